@@ -1,0 +1,16 @@
+// Bundles the CLI into one ESM file so `npx kubetwin` starts without a TypeScript loader.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/kubetwin.mjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: false,
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __kubetwinRequire } from 'node:module'; const require = __kubetwinRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});

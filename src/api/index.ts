@@ -1,0 +1,51 @@
+/**
+ * The library facade: manifest texts in, cluster model and diagnostics out. Pure; reading files is the
+ * caller's job (see `src/sources`).
+ *
+ * @example
+ * const { model, diagnostics } = buildFromTexts([{ file: 'app.yaml', text }]);
+ */
+import { parseManifests, type ManifestText, type RawObject } from '../parse/index.ts';
+import { buildCluster, isProfileObject, readProfile } from '../build/index.ts';
+import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
+import type { ClusterModel } from '../model/types.ts';
+
+export type { ClusterModel } from '../model/types.ts';
+export type { Diagnostic, Severity, SourceRef } from '../model/diagnostic.ts';
+export type { ManifestText } from '../parse/index.ts';
+
+export interface BuildFromTextsOptions {
+  /** Namespace for objects that name none (`-n`). */
+  readonly namespace?: string;
+  /** A profile file given explicitly (`--profile`); it wins over profiles found among the manifests. */
+  readonly profile?: ManifestText;
+}
+
+export interface Cluster {
+  readonly model: ClusterModel;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parses manifests, finds the cluster profile among them (or takes `options.profile`), builds the model. */
+export function buildFromTexts(texts: readonly ManifestText[], options: BuildFromTextsOptions = {}): Cluster {
+  const parsed = parseManifests(texts);
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const profiles = parsed.objects.filter(isProfileObject);
+  const manifests = parsed.objects.filter((o) => !isProfileObject(o));
+  let profileObject: RawObject | undefined;
+  if (options.profile) {
+    const p = parseManifests([options.profile]);
+    diagnostics.push(...p.diagnostics);
+    profileObject = p.objects.find(isProfileObject);
+    if (!profileObject && !p.diagnostics.length)
+      diagnostics.push({ code: 'invalid-profile', severity: 'error', message: `${options.profile.file} holds no ClusterProfile (apiVersion kubetwin.dev/v1alpha1, kind ClusterProfile)`, source: { file: options.profile.file, doc: 0, line: 1, column: 1 } });
+  } else {
+    profileObject = profiles[0];
+    for (const extra of profiles.slice(1))
+      diagnostics.push({ code: 'duplicate-profile', severity: 'error', message: `a second ClusterProfile is ignored; the one at ${profiles[0].source.file}:${profiles[0].source.line} is used`, source: extra.source, hint: 'Keep one kubetwin.yaml, or pass --profile.' });
+  }
+  const profile = readProfile(profileObject);
+  diagnostics.push(...profile.diagnostics);
+  const built = buildCluster(manifests, { profile: profile.profile, defaultNamespace: options.namespace });
+  return { model: built.model, diagnostics: sortDiagnostics([...diagnostics, ...built.diagnostics]) };
+}

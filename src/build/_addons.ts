@@ -1,0 +1,79 @@
+import type { Profile } from '../model/profile.ts';
+import { rawFromData, type RawObject } from '../parse/index.ts';
+
+const addonSource = { file: '<addon>', doc: 0, line: 1, column: 1 };
+
+/**
+ * The objects every cluster runs that manifests rarely carry: the `kubernetes` Service (first address of the
+ * service CIDR, backed by the API server on the first node), CoreDNS (`k8s-app: kube-dns`) behind the
+ * `kube-dns` Service at the profile's DNS IP, and kube-proxy on every node. Each is added only when the
+ * manifests do not define an object with the same key.
+ * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
+ */
+export function addonObjects(profile: Profile, firstAddressOfServiceCidr: string, apiServerIP: string | undefined): RawObject[] {
+  const dnsPorts = [
+    { name: 'dns', containerPort: 53, protocol: 'UDP' },
+    { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
+    { name: 'metrics', containerPort: 9153, protocol: 'TCP' },
+  ];
+  const objects: Record<string, unknown>[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { type: 'ClusterIP', clusterIP: firstAddressOfServiceCidr, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+    },
+    ...(apiServerIP
+      ? [
+          {
+            apiVersion: 'discovery.k8s.io/v1',
+            kind: 'EndpointSlice',
+            metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+            addressType: 'IPv4',
+            endpoints: [{ addresses: [apiServerIP], conditions: { ready: true } }],
+            ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+          },
+        ]
+      : []),
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+        template: {
+          metadata: { labels: { 'k8s-app': 'kube-dns' } },
+          spec: { dnsPolicy: 'Default', serviceAccountName: 'coredns', containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3', ports: dnsPorts }] },
+        },
+      },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' } },
+      spec: {
+        clusterIP: profile.dnsServiceIP,
+        selector: { 'k8s-app': 'kube-dns' },
+        ports: [
+          { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+          { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+          { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+        ],
+      },
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: { 'k8s-app': 'kube-proxy' } },
+      spec: {
+        selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
+        template: {
+          metadata: { labels: { 'k8s-app': 'kube-proxy' } },
+          spec: { hostNetwork: true, serviceAccountName: 'kube-proxy', containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.0', ports: [{ name: 'metrics', containerPort: 10249 }] }] },
+        },
+      },
+    },
+  ];
+  return objects.map((body) => rawFromData(body, addonSource));
+}

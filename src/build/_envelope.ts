@@ -1,0 +1,147 @@
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { fields, kindSupport, podSpecPaths, quietKinds, type KindSupport } from '../model/catalogue.ts';
+import { objectKey } from '../model/keys.ts';
+import { isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../lib/label-validation.ts';
+import type { RawObject } from '../parse/index.ts';
+import { FieldReader } from './_fields.ts';
+import { stableSuffix } from './_names.ts';
+
+/** A raw object whose apiVersion, kind, name and namespace have been read and checked. */
+export interface Envelope {
+  readonly raw: RawObject;
+  readonly f: FieldReader;
+  readonly apiVersion: string;
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly key: string;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly support: KindSupport;
+}
+
+/**
+ * Reads the envelope of every object: the fields every object needs, namespace defaulting, duplicates,
+ * unknown kinds and fields kubetwin does not model. Objects that fail are reported and left out.
+ */
+export function readEnvelopes(raws: readonly RawObject[], defaultNamespace: string, sink: (d: Diagnostic) => void): Envelope[] {
+  const out: Envelope[] = [];
+  const seen = new Map<string, RawObject>();
+  for (const raw of raws) {
+    const env = readOne(raw, defaultNamespace, sink);
+    if (!env) continue;
+    const first = seen.get(env.key);
+    if (first) {
+      sink({
+        code: 'duplicate-object',
+        severity: 'error',
+        message: `${env.key} is defined twice; the first definition at ${first.source.file}:${first.source.line} is kept`,
+        source: raw.source,
+        object: env.key,
+        hint: 'Remove one definition, or give them different names or namespaces.',
+      });
+      continue;
+    }
+    seen.set(env.key, raw);
+    checkModeledFields(env, sink);
+    if (!env.f.invalid) out.push(env);
+  }
+  return out;
+}
+
+function readOne(raw: RawObject, defaultNamespace: string, sink: (d: Diagnostic) => void): Envelope | undefined {
+  const body = raw.body;
+  const missing = (field: string) =>
+    sink({
+      code: 'missing-field',
+      severity: 'error',
+      message: `object has no ${field}; every Kubernetes object needs apiVersion, kind and metadata.name`,
+      source: raw.locate(field.split('.')),
+      hint: `Add ${field}.`,
+    });
+  const apiVersion = typeof body.apiVersion === 'string' && body.apiVersion ? body.apiVersion : undefined;
+  const kind = typeof body.kind === 'string' && body.kind ? body.kind : undefined;
+  if (!apiVersion) missing('apiVersion');
+  if (!kind) missing('kind');
+  if (!apiVersion || !kind) return undefined;
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  const support = kindSupport(kind, group);
+  const meta = body.metadata !== null && typeof body.metadata === 'object' ? (body.metadata as Record<string, unknown>) : {};
+  let name = typeof meta.name === 'string' && meta.name ? meta.name : undefined;
+  if (!name && typeof meta.generateName === 'string' && meta.generateName) {
+    name = meta.generateName + stableSuffix(JSON.stringify(body));
+    sink({
+      code: 'generated-name',
+      severity: 'info',
+      message: `metadata.generateName: kubetwin names this ${kind} ${name} (a stable stand-in for the API server's random suffix)`,
+      source: raw.locate(['metadata', 'generateName']),
+    });
+  }
+  if (!name) {
+    missing('metadata.name');
+    return undefined;
+  }
+  if (!support) {
+    if (!quietKinds.includes(kind))
+      sink({
+        code: 'unknown-kind',
+        severity: 'info',
+        message: `${kind} (${apiVersion}) ${name} is not a kind kubetwin models; it is ignored`,
+        source: raw.source,
+        hint: 'See docs/support.md for what kubetwin models.',
+      });
+    return undefined;
+  }
+  const namespace = support.namespaced
+    ? typeof meta.namespace === 'string' && meta.namespace
+      ? meta.namespace
+      : defaultNamespace
+    : undefined;
+  const key = objectKey(kind, namespace, name);
+  const f = new FieldReader(raw, key, sink);
+  if (!isDns1123Subdomain(name))
+    f.report('invalid-name', 'error', ['metadata', 'name'], `metadata.name "${name}" is not a valid DNS subdomain name (lowercase alphanumerics, '-' and '.')`, 'Rename the object.');
+  const labels = f.stringMap(['metadata', 'labels']);
+  for (const [k, v] of Object.entries(labels)) {
+    const problem = labelKeyProblem(k) ?? labelValueProblem(v);
+    if (problem) f.report('invalid-label', 'error', ['metadata', 'labels', k], `metadata.labels: ${problem}`, 'Fix the label; the API server would refuse this object.');
+  }
+  const annotations = f.stringMap(['metadata', 'annotations']);
+  return { raw, f, apiVersion, group, kind, name, namespace, key, labels, annotations, support };
+}
+
+/** Warns on fields the catalogue marks below `modeled`, once per field per object. */
+function checkModeledFields(env: Envelope, sink: (d: Diagnostic) => void): void {
+  const podPrefix = podSpecPaths[env.kind];
+  for (const field of fields) {
+    let path: string | undefined;
+    if (field.kind === env.kind) path = field.path;
+    else if (field.kind === 'PodSpec' && podPrefix) path = `${podPrefix}.${field.path}`;
+    if (!path) continue;
+    const at = findPresent(env.raw.body, path.split('.'), []);
+    if (!at) continue;
+    sink({
+      code: 'field-not-modeled',
+      severity: field.level === 'partial' ? 'info' : 'warning',
+      message: `${at.join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]')} is ${field.level === 'partial' ? 'partly modeled' : field.level === 'planned' ? 'not modeled yet' : 'not modeled'}: ${field.note}`,
+      source: env.raw.locate(at),
+      object: env.key,
+    });
+  }
+}
+
+function findPresent(v: unknown, segs: string[], at: (string | number)[]): (string | number)[] | undefined {
+  if (segs.length === 0) return v === undefined || v === null ? undefined : at;
+  if (v === null || typeof v !== 'object') return undefined;
+  const [head, ...rest] = segs;
+  if (head === '*') {
+    if (!Array.isArray(v)) return undefined;
+    for (let i = 0; i < v.length; i++) {
+      const hit = findPresent(v[i], rest, [...at, i]);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  return findPresent((v as Record<string, unknown>)[head], rest, [...at, head]);
+}

@@ -1,0 +1,84 @@
+import type { Diagnostic, Severity } from '../model/diagnostic.ts';
+import { formatPath, type PathSegment, type RawObject } from '../parse/index.ts';
+
+type Sink = (d: Diagnostic) => void;
+
+/**
+ * Typed reads of a raw object's fields. A value of the wrong type is reported as `invalid-field-type` at its
+ * file:line:column and field path (as the API server would refuse it), and marks the object invalid.
+ */
+export class FieldReader {
+  invalid = false;
+
+  constructor(
+    readonly raw: RawObject,
+    readonly objectKey: string,
+    private readonly sink: Sink,
+  ) {}
+
+  /** Reports a problem at `path`; errors make the object invalid. */
+  report(code: string, severity: Severity, path: readonly PathSegment[], message: string, hint?: string): void {
+    if (severity === 'error') this.invalid = true;
+    this.sink({ code, severity, message, source: this.raw.locate(path), object: this.objectKey, hint });
+  }
+
+  get(path: readonly PathSegment[]): unknown {
+    let v: unknown = this.raw.body;
+    for (const seg of path) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = (v as Record<string | number, unknown>)[seg];
+    }
+    return v;
+  }
+
+  private typed<T>(path: readonly PathSegment[], want: string, ok: (v: unknown) => boolean): T | undefined {
+    const v = this.get(path);
+    if (v === undefined || v === null) return undefined;
+    if (ok(v)) return v as T;
+    const got = Array.isArray(v) ? 'list' : typeof v === 'object' ? 'map' : typeof v;
+    const yaml11 =
+      typeof v === 'boolean' || (typeof v === 'number' && want === 'string')
+        ? ` Unquoted scalars like yes, on, 0755 or 8080 are not strings to kubectl; quote the value: "${String(v)}".`
+        : '';
+    this.report(
+      'invalid-field-type',
+      'error',
+      path,
+      `${formatPath(path)}: expected ${want}, got ${got} (${JSON.stringify(v)}).${yaml11}`,
+      'Fix the value; the API server would refuse this object, so kubetwin leaves it out of the model.',
+    );
+    return undefined;
+  }
+
+  str(path: readonly PathSegment[]): string | undefined {
+    return this.typed(path, 'string', (v) => typeof v === 'string');
+  }
+  int(path: readonly PathSegment[]): number | undefined {
+    return this.typed(path, 'integer', (v) => typeof v === 'number' && Number.isInteger(v));
+  }
+  bool(path: readonly PathSegment[]): boolean | undefined {
+    return this.typed(path, 'boolean', (v) => typeof v === 'boolean');
+  }
+  map(path: readonly PathSegment[]): Record<string, unknown> | undefined {
+    return this.typed(path, 'map', (v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+  }
+  list(path: readonly PathSegment[]): unknown[] {
+    return this.typed<unknown[]>(path, 'list', Array.isArray) ?? [];
+  }
+  /** An int-or-string field (`targetPort`, NetworkPolicy `port`). */
+  intOrString(path: readonly PathSegment[]): number | string | undefined {
+    return this.typed(path, 'integer or string', (v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)));
+  }
+  /** A map of strings (labels, annotations, selectors, nodeSelector). */
+  stringMap(path: readonly PathSegment[]): Record<string, string> {
+    const m = this.map(path);
+    if (!m) return {};
+    const out: Record<string, string> = {};
+    for (const k of Object.keys(m).sort()) {
+      const v = this.str([...path, k]);
+      if (v !== undefined) out[k] = v;
+      else if (m[k] === null) out[k] = '';
+    }
+    return out;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Stable stand-ins for the random parts of names Kubernetes generates (ReplicaSet pod-template-hash,
+ * pod suffixes, EndpointSlice names). Same input, same name: the model stays byte-identical between runs.
+ */
+
+/** FNV-1a, 32 bits: the hash Kubernetes uses for pod-template-hash (there over a deep print of the template). */
+export function fnv32a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+// apimachinery's rand.SafeEncodeString alphabet: no vowels, no confusable characters.
+const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** Encodes a number with the safe alphabet to `length` characters. */
+export function safeEncode(n: number, length: number): string {
+  let out = '';
+  let v = n >>> 0;
+  for (let i = 0; i < length; i++) {
+    out += alphabet[v % alphabet.length];
+    v = (Math.floor(v / alphabet.length) ^ fnv32a(String(v + i))) >>> 0;
+  }
+  return out;
+}
+
+/** A 5-character suffix like the API server's generateName suffix, derived from `seed`. */
+export function stableSuffix(seed: string): string {
+  return safeEncode(fnv32a(seed), 5);
+}
+
+/** A pod-template-hash-like string of 10 characters, as Kubernetes prints them. */
+export function templateHash(seed: string): string {
+  return safeEncode(fnv32a(seed), 10);
+}

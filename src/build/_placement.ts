@@ -1,0 +1,146 @@
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { Node, Pod } from '../model/types.ts';
+import type { Profile } from '../model/profile.ts';
+import { cidrAt, cidrContains, cidrSize, formatIP, parseCidr, parseIP, type Cidr } from '../lib/ip.ts';
+import { matches, selectorFromMap } from '../lib/labels.ts';
+import type { PodDraft } from './_workloads.ts';
+
+interface NodeSlot {
+  node: Node;
+  cidr?: Cidr;
+  pods: number;
+  nextOffset: bigint;
+}
+
+/**
+ * Schedules pods onto nodes and gives them IPs, deterministically. Pods with `spec.nodeName` (and DaemonSet
+ * pods) stay on their node; a pod whose `status.podIP` lies in a node's pod range goes to that node; others
+ * are spread round-robin, in key order, over the nodes that pass their nodeSelector and have room
+ * (`maxPodsPerNode`, kubelet's `--max-pods`). IPs come from the node's range as the host-local IPAM plugin
+ * hands them out (sequentially from .2, skipping taken ones); hostNetwork pods take their node's IP;
+ * explicit `status.podIP`/`podIPs` are honoured; finished pods hold no IP.
+ * https://kubernetes.io/docs/concepts/cluster-administration/networking/
+ */
+export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], profile: Profile, sink: (d: Diagnostic) => void): Pod[] {
+  const slots = new Map<string, NodeSlot>();
+  for (const node of nodes) slots.set(node.name, { node, cidr: node.podCIDR ? parseCidr(node.podCIDR) : undefined, pods: 0, nextOffset: 2n });
+  const sorted = [...drafts].sort((a, b) => (a.key < b.key ? -1 : 1));
+  const reserved = new Map<string, string>(); // ip -> pod key
+  const explicit = new Map<string, string[]>();
+  for (const d of sorted) {
+    const ips: string[] = [];
+    for (const text of d.explicitIPs) {
+      const ip = parseIP(text);
+      if (!ip) {
+        sink({ code: 'invalid-ip', severity: 'error', message: `${d.key}: status.podIP "${text}" is not an IP address`, source: d.source, object: d.key });
+        continue;
+      }
+      const canonical = formatIP(ip);
+      const holder = reserved.get(canonical);
+      if (holder) {
+        sink({ code: 'ip-conflict', severity: 'error', message: `${d.key} claims pod IP ${canonical}, already held by ${holder}; it is given another address`, source: d.source, object: d.key, hint: 'Every pod needs its own IP: fix status.podIP.' });
+        continue;
+      }
+      reserved.set(canonical, d.key);
+      ips.push(canonical);
+    }
+    explicit.set(d.key, ips);
+  }
+  const cursors = new Map<string, number>();
+  const eligibleBy = new Map<string, NodeSlot[]>();
+  const unschedulable = new Map<string, { count: number; draft: PodDraft; reason: string }>();
+  const pods: Pod[] = [];
+  for (const d of sorted) {
+    const ips = explicit.get(d.key) ?? [];
+    let slot: NodeSlot | undefined;
+    let reason = '';
+    if (d.boundNode) {
+      slot = slots.get(d.boundNode);
+      if (!slot) reason = `node ${d.boundNode} does not exist`;
+    } else if (ips.length) {
+      const first = parseIP(ips[0]);
+      slot = [...slots.values()].find((s) => s.cidr && first && cidrContains(s.cidr, first));
+    }
+    if (!slot && !reason) {
+      const cursorKey = JSON.stringify(d.nodeSelector);
+      let eligible = eligibleBy.get(cursorKey);
+      if (!eligible) {
+        const sel = selectorFromMap(d.nodeSelector);
+        eligible = [...slots.values()].filter((s) => !s.node.unschedulable && matches(sel, s.node.labels));
+        eligibleBy.set(cursorKey, eligible);
+      }
+      if (!eligible.length) reason = `no node matches nodeSelector ${JSON.stringify(d.nodeSelector)}`;
+      else {
+        const start = cursors.get(cursorKey) ?? 0;
+        for (let i = 0; i < eligible.length && !slot; i++) {
+          const s = eligible[(start + i) % eligible.length];
+          if (s.pods < profile.maxPodsPerNode) {
+            slot = s;
+            cursors.set(cursorKey, (start + i + 1) % eligible.length);
+          }
+        }
+        if (!slot) reason = `every eligible node already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
+      }
+    }
+    if (!slot) {
+      const group = d.owner ?? d.key;
+      const entry = unschedulable.get(group) ?? { count: 0, draft: d, reason };
+      entry.count++;
+      unschedulable.set(group, entry);
+      pods.push(finish(d, undefined, [], 'Pending'));
+      continue;
+    }
+    slot.pods++;
+    const finished = d.phase === 'Succeeded' || d.phase === 'Failed';
+    let podIPs = ips;
+    if (d.hostNetwork) podIPs = slot.node.internalIP ? [slot.node.internalIP] : [];
+    else if (!podIPs.length && !finished && slot.cidr) {
+      const ip = allocate(slot, reserved);
+      if (ip) {
+        reserved.set(ip, d.key);
+        podIPs = [ip];
+      } else
+        sink({ code: 'pod-cidr-exhausted', severity: 'error', message: `node ${slot.node.name}'s pod range ${slot.node.podCIDR} is full; ${d.key} gets no IP`, source: d.source, object: d.key, hint: 'Lower maxPodsPerNode or widen nodeCIDRMaskSize in the profile.' });
+    }
+    pods.push(finish(d, slot.node.name, finished ? [] : podIPs, d.phase));
+  }
+  for (const [group, { count, draft, reason }] of [...unschedulable].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
+    sink({ code: 'unschedulable', severity: 'warning', message: `${count} pod(s) of ${group} cannot be scheduled: ${reason}; they stay Pending without an IP`, source: draft.source, object: group, hint: 'Add nodes to the profile, or fix nodeSelector/nodeName.' });
+  return pods;
+}
+
+function allocate(slot: NodeSlot, reserved: Map<string, string>): string | undefined {
+  const cidr = slot.cidr as Cidr;
+  const last = cidrSize(cidr) - 1n; // broadcast address is never handed out
+  while (slot.nextOffset < last) {
+    const ip = formatIP(cidrAt(cidr, slot.nextOffset++));
+    if (!reserved.has(ip)) return ip;
+  }
+  return undefined;
+}
+
+function finish(d: PodDraft, nodeName: string | undefined, ips: string[], phase: Pod['phase']): Pod {
+  return {
+    key: d.key,
+    name: d.name,
+    namespace: d.namespace,
+    labels: d.labels,
+    annotations: d.annotations,
+    source: d.source,
+    owner: d.owner,
+    nodeName,
+    ip: ips[0],
+    ips,
+    hostNetwork: d.hostNetwork,
+    phase,
+    ready: phase === 'Running' && d.ready && ips.length > 0,
+    terminating: d.terminating,
+    containers: d.containers,
+    ports: d.ports,
+    hostname: d.hostname,
+    subdomain: d.subdomain,
+    dnsPolicy: d.dnsPolicy,
+    dnsConfig: d.dnsConfig,
+    serviceAccountName: d.serviceAccountName,
+  };
+}

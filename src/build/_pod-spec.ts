@@ -1,0 +1,102 @@
+import { isIanaSvcName } from '../lib/label-validation.ts';
+import { canonicalIP } from '../lib/ip.ts';
+import type { ContainerPort, Pod, Protocol } from '../model/types.ts';
+import type { PathSegment } from '../parse/index.ts';
+import type { FieldReader } from './_fields.ts';
+
+export const protocols: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+
+/** What a pod template (or a Pod) says about networking, before scheduling and IPAM. */
+export interface PodTemplate {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly containers: string[];
+  readonly ports: ContainerPort[];
+  readonly hostNetwork: boolean;
+  readonly nodeSelector: Record<string, string>;
+  readonly nodeName?: string;
+  readonly hostname?: string;
+  readonly subdomain?: string;
+  readonly dnsPolicy: Pod['dnsPolicy'];
+  readonly dnsConfig?: Pod['dnsConfig'];
+  readonly serviceAccountName: string;
+}
+
+const dnsPolicies: readonly Pod['dnsPolicy'][] = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+
+/**
+ * Reads a PodSpec at `spec` and its metadata at `meta`. Container ports come from `containers` and from
+ * sidecar `initContainers` (restartPolicy: Always), which keep running beside the app.
+ * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports
+ */
+export function readPodTemplate(f: FieldReader, meta: readonly PathSegment[], spec: readonly PathSegment[]): PodTemplate {
+  const ports: ContainerPort[] = [];
+  const containerNames: string[] = [];
+  const containers: [PathSegment[], boolean][] = [
+    ...f.list([...spec, 'containers']).map((_, i) => [[...spec, 'containers', i], true] as [PathSegment[], boolean]),
+    ...f.list([...spec, 'initContainers']).map((_, i) => [[...spec, 'initContainers', i], false] as [PathSegment[], boolean]),
+  ];
+  if (f.list([...spec, 'containers']).length === 0)
+    f.report('missing-field', 'error', [...spec, 'containers'], `${spec.join('.')}.containers: a pod needs at least one container`, 'Add a container.');
+  for (const [at, regular] of containers) {
+    if (!regular && f.str([...at, 'restartPolicy']) !== 'Always') continue;
+    const container = f.str([...at, 'name']) ?? '';
+    containerNames.push(container);
+    const names = new Set<string>();
+    f.list([...at, 'ports']).forEach((_, j) => {
+      const p = [...at, 'ports', j];
+      const containerPort = f.int([...p, 'containerPort']);
+      const name = f.str([...p, 'name']);
+      const protocol = (f.str([...p, 'protocol']) ?? 'TCP') as Protocol;
+      const hostPort = f.int([...p, 'hostPort']);
+      if (containerPort === undefined || containerPort < 1 || containerPort > 65535) {
+        if (f.get([...p, 'containerPort']) === undefined || typeof f.get([...p, 'containerPort']) === 'number')
+          f.report('invalid-port', 'error', [...p, 'containerPort'], `containerPort must be a number between 1 and 65535`, 'Fix the port.');
+        return;
+      }
+      if (!protocols.includes(protocol))
+        return f.report('invalid-field', 'error', [...p, 'protocol'], `protocol "${protocol}" must be TCP, UDP or SCTP`);
+      if (name !== undefined) {
+        if (!isIanaSvcName(name))
+          return f.report('invalid-port-name', 'error', [...p, 'name'], `port name "${name}" must be 1-15 lowercase alphanumerics or '-', with at least one letter (IANA_SVC_NAME)`, 'Rename the port.');
+        if (names.has(name)) return f.report('invalid-port-name', 'error', [...p, 'name'], `port name "${name}" is used twice in container ${container}`);
+        names.add(name);
+      }
+      ports.push({ container, name, containerPort, protocol, ...(hostPort ? { hostPort } : {}) });
+    });
+  }
+  const hostNetwork = f.bool([...spec, 'hostNetwork']) ?? false;
+  let dnsPolicy = (f.str([...spec, 'dnsPolicy']) ?? 'ClusterFirst') as Pod['dnsPolicy'];
+  if (!dnsPolicies.includes(dnsPolicy)) {
+    f.report('invalid-field', 'error', [...spec, 'dnsPolicy'], `dnsPolicy "${dnsPolicy}" must be one of ${dnsPolicies.join(', ')}`);
+    dnsPolicy = 'ClusterFirst';
+  }
+  const dnsConfigRaw = f.map([...spec, 'dnsConfig']);
+  const dnsConfig = dnsConfigRaw
+    ? {
+        nameservers: f.list([...spec, 'dnsConfig', 'nameservers']).map((_, i) => f.str([...spec, 'dnsConfig', 'nameservers', i]) ?? ''),
+        searches: f.list([...spec, 'dnsConfig', 'searches']).map((_, i) => f.str([...spec, 'dnsConfig', 'searches', i]) ?? ''),
+        options: f.list([...spec, 'dnsConfig', 'options']).map((_, i) => {
+          const value = f.str([...spec, 'dnsConfig', 'options', i, 'value']);
+          return { name: f.str([...spec, 'dnsConfig', 'options', i, 'name']) ?? '', ...(value !== undefined ? { value } : {}) };
+        }),
+      }
+    : undefined;
+  if (dnsConfig) for (const ns of dnsConfig.nameservers) if (!canonicalIP(ns)) f.report('invalid-ip', 'error', [...spec, 'dnsConfig', 'nameservers'], `dnsConfig nameserver "${ns}" is not an IP address`);
+  if (dnsPolicy === 'None' && !dnsConfig?.nameservers.length)
+    f.report('invalid-field', 'error', [...spec, 'dnsPolicy'], 'dnsPolicy None needs dnsConfig.nameservers', 'Add dnsConfig.nameservers or choose another dnsPolicy.');
+  return {
+    labels: f.stringMap([...meta, 'labels']),
+    annotations: f.stringMap([...meta, 'annotations']),
+    containers: containerNames,
+    ports,
+    hostNetwork,
+    nodeSelector: f.stringMap([...spec, 'nodeSelector']),
+    nodeName: f.str([...spec, 'nodeName']),
+    hostname: f.str([...spec, 'hostname']),
+    subdomain: f.str([...spec, 'subdomain']),
+    dnsPolicy,
+    dnsConfig,
+    serviceAccountName: f.str([...spec, 'serviceAccountName']) ?? f.str([...spec, 'serviceAccount']) ?? 'default',
+  };
+}

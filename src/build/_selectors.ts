@@ -1,0 +1,53 @@
+import { labelKeyProblem, labelValueProblem } from '../lib/label-validation.ts';
+import { everything, type Requirement, type Selector, type SelectorOperator } from '../lib/labels.ts';
+import type { PathSegment } from '../parse/index.ts';
+import type { FieldReader } from './_fields.ts';
+
+const operators: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/**
+ * Reads a `metav1.LabelSelector` and validates it as apimachinery's ValidateLabelSelector does: In/NotIn
+ * need values, Exists/DoesNotExist must have none, keys and values follow label syntax. Returns undefined
+ * (and reports `invalid-selector`) when the selector is invalid; `{}` selects everything.
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements
+ */
+export function readSelector(f: FieldReader, path: readonly PathSegment[]): Selector | undefined {
+  const raw = f.get(path);
+  if (raw === undefined || raw === null) return undefined;
+  if (!f.map(path)) return undefined;
+  let ok = true;
+  const bad = (p: readonly PathSegment[], message: string) => {
+    ok = false;
+    f.report('invalid-selector', 'error', p, message, 'Fix the selector; the API server would refuse this object.');
+  };
+  const requirements: Requirement[] = [];
+  const matchLabels = f.stringMap([...path, 'matchLabels']);
+  for (const key of Object.keys(matchLabels)) {
+    const problem = labelKeyProblem(key) ?? labelValueProblem(matchLabels[key]);
+    if (problem) bad([...path, 'matchLabels', key], `matchLabels: ${problem}`);
+    requirements.push({ key, operator: 'In', values: [matchLabels[key]] });
+  }
+  f.list([...path, 'matchExpressions']).forEach((_, i) => {
+    const at = [...path, 'matchExpressions', i];
+    const key = f.str([...at, 'key']);
+    const operator = f.str([...at, 'operator']);
+    const values = f.list([...at, 'values']).map((_, j) => f.str([...at, 'values', j]) ?? '');
+    if (!key) return bad(at, `matchExpressions[${i}] has no key`);
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) return bad([...at, 'key'], `matchExpressions[${i}].key: ${keyProblem}`);
+    if (!operator || !operators.includes(operator as SelectorOperator))
+      return bad([...at, 'operator'], `matchExpressions[${i}].operator "${operator ?? ''}" is not one of In, NotIn, Exists, DoesNotExist`);
+    const op = operator as SelectorOperator;
+    if ((op === 'In' || op === 'NotIn') && values.length === 0)
+      return bad([...at, 'values'], `matchExpressions[${i}]: operator ${op} needs at least one value`);
+    if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0)
+      return bad([...at, 'values'], `matchExpressions[${i}]: operator ${op} must not have values`);
+    for (const v of values) {
+      const problem = labelValueProblem(v);
+      if (problem) return bad([...at, 'values'], `matchExpressions[${i}].values: ${problem}`);
+    }
+    requirements.push({ key, operator: op, values: [...new Set(values)].sort() });
+  });
+  if (!ok) return undefined;
+  return requirements.length ? { requirements } : everything;
+}

@@ -1,0 +1,199 @@
+import { byNamespaceName } from '../model/keys.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { Protocol, Service, ServicePort, ServiceType } from '../model/types.ts';
+import type { Profile } from '../model/profile.ts';
+import { cidrAt, cidrContains, cidrSize, formatIP, parseCidr, parseIP, type Cidr } from '../lib/ip.ts';
+import { isDns1035Label, isDns1123Label, isIanaSvcName } from '../lib/label-validation.ts';
+import type { Envelope } from './_envelope.ts';
+import { BandAllocator } from './_allocator.ts';
+import { protocols } from './_pod-spec.ts';
+
+const types: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+
+interface Draft {
+  env: Envelope;
+  svc: Omit<Service, 'clusterIPs' | 'ports' | 'healthCheckNodePort'>;
+  explicitIPs: string[];
+  ports: ServicePort[];
+  wantsNodePorts: boolean;
+  healthCheckNodePort?: number;
+}
+
+/**
+ * Services of every type, validated as the API server validates them, with ClusterIPs, NodePorts and
+ * health-check NodePorts allocated (explicit values honoured, conflicts refused) and load-balancer addresses
+ * from status, `spec.loadBalancerIP` or the profile.
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/
+ */
+export function buildServices(envs: readonly Envelope[], profile: Profile, sink: (d: Diagnostic) => void): Service[] {
+  const drafts = envs.filter((e) => e.kind === 'Service').map(readService).filter((d): d is Draft => !!d);
+  const serviceCidr = parseCidr(profile.serviceCIDR) as Cidr;
+  const size = Number(cidrSize(serviceCidr) > 2n ** 32n ? 2n ** 32n : cidrSize(serviceCidr));
+  const ips = new BandAllocator(1, size - 2, Math.min(Math.max(16, Math.floor(size / 16)), 256));
+  const range = profile.nodePortRange;
+  const nodePortSize = range.max - range.min + 1;
+  const nodePorts = new BandAllocator(range.min, range.max, Math.min(Math.max(16, Math.floor(nodePortSize / 32)), 128));
+  const rejected = new Set<Draft>();
+  const reject = (d: Draft, path: (string | number)[], code: string, message: string, hint: string) => {
+    d.env.f.report(code, 'error', path, message, hint);
+    rejected.add(d);
+  };
+  // Explicit values first, in key order: the first claimant keeps a contested value, as the API server would.
+  const sorted = [...drafts].sort((a, b) => (a.env.key < b.env.key ? -1 : 1));
+  const holders = new Map<string, string>();
+  for (const d of sorted) {
+    for (const text of d.explicitIPs) {
+      const ip = parseIP(text);
+      if (!ip) {
+        reject(d, ['spec', 'clusterIP'], 'invalid-ip', `spec.clusterIP "${text}" is not an IP address`, 'Use an address inside the service CIDR, or remove clusterIP to have one allocated.');
+        continue;
+      }
+      if (ip.family === 4 && !cidrContains(serviceCidr, ip)) {
+        reject(d, ['spec', 'clusterIP'], 'ip-out-of-range', `spec.clusterIP ${text} is outside the service CIDR ${profile.serviceCIDR}; the API server refuses it`, 'Pick an address inside the service CIDR, or remove clusterIP.');
+        continue;
+      }
+      const canonical = formatIP(ip);
+      const holder = holders.get(canonical);
+      if (holder || (ip.family === 4 && !ips.claim(Number(ip.value - serviceCidr.base)))) {
+        reject(d, ['spec', 'clusterIP'], 'ip-conflict', `spec.clusterIP ${canonical} is already allocated to ${holder ?? 'another Service'}; the API server refuses this Service`, 'Pick a free address, or remove clusterIP to have one allocated.');
+        continue;
+      }
+      holders.set(canonical, d.env.key);
+    }
+    const claimPort = (port: number | undefined, path: (string | number)[]) => {
+      if (port === undefined) return;
+      if (!nodePorts.contains(port)) reject(d, path, 'nodeport-out-of-range', `nodePort ${port} is outside the NodePort range ${range.min}-${range.max}`, 'Pick a port in the range, or remove nodePort.');
+      else if (!nodePorts.claim(port)) reject(d, path, 'nodeport-conflict', `nodePort ${port} is already allocated to another Service; the API server refuses this Service`, 'Pick a free port, or remove nodePort to have one allocated.');
+    };
+    const claimedPorts = new Set<number>();
+    d.ports.forEach((p, i) => {
+      if (p.nodePort === undefined || claimedPorts.has(p.nodePort)) return; // a port may serve TCP and UDP alike
+      claimedPorts.add(p.nodePort);
+      claimPort(p.nodePort, ['spec', 'ports', i, 'nodePort']);
+    });
+    claimPort(d.healthCheckNodePort, ['spec', 'healthCheckNodePort']);
+  }
+  const out: Service[] = [];
+  for (const d of sorted) {
+    if (rejected.has(d)) continue;
+    let clusterIPs = d.explicitIPs.map((t) => formatIP(parseIP(t)!));
+    if (!clusterIPs.length && !d.svc.headless && d.svc.type !== 'ExternalName') {
+      const offset = ips.allocate(d.env.key);
+      if (offset === undefined) {
+        d.env.f.report('service-cidr-exhausted', 'error', ['spec'], `no free ClusterIP left in ${profile.serviceCIDR}`, 'Widen serviceCIDR in the profile.');
+        continue;
+      }
+      clusterIPs = [formatIP(cidrAt(serviceCidr, BigInt(offset)))];
+    }
+    const ports = d.ports.map((p) => (d.wantsNodePorts && p.nodePort === undefined ? { ...p, nodePort: nodePorts.allocate(`${d.env.key}/${p.port}/${p.protocol}`) } : p));
+    const healthCheckNodePort =
+      d.healthCheckNodePort ?? (d.svc.type === 'LoadBalancer' && d.svc.externalTrafficPolicy === 'Local' ? nodePorts.allocate(`${d.env.key}/healthcheck`) : undefined);
+    const ipFamilies = clusterIPs.length ? clusterIPs.map((ip) => (ip.includes(':') ? 'IPv6' : 'IPv4') as 'IPv4' | 'IPv6') : d.svc.ipFamilies;
+    const fromProfile = profile.loadBalancers[`${d.svc.namespace}/${d.svc.name}`];
+    const loadBalancerIngress = d.svc.type === 'LoadBalancer' && !d.svc.loadBalancerIngress.length && fromProfile ? [fromProfile] : d.svc.loadBalancerIngress;
+    out.push({ ...d.svc, clusterIPs, ports, ipFamilies, loadBalancerIngress, ...(healthCheckNodePort ? { healthCheckNodePort } : {}) });
+  }
+  return out.sort(byNamespaceName);
+}
+
+function readService(env: Envelope): Draft | undefined {
+  const f = env.f;
+  if (!isDns1035Label(env.name))
+    f.report('invalid-name', 'error', ['metadata', 'name'], `Service name "${env.name}" must be a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter, at most 63 characters)`, 'Rename the Service.');
+  const type = (f.str(['spec', 'type']) ?? 'ClusterIP') as ServiceType;
+  if (!types.includes(type)) f.report('invalid-field', 'error', ['spec', 'type'], `spec.type "${type}" must be one of ${types.join(', ')}`);
+  const selectorMap = f.stringMap(['spec', 'selector']);
+  const selector = Object.keys(selectorMap).length ? selectorMap : undefined;
+  const clusterIPText = f.str(['spec', 'clusterIP']);
+  const clusterIPsText = f.list(['spec', 'clusterIPs']).map((_, i) => f.str(['spec', 'clusterIPs', i]) ?? '');
+  const headless = clusterIPText === 'None' || clusterIPsText[0] === 'None';
+  const explicitIPs = headless || type === 'ExternalName' ? [] : clusterIPsText.length ? clusterIPsText : clusterIPText ? [clusterIPText] : [];
+  const externalName = f.str(['spec', 'externalName']);
+  if (type === 'ExternalName' && !externalName) f.report('missing-field', 'error', ['spec', 'externalName'], 'spec.externalName is required for type ExternalName', 'Add the DNS name this Service aliases.');
+  const wantsNodePorts = type === 'NodePort' || (type === 'LoadBalancer' && f.bool(['spec', 'allocateLoadBalancerNodePorts']) !== false);
+  const ports: ServicePort[] = [];
+  const rawPorts = f.list(['spec', 'ports']);
+  if (!rawPorts.length && !headless && type !== 'ExternalName')
+    f.report('missing-field', 'error', ['spec', 'ports'], 'spec.ports: a Service needs at least one port (only headless and ExternalName Services may have none)', 'Add a port.');
+  const seen = new Set<string>();
+  const names = new Set<string>();
+  rawPorts.forEach((_, i) => {
+    const at = ['spec', 'ports', i];
+    const port = f.int([...at, 'port']);
+    const protocol = (f.str([...at, 'protocol']) ?? 'TCP') as Protocol;
+    const name = f.str([...at, 'name']);
+    const targetPort = f.intOrString([...at, 'targetPort']) ?? port;
+    const nodePort = f.int([...at, 'nodePort']);
+    if (port === undefined || port < 1 || port > 65535) return f.report('invalid-port', 'error', [...at, 'port'], `spec.ports[${i}].port must be a number between 1 and 65535`);
+    if (!protocols.includes(protocol)) return f.report('invalid-field', 'error', [...at, 'protocol'], `protocol "${protocol}" must be TCP, UDP or SCTP`);
+    if (rawPorts.length > 1 && !name) f.report('missing-field', 'error', [...at, 'name'], `spec.ports[${i}].name is required when a Service has more than one port`, 'Name every port.');
+    if (name !== undefined && !isDns1123Label(name)) f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" must be a DNS label`);
+    if (name !== undefined && names.has(name)) f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" is used twice`);
+    if (name !== undefined) names.add(name);
+    if (seen.has(`${port}/${protocol}`)) f.report('duplicate-port', 'error', [...at, 'port'], `port ${port}/${protocol} is defined twice`);
+    seen.add(`${port}/${protocol}`);
+    if (typeof targetPort === 'number' && (targetPort < 1 || targetPort > 65535)) return f.report('invalid-port', 'error', [...at, 'targetPort'], `targetPort must be between 1 and 65535`);
+    if (typeof targetPort === 'string' && !isIanaSvcName(targetPort))
+      return f.report(
+        'invalid-target-port',
+        'error',
+        [...at, 'targetPort'],
+        /^\d+$/.test(targetPort)
+          ? `targetPort "${targetPort}" is a quoted number: Kubernetes reads a string targetPort as a port name, and a name needs a letter`
+          : `targetPort "${targetPort}" is not a valid port name (IANA_SVC_NAME)`,
+        /^\d+$/.test(targetPort) ? `Write targetPort: ${targetPort} without quotes.` : 'Use a container port name or a number.',
+      );
+    if (nodePort !== undefined && !wantsNodePorts) f.report('invalid-field', 'error', [...at, 'nodePort'], `nodePort is only valid for NodePort and LoadBalancer Services`);
+    ports.push({ name, protocol, port, targetPort: targetPort as number | string, ...(nodePort !== undefined ? { nodePort } : {}), appProtocol: f.str([...at, 'appProtocol']) });
+  });
+  const external = type === 'NodePort' || type === 'LoadBalancer';
+  const etp = f.str(['spec', 'externalTrafficPolicy']);
+  if (etp && !['Cluster', 'Local'].includes(etp)) f.report('invalid-field', 'error', ['spec', 'externalTrafficPolicy'], `externalTrafficPolicy "${etp}" must be Cluster or Local`);
+  if (etp && !external) f.report('invalid-field', 'error', ['spec', 'externalTrafficPolicy'], `externalTrafficPolicy may only be set on NodePort and LoadBalancer Services`, 'Remove it, or change the type.');
+  const itp = f.str(['spec', 'internalTrafficPolicy']) ?? 'Cluster';
+  if (!['Cluster', 'Local'].includes(itp)) f.report('invalid-field', 'error', ['spec', 'internalTrafficPolicy'], `internalTrafficPolicy "${itp}" must be Cluster or Local`);
+  const affinity = f.str(['spec', 'sessionAffinity']) ?? 'None';
+  if (!['None', 'ClientIP'].includes(affinity)) f.report('invalid-field', 'error', ['spec', 'sessionAffinity'], `sessionAffinity "${affinity}" must be None or ClientIP`);
+  const timeout = f.int(['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds']);
+  if (timeout !== undefined && (timeout < 1 || timeout > 86400)) f.report('invalid-field', 'error', ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], 'timeoutSeconds must be between 1 and 86400');
+  const lbIngress: string[] = [];
+  f.list(['status', 'loadBalancer', 'ingress']).forEach((_, i) => {
+    const v = f.str(['status', 'loadBalancer', 'ingress', i, 'ip']) ?? f.str(['status', 'loadBalancer', 'ingress', i, 'hostname']);
+    if (v) lbIngress.push(v);
+  });
+  if (type === 'LoadBalancer' && !lbIngress.length) {
+    const fromSpec = f.str(['spec', 'loadBalancerIP']);
+    if (fromSpec) lbIngress.push(fromSpec);
+  }
+  const externalIPs = f.list(['spec', 'externalIPs']).map((_, i) => f.str(['spec', 'externalIPs', i]) ?? '');
+  const families = f.list(['spec', 'ipFamilies']).map((_, i) => f.str(['spec', 'ipFamilies', i])).filter((x): x is 'IPv4' | 'IPv6' => x === 'IPv4' || x === 'IPv6');
+  if (f.invalid) return undefined;
+  return {
+    env,
+    explicitIPs,
+    ports,
+    wantsNodePorts,
+    healthCheckNodePort: f.int(['spec', 'healthCheckNodePort']),
+    svc: {
+      key: env.key,
+      name: env.name,
+      namespace: env.namespace as string,
+      labels: env.labels,
+      annotations: env.annotations,
+      source: env.raw.source,
+      type,
+      selector: type === 'ExternalName' ? undefined : selector,
+      headless,
+      externalName,
+      externalIPs,
+      loadBalancerIngress: lbIngress,
+      externalTrafficPolicy: external && etp === 'Local' ? 'Local' : 'Cluster',
+      internalTrafficPolicy: itp === 'Local' ? 'Local' : 'Cluster',
+      sessionAffinity: affinity === 'ClientIP' ? 'ClientIP' : 'None',
+      ...(affinity === 'ClientIP' ? { sessionAffinityTimeoutSeconds: timeout ?? 10800 } : {}),
+      publishNotReadyAddresses: f.bool(['spec', 'publishNotReadyAddresses']) ?? false,
+      trafficDistribution: f.str(['spec', 'trafficDistribution']),
+      ipFamilies: families.length ? families : ['IPv4'],
+    },
+  };
+}

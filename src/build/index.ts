@@ -1,0 +1,91 @@
+import { DiagnosticBag, type Diagnostic } from '../model/diagnostic.ts';
+import type { ClusterModel, OtherObject } from '../model/types.ts';
+import { defaultProfile, type Profile } from '../model/profile.ts';
+import { byNamespaceName, objectKey } from '../model/keys.ts';
+import { cidrAt, formatIP, parseCidr, type Cidr } from '../lib/ip.ts';
+import type { RawObject } from '../parse/index.ts';
+import { readEnvelopes, type Envelope } from './_envelope.ts';
+import { buildNamespaces } from './_namespaces.ts';
+import { buildNodes } from './_nodes.ts';
+import { expandWorkloads } from './_workloads.ts';
+import { placePods } from './_placement.ts';
+import { buildServices } from './_services.ts';
+import { buildEndpointSlices } from './_endpointslices.ts';
+import { buildNetworkPolicies } from './_network-policies.ts';
+import { addonObjects } from './_addons.ts';
+
+export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
+export { findPort } from './_endpointslices.ts';
+
+export interface BuildOptions {
+  /** Cluster facts the manifests do not carry; defaults to the reference documents' cluster. */
+  readonly profile?: Profile;
+  /** Namespace for namespaced objects that name none (`-n`); default `default`. */
+  readonly defaultNamespace?: string;
+  /** Add the `kubernetes` Service, CoreDNS and kube-proxy unless the manifests define them (default true). */
+  readonly addons?: boolean;
+}
+
+export interface BuildResult {
+  readonly model: ClusterModel;
+  /** Sorted by file, line and column. */
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Builds the cluster as Kubernetes would from the objects a user applies: pure and deterministic (same
+ * objects, same model, byte for byte). Invalid objects are reported and left out; the rest is still built.
+ */
+export function buildCluster(objects: readonly RawObject[], options: BuildOptions = {}): BuildResult {
+  const profile = options.profile ?? defaultProfile;
+  const bag = new DiagnosticBag();
+  const sink = (d: Diagnostic) => bag.add(d);
+  const userEnvs = readEnvelopes(objects, options.defaultNamespace ?? 'default', sink);
+  const nodesEarly = userEnvs.some((e) => e.kind === 'Node');
+  const serviceCidr = parseCidr(profile.serviceCIDR) as Cidr;
+  const firstServiceIP = formatIP(cidrAt(serviceCidr, 1n));
+  const firstNodeIP = nodesEarly ? undefined : profile.nodes[0]?.internalIP;
+  let envs: Envelope[] = userEnvs;
+  if (options.addons !== false) {
+    const taken = new Set(userEnvs.map((e) => e.key));
+    const addons = readEnvelopes(addonObjects(profile, firstServiceIP, firstNodeIP), 'default', sink).filter((e) => !taken.has(e.key));
+    envs = [...userEnvs, ...addons];
+  }
+  const namespaces = buildNamespaces(envs, sink);
+  const nodes = buildNodes(envs, profile, sink);
+  const { workloads, pods: drafts } = expandWorkloads(envs, nodes, sink);
+  const pods = placePods(drafts, nodes, profile, sink);
+  const services = buildServices(envs, profile, sink);
+  const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);
+  const networkPolicies = buildNetworkPolicies(envs);
+  const handled = new Set(['Namespace', 'Node', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Service', 'EndpointSlice', 'Endpoints', 'NetworkPolicy']);
+  const others: OtherObject[] = envs
+    .filter((e) => !handled.has(e.kind) && !e.f.invalid)
+    .map((e) => ({ key: e.key, name: e.name, namespace: e.namespace, labels: e.labels, annotations: e.annotations, source: e.raw.source, apiVersion: e.apiVersion, kind: e.kind, body: slimBody(e.raw.body) }))
+    .sort(byNamespaceName);
+  for (const e of envs)
+    if (e.support.level === 'planned')
+      sink({ code: 'kind-not-modeled-yet', severity: 'info', message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.support.note}`, source: e.raw.source, object: e.key });
+  const model: ClusterModel = { profile, namespaces, nodes, workloads, pods: [...pods].sort(byNamespaceName), services, endpointSlices, networkPolicies, others };
+  return { model, diagnostics: bag.list() };
+}
+
+function slimBody(body: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...body };
+  delete rest.status;
+  const meta = rest.metadata as Record<string, unknown> | undefined;
+  if (meta) {
+    const m = { ...meta };
+    delete m.managedFields;
+    const ann = m.annotations as Record<string, unknown> | undefined;
+    if (ann && 'kubectl.kubernetes.io/last-applied-configuration' in ann) {
+      const a = { ...ann };
+      delete a['kubectl.kubernetes.io/last-applied-configuration'];
+      m.annotations = a;
+    }
+    rest.metadata = m;
+  }
+  return rest;
+}
+
+export { objectKey };

@@ -1,0 +1,80 @@
+import type { Diagnostic } from '../model/diagnostic.ts';
+import { defaultProfile, nonEnforcingCNIs, type Profile, type ProfileNode } from '../model/profile.ts';
+import { parseCidr, parseIP } from '../lib/ip.ts';
+import type { RawObject } from '../parse/index.ts';
+import { FieldReader } from './_fields.ts';
+
+export const profileApiVersion = 'kubetwin.dev/v1alpha1';
+export const profileKind = 'ClusterProfile';
+
+/** Is this raw object a kubetwin cluster profile rather than a Kubernetes object? */
+export function isProfileObject(raw: RawObject): boolean {
+  return raw.body.kind === profileKind && typeof raw.body.apiVersion === 'string' && raw.body.apiVersion.startsWith('kubetwin.dev/');
+}
+
+/**
+ * Reads a `ClusterProfile` over the defaults; every field is optional. Invalid values are reported and the
+ * default is kept for them, so a typo never silently changes the cluster.
+ */
+export function readProfile(raw: RawObject | undefined): { profile: Profile; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  if (!raw) return { profile: defaultProfile, diagnostics };
+  const f = new FieldReader(raw, 'ClusterProfile', (d) => diagnostics.push({ ...d, code: d.code === 'invalid-field-type' ? 'invalid-profile' : d.code }));
+  const bad = (path: (string | number)[], message: string) => f.report('invalid-profile', 'error', path, message, 'Fix the profile; the default is used meanwhile.');
+  const cidr = (key: 'podCIDR' | 'serviceCIDR') => {
+    const v = f.str([key]);
+    if (v === undefined) return defaultProfile[key];
+    if (!parseCidr(v)) {
+      bad([key], `${key} "${v}" is not a CIDR`);
+      return defaultProfile[key];
+    }
+    return v;
+  };
+  const podCIDR = cidr('podCIDR');
+  const serviceCIDR = cidr('serviceCIDR');
+  let dnsServiceIP = f.str(['dnsServiceIP']) ?? defaultProfile.dnsServiceIP;
+  if (!parseIP(dnsServiceIP)) {
+    bad(['dnsServiceIP'], `dnsServiceIP "${dnsServiceIP}" is not an IP address`);
+    dnsServiceIP = defaultProfile.dnsServiceIP;
+  }
+  const clusterDomain = (f.str(['clusterDomain']) ?? defaultProfile.clusterDomain).replace(/\.$/, '');
+  const nodes: ProfileNode[] = [];
+  f.list(['nodes']).forEach((_, i) => {
+    const name = f.str(['nodes', i, 'name']);
+    const internalIP = f.str(['nodes', i, 'internalIP']);
+    if (!name) return bad(['nodes', i], `nodes[${i}] has no name`);
+    if (!internalIP || !parseIP(internalIP)) return bad(['nodes', i, 'internalIP'], `nodes[${i}].internalIP is missing or not an IP address`);
+    const podCIDR = f.str(['nodes', i, 'podCIDR']);
+    if (podCIDR !== undefined && !parseCidr(podCIDR)) return bad(['nodes', i, 'podCIDR'], `nodes[${i}].podCIDR "${podCIDR}" is not a CIDR`);
+    nodes.push({ name, internalIP, podCIDR, zone: f.str(['nodes', i, 'zone']), labels: f.stringMap(['nodes', i, 'labels']) });
+  });
+  const cniName = f.str(['cni', 'name']) ?? defaultProfile.cni.name;
+  const enforces = f.bool(['cni', 'enforcesNetworkPolicy']) ?? !nonEnforcingCNIs.includes(cniName);
+  const mode = f.str(['kubeProxy', 'mode']) ?? 'iptables';
+  if (!['iptables', 'ipvs', 'nftables'].includes(mode)) bad(['kubeProxy', 'mode'], `kubeProxy.mode "${mode}" must be iptables, ipvs or nftables`);
+  const externalHosts: Record<string, string[]> = {};
+  const hosts = f.map(['externalHosts']) ?? {};
+  for (const host of Object.keys(hosts).sort()) {
+    const ips = f.list(['externalHosts', host]).map((_, i) => f.str(['externalHosts', host, i])).filter((x): x is string => !!x);
+    externalHosts[host.toLowerCase().replace(/\.$/, '')] = ips;
+  }
+  const profile: Profile = {
+    podCIDR,
+    serviceCIDR,
+    clusterDomain,
+    dnsServiceIP,
+    nodes: nodes.length ? nodes : defaultProfile.nodes,
+    cni: { name: cniName, enforcesNetworkPolicy: enforces },
+    kubeProxy: { mode: (['iptables', 'ipvs', 'nftables'].includes(mode) ? mode : 'iptables') as Profile['kubeProxy']['mode'], ipvsScheduler: f.str(['kubeProxy', 'ipvsScheduler']) },
+    maxPodsPerNode: f.int(['maxPodsPerNode']) ?? defaultProfile.maxPodsPerNode,
+    nodeCIDRMaskSize: f.int(['nodeCIDRMaskSize']) ?? defaultProfile.nodeCIDRMaskSize,
+    nodePortRange: {
+      min: f.int(['nodePortRange', 'min']) ?? defaultProfile.nodePortRange.min,
+      max: f.int(['nodePortRange', 'max']) ?? defaultProfile.nodePortRange.max,
+    },
+    externalHosts,
+    loadBalancers: f.stringMap(['loadBalancers']),
+    source: raw.source,
+  };
+  return { profile, diagnostics };
+}

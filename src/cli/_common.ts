@@ -1,0 +1,57 @@
+import { Command, Option } from 'commander';
+import { buildFromTexts, type Cluster } from '../api/index.ts';
+import { loadInputs, loadProfile, readAllStdin } from '../sources/files.ts';
+import { renderDiagnostics, summarizeDiagnostics } from '../report/diagnostics.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+
+/** Exit codes shared by every command. */
+export const exitCodes = { ok: 0, findings: 1, input: 2 } as const;
+
+export interface InputOptions {
+  file?: string[];
+  namespace?: string;
+  allNamespaces?: boolean;
+  profile?: string;
+  keepGoing?: boolean;
+  quiet?: boolean;
+}
+
+/** Adds `-f`, `-n`, `-A`, `--profile`, `--keep-going` and `--quiet`, the inputs every command reads. */
+export function withInputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-f, --file <path>', 'manifest file or directory, or - for stdin (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .option('-n, --namespace <ns>', 'namespace for objects that name none, and the namespace to show', 'default')
+    .option('-A, --all-namespaces', 'show every namespace')
+    .option('--profile <file>', 'cluster profile (default: kubetwin.yaml beside the manifests)')
+    .option('--keep-going', 'exit 0 despite error diagnostics (invalid objects are left out either way)')
+    .option('-q, --quiet', 'print only error diagnostics');
+}
+
+export interface Loaded {
+  readonly cluster: Cluster;
+  /** `exitCodes.input` when an error diagnostic exists and --keep-going is off. */
+  readonly inputExit: number;
+}
+
+/** Reads the inputs, builds the cluster, prints diagnostics to stderr. */
+export async function loadCluster(opts: InputOptions, stderr: (s: string) => void): Promise<Loaded | number> {
+  if (!opts.file?.length) {
+    stderr('error: no input: pass -f FILE|DIR|- (repeatable)\n');
+    return exitCodes.input;
+  }
+  const inputs = await loadInputs(opts.file, readAllStdin);
+  let profileText;
+  const extra: Diagnostic[] = [...inputs.diagnostics];
+  if (opts.profile) {
+    const p = await loadProfile(opts.profile);
+    if ('text' in p) profileText = p;
+    else extra.push(p);
+  }
+  const built = buildFromTexts(inputs.texts, { namespace: opts.namespace, profile: profileText });
+  const diagnostics = [...extra, ...built.diagnostics];
+  const cluster: Cluster = { model: built.model, diagnostics };
+  const shown = renderDiagnostics(diagnostics, opts.quiet ? 'error' : 'info');
+  if (shown) stderr(shown + `${summarizeDiagnostics(diagnostics)}\n`);
+  const hasErrors = diagnostics.some((d) => d.severity === 'error');
+  return { cluster, inputExit: hasErrors && !opts.keepGoing ? exitCodes.input : exitCodes.ok };
+}

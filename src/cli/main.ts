@@ -1,0 +1,13 @@
+import { run } from './program.ts';
+
+// The Node adapter: real stdout/stderr and exit code. Bugs still print a short message, not a bare stack.
+run(process.argv.slice(2), { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`kubetwin: internal error (a bug, please report it): ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.KUBETWIN_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
+    process.exitCode = 3;
+  },
+);

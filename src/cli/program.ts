@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { getCommand } from './get.ts';
+import { reportCommand } from './report.ts';
+import { exitCodes } from './_common.ts';
+import type { Io } from './io.ts';
+
+export const version = '0.1.0';
+
+/** Builds the CLI; every command is registered here, explicitly. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('kubetwin')
+    .description('A digital twin of Kubernetes cluster networking, built from your manifests.')
+    .version(version)
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  for (const make of [getCommand, reportCommand]) {
+    const cmd = make(io);
+    cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride().showHelpAfterError();
+    program.addCommand(cmd);
+  }
+  return program;
+}
+
+/** Runs argv; resolves with the exit code (0 ok, 1 findings, 2 input or usage error). */
+export async function run(argv: readonly string[], io: Omit<Io, 'exit'>): Promise<number> {
+  let code: number | undefined;
+  const program = buildProgram({ ...io, exit: (c) => (code = c) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : exitCodes.input;
+    throw err;
+  }
+  return code ?? 0;
+}

@@ -1,0 +1,36 @@
+import { matches, type Labels, type Selector } from './labels.ts';
+
+/**
+ * An inverted index from `key=value` to items, so that selecting with a selector costs the size of its
+ * rarest equality requirement instead of a scan over every item.
+ */
+export class LabelIndex<T> {
+  readonly #byPair = new Map<string, T[]>();
+
+  constructor(
+    readonly items: readonly T[],
+    private readonly labelsOf: (item: T) => Labels,
+  ) {
+    for (const item of items) {
+      const labels = labelsOf(item);
+      for (const k in labels) {
+        const pair = `${k}=${labels[k]}`;
+        let list = this.#byPair.get(pair);
+        if (!list) this.#byPair.set(pair, (list = []));
+        list.push(item);
+      }
+    }
+  }
+
+  /** Items matching the selector, in the index's original order. */
+  select(selector: Selector): T[] {
+    if (selector.nothing) return [];
+    let candidates: readonly T[] = this.items;
+    for (const r of selector.requirements) {
+      if (r.operator !== 'In' || r.values.length !== 1) continue;
+      const list = this.#byPair.get(`${r.key}=${r.values[0]}`) ?? [];
+      if (list.length < candidates.length) candidates = list;
+    }
+    return candidates.filter((item) => matches(selector, this.labelsOf(item)));
+  }
+}

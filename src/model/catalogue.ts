@@ -1,0 +1,92 @@
+/**
+ * What kubetwin models of Kubernetes, declared (STYLE.md "Declare what is modeled"). The builder warns when
+ * input uses a field below `modeled`; `docs/support.md` is generated from this file (`npm run docs:support`).
+ */
+export type SupportLevel = 'modeled' | 'partial' | 'ignored' | 'planned';
+
+export interface KindSupport {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly level: SupportLevel;
+  readonly note: string;
+}
+
+export interface FieldSupport {
+  /** Kinds the field belongs to; pod-spec fields are listed once under `PodSpec`. */
+  readonly kind: string;
+  /** Dotted path; `*` stands for every element of a list. */
+  readonly path: string;
+  readonly level: Exclude<SupportLevel, 'modeled'>;
+  readonly note: string;
+}
+
+export const kinds: readonly KindSupport[] = [
+  { group: '', kind: 'Namespace', namespaced: false, level: 'modeled', note: 'labels, including the automatic kubernetes.io/metadata.name' },
+  { group: '', kind: 'Node', namespaced: false, level: 'modeled', note: 'name, labels, zone, InternalIP, podCIDR, unschedulable' },
+  { group: '', kind: 'Pod', namespaced: true, level: 'modeled', note: 'labels, ports, node, IPs, hostNetwork, readiness, DNS settings' },
+  { group: 'apps', kind: 'Deployment', namespaced: true, level: 'modeled', note: 'expanded into pods through a ReplicaSet' },
+  { group: 'apps', kind: 'ReplicaSet', namespaced: true, level: 'modeled', note: 'expanded into pods' },
+  { group: 'apps', kind: 'StatefulSet', namespaced: true, level: 'modeled', note: 'pods <name>-<ordinal> with hostname and subdomain' },
+  { group: 'apps', kind: 'DaemonSet', namespaced: true, level: 'modeled', note: 'one pod per eligible node (nodeSelector)' },
+  { group: 'batch', kind: 'Job', namespaced: true, level: 'modeled', note: 'parallelism pods' },
+  { group: 'batch', kind: 'CronJob', namespaced: true, level: 'modeled', note: "the pods of one run of the jobTemplate" },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', namespaced: true, level: 'modeled', note: 'minReplicas sets the replica count of its target' },
+  { group: '', kind: 'Service', namespaced: true, level: 'modeled', note: 'every type; ClusterIP and NodePort allocation' },
+  { group: 'discovery.k8s.io', kind: 'EndpointSlice', namespaced: true, level: 'modeled', note: 'manual slices of selector-less Services' },
+  { group: '', kind: 'Endpoints', namespaced: true, level: 'modeled', note: 'mirrored into EndpointSlices for selector-less Services' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy', namespaced: true, level: 'modeled', note: 'read into the model; verdicts arrive with the policy engine' },
+  { group: 'networking.k8s.io', kind: 'Ingress', namespaced: true, level: 'planned', note: 'kept in the model; routing is not built yet' },
+  { group: 'networking.k8s.io', kind: 'IngressClass', namespaced: false, level: 'planned', note: 'kept in the model; routing is not built yet' },
+  { group: 'gateway.networking.k8s.io', kind: 'GatewayClass', namespaced: false, level: 'planned', note: 'kept in the model; routing is not built yet' },
+  { group: 'gateway.networking.k8s.io', kind: 'Gateway', namespaced: true, level: 'planned', note: 'kept in the model; routing is not built yet' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespaced: true, level: 'planned', note: 'kept in the model; routing is not built yet' },
+  { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespaced: true, level: 'planned', note: 'kept in the model; routing is not built yet' },
+  { group: 'gateway.networking.k8s.io', kind: 'ReferenceGrant', namespaced: true, level: 'planned', note: 'kept in the model; routing is not built yet' },
+  { group: 'policy.networking.k8s.io', kind: 'AdminNetworkPolicy', namespaced: false, level: 'planned', note: 'kept in the model; admin tiers are not built yet' },
+  { group: 'policy.networking.k8s.io', kind: 'BaselineAdminNetworkPolicy', namespaced: false, level: 'planned', note: 'kept in the model; admin tiers are not built yet' },
+  { group: 'policy.networking.k8s.io', kind: 'ClusterNetworkPolicy', namespaced: false, level: 'planned', note: 'kept in the model; admin tiers are not built yet' },
+  { group: '', kind: 'ConfigMap', namespaced: true, level: 'planned', note: 'kept in the model; the coredns Corefile is read by DNS, not built yet' },
+  { group: '', kind: 'Secret', namespaced: true, level: 'planned', note: 'kept in the model; TLS certificates are not built yet' },
+  { group: 'cert-manager.io', kind: 'Certificate', namespaced: true, level: 'planned', note: 'kept in the model; TLS is not built yet' },
+  { group: 'cert-manager.io', kind: 'Issuer', namespaced: true, level: 'planned', note: 'kept in the model; TLS is not built yet' },
+  { group: 'cert-manager.io', kind: 'ClusterIssuer', namespaced: false, level: 'planned', note: 'kept in the model; TLS is not built yet' },
+  { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', namespaced: true, level: 'planned', note: 'kept in the model; scrape checks are not built yet' },
+  { group: 'k8s.otterize.com', kind: 'ClientIntents', namespaced: true, level: 'planned', note: 'kept in the model; declared flows are not built yet' },
+];
+
+/** Kinds that carry no networking meaning; accepted silently (no `unknown-kind` note). */
+export const quietKinds: readonly string[] = [
+  'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolumeClaim',
+  'PersistentVolume', 'StorageClass', 'PodDisruptionBudget', 'LimitRange', 'ResourceQuota', 'PriorityClass',
+  'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+];
+
+export const fields: readonly FieldSupport[] = [
+  { kind: 'PodSpec', path: 'affinity', level: 'ignored', note: 'scheduling spreads pods round-robin over nodes that pass nodeSelector; affinity rules are not evaluated' },
+  { kind: 'PodSpec', path: 'tolerations', level: 'ignored', note: 'node taints are not evaluated' },
+  { kind: 'PodSpec', path: 'topologySpreadConstraints', level: 'ignored', note: 'pods are spread round-robin, not by these constraints' },
+  { kind: 'PodSpec', path: 'readinessGates', level: 'ignored', note: 'pods are ready unless status says otherwise' },
+  { kind: 'PodSpec', path: 'containers.*.readinessProbe', level: 'partial', note: 'probes are assumed to pass: pods are ready unless status says otherwise' },
+  { kind: 'PodSpec', path: 'hostAliases', level: 'planned', note: '/etc/hosts entries arrive with the DNS resolver' },
+  { kind: 'PodSpec', path: 'ephemeralContainers', level: 'ignored', note: 'their ports are not part of the pod' },
+  { kind: 'Service', path: 'spec.loadBalancerSourceRanges', level: 'planned', note: 'source ranges are not enforced yet' },
+  { kind: 'Service', path: 'spec.loadBalancerClass', level: 'ignored', note: 'every LoadBalancer is given the profile\'s address or stays <pending>' },
+  { kind: 'Service', path: 'spec.ipFamilyPolicy', level: 'partial', note: 'ClusterIPs are allocated from the IPv4 service CIDR; explicit IPv6 clusterIPs are kept' },
+  { kind: 'Node', path: 'spec.taints', level: 'ignored', note: 'taints do not keep pods off nodes in the model' },
+];
+
+/** Which prefix a kind's pod spec lives under. */
+export const podSpecPaths: Readonly<Record<string, string>> = {
+  Pod: 'spec',
+  Deployment: 'spec.template.spec',
+  ReplicaSet: 'spec.template.spec',
+  StatefulSet: 'spec.template.spec',
+  DaemonSet: 'spec.template.spec',
+  Job: 'spec.template.spec',
+  CronJob: 'spec.jobTemplate.spec.template.spec',
+};
+
+export function kindSupport(kind: string, group: string): KindSupport | undefined {
+  return kinds.find((k) => k.kind === kind && k.group === group);
+}

@@ -1,0 +1,61 @@
+import type { SourceRef } from './diagnostic.ts';
+
+/** A node the profile declares, used when the manifests contain no Node objects. */
+export interface ProfileNode {
+  readonly name: string;
+  readonly zone?: string;
+  readonly internalIP: string;
+  /** When absent, the next free /24 of the pod CIDR, as kube-controller-manager's range allocator hands out. */
+  readonly podCIDR?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables';
+
+/**
+ * The cluster facts manifests do not carry: address ranges, DNS, nodes, the CNI. Read from `kubetwin.yaml`
+ * beside the manifests or `--profile FILE`; every field has a default (those of the reference documents).
+ */
+export interface Profile {
+  readonly podCIDR: string;
+  readonly serviceCIDR: string;
+  readonly clusterDomain: string;
+  readonly dnsServiceIP: string;
+  readonly nodes: readonly ProfileNode[];
+  readonly cni: { readonly name: string; readonly enforcesNetworkPolicy: boolean };
+  readonly kubeProxy: { readonly mode: KubeProxyMode; readonly ipvsScheduler?: string };
+  /** kubelet `--max-pods`; pods past it stay Pending. */
+  readonly maxPodsPerNode: number;
+  /** Mask length of each node's pod range (kube-controller-manager `--node-cidr-mask-size`). */
+  readonly nodeCIDRMaskSize: number;
+  /** The NodePort range (kube-apiserver `--service-node-port-range`). */
+  readonly nodePortRange: { readonly min: number; readonly max: number };
+  /** External DNS names and the addresses they resolve to (for `internet` sources). */
+  readonly externalHosts: Readonly<Record<string, readonly string[]>>;
+  /** Load balancer addresses by Service `namespace/name`, standing in for the cloud controller. */
+  readonly loadBalancers: Readonly<Record<string, string>>;
+  readonly source?: SourceRef;
+}
+
+/** Defaults of the reference documents: 10.244.0.0/16 pods, 10.96.0.0/12 services, cluster.local, three nodes. */
+export const defaultProfile: Profile = {
+  podCIDR: '10.244.0.0/16',
+  serviceCIDR: '10.96.0.0/12',
+  clusterDomain: 'cluster.local',
+  dnsServiceIP: '10.96.0.10',
+  nodes: [
+    { name: 'node-1', zone: 'zone-a', internalIP: '10.0.0.11', podCIDR: '10.244.1.0/24' },
+    { name: 'node-2', zone: 'zone-b', internalIP: '10.0.0.12', podCIDR: '10.244.2.0/24' },
+    { name: 'node-3', zone: 'zone-c', internalIP: '10.0.0.13', podCIDR: '10.244.3.0/24' },
+  ],
+  cni: { name: 'calico', enforcesNetworkPolicy: true },
+  kubeProxy: { mode: 'iptables' },
+  maxPodsPerNode: 110,
+  nodeCIDRMaskSize: 24,
+  nodePortRange: { min: 30000, max: 32767 },
+  externalHosts: {},
+  loadBalancers: {},
+};
+
+/** CNIs known not to enforce NetworkPolicy on their own. */
+export const nonEnforcingCNIs: readonly string[] = ['flannel', 'kindnet', 'bridge', 'none'];

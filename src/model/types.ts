@@ -1,0 +1,209 @@
+/**
+ * The slim, typed cluster model: only what the twin uses, built once from raw objects by `src/build`.
+ * Every record keeps its `source` for diagnostics. Field names mirror the Kubernetes API.
+ */
+import type { SourceRef } from './diagnostic.ts';
+import type { Labels, Selector } from '../lib/labels.ts';
+import type { Profile } from './profile.ts';
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+/** Canonical object key `Kind/namespace/name` (`Kind/name` for cluster-scoped objects). */
+export type ObjectKey = string;
+
+export interface ObjectMeta {
+  readonly key: ObjectKey;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly annotations: Labels;
+  /** Undefined for objects kubetwin adds itself (add-ons, implicit namespaces, profile nodes). */
+  readonly source?: SourceRef;
+}
+
+export interface Namespace extends ObjectMeta {
+  /** Created because objects use it but no manifest declares it. */
+  readonly implicit: boolean;
+}
+
+export interface Node extends ObjectMeta {
+  readonly zone?: string;
+  /** Undefined when a Node object reports no InternalIP address. */
+  readonly internalIP?: string;
+  /** Undefined when the pod CIDR has no free range left for the node. */
+  readonly podCIDR?: string;
+  readonly unschedulable: boolean;
+  readonly fromProfile: boolean;
+}
+
+export interface ContainerPort {
+  readonly container: string;
+  readonly name?: string;
+  readonly containerPort: number;
+  readonly protocol: Protocol;
+  readonly hostPort?: number;
+}
+
+export type WorkloadKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+
+export interface Pod extends ObjectMeta {
+  readonly namespace: string;
+  /** The workload that created it (`Deployment/ns/name`), or undefined for a bare Pod. */
+  readonly owner?: ObjectKey;
+  readonly nodeName?: string;
+  /** Primary IP; undefined when the pod could not be scheduled or given an address. */
+  readonly ip?: string;
+  readonly ips: readonly string[];
+  readonly hostNetwork: boolean;
+  readonly phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed';
+  readonly ready: boolean;
+  /** Has a deletionTimestamp. */
+  readonly terminating: boolean;
+  /** Names of the app containers (and sidecars), for READY counts. */
+  readonly containers: readonly string[];
+  readonly ports: readonly ContainerPort[];
+  readonly hostname?: string;
+  readonly subdomain?: string;
+  readonly dnsPolicy: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
+  readonly dnsConfig?: { nameservers: string[]; searches: string[]; options: { name: string; value?: string }[] };
+  readonly serviceAccountName: string;
+}
+
+export interface Workload extends ObjectMeta {
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly replicas: number;
+  /** Where `replicas` came from: the manifest, the default of 1, a HorizontalPodAutoscaler, or one per node. */
+  readonly replicasFrom: 'spec' | 'default' | 'hpa' | 'nodes' | 'job';
+  readonly selector?: Selector;
+  readonly podKeys: readonly ObjectKey[];
+}
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+
+export interface ServicePort {
+  readonly name?: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** A number, or a container port name resolved per pod. Defaults to `port`. */
+  readonly targetPort: number | string;
+  readonly nodePort?: number;
+  readonly appProtocol?: string;
+}
+
+export interface Service extends ObjectMeta {
+  readonly namespace: string;
+  readonly type: ServiceType;
+  /** Undefined when the Service has no selector (endpoints come from manual EndpointSlices or Endpoints). */
+  readonly selector?: Labels;
+  readonly headless: boolean;
+  /** Allocated or explicit ClusterIPs; empty for headless and ExternalName Services. */
+  readonly clusterIPs: readonly string[];
+  readonly ports: readonly ServicePort[];
+  readonly externalName?: string;
+  readonly externalIPs: readonly string[];
+  /** `status.loadBalancer.ingress` IPs or hostnames, `spec.loadBalancerIP`, or the profile's address. */
+  readonly loadBalancerIngress: readonly string[];
+  readonly externalTrafficPolicy: 'Cluster' | 'Local';
+  readonly internalTrafficPolicy: 'Cluster' | 'Local';
+  readonly healthCheckNodePort?: number;
+  readonly sessionAffinity: 'None' | 'ClientIP';
+  readonly sessionAffinityTimeoutSeconds?: number;
+  readonly publishNotReadyAddresses: boolean;
+  readonly trafficDistribution?: string;
+  readonly ipFamilies: readonly ('IPv4' | 'IPv6')[];
+}
+
+export interface EndpointConditions {
+  readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
+}
+
+export interface Endpoint {
+  readonly addresses: readonly string[];
+  readonly conditions: EndpointConditions;
+  readonly hostname?: string;
+  readonly nodeName?: string;
+  readonly zone?: string;
+  /** Key of the Pod behind it, for slices the controller computed. */
+  readonly targetRef?: ObjectKey;
+  readonly hints?: { readonly forZones: readonly string[] };
+}
+
+export interface EndpointPort {
+  readonly name?: string;
+  readonly port?: number;
+  readonly protocol: Protocol;
+  readonly appProtocol?: string;
+}
+
+export interface EndpointSlice extends ObjectMeta {
+  readonly namespace: string;
+  /** Name of the owning Service (label `kubernetes.io/service-name`). */
+  readonly serviceName: string;
+  readonly addressType: 'IPv4' | 'IPv6' | 'FQDN';
+  readonly ports: readonly EndpointPort[];
+  readonly endpoints: readonly Endpoint[];
+  /** `endpointslice-controller.k8s.io` when computed from a selector, otherwise who wrote it. */
+  readonly managedBy: string;
+}
+
+export type PolicyType = 'Ingress' | 'Egress';
+
+export interface PolicyPort {
+  readonly protocol: Protocol;
+  /** Undefined means every port of that protocol. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+  readonly source?: SourceRef;
+}
+
+export interface PolicyPeer {
+  readonly podSelector?: Selector;
+  readonly namespaceSelector?: Selector;
+  readonly ipBlock?: { readonly cidr: string; readonly except: readonly string[] };
+  readonly source?: SourceRef;
+}
+
+export interface PolicyRule {
+  readonly index: number;
+  /** `all` when `from`/`to` is missing or empty: every peer. */
+  readonly peers: readonly PolicyPeer[] | 'all';
+  /** `all` when `ports` is missing or empty: every port. */
+  readonly ports: readonly PolicyPort[] | 'all';
+  readonly source?: SourceRef;
+}
+
+export interface NetworkPolicy extends ObjectMeta {
+  readonly namespace: string;
+  readonly podSelector: Selector;
+  readonly policyTypes: readonly PolicyType[];
+  /** True when `policyTypes` was absent and kubetwin inferred it as the API server defaults it. */
+  readonly policyTypesInferred: boolean;
+  readonly ingress: readonly PolicyRule[];
+  readonly egress: readonly PolicyRule[];
+}
+
+/**
+ * An object the builder recognised and keeps for the analyses that read it (Ingress, Gateway API, ConfigMap,
+ * ...), in slim form: its body without `status`, `managedFields` and the last-applied annotation.
+ */
+export interface OtherObject extends ObjectMeta {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** The cluster as kubetwin built it. Arrays are sorted by key; treat the whole model as read-only. */
+export interface ClusterModel {
+  readonly profile: Profile;
+  readonly namespaces: readonly Namespace[];
+  readonly nodes: readonly Node[];
+  readonly workloads: readonly Workload[];
+  readonly pods: readonly Pod[];
+  readonly services: readonly Service[];
+  readonly endpointSlices: readonly EndpointSlice[];
+  readonly networkPolicies: readonly NetworkPolicy[];
+  readonly others: readonly OtherObject[];
+}

@@ -1,0 +1,136 @@
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
+import { formatPath, type PathSegment, type RawObject } from './raw-object.ts';
+
+/** A manifest file's text, as a source adapter read it. */
+export interface ManifestText {
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface ParseResult {
+  readonly objects: RawObject[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Scalars resolve as kubectl resolves them. kubectl decodes manifests with sigs.k8s.io/yaml, which reads
+ * YAML through its go-yaml v2 fork: YAML 1.1 booleans (`yes`, `on`, `y`) and 1.1 octals (`0755` = 493),
+ * but no sexagesimal numbers, timestamps or binary tags (those stay strings).
+ * See https://kubernetes.io/docs/concepts/configuration/secret/ ("YAML accepts both octal and decimal").
+ */
+const dropped = new Set([
+  'tag:yaml.org,2002:timestamp',
+  'tag:yaml.org,2002:binary',
+  'tag:yaml.org,2002:omap',
+  'tag:yaml.org,2002:pairs',
+  'tag:yaml.org,2002:set',
+]);
+const kubectlScalars = {
+  version: '1.1' as const,
+  customTags: (tags: { tag: string; format?: string }[]) =>
+    tags.filter((t) => t.format !== 'TIME' && !dropped.has(t.tag)),
+};
+
+const helmSource = /^\s*Source:\s*(\S.*?)\s*$/m;
+
+/** Parses manifest files into raw objects with positions; a broken document never hides the others. */
+export function parseManifests(inputs: readonly ManifestText[]): ParseResult {
+  const objects: RawObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const input of inputs) parseOne(input, objects, diagnostics);
+  return { objects, diagnostics };
+}
+
+function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagnostic[]): void {
+  const lineCounter = new LineCounter();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const docs = parseAllDocuments(input.text, { lineCounter, ...(kubectlScalars as any) });
+  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs)) {
+    // An empty stream yields an EmptyStream object: nothing to read.
+    return;
+  }
+  list.forEach((doc, docIndex) => {
+    const origin = helmOrigin(doc);
+    const at = (offset: number | undefined, path?: string): SourceRef => {
+      const pos = lineCounter.linePos(offset ?? 0);
+      return { file: input.file, doc: docIndex, line: pos.line, column: pos.col, origin, path };
+    };
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        diagnostics.push({
+          code: 'yaml-syntax',
+          severity: 'error',
+          message: `YAML syntax error: ${err.message.split('\n')[0]}`,
+          source: at(err.pos[0]),
+          hint: 'Fix the YAML at this position; the other documents are still analysed.',
+        });
+      }
+      return;
+    }
+    const root = doc.contents as Node | null;
+    if (root === null || (isScalar(root) && root.value === null)) return; // empty document, as kubectl skips it
+    if (!isMap(root)) {
+      diagnostics.push({
+        code: 'not-an-object',
+        severity: 'error',
+        message: 'document is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata)',
+        source: at(root.range?.[0]),
+      });
+      return;
+    }
+    const body = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+    const locate = (prefix: readonly PathSegment[]) => (path: readonly PathSegment[]) => {
+      const full = [...prefix, ...path];
+      return at(findOffset(root, full), formatPath(path));
+    };
+    if (body.kind === 'List' && Array.isArray(body.items)) {
+      body.items.forEach((item, i) => {
+        const loc = locate(['items', i]);
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+          diagnostics.push({
+            code: 'not-an-object',
+            severity: 'error',
+            message: `items[${i}] of a List is not an object`,
+            source: loc([]),
+          });
+          return;
+        }
+        objects.push({ body: item as Record<string, unknown>, source: loc([]), locate: loc });
+      });
+      return;
+    }
+    const loc = locate([]);
+    objects.push({ body, source: loc([]), locate: loc });
+  });
+}
+
+function helmOrigin(doc: Document): string | undefined {
+  const texts = [doc.commentBefore, (doc.contents as Node | null)?.commentBefore];
+  for (const t of texts) {
+    const m = t ? helmSource.exec(t) : null;
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Offset of the deepest node on `path` (the key node for map entries). */
+function findOffset(root: Node, path: readonly PathSegment[]): number | undefined {
+  let node: unknown = root;
+  let offset = root.range?.[0];
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : p.key) === String(seg));
+      if (!pair) break;
+      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset;
+}

@@ -1,0 +1,19 @@
+import type { ClusterModel } from '../model/types.ts';
+import type { GetResource } from './get.ts';
+
+/** The model's records of one resource as a `List`, for `-o json|yaml`. Keys keep the model's order. */
+export function modelAsList(model: ClusterModel, resource: GetResource, namespace: string | undefined): { apiVersion: string; kind: 'List'; items: unknown[] } {
+  const inNs = <T extends { namespace: string }>(items: readonly T[]) => (namespace === undefined ? items : items.filter((i) => i.namespace === namespace));
+  const tag = (kind: string, items: readonly object[]) => items.map((i) => ({ kind, ...i }));
+  const pick: Record<Exclude<GetResource, 'all'>, () => unknown[]> = {
+    pods: () => tag('Pod', inNs(model.pods)),
+    services: () => tag('Service', inNs(model.services)),
+    endpointslices: () => tag('EndpointSlice', inNs(model.endpointSlices)),
+    namespaces: () => tag('Namespace', model.namespaces),
+    nodes: () => tag('Node', model.nodes),
+    networkpolicies: () => tag('NetworkPolicy', inNs(model.networkPolicies)),
+    workloads: () => inNs(model.workloads).map((w) => ({ ...w })),
+  };
+  const items = resource === 'all' ? (Object.keys(pick) as (keyof typeof pick)[]).flatMap((k) => pick[k]()) : pick[resource]();
+  return { apiVersion: 'kubetwin.dev/v1alpha1', kind: 'List', items };
+}

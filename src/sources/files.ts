@@ -1,0 +1,85 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { ManifestText } from '../parse/index.ts';
+
+const manifestExtensions = new Set(['.yaml', '.yml', '.json']);
+export const profileFileName = 'kubetwin.yaml';
+
+export interface LoadedInputs {
+  readonly texts: ManifestText[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/**
+ * Reads `-f` inputs: files, directories (recursively, entries in sorted order, hidden ones skipped) and `-`
+ * for stdin. For a file input, a `kubetwin.yaml` profile beside it is read too; in directories it is found by
+ * the walk. A missing path is an error diagnostic, not an exception.
+ */
+export async function loadInputs(paths: readonly string[], readStdin: () => Promise<string>): Promise<LoadedInputs> {
+  const texts: ManifestText[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const add = async (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    texts.push({ file, text: await readFile(file, 'utf8') });
+  };
+  for (const path of paths) {
+    if (path === '-') {
+      texts.push({ file: '<stdin>', text: await readStdin() });
+      continue;
+    }
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      diagnostics.push({ code: 'input-not-found', severity: 'error', message: `${path}: no such file or directory`, source: { file: path, doc: 0, line: 0, column: 0 }, hint: 'Check the -f path.' });
+      continue;
+    }
+    if (info.isDirectory()) {
+      for (const file of await walk(path)) await add(file);
+    } else {
+      const beside = join(dirname(path), profileFileName);
+      if (basename(path) !== profileFileName && (await exists(beside))) await add(beside);
+      await add(path);
+    }
+  }
+  return { texts, diagnostics };
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(path)));
+    else if (e.isFile() && manifestExtensions.has(extname(e.name).toLowerCase())) out.push(path);
+  }
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Reads a profile given with --profile. */
+export async function loadProfile(path: string): Promise<ManifestText | Diagnostic> {
+  try {
+    return { file: path, text: await readFile(path, 'utf8') };
+  } catch {
+    return { code: 'input-not-found', severity: 'error', message: `${path}: profile file not found`, source: { file: path, doc: 0, line: 0, column: 0 }, hint: 'Check the --profile path.' };
+  }
+}
+
+/** Reads all of stdin. */
+export async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
