@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { getCommand } from './get.ts';
-import { reportCommand } from './report.ts';
+import { commandFactories } from './commands.ts';
 import { exitCodes } from './_common.ts';
 import type { Io } from './io.ts';
 
@@ -14,7 +13,7 @@ export function buildProgram(io: Io): Command {
     .showHelpAfterError()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .exitOverride();
-  for (const make of [getCommand, reportCommand]) {
+  for (const make of commandFactories) {
     const cmd = make(io);
     cmd.configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride().showHelpAfterError();
     program.addCommand(cmd);
