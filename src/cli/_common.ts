@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { buildFromTexts, type Cluster } from '../api/index.ts';
-import { loadInputs, loadProfile, readAllStdin } from '../sources/files.ts';
+import { loadInputs, loadProfile } from '../sources/files.ts';
+import type { Io } from './io.ts';
 import { renderDiagnostics, summarizeDiagnostics } from '../report/diagnostics.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 
@@ -34,12 +35,13 @@ export interface Loaded {
 }
 
 /** Reads the inputs, builds the cluster, prints diagnostics to stderr. */
-export async function loadCluster(opts: InputOptions, stderr: (s: string) => void): Promise<Loaded | number> {
+export async function loadCluster(opts: InputOptions, io: Pick<Io, 'stderr' | 'readStdin'>): Promise<Loaded | number> {
+  const stderr = io.stderr;
   if (!opts.file?.length) {
     stderr('error: no input: pass -f FILE|DIR|- (repeatable)\n');
     return exitCodes.input;
   }
-  const inputs = await loadInputs(opts.file, readAllStdin);
+  const inputs = await loadInputs(opts.file, io.readStdin);
   let profileText;
   const extra: Diagnostic[] = [...inputs.diagnostics];
   if (opts.profile) {

@@ -22,7 +22,7 @@ export function getCommand(io: Io): Command {
       io.exit(exitCodes.input);
       return;
     }
-    const loaded = await loadCluster(opts, io.stderr);
+    const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const namespace = opts.allNamespaces ? undefined : opts.namespace;
     const { model } = loaded.cluster;

@@ -3,4 +3,6 @@ export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
   exit(code: number): void;
+  /** All of standard input, for `-f -`. */
+  readStdin(): Promise<string>;
 }

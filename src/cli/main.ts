@@ -1,7 +1,8 @@
 import { run } from './program.ts';
+import { readAllStdin } from '../sources/files.ts';
 
 // The Node adapter: real stdout/stderr and exit code. Bugs still print a short message, not a bare stack.
-run(process.argv.slice(2), { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) }).then(
+run(process.argv.slice(2), { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s), readStdin: readAllStdin }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -7,7 +7,7 @@ import type { Io } from './io.ts';
 export function reportCommand(io: Io): Command {
   const cmd = new Command('report').description('the main job: inventory of the cluster as built (flows, verdicts and findings are not built yet)').addOption(new Option('-o, --output <format>', 'output format').choices(['text']).default('text'));
   withInputOptions(cmd).action(async (opts: InputOptions) => {
-    const loaded = await loadCluster({ ...opts, quiet: opts.quiet }, io.stderr);
+    const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     io.stdout(renderInventory(loaded.cluster.model, loaded.cluster.diagnostics));
     io.exit(loaded.inputExit);
