@@ -62,14 +62,14 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
       slot = [...slots.values()].find((s) => s.cidr && first && cidrContains(s.cidr, first));
     }
     if (!slot && !reason) {
-      const cursorKey = JSON.stringify(d.nodeSelector);
+      const cursorKey = JSON.stringify(d.template.nodeSelector);
       let eligible = eligibleBy.get(cursorKey);
       if (!eligible) {
-        const sel = selectorFromMap(d.nodeSelector);
+        const sel = selectorFromMap(d.template.nodeSelector);
         eligible = [...slots.values()].filter((s) => !s.node.unschedulable && matches(sel, s.node.labels));
         eligibleBy.set(cursorKey, eligible);
       }
-      if (!eligible.length) reason = `no node matches nodeSelector ${JSON.stringify(d.nodeSelector)}`;
+      if (!eligible.length) reason = `no node matches nodeSelector ${JSON.stringify(d.template.nodeSelector)}`;
       else {
         const start = cursors.get(cursorKey) ?? 0;
         for (let i = 0; i < eligible.length && !slot; i++) {
@@ -93,13 +93,12 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
     slot.pods++;
     const finished = d.phase === 'Succeeded' || d.phase === 'Failed';
     let podIPs = ips;
-    if (d.hostNetwork) podIPs = slot.node.internalIP ? [slot.node.internalIP] : [];
+    if (d.template.hostNetwork) podIPs = slot.node.internalIP ? [slot.node.internalIP] : [];
     else if (!podIPs.length && !finished && slot.cidr) {
+      // Allocated addresses only move forward within a node's range, so only explicit ones can collide.
       const ip = allocate(slot, reserved);
-      if (ip) {
-        reserved.set(ip, d.key);
-        podIPs = [ip];
-      } else
+      if (ip) podIPs = [ip];
+      else
         sink({ code: 'pod-cidr-exhausted', severity: 'error', message: `node ${slot.node.name}'s pod range ${slot.node.podCIDR} is full; ${d.key} gets no IP`, source: d.source, object: d.key, hint: 'Lower maxPodsPerNode or widen nodeCIDRMaskSize in the profile.' });
     }
     pods.push(finish(d, slot.node.name, finished ? [] : podIPs, d.phase));
@@ -113,13 +112,18 @@ function allocate(slot: NodeSlot, reserved: Map<string, string>): string | undef
   const cidr = slot.cidr as Cidr;
   const last = cidrSize(cidr) - 1n; // broadcast address is never handed out
   while (slot.nextOffset < last) {
-    const ip = formatIP(cidrAt(cidr, slot.nextOffset++));
-    if (!reserved.has(ip)) return ip;
+    const ip = cidr.family === 4 ? formatIPv4(Number(cidr.base) + Number(slot.nextOffset++)) : formatIP(cidrAt(cidr, slot.nextOffset++));
+    if (reserved.size === 0 || !reserved.has(ip)) return ip;
   }
   return undefined;
 }
 
+function formatIPv4(v: number): string {
+  return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
 function finish(d: PodDraft, nodeName: string | undefined, ips: string[], phase: Pod['phase']): Pod {
+  const t = d.template;
   return {
     key: d.key,
     name: d.name,
@@ -131,16 +135,16 @@ function finish(d: PodDraft, nodeName: string | undefined, ips: string[], phase:
     nodeName,
     ip: ips[0],
     ips,
-    hostNetwork: d.hostNetwork,
+    hostNetwork: t.hostNetwork,
     phase,
     ready: phase === 'Running' && d.ready && ips.length > 0,
     terminating: d.terminating,
-    containers: d.containers,
-    ports: d.ports,
+    containers: t.containers,
+    ports: t.ports,
     hostname: d.hostname,
     subdomain: d.subdomain,
-    dnsPolicy: d.dnsPolicy,
-    dnsConfig: d.dnsConfig,
-    serviceAccountName: d.serviceAccountName,
+    dnsPolicy: t.dnsPolicy,
+    dnsConfig: t.dnsConfig,
+    serviceAccountName: t.serviceAccountName,
   };
 }

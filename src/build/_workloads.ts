@@ -8,8 +8,13 @@ import { readPodTemplate, type PodTemplate } from './_pod-spec.ts';
 import { readSelector } from './_selectors.ts';
 import { stableSuffix, templateHash } from './_names.ts';
 
-/** A pod before scheduling and IPAM. */
-export interface PodDraft extends PodTemplate {
+/** A pod before scheduling and IPAM. The template is shared by every replica (never copied per pod). */
+export interface PodDraft {
+  readonly template: PodTemplate;
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly hostname?: string;
+  readonly subdomain?: string;
   readonly key: string;
   readonly namespace: string;
   readonly name: string;
@@ -75,9 +80,11 @@ function barePod(env: Envelope): PodDraft {
     if (f.str(['status', 'conditions', i, 'type']) === 'Ready') ready = ready && f.str(['status', 'conditions', i, 'status']) === 'True';
   });
   return {
-    ...t,
+    template: t,
     labels: env.labels,
     annotations: env.annotations,
+    hostname: t.hostname,
+    subdomain: t.subdomain,
     key: env.key,
     namespace: env.namespace as string,
     name: env.name,
@@ -133,8 +140,11 @@ function expandOne(env: Envelope, nodes: readonly Node[], hpaMin: Map<string, nu
     replicasFrom = specReplicas === undefined ? 'default' : 'spec';
   }
   const base = (name: string, labels: Record<string, string>, extra: Partial<PodDraft> = {}): PodDraft => ({
-    ...t,
+    template: t,
     labels,
+    annotations: t.annotations,
+    hostname: t.hostname,
+    subdomain: t.subdomain,
     key: objectKey('Pod', ns, name),
     namespace: ns,
     name,
@@ -152,7 +162,8 @@ function expandOne(env: Envelope, nodes: readonly Node[], hpaMin: Map<string, nu
   if (env.kind === 'Deployment') {
     const hash = templateHash(seed);
     const rs = `${env.name}-${hash}`;
-    for (let i = 0; i < replicas; i++) pods.push(base(`${rs}-${stableSuffix(`${rs}/${i}`)}`, { ...t.labels, 'pod-template-hash': hash }));
+    const labels = { ...t.labels, 'pod-template-hash': hash }; // shared by every replica: the model is read-only
+    for (let i = 0; i < replicas; i++) pods.push(base(`${rs}-${stableSuffix(`${rs}/${i}`)}`, labels));
   } else if (env.kind === 'ReplicaSet') {
     for (let i = 0; i < replicas; i++) pods.push(base(`${env.name}-${stableSuffix(`${env.name}/${i}`)}`, t.labels));
   } else if (env.kind === 'StatefulSet') {
@@ -164,18 +175,18 @@ function expandOne(env: Envelope, nodes: readonly Node[], hpaMin: Map<string, nu
       pods.push(base(name, labels, { hostname: name, subdomain: serviceName }));
     }
   } else if (env.kind === 'DaemonSet') {
+    const labels = { ...t.labels, 'controller-revision-hash': templateHash(seed) };
+    const nodeSelector = selectorFromMap(t.nodeSelector);
     for (const node of nodes) {
-      if (!matches(selectorFromMap(t.nodeSelector), node.labels)) continue;
+      if (!matches(nodeSelector, node.labels)) continue;
       const name = `${env.name}-${stableSuffix(`${env.key}/${node.name}`)}`;
-      pods.push(base(name, { ...t.labels, 'controller-revision-hash': templateHash(seed).slice(0, 10) }, { boundNode: node.name }));
+      pods.push(base(name, labels, { boundNode: node.name }));
       replicas++;
     }
   } else {
     const job = env.kind === 'CronJob' ? `${env.name}-${String(fnvMinutes(env.key))}` : env.name;
-    for (let i = 0; i < replicas; i++) {
-      const name = `${job}-${stableSuffix(`${job}/${i}`)}`;
-      pods.push(base(name, { ...t.labels, 'batch.kubernetes.io/job-name': job, 'job-name': job }));
-    }
+    const labels = { ...t.labels, 'batch.kubernetes.io/job-name': job, 'job-name': job };
+    for (let i = 0; i < replicas; i++) pods.push(base(`${job}-${stableSuffix(`${job}/${i}`)}`, labels));
     if (env.kind === 'CronJob')
       sink({ code: 'cronjob-one-run', severity: 'info', message: `CronJob ${env.name}: the model holds the pods of one run (job ${job}), so its traffic can be checked`, source: env.raw.source, object: env.key });
   }
