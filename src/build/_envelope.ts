@@ -79,7 +79,15 @@ function readOne(raw: RawObject, defaultNamespace: string, sink: (d: Diagnostic)
     });
   }
   if (!name) {
-    missing('metadata.name');
+    if (meta.name !== undefined && meta.name !== null && typeof meta.name !== 'string')
+      sink({
+        code: 'invalid-field-type',
+        severity: 'error',
+        message: `metadata.name: expected string, got ${typeof meta.name} (${JSON.stringify(meta.name)}). Unquoted scalars like y, yes, on or 0755 are not strings to kubectl; quote the name.`,
+        source: raw.locate(['metadata', 'name']),
+        hint: 'Quote the name.',
+      });
+    else missing('metadata.name');
     return undefined;
   }
   if (!support) {

@@ -57,6 +57,10 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
     if (d.boundNode) {
       slot = slots.get(d.boundNode);
       if (!slot) reason = `node ${d.boundNode} does not exist`;
+      else if (slot.pods >= profile.maxPodsPerNode) {
+        reason = `node ${d.boundNode} already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
+        slot = undefined;
+      }
     } else if (ips.length) {
       const first = parseIP(ips[0]);
       slot = [...slots.values()].find((s) => s.cidr && first && cidrContains(s.cidr, first));
