@@ -38,8 +38,10 @@ export function buildServices(envs: readonly Envelope[], profile: Profile, sink:
     d.env.f.report(code, 'error', path, message, hint);
     rejected.add(d);
   };
-  // Explicit values first, in key order: the first claimant keeps a contested value, as the API server would.
-  const sorted = [...drafts].sort((a, b) => (a.env.key < b.env.key ? -1 : 1));
+  // Explicit values first: cluster add-ons (created at bootstrap, before any manifest is applied), then the
+  // manifests in key order; the first claimant keeps a contested value, as the API server would.
+  const isAddon = (d: Draft) => (d.env.raw.source.file === '<addon>' ? 0 : 1);
+  const sorted = [...drafts].sort((a, b) => isAddon(a) - isAddon(b) || (a.env.key < b.env.key ? -1 : 1));
   const holders = new Map<string, string>();
   for (const d of sorted) {
     for (const text of d.explicitIPs) {

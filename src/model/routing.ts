@@ -1,0 +1,207 @@
+/**
+ * Slim north-south routing model: Ingress (networking.k8s.io/v1), Gateway API (gateway.networking.k8s.io/v1),
+ * TLS Secrets and cert-manager objects, as `src/build/routing` reads them. Field names mirror the APIs.
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/
+ * https://gateway-api.sigs.k8s.io/reference/spec/
+ */
+import type { SourceRef } from './diagnostic.ts';
+import type { ObjectKey, ObjectMeta } from './types.ts';
+import type { Selector } from '../lib/labels.ts';
+
+export interface IngressClass extends ObjectMeta {
+  readonly controller: string;
+  /** Annotation `ingressclass.kubernetes.io/is-default-class: "true"`. */
+  readonly isDefault: boolean;
+}
+
+export type IngressPathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
+
+/** A Service backend: `port` is a number or a port name. A `resource` backend keeps only its kind and name. */
+export interface IngressBackend {
+  readonly service?: { readonly name: string; readonly port: number | string };
+  readonly resource?: { readonly kind: string; readonly name: string };
+}
+
+export interface IngressPath {
+  readonly path: string;
+  readonly pathType: IngressPathType;
+  readonly backend: IngressBackend;
+  readonly source?: SourceRef;
+}
+
+export interface IngressRule {
+  /** Undefined: every host. May start with `*.`. */
+  readonly host?: string;
+  readonly paths: readonly IngressPath[];
+}
+
+export interface IngressTLS {
+  readonly hosts: readonly string[];
+  readonly secretName?: string;
+}
+
+export interface Ingress extends ObjectMeta {
+  readonly namespace: string;
+  readonly ingressClassName?: string;
+  /** The legacy annotation `kubernetes.io/ingress.class`. */
+  readonly classAnnotation?: string;
+  readonly defaultBackend?: IngressBackend;
+  readonly rules: readonly IngressRule[];
+  readonly tls: readonly IngressTLS[];
+}
+
+export interface GatewayClass extends ObjectMeta {
+  readonly controllerName: string;
+}
+
+export interface SecretObjectRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
+export interface RouteGroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+export interface Listener {
+  readonly name: string;
+  readonly hostname?: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly tls?: { readonly mode: 'Terminate' | 'Passthrough'; readonly certificateRefs: readonly SecretObjectRef[] };
+  readonly allowedRoutes: {
+    readonly from: 'Same' | 'All' | 'Selector';
+    /** Compiled namespace selector, for `Selector`. */
+    readonly selector?: Selector;
+    /** Empty: the kinds the protocol supports. */
+    readonly kinds: readonly RouteGroupKind[];
+  };
+  readonly source?: SourceRef;
+}
+
+export interface Gateway extends ObjectMeta {
+  readonly namespace: string;
+  readonly gatewayClassName: string;
+  readonly listeners: readonly Listener[];
+}
+
+export interface ParentRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly sectionName?: string;
+  readonly port?: number;
+}
+
+export interface PathMatch {
+  readonly type: 'Exact' | 'PathPrefix' | 'RegularExpression';
+  readonly value: string;
+}
+
+export interface ValueMatch {
+  readonly type: 'Exact' | 'RegularExpression';
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface RouteMatch {
+  readonly path?: PathMatch;
+  readonly headers: readonly ValueMatch[];
+  readonly queryParams: readonly ValueMatch[];
+  readonly method?: string;
+  /** GRPCRoute method match as written (`service/method`), for display. */
+  readonly grpcMethod?: string;
+}
+
+export interface HeaderModifier {
+  readonly set: readonly { readonly name: string; readonly value: string }[];
+  readonly add: readonly { readonly name: string; readonly value: string }[];
+  readonly remove: readonly string[];
+}
+
+export type PathModifier = { readonly type: 'ReplaceFullPath'; readonly value: string } | { readonly type: 'ReplacePrefixMatch'; readonly value: string };
+
+export interface BackendRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly port?: number;
+  readonly weight: number;
+}
+
+export type RouteFilter =
+  | { readonly type: 'RequestRedirect'; readonly scheme?: string; readonly hostname?: string; readonly path?: PathModifier; readonly port?: number; readonly statusCode: number }
+  | { readonly type: 'URLRewrite'; readonly hostname?: string; readonly path?: PathModifier }
+  | { readonly type: 'RequestHeaderModifier' | 'ResponseHeaderModifier'; readonly modifier: HeaderModifier }
+  | { readonly type: 'RequestMirror'; readonly backendRef: BackendRef }
+  | { readonly type: 'Other'; readonly name: string };
+
+export interface RouteRule {
+  readonly index: number;
+  readonly name?: string;
+  /** Never empty: a rule without matches gets the default `PathPrefix /`. */
+  readonly matches: readonly RouteMatch[];
+  readonly filters: readonly RouteFilter[];
+  readonly backendRefs: readonly BackendRef[];
+  readonly source?: SourceRef;
+}
+
+/** An HTTPRoute or a GRPCRoute (whose method matches are expressed as `/service/method` path matches). */
+export interface HTTPRoute extends ObjectMeta {
+  readonly kind: 'HTTPRoute' | 'GRPCRoute';
+  readonly namespace: string;
+  readonly parentRefs: readonly ParentRef[];
+  readonly hostnames: readonly string[];
+  readonly rules: readonly RouteRule[];
+  /** `metadata.creationTimestamp` when the manifest carries one (precedence tie-break). */
+  readonly creationTimestamp?: string;
+}
+
+export interface ReferenceGrant extends ObjectMeta {
+  readonly namespace: string;
+  readonly from: readonly { readonly group: string; readonly kind: string; readonly namespace: string }[];
+  readonly to: readonly { readonly group: string; readonly kind: string; readonly name?: string }[];
+}
+
+/** A Secret of type kubernetes.io/tls (or any Secret holding `tls.crt`), with its PEM text decoded. */
+export interface TLSSecret extends ObjectMeta {
+  readonly namespace: string;
+  readonly type: string;
+  readonly certPem?: string;
+  readonly keyPem?: string;
+}
+
+/** A cert-manager Certificate, declared or implied by the ingress-shim annotations of an Ingress. */
+export interface Certificate {
+  readonly key: ObjectKey;
+  readonly namespace: string;
+  readonly name: string;
+  readonly secretName: string;
+  readonly dnsNames: readonly string[];
+  readonly issuerRef: { readonly kind: 'Issuer' | 'ClusterIssuer'; readonly name: string };
+  /** `Ingress/ns/name` when ingress-shim would create it from annotations. */
+  readonly impliedBy?: ObjectKey;
+  readonly source?: SourceRef;
+}
+
+export interface RoutingModel {
+  readonly ingressClasses: readonly IngressClass[];
+  readonly ingresses: readonly Ingress[];
+  readonly gatewayClasses: readonly GatewayClass[];
+  readonly gateways: readonly Gateway[];
+  /** HTTPRoutes and GRPCRoutes, sorted by key. */
+  readonly routes: readonly HTTPRoute[];
+  readonly referenceGrants: readonly ReferenceGrant[];
+  readonly tlsSecrets: readonly TLSSecret[];
+  readonly certificates: readonly Certificate[];
+  /** Keys of the cert-manager Issuers (`Issuer/ns/name`) and ClusterIssuers (`ClusterIssuer/name`) declared. */
+  readonly issuers: readonly ObjectKey[];
+}
+
+/** The behaviour profile routing runs under: the spec, or a controller's documented departures from it. */
+export type ControllerProfile = 'spec' | 'ingress-nginx' | 'traefik';
