@@ -13,6 +13,7 @@ import { buildServices } from './_services.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
 import { buildNetworkPolicies } from './_network-policies.ts';
 import { addonObjects } from './_addons.ts';
+import { buildRouting } from './routing/index.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
@@ -58,6 +59,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const services = buildServices(envs, profile, sink);
   const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);
   const networkPolicies = buildNetworkPolicies(envs);
+  const routing = buildRouting(envs);
   const handled = new Set(['Namespace', 'Node', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Service', 'EndpointSlice', 'Endpoints', 'NetworkPolicy']);
   const others: OtherObject[] = envs
     .filter((e) => !handled.has(e.kind) && !e.f.invalid)
@@ -66,7 +68,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   for (const e of envs)
     if (e.support.level === 'planned')
       sink({ code: 'kind-not-modeled-yet', severity: 'info', message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.support.note}`, source: e.raw.source, object: e.key });
-  const model: ClusterModel = { profile, namespaces, nodes, workloads, pods: [...pods].sort(byNamespaceName), services, endpointSlices, networkPolicies, others };
+  const model: ClusterModel = { profile, namespaces, nodes, workloads, pods: [...pods].sort(byNamespaceName), services, endpointSlices, networkPolicies, others, routing };
   return { model, diagnostics: bag.list() };
 }
 

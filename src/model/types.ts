@@ -206,4 +206,6 @@ export interface ClusterModel {
   readonly endpointSlices: readonly EndpointSlice[];
   readonly networkPolicies: readonly NetworkPolicy[];
   readonly others: readonly OtherObject[];
+  /** Ingress, Gateway API and TLS objects read for routing (`src/build/routing`). */
+  readonly routing?: import('./routing.ts').RoutingModel;
 }

@@ -1,0 +1,95 @@
+import type { Ingress, IngressBackend, IngressClass, IngressPathType, IngressRule, IngressTLS } from '../../model/routing.ts';
+import type { PathSegment } from '../../parse/index.ts';
+import type { Envelope } from '../_envelope.ts';
+import type { FieldReader } from '../_fields.ts';
+
+const pathTypes: readonly IngressPathType[] = ['Exact', 'Prefix', 'ImplementationSpecific'];
+const refuse = 'The API server would refuse this Ingress; kubetwin leaves it out.';
+
+/**
+ * IngressClass: `spec.controller` and the default-class annotation.
+ * https://kubernetes.io/docs/concepts/services-networking/ingress/#default-ingress-class
+ */
+export function readIngressClass(e: Envelope): IngressClass {
+  return {
+    key: e.key,
+    name: e.name,
+    labels: e.labels,
+    annotations: e.annotations,
+    source: e.raw.source,
+    controller: e.f.str(['spec', 'controller']) ?? '',
+    isDefault: e.annotations['ingressclass.kubernetes.io/is-default-class'] === 'true',
+  };
+}
+
+/**
+ * Ingress v1, validated as the API server validates it: `pathType` is required, Exact and Prefix paths are
+ * absolute, a rule host is a DNS name with at most a leading `*.`, a backend names a service or a resource.
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/
+ */
+export function readIngress(e: Envelope): Ingress {
+  const f = e.f;
+  const rules: IngressRule[] = [];
+  f.list(['spec', 'rules']).forEach((_, i) => {
+    const at = ['spec', 'rules', i];
+    const host = f.str([...at, 'host']);
+    if (host !== undefined && !validHost(host))
+      f.report('invalid-ingress', 'error', [...at, 'host'], `host "${host}" must be a DNS name, optionally with a leading "*." wildcard label, without port or IP`, refuse);
+    const paths = f.list([...at, 'http', 'paths']).map((__, j) => {
+      const p = [...at, 'http', 'paths', j];
+      const pathType = f.str([...p, 'pathType']);
+      const path = f.str([...p, 'path']) ?? '';
+      if (!pathType || !pathTypes.includes(pathType as IngressPathType))
+        f.report('invalid-ingress', 'error', [...p, 'pathType'], `pathType must be Exact, Prefix or ImplementationSpecific (it is required in networking.k8s.io/v1)`, refuse);
+      else if (pathType !== 'ImplementationSpecific' && !path.startsWith('/'))
+        f.report('invalid-ingress', 'error', [...p, 'path'], `path "${path}" must be absolute for pathType ${pathType}`, refuse);
+      return { path: path || '/', pathType: (pathType ?? 'Prefix') as IngressPathType, backend: readBackend(f, [...p, 'backend']) ?? {}, source: f.raw.locate(p) };
+    });
+    rules.push({ host: host?.toLowerCase(), paths });
+  });
+  const tls: IngressTLS[] = f.list(['spec', 'tls']).map((_, i) => ({
+    hosts: f.list(['spec', 'tls', i, 'hosts']).map((__, j) => (f.str(['spec', 'tls', i, 'hosts', j]) ?? '').toLowerCase()),
+    secretName: f.str(['spec', 'tls', i, 'secretName']),
+  }));
+  const defaultBackend = f.get(['spec', 'defaultBackend']) !== undefined ? readBackend(f, ['spec', 'defaultBackend']) : undefined;
+  if (!rules.length && !defaultBackend) f.report('invalid-ingress', 'error', ['spec'], 'an Ingress needs rules or a defaultBackend', refuse);
+  return {
+    key: e.key,
+    name: e.name,
+    namespace: e.namespace ?? 'default',
+    labels: e.labels,
+    annotations: e.annotations,
+    source: e.raw.source,
+    ingressClassName: f.str(['spec', 'ingressClassName']),
+    classAnnotation: e.annotations['kubernetes.io/ingress.class'],
+    defaultBackend,
+    rules,
+    tls,
+  };
+}
+
+function readBackend(f: FieldReader, at: PathSegment[]): IngressBackend | undefined {
+  const name = f.str([...at, 'service', 'name']);
+  const number = f.int([...at, 'service', 'port', 'number']);
+  const portName = f.str([...at, 'service', 'port', 'name']);
+  const kind = f.str([...at, 'resource', 'kind']);
+  if (name !== undefined) {
+    if (number === undefined && portName === undefined) {
+      f.report('invalid-ingress', 'error', [...at, 'service', 'port'], 'backend.service.port needs a number or a name', refuse);
+      return undefined;
+    }
+    return { service: { name, port: number ?? (portName as string) } };
+  }
+  if (kind !== undefined) return { resource: { kind, name: f.str([...at, 'resource', 'name']) ?? '' } };
+  f.report('invalid-ingress', 'error', at, 'a backend needs service or resource', refuse);
+  return undefined;
+}
+
+const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function validHost(host: string): boolean {
+  const h = host.toLowerCase();
+  const rest = h.startsWith('*.') ? h.slice(2) : h;
+  if (/^[0-9.]+$/.test(rest) || rest.includes(':')) return false;
+  return rest.length > 0 && rest.length <= 253 && rest.split('.').every((l) => label.test(l));
+}
