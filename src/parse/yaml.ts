@@ -62,7 +62,7 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
         diagnostics.push({
           code: 'yaml-syntax',
           severity: 'error',
-          message: `YAML syntax error: ${err.message.split('\n')[0]}`,
+          message: `YAML syntax error: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
           source: at(err.pos[0]),
           hint: 'Fix the YAML at this position; the other documents are still analysed.',
         });

@@ -2,7 +2,7 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 
 /** `file:line:col: severity code: message`, then the field path and the hint, indented. */
 export function renderDiagnostic(d: Diagnostic): string {
-  const where = d.source ? `${d.source.file}:${d.source.line}:${d.source.column}: ` : '';
+  const where = !d.source ? '' : d.source.line > 0 ? `${d.source.file}:${d.source.line}:${d.source.column}: ` : `${d.source.file}: `;
   const origin = d.source?.origin ? ` (from ${d.source.origin})` : '';
   let out = `${where}${d.severity} ${d.code}: ${d.message}${origin}`;
   if (d.source?.path) out += `\n    at ${d.source.path}`;
