@@ -1,5 +1,4 @@
 import { byNamespaceName } from '../model/keys.ts';
-import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Protocol, Service, ServicePort, ServiceType } from '../model/types.ts';
 import type { Profile } from '../model/profile.ts';
 import { cidrAt, cidrContains, cidrSize, formatIP, parseCidr, parseIP, type Cidr } from '../lib/ip.ts';
@@ -25,7 +24,7 @@ interface Draft {
  * from status, `spec.loadBalancerIP` or the profile.
  * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/
  */
-export function buildServices(envs: readonly Envelope[], profile: Profile, sink: (d: Diagnostic) => void): Service[] {
+export function buildServices(envs: readonly Envelope[], profile: Profile): Service[] {
   const drafts = envs.filter((e) => e.kind === 'Service').map(readService).filter((d): d is Draft => !!d);
   const serviceCidr = parseCidr(profile.serviceCIDR) as Cidr;
   const size = Number(cidrSize(serviceCidr) > 2n ** 32n ? 2n ** 32n : cidrSize(serviceCidr));

@@ -56,7 +56,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const nodes = buildNodes(envs, profile, sink);
   const { workloads, pods: drafts } = expandWorkloads(envs, nodes, sink);
   const pods = placePods(drafts, nodes, profile, sink);
-  const services = buildServices(envs, profile, sink);
+  const services = buildServices(envs, profile);
   const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);
   const networkPolicies = buildNetworkPolicies(envs);
   const routing = buildRouting(envs);

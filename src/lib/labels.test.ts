@@ -26,7 +26,7 @@ test('selectors print as kubectl prints them', () => {
 });
 
 test('LabelIndex.select returns exactly the items a scan would', () => {
-  const items = [{ l: { a: '1', b: '2' } }, { l: { a: '1' } }, { l: { b: '2' } }];
+  const items: { l: Record<string, string> }[] = [{ l: { a: '1', b: '2' } }, { l: { a: '1' } }, { l: { b: '2' } }];
   const idx = new LabelIndex(items, (i) => i.l);
   assert.deepEqual(idx.select(selectorFromMap({ a: '1' })), items.slice(0, 2));
   assert.deepEqual(idx.select(everything), items);
