@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import type { Io } from './io.ts';
 import { getCommand } from './get.ts';
 import { reportCommand } from './report.ts';
+import { routeCommand } from './route.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
 export const commandFactories: readonly ((io: Io) => Command)[] = [
   getCommand,
   reportCommand,
+  routeCommand,
 ];

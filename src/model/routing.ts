@@ -205,3 +205,59 @@ export interface RoutingModel {
 
 /** The behaviour profile routing runs under: the spec, or a controller's documented departures from it. */
 export type ControllerProfile = 'spec' | 'ingress-nginx' | 'traefik';
+
+/** One HTTP request as a router sees it. Header names are lower case; `host` has no port. */
+export interface HttpRequest {
+  readonly scheme: 'http' | 'https';
+  readonly host: string;
+  /** The port the request arrives on at the gateway or controller (listener port). */
+  readonly port: number;
+  readonly path: string;
+  /** Query parameters in order of appearance. */
+  readonly query: readonly (readonly [string, string])[];
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A Service a decision forwards to: `port` is the Service port; `problem` says why it cannot be used. */
+export interface DecisionBackend {
+  readonly namespace: string;
+  readonly name: string;
+  readonly port?: number;
+  readonly weight: number;
+  readonly problem?: string;
+}
+
+/** Where a decision came from: the object, the rule/path and match, as `rules[0].matches[1]`. */
+export interface DecisionSource {
+  readonly object: ObjectKey;
+  readonly at: string;
+  /** The match in words: `PathPrefix /api, header x-env=canary`. */
+  readonly match: string;
+}
+
+/** A candidate that lost, and why. */
+export interface LostCandidate extends DecisionSource {
+  readonly reason: string;
+}
+
+/**
+ * A router's answer for one request. `status` is what the client gets from the router itself: 200 means
+ * forwarded to `backends`, 3xx a redirect, 404 nothing matched, 500 an invalid rule, 503 no usable backend.
+ */
+export interface RouteDecision {
+  readonly status: number;
+  readonly winner?: DecisionSource;
+  readonly backends: readonly DecisionBackend[];
+  readonly redirect?: { readonly status: number; readonly location: string };
+  /** The path sent upstream when a filter or annotation rewrote it. */
+  readonly rewrittenPath?: string;
+  readonly rewrittenHost?: string;
+  readonly requestHeaders?: HeaderModifier;
+  readonly responseHeaders?: HeaderModifier;
+  readonly mirrors: readonly DecisionBackend[];
+  /** Filled only when the router was asked to explain. */
+  readonly lost: readonly LostCandidate[];
+  /** Facts worth knowing: annotations in effect or ignored, controller departures, unmodeled filters. */
+  readonly notes: readonly string[];
+}

@@ -1,0 +1,43 @@
+/** A status condition as a conformant implementation writes it (type, status, upstream reason). */
+export interface Condition {
+  readonly type: 'Accepted' | 'ResolvedRefs' | 'Programmed' | 'Conflicted';
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: string;
+  readonly message: string;
+}
+
+export const cond = (type: Condition['type'], ok: boolean | 'unknown', reason: string, message = ''): Condition => ({ type, status: ok === 'unknown' ? 'Unknown' : ok ? 'True' : 'False', reason, message });
+
+export interface ListenerStatus {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: string;
+  readonly hostname?: string;
+  readonly supportedKinds: readonly string[];
+  readonly attachedRoutes: number;
+  readonly conditions: readonly Condition[];
+}
+
+export interface GatewayStatus {
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly className: string;
+  readonly conditions: readonly Condition[];
+  readonly listeners: readonly ListenerStatus[];
+}
+
+export interface RouteParentStatus {
+  /** `Gateway/ns/name[/sectionName][:port]`. */
+  readonly parent: string;
+  readonly conditions: readonly Condition[];
+}
+
+export interface RouteStatus {
+  readonly key: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly hostnames: readonly string[];
+  readonly parents: readonly RouteParentStatus[];
+}

@@ -1,0 +1,73 @@
+import type { BackendRef, HeaderModifier, HttpRequest, PathModifier, RouteFilter, RouteMatch } from '../../model/routing.ts';
+import { pathPrefixMatch } from './_match.ts';
+
+export interface FilterEffect {
+  redirect?: { status: number; location: string };
+  rewrittenPath?: string;
+  rewrittenHost?: string;
+  requestHeaders?: HeaderModifier;
+  responseHeaders?: HeaderModifier;
+  mirrors: BackendRef[];
+  notes: string[];
+}
+
+/**
+ * `ReplacePrefixMatch` replaces the matched path prefix element-wise: prefix `/foo` with `/xyz` turns
+ * `/foo/bar` into `/xyz/bar`; with `/` it turns `/foo/bar` into `/bar` and `/foo` into `/`.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httppathmodifier
+ */
+export function replacePrefix(path: string, prefix: string, replacement: string): string {
+  const p = prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  if (!pathPrefixMatch(p, path)) return path;
+  const rest = p === '/' ? path.slice(1) : path.slice(p.length).replace(/^\//, '');
+  const base = replacement.endsWith('/') ? replacement.slice(0, -1) : replacement;
+  if (!rest) return base || '/';
+  return `${base}/${rest}`;
+}
+
+function modifyPath(m: PathModifier | undefined, match: RouteMatch, path: string): string | undefined {
+  if (!m) return undefined;
+  if (m.type === 'ReplaceFullPath') return m.value;
+  return match.path?.type === 'PathPrefix' ? replacePrefix(path, match.path.value, m.value) : undefined;
+}
+
+const wellKnown: Readonly<Record<string, number>> = { http: 80, https: 443 };
+
+/**
+ * Applies a rule's filters to a request. RequestRedirect: scheme, hostname, path and port (omitted when it is
+ * the scheme's well-known port; when unset, the scheme's well-known port or the listener's), status default 302.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httprequestredirectfilter
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httpurlrewritefilter
+ */
+export function applyFilters(filters: readonly RouteFilter[], match: RouteMatch, req: HttpRequest): FilterEffect {
+  const out: FilterEffect = { mirrors: [], notes: [] };
+  for (const f of filters) {
+    switch (f.type) {
+      case 'RequestRedirect': {
+        const scheme = f.scheme ?? req.scheme;
+        const port = f.port ?? (f.scheme ? wellKnown[f.scheme] ?? req.port : req.port);
+        const host = f.hostname ?? req.host;
+        const path = modifyPath(f.path, match, req.path) ?? req.path;
+        const q = req.query.length ? `?${req.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
+        out.redirect = { status: f.statusCode, location: `${scheme}://${host}${wellKnown[scheme] === port ? '' : `:${port}`}${path}${q}` };
+        break;
+      }
+      case 'URLRewrite':
+        out.rewrittenHost = f.hostname;
+        out.rewrittenPath = modifyPath(f.path, match, req.path);
+        break;
+      case 'RequestHeaderModifier':
+        out.requestHeaders = f.modifier;
+        break;
+      case 'ResponseHeaderModifier':
+        out.responseHeaders = f.modifier;
+        break;
+      case 'RequestMirror':
+        out.mirrors.push(f.backendRef);
+        break;
+      default:
+        out.notes.push(`filter ${f.name || '(unnamed)'} is not modeled; kubetwin routes as if it were absent`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+import type { HttpRequest, RouteMatch } from '../../model/routing.ts';
+
+/**
+ * `PathPrefix`: element-wise on `/`, case-sensitive, a trailing `/` in the prefix ignored: `/abc` matches
+ * `/abc`, `/abc/` and `/abc/def`, not `/abcd`. https://gateway-api.sigs.k8s.io/reference/spec/#pathmatchtype
+ */
+export function pathPrefixMatch(prefix: string, path: string): boolean {
+  const p = prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
+  if (p === '/') return true;
+  return path === p || path.startsWith(p + '/');
+}
+
+const regexCache = new Map<string, RegExp | null>();
+/** RegularExpression matches are full matches here (as Envoy-based implementations do); the dialect is implementation-specific. */
+export function fullRegex(re: string): RegExp | null {
+  let r = regexCache.get(re);
+  if (r === undefined) {
+    try {
+      r = new RegExp(`^(?:${re})$`);
+    } catch {
+      r = null;
+    }
+    regexCache.set(re, r);
+  }
+  return r;
+}
+
+/** Why a match fails for a request, or undefined when it matches (all conditions ANDed). https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch */
+export function matchFailure(m: RouteMatch, req: HttpRequest): string | undefined {
+  if (m.path) {
+    const { type, value } = m.path;
+    const ok = type === 'Exact' ? req.path === value : type === 'PathPrefix' ? pathPrefixMatch(value, req.path) : (fullRegex(value)?.test(req.path) ?? false);
+    if (!ok) return `path ${req.path} does not match ${type} ${value}`;
+  }
+  if (m.method && m.method !== req.method) return `method ${req.method} is not ${m.method}`;
+  for (const h of m.headers) {
+    const v = req.headers[h.name.toLowerCase()];
+    if (v === undefined) return `header ${h.name} is absent`;
+    if (h.type === 'Exact' ? v !== h.value : !(fullRegex(h.value)?.test(v) ?? false)) return `header ${h.name}: ${v} does not match ${h.type} ${h.value}`;
+  }
+  for (const q of m.queryParams) {
+    const v = req.query.find(([k]) => k === q.name)?.[1];
+    if (v === undefined) return `query parameter ${q.name} is absent`;
+    if (q.type === 'Exact' ? v !== q.value : !(fullRegex(q.value)?.test(v) ?? false)) return `query parameter ${q.name}=${v} does not match ${q.type} ${q.value}`;
+  }
+  return undefined;
+}
+
+export function describeMatch(m: RouteMatch): string {
+  const parts: string[] = [];
+  if (m.grpcMethod) parts.push(`gRPC method ${m.grpcMethod}`);
+  else if (m.path) parts.push(`${m.path.type} ${m.path.value}`);
+  if (m.method) parts.push(`method ${m.method}`);
+  for (const h of m.headers) parts.push(`header ${h.name}${h.type === 'Exact' ? '=' : '~'}${h.value}`);
+  for (const q of m.queryParams) parts.push(`query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}`);
+  return parts.join(', ');
+}
+
+/**
+ * The static part of the spec's precedence between matches: Exact path, then the longest PathPrefix (regex
+ * paths after them: their precedence is implementation-specific), then method, then most header matches,
+ * then most query matches. Lower sorts first.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
+ */
+export function matchRank(m: RouteMatch): number[] {
+  const t = m.path?.type;
+  return [t === 'Exact' ? 0 : t === 'PathPrefix' ? 1 : 2, t === 'PathPrefix' ? -(m.path!.value.replace(/(.)\/$/, '$1').length) : 0, m.method ? 0 : 1, -m.headers.length, -m.queryParams.length];
+}

@@ -1,0 +1,12 @@
+/**
+ * Gateway API: status conditions of Gateways, listeners and routes as a conformant implementation computes
+ * them, and per-Gateway routing with the spec's matching, precedence and filters.
+ * https://gateway-api.sigs.k8s.io/reference/spec/
+ */
+export { analyzeGateways, type Attachment, type GatewayAnalysis } from './_status.ts';
+export { compileGatewayRouter, type GatewayRouter } from './_router.ts';
+export type { Condition, GatewayStatus, ListenerStatus, RouteStatus, RouteParentStatus } from './_conditions.ts';
+export { gatewayHostMatch, intersectHostnames } from './_hostnames.ts';
+export { pathPrefixMatch, matchFailure, describeMatch } from './_match.ts';
+export { applyFilters, replacePrefix } from './_filters.ts';
+export { refPermitted } from './_refs.ts';

@@ -1,0 +1,60 @@
+import type { RouteResult } from '../analysis/route/index.ts';
+import type { DecisionBackend, HeaderModifier } from '../model/routing.ts';
+
+const backendName = (b: DecisionBackend) => `${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}`;
+
+function headers(label: string, m: HeaderModifier | undefined): string[] {
+  if (!m) return [];
+  const parts = [...m.set.map((h) => `set ${h.name}: ${h.value}`), ...m.add.map((h) => `add ${h.name}: ${h.value}`), ...m.remove.map((h) => `remove ${h}`)];
+  return parts.length ? [`${label}: ${parts.join('; ')}`] : [];
+}
+
+/** The `kubetwin route` answer in words: verdict first, then why, then what lost. Pure and deterministic. */
+export function renderRoute(r: RouteResult): string {
+  const d = r.decision;
+  const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
+  const lines = [`${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}${q} on port ${r.request.port} via ${r.via}${r.profile ? ` (controller profile: ${r.profile})` : ''}`];
+  if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
+  else if (d.status === 200) {
+    const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
+    const total = usable.reduce((s, b) => s + b.weight, 0);
+    lines.push(`=> ${usable.length === 1 ? `Service ${backendName(usable[0])}` : `${usable.length} weighted backends`}`);
+    d.backends.forEach((b, i) => {
+      const share = !b.problem && b.weight > 0 ? ` ${Math.round((b.weight / total) * 1000) / 10}%` : '';
+      const eps = r.endpoints[i] ?? [];
+      lines.push(`   Service ${backendName(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`);
+    });
+  } else {
+    lines.push(`=> ${d.status}`);
+    for (const b of d.backends) if (b.problem) lines.push(`   Service ${backendName(b)} — ${b.problem}`);
+  }
+  if (d.winner) lines.push(`matched: ${d.winner.object} ${d.winner.at} (${d.winner.match})`);
+  if (d.rewrittenPath !== undefined) lines.push(`path rewritten to: ${d.rewrittenPath}`);
+  if (d.rewrittenHost !== undefined) lines.push(`host rewritten to: ${d.rewrittenHost}`);
+  lines.push(...headers('request headers', d.requestHeaders), ...headers('response headers', d.responseHeaders));
+  for (const m of d.mirrors) lines.push(`mirrored to: Service ${backendName(m)}${m.problem ? ` — ${m.problem}` : ''}`);
+  if (r.certificate) lines.push(`certificate: ${r.certificate.status} — ${r.certificate.message}${r.certificate.from ? ` [from ${r.certificate.from}]` : ''}`);
+  if (d.notes.length) lines.push('notes:', ...d.notes.map((n) => `  - ${n}`));
+  if (d.lost.length) lines.push('lost:', ...d.lost.map((l) => `  - ${l.object} ${l.at} (${l.match}): ${l.reason}`));
+  return lines.join('\n') + '\n';
+}
+
+/** The machine form: the contract fields `kubetwin test` compares (`actual`), then the full decision. */
+export function routeJson(r: RouteResult): Record<string, unknown> {
+  const usable = r.decision.backends.filter((b) => !b.problem && b.weight > 0);
+  return {
+    via: r.via,
+    profile: r.profile,
+    request: r.request,
+    actual: {
+      backend: r.decision.status === 200 && usable[0] ? `${usable[0].namespace}/${usable[0].name}` : undefined,
+      port: r.decision.status === 200 ? usable[0]?.port : undefined,
+      status: r.decision.status,
+      redirect: r.decision.redirect,
+      rewrittenPath: r.decision.rewrittenPath,
+    },
+    decision: r.decision,
+    endpoints: r.endpoints,
+    certificate: r.certificate,
+  };
+}
