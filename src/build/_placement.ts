@@ -5,11 +5,16 @@ import { cidrAt, cidrContains, cidrSize, formatIP, parseCidr, parseIP, type Cidr
 import { matches, selectorFromMap } from '../lib/labels.ts';
 import type { PodDraft } from './_workloads.ts';
 
+interface NodeRange {
+  cidr: Cidr;
+  nextOffset: bigint;
+}
+
 interface NodeSlot {
   node: Node;
-  cidr?: Cidr;
+  /** The node's pod ranges, primary family first (two in a dual-stack cluster). */
+  ranges: NodeRange[];
   pods: number;
-  nextOffset: bigint;
 }
 
 /**
@@ -23,7 +28,8 @@ interface NodeSlot {
  */
 export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], profile: Profile, sink: (d: Diagnostic) => void): Pod[] {
   const slots = new Map<string, NodeSlot>();
-  for (const node of nodes) slots.set(node.name, { node, cidr: node.podCIDR ? parseCidr(node.podCIDR) : undefined, pods: 0, nextOffset: 2n });
+  for (const node of nodes)
+    slots.set(node.name, { node, ranges: node.podCIDRs.map((t) => parseCidr(t)).filter((c): c is Cidr => !!c).map((cidr) => ({ cidr, nextOffset: 2n })), pods: 0 });
   const sorted = [...drafts].sort((a, b) => (a.key < b.key ? -1 : 1));
   const reserved = new Map<string, string>(); // ip -> pod key
   const explicit = new Map<string, string[]>();
@@ -63,7 +69,7 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
       }
     } else if (ips.length) {
       const first = parseIP(ips[0]);
-      slot = [...slots.values()].find((s) => s.cidr && first && cidrContains(s.cidr, first));
+      slot = [...slots.values()].find((s) => first && s.ranges.some((r) => cidrContains(r.cidr, first)));
     }
     if (!slot && !reason) {
       const cursorKey = JSON.stringify(d.template.nodeSelector);
@@ -98,12 +104,16 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
     const finished = d.phase === 'Succeeded' || d.phase === 'Failed';
     let podIPs = ips;
     if (d.template.hostNetwork) podIPs = slot.node.internalIP ? [slot.node.internalIP] : [];
-    else if (!podIPs.length && !finished && slot.cidr) {
-      // Allocated addresses only move forward within a node's range, so only explicit ones can collide.
-      const ip = allocate(slot, reserved);
-      if (ip) podIPs = [ip];
-      else
-        sink({ code: 'pod-cidr-exhausted', severity: 'error', message: `node ${slot.node.name}'s pod range ${slot.node.podCIDR} is full; ${d.key} gets no IP`, source: d.source, object: d.key, hint: 'Lower maxPodsPerNode or widen nodeCIDRMaskSize in the profile.' });
+    else if (!podIPs.length && !finished) {
+      // One address per family (dual-stack: primary first). Allocated addresses only move forward within a
+      // node's range, so only explicit ones can collide.
+      podIPs = [];
+      for (const range of slot.ranges) {
+        const ip = allocate(range, reserved);
+        if (ip) podIPs.push(ip);
+        else
+          sink({ code: 'pod-cidr-exhausted', severity: 'error', message: `node ${slot.node.name}'s pod range ${range.cidr.text} is full; ${d.key} gets no IPv${range.cidr.family} address`, source: d.source, object: d.key, hint: 'Lower maxPodsPerNode or widen the node CIDR mask size in the profile.' });
+      }
     }
     pods.push(finish(d, slot.node.name, finished ? [] : podIPs, d.phase));
   }
@@ -112,11 +122,11 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
   return pods;
 }
 
-function allocate(slot: NodeSlot, reserved: Map<string, string>): string | undefined {
-  const cidr = slot.cidr as Cidr;
+function allocate(range: NodeRange, reserved: Map<string, string>): string | undefined {
+  const cidr = range.cidr;
   const last = cidrSize(cidr) - 1n; // broadcast address is never handed out
-  while (slot.nextOffset < last) {
-    const ip = cidr.family === 4 ? formatIPv4(Number(cidr.base) + Number(slot.nextOffset++)) : formatIP(cidrAt(cidr, slot.nextOffset++));
+  while (range.nextOffset < last) {
+    const ip = cidr.family === 4 ? formatIPv4(Number(cidr.base) + Number(range.nextOffset++)) : formatIP(cidrAt(cidr, range.nextOffset++));
     if (reserved.size === 0 || !reserved.has(ip)) return ip;
   }
   return undefined;

@@ -1,17 +1,20 @@
 import { byNamespaceName } from '../model/keys.ts';
 import type { Protocol, Service, ServicePort, ServiceType } from '../model/types.ts';
 import type { Profile } from '../model/profile.ts';
-import { cidrAt, cidrContains, cidrSize, formatIP, parseCidr, parseIP, type Cidr } from '../lib/ip.ts';
+import { formatIP, parseIP } from '../lib/ip.ts';
 import { isDns1035Label, isDns1123Label, isIanaSvcName } from '../lib/label-validation.ts';
 import type { Envelope } from './_envelope.ts';
 import { BandAllocator } from './_allocator.ts';
+import { familyOf, resolveFamilies, ServiceIPs, type IPFamily } from './_service-ips.ts';
 import { protocols } from './_pod-spec.ts';
 
 const types: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
 interface Draft {
   env: Envelope;
-  svc: Omit<Service, 'clusterIPs' | 'ports' | 'healthCheckNodePort'>;
+  ipFamilyPolicy?: string;
+  requestedFamilies: IPFamily[];
+  svc: Omit<Service, 'clusterIPs' | 'ports' | 'healthCheckNodePort' | 'ipFamilies'> & { ipFamilies: readonly IPFamily[] };
   explicitIPs: string[];
   ports: ServicePort[];
   wantsNodePorts: boolean;
@@ -26,9 +29,7 @@ interface Draft {
  */
 export function buildServices(envs: readonly Envelope[], profile: Profile): Service[] {
   const drafts = envs.filter((e) => e.kind === 'Service').map(readService).filter((d): d is Draft => !!d);
-  const serviceCidr = parseCidr(profile.serviceCIDR) as Cidr;
-  const size = Number(cidrSize(serviceCidr) > 2n ** 32n ? 2n ** 32n : cidrSize(serviceCidr));
-  const ips = new BandAllocator(1, size - 2, Math.min(Math.max(16, Math.floor(size / 16)), 256));
+  const serviceIPs = new ServiceIPs(profile.serviceCIDR);
   const range = profile.nodePortRange;
   const nodePortSize = range.max - range.min + 1;
   const nodePorts = new BandAllocator(range.min, range.max, Math.min(Math.max(16, Math.floor(nodePortSize / 32)), 128));
@@ -49,13 +50,14 @@ export function buildServices(envs: readonly Envelope[], profile: Profile): Serv
         reject(d, ['spec', 'clusterIP'], 'invalid-ip', `spec.clusterIP "${text}" is not an IP address`, 'Use an address inside the service CIDR, or remove clusterIP to have one allocated.');
         continue;
       }
-      if (ip.family === 4 && !cidrContains(serviceCidr, ip)) {
+      const canonical = formatIP(ip);
+      const holder = holders.get(canonical);
+      const claimed = holder ? 'taken' : serviceIPs.claim(ip);
+      if (claimed === 'out-of-range') {
         reject(d, ['spec', 'clusterIP'], 'ip-out-of-range', `spec.clusterIP ${text} is outside the service CIDR ${profile.serviceCIDR}; the API server refuses it`, 'Pick an address inside the service CIDR, or remove clusterIP.');
         continue;
       }
-      const canonical = formatIP(ip);
-      const holder = holders.get(canonical);
-      if (holder || (ip.family === 4 && !ips.claim(Number(ip.value - serviceCidr.base)))) {
+      if (claimed === 'taken') {
         reject(d, ['spec', 'clusterIP'], 'ip-conflict', `spec.clusterIP ${canonical} is already allocated to ${holder ?? 'another Service'}; the API server refuses this Service`, 'Pick a free address, or remove clusterIP to have one allocated.');
         continue;
       }
@@ -77,19 +79,31 @@ export function buildServices(envs: readonly Envelope[], profile: Profile): Serv
   const out: Service[] = [];
   for (const d of sorted) {
     if (rejected.has(d)) continue;
-    let clusterIPs = d.explicitIPs.map((t) => formatIP(parseIP(t)!));
-    if (!clusterIPs.length && !d.svc.headless && d.svc.type !== 'ExternalName') {
-      const offset = ips.allocate(d.env.key);
-      if (offset === undefined) {
-        d.env.f.report('service-cidr-exhausted', 'error', ['spec'], `no free ClusterIP left in ${profile.serviceCIDR}`, 'Widen serviceCIDR in the profile.');
-        continue;
+    const explicit = d.explicitIPs.map((t) => formatIP(parseIP(t)!));
+    const resolved =
+      d.svc.type === 'ExternalName'
+        ? { families: [] as IPFamily[] }
+        : resolveFamilies({ policy: d.ipFamilyPolicy, families: d.requestedFamilies, explicitIPs: explicit, headless: d.svc.headless, hasSelector: !!d.svc.selector }, serviceIPs.families);
+    if ('error' in resolved) {
+      d.env.f.report('invalid-field', 'error', ['spec', 'ipFamilyPolicy'], resolved.error, 'Fix ipFamilyPolicy/ipFamilies, or the profile\'s serviceCIDR.');
+      continue;
+    }
+    const clusterIPs: string[] = [];
+    let exhausted = false;
+    if (!d.svc.headless && d.svc.type !== 'ExternalName')
+      for (const family of resolved.families) {
+        const ip = explicit.find((e) => familyOf(e) === family) ?? serviceIPs.allocate(family, d.env.key);
+        if (ip) clusterIPs.push(ip);
+        else exhausted = true;
       }
-      clusterIPs = [formatIP(cidrAt(serviceCidr, BigInt(offset)))];
+    if (exhausted) {
+      d.env.f.report('service-cidr-exhausted', 'error', ['spec'], `no free ClusterIP left in ${profile.serviceCIDR}`, 'Widen serviceCIDR in the profile.');
+      continue;
     }
     const ports = d.ports.map((p) => (d.wantsNodePorts && p.nodePort === undefined ? { ...p, nodePort: nodePorts.allocate(`${d.env.key}/${p.port}/${p.protocol}`) } : p));
     const healthCheckNodePort =
       d.healthCheckNodePort ?? (d.svc.type === 'LoadBalancer' && d.svc.externalTrafficPolicy === 'Local' ? nodePorts.allocate(`${d.env.key}/healthcheck`) : undefined);
-    const ipFamilies = clusterIPs.length ? clusterIPs.map((ip) => (ip.includes(':') ? 'IPv6' : 'IPv4') as 'IPv4' | 'IPv6') : d.svc.ipFamilies;
+    const ipFamilies = resolved.families;
     const fromProfile = profile.loadBalancers[`${d.svc.namespace}/${d.svc.name}`];
     const loadBalancerIngress = d.svc.type === 'LoadBalancer' && !d.svc.loadBalancerIngress.length && fromProfile ? [fromProfile] : d.svc.loadBalancerIngress;
     out.push({ ...d.svc, clusterIPs, ports, ipFamilies, loadBalancerIngress, ...(healthCheckNodePort ? { healthCheckNodePort } : {}) });
@@ -167,10 +181,17 @@ function readService(env: Envelope): Draft | undefined {
     if (fromSpec) lbIngress.push(fromSpec);
   }
   const externalIPs = f.list(['spec', 'externalIPs']).map((_, i) => f.str(['spec', 'externalIPs', i]) ?? '');
-  const families = f.list(['spec', 'ipFamilies']).map((_, i) => f.str(['spec', 'ipFamilies', i])).filter((x): x is 'IPv4' | 'IPv6' => x === 'IPv4' || x === 'IPv6');
+  const families: IPFamily[] = [];
+  f.list(['spec', 'ipFamilies']).forEach((_, i) => {
+    const fam = f.str(['spec', 'ipFamilies', i]);
+    if (fam === 'IPv4' || fam === 'IPv6') families.push(fam);
+    else f.report('invalid-field', 'error', ['spec', 'ipFamilies', i], `ipFamilies[${i}] "${fam}" must be IPv4 or IPv6`);
+  });
   if (f.invalid) return undefined;
   return {
     env,
+    ipFamilyPolicy: f.str(['spec', 'ipFamilyPolicy']),
+    requestedFamilies: families,
     explicitIPs,
     ports,
     wantsNodePorts,
@@ -194,7 +215,7 @@ function readService(env: Envelope): Draft | undefined {
       ...(affinity === 'ClientIP' ? { sessionAffinityTimeoutSeconds: timeout ?? 10800 } : {}),
       publishNotReadyAddresses: f.bool(['spec', 'publishNotReadyAddresses']) ?? false,
       trafficDistribution: f.str(['spec', 'trafficDistribution']),
-      ipFamilies: families.length ? families : ['IPv4'],
+      ipFamilies: [],
     },
   };
 }

@@ -1,6 +1,6 @@
 import { DiagnosticBag, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel, OtherObject } from '../model/types.ts';
-import { defaultProfile, type Profile } from '../model/profile.ts';
+import { cidrList, defaultProfile, type Profile } from '../model/profile.ts';
 import { byNamespaceName, objectKey } from '../model/keys.ts';
 import { cidrAt, formatIP, parseCidr, type Cidr } from '../lib/ip.ts';
 import type { RawObject } from '../parse/index.ts';
@@ -43,7 +43,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const sink = (d: Diagnostic) => bag.add(d);
   const userEnvs = readEnvelopes(objects, options.defaultNamespace ?? 'default', sink);
   const nodesEarly = userEnvs.some((e) => e.kind === 'Node');
-  const serviceCidr = parseCidr(profile.serviceCIDR) as Cidr;
+  const serviceCidr = parseCidr(cidrList(profile.serviceCIDR)[0]) as Cidr;
   const firstServiceIP = formatIP(cidrAt(serviceCidr, 1n));
   const firstNodeIP = nodesEarly ? undefined : profile.nodes[0]?.internalIP;
   let envs: Envelope[] = userEnvs;

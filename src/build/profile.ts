@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { defaultProfile, nonEnforcingCNIs, type Profile, type ProfileNode } from '../model/profile.ts';
+import { cidrList, defaultProfile, nonEnforcingCNIs, type Profile, type ProfileNode } from '../model/profile.ts';
 import { parseCidr, parseIP } from '../lib/ip.ts';
 import type { RawObject } from '../parse/index.ts';
 import { FieldReader } from './_fields.ts';
@@ -24,8 +24,8 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
   const cidr = (key: 'podCIDR' | 'serviceCIDR') => {
     const v = f.str([key]);
     if (v === undefined) return defaultProfile[key];
-    if (!parseCidr(v)) {
-      bad([key], `${key} "${v}" is not a CIDR`);
+    if (!validCidrList(v)) {
+      bad([key], `${key} "${v}" must be a CIDR, or an IPv4 and an IPv6 CIDR separated by a comma (dual-stack)`);
       return defaultProfile[key];
     }
     return v;
@@ -45,7 +45,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     if (!name) return bad(['nodes', i], `nodes[${i}] has no name`);
     if (!internalIP || !parseIP(internalIP)) return bad(['nodes', i, 'internalIP'], `nodes[${i}].internalIP is missing or not an IP address`);
     const podCIDR = f.str(['nodes', i, 'podCIDR']);
-    if (podCIDR !== undefined && !parseCidr(podCIDR)) return bad(['nodes', i, 'podCIDR'], `nodes[${i}].podCIDR "${podCIDR}" is not a CIDR`);
+    if (podCIDR !== undefined && !validCidrList(podCIDR)) return bad(['nodes', i, 'podCIDR'], `nodes[${i}].podCIDR "${podCIDR}" is not a CIDR (or a dual-stack pair)`);
     nodes.push({ name, internalIP, podCIDR, zone: f.str(['nodes', i, 'zone']), labels: f.stringMap(['nodes', i, 'labels']) });
   });
   const cniName = f.str(['cni', 'name']) ?? defaultProfile.cni.name;
@@ -68,6 +68,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     kubeProxy: { mode: (['iptables', 'ipvs', 'nftables'].includes(mode) ? mode : 'iptables') as Profile['kubeProxy']['mode'], ipvsScheduler: f.str(['kubeProxy', 'ipvsScheduler']) },
     maxPodsPerNode: f.int(['maxPodsPerNode']) ?? defaultProfile.maxPodsPerNode,
     nodeCIDRMaskSize: f.int(['nodeCIDRMaskSize']) ?? defaultProfile.nodeCIDRMaskSize,
+    nodeCIDRMaskSizeIPv6: f.int(['nodeCIDRMaskSizeIPv6']) ?? defaultProfile.nodeCIDRMaskSizeIPv6,
     nodePortRange: {
       min: f.int(['nodePortRange', 'min']) ?? defaultProfile.nodePortRange.min,
       max: f.int(['nodePortRange', 'max']) ?? defaultProfile.nodePortRange.max,
@@ -77,4 +78,11 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     source: raw.source,
   };
   return { profile, diagnostics };
+}
+
+/** One CIDR, or one of each family (dual-stack), as kube-controller-manager accepts them. */
+function validCidrList(text: string): boolean {
+  const cidrs = cidrList(text).map(parseCidr);
+  if (cidrs.length < 1 || cidrs.length > 2 || cidrs.some((c) => !c)) return false;
+  return cidrs.length === 1 || cidrs[0]!.family !== cidrs[1]!.family;
 }

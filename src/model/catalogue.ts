@@ -72,7 +72,6 @@ export const fields: readonly FieldSupport[] = [
   { kind: 'PodSpec', path: 'ephemeralContainers', level: 'ignored', note: 'their ports are not part of the pod' },
   { kind: 'Service', path: 'spec.loadBalancerSourceRanges', level: 'planned', note: 'source ranges are not enforced yet' },
   { kind: 'Service', path: 'spec.loadBalancerClass', level: 'ignored', note: 'every LoadBalancer is given the profile\'s address or stays <pending>' },
-  { kind: 'Service', path: 'spec.ipFamilyPolicy', level: 'partial', note: 'ClusterIPs are allocated from the IPv4 service CIDR; explicit IPv6 clusterIPs are kept' },
   { kind: 'Node', path: 'spec.taints', level: 'ignored', note: 'taints do not keep pods off nodes in the model' },
 ];
 

@@ -5,7 +5,10 @@ export interface ProfileNode {
   readonly name: string;
   readonly zone?: string;
   readonly internalIP: string;
-  /** When absent, the next free /24 of the pod CIDR, as kube-controller-manager's range allocator hands out. */
+  /**
+   * One range per IP family, comma-separated for dual-stack. When absent, the next free range of the pod CIDR,
+   * as kube-controller-manager's range allocator hands out.
+   */
   readonly podCIDR?: string;
   readonly labels?: Readonly<Record<string, string>>;
 }
@@ -17,7 +20,9 @@ export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables';
  * beside the manifests or `--profile FILE`; every field has a default (those of the reference documents).
  */
 export interface Profile {
+  /** `--cluster-cidr`: one CIDR, or an IPv4 and an IPv6 CIDR comma-separated for a dual-stack cluster. */
   readonly podCIDR: string;
+  /** `--service-cluster-ip-range`: one CIDR, or two comma-separated (dual-stack); the first is the primary family. */
   readonly serviceCIDR: string;
   readonly clusterDomain: string;
   readonly dnsServiceIP: string;
@@ -28,6 +33,8 @@ export interface Profile {
   readonly maxPodsPerNode: number;
   /** Mask length of each node's pod range (kube-controller-manager `--node-cidr-mask-size`). */
   readonly nodeCIDRMaskSize: number;
+  /** `--node-cidr-mask-size-ipv6`, for the IPv6 pod CIDR of a dual-stack cluster. */
+  readonly nodeCIDRMaskSizeIPv6: number;
   /** The NodePort range (kube-apiserver `--service-node-port-range`). */
   readonly nodePortRange: { readonly min: number; readonly max: number };
   /** External DNS names and the addresses they resolve to (for `internet` sources). */
@@ -52,6 +59,7 @@ export const defaultProfile: Profile = {
   kubeProxy: { mode: 'iptables' },
   maxPodsPerNode: 110,
   nodeCIDRMaskSize: 24,
+  nodeCIDRMaskSizeIPv6: 64,
   nodePortRange: { min: 30000, max: 32767 },
   externalHosts: {},
   loadBalancers: {},
@@ -59,3 +67,11 @@ export const defaultProfile: Profile = {
 
 /** CNIs known not to enforce NetworkPolicy on their own. */
 export const nonEnforcingCNIs: readonly string[] = ['flannel', 'kindnet', 'bridge', 'none'];
+
+/** The CIDRs of a comma-separated list (`10.244.0.0/16,fd00:10:244::/56`), trimmed, in order. */
+export function cidrList(text: string): string[] {
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+}

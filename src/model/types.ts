@@ -29,8 +29,10 @@ export interface Node extends ObjectMeta {
   readonly zone?: string;
   /** Undefined when a Node object reports no InternalIP address. */
   readonly internalIP?: string;
-  /** Undefined when the pod CIDR has no free range left for the node. */
+  /** Primary pod range; undefined when the pod CIDR has no free range left for the node. */
   readonly podCIDR?: string;
+  /** One range per IP family (`spec.podCIDRs`), primary first. */
+  readonly podCIDRs: readonly string[];
   readonly unschedulable: boolean;
   readonly fromProfile: boolean;
 }

@@ -51,7 +51,7 @@ export function renderGet(model: ClusterModel, resource: GetResource, options: G
     case 'nodes':
       return renderTable(
         ['NAME', 'STATUS', 'INTERNAL-IP', 'ZONE', 'POD-CIDR', ...(options.wide ? ['PODS', 'LABELS'] : [])],
-        model.nodes.map((n) => [n.name, n.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready', n.internalIP ?? none, n.zone ?? none, n.podCIDR ?? none, ...(options.wide ? [String(model.pods.filter((p) => p.nodeName === n.name).length), formatLabels(n.labels)] : [])]),
+        model.nodes.map((n) => [n.name, n.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready', n.internalIP ?? none, n.zone ?? none, n.podCIDRs.join(',') || none, ...(options.wide ? [String(model.pods.filter((p) => p.nodeName === n.name).length), formatLabels(n.labels)] : [])]),
       );
     case 'networkpolicies': {
       const nps = inNs(model.networkPolicies);
