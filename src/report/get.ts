@@ -1,8 +1,9 @@
 import type { ClusterModel, EndpointSlice, Pod, Service } from '../model/types.ts';
 import { formatLabels, formatSelector, selectorFromMap } from '../lib/labels.ts';
 import { renderTable } from './table.ts';
+import { renderRoutingGet, routingAliases, routingResources, type RoutingResource } from './get-routing.ts';
 
-export const getResources = ['pods', 'services', 'endpointslices', 'namespaces', 'nodes', 'networkpolicies', 'workloads', 'all'] as const;
+export const getResources = ['pods', 'services', 'endpointslices', 'namespaces', 'nodes', 'networkpolicies', 'workloads', ...routingResources, 'all'] as const;
 export type GetResource = (typeof getResources)[number];
 
 /** Short names kubectl accepts, mapped to kubetwin's resource names. */
@@ -10,6 +11,7 @@ export const resourceAliases: Readonly<Record<string, GetResource>> = {
   po: 'pods', pod: 'pods', svc: 'services', service: 'services', ep: 'endpointslices', endpointslice: 'endpointslices',
   ns: 'namespaces', namespace: 'namespaces', no: 'nodes', node: 'nodes', netpol: 'networkpolicies', networkpolicy: 'networkpolicies',
   workload: 'workloads', deploy: 'workloads', deployments: 'workloads', statefulsets: 'workloads', sts: 'workloads', daemonsets: 'workloads', ds: 'workloads',
+  ...routingAliases,
 };
 
 export interface GetOptions {
@@ -30,7 +32,8 @@ export function renderGet(model: ClusterModel, resource: GetResource, options: G
   const nsCol = options.namespace === undefined;
   const withNs = (headers: string[], rows: string[][], items: readonly { namespace: string }[]) =>
     nsCol ? renderTable(['NAMESPACE', ...headers], rows.map((r, i) => [items[i].namespace, ...r])) : renderTable(headers, rows);
-  switch (resource) {
+  if ((routingResources as readonly string[]).includes(resource)) return renderRoutingGet(model, resource as RoutingResource, options);
+  switch (resource as Exclude<GetResource, RoutingResource | 'all'>) {
     case 'pods': {
       const pods = inNs(model.pods);
       const headers = ['NAME', 'READY', 'STATUS', 'IP', 'NODE', ...(options.wide ? ['PORTS', 'LABELS'] : [])];

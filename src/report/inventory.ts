@@ -7,7 +7,6 @@ import { summarizeDiagnostics } from './diagnostics.ts';
 export const notBuiltYet = [
   'reachability verdicts (NetworkPolicy engine: reach, matrix, test)',
   'cluster DNS answers and kube-proxy load balancing (resolve, endpoints, serve dns)',
-  'Ingress and Gateway API routing, TLS (route, serve gateway)',
   'declared flows, trace and doctor findings',
 ];
 

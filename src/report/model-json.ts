@@ -1,3 +1,4 @@
+import { routingItems } from './get-routing.ts';
 import type { ClusterModel } from '../model/types.ts';
 import type { GetResource } from './get.ts';
 
@@ -6,6 +7,9 @@ export function modelAsList(model: ClusterModel, resource: GetResource, namespac
   const inNs = <T extends { namespace: string }>(items: readonly T[]) => (namespace === undefined ? items : items.filter((i) => i.namespace === namespace));
   const tag = (kind: string, items: readonly object[]) => items.map((i) => ({ kind, ...i }));
   const pick: Record<Exclude<GetResource, 'all'>, () => unknown[]> = {
+    gateways: () => routingItems(model, 'gateways', namespace),
+    httproutes: () => routingItems(model, 'httproutes', namespace),
+    ingresses: () => routingItems(model, 'ingresses', namespace),
     pods: () => tag('Pod', inNs(model.pods)),
     services: () => tag('Service', inNs(model.services)),
     endpointslices: () => tag('EndpointSlice', inNs(model.endpointSlices)),

@@ -85,6 +85,8 @@ export function compileGatewayRouter(analysis: GatewayAnalysis, gateway: Gateway
           if (winner && !explain) break;
         }
       const notes = [`listener ${table.listener.name} (${table.listener.protocol} ${table.listener.port}${table.listener.hostname ? ` ${table.listener.hostname}` : ''})`];
+      const programmed = analysis.gateways.find((g) => g.key === gateway.key)?.listeners.find((l) => l.name === table.listener.name)?.conditions.find((c) => c.type === 'Programmed');
+      if (programmed?.status !== 'True') notes.push(`LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`);
       if (!winner) return { status: 404, ...empty, notes: [...notes, 'no route rule matches: the gateway answers 404'] };
       return decide(winner, req, analysis, grants, lost, notes);
     },

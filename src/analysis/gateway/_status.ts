@@ -61,7 +61,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
         }
       }
     const parents = route.parentRefs.map((ref) => {
-      const accepted = acceptRoute(route, ref, r.gateways, gwStatus, listenerOk, nsLabels, attachments);
+      const accepted = acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, attachments);
       return { parent: parentName(ref, route.namespace), conditions: [accepted, resolved] };
     });
     return { key: route.key, kind: route.kind, namespace: route.namespace, name: route.name, hostnames: route.hostnames, parents };
@@ -82,7 +82,7 @@ function parentName(ref: ParentRef, routeNs: string): string {
   return `${ref.kind}/${ref.namespace ?? routeNs}/${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}${ref.port ? `:${ref.port}` : ''}`;
 }
 
-function acceptRoute(route: HTTPRoute, ref: ParentRef, gateways: readonly Gateway[], gwStatus: Map<string, { classOk: boolean }>, listenerOk: Map<Listener, boolean>, nsLabels: Map<string, Record<string, string> | Readonly<Record<string, string>>>, out: Attachment[]): Condition {
+function acceptRoute(route: HTTPRoute, ref: ParentRef, gateways: readonly Gateway[], gwStatus: Map<string, { classOk: boolean }>, nsLabels: Map<string, Record<string, string> | Readonly<Record<string, string>>>, out: Attachment[]): Condition {
   const ns = ref.namespace ?? route.namespace;
   if (ref.group !== group || ref.kind !== 'Gateway') return cond('Accepted', false, 'NoMatchingParent', `parentRef kind ${ref.kind} is not a Gateway`);
   const gw = gateways.find((g) => g.namespace === ns && g.name === ref.name);
@@ -90,7 +90,7 @@ function acceptRoute(route: HTTPRoute, ref: ParentRef, gateways: readonly Gatewa
   if (!gwStatus.get(gw.key)?.classOk) return cond('Accepted', 'unknown', 'Pending', `the GatewayClass of ${gw.key} is not among the manifests`);
   const named = gw.listeners.filter((l) => (!ref.sectionName || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port));
   if (!named.length) return cond('Accepted', false, 'NoMatchingParent', `no listener of ${gw.key} matches${ref.sectionName ? ` sectionName ${ref.sectionName}` : ''}${ref.port ? ` port ${ref.port}` : ''}`);
-  const allowed = named.filter((l) => listenerOk.get(l) && allowsRoute(l, gw, route, nsLabels));
+  const allowed = named.filter((l) => allowsRoute(l, gw, route, nsLabels));
   if (!allowed.length) return cond('Accepted', false, 'NotAllowedByListeners', `listeners ${named.map((l) => l.name).join(', ')} do not allow ${route.kind} from namespace ${route.namespace}`);
   let any = false;
   for (const l of allowed) {
