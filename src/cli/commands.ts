@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
 import type { Io } from './io.ts';
+import { doctorCommand } from './doctor.ts';
 import { getCommand } from './get.ts';
 import { reportCommand } from './report.ts';
 import { routeCommand } from './route.ts';
+import { serveGatewayCommand } from './serve-gateway.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
 export const commandFactories: readonly ((io: Io) => Command)[] = [
   getCommand,
   reportCommand,
+  doctorCommand,
   routeCommand,
+  serveGatewayCommand,
 ];

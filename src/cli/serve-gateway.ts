@@ -1,0 +1,83 @@
+import { Command, Option } from 'commander';
+import { compileRouter, parseVia } from '../analysis/route/index.ts';
+import { startGateway } from '../servers/gateway/index.ts';
+import { makeDevCertificate } from '../sources/dev-cert.ts';
+import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
+import type { Io } from './io.ts';
+
+interface ServeGatewayOptions extends InputOptions {
+  via: string;
+  listen?: string;
+  tlsListen?: string;
+  upstream?: string[];
+  httpPort: string;
+  httpsPort: string;
+}
+
+const loopback = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function hostPort(text: string): { host: string; port: number } | undefined {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(text);
+  return m ? { host: m[1].replace(/^\[|\]$/g, ''), port: Number(m[2]) } : undefined;
+}
+
+/**
+ * `kubetwin serve-gateway` (and the `gateway` subcommand of `serve`): routes real HTTP(S) requests with the
+ * manifests' Ingress or Gateway routing and proxies them to loopback upstreams mapped per Service.
+ */
+export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
+  const cmd = new Command(name)
+    .description('run a real HTTP/1.1 + HTTP/2 gateway applying the modeled routing, proxying to local upstreams')
+    .requiredOption('--via <router>', 'ingress-class:NAME or gateway:NAMESPACE/NAME')
+    .option('--listen <host:port>', 'plain HTTP address (default 127.0.0.1:8080)')
+    .option('--tls-listen <host:port>', 'HTTPS address (e.g. 127.0.0.1:8443)')
+    .addOption(new Option('--upstream <ns/svc=URL>', 'map a Service (ns/name or ns/name:port) to a loopback URL (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .option('--http-port <port>', 'model port plain requests are routed as', '80')
+    .option('--https-port <port>', 'model port TLS requests are routed as', '443');
+  withInputOptions(cmd).action(async (opts: ServeGatewayOptions) => {
+    const fail = (m: string) => {
+      io.stderr(`error: ${m}\n`);
+      io.exit(exitCodes.input);
+    };
+    const via = parseVia(opts.via);
+    if (typeof via === 'string') return fail(via);
+    const listen = hostPort(opts.listen ?? (opts.tlsListen ? '' : '127.0.0.1:8080'));
+    const tlsListen = opts.tlsListen ? hostPort(opts.tlsListen) : undefined;
+    if (opts.tlsListen && !tlsListen) return fail(`--tls-listen "${opts.tlsListen}" is not host:port`);
+    if (opts.listen && !listen) return fail(`--listen "${opts.listen}" is not host:port`);
+    const upstreams = new Map<string, URL>();
+    for (const u of opts.upstream ?? []) {
+      const i = u.indexOf('=');
+      let url: URL | undefined;
+      try {
+        url = new URL(u.slice(i + 1));
+      } catch {
+        url = undefined;
+      }
+      if (i <= 0 || !url || url.protocol !== 'http:') return fail(`--upstream "${u}" must be NAMESPACE/SERVICE[:PORT]=http://127.0.0.1:PORT`);
+      if (!loopback.has(url.hostname)) return fail(`--upstream "${u}": upstreams must be loopback addresses (no open proxying)`);
+      upstreams.set(u.slice(0, i), url);
+    }
+    const loaded = await loadCluster(opts, io);
+    if (typeof loaded === 'number') return io.exit(loaded);
+    const model = loaded.cluster.model;
+    const router = compileRouter(model, { via });
+    if (typeof router === 'string') return fail(router);
+    const names = [...(model.routing?.ingresses.flatMap((i) => i.rules.flatMap((r) => (r.host ? [r.host] : []))) ?? []), ...(model.routing?.gateways.flatMap((g) => g.listeners.flatMap((l) => (l.hostname ? [l.hostname] : []))) ?? [])];
+    const dev = tlsListen ? makeDevCertificate(names) : undefined;
+    if (typeof dev === 'string') io.stderr(`warning: ${dev}; only Secrets from the manifests will be served\n`);
+    const gw = await startGateway({ router, routing: model.routing!, upstreams, listen, tlsListen, httpPort: Number(opts.httpPort), httpsPort: Number(opts.httpsPort), fallbackCert: typeof dev === 'string' ? undefined : dev });
+    if (gw.http) io.stderr(`serving ${opts.via} on http://${gw.http.address}:${gw.http.port}\n`);
+    if (gw.https) io.stderr(`serving ${opts.via} on https://${gw.https.address}:${gw.https.port} (HTTP/1.1 and HTTP/2)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => void gw.close().then(resolve);
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    io.exit(exitCodes.ok);
+  });
+  return cmd;
+}
+
+/** Top-level `kubetwin serve-gateway` until `serve` exists to host the `gateway` subcommand. */
+export const serveGatewayCommand = (io: Io): Command => gatewaySubcommand(io, 'serve-gateway');
