@@ -3,7 +3,9 @@ import { commandFactories } from './commands.ts';
 import { exitCodes } from './_common.ts';
 import type { Io } from './io.ts';
 
-export const version = '0.1.0';
+import { version } from './version.ts';
+
+export { version };
 
 /** Builds the CLI; every command is registered here, explicitly. */
 export function buildProgram(io: Io): Command {

@@ -1,0 +1,115 @@
+import type { ClusterModel, NetworkPolicy, PolicyType } from '../../model/types.ts';
+import { cidrContains, cidrsOverlap, parseCidr, parseIP } from '../../lib/ip.ts';
+import { cidrList } from '../../model/profile.ts';
+import type { DoctorRule, Finding } from './types.ts';
+
+const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+/** Does `np` isolate every pod of its namespace in `type` without allowing anything (a default deny)? */
+export function isDefaultDeny(np: NetworkPolicy, type: PolicyType): boolean {
+  return np.podSelector.requirements.length === 0 && !np.podSelector.nothing && np.policyTypes.includes(type) && (type === 'Ingress' ? np.ingress : np.egress).length === 0;
+}
+
+/** Application namespaces: those running pods, minus the control-plane ones. */
+function appNamespaces(model: ClusterModel): string[] {
+  return [...new Set(model.pods.map((p) => p.namespace))].filter((n) => !systemNamespaces.has(n)).sort();
+}
+
+/**
+ * Zero trust needs a default deny in every application namespace: without one, a pod that no policy selects
+ * accepts (and sends) everything. https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies
+ */
+export const namespaceWithoutDefaultDeny: DoctorRule = {
+  code: 'namespace-without-default-deny',
+  severity: 'warning',
+  summary: 'an application namespace with no default-deny policy for ingress or egress',
+  check: ({ model }) => {
+    const out: Finding[] = [];
+    for (const ns of appNamespaces(model)) {
+      const nps = model.networkPolicies.filter((np) => np.namespace === ns);
+      const missing = (['Ingress', 'Egress'] as const).filter((t) => !nps.some((np) => isDefaultDeny(np, t)));
+      if (!missing.length) continue;
+      const n = model.namespaces.find((x) => x.name === ns);
+      out.push({
+        code: 'namespace-without-default-deny',
+        severity: 'warning',
+        message: `namespace ${ns} has no default-deny policy for ${missing.join(' and ')}${nps.length ? ` (${nps.length} other polic${nps.length === 1 ? 'y' : 'ies'})` : ' (no NetworkPolicy at all)'}`,
+        objects: [{ key: n?.key ?? `Namespace/${ns}`, source: n?.source }],
+        breaks: `pods in ${ns} that no policy selects accept ${missing.includes('Egress') ? 'and send ' : ''}traffic from anywhere`,
+        fix: `Add a default deny for ${missing.join(' and ')} and explicit allows for the flows the namespace needs.`,
+        patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: ${ns}\nspec:\n  podSelector: {}\n  policyTypes: [${missing.join(', ')}]`,
+      });
+    }
+    return out;
+  },
+};
+
+/**
+ * ipBlock is meant for traffic from or to outside the cluster. Upstream leaves undefined whether policies see a
+ * Service IP or the endpoint behind it (kube-proxy DNATs first, so policies see endpoints); an ipBlock naming
+ * Service IPs may match nothing, and one overlapping the pod CIDR matches pod IPs only on some CNIs.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource (ipBlock)
+ */
+export const ipBlockMisuse: DoctorRule = {
+  code: 'ipblock-cluster-range',
+  severity: 'warning',
+  summary: 'an ipBlock that names Service IPs (never matched, after DNAT) or overlaps the pod CIDR (CNIs disagree)',
+  check: ({ model }) => {
+    const out: Finding[] = [];
+    const serviceCidrs = cidrList(model.profile.serviceCIDR).map((c) => parseCidr(c)!);
+    const podCidrs = cidrList(model.profile.podCIDR).map((c) => parseCidr(c)!);
+    for (const np of model.networkPolicies)
+      for (const dir of ['ingress', 'egress'] as const)
+        for (const rule of np[dir]) {
+          if (rule.peers === 'all') continue;
+          rule.peers.forEach((peer, index) => {
+            if (!peer.ipBlock) return;
+            const block = parseCidr(peer.ipBlock.cidr);
+            if (!block) return;
+            const path = `spec.${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${index}].ipBlock`;
+            const where = { key: np.key, source: peer.source ? { ...peer.source, path } : np.source };
+            const svcIPs = model.services.filter((s) => s.clusterIPs.some((ip) => cidrContains(block, parseIP(ip)!)));
+            const whole = block.prefix === 0;
+            if (!whole && serviceCidrs.some((c) => cidrsOverlap(c, block)))
+              out.push({
+                code: 'ipblock-cluster-range',
+                severity: 'warning',
+                message: `${np.namespace}/${np.name} ${dir}[${rule.index}]: ipBlock ${peer.ipBlock.cidr} covers the service CIDR${svcIPs.length ? ` (${svcIPs.slice(0, 3).map((s) => `${s.namespace}/${s.name}`).join(', ')}${svcIPs.length > 3 ? ', …' : ''})` : ''}; whether policies see Service IPs or the endpoints behind them is not defined upstream (with kube-proxy they see the endpoints, after DNAT), so it may never match`,
+                objects: [where],
+                breaks: 'traffic to those Services may not be allowed by this rule (it is, on no kube-proxy-based data path)',
+                fix: 'Select the pods behind the Service with podSelector/namespaceSelector instead of its ClusterIP.',
+              });
+            else if (!whole && podCidrs.some((c) => cidrsOverlap(c, block)) && !peer.ipBlock.except.some((e) => podCidrs.some((c) => cidrsOverlap(c, parseCidr(e) ?? c) && parseCidr(e)!.prefix <= c.prefix)))
+              out.push({
+                code: 'ipblock-cluster-range',
+                severity: 'warning',
+                message: `${np.namespace}/${np.name} ${dir}[${rule.index}]: ipBlock ${peer.ipBlock.cidr} overlaps the pod CIDR ${model.profile.podCIDR}; whether it matches pod IPs depends on the CNI`,
+                objects: [where],
+                breaks: 'the verdict differs between CNIs (pod IPs may or may not match ipBlock)',
+                fix: 'Use podSelector/namespaceSelector for pods; keep ipBlock for addresses outside the cluster (add the pod CIDR to except).',
+              });
+          });
+        }
+    return out;
+  },
+};
+
+/** Policies do nothing when the CNI does not enforce them (flannel, kindnet). */
+export const cniDoesNotEnforce: DoctorRule = {
+  code: 'cni-does-not-enforce',
+  severity: 'error',
+  summary: 'NetworkPolicies exist but the profile CNI does not enforce them',
+  check: ({ model }) =>
+    model.networkPolicies.length && !model.profile.cni.enforcesNetworkPolicy
+      ? [
+          {
+            code: 'cni-does-not-enforce',
+            severity: 'error',
+            message: `${model.networkPolicies.length} NetworkPolicies exist, but the CNI ${model.profile.cni.name} does not enforce NetworkPolicy`,
+            objects: [{ key: 'ClusterProfile', source: model.profile.source }, ...model.networkPolicies.slice(0, 1).map((np) => ({ key: np.key, source: np.source }))],
+            breaks: 'every connection is allowed: the policies are ignored',
+            fix: 'Run a CNI that enforces NetworkPolicy (Calico, Cilium, Antrea, …), or set cni.enforcesNetworkPolicy in the profile if it does.',
+          },
+        ]
+      : [],
+};

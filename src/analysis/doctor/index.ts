@@ -1,0 +1,56 @@
+/**
+ * The doctor: the troubleshooting flowchart of the reference documents (endpoints? policies? DNS? ingress? TLS?)
+ * and the cross-object mistakes people make with these APIs, as findings with stable codes, positions, what
+ * breaks and the fix. Pure: model in, findings out, sorted.
+ */
+import { byString } from '../../model/keys.ts';
+import type { Severity } from '../../model/diagnostic.ts';
+import type { ClusterModel } from '../../model/types.ts';
+import type { DoctorContext, DoctorRule, Finding } from './types.ts';
+import { serviceNoReadyEndpoints, serviceSelectsNoPods, targetPortNotExposed } from './_services.ts';
+import { peerAndOrTrap, peerSelectsNothing, policySelectsNoPods } from './_policies.ts';
+import { cniDoesNotEnforce, ipBlockMisuse, namespaceWithoutDefaultDeny } from './_posture.ts';
+import { scrapePortNotExposed } from './_scrape.ts';
+
+export type { DoctorRule, Finding, FindingObject } from './types.ts';
+export { isDefaultDeny } from './_posture.ts';
+
+/** Every rule, in the order of the troubleshooting flowchart. Add new rules here, explicitly. */
+export const doctorRules: readonly DoctorRule[] = [
+  serviceSelectsNoPods,
+  serviceNoReadyEndpoints,
+  targetPortNotExposed,
+  cniDoesNotEnforce,
+  policySelectsNoPods,
+  peerSelectsNothing,
+  peerAndOrTrap,
+  namespaceWithoutDefaultDeny,
+  ipBlockMisuse,
+  scrapePortNotExposed,
+];
+
+const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export interface DoctorOptions {
+  /** Extra rules (from analyses that need more than the model), run after the built-in ones. */
+  readonly extraRules?: readonly DoctorRule[];
+}
+
+/** Runs every rule; findings sorted by severity, then file and line, then code. */
+export function runDoctor(model: ClusterModel, options: DoctorOptions = {}): Finding[] {
+  const ctx: DoctorContext = { model };
+  const findings = [...doctorRules, ...(options.extraRules ?? [])].flatMap((r) => r.check(ctx));
+  return findings.sort(
+    (a, b) =>
+      rank[a.severity] - rank[b.severity] ||
+      byString(a.objects[0]?.source?.file ?? '', b.objects[0]?.source?.file ?? '') ||
+      (a.objects[0]?.source?.line ?? 0) - (b.objects[0]?.source?.line ?? 0) ||
+      byString(a.code, b.code) ||
+      byString(a.message, b.message),
+  );
+}
+
+/** Does any finding reach `threshold` (for `--fail-on`)? */
+export function failsAt(findings: readonly Finding[], threshold: Severity): boolean {
+  return findings.some((f) => rank[f.severity] <= rank[threshold]);
+}

@@ -1,0 +1,36 @@
+import type { Severity, SourceRef } from '../../model/diagnostic.ts';
+import type { ClusterModel } from '../../model/types.ts';
+
+/** An object a finding is about, with where it is written. */
+export interface FindingObject {
+  readonly key: string;
+  readonly source?: SourceRef;
+}
+
+/**
+ * A misconfiguration: stable `code`, what is wrong (`message`), what it breaks, and the fix — with a YAML
+ * patch where the fix is clear. `objects[0]` is the primary location (SARIF points code scanning there).
+ */
+export interface Finding {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly objects: readonly FindingObject[];
+  readonly breaks: string;
+  readonly fix: string;
+  readonly patch?: string;
+}
+
+/** What every rule may read. Rules are pure functions of it. */
+export interface DoctorContext {
+  readonly model: ClusterModel;
+}
+
+/** One check of the doctor. `code` is stable; the doc page `docs/doctor.md` lists every rule. */
+export interface DoctorRule {
+  readonly code: string;
+  readonly severity: Severity;
+  /** One line for the docs: what the rule looks for. */
+  readonly summary: string;
+  check(ctx: DoctorContext): Finding[];
+}

@@ -1,0 +1,2 @@
+/** kubetwin's version, printed by --version and written into SARIF. */
+export const version = '0.1.0';
