@@ -1,9 +1,11 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { fields, kindSupport, podSpecPaths, quietKinds, type KindSupport } from '../model/catalogue.ts';
+import { deprecatedAnnotations, deprecatedFields, removedVersions } from '../model/deprecations.ts';
 import { objectKey } from '../model/keys.ts';
 import { isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../lib/label-validation.ts';
 import type { RawObject } from '../parse/index.ts';
 import { FieldReader } from './_fields.ts';
+import { checkUnknownFields } from './_unknown-fields.ts';
 import { stableSuffix } from './_names.ts';
 
 /** A raw object whose apiVersion, kind, name and namespace have been read and checked. */
@@ -45,6 +47,8 @@ export function readEnvelopes(raws: readonly RawObject[], defaultNamespace: stri
     }
     seen.set(env.key, raw);
     checkModeledFields(env, sink);
+    checkDeprecations(env, sink);
+    checkUnknownFields(env);
     if (!env.f.invalid) out.push(env);
   }
   return out;
@@ -65,6 +69,17 @@ function readOne(raw: RawObject, defaultNamespace: string, sink: (d: Diagnostic)
   if (!apiVersion) missing('apiVersion');
   if (!kind) missing('kind');
   if (!apiVersion || !kind) return undefined;
+  const removed = removedVersions.find((r) => r.apiVersion === apiVersion && r.kind === kind);
+  if (removed) {
+    sink({
+      code: 'removed-api-version',
+      severity: 'error',
+      message: `${kind} ${apiVersion} was removed in Kubernetes ${removed.removedIn}; the API server refuses it, so kubetwin leaves it out`,
+      source: raw.locate(['apiVersion']),
+      hint: `Use apiVersion: ${removed.use} (see https://kubernetes.io/docs/reference/using-api/deprecation-guide/).`,
+    });
+    return undefined;
+  }
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const support = kindSupport(kind, group);
   const meta = body.metadata !== null && typeof body.metadata === 'object' ? (body.metadata as Record<string, unknown>) : {};
@@ -117,6 +132,32 @@ function readOne(raw: RawObject, defaultNamespace: string, sink: (d: Diagnostic)
   }
   const annotations = f.stringMap(['metadata', 'annotations']);
   return { raw, f, apiVersion, group, kind, name, namespace, key, labels, annotations, support };
+}
+
+/** Reports removed and deprecated fields and annotations (the API server drops removed fields silently). */
+function checkDeprecations(env: Envelope, sink: (d: Diagnostic) => void): void {
+  for (const field of deprecatedFields) {
+    if (field.kind !== env.kind) continue;
+    const at = findPresent(env.raw.body, field.path.split('.'), []);
+    if (!at) continue;
+    sink({
+      code: field.status === 'removed' ? 'removed-field' : 'deprecated-field',
+      severity: field.status === 'removed' ? 'warning' : 'info',
+      message: `${field.path} was ${field.status} in Kubernetes ${field.since}: ${field.note}`,
+      source: env.raw.locate(at),
+      object: env.key,
+    });
+  }
+  for (const a of deprecatedAnnotations) {
+    if (!(a.key in env.annotations)) continue;
+    sink({
+      code: a.status === 'removed' ? 'removed-annotation' : 'deprecated-annotation',
+      severity: a.status === 'removed' ? 'warning' : 'info',
+      message: `annotation ${a.key} is ${a.status}: ${a.note}`,
+      source: env.raw.locate(['metadata', 'annotations', a.key]),
+      object: env.key,
+    });
+  }
 }
 
 /** Warns on fields the catalogue marks below `modeled`, once per field per object. */
