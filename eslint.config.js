@@ -8,11 +8,32 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/sources/**', 'src/cli/**', 'src/servers/**', 'src/http/**', 'src/lab/**', 'src/**/*.test.ts'],
+    ignores: [
+      'src/sources/**',
+      'src/cli/**',
+      'src/servers/**',
+      'src/http/**',
+      'src/lab/**',
+      'src/**/*.test.ts',
+    ],
     rules: {
       // Pure core: I/O lives at the rim only (STYLE.md "Pure core, I/O at the rim").
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The core is pure: no node:* imports outside src/sources, src/cli, src/servers, src/http, src/lab.' }] }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'The core reads no env, argv or clock.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*'],
+              message:
+                'The core is pure: no node:* imports outside src/sources, src/cli, src/servers, src/http, src/lab.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The core reads no env, argv or clock.' },
+      ],
     },
   },
   {

@@ -9,7 +9,11 @@ import { parseManifests } from '../src/parse/index.ts';
 
 const [family = 'realistic', podsText = '1000', policiesText] = process.argv.slice(2);
 const pods = Number(podsText);
-const opts = { family: family as 'realistic' | 'random-labels', pods, policies: policiesText ? Number(policiesText) : undefined };
+const opts = {
+  family: family as 'realistic' | 'random-labels',
+  pods,
+  policies: policiesText ? Number(policiesText) : undefined,
+};
 
 // YAML parsing is reported separately: serialise the generated objects, then time parseManifests on the text.
 const text = generateBodies(opts)

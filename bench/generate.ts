@@ -43,33 +43,59 @@ function profileFor(pods: number): Profile {
   const count = Math.max(3, Math.ceil(pods / 100));
   const nodes: ProfileNode[] = [];
   for (let i = 0; i < count; i++)
-    nodes.push({ name: `node-${i}`, zone: `zone-${i % 3}`, internalIP: `172.${16 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}` });
+    nodes.push({
+      name: `node-${i}`,
+      zone: `zone-${i % 3}`,
+      internalIP: `172.${16 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`,
+    });
   return { ...defaultProfile, podCIDR: '10.0.0.0/8', nodes };
 }
 
 export function generateCluster(options: GenerateOptions): Generated {
   const rand = prng(options.seed ?? 1);
-  const bodies = options.family === 'realistic' ? realistic(options.pods, rand) : randomLabels(options.pods, options.policies ?? Math.floor(options.pods / 2), rand);
+  const bodies =
+    options.family === 'realistic'
+      ? realistic(options.pods, rand)
+      : randomLabels(options.pods, options.policies ?? Math.floor(options.pods / 2), rand);
   return { objects: bodies.map((b, i) => rawFromData(b, src(i))), profile: profileFor(options.pods) };
 }
 
 /** The plain objects, for benchmarks that serialise them to YAML to time parsing. */
 export function generateBodies(options: GenerateOptions): Record<string, unknown>[] {
   const rand = prng(options.seed ?? 1);
-  return options.family === 'realistic' ? realistic(options.pods, rand) : randomLabels(options.pods, options.policies ?? Math.floor(options.pods / 2), rand);
+  return options.family === 'realistic'
+    ? realistic(options.pods, rand)
+    : randomLabels(options.pods, options.policies ?? Math.floor(options.pods / 2), rand);
 }
 
-const containers = [{ name: 'app', image: 'registry.example/app:1.0', ports: [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }] }];
+const containers = [
+  {
+    name: 'app',
+    image: 'registry.example/app:1.0',
+    ports: [
+      { name: 'http', containerPort: 8080 },
+      { name: 'metrics', containerPort: 9090 },
+    ],
+  },
+];
 
 function realistic(pods: number, rand: () => number): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const perNamespace = 3000;
   const namespaces = Math.max(1, Math.ceil(pods / perNamespace));
-  out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'monitoring', labels: { purpose: 'monitoring' } } });
+  out.push({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: 'monitoring', labels: { purpose: 'monitoring' } },
+  });
   let remaining = pods;
   for (let n = 0; n < namespaces; n++) {
     const ns = `load-${n}`;
-    out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { tier: n % 2 ? 'odd' : 'even' } } });
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: ns, labels: { tier: n % 2 ? 'odd' : 'even' } },
+    });
     const budget = Math.min(perNamespace, remaining);
     remaining -= budget;
     const sizes: number[] = [];
@@ -90,10 +116,19 @@ function realistic(pods: number, rand: () => number): Record<string, unknown>[] 
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name, namespace: ns, labels },
-        spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels }, spec: { containers } } },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: name } },
+          template: { metadata: { labels }, spec: { containers } },
+        },
       });
       if (d % 2 === 0)
-        out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } });
+        out.push({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name, namespace: ns },
+          spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+        });
       const peerGroup = `g${Math.floor(rand() * 10)}`;
       out.push({
         apiVersion: 'networking.k8s.io/v1',
@@ -104,7 +139,10 @@ function realistic(pods: number, rand: () => number): Record<string, unknown>[] 
           policyTypes: ['Ingress'],
           ingress: [
             { from: [{ podSelector: { matchLabels: { group: peerGroup } } }], ports: [{ port: 'http' }] },
-            { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9090, protocol: 'TCP' }] },
+            {
+              from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+              ports: [{ port: 9090, protocol: 'TCP' }],
+            },
           ],
         },
       });
@@ -119,21 +157,41 @@ function randomLabels(pods: number, policies: number, rand: () => number): Recor
   const value = () => `v${Math.floor(rand() * 5)}`;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const namespaces = Math.max(2, Math.min(100, Math.floor(pods / 1000)));
-  for (let n = 0; n < namespaces; n++) out.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `ns-${n}`, labels: { team: value(), env: value() } } });
+  for (let n = 0; n < namespaces; n++)
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: `ns-${n}`, labels: { team: value(), env: value() } },
+    });
   const labelSet = (count: number) => {
     const labels: Record<string, string> = {};
     for (let i = 0; i < count; i++) labels[pick(keys)] = value();
     return labels;
   };
   for (let p = 0; p < pods; p++)
-    out.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `pod-${p}`, namespace: `ns-${p % namespaces}`, labels: labelSet(3 + Math.floor(rand() * 3)) }, spec: { containers } });
+    out.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: {
+        name: `pod-${p}`,
+        namespace: `ns-${p % namespaces}`,
+        labels: labelSet(3 + Math.floor(rand() * 3)),
+      },
+      spec: { containers },
+    });
   for (let q = 0; q < policies; q++) {
     const peer = () => {
       const r = rand();
       if (r < 0.5) return { podSelector: { matchLabels: labelSet(1 + Math.floor(rand() * 2)) } };
-      if (r < 0.8) return { namespaceSelector: { matchLabels: labelSet(1) }, podSelector: { matchLabels: labelSet(1) } };
+      if (r < 0.8)
+        return { namespaceSelector: { matchLabels: labelSet(1) }, podSelector: { matchLabels: labelSet(1) } };
       if (r < 0.9) return { namespaceSelector: { matchLabels: labelSet(1) } };
-      return { ipBlock: { cidr: `10.${Math.floor(rand() * 256)}.0.0/16`, except: [`10.${Math.floor(rand() * 256)}.0.0/24`].filter(() => false) } };
+      return {
+        ipBlock: {
+          cidr: `10.${Math.floor(rand() * 256)}.0.0/16`,
+          except: [`10.${Math.floor(rand() * 256)}.0.0/24`].filter(() => false),
+        },
+      };
     };
     const ports = rand() < 0.3 ? undefined : [{ port: rand() < 0.5 ? 'http' : 8080, protocol: 'TCP' }];
     const rule = (dir: 'from' | 'to') => ({ [dir]: [peer()], ...(ports ? { ports } : {}) });
@@ -142,7 +200,11 @@ function randomLabels(pods: number, policies: number, rand: () => number): Recor
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
       metadata: { name: `policy-${q}`, namespace: `ns-${q % namespaces}` },
-      spec: { podSelector: { matchLabels: labelSet(1 + Math.floor(rand() * 2)) }, ingress: [rule('from')], ...(egress ? { egress: [rule('to')] } : {}) },
+      spec: {
+        podSelector: { matchLabels: labelSet(1 + Math.floor(rand() * 2)) },
+        ingress: [rule('from')],
+        ...(egress ? { egress: [rule('to')] } : {}),
+      },
     });
   }
   return out;

@@ -36,13 +36,26 @@ for (const suite of suites) {
   if (!existsSync(suite.script)) continue;
   const rows: Record<string, unknown>[] = [];
   for (const args of suite.cases) {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', suite.script, ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', suite.script, ...args],
+      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
     const row = JSON.parse(out.trim().split('\n').pop() as string) as Record<string, unknown>;
     rows.push(row);
     process.stderr.write(`${suite.name} ${args.join(' ')}: ${JSON.stringify(row)}\n`);
   }
   const cols = Object.keys(rows[0] ?? {});
-  const md = [`## ${suite.title}`, '', `Machine: ${machine}`, '', `| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${cols.map((c) => String(r[c])).join(' | ')} |`), ''].join('\n');
+  const md = [
+    `## ${suite.title}`,
+    '',
+    `Machine: ${machine}`,
+    '',
+    `| ${cols.join(' | ')} |`,
+    `| ${cols.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${cols.map((c) => String(r[c])).join(' | ')} |`),
+    '',
+  ].join('\n');
   writeFileSync(`bench/results/${suite.name}.md`, md);
   process.stdout.write(md + '\n');
 }

@@ -22,5 +22,7 @@ const filter = process.argv.slice(2);
 let files = [...find('src', []), ...find('test', [])];
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
 const reporter = process.env.CI ? ['--test-reporter=spec'] : [];
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporter, ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

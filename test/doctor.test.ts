@@ -10,7 +10,11 @@ import { doctorRules, runDoctor } from '../src/analysis/doctor/index.ts';
 
 const codesFor = (file: string) => {
   const { model, diagnostics } = buildFromTexts([{ file, text: readFileSync(file, 'utf8') }]);
-  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), [], `${file} is valid input`);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+    `${file} is valid input`,
+  );
   return runDoctor(model).map((f) => f.code);
 };
 
@@ -32,7 +36,8 @@ test('doctor findings point at the YAML line of the offending field', () => {
   const text = readFileSync(file, 'utf8');
   const { model } = buildFromTexts([{ file, text }]);
   const f = runDoctor(model).find((x) => x.code === 'peer-selects-nothing')!;
-  const line = text.split('\n').findIndex((l) => l.includes('namespaceSelector: {matchLabels: {name: shop}}')) + 1;
+  const line =
+    text.split('\n').findIndex((l) => l.includes('namespaceSelector: {matchLabels: {name: shop}}')) + 1;
   assert.equal(f.objects[0].source?.file, file);
   assert.equal(f.objects[0].source?.line, line);
   assert.match(f.patch ?? '', /kubernetes.io\/metadata.name: shop/);

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { buildFromTexts } from '../src/api/index.ts';
 
 const dir = 'testdata/invalid';
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
 
 for (const name of files) {
   const path = join(dir, name);
@@ -18,20 +20,39 @@ for (const name of files) {
   const header = (tag: string) => [...text.matchAll(new RegExp(`^# ${tag}: ?(.*)$`, 'gm'))].map((m) => m[1]);
   const profileText = header('profile').join('\n');
   test(`invalid input ${name}: reports ${header('expect').join(', ')} at the YAML line and still builds the rest`, () => {
-    const { model, diagnostics } = buildFromTexts([{ file: path, text }], { profile: profileText ? { file: 'profile.yaml', text: profileText } : undefined });
+    const { model, diagnostics } = buildFromTexts([{ file: path, text }], {
+      profile: profileText ? { file: 'profile.yaml', text: profileText } : undefined,
+    });
     for (const code of header('expect')) {
       const hit = diagnostics.find((d) => d.code === code);
       assert.ok(hit, `expected ${code}, got ${diagnostics.map((d) => d.code).join(', ')}`);
       assert.ok(hit.source && hit.source.line >= 1, `${code} has a position`);
-      assert.ok(hit.source.file === path || hit.source.file === 'profile.yaml', `${code} points at the input file`);
+      assert.ok(
+        hit.source.file === path || hit.source.file === 'profile.yaml',
+        `${code} points at the input file`,
+      );
     }
-    const keys = new Set<string>([...model.namespaces, ...model.nodes, ...model.workloads, ...model.pods, ...model.services, ...model.networkPolicies, ...model.others].map((o) => o.key));
+    const keys = new Set<string>(
+      [
+        ...model.namespaces,
+        ...model.nodes,
+        ...model.workloads,
+        ...model.pods,
+        ...model.services,
+        ...model.networkPolicies,
+        ...model.others,
+      ].map((o) => o.key),
+    );
     for (const key of header('keeps')) assert.ok(keys.has(key), `${key} is still in the model`);
   });
 }
 
 test('every diagnostic code the parser and builder emit has a negative fixture', () => {
-  const sources = ['src/parse', 'src/build', 'src/api'].flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => readFileSync(join(d, f), 'utf8')));
+  const sources = ['src/parse', 'src/build', 'src/api'].flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => readFileSync(join(d, f), 'utf8')),
+  );
   const emitted = new Set<string>();
   for (const src of sources) {
     for (const m of src.matchAll(/code: '([a-z0-9-]+)'/g)) emitted.add(m[1]);

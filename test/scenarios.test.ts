@@ -27,7 +27,11 @@ for (const name of existsSync(root) ? readdirSync(root).sort() : []) {
       let err = '';
       const args = cmd.input === false ? cmd.args : [...cmd.args, '-f', join(dir, 'input')];
       const stdin = cmd.stdin ? readFileSync(join(dir, cmd.stdin), 'utf8') : '';
-      const code = await run(args, { stdout: (s) => (out += s), stderr: (s) => (err += s), readStdin: async () => stdin });
+      const code = await run(args, {
+        stdout: (s) => (out += s),
+        stderr: (s) => (err += s),
+        readStdin: async () => stdin,
+      });
       const expectedDir = join(dir, 'expected');
       const outFile = join(expectedDir, `${cmd.name}.out`);
       const errFile = join(expectedDir, `${cmd.name}.err`);
@@ -40,7 +44,11 @@ for (const name of existsSync(root) ? readdirSync(root).sort() : []) {
       }
       assert.equal(code, cmd.exit ?? 0, `exit code of kubetwin ${args.join(' ')}\nstderr:\n${err}`);
       assert.equal(out, readFileSync(outFile, 'utf8'), `stdout of kubetwin ${args.join(' ')}`);
-      assert.equal(err, existsSync(errFile) ? readFileSync(errFile, 'utf8') : '', `stderr of kubetwin ${args.join(' ')}`);
+      assert.equal(
+        err,
+        existsSync(errFile) ? readFileSync(errFile, 'utf8') : '',
+        `stderr of kubetwin ${args.join(' ')}`,
+      );
     });
   }
 }

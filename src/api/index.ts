@@ -38,11 +38,22 @@ export function buildFromTexts(texts: readonly ManifestText[], options: BuildFro
     diagnostics.push(...p.diagnostics);
     profileObject = p.objects.find(isProfileObject);
     if (!profileObject && !p.diagnostics.length)
-      diagnostics.push({ code: 'invalid-profile', severity: 'error', message: `${options.profile.file} holds no ClusterProfile (apiVersion kubetwin.dev/v1alpha1, kind ClusterProfile)`, source: { file: options.profile.file, doc: 0, line: 1, column: 1 } });
+      diagnostics.push({
+        code: 'invalid-profile',
+        severity: 'error',
+        message: `${options.profile.file} holds no ClusterProfile (apiVersion kubetwin.dev/v1alpha1, kind ClusterProfile)`,
+        source: { file: options.profile.file, doc: 0, line: 1, column: 1 },
+      });
   } else {
     profileObject = profiles[0];
     for (const extra of profiles.slice(1))
-      diagnostics.push({ code: 'duplicate-profile', severity: 'error', message: `a second ClusterProfile is ignored; the one at ${profiles[0].source.file}:${profiles[0].source.line} is used`, source: extra.source, hint: 'Keep one kubetwin.yaml, or pass --profile.' });
+      diagnostics.push({
+        code: 'duplicate-profile',
+        severity: 'error',
+        message: `a second ClusterProfile is ignored; the one at ${profiles[0].source.file}:${profiles[0].source.line} is used`,
+        source: extra.source,
+        hint: 'Keep one kubetwin.yaml, or pass --profile.',
+      });
   }
   const profile = readProfile(profileObject);
   diagnostics.push(...profile.diagnostics);

@@ -10,7 +10,11 @@ const addonSource = { file: '<addon>', doc: 0, line: 1, column: 1 };
  * manifests do not define an object with the same key.
  * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
  */
-export function addonObjects(profile: Profile, firstAddressOfServiceCidr: string, apiServerIP: string | undefined): RawObject[] {
+export function addonObjects(
+  profile: Profile,
+  firstAddressOfServiceCidr: string,
+  apiServerIP: string | undefined,
+): RawObject[] {
   const dnsPorts = [
     { name: 'dns', containerPort: 53, protocol: 'UDP' },
     { name: 'dns-tcp', containerPort: 53, protocol: 'TCP' },
@@ -20,15 +24,30 @@ export function addonObjects(profile: Profile, firstAddressOfServiceCidr: string
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
-      spec: { type: 'ClusterIP', clusterIP: firstAddressOfServiceCidr, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { component: 'apiserver', provider: 'kubernetes' },
+      },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: firstAddressOfServiceCidr,
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+      },
     },
     ...(apiServerIP
       ? [
           {
             apiVersion: 'discovery.k8s.io/v1',
             kind: 'EndpointSlice',
-            metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' } },
+            metadata: {
+              name: 'kubernetes',
+              namespace: 'default',
+              labels: {
+                'kubernetes.io/service-name': 'kubernetes',
+                'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+              },
+            },
             addressType: 'IPv4',
             endpoints: [{ addresses: [apiServerIP], conditions: { ready: true } }],
             ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
@@ -44,14 +63,24 @@ export function addonObjects(profile: Profile, firstAddressOfServiceCidr: string
         selector: { matchLabels: { 'k8s-app': 'kube-dns' } },
         template: {
           metadata: { labels: { 'k8s-app': 'kube-dns' } },
-          spec: { dnsPolicy: 'Default', serviceAccountName: 'coredns', containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3', ports: dnsPorts }] },
+          spec: {
+            dnsPolicy: 'Default',
+            serviceAccountName: 'coredns',
+            containers: [
+              { name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3', ports: dnsPorts },
+            ],
+          },
         },
       },
     },
     {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' } },
+      metadata: {
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/name': 'CoreDNS' },
+      },
       spec: {
         clusterIP: profile.dnsServiceIP,
         selector: { 'k8s-app': 'kube-dns' },
@@ -70,7 +99,17 @@ export function addonObjects(profile: Profile, firstAddressOfServiceCidr: string
         selector: { matchLabels: { 'k8s-app': 'kube-proxy' } },
         template: {
           metadata: { labels: { 'k8s-app': 'kube-proxy' } },
-          spec: { hostNetwork: true, serviceAccountName: 'kube-proxy', containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.31.0', ports: [{ name: 'metrics', containerPort: 10249 }] }] },
+          spec: {
+            hostNetwork: true,
+            serviceAccountName: 'kube-proxy',
+            containers: [
+              {
+                name: 'kube-proxy',
+                image: 'registry.k8s.io/kube-proxy:v1.31.0',
+                ports: [{ name: 'metrics', containerPort: 10249 }],
+              },
+            ],
+          },
         },
       },
     },

@@ -57,7 +57,12 @@ export function buildEndpointSlices(
   return out.sort(byNamespaceName);
 }
 
-function slicesFor(svc: Service, pods: readonly Pod[], family: 'IPv4' | 'IPv6', zoneOf: Map<string, string | undefined>): EndpointSlice[] {
+function slicesFor(
+  svc: Service,
+  pods: readonly Pod[],
+  family: 'IPv4' | 'IPv6',
+  zoneOf: Map<string, string | undefined>,
+): EndpointSlice[] {
   const groups = new Map<string, { ports: EndpointPort[]; endpoints: Endpoint[] }>();
   const v6 = family === 'IPv6';
   for (const pod of pods) {
@@ -68,7 +73,12 @@ function slicesFor(svc: Service, pods: readonly Pod[], family: 'IPv4' | 'IPv6', 
     for (const sp of svc.ports) {
       const port = findPort(pod, sp.targetPort, sp.protocol);
       if (port === undefined) continue;
-      ports.push({ name: sp.name ?? '', port, protocol: sp.protocol, ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}) });
+      ports.push({
+        name: sp.name ?? '',
+        port,
+        protocol: sp.protocol,
+        ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+      });
     }
     const serving = pod.ready;
     const terminating = pod.terminating;
@@ -86,21 +96,42 @@ function slicesFor(svc: Service, pods: readonly Pod[], family: 'IPv4' | 'IPv6', 
     group.endpoints.push(endpoint);
     groups.set(sig, group);
   }
-  const preferClose = svc.trafficDistribution === 'PreferClose' || svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto';
+  const preferClose =
+    svc.trafficDistribution === 'PreferClose' ||
+    svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto';
   const slices: EndpointSlice[] = [];
   const prefix = svc.name.slice(0, 58);
   const entries = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
-  if (!entries.length) entries.push(['[]', { ports: svc.ports.map((sp) => ({ name: sp.name ?? '', port: typeof sp.targetPort === 'number' ? sp.targetPort : undefined, protocol: sp.protocol })).filter((p) => p.port !== undefined), endpoints: [] }]);
+  if (!entries.length)
+    entries.push([
+      '[]',
+      {
+        ports: svc.ports
+          .map((sp) => ({
+            name: sp.name ?? '',
+            port: typeof sp.targetPort === 'number' ? sp.targetPort : undefined,
+            protocol: sp.protocol,
+          }))
+          .filter((p) => p.port !== undefined),
+        endpoints: [],
+      },
+    ]);
   for (const [sig, group] of entries) {
     const allZoned = group.endpoints.every((e) => e.zone);
     for (let i = 0; i < Math.max(1, group.endpoints.length); i += maxEndpointsPerSlice) {
-      const endpoints = group.endpoints.slice(i, i + maxEndpointsPerSlice).map((e) => (preferClose && allZoned ? { ...e, hints: { forZones: [e.zone as string] } } : e));
+      const endpoints = group.endpoints
+        .slice(i, i + maxEndpointsPerSlice)
+        .map((e) => (preferClose && allZoned ? { ...e, hints: { forZones: [e.zone as string] } } : e));
       const name = `${prefix}-${stableSuffix(`${svc.key}/${family}/${sig}/${i}`)}`;
       slices.push({
         key: objectKey('EndpointSlice', svc.namespace, name),
         name,
         namespace: svc.namespace,
-        labels: { ...svc.labels, 'endpointslice.kubernetes.io/managed-by': controllerName, 'kubernetes.io/service-name': svc.name },
+        labels: {
+          ...svc.labels,
+          'endpointslice.kubernetes.io/managed-by': controllerName,
+          'kubernetes.io/service-name': svc.name,
+        },
         annotations: {},
         serviceName: svc.name,
         addressType: family,
@@ -113,7 +144,11 @@ function slicesFor(svc: Service, pods: readonly Pod[], family: 'IPv4' | 'IPv6', 
   return slices;
 }
 
-function manualSlices(envs: readonly Envelope[], services: readonly Service[], sink: (d: Diagnostic) => void): EndpointSlice[] {
+function manualSlices(
+  envs: readonly Envelope[],
+  services: readonly Service[],
+  sink: (d: Diagnostic) => void,
+): EndpointSlice[] {
   const out: EndpointSlice[] = [];
   const svcByKey = new Map(services.map((s) => [s.key, s]));
   for (const env of envs) {
@@ -121,37 +156,86 @@ function manualSlices(envs: readonly Envelope[], services: readonly Service[], s
     if (env.kind === 'EndpointSlice') {
       const serviceName = env.labels['kubernetes.io/service-name'];
       if (!serviceName)
-        sink({ code: 'orphan-endpointslice', severity: 'warning', message: `EndpointSlice ${env.name} has no kubernetes.io/service-name label; no Service uses it`, source: env.raw.source, object: env.key, hint: 'Add the label kubernetes.io/service-name: <service>.' });
+        sink({
+          code: 'orphan-endpointslice',
+          severity: 'warning',
+          message: `EndpointSlice ${env.name} has no kubernetes.io/service-name label; no Service uses it`,
+          source: env.raw.source,
+          object: env.key,
+          hint: 'Add the label kubernetes.io/service-name: <service>.',
+        });
       const addressType = f.str(['addressType']) ?? '';
       if (!['IPv4', 'IPv6', 'FQDN'].includes(addressType)) {
-        f.report('invalid-field', 'error', ['addressType'], `addressType "${addressType}" must be IPv4, IPv6 or FQDN`);
+        f.report(
+          'invalid-field',
+          'error',
+          ['addressType'],
+          `addressType "${addressType}" must be IPv4, IPv6 or FQDN`,
+        );
         continue;
       }
       const endpoints: Endpoint[] = f.list(['endpoints']).map((_, i) => {
         const at = ['endpoints', i];
         const ready = f.bool([...at, 'conditions', 'ready']) ?? true;
         const addresses = f.list([...at, 'addresses']).map((_, j) => f.str([...at, 'addresses', j]) ?? '');
-        for (const a of addresses) if (addressType !== 'FQDN' && !canonicalIP(a)) f.report('invalid-ip', 'error', [...at, 'addresses'], `endpoint address "${a}" is not an IP address`);
+        for (const a of addresses)
+          if (addressType !== 'FQDN' && !canonicalIP(a))
+            f.report(
+              'invalid-ip',
+              'error',
+              [...at, 'addresses'],
+              `endpoint address "${a}" is not an IP address`,
+            );
         const hostname = f.str([...at, 'hostname']);
         const nodeName = f.str([...at, 'nodeName']);
         const zone = f.str([...at, 'zone']);
         const ref = f.str([...at, 'targetRef', 'name']);
         return {
           addresses: addresses.map((a) => canonicalIP(a) ?? a),
-          conditions: { ready, serving: f.bool([...at, 'conditions', 'serving']) ?? ready, terminating: f.bool([...at, 'conditions', 'terminating']) ?? false },
+          conditions: {
+            ready,
+            serving: f.bool([...at, 'conditions', 'serving']) ?? ready,
+            terminating: f.bool([...at, 'conditions', 'terminating']) ?? false,
+          },
           ...(hostname ? { hostname } : {}),
           ...(nodeName ? { nodeName } : {}),
           ...(zone ? { zone } : {}),
-          ...(ref ? { targetRef: objectKey(f.str([...at, 'targetRef', 'kind']) ?? 'Pod', env.namespace, ref) } : {}),
+          ...(ref
+            ? { targetRef: objectKey(f.str([...at, 'targetRef', 'kind']) ?? 'Pod', env.namespace, ref) }
+            : {}),
         };
       });
-      const ports: EndpointPort[] = f.list(['ports']).map((_, i) => ({ name: f.str(['ports', i, 'name']) ?? '', port: f.int(['ports', i, 'port']), protocol: (f.str(['ports', i, 'protocol']) ?? 'TCP') as Protocol }));
+      const ports: EndpointPort[] = f
+        .list(['ports'])
+        .map((_, i) => ({
+          name: f.str(['ports', i, 'name']) ?? '',
+          port: f.int(['ports', i, 'port']),
+          protocol: (f.str(['ports', i, 'protocol']) ?? 'TCP') as Protocol,
+        }));
       if (f.invalid) continue;
-      out.push({ key: env.key, name: env.name, namespace: env.namespace as string, labels: env.labels, annotations: env.annotations, source: env.raw.source, serviceName: serviceName ?? '', addressType: addressType as EndpointSlice['addressType'], ports, endpoints, managedBy: env.labels['endpointslice.kubernetes.io/managed-by'] ?? 'manual' });
+      out.push({
+        key: env.key,
+        name: env.name,
+        namespace: env.namespace as string,
+        labels: env.labels,
+        annotations: env.annotations,
+        source: env.raw.source,
+        serviceName: serviceName ?? '',
+        addressType: addressType as EndpointSlice['addressType'],
+        ports,
+        endpoints,
+        managedBy: env.labels['endpointslice.kubernetes.io/managed-by'] ?? 'manual',
+      });
     } else if (env.kind === 'Endpoints') {
       const svc = svcByKey.get(objectKey('Service', env.namespace, env.name));
       if (!svc || svc.selector || env.labels['endpointslice.kubernetes.io/skip-mirror'] === 'true') {
-        sink({ code: 'endpoints-not-mirrored', severity: 'info', message: `Endpoints ${env.name} ${!svc ? 'has no Service of the same name' : svc.selector ? 'belongs to a Service with a selector, whose endpoints the controller computes' : 'is marked skip-mirror'}; it is not mirrored into an EndpointSlice`, source: env.raw.source, object: env.key });
+        sink({
+          code: 'endpoints-not-mirrored',
+          severity: 'info',
+          message: `Endpoints ${env.name} ${!svc ? 'has no Service of the same name' : svc.selector ? 'belongs to a Service with a selector, whose endpoints the controller computes' : 'is marked skip-mirror'}; it is not mirrored into an EndpointSlice`,
+          source: env.raw.source,
+          object: env.key,
+        });
         continue;
       }
       out.push(...mirror(env, svc));
@@ -166,7 +250,13 @@ function mirror(env: Envelope, svc: Service): EndpointSlice[] {
   const out: EndpointSlice[] = [];
   f.list(['subsets']).forEach((_, s) => {
     const at = ['subsets', s];
-    const ports: EndpointPort[] = f.list([...at, 'ports']).map((_, i) => ({ name: f.str([...at, 'ports', i, 'name']) ?? '', port: f.int([...at, 'ports', i, 'port']), protocol: (f.str([...at, 'ports', i, 'protocol']) ?? 'TCP') as Protocol }));
+    const ports: EndpointPort[] = f
+      .list([...at, 'ports'])
+      .map((_, i) => ({
+        name: f.str([...at, 'ports', i, 'name']) ?? '',
+        port: f.int([...at, 'ports', i, 'port']),
+        protocol: (f.str([...at, 'ports', i, 'protocol']) ?? 'TCP') as Protocol,
+      }));
     const read = (field: string, ready: boolean) =>
       f.list([...at, field]).map((_, i) => {
         const ip = f.str([...at, field, i, 'ip']) ?? '';
@@ -178,14 +268,23 @@ function mirror(env: Envelope, svc: Service): EndpointSlice[] {
     for (const family of ['IPv4', 'IPv6'] as const) {
       const endpoints: Endpoint[] = addresses
         .filter((a) => a.ip!.includes(':') === (family === 'IPv6'))
-        .map((a) => ({ addresses: [a.ip!], conditions: { ready: a.ready, serving: a.ready, terminating: false }, ...(a.hostname ? { hostname: a.hostname } : {}), ...(a.nodeName ? { nodeName: a.nodeName } : {}) }));
+        .map((a) => ({
+          addresses: [a.ip!],
+          conditions: { ready: a.ready, serving: a.ready, terminating: false },
+          ...(a.hostname ? { hostname: a.hostname } : {}),
+          ...(a.nodeName ? { nodeName: a.nodeName } : {}),
+        }));
       if (!endpoints.length) continue;
       const name = `${env.name.slice(0, 58)}-${stableSuffix(`${env.key}/${s}/${family}`)}`;
       out.push({
         key: objectKey('EndpointSlice', svc.namespace, name),
         name,
         namespace: svc.namespace,
-        labels: { ...env.labels, 'endpointslice.kubernetes.io/managed-by': mirroringControllerName, 'kubernetes.io/service-name': svc.name },
+        labels: {
+          ...env.labels,
+          'endpointslice.kubernetes.io/managed-by': mirroringControllerName,
+          'kubernetes.io/service-name': svc.name,
+        },
         annotations: {},
         source: env.raw.source,
         serviceName: svc.name,

@@ -27,7 +27,11 @@ export interface Envelope {
  * Reads the envelope of every object: the fields every object needs, namespace defaulting, duplicates,
  * unknown kinds and fields kubetwin does not model. Objects that fail are reported and left out.
  */
-export function readEnvelopes(raws: readonly RawObject[], defaultNamespace: string, sink: (d: Diagnostic) => void): Envelope[] {
+export function readEnvelopes(
+  raws: readonly RawObject[],
+  defaultNamespace: string,
+  sink: (d: Diagnostic) => void,
+): Envelope[] {
   const out: Envelope[] = [];
   const seen = new Map<string, RawObject>();
   for (const raw of raws) {
@@ -54,7 +58,11 @@ export function readEnvelopes(raws: readonly RawObject[], defaultNamespace: stri
   return out;
 }
 
-function readOne(raw: RawObject, defaultNamespace: string, sink: (d: Diagnostic) => void): Envelope | undefined {
+function readOne(
+  raw: RawObject,
+  defaultNamespace: string,
+  sink: (d: Diagnostic) => void,
+): Envelope | undefined {
   const body = raw.body;
   const missing = (field: string) =>
     sink({
@@ -82,7 +90,10 @@ function readOne(raw: RawObject, defaultNamespace: string, sink: (d: Diagnostic)
   }
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const support = kindSupport(kind, group);
-  const meta = body.metadata !== null && typeof body.metadata === 'object' ? (body.metadata as Record<string, unknown>) : {};
+  const meta =
+    body.metadata !== null && typeof body.metadata === 'object'
+      ? (body.metadata as Record<string, unknown>)
+      : {};
   let name = typeof meta.name === 'string' && meta.name ? meta.name : undefined;
   if (!name && typeof meta.generateName === 'string' && meta.generateName) {
     name = meta.generateName + stableSuffix(JSON.stringify(body));
@@ -124,11 +135,24 @@ function readOne(raw: RawObject, defaultNamespace: string, sink: (d: Diagnostic)
   const key = objectKey(kind, namespace, name);
   const f = new FieldReader(raw, key, sink);
   if (!isDns1123Subdomain(name))
-    f.report('invalid-name', 'error', ['metadata', 'name'], `metadata.name "${name}" is not a valid DNS subdomain name (lowercase alphanumerics, '-' and '.')`, 'Rename the object.');
+    f.report(
+      'invalid-name',
+      'error',
+      ['metadata', 'name'],
+      `metadata.name "${name}" is not a valid DNS subdomain name (lowercase alphanumerics, '-' and '.')`,
+      'Rename the object.',
+    );
   const labels = f.stringMap(['metadata', 'labels']);
   for (const [k, v] of Object.entries(labels)) {
     const problem = labelKeyProblem(k) ?? labelValueProblem(v);
-    if (problem) f.report('invalid-label', 'error', ['metadata', 'labels', k], `metadata.labels: ${problem}`, 'Fix the label; the API server would refuse this object.');
+    if (problem)
+      f.report(
+        'invalid-label',
+        'error',
+        ['metadata', 'labels', k],
+        `metadata.labels: ${problem}`,
+        'Fix the label; the API server would refuse this object.',
+      );
   }
   const annotations = f.stringMap(['metadata', 'annotations']);
   return { raw, f, apiVersion, group, kind, name, namespace, key, labels, annotations, support };

@@ -17,7 +17,13 @@ export class FieldReader {
   ) {}
 
   /** Reports a problem at `path`; errors make the object invalid. */
-  report(code: string, severity: Severity, path: readonly PathSegment[], message: string, hint?: string): void {
+  report(
+    code: string,
+    severity: Severity,
+    path: readonly PathSegment[],
+    message: string,
+    hint?: string,
+  ): void {
     if (severity === 'error') this.invalid = true;
     this.sink({ code, severity, message, source: this.raw.locate(path), object: this.objectKey, hint });
   }
@@ -67,7 +73,11 @@ export class FieldReader {
   }
   /** An int-or-string field (`targetPort`, NetworkPolicy `port`). */
   intOrString(path: readonly PathSegment[]): number | string | undefined {
-    return this.typed(path, 'integer or string', (v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)));
+    return this.typed(
+      path,
+      'integer or string',
+      (v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)),
+    );
   }
   /** A map of strings (labels, annotations, selectors, nodeSelector). */
   stringMap(path: readonly PathSegment[]): Record<string, string> {

@@ -27,7 +27,13 @@ export function buildNamespaces(envs: readonly Envelope[], sink: (d: Diagnostic)
   }
   for (const name of systemNamespaces)
     if (!byName.has(name))
-      byName.set(name, { key: objectKey('Namespace', undefined, name), name, labels: { 'kubernetes.io/metadata.name': name }, annotations: {}, implicit: false });
+      byName.set(name, {
+        key: objectKey('Namespace', undefined, name),
+        name,
+        labels: { 'kubernetes.io/metadata.name': name },
+        annotations: {},
+        implicit: false,
+      });
   for (const env of envs) {
     if (!env.namespace || byName.has(env.namespace)) continue;
     byName.set(env.namespace, {

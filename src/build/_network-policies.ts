@@ -1,5 +1,12 @@
 import { byNamespaceName } from '../model/keys.ts';
-import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType, Protocol } from '../model/types.ts';
+import type {
+  NetworkPolicy,
+  PolicyPeer,
+  PolicyPort,
+  PolicyRule,
+  PolicyType,
+  Protocol,
+} from '../model/types.ts';
 import { cidrContains, parseCidr } from '../lib/ip.ts';
 import { isIanaSvcName } from '../lib/label-validation.ts';
 import type { Envelope } from './_envelope.ts';
@@ -23,15 +30,34 @@ export function buildNetworkPolicies(envs: readonly Envelope[]): NetworkPolicy[]
 
 function readPolicy(env: Envelope): NetworkPolicy | undefined {
   const f = env.f;
-  if (f.get(['spec', 'podSelector']) === undefined) f.report('missing-field', 'error', ['spec', 'podSelector'], 'spec.podSelector is required (use {} to select every pod in the namespace)', 'Add spec.podSelector.');
+  if (f.get(['spec', 'podSelector']) === undefined)
+    f.report(
+      'missing-field',
+      'error',
+      ['spec', 'podSelector'],
+      'spec.podSelector is required (use {} to select every pod in the namespace)',
+      'Add spec.podSelector.',
+    );
   const podSelector = readSelector(f, ['spec', 'podSelector']);
-  const declaredTypes = f.list(['spec', 'policyTypes']).map((_, i) => f.str(['spec', 'policyTypes', i]) ?? '');
+  const declaredTypes = f
+    .list(['spec', 'policyTypes'])
+    .map((_, i) => f.str(['spec', 'policyTypes', i]) ?? '');
   for (const [i, t] of declaredTypes.entries())
-    if (t !== 'Ingress' && t !== 'Egress') f.report('invalid-field', 'error', ['spec', 'policyTypes', i], `policyTypes[${i}] "${t}" must be Ingress or Egress`);
+    if (t !== 'Ingress' && t !== 'Egress')
+      f.report(
+        'invalid-field',
+        'error',
+        ['spec', 'policyTypes', i],
+        `policyTypes[${i}] "${t}" must be Ingress or Egress`,
+      );
   const ingress = f.list(['spec', 'ingress']).map((_, i) => readRule(env, 'ingress', i));
   const egress = f.list(['spec', 'egress']).map((_, i) => readRule(env, 'egress', i));
   const inferred = declaredTypes.length === 0;
-  const policyTypes: PolicyType[] = inferred ? (egress.length ? ['Ingress', 'Egress'] : ['Ingress']) : (['Ingress', 'Egress'] as const).filter((t) => declaredTypes.includes(t));
+  const policyTypes: PolicyType[] = inferred
+    ? egress.length
+      ? ['Ingress', 'Egress']
+      : ['Ingress']
+    : (['Ingress', 'Egress'] as const).filter((t) => declaredTypes.includes(t));
   if (!podSelector || f.invalid) return undefined;
   return {
     key: env.key,
@@ -58,26 +84,67 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
     const p = [...at, peerField, i];
     const has = (k: string) => f.get([...p, k]) !== undefined && f.get([...p, k]) !== null;
     if (!has('podSelector') && !has('namespaceSelector') && !has('ipBlock'))
-      return f.report('invalid-peer', 'error', p, `${direction}[${index}].${peerField}[${i}] must set podSelector, namespaceSelector or ipBlock`, 'An empty peer is invalid; omit `' + peerField + '` to allow every peer.');
+      return f.report(
+        'invalid-peer',
+        'error',
+        p,
+        `${direction}[${index}].${peerField}[${i}] must set podSelector, namespaceSelector or ipBlock`,
+        'An empty peer is invalid; omit `' + peerField + '` to allow every peer.',
+      );
     if (has('ipBlock') && (has('podSelector') || has('namespaceSelector')))
-      return f.report('invalid-peer', 'error', p, `${direction}[${index}].${peerField}[${i}]: ipBlock cannot be combined with podSelector or namespaceSelector`, 'Split it into two peers.');
+      return f.report(
+        'invalid-peer',
+        'error',
+        p,
+        `${direction}[${index}].${peerField}[${i}]: ipBlock cannot be combined with podSelector or namespaceSelector`,
+        'Split it into two peers.',
+      );
     if (has('ipBlock')) {
       const cidrText = f.str([...p, 'ipBlock', 'cidr']) ?? '';
       const cidr = parseCidr(cidrText);
-      if (!cidr) return f.report('invalid-cidr', 'error', [...p, 'ipBlock', 'cidr'], `ipBlock.cidr "${cidrText}" is not a CIDR`);
-      const except = f.list([...p, 'ipBlock', 'except']).map((_, j) => f.str([...p, 'ipBlock', 'except', j]) ?? '');
+      if (!cidr)
+        return f.report(
+          'invalid-cidr',
+          'error',
+          [...p, 'ipBlock', 'cidr'],
+          `ipBlock.cidr "${cidrText}" is not a CIDR`,
+        );
+      const except = f
+        .list([...p, 'ipBlock', 'except'])
+        .map((_, j) => f.str([...p, 'ipBlock', 'except', j]) ?? '');
       for (const [j, e] of except.entries()) {
         const ec = parseCidr(e);
-        if (!ec) f.report('invalid-cidr', 'error', [...p, 'ipBlock', 'except', j], `ipBlock.except "${e}" is not a CIDR`);
-        else if (ec.family !== cidr.family || ec.prefix <= cidr.prefix || !cidrContains(cidr, { family: ec.family, value: ec.base }))
-          f.report('invalid-cidr', 'error', [...p, 'ipBlock', 'except', j], `ipBlock.except "${e}" must be a strict subset of cidr ${cidrText}`);
+        if (!ec)
+          f.report(
+            'invalid-cidr',
+            'error',
+            [...p, 'ipBlock', 'except', j],
+            `ipBlock.except "${e}" is not a CIDR`,
+          );
+        else if (
+          ec.family !== cidr.family ||
+          ec.prefix <= cidr.prefix ||
+          !cidrContains(cidr, { family: ec.family, value: ec.base })
+        )
+          f.report(
+            'invalid-cidr',
+            'error',
+            [...p, 'ipBlock', 'except', j],
+            `ipBlock.except "${e}" must be a strict subset of cidr ${cidrText}`,
+          );
       }
       peers.push({ ipBlock: { cidr: cidrText, except }, source: env.raw.locate(p) });
       return;
     }
     const podSelector = has('podSelector') ? readSelector(f, [...p, 'podSelector']) : undefined;
-    const namespaceSelector = has('namespaceSelector') ? readSelector(f, [...p, 'namespaceSelector']) : undefined;
-    peers.push({ ...(podSelector ? { podSelector } : {}), ...(namespaceSelector ? { namespaceSelector } : {}), source: env.raw.locate(p) });
+    const namespaceSelector = has('namespaceSelector')
+      ? readSelector(f, [...p, 'namespaceSelector'])
+      : undefined;
+    peers.push({
+      ...(podSelector ? { podSelector } : {}),
+      ...(namespaceSelector ? { namespaceSelector } : {}),
+      source: env.raw.locate(p),
+    });
   });
   const rawPorts = f.list([...at, 'ports']);
   const ports: PolicyPort[] = [];
@@ -86,15 +153,48 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
     const protocol = (f.str([...p, 'protocol']) ?? 'TCP') as Protocol;
     const port = f.intOrString([...p, 'port']);
     const endPort = f.int([...p, 'endPort']);
-    if (!protocols.includes(protocol)) return f.report('invalid-field', 'error', [...p, 'protocol'], `protocol "${protocol}" must be TCP, UDP or SCTP`);
-    if (typeof port === 'number' && (port < 1 || port > 65535)) return f.report('invalid-port', 'error', [...p, 'port'], `port ${port} must be between 1 and 65535`);
+    if (!protocols.includes(protocol))
+      return f.report(
+        'invalid-field',
+        'error',
+        [...p, 'protocol'],
+        `protocol "${protocol}" must be TCP, UDP or SCTP`,
+      );
+    if (typeof port === 'number' && (port < 1 || port > 65535))
+      return f.report('invalid-port', 'error', [...p, 'port'], `port ${port} must be between 1 and 65535`);
     if (typeof port === 'string' && !isIanaSvcName(port))
-      return f.report('invalid-port-name', 'error', [...p, 'port'], /^\d+$/.test(port) ? `port "${port}" is a quoted number, which Kubernetes reads as a port name; names need a letter` : `port "${port}" is not a valid port name`, /^\d+$/.test(port) ? `Write port: ${port} without quotes.` : undefined);
+      return f.report(
+        'invalid-port-name',
+        'error',
+        [...p, 'port'],
+        /^\d+$/.test(port)
+          ? `port "${port}" is a quoted number, which Kubernetes reads as a port name; names need a letter`
+          : `port "${port}" is not a valid port name`,
+        /^\d+$/.test(port) ? `Write port: ${port} without quotes.` : undefined,
+      );
     if (endPort !== undefined) {
-      if (typeof port !== 'number') return f.report('invalid-port', 'error', [...p, 'endPort'], 'endPort needs a numeric port', 'Set port to the first number of the range.');
-      if (endPort < port || endPort > 65535) return f.report('invalid-port', 'error', [...p, 'endPort'], `endPort ${endPort} must be between port ${port} and 65535`);
+      if (typeof port !== 'number')
+        return f.report(
+          'invalid-port',
+          'error',
+          [...p, 'endPort'],
+          'endPort needs a numeric port',
+          'Set port to the first number of the range.',
+        );
+      if (endPort < port || endPort > 65535)
+        return f.report(
+          'invalid-port',
+          'error',
+          [...p, 'endPort'],
+          `endPort ${endPort} must be between port ${port} and 65535`,
+        );
     }
-    ports.push({ protocol, ...(port !== undefined ? { port } : {}), ...(endPort !== undefined ? { endPort } : {}), source: env.raw.locate(p) });
+    ports.push({
+      protocol,
+      ...(port !== undefined ? { port } : {}),
+      ...(endPort !== undefined ? { endPort } : {}),
+      source: env.raw.locate(p),
+    });
   });
   return {
     index,

@@ -17,14 +17,21 @@ type Draft = Omit<Node, 'podCIDR' | 'podCIDRs'> & { podCIDRs: string[] };
  * https://kubernetes.io/docs/reference/labels-annotations-taints/
  * https://kubernetes.io/docs/concepts/services-networking/dual-stack/
  */
-export function buildNodes(envs: readonly Envelope[], profile: Profile, sink: (d: Diagnostic) => void): Node[] {
+export function buildNodes(
+  envs: readonly Envelope[],
+  profile: Profile,
+  sink: (d: Diagnostic) => void,
+): Node[] {
   const declared = envs.filter((e) => e.kind === 'Node');
   const drafts: Draft[] = declared.length
     ? declared.map((env) => fromObject(env, sink))
     : profile.nodes.map((n) => ({
         key: objectKey('Node', undefined, n.name),
         name: n.name,
-        labels: withWellKnownLabels(n.name, { ...(n.labels ?? {}), ...(n.zone ? { [zoneLabel]: n.zone } : {}) }),
+        labels: withWellKnownLabels(n.name, {
+          ...(n.labels ?? {}),
+          ...(n.zone ? { [zoneLabel]: n.zone } : {}),
+        }),
         annotations: {},
         zone: n.zone,
         internalIP: n.internalIP,
@@ -36,14 +43,23 @@ export function buildNodes(envs: readonly Envelope[], profile: Profile, sink: (d
   drafts.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const clusterCidr of cidrList(profile.podCIDR).map((t) => parseCidr(t) as Cidr)) {
     const mask = clusterCidr.family === 4 ? profile.nodeCIDRMaskSize : profile.nodeCIDRMaskSizeIPv6;
-    const taken = drafts.flatMap((n) => n.podCIDRs.map(parseCidr)).filter((c): c is Cidr => !!c && c.family === clusterCidr.family);
+    const taken = drafts
+      .flatMap((n) => n.podCIDRs.map(parseCidr))
+      .filter((c): c is Cidr => !!c && c.family === clusterCidr.family);
     let next = 0;
     for (const n of drafts) {
       if (n.podCIDRs.some((t) => parseCidr(t)?.family === clusterCidr.family)) continue;
       for (;;) {
         const candidate = subnet(clusterCidr, mask, next++);
         if (!candidate) {
-          sink({ code: 'pod-cidr-exhausted', severity: 'error', message: `no free /${mask} left in pod CIDR ${clusterCidr.text} for node ${n.name}; its pods get no IPv${clusterCidr.family} address`, source: n.source, object: n.key, hint: 'Widen podCIDR or shrink the node CIDR mask size in the profile.' });
+          sink({
+            code: 'pod-cidr-exhausted',
+            severity: 'error',
+            message: `no free /${mask} left in pod CIDR ${clusterCidr.text} for node ${n.name}; its pods get no IPv${clusterCidr.family} address`,
+            source: n.source,
+            object: n.key,
+            hint: 'Widen podCIDR or shrink the node CIDR mask size in the profile.',
+          });
           break;
         }
         if (taken.some((t) => cidrsOverlap(t, candidate))) continue;
@@ -55,13 +71,21 @@ export function buildNodes(envs: readonly Envelope[], profile: Profile, sink: (d
   }
   const primaryFamily = parseCidr(cidrList(profile.podCIDR)[0])?.family;
   return drafts.map((n) => {
-    const podCIDRs = [...n.podCIDRs].sort((a, b) => (parseCidr(a)?.family === primaryFamily ? -1 : 0) - (parseCidr(b)?.family === primaryFamily ? -1 : 0));
+    const podCIDRs = [...n.podCIDRs].sort(
+      (a, b) =>
+        (parseCidr(a)?.family === primaryFamily ? -1 : 0) - (parseCidr(b)?.family === primaryFamily ? -1 : 0),
+    );
     return { ...n, podCIDRs, ...(podCIDRs[0] ? { podCIDR: podCIDRs[0] } : {}) };
   });
 }
 
 function withWellKnownLabels(name: string, labels: Record<string, string>): Record<string, string> {
-  return { 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...labels };
+  return {
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/hostname': name,
+    'kubernetes.io/os': 'linux',
+    ...labels,
+  };
 }
 
 function fromObject(env: Envelope, sink: (d: Diagnostic) => void): Draft {
@@ -69,20 +93,39 @@ function fromObject(env: Envelope, sink: (d: Diagnostic) => void): Draft {
   const addresses = f.list(['status', 'addresses']);
   let internalIP: string | undefined;
   addresses.forEach((_, i) => {
-    if (f.str(['status', 'addresses', i, 'type']) === 'InternalIP' && !internalIP) internalIP = f.str(['status', 'addresses', i, 'address']);
+    if (f.str(['status', 'addresses', i, 'type']) === 'InternalIP' && !internalIP)
+      internalIP = f.str(['status', 'addresses', i, 'address']);
   });
   if (internalIP && !parseIP(internalIP)) {
-    f.report('invalid-ip', 'error', ['status', 'addresses'], `InternalIP "${internalIP}" is not an IP address`);
+    f.report(
+      'invalid-ip',
+      'error',
+      ['status', 'addresses'],
+      `InternalIP "${internalIP}" is not an IP address`,
+    );
     internalIP = undefined;
   }
   if (!internalIP)
-    sink({ code: 'node-without-ip', severity: 'warning', message: `node ${env.name} has no InternalIP in status.addresses; its hostNetwork pods get no IP`, source: env.raw.source, object: env.key, hint: 'Add status.addresses with type InternalIP.' });
+    sink({
+      code: 'node-without-ip',
+      severity: 'warning',
+      message: `node ${env.name} has no InternalIP in status.addresses; its hostNetwork pods get no IP`,
+      source: env.raw.source,
+      object: env.key,
+      hint: 'Add status.addresses with type InternalIP.',
+    });
   const listed = f.list(['spec', 'podCIDRs']).map((_, i) => f.str(['spec', 'podCIDRs', i]) ?? '');
   const single = f.str(['spec', 'podCIDR']);
   const podCIDRs: string[] = [];
   for (const [i, text] of (listed.length ? listed : single ? [single] : []).entries()) {
     if (parseCidr(text)) podCIDRs.push(text);
-    else f.report('invalid-cidr', 'error', listed.length ? ['spec', 'podCIDRs', i] : ['spec', 'podCIDR'], `pod CIDR "${text}" is not a CIDR`);
+    else
+      f.report(
+        'invalid-cidr',
+        'error',
+        listed.length ? ['spec', 'podCIDRs', i] : ['spec', 'podCIDR'],
+        `pod CIDR "${text}" is not a CIDR`,
+      );
   }
   const labels = withWellKnownLabels(env.name, env.labels);
   return {

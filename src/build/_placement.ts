@@ -26,10 +26,22 @@ interface NodeSlot {
  * explicit `status.podIP`/`podIPs` are honoured; finished pods hold no IP.
  * https://kubernetes.io/docs/concepts/cluster-administration/networking/
  */
-export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], profile: Profile, sink: (d: Diagnostic) => void): Pod[] {
+export function placePods(
+  drafts: readonly PodDraft[],
+  nodes: readonly Node[],
+  profile: Profile,
+  sink: (d: Diagnostic) => void,
+): Pod[] {
   const slots = new Map<string, NodeSlot>();
   for (const node of nodes)
-    slots.set(node.name, { node, ranges: node.podCIDRs.map((t) => parseCidr(t)).filter((c): c is Cidr => !!c).map((cidr) => ({ cidr, nextOffset: 2n })), pods: 0 });
+    slots.set(node.name, {
+      node,
+      ranges: node.podCIDRs
+        .map((t) => parseCidr(t))
+        .filter((c): c is Cidr => !!c)
+        .map((cidr) => ({ cidr, nextOffset: 2n })),
+      pods: 0,
+    });
   const sorted = [...drafts].sort((a, b) => (a.key < b.key ? -1 : 1));
   const reserved = new Map<string, string>(); // ip -> pod key
   const explicit = new Map<string, string[]>();
@@ -38,13 +50,26 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
     for (const text of d.explicitIPs) {
       const ip = parseIP(text);
       if (!ip) {
-        sink({ code: 'invalid-ip', severity: 'error', message: `${d.key}: status.podIP "${text}" is not an IP address`, source: d.source, object: d.key });
+        sink({
+          code: 'invalid-ip',
+          severity: 'error',
+          message: `${d.key}: status.podIP "${text}" is not an IP address`,
+          source: d.source,
+          object: d.key,
+        });
         continue;
       }
       const canonical = formatIP(ip);
       const holder = reserved.get(canonical);
       if (holder) {
-        sink({ code: 'ip-conflict', severity: 'error', message: `${d.key} claims pod IP ${canonical}, already held by ${holder}; it is given another address`, source: d.source, object: d.key, hint: 'Every pod needs its own IP: fix status.podIP.' });
+        sink({
+          code: 'ip-conflict',
+          severity: 'error',
+          message: `${d.key} claims pod IP ${canonical}, already held by ${holder}; it is given another address`,
+          source: d.source,
+          object: d.key,
+          hint: 'Every pod needs its own IP: fix status.podIP.',
+        });
         continue;
       }
       reserved.set(canonical, d.key);
@@ -79,7 +104,8 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
         eligible = [...slots.values()].filter((s) => !s.node.unschedulable && matches(sel, s.node.labels));
         eligibleBy.set(cursorKey, eligible);
       }
-      if (!eligible.length) reason = `no node matches nodeSelector ${JSON.stringify(d.template.nodeSelector)}`;
+      if (!eligible.length)
+        reason = `no node matches nodeSelector ${JSON.stringify(d.template.nodeSelector)}`;
       else {
         const start = cursors.get(cursorKey) ?? 0;
         for (let i = 0; i < eligible.length && !slot; i++) {
@@ -89,7 +115,8 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
             cursors.set(cursorKey, (start + i + 1) % eligible.length);
           }
         }
-        if (!slot) reason = `every eligible node already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
+        if (!slot)
+          reason = `every eligible node already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
       }
     }
     if (!slot) {
@@ -112,13 +139,27 @@ export function placePods(drafts: readonly PodDraft[], nodes: readonly Node[], p
         const ip = allocate(range, reserved);
         if (ip) podIPs.push(ip);
         else
-          sink({ code: 'pod-cidr-exhausted', severity: 'error', message: `node ${slot.node.name}'s pod range ${range.cidr.text} is full; ${d.key} gets no IPv${range.cidr.family} address`, source: d.source, object: d.key, hint: 'Lower maxPodsPerNode or widen the node CIDR mask size in the profile.' });
+          sink({
+            code: 'pod-cidr-exhausted',
+            severity: 'error',
+            message: `node ${slot.node.name}'s pod range ${range.cidr.text} is full; ${d.key} gets no IPv${range.cidr.family} address`,
+            source: d.source,
+            object: d.key,
+            hint: 'Lower maxPodsPerNode or widen the node CIDR mask size in the profile.',
+          });
       }
     }
     pods.push(finish(d, slot.node.name, finished ? [] : podIPs, d.phase));
   }
   for (const [group, { count, draft, reason }] of [...unschedulable].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
-    sink({ code: 'unschedulable', severity: 'warning', message: `${count} pod(s) of ${group} cannot be scheduled: ${reason}; they stay Pending without an IP`, source: draft.source, object: group, hint: 'Add nodes to the profile, or fix nodeSelector/nodeName.' });
+    sink({
+      code: 'unschedulable',
+      severity: 'warning',
+      message: `${count} pod(s) of ${group} cannot be scheduled: ${reason}; they stay Pending without an IP`,
+      source: draft.source,
+      object: group,
+      hint: 'Add nodes to the profile, or fix nodeSelector/nodeName.',
+    });
   return pods;
 }
 
@@ -126,7 +167,10 @@ function allocate(range: NodeRange, reserved: Map<string, string>): string | und
   const cidr = range.cidr;
   const last = cidrSize(cidr) - 1n; // broadcast address is never handed out
   while (range.nextOffset < last) {
-    const ip = cidr.family === 4 ? formatIPv4(Number(cidr.base) + Number(range.nextOffset++)) : formatIP(cidrAt(cidr, range.nextOffset++));
+    const ip =
+      cidr.family === 4
+        ? formatIPv4(Number(cidr.base) + Number(range.nextOffset++))
+        : formatIP(cidrAt(cidr, range.nextOffset++));
     if (reserved.size === 0 || !reserved.has(ip)) return ip;
   }
   return undefined;

@@ -22,22 +22,41 @@ export interface PodTemplate {
   readonly serviceAccountName: string;
 }
 
-const dnsPolicies: readonly Pod['dnsPolicy'][] = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+const dnsPolicies: readonly Pod['dnsPolicy'][] = [
+  'ClusterFirst',
+  'ClusterFirstWithHostNet',
+  'Default',
+  'None',
+];
 
 /**
  * Reads a PodSpec at `spec` and its metadata at `meta`. Container ports come from `containers` and from
  * sidecar `initContainers` (restartPolicy: Always), which keep running beside the app.
  * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports
  */
-export function readPodTemplate(f: FieldReader, meta: readonly PathSegment[], spec: readonly PathSegment[]): PodTemplate {
+export function readPodTemplate(
+  f: FieldReader,
+  meta: readonly PathSegment[],
+  spec: readonly PathSegment[],
+): PodTemplate {
   const ports: ContainerPort[] = [];
   const containerNames: string[] = [];
   const containers: [PathSegment[], boolean][] = [
-    ...f.list([...spec, 'containers']).map((_, i) => [[...spec, 'containers', i], true] as [PathSegment[], boolean]),
-    ...f.list([...spec, 'initContainers']).map((_, i) => [[...spec, 'initContainers', i], false] as [PathSegment[], boolean]),
+    ...f
+      .list([...spec, 'containers'])
+      .map((_, i) => [[...spec, 'containers', i], true] as [PathSegment[], boolean]),
+    ...f
+      .list([...spec, 'initContainers'])
+      .map((_, i) => [[...spec, 'initContainers', i], false] as [PathSegment[], boolean]),
   ];
   if (f.list([...spec, 'containers']).length === 0)
-    f.report('missing-field', 'error', [...spec, 'containers'], `${spec.join('.')}.containers: a pod needs at least one container`, 'Add a container.');
+    f.report(
+      'missing-field',
+      'error',
+      [...spec, 'containers'],
+      `${spec.join('.')}.containers: a pod needs at least one container`,
+      'Add a container.',
+    );
   for (const [at, regular] of containers) {
     if (!regular && f.str([...at, 'restartPolicy']) !== 'Always') continue;
     const container = f.str([...at, 'name']) ?? '';
@@ -50,16 +69,42 @@ export function readPodTemplate(f: FieldReader, meta: readonly PathSegment[], sp
       const protocol = (f.str([...p, 'protocol']) ?? 'TCP') as Protocol;
       const hostPort = f.int([...p, 'hostPort']);
       if (containerPort === undefined || containerPort < 1 || containerPort > 65535) {
-        if (f.get([...p, 'containerPort']) === undefined || typeof f.get([...p, 'containerPort']) === 'number')
-          f.report('invalid-port', 'error', [...p, 'containerPort'], `containerPort must be a number between 1 and 65535`, 'Fix the port.');
+        if (
+          f.get([...p, 'containerPort']) === undefined ||
+          typeof f.get([...p, 'containerPort']) === 'number'
+        )
+          f.report(
+            'invalid-port',
+            'error',
+            [...p, 'containerPort'],
+            `containerPort must be a number between 1 and 65535`,
+            'Fix the port.',
+          );
         return;
       }
       if (!protocols.includes(protocol))
-        return f.report('invalid-field', 'error', [...p, 'protocol'], `protocol "${protocol}" must be TCP, UDP or SCTP`);
+        return f.report(
+          'invalid-field',
+          'error',
+          [...p, 'protocol'],
+          `protocol "${protocol}" must be TCP, UDP or SCTP`,
+        );
       if (name !== undefined) {
         if (!isIanaSvcName(name))
-          return f.report('invalid-port-name', 'error', [...p, 'name'], `port name "${name}" must be 1-15 lowercase alphanumerics or '-', with at least one letter (IANA_SVC_NAME)`, 'Rename the port.');
-        if (names.has(name)) return f.report('invalid-port-name', 'error', [...p, 'name'], `port name "${name}" is used twice in container ${container}`);
+          return f.report(
+            'invalid-port-name',
+            'error',
+            [...p, 'name'],
+            `port name "${name}" must be 1-15 lowercase alphanumerics or '-', with at least one letter (IANA_SVC_NAME)`,
+            'Rename the port.',
+          );
+        if (names.has(name))
+          return f.report(
+            'invalid-port-name',
+            'error',
+            [...p, 'name'],
+            `port name "${name}" is used twice in container ${container}`,
+          );
         names.add(name);
       }
       ports.push({ container, name, containerPort, protocol, ...(hostPort ? { hostPort } : {}) });
@@ -68,23 +113,49 @@ export function readPodTemplate(f: FieldReader, meta: readonly PathSegment[], sp
   const hostNetwork = f.bool([...spec, 'hostNetwork']) ?? false;
   let dnsPolicy = (f.str([...spec, 'dnsPolicy']) ?? 'ClusterFirst') as Pod['dnsPolicy'];
   if (!dnsPolicies.includes(dnsPolicy)) {
-    f.report('invalid-field', 'error', [...spec, 'dnsPolicy'], `dnsPolicy "${dnsPolicy}" must be one of ${dnsPolicies.join(', ')}`);
+    f.report(
+      'invalid-field',
+      'error',
+      [...spec, 'dnsPolicy'],
+      `dnsPolicy "${dnsPolicy}" must be one of ${dnsPolicies.join(', ')}`,
+    );
     dnsPolicy = 'ClusterFirst';
   }
   const dnsConfigRaw = f.map([...spec, 'dnsConfig']);
   const dnsConfig = dnsConfigRaw
     ? {
-        nameservers: f.list([...spec, 'dnsConfig', 'nameservers']).map((_, i) => f.str([...spec, 'dnsConfig', 'nameservers', i]) ?? ''),
-        searches: f.list([...spec, 'dnsConfig', 'searches']).map((_, i) => f.str([...spec, 'dnsConfig', 'searches', i]) ?? ''),
+        nameservers: f
+          .list([...spec, 'dnsConfig', 'nameservers'])
+          .map((_, i) => f.str([...spec, 'dnsConfig', 'nameservers', i]) ?? ''),
+        searches: f
+          .list([...spec, 'dnsConfig', 'searches'])
+          .map((_, i) => f.str([...spec, 'dnsConfig', 'searches', i]) ?? ''),
         options: f.list([...spec, 'dnsConfig', 'options']).map((_, i) => {
           const value = f.str([...spec, 'dnsConfig', 'options', i, 'value']);
-          return { name: f.str([...spec, 'dnsConfig', 'options', i, 'name']) ?? '', ...(value !== undefined ? { value } : {}) };
+          return {
+            name: f.str([...spec, 'dnsConfig', 'options', i, 'name']) ?? '',
+            ...(value !== undefined ? { value } : {}),
+          };
         }),
       }
     : undefined;
-  if (dnsConfig) for (const ns of dnsConfig.nameservers) if (!canonicalIP(ns)) f.report('invalid-ip', 'error', [...spec, 'dnsConfig', 'nameservers'], `dnsConfig nameserver "${ns}" is not an IP address`);
+  if (dnsConfig)
+    for (const ns of dnsConfig.nameservers)
+      if (!canonicalIP(ns))
+        f.report(
+          'invalid-ip',
+          'error',
+          [...spec, 'dnsConfig', 'nameservers'],
+          `dnsConfig nameserver "${ns}" is not an IP address`,
+        );
   if (dnsPolicy === 'None' && !dnsConfig?.nameservers.length)
-    f.report('invalid-field', 'error', [...spec, 'dnsPolicy'], 'dnsPolicy None needs dnsConfig.nameservers', 'Add dnsConfig.nameservers or choose another dnsPolicy.');
+    f.report(
+      'invalid-field',
+      'error',
+      [...spec, 'dnsPolicy'],
+      'dnsPolicy None needs dnsConfig.nameservers',
+      'Add dnsConfig.nameservers or choose another dnsPolicy.',
+    );
   return {
     labels: f.stringMap([...meta, 'labels']),
     annotations: f.stringMap([...meta, 'annotations']),
@@ -97,6 +168,7 @@ export function readPodTemplate(f: FieldReader, meta: readonly PathSegment[], sp
     subdomain: f.str([...spec, 'subdomain']),
     dnsPolicy,
     dnsConfig,
-    serviceAccountName: f.str([...spec, 'serviceAccountName']) ?? f.str([...spec, 'serviceAccount']) ?? 'default',
+    serviceAccountName:
+      f.str([...spec, 'serviceAccountName']) ?? f.str([...spec, 'serviceAccount']) ?? 'default',
   };
 }

@@ -18,7 +18,13 @@ export function readSelector(f: FieldReader, path: readonly PathSegment[]): Sele
   let ok = true;
   const bad = (p: readonly PathSegment[], message: string) => {
     ok = false;
-    f.report('invalid-selector', 'error', p, message, 'Fix the selector; the API server would refuse this object.');
+    f.report(
+      'invalid-selector',
+      'error',
+      p,
+      message,
+      'Fix the selector; the API server would refuse this object.',
+    );
   };
   const requirements: Requirement[] = [];
   const matchLabels = f.stringMap([...path, 'matchLabels']);
@@ -36,7 +42,10 @@ export function readSelector(f: FieldReader, path: readonly PathSegment[]): Sele
     const keyProblem = labelKeyProblem(key);
     if (keyProblem) return bad([...at, 'key'], `matchExpressions[${i}].key: ${keyProblem}`);
     if (!operator || !operators.includes(operator as SelectorOperator))
-      return bad([...at, 'operator'], `matchExpressions[${i}].operator "${operator ?? ''}" is not one of In, NotIn, Exists, DoesNotExist`);
+      return bad(
+        [...at, 'operator'],
+        `matchExpressions[${i}].operator "${operator ?? ''}" is not one of In, NotIn, Exists, DoesNotExist`,
+      );
     const op = operator as SelectorOperator;
     if ((op === 'In' || op === 'NotIn') && values.length === 0)
       return bad([...at, 'values'], `matchExpressions[${i}]: operator ${op} needs at least one value`);

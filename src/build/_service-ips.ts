@@ -4,7 +4,8 @@ import { BandAllocator } from './_allocator.ts';
 
 export type IPFamily = 'IPv4' | 'IPv6';
 
-export const familyOf = (ip: IP | string): IPFamily => ((typeof ip === 'string' ? ip.includes(':') : ip.family === 6) ? 'IPv6' : 'IPv4');
+export const familyOf = (ip: IP | string): IPFamily =>
+  (typeof ip === 'string' ? ip.includes(':') : ip.family === 6) ? 'IPv6' : 'IPv4';
 
 /**
  * ClusterIP ranges, one per family of `--service-cluster-ip-range` (primary first), each with a band allocator
@@ -24,7 +25,10 @@ export class ServiceIPs {
       const size = Number(full > 2n ** 32n ? 2n ** 32n : full);
       // IPv4 loses the network and broadcast addresses; IPv6 only the subnet-router anycast (offset 0).
       const last = cidr.family === 4 || full <= 2n ** 32n ? size - (cidr.family === 4 ? 2 : 1) : size - 1;
-      this.#ranges.set(family, { cidr, alloc: new BandAllocator(1, last, Math.min(Math.max(16, Math.floor(size / 16)), 256)) });
+      this.#ranges.set(family, {
+        cidr,
+        alloc: new BandAllocator(1, last, Math.min(Math.max(16, Math.floor(size / 16)), 256)),
+      });
       this.families.push(family);
     }
   }
@@ -53,16 +57,31 @@ export type IPFamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualSta
  * https://kubernetes.io/docs/concepts/services-networking/dual-stack/#services
  */
 export function resolveFamilies(
-  request: { policy?: string; families: IPFamily[]; explicitIPs: string[]; headless: boolean; hasSelector: boolean },
+  request: {
+    policy?: string;
+    families: IPFamily[];
+    explicitIPs: string[];
+    headless: boolean;
+    hasSelector: boolean;
+  },
   cluster: readonly IPFamily[],
 ): { families: IPFamily[] } | { error: string } {
   const dualCluster = cluster.length > 1;
-  const policy = (request.policy ?? (request.headless && !request.hasSelector && dualCluster ? 'RequireDualStack' : 'SingleStack')) as IPFamilyPolicy;
-  if (!['SingleStack', 'PreferDualStack', 'RequireDualStack'].includes(policy)) return { error: `ipFamilyPolicy "${policy}" must be SingleStack, PreferDualStack or RequireDualStack` };
+  const policy = (request.policy ??
+    (request.headless && !request.hasSelector && dualCluster
+      ? 'RequireDualStack'
+      : 'SingleStack')) as IPFamilyPolicy;
+  if (!['SingleStack', 'PreferDualStack', 'RequireDualStack'].includes(policy))
+    return { error: `ipFamilyPolicy "${policy}" must be SingleStack, PreferDualStack or RequireDualStack` };
   const asked = request.families.length ? request.families : request.explicitIPs.map(familyOf);
-  for (const f of asked) if (!cluster.includes(f)) return { error: `${f} is not configured in this cluster's service CIDR` };
-  if (policy === 'RequireDualStack' && !dualCluster) return { error: 'ipFamilyPolicy RequireDualStack needs a dual-stack cluster (two service CIDRs in the profile)' };
-  if (policy === 'SingleStack' && asked.length > 1) return { error: 'ipFamilyPolicy SingleStack allows one IP family' };
+  for (const f of asked)
+    if (!cluster.includes(f)) return { error: `${f} is not configured in this cluster's service CIDR` };
+  if (policy === 'RequireDualStack' && !dualCluster)
+    return {
+      error: 'ipFamilyPolicy RequireDualStack needs a dual-stack cluster (two service CIDRs in the profile)',
+    };
+  if (policy === 'SingleStack' && asked.length > 1)
+    return { error: 'ipFamilyPolicy SingleStack allows one IP family' };
   const order = [...new Set([...asked, ...cluster])];
   return { families: policy === 'SingleStack' ? order.slice(0, 1) : order.slice(0, dualCluster ? 2 : 1) };
 }

@@ -14,7 +14,9 @@ interface Draft {
   env: Envelope;
   ipFamilyPolicy?: string;
   requestedFamilies: IPFamily[];
-  svc: Omit<Service, 'clusterIPs' | 'ports' | 'healthCheckNodePort' | 'ipFamilies'> & { ipFamilies: readonly IPFamily[] };
+  svc: Omit<Service, 'clusterIPs' | 'ports' | 'healthCheckNodePort' | 'ipFamilies'> & {
+    ipFamilies: readonly IPFamily[];
+  };
   explicitIPs: string[];
   ports: ServicePort[];
   wantsNodePorts: boolean;
@@ -28,11 +30,18 @@ interface Draft {
  * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/
  */
 export function buildServices(envs: readonly Envelope[], profile: Profile): Service[] {
-  const drafts = envs.filter((e) => e.kind === 'Service').map(readService).filter((d): d is Draft => !!d);
+  const drafts = envs
+    .filter((e) => e.kind === 'Service')
+    .map(readService)
+    .filter((d): d is Draft => !!d);
   const serviceIPs = new ServiceIPs(profile.serviceCIDR);
   const range = profile.nodePortRange;
   const nodePortSize = range.max - range.min + 1;
-  const nodePorts = new BandAllocator(range.min, range.max, Math.min(Math.max(16, Math.floor(nodePortSize / 32)), 128));
+  const nodePorts = new BandAllocator(
+    range.min,
+    range.max,
+    Math.min(Math.max(16, Math.floor(nodePortSize / 32)), 128),
+  );
   const rejected = new Set<Draft>();
   const reject = (d: Draft, path: (string | number)[], code: string, message: string, hint: string) => {
     d.env.f.report(code, 'error', path, message, hint);
@@ -47,26 +56,58 @@ export function buildServices(envs: readonly Envelope[], profile: Profile): Serv
     for (const text of d.explicitIPs) {
       const ip = parseIP(text);
       if (!ip) {
-        reject(d, ['spec', 'clusterIP'], 'invalid-ip', `spec.clusterIP "${text}" is not an IP address`, 'Use an address inside the service CIDR, or remove clusterIP to have one allocated.');
+        reject(
+          d,
+          ['spec', 'clusterIP'],
+          'invalid-ip',
+          `spec.clusterIP "${text}" is not an IP address`,
+          'Use an address inside the service CIDR, or remove clusterIP to have one allocated.',
+        );
         continue;
       }
       const canonical = formatIP(ip);
       const holder = holders.get(canonical);
       const claimed = holder ? 'taken' : serviceIPs.claim(ip);
       if (claimed === 'out-of-range') {
-        reject(d, ['spec', 'clusterIP'], 'ip-out-of-range', `spec.clusterIP ${text} is outside the service CIDR ${profile.serviceCIDR}; the API server refuses it`, 'Pick an address inside the service CIDR, or remove clusterIP.');
+        reject(
+          d,
+          ['spec', 'clusterIP'],
+          'ip-out-of-range',
+          `spec.clusterIP ${text} is outside the service CIDR ${profile.serviceCIDR}; the API server refuses it`,
+          'Pick an address inside the service CIDR, or remove clusterIP.',
+        );
         continue;
       }
       if (claimed === 'taken') {
-        reject(d, ['spec', 'clusterIP'], 'ip-conflict', `spec.clusterIP ${canonical} is already allocated to ${holder ?? 'another Service'}; the API server refuses this Service`, 'Pick a free address, or remove clusterIP to have one allocated.');
+        reject(
+          d,
+          ['spec', 'clusterIP'],
+          'ip-conflict',
+          `spec.clusterIP ${canonical} is already allocated to ${holder ?? 'another Service'}; the API server refuses this Service`,
+          'Pick a free address, or remove clusterIP to have one allocated.',
+        );
         continue;
       }
       holders.set(canonical, d.env.key);
     }
     const claimPort = (port: number | undefined, path: (string | number)[]) => {
       if (port === undefined) return;
-      if (!nodePorts.contains(port)) reject(d, path, 'nodeport-out-of-range', `nodePort ${port} is outside the NodePort range ${range.min}-${range.max}`, 'Pick a port in the range, or remove nodePort.');
-      else if (!nodePorts.claim(port)) reject(d, path, 'nodeport-conflict', `nodePort ${port} is already allocated to another Service; the API server refuses this Service`, 'Pick a free port, or remove nodePort to have one allocated.');
+      if (!nodePorts.contains(port))
+        reject(
+          d,
+          path,
+          'nodeport-out-of-range',
+          `nodePort ${port} is outside the NodePort range ${range.min}-${range.max}`,
+          'Pick a port in the range, or remove nodePort.',
+        );
+      else if (!nodePorts.claim(port))
+        reject(
+          d,
+          path,
+          'nodeport-conflict',
+          `nodePort ${port} is already allocated to another Service; the API server refuses this Service`,
+          'Pick a free port, or remove nodePort to have one allocated.',
+        );
     };
     const claimedPorts = new Set<number>();
     d.ports.forEach((p, i) => {
@@ -83,9 +124,24 @@ export function buildServices(envs: readonly Envelope[], profile: Profile): Serv
     const resolved =
       d.svc.type === 'ExternalName'
         ? { families: [] as IPFamily[] }
-        : resolveFamilies({ policy: d.ipFamilyPolicy, families: d.requestedFamilies, explicitIPs: explicit, headless: d.svc.headless, hasSelector: !!d.svc.selector }, serviceIPs.families);
+        : resolveFamilies(
+            {
+              policy: d.ipFamilyPolicy,
+              families: d.requestedFamilies,
+              explicitIPs: explicit,
+              headless: d.svc.headless,
+              hasSelector: !!d.svc.selector,
+            },
+            serviceIPs.families,
+          );
     if ('error' in resolved) {
-      d.env.f.report('invalid-field', 'error', ['spec', 'ipFamilyPolicy'], resolved.error, 'Fix ipFamilyPolicy/ipFamilies, or the profile\'s serviceCIDR.');
+      d.env.f.report(
+        'invalid-field',
+        'error',
+        ['spec', 'ipFamilyPolicy'],
+        resolved.error,
+        "Fix ipFamilyPolicy/ipFamilies, or the profile's serviceCIDR.",
+      );
       continue;
     }
     const clusterIPs: string[] = [];
@@ -97,16 +153,39 @@ export function buildServices(envs: readonly Envelope[], profile: Profile): Serv
         else exhausted = true;
       }
     if (exhausted) {
-      d.env.f.report('service-cidr-exhausted', 'error', ['spec'], `no free ClusterIP left in ${profile.serviceCIDR}`, 'Widen serviceCIDR in the profile.');
+      d.env.f.report(
+        'service-cidr-exhausted',
+        'error',
+        ['spec'],
+        `no free ClusterIP left in ${profile.serviceCIDR}`,
+        'Widen serviceCIDR in the profile.',
+      );
       continue;
     }
-    const ports = d.ports.map((p) => (d.wantsNodePorts && p.nodePort === undefined ? { ...p, nodePort: nodePorts.allocate(`${d.env.key}/${p.port}/${p.protocol}`) } : p));
+    const ports = d.ports.map((p) =>
+      d.wantsNodePorts && p.nodePort === undefined
+        ? { ...p, nodePort: nodePorts.allocate(`${d.env.key}/${p.port}/${p.protocol}`) }
+        : p,
+    );
     const healthCheckNodePort =
-      d.healthCheckNodePort ?? (d.svc.type === 'LoadBalancer' && d.svc.externalTrafficPolicy === 'Local' ? nodePorts.allocate(`${d.env.key}/healthcheck`) : undefined);
+      d.healthCheckNodePort ??
+      (d.svc.type === 'LoadBalancer' && d.svc.externalTrafficPolicy === 'Local'
+        ? nodePorts.allocate(`${d.env.key}/healthcheck`)
+        : undefined);
     const ipFamilies = resolved.families;
     const fromProfile = profile.loadBalancers[`${d.svc.namespace}/${d.svc.name}`];
-    const loadBalancerIngress = d.svc.type === 'LoadBalancer' && !d.svc.loadBalancerIngress.length && fromProfile ? [fromProfile] : d.svc.loadBalancerIngress;
-    out.push({ ...d.svc, clusterIPs, ports, ipFamilies, loadBalancerIngress, ...(healthCheckNodePort ? { healthCheckNodePort } : {}) });
+    const loadBalancerIngress =
+      d.svc.type === 'LoadBalancer' && !d.svc.loadBalancerIngress.length && fromProfile
+        ? [fromProfile]
+        : d.svc.loadBalancerIngress;
+    out.push({
+      ...d.svc,
+      clusterIPs,
+      ports,
+      ipFamilies,
+      loadBalancerIngress,
+      ...(healthCheckNodePort ? { healthCheckNodePort } : {}),
+    });
   }
   return out.sort(byNamespaceName);
 }
@@ -114,22 +193,56 @@ export function buildServices(envs: readonly Envelope[], profile: Profile): Serv
 function readService(env: Envelope): Draft | undefined {
   const f = env.f;
   if (!isDns1035Label(env.name))
-    f.report('invalid-name', 'error', ['metadata', 'name'], `Service name "${env.name}" must be a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter, at most 63 characters)`, 'Rename the Service.');
+    f.report(
+      'invalid-name',
+      'error',
+      ['metadata', 'name'],
+      `Service name "${env.name}" must be a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter, at most 63 characters)`,
+      'Rename the Service.',
+    );
   const type = (f.str(['spec', 'type']) ?? 'ClusterIP') as ServiceType;
-  if (!types.includes(type)) f.report('invalid-field', 'error', ['spec', 'type'], `spec.type "${type}" must be one of ${types.join(', ')}`);
+  if (!types.includes(type))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'type'],
+      `spec.type "${type}" must be one of ${types.join(', ')}`,
+    );
   const selectorMap = f.stringMap(['spec', 'selector']);
   const selector = Object.keys(selectorMap).length ? selectorMap : undefined;
   const clusterIPText = f.str(['spec', 'clusterIP']);
   const clusterIPsText = f.list(['spec', 'clusterIPs']).map((_, i) => f.str(['spec', 'clusterIPs', i]) ?? '');
   const headless = clusterIPText === 'None' || clusterIPsText[0] === 'None';
-  const explicitIPs = headless || type === 'ExternalName' ? [] : clusterIPsText.length ? clusterIPsText : clusterIPText ? [clusterIPText] : [];
+  const explicitIPs =
+    headless || type === 'ExternalName'
+      ? []
+      : clusterIPsText.length
+        ? clusterIPsText
+        : clusterIPText
+          ? [clusterIPText]
+          : [];
   const externalName = f.str(['spec', 'externalName']);
-  if (type === 'ExternalName' && !externalName) f.report('missing-field', 'error', ['spec', 'externalName'], 'spec.externalName is required for type ExternalName', 'Add the DNS name this Service aliases.');
-  const wantsNodePorts = type === 'NodePort' || (type === 'LoadBalancer' && f.bool(['spec', 'allocateLoadBalancerNodePorts']) !== false);
+  if (type === 'ExternalName' && !externalName)
+    f.report(
+      'missing-field',
+      'error',
+      ['spec', 'externalName'],
+      'spec.externalName is required for type ExternalName',
+      'Add the DNS name this Service aliases.',
+    );
+  const wantsNodePorts =
+    type === 'NodePort' ||
+    (type === 'LoadBalancer' && f.bool(['spec', 'allocateLoadBalancerNodePorts']) !== false);
   const ports: ServicePort[] = [];
   const rawPorts = f.list(['spec', 'ports']);
   if (!rawPorts.length && !headless && type !== 'ExternalName')
-    f.report('missing-field', 'error', ['spec', 'ports'], 'spec.ports: a Service needs at least one port (only headless and ExternalName Services may have none)', 'Add a port.');
+    f.report(
+      'missing-field',
+      'error',
+      ['spec', 'ports'],
+      'spec.ports: a Service needs at least one port (only headless and ExternalName Services may have none)',
+      'Add a port.',
+    );
   const seen = new Set<string>();
   const names = new Set<string>();
   rawPorts.forEach((_, i) => {
@@ -139,15 +252,43 @@ function readService(env: Envelope): Draft | undefined {
     const name = f.str([...at, 'name']);
     const targetPort = f.intOrString([...at, 'targetPort']) ?? port;
     const nodePort = f.int([...at, 'nodePort']);
-    if (port === undefined || port < 1 || port > 65535) return f.report('invalid-port', 'error', [...at, 'port'], `spec.ports[${i}].port must be a number between 1 and 65535`);
-    if (!protocols.includes(protocol)) return f.report('invalid-field', 'error', [...at, 'protocol'], `protocol "${protocol}" must be TCP, UDP or SCTP`);
-    if (rawPorts.length > 1 && !name) f.report('missing-field', 'error', [...at, 'name'], `spec.ports[${i}].name is required when a Service has more than one port`, 'Name every port.');
-    if (name !== undefined && !isDns1123Label(name)) f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" must be a DNS label`);
-    if (name !== undefined && names.has(name)) f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" is used twice`);
+    if (port === undefined || port < 1 || port > 65535)
+      return f.report(
+        'invalid-port',
+        'error',
+        [...at, 'port'],
+        `spec.ports[${i}].port must be a number between 1 and 65535`,
+      );
+    if (!protocols.includes(protocol))
+      return f.report(
+        'invalid-field',
+        'error',
+        [...at, 'protocol'],
+        `protocol "${protocol}" must be TCP, UDP or SCTP`,
+      );
+    if (rawPorts.length > 1 && !name)
+      f.report(
+        'missing-field',
+        'error',
+        [...at, 'name'],
+        `spec.ports[${i}].name is required when a Service has more than one port`,
+        'Name every port.',
+      );
+    if (name !== undefined && !isDns1123Label(name))
+      f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" must be a DNS label`);
+    if (name !== undefined && names.has(name))
+      f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" is used twice`);
     if (name !== undefined) names.add(name);
-    if (seen.has(`${port}/${protocol}`)) f.report('duplicate-port', 'error', [...at, 'port'], `port ${port}/${protocol} is defined twice`);
+    if (seen.has(`${port}/${protocol}`))
+      f.report('duplicate-port', 'error', [...at, 'port'], `port ${port}/${protocol} is defined twice`);
     seen.add(`${port}/${protocol}`);
-    if (typeof targetPort === 'number' && (targetPort < 1 || targetPort > 65535)) return f.report('invalid-port', 'error', [...at, 'targetPort'], `targetPort must be between 1 and 65535`);
+    if (typeof targetPort === 'number' && (targetPort < 1 || targetPort > 65535))
+      return f.report(
+        'invalid-port',
+        'error',
+        [...at, 'targetPort'],
+        `targetPort must be between 1 and 65535`,
+      );
     if (typeof targetPort === 'string' && !isIanaSvcName(targetPort))
       return f.report(
         'invalid-target-port',
@@ -156,24 +297,72 @@ function readService(env: Envelope): Draft | undefined {
         /^\d+$/.test(targetPort)
           ? `targetPort "${targetPort}" is a quoted number: Kubernetes reads a string targetPort as a port name, and a name needs a letter`
           : `targetPort "${targetPort}" is not a valid port name (IANA_SVC_NAME)`,
-        /^\d+$/.test(targetPort) ? `Write targetPort: ${targetPort} without quotes.` : 'Use a container port name or a number.',
+        /^\d+$/.test(targetPort)
+          ? `Write targetPort: ${targetPort} without quotes.`
+          : 'Use a container port name or a number.',
       );
-    if (nodePort !== undefined && !wantsNodePorts) f.report('invalid-field', 'error', [...at, 'nodePort'], `nodePort is only valid for NodePort and LoadBalancer Services`);
-    ports.push({ name, protocol, port, targetPort: targetPort as number | string, ...(nodePort !== undefined ? { nodePort } : {}), appProtocol: f.str([...at, 'appProtocol']) });
+    if (nodePort !== undefined && !wantsNodePorts)
+      f.report(
+        'invalid-field',
+        'error',
+        [...at, 'nodePort'],
+        `nodePort is only valid for NodePort and LoadBalancer Services`,
+      );
+    ports.push({
+      name,
+      protocol,
+      port,
+      targetPort: targetPort as number | string,
+      ...(nodePort !== undefined ? { nodePort } : {}),
+      appProtocol: f.str([...at, 'appProtocol']),
+    });
   });
   const external = type === 'NodePort' || type === 'LoadBalancer';
   const etp = f.str(['spec', 'externalTrafficPolicy']);
-  if (etp && !['Cluster', 'Local'].includes(etp)) f.report('invalid-field', 'error', ['spec', 'externalTrafficPolicy'], `externalTrafficPolicy "${etp}" must be Cluster or Local`);
-  if (etp && !external) f.report('invalid-field', 'error', ['spec', 'externalTrafficPolicy'], `externalTrafficPolicy may only be set on NodePort and LoadBalancer Services`, 'Remove it, or change the type.');
+  if (etp && !['Cluster', 'Local'].includes(etp))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'externalTrafficPolicy'],
+      `externalTrafficPolicy "${etp}" must be Cluster or Local`,
+    );
+  if (etp && !external)
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'externalTrafficPolicy'],
+      `externalTrafficPolicy may only be set on NodePort and LoadBalancer Services`,
+      'Remove it, or change the type.',
+    );
   const itp = f.str(['spec', 'internalTrafficPolicy']) ?? 'Cluster';
-  if (!['Cluster', 'Local'].includes(itp)) f.report('invalid-field', 'error', ['spec', 'internalTrafficPolicy'], `internalTrafficPolicy "${itp}" must be Cluster or Local`);
+  if (!['Cluster', 'Local'].includes(itp))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'internalTrafficPolicy'],
+      `internalTrafficPolicy "${itp}" must be Cluster or Local`,
+    );
   const affinity = f.str(['spec', 'sessionAffinity']) ?? 'None';
-  if (!['None', 'ClientIP'].includes(affinity)) f.report('invalid-field', 'error', ['spec', 'sessionAffinity'], `sessionAffinity "${affinity}" must be None or ClientIP`);
+  if (!['None', 'ClientIP'].includes(affinity))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'sessionAffinity'],
+      `sessionAffinity "${affinity}" must be None or ClientIP`,
+    );
   const timeout = f.int(['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds']);
-  if (timeout !== undefined && (timeout < 1 || timeout > 86400)) f.report('invalid-field', 'error', ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], 'timeoutSeconds must be between 1 and 86400');
+  if (timeout !== undefined && (timeout < 1 || timeout > 86400))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'],
+      'timeoutSeconds must be between 1 and 86400',
+    );
   const lbIngress: string[] = [];
   f.list(['status', 'loadBalancer', 'ingress']).forEach((_, i) => {
-    const v = f.str(['status', 'loadBalancer', 'ingress', i, 'ip']) ?? f.str(['status', 'loadBalancer', 'ingress', i, 'hostname']);
+    const v =
+      f.str(['status', 'loadBalancer', 'ingress', i, 'ip']) ??
+      f.str(['status', 'loadBalancer', 'ingress', i, 'hostname']);
     if (v) lbIngress.push(v);
   });
   if (type === 'LoadBalancer' && !lbIngress.length) {
@@ -185,7 +374,13 @@ function readService(env: Envelope): Draft | undefined {
   f.list(['spec', 'ipFamilies']).forEach((_, i) => {
     const fam = f.str(['spec', 'ipFamilies', i]);
     if (fam === 'IPv4' || fam === 'IPv6') families.push(fam);
-    else f.report('invalid-field', 'error', ['spec', 'ipFamilies', i], `ipFamilies[${i}] "${fam}" must be IPv4 or IPv6`);
+    else
+      f.report(
+        'invalid-field',
+        'error',
+        ['spec', 'ipFamilies', i],
+        `ipFamilies[${i}] "${fam}" must be IPv4 or IPv6`,
+      );
   });
   if (f.invalid) return undefined;
   return {

@@ -2,7 +2,10 @@ import { buildFromTexts } from '../api/index.ts';
 
 /** Builds a cluster from one YAML text (tests only). */
 export function buildYaml(text: string, options: { namespace?: string; profile?: string } = {}) {
-  return buildFromTexts([{ file: 'test.yaml', text }], { namespace: options.namespace, profile: options.profile ? { file: 'kubetwin.yaml', text: options.profile } : undefined });
+  return buildFromTexts([{ file: 'test.yaml', text }], {
+    namespace: options.namespace,
+    profile: options.profile ? { file: 'kubetwin.yaml', text: options.profile } : undefined,
+  });
 }
 
 export const codes = (ds: readonly { code: string }[]) => ds.map((d) => d.code);

@@ -13,7 +13,13 @@ export function checkUnknownFields(env: Envelope): void {
   walk(env, schema, env.raw.body, [], '');
 }
 
-function walk(env: Envelope, schema: Readonly<Record<string, readonly string[]>>, value: unknown, path: PathSegment[], pattern: string): void {
+function walk(
+  env: Envelope,
+  schema: Readonly<Record<string, readonly string[]>>,
+  value: unknown,
+  path: PathSegment[],
+  pattern: string,
+): void {
   if (Array.isArray(value)) {
     value.forEach((v, i) => walk(env, schema, v, [...path, i], pattern ? `${pattern}.*` : '*'));
     return;
@@ -24,7 +30,9 @@ function walk(env: Envelope, schema: Readonly<Record<string, readonly string[]>>
   for (const key of Object.keys(value)) {
     const here = [...path, key];
     if (!allowed.includes(key)) {
-      const near = allowed.filter((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= 2).sort((a, b) => editDistance(a, key) - editDistance(b, key))[0];
+      const near = allowed
+        .filter((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= 2)
+        .sort((a, b) => editDistance(a, key) - editDistance(b, key))[0];
       env.f.report(
         'unknown-field',
         'error',

@@ -28,7 +28,14 @@ export interface PodDraft {
   readonly source?: SourceRef;
 }
 
-const workloadKinds: readonly WorkloadKind[] = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+const workloadKinds: readonly WorkloadKind[] = [
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+];
 
 /**
  * Expands workloads into pods as their controllers would, deterministically: Deployment → ReplicaSet
@@ -37,7 +44,11 @@ const workloadKinds: readonly WorkloadKind[] = ['Deployment', 'ReplicaSet', 'Sta
  * A HorizontalPodAutoscaler's minReplicas sets the replica count of its target.
  * https://kubernetes.io/docs/concepts/workloads/controllers/
  */
-export function expandWorkloads(envs: readonly Envelope[], nodes: readonly Node[], sink: (d: Diagnostic) => void): { workloads: Workload[]; pods: PodDraft[] } {
+export function expandWorkloads(
+  envs: readonly Envelope[],
+  nodes: readonly Node[],
+  sink: (d: Diagnostic) => void,
+): { workloads: Workload[]; pods: PodDraft[] } {
   const hpaMin = readHpas(envs);
   const workloads: Workload[] = [];
   const pods: PodDraft[] = [];
@@ -71,13 +82,17 @@ function readHpas(envs: readonly Envelope[]): Map<string, number> {
 function barePod(env: Envelope): PodDraft {
   const f = env.f;
   const t = readPodTemplate(f, ['metadata'], ['spec']);
-  const ips = f.list(['status', 'podIPs']).map((_, i) => f.str(['status', 'podIPs', i, 'ip'])).filter((x): x is string => !!x);
+  const ips = f
+    .list(['status', 'podIPs'])
+    .map((_, i) => f.str(['status', 'podIPs', i, 'ip']))
+    .filter((x): x is string => !!x);
   const podIP = f.str(['status', 'podIP']);
   const explicitIPs = podIP && !ips.includes(podIP) ? [podIP, ...ips] : ips;
   const phase = (f.str(['status', 'phase']) ?? 'Running') as Pod['phase'];
   let ready = phase === 'Running';
   f.list(['status', 'conditions']).forEach((_, i) => {
-    if (f.str(['status', 'conditions', i, 'type']) === 'Ready') ready = ready && f.str(['status', 'conditions', i, 'status']) === 'True';
+    if (f.str(['status', 'conditions', i, 'type']) === 'Ready')
+      ready = ready && f.str(['status', 'conditions', i, 'status']) === 'True';
   });
   return {
     template: t,
@@ -102,7 +117,12 @@ interface Expanded {
   pods: PodDraft[];
 }
 
-function expandOne(env: Envelope, nodes: readonly Node[], hpaMin: Map<string, number>, sink: (d: Diagnostic) => void): Expanded | undefined {
+function expandOne(
+  env: Envelope,
+  nodes: readonly Node[],
+  hpaMin: Map<string, number>,
+  sink: (d: Diagnostic) => void,
+): Expanded | undefined {
   const f = env.f;
   const ns = env.namespace as string;
   const jobPath: PathSegment[] = env.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec'] : ['spec'];
@@ -112,13 +132,31 @@ function expandOne(env: Envelope, nodes: readonly Node[], hpaMin: Map<string, nu
   let selector: Selector | undefined;
   if (!isBatch) {
     if (f.get(['spec', 'selector']) === undefined) {
-      f.report('missing-field', 'error', ['spec', 'selector'], `spec.selector is required for ${env.kind} (apps/v1)`, 'Add spec.selector.matchLabels matching the pod template labels.');
+      f.report(
+        'missing-field',
+        'error',
+        ['spec', 'selector'],
+        `spec.selector is required for ${env.kind} (apps/v1)`,
+        'Add spec.selector.matchLabels matching the pod template labels.',
+      );
     } else {
       selector = readSelector(f, ['spec', 'selector']);
       if (selector && !matches(selector, t.labels))
-        f.report('selector-mismatch', 'error', ['spec', 'selector'], `spec.selector does not match spec.template.metadata.labels; the API server refuses this ${env.kind}`, 'Make the template labels satisfy the selector.');
+        f.report(
+          'selector-mismatch',
+          'error',
+          ['spec', 'selector'],
+          `spec.selector does not match spec.template.metadata.labels; the API server refuses this ${env.kind}`,
+          'Make the template labels satisfy the selector.',
+        );
       if (selector && selector.requirements.length === 0)
-        f.report('invalid-selector', 'error', ['spec', 'selector'], `spec.selector of a ${env.kind} must not be empty`, 'Add matchLabels.');
+        f.report(
+          'invalid-selector',
+          'error',
+          ['spec', 'selector'],
+          `spec.selector of a ${env.kind} must not be empty`,
+          'Add matchLabels.',
+        );
     }
   }
   if (f.invalid) return undefined;
@@ -130,7 +168,10 @@ function expandOne(env: Envelope, nodes: readonly Node[], hpaMin: Map<string, nu
     replicas = 0;
     replicasFrom = 'nodes';
   } else if (isBatch) {
-    replicas = Math.min(f.int([...jobPath, 'parallelism']) ?? 1, f.int([...jobPath, 'completions']) ?? Number.MAX_SAFE_INTEGER);
+    replicas = Math.min(
+      f.int([...jobPath, 'parallelism']) ?? 1,
+      f.int([...jobPath, 'completions']) ?? Number.MAX_SAFE_INTEGER,
+    );
     replicasFrom = 'job';
   } else if (hpa !== undefined) {
     replicas = hpa;
@@ -165,13 +206,18 @@ function expandOne(env: Envelope, nodes: readonly Node[], hpaMin: Map<string, nu
     const labels = { ...t.labels, 'pod-template-hash': hash }; // shared by every replica: the model is read-only
     for (let i = 0; i < replicas; i++) pods.push(base(`${rs}-${stableSuffix(`${rs}/${i}`)}`, labels));
   } else if (env.kind === 'ReplicaSet') {
-    for (let i = 0; i < replicas; i++) pods.push(base(`${env.name}-${stableSuffix(`${env.name}/${i}`)}`, t.labels));
+    for (let i = 0; i < replicas; i++)
+      pods.push(base(`${env.name}-${stableSuffix(`${env.name}/${i}`)}`, t.labels));
   } else if (env.kind === 'StatefulSet') {
     const start = f.int(['spec', 'ordinals', 'start']) ?? 0;
     const serviceName = f.str(['spec', 'serviceName']);
     for (let i = start; i < start + replicas; i++) {
       const name = `${env.name}-${i}`;
-      const labels = { ...t.labels, 'apps.kubernetes.io/pod-index': String(i), 'statefulset.kubernetes.io/pod-name': name };
+      const labels = {
+        ...t.labels,
+        'apps.kubernetes.io/pod-index': String(i),
+        'statefulset.kubernetes.io/pod-name': name,
+      };
       pods.push(base(name, labels, { hostname: name, subdomain: serviceName }));
     }
   } else if (env.kind === 'DaemonSet') {
@@ -188,7 +234,13 @@ function expandOne(env: Envelope, nodes: readonly Node[], hpaMin: Map<string, nu
     const labels = { ...t.labels, 'batch.kubernetes.io/job-name': job, 'job-name': job };
     for (let i = 0; i < replicas; i++) pods.push(base(`${job}-${stableSuffix(`${job}/${i}`)}`, labels));
     if (env.kind === 'CronJob')
-      sink({ code: 'cronjob-one-run', severity: 'info', message: `CronJob ${env.name}: the model holds the pods of one run (job ${job}), so its traffic can be checked`, source: env.raw.source, object: env.key });
+      sink({
+        code: 'cronjob-one-run',
+        severity: 'info',
+        message: `CronJob ${env.name}: the model holds the pods of one run (job ${job}), so its traffic can be checked`,
+        source: env.raw.source,
+        object: env.key,
+      });
   }
   const workload: Workload = {
     key: env.key,

@@ -4,27 +4,49 @@ import { buildYaml } from './_test-helpers.ts';
 
 const pod = (name: string, ports: string, extra = '', status = '') =>
   `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, labels: {app: web}${extra}}\nspec: {containers: [{name: c, ports: ${ports}}]}\n${status}`;
-const svc = (spec: string) => `---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n${spec}\n`;
-const slicesOf = (text: string) => buildYaml(text).model.endpointSlices.filter((s) => s.serviceName === 'web');
+const svc = (spec: string) =>
+  `---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n${spec}\n`;
+const slicesOf = (text: string) =>
+  buildYaml(text).model.endpointSlices.filter((s) => s.serviceName === 'web');
 
 test('EndpointSlice: a named targetPort is resolved per pod; pods resolving to different ports go to different slices', () => {
-  const text = pod('a', '[{name: http, containerPort: 8080}]') + pod('b', '[{name: http, containerPort: 9090}]') + svc('  ports: [{port: 80, targetPort: http}]');
+  const text =
+    pod('a', '[{name: http, containerPort: 8080}]') +
+    pod('b', '[{name: http, containerPort: 9090}]') +
+    svc('  ports: [{port: 80, targetPort: http}]');
   const slices = slicesOf(text);
-  assert.deepEqual(slices.map((s) => s.ports.map((p) => p.port)).flat().sort(), [8080, 9090]);
+  assert.deepEqual(
+    slices
+      .map((s) => s.ports.map((p) => p.port))
+      .flat()
+      .sort(),
+    [8080, 9090],
+  );
   assert.ok(slices.every((s) => s.endpoints.length === 1));
 });
 
 test('EndpointSlice: a pod without the named port is left out of that port only', () => {
-  const text = pod('a', '[{name: http, containerPort: 8080}]') + pod('b', '[{containerPort: 1}]') + svc('  ports: [{name: web, port: 80, targetPort: http}, {name: raw, port: 81, targetPort: 81}]');
+  const text =
+    pod('a', '[{name: http, containerPort: 8080}]') +
+    pod('b', '[{containerPort: 1}]') +
+    svc('  ports: [{name: web, port: 80, targetPort: http}, {name: raw, port: 81, targetPort: 81}]');
   const slices = slicesOf(text);
   const b = slices.find((s) => s.endpoints.some((e) => e.targetRef === 'Pod/default/b'))!;
-  assert.deepEqual(b.ports.map((p) => p.name), ['raw']);
+  assert.deepEqual(
+    b.ports.map((p) => p.name),
+    ['raw'],
+  );
 });
 
 test('EndpointSlice conditions: ready = serving and not terminating; serving = pod ready; terminating = deletionTimestamp', () => {
   const text =
     pod('ok', '[{containerPort: 80}]') +
-    pod('notready', '[{containerPort: 80}]', '', 'status: {phase: Running, conditions: [{type: Ready, status: "False"}]}\n') +
+    pod(
+      'notready',
+      '[{containerPort: 80}]',
+      '',
+      'status: {phase: Running, conditions: [{type: Ready, status: "False"}]}\n',
+    ) +
     pod('leaving', '[{containerPort: 80}]', ', deletionTimestamp: "2026-01-01T00:00:00Z"') +
     svc('  ports: [{port: 80}]');
   const eps = slicesOf(text).flatMap((s) => s.endpoints);
@@ -35,36 +57,59 @@ test('EndpointSlice conditions: ready = serving and not terminating; serving = p
 });
 
 test('publishNotReadyAddresses makes every endpoint ready', () => {
-  const text = pod('notready', '[{containerPort: 80}]', '', 'status: {phase: Running, conditions: [{type: Ready, status: "False"}]}\n') + svc('  publishNotReadyAddresses: true\n  ports: [{port: 80}]');
+  const text =
+    pod(
+      'notready',
+      '[{containerPort: 80}]',
+      '',
+      'status: {phase: Running, conditions: [{type: Ready, status: "False"}]}\n',
+    ) + svc('  publishNotReadyAddresses: true\n  ports: [{port: 80}]');
   assert.equal(slicesOf(text)[0].endpoints[0].conditions.ready, true);
 });
 
 test('finished pods (Succeeded/Failed) are not endpoints', () => {
-  const text = pod('done', '[{containerPort: 80}]', '', 'status: {phase: Succeeded}\n') + svc('  ports: [{port: 80}]');
+  const text =
+    pod('done', '[{containerPort: 80}]', '', 'status: {phase: Succeeded}\n') + svc('  ports: [{port: 80}]');
   assert.equal(slicesOf(text).flatMap((s) => s.endpoints).length, 0);
 });
 
-test('hostname is set on an endpoint when the pod\'s subdomain names the Service', () => {
+test("hostname is set on an endpoint when the pod's subdomain names the Service", () => {
   const sts = `---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  serviceName: web\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}\n`;
   const eps = slicesOf(sts + svc('  clusterIP: None')).flatMap((s) => s.endpoints);
-  assert.deepEqual(eps.map((e) => e.hostname), ['db-0']);
+  assert.deepEqual(
+    eps.map((e) => e.hostname),
+    ['db-0'],
+  );
 });
 
 test('at most 100 endpoints per slice', () => {
   const deploy = `---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: big}\nspec:\n  replicas: 150\n  selector: {matchLabels: {app: web}}\n  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}\n`;
   const slices = slicesOf(deploy + svc('  ports: [{port: 80}]'));
-  assert.deepEqual(slices.map((s) => s.endpoints.length).sort((a, b) => a - b), [50, 100]);
+  assert.deepEqual(
+    slices.map((s) => s.endpoints.length).sort((a, b) => a - b),
+    [50, 100],
+  );
 });
 
 test('selector-less Services: manual EndpointSlices are kept and Endpoints are mirrored', () => {
   const text = `---\napiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec: {ports: [{port: 5432}]}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: ext}\nsubsets: [{addresses: [{ip: 192.0.2.10}], notReadyAddresses: [{ip: 192.0.2.11}], ports: [{port: 5432}]}]\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: ext-manual, labels: {kubernetes.io/service-name: ext}}\naddressType: IPv4\nendpoints: [{addresses: [192.0.2.20]}]\nports: [{port: 5432}]\n`;
   const slices = buildYaml(text).model.endpointSlices.filter((s) => s.serviceName === 'ext');
-  assert.deepEqual(slices.map((s) => s.managedBy).sort(), ['endpointslicemirroring-controller.k8s.io', 'manual']);
+  assert.deepEqual(slices.map((s) => s.managedBy).sort(), [
+    'endpointslicemirroring-controller.k8s.io',
+    'manual',
+  ]);
   const mirrored = slices.find((s) => s.managedBy.startsWith('endpointslicemirroring'))!;
-  assert.deepEqual(mirrored.endpoints.map((e) => [e.addresses[0], e.conditions.ready]), [['192.0.2.10', true], ['192.0.2.11', false]]);
+  assert.deepEqual(
+    mirrored.endpoints.map((e) => [e.addresses[0], e.conditions.ready]),
+    [
+      ['192.0.2.10', true],
+      ['192.0.2.11', false],
+    ],
+  );
 });
 
 test('trafficDistribution PreferClose sets zone hints on endpoints', () => {
-  const text = pod('a', '[{containerPort: 80}]') + svc('  trafficDistribution: PreferClose\n  ports: [{port: 80}]');
+  const text =
+    pod('a', '[{containerPort: 80}]') + svc('  trafficDistribution: PreferClose\n  ports: [{port: 80}]');
   assert.deepEqual(slicesOf(text)[0].endpoints[0].hints, { forZones: ['zone-a'] });
 });

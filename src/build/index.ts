@@ -49,7 +49,9 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   let envs: Envelope[] = userEnvs;
   if (options.addons !== false) {
     const taken = new Set(userEnvs.map((e) => e.key));
-    const addons = readEnvelopes(addonObjects(profile, firstServiceIP, firstNodeIP), 'default', sink).filter((e) => !taken.has(e.key));
+    const addons = readEnvelopes(addonObjects(profile, firstServiceIP, firstNodeIP), 'default', sink).filter(
+      (e) => !taken.has(e.key),
+    );
     envs = [...userEnvs, ...addons];
   }
   const namespaces = buildNamespaces(envs, sink);
@@ -60,15 +62,57 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);
   const networkPolicies = buildNetworkPolicies(envs);
   const routing = buildRouting(envs);
-  const handled = new Set(['Namespace', 'Node', 'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'HorizontalPodAutoscaler', 'Service', 'EndpointSlice', 'Endpoints', 'NetworkPolicy']);
+  const handled = new Set([
+    'Namespace',
+    'Node',
+    'Pod',
+    'Deployment',
+    'ReplicaSet',
+    'StatefulSet',
+    'DaemonSet',
+    'Job',
+    'CronJob',
+    'HorizontalPodAutoscaler',
+    'Service',
+    'EndpointSlice',
+    'Endpoints',
+    'NetworkPolicy',
+  ]);
   const others: OtherObject[] = envs
     .filter((e) => !handled.has(e.kind) && !e.f.invalid)
-    .map((e) => ({ key: e.key, name: e.name, namespace: e.namespace, labels: e.labels, annotations: e.annotations, source: e.raw.source, apiVersion: e.apiVersion, kind: e.kind, body: slimBody(e.raw.body) }))
+    .map((e) => ({
+      key: e.key,
+      name: e.name,
+      namespace: e.namespace,
+      labels: e.labels,
+      annotations: e.annotations,
+      source: e.raw.source,
+      apiVersion: e.apiVersion,
+      kind: e.kind,
+      body: slimBody(e.raw.body),
+    }))
     .sort(byNamespaceName);
   for (const e of envs)
     if (e.support.level === 'planned')
-      sink({ code: 'kind-not-modeled-yet', severity: 'info', message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.support.note}`, source: e.raw.source, object: e.key });
-  const model: ClusterModel = { profile, namespaces, nodes, workloads, pods: [...pods].sort(byNamespaceName), services, endpointSlices, networkPolicies, others, routing };
+      sink({
+        code: 'kind-not-modeled-yet',
+        severity: 'info',
+        message: `${e.kind} ${e.namespace ? `${e.namespace}/` : ''}${e.name}: ${e.support.note}`,
+        source: e.raw.source,
+        object: e.key,
+      });
+  const model: ClusterModel = {
+    profile,
+    namespaces,
+    nodes,
+    workloads,
+    pods: [...pods].sort(byNamespaceName),
+    services,
+    endpointSlices,
+    networkPolicies,
+    others,
+    routing,
+  };
   return { model, diagnostics: bag.list() };
 }
 

@@ -2,17 +2,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildYaml, codes } from './_test-helpers.ts';
 
-const pod = (name: string, extra = '') => `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  ${extra}\n  containers: [{name: c}]\n`;
+const pod = (name: string, extra = '') =>
+  `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  ${extra}\n  containers: [{name: c}]\n`;
 
-test('IPAM: pods get addresses from their node\'s /24, sequentially from .2 (host-local)', () => {
+test("IPAM: pods get addresses from their node's /24, sequentially from .2 (host-local)", () => {
   const { model } = buildYaml(pod('a') + pod('b') + pod('c') + pod('d'));
   const mine = model.pods.filter((p) => p.namespace === 'default');
-  assert.deepEqual(mine.map((p) => [p.name, p.nodeName, p.ip]), [
-    ['a', 'node-1', '10.244.1.2'],
-    ['b', 'node-2', '10.244.2.2'],
-    ['c', 'node-3', '10.244.3.2'],
-    ['d', 'node-1', '10.244.1.3'],
-  ]);
+  assert.deepEqual(
+    mine.map((p) => [p.name, p.nodeName, p.ip]),
+    [
+      ['a', 'node-1', '10.244.1.2'],
+      ['b', 'node-2', '10.244.2.2'],
+      ['c', 'node-3', '10.244.3.2'],
+      ['d', 'node-1', '10.244.1.3'],
+    ],
+  );
 });
 
 test('IPAM: explicit status.podIP is honoured and places the pod on the node owning that range', () => {
@@ -22,15 +26,22 @@ test('IPAM: explicit status.podIP is honoured and places the pod on the node own
 });
 
 test('IPAM: two pods claiming the same status.podIP is an ip-conflict; the second gets another address', () => {
-  const two = ['p1', 'p2'].map((n) => `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${n}}\nspec: {containers: [{name: c}]}\nstatus: {podIP: 10.244.1.50}\n`).join('');
+  const two = ['p1', 'p2']
+    .map(
+      (n) =>
+        `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${n}}\nspec: {containers: [{name: c}]}\nstatus: {podIP: 10.244.1.50}\n`,
+    )
+    .join('');
   const { model, diagnostics } = buildYaml(two);
   assert.ok(codes(diagnostics).includes('ip-conflict'));
   const ips = model.pods.filter((p) => p.namespace === 'default').map((p) => p.ip);
   assert.equal(new Set(ips).size, 2);
 });
 
-test('hostNetwork pods take their node\'s IP', () => {
-  const p = buildYaml(pod('h', 'hostNetwork: true\n  nodeName: node-2')).model.pods.find((q) => q.name === 'h')!;
+test("hostNetwork pods take their node's IP", () => {
+  const p = buildYaml(pod('h', 'hostNetwork: true\n  nodeName: node-2')).model.pods.find(
+    (q) => q.name === 'h',
+  )!;
   assert.deepEqual([p.ip, p.nodeName, p.hostNetwork], ['10.0.0.12', 'node-2', true]);
 });
 
@@ -42,7 +53,8 @@ test('nodeSelector that no node satisfies leaves the pod Pending without an IP, 
 });
 
 test('maxPodsPerNode (kubelet --max-pods) caps pods per node', () => {
-  const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmaxPodsPerNode: 2\nnodes: [{name: only, internalIP: 10.1.0.1}]\n';
+  const profile =
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmaxPodsPerNode: 2\nnodes: [{name: only, internalIP: 10.1.0.1}]\n';
   const { model, diagnostics } = buildYaml(pod('a') + pod('b') + pod('c'), { profile });
   // Six pods (a, b, c, two CoreDNS, one kube-proxy) compete for two places on the only node.
   assert.equal(model.pods.filter((p) => p.phase === 'Pending').length, model.pods.length - 2);
@@ -50,13 +62,20 @@ test('maxPodsPerNode (kubelet --max-pods) caps pods per node', () => {
 });
 
 test('nodes without spec.podCIDR get the next free /24 of the pod CIDR', () => {
-  const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\npodCIDR: 10.10.0.0/16\nnodes: [{name: a, internalIP: 10.1.0.1, podCIDR: 10.10.0.0/24}, {name: b, internalIP: 10.1.0.2}]\n';
+  const profile =
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\npodCIDR: 10.10.0.0/16\nnodes: [{name: a, internalIP: 10.1.0.1, podCIDR: 10.10.0.0/24}, {name: b, internalIP: 10.1.0.2}]\n';
   const { model } = buildYaml('', { profile });
-  assert.deepEqual(model.nodes.map((n) => n.podCIDR), ['10.10.0.0/24', '10.10.1.0/24']);
+  assert.deepEqual(
+    model.nodes.map((n) => n.podCIDR),
+    ['10.10.0.0/24', '10.10.1.0/24'],
+  );
 });
 
 test('Node objects replace the profile nodes; zone from topology.kubernetes.io/zone', () => {
   const node = `apiVersion: v1\nkind: Node\nmetadata: {name: w1, labels: {topology.kubernetes.io/zone: z9}}\nspec: {podCIDR: 10.244.9.0/24}\nstatus: {addresses: [{type: InternalIP, address: 192.168.0.9}]}\n`;
   const { model } = buildYaml(node);
-  assert.deepEqual(model.nodes.map((n) => [n.name, n.zone, n.internalIP, n.podCIDR]), [['w1', 'z9', '192.168.0.9', '10.244.9.0/24']]);
+  assert.deepEqual(
+    model.nodes.map((n) => [n.name, n.zone, n.internalIP, n.podCIDR]),
+    [['w1', 'z9', '192.168.0.9', '10.244.9.0/24']],
+  );
 });

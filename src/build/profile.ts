@@ -1,5 +1,11 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { cidrList, defaultProfile, nonEnforcingCNIs, type Profile, type ProfileNode } from '../model/profile.ts';
+import {
+  cidrList,
+  defaultProfile,
+  nonEnforcingCNIs,
+  type Profile,
+  type ProfileNode,
+} from '../model/profile.ts';
 import { parseCidr, parseIP } from '../lib/ip.ts';
 import type { RawObject } from '../parse/index.ts';
 import { FieldReader } from './_fields.ts';
@@ -9,7 +15,11 @@ export const profileKind = 'ClusterProfile';
 
 /** Is this raw object a kubetwin cluster profile rather than a Kubernetes object? */
 export function isProfileObject(raw: RawObject): boolean {
-  return raw.body.kind === profileKind && typeof raw.body.apiVersion === 'string' && raw.body.apiVersion.startsWith('kubetwin.dev/');
+  return (
+    raw.body.kind === profileKind &&
+    typeof raw.body.apiVersion === 'string' &&
+    raw.body.apiVersion.startsWith('kubetwin.dev/')
+  );
 }
 
 /**
@@ -19,13 +29,19 @@ export function isProfileObject(raw: RawObject): boolean {
 export function readProfile(raw: RawObject | undefined): { profile: Profile; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   if (!raw) return { profile: defaultProfile, diagnostics };
-  const f = new FieldReader(raw, 'ClusterProfile', (d) => diagnostics.push({ ...d, code: d.code === 'invalid-field-type' ? 'invalid-profile' : d.code }));
-  const bad = (path: (string | number)[], message: string) => f.report('invalid-profile', 'error', path, message, 'Fix the profile; the default is used meanwhile.');
+  const f = new FieldReader(raw, 'ClusterProfile', (d) =>
+    diagnostics.push({ ...d, code: d.code === 'invalid-field-type' ? 'invalid-profile' : d.code }),
+  );
+  const bad = (path: (string | number)[], message: string) =>
+    f.report('invalid-profile', 'error', path, message, 'Fix the profile; the default is used meanwhile.');
   const cidr = (key: 'podCIDR' | 'serviceCIDR') => {
     const v = f.str([key]);
     if (v === undefined) return defaultProfile[key];
     if (!validCidrList(v)) {
-      bad([key], `${key} "${v}" must be a CIDR, or an IPv4 and an IPv6 CIDR separated by a comma (dual-stack)`);
+      bad(
+        [key],
+        `${key} "${v}" must be a CIDR, or an IPv4 and an IPv6 CIDR separated by a comma (dual-stack)`,
+      );
       return defaultProfile[key];
     }
     return v;
@@ -43,19 +59,34 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     const name = f.str(['nodes', i, 'name']);
     const internalIP = f.str(['nodes', i, 'internalIP']);
     if (!name) return bad(['nodes', i], `nodes[${i}] has no name`);
-    if (!internalIP || !parseIP(internalIP)) return bad(['nodes', i, 'internalIP'], `nodes[${i}].internalIP is missing or not an IP address`);
+    if (!internalIP || !parseIP(internalIP))
+      return bad(['nodes', i, 'internalIP'], `nodes[${i}].internalIP is missing or not an IP address`);
     const podCIDR = f.str(['nodes', i, 'podCIDR']);
-    if (podCIDR !== undefined && !validCidrList(podCIDR)) return bad(['nodes', i, 'podCIDR'], `nodes[${i}].podCIDR "${podCIDR}" is not a CIDR (or a dual-stack pair)`);
-    nodes.push({ name, internalIP, podCIDR, zone: f.str(['nodes', i, 'zone']), labels: f.stringMap(['nodes', i, 'labels']) });
+    if (podCIDR !== undefined && !validCidrList(podCIDR))
+      return bad(
+        ['nodes', i, 'podCIDR'],
+        `nodes[${i}].podCIDR "${podCIDR}" is not a CIDR (or a dual-stack pair)`,
+      );
+    nodes.push({
+      name,
+      internalIP,
+      podCIDR,
+      zone: f.str(['nodes', i, 'zone']),
+      labels: f.stringMap(['nodes', i, 'labels']),
+    });
   });
   const cniName = f.str(['cni', 'name']) ?? defaultProfile.cni.name;
   const enforces = f.bool(['cni', 'enforcesNetworkPolicy']) ?? !nonEnforcingCNIs.includes(cniName);
   const mode = f.str(['kubeProxy', 'mode']) ?? 'iptables';
-  if (!['iptables', 'ipvs', 'nftables'].includes(mode)) bad(['kubeProxy', 'mode'], `kubeProxy.mode "${mode}" must be iptables, ipvs or nftables`);
+  if (!['iptables', 'ipvs', 'nftables'].includes(mode))
+    bad(['kubeProxy', 'mode'], `kubeProxy.mode "${mode}" must be iptables, ipvs or nftables`);
   const externalHosts: Record<string, string[]> = {};
   const hosts = f.map(['externalHosts']) ?? {};
   for (const host of Object.keys(hosts).sort()) {
-    const ips = f.list(['externalHosts', host]).map((_, i) => f.str(['externalHosts', host, i])).filter((x): x is string => !!x);
+    const ips = f
+      .list(['externalHosts', host])
+      .map((_, i) => f.str(['externalHosts', host, i]))
+      .filter((x): x is string => !!x);
     externalHosts[host.toLowerCase().replace(/\.$/, '')] = ips;
   }
   const profile: Profile = {
@@ -65,7 +96,12 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     dnsServiceIP,
     nodes: nodes.length ? nodes : defaultProfile.nodes,
     cni: { name: cniName, enforcesNetworkPolicy: enforces },
-    kubeProxy: { mode: (['iptables', 'ipvs', 'nftables'].includes(mode) ? mode : 'iptables') as Profile['kubeProxy']['mode'], ipvsScheduler: f.str(['kubeProxy', 'ipvsScheduler']) },
+    kubeProxy: {
+      mode: (['iptables', 'ipvs', 'nftables'].includes(mode)
+        ? mode
+        : 'iptables') as Profile['kubeProxy']['mode'],
+      ipvsScheduler: f.str(['kubeProxy', 'ipvsScheduler']),
+    },
     maxPodsPerNode: f.int(['maxPodsPerNode']) ?? defaultProfile.maxPodsPerNode,
     nodeCIDRMaskSize: f.int(['nodeCIDRMaskSize']) ?? defaultProfile.nodeCIDRMaskSize,
     nodeCIDRMaskSizeIPv6: f.int(['nodeCIDRMaskSizeIPv6']) ?? defaultProfile.nodeCIDRMaskSizeIPv6,

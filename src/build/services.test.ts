@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildYaml, codes } from './_test-helpers.ts';
 
-const svc = (name: string, spec: string, meta = '') => `---\napiVersion: v1\nkind: Service\nmetadata: {name: ${name}${meta}}\nspec:\n${spec}\n`;
+const svc = (name: string, spec: string, meta = '') =>
+  `---\napiVersion: v1\nkind: Service\nmetadata: {name: ${name}${meta}}\nspec:\n${spec}\n`;
 const port80 = '  ports: [{port: 80}]';
 
 test('ClusterIP: an explicit clusterIP is honoured; others are allocated inside the service CIDR, deterministically', () => {
@@ -28,33 +29,49 @@ test('ClusterIP allocation never reuses a taken IP, and adding a Service does no
 
 test('the kubernetes Service takes the first address of the service CIDR, kube-dns the profile DNS IP', () => {
   const { model } = buildYaml('');
-  assert.deepEqual(model.services.map((s) => `${s.namespace}/${s.name}=${s.clusterIPs[0]}`), ['default/kubernetes=10.96.0.1', 'kube-system/kube-dns=10.96.0.10']);
+  assert.deepEqual(
+    model.services.map((s) => `${s.namespace}/${s.name}=${s.clusterIPs[0]}`),
+    ['default/kubernetes=10.96.0.1', 'kube-system/kube-dns=10.96.0.10'],
+  );
   assert.equal(model.pods.filter((p) => p.labels['k8s-app'] === 'kube-dns').length, 2);
 });
 
 test('a clusterIP outside the service CIDR or already allocated is refused by the API server', () => {
-  const { model, diagnostics } = buildYaml(svc('x', `  clusterIP: 192.168.1.1\n${port80}`) + svc('y1', `  clusterIP: 10.96.0.10\n${port80}`));
+  const { model, diagnostics } = buildYaml(
+    svc('x', `  clusterIP: 192.168.1.1\n${port80}`) + svc('y1', `  clusterIP: 10.96.0.10\n${port80}`),
+  );
   assert.deepEqual(codes(diagnostics).sort(), ['ip-conflict', 'ip-out-of-range']);
-  assert.equal(model.services.some((s) => s.name === 'x' || s.name === 'y1'), false);
+  assert.equal(
+    model.services.some((s) => s.name === 'x' || s.name === 'y1'),
+    false,
+  );
 });
 
 test('headless: clusterIP None gets no address', () => {
-  const s = buildYaml(svc('h', `  clusterIP: None\n  selector: {app: a}`)).model.services.find((x) => x.name === 'h')!;
+  const s = buildYaml(svc('h', `  clusterIP: None\n  selector: {app: a}`)).model.services.find(
+    (x) => x.name === 'h',
+  )!;
   assert.deepEqual([s.headless, s.clusterIPs], [true, []]);
 });
 
 test('NodePort: explicit nodePorts honoured, others allocated in 30000-32767; a taken nodePort is refused', () => {
-  const text = svc('n1', '  type: NodePort\n  ports: [{name: a, port: 80, nodePort: 30080}, {name: b, port: 81}]') + svc('n2', '  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]');
+  const text =
+    svc('n1', '  type: NodePort\n  ports: [{name: a, port: 80, nodePort: 30080}, {name: b, port: 81}]') +
+    svc('n2', '  type: NodePort\n  ports: [{port: 80, nodePort: 30080}]');
   const { model, diagnostics } = buildYaml(text);
   const n1 = model.services.find((s) => s.name === 'n1')!;
   assert.equal(n1.ports[0].nodePort, 30080);
   assert.ok(n1.ports[1].nodePort! >= 30000 && n1.ports[1].nodePort! <= 32767);
   assert.ok(codes(diagnostics).includes('nodeport-conflict'));
-  assert.equal(model.services.some((s) => s.name === 'n2'), false);
+  assert.equal(
+    model.services.some((s) => s.name === 'n2'),
+    false,
+  );
 });
 
 test('LoadBalancer: status ingress, else loadBalancerIP, else the profile address; Local policy gets a healthCheckNodePort', () => {
-  const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nloadBalancers: {default/c: 203.0.113.9}\n';
+  const profile =
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nloadBalancers: {default/c: 203.0.113.9}\n';
   const text =
     svc('a', `  type: LoadBalancer\n${port80}\nstatus: {loadBalancer: {ingress: [{ip: 198.51.100.1}]}}`) +
     svc('b', `  type: LoadBalancer\n  loadBalancerIP: 198.51.100.2\n${port80}`) +
@@ -62,14 +79,20 @@ test('LoadBalancer: status ingress, else loadBalancerIP, else the profile addres
     svc('d', `  type: LoadBalancer\n${port80}`);
   const s = buildYaml(text, { profile }).model.services;
   const by = (n: string) => s.find((x) => x.name === n)!;
-  assert.deepEqual(['a', 'b', 'c', 'd'].map((n) => by(n).loadBalancerIngress), [['198.51.100.1'], ['198.51.100.2'], ['203.0.113.9'], []]);
+  assert.deepEqual(
+    ['a', 'b', 'c', 'd'].map((n) => by(n).loadBalancerIngress),
+    [['198.51.100.1'], ['198.51.100.2'], ['203.0.113.9'], []],
+  );
   assert.equal(by('c').externalTrafficPolicy, 'Local');
   assert.ok(by('c').healthCheckNodePort! >= 30000);
   assert.equal(by('a').healthCheckNodePort, undefined);
 });
 
 test('ExternalName: no clusterIP, no endpoints; sessionAffinity ClientIP defaults to 10800 s', () => {
-  const s = buildYaml(svc('e', '  type: ExternalName\n  externalName: db.example.com') + svc('f', `  sessionAffinity: ClientIP\n${port80}`)).model.services;
+  const s = buildYaml(
+    svc('e', '  type: ExternalName\n  externalName: db.example.com') +
+      svc('f', `  sessionAffinity: ClientIP\n${port80}`),
+  ).model.services;
   assert.deepEqual(s.find((x) => x.name === 'e')!.clusterIPs, []);
   assert.equal(s.find((x) => x.name === 'f')!.sessionAffinityTimeoutSeconds, 10800);
 });

@@ -40,16 +40,22 @@ test('HorizontalPodAutoscaler: minReplicas sets the replica count of the workloa
 test('StatefulSet: pods <name>-<ordinal> with hostname = pod name and subdomain = serviceName', () => {
   const sts = `apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: shop}\nspec:\n  replicas: 2\n  serviceName: db-nodes\n  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n    spec: {containers: [{name: c}]}\n`;
   const pods = buildYaml(ns + sts).model.pods.filter((p) => p.namespace === 'shop');
-  assert.deepEqual(pods.map((p) => [p.name, p.hostname, p.subdomain, p.labels['statefulset.kubernetes.io/pod-name']]), [
-    ['db-0', 'db-0', 'db-nodes', 'db-0'],
-    ['db-1', 'db-1', 'db-nodes', 'db-1'],
-  ]);
+  assert.deepEqual(
+    pods.map((p) => [p.name, p.hostname, p.subdomain, p.labels['statefulset.kubernetes.io/pod-name']]),
+    [
+      ['db-0', 'db-0', 'db-nodes', 'db-0'],
+      ['db-1', 'db-1', 'db-nodes', 'db-1'],
+    ],
+  );
 });
 
 test('DaemonSet: one pod per node that passes nodeSelector, bound to that node', () => {
   const ds = `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: shop}\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec: {nodeSelector: {topology.kubernetes.io/zone: zone-b}, containers: [{name: c}]}\n`;
   const pods = buildYaml(ns + ds).model.pods.filter((p) => p.namespace === 'shop');
-  assert.deepEqual(pods.map((p) => p.nodeName), ['node-2']);
+  assert.deepEqual(
+    pods.map((p) => p.nodeName),
+    ['node-2'],
+  );
 });
 
 test('Job runs parallelism pods (capped by completions); CronJob holds the pods of one run', () => {
@@ -63,12 +69,19 @@ test('Job runs parallelism pods (capped by completions); CronJob holds the pods 
 test('Pod: container ports keep name and protocol (default TCP); sidecar initContainers contribute ports', () => {
   const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: shop, labels: {a: b}}\nspec:\n  initContainers: [{name: side, restartPolicy: Always, ports: [{name: proxy, containerPort: 15001}]}, {name: init, ports: [{containerPort: 1}]}]\n  containers: [{name: app, ports: [{name: dns, containerPort: 53, protocol: UDP}, {containerPort: 80}]}]\n`;
   const p = buildYaml(ns + pod).model.pods.find((x) => x.name === 'p')!;
-  assert.deepEqual(p.ports.map((x) => `${x.name ?? ''}:${x.containerPort}/${x.protocol}`).sort(), [':80/TCP', 'dns:53/UDP', 'proxy:15001/TCP']);
+  assert.deepEqual(p.ports.map((x) => `${x.name ?? ''}:${x.containerPort}/${x.protocol}`).sort(), [
+    ':80/TCP',
+    'dns:53/UDP',
+    'proxy:15001/TCP',
+  ]);
 });
 
 test('selector that does not match the template labels is refused, other objects are still built', () => {
   const bad = deploy('web').replace('{matchLabels: {app: web}}', '{matchLabels: {app: other}}');
   const { model, diagnostics } = buildYaml(ns + bad + '---\n' + deploy('api'));
   assert.ok(diagnostics.some((d) => d.code === 'selector-mismatch' && d.source?.line === 10));
-  assert.deepEqual(model.workloads.filter((w) => w.namespace === 'shop').map((w) => w.name), ['api']);
+  assert.deepEqual(
+    model.workloads.filter((w) => w.namespace === 'shop').map((w) => w.name),
+    ['api'],
+  );
 });

@@ -20,8 +20,16 @@ export interface InputOptions {
 /** Adds `-f`, `-n`, `-A`, `--profile`, `--keep-going` and `--quiet`, the inputs every command reads. */
 export function withInputOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --file <path>', 'manifest file or directory, or - for stdin (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
-    .option('-n, --namespace <ns>', 'namespace for objects that name none, and the namespace to show', 'default')
+    .addOption(
+      new Option('-f, --file <path>', 'manifest file or directory, or - for stdin (repeatable)').argParser(
+        (v: string, prev: string[] = []) => [...prev, v],
+      ),
+    )
+    .option(
+      '-n, --namespace <ns>',
+      'namespace for objects that name none, and the namespace to show',
+      'default',
+    )
     .option('-A, --all-namespaces', 'show every namespace')
     .option('--profile <file>', 'cluster profile (default: kubetwin.yaml beside the manifests)')
     .option('--keep-going', 'exit 0 despite error diagnostics (invalid objects are left out either way)')
@@ -35,7 +43,10 @@ export interface Loaded {
 }
 
 /** Reads the inputs, builds the cluster, prints diagnostics to stderr. */
-export async function loadCluster(opts: InputOptions, io: Pick<Io, 'stderr' | 'readStdin'>): Promise<Loaded | number> {
+export async function loadCluster(
+  opts: InputOptions,
+  io: Pick<Io, 'stderr' | 'readStdin'>,
+): Promise<Loaded | number> {
   const stderr = io.stderr;
   if (!opts.file?.length) {
     stderr('error: no input: pass -f FILE|DIR|- (repeatable)\n');

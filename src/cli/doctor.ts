@@ -16,13 +16,34 @@ interface DoctorOptions extends InputOptions {
 export function doctorCommand(io: Io): Command {
   const cmd = new Command('doctor')
     .description('find misconfigurations: the troubleshooting flowchart, automated, with the fix for each')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding has at least this severity').choices(['info', 'warning', 'error']).default('error'));
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'sarif']).default('text'),
+    )
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding has at least this severity')
+        .choices(['info', 'warning', 'error'])
+        .default('error'),
+    );
   withInputOptions(cmd).action(async (opts: DoctorOptions) => {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const findings = runDoctor(loaded.cluster.model);
-    if (opts.output === 'json') io.stdout(JSON.stringify({ findings, summary: { total: findings.length, error: findings.filter((f) => f.severity === 'error').length, warning: findings.filter((f) => f.severity === 'warning').length, info: findings.filter((f) => f.severity === 'info').length } }, null, 2) + '\n');
+    if (opts.output === 'json')
+      io.stdout(
+        JSON.stringify(
+          {
+            findings,
+            summary: {
+              total: findings.length,
+              error: findings.filter((f) => f.severity === 'error').length,
+              warning: findings.filter((f) => f.severity === 'warning').length,
+              info: findings.filter((f) => f.severity === 'info').length,
+            },
+          },
+          null,
+          2,
+        ) + '\n',
+      );
     else if (opts.output === 'sarif') io.stdout(renderFindingsSarif(findings, doctorRules, version));
     else io.stdout(renderFindingsText(findings));
     io.exit(loaded.inputExit || (failsAt(findings, opts.failOn) ? exitCodes.findings : exitCodes.ok));

@@ -16,7 +16,9 @@ export function getCommand(io: Io): Command {
     .argument('<resource>', 'what to list')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['wide', 'json', 'yaml']));
   withInputOptions(cmd).action(async (resourceArg: string, opts: GetOptions) => {
-    const resource = (getResources as readonly string[]).includes(resourceArg) ? (resourceArg as GetResource) : resourceAliases[resourceArg];
+    const resource = (getResources as readonly string[]).includes(resourceArg)
+      ? (resourceArg as GetResource)
+      : resourceAliases[resourceArg];
     if (!resource) {
       io.stderr(`error: unknown resource "${resourceArg}"; use one of ${getResources.join(', ')}\n`);
       io.exit(exitCodes.input);
@@ -28,7 +30,9 @@ export function getCommand(io: Io): Command {
     const { model } = loaded.cluster;
     if (opts.output === 'json' || opts.output === 'yaml') {
       const list = modelAsList(model, resource, namespace);
-      io.stdout(opts.output === 'json' ? JSON.stringify(list, null, 2) + '\n' : stringify(list, { lineWidth: 0 }));
+      io.stdout(
+        opts.output === 'json' ? JSON.stringify(list, null, 2) + '\n' : stringify(list, { lineWidth: 0 }),
+      );
     } else io.stdout(renderGet(model, resource, { namespace, wide: opts.output === 'wide' }));
     io.exit(loaded.inputExit);
   });

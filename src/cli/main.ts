@@ -2,12 +2,18 @@ import { run } from './program.ts';
 import { readAllStdin } from '../sources/files.ts';
 
 // The Node adapter: real stdout/stderr and exit code. Bugs still print a short message, not a bare stack.
-run(process.argv.slice(2), { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s), readStdin: readAllStdin }).then(
+run(process.argv.slice(2), {
+  stdout: (s) => void process.stdout.write(s),
+  stderr: (s) => void process.stderr.write(s),
+  readStdin: readAllStdin,
+}).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`kubetwin: internal error (a bug, please report it): ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `kubetwin: internal error (a bug, please report it): ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     if (process.env.KUBETWIN_DEBUG) process.stderr.write(`${err instanceof Error ? err.stack : ''}\n`);
     process.exitCode = 3;
   },

@@ -5,7 +5,11 @@ import type { Io } from './io.ts';
 
 /** `kubetwin report -f …`: the main job. Today: the inventory of the built cluster and its input problems. */
 export function reportCommand(io: Io): Command {
-  const cmd = new Command('report').description('the main job: inventory of the cluster as built (flows, verdicts and findings are not built yet)').addOption(new Option('-o, --output <format>', 'output format').choices(['text']).default('text'));
+  const cmd = new Command('report')
+    .description(
+      'the main job: inventory of the cluster as built (flows, verdicts and findings are not built yet)',
+    )
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text']).default('text'));
   withInputOptions(cmd).action(async (opts: InputOptions) => {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);

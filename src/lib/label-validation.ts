@@ -39,5 +39,11 @@ export function isDns1035Label(s: string): boolean {
 }
 /** IANA_SVC_NAME, the syntax of named ports: 1-15 chars, lowercase alphanumerics and '-', at least one letter. */
 export function isIanaSvcName(s: string): boolean {
-  return s.length >= 1 && s.length <= 15 && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) && /[a-z]/.test(s) && !s.includes('--');
+  return (
+    s.length >= 1 &&
+    s.length <= 15 &&
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(s) &&
+    /[a-z]/.test(s) &&
+    !s.includes('--')
+  );
 }

@@ -66,7 +66,9 @@ export function formatSelector(selector: Selector): string {
         case 'In':
           return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(',')})`;
         case 'NotIn':
-          return r.values.length === 1 ? `${r.key}!=${r.values[0]}` : `${r.key} notin (${r.values.join(',')})`;
+          return r.values.length === 1
+            ? `${r.key}!=${r.values[0]}`
+            : `${r.key} notin (${r.values.join(',')})`;
         case 'Exists':
           return r.key;
         case 'DoesNotExist':

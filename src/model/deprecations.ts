@@ -19,12 +19,37 @@ export const removedVersions: readonly RemovedVersion[] = [
   ]),
   { apiVersion: 'extensions/v1beta1', kind: 'NetworkPolicy', removedIn: '1.16', use: 'networking.k8s.io/v1' },
   { apiVersion: 'extensions/v1beta1', kind: 'Ingress', removedIn: '1.22', use: 'networking.k8s.io/v1' },
-  { apiVersion: 'networking.k8s.io/v1beta1', kind: 'Ingress', removedIn: '1.22', use: 'networking.k8s.io/v1' },
-  { apiVersion: 'networking.k8s.io/v1beta1', kind: 'IngressClass', removedIn: '1.22', use: 'networking.k8s.io/v1' },
+  {
+    apiVersion: 'networking.k8s.io/v1beta1',
+    kind: 'Ingress',
+    removedIn: '1.22',
+    use: 'networking.k8s.io/v1',
+  },
+  {
+    apiVersion: 'networking.k8s.io/v1beta1',
+    kind: 'IngressClass',
+    removedIn: '1.22',
+    use: 'networking.k8s.io/v1',
+  },
   { apiVersion: 'batch/v1beta1', kind: 'CronJob', removedIn: '1.25', use: 'batch/v1' },
-  { apiVersion: 'discovery.k8s.io/v1beta1', kind: 'EndpointSlice', removedIn: '1.25', use: 'discovery.k8s.io/v1' },
-  { apiVersion: 'autoscaling/v2beta1', kind: 'HorizontalPodAutoscaler', removedIn: '1.25', use: 'autoscaling/v2' },
-  { apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', removedIn: '1.26', use: 'autoscaling/v2' },
+  {
+    apiVersion: 'discovery.k8s.io/v1beta1',
+    kind: 'EndpointSlice',
+    removedIn: '1.25',
+    use: 'discovery.k8s.io/v1',
+  },
+  {
+    apiVersion: 'autoscaling/v2beta1',
+    kind: 'HorizontalPodAutoscaler',
+    removedIn: '1.25',
+    use: 'autoscaling/v2',
+  },
+  {
+    apiVersion: 'autoscaling/v2beta2',
+    kind: 'HorizontalPodAutoscaler',
+    removedIn: '1.26',
+    use: 'autoscaling/v2',
+  },
 ];
 
 export interface DeprecatedField {
@@ -37,8 +62,20 @@ export interface DeprecatedField {
 }
 
 export const deprecatedFields: readonly DeprecatedField[] = [
-  { kind: 'Service', path: 'spec.topologyKeys', status: 'removed', since: '1.22', note: 'the API server drops it; use spec.trafficDistribution or internalTrafficPolicy' },
-  { kind: 'Service', path: 'spec.loadBalancerIP', status: 'deprecated', since: '1.24', note: 'its behaviour is provider-specific; use the provider\'s annotation' },
+  {
+    kind: 'Service',
+    path: 'spec.topologyKeys',
+    status: 'removed',
+    since: '1.22',
+    note: 'the API server drops it; use spec.trafficDistribution or internalTrafficPolicy',
+  },
+  {
+    kind: 'Service',
+    path: 'spec.loadBalancerIP',
+    status: 'deprecated',
+    since: '1.24',
+    note: "its behaviour is provider-specific; use the provider's annotation",
+  },
 ];
 
 export interface DeprecatedAnnotation {
@@ -48,9 +85,25 @@ export interface DeprecatedAnnotation {
 }
 
 export const deprecatedAnnotations: readonly DeprecatedAnnotation[] = [
-  { key: 'service.alpha.kubernetes.io/tolerate-unready-endpoints', status: 'removed', note: 'use spec.publishNotReadyAddresses' },
+  {
+    key: 'service.alpha.kubernetes.io/tolerate-unready-endpoints',
+    status: 'removed',
+    note: 'use spec.publishNotReadyAddresses',
+  },
   { key: 'kubernetes.io/ingress.class', status: 'deprecated', note: 'use spec.ingressClassName' },
-  { key: 'service.kubernetes.io/topology-aware-hints', status: 'deprecated', note: 'use spec.trafficDistribution (or service.kubernetes.io/topology-mode)' },
-  { key: 'net.beta.kubernetes.io/network-policy', status: 'removed', note: 'namespace isolation annotation of 1.6; use a default-deny NetworkPolicy' },
-  { key: 'seccomp.security.alpha.kubernetes.io/pod', status: 'removed', note: 'use spec.securityContext.seccompProfile' },
+  {
+    key: 'service.kubernetes.io/topology-aware-hints',
+    status: 'deprecated',
+    note: 'use spec.trafficDistribution (or service.kubernetes.io/topology-mode)',
+  },
+  {
+    key: 'net.beta.kubernetes.io/network-policy',
+    status: 'removed',
+    note: 'namespace isolation annotation of 1.6; use a default-deny NetworkPolicy',
+  },
+  {
+    key: 'seccomp.security.alpha.kubernetes.io/pod',
+    status: 'removed',
+    note: 'use spec.securityContext.seccompProfile',
+  },
 ];

@@ -15,6 +15,9 @@ export function byKey<T extends { key: string }>(a: T, b: T): number {
 }
 
 /** Orders namespaced records as kubectl lists them: by namespace, then name. */
-export function byNamespaceName<T extends { namespace?: string; name: string; key: string }>(a: T, b: T): number {
+export function byNamespaceName<T extends { namespace?: string; name: string; key: string }>(
+  a: T,
+  b: T,
+): number {
   return byString(a.namespace ?? '', b.namespace ?? '') || byString(a.name, b.name) || byString(a.key, b.key);
 }

@@ -71,7 +71,10 @@ export interface Listener {
   readonly hostname?: string;
   readonly port: number;
   readonly protocol: string;
-  readonly tls?: { readonly mode: 'Terminate' | 'Passthrough'; readonly certificateRefs: readonly SecretObjectRef[] };
+  readonly tls?: {
+    readonly mode: 'Terminate' | 'Passthrough';
+    readonly certificateRefs: readonly SecretObjectRef[];
+  };
   readonly allowedRoutes: {
     readonly from: 'Same' | 'All' | 'Selector';
     /** Compiled namespace selector, for `Selector`. */
@@ -123,7 +126,9 @@ export interface HeaderModifier {
   readonly remove: readonly string[];
 }
 
-export type PathModifier = { readonly type: 'ReplaceFullPath'; readonly value: string } | { readonly type: 'ReplacePrefixMatch'; readonly value: string };
+export type PathModifier =
+  | { readonly type: 'ReplaceFullPath'; readonly value: string }
+  | { readonly type: 'ReplacePrefixMatch'; readonly value: string };
 
 export interface BackendRef {
   readonly group: string;
@@ -135,7 +140,14 @@ export interface BackendRef {
 }
 
 export type RouteFilter =
-  | { readonly type: 'RequestRedirect'; readonly scheme?: string; readonly hostname?: string; readonly path?: PathModifier; readonly port?: number; readonly statusCode: number }
+  | {
+      readonly type: 'RequestRedirect';
+      readonly scheme?: string;
+      readonly hostname?: string;
+      readonly path?: PathModifier;
+      readonly port?: number;
+      readonly statusCode: number;
+    }
   | { readonly type: 'URLRewrite'; readonly hostname?: string; readonly path?: PathModifier }
   | { readonly type: 'RequestHeaderModifier' | 'ResponseHeaderModifier'; readonly modifier: HeaderModifier }
   | { readonly type: 'RequestMirror'; readonly backendRef: BackendRef }

@@ -4,7 +4,23 @@
  * fields; without validation the API server drops them. Paths use `*` for list elements; `$selector` marks a
  * LabelSelector.
  */
-const objectMeta = ['name', 'generateName', 'namespace', 'labels', 'annotations', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'ownerReferences', 'finalizers', 'managedFields', 'selfLink'];
+const objectMeta = [
+  'name',
+  'generateName',
+  'namespace',
+  'labels',
+  'annotations',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'ownerReferences',
+  'finalizers',
+  'managedFields',
+  'selfLink',
+];
 const selector = ['matchLabels', 'matchExpressions'];
 const requirement = ['key', 'operator', 'values'];
 const peer = ['podSelector', 'namespaceSelector', 'ipBlock'];
@@ -34,9 +50,27 @@ export const knownFields: Readonly<Record<string, Readonly<Record<string, readon
     '': ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
     metadata: objectMeta,
     spec: [
-      'type', 'selector', 'ports', 'clusterIP', 'clusterIPs', 'externalIPs', 'sessionAffinity', 'sessionAffinityConfig', 'loadBalancerIP',
-      'loadBalancerSourceRanges', 'loadBalancerClass', 'externalName', 'externalTrafficPolicy', 'internalTrafficPolicy', 'healthCheckNodePort',
-      'publishNotReadyAddresses', 'ipFamilies', 'ipFamilyPolicy', 'allocateLoadBalancerNodePorts', 'trafficDistribution', 'topologyKeys',
+      'type',
+      'selector',
+      'ports',
+      'clusterIP',
+      'clusterIPs',
+      'externalIPs',
+      'sessionAffinity',
+      'sessionAffinityConfig',
+      'loadBalancerIP',
+      'loadBalancerSourceRanges',
+      'loadBalancerClass',
+      'externalName',
+      'externalTrafficPolicy',
+      'internalTrafficPolicy',
+      'healthCheckNodePort',
+      'publishNotReadyAddresses',
+      'ipFamilies',
+      'ipFamilyPolicy',
+      'allocateLoadBalancerNodePorts',
+      'trafficDistribution',
+      'topologyKeys',
     ],
     'spec.ports.*': ['name', 'protocol', 'appProtocol', 'port', 'targetPort', 'nodePort'],
     'spec.sessionAffinityConfig': ['clientIP'],

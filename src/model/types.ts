@@ -45,7 +45,8 @@ export interface ContainerPort {
   readonly hostPort?: number;
 }
 
-export type WorkloadKind = 'Pod' | 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+export type WorkloadKind =
+  'Pod' | 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
 
 export interface Pod extends ObjectMeta {
   readonly namespace: string;
@@ -66,7 +67,11 @@ export interface Pod extends ObjectMeta {
   readonly hostname?: string;
   readonly subdomain?: string;
   readonly dnsPolicy: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
-  readonly dnsConfig?: { nameservers: string[]; searches: string[]; options: { name: string; value?: string }[] };
+  readonly dnsConfig?: {
+    nameservers: string[];
+    searches: string[];
+    options: { name: string; value?: string }[];
+  };
   readonly serviceAccountName: string;
 }
 

@@ -12,7 +12,10 @@ test('kubectl scalar resolution: "8080" stays a string, 8080 is a number', () =>
 
 test('kubectl scalar resolution: unquoted yes/on/y are YAML 1.1 booleans (sigs.k8s.io/yaml over go-yaml v2)', () => {
   const { objects } = one('a: yes\nb: on\nc: "yes"\nd: off\n');
-  assert.deepEqual([objects[0].body.a, objects[0].body.b, objects[0].body.c, objects[0].body.d], [true, true, 'yes', false]);
+  assert.deepEqual(
+    [objects[0].body.a, objects[0].body.b, objects[0].body.c, objects[0].body.d],
+    [true, true, 'yes', false],
+  );
 });
 
 test('kubectl scalar resolution: 0755 is a YAML 1.1 octal (493), as defaultMode is documented to accept', () => {
@@ -32,7 +35,13 @@ test('multi-document YAML keeps each object with its document index and line', (
 
 test('kind: List expands into its items, each located at its own position', () => {
   const { objects } = one('apiVersion: v1\nkind: List\nitems:\n  - kind: A\n  - kind: B\n');
-  assert.deepEqual(objects.map((o) => [o.body.kind, o.source.line]), [['A', 4], ['B', 5]]);
+  assert.deepEqual(
+    objects.map((o) => [o.body.kind, o.source.line]),
+    [
+      ['A', 4],
+      ['B', 5],
+    ],
+  );
 });
 
 test("Helm's # Source: comment is kept as the object's origin", () => {
@@ -50,11 +59,16 @@ test('a YAML syntax error is reported at its position and the other documents ar
   const { objects, diagnostics } = one('a: b: c\n---\nkind: Ok\n');
   assert.equal(diagnostics[0].code, 'yaml-syntax');
   assert.equal(diagnostics[0].source?.line, 1);
-  assert.deepEqual(objects.map((o) => o.body.kind), ['Ok']);
+  assert.deepEqual(
+    objects.map((o) => o.body.kind),
+    ['Ok'],
+  );
 });
 
 test('JSON manifests parse as YAML does (JSON is a subset)', () => {
-  const { objects } = parseManifests([{ file: 'x.json', text: '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}}' }]);
+  const { objects } = parseManifests([
+    { file: 'x.json', text: '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"a"}}' },
+  ]);
   assert.equal(objects[0].body.kind, 'Namespace');
 });
 

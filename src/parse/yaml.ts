@@ -75,7 +75,8 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
       diagnostics.push({
         code: 'not-an-object',
         severity: 'error',
-        message: 'document is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata)',
+        message:
+          'document is not a Kubernetes object (expected a mapping with apiVersion, kind and metadata)',
         source: at(root.range?.[0]),
       });
       return;

@@ -2,7 +2,11 @@ import type { Diagnostic } from '../model/diagnostic.ts';
 
 /** `file:line:col: severity code: message`, then the field path and the hint, indented. */
 export function renderDiagnostic(d: Diagnostic): string {
-  const where = !d.source ? '' : d.source.line > 0 ? `${d.source.file}:${d.source.line}:${d.source.column}: ` : `${d.source.file}: `;
+  const where = !d.source
+    ? ''
+    : d.source.line > 0
+      ? `${d.source.file}:${d.source.line}:${d.source.column}: `
+      : `${d.source.file}: `;
   const origin = d.source?.origin ? ` (from ${d.source.origin})` : '';
   let out = `${where}${d.severity} ${d.code}: ${d.message}${origin}`;
   if (d.source?.path) out += `\n    at ${d.source.path}`;
@@ -10,7 +14,10 @@ export function renderDiagnostic(d: Diagnostic): string {
   return out;
 }
 
-export function renderDiagnostics(list: readonly Diagnostic[], minimum: 'info' | 'warning' | 'error' = 'info'): string {
+export function renderDiagnostics(
+  list: readonly Diagnostic[],
+  minimum: 'info' | 'warning' | 'error' = 'info',
+): string {
   const rank = { error: 0, warning: 1, info: 2 };
   const shown = list.filter((d) => rank[d.severity] <= rank[minimum]);
   return shown.length ? shown.map(renderDiagnostic).join('\n') + '\n' : '';

@@ -6,7 +6,11 @@ const level = { error: 'error', warning: 'warning', info: 'note' } as const;
  * SARIF 2.1.0 for code scanning: one result per finding, located at the YAML line and column of its primary
  * object or field. https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
  */
-export function renderFindingsSarif(findings: readonly Finding[], rules: readonly DoctorRule[], version: string): string {
+export function renderFindingsSarif(
+  findings: readonly Finding[],
+  rules: readonly DoctorRule[],
+  version: string,
+): string {
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -16,7 +20,12 @@ export function renderFindingsSarif(findings: readonly Finding[], rules: readonl
           driver: {
             name: 'kubetwin',
             version,
-            rules: rules.map((r) => ({ id: r.code, shortDescription: { text: r.summary }, defaultConfiguration: { level: level[r.severity] }, help: { text: `See docs/doctor.md#${r.code} in kubetwin.` } })),
+            rules: rules.map((r) => ({
+              id: r.code,
+              shortDescription: { text: r.summary },
+              defaultConfiguration: { level: level[r.severity] },
+              help: { text: `See docs/doctor.md#${r.code} in kubetwin.` },
+            })),
           },
         },
         results: findings.map((f) => ({
@@ -27,7 +36,10 @@ export function renderFindingsSarif(findings: readonly Finding[], rules: readonl
             .filter((o) => o.source && o.source.line > 0 && !o.source.file.startsWith('<'))
             .slice(0, 1)
             .map((o) => ({
-              physicalLocation: { artifactLocation: { uri: o.source!.file }, region: { startLine: o.source!.line, startColumn: o.source!.column } },
+              physicalLocation: {
+                artifactLocation: { uri: o.source!.file },
+                region: { startLine: o.source!.line, startColumn: o.source!.column },
+              },
               logicalLocations: [{ fullyQualifiedName: o.key }],
             })),
           ...(f.patch ? { fixes: [{ description: { text: f.fix } }] } : {}),

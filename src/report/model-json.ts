@@ -3,8 +3,13 @@ import type { ClusterModel } from '../model/types.ts';
 import type { GetResource } from './get.ts';
 
 /** The model's records of one resource as a `List`, for `-o json|yaml`. Keys keep the model's order. */
-export function modelAsList(model: ClusterModel, resource: GetResource, namespace: string | undefined): { apiVersion: string; kind: 'List'; items: unknown[] } {
-  const inNs = <T extends { namespace: string }>(items: readonly T[]) => (namespace === undefined ? items : items.filter((i) => i.namespace === namespace));
+export function modelAsList(
+  model: ClusterModel,
+  resource: GetResource,
+  namespace: string | undefined,
+): { apiVersion: string; kind: 'List'; items: unknown[] } {
+  const inNs = <T extends { namespace: string }>(items: readonly T[]) =>
+    namespace === undefined ? items : items.filter((i) => i.namespace === namespace);
   const tag = (kind: string, items: readonly object[]) => items.map((i) => ({ kind, ...i }));
   const pick: Record<Exclude<GetResource, 'all'>, () => unknown[]> = {
     gateways: () => routingItems(model, 'gateways', namespace),
@@ -18,6 +23,9 @@ export function modelAsList(model: ClusterModel, resource: GetResource, namespac
     networkpolicies: () => tag('NetworkPolicy', inNs(model.networkPolicies)),
     workloads: () => inNs(model.workloads).map((w) => ({ ...w })),
   };
-  const items = resource === 'all' ? (Object.keys(pick) as (keyof typeof pick)[]).flatMap((k) => pick[k]()) : pick[resource]();
+  const items =
+    resource === 'all'
+      ? (Object.keys(pick) as (keyof typeof pick)[]).flatMap((k) => pick[k]())
+      : pick[resource]();
   return { apiVersion: 'kubetwin.dev/v1alpha1', kind: 'List', items };
 }

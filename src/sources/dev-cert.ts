@@ -12,7 +12,27 @@ export function makeDevCertificate(names: readonly string[]): { cert: string; ke
   const dir = mkdtempSync(join(tmpdir(), 'kubetwin-cert-'));
   try {
     const sans = [...new Set(['localhost', ...names])].map((n) => `DNS:${n}`).join(',');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=kubetwin development certificate', '-addext', `subjectAltName=${sans}`, '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '30',
+        '-subj',
+        '/CN=kubetwin development certificate',
+        '-addext',
+        `subjectAltName=${sans}`,
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { cert: readFileSync(join(dir, 'c.pem'), 'utf8'), key: readFileSync(join(dir, 'k.pem'), 'utf8') };
   } catch (e) {
     return `could not make a development certificate with openssl: ${e instanceof Error ? e.message : String(e)}`;

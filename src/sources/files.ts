@@ -16,7 +16,10 @@ export interface LoadedInputs {
  * for stdin. For a file input, a `kubetwin.yaml` profile beside it is read too; in directories it is found by
  * the walk. A missing path is an error diagnostic, not an exception.
  */
-export async function loadInputs(paths: readonly string[], readStdin: () => Promise<string>): Promise<LoadedInputs> {
+export async function loadInputs(
+  paths: readonly string[],
+  readStdin: () => Promise<string>,
+): Promise<LoadedInputs> {
   const texts: ManifestText[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
@@ -34,7 +37,13 @@ export async function loadInputs(paths: readonly string[], readStdin: () => Prom
     try {
       info = await stat(path);
     } catch {
-      diagnostics.push({ code: 'input-not-found', severity: 'error', message: `${path}: no such file or directory`, source: { file: path, doc: 0, line: 0, column: 0 }, hint: 'Check the -f path.' });
+      diagnostics.push({
+        code: 'input-not-found',
+        severity: 'error',
+        message: `${path}: no such file or directory`,
+        source: { file: path, doc: 0, line: 0, column: 0 },
+        hint: 'Check the -f path.',
+      });
       continue;
     }
     if (info.isDirectory()) {
@@ -49,7 +58,9 @@ export async function loadInputs(paths: readonly string[], readStdin: () => Prom
 }
 
 async function walk(dir: string): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
@@ -73,7 +84,13 @@ export async function loadProfile(path: string): Promise<ManifestText | Diagnost
   try {
     return { file: path, text: await readFile(path, 'utf8') };
   } catch {
-    return { code: 'input-not-found', severity: 'error', message: `${path}: profile file not found`, source: { file: path, doc: 0, line: 0, column: 0 }, hint: 'Check the --profile path.' };
+    return {
+      code: 'input-not-found',
+      severity: 'error',
+      message: `${path}: profile file not found`,
+      source: { file: path, doc: 0, line: 0, column: 0 },
+      hint: 'Check the --profile path.',
+    };
   }
 }
 

@@ -15,7 +15,13 @@ export function parseCertificate(pem: string): CertInfo {
     .filter((s) => s.startsWith('DNS:'))
     .map((s) => s.slice(4).toLowerCase())
     .sort();
-  return { subject: c.subject.replace(/\n/g, ', '), issuer: c.issuer.replace(/\n/g, ', '), sans, notBefore: new Date(c.validFrom).toISOString(), notAfter: new Date(c.validTo).toISOString() };
+  return {
+    subject: c.subject.replace(/\n/g, ', '),
+    issuer: c.issuer.replace(/\n/g, ', '),
+    sans,
+    notBefore: new Date(c.validFrom).toISOString(),
+    notAfter: new Date(c.validTo).toISOString(),
+  };
 }
 
 /** Every TLS Secret's certificate by `namespace/name`, or the reason it could not be parsed. */

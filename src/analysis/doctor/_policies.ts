@@ -3,7 +3,10 @@ import { formatSelector, type Selector } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { selectNamespaces, selectPods } from './_select.ts';
 
-const at = (np: NetworkPolicy, path?: string) => ({ key: np.key, source: np.source ? { ...np.source, ...(path ? { path } : {}) } : undefined });
+const at = (np: NetworkPolicy, path?: string) => ({
+  key: np.key,
+  source: np.source ? { ...np.source, ...(path ? { path } : {}) } : undefined,
+});
 
 /** A NetworkPolicy whose podSelector matches no pod protects nothing. https://kubernetes.io/docs/concepts/services-networking/network-policies/ */
 export const policySelectsNoPods: DoctorRule = {
@@ -18,21 +21,27 @@ export const policySelectsNoPods: DoctorRule = {
         severity: 'warning',
         message: `NetworkPolicy ${np.namespace}/${np.name} selects ${formatSelector(np.podSelector) || 'every pod'}, which matches no pod in ${np.namespace}`,
         objects: [at(np, 'spec.podSelector')],
-        breaks: 'nothing is isolated or allowed by this policy: the traffic it was written for is governed by the other policies',
+        breaks:
+          'nothing is isolated or allowed by this policy: the traffic it was written for is governed by the other policies',
         fix: 'Fix spec.podSelector to match the labels of the pods it should protect.',
       })),
 };
 
-function peers(np: NetworkPolicy): { rule: PolicyRule; dir: 'ingress' | 'egress'; peer: PolicyPeer; index: number }[] {
+function peers(
+  np: NetworkPolicy,
+): { rule: PolicyRule; dir: 'ingress' | 'egress'; peer: PolicyPeer; index: number }[] {
   const out: { rule: PolicyRule; dir: 'ingress' | 'egress'; peer: PolicyPeer; index: number }[] = [];
   for (const dir of ['ingress', 'egress'] as const)
-    for (const rule of np[dir]) if (rule.peers !== 'all') rule.peers.forEach((peer, index) => out.push({ rule, dir, peer, index }));
+    for (const rule of np[dir])
+      if (rule.peers !== 'all') rule.peers.forEach((peer, index) => out.push({ rule, dir, peer, index }));
   return out;
 }
 
 /** A label key people expect on namespaces that Kubernetes never sets (only kubernetes.io/metadata.name). */
 function nameLabelHint(model: ClusterModel, sel: Selector): { hint: string; patch?: string } {
-  const byName = sel.requirements.find((r) => r.operator === 'In' && (r.key === 'name' || r.key === 'namespace') && r.values.length === 1);
+  const byName = sel.requirements.find(
+    (r) => r.operator === 'In' && (r.key === 'name' || r.key === 'namespace') && r.values.length === 1,
+  );
   if (byName && model.namespaces.some((n) => n.name === byName.values[0]))
     return {
       hint: `namespace ${byName.values[0]} exists but carries no label ${byName.key}=${byName.values[0]}; the label Kubernetes sets on every namespace is kubernetes.io/metadata.name`,
@@ -49,7 +58,8 @@ function nameLabelHint(model: ClusterModel, sel: Selector): { hint: string; patc
 export const peerSelectsNothing: DoctorRule = {
   code: 'peer-selects-nothing',
   severity: 'error',
-  summary: 'a NetworkPolicy peer whose namespaceSelector matches no namespace, or whose podSelector matches no pod',
+  summary:
+    'a NetworkPolicy peer whose namespaceSelector matches no namespace, or whose podSelector matches no pod',
   check: ({ model }) => {
     const out: Finding[] = [];
     for (const np of model.networkPolicies)
@@ -57,7 +67,9 @@ export const peerSelectsNothing: DoctorRule = {
         if (peer.ipBlock) continue;
         const path = `spec.${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${index}]`;
         const where = { key: np.key, source: peer.source ? { ...peer.source, path } : np.source };
-        const namespaces = peer.namespaceSelector ? selectNamespaces(model, peer.namespaceSelector) : model.namespaces.filter((n) => n.name === np.namespace);
+        const namespaces = peer.namespaceSelector
+          ? selectNamespaces(model, peer.namespaceSelector)
+          : model.namespaces.filter((n) => n.name === np.namespace);
         if (peer.namespaceSelector && namespaces.length === 0) {
           const { hint, patch } = nameLabelHint(model, peer.namespaceSelector);
           out.push({
@@ -71,7 +83,10 @@ export const peerSelectsNothing: DoctorRule = {
           });
           continue;
         }
-        if (peer.podSelector && namespaces.every((n) => selectPods(model, n.name, peer.podSelector!).length === 0))
+        if (
+          peer.podSelector &&
+          namespaces.every((n) => selectPods(model, n.name, peer.podSelector!).length === 0)
+        )
           out.push({
             code: 'peer-selects-nothing',
             severity: 'warning',
@@ -94,7 +109,8 @@ export const peerSelectsNothing: DoctorRule = {
 export const peerAndOrTrap: DoctorRule = {
   code: 'peer-and-or-trap',
   severity: 'warning',
-  summary: 'a rule with a namespaceSelector-only peer next to a podSelector-only peer (OR) that was likely meant as one peer (AND)',
+  summary:
+    'a rule with a namespaceSelector-only peer next to a podSelector-only peer (OR) that was likely meant as one peer (AND)',
   check: ({ model }) => {
     const out: Finding[] = [];
     for (const np of model.networkPolicies)
@@ -102,7 +118,9 @@ export const peerAndOrTrap: DoctorRule = {
         for (const rule of np[dir]) {
           if (rule.peers === 'all') continue;
           const nsOnly = rule.peers.findIndex((p) => p.namespaceSelector && !p.podSelector);
-          const podOnly = rule.peers.findIndex((p) => p.podSelector && !p.namespaceSelector && (p.podSelector.requirements.length > 0));
+          const podOnly = rule.peers.findIndex(
+            (p) => p.podSelector && !p.namespaceSelector && p.podSelector.requirements.length > 0,
+          );
           if (nsOnly < 0 || podOnly < 0) continue;
           const ns = rule.peers[nsOnly].namespaceSelector!;
           const pod = rule.peers[podOnly].podSelector!;
@@ -111,7 +129,14 @@ export const peerAndOrTrap: DoctorRule = {
             code: 'peer-and-or-trap',
             severity: 'warning',
             message: `${np.namespace}/${np.name} ${dir}[${rule.index}]: "${field}" lists namespaceSelector ${formatSelector(ns)} and podSelector ${formatSelector(pod)} as two peers, so it allows EVERY pod in those namespaces OR those pods in ${np.namespace} — not those pods in those namespaces`,
-            objects: [{ key: np.key, source: rule.peers[nsOnly].source ? { ...rule.peers[nsOnly].source!, path: `spec.${dir}[${rule.index}].${field}` } : np.source }],
+            objects: [
+              {
+                key: np.key,
+                source: rule.peers[nsOnly].source
+                  ? { ...rule.peers[nsOnly].source!, path: `spec.${dir}[${rule.index}].${field}` }
+                  : np.source,
+              },
+            ],
             breaks: 'the rule allows far more than intended (every pod of the selected namespaces)',
             fix: 'If both conditions must hold, put podSelector in the same list item as namespaceSelector (no "-" before podSelector).',
             patch: `${field}:\n  - namespaceSelector:\n      matchLabels: {${ns.requirements.map((r) => `${r.key}: ${r.values[0] ?? ''}`).join(', ')}}\n    podSelector:\n      matchLabels: {${pod.requirements.map((r) => `${r.key}: ${r.values[0] ?? ''}`).join(', ')}}`,

@@ -7,7 +7,12 @@ const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease
 
 /** Does `np` isolate every pod of its namespace in `type` without allowing anything (a default deny)? */
 export function isDefaultDeny(np: NetworkPolicy, type: PolicyType): boolean {
-  return np.podSelector.requirements.length === 0 && !np.podSelector.nothing && np.policyTypes.includes(type) && (type === 'Ingress' ? np.ingress : np.egress).length === 0;
+  return (
+    np.podSelector.requirements.length === 0 &&
+    !np.podSelector.nothing &&
+    np.policyTypes.includes(type) &&
+    (type === 'Ingress' ? np.ingress : np.egress).length === 0
+  );
 }
 
 /** Application namespaces: those running pods, minus the control-plane ones. */
@@ -53,7 +58,8 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
 export const ipBlockMisuse: DoctorRule = {
   code: 'ipblock-cluster-range',
   severity: 'warning',
-  summary: 'an ipBlock that names Service IPs (never matched, after DNAT) or overlaps the pod CIDR (CNIs disagree)',
+  summary:
+    'an ipBlock that names Service IPs (never matched, after DNAT) or overlaps the pod CIDR (CNIs disagree)',
   check: ({ model }) => {
     const out: Finding[] = [];
     const serviceCidrs = cidrList(model.profile.serviceCIDR).map((c) => parseCidr(c)!);
@@ -68,18 +74,34 @@ export const ipBlockMisuse: DoctorRule = {
             if (!block) return;
             const path = `spec.${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${index}].ipBlock`;
             const where = { key: np.key, source: peer.source ? { ...peer.source, path } : np.source };
-            const svcIPs = model.services.filter((s) => s.clusterIPs.some((ip) => cidrContains(block, parseIP(ip)!)));
+            const svcIPs = model.services.filter((s) =>
+              s.clusterIPs.some((ip) => cidrContains(block, parseIP(ip)!)),
+            );
             const whole = block.prefix === 0;
             if (!whole && serviceCidrs.some((c) => cidrsOverlap(c, block)))
               out.push({
                 code: 'ipblock-cluster-range',
                 severity: 'warning',
-                message: `${np.namespace}/${np.name} ${dir}[${rule.index}]: ipBlock ${peer.ipBlock.cidr} covers the service CIDR${svcIPs.length ? ` (${svcIPs.slice(0, 3).map((s) => `${s.namespace}/${s.name}`).join(', ')}${svcIPs.length > 3 ? ', …' : ''})` : ''}; whether policies see Service IPs or the endpoints behind them is not defined upstream (with kube-proxy they see the endpoints, after DNAT), so it may never match`,
+                message: `${np.namespace}/${np.name} ${dir}[${rule.index}]: ipBlock ${peer.ipBlock.cidr} covers the service CIDR${
+                  svcIPs.length
+                    ? ` (${svcIPs
+                        .slice(0, 3)
+                        .map((s) => `${s.namespace}/${s.name}`)
+                        .join(', ')}${svcIPs.length > 3 ? ', …' : ''})`
+                    : ''
+                }; whether policies see Service IPs or the endpoints behind them is not defined upstream (with kube-proxy they see the endpoints, after DNAT), so it may never match`,
                 objects: [where],
-                breaks: 'traffic to those Services may not be allowed by this rule (it is, on no kube-proxy-based data path)',
+                breaks:
+                  'traffic to those Services may not be allowed by this rule (it is, on no kube-proxy-based data path)',
                 fix: 'Select the pods behind the Service with podSelector/namespaceSelector instead of its ClusterIP.',
               });
-            else if (!whole && podCidrs.some((c) => cidrsOverlap(c, block)) && !peer.ipBlock.except.some((e) => podCidrs.some((c) => cidrsOverlap(c, parseCidr(e) ?? c) && parseCidr(e)!.prefix <= c.prefix)))
+            else if (
+              !whole &&
+              podCidrs.some((c) => cidrsOverlap(c, block)) &&
+              !peer.ipBlock.except.some((e) =>
+                podCidrs.some((c) => cidrsOverlap(c, parseCidr(e) ?? c) && parseCidr(e)!.prefix <= c.prefix),
+              )
+            )
               out.push({
                 code: 'ipblock-cluster-range',
                 severity: 'warning',
@@ -106,7 +128,10 @@ export const cniDoesNotEnforce: DoctorRule = {
             code: 'cni-does-not-enforce',
             severity: 'error',
             message: `${model.networkPolicies.length} NetworkPolicies exist, but the CNI ${model.profile.cni.name} does not enforce NetworkPolicy`,
-            objects: [{ key: 'ClusterProfile', source: model.profile.source }, ...model.networkPolicies.slice(0, 1).map((np) => ({ key: np.key, source: np.source }))],
+            objects: [
+              { key: 'ClusterProfile', source: model.profile.source },
+              ...model.networkPolicies.slice(0, 1).map((np) => ({ key: np.key, source: np.source })),
+            ],
             breaks: 'every connection is allowed: the policies are ignored',
             fix: 'Run a CNI that enforces NetworkPolicy (Calico, Cilium, Antrea, …), or set cni.enforcesNetworkPolicy in the profile if it does.',
           },

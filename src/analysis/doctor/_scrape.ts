@@ -22,9 +22,18 @@ export const scrapePortNotExposed: DoctorRule = {
         code: 'scrape-port-not-exposed',
         severity: 'warning',
         message: `Service ${s.namespace}/${s.name} asks to be scraped on port ${port}, which the Service does not expose (ports: ${s.ports.map((p) => p.port).join(', ') || 'none'})`,
-        objects: [{ key: s.key, source: s.source ? { ...s.source, path: 'metadata.annotations["prometheus.io/port"]' } : undefined }],
+        objects: [
+          {
+            key: s.key,
+            source: s.source
+              ? { ...s.source, path: 'metadata.annotations["prometheus.io/port"]' }
+              : undefined,
+          },
+        ],
         breaks: `Prometheus' service discovery scrapes ${s.clusterIPs[0] ?? s.name}:${port}, which kube-proxy does not route`,
-        fix: pods.some((p) => p.ports.some((cp) => cp.containerPort === port)) ? `Add port ${port} to the Service, or scrape the pods directly (pod role).` : `Fix prometheus.io/port.`,
+        fix: pods.some((p) => p.ports.some((cp) => cp.containerPort === port))
+          ? `Add port ${port} to the Service, or scrape the pods directly (pod role).`
+          : `Fix prometheus.io/port.`,
         patch: `- name: metrics\n  port: ${port}\n  targetPort: ${port}`,
       });
     }
@@ -33,7 +42,8 @@ export const scrapePortNotExposed: DoctorRule = {
       if (p.annotations['prometheus.io/scrape'] !== 'true') continue;
       const port = Number(p.annotations['prometheus.io/port']);
       const group = p.owner ?? p.key;
-      if (!port || seen.has(group) || p.ports.length === 0 || p.ports.some((cp) => cp.containerPort === port)) continue;
+      if (!port || seen.has(group) || p.ports.length === 0 || p.ports.some((cp) => cp.containerPort === port))
+        continue;
       seen.add(group);
       out.push({
         code: 'scrape-port-not-exposed',

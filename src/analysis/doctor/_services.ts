@@ -18,7 +18,10 @@ export const serviceSelectsNoPods: DoctorRule = {
     model.services
       .filter((s) => s.selector && s.type !== 'ExternalName' && podsSelectedBy(model, s).length === 0)
       .map((s) => {
-        const near = nearMisses(model.pods.filter((p) => p.namespace === s.namespace), s.selector!);
+        const near = nearMisses(
+          model.pods.filter((p) => p.namespace === s.namespace),
+          s.selector!,
+        );
         return {
           code: 'service-selects-no-pods',
           severity: 'error',
@@ -62,7 +65,7 @@ export const serviceNoReadyEndpoints: DoctorRule = {
 export const targetPortNotExposed: DoctorRule = {
   code: 'target-port-not-exposed',
   severity: 'error',
-  summary: "a Service targetPort that no selected pod exposes (named: no endpoints; numeric: undeclared)",
+  summary: 'a Service targetPort that no selected pod exposes (named: no endpoints; numeric: undeclared)',
   check: ({ model }) => {
     const out: Finding[] = [];
     for (const s of model.services) {
@@ -71,18 +74,41 @@ export const targetPortNotExposed: DoctorRule = {
       if (!pods.length) continue;
       s.ports.forEach((sp, i) => {
         const resolved = pods.filter((p) => findPort(p, sp.targetPort, sp.protocol) !== undefined);
-        const declared = typeof sp.targetPort === 'number' ? pods.filter((p) => p.ports.some((cp) => cp.containerPort === sp.targetPort && cp.protocol === sp.protocol)) : resolved;
+        const declared =
+          typeof sp.targetPort === 'number'
+            ? pods.filter((p) =>
+                p.ports.some((cp) => cp.containerPort === sp.targetPort && cp.protocol === sp.protocol),
+              )
+            : resolved;
         if (declared.length) return;
         const named = typeof sp.targetPort === 'string';
         if (!named && pods.every((p) => p.ports.length === 0)) return; // pods declare no ports at all: nothing to compare
-        const exposed = [...new Set(pods.flatMap((p) => p.ports.map((cp) => `${cp.name ? `${cp.name}=` : ''}${cp.containerPort}/${cp.protocol}`)))].sort().join(', ') || 'none';
+        const exposed =
+          [
+            ...new Set(
+              pods.flatMap((p) =>
+                p.ports.map((cp) => `${cp.name ? `${cp.name}=` : ''}${cp.containerPort}/${cp.protocol}`),
+              ),
+            ),
+          ]
+            .sort()
+            .join(', ') || 'none';
         out.push({
           code: 'target-port-not-exposed',
           severity: named ? 'error' : 'warning',
           message: `Service ${s.namespace}/${s.name} port ${sp.port}/${sp.protocol} targets ${named ? `the port named "${sp.targetPort}"` : `port ${sp.targetPort}`}, which no selected pod ${named ? 'defines' : 'declares'} (pods expose: ${exposed})`,
-          objects: [{ key: s.key, source: s.source ? { ...s.source, path: `spec.ports[${i}].targetPort` } : undefined }],
-          breaks: named ? `port ${sp.port} of ${s.name} has no endpoints: connections to it are rejected` : `connections to port ${sp.port} reach pods on ${sp.targetPort}, where no container says it listens`,
-          fix: named ? 'Use a port name the pods define, or add it to the container ports.' : 'Point targetPort at a declared container port, or declare the port in the pod template.',
+          objects: [
+            {
+              key: s.key,
+              source: s.source ? { ...s.source, path: `spec.ports[${i}].targetPort` } : undefined,
+            },
+          ],
+          breaks: named
+            ? `port ${sp.port} of ${s.name} has no endpoints: connections to it are rejected`
+            : `connections to port ${sp.port} reach pods on ${sp.targetPort}, where no container says it listens`,
+          fix: named
+            ? 'Use a port name the pods define, or add it to the container ports.'
+            : 'Point targetPort at a declared container port, or declare the port in the pod template.',
         });
       });
     }
@@ -98,6 +124,8 @@ function nearMisses(pods: readonly Pod[], selector: Readonly<Record<string, stri
     if (score > 0 && (!best || score > best.score)) best = { pod: p, score };
   }
   if (!best) return undefined;
-  const diff = keys.filter((k) => best!.pod.labels[k] !== selector[k]).map((k) => `${k}=${best!.pod.labels[k] ?? '<missing>'}`);
+  const diff = keys
+    .filter((k) => best!.pod.labels[k] !== selector[k])
+    .map((k) => `${k}=${best!.pod.labels[k] ?? '<missing>'}`);
   return `${best.pod.owner ?? best.pod.key} has ${diff.join(',')}`;
 }

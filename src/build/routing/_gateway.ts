@@ -1,4 +1,11 @@
-import type { Gateway, GatewayClass, Listener, ReferenceGrant, RouteGroupKind, SecretObjectRef } from '../../model/routing.ts';
+import type {
+  Gateway,
+  GatewayClass,
+  Listener,
+  ReferenceGrant,
+  RouteGroupKind,
+  SecretObjectRef,
+} from '../../model/routing.ts';
 import type { Envelope } from '../_envelope.ts';
 import { readSelector } from '../_selectors.ts';
 
@@ -7,7 +14,14 @@ const refuse = 'The API server would refuse this object; kubetwin leaves it out.
 
 /** GatewayClass: `spec.controllerName`. https://gateway-api.sigs.k8s.io/reference/spec/#gatewayclass */
 export function readGatewayClass(e: Envelope): GatewayClass {
-  return { key: e.key, name: e.name, labels: e.labels, annotations: e.annotations, source: e.raw.source, controllerName: e.f.str(['spec', 'controllerName']) ?? '' };
+  return {
+    key: e.key,
+    name: e.name,
+    labels: e.labels,
+    annotations: e.annotations,
+    source: e.raw.source,
+    controllerName: e.f.str(['spec', 'controllerName']) ?? '',
+  };
 }
 
 /**
@@ -28,7 +42,14 @@ export function readGateway(e: Envelope): Gateway {
       f.report('invalid-gateway', 'error', at, `listeners[${i}] needs name, port and protocol`, refuse);
       return;
     }
-    if (names.has(name)) f.report('invalid-gateway', 'error', [...at, 'name'], `listener name "${name}" is used twice; names must be unique within a Gateway`, refuse);
+    if (names.has(name))
+      f.report(
+        'invalid-gateway',
+        'error',
+        [...at, 'name'],
+        `listener name "${name}" is used twice; names must be unique within a Gateway`,
+        refuse,
+      );
     names.add(name);
     const hasTls = f.get([...at, 'tls']) !== undefined;
     const certificateRefs: SecretObjectRef[] = f.list([...at, 'tls', 'certificateRefs']).map((__, j) => ({
@@ -37,8 +58,16 @@ export function readGateway(e: Envelope): Gateway {
       name: f.str([...at, 'tls', 'certificateRefs', j, 'name']) ?? '',
       namespace: f.str([...at, 'tls', 'certificateRefs', j, 'namespace']),
     }));
-    const from = (f.str([...at, 'allowedRoutes', 'namespaces', 'from']) ?? 'Same') as Listener['allowedRoutes']['from'];
-    if (!['Same', 'All', 'Selector'].includes(from)) f.report('invalid-gateway', 'error', [...at, 'allowedRoutes', 'namespaces', 'from'], `allowedRoutes.namespaces.from must be Same, All or Selector`, refuse);
+    const from = (f.str([...at, 'allowedRoutes', 'namespaces', 'from']) ??
+      'Same') as Listener['allowedRoutes']['from'];
+    if (!['Same', 'All', 'Selector'].includes(from))
+      f.report(
+        'invalid-gateway',
+        'error',
+        [...at, 'allowedRoutes', 'namespaces', 'from'],
+        `allowedRoutes.namespaces.from must be Same, All or Selector`,
+        refuse,
+      );
     const kinds: RouteGroupKind[] = f.list([...at, 'allowedRoutes', 'kinds']).map((__, j) => ({
       group: f.str([...at, 'allowedRoutes', 'kinds', j, 'group']) ?? gatewayGroup,
       kind: f.str([...at, 'allowedRoutes', 'kinds', j, 'kind']) ?? '',
@@ -48,12 +77,33 @@ export function readGateway(e: Envelope): Gateway {
       port,
       protocol,
       hostname: f.str([...at, 'hostname'])?.toLowerCase(),
-      tls: hasTls ? { mode: (f.str([...at, 'tls', 'mode']) ?? 'Terminate') as 'Terminate' | 'Passthrough', certificateRefs } : undefined,
-      allowedRoutes: { from, selector: from === 'Selector' ? readSelector(f, [...at, 'allowedRoutes', 'namespaces', 'selector']) : undefined, kinds },
+      tls: hasTls
+        ? {
+            mode: (f.str([...at, 'tls', 'mode']) ?? 'Terminate') as 'Terminate' | 'Passthrough',
+            certificateRefs,
+          }
+        : undefined,
+      allowedRoutes: {
+        from,
+        selector:
+          from === 'Selector'
+            ? readSelector(f, [...at, 'allowedRoutes', 'namespaces', 'selector'])
+            : undefined,
+        kinds,
+      },
       source: f.raw.locate(at),
     });
   });
-  return { key: e.key, name: e.name, namespace: e.namespace ?? 'default', labels: e.labels, annotations: e.annotations, source: e.raw.source, gatewayClassName: f.str(['spec', 'gatewayClassName']) ?? '', listeners };
+  return {
+    key: e.key,
+    name: e.name,
+    namespace: e.namespace ?? 'default',
+    labels: e.labels,
+    annotations: e.annotations,
+    source: e.raw.source,
+    gatewayClassName: f.str(['spec', 'gatewayClassName']) ?? '',
+    listeners,
+  };
 }
 
 /** ReferenceGrant `from` and `to` lists. https://gateway-api.sigs.k8s.io/api-types/referencegrant/ */
@@ -66,7 +116,19 @@ export function readReferenceGrant(e: Envelope): ReferenceGrant {
     labels: e.labels,
     annotations: e.annotations,
     source: e.raw.source,
-    from: f.list(['spec', 'from']).map((_, i) => ({ group: f.str(['spec', 'from', i, 'group']) ?? '', kind: f.str(['spec', 'from', i, 'kind']) ?? '', namespace: f.str(['spec', 'from', i, 'namespace']) ?? '' })),
-    to: f.list(['spec', 'to']).map((_, i) => ({ group: f.str(['spec', 'to', i, 'group']) ?? '', kind: f.str(['spec', 'to', i, 'kind']) ?? '', name: f.str(['spec', 'to', i, 'name']) })),
+    from: f
+      .list(['spec', 'from'])
+      .map((_, i) => ({
+        group: f.str(['spec', 'from', i, 'group']) ?? '',
+        kind: f.str(['spec', 'from', i, 'kind']) ?? '',
+        namespace: f.str(['spec', 'from', i, 'namespace']) ?? '',
+      })),
+    to: f
+      .list(['spec', 'to'])
+      .map((_, i) => ({
+        group: f.str(['spec', 'to', i, 'group']) ?? '',
+        kind: f.str(['spec', 'to', i, 'kind']) ?? '',
+        name: f.str(['spec', 'to', i, 'name']),
+      })),
   };
 }

@@ -1,4 +1,11 @@
-import type { Ingress, IngressBackend, IngressClass, IngressPathType, IngressRule, IngressTLS } from '../../model/routing.ts';
+import type {
+  Ingress,
+  IngressBackend,
+  IngressClass,
+  IngressPathType,
+  IngressRule,
+  IngressTLS,
+} from '../../model/routing.ts';
 import type { PathSegment } from '../../parse/index.ts';
 import type { Envelope } from '../_envelope.ts';
 import type { FieldReader } from '../_fields.ts';
@@ -34,25 +41,52 @@ export function readIngress(e: Envelope): Ingress {
     const at = ['spec', 'rules', i];
     const host = f.str([...at, 'host']);
     if (host !== undefined && !validHost(host))
-      f.report('invalid-ingress', 'error', [...at, 'host'], `host "${host}" must be a DNS name, optionally with a leading "*." wildcard label, without port or IP`, refuse);
+      f.report(
+        'invalid-ingress',
+        'error',
+        [...at, 'host'],
+        `host "${host}" must be a DNS name, optionally with a leading "*." wildcard label, without port or IP`,
+        refuse,
+      );
     const paths = f.list([...at, 'http', 'paths']).map((__, j) => {
       const p = [...at, 'http', 'paths', j];
       const pathType = f.str([...p, 'pathType']);
       const path = f.str([...p, 'path']) ?? '';
       if (!pathType || !pathTypes.includes(pathType as IngressPathType))
-        f.report('invalid-ingress', 'error', [...p, 'pathType'], `pathType must be Exact, Prefix or ImplementationSpecific (it is required in networking.k8s.io/v1)`, refuse);
+        f.report(
+          'invalid-ingress',
+          'error',
+          [...p, 'pathType'],
+          `pathType must be Exact, Prefix or ImplementationSpecific (it is required in networking.k8s.io/v1)`,
+          refuse,
+        );
       else if (pathType !== 'ImplementationSpecific' && !path.startsWith('/'))
-        f.report('invalid-ingress', 'error', [...p, 'path'], `path "${path}" must be absolute for pathType ${pathType}`, refuse);
-      return { path: path || '/', pathType: (pathType ?? 'Prefix') as IngressPathType, backend: readBackend(f, [...p, 'backend']) ?? {}, source: f.raw.locate(p) };
+        f.report(
+          'invalid-ingress',
+          'error',
+          [...p, 'path'],
+          `path "${path}" must be absolute for pathType ${pathType}`,
+          refuse,
+        );
+      return {
+        path: path || '/',
+        pathType: (pathType ?? 'Prefix') as IngressPathType,
+        backend: readBackend(f, [...p, 'backend']) ?? {},
+        source: f.raw.locate(p),
+      };
     });
     rules.push({ host: host?.toLowerCase(), paths });
   });
   const tls: IngressTLS[] = f.list(['spec', 'tls']).map((_, i) => ({
-    hosts: f.list(['spec', 'tls', i, 'hosts']).map((__, j) => (f.str(['spec', 'tls', i, 'hosts', j]) ?? '').toLowerCase()),
+    hosts: f
+      .list(['spec', 'tls', i, 'hosts'])
+      .map((__, j) => (f.str(['spec', 'tls', i, 'hosts', j]) ?? '').toLowerCase()),
     secretName: f.str(['spec', 'tls', i, 'secretName']),
   }));
-  const defaultBackend = f.get(['spec', 'defaultBackend']) !== undefined ? readBackend(f, ['spec', 'defaultBackend']) : undefined;
-  if (!rules.length && !defaultBackend) f.report('invalid-ingress', 'error', ['spec'], 'an Ingress needs rules or a defaultBackend', refuse);
+  const defaultBackend =
+    f.get(['spec', 'defaultBackend']) !== undefined ? readBackend(f, ['spec', 'defaultBackend']) : undefined;
+  if (!rules.length && !defaultBackend)
+    f.report('invalid-ingress', 'error', ['spec'], 'an Ingress needs rules or a defaultBackend', refuse);
   return {
     key: e.key,
     name: e.name,
@@ -75,7 +109,13 @@ function readBackend(f: FieldReader, at: PathSegment[]): IngressBackend | undefi
   const kind = f.str([...at, 'resource', 'kind']);
   if (name !== undefined) {
     if (number === undefined && portName === undefined) {
-      f.report('invalid-ingress', 'error', [...at, 'service', 'port'], 'backend.service.port needs a number or a name', refuse);
+      f.report(
+        'invalid-ingress',
+        'error',
+        [...at, 'service', 'port'],
+        'backend.service.port needs a number or a name',
+        refuse,
+      );
       return undefined;
     }
     return { service: { name, port: number ?? (portName as string) } };

@@ -1,4 +1,13 @@
-import type { BackendRef, HTTPRoute, ParentRef, PathModifier, RouteFilter, RouteMatch, RouteRule, ValueMatch } from '../../model/routing.ts';
+import type {
+  BackendRef,
+  HTTPRoute,
+  ParentRef,
+  PathModifier,
+  RouteFilter,
+  RouteMatch,
+  RouteRule,
+  ValueMatch,
+} from '../../model/routing.ts';
 import type { PathSegment } from '../../parse/index.ts';
 import type { Envelope } from '../_envelope.ts';
 import type { FieldReader } from '../_fields.ts';
@@ -18,17 +27,30 @@ export function readRoute(e: Envelope): HTTPRoute {
   const grpc = e.kind === 'GRPCRoute';
   const parentRefs: ParentRef[] = f.list(['spec', 'parentRefs']).map((_, i) => {
     const at = ['spec', 'parentRefs', i];
-    return { group: f.str([...at, 'group']) ?? gatewayGroup, kind: f.str([...at, 'kind']) ?? 'Gateway', namespace: f.str([...at, 'namespace']), name: f.str([...at, 'name']) ?? '', sectionName: f.str([...at, 'sectionName']), port: f.int([...at, 'port']) };
+    return {
+      group: f.str([...at, 'group']) ?? gatewayGroup,
+      kind: f.str([...at, 'kind']) ?? 'Gateway',
+      namespace: f.str([...at, 'namespace']),
+      name: f.str([...at, 'name']) ?? '',
+      sectionName: f.str([...at, 'sectionName']),
+      port: f.int([...at, 'port']),
+    };
   });
   const rules: RouteRule[] = f.list(['spec', 'rules']).map((_, i) => {
     const at = ['spec', 'rules', i];
-    const matches = f.list([...at, 'matches']).map((__, j) => (grpc ? readGrpcMatch(f, [...at, 'matches', j]) : readMatch(f, [...at, 'matches', j])));
+    const matches = f
+      .list([...at, 'matches'])
+      .map((__, j) => (grpc ? readGrpcMatch(f, [...at, 'matches', j]) : readMatch(f, [...at, 'matches', j])));
     return {
       index: i,
       name: f.str([...at, 'name']),
-      matches: matches.length ? matches : [{ path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [] }],
+      matches: matches.length
+        ? matches
+        : [{ path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [] }],
       filters: readFilters(f, [...at, 'filters']),
-      backendRefs: f.list([...at, 'backendRefs']).map((__, j) => readBackendRef(f, [...at, 'backendRefs', j])),
+      backendRefs: f
+        .list([...at, 'backendRefs'])
+        .map((__, j) => readBackendRef(f, [...at, 'backendRefs', j])),
       source: f.raw.locate(at),
     };
   });
@@ -42,7 +64,9 @@ export function readRoute(e: Envelope): HTTPRoute {
     annotations: e.annotations,
     source: e.raw.source,
     parentRefs,
-    hostnames: f.list(['spec', 'hostnames']).map((_, i) => (f.str(['spec', 'hostnames', i]) ?? '').toLowerCase()),
+    hostnames: f
+      .list(['spec', 'hostnames'])
+      .map((_, i) => (f.str(['spec', 'hostnames', i]) ?? '').toLowerCase()),
     rules,
     creationTimestamp: typeof meta?.creationTimestamp === 'string' ? meta.creationTimestamp : undefined,
   };
@@ -50,10 +74,25 @@ export function readRoute(e: Envelope): HTTPRoute {
 
 function readMatch(f: FieldReader, at: PathSegment[]): RouteMatch {
   const hasPath = f.get([...at, 'path']) !== undefined;
-  const type = (f.str([...at, 'path', 'type']) ?? 'PathPrefix') as 'Exact' | 'PathPrefix' | 'RegularExpression';
+  const type = (f.str([...at, 'path', 'type']) ?? 'PathPrefix') as
+    'Exact' | 'PathPrefix' | 'RegularExpression';
   const value = f.str([...at, 'path', 'value']) ?? '/';
-  if (!['Exact', 'PathPrefix', 'RegularExpression'].includes(type)) f.report('invalid-route', 'error', [...at, 'path', 'type'], `path.type must be Exact, PathPrefix or RegularExpression`, refuse);
-  else if (type !== 'RegularExpression' && !value.startsWith('/')) f.report('invalid-route', 'error', [...at, 'path', 'value'], `path.value "${value}" must start with "/"`, refuse);
+  if (!['Exact', 'PathPrefix', 'RegularExpression'].includes(type))
+    f.report(
+      'invalid-route',
+      'error',
+      [...at, 'path', 'type'],
+      `path.type must be Exact, PathPrefix or RegularExpression`,
+      refuse,
+    );
+  else if (type !== 'RegularExpression' && !value.startsWith('/'))
+    f.report(
+      'invalid-route',
+      'error',
+      [...at, 'path', 'value'],
+      `path.value "${value}" must start with "/"`,
+      refuse,
+    );
   return {
     path: hasPath ? { type, value } : { type: 'PathPrefix', value: '/' },
     headers: valueMatches(f, [...at, 'headers']),
@@ -69,16 +108,38 @@ function readGrpcMatch(f: FieldReader, at: PathSegment[]): RouteMatch {
   const esc = (s: string) => (regex ? s : s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   let path: RouteMatch['path'];
   if (service && method && !regex) path = { type: 'Exact', value: `/${service}/${method}` };
-  else if (service || method) path = { type: 'RegularExpression', value: `/${service ? esc(service) : '[^/]+'}/${method ? esc(method) : '[^/]+'}` };
-  return { path, headers: valueMatches(f, [...at, 'headers']), queryParams: [], grpcMethod: service || method ? `${service ?? '*'}/${method ?? '*'}` : undefined };
+  else if (service || method)
+    path = {
+      type: 'RegularExpression',
+      value: `/${service ? esc(service) : '[^/]+'}/${method ? esc(method) : '[^/]+'}`,
+    };
+  return {
+    path,
+    headers: valueMatches(f, [...at, 'headers']),
+    queryParams: [],
+    grpcMethod: service || method ? `${service ?? '*'}/${method ?? '*'}` : undefined,
+  };
 }
 
 function valueMatches(f: FieldReader, at: PathSegment[]): ValueMatch[] {
-  return f.list(at).map((_, i) => ({ type: (f.str([...at, i, 'type']) ?? 'Exact') as 'Exact' | 'RegularExpression', name: f.str([...at, i, 'name']) ?? '', value: f.str([...at, i, 'value']) ?? '' }));
+  return f
+    .list(at)
+    .map((_, i) => ({
+      type: (f.str([...at, i, 'type']) ?? 'Exact') as 'Exact' | 'RegularExpression',
+      name: f.str([...at, i, 'name']) ?? '',
+      value: f.str([...at, i, 'value']) ?? '',
+    }));
 }
 
 function readBackendRef(f: FieldReader, at: PathSegment[]): BackendRef {
-  return { group: f.str([...at, 'group']) ?? '', kind: f.str([...at, 'kind']) ?? 'Service', name: f.str([...at, 'name']) ?? '', namespace: f.str([...at, 'namespace']), port: f.int([...at, 'port']), weight: f.int([...at, 'weight']) ?? 1 };
+  return {
+    group: f.str([...at, 'group']) ?? '',
+    kind: f.str([...at, 'kind']) ?? 'Service',
+    name: f.str([...at, 'name']) ?? '',
+    namespace: f.str([...at, 'namespace']),
+    port: f.int([...at, 'port']),
+    weight: f.int([...at, 'weight']) ?? 1,
+  };
 }
 
 function readPathModifier(f: FieldReader, at: PathSegment[]): PathModifier | undefined {
@@ -89,19 +150,36 @@ function readPathModifier(f: FieldReader, at: PathSegment[]): PathModifier | und
 }
 
 function headerList(f: FieldReader, at: PathSegment[]) {
-  return f.list(at).map((_, i) => ({ name: f.str([...at, i, 'name']) ?? '', value: f.str([...at, i, 'value']) ?? '' }));
+  return f
+    .list(at)
+    .map((_, i) => ({ name: f.str([...at, i, 'name']) ?? '', value: f.str([...at, i, 'value']) ?? '' }));
 }
 
 function readFilters(f: FieldReader, at: PathSegment[]): RouteFilter[] {
   return f.list(at).map((_, i): RouteFilter => {
     const p = [...at, i];
     const type = f.str([...p, 'type']) ?? '';
-    const modifier = (key: string) => ({ set: headerList(f, [...p, key, 'set']), add: headerList(f, [...p, key, 'add']), remove: f.list([...p, key, 'remove']).map((_, j) => f.str([...p, key, 'remove', j]) ?? '') });
+    const modifier = (key: string) => ({
+      set: headerList(f, [...p, key, 'set']),
+      add: headerList(f, [...p, key, 'add']),
+      remove: f.list([...p, key, 'remove']).map((_, j) => f.str([...p, key, 'remove', j]) ?? ''),
+    });
     switch (type) {
       case 'RequestRedirect':
-        return { type, scheme: f.str([...p, 'requestRedirect', 'scheme']), hostname: f.str([...p, 'requestRedirect', 'hostname']), port: f.int([...p, 'requestRedirect', 'port']), path: readPathModifier(f, [...p, 'requestRedirect', 'path']), statusCode: f.int([...p, 'requestRedirect', 'statusCode']) ?? 302 };
+        return {
+          type,
+          scheme: f.str([...p, 'requestRedirect', 'scheme']),
+          hostname: f.str([...p, 'requestRedirect', 'hostname']),
+          port: f.int([...p, 'requestRedirect', 'port']),
+          path: readPathModifier(f, [...p, 'requestRedirect', 'path']),
+          statusCode: f.int([...p, 'requestRedirect', 'statusCode']) ?? 302,
+        };
       case 'URLRewrite':
-        return { type, hostname: f.str([...p, 'urlRewrite', 'hostname']), path: readPathModifier(f, [...p, 'urlRewrite', 'path']) };
+        return {
+          type,
+          hostname: f.str([...p, 'urlRewrite', 'hostname']),
+          path: readPathModifier(f, [...p, 'urlRewrite', 'path']),
+        };
       case 'RequestHeaderModifier':
         return { type, modifier: modifier('requestHeaderModifier') };
       case 'ResponseHeaderModifier':

@@ -12,13 +12,29 @@ export function readTlsSecret(e: Envelope): TLSSecret | undefined {
     try {
       return atob(b64.replace(/\s+/g, ''));
     } catch {
-      e.f.report('invalid-secret', 'error', ['data', k], `data["${k}"] is not valid base64`, 'The API server would refuse this Secret.');
+      e.f.report(
+        'invalid-secret',
+        'error',
+        ['data', k],
+        `data["${k}"] is not valid base64`,
+        'The API server would refuse this Secret.',
+      );
       return undefined;
     }
   };
   const certPem = pick('tls.crt');
   if (type !== 'kubernetes.io/tls' && certPem === undefined) return undefined;
-  return { key: e.key, name: e.name, namespace: e.namespace ?? 'default', labels: e.labels, annotations: e.annotations, source: e.raw.source, type, certPem, keyPem: pick('tls.key') };
+  return {
+    key: e.key,
+    name: e.name,
+    namespace: e.namespace ?? 'default',
+    labels: e.labels,
+    annotations: e.annotations,
+    source: e.raw.source,
+    type,
+    certPem,
+    keyPem: pick('tls.key'),
+  };
 }
 
 /** cert-manager Certificate: secretName, dnsNames and issuerRef (kind defaults to Issuer). https://cert-manager.io/docs/reference/api-docs/#cert-manager.io/v1.CertificateSpec */
@@ -29,8 +45,13 @@ export function readCertificate(e: Envelope): Certificate {
     namespace: e.namespace ?? 'default',
     name: e.name,
     secretName: f.str(['spec', 'secretName']) ?? '',
-    dnsNames: f.list(['spec', 'dnsNames']).map((_, i) => (f.str(['spec', 'dnsNames', i]) ?? '').toLowerCase()),
-    issuerRef: { kind: f.str(['spec', 'issuerRef', 'kind']) === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer', name: f.str(['spec', 'issuerRef', 'name']) ?? '' },
+    dnsNames: f
+      .list(['spec', 'dnsNames'])
+      .map((_, i) => (f.str(['spec', 'dnsNames', i]) ?? '').toLowerCase()),
+    issuerRef: {
+      kind: f.str(['spec', 'issuerRef', 'kind']) === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer',
+      name: f.str(['spec', 'issuerRef', 'name']) ?? '',
+    },
     source: e.raw.source,
   };
 }
@@ -47,13 +68,26 @@ function shimIssuer(annotations: Readonly<Record<string, string>>): Certificate[
  * named after its secretName, for its hosts; and per TLS listener certificateRef of an annotated Gateway.
  * https://cert-manager.io/docs/usage/ingress/ https://cert-manager.io/docs/usage/gateway/
  */
-export function impliedCertificates(ingresses: readonly Ingress[], gateways: readonly Gateway[]): Certificate[] {
+export function impliedCertificates(
+  ingresses: readonly Ingress[],
+  gateways: readonly Gateway[],
+): Certificate[] {
   const out: Certificate[] = [];
   for (const ing of ingresses) {
     const issuerRef = shimIssuer(ing.annotations);
     if (!issuerRef) continue;
     for (const t of ing.tls)
-      if (t.secretName) out.push({ key: `Certificate/${ing.namespace}/${t.secretName}`, namespace: ing.namespace, name: t.secretName, secretName: t.secretName, dnsNames: t.hosts, issuerRef, impliedBy: ing.key, source: ing.source });
+      if (t.secretName)
+        out.push({
+          key: `Certificate/${ing.namespace}/${t.secretName}`,
+          namespace: ing.namespace,
+          name: t.secretName,
+          secretName: t.secretName,
+          dnsNames: t.hosts,
+          issuerRef,
+          impliedBy: ing.key,
+          source: ing.source,
+        });
   }
   for (const gw of gateways) {
     const issuerRef = shimIssuer(gw.annotations);
@@ -61,9 +95,19 @@ export function impliedCertificates(ingresses: readonly Ingress[], gateways: rea
     const bySecret = new Map<string, string[]>();
     for (const l of gw.listeners)
       for (const r of l.tls?.certificateRefs ?? [])
-        if (!r.namespace || r.namespace === gw.namespace) bySecret.set(r.name, [...(bySecret.get(r.name) ?? []), ...(l.hostname ? [l.hostname] : [])]);
+        if (!r.namespace || r.namespace === gw.namespace)
+          bySecret.set(r.name, [...(bySecret.get(r.name) ?? []), ...(l.hostname ? [l.hostname] : [])]);
     for (const [secretName, dnsNames] of bySecret)
-      out.push({ key: `Certificate/${gw.namespace}/${secretName}`, namespace: gw.namespace, name: secretName, secretName, dnsNames: [...new Set(dnsNames)].sort(), issuerRef, impliedBy: gw.key, source: gw.source });
+      out.push({
+        key: `Certificate/${gw.namespace}/${secretName}`,
+        namespace: gw.namespace,
+        name: secretName,
+        secretName,
+        dnsNames: [...new Set(dnsNames)].sort(),
+        issuerRef,
+        impliedBy: gw.key,
+        source: gw.source,
+      });
   }
   return out;
 }

@@ -12,14 +12,24 @@ import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
 /** Reads every routing object among `envs`; `sink` receives the diagnostics. */
 export function buildRouting(envs: readonly Envelope[]): RoutingModel {
-  const of = (kind: string, group: string) => envs.filter((e) => e.kind === kind && e.group === group && !e.f.invalid);
+  const of = (kind: string, group: string) =>
+    envs.filter((e) => e.kind === kind && e.group === group && !e.f.invalid);
   const keep = <T>(e: Envelope, v: T) => (e.f.invalid ? [] : [v]);
-  const ingresses = of('Ingress', 'networking.k8s.io').flatMap((e) => keep(e, readIngress(e))).sort(byNamespaceName);
-  const gateways = of('Gateway', gatewayGroup).flatMap((e) => keep(e, readGateway(e))).sort(byNamespaceName);
-  const routes = [...of('HTTPRoute', gatewayGroup), ...of('GRPCRoute', gatewayGroup)].flatMap((e) => keep(e, readRoute(e))).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const ingresses = of('Ingress', 'networking.k8s.io')
+    .flatMap((e) => keep(e, readIngress(e)))
+    .sort(byNamespaceName);
+  const gateways = of('Gateway', gatewayGroup)
+    .flatMap((e) => keep(e, readGateway(e)))
+    .sort(byNamespaceName);
+  const routes = [...of('HTTPRoute', gatewayGroup), ...of('GRPCRoute', gatewayGroup)]
+    .flatMap((e) => keep(e, readRoute(e)))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const declared = of('Certificate', 'cert-manager.io').map(readCertificate);
   const declaredKeys = new Set(declared.map((c) => c.key));
-  const certificates = [...declared, ...impliedCertificates(ingresses, gateways).filter((c) => !declaredKeys.has(c.key))].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const certificates = [
+    ...declared,
+    ...impliedCertificates(ingresses, gateways).filter((c) => !declaredKeys.has(c.key)),
+  ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     ingressClasses: of('IngressClass', 'networking.k8s.io').map(readIngressClass).sort(byNamespaceName),
     ingresses,
@@ -27,8 +37,12 @@ export function buildRouting(envs: readonly Envelope[]): RoutingModel {
     gateways,
     routes,
     referenceGrants: of('ReferenceGrant', gatewayGroup).map(readReferenceGrant).sort(byNamespaceName),
-    tlsSecrets: of('Secret', '').flatMap((e) => readTlsSecret(e) ?? []).sort(byNamespaceName),
+    tlsSecrets: of('Secret', '')
+      .flatMap((e) => readTlsSecret(e) ?? [])
+      .sort(byNamespaceName),
     certificates,
-    issuers: [...of('Issuer', 'cert-manager.io'), ...of('ClusterIssuer', 'cert-manager.io')].map((e) => e.key).sort(),
+    issuers: [...of('Issuer', 'cert-manager.io'), ...of('ClusterIssuer', 'cert-manager.io')]
+      .map((e) => e.key)
+      .sort(),
   };
 }
