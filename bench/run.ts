@@ -28,6 +28,13 @@ const suites: Suite[] = [
   },
 ];
 
+/** Suites that run as their own scripts (each writes bench/results/<name>.md), run after the table suites. */
+const scripts: { name: string; script: string }[] = [
+  { name: 'policy', script: 'bench/policy.ts' },
+  { name: 'dns', script: 'bench/dns.ts' },
+  { name: 'route', script: 'bench/route.ts' },
+];
+
 const only = process.argv[2];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 mkdirSync('bench/results', { recursive: true });
@@ -58,4 +65,11 @@ for (const suite of suites) {
   ].join('\n');
   writeFileSync(`bench/results/${suite.name}.md`, md);
   process.stdout.write(md + '\n');
+}
+for (const { name, script } of scripts) {
+  if ((only && name !== only) || !existsSync(script)) continue;
+  process.stderr.write(`${name}: ${script}\n`);
+  execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', script], {
+    stdio: 'inherit',
+  });
 }
