@@ -6,10 +6,12 @@ import type { Severity } from '../model/diagnostic.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 import { version } from './version.ts';
+import { parseTlsSecrets } from '../sources/x509.ts';
 
 interface DoctorOptions extends InputOptions {
   output: 'text' | 'json' | 'sarif';
   failOn: Severity;
+  at?: string;
 }
 
 /** `kubetwin doctor -f … [--fail-on info|warning|error] [-o text|json|sarif]`: every misconfiguration found. */
@@ -23,11 +25,19 @@ export function doctorCommand(io: Io): Command {
       new Option('--fail-on <severity>', 'exit 1 when a finding has at least this severity')
         .choices(['info', 'warning', 'error'])
         .default('error'),
+    )
+    .option(
+      '--at <time>',
+      'judge certificate validity at this ISO time instead of now (reproducible output)',
     );
   withInputOptions(cmd).action(async (opts: DoctorOptions) => {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
-    const findings = runDoctor(loaded.cluster.model);
+    const model = loaded.cluster.model;
+    const findings = runDoctor(model, {
+      certificates: parseTlsSecrets(model.routing),
+      now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
+    });
     if (opts.output === 'json')
       io.stdout(
         JSON.stringify(

@@ -11,6 +11,12 @@ import { serviceNoReadyEndpoints, serviceSelectsNoPods, targetPortNotExposed } f
 import { peerAndOrTrap, peerSelectsNothing, policySelectsNoPods } from './_policies.ts';
 import { cniDoesNotEnforce, ipBlockMisuse, namespaceWithoutDefaultDeny } from './_posture.ts';
 import { scrapePortNotExposed } from './_scrape.ts';
+import {
+  backendNotFound,
+  ingressClassUnresolved,
+  routeNotAttached,
+  tlsCertificateProblem,
+} from './_routing.ts';
 
 export type { DoctorRule, Finding, FindingObject } from './types.ts';
 export { isDefaultDeny } from './_posture.ts';
@@ -27,18 +33,26 @@ export const doctorRules: readonly DoctorRule[] = [
   namespaceWithoutDefaultDeny,
   ipBlockMisuse,
   scrapePortNotExposed,
+  ingressClassUnresolved,
+  backendNotFound,
+  routeNotAttached,
+  tlsCertificateProblem,
 ];
 
 const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export interface DoctorOptions {
+  /** Parsed TLS Secrets, for the certificate checks. */
+  readonly certificates?: DoctorContext['certificates'];
+  /** ISO time certificates are judged at. */
+  readonly now?: string;
   /** Extra rules (from analyses that need more than the model), run after the built-in ones. */
   readonly extraRules?: readonly DoctorRule[];
 }
 
 /** Runs every rule; findings sorted by severity, then file and line, then code. */
 export function runDoctor(model: ClusterModel, options: DoctorOptions = {}): Finding[] {
-  const ctx: DoctorContext = { model };
+  const ctx: DoctorContext = { model, certificates: options.certificates, now: options.now };
   const findings = [...doctorRules, ...(options.extraRules ?? [])].flatMap((r) => r.check(ctx));
   return findings.sort(
     (a, b) =>

@@ -1,5 +1,6 @@
 import type { Severity, SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
+import type { CertTable } from '../tls/index.ts';
 
 /** An object a finding is about, with where it is written. */
 export interface FindingObject {
@@ -24,6 +25,10 @@ export interface Finding {
 /** What every rule may read. Rules are pure functions of it. */
 export interface DoctorContext {
   readonly model: ClusterModel;
+  /** Parsed TLS Secrets (`namespace/name` → certificate or parse error), from an I/O adapter. */
+  readonly certificates?: CertTable;
+  /** ISO time certificates are judged at (the caller's clock; the core reads none). */
+  readonly now?: string;
 }
 
 /** One check of the doctor. `code` is stable; the doc page `docs/doctor.md` lists every rule. */
