@@ -12,6 +12,7 @@ import { placePods } from './_placement.ts';
 import { buildServices } from './_services.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
 import { buildNetworkPolicies } from './_network-policies.ts';
+import { buildAdminPolicies } from './_admin-policies.ts';
 import { addonObjects } from './_addons.ts';
 import { buildRouting } from './routing/index.ts';
 
@@ -61,6 +62,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const services = buildServices(envs, profile);
   const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);
   const networkPolicies = buildNetworkPolicies(envs);
+  const adminPolicies = buildAdminPolicies(envs);
   const routing = buildRouting(envs);
   const handled = new Set([
     'Namespace',
@@ -110,6 +112,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     services,
     endpointSlices,
     networkPolicies,
+    adminPolicies,
     others,
     routing,
   };

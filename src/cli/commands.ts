@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from './io.ts';
 import { doctorCommand } from './doctor.ts';
 import { getCommand } from './get.ts';
+import { reachCommand } from './reach.ts';
 import { reportCommand } from './report.ts';
 import { routeCommand } from './route.ts';
 import { serveGatewayCommand } from './serve-gateway.ts';
@@ -12,5 +13,6 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   reportCommand,
   doctorCommand,
   routeCommand,
+  reachCommand,
   serveGatewayCommand,
 ];

@@ -212,6 +212,8 @@ export interface ClusterModel {
   readonly services: readonly Service[];
   readonly endpointSlices: readonly EndpointSlice[];
   readonly networkPolicies: readonly NetworkPolicy[];
+  /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy (also kept in `others`). */
+  readonly adminPolicies?: readonly import('./admin-policy.ts').AdminPolicy[];
   readonly others: readonly OtherObject[];
   /** Ingress, Gateway API and TLS objects read for routing (`src/build/routing`). */
   readonly routing?: import('./routing.ts').RoutingModel;

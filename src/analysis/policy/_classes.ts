@@ -1,0 +1,51 @@
+import type { Labels } from '../../lib/labels.ts';
+import type { Pod } from '../../model/types.ts';
+import type { AddressSegments } from './_ip-blocks.ts';
+
+/**
+ * Pods that no policy can tell apart: same namespace, same values of every label key some selector reads,
+ * same resolution of every named port some policy uses, same ipBlock segment, same hostNetwork. Verdicts are
+ * computed once per class and expanded to pods on demand.
+ */
+export interface PodClass {
+  readonly id: number;
+  readonly namespace: string;
+  /** Labels of the first pod; only the keys selectors read are guaranteed shared by every member. */
+  readonly labels: Labels;
+  readonly hostNetwork: boolean;
+  readonly pods: Pod[];
+}
+
+export interface ClassInputs {
+  readonly labelKeys: ReadonlySet<string>;
+  /** `name/protocol` of every named port the policies use. */
+  readonly portNames: readonly { name: string; protocol: string }[];
+  readonly segments: AddressSegments;
+}
+
+/** Groups pods into classes; pods without an IP get classes too (they are simply unreachable). */
+export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): { classes: PodClass[]; classOf: Map<Pod, PodClass> } {
+  const keys = [...inputs.labelKeys].sort();
+  const bySignature = new Map<string, PodClass>();
+  const classes: PodClass[] = [];
+  const classOf = new Map<Pod, PodClass>();
+  for (const pod of pods) {
+    let sig = `${pod.namespace}\u0000${pod.hostNetwork ? 'h' : 'p'}\u0000`;
+    for (const k of keys) if (k in pod.labels) sig += `${k}=${pod.labels[k]}\u0001`;
+    sig += '\u0000';
+    for (const pn of inputs.portNames) {
+      const hit = pod.ports.find((p) => p.name === pn.name && p.protocol === pn.protocol);
+      sig += `${hit ? hit.containerPort : '-'},`;
+    }
+    sig += '\u0000' + pod.ips.map((ip) => inputs.segments.segmentOf(ip)).join(',');
+    let cls = bySignature.get(sig);
+    if (!cls) {
+      cls = { id: classes.length, namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, pods: [] };
+      classes.push(cls);
+      bySignature.set(sig, cls);
+    }
+    cls.pods.push(pod);
+    classOf.set(pod, cls);
+  }
+  return { classes, classOf };
+}

@@ -1,0 +1,150 @@
+import { LabelIndex } from '../../lib/label-index.ts';
+import type { Labels } from '../../lib/labels.ts';
+import type { ClusterModel, NetworkPolicy, PolicyPeer, Pod, Protocol } from '../../model/types.ts';
+import { buildClasses, type PodClass } from './_classes.ts';
+import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
+import { peerMatches, type PeerTarget } from './_peers.ts';
+import { evaluateSide, type SideContext } from './_side.ts';
+import type { AdminTiers } from './_admin.ts';
+import { compileAdminTiers } from './_admin.ts';
+import type { EngineOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
+
+/**
+ * NetworkPolicies (and the admin tiers) compiled once over equivalence classes of pods. `allows` answers one
+ * connection from a per-class cache; `explain` gives the full verdict with the rules, peers and lines.
+ */
+export class PolicyEngine {
+  readonly classes: readonly PodClass[];
+  readonly hostNetwork: HostNetworkMode;
+  readonly enforced: boolean;
+  readonly policies: readonly NetworkPolicy[];
+  readonly #classOf: Map<Pod, PodClass>;
+  readonly #nsLabels = new Map<string, Labels>();
+  readonly #blocks = new Map<PolicyPeer, CompiledBlock>();
+  /** Per class id: indices of the policies selecting it with policyType Ingress / Egress. */
+  readonly #ingressOf: number[][];
+  readonly #egressOf: number[][];
+  readonly #nodeOfIP = new Map<string, string>();
+  readonly #cache = new Map<string, boolean>();
+  readonly admin: AdminTiers;
+  readonly model: ClusterModel;
+
+  constructor(model: ClusterModel, options: EngineOptions = {}) {
+    this.model = model;
+    this.hostNetwork = options.hostNetwork ?? 'node';
+    this.enforced = model.profile.cni.enforcesNetworkPolicy;
+    this.policies = model.networkPolicies;
+    for (const ns of model.namespaces) this.#nsLabels.set(ns.name, ns.labels);
+    for (const n of model.nodes) if (n.internalIP) this.#nodeOfIP.set(n.internalIP, n.name);
+    const labelKeys = new Set<string>();
+    const portNames = new Map<string, { name: string; protocol: string }>();
+    const blocks: CompiledBlock[] = [];
+    const readSel = (s?: { requirements: readonly { key: string }[] }) => s?.requirements.forEach((r) => labelKeys.add(r.key));
+    for (const np of this.policies) {
+      readSel(np.podSelector);
+      for (const rule of [...np.ingress, ...np.egress]) {
+        if (rule.peers !== 'all')
+          for (const peer of rule.peers) {
+            readSel(peer.podSelector);
+            if (peer.ipBlock) {
+              const b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except);
+              if (b) this.#blocks.set(peer, b), blocks.push(b);
+            }
+          }
+        if (rule.ports !== 'all') for (const pp of rule.ports) if (typeof pp.port === 'string') portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
+      }
+    }
+    this.admin = compileAdminTiers(model);
+    this.admin.labelKeys.forEach((k) => labelKeys.add(k));
+    this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
+    const built = buildClasses(model.pods, { labelKeys, portNames: [...portNames.values()], segments: new AddressSegments([...blocks, ...this.admin.blocks]) });
+    this.classes = built.classes;
+    this.#classOf = built.classOf;
+    this.#ingressOf = this.classes.map(() => []);
+    this.#egressOf = this.classes.map(() => []);
+    const byNamespace = new Map<string, LabelIndex<PodClass>>();
+    const nsClasses = new Map<string, PodClass[]>();
+    for (const c of this.classes) (nsClasses.get(c.namespace) ?? nsClasses.set(c.namespace, []).get(c.namespace))!.push(c);
+    for (const [ns, cs] of nsClasses) byNamespace.set(ns, new LabelIndex(cs, (c) => c.labels));
+    this.policies.forEach((np, i) => {
+      for (const c of byNamespace.get(np.namespace)?.select(np.podSelector) ?? []) {
+        if (c.hostNetwork && this.hostNetwork === 'node') continue;
+        if (np.policyTypes.includes('Ingress')) this.#ingressOf[c.id].push(i);
+        if (np.policyTypes.includes('Egress')) this.#egressOf[c.id].push(i);
+      }
+    });
+  }
+
+  classOf(pod: Pod): PodClass | undefined {
+    return this.#classOf.get(pod);
+  }
+
+  nsLabels(namespace: string): Labels {
+    return this.#nsLabels.get(namespace) ?? {};
+  }
+
+  /** The NetworkPolicies isolating the pod in a direction (empty: not isolated). */
+  isolating(pod: Pod, direction: 'Ingress' | 'Egress'): NetworkPolicy[] {
+    const c = this.#classOf.get(pod);
+    if (!c) return [];
+    return (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[c.id].map((i) => this.policies[i]);
+  }
+
+  /** Is the connection allowed? Cached per (source class, destination class, port, protocol). */
+  allows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
+    if (from.kind === 'pod' && to.kind === 'pod') {
+      const a = this.#classOf.get(from.pod);
+      const b = this.#classOf.get(to.pod);
+      if (a && b && from.pod !== to.pod && !a.hostNetwork && !b.hostNetwork) {
+        const key = `${a.id}:${b.id}:${port}:${protocol}`;
+        const hit = this.#cache.get(key);
+        if (hit !== undefined) return hit;
+        const v = this.explain(from, to, port, protocol, false).allowed;
+        this.#cache.set(key, v);
+        return v;
+      }
+    }
+    return this.explain(from, to, port, protocol, false).allowed;
+  }
+
+  /** The full verdict: both sides, the rule that admitted each, or why every rule missed. */
+  explain(from: Party, to: Party, port: number, protocol: Protocol, withReasons = true): Verdict {
+    const src = this.#asTarget(from);
+    const dst = this.#asTarget(to);
+    const ctx: SideContext = { engine: this, port, protocol, withReasons };
+    const warnings: string[] = [];
+    if (!this.enforced) {
+      warnings.push(`CNI ${this.model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`);
+      const side = (direction: 'Egress' | 'Ingress'): SideVerdict => ({ direction, allowed: true, reason: 'not-enforced', isolatedBy: [], misses: [], notes: [] });
+      return { allowed: true, port, protocol, egress: side('Egress'), ingress: side('Ingress'), warnings };
+    }
+    const egress = evaluateSide(ctx, 'Egress', src, dst);
+    const ingress = evaluateSide(ctx, 'Ingress', dst, src);
+    return { allowed: egress.allowed && ingress.allowed, port, protocol, egress, ingress, warnings };
+  }
+
+  /** A pod as policies see it; a hostNetwork pod in `node` mode is its node's address. */
+  #asTarget(p: Party): PartyTarget {
+    if (p.kind === 'ip') return { ip: p.ip, node: this.#nodeOfIP.get(p.ip) };
+    const pod = p.pod;
+    if (pod.hostNetwork && this.hostNetwork === 'node') return { ip: pod.ip ?? '', node: pod.nodeName, hostPod: pod };
+    return { pod, nsLabels: this.nsLabels(pod.namespace), node: pod.nodeName, cls: this.#classOf.get(pod) };
+  }
+
+  /** Indices of the policies isolating a class (internal to the side evaluator). */
+  policiesOf(cls: PodClass, direction: 'Ingress' | 'Egress'): readonly number[] {
+    return (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id];
+  }
+
+  blockOf(peer: PolicyPeer): CompiledBlock | undefined {
+    return this.#blocks.get(peer);
+  }
+
+  /** Does a peer of a policy in `namespace` match the target? */
+  peer(peer: PolicyPeer, namespace: string, target: PeerTarget) {
+    return peerMatches(peer, this.#blocks.get(peer), namespace, target);
+  }
+}
+
+/** A party resolved for evaluation: a pod (with class and namespace labels) or an address (maybe a node's). */
+export type PartyTarget = PeerTarget & { readonly node?: string; readonly cls?: PodClass; readonly hostPod?: Pod };

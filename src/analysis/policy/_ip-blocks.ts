@@ -1,0 +1,61 @@
+import { cidrContains, parseCidr, parseIP, type Cidr, type IP } from '../../lib/ip.ts';
+
+/** An `ipBlock` peer compiled: the CIDR and its `except` blocks. */
+export interface CompiledBlock {
+  readonly key: string;
+  readonly cidr: Cidr;
+  readonly except: readonly Cidr[];
+}
+
+/**
+ * ipBlock membership: an address matches when it is inside `cidr` and outside every `except` block.
+ * https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec
+ * (IPBlock: "describes a particular CIDR ... that is allowed ... except entries ... should not be included").
+ */
+export function blockContains(block: CompiledBlock, ip: IP): boolean {
+  return cidrContains(block.cidr, ip) && !block.except.some((e) => cidrContains(e, ip));
+}
+
+export function compileBlock(cidr: string, except: readonly string[]): CompiledBlock | undefined {
+  const c = parseCidr(cidr);
+  if (!c) return undefined;
+  const ex = except.map(parseCidr).filter((e): e is Cidr => !!e);
+  return { key: `${cidr}!${except.join(',')}`, cidr: c, except: ex };
+}
+
+/**
+ * The address space cut at every ipBlock boundary: addresses in one segment are inside exactly the same
+ * blocks, so a pod's segment is all the equivalence classes need to know about its IP.
+ */
+export class AddressSegments {
+  readonly #starts: { family: 4 | 6; value: bigint }[] = [];
+
+  constructor(blocks: readonly CompiledBlock[]) {
+    const points = new Map<string, { family: 4 | 6; value: bigint }>();
+    const add = (c: Cidr) => {
+      const end = c.base + (1n << BigInt((c.family === 4 ? 32 : 128) - c.prefix));
+      points.set(`${c.family}:${c.base}`, { family: c.family, value: c.base });
+      points.set(`${c.family}:${end}`, { family: c.family, value: end });
+    };
+    for (const b of blocks) [b.cidr, ...b.except].forEach(add);
+    this.#starts = [...points.values()].sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  }
+
+  /** Index of the segment holding the address (stable for one compilation); -1 before the first boundary. */
+  segmentOf(text: string): number {
+    const ip = parseIP(text);
+    if (!ip) return -1;
+    let lo = 0;
+    let hi = this.#starts.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = this.#starts[mid];
+      if (s.family < ip.family || (s.family === ip.family && s.value <= ip.value)) {
+        found = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  }
+}

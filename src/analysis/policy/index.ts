@@ -1,0 +1,11 @@
+/**
+ * The NetworkPolicy engine: NetworkPolicy (networking.k8s.io/v1) and the admin tiers of the Network Policy API,
+ * compiled once over equivalence classes of pods, answering "is this connection allowed, and which rule decided".
+ *
+ * @example
+ * const engine = new PolicyEngine(model);
+ * engine.explain({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, 80, 'TCP').allowed;
+ */
+export { PolicyEngine } from './_engine.ts';
+export type { PodClass } from './_classes.ts';
+export type { EngineOptions, HostNetworkMode, Miss, Party, RuleRef, SideReason, SideVerdict, Tier, Verdict } from './types.ts';

@@ -1,0 +1,32 @@
+import { formatIP, parseCidr } from '../../lib/ip.ts';
+import type { Endpoint } from './_refs.ts';
+
+/** Non-public IPv4 space (RFC 1918, CGNAT, loopback, link-local, "this network", multicast and reserved). */
+const special = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3'];
+
+/**
+ * `internet` as a set of addresses: the public IPv4 space cut at every ipBlock boundary, one representative
+ * address per piece, so a verdict about "the internet" covers every public address exactly once.
+ */
+export function internetParties(cidrs: readonly string[]): Endpoint[] {
+  const cuts = new Set<bigint>([0n, 1n << 32n]);
+  const add = (text: string) => {
+    const c = parseCidr(text);
+    if (!c || c.family !== 4) return;
+    cuts.add(c.base);
+    cuts.add(c.base + (1n << BigInt(32 - c.prefix)));
+  };
+  cidrs.forEach(add);
+  special.forEach(add);
+  const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const blocked = special.map((s) => parseCidr(s)!);
+  const out: Endpoint[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const start = points[i];
+    if (blocked.some((b) => start >= b.base && start < b.base + (1n << BigInt(32 - b.prefix)))) continue;
+    const first = formatIP({ family: 4, value: start });
+    const last = formatIP({ family: 4, value: points[i + 1] - 1n });
+    out.push({ party: { kind: 'ip', ip: first, label: 'internet' }, label: `internet ${first}-${last}` });
+  }
+  return out;
+}
