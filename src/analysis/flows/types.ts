@@ -1,0 +1,54 @@
+import type { SourceRef } from '../../model/diagnostic.ts';
+import type { Protocol } from '../../model/types.ts';
+
+/** Where traffic starts: a pod or workload (`ns/name`), an address outside the cluster, or the internet. */
+export type FlowSource =
+  | { readonly kind: 'ref'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'ip'; readonly ip: string }
+  | { readonly kind: 'internet' };
+
+/**
+ * Where traffic goes: a URL (`https://api.example.com/login`, `tcp://db:3306`) resolved like the application
+ * would resolve it, a Service (`service:ns/name:port`), an address (`ip:1.2.3.4:port`), or a pod or workload
+ * with a port (`ns/name`).
+ */
+export type FlowTarget =
+  | {
+      readonly kind: 'url';
+      readonly scheme: 'http' | 'https' | 'tcp' | 'udp' | 'grpc';
+      readonly host: string;
+      readonly port: number;
+      readonly path: string;
+      readonly protocol: Protocol;
+    }
+  | {
+      readonly kind: 'service';
+      readonly namespace: string;
+      readonly name: string;
+      readonly port: number;
+      readonly protocol: Protocol;
+    }
+  | { readonly kind: 'ip'; readonly ip: string; readonly port: number; readonly protocol: Protocol }
+  | {
+      readonly kind: 'ref';
+      readonly namespace: string;
+      readonly name: string;
+      readonly port?: number;
+      readonly protocol: Protocol;
+    };
+
+export interface FlowStep {
+  readonly from: FlowSource;
+  readonly to: FlowTarget;
+  /** The step as written (`from → to`), for output. */
+  readonly text: string;
+  readonly source?: SourceRef;
+}
+
+export interface Flow {
+  readonly name: string;
+  readonly steps: readonly FlowStep[];
+  /** `flows-file` for a flows file, or the key of the ClientIntents it came from. */
+  readonly origin: string;
+  readonly source?: SourceRef;
+}
