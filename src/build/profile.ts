@@ -111,6 +111,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     },
     externalHosts,
     loadBalancers: f.stringMap(['loadBalancers']),
+    ...resolverLibc(f.str(['resolverLibc']), bad),
     source: raw.source,
   };
   return { profile, diagnostics };
@@ -121,4 +122,12 @@ function validCidrList(text: string): boolean {
   const cidrs = cidrList(text).map(parseCidr);
   if (cidrs.length < 1 || cidrs.length > 2 || cidrs.some((c) => !c)) return false;
   return cidrs.length === 1 || cidrs[0]!.family !== cidrs[1]!.family;
+}
+
+/** `resolverLibc: glibc | musl`, absent when not set. */
+function resolverLibc(value: string | undefined, bad: (path: (string | number)[], message: string) => unknown): { resolverLibc?: 'glibc' | 'musl' } {
+  if (value === undefined) return {};
+  if (value === 'glibc' || value === 'musl') return { resolverLibc: value };
+  bad(['resolverLibc'], `resolverLibc "${value}" must be glibc or musl`);
+  return {};
 }

@@ -41,6 +41,11 @@ export interface Profile {
   readonly externalHosts: Readonly<Record<string, readonly string[]>>;
   /** Load balancer addresses by Service `namespace/name`, standing in for the cloud controller. */
   readonly loadBalancers: Readonly<Record<string, string>>;
+  /**
+   * The C library of the pods' resolvers when a pod does not say (annotation `kubetwin.dev/libc`): glibc (the
+   * default) or musl (Alpine images), which walk the DNS search list differently.
+   */
+  readonly resolverLibc?: 'glibc' | 'musl';
   readonly source?: SourceRef;
 }
 

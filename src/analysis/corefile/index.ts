@@ -1,0 +1,77 @@
+/**
+ * A pure Corefile reader: the `coredns` ConfigMap in kube-system (or the kubeadm default Corefile) turned into the
+ * settings that change DNS answers. https://coredns.io/manual/configuration/
+ */
+import type { Diagnostic, SourceRef } from '../../model/diagnostic.ts';
+import type { ClusterModel } from '../../model/types.ts';
+import { parseServerBlocks } from './_tokenize.ts';
+import { serverConfig, type PluginProblem } from './_plugins.ts';
+import type { DnsServerConfig } from './types.ts';
+
+export type * from './types.ts';
+export { fqdn } from './_plugins.ts';
+
+/**
+ * The Corefile kubeadm installs (cmd/kubeadm/app/phases/addons/dns), with the cluster domain filled in; used
+ * when the manifests hold no `coredns` ConfigMap.
+ * https://github.com/kubernetes/kubernetes/blob/master/cmd/kubeadm/app/phases/addons/dns/manifests.go
+ */
+export function defaultCorefile(clusterDomain: string): string {
+  return [
+    '.:53 {',
+    '    errors',
+    '    health {',
+    '       lameduck 5s',
+    '    }',
+    '    ready',
+    `    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {`,
+    '       pods insecure',
+    '       fallthrough in-addr.arpa ip6.arpa',
+    '       ttl 30',
+    '    }',
+    '    prometheus :9153',
+    '    forward . /etc/resolv.conf {',
+    '       max_concurrent 1000',
+    '    }',
+    '    cache 30',
+    '    loop',
+    '    reload',
+    '    loadbalance',
+    '}',
+    '',
+  ].join('\n');
+}
+
+export interface CorefileResult {
+  readonly config: DnsServerConfig;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Parses a Corefile; problems are diagnostics placed at the ConfigMap with the Corefile line in the message. */
+export function parseCorefile(text: string, options: { source?: SourceRef; object?: string; origin?: DnsServerConfig['origin'] } = {}): CorefileResult {
+  const parsed = parseServerBlocks(text);
+  const diagnostics: Diagnostic[] = [];
+  // The ConfigMap's position; the line inside the Corefile goes into the message.
+  const where: Pick<Diagnostic, 'source' | 'object'> = {
+    ...(options.source ? { source: { ...options.source, path: 'data.Corefile' } } : {}),
+    ...(options.object ? { object: options.object } : {}),
+  };
+  for (const e of parsed.errors) diagnostics.push({ code: 'corefile-syntax', severity: 'warning', message: `Corefile line ${e.line}:${e.column}: ${e.message}`, ...where });
+  const problems: PluginProblem[] = [];
+  const servers = parsed.blocks.map((b) => serverConfig(b, problems));
+  for (const p of problems)
+    diagnostics.push({ code: p.code, severity: p.code === 'corefile-invalid-option' ? 'warning' : 'info', message: `Corefile line ${p.at.line}:${p.at.column}: ${p.message}`, ...where });
+  if (!servers.some((s) => s.kubernetes))
+    diagnostics.push({ code: 'corefile-no-kubernetes', severity: 'warning', message: 'the Corefile has no kubernetes plugin: cluster names are not answered by CoreDNS', ...where, hint: 'Add a kubernetes block for the cluster domain.' });
+  return { config: { origin: options.origin ?? 'corefile', servers }, diagnostics };
+}
+
+/** The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else kubeadm's default. */
+export function dnsServerConfig(model: ClusterModel): CorefileResult {
+  const cm = model.others.find((o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns');
+  const data = cm?.body.data as Record<string, unknown> | undefined;
+  const text = data?.Corefile;
+  if (cm && typeof text === 'string') return parseCorefile(text, { source: cm.source, object: cm.key });
+  const result = parseCorefile(defaultCorefile(model.profile.clusterDomain), { origin: 'default' });
+  return { config: result.config, diagnostics: [] };
+}

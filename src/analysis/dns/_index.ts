@@ -1,0 +1,100 @@
+/**
+ * The lookup tables CoreDNS's kubernetes plugin keeps from its watches, built once from the model: Services by
+ * name, the ready endpoint addresses of each (from EndpointSlices), a reverse index of Service and endpoint
+ * addresses, pods by IP. https://github.com/coredns/coredns/tree/master/plugin/kubernetes ("object" package)
+ */
+import type { ClusterModel, Pod, Service } from '../../model/types.ts';
+import { parseIP } from '../../lib/ip.ts';
+
+export interface EndpointAddress {
+  readonly ip: string;
+  readonly hostname?: string;
+  /** Name of the pod behind it, for `endpoint_pod_names`. */
+  readonly podName?: string;
+  /** Ports of its slice; `[]` when the slice has none (A records still exist, SRV do not). */
+  readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: string }[];
+}
+
+export interface ServiceEntry {
+  readonly service: Service;
+  /** Ready addresses only (`conditions.ready` true or unset), as CoreDNS converts EndpointSlices. */
+  readonly endpoints: readonly EndpointAddress[];
+}
+
+export interface DnsIndex {
+  readonly namespaces: ReadonlySet<string>;
+  /** Key `name.namespace`. */
+  readonly services: ReadonlyMap<string, ServiceEntry>;
+  /** Service ClusterIP → Service. */
+  readonly serviceByIP: ReadonlyMap<string, Service>;
+  /** Endpoint address → (Service, address) pairs. */
+  readonly endpointsByIP: ReadonlyMap<string, readonly { service: Service; address: EndpointAddress }[]>;
+  /** Primary pod IP → pods. */
+  readonly podsByIP: ReadonlyMap<string, readonly Pod[]>;
+  /** Addresses of the cluster DNS Service (the `ns.dns.<zone>` record). */
+  readonly dnsServiceIPs: readonly string[];
+  /** A stable number that changes when the answers may change (the SOA serial). */
+  readonly serial: number;
+}
+
+function byAddress(a: EndpointAddress, b: EndpointAddress): number {
+  const x = parseIP(a.ip);
+  const y = parseIP(b.ip);
+  if (!x || !y) return a.ip < b.ip ? -1 : 1;
+  if (x.family !== y.family) return x.family - y.family;
+  return x.value < y.value ? -1 : x.value > y.value ? 1 : (a.hostname ?? '') < (b.hostname ?? '') ? -1 : 0;
+}
+
+/** Builds the index in one pass over Services, EndpointSlices and pods. */
+export function buildDnsIndex(model: ClusterModel): DnsIndex {
+  const services = new Map<string, ServiceEntry & { endpoints: EndpointAddress[] }>();
+  const serviceByIP = new Map<string, Service>();
+  for (const s of model.services) {
+    services.set(`${s.name}.${s.namespace}`, { service: s, endpoints: [] });
+    for (const ip of s.clusterIPs) serviceByIP.set(ip, s);
+  }
+  const endpointsByIP = new Map<string, { service: Service; address: EndpointAddress }[]>();
+  let hash = 2166136261;
+  const mix = (s: string) => {
+    for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 16777619) >>> 0;
+  };
+  for (const slice of model.endpointSlices) {
+    if (slice.addressType === 'FQDN') continue;
+    const entry = services.get(`${slice.serviceName}.${slice.namespace}`);
+    if (!entry) continue;
+    const ports = slice.ports.filter((p) => p.port !== undefined).map((p) => ({ name: p.name ?? '', port: p.port as number, protocol: p.protocol }));
+    for (const ep of slice.endpoints) {
+      if (!ep.conditions.ready) continue;
+      for (const ip of ep.addresses) {
+        const podName = ep.targetRef?.startsWith('Pod/') ? ep.targetRef.split('/')[2] : undefined;
+        const address: EndpointAddress = { ip, ...(ep.hostname ? { hostname: ep.hostname } : {}), ...(podName ? { podName } : {}), ports };
+        entry.endpoints.push(address);
+        const list = endpointsByIP.get(ip) ?? [];
+        list.push({ service: entry.service, address });
+        endpointsByIP.set(ip, list);
+        mix(`${slice.key}|${ip}|${ep.hostname ?? ''}`);
+      }
+    }
+  }
+  for (const e of services.values()) {
+    e.endpoints.sort(byAddress);
+    mix(`${e.service.key}|${e.service.clusterIPs.join(',')}|${e.service.externalName ?? ''}`);
+  }
+  const podsByIP = new Map<string, Pod[]>();
+  for (const p of model.pods) {
+    if (!p.ip) continue;
+    const list = podsByIP.get(p.ip) ?? [];
+    list.push(p);
+    podsByIP.set(p.ip, list);
+  }
+  const dnsService = serviceByIP.get(model.profile.dnsServiceIP);
+  return {
+    namespaces: new Set(model.namespaces.map((n) => n.name)),
+    services,
+    serviceByIP,
+    endpointsByIP,
+    podsByIP,
+    dnsServiceIPs: dnsService ? dnsService.clusterIPs : [model.profile.dnsServiceIP],
+    serial: hash,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Cluster DNS as CoreDNS serves it from the model, and the way a pod's resolver walks its search list.
+ * Pure: `createDns(model)` builds the index once; `answer()` is one CoreDNS reply; `resolveFrom()` is what a pod's
+ * getaddrinfo would see. https://github.com/kubernetes/dns/blob/master/docs/specification.md
+ *
+ * @example
+ * const dns = createDns(model);
+ * dns.answer({ name: 'auth-service.e-commerce.svc.cluster.local', type: 'A' }).answer[0].rdata; // { type: 'A', address: '10.96.1.10' }
+ */
+import type { ClusterModel, Pod } from '../../model/types.ts';
+import type { Diagnostic } from '../../model/diagnostic.ts';
+import { dnsServerConfig, type DnsServerConfig } from '../corefile/index.ts';
+import { buildDnsIndex, type DnsIndex } from './_index.ts';
+import { canonicalName } from './_names.ts';
+import { nodeResolver, podResolvConf, type Libc, type ResolvConf } from './_resolv-conf.ts';
+import { serve, type ServerContext } from './_server.ts';
+import { walkSearchList, type WalkResult } from './_walk.ts';
+import type { DnsQuestion, DnsResponse } from './types.ts';
+
+export type * from './types.ts';
+export type { Libc, ResolvConf } from './_resolv-conf.ts';
+export type { WalkResult, WalkStep } from './_walk.ts';
+export { renderResolvConf } from './_resolv-conf.ts';
+export { rdataText, recordLine } from './_present.ts';
+export { reverseName, dashedIP } from './_names.ts';
+export { schemaVersion } from './_kubernetes.ts';
+
+export interface PodResolution {
+  readonly pod: Pod;
+  readonly resolvConf: ResolvConf;
+  readonly walk: WalkResult;
+}
+
+export interface Dns {
+  readonly config: DnsServerConfig;
+  /** Corefile problems and plugins not modeled. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** CoreDNS's reply to one query (no search list: the name is taken as absolute). */
+  answer(q: DnsQuestion): DnsResponse;
+  /** What the pod's resolver does with `name`: its resolv.conf and every query of the search-list walk. */
+  resolveFrom(pod: Pod, q: DnsQuestion, options?: { libc?: Libc }): PodResolution;
+}
+
+export interface CreateDnsOptions {
+  /** Use this configuration instead of the model's `coredns` ConfigMap (or the kubeadm default). */
+  readonly config?: DnsServerConfig;
+}
+
+export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): Dns {
+  const fromModel = options.config ? undefined : dnsServerConfig(model);
+  const config = options.config ?? fromModel!.config;
+  const index: DnsIndex = buildDnsIndex(model);
+  const externalHosts = new Map(Object.entries(model.profile.externalHosts).map(([k, v]) => [canonicalName(k), v]));
+  const ctx: ServerContext = { config, index, externalHosts };
+  // Only the forward answers (the profile's externalHosts) are known for resolvers other than the cluster DNS.
+  const upstreamOnly: ServerContext = { config: { origin: 'default', servers: [{ zones: ['.'], port: 53, rewrites: [], notModeled: [], forward: { from: '.', to: [nodeResolver] } }] }, index, externalHosts };
+  const answer = (q: DnsQuestion) => serve(ctx, q);
+  return {
+    config,
+    diagnostics: fromModel?.diagnostics ?? [],
+    answer,
+    resolveFrom(pod, q, opts = {}) {
+      const resolvConf = podResolvConf(pod, model.profile);
+      const libc = opts.libc ?? libcOf(pod, model);
+      const server = resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '') ? ctx : upstreamOnly;
+      const walk = walkSearchList(resolvConf, q.name, q.type, (name, type) => serve(server, { name, type }), libc);
+      return { pod, resolvConf, walk };
+    },
+  };
+}
+
+/** The pod's C library: its `kubetwin.dev/libc` annotation, else the profile's `resolverLibc`, else glibc. */
+export function libcOf(pod: Pod, model: ClusterModel): Libc {
+  const a = pod.annotations['kubetwin.dev/libc'];
+  if (a === 'musl' || a === 'glibc') return a;
+  return model.profile.resolverLibc ?? 'glibc';
+}
+
+/**
+ * Finds the pod `--from ns/name` names: a pod of that name, else the first pod (by name) of a workload of that name.
+ * Undefined when neither exists.
+ */
+export function findPod(model: ClusterModel, ref: string): Pod | undefined {
+  const [ns, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
+  const exact = model.pods.find((p) => p.namespace === ns && p.name === name);
+  if (exact) return exact;
+  const w = model.workloads.find((x) => x.namespace === ns && x.name === name && x.podKeys.length);
+  if (w) return model.pods.find((p) => p.key === w.podKeys[0]) ?? model.pods.find((p) => w.podKeys.includes(p.key));
+  return undefined;
+}
