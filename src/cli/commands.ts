@@ -5,6 +5,7 @@ import { getCommand } from './get.ts';
 import { reachCommand } from './reach.ts';
 import { reportCommand } from './report.ts';
 import { routeCommand } from './route.ts';
+import { testCommand } from './test.ts';
 import { serveGatewayCommand } from './serve-gateway.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
@@ -14,5 +15,6 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   doctorCommand,
   routeCommand,
   reachCommand,
+  testCommand,
   serveGatewayCommand,
 ];

@@ -48,7 +48,10 @@ export class PolicyEngine {
             readSel(peer.podSelector);
             if (peer.ipBlock) {
               const b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except);
-              if (b) this.#blocks.set(peer, b), blocks.push(b);
+              if (b) {
+                this.#blocks.set(peer, b);
+                blocks.push(b);
+              }
             }
           }
         if (rule.ports !== 'all') for (const pp of rule.ports) if (typeof pp.port === 'string') portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });

@@ -1,0 +1,26 @@
+/**
+ * `kubetwin test`: assertion files evaluated against the model. Entry kinds are handlers listed explicitly below;
+ * kinds of the contract that have no handler yet are reported as `unsupported`, never passed or failed silently.
+ */
+import type { Diagnostic } from '../../model/diagnostic.ts';
+import type { ClusterModel } from '../../model/types.ts';
+import type { RawObject } from '../../parse/index.ts';
+import { reachHandler } from './_reach.ts';
+import { runAssertions } from './_runner.ts';
+import type { AssertReport, EntryHandler } from './types.ts';
+
+export type { AssertContext, AssertReport, AssertResult, EntryHandler, EntryProblem, Outcome } from './types.ts';
+
+/** Every entry handler, in order. Add `resolve` and `route` here (one line each). */
+export const handlers: readonly EntryHandler[] = [reachHandler as EntryHandler];
+
+/** Entry kinds of the file contract with no handler yet, and what to tell the user. Remove a line when its handler lands. */
+export const plannedEntries: Readonly<Record<string, string>> = {
+  resolve: 'resolve: entries (cluster DNS answers) have no handler yet',
+  route: 'route: entries (HTTP routing) have no handler yet',
+};
+
+/** Evaluates the `tests:` of every assertion document; diagnostics instead when an entry is malformed. */
+export function runTests(model: ClusterModel, docs: readonly RawObject[]): AssertReport | Diagnostic[] {
+  return runAssertions(model, docs, { handlers: handlers.filter((h) => !!h), planned: Object.fromEntries(Object.entries(plannedEntries).filter(([k]) => !handlers.some((h) => h.key === k))) });
+}

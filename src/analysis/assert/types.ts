@@ -1,0 +1,59 @@
+/**
+ * The assertion contract of `kubetwin test`: a file `tests: [{name, <key>: {...}, expect: ...}]`, where `<key>`
+ * picks an entry handler. Handlers are listed explicitly in `handlers` (index.ts); adding `resolve:` or `route:`
+ * is one handler file and one line in that array.
+ */
+import type { SourceRef } from '../../model/diagnostic.ts';
+import type { ClusterModel } from '../../model/types.ts';
+import type { PathSegment } from '../../parse/index.ts';
+
+/** What every handler may read. `memo` lets a handler compile its engine once per run (key it by handler). */
+export interface AssertContext {
+  readonly model: ClusterModel;
+  memo<T>(key: string, make: () => T): T;
+}
+
+/** A malformed entry: the message and the field path inside the entry (`reach.port`). */
+export interface EntryProblem {
+  readonly error: string;
+  readonly path: readonly PathSegment[];
+}
+
+export interface Outcome {
+  readonly passed: boolean;
+  /** What kubetwin computed, whatever was expected (for `reach`: `{allowed, outcome, allowedPairs, pairs}`). */
+  readonly actual: unknown;
+  /** One line for a pass; for a failure, why — the rules at fault. */
+  readonly message: string;
+  /** Extra lines (the explained verdict) for text output. */
+  readonly details?: readonly string[];
+}
+
+export interface EntryHandler<Q = unknown> {
+  readonly key: string;
+  /** Reads the handler's field and `expect`; problems carry the path relative to the entry. */
+  parse(value: unknown, expect: unknown): Q | EntryProblem;
+  evaluate(query: Q, ctx: AssertContext): Outcome;
+}
+
+export interface AssertResult {
+  readonly name: string;
+  readonly key: string;
+  /** `unsupported`: the entry kind is known but not built yet; it neither passes nor fails silently. */
+  readonly status: 'passed' | 'failed' | 'unsupported';
+  readonly actual: unknown;
+  readonly message: string;
+  readonly details: readonly string[];
+  readonly source?: SourceRef;
+}
+
+export interface AssertReport {
+  readonly results: readonly AssertResult[];
+  readonly passed: number;
+  readonly failed: number;
+  readonly unsupported: number;
+}
+
+export function isProblem(x: unknown): x is EntryProblem {
+  return typeof x === 'object' && x !== null && 'error' in x && 'path' in x;
+}

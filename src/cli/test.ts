@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import { runTests } from '../analysis/assert/index.ts';
+import { parseManifests } from '../parse/index.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
+import { renderJunit } from '../report/junit.ts';
+import { renderTestText, testJson } from '../report/test-text.ts';
+import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
+import type { Io } from './io.ts';
+
+interface TestOptions extends InputOptions {
+  output: 'text' | 'json' | 'junit';
+  strict?: boolean;
+}
+
+/**
+ * `kubetwin test -f MANIFESTS… TESTFILE…`: exit 0 when no assertion fails, 1 when one does (or, with --strict,
+ * when an entry kind is not supported yet), 2 on bad input.
+ */
+export function testCommand(io: Io): Command {
+  const cmd = new Command('test')
+    .description('check assertion files (tests: [{name, reach: {from, to, port, protocol}, expect: allowed|denied}]) against the manifests')
+    .argument('<testfiles...>', 'assertion files')
+    .option('--strict', 'fail when an entry kind is not supported yet (resolve:, route:) instead of skipping it')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'junit']).default('text'));
+  withInputOptions(cmd).action(async (files: string[], opts: TestOptions) => {
+    const texts = [];
+    for (const file of files) {
+      try {
+        texts.push({ file, text: await readFile(file, 'utf8') });
+      } catch (e) {
+        io.stderr(`error: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+        return io.exit(exitCodes.input);
+      }
+    }
+    const parsed = parseManifests(texts);
+    if (parsed.diagnostics.length) {
+      io.stderr(renderDiagnostics(parsed.diagnostics, 'info'));
+      return io.exit(exitCodes.input);
+    }
+    const loaded = await loadCluster(opts, io);
+    if (typeof loaded === 'number') return io.exit(loaded);
+    const report = runTests(loaded.cluster.model, parsed.objects);
+    if (Array.isArray(report)) {
+      io.stderr(renderDiagnostics(report, 'info'));
+      return io.exit(exitCodes.input);
+    }
+    io.stdout(opts.output === 'json' ? JSON.stringify(testJson(report), null, 2) + '\n' : opts.output === 'junit' ? renderJunit(report) : renderTestText(report));
+    const failed = report.failed > 0 || (opts.strict && report.unsupported > 0);
+    io.exit(loaded.inputExit || (failed ? exitCodes.findings : exitCodes.ok));
+  });
+  return cmd;
+}
