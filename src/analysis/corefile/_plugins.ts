@@ -115,7 +115,10 @@ function hosts(d: Directive, blockZones: readonly string[], problems: PluginProb
 function rewrite(d: Directive, problems: PluginProblem[]): RewriteNameRule[] {
   let args = d.args.map((a) => a.text);
   let mode: 'stop' | 'continue' = 'stop';
-  if (args[0] === 'stop' || args[0] === 'continue') (mode = args[0]), (args = args.slice(1));
+  if (args[0] === 'stop' || args[0] === 'continue') {
+    mode = args[0];
+    args = args.slice(1);
+  }
   const lines: string[][] = d.block.length ? d.block.map((o) => [o.name.text, ...o.args.map((a) => a.text)]) : [args];
   const out: RewriteNameRule[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -127,7 +130,10 @@ function rewrite(d: Directive, problems: PluginProblem[]): RewriteNameRule[] {
     }
     let rest = words.slice(1);
     let match: RewriteMatch = 'exact';
-    if (['exact', 'prefix', 'suffix', 'substring', 'regex'].includes(rest[0]) && rest.length >= 3) (match = rest[0] as RewriteMatch), (rest = rest.slice(1));
+    if (['exact', 'prefix', 'suffix', 'substring', 'regex'].includes(rest[0]) && rest.length >= 3) {
+      match = rest[0] as RewriteMatch;
+      rest = rest.slice(1);
+    }
     const [from, to, ...tail] = rest;
     if (!from || !to) {
       problems.push({ code: 'corefile-invalid-option', message: 'rewrite name needs FROM and TO', at: d.name });

@@ -48,12 +48,18 @@ export function tokenize(text: string): Token[] {
       i++;
       col++;
       while (i < text.length && text[i] !== '"') {
-        if (text[i] === '\\' && text[i + 1] === '"') (s += '"'), (i += 2), (col += 2);
-        else {
-          if (text[i] === '\n') (line++, (col = 0));
-          s += text[i++];
-          col++;
+        if (text[i] === '\\' && text[i + 1] === '"') {
+          s += '"';
+          i += 2;
+          col += 2;
+          continue;
         }
+        if (text[i] === '\n') {
+          line++;
+          col = 0;
+        }
+        s += text[i++];
+        col++;
       }
       i++;
       col++;
@@ -61,7 +67,10 @@ export function tokenize(text: string): Token[] {
     } else {
       const start = { line, column: col };
       let s = '';
-      while (i < text.length && !' \t\r\n"'.includes(text[i]) && !(s === '' && text[i] === '#')) s += text[i++], col++;
+      while (i < text.length && !' \t\r\n"'.includes(text[i]) && !(s === '' && text[i] === '#')) {
+        s += text[i++];
+        col++;
+      }
       out.push({ text: s, ...start });
     }
   }

@@ -37,7 +37,7 @@ export function serve(ctx: ServerContext, q: DnsQuestion, depth = 0): DnsRespons
   const r = runPlugins(ctx, server, target, tname, type, depth, notes);
   const answer = rewritten.applied.length ? rewriteAnswers(r.answer, rewritten.applied, qname, target) : r.answer;
   const out: DnsResponse = { ...base, ...r, answer, notes: [...notes, ...r.notes] };
-  return server.cache && server.cache !== undefined ? capTTLs(out, server.cache) : out;
+  return server.cache ? capTTLs(out, server.cache) : out;
 }
 
 type PluginsResult = Pick<DnsResponse, 'rcode' | 'authoritative' | 'recursionAvailable' | 'answer' | 'authority' | 'additional' | 'answeredBy' | 'notes'>;
@@ -71,7 +71,10 @@ function pickServer(servers: readonly ServerConfig[], name: string): ServerConfi
   let bestLen = -1;
   for (const s of servers) {
     const z = bestZone(name, s.zones);
-    if (z !== undefined && z.length > bestLen) (best = s), (bestLen = z.length);
+    if (z !== undefined && z.length > bestLen) {
+      best = s;
+      bestLen = z.length;
+    }
   }
   return best;
 }

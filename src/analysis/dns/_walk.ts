@@ -56,6 +56,7 @@ export function walkSearchList(rc: Pick<ResolvConf, 'searches' | 'ndots'>, name:
       steps.push({ name: n, response: r, verdict: go ? 'continue' : 'stop' });
       if (!go) break;
     }
+    markLastStop(steps);
     return { libc, steps, final: last!, rcode: last!.rcode };
   }
 
@@ -89,6 +90,13 @@ export function walkSearchList(rc: Pick<ResolvConf, 'searches' | 'ndots'>, name:
     if (answered(r)) return steps.push({ name: asIs, response: r, verdict: 'answer' }), done(r, asIs);
     steps.push({ name: asIs, response: r, verdict: 'stop' });
   }
+  markLastStop(steps);
   const final = saved ?? nodata ?? servfail ?? last!;
   return { libc, steps, final, rcode: final.rcode };
+}
+
+/** The last query of a walk that found nothing ends it. */
+function markLastStop(steps: WalkStep[]): void {
+  const i = steps.length - 1;
+  if (i >= 0 && steps[i].verdict === 'continue') steps[i] = { ...steps[i], verdict: 'stop' };
 }
