@@ -5,14 +5,16 @@
  * · https://coredns.io/plugins/cache/
  */
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import { buildYaml } from '../../build/_test-helpers.ts';
 import { parseCorefile } from '../corefile/index.ts';
-import { createDns } from './index.ts';
-import { check } from './_case.ts';
+import { createDns, type Dns } from './index.ts';
+import { expected, observe, type Case } from './_case.ts';
 import { fixtureProfile, fixtureYaml } from './_fixture.ts';
 
 const model = buildYaml(fixtureYaml, { profile: fixtureProfile }).model;
 const withCorefile = (text: string) => createDns(model, { config: parseCorefile(text).config });
+const check = (dns: Dns, c: Case) => assert.deepEqual(observe(dns, c), expected(c));
 const soa5 = 'cluster.local. 5 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 5';
 
 describe('Corefile options change the answers', () => {

@@ -5,13 +5,14 @@
  * pods insecure, fallthrough in-addr.arpa ip6.arpa).
  */
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import { buildYaml } from '../../build/_test-helpers.ts';
 import { createDns } from './index.ts';
-import { check, soaLine, type Case } from './_case.ts';
+import { expected, observe, soaLine, type Case } from './_case.ts';
 import { fixtureProfile, fixtureYaml } from './_fixture.ts';
 
 const dns = createDns(buildYaml(fixtureYaml, { profile: fixtureProfile }).model);
-const run = (cases: readonly Case[]) => () => cases.forEach((c) => check(dns, c));
+const run = (cases: readonly Case[]) => () => cases.forEach((c) => assert.deepEqual(observe(dns, c), expected(c)));
 
 describe('Kubernetes DNS specification records', () => {
   it('2.2 schema version: dns-version.<zone> TXT "1.1.0" (cache 30 caps its 28800 s TTL)', run([
