@@ -4,6 +4,7 @@ import { doctorCommand } from './doctor.ts';
 import { getCommand } from './get.ts';
 import { reachCommand } from './reach.ts';
 import { reportCommand } from './report.ts';
+import { resolveCommand } from './resolve.ts';
 import { routeCommand } from './route.ts';
 import { testCommand } from './test.ts';
 import { serveGatewayCommand } from './serve-gateway.ts';
@@ -15,6 +16,7 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   doctorCommand,
   routeCommand,
   reachCommand,
+  resolveCommand,
   testCommand,
   serveGatewayCommand,
 ];

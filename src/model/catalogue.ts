@@ -182,8 +182,8 @@ export const kinds: readonly KindSupport[] = [
     group: '',
     kind: 'ConfigMap',
     namespaced: true,
-    level: 'planned',
-    note: 'kept in the model; the coredns Corefile is read by DNS, not built yet',
+    level: 'partial',
+    note: 'kube-system/coredns: its Corefile configures cluster DNS (kubernetes, hosts, rewrite name, cache, forward; other plugins are reported); other ConfigMaps are kept only',
   },
   {
     group: '',
