@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from './io.ts';
 import { doctorCommand } from './doctor.ts';
 import { getCommand } from './get.ts';
+import { matrixCommand } from './matrix.ts';
 import { reachCommand } from './reach.ts';
 import { reportCommand } from './report.ts';
 import { resolveCommand } from './resolve.ts';
@@ -18,5 +19,6 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   reachCommand,
   resolveCommand,
   testCommand,
+  matrixCommand,
   serveGatewayCommand,
 ];

@@ -1,0 +1,148 @@
+import { LabelIndex } from '../../lib/label-index.ts';
+import { matches } from '../../lib/labels.ts';
+import { parseIP } from '../../lib/ip.ts';
+import type { PolicyPeer, PolicyRule, Protocol } from '../../model/types.ts';
+import type { PodClass, PolicyEngine } from '../policy/index.ts';
+import { blockContains } from '../policy/_ip-blocks.ts';
+import { portMatches } from '../policy/_ports.ts';
+
+/** A range of ports of one protocol that no policy tells apart; `port` is its first port. */
+export interface PortClass {
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly last: number;
+}
+
+/**
+ * Port equivalence classes: each protocol's 1-65535 cut at every numeric port, `endPort` and resolved named port
+ * the policies use, so one representative port per class stands for all of them.
+ */
+export function portClasses(engine: PolicyEngine): PortClass[] {
+  const cuts: Record<Protocol, Set<number>> = { TCP: new Set([1, 65536]), UDP: new Set([1, 65536]), SCTP: new Set([1, 65536]) };
+  const named = new Set<string>();
+  for (const np of engine.policies)
+    for (const r of [...np.ingress, ...np.egress])
+      if (r.ports !== 'all')
+        for (const pp of r.ports) {
+          if (typeof pp.port === 'number') cuts[pp.protocol].add(pp.port).add((pp.endPort ?? pp.port) + 1);
+          else if (typeof pp.port === 'string') named.add(`${pp.protocol}/${pp.port}`);
+        }
+  for (const c of engine.classes) for (const cp of c.pods[0].ports) if (cp.name && named.has(`${cp.protocol}/${cp.name}`)) cuts[cp.protocol].add(cp.containerPort).add(cp.containerPort + 1);
+  const out: PortClass[] = [];
+  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
+    const points = [...cuts[protocol]].sort((a, b) => a - b);
+    for (let i = 0; i + 1 < points.length; i++) out.push({ protocol, port: points[i], last: points[i + 1] - 1 });
+  }
+  return out;
+}
+
+export interface Reachability {
+  readonly classes: number;
+  readonly portClasses: readonly PortClass[];
+  /** Allowed (source class, destination class, port class) triples, NetworkPolicy tier only. */
+  readonly allowedTriples: number;
+  /** When kept: `rows[d * P + p]` is the bitset of source classes allowed to reach class d on port class p. */
+  readonly rows?: readonly Uint32Array[];
+}
+
+/**
+ * Every class pair on every port class, as bitsets: ingress rows (sources a destination admits) ANDed with
+ * inverted egress rows (sources whose egress admits that destination). Pod-level exceptions (a pod to itself,
+ * a pod and its own node) and the admin tiers are applied by `PolicyEngine.explain`, not here.
+ */
+export function computeReachability(engine: PolicyEngine, options: { keep?: boolean } = {}): Reachability {
+  const classes = engine.classes;
+  const C = classes.length;
+  const W = (C + 31) >>> 5;
+  const ports = portClasses(engine);
+  const all = new Uint32Array(W).fill(0xffffffff);
+  if (C % 32) all[W - 1] = (1 << C % 32) - 1 || 0xffffffff;
+  const byNs = new Map<string, PodClass[]>();
+  for (const c of classes) if (!(c.hostNetwork && engine.hostNetwork === 'node')) (byNs.get(c.namespace) ?? byNs.set(c.namespace, []).get(c.namespace)!).push(c);
+  const index = new Map([...byNs].map(([ns, cs]) => [ns, new LabelIndex(cs, (c) => c.labels)]));
+  const peerCache = new Map<PolicyPeer, Int32Array>();
+  const peerSet = (peer: PolicyPeer, ns: string): Int32Array => {
+    let hit = peerCache.get(peer);
+    if (hit) return hit;
+    const ids: number[] = [];
+    if (peer.ipBlock) {
+      const block = engine.blockOf(peer);
+      if (block) for (const c of classes) if (c.pods[0].ips.some((t) => blockContains(block, parseIP(t)!))) ids.push(c.id);
+    } else {
+      const namespaces = peer.namespaceSelector ? engine.model.namespaces.filter((n) => matches(peer.namespaceSelector!, n.labels)).map((n) => n.name) : [ns];
+      for (const n of namespaces) for (const c of peer.podSelector ? (index.get(n)?.select(peer.podSelector) ?? []) : (byNs.get(n) ?? [])) ids.push(c.id);
+    }
+    hit = Int32Array.from(ids);
+    peerCache.set(peer, hit);
+    return hit;
+  };
+  const orIds = (bits: Uint32Array, ids: Int32Array) => {
+    for (let i = 0; i < ids.length; i++) bits[ids[i] >>> 5] |= 1 << (ids[i] & 31);
+  };
+  const isolated = (c: PodClass, dir: 'Ingress' | 'Egress') => engine.policiesOf(c, dir).length > 0;
+  // Policy → selected classes (egress side) and the egress-open classes.
+  const selected = engine.policies.map(() => [] as number[]);
+  const openEgress = new Uint32Array(W);
+  for (const c of classes) {
+    for (const i of engine.policiesOf(c, 'Egress')) selected[i].push(c.id);
+    if (!isolated(c, 'Egress')) openEgress[c.id >>> 5] |= 1 << (c.id & 31);
+  }
+  // Inverted egress: destination class → egress rules whose peers contain it; rules with every peer apply to all.
+  const inv: { rule: PolicyRule; policy: number }[][] = classes.map(() => []);
+  const everyPeer: { rule: PolicyRule; policy: number }[] = [];
+  engine.policies.forEach((np, i) => {
+    if (!np.policyTypes.includes('Egress') || !selected[i].length) return;
+    for (const rule of np.egress) {
+      if (rule.peers === 'all') everyPeer.push({ rule, policy: i });
+      else {
+        const seen = new Set<number>();
+        for (const peer of rule.peers) for (const d of peerSet(peer, np.namespace)) if (!seen.has(d)) (seen.add(d), inv[d].push({ rule, policy: i }));
+      }
+    }
+  });
+  const selectedIds = selected.map((s) => Int32Array.from(s));
+  const rows: Uint32Array[] = [];
+  let triples = 0;
+  const ingress = new Uint32Array(W);
+  const egress = new Uint32Array(W);
+  for (const d of classes) {
+    const dPod = d.pods[0];
+    const dHost = d.hostNetwork && engine.hostNetwork === 'node';
+    for (const pc of ports) {
+      const ok = (r: PolicyRule) => r.ports === 'all' || r.ports.some((pp) => portMatches(pp, pc.port, pc.protocol, dHost ? undefined : dPod));
+      // Ingress at d.
+      if (dHost || !isolated(d, 'Ingress')) ingress.set(all);
+      else {
+        ingress.fill(0);
+        for (const i of engine.policiesOf(d, 'Ingress'))
+          for (const r of engine.policies[i].ingress) {
+            if (!ok(r)) continue;
+            if (r.peers === 'all') {
+              ingress.set(all);
+              break;
+            }
+            for (const peer of r.peers) orIds(ingress, peerSet(peer, engine.policies[i].namespace));
+          }
+      }
+      // Sources whose egress admits d.
+      egress.set(openEgress);
+      for (const { rule, policy } of [...everyPeer, ...inv[d.id]]) if (ok(rule)) orIds(egress, selectedIds[policy]);
+      let count = 0;
+      const row = options.keep ? new Uint32Array(W) : undefined;
+      for (let w = 0; w < W; w++) {
+        const v = ingress[w] & egress[w];
+        if (row) row[w] = v;
+        count += popcount(v);
+      }
+      triples += count;
+      if (row) rows.push(row);
+    }
+  }
+  return { classes: C, portClasses: ports, allowedTriples: triples, ...(options.keep ? { rows } : {}) };
+}
+
+function popcount(v: number): number {
+  v = v - ((v >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

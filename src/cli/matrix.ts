@@ -1,0 +1,46 @@
+import { Command, Option } from 'commander';
+import { computeMatrix, type MatrixBy } from '../analysis/matrix/index.ts';
+import { PolicyEngine } from '../analysis/policy/index.ts';
+import type { Protocol } from '../model/types.ts';
+import { renderMatrixDot, renderMatrixMermaid } from '../report/matrix-graph.ts';
+import { matrixJson, renderMatrixCsv, renderMatrixMarkdown, renderMatrixTable } from '../report/matrix-table.ts';
+import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
+import type { Io } from './io.ts';
+
+interface MatrixCliOptions extends InputOptions {
+  by: MatrixBy;
+  port?: string[];
+  output: 'table' | 'json' | 'csv' | 'md' | 'mermaid' | 'dot';
+  hostNetwork: 'node' | 'pod';
+}
+
+/** `kubetwin matrix -f … [--by pod|workload|namespace] [--port P/PROTO …] [-n NS | -A] [-o …]`. */
+export function matrixCommand(io: Io): Command {
+  const cmd = new Command('matrix')
+    .description('the connectivity matrix: which pods, workloads or namespaces may reach which, on which ports')
+    .addOption(new Option('--by <level>', 'group rows and columns by').choices(['pod', 'workload', 'namespace']).default('workload'))
+    .addOption(new Option('--port <port/proto>', 'check this port at every destination, e.g. 80/TCP (repeatable; default: every declared container port)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .addOption(new Option('--host-network <mode>', 'treat hostNetwork pods as their node or as pods').choices(['node', 'pod']).default('node'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'csv', 'md', 'mermaid', 'dot']).default('table'));
+  withInputOptions(cmd).action(async (opts: MatrixCliOptions) => {
+    const ports: { port: number; protocol: Protocol }[] = [];
+    for (const p of opts.port ?? []) {
+      const m = /^(\d+)(?:\/(TCP|UDP|SCTP))?$/i.exec(p);
+      const n = m ? Number(m[1]) : 0;
+      if (!m || n < 1 || n > 65535) {
+        io.stderr(`error: --port "${p}" must be PORT or PORT/TCP|UDP|SCTP\n`);
+        return io.exit(exitCodes.input);
+      }
+      ports.push({ port: n, protocol: (m[2]?.toUpperCase() ?? 'TCP') as Protocol });
+    }
+    const loaded = await loadCluster(opts, io);
+    if (typeof loaded === 'number') return io.exit(loaded);
+    const explicitNs = cmd.getOptionValueSource('namespace') === 'cli';
+    const namespaces = opts.allNamespaces || !explicitNs ? undefined : [opts.namespace as string];
+    const matrix = computeMatrix(new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork }), { by: opts.by, ports: ports.length ? ports : undefined, namespaces });
+    const render = { table: renderMatrixTable, md: renderMatrixMarkdown, csv: renderMatrixCsv, mermaid: renderMatrixMermaid, dot: renderMatrixDot, json: (m: typeof matrix) => JSON.stringify(matrixJson(m), null, 2) + '\n' }[opts.output];
+    io.stdout(render(matrix));
+    io.exit(loaded.inputExit);
+  });
+  return cmd;
+}
