@@ -96,7 +96,11 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
       if (rule.peers === 'all') everyPeer.push({ rule, policy: i });
       else {
         const seen = new Set<number>();
-        for (const peer of rule.peers) for (const d of peerSet(peer, np.namespace)) if (!seen.has(d)) (seen.add(d), inv[d].push({ rule, policy: i }));
+        for (const peer of rule.peers) for (const d of peerSet(peer, np.namespace))
+            if (!seen.has(d)) {
+              seen.add(d);
+              inv[d].push({ rule, policy: i });
+            }
       }
     }
   });
