@@ -7,6 +7,7 @@ import { reachCommand } from './reach.ts';
 import { reportCommand } from './report.ts';
 import { resolveCommand } from './resolve.ts';
 import { routeCommand } from './route.ts';
+import { serveCommand } from './serve.ts';
 import { testCommand } from './test.ts';
 import { serveGatewayCommand } from './serve-gateway.ts';
 
@@ -21,4 +22,5 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   testCommand,
   matrixCommand,
   serveGatewayCommand,
+  serveCommand,
 ];

@@ -1,0 +1,74 @@
+/**
+ * One query in, one reply out (or nothing, for a packet that is not a well-formed query): opcodes other than
+ * QUERY get NOTIMP, anything but one question FORMERR, EDNS versions above 0 BADVERS (RFC 6891 §6.1.3), zone
+ * transfers and classes other than IN REFUSED; UDP replies larger than 512 octets (or the client's EDNS0 size)
+ * are truncated to the question with TC set (RFC 1035 §4.2.1, RFC 6891 §6.2.5), so the client retries over TCP.
+ */
+import type { DnsQuestion, DnsResponse, Rcode } from '../../analysis/dns/index.ts';
+import { parseQuery, typeNames, Writer, type Query } from './_wire.ts';
+
+export interface Answerer {
+  answer(q: DnsQuestion): DnsResponse;
+}
+
+export interface ServerStats {
+  queries: number;
+  answered: number;
+  malformed: number;
+  truncated: number;
+  refused: number;
+  cacheHits: number;
+}
+
+const rcodeNumber: Record<Rcode, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
+/** Our own EDNS0 UDP payload size, the value the DNS flag day 2020 recommends (and CoreDNS's bufsize default). */
+export const ednsUdpSize = 1232;
+
+function header(q: Query, rcode: number, r?: Pick<DnsResponse, 'authoritative' | 'recursionAvailable'>, counts: readonly number[] = [0, 0, 0, 0]): Buffer {
+  const h = Buffer.alloc(12);
+  h.writeUInt16BE(q.id, 0);
+  const flags = 0x8000 | (q.opcode << 11) | (r?.authoritative ? 0x400 : 0) | (q.rd ? 0x100 : 0) | (r?.recursionAvailable ? 0x80 : 0) | (q.cd ? 0x10 : 0) | (rcode & 0xf);
+  h.writeUInt16BE(flags, 2);
+  counts.forEach((c, i) => h.writeUInt16BE(c, 4 + i * 2));
+  return h;
+}
+
+function bare(q: Query, rcode: number, withQuestion: boolean, opt?: { extRcode: number }): Buffer {
+  const question = withQuestion ? q.questionBytes : undefined;
+  const w = new Writer(header(q, rcode, undefined, [question ? 1 : 0, 0, 0, q.edns ? 1 : 0]), question);
+  if (q.edns) w.opt(ednsUdpSize, opt?.extRcode ?? 0);
+  return w.toBuffer();
+}
+
+/** The reply to a packet, or undefined to drop it (malformed, or a response). */
+export function respond(packet: Buffer, answerer: Answerer, transport: 'udp' | 'tcp', stats: ServerStats): Buffer | undefined {
+  stats.queries++;
+  const parsed = parseQuery(packet);
+  if ('malformed' in parsed) {
+    stats.malformed++;
+    return undefined;
+  }
+  const q = parsed.query;
+  stats.answered++;
+  if (q.opcode !== 0) return bare(q, rcodeNumber.NOTIMP, !!q.questionBytes);
+  if (!q.questionBytes || q.qname === undefined || q.qtype === undefined) return bare(q, rcodeNumber.FORMERR, false);
+  if (q.edns && q.edns.version > 0) return bare(q, 0, true, { extRcode: 1 });
+  if (q.qclass !== 1 || q.qtype === 252 || q.qtype === 251) {
+    stats.refused++;
+    return bare(q, rcodeNumber.REFUSED, true);
+  }
+  const r = answerer.answer({ name: q.qname, type: typeNames[q.qtype] ?? `TYPE${q.qtype}` });
+  const limit = transport === 'tcp' ? 65535 : q.edns ? Math.min(Math.max(q.edns.udpSize, 512), 4096) : 512;
+  const w = new Writer(header(q, rcodeNumber[r.rcode], r, [1, r.answer.length, r.authority.length, r.additional.length + (q.edns ? 1 : 0)]), q.questionBytes);
+  for (const x of r.answer) w.record(x);
+  for (const x of r.authority) w.record(x);
+  for (const x of r.additional) w.record(x);
+  if (q.edns) w.opt(ednsUdpSize);
+  if (w.length <= limit) return w.toBuffer();
+  stats.truncated++;
+  const t = new Writer(header(q, rcodeNumber[r.rcode], r, [1, 0, 0, q.edns ? 1 : 0]), q.questionBytes);
+  if (q.edns) t.opt(ednsUdpSize);
+  const out = t.toBuffer();
+  out.writeUInt16BE(out.readUInt16BE(2) | 0x200, 2);
+  return out;
+}

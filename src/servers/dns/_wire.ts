@@ -1,0 +1,191 @@
+/**
+ * DNS wire format for the server: a strict parser for queries (header, one question, an optional EDNS0 OPT
+ * record — RFC 1035 §4.1, RFC 6891 §6) and an encoder for replies with name compression (RFC 1035 §4.1.4).
+ * Anything malformed is reported, never thrown.
+ */
+import { parseIP } from '../../lib/ip.ts';
+import type { ResourceRecord } from '../../analysis/dns/index.ts';
+
+export interface Query {
+  readonly id: number;
+  readonly opcode: number;
+  readonly rd: boolean;
+  readonly cd: boolean;
+  readonly qdcount: number;
+  /** The question exactly as received (name, type, class), echoed in the reply. */
+  readonly questionBytes?: Buffer;
+  readonly qname?: string;
+  readonly qtype?: number;
+  readonly qclass?: number;
+  /** Present when the query carried an OPT record. */
+  readonly edns?: { readonly udpSize: number; readonly version: number; readonly do: boolean };
+}
+
+export type Parsed = { readonly query: Query } | { readonly malformed: string };
+
+export const typeNames: Readonly<Record<number, string>> = { 1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR', 43: 'DS', 48: 'DNSKEY', 64: 'SVCB', 65: 'HTTPS', 251: 'IXFR', 252: 'AXFR', 255: 'ANY', 257: 'CAA' };
+const typeCodes: Readonly<Record<string, number>> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, TXT: 16, AAAA: 28, SRV: 33 };
+
+/** Reads an uncompressed question name (queries carry no pointers); other bytes than printable ASCII, and dots inside a label, are written `\DDD` (RFC 1035 §5.1). */
+function readName(buf: Buffer, start: number): { name: string; end: number } | string {
+  const labels: string[] = [];
+  let i = start;
+  let total = 0;
+  for (;;) {
+    if (i >= buf.length) return 'name runs past the end';
+    const len = buf[i];
+    if (len === 0) return { name: labels.length ? `${labels.join('.')}.` : '.', end: i + 1 };
+    if (len & 0xc0) return 'compressed or extended label in a question';
+    if (i + 1 + len > buf.length) return 'label runs past the end';
+    total += len + 1;
+    if (total > 255) return 'name longer than 255 octets';
+    let label = '';
+    for (let j = i + 1; j <= i + len; j++) {
+      const c = buf[j];
+      label += c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c ? `\\${String(c).padStart(3, '0')}` : String.fromCharCode(c);
+    }
+    labels.push(label);
+    i += 1 + len;
+  }
+}
+
+export function parseQuery(buf: Buffer): Parsed {
+  if (buf.length < 12) return { malformed: 'shorter than a header' };
+  const id = buf.readUInt16BE(0);
+  const flags = buf.readUInt16BE(2);
+  if (flags & 0x8000) return { malformed: 'a response, not a query' };
+  const qdcount = buf.readUInt16BE(4);
+  const ancount = buf.readUInt16BE(6);
+  const nscount = buf.readUInt16BE(8);
+  const arcount = buf.readUInt16BE(10);
+  const head = { id, opcode: (flags >> 11) & 0xf, rd: !!(flags & 0x100), cd: !!(flags & 0x10), qdcount };
+  if (qdcount !== 1 || ancount !== 0 || nscount !== 0 || arcount > 1) return { query: head };
+  const n = readName(buf, 12);
+  if (typeof n === 'string') return { malformed: n };
+  if (n.end + 4 > buf.length) return { malformed: 'question runs past the end' };
+  const qtype = buf.readUInt16BE(n.end);
+  const qclass = buf.readUInt16BE(n.end + 2);
+  const questionBytes = buf.subarray(12, n.end + 4);
+  let edns: Query['edns'];
+  let i = n.end + 4;
+  if (arcount === 1) {
+    if (buf[i] !== 0 || i + 11 > buf.length || buf.readUInt16BE(i + 1) !== 41) return { malformed: 'the additional record is not an OPT record' };
+    const rdlen = buf.readUInt16BE(i + 9);
+    if (i + 11 + rdlen > buf.length) return { malformed: 'OPT record runs past the end' };
+    edns = { udpSize: buf.readUInt16BE(i + 3), version: buf[i + 6], do: !!(buf.readUInt16BE(i + 7) & 0x8000) };
+    i += 11 + rdlen;
+  }
+  if (i !== buf.length) return { malformed: 'trailing bytes after the query' };
+  return { query: { ...head, questionBytes, qname: n.name, qtype, qclass, ...(edns ? { edns } : {}) } };
+}
+
+export function typeCode(type: string): number {
+  return typeCodes[type] ?? 0;
+}
+
+/** Writes records with name compression. */
+export class Writer {
+  readonly #chunks: Buffer[] = [];
+  #length = 0;
+  readonly #names = new Map<string, number>();
+
+  constructor(header: Buffer, question?: Buffer) {
+    this.push(header);
+    if (question) {
+      this.push(question);
+      const n = readName(question, 0);
+      if (typeof n !== 'string' && n.name !== '.') this.#names.set(n.name.toLowerCase(), 12);
+    }
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(b: Buffer): void {
+    this.#chunks.push(b);
+    this.#length += b.length;
+  }
+
+  name(name: string): void {
+    const labels = name === '.' ? [] : name.replace(/\.$/, '').split('.');
+    for (let i = 0; i < labels.length; i++) {
+      const suffix = `${labels.slice(i).join('.')}.`.toLowerCase();
+      const at = this.#names.get(suffix);
+      if (at !== undefined) {
+        const p = Buffer.alloc(2);
+        p.writeUInt16BE(0xc000 | at);
+        this.push(p);
+        return;
+      }
+      if (this.#length < 0x3fff) this.#names.set(suffix, this.#length);
+      const bytes = Buffer.from(labels[i].slice(0, 63), 'latin1');
+      this.push(Buffer.from([bytes.length]));
+      this.push(bytes);
+    }
+    this.push(Buffer.from([0]));
+  }
+
+  record(r: ResourceRecord): void {
+    this.name(r.name);
+    const fixed = Buffer.alloc(10);
+    fixed.writeUInt16BE(typeCode(r.rdata.type), 0);
+    fixed.writeUInt16BE(1, 2);
+    fixed.writeUInt32BE(r.ttl >>> 0, 4);
+    this.push(fixed);
+    const before = this.#length;
+    this.rdata(r.rdata);
+    fixed.writeUInt16BE(this.#length - before, 8);
+  }
+
+  private rdata(d: ResourceRecord['rdata']): void {
+    switch (d.type) {
+      case 'A':
+      case 'AAAA': {
+        const ip = parseIP(d.address)!;
+        const out = Buffer.alloc(ip.family === 4 ? 4 : 16);
+        for (let i = out.length - 1, v = ip.value; i >= 0; i--, v >>= 8n) out[i] = Number(v & 255n);
+        return this.push(out);
+      }
+      case 'SRV': {
+        const b = Buffer.alloc(6);
+        b.writeUInt16BE(d.priority, 0);
+        b.writeUInt16BE(d.weight, 2);
+        b.writeUInt16BE(d.port, 4);
+        this.push(b);
+        return this.name(d.target);
+      }
+      case 'PTR':
+      case 'CNAME':
+      case 'NS':
+        return this.name(d.target);
+      case 'TXT':
+        for (const t of d.text) {
+          const bytes = Buffer.from(t.slice(0, 255), 'utf8');
+          this.push(Buffer.from([bytes.length]));
+          this.push(bytes);
+        }
+        return;
+      case 'SOA': {
+        this.name(d.mname);
+        this.name(d.rname);
+        const b = Buffer.alloc(20);
+        [d.serial, d.refresh, d.retry, d.expire, d.minimum].forEach((v, i) => b.writeUInt32BE(v >>> 0, i * 4));
+        return this.push(b);
+      }
+    }
+  }
+
+  /** An OPT pseudo-record advertising our UDP payload size (RFC 6891 §6.1.2). */
+  opt(udpSize: number, extendedRcode = 0): void {
+    const b = Buffer.alloc(11);
+    b.writeUInt16BE(41, 1);
+    b.writeUInt16BE(udpSize, 3);
+    b[5] = extendedRcode;
+    this.push(b);
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.concat(this.#chunks, this.#length);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * `kubetwin serve dns`: a real DNS server over UDP and TCP on one port, answering from the model through an
+ * `Answerer` that can be swapped while it runs (for --watch). Malformed packets are dropped and counted; a bug in
+ * answering one query never takes the server down. Replies are cached by query bytes (minus the ID) until the
+ * answerer changes. https://www.rfc-editor.org/rfc/rfc1035#section-4.2 (UDP and TCP framing)
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { respond, type Answerer, type ServerStats } from './_respond.ts';
+
+export type { Answerer, ServerStats } from './_respond.ts';
+export { watchPaths } from './_watch.ts';
+
+export interface DnsServerOptions {
+  /** Listen address; default 127.0.0.1. */
+  readonly host?: string;
+  /** Port for both UDP and TCP; 0 picks a free one. Default 5353. */
+  readonly port?: number;
+  readonly answerer: Answerer;
+  /** Most replies kept in the reply cache (default 200,000). */
+  readonly cacheSize?: number;
+}
+
+export interface RunningDnsServer {
+  readonly host: string;
+  readonly port: number;
+  readonly stats: ServerStats;
+  /** Answers from now on come from `a`; the reply cache is emptied. Queries in flight are not dropped. */
+  setAnswerer(a: Answerer): void;
+  close(): Promise<void>;
+}
+
+const maxTcpConnections = 512;
+const tcpIdleMs = 10_000;
+
+export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDnsServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const stats: ServerStats = { queries: 0, answered: 0, malformed: 0, truncated: 0, refused: 0, cacheHits: 0 };
+  let answerer = opts.answerer;
+  const cacheSize = opts.cacheSize ?? 200_000;
+  let cache = new Map<string, Buffer>();
+
+  const handle = (packet: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
+    if (packet.length < 12 || packet.length > 65535) {
+      stats.queries++;
+      stats.malformed++;
+      return undefined;
+    }
+    const key = transport + packet.toString('latin1', 2);
+    const hit = cache.get(key);
+    if (hit) {
+      stats.queries++;
+      stats.answered++;
+      stats.cacheHits++;
+      const out = Buffer.from(hit);
+      out[0] = packet[0];
+      out[1] = packet[1];
+      return out;
+    }
+    let reply: Buffer | undefined;
+    try {
+      reply = respond(packet, answerer, transport, stats);
+    } catch {
+      stats.malformed++;
+      return undefined;
+    }
+    if (reply) {
+      if (cache.size >= cacheSize) cache = new Map();
+      cache.set(key, reply);
+    }
+    return reply;
+  };
+
+  const { udp, tcp, port } = await bind(host, opts.port ?? 5353);
+  udp.on('message', (msg, rinfo) => {
+    const reply = handle(msg, 'udp');
+    if (reply) udp.send(reply, rinfo.port, rinfo.address);
+  });
+  udp.on('error', () => undefined);
+  const sockets = new Set<TcpSocket>();
+  tcp.on('connection', (socket) => {
+    if (sockets.size >= maxTcpConnections) return socket.destroy();
+    sockets.add(socket);
+    socket.setTimeout(tcpIdleMs, () => socket.destroy());
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      while (pending.length >= 2) {
+        const len = pending.readUInt16BE(0);
+        if (pending.length < 2 + len) break;
+        const msg = pending.subarray(2, 2 + len);
+        pending = pending.subarray(2 + len);
+        const reply = handle(Buffer.from(msg), 'tcp');
+        if (!reply) continue;
+        const framed = Buffer.alloc(2 + reply.length);
+        framed.writeUInt16BE(reply.length, 0);
+        reply.copy(framed, 2);
+        socket.write(framed);
+      }
+    });
+  });
+  tcp.on('error', () => undefined);
+
+  return {
+    host,
+    port,
+    stats,
+    setAnswerer(a) {
+      answerer = a;
+      cache = new Map();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        udp.close(() => tcp.close(() => resolve()));
+      }),
+  };
+}
+
+/** Binds UDP and TCP to the same port; with port 0, retries until both get the same free port. */
+async function bind(host: string, wanted: number): Promise<{ udp: Socket; tcp: Server; port: number }> {
+  const family = host.includes(':') ? 'udp6' : 'udp4';
+  for (let attempt = 0; ; attempt++) {
+    const udp = createSocket(family);
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(wanted, host, () => {
+        udp.off('error', reject);
+        resolve();
+      });
+    });
+    const port = udp.address().port;
+    const tcp = createServer();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, host, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
+      });
+      return { udp, tcp, port };
+    } catch (err) {
+      udp.close();
+      if (wanted !== 0 || attempt >= 20) throw err;
+    }
+  }
+}
