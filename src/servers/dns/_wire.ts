@@ -59,6 +59,8 @@ export function parseQuery(buf: Buffer): Parsed {
   const nscount = buf.readUInt16BE(8);
   const arcount = buf.readUInt16BE(10);
   const head = { id, opcode: (flags >> 11) & 0xf, rd: !!(flags & 0x100), cd: !!(flags & 0x10), qdcount };
+  // Counts no message of this length could hold: a question takes at least 5 octets, a record 11.
+  if (12 + qdcount * 5 + (ancount + nscount + arcount) * 11 > buf.length) return { malformed: 'section counts exceed the message' };
   if (qdcount !== 1 || ancount !== 0 || nscount !== 0 || arcount > 1) return { query: head };
   const n = readName(buf, 12);
   if (typeof n === 'string') return { malformed: n };

@@ -1,0 +1,104 @@
+/**
+ * Fuzzing for a bounded time: random and mutated packets into the reply path and through a real UDP socket. No
+ * packet may throw or hang; every well-formed query (judged independently by dns-packet: it decodes, is a query with
+ * one question and no other records but an OPT, and re-encodes to the same bytes) gets a reply with its ID.
+ * Seeded, so a failure can be replayed (KUBETWIN_FUZZ_SEED, KUBETWIN_FUZZ_MS).
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as packet from 'dns-packet';
+import { buildYaml } from '../../build/_test-helpers.ts';
+import { createDns } from '../../analysis/dns/index.ts';
+import { fixtureProfile, fixtureYaml } from '../../analysis/dns/_fixture.ts';
+import { respond, type ServerStats } from './_respond.ts';
+import { startDnsServer, type RunningDnsServer } from './index.ts';
+import { query, udp } from './_test-client.ts';
+
+const seed = Number(process.env.KUBETWIN_FUZZ_SEED ?? 20261123);
+const budgetMs = Number(process.env.KUBETWIN_FUZZ_MS ?? 1500);
+const dns = createDns(buildYaml(fixtureYaml, { profile: fixtureProfile }).model);
+
+function rng(s: number): () => number {
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const names = ['web.shop.svc.cluster.local', 'db.shop.svc.cluster.local', '_pg._tcp.db.shop.svc.cluster.local', '10-244-1-10.shop.pod.cluster.local', '20.0.96.10.in-addr.arpa', 'x.example.com', 'cluster.local', 'dns-version.cluster.local'];
+const types = ['A', 'AAAA', 'SRV', 'PTR', 'TXT', 'CNAME', 'MX', 'SOA', 'NS', 'ANY', 'AXFR'];
+
+function mutate(r: () => number): Buffer {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+  const kind = r();
+  if (kind < 0.2) return Buffer.from(Array.from({ length: Math.floor(r() * 80) }, () => Math.floor(r() * 256)));
+  const base = Buffer.from(query(pick(names), pick(types), { id: Math.floor(r() * 65536), ...(r() < 0.5 ? { edns: 512 + Math.floor(r() * 4000) } : {}) }));
+  if (kind < 0.35) return base;
+  const b = Buffer.from(base);
+  const edits = 1 + Math.floor(r() * 4);
+  for (let i = 0; i < edits; i++) {
+    const op = r();
+    const at = Math.floor(r() * b.length);
+    if (op < 0.5) b[at] ^= 1 << Math.floor(r() * 8);
+    else if (op < 0.8) b[at] = Math.floor(r() * 256);
+    else if (op < 0.9) return b.subarray(0, at);
+    else return Buffer.concat([b, Buffer.from([Math.floor(r() * 256)])]);
+  }
+  return b;
+}
+
+function wellFormed(b: Buffer): boolean {
+  try {
+    const p = packet.decode(b);
+    if (p.type !== 'query' || p.questions?.length !== 1 || p.answers?.length || p.authorities?.length) return false;
+    if ((p.additionals?.length ?? 0) > 1 || (p.additionals?.length === 1 && p.additionals[0].type !== 'OPT')) return false;
+    return Buffer.compare(packet.encode(p), b) === 0;
+  } catch {
+    return false;
+  }
+}
+
+let server: RunningDnsServer;
+before(async () => {
+  server = await startDnsServer({ host: '127.0.0.1', port: 0, answerer: dns });
+});
+after(() => server.close());
+
+describe(`fuzz (seed ${seed}, ${budgetMs} ms)`, () => {
+  it('the reply path never throws; well-formed queries always get a reply with their ID', () => {
+    const r = rng(seed);
+    const stats: ServerStats = { queries: 0, answered: 0, malformed: 0, truncated: 0, refused: 0, cacheHits: 0 };
+    const end = Date.now() + budgetMs;
+    let n = 0;
+    let formed = 0;
+    while (Date.now() < end) {
+      const b = mutate(r);
+      n++;
+      const reply = respond(b, dns, r() < 0.5 ? 'udp' : 'tcp', stats);
+      if (wellFormed(b)) {
+        formed++;
+        assert.ok(reply, `no reply to a well-formed query ${b.toString('hex')}`);
+        assert.equal(reply.readUInt16BE(0), b.readUInt16BE(0));
+        assert.doesNotThrow(() => packet.decode(reply), `undecodable reply to ${b.toString('hex')}`);
+      }
+    }
+    assert.ok(n > 1000 && formed > 100, `${n} packets, ${formed} well-formed`);
+    assert.equal(stats.queries, n);
+  });
+
+  it('a blast of random and mutated datagrams leaves the server answering', async () => {
+    const r = rng(seed + 1);
+    const end = Date.now() + Math.min(budgetMs, 1000);
+    let sent = 0;
+    while (Date.now() < end && sent < 3000) {
+      await udp(server.port, mutate(r), 5);
+      sent++;
+    }
+    const reply = await udp(server.port, query('web.shop.svc.cluster.local', 'A', { id: 7 }));
+    assert.ok(reply, 'the server still answers');
+    assert.equal(packet.decode(reply).id, 7);
+    assert.ok(server.stats.queries >= sent);
+  });
+});
