@@ -6,32 +6,42 @@ import type { PodClass, PolicyEngine } from '../policy/index.ts';
 import { blockContains } from '../policy/_ip-blocks.ts';
 import { portMatches } from '../policy/_ports.ts';
 
-/** A range of ports of one protocol that no policy tells apart; `port` is its first port. */
+/** Ports that no policy tells apart: one protocol, one or more ranges; `port` (the first) stands for all of them. */
 export interface PortClass {
   readonly protocol: Protocol;
   readonly port: number;
-  readonly last: number;
+  readonly ranges: readonly (readonly [number, number])[];
 }
 
 /**
  * Port equivalence classes: each protocol's 1-65535 cut at every numeric port, `endPort` and resolved named port
- * the policies use, so one representative port per class stands for all of them.
+ * the policies use; pieces that every port spec treats alike (same specs containing them) form one class.
  */
 export function portClasses(engine: PolicyEngine): PortClass[] {
-  const cuts: Record<Protocol, Set<number>> = { TCP: new Set([1, 65536]), UDP: new Set([1, 65536]), SCTP: new Set([1, 65536]) };
+  const specs: Record<Protocol, [number, number][]> = { TCP: [], UDP: [], SCTP: [] };
   const named = new Set<string>();
   for (const np of engine.policies)
     for (const r of [...np.ingress, ...np.egress])
       if (r.ports !== 'all')
         for (const pp of r.ports) {
-          if (typeof pp.port === 'number') cuts[pp.protocol].add(pp.port).add((pp.endPort ?? pp.port) + 1);
+          if (typeof pp.port === 'number') specs[pp.protocol].push([pp.port, pp.endPort ?? pp.port]);
           else if (typeof pp.port === 'string') named.add(`${pp.protocol}/${pp.port}`);
         }
-  for (const c of engine.classes) for (const cp of c.pods[0].ports) if (cp.name && named.has(`${cp.protocol}/${cp.name}`)) cuts[cp.protocol].add(cp.containerPort).add(cp.containerPort + 1);
+  for (const c of engine.classes) for (const cp of c.pods[0].ports) if (cp.name && named.has(`${cp.protocol}/${cp.name}`)) specs[cp.protocol].push([cp.containerPort, cp.containerPort]);
   const out: PortClass[] = [];
   for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
-    const points = [...cuts[protocol]].sort((a, b) => a - b);
-    for (let i = 0; i + 1 < points.length; i++) out.push({ protocol, port: points[i], last: points[i + 1] - 1 });
+    const uniq = [...new Map(specs[protocol].map((r) => [`${r[0]}-${r[1]}`, r])).values()];
+    const cuts = new Set([1, 65536]);
+    for (const [a, b] of uniq) cuts.add(a).add(b + 1);
+    const points = [...cuts].sort((a, b) => a - b);
+    const bySig = new Map<string, { protocol: Protocol; port: number; ranges: [number, number][] }>();
+    for (let i = 0; i + 1 < points.length; i++) {
+      const lo = points[i];
+      const sig = uniq.map(([a, b]) => (lo >= a && lo <= b ? '1' : '0')).join('');
+      const cls = bySig.get(sig) ?? bySig.set(sig, { protocol, port: lo, ranges: [] }).get(sig)!;
+      cls.ranges.push([lo, points[i + 1] - 1]);
+    }
+    out.push(...bySig.values());
   }
   return out;
 }
@@ -61,13 +71,21 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
   for (const c of classes) if (!(c.hostNetwork && engine.hostNetwork === 'node')) (byNs.get(c.namespace) ?? byNs.set(c.namespace, []).get(c.namespace)!).push(c);
   const index = new Map([...byNs].map(([ns, cs]) => [ns, new LabelIndex(cs, (c) => c.labels)]));
   const peerCache = new Map<PolicyPeer, Int32Array>();
+  const blockCache = new Map<string, Int32Array>();
+  const classIPs = classes.map((c) => c.pods[0].ips.map((t) => parseIP(t)!).filter(Boolean));
   const peerSet = (peer: PolicyPeer, ns: string): Int32Array => {
     let hit = peerCache.get(peer);
     if (hit) return hit;
     const ids: number[] = [];
     if (peer.ipBlock) {
       const block = engine.blockOf(peer);
-      if (block) for (const c of classes) if (c.pods[0].ips.some((t) => blockContains(block, parseIP(t)!))) ids.push(c.id);
+      const cached = block && blockCache.get(block.key);
+      if (cached) {
+        peerCache.set(peer, cached);
+        return cached;
+      }
+      if (block) for (const c of classes) if (classIPs[c.id].some((ip) => blockContains(block, ip))) ids.push(c.id);
+      if (block) blockCache.set(block.key, Int32Array.from(ids));
     } else {
       const namespaces = peer.namespaceSelector ? engine.model.namespaces.filter((n) => matches(peer.namespaceSelector!, n.labels)).map((n) => n.name) : [ns];
       for (const n of namespaces) for (const c of peer.podSelector ? (index.get(n)?.select(peer.podSelector) ?? []) : (byNs.get(n) ?? [])) ids.push(c.id);
@@ -76,7 +94,19 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
     peerCache.set(peer, hit);
     return hit;
   };
+  // Large sets are ORed word by word from a bitset (kept per set), small ones bit by bit.
+  const dense = new Map<Int32Array, Uint32Array>();
   const orIds = (bits: Uint32Array, ids: Int32Array) => {
+    if (ids.length > W) {
+      let d = dense.get(ids);
+      if (!d) {
+        d = new Uint32Array(W);
+        for (let i = 0; i < ids.length; i++) d[ids[i] >>> 5] |= 1 << (ids[i] & 31);
+        dense.set(ids, d);
+      }
+      for (let w = 0; w < W; w++) bits[w] |= d[w];
+      return;
+    }
     for (let i = 0; i < ids.length; i++) bits[ids[i] >>> 5] |= 1 << (ids[i] & 31);
   };
   const isolated = (c: PodClass, dir: 'Ingress' | 'Egress') => engine.policiesOf(c, dir).length > 0;
@@ -130,7 +160,8 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
       }
       // Sources whose egress admits d.
       egress.set(openEgress);
-      for (const { rule, policy } of [...everyPeer, ...inv[d.id]]) if (ok(rule)) orIds(egress, selectedIds[policy]);
+      for (const { rule, policy } of everyPeer) if (ok(rule)) orIds(egress, selectedIds[policy]);
+      for (const { rule, policy } of inv[d.id]) if (ok(rule)) orIds(egress, selectedIds[policy]);
       let count = 0;
       const row = options.keep ? new Uint32Array(W) : undefined;
       for (let w = 0; w < W; w++) {

@@ -11,6 +11,8 @@ export interface AdminTiers {
   readonly labelKeys: ReadonlySet<string>;
   readonly portNames: readonly { name: string; protocol: string }[];
   readonly blocks: readonly CompiledBlock[];
+  /** No admin or baseline policy at all. */
+  readonly empty: boolean;
   /** The first rule of the tier (by priority, then rule order) that matches, or undefined. */
   decide(tier: 'admin' | 'baseline', direction: 'Ingress' | 'Egress', subject: PartyTarget, peer: PartyTarget, port: number, protocol: Protocol, destination: Pod | undefined): RuleRef | undefined;
 }
@@ -61,6 +63,7 @@ export function compileAdminTiers(model: ClusterModel): AdminTiers {
     labelKeys,
     portNames,
     blocks: [...blocks.values()],
+    empty: policies.length === 0,
     decide(tier, direction, subject, peer, port, protocol, destination) {
       const pod = subject.pod;
       if (!pod) return undefined;

@@ -5,6 +5,7 @@ export interface CompiledBlock {
   readonly key: string;
   readonly cidr: Cidr;
   readonly except: readonly Cidr[];
+  readonly masks?: readonly bigint[];
 }
 
 /**
@@ -13,14 +14,29 @@ export interface CompiledBlock {
  * (IPBlock: "describes a particular CIDR ... that is allowed ... except entries ... should not be included").
  */
 export function blockContains(block: CompiledBlock, ip: IP): boolean {
+  if (block.masks) {
+    const m = block.masks;
+    if (ip.family !== block.cidr.family || (ip.value & m[0]) !== block.cidr.base) return false;
+    for (let i = 0; i < block.except.length; i++) if ((ip.value & m[i + 1]) === block.except[i].base) return false;
+    return true;
+  }
   return cidrContains(block.cidr, ip) && !block.except.some((e) => cidrContains(e, ip));
+}
+
+/** Network masks of the cidr and each except block, computed once (bigint shifts are slow on the hot path). */
+function masksOf(cidrs: readonly Cidr[]): bigint[] {
+  return cidrs.map((c) => {
+    const bits = c.family === 4 ? 32 : 128;
+    return ((1n << BigInt(bits)) - 1n) ^ ((1n << BigInt(bits - c.prefix)) - 1n);
+  });
 }
 
 export function compileBlock(cidr: string, except: readonly string[]): CompiledBlock | undefined {
   const c = parseCidr(cidr);
   if (!c) return undefined;
   const ex = except.map(parseCidr).filter((e): e is Cidr => !!e);
-  return { key: `${cidr}!${except.join(',')}`, cidr: c, except: ex };
+  const sameFamily = ex.filter((e) => e.family === c.family);
+  return { key: `${cidr}!${except.join(',')}`, cidr: c, except: sameFamily, masks: masksOf([c, ...sameFamily]) };
 }
 
 /**

@@ -1,10 +1,10 @@
 import { formatLabels, formatSelector, matches, type Labels, type Requirement, type Selector } from '../../lib/labels.ts';
-import { parseIP } from '../../lib/ip.ts';
+import { parseIP, type IP } from '../../lib/ip.ts';
 import type { PolicyPeer, Pod } from '../../model/types.ts';
 import { blockContains, type CompiledBlock } from './_ip-blocks.ts';
 
 /** The other end of a rule, as a peer sees it: a pod (with its namespace's labels), or a bare address. */
-export type PeerTarget = { readonly pod: Pod; readonly nsLabels: Labels } | { readonly pod?: undefined; readonly ip: string };
+export type PeerTarget = { readonly pod: Pod; readonly nsLabels: Labels; readonly parsed?: readonly (IP | undefined)[] } | { readonly pod?: undefined; readonly ip: string };
 
 export interface PeerMatch {
   readonly matched: boolean;
@@ -21,11 +21,8 @@ export interface PeerMatch {
 export function peerMatches(peer: PolicyPeer, block: CompiledBlock | undefined, policyNamespace: string, target: PeerTarget): PeerMatch {
   if (peer.ipBlock) {
     if (!block) return { matched: false };
-    const ips = target.pod ? target.pod.ips : [target.ip];
-    const hit = ips.some((t) => {
-      const ip = parseIP(t);
-      return !!ip && blockContains(block, ip);
-    });
+    const ips = target.pod ? (target.parsed ?? target.pod.ips.map(parseIP)) : [parseIP(target.ip)];
+    const hit = ips.some((ip) => !!ip && blockContains(block, ip));
     return { matched: hit, ipBlockOnPod: hit && !!target.pod };
   }
   if (!target.pod) return { matched: false };

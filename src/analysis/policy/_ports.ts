@@ -12,7 +12,8 @@ export function portMatches(pp: PolicyPort, port: number, protocol: Protocol, de
   if (pp.port === undefined) return true;
   if (typeof pp.port === 'number') return pp.endPort !== undefined ? port >= pp.port && port <= pp.endPort : port === pp.port;
   if (!destination) return false;
-  return destination.ports.some((cp) => cp.name === pp.port && cp.protocol === protocol && cp.containerPort === port);
+  for (const cp of destination.ports) if (cp.name === pp.port && cp.protocol === protocol && cp.containerPort === port) return true;
+  return false;
 }
 
 /** `8100/TCP`, `8000-8100/TCP`, `http/TCP`, `all UDP` — as the explanations print a port. */

@@ -1,0 +1,96 @@
+/**
+ * NetworkPolicy engine benchmark. Without arguments it runs every case in a fresh process (so peak memory is the
+ * case's own) and writes bench/results/policy.md; `bench/policy.ts realistic 30000` runs one case, one JSON line.
+ *
+ * Measured per case, after the model is built (model build is bench/results/build.md):
+ * - compileMs: PolicyEngine construction — pod equivalence classes, policy selection per class.
+ * - reachMs: the full reachability — every (source class, destination class, port class), as bitsets
+ *   (ingress rows ANDed with inverted egress rows), streamed (each row counted, then dropped).
+ * - peakRssMB: the process's peak resident memory (includes the model and the generator).
+ * - qps: pairwise `allows` queries per second on random pod pairs and declared ports, first pass (cold cache).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { generateCluster, prng } from './generate.ts';
+import { buildCluster } from '../src/build/index.ts';
+import { PolicyEngine } from '../src/analysis/policy/index.ts';
+import { computeReachability } from '../src/analysis/matrix/index.ts';
+
+const cases = [
+  ['realistic', '30000'],
+  ['realistic', '150000'],
+  ['random-labels', '10000', '5000'],
+  ['random-labels', '100000', '50000'],
+];
+
+function one(family: 'realistic' | 'random-labels', pods: number, policies?: number): Record<string, unknown> {
+  const { objects, profile } = generateCluster({ family, pods, policies });
+  const { model } = buildCluster(objects, { profile });
+  objects.length = 0;
+  global.gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  let t = performance.now();
+  const engine = new PolicyEngine(model);
+  const compileMs = performance.now() - t;
+  t = performance.now();
+  const reach = computeReachability(engine);
+  const reachMs = performance.now() - t;
+  const heapMB = (process.memoryUsage().heapUsed - heap0) / 1048576;
+  const rand = prng(7);
+  const ready = model.pods.filter((p) => p.ip && p.ports.length);
+  const queries = 300_000;
+  const qs = Array.from({ length: queries }, () => {
+    const a = ready[Math.floor(rand() * ready.length)];
+    const b = ready[Math.floor(rand() * ready.length)];
+    const p = b.ports[Math.floor(rand() * b.ports.length)];
+    return [{ kind: 'pod' as const, pod: a }, { kind: 'pod' as const, pod: b }, p.containerPort, p.protocol] as const;
+  });
+  t = performance.now();
+  let allowed = 0;
+  for (const [a, b, port, proto] of qs) if (engine.allows(a, b, port, proto)) allowed++;
+  const qMs = performance.now() - t;
+  return {
+    family,
+    pods: model.pods.length,
+    policies: model.networkPolicies.length,
+    classes: reach.classes,
+    portClasses: reach.portClasses.length,
+    compileMs: Math.round(compileMs),
+    reachMs: Math.round(reachMs),
+    totalMs: Math.round(compileMs + reachMs),
+    allowedClassTriples: reach.allowedTriples,
+    engineHeapMB: Math.round(heapMB),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    qps: Math.round(queries / (qMs / 1000)),
+    queriesAllowedPct: Math.round((allowed / queries) * 100),
+  };
+}
+
+const args = process.argv.slice(2);
+if (args.length) {
+  process.stdout.write(JSON.stringify(one(args[0] as 'realistic' | 'random-labels', Number(args[1]), args[2] ? Number(args[2]) : undefined)) + '\n');
+} else {
+  const rows: Record<string, unknown>[] = [];
+  for (const c of cases) {
+    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', 'bench/policy.ts', ...c], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const row = JSON.parse(out.trim().split('\n').pop() as string) as Record<string, unknown>;
+    rows.push(row);
+    process.stderr.write(`policy ${c.join(' ')}: ${JSON.stringify(row)}\n`);
+  }
+  const cols = Object.keys(rows[0]);
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+  const md = [
+    '## NetworkPolicy engine: compile, full reachability, pairwise queries',
+    '',
+    `Machine: ${machine}`,
+    '',
+    `| ${cols.join(' | ')} |`,
+    `| ${cols.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${cols.map((k) => String(r[k])).join(' | ')} |`),
+    '',
+  ].join('\n');
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/policy.md', md);
+  process.stdout.write(md + '\n');
+}
