@@ -1,60 +1,85 @@
 /**
  * Route benchmarks: in-process routing decisions per second with 1k and 10k HTTPRoutes on one Gateway, and
- * `serve gateway` requests per second and p99 latency measured with autocannon against a local upstream.
- * Run: node --import tsx bench/route.ts  (writes bench/results/route.md)
+ * `serve gateway` requests per second and p99 latency under wrk, the gateway alone on one core (see
+ * bench/_route-load.ts for the method). Run: npm run build && node --import tsx bench/route.ts
+ * (writes bench/results/route.md). KUBETWIN_BENCH_PROF=DIR also writes a --cpu-prof of the gateway into DIR.
  */
-import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import type { AddressInfo } from 'node:net';
-import autocannon from 'autocannon';
+import { cpus, loadavg } from 'node:os';
 import { buildFromTexts } from '../src/api/index.ts';
 import { compileRouter, parseRequest } from '../src/analysis/route/index.ts';
-import { startGateway } from '../src/servers/gateway/index.ts';
-
-function cluster(n: number): string {
-  const out = [`apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: gc}\nspec: {controllerName: example.com/gc}\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: gw}\nspec:\n  gatewayClassName: gc\n  listeners: [{name: http, port: 80, protocol: HTTP}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: app}\nspec: {selector: {app: app}, ports: [{port: 80}]}\n---\n`];
-  for (let i = 0; i < n; i++)
-    out.push(`apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r${i}}\nspec:\n  parentRefs: [{name: gw}]\n  hostnames: [h${i % Math.max(1, n / 10)}.example.com]\n  rules:\n  - matches: [{path: {type: PathPrefix, value: /api/v${i}}}, {path: {type: Exact, value: /x${i}}, headers: [{name: x-v, value: "${i}"}]}]\n    backendRefs: [{name: app, port: 80}]\n---\n`);
-  return out.join('');
-}
+import { routeCluster } from './_route-cluster.ts';
+import { loadTool, measureGateway, type LoadCase } from './_route-load.ts';
 
 function decisions(n: number): { routes: number; perSecond: number; buildMs: number } {
   const t0 = performance.now();
-  const { model } = buildFromTexts([{ file: 'bench.yaml', text: cluster(n) }]);
+  const { model } = buildFromTexts([{ file: 'bench.yaml', text: routeCluster(n) }]);
   const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
   if (typeof router === 'string') throw new Error(router);
   const buildMs = performance.now() - t0;
-  const reqs = Array.from({ length: 1000 }, (_, i) => parseRequest({ url: `http://h${i % Math.max(1, n / 10)}.example.com/api/v${(i * 7) % n}/items` }) as never);
+  const reqs = Array.from(
+    { length: 1000 },
+    (_, i) =>
+      parseRequest({
+        url: `http://h${i % Math.max(1, n / 10)}.example.com/api/v${(i * 7) % n}/items`,
+      }) as never,
+  );
   let count = 0;
   const start = performance.now();
   while (performance.now() - start < 2000) for (const r of reqs) if (router.decide(r).status > 0) count++;
-  return { routes: n, perSecond: Math.round(count / ((performance.now() - start) / 1000)), buildMs: Math.round(buildMs) };
+  return {
+    routes: n,
+    perSecond: Math.round(count / ((performance.now() - start) / 1000)),
+    buildMs: Math.round(buildMs),
+  };
 }
 
-async function served(): Promise<{ direct: autocannon.Result; proxied: autocannon.Result }> {
-  const { model } = buildFromTexts([{ file: 'bench.yaml', text: cluster(1000) }]);
-  const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  if (typeof router === 'string') throw new Error(router);
-  const up = createServer((_, res) => res.end('ok'));
-  await new Promise<void>((r) => up.listen(0, '127.0.0.1', () => r()));
-  const upstreams = new Map([['default/app', new URL(`http://127.0.0.1:${(up.address() as AddressInfo).port}`)]]);
-  const gw = await startGateway({ router, routing: model.routing!, upstreams, listen: { host: '127.0.0.1', port: 0 } });
-  const url = `http://127.0.0.1:${gw.http!.port}`;
-  const run = (path: string) => autocannon({ url: url + path, connections: 50, pipelining: 1, duration: 10, headers: { host: 'h3.example.com' } });
-  const direct = await run('/nothing-matches'); // answered by the gateway itself (404 decision)
-  const proxied = await run('/api/v3/items');
-  await gw.close();
-  up.close();
-  return { direct, proxied };
-}
+const connections = 50;
+const seconds = 10;
+const runs = 3;
+const cases: LoadCase[] = [
+  {
+    name: 'bare node:http server answering 404 (no routing; the ceiling on this machine)',
+    target: 'bare',
+    host: 'h3.example.com',
+    path: '/nothing-matches',
+  },
+  {
+    name: 'answered by the gateway itself: 404 decision (no rule matches)',
+    target: 'gateway',
+    host: 'h3.example.com',
+    path: '/nothing-matches',
+  },
+  {
+    name: 'answered by the gateway itself: RequestRedirect 301',
+    target: 'gateway',
+    host: 'redirect.example.com',
+    path: '/login',
+  },
+  {
+    name: 'proxied to the local upstream (PathPrefix match, 1k routes)',
+    target: 'gateway',
+    host: 'h3.example.com',
+    path: '/api/v3/items',
+  },
+];
 
 const rows = [decisions(1000), decisions(10000)];
-const s = await served();
+const load0 = loadavg()
+  .map((x) => x.toFixed(2))
+  .join(', ');
+const served = await measureGateway(cases, {
+  manifest: routeCluster(1000),
+  via: 'gateway:default/gw',
+  connections,
+  seconds,
+  runs,
+  cpuProfDir: process.env.KUBETWIN_BENCH_PROF,
+});
 const machine = `nproc ${cpus().length}, node ${process.version}, CPU ${cpus()[0]?.model ?? 'unknown'}`;
 const md = `# Route benchmarks
 
-Machine: ${machine}. Generated by \`node --import tsx bench/route.ts\`.
+Machine: ${machine}. Generated by \`npm run build && node --import tsx bench/route.ts\`.
 
 ## In-process routing decisions (one Gateway, one listener; 10 routes per hostname; 2 matches per route)
 
@@ -62,12 +87,22 @@ Machine: ${machine}. Generated by \`node --import tsx bench/route.ts\`.
 | ---: | ---: | ---: |
 ${rows.map((r) => `| ${r.routes} | ${r.buildMs} | ${r.perSecond.toLocaleString('en-US')} |`).join('\n')}
 
-## serve gateway (autocannon, 50 connections, 10 s, 1k routes)
+## serve gateway under load (${loadTool()}, ${connections} connections, ${seconds} s, median of ${runs} runs, 1k routes)
 
-| what | requests/s (mean) | p99 latency ms | non-2xx |
-| --- | ---: | ---: | ---: |
-| answered by the gateway itself (404 decision) | ${Math.round(s.direct.requests.average).toLocaleString('en-US')} | ${s.direct.latency.p99} | ${s.direct.non2xx} |
-| proxied to a local upstream | ${Math.round(s.proxied.requests.average).toLocaleString('en-US')} | ${s.proxied.latency.p99} | ${s.proxied.non2xx} |
+Method: the bundled CLI (\`node dist/kubetwin.mjs serve-gateway --via gateway:default/gw\`) runs alone in its
+own process pinned to core 0 (\`taskset -c 0\`); the upstream (a node:http server answering \`ok\`) and the load
+generator (\`taskset -c 1 wrk -t1 -c${connections} -d${seconds}s --latency\`) share core 1. Loopback only, HTTP/1.1
+keep-alive. A warm-up run of 2 s precedes each case. Targets (issue #5, one core): ≥ 40,000 decisions
+answered by the gateway itself, ≥ 15,000 proxied requests per second.
+
+The machine is shared (other processes may run on either core), so besides wall-clock requests/s each row
+gives the requests served per second of CPU the serving process actually got (its user + system time from
+\`/proc/PID/stat\` over the run) and the share of its core it got: that column is what one whole core sustains.
+Load average when the measurement started: ${load0}.
+
+| what | requests/s (median run) | requests per CPU-second of the serving process | core share | p99 latency ms | non-2xx/3xx | all runs (req/s) |
+| --- | ---: | ---: | ---: | ---: | ---: | --- |
+${served.map((r) => `| ${r.name} | ${r.rps.toLocaleString('en-US')} | ${r.perCpuSecond.toLocaleString('en-US')} | ${Math.round(r.cpuShare * 100)}% | ${r.p99ms} | ${r.non2xx3xx} | ${r.all.map((x) => x.toLocaleString('en-US')).join(', ')} |`).join('\n')}
 `;
 writeFileSync('bench/results/route.md', md);
 process.stdout.write(md);

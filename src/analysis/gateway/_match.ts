@@ -25,23 +25,36 @@ export function fullRegex(re: string): RegExp | null {
   return r;
 }
 
-/** Why a match fails for a request, or undefined when it matches (all conditions ANDed). https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch */
-export function matchFailure(m: RouteMatch, req: HttpRequest): string | undefined {
+const failed = 'no match';
+
+/**
+ * Why a match fails for a request, or undefined when it matches (all conditions ANDed). With `explain` false
+ * the reason is a constant, so routing a request builds no strings. https://gateway-api.sigs.k8s.io/reference/spec/#httproutematch
+ */
+export function matchFailure(m: RouteMatch, req: HttpRequest, explain = true): string | undefined {
   if (m.path) {
     const { type, value } = m.path;
-    const ok = type === 'Exact' ? req.path === value : type === 'PathPrefix' ? pathPrefixMatch(value, req.path) : (fullRegex(value)?.test(req.path) ?? false);
-    if (!ok) return `path ${req.path} does not match ${type} ${value}`;
+    const ok =
+      type === 'Exact'
+        ? req.path === value
+        : type === 'PathPrefix'
+          ? pathPrefixMatch(value, req.path)
+          : (fullRegex(value)?.test(req.path) ?? false);
+    if (!ok) return explain ? `path ${req.path} does not match ${type} ${value}` : failed;
   }
-  if (m.method && m.method !== req.method) return `method ${req.method} is not ${m.method}`;
+  if (m.method && m.method !== req.method)
+    return explain ? `method ${req.method} is not ${m.method}` : failed;
   for (const h of m.headers) {
     const v = req.headers[h.name.toLowerCase()];
-    if (v === undefined) return `header ${h.name} is absent`;
-    if (h.type === 'Exact' ? v !== h.value : !(fullRegex(h.value)?.test(v) ?? false)) return `header ${h.name}: ${v} does not match ${h.type} ${h.value}`;
+    if (v === undefined) return explain ? `header ${h.name} is absent` : failed;
+    if (h.type === 'Exact' ? v !== h.value : !(fullRegex(h.value)?.test(v) ?? false))
+      return explain ? `header ${h.name}: ${v} does not match ${h.type} ${h.value}` : failed;
   }
   for (const q of m.queryParams) {
     const v = req.query.find(([k]) => k === q.name)?.[1];
-    if (v === undefined) return `query parameter ${q.name} is absent`;
-    if (q.type === 'Exact' ? v !== q.value : !(fullRegex(q.value)?.test(v) ?? false)) return `query parameter ${q.name}=${v} does not match ${q.type} ${q.value}`;
+    if (v === undefined) return explain ? `query parameter ${q.name} is absent` : failed;
+    if (q.type === 'Exact' ? v !== q.value : !(fullRegex(q.value)?.test(v) ?? false))
+      return explain ? `query parameter ${q.name}=${v} does not match ${q.type} ${q.value}` : failed;
   }
   return undefined;
 }
@@ -64,5 +77,11 @@ export function describeMatch(m: RouteMatch): string {
  */
 export function matchRank(m: RouteMatch): number[] {
   const t = m.path?.type;
-  return [t === 'Exact' ? 0 : t === 'PathPrefix' ? 1 : 2, t === 'PathPrefix' ? -(m.path!.value.replace(/(.)\/$/, '$1').length) : 0, m.method ? 0 : 1, -m.headers.length, -m.queryParams.length];
+  return [
+    t === 'Exact' ? 0 : t === 'PathPrefix' ? 1 : 2,
+    t === 'PathPrefix' ? -m.path!.value.replace(/(.)\/$/, '$1').length : 0,
+    m.method ? 0 : 1,
+    -m.headers.length,
+    -m.queryParams.length,
+  ];
 }

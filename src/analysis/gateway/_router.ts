@@ -1,5 +1,17 @@
-import type { DecisionBackend, Gateway, HTTPRoute, HttpRequest, Listener, LostCandidate, RouteDecision, RouteMatch, RouteRule } from '../../model/routing.ts';
-import { applyFilters } from './_filters.ts';
+import type {
+  BackendRef,
+  DecisionBackend,
+  DecisionSource,
+  Gateway,
+  HTTPRoute,
+  HttpRequest,
+  Listener,
+  LostCandidate,
+  RouteDecision,
+  RouteMatch,
+  RouteRule,
+} from '../../model/routing.ts';
+import { applyFilters, type FilterEffect } from './_filters.ts';
 import { gatewayHostMatch, hostScore } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
@@ -11,6 +23,8 @@ interface Entry {
   readonly match: RouteMatch;
   readonly matchIndex: number;
   readonly rank: readonly (number | string)[];
+  /** The decision's `winner`, computed once. */
+  readonly source: DecisionSource;
 }
 
 interface ListenerTable {
@@ -38,7 +52,11 @@ const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) =
  * the most specific route hostname first, the first match in precedence order winning.
  * https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
  */
-export function compileGatewayRouter(analysis: GatewayAnalysis, gateway: Gateway, grants: Parameters<typeof checkBackendRef>[2]): GatewayRouter {
+export function compileGatewayRouter(
+  analysis: GatewayAnalysis,
+  gateway: Gateway,
+  grants: Parameters<typeof checkBackendRef>[2],
+): GatewayRouter {
   const tables: ListenerTable[] = gateway.listeners.map((listener) => {
     const t: ListenerTable = { listener, exact: new Map(), wildcard: new Map(), any: [] };
     for (const a of analysis.attachments) {
@@ -46,25 +64,92 @@ export function compileGatewayRouter(analysis: GatewayAnalysis, gateway: Gateway
       const ts = a.route.creationTimestamp ?? '9999';
       for (const rule of a.route.rules)
         rule.matches.forEach((match, matchIndex) => {
-          const e: Entry = { route: a.route, rule, match, matchIndex, rank: [...matchRank(match), ts, `${a.route.namespace}/${a.route.name}`, a.route.kind, rule.index, matchIndex] };
+          const e: Entry = {
+            route: a.route,
+            rule,
+            match,
+            matchIndex,
+            source: {
+              object: a.route.key,
+              at: `rules[${rule.index}].matches[${matchIndex}]`,
+              match: describeMatch(match),
+            },
+            rank: [
+              ...matchRank(match),
+              ts,
+              `${a.route.namespace}/${a.route.name}`,
+              a.route.kind,
+              rule.index,
+              matchIndex,
+            ],
+          };
           if (!a.hostnames) t.any.push(e);
-          else for (const h of a.hostnames) (h.startsWith('*.') ? t.wildcard : t.exact).set(h, [...((h.startsWith('*.') ? t.wildcard : t.exact).get(h) ?? []), e]);
+          else
+            for (const h of a.hostnames)
+              (h.startsWith('*.') ? t.wildcard : t.exact).set(h, [
+                ...((h.startsWith('*.') ? t.wildcard : t.exact).get(h) ?? []),
+                e,
+              ]);
         });
     }
-    for (const list of [...t.exact.values(), ...t.wildcard.values(), t.any]) list.sort((x, y) => cmp(x.rank, y.rank));
+    for (const list of [...t.exact.values(), ...t.wildcard.values(), t.any])
+      list.sort((x, y) => cmp(x.rank, y.rank));
     return t;
   });
+  // Per port, the listeners sorted by hostname specificity; their notes and Programmed state, computed once.
+  const byPort = new Map<number, ListenerTable[]>();
+  for (const t of [...tables].sort((a, b) => hostScore(b.listener.hostname) - hostScore(a.listener.hostname)))
+    byPort.set(t.listener.port, [...(byPort.get(t.listener.port) ?? []), t]);
+  const listenerNotes = new Map(
+    tables.map((t) => {
+      const l = t.listener;
+      const notes = [`listener ${l.name} (${l.protocol} ${l.port}${l.hostname ? ` ${l.hostname}` : ''})`];
+      const programmed = analysis.gateways
+        .find((g) => g.key === gateway.key)
+        ?.listeners.find((x) => x.name === l.name)
+        ?.conditions.find((c) => c.type === 'Programmed');
+      if (programmed?.status !== 'True')
+        notes.push(
+          `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`,
+        );
+      return [t, notes] as const;
+    }),
+  );
+  const backends = new Map<RouteRule, RuleBackends>();
+  const backendsOf = (e: Entry) => {
+    let b = backends.get(e.rule);
+    if (!b)
+      backends.set(
+        e.rule,
+        (b = ruleBackends(e.rule.backendRefs.map((r) => toBackend(r, e.route, analysis, grants)))),
+      );
+    return b;
+  };
   return {
     gateway,
     route(req, explain = false) {
       const lost: LostCandidate[] = [];
       const host = req.host.toLowerCase();
-      const onPort = tables.filter((t) => t.listener.port === req.port && (!t.listener.hostname || gatewayHostMatch(t.listener.hostname, host)));
-      const table = onPort.sort((a, b) => hostScore(b.listener.hostname) - hostScore(a.listener.hostname))[0];
+      const onPort = byPort.get(req.port);
+      const table = onPort?.find((t) => !t.listener.hostname || gatewayHostMatch(t.listener.hostname, host));
       const empty = { backends: [], mirrors: [], lost };
-      if (!table) return { status: 404, ...empty, notes: [`no listener of ${gateway.key} on port ${req.port} accepts host ${host}${tables.some((t) => t.listener.port === req.port) ? '' : ' (nothing listens on that port: the connection is refused)'}`] };
+      if (!table)
+        return {
+          status: 404,
+          ...empty,
+          notes: [
+            `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${onPort ? '' : ' (nothing listens on that port: the connection is refused)'}`,
+          ],
+        };
       const wantTls = table.listener.protocol === 'HTTPS' || table.listener.protocol === 'TLS';
-      if (wantTls !== (req.scheme === 'https')) return { status: 400, ...empty, notes: [`listener ${table.listener.name} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`] };
+      if (wantTls !== (req.scheme === 'https'))
+        return {
+          status: 400,
+          ...empty,
+          notes: [
+            `listener ${table.listener.name} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
+          ],
+        };
       const groups: Entry[][] = [];
       const exact = table.exact.get(host);
       if (exact) groups.push(exact);
@@ -77,36 +162,110 @@ export function compileGatewayRouter(analysis: GatewayAnalysis, gateway: Gateway
       let winner: Entry | undefined;
       for (const g of groups)
         for (const e of g) {
-          const why = matchFailure(e.match, req);
+          const why = matchFailure(e.match, req, explain);
           if (!why && !winner) {
             winner = e;
             if (!explain) break;
-          } else if (explain && e !== winner) lost.push({ object: e.route.key, at: `rules[${e.rule.index}].matches[${e.matchIndex}]`, match: describeMatch(e.match), reason: why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence` });
+          } else if (explain && e !== winner)
+            lost.push({
+              object: e.route.key,
+              at: `rules[${e.rule.index}].matches[${e.matchIndex}]`,
+              match: describeMatch(e.match),
+              reason:
+                why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence`,
+            });
           if (winner && !explain) break;
         }
-      const notes = [`listener ${table.listener.name} (${table.listener.protocol} ${table.listener.port}${table.listener.hostname ? ` ${table.listener.hostname}` : ''})`];
-      const programmed = analysis.gateways.find((g) => g.key === gateway.key)?.listeners.find((l) => l.name === table.listener.name)?.conditions.find((c) => c.type === 'Programmed');
-      if (programmed?.status !== 'True') notes.push(`LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`);
-      if (!winner) return { status: 404, ...empty, notes: [...notes, 'no route rule matches: the gateway answers 404'] };
-      return decide(winner, req, analysis, grants, lost, notes);
+      const notes = [...listenerNotes.get(table)!];
+      if (!winner)
+        return { status: 404, ...empty, notes: [...notes, 'no route rule matches: the gateway answers 404'] };
+      return decide(
+        winner,
+        req,
+        backendsOf(winner),
+        (r) => toBackend(r, winner!.route, analysis, grants),
+        lost,
+        notes,
+      );
     },
   };
 }
 
-function decide(e: Entry, req: HttpRequest, analysis: GatewayAnalysis, grants: Parameters<typeof checkBackendRef>[2], lost: LostCandidate[], notes: string[]): RouteDecision {
-  const winner = { object: e.route.key, at: `rules[${e.rule.index}].matches[${e.matchIndex}]`, match: describeMatch(e.match) };
-  const fx = applyFilters(e.rule.filters, e.match, req);
-  notes.push(...fx.notes);
-  const toBackend = (b: RouteRule['backendRefs'][number]): DecisionBackend => {
-    const problem = checkBackendRef(b, e.route, grants, analysis.services);
-    return { namespace: b.namespace ?? e.route.namespace, name: b.name, port: b.port, weight: b.weight, problem: problem ? `${problem.reason}: ${problem.message}` : undefined };
+function toBackend(
+  b: BackendRef,
+  route: HTTPRoute,
+  analysis: GatewayAnalysis,
+  grants: Parameters<typeof checkBackendRef>[2],
+): DecisionBackend {
+  const problem = checkBackendRef(b, route, grants, analysis.services);
+  return {
+    namespace: b.namespace ?? route.namespace,
+    name: b.name,
+    port: b.port,
+    weight: b.weight,
+    problem: problem ? `${problem.reason}: ${problem.message}` : undefined,
   };
-  const base = { winner, lost, notes, mirrors: fx.mirrors.map(toBackend), requestHeaders: fx.requestHeaders, responseHeaders: fx.responseHeaders };
-  if (fx.redirect) return { ...base, status: fx.redirect.status, redirect: fx.redirect, backends: [] };
-  const backends = e.rule.backendRefs.map(toBackend);
-  const usable = backends.filter((b) => !b.problem && b.weight > 0);
-  if (!backends.length) notes.push('the rule has no backendRefs: the gateway answers 500');
-  else if (!usable.length) notes.push('no backendRef is usable (invalid, or every weight is 0): the gateway answers 500');
-  else if (usable.length < backends.filter((b) => b.weight > 0).length) notes.push('requests weighted to invalid backendRefs get 500');
-  return { ...base, status: usable.length ? 200 : 500, backends, rewrittenPath: fx.rewrittenPath, rewrittenHost: fx.rewrittenHost };
+}
+
+/** A rule's backends checked once: the status they give and the note that explains a 500. */
+interface RuleBackends {
+  readonly backends: readonly DecisionBackend[];
+  readonly status: 200 | 500;
+  readonly note?: string;
+}
+
+function ruleBackends(backends: readonly DecisionBackend[]): RuleBackends {
+  const usable = backends.filter((b) => !b.problem && b.weight > 0).length;
+  if (!backends.length)
+    return { backends, status: 500, note: 'the rule has no backendRefs: the gateway answers 500' };
+  if (!usable)
+    return {
+      backends,
+      status: 500,
+      note: 'no backendRef is usable (invalid, or every weight is 0): the gateway answers 500',
+    };
+  if (usable < backends.filter((b) => b.weight > 0).length)
+    return { backends, status: 200, note: 'requests weighted to invalid backendRefs get 500' };
+  return { backends, status: 200 };
+}
+
+const noEffect: FilterEffect = { mirrors: [], notes: [] };
+
+/** The decision for the winning match: filters applied to the request (skipped when the rule has none). */
+function decide(
+  e: Entry,
+  req: HttpRequest,
+  rb: RuleBackends,
+  mirror: (b: BackendRef) => DecisionBackend,
+  lost: LostCandidate[],
+  notes: string[],
+): RouteDecision {
+  const fx = e.rule.filters.length ? applyFilters(e.rule.filters, e.match, req) : noEffect;
+  for (const n of fx.notes) notes.push(n);
+  const mirrors = fx.mirrors.length ? fx.mirrors.map(mirror) : [];
+  if (fx.redirect)
+    return {
+      status: fx.redirect.status,
+      winner: e.source,
+      redirect: fx.redirect,
+      backends: [],
+      mirrors,
+      lost,
+      notes,
+      requestHeaders: fx.requestHeaders,
+      responseHeaders: fx.responseHeaders,
+    };
+  if (rb.note) notes.push(rb.note);
+  return {
+    status: rb.status,
+    winner: e.source,
+    backends: rb.backends,
+    mirrors,
+    lost,
+    notes,
+    requestHeaders: fx.requestHeaders,
+    responseHeaders: fx.responseHeaders,
+    rewrittenPath: fx.rewrittenPath,
+    rewrittenHost: fx.rewrittenHost,
+  };
 }

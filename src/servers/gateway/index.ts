@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Router } from '../../analysis/route/index.ts';
 import type { RoutingModel } from '../../model/routing.ts';
 import { handle, limits, type Req, type Res } from './_proxy.ts';
+import { UpstreamPools } from './_upstream.ts';
 
 export { limits } from './_proxy.ts';
 
@@ -35,10 +36,20 @@ export interface RunningGateway {
 /** Starts the listeners; resolves once they are bound. */
 export async function startGateway(o: GatewayServerOptions): Promise<RunningGateway> {
   const servers: (Server | Http2SecureServer)[] = [];
+  const pools = new UpstreamPools(limits.upstreamTimeoutMs);
   let http: AddressInfo | undefined;
   let https: AddressInfo | undefined;
   if (o.listen) {
-    const s = createServer({ maxHeaderSize: limits.maxHeaderBytes }, (req, res) => handle({ router: o.router, upstreams: o.upstreams, modelPort: o.httpPort ?? 80, scheme: 'http' }, req as unknown as Req, res as unknown as Res));
+    const ho = {
+      router: o.router,
+      upstreams: o.upstreams,
+      modelPort: o.httpPort ?? 80,
+      scheme: 'http',
+      pools,
+    } as const;
+    const s = createServer({ maxHeaderSize: limits.maxHeaderBytes }, (req, res) =>
+      handle(ho, req as unknown as Req, res as unknown as Res),
+    );
     servers.push(s);
     http = await bind(s, o.listen);
   }
@@ -47,10 +58,12 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
     const contextFor = (name: string): SecureContext | null => {
       if (contexts.has(name)) return contexts.get(name)!;
       const ref = o.router.secretFor(name);
-      const secret = ref && o.routing.tlsSecrets.find((s) => s.namespace === ref.namespace && s.name === ref.name);
+      const secret =
+        ref && o.routing.tlsSecrets.find((s) => s.namespace === ref.namespace && s.name === ref.name);
       let ctx: SecureContext | null = null;
       try {
-        if (secret?.certPem && secret.keyPem) ctx = createSecureContext({ cert: secret.certPem, key: secret.keyPem });
+        if (secret?.certPem && secret.keyPem)
+          ctx = createSecureContext({ cert: secret.certPem, key: secret.keyPem });
       } catch {
         ctx = null;
       }
@@ -58,14 +71,32 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
       contexts.set(name, ctx);
       return ctx;
     };
+    const ho = {
+      router: o.router,
+      upstreams: o.upstreams,
+      modelPort: o.httpsPort ?? 443,
+      scheme: 'https',
+      pools,
+    } as const;
     const s = createSecureServer(
-      { allowHTTP1: true, maxSessionMemory: 10, settings: { maxHeaderListSize: limits.maxHeaderBytes }, ...(o.fallbackCert ?? {}), SNICallback: (name, cb) => cb(null, contextFor(name.toLowerCase()) ?? undefined) },
-      (req, res) => handle({ router: o.router, upstreams: o.upstreams, modelPort: o.httpsPort ?? 443, scheme: 'https' }, req as unknown as Req, res as unknown as Res),
+      {
+        allowHTTP1: true,
+        maxSessionMemory: 10,
+        settings: { maxHeaderListSize: limits.maxHeaderBytes },
+        ...(o.fallbackCert ?? {}),
+        SNICallback: (name, cb) => cb(null, contextFor(name.toLowerCase()) ?? undefined),
+      },
+      (req, res) => handle(ho, req as unknown as Req, res as unknown as Res),
     );
     servers.push(s);
     https = await bind(s, o.tlsListen);
   }
-  return { http, https, close: () => Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined) };
+  return {
+    http,
+    https,
+    close: () =>
+      Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => pools.close()),
+  };
 }
 
 function bind(s: Server | Http2SecureServer, at: { host: string; port: number }): Promise<AddressInfo> {

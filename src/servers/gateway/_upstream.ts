@@ -1,0 +1,149 @@
+/**
+ * Forwarding to upstreams with undici: one keep-alive Pool per upstream origin, its low-level `dispatch` API
+ * (no Promise or Readable per request), backpressure from the client's response to the upstream socket, the
+ * request body streamed through a size limit, the upstream aborted when the client goes away.
+ * https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatcherdispatchoptions-handler
+ */
+import { Readable } from 'node:stream';
+import { Pool } from 'undici';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { HeaderModifier } from '../../model/routing.ts';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones the gateway itself answers (`host` set per hop, `expect` answered by node). */
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'host',
+  'expect',
+  'http2-settings',
+]);
+
+/** Copies headers without hop-by-hop and pseudo-headers; no Object.entries per request. */
+export function forwardable(from: IncomingHttpHeaders): Headers {
+  const out: Headers = {};
+  for (const k in from) if (!hopByHop.has(k) && k.charCodeAt(0) !== 58 /* ':' */) out[k] = from[k];
+  return out;
+}
+
+/** Applies a Gateway API header modifier: set, then add (appended with a comma), then remove. https://gateway-api.sigs.k8s.io/reference/spec/#httpheaderfilter */
+export function modify(h: Headers, m: HeaderModifier | undefined): void {
+  if (!m) return;
+  for (const x of m.set) h[x.name.toLowerCase()] = x.value;
+  for (const x of m.add) {
+    const k = x.name.toLowerCase();
+    const cur = h[k];
+    h[k] = cur === undefined ? x.value : `${Array.isArray(cur) ? cur.join(',') : cur},${x.value}`;
+  }
+  for (const x of m.remove) delete h[x.toLowerCase()];
+}
+
+export class BodyTooLarge extends Error {}
+
+/** The client's response as both node:http and node:http2's compatibility API provide it. */
+export interface Sink {
+  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+  write(chunk: Buffer): boolean;
+  end(): unknown;
+  once(ev: 'drain' | 'close', f: () => void): unknown;
+}
+
+export interface Forward {
+  readonly origin: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Headers;
+  /** Undefined: the request has no body. */
+  readonly body?: AsyncIterable<Buffer>;
+  readonly responseHeaders?: HeaderModifier;
+}
+
+/** One keep-alive Pool per upstream origin, owned by one running gateway. */
+export class UpstreamPools {
+  readonly #pools = new Map<string, Pool>();
+  constructor(private readonly timeoutMs: number) {}
+  get(origin: string): Pool {
+    let p = this.#pools.get(origin);
+    if (!p)
+      this.#pools.set(
+        origin,
+        (p = new Pool(origin, {
+          connections: 256,
+          pipelining: 1,
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+        })),
+      );
+    return p;
+  }
+  async close(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((p) => p.close()));
+    this.#pools.clear();
+  }
+}
+
+/** Streams a body through, failing with BodyTooLarge past `max` bytes. */
+export async function* limited(body: AsyncIterable<Buffer>, max: number): AsyncIterable<Buffer> {
+  let size = 0;
+  for await (const c of body) {
+    size += c.length;
+    if (size > max) throw new BodyTooLarge(`request body over ${max} bytes`);
+    yield c;
+  }
+}
+
+/** Sends the request upstream and the response to `res`; `fail` is called at most once, before or during the response. */
+export function forward(pools: UpstreamPools, f: Forward, res: Sink, fail: (e: Error) => void): void {
+  let done = false;
+  let abort: ((e?: Error) => void) | undefined;
+  let resume: () => void = () => undefined;
+  res.once('close', () => {
+    if (!done) abort?.(new Error('client went away'));
+  });
+  pools.get(f.origin).dispatch(
+    {
+      method: f.method as 'GET',
+      path: f.path,
+      headers: f.headers as Record<string, string>,
+      body: f.body ? Readable.from(f.body, { objectMode: false }) : null,
+    },
+    {
+      onConnect: (a) => void (abort = a),
+      onHeaders(status, raw, resumeUpstream) {
+        resume = resumeUpstream;
+        const h: Headers = {};
+        for (let i = 0; i < raw.length; i += 2) {
+          const k = raw[i].toString('latin1').toLowerCase();
+          if (hopByHop.has(k)) continue;
+          const v = raw[i + 1].toString('latin1');
+          const cur = h[k];
+          h[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
+        }
+        modify(h, f.responseHeaders);
+        res.writeHead(status, h as OutgoingHttpHeaders);
+        return true;
+      },
+      onData(chunk) {
+        // false pauses the upstream socket until the client has drained what it was sent.
+        const ok = res.write(chunk);
+        if (!ok) res.once('drain', () => resume());
+        return ok;
+      },
+      onComplete() {
+        done = true;
+        res.end();
+      },
+      onError(e) {
+        if (done) return;
+        done = true;
+        fail(e);
+      },
+    },
+  );
+}
