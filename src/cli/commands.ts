@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Io } from './io.ts';
 import { doctorCommand } from './doctor.ts';
+import { endpointsCommand } from './endpoints.ts';
 import { getCommand } from './get.ts';
 import { matrixCommand } from './matrix.ts';
 import { reachCommand } from './reach.ts';
@@ -19,6 +20,7 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   routeCommand,
   reachCommand,
   resolveCommand,
+  endpointsCommand,
   testCommand,
   matrixCommand,
   serveGatewayCommand,

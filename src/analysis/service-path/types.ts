@@ -1,0 +1,66 @@
+/** The Service data path as kube-proxy programs it, as data: which endpoints a connection can reach and how load spreads. */
+import type { KubeProxyMode } from '../../model/profile.ts';
+import type { Protocol } from '../../model/types.ts';
+
+/** Where the connection comes from: a pod (to the ClusterIP), or a client outside through a node port or the load balancer. */
+export type Client =
+  | { readonly kind: 'pod'; readonly pod: string }
+  | { readonly kind: 'external'; readonly ip: string; readonly via: { readonly node: string } | 'loadbalancer' }
+  | { readonly kind: 'unspecified' };
+
+export interface ServicePathQuery {
+  /** `namespace/name` of the Service. */
+  readonly service: string;
+  /** Service port number or name; may be omitted when the Service has one port. */
+  readonly port?: number | string;
+  readonly client: Client;
+  /** Connections to spread (`--requests`). */
+  readonly requests?: number;
+}
+
+export interface EndpointRow {
+  readonly ip: string;
+  /** The targetPort resolved for this endpoint; undefined when its slice lacks the port. */
+  readonly port?: number;
+  readonly pod?: string;
+  readonly node?: string;
+  readonly zone?: string;
+  readonly state: 'ready' | 'serving-terminating' | 'not-ready';
+  /** True when kube-proxy would send this client's connections here. */
+  readonly used: boolean;
+  /** Why not, when unused. */
+  readonly reason?: string;
+}
+
+export type PathVerdict =
+  /** Connections reach one of the used endpoints. */
+  | 'routed'
+  /** The Service has no usable endpoint: kube-proxy rejects (ICMP unreachable / TCP reset). */
+  | 'rejected'
+  /** A Local traffic policy leaves no endpoint for this client: packets are dropped. */
+  | 'dropped'
+  /** The Service does not define the port, or the entry (NodePort, load balancer) does not exist. */
+  | 'not-routed';
+
+export interface ServicePathResult {
+  readonly service: string;
+  readonly port?: { readonly name?: string; readonly port: number; readonly protocol: Protocol; readonly nodePort?: number };
+  /** Addresses this client uses to reach the Service (`10.96.1.10:8000`, `10.0.1.11:30581`, `52.10.20.30:80`). */
+  readonly frontends: readonly string[];
+  readonly entry: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  readonly clientDescription: string;
+  /** The traffic policy that applies (`internalTrafficPolicy` for in-cluster traffic, `externalTrafficPolicy` for the rest). */
+  readonly policy: { readonly field: 'internalTrafficPolicy' | 'externalTrafficPolicy'; readonly value: 'Cluster' | 'Local' };
+  readonly topology?: string;
+  readonly verdict: PathVerdict;
+  readonly endpoints: readonly EndpointRow[];
+  readonly sourceIP?: { readonly seen: string; readonly preserved: boolean; readonly why: string };
+  readonly affinity: { readonly mode: 'None' | 'ClientIP'; readonly timeoutSeconds?: number };
+  readonly balancing: { readonly mode: KubeProxyMode; readonly algorithm: string; readonly description: string };
+  /** The `requests` asked for. */
+  readonly requests?: number;
+  /** With `requests`: connections per used endpoint (`ip:port` → count); empty when none is used. */
+  readonly spread?: readonly { readonly endpoint: string; readonly connections: number }[];
+  readonly spreadKind?: 'exact' | 'expected';
+  readonly notes: readonly string[];
+}
