@@ -12,6 +12,7 @@ interface MatrixCliOptions extends InputOptions {
   port?: string[];
   output: 'table' | 'json' | 'csv' | 'md' | 'mermaid' | 'dot';
   hostNetwork: 'node' | 'pod';
+  namespaces?: string;
 }
 
 /** `kubetwin matrix -f … [--by pod|workload|namespace] [--port P/PROTO …] [-n NS | -A] [-o …]`. */
@@ -20,6 +21,7 @@ export function matrixCommand(io: Io): Command {
     .description('the connectivity matrix: which pods, workloads or namespaces may reach which, on which ports')
     .addOption(new Option('--by <level>', 'group rows and columns by').choices(['pod', 'workload', 'namespace']).default('workload'))
     .addOption(new Option('--port <port/proto>', 'check this port at every destination, e.g. 80/TCP (repeatable; default: every declared container port)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .option('--namespaces <list>', 'only these namespaces, comma-separated (instead of -n NS or -A)')
     .addOption(new Option('--host-network <mode>', 'treat hostNetwork pods as their node or as pods').choices(['node', 'pod']).default('node'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'csv', 'md', 'mermaid', 'dot']).default('table'));
   withInputOptions(cmd).action(async (opts: MatrixCliOptions) => {
@@ -36,7 +38,7 @@ export function matrixCommand(io: Io): Command {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const explicitNs = cmd.getOptionValueSource('namespace') === 'cli';
-    const namespaces = opts.allNamespaces || !explicitNs ? undefined : [opts.namespace as string];
+    const namespaces = opts.namespaces ? opts.namespaces.split(',').map((n) => n.trim()).filter(Boolean) : opts.allNamespaces || !explicitNs ? undefined : [opts.namespace as string];
     const matrix = computeMatrix(new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork }), { by: opts.by, ports: ports.length ? ports : undefined, namespaces });
     const render = { table: renderMatrixTable, md: renderMatrixMarkdown, csv: renderMatrixCsv, mermaid: renderMatrixMermaid, dot: renderMatrixDot, json: (m: typeof matrix) => JSON.stringify(matrixJson(m), null, 2) + '\n' }[opts.output];
     io.stdout(render(matrix));
