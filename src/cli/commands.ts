@@ -3,6 +3,7 @@ import type { Io } from './io.ts';
 import { doctorCommand } from './doctor.ts';
 import { endpointsCommand } from './endpoints.ts';
 import { getCommand } from './get.ts';
+import { traceCommand } from './trace.ts';
 import { matrixCommand } from './matrix.ts';
 import { reachCommand } from './reach.ts';
 import { reportCommand } from './report.ts';
@@ -17,6 +18,7 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   getCommand,
   reportCommand,
   doctorCommand,
+  traceCommand,
   routeCommand,
   reachCommand,
   resolveCommand,

@@ -1,0 +1,54 @@
+import type { ClusterModel, Pod, Service } from '../../model/types.ts';
+import { PolicyEngine } from '../policy/index.ts';
+import { createDns, type Dns } from '../dns/index.ts';
+import { compileRouter, type Router, type Via } from '../route/index.ts';
+import type { CertTable } from '../tls/index.ts';
+
+/** Everything a trace consults, compiled once per model and shared by every trace. */
+export interface TraceContext {
+  readonly model: ClusterModel;
+  readonly engine: PolicyEngine;
+  readonly dns: Dns;
+  readonly certificates?: CertTable;
+  readonly now?: string;
+  router(via: Via): Router | string;
+  serviceByIP(ip: string): Service | undefined;
+  podByIP(ip: string): Pod | undefined;
+  serviceNamed(namespace: string, name: string): Service | undefined;
+}
+
+export interface TraceContextOptions {
+  readonly certificates?: CertTable;
+  readonly now?: string;
+}
+
+export function createTraceContext(model: ClusterModel, options: TraceContextOptions = {}): TraceContext {
+  const engine = new PolicyEngine(model);
+  const dns = createDns(model);
+  const routers = new Map<string, Router | string>();
+  const byClusterIP = new Map<string, Service>();
+  for (const s of model.services) for (const ip of s.clusterIPs) byClusterIP.set(ip, s);
+  const byPodIP = new Map<string, Pod>();
+  for (const p of model.pods) if (!p.hostNetwork) for (const ip of p.ips) byPodIP.set(ip, p);
+  const byName = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
+  return {
+    model,
+    engine,
+    dns,
+    certificates: options.certificates,
+    now: options.now,
+    router(via) {
+      const key = JSON.stringify(via);
+      let r = routers.get(key);
+      if (!r)
+        routers.set(
+          key,
+          (r = compileRouter(model, { via, certificates: options.certificates, now: options.now })),
+        );
+      return r;
+    },
+    serviceByIP: (ip) => byClusterIP.get(ip),
+    podByIP: (ip) => byPodIP.get(ip),
+    serviceNamed: (ns, name) => byName.get(`${ns}/${name}`),
+  };
+}

@@ -1,0 +1,112 @@
+import type { Pod } from '../../model/types.ts';
+import { editDistance } from '../../model/schema.ts';
+import type { TraceContext } from './_context.ts';
+import { serviceHop } from './_service.ts';
+import { policyHop } from './_policy.ts';
+import type { Fix, Hop } from './types.ts';
+
+export interface DnsOutcome {
+  readonly hops: Hop[];
+  readonly addresses: string[];
+  readonly reason?: string;
+  readonly fix?: Fix;
+}
+
+/**
+ * The source pod's name resolution: its resolver walks the search list (as glibc or musl do) against CoreDNS,
+ * and the queries themselves must get through: egress from the pod to the DNS Service's endpoints on 53/UDP.
+ * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#namespaces-of-services
+ */
+export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4' | 'IPv6'): DnsOutcome {
+  const hops: Hop[] = [];
+  const { resolvConf, walk } = ctx.dns.resolveFrom(pod, {
+    name: host,
+    type: family === 'IPv6' ? 'AAAA' : 'A',
+  });
+  const nameserver = resolvConf.nameservers[0];
+  const dnsSvc = nameserver ? ctx.serviceByIP(nameserver) : undefined;
+  if (dnsSvc) {
+    // The query is traffic too: a pod whose egress is isolated needs a rule for 53/UDP to the DNS pods.
+    const svc = serviceHop(ctx, dnsSvc, 53, 'UDP', pod.nodeName, family);
+    if (svc.reason)
+      return {
+        hops: [...hops, ...svc.hops.map((h) => ({ ...h, kind: 'dns' as const }))],
+        addresses: [],
+        reason: `DNS: ${svc.reason}`,
+      };
+    const pol = policyHop(
+      ctx,
+      { kind: 'pod', pod },
+      svc.candidates.map((c) => ({
+        label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+        address: c.address,
+        port: c.port,
+        pod: c.pod,
+      })),
+      'UDP',
+    );
+    if (!pol.delivered.length) {
+      hops.push({
+        kind: 'dns',
+        title: `DNS query to ${nameserver}:53/UDP blocked`,
+        verdict: 'fail',
+        details: pol.hop.details,
+        objects: pol.hop.objects,
+      });
+      return {
+        hops,
+        addresses: [],
+        reason: `DNS queries from ${pod.namespace}/${pod.name} time out: ${pol.reason}`,
+        fix: pol.fix,
+      };
+    }
+  }
+  const details = [
+    `resolv.conf: nameserver ${resolvConf.nameservers.join(' ')}; search ${resolvConf.searches.join(' ')}; options ndots:${resolvConf.ndots} (${walk.libc})`,
+    ...walk.steps.map(
+      (s) =>
+        `${s.name} ${family === 'IPv6' ? 'AAAA' : 'A'} → ${s.response.rcode}${s.response.answer.length ? ` ${s.response.answer.map((r) => ('address' in r.rdata ? r.rdata.address : 'target' in r.rdata ? r.rdata.target : r.rdata.type)).join(', ')}` : s.response.rcode === 'NOERROR' ? ' (no data)' : ''} — ${s.verdict}`,
+    ),
+  ];
+  const addresses = walk.final.answer.flatMap((r) =>
+    r.rdata.type === 'A' || r.rdata.type === 'AAAA' ? [r.rdata.address] : [],
+  );
+  if (walk.rcode !== 'NOERROR' || !addresses.length) {
+    const near = closestServices(ctx, pod.namespace, host);
+    hops.push({
+      kind: 'dns',
+      title: `${host} does not resolve (${walk.rcode})`,
+      verdict: 'fail',
+      details,
+      objects: dnsSvc ? [{ key: dnsSvc.key }] : [],
+    });
+    return {
+      hops,
+      addresses: [],
+      reason: `${host} does not resolve from ${pod.namespace}/${pod.name} (${walk.rcode})`,
+      fix: {
+        summary: near.length
+          ? `use a name that exists, e.g. ${near.join(' or ')}`
+          : `create the Service ${host.split('.')[0]} (or fix the name)`,
+      },
+    };
+  }
+  hops.push({
+    kind: 'dns',
+    title: `${host} → ${addresses.join(', ')}${walk.resolvedName && walk.resolvedName !== host ? ` (as ${walk.resolvedName})` : ''}`,
+    verdict: 'ok',
+    details,
+    objects: dnsSvc ? [{ key: dnsSvc.key }] : [],
+  });
+  return { hops, addresses };
+}
+
+function closestServices(ctx: TraceContext, ns: string, host: string): string[] {
+  const first = host.split('.')[0];
+  return ctx.model.services
+    .map((s) => ({ s, d: editDistance(s.name, first) }))
+    .filter((x) => x.d <= 3)
+    .sort((a, b) => a.d - b.d || (a.s.namespace === ns ? -1 : 1))
+    .slice(0, 2)
+    .map((x) => (x.s.namespace === ns ? x.s.name : `${x.s.name}.${x.s.namespace}`));
+}

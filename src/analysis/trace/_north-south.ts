@@ -1,0 +1,280 @@
+import type { Pod, Service } from '../../model/types.ts';
+import type { FlowTarget } from '../flows/index.ts';
+import { parseRequest, type Via } from '../route/index.ts';
+import type { Party } from '../policy/index.ts';
+import type { CertificateChoice } from '../tls/index.ts';
+import type { TraceContext } from './_context.ts';
+import { serviceHop, type Candidate } from './_service.ts';
+import { policyHop } from './_policy.ts';
+import type { Fix, Hop } from './types.ts';
+
+export interface Leg {
+  readonly hops: Hop[];
+  /** Where the request goes next: a Service and port reached from a pod (the L7 router), or nothing. */
+  readonly next?: { readonly service: Service; readonly port: number; readonly from: Pod };
+  /** Final destinations when no router follows (plain TCP to the controller pods). */
+  readonly candidates?: Candidate[];
+  readonly client?: Party;
+  readonly reason?: string;
+  readonly fix?: Fix;
+}
+
+/** Which Service owns an outside address: a LoadBalancer ingress, an externalIP, or a node IP with a nodePort. */
+function ownerOf(
+  ctx: TraceContext,
+  ip: string,
+  port: number,
+): { svc: Service; via: 'load-balancer' | 'external-ip' | 'node-port'; node?: string } | undefined {
+  for (const s of ctx.model.services) {
+    if (s.loadBalancerIngress.includes(ip) && s.ports.some((p) => p.port === port))
+      return { svc: s, via: 'load-balancer' };
+    if (s.externalIPs.includes(ip) && s.ports.some((p) => p.port === port))
+      return { svc: s, via: 'external-ip' };
+  }
+  const node = ctx.model.nodes.find((n) => n.internalIP === ip);
+  if (node)
+    for (const s of ctx.model.services)
+      if (s.ports.some((p) => p.nodePort === port)) return { svc: s, via: 'node-port', node: node.name };
+  return undefined;
+}
+
+/** The IngressClass (or Gateway) the pods behind a Service implement, matched by controller name and labels. */
+function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via | undefined {
+  const routing = ctx.model.routing;
+  if (!routing) return undefined;
+  const generic = new Set([
+    'io',
+    'k8s',
+    'com',
+    'org',
+    'net',
+    'dev',
+    'ingress',
+    'controller',
+    'kubernetes',
+    'gateway',
+    'networking',
+    'x-k8s',
+  ]);
+  const values = pods.flatMap((p) => Object.values(p.labels).map((v) => v.toLowerCase()));
+  for (const c of routing.ingressClasses) {
+    const tokens = c.controller
+      .toLowerCase()
+      .split(/[./-]/)
+      .filter((t) => t.length >= 4 && !generic.has(t));
+    if (tokens.some((t) => values.some((v) => v.includes(t)))) return { kind: 'ingress-class', name: c.name };
+  }
+  const gateways = routing.gateways.filter((g) => g.listeners.some((l) => l.port === port));
+  if (gateways.length === 1)
+    return { kind: 'gateway', namespace: gateways[0].namespace, name: gateways[0].name };
+  return routing.ingressClasses.length === 1
+    ? { kind: 'ingress-class', name: routing.ingressClasses[0].name }
+    : undefined;
+}
+
+/**
+ * From outside the cluster to the L7 router: external DNS (the profile's externalHosts), the load balancer or
+ * node port, `externalTrafficPolicy` (Local: nodes with a local endpoint, client address kept; Cluster: any node,
+ * SNAT to the node), the controller pods, and NetworkPolicy at them; then the route and the certificate.
+ * https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip
+ */
+export function northSouth(
+  ctx: TraceContext,
+  clientIP: string,
+  target: Extract<FlowTarget, { kind: 'url' } | { kind: 'ip' }>,
+): Leg {
+  const hops: Hop[] = [];
+  let address = target.kind === 'ip' ? target.ip : target.host;
+  if (target.kind === 'url' && !/^[\d.]+$|:/.test(target.host)) {
+    const ips = ctx.model.profile.externalHosts[target.host];
+    if (!ips?.length) {
+      const reason = `${target.host} has no address: the profile's externalHosts does not list it (kubetwin does not query public DNS)`;
+      hops.push({
+        kind: 'external-dns',
+        title: `${target.host}: no external address`,
+        verdict: 'fail',
+        details: [reason],
+        objects: [{ key: 'ClusterProfile', source: ctx.model.profile.source }],
+      });
+      return {
+        hops,
+        reason,
+        fix: { summary: `add ${target.host} to externalHosts in kubetwin.yaml (its public DNS record)` },
+      };
+    }
+    address = ips[0];
+    hops.push({
+      kind: 'external-dns',
+      title: `${target.host} → ${ips.join(', ')}`,
+      verdict: 'ok',
+      details: ["from the profile's externalHosts (public DNS)"],
+      objects: [{ key: 'ClusterProfile', source: ctx.model.profile.source }],
+    });
+  }
+  const owner = ownerOf(ctx, address, target.port);
+  if (!owner) {
+    const reason = `${address}:${target.port} is not a load balancer, external IP or node port of this cluster`;
+    hops.push({
+      kind: 'load-balancer',
+      title: `nothing listens on ${address}:${target.port}`,
+      verdict: 'fail',
+      details: [reason],
+      objects: [],
+    });
+    return {
+      hops,
+      reason,
+      fix: {
+        summary: `point ${target.kind === 'url' ? target.host : address} at the ingress controller's load balancer address (profile loadBalancers / Service status)`,
+      },
+    };
+  }
+  const { svc } = owner;
+  const sp = svc.ports.find((p) =>
+    owner.via === 'node-port' ? p.nodePort === target.port : p.port === target.port,
+  )!;
+  const local = svc.externalTrafficPolicy === 'Local';
+  hops.push({
+    kind: 'load-balancer',
+    title: `${owner.via === 'node-port' ? `node ${owner.node} port ${target.port}` : `${owner.via} ${address}:${target.port}`} → Service ${svc.namespace}/${svc.name} port ${sp.port} (nodePort ${sp.nodePort ?? 'none'})`,
+    verdict: 'ok',
+    details: [
+      local
+        ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
+        : `externalTrafficPolicy: Cluster — any node accepts, and the connection is SNATed to that node's address (the client address is lost)`,
+    ],
+    objects: [{ key: svc.key, source: svc.source }],
+  });
+  const svcLeg = serviceHop(ctx, svc, sp.port, sp.protocol, undefined, 'IPv4');
+  hops.push(...svcLeg.hops.map((h) => (h.kind === 'service' ? { ...h, kind: 'node' as const } : h)));
+  if (svcLeg.reason) return { hops, reason: svcLeg.reason };
+  const nodes = new Set(svcLeg.candidates.map((c) => c.nodeName));
+  const candidates = svcLeg.candidates;
+  const client: Party = local
+    ? { kind: 'ip', ip: clientIP, label: `client ${clientIP}` }
+    : {
+        kind: 'ip',
+        ip:
+          ctx.model.nodes.find((n) => !nodes.has(n.name))?.internalIP ??
+          ctx.model.nodes[0]?.internalIP ??
+          clientIP,
+        label: 'node (SNAT)',
+      };
+  const pol = policyHop(
+    ctx,
+    client,
+    candidates.map((c) => ({
+      label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+      address: c.address,
+      port: c.port,
+      pod: c.pod,
+    })),
+    sp.protocol,
+  );
+  hops.push({
+    ...pol.hop,
+    title: `${pol.hop.title} at the ${target.kind === 'url' && (target.scheme === 'http' || target.scheme === 'https') ? 'ingress controller' : 'backend'} pods`,
+  });
+  if (!pol.delivered.length) return { hops, reason: pol.reason, fix: pol.fix, client };
+  const reached = candidates.filter((c) =>
+    pol.delivered.some((d) => d.ip === c.address && d.port === c.port),
+  );
+  if (target.kind !== 'url' || (target.scheme !== 'http' && target.scheme !== 'https'))
+    return { hops, candidates: reached, client };
+  const pods = reached.map((c) => c.pod).filter((p): p is Pod => !!p);
+  const via = routerFor(ctx, pods, target.port);
+  if (!via || !pods.length) {
+    hops.push({
+      kind: 'controller',
+      title: 'no L7 router identified',
+      verdict: 'warn',
+      details: [
+        `the pods behind ${svc.namespace}/${svc.name} match no IngressClass controller or Gateway; the request is delivered to them as plain TCP`,
+      ],
+      objects: [],
+    });
+    return { hops, candidates: reached, client };
+  }
+  const router = ctx.router(via);
+  if (typeof router === 'string') {
+    hops.push({
+      kind: 'route',
+      title: 'router unavailable',
+      verdict: 'fail',
+      details: [router],
+      objects: [],
+    });
+    return { hops, reason: router };
+  }
+  const req = parseRequest({
+    url: `${target.scheme}://${target.host}:${target.port}${target.path}`,
+    method: 'GET',
+  });
+  if (typeof req === 'string') return { hops, reason: req };
+  const result = router.explain(req);
+  const d = result.decision;
+  const winner = d.winner ? `${d.winner.object} ${d.winner.at} (${d.winner.match})` : 'no rule';
+  const lost = d.lost.slice(0, 5).map((l) => `lost: ${l.object} ${l.at} — ${l.reason}`);
+  const routeObjects = d.winner ? [{ key: d.winner.object }] : [];
+  if (d.status === 200 && d.backends.length) {
+    const b = d.backends.find((x) => !x.problem) ?? d.backends[0];
+    hops.push({
+      kind: 'route',
+      title: `${result.via}${result.profile ? ` (${result.profile})` : ''}: ${req.host}${req.path} → Service ${b.namespace}/${b.name}:${b.port ?? '?'}`,
+      verdict: b.problem ? 'fail' : 'ok',
+      details: [`won: ${winner}`, ...lost, ...d.notes],
+      objects: routeObjects,
+    });
+    const cert = certificateHop(result.certificate);
+    if (cert) hops.push(cert.hop);
+    if (cert?.hop.verdict === 'fail') return { hops, reason: cert.reason, fix: cert.fix };
+    if (b.problem) return { hops, reason: b.problem };
+    const backend = ctx.serviceNamed(b.namespace, b.name);
+    if (!backend || b.port === undefined)
+      return { hops, reason: `backend Service ${b.namespace}/${b.name} not found` };
+    return { hops, next: { service: backend, port: b.port, from: pods[0] }, client };
+  }
+  const status = d.redirect ? `${d.status} redirect to ${d.redirect.location}` : `HTTP ${d.status}`;
+  hops.push({
+    kind: 'route',
+    title: `${result.via}: ${req.host}${req.path} → ${status}`,
+    verdict: d.redirect ? 'warn' : 'fail',
+    details: [`won: ${winner}`, ...lost, ...d.notes],
+    objects: routeObjects,
+  });
+  return d.redirect
+    ? { hops, client }
+    : {
+        hops,
+        reason: `the ${result.via} router answers ${status} for ${req.host}${req.path}`,
+        fix: {
+          summary:
+            `add a rule for ${req.host}${req.path} to an Ingress of class ${via.kind === 'ingress-class' ? via.name : ''} (or an HTTPRoute)`.replace(
+              ' of class )',
+              ')',
+            ),
+        },
+      };
+}
+
+function certificateHop(c: CertificateChoice | undefined) {
+  if (!c) return undefined;
+  const benign = c.status === 'ok' || (c.status === 'secret-missing' && c.certManager?.issuerDeclared);
+  const hop: Hop = {
+    kind: 'tls',
+    title: `TLS: ${c.secret ?? 'no certificate configured'} — ${c.status}`,
+    verdict: c.status === 'ok' ? 'ok' : benign ? 'warn' : 'fail',
+    details: [c.message],
+    objects: c.secret ? [{ key: `Secret/${c.secret}` }] : [],
+  };
+  return {
+    hop,
+    reason: `TLS: ${c.message}`,
+    fix: {
+      summary:
+        c.certManager && !c.certManager.issuerDeclared
+          ? `declare ${c.certManager.issuer} for cert-manager (or create the Secret ${c.secret})`
+          : `serve a certificate covering the host`,
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import type { Pod, Protocol } from '../../model/types.ts';
+import type { Party, Verdict } from '../policy/index.ts';
+import { describeSide } from '../policy/index.ts';
+import type { TraceContext } from './_context.ts';
+import type { Delivery, Fix, Hop } from './types.ts';
+
+export interface Target {
+  readonly label: string;
+  readonly address: string;
+  readonly port: number;
+  readonly pod?: Pod;
+}
+
+const partyLabel = (p: Party) => (p.kind === 'pod' ? `${p.pod.namespace}/${p.pod.name}` : (p.label ?? p.ip));
+
+/**
+ * Egress at the source and ingress at the destination, for every candidate destination (after DNAT: each
+ * endpoint pod and its targetPort). Returns the policy hop, what is delivered, and a fix for the first denial.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export function policyHop(
+  ctx: TraceContext,
+  from: Party,
+  targets: readonly Target[],
+  protocol: Protocol,
+): { hop: Hop; delivered: Delivery[]; fix?: Fix; reason?: string } {
+  const delivered: Delivery[] = [];
+  const details: string[] = [];
+  const objects = new Map<string, { key: string; source?: Hop['objects'][0]['source'] }>();
+  let firstDenied: { target: Target; verdict: Verdict } | undefined;
+  for (const t of targets) {
+    const to: Party = t.pod ? { kind: 'pod', pod: t.pod } : { kind: 'ip', ip: t.address };
+    const v = ctx.engine.explain(from, to, t.port, protocol);
+    for (const side of [v.egress, v.ingress]) {
+      if (side.match) objects.set(side.match.policy, { key: side.match.policy, source: side.match.source });
+      for (const iso of side.isolatedBy)
+        if (!side.allowed) objects.set(iso.policy, { key: iso.policy, source: iso.source });
+    }
+    details.push(
+      `${partyLabel(from)} → ${t.label}:${t.port}/${protocol}: ${v.allowed ? 'ALLOWED' : 'DENIED'}`,
+    );
+    for (const line of [...describeSide(v.egress, partyLabel(from)), ...describeSide(v.ingress, t.label)])
+      details.push(`  ${line}`);
+    for (const w of v.warnings) details.push(`  warning: ${w}`);
+    if (v.allowed)
+      delivered.push({
+        pod: t.pod ? `${t.pod.namespace}/${t.pod.name}` : t.address,
+        ip: t.address,
+        port: t.port,
+      });
+    else firstDenied ??= { target: t, verdict: v };
+  }
+  const verdict = delivered.length === targets.length ? 'ok' : delivered.length ? 'warn' : 'fail';
+  const title = `NetworkPolicy: ${delivered.length}/${targets.length} destination(s) allowed`;
+  const hop: Hop = { kind: 'policy', title, verdict, details, objects: [...objects.values()] };
+  if (!firstDenied) return { hop, delivered };
+  const side = firstDenied.verdict.egress.allowed ? 'ingress' : 'egress';
+  const where = side === 'egress' ? partyLabel(from) : firstDenied.target.label;
+  const lines = describeSide(
+    side === 'egress' ? firstDenied.verdict.egress : firstDenied.verdict.ingress,
+    where,
+  );
+  const reason =
+    lines[0].replace(/, and no rule admits this connection:$/, '') +
+    (lines[1]
+      ? `; no rule admits it (${lines[1].trim().replace(/^- /, '')}${lines.length > 2 ? `, +${lines.length - 2} more` : ''})`
+      : '');
+  return { hop, delivered, reason, fix: policyFix(from, firstDenied.target, protocol, side) };
+}
+
+/** Labels that identify a pod's workload: its `app`-style labels, without controller-generated ones. */
+function identity(pod: Pod): Record<string, string> {
+  const generated = new Set([
+    'pod-template-hash',
+    'controller-revision-hash',
+    'statefulset.kubernetes.io/pod-name',
+    'apps.kubernetes.io/pod-index',
+    'job-name',
+    'batch.kubernetes.io/job-name',
+    'controller-uid',
+    'batch.kubernetes.io/controller-uid',
+  ]);
+  const preferred = ['app.kubernetes.io/name', 'app', 'k8s-app', 'name'];
+  for (const k of preferred) if (pod.labels[k]) return { [k]: pod.labels[k] };
+  return Object.fromEntries(Object.entries(pod.labels).filter(([k]) => !generated.has(k)));
+}
+
+const yamlMap = (m: Record<string, string>) =>
+  `{${Object.entries(m)
+    .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+    .join(', ')}}`;
+
+/** A NetworkPolicy that allows exactly this connection on the side that denied it. */
+function policyFix(from: Party, to: Target, protocol: Protocol, side: 'egress' | 'ingress'): Fix {
+  const port = `ports: [{protocol: ${protocol}, port: ${to.port}}]`;
+  if (side === 'ingress' && to.pod) {
+    const peer =
+      from.kind === 'pod'
+        ? `- namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${from.pod.namespace}}}\n          podSelector: {matchLabels: ${yamlMap(identity(from.pod))}}`
+        : `- ipBlock: {cidr: ${from.ip.includes(':') ? `${from.ip}/128` : `${from.ip}/32`}}`;
+    const name =
+      `allow-${from.kind === 'pod' ? (Object.values(identity(from.pod))[0] ?? 'client') : 'external'}-to-${Object.values(identity(to.pod))[0] ?? to.pod.name}-${to.port}`
+        .slice(0, 63)
+        .replace(/[^a-z0-9-]/g, '-');
+    return {
+      summary: `allow ingress to ${to.label} on ${to.port}/${protocol} from ${partyLabel(from)}`,
+      patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${to.pod.namespace}\nspec:\n  podSelector: {matchLabels: ${yamlMap(identity(to.pod))}}\n  policyTypes: [Ingress]\n  ingress:\n    - from:\n        ${peer}\n      ${port}`,
+    };
+  }
+  if (side === 'egress' && from.kind === 'pod') {
+    const peer = to.pod
+      ? `- namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${to.pod.namespace}}}\n          podSelector: {matchLabels: ${yamlMap(identity(to.pod))}}`
+      : `- ipBlock: {cidr: ${to.address.includes(':') ? `${to.address}/128` : `${to.address}/32`}}`;
+    const name =
+      `allow-${Object.values(identity(from.pod))[0] ?? from.pod.name}-to-${to.pod ? (Object.values(identity(to.pod))[0] ?? to.pod.name) : 'external'}-${to.port}`
+        .slice(0, 63)
+        .replace(/[^a-z0-9-]/g, '-');
+    return {
+      summary: `allow egress from ${partyLabel(from)} to ${to.label} on ${to.port}/${protocol}`,
+      patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${from.pod.namespace}\nspec:\n  podSelector: {matchLabels: ${yamlMap(identity(from.pod))}}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        ${peer}\n      ${port}`,
+    };
+  }
+  return { summary: `allow ${side} for ${partyLabel(from)} → ${to.label}:${to.port}/${protocol}` };
+}

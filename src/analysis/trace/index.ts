@@ -1,0 +1,213 @@
+/**
+ * `trace`: follow one request hop by hop — DNS (or external DNS), load balancer and node, ingress controller or
+ * gateway (policy, route, certificate), Service VIP and EndpointSlices, NetworkPolicy at both ends — to where it
+ * is delivered, or to the first hop that fails, why, and the smallest change that would fix it.
+ */
+import type { Flow, FlowSource, FlowTarget } from '../flows/index.ts';
+import type { Party } from '../policy/index.ts';
+import type { Protocol } from '../../model/types.ts';
+import type { TraceContext } from './_context.ts';
+import { dnsHops } from './_dns.ts';
+import { serviceHop, type Candidate } from './_service.ts';
+import { policyHop, type Target } from './_policy.ts';
+import { northSouth } from './_north-south.ts';
+import { describeSource, internetClient, podsOf } from './_sources.ts';
+import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
+
+export { createTraceContext, type TraceContext, type TraceContextOptions } from './_context.ts';
+export type { Delivery, Fix, FlowTrace, Hop, HopKind, Trace } from './types.ts';
+
+const label = (c: Candidate): Target => ({
+  label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+  address: c.address,
+  port: c.port,
+  pod: c.pod,
+});
+
+function describeTarget(t: FlowTarget): string {
+  switch (t.kind) {
+    case 'url':
+      return `${t.scheme}://${t.host}:${t.port}${t.scheme === 'http' || t.scheme === 'https' ? t.path : ''}`;
+    case 'service':
+      return `service:${t.namespace}/${t.name}:${t.port}/${t.protocol}`;
+    case 'ip':
+      return `ip:${t.ip}:${t.port}/${t.protocol}`;
+    case 'ref':
+      return `${t.namespace}/${t.name}${t.port ? `:${t.port}` : ''}/${t.protocol}`;
+  }
+}
+
+function finish(
+  from: FlowSource,
+  to: FlowTarget,
+  hops: Hop[],
+  delivered: Delivery[],
+  reason?: string,
+  fix?: Fix,
+  candidates = delivered.length,
+): Trace {
+  const failedAt = hops.findIndex((h) => h.verdict === 'fail');
+  const outcome = delivered.length === 0 ? 'failed' : delivered.length < candidates ? 'partial' : 'delivered';
+  hops.push(
+    outcome === 'failed'
+      ? {
+          kind: 'deliver',
+          title: 'NOT DELIVERED',
+          verdict: 'fail',
+          details: [reason ?? 'no destination'],
+          objects: [],
+        }
+      : {
+          kind: 'deliver',
+          title: `delivered to ${delivered.length} destination(s)${outcome === 'partial' ? ` of ${candidates}` : ''}`,
+          verdict: outcome === 'partial' ? 'warn' : 'ok',
+          details: delivered.map((d) => `${d.pod} ${d.ip}:${d.port}`),
+          objects: [],
+        },
+  );
+  return {
+    from: describeSource(from),
+    to: describeTarget(to),
+    outcome,
+    hops,
+    delivered,
+    ...(outcome !== 'delivered' && reason
+      ? { failure: { hop: failedAt >= 0 ? failedAt : hops.length - 1, reason } }
+      : {}),
+    ...(outcome !== 'delivered' && fix ? { fix } : {}),
+  };
+}
+
+/** From a Party through a Service (VIP and port) to its endpoints, with policy at both ends. */
+function throughService(
+  ctx: TraceContext,
+  from: Party,
+  clientNode: string | undefined,
+  svcNs: string,
+  svcName: string,
+  port: number,
+  protocol: Protocol,
+  hops: Hop[],
+): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
+  const svc = ctx.serviceNamed(svcNs, svcName);
+  if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
+  const leg = serviceHop(ctx, svc, port, protocol, clientNode, 'IPv4');
+  hops.push(...leg.hops);
+  if (leg.reason)
+    return {
+      delivered: [],
+      candidates: 0,
+      reason: leg.reason,
+      fix: {
+        summary: leg.reason.includes('defines no port')
+          ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
+          : `make Service ${svcNs}/${svcName} select ready pods`,
+      },
+    };
+  const pol = policyHop(ctx, from, leg.candidates.map(label), protocol);
+  hops.push(pol.hop);
+  return { delivered: pol.delivered, candidates: leg.candidates.length, reason: pol.reason, fix: pol.fix };
+}
+
+/** Traces one request from a source to a target. */
+export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trace {
+  const hops: Hop[] = [];
+  const protocol: Protocol = to.protocol;
+  if (from.kind !== 'ref') {
+    if (to.kind !== 'url' && to.kind !== 'ip')
+      return finish(from, to, hops, [], 'from outside the cluster, a target is a URL or ip:ADDRESS:PORT');
+    const leg = northSouth(ctx, from.kind === 'ip' ? from.ip : internetClient, to);
+    hops.push(...leg.hops);
+    if (leg.next) {
+      const r = throughService(
+        ctx,
+        { kind: 'pod', pod: leg.next.from },
+        leg.next.from.nodeName,
+        leg.next.service.namespace,
+        leg.next.service.name,
+        leg.next.port,
+        'TCP',
+        hops,
+      );
+      return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+    }
+    const delivered = (leg.candidates ?? []).map((c) => ({
+      pod: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+      ip: c.address,
+      port: c.port,
+    }));
+    return finish(from, to, hops, delivered, leg.reason, leg.fix);
+  }
+  const pods = podsOf(ctx, from.namespace, from.name);
+  const pod = pods.find((p) => p.ip);
+  if (!pod)
+    return finish(
+      from,
+      to,
+      hops,
+      [],
+      `${from.namespace}/${from.name} names no pod with an IP (no such pod or workload, or none scheduled)`,
+    );
+  if (pods.length > 1)
+    hops.push({
+      kind: 'policy',
+      title: `from ${pod.namespace}/${pod.name} (1 of ${pods.length} pods of ${from.namespace}/${from.name})`,
+      verdict: 'info',
+      details: [],
+      objects: [{ key: pod.owner ?? pod.key, source: pod.source }],
+    });
+  const src: Party = { kind: 'pod', pod };
+  if (to.kind === 'service') {
+    const r = throughService(ctx, src, pod.nodeName, to.namespace, to.name, to.port, protocol, hops);
+    return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+  }
+  if (to.kind === 'ref') {
+    const dest = podsOf(ctx, to.namespace, to.name).filter((p) => p.ip);
+    if (!dest.length) return finish(from, to, hops, [], `${to.namespace}/${to.name} names no pod with an IP`);
+    const targets: Target[] = dest.flatMap((p) => {
+      const ports = to.port
+        ? [to.port]
+        : [...new Set(p.ports.filter((cp) => cp.protocol === protocol).map((cp) => cp.containerPort))];
+      return ports.map((port) => ({ label: `${p.namespace}/${p.name}`, address: p.ip!, port, pod: p }));
+    });
+    if (!targets.length)
+      return finish(from, to, hops, [], `${to.namespace}/${to.name} declares no ${protocol} port; give one`);
+    const pol = policyHop(ctx, src, targets, protocol);
+    hops.push(pol.hop);
+    return finish(from, to, hops, pol.delivered, pol.reason, pol.fix, targets.length);
+  }
+  let addresses: string[];
+  const port = to.port;
+  if (to.kind === 'ip') addresses = [to.ip];
+  else if (/^[\d.]+$/.test(to.host) || to.host.includes(':')) addresses = [to.host];
+  else {
+    const d = dnsHops(ctx, pod, to.host, 'IPv4');
+    hops.push(...d.hops);
+    if (d.reason) return finish(from, to, hops, [], d.reason, d.fix);
+    addresses = d.addresses;
+  }
+  const svc = ctx.serviceByIP(addresses[0]);
+  if (svc) {
+    const r = throughService(ctx, src, pod.nodeName, svc.namespace, svc.name, port, protocol, hops);
+    return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+  }
+  // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
+  const targets: Target[] = addresses.map((ip) => {
+    const p = ctx.podByIP(ip);
+    return { label: p ? `${p.namespace}/${p.name}` : ip, address: ip, port, pod: p };
+  });
+  const pol = policyHop(ctx, src, targets, protocol);
+  hops.push(pol.hop);
+  return finish(from, to, hops, pol.delivered, pol.reason, pol.fix, targets.length);
+}
+
+/** Traces every step of a declared flow; the flow's outcome is its worst step's. */
+export function traceFlow(ctx: TraceContext, flow: Flow): FlowTrace {
+  const steps = flow.steps.map((step) => ({ step, trace: trace(ctx, step.from, step.to) }));
+  const outcome = steps.some((s) => s.trace.outcome === 'failed')
+    ? 'failed'
+    : steps.some((s) => s.trace.outcome === 'partial')
+      ? 'partial'
+      : 'delivered';
+  return { flow, steps, outcome };
+}

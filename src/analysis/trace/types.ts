@@ -1,0 +1,56 @@
+import type { SourceRef } from '../../model/diagnostic.ts';
+import type { Flow, FlowStep } from '../flows/index.ts';
+
+export type HopKind =
+  | 'dns'
+  | 'external-dns'
+  | 'load-balancer'
+  | 'node'
+  | 'controller'
+  | 'route'
+  | 'tls'
+  | 'service'
+  | 'endpoints'
+  | 'policy'
+  | 'deliver';
+
+/** One hop of a trace, with its verdict and the objects (and YAML lines) that decided it. */
+export interface Hop {
+  readonly kind: HopKind;
+  readonly title: string;
+  /** `ok` passed, `fail` stops the request here, `warn` passed with a caveat, `info` context only. */
+  readonly verdict: 'ok' | 'fail' | 'warn' | 'info';
+  readonly details: readonly string[];
+  readonly objects: readonly { readonly key: string; readonly source?: SourceRef }[];
+}
+
+/** Where the request ends up. */
+export interface Delivery {
+  readonly pod: string;
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** The smallest change that would let the request through, with a YAML patch where one is clear. */
+export interface Fix {
+  readonly summary: string;
+  readonly patch?: string;
+}
+
+export interface Trace {
+  readonly from: string;
+  readonly to: string;
+  /** `delivered` every candidate reached; `partial` some did (kube-proxy may pick a blocked one); `failed` none. */
+  readonly outcome: 'delivered' | 'partial' | 'failed';
+  readonly hops: readonly Hop[];
+  readonly delivered: readonly Delivery[];
+  /** The first hop that fails, and why. */
+  readonly failure?: { readonly hop: number; readonly reason: string };
+  readonly fix?: Fix;
+}
+
+export interface FlowTrace {
+  readonly flow: Flow;
+  readonly steps: readonly { readonly step: FlowStep; readonly trace: Trace }[];
+  readonly outcome: 'delivered' | 'partial' | 'failed';
+}

@@ -1,0 +1,131 @@
+import { Command, Option } from 'commander';
+import {
+  parseFlowSource,
+  parseFlowTarget,
+  readFlowsFile,
+  flowsFromClientIntents,
+  type Flow,
+} from '../analysis/flows/index.ts';
+import { createTraceContext, trace, traceFlow } from '../analysis/trace/index.ts';
+import { renderTraceText, renderFlowTracesText } from '../report/trace-text.ts';
+import { renderTraceMd, renderFlowTracesMd } from '../report/trace-md.ts';
+import { parseManifests } from '../parse/index.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import type { Protocol } from '../model/types.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
+import { parseTlsSecrets } from '../sources/x509.ts';
+import { readFile } from 'node:fs/promises';
+import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
+import type { Io } from './io.ts';
+
+interface TraceOptions extends InputOptions {
+  from?: string;
+  port?: string;
+  protocol?: Protocol;
+  flows?: string;
+  output: 'text' | 'json' | 'md';
+  at?: string;
+}
+
+/** Reads declared flows from a file (and ClientIntents in the model); problems are printed, exit 2 on errors. */
+export async function loadFlows(
+  path: string,
+  io: Pick<Io, 'stderr'>,
+): Promise<{ flows: Flow[]; errors: boolean }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    io.stderr(`${path}: error input-not-found: no such flows file\n`);
+    return { flows: [], errors: true };
+  }
+  const ds: Diagnostic[] = [];
+  const parsed = parseManifests([{ file: path, text }]);
+  ds.push(...parsed.diagnostics);
+  const flows = readFlowsFile(parsed.objects, (d) => ds.push(d));
+  if (ds.length) io.stderr(renderDiagnostics(ds));
+  return { flows, errors: ds.some((d) => d.severity === 'error') };
+}
+
+/** `kubetwin trace -f … --from REF|internet TARGET` or `--flows FILE`: follow requests hop by hop. */
+export function traceCommand(io: Io): Command {
+  const cmd = new Command('trace')
+    .description(
+      'follow a request hop by hop (DNS, load balancer, ingress, Service, endpoints, policy) to where it lands or fails',
+    )
+    .argument(
+      '[target]',
+      'a URL (https://host/path, tcp://host:port), NAME:PORT, service:NS/NAME:PORT, ip:ADDR:PORT, or NS/NAME with --port',
+    )
+    .option('--from <ref>', 'where the request starts: NS/NAME (pod or workload), ip:ADDRESS, or internet')
+    .option('--port <port>', 'port, for targets that carry none')
+    .addOption(
+      new Option('--protocol <protocol>', 'protocol, for targets that carry none').choices([
+        'TCP',
+        'UDP',
+        'SCTP',
+      ]),
+    )
+    .option(
+      '--flows <file>',
+      'trace every step of the declared flows in this file (and ClientIntents in the manifests)',
+    )
+    .option('--at <time>', 'judge certificates at this ISO time instead of now')
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'md']).default('text'),
+    );
+  withInputOptions(cmd).action(async (target: string | undefined, opts: TraceOptions) => {
+    if (!opts.flows && (!target || !opts.from)) {
+      io.stderr('error: give --from REF and a TARGET, or --flows FILE\n');
+      return io.exit(exitCodes.input);
+    }
+    const loaded = await loadCluster(opts, io);
+    if (typeof loaded === 'number') return io.exit(loaded);
+    const model = loaded.cluster.model;
+    const ctx = createTraceContext(model, {
+      certificates: parseTlsSecrets(model.routing),
+      now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
+    });
+    if (opts.flows) {
+      const { flows, errors } = await loadFlows(opts.flows, io);
+      if (errors) return io.exit(exitCodes.input);
+      const traces = [...flows, ...flowsFromClientIntents(model)].map((f) => traceFlow(ctx, f));
+      if (opts.output === 'json')
+        io.stdout(
+          JSON.stringify(
+            {
+              flows: traces.map((t) => ({
+                name: t.flow.name,
+                outcome: t.outcome,
+                steps: t.steps.map((s) => s.trace),
+              })),
+            },
+            null,
+            2,
+          ) + '\n',
+        );
+      else io.stdout(opts.output === 'md' ? renderFlowTracesMd(traces) : renderFlowTracesText(traces));
+      return io.exit(
+        loaded.inputExit ||
+          (traces.every((t) => t.outcome === 'delivered') ? exitCodes.ok : exitCodes.findings),
+      );
+    }
+    const from = parseFlowSource(opts.from!, opts.namespace);
+    const port = opts.port ? Number(opts.port) : undefined;
+    const to = parseFlowTarget(target!, port, opts.protocol, opts.namespace);
+    if (typeof from === 'string' || typeof to === 'string') {
+      io.stderr(`error: ${typeof from === 'string' ? `--from ${from}` : to}\n`);
+      return io.exit(exitCodes.input);
+    }
+    const t = trace(ctx, from, to);
+    io.stdout(
+      opts.output === 'json'
+        ? JSON.stringify(t, null, 2) + '\n'
+        : opts.output === 'md'
+          ? renderTraceMd(t)
+          : renderTraceText(t),
+    );
+    io.exit(loaded.inputExit || (t.outcome === 'delivered' ? exitCodes.ok : exitCodes.findings));
+  });
+  return cmd;
+}
