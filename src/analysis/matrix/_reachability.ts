@@ -142,26 +142,39 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
   for (const d of classes) {
     const dPod = d.pods[0];
     const dHost = d.hostNetwork && engine.hostNetwork === 'node';
+    const ingressRules: { rule: PolicyRule; ns: string }[] = [];
+    if (!dHost) for (const i of engine.policiesOf(d, 'Ingress')) for (const rule of engine.policies[i].ingress) ingressRules.push({ rule, ns: engine.policies[i].namespace });
+    const egressRules = everyPeer.length ? [...everyPeer, ...inv[d.id]] : inv[d.id];
+    // Port classes that select the same rules at d give the same row: computed once.
+    const rowBySignature = new Map<string, { row?: Uint32Array; count: number }>();
     for (const pc of ports) {
       const ok = (r: PolicyRule) => r.ports === 'all' || r.ports.some((pp) => portMatches(pp, pc.port, pc.protocol, dHost ? undefined : dPod));
+      const inOk = ingressRules.map((x) => ok(x.rule));
+      const egOk = egressRules.map((x) => ok(x.rule));
+      const signature = `${inOk.map(Number).join('')}|${egOk.map(Number).join('')}`;
+      const seen = rowBySignature.get(signature);
+      if (seen) {
+        triples += seen.count;
+        if (options.keep) rows.push(seen.row!);
+        continue;
+      }
       // Ingress at d.
       if (dHost || !isolated(d, 'Ingress')) ingress.set(all);
       else {
         ingress.fill(0);
-        for (const i of engine.policiesOf(d, 'Ingress'))
-          for (const r of engine.policies[i].ingress) {
-            if (!ok(r)) continue;
-            if (r.peers === 'all') {
-              ingress.set(all);
-              break;
-            }
-            for (const peer of r.peers) orIds(ingress, peerSet(peer, engine.policies[i].namespace));
+        for (let k = 0; k < ingressRules.length; k++) {
+          if (!inOk[k]) continue;
+          const r = ingressRules[k].rule;
+          if (r.peers === 'all') {
+            ingress.set(all);
+            break;
           }
+          for (const peer of r.peers) orIds(ingress, peerSet(peer, ingressRules[k].ns));
+        }
       }
       // Sources whose egress admits d.
       egress.set(openEgress);
-      for (const { rule, policy } of everyPeer) if (ok(rule)) orIds(egress, selectedIds[policy]);
-      for (const { rule, policy } of inv[d.id]) if (ok(rule)) orIds(egress, selectedIds[policy]);
+      for (let k = 0; k < egressRules.length; k++) if (egOk[k]) orIds(egress, selectedIds[egressRules[k].policy]);
       let count = 0;
       const row = options.keep ? new Uint32Array(W) : undefined;
       for (let w = 0; w < W; w++) {
@@ -170,6 +183,7 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
         count += popcount(v);
       }
       triples += count;
+      rowBySignature.set(signature, { row, count });
       if (row) rows.push(row);
     }
   }
