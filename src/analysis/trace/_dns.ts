@@ -27,7 +27,7 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
   const dnsSvc = nameserver ? ctx.serviceByIP(nameserver) : undefined;
   if (dnsSvc) {
     // The query is traffic too: a pod whose egress is isolated needs a rule for 53/UDP to the DNS pods.
-    const svc = serviceHop(ctx, dnsSvc, 53, 'UDP', pod.nodeName, family);
+    const svc = serviceHop(ctx, dnsSvc, 53, 'UDP', { kind: 'pod', pod: `${pod.namespace}/${pod.name}` });
     if (svc.reason)
       return {
         hops: [...hops, ...svc.hops.map((h) => ({ ...h, kind: 'dns' as const }))],

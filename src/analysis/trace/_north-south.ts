@@ -145,7 +145,15 @@ export function northSouth(
     ],
     objects: [{ key: svc.key, source: svc.source }],
   });
-  const svcLeg = serviceHop(ctx, svc, sp.port, sp.protocol, undefined, 'IPv4');
+  const svcLeg = serviceHop(
+    ctx,
+    svc,
+    sp.port,
+    sp.protocol,
+    owner.via === 'node-port'
+      ? { kind: 'external', ip: clientIP, via: { node: owner.node! } }
+      : { kind: 'external', ip: clientIP, via: 'loadbalancer' },
+  );
   hops.push(...svcLeg.hops.map((h) => (h.kind === 'service' ? { ...h, kind: 'node' as const } : h)));
   if (svcLeg.reason) return { hops, reason: svcLeg.reason };
   const nodes = new Set(svcLeg.candidates.map((c) => c.nodeName));

@@ -1,4 +1,5 @@
-import type { Endpoint, Pod, Protocol, Service } from '../../model/types.ts';
+import type { Pod, Protocol, Service } from '../../model/types.ts';
+import { servicePath, type Client } from '../service-path/index.ts';
 import type { TraceContext } from './_context.ts';
 import type { Hop } from './types.ts';
 
@@ -13,9 +14,8 @@ export interface Candidate {
 const at = (s: Service) => [{ key: s.key, source: s.source }];
 
 /**
- * The Service hop as kube-proxy programs it: the Service must define the port; the candidates are the ready
- * endpoints (or, when none is ready, the serving-terminating ones), each with the targetPort its slice gives for
- * that port name; `internalTrafficPolicy: Local` keeps those on the client's node. No candidate: rejected.
+ * The Service hop, from the kube-proxy data path (`servicePath`): the frontend, the endpoints this client's
+ * traffic policy and topology leave (ready, else serving-terminating), and what happens when none is left.
  * https://kubernetes.io/docs/reference/networking/virtual-ips/
  */
 export function serviceHop(
@@ -23,85 +23,75 @@ export function serviceHop(
   svc: Service,
   port: number,
   protocol: Protocol,
-  clientNode: string | undefined,
-  family: 'IPv4' | 'IPv6',
+  client: Client,
 ): { hops: Hop[]; candidates: Candidate[]; reason?: string } {
-  const sp = svc.ports.find((p) => p.port === port && p.protocol === protocol);
   const name = `Service ${svc.namespace}/${svc.name}`;
-  if (!sp) {
-    const reason = `${name} defines no port ${port}/${protocol} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'}): kube-proxy has no rule for it, so the connection times out`;
+  const wanted = svc.ports.find((p) => p.port === port && p.protocol === protocol);
+  const path = wanted
+    ? servicePath(ctx.model, { service: `${svc.namespace}/${svc.name}`, port, client })
+    : undefined;
+  if (!wanted || !path || typeof path === 'string' || path.verdict === 'not-routed') {
+    const why =
+      typeof path === 'string'
+        ? path
+        : (path?.notes[0] ?? `kube-proxy has no rule for it, so the connection fails`);
+    const reason = `${name} defines no port ${port}/${protocol} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'}): ${why}`;
     return {
       hops: [
         {
           kind: 'service',
-          title: `${name}: port ${port}/${protocol} not defined`,
+          title: `${name}: port ${port}/${protocol} not routed`,
           verdict: 'fail',
-          details: [reason],
+          details: [wanted ? why : reason],
           objects: at(svc),
         },
       ],
       candidates: [],
-      reason,
+      reason: wanted ? `${name}: ${why}` : reason,
     };
   }
-  const slices = ctx.model.endpointSlices.filter(
-    (s) => s.namespace === svc.namespace && s.serviceName === svc.name && s.addressType === family,
-  );
-  const all: { e: Endpoint; port: number }[] = [];
-  for (const s of slices) {
-    const p =
-      s.ports.find((x) => (x.name ?? '') === (sp.name ?? '') && x.protocol === protocol) ??
-      (s.ports.length === 0 && typeof sp.targetPort === 'number' ? { port: sp.targetPort } : undefined);
-    if (p?.port === undefined) continue;
-    for (const e of s.endpoints) all.push({ e, port: p.port });
-  }
-  const ready = all.filter((x) => x.e.conditions.ready);
-  const fallback = ready.length
-    ? []
-    : all.filter((x) => x.e.conditions.serving && x.e.conditions.terminating);
-  let chosen = ready.length ? ready : fallback;
+  const used = path.endpoints.filter((e) => e.used && e.port !== undefined);
   const details = [
-    `${svc.clusterIPs.join(', ') || 'headless'}:${port}/${protocol} → targetPort ${String(sp.targetPort)}; ${all.length} endpoint(s), ${ready.length} ready${fallback.length ? `, none ready so the ${fallback.length} serving-terminating one(s) are used (KEP-1669)` : ''}`,
+    `${path.frontends.join(', ') || 'headless'} (${path.entry}) → targetPort ${String(wanted.targetPort)} — ${path.clientDescription}`,
+    `${path.policy.field}: ${path.policy.value}${path.topology ? `; ${path.topology}` : ''}`,
+    `${path.endpoints.length} endpoint(s): ${path.endpoints.map((e) => `${e.ip}${e.port ? `:${e.port}` : ''} ${e.state}${e.used ? '' : ` (unused: ${e.reason ?? 'not chosen'})`}`).join(', ') || 'none'}`,
+    ...(path.sourceIP
+      ? [`source address seen by the endpoint: ${path.sourceIP.seen} (${path.sourceIP.why})`]
+      : []),
+    `kube-proxy ${path.balancing.mode}: ${path.balancing.description}`,
+    ...path.notes,
   ];
-  if (svc.internalTrafficPolicy === 'Local' && clientNode) {
-    chosen = chosen.filter((x) => x.e.nodeName === clientNode);
-    details.push(
-      `internalTrafficPolicy: Local — only endpoints on the client's node ${clientNode} (${chosen.length})`,
-    );
-  }
-  if (svc.sessionAffinity === 'ClientIP')
-    details.push(
-      `sessionAffinity: ClientIP — one client sticks to one endpoint for ${svc.sessionAffinityTimeoutSeconds ?? 10800} s`,
-    );
-  details.push(
-    `kube-proxy ${ctx.model.profile.kubeProxy.mode} mode picks ${ctx.model.profile.kubeProxy.mode === 'ipvs' ? `by the ${ctx.model.profile.kubeProxy.ipvsScheduler ?? 'rr'} scheduler` : 'one endpoint at random per connection'}`,
-  );
-  const candidates: Candidate[] = chosen.map(({ e, port: p }) => ({
-    address: e.addresses[0],
-    port: p,
-    pod: e.targetRef ? ctx.model.pods.find((x) => x.key === e.targetRef) : ctx.podByIP(e.addresses[0]),
-    nodeName: e.nodeName,
-  }));
   const hops: Hop[] = [
     {
       kind: 'service',
-      title: `${name} ${svc.clusterIPs[0] ?? ''}:${port}/${protocol}`.replace(' :', ' '),
+      title: `${name} ${path.frontends[0] ?? ''}/${protocol}`.replace(' /', ' '),
       verdict: 'ok',
       details,
       objects: at(svc),
     },
   ];
-  if (!candidates.length) {
-    const reason = `${name} has no ${ready.length || fallback.length ? 'endpoint on the client node' : 'ready endpoint'} for port ${port}: kube-proxy rejects the connection`;
+  const slices = ctx.model.endpointSlices
+    .filter((s) => s.namespace === svc.namespace && s.serviceName === svc.name)
+    .map((s) => ({ key: s.key, source: s.source }));
+  if (path.verdict !== 'routed' || !used.length) {
+    const reason = `${name} port ${port}: ${path.verdict} — ${path.notes.find((n) => /reject|drop/.test(n)) ?? 'no usable endpoint'}`;
     hops.push({
       kind: 'endpoints',
-      title: 'no endpoint to send to',
+      title: `no endpoint to send to (${path.verdict})`,
       verdict: 'fail',
       details: [reason],
-      objects: slices.map((s) => ({ key: s.key, source: s.source })),
+      objects: slices,
     });
-    return { hops, candidates, reason };
+    return { hops, candidates: [], reason };
   }
+  const podOf = (p?: string) =>
+    p ? ctx.model.pods.find((x) => `${x.namespace}/${x.name}` === p) : undefined;
+  const candidates: Candidate[] = used.map((e) => ({
+    address: e.ip,
+    port: e.port!,
+    pod: podOf(e.pod) ?? ctx.podByIP(e.ip),
+    nodeName: e.node,
+  }));
   hops.push({
     kind: 'endpoints',
     title: `${candidates.length} candidate endpoint(s)`,
@@ -110,7 +100,7 @@ export function serviceHop(
       (c) =>
         `${c.address}:${c.port}${c.pod ? ` (${c.pod.namespace}/${c.pod.name}${c.nodeName ? ` on ${c.nodeName}` : ''})` : ''}`,
     ),
-    objects: slices.map((s) => ({ key: s.key, source: s.source })),
+    objects: slices,
   });
   return { hops, candidates };
 }

@@ -7,6 +7,8 @@ import type { Flow, FlowSource, FlowTarget } from '../flows/index.ts';
 import type { Party } from '../policy/index.ts';
 import type { Protocol } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
+import type { Client } from '../service-path/index.ts';
+import type { Pod } from '../../model/types.ts';
 import { dnsHops } from './_dns.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
@@ -17,6 +19,7 @@ import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
 export { createTraceContext, type TraceContext, type TraceContextOptions } from './_context.ts';
 export type { Delivery, Fix, FlowTrace, Hop, HopKind, Trace } from './types.ts';
 
+const podClient = (p: Pod): Client => ({ kind: 'pod', pod: `${p.namespace}/${p.name}` });
 const label = (c: Candidate): Target => ({
   label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
   address: c.address,
@@ -82,7 +85,7 @@ function finish(
 function throughService(
   ctx: TraceContext,
   from: Party,
-  clientNode: string | undefined,
+  client: Client,
   svcNs: string,
   svcName: string,
   port: number,
@@ -91,7 +94,7 @@ function throughService(
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const svc = ctx.serviceNamed(svcNs, svcName);
   if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
-  const leg = serviceHop(ctx, svc, port, protocol, clientNode, 'IPv4');
+  const leg = serviceHop(ctx, svc, port, protocol, client);
   hops.push(...leg.hops);
   if (leg.reason)
     return {
@@ -122,7 +125,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       const r = throughService(
         ctx,
         { kind: 'pod', pod: leg.next.from },
-        leg.next.from.nodeName,
+        podClient(leg.next.from),
         leg.next.service.namespace,
         leg.next.service.name,
         leg.next.port,
@@ -158,7 +161,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     });
   const src: Party = { kind: 'pod', pod };
   if (to.kind === 'service') {
-    const r = throughService(ctx, src, pod.nodeName, to.namespace, to.name, to.port, protocol, hops);
+    const r = throughService(ctx, src, podClient(pod), to.namespace, to.name, to.port, protocol, hops);
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
   if (to.kind === 'ref') {
@@ -188,7 +191,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   }
   const svc = ctx.serviceByIP(addresses[0]);
   if (svc) {
-    const r = throughService(ctx, src, pod.nodeName, svc.namespace, svc.name, port, protocol, hops);
+    const r = throughService(ctx, src, podClient(pod), svc.namespace, svc.name, port, protocol, hops);
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
