@@ -27,27 +27,23 @@ export function serviceHop(
 ): { hops: Hop[]; candidates: Candidate[]; reason?: string } {
   const name = `Service ${svc.namespace}/${svc.name}`;
   const wanted = svc.ports.find((p) => p.port === port && p.protocol === protocol);
-  const path = wanted
-    ? servicePath(ctx.model, { service: `${svc.namespace}/${svc.name}`, port, client })
-    : undefined;
-  if (!wanted || !path || typeof path === 'string' || path.verdict === 'not-routed') {
-    const why =
-      typeof path === 'string'
-        ? path
-        : (path?.notes[0] ?? `kube-proxy has no rule for it, so the connection fails`);
-    const reason = `${name} defines no port ${port}/${protocol} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'}): ${why}`;
+  const path = servicePath(ctx.model, { service: `${svc.namespace}/${svc.name}`, port, client });
+  if (!wanted || typeof path === 'string' || path.verdict === 'not-routed') {
+    const why = typeof path === 'string' ? path : (path.notes[0] ?? 'kube-proxy has no rule for it');
+    const ports = svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none';
+    const reason = `${name} port ${port}/${protocol} (ports: ${ports}): ${why}`;
     return {
       hops: [
         {
           kind: 'service',
           title: `${name}: port ${port}/${protocol} not routed`,
           verdict: 'fail',
-          details: [wanted ? why : reason],
+          details: [reason],
           objects: at(svc),
         },
       ],
       candidates: [],
-      reason: wanted ? `${name}: ${why}` : reason,
+      reason,
     };
   }
   const used = path.endpoints.filter((e) => e.used && e.port !== undefined);
