@@ -24,7 +24,11 @@ const cases = [
   ['random-labels', '100000', '50000'],
 ];
 
-function one(family: 'realistic' | 'random-labels', pods: number, policies?: number): Record<string, unknown> {
+function one(
+  family: 'realistic' | 'random-labels',
+  pods: number,
+  policies?: number,
+): Record<string, unknown> {
   const { objects, profile } = generateCluster({ family, pods, policies });
   const { model } = buildCluster(objects, { profile });
   objects.length = 0;
@@ -44,7 +48,12 @@ function one(family: 'realistic' | 'random-labels', pods: number, policies?: num
     const a = ready[Math.floor(rand() * ready.length)];
     const b = ready[Math.floor(rand() * ready.length)];
     const p = b.ports[Math.floor(rand() * b.ports.length)];
-    return [{ kind: 'pod' as const, pod: a }, { kind: 'pod' as const, pod: b }, p.containerPort, p.protocol] as const;
+    return [
+      { kind: 'pod' as const, pod: a },
+      { kind: 'pod' as const, pod: b },
+      p.containerPort,
+      p.protocol,
+    ] as const;
   });
   t = performance.now();
   let allowed = 0;
@@ -69,11 +78,19 @@ function one(family: 'realistic' | 'random-labels', pods: number, policies?: num
 
 const args = process.argv.slice(2);
 if (args.length) {
-  process.stdout.write(JSON.stringify(one(args[0] as 'realistic' | 'random-labels', Number(args[1]), args[2] ? Number(args[2]) : undefined)) + '\n');
+  process.stdout.write(
+    JSON.stringify(
+      one(args[0] as 'realistic' | 'random-labels', Number(args[1]), args[2] ? Number(args[2]) : undefined),
+    ) + '\n',
+  );
 } else {
   const rows: Record<string, unknown>[] = [];
   for (const c of cases) {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', 'bench/policy.ts', ...c], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--max-old-space-size=6144', '--import', 'tsx', 'bench/policy.ts', ...c],
+      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
     const row = JSON.parse(out.trim().split('\n').pop() as string) as Record<string, unknown>;
     rows.push(row);
     process.stderr.write(`policy ${c.join(' ')}: ${JSON.stringify(row)}\n`);

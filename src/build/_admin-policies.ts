@@ -1,4 +1,11 @@
-import type { AdminAction, AdminPeer, AdminPodSelector, AdminPolicy, AdminPort, AdminRule } from '../model/admin-policy.ts';
+import type {
+  AdminAction,
+  AdminPeer,
+  AdminPodSelector,
+  AdminPolicy,
+  AdminPort,
+  AdminRule,
+} from '../model/admin-policy.ts';
 import { byKey } from '../model/keys.ts';
 import type { Protocol } from '../model/types.ts';
 import type { PathSegment } from '../parse/index.ts';
@@ -26,14 +33,32 @@ export function buildAdminPolicies(envs: readonly Envelope[]): AdminPolicy[] {
 function readAdminPolicy(env: Envelope): AdminPolicy | undefined {
   const f = env.f;
   const kind = env.kind as AdminPolicy['kind'];
-  const tierText = kind === 'ClusterNetworkPolicy' ? f.str(['spec', 'tier']) : kind === 'AdminNetworkPolicy' ? 'Admin' : 'Baseline';
+  const tierText =
+    kind === 'ClusterNetworkPolicy'
+      ? f.str(['spec', 'tier'])
+      : kind === 'AdminNetworkPolicy'
+        ? 'Admin'
+        : 'Baseline';
   if (tierText !== 'Admin' && tierText !== 'Baseline') {
-    f.report('invalid-field', 'error', ['spec', 'tier'], `spec.tier "${tierText ?? ''}" must be Admin or Baseline`);
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'tier'],
+      `spec.tier "${tierText ?? ''}" must be Admin or Baseline`,
+    );
     return undefined;
   }
-  const subject = { namespaces: sel(env, ['spec', 'subject', 'namespaces']), pods: pods(env, ['spec', 'subject', 'pods']) };
-  if (!subject.namespaces && !subject.pods) f.report('missing-field', 'error', ['spec', 'subject'], 'spec.subject must set namespaces or pods');
-  const rules = (dir: 'ingress' | 'egress') => f.list(['spec', dir]).map((_, i) => readRule(env, dir, i, tierText)).filter((r): r is AdminRule => !!r);
+  const subject = {
+    namespaces: sel(env, ['spec', 'subject', 'namespaces']),
+    pods: pods(env, ['spec', 'subject', 'pods']),
+  };
+  if (!subject.namespaces && !subject.pods)
+    f.report('missing-field', 'error', ['spec', 'subject'], 'spec.subject must set namespaces or pods');
+  const rules = (dir: 'ingress' | 'egress') =>
+    f
+      .list(['spec', dir])
+      .map((_, i) => readRule(env, dir, i, tierText))
+      .filter((r): r is AdminRule => !!r);
   const policy: AdminPolicy = {
     key: env.key,
     name: env.name,
@@ -56,20 +81,47 @@ function sel(env: Envelope, path: PathSegment[]) {
 
 function pods(env: Envelope, path: PathSegment[]): AdminPodSelector | undefined {
   if (env.f.get(path) === undefined) return undefined;
-  return { namespaceSelector: sel(env, [...path, 'namespaceSelector']) ?? { requirements: [] }, podSelector: sel(env, [...path, 'podSelector']) ?? { requirements: [] } };
+  return {
+    namespaceSelector: sel(env, [...path, 'namespaceSelector']) ?? { requirements: [] },
+    podSelector: sel(env, [...path, 'podSelector']) ?? { requirements: [] },
+  };
 }
 
-function readRule(env: Envelope, dir: 'ingress' | 'egress', index: number, tier: 'Admin' | 'Baseline'): AdminRule | undefined {
+function readRule(
+  env: Envelope,
+  dir: 'ingress' | 'egress',
+  index: number,
+  tier: 'Admin' | 'Baseline',
+): AdminRule | undefined {
   const f = env.f;
   const at: PathSegment[] = ['spec', dir, index];
   const raw = f.str([...at, 'action']);
-  const action: AdminAction | undefined = raw === 'Accept' || raw === 'Allow' ? 'Allow' : raw === 'Deny' ? 'Deny' : raw === 'Pass' && tier === 'Admin' ? 'Pass' : undefined;
-  if (!action) return void f.report('invalid-field', 'error', [...at, 'action'], `${dir}[${index}].action "${raw ?? ''}" must be ${tier === 'Admin' ? 'Allow/Accept, Deny or Pass' : 'Allow/Accept or Deny'}`);
+  const action: AdminAction | undefined =
+    raw === 'Accept' || raw === 'Allow'
+      ? 'Allow'
+      : raw === 'Deny'
+        ? 'Deny'
+        : raw === 'Pass' && tier === 'Admin'
+          ? 'Pass'
+          : undefined;
+  if (!action)
+    return void f.report(
+      'invalid-field',
+      'error',
+      [...at, 'action'],
+      `${dir}[${index}].action "${raw ?? ''}" must be ${tier === 'Admin' ? 'Allow/Accept, Deny or Pass' : 'Allow/Accept or Deny'}`,
+    );
   const peerField = dir === 'ingress' ? 'from' : 'to';
   const peers: AdminPeer[] = f.list([...at, peerField]).map((_, i) => {
     const p: PathSegment[] = [...at, peerField, i];
     const networks = f.list([...p, 'networks']).map((_, j) => f.str([...p, 'networks', j]) ?? '');
-    return { namespaces: sel(env, [...p, 'namespaces']), pods: pods(env, [...p, 'pods']), nodes: sel(env, [...p, 'nodes']), ...(networks.length ? { networks } : {}), source: env.raw.locate(p) };
+    return {
+      namespaces: sel(env, [...p, 'namespaces']),
+      pods: pods(env, [...p, 'pods']),
+      nodes: sel(env, [...p, 'nodes']),
+      ...(networks.length ? { networks } : {}),
+      source: env.raw.locate(p),
+    };
   });
   const ports: AdminPort[] = [];
   const list = f.get([...at, 'protocols']) !== undefined ? 'protocols' : 'ports';
@@ -78,15 +130,39 @@ function readRule(env: Envelope, dir: 'ingress' | 'egress', index: number, tier:
     const named = f.str([...p, 'namedPort']) ?? f.str([...p, 'destinationNamedPort']);
     if (named) return void ports.push({ name: named });
     const num = f.map([...p, 'portNumber']);
-    if (num) return void ports.push({ protocol: (f.str([...p, 'portNumber', 'protocol']) ?? 'TCP') as Protocol, port: f.int([...p, 'portNumber', 'port']) });
+    if (num)
+      return void ports.push({
+        protocol: (f.str([...p, 'portNumber', 'protocol']) ?? 'TCP') as Protocol,
+        port: f.int([...p, 'portNumber', 'port']),
+      });
     const range = f.map([...p, 'portRange']);
-    if (range) return void ports.push({ protocol: (f.str([...p, 'portRange', 'protocol']) ?? 'TCP') as Protocol, port: f.int([...p, 'portRange', 'start']), endPort: f.int([...p, 'portRange', 'end']) });
-    for (const [field, protocol] of [['tcp', 'TCP'], ['udp', 'UDP'], ['sctp', 'SCTP']] as const) {
+    if (range)
+      return void ports.push({
+        protocol: (f.str([...p, 'portRange', 'protocol']) ?? 'TCP') as Protocol,
+        port: f.int([...p, 'portRange', 'start']),
+        endPort: f.int([...p, 'portRange', 'end']),
+      });
+    for (const [field, protocol] of [
+      ['tcp', 'TCP'],
+      ['udp', 'UDP'],
+      ['sctp', 'SCTP'],
+    ] as const) {
       if (!f.map([...p, field])) continue;
       const d: PathSegment[] = [...p, field, 'destinationPort'];
       const start = f.int([...d, 'range', 'start']);
-      ports.push(start !== undefined ? { protocol, port: start, endPort: f.int([...d, 'range', 'end']) } : { protocol, port: f.int([...d, 'number']) });
+      ports.push(
+        start !== undefined
+          ? { protocol, port: start, endPort: f.int([...d, 'range', 'end']) }
+          : { protocol, port: f.int([...d, 'number']) },
+      );
     }
   });
-  return { index, name: f.str([...at, 'name']), action, peers, ports: ports.length ? ports : 'all', source: env.raw.locate(at) };
+  return {
+    index,
+    name: f.str([...at, 'name']),
+    action,
+    peers,
+    ports: ports.length ? ports : 'all',
+    source: env.raw.locate(at),
+  };
 }

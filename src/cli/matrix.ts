@@ -3,7 +3,12 @@ import { computeMatrix, type MatrixBy } from '../analysis/matrix/index.ts';
 import { PolicyEngine } from '../analysis/policy/index.ts';
 import type { Protocol } from '../model/types.ts';
 import { renderMatrixDot, renderMatrixMermaid } from '../report/matrix-graph.ts';
-import { matrixJson, renderMatrixCsv, renderMatrixMarkdown, renderMatrixTable } from '../report/matrix-table.ts';
+import {
+  matrixJson,
+  renderMatrixCsv,
+  renderMatrixMarkdown,
+  renderMatrixTable,
+} from '../report/matrix-table.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 
@@ -18,12 +23,31 @@ interface MatrixCliOptions extends InputOptions {
 /** `kubetwin matrix -f … [--by pod|workload|namespace] [--port P/PROTO …] [-n NS | -A] [-o …]`. */
 export function matrixCommand(io: Io): Command {
   const cmd = new Command('matrix')
-    .description('the connectivity matrix: which pods, workloads or namespaces may reach which, on which ports')
-    .addOption(new Option('--by <level>', 'group rows and columns by').choices(['pod', 'workload', 'namespace']).default('workload'))
-    .addOption(new Option('--port <port/proto>', 'check this port at every destination, e.g. 80/TCP (repeatable; default: every declared container port)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .description(
+      'the connectivity matrix: which pods, workloads or namespaces may reach which, on which ports',
+    )
+    .addOption(
+      new Option('--by <level>', 'group rows and columns by')
+        .choices(['pod', 'workload', 'namespace'])
+        .default('workload'),
+    )
+    .addOption(
+      new Option(
+        '--port <port/proto>',
+        'check this port at every destination, e.g. 80/TCP (repeatable; default: every declared container port)',
+      ).argParser((v: string, prev: string[] = []) => [...prev, v]),
+    )
     .option('--namespaces <list>', 'only these namespaces, comma-separated (instead of -n NS or -A)')
-    .addOption(new Option('--host-network <mode>', 'treat hostNetwork pods as their node or as pods').choices(['node', 'pod']).default('node'))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'csv', 'md', 'mermaid', 'dot']).default('table'));
+    .addOption(
+      new Option('--host-network <mode>', 'treat hostNetwork pods as their node or as pods')
+        .choices(['node', 'pod'])
+        .default('node'),
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format')
+        .choices(['table', 'json', 'csv', 'md', 'mermaid', 'dot'])
+        .default('table'),
+    );
   withInputOptions(cmd).action(async (opts: MatrixCliOptions) => {
     const ports: { port: number; protocol: Protocol }[] = [];
     for (const p of opts.port ?? []) {
@@ -38,9 +62,27 @@ export function matrixCommand(io: Io): Command {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const explicitNs = cmd.getOptionValueSource('namespace') === 'cli';
-    const namespaces = opts.namespaces ? opts.namespaces.split(',').map((n) => n.trim()).filter(Boolean) : opts.allNamespaces || !explicitNs ? undefined : [opts.namespace as string];
-    const matrix = computeMatrix(new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork }), { by: opts.by, ports: ports.length ? ports : undefined, namespaces });
-    const render = { table: renderMatrixTable, md: renderMatrixMarkdown, csv: renderMatrixCsv, mermaid: renderMatrixMermaid, dot: renderMatrixDot, json: (m: typeof matrix) => JSON.stringify(matrixJson(m), null, 2) + '\n' }[opts.output];
+    const namespaces = opts.namespaces
+      ? opts.namespaces
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean)
+      : opts.allNamespaces || !explicitNs
+        ? undefined
+        : [opts.namespace as string];
+    const matrix = computeMatrix(new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork }), {
+      by: opts.by,
+      ports: ports.length ? ports : undefined,
+      namespaces,
+    });
+    const render = {
+      table: renderMatrixTable,
+      md: renderMatrixMarkdown,
+      csv: renderMatrixCsv,
+      mermaid: renderMatrixMermaid,
+      dot: renderMatrixDot,
+      json: (m: typeof matrix) => JSON.stringify(matrixJson(m), null, 2) + '\n',
+    }[opts.output];
     io.stdout(render(matrix));
     io.exit(loaded.inputExit);
   });

@@ -19,10 +19,17 @@ interface TestOptions extends InputOptions {
  */
 export function testCommand(io: Io): Command {
   const cmd = new Command('test')
-    .description('check assertion files (tests: [{name, reach: {from, to, port, protocol}, expect: allowed|denied}]) against the manifests')
+    .description(
+      'check assertion files (tests: [{name, reach: {from, to, port, protocol}, expect: allowed|denied}]) against the manifests',
+    )
     .argument('<testfiles...>', 'assertion files')
-    .option('--strict', 'fail when an entry kind is not supported yet (resolve:, route:) instead of skipping it')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'junit']).default('text'));
+    .option(
+      '--strict',
+      'fail when an entry kind is not supported yet (resolve:, route:) instead of skipping it',
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'junit']).default('text'),
+    );
   withInputOptions(cmd).action(async (files: string[], opts: TestOptions) => {
     const texts = [];
     for (const file of files) {
@@ -45,7 +52,13 @@ export function testCommand(io: Io): Command {
       io.stderr(renderDiagnostics(report, 'info'));
       return io.exit(exitCodes.input);
     }
-    io.stdout(opts.output === 'json' ? JSON.stringify(testJson(report), null, 2) + '\n' : opts.output === 'junit' ? renderJunit(report) : renderTestText(report));
+    io.stdout(
+      opts.output === 'json'
+        ? JSON.stringify(testJson(report), null, 2) + '\n'
+        : opts.output === 'junit'
+          ? renderJunit(report)
+          : renderTestText(report),
+    );
     const failed = report.failed > 0 || (opts.strict && report.unsupported > 0);
     io.exit(loaded.inputExit || (failed ? exitCodes.findings : exitCodes.ok));
   });

@@ -1,15 +1,26 @@
 import type { AssertReport } from '../analysis/assert/index.ts';
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** JUnit XML for CI: one testcase per assertion, `<failure>` with the explanation, `<skipped>` for unsupported kinds. No timestamps. */
 export function renderJunit(r: AssertReport, suite = 'kubetwin test'): string {
-  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="${esc(suite)}" tests="${r.results.length}" failures="${r.failed}" skipped="${r.unsupported}">`, `  <testsuite name="${esc(suite)}" tests="${r.results.length}" failures="${r.failed}" skipped="${r.unsupported}">`];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${esc(suite)}" tests="${r.results.length}" failures="${r.failed}" skipped="${r.unsupported}">`,
+    `  <testsuite name="${esc(suite)}" tests="${r.results.length}" failures="${r.failed}" skipped="${r.unsupported}">`,
+  ];
   for (const t of r.results) {
     const open = `    <testcase name="${esc(t.name)}" classname="kubetwin.${t.key}"`;
     if (t.status === 'passed') lines.push(`${open}/>`);
-    else if (t.status === 'unsupported') lines.push(`${open}>`, `      <skipped message="${esc(t.message)}"/>`, '    </testcase>');
-    else lines.push(`${open}>`, `      <failure message="${esc(t.message)}">${esc([t.message, ...t.details].join('\n'))}</failure>`, '    </testcase>');
+    else if (t.status === 'unsupported')
+      lines.push(`${open}>`, `      <skipped message="${esc(t.message)}"/>`, '    </testcase>');
+    else
+      lines.push(
+        `${open}>`,
+        `      <failure message="${esc(t.message)}">${esc([t.message, ...t.details].join('\n'))}</failure>`,
+        '    </testcase>',
+      );
   }
   lines.push('  </testsuite>', '</testsuites>');
   return lines.join('\n') + '\n';

@@ -6,7 +6,8 @@ const tag = { passed: 'PASS', failed: 'FAIL', unsupported: 'SKIP' } as const;
 export function renderTestText(r: AssertReport): string {
   const lines: string[] = [];
   for (const t of r.results) {
-    const where = t.status === 'failed' && t.source ? `  (${t.source.file}:${t.source.line}:${t.source.column})` : '';
+    const where =
+      t.status === 'failed' && t.source ? `  (${t.source.file}:${t.source.line}:${t.source.column})` : '';
     lines.push(`${tag[t.status]}  ${t.name} — ${t.message}${where}`);
     for (const d of t.details) lines.push(`      ${d}`);
   }
@@ -21,7 +22,16 @@ export function summaryLine(r: AssertReport): string {
 /** The JSON contract: `{results: [{name, passed, actual, message}], passed, failed}`, plus `status` and `unsupported`. */
 export function testJson(r: AssertReport): unknown {
   return {
-    results: r.results.map((t) => ({ name: t.name, kind: t.key, passed: t.status === 'passed', status: t.status, actual: t.actual, message: t.message, ...(t.details.length ? { details: t.details } : {}), ...(t.source ? { source: `${t.source.file}:${t.source.line}:${t.source.column}` } : {}) })),
+    results: r.results.map((t) => ({
+      name: t.name,
+      kind: t.key,
+      passed: t.status === 'passed',
+      status: t.status,
+      actual: t.actual,
+      message: t.message,
+      ...(t.details.length ? { details: t.details } : {}),
+      ...(t.source ? { source: `${t.source.file}:${t.source.line}:${t.source.column}` } : {}),
+    })),
     passed: r.passed,
     failed: r.failed,
     unsupported: r.unsupported,

@@ -15,27 +15,49 @@ const protocols: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 export const reachHandler: EntryHandler<ReachEntry> = {
   key: 'reach',
   parse(value, expect): ReachEntry | EntryProblem {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'reach must be a map {from, to, port, protocol}', path: ['reach'] };
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return { error: 'reach must be a map {from, to, port, protocol}', path: ['reach'] };
     const v = value as Record<string, unknown>;
-    for (const k of Object.keys(v)) if (!['from', 'to', 'port', 'protocol'].includes(k)) return { error: `reach.${k} is not a field (from, to, port, protocol)`, path: ['reach', k] };
-    for (const k of ['from', 'to'] as const) if (typeof v[k] !== 'string' || !v[k]) return { error: `reach.${k} must be a REF string (ns/NAME, service:ns/NAME, ip:ADDR, internet)`, path: ['reach', k] };
+    for (const k of Object.keys(v))
+      if (!['from', 'to', 'port', 'protocol'].includes(k))
+        return { error: `reach.${k} is not a field (from, to, port, protocol)`, path: ['reach', k] };
+    for (const k of ['from', 'to'] as const)
+      if (typeof v[k] !== 'string' || !v[k])
+        return {
+          error: `reach.${k} must be a REF string (ns/NAME, service:ns/NAME, ip:ADDR, internet)`,
+          path: ['reach', k],
+        };
     const port = v.port;
-    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) return { error: 'reach.port must be a port number (1-65535)', path: ['reach', 'port'] };
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+      return { error: 'reach.port must be a port number (1-65535)', path: ['reach', 'port'] };
     const protocol = (v.protocol ?? 'TCP') as Protocol;
-    if (!protocols.includes(protocol)) return { error: 'reach.protocol must be TCP, UDP or SCTP', path: ['reach', 'protocol'] };
-    if (expect !== 'allowed' && expect !== 'denied') return { error: 'expect must be allowed or denied for a reach entry', path: ['expect'] };
+    if (!protocols.includes(protocol))
+      return { error: 'reach.protocol must be TCP, UDP or SCTP', path: ['reach', 'protocol'] };
+    if (expect !== 'allowed' && expect !== 'denied')
+      return { error: 'expect must be allowed or denied for a reach entry', path: ['expect'] };
     return { query: { from: v.from as string, to: v.to as string, port, protocol }, expect };
   },
   evaluate(entry, ctx) {
     const engine = ctx.memo('reach/engine', () => new PolicyEngine(ctx.model));
     const r = reach(engine, entry.query);
     if (typeof r === 'string') return { passed: false, actual: { allowed: false, error: r }, message: r };
-    const actual = { allowed: r.outcome === 'allowed', outcome: r.outcome, allowedPairs: r.allowedPairs, pairs: r.pairs.length };
+    const actual = {
+      allowed: r.outcome === 'allowed',
+      outcome: r.outcome,
+      allowedPairs: r.allowedPairs,
+      pairs: r.pairs.length,
+    };
     const passed = r.outcome === entry.expect;
     const summary = `${r.outcome}${r.outcome === 'partial' ? ` (${r.allowedPairs} of ${r.pairs.length} pairs allowed)` : ''}`;
     if (passed) return { passed, actual, message: `${summary}, as expected` };
     const wrong = r.pairs.find((p) => (entry.expect === 'allowed' ? !p.allowed : p.allowed));
-    const details = wrong ? [`${wrong.from} -> ${wrong.to} port ${wrong.port}/${entry.query.protocol}:`, ...(wrong.problem ? [`  ${wrong.problem}`] : []), ...(wrong.verdict ? renderSideLines(wrong.verdict, wrong.from, wrong.to) : [])] : [];
+    const details = wrong
+      ? [
+          `${wrong.from} -> ${wrong.to} port ${wrong.port}/${entry.query.protocol}:`,
+          ...(wrong.problem ? [`  ${wrong.problem}`] : []),
+          ...(wrong.verdict ? renderSideLines(wrong.verdict, wrong.from, wrong.to) : []),
+        ]
+      : [];
     return { passed, actual, message: `expected ${entry.expect}, got ${summary}`, details };
   },
 };

@@ -27,7 +27,10 @@ export function portClasses(engine: PolicyEngine): PortClass[] {
           if (typeof pp.port === 'number') specs[pp.protocol].push([pp.port, pp.endPort ?? pp.port]);
           else if (typeof pp.port === 'string') named.add(`${pp.protocol}/${pp.port}`);
         }
-  for (const c of engine.classes) for (const cp of c.pods[0].ports) if (cp.name && named.has(`${cp.protocol}/${cp.name}`)) specs[cp.protocol].push([cp.containerPort, cp.containerPort]);
+  for (const c of engine.classes)
+    for (const cp of c.pods[0].ports)
+      if (cp.name && named.has(`${cp.protocol}/${cp.name}`))
+        specs[cp.protocol].push([cp.containerPort, cp.containerPort]);
   const out: PortClass[] = [];
   for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
     const uniq = [...new Map(specs[protocol].map((r) => [`${r[0]}-${r[1]}`, r])).values()];
@@ -66,9 +69,11 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
   const W = (C + 31) >>> 5;
   const ports = portClasses(engine);
   const all = new Uint32Array(W).fill(0xffffffff);
-  if (C % 32) all[W - 1] = (1 << C % 32) - 1 || 0xffffffff;
+  if (C % 32) all[W - 1] = (1 << (C % 32)) - 1 || 0xffffffff;
   const byNs = new Map<string, PodClass[]>();
-  for (const c of classes) if (!(c.hostNetwork && engine.hostNetwork === 'node')) (byNs.get(c.namespace) ?? byNs.set(c.namespace, []).get(c.namespace)!).push(c);
+  for (const c of classes)
+    if (!(c.hostNetwork && engine.hostNetwork === 'node'))
+      (byNs.get(c.namespace) ?? byNs.set(c.namespace, []).get(c.namespace)!).push(c);
   const index = new Map([...byNs].map(([ns, cs]) => [ns, new LabelIndex(cs, (c) => c.labels)]));
   const peerCache = new Map<PolicyPeer, Int32Array>();
   const blockCache = new Map<string, Int32Array>();
@@ -84,11 +89,18 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
         peerCache.set(peer, cached);
         return cached;
       }
-      if (block) for (const c of classes) if (classIPs[c.id].some((ip) => blockContains(block, ip))) ids.push(c.id);
+      if (block)
+        for (const c of classes) if (classIPs[c.id].some((ip) => blockContains(block, ip))) ids.push(c.id);
       if (block) blockCache.set(block.key, Int32Array.from(ids));
     } else {
-      const namespaces = peer.namespaceSelector ? engine.model.namespaces.filter((n) => matches(peer.namespaceSelector!, n.labels)).map((n) => n.name) : [ns];
-      for (const n of namespaces) for (const c of peer.podSelector ? (index.get(n)?.select(peer.podSelector) ?? []) : (byNs.get(n) ?? [])) ids.push(c.id);
+      const namespaces = peer.namespaceSelector
+        ? engine.model.namespaces.filter((n) => matches(peer.namespaceSelector!, n.labels)).map((n) => n.name)
+        : [ns];
+      for (const n of namespaces)
+        for (const c of peer.podSelector
+          ? (index.get(n)?.select(peer.podSelector) ?? [])
+          : (byNs.get(n) ?? []))
+          ids.push(c.id);
     }
     hit = Int32Array.from(ids);
     peerCache.set(peer, hit);
@@ -126,7 +138,8 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
       if (rule.peers === 'all') everyPeer.push({ rule, policy: i });
       else {
         const seen = new Set<number>();
-        for (const peer of rule.peers) for (const d of peerSet(peer, np.namespace))
+        for (const peer of rule.peers)
+          for (const d of peerSet(peer, np.namespace))
             if (!seen.has(d)) {
               seen.add(d);
               inv[d].push({ rule, policy: i });
@@ -143,12 +156,17 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
     const dPod = d.pods[0];
     const dHost = d.hostNetwork && engine.hostNetwork === 'node';
     const ingressRules: { rule: PolicyRule; ns: string }[] = [];
-    if (!dHost) for (const i of engine.policiesOf(d, 'Ingress')) for (const rule of engine.policies[i].ingress) ingressRules.push({ rule, ns: engine.policies[i].namespace });
+    if (!dHost)
+      for (const i of engine.policiesOf(d, 'Ingress'))
+        for (const rule of engine.policies[i].ingress)
+          ingressRules.push({ rule, ns: engine.policies[i].namespace });
     const egressRules = everyPeer.length ? [...everyPeer, ...inv[d.id]] : inv[d.id];
     // Port classes that select the same rules at d give the same row: computed once.
     const rowBySignature = new Map<string, { row?: Uint32Array; count: number }>();
     for (const pc of ports) {
-      const ok = (r: PolicyRule) => r.ports === 'all' || r.ports.some((pp) => portMatches(pp, pc.port, pc.protocol, dHost ? undefined : dPod));
+      const ok = (r: PolicyRule) =>
+        r.ports === 'all' ||
+        r.ports.some((pp) => portMatches(pp, pc.port, pc.protocol, dHost ? undefined : dPod));
       const inOk = ingressRules.map((x) => ok(x.rule));
       const egOk = egressRules.map((x) => ok(x.rule));
       const signature = `${inOk.map(Number).join('')}|${egOk.map(Number).join('')}`;
@@ -174,7 +192,8 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
       }
       // Sources whose egress admits d.
       egress.set(openEgress);
-      for (let k = 0; k < egressRules.length; k++) if (egOk[k]) orIds(egress, selectedIds[egressRules[k].policy]);
+      for (let k = 0; k < egressRules.length; k++)
+        if (egOk[k]) orIds(egress, selectedIds[egressRules[k].policy]);
       let count = 0;
       const row = options.keep ? new Uint32Array(W) : undefined;
       for (let w = 0; w < W; w++) {

@@ -54,7 +54,12 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
   const pods = model.pods.filter((p) => p.ip && (!nsSet || nsSet.has(p.namespace)));
   const workloadOf = new Map<string, string>();
   for (const w of model.workloads) for (const k of w.podKeys) workloadOf.set(k, `${w.namespace}/${w.name}`);
-  const groupOf = (p: Pod) => (options.by === 'namespace' ? p.namespace : options.by === 'workload' ? (workloadOf.get(p.key) ?? `${p.namespace}/${p.name}`) : `${p.namespace}/${p.name}`);
+  const groupOf = (p: Pod) =>
+    options.by === 'namespace'
+      ? p.namespace
+      : options.by === 'workload'
+        ? (workloadOf.get(p.key) ?? `${p.namespace}/${p.name}`)
+        : `${p.namespace}/${p.name}`;
   const buckets = new Map<string, Bucket>();
   const groups = new Map<string, MatrixGroup>();
   for (const pod of pods) {
@@ -67,7 +72,10 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
     const b = buckets.get(key) ?? buckets.set(key, { group, pods: [], ports }).get(key)!;
     b.pods.push(pod);
   }
-  const totals = new Map<string, { pairs: number; allowed: number; e: Omit<MatrixEntry, 'pairs' | 'allowedPairs'> }>();
+  const totals = new Map<
+    string,
+    { pairs: number; allowed: number; e: Omit<MatrixEntry, 'pairs' | 'allowedPairs'> }
+  >();
   const list = [...buckets.values()];
   for (const s of list)
     for (const d of list) {
@@ -78,19 +86,35 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
       for (const { port, protocol } of d.ports) {
         const ok = engine.allows({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, port, protocol);
         const key = `${s.group}\u0000${d.group}\u0000${protocol}\u0000${port}`;
-        const t = totals.get(key) ?? totals.set(key, { pairs: 0, allowed: 0, e: { from: s.group, to: d.group, port, protocol } }).get(key)!;
+        const t =
+          totals.get(key) ??
+          totals
+            .set(key, { pairs: 0, allowed: 0, e: { from: s.group, to: d.group, port, protocol } })
+            .get(key)!;
         t.pairs += pairs;
         if (ok) t.allowed += pairs;
       }
     }
   const entries = [...totals.values()].map((t) => ({ ...t.e, pairs: t.pairs, allowedPairs: t.allowed }));
-  entries.sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.protocol, b.protocol) || a.port - b.port);
-  const warnings = engine.enforced ? [] : [`CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`];
-  return { by: options.by, groups: [...groups.values()].sort((a, b) => cmp(a.name, b.name)), entries, warnings };
+  entries.sort(
+    (a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.protocol, b.protocol) || a.port - b.port,
+  );
+  const warnings = engine.enforced
+    ? []
+    : [
+        `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
+      ];
+  return {
+    by: options.by,
+    groups: [...groups.values()].sort((a, b) => cmp(a.name, b.name)),
+    entries,
+    warnings,
+  };
 }
 
 function uniquePorts(pod: Pod): { port: number; protocol: Protocol }[] {
   const seen = new Map<string, { port: number; protocol: Protocol }>();
-  for (const p of pod.ports) seen.set(`${p.protocol}/${p.containerPort}`, { port: p.containerPort, protocol: p.protocol });
+  for (const p of pod.ports)
+    seen.set(`${p.protocol}/${p.containerPort}`, { port: p.containerPort, protocol: p.protocol });
   return [...seen.values()].sort((a, b) => cmp(a.protocol, b.protocol) || a.port - b.port);
 }

@@ -14,7 +14,15 @@ export interface AdminTiers {
   /** No admin or baseline policy at all. */
   readonly empty: boolean;
   /** The first rule of the tier (by priority, then rule order) that matches, or undefined. */
-  decide(tier: 'admin' | 'baseline', direction: 'Ingress' | 'Egress', subject: PartyTarget, peer: PartyTarget, port: number, protocol: Protocol, destination: Pod | undefined): RuleRef | undefined;
+  decide(
+    tier: 'admin' | 'baseline',
+    direction: 'Ingress' | 'Egress',
+    subject: PartyTarget,
+    peer: PartyTarget,
+    port: number,
+    protocol: Protocol,
+    destination: Pod | undefined,
+  ): RuleRef | undefined;
 }
 
 /**
@@ -25,7 +33,12 @@ export interface AdminTiers {
  * https://network-policy-api.sigs.k8s.io/api-overview/#the-adminnetworkpolicy-resource
  */
 export function compileAdminTiers(model: ClusterModel): AdminTiers {
-  const policies = [...(model.adminPolicies ?? [])].sort((a, b) => a.priority - b.priority || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.name < b.name ? -1 : 1));
+  const policies = [...(model.adminPolicies ?? [])].sort(
+    (a, b) =>
+      a.priority - b.priority ||
+      (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) ||
+      (a.name < b.name ? -1 : 1),
+  );
   const labelKeys = new Set<string>();
   const portNames: { name: string; protocol: string }[] = [];
   const blocks = new Map<string, CompiledBlock>();
@@ -40,16 +53,27 @@ export function compileAdminTiers(model: ClusterModel): AdminTiers {
           if (b) blocks.set(n, b);
         }
       }
-      if (r.ports !== 'all') for (const pp of r.ports) if (pp.name) for (const protocol of ['TCP', 'UDP', 'SCTP']) portNames.push({ name: pp.name, protocol });
+      if (r.ports !== 'all')
+        for (const pp of r.ports)
+          if (pp.name)
+            for (const protocol of ['TCP', 'UDP', 'SCTP']) portNames.push({ name: pp.name, protocol });
     }
   }
   const nodeLabels = new Map(model.nodes.map((n) => [n.name, n.labels]));
   const nsLabels = new Map(model.namespaces.map((n) => [n.name, n.labels]));
-  const podSel = (s: AdminPodSelector, pod: Pod) => matches(s.namespaceSelector, nsLabels.get(pod.namespace) ?? {}) && matches(s.podSelector, pod.labels);
+  const podSel = (s: AdminPodSelector, pod: Pod) =>
+    matches(s.namespaceSelector, nsLabels.get(pod.namespace) ?? {}) && matches(s.podSelector, pod.labels);
   const peerMatches = (peer: AdminPeer, t: PartyTarget): boolean => {
-    if (t.pod && peer.namespaces && matches(peer.namespaces, nsLabels.get(t.pod.namespace) ?? {})) return true;
+    if (t.pod && peer.namespaces && matches(peer.namespaces, nsLabels.get(t.pod.namespace) ?? {}))
+      return true;
     if (t.pod && peer.pods && podSel(peer.pods, t.pod)) return true;
-    if (!t.pod && peer.nodes && t.node !== undefined && matches(peer.nodes, nodeLabels.get(t.node) ?? ({} as Labels))) return true;
+    if (
+      !t.pod &&
+      peer.nodes &&
+      t.node !== undefined &&
+      matches(peer.nodes, nodeLabels.get(t.node) ?? ({} as Labels))
+    )
+      return true;
     if (peer.networks) {
       const ips = (t.pod ? t.pod.ips : [t.ip]).map(parseIP);
       return peer.networks.some((n) => {
@@ -71,9 +95,21 @@ export function compileAdminTiers(model: ClusterModel): AdminTiers {
         if ((p.tier === 'Admin') !== (tier === 'admin')) continue;
         if (!subjectMatches(p, pod, nsLabels.get(pod.namespace) ?? {})) continue;
         for (const rule of direction === 'Ingress' ? p.ingress : p.egress) {
-          if (rule.ports !== 'all' && !rule.ports.some((pp) => adminPortMatches(pp, port, protocol, destination))) continue;
+          if (
+            rule.ports !== 'all' &&
+            !rule.ports.some((pp) => adminPortMatches(pp, port, protocol, destination))
+          )
+            continue;
           const hit = rule.peers.findIndex((pe) => peerMatches(pe, peer));
-          if (hit >= 0) return { tier, policy: p.key, rule: rule.index, peer: hit, action: rule.action, source: rule.peers[hit].source ?? rule.source };
+          if (hit >= 0)
+            return {
+              tier,
+              policy: p.key,
+              rule: rule.index,
+              peer: hit,
+              action: rule.action,
+              source: rule.peers[hit].source ?? rule.source,
+            };
         }
       }
       return undefined;
@@ -83,13 +119,24 @@ export function compileAdminTiers(model: ClusterModel): AdminTiers {
 
 function subjectMatches(p: AdminPolicy, pod: Pod, nsLabels: Labels): boolean {
   if (p.subject.namespaces) return matches(p.subject.namespaces, nsLabels);
-  if (p.subject.pods) return matches(p.subject.pods.namespaceSelector, nsLabels) && matches(p.subject.pods.podSelector, pod.labels);
+  if (p.subject.pods)
+    return (
+      matches(p.subject.pods.namespaceSelector, nsLabels) && matches(p.subject.pods.podSelector, pod.labels)
+    );
   return false;
 }
 
 /** Numeric ports and ranges match one protocol; a named port matches the destination pod's container port of that name. */
-function adminPortMatches(pp: AdminPort, port: number, protocol: Protocol, destination: Pod | undefined): boolean {
-  if (pp.name !== undefined) return !!destination?.ports.some((cp) => cp.name === pp.name && cp.protocol === protocol && cp.containerPort === port);
+function adminPortMatches(
+  pp: AdminPort,
+  port: number,
+  protocol: Protocol,
+  destination: Pod | undefined,
+): boolean {
+  if (pp.name !== undefined)
+    return !!destination?.ports.some(
+      (cp) => cp.name === pp.name && cp.protocol === protocol && cp.containerPort === port,
+    );
   if (pp.protocol !== protocol) return false;
   if (pp.port === undefined) return true;
   return pp.endPort !== undefined ? port >= pp.port && port <= pp.endPort : port === pp.port;

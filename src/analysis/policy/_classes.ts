@@ -24,7 +24,10 @@ export interface ClassInputs {
 }
 
 /** Groups pods into classes; pods without an IP get classes too (they are simply unreachable). */
-export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): { classes: PodClass[]; classOf: Map<Pod, PodClass> } {
+export function buildClasses(
+  pods: readonly Pod[],
+  inputs: ClassInputs,
+): { classes: PodClass[]; classOf: Map<Pod, PodClass> } {
   const keys = [...inputs.labelKeys].sort();
   const bySignature = new Map<string, PodClass>();
   const classes: PodClass[] = [];
@@ -40,7 +43,13 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): { class
     sig += '\u0000' + pod.ips.map((ip) => inputs.segments.segmentOf(ip)).join(',');
     let cls = bySignature.get(sig);
     if (!cls) {
-      cls = { id: classes.length, namespace: pod.namespace, labels: pod.labels, hostNetwork: pod.hostNetwork, pods: [] };
+      cls = {
+        id: classes.length,
+        namespace: pod.namespace,
+        labels: pod.labels,
+        hostNetwork: pod.hostNetwork,
+        pods: [],
+      };
       classes.push(cls);
       bySignature.set(sig, cls);
     }

@@ -27,8 +27,13 @@ export function describeSide(side: SideVerdict, where: string): string[] {
       lines.push(`${head} — no NetworkPolicy selects it for ${side.direction}`);
       break;
     case 'no-rule-matched':
-      lines.push(`${head} — isolated by ${side.isolatedBy.map((p) => `${p.policy}${at(p.source)}`).join(', ')}, and no rule admits this connection:`);
-      for (const m of side.misses) lines.push(`    - ${m.policy}${m.rule >= 0 ? ` ${side.direction.toLowerCase()}[${m.rule}]` : ''}${at(m.source)}: ${m.reason}`);
+      lines.push(
+        `${head} — isolated by ${side.isolatedBy.map((p) => `${p.policy}${at(p.source)}`).join(', ')}, and no rule admits this connection:`,
+      );
+      for (const m of side.misses)
+        lines.push(
+          `    - ${m.policy}${m.rule >= 0 ? ` ${side.direction.toLowerCase()}[${m.rule}]` : ''}${at(m.source)}: ${m.reason}`,
+        );
       break;
     case 'own-node':
       lines.push(`${head} — traffic between a pod and its own node is always allowed`);
@@ -49,4 +54,3 @@ export function describeSide(side: SideVerdict, where: string): string[] {
   for (const n of side.notes) lines.push(`    note: ${n}`);
   return lines;
 }
-

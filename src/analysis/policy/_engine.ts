@@ -42,7 +42,8 @@ export class PolicyEngine {
     const labelKeys = new Set<string>();
     const portNames = new Map<string, { name: string; protocol: string }>();
     const blocks: CompiledBlock[] = [];
-    const readSel = (s?: { requirements: readonly { key: string }[] }) => s?.requirements.forEach((r) => labelKeys.add(r.key));
+    const readSel = (s?: { requirements: readonly { key: string }[] }) =>
+      s?.requirements.forEach((r) => labelKeys.add(r.key));
     for (const np of this.policies) {
       readSel(np.podSelector);
       for (const rule of [...np.ingress, ...np.egress]) {
@@ -57,20 +58,28 @@ export class PolicyEngine {
               }
             }
           }
-        if (rule.ports !== 'all') for (const pp of rule.ports) if (typeof pp.port === 'string') portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
+        if (rule.ports !== 'all')
+          for (const pp of rule.ports)
+            if (typeof pp.port === 'string')
+              portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
       }
     }
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
-    const built = buildClasses(model.pods, { labelKeys, portNames: [...portNames.values()], segments: new AddressSegments([...blocks, ...this.admin.blocks]) });
+    const built = buildClasses(model.pods, {
+      labelKeys,
+      portNames: [...portNames.values()],
+      segments: new AddressSegments([...blocks, ...this.admin.blocks]),
+    });
     this.classes = built.classes;
     this.#classOf = built.classOf;
     this.#ingressOf = this.classes.map(() => []);
     this.#egressOf = this.classes.map(() => []);
     const byNamespace = new Map<string, LabelIndex<PodClass>>();
     const nsClasses = new Map<string, PodClass[]>();
-    for (const c of this.classes) (nsClasses.get(c.namespace) ?? nsClasses.set(c.namespace, []).get(c.namespace))!.push(c);
+    for (const c of this.classes)
+      (nsClasses.get(c.namespace) ?? nsClasses.set(c.namespace, []).get(c.namespace))!.push(c);
     for (const [ns, cs] of nsClasses) byNamespace.set(ns, new LabelIndex(cs, (c) => c.labels));
     this.policies.forEach((np, i) => {
       for (const c of byNamespace.get(np.namespace)?.select(np.podSelector) ?? []) {
@@ -103,10 +112,16 @@ export class PolicyEngine {
       const b = this.#classOf.get(to.pod);
       if (a && b && from.pod !== to.pod && !a.hostNetwork && !b.hostNetwork) {
         // One number per (source class, destination class, port, protocol): no string building on the hot path.
-        const key = ((a.id * this.classes.length + b.id) * 65536 + port) * 4 + (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
+        const key =
+          ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
+          (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
         const hit = this.#cache.get(key);
         if (hit !== undefined) return hit;
-        const v = this.enforced && this.admin.empty ? this.#side('Egress', a, from.pod, to.pod, port, protocol) && this.#side('Ingress', b, to.pod, from.pod, port, protocol) : this.explain(from, to, port, protocol, false).allowed;
+        const v =
+          this.enforced && this.admin.empty
+            ? this.#side('Egress', a, from.pod, to.pod, port, protocol) &&
+              this.#side('Ingress', b, to.pod, from.pod, port, protocol)
+            : this.explain(from, to, port, protocol, false).allowed;
         this.#cache.set(key, v);
         return v;
       }
@@ -115,7 +130,14 @@ export class PolicyEngine {
   }
 
   /** Pod-to-pod side without explanations (no admin tiers, distinct pods, no hostNetwork): the fast path of `allows`. */
-  #side(direction: 'Ingress' | 'Egress', cls: PodClass, subject: Pod, other: Pod, port: number, protocol: Protocol): boolean {
+  #side(
+    direction: 'Ingress' | 'Egress',
+    cls: PodClass,
+    subject: Pod,
+    other: Pod,
+    port: number,
+    protocol: Protocol,
+  ): boolean {
     const indices = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id];
     if (!indices.length) return true;
     const destination = direction === 'Ingress' ? subject : other;
@@ -129,11 +151,14 @@ export class PolicyEngine {
         const rule = rules[r];
         if (rule.ports !== 'all') {
           let hit = false;
-          for (let k = 0; k < rule.ports.length && !hit; k++) hit = portMatches(rule.ports[k], port, protocol, destination);
+          for (let k = 0; k < rule.ports.length && !hit; k++)
+            hit = portMatches(rule.ports[k], port, protocol, destination);
           if (!hit) continue;
         }
         if (rule.peers === 'all') return true;
-        for (let k = 0; k < rule.peers.length; k++) if (peerMatches(rule.peers[k], this.#blocks.get(rule.peers[k]), np.namespace, target).matched) return true;
+        for (let k = 0; k < rule.peers.length; k++)
+          if (peerMatches(rule.peers[k], this.#blocks.get(rule.peers[k]), np.namespace, target).matched)
+            return true;
       }
     }
     return false;
@@ -146,8 +171,17 @@ export class PolicyEngine {
     const ctx: SideContext = { engine: this, port, protocol, withReasons };
     const warnings: string[] = [];
     if (!this.enforced) {
-      warnings.push(`CNI ${this.model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`);
-      const side = (direction: 'Egress' | 'Ingress'): SideVerdict => ({ direction, allowed: true, reason: 'not-enforced', isolatedBy: [], misses: [], notes: [] });
+      warnings.push(
+        `CNI ${this.model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
+      );
+      const side = (direction: 'Egress' | 'Ingress'): SideVerdict => ({
+        direction,
+        allowed: true,
+        reason: 'not-enforced',
+        isolatedBy: [],
+        misses: [],
+        notes: [],
+      });
       return { allowed: true, port, protocol, egress: side('Egress'), ingress: side('Ingress'), warnings };
     }
     const egress = evaluateSide(ctx, 'Egress', src, dst);
@@ -159,7 +193,8 @@ export class PolicyEngine {
   #asTarget(p: Party): PartyTarget {
     if (p.kind === 'ip') return { ip: p.ip, node: this.#nodeOfIP.get(p.ip) };
     const pod = p.pod;
-    if (pod.hostNetwork && this.hostNetwork === 'node') return { ip: pod.ip ?? '', node: pod.nodeName, hostPod: pod };
+    if (pod.hostNetwork && this.hostNetwork === 'node')
+      return { ip: pod.ip ?? '', node: pod.nodeName, hostPod: pod };
     return { pod, nsLabels: this.nsLabels(pod.namespace), node: pod.nodeName, cls: this.#classOf.get(pod) };
   }
 
@@ -179,4 +214,8 @@ export class PolicyEngine {
 }
 
 /** A party resolved for evaluation: a pod (with class and namespace labels) or an address (maybe a node's). */
-export type PartyTarget = PeerTarget & { readonly node?: string; readonly cls?: PodClass; readonly hostPod?: Pod };
+export type PartyTarget = PeerTarget & {
+  readonly node?: string;
+  readonly cls?: PodClass;
+  readonly hostPod?: Pod;
+};

@@ -17,7 +17,8 @@ export function blockContains(block: CompiledBlock, ip: IP): boolean {
   if (block.masks) {
     const m = block.masks;
     if (ip.family !== block.cidr.family || (ip.value & m[0]) !== block.cidr.base) return false;
-    for (let i = 0; i < block.except.length; i++) if ((ip.value & m[i + 1]) === block.except[i].base) return false;
+    for (let i = 0; i < block.except.length; i++)
+      if ((ip.value & m[i + 1]) === block.except[i].base) return false;
     return true;
   }
   return cidrContains(block.cidr, ip) && !block.except.some((e) => cidrContains(e, ip));
@@ -36,7 +37,12 @@ export function compileBlock(cidr: string, except: readonly string[]): CompiledB
   if (!c) return undefined;
   const ex = except.map(parseCidr).filter((e): e is Cidr => !!e);
   const sameFamily = ex.filter((e) => e.family === c.family);
-  return { key: `${cidr}!${except.join(',')}`, cidr: c, except: sameFamily, masks: masksOf([c, ...sameFamily]) };
+  return {
+    key: `${cidr}!${except.join(',')}`,
+    cidr: c,
+    except: sameFamily,
+    masks: masksOf([c, ...sameFamily]),
+  };
 }
 
 /**
@@ -54,7 +60,9 @@ export class AddressSegments {
       points.set(`${c.family}:${end}`, { family: c.family, value: end });
     };
     for (const b of blocks) [b.cidr, ...b.except].forEach(add);
-    this.#starts = [...points.values()].sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    this.#starts = [...points.values()].sort(
+      (a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+    );
   }
 
   /** Index of the segment holding the address (stable for one compilation); -1 before the first boundary. */

@@ -1,10 +1,19 @@
-import { formatLabels, formatSelector, matches, type Labels, type Requirement, type Selector } from '../../lib/labels.ts';
+import {
+  formatLabels,
+  formatSelector,
+  matches,
+  type Labels,
+  type Requirement,
+  type Selector,
+} from '../../lib/labels.ts';
 import { parseIP, type IP } from '../../lib/ip.ts';
 import type { PolicyPeer, Pod } from '../../model/types.ts';
 import { blockContains, type CompiledBlock } from './_ip-blocks.ts';
 
 /** The other end of a rule, as a peer sees it: a pod (with its namespace's labels), or a bare address. */
-export type PeerTarget = { readonly pod: Pod; readonly nsLabels: Labels; readonly parsed?: readonly (IP | undefined)[] } | { readonly pod?: undefined; readonly ip: string };
+export type PeerTarget =
+  | { readonly pod: Pod; readonly nsLabels: Labels; readonly parsed?: readonly (IP | undefined)[] }
+  | { readonly pod?: undefined; readonly ip: string };
 
 export interface PeerMatch {
   readonly matched: boolean;
@@ -18,7 +27,12 @@ export interface PeerMatch {
  * matching namespaces (AND); `{}` selects everything in its scope; `ipBlock` matches addresses.
  * https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicyPeer
  */
-export function peerMatches(peer: PolicyPeer, block: CompiledBlock | undefined, policyNamespace: string, target: PeerTarget): PeerMatch {
+export function peerMatches(
+  peer: PolicyPeer,
+  block: CompiledBlock | undefined,
+  policyNamespace: string,
+  target: PeerTarget,
+): PeerMatch {
   if (peer.ipBlock) {
     if (!block) return { matched: false };
     const ips = target.pod ? (target.parsed ?? target.pod.ips.map(parseIP)) : [parseIP(target.ip)];
@@ -26,7 +40,9 @@ export function peerMatches(peer: PolicyPeer, block: CompiledBlock | undefined, 
     return { matched: hit, ipBlockOnPod: hit && !!target.pod };
   }
   if (!target.pod) return { matched: false };
-  const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, target.nsLabels) : target.pod.namespace === policyNamespace;
+  const nsOk = peer.namespaceSelector
+    ? matches(peer.namespaceSelector, target.nsLabels)
+    : target.pod.namespace === policyNamespace;
   return { matched: nsOk && (!peer.podSelector || matches(peer.podSelector, target.pod.labels)) };
 }
 
@@ -57,7 +73,9 @@ export function requirementMiss(selector: Selector, labels: Labels): string {
   const shown = `(labels: ${formatLabels(labels)})`;
   switch (r.operator) {
     case 'In':
-      return has ? `label ${r.key}=${labels[r.key]}, wanted ${r.values.join(' or ')} ${shown}` : `label ${r.key} is missing ${shown}`;
+      return has
+        ? `label ${r.key}=${labels[r.key]}, wanted ${r.values.join(' or ')} ${shown}`
+        : `label ${r.key} is missing ${shown}`;
     case 'NotIn':
       return `label ${r.key}=${labels[r.key]} is excluded ${shown}`;
     case 'Exists':

@@ -15,7 +15,8 @@ export interface SideContext {
 export const notes = {
   ipBlockOnPod:
     'an ipBlock matched a pod IP: the upstream e2e suite expects this, but CNIs disagree (some apply ipBlock to traffic leaving or entering the cluster only)',
-  hostNetwork: 'hostNetwork pods are treated as their node: NetworkPolicy does not select them and peers see the node address (upstream leaves this undefined; configurable)',
+  hostNetwork:
+    'hostNetwork pods are treated as their node: NetworkPolicy does not select them and peers see the node address (upstream leaves this undefined; configurable)',
 } as const;
 
 /**
@@ -28,54 +29,141 @@ export const notes = {
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/, "a pod cannot block access to
  * itself"; "traffic to and from the node where a Pod is running is always allowed").
  */
-export function evaluateSide(ctx: SideContext, direction: 'Ingress' | 'Egress', subject: PartyTarget, peer: PartyTarget): SideVerdict {
+export function evaluateSide(
+  ctx: SideContext,
+  direction: 'Ingress' | 'Egress',
+  subject: PartyTarget,
+  peer: PartyTarget,
+): SideVerdict {
   const base = { direction, isolatedBy: [] as SideVerdict['isolatedBy'], misses: [] as Miss[] };
   if (!subject.pod) {
     const hostPod = subject.hostPod;
-    return { ...base, allowed: true, reason: hostPod ? 'host-network' : 'not-a-pod', notes: hostPod ? [notes.hostNetwork] : [] };
+    return {
+      ...base,
+      allowed: true,
+      reason: hostPod ? 'host-network' : 'not-a-pod',
+      notes: hostPod ? [notes.hostNetwork] : [],
+    };
   }
   if (peer.pod === subject.pod) return { ...base, allowed: true, reason: 'self', notes: [] };
-  if (!peer.pod && peer.node !== undefined && peer.node === subject.node) return { ...base, allowed: true, reason: 'own-node', notes: peer.hostPod ? [notes.hostNetwork] : [] };
+  if (!peer.pod && peer.node !== undefined && peer.node === subject.node)
+    return { ...base, allowed: true, reason: 'own-node', notes: peer.hostPod ? [notes.hostNetwork] : [] };
   const engine = ctx.engine;
   const pod = subject.pod;
   const destination = direction === 'Ingress' ? subject.pod : peer.pod;
   const hostNote = peer.hostPod ? [notes.hostNetwork] : [];
   const admin = engine.admin.decide('admin', direction, subject, peer, ctx.port, ctx.protocol, destination);
-  if (admin && admin.action !== 'Pass') return { ...base, allowed: admin.action === 'Allow', reason: 'admin', match: admin, notes: hostNote };
-  const passNote = admin ? [`admin rule ${admin.policy} ${direction.toLowerCase()}[${admin.rule}] passed the decision to NetworkPolicy`] : [];
+  if (admin && admin.action !== 'Pass')
+    return { ...base, allowed: admin.action === 'Allow', reason: 'admin', match: admin, notes: hostNote };
+  const passNote = admin
+    ? [
+        `admin rule ${admin.policy} ${direction.toLowerCase()}[${admin.rule}] passed the decision to NetworkPolicy`,
+      ]
+    : [];
   const cls = subject.cls;
   const indices = cls ? engine.policiesOf(cls, direction) : [];
   if (!indices.length) {
-    const baseline = engine.admin.decide('baseline', direction, subject, peer, ctx.port, ctx.protocol, destination);
-    if (baseline && baseline.action !== 'Pass') return { ...base, allowed: baseline.action === 'Allow', reason: 'baseline', match: baseline, notes: [...passNote, ...hostNote] };
+    const baseline = engine.admin.decide(
+      'baseline',
+      direction,
+      subject,
+      peer,
+      ctx.port,
+      ctx.protocol,
+      destination,
+    );
+    if (baseline && baseline.action !== 'Pass')
+      return {
+        ...base,
+        allowed: baseline.action === 'Allow',
+        reason: 'baseline',
+        match: baseline,
+        notes: [...passNote, ...hostNote],
+      };
     return { ...base, allowed: true, reason: 'not-isolated', notes: [...passNote, ...hostNote] };
   }
-  const isolatedBy = indices.map((i) => ({ policy: engine.policies[i].key, source: engine.policies[i].source }));
+  const isolatedBy = indices.map((i) => ({
+    policy: engine.policies[i].key,
+    source: engine.policies[i].source,
+  }));
   const misses: Miss[] = [];
   for (const i of indices) {
     const np = engine.policies[i];
     const rules: readonly PolicyRule[] = direction === 'Ingress' ? np.ingress : np.egress;
     for (const rule of rules) {
-      if (rule.ports !== 'all' && !rule.ports.some((pp) => portMatches(pp, ctx.port, ctx.protocol, destination))) {
-        if (ctx.withReasons) misses.push({ policy: np.key, rule: rule.index, reason: portMissReason(rule.ports, ctx.port, ctx.protocol, destination), source: rule.source });
+      if (
+        rule.ports !== 'all' &&
+        !rule.ports.some((pp) => portMatches(pp, ctx.port, ctx.protocol, destination))
+      ) {
+        if (ctx.withReasons)
+          misses.push({
+            policy: np.key,
+            rule: rule.index,
+            reason: portMissReason(rule.ports, ctx.port, ctx.protocol, destination),
+            source: rule.source,
+          });
         continue;
       }
       if (rule.peers === 'all') {
-        const match: RuleRef = { tier: 'networkpolicy', policy: np.key, rule: rule.index, source: rule.source };
-        return { direction, allowed: true, reason: 'rule', match, isolatedBy, misses: [], notes: [...passNote, ...hostNote] };
+        const match: RuleRef = {
+          tier: 'networkpolicy',
+          policy: np.key,
+          rule: rule.index,
+          source: rule.source,
+        };
+        return {
+          direction,
+          allowed: true,
+          reason: 'rule',
+          match,
+          isolatedBy,
+          misses: [],
+          notes: [...passNote, ...hostNote],
+        };
       }
       const reasons: string[] = [];
       for (const [p, pr] of rule.peers.entries()) {
         const m = engine.peer(pr, np.namespace, peer);
         if (m.matched) {
-          const match: RuleRef = { tier: 'networkpolicy', policy: np.key, rule: rule.index, peer: p, source: pr.source ?? rule.source };
-          return { direction, allowed: true, reason: 'rule', match, isolatedBy, misses: [], notes: [...passNote, ...hostNote, ...(m.ipBlockOnPod ? [notes.ipBlockOnPod] : [])] };
+          const match: RuleRef = {
+            tier: 'networkpolicy',
+            policy: np.key,
+            rule: rule.index,
+            peer: p,
+            source: pr.source ?? rule.source,
+          };
+          return {
+            direction,
+            allowed: true,
+            reason: 'rule',
+            match,
+            isolatedBy,
+            misses: [],
+            notes: [...passNote, ...hostNote, ...(m.ipBlockOnPod ? [notes.ipBlockOnPod] : [])],
+          };
         }
-        if (ctx.withReasons) reasons.push(`${direction === 'Ingress' ? 'from' : 'to'}[${p}]: ${peerMissReason(pr, np.namespace, peer)}`);
+        if (ctx.withReasons)
+          reasons.push(
+            `${direction === 'Ingress' ? 'from' : 'to'}[${p}]: ${peerMissReason(pr, np.namespace, peer)}`,
+          );
       }
-      if (ctx.withReasons) misses.push({ policy: np.key, rule: rule.index, reason: reasons.join('; '), source: rule.source });
+      if (ctx.withReasons)
+        misses.push({ policy: np.key, rule: rule.index, reason: reasons.join('; '), source: rule.source });
     }
-    if (ctx.withReasons && !rules.length) misses.push({ policy: np.key, rule: -1, reason: `has no ${direction.toLowerCase()} rules: it only isolates ${pod.namespace}/${pod.name}`, source: np.source });
+    if (ctx.withReasons && !rules.length)
+      misses.push({
+        policy: np.key,
+        rule: -1,
+        reason: `has no ${direction.toLowerCase()} rules: it only isolates ${pod.namespace}/${pod.name}`,
+        source: np.source,
+      });
   }
-  return { direction, allowed: false, reason: 'no-rule-matched', isolatedBy, misses, notes: [...passNote, ...hostNote] };
+  return {
+    direction,
+    allowed: false,
+    reason: 'no-rule-matched',
+    isolatedBy,
+    misses,
+    notes: [...passNote, ...hostNote],
+  };
 }

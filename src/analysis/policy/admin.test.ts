@@ -3,14 +3,25 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { e2eTopology, engineFor, expectTable, np, verdict } from './_test-helpers.ts';
 
-const anp = (name: string, priority: number, spec: string) => `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: ${name}}\nspec:\n  priority: ${priority}\n${spec}`;
-const banp = (spec: string) => `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec:\n${spec}`;
-const cnp = (name: string, tier: string, priority: number, spec: string) => `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: ${name}}\nspec:\n  tier: ${tier}\n  priority: ${priority}\n${spec}`;
+const anp = (name: string, priority: number, spec: string) =>
+  `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: ${name}}\nspec:\n  priority: ${priority}\n${spec}`;
+const banp = (spec: string) =>
+  `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata: {name: default}\nspec:\n${spec}`;
+const cnp = (name: string, tier: string, priority: number, spec: string) =>
+  `apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata: {name: ${name}}\nspec:\n  tier: ${tier}\n  priority: ${priority}\n${spec}`;
 const subjectX = '  subject: {namespaces: {matchLabels: {ns: x}}}';
-const allowOnlyB = np('only-b', 'x', '  podSelector: {}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]');
+const allowOnlyB = np(
+  'only-b',
+  'x',
+  '  podSelector: {}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]',
+);
 
 test('rule admin-deny-first: an admin Deny wins over a NetworkPolicy allow', () => {
-  const deny = anp('deny-from-b', 10, `${subjectX}\n  ingress: [{name: no-b, action: Deny, from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {pod: b}}}}]}]`);
+  const deny = anp(
+    'deny-from-b',
+    10,
+    `${subjectX}\n  ingress: [{name: no-b, action: Deny, from: [{pods: {namespaceSelector: {}, podSelector: {matchLabels: {pod: b}}}}]}]`,
+  );
   const e = engineFor(e2eTopology(`${allowOnlyB}\n---\n${deny}`));
   expectTable(e, `x/b -> x/a 80/TCP deny\nx/c -> x/a 80/TCP deny`);
   const m = verdict(e, 'x/b', 'x/a', 80).ingress.match!;
@@ -18,20 +29,32 @@ test('rule admin-deny-first: an admin Deny wins over a NetworkPolicy allow', () 
 });
 
 test('rule admin-allow-first: an admin Allow wins over NetworkPolicy isolation', () => {
-  const allow = anp('allow-monitoring', 5, `${subjectX}\n  ingress: [{action: Allow, from: [{namespaces: {matchLabels: {ns: z}}}], ports: [{portNumber: {protocol: TCP, port: 80}}]}]`);
+  const allow = anp(
+    'allow-monitoring',
+    5,
+    `${subjectX}\n  ingress: [{action: Allow, from: [{namespaces: {matchLabels: {ns: z}}}], ports: [{portNumber: {protocol: TCP, port: 80}}]}]`,
+  );
   const e = engineFor(e2eTopology(`${allowOnlyB}\n---\n${allow}`));
   expectTable(e, `z/c -> x/a 80/TCP allow\nz/c -> x/a 81/TCP deny\nx/b -> x/a 81/TCP allow`);
 });
 
 test('rule admin-priority: the lower priority number decides first', () => {
   const a = anp('a-allow', 20, `${subjectX}\n  ingress: [{action: Allow, from: [{namespaces: {}}]}]`);
-  const d = anp('b-deny', 10, `${subjectX}\n  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {ns: z}}}]}]`);
+  const d = anp(
+    'b-deny',
+    10,
+    `${subjectX}\n  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {ns: z}}}]}]`,
+  );
   const e = engineFor(e2eTopology(`${a}\n---\n${d}`));
   expectTable(e, `z/a -> x/a 80/TCP deny\ny/a -> x/a 80/TCP allow`);
 });
 
 test('rule admin-pass: Pass skips the admin tier and lets NetworkPolicy decide', () => {
-  const pass = anp('pass-b', 1, `${subjectX}\n  ingress: [{action: Pass, from: [{namespaces: {matchLabels: {ns: x}}}]}]`);
+  const pass = anp(
+    'pass-b',
+    1,
+    `${subjectX}\n  ingress: [{action: Pass, from: [{namespaces: {matchLabels: {ns: x}}}]}]`,
+  );
   const deny = anp('deny-all', 50, `${subjectX}\n  ingress: [{action: Deny, from: [{namespaces: {}}]}]`);
   const e = engineFor(e2eTopology(`${allowOnlyB}\n---\n${pass}\n---\n${deny}`));
   expectTable(e, `x/b -> x/a 80/TCP allow\nx/c -> x/a 80/TCP deny\ny/b -> x/a 80/TCP deny`);
@@ -39,8 +62,14 @@ test('rule admin-pass: Pass skips the admin tier and lets NetworkPolicy decide',
 });
 
 test('rule baseline-after-networkpolicy: the baseline tier applies only to pods no NetworkPolicy isolates', () => {
-  const base = banp(`  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {ns: z}}}]}]`);
-  const e = engineFor(e2eTopology(`${allowOnlyB}\n---\n${np('all-in-y', 'y', '  podSelector: {}\n  ingress: [{}]')}\n---\n${base}`));
+  const base = banp(
+    `  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {ns: z}}}]}]`,
+  );
+  const e = engineFor(
+    e2eTopology(
+      `${allowOnlyB}\n---\n${np('all-in-y', 'y', '  podSelector: {}\n  ingress: [{}]')}\n---\n${base}`,
+    ),
+  );
   expectTable(e, `z/a -> y/a 80/TCP allow\nz/a -> z/b 80/TCP deny\nx/a -> z/b 80/TCP allow`);
   assert.equal(verdict(e, 'z/a', 'z/b', 80).ingress.reason, 'baseline');
 });
@@ -48,7 +77,10 @@ test('rule baseline-after-networkpolicy: the baseline tier applies only to pods 
 test('rule admin-named-port-and-range: namedPort resolves per destination pod, portRange is inclusive', () => {
   const rules = `${subjectX}\n  ingress: [{action: Deny, from: [{namespaces: {}}], ports: [{namedPort: serve-81-udp}, {portRange: {protocol: SCTP, start: 80, end: 81}}]}]`;
   const e = engineFor(e2eTopology(anp('ports', 1, rules)));
-  expectTable(e, `y/a -> x/a 81/UDP deny\ny/a -> x/a 80/UDP allow\ny/a -> x/a 80/SCTP deny\ny/a -> x/a 81/SCTP deny\ny/a -> x/a 80/TCP allow`);
+  expectTable(
+    e,
+    `y/a -> x/a 81/UDP deny\ny/a -> x/a 80/UDP allow\ny/a -> x/a 80/SCTP deny\ny/a -> x/a 81/SCTP deny\ny/a -> x/a 80/TCP allow`,
+  );
 });
 
 test('rule admin-egress-networks-and-nodes: egress peers networks (CIDRs) and nodes (by label)', () => {
@@ -61,8 +93,21 @@ test('rule admin-egress-networks-and-nodes: egress peers networks (CIDRs) and no
 });
 
 test('rule cluster-network-policy: v1alpha2 tiers, Accept, protocols with destinationPort and destinationNamedPort', () => {
-  const admin = cnp('admin', 'Admin', 1, `${subjectX}\n  ingress: [{action: Accept, from: [{namespaces: {matchLabels: {ns: z}}}], protocols: [{tcp: {destinationPort: {number: 80}}}, {destinationNamedPort: serve-81-sctp}]}]`);
-  const baseline = cnp('baseline', 'Baseline', 1, `  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {ns: "y"}}}], protocols: [{udp: {destinationPort: {range: {start: 80, end: 81}}}}]}]`);
+  const admin = cnp(
+    'admin',
+    'Admin',
+    1,
+    `${subjectX}\n  ingress: [{action: Accept, from: [{namespaces: {matchLabels: {ns: z}}}], protocols: [{tcp: {destinationPort: {number: 80}}}, {destinationNamedPort: serve-81-sctp}]}]`,
+  );
+  const baseline = cnp(
+    'baseline',
+    'Baseline',
+    1,
+    `  subject: {namespaces: {}}\n  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {ns: "y"}}}], protocols: [{udp: {destinationPort: {range: {start: 80, end: 81}}}}]}]`,
+  );
   const e = engineFor(e2eTopology(`${allowOnlyB}\n---\n${admin}\n---\n${baseline}`));
-  expectTable(e, `z/c -> x/a 80/TCP allow\nz/c -> x/a 81/SCTP allow\nz/c -> x/a 81/TCP deny\ny/a -> z/a 81/UDP deny\ny/a -> z/a 81/TCP allow`);
+  expectTable(
+    e,
+    `z/c -> x/a 80/TCP allow\nz/c -> x/a 81/SCTP allow\nz/c -> x/a 81/TCP deny\ny/a -> z/a 81/UDP deny\ny/a -> z/a 81/TCP allow`,
+  );
 });

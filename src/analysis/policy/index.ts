@@ -8,5 +8,15 @@
  */
 export { PolicyEngine } from './_engine.ts';
 export type { PodClass } from './_classes.ts';
-export type { EngineOptions, HostNetworkMode, Miss, Party, RuleRef, SideReason, SideVerdict, Tier, Verdict } from './types.ts';
+export type {
+  EngineOptions,
+  HostNetworkMode,
+  Miss,
+  Party,
+  RuleRef,
+  SideReason,
+  SideVerdict,
+  Tier,
+  Verdict,
+} from './types.ts';
 export { describeSide, formatRule } from './_describe.ts';

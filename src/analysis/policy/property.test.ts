@@ -9,7 +9,14 @@ import fc from 'fast-check';
 import { buildYaml } from '../../build/_test-helpers.ts';
 import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
 import { matches } from '../../lib/labels.ts';
-import type { ClusterModel, NetworkPolicy, Pod, PolicyPeer, PolicyPort, Protocol } from '../../model/types.ts';
+import type {
+  ClusterModel,
+  NetworkPolicy,
+  Pod,
+  PolicyPeer,
+  PolicyPort,
+  Protocol,
+} from '../../model/types.ts';
 import { PolicyEngine } from './_engine.ts';
 import type { Party } from './types.ts';
 
@@ -17,10 +24,18 @@ const keys = ['app', 'tier'];
 const values = ['a', 'b'];
 const labelsArb = fc.dictionary(fc.constantFrom(...keys), fc.constantFrom(...values), { maxKeys: 2 });
 const exprArb = fc.oneof(
-  fc.record({ key: fc.constantFrom(...keys), operator: fc.constantFrom('In', 'NotIn'), values: fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: 2 }) }),
+  fc.record({
+    key: fc.constantFrom(...keys),
+    operator: fc.constantFrom('In', 'NotIn'),
+    values: fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: 2 }),
+  }),
   fc.record({ key: fc.constantFrom(...keys), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
 );
-const selectorArb = fc.oneof(fc.constant({}), fc.record({ matchLabels: labelsArb }), fc.record({ matchExpressions: fc.array(exprArb, { minLength: 1, maxLength: 2 }) }));
+const selectorArb = fc.oneof(
+  fc.constant({}),
+  fc.record({ matchLabels: labelsArb }),
+  fc.record({ matchExpressions: fc.array(exprArb, { minLength: 1, maxLength: 2 }) }),
+);
 const blocks = [
   { cidr: '10.244.0.0/16', except: ['10.244.1.0/24'] },
   { cidr: '10.244.2.0/24' },
@@ -40,7 +55,11 @@ const portArb = fc.oneof(
   fc.record({ port: fc.constant(79), endPort: fc.constantFrom(80, 81, 8080) }),
   fc.record({ protocol: fc.constantFrom('UDP', 'SCTP') }),
 );
-const ruleArb = (dir: 'from' | 'to') => fc.record({ [dir]: fc.array(peerArb, { maxLength: 2 }), ports: fc.array(portArb, { maxLength: 2 }) }, { requiredKeys: [] });
+const ruleArb = (dir: 'from' | 'to') =>
+  fc.record(
+    { [dir]: fc.array(peerArb, { maxLength: 2 }), ports: fc.array(portArb, { maxLength: 2 }) },
+    { requiredKeys: [] },
+  );
 const policyArb = fc.record({
   ns: fc.constantFrom('n0', 'n1'),
   podSelector: selectorArb,
@@ -54,25 +73,49 @@ const containerPorts = [
   { name: 'dns', containerPort: 53, protocol: 'UDP' },
   { name: 'm', containerPort: 81, protocol: 'SCTP' },
 ];
-const podArb = fc.record({ ns: fc.constantFrom('n0', 'n1'), labels: labelsArb, ports: fc.subarray([0, 1, 2, 3], { maxLength: 2 }) });
+const podArb = fc.record({
+  ns: fc.constantFrom('n0', 'n1'),
+  labels: labelsArb,
+  ports: fc.subarray([0, 1, 2, 3], { maxLength: 2 }),
+});
 const clusterArb = fc.record({
   nsLabels: fc.tuple(labelsArb, labelsArb),
   pods: fc.array(podArb, { minLength: 1, maxLength: 5 }),
   policies: fc.array(policyArb, { maxLength: 4 }),
 });
 
-function toYaml(c: fc.Arbitrary<unknown> extends never ? never : ReturnType<typeof clusterArb.generate>['value']): string {
+function toYaml(
+  c: fc.Arbitrary<unknown> extends never ? never : ReturnType<typeof clusterArb.generate>['value'],
+): string {
   const docs: unknown[] = [];
-  c.nsLabels.forEach((labels, i) => docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `n${i}`, labels } }));
+  c.nsLabels.forEach((labels, i) =>
+    docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `n${i}`, labels } }),
+  );
   c.pods.forEach((p, i) => {
     // Two ports of the same name in one pod are invalid; keep the first of each name.
-    const ports = p.ports.map((j) => containerPorts[j]).filter((cp, k, all) => all.findIndex((o) => o.name === cp.name) === k);
-    docs.push({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, namespace: p.ns, labels: p.labels }, spec: { containers: [{ name: 'c', image: 'i', ports }] } });
+    const ports = p.ports
+      .map((j) => containerPorts[j])
+      .filter((cp, k, all) => all.findIndex((o) => o.name === cp.name) === k);
+    docs.push({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `p${i}`, namespace: p.ns, labels: p.labels },
+      spec: { containers: [{ name: 'c', image: 'i', ports }] },
+    });
   });
   c.policies.forEach((p, i) => {
-    const spec: Record<string, unknown> = { podSelector: p.podSelector, ingress: p.ingress, egress: p.egress };
+    const spec: Record<string, unknown> = {
+      podSelector: p.podSelector,
+      ingress: p.ingress,
+      egress: p.egress,
+    };
     if (p.policyTypes) spec.policyTypes = p.policyTypes;
-    docs.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `np${i}`, namespace: p.ns }, spec });
+    docs.push({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `np${i}`, namespace: p.ns },
+      spec,
+    });
   });
   return docs.map((d) => JSON.stringify(d)).join('\n---\n');
 }
@@ -82,7 +125,11 @@ function toYaml(c: fc.Arbitrary<unknown> extends never ? never : ReturnType<type
 function refPort(pp: PolicyPort, port: number, protocol: Protocol, dst: Pod | undefined): boolean {
   if (pp.protocol !== protocol) return false;
   if (pp.port === undefined) return true;
-  if (typeof pp.port === 'string') return !!dst && dst.ports.some((c) => c.name === pp.port && c.protocol === protocol && c.containerPort === port);
+  if (typeof pp.port === 'string')
+    return (
+      !!dst &&
+      dst.ports.some((c) => c.name === pp.port && c.protocol === protocol && c.containerPort === port)
+    );
   return pp.endPort === undefined ? pp.port === port : pp.port <= port && port <= pp.endPort;
 }
 
@@ -91,32 +138,52 @@ function refPeer(model: ClusterModel, peer: PolicyPeer, policyNs: string, other:
     const ips = other.kind === 'pod' ? other.pod.ips : [other.ip];
     return ips.some((t) => {
       const ip = parseIP(t)!;
-      return cidrContains(parseCidr(peer.ipBlock!.cidr)!, ip) && !peer.ipBlock!.except.some((e) => cidrContains(parseCidr(e)!, ip));
+      return (
+        cidrContains(parseCidr(peer.ipBlock!.cidr)!, ip) &&
+        !peer.ipBlock!.except.some((e) => cidrContains(parseCidr(e)!, ip))
+      );
     });
   }
   if (other.kind !== 'pod') return false;
   const ns = model.namespaces.find((n) => n.name === other.pod.namespace)!;
-  const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, ns.labels) : other.pod.namespace === policyNs;
+  const nsOk = peer.namespaceSelector
+    ? matches(peer.namespaceSelector, ns.labels)
+    : other.pod.namespace === policyNs;
   return nsOk && (!peer.podSelector || matches(peer.podSelector, other.pod.labels));
 }
 
-function refSide(model: ClusterModel, dir: 'Ingress' | 'Egress', subject: Party, other: Party, port: number, protocol: Protocol): boolean {
+function refSide(
+  model: ClusterModel,
+  dir: 'Ingress' | 'Egress',
+  subject: Party,
+  other: Party,
+  port: number,
+  protocol: Protocol,
+): boolean {
   if (subject.kind !== 'pod') return true;
   const pod = subject.pod;
   if (other.kind === 'pod' && other.pod === pod) return true;
-  if (other.kind === 'ip' && model.nodes.some((n) => n.name === pod.nodeName && n.internalIP === other.ip)) return true;
-  const selecting = model.networkPolicies.filter((p: NetworkPolicy) => p.namespace === pod.namespace && matches(p.podSelector, pod.labels) && p.policyTypes.includes(dir));
+  if (other.kind === 'ip' && model.nodes.some((n) => n.name === pod.nodeName && n.internalIP === other.ip))
+    return true;
+  const selecting = model.networkPolicies.filter(
+    (p: NetworkPolicy) =>
+      p.namespace === pod.namespace && matches(p.podSelector, pod.labels) && p.policyTypes.includes(dir),
+  );
   if (!selecting.length) return true;
   const dst = dir === 'Ingress' ? pod : other.kind === 'pod' ? other.pod : undefined;
   return selecting.some((p) =>
     (dir === 'Ingress' ? p.ingress : p.egress).some(
-      (r) => (r.ports === 'all' || r.ports.some((pp) => refPort(pp, port, protocol, dst))) && (r.peers === 'all' || r.peers.some((pe) => refPeer(model, pe, p.namespace, other))),
+      (r) =>
+        (r.ports === 'all' || r.ports.some((pp) => refPort(pp, port, protocol, dst))) &&
+        (r.peers === 'all' || r.peers.some((pe) => refPeer(model, pe, p.namespace, other))),
     ),
   );
 }
 
 function refAllowed(model: ClusterModel, from: Party, to: Party, port: number, protocol: Protocol): boolean {
-  return refSide(model, 'Egress', from, to, port, protocol) && refSide(model, 'Ingress', to, from, port, protocol);
+  return (
+    refSide(model, 'Egress', from, to, port, protocol) && refSide(model, 'Ingress', to, from, port, protocol)
+  );
 }
 
 test('property: the compiled engine agrees with the per-pair reference evaluator on random clusters', () => {
@@ -127,14 +194,29 @@ test('property: the compiled engine agrees with the per-pair reference evaluator
       const engine = new PolicyEngine(model);
       const pods = model.pods.filter((p) => p.namespace.startsWith('n') && p.ip);
       const node = model.nodes[0].internalIP!;
-      const parties: Party[] = [...pods.map((pod) => ({ kind: 'pod' as const, pod })), { kind: 'ip', ip: '8.8.8.8' }, { kind: 'ip', ip: '1.2.3.4' }, { kind: 'ip', ip: node }];
+      const parties: Party[] = [
+        ...pods.map((pod) => ({ kind: 'pod' as const, pod })),
+        { kind: 'ip', ip: '8.8.8.8' },
+        { kind: 'ip', ip: '1.2.3.4' },
+        { kind: 'ip', ip: node },
+      ];
       for (const a of parties)
         for (const b of parties) {
           if (a.kind === 'ip' && b.kind === 'ip') continue;
-          for (const [port, protocol] of [[80, 'TCP'], [8080, 'TCP'], [53, 'UDP'], [81, 'SCTP'], [81, 'TCP']] as const) {
+          for (const [port, protocol] of [
+            [80, 'TCP'],
+            [8080, 'TCP'],
+            [53, 'UDP'],
+            [81, 'SCTP'],
+            [81, 'TCP'],
+          ] as const) {
             const want = refAllowed(model, a, b, port, protocol);
             const label = `${a.kind === 'pod' ? a.pod.name : a.ip} -> ${b.kind === 'pod' ? b.pod.name : b.ip} ${port}/${protocol}`;
-            assert.equal(engine.explain(a, b, port, protocol).allowed, want, `explain: ${label}\n${toYaml(c)}`);
+            assert.equal(
+              engine.explain(a, b, port, protocol).allowed,
+              want,
+              `explain: ${label}\n${toYaml(c)}`,
+            );
             assert.equal(engine.allows(a, b, port, protocol), want, `allows: ${label}`);
           }
         }
@@ -157,7 +239,11 @@ test('property: the class bitsets of the full reachability agree with the engine
           if (!dst || !src.ip || !dst.ip || src.hostNetwork || dst.hostNetwork) continue;
           r.portClasses.forEach((pc, p) => {
             const bit = (r.rows![d.id * P + p][s.id >>> 5] >>> (s.id & 31)) & 1;
-            assert.equal(bit === 1, engine.allows({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, pc.port, pc.protocol), `${src.name} -> ${dst.name} ${pc.port}/${pc.protocol}`);
+            assert.equal(
+              bit === 1,
+              engine.allows({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, pc.port, pc.protocol),
+              `${src.name} -> ${dst.name} ${pc.port}/${pc.protocol}`,
+            );
           });
         }
     }),

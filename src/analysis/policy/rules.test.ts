@@ -11,98 +11,223 @@ test('rule default-allow: a pod no policy selects accepts and sends everything',
 });
 
 test('rule isolation-per-direction: an Ingress-only policy isolates ingress, egress stays open', () => {
-  const e = engineFor(e2eTopology(np('deny-in', 'x', '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Ingress]')));
+  const e = engineFor(
+    e2eTopology(np('deny-in', 'x', '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Ingress]')),
+  );
   expectTable(e, `x/b -> x/a 80/TCP deny\nx/a -> x/b 80/TCP allow\nx/a -> ip:8.8.8.8 53/UDP allow`);
-  assert.deepEqual(verdict(e, 'x/b', 'x/a', 80).ingress.isolatedBy.map((p) => p.policy), ['NetworkPolicy/x/deny-in']);
+  assert.deepEqual(
+    verdict(e, 'x/b', 'x/a', 80).ingress.isolatedBy.map((p) => p.policy),
+    ['NetworkPolicy/x/deny-in'],
+  );
 });
 
 test('rule egress-isolation: an Egress policy with no rules denies everything leaving the pod', () => {
-  const e = engineFor(e2eTopology(np('deny-out', 'x', '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]')));
+  const e = engineFor(
+    e2eTopology(np('deny-out', 'x', '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]')),
+  );
   expectTable(e, `x/a -> x/b 80/TCP deny\nx/a -> ip:8.8.8.8 53/UDP deny\nx/b -> x/a 80/TCP allow`);
 });
 
 test('rule policytypes-inferred: without policyTypes, Ingress always and Egress when egress rules exist', () => {
-  const e = engineFor(e2eTopology(np('eg', 'x', '  podSelector: {matchLabels: {pod: a}}\n  egress: [{to: [{podSelector: {matchLabels: {pod: b}}}]}]')));
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'eg',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  egress: [{to: [{podSelector: {matchLabels: {pod: b}}}]}]',
+      ),
+    ),
+  );
   // Egress rules make it [Ingress, Egress]: x/a is now ingress-isolated with no ingress rules.
   expectTable(e, `x/a -> x/b 80/TCP allow\nx/a -> x/c 80/TCP deny\nx/b -> x/a 80/TCP deny`);
-  const only = engineFor(e2eTopology(np('in', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{}]')));
+  const only = engineFor(
+    e2eTopology(np('in', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{}]')),
+  );
   expectTable(only, `x/a -> x/c 80/TCP allow\nx/b -> x/a 80/TCP allow`);
 });
 
 test('rule union-of-policies: allows add up across every policy selecting the pod', () => {
-  const p1 = np('from-b', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]');
-  const p2 = np('from-c', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: c}}}], ports: [{port: 81}]}]');
+  const p1 = np(
+    'from-b',
+    'x',
+    '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]',
+  );
+  const p2 = np(
+    'from-c',
+    'x',
+    '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: c}}}], ports: [{port: 81}]}]',
+  );
   const e = engineFor(e2eTopology(`${p1}\n---\n${p2}`));
-  expectTable(e, `x/b -> x/a 80/TCP allow\nx/c -> x/a 81/TCP allow\nx/c -> x/a 80/TCP deny\ny/b -> x/a 80/TCP deny`);
+  expectTable(
+    e,
+    `x/b -> x/a 80/TCP allow\nx/c -> x/a 81/TCP allow\nx/c -> x/a 80/TCP deny\ny/b -> x/a 80/TCP deny`,
+  );
 });
 
 test('rule both-sides: a connection needs egress at the source and ingress at the destination', () => {
-  const out = np('out', 'x', '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{namespaceSelector: {matchLabels: {ns: "y"}}}]}]');
-  const inn = np('in', 'y', '  podSelector: {matchLabels: {pod: b}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: c}}}]}]');
+  const out = np(
+    'out',
+    'x',
+    '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{namespaceSelector: {matchLabels: {ns: "y"}}}]}]',
+  );
+  const inn = np(
+    'in',
+    'y',
+    '  podSelector: {matchLabels: {pod: b}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: c}}}]}]',
+  );
   const e = engineFor(e2eTopology(`${out}\n---\n${inn}`));
-  expectTable(e, `x/a -> y/a 80/TCP allow\nx/a -> y/b 80/TCP deny\ny/c -> y/b 80/TCP allow\nx/a -> z/a 80/TCP deny`);
+  expectTable(
+    e,
+    `x/a -> y/a 80/TCP allow\nx/a -> y/b 80/TCP deny\ny/c -> y/b 80/TCP allow\nx/a -> z/a 80/TCP deny`,
+  );
   const v = verdict(e, 'x/a', 'y/b', 80);
   assert.equal(v.egress.allowed, true);
   assert.equal(v.ingress.allowed, false);
 });
 
 test('rule podselector-alone: a podSelector peer selects pods in the policy namespace only', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]')));
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]',
+      ),
+    ),
+  );
   expectTable(e, `x/b -> x/a 80/TCP allow\ny/b -> x/a 80/TCP deny`);
   assert.match(verdict(e, 'y/b', 'x/a', 80).ingress.misses[0].reason, /selects only namespace x/);
 });
 
 test('rule namespaceselector-alone: a namespaceSelector peer selects every pod of the matching namespaces', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: "y"}}}]}]')));
-  expectTable(e, `y/a -> x/a 80/TCP allow\ny/c -> x/a 80/TCP allow\nx/b -> x/a 80/TCP deny\nz/a -> x/a 80/TCP deny`);
-  assert.match(verdict(e, 'z/a', 'x/a', 80).ingress.misses[0].reason, /namespace z does not match namespaceSelector \{ns=y\}: label ns=z, wanted y/);
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: "y"}}}]}]',
+      ),
+    ),
+  );
+  expectTable(
+    e,
+    `y/a -> x/a 80/TCP allow\ny/c -> x/a 80/TCP allow\nx/b -> x/a 80/TCP deny\nz/a -> x/a 80/TCP deny`,
+  );
+  assert.match(
+    verdict(e, 'z/a', 'x/a', 80).ingress.misses[0].reason,
+    /namespace z does not match namespaceSelector \{ns=y\}: label ns=z, wanted y/,
+  );
 });
 
 test('rule namespace-and-pod-selector: both selectors in one peer element are ANDed', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: "y"}}, podSelector: {matchLabels: {pod: b}}}]}]')));
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: "y"}}, podSelector: {matchLabels: {pod: b}}}]}]',
+      ),
+    ),
+  );
   expectTable(e, `y/b -> x/a 80/TCP allow\ny/a -> x/a 80/TCP deny\nx/b -> x/a 80/TCP deny`);
 });
 
 test('rule separate-peer-elements: peers in separate elements are ORed', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: "y"}}}, {podSelector: {matchLabels: {pod: b}}}]}]')));
-  expectTable(e, `y/a -> x/a 80/TCP allow\nx/b -> x/a 80/TCP allow\nx/c -> x/a 80/TCP deny\nz/b -> x/a 80/TCP deny`);
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: "y"}}}, {podSelector: {matchLabels: {pod: b}}}]}]',
+      ),
+    ),
+  );
+  expectTable(
+    e,
+    `y/a -> x/a 80/TCP allow\nx/b -> x/a 80/TCP allow\nx/c -> x/a 80/TCP deny\nz/b -> x/a 80/TCP deny`,
+  );
 });
 
 test('rule empty-selectors: podSelector {} is every pod of the policy namespace, namespaceSelector {} every namespace', () => {
-  const own = engineFor(e2eTopology(np('p', 'x', '  podSelector: {}\n  ingress: [{from: [{podSelector: {}}]}]')));
+  const own = engineFor(
+    e2eTopology(np('p', 'x', '  podSelector: {}\n  ingress: [{from: [{podSelector: {}}]}]')),
+  );
   expectTable(own, `x/b -> x/a 80/TCP allow\ny/b -> x/a 80/TCP deny\nip:8.8.8.8 -> x/a 80/TCP deny`);
-  const all = engineFor(e2eTopology(np('p', 'x', '  podSelector: {}\n  ingress: [{from: [{namespaceSelector: {}}]}]')));
+  const all = engineFor(
+    e2eTopology(np('p', 'x', '  podSelector: {}\n  ingress: [{from: [{namespaceSelector: {}}]}]')),
+  );
   expectTable(all, `y/b -> x/a 80/TCP allow\nz/c -> x/c 81/SCTP allow\nip:8.8.8.8 -> x/a 80/TCP deny`);
 });
 
 test('rule match-expressions: In, NotIn, Exists and DoesNotExist', () => {
-  const exprs = (e: string) => np('p', 'x', `  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {}, podSelector: {matchExpressions: [${e}]}}]}]`);
-  expectTable(engineFor(e2eTopology(exprs('{key: pod, operator: In, values: [b, c]}'))), `y/b -> x/a 80/TCP allow\ny/c -> x/a 80/TCP allow\ny/a -> x/a 80/TCP deny`);
-  expectTable(engineFor(e2eTopology(exprs('{key: pod, operator: NotIn, values: [b]}'))), `y/b -> x/a 80/TCP deny\ny/c -> x/a 80/TCP allow`);
+  const exprs = (e: string) =>
+    np(
+      'p',
+      'x',
+      `  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {}, podSelector: {matchExpressions: [${e}]}}]}]`,
+    );
+  expectTable(
+    engineFor(e2eTopology(exprs('{key: pod, operator: In, values: [b, c]}'))),
+    `y/b -> x/a 80/TCP allow\ny/c -> x/a 80/TCP allow\ny/a -> x/a 80/TCP deny`,
+  );
+  expectTable(
+    engineFor(e2eTopology(exprs('{key: pod, operator: NotIn, values: [b]}'))),
+    `y/b -> x/a 80/TCP deny\ny/c -> x/a 80/TCP allow`,
+  );
   expectTable(engineFor(e2eTopology(exprs('{key: pod, operator: Exists}'))), `y/b -> x/a 80/TCP allow`);
   expectTable(engineFor(e2eTopology(exprs('{key: pod, operator: DoesNotExist}'))), `y/b -> x/a 80/TCP deny`);
 });
 
 test('rule ipblock-except: an ipBlock admits addresses in cidr and outside every except block', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: 8.0.0.0/8, except: [8.8.8.0/24]}}]}]')));
-  expectTable(e, `x/a -> ip:8.1.2.3 443/TCP allow\nx/a -> ip:8.8.8.8 53/UDP deny\nx/a -> ip:9.9.9.9 53/UDP deny`);
-  assert.match(verdict(e, 'x/a', 'ip:8.8.8.8', 53, 'UDP').egress.misses[0].reason, /not in ipBlock 8\.0\.0\.0\/8 except 8\.8\.8\.0\/24/);
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: 8.0.0.0/8, except: [8.8.8.0/24]}}]}]',
+      ),
+    ),
+  );
+  expectTable(
+    e,
+    `x/a -> ip:8.1.2.3 443/TCP allow\nx/a -> ip:8.8.8.8 53/UDP deny\nx/a -> ip:9.9.9.9 53/UDP deny`,
+  );
+  assert.match(
+    verdict(e, 'x/a', 'ip:8.8.8.8', 53, 'UDP').egress.misses[0].reason,
+    /not in ipBlock 8\.0\.0\.0\/8 except 8\.8\.8\.0\/24/,
+  );
 });
 
 test('rule ipblock-pod-ip: an ipBlock matches pod IPs, as the upstream e2e suite requires, and is flagged', () => {
   const base = buildYaml(e2eTopology()).model;
   const bIP = base.pods.find((p) => p.namespace === 'y' && p.name === 'b')!.ip!;
-  const e = engineFor(e2eTopology(np('p', 'x', `  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{ipBlock: {cidr: ${bIP}/32}}]}]`)));
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        `  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{ipBlock: {cidr: ${bIP}/32}}]}]`,
+      ),
+    ),
+  );
   expectTable(e, `y/b -> x/a 80/TCP allow\ny/c -> x/a 80/TCP deny`);
   assert.match(verdict(e, 'y/b', 'x/a', 80).ingress.notes.join(), /CNIs disagree/);
 });
 
 test('rule all-peers: a rule with from/to missing or empty admits every peer, pods and addresses', () => {
-  const missing = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 80}]}]')));
+  const missing = engineFor(
+    e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 80}]}]')),
+  );
   expectTable(missing, `z/c -> x/a 80/TCP allow\nip:8.8.8.8 -> x/a 80/TCP allow\nz/c -> x/a 81/TCP deny`);
-  const empty = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [], ports: [{port: 80}]}]')));
+  const empty = engineFor(
+    e2eTopology(
+      np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [], ports: [{port: 80}]}]'),
+    ),
+  );
   expectTable(empty, `z/c -> x/a 80/TCP allow\nip:8.8.8.8 -> x/a 80/TCP allow`);
-  const allowAll = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{}]')));
+  const allowAll = engineFor(
+    e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{}]')),
+  );
   expectTable(allowAll, `z/c -> x/a 81/SCTP allow`);
 });
 
@@ -113,31 +238,84 @@ test('rule empty-peer-element: a from/to element with no selector and no ipBlock
 });
 
 test('rule numeric-port-and-protocol: a numeric port matches that port, protocol defaults to TCP', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 80}, {port: 81, protocol: UDP}, {port: 80, protocol: SCTP}]}]')));
-  expectTable(e, `y/b -> x/a 80/TCP allow\ny/b -> x/a 80/UDP deny\ny/b -> x/a 81/UDP allow\ny/b -> x/a 81/TCP deny\ny/b -> x/a 80/SCTP allow\ny/b -> x/a 81/SCTP deny`);
-  assert.match(verdict(e, 'y/b', 'x/a', 81).ingress.misses[0].reason, /port 81\/TCP is not in \[80\/TCP, 81\/UDP, 80\/SCTP\]/);
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 80}, {port: 81, protocol: UDP}, {port: 80, protocol: SCTP}]}]',
+      ),
+    ),
+  );
+  expectTable(
+    e,
+    `y/b -> x/a 80/TCP allow\ny/b -> x/a 80/UDP deny\ny/b -> x/a 81/UDP allow\ny/b -> x/a 81/TCP deny\ny/b -> x/a 80/SCTP allow\ny/b -> x/a 81/SCTP deny`,
+  );
+  assert.match(
+    verdict(e, 'y/b', 'x/a', 81).ingress.misses[0].reason,
+    /port 81\/TCP is not in \[80\/TCP, 81\/UDP, 80\/SCTP\]/,
+  );
 });
 
 test('rule named-port: a named port resolves against each destination pod container ports', () => {
   const pods = `apiVersion: v1\nkind: Pod\nmetadata: {name: d, namespace: x, labels: {pod: d}}\nspec: {containers: [{name: c, image: i, ports: [{name: web, containerPort: 8080}]}]}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: e, namespace: x, labels: {pod: d}}\nspec: {containers: [{name: c, image: i, ports: [{name: web, containerPort: 9090}]}]}`;
-  const e = engineFor(e2eTopology(`${pods}\n---\n${np('p', 'x', '  podSelector: {matchLabels: {pod: d}}\n  ingress: [{ports: [{port: web}]}]')}`));
-  expectTable(e, `y/a -> x/d 8080/TCP allow\ny/a -> x/d 9090/TCP deny\ny/a -> x/e 9090/TCP allow\ny/a -> x/e 8080/TCP deny\ny/a -> x/d 8080/UDP deny`);
-  const e2e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: serve-81-udp, protocol: UDP}]}]')));
+  const e = engineFor(
+    e2eTopology(
+      `${pods}\n---\n${np('p', 'x', '  podSelector: {matchLabels: {pod: d}}\n  ingress: [{ports: [{port: web}]}]')}`,
+    ),
+  );
+  expectTable(
+    e,
+    `y/a -> x/d 8080/TCP allow\ny/a -> x/d 9090/TCP deny\ny/a -> x/e 9090/TCP allow\ny/a -> x/e 8080/TCP deny\ny/a -> x/d 8080/UDP deny`,
+  );
+  const e2e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: serve-81-udp, protocol: UDP}]}]',
+      ),
+    ),
+  );
   expectTable(e2e, `y/a -> x/a 81/UDP allow\ny/a -> x/a 80/UDP deny\ny/a -> x/a 81/TCP deny`);
 });
 
 test('rule named-port-egress: an egress named port resolves against the destination pod, never an address', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: serve-80-tcp}]}]')));
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{ports: [{port: serve-80-tcp}]}]',
+      ),
+    ),
+  );
   expectTable(e, `x/a -> y/b 80/TCP allow\nx/a -> y/b 81/TCP deny\nx/a -> ip:8.8.8.8 80/TCP deny`);
 });
 
 test('rule endport-range: port with endPort admits the inclusive range', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 80, endPort: 81, protocol: SCTP}]}]')));
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{ports: [{port: 80, endPort: 81, protocol: SCTP}]}]',
+      ),
+    ),
+  );
   expectTable(e, `y/b -> x/a 80/SCTP allow\ny/b -> x/a 81/SCTP allow\ny/b -> x/a 81/TCP deny`);
 });
 
 test('rule all-ports: a rule without ports admits every port and protocol', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]')));
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: b}}}]}]',
+      ),
+    ),
+  );
   expectTable(e, `x/b -> x/a 80/TCP allow\nx/b -> x/a 81/UDP allow\nx/b -> x/a 81/SCTP allow`);
 });
 
@@ -152,40 +330,87 @@ test('rule own-node: traffic between a pod and its own node is always allowed', 
   const a = e.model.pods.find((p) => p.namespace === 'x' && p.name === 'a')!;
   const own = e.model.nodes.find((n) => n.name === a.nodeName)!.internalIP!;
   const other = e.model.nodes.find((n) => n.name !== a.nodeName)!.internalIP!;
-  expectTable(e, `ip:${own} -> x/a 80/TCP allow\nx/a -> ip:${own} 10250/TCP allow\nip:${other} -> x/a 80/TCP deny`);
+  expectTable(
+    e,
+    `ip:${own} -> x/a 80/TCP allow\nx/a -> ip:${own} 10250/TCP allow\nip:${other} -> x/a 80/TCP deny`,
+  );
 });
 
 test('rule host-network: hostNetwork pods are node traffic: no policy selects them, peers see the node address', () => {
   const hn = `apiVersion: v1\nkind: Pod\nmetadata: {name: h, namespace: x, labels: {pod: a}}\nspec: {hostNetwork: true, containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}`;
-  const e = engineFor(e2eTopology(`${hn}\n---\n${np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: a}}}]}]')}`));
+  const e = engineFor(
+    e2eTopology(
+      `${hn}\n---\n${np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: a}}}]}]')}`,
+    ),
+  );
   const v = verdict(e, 'x/h', 'x/a', 80);
-  const sameNode = e.model.pods.find((p) => p.name === 'h')!.nodeName === e.model.pods.find((p) => p.namespace === 'x' && p.name === 'a')!.nodeName;
-  assert.equal(v.allowed, sameNode, 'a hostNetwork pod matches no podSelector; only its own node reaches x/a');
+  const sameNode =
+    e.model.pods.find((p) => p.name === 'h')!.nodeName ===
+    e.model.pods.find((p) => p.namespace === 'x' && p.name === 'a')!.nodeName;
+  assert.equal(
+    v.allowed,
+    sameNode,
+    'a hostNetwork pod matches no podSelector; only its own node reaches x/a',
+  );
   assert.equal(verdict(e, 'y/c', 'x/h', 80).ingress.reason, 'host-network');
-  const asPod = engineFor(e2eTopology(`${hn}\n---\n${np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: a}}}]}]')}`), { hostNetwork: 'pod' });
+  const asPod = engineFor(
+    e2eTopology(
+      `${hn}\n---\n${np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: a}}}]}]')}`,
+    ),
+    { hostNetwork: 'pod' },
+  );
   expectTable(asPod, `x/h -> x/a 80/TCP allow\ny/c -> x/h 80/TCP deny`);
 });
 
 test('rule cni-not-enforcing: with flannel every connection is allowed and every verdict says so', () => {
-  const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: flannel, enforcesNetworkPolicy: false}\n';
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {}\n  policyTypes: [Ingress, Egress]')), { profile });
+  const profile =
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: flannel, enforcesNetworkPolicy: false}\n';
+  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {}\n  policyTypes: [Ingress, Egress]')), {
+    profile,
+  });
   expectTable(e, `x/a -> x/b 80/TCP allow`);
   assert.match(verdict(e, 'x/a', 'x/b', 80).warnings[0], /flannel does not enforce NetworkPolicy/);
 });
 
 test('rule deny-explained: a denial names each isolating policy and why each rule missed', () => {
-  const text = e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {name: "y"}}}], ports: [{port: 80}]}, {from: [{podSelector: {matchLabels: {pod: b}}}], ports: [{port: 81}]}]'));
+  const text = e2eTopology(
+    np(
+      'p',
+      'x',
+      '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {name: "y"}}}], ports: [{port: 80}]}, {from: [{podSelector: {matchLabels: {pod: b}}}], ports: [{port: 81}]}]',
+    ),
+  );
   const e = engineFor(text);
   const v = verdict(e, 'y/b', 'x/a', 80);
   assert.equal(v.ingress.reason, 'no-rule-matched');
-  assert.deepEqual(v.ingress.misses.map((m) => m.rule), [0, 1]);
-  assert.match(v.ingress.misses[0].reason, /label name is missing \(labels: kubernetes.io\/metadata.name=y,ns=y\)/);
+  assert.deepEqual(
+    v.ingress.misses.map((m) => m.rule),
+    [0, 1],
+  );
+  assert.match(
+    v.ingress.misses[0].reason,
+    /label name is missing \(labels: kubernetes.io\/metadata.name=y,ns=y\)/,
+  );
   assert.match(v.ingress.misses[1].reason, /port 80\/TCP is not in \[81\/TCP\]/);
-  assert.equal(v.ingress.misses[0].source?.line, text.split('\n').findIndex((l) => l.startsWith('  ingress: [')) + 1);
+  assert.equal(
+    v.ingress.misses[0].source?.line,
+    text.split('\n').findIndex((l) => l.startsWith('  ingress: [')) + 1,
+  );
 });
 
 test('rule allow-explained: an allow names the policy, rule and peer with file:line', () => {
-  const e = engineFor(e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: c}}}, {podSelector: {matchLabels: {pod: b}}}]}]')));
+  const e = engineFor(
+    e2eTopology(
+      np(
+        'p',
+        'x',
+        '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{podSelector: {matchLabels: {pod: c}}}, {podSelector: {matchLabels: {pod: b}}}]}]',
+      ),
+    ),
+  );
   const m = verdict(e, 'x/b', 'x/a', 80).ingress.match!;
-  assert.deepEqual({ policy: m.policy, rule: m.rule, peer: m.peer, tier: m.tier, file: m.source?.file }, { policy: 'NetworkPolicy/x/p', rule: 0, peer: 1, tier: 'networkpolicy', file: 'test.yaml' });
+  assert.deepEqual(
+    { policy: m.policy, rule: m.rule, peer: m.peer, tier: m.tier, file: m.source?.file },
+    { policy: 'NetworkPolicy/x/p', rule: 0, peer: 1, tier: 'networkpolicy', file: 'test.yaml' },
+  );
 });

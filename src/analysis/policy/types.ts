@@ -6,7 +6,9 @@ import type { SourceRef } from '../../model/diagnostic.ts';
 import type { ObjectKey, Pod, Protocol } from '../../model/types.ts';
 
 /** One end of a connection: a pod, or an address (outside the cluster, a node, or the internet). */
-export type Party = { readonly kind: 'pod'; readonly pod: Pod } | { readonly kind: 'ip'; readonly ip: string; readonly label?: string };
+export type Party =
+  | { readonly kind: 'pod'; readonly pod: Pod }
+  | { readonly kind: 'ip'; readonly ip: string; readonly label?: string };
 
 /** How hostNetwork pods are treated: as their node (what most CNIs do; the default) or as ordinary pods. */
 export type HostNetworkMode = 'node' | 'pod';

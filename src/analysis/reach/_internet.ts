@@ -2,7 +2,16 @@ import { formatIP, parseCidr } from '../../lib/ip.ts';
 import type { Endpoint } from './_refs.ts';
 
 /** Non-public IPv4 space (RFC 1918, CGNAT, loopback, link-local, "this network", multicast and reserved). */
-const special = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3'];
+const special = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '224.0.0.0/3',
+];
 
 /**
  * `internet` as a set of addresses: the public IPv4 space cut at every ipBlock boundary, one representative

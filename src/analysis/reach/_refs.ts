@@ -26,39 +26,70 @@ const workloadOrder = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', '
  * address) or `internet` (one address per range the ipBlocks cut the public IPv4 space into).
  * Returns an error message for a REF that names nothing.
  */
-export function resolveRef(model: ClusterModel, text: string, port: number, protocol: Protocol, blocks: readonly string[]): Resolved | string {
+export function resolveRef(
+  model: ClusterModel,
+  text: string,
+  port: number,
+  protocol: Protocol,
+  blocks: readonly string[],
+): Resolved | string {
   if (text === 'internet') return { label: 'internet', endpoints: internetParties(blocks), notes: [] };
   if (text.startsWith('ip:')) {
     const ip = canonicalIP(text.slice(3));
     if (!ip) return `"${text}" is not an address (ip:A.B.C.D or ip:x::y)`;
     const pod = model.pods.find((p) => p.ips.includes(ip) && !p.hostNetwork);
-    if (pod) return { label: text, endpoints: [podEndpoint(pod)], notes: [`${ip} is pod ${pod.namespace}/${pod.name}`] };
+    if (pod)
+      return {
+        label: text,
+        endpoints: [podEndpoint(pod)],
+        notes: [`${ip} is pod ${pod.namespace}/${pod.name}`],
+      };
     const svc = model.services.find((s) => s.clusterIPs.includes(ip));
     if (svc) return serviceEndpoints(model, svc, port, protocol, text);
     const node = model.nodes.find((n) => n.internalIP === ip);
-    return { label: text, endpoints: [{ party: { kind: 'ip', ip, label: node ? `node ${node.name}` : undefined }, label: node ? `${ip} (node ${node.name})` : ip }], notes: [] };
+    return {
+      label: text,
+      endpoints: [
+        {
+          party: { kind: 'ip', ip, label: node ? `node ${node.name}` : undefined },
+          label: node ? `${ip} (node ${node.name})` : ip,
+        },
+      ],
+      notes: [],
+    };
   }
   if (text.startsWith('service:') || text.startsWith('svc:')) {
     const ref = splitRef(text.slice(text.indexOf(':') + 1));
     if (!ref) return `"${text}" must be service:NAMESPACE/NAME`;
     const svc = model.services.find((s) => s.namespace === ref.ns && s.name === ref.name);
-    if (!svc) return `no Service ${ref.ns}/${ref.name}${suggest(model.services.filter((s) => s.namespace === ref.ns).map((s) => s.name))}`;
+    if (!svc)
+      return `no Service ${ref.ns}/${ref.name}${suggest(model.services.filter((s) => s.namespace === ref.ns).map((s) => s.name))}`;
     return serviceEndpoints(model, svc, port, protocol, text);
   }
   const explicitPod = text.startsWith('pod:');
   const ref = splitRef(explicitPod ? text.slice(4) : text);
-  if (!ref) return `"${text}" is not a REF: use NAMESPACE/NAME, service:NAMESPACE/NAME, ip:ADDRESS or internet`;
+  if (!ref)
+    return `"${text}" is not a REF: use NAMESPACE/NAME, service:NAMESPACE/NAME, ip:ADDRESS or internet`;
   if (!explicitPod) {
-    const ws = model.workloads.filter((w) => w.namespace === ref.ns && w.name === ref.name).sort((a, b) => workloadOrder.indexOf(a.kind) - workloadOrder.indexOf(b.kind));
+    const ws = model.workloads
+      .filter((w) => w.namespace === ref.ns && w.name === ref.name)
+      .sort((a, b) => workloadOrder.indexOf(a.kind) - workloadOrder.indexOf(b.kind));
     if (ws.length) {
       const keys = new Set(ws[0].podKeys);
       const pods = model.pods.filter((p) => keys.has(p.key));
-      return { label: text, endpoints: pods.map(podEndpoint), notes: pods.length ? [] : [`${ws[0].kind} ${ref.ns}/${ref.name} has no pods`] };
+      return {
+        label: text,
+        endpoints: pods.map(podEndpoint),
+        notes: pods.length ? [] : [`${ws[0].kind} ${ref.ns}/${ref.name} has no pods`],
+      };
     }
   }
   const pod = model.pods.find((p) => p.namespace === ref.ns && p.name === ref.name);
   if (pod) return { label: text, endpoints: [podEndpoint(pod)], notes: [] };
-  const names = [...model.workloads.filter((w) => w.namespace === ref.ns).map((w) => w.name), ...model.pods.filter((p) => p.namespace === ref.ns).map((p) => p.name)];
+  const names = [
+    ...model.workloads.filter((w) => w.namespace === ref.ns).map((w) => w.name),
+    ...model.pods.filter((p) => p.namespace === ref.ns).map((p) => p.name),
+  ];
   return `no workload or pod ${ref.ns}/${ref.name}${suggest(names)}`;
 }
 
@@ -69,12 +100,20 @@ function splitRef(text: string): { ns: string; name: string } | undefined {
 
 function suggest(names: readonly string[]): string {
   const uniq = [...new Set(names)].sort().slice(0, 8);
-  return uniq.length ? ` (in that namespace: ${uniq.join(', ')}${names.length > 8 ? ', …' : ''})` : ' (the namespace has none)';
+  return uniq.length
+    ? ` (in that namespace: ${uniq.join(', ')}${names.length > 8 ? ', …' : ''})`
+    : ' (the namespace has none)';
 }
 
 export function podEndpoint(pod: Pod): Endpoint {
   const label = `${pod.namespace}/${pod.name}`;
-  return { party: { kind: 'pod', pod }, label, ...(pod.ip ? {} : { problem: `pod ${label} has no IP (${pod.phase}, not scheduled or not given an address)` }) };
+  return {
+    party: { kind: 'pod', pod },
+    label,
+    ...(pod.ip
+      ? {}
+      : { problem: `pod ${label} has no IP (${pod.phase}, not scheduled or not given an address)` }),
+  };
 }
 
 /**
@@ -82,23 +121,46 @@ export function podEndpoint(pod: Pod): Endpoint {
  * of the same name (the targetPort resolved for that pod), so policies judge each endpoint pod and targetPort.
  * https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
  */
-function serviceEndpoints(model: ClusterModel, svc: Service, port: number, protocol: Protocol, label: string): Resolved | string {
-  if (svc.type === 'ExternalName') return `Service ${svc.namespace}/${svc.name} is ExternalName (${svc.externalName ?? ''}): DNS answers a CNAME, there is nothing to connect to in the cluster`;
+function serviceEndpoints(
+  model: ClusterModel,
+  svc: Service,
+  port: number,
+  protocol: Protocol,
+  label: string,
+): Resolved | string {
+  if (svc.type === 'ExternalName')
+    return `Service ${svc.namespace}/${svc.name} is ExternalName (${svc.externalName ?? ''}): DNS answers a CNAME, there is nothing to connect to in the cluster`;
   const sp = svc.ports.find((p) => p.port === port && p.protocol === protocol);
-  if (!sp) return `Service ${svc.namespace}/${svc.name} has no port ${port}/${protocol} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'})`;
+  if (!sp)
+    return `Service ${svc.namespace}/${svc.name} has no port ${port}/${protocol} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'})`;
   const notes = svc.headless ? ['headless Service: clients connect to the endpoint addresses directly'] : [];
   const endpoints: Endpoint[] = [];
   for (const slice of model.endpointSlices) {
-    if (slice.namespace !== svc.namespace || slice.serviceName !== svc.name || slice.addressType === 'FQDN') continue;
+    if (slice.namespace !== svc.namespace || slice.serviceName !== svc.name || slice.addressType === 'FQDN')
+      continue;
     const ep = slice.ports.find((p) => (p.name ?? '') === (sp.name ?? '') && p.protocol === protocol);
     if (!ep || ep.port === undefined) continue;
     for (const e of slice.endpoints) {
       if (!e.conditions.ready) continue;
-      const pod = e.targetRef ? model.pods.find((p) => p.key === e.targetRef) : model.pods.find((p) => p.ips.includes(e.addresses[0]) && !p.hostNetwork);
+      const pod = e.targetRef
+        ? model.pods.find((p) => p.key === e.targetRef)
+        : model.pods.find((p) => p.ips.includes(e.addresses[0]) && !p.hostNetwork);
       if (pod) endpoints.push({ ...podEndpoint(pod), port: ep.port });
-      else endpoints.push({ party: { kind: 'ip', ip: e.addresses[0] }, label: e.addresses[0], port: ep.port });
+      else
+        endpoints.push({ party: { kind: 'ip', ip: e.addresses[0] }, label: e.addresses[0], port: ep.port });
     }
   }
-  if (!endpoints.length) return { label, endpoints: [{ party: { kind: 'ip', ip: svc.clusterIPs[0] ?? '' }, label, problem: `Service ${svc.namespace}/${svc.name} has no ready endpoints for port ${port}/${protocol}: nothing answers` }], notes };
+  if (!endpoints.length)
+    return {
+      label,
+      endpoints: [
+        {
+          party: { kind: 'ip', ip: svc.clusterIPs[0] ?? '' },
+          label,
+          problem: `Service ${svc.namespace}/${svc.name} has no ready endpoints for port ${port}/${protocol}: nothing answers`,
+        },
+      ],
+      notes,
+    };
   return { label, endpoints, notes };
 }

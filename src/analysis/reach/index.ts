@@ -40,8 +40,11 @@ export interface ReachResult {
 export function policyCidrs(model: ClusterModel): string[] {
   const out: string[] = [];
   for (const np of model.networkPolicies)
-    for (const r of [...np.ingress, ...np.egress]) if (r.peers !== 'all') for (const p of r.peers) if (p.ipBlock) out.push(p.ipBlock.cidr, ...p.ipBlock.except);
-  for (const ap of model.adminPolicies ?? []) for (const r of [...ap.ingress, ...ap.egress]) for (const p of r.peers) out.push(...(p.networks ?? []));
+    for (const r of [...np.ingress, ...np.egress])
+      if (r.peers !== 'all')
+        for (const p of r.peers) if (p.ipBlock) out.push(p.ipBlock.cidr, ...p.ipBlock.except);
+  for (const ap of model.adminPolicies ?? [])
+    for (const r of [...ap.ingress, ...ap.egress]) for (const p of r.peers) out.push(...(p.networks ?? []));
   return out;
 }
 
@@ -54,10 +57,16 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const to = resolveRef(model, query.to, query.port, query.protocol, cidrs);
   if (typeof to === 'string') return `--to: ${to}`;
   const notes = [...from.notes, ...to.notes];
-  if (query.to.startsWith('service:') && !query.from.startsWith('ip:') && from.endpoints.some((e) => e.party.kind === 'ip')) {
+  if (
+    query.to.startsWith('service:') &&
+    !query.from.startsWith('ip:') &&
+    from.endpoints.some((e) => e.party.kind === 'ip')
+  ) {
     const svc = model.services.find((s) => `service:${s.namespace}/${s.name}` === query.to);
     if (svc && svc.type !== 'ClusterIP' && svc.externalTrafficPolicy === 'Cluster')
-      notes.push(`externalTrafficPolicy: Cluster — traffic arriving from outside through a node port or load balancer is SNATed to a node address; kubetwin judges the client address`);
+      notes.push(
+        `externalTrafficPolicy: Cluster — traffic arriving from outside through a node port or load balancer is SNATed to a node address; kubetwin judges the client address`,
+      );
   }
   const pairs: PairResult[] = [];
   const warnings = new Set<string>();
@@ -75,7 +84,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     }
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
   const allowedPairs = pairs.filter((p) => p.allowed).length;
-  const outcome = pairs.length && allowedPairs === pairs.length ? 'allowed' : allowedPairs === 0 ? 'denied' : 'partial';
+  const outcome =
+    pairs.length && allowedPairs === pairs.length ? 'allowed' : allowedPairs === 0 ? 'denied' : 'partial';
   if (!pairs.length) notes.push('no pairs to judge: one side has no pods');
   return { query, outcome, pairs, allowedPairs, notes, warnings: [...warnings] };
 }

@@ -5,7 +5,11 @@ import { reach, type ReachResult } from './index.ts';
 
 const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: x}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: i, ports: [{name: http, containerPort: 8080}]}]}`;
 const service = `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: x}\nspec: {selector: {app: web}, ports: [{port: 80, targetPort: http}]}`;
-const onlyHttp = np('web', 'x', '  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: z}}}], ports: [{port: 8080}]}]');
+const onlyHttp = np(
+  'web',
+  'x',
+  '  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {ns: z}}}], ports: [{port: 8080}]}]',
+);
 
 function run(yaml: string, from: string, to: string, port: number): ReachResult {
   const r = reach(engineFor(yaml), { from, to, port, protocol: 'TCP' });
@@ -31,7 +35,13 @@ test('reach: a workload REF gives one verdict per pod, summarised; a pod REF one
 });
 
 test('reach: internet is every public address, cut at ipBlock boundaries', () => {
-  const yaml = e2eTopology(np('p', 'x', '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0, except: [8.0.0.0/8]}}]}]'));
+  const yaml = e2eTopology(
+    np(
+      'p',
+      'x',
+      '  podSelector: {matchLabels: {pod: a}}\n  ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0, except: [8.0.0.0/8]}}]}]',
+    ),
+  );
   const r = run(yaml, 'internet', 'x/a', 80);
   assert.equal(r.outcome, 'partial');
   const denied = r.pairs.filter((p) => !p.allowed).map((p) => p.from);
@@ -41,15 +51,35 @@ test('reach: internet is every public address, cut at ipBlock boundaries', () =>
 
 test('reach: REFs that name nothing are errors, with what the namespace holds', () => {
   const engine = engineFor(e2eTopology(`${deployment}\n---\n${service}`));
-  assert.match(String(reach(engine, { from: 'x/nope', to: 'x/a', port: 80, protocol: 'TCP' })), /--from: no workload or pod x\/nope \(in that namespace: a, b, c, web/);
-  assert.match(String(reach(engine, { from: 'x/a', to: 'service:x/web', port: 81, protocol: 'TCP' })), /has no port 81\/TCP \(ports: 80\/TCP\)/);
-  assert.match(String(reach(engine, { from: 'x/a', to: 'ip:999.1.1.1', port: 81, protocol: 'TCP' })), /is not an address/);
+  assert.match(
+    String(reach(engine, { from: 'x/nope', to: 'x/a', port: 80, protocol: 'TCP' })),
+    /--from: no workload or pod x\/nope \(in that namespace: a, b, c, web/,
+  );
+  assert.match(
+    String(reach(engine, { from: 'x/a', to: 'service:x/web', port: 81, protocol: 'TCP' })),
+    /has no port 81\/TCP \(ports: 80\/TCP\)/,
+  );
+  assert.match(
+    String(reach(engine, { from: 'x/a', to: 'ip:999.1.1.1', port: 81, protocol: 'TCP' })),
+    /is not an address/,
+  );
 });
 
 test('reach: an ip: REF that is a pod IP or a ClusterIP resolves to the pod or the Service endpoints', () => {
   const engine = engineFor(e2eTopology(`${deployment}\n---\n${service}`));
   const a = engine.model.pods.find((p) => p.namespace === 'x' && p.name === 'a')!;
-  const r = reach(engine, { from: `ip:${a.ip}`, to: `ip:${engine.model.services.find((s) => s.name === 'web')!.clusterIPs[0]}`, port: 80, protocol: 'TCP' });
+  const r = reach(engine, {
+    from: `ip:${a.ip}`,
+    to: `ip:${engine.model.services.find((s) => s.name === 'web')!.clusterIPs[0]}`,
+    port: 80,
+    protocol: 'TCP',
+  });
   assert.ok(typeof r !== 'string');
-  assert.deepEqual(r.pairs.map((p) => [p.from, p.port]), [['x/a', 8080], ['x/a', 8080]]);
+  assert.deepEqual(
+    r.pairs.map((p) => [p.from, p.port]),
+    [
+      ['x/a', 8080],
+      ['x/a', 8080],
+    ],
+  );
 });
