@@ -1,9 +1,9 @@
 import { LabelIndex } from '../../lib/label-index.ts';
 import { parseIP, type IP } from '../../lib/ip.ts';
-import type { Labels } from '../../lib/labels.ts';
+import { matches, type Labels } from '../../lib/labels.ts';
 import type { ClusterModel, NetworkPolicy, PolicyPeer, Pod, Protocol } from '../../model/types.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
-import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
+import { AddressSegments, blockContains, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { portMatches } from './_ports.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -141,9 +141,7 @@ export class PolicyEngine {
     const indices = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id];
     if (!indices.length) return true;
     const destination = direction === 'Ingress' ? subject : other;
-    let parsed = this.#parsedIPs.get(other);
-    if (!parsed) this.#parsedIPs.set(other, (parsed = other.ips.map(parseIP)));
-    const target: PeerTarget = { pod: other, nsLabels: this.nsLabels(other.namespace), parsed };
+    const nsLabels = this.nsLabels(other.namespace);
     for (const i of indices) {
       const np = this.policies[i];
       const rules = direction === 'Ingress' ? np.ingress : np.egress;
@@ -156,9 +154,21 @@ export class PolicyEngine {
           if (!hit) continue;
         }
         if (rule.peers === 'all') return true;
-        for (let k = 0; k < rule.peers.length; k++)
-          if (peerMatches(rule.peers[k], this.#blocks.get(rule.peers[k]), np.namespace, target).matched)
-            return true;
+        for (let k = 0; k < rule.peers.length; k++) {
+          const peer = rule.peers[k];
+          if (peer.ipBlock) {
+            let parsed = this.#parsedIPs.get(other);
+            if (!parsed) this.#parsedIPs.set(other, (parsed = other.ips.map(parseIP)));
+            const block = this.#blocks.get(peer);
+            if (block && parsed.some((ip) => !!ip && blockContains(block, ip))) return true;
+            continue;
+          }
+          // Same semantics as peerMatches, inlined: no allocation on the hot path.
+          const nsOk = peer.namespaceSelector
+            ? matches(peer.namespaceSelector, nsLabels)
+            : other.namespace === np.namespace;
+          if (nsOk && (!peer.podSelector || matches(peer.podSelector, other.labels))) return true;
+        }
       }
     }
     return false;
