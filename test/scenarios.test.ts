@@ -17,8 +17,11 @@ interface Case {
 
 const root = 'testdata/scenarios';
 const update = process.env.KUBETWIN_UPDATE_GOLDENS === '1';
+// KUBETWIN_SCENARIOS=a,b limits a run (and an update) to those scenarios.
+const only = process.env.KUBETWIN_SCENARIOS?.split(',').filter(Boolean);
 
 for (const name of existsSync(root) ? readdirSync(root).sort() : []) {
+  if (only && !only.includes(name)) continue;
   const dir = join(root, name);
   const c = parse(readFileSync(join(dir, 'case.yaml'), 'utf8')) as Case;
   for (const cmd of c.commands) {

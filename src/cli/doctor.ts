@@ -7,14 +7,18 @@ import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_
 import type { Io } from './io.ts';
 import { version } from './version.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
+import { createTraceContext, traceFlow } from '../analysis/trace/index.ts';
+import { flowsFromClientIntents } from '../analysis/flows/index.ts';
+import { loadFlows } from './trace.ts';
 
 interface DoctorOptions extends InputOptions {
   output: 'text' | 'json' | 'sarif';
   failOn: Severity;
   at?: string;
+  flows?: string;
 }
 
-/** `kubetwin doctor -f … [--fail-on info|warning|error] [-o text|json|sarif]`: every misconfiguration found. */
+/** `kubetwin doctor -f … [--flows FILE] [--fail-on info|warning|error] [-o text|json|sarif]`: every misconfiguration found. */
 export function doctorCommand(io: Io): Command {
   const cmd = new Command('doctor')
     .description('find misconfigurations: the troubleshooting flowchart, automated, with the fix for each')
@@ -26,6 +30,7 @@ export function doctorCommand(io: Io): Command {
         .choices(['info', 'warning', 'error'])
         .default('error'),
     )
+    .option('--flows <file>', 'trace the declared flows in this file and report those that are blocked')
     .option(
       '--at <time>',
       'judge certificate validity at this ISO time instead of now (reproducible output)',
@@ -34,7 +39,22 @@ export function doctorCommand(io: Io): Command {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const model = loaded.cluster.model;
+    let declared = flowsFromClientIntents(model);
+    if (opts.flows) {
+      const { flows, errors } = await loadFlows(opts.flows, io);
+      if (errors) return io.exit(exitCodes.input);
+      declared = [...flows, ...declared];
+    }
+    const traceCtx = declared.length
+      ? createTraceContext(model, {
+          certificates: parseTlsSecrets(model.routing),
+          now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
+        })
+      : undefined;
+    const flowTraces = traceCtx ? declared.map((f) => traceFlow(traceCtx, f)) : undefined;
     const findings = runDoctor(model, {
+      engine: traceCtx?.engine,
+      flowTraces,
       certificates: parseTlsSecrets(model.routing),
       now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
     });

@@ -224,8 +224,8 @@ export const kinds: readonly KindSupport[] = [
     group: 'k8s.otterize.com',
     kind: 'ClientIntents',
     namespaced: true,
-    level: 'planned',
-    note: 'kept in the model; declared flows are not built yet',
+    level: 'modeled',
+    note: 'read as declared flows by trace, doctor and report',
   },
 ];
 

@@ -11,6 +11,10 @@ import { serviceNoReadyEndpoints, serviceSelectsNoPods, targetPortNotExposed } f
 import { peerAndOrTrap, peerSelectsNothing, policySelectsNoPods } from './_policies.ts';
 import { cniDoesNotEnforce, ipBlockMisuse, namespaceWithoutDefaultDeny } from './_posture.ts';
 import { scrapePortNotExposed } from './_scrape.ts';
+import { egressWithoutDns, flowBlocked } from './_flows.ts';
+import { PolicyEngine } from '../policy/index.ts';
+import { flowsFromClientIntents } from '../flows/index.ts';
+import { createTraceContext, traceFlow } from '../trace/index.ts';
 import {
   backendNotFound,
   ingressClassUnresolved,
@@ -30,6 +34,7 @@ export const doctorRules: readonly DoctorRule[] = [
   policySelectsNoPods,
   peerSelectsNothing,
   peerAndOrTrap,
+  egressWithoutDns,
   namespaceWithoutDefaultDeny,
   ipBlockMisuse,
   scrapePortNotExposed,
@@ -37,6 +42,7 @@ export const doctorRules: readonly DoctorRule[] = [
   backendNotFound,
   routeNotAttached,
   tlsCertificateProblem,
+  flowBlocked,
 ];
 
 const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -46,13 +52,32 @@ export interface DoctorOptions {
   readonly certificates?: DoctorContext['certificates'];
   /** ISO time certificates are judged at. */
   readonly now?: string;
+  /** A compiled engine to reuse (one is compiled otherwise). */
+  readonly engine?: PolicyEngine;
+  /** Declared flows, traced. */
+  readonly flowTraces?: DoctorContext['flowTraces'];
   /** Extra rules (from analyses that need more than the model), run after the built-in ones. */
   readonly extraRules?: readonly DoctorRule[];
 }
 
 /** Runs every rule; findings sorted by severity, then file and line, then code. */
 export function runDoctor(model: ClusterModel, options: DoctorOptions = {}): Finding[] {
-  const ctx: DoctorContext = { model, certificates: options.certificates, now: options.now };
+  let flowTraces = options.flowTraces;
+  if (!flowTraces) {
+    // Otterize ClientIntents in the manifests are declared flows too.
+    const intents = flowsFromClientIntents(model);
+    if (intents.length) {
+      const tctx = createTraceContext(model, { certificates: options.certificates, now: options.now });
+      flowTraces = intents.map((f) => traceFlow(tctx, f));
+    }
+  }
+  const ctx: DoctorContext = {
+    model,
+    certificates: options.certificates,
+    now: options.now,
+    engine: options.engine ?? new PolicyEngine(model),
+    flowTraces,
+  };
   const findings = [...doctorRules, ...(options.extraRules ?? [])].flatMap((r) => r.check(ctx));
   return findings.sort(
     (a, b) =>

@@ -1,6 +1,8 @@
 import type { Severity, SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import type { CertTable } from '../tls/index.ts';
+import type { PolicyEngine } from '../policy/index.ts';
+import type { FlowTrace } from '../trace/index.ts';
 
 /** An object a finding is about, with where it is written. */
 export interface FindingObject {
@@ -29,6 +31,10 @@ export interface DoctorContext {
   readonly certificates?: CertTable;
   /** ISO time certificates are judged at (the caller's clock; the core reads none). */
   readonly now?: string;
+  /** The compiled NetworkPolicy engine, for rules that need verdicts. */
+  readonly engine?: PolicyEngine;
+  /** Declared flows, traced, for `flow-blocked`. */
+  readonly flowTraces?: readonly FlowTrace[];
 }
 
 /** One check of the doctor. `code` is stable; the doc page `docs/doctor.md` lists every rule. */
