@@ -148,6 +148,76 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
     }
   });
   const selectedIds = selected.map((s) => Int32Array.from(s));
+  // Scratch sets for counting without W-wide work when the sets are sparse (cleared after each row).
+  const S = new Uint32Array(W);
+  const E = new Uint32Array(W);
+  const sList = new Int32Array(C);
+  const eList = new Int32Array(C);
+  const openIds = Int32Array.from(
+    classes.filter((c) => (openEgress[c.id >>> 5] >>> (c.id & 31)) & 1).map((c) => c.id),
+  );
+  const has = (bits: Uint32Array, id: number) => (bits[id >>> 5] >>> (id & 31)) & 1;
+  const denseOf = (ids: Int32Array): Uint32Array => {
+    let d = dense.get(ids);
+    if (!d) {
+      d = new Uint32Array(W);
+      for (let i = 0; i < ids.length; i++) d[ids[i] >>> 5] |= 1 << (ids[i] & 31);
+      dense.set(ids, d);
+    }
+    return d;
+  };
+  /** |ingress ∩ egress| for one row, touching only the ids involved unless both sides are large. */
+  const countRow = (
+    ingressAll: boolean,
+    ingressPeers: readonly Int32Array[],
+    egressSets: readonly Int32Array[],
+  ): number => {
+    let sn = 0;
+    let en = 0;
+    const denseList: Uint32Array[] = [];
+    if (!ingressAll)
+      for (const ids of ingressPeers) {
+        if (ids.length > W) denseList.push(denseOf(ids));
+        else
+          for (let i = 0; i < ids.length; i++) {
+            const id = ids[i];
+            if (!has(S, id)) {
+              S[id >>> 5] |= 1 << (id & 31);
+              sList[sn++] = id;
+            }
+          }
+      }
+    for (const ids of egressSets)
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i];
+        if (!has(openEgress, id) && !has(E, id)) {
+          E[id >>> 5] |= 1 << (id & 31);
+          eList[en++] = id;
+        }
+      }
+    let count = 0;
+    const inI = (id: number) => {
+      if (has(S, id)) return true;
+      for (const d of denseList) if (has(d, id)) return true;
+      return false;
+    };
+    if (ingressAll) count = openIds.length + en;
+    else if (!denseList.length) {
+      for (let i = 0; i < sn; i++) if (has(openEgress, sList[i]) || has(E, sList[i])) count++;
+    } else if (openIds.length + en < W * 4) {
+      for (let i = 0; i < openIds.length; i++) if (inI(openIds[i])) count++;
+      for (let i = 0; i < en; i++) if (inI(eList[i])) count++;
+    } else {
+      for (let w = 0; w < W; w++) {
+        let v = S[w];
+        for (const d of denseList) v |= d[w];
+        count += popcount(v & (openEgress[w] | E[w]));
+      }
+    }
+    for (let i = 0; i < sn; i++) S[sList[i] >>> 5] = 0;
+    for (let i = 0; i < en; i++) E[eList[i] >>> 5] = 0;
+    return count;
+  };
   const rows: Uint32Array[] = [];
   let triples = 0;
   const ingress = new Uint32Array(W);
@@ -174,6 +244,21 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
       if (seen) {
         triples += seen.count;
         if (options.keep) rows.push(seen.row!);
+        continue;
+      }
+      if (!options.keep) {
+        const ingressAll =
+          dHost || !isolated(d, 'Ingress') || ingressRules.some((x, k) => inOk[k] && x.rule.peers === 'all');
+        const ingressPeers: Int32Array[] = [];
+        if (!ingressAll)
+          ingressRules.forEach((x, k) => {
+            if (inOk[k] && x.rule.peers !== 'all')
+              for (const peer of x.rule.peers) ingressPeers.push(peerSet(peer, x.ns));
+          });
+        const egressSets = egressRules.filter((_, k) => egOk[k]).map((x) => selectedIds[x.policy]);
+        const count = countRow(ingressAll, ingressPeers, egressSets);
+        triples += count;
+        rowBySignature.set(signature, { count });
         continue;
       }
       // Ingress at d.

@@ -111,18 +111,21 @@ export class PolicyEngine {
       const a = this.#classOf.get(from.pod);
       const b = this.#classOf.get(to.pod);
       if (a && b && from.pod !== to.pod && !a.hostNetwork && !b.hostNetwork) {
-        // One number per (source class, destination class, port, protocol): no string building on the hot path.
-        const key =
-          ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
-          (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
-        const hit = this.#cache.get(key);
+        // Cached per (source class, destination class, port, protocol) while the classes are few enough for pairs
+        // to repeat (a matrix, a test file); past that, the cache costs more than the evaluation it saves.
+        const cached = this.classes.length <= 4096;
+        const key = cached
+          ? ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
+            (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2)
+          : 0;
+        const hit = cached ? this.#cache.get(key) : undefined;
         if (hit !== undefined) return hit;
         const v =
           this.enforced && this.admin.empty
             ? this.#side('Egress', a, from.pod, to.pod, port, protocol) &&
               this.#side('Ingress', b, to.pod, from.pod, port, protocol)
             : this.explain(from, to, port, protocol, false).allowed;
-        this.#cache.set(key, v);
+        if (cached) this.#cache.set(key, v);
         return v;
       }
     }
