@@ -112,6 +112,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     externalHosts,
     loadBalancers: f.stringMap(['loadBalancers']),
     ...resolverLibc(f.str(['resolverLibc']), bad),
+    ...ingressControllers(f.stringMap(['ingressControllers']), bad),
     source: raw.source,
   };
   return { profile, diagnostics };
@@ -130,4 +131,16 @@ function resolverLibc(value: string | undefined, bad: (path: (string | number)[]
   if (value === 'glibc' || value === 'musl') return { resolverLibc: value };
   bad(['resolverLibc'], `resolverLibc "${value}" must be glibc or musl`);
   return {};
+}
+
+const controllerProfiles = ['spec', 'ingress-nginx', 'traefik'] as const;
+
+/** `ingressControllers: {<IngressClass name>: spec | ingress-nginx | traefik}`, absent when not set. */
+function ingressControllers(map: Record<string, string>, bad: (path: (string | number)[], message: string) => unknown): Pick<Profile, 'ingressControllers'> {
+  const out: Record<string, (typeof controllerProfiles)[number]> = {};
+  for (const [cls, v] of Object.entries(map)) {
+    if ((controllerProfiles as readonly string[]).includes(v)) out[cls] = v as (typeof controllerProfiles)[number];
+    else bad(['ingressControllers', cls], `ingressControllers.${cls} "${v}" must be spec, ingress-nginx or traefik`);
+  }
+  return Object.keys(out).length ? { ingressControllers: out } : {};
 }

@@ -46,6 +46,11 @@ export interface Profile {
    * default) or musl (Alpine images), which walk the DNS search list differently.
    */
   readonly resolverLibc?: 'glibc' | 'musl';
+  /**
+   * Controller behaviour profile per IngressClass name (`spec`, `ingress-nginx`, `traefik`), overriding the one
+   * the IngressClass's controller implies (`route`, `convert`, `serve gateway`, `test`).
+   */
+  readonly ingressControllers?: Readonly<Record<string, 'spec' | 'ingress-nginx' | 'traefik'>>;
   readonly source?: SourceRef;
 }
 

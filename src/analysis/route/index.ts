@@ -4,14 +4,26 @@
  */
 import type { ControllerProfile, DecisionBackend, HttpRequest, RouteDecision } from '../../model/routing.ts';
 import type { ClusterModel } from '../../model/types.ts';
-import { compileIngressRouter, controllerProfileFor, ingressHostMatch, ingressesOfClass } from '../ingress/index.ts';
-import { analyzeGateways, compileGatewayRouter, gatewayHostMatch, type GatewayAnalysis } from '../gateway/index.ts';
+import {
+  compileIngressRouter,
+  controllerProfileFor,
+  ingressHostMatch,
+  ingressesOfClass,
+} from '../ingress/index.ts';
+import {
+  analyzeGateways,
+  compileGatewayRouter,
+  gatewayHostMatch,
+  type GatewayAnalysis,
+} from '../gateway/index.ts';
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
 
 export { parseRequest, type RequestInput } from './_request.ts';
 
-export type Via = { readonly kind: 'ingress-class'; readonly name: string } | { readonly kind: 'gateway'; readonly namespace: string; readonly name: string };
+export type Via =
+  | { readonly kind: 'ingress-class'; readonly name: string }
+  | { readonly kind: 'gateway'; readonly namespace: string; readonly name: string };
 
 /** Parses `ingress-class:NAME` or `gateway:NS/NAME` (namespace defaults to `default`). */
 export function parseVia(text: string): Via | string {
@@ -24,11 +36,12 @@ export function parseVia(text: string): Via | string {
   return `--via "${text}" must be ingress-class:NAME or gateway:NAMESPACE/NAME`;
 }
 
-export const formatVia = (v: Via) => (v.kind === 'gateway' ? `gateway:${v.namespace}/${v.name}` : `ingress-class:${v.name}`);
+export const formatVia = (v: Via) =>
+  v.kind === 'gateway' ? `gateway:${v.namespace}/${v.name}` : `ingress-class:${v.name}`;
 
 export interface RouterOptions {
   readonly via: Via;
-  /** Overrides the controller behaviour profile an IngressClass's controller implies. */
+  /** Overrides the controller behaviour profile (else the cluster profile's `ingressControllers`, else the IngressClass's controller). */
   readonly controller?: ControllerProfile;
   readonly strictPrefixMatching?: boolean;
   /** Parsed TLS Secrets; without them certificates are reported as unparsable. */
@@ -60,11 +73,19 @@ export interface Router {
 }
 
 /** Compiles the router behind `via` once (tables, status, indexes); returns an error message when `via` names nothing. */
-export function compileRouter(model: ClusterModel, options: RouterOptions, analysis?: GatewayAnalysis): Router | string {
+export function compileRouter(
+  model: ClusterModel,
+  options: RouterOptions,
+  analysis?: GatewayAnalysis,
+): Router | string {
   const routing = model.routing;
   if (!routing) return 'the model holds no routing objects';
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
-  const finish = (decide: (r: HttpRequest, explain: boolean) => RouteDecision, secretFor: Router['secretFor'], profile?: ControllerProfile): Router => ({
+  const finish = (
+    decide: (r: HttpRequest, explain: boolean) => RouteDecision,
+    secretFor: Router['secretFor'],
+    profile?: ControllerProfile,
+  ): Router => ({
     via: options.via,
     profile,
     secretFor,
@@ -72,33 +93,68 @@ export function compileRouter(model: ClusterModel, options: RouterOptions, analy
     explain(req) {
       const decision = decide(req, true);
       const ref = req.scheme === 'https' ? secretFor(req.host) : undefined;
-      const certificate = req.scheme !== 'https' ? undefined : ref ? judgeCertificate(routing, ref, req.host, options.certificates ?? new Map(), options.now ?? '') : { status: 'not-configured' as const, message: `no TLS configuration names ${req.host}: the controller serves its default certificate (clients reject it)` };
-      return { via: formatVia(options.via), profile, request: req, decision, endpoints: decision.backends.map((b: DecisionBackend) => (b.problem ? [] : endpointsOf(model, b))), certificate };
+      const certificate =
+        req.scheme !== 'https'
+          ? undefined
+          : ref
+            ? judgeCertificate(routing, ref, req.host, options.certificates ?? new Map(), options.now ?? '')
+            : {
+                status: 'not-configured' as const,
+                message: `no TLS configuration names ${req.host}: the controller serves its default certificate (clients reject it)`,
+              };
+      return {
+        via: formatVia(options.via),
+        profile,
+        request: req,
+        decision,
+        endpoints: decision.backends.map((b: DecisionBackend) => (b.problem ? [] : endpointsOf(model, b))),
+        certificate,
+      };
     },
   });
   const via = options.via;
   if (via.kind === 'ingress-class') {
-    const known = routing.ingressClasses.some((c) => c.name === via.name) || ingressesOfClass(routing, via.name).length > 0;
-    if (!known) return `no IngressClass or Ingress of class "${via.name}" among the manifests (classes: ${routing.ingressClasses.map((c) => c.name).join(', ') || 'none'})`;
-    const profile = options.controller ?? controllerProfileFor(via.name, routing.ingressClasses);
-    const router = compileIngressRouter(routing, via.name, { profile, strictPrefixMatching: options.strictPrefixMatching, resolve: (ns, n, p) => resolveServiceBackend(services, ns, n, p) });
+    const known =
+      routing.ingressClasses.some((c) => c.name === via.name) ||
+      ingressesOfClass(routing, via.name).length > 0;
+    if (!known)
+      return `no IngressClass or Ingress of class "${via.name}" among the manifests (classes: ${routing.ingressClasses.map((c) => c.name).join(', ') || 'none'})`;
+    const profile =
+      options.controller ??
+      model.profile.ingressControllers?.[via.name] ??
+      controllerProfileFor(via.name, routing.ingressClasses);
+    const router = compileIngressRouter(routing, via.name, {
+      profile,
+      strictPrefixMatching: options.strictPrefixMatching,
+      resolve: (ns, n, p) => resolveServiceBackend(services, ns, n, p),
+    });
     const secretFor = (host: string) => {
       for (const ing of router.ingresses) {
         const i = ing.tls.findIndex((t) => t.secretName && t.hosts.some((h) => ingressHostMatch(h, host)));
-        if (i >= 0) return { namespace: ing.namespace, name: ing.tls[i].secretName!, from: `${ing.key} spec.tls[${i}]` };
+        if (i >= 0)
+          return {
+            namespace: ing.namespace,
+            name: ing.tls[i].secretName!,
+            from: `${ing.key} spec.tls[${i}]`,
+          };
       }
       return undefined;
     };
     return finish((r, e) => router.route(r, e), secretFor, profile);
   }
   const gw = routing.gateways.find((g) => g.namespace === via.namespace && g.name === via.name);
-  if (!gw) return `Gateway ${via.namespace}/${via.name} is not among the manifests (gateways: ${routing.gateways.map((g) => `${g.namespace}/${g.name}`).join(', ') || 'none'})`;
+  if (!gw)
+    return `Gateway ${via.namespace}/${via.name} is not among the manifests (gateways: ${routing.gateways.map((g) => `${g.namespace}/${g.name}`).join(', ') || 'none'})`;
   const router = compileGatewayRouter(analysis ?? analyzeGateways(model), gw, routing.referenceGrants);
   const secretFor = (host: string) => {
-    const ls = gw.listeners.filter((l) => l.tls?.certificateRefs.length && (!l.hostname || gatewayHostMatch(l.hostname, host)));
+    const ls = gw.listeners.filter(
+      (l) => l.tls?.certificateRefs.length && (!l.hostname || gatewayHostMatch(l.hostname, host)),
+    );
     const l = ls.sort((a, b) => (b.hostname?.length ?? 0) - (a.hostname?.length ?? 0))[0];
     const ref = l?.tls?.certificateRefs[0];
-    return ref ? { namespace: ref.namespace ?? gw.namespace, name: ref.name, from: `${gw.key} listener ${l.name}` } : undefined;
+    return ref
+      ? { namespace: ref.namespace ?? gw.namespace, name: ref.name, from: `${gw.key} listener ${l.name}` }
+      : undefined;
   };
   return finish((r, e) => router.route(r, e), secretFor);
 }
