@@ -12,6 +12,7 @@ import { routeCommand } from './route.ts';
 import { serveCommand } from './serve.ts';
 import { testCommand } from './test.ts';
 import { serveGatewayCommand } from './serve-gateway.ts';
+import { convertCommand } from './convert.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
 export const commandFactories: readonly ((io: Io) => Command)[] = [
@@ -27,4 +28,5 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   matrixCommand,
   serveGatewayCommand,
   serveCommand,
+  convertCommand,
 ];
