@@ -7,17 +7,17 @@ import type { ClusterModel } from '../../model/types.ts';
 import type { RawObject } from '../../parse/index.ts';
 import { reachHandler } from './_reach.ts';
 import { resolveHandler } from './_resolve.ts';
+import { routeHandler } from './_route.ts';
 import { runAssertions } from './_runner.ts';
 import type { AssertReport, EntryHandler } from './types.ts';
 
 export type { AssertContext, AssertReport, AssertResult, EntryHandler, EntryProblem, Outcome } from './types.ts';
 
 /** Every entry handler, in order. Add `resolve` and `route` here (one line each). */
-export const handlers: readonly EntryHandler[] = [reachHandler as EntryHandler, resolveHandler as EntryHandler];
+export const handlers: readonly EntryHandler[] = [reachHandler as EntryHandler, resolveHandler as EntryHandler, routeHandler as EntryHandler];
 
 /** Entry kinds of the file contract with no handler yet, and what to tell the user. Remove a line when its handler lands. */
 export const plannedEntries: Readonly<Record<string, string>> = {
-  route: 'route: entries (HTTP routing) have no handler yet',
 };
 
 /** Evaluates the `tests:` of every assertion document; diagnostics instead when an entry is malformed. */
