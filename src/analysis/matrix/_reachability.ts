@@ -129,24 +129,34 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
     for (const i of engine.policiesOf(c, 'Egress')) selected[i].push(c.id);
     if (!isolated(c, 'Egress')) openEgress[c.id >>> 5] |= 1 << (c.id & 31);
   }
-  // Inverted egress: destination class → egress rules whose peers contain it; rules with every peer apply to all.
-  const inv: { rule: PolicyRule; policy: number }[][] = classes.map(() => []);
-  const everyPeer: { rule: PolicyRule; policy: number }[] = [];
+  // Inverted egress, in compressed rows: destination class → egress rules whose peers contain it.
+  const egressRuleList: { rule: PolicyRule; policy: number }[] = [];
+  const everyPeer: number[] = [];
   engine.policies.forEach((np, i) => {
     if (!np.policyTypes.includes('Egress') || !selected[i].length) return;
     for (const rule of np.egress) {
-      if (rule.peers === 'all') everyPeer.push({ rule, policy: i });
-      else {
-        const seen = new Set<number>();
-        for (const peer of rule.peers)
-          for (const d of peerSet(peer, np.namespace))
-            if (!seen.has(d)) {
-              seen.add(d);
-              inv[d].push({ rule, policy: i });
-            }
-      }
+      if (rule.peers === 'all') everyPeer.push(egressRuleList.length);
+      egressRuleList.push({ rule, policy: i });
     }
   });
+  const invStart = new Int32Array(C + 1);
+  const stamp = new Int32Array(C).fill(-1);
+  const eachTarget = (fn: (d: number, r: number) => void) =>
+    egressRuleList.forEach(({ rule, policy }, r) => {
+      if (rule.peers === 'all') return;
+      for (const peer of rule.peers)
+        for (const d of peerSet(peer, engine.policies[policy].namespace))
+          if (stamp[d] !== r) {
+            stamp[d] = r;
+            fn(d, r);
+          }
+    });
+  eachTarget((d) => invStart[d + 1]++);
+  for (let d = 0; d < C; d++) invStart[d + 1] += invStart[d];
+  const invRules = new Int32Array(invStart[C]);
+  const fill = invStart.slice(0, C);
+  stamp.fill(-1);
+  eachTarget((d, r) => (invRules[fill[d]++] = r));
   const selectedIds = selected.map((s) => Int32Array.from(s));
   // Scratch sets for counting without W-wide work when the sets are sparse (cleared after each row).
   const S = new Uint32Array(W);
@@ -222,6 +232,8 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
   let triples = 0;
   const ingress = new Uint32Array(W);
   const egress = new Uint32Array(W);
+  const ingressPeers: Int32Array[] = [];
+  const egressSets: Int32Array[] = [];
   for (const d of classes) {
     const dPod = d.pods[0];
     const dHost = d.hostNetwork && engine.hostNetwork === 'node';
@@ -230,35 +242,36 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
       for (const i of engine.policiesOf(d, 'Ingress'))
         for (const rule of engine.policies[i].ingress)
           ingressRules.push({ rule, ns: engine.policies[i].namespace });
-    const egressRules = everyPeer.length ? [...everyPeer, ...inv[d.id]] : inv[d.id];
+    const egressRules = [...everyPeer, ...invRules.subarray(invStart[d.id], invStart[d.id + 1])];
     // Port classes that select the same rules at d give the same row: computed once.
-    const rowBySignature = new Map<string, { row?: Uint32Array; count: number }>();
+    const done: { inOk: Uint8Array; egOk: Uint8Array; count: number; row?: Uint32Array }[] = [];
     for (const pc of ports) {
       const ok = (r: PolicyRule) =>
         r.ports === 'all' ||
         r.ports.some((pp) => portMatches(pp, pc.port, pc.protocol, dHost ? undefined : dPod));
-      const inOk = ingressRules.map((x) => ok(x.rule));
-      const egOk = egressRules.map((x) => ok(x.rule));
-      const signature = `${inOk.map(Number).join('')}|${egOk.map(Number).join('')}`;
-      const seen = rowBySignature.get(signature);
+      const inOk = Uint8Array.from(ingressRules, (x) => (ok(x.rule) ? 1 : 0));
+      const egOk = Uint8Array.from(egressRules, (r) => (ok(egressRuleList[r].rule) ? 1 : 0));
+      const seen = done.find((x) => sameBytes(x.inOk, inOk) && sameBytes(x.egOk, egOk));
       if (seen) {
         triples += seen.count;
         if (options.keep) rows.push(seen.row!);
         continue;
       }
       if (!options.keep) {
-        const ingressAll =
-          dHost || !isolated(d, 'Ingress') || ingressRules.some((x, k) => inOk[k] && x.rule.peers === 'all');
-        const ingressPeers: Int32Array[] = [];
-        if (!ingressAll)
-          ingressRules.forEach((x, k) => {
-            if (inOk[k] && x.rule.peers !== 'all')
-              for (const peer of x.rule.peers) ingressPeers.push(peerSet(peer, x.ns));
-          });
-        const egressSets = egressRules.filter((_, k) => egOk[k]).map((x) => selectedIds[x.policy]);
+        let ingressAll = dHost || !isolated(d, 'Ingress');
+        ingressPeers.length = 0;
+        for (let k = 0; k < ingressRules.length && !ingressAll; k++) {
+          if (!inOk[k]) continue;
+          const r = ingressRules[k].rule;
+          if (r.peers === 'all') ingressAll = true;
+          else for (const peer of r.peers) ingressPeers.push(peerSet(peer, ingressRules[k].ns));
+        }
+        egressSets.length = 0;
+        for (let k = 0; k < egressRules.length; k++)
+          if (egOk[k]) egressSets.push(selectedIds[egressRuleList[egressRules[k]].policy]);
         const count = countRow(ingressAll, ingressPeers, egressSets);
         triples += count;
-        rowBySignature.set(signature, { count });
+        done.push({ inOk, egOk, count });
         continue;
       }
       // Ingress at d.
@@ -278,20 +291,26 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
       // Sources whose egress admits d.
       egress.set(openEgress);
       for (let k = 0; k < egressRules.length; k++)
-        if (egOk[k]) orIds(egress, selectedIds[egressRules[k].policy]);
+        if (egOk[k]) orIds(egress, selectedIds[egressRuleList[egressRules[k]].policy]);
       let count = 0;
-      const row = options.keep ? new Uint32Array(W) : undefined;
+      const row = new Uint32Array(W);
       for (let w = 0; w < W; w++) {
         const v = ingress[w] & egress[w];
-        if (row) row[w] = v;
+        row[w] = v;
         count += popcount(v);
       }
       triples += count;
-      rowBySignature.set(signature, { row, count });
-      if (row) rows.push(row);
+      done.push({ inOk, egOk, count, row });
+      rows.push(row);
     }
   }
   return { classes: C, portClasses: ports, allowedTriples: triples, ...(options.keep ? { rows } : {}) };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function popcount(v: number): number {
