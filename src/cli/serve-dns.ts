@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createDns, type Dns } from '../analysis/dns/index.ts';
-import { startDnsServer, watchPaths } from '../servers/dns/index.ts';
+import { compactHeap, startDnsServer, watchPaths } from '../servers/dns/index.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
@@ -41,6 +41,7 @@ export function dnsSubcommand(io: Io): Command {
     };
     const first = await build();
     if (!first) return io.exit(exitCodes.input);
+    compactHeap();
     let server;
     try {
       server = await startDnsServer({ host: listen.host, port: listen.port, answerer: first });
@@ -57,6 +58,7 @@ export function dnsSubcommand(io: Io): Command {
             const next = await build();
             if (next) {
               server.setAnswerer(next);
+              compactHeap();
               io.stderr('reloaded the manifests\n');
             } else io.stderr('reload failed; still serving the previous model\n');
           });

@@ -3,11 +3,14 @@
  * name, the ready endpoint addresses of each (from EndpointSlices), a reverse index of Service and endpoint
  * addresses, pods by IP. https://github.com/coredns/coredns/tree/master/plugin/kubernetes ("object" package)
  */
-import type { ClusterModel, Pod, Service } from '../../model/types.ts';
+import type { ClusterModel, Service } from '../../model/types.ts';
 import { parseIP } from '../../lib/ip.ts';
+import { dashedIP } from './_names.ts';
 
 export interface EndpointAddress {
   readonly ip: string;
+  /** The address with dashes (`10-244-1-5`), the endpoint's name when it has no hostname. */
+  readonly dashed: string;
   readonly hostname?: string;
   /** Name of the pod behind it, for `endpoint_pod_names`. */
   readonly podName?: string;
@@ -15,8 +18,11 @@ export interface EndpointAddress {
   readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: string }[];
 }
 
+/** The part of a Service DNS reads (a slim copy: the model can be dropped once the index is built). */
+export type DnsService = Pick<Service, 'name' | 'namespace' | 'type' | 'headless' | 'clusterIPs' | 'ports' | 'externalName'>;
+
 export interface ServiceEntry {
-  readonly service: Service;
+  readonly service: DnsService;
   /** Ready addresses only (`conditions.ready` true or unset), as CoreDNS converts EndpointSlices. */
   readonly endpoints: readonly EndpointAddress[];
 }
@@ -26,11 +32,11 @@ export interface DnsIndex {
   /** Key `name.namespace`. */
   readonly services: ReadonlyMap<string, ServiceEntry>;
   /** Service ClusterIP → Service. */
-  readonly serviceByIP: ReadonlyMap<string, Service>;
+  readonly serviceByIP: ReadonlyMap<string, DnsService>;
   /** Endpoint address → (Service, address) pairs. */
-  readonly endpointsByIP: ReadonlyMap<string, readonly { service: Service; address: EndpointAddress }[]>;
-  /** Primary pod IP → pods. */
-  readonly podsByIP: ReadonlyMap<string, readonly Pod[]>;
+  readonly endpointsByIP: ReadonlyMap<string, readonly { service: DnsService; address: EndpointAddress }[]>;
+  /** Primary pod IP → namespaces of the pods with it; built only for `pods verified`. */
+  readonly podsByIP: ReadonlyMap<string, readonly string[]>;
   /** Addresses of the cluster DNS Service (the `ns.dns.<zone>` record). */
   readonly dnsServiceIPs: readonly string[];
   /** A stable number that changes when the answers may change (the SOA serial). */
@@ -45,19 +51,21 @@ function byAddress(a: EndpointAddress, b: EndpointAddress): number {
   return x.value < y.value ? -1 : x.value > y.value ? 1 : (a.hostname ?? '') < (b.hostname ?? '') ? -1 : 0;
 }
 
-/** Builds the index in one pass over Services, EndpointSlices and pods. */
-export function buildDnsIndex(model: ClusterModel): DnsIndex {
-  const services = new Map<string, ServiceEntry & { endpoints: EndpointAddress[] }>();
-  const serviceByIP = new Map<string, Service>();
-  for (const s of model.services) {
-    services.set(`${s.name}.${s.namespace}`, { service: s, endpoints: [] });
-    for (const ip of s.clusterIPs) serviceByIP.set(ip, s);
-  }
-  const endpointsByIP = new Map<string, { service: Service; address: EndpointAddress }[]>();
+/** Builds the index in one pass over Services, EndpointSlices and (for `pods verified`) pods. */
+export function buildDnsIndex(model: ClusterModel, options: { podIndex?: boolean } = {}): DnsIndex {
   let hash = 2166136261;
   const mix = (s: string) => {
     for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 16777619) >>> 0;
   };
+  const services = new Map<string, ServiceEntry & { endpoints: EndpointAddress[] }>();
+  const serviceByIP = new Map<string, DnsService>();
+  for (const full of model.services) {
+    const s: DnsService = { name: full.name, namespace: full.namespace, type: full.type, headless: full.headless, clusterIPs: full.clusterIPs, ports: full.ports, ...(full.externalName !== undefined ? { externalName: full.externalName } : {}) };
+    services.set(`${s.name}.${s.namespace}`, { service: s, endpoints: [] });
+    for (const ip of s.clusterIPs) serviceByIP.set(ip, s);
+    mix(`${full.key}|${s.clusterIPs.join(',')}|${s.externalName ?? ''}`);
+  }
+  const endpointsByIP = new Map<string, { service: DnsService; address: EndpointAddress }[]>();
   for (const slice of model.endpointSlices) {
     if (slice.addressType === 'FQDN') continue;
     const entry = services.get(`${slice.serviceName}.${slice.namespace}`);
@@ -67,7 +75,7 @@ export function buildDnsIndex(model: ClusterModel): DnsIndex {
       if (!ep.conditions.ready) continue;
       for (const ip of ep.addresses) {
         const podName = ep.targetRef?.startsWith('Pod/') ? ep.targetRef.split('/')[2] : undefined;
-        const address: EndpointAddress = { ip, ...(ep.hostname ? { hostname: ep.hostname } : {}), ...(podName ? { podName } : {}), ports };
+        const address: EndpointAddress = { ip, dashed: dashedIP(ip), ...(ep.hostname ? { hostname: ep.hostname } : {}), ...(podName ? { podName } : {}), ports };
         entry.endpoints.push(address);
         const list = endpointsByIP.get(ip) ?? [];
         list.push({ service: entry.service, address });
@@ -76,15 +84,12 @@ export function buildDnsIndex(model: ClusterModel): DnsIndex {
       }
     }
   }
-  for (const e of services.values()) {
-    e.endpoints.sort(byAddress);
-    mix(`${e.service.key}|${e.service.clusterIPs.join(',')}|${e.service.externalName ?? ''}`);
-  }
-  const podsByIP = new Map<string, Pod[]>();
-  for (const p of model.pods) {
+  for (const e of services.values()) e.endpoints.sort(byAddress);
+  const podsByIP = new Map<string, string[]>();
+  if (options.podIndex) for (const p of model.pods) {
     if (!p.ip) continue;
     const list = podsByIP.get(p.ip) ?? [];
-    list.push(p);
+    list.push(p.namespace);
     podsByIP.set(p.ip, list);
   }
   const dnsService = serviceByIP.get(model.profile.dnsServiceIP);

@@ -8,7 +8,7 @@
 import type { KubernetesPluginConfig } from '../corefile/index.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import type { DnsIndex, EndpointAddress } from './_index.ts';
-import { dashedIP, ipFromDashed, labelsBelow } from './_names.ts';
+import { ipFromDashed, labelsBelow } from './_names.ts';
 
 export interface Hit {
   /** An IP address, or a domain name (ExternalName). */
@@ -58,7 +58,7 @@ function parseRequest(labels: readonly string[]): Request | 'nodata' | 'invalid'
 
 /** The name CoreDNS gives an endpoint: its hostname, else (endpoint_pod_names) the pod name, else the dashed IP. */
 export function endpointName(a: EndpointAddress, podNames: boolean): string {
-  return a.hostname ?? (podNames && a.podName ? a.podName : dashedIP(a.ip));
+  return a.hostname ?? (podNames && a.podName ? a.podName : a.dashed);
 }
 
 function namespaceExposed(index: DnsIndex, cfg: KubernetesPluginConfig, ns: string): boolean {
@@ -83,7 +83,7 @@ function findPods(index: DnsIndex, cfg: KubernetesPluginConfig, r: Request, zone
   if (!ip) return { nameError: `"${r.service}" is not a dashed IP address` };
   const target = `${r.service}.${r.namespace}.pod.${zone}`;
   if (cfg.pods === 'insecure') return { hits: [{ host: ip, target }] };
-  const pods = (index.podsByIP.get(ip) ?? []).filter((p) => p.namespace === r.namespace);
+  const pods = (index.podsByIP.get(ip) ?? []).filter((ns) => ns === r.namespace);
   return pods.length ? { hits: pods.map(() => ({ host: ip, target })) } : { nameError: `no pod in ${r.namespace} has IP ${ip} (pods verified)` };
 }
 
@@ -103,9 +103,10 @@ function findServices(index: DnsIndex, cfg: KubernetesPluginConfig, r: Request, 
   }
   const hits: Hit[] = [];
   if (svc.headless || r.endpoint) {
+    const wanted = r.endpoint.toLowerCase();
     for (const a of entry.endpoints) {
       const epName = endpointName(a, cfg.endpointPodNames);
-      if (r.endpoint && !same(r.endpoint, epName)) continue;
+      if (wanted && wanted !== epName && wanted !== epName.toLowerCase()) continue;
       const ports = a.ports.length ? a.ports : [{ name: '', port: -1, protocol: '' }];
       for (const p of ports) {
         if (!same(r.port, p.name) || !same(r.protocol, p.protocol)) continue;

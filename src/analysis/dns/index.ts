@@ -9,6 +9,7 @@
  */
 import type { ClusterModel, Pod } from '../../model/types.ts';
 import type { Diagnostic } from '../../model/diagnostic.ts';
+import type { Profile } from '../../model/profile.ts';
 import { dnsServerConfig, type DnsServerConfig } from '../corefile/index.ts';
 import { buildDnsIndex, type DnsIndex } from './_index.ts';
 import { canonicalName } from './_names.ts';
@@ -49,8 +50,10 @@ export interface CreateDnsOptions {
 export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): Dns {
   const fromModel = options.config ? undefined : dnsServerConfig(model);
   const config = options.config ?? fromModel!.config;
-  const index: DnsIndex = buildDnsIndex(model);
-  const externalHosts = new Map(Object.entries(model.profile.externalHosts).map(([k, v]) => [canonicalName(k), v]));
+  const index: DnsIndex = buildDnsIndex(model, { podIndex: config.servers.some((s) => s.kubernetes?.pods === 'verified') });
+  // Only the profile is kept, not the model: a long-running server holds the index alone.
+  const profile = model.profile;
+  const externalHosts = new Map(Object.entries(profile.externalHosts).map(([k, v]) => [canonicalName(k), v]));
   const ctx: ServerContext = { config, index, externalHosts };
   // Only the forward answers (the profile's externalHosts) are known for resolvers other than the cluster DNS.
   const upstreamOnly: ServerContext = { config: { origin: 'default', servers: [{ zones: ['.'], port: 53, rewrites: [], notModeled: [], forward: { from: '.', to: [nodeResolver] } }] }, index, externalHosts };
@@ -60,8 +63,8 @@ export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): 
     diagnostics: fromModel?.diagnostics ?? [],
     answer,
     resolveFrom(pod, q, opts = {}) {
-      const resolvConf = podResolvConf(pod, model.profile);
-      const libc = opts.libc ?? libcOf(pod, model);
+      const resolvConf = podResolvConf(pod, profile);
+      const libc = opts.libc ?? libcOf(pod, profile);
       const server = resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '') ? ctx : upstreamOnly;
       const walk = walkSearchList(resolvConf, q.name, q.type, (name, type) => serve(server, { name, type }), libc);
       return { pod, resolvConf, walk };
@@ -70,10 +73,10 @@ export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): 
 }
 
 /** The pod's C library: its `kubetwin.dev/libc` annotation, else the profile's `resolverLibc`, else glibc. */
-export function libcOf(pod: Pod, model: ClusterModel): Libc {
+export function libcOf(pod: Pod, profile: Profile): Libc {
   const a = pod.annotations['kubetwin.dev/libc'];
   if (a === 'musl' || a === 'glibc') return a;
-  return model.profile.resolverLibc ?? 'glibc';
+  return profile.resolverLibc ?? 'glibc';
 }
 
 /**

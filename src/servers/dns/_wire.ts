@@ -85,9 +85,9 @@ export function typeCode(type: string): number {
   return typeCodes[type] ?? 0;
 }
 
-/** Writes records with name compression. */
+/** Writes records with name compression into one growing buffer (few allocations per reply). */
 export class Writer {
-  readonly #chunks: Buffer[] = [];
+  #buf = Buffer.allocUnsafe(512);
   #length = 0;
   readonly #names = new Map<string, number>();
 
@@ -104,9 +104,34 @@ export class Writer {
     return this.#length;
   }
 
+  #ensure(n: number): void {
+    if (this.#length + n <= this.#buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + n));
+    this.#buf.copy(next, 0, 0, this.#length);
+    this.#buf = next;
+  }
+
   push(b: Buffer): void {
-    this.#chunks.push(b);
+    this.#ensure(b.length);
+    b.copy(this.#buf, this.#length);
     this.#length += b.length;
+  }
+
+  #byte(v: number): void {
+    this.#ensure(1);
+    this.#buf[this.#length++] = v;
+  }
+
+  #u16(v: number): void {
+    this.#ensure(2);
+    this.#buf.writeUInt16BE(v, this.#length);
+    this.#length += 2;
+  }
+
+  #u32(v: number): void {
+    this.#ensure(4);
+    this.#buf.writeUInt32BE(v >>> 0, this.#length);
+    this.#length += 4;
   }
 
   name(name: string): void {
@@ -114,80 +139,74 @@ export class Writer {
     for (let i = 0; i < labels.length; i++) {
       const suffix = `${labels.slice(i).join('.')}.`.toLowerCase();
       const at = this.#names.get(suffix);
-      if (at !== undefined) {
-        const p = Buffer.alloc(2);
-        p.writeUInt16BE(0xc000 | at);
-        this.push(p);
-        return;
-      }
+      if (at !== undefined) return this.#u16(0xc000 | at);
       if (this.#length < 0x3fff) this.#names.set(suffix, this.#length);
-      const bytes = Buffer.from(labels[i].slice(0, 63), 'latin1');
-      this.push(Buffer.from([bytes.length]));
-      this.push(bytes);
+      const label = labels[i].slice(0, 63);
+      this.#ensure(1 + label.length);
+      this.#buf[this.#length] = this.#buf.write(label, this.#length + 1, 'latin1');
+      this.#length += 1 + this.#buf[this.#length];
     }
-    this.push(Buffer.from([0]));
+    this.#byte(0);
   }
 
   record(r: ResourceRecord): void {
     this.name(r.name);
-    const fixed = Buffer.alloc(10);
-    fixed.writeUInt16BE(typeCode(r.rdata.type), 0);
-    fixed.writeUInt16BE(1, 2);
-    fixed.writeUInt32BE(r.ttl >>> 0, 4);
-    this.push(fixed);
-    const before = this.#length;
+    this.#u16(typeCode(r.rdata.type));
+    this.#u16(1);
+    this.#u32(r.ttl);
+    const lengthAt = this.#length;
+    this.#u16(0);
     this.rdata(r.rdata);
-    fixed.writeUInt16BE(this.#length - before, 8);
+    this.#buf.writeUInt16BE(this.#length - lengthAt - 2, lengthAt);
   }
 
   private rdata(d: ResourceRecord['rdata']): void {
     switch (d.type) {
       case 'A':
+        for (const part of d.address.split('.')) this.#byte(Number(part));
+        return;
       case 'AAAA': {
-        const ip = parseIP(d.address)!;
-        const out = Buffer.alloc(ip.family === 4 ? 4 : 16);
-        for (let i = out.length - 1, v = ip.value; i >= 0; i--, v >>= 8n) out[i] = Number(v & 255n);
-        return this.push(out);
+        const v = parseIP(d.address)!.value;
+        for (let i = 15; i >= 0; i--) this.#byte(Number((v >> BigInt(i * 8)) & 255n));
+        return;
       }
-      case 'SRV': {
-        const b = Buffer.alloc(6);
-        b.writeUInt16BE(d.priority, 0);
-        b.writeUInt16BE(d.weight, 2);
-        b.writeUInt16BE(d.port, 4);
-        this.push(b);
+      case 'SRV':
+        this.#u16(d.priority);
+        this.#u16(d.weight);
+        this.#u16(d.port);
         return this.name(d.target);
-      }
       case 'PTR':
       case 'CNAME':
       case 'NS':
         return this.name(d.target);
       case 'TXT':
         for (const t of d.text) {
-          const bytes = Buffer.from(t.slice(0, 255), 'utf8');
-          this.push(Buffer.from([bytes.length]));
+          const bytes = Buffer.from(t, 'utf8').subarray(0, 255);
+          this.#byte(bytes.length);
           this.push(bytes);
         }
         return;
-      case 'SOA': {
+      case 'SOA':
         this.name(d.mname);
         this.name(d.rname);
-        const b = Buffer.alloc(20);
-        [d.serial, d.refresh, d.retry, d.expire, d.minimum].forEach((v, i) => b.writeUInt32BE(v >>> 0, i * 4));
-        return this.push(b);
-      }
+        for (const v of [d.serial, d.refresh, d.retry, d.expire, d.minimum]) this.#u32(v);
+        return;
     }
   }
 
   /** An OPT pseudo-record advertising our UDP payload size (RFC 6891 §6.1.2). */
   opt(udpSize: number, extendedRcode = 0): void {
-    const b = Buffer.alloc(11);
-    b.writeUInt16BE(41, 1);
-    b.writeUInt16BE(udpSize, 3);
-    b[5] = extendedRcode;
-    this.push(b);
+    this.#byte(0);
+    this.#u16(41);
+    this.#u16(udpSize);
+    this.#byte(extendedRcode);
+    this.#byte(0);
+    this.#u16(0);
+    this.#u16(0);
   }
 
+  /** The reply, copied out at its exact length. */
   toBuffer(): Buffer {
-    return Buffer.concat(this.#chunks, this.#length);
+    return Buffer.from(this.#buf.subarray(0, this.#length));
   }
 }

@@ -7,9 +7,11 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { respond, type Answerer, type ServerStats } from './_respond.ts';
+import { compactHeap } from './_heap.ts';
 
 export type { Answerer, ServerStats } from './_respond.ts';
 export { watchPaths } from './_watch.ts';
+export { compactHeap } from './_heap.ts';
 
 export interface DnsServerOptions {
   /** Listen address; default 127.0.0.1. */
@@ -19,6 +21,11 @@ export interface DnsServerOptions {
   readonly answerer: Answerer;
   /** Most replies kept in the reply cache (default 200,000). */
   readonly cacheSize?: number;
+  /**
+   * After this many answers computed afresh (cache misses), a full garbage collection gives their garbage back, so
+   * resident memory stays near the index and cache size (default 50,000; 0 turns it off).
+   */
+  readonly compactAfterMisses?: number;
 }
 
 export interface RunningDnsServer {
@@ -39,6 +46,8 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
   let answerer = opts.answerer;
   const cacheSize = opts.cacheSize ?? 200_000;
   let cache = new Map<string, Buffer>();
+  const compactAfter = opts.compactAfterMisses ?? 50_000;
+  let misses = 0;
 
   const handle = (packet: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
     if (packet.length < 12 || packet.length > 65535) {
@@ -58,6 +67,10 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
       return out;
     }
     let reply: Buffer | undefined;
+    if (compactAfter && ++misses >= compactAfter) {
+      misses = 0;
+      setImmediate(compactHeap);
+    }
     try {
       reply = respond(packet, answerer, transport, stats);
     } catch {
@@ -123,7 +136,8 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
 async function bind(host: string, wanted: number): Promise<{ udp: Socket; tcp: Server; port: number }> {
   const family = host.includes(':') ? 'udp6' : 'udp4';
   for (let attempt = 0; ; attempt++) {
-    const udp = createSocket(family);
+    // A large receive buffer absorbs bursts (the kernel caps it at net.core.rmem_max).
+    const udp = createSocket({ type: family, recvBufferSize: 8 << 20 });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
       udp.bind(wanted, host, () => {
