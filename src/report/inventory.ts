@@ -5,7 +5,6 @@ import { summarizeDiagnostics } from './diagnostics.ts';
 
 /** Analyses the report will grow into, and are not built yet; printed so nobody mistakes silence for a pass. */
 export const notBuiltYet = [
-  'cluster DNS answers and kube-proxy load balancing (resolve, endpoints, serve dns)',
   'declared flows, trace and doctor findings',
 ];
 
