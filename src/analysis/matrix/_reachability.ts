@@ -1,7 +1,7 @@
 import { LabelIndex } from '../../lib/label-index.ts';
 import { matches } from '../../lib/labels.ts';
 import { parseIP } from '../../lib/ip.ts';
-import type { PolicyPeer, PolicyRule, Protocol } from '../../model/types.ts';
+import type { Pod, PolicyPeer, PolicyRule, Protocol } from '../../model/types.ts';
 import type { PodClass, PolicyEngine } from '../policy/index.ts';
 import { blockContains } from '../policy/_ip-blocks.ts';
 import { portMatches } from '../policy/_ports.ts';
@@ -232,85 +232,113 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
   let triples = 0;
   const ingress = new Uint32Array(W);
   const egress = new Uint32Array(W);
+  // Which port classes a rule admits at a destination, as a bit mask over a chunk of at most 30 port classes:
+  // numeric ports and ranges are the same for every destination; named ports resolve against the destination pod.
+  const portClassOf = new Map<string, number>();
+  ports.forEach((pc, i) =>
+    pc.ranges.forEach(([lo, hi]) => lo === hi && portClassOf.set(`${pc.protocol}/${lo}`, i)),
+  );
+  const staticMasks = new Map<PolicyRule, number>();
+  const ruleMask = (r: PolicyRule, dPod: Pod | undefined, base: number, width: number): number => {
+    const full = (1 << width) - 1;
+    if (r.ports === 'all') return full;
+    let m = staticMasks.get(r);
+    if (m === undefined) {
+      m = 0;
+      for (let p = 0; p < width; p++) {
+        const pc = ports[base + p];
+        if (
+          r.ports.some(
+            (pp) => typeof pp.port !== 'string' && portMatches(pp, pc.port, pc.protocol, undefined),
+          )
+        )
+          m |= 1 << p;
+      }
+      staticMasks.set(r, m);
+    }
+    if (dPod)
+      for (const pp of r.ports) {
+        if (typeof pp.port !== 'string') continue;
+        for (const cp of dPod.ports)
+          if (cp.name === pp.port && cp.protocol === pp.protocol) {
+            const i = portClassOf.get(`${cp.protocol}/${cp.containerPort}`);
+            if (i !== undefined && i >= base && i < base + width) m |= 1 << (i - base);
+          }
+      }
+    return m;
+  };
   const ingressPeers: Int32Array[] = [];
   const egressSets: Int32Array[] = [];
-  for (const d of classes) {
-    const dPod = d.pods[0];
-    const dHost = d.hostNetwork && engine.hostNetwork === 'node';
-    const ingressRules: { rule: PolicyRule; ns: string }[] = [];
-    if (!dHost)
-      for (const i of engine.policiesOf(d, 'Ingress'))
-        for (const rule of engine.policies[i].ingress)
-          ingressRules.push({ rule, ns: engine.policies[i].namespace });
-    const egressRules = [...everyPeer, ...invRules.subarray(invStart[d.id], invStart[d.id + 1])];
-    // Port classes that select the same rules at d give the same row: computed once.
-    const done: { inOk: Uint8Array; egOk: Uint8Array; count: number; row?: Uint32Array }[] = [];
-    for (const pc of ports) {
-      const ok = (r: PolicyRule) =>
-        r.ports === 'all' ||
-        r.ports.some((pp) => portMatches(pp, pc.port, pc.protocol, dHost ? undefined : dPod));
-      const inOk = Uint8Array.from(ingressRules, (x) => (ok(x.rule) ? 1 : 0));
-      const egOk = Uint8Array.from(egressRules, (r) => (ok(egressRuleList[r].rule) ? 1 : 0));
-      const seen = done.find((x) => sameBytes(x.inOk, inOk) && sameBytes(x.egOk, egOk));
-      if (seen) {
-        triples += seen.count;
-        if (options.keep) rows.push(seen.row!);
-        continue;
-      }
-      if (!options.keep) {
+  for (let base = 0; base < ports.length; base += 30) {
+    const width = Math.min(30, ports.length - base);
+    staticMasks.clear();
+    for (const d of classes) {
+      const dHost = d.hostNetwork && engine.hostNetwork === 'node';
+      const dPod = dHost ? undefined : d.pods[0];
+      const ingressRules: { rule: PolicyRule; ns: string }[] = [];
+      if (!dHost)
+        for (const i of engine.policiesOf(d, 'Ingress'))
+          for (const rule of engine.policies[i].ingress)
+            ingressRules.push({ rule, ns: engine.policies[i].namespace });
+      const invd = invRules.subarray(invStart[d.id], invStart[d.id + 1]);
+      const egressRules = everyPeer.length ? Int32Array.from([...everyPeer, ...invd]) : invd;
+      const inMask = Int32Array.from(ingressRules, (x) => ruleMask(x.rule, dPod, base, width));
+      const egMask = Int32Array.from(egressRules, (r) => ruleMask(egressRuleList[r].rule, dPod, base, width));
+      // Port classes that select the same rules at d give the same row: computed once.
+      const done: { p: number; count: number; row?: Uint32Array }[] = [];
+      for (let p = 0; p < width; p++) {
+        const same = (q: number) => {
+          for (let k = 0; k < inMask.length; k++)
+            if (((inMask[k] >>> p) & 1) !== ((inMask[k] >>> q) & 1)) return false;
+          for (let k = 0; k < egMask.length; k++)
+            if (((egMask[k] >>> p) & 1) !== ((egMask[k] >>> q) & 1)) return false;
+          return true;
+        };
+        const seen = done.find((x) => same(x.p));
+        if (seen) {
+          triples += seen.count;
+          if (options.keep) rows[d.id * ports.length + base + p] = seen.row!;
+          continue;
+        }
         let ingressAll = dHost || !isolated(d, 'Ingress');
         ingressPeers.length = 0;
         for (let k = 0; k < ingressRules.length && !ingressAll; k++) {
-          if (!inOk[k]) continue;
+          if (!((inMask[k] >>> p) & 1)) continue;
           const r = ingressRules[k].rule;
           if (r.peers === 'all') ingressAll = true;
           else for (const peer of r.peers) ingressPeers.push(peerSet(peer, ingressRules[k].ns));
         }
         egressSets.length = 0;
         for (let k = 0; k < egressRules.length; k++)
-          if (egOk[k]) egressSets.push(selectedIds[egressRuleList[egressRules[k]].policy]);
-        const count = countRow(ingressAll, ingressPeers, egressSets);
-        triples += count;
-        done.push({ inOk, egOk, count });
-        continue;
-      }
-      // Ingress at d.
-      if (dHost || !isolated(d, 'Ingress')) ingress.set(all);
-      else {
-        ingress.fill(0);
-        for (let k = 0; k < ingressRules.length; k++) {
-          if (!inOk[k]) continue;
-          const r = ingressRules[k].rule;
-          if (r.peers === 'all') {
-            ingress.set(all);
-            break;
-          }
-          for (const peer of r.peers) orIds(ingress, peerSet(peer, ingressRules[k].ns));
+          if ((egMask[k] >>> p) & 1) egressSets.push(selectedIds[egressRuleList[egressRules[k]].policy]);
+        if (!options.keep) {
+          const count = countRow(ingressAll, ingressPeers, egressSets);
+          triples += count;
+          done.push({ p, count });
+          continue;
         }
+        // Kept rows: ingress bitset AND egress bitset, word by word.
+        if (ingressAll) ingress.set(all);
+        else {
+          ingress.fill(0);
+          for (const ids of ingressPeers) orIds(ingress, ids);
+        }
+        egress.set(openEgress);
+        for (const ids of egressSets) orIds(egress, ids);
+        let count = 0;
+        const row = new Uint32Array(W);
+        for (let w = 0; w < W; w++) {
+          const v = ingress[w] & egress[w];
+          row[w] = v;
+          count += popcount(v);
+        }
+        triples += count;
+        done.push({ p, count, row });
+        rows[d.id * ports.length + base + p] = row;
       }
-      // Sources whose egress admits d.
-      egress.set(openEgress);
-      for (let k = 0; k < egressRules.length; k++)
-        if (egOk[k]) orIds(egress, selectedIds[egressRuleList[egressRules[k]].policy]);
-      let count = 0;
-      const row = new Uint32Array(W);
-      for (let w = 0; w < W; w++) {
-        const v = ingress[w] & egress[w];
-        row[w] = v;
-        count += popcount(v);
-      }
-      triples += count;
-      done.push({ inOk, egOk, count, row });
-      rows.push(row);
     }
   }
   return { classes: C, portClasses: ports, allowedTriples: triples, ...(options.keep ? { rows } : {}) };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function popcount(v: number): number {
