@@ -230,6 +230,7 @@ export function northSouth(
       kind: 'route',
       title: `${result.via}${result.profile ? ` (${result.profile})` : ''}: ${req.host}${req.path} → Service ${b.namespace}/${b.name}:${b.port ?? '?'}`,
       verdict: b.problem ? 'fail' : 'ok',
+      destinations: [{ target: `service:${b.namespace}/${b.name}`, port: b.port ?? 0 }],
       details: [`won: ${winner}`, ...lost, ...d.notes],
       objects: routeObjects,
     });

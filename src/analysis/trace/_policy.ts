@@ -12,6 +12,9 @@ export interface Target {
 }
 
 const partyLabel = (p: Party) => (p.kind === 'pod' ? `${p.pod.namespace}/${p.pod.name}` : (p.label ?? p.ip));
+/** The workload a pod belongs to (`Deployment/ns/name` → `ns/name`), for fixes that apply to every replica. */
+const workloadLabel = (pod: Pod) =>
+  pod.owner ? pod.owner.split('/').slice(1).join('/') : `${pod.namespace}/${pod.name}`;
 
 /**
  * Egress at the source and ingress at the destination, for every candidate destination (after DNAT: each
@@ -52,19 +55,27 @@ export function policyHop(
   }
   const verdict = delivered.length === targets.length ? 'ok' : delivered.length ? 'warn' : 'fail';
   const title = `NetworkPolicy: ${delivered.length}/${targets.length} destination(s) allowed`;
-  const hop: Hop = { kind: 'policy', title, verdict, details, objects: [...objects.values()] };
+  const hop: Hop = {
+    kind: 'policy',
+    title,
+    verdict,
+    details,
+    objects: [...objects.values()],
+    destinations: targets.map((t) => ({
+      target: t.pod ? `${t.pod.namespace}/${t.pod.name}` : t.address,
+      port: t.port,
+    })),
+  };
   if (!firstDenied) return { hop, delivered };
   const side = firstDenied.verdict.egress.allowed ? 'ingress' : 'egress';
   const where = side === 'egress' ? partyLabel(from) : firstDenied.target.label;
-  const lines = describeSide(
-    side === 'egress' ? firstDenied.verdict.egress : firstDenied.verdict.ingress,
-    where,
-  );
+  const sv = side === 'egress' ? firstDenied.verdict.egress : firstDenied.verdict.ingress;
+  const name = (key: string) => key.split('/').slice(-1)[0];
+  // Short enough for one line: who isolates the pod, and the first reason a rule missed (the hop has them all).
   const reason =
-    lines[0].replace(/, and no rule admits this connection:$/, '') +
-    (lines[1]
-      ? `; no rule admits it (${lines[1].trim().replace(/^- /, '')}${lines.length > 2 ? `, +${lines.length - 2} more` : ''})`
-      : '');
+    sv.reason === 'no-rule-matched'
+      ? `${side} denied at ${where}: isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}, and no rule admits it${sv.misses[0] ? ` — ${name(sv.misses[0].policy)}${sv.misses[0].rule >= 0 ? ` ${side}[${sv.misses[0].rule}]` : ''}: ${sv.misses[0].reason}${sv.misses.length > 1 ? ` (+${sv.misses.length - 1} more)` : ''}` : ''}`
+      : describeSide(sv, where)[0];
   return { hop, delivered, reason, fix: policyFix(from, firstDenied.target, protocol, side) };
 }
 
@@ -103,7 +114,7 @@ function policyFix(from: Party, to: Target, protocol: Protocol, side: 'egress' |
         .slice(0, 63)
         .replace(/[^a-z0-9-]/g, '-');
     return {
-      summary: `allow ingress to ${to.label} on ${to.port}/${protocol} from ${partyLabel(from)}`,
+      summary: `allow ingress to ${workloadLabel(to.pod)} on ${to.port}/${protocol} from ${from.kind === 'pod' ? workloadLabel(from.pod) : partyLabel(from)}`,
       patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${to.pod.namespace}\nspec:\n  podSelector: {matchLabels: ${yamlMap(identity(to.pod))}}\n  policyTypes: [Ingress]\n  ingress:\n    - from:\n        ${peer}\n      ${port}`,
     };
   }
@@ -116,7 +127,7 @@ function policyFix(from: Party, to: Target, protocol: Protocol, side: 'egress' |
         .slice(0, 63)
         .replace(/[^a-z0-9-]/g, '-');
     return {
-      summary: `allow egress from ${partyLabel(from)} to ${to.label} on ${to.port}/${protocol}`,
+      summary: `allow egress from ${workloadLabel(from.pod)} to ${to.pod ? workloadLabel(to.pod) : to.label} on ${to.port}/${protocol}`,
       patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\n  namespace: ${from.pod.namespace}\nspec:\n  podSelector: {matchLabels: ${yamlMap(identity(from.pod))}}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        ${peer}\n      ${port}`,
     };
   }

@@ -22,6 +22,11 @@ export interface Hop {
   readonly verdict: 'ok' | 'fail' | 'warn' | 'info';
   readonly details: readonly string[];
   readonly objects: readonly { readonly key: string; readonly source?: SourceRef }[];
+  /**
+   * Where this hop sends the request next: for policy hops the destinations judged (`ns/pod` or an address, with
+   * the port), allowed or not; for route hops the backend (`service:ns/name`).
+   */
+  readonly destinations?: readonly { readonly target: string; readonly port: number }[];
 }
 
 /** Where the request ends up. */

@@ -1,0 +1,98 @@
+/**
+ * The main job's content: the cluster as built, the zero-trust posture per namespace, every declared flow traced,
+ * the doctor's findings and the connectivity graph of the flows — as data, for the text, Markdown and HTML renderers.
+ */
+import type { ClusterModel } from '../../model/types.ts';
+import type { Diagnostic } from '../../model/diagnostic.ts';
+import type { PolicyEngine } from '../policy/index.ts';
+import type { Finding } from '../doctor/index.ts';
+import { isDefaultDeny } from '../doctor/index.ts';
+import type { FlowTrace } from '../trace/index.ts';
+import { flowGraph } from './_graph.ts';
+import type { NamespacePosture, ReportData } from './types.ts';
+
+export type { GraphEdge, GraphNode, NamespacePosture, ReportData } from './types.ts';
+
+const system = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+export interface ReportInput {
+  readonly title: string;
+  readonly model: ClusterModel;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly engine: PolicyEngine;
+  readonly flows: readonly FlowTrace[];
+  readonly findings: readonly Finding[];
+}
+
+export function buildReport(input: ReportInput): ReportData {
+  const { model, engine } = input;
+  const posture: NamespacePosture[] = model.namespaces
+    .filter(
+      (n) =>
+        !system.has(n.name) &&
+        (model.pods.some((p) => p.namespace === n.name) ||
+          model.networkPolicies.some((p) => p.namespace === n.name)),
+    )
+    .map((n) => {
+      const pods = model.pods.filter((p) => p.namespace === n.name);
+      const policies = model.networkPolicies.filter((p) => p.namespace === n.name);
+      const ingressIsolated = pods.filter((p) => engine.isolating(p, 'Ingress').length > 0).length;
+      const egressIsolated = pods.filter((p) => engine.isolating(p, 'Egress').length > 0).length;
+      const defaultDenyIngress = policies.some((p) => isDefaultDeny(p, 'Ingress'));
+      const defaultDenyEgress = policies.some((p) => isDefaultDeny(p, 'Egress'));
+      const all = pods.length > 0 && ingressIsolated === pods.length && egressIsolated === pods.length;
+      return {
+        namespace: n.name,
+        pods: pods.length,
+        readyPods: pods.filter((p) => p.ready).length,
+        workloads: model.workloads.filter((w) => w.namespace === n.name).length,
+        services: model.services.filter((s) => s.namespace === n.name).length,
+        policies: policies.length,
+        ingressIsolated,
+        egressIsolated,
+        defaultDenyIngress,
+        defaultDenyEgress,
+        posture:
+          defaultDenyIngress && defaultDenyEgress && all
+            ? 'zero-trust'
+            : ingressIsolated + egressIsolated > 0
+              ? 'partial'
+              : 'open',
+      };
+    });
+  const count = (s: string) => input.diagnostics.filter((d) => d.severity === s).length;
+  return {
+    title: input.title,
+    cluster: {
+      namespaces: model.namespaces.length,
+      nodes: model.nodes.length,
+      workloads: model.workloads.length,
+      pods: model.pods.length,
+      readyPods: model.pods.filter((p) => p.ready).length,
+      services: model.services.length,
+      networkPolicies: model.networkPolicies.length,
+      cni: model.profile.cni.name,
+      enforces: model.profile.cni.enforcesNetworkPolicy,
+      podCIDR: model.profile.podCIDR,
+      serviceCIDR: model.profile.serviceCIDR,
+      clusterDomain: model.profile.clusterDomain,
+    },
+    posture,
+    flows: input.flows,
+    findings: input.findings,
+    graph: flowGraph(model, input.flows),
+    services: model.services.map((s) => {
+      const eps = model.endpointSlices
+        .filter((e) => e.namespace === s.namespace && e.serviceName === s.name)
+        .flatMap((e) => e.endpoints);
+      return {
+        name: `${s.namespace}/${s.name}`,
+        type: s.type,
+        clusterIP: s.headless ? 'None' : s.clusterIPs.join(',') || '<none>',
+        ports: s.ports.map((p) => `${p.port}/${p.protocol}`).join(',') || '<none>',
+        ready: `${eps.filter((e) => e.conditions.ready).length}/${eps.length}`,
+      };
+    }),
+    inputProblems: { errors: count('error'), warnings: count('warning'), notes: count('info') },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Finding } from '../doctor/index.ts';
+import type { FlowTrace } from '../trace/index.ts';
+
+export interface NamespacePosture {
+  readonly namespace: string;
+  readonly pods: number;
+  readonly readyPods: number;
+  readonly workloads: number;
+  readonly services: number;
+  readonly policies: number;
+  readonly ingressIsolated: number;
+  readonly egressIsolated: number;
+  readonly defaultDenyIngress: boolean;
+  readonly defaultDenyEgress: boolean;
+  /** `zero-trust` (default deny both ways), `partial`, or `open` (nothing isolated). */
+  readonly posture: 'zero-trust' | 'partial' | 'open';
+}
+
+export interface GraphNode {
+  readonly id: string;
+  readonly label: string;
+  /** The namespace the node is drawn in; `(outside)` for the internet and external addresses. */
+  readonly group: string;
+}
+
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly label: string;
+  readonly outcome: 'delivered' | 'partial' | 'failed';
+}
+
+/** Everything the main job shows, as data; the renderers turn it into text, Markdown or HTML. */
+export interface ReportData {
+  readonly title: string;
+  readonly cluster: {
+    readonly namespaces: number;
+    readonly nodes: number;
+    readonly workloads: number;
+    readonly pods: number;
+    readonly readyPods: number;
+    readonly services: number;
+    readonly networkPolicies: number;
+    readonly cni: string;
+    readonly enforces: boolean;
+    readonly podCIDR: string;
+    readonly serviceCIDR: string;
+    readonly clusterDomain: string;
+  };
+  readonly posture: readonly NamespacePosture[];
+  readonly flows: readonly FlowTrace[];
+  readonly findings: readonly Finding[];
+  readonly graph: { readonly nodes: readonly GraphNode[]; readonly edges: readonly GraphEdge[] };
+  readonly services: readonly {
+    readonly name: string;
+    readonly type: string;
+    readonly clusterIP: string;
+    readonly ports: string;
+    readonly ready: string;
+  }[];
+  readonly inputProblems: { readonly errors: number; readonly warnings: number; readonly notes: number };
+}

@@ -1,0 +1,84 @@
+import type { ReportData } from '../analysis/report/index.ts';
+import { renderFlowTracesMd } from './trace-md.ts';
+
+const icon = { delivered: '✅', partial: '⚠️', failed: '❌' } as const;
+const esc = (s: string) => s.replace(/\|/g, '\\|');
+const mid = (id: string) => `n_${id.replace(/[^A-Za-z0-9]/g, '_')}`;
+
+/** The connectivity graph of the declared flows as Mermaid, namespaces as subgraphs, edges coloured by outcome. */
+export function renderFlowGraphMermaid(r: ReportData): string {
+  const lines = ['flowchart LR'];
+  const groups = [...new Set(r.graph.nodes.map((n) => n.group))].sort();
+  for (const g of groups) {
+    lines.push(`  subgraph ${mid(`g_${g}`)}["${g}"]`);
+    for (const n of r.graph.nodes.filter((x) => x.group === g)) lines.push(`    ${mid(n.id)}["${n.label}"]`);
+    lines.push('  end');
+  }
+  const colour = { delivered: '#2e7d32', partial: '#ef6c00', failed: '#c62828' };
+  r.graph.edges.forEach((e) =>
+    lines.push(`  ${mid(e.from)} -->|${e.label}${e.outcome === 'failed' ? ' ✗' : ''}| ${mid(e.to)}`),
+  );
+  r.graph.edges.forEach((e, i) =>
+    lines.push(
+      `  linkStyle ${i} stroke:${colour[e.outcome]},stroke-width:2px${e.outcome === 'failed' ? ',stroke-dasharray:5 5' : ''}`,
+    ),
+  );
+  return lines.join('\n');
+}
+
+export function renderReportMd(r: ReportData): string {
+  const c = r.cluster;
+  const steps = r.flows.flatMap((f) => f.steps);
+  const out = [
+    `# kubetwin report — ${r.title}`,
+    '',
+    `- **Cluster:** ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${c.networkPolicies} NetworkPolicies; CNI ${c.cni} (${c.enforces ? 'enforces' : 'does **not** enforce'} NetworkPolicy)`,
+    `- **Flows:** ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)`,
+    `- **Findings:** ${r.findings.filter((f) => f.severity === 'error').length} errors, ${r.findings.filter((f) => f.severity === 'warning').length} warnings`,
+    '',
+    '## What works and what is broken',
+    '',
+    '| | flow | step | why it fails | fix |',
+    '| --- | --- | --- | --- | --- |',
+    ...r.flows.flatMap((f) =>
+      f.steps.map(
+        (s) =>
+          `| ${icon[s.trace.outcome]} | ${esc(f.flow.name)} | ${esc(s.step.text)} | ${esc(s.trace.failure?.reason ?? '')} | ${esc(s.trace.fix?.summary ?? '')} |`,
+      ),
+    ),
+    '',
+    '## Connectivity of the declared flows',
+    '',
+    '```mermaid',
+    renderFlowGraphMermaid(r),
+    '```',
+    '',
+    '## Zero-trust posture',
+    '',
+    '| namespace | posture | pods | ingress-isolated | egress-isolated | default deny | policies |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...r.posture.map(
+      (p) =>
+        `| ${p.namespace} | ${p.posture} | ${p.readyPods}/${p.pods} | ${p.ingressIsolated}/${p.pods} | ${p.egressIsolated}/${p.pods} | ${[p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none'} | ${p.policies} |`,
+    ),
+    '',
+    '## Findings',
+    '',
+    '| severity | code | where | message | fix |',
+    '| --- | --- | --- | --- | --- |',
+    ...r.findings.map(
+      (f) =>
+        `| ${f.severity} | \`${f.code}\` | ${f.objects[0]?.source ? `${f.objects[0].source.file}:${f.objects[0].source.line}` : ''} | ${esc(f.message)} | ${esc(f.fix)} |`,
+    ),
+    '',
+    '## Traces',
+    '',
+    renderFlowTracesMd(r.flows),
+    '## Services',
+    '',
+    '| service | type | cluster IP | ports | ready endpoints |',
+    '| --- | --- | --- | --- | --- |',
+    ...r.services.map((s) => `| ${s.name} | ${s.type} | ${s.clusterIP} | ${s.ports} | ${s.ready} |`),
+  ];
+  return out.join('\n') + '\n';
+}
