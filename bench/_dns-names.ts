@@ -24,10 +24,23 @@ export function dnsBenchCluster(names: number, seed = 7): DnsBenchCluster {
   const existing: { name: string; type: string }[] = [];
   for (const s of model.services) {
     existing.push({ name: `${s.name}.${s.namespace}.svc.${zone}`, type: 'A' });
-    for (const p of s.ports) if (p.name) existing.push({ name: `_${p.name}._${p.protocol.toLowerCase()}.${s.name}.${s.namespace}.svc.${zone}`, type: 'SRV' });
+    for (const p of s.ports)
+      if (p.name)
+        existing.push({
+          name: `_${p.name}._${p.protocol.toLowerCase()}.${s.name}.${s.namespace}.svc.${zone}`,
+          type: 'SRV',
+        });
   }
-  for (const sl of model.endpointSlices) for (const e of sl.endpoints) if (e.conditions.ready) existing.push({ name: `${dashed(e.addresses[0])}.${sl.serviceName}.${sl.namespace}.svc.${zone}`, type: 'A' });
-  for (const p of model.pods) if (p.ip && !p.hostNetwork) existing.push({ name: `${dashed(p.ip)}.${p.namespace}.pod.${zone}`, type: 'A' });
+  for (const sl of model.endpointSlices)
+    for (const e of sl.endpoints)
+      if (e.conditions.ready)
+        existing.push({
+          name: `${dashed(e.addresses[0])}.${sl.serviceName}.${sl.namespace}.svc.${zone}`,
+          type: 'A',
+        });
+  for (const p of model.pods)
+    if (p.ip && !p.hostNetwork)
+      existing.push({ name: `${dashed(p.ip)}.${p.namespace}.pod.${zone}`, type: 'A' });
   const rand = prng(seed);
   for (let i = existing.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
@@ -36,7 +49,8 @@ export function dnsBenchCluster(names: number, seed = 7): DnsBenchCluster {
   const nx = Math.round(names * 0.1);
   const namespaces = model.namespaces.map((n) => n.name);
   const queries = existing.slice(0, names - nx);
-  for (let i = 0; i < nx; i++) queries.push({ name: `missing-${i}.${namespaces[i % namespaces.length]}.svc.${zone}`, type: 'A' });
+  for (let i = 0; i < nx; i++)
+    queries.push({ name: `missing-${i}.${namespaces[i % namespaces.length]}.svc.${zone}`, type: 'A' });
   for (let i = queries.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [queries[i], queries[j]] = [queries[j], queries[i]];

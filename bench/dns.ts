@@ -31,10 +31,22 @@ async function inproc(n: number) {
       if (r.rcode === 'NXDOMAIN') nx++;
     }
   t = performance.now() - t;
-  return { names: c.queries.length, pods: c.pods, services: c.services, answerQps: Math.round(answered / (t / 1000)), nxdomainPct: Math.round((nx / answered) * 100), heapMB: mb(process.memoryUsage().heapUsed), rssMB: mb(process.memoryUsage().rss) };
+  return {
+    names: c.queries.length,
+    pods: c.pods,
+    services: c.services,
+    answerQps: Math.round(answered / (t / 1000)),
+    nxdomainPct: Math.round((nx / answered) * 100),
+    heapMB: mb(process.memoryUsage().heapUsed),
+    rssMB: mb(process.memoryUsage().rss),
+  };
 }
 
-const rssOf = (pid: number, field = 'VmRSS') => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const rssOf = (pid: number, field = 'VmRSS') =>
+  Math.round(
+    Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) /
+      1024,
+  );
 
 /** `kubetwin serve dns` (the built CLI, dist/kubetwin.mjs) on CPU 0 against dnsperf on CPU 1. */
 async function dnsperf(n: number) {
@@ -44,7 +56,23 @@ async function dnsperf(n: number) {
   const c = dnsBenchCluster(n);
   writeFileSync(file, c.queries.map((q) => `${q.name} ${q.type}`).join('\n') + '\n');
   const { pods, services } = c;
-  const child = spawn('taskset', ['-c', '0', process.execPath, 'dist/kubetwin.mjs', 'serve', 'dns', '-f', dir, '-q', '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    'taskset',
+    [
+      '-c',
+      '0',
+      process.execPath,
+      'dist/kubetwin.mjs',
+      'serve',
+      'dns',
+      '-f',
+      dir,
+      '-q',
+      '--listen',
+      '127.0.0.1:0',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   while (!/:(\d+) \(UDP and TCP\)/.test(err)) {
@@ -53,14 +81,20 @@ async function dnsperf(n: number) {
   }
   const port = Number(/:(\d+) \(UDP and TCP\)/.exec(err)![1]);
   const rssLoaded = rssOf(child.pid!);
-  const perf = (args: string[]) => promisify(execFile)('taskset', ['-c', '1', 'dnsperf', '-s', '127.0.0.1', '-p', String(port), '-d', file, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const perf = (args: string[]) =>
+    promisify(execFile)(
+      'taskset',
+      ['-c', '1', 'dnsperf', '-s', '127.0.0.1', '-p', String(port), '-d', file, ...args],
+      { encoding: 'utf8', maxBuffer: 1 << 30 },
+    );
   // One pass over every name first (answers computed, the reply cache filled), then the timed run.
   const warm = (await perf(['-n', '1', '-c', '4', '-q', '200'])).stdout;
   const out = (await perf(['-l', String(seconds), '-c', '8', '-q', '300', '-v'])).stdout;
   const lat: number[] = [];
   for (const l of out.split('\n')) if (l.startsWith('> ')) lat.push(Number(l.slice(l.lastIndexOf(' ') + 1)));
   lat.sort((a, b) => a - b);
-  const pick = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] * 1e6) / 1e3;
+  const pick = (p: number) =>
+    Math.round(lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] * 1e6) / 1e3;
   const num = (re: RegExp, text: string) => Number(re.exec(text)?.[1] ?? 0);
   const rssAfter = rssOf(child.pid!);
   const peak = rssOf(child.pid!, 'VmHWM');
@@ -76,7 +110,9 @@ async function dnsperf(n: number) {
     p50ms: pick(0.5),
     p99ms: pick(0.99),
     lost: num(/Queries lost:\s+(\d+)/, out),
-    nxdomainPct: Math.round((num(/NXDOMAIN (\d+)/, out) / Math.max(1, num(/Queries completed:\s+(\d+)/, out))) * 100),
+    nxdomainPct: Math.round(
+      (num(/NXDOMAIN (\d+)/, out) / Math.max(1, num(/Queries completed:\s+(\d+)/, out))) * 100,
+    ),
     rssLoadedMB: rssLoaded,
     rssAfterMB: rssAfter,
     peakRssMB: peak,
@@ -87,20 +123,58 @@ async function dnsperf(n: number) {
 const [mode, nText] = process.argv.slice(2);
 if (mode === 'inproc') process.stdout.write(JSON.stringify(await inproc(Number(nText))) + '\n');
 else {
-  if (!existsSync('dist/kubetwin.mjs')) throw new Error('run npm run build first: serve dns is measured from dist/kubetwin.mjs');
+  if (!existsSync('dist/kubetwin.mjs'))
+    throw new Error('run npm run build first: serve dns is measured from dist/kubetwin.mjs');
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'} (nproc ${cpus().length}), Node ${process.version}`;
   const table = (rows: Record<string, unknown>[]) => {
     const cols = Object.keys(rows[0] ?? {});
-    return [`| ${cols.join(' | ')} |`, `| ${cols.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${cols.map((k) => String(r[k])).join(' | ')} |`)].join('\n');
+    return [
+      `| ${cols.join(' | ')} |`,
+      `| ${cols.map(() => '---').join(' | ')} |`,
+      ...rows.map((r) => `| ${cols.map((k) => String(r[k])).join(' | ')} |`),
+    ].join('\n');
   };
-  const inRows = sizes.map((n) => JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', '--import', 'tsx', 'bench/dns.ts', 'inproc', String(n)], { encoding: 'utf8' }).trim().split('\n').pop()!) as Record<string, unknown>);
+  const inRows = sizes.map(
+    (n) =>
+      JSON.parse(
+        execFileSync(
+          process.execPath,
+          [
+            '--expose-gc',
+            '--max-old-space-size=4096',
+            '--import',
+            'tsx',
+            'bench/dns.ts',
+            'inproc',
+            String(n),
+          ],
+          { encoding: 'utf8' },
+        )
+          .trim()
+          .split('\n')
+          .pop()!,
+      ) as Record<string, unknown>,
+  );
   process.stderr.write(`dns inproc: ${JSON.stringify(inRows)}\n`);
   const perfRows: Record<string, unknown>[] = [];
   for (const n of sizes) {
     perfRows.push(await dnsperf(n));
     process.stderr.write(`dns serve ${n}: ${JSON.stringify(perfRows.at(-1))}\n`);
   }
-  const md = ['## Cluster DNS: in-process answers and `serve dns` under dnsperf', '', `Machine: ${machine}. \`node dist/kubetwin.mjs serve dns\` pinned to CPU 0 (taskset), dnsperf 2.10 pinned to CPU 1; UDP; one pass over every name (firstPassQps), then a ${seconds} s run (qps, latency); 10% of the names are NXDOMAIN. RSS from /proc: after loading, after the run, and the peak (the model build).`, '', '### answer() in process (5 passes over the names)', '', table(inRows), '', '### serve dns (dnsperf -c 8 -q 300 -v)', '', table(perfRows), ''].join('\n');
+  const md = [
+    '## Cluster DNS: in-process answers and `serve dns` under dnsperf',
+    '',
+    `Machine: ${machine}. \`node dist/kubetwin.mjs serve dns\` pinned to CPU 0 (taskset), dnsperf 2.10 pinned to CPU 1; UDP; one pass over every name (firstPassQps), then a ${seconds} s run (qps, latency); 10% of the names are NXDOMAIN. RSS from /proc: after loading, after the run, and the peak (the model build).`,
+    '',
+    '### answer() in process (5 passes over the names)',
+    '',
+    table(inRows),
+    '',
+    '### serve dns (dnsperf -c 8 -q 300 -v)',
+    '',
+    table(perfRows),
+    '',
+  ].join('\n');
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/dns.md', md);
   process.stdout.write(md + '\n');

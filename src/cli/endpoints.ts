@@ -21,32 +21,54 @@ interface EndpointsOptions extends InputOptions {
  */
 export function endpointsCommand(io: Io): Command {
   const cmd = new Command('endpoints')
-    .description('which endpoints traffic to a Service reaches as kube-proxy programs it, and how connections spread')
+    .description(
+      'which endpoints traffic to a Service reaches as kube-proxy programs it, and how connections spread',
+    )
     .argument('<service>', 'service:NAMESPACE/NAME')
     .option('--port <port>', 'Service port number or name (needed when the Service has several)')
     .option('--from <pod>', 'an in-cluster client: namespace/pod (or namespace/workload)')
     .option('--client-ip <ip>', 'an outside client address (with --via)')
     .option('--via <entry>', 'node/NAME (its NodePort) or loadbalancer, for --client-ip')
     .option('--requests <n>', 'spread this many connections from the client')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+    );
   withInputOptions(cmd).action(async (target: string, opts: EndpointsOptions) => {
     const fail = (m: string) => {
       io.stderr(`error: ${m}\n`);
       io.exit(exitCodes.input);
     };
     if (!/^service:[^/]+\/[^/]+$/.test(target)) return fail(`"${target}" is not service:NAMESPACE/NAME`);
-    if (opts.from && (opts.clientIp || opts.via)) return fail('--from and --client-ip/--via exclude each other');
+    if (opts.from && (opts.clientIp || opts.via))
+      return fail('--from and --client-ip/--via exclude each other');
     if (!!opts.clientIp !== !!opts.via) return fail('--client-ip and --via go together');
-    if (opts.clientIp && !canonicalIP(opts.clientIp)) return fail(`--client-ip "${opts.clientIp}" is not an IP address`);
-    const via = opts.via === 'loadbalancer' ? 'loadbalancer' : opts.via?.startsWith('node/') ? { node: opts.via.slice(5) } : undefined;
+    if (opts.clientIp && !canonicalIP(opts.clientIp))
+      return fail(`--client-ip "${opts.clientIp}" is not an IP address`);
+    const via =
+      opts.via === 'loadbalancer'
+        ? 'loadbalancer'
+        : opts.via?.startsWith('node/')
+          ? { node: opts.via.slice(5) }
+          : undefined;
     if (opts.via && !via) return fail(`--via "${opts.via}" must be node/NAME or loadbalancer`);
     const requests = opts.requests === undefined ? undefined : Number(opts.requests);
-    if (requests !== undefined && !(Number.isInteger(requests) && requests > 0 && requests <= 1_000_000)) return fail(`--requests "${opts.requests}" must be a whole number from 1 to 1000000`);
-    const port = opts.port === undefined ? undefined : /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;
-    const client: Client = opts.from ? { kind: 'pod', pod: opts.from } : opts.clientIp && via ? { kind: 'external', ip: canonicalIP(opts.clientIp)!, via } : { kind: 'unspecified' };
+    if (requests !== undefined && !(Number.isInteger(requests) && requests > 0 && requests <= 1_000_000))
+      return fail(`--requests "${opts.requests}" must be a whole number from 1 to 1000000`);
+    const port =
+      opts.port === undefined ? undefined : /^\d+$/.test(opts.port) ? Number(opts.port) : opts.port;
+    const client: Client = opts.from
+      ? { kind: 'pod', pod: opts.from }
+      : opts.clientIp && via
+        ? { kind: 'external', ip: canonicalIP(opts.clientIp)!, via }
+        : { kind: 'unspecified' };
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
-    const r = servicePath(loaded.cluster.model, { service: target.slice('service:'.length), port, client, ...(requests ? { requests } : {}) });
+    const r = servicePath(loaded.cluster.model, {
+      service: target.slice('service:'.length),
+      port,
+      client,
+      ...(requests ? { requests } : {}),
+    });
     if (typeof r === 'string') return fail(r);
     io.stdout(opts.output === 'json' ? JSON.stringify(r, null, 2) + '\n' : renderEndpoints(r));
     io.exit(loaded.inputExit || (r.verdict === 'routed' ? exitCodes.ok : exitCodes.findings));

@@ -22,17 +22,37 @@ const types = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA'];
  */
 export function resolveCommand(io: Io): Command {
   const cmd = new Command('resolve')
-    .description('what cluster DNS (CoreDNS as the Corefile configures it) answers for a name, optionally from a pod through its search list')
+    .description(
+      'what cluster DNS (CoreDNS as the Corefile configures it) answers for a name, optionally from a pod through its search list',
+    )
     .argument('<name>', 'the name to look up (an IP address with --type PTR is turned into its reverse name)')
-    .option('--from <pod>', 'resolve as this pod does (namespace/pod, or namespace/workload for its first pod)')
-    .addOption(new Option('-t, --type <type>', 'record type').choices([...types, ...types.map((t) => t.toLowerCase())]).default('A'))
-    .addOption(new Option('--libc <libc>', "the pod resolver's C library (default: pod annotation kubetwin.dev/libc, the profile's resolverLibc, else glibc)").choices(['glibc', 'musl']))
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .option(
+      '--from <pod>',
+      'resolve as this pod does (namespace/pod, or namespace/workload for its first pod)',
+    )
+    .addOption(
+      new Option('-t, --type <type>', 'record type')
+        .choices([...types, ...types.map((t) => t.toLowerCase())])
+        .default('A'),
+    )
+    .addOption(
+      new Option(
+        '--libc <libc>',
+        "the pod resolver's C library (default: pod annotation kubetwin.dev/libc, the profile's resolverLibc, else glibc)",
+      ).choices(['glibc', 'musl']),
+    )
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+    );
   withInputOptions(cmd).action(async (nameArg: string, opts: ResolveOptions) => {
     const type = opts.type.toUpperCase();
     const ip = canonicalIP(nameArg);
     const name = type === 'PTR' && ip ? reverseName(ip)! : nameArg;
-    if (!/^[A-Za-z0-9_.*-]+$/.test(name) || name.length > 253 || name.split('.').some((l, i, all) => l.length > 63 || (l === '' && i < all.length - 1))) {
+    if (
+      !/^[A-Za-z0-9_.*-]+$/.test(name) ||
+      name.length > 253 ||
+      name.split('.').some((l, i, all) => l.length > 63 || (l === '' && i < all.length - 1))
+    ) {
       io.stderr(`error: "${nameArg}" is not a DNS name\n`);
       return io.exit(exitCodes.input);
     }
@@ -50,11 +70,19 @@ export function resolveCommand(io: Io): Command {
         return io.exit(exitCodes.input);
       }
       const res = dns.resolveFrom(pod, { name, type }, { libc: opts.libc });
-      io.stdout(opts.output === 'json' ? JSON.stringify(podResolveJson(res), null, 2) + '\n' : renderPodResolve(res, name, type));
+      io.stdout(
+        opts.output === 'json'
+          ? JSON.stringify(podResolveJson(res), null, 2) + '\n'
+          : renderPodResolve(res, name, type),
+      );
       resolved = res.walk.resolvedName !== undefined;
     } else {
       const r = dns.answer({ name, type });
-      io.stdout(opts.output === 'json' ? JSON.stringify(dnsResponseJson(r), null, 2) + '\n' : renderResolve(r, model.profile.dnsServiceIP));
+      io.stdout(
+        opts.output === 'json'
+          ? JSON.stringify(dnsResponseJson(r), null, 2) + '\n'
+          : renderResolve(r, model.profile.dnsServiceIP),
+      );
       resolved = r.rcode === 'NOERROR' && r.answer.length > 0;
     }
     io.exit(loaded.inputExit || (resolved ? exitCodes.ok : exitCodes.findings));

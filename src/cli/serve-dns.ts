@@ -23,7 +23,11 @@ function hostPort(text: string): { host: string; port: number } | undefined {
 export function dnsSubcommand(io: Io): Command {
   const cmd = new Command('dns')
     .description('run a real DNS server (UDP + TCP) answering as the cluster DNS would, from the manifests')
-    .option('--listen <host:port>', 'address to listen on (UDP and TCP); port 0 picks a free one', '127.0.0.1:5353')
+    .option(
+      '--listen <host:port>',
+      'address to listen on (UDP and TCP); port 0 picks a free one',
+      '127.0.0.1:5353',
+    )
     .option('--watch', 'reload when the manifests change (queries keep being answered meanwhile)');
   withInputOptions(cmd).action(async (opts: ServeDnsOptions) => {
     const listen = hostPort(opts.listen);
@@ -46,11 +50,15 @@ export function dnsSubcommand(io: Io): Command {
     try {
       server = await startDnsServer({ host: listen.host, port: listen.port, answerer: first });
     } catch (err) {
-      io.stderr(`error: cannot listen on ${opts.listen}: ${err instanceof Error ? err.message : String(err)}\n`);
+      io.stderr(
+        `error: cannot listen on ${opts.listen}: ${err instanceof Error ? err.message : String(err)}\n`,
+      );
       return io.exit(exitCodes.input);
     }
     const zones = first.config.servers.flatMap((s) => s.kubernetes?.zones ?? []).join(' ');
-    io.stderr(`serving DNS for ${zones || '(no kubernetes zones)'} on ${listen.host}:${server.port} (UDP and TCP)${opts.watch ? ', watching the manifests' : ''}\n`);
+    io.stderr(
+      `serving DNS for ${zones || '(no kubernetes zones)'} on ${listen.host}:${server.port} (UDP and TCP)${opts.watch ? ', watching the manifests' : ''}\n`,
+    );
     let reloading = Promise.resolve();
     const watcher = opts.watch
       ? watchPaths(opts.file ?? [], () => {
@@ -72,7 +80,9 @@ export function dnsSubcommand(io: Io): Command {
     watcher?.close();
     await server.close();
     const s = server.stats;
-    io.stderr(`stopped: ${s.queries} queries, ${s.answered} answered, ${s.malformed} malformed dropped, ${s.truncated} truncated, ${s.refused} refused\n`);
+    io.stderr(
+      `stopped: ${s.queries} queries, ${s.answered} answered, ${s.malformed} malformed dropped, ${s.truncated} truncated, ${s.refused} refused\n`,
+    );
     io.exit(exitCodes.ok);
   });
   return cmd;

@@ -8,7 +8,15 @@ const subcommands: readonly ((io: Io) => Command)[] = [dnsSubcommand, (io) => ga
 
 /** `kubetwin serve <server>`: real network servers that behave as the modeled cluster does. */
 export function serveCommand(io: Io): Command {
-  const cmd = new Command('serve').description('run a real server that answers as the modeled cluster does (dns, gateway)');
-  for (const make of subcommands) cmd.addCommand(make(io).configureOutput({ writeOut: io.stdout, writeErr: io.stderr }).exitOverride().showHelpAfterError());
+  const cmd = new Command('serve').description(
+    'run a real server that answers as the modeled cluster does (dns, gateway)',
+  );
+  for (const make of subcommands)
+    cmd.addCommand(
+      make(io)
+        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+        .exitOverride()
+        .showHelpAfterError(),
+    );
   return cmd;
 }

@@ -2,7 +2,14 @@
  * DNS replies in dig's layout (header, flags, sections of zone-file lines) and as JSON, plus the search-list walk of
  * `kubetwin resolve --from`. Pure and deterministic.
  */
-import { recordLine, rdataText, renderResolvConf, type DnsResponse, type PodResolution, type ResourceRecord } from '../analysis/dns/index.ts';
+import {
+  recordLine,
+  rdataText,
+  renderResolvConf,
+  type DnsResponse,
+  type PodResolution,
+  type ResourceRecord,
+} from '../analysis/dns/index.ts';
 
 function flags(r: DnsResponse): string {
   return ['qr', ...(r.authoritative ? ['aa'] : []), 'rd', ...(r.recursionAvailable ? ['ra'] : [])].join(' ');
@@ -28,7 +35,10 @@ export function renderDigMessage(r: DnsResponse): string[] {
 
 /** `kubetwin resolve NAME`: the reply, then kubetwin's notes on what it assumed. */
 export function renderResolve(r: DnsResponse, server: string): string {
-  const lines = [`; <<>> kubetwin resolve <<>> ${r.question.name} ${r.question.type} @${server} (answered from the model)`, ...renderDigMessage(r)];
+  const lines = [
+    `; <<>> kubetwin resolve <<>> ${r.question.name} ${r.question.type} @${server} (answered from the model)`,
+    ...renderDigMessage(r),
+  ];
   if (r.notes.length) lines.push('', ...r.notes.map((n) => `;; note: ${n}`));
   return lines.join('\n') + '\n';
 }
@@ -39,11 +49,19 @@ export function renderPodResolve(res: PodResolution, name: string, type: string)
   const lines = [
     `; <<>> kubetwin resolve <<>> ${name} ${type} from ${pod.namespace}/${pod.name} (dnsPolicy ${resolvConf.effectivePolicy}, ${walk.libc} resolver)`,
     ';; /etc/resolv.conf:',
-    ...renderResolvConf(resolvConf).trimEnd().split('\n').map((l) => `;;   ${l}`),
+    ...renderResolvConf(resolvConf)
+      .trimEnd()
+      .split('\n')
+      .map((l) => `;;   ${l}`),
     ...resolvConf.notes.map((n) => `;; note: ${n}`),
     ';; search-list walk:',
-    ...walk.steps.map((s, i) => `;;   ${i + 1}. ${s.name} ${type} -> ${s.response.rcode}${s.response.rcode === 'NOERROR' && !s.response.answer.length ? ' (no data)' : s.response.answer.length ? ` (${s.response.answer.length} answer${s.response.answer.length > 1 ? 's' : ''})` : ''}; ${s.verdict === 'answer' ? 'answered' : s.verdict === 'continue' ? 'next' : 'walk ends'}`),
-    walk.resolvedName ? `;; resolved as ${walk.resolvedName}` : `;; not resolved: ${walk.rcode}${walk.rcode === 'NOERROR' ? ' (no data)' : ''}`,
+    ...walk.steps.map(
+      (s, i) =>
+        `;;   ${i + 1}. ${s.name} ${type} -> ${s.response.rcode}${s.response.rcode === 'NOERROR' && !s.response.answer.length ? ' (no data)' : s.response.answer.length ? ` (${s.response.answer.length} answer${s.response.answer.length > 1 ? 's' : ''})` : ''}; ${s.verdict === 'answer' ? 'answered' : s.verdict === 'continue' ? 'next' : 'walk ends'}`,
+    ),
+    walk.resolvedName
+      ? `;; resolved as ${walk.resolvedName}`
+      : `;; not resolved: ${walk.rcode}${walk.rcode === 'NOERROR' ? ' (no data)' : ''}`,
     '',
     ...renderDigMessage(walk.final),
   ];
@@ -51,7 +69,13 @@ export function renderPodResolve(res: PodResolution, name: string, type: string)
   return lines.join('\n') + '\n';
 }
 
-const recordJson = (x: ResourceRecord) => ({ name: x.name, ttl: x.ttl, class: 'IN', type: x.rdata.type, data: rdataText(x.rdata) });
+const recordJson = (x: ResourceRecord) => ({
+  name: x.name,
+  ttl: x.ttl,
+  class: 'IN',
+  type: x.rdata.type,
+  data: rdataText(x.rdata),
+});
 
 /** The reply as JSON; `answers` holds the answer rdata in presentation form (the `kubetwin test` contract). */
 export function dnsResponseJson(r: DnsResponse) {
@@ -73,8 +97,19 @@ export function podResolveJson(res: PodResolution) {
     from: `${res.pod.namespace}/${res.pod.name}`,
     dnsPolicy: res.resolvConf.effectivePolicy,
     libc: res.walk.libc,
-    resolvConf: { nameservers: res.resolvConf.nameservers, searches: res.resolvConf.searches, options: res.resolvConf.options, ndots: res.resolvConf.ndots, notes: res.resolvConf.notes },
-    tries: res.walk.steps.map((s) => ({ name: s.name, rcode: s.response.rcode, answers: s.response.answer.map((x) => rdataText(x.rdata)), verdict: s.verdict })),
+    resolvConf: {
+      nameservers: res.resolvConf.nameservers,
+      searches: res.resolvConf.searches,
+      options: res.resolvConf.options,
+      ndots: res.resolvConf.ndots,
+      notes: res.resolvConf.notes,
+    },
+    tries: res.walk.steps.map((s) => ({
+      name: s.name,
+      rcode: s.response.rcode,
+      answers: s.response.answer.map((x) => rdataText(x.rdata)),
+      verdict: s.verdict,
+    })),
     resolvedName: res.walk.resolvedName ?? null,
     ...dnsResponseJson(res.walk.final),
   };

@@ -18,13 +18,28 @@ export function renderEndpoints(r: ServicePathResult): string {
   ];
   if (r.endpoints.length) {
     lines.push('');
-    const rows = r.endpoints.map((e) => [`${e.ip.includes(':') ? `[${e.ip}]` : e.ip}${e.port !== undefined ? `:${e.port}` : ''}`, e.pod ?? '<none>', e.node ?? '<none>', e.zone ?? '<none>', e.state, e.used ? 'yes' : `no: ${e.reason ?? ''}`]);
+    const rows = r.endpoints.map((e) => [
+      `${e.ip.includes(':') ? `[${e.ip}]` : e.ip}${e.port !== undefined ? `:${e.port}` : ''}`,
+      e.pod ?? '<none>',
+      e.node ?? '<none>',
+      e.zone ?? '<none>',
+      e.state,
+      e.used ? 'yes' : `no: ${e.reason ?? ''}`,
+    ]);
     lines.push(renderTable(['ENDPOINT', 'POD', 'NODE', 'ZONE', 'STATE', 'USED'], rows).trimEnd());
   }
-  if (r.sourceIP) lines.push('', `source address seen by the endpoint: ${r.sourceIP.seen} (${r.sourceIP.preserved ? 'preserved' : 'translated'}: ${r.sourceIP.why})`);
-  if (r.spread && !r.spread.length) lines.push('', `${r.requests} connections from this client: none reaches an endpoint`);
+  if (r.sourceIP)
+    lines.push(
+      '',
+      `source address seen by the endpoint: ${r.sourceIP.seen} (${r.sourceIP.preserved ? 'preserved' : 'translated'}: ${r.sourceIP.why})`,
+    );
+  if (r.spread && !r.spread.length)
+    lines.push('', `${r.requests} connections from this client: none reaches an endpoint`);
   else if (r.spread) {
-    lines.push('', `${r.requests} connections from this client (${r.spreadKind === 'expected' ? 'expected counts: the choice is random' : 'exact'}):`);
+    lines.push(
+      '',
+      `${r.requests} connections from this client (${r.spreadKind === 'expected' ? 'expected counts: the choice is random' : 'exact'}):`,
+    );
     for (const s of r.spread) lines.push(`  ${s.endpoint}  ${s.connections}`);
   }
   if (r.notes.length) lines.push('', 'notes:', ...r.notes.map((n) => `  - ${n}`));

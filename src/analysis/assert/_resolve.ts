@@ -5,7 +5,11 @@ interface ResolveEntry {
   readonly from?: string;
   readonly name: string;
   readonly type: string;
-  readonly expect: { readonly rcode?: string; readonly answers?: readonly string[]; readonly resolvedName?: string };
+  readonly expect: {
+    readonly rcode?: string;
+    readonly answers?: readonly string[];
+    readonly resolvedName?: string;
+  };
 }
 
 const types = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA'];
@@ -20,25 +24,54 @@ const fq = (n: string) => (n.endsWith('.') ? n : `${n}.`).toLowerCase();
 export const resolveHandler: EntryHandler<ResolveEntry> = {
   key: 'resolve',
   parse(value, expect): ResolveEntry | EntryProblem {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { error: 'resolve must be a map {from, name, type}', path: ['resolve'] };
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return { error: 'resolve must be a map {from, name, type}', path: ['resolve'] };
     const v = value as Record<string, unknown>;
-    for (const k of Object.keys(v)) if (!['from', 'name', 'type'].includes(k)) return { error: `resolve.${k} is not a field (from, name, type)`, path: ['resolve', k] };
-    if (typeof v.name !== 'string' || !v.name) return { error: 'resolve.name must be a DNS name', path: ['resolve', 'name'] };
-    if (v.from !== undefined && (typeof v.from !== 'string' || !v.from.includes('/'))) return { error: 'resolve.from must be namespace/pod (or namespace/workload)', path: ['resolve', 'from'] };
+    for (const k of Object.keys(v))
+      if (!['from', 'name', 'type'].includes(k))
+        return { error: `resolve.${k} is not a field (from, name, type)`, path: ['resolve', k] };
+    if (typeof v.name !== 'string' || !v.name)
+      return { error: 'resolve.name must be a DNS name', path: ['resolve', 'name'] };
+    if (v.from !== undefined && (typeof v.from !== 'string' || !v.from.includes('/')))
+      return {
+        error: 'resolve.from must be namespace/pod (or namespace/workload)',
+        path: ['resolve', 'from'],
+      };
     const type = v.type === undefined ? 'A' : String(v.type).toUpperCase();
-    if (!types.includes(type)) return { error: `resolve.type must be one of ${types.join(', ')}`, path: ['resolve', 'type'] };
-    if (typeof expect !== 'object' || expect === null || Array.isArray(expect)) return { error: 'expect must be a map {rcode, answers, resolvedName} for a resolve entry', path: ['expect'] };
+    if (!types.includes(type))
+      return { error: `resolve.type must be one of ${types.join(', ')}`, path: ['resolve', 'type'] };
+    if (typeof expect !== 'object' || expect === null || Array.isArray(expect))
+      return {
+        error: 'expect must be a map {rcode, answers, resolvedName} for a resolve entry',
+        path: ['expect'],
+      };
     const e = expect as Record<string, unknown>;
-    for (const k of Object.keys(e)) if (!['rcode', 'answers', 'resolvedName'].includes(k)) return { error: `expect.${k} is not a field (rcode, answers, resolvedName)`, path: ['expect', k] };
-    if (!Object.keys(e).length) return { error: 'expect needs at least one of rcode, answers, resolvedName', path: ['expect'] };
-    if (e.rcode !== undefined && !rcodes.includes(String(e.rcode))) return { error: `expect.rcode must be one of ${rcodes.join(', ')}`, path: ['expect', 'rcode'] };
-    if (e.answers !== undefined && (!Array.isArray(e.answers) || e.answers.some((a) => typeof a !== 'string'))) return { error: 'expect.answers must be a list of strings in presentation form', path: ['expect', 'answers'] };
-    if (e.resolvedName !== undefined && typeof e.resolvedName !== 'string') return { error: 'expect.resolvedName must be a name', path: ['expect', 'resolvedName'] };
+    for (const k of Object.keys(e))
+      if (!['rcode', 'answers', 'resolvedName'].includes(k))
+        return { error: `expect.${k} is not a field (rcode, answers, resolvedName)`, path: ['expect', k] };
+    if (!Object.keys(e).length)
+      return { error: 'expect needs at least one of rcode, answers, resolvedName', path: ['expect'] };
+    if (e.rcode !== undefined && !rcodes.includes(String(e.rcode)))
+      return { error: `expect.rcode must be one of ${rcodes.join(', ')}`, path: ['expect', 'rcode'] };
+    if (
+      e.answers !== undefined &&
+      (!Array.isArray(e.answers) || e.answers.some((a) => typeof a !== 'string'))
+    )
+      return {
+        error: 'expect.answers must be a list of strings in presentation form',
+        path: ['expect', 'answers'],
+      };
+    if (e.resolvedName !== undefined && typeof e.resolvedName !== 'string')
+      return { error: 'expect.resolvedName must be a name', path: ['expect', 'resolvedName'] };
     return {
       ...(typeof v.from === 'string' ? { from: v.from } : {}),
       name: v.name,
       type,
-      expect: { ...(e.rcode !== undefined ? { rcode: String(e.rcode) } : {}), ...(e.answers ? { answers: e.answers as string[] } : {}), ...(e.resolvedName !== undefined ? { resolvedName: e.resolvedName as string } : {}) },
+      expect: {
+        ...(e.rcode !== undefined ? { rcode: String(e.rcode) } : {}),
+        ...(e.answers ? { answers: e.answers as string[] } : {}),
+        ...(e.resolvedName !== undefined ? { resolvedName: e.resolvedName as string } : {}),
+      },
     };
   },
   evaluate(entry, ctx) {
@@ -47,7 +80,12 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
     let resolvedName: string | null;
     if (entry.from) {
       const pod = findPod(ctx.model, entry.from);
-      if (!pod) return { passed: false, actual: { error: `no pod or workload ${entry.from}` }, message: `no pod or workload ${entry.from}` };
+      if (!pod)
+        return {
+          passed: false,
+          actual: { error: `no pod or workload ${entry.from}` },
+          message: `no pod or workload ${entry.from}`,
+        };
       const res = dns.resolveFrom(pod, { name: entry.name, type: entry.type });
       response = res.walk.final;
       resolvedName = res.walk.resolvedName ?? null;
@@ -59,11 +97,19 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
     const actual = { rcode: response.rcode, answers, resolvedName };
     const wrong: string[] = [];
     const e = entry.expect;
-    if (e.rcode !== undefined && e.rcode !== actual.rcode) wrong.push(`rcode ${actual.rcode}, expected ${e.rcode}`);
-    if (e.answers && [...e.answers].sort().join('\n') !== [...answers].sort().join('\n')) wrong.push(`answers [${answers.join(', ')}], expected [${e.answers.join(', ')}]`);
-    if (e.resolvedName !== undefined && fq(e.resolvedName) !== (resolvedName ?? '')) wrong.push(`resolved as ${resolvedName ?? '(nothing)'}, expected ${fq(e.resolvedName)}`);
+    if (e.rcode !== undefined && e.rcode !== actual.rcode)
+      wrong.push(`rcode ${actual.rcode}, expected ${e.rcode}`);
+    if (e.answers && [...e.answers].sort().join('\n') !== [...answers].sort().join('\n'))
+      wrong.push(`answers [${answers.join(', ')}], expected [${e.answers.join(', ')}]`);
+    if (e.resolvedName !== undefined && fq(e.resolvedName) !== (resolvedName ?? ''))
+      wrong.push(`resolved as ${resolvedName ?? '(nothing)'}, expected ${fq(e.resolvedName)}`);
     const summary = `${actual.rcode}${answers.length ? ` ${answers.join(', ')}` : ''}${resolvedName ? ` (as ${resolvedName})` : ''}`;
     if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected` };
-    return { passed: false, actual, message: wrong.join('; '), details: response.notes.map((n) => `note: ${n}`) };
+    return {
+      passed: false,
+      actual,
+      message: wrong.join('; '),
+      details: response.notes.map((n) => `note: ${n}`),
+    };
   },
 };

@@ -1,5 +1,15 @@
 import type { Directive, ServerBlock, Token } from './_tokenize.ts';
-import type { CacheConfig, ForwardConfig, HostsEntry, HostsPluginConfig, KubernetesPluginConfig, PodsMode, RewriteMatch, RewriteNameRule, ServerConfig } from './types.ts';
+import type {
+  CacheConfig,
+  ForwardConfig,
+  HostsEntry,
+  HostsPluginConfig,
+  KubernetesPluginConfig,
+  PodsMode,
+  RewriteMatch,
+  RewriteNameRule,
+  ServerConfig,
+} from './types.ts';
 
 export interface PluginProblem {
   readonly code: 'corefile-invalid-option' | 'corefile-plugin-not-modeled';
@@ -14,7 +24,21 @@ export function fqdn(name: string): string {
 }
 
 // Plugins with no effect on the answers themselves (health, metrics, logging, reload).
-const operational = new Set(['errors', 'health', 'ready', 'prometheus', 'loop', 'reload', 'log', 'debug', 'pprof', 'bind', 'whoami', 'cancel', 'timeouts']);
+const operational = new Set([
+  'errors',
+  'health',
+  'ready',
+  'prometheus',
+  'loop',
+  'reload',
+  'log',
+  'debug',
+  'pprof',
+  'bind',
+  'whoami',
+  'cancel',
+  'timeouts',
+]);
 
 /** Interprets one server block's directives. Unknown plugins are recorded in `notModeled`. */
 export function serverConfig(block: ServerBlock, problems: PluginProblem[]): ServerConfig {
@@ -26,7 +50,12 @@ export function serverConfig(block: ServerBlock, problems: PluginProblem[]): Ser
     zones.push(fqdn(m[1] || '.'));
     if (m[2]) port = Number(m[2]);
   }
-  const out: { -readonly [K in keyof ServerConfig]: ServerConfig[K] } = { zones, port, rewrites: [], notModeled: [] };
+  const out: { -readonly [K in keyof ServerConfig]: ServerConfig[K] } = {
+    zones,
+    port,
+    rewrites: [],
+    notModeled: [],
+  };
   const notModeled: string[] = [];
   const rewrites: RewriteNameRule[] = [];
   for (const d of block.directives) {
@@ -39,22 +68,40 @@ export function serverConfig(block: ServerBlock, problems: PluginProblem[]): Ser
     else {
       notModeled.push(name);
       if (!operational.has(name))
-        problems.push({ code: 'corefile-plugin-not-modeled', message: `Corefile plugin "${name}" is not modeled: kubetwin answers as if it were absent${name === 'loadbalance' ? ' (records keep a fixed order instead of being shuffled)' : ''}`, at: d.name });
+        problems.push({
+          code: 'corefile-plugin-not-modeled',
+          message: `Corefile plugin "${name}" is not modeled: kubetwin answers as if it were absent${name === 'loadbalance' ? ' (records keep a fixed order instead of being shuffled)' : ''}`,
+          at: d.name,
+        });
     }
   }
   const quiet = notModeled.filter((n) => operational.has(n));
-  if (quiet.length) problems.push({ code: 'corefile-plugin-not-modeled', message: `Corefile plugins without effect on answers are not modeled: ${quiet.join(', ')}`, at: block.keys[0] ?? block.directives[0].name });
+  if (quiet.length)
+    problems.push({
+      code: 'corefile-plugin-not-modeled',
+      message: `Corefile plugins without effect on answers are not modeled: ${quiet.join(', ')}`,
+      at: block.keys[0] ?? block.directives[0].name,
+    });
   return { ...out, rewrites, notModeled };
 }
 
 function int(t: Token | undefined, problems: PluginProblem[], what: string, fallback: number): number {
   if (t && /^\d+$/.test(t.text)) return Number(t.text);
-  if (t) problems.push({ code: 'corefile-invalid-option', message: `${what} "${t.text}" is not a whole number; ${fallback} is used`, at: t });
+  if (t)
+    problems.push({
+      code: 'corefile-invalid-option',
+      message: `${what} "${t.text}" is not a whole number; ${fallback} is used`,
+      at: t,
+    });
   return fallback;
 }
 
 /** https://coredns.io/plugins/kubernetes/ — zones from the arguments, else the server block's; ttl default 5. */
-function kubernetes(d: Directive, blockZones: readonly string[], problems: PluginProblem[]): KubernetesPluginConfig {
+function kubernetes(
+  d: Directive,
+  blockZones: readonly string[],
+  problems: PluginProblem[],
+): KubernetesPluginConfig {
   const zones = d.args.length ? d.args.map((a) => fqdn(a.text)) : [...blockZones];
   let pods: PodsMode = 'disabled';
   let ttl = 5;
@@ -67,7 +114,12 @@ function kubernetes(d: Directive, blockZones: readonly string[], problems: Plugi
     switch (o.name.text) {
       case 'pods':
         if (args[0] === 'disabled' || args[0] === 'insecure' || args[0] === 'verified') pods = args[0];
-        else problems.push({ code: 'corefile-invalid-option', message: `pods "${args[0] ?? ''}" must be disabled, insecure or verified`, at: o.name });
+        else
+          problems.push({
+            code: 'corefile-invalid-option',
+            message: `pods "${args[0] ?? ''}" must be disabled, insecure or verified`,
+            at: o.name,
+          });
         break;
       case 'ttl':
         ttl = Math.min(int(o.args[0], problems, 'ttl', 5), 3600);
@@ -84,10 +136,24 @@ function kubernetes(d: Directive, blockZones: readonly string[], problems: Plugi
       case 'ignore':
         ignoreEmptyService = args.includes('empty_service');
         break;
-      case 'endpoint': case 'tls': case 'kubeconfig': case 'labels': case 'namespace_labels': case 'noendpoints': case 'multicluster': case 'startup_timeout': case 'apiserver_qps': case 'apiserver_burst': case 'apiserver_max_inflight':
+      case 'endpoint':
+      case 'tls':
+      case 'kubeconfig':
+      case 'labels':
+      case 'namespace_labels':
+      case 'noendpoints':
+      case 'multicluster':
+      case 'startup_timeout':
+      case 'apiserver_qps':
+      case 'apiserver_burst':
+      case 'apiserver_max_inflight':
         break;
       default:
-        problems.push({ code: 'corefile-invalid-option', message: `kubernetes option "${o.name.text}" is not known`, at: o.name });
+        problems.push({
+          code: 'corefile-invalid-option',
+          message: `kubernetes option "${o.name.text}" is not known`,
+          at: o.name,
+        });
     }
   }
   return { zones, pods, ttl, fallthrough, namespaces, endpointPodNames, ignoreEmptyService };
@@ -108,7 +174,14 @@ function hosts(d: Directive, blockZones: readonly string[], problems: PluginProb
     else if (word === 'reload') continue;
     else if (o.args.length) entries.push({ ip: word, names: o.args.map((a) => fqdn(a.text)) });
   }
-  return { ...(file ? { file } : {}), entries, zones: zoneArgs.length ? zoneArgs.map(fqdn) : [...blockZones], ttl, fallthrough, noReverse };
+  return {
+    ...(file ? { file } : {}),
+    entries,
+    zones: zoneArgs.length ? zoneArgs.map(fqdn) : [...blockZones],
+    ttl,
+    fallthrough,
+    noReverse,
+  };
 }
 
 /** https://coredns.io/plugins/rewrite/ — only `name` rules are modeled; others are reported. */
@@ -119,13 +192,19 @@ function rewrite(d: Directive, problems: PluginProblem[]): RewriteNameRule[] {
     mode = args[0];
     args = args.slice(1);
   }
-  const lines: string[][] = d.block.length ? d.block.map((o) => [o.name.text, ...o.args.map((a) => a.text)]) : [args];
+  const lines: string[][] = d.block.length
+    ? d.block.map((o) => [o.name.text, ...o.args.map((a) => a.text)])
+    : [args];
   const out: RewriteNameRule[] = [];
   for (let i = 0; i < lines.length; i++) {
     const words = lines[i];
     if (words[0] !== 'name') {
       if (words[0] === 'answer') continue;
-      problems.push({ code: 'corefile-plugin-not-modeled', message: `rewrite ${words[0] ?? ''} is not modeled (only rewrite name is)`, at: d.name });
+      problems.push({
+        code: 'corefile-plugin-not-modeled',
+        message: `rewrite ${words[0] ?? ''} is not modeled (only rewrite name is)`,
+        at: d.name,
+      });
       continue;
     }
     let rest = words.slice(1);
@@ -136,13 +215,28 @@ function rewrite(d: Directive, problems: PluginProblem[]): RewriteNameRule[] {
     }
     const [from, to, ...tail] = rest;
     if (!from || !to) {
-      problems.push({ code: 'corefile-invalid-option', message: 'rewrite name needs FROM and TO', at: d.name });
+      problems.push({
+        code: 'corefile-invalid-option',
+        message: 'rewrite name needs FROM and TO',
+        at: d.name,
+      });
       continue;
     }
     const next = lines[i + 1];
     const answerWords = tail[0] === 'answer' ? tail.slice(1) : next?.[0] === 'answer' ? next.slice(1) : [];
-    const answer = answerWords[0] === 'auto' ? ('auto' as const) : answerWords[0] === 'name' && answerWords[2] ? { from: answerWords[1], to: answerWords[2] } : undefined;
-    out.push({ mode, match, from: match === 'regex' ? from : from.toLowerCase(), to: match === 'regex' ? to : to.toLowerCase(), ...(answer ? { answer } : {}) });
+    const answer =
+      answerWords[0] === 'auto'
+        ? ('auto' as const)
+        : answerWords[0] === 'name' && answerWords[2]
+          ? { from: answerWords[1], to: answerWords[2] }
+          : undefined;
+    out.push({
+      mode,
+      match,
+      from: match === 'regex' ? from : from.toLowerCase(),
+      to: match === 'regex' ? to : to.toLowerCase(),
+      ...(answer ? { answer } : {}),
+    });
   }
   return out;
 }
@@ -163,6 +257,11 @@ function cache(d: Directive, problems: PluginProblem[]): CacheConfig {
 /** https://coredns.io/plugins/forward/ — `forward FROM TO…`; kubetwin never sends the query, it says where it would go. */
 function forward(d: Directive, problems: PluginProblem[]): ForwardConfig {
   const [from, ...to] = d.args.map((a) => a.text);
-  if (!from || !to.length) problems.push({ code: 'corefile-invalid-option', message: 'forward needs FROM and at least one TO', at: d.name });
+  if (!from || !to.length)
+    problems.push({
+      code: 'corefile-invalid-option',
+      message: 'forward needs FROM and at least one TO',
+      at: d.name,
+    });
   return { from: fqdn(from ?? '.'), to };
 }

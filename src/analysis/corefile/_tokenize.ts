@@ -123,14 +123,23 @@ export function parseServerBlocks(text: string): ParsedCorefile {
     skipNewlines();
     if (toks[i]?.text !== '{') {
       const at = keys[0] ?? toks[i] ?? { line: 1, column: 1 };
-      errors.push({ message: `server block ${keys.map((k) => k.text).join(' ')} has no "{"`, line: at.line, column: at.column });
+      errors.push({
+        message: `server block ${keys.map((k) => k.text).join(' ')} has no "{"`,
+        line: at.line,
+        column: at.column,
+      });
       while (i < toks.length && toks[i].text !== '\n') i++;
       continue;
     }
     i++;
     const directives = readBlock();
     if (toks[i]?.text === '}') i++;
-    else errors.push({ message: `server block ${keys.map((k) => k.text).join(' ')} is not closed with "}"`, line: keys[0]?.line ?? 1, column: keys[0]?.column ?? 1 });
+    else
+      errors.push({
+        message: `server block ${keys.map((k) => k.text).join(' ')} is not closed with "}"`,
+        line: keys[0]?.line ?? 1,
+        column: keys[0]?.column ?? 1,
+      });
     blocks.push({ keys, directives });
   }
   return { blocks, errors };

@@ -9,11 +9,30 @@ describe('Corefile', () => {
     const s = config.servers[0];
     assert.deepEqual(s.zones, ['.']);
     assert.equal(s.port, 53);
-    assert.deepEqual(s.kubernetes, { zones: ['cluster.local.', 'in-addr.arpa.', 'ip6.arpa.'], pods: 'insecure', ttl: 30, fallthrough: ['in-addr.arpa.', 'ip6.arpa.'], namespaces: [], endpointPodNames: false, ignoreEmptyService: false });
+    assert.deepEqual(s.kubernetes, {
+      zones: ['cluster.local.', 'in-addr.arpa.', 'ip6.arpa.'],
+      pods: 'insecure',
+      ttl: 30,
+      fallthrough: ['in-addr.arpa.', 'ip6.arpa.'],
+      namespaces: [],
+      endpointPodNames: false,
+      ignoreEmptyService: false,
+    });
     assert.deepEqual(s.cache, { successTTL: 30, denialTTL: 30, successMinTTL: 5, denialMinTTL: 5 });
     assert.deepEqual(s.forward, { from: '.', to: ['/etc/resolv.conf'] });
-    assert.deepEqual(s.notModeled, ['errors', 'health', 'ready', 'prometheus', 'loop', 'reload', 'loadbalance']);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['corefile-plugin-not-modeled', 'corefile-plugin-not-modeled']);
+    assert.deepEqual(s.notModeled, [
+      'errors',
+      'health',
+      'ready',
+      'prometheus',
+      'loop',
+      'reload',
+      'loadbalance',
+    ]);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['corefile-plugin-not-modeled', 'corefile-plugin-not-modeled'],
+    );
     assert.match(diagnostics[0].message, /line 19:5: .*loadbalance/);
   });
 
@@ -47,13 +66,22 @@ corp.example:53, other.example {
 }
 `;
     const { config, diagnostics } = parseCorefile(text);
-    assert.deepEqual(diagnostics.map((d) => d.code), ['corefile-no-kubernetes']);
+    assert.deepEqual(
+      diagnostics.map((d) => d.code),
+      ['corefile-no-kubernetes'],
+    );
     const [main, stub] = config.servers;
     assert.deepEqual(main.hosts?.entries, [{ ip: '10.0.0.5', names: ['legacy.corp.example.'] }]);
     assert.deepEqual(main.hosts?.fallthrough, ['.']);
     assert.deepEqual(main.rewrites, [
       { mode: 'stop', match: 'exact', from: 'db.example.com', to: 'db.shop.svc.cluster.local' },
-      { mode: 'stop', match: 'regex', from: '(.*)\\.old\\.local', to: '{1}.shop.svc.cluster.local', answer: { from: '(.*)\\.shop\\.svc\\.cluster\\.local', to: '{1}.old.local' } },
+      {
+        mode: 'stop',
+        match: 'regex',
+        from: '(.*)\\.old\\.local',
+        to: '{1}.shop.svc.cluster.local',
+        answer: { from: '(.*)\\.shop\\.svc\\.cluster\\.local', to: '{1}.old.local' },
+      },
     ]);
     assert.deepEqual(main.cache, { successTTL: 60, denialTTL: 15, successMinTTL: 10, denialMinTTL: 5 });
     assert.deepEqual(stub.zones, ['corp.example.', 'other.example.']);
@@ -61,9 +89,20 @@ corp.example:53, other.example {
   });
 
   it('syntax errors, bad options and a missing kubernetes plugin are diagnostics, never exceptions', () => {
-    const { diagnostics } = parseCorefile('.:53 {\n  kubernetes cluster.local {\n    pods sometimes\n    ttl soon\n    bogus\n');
-    assert.deepEqual(diagnostics.map((d) => d.code).sort(), ['corefile-invalid-option', 'corefile-invalid-option', 'corefile-invalid-option', 'corefile-syntax', 'corefile-syntax']);
-    assert.deepEqual(parseCorefile('.:53 {\n  forward . 8.8.8.8\n}\n').diagnostics.map((d) => d.code), ['corefile-no-kubernetes']);
+    const { diagnostics } = parseCorefile(
+      '.:53 {\n  kubernetes cluster.local {\n    pods sometimes\n    ttl soon\n    bogus\n',
+    );
+    assert.deepEqual(diagnostics.map((d) => d.code).sort(), [
+      'corefile-invalid-option',
+      'corefile-invalid-option',
+      'corefile-invalid-option',
+      'corefile-syntax',
+      'corefile-syntax',
+    ]);
+    assert.deepEqual(
+      parseCorefile('.:53 {\n  forward . 8.8.8.8\n}\n').diagnostics.map((d) => d.code),
+      ['corefile-no-kubernetes'],
+    );
     assert.doesNotThrow(() => parseCorefile('}}}{{{ "unterminated'));
   });
 });

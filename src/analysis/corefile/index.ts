@@ -48,7 +48,10 @@ export interface CorefileResult {
 }
 
 /** Parses a Corefile; problems are diagnostics placed at the ConfigMap with the Corefile line in the message. */
-export function parseCorefile(text: string, options: { source?: SourceRef; object?: string; origin?: DnsServerConfig['origin'] } = {}): CorefileResult {
+export function parseCorefile(
+  text: string,
+  options: { source?: SourceRef; object?: string; origin?: DnsServerConfig['origin'] } = {},
+): CorefileResult {
   const parsed = parseServerBlocks(text);
   const diagnostics: Diagnostic[] = [];
   // The ConfigMap's position; the line inside the Corefile goes into the message.
@@ -56,19 +59,38 @@ export function parseCorefile(text: string, options: { source?: SourceRef; objec
     ...(options.source ? { source: { ...options.source, path: 'data.Corefile' } } : {}),
     ...(options.object ? { object: options.object } : {}),
   };
-  for (const e of parsed.errors) diagnostics.push({ code: 'corefile-syntax', severity: 'warning', message: `Corefile line ${e.line}:${e.column}: ${e.message}`, ...where });
+  for (const e of parsed.errors)
+    diagnostics.push({
+      code: 'corefile-syntax',
+      severity: 'warning',
+      message: `Corefile line ${e.line}:${e.column}: ${e.message}`,
+      ...where,
+    });
   const problems: PluginProblem[] = [];
   const servers = parsed.blocks.map((b) => serverConfig(b, problems));
   for (const p of problems)
-    diagnostics.push({ code: p.code, severity: p.code === 'corefile-invalid-option' ? 'warning' : 'info', message: `Corefile line ${p.at.line}:${p.at.column}: ${p.message}`, ...where });
+    diagnostics.push({
+      code: p.code,
+      severity: p.code === 'corefile-invalid-option' ? 'warning' : 'info',
+      message: `Corefile line ${p.at.line}:${p.at.column}: ${p.message}`,
+      ...where,
+    });
   if (!servers.some((s) => s.kubernetes))
-    diagnostics.push({ code: 'corefile-no-kubernetes', severity: 'warning', message: 'the Corefile has no kubernetes plugin: cluster names are not answered by CoreDNS', ...where, hint: 'Add a kubernetes block for the cluster domain.' });
+    diagnostics.push({
+      code: 'corefile-no-kubernetes',
+      severity: 'warning',
+      message: 'the Corefile has no kubernetes plugin: cluster names are not answered by CoreDNS',
+      ...where,
+      hint: 'Add a kubernetes block for the cluster domain.',
+    });
   return { config: { origin: options.origin ?? 'corefile', servers }, diagnostics };
 }
 
 /** The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else kubeadm's default. */
 export function dnsServerConfig(model: ClusterModel): CorefileResult {
-  const cm = model.others.find((o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns');
+  const cm = model.others.find(
+    (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns',
+  );
   const data = cm?.body.data as Record<string, unknown> | undefined;
   const text = data?.Corefile;
   if (cm && typeof text === 'string') return parseCorefile(text, { source: cm.source, object: cm.key });

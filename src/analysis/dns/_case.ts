@@ -36,8 +36,14 @@ export function observe(dns: Dns, c: Case): Case {
 }
 
 export function expected(c: Case): Case {
-  return { ...c, answer: (c.answer ?? []).map(norm), ...(c.ns ? { ns: c.ns.map(norm) } : {}), ...(c.extra ? { extra: c.extra.map(norm) } : {}) };
+  return {
+    ...c,
+    answer: (c.answer ?? []).map(norm),
+    ...(c.ns ? { ns: c.ns.map(norm) } : {}),
+    ...(c.extra ? { extra: c.extra.map(norm) } : {}),
+  };
 }
 
 /** The SOA line every denial from the default Corefile carries (ttl 30). */
-export const soaLine = 'cluster.local. 30 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 30';
+export const soaLine =
+  'cluster.local. 30 IN SOA ns.dns.cluster.local. hostmaster.cluster.local. <serial> 7200 1800 86400 30';

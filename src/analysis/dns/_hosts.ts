@@ -7,19 +7,40 @@ import type { HostsPluginConfig } from '../corefile/index.ts';
 import { addressFromReverse, inZone } from './_names.ts';
 import type { Rcode, ResourceRecord } from './types.ts';
 
-export function serveHosts(cfg: HostsPluginConfig, name: string, qname: string, type: string): { rcode: Rcode; answer: ResourceRecord[]; notes: string[] } | { next: true } {
+export function serveHosts(
+  cfg: HostsPluginConfig,
+  name: string,
+  qname: string,
+  type: string,
+): { rcode: Rcode; answer: ResourceRecord[]; notes: string[] } | { next: true } {
   if (!cfg.zones.some((z) => inZone(name, z))) return { next: true };
   const answer: ResourceRecord[] = [];
   const known = cfg.entries.some((e) => e.names.includes(name));
   if (type === 'A' || type === 'AAAA') {
-    for (const e of cfg.entries) if (e.names.includes(name) && e.ip.includes(':') === (type === 'AAAA')) answer.push({ name: qname, ttl: cfg.ttl, rdata: { type, address: e.ip } });
+    for (const e of cfg.entries)
+      if (e.names.includes(name) && e.ip.includes(':') === (type === 'AAAA'))
+        answer.push({ name: qname, ttl: cfg.ttl, rdata: { type, address: e.ip } });
   } else if (type === 'PTR' && !cfg.noReverse) {
     const ip = addressFromReverse(name);
-    for (const e of cfg.entries) if (ip && e.ip === ip) for (const n of e.names) answer.push({ name: qname, ttl: cfg.ttl, rdata: { type: 'PTR', target: n } });
+    for (const e of cfg.entries)
+      if (ip && e.ip === ip)
+        for (const n of e.names)
+          answer.push({ name: qname, ttl: cfg.ttl, rdata: { type: 'PTR', target: n } });
   }
   if (answer.length) return { rcode: 'NOERROR', answer, notes: ['answered by the hosts plugin'] };
   if (cfg.fallthrough.some((z) => inZone(name, z))) return { next: true };
-  if (known) return { rcode: 'NOERROR', answer: [], notes: [`the hosts plugin knows ${name} but has no ${type} record`] };
+  if (known)
+    return {
+      rcode: 'NOERROR',
+      answer: [],
+      notes: [`the hosts plugin knows ${name} but has no ${type} record`],
+    };
   const fileNote = cfg.file ? ` (the entries of ${cfg.file} are not known to kubetwin)` : '';
-  return { rcode: 'SERVFAIL', answer: [], notes: [`the hosts plugin has no entry for ${name} and no fallthrough: CoreDNS replies SERVFAIL${fileNote}`] };
+  return {
+    rcode: 'SERVFAIL',
+    answer: [],
+    notes: [
+      `the hosts plugin has no entry for ${name} and no fallthrough: CoreDNS replies SERVFAIL${fileNote}`,
+    ],
+  };
 }

@@ -19,7 +19,10 @@ export interface EndpointAddress {
 }
 
 /** The part of a Service DNS reads (a slim copy: the model can be dropped once the index is built). */
-export type DnsService = Pick<Service, 'name' | 'namespace' | 'type' | 'headless' | 'clusterIPs' | 'ports' | 'externalName'>;
+export type DnsService = Pick<
+  Service,
+  'name' | 'namespace' | 'type' | 'headless' | 'clusterIPs' | 'ports' | 'externalName'
+>;
 
 export interface ServiceEntry {
   readonly service: DnsService;
@@ -60,7 +63,15 @@ export function buildDnsIndex(model: ClusterModel, options: { podIndex?: boolean
   const services = new Map<string, ServiceEntry & { endpoints: EndpointAddress[] }>();
   const serviceByIP = new Map<string, DnsService>();
   for (const full of model.services) {
-    const s: DnsService = { name: full.name, namespace: full.namespace, type: full.type, headless: full.headless, clusterIPs: full.clusterIPs, ports: full.ports, ...(full.externalName !== undefined ? { externalName: full.externalName } : {}) };
+    const s: DnsService = {
+      name: full.name,
+      namespace: full.namespace,
+      type: full.type,
+      headless: full.headless,
+      clusterIPs: full.clusterIPs,
+      ports: full.ports,
+      ...(full.externalName !== undefined ? { externalName: full.externalName } : {}),
+    };
     services.set(`${s.name}.${s.namespace}`, { service: s, endpoints: [] });
     for (const ip of s.clusterIPs) serviceByIP.set(ip, s);
     mix(`${full.key}|${s.clusterIPs.join(',')}|${s.externalName ?? ''}`);
@@ -70,12 +81,20 @@ export function buildDnsIndex(model: ClusterModel, options: { podIndex?: boolean
     if (slice.addressType === 'FQDN') continue;
     const entry = services.get(`${slice.serviceName}.${slice.namespace}`);
     if (!entry) continue;
-    const ports = slice.ports.filter((p) => p.port !== undefined).map((p) => ({ name: p.name ?? '', port: p.port as number, protocol: p.protocol }));
+    const ports = slice.ports
+      .filter((p) => p.port !== undefined)
+      .map((p) => ({ name: p.name ?? '', port: p.port as number, protocol: p.protocol }));
     for (const ep of slice.endpoints) {
       if (!ep.conditions.ready) continue;
       for (const ip of ep.addresses) {
         const podName = ep.targetRef?.startsWith('Pod/') ? ep.targetRef.split('/')[2] : undefined;
-        const address: EndpointAddress = { ip, dashed: dashedIP(ip), ...(ep.hostname ? { hostname: ep.hostname } : {}), ...(podName ? { podName } : {}), ports };
+        const address: EndpointAddress = {
+          ip,
+          dashed: dashedIP(ip),
+          ...(ep.hostname ? { hostname: ep.hostname } : {}),
+          ...(podName ? { podName } : {}),
+          ports,
+        };
         entry.endpoints.push(address);
         const list = endpointsByIP.get(ip) ?? [];
         list.push({ service: entry.service, address });
@@ -86,12 +105,13 @@ export function buildDnsIndex(model: ClusterModel, options: { podIndex?: boolean
   }
   for (const e of services.values()) e.endpoints.sort(byAddress);
   const podsByIP = new Map<string, string[]>();
-  if (options.podIndex) for (const p of model.pods) {
-    if (!p.ip) continue;
-    const list = podsByIP.get(p.ip) ?? [];
-    list.push(p.namespace);
-    podsByIP.set(p.ip, list);
-  }
+  if (options.podIndex)
+    for (const p of model.pods) {
+      if (!p.ip) continue;
+      const list = podsByIP.get(p.ip) ?? [];
+      list.push(p.namespace);
+      podsByIP.set(p.ip, list);
+    }
   const dnsService = serviceByIP.get(model.profile.dnsServiceIP);
   return {
     namespaces: new Set(model.namespaces.map((n) => n.name)),

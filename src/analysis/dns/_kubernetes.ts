@@ -23,7 +23,11 @@ export interface PluginAnswer {
 }
 
 /** How the plugin asks the rest of the server about a name outside its zone (an ExternalName target). */
-export type UpstreamLookup = (name: string, type: string, depth: number) => { answer: readonly ResourceRecord[] } | undefined;
+export type UpstreamLookup = (
+  name: string,
+  type: string,
+  depth: number,
+) => { answer: readonly ResourceRecord[] } | undefined;
 
 export interface KubernetesContext {
   readonly index: DnsIndex;
@@ -32,7 +36,13 @@ export interface KubernetesContext {
 }
 
 /** Serves `name` (canonical) for `type`; `next` means NXDOMAIN that `fallthrough` hands to the next plugin. */
-export function serveKubernetes(ctx: KubernetesContext, zone: string, qname: string, type: string, depth = 0): PluginAnswer | { next: string } {
+export function serveKubernetes(
+  ctx: KubernetesContext,
+  zone: string,
+  qname: string,
+  type: string,
+  depth = 0,
+): PluginAnswer | { next: string } {
   const { cfg, index } = ctx;
   const name = qname.toLowerCase();
   const ttl = cfg.ttl;
@@ -61,7 +71,9 @@ export function serveKubernetes(ctx: KubernetesContext, zone: string, qname: str
   } else if (type === 'SOA' && name === zone) {
     records = [soa(ctx, zone)];
   } else if ((type === 'A' || type === 'AAAA') && name === `ns.dns.${zone}`) {
-    records = index.dnsServiceIPs.filter((ip) => ip.includes(':') === (type === 'AAAA')).map((ip) => rr(qname, ttl, address(ip)));
+    records = index.dnsServiceIPs
+      .filter((ip) => ip.includes(':') === (type === 'AAAA'))
+      .map((ip) => rr(qname, ttl, address(ip)));
   } else if (type === 'SOA') {
     // The plugin answers SOA only at the apex; elsewhere the reply is an empty NOERROR, whatever the name.
   } else if (isReverse(name)) {
@@ -69,15 +81,26 @@ export function serveKubernetes(ctx: KubernetesContext, zone: string, qname: str
   } else {
     const l = lookupRecords(index, cfg, zone, name);
     if (fail(l)) error = l.nameError;
-    else if (type === 'A' || type === 'AAAA') records = addresses(ctx, zone, qname, type, l.hits, depth, notes);
+    else if (type === 'A' || type === 'AAAA')
+      records = addresses(ctx, zone, qname, type, l.hits, depth, notes);
     else if (type === 'SRV') records = srv(ctx, qname, l.hits, additional);
-    else if (type === 'CNAME') records = l.hits.filter((h) => !isIP(h.host)).map((h) => rr(qname, ttl, { type: 'CNAME', target: h.host }));
+    else if (type === 'CNAME')
+      records = l.hits
+        .filter((h) => !isIP(h.host))
+        .map((h) => rr(qname, ttl, { type: 'CNAME', target: h.host }));
   }
   if (error !== undefined) {
     if (cfg.fallthrough.some((z) => inZone(name, z))) return { next: error };
     return { rcode: 'NXDOMAIN', answer: [], additional: [], authority: [soa(ctx, zone)], notes: [error] };
   }
-  if (!records.length) return { rcode: 'NOERROR', answer: [], additional: [], authority: [soa(ctx, zone)], notes: [...notes, `the name exists but has no ${type} record`] };
+  if (!records.length)
+    return {
+      rcode: 'NOERROR',
+      answer: [],
+      additional: [],
+      authority: [soa(ctx, zone)],
+      notes: [...notes, `the name exists but has no ${type} record`],
+    };
   return { rcode: 'NOERROR', answer: records, additional, authority: [], notes };
 }
 
@@ -86,15 +109,35 @@ function rr(name: string, ttl: number, rdata: ResourceRecord['rdata']): Resource
 }
 
 const isIP = (h: string) => !h.endsWith('.');
-const address = (ip: string): ResourceRecord['rdata'] => ({ type: ip.includes(':') ? 'AAAA' : 'A', address: ip });
+const address = (ip: string): ResourceRecord['rdata'] => ({
+  type: ip.includes(':') ? 'AAAA' : 'A',
+  address: ip,
+});
 
 /** SOA of the zone: `ns.dns.<zone> hostmaster.<zone>`, refresh 7200, retry 1800, expire 86400, minimum = ttl. */
 export function soa(ctx: KubernetesContext, zone: string): ResourceRecord {
   const ttl = ctx.cfg.ttl;
-  return rr(zone, Math.min(ttl, 300), { type: 'SOA', mname: `ns.dns.${zone}`, rname: `hostmaster.${zone}`, serial: ctx.index.serial, refresh: 7200, retry: 1800, expire: 86400, minimum: ttl });
+  return rr(zone, Math.min(ttl, 300), {
+    type: 'SOA',
+    mname: `ns.dns.${zone}`,
+    rname: `hostmaster.${zone}`,
+    serial: ctx.index.serial,
+    refresh: 7200,
+    retry: 1800,
+    expire: 86400,
+    minimum: ttl,
+  });
 }
 
-function addresses(ctx: KubernetesContext, zone: string, qname: string, type: 'A' | 'AAAA', hits: readonly Hit[], depth: number, notes: string[]): ResourceRecord[] {
+function addresses(
+  ctx: KubernetesContext,
+  zone: string,
+  qname: string,
+  type: 'A' | 'AAAA',
+  hits: readonly Hit[],
+  depth: number,
+  notes: string[],
+): ResourceRecord[] {
   const out: ResourceRecord[] = [];
   const seen = new Set<string>();
   const ttl = ctx.cfg.ttl;
@@ -116,20 +159,28 @@ function addresses(ctx: KubernetesContext, zone: string, qname: string, type: 'A
       const up = ctx.upstream(h.host, type, depth + 1);
       if (!up) continue;
       out.push(cname, ...up.answer);
-      if (!up.answer.length) notes.push(`${h.host} has no ${type} record upstream; only the CNAME is returned`);
+      if (!up.answer.length)
+        notes.push(`${h.host} has no ${type} record upstream; only the CNAME is returned`);
     }
   }
   return out;
 }
 
 /** SRV records: priority 0, weight 100/n (floor) over the n records, answers' targets' addresses as additional. */
-function srv(ctx: KubernetesContext, qname: string, hits: readonly Hit[], additional: ResourceRecord[]): ResourceRecord[] {
+function srv(
+  ctx: KubernetesContext,
+  qname: string,
+  hits: readonly Hit[],
+  additional: ResourceRecord[],
+): ResourceRecord[] {
   const ttl = ctx.cfg.ttl;
   const seen = new Set<string>();
-  const unique = hits.filter((h) => (h.port ?? -1) >= 0 || !isIP(h.host)).filter((h) => {
-    const k = `${h.target}|${h.port}|${h.host}`;
-    return !seen.has(k) && !!seen.add(k);
-  });
+  const unique = hits
+    .filter((h) => (h.port ?? -1) >= 0 || !isIP(h.host))
+    .filter((h) => {
+      const k = `${h.target}|${h.port}|${h.host}`;
+      return !seen.has(k) && !!seen.add(k);
+    });
   const weight = Math.floor(100 / Math.max(1, unique.length));
   const out: ResourceRecord[] = [];
   const targetSeen = new Set<string>();

@@ -38,7 +38,8 @@ export function dashedIP(ip: string): string {
  */
 export function ipFromDashed(label: string): string | undefined {
   const dashes = label.split('-').length - 1;
-  const text = dashes === 3 && !label.includes('--') ? label.replaceAll('-', '.') : label.replaceAll('-', ':');
+  const text =
+    dashes === 3 && !label.includes('--') ? label.replaceAll('-', '.') : label.replaceAll('-', ':');
   return canonicalIP(text);
 }
 
@@ -67,5 +68,10 @@ export function addressFromReverse(name: string): string | undefined {
 }
 
 export function isReverse(name: string): boolean {
-  return name.endsWith('.in-addr.arpa.') || name.endsWith('.ip6.arpa.') || name === 'in-addr.arpa.' || name === 'ip6.arpa.';
+  return (
+    name.endsWith('.in-addr.arpa.') ||
+    name.endsWith('.ip6.arpa.') ||
+    name === 'in-addr.arpa.' ||
+    name === 'ip6.arpa.'
+  );
 }

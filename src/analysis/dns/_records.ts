@@ -37,7 +37,8 @@ const stripUnderscore = (s: string) => (s.startsWith('_') ? s.slice(1) : s);
  * extra label is an endpoint, two are `_port._proto`; more is an invalid request (NXDOMAIN).
  */
 function parseRequest(labels: readonly string[]): Request | 'nodata' | 'invalid' {
-  if (labels.length === 0 || (labels.length === 1 && (labels[0] === 'svc' || labels[0] === 'pod'))) return 'nodata';
+  if (labels.length === 0 || (labels.length === 1 && (labels[0] === 'svc' || labels[0] === 'pod')))
+    return 'nodata';
   let last = labels.length - 1;
   const podOrSvc = labels[last];
   if (podOrSvc !== 'svc' && podOrSvc !== 'pod') return 'invalid';
@@ -68,23 +69,37 @@ function namespaceExposed(index: DnsIndex, cfg: KubernetesPluginConfig, ns: stri
 const same = (want: string, have: string) => want === '' || want.toLowerCase() === have.toLowerCase();
 
 /** Looks up a canonical name inside `zone` (a kubernetes plugin zone that is not a reverse zone). */
-export function lookupRecords(index: DnsIndex, cfg: KubernetesPluginConfig, zone: string, name: string): Lookup {
+export function lookupRecords(
+  index: DnsIndex,
+  cfg: KubernetesPluginConfig,
+  zone: string,
+  name: string,
+): Lookup {
   const r = parseRequest(labelsBelow(name, zone));
   if (r === 'nodata') return { hits: [] };
-  if (r === 'invalid') return { nameError: `"${name}" is not of the form [endpoint.]service.namespace.svc.${zone} or ip.namespace.pod.${zone}` };
-  if (!namespaceExposed(index, cfg, r.namespace)) return { nameError: `namespace "${r.namespace}" does not exist${cfg.namespaces.length ? ' or is not among the kubernetes plugin\'s namespaces' : ''}` };
+  if (r === 'invalid')
+    return {
+      nameError: `"${name}" is not of the form [endpoint.]service.namespace.svc.${zone} or ip.namespace.pod.${zone}`,
+    };
+  if (!namespaceExposed(index, cfg, r.namespace))
+    return {
+      nameError: `namespace "${r.namespace}" does not exist${cfg.namespaces.length ? " or is not among the kubernetes plugin's namespaces" : ''}`,
+    };
   return r.podOrSvc === 'pod' ? findPods(index, cfg, r, zone) : findServices(index, cfg, r, zone);
 }
 
 function findPods(index: DnsIndex, cfg: KubernetesPluginConfig, r: Request, zone: string): Lookup {
-  if (cfg.pods === 'disabled') return { nameError: 'pod records are disabled (the kubernetes plugin has no "pods insecure|verified")' };
+  if (cfg.pods === 'disabled')
+    return { nameError: 'pod records are disabled (the kubernetes plugin has no "pods insecure|verified")' };
   if (r.service === '') return { hits: [] };
   const ip = ipFromDashed(r.service);
   if (!ip) return { nameError: `"${r.service}" is not a dashed IP address` };
   const target = `${r.service}.${r.namespace}.pod.${zone}`;
   if (cfg.pods === 'insecure') return { hits: [{ host: ip, target }] };
   const pods = (index.podsByIP.get(ip) ?? []).filter((ns) => ns === r.namespace);
-  return pods.length ? { hits: pods.map(() => ({ host: ip, target })) } : { nameError: `no pod in ${r.namespace} has IP ${ip} (pods verified)` };
+  return pods.length
+    ? { hits: pods.map(() => ({ host: ip, target })) }
+    : { nameError: `no pod in ${r.namespace} has IP ${ip} (pods verified)` };
 }
 
 function findServices(index: DnsIndex, cfg: KubernetesPluginConfig, r: Request, zone: string): Lookup {
@@ -94,11 +109,17 @@ function findServices(index: DnsIndex, cfg: KubernetesPluginConfig, r: Request, 
   const svc = entry.service;
   const svcName = `${svc.name}.${svc.namespace}.svc.${zone}`;
   if (cfg.ignoreEmptyService && svc.type !== 'ExternalName' && !svc.headless && entry.endpoints.length === 0)
-    return { nameError: `Service ${svc.namespace}/${svc.name} has no ready endpoints (ignore empty_service)` };
+    return {
+      nameError: `Service ${svc.namespace}/${svc.name} has no ready endpoints (ignore empty_service)`,
+    };
   if (svc.type === 'ExternalName') {
-    if (r.endpoint || r.port || r.protocol) return { nameError: `ExternalName Service ${svc.namespace}/${svc.name} has no endpoint or port names` };
+    if (r.endpoint || r.port || r.protocol)
+      return { nameError: `ExternalName Service ${svc.namespace}/${svc.name} has no endpoint or port names` };
     const ext = svc.externalName ?? '';
-    if (!ext || canonicalIP(ext)) return { nameError: `ExternalName "${ext}" of ${svc.namespace}/${svc.name} is not a domain name, so no CNAME is served` };
+    if (!ext || canonicalIP(ext))
+      return {
+        nameError: `ExternalName "${ext}" of ${svc.namespace}/${svc.name} is not a domain name, so no CNAME is served`,
+      };
     return { hits: [{ host: `${ext.toLowerCase().replace(/\.$/, '')}.`, target: svcName }] };
   }
   const hits: Hit[] = [];
@@ -120,14 +141,30 @@ function findServices(index: DnsIndex, cfg: KubernetesPluginConfig, r: Request, 
     }
   }
   if (hits.length) return { hits };
-  const why = r.endpoint ? `no ready endpoint named "${r.endpoint}"` : r.port || r.protocol ? `no port _${r.port}._${r.protocol}` : svc.headless ? 'no ready endpoints' : 'no ports';
+  const why = r.endpoint
+    ? `no ready endpoint named "${r.endpoint}"`
+    : r.port || r.protocol
+      ? `no port _${r.port}._${r.protocol}`
+      : svc.headless
+        ? 'no ready endpoints'
+        : 'no ports';
   return { nameError: `Service ${svc.namespace}/${svc.name} has ${why}` };
 }
 
 /** PTR targets of an address: the Service owning the ClusterIP, else every endpoint with that address. */
-export function reverseTargets(index: DnsIndex, cfg: KubernetesPluginConfig, ip: string, primaryZone: string): string[] {
+export function reverseTargets(
+  index: DnsIndex,
+  cfg: KubernetesPluginConfig,
+  ip: string,
+  primaryZone: string,
+): string[] {
   const exposed = (ns: string) => cfg.namespaces.length === 0 || namespaceExposed(index, cfg, ns);
   const svc = index.serviceByIP.get(ip);
   if (svc && exposed(svc.namespace)) return [`${svc.name}.${svc.namespace}.svc.${primaryZone}`];
-  return (index.endpointsByIP.get(ip) ?? []).filter((e) => exposed(e.service.namespace)).map((e) => `${endpointName(e.address, cfg.endpointPodNames)}.${e.service.name}.${e.service.namespace}.svc.${primaryZone}`);
+  return (index.endpointsByIP.get(ip) ?? [])
+    .filter((e) => exposed(e.service.namespace))
+    .map(
+      (e) =>
+        `${endpointName(e.address, cfg.endpointPodNames)}.${e.service.name}.${e.service.namespace}.svc.${primaryZone}`,
+    );
 }

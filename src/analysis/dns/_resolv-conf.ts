@@ -31,13 +31,18 @@ export const nodeResolver = '<node resolver>';
 const maxNameservers = 3;
 const maxSearches = 32;
 
-export function podResolvConf(pod: Pick<Pod, 'namespace' | 'dnsPolicy' | 'dnsConfig' | 'hostNetwork'>, profile: Profile): ResolvConf {
+export function podResolvConf(
+  pod: Pick<Pod, 'namespace' | 'dnsPolicy' | 'dnsConfig' | 'hostNetwork'>,
+  profile: Profile,
+): ResolvConf {
   const zone = profile.clusterDomain;
   const notes: string[] = [];
   let policy = pod.dnsPolicy;
   if (policy === 'ClusterFirst' && pod.hostNetwork) {
     policy = 'Default';
-    notes.push('dnsPolicy ClusterFirst on a hostNetwork pod falls back to Default (use ClusterFirstWithHostNet for cluster DNS)');
+    notes.push(
+      'dnsPolicy ClusterFirst on a hostNetwork pod falls back to Default (use ClusterFirstWithHostNet for cluster DNS)',
+    );
   }
   let nameservers: string[] = [];
   let searches: string[] = [];
@@ -48,7 +53,9 @@ export function podResolvConf(pod: Pick<Pod, 'namespace' | 'dnsPolicy' | 'dnsCon
     options = [{ name: 'ndots', value: '5' }];
   } else if (policy === 'Default') {
     nameservers = [nodeResolver];
-    notes.push("dnsPolicy Default: the node's resolv.conf, which the profile does not describe; its search list is taken as empty");
+    notes.push(
+      "dnsPolicy Default: the node's resolv.conf, which the profile does not describe; its search list is taken as empty",
+    );
   }
   const cfg = pod.dnsConfig;
   if (cfg) {
@@ -68,10 +75,20 @@ export function podResolvConf(pod: Pick<Pod, 'namespace' | 'dnsPolicy' | 'dnsCon
     notes.push(`only the first ${maxSearches} search domains are kept`);
     searches = searches.slice(0, maxSearches);
   }
-  if (policy === 'None' && nameservers.length === 0) notes.push('dnsPolicy None without dnsConfig.nameservers: the pod has no resolver');
+  if (policy === 'None' && nameservers.length === 0)
+    notes.push('dnsPolicy None without dnsConfig.nameservers: the pod has no resolver');
   const ndotsOpt = options.find((o) => o.name === 'ndots');
-  const ndots = ndotsOpt?.value !== undefined && /^\d+$/.test(ndotsOpt.value) ? Math.min(Number(ndotsOpt.value), 15) : 1;
-  return { nameservers, searches, options, ndots, effectivePolicy: policy, usesClusterDNS: nameservers[0] === profile.dnsServiceIP, notes };
+  const ndots =
+    ndotsOpt?.value !== undefined && /^\d+$/.test(ndotsOpt.value) ? Math.min(Number(ndotsOpt.value), 15) : 1;
+  return {
+    nameservers,
+    searches,
+    options,
+    ndots,
+    effectivePolicy: policy,
+    usesClusterDNS: nameservers[0] === profile.dnsServiceIP,
+    notes,
+  };
 }
 
 /** The file text, as `cat /etc/resolv.conf` shows it in the pod. */
@@ -79,7 +96,11 @@ export function renderResolvConf(rc: ResolvConf): string {
   const lines = [
     ...(rc.searches.length ? [`search ${rc.searches.join(' ')}`] : []),
     ...rc.nameservers.map((n) => `nameserver ${n}`),
-    ...(rc.options.length ? [`options ${rc.options.map((o) => (o.value !== undefined ? `${o.name}:${o.value}` : o.name)).join(' ')}`] : []),
+    ...(rc.options.length
+      ? [
+          `options ${rc.options.map((o) => (o.value !== undefined ? `${o.name}:${o.value}` : o.name)).join(' ')}`,
+        ]
+      : []),
   ];
   return lines.join('\n') + '\n';
 }

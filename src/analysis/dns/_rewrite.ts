@@ -20,7 +20,9 @@ export function applyRule(rule: RewriteNameRule, name: string): string | undefin
     case 'prefix':
       return name.startsWith(rule.from) ? rule.to + name.slice(rule.from.length) : undefined;
     case 'suffix':
-      return name.endsWith(fq(rule.from)) ? name.slice(0, name.length - fq(rule.from).length) + fq(rule.to) : undefined;
+      return name.endsWith(fq(rule.from))
+        ? name.slice(0, name.length - fq(rule.from).length) + fq(rule.to)
+        : undefined;
     case 'substring':
       return name.includes(rule.from) ? name.replaceAll(rule.from, rule.to) : undefined;
     case 'regex': {
@@ -56,7 +58,12 @@ export function rewriteName(rules: readonly RewriteNameRule[], name: string): Re
 }
 
 /** Answer names written back per the applied rules' `answer` options. */
-export function rewriteAnswers(records: readonly ResourceRecord[], applied: readonly RewriteNameRule[], original: string, rewritten: string): ResourceRecord[] {
+export function rewriteAnswers(
+  records: readonly ResourceRecord[],
+  applied: readonly RewriteNameRule[],
+  original: string,
+  rewritten: string,
+): ResourceRecord[] {
   return records.map((r) => {
     let name = r.name;
     for (const rule of applied) {

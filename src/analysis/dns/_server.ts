@@ -28,42 +28,128 @@ export function serve(ctx: ServerContext, q: DnsQuestion, depth = 0): DnsRespons
   const type = q.type.toUpperCase();
   const name = canonicalName(qname);
   const server = pickServer(ctx.config.servers, name);
-  const base = { question: { name: qname, type }, additional: [] as ResourceRecord[], authority: [] as ResourceRecord[] };
-  if (!server) return { ...base, rcode: 'REFUSED', authoritative: false, recursionAvailable: false, answer: [], answeredBy: 'none', notes: [`no server block of the Corefile serves ${name}`] };
+  const base = {
+    question: { name: qname, type },
+    additional: [] as ResourceRecord[],
+    authority: [] as ResourceRecord[],
+  };
+  if (!server)
+    return {
+      ...base,
+      rcode: 'REFUSED',
+      authoritative: false,
+      recursionAvailable: false,
+      answer: [],
+      answeredBy: 'none',
+      notes: [`no server block of the Corefile serves ${name}`],
+    };
   const rewritten = rewriteName(server.rewrites, name);
   const notes: string[] = rewritten.applied.length ? [`rewrite name: ${name} → ${rewritten.name}`] : [];
   const target = rewritten.name;
   const tname = rewritten.applied.length ? target : qname;
   const r = runPlugins(ctx, server, target, tname, type, depth, notes);
-  const answer = rewritten.applied.length ? rewriteAnswers(r.answer, rewritten.applied, qname, target) : r.answer;
+  const answer = rewritten.applied.length
+    ? rewriteAnswers(r.answer, rewritten.applied, qname, target)
+    : r.answer;
   const out: DnsResponse = { ...base, ...r, answer, notes: [...notes, ...r.notes] };
   return server.cache ? capTTLs(out, server.cache) : out;
 }
 
-type PluginsResult = Pick<DnsResponse, 'rcode' | 'authoritative' | 'recursionAvailable' | 'answer' | 'authority' | 'additional' | 'answeredBy' | 'notes'>;
+type PluginsResult = Pick<
+  DnsResponse,
+  | 'rcode'
+  | 'authoritative'
+  | 'recursionAvailable'
+  | 'answer'
+  | 'authority'
+  | 'additional'
+  | 'answeredBy'
+  | 'notes'
+>;
 
-function runPlugins(ctx: ServerContext, server: ServerConfig, name: string, qname: string, type: string, depth: number, notes: string[]): PluginsResult {
+function runPlugins(
+  ctx: ServerContext,
+  server: ServerConfig,
+  name: string,
+  qname: string,
+  type: string,
+  depth: number,
+  notes: string[],
+): PluginsResult {
   if (server.hosts) {
     const h = serveHosts(server.hosts, name, qname, type);
-    if (!('next' in h)) return { rcode: h.rcode, authoritative: true, recursionAvailable: false, answer: h.answer, authority: [], additional: [], answeredBy: 'hosts', notes: h.notes };
+    if (!('next' in h))
+      return {
+        rcode: h.rcode,
+        authoritative: true,
+        recursionAvailable: false,
+        answer: h.answer,
+        authority: [],
+        additional: [],
+        answeredBy: 'hosts',
+        notes: h.notes,
+      };
   }
   const k = server.kubernetes;
   const zone = k && bestZone(name, k.zones);
   if (k && zone) {
-    const kctx: KubernetesContext = { index: ctx.index, cfg: k, upstream: (n, t, d) => (d > 8 ? undefined : serve(ctx, { name: n, type: t }, d)) };
+    const kctx: KubernetesContext = {
+      index: ctx.index,
+      cfg: k,
+      upstream: (n, t, d) => (d > 8 ? undefined : serve(ctx, { name: n, type: t }, d)),
+    };
     const a = serveKubernetes(kctx, zone, qname, type, depth);
-    if (!('next' in a)) return { ...a, authoritative: true, recursionAvailable: false, answeredBy: 'kubernetes' };
+    if (!('next' in a))
+      return { ...a, authoritative: true, recursionAvailable: false, answeredBy: 'kubernetes' };
     notes.push(`kubernetes: ${a.next}; fallthrough passes the query on`);
   }
   const f = server.forward;
   if (f && inZone(name, f.from)) {
     const upstream = f.to.join(' ');
     const ips = ctx.externalHosts.get(name);
-    if (!ips) return { rcode: 'NXDOMAIN', authoritative: false, recursionAvailable: true, answer: [], authority: [], additional: [], answeredBy: 'forward', notes: [`forwarded to ${upstream}: kubetwin sends no query; the name is not in the profile's externalHosts, so NXDOMAIN is assumed`] };
-    const answer = ips.filter((ip) => (type === 'A' && !ip.includes(':')) || (type === 'AAAA' && ip.includes(':'))).map((ip): ResourceRecord => ({ name: qname, ttl: upstreamTTL, rdata: { type: ip.includes(':') ? 'AAAA' : 'A', address: ip } }));
-    return { rcode: 'NOERROR', authoritative: false, recursionAvailable: true, answer, authority: [], additional: [], answeredBy: 'forward', notes: [`forwarded to ${upstream}: answered from the profile's externalHosts (upstream TTL unknown, ${upstreamTTL} s assumed)`] };
+    if (!ips)
+      return {
+        rcode: 'NXDOMAIN',
+        authoritative: false,
+        recursionAvailable: true,
+        answer: [],
+        authority: [],
+        additional: [],
+        answeredBy: 'forward',
+        notes: [
+          `forwarded to ${upstream}: kubetwin sends no query; the name is not in the profile's externalHosts, so NXDOMAIN is assumed`,
+        ],
+      };
+    const answer = ips
+      .filter((ip) => (type === 'A' && !ip.includes(':')) || (type === 'AAAA' && ip.includes(':')))
+      .map((ip): ResourceRecord => ({
+        name: qname,
+        ttl: upstreamTTL,
+        rdata: { type: ip.includes(':') ? 'AAAA' : 'A', address: ip },
+      }));
+    return {
+      rcode: 'NOERROR',
+      authoritative: false,
+      recursionAvailable: true,
+      answer,
+      authority: [],
+      additional: [],
+      answeredBy: 'forward',
+      notes: [
+        `forwarded to ${upstream}: answered from the profile's externalHosts (upstream TTL unknown, ${upstreamTTL} s assumed)`,
+      ],
+    };
   }
-  return { rcode: 'SERVFAIL', authoritative: false, recursionAvailable: false, answer: [], authority: [], additional: [], answeredBy: 'none', notes: ['no plugin of the server block answers this name: CoreDNS replies SERVFAIL'] };
+  return {
+    rcode: 'SERVFAIL',
+    authoritative: false,
+    recursionAvailable: false,
+    answer: [],
+    authority: [],
+    additional: [],
+    answeredBy: 'none',
+    notes: ['no plugin of the server block answers this name: CoreDNS replies SERVFAIL'],
+  };
 }
 
 function pickServer(servers: readonly ServerConfig[], name: string): ServerConfig | undefined {
@@ -86,9 +172,13 @@ function pickServer(servers: readonly ServerConfig[], name: string): ServerConfi
 function capTTLs(r: DnsResponse, cache: CacheConfig): DnsResponse {
   if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') return r;
   const denial = r.rcode === 'NXDOMAIN' || r.answer.length === 0;
-  const all = denial ? r.authority.filter((x) => x.rdata.type === 'SOA') : [...r.answer, ...r.authority, ...r.additional];
+  const all = denial
+    ? r.authority.filter((x) => x.rdata.type === 'SOA')
+    : [...r.answer, ...r.authority, ...r.additional];
   if (!all.length) return r;
-  const minimal = Math.min(...all.map((x) => (x.rdata.type === 'SOA' && denial ? Math.min(x.ttl, x.rdata.minimum) : x.ttl)));
+  const minimal = Math.min(
+    ...all.map((x) => (x.rdata.type === 'SOA' && denial ? Math.min(x.ttl, x.rdata.minimum) : x.ttl)),
+  );
   const [lo, hi] = denial ? [cache.denialMinTTL, cache.denialTTL] : [cache.successMinTTL, cache.successTTL];
   const ttl = Math.max(lo, Math.min(hi, minimal));
   const set = (xs: readonly ResourceRecord[]) => xs.map((x) => (x.ttl === ttl ? x : { ...x, ttl }));

@@ -34,14 +34,26 @@ export interface WalkResult {
 
 export type Query = (name: string, type: string) => DnsResponse;
 
-export function walkSearchList(rc: Pick<ResolvConf, 'searches' | 'ndots'>, name: string, type: string, query: Query, libc: Libc): WalkResult {
+export function walkSearchList(
+  rc: Pick<ResolvConf, 'searches' | 'ndots'>,
+  name: string,
+  type: string,
+  query: Query,
+  libc: Libc,
+): WalkResult {
   const trailing = name.endsWith('.');
   const bare = trailing ? name.slice(0, -1) : name;
   const dots = (bare.match(/\./g) ?? []).length;
   const steps: WalkStep[] = [];
   const ask = (fqdn: string): DnsResponse => query(fqdn, type);
   const answered = (r: DnsResponse) => r.rcode === 'NOERROR' && r.answer.length > 0;
-  const done = (r: DnsResponse, n: string): WalkResult => ({ libc, steps, final: r, rcode: 'NOERROR', resolvedName: n });
+  const done = (r: DnsResponse, n: string): WalkResult => ({
+    libc,
+    steps,
+    final: r,
+    rcode: 'NOERROR',
+    resolvedName: n,
+  });
   const candidates = rc.searches.map((d) => `${bare}.${d.replace(/\.$/, '')}.`);
   const asIs = `${bare}.`;
 
@@ -51,7 +63,7 @@ export function walkSearchList(rc: Pick<ResolvConf, 'searches' | 'ndots'>, name:
     for (const n of list) {
       const r = ask(n);
       last = r;
-      if (answered(r)) return steps.push({ name: n, response: r, verdict: 'answer' }), done(r, n);
+      if (answered(r)) return (steps.push({ name: n, response: r, verdict: 'answer' }), done(r, n));
       const go = r.rcode === 'NXDOMAIN';
       steps.push({ name: n, response: r, verdict: go ? 'continue' : 'stop' });
       if (!go) break;
@@ -69,7 +81,7 @@ export function walkSearchList(rc: Pick<ResolvConf, 'searches' | 'ndots'>, name:
     const r = ask(asIs);
     triedAsIs = true;
     last = r;
-    if (answered(r)) return steps.push({ name: asIs, response: r, verdict: 'answer' }), done(r, asIs);
+    if (answered(r)) return (steps.push({ name: asIs, response: r, verdict: 'answer' }), done(r, asIs));
     steps.push({ name: asIs, response: r, verdict: trailing ? 'stop' : 'continue' });
     if (trailing) return { libc, steps, final: r, rcode: r.rcode };
     saved = r;
@@ -77,7 +89,7 @@ export function walkSearchList(rc: Pick<ResolvConf, 'searches' | 'ndots'>, name:
   for (const n of candidates) {
     const r = ask(n);
     last = r;
-    if (answered(r)) return steps.push({ name: n, response: r, verdict: 'answer' }), done(r, n);
+    if (answered(r)) return (steps.push({ name: n, response: r, verdict: 'answer' }), done(r, n));
     const keepGoing = r.rcode === 'NXDOMAIN' || r.rcode === 'NOERROR' || r.rcode === 'SERVFAIL';
     if (r.rcode === 'NOERROR') nodata ??= r;
     if (r.rcode === 'SERVFAIL') servfail ??= r;
@@ -87,7 +99,7 @@ export function walkSearchList(rc: Pick<ResolvConf, 'searches' | 'ndots'>, name:
   if (!triedAsIs) {
     const r = ask(asIs);
     last = r;
-    if (answered(r)) return steps.push({ name: asIs, response: r, verdict: 'answer' }), done(r, asIs);
+    if (answered(r)) return (steps.push({ name: asIs, response: r, verdict: 'answer' }), done(r, asIs));
     steps.push({ name: asIs, response: r, verdict: 'stop' });
   }
   markLastStop(steps);

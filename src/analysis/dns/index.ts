@@ -50,13 +50,24 @@ export interface CreateDnsOptions {
 export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): Dns {
   const fromModel = options.config ? undefined : dnsServerConfig(model);
   const config = options.config ?? fromModel!.config;
-  const index: DnsIndex = buildDnsIndex(model, { podIndex: config.servers.some((s) => s.kubernetes?.pods === 'verified') });
+  const index: DnsIndex = buildDnsIndex(model, {
+    podIndex: config.servers.some((s) => s.kubernetes?.pods === 'verified'),
+  });
   // Only the profile is kept, not the model: a long-running server holds the index alone.
   const profile = model.profile;
   const externalHosts = new Map(Object.entries(profile.externalHosts).map(([k, v]) => [canonicalName(k), v]));
   const ctx: ServerContext = { config, index, externalHosts };
   // Only the forward answers (the profile's externalHosts) are known for resolvers other than the cluster DNS.
-  const upstreamOnly: ServerContext = { config: { origin: 'default', servers: [{ zones: ['.'], port: 53, rewrites: [], notModeled: [], forward: { from: '.', to: [nodeResolver] } }] }, index, externalHosts };
+  const upstreamOnly: ServerContext = {
+    config: {
+      origin: 'default',
+      servers: [
+        { zones: ['.'], port: 53, rewrites: [], notModeled: [], forward: { from: '.', to: [nodeResolver] } },
+      ],
+    },
+    index,
+    externalHosts,
+  };
   const answer = (q: DnsQuestion) => serve(ctx, q);
   return {
     config,
@@ -65,8 +76,17 @@ export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): 
     resolveFrom(pod, q, opts = {}) {
       const resolvConf = podResolvConf(pod, profile);
       const libc = opts.libc ?? libcOf(pod, profile);
-      const server = resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '') ? ctx : upstreamOnly;
-      const walk = walkSearchList(resolvConf, q.name, q.type, (name, type) => serve(server, { name, type }), libc);
+      const server =
+        resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '')
+          ? ctx
+          : upstreamOnly;
+      const walk = walkSearchList(
+        resolvConf,
+        q.name,
+        q.type,
+        (name, type) => serve(server, { name, type }),
+        libc,
+      );
       return { pod, resolvConf, walk };
     },
   };
@@ -88,6 +108,9 @@ export function findPod(model: ClusterModel, ref: string): Pod | undefined {
   const exact = model.pods.find((p) => p.namespace === ns && p.name === name);
   if (exact) return exact;
   const w = model.workloads.find((x) => x.namespace === ns && x.name === name && x.podKeys.length);
-  if (w) return model.pods.find((p) => p.key === w.podKeys[0]) ?? model.pods.find((p) => w.podKeys.includes(p.key));
+  if (w)
+    return (
+      model.pods.find((p) => p.key === w.podKeys[0]) ?? model.pods.find((p) => w.podKeys.includes(p.key))
+    );
   return undefined;
 }

@@ -16,63 +16,128 @@ const base = model.pods.find((p) => p.name === 'web-a')!;
 const pod = (over: Partial<Pod>): Pod => ({ ...base, ...over });
 const walk = (p: Pod, name: string, libc: Libc, type = 'A') => {
   const r = dns.resolveFrom(p, { name, type }, { libc });
-  return { lines: r.walk.steps.map((s) => `${s.name} ${s.response.rcode}${s.response.answer.length ? '' : s.response.rcode === 'NOERROR' ? ' (no data)' : ''} ${s.verdict}`), rcode: r.walk.rcode, resolvedName: r.walk.resolvedName };
+  return {
+    lines: r.walk.steps.map(
+      (s) =>
+        `${s.name} ${s.response.rcode}${s.response.answer.length ? '' : s.response.rcode === 'NOERROR' ? ' (no data)' : ''} ${s.verdict}`,
+    ),
+    rcode: r.walk.rcode,
+    resolvedName: r.walk.resolvedName,
+  };
 };
 
 describe('pod resolv.conf (dnsPolicy, dnsConfig)', () => {
   it('ClusterFirst: cluster DNS, <ns>.svc.<zone> svc.<zone> <zone>, ndots:5', () => {
     const rc = dns.resolveFrom(base, { name: 'x', type: 'A' }).resolvConf;
-    assert.equal(renderResolvConf(rc), 'search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
+    assert.equal(
+      renderResolvConf(rc),
+      'search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n',
+    );
   });
 
   it('ClusterFirst on hostNetwork falls back to Default; ClusterFirstWithHostNet keeps cluster DNS', () => {
     const fallback = dns.resolveFrom(pod({ hostNetwork: true }), { name: 'x', type: 'A' }).resolvConf;
     assert.equal(fallback.effectivePolicy, 'Default');
     assert.equal(fallback.usesClusterDNS, false);
-    const withHostNet = dns.resolveFrom(pod({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }), { name: 'x', type: 'A' }).resolvConf;
+    const withHostNet = dns.resolveFrom(pod({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }), {
+      name: 'x',
+      type: 'A',
+    }).resolvConf;
     assert.equal(withHostNet.usesClusterDNS, true);
   });
 
   it('None with dnsConfig: only what dnsConfig says; dnsConfig merges into ClusterFirst (options by name, later wins)', () => {
-    const none = pod({ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.2.3.4'], searches: ['ns1.svc.cluster-domain.example', 'my.dns.search.suffix'], options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] } });
-    assert.equal(renderResolvConf(dns.resolveFrom(none, { name: 'x', type: 'A' }).resolvConf), 'search ns1.svc.cluster-domain.example my.dns.search.suffix\nnameserver 1.2.3.4\noptions ndots:2 edns0\n');
-    const merged = pod({ dnsConfig: { nameservers: ['10.96.0.10', '8.8.8.8'], searches: ['svc.cluster.local', 'corp.example'], options: [{ name: 'ndots', value: '1' }] } });
-    assert.equal(renderResolvConf(dns.resolveFrom(merged, { name: 'x', type: 'A' }).resolvConf), 'search shop.svc.cluster.local svc.cluster.local cluster.local corp.example\nnameserver 10.96.0.10\nnameserver 8.8.8.8\noptions ndots:1\n');
+    const none = pod({
+      dnsPolicy: 'None',
+      dnsConfig: {
+        nameservers: ['1.2.3.4'],
+        searches: ['ns1.svc.cluster-domain.example', 'my.dns.search.suffix'],
+        options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }],
+      },
+    });
+    assert.equal(
+      renderResolvConf(dns.resolveFrom(none, { name: 'x', type: 'A' }).resolvConf),
+      'search ns1.svc.cluster-domain.example my.dns.search.suffix\nnameserver 1.2.3.4\noptions ndots:2 edns0\n',
+    );
+    const merged = pod({
+      dnsConfig: {
+        nameservers: ['10.96.0.10', '8.8.8.8'],
+        searches: ['svc.cluster.local', 'corp.example'],
+        options: [{ name: 'ndots', value: '1' }],
+      },
+    });
+    assert.equal(
+      renderResolvConf(dns.resolveFrom(merged, { name: 'x', type: 'A' }).resolvConf),
+      'search shop.svc.cluster.local svc.cluster.local cluster.local corp.example\nnameserver 10.96.0.10\nnameserver 8.8.8.8\noptions ndots:1\n',
+    );
   });
 });
 
 describe('search-list walk', () => {
   it('glibc, fewer dots than ndots: search domains in order, the first answer wins', () => {
-    assert.deepEqual(walk(base, 'web', 'glibc'), { lines: ['web.shop.svc.cluster.local. NOERROR answer'], rcode: 'NOERROR', resolvedName: 'web.shop.svc.cluster.local.' });
-    assert.deepEqual(walk(base, 'db-0.db.shop', 'glibc').lines, ['db-0.db.shop.shop.svc.cluster.local. NXDOMAIN continue', 'db-0.db.shop.svc.cluster.local. NOERROR answer']);
+    assert.deepEqual(walk(base, 'web', 'glibc'), {
+      lines: ['web.shop.svc.cluster.local. NOERROR answer'],
+      rcode: 'NOERROR',
+      resolvedName: 'web.shop.svc.cluster.local.',
+    });
+    assert.deepEqual(walk(base, 'db-0.db.shop', 'glibc').lines, [
+      'db-0.db.shop.shop.svc.cluster.local. NXDOMAIN continue',
+      'db-0.db.shop.svc.cluster.local. NOERROR answer',
+    ]);
   });
 
   it('glibc walks on after an empty NOERROR and NXDOMAIN, tries the name as-is last, reports no data', () => {
     assert.deepEqual(walk(base, 'web', 'glibc', 'AAAA'), {
-      lines: ['web.shop.svc.cluster.local. NOERROR (no data) continue', 'web.svc.cluster.local. NXDOMAIN continue', 'web.cluster.local. NXDOMAIN continue', 'web. NXDOMAIN stop'],
+      lines: [
+        'web.shop.svc.cluster.local. NOERROR (no data) continue',
+        'web.svc.cluster.local. NXDOMAIN continue',
+        'web.cluster.local. NXDOMAIN continue',
+        'web. NXDOMAIN stop',
+      ],
       rcode: 'NOERROR',
       resolvedName: undefined,
     });
   });
 
   it('musl stops at the first reply that is not NXDOMAIN (an empty NOERROR ends the walk)', () => {
-    assert.deepEqual(walk(base, 'web', 'musl', 'AAAA'), { lines: ['web.shop.svc.cluster.local. NOERROR (no data) stop'], rcode: 'NOERROR', resolvedName: undefined });
+    assert.deepEqual(walk(base, 'web', 'musl', 'AAAA'), {
+      lines: ['web.shop.svc.cluster.local. NOERROR (no data) stop'],
+      rcode: 'NOERROR',
+      resolvedName: undefined,
+    });
   });
 
   it('ndots: glibc tries a name with enough dots as-is first, then the search list; musl only as-is', () => {
-    const ndots1 = pod({ dnsConfig: { nameservers: [], searches: [], options: [{ name: 'ndots', value: '1' }] } });
-    assert.deepEqual(walk(ndots1, 'web.shop', 'glibc').lines, ['web.shop. NXDOMAIN continue', 'web.shop.shop.svc.cluster.local. NXDOMAIN continue', 'web.shop.svc.cluster.local. NOERROR answer']);
-    assert.deepEqual(walk(ndots1, 'web.shop', 'musl'), { lines: ['web.shop. NXDOMAIN stop'], rcode: 'NXDOMAIN', resolvedName: undefined });
+    const ndots1 = pod({
+      dnsConfig: { nameservers: [], searches: [], options: [{ name: 'ndots', value: '1' }] },
+    });
+    assert.deepEqual(walk(ndots1, 'web.shop', 'glibc').lines, [
+      'web.shop. NXDOMAIN continue',
+      'web.shop.shop.svc.cluster.local. NXDOMAIN continue',
+      'web.shop.svc.cluster.local. NOERROR answer',
+    ]);
+    assert.deepEqual(walk(ndots1, 'web.shop', 'musl'), {
+      lines: ['web.shop. NXDOMAIN stop'],
+      rcode: 'NXDOMAIN',
+      resolvedName: undefined,
+    });
   });
 
   it('a trailing dot is absolute: one query, no search list', () => {
     assert.deepEqual(walk(base, 'web.', 'glibc').lines, ['web. NXDOMAIN stop']);
-    assert.deepEqual(walk(base, 'web.shop.svc.cluster.local.', 'musl').lines, ['web.shop.svc.cluster.local. NOERROR answer']);
+    assert.deepEqual(walk(base, 'web.shop.svc.cluster.local.', 'musl').lines, [
+      'web.shop.svc.cluster.local. NOERROR answer',
+    ]);
   });
 
   it('external names walk the whole search list (ndots:5) before the upstream answer', () => {
     assert.deepEqual(walk(base, 'target.example.com', 'glibc'), {
-      lines: ['target.example.com.shop.svc.cluster.local. NXDOMAIN continue', 'target.example.com.svc.cluster.local. NXDOMAIN continue', 'target.example.com.cluster.local. NXDOMAIN continue', 'target.example.com. NOERROR answer'],
+      lines: [
+        'target.example.com.shop.svc.cluster.local. NXDOMAIN continue',
+        'target.example.com.svc.cluster.local. NXDOMAIN continue',
+        'target.example.com.cluster.local. NXDOMAIN continue',
+        'target.example.com. NOERROR answer',
+      ],
       rcode: 'NOERROR',
       resolvedName: 'target.example.com.',
     });

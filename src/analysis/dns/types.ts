@@ -4,10 +4,25 @@ export type Rcode = 'NOERROR' | 'FORMERR' | 'SERVFAIL' | 'NXDOMAIN' | 'NOTIMP' |
 
 export type RData =
   | { readonly type: 'A' | 'AAAA'; readonly address: string }
-  | { readonly type: 'SRV'; readonly priority: number; readonly weight: number; readonly port: number; readonly target: string }
+  | {
+      readonly type: 'SRV';
+      readonly priority: number;
+      readonly weight: number;
+      readonly port: number;
+      readonly target: string;
+    }
   | { readonly type: 'PTR' | 'CNAME' | 'NS'; readonly target: string }
   | { readonly type: 'TXT'; readonly text: readonly string[] }
-  | { readonly type: 'SOA'; readonly mname: string; readonly rname: string; readonly serial: number; readonly refresh: number; readonly retry: number; readonly expire: number; readonly minimum: number };
+  | {
+      readonly type: 'SOA';
+      readonly mname: string;
+      readonly rname: string;
+      readonly serial: number;
+      readonly refresh: number;
+      readonly retry: number;
+      readonly expire: number;
+      readonly minimum: number;
+    };
 
 export type RRType = RData['type'];
 

@@ -25,24 +25,34 @@ function usable(cs: readonly Candidate[], notes: string[], scope: string): Candi
   const ready = cs.filter((c) => c.endpoint.conditions.ready);
   if (ready.length) return ready;
   const fallback = cs.filter((c) => c.endpoint.conditions.serving && c.endpoint.conditions.terminating);
-  if (fallback.length) notes.push(`no ready ${scope}endpoint: kube-proxy falls back to the serving-terminating ones`);
+  if (fallback.length)
+    notes.push(`no ready ${scope}endpoint: kube-proxy falls back to the serving-terminating ones`);
   return fallback;
 }
 
-export function selectEndpoints(all: readonly Candidate[], opts: { local?: { node?: string }; zone?: string; hintsWanted: boolean }): Selection {
+export function selectEndpoints(
+  all: readonly Candidate[],
+  opts: { local?: { node?: string }; zone?: string; hintsWanted: boolean },
+): Selection {
   const notes: string[] = [];
   const reasons = new Map<Candidate, string>();
-  for (const c of all) if (!c.endpoint.conditions.ready && !(c.endpoint.conditions.serving && c.endpoint.conditions.terminating)) reasons.set(c, 'not ready');
+  for (const c of all)
+    if (!c.endpoint.conditions.ready && !(c.endpoint.conditions.serving && c.endpoint.conditions.terminating))
+      reasons.set(c, 'not ready');
   if (opts.local) {
     const node = opts.local.node;
     const onNode = all.filter((c) => node !== undefined && c.endpoint.nodeName === node);
-    for (const c of all) if (!onNode.includes(c) && !reasons.has(c)) reasons.set(c, `on another node than ${node ?? 'the client'} (Local traffic policy)`);
+    for (const c of all)
+      if (!onNode.includes(c) && !reasons.has(c))
+        reasons.set(c, `on another node than ${node ?? 'the client'} (Local traffic policy)`);
     const chosen = usable(onNode, notes, 'local ');
-    for (const c of onNode) if (!chosen.includes(c) && !reasons.has(c)) reasons.set(c, 'a ready local endpoint exists');
+    for (const c of onNode)
+      if (!chosen.includes(c) && !reasons.has(c)) reasons.set(c, 'a ready local endpoint exists');
     return { used: new Set(chosen), reasons, notes };
   }
   let chosen = usable(all, notes, '');
-  for (const c of all) if (!chosen.includes(c) && !reasons.has(c)) reasons.set(c, 'terminating (ready endpoints exist)');
+  for (const c of all)
+    if (!chosen.includes(c) && !reasons.has(c)) reasons.set(c, 'terminating (ready endpoints exist)');
   let topology: string | undefined;
   if (opts.hintsWanted && chosen.length) {
     const allHinted = chosen.every((c) => c.endpoint.hints && c.endpoint.hints.forZones.length);
@@ -50,10 +60,12 @@ export function selectEndpoints(all: readonly Candidate[], opts: { local?: { nod
     const forZone = zone ? chosen.filter((c) => c.endpoint.hints?.forZones.includes(zone)) : [];
     if (!zone) notes.push('topology hints are ignored: the client node has no zone');
     else if (!allHinted) notes.push('topology hints are ignored: not every endpoint carries a zone hint');
-    else if (!forZone.length) notes.push(`topology hints are ignored: no endpoint is hinted for zone ${zone}`);
+    else if (!forZone.length)
+      notes.push(`topology hints are ignored: no endpoint is hinted for zone ${zone}`);
     else {
       topology = `zone ${zone} (topology hints)`;
-      for (const c of chosen) if (!forZone.includes(c)) reasons.set(c, `hinted for another zone than ${zone}`);
+      for (const c of chosen)
+        if (!forZone.includes(c)) reasons.set(c, `hinted for another zone than ${zone}`);
       chosen = forZone;
     }
   }

@@ -16,14 +16,19 @@ export type * from './types.ts';
 export const defaultAffinityTimeout = 10800;
 
 function pickPort(svc: Service, port: number | string | undefined): ServicePort | string | undefined {
-  if (port === undefined) return svc.ports.length === 1 ? svc.ports[0] : `Service ${svc.namespace}/${svc.name} has ${svc.ports.length} ports (${svc.ports.map((p) => p.name ?? p.port).join(', ')}); pass --port`;
+  if (port === undefined)
+    return svc.ports.length === 1
+      ? svc.ports[0]
+      : `Service ${svc.namespace}/${svc.name} has ${svc.ports.length} ports (${svc.ports.map((p) => p.name ?? p.port).join(', ')}); pass --port`;
   return svc.ports.find((p) => p.port === port || (p.name !== undefined && p.name === port));
 }
 
 /** What an undefined port on a Service address does, per kube-proxy mode. */
 function undefinedPortNote(mode: string): string {
-  if (mode === 'ipvs') return 'IPVS binds the ClusterIP to the node (kube-ipvs0), so the node itself refuses the connection';
-  if (mode === 'nftables') return 'nftables mode rejects traffic to a ClusterIP on a port the Service does not define';
+  if (mode === 'ipvs')
+    return 'IPVS binds the ClusterIP to the node (kube-ipvs0), so the node itself refuses the connection';
+  if (mode === 'nftables')
+    return 'nftables mode rejects traffic to a ClusterIP on a port the Service does not define';
   return 'iptables mode has no rule for it: packets are not translated and the connection times out';
 }
 
@@ -31,12 +36,18 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   const [ns, name] = q.service.split('/', 2);
   const svc = model.services.find((s) => s.namespace === ns && s.name === name);
   if (!svc || !name) return `no Service ${q.service} (use namespace/name)`;
-  if (svc.type === 'ExternalName') return `Service ${q.service} is ExternalName: it has no data path, only a DNS CNAME to ${svc.externalName ?? '(none)'}`;
+  if (svc.type === 'ExternalName')
+    return `Service ${q.service} is ExternalName: it has no data path, only a DNS CNAME to ${svc.externalName ?? '(none)'}`;
   const sp = pickPort(svc, q.port);
   if (typeof sp === 'string') return sp;
   const notes: string[] = [];
   const bal = balancing(model.profile);
-  const affinity = { mode: svc.sessionAffinity, ...(svc.sessionAffinity === 'ClientIP' ? { timeoutSeconds: svc.sessionAffinityTimeoutSeconds ?? defaultAffinityTimeout } : {}) };
+  const affinity = {
+    mode: svc.sessionAffinity,
+    ...(svc.sessionAffinity === 'ClientIP'
+      ? { timeoutSeconds: svc.sessionAffinityTimeoutSeconds ?? defaultAffinityTimeout }
+      : {}),
+  };
   const nodeOf = new Map(model.nodes.map((n) => [n.name, n]));
   const podByKey = new Map(model.pods.map((p) => [p.key, p]));
 
@@ -60,15 +71,33 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       clientDescription = `client ${c.ip} through the load balancer`;
     } else {
       entry = 'NodePort';
-      if (!nodeOf.has(c.via.node)) return `--via node/${c.via.node}: no such node (${model.nodes.map((n) => n.name).join(', ')})`;
+      if (!nodeOf.has(c.via.node))
+        return `--via node/${c.via.node}: no such node (${model.nodes.map((n) => n.name).join(', ')})`;
       clientNode = c.via.node;
       clientDescription = `client ${c.ip} through node ${c.via.node}`;
     }
   }
   const external = entry !== 'ClusterIP';
-  const policy = external ? { field: 'externalTrafficPolicy' as const, value: svc.externalTrafficPolicy } : { field: 'internalTrafficPolicy' as const, value: svc.internalTrafficPolicy };
-  const portInfo = sp ? { ...(sp.name ? { name: sp.name } : {}), port: sp.port, protocol: sp.protocol, ...(sp.nodePort ? { nodePort: sp.nodePort } : {}) } : undefined;
-  const base = { service: `${svc.namespace}/${svc.name}`, ...(portInfo ? { port: portInfo } : {}), entry, clientDescription, policy, affinity, balancing: { mode: bal.mode, algorithm: bal.algorithm, description: bal.description } };
+  const policy = external
+    ? { field: 'externalTrafficPolicy' as const, value: svc.externalTrafficPolicy }
+    : { field: 'internalTrafficPolicy' as const, value: svc.internalTrafficPolicy };
+  const portInfo = sp
+    ? {
+        ...(sp.name ? { name: sp.name } : {}),
+        port: sp.port,
+        protocol: sp.protocol,
+        ...(sp.nodePort ? { nodePort: sp.nodePort } : {}),
+      }
+    : undefined;
+  const base = {
+    service: `${svc.namespace}/${svc.name}`,
+    ...(portInfo ? { port: portInfo } : {}),
+    entry,
+    clientDescription,
+    policy,
+    affinity,
+    balancing: { mode: bal.mode, algorithm: bal.algorithm, description: bal.description },
+  };
 
   // The frontends, and the entries that do not exist.
   let frontends: string[] = [];
@@ -77,16 +106,21 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   if (!sp) missing = `the Service defines no port ${wantedPort}: ${undefinedPortNote(bal.mode)}`;
   else if (entry === 'ClusterIP') {
     frontends = svc.clusterIPs.map((ip) => (ip.includes(':') ? `[${ip}]:${sp.port}` : `${ip}:${sp.port}`));
-    if (svc.headless) notes.push('headless Service: there is no virtual IP; clients connect to the endpoint addresses DNS returns, and spread load themselves');
+    if (svc.headless)
+      notes.push(
+        'headless Service: there is no virtual IP; clients connect to the endpoint addresses DNS returns, and spread load themselves',
+      );
   } else if (entry === 'NodePort') {
     if (!sp.nodePort) missing = `Service type ${svc.type} has no NodePort`;
     else frontends = model.nodes.filter((n) => n.internalIP).map((n) => `${n.internalIP}:${sp.nodePort}`);
   } else {
     if (svc.type !== 'LoadBalancer') missing = `Service type ${svc.type} is not a LoadBalancer`;
-    else if (!svc.loadBalancerIngress.length) missing = 'the load balancer has no address yet (status.loadBalancer is empty; the profile names none)';
+    else if (!svc.loadBalancerIngress.length)
+      missing = 'the load balancer has no address yet (status.loadBalancer is empty; the profile names none)';
     else frontends = svc.loadBalancerIngress.map((a) => `${a}:${sp.port}`);
   }
-  if (missing) return { ...base, frontends, verdict: 'not-routed', endpoints: [], notes: [missing, ...notes] };
+  if (missing)
+    return { ...base, frontends, verdict: 'not-routed', endpoints: [], notes: [missing, ...notes] };
 
   // Candidates: addresses of the Service's slices of the frontend's family that serve this port.
   const v6 = (svc.clusterIPs[0] ?? '').includes(':');
@@ -94,12 +128,19 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   const candidates: Candidate[] = [];
   const portOf = new Map<Candidate, number>();
   for (const slice of model.endpointSlices) {
-    if (slice.namespace !== svc.namespace || slice.serviceName !== svc.name || slice.addressType === 'FQDN' || (slice.addressType === 'IPv6') !== v6) continue;
+    if (
+      slice.namespace !== svc.namespace ||
+      slice.serviceName !== svc.name ||
+      slice.addressType === 'FQDN' ||
+      (slice.addressType === 'IPv6') !== v6
+    )
+      continue;
     const p = slice.ports.find((x) => (x.name ?? '') === (sp!.name ?? '') && x.protocol === sp!.protocol);
     for (const ep of slice.endpoints)
       for (const ip of ep.addresses) {
         const cand = { endpoint: ep, ip };
-        if (p?.port === undefined) rows.push(row(cand, undefined, false, "its pod has no port matching the targetPort"));
+        if (p?.port === undefined)
+          rows.push(row(cand, undefined, false, 'its pod has no port matching the targetPort'));
         else {
           candidates.push(cand);
           portOf.set(cand, p.port);
@@ -107,35 +148,107 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       }
   }
   const zone = clientNode ? nodeOf.get(clientNode)?.zone : undefined;
-  const hintsWanted = !external && (svc.trafficDistribution === 'PreferClose' || svc.trafficDistribution === 'PreferSameZone' || svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto');
+  const hintsWanted =
+    !external &&
+    (svc.trafficDistribution === 'PreferClose' ||
+      svc.trafficDistribution === 'PreferSameZone' ||
+      svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto');
   const lbLocal = entry === 'LoadBalancer' && policy.value === 'Local';
   const local = policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
-  if (policy.value === 'Local' && c.kind === 'unspecified') notes.push('internalTrafficPolicy Local: which endpoints are used depends on the client node; pass --from');
-  const sel = selectEndpoints(candidates, { ...(local && c.kind !== 'unspecified' ? { local } : {}), ...(zone ? { zone } : {}), hintsWanted });
+  if (policy.value === 'Local' && c.kind === 'unspecified')
+    notes.push(
+      'internalTrafficPolicy Local: which endpoints are used depends on the client node; pass --from',
+    );
+  const sel = selectEndpoints(candidates, {
+    ...(local && c.kind !== 'unspecified' ? { local } : {}),
+    ...(zone ? { zone } : {}),
+    hintsWanted,
+  });
   notes.push(...sel.notes);
   function row(cand: Candidate, port: number | undefined, used: boolean, reason?: string): EndpointRow {
     const e = cand.endpoint;
     const pod = e.targetRef ? podByKey.get(e.targetRef) : undefined;
-    const state = e.conditions.ready ? 'ready' : e.conditions.serving && e.conditions.terminating ? 'serving-terminating' : 'not-ready';
-    return { ip: cand.ip, ...(port !== undefined ? { port } : {}), ...(pod ? { pod: `${pod.namespace}/${pod.name}` } : {}), ...(e.nodeName ? { node: e.nodeName } : {}), ...((e.zone ?? (e.nodeName ? nodeOf.get(e.nodeName)?.zone : undefined)) ? { zone: e.zone ?? nodeOf.get(e.nodeName!)?.zone } : {}), state, used, ...(reason ? { reason } : {}) };
+    const state = e.conditions.ready
+      ? 'ready'
+      : e.conditions.serving && e.conditions.terminating
+        ? 'serving-terminating'
+        : 'not-ready';
+    return {
+      ip: cand.ip,
+      ...(port !== undefined ? { port } : {}),
+      ...(pod ? { pod: `${pod.namespace}/${pod.name}` } : {}),
+      ...(e.nodeName ? { node: e.nodeName } : {}),
+      ...((e.zone ?? (e.nodeName ? nodeOf.get(e.nodeName)?.zone : undefined))
+        ? { zone: e.zone ?? nodeOf.get(e.nodeName!)?.zone }
+        : {}),
+      state,
+      used,
+      ...(reason ? { reason } : {}),
+    };
   }
-  rows.unshift(...candidates.map((cd) => row(cd, portOf.get(cd), sel.used.has(cd), sel.used.has(cd) ? undefined : sel.reasons.get(cd))));
+  rows.unshift(
+    ...candidates.map((cd) =>
+      row(cd, portOf.get(cd), sel.used.has(cd), sel.used.has(cd) ? undefined : sel.reasons.get(cd)),
+    ),
+  );
   const used = candidates.filter((cd) => sel.used.has(cd));
   if (lbLocal) {
     const healthy = [...new Set(used.map((u) => u.endpoint.nodeName).filter(Boolean))];
-    notes.push(`externalTrafficPolicy Local: the load balancer sends only to nodes passing the health check on healthCheckNodePort ${svc.healthCheckNodePort ?? '(unallocated)'} (${healthy.length ? healthy.join(', ') : 'none'}), and each node only to its own endpoints — load spreads per node, not per endpoint`);
+    notes.push(
+      `externalTrafficPolicy Local: the load balancer sends only to nodes passing the health check on healthCheckNodePort ${svc.healthCheckNodePort ?? '(unallocated)'} (${healthy.length ? healthy.join(', ') : 'none'}), and each node only to its own endpoints — load spreads per node, not per endpoint`,
+    );
   }
-  const verdict: PathVerdict = used.length ? 'routed' : local && candidates.some((cd) => cd.endpoint.conditions.ready) ? 'dropped' : 'rejected';
-  if (verdict === 'rejected') notes.push('no usable endpoint: kube-proxy rejects the connection (ICMP port unreachable / TCP reset)');
-  if (verdict === 'dropped') notes.push(`${policy.field} Local and no endpoint on ${clientNode ?? 'the client node'}: packets are dropped, with no fallback to other nodes`);
+  const verdict: PathVerdict = used.length
+    ? 'routed'
+    : local && candidates.some((cd) => cd.endpoint.conditions.ready)
+      ? 'dropped'
+      : 'rejected';
+  if (verdict === 'rejected')
+    notes.push('no usable endpoint: kube-proxy rejects the connection (ICMP port unreachable / TCP reset)');
+  if (verdict === 'dropped')
+    notes.push(
+      `${policy.field} Local and no endpoint on ${clientNode ?? 'the client node'}: packets are dropped, with no fallback to other nodes`,
+    );
 
   if (clientIP) {
-    if (!external) sourceIP = { seen: clientIP, preserved: true, why: 'in-cluster traffic to a ClusterIP keeps the client address (a pod reaching itself through the VIP is masqueraded)' };
-    else if (policy.value === 'Local') sourceIP = { seen: clientIP, preserved: true, why: 'externalTrafficPolicy Local: no SNAT, the client address is preserved' };
-    else sourceIP = { seen: entry === 'NodePort' ? (nodeOf.get(clientNode!)?.internalIP ?? 'the node address') : 'the address of the node the load balancer picked', preserved: false, why: 'externalTrafficPolicy Cluster: kube-proxy masquerades (SNAT) external traffic to the node address' };
+    if (!external)
+      sourceIP = {
+        seen: clientIP,
+        preserved: true,
+        why: 'in-cluster traffic to a ClusterIP keeps the client address (a pod reaching itself through the VIP is masqueraded)',
+      };
+    else if (policy.value === 'Local')
+      sourceIP = {
+        seen: clientIP,
+        preserved: true,
+        why: 'externalTrafficPolicy Local: no SNAT, the client address is preserved',
+      };
+    else
+      sourceIP = {
+        seen:
+          entry === 'NodePort'
+            ? (nodeOf.get(clientNode!)?.internalIP ?? 'the node address')
+            : 'the address of the node the load balancer picked',
+        preserved: false,
+        why: 'externalTrafficPolicy Cluster: kube-proxy masquerades (SNAT) external traffic to the node address',
+      };
   }
   const usedNames = used.map((u) => `${u.ip.includes(':') ? `[${u.ip}]` : u.ip}:${portOf.get(u)}`);
-  const s = q.requests ? spread(usedNames, q.requests, balancing(model.profile), svc.sessionAffinity === 'ClientIP') : undefined;
-  if (svc.sessionAffinity === 'ClientIP') notes.push(`sessionAffinity ClientIP: a client's connections stick to one endpoint for ${affinity.timeoutSeconds} s after its last one`);
-  return { ...base, frontends, ...(sel.topology ? { topology: sel.topology } : {}), verdict, endpoints: rows, ...(sourceIP ? { sourceIP } : {}), ...(s ? { requests: q.requests, spread: s.rows, spreadKind: s.kind } : {}), notes };
+  const s = q.requests
+    ? spread(usedNames, q.requests, balancing(model.profile), svc.sessionAffinity === 'ClientIP')
+    : undefined;
+  if (svc.sessionAffinity === 'ClientIP')
+    notes.push(
+      `sessionAffinity ClientIP: a client's connections stick to one endpoint for ${affinity.timeoutSeconds} s after its last one`,
+    );
+  return {
+    ...base,
+    frontends,
+    ...(sel.topology ? { topology: sel.topology } : {}),
+    verdict,
+    endpoints: rows,
+    ...(sourceIP ? { sourceIP } : {}),
+    ...(s ? { requests: q.requests, spread: s.rows, spreadKind: s.kind } : {}),
+    notes,
+  };
 }

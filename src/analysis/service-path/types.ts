@@ -5,7 +5,11 @@ import type { Protocol } from '../../model/types.ts';
 /** Where the connection comes from: a pod (to the ClusterIP), or a client outside through a node port or the load balancer. */
 export type Client =
   | { readonly kind: 'pod'; readonly pod: string }
-  | { readonly kind: 'external'; readonly ip: string; readonly via: { readonly node: string } | 'loadbalancer' }
+  | {
+      readonly kind: 'external';
+      readonly ip: string;
+      readonly via: { readonly node: string } | 'loadbalancer';
+    }
   | { readonly kind: 'unspecified' };
 
 export interface ServicePathQuery {
@@ -44,19 +48,31 @@ export type PathVerdict =
 
 export interface ServicePathResult {
   readonly service: string;
-  readonly port?: { readonly name?: string; readonly port: number; readonly protocol: Protocol; readonly nodePort?: number };
+  readonly port?: {
+    readonly name?: string;
+    readonly port: number;
+    readonly protocol: Protocol;
+    readonly nodePort?: number;
+  };
   /** Addresses this client uses to reach the Service (`10.96.1.10:8000`, `10.0.1.11:30581`, `52.10.20.30:80`). */
   readonly frontends: readonly string[];
   readonly entry: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
   readonly clientDescription: string;
   /** The traffic policy that applies (`internalTrafficPolicy` for in-cluster traffic, `externalTrafficPolicy` for the rest). */
-  readonly policy: { readonly field: 'internalTrafficPolicy' | 'externalTrafficPolicy'; readonly value: 'Cluster' | 'Local' };
+  readonly policy: {
+    readonly field: 'internalTrafficPolicy' | 'externalTrafficPolicy';
+    readonly value: 'Cluster' | 'Local';
+  };
   readonly topology?: string;
   readonly verdict: PathVerdict;
   readonly endpoints: readonly EndpointRow[];
   readonly sourceIP?: { readonly seen: string; readonly preserved: boolean; readonly why: string };
   readonly affinity: { readonly mode: 'None' | 'ClientIP'; readonly timeoutSeconds?: number };
-  readonly balancing: { readonly mode: KubeProxyMode; readonly algorithm: string; readonly description: string };
+  readonly balancing: {
+    readonly mode: KubeProxyMode;
+    readonly algorithm: string;
+    readonly description: string;
+  };
   /** The `requests` asked for. */
   readonly requests?: number;
   /** With `requests`: connections per used endpoint (`ip:port` → count); empty when none is used. */

@@ -20,14 +20,33 @@ export interface ServerStats {
   cacheHits: number;
 }
 
-const rcodeNumber: Record<Rcode, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
+const rcodeNumber: Record<Rcode, number> = {
+  NOERROR: 0,
+  FORMERR: 1,
+  SERVFAIL: 2,
+  NXDOMAIN: 3,
+  NOTIMP: 4,
+  REFUSED: 5,
+};
 /** Our own EDNS0 UDP payload size, the value the DNS flag day 2020 recommends (and CoreDNS's bufsize default). */
 export const ednsUdpSize = 1232;
 
-function header(q: Query, rcode: number, r?: Pick<DnsResponse, 'authoritative' | 'recursionAvailable'>, counts: readonly number[] = [0, 0, 0, 0]): Buffer {
+function header(
+  q: Query,
+  rcode: number,
+  r?: Pick<DnsResponse, 'authoritative' | 'recursionAvailable'>,
+  counts: readonly number[] = [0, 0, 0, 0],
+): Buffer {
   const h = Buffer.alloc(12);
   h.writeUInt16BE(q.id, 0);
-  const flags = 0x8000 | (q.opcode << 11) | (r?.authoritative ? 0x400 : 0) | (q.rd ? 0x100 : 0) | (r?.recursionAvailable ? 0x80 : 0) | (q.cd ? 0x10 : 0) | (rcode & 0xf);
+  const flags =
+    0x8000 |
+    (q.opcode << 11) |
+    (r?.authoritative ? 0x400 : 0) |
+    (q.rd ? 0x100 : 0) |
+    (r?.recursionAvailable ? 0x80 : 0) |
+    (q.cd ? 0x10 : 0) |
+    (rcode & 0xf);
   h.writeUInt16BE(flags, 2);
   counts.forEach((c, i) => h.writeUInt16BE(c, 4 + i * 2));
   return h;
@@ -41,7 +60,12 @@ function bare(q: Query, rcode: number, withQuestion: boolean, opt?: { extRcode: 
 }
 
 /** The reply to a packet, or undefined to drop it (malformed, or a response). */
-export function respond(packet: Buffer, answerer: Answerer, transport: 'udp' | 'tcp', stats: ServerStats): Buffer | undefined {
+export function respond(
+  packet: Buffer,
+  answerer: Answerer,
+  transport: 'udp' | 'tcp',
+  stats: ServerStats,
+): Buffer | undefined {
   stats.queries++;
   const parsed = parseQuery(packet);
   if ('malformed' in parsed) {
@@ -51,7 +75,8 @@ export function respond(packet: Buffer, answerer: Answerer, transport: 'udp' | '
   const q = parsed.query;
   stats.answered++;
   if (q.opcode !== 0) return bare(q, rcodeNumber.NOTIMP, !!q.questionBytes);
-  if (!q.questionBytes || q.qname === undefined || q.qtype === undefined) return bare(q, rcodeNumber.FORMERR, false);
+  if (!q.questionBytes || q.qname === undefined || q.qtype === undefined)
+    return bare(q, rcodeNumber.FORMERR, false);
   if (q.edns && q.edns.version > 0) return bare(q, 0, true, { extRcode: 1 });
   if (q.qclass !== 1 || q.qtype === 252 || q.qtype === 251) {
     stats.refused++;
@@ -59,7 +84,15 @@ export function respond(packet: Buffer, answerer: Answerer, transport: 'udp' | '
   }
   const r = answerer.answer({ name: q.qname, type: typeNames[q.qtype] ?? `TYPE${q.qtype}` });
   const limit = transport === 'tcp' ? 65535 : q.edns ? Math.min(Math.max(q.edns.udpSize, 512), 4096) : 512;
-  const w = new Writer(header(q, rcodeNumber[r.rcode], r, [1, r.answer.length, r.authority.length, r.additional.length + (q.edns ? 1 : 0)]), q.questionBytes);
+  const w = new Writer(
+    header(q, rcodeNumber[r.rcode], r, [
+      1,
+      r.answer.length,
+      r.authority.length,
+      r.additional.length + (q.edns ? 1 : 0),
+    ]),
+    q.questionBytes,
+  );
   for (const x of r.answer) w.record(x);
   for (const x of r.authority) w.record(x);
   for (const x of r.additional) w.record(x);

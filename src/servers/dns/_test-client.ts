@@ -5,13 +5,27 @@ import * as packet from 'dns-packet';
 
 export type Reply = packet.Packet & { rcode?: string };
 
-export function query(name: string, type: string, opts: { edns?: number; id?: number; rd?: boolean } = {}): Buffer {
+export function query(
+  name: string,
+  type: string,
+  opts: { edns?: number; id?: number; rd?: boolean } = {},
+): Buffer {
   return packet.encode({
     type: 'query',
     id: opts.id ?? 4242,
     flags: opts.rd === false ? 0 : packet.RECURSION_DESIRED,
     questions: [{ type: type as packet.RecordType, name, class: 'IN' }],
-    additionals: opts.edns ? [{ type: 'OPT', name: '.', udpPayloadSize: opts.edns, flags: 0, options: [] } as unknown as packet.Answer] : [],
+    additionals: opts.edns
+      ? [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: opts.edns,
+            flags: 0,
+            options: [],
+          } as unknown as packet.Answer,
+        ]
+      : [],
   });
 }
 
@@ -33,7 +47,12 @@ export function udp(port: number, msg: Buffer, timeoutMs = 1000): Promise<Buffer
 }
 
 /** Sends length-framed messages over one TCP connection (in the given chunks) and collects `expect` replies. */
-export function tcp(port: number, chunks: readonly Buffer[], expect: number, timeoutMs = 2000): Promise<Buffer[]> {
+export function tcp(
+  port: number,
+  chunks: readonly Buffer[],
+  expect: number,
+  timeoutMs = 2000,
+): Promise<Buffer[]> {
   return new Promise((resolve) => {
     const replies: Buffer[] = [];
     let pending = Buffer.alloc(0);

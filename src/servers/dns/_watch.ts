@@ -1,7 +1,11 @@
 /** Watches manifest files and directories and calls `onChange` once per burst of changes (debounced). */
 import { watch, type FSWatcher } from 'node:fs';
 
-export function watchPaths(paths: readonly string[], onChange: () => void, debounceMs = 150): { close(): void } {
+export function watchPaths(
+  paths: readonly string[],
+  onChange: () => void,
+  debounceMs = 150,
+): { close(): void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const fire = () => {
     if (timer) clearTimeout(timer);

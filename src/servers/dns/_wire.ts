@@ -23,8 +23,36 @@ export interface Query {
 
 export type Parsed = { readonly query: Query } | { readonly malformed: string };
 
-export const typeNames: Readonly<Record<number, string>> = { 1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR', 43: 'DS', 48: 'DNSKEY', 64: 'SVCB', 65: 'HTTPS', 251: 'IXFR', 252: 'AXFR', 255: 'ANY', 257: 'CAA' };
-const typeCodes: Readonly<Record<string, number>> = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, TXT: 16, AAAA: 28, SRV: 33 };
+export const typeNames: Readonly<Record<number, string>> = {
+  1: 'A',
+  2: 'NS',
+  5: 'CNAME',
+  6: 'SOA',
+  12: 'PTR',
+  15: 'MX',
+  16: 'TXT',
+  28: 'AAAA',
+  33: 'SRV',
+  35: 'NAPTR',
+  43: 'DS',
+  48: 'DNSKEY',
+  64: 'SVCB',
+  65: 'HTTPS',
+  251: 'IXFR',
+  252: 'AXFR',
+  255: 'ANY',
+  257: 'CAA',
+};
+const typeCodes: Readonly<Record<string, number>> = {
+  A: 1,
+  NS: 2,
+  CNAME: 5,
+  SOA: 6,
+  PTR: 12,
+  TXT: 16,
+  AAAA: 28,
+  SRV: 33,
+};
 
 /** Reads an uncompressed question name (queries carry no pointers); other bytes than printable ASCII, and dots inside a label, are written `\DDD` (RFC 1035 §5.1). */
 function readName(buf: Buffer, start: number): { name: string; end: number } | string {
@@ -42,7 +70,10 @@ function readName(buf: Buffer, start: number): { name: string; end: number } | s
     let label = '';
     for (let j = i + 1; j <= i + len; j++) {
       const c = buf[j];
-      label += c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c ? `\\${String(c).padStart(3, '0')}` : String.fromCharCode(c);
+      label +=
+        c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c
+          ? `\\${String(c).padStart(3, '0')}`
+          : String.fromCharCode(c);
     }
     labels.push(label);
     i += 1 + len;
@@ -60,7 +91,8 @@ export function parseQuery(buf: Buffer): Parsed {
   const arcount = buf.readUInt16BE(10);
   const head = { id, opcode: (flags >> 11) & 0xf, rd: !!(flags & 0x100), cd: !!(flags & 0x10), qdcount };
   // Counts no message of this length could hold: a question takes at least 5 octets, a record 11.
-  if (12 + qdcount * 5 + (ancount + nscount + arcount) * 11 > buf.length) return { malformed: 'section counts exceed the message' };
+  if (12 + qdcount * 5 + (ancount + nscount + arcount) * 11 > buf.length)
+    return { malformed: 'section counts exceed the message' };
   if (qdcount !== 1 || ancount !== 0 || nscount !== 0 || arcount > 1) return { query: head };
   const n = readName(buf, 12);
   if (typeof n === 'string') return { malformed: n };
@@ -71,10 +103,15 @@ export function parseQuery(buf: Buffer): Parsed {
   let edns: Query['edns'];
   let i = n.end + 4;
   if (arcount === 1) {
-    if (buf[i] !== 0 || i + 11 > buf.length || buf.readUInt16BE(i + 1) !== 41) return { malformed: 'the additional record is not an OPT record' };
+    if (buf[i] !== 0 || i + 11 > buf.length || buf.readUInt16BE(i + 1) !== 41)
+      return { malformed: 'the additional record is not an OPT record' };
     const rdlen = buf.readUInt16BE(i + 9);
     if (i + 11 + rdlen > buf.length) return { malformed: 'OPT record runs past the end' };
-    edns = { udpSize: buf.readUInt16BE(i + 3), version: buf[i + 6], do: !!(buf.readUInt16BE(i + 7) & 0x8000) };
+    edns = {
+      udpSize: buf.readUInt16BE(i + 3),
+      version: buf[i + 6],
+      do: !!(buf.readUInt16BE(i + 7) & 0x8000),
+    };
     i += 11 + rdlen;
   }
   if (i !== buf.length) return { malformed: 'trailing bytes after the query' };

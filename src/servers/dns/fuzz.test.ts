@@ -27,14 +27,29 @@ function rng(s: number): () => number {
   };
 }
 
-const names = ['web.shop.svc.cluster.local', 'db.shop.svc.cluster.local', '_pg._tcp.db.shop.svc.cluster.local', '10-244-1-10.shop.pod.cluster.local', '20.0.96.10.in-addr.arpa', 'x.example.com', 'cluster.local', 'dns-version.cluster.local'];
+const names = [
+  'web.shop.svc.cluster.local',
+  'db.shop.svc.cluster.local',
+  '_pg._tcp.db.shop.svc.cluster.local',
+  '10-244-1-10.shop.pod.cluster.local',
+  '20.0.96.10.in-addr.arpa',
+  'x.example.com',
+  'cluster.local',
+  'dns-version.cluster.local',
+];
 const types = ['A', 'AAAA', 'SRV', 'PTR', 'TXT', 'CNAME', 'MX', 'SOA', 'NS', 'ANY', 'AXFR'];
 
 function mutate(r: () => number): Buffer {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const kind = r();
-  if (kind < 0.2) return Buffer.from(Array.from({ length: Math.floor(r() * 80) }, () => Math.floor(r() * 256)));
-  const base = Buffer.from(query(pick(names), pick(types), { id: Math.floor(r() * 65536), ...(r() < 0.5 ? { edns: 512 + Math.floor(r() * 4000) } : {}) }));
+  if (kind < 0.2)
+    return Buffer.from(Array.from({ length: Math.floor(r() * 80) }, () => Math.floor(r() * 256)));
+  const base = Buffer.from(
+    query(pick(names), pick(types), {
+      id: Math.floor(r() * 65536),
+      ...(r() < 0.5 ? { edns: 512 + Math.floor(r() * 4000) } : {}),
+    }),
+  );
   if (kind < 0.35) return base;
   const b = Buffer.from(base);
   const edits = 1 + Math.floor(r() * 4);
@@ -52,8 +67,10 @@ function mutate(r: () => number): Buffer {
 function wellFormed(b: Buffer): boolean {
   try {
     const p = packet.decode(b);
-    if (p.type !== 'query' || p.questions?.length !== 1 || p.answers?.length || p.authorities?.length) return false;
-    if ((p.additionals?.length ?? 0) > 1 || (p.additionals?.length === 1 && p.additionals[0].type !== 'OPT')) return false;
+    if (p.type !== 'query' || p.questions?.length !== 1 || p.answers?.length || p.authorities?.length)
+      return false;
+    if ((p.additionals?.length ?? 0) > 1 || (p.additionals?.length === 1 && p.additionals[0].type !== 'OPT'))
+      return false;
     return Buffer.compare(packet.encode(p), b) === 0;
   } catch {
     return false;
@@ -69,7 +86,14 @@ after(() => server.close());
 describe(`fuzz (seed ${seed}, ${budgetMs} ms)`, () => {
   it('the reply path never throws; well-formed queries always get a reply with their ID', () => {
     const r = rng(seed);
-    const stats: ServerStats = { queries: 0, answered: 0, malformed: 0, truncated: 0, refused: 0, cacheHits: 0 };
+    const stats: ServerStats = {
+      queries: 0,
+      answered: 0,
+      malformed: 0,
+      truncated: 0,
+      refused: 0,
+      cacheHits: 0,
+    };
     const end = Date.now() + budgetMs;
     let n = 0;
     let formed = 0;

@@ -42,7 +42,14 @@ const tcpIdleMs = 10_000;
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDnsServer> {
   const host = opts.host ?? '127.0.0.1';
-  const stats: ServerStats = { queries: 0, answered: 0, malformed: 0, truncated: 0, refused: 0, cacheHits: 0 };
+  const stats: ServerStats = {
+    queries: 0,
+    answered: 0,
+    malformed: 0,
+    truncated: 0,
+    refused: 0,
+    cacheHits: 0,
+  };
   let answerer = opts.answerer;
   const cacheSize = opts.cacheSize ?? 200_000;
   let cache = new Map<string, Buffer>();

@@ -14,7 +14,11 @@ import { startDnsServer, type RunningDnsServer } from './index.ts';
 import { decode, frame, query, tcp, udp } from './_test-client.ts';
 
 // A headless Service with 60 ready endpoints: its A answer does not fit 512 octets.
-const many = Array.from({ length: 60 }, (_, i) => `---\napiVersion: v1\nkind: Pod\nmetadata: {name: big-${i}, namespace: shop, labels: {app: big}}\nspec: {containers: [{name: c, image: x}]}\nstatus: {phase: Running, podIP: 10.244.9.${i + 1}}\n`).join('');
+const many = Array.from(
+  { length: 60 },
+  (_, i) =>
+    `---\napiVersion: v1\nkind: Pod\nmetadata: {name: big-${i}, namespace: shop, labels: {app: big}}\nspec: {containers: [{name: c, image: x}]}\nstatus: {phase: Running, podIP: 10.244.9.${i + 1}}\n`,
+).join('');
 const yaml = `${fixtureYaml}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: big, namespace: shop}\nspec: {clusterIP: None, selector: {app: big}, ports: [{port: 80}]}\n${many}`;
 const dns = createDns(buildYaml(yaml, { profile: fixtureProfile }).model);
 
@@ -24,17 +28,34 @@ before(async () => {
 });
 after(() => server.close());
 
-const dataOf = (a: { data?: unknown; type: string }) => (a.type === 'SRV' ? (({ priority, weight, port, target }) => `${priority} ${weight} ${port} ${target}.`)(a.data as { priority: number; weight: number; port: number; target: string }) : typeof a.data === 'string' && a.type !== 'A' && a.type !== 'AAAA' ? `${a.data}.` : String(a.data));
+const dataOf = (a: { data?: unknown; type: string }) =>
+  a.type === 'SRV'
+    ? (({ priority, weight, port, target }) => `${priority} ${weight} ${port} ${target}.`)(
+        a.data as { priority: number; weight: number; port: number; target: string },
+      )
+    : typeof a.data === 'string' && a.type !== 'A' && a.type !== 'AAAA'
+      ? `${a.data}.`
+      : String(a.data);
 
 describe('serve dns over UDP and TCP', () => {
   it('answers as answer() does: rcode, flags aa, answers in order', async () => {
-    for (const [name, type] of [['web.shop.svc.cluster.local', 'A'], ['_pg._tcp.db.shop.svc.cluster.local', 'SRV'], ['20.0.96.10.in-addr.arpa', 'PTR'], ['nope.shop.svc.cluster.local', 'A'], ['ext.shop.svc.cluster.local', 'CNAME']]) {
+    for (const [name, type] of [
+      ['web.shop.svc.cluster.local', 'A'],
+      ['_pg._tcp.db.shop.svc.cluster.local', 'SRV'],
+      ['20.0.96.10.in-addr.arpa', 'PTR'],
+      ['nope.shop.svc.cluster.local', 'A'],
+      ['ext.shop.svc.cluster.local', 'CNAME'],
+    ]) {
       const reply = decode((await udp(server.port, query(name, type)))!);
       const want = dns.answer({ name, type });
       assert.equal(reply.rcode, want.rcode, name);
       assert.equal(reply.id, 4242);
       assert.equal(!!((reply.flags ?? 0) & 0x400), want.authoritative, `${name} aa`);
-      assert.deepEqual((reply.answers ?? []).map(dataOf), want.answer.map((r) => rdataText(r.rdata)), name);
+      assert.deepEqual(
+        (reply.answers ?? []).map(dataOf),
+        want.answer.map((r) => rdataText(r.rdata)),
+        name,
+      );
       assert.equal((reply.authorities ?? []).length, want.authority.length, `${name} authority`);
     }
   });
@@ -59,7 +80,10 @@ describe('serve dns over UDP and TCP', () => {
     const a = frame(query('web.shop.svc.cluster.local', 'A', { id: 1 }));
     const b = frame(query('db.shop.svc.cluster.local', 'A', { id: 2 }));
     const replies = await tcp(server.port, [Buffer.concat([a, b.subarray(0, 5)]), b.subarray(5)], 2);
-    assert.deepEqual(replies.map((r) => decode(r).id), [1, 2]);
+    assert.deepEqual(
+      replies.map((r) => decode(r).id),
+      [1, 2],
+    );
   });
 
   it('AXFR and IXFR are refused; other opcodes get NOTIMP; two questions FORMERR; EDNS version 1 BADVERS', async () => {
@@ -79,9 +103,17 @@ describe('serve dns over UDP and TCP', () => {
 
   it('malformed packets are dropped and counted, and the server keeps answering', async () => {
     const before = server.stats.malformed;
-    for (const junk of [Buffer.from([1, 2, 3]), Buffer.alloc(12, 0xff), Buffer.from('not a dns packet at all, not at all')]) assert.equal(await udp(server.port, junk, 200), undefined);
+    for (const junk of [
+      Buffer.from([1, 2, 3]),
+      Buffer.alloc(12, 0xff),
+      Buffer.from('not a dns packet at all, not at all'),
+    ])
+      assert.equal(await udp(server.port, junk, 200), undefined);
     assert.equal(server.stats.malformed, before + 3);
-    assert.equal(decode((await udp(server.port, query('web.shop.svc.cluster.local', 'A')))!).rcode, 'NOERROR');
+    assert.equal(
+      decode((await udp(server.port, query('web.shop.svc.cluster.local', 'A')))!).rcode,
+      'NOERROR',
+    );
   });
 });
 
@@ -94,21 +126,44 @@ const hasDig = (() => {
   }
 })();
 
-describe('dig against serve dns', { skip: hasDig ? false : 'dig is not installed (apt-get install dnsutils)' }, () => {
-  // Asynchronous: the server answers on this process's event loop.
-  const dig = async (...args: string[]) => (await promisify(execFile)('dig', ['@127.0.0.1', '-p', String(server.port), '+time=2', '+tries=1', ...args], { encoding: 'utf8' })).stdout;
-  it('dig +short gives the answers of answer() for A, SRV, PTR, TXT (UDP and TCP)', async () => {
-    for (const [name, type] of [['web.shop.svc.cluster.local', 'A'], ['db.shop.svc.cluster.local', 'A'], ['_pg._tcp.db.shop.svc.cluster.local', 'SRV'], ['dns-version.cluster.local', 'TXT'], ['alias.shop.svc.cluster.local', 'A']]) {
-      const want = dns.answer({ name, type }).answer.map((r) => rdataText(r.rdata)).join('\n');
-      assert.equal((await dig('+short', name, type)).trim(), want, `${name} ${type}`);
-      assert.equal((await dig('+short', '+tcp', name, type)).trim(), want, `${name} ${type} over TCP`);
-    }
-    assert.equal((await dig('+short', '-x', '10.96.0.20')).trim(), 'web.shop.svc.cluster.local.');
-  });
-  it('dig sees NXDOMAIN with the SOA, and retries a truncated reply over TCP by itself', async () => {
-    assert.match(await dig('nope.shop.svc.cluster.local'), /status: NXDOMAIN[\s\S]*AUTHORITY SECTION:\ncluster\.local\.\s+30\s+IN\s+SOA/);
-    const big = await dig('+noedns', 'big.shop.svc.cluster.local');
-    assert.match(big, /Truncated, retrying in TCP mode/);
-    assert.match(big, /ANSWER: 60,/);
-  });
-});
+describe(
+  'dig against serve dns',
+  { skip: hasDig ? false : 'dig is not installed (apt-get install dnsutils)' },
+  () => {
+    // Asynchronous: the server answers on this process's event loop.
+    const dig = async (...args: string[]) =>
+      (
+        await promisify(execFile)(
+          'dig',
+          ['@127.0.0.1', '-p', String(server.port), '+time=2', '+tries=1', ...args],
+          { encoding: 'utf8' },
+        )
+      ).stdout;
+    it('dig +short gives the answers of answer() for A, SRV, PTR, TXT (UDP and TCP)', async () => {
+      for (const [name, type] of [
+        ['web.shop.svc.cluster.local', 'A'],
+        ['db.shop.svc.cluster.local', 'A'],
+        ['_pg._tcp.db.shop.svc.cluster.local', 'SRV'],
+        ['dns-version.cluster.local', 'TXT'],
+        ['alias.shop.svc.cluster.local', 'A'],
+      ]) {
+        const want = dns
+          .answer({ name, type })
+          .answer.map((r) => rdataText(r.rdata))
+          .join('\n');
+        assert.equal((await dig('+short', name, type)).trim(), want, `${name} ${type}`);
+        assert.equal((await dig('+short', '+tcp', name, type)).trim(), want, `${name} ${type} over TCP`);
+      }
+      assert.equal((await dig('+short', '-x', '10.96.0.20')).trim(), 'web.shop.svc.cluster.local.');
+    });
+    it('dig sees NXDOMAIN with the SOA, and retries a truncated reply over TCP by itself', async () => {
+      assert.match(
+        await dig('nope.shop.svc.cluster.local'),
+        /status: NXDOMAIN[\s\S]*AUTHORITY SECTION:\ncluster\.local\.\s+30\s+IN\s+SOA/,
+      );
+      const big = await dig('+noedns', 'big.shop.svc.cluster.local');
+      assert.match(big, /Truncated, retrying in TCP mode/);
+      assert.match(big, /ANSWER: 60,/);
+    });
+  },
+);
