@@ -7,6 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildFromTexts } from '../../api/index.ts';
 import { buildYaml } from '../../build/_test-helpers.ts';
 import { createDns, rdataText } from '../../analysis/dns/index.ts';
 import { fixtureProfile, fixtureYaml } from '../../analysis/dns/_fixture.ts';
@@ -164,6 +167,49 @@ describe(
       const big = await dig('+noedns', 'big.shop.svc.cluster.local');
       assert.match(big, /Truncated, retrying in TCP mode/);
       assert.match(big, /ANSWER: 60,/);
+    });
+  },
+);
+
+describe(
+  'dig against serve dns on the e-commerce example',
+  { skip: hasDig ? false : 'dig is not installed (apt-get install dnsutils)' },
+  () => {
+    let example: RunningDnsServer;
+    const dir = 'examples/e-commerce/as-documented';
+    const exampleDns = createDns(
+      buildFromTexts(
+        readdirSync(dir)
+          .sort()
+          .map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })),
+      ).model,
+    );
+    before(async () => {
+      example = await startDnsServer({ host: '127.0.0.1', port: 0, answerer: exampleDns });
+    });
+    after(() => example.close());
+    it('answers the names of the reference documents as resolve does (auth-service, rabbitmq-cluster-1 of the StatefulSet)', async () => {
+      const dig = async (...args: string[]) =>
+        (
+          await promisify(execFile)(
+            'dig',
+            ['@127.0.0.1', '-p', String(example.port), '+time=2', '+tries=1', '+short', ...args],
+            { encoding: 'utf8' },
+          )
+        ).stdout.trim();
+      assert.equal(await dig('auth-service.e-commerce.svc.cluster.local'), '10.96.1.10');
+      assert.equal(await dig('rabbitmq-cluster.e-commerce-messaging.svc.cluster.local'), '10.96.2.10');
+      const rabbit1 = exampleDns
+        .answer({
+          name: 'rabbitmq-cluster-1.rabbitmq-cluster-nodes.e-commerce-messaging.svc.cluster.local',
+          type: 'A',
+        })
+        .answer.map((r) => rdataText(r.rdata));
+      assert.equal(rabbit1.length, 1);
+      assert.equal(
+        await dig('rabbitmq-cluster-1.rabbitmq-cluster-nodes.e-commerce-messaging.svc.cluster.local'),
+        rabbit1[0],
+      );
     });
   },
 );
