@@ -66,9 +66,8 @@ export function serviceHop(
       objects: at(svc),
     },
   ];
-  const slices = ctx.model.endpointSlices
-    .filter((s) => s.namespace === svc.namespace && s.serviceName === svc.name)
-    .map((s) => ({ key: s.key, source: s.source }));
+  const slices = ctx.slicesOf(svc.namespace, svc.name).map((s) => ({ key: s.key, source: s.source }));
+
   if (path.verdict !== 'routed' || !used.length) {
     const reason = `${name} port ${port}: ${path.verdict} — ${path.notes.find((n) => /reject|drop/.test(n)) ?? 'no usable endpoint'}`;
     hops.push({
@@ -80,8 +79,7 @@ export function serviceHop(
     });
     return { hops, candidates: [], reason };
   }
-  const podOf = (p?: string) =>
-    p ? ctx.model.pods.find((x) => `${x.namespace}/${x.name}` === p) : undefined;
+  const podOf = (p?: string) => (p ? ctx.podNamed(p) : undefined);
   const candidates: Candidate[] = used.map((e) => ({
     address: e.ip,
     port: e.port!,

@@ -4,12 +4,11 @@ import type { TraceContext } from './_context.ts';
 
 /** The pods a `ns/name` names: a pod of that name, else the pods of a workload of that name; ready ones first. */
 export function podsOf(ctx: TraceContext, namespace: string, name: string): Pod[] {
-  const pod = ctx.model.pods.find((p) => p.namespace === namespace && p.name === name);
+  const pod = ctx.podNamed(`${namespace}/${name}`);
   if (pod) return [pod];
   const workloads = ctx.model.workloads.filter((w) => w.namespace === namespace && w.name === name);
-  const keys = new Set(workloads.flatMap((w) => w.podKeys));
-  return ctx.model.pods
-    .filter((p) => keys.has(p.key))
+  return workloads
+    .flatMap((w) => ctx.podsOfWorkload(w.key))
     .sort((a, b) => Number(b.ready) - Number(a.ready) || (a.name < b.name ? -1 : 1));
 }
 
