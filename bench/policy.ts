@@ -10,7 +10,7 @@
  * - qps: pairwise `allows` queries per second on random pod pairs and declared ports, first pass (cold cache).
  */
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { generateCluster, prng } from './generate.ts';
 import { buildCluster } from '../src/build/index.ts';
@@ -85,6 +85,9 @@ if (args.length) {
   );
 } else {
   const rows: Record<string, unknown>[] = [];
+  const startLoad = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ');
   for (const c of cases) {
     const out = execFileSync(
       process.execPath,
@@ -97,14 +100,36 @@ if (args.length) {
   }
   const cols = Object.keys(rows[0]);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+  const row = (family: string, pods: number) =>
+    rows.find((r) => r.family === family && Math.abs(Number(r.pods) - pods) < pods / 10);
+  const verdict = (ok: boolean | undefined) =>
+    ok === undefined ? 'not measured' : ok ? 'met' : '**not met**';
+  const big = row('realistic', 150000);
+  const random = row('random-labels', 100000);
+  const qpsMin = Math.min(...rows.filter((r) => r.family === 'realistic').map((r) => Number(r.qps)));
+  const targets = [
+    `- realistic 150k pods / 16k policies, full reachability ≤ 1 s and ≤ 1 GB: ${big ? `${big.totalMs} ms, peak RSS ${big.peakRssMB} MB (model included) — ${verdict(Number(big.totalMs) <= 1000 && Number(big.peakRssMB) <= 1024)}` : 'not measured'}`,
+    `- random-labels 100k pods / 50k policies ≤ 5 s: ${random ? `${random.totalMs} ms — ${verdict(Number(random.totalMs) <= 5000)}` : 'not measured'}`,
+    `- ≥ 200,000 pairwise queries per second: realistic ${qpsMin}/s — ${verdict(qpsMin >= 200000)}; random-labels ${rows
+      .filter((r) => r.family === 'random-labels')
+      .map((r) => `${r.pods} pods ${r.qps}/s`)
+      .join(', ')}`,
+  ];
   const md = [
     '## NetworkPolicy engine: compile, full reachability, pairwise queries',
     '',
-    `Machine: ${machine}`,
+    `Machine: ${machine}; load average when the run started: ${startLoad} (other work shares the 2 cores, so times vary by up to ~2× between runs).`,
     '',
     `| ${cols.join(' | ')} |`,
     `| ${cols.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${cols.map((k) => String(r[k])).join(' | ')} |`),
+    '',
+    'compileMs: equivalence classes and policy selection. reachMs: every (source class, destination class, port class)',
+    'verdict of the NetworkPolicy tier, counted (allowedClassTriples). peakRssMB includes the generated objects and the',
+    'model. qps: `PolicyEngine.allows` on random pod pairs and declared ports, first pass (cold).',
+    '',
+    'Targets (issue 3):',
+    ...targets,
     '',
   ].join('\n');
   mkdirSync('bench/results', { recursive: true });
