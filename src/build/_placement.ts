@@ -203,6 +203,7 @@ function finish(d: PodDraft, nodeName: string | undefined, ips: string[], phase:
     subdomain: d.subdomain,
     dnsPolicy: t.dnsPolicy,
     dnsConfig: t.dnsConfig,
+    ...(t.hostAliases ? { hostAliases: t.hostAliases } : {}),
     serviceAccountName: t.serviceAccountName,
   };
 }

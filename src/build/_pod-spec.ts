@@ -19,6 +19,7 @@ export interface PodTemplate {
   readonly subdomain?: string;
   readonly dnsPolicy: Pod['dnsPolicy'];
   readonly dnsConfig?: Pod['dnsConfig'];
+  readonly hostAliases?: Pod['hostAliases'];
   readonly serviceAccountName: string;
 }
 
@@ -168,7 +169,26 @@ export function readPodTemplate(
     subdomain: f.str([...spec, 'subdomain']),
     dnsPolicy,
     dnsConfig,
+    ...hostAliases(f, spec),
     serviceAccountName:
       f.str([...spec, 'serviceAccountName']) ?? f.str([...spec, 'serviceAccount']) ?? 'default',
   };
+}
+
+/** `spec.hostAliases[]` (`ip`, `hostnames`); entries without an IP address are reported and left out. */
+function hostAliases(f: FieldReader, spec: readonly PathSegment[]): { hostAliases?: Pod['hostAliases'] } {
+  const list = f.list([...spec, 'hostAliases']);
+  if (!list.length) return {};
+  const out: { ip: string; hostnames: string[] }[] = [];
+  list.forEach((_, i) => {
+    const at = [...spec, 'hostAliases', i];
+    const ip = canonicalIP(f.str([...at, 'ip']) ?? '');
+    if (!ip) return f.report('invalid-ip', 'error', [...at, 'ip'], `hostAliases[${i}].ip is not an IP address`);
+    const hostnames = f
+      .list([...at, 'hostnames'])
+      .map((_, j) => f.str([...at, 'hostnames', j]) ?? '')
+      .filter(Boolean);
+    out.push({ ip, hostnames });
+  });
+  return out.length ? { hostAliases: out } : {};
 }

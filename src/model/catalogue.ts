@@ -276,12 +276,6 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'PodSpec',
-    path: 'hostAliases',
-    level: 'planned',
-    note: '/etc/hosts entries arrive with the DNS resolver',
-  },
-  {
-    kind: 'PodSpec',
     path: 'ephemeralContainers',
     level: 'ignored',
     note: 'their ports are not part of the pod',

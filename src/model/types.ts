@@ -72,6 +72,8 @@ export interface Pod extends ObjectMeta {
     searches: string[];
     options: { name: string; value?: string }[];
   };
+  /** `spec.hostAliases`: extra /etc/hosts lines kubelet writes (ignored for hostNetwork pods). */
+  readonly hostAliases?: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
   readonly serviceAccountName: string;
 }
 

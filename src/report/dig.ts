@@ -54,7 +54,7 @@ export function renderPodResolve(res: PodResolution, name: string, type: string)
       .split('\n')
       .map((l) => `;;   ${l}`),
     ...resolvConf.notes.map((n) => `;; note: ${n}`),
-    ';; search-list walk:',
+    walk.steps.length ? ';; search-list walk:' : ';; no DNS query: /etc/hosts answers',
     ...walk.steps.map(
       (s, i) =>
         `;;   ${i + 1}. ${s.name} ${type} -> ${s.response.rcode}${s.response.rcode === 'NOERROR' && !s.response.answer.length ? ' (no data)' : s.response.answer.length ? ` (${s.response.answer.length} answer${s.response.answer.length > 1 ? 's' : ''})` : ''}; ${s.verdict === 'answer' ? 'answered' : s.verdict === 'continue' ? 'next' : 'walk ends'}`,

@@ -16,6 +16,7 @@ import { canonicalName } from './_names.ts';
 import { nodeResolver, podResolvConf, type Libc, type ResolvConf } from './_resolv-conf.ts';
 import { serve, type ServerContext } from './_server.ts';
 import { walkSearchList, type WalkResult } from './_walk.ts';
+import { lookupHostsFile, podHostsFile } from './_etc-hosts.ts';
 import type { DnsQuestion, DnsResponse } from './types.ts';
 
 export type * from './types.ts';
@@ -80,6 +81,9 @@ export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): 
         resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '')
           ? ctx
           : upstreamOnly;
+      const hosts = podHostsFile(pod, profile.clusterDomain);
+      const fromFile = hosts ? lookupHostsFile(hosts, q.name, q.type.toUpperCase()) : [];
+      if (fromFile.length) return { pod, resolvConf, walk: hostsFileAnswer(q, fromFile, libc) };
       const walk = walkSearchList(
         resolvConf,
         q.name,
@@ -97,6 +101,24 @@ export function libcOf(pod: Pod, profile: Profile): Libc {
   const a = pod.annotations['kubetwin.dev/libc'];
   if (a === 'musl' || a === 'glibc') return a;
   return profile.resolverLibc ?? 'glibc';
+}
+
+/** A lookup /etc/hosts answered: no DNS query is made. */
+function hostsFileAnswer(q: DnsQuestion, addresses: readonly string[], libc: Libc): WalkResult {
+  const name = q.name.endsWith('.') ? q.name : `${q.name}.`;
+  const type = q.type.toUpperCase();
+  const final: DnsResponse = {
+    question: { name, type },
+    rcode: 'NOERROR',
+    authoritative: false,
+    recursionAvailable: false,
+    answer: addresses.map((address) => ({ name, ttl: 0, rdata: { type: type as 'A' | 'AAAA', address } })),
+    authority: [],
+    additional: [],
+    answeredBy: 'etc-hosts',
+    notes: ["answered from the pod's /etc/hosts (kubelet's entries and hostAliases) before any DNS query"],
+  };
+  return { libc, steps: [], final, rcode: 'NOERROR', resolvedName: name };
 }
 
 /**

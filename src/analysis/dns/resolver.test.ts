@@ -148,3 +148,55 @@ describe('search-list walk', () => {
     assert.equal(r.rcode, 'NXDOMAIN');
   });
 });
+
+describe('/etc/hosts before DNS (https://kubernetes.io/docs/tasks/network/customize-hosts-file-for-pods/)', () => {
+  it("hostAliases and the pod's own names answer from /etc/hosts with no DNS query, for the name as given", () => {
+    const aliased = pod({ hostAliases: [{ ip: '10.1.2.3', hostnames: ['foo.local', 'bar.local'] }] });
+    const r = dns.resolveFrom(aliased, { name: 'bar.local', type: 'A' });
+    assert.deepEqual(
+      [r.walk.steps.length, r.walk.final.answeredBy, r.walk.final.answer.map((a) => a.rdata)],
+      [0, 'etc-hosts', [{ type: 'A', address: '10.1.2.3' }]],
+    );
+    const own = dns.resolveFrom(base, { name: 'web-a', type: 'A' });
+    assert.equal(
+      own.walk.final.answer[0]?.rdata.type === 'A' && own.walk.final.answer[0].rdata.address,
+      '10.244.1.10',
+    );
+    const db = model.pods.find((p) => p.name === 'db-0')!;
+    assert.equal(
+      dns.resolveFrom(db, { name: 'db-0.db.shop.svc.cluster.local', type: 'A' }).walk.final.answeredBy,
+      'etc-hosts',
+    );
+  });
+
+  it('SRV and names not in the file go to DNS; hostNetwork pods do not get the kubelet-managed file', () => {
+    const aliased = pod({ hostAliases: [{ ip: '10.1.2.3', hostnames: ['foo.local'] }] });
+    assert.equal(
+      dns.resolveFrom(aliased, { name: 'foo.local', type: 'SRV' }).walk.final.answeredBy,
+      'forward',
+    );
+    assert.notEqual(
+      dns.resolveFrom(
+        pod({
+          hostNetwork: true,
+          dnsPolicy: 'ClusterFirstWithHostNet',
+          hostAliases: [{ ip: '10.1.2.3', hostnames: ['foo.local'] }],
+        }),
+        { name: 'foo.local', type: 'A' },
+      ).walk.final.answeredBy,
+      'etc-hosts',
+    );
+  });
+});
+
+it('hostAliases are read from the pod spec; an entry without an IP address is an error (the pod is left out, as the API server refuses it)', () => {
+  const built = buildYaml(
+    'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostAliases: [{ip: 10.9.9.9, hostnames: [a.corp]}]\n  containers: [{name: c, image: x}]\n---\n' +
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec:\n  hostAliases: [{ip: nope, hostnames: [b.corp]}]\n  containers: [{name: c, image: x}]\n',
+  );
+  assert.deepEqual(built.model.pods.find((p) => p.name === 'p')?.hostAliases, [
+    { ip: '10.9.9.9', hostnames: ['a.corp'] },
+  ]);
+  const d = built.diagnostics.find((x) => x.code === 'invalid-ip');
+  assert.deepEqual([d?.source?.line, d?.source?.path], [12, 'spec.hostAliases[0].ip']);
+});

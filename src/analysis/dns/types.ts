@@ -41,7 +41,8 @@ export interface DnsQuestion {
 }
 
 /** Which part of the server produced the answer. */
-export type AnsweredBy = 'kubernetes' | 'hosts' | 'forward' | 'none';
+/** `etc-hosts`: the pod's own /etc/hosts, before any DNS query (only with `resolveFrom`). */
+export type AnsweredBy = 'kubernetes' | 'hosts' | 'forward' | 'etc-hosts' | 'none';
 
 export interface DnsResponse {
   readonly question: { readonly name: string; readonly type: string };
