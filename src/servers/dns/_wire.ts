@@ -122,9 +122,16 @@ export function typeCode(type: string): number {
   return typeCodes[type] ?? 0;
 }
 
-/** Writes records with name compression into one growing buffer (few allocations per reply). */
+// One scratch buffer for every reply: replies are written one at a time (the event loop is single-threaded) and
+// copied out at their exact length, so answering leaves no large garbage behind.
+let scratch = Buffer.allocUnsafe(65536);
+
+/**
+ * Writes records with name compression into the shared scratch buffer. Only one Writer may be in use at a time:
+ * creating one starts over.
+ */
 export class Writer {
-  #buf = Buffer.allocUnsafe(512);
+  #buf = scratch;
   #length = 0;
   readonly #names = new Map<string, number>();
 
@@ -146,6 +153,7 @@ export class Writer {
     const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#length + n));
     this.#buf.copy(next, 0, 0, this.#length);
     this.#buf = next;
+    scratch = next;
   }
 
   push(b: Buffer): void {

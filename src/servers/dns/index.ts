@@ -56,7 +56,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
   const compactAfter = opts.compactAfterMisses ?? 50_000;
   let misses = 0;
 
-  const handle = (packet: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined => {
+  const handle = (packet: Buffer, transport: 'udp' | 'tcp'): Buffer | [Buffer, Buffer] | undefined => {
     if (packet.length < 12 || packet.length > 65535) {
       stats.queries++;
       stats.malformed++;
@@ -68,10 +68,8 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
       stats.queries++;
       stats.answered++;
       stats.cacheHits++;
-      const out = Buffer.from(hit);
-      out[0] = packet[0];
-      out[1] = packet[1];
-      return out;
+      // The query's own ID followed by the cached reply: two views, no copy (the cached bytes are never written).
+      return [packet.subarray(0, 2), hit.subarray(2)];
     }
     let reply: Buffer | undefined;
     if (compactAfter && ++misses >= compactAfter) {
@@ -114,9 +112,12 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
         pending = pending.subarray(2 + len);
         const reply = handle(Buffer.from(msg), 'tcp');
         if (!reply) continue;
-        const framed = Buffer.alloc(2 + reply.length);
-        framed.writeUInt16BE(reply.length, 0);
-        reply.copy(framed, 2);
+        const parts = Array.isArray(reply) ? reply : [reply];
+        const length = parts[0].length + (parts[1]?.length ?? 0);
+        const framed = Buffer.alloc(2 + length);
+        framed.writeUInt16BE(length, 0);
+        parts[0].copy(framed, 2);
+        parts[1]?.copy(framed, 2 + parts[0].length);
         socket.write(framed);
       }
     });
