@@ -32,6 +32,7 @@ export function resolveRef(
   port: number,
   protocol: Protocol,
   blocks: readonly string[],
+  role: 'from' | 'to' = 'to',
 ): Resolved | string {
   if (text === 'internet') return { label: 'internet', endpoints: internetParties(blocks), notes: [] };
   if (text.startsWith('ip:')) {
@@ -45,7 +46,10 @@ export function resolveRef(
         notes: [`${ip} is pod ${pod.namespace}/${pod.name}`],
       };
     const svc = model.services.find((s) => s.clusterIPs.includes(ip));
-    if (svc) return serviceEndpoints(model, svc, port, protocol, text);
+    if (svc)
+      return role === 'from'
+        ? servicePods(model, svc, text)
+        : serviceEndpoints(model, svc, port, protocol, text);
     const node = model.nodes.find((n) => n.internalIP === ip);
     return {
       label: text,
@@ -64,7 +68,9 @@ export function resolveRef(
     const svc = model.services.find((s) => s.namespace === ref.ns && s.name === ref.name);
     if (!svc)
       return `no Service ${ref.ns}/${ref.name}${suggest(model.services.filter((s) => s.namespace === ref.ns).map((s) => s.name))}`;
-    return serviceEndpoints(model, svc, port, protocol, text);
+    return role === 'from'
+      ? servicePods(model, svc, text)
+      : serviceEndpoints(model, svc, port, protocol, text);
   }
   const explicitPod = text.startsWith('pod:');
   const ref = splitRef(explicitPod ? text.slice(4) : text);
@@ -163,4 +169,18 @@ function serviceEndpoints(
       notes,
     };
   return { label, endpoints, notes };
+}
+
+/** A Service as a source: the pods behind it (a connection leaves from a pod, never from a virtual IP). */
+function servicePods(model: ClusterModel, svc: Service, label: string): Resolved {
+  const keys = new Set<string>();
+  for (const slice of model.endpointSlices)
+    if (slice.namespace === svc.namespace && slice.serviceName === svc.name)
+      for (const e of slice.endpoints) if (e.targetRef) keys.add(e.targetRef);
+  const pods = model.pods.filter((p) => keys.has(p.key));
+  return {
+    label,
+    endpoints: pods.map(podEndpoint),
+    notes: [`as a source, ${label} stands for the pods behind it`],
+  };
 }

@@ -52,7 +52,7 @@ export function policyCidrs(model: ClusterModel): string[] {
 export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | string {
   const model = engine.model;
   const cidrs = policyCidrs(model);
-  const from = resolveRef(model, query.from, query.port, query.protocol, cidrs);
+  const from = resolveRef(model, query.from, query.port, query.protocol, cidrs, 'from');
   if (typeof from === 'string') return `--from: ${from}`;
   const to = resolveRef(model, query.to, query.port, query.protocol, cidrs);
   if (typeof to === 'string') return `--to: ${to}`;

@@ -83,3 +83,10 @@ test('reach: an ip: REF that is a pod IP or a ClusterIP resolves to the pod or t
     ],
   );
 });
+
+test('reach: a Service as a source stands for the pods behind it, whatever the port', () => {
+  const yaml = e2eTopology(`${deployment}\n---\n${service}`);
+  const r = run(yaml, 'service:x/web', 'x/a', 443);
+  assert.equal(r.pairs.length, 2);
+  assert.match(r.notes.join(), /stands for the pods behind it/);
+});
