@@ -1,7 +1,8 @@
 /** The Corefile reader: Caddyfile syntax (https://coredns.io/manual/configuration/) and the plugins kubetwin models. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultCorefile, parseCorefile } from './index.ts';
+import { buildYaml } from '../../build/_test-helpers.ts';
+import { defaultCorefile, dnsServerConfig, parseCorefile } from './index.ts';
 
 describe('Corefile', () => {
   it('kubeadm default Corefile: kubernetes zones, pods insecure, ttl 30, fallthrough for reverse zones, cache 30, forward', () => {
@@ -104,5 +105,18 @@ corp.example:53, other.example {
       ['corefile-no-kubernetes'],
     );
     assert.doesNotThrow(() => parseCorefile('}}}{{{ "unterminated'));
+  });
+
+  it('a kubernetes zone other than the profile cluster domain is reported (corefile-zone-mismatch)', () => {
+    const cm = (zone: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: coredns, namespace: kube-system}\ndata:\n  Corefile: |\n    .:53 {\n      kubernetes ${zone}\n    }\n`;
+    assert.deepEqual(
+      dnsServerConfig(buildYaml(cm('corp.internal')).model).diagnostics.map((d) => d.code),
+      ['corefile-zone-mismatch'],
+    );
+    assert.deepEqual(
+      dnsServerConfig(buildYaml(cm('cluster.local')).model).diagnostics.map((d) => d.code),
+      [],
+    );
   });
 });

@@ -5,7 +5,7 @@
 import type { Diagnostic, SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { parseServerBlocks } from './_tokenize.ts';
-import { serverConfig, type PluginProblem } from './_plugins.ts';
+import { fqdn, serverConfig, type PluginProblem } from './_plugins.ts';
 import type { DnsServerConfig } from './types.ts';
 
 export type * from './types.ts';
@@ -93,7 +93,22 @@ export function dnsServerConfig(model: ClusterModel): CorefileResult {
   );
   const data = cm?.body.data as Record<string, unknown> | undefined;
   const text = data?.Corefile;
-  if (cm && typeof text === 'string') return parseCorefile(text, { source: cm.source, object: cm.key });
+  if (cm && typeof text === 'string') {
+    const parsed = parseCorefile(text, { source: cm.source, object: cm.key });
+    const domain = fqdn(model.profile.clusterDomain);
+    const zones = parsed.config.servers.flatMap((s) => s.kubernetes?.zones ?? []);
+    // kubelet writes the profile's domain into every pod's search list; CoreDNS must serve that zone.
+    if (zones.length && !zones.includes(domain))
+      parsed.diagnostics.push({
+        code: 'corefile-zone-mismatch',
+        severity: 'warning',
+        message: `the kubernetes plugin serves ${zones.join(', ')} but the cluster domain is ${domain}: pods' search lists name a zone CoreDNS does not answer`,
+        ...(cm.source ? { source: { ...cm.source, path: 'data.Corefile' } } : {}),
+        object: cm.key,
+        hint: `Serve ${model.profile.clusterDomain} in the kubernetes block, or set clusterDomain in the profile.`,
+      });
+    return parsed;
+  }
   const result = parseCorefile(defaultCorefile(model.profile.clusterDomain), { origin: 'default' });
   return { config: result.config, diagnostics: [] };
 }
