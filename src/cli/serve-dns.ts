@@ -1,5 +1,6 @@
-import { Command } from 'commander';
-import { createDns, type Dns } from '../analysis/dns/index.ts';
+import { Command, Option } from 'commander';
+import { createDns, createDnsFromData, type Dns } from '../analysis/dns/index.ts';
+import { encodeDnsData, loadDnsDataInChild } from './_dns-loader.ts';
 import { compactHeap, startDnsServer, watchPaths } from '../servers/dns/index.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
@@ -8,6 +9,7 @@ import type { Io } from './io.ts';
 interface ServeDnsOptions extends InputOptions {
   listen: string;
   watch?: boolean;
+  emitData?: boolean;
 }
 
 function hostPort(text: string): { host: string; port: number } | undefined {
@@ -28,19 +30,36 @@ export function dnsSubcommand(io: Io): Command {
       'address to listen on (UDP and TCP); port 0 picks a free one',
       '127.0.0.1:5353',
     )
-    .option('--watch', 'reload when the manifests change (queries keep being answered meanwhile)');
+    .option('--watch', 'reload when the manifests change (queries keep being answered meanwhile)')
+    .addOption(new Option('--emit-data', 'internal: build and print the DNS data, then exit').hideHelp());
   withInputOptions(cmd).action(async (opts: ServeDnsOptions) => {
     const listen = hostPort(opts.listen);
     if (!listen) {
       io.stderr(`error: --listen "${opts.listen}" is not host:port\n`);
       return io.exit(exitCodes.input);
     }
+    const report = (dns: Pick<Dns, 'diagnostics'>) => {
+      const shown = renderDiagnostics([...dns.diagnostics], opts.quiet ? 'error' : 'info');
+      if (shown) io.stderr(shown);
+    };
+    if (opts.emitData) {
+      const loaded = await loadCluster(opts, io);
+      if (typeof loaded === 'number') return io.exit(loaded);
+      const { text, data } = encodeDnsData(loaded.cluster.model);
+      report(data);
+      io.stdout(text);
+      return io.exit(exitCodes.ok);
+    }
+    // The model is built in a child process (its memory peak ends with it); stdin input is read here instead.
     const build = async (): Promise<Dns | undefined> => {
+      if (!opts.file?.includes('-')) {
+        const data = await loadDnsDataInChild(opts);
+        return data ? createDnsFromData(data) : undefined;
+      }
       const loaded = await loadCluster(opts, io);
       if (typeof loaded === 'number') return undefined;
       const dns = createDns(loaded.cluster.model);
-      const shown = renderDiagnostics([...dns.diagnostics], opts.quiet ? 'error' : 'info');
-      if (shown) io.stderr(shown);
+      report(dns);
       return dns;
     };
     const first = await build();

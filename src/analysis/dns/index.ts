@@ -12,6 +12,7 @@ import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { Profile } from '../../model/profile.ts';
 import { dnsServerConfig, type DnsServerConfig } from '../corefile/index.ts';
 import { buildDnsIndex, type DnsIndex } from './_index.ts';
+export type { DnsIndex } from './_index.ts';
 import { canonicalName } from './_names.ts';
 import { nodeResolver, podResolvConf, type Libc, type ResolvConf } from './_resolv-conf.ts';
 import { serve, type ServerContext } from './_server.ts';
@@ -48,14 +49,34 @@ export interface CreateDnsOptions {
   readonly config?: DnsServerConfig;
 }
 
-export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): Dns {
+/**
+ * Everything cluster DNS needs, as plain data (Maps, arrays, strings): the configuration, its diagnostics, the
+ * index and the profile. It survives structured cloning, so a server can build it in another process and keep
+ * only this.
+ */
+export interface DnsData {
+  readonly config: DnsServerConfig;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly index: DnsIndex;
+  readonly profile: Profile;
+}
+
+export function buildDnsData(model: ClusterModel, options: CreateDnsOptions = {}): DnsData {
   const fromModel = options.config ? undefined : dnsServerConfig(model);
   const config = options.config ?? fromModel!.config;
-  const index: DnsIndex = buildDnsIndex(model, {
+  const index = buildDnsIndex(model, {
     podIndex: config.servers.some((s) => s.kubernetes?.pods === 'verified'),
   });
-  // Only the profile is kept, not the model: a long-running server holds the index alone.
-  const profile = model.profile;
+  return { config, diagnostics: fromModel?.diagnostics ?? [], index, profile: model.profile };
+}
+
+export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): Dns {
+  return createDnsFromData(buildDnsData(model, options));
+}
+
+/** The DNS of `data` (see `buildDnsData`); the model itself is not needed. */
+export function createDnsFromData(data: DnsData): Dns {
+  const { config, index, profile } = data;
   const externalHosts = new Map(Object.entries(profile.externalHosts).map(([k, v]) => [canonicalName(k), v]));
   const ctx: ServerContext = { config, index, externalHosts };
   // Only the forward answers (the profile's externalHosts) are known for resolvers other than the cluster DNS.
@@ -72,7 +93,7 @@ export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): 
   const answer = (q: DnsQuestion) => serve(ctx, q);
   return {
     config,
-    diagnostics: fromModel?.diagnostics ?? [],
+    diagnostics: data.diagnostics,
     answer,
     resolveFrom(pod, q, opts = {}) {
       const resolvConf = podResolvConf(pod, profile);
