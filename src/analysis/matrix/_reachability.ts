@@ -1,5 +1,5 @@
 import { LabelIndex } from '../../lib/label-index.ts';
-import { matches } from '../../lib/labels.ts';
+import { formatSelector, matches } from '../../lib/labels.ts';
 import { parseIP } from '../../lib/ip.ts';
 import type { Pod, PolicyPeer, PolicyRule, Protocol } from '../../model/types.ts';
 import type { PodClass, PolicyEngine } from '../policy/index.ts';
@@ -76,33 +76,44 @@ export function computeReachability(engine: PolicyEngine, options: { keep?: bool
       (byNs.get(c.namespace) ?? byNs.set(c.namespace, []).get(c.namespace)!).push(c);
   const index = new Map([...byNs].map(([ns, cs]) => [ns, new LabelIndex(cs, (c) => c.labels)]));
   const peerCache = new Map<PolicyPeer, Int32Array>();
-  const blockCache = new Map<string, Int32Array>();
   const classIPs = classes.map((c) => c.pods[0].ips.map((t) => parseIP(t)!).filter(Boolean));
+  // Peer sets are shared by content: many peers repeat the same selectors in the same namespace.
+  const byContent = new Map<string, Int32Array>();
+  const nsByselector = new Map<string, string[]>();
   const peerSet = (peer: PolicyPeer, ns: string): Int32Array => {
     let hit = peerCache.get(peer);
     if (hit) return hit;
-    const ids: number[] = [];
-    if (peer.ipBlock) {
-      const block = engine.blockOf(peer);
-      const cached = block && blockCache.get(block.key);
-      if (cached) {
-        peerCache.set(peer, cached);
-        return cached;
-      }
-      if (block)
+    const block = peer.ipBlock ? engine.blockOf(peer) : undefined;
+    const key = peer.ipBlock
+      ? `b:${block?.key ?? ''}`
+      : `${peer.namespaceSelector ? `s:${formatSelector(peer.namespaceSelector)}` : `n:${ns}`}|${peer.podSelector ? formatSelector(peer.podSelector) : '*'}`;
+    hit = byContent.get(key);
+    if (!hit) {
+      const ids: number[] = [];
+      if (block) {
         for (const c of classes) if (classIPs[c.id].some((ip) => blockContains(block, ip))) ids.push(c.id);
-      if (block) blockCache.set(block.key, Int32Array.from(ids));
-    } else {
-      const namespaces = peer.namespaceSelector
-        ? engine.model.namespaces.filter((n) => matches(peer.namespaceSelector!, n.labels)).map((n) => n.name)
-        : [ns];
-      for (const n of namespaces)
-        for (const c of peer.podSelector
-          ? (index.get(n)?.select(peer.podSelector) ?? [])
-          : (byNs.get(n) ?? []))
-          ids.push(c.id);
+      } else if (!peer.ipBlock) {
+        let namespaces = [ns];
+        if (peer.namespaceSelector) {
+          const nk = formatSelector(peer.namespaceSelector);
+          namespaces = nsByselector.get(nk) ?? [];
+          if (!nsByselector.has(nk))
+            nsByselector.set(
+              nk,
+              (namespaces = engine.model.namespaces
+                .filter((n) => matches(peer.namespaceSelector!, n.labels))
+                .map((n) => n.name)),
+            );
+        }
+        for (const n of namespaces)
+          for (const c of peer.podSelector
+            ? (index.get(n)?.select(peer.podSelector) ?? [])
+            : (byNs.get(n) ?? []))
+            ids.push(c.id);
+      }
+      hit = Int32Array.from(ids);
+      byContent.set(key, hit);
     }
-    hit = Int32Array.from(ids);
     peerCache.set(peer, hit);
     return hit;
   };
