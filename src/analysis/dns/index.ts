@@ -8,6 +8,7 @@
  * dns.answer({ name: 'auth-service.e-commerce.svc.cluster.local', type: 'A' }).answer[0].rdata; // { type: 'A', address: '10.96.1.10' }
  */
 import type { ClusterModel, Pod } from '../../model/types.ts';
+import { lookup } from '../../model/lookup.ts';
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { Profile } from '../../model/profile.ts';
 import { dnsServerConfig, type DnsServerConfig } from '../corefile/index.ts';
@@ -148,12 +149,9 @@ function hostsFileAnswer(q: DnsQuestion, addresses: readonly string[], libc: Lib
  */
 export function findPod(model: ClusterModel, ref: string): Pod | undefined {
   const [ns, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
-  const exact = model.pods.find((p) => p.namespace === ns && p.name === name);
+  const idx = lookup(model);
+  const exact = idx.podByRef(`${ns}/${name}`);
   if (exact) return exact;
   const w = model.workloads.find((x) => x.namespace === ns && x.name === name && x.podKeys.length);
-  if (w)
-    return (
-      model.pods.find((p) => p.key === w.podKeys[0]) ?? model.pods.find((p) => w.podKeys.includes(p.key))
-    );
-  return undefined;
+  return w ? (w.podKeys.map((k) => idx.podByKey(k)).find(Boolean) ?? undefined) : undefined;
 }

@@ -5,6 +5,7 @@
  * https://kubernetes.io/docs/reference/networking/virtual-ips/
  */
 import type { ClusterModel, Service, ServicePort } from '../../model/types.ts';
+import { lookup } from '../../model/lookup.ts';
 import { findPod } from '../dns/index.ts';
 import { selectEndpoints, type Candidate } from './_select.ts';
 import { balancing, spread } from './_spread.ts';
@@ -34,7 +35,8 @@ function undefinedPortNote(mode: string): string {
 
 export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePathResult | string {
   const [ns, name] = q.service.split('/', 2);
-  const svc = model.services.find((s) => s.namespace === ns && s.name === name);
+  const idx = lookup(model);
+  const svc = idx.serviceByRef(`${ns}/${name}`);
   if (!svc || !name) return `no Service ${q.service} (use namespace/name)`;
   if (svc.type === 'ExternalName')
     return `Service ${q.service} is ExternalName: it has no data path, only a DNS CNAME to ${svc.externalName ?? '(none)'}`;
@@ -48,8 +50,6 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       ? { timeoutSeconds: svc.sessionAffinityTimeoutSeconds ?? defaultAffinityTimeout }
       : {}),
   };
-  const nodeOf = new Map(model.nodes.map((n) => [n.name, n]));
-  const podByKey = new Map(model.pods.map((p) => [p.key, p]));
 
   // The client: where it is, which entry it uses, which policy applies.
   let clientDescription = 'an unspecified in-cluster client';
@@ -62,7 +62,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     const pod = findPod(model, c.pod);
     if (!pod) return `--from ${c.pod}: no pod or workload of that name`;
     clientNode = pod.nodeName;
-    clientIP = pod.hostNetwork ? nodeOf.get(pod.nodeName ?? '')?.internalIP : pod.ip;
+    clientIP = pod.hostNetwork ? idx.nodeByName(pod.nodeName ?? '')?.internalIP : pod.ip;
     clientDescription = `pod ${pod.namespace}/${pod.name}${pod.nodeName ? ` on ${pod.nodeName}` : ' (not scheduled)'}`;
   } else if (c.kind === 'external') {
     clientIP = c.ip;
@@ -71,7 +71,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       clientDescription = `client ${c.ip} through the load balancer`;
     } else {
       entry = 'NodePort';
-      if (!nodeOf.has(c.via.node))
+      if (!idx.nodeByName(c.via.node))
         return `--via node/${c.via.node}: no such node (${model.nodes.map((n) => n.name).join(', ')})`;
       clientNode = c.via.node;
       clientDescription = `client ${c.ip} through node ${c.via.node}`;
@@ -127,7 +127,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   const rows: EndpointRow[] = [];
   const candidates: Candidate[] = [];
   const portOf = new Map<Candidate, number>();
-  for (const slice of model.endpointSlices) {
+  for (const slice of idx.slicesOf(svc.namespace, svc.name)) {
     if (
       slice.namespace !== svc.namespace ||
       slice.serviceName !== svc.name ||
@@ -147,7 +147,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
         }
       }
   }
-  const zone = clientNode ? nodeOf.get(clientNode)?.zone : undefined;
+  const zone = clientNode ? idx.nodeByName(clientNode)?.zone : undefined;
   const hintsWanted =
     !external &&
     (svc.trafficDistribution === 'PreferClose' ||
@@ -167,7 +167,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   notes.push(...sel.notes);
   function row(cand: Candidate, port: number | undefined, used: boolean, reason?: string): EndpointRow {
     const e = cand.endpoint;
-    const pod = e.targetRef ? podByKey.get(e.targetRef) : undefined;
+    const pod = e.targetRef ? idx.podByKey(e.targetRef) : undefined;
     const state = e.conditions.ready
       ? 'ready'
       : e.conditions.serving && e.conditions.terminating
@@ -178,8 +178,8 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       ...(port !== undefined ? { port } : {}),
       ...(pod ? { pod: `${pod.namespace}/${pod.name}` } : {}),
       ...(e.nodeName ? { node: e.nodeName } : {}),
-      ...((e.zone ?? (e.nodeName ? nodeOf.get(e.nodeName)?.zone : undefined))
-        ? { zone: e.zone ?? nodeOf.get(e.nodeName!)?.zone }
+      ...((e.zone ?? (e.nodeName ? idx.nodeByName(e.nodeName)?.zone : undefined))
+        ? { zone: e.zone ?? idx.nodeByName(e.nodeName!)?.zone }
         : {}),
       state,
       used,
@@ -227,7 +227,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       sourceIP = {
         seen:
           entry === 'NodePort'
-            ? (nodeOf.get(clientNode!)?.internalIP ?? 'the node address')
+            ? (idx.nodeByName(clientNode!)?.internalIP ?? 'the node address')
             : 'the address of the node the load balancer picked',
         preserved: false,
         why: 'externalTrafficPolicy Cluster: kube-proxy masquerades (SNAT) external traffic to the node address',

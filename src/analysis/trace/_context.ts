@@ -1,5 +1,6 @@
 import type { ClusterModel, EndpointSlice, Pod, Service } from '../../model/types.ts';
 import { PolicyEngine } from '../policy/index.ts';
+import { lookup } from '../../model/lookup.ts';
 import { createDns, type Dns } from '../dns/index.ts';
 import { compileRouter, type Router, type Via } from '../route/index.ts';
 import type { CertTable } from '../tls/index.ts';
@@ -36,16 +37,7 @@ export function createTraceContext(model: ClusterModel, options: TraceContextOpt
   for (const s of model.services) for (const ip of s.clusterIPs) byClusterIP.set(ip, s);
   const byPodIP = new Map<string, Pod>();
   for (const p of model.pods) if (!p.hostNetwork) for (const ip of p.ips) byPodIP.set(ip, p);
-  const byName = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
-  const podByRef = new Map(model.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
-  const podsByOwner = new Map<string, Pod[]>();
-  for (const p of model.pods)
-    if (p.owner) (podsByOwner.get(p.owner) ?? podsByOwner.set(p.owner, []).get(p.owner)!).push(p);
-  const slices = new Map<string, EndpointSlice[]>();
-  for (const e of model.endpointSlices) {
-    const k = `${e.namespace}/${e.serviceName}`;
-    (slices.get(k) ?? slices.set(k, []).get(k)!).push(e);
-  }
+  const idx = lookup(model);
   return {
     model,
     engine,
@@ -64,9 +56,9 @@ export function createTraceContext(model: ClusterModel, options: TraceContextOpt
     },
     serviceByIP: (ip) => byClusterIP.get(ip),
     podByIP: (ip) => byPodIP.get(ip),
-    serviceNamed: (ns, name) => byName.get(`${ns}/${name}`),
-    podNamed: (ref) => podByRef.get(ref),
-    podsOfWorkload: (key) => podsByOwner.get(key) ?? [],
-    slicesOf: (ns, name) => slices.get(`${ns}/${name}`) ?? [],
+    serviceNamed: (ns, name) => idx.serviceByRef(`${ns}/${name}`),
+    podNamed: idx.podByRef,
+    podsOfWorkload: idx.podsOfWorkload,
+    slicesOf: idx.slicesOf,
   };
 }
