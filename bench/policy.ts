@@ -7,7 +7,7 @@
  * - reachMs: the full reachability — every (source class, destination class, port class), as bitsets
  *   (ingress rows ANDed with inverted egress rows), streamed (each row counted, then dropped).
  * - peakRssMB: the process's peak resident memory (includes the model and the generator).
- * - qps: pairwise `allows` queries per second on random pod pairs and declared ports, first pass (cold cache).
+ * - qps: pairwise `allows` queries per second on random pod pairs and declared ports, median of three cold passes.
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -41,24 +41,31 @@ function one(
   const reach = computeReachability(engine);
   const reachMs = performance.now() - t;
   const heapMB = (process.memoryUsage().heapUsed - heap0) / 1048576;
-  const rand = prng(7);
+  // Three passes over different random pairs (each cold for the engine's cache); the median is reported, since
+  // other work on the machine can stall one pass.
   const ready = model.pods.filter((p) => p.ip && p.ports.length);
   const queries = 300_000;
-  const qs = Array.from({ length: queries }, () => {
-    const a = ready[Math.floor(rand() * ready.length)];
-    const b = ready[Math.floor(rand() * ready.length)];
-    const p = b.ports[Math.floor(rand() * b.ports.length)];
-    return [
-      { kind: 'pod' as const, pod: a },
-      { kind: 'pod' as const, pod: b },
-      p.containerPort,
-      p.protocol,
-    ] as const;
-  });
-  t = performance.now();
+  const passes: number[] = [];
   let allowed = 0;
-  for (const [a, b, port, proto] of qs) if (engine.allows(a, b, port, proto)) allowed++;
-  const qMs = performance.now() - t;
+  for (const seed of [7, 8, 9]) {
+    const rand = prng(seed);
+    const qs = Array.from({ length: queries }, () => {
+      const a = ready[Math.floor(rand() * ready.length)];
+      const b = ready[Math.floor(rand() * ready.length)];
+      const p = b.ports[Math.floor(rand() * b.ports.length)];
+      return [
+        { kind: 'pod' as const, pod: a },
+        { kind: 'pod' as const, pod: b },
+        p.containerPort,
+        p.protocol,
+      ] as const;
+    });
+    t = performance.now();
+    allowed = 0;
+    for (const [a, b, port, proto] of qs) if (engine.allows(a, b, port, proto)) allowed++;
+    passes.push(queries / ((performance.now() - t) / 1000));
+  }
+  const qps = passes.sort((x, y) => x - y)[1];
   return {
     family,
     pods: model.pods.length,
@@ -71,7 +78,7 @@ function one(
     allowedClassTriples: reach.allowedTriples,
     engineHeapMB: Math.round(heapMB),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
-    qps: Math.round(queries / (qMs / 1000)),
+    qps: Math.round(qps),
     queriesAllowedPct: Math.round((allowed / queries) * 100),
   };
 }
@@ -126,7 +133,7 @@ if (args.length) {
     '',
     'compileMs: equivalence classes and policy selection. reachMs: every (source class, destination class, port class)',
     'verdict of the NetworkPolicy tier, counted (allowedClassTriples). peakRssMB includes the generated objects and the',
-    'model. qps: `PolicyEngine.allows` on random pod pairs and declared ports, first pass (cold).',
+    'model. qps: `PolicyEngine.allows` on random pod pairs and declared ports, median of three cold passes of 300,000.',
     '',
     'Targets (issue 3):',
     ...targets,
