@@ -6,6 +6,7 @@ import { LabelIndex } from '../lib/label-index.ts';
 import { canonicalIP } from '../lib/ip.ts';
 import type { Envelope } from './_envelope.ts';
 import { stableSuffix } from './_names.ts';
+import { namespacedMetaOf } from './_envelope.ts';
 
 export const controllerName = 'endpointslice-controller.k8s.io';
 export const mirroringControllerName = 'endpointslicemirroring-controller.k8s.io';
@@ -205,21 +206,14 @@ function manualSlices(
             : {}),
         };
       });
-      const ports: EndpointPort[] = f
-        .list(['ports'])
-        .map((_, i) => ({
-          name: f.str(['ports', i, 'name']) ?? '',
-          port: f.int(['ports', i, 'port']),
-          protocol: (f.str(['ports', i, 'protocol']) ?? 'TCP') as Protocol,
-        }));
+      const ports: EndpointPort[] = f.list(['ports']).map((_, i) => ({
+        name: f.str(['ports', i, 'name']) ?? '',
+        port: f.int(['ports', i, 'port']),
+        protocol: (f.str(['ports', i, 'protocol']) ?? 'TCP') as Protocol,
+      }));
       if (f.invalid) continue;
       out.push({
-        key: env.key,
-        name: env.name,
-        namespace: env.namespace as string,
-        labels: env.labels,
-        annotations: env.annotations,
-        source: env.raw.source,
+        ...namespacedMetaOf(env),
         serviceName: serviceName ?? '',
         addressType: addressType as EndpointSlice['addressType'],
         ports,
@@ -250,13 +244,11 @@ function mirror(env: Envelope, svc: Service): EndpointSlice[] {
   const out: EndpointSlice[] = [];
   f.list(['subsets']).forEach((_, s) => {
     const at = ['subsets', s];
-    const ports: EndpointPort[] = f
-      .list([...at, 'ports'])
-      .map((_, i) => ({
-        name: f.str([...at, 'ports', i, 'name']) ?? '',
-        port: f.int([...at, 'ports', i, 'port']),
-        protocol: (f.str([...at, 'ports', i, 'protocol']) ?? 'TCP') as Protocol,
-      }));
+    const ports: EndpointPort[] = f.list([...at, 'ports']).map((_, i) => ({
+      name: f.str([...at, 'ports', i, 'name']) ?? '',
+      port: f.int([...at, 'ports', i, 'port']),
+      protocol: (f.str([...at, 'ports', i, 'protocol']) ?? 'TCP') as Protocol,
+    }));
     const read = (field: string, ready: boolean) =>
       f.list([...at, field]).map((_, i) => {
         const ip = f.str([...at, field, i, 'ip']) ?? '';

@@ -218,3 +218,33 @@ function findPresent(v: unknown, segs: string[], at: (string | number)[]): (stri
   }
   return findPresent((v as Record<string, unknown>)[head], rest, [...at, head]);
 }
+
+/** The ObjectMeta fields every model record carries, from an envelope. */
+export function metaOf(env: Envelope): {
+  key: string;
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  source: Envelope['raw']['source'];
+} {
+  return {
+    key: env.key,
+    name: env.name,
+    labels: env.labels,
+    annotations: env.annotations,
+    source: env.raw.source,
+  };
+}
+
+/** `metaOf` plus the namespace, for namespaced kinds. */
+export function namespacedMetaOf(env: Envelope): ReturnType<typeof metaOf> & { namespace: string } {
+  // Same key order as before the helper existed, so JSON output stays byte-identical.
+  return {
+    key: env.key,
+    name: env.name,
+    namespace: env.namespace ?? 'default',
+    labels: env.labels,
+    annotations: env.annotations,
+    source: env.raw.source,
+  };
+}

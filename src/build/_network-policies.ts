@@ -12,6 +12,7 @@ import { isIanaSvcName } from '../lib/label-validation.ts';
 import type { Envelope } from './_envelope.ts';
 import { protocols } from './_pod-spec.ts';
 import { readSelector } from './_selectors.ts';
+import { namespacedMetaOf } from './_envelope.ts';
 
 /**
  * NetworkPolicies (networking.k8s.io/v1) read and validated as the API server does, with `policyTypes`
@@ -60,12 +61,7 @@ function readPolicy(env: Envelope): NetworkPolicy | undefined {
     : (['Ingress', 'Egress'] as const).filter((t) => declaredTypes.includes(t));
   if (!podSelector || f.invalid) return undefined;
   return {
-    key: env.key,
-    name: env.name,
-    namespace: env.namespace as string,
-    labels: env.labels,
-    annotations: env.annotations,
-    source: env.raw.source,
+    ...namespacedMetaOf(env),
     podSelector,
     policyTypes,
     policyTypesInferred: inferred,

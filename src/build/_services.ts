@@ -7,6 +7,7 @@ import type { Envelope } from './_envelope.ts';
 import { BandAllocator } from './_allocator.ts';
 import { familyOf, resolveFamilies, ServiceIPs, type IPFamily } from './_service-ips.ts';
 import { protocols } from './_pod-spec.ts';
+import { namespacedMetaOf } from './_envelope.ts';
 
 const types: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
@@ -392,12 +393,7 @@ function readService(env: Envelope): Draft | undefined {
     wantsNodePorts,
     healthCheckNodePort: f.int(['spec', 'healthCheckNodePort']),
     svc: {
-      key: env.key,
-      name: env.name,
-      namespace: env.namespace as string,
-      labels: env.labels,
-      annotations: env.annotations,
-      source: env.raw.source,
+      ...namespacedMetaOf(env),
       type,
       selector: type === 'ExternalName' ? undefined : selector,
       headless,

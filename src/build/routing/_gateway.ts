@@ -8,6 +8,7 @@ import type {
 } from '../../model/routing.ts';
 import type { Envelope } from '../_envelope.ts';
 import { readSelector } from '../_selectors.ts';
+import { metaOf, namespacedMetaOf } from '../_envelope.ts';
 
 export const gatewayGroup = 'gateway.networking.k8s.io';
 const refuse = 'The API server would refuse this object; kubetwin leaves it out.';
@@ -15,11 +16,7 @@ const refuse = 'The API server would refuse this object; kubetwin leaves it out.
 /** GatewayClass: `spec.controllerName`. https://gateway-api.sigs.k8s.io/reference/spec/#gatewayclass */
 export function readGatewayClass(e: Envelope): GatewayClass {
   return {
-    key: e.key,
-    name: e.name,
-    labels: e.labels,
-    annotations: e.annotations,
-    source: e.raw.source,
+    ...metaOf(e),
     controllerName: e.f.str(['spec', 'controllerName']) ?? '',
   };
 }
@@ -95,12 +92,7 @@ export function readGateway(e: Envelope): Gateway {
     });
   });
   return {
-    key: e.key,
-    name: e.name,
-    namespace: e.namespace ?? 'default',
-    labels: e.labels,
-    annotations: e.annotations,
-    source: e.raw.source,
+    ...namespacedMetaOf(e),
     gatewayClassName: f.str(['spec', 'gatewayClassName']) ?? '',
     listeners,
   };
@@ -110,25 +102,16 @@ export function readGateway(e: Envelope): Gateway {
 export function readReferenceGrant(e: Envelope): ReferenceGrant {
   const f = e.f;
   return {
-    key: e.key,
-    name: e.name,
-    namespace: e.namespace ?? 'default',
-    labels: e.labels,
-    annotations: e.annotations,
-    source: e.raw.source,
-    from: f
-      .list(['spec', 'from'])
-      .map((_, i) => ({
-        group: f.str(['spec', 'from', i, 'group']) ?? '',
-        kind: f.str(['spec', 'from', i, 'kind']) ?? '',
-        namespace: f.str(['spec', 'from', i, 'namespace']) ?? '',
-      })),
-    to: f
-      .list(['spec', 'to'])
-      .map((_, i) => ({
-        group: f.str(['spec', 'to', i, 'group']) ?? '',
-        kind: f.str(['spec', 'to', i, 'kind']) ?? '',
-        name: f.str(['spec', 'to', i, 'name']),
-      })),
+    ...namespacedMetaOf(e),
+    from: f.list(['spec', 'from']).map((_, i) => ({
+      group: f.str(['spec', 'from', i, 'group']) ?? '',
+      kind: f.str(['spec', 'from', i, 'kind']) ?? '',
+      namespace: f.str(['spec', 'from', i, 'namespace']) ?? '',
+    })),
+    to: f.list(['spec', 'to']).map((_, i) => ({
+      group: f.str(['spec', 'to', i, 'group']) ?? '',
+      kind: f.str(['spec', 'to', i, 'kind']) ?? '',
+      name: f.str(['spec', 'to', i, 'name']),
+    })),
   };
 }

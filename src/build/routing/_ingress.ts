@@ -9,6 +9,7 @@ import type {
 import type { PathSegment } from '../../parse/index.ts';
 import type { Envelope } from '../_envelope.ts';
 import type { FieldReader } from '../_fields.ts';
+import { metaOf, namespacedMetaOf } from '../_envelope.ts';
 
 const pathTypes: readonly IngressPathType[] = ['Exact', 'Prefix', 'ImplementationSpecific'];
 const refuse = 'The API server would refuse this Ingress; kubetwin leaves it out.';
@@ -19,11 +20,7 @@ const refuse = 'The API server would refuse this Ingress; kubetwin leaves it out
  */
 export function readIngressClass(e: Envelope): IngressClass {
   return {
-    key: e.key,
-    name: e.name,
-    labels: e.labels,
-    annotations: e.annotations,
-    source: e.raw.source,
+    ...metaOf(e),
     controller: e.f.str(['spec', 'controller']) ?? '',
     isDefault: e.annotations['ingressclass.kubernetes.io/is-default-class'] === 'true',
   };
@@ -88,12 +85,7 @@ export function readIngress(e: Envelope): Ingress {
   if (!rules.length && !defaultBackend)
     f.report('invalid-ingress', 'error', ['spec'], 'an Ingress needs rules or a defaultBackend', refuse);
   return {
-    key: e.key,
-    name: e.name,
-    namespace: e.namespace ?? 'default',
-    labels: e.labels,
-    annotations: e.annotations,
-    source: e.raw.source,
+    ...namespacedMetaOf(e),
     ingressClassName: f.str(['spec', 'ingressClassName']),
     classAnnotation: e.annotations['kubernetes.io/ingress.class'],
     defaultBackend,

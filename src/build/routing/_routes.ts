@@ -12,6 +12,7 @@ import type { PathSegment } from '../../parse/index.ts';
 import type { Envelope } from '../_envelope.ts';
 import type { FieldReader } from '../_fields.ts';
 import { gatewayGroup } from './_gateway.ts';
+import { namespacedMetaOf } from '../_envelope.ts';
 
 const refuse = 'The API server would refuse this route; kubetwin leaves it out.';
 
@@ -57,12 +58,7 @@ export function readRoute(e: Envelope): HTTPRoute {
   const meta = f.map(['metadata']);
   return {
     kind: grpc ? 'GRPCRoute' : 'HTTPRoute',
-    key: e.key,
-    name: e.name,
-    namespace: e.namespace ?? 'default',
-    labels: e.labels,
-    annotations: e.annotations,
-    source: e.raw.source,
+    ...namespacedMetaOf(e),
     parentRefs,
     hostnames: f
       .list(['spec', 'hostnames'])
@@ -122,13 +118,11 @@ function readGrpcMatch(f: FieldReader, at: PathSegment[]): RouteMatch {
 }
 
 function valueMatches(f: FieldReader, at: PathSegment[]): ValueMatch[] {
-  return f
-    .list(at)
-    .map((_, i) => ({
-      type: (f.str([...at, i, 'type']) ?? 'Exact') as 'Exact' | 'RegularExpression',
-      name: f.str([...at, i, 'name']) ?? '',
-      value: f.str([...at, i, 'value']) ?? '',
-    }));
+  return f.list(at).map((_, i) => ({
+    type: (f.str([...at, i, 'type']) ?? 'Exact') as 'Exact' | 'RegularExpression',
+    name: f.str([...at, i, 'name']) ?? '',
+    value: f.str([...at, i, 'value']) ?? '',
+  }));
 }
 
 function readBackendRef(f: FieldReader, at: PathSegment[]): BackendRef {

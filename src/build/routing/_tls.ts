@@ -1,5 +1,6 @@
 import type { Certificate, Gateway, Ingress, TLSSecret } from '../../model/routing.ts';
 import type { Envelope } from '../_envelope.ts';
+import { namespacedMetaOf } from '../_envelope.ts';
 
 /** A Secret that carries `tls.crt` (type kubernetes.io/tls, or Opaque holding the same keys), PEM decoded. */
 export function readTlsSecret(e: Envelope): TLSSecret | undefined {
@@ -25,12 +26,7 @@ export function readTlsSecret(e: Envelope): TLSSecret | undefined {
   const certPem = pick('tls.crt');
   if (type !== 'kubernetes.io/tls' && certPem === undefined) return undefined;
   return {
-    key: e.key,
-    name: e.name,
-    namespace: e.namespace ?? 'default',
-    labels: e.labels,
-    annotations: e.annotations,
-    source: e.raw.source,
+    ...namespacedMetaOf(e),
     type,
     certPem,
     keyPem: pick('tls.key'),
