@@ -183,7 +183,8 @@ function hostAliases(f: FieldReader, spec: readonly PathSegment[]): { hostAliase
   list.forEach((_, i) => {
     const at = [...spec, 'hostAliases', i];
     const ip = canonicalIP(f.str([...at, 'ip']) ?? '');
-    if (!ip) return f.report('invalid-ip', 'error', [...at, 'ip'], `hostAliases[${i}].ip is not an IP address`);
+    if (!ip)
+      return f.report('invalid-ip', 'error', [...at, 'ip'], `hostAliases[${i}].ip is not an IP address`);
     const hostnames = f
       .list([...at, 'hostnames'])
       .map((_, j) => f.str([...at, 'hostnames', j]) ?? '')

@@ -126,7 +126,10 @@ function validCidrList(text: string): boolean {
 }
 
 /** `resolverLibc: glibc | musl`, absent when not set. */
-function resolverLibc(value: string | undefined, bad: (path: (string | number)[], message: string) => unknown): { resolverLibc?: 'glibc' | 'musl' } {
+function resolverLibc(
+  value: string | undefined,
+  bad: (path: (string | number)[], message: string) => unknown,
+): { resolverLibc?: 'glibc' | 'musl' } {
   if (value === undefined) return {};
   if (value === 'glibc' || value === 'musl') return { resolverLibc: value };
   bad(['resolverLibc'], `resolverLibc "${value}" must be glibc or musl`);
@@ -136,11 +139,19 @@ function resolverLibc(value: string | undefined, bad: (path: (string | number)[]
 const controllerProfiles = ['spec', 'ingress-nginx', 'traefik'] as const;
 
 /** `ingressControllers: {<IngressClass name>: spec | ingress-nginx | traefik}`, absent when not set. */
-function ingressControllers(map: Record<string, string>, bad: (path: (string | number)[], message: string) => unknown): Pick<Profile, 'ingressControllers'> {
+function ingressControllers(
+  map: Record<string, string>,
+  bad: (path: (string | number)[], message: string) => unknown,
+): Pick<Profile, 'ingressControllers'> {
   const out: Record<string, (typeof controllerProfiles)[number]> = {};
   for (const [cls, v] of Object.entries(map)) {
-    if ((controllerProfiles as readonly string[]).includes(v)) out[cls] = v as (typeof controllerProfiles)[number];
-    else bad(['ingressControllers', cls], `ingressControllers.${cls} "${v}" must be spec, ingress-nginx or traefik`);
+    if ((controllerProfiles as readonly string[]).includes(v))
+      out[cls] = v as (typeof controllerProfiles)[number];
+    else
+      bad(
+        ['ingressControllers', cls],
+        `ingressControllers.${cls} "${v}" must be spec, ingress-nginx or traefik`,
+      );
   }
   return Object.keys(out).length ? { ingressControllers: out } : {};
 }
