@@ -54,6 +54,7 @@ export function doctorCommand(io: Io): Command {
     const flowTraces = traceCtx ? declared.map((f) => traceFlow(traceCtx, f)) : undefined;
     const findings = runDoctor(model, {
       engine: traceCtx?.engine,
+      diagnostics: loaded.cluster.diagnostics,
       flowTraces,
       certificates: parseTlsSecrets(model.routing),
       now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),

@@ -47,7 +47,13 @@ export function reportCommand(io: Io): Command {
     const certificates = parseTlsSecrets(model.routing);
     const ctx = createTraceContext(model, { certificates, now });
     const traces = [...flows, ...flowsFromClientIntents(model)].map((f) => traceFlow(ctx, f));
-    const findings = runDoctor(model, { engine: ctx.engine, flowTraces: traces, certificates, now });
+    const findings = runDoctor(model, {
+      engine: ctx.engine,
+      flowTraces: traces,
+      certificates,
+      now,
+      diagnostics,
+    });
     const data = buildReport({
       title: opts.title ?? (opts.file ?? []).join(', '),
       model,

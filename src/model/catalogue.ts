@@ -217,9 +217,16 @@ export const kinds: readonly KindSupport[] = [
     group: 'monitoring.coreos.com',
     kind: 'ServiceMonitor',
     namespaced: true,
-    level: 'planned',
-    note: 'kept in the model; scrape checks are not built yet',
+    level: 'partial',
+    note: 'read by doctor: its Service selector and endpoint port names; the scrape itself is not modeled',
   },
+  ...['TLSRoute', 'TCPRoute', 'UDPRoute'].map((kind) => ({
+    group: 'gateway.networking.k8s.io',
+    kind,
+    namespaced: true,
+    level: 'planned' as const,
+    note: 'kept in the model; Layer-4 routes are not routed yet (only HTTPRoute and GRPCRoute are)',
+  })),
   {
     group: 'k8s.otterize.com',
     kind: 'ClientIntents',

@@ -12,6 +12,8 @@ import { peerAndOrTrap, peerSelectsNothing, policySelectsNoPods } from './_polic
 import { cniDoesNotEnforce, ipBlockMisuse, namespaceWithoutDefaultDeny } from './_posture.ts';
 import { scrapePortNotExposed } from './_scrape.ts';
 import { egressWithoutDns, flowBlocked } from './_flows.ts';
+import { serviceMonitorMisses } from './_service-monitors.ts';
+import { removedOrUnknown } from './_input.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -38,11 +40,13 @@ export const doctorRules: readonly DoctorRule[] = [
   namespaceWithoutDefaultDeny,
   ipBlockMisuse,
   scrapePortNotExposed,
+  serviceMonitorMisses,
   ingressClassUnresolved,
   backendNotFound,
   routeNotAttached,
   tlsCertificateProblem,
   flowBlocked,
+  removedOrUnknown,
 ];
 
 const rank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -56,6 +60,8 @@ export interface DoctorOptions {
   readonly engine?: PolicyEngine;
   /** Declared flows, traced. */
   readonly flowTraces?: DoctorContext['flowTraces'];
+  /** The builder's diagnostics (removed and unknown fields are reported as findings too). */
+  readonly diagnostics?: DoctorContext['diagnostics'];
   /** Extra rules (from analyses that need more than the model), run after the built-in ones. */
   readonly extraRules?: readonly DoctorRule[];
 }
@@ -76,6 +82,7 @@ export function runDoctor(model: ClusterModel, options: DoctorOptions = {}): Fin
     certificates: options.certificates,
     now: options.now,
     engine: options.engine ?? new PolicyEngine(model),
+    diagnostics: options.diagnostics,
     flowTraces,
   };
   const findings = [...doctorRules, ...(options.extraRules ?? [])].flatMap((r) => r.check(ctx));

@@ -1,5 +1,6 @@
 import type { Severity, SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
+import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { CertTable } from '../tls/index.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import type { FlowTrace } from '../trace/index.ts';
@@ -35,6 +36,8 @@ export interface DoctorContext {
   readonly engine?: PolicyEngine;
   /** Declared flows, traced, for `flow-blocked`. */
   readonly flowTraces?: readonly FlowTrace[];
+  /** The builder's diagnostics, for the input mistakes the doctor reports too. */
+  readonly diagnostics?: readonly Diagnostic[];
 }
 
 /** One check of the doctor. `code` is stable; the doc page `docs/doctor.md` lists every rule. */
@@ -43,5 +46,9 @@ export interface DoctorRule {
   readonly severity: Severity;
   /** One line for the docs: what the rule looks for. */
   readonly summary: string;
+  /** The finding codes it emits when not just `code` (stable too). */
+  readonly emits?: readonly string[];
+  /** Fixture name under testdata/doctor when several rules share a code (default: the code). */
+  readonly fixture?: string;
   check(ctx: DoctorContext): Finding[];
 }
