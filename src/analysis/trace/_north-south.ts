@@ -67,9 +67,7 @@ function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via |
   const gateways = routing.gateways.filter((g) => g.listeners.some((l) => l.port === port));
   if (gateways.length === 1)
     return { kind: 'gateway', namespace: gateways[0].namespace, name: gateways[0].name };
-  return routing.ingressClasses.length === 1
-    ? { kind: 'ingress-class', name: routing.ingressClasses[0].name }
-    : undefined;
+  return undefined;
 }
 
 /**
@@ -181,7 +179,7 @@ export function northSouth(
   );
   hops.push({
     ...pol.hop,
-    title: `${pol.hop.title} at the ${target.kind === 'url' && (target.scheme === 'http' || target.scheme === 'https') ? 'ingress controller' : 'backend'} pods`,
+    title: `${pol.hop.title} at the pods behind ${svc.namespace}/${svc.name}`,
   });
   if (!pol.delivered.length) return { hops, reason: pol.reason, fix: pol.fix, client };
   const reached = candidates.filter((c) =>
