@@ -1,0 +1,246 @@
+import type { Protocol, Service, ServicePort, ServiceType } from '../model/types.ts';
+import { isDns1035Label, isDns1123Label, isIanaSvcName } from '../lib/label-validation.ts';
+import { namespacedMetaOf, type Envelope } from './_envelope.ts';
+import type { IPFamily } from './_service-ips.ts';
+import { protocols } from './_pod-spec.ts';
+
+const types: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
+
+/** A Service as read from its manifest, before addresses and ports are allocated. */
+export interface Draft {
+  env: Envelope;
+  ipFamilyPolicy?: string;
+  requestedFamilies: IPFamily[];
+  svc: Omit<Service, 'clusterIPs' | 'ports' | 'healthCheckNodePort' | 'ipFamilies'> & {
+    ipFamilies: readonly IPFamily[];
+  };
+  explicitIPs: string[];
+  ports: ServicePort[];
+  wantsNodePorts: boolean;
+  healthCheckNodePort?: number;
+}
+
+/**
+ * Reads and validates one Service as the API server validates it: name, type, ports (names, numbers, protocols,
+ * targetPort as number or IANA name), traffic policies, affinity, families. Undefined when it is refused.
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/
+ */
+export function readService(env: Envelope): Draft | undefined {
+  const f = env.f;
+  if (!isDns1035Label(env.name))
+    f.report(
+      'invalid-name',
+      'error',
+      ['metadata', 'name'],
+      `Service name "${env.name}" must be a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter, at most 63 characters)`,
+      'Rename the Service.',
+    );
+  const type = (f.str(['spec', 'type']) ?? 'ClusterIP') as ServiceType;
+  if (!types.includes(type))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'type'],
+      `spec.type "${type}" must be one of ${types.join(', ')}`,
+    );
+  const selectorMap = f.stringMap(['spec', 'selector']);
+  const selector = Object.keys(selectorMap).length ? selectorMap : undefined;
+  const clusterIPText = f.str(['spec', 'clusterIP']);
+  const clusterIPsText = f.list(['spec', 'clusterIPs']).map((_, i) => f.str(['spec', 'clusterIPs', i]) ?? '');
+  const headless = clusterIPText === 'None' || clusterIPsText[0] === 'None';
+  const explicitIPs =
+    headless || type === 'ExternalName'
+      ? []
+      : clusterIPsText.length
+        ? clusterIPsText
+        : clusterIPText
+          ? [clusterIPText]
+          : [];
+  const externalName = f.str(['spec', 'externalName']);
+  if (type === 'ExternalName' && !externalName)
+    f.report(
+      'missing-field',
+      'error',
+      ['spec', 'externalName'],
+      'spec.externalName is required for type ExternalName',
+      'Add the DNS name this Service aliases.',
+    );
+  const wantsNodePorts =
+    type === 'NodePort' ||
+    (type === 'LoadBalancer' && f.bool(['spec', 'allocateLoadBalancerNodePorts']) !== false);
+  const ports: ServicePort[] = [];
+  const rawPorts = f.list(['spec', 'ports']);
+  if (!rawPorts.length && !headless && type !== 'ExternalName')
+    f.report(
+      'missing-field',
+      'error',
+      ['spec', 'ports'],
+      'spec.ports: a Service needs at least one port (only headless and ExternalName Services may have none)',
+      'Add a port.',
+    );
+  const seen = new Set<string>();
+  const names = new Set<string>();
+  rawPorts.forEach((_, i) => {
+    const at = ['spec', 'ports', i];
+    const port = f.int([...at, 'port']);
+    const protocol = (f.str([...at, 'protocol']) ?? 'TCP') as Protocol;
+    const name = f.str([...at, 'name']);
+    const targetPort = f.intOrString([...at, 'targetPort']) ?? port;
+    const nodePort = f.int([...at, 'nodePort']);
+    if (port === undefined || port < 1 || port > 65535)
+      return f.report(
+        'invalid-port',
+        'error',
+        [...at, 'port'],
+        `spec.ports[${i}].port must be a number between 1 and 65535`,
+      );
+    if (!protocols.includes(protocol))
+      return f.report(
+        'invalid-field',
+        'error',
+        [...at, 'protocol'],
+        `protocol "${protocol}" must be TCP, UDP or SCTP`,
+      );
+    if (rawPorts.length > 1 && !name)
+      f.report(
+        'missing-field',
+        'error',
+        [...at, 'name'],
+        `spec.ports[${i}].name is required when a Service has more than one port`,
+        'Name every port.',
+      );
+    if (name !== undefined && !isDns1123Label(name))
+      f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" must be a DNS label`);
+    if (name !== undefined && names.has(name))
+      f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" is used twice`);
+    if (name !== undefined) names.add(name);
+    if (seen.has(`${port}/${protocol}`))
+      f.report('duplicate-port', 'error', [...at, 'port'], `port ${port}/${protocol} is defined twice`);
+    seen.add(`${port}/${protocol}`);
+    if (typeof targetPort === 'number' && (targetPort < 1 || targetPort > 65535))
+      return f.report(
+        'invalid-port',
+        'error',
+        [...at, 'targetPort'],
+        `targetPort must be between 1 and 65535`,
+      );
+    if (typeof targetPort === 'string' && !isIanaSvcName(targetPort))
+      return f.report(
+        'invalid-target-port',
+        'error',
+        [...at, 'targetPort'],
+        /^\d+$/.test(targetPort)
+          ? `targetPort "${targetPort}" is a quoted number: Kubernetes reads a string targetPort as a port name, and a name needs a letter`
+          : `targetPort "${targetPort}" is not a valid port name (IANA_SVC_NAME)`,
+        /^\d+$/.test(targetPort)
+          ? `Write targetPort: ${targetPort} without quotes.`
+          : 'Use a container port name or a number.',
+      );
+    if (nodePort !== undefined && !wantsNodePorts)
+      f.report(
+        'invalid-field',
+        'error',
+        [...at, 'nodePort'],
+        `nodePort is only valid for NodePort and LoadBalancer Services`,
+      );
+    ports.push({
+      name,
+      protocol,
+      port,
+      targetPort: targetPort as number | string,
+      ...(nodePort !== undefined ? { nodePort } : {}),
+      appProtocol: f.str([...at, 'appProtocol']),
+    });
+  });
+  const external = type === 'NodePort' || type === 'LoadBalancer';
+  const etp = f.str(['spec', 'externalTrafficPolicy']);
+  if (etp && !['Cluster', 'Local'].includes(etp))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'externalTrafficPolicy'],
+      `externalTrafficPolicy "${etp}" must be Cluster or Local`,
+    );
+  if (etp && !external)
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'externalTrafficPolicy'],
+      `externalTrafficPolicy may only be set on NodePort and LoadBalancer Services`,
+      'Remove it, or change the type.',
+    );
+  const itp = f.str(['spec', 'internalTrafficPolicy']) ?? 'Cluster';
+  if (!['Cluster', 'Local'].includes(itp))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'internalTrafficPolicy'],
+      `internalTrafficPolicy "${itp}" must be Cluster or Local`,
+    );
+  const affinity = f.str(['spec', 'sessionAffinity']) ?? 'None';
+  if (!['None', 'ClientIP'].includes(affinity))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'sessionAffinity'],
+      `sessionAffinity "${affinity}" must be None or ClientIP`,
+    );
+  const timeout = f.int(['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds']);
+  if (timeout !== undefined && (timeout < 1 || timeout > 86400))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'],
+      'timeoutSeconds must be between 1 and 86400',
+    );
+  const lbIngress: string[] = [];
+  f.list(['status', 'loadBalancer', 'ingress']).forEach((_, i) => {
+    const v =
+      f.str(['status', 'loadBalancer', 'ingress', i, 'ip']) ??
+      f.str(['status', 'loadBalancer', 'ingress', i, 'hostname']);
+    if (v) lbIngress.push(v);
+  });
+  if (type === 'LoadBalancer' && !lbIngress.length) {
+    const fromSpec = f.str(['spec', 'loadBalancerIP']);
+    if (fromSpec) lbIngress.push(fromSpec);
+  }
+  const externalIPs = f.list(['spec', 'externalIPs']).map((_, i) => f.str(['spec', 'externalIPs', i]) ?? '');
+  const families: IPFamily[] = [];
+  f.list(['spec', 'ipFamilies']).forEach((_, i) => {
+    const fam = f.str(['spec', 'ipFamilies', i]);
+    if (fam === 'IPv4' || fam === 'IPv6') families.push(fam);
+    else
+      f.report(
+        'invalid-field',
+        'error',
+        ['spec', 'ipFamilies', i],
+        `ipFamilies[${i}] "${fam}" must be IPv4 or IPv6`,
+      );
+  });
+  if (f.invalid) return undefined;
+  return {
+    env,
+    ipFamilyPolicy: f.str(['spec', 'ipFamilyPolicy']),
+    requestedFamilies: families,
+    explicitIPs,
+    ports,
+    wantsNodePorts,
+    healthCheckNodePort: f.int(['spec', 'healthCheckNodePort']),
+    svc: {
+      ...namespacedMetaOf(env),
+      type,
+      selector: type === 'ExternalName' ? undefined : selector,
+      headless,
+      externalName,
+      externalIPs,
+      loadBalancerIngress: lbIngress,
+      externalTrafficPolicy: external && etp === 'Local' ? 'Local' : 'Cluster',
+      internalTrafficPolicy: itp === 'Local' ? 'Local' : 'Cluster',
+      sessionAffinity: affinity === 'ClientIP' ? 'ClientIP' : 'None',
+      ...(affinity === 'ClientIP' ? { sessionAffinityTimeoutSeconds: timeout ?? 10800 } : {}),
+      publishNotReadyAddresses: f.bool(['spec', 'publishNotReadyAddresses']) ?? false,
+      trafficDistribution: f.str(['spec', 'trafficDistribution']),
+      ipFamilies: [],
+    },
+  };
+}
