@@ -48,6 +48,105 @@ export interface GetOptions {
 
 const none = '<none>';
 
+type CoreResource = Exclude<GetResource, RoutingResource | 'all'>;
+
+interface TableContext {
+  readonly model: ClusterModel;
+  readonly wide: boolean;
+  /** The namespaced items of the namespace asked for (all with -A). */
+  inNs<T extends { namespace: string }>(items: readonly T[]): readonly T[];
+  /** A table with a NAMESPACE column first when every namespace is shown. */
+  table(headers: string[], rows: string[][], items: readonly { namespace: string }[]): string;
+}
+
+/** One table per resource, each declaring its own columns (no switch on the kind). */
+const tables: Readonly<Record<CoreResource, (c: TableContext) => string>> = {
+  pods: (c) => {
+    const pods = c.inNs(c.model.pods);
+    return c.table(
+      ['NAME', 'READY', 'STATUS', 'IP', 'NODE', ...(c.wide ? ['PORTS', 'LABELS'] : [])],
+      pods.map((p) => podRow(p, c.wide)),
+      pods,
+    );
+  },
+  services: (c) => {
+    const svcs = c.inNs(c.model.services);
+    return c.table(
+      ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', ...(c.wide ? ['ENDPOINTS', 'SELECTOR'] : [])],
+      svcs.map((s) => serviceRow(s, c.model, c.wide)),
+      svcs,
+    );
+  },
+  endpointslices: (c) => {
+    const slices = c.inNs(c.model.endpointSlices);
+    return c.table(
+      [
+        'NAME',
+        'ADDRESSTYPE',
+        'PORTS',
+        'ENDPOINTS',
+        ...(c.wide ? ['SERVICE', 'NOT-READY', 'MANAGED-BY'] : []),
+      ],
+      slices.map((s) => sliceRow(s, c.wide)),
+      slices,
+    );
+  },
+  namespaces: (c) =>
+    renderTable(
+      ['NAME', 'STATUS', ...(c.wide ? ['LABELS', 'DECLARED'] : [])],
+      c.model.namespaces.map((n) => [
+        n.name,
+        'Active',
+        ...(c.wide ? [formatLabels(n.labels), n.implicit ? 'no (implicit)' : 'yes'] : []),
+      ]),
+    ),
+  nodes: (c) =>
+    renderTable(
+      ['NAME', 'STATUS', 'INTERNAL-IP', 'ZONE', 'POD-CIDR', ...(c.wide ? ['PODS', 'LABELS'] : [])],
+      c.model.nodes.map((n) => [
+        n.name,
+        n.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready',
+        n.internalIP ?? none,
+        n.zone ?? none,
+        n.podCIDRs.join(',') || none,
+        ...(c.wide
+          ? [String(c.model.pods.filter((p) => p.nodeName === n.name).length), formatLabels(n.labels)]
+          : []),
+      ]),
+    ),
+  networkpolicies: (c) => {
+    const nps = c.inNs(c.model.networkPolicies);
+    return c.table(
+      ['NAME', 'POD-SELECTOR', ...(c.wide ? ['POLICY-TYPES', 'INGRESS-RULES', 'EGRESS-RULES'] : [])],
+      nps.map((np) => [
+        np.name,
+        formatSelector(np.podSelector) || '<all pods>',
+        ...(c.wide
+          ? [
+              np.policyTypes.join(',') + (np.policyTypesInferred ? ' (inferred)' : ''),
+              String(np.ingress.length),
+              String(np.egress.length),
+            ]
+          : []),
+      ]),
+      nps,
+    );
+  },
+  workloads: (c) => {
+    const wls = c.inNs(c.model.workloads);
+    return c.table(
+      ['NAME', 'KIND', 'REPLICAS', ...(c.wide ? ['REPLICAS-FROM', 'SELECTOR'] : [])],
+      wls.map((w) => [
+        w.name,
+        w.kind,
+        String(w.replicas),
+        ...(c.wide ? [w.replicasFrom, w.selector ? formatSelector(w.selector) : none] : []),
+      ]),
+      wls,
+    );
+  },
+};
+
 /** A kubectl-like table of one resource kind (or all of them). Pure and deterministic. */
 export function renderGet(model: ClusterModel, resource: GetResource, options: GetOptions): string {
   if (resource === 'all')
@@ -56,120 +155,21 @@ export function renderGet(model: ClusterModel, resource: GetResource, options: G
     )
       .map((r) => `# ${r}\n${renderGet(model, r, options)}`)
       .join('\n');
-  const inNs = <T extends { namespace: string }>(items: readonly T[]) =>
-    options.namespace === undefined ? items : items.filter((i) => i.namespace === options.namespace);
-  const nsCol = options.namespace === undefined;
-  const withNs = (headers: string[], rows: string[][], items: readonly { namespace: string }[]) =>
-    nsCol
-      ? renderTable(
-          ['NAMESPACE', ...headers],
-          rows.map((r, i) => [items[i].namespace, ...r]),
-        )
-      : renderTable(headers, rows);
   if ((routingResources as readonly string[]).includes(resource))
     return renderRoutingGet(model, resource as RoutingResource, options);
-  switch (resource as Exclude<GetResource, RoutingResource | 'all'>) {
-    case 'pods': {
-      const pods = inNs(model.pods);
-      const headers = ['NAME', 'READY', 'STATUS', 'IP', 'NODE', ...(options.wide ? ['PORTS', 'LABELS'] : [])];
-      return withNs(
-        headers,
-        pods.map((p) => podRow(p, options.wide)),
-        pods,
-      );
-    }
-    case 'services': {
-      const svcs = inNs(model.services);
-      const headers = [
-        'NAME',
-        'TYPE',
-        'CLUSTER-IP',
-        'EXTERNAL-IP',
-        'PORT(S)',
-        ...(options.wide ? ['ENDPOINTS', 'SELECTOR'] : []),
-      ];
-      return withNs(
-        headers,
-        svcs.map((s) => serviceRow(s, model, options.wide)),
-        svcs,
-      );
-    }
-    case 'endpointslices': {
-      const slices = inNs(model.endpointSlices);
-      const headers = [
-        'NAME',
-        'ADDRESSTYPE',
-        'PORTS',
-        'ENDPOINTS',
-        ...(options.wide ? ['SERVICE', 'NOT-READY', 'MANAGED-BY'] : []),
-      ];
-      return withNs(
-        headers,
-        slices.map((s) => sliceRow(s, options.wide)),
-        slices,
-      );
-    }
-    case 'namespaces':
-      return renderTable(
-        ['NAME', 'STATUS', ...(options.wide ? ['LABELS', 'DECLARED'] : [])],
-        model.namespaces.map((n) => [
-          n.name,
-          'Active',
-          ...(options.wide ? [formatLabels(n.labels), n.implicit ? 'no (implicit)' : 'yes'] : []),
-        ]),
-      );
-    case 'nodes':
-      return renderTable(
-        ['NAME', 'STATUS', 'INTERNAL-IP', 'ZONE', 'POD-CIDR', ...(options.wide ? ['PODS', 'LABELS'] : [])],
-        model.nodes.map((n) => [
-          n.name,
-          n.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready',
-          n.internalIP ?? none,
-          n.zone ?? none,
-          n.podCIDRs.join(',') || none,
-          ...(options.wide
-            ? [String(model.pods.filter((p) => p.nodeName === n.name).length), formatLabels(n.labels)]
-            : []),
-        ]),
-      );
-    case 'networkpolicies': {
-      const nps = inNs(model.networkPolicies);
-      const headers = [
-        'NAME',
-        'POD-SELECTOR',
-        ...(options.wide ? ['POLICY-TYPES', 'INGRESS-RULES', 'EGRESS-RULES'] : []),
-      ];
-      return withNs(
-        headers,
-        nps.map((np) => [
-          np.name,
-          formatSelector(np.podSelector) || '<all pods>',
-          ...(options.wide
-            ? [
-                np.policyTypes.join(',') + (np.policyTypesInferred ? ' (inferred)' : ''),
-                String(np.ingress.length),
-                String(np.egress.length),
-              ]
-            : []),
-        ]),
-        nps,
-      );
-    }
-    case 'workloads': {
-      const wls = inNs(model.workloads);
-      const headers = ['NAME', 'KIND', 'REPLICAS', ...(options.wide ? ['REPLICAS-FROM', 'SELECTOR'] : [])];
-      return withNs(
-        headers,
-        wls.map((w) => [
-          w.name,
-          w.kind,
-          String(w.replicas),
-          ...(options.wide ? [w.replicasFrom, w.selector ? formatSelector(w.selector) : none] : []),
-        ]),
-        wls,
-      );
-    }
-  }
+  const all = options.namespace === undefined;
+  return tables[resource as CoreResource]({
+    model,
+    wide: options.wide,
+    inNs: (items) => (all ? items : items.filter((i) => i.namespace === options.namespace)),
+    table: (headers, rows, items) =>
+      all
+        ? renderTable(
+            ['NAMESPACE', ...headers],
+            rows.map((r, i) => [items[i].namespace, ...r]),
+          )
+        : renderTable(headers, rows),
+  });
 }
 
 function podRow(p: Pod, wide: boolean): string[] {
