@@ -7,6 +7,12 @@ declare module 'autocannon' {
       non2xx: number;
     }
   }
-  function autocannon(opts: { url: string; connections: number; pipelining: number; duration: number; headers?: Record<string, string> }): Promise<autocannon.Result>;
+  function autocannon(opts: {
+    url: string;
+    connections: number;
+    pipelining: number;
+    duration: number;
+    headers?: Record<string, string>;
+  }): Promise<autocannon.Result>;
   export default autocannon;
 }

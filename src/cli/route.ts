@@ -20,20 +20,34 @@ interface RouteOptions extends InputOptions {
 /** `kubetwin route -f … --via gateway:ns/NAME | ingress-class:NAME URL [-X M] [-H 'K: V'…]`: where one request goes. */
 export function routeCommand(io: Io): Command {
   const cmd = new Command('route')
-    .description('which backend an HTTP(S) request reaches through an Ingress controller or a Gateway, and why')
+    .description(
+      'which backend an HTTP(S) request reaches through an Ingress controller or a Gateway, and why',
+    )
     .argument('<url>', 'the request URL, e.g. https://api.example.com/path?q=1')
     .requiredOption('--via <router>', 'ingress-class:NAME or gateway:NAMESPACE/NAME')
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
     .option('-X, --request <method>', 'HTTP method', 'GET')
-    .addOption(new Option('-H, --header <header>', "request header 'Name: value' (repeatable)").argParser((v: string, prev: string[] = []) => [...prev, v]))
-    .addOption(new Option('--controller <profile>', 'override the controller behaviour profile of an IngressClass').choices(['spec', 'ingress-nginx', 'traefik']))
+    .addOption(
+      new Option('-H, --header <header>', "request header 'Name: value' (repeatable)").argParser(
+        (v: string, prev: string[] = []) => [...prev, v],
+      ),
+    )
+    .addOption(
+      new Option(
+        '--controller <profile>',
+        'override the controller behaviour profile of an IngressClass',
+      ).choices(['spec', 'ingress-nginx', 'traefik']),
+    )
     .option('--at <time>', 'judge certificate validity at this ISO time (default: now)')
     .option('--strict-prefix', "Traefik's strictPrefixMatching (element-wise Prefix)")
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+    .addOption(
+      new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
+    );
   withInputOptions(cmd).action(async (url: string, opts: RouteOptions) => {
     const via = parseVia(opts.via);
     const port = opts.listenerPort === undefined ? undefined : Number(opts.listenerPort);
-    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) return fail(io, `--listener-port "${opts.listenerPort}" is not a port number`);
+    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+      return fail(io, `--listener-port "${opts.listenerPort}" is not a port number`);
     const req = parseRequest({ url, method: opts.request, headers: opts.header, listenerPort: port });
     if (typeof via === 'string') return fail(io, via);
     if (typeof req === 'string') return fail(io, req);
@@ -41,10 +55,18 @@ export function routeCommand(io: Io): Command {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const model = loaded.cluster.model;
-    const router = compileRouter(model, { via, controller: opts.controller, strictPrefixMatching: opts.strictPrefix, certificates: parseTlsSecrets(model.routing), now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString() });
+    const router = compileRouter(model, {
+      via,
+      controller: opts.controller,
+      strictPrefixMatching: opts.strictPrefix,
+      certificates: parseTlsSecrets(model.routing),
+      now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
+    });
     if (typeof router === 'string') return fail(io, router);
     const result = router.explain(req);
-    io.stdout(opts.output === 'json' ? JSON.stringify(routeJson(result), null, 2) + '\n' : renderRoute(result));
+    io.stdout(
+      opts.output === 'json' ? JSON.stringify(routeJson(result), null, 2) + '\n' : renderRoute(result),
+    );
     io.exit(loaded.inputExit);
   });
   return cmd;

@@ -27,11 +27,18 @@ function hostPort(text: string): { host: string; port: number } | undefined {
  */
 export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
   const cmd = new Command(name)
-    .description('run a real HTTP/1.1 + HTTP/2 gateway applying the modeled routing, proxying to local upstreams')
+    .description(
+      'run a real HTTP/1.1 + HTTP/2 gateway applying the modeled routing, proxying to local upstreams',
+    )
     .requiredOption('--via <router>', 'ingress-class:NAME or gateway:NAMESPACE/NAME')
     .option('--listen <host:port>', 'plain HTTP address (default 127.0.0.1:8080)')
     .option('--tls-listen <host:port>', 'HTTPS address (e.g. 127.0.0.1:8443)')
-    .addOption(new Option('--upstream <ns/svc=URL>', 'map a Service (ns/name or ns/name:port) to a loopback URL (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .addOption(
+      new Option(
+        '--upstream <ns/svc=URL>',
+        'map a Service (ns/name or ns/name:port) to a loopback URL (repeatable)',
+      ).argParser((v: string, prev: string[] = []) => [...prev, v]),
+    )
     .option('--http-port <port>', 'model port plain requests are routed as', '80')
     .option('--https-port <port>', 'model port TLS requests are routed as', '443');
   withInputOptions(cmd).action(async (opts: ServeGatewayOptions) => {
@@ -54,8 +61,10 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
       } catch {
         url = undefined;
       }
-      if (i <= 0 || !url || url.protocol !== 'http:') return fail(`--upstream "${u}" must be NAMESPACE/SERVICE[:PORT]=http://127.0.0.1:PORT`);
-      if (!loopback.has(url.hostname)) return fail(`--upstream "${u}": upstreams must be loopback addresses (no open proxying)`);
+      if (i <= 0 || !url || url.protocol !== 'http:')
+        return fail(`--upstream "${u}" must be NAMESPACE/SERVICE[:PORT]=http://127.0.0.1:PORT`);
+      if (!loopback.has(url.hostname))
+        return fail(`--upstream "${u}": upstreams must be loopback addresses (no open proxying)`);
       upstreams.set(u.slice(0, i), url);
     }
     const loaded = await loadCluster(opts, io);
@@ -63,12 +72,30 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
     const model = loaded.cluster.model;
     const router = compileRouter(model, { via });
     if (typeof router === 'string') return fail(router);
-    const names = [...(model.routing?.ingresses.flatMap((i) => i.rules.flatMap((r) => (r.host ? [r.host] : []))) ?? []), ...(model.routing?.gateways.flatMap((g) => g.listeners.flatMap((l) => (l.hostname ? [l.hostname] : []))) ?? [])];
+    const names = [
+      ...(model.routing?.ingresses.flatMap((i) => i.rules.flatMap((r) => (r.host ? [r.host] : []))) ?? []),
+      ...(model.routing?.gateways.flatMap((g) =>
+        g.listeners.flatMap((l) => (l.hostname ? [l.hostname] : [])),
+      ) ?? []),
+    ];
     const dev = tlsListen ? makeDevCertificate(names) : undefined;
-    if (typeof dev === 'string') io.stderr(`warning: ${dev}; only Secrets from the manifests will be served\n`);
-    const gw = await startGateway({ router, routing: model.routing!, upstreams, listen, tlsListen, httpPort: Number(opts.httpPort), httpsPort: Number(opts.httpsPort), fallbackCert: typeof dev === 'string' ? undefined : dev });
+    if (typeof dev === 'string')
+      io.stderr(`warning: ${dev}; only Secrets from the manifests will be served\n`);
+    const gw = await startGateway({
+      router,
+      routing: model.routing!,
+      upstreams,
+      listen,
+      tlsListen,
+      httpPort: Number(opts.httpPort),
+      httpsPort: Number(opts.httpsPort),
+      fallbackCert: typeof dev === 'string' ? undefined : dev,
+    });
     if (gw.http) io.stderr(`serving ${opts.via} on http://${gw.http.address}:${gw.http.port}\n`);
-    if (gw.https) io.stderr(`serving ${opts.via} on https://${gw.https.address}:${gw.https.port} (HTTP/1.1 and HTTP/2)\n`);
+    if (gw.https)
+      io.stderr(
+        `serving ${opts.via} on https://${gw.https.address}:${gw.https.port} (HTTP/1.1 and HTTP/2)\n`,
+      );
     await new Promise<void>((resolve) => {
       const stop = () => void gw.close().then(resolve);
       process.once('SIGINT', stop);

@@ -7,20 +7,38 @@ export const routingResources = ['gateways', 'httproutes', 'ingresses'] as const
 export type RoutingResource = (typeof routingResources)[number];
 
 export const routingAliases: Readonly<Record<string, RoutingResource>> = {
-  gateway: 'gateways', gtw: 'gateways', httproute: 'httproutes', grpcroutes: 'httproutes', grpcroute: 'httproutes', routes: 'httproutes', ingress: 'ingresses', ing: 'ingresses',
+  gateway: 'gateways',
+  gtw: 'gateways',
+  httproute: 'httproutes',
+  grpcroutes: 'httproutes',
+  grpcroute: 'httproutes',
+  routes: 'httproutes',
+  ingress: 'ingresses',
+  ing: 'ingresses',
 };
 
 const none = '<none>';
-const conds = (cs: readonly Condition[]) => cs.map((c) => `${c.type}=${c.status}${c.reason !== c.type ? `(${c.reason})` : ''}`).join(',');
+const conds = (cs: readonly Condition[]) =>
+  cs.map((c) => `${c.type}=${c.status}${c.reason !== c.type ? `(${c.reason})` : ''}`).join(',');
 
 /**
  * `kubetwin get gateways|httproutes|ingresses`: kubectl-like rows; `-o wide` adds the status conditions a
  * conformant implementation would write, per listener and per parentRef. Pure and deterministic.
  */
-export function renderRoutingGet(model: ClusterModel, resource: RoutingResource, options: { namespace?: string; wide: boolean }): string {
-  const inNs = <T extends { namespace: string }>(xs: readonly T[]) => (options.namespace === undefined ? xs : xs.filter((x) => x.namespace === options.namespace));
+export function renderRoutingGet(
+  model: ClusterModel,
+  resource: RoutingResource,
+  options: { namespace?: string; wide: boolean },
+): string {
+  const inNs = <T extends { namespace: string }>(xs: readonly T[]) =>
+    options.namespace === undefined ? xs : xs.filter((x) => x.namespace === options.namespace);
   const withNs = (headers: string[], rows: string[][], items: readonly { namespace: string }[]) =>
-    options.namespace === undefined ? renderTable(['NAMESPACE', ...headers], rows.map((r, i) => [items[i].namespace, ...r])) : renderTable(headers, rows);
+    options.namespace === undefined
+      ? renderTable(
+          ['NAMESPACE', ...headers],
+          rows.map((r, i) => [items[i].namespace, ...r]),
+        )
+      : renderTable(headers, rows);
   const r = model.routing;
   if (resource === 'ingresses') {
     const ings = inNs(r?.ingresses ?? []);
@@ -28,37 +46,102 @@ export function renderRoutingGet(model: ClusterModel, resource: RoutingResource,
       const c = resolveIngressClass(i, r!.ingressClasses);
       const hosts = [...new Set(i.rules.map((x) => x.host ?? '*'))].join(',') || '*';
       const row = [i.name, c.className ?? none, hosts, i.tls.length ? '80, 443' : '80'];
-      if (options.wide) row.push(c.className ? controllerProfileFor(c.className, r!.ingressClasses) : none, c.from, i.tls.map((t) => t.secretName ?? none).join(',') || none, c.problem ?? none);
+      if (options.wide)
+        row.push(
+          c.className ? controllerProfileFor(c.className, r!.ingressClasses) : none,
+          c.from,
+          i.tls.map((t) => t.secretName ?? none).join(',') || none,
+          c.problem ?? none,
+        );
       return row;
     });
-    return withNs(['NAME', 'CLASS', 'HOSTS', 'PORTS', ...(options.wide ? ['PROFILE', 'CLASS-FROM', 'TLS-SECRETS', 'PROBLEM'] : [])], rows, ings);
+    return withNs(
+      [
+        'NAME',
+        'CLASS',
+        'HOSTS',
+        'PORTS',
+        ...(options.wide ? ['PROFILE', 'CLASS-FROM', 'TLS-SECRETS', 'PROBLEM'] : []),
+      ],
+      rows,
+      ings,
+    );
   }
   const a = analyzeGateways(model);
   if (resource === 'gateways') {
     const gws = inNs(a.gateways);
     const rows = gws.map((g) => {
       const programmed = g.conditions.find((c) => c.type === 'Programmed');
-      const row = [g.name, g.className, programmed?.status ?? 'Unknown', String(g.listeners.reduce((s, l) => s + l.attachedRoutes, 0))];
-      if (options.wide) row.push(conds(g.conditions), g.listeners.map((l) => `${l.name}:${l.protocol}/${l.port}${l.hostname ? `@${l.hostname}` : ''} routes=${l.attachedRoutes} ${conds(l.conditions)}`).join('; ') || none);
+      const row = [
+        g.name,
+        g.className,
+        programmed?.status ?? 'Unknown',
+        String(g.listeners.reduce((s, l) => s + l.attachedRoutes, 0)),
+      ];
+      if (options.wide)
+        row.push(
+          conds(g.conditions),
+          g.listeners
+            .map(
+              (l) =>
+                `${l.name}:${l.protocol}/${l.port}${l.hostname ? `@${l.hostname}` : ''} routes=${l.attachedRoutes} ${conds(l.conditions)}`,
+            )
+            .join('; ') || none,
+        );
       return row;
     });
-    return withNs(['NAME', 'CLASS', 'PROGRAMMED', 'ROUTES', ...(options.wide ? ['CONDITIONS', 'LISTENERS'] : [])], rows, gws);
+    return withNs(
+      ['NAME', 'CLASS', 'PROGRAMMED', 'ROUTES', ...(options.wide ? ['CONDITIONS', 'LISTENERS'] : [])],
+      rows,
+      gws,
+    );
   }
   const routes = inNs(a.routes);
   const rows = routes.map((rt) => {
-    const row = [rt.name, rt.kind, rt.hostnames.join(',') || '*', rt.parents.map((p) => p.parent.replace(/^Gateway\//, '')).join(',') || none];
-    if (options.wide) row.push(rt.parents.map((p) => `${p.parent.replace(/^Gateway\//, '')}: ${conds(p.conditions)}${p.conditions.filter((c) => c.status !== 'True' && c.message).map((c) => ` — ${c.message}`).join('')}`).join('; ') || none);
+    const row = [
+      rt.name,
+      rt.kind,
+      rt.hostnames.join(',') || '*',
+      rt.parents.map((p) => p.parent.replace(/^Gateway\//, '')).join(',') || none,
+    ];
+    if (options.wide)
+      row.push(
+        rt.parents
+          .map(
+            (p) =>
+              `${p.parent.replace(/^Gateway\//, '')}: ${conds(p.conditions)}${p.conditions
+                .filter((c) => c.status !== 'True' && c.message)
+                .map((c) => ` — ${c.message}`)
+                .join('')}`,
+          )
+          .join('; ') || none,
+      );
     return row;
   });
   return withNs(['NAME', 'KIND', 'HOSTNAMES', 'PARENTS', ...(options.wide ? ['STATUS'] : [])], rows, routes);
 }
 
 /** JSON/YAML items for `get -o json|yaml`: the routing records plus computed status. */
-export function routingItems(model: ClusterModel, resource: RoutingResource, namespace: string | undefined): unknown[] {
-  const inNs = <T extends { namespace: string }>(xs: readonly T[]) => (namespace === undefined ? xs : xs.filter((x) => x.namespace === namespace));
+export function routingItems(
+  model: ClusterModel,
+  resource: RoutingResource,
+  namespace: string | undefined,
+): unknown[] {
+  const inNs = <T extends { namespace: string }>(xs: readonly T[]) =>
+    namespace === undefined ? xs : xs.filter((x) => x.namespace === namespace);
   const r = model.routing;
-  if (resource === 'ingresses') return inNs(r?.ingresses ?? []).map((i) => ({ kind: 'Ingress', ...i, resolvedClass: resolveIngressClass(i, r!.ingressClasses) }));
+  if (resource === 'ingresses')
+    return inNs(r?.ingresses ?? []).map((i) => ({
+      kind: 'Ingress',
+      ...i,
+      resolvedClass: resolveIngressClass(i, r!.ingressClasses),
+    }));
   const a = analyzeGateways(model);
-  if (resource === 'gateways') return inNs(r?.gateways ?? []).map((g) => ({ kind: 'Gateway', ...g, status: a.gateways.find((s) => s.key === g.key) }));
+  if (resource === 'gateways')
+    return inNs(r?.gateways ?? []).map((g) => ({
+      kind: 'Gateway',
+      ...g,
+      status: a.gateways.find((s) => s.key === g.key),
+    }));
   return inNs(r?.routes ?? []).map((x) => ({ ...x, status: a.routes.find((s) => s.key === x.key) }));
 }

@@ -1,11 +1,16 @@
 import type { RouteResult } from '../analysis/route/index.ts';
 import type { DecisionBackend, HeaderModifier } from '../model/routing.ts';
 
-const backendName = (b: DecisionBackend) => `${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}`;
+const backendName = (b: DecisionBackend) =>
+  `${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}`;
 
 function headers(label: string, m: HeaderModifier | undefined): string[] {
   if (!m) return [];
-  const parts = [...m.set.map((h) => `set ${h.name}: ${h.value}`), ...m.add.map((h) => `add ${h.name}: ${h.value}`), ...m.remove.map((h) => `remove ${h}`)];
+  const parts = [
+    ...m.set.map((h) => `set ${h.name}: ${h.value}`),
+    ...m.add.map((h) => `add ${h.name}: ${h.value}`),
+    ...m.remove.map((h) => `remove ${h}`),
+  ];
   return parts.length ? [`${label}: ${parts.join('; ')}`] : [];
 }
 
@@ -13,16 +18,22 @@ function headers(label: string, m: HeaderModifier | undefined): string[] {
 export function renderRoute(r: RouteResult): string {
   const d = r.decision;
   const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
-  const lines = [`${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}${q} on port ${r.request.port} via ${r.via}${r.profile ? ` (controller profile: ${r.profile})` : ''}`];
+  const lines = [
+    `${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}${q} on port ${r.request.port} via ${r.via}${r.profile ? ` (controller profile: ${r.profile})` : ''}`,
+  ];
   if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
   else if (d.status === 200) {
     const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
     const total = usable.reduce((s, b) => s + b.weight, 0);
-    lines.push(`=> ${usable.length === 1 ? `Service ${backendName(usable[0])}` : `${usable.length} weighted backends`}`);
+    lines.push(
+      `=> ${usable.length === 1 ? `Service ${backendName(usable[0])}` : `${usable.length} weighted backends`}`,
+    );
     d.backends.forEach((b, i) => {
       const share = !b.problem && b.weight > 0 ? ` ${Math.round((b.weight / total) * 1000) / 10}%` : '';
       const eps = r.endpoints[i] ?? [];
-      lines.push(`   Service ${backendName(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`);
+      lines.push(
+        `   Service ${backendName(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`,
+      );
     });
   } else {
     lines.push(`=> ${d.status}`);
@@ -31,11 +42,19 @@ export function renderRoute(r: RouteResult): string {
   if (d.winner) lines.push(`matched: ${d.winner.object} ${d.winner.at} (${d.winner.match})`);
   if (d.rewrittenPath !== undefined) lines.push(`path rewritten to: ${d.rewrittenPath}`);
   if (d.rewrittenHost !== undefined) lines.push(`host rewritten to: ${d.rewrittenHost}`);
-  lines.push(...headers('request headers', d.requestHeaders), ...headers('response headers', d.responseHeaders));
-  for (const m of d.mirrors) lines.push(`mirrored to: Service ${backendName(m)}${m.problem ? ` — ${m.problem}` : ''}`);
-  if (r.certificate) lines.push(`certificate: ${r.certificate.status} — ${r.certificate.message}${r.certificate.from ? ` [from ${r.certificate.from}]` : ''}`);
+  lines.push(
+    ...headers('request headers', d.requestHeaders),
+    ...headers('response headers', d.responseHeaders),
+  );
+  for (const m of d.mirrors)
+    lines.push(`mirrored to: Service ${backendName(m)}${m.problem ? ` — ${m.problem}` : ''}`);
+  if (r.certificate)
+    lines.push(
+      `certificate: ${r.certificate.status} — ${r.certificate.message}${r.certificate.from ? ` [from ${r.certificate.from}]` : ''}`,
+    );
   if (d.notes.length) lines.push('notes:', ...d.notes.map((n) => `  - ${n}`));
-  if (d.lost.length) lines.push('lost:', ...d.lost.map((l) => `  - ${l.object} ${l.at} (${l.match}): ${l.reason}`));
+  if (d.lost.length)
+    lines.push('lost:', ...d.lost.map((l) => `  - ${l.object} ${l.at} (${l.match}): ${l.reason}`));
   return lines.join('\n') + '\n';
 }
 
@@ -47,7 +66,8 @@ export function routeJson(r: RouteResult): Record<string, unknown> {
     profile: r.profile,
     request: r.request,
     actual: {
-      backend: r.decision.status === 200 && usable[0] ? `${usable[0].namespace}/${usable[0].name}` : undefined,
+      backend:
+        r.decision.status === 200 && usable[0] ? `${usable[0].namespace}/${usable[0].name}` : undefined,
       port: r.decision.status === 200 ? usable[0]?.port : undefined,
       status: r.decision.status,
       redirect: r.decision.redirect,

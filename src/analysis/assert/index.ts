@@ -11,16 +11,31 @@ import { routeHandler } from './_route.ts';
 import { runAssertions } from './_runner.ts';
 import type { AssertReport, EntryHandler } from './types.ts';
 
-export type { AssertContext, AssertReport, AssertResult, EntryHandler, EntryProblem, Outcome } from './types.ts';
+export type {
+  AssertContext,
+  AssertReport,
+  AssertResult,
+  EntryHandler,
+  EntryProblem,
+  Outcome,
+} from './types.ts';
 
 /** Every entry handler, in order. Add `resolve` and `route` here (one line each). */
-export const handlers: readonly EntryHandler[] = [reachHandler as EntryHandler, resolveHandler as EntryHandler, routeHandler as EntryHandler];
+export const handlers: readonly EntryHandler[] = [
+  reachHandler as EntryHandler,
+  resolveHandler as EntryHandler,
+  routeHandler as EntryHandler,
+];
 
 /** Entry kinds of the file contract with no handler yet, and what to tell the user. Remove a line when its handler lands. */
-export const plannedEntries: Readonly<Record<string, string>> = {
-};
+export const plannedEntries: Readonly<Record<string, string>> = {};
 
 /** Evaluates the `tests:` of every assertion document; diagnostics instead when an entry is malformed. */
 export function runTests(model: ClusterModel, docs: readonly RawObject[]): AssertReport | Diagnostic[] {
-  return runAssertions(model, docs, { handlers: handlers.filter((h) => !!h), planned: Object.fromEntries(Object.entries(plannedEntries).filter(([k]) => !handlers.some((h) => h.key === k))) });
+  return runAssertions(model, docs, {
+    handlers: handlers.filter((h) => !!h),
+    planned: Object.fromEntries(
+      Object.entries(plannedEntries).filter(([k]) => !handlers.some((h) => h.key === k)),
+    ),
+  });
 }

@@ -6,7 +6,12 @@ export interface Condition {
   readonly message: string;
 }
 
-export const cond = (type: Condition['type'], ok: boolean | 'unknown', reason: string, message = ''): Condition => ({ type, status: ok === 'unknown' ? 'Unknown' : ok ? 'True' : 'False', reason, message });
+export const cond = (
+  type: Condition['type'],
+  ok: boolean | 'unknown',
+  reason: string,
+  message = '',
+): Condition => ({ type, status: ok === 'unknown' ? 'Unknown' : ok ? 'True' : 'False', reason, message });
 
 export interface ListenerStatus {
   readonly name: string;

@@ -1,4 +1,11 @@
-import type { BackendRef, HeaderModifier, HttpRequest, PathModifier, RouteFilter, RouteMatch } from '../../model/routing.ts';
+import type {
+  BackendRef,
+  HeaderModifier,
+  HttpRequest,
+  PathModifier,
+  RouteFilter,
+  RouteMatch,
+} from '../../model/routing.ts';
 import { pathPrefixMatch } from './_match.ts';
 
 export interface FilterEffect {
@@ -39,17 +46,24 @@ const wellKnown: Readonly<Record<string, number>> = { http: 80, https: 443 };
  * https://gateway-api.sigs.k8s.io/reference/spec/#httprequestredirectfilter
  * https://gateway-api.sigs.k8s.io/reference/spec/#httpurlrewritefilter
  */
-export function applyFilters(filters: readonly RouteFilter[], match: RouteMatch, req: HttpRequest): FilterEffect {
+export function applyFilters(
+  filters: readonly RouteFilter[],
+  match: RouteMatch,
+  req: HttpRequest,
+): FilterEffect {
   const out: FilterEffect = { mirrors: [], notes: [] };
   for (const f of filters) {
     switch (f.type) {
       case 'RequestRedirect': {
         const scheme = f.scheme ?? req.scheme;
-        const port = f.port ?? (f.scheme ? wellKnown[f.scheme] ?? req.port : req.port);
+        const port = f.port ?? (f.scheme ? (wellKnown[f.scheme] ?? req.port) : req.port);
         const host = f.hostname ?? req.host;
         const path = modifyPath(f.path, match, req.path) ?? req.path;
         const q = req.query.length ? `?${req.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
-        out.redirect = { status: f.statusCode, location: `${scheme}://${host}${wellKnown[scheme] === port ? '' : `:${port}`}${path}${q}` };
+        out.redirect = {
+          status: f.statusCode,
+          location: `${scheme}://${host}${wellKnown[scheme] === port ? '' : `:${port}`}${path}${q}`,
+        };
         break;
       }
       case 'URLRewrite':
@@ -66,7 +80,9 @@ export function applyFilters(filters: readonly RouteFilter[], match: RouteMatch,
         out.mirrors.push(f.backendRef);
         break;
       default:
-        out.notes.push(`filter ${f.name || '(unnamed)'} is not modeled; kubetwin routes as if it were absent`);
+        out.notes.push(
+          `filter ${f.name || '(unnamed)'} is not modeled; kubetwin routes as if it were absent`,
+        );
     }
   }
   return out;

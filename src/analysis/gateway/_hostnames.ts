@@ -15,7 +15,10 @@ export function gatewayHostMatch(pattern: string, host: string): boolean {
  * means no intersection (the route is not accepted there: `NoMatchingListenerHostname`).
  * https://gateway-api.sigs.k8s.io/reference/spec/#httproutespec (hostnames)
  */
-export function intersectHostnames(listener: string | undefined, route: readonly string[]): string[] | undefined {
+export function intersectHostnames(
+  listener: string | undefined,
+  route: readonly string[],
+): string[] | undefined {
   if (!listener) return route.length ? [...route] : undefined;
   if (!route.length) return [listener];
   const out = new Set<string>();

@@ -6,31 +6,63 @@ import type { Service } from '../../model/types.ts';
  * namespace always; across namespaces only when a ReferenceGrant in the target namespace allows it.
  * https://gateway-api.sigs.k8s.io/api-types/referencegrant/
  */
-export function refPermitted(grants: readonly ReferenceGrant[], from: { group: string; kind: string; namespace: string }, to: { group: string; kind: string; namespace: string; name: string }): boolean {
+export function refPermitted(
+  grants: readonly ReferenceGrant[],
+  from: { group: string; kind: string; namespace: string },
+  to: { group: string; kind: string; namespace: string; name: string },
+): boolean {
   if (from.namespace === to.namespace) return true;
   return grants.some(
     (g) =>
       g.namespace === to.namespace &&
       g.from.some((f) => f.group === from.group && f.kind === from.kind && f.namespace === from.namespace) &&
-      g.to.some((t) => t.group === to.group && t.kind === to.kind && (t.name === undefined || t.name === to.name)),
+      g.to.some(
+        (t) => t.group === to.group && t.kind === to.kind && (t.name === undefined || t.name === to.name),
+      ),
   );
 }
 
-export type BackendProblem = { reason: 'InvalidKind' | 'RefNotPermitted' | 'BackendNotFound' | 'UnsupportedValue'; message: string };
+export type BackendProblem = {
+  reason: 'InvalidKind' | 'RefNotPermitted' | 'BackendNotFound' | 'UnsupportedValue';
+  message: string;
+};
 
 /**
  * Checks a route's backendRef as ResolvedRefs does: kind Service (core group), a ReferenceGrant for other
  * namespaces, an existing Service, and a port (required for Service backends).
  * https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
  */
-export function checkBackendRef(ref: BackendRef, route: { kind: string; namespace: string }, grants: readonly ReferenceGrant[], services: ReadonlyMap<string, Service>): BackendProblem | undefined {
+export function checkBackendRef(
+  ref: BackendRef,
+  route: { kind: string; namespace: string },
+  grants: readonly ReferenceGrant[],
+  services: ReadonlyMap<string, Service>,
+): BackendProblem | undefined {
   const ns = ref.namespace ?? route.namespace;
-  if (ref.group !== '' || ref.kind !== 'Service') return { reason: 'InvalidKind', message: `backendRef ${ref.group ? `${ref.group}/` : ''}${ref.kind} ${ref.name} is not a core Service` };
-  if (!refPermitted(grants, { group: 'gateway.networking.k8s.io', kind: route.kind, namespace: route.namespace }, { group: '', kind: 'Service', namespace: ns, name: ref.name }))
-    return { reason: 'RefNotPermitted', message: `backendRef to Service ${ns}/${ref.name} crosses namespaces and no ReferenceGrant in ${ns} allows it` };
+  if (ref.group !== '' || ref.kind !== 'Service')
+    return {
+      reason: 'InvalidKind',
+      message: `backendRef ${ref.group ? `${ref.group}/` : ''}${ref.kind} ${ref.name} is not a core Service`,
+    };
+  if (
+    !refPermitted(
+      grants,
+      { group: 'gateway.networking.k8s.io', kind: route.kind, namespace: route.namespace },
+      { group: '', kind: 'Service', namespace: ns, name: ref.name },
+    )
+  )
+    return {
+      reason: 'RefNotPermitted',
+      message: `backendRef to Service ${ns}/${ref.name} crosses namespaces and no ReferenceGrant in ${ns} allows it`,
+    };
   const svc = services.get(`${ns}/${ref.name}`);
   if (!svc) return { reason: 'BackendNotFound', message: `Service ${ns}/${ref.name} not found` };
-  if (ref.port === undefined) return { reason: 'UnsupportedValue', message: `backendRef to Service ${ns}/${ref.name} has no port (required for Services)` };
-  if (!svc.ports.some((p) => p.port === ref.port)) return { reason: 'BackendNotFound', message: `Service ${ns}/${ref.name} has no port ${ref.port}` };
+  if (ref.port === undefined)
+    return {
+      reason: 'UnsupportedValue',
+      message: `backendRef to Service ${ns}/${ref.name} has no port (required for Services)`,
+    };
+  if (!svc.ports.some((p) => p.port === ref.port))
+    return { reason: 'BackendNotFound', message: `Service ${ns}/${ref.name} has no port ${ref.port}` };
   return undefined;
 }

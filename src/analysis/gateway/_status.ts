@@ -1,7 +1,13 @@
 import type { Gateway, HTTPRoute, Listener, ParentRef } from '../../model/routing.ts';
 import type { ClusterModel, Service } from '../../model/types.ts';
 import { matches } from '../../lib/labels.ts';
-import { cond, type Condition, type GatewayStatus, type ListenerStatus, type RouteStatus } from './_conditions.ts';
+import {
+  cond,
+  type Condition,
+  type GatewayStatus,
+  type ListenerStatus,
+  type RouteStatus,
+} from './_conditions.ts';
 import { intersectHostnames } from './_hostnames.ts';
 import { checkBackendRef, refPermitted } from './_refs.ts';
 
@@ -21,7 +27,13 @@ export interface GatewayAnalysis {
 }
 
 const group = 'gateway.networking.k8s.io';
-const protocolKinds: Readonly<Record<string, readonly string[]>> = { HTTP: ['HTTPRoute', 'GRPCRoute'], HTTPS: ['HTTPRoute', 'GRPCRoute'], TLS: ['TLSRoute'], TCP: ['TCPRoute'], UDP: ['UDPRoute'] };
+const protocolKinds: Readonly<Record<string, readonly string[]>> = {
+  HTTP: ['HTTPRoute', 'GRPCRoute'],
+  HTTPS: ['HTTPRoute', 'GRPCRoute'],
+  TLS: ['TLSRoute'],
+  TCP: ['TCPRoute'],
+  UDP: ['UDPRoute'],
+};
 
 /**
  * Status of every Gateway, listener and route as a conformant implementation computes it: listener
@@ -37,15 +49,32 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
   if (!r) return { gateways: [], routes: [], attachments: [], services };
   const nsLabels = new Map(model.namespaces.map((n) => [n.name, n.labels]));
   const listenerOk = new Map<Listener, boolean>();
-  const gwStatus = new Map<string, { classOk: boolean; listeners: Map<string, Omit<ListenerStatus, 'attachedRoutes'>> }>();
+  const gwStatus = new Map<
+    string,
+    { classOk: boolean; listeners: Map<string, Omit<ListenerStatus, 'attachedRoutes'>> }
+  >();
   for (const gw of r.gateways) {
     const classOk = r.gatewayClasses.some((c) => c.name === gw.gatewayClassName);
     const ls = new Map<string, Omit<ListenerStatus, 'attachedRoutes'>>();
     for (const l of gw.listeners) {
       const conds = listenerConditions(gw, l, model);
-      listenerOk.set(l, classOk && conds.every((c) => (c.type === 'Conflicted' ? c.status === 'False' : c.status === 'True')));
-      const kinds = l.allowedRoutes.kinds.length ? l.allowedRoutes.kinds.filter((k) => k.group === group && (protocolKinds[l.protocol] ?? []).includes(k.kind)).map((k) => k.kind) : [...(protocolKinds[l.protocol] ?? [])];
-      ls.set(l.name, { name: l.name, port: l.port, protocol: l.protocol, hostname: l.hostname, supportedKinds: kinds, conditions: conds });
+      listenerOk.set(
+        l,
+        classOk && conds.every((c) => (c.type === 'Conflicted' ? c.status === 'False' : c.status === 'True')),
+      );
+      const kinds = l.allowedRoutes.kinds.length
+        ? l.allowedRoutes.kinds
+            .filter((k) => k.group === group && (protocolKinds[l.protocol] ?? []).includes(k.kind))
+            .map((k) => k.kind)
+        : [...(protocolKinds[l.protocol] ?? [])];
+      ls.set(l.name, {
+        name: l.name,
+        port: l.port,
+        protocol: l.protocol,
+        hostname: l.hostname,
+        supportedKinds: kinds,
+        conditions: conds,
+      });
     }
     gwStatus.set(gw.key, { classOk, listeners: ls });
   }
@@ -64,16 +93,48 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       const accepted = acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, attachments);
       return { parent: parentName(ref, route.namespace), conditions: [accepted, resolved] };
     });
-    return { key: route.key, kind: route.kind, namespace: route.namespace, name: route.name, hostnames: route.hostnames, parents };
+    return {
+      key: route.key,
+      kind: route.kind,
+      namespace: route.namespace,
+      name: route.name,
+      hostnames: route.hostnames,
+      parents,
+    };
   });
   const gateways: GatewayStatus[] = r.gateways.map((gw) => {
     const s = gwStatus.get(gw.key)!;
-    const listeners = [...s.listeners.values()].map((l) => ({ ...l, attachedRoutes: attachments.filter((a) => a.gateway === gw && a.listener.name === l.name).length }));
+    const listeners = [...s.listeners.values()].map((l) => ({
+      ...l,
+      attachedRoutes: attachments.filter((a) => a.gateway === gw && a.listener.name === l.name).length,
+    }));
     const anyOk = gw.listeners.some((l) => listenerOk.get(l));
     const conditions = s.classOk
-      ? [cond('Accepted', true, gw.listeners.every((l) => listenerOk.get(l)) ? 'Accepted' : 'ListenersNotValid'), cond('Programmed', anyOk, anyOk ? 'Programmed' : 'Invalid', anyOk ? '' : 'no listener is valid')]
-      : [cond('Accepted', 'unknown', 'Pending', `GatewayClass ${gw.gatewayClassName} is not among the manifests; no controller will program this Gateway`), cond('Programmed', 'unknown', 'Pending', 'waiting for a controller')];
-    return { key: gw.key, namespace: gw.namespace, name: gw.name, className: gw.gatewayClassName, conditions, listeners };
+      ? [
+          cond(
+            'Accepted',
+            true,
+            gw.listeners.every((l) => listenerOk.get(l)) ? 'Accepted' : 'ListenersNotValid',
+          ),
+          cond('Programmed', anyOk, anyOk ? 'Programmed' : 'Invalid', anyOk ? '' : 'no listener is valid'),
+        ]
+      : [
+          cond(
+            'Accepted',
+            'unknown',
+            'Pending',
+            `GatewayClass ${gw.gatewayClassName} is not among the manifests; no controller will program this Gateway`,
+          ),
+          cond('Programmed', 'unknown', 'Pending', 'waiting for a controller'),
+        ];
+    return {
+      key: gw.key,
+      namespace: gw.namespace,
+      name: gw.name,
+      className: gw.gatewayClassName,
+      conditions,
+      listeners,
+    };
   });
   return { gateways, routes, attachments, services };
 }
@@ -82,58 +143,159 @@ function parentName(ref: ParentRef, routeNs: string): string {
   return `${ref.kind}/${ref.namespace ?? routeNs}/${ref.name}${ref.sectionName ? `/${ref.sectionName}` : ''}${ref.port ? `:${ref.port}` : ''}`;
 }
 
-function acceptRoute(route: HTTPRoute, ref: ParentRef, gateways: readonly Gateway[], gwStatus: Map<string, { classOk: boolean }>, nsLabels: Map<string, Record<string, string> | Readonly<Record<string, string>>>, out: Attachment[]): Condition {
+function acceptRoute(
+  route: HTTPRoute,
+  ref: ParentRef,
+  gateways: readonly Gateway[],
+  gwStatus: Map<string, { classOk: boolean }>,
+  nsLabels: Map<string, Record<string, string> | Readonly<Record<string, string>>>,
+  out: Attachment[],
+): Condition {
   const ns = ref.namespace ?? route.namespace;
-  if (ref.group !== group || ref.kind !== 'Gateway') return cond('Accepted', false, 'NoMatchingParent', `parentRef kind ${ref.kind} is not a Gateway`);
+  if (ref.group !== group || ref.kind !== 'Gateway')
+    return cond('Accepted', false, 'NoMatchingParent', `parentRef kind ${ref.kind} is not a Gateway`);
   const gw = gateways.find((g) => g.namespace === ns && g.name === ref.name);
   if (!gw) return cond('Accepted', false, 'NoMatchingParent', `Gateway ${ns}/${ref.name} not found`);
-  if (!gwStatus.get(gw.key)?.classOk) return cond('Accepted', 'unknown', 'Pending', `the GatewayClass of ${gw.key} is not among the manifests`);
-  const named = gw.listeners.filter((l) => (!ref.sectionName || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port));
-  if (!named.length) return cond('Accepted', false, 'NoMatchingParent', `no listener of ${gw.key} matches${ref.sectionName ? ` sectionName ${ref.sectionName}` : ''}${ref.port ? ` port ${ref.port}` : ''}`);
+  if (!gwStatus.get(gw.key)?.classOk)
+    return cond('Accepted', 'unknown', 'Pending', `the GatewayClass of ${gw.key} is not among the manifests`);
+  const named = gw.listeners.filter(
+    (l) =>
+      (!ref.sectionName || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port),
+  );
+  if (!named.length)
+    return cond(
+      'Accepted',
+      false,
+      'NoMatchingParent',
+      `no listener of ${gw.key} matches${ref.sectionName ? ` sectionName ${ref.sectionName}` : ''}${ref.port ? ` port ${ref.port}` : ''}`,
+    );
   const allowed = named.filter((l) => allowsRoute(l, gw, route, nsLabels));
-  if (!allowed.length) return cond('Accepted', false, 'NotAllowedByListeners', `listeners ${named.map((l) => l.name).join(', ')} do not allow ${route.kind} from namespace ${route.namespace}`);
+  if (!allowed.length)
+    return cond(
+      'Accepted',
+      false,
+      'NotAllowedByListeners',
+      `listeners ${named.map((l) => l.name).join(', ')} do not allow ${route.kind} from namespace ${route.namespace}`,
+    );
   let any = false;
   for (const l of allowed) {
     const hostnames = intersectHostnames(l.hostname, route.hostnames);
     if (hostnames && !hostnames.length) continue;
     any = true;
-    if (!out.some((a) => a.route === route && a.listener === l)) out.push({ route, gateway: gw, listener: l, hostnames });
+    if (!out.some((a) => a.route === route && a.listener === l))
+      out.push({ route, gateway: gw, listener: l, hostnames });
   }
-  return any ? cond('Accepted', true, 'Accepted') : cond('Accepted', false, 'NoMatchingListenerHostname', `route hostnames ${route.hostnames.join(', ')} do not intersect listener hostnames ${allowed.map((l) => l.hostname ?? '*').join(', ')}`);
+  return any
+    ? cond('Accepted', true, 'Accepted')
+    : cond(
+        'Accepted',
+        false,
+        'NoMatchingListenerHostname',
+        `route hostnames ${route.hostnames.join(', ')} do not intersect listener hostnames ${allowed.map((l) => l.hostname ?? '*').join(', ')}`,
+      );
 }
 
 /** allowedRoutes: namespaces (Same, All, Selector over namespace labels) and kinds (default: the protocol's). */
-function allowsRoute(l: Listener, gw: Gateway, route: HTTPRoute, nsLabels: Map<string, Readonly<Record<string, string>>>): boolean {
-  const kinds = l.allowedRoutes.kinds.length ? l.allowedRoutes.kinds.filter((k) => k.group === group).map((k) => k.kind) : (protocolKinds[l.protocol] ?? []);
+function allowsRoute(
+  l: Listener,
+  gw: Gateway,
+  route: HTTPRoute,
+  nsLabels: Map<string, Readonly<Record<string, string>>>,
+): boolean {
+  const kinds = l.allowedRoutes.kinds.length
+    ? l.allowedRoutes.kinds.filter((k) => k.group === group).map((k) => k.kind)
+    : (protocolKinds[l.protocol] ?? []);
   if (!kinds.includes(route.kind)) return false;
   if (l.allowedRoutes.from === 'All') return true;
   if (l.allowedRoutes.from === 'Same') return route.namespace === gw.namespace;
-  return !!l.allowedRoutes.selector && matches(l.allowedRoutes.selector, nsLabels.get(route.namespace) ?? { 'kubernetes.io/metadata.name': route.namespace });
+  return (
+    !!l.allowedRoutes.selector &&
+    matches(
+      l.allowedRoutes.selector,
+      nsLabels.get(route.namespace) ?? { 'kubernetes.io/metadata.name': route.namespace },
+    )
+  );
 }
 
 function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel): Condition[] {
   const r = model.routing!;
   const out: Condition[] = [];
   const supported = !!protocolKinds[l.protocol];
-  out.push(supported ? cond('Accepted', true, 'Accepted') : cond('Accepted', false, 'UnsupportedProtocol', `protocol ${l.protocol} is not supported`));
+  out.push(
+    supported
+      ? cond('Accepted', true, 'Accepted')
+      : cond('Accepted', false, 'UnsupportedProtocol', `protocol ${l.protocol} is not supported`),
+  );
   let refs = cond('ResolvedRefs', true, 'ResolvedRefs');
-  const badKinds = l.allowedRoutes.kinds.filter((k) => k.group !== group || !(protocolKinds[l.protocol] ?? []).includes(k.kind));
-  if (badKinds.length) refs = cond('ResolvedRefs', false, 'InvalidRouteKinds', `kinds ${badKinds.map((k) => k.kind).join(', ')} cannot attach to a ${l.protocol} listener`);
-  if (l.protocol === 'HTTPS' && (!l.tls || (l.tls.mode === 'Terminate' && !l.tls.certificateRefs.length))) refs = cond('ResolvedRefs', false, 'InvalidCertificateRef', 'an HTTPS listener needs tls.certificateRefs');
+  const badKinds = l.allowedRoutes.kinds.filter(
+    (k) => k.group !== group || !(protocolKinds[l.protocol] ?? []).includes(k.kind),
+  );
+  if (badKinds.length)
+    refs = cond(
+      'ResolvedRefs',
+      false,
+      'InvalidRouteKinds',
+      `kinds ${badKinds.map((k) => k.kind).join(', ')} cannot attach to a ${l.protocol} listener`,
+    );
+  if (l.protocol === 'HTTPS' && (!l.tls || (l.tls.mode === 'Terminate' && !l.tls.certificateRefs.length)))
+    refs = cond(
+      'ResolvedRefs',
+      false,
+      'InvalidCertificateRef',
+      'an HTTPS listener needs tls.certificateRefs',
+    );
   for (const ref of l.tls?.certificateRefs ?? []) {
     const ns = ref.namespace ?? gw.namespace;
-    if (ref.group !== '' || ref.kind !== 'Secret') refs = cond('ResolvedRefs', false, 'InvalidCertificateRef', `certificateRef ${ref.kind} ${ref.name} is not a Secret`);
-    else if (!refPermitted(r.referenceGrants, { group, kind: 'Gateway', namespace: gw.namespace }, { group: '', kind: 'Secret', namespace: ns, name: ref.name }))
-      refs = cond('ResolvedRefs', false, 'RefNotPermitted', `certificateRef to Secret ${ns}/${ref.name} crosses namespaces and no ReferenceGrant in ${ns} allows it`);
+    if (ref.group !== '' || ref.kind !== 'Secret')
+      refs = cond(
+        'ResolvedRefs',
+        false,
+        'InvalidCertificateRef',
+        `certificateRef ${ref.kind} ${ref.name} is not a Secret`,
+      );
+    else if (
+      !refPermitted(
+        r.referenceGrants,
+        { group, kind: 'Gateway', namespace: gw.namespace },
+        { group: '', kind: 'Secret', namespace: ns, name: ref.name },
+      )
+    )
+      refs = cond(
+        'ResolvedRefs',
+        false,
+        'RefNotPermitted',
+        `certificateRef to Secret ${ns}/${ref.name} crosses namespaces and no ReferenceGrant in ${ns} allows it`,
+      );
     else if (!r.tlsSecrets.some((s) => s.namespace === ns && s.name === ref.name)) {
       const cm = r.certificates.find((c) => c.namespace === ns && c.secretName === ref.name);
-      refs = cond('ResolvedRefs', false, 'InvalidCertificateRef', `Secret ${ns}/${ref.name} not found${cm ? ` (cert-manager ${cm.key} would create it)` : ''}`);
+      refs = cond(
+        'ResolvedRefs',
+        false,
+        'InvalidCertificateRef',
+        `Secret ${ns}/${ref.name} not found${cm ? ` (cert-manager ${cm.key} would create it)` : ''}`,
+      );
     }
     if (refs.status === 'False') break;
   }
   out.push(refs);
-  const conflict = gw.listeners.find((o) => o !== l && o.port === l.port && (o.protocol !== l.protocol ? !compatible(o.protocol, l.protocol) : (o.hostname ?? '') === (l.hostname ?? '')));
-  out.push(conflict ? cond('Conflicted', true, conflict.protocol !== l.protocol ? 'ProtocolConflict' : 'HostnameConflict', `listener ${conflict.name} uses the same port`) : cond('Conflicted', false, 'NoConflicts'));
+  const conflict = gw.listeners.find(
+    (o) =>
+      o !== l &&
+      o.port === l.port &&
+      (o.protocol !== l.protocol
+        ? !compatible(o.protocol, l.protocol)
+        : (o.hostname ?? '') === (l.hostname ?? '')),
+  );
+  out.push(
+    conflict
+      ? cond(
+          'Conflicted',
+          true,
+          conflict.protocol !== l.protocol ? 'ProtocolConflict' : 'HostnameConflict',
+          `listener ${conflict.name} uses the same port`,
+        )
+      : cond('Conflicted', false, 'NoConflicts'),
+  );
   const ok = supported && refs.status === 'True' && !conflict;
   out.push(cond('Programmed', ok, ok ? 'Programmed' : 'Invalid'));
   return out;

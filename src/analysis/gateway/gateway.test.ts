@@ -8,7 +8,8 @@ import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
 
-const infra = `apiVersion: gateway.networking.k8s.io/v1
+const infra =
+  `apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass
 metadata: {name: gc}
 spec: {controllerName: example.com/gc}
@@ -32,7 +33,14 @@ spec:
   - {name: foo, port: 8081, protocol: HTTP, hostname: "*.foo.com", allowedRoutes: {namespaces: {from: All}}}
   - {name: barfoo, port: 8081, protocol: HTTP, hostname: "bar.foo.com", allowedRoutes: {namespaces: {from: All}}}
 ---
-` + ['v1', 'v2', 'v3'].map((n) => `apiVersion: v1\nkind: Service\nmetadata: {name: ${n}, namespace: infra}\nspec: {selector: {app: ${n}}, ports: [{port: 8080}]}\n---\n`).join('') + `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: apps}\nspec: {selector: {app: web}, ports: [{port: 8080}]}\n---\n`;
+` +
+  ['v1', 'v2', 'v3']
+    .map(
+      (n) =>
+        `apiVersion: v1\nkind: Service\nmetadata: {name: ${n}, namespace: infra}\nspec: {selector: {app: ${n}}, ports: [{port: 8080}]}\n---\n`,
+    )
+    .join('') +
+  `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: apps}\nspec: {selector: {app: web}, ports: [{port: 8080}]}\n---\n`;
 
 function setup(routes: string) {
   const { model, diagnostics } = buildFromTexts([{ file: 'in.yaml', text: infra + routes }]);
@@ -43,20 +51,31 @@ function setup(routes: string) {
   const go = (url: string, o: { method?: string; headers?: string[] } = {}) => {
     const d = r.decide(parseRequest({ url, ...o }) as never);
     if (d.redirect) return `${d.redirect.status} ${d.redirect.location}`;
-    return d.status === 200 ? d.backends.filter((b) => !b.problem && b.weight > 0).map((b) => b.name).join('+') + (d.rewrittenPath ? ` ${d.rewrittenPath}` : '') : String(d.status);
+    return d.status === 200
+      ? d.backends
+          .filter((b) => !b.problem && b.weight > 0)
+          .map((b) => b.name)
+          .join('+') + (d.rewrittenPath ? ` ${d.rewrittenPath}` : '')
+      : String(d.status);
   };
   return { model, go, status: analyzeGateways(model) };
 }
 
-const route = (name: string, spec: string, ns = 'infra') => `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n${spec}\n---\n`;
+const route = (name: string, spec: string, ns = 'infra') =>
+  `apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n${spec}\n---\n`;
 
 test('HTTPRouteMatching (httproute-matching.go): path and header matches, ANDed within a match, ORed across', () => {
-  const { go } = setup(route('m', `  parentRefs: [{name: gw, sectionName: http}]
+  const { go } = setup(
+    route(
+      'm',
+      `  parentRefs: [{name: gw, sectionName: http}]
   rules:
   - matches: [{path: {type: PathPrefix, value: /}}]
     backendRefs: [{name: v1, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /v2}}, {headers: [{name: version, value: two}]}]
-    backendRefs: [{name: v2, port: 8080}]`));
+    backendRefs: [{name: v2, port: 8080}]`,
+    ),
+  );
   assert.equal(go('http://x/'), 'v1');
   assert.equal(go('http://x/example'), 'v1');
   assert.equal(go('http://x/', { headers: ['Version: one'] }), 'v1');
@@ -67,12 +86,17 @@ test('HTTPRouteMatching (httproute-matching.go): path and header matches, ANDed 
 });
 
 test('HTTPExactPathMatching (httproute-exact-path-matching.go): Exact is exact, and beats a longer prefix', () => {
-  const { go } = setup(route('e', `  parentRefs: [{name: gw, sectionName: http}]
+  const { go } = setup(
+    route(
+      'e',
+      `  parentRefs: [{name: gw, sectionName: http}]
   rules:
   - matches: [{path: {type: Exact, value: /one}}]
     backendRefs: [{name: v1, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /one}}]
-    backendRefs: [{name: v2, port: 8080}]`));
+    backendRefs: [{name: v2, port: 8080}]`,
+    ),
+  );
   assert.equal(go('http://x/one'), 'v1');
   assert.equal(go('http://x/one/'), 'v2');
   assert.equal(go('http://x/two'), '404');
@@ -80,23 +104,33 @@ test('HTTPExactPathMatching (httproute-exact-path-matching.go): Exact is exact, 
 
 test('HTTPRouteMatchingAcrossRoutes (httproute-matching-across-routes.go): precedence across routes by hostname, then path, then headers', () => {
   const { go } = setup(
-    route('a', `  parentRefs: [{name: gw, sectionName: any}]
+    route(
+      'a',
+      `  parentRefs: [{name: gw, sectionName: any}]
   hostnames: [example.com, example.net]
   rules:
   - matches: [{path: {type: PathPrefix, value: /}}]
     backendRefs: [{name: v1, port: 8080}]
   - matches: [{headers: [{name: version, value: one}]}]
-    backendRefs: [{name: v3, port: 8080}]`) +
-      route('b', `  parentRefs: [{name: gw, sectionName: any}]
+    backendRefs: [{name: v3, port: 8080}]`,
+    ) +
+      route(
+        'b',
+        `  parentRefs: [{name: gw, sectionName: any}]
   hostnames: [example.com]
   rules:
   - matches: [{path: {type: PathPrefix, value: /v2}}]
     backendRefs: [{name: v2, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /v2}, method: POST}]
-    backendRefs: [{name: v3, port: 8080}]`),
+    backendRefs: [{name: v3, port: 8080}]`,
+      ),
   );
   assert.equal(go('http://example.com:8080/'), 'v1');
-  assert.equal(go('http://example.com:8080/', { headers: ['version: one'] }), 'v3', 'more header matches win');
+  assert.equal(
+    go('http://example.com:8080/', { headers: ['version: one'] }),
+    'v3',
+    'more header matches win',
+  );
   assert.equal(go('http://example.com:8080/v2'), 'v2');
   assert.equal(go('http://example.com:8080/v2', { method: 'POST' }), 'v3', 'a method match beats none');
   assert.equal(go('http://example.net:8080/v2'), 'v1');
@@ -104,12 +138,17 @@ test('HTTPRouteMatchingAcrossRoutes (httproute-matching-across-routes.go): prece
 });
 
 test('HTTPRouteQueryParamMatching and HTTPRouteMethodMatching (httproute-query-param-matching.go, httproute-method-matching.go)', () => {
-  const { go } = setup(route('q', `  parentRefs: [{name: gw, sectionName: http}]
+  const { go } = setup(
+    route(
+      'q',
+      `  parentRefs: [{name: gw, sectionName: http}]
   rules:
   - matches: [{queryParams: [{name: animal, value: whale}]}]
     backendRefs: [{name: v1, port: 8080}]
   - matches: [{method: DELETE}]
-    backendRefs: [{name: v2, port: 8080}]`));
+    backendRefs: [{name: v2, port: 8080}]`,
+    ),
+  );
   assert.equal(go('http://x/?animal=whale'), 'v1');
   assert.equal(go('http://x/?animal=dolphin'), '404');
   assert.equal(go('http://x/', { method: 'DELETE' }), 'v2');
@@ -118,7 +157,14 @@ test('HTTPRouteQueryParamMatching and HTTPRouteMethodMatching (httproute-query-p
 
 test('HTTPRouteListenerHostnameMatching (httproute-listener-hostname-matching.go): the most specific listener hostname wins', () => {
   const { go } = setup(
-    route('wild', `  parentRefs: [{name: gw, sectionName: foo}]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]`) + route('bar', `  parentRefs: [{name: gw, sectionName: barfoo}]\n  rules: [{backendRefs: [{name: v2, port: 8080}]}]`),
+    route(
+      'wild',
+      `  parentRefs: [{name: gw, sectionName: foo}]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]`,
+    ) +
+      route(
+        'bar',
+        `  parentRefs: [{name: gw, sectionName: barfoo}]\n  rules: [{backendRefs: [{name: v2, port: 8080}]}]`,
+      ),
   );
   assert.equal(go('http://bar.foo.com:8081/'), 'v2');
   assert.equal(go('http://baz.foo.com:8081/'), 'v1');
@@ -127,7 +173,16 @@ test('HTTPRouteListenerHostnameMatching (httproute-listener-hostname-matching.go
 });
 
 test('HTTPRouteHostnameIntersection (httproute-hostname-intersection.go): route and listener hostnames must intersect', () => {
-  const { status, go } = setup(route('none', `  parentRefs: [{name: gw, sectionName: foo}]\n  hostnames: [bar.example.com]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]`) + route('narrow', `  parentRefs: [{name: gw, sectionName: foo}]\n  hostnames: ["*.bar.foo.com"]\n  rules: [{backendRefs: [{name: v2, port: 8080}]}]`));
+  const { status, go } = setup(
+    route(
+      'none',
+      `  parentRefs: [{name: gw, sectionName: foo}]\n  hostnames: [bar.example.com]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]`,
+    ) +
+      route(
+        'narrow',
+        `  parentRefs: [{name: gw, sectionName: foo}]\n  hostnames: ["*.bar.foo.com"]\n  rules: [{backendRefs: [{name: v2, port: 8080}]}]`,
+      ),
+  );
   const none = status.routes.find((r) => r.name === 'none')!;
   assert.equal(none.parents[0].conditions[0].reason, 'NoMatchingListenerHostname');
   assert.equal(go('http://x.bar.foo.com:8081/'), 'v2');
@@ -136,9 +191,20 @@ test('HTTPRouteHostnameIntersection (httproute-hostname-intersection.go): route 
 
 test('allowedRoutes Same/All and NotAllowedByListeners; NoMatchingParent for a missing sectionName (gateway-with-attached-routes.go)', () => {
   const { status, go } = setup(
-    route('same', `  parentRefs: [{name: gw, namespace: infra, sectionName: http}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]`, 'apps') +
-      route('all', `  parentRefs: [{name: gw, namespace: infra, sectionName: any}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]`, 'apps') +
-      route('nosection', `  parentRefs: [{name: gw, sectionName: nope}]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]`),
+    route(
+      'same',
+      `  parentRefs: [{name: gw, namespace: infra, sectionName: http}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]`,
+      'apps',
+    ) +
+      route(
+        'all',
+        `  parentRefs: [{name: gw, namespace: infra, sectionName: any}]\n  rules: [{backendRefs: [{name: web, port: 8080}]}]`,
+        'apps',
+      ) +
+      route(
+        'nosection',
+        `  parentRefs: [{name: gw, sectionName: nope}]\n  rules: [{backendRefs: [{name: v1, port: 8080}]}]`,
+      ),
   );
   const reason = (n: string) => status.routes.find((r) => r.name === n)!.parents[0].conditions[0].reason;
   assert.equal(reason('same'), 'NotAllowedByListeners');
@@ -149,7 +215,10 @@ test('allowedRoutes Same/All and NotAllowedByListeners; NoMatchingParent for a m
 });
 
 test('cross-namespace backendRef needs a ReferenceGrant (httproute-invalid-cross-namespace-backend-ref.go, httproute-reference-grant.go)', () => {
-  const r = route('x', `  parentRefs: [{name: gw, sectionName: http}]\n  rules: [{backendRefs: [{name: web, namespace: apps, port: 8080}]}]`);
+  const r = route(
+    'x',
+    `  parentRefs: [{name: gw, sectionName: http}]\n  rules: [{backendRefs: [{name: web, namespace: apps, port: 8080}]}]`,
+  );
   const denied = setup(r);
   assert.equal(denied.status.routes[0].parents[0].conditions[1].reason, 'RefNotPermitted');
   assert.equal(denied.go('http://x/'), '500');
@@ -160,14 +229,22 @@ test('cross-namespace backendRef needs a ReferenceGrant (httproute-invalid-cross
 });
 
 test('BackendNotFound (httproute-invalid-backendref-nonexistent.go) and all weights zero (httproute-all-backends-weight-zero.go) answer 500', () => {
-  const { status, go } = setup(route('nf', `  parentRefs: [{name: gw, sectionName: http}]\n  rules:\n  - matches: [{path: {type: PathPrefix, value: /nf}}]\n    backendRefs: [{name: nope, port: 8080}]\n  - backendRefs: [{name: v1, port: 8080, weight: 0}]`));
+  const { status, go } = setup(
+    route(
+      'nf',
+      `  parentRefs: [{name: gw, sectionName: http}]\n  rules:\n  - matches: [{path: {type: PathPrefix, value: /nf}}]\n    backendRefs: [{name: nope, port: 8080}]\n  - backendRefs: [{name: v1, port: 8080, weight: 0}]`,
+    ),
+  );
   assert.equal(status.routes[0].parents[0].conditions[1].reason, 'BackendNotFound');
   assert.equal(go('http://x/nf'), '500');
   assert.equal(go('http://x/'), '500');
 });
 
 test('RequestRedirect (httproute-request-redirect.go, httproute-303-redirect.go): scheme, host, port and path', () => {
-  const { go } = setup(route('r', `  parentRefs: [{name: gw, sectionName: http}]
+  const { go } = setup(
+    route(
+      'r',
+      `  parentRefs: [{name: gw, sectionName: http}]
   rules:
   - matches: [{path: {type: PathPrefix, value: /scheme}}]
     filters: [{type: RequestRedirect, requestRedirect: {scheme: https}}]
@@ -176,7 +253,9 @@ test('RequestRedirect (httproute-request-redirect.go, httproute-303-redirect.go)
   - matches: [{path: {type: PathPrefix, value: /port}}]
     filters: [{type: RequestRedirect, requestRedirect: {port: 8083}}]
   - matches: [{path: {type: PathPrefix, value: /prefix}}]
-    filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /replacement}, statusCode: 303}}]`));
+    filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /replacement}, statusCode: 303}}]`,
+    ),
+  );
   assert.equal(go('http://example.com/scheme'), '302 https://example.com/scheme');
   assert.equal(go('http://example.com/host'), '301 http://example.org/host');
   assert.equal(go('http://example.com/port'), '302 http://example.com:8083/port');
@@ -184,7 +263,10 @@ test('RequestRedirect (httproute-request-redirect.go, httproute-303-redirect.go)
 });
 
 test('URLRewrite path (httproute-rewrite-path.go): ReplacePrefixMatch and ReplaceFullPath', () => {
-  const { go } = setup(route('rw', `  parentRefs: [{name: gw, sectionName: http}]
+  const { go } = setup(
+    route(
+      'rw',
+      `  parentRefs: [{name: gw, sectionName: http}]
   rules:
   - matches: [{path: {type: PathPrefix, value: /prefix/one}}]
     filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /one}}}]
@@ -194,7 +276,9 @@ test('URLRewrite path (httproute-rewrite-path.go): ReplacePrefixMatch and Replac
     backendRefs: [{name: v1, port: 8080}]
   - matches: [{path: {type: PathPrefix, value: /full/path}}]
     filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplaceFullPath, replaceFullPath: /one}}}]
-    backendRefs: [{name: v1, port: 8080}]`));
+    backendRefs: [{name: v1, port: 8080}]`,
+    ),
+  );
   assert.equal(go('http://x/prefix/one/two'), 'v1 /one/two');
   assert.equal(go('http://x/strip-prefix/three'), 'v1 /three');
   assert.equal(go('http://x/strip-prefix'), 'v1 /');
@@ -202,7 +286,12 @@ test('URLRewrite path (httproute-rewrite-path.go): ReplacePrefixMatch and Replac
 });
 
 test('HTTPRouteWeight (httproute-weight.go): weighted backends are all listed with their weights', () => {
-  const { go } = setup(route('w', `  parentRefs: [{name: gw, sectionName: http}]\n  rules: [{backendRefs: [{name: v1, port: 8080, weight: 70}, {name: v2, port: 8080, weight: 30}, {name: v3, port: 8080, weight: 0}]}]`));
+  const { go } = setup(
+    route(
+      'w',
+      `  parentRefs: [{name: gw, sectionName: http}]\n  rules: [{backendRefs: [{name: v1, port: 8080, weight: 70}, {name: v2, port: 8080, weight: 30}, {name: v3, port: 8080, weight: 0}]}]`,
+    ),
+  );
   assert.equal(go('http://x/'), 'v1+v2');
 });
 
@@ -210,5 +299,13 @@ test('Gateway status: missing certificate Secret gives InvalidCertificateRef (ga
   const gw = `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: tls, namespace: infra}\nspec:\n  gatewayClassName: gc\n  listeners: [{name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: nope}]}}]\n---\n`;
   const { status } = setup(gw);
   const l = status.gateways.find((g) => g.name === 'tls')!.listeners[0];
-  assert.deepEqual(l.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`), ['Accepted=True/Accepted', 'ResolvedRefs=False/InvalidCertificateRef', 'Conflicted=False/NoConflicts', 'Programmed=False/Invalid']);
+  assert.deepEqual(
+    l.conditions.map((c) => `${c.type}=${c.status}/${c.reason}`),
+    [
+      'Accepted=True/Accepted',
+      'ResolvedRefs=False/InvalidCertificateRef',
+      'Conflicted=False/NoConflicts',
+      'Programmed=False/Invalid',
+    ],
+  );
 });

@@ -5,7 +5,13 @@
  */
 export { analyzeGateways, type Attachment, type GatewayAnalysis } from './_status.ts';
 export { compileGatewayRouter, type GatewayRouter } from './_router.ts';
-export type { Condition, GatewayStatus, ListenerStatus, RouteStatus, RouteParentStatus } from './_conditions.ts';
+export type {
+  Condition,
+  GatewayStatus,
+  ListenerStatus,
+  RouteStatus,
+  RouteParentStatus,
+} from './_conditions.ts';
 export { gatewayHostMatch, intersectHostnames } from './_hostnames.ts';
 export { pathPrefixMatch, matchFailure, describeMatch } from './_match.ts';
 export { applyFilters, replacePrefix } from './_filters.ts';

@@ -18,13 +18,25 @@ export interface ClassResolution {
 export function resolveIngressClass(ing: Ingress, classes: readonly IngressClass[]): ClassResolution {
   if (ing.ingressClassName) {
     const exists = classes.some((c) => c.name === ing.ingressClassName);
-    return { className: ing.ingressClassName, from: 'ingressClassName', problem: exists ? undefined : `IngressClass ${ing.ingressClassName} is not among the manifests` };
+    return {
+      className: ing.ingressClassName,
+      from: 'ingressClassName',
+      problem: exists ? undefined : `IngressClass ${ing.ingressClassName} is not among the manifests`,
+    };
   }
   if (ing.classAnnotation) return { className: ing.classAnnotation, from: 'annotation' };
   const defaults = classes.filter((c) => c.isDefault);
   if (defaults.length === 1) return { className: defaults[0].name, from: 'default' };
-  if (defaults.length > 1) return { from: 'none', problem: `${defaults.length} IngressClasses are marked default (${defaults.map((c) => c.name).join(', ')}); the admission controller refuses Ingresses without a class` };
-  return { from: 'none', problem: 'no ingressClassName, no kubernetes.io/ingress.class annotation and no default IngressClass: no controller is required to serve it' };
+  if (defaults.length > 1)
+    return {
+      from: 'none',
+      problem: `${defaults.length} IngressClasses are marked default (${defaults.map((c) => c.name).join(', ')}); the admission controller refuses Ingresses without a class`,
+    };
+  return {
+    from: 'none',
+    problem:
+      'no ingressClassName, no kubernetes.io/ingress.class annotation and no default IngressClass: no controller is required to serve it',
+  };
 }
 
 /** Known controllers and the behaviour profile kubetwin runs for them; anything else runs the spec. */
@@ -37,6 +49,7 @@ export const controllerProfiles: Readonly<Record<string, ControllerProfile>> = {
 export function controllerProfileFor(className: string, classes: readonly IngressClass[]): ControllerProfile {
   const c = classes.find((x) => x.name === className);
   if (c && controllerProfiles[c.controller]) return controllerProfiles[c.controller];
-  if (!c && (className === 'nginx' || className === 'traefik')) return className === 'nginx' ? 'ingress-nginx' : 'traefik';
+  if (!c && (className === 'nginx' || className === 'traefik'))
+    return className === 'nginx' ? 'ingress-nginx' : 'traefik';
   return 'spec';
 }

@@ -15,7 +15,19 @@ export interface Entry {
 export function entriesOf(ingresses: readonly Ingress[]): Entry[] {
   const out: Entry[] = [];
   for (const ing of ingresses)
-    ing.rules.forEach((r, i) => r.paths.forEach((p, j) => out.push({ ingress: ing, at: `rules[${i}].paths[${j}]`, host: r.host, path: p.path, pathType: p.pathType, backend: p.backend, order: out.length })));
+    ing.rules.forEach((r, i) =>
+      r.paths.forEach((p, j) =>
+        out.push({
+          ingress: ing,
+          at: `rules[${i}].paths[${j}]`,
+          host: r.host,
+          path: p.path,
+          pathType: p.pathType,
+          backend: p.backend,
+          order: out.length,
+        }),
+      ),
+    );
   return out;
 }
 
@@ -29,7 +41,12 @@ const traefik = 'traefik.ingress.kubernetes.io/';
 /** Annotations that change routing for a profile (modeled), and the ones that only shape traffic (reported). */
 export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly string[]>> = {
   spec: [],
-  'ingress-nginx': [`${nginx}use-regex`, `${nginx}rewrite-target`, `${nginx}ssl-redirect`, `${nginx}force-ssl-redirect`],
+  'ingress-nginx': [
+    `${nginx}use-regex`,
+    `${nginx}rewrite-target`,
+    `${nginx}ssl-redirect`,
+    `${nginx}force-ssl-redirect`,
+  ],
   traefik: [`${traefik}router.entrypoints`, `${traefik}router.tls`, `${traefik}router.priority`],
 };
 
@@ -38,8 +55,10 @@ export function reportedAnnotations(ing: Ingress, profile: ControllerProfile): s
   const mine = profile === 'ingress-nginx' ? nginx : profile === 'traefik' ? traefik : undefined;
   const out: string[] = [];
   for (const [k, v] of Object.entries(ing.annotations)) {
-    if (mine && k.startsWith(mine) && !modeledAnnotations[profile].includes(k)) out.push(`${k}: ${v} (applies at the controller; it does not change which backend is chosen)`);
-    else if (!mine && (k.startsWith(nginx) || k.startsWith(traefik))) out.push(`${k} is ignored under the ${profile} profile`);
+    if (mine && k.startsWith(mine) && !modeledAnnotations[profile].includes(k))
+      out.push(`${k}: ${v} (applies at the controller; it does not change which backend is chosen)`);
+    else if (!mine && (k.startsWith(nginx) || k.startsWith(traefik)))
+      out.push(`${k} is ignored under the ${profile} profile`);
   }
   return out.sort();
 }

@@ -31,7 +31,9 @@ export function ingressHostMatch(ruleHost: string | undefined, host: string): bo
   const h = host.toLowerCase();
   if (!ruleHost.startsWith('*.')) return ruleHost === h;
   const suffix = ruleHost.slice(1);
-  return h.endsWith(suffix) && h.length > suffix.length && !h.slice(0, h.length - suffix.length).includes('.');
+  return (
+    h.endsWith(suffix) && h.length > suffix.length && !h.slice(0, h.length - suffix.length).includes('.')
+  );
 }
 
 /**

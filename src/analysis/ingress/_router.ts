@@ -19,14 +19,27 @@ export interface PickOptions {
 }
 
 /** Picks the winning entry for a request under a behaviour profile; `lost` collects the losers when given. */
-export function pick(entries: readonly Entry[], ingresses: readonly Ingress[], req: HttpRequest, opts: PickOptions, lost?: { entry: Entry; reason: string }[]): IngressPick {
-  if (opts.profile === 'traefik') return traefikRouter(entries, ingresses, req, opts.strictPrefixMatching ?? false, lost);
+export function pick(
+  entries: readonly Entry[],
+  ingresses: readonly Ingress[],
+  req: HttpRequest,
+  opts: PickOptions,
+  lost?: { entry: Entry; reason: string }[],
+): IngressPick {
+  if (opts.profile === 'traefik')
+    return traefikRouter(entries, ingresses, req, opts.strictPrefixMatching ?? false, lost);
   if (opts.profile === 'ingress-nginx') return nginxPick(entries, ingresses, req, lost);
   return specPick(entries, ingresses, req, lost);
 }
 
-function hostGroup(entries: readonly Entry[], host: string, wildcard: (rule: string, host: string) => boolean): { group: Entry[]; kind: string } {
-  const exact = entries.filter((e) => e.host !== undefined && !e.host.startsWith('*.') && e.host === host.toLowerCase());
+function hostGroup(
+  entries: readonly Entry[],
+  host: string,
+  wildcard: (rule: string, host: string) => boolean,
+): { group: Entry[]; kind: string } {
+  const exact = entries.filter(
+    (e) => e.host !== undefined && !e.host.startsWith('*.') && e.host === host.toLowerCase(),
+  );
   if (exact.length) return { group: exact, kind: 'exact host' };
   const wild = entries.filter((e) => e.host?.startsWith('*.') && wildcard(e.host, host));
   if (wild.length) {
@@ -38,18 +51,42 @@ function hostGroup(entries: readonly Entry[], host: string, wildcard: (rule: str
 
 function fallback(ingresses: readonly Ingress[], notes: string[]): IngressPick {
   const withDefault = ingresses.filter((i) => i.defaultBackend);
-  if (withDefault.length > 1) notes.push(`${withDefault.length} Ingresses of the class set spec.defaultBackend; kubetwin uses the first by name (${withDefault[0].key}), controllers disagree on which wins`);
+  if (withDefault.length > 1)
+    notes.push(
+      `${withDefault.length} Ingresses of the class set spec.defaultBackend; kubetwin uses the first by name (${withDefault[0].key}), controllers disagree on which wins`,
+    );
   const d = withDefault[0];
   return d ? { defaultBackend: { ingress: d, backend: d.defaultBackend! }, notes } : { notes };
 }
 
-function rejectOthers(all: readonly Entry[], winner: Entry | undefined, group: readonly Entry[], kind: string, req: HttpRequest, matchFn: (e: Entry) => boolean, lost?: { entry: Entry; reason: string }[]) {
+function rejectOthers(
+  all: readonly Entry[],
+  winner: Entry | undefined,
+  group: readonly Entry[],
+  kind: string,
+  req: HttpRequest,
+  matchFn: (e: Entry) => boolean,
+  lost?: { entry: Entry; reason: string }[],
+) {
   if (!lost) return;
   for (const e of all) {
     if (e === winner) continue;
-    if (!group.includes(e)) lost.push({ entry: e, reason: ingressHostMatch(e.host, req.host) || (e.host?.startsWith('*.') && nginxWildcardMatch(e.host, req.host)) ? `host matches, but requests go to the ${kind} rules first` : `host ${e.host} does not match ${req.host}` });
-    else if (!matchFn(e)) lost.push({ entry: e, reason: `path ${describeEntry(e)} does not match ${req.path}` });
-    else lost.push({ entry: e, reason: `matches, but ${describeEntry(winner!)} takes precedence (longest path first, then Exact before Prefix)` });
+    if (!group.includes(e))
+      lost.push({
+        entry: e,
+        reason:
+          ingressHostMatch(e.host, req.host) ||
+          (e.host?.startsWith('*.') && nginxWildcardMatch(e.host, req.host))
+            ? `host matches, but requests go to the ${kind} rules first`
+            : `host ${e.host} does not match ${req.host}`,
+      });
+    else if (!matchFn(e))
+      lost.push({ entry: e, reason: `path ${describeEntry(e)} does not match ${req.path}` });
+    else
+      lost.push({
+        entry: e,
+        reason: `matches, but ${describeEntry(winner!)} takes precedence (longest path first, then Exact before Prefix)`,
+      });
   }
 }
 
@@ -58,13 +95,24 @@ function rejectOthers(all: readonly Entry[], winner: Entry | undefined, group: r
  * longest matching path wins, Exact before Prefix on ties; nothing matching → the defaultBackend.
  * https://kubernetes.io/docs/concepts/services-networking/ingress/#multiple-matches
  */
-function specPick(entries: readonly Entry[], ingresses: readonly Ingress[], req: HttpRequest, lost?: { entry: Entry; reason: string }[]): IngressPick {
+function specPick(
+  entries: readonly Entry[],
+  ingresses: readonly Ingress[],
+  req: HttpRequest,
+  lost?: { entry: Entry; reason: string }[],
+): IngressPick {
   const { group, kind } = hostGroup(entries, req.host, ingressHostMatch);
   const notes: string[] = [];
-  const m = (e: Entry) => (e.pathType === 'Exact' ? e.path === req.path : prefixElementMatch(e.path, req.path));
-  const hits = group.filter(m).sort((a, b) => b.path.length - a.path.length || rank(a) - rank(b) || a.order - b.order);
+  const m = (e: Entry) =>
+    e.pathType === 'Exact' ? e.path === req.path : prefixElementMatch(e.path, req.path);
+  const hits = group
+    .filter(m)
+    .sort((a, b) => b.path.length - a.path.length || rank(a) - rank(b) || a.order - b.order);
   const winner = hits[0];
-  if (winner?.pathType === 'ImplementationSpecific') notes.push(`ImplementationSpecific path ${winner.path} is matched as Prefix under the spec profile; its meaning is up to the controller`);
+  if (winner?.pathType === 'ImplementationSpecific')
+    notes.push(
+      `ImplementationSpecific path ${winner.path} is matched as Prefix under the spec profile; its meaning is up to the controller`,
+    );
   rejectOthers(entries, winner, group, kind, req, m, lost);
   return winner ? { entry: winner, notes } : fallback(ingresses, notes);
 }
@@ -78,27 +126,51 @@ const rank = (e: Entry) => (e.pathType === 'Exact' ? 0 : 1);
  * element-wise and ImplementationSpecific a plain string prefix, the longest winning.
  * https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/
  */
-function nginxPick(entries: readonly Entry[], ingresses: readonly Ingress[], req: HttpRequest, lost?: { entry: Entry; reason: string }[]): IngressPick {
+function nginxPick(
+  entries: readonly Entry[],
+  ingresses: readonly Ingress[],
+  req: HttpRequest,
+  lost?: { entry: Entry; reason: string }[],
+): IngressPick {
   const { group, kind } = hostGroup(entries, req.host, nginxWildcardMatch);
   const notes: string[] = [];
-  const regexOn = group.some((e) => e.ingress.annotations['nginx.ingress.kubernetes.io/use-regex'] === 'true' || e.ingress.annotations['nginx.ingress.kubernetes.io/rewrite-target'] !== undefined);
+  const regexOn = group.some(
+    (e) =>
+      e.ingress.annotations['nginx.ingress.kubernetes.io/use-regex'] === 'true' ||
+      e.ingress.annotations['nginx.ingress.kubernetes.io/rewrite-target'] !== undefined,
+  );
   const m = (e: Entry): boolean => {
     if (e.pathType === 'Exact') return e.path === req.path;
     if (regexOn) return nginxRegex(e.path)?.test(req.path) ?? false;
     return e.pathType === 'Prefix' ? prefixElementMatch(e.path, req.path) : req.path.startsWith(e.path);
   };
   const exact = group.filter((e) => e.pathType === 'Exact' && m(e)).sort((a, b) => a.order - b.order);
-  const rest = group.filter((e) => e.pathType !== 'Exact' && m(e)).sort((a, b) => b.path.length - a.path.length || a.order - b.order);
+  const rest = group
+    .filter((e) => e.pathType !== 'Exact' && m(e))
+    .sort((a, b) => b.path.length - a.path.length || a.order - b.order);
   const winner = exact[0] ?? rest[0];
-  if (regexOn) notes.push(`ingress-nginx: an Ingress of host ${req.host} uses use-regex or rewrite-target, so every non-Exact path of the host is a case-insensitive regex prefix (~* ^path)`);
+  if (regexOn)
+    notes.push(
+      `ingress-nginx: an Ingress of host ${req.host} uses use-regex or rewrite-target, so every non-Exact path of the host is a case-insensitive regex prefix (~* ^path)`,
+    );
   rejectOthers(entries, winner, group, kind, req, m, lost);
   if (!winner) return fallback(ingresses, notes);
   const a = winner.ingress.annotations;
-  const tlsHost = ingresses.some((i) => i.tls.some((t) => t.hosts.some((h) => ingressHostMatch(h, req.host))));
-  const sslRedirect = a['nginx.ingress.kubernetes.io/force-ssl-redirect'] === 'true' || (tlsHost && a['nginx.ingress.kubernetes.io/ssl-redirect'] !== 'false');
+  const tlsHost = ingresses.some((i) =>
+    i.tls.some((t) => t.hosts.some((h) => ingressHostMatch(h, req.host))),
+  );
+  const sslRedirect =
+    a['nginx.ingress.kubernetes.io/force-ssl-redirect'] === 'true' ||
+    (tlsHost && a['nginx.ingress.kubernetes.io/ssl-redirect'] !== 'false');
   if (req.scheme === 'http' && sslRedirect) {
-    notes.push('ingress-nginx redirects HTTP to HTTPS with 308 when the host has TLS (ssl-redirect defaults to true)');
-    return { entry: winner, redirect: { status: 308, location: `https://${req.host}${req.path}${queryString(req)}` }, notes };
+    notes.push(
+      'ingress-nginx redirects HTTP to HTTPS with 308 when the host has TLS (ssl-redirect defaults to true)',
+    );
+    return {
+      entry: winner,
+      redirect: { status: 308, location: `https://${req.host}${req.path}${queryString(req)}` },
+      notes,
+    };
   }
   const target = a['nginx.ingress.kubernetes.io/rewrite-target'];
   if (target !== undefined && winner.pathType !== 'Exact') {
@@ -111,5 +183,7 @@ function nginxPick(entries: readonly Entry[], ingresses: readonly Ingress[], req
 }
 
 export function queryString(req: HttpRequest): string {
-  return req.query.length ? `?${req.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : '';
+  return req.query.length
+    ? `?${req.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`
+    : '';
 }

@@ -7,7 +7,10 @@ import type { IngressPick } from './_router.ts';
  * Entry point names of the Traefik Helm chart and the ports they are exposed on (Service port and the
  * container port behind it). Requests on other ports match routers that name no entry point.
  */
-export const traefikEntryPoints: Readonly<Record<string, readonly number[]>> = { web: [80, 8000], websecure: [443, 8443] };
+export const traefikEntryPoints: Readonly<Record<string, readonly number[]>> = {
+  web: [80, 8000],
+  websecure: [443, 8443],
+};
 
 /**
  * Traefik v3's Kubernetes Ingress provider: each path becomes a router `Host(`h`) && PathPrefix(`/p`)`
@@ -18,15 +21,27 @@ export const traefikEntryPoints: Readonly<Record<string, readonly number[]>> = {
  * https://doc.traefik.io/traefik/routing/providers/kubernetes-ingress/
  * https://doc.traefik.io/traefik/routing/routers/#priority
  */
-export function traefikRouter(entries: readonly Entry[], ingresses: readonly Ingress[], req: HttpRequest, strict: boolean, lost?: { entry: Entry; reason: string }[]): IngressPick {
+export function traefikRouter(
+  entries: readonly Entry[],
+  ingresses: readonly Ingress[],
+  req: HttpRequest,
+  strict: boolean,
+  lost?: { entry: Entry; reason: string }[],
+): IngressPick {
   const notes: string[] = [];
   const candidates: { e: Entry; priority: number; rule: string }[] = [];
   for (const e of entries) {
     const rule = traefikRule(e, strict);
     const a = e.ingress.annotations;
-    const eps = a['traefik.ingress.kubernetes.io/router.entrypoints']?.split(',').map((s) => s.trim()).filter(Boolean);
+    const eps = a['traefik.ingress.kubernetes.io/router.entrypoints']
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const reject = (reason: string) => lost?.push({ entry: e, reason });
-    if (eps?.length && eps.every((ep) => traefikEntryPoints[ep] && !traefikEntryPoints[ep].includes(req.port))) {
+    if (
+      eps?.length &&
+      eps.every((ep) => traefikEntryPoints[ep] && !traefikEntryPoints[ep].includes(req.port))
+    ) {
       reject(`router.entrypoints ${eps.join(',')} does not listen on port ${req.port}`);
       continue;
     }
@@ -38,20 +53,35 @@ export function traefikRouter(entries: readonly Entry[], ingresses: readonly Ing
       reject(`host ${e.host} does not match ${req.host}`);
       continue;
     }
-    const pathOk = e.pathType === 'Exact' ? e.path === req.path : strict ? prefixElementMatch(e.path, req.path) : req.path.startsWith(e.path);
+    const pathOk =
+      e.pathType === 'Exact'
+        ? e.path === req.path
+        : strict
+          ? prefixElementMatch(e.path, req.path)
+          : req.path.startsWith(e.path);
     if (!pathOk) {
       reject(`path ${describeEntry(e)} does not match ${req.path}`);
       continue;
     }
     const explicit = Number(a['traefik.ingress.kubernetes.io/router.priority']);
-    candidates.push({ e, priority: Number.isInteger(explicit) && explicit > 0 ? explicit : rule.length, rule });
+    candidates.push({
+      e,
+      priority: Number.isInteger(explicit) && explicit > 0 ? explicit : rule.length,
+      rule,
+    });
   }
   candidates.sort((x, y) => y.priority - x.priority || x.e.order - y.e.order);
   const win = candidates[0];
-  for (const c of candidates.slice(1)) lost?.push({ entry: c.e, reason: `matches, but router priority ${c.priority} (${c.rule}) is below ${win.priority}` });
+  for (const c of candidates.slice(1))
+    lost?.push({
+      entry: c.e,
+      reason: `matches, but router priority ${c.priority} (${c.rule}) is below ${win.priority}`,
+    });
   if (win) {
     if (!strict && win.e.pathType !== 'Exact' && !prefixElementMatch(win.e.path, req.path))
-      notes.push(`Traefik's PathPrefix(\`${win.e.path}\`) is a string prefix: it matches ${req.path}, which the spec's element-wise Prefix does not (set strictPrefixMatching to align)`);
+      notes.push(
+        `Traefik's PathPrefix(\`${win.e.path}\`) is a string prefix: it matches ${req.path}, which the spec's element-wise Prefix does not (set strictPrefixMatching to align)`,
+      );
     return { entry: win.e, notes: [...notes, `Traefik router rule ${win.rule}, priority ${win.priority}`] };
   }
   const d = ingresses.find((i) => i.defaultBackend);
@@ -60,7 +90,17 @@ export function traefikRouter(entries: readonly Entry[], ingresses: readonly Ing
 
 /** The rule string Traefik builds for an Ingress path; its length is the router's default priority. */
 export function traefikRule(e: Entry, strict: boolean): string {
-  const host = e.host === undefined ? '' : e.host.startsWith('*.') ? `HostRegexp(\`^${'[a-zA-Z0-9-]+\\.' + e.host.slice(2).replace(/\./g, '\\.')}$\`)` : `Host(\`${e.host}\`)`;
-  const path = e.pathType === 'Exact' ? `Path(\`${e.path}\`)` : strict && e.path !== '/' ? `(Path(\`${e.path.replace(/\/$/, '')}\`) || PathPrefix(\`${e.path.replace(/\/$/, '')}/\`))` : `PathPrefix(\`${e.path}\`)`;
+  const host =
+    e.host === undefined
+      ? ''
+      : e.host.startsWith('*.')
+        ? `HostRegexp(\`^${'[a-zA-Z0-9-]+\\.' + e.host.slice(2).replace(/\./g, '\\.')}$\`)`
+        : `Host(\`${e.host}\`)`;
+  const path =
+    e.pathType === 'Exact'
+      ? `Path(\`${e.path}\`)`
+      : strict && e.path !== '/'
+        ? `(Path(\`${e.path.replace(/\/$/, '')}\`) || PathPrefix(\`${e.path.replace(/\/$/, '')}/\`))`
+        : `PathPrefix(\`${e.path}\`)`;
   return host ? `${host} && ${path}` : path;
 }

@@ -3,7 +3,15 @@
  * which path of which Ingress a request reaches, and whether the controller's answer differs from the spec's.
  * https://kubernetes.io/docs/concepts/services-networking/ingress/
  */
-import type { ControllerProfile, DecisionBackend, HttpRequest, Ingress, IngressBackend, RouteDecision, RoutingModel } from '../../model/routing.ts';
+import type {
+  ControllerProfile,
+  DecisionBackend,
+  HttpRequest,
+  Ingress,
+  IngressBackend,
+  RouteDecision,
+  RoutingModel,
+} from '../../model/routing.ts';
 import { describeEntry, entriesOf, reportedAnnotations, type Entry } from './_entries.ts';
 import { pick, type IngressPick } from './_router.ts';
 import { resolveIngressClass } from './_class.ts';
@@ -27,41 +35,110 @@ export interface IngressRouter {
 
 /** The Ingresses that belong to `className` (by ingressClassName, annotation or default class). */
 export function ingressesOfClass(routing: RoutingModel, className: string): Ingress[] {
-  return routing.ingresses.filter((i) => resolveIngressClass(i, routing.ingressClasses).className === className);
+  return routing.ingresses.filter(
+    (i) => resolveIngressClass(i, routing.ingressClasses).className === className,
+  );
 }
 
 /** Compiles the router of one class once; `route` is then cheap per request. */
-export function compileIngressRouter(routing: RoutingModel, className: string, opts: IngressRouterOptions): IngressRouter {
+export function compileIngressRouter(
+  routing: RoutingModel,
+  className: string,
+  opts: IngressRouterOptions,
+): IngressRouter {
   const ingresses = ingressesOfClass(routing, className);
   const entries = entriesOf(ingresses);
   return {
     ingresses,
     route(req, explain = false) {
       const lost: { entry: Entry; reason: string }[] | undefined = explain ? [] : undefined;
-      const p = pick(entries, ingresses, req, { profile: opts.profile, strictPrefixMatching: opts.strictPrefixMatching }, lost);
+      const p = pick(
+        entries,
+        ingresses,
+        req,
+        { profile: opts.profile, strictPrefixMatching: opts.strictPrefixMatching },
+        lost,
+      );
       const d = toDecision(p, opts, lost ?? []);
       if (!explain || opts.profile === 'spec') return d;
       const spec = toDecision(pick(entries, ingresses, req, { profile: 'spec' }), opts, []);
-      const differs = spec.status !== d.status || spec.winner?.object !== d.winner?.object || spec.winner?.at !== d.winner?.at || spec.rewrittenPath !== d.rewrittenPath;
-      const specSays = spec.winner ? `${spec.status} via ${spec.winner.object} ${spec.winner.at} (${spec.winner.match})` : `${spec.status}`;
-      return { ...d, notes: [...d.notes, differs ? `DIFFERS FROM SPEC: under the Ingress spec this request gets ${specSays}` : 'same answer as the Ingress spec'] };
+      const differs =
+        spec.status !== d.status ||
+        spec.winner?.object !== d.winner?.object ||
+        spec.winner?.at !== d.winner?.at ||
+        spec.rewrittenPath !== d.rewrittenPath;
+      const specSays = spec.winner
+        ? `${spec.status} via ${spec.winner.object} ${spec.winner.at} (${spec.winner.match})`
+        : `${spec.status}`;
+      return {
+        ...d,
+        notes: [
+          ...d.notes,
+          differs
+            ? `DIFFERS FROM SPEC: under the Ingress spec this request gets ${specSays}`
+            : 'same answer as the Ingress spec',
+        ],
+      };
     },
   };
 }
 
 function backendOf(ing: Ingress, b: IngressBackend, opts: IngressRouterOptions): DecisionBackend {
   if (b.service) return opts.resolve(ing.namespace, b.service.name, b.service.port);
-  return { namespace: ing.namespace, name: b.resource?.name ?? '', weight: 1, problem: `resource backend ${b.resource?.kind}/${b.resource?.name} is not a Service; kubetwin does not route to it` };
+  return {
+    namespace: ing.namespace,
+    name: b.resource?.name ?? '',
+    weight: 1,
+    problem: `resource backend ${b.resource?.kind}/${b.resource?.name} is not a Service; kubetwin does not route to it`,
+  };
 }
 
-function toDecision(p: IngressPick, opts: IngressRouterOptions, lost: readonly { entry: Entry; reason: string }[]): RouteDecision {
+function toDecision(
+  p: IngressPick,
+  opts: IngressRouterOptions,
+  lost: readonly { entry: Entry; reason: string }[],
+): RouteDecision {
   const notes = [...p.notes];
   const ing = p.entry?.ingress ?? p.defaultBackend?.ingress;
   if (ing) notes.push(...reportedAnnotations(ing, opts.profile));
-  const lostOut = lost.map((l) => ({ object: l.entry.ingress.key, at: l.entry.at, match: describeEntry(l.entry), reason: l.reason }));
-  if (p.redirect && p.entry) return { status: p.redirect.status, redirect: p.redirect, winner: { object: p.entry.ingress.key, at: p.entry.at, match: describeEntry(p.entry) }, backends: [], mirrors: [], lost: lostOut, notes };
-  if (!ing) return { status: 404, backends: [], mirrors: [], lost: lostOut, notes: [...notes, 'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404'] };
+  const lostOut = lost.map((l) => ({
+    object: l.entry.ingress.key,
+    at: l.entry.at,
+    match: describeEntry(l.entry),
+    reason: l.reason,
+  }));
+  if (p.redirect && p.entry)
+    return {
+      status: p.redirect.status,
+      redirect: p.redirect,
+      winner: { object: p.entry.ingress.key, at: p.entry.at, match: describeEntry(p.entry) },
+      backends: [],
+      mirrors: [],
+      lost: lostOut,
+      notes,
+    };
+  if (!ing)
+    return {
+      status: 404,
+      backends: [],
+      mirrors: [],
+      lost: lostOut,
+      notes: [
+        ...notes,
+        'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
+      ],
+    };
   const backend = backendOf(ing, p.entry ? p.entry.backend : p.defaultBackend!.backend, opts);
-  const winner = p.entry ? { object: ing.key, at: p.entry.at, match: describeEntry(p.entry) } : { object: ing.key, at: 'spec.defaultBackend', match: 'defaultBackend' };
-  return { status: backend.problem ? 503 : 200, winner, backends: [backend], rewrittenPath: p.rewrittenPath, mirrors: [], lost: lostOut, notes };
+  const winner = p.entry
+    ? { object: ing.key, at: p.entry.at, match: describeEntry(p.entry) }
+    : { object: ing.key, at: 'spec.defaultBackend', match: 'defaultBackend' };
+  return {
+    status: backend.problem ? 503 : 200,
+    winner,
+    backends: [backend],
+    rewrittenPath: p.rewrittenPath,
+    mirrors: [],
+    lost: lostOut,
+    notes,
+  };
 }

@@ -17,7 +17,8 @@ export function parseRequest(input: RequestInput): HttpRequest | string {
   } catch {
     return `"${input.url}" is not an absolute URL (like https://api.example.com/path)`;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return `only http and https URLs can be routed, not ${u.protocol}`;
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return `only http and https URLs can be routed, not ${u.protocol}`;
   const scheme = u.protocol === 'https:' ? 'https' : 'http';
   const headers: Record<string, string> = {};
   for (const h of input.headers ?? []) {
@@ -27,5 +28,13 @@ export function parseRequest(input: RequestInput): HttpRequest | string {
   }
   const host = (headers.host ?? u.hostname).replace(/:\d+$/, '').toLowerCase();
   const port = input.listenerPort ?? (u.port ? Number(u.port) : scheme === 'https' ? 443 : 80);
-  return { scheme, host, port, path: decodeURIComponent(u.pathname) || '/', query: [...u.searchParams.entries()], method: (input.method ?? 'GET').toUpperCase(), headers: { ...headers, host } };
+  return {
+    scheme,
+    host,
+    port,
+    path: decodeURIComponent(u.pathname) || '/',
+    query: [...u.searchParams.entries()],
+    method: (input.method ?? 'GET').toUpperCase(),
+    headers: { ...headers, host },
+  };
 }

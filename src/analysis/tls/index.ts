@@ -33,10 +33,22 @@ export interface CertificateChoice {
   readonly secret?: string;
   /** Where the reference comes from (`Ingress/ns/name spec.tls[0]`, `Gateway/ns/name listener https`). */
   readonly from?: string;
-  readonly status: 'ok' | 'not-configured' | 'secret-missing' | 'unparsable' | 'host-not-covered' | 'expired' | 'not-yet-valid';
+  readonly status:
+    | 'ok'
+    | 'not-configured'
+    | 'secret-missing'
+    | 'unparsable'
+    | 'host-not-covered'
+    | 'expired'
+    | 'not-yet-valid';
   readonly cert?: CertInfo;
   /** The cert-manager Certificate that would issue the Secret, and whether its issuer is among the manifests. */
-  readonly certManager?: { readonly certificate: string; readonly issuer: string; readonly issuerDeclared: boolean; readonly implied: boolean };
+  readonly certManager?: {
+    readonly certificate: string;
+    readonly issuer: string;
+    readonly issuerDeclared: boolean;
+    readonly implied: boolean;
+  };
   readonly message: string;
 }
 
@@ -45,27 +57,77 @@ export interface CertificateChoice {
  * name, valid at `now`; for a missing Secret, the cert-manager Certificate (declared, or implied by the
  * ingress-shim annotations) that would create it and whether its Issuer/ClusterIssuer is declared.
  */
-export function judgeCertificate(routing: RoutingModel, ref: { namespace: string; name: string; from: string }, host: string, certs: CertTable, now: string): CertificateChoice {
+export function judgeCertificate(
+  routing: RoutingModel,
+  ref: { namespace: string; name: string; from: string },
+  host: string,
+  certs: CertTable,
+  now: string,
+): CertificateChoice {
   const secret = `${ref.namespace}/${ref.name}`;
   const cm = certManagerFor(routing, ref.namespace, ref.name);
   const base = { secret, from: ref.from, certManager: cm };
   const present = routing.tlsSecrets.some((s) => s.namespace === ref.namespace && s.name === ref.name);
   if (!present) {
-    const how = cm ? ` cert-manager would create it through ${cm.certificate}${cm.implied ? ' (implied by ingress-shim annotations)' : ''} from ${cm.issuer}${cm.issuerDeclared ? '' : ', which is NOT among the manifests, so it would never be issued'}.` : ' Nothing among the manifests creates it.';
-    return { ...base, status: 'secret-missing', message: `Secret ${secret} is not among the manifests.${how} Until it exists the controller serves its default certificate.` };
+    const how = cm
+      ? ` cert-manager would create it through ${cm.certificate}${cm.implied ? ' (implied by ingress-shim annotations)' : ''} from ${cm.issuer}${cm.issuerDeclared ? '' : ', which is NOT among the manifests, so it would never be issued'}.`
+      : ' Nothing among the manifests creates it.';
+    return {
+      ...base,
+      status: 'secret-missing',
+      message: `Secret ${secret} is not among the manifests.${how} Until it exists the controller serves its default certificate.`,
+    };
   }
   const info = certs.get(secret);
-  if (info === undefined || typeof info === 'string') return { ...base, status: 'unparsable', message: `Secret ${secret} holds no parsable tls.crt${typeof info === 'string' ? `: ${info}` : ''}` };
+  if (info === undefined || typeof info === 'string')
+    return {
+      ...base,
+      status: 'unparsable',
+      message: `Secret ${secret} holds no parsable tls.crt${typeof info === 'string' ? `: ${info}` : ''}`,
+    };
   const withCert = { ...base, cert: info };
-  if (!info.sans.some((s) => sanMatches(s, host))) return { ...withCert, status: 'host-not-covered', message: `the certificate in ${secret} does not cover ${host} (SANs: ${info.sans.join(', ') || 'none'}); clients reject it` };
-  if (now > info.notAfter) return { ...withCert, status: 'expired', message: `the certificate in ${secret} expired on ${info.notAfter}` };
-  if (now < info.notBefore) return { ...withCert, status: 'not-yet-valid', message: `the certificate in ${secret} is valid only from ${info.notBefore}` };
-  return { ...withCert, status: 'ok', message: `serves ${secret} (subject ${info.subject}, issuer ${info.issuer}, valid until ${info.notAfter})` };
+  if (!info.sans.some((s) => sanMatches(s, host)))
+    return {
+      ...withCert,
+      status: 'host-not-covered',
+      message: `the certificate in ${secret} does not cover ${host} (SANs: ${info.sans.join(', ') || 'none'}); clients reject it`,
+    };
+  if (now > info.notAfter)
+    return {
+      ...withCert,
+      status: 'expired',
+      message: `the certificate in ${secret} expired on ${info.notAfter}`,
+    };
+  if (now < info.notBefore)
+    return {
+      ...withCert,
+      status: 'not-yet-valid',
+      message: `the certificate in ${secret} is valid only from ${info.notBefore}`,
+    };
+  return {
+    ...withCert,
+    status: 'ok',
+    message: `serves ${secret} (subject ${info.subject}, issuer ${info.issuer}, valid until ${info.notAfter})`,
+  };
 }
 
-function certManagerFor(routing: RoutingModel, namespace: string, secretName: string): CertificateChoice['certManager'] {
-  const c: Certificate | undefined = routing.certificates.find((x) => x.namespace === namespace && x.secretName === secretName);
+function certManagerFor(
+  routing: RoutingModel,
+  namespace: string,
+  secretName: string,
+): CertificateChoice['certManager'] {
+  const c: Certificate | undefined = routing.certificates.find(
+    (x) => x.namespace === namespace && x.secretName === secretName,
+  );
   if (!c) return undefined;
-  const issuerKey = c.issuerRef.kind === 'ClusterIssuer' ? `ClusterIssuer/${c.issuerRef.name}` : `Issuer/${namespace}/${c.issuerRef.name}`;
-  return { certificate: c.key, issuer: issuerKey, issuerDeclared: routing.issuers.includes(issuerKey), implied: !!c.impliedBy };
+  const issuerKey =
+    c.issuerRef.kind === 'ClusterIssuer'
+      ? `ClusterIssuer/${c.issuerRef.name}`
+      : `Issuer/${namespace}/${c.issuerRef.name}`;
+  return {
+    certificate: c.key,
+    issuer: issuerKey,
+    issuerDeclared: routing.issuers.includes(issuerKey),
+    implied: !!c.impliedBy,
+  };
 }
