@@ -14,3 +14,16 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// The serving process of `serve dns`, alone: it loads only the DNS server, not the whole CLI (see
+// src/cli/serve-dns-process.ts).
+await build({
+  entryPoints: ['src/cli/serve-dns-process.ts'],
+  outfile: 'dist/kubetwin-dns.mjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: false,
+  logLevel: 'warning',
+});

@@ -25,11 +25,18 @@ function inputArgs(opts: InputOptions): string[] {
   ];
 }
 
-/** The parent's side: runs the child and decodes its data; undefined when it failed (its stderr says why). */
-export function loadDnsDataInChild(opts: InputOptions): Promise<DnsData | undefined> {
+/**
+ * The parent's side: runs the full CLI (`cli`) as the child and decodes its data; undefined when it failed (its
+ * stderr says why). With `-f -` the child reads this process's standard input.
+ */
+export function loadDnsDataInChild(
+  opts: InputOptions,
+  cli: { readonly execArgv: readonly string[]; readonly script: string },
+): Promise<DnsData | undefined> {
   return new Promise((resolve) => {
-    const args = [...process.execArgv, process.argv[1], 'serve', 'dns', '--emit-data', ...inputArgs(opts)];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [...cli.execArgv, cli.script, 'serve', 'dns', '--emit-data', ...inputArgs(opts)];
+    const stdin = opts.file?.includes('-') ? 'inherit' : 'ignore';
+    const child = spawn(process.execPath, args, { stdio: [stdin, 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', () => resolve(undefined));

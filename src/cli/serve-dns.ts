@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { createDns, createDnsFromData, type Dns } from '../analysis/dns/index.ts';
-import { encodeDnsData, loadDnsDataInChild } from './_dns-loader.ts';
-import { compactHeap, startDnsServer, watchPaths } from '../servers/dns/index.ts';
+import { encodeDnsData } from './_dns-loader.ts';
+import { compactHeap } from '../servers/dns/index.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
+import type { ServingSettings } from './serve-dns-process.ts';
 import type { Io } from './io.ts';
 
 interface ServeDnsOptions extends InputOptions {
@@ -19,8 +21,27 @@ function hostPort(text: string): { host: string; port: number } | undefined {
 }
 
 /**
+ * V8 flags of the serving process, for a resident set near the size of the DNS data (measured in
+ * bench/results/dns.md):
+ * - `--max-semi-space-size=1`: the young generation stays at 1 MB per semi-space. Under load V8 otherwise grows it
+ *   to 16 MB per semi-space (about 40 MB of RSS); the replies' garbage dies young, so small scavenges stay cheap.
+ * - `--expose-gc`: `compactHeap` runs a full collection after each load, so the load's garbage is not kept.
+ * No `--max-old-space-size`: the old generation holds the data, whose size the server cannot bound ahead of time;
+ * a limit below it would crash the server instead of slowing it. `--optimize-for-size` and `--lite-mode` were
+ * measured and not kept (see docs/serve-dns.md).
+ */
+export const servingFlags: readonly string[] = ['--max-semi-space-size=1', '--expose-gc'];
+
+/** The serving process's script: dist/kubetwin-dns.mjs next to the bundled CLI, or the source under tsx. */
+function servingScript(): string {
+  const here = import.meta.url;
+  return fileURLToPath(new URL(here.endsWith('.ts') ? './serve-dns-process.ts' : './kubetwin-dns.mjs', here));
+}
+
+/**
  * `kubetwin serve dns -f … [--listen 127.0.0.1:5353] [--watch]`: a real DNS server (UDP and TCP) answering as the
- * cluster's CoreDNS would, from the model; `--watch` rebuilds the model when the manifests change.
+ * cluster's CoreDNS would, from the model; `--watch` rebuilds the model when the manifests change. The server runs
+ * in its own small process (serve-dns-process.ts); this one waits for it and passes signals on.
  */
 export function dnsSubcommand(io: Io): Command {
   const cmd = new Command('dns')
@@ -38,71 +59,43 @@ export function dnsSubcommand(io: Io): Command {
       io.stderr(`error: --listen "${opts.listen}" is not host:port\n`);
       return io.exit(exitCodes.input);
     }
-    const report = (dns: Pick<Dns, 'diagnostics'>) => {
-      const shown = renderDiagnostics([...dns.diagnostics], opts.quiet ? 'error' : 'info');
-      if (shown) io.stderr(shown);
-    };
     if (opts.emitData) {
       const loaded = await loadCluster(opts, io);
       if (typeof loaded === 'number') return io.exit(loaded);
       const { text, data } = encodeDnsData(loaded.cluster.model);
-      report(data);
+      const shown = renderDiagnostics([...data.diagnostics], opts.quiet ? 'error' : 'info');
+      if (shown) io.stderr(shown);
       io.stdout(text);
       return io.exit(exitCodes.ok);
     }
-    // The model is built in a child process (its memory peak ends with it); stdin input is read here instead.
-    const build = async (): Promise<Dns | undefined> => {
-      if (!opts.file?.includes('-')) {
-        const data = await loadDnsDataInChild(opts);
-        return data ? createDnsFromData(data) : undefined;
-      }
-      const loaded = await loadCluster(opts, io);
-      if (typeof loaded === 'number') return undefined;
-      const dns = createDns(loaded.cluster.model);
-      report(dns);
-      return dns;
+    const { file, namespace, profile, keepGoing, quiet } = opts;
+    const settings: ServingSettings = {
+      host: listen.host,
+      port: listen.port,
+      watch: !!opts.watch,
+      input: { file, namespace, profile, keepGoing, quiet },
+      cli: { execArgv: process.execArgv, script: process.argv[1] },
     };
-    const first = await build();
-    if (!first) return io.exit(exitCodes.input);
+    const child = spawn(
+      process.execPath,
+      [...servingFlags, ...process.execArgv, servingScript(), JSON.stringify(settings)],
+      // glibc keeps one malloc arena per thread that ever allocated (V8's compiler and GC threads); two arenas keep
+      // what they free from staying resident (measured: about 7 MB less at 10k names).
+      { stdio: 'inherit', env: { MALLOC_ARENA_MAX: '2', ...process.env } },
+    );
+    const pass = (signal: NodeJS.Signals) => () => child.kill(signal);
+    const onInt = pass('SIGINT');
+    const onTerm = pass('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
     compactHeap();
-    let server;
-    try {
-      server = await startDnsServer({ host: listen.host, port: listen.port, answerer: first });
-    } catch (err) {
-      io.stderr(
-        `error: cannot listen on ${opts.listen}: ${err instanceof Error ? err.message : String(err)}\n`,
-      );
-      return io.exit(exitCodes.input);
-    }
-    const zones = first.config.servers.flatMap((s) => s.kubernetes?.zones ?? []).join(' ');
-    io.stderr(
-      `serving DNS for ${zones || '(no kubernetes zones)'} on ${listen.host}:${server.port} (UDP and TCP)${opts.watch ? ', watching the manifests' : ''}\n`,
-    );
-    let reloading = Promise.resolve();
-    const watcher = opts.watch
-      ? watchPaths(opts.file ?? [], () => {
-          reloading = reloading.then(async () => {
-            const next = await build();
-            if (next) {
-              server.setAnswerer(next);
-              compactHeap();
-              io.stderr('reloaded the manifests\n');
-            } else io.stderr('reload failed; still serving the previous model\n');
-          });
-        })
-      : undefined;
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    const code = await new Promise<number>((resolve) => {
+      child.once('error', () => resolve(exitCodes.input));
+      child.once('exit', (c) => resolve(c ?? exitCodes.ok));
     });
-    watcher?.close();
-    await server.close();
-    const s = server.stats;
-    io.stderr(
-      `stopped: ${s.queries} queries, ${s.answered} answered, ${s.malformed} malformed dropped, ${s.truncated} truncated, ${s.refused} refused\n`,
-    );
-    io.exit(exitCodes.ok);
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    io.exit(code);
   });
   return cmd;
 }

@@ -241,13 +241,24 @@ function rewrite(d: Directive, problems: PluginProblem[]): RewriteNameRule[] {
   return out;
 }
 
-/** https://coredns.io/plugins/cache/ — `cache [TTL]` caps both; `success|denial CAP [TTL] [MINTTL]` refine. */
+/**
+ * https://coredns.io/plugins/cache/ — `cache [TTL]` caps both; `success|denial CAPACITY [TTL] [MINTTL]` refine
+ * (CAPACITY default 9984 replies per store).
+ */
 function cache(d: Directive, problems: PluginProblem[]): CacheConfig {
   const cap = d.args[0] && /^\d+$/.test(d.args[0].text) ? Number(d.args[0].text) : undefined;
-  const c = { successTTL: cap ?? 3600, denialTTL: cap ?? 1800, successMinTTL: 5, denialMinTTL: 5 };
+  const c = {
+    successTTL: cap ?? 3600,
+    denialTTL: cap ?? 1800,
+    successMinTTL: 5,
+    denialMinTTL: 5,
+    successCapacity: 9984,
+    denialCapacity: 9984,
+  };
   for (const o of d.block) {
     if (o.name.text !== 'success' && o.name.text !== 'denial') continue;
     const key = o.name.text;
+    if (o.args[0]) c[`${key}Capacity`] = int(o.args[0], problems, `${key} CAPACITY`, 9984);
     if (o.args[1]) c[`${key}TTL`] = int(o.args[1], problems, `${key} TTL`, c[`${key}TTL`]);
     if (o.args[2]) c[`${key}MinTTL`] = int(o.args[2], problems, `${key} MINTTL`, 5);
   }

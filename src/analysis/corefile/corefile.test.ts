@@ -19,7 +19,14 @@ describe('Corefile', () => {
       endpointPodNames: false,
       ignoreEmptyService: false,
     });
-    assert.deepEqual(s.cache, { successTTL: 30, denialTTL: 30, successMinTTL: 5, denialMinTTL: 5 });
+    assert.deepEqual(s.cache, {
+      successTTL: 30,
+      denialTTL: 30,
+      successMinTTL: 5,
+      denialMinTTL: 5,
+      successCapacity: 9984,
+      denialCapacity: 9984,
+    });
     assert.deepEqual(s.forward, { from: '.', to: ['/etc/resolv.conf'] });
     assert.deepEqual(s.notModeled, [
       'errors',
@@ -58,8 +65,8 @@ describe('Corefile', () => {
     answer name (.*)\\.shop\\.svc\\.cluster\\.local {1}.old.local
   }
   cache 300 {
-    success 9984 60 10
-    denial 9984 15
+    success 5000 60 10
+    denial 2000 15
   }
 }
 corp.example:53, other.example {
@@ -84,7 +91,14 @@ corp.example:53, other.example {
         answer: { from: '(.*)\\.shop\\.svc\\.cluster\\.local', to: '{1}.old.local' },
       },
     ]);
-    assert.deepEqual(main.cache, { successTTL: 60, denialTTL: 15, successMinTTL: 10, denialMinTTL: 5 });
+    assert.deepEqual(main.cache, {
+      successTTL: 60,
+      denialTTL: 15,
+      successMinTTL: 10,
+      denialMinTTL: 5,
+      successCapacity: 5000,
+      denialCapacity: 2000,
+    });
     assert.deepEqual(stub.zones, ['corp.example.', 'other.example.']);
     assert.deepEqual(stub.forward, { from: '.', to: ['10.10.0.1', '10.10.0.2'] });
   });

@@ -59,6 +59,9 @@ export interface CacheConfig {
   /** Floor (MINTTL, default 5). */
   readonly successMinTTL: number;
   readonly denialMinTTL: number;
+  /** Most replies each store keeps (`success|denial CAPACITY`, default 9984). */
+  readonly successCapacity: number;
+  readonly denialCapacity: number;
 }
 
 export interface ForwardConfig {

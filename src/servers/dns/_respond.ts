@@ -66,6 +66,26 @@ export function respond(
   transport: 'udp' | 'tcp',
   stats: ServerStats,
 ): Buffer | undefined {
+  return reply(packet, answerer, transport, stats)?.bytes;
+}
+
+/**
+ * A reply and whether a cache may keep it: `cache` is set for answers from the answerer that were not truncated
+ * (CoreDNS's cache keeps neither truncated replies nor errors), with the message's smallest TTL and whether it is a
+ * denial (NXDOMAIN, or NOERROR without answers).
+ */
+export interface Reply {
+  readonly bytes: Buffer;
+  readonly cache?: { readonly ttl: number; readonly denial: boolean };
+}
+
+export function reply(
+  packet: Buffer,
+  answerer: Answerer,
+  transport: 'udp' | 'tcp',
+  stats: ServerStats,
+): Reply | undefined {
+  const bytes = (b: Buffer): Reply => ({ bytes: b });
   stats.queries++;
   const parsed = parseQuery(packet);
   if ('malformed' in parsed) {
@@ -74,13 +94,13 @@ export function respond(
   }
   const q = parsed.query;
   stats.answered++;
-  if (q.opcode !== 0) return bare(q, rcodeNumber.NOTIMP, !!q.questionBytes);
+  if (q.opcode !== 0) return bytes(bare(q, rcodeNumber.NOTIMP, !!q.questionBytes));
   if (!q.questionBytes || q.qname === undefined || q.qtype === undefined)
-    return bare(q, rcodeNumber.FORMERR, false);
-  if (q.edns && q.edns.version > 0) return bare(q, 0, true, { extRcode: 1 });
+    return bytes(bare(q, rcodeNumber.FORMERR, false));
+  if (q.edns && q.edns.version > 0) return bytes(bare(q, 0, true, { extRcode: 1 }));
   if (q.qclass !== 1 || q.qtype === 252 || q.qtype === 251) {
     stats.refused++;
-    return bare(q, rcodeNumber.REFUSED, true);
+    return bytes(bare(q, rcodeNumber.REFUSED, true));
   }
   const r = answerer.answer({ name: q.qname, type: typeNames[q.qtype] ?? `TYPE${q.qtype}` });
   const limit = transport === 'tcp' ? 65535 : q.edns ? Math.min(Math.max(q.edns.udpSize, 512), 4096) : 512;
@@ -97,11 +117,17 @@ export function respond(
   for (const x of r.authority) w.record(x);
   for (const x of r.additional) w.record(x);
   if (q.edns) w.opt(ednsUdpSize);
-  if (w.length <= limit) return w.toBuffer();
+  if (w.length <= limit) {
+    const denial = r.rcode === 'NXDOMAIN' || (r.rcode === 'NOERROR' && !r.answer.length);
+    const cacheable = denial || r.rcode === 'NOERROR';
+    const sections = denial ? r.authority : [...r.answer, ...r.authority, ...r.additional];
+    const ttl = sections.reduce((m, x) => Math.min(m, x.ttl), sections.length ? Infinity : 0);
+    return { bytes: w.toBuffer(), ...(cacheable ? { cache: { ttl, denial } } : {}) };
+  }
   stats.truncated++;
   const t = new Writer(header(q, rcodeNumber[r.rcode], r, [1, 0, 0, q.edns ? 1 : 0]), q.questionBytes);
   if (q.edns) t.opt(ednsUdpSize);
   const out = t.toBuffer();
   out.writeUInt16BE(out.readUInt16BE(2) | 0x200, 2);
-  return out;
+  return bytes(out);
 }

@@ -1,12 +1,15 @@
 /**
  * `kubetwin serve dns`: a real DNS server over UDP and TCP on one port, answering from the model through an
  * `Answerer` that can be swapped while it runs (for --watch). Malformed packets are dropped and counted; a bug in
- * answering one query never takes the server down. Replies are cached by query bytes (minus the ID) until the
- * answerer changes. https://www.rfc-editor.org/rfc/rfc1035#section-4.2 (UDP and TCP framing)
+ * answering one query never takes the server down. Replies are cached by query bytes (minus the ID), bounded as
+ * CoreDNS's `cache` plugin is (see _reply-cache.ts), until the answerer changes.
+ * https://www.rfc-editor.org/rfc/rfc1035#section-4.2 (UDP and TCP framing)
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
-import { respond, type Answerer, type ServerStats } from './_respond.ts';
+import type { CacheConfig } from '../../analysis/corefile/index.ts';
+import { reply as respond, type Answerer, type ServerStats } from './_respond.ts';
+import { cacheBounds, ReplyCache } from './_reply-cache.ts';
 import { compactHeap } from './_heap.ts';
 
 export type { Answerer, ServerStats } from './_respond.ts';
@@ -19,11 +22,12 @@ export interface DnsServerOptions {
   /** Port for both UDP and TCP; 0 picks a free one. Default 5353. */
   readonly port?: number;
   readonly answerer: Answerer;
-  /** Most replies kept in the reply cache (default 200,000). */
-  readonly cacheSize?: number;
+  /** The Corefile's `cache` plugin, which bounds the reply cache (CoreDNS's defaults when absent). */
+  readonly cache?: CacheConfig;
   /**
-   * After this many answers computed afresh (cache misses), a full garbage collection gives their garbage back, so
-   * resident memory stays near the index and cache size (default 50,000; 0 turns it off).
+   * After this many answers computed afresh (cache misses), and when a burst of misses ends (a second without one),
+   * a full garbage collection gives their garbage back, so resident memory stays near the index and cache size
+   * (default 20,000; 0 turns it off).
    */
   readonly compactAfterMisses?: number;
 }
@@ -32,8 +36,8 @@ export interface RunningDnsServer {
   readonly host: string;
   readonly port: number;
   readonly stats: ServerStats;
-  /** Answers from now on come from `a`; the reply cache is emptied. Queries in flight are not dropped. */
-  setAnswerer(a: Answerer): void;
+  /** Answers from now on come from `a` (with the cache bounds of `cache`); the reply cache is emptied. Queries in flight are not dropped. */
+  setAnswerer(a: Answerer, cache?: CacheConfig): void;
   close(): Promise<void>;
 }
 
@@ -51,10 +55,20 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
     cacheHits: 0,
   };
   let answerer = opts.answerer;
-  const cacheSize = opts.cacheSize ?? 200_000;
-  let cache = new Map<string, Buffer>();
-  const compactAfter = opts.compactAfterMisses ?? 50_000;
+  let cache = new ReplyCache(cacheBounds(opts.cache));
+  const compactAfter = opts.compactAfterMisses ?? 20_000;
   let misses = 0;
+  let missesSeen = 0;
+  // A burst of misses that has ended leaves its garbage in the old generation until V8 next needs room: collect it.
+  const idle = compactAfter
+    ? setInterval(() => {
+        if (misses && misses === missesSeen) {
+          misses = 0;
+          compactHeap();
+        }
+        missesSeen = misses;
+      }, 1000).unref()
+    : undefined;
 
   const handle = (packet: Buffer, transport: 'udp' | 'tcp'): Buffer | [Buffer, Buffer] | undefined => {
     if (packet.length < 12 || packet.length > 65535) {
@@ -69,9 +83,9 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
       stats.answered++;
       stats.cacheHits++;
       // The query's own ID followed by the cached reply: two views, no copy (the cached bytes are never written).
-      return [packet.subarray(0, 2), hit.subarray(2)];
+      return [packet.subarray(0, 2), hit.subarray(6)];
     }
-    let reply: Buffer | undefined;
+    let reply: ReturnType<typeof respond>;
     if (compactAfter && ++misses >= compactAfter) {
       misses = 0;
       setImmediate(compactHeap);
@@ -82,11 +96,8 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
       stats.malformed++;
       return undefined;
     }
-    if (reply) {
-      if (cache.size >= cacheSize) cache = new Map();
-      cache.set(key, reply);
-    }
-    return reply;
+    if (reply?.cache) cache.set(key, reply.bytes, reply.cache.ttl, reply.cache.denial);
+    return reply?.bytes;
   };
 
   const { udp, tcp, port } = await bind(host, opts.port ?? 5353);
@@ -128,12 +139,13 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
     host,
     port,
     stats,
-    setAnswerer(a) {
+    setAnswerer(a, c) {
       answerer = a;
-      cache = new Map();
+      cache = new ReplyCache(cacheBounds(c));
     },
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(idle);
         for (const s of sockets) s.destroy();
         udp.close(() => tcp.close(() => resolve()));
       }),
