@@ -30,6 +30,8 @@ async function main(settings: ServingSettings): Promise<number> {
   const first = await build();
   if (!first) return 2;
   compactHeap();
+  // The buffer the data came in is released a tick later: collect again once it is.
+  setTimeout(compactHeap, 500).unref();
   let server;
   try {
     server = await startDnsServer({
@@ -56,6 +58,7 @@ async function main(settings: ServingSettings): Promise<number> {
           if (next) {
             server.setAnswerer(next, cacheOf(next));
             compactHeap();
+            setTimeout(compactHeap, 500).unref();
             process.stderr.write('reloaded the manifests\n');
           } else process.stderr.write('reload failed; still serving the previous model\n');
         });

@@ -27,8 +27,8 @@ function hostPort(text: string): { host: string; port: number } | undefined {
  *   to 16 MB per semi-space (about 40 MB of RSS); the replies' garbage dies young, so small scavenges stay cheap.
  * - `--expose-gc`: `compactHeap` runs a full collection after each load, so the load's garbage is not kept.
  * No `--max-old-space-size`: the old generation holds the data, whose size the server cannot bound ahead of time;
- * a limit below it would crash the server instead of slowing it. `--optimize-for-size` and `--lite-mode` were
- * measured and not kept (see docs/serve-dns.md).
+ * a limit below it would crash the server instead of slowing it. `--optimize-for-size` and `--lite-mode` are not
+ * used (not measured yet; see docs/serve-dns.md).
  */
 export const servingFlags: readonly string[] = ['--max-semi-space-size=1', '--expose-gc'];
 
