@@ -3,12 +3,14 @@
  * - `bench/dns.ts inproc N`: `answer()` throughput over N names (one JSON line).
  * - `serve dns` is measured as shipped: `node dist/kubetwin.mjs serve dns -f <generated manifests>` (run
  *   `npm run build` first) pinned to CPU 0, queried by dnsperf (Debian package `dnsperf`) pinned to CPU 1, over UDP.
+ *   The CLI starts the serving process (dist/kubetwin-dns.mjs) and waits: the serving process's RSS is the figure
+ *   compared with CoreDNS; the waiting CLI's own (anonymous) memory is reported beside it.
  * CoreDNS comparison points (https://github.com/coredns/deployment/blob/master/kubernetes/Scaling_CoreDNS.md):
  * ~16,800 queries per second per vCPU for this kind of load; memory (pods + services) × 0.000858 MB + 49 MB.
  */
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dnsBenchCluster } from './_dns-names.ts';
 import { writeBenchManifests } from './_dns-yaml.ts';
@@ -48,11 +50,17 @@ const rssOf = (pid: number, field = 'VmRSS') =>
       1024,
   );
 
-/** `kubetwin serve dns` (the built CLI, dist/kubetwin.mjs) on CPU 0 against dnsperf on CPU 1. */
-async function dnsperf(n: number) {
-  const dir = `/tmp/kubetwin-dnsbench-${n}`;
-  const file = `${dir}.queries`;
-  writeBenchManifests(dir, n);
+const childOf = (pid: number) =>
+  Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0] || 0);
+
+/**
+ * `kubetwin serve dns` (the built CLI, dist/kubetwin.mjs) on CPU 0 against dnsperf on CPU 1; `capacity` puts a
+ * Corefile with that cache CAPACITY in the manifests (else the default Corefile: CoreDNS's 9984).
+ */
+async function dnsperf(n: number, capacity?: number) {
+  const dir = `/tmp/kubetwin-dnsbench-${n}${capacity ? `-cache${capacity}` : ''}`;
+  const file = `/tmp/kubetwin-dnsbench-${n}.queries`;
+  writeBenchManifests(dir, n, 7, capacity);
   const c = dnsBenchCluster(n);
   writeFileSync(file, c.queries.map((q) => `${q.name} ${q.type}`).join('\n') + '\n');
   const { pods, services } = c;
@@ -80,7 +88,9 @@ async function dnsperf(n: number) {
     await new Promise((r) => setTimeout(r, 100));
   }
   const port = Number(/:(\d+) \(UDP and TCP\)/.exec(err)![1]);
-  const rssLoaded = rssOf(child.pid!);
+  const server = childOf(child.pid!);
+  await new Promise((r) => setTimeout(r, 1500)); // the load's last garbage is collected a second after it
+  const rssLoaded = rssOf(server);
   const perf = (args: string[]) =>
     promisify(execFile)(
       'taskset',
@@ -96,8 +106,11 @@ async function dnsperf(n: number) {
   const pick = (p: number) =>
     Math.round(lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] * 1e6) / 1e3;
   const num = (re: RegExp, text: string) => Number(re.exec(text)?.[1] ?? 0);
-  const rssAfter = rssOf(child.pid!);
-  const peak = rssOf(child.pid!, 'VmHWM');
+  const rssEnd = rssOf(server);
+  await new Promise((r) => setTimeout(r, 2500));
+  const rssAfter = rssOf(server);
+  const peak = rssOf(server, 'VmHWM');
+  const launcherAnon = rssOf(child.pid!, 'RssAnon');
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGINT');
   await exited;
@@ -105,6 +118,7 @@ async function dnsperf(n: number) {
     names: n,
     pods,
     services,
+    cacheCapacity: capacity ?? 9984,
     firstPassQps: Math.round(num(/Queries per second:\s+([\d.]+)/, warm)),
     qps: Math.round(num(/Queries per second:\s+([\d.]+)/, out)),
     p50ms: pick(0.5),
@@ -114,8 +128,10 @@ async function dnsperf(n: number) {
       (num(/NXDOMAIN (\d+)/, out) / Math.max(1, num(/Queries completed:\s+(\d+)/, out))) * 100,
     ),
     rssLoadedMB: rssLoaded,
+    rssEndOfRunMB: rssEnd,
     rssAfterMB: rssAfter,
     peakRssMB: peak,
+    launcherAnonMB: launcherAnon,
     coreDnsBudgetMB: Math.round((pods + services) * 0.000858 + 49),
   };
 }
@@ -157,14 +173,18 @@ else {
   );
   process.stderr.write(`dns inproc: ${JSON.stringify(inRows)}\n`);
   const perfRows: Record<string, unknown>[] = [];
-  for (const n of sizes) {
-    perfRows.push(await dnsperf(n));
+  for (const [n, capacity] of [...sizes.map((x) => [x] as const), [100_000, 200_000] as const]) {
+    perfRows.push(await dnsperf(n, capacity));
     process.stderr.write(`dns serve ${n}: ${JSON.stringify(perfRows.at(-1))}\n`);
   }
   const md = [
     '## Cluster DNS: in-process answers and `serve dns` under dnsperf',
     '',
-    `Machine: ${machine}. \`node dist/kubetwin.mjs serve dns\` pinned to CPU 0 (taskset), dnsperf 2.10 pinned to CPU 1; UDP; one pass over every name (firstPassQps), then a ${seconds} s run (qps, latency); 10% of the names are NXDOMAIN. RSS from /proc: after loading, after the run, and the peak (the model build).`,
+    `Machine: ${machine}. \`node dist/kubetwin.mjs serve dns\` pinned to CPU 0 (taskset), dnsperf 2.10 pinned to CPU 1; UDP; one pass over every name (firstPassQps), then a ${seconds} s run (qps, latency); 10% of the names are NXDOMAIN. Load average when the runs started: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(
+        ' ',
+      )} (the machine is shared). RSS of the serving process (dist/kubetwin-dns.mjs) from /proc: 1.5 s after it started answering (rssLoaded), at the end of the run, 2.5 s after the run (rssAfter: once a burst of misses ends the heap is compacted), and its peak (VmHWM; the model is built in another, short-lived process). launcherAnonMB: the anonymous RSS of the waiting CLI process (its file-backed pages are node's own binary, shared with the server). The last row gives the Corefile's cache a CAPACITY of 200,000 replies per store, as an operator serving 100k names would; the others use CoreDNS's default 9984.`,
     '',
     '### answer() in process (5 passes over the names)',
     '',
