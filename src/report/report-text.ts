@@ -9,7 +9,7 @@ function brief(text: string, max = 240): string {
   return short.length > max ? `${short.slice(0, max - 1)}…` : short;
 }
 
-/** The main job on one screen: what works, what is broken and why, then the details. */
+/** The main job on one screen: what works, what is broken and why; `-o md|html` carry the details. */
 export function renderReportText(r: ReportData): string {
   const c = r.cluster;
   const steps = r.flows.flatMap((f) => f.steps);
@@ -25,14 +25,16 @@ export function renderReportText(r: ReportData): string {
     '',
   ];
   if (r.flows.length) {
-    out.push('WHAT WORKS AND WHAT IS BROKEN (declared flows, traced hop by hop)');
+    out.push(`WHAT WORKS AND WHAT IS BROKEN (${r.flows.length} declared flows, traced hop by hop)`);
+    const width = Math.max(...r.flows.map((f) => f.flow.name.length));
     for (const f of r.flows) {
-      out.push(`  [${mark[f.outcome]}] ${f.flow.name}`);
-      for (const s of f.steps) {
-        out.push(`         [${mark[s.trace.outcome]}] ${s.step.text}`);
-        if (s.trace.failure) out.push(`                why: ${brief(s.trace.failure.reason)}`);
-        if (s.trace.fix) out.push(`                fix: ${brief(s.trace.fix.summary)}`);
-      }
+      const ok = f.steps.filter((s) => s.trace.outcome === 'delivered').length;
+      const broken = f.steps.find((s) => s.trace.outcome !== 'delivered');
+      out.push(
+        `  [${mark[f.outcome]}] ${f.flow.name.padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
+      );
+      if (broken?.trace.failure) out.push(`         why: ${brief(broken.trace.failure.reason, 200)}`);
+      if (broken?.trace.fix) out.push(`         fix: ${brief(broken.trace.fix.summary, 200)}`);
     }
     out.push('');
   }
@@ -54,21 +56,20 @@ export function renderReportText(r: ReportData): string {
     ).trimEnd(),
     '',
   );
-  out.push(`FINDINGS (${r.findings.length}; \`kubetwin doctor\` prints each with its fix and patch)`);
-  for (const f of r.findings) {
-    const s = f.objects[0]?.source;
+  const byCode = new Map<string, typeof r.findings>();
+  for (const f of r.findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+  out.push(`FINDINGS BY CODE (${r.findings.length})`);
+  for (const [code, fs] of byCode) {
+    const s = fs[0].objects[0]?.source;
     out.push(
-      `  ${f.severity.padEnd(7)} ${f.code.padEnd(30)} ${s ? `${s.file}:${s.line}  ` : ''}${brief(f.message, 160)}`,
+      `  ${fs[0].severity.padEnd(7)} ${code.padEnd(30)} ${String(fs.length).padStart(3)}  e.g. ${s ? `${brief(`${s.file}:${s.line}`)}  ` : ''}${brief(fs[0].message, 110)}`,
     );
   }
   if (!r.findings.length) out.push('  none');
-  out.push('');
-  out.push('SERVICES');
   out.push(
-    renderTable(
-      ['SERVICE', 'TYPE', 'CLUSTER-IP', 'PORTS', 'READY'],
-      r.services.map((s) => [s.name, s.type, s.clusterIP, s.ports, s.ready]),
-    ).trimEnd(),
+    '',
+    'Details: `kubetwin trace --flows FILE` (every hop), `kubetwin doctor` (every finding with its fix and patch),',
+    '`kubetwin report -o md|html` (everything, with the flow graph).',
   );
   return out.join('\n') + '\n';
 }

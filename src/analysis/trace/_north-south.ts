@@ -276,7 +276,10 @@ function certificateHop(c: CertificateChoice | undefined) {
   };
   return {
     hop,
-    reason: `TLS: ${c.message}`,
+    reason:
+      c.status === 'secret-missing'
+        ? `TLS: Secret ${c.secret} does not exist${c.certManager ? ` and ${c.certManager.issuer}, which cert-manager would issue it from, is ${c.certManager.issuerDeclared ? 'declared' : 'not among the manifests'}` : ''}: clients get the controller's default certificate`
+        : `TLS: ${c.status} — ${c.message}`,
     fix: {
       summary:
         c.certManager && !c.certManager.issuerDeclared

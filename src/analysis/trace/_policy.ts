@@ -72,9 +72,19 @@ export function policyHop(
   const sv = side === 'egress' ? firstDenied.verdict.egress : firstDenied.verdict.ingress;
   const name = (key: string) => key.split('/').slice(-1)[0];
   // Short enough for one line: who isolates the pod, and the first reason a rule missed (the hop has them all).
+  // Short enough for one line: the side, the workload, the first reason a rule missed (the hop lists them all).
+  const who =
+    side === 'egress'
+      ? from.kind === 'pod'
+        ? workloadLabel(from.pod)
+        : where
+      : firstDenied.target.pod
+        ? workloadLabel(firstDenied.target.pod)
+        : where;
+  const miss = sv.misses[0];
   const reason =
     sv.reason === 'no-rule-matched'
-      ? `${side} denied at ${where}: isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}, and no rule admits it${sv.misses[0] ? ` — ${name(sv.misses[0].policy)}${sv.misses[0].rule >= 0 ? ` ${side}[${sv.misses[0].rule}]` : ''}: ${sv.misses[0].reason}${sv.misses.length > 1 ? ` (+${sv.misses.length - 1} more)` : ''}` : ''}`
+      ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}${sv.misses.length > 1 ? ` (+${sv.misses.length - 1} more rules)` : ''}; ` : ''}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
       : describeSide(sv, where)[0];
   return { hop, delivered, reason, fix: policyFix(from, firstDenied.target, protocol, side) };
 }
