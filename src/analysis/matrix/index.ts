@@ -5,7 +5,8 @@
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 
-export { computeReachability, portClasses, type Reachability, type PortClass } from './_reachability.ts';
+export { computeReachability, type Reachability } from './_reachability.ts';
+export { portClasses, type PortClass } from './_port-classes.ts';
 
 export type MatrixBy = 'pod' | 'workload' | 'namespace';
 

@@ -32,7 +32,12 @@ export function buildClasses(
   const bySignature = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   const classOf = new Map<Pod, PodClass>();
-  for (const pod of pods) {
+  // Class ids run namespace by namespace: sets of classes (most stay in one namespace) then touch one run of ids.
+  const byNamespace = new Map<string, Pod[]>();
+  for (const pod of pods)
+    (byNamespace.get(pod.namespace) ?? byNamespace.set(pod.namespace, []).get(pod.namespace)!).push(pod);
+  const ordered = [...byNamespace.keys()].sort().flatMap((ns) => byNamespace.get(ns)!);
+  for (const pod of ordered) {
     let sig = `${pod.namespace}\u0000${pod.hostNetwork ? 'h' : 'p'}\u0000`;
     for (const k of keys) if (k in pod.labels) sig += `${k}=${pod.labels[k]}\u0001`;
     sig += '\u0000';

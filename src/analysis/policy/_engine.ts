@@ -1,9 +1,16 @@
 import { LabelIndex } from '../../lib/label-index.ts';
-import { parseIP, type IP } from '../../lib/ip.ts';
-import { matches, type Labels } from '../../lib/labels.ts';
-import type { ClusterModel, NetworkPolicy, PolicyPeer, Pod, Protocol } from '../../model/types.ts';
+import type { Labels } from '../../lib/labels.ts';
+import type {
+  ClusterModel,
+  NetworkPolicy,
+  PolicyPeer,
+  PolicyRule,
+  Pod,
+  Protocol,
+} from '../../model/types.ts';
+import { PeerSets } from './_peer-sets.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
-import { AddressSegments, blockContains, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
+import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { portMatches } from './_ports.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -28,7 +35,8 @@ export class PolicyEngine {
   readonly #egressOf: number[][];
   readonly #nodeOfIP = new Map<string, string>();
   readonly #cache = new Map<number, boolean>();
-  readonly #parsedIPs = new Map<Pod, (IP | undefined)[]>();
+  #peerSets?: PeerSets;
+  #rules?: { ingress: CompiledRule[]; egress: CompiledRule[] }[];
   readonly admin: AdminTiers;
   readonly model: ClusterModel;
 
@@ -122,8 +130,8 @@ export class PolicyEngine {
         if (hit !== undefined) return hit;
         const v =
           this.enforced && this.admin.empty
-            ? this.#side('Egress', a, from.pod, to.pod, port, protocol) &&
-              this.#side('Ingress', b, to.pod, from.pod, port, protocol)
+            ? this.#side('Egress', a, b, to.pod, port, protocol) &&
+              this.#side('Ingress', b, a, to.pod, port, protocol)
             : this.explain(from, to, port, protocol, false).allowed;
         if (cached) this.#cache.set(key, v);
         return v;
@@ -132,49 +140,60 @@ export class PolicyEngine {
     return this.explain(from, to, port, protocol, false).allowed;
   }
 
-  /** Pod-to-pod side without explanations (no admin tiers, distinct pods, no hostNetwork): the fast path of `allows`. */
+  /**
+   * Pod-to-pod side without explanations (no admin tiers, distinct pods, no hostNetwork): the fast path of
+   * `allows`. Ports are matched against the destination pod as in `evaluateSide`; peers by one membership test
+   * in the compiled peer sets (the other pod's class).
+   */
   #side(
     direction: 'Ingress' | 'Egress',
     cls: PodClass,
-    subject: Pod,
-    other: Pod,
+    other: PodClass,
+    destination: Pod,
     port: number,
     protocol: Protocol,
   ): boolean {
     const indices = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id];
     if (!indices.length) return true;
-    const destination = direction === 'Ingress' ? subject : other;
-    const nsLabels = this.nsLabels(other.namespace);
+    const sets = this.peerSets;
+    const compiled = this.#compiledRules();
     for (const i of indices) {
-      const np = this.policies[i];
-      const rules = direction === 'Ingress' ? np.ingress : np.egress;
+      const rules = direction === 'Ingress' ? compiled[i].ingress : compiled[i].egress;
       for (let r = 0; r < rules.length; r++) {
-        const rule = rules[r];
-        if (rule.ports !== 'all') {
+        const { ports, ids } = rules[r];
+        if (ports !== 'all') {
           let hit = false;
-          for (let k = 0; k < rule.ports.length && !hit; k++)
-            hit = portMatches(rule.ports[k], port, protocol, destination);
+          for (let k = 0; k < ports.length && !hit; k++)
+            hit = portMatches(ports[k], port, protocol, destination);
           if (!hit) continue;
         }
-        if (rule.peers === 'all') return true;
-        for (let k = 0; k < rule.peers.length; k++) {
-          const peer = rule.peers[k];
-          if (peer.ipBlock) {
-            let parsed = this.#parsedIPs.get(other);
-            if (!parsed) this.#parsedIPs.set(other, (parsed = other.ips.map(parseIP)));
-            const block = this.#blocks.get(peer);
-            if (block && parsed.some((ip) => !!ip && blockContains(block, ip))) return true;
-            continue;
-          }
-          // Same semantics as peerMatches, inlined: no allocation on the hot path.
-          const nsOk = peer.namespaceSelector
-            ? matches(peer.namespaceSelector, nsLabels)
-            : other.namespace === np.namespace;
-          if (nsOk && (!peer.podSelector || matches(peer.podSelector, other.labels))) return true;
-        }
+        if (!ids) return true;
+        for (let k = 0; k < ids.length; k++) if (sets.has(ids[k], other.id)) return true;
       }
     }
     return false;
+  }
+
+  /** Peer sets of every policy's rules, by policy index (compiled on first use). */
+  #compiledRules(): { ingress: CompiledRule[]; egress: CompiledRule[] }[] {
+    if (this.#rules) return this.#rules;
+    const sets = this.peerSets;
+    const compile = (rules: readonly PolicyRule[], np: NetworkPolicy): CompiledRule[] =>
+      rules.map((r) => ({ ports: r.ports, ids: r.peers === 'all' ? undefined : sets.idsOf(r.peers, np) }));
+    return (this.#rules = this.policies.map((np) => ({
+      ingress: compile(np.ingress, np),
+      egress: compile(np.egress, np),
+    })));
+  }
+
+  /** The classes each peer selects, shared by content (compiled on first use). */
+  get peerSets(): PeerSets {
+    return (this.#peerSets ??= new PeerSets(
+      this.classes,
+      this.#nsLabels,
+      (c) => !(c.hostNetwork && this.hostNetwork === 'node'),
+      (peer) => this.#blocks.get(peer),
+    ));
   }
 
   /** The full verdict: both sides, the rule that admitted each, or why every rule missed. */
@@ -224,6 +243,12 @@ export class PolicyEngine {
   peer(peer: PolicyPeer, namespace: string, target: PeerTarget) {
     return peerMatches(peer, this.#blocks.get(peer), namespace, target);
   }
+}
+
+/** A rule with its peers as peer-set ids (undefined: every peer). */
+interface CompiledRule {
+  readonly ports: PolicyRule['ports'];
+  readonly ids: Int32Array | undefined;
 }
 
 /** A party resolved for evaluation: a pod (with class and namespace labels) or an address (maybe a node's). */

@@ -20,3 +20,5 @@ export type {
   Verdict,
 } from './types.ts';
 export { describeSide, formatRule } from './_describe.ts';
+export { portMatches } from './_ports.ts';
+export type { PeerSets } from './_peer-sets.ts';

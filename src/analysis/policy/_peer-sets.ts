@@ -1,0 +1,162 @@
+import { LabelIndex } from '../../lib/label-index.ts';
+import { formatSelector, matches } from '../../lib/labels.ts';
+import { parseIP, type IP } from '../../lib/ip.ts';
+import type { NetworkPolicy, PolicyPeer } from '../../model/types.ts';
+import type { PodClass } from './_classes.ts';
+import { blockContains, type CompiledBlock } from './_ip-blocks.ts';
+
+/** Sets at least this large get a bitset for O(1) membership; smaller ones are searched (sorted ids). */
+const DENSE_AT = 256;
+
+/**
+ * The classes each NetworkPolicy peer selects, compiled once and shared by content: peers that repeat the same
+ * selectors in the same namespace (or the same ipBlock) get one set id. Used by the full reachability (set
+ * unions) and by `PolicyEngine.allows` (one membership test per peer instead of selector matching).
+ *
+ * Peer semantics are those of `peerMatches` (_peers.ts), lifted to classes: members of a class share every
+ * label a selector reads, their namespace and their ipBlock segment. hostNetwork classes in `node` mode are
+ * never selected by podSelector/namespaceSelector peers (policies see their node address).
+ */
+export class PeerSets {
+  /** Set id → sorted class ids. */
+  readonly sets: Int32Array[] = [];
+  /** Set id → sorted indices (into `namespaces`) of the namespaces its members live in. */
+  readonly namespacesOf: Int32Array[] = [];
+  /** Namespace index of every class. */
+  readonly nsOf: Int32Array;
+  readonly namespaces: readonly string[];
+  readonly #bySelectorKey = new Map<string, number>();
+  readonly #byPeer = new Map<PolicyPeer, number>();
+  readonly #dense = new Map<number, Uint32Array>();
+  readonly #classes: readonly PodClass[];
+  readonly #index = new Map<string, LabelIndex<PodClass>>();
+  readonly #byNs = new Map<string, PodClass[]>();
+  readonly #nsLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  readonly #nsBySelector = new Map<string, string[]>();
+  /** Every class address, sorted by family then value, for range lookups of ipBlocks. */
+  readonly #addresses: { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[];
+  readonly #blockOf: (peer: PolicyPeer) => CompiledBlock | undefined;
+
+  constructor(
+    classes: readonly PodClass[],
+    namespaces: ReadonlyMap<string, Readonly<Record<string, string>>>,
+    podSelectable: (c: PodClass) => boolean,
+    blockOf: (peer: PolicyPeer) => CompiledBlock | undefined,
+  ) {
+    this.#classes = classes;
+    this.#nsLabels = namespaces;
+    this.#blockOf = blockOf;
+    const names = [...new Set([...namespaces.keys(), ...classes.map((c) => c.namespace)])].sort();
+    this.namespaces = names;
+    const nsIndex = new Map(names.map((n, i) => [n, i]));
+    this.nsOf = Int32Array.from(classes, (c) => nsIndex.get(c.namespace)!);
+    for (const c of classes)
+      if (podSelectable(c))
+        (this.#byNs.get(c.namespace) ?? this.#byNs.set(c.namespace, []).get(c.namespace)!).push(c);
+    for (const [ns, cs] of this.#byNs) this.#index.set(ns, new LabelIndex(cs, (c) => c.labels));
+    this.#addresses = classes
+      .flatMap((c) => c.pods[0].ips.map((t) => ({ ip: parseIP(t), id: c.id })))
+      .filter((a): a is { ip: IP; id: number } => !!a.ip)
+      .map(({ ip, id }) => ({ family: ip.family, value: ip.value, id }))
+      .sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  }
+
+  /** The set id of a peer of a policy in namespace `ns`. */
+  idOf(peer: PolicyPeer, ns: string): number {
+    let id = this.#byPeer.get(peer);
+    if (id !== undefined) return id;
+    const block = peer.ipBlock ? this.#blockOf(peer) : undefined;
+    const key = peer.ipBlock
+      ? `b:${block?.key ?? ''}`
+      : `${peer.namespaceSelector ? `s:${formatSelector(peer.namespaceSelector)}` : `n:${ns}`}|${peer.podSelector ? formatSelector(peer.podSelector) : '*'}`;
+    id = this.#bySelectorKey.get(key);
+    if (id === undefined) {
+      id = this.sets.length;
+      const ids = this.#members(peer, ns, block);
+      this.sets.push(ids);
+      const nss = new Set<number>();
+      for (let i = 0; i < ids.length; i++) nss.add(this.nsOf[ids[i]]);
+      this.namespacesOf.push(Int32Array.from([...nss].sort((a, b) => a - b)));
+      this.#bySelectorKey.set(key, id);
+    }
+    this.#byPeer.set(peer, id);
+    return id;
+  }
+
+  /** Set ids of a rule's peers (policy in `np`'s namespace). */
+  idsOf(peers: readonly PolicyPeer[], np: NetworkPolicy): Int32Array {
+    return Int32Array.from(peers, (p) => this.idOf(p, np.namespace));
+  }
+
+  /** Is class `c` in set `id`? A bit test for large sets, a binary search for small ones. */
+  has(id: number, c: number): boolean {
+    const ids = this.sets[id];
+    if (ids.length >= DENSE_AT) {
+      const d = this.dense(id);
+      return ((d[c >>> 5] >>> (c & 31)) & 1) === 1;
+    }
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = ids[mid];
+      if (v === c) return true;
+      if (v < c) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** The set as a bitset over class ids (made once per set, on demand). */
+  dense(id: number): Uint32Array {
+    let d = this.#dense.get(id);
+    if (!d) {
+      d = new Uint32Array((this.#classes.length + 31) >>> 5);
+      const ids = this.sets[id];
+      for (let i = 0; i < ids.length; i++) d[ids[i] >>> 5] |= 1 << (ids[i] & 31);
+      this.#dense.set(id, d);
+    }
+    return d;
+  }
+
+  #members(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): Int32Array {
+    const ids: number[] = [];
+    if (peer.ipBlock) {
+      if (block) {
+        // The addresses inside the CIDR are one run of the sorted list; `except` is checked on that run only.
+        const { family, base, prefix } = block.cidr;
+        const end = base + (1n << BigInt((family === 4 ? 32 : 128) - prefix));
+        const list = this.#addresses;
+        let lo = 0;
+        let hi = list.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          const a = list[mid];
+          if (a.family < family || (a.family === family && a.value < base)) lo = mid + 1;
+          else hi = mid;
+        }
+        for (let i = lo; i < list.length && list[i].family === family && list[i].value < end; i++)
+          if (blockContains(block, list[i])) ids.push(list[i].id);
+      }
+      return Int32Array.from(new Set(ids)).sort();
+    }
+    let namespaces = [ns];
+    if (peer.namespaceSelector) {
+      const nk = formatSelector(peer.namespaceSelector);
+      let hit = this.#nsBySelector.get(nk);
+      if (!hit) {
+        hit = [...this.#nsLabels]
+          .filter(([, labels]) => matches(peer.namespaceSelector!, labels))
+          .map(([n]) => n);
+        this.#nsBySelector.set(nk, hit);
+      }
+      namespaces = hit;
+    }
+    for (const n of namespaces)
+      for (const c of peer.podSelector
+        ? (this.#index.get(n)?.select(peer.podSelector) ?? [])
+        : (this.#byNs.get(n) ?? []))
+        ids.push(c.id);
+    return Int32Array.from(ids).sort();
+  }
+}
