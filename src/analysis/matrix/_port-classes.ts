@@ -14,22 +14,30 @@ export interface PortClass {
  * the policies use; pieces that every port spec treats alike (same specs containing them) form one class.
  */
 export function portClasses(engine: PolicyEngine): PortClass[] {
-  const specs: Record<Protocol, [number, number][]> = { TCP: [], UDP: [], SCTP: [] };
+  // Distinct [first, last] ranges per protocol, keyed first * 65537 + last.
+  const specs: Record<Protocol, Map<number, [number, number]>> = {
+    TCP: new Map(),
+    UDP: new Map(),
+    SCTP: new Map(),
+  };
+  const add = (protocol: Protocol, a: number, b: number) => specs[protocol].set(a * 65537 + b, [a, b]);
   const named = new Set<string>();
   for (const np of engine.policies)
-    for (const r of [...np.ingress, ...np.egress])
-      if (r.ports !== 'all')
-        for (const pp of r.ports) {
-          if (typeof pp.port === 'number') specs[pp.protocol].push([pp.port, pp.endPort ?? pp.port]);
-          else if (typeof pp.port === 'string') named.add(`${pp.protocol}/${pp.port}`);
-        }
+    for (const rules of [np.ingress, np.egress])
+      for (const r of rules)
+        if (r.ports !== 'all')
+          for (const pp of r.ports) {
+            if (typeof pp.port === 'number') add(pp.protocol, pp.port, pp.endPort ?? pp.port);
+            else if (typeof pp.port === 'string') named.add(`${pp.protocol}/${pp.port}`);
+          }
+  const names = new Set([...named].map((n) => n.slice(n.indexOf('/') + 1)));
   for (const c of engine.classes)
     for (const cp of c.pods[0].ports)
-      if (cp.name && named.has(`${cp.protocol}/${cp.name}`))
-        specs[cp.protocol].push([cp.containerPort, cp.containerPort]);
+      if (cp.name && names.has(cp.name) && named.has(`${cp.protocol}/${cp.name}`))
+        add(cp.protocol, cp.containerPort, cp.containerPort);
   const out: PortClass[] = [];
   for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
-    const uniq = [...new Map(specs[protocol].map((r) => [`${r[0]}-${r[1]}`, r])).values()];
+    const uniq = [...specs[protocol].values()];
     const cuts = new Set([1, 65536]);
     for (const [a, b] of uniq) cuts.add(a).add(b + 1);
     const points = [...cuts].sort((a, b) => a - b);
@@ -61,10 +69,13 @@ export interface RulePorts {
  */
 export class PortMasks {
   readonly named: string[] = [];
-  readonly #namedIndex = new Map<string, number>();
-  readonly #portClassOf = new Map<string, number>();
-  /** Per class: the port classes each named port resolves to there, made on demand. */
-  readonly #resolved: (number[][] | undefined)[];
+  /** Named port → protocol → index in `named`. */
+  readonly #namedIndex = new Map<string, Map<Protocol, number>>();
+  /** `protocol * 65536 + port` → port class, for the single ports named ports resolve to. */
+  readonly #portClassOf = new Map<number, number>();
+  /** The current destination's chunk mask per named port (see `destination`). */
+  #at = new Int32Array(0);
+  #dest: number | undefined;
   #base = 0;
   #width = 0;
 
@@ -73,9 +84,8 @@ export class PortMasks {
     private readonly ports: readonly PortClass[],
   ) {
     ports.forEach((pc, i) =>
-      pc.ranges.forEach(([lo, hi]) => lo === hi && this.#portClassOf.set(`${pc.protocol}/${lo}`, i)),
+      pc.ranges.forEach(([lo, hi]) => lo === hi && this.#portClassOf.set(protocolKey(pc.protocol, lo), i)),
     );
-    this.#resolved = engine.classes.map(() => undefined);
   }
 
   rule(rule: PolicyRule): RulePorts {
@@ -83,18 +93,21 @@ export class PortMasks {
     const named: number[] = [];
     for (const pp of rule.ports)
       if (typeof pp.port === 'string') {
-        const key = `${pp.protocol}/${pp.port}`;
-        let i = this.#namedIndex.get(key);
-        if (i === undefined) this.#namedIndex.set(key, (i = this.named.push(key) - 1));
+        const byProtocol =
+          this.#namedIndex.get(pp.port) ?? this.#namedIndex.set(pp.port, new Map()).get(pp.port)!;
+        let i = byProtocol.get(pp.protocol);
+        if (i === undefined)
+          byProtocol.set(pp.protocol, (i = this.named.push(`${pp.protocol}/${pp.port}`) - 1));
         named.push(i);
       }
-    return { all: false, fixed: 0, named: Int32Array.from(named), rule };
+    return { all: false, fixed: 0, named: new Int32Array(named), rule };
   }
 
   /** Moves to the chunk [base, base + width) and recomputes the fixed masks of `rules`. */
   chunk(base: number, width: number, rules: Iterable<RulePorts>): void {
     this.#base = base;
     this.#width = width;
+    this.#at = new Int32Array(this.named.length);
     for (const r of rules) {
       if (r.all || r.rule.ports === 'all') continue;
       let m = 0;
@@ -110,31 +123,34 @@ export class PortMasks {
     }
   }
 
-  /** The rule's mask at destination class `d` (undefined `d`: not a pod, so named ports match nothing). */
-  mask(r: RulePorts, d: number | undefined): number {
-    if (r.all) return (1 << this.#width) - 1;
-    let m = r.fixed;
-    if (d === undefined || !r.named.length) return m;
-    const at = this.#resolvedAt(d);
-    for (let k = 0; k < r.named.length; k++)
-      for (const pc of at[r.named[k]]) {
-        const i = pc - this.#base;
-        if (i >= 0 && i < this.#width) m |= 1 << i;
-      }
-    return m;
+  /**
+   * Sets the destination class the next `mask` calls are for (undefined: not a pod, so named ports match
+   * nothing): each named port's resolution there, as a mask over the chunk.
+   */
+  destination(d: number | undefined): void {
+    this.#dest = d;
+    const at = this.#at;
+    at.fill(0);
+    if (d === undefined || !at.length) return;
+    for (const cp of this.engine.classes[d].pods[0].ports) {
+      const i = cp.name ? this.#namedIndex.get(cp.name)?.get(cp.protocol) : undefined;
+      if (i === undefined) continue;
+      const pc = (this.#portClassOf.get(protocolKey(cp.protocol, cp.containerPort)) ?? -1) - this.#base;
+      if (pc >= 0 && pc < this.#width) at[i] |= 1 << pc;
+    }
   }
 
-  #resolvedAt(d: number): number[][] {
-    let at = this.#resolved[d];
-    if (!at) {
-      at = this.named.map(() => []);
-      for (const cp of this.engine.classes[d].pods[0].ports) {
-        const i = cp.name ? this.#namedIndex.get(`${cp.protocol}/${cp.name}`) : undefined;
-        const pc = this.#portClassOf.get(`${cp.protocol}/${cp.containerPort}`);
-        if (i !== undefined && pc !== undefined) at[i].push(pc);
-      }
-      this.#resolved[d] = at;
-    }
-    return at;
+  /** The rule's mask at the current destination. */
+  mask(r: RulePorts): number {
+    if (r.all) return (1 << this.#width) - 1;
+    let m = r.fixed;
+    if (this.#dest === undefined) return m;
+    const named = r.named;
+    for (let k = 0; k < named.length; k++) m |= this.#at[named[k]];
+    return m;
   }
+}
+
+function protocolKey(protocol: Protocol, port: number): number {
+  return (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2) * 65536 + port;
 }

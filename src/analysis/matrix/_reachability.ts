@@ -1,4 +1,5 @@
 import type { PolicyEngine } from '../policy/index.ts';
+import { RowScratch, popcount } from './_row-scratch.ts';
 import { PortMasks, portClasses, type PortClass, type RulePorts } from './_port-classes.ts';
 
 export interface Reachability {
@@ -19,11 +20,13 @@ interface EgressRule {
 }
 
 /** Sets with at least this many classes are tested through their bitset instead of being spread per row. */
-const BIG = 2048;
+const BIG = 256;
+/** Port classes per pass: the scratch masks are bytes. */
+const CHUNK = 8;
 
 /**
  * Every (source class, destination class, port class) verdict of the NetworkPolicy tier. Per destination class
- * and chunk of ≤ 30 port classes, one pass:
+ * and chunk of ≤ 8 port classes (one byte per source keeps the scratch arrays small), one pass:
  * - ingress: the peer sets of the rules admitting it are spread into a per-source port mask (`inMask`); sets of
  *   `BIG` classes or more are not spread but tested through their bitset;
  * - egress, inverted: the rules whose peers contain the destination (an index built once) name their policy's
@@ -37,11 +40,12 @@ const BIG = 2048;
  */
 export function computeReachability(
   engine: PolicyEngine,
-  options: { keep?: boolean; bigAt?: number } = {},
+  options: { keep?: boolean; bigAt?: number; chunk?: number } = {},
 ): Reachability {
   const classes = engine.classes;
   const C = classes.length;
   const bigAt = options.bigAt ?? BIG;
+  const chunk = Math.min(options.chunk ?? CHUNK, CHUNK);
   const ports = portClasses(engine);
   const sets = engine.peerSets;
   const nsIndex = new Map(sets.namespaces.map((n, i) => [n, i]));
@@ -64,7 +68,7 @@ export function computeReachability(
   const egressPeers: Int32Array[] = [];
   engine.policies.forEach((np, i) => {
     if (!np.policyTypes.includes('Egress') || !selected[i].length) return;
-    const sources = Int32Array.from(selected[i]);
+    const sources = new Int32Array(selected[i]);
     for (const rule of np.egress) {
       if (rule.peers === 'all') everyPeer.push(egress.length);
       egressPeers.push(rule.peers === 'all' ? new Int32Array(0) : sets.idsOf(rule.peers, np));
@@ -87,97 +91,60 @@ export function computeReachability(
     return part;
   };
   const allRulePorts = [...egress.map((e) => e.ports), ...ingress.flat().map((r) => r.ports)];
-  const inMask = new Int32Array(C);
-  const done = new Int32Array(C);
-  const spread = new Int32Array(C);
-  const touched = new Int32Array(C);
+  const scratch = new RowScratch(C);
   const nsMark = new Int32Array(sets.namespaces.length).fill(-1);
   const ruleMasks: number[] = [];
-  const big: { bits: Uint32Array; mask: number }[] = [];
   const rows: Uint32Array[] = [];
   let triples = 0;
   let stamp = 0;
-  // Adds ports `m` of the sources `ids` to the ingress masks; open sources count here, once per port class.
-  let spreadN = 0;
-  const spreadSet = (ids: Int32Array, m: number) => {
-    for (let j = 0; j < ids.length; j++) {
-      const s = ids[j];
-      const old = inMask[s];
-      const added = m & ~old;
-      if (!added) continue;
-      if (!old) spread[spreadN++] = s;
-      inMask[s] = old | added;
-      if (isOpen[s]) triples += popcount(added);
-    }
-  };
-  // Isolated sources of one admitting egress rule: allowed where the ingress masks (or a big set) admit them.
-  let doneN = 0;
-  let everyone = 0;
-  const visit = (sources: Int32Array, em: number) => {
-    for (let j = 0; j < sources.length; j++) {
-      const s = sources[j];
-      let have = inMask[s] | everyone;
-      for (let b = 0; b < big.length; b++) if ((big[b].bits[s >>> 5] >>> (s & 31)) & 1) have |= big[b].mask;
-      have &= em & ~done[s];
-      if (have) {
-        if (!done[s]) touched[doneN++] = s;
-        done[s] |= have;
-        triples += popcount(have);
-      }
-    }
-  };
-  for (let base = 0; base < ports.length; base += 30) {
-    const width = Math.min(30, ports.length - base);
+  for (let base = 0; base < ports.length; base += chunk) {
+    const width = Math.min(chunk, ports.length - base);
     const full = (1 << width) - 1;
     masks.chunk(base, width, allRulePorts);
     for (const d of classes) {
       stamp++;
       const dPod = nodeMode(d.id) ? undefined : d.id;
       const isolating = dPod === undefined ? [] : engine.policiesOf(d, 'Ingress');
+      masks.destination(dPod);
       // Ports on which d admits every source: not isolated, or a rule without peers.
-      everyone = isolating.length ? 0 : full;
+      let everyone = isolating.length ? 0 : full;
       ruleMasks.length = 0;
       for (const i of isolating)
         for (const r of ingress[i]) {
-          const m = masks.mask(r.ports, dPod);
+          const m = masks.mask(r.ports);
           ruleMasks.push(m);
           if (!r.ids) everyone |= m;
         }
       triples += openCount * popcount(everyone);
-      spreadN = 0;
-      big.length = 0;
+      // Ingress peer sets: spread (open sources counted there), big ones tested through their bitset.
       let q = 0;
       for (const i of isolating)
         for (const r of ingress[i]) {
           const m = ruleMasks[q++] & ~everyone;
           if (!m || !r.ids) continue;
-          for (const k of r.ids) {
+          for (let x = 0; x < r.ids.length; x++) {
+            const k = r.ids[x];
             const ids = sets.sets[k];
             if (!ids.length) continue;
-            for (const n of sets.namespacesOf[k]) nsMark[n] = stamp;
+            const nss = sets.namespacesOf[k];
+            for (let y = 0; y < nss.length; y++) nsMark[nss[y]] = stamp;
             if (ids.length >= bigAt) {
-              big.push({ bits: sets.dense(k), mask: m });
-              spreadSet(openOf(k), m);
-            } else spreadSet(ids, m);
+              scratch.addBig(sets.dense(k), m);
+              triples += scratch.spread(openOf(k), m, isOpen);
+            } else triples += scratch.spread(ids, m, isOpen);
           }
         }
       // Egress, inverted: the isolated sources whose rules admit d, only in namespaces ingress admits from.
-      doneN = 0;
       const anyNs = everyone !== 0;
-      for (const r of everyPeer) {
-        const e = egress[r];
+      const first = inverted.start[d.id];
+      const count = everyPeer.length + inverted.start[d.id + 1] - first;
+      for (let j = 0; j < count; j++) {
+        const e = egress[j < everyPeer.length ? everyPeer[j] : inverted.rules[first + j - everyPeer.length]];
         if (!anyNs && nsMark[e.ns] !== stamp) continue;
-        const em = masks.mask(e.ports, dPod);
-        if (em) visit(e.sources, em);
+        const em = masks.mask(e.ports);
+        if (em) triples += scratch.visit(e.sources, em, everyone);
       }
-      for (let j = inverted.start[d.id]; j < inverted.start[d.id + 1]; j++) {
-        const e = egress[inverted.rules[j]];
-        if (!anyNs && nsMark[e.ns] !== stamp) continue;
-        const em = masks.mask(e.ports, dPod);
-        if (em) visit(e.sources, em);
-      }
-      for (let j = 0; j < spreadN; j++) inMask[spread[j]] = 0;
-      for (let j = 0; j < doneN; j++) done[touched[j]] = 0;
+      scratch.clear();
     }
   }
   if (options.keep) keepRows(engine, ports, masks, egress, everyPeer, inverted, ingress, rows);
@@ -237,6 +204,7 @@ function keepRows(
     for (const d of classes) {
       const dPod = d.hostNetwork && engine.hostNetwork === 'node' ? undefined : d.id;
       const isolating = dPod === undefined ? [] : engine.policiesOf(d, 'Ingress');
+      masks.destination(dPod);
       const rules = [...everyPeer];
       for (let j = inverted.start[d.id]; j < inverted.start[d.id + 1]; j++) rules.push(inverted.rules[j]);
       for (let p = 0; p < width; p++) {
@@ -249,7 +217,7 @@ function keepRows(
           );
         for (const i of isolating)
           for (const r of ingress[i])
-            if (masks.mask(r.ports, dPod) & bit)
+            if (masks.mask(r.ports) & bit)
               if (!r.ids)
                 set(
                   inBits,
@@ -261,16 +229,10 @@ function keepRows(
           egBits,
           classes.filter((c) => !engine.policiesOf(c, 'Egress').length).map((c) => c.id),
         );
-        for (const r of rules) if (masks.mask(egress[r].ports, dPod) & bit) set(egBits, egress[r].sources);
+        for (const r of rules) if (masks.mask(egress[r].ports) & bit) set(egBits, egress[r].sources);
         for (let w = 0; w < W; w++) inBits[w] &= egBits[w];
         rows[d.id * ports.length + base + p] = inBits;
       }
     }
   }
-}
-
-function popcount(v: number): number {
-  v = v - ((v >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }

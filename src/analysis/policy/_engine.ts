@@ -1,4 +1,3 @@
-import { LabelIndex } from '../../lib/label-index.ts';
 import type { Labels } from '../../lib/labels.ts';
 import type {
   ClusterModel,
@@ -9,6 +8,7 @@ import type {
   Protocol,
 } from '../../model/types.ts';
 import { PeerSets } from './_peer-sets.ts';
+import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
@@ -35,6 +35,8 @@ export class PolicyEngine {
   readonly #egressOf: number[][];
   readonly #nodeOfIP = new Map<string, string>();
   readonly #cache = new Map<number, boolean>();
+  /** Classes by namespace and label (hostNetwork classes in `node` mode left out: policies never select them). */
+  readonly #index: ClassIndex;
   #peerSets?: PeerSets;
   #rules?: { ingress: CompiledRule[]; egress: CompiledRule[] }[];
   readonly admin: AdminTiers;
@@ -84,16 +86,14 @@ export class PolicyEngine {
     this.#classOf = built.classOf;
     this.#ingressOf = this.classes.map(() => []);
     this.#egressOf = this.classes.map(() => []);
-    const byNamespace = new Map<string, LabelIndex<PodClass>>();
-    const nsClasses = new Map<string, PodClass[]>();
-    for (const c of this.classes)
-      (nsClasses.get(c.namespace) ?? nsClasses.set(c.namespace, []).get(c.namespace))!.push(c);
-    for (const [ns, cs] of nsClasses) byNamespace.set(ns, new LabelIndex(cs, (c) => c.labels));
+    this.#index = new ClassIndex(this.classes, (c) => !(c.hostNetwork && this.hostNetwork === 'node'));
     this.policies.forEach((np, i) => {
-      for (const c of byNamespace.get(np.namespace)?.select(np.podSelector) ?? []) {
-        if (c.hostNetwork && this.hostNetwork === 'node') continue;
-        if (np.policyTypes.includes('Ingress')) this.#ingressOf[c.id].push(i);
-        if (np.policyTypes.includes('Egress')) this.#egressOf[c.id].push(i);
+      const ingress = np.policyTypes.includes('Ingress');
+      const egress = np.policyTypes.includes('Egress');
+      const ids = this.#index.select(np.namespace, np.podSelector);
+      for (let k = 0; k < ids.length; k++) {
+        if (ingress) this.#ingressOf[ids[k]].push(i);
+        if (egress) this.#egressOf[ids[k]].push(i);
       }
     });
   }
@@ -188,11 +188,8 @@ export class PolicyEngine {
 
   /** The classes each peer selects, shared by content (compiled on first use). */
   get peerSets(): PeerSets {
-    return (this.#peerSets ??= new PeerSets(
-      this.classes,
-      this.#nsLabels,
-      (c) => !(c.hostNetwork && this.hostNetwork === 'node'),
-      (peer) => this.#blocks.get(peer),
+    return (this.#peerSets ??= new PeerSets(this.classes, this.#nsLabels, this.#index, (peer) =>
+      this.#blocks.get(peer),
     ));
   }
 

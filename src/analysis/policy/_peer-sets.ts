@@ -1,8 +1,8 @@
-import { LabelIndex } from '../../lib/label-index.ts';
-import { formatSelector, matches } from '../../lib/labels.ts';
+import { everything, formatSelector, matches } from '../../lib/labels.ts';
 import { parseIP, type IP } from '../../lib/ip.ts';
 import type { NetworkPolicy, PolicyPeer } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
+import type { ClassIndex } from './_class-index.ts';
 import { blockContains, type CompiledBlock } from './_ip-blocks.ts';
 
 /** Sets at least this large get a bitset for O(1) membership; smaller ones are searched (sorted ids). */
@@ -29,8 +29,7 @@ export class PeerSets {
   readonly #byPeer = new Map<PolicyPeer, number>();
   readonly #dense = new Map<number, Uint32Array>();
   readonly #classes: readonly PodClass[];
-  readonly #index = new Map<string, LabelIndex<PodClass>>();
-  readonly #byNs = new Map<string, PodClass[]>();
+  readonly #index: ClassIndex;
   readonly #nsLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly #nsBySelector = new Map<string, string[]>();
   /** Every class address, sorted by family then value, for range lookups of ipBlocks. */
@@ -40,20 +39,18 @@ export class PeerSets {
   constructor(
     classes: readonly PodClass[],
     namespaces: ReadonlyMap<string, Readonly<Record<string, string>>>,
-    podSelectable: (c: PodClass) => boolean,
+    index: ClassIndex,
     blockOf: (peer: PolicyPeer) => CompiledBlock | undefined,
   ) {
     this.#classes = classes;
     this.#nsLabels = namespaces;
     this.#blockOf = blockOf;
+    this.#index = index;
     const names = [...new Set([...namespaces.keys(), ...classes.map((c) => c.namespace)])].sort();
     this.namespaces = names;
     const nsIndex = new Map(names.map((n, i) => [n, i]));
-    this.nsOf = Int32Array.from(classes, (c) => nsIndex.get(c.namespace)!);
-    for (const c of classes)
-      if (podSelectable(c))
-        (this.#byNs.get(c.namespace) ?? this.#byNs.set(c.namespace, []).get(c.namespace)!).push(c);
-    for (const [ns, cs] of this.#byNs) this.#index.set(ns, new LabelIndex(cs, (c) => c.labels));
+    this.nsOf = new Int32Array(classes.length);
+    for (const c of classes) this.nsOf[c.id] = nsIndex.get(c.namespace)!;
     this.#addresses = classes
       .flatMap((c) => c.pods[0].ips.map((t) => ({ ip: parseIP(t), id: c.id })))
       .filter((a): a is { ip: IP; id: number } => !!a.ip)
@@ -76,7 +73,7 @@ export class PeerSets {
       this.sets.push(ids);
       const nss = new Set<number>();
       for (let i = 0; i < ids.length; i++) nss.add(this.nsOf[ids[i]]);
-      this.namespacesOf.push(Int32Array.from([...nss].sort((a, b) => a - b)));
+      this.namespacesOf.push(new Int32Array([...nss].sort((a, b) => a - b)));
       this.#bySelectorKey.set(key, id);
     }
     this.#byPeer.set(peer, id);
@@ -85,7 +82,9 @@ export class PeerSets {
 
   /** Set ids of a rule's peers (policy in `np`'s namespace). */
   idsOf(peers: readonly PolicyPeer[], np: NetworkPolicy): Int32Array {
-    return Int32Array.from(peers, (p) => this.idOf(p, np.namespace));
+    const ids = new Int32Array(peers.length);
+    for (let i = 0; i < peers.length; i++) ids[i] = this.idOf(peers[i], np.namespace);
+    return ids;
   }
 
   /** Is class `c` in set `id`? A bit test for large sets, a binary search for small ones. */
@@ -138,7 +137,7 @@ export class PeerSets {
         for (let i = lo; i < list.length && list[i].family === family && list[i].value < end; i++)
           if (blockContains(block, list[i])) ids.push(list[i].id);
       }
-      return Int32Array.from(new Set(ids)).sort();
+      return new Int32Array([...new Set(ids)]).sort();
     }
     let namespaces = [ns];
     if (peer.namespaceSelector) {
@@ -152,11 +151,9 @@ export class PeerSets {
       }
       namespaces = hit;
     }
+    if (namespaces.length === 1) return this.#index.select(namespaces[0], peer.podSelector ?? everything);
     for (const n of namespaces)
-      for (const c of peer.podSelector
-        ? (this.#index.get(n)?.select(peer.podSelector) ?? [])
-        : (this.#byNs.get(n) ?? []))
-        ids.push(c.id);
-    return Int32Array.from(ids).sort();
+      for (const id of this.#index.select(n, peer.podSelector ?? everything)) ids.push(id);
+    return new Int32Array(ids).sort();
   }
 }

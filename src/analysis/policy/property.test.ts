@@ -260,9 +260,10 @@ test('property: counting the full reachability without rows (spread or bitset-te
       let bits = 0;
       for (const row of kept.rows!) for (const w of row) bits += w.toString(2).replace(/0/g, '').length;
       assert.equal(kept.allowedTriples, bits);
-      // bigAt 1: every peer set is tested through its bitset instead of spread, as large sets are at scale.
-      for (const bigAt of [undefined, 1])
-        assert.equal(computeReachability(engine, { bigAt }).allowedTriples, bits, `bigAt ${bigAt}`);
+      // bigAt 1: every peer set is tested through its bitset instead of spread, as large sets are at scale;
+      // chunk 1: one port class per pass, as when there are more port classes than a pass holds.
+      for (const options of [{}, { bigAt: 1 }, { chunk: 1 }])
+        assert.equal(computeReachability(engine, options).allowedTriples, bits, JSON.stringify(options));
     }),
     { numRuns: 200, seed: 11 },
   );
