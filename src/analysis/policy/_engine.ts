@@ -1,18 +1,11 @@
 import type { Labels } from '../../lib/labels.ts';
-import type {
-  ClusterModel,
-  NetworkPolicy,
-  PolicyPeer,
-  PolicyRule,
-  Pod,
-  Protocol,
-} from '../../model/types.ts';
+import type { ClusterModel, NetworkPolicy, PolicyPeer, Pod, Protocol } from '../../model/types.ts';
 import { PeerSets } from './_peer-sets.ts';
+import { SidePrograms } from './_side-programs.ts';
 import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
-import { portMatches } from './_ports.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
 import type { AdminTiers } from './_admin.ts';
 import { compileAdminTiers } from './_admin.ts';
@@ -38,7 +31,7 @@ export class PolicyEngine {
   /** Classes by namespace and label (hostNetwork classes in `node` mode left out: policies never select them). */
   readonly #index: ClassIndex;
   #peerSets?: PeerSets;
-  #rules?: { ingress: CompiledRule[]; egress: CompiledRule[] }[];
+  #programs?: SidePrograms;
   readonly admin: AdminTiers;
   readonly model: ClusterModel;
 
@@ -115,10 +108,22 @@ export class PolicyEngine {
 
   /** Is the connection allowed? Cached per (source class, destination class, port, protocol). */
   allows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
-    if (from.kind === 'pod' && to.kind === 'pod') {
+    if (from.kind === 'pod' && to.kind === 'pod' && this.enforced && this.admin.empty) {
       const a = this.#classOf.get(from.pod);
       const b = this.#classOf.get(to.pod);
-      if (a && b && from.pod !== to.pod && !a.hostNetwork && !b.hostNetwork) {
+      if (a && b && from.pod !== to.pod) {
+        const aHost = a.hostNetwork && this.hostNetwork === 'node';
+        const bHost = b.hostNetwork && this.hostNetwork === 'node';
+        // hostNetwork pods in `node` mode are their node's address (as `explain` treats them): no side of theirs
+        // is isolated, traffic with a pod on their own node is allowed, and on the other side only ipBlock
+        // peers can match them (their classes are in ipBlock sets only) and named ports match nothing.
+        if (aHost || bHost) {
+          const sameNode = from.pod.nodeName !== undefined && from.pod.nodeName === to.pod.nodeName;
+          return (
+            (aHost || sameNode || this.#side('Egress', a, b, undefined, undefined, port, protocol)) &&
+            (bHost || (aHost && sameNode) || this.#side('Ingress', b, a, b, to.pod, port, protocol))
+          );
+        }
         // Cached per (source class, destination class, port, protocol) while the classes are few enough for pairs
         // to repeat (a matrix, a test file); past that, the cache costs more than the evaluation it saves.
         const cached = this.classes.length <= 4096;
@@ -129,10 +134,8 @@ export class PolicyEngine {
         const hit = cached ? this.#cache.get(key) : undefined;
         if (hit !== undefined) return hit;
         const v =
-          this.enforced && this.admin.empty
-            ? this.#side('Egress', a, b, to.pod, port, protocol) &&
-              this.#side('Ingress', b, a, to.pod, port, protocol)
-            : this.explain(from, to, port, protocol, false).allowed;
+          this.#side('Egress', a, b, b, to.pod, port, protocol) &&
+          this.#side('Ingress', b, a, b, to.pod, port, protocol);
         if (cached) this.#cache.set(key, v);
         return v;
       }
@@ -141,55 +144,39 @@ export class PolicyEngine {
   }
 
   /**
-   * Pod-to-pod side without explanations (no admin tiers, distinct pods, no hostNetwork): the fast path of
-   * `allows`. Ports are matched against the destination pod as in `evaluateSide`; peers by one membership test
-   * in the compiled peer sets (the other pod's class).
+   * Pod-to-pod side without explanations (no admin tiers, distinct pods): the fast path of `allows`. Ports are
+   * matched as `portMatches` does (named ports resolved at the destination), peers by one membership test in
+   * the compiled peer sets (the other pod's class), from the class's side program.
    */
   #side(
     direction: 'Ingress' | 'Egress',
     cls: PodClass,
     other: PodClass,
-    destination: Pod,
+    dest: PodClass | undefined,
+    destPod: Pod | undefined,
     port: number,
     protocol: Protocol,
   ): boolean {
-    const indices = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id];
-    if (!indices.length) return true;
-    const sets = this.peerSets;
-    const compiled = this.#compiledRules();
-    for (const i of indices) {
-      const rules = direction === 'Ingress' ? compiled[i].ingress : compiled[i].egress;
-      for (let r = 0; r < rules.length; r++) {
-        const { ports, ids } = rules[r];
-        if (ports !== 'all') {
-          let hit = false;
-          for (let k = 0; k < ports.length && !hit; k++)
-            hit = portMatches(ports[k], port, protocol, destination);
-          if (!hit) continue;
-        }
-        if (!ids) return true;
-        for (let k = 0; k < ids.length; k++) if (sets.has(ids[k], other.id)) return true;
-      }
-    }
-    return false;
-  }
-
-  /** Peer sets of every policy's rules, by policy index (compiled on first use). */
-  #compiledRules(): { ingress: CompiledRule[]; egress: CompiledRule[] }[] {
-    if (this.#rules) return this.#rules;
-    const sets = this.peerSets;
-    const compile = (rules: readonly PolicyRule[], np: NetworkPolicy): CompiledRule[] =>
-      rules.map((r) => ({ ports: r.ports, ids: r.peers === 'all' ? undefined : sets.idsOf(r.peers, np) }));
-    return (this.#rules = this.policies.map((np) => ({
-      ingress: compile(np.ingress, np),
-      egress: compile(np.egress, np),
-    })));
+    if (!(direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id].length) return true;
+    this.#programs ??= new SidePrograms(
+      this.classes,
+      this.policies,
+      (c, d) => this.policiesOf(c, d),
+      this.peerSets,
+    );
+    return this.#programs.admits(direction, cls, other.id, dest, destPod, port, protocol);
   }
 
   /** The classes each peer selects, shared by content (compiled on first use). */
   get peerSets(): PeerSets {
-    return (this.#peerSets ??= new PeerSets(this.classes, this.#nsLabels, this.#index, (peer) =>
-      this.#blocks.get(peer),
+    return (this.#peerSets ??= new PeerSets(
+      this.classes,
+      this.#nsLabels,
+      this.#index,
+      // As `explain` sees them (#asTarget): a hostNetwork pod in `node` mode is its primary address.
+      (c) =>
+        c.hostNetwork && this.hostNetwork === 'node' ? (c.pods[0].ip ? [c.pods[0].ip] : []) : c.pods[0].ips,
+      (peer) => this.#blocks.get(peer),
     ));
   }
 
@@ -240,12 +227,6 @@ export class PolicyEngine {
   peer(peer: PolicyPeer, namespace: string, target: PeerTarget) {
     return peerMatches(peer, this.#blocks.get(peer), namespace, target);
   }
-}
-
-/** A rule with its peers as peer-set ids (undefined: every peer). */
-interface CompiledRule {
-  readonly ports: PolicyRule['ports'];
-  readonly ids: Int32Array | undefined;
 }
 
 /** A party resolved for evaluation: a pod (with class and namespace labels) or an address (maybe a node's). */

@@ -40,6 +40,8 @@ export class PeerSets {
     classes: readonly PodClass[],
     namespaces: ReadonlyMap<string, Readonly<Record<string, string>>>,
     index: ClassIndex,
+    /** The addresses ipBlock peers see for a class (a hostNetwork class in `node` mode: its node's). */
+    addressesOf: (c: PodClass) => readonly string[],
     blockOf: (peer: PolicyPeer) => CompiledBlock | undefined,
   ) {
     this.#classes = classes;
@@ -52,7 +54,7 @@ export class PeerSets {
     this.nsOf = new Int32Array(classes.length);
     for (const c of classes) this.nsOf[c.id] = nsIndex.get(c.namespace)!;
     this.#addresses = classes
-      .flatMap((c) => c.pods[0].ips.map((t) => ({ ip: parseIP(t), id: c.id })))
+      .flatMap((c) => addressesOf(c).map((t) => ({ ip: parseIP(t), id: c.id })))
       .filter((a): a is { ip: IP; id: number } => !!a.ip)
       .map(({ ip, id }) => ({ family: ip.family, value: ip.value, id }))
       .sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));

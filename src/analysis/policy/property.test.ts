@@ -77,6 +77,8 @@ const podArb = fc.record({
   ns: fc.constantFrom('n0', 'n1'),
   labels: labelsArb,
   ports: fc.subarray([0, 1, 2, 3], { maxLength: 2 }),
+  // One pod in eight uses the host network: policies see it as its node's address.
+  hostNetwork: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
 });
 const clusterArb = fc.record({
   nsLabels: fc.tuple(labelsArb, labelsArb),
@@ -100,7 +102,10 @@ function toYaml(
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: `p${i}`, namespace: p.ns, labels: p.labels },
-      spec: { containers: [{ name: 'c', image: 'i', ports }] },
+      spec: {
+        containers: [{ name: 'c', image: 'i', ports }],
+        ...(p.hostNetwork ? { hostNetwork: true } : {}),
+      },
     });
   });
   c.policies.forEach((p, i) => {
@@ -181,6 +186,13 @@ function refSide(
 }
 
 function refAllowed(model: ClusterModel, from: Party, to: Party, port: number, protocol: Protocol): boolean {
+  // A hostNetwork pod is its node's address (the engine's default `node` mode): no policy selects it, and
+  // peers see that address (https://kubernetes.io/docs/concepts/services-networking/network-policies/ —
+  // hostNetwork pods are undefined upstream; kubetwin's documented default).
+  const asNode = (p: Party): Party =>
+    p.kind === 'pod' && p.pod.hostNetwork ? { kind: 'ip', ip: p.pod.ip! } : p;
+  from = asNode(from);
+  to = asNode(to);
   return (
     refSide(model, 'Egress', from, to, port, protocol) && refSide(model, 'Ingress', to, from, port, protocol)
   );
