@@ -21,19 +21,19 @@ export function portClasses(engine: PolicyEngine): PortClass[] {
     SCTP: new Map(),
   };
   const add = (protocol: Protocol, a: number, b: number) => specs[protocol].set(a * 65537 + b, [a, b]);
-  const named = new Set<string>();
+  const named = new Map<string, Set<Protocol>>();
   for (const np of engine.policies)
     for (const rules of [np.ingress, np.egress])
       for (const r of rules)
         if (r.ports !== 'all')
           for (const pp of r.ports) {
             if (typeof pp.port === 'number') add(pp.protocol, pp.port, pp.endPort ?? pp.port);
-            else if (typeof pp.port === 'string') named.add(`${pp.protocol}/${pp.port}`);
+            else if (typeof pp.port === 'string')
+              (named.get(pp.port) ?? named.set(pp.port, new Set()).get(pp.port)!).add(pp.protocol);
           }
-  const names = new Set([...named].map((n) => n.slice(n.indexOf('/') + 1)));
   for (const c of engine.classes)
     for (const cp of c.pods[0].ports)
-      if (cp.name && names.has(cp.name) && named.has(`${cp.protocol}/${cp.name}`))
+      if (cp.name && named.get(cp.name)?.has(cp.protocol))
         add(cp.protocol, cp.containerPort, cp.containerPort);
   const out: PortClass[] = [];
   for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {

@@ -27,7 +27,7 @@ export class PeerSets {
   readonly namespaces: readonly string[];
   readonly #bySelectorKey = new Map<string, number>();
   readonly #byPeer = new Map<PolicyPeer, number>();
-  readonly #dense = new Map<number, Uint32Array>();
+  readonly #dense: (Uint32Array | undefined)[] = [];
   readonly #classes: readonly PodClass[];
   readonly #index: ClassIndex;
   readonly #nsLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -110,12 +110,12 @@ export class PeerSets {
 
   /** The set as a bitset over class ids (made once per set, on demand). */
   dense(id: number): Uint32Array {
-    let d = this.#dense.get(id);
+    let d = this.#dense[id];
     if (!d) {
       d = new Uint32Array((this.#classes.length + 31) >>> 5);
       const ids = this.sets[id];
       for (let i = 0; i < ids.length; i++) d[ids[i] >>> 5] |= 1 << (ids[i] & 31);
-      this.#dense.set(id, d);
+      this.#dense[id] = d;
     }
     return d;
   }
