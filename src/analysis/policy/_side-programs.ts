@@ -19,6 +19,7 @@ const ON_POD = -2;
  */
 export class SidePrograms {
   readonly #programs: (Int32Array | undefined)[][] = [[], []];
+  readonly #policyPrograms: (Int32Array | undefined)[][] = [[], []];
   readonly #names = new Map<string, number>();
   /** Per class × name: the container port the name resolves to (-1: none, ON_POD: check the pod). */
   #resolved?: Int32Array;
@@ -81,16 +82,33 @@ export class SidePrograms {
     return false;
   }
 
+  /** A class's program: its policies' programs (each compiled once) laid end to end. */
   #compile(d: number, cls: PodClass): Int32Array {
-    const out: number[] = [0];
+    const parts: Int32Array[] = [];
+    let rules = 0;
+    let length = 1;
     for (const i of this.policiesOf(cls, d === 0 ? 'Ingress' : 'Egress')) {
-      const np = this.policies[i];
-      for (const rule of d === 0 ? np.ingress : np.egress) {
-        out[0]++;
-        this.#rule(rule, np, out);
-      }
+      const part = this.#policyPrograms[d][i] ?? this.#policy(d, i);
+      parts.push(part);
+      rules += part[0];
+      length += part.length - 1;
     }
-    return (this.#programs[d][cls.id] = new Int32Array(out));
+    const out = new Int32Array(length);
+    out[0] = rules;
+    let at = 1;
+    for (const part of parts) {
+      out.set(part.subarray(1), at);
+      at += part.length - 1;
+    }
+    return (this.#programs[d][cls.id] = out);
+  }
+
+  #policy(d: number, i: number): Int32Array {
+    const np = this.policies[i];
+    const rules = d === 0 ? np.ingress : np.egress;
+    const out: number[] = [rules.length];
+    for (const rule of rules) this.#rule(rule, np, out);
+    return (this.#policyPrograms[d][i] = new Int32Array(out));
   }
 
   #rule(rule: PolicyRule, np: NetworkPolicy, out: number[]): void {
