@@ -31,10 +31,19 @@ export function portClasses(engine: PolicyEngine): PortClass[] {
             else if (typeof pp.port === 'string')
               (named.get(pp.port) ?? named.set(pp.port, new Set()).get(pp.port)!).add(pp.protocol);
           }
-  for (const c of engine.classes)
-    for (const cp of c.pods[0].ports)
-      if (cp.name && named.get(cp.name)?.has(cp.protocol))
-        add(cp.protocol, cp.containerPort, cp.containerPort);
+  // Resolved named ports, from each class's resolution table (the pods only when a name is declared twice).
+  engine.portNames.forEach((pn, i) => {
+    const protocol = pn.protocol as Protocol;
+    if (!named.get(pn.name)?.has(protocol)) return;
+    for (const c of engine.classes) {
+      const port = c.namedPorts[i];
+      if (port >= 0) add(protocol, port, port);
+      else if (port === -2)
+        for (const cp of c.pods[0].ports)
+          if (cp.name === pn.name && cp.protocol === protocol)
+            add(protocol, cp.containerPort, cp.containerPort);
+    }
+  });
   const out: PortClass[] = [];
   for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
     const uniq = [...specs[protocol].values()];
@@ -76,6 +85,8 @@ export class PortMasks {
   /** The current destination's chunk mask per named port (see `destination`). */
   #at = new Int32Array(0);
   #dest: number | undefined;
+  #slotOf?: Int32Array;
+  readonly #protocols: Protocol[] = [];
   #base = 0;
   #width = 0;
 
@@ -96,8 +107,10 @@ export class PortMasks {
         const byProtocol =
           this.#namedIndex.get(pp.port) ?? this.#namedIndex.set(pp.port, new Map()).get(pp.port)!;
         let i = byProtocol.get(pp.protocol);
-        if (i === undefined)
+        if (i === undefined) {
           byProtocol.set(pp.protocol, (i = this.named.push(`${pp.protocol}/${pp.port}`) - 1));
+          this.#protocols.push(pp.protocol);
+        }
         named.push(i);
       }
     return { all: false, fixed: 0, named: new Int32Array(named), rule };
@@ -132,12 +145,29 @@ export class PortMasks {
     const at = this.#at;
     at.fill(0);
     if (d === undefined || !at.length) return;
-    for (const cp of this.engine.classes[d].pods[0].ports) {
-      const i = cp.name ? this.#namedIndex.get(cp.name)?.get(cp.protocol) : undefined;
-      if (i === undefined) continue;
-      const pc = (this.#portClassOf.get(protocolKey(cp.protocol, cp.containerPort)) ?? -1) - this.#base;
-      if (pc >= 0 && pc < this.#width) at[i] |= 1 << pc;
+    const cls = this.engine.classes[d];
+    const slots = this.#slots();
+    for (let i = 0; i < slots.length; i++) {
+      const port = cls.namedPorts[slots[i]];
+      if (port === -1) continue;
+      const ports =
+        port >= 0
+          ? [port]
+          : cls.pods[0].ports
+              .filter((cp) => `${cp.protocol}/${cp.name}` === this.named[i])
+              .map((cp) => cp.containerPort);
+      for (const p of ports) {
+        const pc = (this.#portClassOf.get(protocolKey(this.#protocols[i], p)) ?? -1) - this.#base;
+        if (pc >= 0 && pc < this.#width) at[i] |= 1 << pc;
+      }
     }
+  }
+
+  /** For each entry of `named`, its index in the engine's `portNames` (the class resolution tables). */
+  #slots(): Int32Array {
+    if (this.#slotOf) return this.#slotOf;
+    const index = new Map(this.engine.portNames.map((pn, i) => [`${pn.protocol}/${pn.name}`, i]));
+    return (this.#slotOf = Int32Array.from(this.named, (key) => index.get(key)!));
   }
 
   /** The rule's mask at the current destination. */

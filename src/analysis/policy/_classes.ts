@@ -14,6 +14,11 @@ export interface PodClass {
   readonly labels: Labels;
   readonly hostNetwork: boolean;
   readonly pods: Pod[];
+  /**
+   * Per entry of the engine's `portNames`: the container port that name resolves to in this class (-1: not
+   * declared; -2: declared more than once, ask the pods).
+   */
+  readonly namedPorts: Int32Array;
 }
 
 export interface ClassInputs {
@@ -41,10 +46,14 @@ export function buildClasses(
     let sig = `${pod.namespace}\u0000${pod.hostNetwork ? 'h' : 'p'}\u0000`;
     for (const k of keys) if (k in pod.labels) sig += `${k}=${pod.labels[k]}\u0001`;
     sig += '\u0000';
-    for (const pn of inputs.portNames) {
+    const named = new Int32Array(inputs.portNames.length).fill(-1);
+    inputs.portNames.forEach((pn, i) => {
+      for (const p of pod.ports)
+        if (p.name === pn.name && p.protocol === pn.protocol)
+          named[i] = named[i] === -1 ? p.containerPort : -2;
       const hit = pod.ports.find((p) => p.name === pn.name && p.protocol === pn.protocol);
       sig += `${hit ? hit.containerPort : '-'},`;
-    }
+    });
     sig += '\u0000' + pod.ips.map((ip) => inputs.segments.segmentOf(ip)).join(',');
     let cls = bySignature.get(sig);
     if (!cls) {
@@ -54,6 +63,7 @@ export function buildClasses(
         labels: pod.labels,
         hostNetwork: pod.hostNetwork,
         pods: [],
+        namedPorts: named,
       };
       classes.push(cls);
       bySignature.set(sig, cls);

@@ -20,6 +20,8 @@ export class PolicyEngine {
   readonly hostNetwork: HostNetworkMode;
   readonly enforced: boolean;
   readonly policies: readonly NetworkPolicy[];
+  /** Every named port a policy (or admin tier) uses; `PodClass.namedPorts` follows this order. */
+  readonly portNames: readonly { readonly name: string; readonly protocol: string }[];
   readonly #classOf: Map<Pod, PodClass>;
   readonly #nsLabels = new Map<string, Labels>();
   readonly #blocks = new Map<PolicyPeer, CompiledBlock>();
@@ -70,9 +72,10 @@ export class PolicyEngine {
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
+    this.portNames = [...portNames.values()];
     const built = buildClasses(model.pods, {
       labelKeys,
-      portNames: [...portNames.values()],
+      portNames: this.portNames,
       segments: new AddressSegments([...blocks, ...this.admin.blocks]),
     });
     this.classes = built.classes;

@@ -73,9 +73,13 @@ export class PeerSets {
       id = this.sets.length;
       const ids = this.#members(peer, ns, block);
       this.sets.push(ids);
-      const nss = new Set<number>();
-      for (let i = 0; i < ids.length; i++) nss.add(this.nsOf[ids[i]]);
-      this.namespacesOf.push(new Int32Array([...nss].sort((a, b) => a - b)));
+      // Class ids run namespace by namespace (buildClasses), so a sorted set meets its namespaces in order.
+      const nss: number[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const n = this.nsOf[ids[i]];
+        if (nss[nss.length - 1] !== n) nss.push(n);
+      }
+      this.namespacesOf.push(new Int32Array([...new Set(nss)].sort((a, b) => a - b)));
       this.#bySelectorKey.set(key, id);
     }
     this.#byPeer.set(peer, id);
