@@ -40,6 +40,10 @@ const CHUNK = 8;
  */
 export function computeReachability(
   engine: PolicyEngine,
+  /**
+   * keep: also return the rows (built by the plain union path). bigAt and chunk are for the tests: the set
+   * size from which sets are tested through their bitset (default 256), port classes per pass (≤ 8).
+   */
   options: { keep?: boolean; bigAt?: number; chunk?: number } = {},
 ): Reachability {
   const classes = engine.classes;
