@@ -117,6 +117,16 @@ export function traceCommand(io: Io): Command {
       io.stderr(`error: ${typeof from === 'string' ? `--from ${from}` : to}\n`);
       return io.exit(exitCodes.input);
     }
+    if (
+      from.kind === 'ref' &&
+      !model.pods.some((p) => p.namespace === from.namespace && p.name === from.name) &&
+      !model.workloads.some((w) => w.namespace === from.namespace && w.name === from.name)
+    ) {
+      io.stderr(
+        `error: --from ${from.namespace}/${from.name}: no pod or workload of that name (use NAMESPACE/NAME, ip:ADDRESS or internet)\n`,
+      );
+      return io.exit(exitCodes.input);
+    }
     const t = trace(ctx, from, to);
     io.stdout(
       opts.output === 'json'
