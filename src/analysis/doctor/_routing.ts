@@ -1,9 +1,32 @@
-import type { Service } from '../../model/types.ts';
 import type { IngressBackend } from '../../model/routing.ts';
 import { resolveIngressClass } from '../ingress/index.ts';
 import { analyzeGateways } from '../gateway/index.ts';
 import { judgeCertificate } from '../tls/index.ts';
 import type { DoctorRule, Finding } from './types.ts';
+import type { ClusterModel } from '../../model/types.ts';
+import type { HTTPRoute } from '../../model/routing.ts';
+import { lookup } from '../../model/lookup.ts';
+import type { Condition, GatewayAnalysis, RouteStatus } from '../gateway/index.ts';
+
+const analyses = new WeakMap<ClusterModel, GatewayAnalysis>();
+
+/**
+ * Every route-parent condition of a given type that is False, with the route it belongs to. The Gateway API
+ * analysis runs once per model, shared by the rules that read it.
+ */
+function falseRouteConditions(model: ClusterModel, type: 'Accepted' | 'ResolvedRefs') {
+  const out: { rs: RouteStatus; parent: string; c: Condition; route?: HTTPRoute }[] = [];
+  if (!model.routing?.routes.length) return out;
+  let analysis = analyses.get(model);
+  if (!analysis) analyses.set(model, (analysis = analyzeGateways(model)));
+  const routes = new Map(model.routing.routes.map((r) => [r.key, r]));
+  for (const rs of analysis.routes)
+    for (const parent of rs.parents)
+      for (const c of parent.conditions)
+        if (c.type === type && c.status === 'False')
+          out.push({ rs, parent: parent.parent, c, route: routes.get(rs.key) });
+  return out;
+}
 
 /**
  * An Ingress no controller serves: its class is not declared, or it names none and no (single) default
@@ -34,13 +57,9 @@ export const ingressClassUnresolved: DoctorRule = {
     }),
 };
 
-function backendProblem(
-  services: ReadonlyMap<string, Service>,
-  ns: string,
-  b: IngressBackend,
-): string | undefined {
+function backendProblem(model: ClusterModel, ns: string, b: IngressBackend): string | undefined {
   if (!b.service) return undefined;
-  const svc = services.get(`${ns}/${b.service.name}`);
+  const svc = lookup(model).serviceByRef(`${ns}/${b.service.name}`);
   if (!svc) return `Service ${ns}/${b.service.name} does not exist`;
   const port = b.service.port;
   if (!svc.ports.some((p) => (typeof port === 'number' ? p.port === port : p.name === port)))
@@ -59,7 +78,6 @@ export const backendNotFound: DoctorRule = {
   summary: 'an Ingress or route backend naming a Service or port that does not exist (or is not permitted)',
   check: ({ model }) => {
     const out: Finding[] = [];
-    const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
     for (const ing of model.routing?.ingresses ?? []) {
       const backends = [
         ...(ing.defaultBackend
@@ -74,7 +92,7 @@ export const backendNotFound: DoctorRule = {
         ),
       ];
       for (const { b, source, at } of backends) {
-        const problem = backendProblem(services, ing.namespace, b);
+        const problem = backendProblem(model, ing.namespace, b);
         if (problem)
           out.push({
             code: 'backend-not-found',
@@ -86,25 +104,20 @@ export const backendNotFound: DoctorRule = {
           });
       }
     }
-    if (model.routing?.routes.length)
-      for (const rs of analyzeGateways(model).routes)
-        for (const parent of rs.parents)
-          for (const c of parent.conditions)
-            if (c.type === 'ResolvedRefs' && c.status === 'False') {
-              const route = model.routing.routes.find((r) => r.key === rs.key);
-              out.push({
-                code: 'backend-not-found',
-                severity: 'error',
-                message:
-                  `${rs.kind} ${rs.namespace}/${rs.name} on ${parent.parent}: ResolvedRefs False (${c.reason}) ${c.message}`.trim(),
-                objects: [{ key: rs.key, source: route?.source }],
-                breaks: 'requests to the rules with unresolved backends get 500 from the gateway',
-                fix:
-                  c.reason === 'RefNotPermitted'
-                    ? 'Add a ReferenceGrant in the backend namespace allowing this route.'
-                    : 'Point backendRefs at an existing Service and port.',
-              });
-            }
+    for (const { rs, parent, c, route } of falseRouteConditions(model, 'ResolvedRefs')) {
+      out.push({
+        code: 'backend-not-found',
+        severity: 'error',
+        message:
+          `${rs.kind} ${rs.namespace}/${rs.name} on ${parent}: ResolvedRefs False (${c.reason}) ${c.message}`.trim(),
+        objects: [{ key: rs.key, source: route?.source }],
+        breaks: 'requests to the rules with unresolved backends get 500 from the gateway',
+        fix:
+          c.reason === 'RefNotPermitted'
+            ? 'Add a ReferenceGrant in the backend namespace allowing this route.'
+            : 'Point backendRefs at an existing Service and port.',
+      });
+    }
     return out;
   },
 };
@@ -116,22 +129,17 @@ export const routeNotAttached: DoctorRule = {
   summary:
     'an HTTPRoute or GRPCRoute that a parent Gateway did not accept (Accepted False, with the upstream reason)',
   check: ({ model }) => {
-    if (!model.routing?.routes.length) return [];
     const out: Finding[] = [];
-    for (const rs of analyzeGateways(model).routes)
-      for (const parent of rs.parents)
-        for (const c of parent.conditions)
-          if (c.type === 'Accepted' && c.status === 'False') {
-            const route = model.routing.routes.find((r) => r.key === rs.key);
-            out.push({
-              code: 'route-not-attached',
-              severity: 'error',
-              message: `${rs.kind} ${rs.namespace}/${rs.name} is not attached to ${parent.parent}: ${c.reason}${c.message ? ` — ${c.message}` : ''}`,
-              objects: [{ key: rs.key, source: route?.source }],
-              breaks: "none of this route's rules are served by that Gateway",
-              fix: 'Match parentRefs (name, sectionName, port) to a listener whose allowedRoutes and hostname admit the route.',
-            });
-          }
+    for (const { rs, parent, c, route } of falseRouteConditions(model, 'Accepted')) {
+      out.push({
+        code: 'route-not-attached',
+        severity: 'error',
+        message: `${rs.kind} ${rs.namespace}/${rs.name} is not attached to ${parent}: ${c.reason}${c.message ? ` — ${c.message}` : ''}`,
+        objects: [{ key: rs.key, source: route?.source }],
+        breaks: "none of this route's rules are served by that Gateway",
+        fix: 'Match parentRefs (name, sectionName, port) to a listener whose allowedRoutes and hostname admit the route.',
+      });
+    }
     return out;
   },
 };
