@@ -1,4 +1,7 @@
 import type { Diagnostic, Severity } from '../model/diagnostic.ts';
+import type { Protocol } from '../model/types.ts';
+
+const protocols: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 import { formatPath, type PathSegment, type RawObject } from '../parse/index.ts';
 
 type Sink = (d: Diagnostic) => void;
@@ -71,6 +74,17 @@ export class FieldReader {
   list(path: readonly PathSegment[]): unknown[] {
     return this.typed<unknown[]>(path, 'list', Array.isArray) ?? [];
   }
+  /**
+   * A port's `protocol`, TCP when absent; one Kubernetes does not accept (TCP, UDP, SCTP) is reported as
+   * `invalid-field` and gives undefined.
+   */
+  protocol(path: readonly PathSegment[]): Protocol | undefined {
+    const v = (this.str(path) ?? 'TCP') as Protocol;
+    if (protocols.includes(v)) return v;
+    this.report('invalid-field', 'error', path, `protocol "${v}" must be TCP, UDP or SCTP`);
+    return undefined;
+  }
+
   /** An int-or-string field (`targetPort`, NetworkPolicy `port`). */
   intOrString(path: readonly PathSegment[]): number | string | undefined {
     return this.typed(

@@ -1,16 +1,8 @@
 import { byNamespaceName } from '../model/keys.ts';
-import type {
-  NetworkPolicy,
-  PolicyPeer,
-  PolicyPort,
-  PolicyRule,
-  PolicyType,
-  Protocol,
-} from '../model/types.ts';
+import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, PolicyType } from '../model/types.ts';
 import { cidrContains, parseCidr } from '../lib/ip.ts';
 import { isIanaSvcName } from '../lib/label-validation.ts';
 import type { Envelope } from './_envelope.ts';
-import { protocols } from './_pod-spec.ts';
 import { readSelector } from './_selectors.ts';
 import { namespacedMetaOf } from './_envelope.ts';
 
@@ -146,16 +138,10 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
   const ports: PolicyPort[] = [];
   rawPorts.forEach((_, i) => {
     const p = [...at, 'ports', i];
-    const protocol = (f.str([...p, 'protocol']) ?? 'TCP') as Protocol;
+    const protocol = f.protocol([...p, 'protocol']);
     const port = f.intOrString([...p, 'port']);
     const endPort = f.int([...p, 'endPort']);
-    if (!protocols.includes(protocol))
-      return f.report(
-        'invalid-field',
-        'error',
-        [...p, 'protocol'],
-        `protocol "${protocol}" must be TCP, UDP or SCTP`,
-      );
+    if (!protocol) return;
     if (typeof port === 'number' && (port < 1 || port > 65535))
       return f.report('invalid-port', 'error', [...p, 'port'], `port ${port} must be between 1 and 65535`);
     if (typeof port === 'string' && !isIanaSvcName(port))

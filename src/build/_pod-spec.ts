@@ -1,10 +1,8 @@
 import { isIanaSvcName } from '../lib/label-validation.ts';
 import { canonicalIP } from '../lib/ip.ts';
-import type { ContainerPort, Pod, Protocol } from '../model/types.ts';
+import type { ContainerPort, Pod } from '../model/types.ts';
 import type { PathSegment } from '../parse/index.ts';
 import type { FieldReader } from './_fields.ts';
-
-export const protocols: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
 /** What a pod template (or a Pod) says about networking, before scheduling and IPAM. */
 export interface PodTemplate {
@@ -67,7 +65,7 @@ export function readPodTemplate(
       const p = [...at, 'ports', j];
       const containerPort = f.int([...p, 'containerPort']);
       const name = f.str([...p, 'name']);
-      const protocol = (f.str([...p, 'protocol']) ?? 'TCP') as Protocol;
+      const protocol = f.protocol([...p, 'protocol']);
       const hostPort = f.int([...p, 'hostPort']);
       if (containerPort === undefined || containerPort < 1 || containerPort > 65535) {
         if (
@@ -83,13 +81,7 @@ export function readPodTemplate(
           );
         return;
       }
-      if (!protocols.includes(protocol))
-        return f.report(
-          'invalid-field',
-          'error',
-          [...p, 'protocol'],
-          `protocol "${protocol}" must be TCP, UDP or SCTP`,
-        );
+      if (!protocol) return;
       if (name !== undefined) {
         if (!isIanaSvcName(name))
           return f.report(

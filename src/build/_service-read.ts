@@ -1,8 +1,7 @@
-import type { Protocol, Service, ServicePort, ServiceType } from '../model/types.ts';
+import type { Service, ServicePort, ServiceType } from '../model/types.ts';
 import { isDns1035Label, isDns1123Label, isIanaSvcName } from '../lib/label-validation.ts';
 import { namespacedMetaOf, type Envelope } from './_envelope.ts';
 import type { IPFamily } from './_service-ips.ts';
-import { protocols } from './_pod-spec.ts';
 
 const types: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
@@ -83,7 +82,7 @@ export function readService(env: Envelope): Draft | undefined {
   rawPorts.forEach((_, i) => {
     const at = ['spec', 'ports', i];
     const port = f.int([...at, 'port']);
-    const protocol = (f.str([...at, 'protocol']) ?? 'TCP') as Protocol;
+    const protocol = f.protocol([...at, 'protocol']);
     const name = f.str([...at, 'name']);
     const targetPort = f.intOrString([...at, 'targetPort']) ?? port;
     const nodePort = f.int([...at, 'nodePort']);
@@ -94,13 +93,7 @@ export function readService(env: Envelope): Draft | undefined {
         [...at, 'port'],
         `spec.ports[${i}].port must be a number between 1 and 65535`,
       );
-    if (!protocols.includes(protocol))
-      return f.report(
-        'invalid-field',
-        'error',
-        [...at, 'protocol'],
-        `protocol "${protocol}" must be TCP, UDP or SCTP`,
-      );
+    if (!protocol) return;
     if (rawPorts.length > 1 && !name)
       f.report(
         'missing-field',
