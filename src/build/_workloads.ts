@@ -28,7 +28,8 @@ export interface PodDraft {
   readonly source?: SourceRef;
 }
 
-const workloadKinds: readonly WorkloadKind[] = [
+/** The controllers whose pod templates are expanded into pods. */
+export const workloadKinds: readonly WorkloadKind[] = [
   'Deployment',
   'ReplicaSet',
   'StatefulSet',

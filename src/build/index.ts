@@ -7,7 +7,7 @@ import type { RawObject } from '../parse/index.ts';
 import { readEnvelopes, type Envelope } from './_envelope.ts';
 import { buildNamespaces } from './_namespaces.ts';
 import { buildNodes } from './_nodes.ts';
-import { expandWorkloads } from './_workloads.ts';
+import { expandWorkloads, workloadKinds } from './_workloads.ts';
 import { placePods } from './_placement.ts';
 import { buildServices } from './_services.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
@@ -64,16 +64,11 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const networkPolicies = buildNetworkPolicies(envs);
   const adminPolicies = buildAdminPolicies(envs);
   const routing = buildRouting(envs);
-  const handled = new Set([
+  const handled = new Set<string>([
     'Namespace',
     'Node',
     'Pod',
-    'Deployment',
-    'ReplicaSet',
-    'StatefulSet',
-    'DaemonSet',
-    'Job',
-    'CronJob',
+    ...workloadKinds,
     'HorizontalPodAutoscaler',
     'Service',
     'EndpointSlice',
