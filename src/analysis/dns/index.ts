@@ -28,6 +28,7 @@ export { renderResolvConf } from './_resolv-conf.ts';
 export { rdataText, recordLine } from './_present.ts';
 export { reverseName, dashedIP } from './_names.ts';
 export { schemaVersion } from './_kubernetes.ts';
+export { zoneQuestions } from './_zone-questions.ts';
 
 export interface PodResolution {
   readonly pod: Pod;

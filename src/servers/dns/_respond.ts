@@ -5,7 +5,8 @@
  * are truncated to the question with TC set (RFC 1035 §4.2.1, RFC 6891 §6.2.5), so the client retries over TCP.
  */
 import type { DnsQuestion, DnsResponse, Rcode } from '../../analysis/dns/index.ts';
-import { parseQuery, typeNames, Writer, type Query } from './_wire.ts';
+import { parseQuery, plainQuestionEnd, typeNames, Writer, type Query } from './_wire.ts';
+import type { AnswerTable } from './_answer-table.ts';
 
 export interface Answerer {
   answer(q: DnsQuestion): DnsResponse;
@@ -18,6 +19,8 @@ export interface ServerStats {
   truncated: number;
   refused: number;
   cacheHits: number;
+  /** Queries answered from the compiled answer table (see _answer-table.ts). */
+  tableHits: number;
 }
 
 const rcodeNumber: Record<Rcode, number> = {
@@ -130,4 +133,51 @@ export function reply(
   const out = t.toBuffer();
   out.writeUInt16BE(out.readUInt16BE(2) | 0x200, 2);
   return bytes(out);
+}
+
+/** Our OPT record, as `Writer.opt(ednsUdpSize)` writes it: root owner, type 41, our UDP size, version 0, no flags. */
+const ourOpt = Buffer.from([0, 0, 41, ednsUdpSize >> 8, ednsUdpSize & 0xff, 0, 0, 0, 0, 0, 0]);
+
+/**
+ * The reply to a plain query whose question is in `table`: byte for byte what `reply()` would send (the header
+ * with the query's ID, RD and CD and the answer's flags and counts, the query's own question, the table's records,
+ * our OPT record when the query had one), in one buffer. Undefined when the query is not plain, the question is
+ * not in the table, or the reply would not fit (then `reply()` answers, truncating as it must).
+ */
+export function replyFromTable(
+  packet: Buffer,
+  table: AnswerTable,
+  transport: 'udp' | 'tcp',
+  stats: ServerStats,
+): Buffer | undefined {
+  const questionEnd = plainQuestionEnd(packet);
+  if (questionEnd < 0) return undefined;
+  const e = table.find(packet, 12, questionEnd);
+  if (e < 0) return undefined;
+  const edns = packet[11] === 1;
+  const limit =
+    transport === 'tcp'
+      ? 65535
+      : edns
+        ? Math.min(Math.max(packet.readUInt16BE(questionEnd + 3), 512), 4096)
+        : 512;
+  const recordsEnd = questionEnd + table.recordsLength(e);
+  const length = recordsEnd + (edns ? ourOpt.length : 0);
+  if (length > limit) return undefined;
+  const out = Buffer.allocUnsafe(length);
+  out[0] = packet[0];
+  out[1] = packet[1];
+  // QR, the query's RD and CD, the answer's AA, RA and RCODE (opcode 0).
+  out.writeUInt16BE(0x8000 | ((packet[2] & 0x01) << 8) | (packet[3] & 0x10) | table.flagsAt(e), 2);
+  out.writeUInt16BE(1, 4);
+  out.writeUInt16BE(table.countAt(e, 0), 6);
+  out.writeUInt16BE(table.countAt(e, 1), 8);
+  out.writeUInt16BE(table.countAt(e, 2) + (edns ? 1 : 0), 10);
+  packet.copy(out, 12, 12, questionEnd);
+  table.copyRecords(e, out, questionEnd);
+  if (edns) ourOpt.copy(out, recordsEnd);
+  stats.queries++;
+  stats.answered++;
+  stats.tableHits++;
+  return out;
 }

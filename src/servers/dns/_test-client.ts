@@ -8,12 +8,12 @@ export type Reply = packet.Packet & { rcode?: string };
 export function query(
   name: string,
   type: string,
-  opts: { edns?: number; id?: number; rd?: boolean } = {},
+  opts: { edns?: number; id?: number; rd?: boolean; cd?: boolean } = {},
 ): Buffer {
   return packet.encode({
     type: 'query',
     id: opts.id ?? 4242,
-    flags: opts.rd === false ? 0 : packet.RECURSION_DESIRED,
+    flags: (opts.rd === false ? 0 : packet.RECURSION_DESIRED) | (opts.cd ? packet.CHECKING_DISABLED : 0),
     questions: [{ type: type as packet.RecordType, name, class: 'IN' }],
     additionals: opts.edns
       ? [

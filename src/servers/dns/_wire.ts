@@ -80,6 +80,31 @@ function readName(buf: Buffer, start: number): { name: string; end: number } | s
   }
 }
 
+/**
+ * Where the question of the commonest query ends (just past its class), read without building strings: a standard
+ * query (opcode 0) with one question and nothing else but an optional EDNS version 0 OPT record (ARCOUNT 1, the
+ * OPT record right after the question, its UDP size at `questionEnd + 3`). -1 for anything else; `parseQuery` then
+ * reads the packet in full (and says what is wrong with it).
+ */
+export function plainQuestionEnd(buf: Uint8Array): number {
+  const n = buf.length;
+  // QR 0 and opcode 0 (the high five bits of octet 2), QDCOUNT 1, ANCOUNT and NSCOUNT 0, ARCOUNT 0 or 1.
+  if (n < 17 || buf[2] & 0xf8 || buf[4] | buf[6] | buf[7] | buf[8] | buf[9] | buf[10] || buf[5] !== 1)
+    return -1;
+  if (buf[11] > 1) return -1;
+  let i = 12;
+  let total = 0;
+  for (let len = buf[i]; len !== 0; len = buf[i]) {
+    if (len & 0xc0 || (total += len + 1) > 255 || (i += len + 1) >= n) return -1;
+  }
+  const questionEnd = i + 5;
+  if (buf[11] === 0) return questionEnd === n ? questionEnd : -1;
+  // The OPT record: root owner, type 41, class = UDP size, TTL = extended RCODE, version, flags; RDATA to the end.
+  const o = questionEnd;
+  if (o + 11 > n || buf[o] !== 0 || buf[o + 1] !== 0 || buf[o + 2] !== 41 || buf[o + 6] !== 0) return -1;
+  return o + 11 + ((buf[o + 9] << 8) | buf[o + 10]) === n ? questionEnd : -1;
+}
+
 export function parseQuery(buf: Buffer): Parsed {
   if (buf.length < 12) return { malformed: 'shorter than a header' };
   const id = buf.readUInt16BE(0);

@@ -8,13 +8,15 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import type { CacheConfig } from '../../analysis/corefile/index.ts';
-import { reply as respond, type Answerer, type ServerStats } from './_respond.ts';
+import { reply as respond, replyFromTable, type Answerer, type ServerStats } from './_respond.ts';
+import type { AnswerTable } from './_answer-table.ts';
 import { cacheBounds, ReplyCache } from './_reply-cache.ts';
 import { compactHeap } from './_heap.ts';
 
 export type { Answerer, ServerStats } from './_respond.ts';
 export { watchPaths } from './_watch.ts';
 export { compactHeap } from './_heap.ts';
+export { AnswerTable } from './_answer-table.ts';
 
 export interface DnsServerOptions {
   /** Listen address; default 127.0.0.1. */
@@ -22,6 +24,8 @@ export interface DnsServerOptions {
   /** Port for both UDP and TCP; 0 picks a free one. Default 5353. */
   readonly port?: number;
   readonly answerer: Answerer;
+  /** The answerer's positive answers compiled ahead (see _answer-table.ts); queries it holds skip the answerer. */
+  readonly table?: AnswerTable;
   /** The Corefile's `cache` plugin, which bounds the reply cache (CoreDNS's defaults when absent). */
   readonly cache?: CacheConfig;
   /**
@@ -36,8 +40,11 @@ export interface RunningDnsServer {
   readonly host: string;
   readonly port: number;
   readonly stats: ServerStats;
-  /** Answers from now on come from `a` (with the cache bounds of `cache`); the reply cache is emptied. Queries in flight are not dropped. */
-  setAnswerer(a: Answerer, cache?: CacheConfig): void;
+  /**
+   * Answers from now on come from `a` and its compiled `table` (with the cache bounds of `cache`); the reply cache
+   * is emptied. Queries in flight are not dropped.
+   */
+  setAnswerer(a: Answerer, cache?: CacheConfig, table?: AnswerTable): void;
   close(): Promise<void>;
 }
 
@@ -53,8 +60,10 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
     truncated: 0,
     refused: 0,
     cacheHits: 0,
+    tableHits: 0,
   };
   let answerer = opts.answerer;
+  let table = opts.table;
   let cache = new ReplyCache(cacheBounds(opts.cache));
   const compactAfter = opts.compactAfterMisses ?? 20_000;
   let misses = 0;
@@ -76,6 +85,8 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
       stats.malformed++;
       return undefined;
     }
+    const compiled = table && replyFromTable(packet, table, transport, stats);
+    if (compiled) return compiled;
     const key = transport + packet.toString('latin1', 2);
     const hit = cache.get(key);
     if (hit) {
@@ -124,11 +135,11 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
         const reply = handle(Buffer.from(msg), 'tcp');
         if (!reply) continue;
         const parts = Array.isArray(reply) ? reply : [reply];
-        const length = parts[0].length + (parts[1]?.length ?? 0);
+        const length = parts.reduce((n, p) => n + p.length, 0);
         const framed = Buffer.alloc(2 + length);
         framed.writeUInt16BE(length, 0);
-        parts[0].copy(framed, 2);
-        parts[1]?.copy(framed, 2 + parts[0].length);
+        let at = 2;
+        for (const p of parts) at += p.copy(framed, at);
         socket.write(framed);
       }
     });
@@ -139,8 +150,9 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
     host,
     port,
     stats,
-    setAnswerer(a, c) {
+    setAnswerer(a, c, t) {
       answerer = a;
+      table = t;
       cache = new ReplyCache(cacheBounds(c));
     },
     close: () =>

@@ -1,0 +1,251 @@
+/**
+ * The zone's positive answers compiled to wire form, as an authoritative server compiles its zone before serving
+ * (NSD does the same): one byte arena and one open-addressing slot array, no object per name. `serve dns` builds it
+ * where the model is built and ships it as bytes; the serving process answers every query whose question is in the
+ * table by copying bytes, and everything else (denials, pod names of any address, rewrites, upstream names) through
+ * the answerer, exactly as before.
+ *
+ * Exact by construction: each entry is the answerer's own reply to its question, encoded by the server's own
+ * `reply()` (no EDNS, over TCP so never truncated), kept from the end of the question on. Name compression points
+ * at offsets that depend only on the question's length, so the same bytes follow the question of any query for
+ * that name and type, whatever its ID, flags, letter case (names compare case-insensitively, RFC 4343) or EDNS
+ * option (the OPT record is appended after them). Only NOERROR replies with answers are kept; a table entry never
+ * expires because the model's answers do not change while one answerer serves.
+ *
+ * Entry layout in the arena: u16 key length, key (question name in wire form, lower-cased, then type and class),
+ * u16 flag bits of the reply (AA, RA, RCODE), u16 ANCOUNT, NSCOUNT, ARCOUNT, u16 length of the records, records.
+ */
+import type { DnsQuestion } from '../../analysis/dns/index.ts';
+import { reply, type Answerer, type ServerStats } from './_respond.ts';
+import { typeCode } from './_wire.ts';
+
+/** Flag bits of a reply that come from the answer, not the query: AA, RA and RCODE (RFC 1035 §4.1.1). */
+const answerFlagBits = 0x0400 | 0x0080 | 0x000f;
+
+/** An octet of a name, ASCII letters folded to lower case (RFC 4343 §3). */
+const fold = (c: number) => (c >= 65 && c <= 90 ? c | 0x20 : c);
+
+/** FNV-1a over a question's bytes (`[start, end)`: name, type, class), the name's letters folded. */
+function hashQuestion(buf: Uint8Array, start: number, end: number): number {
+  let h = 2166136261;
+  const nameEnd = end - 4;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ (i < nameEnd ? fold(buf[i]) : buf[i]), 16777619);
+  return h >>> 0;
+}
+
+/** Whether two questions of `length` octets are the same, the names compared without regard to case. */
+function sameQuestion(a: Uint8Array, aStart: number, b: Uint8Array, bStart: number, length: number): boolean {
+  const nameLength = length - 4;
+  for (let i = 0; i < length; i++) {
+    const x = a[aStart + i];
+    const y = b[bStart + i];
+    if (x !== y && (i >= nameLength || fold(x) !== fold(y))) return false;
+  }
+  return true;
+}
+
+export class AnswerTable {
+  readonly #arena: Uint8Array;
+  readonly #slots: Uint32Array;
+  readonly #view: DataView;
+  readonly size: number;
+
+  /** @internal Use `compile` or `fromBytes`. */
+  constructor(arena: Uint8Array, slots: Uint32Array, size: number) {
+    this.#arena = arena;
+    this.#slots = slots;
+    this.#view = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
+    this.size = size;
+  }
+
+  /** Bytes held: the arena and the slot array. */
+  get byteLength(): number {
+    return this.#arena.byteLength + this.#slots.byteLength;
+  }
+
+  /**
+   * Asks `answerer` each question once and keeps the positive replies. Questions may repeat or name nothing: only
+   * NOERROR replies with at least one answer enter the table.
+   */
+  static compile(answerer: Answerer, questions: Iterable<DnsQuestion>): AnswerTable {
+    const stats: ServerStats = {
+      queries: 0,
+      answered: 0,
+      malformed: 0,
+      truncated: 0,
+      refused: 0,
+      cacheHits: 0,
+      tableHits: 0,
+    };
+    const b = new TableBuilder();
+    for (const q of questions) {
+      const packet = questionPacket(q);
+      if (!packet || b.has(packet)) continue;
+      const r = reply(packet, answerer, 'tcp', stats)?.bytes;
+      if (r && (r.readUInt16BE(2) & 0xf) === 0 && r.readUInt16BE(6) > 0) b.add(packet, r);
+    }
+    return b.finish();
+  }
+
+  /** The table as one byte string (slot count, then slots, then arena), for another process. */
+  toBytes(): Uint8Array {
+    const out = new Uint8Array(8 + this.#slots.byteLength + this.#arena.byteLength);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, this.#slots.length);
+    view.setUint32(4, this.size);
+    new Uint32Array(out.buffer, 8, this.#slots.length).set(this.#slots);
+    out.set(this.#arena, 8 + this.#slots.byteLength);
+    return out;
+  }
+
+  /** Reads `toBytes()` output; undefined when it is not one (a truncated or foreign byte string). */
+  static fromBytes(bytes: Uint8Array): AnswerTable | undefined {
+    if (bytes.byteLength < 8) return undefined;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const slotCount = view.getUint32(0);
+    const size = view.getUint32(4);
+    if (slotCount === 0 || (slotCount & (slotCount - 1)) !== 0 || 8 + slotCount * 4 > bytes.byteLength)
+      return undefined;
+    // Views when the slots are 4-octet aligned (as v8.deserialize lays them out), else aligned copies.
+    const start = bytes.byteOffset + 8;
+    const slots =
+      start % 4 === 0
+        ? new Uint32Array(bytes.buffer, start, slotCount)
+        : new Uint32Array(bytes.slice(8, 8 + slotCount * 4).buffer);
+    const arena = bytes.subarray(8 + slotCount * 4);
+    for (const s of slots) if (s > arena.byteLength) return undefined;
+    return new AnswerTable(arena, slots, size);
+  }
+
+  /**
+   * Where the reply part of the entry for the question at `packet[start, end)` (name, type and class) begins, or
+   * -1. Read it with `flagsAt`, `countAt`, `recordsLength` and `copyRecords`; nothing is allocated.
+   */
+  find(packet: Uint8Array, start: number, end: number): number {
+    const length = end - start;
+    const mask = this.#slots.length - 1;
+    for (let s = hashQuestion(packet, start, end) & mask; ; s = (s + 1) & mask) {
+      const slot = this.#slots[s];
+      if (slot === 0) return -1;
+      const at = slot - 1;
+      if (this.#view.getUint16(at) === length && sameQuestion(this.#arena, at + 2, packet, start, length))
+        return at + 2 + length;
+    }
+  }
+
+  /** The reply's AA, RA and RCODE bits (in their places in the header's second 16-bit word). */
+  flagsAt(entry: number): number {
+    return this.#view.getUint16(entry);
+  }
+
+  /** ANCOUNT (0), NSCOUNT (1) or ARCOUNT (2) of the reply. */
+  countAt(entry: number, section: 0 | 1 | 2): number {
+    return this.#view.getUint16(entry + 2 + section * 2);
+  }
+
+  /** Octets of the reply's records. */
+  recordsLength(entry: number): number {
+    return this.#view.getUint16(entry + 8);
+  }
+
+  /** Copies the reply's records into `target` at `offset`. */
+  copyRecords(entry: number, target: Uint8Array, offset: number): void {
+    target.set(this.#arena.subarray(entry + 10, entry + 10 + this.recordsLength(entry)), offset);
+  }
+}
+
+/**
+ * Builds a table entry by entry into one growing arena, its slot array doubled (and refilled) whenever it is
+ * two-thirds full, so compiling holds no object per entry either.
+ */
+class TableBuilder {
+  #arena = new Uint8Array(1 << 16);
+  #length = 0;
+  #slots = new Uint32Array(1 << 10);
+  #size = 0;
+
+  /** Whether the question of `packet` (from octet 12 to its end) is in the table already. */
+  has(packet: Uint8Array): boolean {
+    return this.#slots[this.#find(packet, 12, packet.length)] !== 0;
+  }
+
+  /** The slot holding the question, or the empty slot where it would go. */
+  #find(packet: Uint8Array, start: number, end: number): number {
+    const mask = this.#slots.length - 1;
+    const length = end - start;
+    for (let s = hashQuestion(packet, start, end) & mask; ; s = (s + 1) & mask) {
+      const slot = this.#slots[s];
+      if (slot === 0) return s;
+      const at = slot - 1;
+      const l = (this.#arena[at] << 8) | this.#arena[at + 1];
+      if (l === length && sameQuestion(this.#arena, at + 2, packet, start, length)) return s;
+    }
+  }
+
+  /** Adds the entry for the question of `packet` and its reply `r` (whose question is the same octets). */
+  add(packet: Uint8Array, r: Uint8Array): void {
+    const questionLength = packet.length - 12;
+    const records = r.subarray(12 + questionLength);
+    const size = 2 + questionLength + 10 + records.length;
+    this.#grow(size);
+    const a = this.#arena;
+    const at = this.#length;
+    a[at] = questionLength >> 8;
+    a[at + 1] = questionLength & 0xff;
+    for (let i = 0; i < questionLength; i++)
+      a[at + 2 + i] = i < questionLength - 4 ? fold(packet[12 + i]) : packet[12 + i];
+    const info = at + 2 + questionLength;
+    const flags = ((r[2] << 8) | r[3]) & answerFlagBits;
+    a[info] = flags >> 8;
+    a[info + 1] = flags & 0xff;
+    a.set(r.subarray(6, 12), info + 2);
+    a[info + 8] = records.length >> 8;
+    a[info + 9] = records.length & 0xff;
+    a.set(records, info + 10);
+    this.#length += size;
+    this.#slots[this.#find(a, at + 2, at + 2 + questionLength)] = at + 1;
+    if (++this.#size * 3 > this.#slots.length * 2) this.#rehash();
+  }
+
+  #grow(n: number): void {
+    if (this.#length + n <= this.#arena.length) return;
+    const next = new Uint8Array(Math.max(this.#arena.length * 2, this.#length + n));
+    next.set(this.#arena.subarray(0, this.#length));
+    this.#arena = next;
+  }
+
+  #rehash(): void {
+    const old = this.#slots;
+    this.#slots = new Uint32Array(old.length * 2);
+    for (const slot of old) {
+      if (slot === 0) continue;
+      const at = slot - 1;
+      const length = (this.#arena[at] << 8) | this.#arena[at + 1];
+      this.#slots[this.#find(this.#arena, at + 2, at + 2 + length)] = slot;
+    }
+  }
+
+  finish(): AnswerTable {
+    return new AnswerTable(this.#arena.slice(0, this.#length), this.#slots, this.#size);
+  }
+}
+
+/** A plain query packet (ID 0, no flags, no EDNS) for `q`, or undefined when the name cannot be encoded. */
+function questionPacket(q: DnsQuestion): Buffer | undefined {
+  const type = typeCode(q.type.toUpperCase());
+  const name = q.name.endsWith('.') ? q.name.slice(0, -1) : q.name;
+  if (!type || name.length > 253 || /[^\x21-\x7e]|\.\.|^\./.test(name)) return undefined;
+  const packet = Buffer.alloc(12 + name.length + (name ? 2 : 1) + 4);
+  packet[5] = 1;
+  let at = 12;
+  for (const label of name ? name.split('.') : []) {
+    if (label.length > 63) return undefined;
+    packet[at] = label.length;
+    packet.write(label, at + 1, 'latin1');
+    at += 1 + label.length;
+  }
+  packet[at] = 0;
+  packet.writeUInt16BE(type, at + 1);
+  packet.writeUInt16BE(1, at + 3);
+  return packet;
+}
