@@ -138,6 +138,11 @@ async function dnsperf(n: number, capacity?: number) {
 
 const [mode, nText] = process.argv.slice(2);
 if (mode === 'inproc') process.stdout.write(JSON.stringify(await inproc(Number(nText))) + '\n');
+else if (mode === 'serve')
+  // `bench/dns.ts serve N [CAPACITY]`: one serve dns row, as JSON (for trying a change without the whole suite).
+  process.stdout.write(
+    JSON.stringify(await dnsperf(Number(nText), process.argv[4] ? Number(process.argv[4]) : undefined)) + '\n',
+  );
 else {
   if (!existsSync('dist/kubetwin.mjs'))
     throw new Error('run npm run build first: serve dns is measured from dist/kubetwin.mjs');

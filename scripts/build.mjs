@@ -16,14 +16,14 @@ await build({
 });
 
 // The serving process of `serve dns`, alone: it loads only the DNS server, not the whole CLI (see
-// src/cli/serve-dns-process.ts).
+// src/cli/serve-dns-process.ts). CommonJS: Node's ESM loader alone touches about 1 MB more of its own code.
 await build({
   entryPoints: ['src/cli/serve-dns-process.ts'],
-  outfile: 'dist/kubetwin-dns.mjs',
+  outfile: 'dist/kubetwin-dns.cjs',
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'esm',
+  format: 'cjs',
   sourcemap: false,
   logLevel: 'warning',
 });

@@ -1,17 +1,24 @@
 /**
- * Builds the DNS data of `serve dns` in a child process (this CLI, `serve dns --emit-data`), so the server keeps
- * only the DNS index: the model build's memory peak ends with the child. Diagnostics reach stderr from the child.
+ * How `serve dns` moves its data between its three processes. The builder (this CLI, `serve dns --emit-data FILE`)
+ * builds the model, the DNS data and the zone's compiled answers, and writes them to FILE; the launcher
+ * (`serve dns`) runs it, once and on every change with --watch, and passes each file's path to the serving process
+ * on that process's standard input (see _dns-frames.ts). The serving process thus holds only the DNS index and the
+ * compiled answers: the build's memory peak, and the garbage of compiling every answer, end with the builder.
  */
 import { spawn } from 'node:child_process';
-import { deserialize, serialize } from 'node:v8';
-import { buildDnsData, type DnsData } from '../analysis/dns/index.ts';
+import { serialize } from 'node:v8';
+import { buildDnsData, createDnsFromData, zoneQuestions, type DnsData } from '../analysis/dns/index.ts';
+import { AnswerTable } from '../servers/dns/index.ts';
 import type { ClusterModel } from '../model/types.ts';
 import type { InputOptions } from './_common.ts';
+import type { ServingData } from './_dns-frames.ts';
 
-/** The child's side: the data, serialized (v8 structured clone) and base64-encoded for stdout. */
-export function encodeDnsData(model: ClusterModel): { text: string; data: DnsData } {
+/** The builder's side: the data and compiled answers, serialized (v8 structured clone) for the serving process. */
+export function encodeDnsData(model: ClusterModel): { bytes: Uint8Array; data: DnsData } {
   const data = buildDnsData(model);
-  return { text: serialize(data).toString('base64') + '\n', data };
+  const table = AnswerTable.compile(createDnsFromData(data), zoneQuestions(data, model.pods)).toBytes();
+  const payload: ServingData = { data, table };
+  return { bytes: serialize(payload), data };
 }
 
 /** Command-line arguments that make a child read the same inputs. */
@@ -26,27 +33,19 @@ function inputArgs(opts: InputOptions): string[] {
 }
 
 /**
- * The parent's side: runs the full CLI (`cli`) as the child and decodes its data; undefined when it failed (its
- * stderr says why). With `-f -` the child reads this process's standard input.
+ * The launcher's side: runs the full CLI (`cli`) as the builder, writing the data to `file`; false when the build
+ * failed (its stderr says why). With `-f -` the builder reads this process's standard input.
  */
-export function loadDnsDataInChild(
+export function buildServingData(
   opts: InputOptions,
   cli: { readonly execArgv: readonly string[]; readonly script: string },
-): Promise<DnsData | undefined> {
+  file: string,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const args = [...cli.execArgv, cli.script, 'serve', 'dns', '--emit-data', ...inputArgs(opts)];
+    const args = [...cli.execArgv, cli.script, 'serve', 'dns', '--emit-data', file, ...inputArgs(opts)];
     const stdin = opts.file?.includes('-') ? 'inherit' : 'ignore';
-    const child = spawn(process.execPath, args, { stdio: [stdin, 'pipe', 'inherit'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', () => resolve(undefined));
-    child.on('close', (code) => {
-      if (code !== 0) return resolve(undefined);
-      try {
-        resolve(deserialize(Buffer.from(Buffer.concat(chunks).toString('utf8').trim(), 'base64')) as DnsData);
-      } catch {
-        resolve(undefined);
-      }
-    });
+    const child = spawn(process.execPath, args, { stdio: [stdin, 'ignore', 'inherit'] });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
   });
 }

@@ -1,79 +1,97 @@
 /**
- * The serving process of `kubetwin serve dns` (bundled alone as dist/kubetwin-dns.mjs): it holds only the DNS
- * index, the reply cache and the socket code. `serve dns` starts it with V8 flags for a small resident set (see
- * `servingFlags` in serve-dns.ts) and passes its settings as one JSON argument; the model is built by a third,
- * short-lived process (`serve dns --emit-data`), so the build's memory peak never lands here.
+ * The serving process of `kubetwin serve dns` (bundled alone as dist/kubetwin-dns.cjs): it holds only the DNS
+ * index, the compiled answers, the reply cache and the socket code. `serve dns` (the launcher) starts it with V8
+ * flags for a small resident set (see `servingFlags` in serve-dns.ts), passes its settings as one JSON argument and
+ * the data's file on its standard input, again on every reload (_dns-frames.ts); the model is built by a third, short-lived process
+ * (`serve dns --emit-data`), so the build's memory peak never lands here. The process ends on SIGINT or SIGTERM, or
+ * when the launcher goes away (its standard input closes).
  */
-import { createDnsFromData, type Dns } from '../analysis/dns/index.ts';
-import { compactHeap, startDnsServer, watchPaths } from '../servers/dns/index.ts';
-import { loadDnsDataInChild } from './_dns-loader.ts';
-import type { InputOptions } from './_common.ts';
+import { createDnsFromData } from '../analysis/dns/index.ts';
+import type { DnsServerConfig } from '../analysis/corefile/index.ts';
+import { AnswerTable, compactHeap, startDnsServer, type RunningDnsServer } from '../servers/dns/index.ts';
+import { readServingData, type ServingData } from './_dns-frames.ts';
 
 /** What `serve dns` hands the serving process (an internal contract between the two files). */
 export interface ServingSettings {
   readonly host: string;
   readonly port: number;
   readonly watch: boolean;
-  readonly input: InputOptions;
-  /** How to run the full CLI for `--emit-data`: node arguments before the script, and the script. */
-  readonly cli: { readonly execArgv: readonly string[]; readonly script: string };
 }
 
 /** The `cache` plugin of the server block that serves the cluster zone (the one with `kubernetes`). */
-const cacheOf = (dns: Dns) => (dns.config.servers.find((s) => s.kubernetes) ?? dns.config.servers[0])?.cache;
+const cacheOf = (config: DnsServerConfig) =>
+  (config.servers.find((s) => s.kubernetes) ?? config.servers[0])?.cache;
+
+/** The serving parts of `d`: its answerer and compiled table. */
+function servingParts(d: ServingData) {
+  const dns = createDnsFromData(d.data);
+  const table = AnswerTable.fromBytes(d.table);
+  return { dns, cache: cacheOf(dns.config), ...(table ? { table } : {}) };
+}
+
+/** After a load: collect the old data now, and once more when the frame's buffer has been released. */
+function settle(): void {
+  compactHeap();
+  setTimeout(compactHeap, 500).unref();
+}
 
 async function main(settings: ServingSettings): Promise<number> {
-  const build = async (): Promise<Dns | undefined> => {
-    const data = await loadDnsDataInChild(settings.input, settings.cli);
-    return data ? createDnsFromData(data) : undefined;
-  };
-  const first = await build();
-  if (!first) return 2;
-  compactHeap();
-  // The buffer the data came in is released a tick later: collect again once it is.
-  setTimeout(compactHeap, 500).unref();
-  let server;
-  try {
-    server = await startDnsServer({
-      host: settings.host,
-      port: settings.port,
-      answerer: first,
-      cache: cacheOf(first),
-    });
-  } catch (err) {
-    process.stderr.write(
-      `error: cannot listen on ${settings.host}:${settings.port}: ${err instanceof Error ? err.message : String(err)}\n`,
-    );
-    return 2;
-  }
-  const zones = first.config.servers.flatMap((s) => s.kubernetes?.zones ?? []).join(' ');
-  process.stderr.write(
-    `serving DNS for ${zones || '(no kubernetes zones)'} on ${settings.host}:${server.port} (UDP and TCP)${settings.watch ? ', watching the manifests' : ''}\n`,
-  );
-  let reloading = Promise.resolve();
-  const watcher = settings.watch
-    ? watchPaths(settings.input.file ?? [], () => {
-        reloading = reloading.then(async () => {
-          const next = await build();
-          if (next) {
-            server.setAnswerer(next, cacheOf(next));
-            compactHeap();
-            setTimeout(compactHeap, 500).unref();
-            process.stderr.write('reloaded the manifests\n');
-          } else process.stderr.write('reload failed; still serving the previous model\n');
-        });
-      })
-    : undefined;
-  await new Promise<void>((resolve) => {
+  let server: RunningDnsServer | undefined;
+  let failed = false;
+  const done = new Promise<void>((resolve) => {
     // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and forwarded by `serve dns`).
     process.on('SIGINT', () => resolve());
     process.on('SIGTERM', () => resolve());
+    process.stdin.on('end', () => resolve());
+    let starting: Promise<void> | undefined;
+    readServingData(
+      process.stdin,
+      (d) => {
+        const parts = servingParts(d);
+        if (starting) {
+          void starting.then(() => {
+            server?.setAnswerer(parts.dns, parts.cache, parts.table);
+            settle();
+            process.stderr.write('reloaded the manifests\n');
+          });
+          return;
+        }
+        starting = startDnsServer({
+          host: settings.host,
+          port: settings.port,
+          answerer: parts.dns,
+          cache: parts.cache,
+          ...(parts.table ? { table: parts.table } : {}),
+        }).then(
+          (s) => {
+            server = s;
+            settle();
+            const zones = parts.dns.config.servers.flatMap((x) => x.kubernetes?.zones ?? []).join(' ');
+            process.stderr.write(
+              `serving DNS for ${zones || '(no kubernetes zones)'} on ${settings.host}:${s.port} (UDP and TCP)${settings.watch ? ', watching the manifests' : ''}\n`,
+            );
+          },
+          (err: unknown) => {
+            process.stderr.write(
+              `error: cannot listen on ${settings.host}:${settings.port}: ${err instanceof Error ? err.message : String(err)}\n`,
+            );
+            failed = true;
+            resolve();
+          },
+        );
+      },
+      (why) =>
+        process.stderr.write(
+          `kubetwin serve dns: could not read the DNS data (${why}); still serving the previous model\n`,
+        ),
+    );
   });
-  watcher?.close();
+  await done;
+  if (failed || !server) return 2;
   await server.close();
   const s = server.stats;
   process.stderr.write(
-    `stopped: ${s.queries} queries, ${s.answered} answered, ${s.malformed} malformed dropped, ${s.truncated} truncated, ${s.refused} refused\n`,
+    `stopped: ${s.queries} queries, ${s.answered} answered (${s.tableHits} from the compiled zone, ${s.cacheHits} from the cache), ${s.malformed} malformed dropped, ${s.truncated} truncated, ${s.refused} refused\n`,
   );
   return 0;
 }
