@@ -94,7 +94,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
       stats.answered++;
       stats.cacheHits++;
       // The query's own ID followed by the cached reply: two views, no copy (the cached bytes are never written).
-      return [packet.subarray(0, 2), hit.subarray(6)];
+      return [packet.subarray(0, 2), hit];
     }
     let reply: ReturnType<typeof respond>;
     if (compactAfter && ++misses >= compactAfter) {
