@@ -5,17 +5,16 @@
  */
 import type { ClusterModel, Service } from '../../model/types.ts';
 import { parseIP } from '../../lib/ip.ts';
-import { dashedIP } from './_names.ts';
 
 export interface EndpointAddress {
   readonly ip: string;
-  /** The address with dashes (`10-244-1-5`), the endpoint's name when it has no hostname. */
-  readonly dashed: string;
   readonly hostname?: string;
-  /** Name of the pod behind it, for `endpoint_pod_names`. */
+  /** Name of the pod behind it, kept only for `endpoint_pod_names`. */
   readonly podName?: string;
-  /** Ports of its slice; `[]` when the slice has none (A records still exist, SRV do not). */
+  /** Ports of its slice (one array shared by the slice's endpoints); `[]` when the slice has none (A records still exist, SRV do not). */
   readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: string }[];
+  /** The Service whose slice lists it. */
+  readonly service: DnsService;
 }
 
 /** The part of a Service DNS reads (a slim copy: the model can be dropped once the index is built). */
@@ -36,8 +35,8 @@ export interface DnsIndex {
   readonly services: ReadonlyMap<string, ServiceEntry>;
   /** Service ClusterIP → Service. */
   readonly serviceByIP: ReadonlyMap<string, DnsService>;
-  /** Endpoint address → (Service, address) pairs. */
-  readonly endpointsByIP: ReadonlyMap<string, readonly { service: DnsService; address: EndpointAddress }[]>;
+  /** Endpoint address → the ready endpoints with it (of any Service). */
+  readonly endpointsByIP: ReadonlyMap<string, readonly EndpointAddress[]>;
   /** Primary pod IP → namespaces of the pods with it; built only for `pods verified`. */
   readonly podsByIP: ReadonlyMap<string, readonly string[]>;
   /** Addresses of the cluster DNS Service (the `ns.dns.<zone>` record). */
@@ -54,8 +53,15 @@ function byAddress(a: EndpointAddress, b: EndpointAddress): number {
   return x.value < y.value ? -1 : x.value > y.value ? 1 : (a.hostname ?? '') < (b.hostname ?? '') ? -1 : 0;
 }
 
-/** Builds the index in one pass over Services, EndpointSlices and (for `pods verified`) pods. */
-export function buildDnsIndex(model: ClusterModel, options: { podIndex?: boolean } = {}): DnsIndex {
+/**
+ * Builds the index in one pass over Services, EndpointSlices and (for `pods verified`) pods. Slim, because a DNS
+ * server keeps it for as long as it runs: one object per ready endpoint, sharing its slice's ports and its Service,
+ * the pod's name only for `endpoint_pod_names`.
+ */
+export function buildDnsIndex(
+  model: ClusterModel,
+  options: { podIndex?: boolean; podNames?: boolean } = {},
+): DnsIndex {
   let hash = 2166136261;
   const mix = (s: string) => {
     for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 16777619) >>> 0;
@@ -76,7 +82,7 @@ export function buildDnsIndex(model: ClusterModel, options: { podIndex?: boolean
     for (const ip of s.clusterIPs) serviceByIP.set(ip, s);
     mix(`${full.key}|${s.clusterIPs.join(',')}|${s.externalName ?? ''}`);
   }
-  const endpointsByIP = new Map<string, { service: DnsService; address: EndpointAddress }[]>();
+  const endpointsByIP = new Map<string, EndpointAddress[]>();
   for (const slice of model.endpointSlices) {
     if (slice.addressType === 'FQDN') continue;
     const entry = services.get(`${slice.serviceName}.${slice.namespace}`);
@@ -87,18 +93,19 @@ export function buildDnsIndex(model: ClusterModel, options: { podIndex?: boolean
     for (const ep of slice.endpoints) {
       if (!ep.conditions.ready) continue;
       for (const ip of ep.addresses) {
-        const podName = ep.targetRef?.startsWith('Pod/') ? ep.targetRef.split('/')[2] : undefined;
+        const podName =
+          options.podNames && ep.targetRef?.startsWith('Pod/') ? ep.targetRef.split('/')[2] : undefined;
         const address: EndpointAddress = {
           ip,
-          dashed: dashedIP(ip),
           ...(ep.hostname ? { hostname: ep.hostname } : {}),
           ...(podName ? { podName } : {}),
           ports,
+          service: entry.service,
         };
         entry.endpoints.push(address);
-        const list = endpointsByIP.get(ip) ?? [];
-        list.push({ service: entry.service, address });
-        endpointsByIP.set(ip, list);
+        const list = endpointsByIP.get(ip);
+        if (list) list.push(address);
+        else endpointsByIP.set(ip, [address]);
         mix(`${slice.key}|${ip}|${ep.hostname ?? ''}`);
       }
     }

@@ -8,7 +8,7 @@
 import type { KubernetesPluginConfig } from '../corefile/index.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import type { DnsIndex, EndpointAddress } from './_index.ts';
-import { ipFromDashed, labelsBelow } from './_names.ts';
+import { dashedIP, ipFromDashed, labelsBelow } from './_names.ts';
 
 export interface Hit {
   /** An IP address, or a domain name (ExternalName). */
@@ -59,7 +59,7 @@ function parseRequest(labels: readonly string[]): Request | 'nodata' | 'invalid'
 
 /** The name CoreDNS gives an endpoint: its hostname, else (endpoint_pod_names) the pod name, else the dashed IP. */
 export function endpointName(a: EndpointAddress, podNames: boolean): string {
-  return a.hostname ?? (podNames && a.podName ? a.podName : a.dashed);
+  return a.hostname ?? (podNames && a.podName ? a.podName : dashedIP(a.ip));
 }
 
 function namespaceExposed(index: DnsIndex, cfg: KubernetesPluginConfig, ns: string): boolean {
@@ -165,6 +165,6 @@ export function reverseTargets(
     .filter((e) => exposed(e.service.namespace))
     .map(
       (e) =>
-        `${endpointName(e.address, cfg.endpointPodNames)}.${e.service.name}.${e.service.namespace}.svc.${primaryZone}`,
+        `${endpointName(e, cfg.endpointPodNames)}.${e.service.name}.${e.service.namespace}.svc.${primaryZone}`,
     );
 }

@@ -68,6 +68,7 @@ export function buildDnsData(model: ClusterModel, options: CreateDnsOptions = {}
   const config = options.config ?? fromModel!.config;
   const index = buildDnsIndex(model, {
     podIndex: config.servers.some((s) => s.kubernetes?.pods === 'verified'),
+    podNames: config.servers.some((s) => s.kubernetes?.endpointPodNames),
   });
   return { config, diagnostics: fromModel?.diagnostics ?? [], index, profile: model.profile };
 }
