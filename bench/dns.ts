@@ -3,8 +3,9 @@
  * - `bench/dns.ts inproc N`: `answer()` throughput over N names (one JSON line).
  * - `serve dns` is measured as shipped: `node dist/kubetwin.mjs serve dns -f <generated manifests>` (run
  *   `npm run build` first) pinned to CPU 0, queried by dnsperf (Debian package `dnsperf`) pinned to CPU 1, over UDP.
- *   The CLI starts the serving process (dist/kubetwin-dns.mjs) and waits: the serving process's RSS is the figure
- *   compared with CoreDNS; the waiting CLI's own (anonymous) memory is reported beside it.
+ *   The CLI (launcher) runs the builder, starts the serving process (dist/kubetwin-dns.cjs) and waits: the serving
+ *   process's RSS is the figure compared with CoreDNS; the waiting CLI's own (anonymous) memory is reported beside it.
+ * - `bench/dns.ts serve N [CAPACITY]`: one serve dns row (JSON), for trying a change.
  * CoreDNS comparison points (https://github.com/coredns/deployment/blob/master/kubernetes/Scaling_CoreDNS.md):
  * ~16,800 queries per second per vCPU for this kind of load; memory (pods + services) × 0.000858 MB + 49 MB.
  */
@@ -64,6 +65,7 @@ async function dnsperf(n: number, capacity?: number) {
   const c = dnsBenchCluster(n);
   writeFileSync(file, c.queries.map((q) => `${q.name} ${q.type}`).join('\n') + '\n');
   const { pods, services } = c;
+  const started = performance.now();
   const child = spawn(
     'taskset',
     [
@@ -88,6 +90,7 @@ async function dnsperf(n: number, capacity?: number) {
     await new Promise((r) => setTimeout(r, 100));
   }
   const port = Number(/:(\d+) \(UDP and TCP\)/.exec(err)![1]);
+  const startSeconds = Math.round((performance.now() - started) / 100) / 10;
   const server = childOf(child.pid!);
   await new Promise((r) => setTimeout(r, 1500)); // the load's last garbage is collected a second after it
   const rssLoaded = rssOf(server);
@@ -109,6 +112,8 @@ async function dnsperf(n: number, capacity?: number) {
   const rssEnd = rssOf(server);
   await new Promise((r) => setTimeout(r, 2500));
   const rssAfter = rssOf(server);
+  const anonAfter = rssOf(server, 'RssAnon');
+  const fileAfter = rssOf(server, 'RssFile');
   const peak = rssOf(server, 'VmHWM');
   const launcherAnon = rssOf(child.pid!, 'RssAnon');
   const exited = new Promise((r) => child.once('exit', r));
@@ -119,6 +124,7 @@ async function dnsperf(n: number, capacity?: number) {
     pods,
     services,
     cacheCapacity: capacity ?? 9984,
+    startSeconds,
     firstPassQps: Math.round(num(/Queries per second:\s+([\d.]+)/, warm)),
     qps: Math.round(num(/Queries per second:\s+([\d.]+)/, out)),
     p50ms: pick(0.5),
@@ -130,6 +136,8 @@ async function dnsperf(n: number, capacity?: number) {
     rssLoadedMB: rssLoaded,
     rssEndOfRunMB: rssEnd,
     rssAfterMB: rssAfter,
+    anonAfterMB: anonAfter,
+    fileAfterMB: fileAfter,
     peakRssMB: peak,
     launcherAnonMB: launcherAnon,
     coreDnsBudgetMB: Math.round((pods + services) * 0.000858 + 49),
@@ -141,7 +149,8 @@ if (mode === 'inproc') process.stdout.write(JSON.stringify(await inproc(Number(n
 else if (mode === 'serve')
   // `bench/dns.ts serve N [CAPACITY]`: one serve dns row, as JSON (for trying a change without the whole suite).
   process.stdout.write(
-    JSON.stringify(await dnsperf(Number(nText), process.argv[4] ? Number(process.argv[4]) : undefined)) + '\n',
+    JSON.stringify(await dnsperf(Number(nText), process.argv[4] ? Number(process.argv[4]) : undefined)) +
+      '\n',
   );
 else {
   if (!existsSync('dist/kubetwin.mjs'))
@@ -189,7 +198,7 @@ else {
       .map((x) => x.toFixed(2))
       .join(
         ' ',
-      )} (the machine is shared). RSS of the serving process (dist/kubetwin-dns.mjs) from /proc: 1.5 s after it started answering (rssLoaded), at the end of the run, 2.5 s after the run (rssAfter: once a burst of misses ends the heap is compacted), and its peak (VmHWM; the model is built in another, short-lived process). launcherAnonMB: the anonymous RSS of the waiting CLI process (its file-backed pages are node's own binary, shared with the server). The last row gives the Corefile's cache a CAPACITY of 200,000 replies per store, as an operator serving 100k names would; the others use CoreDNS's default 9984.`,
+      )} (the machine is shared). startSeconds: from starting the CLI to the server answering (the builder builds the model and compiles the zone's answers meanwhile). RSS of the serving process (dist/kubetwin-dns.cjs) from /proc: 1.5 s after it started answering (rssLoaded), at the end of the run, 2.5 s after the run (rssAfter, split into anonymous memory and file-backed pages, which are mostly node's own binary), and its peak (VmHWM; the model is built in another, short-lived process). launcherAnonMB: the anonymous RSS of the waiting CLI process (its file-backed pages are node's own binary, shared with the server). The last row gives the Corefile's cache a CAPACITY of 200,000 replies per store; the others use CoreDNS's default 9984.`,
     '',
     '### answer() in process (5 passes over the names)',
     '',

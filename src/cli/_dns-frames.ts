@@ -1,10 +1,11 @@
 /**
- * The serving process's input: on its standard input, one line per load, the path of a file holding the
- * v8-serialized `ServingData` the builder wrote (see _dns-loader.ts). The file is read in one piece (one
- * allocation of its exact size, given back whole when the data is replaced) and removed once read. Kept apart so
- * the serving process loads nothing of the builder.
+ * The serving process's input: on its standard input, one line per load, the path of a file the builder wrote
+ * (see _dns-loader.ts): a 4-octet length, the v8-serialized DNS data, then the compiled zone (`AnswerTable.toBytes`).
+ * The two parts are read into two allocations of their exact sizes — the zone's is kept as it is, the data's is
+ * given back once decoded — and the file is removed once read. Kept apart so the serving process loads nothing of
+ * the builder.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { closeSync, openSync, readSync, fstatSync, rmSync } from 'node:fs';
 import { deserialize } from 'node:v8';
 import type { DnsData } from '../analysis/dns/index.ts';
 
@@ -33,7 +34,7 @@ export function readServingData(
       if (!file) continue;
       let d: ServingData;
       try {
-        d = deserialize(readFileSync(file)) as ServingData;
+        d = readServingFile(file);
       } catch (err) {
         onError(err instanceof Error ? err.message : String(err));
         continue;
@@ -43,4 +44,33 @@ export function readServingData(
       onData(d);
     }
   });
+}
+
+/** The file's parts, in order: the data's length, the serialized data, the compiled zone. */
+export function servingFileParts(data: Uint8Array, table: Uint8Array): Uint8Array[] {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.byteLength, 0);
+  return [length, data, table];
+}
+
+function readServingFile(file: string): ServingData {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const read = (length: number, position: number) => {
+      const b = Buffer.allocUnsafeSlow(length);
+      for (let at = 0; at < length;) {
+        const n = readSync(fd, b, at, length - at, position + at);
+        if (n === 0) throw new Error(`${file} is shorter than it says`);
+        at += n;
+      }
+      return b;
+    };
+    const dataLength = read(4, 0).readUInt32BE(0);
+    if (4 + dataLength > size) throw new Error(`${file} is shorter than it says`);
+    const data = deserialize(read(dataLength, 4)) as DnsData;
+    return { data, table: read(size - 4 - dataLength, 4 + dataLength) };
+  } finally {
+    closeSync(fd);
+  }
 }

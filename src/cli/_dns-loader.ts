@@ -11,14 +11,13 @@ import { buildDnsData, createDnsFromData, zoneQuestions, type DnsData } from '..
 import { AnswerTable } from '../servers/dns/index.ts';
 import type { ClusterModel } from '../model/types.ts';
 import type { InputOptions } from './_common.ts';
-import type { ServingData } from './_dns-frames.ts';
+import { servingFileParts } from './_dns-frames.ts';
 
-/** The builder's side: the data and compiled answers, serialized (v8 structured clone) for the serving process. */
-export function encodeDnsData(model: ClusterModel): { bytes: Uint8Array; data: DnsData } {
+/** The builder's side: the data and compiled answers in the file layout of `readServingFile` (_dns-frames.ts). */
+export function encodeDnsData(model: ClusterModel): { bytes: Uint8Array[]; data: DnsData } {
   const data = buildDnsData(model);
   const table = AnswerTable.compile(createDnsFromData(data), zoneQuestions(data, model.pods)).toBytes();
-  const payload: ServingData = { data, table };
-  return { bytes: serialize(payload), data };
+  return { bytes: servingFileParts(serialize(data), table), data };
 }
 
 /** Command-line arguments that make a child read the same inputs. */

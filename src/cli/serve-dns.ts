@@ -79,7 +79,7 @@ export function dnsSubcommand(io: Io): Command {
       const { bytes, data } = encodeDnsData(loaded.cluster.model);
       const shown = renderDiagnostics([...data.diagnostics], opts.quiet ? 'error' : 'info');
       if (shown) io.stderr(shown);
-      writeFileSync(opts.emitData, bytes);
+      writeFileSync(opts.emitData, Buffer.concat(bytes));
       return io.exit(exitCodes.ok);
     }
     const cli = { execArgv: process.execArgv, script: process.argv[1] };
