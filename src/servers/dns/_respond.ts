@@ -34,14 +34,17 @@ const rcodeNumber: Record<Rcode, number> = {
 /** Our own EDNS0 UDP payload size, the value the DNS flag day 2020 recommends (and CoreDNS's bufsize default). */
 export const ednsUdpSize = 1232;
 
-function header(
+/**
+ * A Writer holding the reply's header (the query's ID, opcode, RD and CD; the answer's AA, RA and RCODE) and, with
+ * `withQuestion`, the query's question.
+ */
+function begin(
   q: Query,
   rcode: number,
-  r?: Pick<DnsResponse, 'authoritative' | 'recursionAvailable'>,
-  counts: readonly number[] = [0, 0, 0, 0],
-): Buffer {
-  const h = Buffer.alloc(12);
-  h.writeUInt16BE(q.id, 0);
+  r: Pick<DnsResponse, 'authoritative' | 'recursionAvailable'> | undefined,
+  counts: readonly [number, number, number, number],
+  withQuestion: boolean,
+): Writer {
   const flags =
     0x8000 |
     (q.opcode << 11) |
@@ -50,14 +53,14 @@ function header(
     (r?.recursionAvailable ? 0x80 : 0) |
     (q.cd ? 0x10 : 0) |
     (rcode & 0xf);
-  h.writeUInt16BE(flags, 2);
-  counts.forEach((c, i) => h.writeUInt16BE(c, 4 + i * 2));
-  return h;
+  const w = new Writer();
+  w.header(q.id, flags, counts);
+  if (withQuestion) w.question(q.questionBytes!, q.qname!);
+  return w;
 }
 
 function bare(q: Query, rcode: number, withQuestion: boolean, opt?: { extRcode: number }): Buffer {
-  const question = withQuestion ? q.questionBytes : undefined;
-  const w = new Writer(header(q, rcode, undefined, [question ? 1 : 0, 0, 0, q.edns ? 1 : 0]), question);
+  const w = begin(q, rcode, undefined, [withQuestion ? 1 : 0, 0, 0, q.edns ? 1 : 0], withQuestion);
   if (q.edns) w.opt(ednsUdpSize, opt?.extRcode ?? 0);
   return w.toBuffer();
 }
@@ -107,14 +110,12 @@ export function reply(
   }
   const r = answerer.answer({ name: q.qname, type: typeNames[q.qtype] ?? `TYPE${q.qtype}` });
   const limit = transport === 'tcp' ? 65535 : q.edns ? Math.min(Math.max(q.edns.udpSize, 512), 4096) : 512;
-  const w = new Writer(
-    header(q, rcodeNumber[r.rcode], r, [
-      1,
-      r.answer.length,
-      r.authority.length,
-      r.additional.length + (q.edns ? 1 : 0),
-    ]),
-    q.questionBytes,
+  const w = begin(
+    q,
+    rcodeNumber[r.rcode],
+    r,
+    [1, r.answer.length, r.authority.length, r.additional.length + (q.edns ? 1 : 0)],
+    true,
   );
   for (const x of r.answer) w.record(x);
   for (const x of r.authority) w.record(x);
@@ -128,7 +129,7 @@ export function reply(
     return { bytes: w.toBuffer(), ...(cacheable ? { cache: { ttl, denial } } : {}) };
   }
   stats.truncated++;
-  const t = new Writer(header(q, rcodeNumber[r.rcode], r, [1, 0, 0, q.edns ? 1 : 0]), q.questionBytes);
+  const t = begin(q, rcodeNumber[r.rcode], r, [1, 0, 0, q.edns ? 1 : 0], true);
   if (q.edns) t.opt(ednsUdpSize);
   const out = t.toBuffer();
   out.writeUInt16BE(out.readUInt16BE(2) | 0x200, 2);

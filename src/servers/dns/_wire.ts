@@ -147,26 +147,37 @@ export function typeCode(type: string): number {
   return typeCodes[type] ?? 0;
 }
 
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 // One scratch buffer for every reply: replies are written one at a time (the event loop is single-threaded) and
 // copied out at their exact length, so answering leaves no large garbage behind.
 let scratch = Buffer.allocUnsafe(65536);
 
 /**
- * Writes records with name compression into the shared scratch buffer. Only one Writer may be in use at a time:
- * creating one starts over.
+ * Writes a message with name compression into the shared scratch buffer, in order: `header`, then `question` (if
+ * any), then records. Only one Writer may be in use at a time: creating one starts over.
  */
 export class Writer {
   #buf = scratch;
   #length = 0;
+  /** Where each name suffix written so far begins, keyed by the suffix lower-cased, with its trailing dot. */
   readonly #names = new Map<string, number>();
 
-  constructor(header: Buffer, question?: Buffer) {
-    this.push(header);
-    if (question) {
-      this.push(question);
-      const n = readName(question, 0);
-      if (typeof n !== 'string' && n.name !== '.') this.#names.set(n.name.toLowerCase(), 12);
-    }
+  /** The header (RFC 1035 §4.1.1): ID, flags, then QDCOUNT, ANCOUNT, NSCOUNT and ARCOUNT. */
+  header(id: number, flags: number, counts: readonly [number, number, number, number]): void {
+    this.#u16(id);
+    this.#u16(flags);
+    for (const c of counts) this.#u16(c);
+  }
+
+  /** The question as received, `name` being its name as `parseQuery` read it: later names may point at it. */
+  question(bytes: Buffer, name: string): void {
+    const at = this.#length;
+    this.push(bytes);
+    if (name !== '.') this.#names.set(name.toLowerCase(), at);
   }
 
   get length(): number {
@@ -204,19 +215,38 @@ export class Writer {
     this.#length += 4;
   }
 
+  /**
+   * A name (dotted text, its trailing dot optional) as labels of at most 63 octets, each character written as its
+   * low octet (latin1), ending at the longest suffix already in the message, written as a pointer to it instead
+   * (RFC 1035 §4.1.4). Suffixes are compared without regard to case (RFC 4343 §3), as their lower-cased text; a
+   * suffix is remembered only where a pointer can reach it (offsets below 0x3fff).
+   */
   name(name: string): void {
-    const labels = name === '.' ? [] : name.replace(/\.$/, '').split('.');
-    for (let i = 0; i < labels.length; i++) {
-      const suffix = `${labels.slice(i).join('.')}.`.toLowerCase();
+    if (name === '.') return this.#byte(0);
+    const text = name.endsWith('.') ? name : `${name}.`;
+    // An ASCII name's suffixes lower-case to slices of the name lower-cased. Beyond ASCII, toLowerCase depends on
+    // the context (a final sigma), so each suffix is lower-cased by itself.
+    const lower = isAscii(text) ? text.toLowerCase() : undefined;
+    for (let start = 0; start < text.length;) {
+      const suffix = lower !== undefined ? lower.slice(start) : text.slice(start).toLowerCase();
       const at = this.#names.get(suffix);
       if (at !== undefined) return this.#u16(0xc000 | at);
       if (this.#length < 0x3fff) this.#names.set(suffix, this.#length);
-      const label = labels[i].slice(0, 63);
-      this.#ensure(1 + label.length);
-      this.#buf[this.#length] = this.#buf.write(label, this.#length + 1, 'latin1');
-      this.#length += 1 + this.#buf[this.#length];
+      const dot = text.indexOf('.', start);
+      this.#label(text, start, Math.min(dot, start + 63));
+      start = dot + 1;
     }
     this.#byte(0);
+  }
+
+  /** A label: its length, then the low octet of each character of `text[start, end)`. */
+  #label(text: string, start: number, end: number): void {
+    this.#ensure(1 + end - start);
+    const buf = this.#buf;
+    let at = this.#length;
+    buf[at++] = end - start;
+    for (let i = start; i < end; i++) buf[at++] = text.charCodeAt(i);
+    this.#length = at;
   }
 
   record(r: ResourceRecord): void {
