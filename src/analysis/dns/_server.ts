@@ -27,31 +27,36 @@ export function serve(ctx: ServerContext, q: DnsQuestion, depth = 0): DnsRespons
   const qname = q.name.endsWith('.') ? q.name : `${q.name}.`;
   const type = q.type.toUpperCase();
   const name = canonicalName(qname);
+  const question = { name: qname, type };
   const server = pickServer(ctx.config.servers, name);
-  const base = {
-    question: { name: qname, type },
-    additional: [] as ResourceRecord[],
-    authority: [] as ResourceRecord[],
-  };
   if (!server)
     return {
-      ...base,
+      question,
       rcode: 'REFUSED',
       authoritative: false,
       recursionAvailable: false,
       answer: [],
+      authority: [],
+      additional: [],
       answeredBy: 'none',
       notes: [`no server block of the Corefile serves ${name}`],
     };
   const rewritten = rewriteName(server.rewrites, name);
-  const notes: string[] = rewritten.applied.length ? [`rewrite name: ${name} → ${rewritten.name}`] : [];
+  const rewrote = rewritten.applied.length > 0;
+  const notes: string[] = rewrote ? [`rewrite name: ${name} → ${rewritten.name}`] : [];
   const target = rewritten.name;
-  const tname = rewritten.applied.length ? target : qname;
-  const r = runPlugins(ctx, server, target, tname, type, depth, notes);
-  const answer = rewritten.applied.length
-    ? rewriteAnswers(r.answer, rewritten.applied, qname, target)
-    : r.answer;
-  const out: DnsResponse = { ...base, ...r, answer, notes: [...notes, ...r.notes] };
+  const r = runPlugins(ctx, server, target, rewrote ? target : qname, type, depth, notes);
+  const out: DnsResponse = {
+    question,
+    rcode: r.rcode,
+    authoritative: r.authoritative,
+    recursionAvailable: r.recursionAvailable,
+    answer: rewrote ? rewriteAnswers(r.answer, rewritten.applied, qname, target) : r.answer,
+    authority: r.authority,
+    additional: r.additional,
+    answeredBy: r.answeredBy,
+    notes: notes.length ? [...notes, ...r.notes] : r.notes,
+  };
   return server.cache ? capTTLs(out, server.cache) : out;
 }
 
@@ -100,7 +105,16 @@ function runPlugins(
     };
     const a = serveKubernetes(kctx, zone, qname, type, depth);
     if (!('next' in a))
-      return { ...a, authoritative: true, recursionAvailable: false, answeredBy: 'kubernetes' };
+      return {
+        rcode: a.rcode,
+        authoritative: true,
+        recursionAvailable: false,
+        answer: a.answer,
+        authority: a.authority,
+        additional: a.additional,
+        answeredBy: 'kubernetes',
+        notes: a.notes,
+      };
     notes.push(`kubernetes: ${a.next}; fallthrough passes the query on`);
   }
   const f = server.forward;
@@ -167,20 +181,31 @@ function pickServer(servers: readonly ServerConfig[], name: string): ServerConfi
 
 /**
  * The cache plugin's reply TTL: every record gets the message's minimal TTL (the SOA's for denials), held between
- * MINTTL and the cap. https://coredns.io/plugins/cache/
+ * MINTTL and the cap. https://coredns.io/plugins/cache/ (When that changes no TTL, the reply is returned as it is.)
  */
 function capTTLs(r: DnsResponse, cache: CacheConfig): DnsResponse {
   if (r.rcode !== 'NOERROR' && r.rcode !== 'NXDOMAIN') return r;
   const denial = r.rcode === 'NXDOMAIN' || r.answer.length === 0;
-  const all = denial
-    ? r.authority.filter((x) => x.rdata.type === 'SOA')
-    : [...r.answer, ...r.authority, ...r.additional];
-  if (!all.length) return r;
-  const minimal = Math.min(
-    ...all.map((x) => (x.rdata.type === 'SOA' && denial ? Math.min(x.ttl, x.rdata.minimum) : x.ttl)),
-  );
-  const [lo, hi] = denial ? [cache.denialMinTTL, cache.denialTTL] : [cache.successMinTTL, cache.successTTL];
-  const ttl = Math.max(lo, Math.min(hi, minimal));
+  let minimal = Infinity;
+  let records = 0;
+  if (denial) {
+    for (const x of r.authority)
+      if (x.rdata.type === 'SOA') {
+        minimal = Math.min(minimal, x.ttl, x.rdata.minimum);
+        records++;
+      }
+  } else
+    for (const section of [r.answer, r.authority, r.additional])
+      for (const x of section) {
+        minimal = Math.min(minimal, x.ttl);
+        records++;
+      }
+  if (!records) return r;
+  const ttl = denial
+    ? Math.max(cache.denialMinTTL, Math.min(cache.denialTTL, minimal))
+    : Math.max(cache.successMinTTL, Math.min(cache.successTTL, minimal));
+  const kept = (xs: readonly ResourceRecord[]) => xs.every((x) => x.ttl === ttl);
+  if (kept(r.answer) && kept(r.authority) && kept(r.additional)) return r;
   const set = (xs: readonly ResourceRecord[]) => xs.map((x) => (x.ttl === ttl ? x : { ...x, ttl }));
   return { ...r, answer: set(r.answer), authority: set(r.authority), additional: set(r.additional) };
 }
