@@ -32,6 +32,30 @@ export function dashedIP(ip: string): string {
 }
 
 /**
+ * Whether `label` is `dashedIP(ip)` or that lower-cased, decided without building either text (a query for an
+ * endpoint name is compared with every endpoint of its Service). Addresses are ASCII; should one not be, the texts
+ * are built and compared.
+ */
+export function isDashedIP(label: string, ip: string): boolean {
+  const separator = ip.includes(':') ? 0x3a : 0x2e;
+  let same = true;
+  let sameLowered = true;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c > 0x7f) {
+      const dashed = dashedIP(ip);
+      return label === dashed || label === dashed.toLowerCase();
+    }
+    const d = c === separator ? 0x2d : c;
+    const l = label.charCodeAt(i);
+    same &&= l === d;
+    sameLowered &&= l === (d >= 0x41 && d <= 0x5a ? d + 0x20 : d);
+    if (!same && !sameLowered) return false;
+  }
+  return label.length === ip.length;
+}
+
+/**
  * An address from a pod label as the kubernetes plugin reads it: three dashes and no `--` is IPv4, otherwise
  * every dash is a colon. Undefined when the result is no address.
  * https://github.com/kubernetes/dns/blob/master/docs/specification.md#24---records-for-pods (pods insecure)

@@ -8,7 +8,7 @@
 import type { KubernetesPluginConfig } from '../corefile/index.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import type { DnsIndex, EndpointAddress } from './_index.ts';
-import { dashedIP, ipFromDashed, labelsBelow } from './_names.ts';
+import { dashedIP, ipFromDashed, isDashedIP, labelsBelow } from './_names.ts';
 
 export interface Hit {
   /** An IP address, or a domain name (ExternalName). */
@@ -60,6 +60,13 @@ function parseRequest(labels: readonly string[]): Request | 'nodata' | 'invalid'
 /** The name CoreDNS gives an endpoint: its hostname, else (endpoint_pod_names) the pod name, else the dashed IP. */
 export function endpointName(a: EndpointAddress, podNames: boolean): string {
   return a.hostname ?? (podNames && a.podName ? a.podName : dashedIP(a.ip));
+}
+
+/** Whether `name` is the endpoint's name or that lower-cased (a dashed address compared without building it). */
+function isNamed(a: EndpointAddress, podNames: boolean, name: string): boolean {
+  if (a.hostname === undefined && !(podNames && a.podName)) return isDashedIP(name, a.ip);
+  const own = endpointName(a, podNames);
+  return name === own || name === own.toLowerCase();
 }
 
 function namespaceExposed(index: DnsIndex, cfg: KubernetesPluginConfig, ns: string): boolean {
@@ -126,8 +133,8 @@ function findServices(index: DnsIndex, cfg: KubernetesPluginConfig, r: Request, 
   if (svc.headless || r.endpoint) {
     const wanted = r.endpoint.toLowerCase();
     for (const a of entry.endpoints) {
+      if (wanted && !isNamed(a, cfg.endpointPodNames, wanted)) continue;
       const epName = endpointName(a, cfg.endpointPodNames);
-      if (wanted && wanted !== epName && wanted !== epName.toLowerCase()) continue;
       const ports = a.ports.length ? a.ports : [{ name: '', port: -1, protocol: '' }];
       for (const p of ports) {
         if (!same(r.port, p.name) || !same(r.protocol, p.protocol)) continue;
