@@ -4,7 +4,7 @@
  * transfers and classes other than IN REFUSED; UDP replies larger than 512 octets (or the client's EDNS0 size)
  * are truncated to the question with TC set (RFC 1035 §4.2.1, RFC 6891 §6.2.5), so the client retries over TCP.
  */
-import type { DnsQuestion, DnsResponse, Rcode } from '../../analysis/dns/index.ts';
+import type { DnsQuestion, DnsResponse, Rcode, ResourceRecord } from '../../analysis/dns/index.ts';
 import { parseQuery, plainQuestionEnd, typeNames, Writer, type Query } from './_wire.ts';
 import type { AnswerTable } from './_answer-table.ts';
 
@@ -91,7 +91,6 @@ export function reply(
   transport: 'udp' | 'tcp',
   stats: ServerStats,
 ): Reply | undefined {
-  const bytes = (b: Buffer): Reply => ({ bytes: b });
   stats.queries++;
   const parsed = parseQuery(packet);
   if ('malformed' in parsed) {
@@ -100,13 +99,13 @@ export function reply(
   }
   const q = parsed.query;
   stats.answered++;
-  if (q.opcode !== 0) return bytes(bare(q, rcodeNumber.NOTIMP, !!q.questionBytes));
+  if (q.opcode !== 0) return { bytes: bare(q, rcodeNumber.NOTIMP, !!q.questionBytes) };
   if (!q.questionBytes || q.qname === undefined || q.qtype === undefined)
-    return bytes(bare(q, rcodeNumber.FORMERR, false));
-  if (q.edns && q.edns.version > 0) return bytes(bare(q, 0, true, { extRcode: 1 }));
+    return { bytes: bare(q, rcodeNumber.FORMERR, false) };
+  if (q.edns && q.edns.version > 0) return { bytes: bare(q, 0, true, { extRcode: 1 }) };
   if (q.qclass !== 1 || q.qtype === 252 || q.qtype === 251) {
     stats.refused++;
-    return bytes(bare(q, rcodeNumber.REFUSED, true));
+    return { bytes: bare(q, rcodeNumber.REFUSED, true) };
   }
   const r = answerer.answer({ name: q.qname, type: typeNames[q.qtype] ?? `TYPE${q.qtype}` });
   const limit = transport === 'tcp' ? 65535 : q.edns ? Math.min(Math.max(q.edns.udpSize, 512), 4096) : 512;
@@ -124,16 +123,28 @@ export function reply(
   if (w.length <= limit) {
     const denial = r.rcode === 'NXDOMAIN' || (r.rcode === 'NOERROR' && !r.answer.length);
     const cacheable = denial || r.rcode === 'NOERROR';
-    const sections = denial ? r.authority : [...r.answer, ...r.authority, ...r.additional];
-    const ttl = sections.reduce((m, x) => Math.min(m, x.ttl), sections.length ? Infinity : 0);
-    return { bytes: w.toBuffer(), ...(cacheable ? { cache: { ttl, denial } } : {}) };
+    if (!cacheable) return { bytes: w.toBuffer() };
+    const ttl = smallestTTL(denial ? [r.authority] : [r.answer, r.authority, r.additional]);
+    return { bytes: w.toBuffer(), cache: { ttl, denial } };
   }
   stats.truncated++;
   const t = begin(q, rcodeNumber[r.rcode], r, [1, 0, 0, q.edns ? 1 : 0], true);
   if (q.edns) t.opt(ednsUdpSize);
   const out = t.toBuffer();
   out.writeUInt16BE(out.readUInt16BE(2) | 0x200, 2);
-  return bytes(out);
+  return { bytes: out };
+}
+
+/** The smallest TTL of the records in `sections`; 0 when they hold none. */
+function smallestTTL(sections: readonly (readonly ResourceRecord[])[]): number {
+  let ttl = Infinity;
+  let records = 0;
+  for (const section of sections)
+    for (const x of section) {
+      ttl = Math.min(ttl, x.ttl);
+      records++;
+    }
+  return records ? ttl : 0;
 }
 
 /** Our OPT record, as `Writer.opt(ednsUdpSize)` writes it: root owner, type 41, our UDP size, version 0, no flags. */

@@ -54,28 +54,32 @@ const typeCodes: Readonly<Record<string, number>> = {
   SRV: 33,
 };
 
+// The text of a question name as it is read: at most 255 octets, none written as more than four characters.
+const nameText = Buffer.allocUnsafe(1024);
+
 /** Reads an uncompressed question name (queries carry no pointers); other bytes than printable ASCII, and dots inside a label, are written `\DDD` (RFC 1035 §5.1). */
 function readName(buf: Buffer, start: number): { name: string; end: number } | string {
-  const labels: string[] = [];
   let i = start;
   let total = 0;
+  let n = 0;
   for (;;) {
     if (i >= buf.length) return 'name runs past the end';
     const len = buf[i];
-    if (len === 0) return { name: labels.length ? `${labels.join('.')}.` : '.', end: i + 1 };
+    if (len === 0) return { name: n ? nameText.toString('latin1', 0, n) : '.', end: i + 1 };
     if (len & 0xc0) return 'compressed or extended label in a question';
     if (i + 1 + len > buf.length) return 'label runs past the end';
     total += len + 1;
     if (total > 255) return 'name longer than 255 octets';
-    let label = '';
     for (let j = i + 1; j <= i + len; j++) {
       const c = buf[j];
-      label +=
-        c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c
-          ? `\\${String(c).padStart(3, '0')}`
-          : String.fromCharCode(c);
+      if (c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c) {
+        nameText[n++] = 0x5c;
+        nameText[n++] = 0x30 + Math.floor(c / 100);
+        nameText[n++] = 0x30 + (Math.floor(c / 10) % 10);
+        nameText[n++] = 0x30 + (c % 10);
+      } else nameText[n++] = c;
     }
-    labels.push(label);
+    nameText[n++] = 0x2e;
     i += 1 + len;
   }
 }
@@ -114,11 +118,14 @@ export function parseQuery(buf: Buffer): Parsed {
   const ancount = buf.readUInt16BE(6);
   const nscount = buf.readUInt16BE(8);
   const arcount = buf.readUInt16BE(10);
-  const head = { id, opcode: (flags >> 11) & 0xf, rd: !!(flags & 0x100), cd: !!(flags & 0x10), qdcount };
+  const opcode = (flags >> 11) & 0xf;
+  const rd = !!(flags & 0x100);
+  const cd = !!(flags & 0x10);
   // Counts no message of this length could hold: a question takes at least 5 octets, a record 11.
   if (12 + qdcount * 5 + (ancount + nscount + arcount) * 11 > buf.length)
     return { malformed: 'section counts exceed the message' };
-  if (qdcount !== 1 || ancount !== 0 || nscount !== 0 || arcount > 1) return { query: head };
+  if (qdcount !== 1 || ancount !== 0 || nscount !== 0 || arcount > 1)
+    return { query: { id, opcode, rd, cd, qdcount } };
   const n = readName(buf, 12);
   if (typeof n === 'string') return { malformed: n };
   if (n.end + 4 > buf.length) return { malformed: 'question runs past the end' };
@@ -140,7 +147,7 @@ export function parseQuery(buf: Buffer): Parsed {
     i += 11 + rdlen;
   }
   if (i !== buf.length) return { malformed: 'trailing bytes after the query' };
-  return { query: { ...head, questionBytes, qname: n.name, qtype, qclass, ...(edns ? { edns } : {}) } };
+  return { query: { id, opcode, rd, cd, qdcount, questionBytes, qname: n.name, qtype, qclass, edns } };
 }
 
 export function typeCode(type: string): number {
