@@ -230,22 +230,38 @@ class TableBuilder {
   }
 }
 
-/** A plain query packet (ID 0, no flags, no EDNS) for `q`, or undefined when the name cannot be encoded. */
-function questionPacket(q: DnsQuestion): Buffer | undefined {
+// The packet `questionPacket` writes each question into: a header with ID 0, no flags and QDCOUNT 1, then room
+// for a question of the longest name it encodes (253 characters: 255 octets in wire form) with its type and class.
+const packet = Buffer.alloc(12 + 255 + 4);
+packet[5] = 1;
+
+/**
+ * A plain query packet (ID 0, no flags, no EDNS) for `q`, or undefined when the name (without its trailing dot)
+ * cannot be encoded: longer than 253 characters, holding other characters than printable ASCII, `..`, a leading
+ * dot or a label over 63 characters. The packet is overwritten by the next call.
+ */
+export function questionPacket(q: DnsQuestion): Buffer | undefined {
   const type = typeCode(q.type.toUpperCase());
   const name = q.name.endsWith('.') ? q.name.slice(0, -1) : q.name;
-  if (!type || name.length > 253 || /[^\x21-\x7e]|\.\.|^\./.test(name)) return undefined;
-  const packet = Buffer.alloc(12 + name.length + (name ? 2 : 1) + 4);
-  packet[5] = 1;
+  if (!type || name.length > 253) return undefined;
   let at = 12;
-  for (const label of name ? name.split('.') : []) {
-    if (label.length > 63) return undefined;
-    packet[at] = label.length;
-    packet.write(label, at + 1, 'latin1');
-    at += 1 + label.length;
+  if (name) {
+    // Each label's characters follow the octet where its length goes (`lengthAt`), filled in at its end.
+    let lengthAt = at++;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.charCodeAt(i);
+      if (c < 0x21 || c > 0x7e) return undefined;
+      if (c === 0x2e) {
+        if (at === lengthAt + 1) return undefined;
+        packet[lengthAt] = at - lengthAt - 1;
+        lengthAt = at++;
+      } else if (at - lengthAt > 63) return undefined;
+      else packet[at++] = c;
+    }
+    packet[lengthAt] = at - lengthAt - 1;
   }
   packet[at] = 0;
   packet.writeUInt16BE(type, at + 1);
   packet.writeUInt16BE(1, at + 3);
-  return packet;
+  return packet.subarray(0, at + 5);
 }

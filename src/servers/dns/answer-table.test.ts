@@ -10,11 +10,17 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { buildFromTexts } from '../../api/index.ts';
 import { buildYaml } from '../../build/_test-helpers.ts';
-import { buildDnsData, createDnsFromData, zoneQuestions } from '../../analysis/dns/index.ts';
+import {
+  buildDnsData,
+  createDnsFromData,
+  zoneQuestions,
+  type DnsQuestion,
+} from '../../analysis/dns/index.ts';
 import { fixtureProfile, fixtureYaml } from '../../analysis/dns/_fixture.ts';
 import type { ClusterModel } from '../../model/types.ts';
-import { AnswerTable } from './_answer-table.ts';
+import { AnswerTable, questionPacket } from './_answer-table.ts';
 import { reply, replyFromTable, type ServerStats } from './_respond.ts';
+import { typeCode } from './_wire.ts';
 import { query } from './_test-client.ts';
 
 const stats = (): ServerStats => ({
@@ -145,6 +151,45 @@ describe('compiled answer table (contract with reply())', () => {
       'ARCOUNT 2',
     );
     assert.equal(replyFromTable(base.subarray(0, base.length - 1), fixture.table, 'udp', stats()), undefined);
+  });
+
+  it('writes each question as the plain query a client sends for it: printable ASCII, no empty label, labels up to 63', () => {
+    // The straightforward encoding: the name without its trailing dot, checked as text, written label by label.
+    const reference = (q: DnsQuestion) => {
+      const type = typeCode(q.type.toUpperCase());
+      const name = q.name.endsWith('.') ? q.name.slice(0, -1) : q.name;
+      if (!type || name.length > 253 || /[^\x21-\x7e]|\.\.|^\./.test(name)) return undefined;
+      const labels = name ? name.split('.') : [];
+      if (labels.some((l) => l.length > 63)) return undefined;
+      return Buffer.concat([
+        Buffer.from([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]),
+        ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')])),
+        Buffer.from([0, type >> 8, type & 0xff, 0, 1]),
+      ]);
+    };
+    const label = fc.oneof(
+      fc.constantFrom('web', 'Shop', 'svc', 'cluster', 'local', '', 'x'.repeat(63), 'x'.repeat(64)),
+      fc.string({ maxLength: 6, unit: fc.constantFrom(...'aZ09-_*. \\\u00e9\u007f') }),
+    );
+    const name = fc.oneof(
+      fc.array(label, { maxLength: 6 }).map((ls) => ls.join('.')),
+      fc.array(label, { maxLength: 6 }).map((ls) => `${ls.join('.')}.`),
+      fc.constantFrom(
+        '',
+        '.',
+        '..',
+        'a..',
+        `${'abcdefghi.'.repeat(25)}abc`,
+        `${'abcdefghi.'.repeat(25)}abcd`,
+      ),
+    );
+    fc.assert(
+      fc.property(name, fc.constantFrom('A', 'aaaa', 'SRV', 'PTR', 'MX'), (n, type) => {
+        const packet = questionPacket({ name: n, type });
+        assert.deepEqual(packet && Buffer.from(packet), reference({ name: n, type }));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('survives its byte form (toBytes, fromBytes) and rejects bytes that are not one', () => {
