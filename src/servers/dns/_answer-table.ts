@@ -156,26 +156,30 @@ export class AnswerTable {
 
 /**
  * Builds a table entry by entry into one growing arena, its slot array doubled (and refilled) whenever it is
- * two-thirds full, so compiling holds no object per entry either.
+ * two-thirds full, so compiling holds no object per entry either. Beside each slot the builder keeps the hash of its
+ * question (the table does not): a probe reads from the arena only entries of the same hash, and refilling reads
+ * none.
  */
 class TableBuilder {
   #arena = new Uint8Array(1 << 16);
   #length = 0;
   #slots = new Uint32Array(1 << 10);
+  #hashes = new Uint32Array(1 << 10);
   #size = 0;
 
   /** Whether the question of `packet` (from octet 12 to its end) is in the table already. */
   has(packet: Uint8Array): boolean {
-    return this.#slots[this.#find(packet, 12, packet.length)] !== 0;
+    return this.#slots[this.#find(packet, 12, packet.length, hashQuestion(packet, 12, packet.length))] !== 0;
   }
 
-  /** The slot holding the question, or the empty slot where it would go. */
-  #find(packet: Uint8Array, start: number, end: number): number {
+  /** The slot holding the question (whose hash is `hash`), or the empty slot where it would go. */
+  #find(packet: Uint8Array, start: number, end: number, hash: number): number {
     const mask = this.#slots.length - 1;
     const length = end - start;
-    for (let s = hashQuestion(packet, start, end) & mask; ; s = (s + 1) & mask) {
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
       const slot = this.#slots[s];
       if (slot === 0) return s;
+      if (this.#hashes[s] !== hash) continue;
       const at = slot - 1;
       const l = (this.#arena[at] << 8) | this.#arena[at + 1];
       if (l === length && sameQuestion(this.#arena, at + 2, packet, start, length)) return s;
@@ -203,7 +207,10 @@ class TableBuilder {
     a[info + 9] = records.length & 0xff;
     a.set(records, info + 10);
     this.#length += size;
-    this.#slots[this.#find(a, at + 2, at + 2 + questionLength)] = at + 1;
+    const hash = hashQuestion(a, at + 2, at + 2 + questionLength);
+    const s = this.#find(a, at + 2, at + 2 + questionLength, hash);
+    this.#slots[s] = at + 1;
+    this.#hashes[s] = hash;
     if (++this.#size * 3 > this.#slots.length * 2) this.#rehash();
   }
 
@@ -214,14 +221,19 @@ class TableBuilder {
     this.#arena = next;
   }
 
+  /** Doubles the slot array, placing each entry as `#find` would: at the first empty slot from its hash on. */
   #rehash(): void {
-    const old = this.#slots;
-    this.#slots = new Uint32Array(old.length * 2);
-    for (const slot of old) {
-      if (slot === 0) continue;
-      const at = slot - 1;
-      const length = (this.#arena[at] << 8) | this.#arena[at + 1];
-      this.#slots[this.#find(this.#arena, at + 2, at + 2 + length)] = slot;
+    const slots = this.#slots;
+    const hashes = this.#hashes;
+    this.#slots = new Uint32Array(slots.length * 2);
+    this.#hashes = new Uint32Array(slots.length * 2);
+    const mask = this.#slots.length - 1;
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === 0) continue;
+      let s = hashes[i] & mask;
+      while (this.#slots[s] !== 0) s = (s + 1) & mask;
+      this.#slots[s] = slots[i];
+      this.#hashes[s] = hashes[i];
     }
   }
 
