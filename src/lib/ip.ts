@@ -17,12 +17,37 @@ export interface Cidr {
 
 const bits = (family: 4 | 6): number => (family === 4 ? 32 : 128);
 
+/**
+ * The value of a dotted quad: four decimal octets of at most 255 without leading zeros (`10.0.0.1`, not
+ * `010.0.0.1` or `10.0.1`), the addresses ipaddr.js's `isValidFourPartDecimal` accepts, read without its regular
+ * expressions (addresses are parsed by the hundred thousand). Undefined for any other text.
+ */
+function dottedQuad(text: string): number | undefined {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits === 1 && octet === 0) return undefined;
+      octet = octet * 10 + (c - 0x30);
+      digits++;
+      if (octet > 255) return undefined;
+    } else return undefined;
+  }
+  return digits && dots === 3 ? value * 256 + octet : undefined;
+}
+
 /** Parses a dotted-quad IPv4 or an RFC 5952 IPv6 address; undefined when it is not one. */
 export function parseIP(text: string): IP | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
-    const b = ipaddr.IPv4.parse(text).toByteArray();
-    return { family: 4, value: BigInt(((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0) };
-  }
+  const v4 = dottedQuad(text);
+  if (v4 !== undefined) return { family: 4, value: BigInt(v4) };
   if (text.includes(':') && ipaddr.IPv6.isValid(text) && !text.includes('%')) {
     let v = 0n;
     for (const byte of ipaddr.IPv6.parse(text).toByteArray()) v = (v << 8n) | BigInt(byte);
