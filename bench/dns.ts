@@ -5,7 +5,8 @@
  *   `npm run build` first) pinned to CPU 0, queried by dnsperf (Debian package `dnsperf`) pinned to CPU 1, over UDP.
  *   The CLI (launcher) runs the builder, starts the serving process (dist/kubetwin-dns.cjs) and waits: the serving
  *   process's RSS is the figure compared with CoreDNS; the waiting CLI's own (anonymous) memory is reported beside it.
- * - `bench/dns.ts serve N [CAPACITY]`: one serve dns row (JSON), for trying a change.
+ * - `bench/dns.ts serve N [CAPACITY] [TYPE]`: one serve dns row (JSON), for trying a change; TYPE asks every name
+ *   with that type.
  * CoreDNS comparison points (https://github.com/coredns/deployment/blob/master/kubernetes/Scaling_CoreDNS.md):
  * ~16,800 queries per second per vCPU for this kind of load; memory (pods + services) × 0.000858 MB + 49 MB.
  */
@@ -58,12 +59,12 @@ const childOf = (pid: number) =>
  * `kubetwin serve dns` (the built CLI, dist/kubetwin.mjs) on CPU 0 against dnsperf on CPU 1; `capacity` puts a
  * Corefile with that cache CAPACITY in the manifests (else the default Corefile: CoreDNS's 9984).
  */
-async function dnsperf(n: number, capacity?: number) {
+async function dnsperf(n: number, capacity?: number, askAll?: string) {
   const dir = `/tmp/kubetwin-dnsbench-${n}${capacity ? `-cache${capacity}` : ''}`;
-  const file = `/tmp/kubetwin-dnsbench-${n}.queries`;
+  const file = `/tmp/kubetwin-dnsbench-${n}${askAll ? `-${askAll}` : ''}.queries`;
   writeBenchManifests(dir, n, 7, capacity);
   const c = dnsBenchCluster(n);
-  writeFileSync(file, c.queries.map((q) => `${q.name} ${q.type}`).join('\n') + '\n');
+  writeFileSync(file, c.queries.map((q) => `${q.name} ${askAll ?? q.type}`).join('\n') + '\n');
   const { pods, services } = c;
   const started = performance.now();
   const child = spawn(
@@ -124,6 +125,7 @@ async function dnsperf(n: number, capacity?: number) {
     pods,
     services,
     cacheCapacity: capacity ?? 9984,
+    asked: askAll ? `every name as ${askAll}` : 'A/SRV',
     startSeconds,
     firstPassQps: Math.round(num(/Queries per second:\s+([\d.]+)/, warm)),
     qps: Math.round(num(/Queries per second:\s+([\d.]+)/, out)),
@@ -147,10 +149,11 @@ async function dnsperf(n: number, capacity?: number) {
 const [mode, nText] = process.argv.slice(2);
 if (mode === 'inproc') process.stdout.write(JSON.stringify(await inproc(Number(nText))) + '\n');
 else if (mode === 'serve')
-  // `bench/dns.ts serve N [CAPACITY]`: one serve dns row, as JSON (for trying a change without the whole suite).
+  // `bench/dns.ts serve N [CAPACITY] [TYPE]`: one serve dns row, as JSON (for trying a change without the whole suite).
   process.stdout.write(
-    JSON.stringify(await dnsperf(Number(nText), process.argv[4] ? Number(process.argv[4]) : undefined)) +
-      '\n',
+    JSON.stringify(
+      await dnsperf(Number(nText), process.argv[4] ? Number(process.argv[4]) : undefined, process.argv[5]),
+    ) + '\n',
   );
 else {
   if (!existsSync('dist/kubetwin.mjs'))
@@ -187,8 +190,15 @@ else {
   );
   process.stderr.write(`dns inproc: ${JSON.stringify(inRows)}\n`);
   const perfRows: Record<string, unknown>[] = [];
-  for (const [n, capacity] of [...sizes.map((x) => [x] as const), [100_000, 200_000] as const]) {
-    perfRows.push(await dnsperf(n, capacity));
+  // The last row is the worst case for the compiled zone: every name asked as AAAA, which this IPv4 cluster
+  // answers with NOERROR and no data — nothing of it is compiled, so each query goes through the answerer and the
+  // denial cache (100k names against 9984 entries).
+  for (const [n, capacity, askAll] of [
+    ...sizes.map((x) => [x] as const),
+    [100_000, 200_000] as const,
+    [100_000, undefined, 'AAAA'] as const,
+  ]) {
+    perfRows.push(await dnsperf(n, capacity, askAll));
     process.stderr.write(`dns serve ${n}: ${JSON.stringify(perfRows.at(-1))}\n`);
   }
   const md = [
@@ -198,7 +208,7 @@ else {
       .map((x) => x.toFixed(2))
       .join(
         ' ',
-      )} (the machine is shared). startSeconds: from starting the CLI to the server answering (the builder builds the model and compiles the zone's answers meanwhile). RSS of the serving process (dist/kubetwin-dns.cjs) from /proc: 1.5 s after it started answering (rssLoaded), at the end of the run, 2.5 s after the run (rssAfter, split into anonymous memory and file-backed pages, which are mostly node's own binary), and its peak (VmHWM; the model is built in another, short-lived process). launcherAnonMB: the anonymous RSS of the waiting CLI process (its file-backed pages are node's own binary, shared with the server). The last row gives the Corefile's cache a CAPACITY of 200,000 replies per store; the others use CoreDNS's default 9984.`,
+      )} (the machine is shared). startSeconds: from starting the CLI to the server answering (the builder builds the model and compiles the zone's answers meanwhile). RSS of the serving process (dist/kubetwin-dns.cjs) from /proc: 1.5 s after it started answering (rssLoaded), at the end of the run, 2.5 s after the run (rssAfter, split into anonymous memory and file-backed pages, which are mostly node's own binary), and its peak (VmHWM; the model is built in another, short-lived process). launcherAnonMB: the anonymous RSS of the waiting CLI process (its file-backed pages are node's own binary, shared with the server). The third row gives the Corefile's cache a CAPACITY of 200,000 replies per store; the others use CoreDNS's default 9984. The last row asks every name as AAAA (asked: every name as AAAA), which this IPv4 cluster answers with NOERROR and no data: nothing of it is compiled, so it shows the answerer's own rate and the denial cache under a stream of misses.`,
     '',
     '### answer() in process (5 passes over the names)',
     '',

@@ -52,8 +52,9 @@ function servingScript(): string {
 
 /**
  * `kubetwin serve dns -f … [--listen 127.0.0.1:5353] [--watch]`: a real DNS server (UDP and TCP) answering as the
- * cluster's CoreDNS would, from the model; `--watch` rebuilds the model when the manifests change. The server runs
- * in its own small process (serve-dns-process.ts); this one waits for it and passes signals on.
+ * cluster's CoreDNS would, from the model; `--watch` rebuilds the model when the manifests change. This process is
+ * the launcher: it runs the builder (`--emit-data`, see _dns-loader.ts) at start and on each change, starts the
+ * serving process (serve-dns-process.ts), hands it each build and passes signals on (docs/design/0005).
  */
 export function dnsSubcommand(io: Io): Command {
   const cmd = new Command('dns')
