@@ -6,6 +6,7 @@
  * compiled answers: the build's memory peak, and the garbage of compiling every answer, end with the builder.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { serialize } from 'node:v8';
 import { buildDnsData, createDnsFromData, zoneQuestions, type DnsData } from '../analysis/dns/index.ts';
 import { AnswerTable } from '../servers/dns/index.ts';
@@ -32,19 +33,21 @@ function inputArgs(opts: InputOptions): string[] {
 }
 
 /**
- * The launcher's side: runs the full CLI (`cli`) as the builder, writing the data to `file`; false when the build
- * failed (its stderr says why). With `-f -` the builder reads this process's standard input.
+ * The launcher's side: runs the full CLI (`cli`) as the builder, writing the data to `file`. Resolves with the
+ * builder's exit code when it wrote the file — 0, or 2 when the inputs had error diagnostics (the invalid objects
+ * are left out, the rest is served) — and undefined when the build failed (its stderr says why). With `-f -` the
+ * builder reads this process's standard input.
  */
 export function buildServingData(
   opts: InputOptions,
   cli: { readonly execArgv: readonly string[]; readonly script: string },
   file: string,
-): Promise<boolean> {
+): Promise<number | undefined> {
   return new Promise((resolve) => {
     const args = [...cli.execArgv, cli.script, 'serve', 'dns', '--emit-data', file, ...inputArgs(opts)];
     const stdin = opts.file?.includes('-') ? 'inherit' : 'ignore';
     const child = spawn(process.execPath, args, { stdio: [stdin, 'ignore', 'inherit'] });
-    child.on('error', () => resolve(false));
-    child.on('close', (code) => resolve(code === 0));
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => resolve((code === 0 || code === 2) && existsSync(file) ? code : undefined));
   });
 }

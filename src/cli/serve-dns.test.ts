@@ -76,3 +76,39 @@ test(
     }
   },
 );
+
+test(
+  'serve dns with an invalid object serves the rest, shows the error at its line and exits 2 when stopped',
+  { timeout: 30_000 },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetwin-dns-'));
+    writeFileSync(join(dir, 'a.yaml'), svc('good', '10.96.0.60'));
+    writeFileSync(
+      join(dir, 'b.yaml'),
+      'apiVersion: v1\nkind: Service\nmetadata: {name: bad, namespace: default}\nspec: {ports: [{port: abc}]}\n',
+    );
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'serve', 'dns', '-f', dir, '--listen', '127.0.0.1:0', '-q'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    try {
+      const end = Date.now() + 20_000;
+      while (!/:(\d+) \(UDP and TCP\)/.test(err) && Date.now() < end && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
+      const port = Number(/:(\d+) \(UDP and TCP\)/.exec(err)?.[1]);
+      assert.ok(port, err);
+      assert.match(err, /b\.yaml:4:\d+: error invalid-field-type: spec\.ports\[0\]\.port/);
+      const r = await udp(port, query('good.default.svc.cluster.local', 'A'), 1000);
+      assert.equal((packet.decode(r!) as { rcode?: string }).rcode, 'NOERROR');
+    } finally {
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      const code = await exited;
+      rmSync(dir, { recursive: true, force: true });
+      assert.equal(code, 2, err);
+    }
+  },
+);

@@ -81,15 +81,21 @@ export function dnsSubcommand(io: Io): Command {
       const shown = renderDiagnostics([...data.diagnostics], opts.quiet ? 'error' : 'info');
       if (shown) io.stderr(shown);
       writeFileSync(opts.emitData, Buffer.concat(bytes));
-      return io.exit(exitCodes.ok);
+      return io.exit(loaded.inputExit);
     }
     const cli = { execArgv: process.execArgv, script: process.argv[1] };
     // Each build writes a new file here; the serving process reads and removes it.
     const dir = mkdtempSync(join(tmpdir(), 'kubetwin-dns-'));
     let builds = 0;
+    // As every command does: invalid objects are left out and the rest is served; the exit status is 2 when the
+    // model last served had input errors (unless --keep-going).
+    let inputExit: number = exitCodes.ok;
     const build = async () => {
       const file = join(dir, `data-${++builds}.bin`);
-      return (await buildServingData(opts, cli, file)) ? file : undefined;
+      const code = await buildServingData(opts, cli, file);
+      if (code === undefined) return undefined;
+      inputExit = code;
+      return file;
     };
     const first = await build();
     if (!first) {
@@ -130,7 +136,7 @@ export function dnsSubcommand(io: Io): Command {
     rmSync(dir, { recursive: true, force: true });
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
-    io.exit(code);
+    io.exit(code || inputExit);
   });
   return cmd;
 }
