@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildFromTexts } from '../api/index.ts';
 import { createDns } from '../analysis/dns/index.ts';
-import { reply, type ServerStats } from '../servers/dns/_respond.ts';
+import { newServerStats as stats, reply } from '../servers/dns/_respond.ts';
 import { frame, query, tcp, udp } from '../servers/dns/_test-client.ts';
 
 const dir = 'examples/e-commerce/as-documented';
@@ -22,15 +22,6 @@ const model = buildFromTexts(
     .map((f) => ({ file: join(dir, f), text: readFileSync(join(dir, f), 'utf8') })),
 ).model;
 const dns = createDns(model);
-const stats = (): ServerStats => ({
-  queries: 0,
-  answered: 0,
-  malformed: 0,
-  truncated: 0,
-  refused: 0,
-  cacheHits: 0,
-  tableHits: 0,
-});
 
 const questions: [string, string][] = [
   ['auth-service.e-commerce.svc.cluster.local', 'A'],

@@ -16,7 +16,7 @@
  * u16 flag bits of the reply (AA, RA, RCODE), u16 ANCOUNT, NSCOUNT, ARCOUNT, u16 length of the records, records.
  */
 import type { DnsQuestion } from '../../analysis/dns/index.ts';
-import { reply, type Answerer, type ServerStats } from './_respond.ts';
+import { newServerStats, reply, type Answerer } from './_respond.ts';
 import { typeCode } from './_wire.ts';
 
 /** Flag bits of a reply that come from the answer, not the query: AA, RA and RCODE (RFC 1035 §4.1.1). */
@@ -68,15 +68,7 @@ export class AnswerTable {
    * NOERROR replies with at least one answer enter the table.
    */
   static compile(answerer: Answerer, questions: Iterable<DnsQuestion>): AnswerTable {
-    const stats: ServerStats = {
-      queries: 0,
-      answered: 0,
-      malformed: 0,
-      truncated: 0,
-      refused: 0,
-      cacheHits: 0,
-      tableHits: 0,
-    };
+    const stats = newServerStats();
     const b = new TableBuilder();
     for (const q of questions) {
       const packet = questionPacket(q);

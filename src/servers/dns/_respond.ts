@@ -23,6 +23,11 @@ export interface ServerStats {
   tableHits: number;
 }
 
+/** Counters at zero. */
+export function newServerStats(): ServerStats {
+  return { queries: 0, answered: 0, malformed: 0, truncated: 0, refused: 0, cacheHits: 0, tableHits: 0 };
+}
+
 const rcodeNumber: Record<Rcode, number> = {
   NOERROR: 0,
   FORMERR: 1,

@@ -19,19 +19,9 @@ import {
 import { fixtureProfile, fixtureYaml } from '../../analysis/dns/_fixture.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { AnswerTable, questionPacket } from './_answer-table.ts';
-import { reply, replyFromTable, type ServerStats } from './_respond.ts';
+import { newServerStats as stats, reply, replyFromTable } from './_respond.ts';
 import { typeCode } from './_wire.ts';
 import { query } from './_test-client.ts';
-
-const stats = (): ServerStats => ({
-  queries: 0,
-  answered: 0,
-  malformed: 0,
-  truncated: 0,
-  refused: 0,
-  cacheHits: 0,
-  tableHits: 0,
-});
 
 function compiled(model: ClusterModel) {
   const data = buildDnsData(model);

@@ -10,7 +10,7 @@ import * as packet from 'dns-packet';
 import { buildYaml } from '../../build/_test-helpers.ts';
 import { buildDnsData, createDnsFromData, zoneQuestions } from '../../analysis/dns/index.ts';
 import { fixtureProfile, fixtureYaml } from '../../analysis/dns/_fixture.ts';
-import { replyFromTable, respond, type ServerStats } from './_respond.ts';
+import { newServerStats, replyFromTable, respond } from './_respond.ts';
 import { AnswerTable } from './_answer-table.ts';
 import { startDnsServer, type RunningDnsServer } from './index.ts';
 import { query, udp } from './_test-client.ts';
@@ -90,15 +90,7 @@ after(() => server.close());
 describe(`fuzz (seed ${seed}, ${budgetMs} ms)`, () => {
   it('the reply paths never throw; well-formed queries always get a reply with their ID; the compiled table agrees', () => {
     const r = rng(seed);
-    const stats: ServerStats = {
-      queries: 0,
-      answered: 0,
-      malformed: 0,
-      truncated: 0,
-      refused: 0,
-      cacheHits: 0,
-      tableHits: 0,
-    };
+    const stats = newServerStats();
     const end = Date.now() + budgetMs;
     let n = 0;
     let formed = 0;

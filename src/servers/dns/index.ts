@@ -8,7 +8,13 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import type { CacheConfig } from '../../analysis/corefile/index.ts';
-import { reply as respond, replyFromTable, type Answerer, type ServerStats } from './_respond.ts';
+import {
+  newServerStats,
+  reply as respond,
+  replyFromTable,
+  type Answerer,
+  type ServerStats,
+} from './_respond.ts';
 import type { AnswerTable } from './_answer-table.ts';
 import { cacheBounds, ReplyCache } from './_reply-cache.ts';
 import { compactHeap } from './_heap.ts';
@@ -53,15 +59,7 @@ const tcpIdleMs = 10_000;
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDnsServer> {
   const host = opts.host ?? '127.0.0.1';
-  const stats: ServerStats = {
-    queries: 0,
-    answered: 0,
-    malformed: 0,
-    truncated: 0,
-    refused: 0,
-    cacheHits: 0,
-    tableHits: 0,
-  };
+  const stats = newServerStats();
   let answerer = opts.answerer;
   let table = opts.table;
   let cache = new ReplyCache(cacheBounds(opts.cache));
