@@ -80,10 +80,14 @@ async function main(settings: ServingSettings): Promise<number> {
           },
         );
       },
-      (why) =>
+      (why) => {
         process.stderr.write(
-          `kubetwin serve dns: could not read the DNS data (${why}); still serving the previous model\n`,
-        ),
+          `kubetwin serve dns: could not read the DNS data (${why})${starting ? '; still serving the previous model' : ''}\n`,
+        );
+        if (starting) return;
+        failed = true;
+        resolve();
+      },
     );
   });
   await done;
