@@ -32,14 +32,7 @@ export function serve(ctx: ServerContext, q: DnsQuestion, depth = 0): DnsRespons
   if (!server)
     return {
       question,
-      rcode: 'REFUSED',
-      authoritative: false,
-      recursionAvailable: false,
-      answer: [],
-      authority: [],
-      additional: [],
-      answeredBy: 'none',
-      notes: [`no server block of the Corefile serves ${name}`],
+      ...noAnswer('REFUSED', 'none', false, `no server block of the Corefile serves ${name}`),
     };
   const rewritten = rewriteName(server.rewrites, name);
   const rewrote = rewritten.applied.length > 0;
@@ -122,18 +115,12 @@ function runPlugins(
     const upstream = f.to.join(' ');
     const ips = ctx.externalHosts.get(name);
     if (!ips)
-      return {
-        rcode: 'NXDOMAIN',
-        authoritative: false,
-        recursionAvailable: true,
-        answer: [],
-        authority: [],
-        additional: [],
-        answeredBy: 'forward',
-        notes: [
-          `forwarded to ${upstream}: kubetwin sends no query; the name is not in the profile's externalHosts, so NXDOMAIN is assumed`,
-        ],
-      };
+      return noAnswer(
+        'NXDOMAIN',
+        'forward',
+        true,
+        `forwarded to ${upstream}: kubetwin sends no query; the name is not in the profile's externalHosts, so NXDOMAIN is assumed`,
+      );
     const answer = ips
       .filter((ip) => (type === 'A' && !ip.includes(':')) || (type === 'AAAA' && ip.includes(':')))
       .map((ip): ResourceRecord => ({
@@ -154,15 +141,30 @@ function runPlugins(
       ],
     };
   }
+  return noAnswer(
+    'SERVFAIL',
+    'none',
+    false,
+    'no plugin of the server block answers this name: CoreDNS replies SERVFAIL',
+  );
+}
+
+/** A reply with no records and no AA flag, for the reason `note`. */
+function noAnswer(
+  rcode: Rcode,
+  answeredBy: AnsweredBy,
+  recursionAvailable: boolean,
+  note: string,
+): PluginsResult {
   return {
-    rcode: 'SERVFAIL',
+    rcode,
     authoritative: false,
-    recursionAvailable: false,
+    recursionAvailable,
     answer: [],
     authority: [],
     additional: [],
-    answeredBy: 'none',
-    notes: ['no plugin of the server block answers this name: CoreDNS replies SERVFAIL'],
+    answeredBy,
+    notes: [note],
   };
 }
 

@@ -36,6 +36,15 @@ const rcodeNumber: Record<Rcode, number> = {
   NOTIMP: 4,
   REFUSED: 5,
 };
+/**
+ * The largest reply a transport carries: a TCP message's 65535 octets; over UDP 512 (RFC 1035 §4.2.1), or the
+ * client's EDNS0 payload size held between 512 and 4096 (RFC 6891 §6.2.5).
+ */
+function replyLimit(transport: 'udp' | 'tcp', ednsUdpSize: number | undefined): number {
+  if (transport === 'tcp') return 65535;
+  return ednsUdpSize === undefined ? 512 : Math.min(Math.max(ednsUdpSize, 512), 4096);
+}
+
 /** Our own EDNS0 UDP payload size, the value the DNS flag day 2020 recommends (and CoreDNS's bufsize default). */
 export const ednsUdpSize = 1232;
 
@@ -113,7 +122,7 @@ export function reply(
     return { bytes: bare(q, rcodeNumber.REFUSED, true) };
   }
   const r = answerer.answer({ name: q.qname, type: typeNames[q.qtype] ?? `TYPE${q.qtype}` });
-  const limit = transport === 'tcp' ? 65535 : q.edns ? Math.min(Math.max(q.edns.udpSize, 512), 4096) : 512;
+  const limit = replyLimit(transport, q.edns?.udpSize);
   const w = begin(
     q,
     rcodeNumber[r.rcode],
@@ -172,12 +181,7 @@ export function replyFromTable(
   const e = table.find(packet, 12, questionEnd);
   if (e < 0) return undefined;
   const edns = packet[11] === 1;
-  const limit =
-    transport === 'tcp'
-      ? 65535
-      : edns
-        ? Math.min(Math.max(packet.readUInt16BE(questionEnd + 3), 512), 4096)
-        : 512;
+  const limit = replyLimit(transport, edns ? packet.readUInt16BE(questionEnd + 3) : undefined);
   const recordsEnd = questionEnd + table.recordsLength(e);
   const length = recordsEnd + (edns ? ourOpt.length : 0);
   if (length > limit) return undefined;
