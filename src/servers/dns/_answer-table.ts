@@ -58,11 +58,6 @@ export class AnswerTable {
     this.size = size;
   }
 
-  /** Bytes held: the arena and the slot array. */
-  get byteLength(): number {
-    return this.#arena.byteLength + this.#slots.byteLength;
-  }
-
   /**
    * Asks `answerer` each question once and keeps the positive replies. Questions may repeat or name nothing: only
    * NOERROR replies with at least one answer enter the table.
