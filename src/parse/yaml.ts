@@ -1,6 +1,16 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
 import { formatPath, type PathSegment, type RawObject } from './raw-object.ts';
+import {
+  depthMessage,
+  depthProblem,
+  isStackOverflow,
+  plainSyntaxMessage,
+  splitDocuments,
+  valueProblem,
+  yamlLimits,
+  type YamlProblem,
+} from './_yaml-limits.ts';
 
 /** A manifest file's text, as a source adapter read it. */
 export interface ManifestText {
@@ -43,30 +53,68 @@ export function parseManifests(inputs: readonly ManifestText[]): ParseResult {
 }
 
 function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagnostic[]): void {
+  try {
+    parseStream(input, { text: input.text, line: 0, doc: 0 }, objects, diagnostics);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    // The reader ran out of stack on a deeply nested document: read the documents one at a time, so only the
+    // nested one is refused.
+    splitDocuments(input.text).forEach((chunk, doc) => {
+      const part = { ...chunk, doc };
+      try {
+        parseStream(input, part, objects, diagnostics);
+      } catch (e2) {
+        if (!isStackOverflow(e2)) throw e2;
+        diagnostics.push(yamlDiagnostic(depthMessage, { ...part, file: input.file }));
+      }
+    });
+  }
+}
+
+/** Where a part of a file starts: its first line (0-based) and the index of its first document. */
+interface Part {
+  readonly text: string;
+  readonly line: number;
+  readonly doc: number;
+}
+
+function yamlDiagnostic(message: string, at: { file: string; line: number; doc: number }): Diagnostic {
+  return {
+    code: 'yaml-syntax',
+    severity: 'error',
+    message,
+    source: { file: at.file, doc: at.doc, line: at.line + 1, column: 1 },
+    hint: 'Fix the YAML at this position; the other documents are still analysed.',
+  };
+}
+
+function parseStream(input: ManifestText, part: Part, objects: RawObject[], diagnostics: Diagnostic[]): void {
   const lineCounter = new LineCounter();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const docs = parseAllDocuments(input.text, { lineCounter, ...(kubectlScalars as any) });
+  const docs = parseAllDocuments(part.text, { lineCounter, ...(kubectlScalars as any) });
   const list = Array.isArray(docs) ? docs : [];
   if (!Array.isArray(docs)) {
     // An empty stream yields an EmptyStream object: nothing to read.
     return;
   }
-  list.forEach((doc, docIndex) => {
+  list.forEach((doc, i) => {
+    const docIndex = part.doc + i;
     const origin = helmOrigin(doc);
     const at = (offset: number | undefined, path?: string): SourceRef => {
       const pos = lineCounter.linePos(offset ?? 0);
-      return { file: input.file, doc: docIndex, line: pos.line, column: pos.col, origin, path };
+      return { file: input.file, doc: docIndex, line: part.line + pos.line, column: pos.col, origin, path };
+    };
+    const refuse = (problem: YamlProblem): void => {
+      diagnostics.push({
+        code: 'yaml-syntax',
+        severity: 'error',
+        message: problem.message,
+        source: at(problem.offset),
+        hint: 'Fix the YAML at this position; the other documents are still analysed.',
+      });
     };
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        diagnostics.push({
-          code: 'yaml-syntax',
-          severity: 'error',
-          message: `YAML syntax error: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`,
-          source: at(err.pos[0]),
-          hint: 'Fix the YAML at this position; the other documents are still analysed.',
-        });
-      }
+      for (const err of doc.errors) refuse({ message: plainSyntaxMessage(err.message), offset: err.pos[0] });
       return;
     }
     const root = doc.contents as Node | null;
@@ -81,7 +129,14 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
       });
       return;
     }
-    const body = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+    const tooDeep = depthProblem(root);
+    if (tooDeep) return refuse(tooDeep);
+    let body: Record<string, unknown>;
+    try {
+      body = doc.toJS({ maxAliasCount: yamlLimits.maxAliasCount }) as Record<string, unknown>;
+    } catch (e) {
+      return refuse(valueProblem(root, e));
+    }
     const locate = (prefix: readonly PathSegment[]) => (path: readonly PathSegment[]) => {
       const full = [...prefix, ...path];
       return at(findOffset(root, full), formatPath(path));

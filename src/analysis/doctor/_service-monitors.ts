@@ -11,6 +11,40 @@ interface MonitorSpec {
   readonly endpoints?: { port?: string; targetPort?: number | string }[];
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const stringsOf = (v: unknown): string[] => listOf(v).filter((x): x is string => typeof x === 'string');
+
+/**
+ * The fields this rule reads, each kept only when it has the type the CRD declares: a ServiceMonitor is not
+ * checked by the builder, and a value of another type (`endpoints: {}`) means no endpoint, never a crash.
+ */
+function monitorSpec(raw: unknown): MonitorSpec {
+  const spec = isRecord(raw) ? raw : {};
+  const selector = isRecord(spec.selector) ? spec.selector : {};
+  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
+  const ns = isRecord(spec.namespaceSelector) ? spec.namespaceSelector : undefined;
+  return {
+    selector: {
+      matchLabels: Object.fromEntries(
+        Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      ),
+      matchExpressions: listOf(selector.matchExpressions)
+        .filter(isRecord)
+        .filter((e) => typeof e.key === 'string' && typeof e.operator === 'string')
+        .map((e) => ({ key: e.key as string, operator: e.operator as string, values: stringsOf(e.values) })),
+    },
+    namespaceSelector: ns && {
+      any: ns.any === true,
+      matchNames: Array.isArray(ns.matchNames) ? stringsOf(ns.matchNames) : undefined,
+    },
+    endpoints: listOf(spec.endpoints).map((e) => ({
+      port: isRecord(e) && typeof e.port === 'string' ? e.port : undefined,
+    })),
+  };
+}
+
 function selectorOf(spec: MonitorSpec): Selector {
   const req = Object.entries(spec.selector?.matchLabels ?? {}).map(([key, v]) => ({
     key,
@@ -39,7 +73,7 @@ export const serviceMonitorMisses: DoctorRule = {
     const out: Finding[] = [];
     for (const o of model.others) {
       if (o.kind !== 'ServiceMonitor') continue;
-      const spec = (o.body.spec ?? {}) as MonitorSpec;
+      const spec = monitorSpec(o.body.spec);
       const sel = selectorOf(spec);
       const inNs = (s: Service) =>
         spec.namespaceSelector?.any

@@ -1,6 +1,12 @@
 import type { ClusterModel } from '../../model/types.ts';
 import type { Flow, FlowStep } from './types.ts';
 
+const nameOf = (v: unknown): string | undefined => {
+  const name = typeof v === 'object' && v !== null ? (v as { name?: unknown }).name : undefined;
+  return typeof name === 'string' && name ? name : undefined;
+};
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
 /** `name.namespace` or `name` (the intents' own namespace), as Otterize writes targets. */
 function split(target: string, ns: string): { namespace: string; name: string } {
   const dot = target.indexOf('.');
@@ -19,15 +25,20 @@ export function flowsFromClientIntents(model: ClusterModel): Flow[] {
   const out: Flow[] = [];
   for (const o of model.others) {
     if (o.kind !== 'ClientIntents' || !o.namespace) continue;
+    // Not checked by the builder: a field of another type than the CRD's reads as absent, never a crash.
     const spec = (o.body.spec ?? {}) as Record<string, unknown>;
-    const client = ((spec.workload ?? spec.service) as { name?: string } | undefined)?.name;
+    const client = nameOf(spec.workload ?? spec.service);
     if (!client) continue;
     const targets: { name: string; service: boolean }[] = [];
-    for (const c of (spec.calls ?? []) as { name?: string }[])
-      if (c?.name) targets.push({ name: c.name, service: false });
-    for (const t of (spec.targets ?? []) as Record<string, { name?: string } | undefined>[]) {
-      if (t?.kubernetes?.name) targets.push({ name: t.kubernetes.name, service: false });
-      else if (t?.service?.name) targets.push({ name: t.service.name, service: true });
+    for (const c of listOf(spec.calls)) {
+      const name = nameOf(c);
+      if (name) targets.push({ name, service: false });
+    }
+    for (const t of listOf(spec.targets) as Record<string, unknown>[]) {
+      const k8s = nameOf(t?.kubernetes);
+      const svc = nameOf(t?.service);
+      if (k8s) targets.push({ name: k8s, service: false });
+      else if (svc) targets.push({ name: svc, service: true });
     }
     const steps: FlowStep[] = targets.map((t) => {
       const dest = split(t.name, o.namespace!);

@@ -1,0 +1,135 @@
+import { isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+
+/**
+ * Bounds on what one YAML document may ask of the reader. kubectl's go-yaml caps alias expansion (the "billion
+ * laughs" fix, CVE-2019-11254, https://github.com/advisories/GHSA-wxc4-f4m6-wwqv) and nesting depth; kubetwin's
+ * reader is recursive, so it refuses documents nested deeper than any Kubernetes object needs, before the stack
+ * runs out, and says so at the line.
+ */
+export const yamlLimits = { maxAliasCount: 1000, maxDepth: 500 } as const;
+
+/** A problem in one document, as a plain message at an offset into the text. */
+export interface YamlProblem {
+  readonly message: string;
+  readonly offset: number | undefined;
+}
+
+/** The message for a document nested past `maxDepth`. */
+export const depthMessage = `YAML nesting too deep: this document nests mappings or sequences more than ${yamlLimits.maxDepth} levels deep, which kubetwin does not read`;
+
+/** True for the JavaScript engine's stack overflow, which a deeply nested document causes in the YAML reader. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+/** The plain message for a yaml-package error message (never a JavaScript error's text). */
+export function plainSyntaxMessage(message: string): string {
+  if (/call stack/i.test(message)) return depthMessage;
+  return `YAML syntax error: ${message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
+interface Visit {
+  readonly node: unknown;
+  readonly depth: number;
+}
+
+/** Visits every node (and pair key) of a document without recursion; `stop` returning true ends the walk. */
+function walk(root: Node, stop: (node: unknown, depth: number) => boolean): void {
+  const stack: Visit[] = [{ node: root, depth: 1 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (stop(node, depth)) return;
+    if (isMap(node) || isSeq(node))
+      for (let i = node.items.length - 1; i >= 0; i--) stack.push({ node: node.items[i], depth: depth + 1 });
+    else if (isPair(node)) {
+      if (node.value) stack.push({ node: node.value, depth });
+      if (node.key) stack.push({ node: node.key, depth });
+    }
+  }
+}
+
+/** A node's start; a pair has no range of its own, so its key's. */
+const offsetOf = (node: unknown): number | undefined =>
+  isPair(node) ? offsetOf(node.key) : (node as Node | null)?.range?.[0];
+
+/** The first node nested deeper than `maxDepth`, as a problem; undefined when the document is within bounds. */
+export function depthProblem(root: Node): YamlProblem | undefined {
+  let found: YamlProblem | undefined;
+  walk(root, (node, depth) => {
+    if (depth <= yamlLimits.maxDepth) return false;
+    found = { message: depthMessage, offset: offsetOf(node) };
+    return true;
+  });
+  return found;
+}
+
+const isMergeKey = (key: unknown): boolean =>
+  isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'));
+
+/** The first node `test` accepts, for locating a problem. */
+function firstNode(root: Node, test: (node: unknown) => boolean): unknown {
+  let found: unknown;
+  walk(root, (node) => {
+    if (!test(node)) return false;
+    found = node;
+    return true;
+  });
+  return found;
+}
+
+/**
+ * Turns what the yaml package throws while building a document's value into a problem at the node it is about:
+ * an alias with no anchor before it, a merge key (`<<`) whose source is not a mapping, too many alias expansions,
+ * or nesting deep enough to exhaust the stack. Anything else is still input the reader refused, said plainly.
+ * https://yaml.org/type/merge.html
+ */
+export function valueProblem(root: Node, e: unknown): YamlProblem {
+  const message = e instanceof Error ? e.message : String(e);
+  const unresolved = /^Unresolved alias[^:]*: (.*)$/.exec(message);
+  if (unresolved) {
+    const name = unresolved[1];
+    return {
+      message: `YAML alias *${name} has no anchor &${name} before it in this document`,
+      offset: offsetOf(firstNode(root, (n) => isAlias(n) && n.source === name)),
+    };
+  }
+  if (/Merge sources/.test(message))
+    return {
+      message:
+        'YAML merge key "<<" must merge a mapping or a list of mappings (such as <<: *defaults), not a scalar',
+      offset: offsetOf(firstNode(root, (n) => isPair(n) && isMergeKey(n.key))),
+    };
+  if (/Excessive alias count/.test(message))
+    return {
+      message: `YAML aliases in this document expand more than ${yamlLimits.maxAliasCount} times (a guard against alias bombs, as kubectl's YAML reader has)`,
+      offset: offsetOf(firstNode(root, isAlias)),
+    };
+  if (isStackOverflow(e)) return { message: depthMessage, offset: offsetOf(root) };
+  return { message: `YAML could not be read: ${message.split('\n')[0]}`, offset: offsetOf(root) };
+}
+
+const documentStart = /^---(?=[ \t\r\n]|$)/;
+const noContent = /^(\s*(#.*)?|%.*)$/;
+
+/**
+ * Splits a YAML stream at its `---` markers (a `---` at column 0 always starts a document), for reading
+ * documents one at a time when the whole stream cannot be read at once. Lines before a marker that hold only
+ * comments and directives (before the first marker) stay with the document they introduce, as the yaml package
+ * counts documents.
+ */
+export function splitDocuments(text: string): { text: string; line: number }[] {
+  const lines = text.split('\n');
+  const out: { text: string; line: number }[] = [];
+  let start = 0;
+  let hasContent = false;
+  lines.forEach((l, i) => {
+    if (i > start && documentStart.test(l) && (hasContent || documentStart.test(lines[start]))) {
+      out.push({ text: lines.slice(start, i).join('\n'), line: start });
+      start = i;
+      hasContent = false;
+    }
+    if (!noContent.test(documentStart.test(l) ? l.slice(3) : l)) hasContent = true;
+  });
+  out.push({ text: lines.slice(start).join('\n'), line: start });
+  return out;
+}

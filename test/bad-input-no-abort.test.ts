@@ -1,0 +1,65 @@
+/**
+ * Bad input never aborts a command: each case below once ended every command with exit 3 `internal error`. Now
+ * each is a diagnostic (exit 2) and the good objects beside it are still analysed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { run } from '../src/cli/program.ts';
+
+const good = `apiVersion: v1
+kind: Service
+metadata: {name: still-here, namespace: default, labels: {app: x}}
+spec: {selector: {app: x}, ports: [{name: http, port: 80}]}
+`;
+
+async function runOn(args: string[], text: string): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await run([...args, '-f', '-'], {
+    stdout: (s) => (out += s),
+    stderr: (s) => (out += s),
+    readStdin: async () => text,
+  });
+  return { code, out };
+}
+
+/** `code` 2: an input error; 'ok': no input error (0, or 1 when doctor/report find something). */
+const cases: Record<string, { text: string; code: 2 | 'ok' }> = {
+  'an unresolved alias': {
+    text: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: *nope\n',
+    code: 2,
+  },
+  'a merge key with a scalar source': {
+    text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  <<: y\n',
+    code: 2,
+  },
+  'block nesting of 3,000 levels': {
+    text: Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n',
+    code: 2,
+  },
+  'a ServiceMonitor with spec.endpoints: {}': {
+    text: `apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: m, namespace: default}
+spec: {selector: {matchLabels: {app: x}, matchExpressions: {a: 1}}, namespaceSelector: {matchNames: x}, endpoints: {}}
+`,
+    code: 'ok',
+  },
+  'ClientIntents whose calls are a map and whose service name is a number': {
+    text: `apiVersion: k8s.otterize.com/v1alpha3
+kind: ClientIntents
+metadata: {name: i, namespace: default}
+spec: {service: {name: 5}, calls: {a: 1}, targets: [{kubernetes: {name: 7}}]}
+`,
+    code: 'ok',
+  },
+};
+
+for (const [name, c] of Object.entries(cases))
+  for (const command of [['doctor'], ['report'], ['get', 'services']])
+    test(`${name} is not an internal error: ${command.join(' ')} exits ${c.code === 2 ? 2 : 'without an input error'} and still shows the good objects`, async () => {
+      const { code, out } = await runOn(command, `${c.text}---\n${good}`);
+      assert.doesNotMatch(out, /internal error|call stack|TypeError|ReferenceError/);
+      if (command[0] === 'get') assert.match(out, /still-here/);
+      if (c.code === 2) assert.equal(code, 2, out);
+      else assert.ok(code === 0 || code === 1, `exit ${code}: ${out}`);
+    });
