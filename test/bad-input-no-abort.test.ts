@@ -63,3 +63,19 @@ for (const [name, c] of Object.entries(cases))
       if (c.code === 2) assert.equal(code, 2, out);
       else assert.ok(code === 0 || code === 1, `exit ${code}: ${out}`);
     });
+
+test('control characters from a manifest never reach the terminal raw, and each diagnostic stays on its line', async () => {
+  const text = `apiVersion: v1
+kind: Service
+metadata: {name: "web\\x1b[31m\\nnext", namespace: default, labels: {"a\\rb": "c\\x1b]0;t\\x07"}}
+spec: {ports: [{port: 80}]}
+---
+${good}`;
+  for (const command of [['doctor'], ['report'], ['get', 'services', '-o', 'wide']]) {
+    const { out } = await runOn(command, text);
+    const raw = [...out].filter((c) => (c < ' ' && c !== '\n' && c !== '\t') || c === '\x7f');
+    assert.deepEqual(raw, [], `${command.join(' ')} prints no raw control character`);
+    for (const line of out.split('\n').filter((l) => /^<stdin>:/.test(l)))
+      assert.match(line, /^<stdin>:\d+:\d+: (error|warning|info) [a-z0-9-]+: /);
+  }
+});

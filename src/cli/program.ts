@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { commandFactories } from './commands.ts';
 import { exitCodes } from './_common.ts';
 import type { Io } from './io.ts';
+import { printableText } from '../report/printable.ts';
 
 import { version } from './version.ts';
 
@@ -23,10 +24,18 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
-/** Runs argv; resolves with the exit code (0 ok, 1 findings, 2 input or usage error). */
+/**
+ * Runs argv; resolves with the exit code (0 ok, 1 findings, 2 input or usage error). Everything printed passes
+ * through printableText, so no control character from the input reaches the terminal raw, whatever the renderer.
+ */
 export async function run(argv: readonly string[], io: Omit<Io, 'exit'>): Promise<number> {
   let code: number | undefined;
-  const program = buildProgram({ ...io, exit: (c) => (code = c) });
+  const program = buildProgram({
+    ...io,
+    stdout: (s) => io.stdout(printableText(s)),
+    stderr: (s) => io.stderr(printableText(s)),
+    exit: (c) => (code = c),
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

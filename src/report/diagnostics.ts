@@ -1,16 +1,21 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
+import { printable } from './printable.ts';
 
-/** `file:line:col: severity code: message`, then the field path and the hint, indented. */
+/**
+ * `file:line:col: severity code: message`, then the field path and the hint, indented. Every part may echo input,
+ * so each is escaped to stay on its line (see printable).
+ */
 export function renderDiagnostic(d: Diagnostic): string {
+  const file = printable(d.source?.file ?? '');
   const where = !d.source
     ? ''
     : d.source.line > 0
-      ? `${d.source.file}:${d.source.line}:${d.source.column}: `
-      : `${d.source.file}: `;
-  const origin = d.source?.origin ? ` (from ${d.source.origin})` : '';
-  let out = `${where}${d.severity} ${d.code}: ${d.message}${origin}`;
-  if (d.source?.path) out += `\n    at ${d.source.path}`;
-  if (d.hint) out += `\n    fix: ${d.hint}`;
+      ? `${file}:${d.source.line}:${d.source.column}: `
+      : `${file}: `;
+  const origin = d.source?.origin ? ` (from ${printable(d.source.origin)})` : '';
+  let out = `${where}${d.severity} ${d.code}: ${printable(d.message)}${origin}`;
+  if (d.source?.path) out += `\n    at ${printable(d.source.path)}`;
+  if (d.hint) out += `\n    fix: ${printable(d.hint)}`;
   return out;
 }
 

@@ -1,15 +1,16 @@
 import type { Finding } from '../analysis/doctor/index.ts';
+import { printable } from './printable.ts';
 
-/** `file:line:col: severity code: message`, then what breaks, the fix and the patch, indented. */
+/** `file:line:col: severity code: message`, then what breaks, the fix and the patch, indented; input escaped. */
 export function renderFindingsText(findings: readonly Finding[]): string {
   if (!findings.length) return 'No findings.\n';
   const blocks = findings.map((f) => {
     const s = f.objects[0]?.source;
-    const where = s ? `${s.file}:${s.line}:${s.column}: ` : '';
-    const lines = [`${where}${f.severity} ${f.code}: ${f.message}`];
-    if (s?.path) lines.push(`    at ${f.objects[0].key} ${s.path}`);
-    lines.push(`    breaks: ${f.breaks}`, `    fix: ${f.fix}`);
-    if (f.patch) lines.push('    patch:', ...f.patch.split('\n').map((l) => `      ${l}`));
+    const where = s ? `${printable(s.file)}:${s.line}:${s.column}: ` : '';
+    const lines = [`${where}${f.severity} ${f.code}: ${printable(f.message)}`];
+    if (s?.path) lines.push(`    at ${printable(f.objects[0].key)} ${printable(s.path)}`);
+    lines.push(`    breaks: ${printable(f.breaks)}`, `    fix: ${printable(f.fix)}`);
+    if (f.patch) lines.push('    patch:', ...f.patch.split('\n').map((l) => `      ${printable(l)}`));
     return lines.join('\n');
   });
   const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
