@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ManifestText } from '../parse/index.ts';
@@ -24,8 +24,10 @@ export async function loadInputs(
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const add = async (file: string) => {
-    if (seen.has(file)) return;
-    seen.add(file);
+    // One file reached twice (through a symlink, or named twice) is read once.
+    const real = await realpath(file).catch(() => file);
+    if (seen.has(real)) return;
+    seen.add(real);
     texts.push({ file, text: await readFile(file, 'utf8') });
   };
   for (const path of paths) {
@@ -47,7 +49,7 @@ export async function loadInputs(
       continue;
     }
     if (info.isDirectory()) {
-      for (const file of await walk(path)) await add(file);
+      for (const file of await walk(path, diagnostics)) await add(file);
     } else {
       const beside = join(dirname(path), profileFileName);
       if (basename(path) !== profileFileName && (await exists(beside))) await add(beside);
@@ -57,7 +59,12 @@ export async function loadInputs(
   return { texts, diagnostics };
 }
 
-async function walk(dir: string): Promise<string[]> {
+/**
+ * The manifest files under `dir`. Symlinks are followed (a file reached twice is read once); a link that points
+ * back at a directory being walked (a loop, warned) or at nothing (an error) is reported, never skipped silently.
+ */
+async function walk(dir: string, diagnostics: Diagnostic[], ancestors: string[] = []): Promise<string[]> {
+  const here = await realpath(dir);
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
@@ -65,10 +72,48 @@ async function walk(dir: string): Promise<string[]> {
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(path)));
-    else if (e.isFile() && manifestExtensions.has(extname(e.name).toLowerCase())) out.push(path);
+    const info = e.isSymbolicLink() ? await followLink(path, diagnostics) : e;
+    if (!info) continue;
+    if (info.isDirectory()) {
+      const target = await realpath(path);
+      if (target === here || ancestors.includes(target))
+        diagnostics.push(
+          symlinkProblem(
+            'warning',
+            path,
+            `symlink loop: ${path} points back at ${target}, which is already being read; not followed`,
+          ),
+        );
+      else out.push(...(await walk(path, diagnostics, [...ancestors, here])));
+    } else if (info.isFile() && manifestExtensions.has(extname(e.name).toLowerCase())) out.push(path);
   }
   return out;
+}
+
+async function followLink(path: string, diagnostics: Diagnostic[]) {
+  try {
+    return await stat(path);
+  } catch {
+    if (manifestExtensions.has(extname(path).toLowerCase()) || !extname(path))
+      diagnostics.push(
+        symlinkProblem(
+          'error',
+          path,
+          `${path}: symlink to a missing file or directory (or a symlink loop); not read`,
+        ),
+      );
+    return undefined;
+  }
+}
+
+function symlinkProblem(severity: 'error' | 'warning', path: string, message: string): Diagnostic {
+  return {
+    code: 'input-symlink',
+    severity,
+    message,
+    source: { file: path, doc: 0, line: 0, column: 0 },
+    hint: 'Point the symlink at an existing manifest file or directory outside the walked tree, or remove it.',
+  };
 }
 
 async function exists(path: string): Promise<boolean> {
