@@ -19,6 +19,8 @@ export interface BuildFromTextsOptions {
   readonly namespace?: string;
   /** A profile file given explicitly (`--profile`); it wins over profiles found among the manifests. */
   readonly profile?: ManifestText;
+  /** The most pods kubetwin expands (`--max-pods`, default 500,000); workloads past it are refused. */
+  readonly maxPods?: number;
 }
 
 export interface Cluster {
@@ -57,6 +59,10 @@ export function buildFromTexts(texts: readonly ManifestText[], options: BuildFro
   }
   const profile = readProfile(profileObject);
   diagnostics.push(...profile.diagnostics);
-  const built = buildCluster(manifests, { profile: profile.profile, defaultNamespace: options.namespace });
+  const built = buildCluster(manifests, {
+    profile: profile.profile,
+    defaultNamespace: options.namespace,
+    maxPods: options.maxPods,
+  });
   return { model: built.model, diagnostics: sortDiagnostics([...diagnostics, ...built.diagnostics]) };
 }

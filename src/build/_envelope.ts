@@ -127,6 +127,24 @@ function readOne(
       });
     return undefined;
   }
+  if (
+    support.namespaced &&
+    meta.namespace !== undefined &&
+    meta.namespace !== null &&
+    typeof meta.namespace !== 'string'
+  ) {
+    // `namespace: y`, `no` or `0755` reach kubectl as a boolean or a number, which the API server refuses; the
+    // object must not silently land in the default namespace.
+    sink({
+      code: 'invalid-field-type',
+      severity: 'error',
+      message: `metadata.namespace: expected string, got ${typeof meta.namespace} (${JSON.stringify(meta.namespace)}). Unquoted scalars like y, no, on or 0755 are not strings to kubectl; quote the namespace.`,
+      source: raw.locate(['metadata', 'namespace']),
+      object: objectKey(kind, undefined, name),
+      hint: 'Quote the namespace as you meant it (namespace: "y", not namespace: y).',
+    });
+    return undefined;
+  }
   const namespace = support.namespaced
     ? typeof meta.namespace === 'string' && meta.namespace
       ? meta.namespace

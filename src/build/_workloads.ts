@@ -49,21 +49,26 @@ export function expandWorkloads(
   envs: readonly Envelope[],
   nodes: readonly Node[],
   sink: (d: Diagnostic) => void,
+  options: { maxPods?: number } = {},
 ): { workloads: Workload[]; pods: PodDraft[] } {
   const hpaMin = readHpas(envs);
   const workloads: Workload[] = [];
   const pods: PodDraft[] = [];
+  const budget = { maxPods: options.maxPods ?? defaultMaxPods, used: 0 };
   for (const env of envs) {
     if (env.kind === 'Pod') {
       const draft = barePod(env);
       if (!env.f.invalid) pods.push(draft);
+      budget.used++;
       continue;
     }
     if (!workloadKinds.includes(env.kind as WorkloadKind)) continue;
-    const result = expandOne(env, nodes, hpaMin, sink);
+    const result = expandOne(env, nodes, hpaMin, { sink, budget });
     if (!result || env.f.invalid) continue;
     workloads.push(result.workload);
-    pods.push(...result.pods);
+    // One push per pod: spreading 200,000 pods as arguments overflows the stack.
+    for (const pod of result.pods) pods.push(pod);
+    budget.used += result.pods.length;
   }
   workloads.sort(byNamespaceName);
   return { workloads, pods };
@@ -75,7 +80,10 @@ function readHpas(envs: readonly Envelope[]): Map<string, number> {
     if (env.kind !== 'HorizontalPodAutoscaler') continue;
     const kind = env.f.str(['spec', 'scaleTargetRef', 'kind']);
     const name = env.f.str(['spec', 'scaleTargetRef', 'name']);
-    if (kind && name) out.set(objectKey(kind, env.namespace, name), env.f.int(['spec', 'minReplicas']) ?? 1);
+    // minReplicas is at least 1 unless the alpha HPAScaleToZero feature gate is on.
+    // https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
+    const min = env.f.count(['spec', 'minReplicas'], 1);
+    if (kind && name && !env.f.invalid) out.set(objectKey(kind, env.namespace, name), min ?? 1);
   }
   return out;
 }
@@ -113,6 +121,14 @@ function barePod(env: Envelope): PodDraft {
   };
 }
 
+/** The default bound on the pods kubetwin expands (`--max-pods`): its own work stays bounded whatever the input. */
+export const defaultMaxPods = 500_000;
+
+interface PodBudget {
+  readonly maxPods: number;
+  used: number;
+}
+
 interface Expanded {
   workload: Workload;
   pods: PodDraft[];
@@ -122,7 +138,7 @@ function expandOne(
   env: Envelope,
   nodes: readonly Node[],
   hpaMin: Map<string, number>,
-  sink: (d: Diagnostic) => void,
+  { sink, budget }: { sink: (d: Diagnostic) => void; budget: PodBudget },
 ): Expanded | undefined {
   const f = env.f;
   const ns = env.namespace as string;
@@ -132,7 +148,7 @@ function expandOne(
   const isBatch = env.kind === 'Job' || env.kind === 'CronJob';
   let selector: Selector | undefined;
   if (!isBatch) {
-    if (f.get(['spec', 'selector']) === undefined) {
+    if (f.get(['spec', 'selector']) === undefined || f.get(['spec', 'selector']) === null) {
       f.report(
         'missing-field',
         'error',
@@ -164,14 +180,14 @@ function expandOne(
   let replicas: number;
   let replicasFrom: Workload['replicasFrom'];
   const hpa = hpaMin.get(env.key);
-  const specReplicas = isBatch ? undefined : f.int(['spec', 'replicas']);
+  const specReplicas = isBatch ? undefined : f.count(['spec', 'replicas']);
   if (env.kind === 'DaemonSet') {
     replicas = 0;
     replicasFrom = 'nodes';
   } else if (isBatch) {
     replicas = Math.min(
-      f.int([...jobPath, 'parallelism']) ?? 1,
-      f.int([...jobPath, 'completions']) ?? Number.MAX_SAFE_INTEGER,
+      f.count([...jobPath, 'parallelism']) ?? 1,
+      f.count([...jobPath, 'completions']) ?? Number.MAX_SAFE_INTEGER,
     );
     replicasFrom = 'job';
   } else if (hpa !== undefined) {
@@ -180,6 +196,18 @@ function expandOne(
   } else {
     replicas = specReplicas ?? 1;
     replicasFrom = specReplicas === undefined ? 'default' : 'spec';
+  }
+  if (f.invalid) return undefined;
+  const planned = env.kind === 'DaemonSet' ? nodes.length : replicas;
+  if (budget.used + planned > budget.maxPods) {
+    f.report(
+      'too-many-pods',
+      'error',
+      replicasFrom === 'spec' ? ['spec', 'replicas'] : [],
+      `${env.kind} ${ns}/${env.name} would bring the cluster to ${budget.used + planned} pods, more than the ${budget.maxPods} kubetwin expands; it is left out, so answers about its pods are incomplete`,
+      'Lower the replica count, or raise the limit with --max-pods if the machine has the memory.',
+    );
+    return undefined;
   }
   const base = (name: string, labels: Record<string, string>, extra: Partial<PodDraft> = {}): PodDraft => ({
     template: t,
@@ -210,7 +238,7 @@ function expandOne(
     for (let i = 0; i < replicas; i++)
       pods.push(base(`${env.name}-${stableSuffix(`${env.name}/${i}`)}`, t.labels));
   } else if (env.kind === 'StatefulSet') {
-    const start = f.int(['spec', 'ordinals', 'start']) ?? 0;
+    const start = f.count(['spec', 'ordinals', 'start']) ?? 0;
     const serviceName = f.str(['spec', 'serviceName']);
     for (let i = start; i < start + replicas; i++) {
       const name = `${env.name}-${i}`;

@@ -26,6 +26,8 @@ export interface BuildOptions {
   readonly defaultNamespace?: string;
   /** Add the `kubernetes` Service, CoreDNS and kube-proxy unless the manifests define them (default true). */
   readonly addons?: boolean;
+  /** The most pods the builder expands (default 500,000); a workload that would pass it is refused. */
+  readonly maxPods?: number;
 }
 
 export interface BuildResult {
@@ -57,7 +59,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   }
   const namespaces = buildNamespaces(envs, sink);
   const nodes = buildNodes(envs, profile, sink);
-  const { workloads, pods: drafts } = expandWorkloads(envs, nodes, sink);
+  const { workloads, pods: drafts } = expandWorkloads(envs, nodes, sink, { maxPods: options.maxPods });
   const pods = placePods(drafts, nodes, profile, sink);
   const services = buildServices(envs, profile);
   const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);

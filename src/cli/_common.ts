@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildFromTexts, type Cluster } from '../api/index.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
 import type { Io } from './io.ts';
@@ -15,6 +15,7 @@ export interface InputOptions {
   profile?: string;
   keepGoing?: boolean;
   quiet?: boolean;
+  maxPods?: number;
 }
 
 /** Adds `-f`, `-n`, `-A`, `--profile`, `--keep-going` and `--quiet`, the inputs every command reads. */
@@ -33,7 +34,19 @@ export function withInputOptions(cmd: Command): Command {
     .option('-A, --all-namespaces', 'show every namespace')
     .option('--profile <file>', 'cluster profile (default: kubetwin.yaml beside the manifests)')
     .option('--keep-going', 'exit 0 despite error diagnostics (invalid objects are left out either way)')
-    .option('-q, --quiet', 'print only error diagnostics');
+    .option('-q, --quiet', 'print only error diagnostics')
+    .addOption(
+      new Option(
+        '--max-pods <n>',
+        'most pods kubetwin expands; workloads past it are refused (default 500000)',
+      ).argParser(positiveInt),
+    );
+}
+
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
 }
 
 export interface Loaded {
@@ -60,7 +73,11 @@ export async function loadCluster(
     if ('text' in p) profileText = p;
     else extra.push(p);
   }
-  const built = buildFromTexts(inputs.texts, { namespace: opts.namespace, profile: profileText });
+  const built = buildFromTexts(inputs.texts, {
+    namespace: opts.namespace,
+    profile: profileText,
+    maxPods: opts.maxPods,
+  });
   const diagnostics = [...extra, ...built.diagnostics];
   const cluster: Cluster = { model: built.model, diagnostics };
   const shown = renderDiagnostics(diagnostics, opts.quiet ? 'error' : 'info');
