@@ -39,7 +39,7 @@ export function prng(seed: number): () => number {
 const src = (i: number) => ({ file: '<generated>', doc: i, line: 1, column: 1 });
 
 /** Enough nodes for the pods at 100 per node (kubelet's limit is 110), pod ranges from 10.0.0.0/8. */
-function profileFor(pods: number): Profile {
+export function profileFor(pods: number): Profile {
   const count = Math.max(3, Math.ceil(pods / 100));
   const nodes: ProfileNode[] = [];
   for (let i = 0; i < count; i++)

@@ -2,6 +2,11 @@ import { run } from './program.ts';
 import { readAllStdin } from '../sources/files.ts';
 
 // The Node adapter: real stdout/stderr and exit code. Bugs still print a short message, not a bare stack.
+// A reader that stops early (`kubetwin matrix … | head`) closes the pipe: stop writing, as other CLIs do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? 0);
+});
 run(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),

@@ -4,8 +4,8 @@ import { PolicyEngine } from '../analysis/policy/index.ts';
 import type { Protocol } from '../model/types.ts';
 import { renderMatrixDot, renderMatrixMermaid } from '../report/matrix-graph.ts';
 import {
-  matrixJson,
   renderMatrixCsv,
+  renderMatrixJson,
   renderMatrixMarkdown,
   renderMatrixTable,
 } from '../report/matrix-table.ts';
@@ -18,6 +18,7 @@ interface MatrixCliOptions extends InputOptions {
   output: 'table' | 'json' | 'csv' | 'md' | 'mermaid' | 'dot';
   hostNetwork: 'node' | 'pod';
   namespaces?: string;
+  denied?: boolean;
 }
 
 /** `kubetwin matrix -f … [--by pod|workload|namespace] [--port P/PROTO …] [-n NS | -A] [-o …]`. */
@@ -42,6 +43,10 @@ export function matrixCommand(io: Io): Command {
       new Option('--host-network <mode>', 'treat hostNetwork pods as their node or as pods')
         .choices(['node', 'pod'])
         .default('node'),
+    )
+    .option(
+      '--denied',
+      'json and csv: also list the (from, to, port) combinations no pod pair may use (grows with groups squared)',
     )
     .addOption(
       new Option('-o, --output <format>', 'output format')
@@ -75,15 +80,17 @@ export function matrixCommand(io: Io): Command {
       ports: ports.length ? ports : undefined,
       namespaces,
     });
+    const denied = { denied: opts.denied ?? false };
     const render = {
       table: renderMatrixTable,
       md: renderMatrixMarkdown,
-      csv: renderMatrixCsv,
+      csv: (m: typeof matrix) => renderMatrixCsv(m, denied),
       mermaid: renderMatrixMermaid,
       dot: renderMatrixDot,
-      json: (m: typeof matrix) => JSON.stringify(matrixJson(m), null, 2) + '\n',
+      json: (m: typeof matrix) => renderMatrixJson(m, denied),
     }[opts.output];
-    io.stdout(render(matrix));
+    // Written as computed, row by row: a large matrix is never one string.
+    for (const chunk of render(matrix)) io.stdout(chunk);
     io.exit(loaded.inputExit);
   });
   return cmd;

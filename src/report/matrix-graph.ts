@@ -1,15 +1,13 @@
 import type { Matrix } from '../analysis/matrix/index.ts';
-import { cellText, cells } from './matrix-table.ts';
+import { cellText, cellsOf } from './matrix-table.ts';
 
-/** Edges that carry at least one allowed port (self-edges kept: pods of one group talking to each other). */
-function edges(m: Matrix): { from: string; to: string; label: string }[] {
-  const out: { from: string; to: string; label: string }[] = [];
-  for (const [k, es] of cells(m)) {
-    if (!es.some((e) => e.allowedPairs > 0)) continue;
-    const [from, to] = k.split('\u0000');
-    out.push({ from, to, label: cellText(es) });
-  }
-  return out.sort((a, b) => (a.from + '\u0000' + a.to < b.from + '\u0000' + b.to ? -1 : 1));
+/**
+ * Edges that carry at least one allowed port (self-edges kept: pods of one group talking to each other), by
+ * source then destination, read row by row.
+ */
+function* edges(m: Matrix): Generator<{ from: string; to: string; label: string }> {
+  for (const row of m.rows())
+    for (const [to, es] of cellsOf(row)) yield { from: row.from, to, label: cellText(es) };
 }
 
 function byNamespace(m: Matrix): Map<string, string[]> {
@@ -19,7 +17,7 @@ function byNamespace(m: Matrix): Map<string, string[]> {
 }
 
 /** Mermaid flowchart: one subgraph per namespace, one edge per allowed group pair labelled with its ports. */
-export function renderMatrixMermaid(m: Matrix): string {
+export function* renderMatrixMermaid(m: Matrix): Generator<string> {
   const id = new Map(m.groups.map((g, i) => [g.name, `g${i}`]));
   const lines = ['flowchart LR'];
   let n = 0;
@@ -32,12 +30,12 @@ export function renderMatrixMermaid(m: Matrix): string {
     for (const name of names) lines.push(`    ${id.get(name)}["${name.slice(ns.length + 1) || name}"]`);
     lines.push('  end');
   }
-  for (const e of edges(m)) lines.push(`  ${id.get(e.from)} -->|"${e.label}"| ${id.get(e.to)}`);
-  return lines.join('\n') + '\n';
+  yield lines.join('\n') + '\n';
+  for (const e of edges(m)) yield `  ${id.get(e.from)} -->|"${e.label}"| ${id.get(e.to)}\n`;
 }
 
 /** Graphviz DOT: one cluster per namespace. */
-export function renderMatrixDot(m: Matrix): string {
+export function* renderMatrixDot(m: Matrix): Generator<string> {
   const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
   const lines = ['digraph kubetwin {', '  rankdir=LR;', '  node [shape=box];'];
   let n = 0;
@@ -50,7 +48,7 @@ export function renderMatrixDot(m: Matrix): string {
     for (const name of names) lines.push(`    ${q(name)} [label=${q(name.slice(ns.length + 1) || name)}];`);
     lines.push('  }');
   }
-  for (const e of edges(m)) lines.push(`  ${q(e.from)} -> ${q(e.to)} [label=${q(e.label)}];`);
-  lines.push('}');
-  return lines.join('\n') + '\n';
+  yield lines.join('\n') + '\n';
+  for (const e of edges(m)) yield `  ${q(e.from)} -> ${q(e.to)} [label=${q(e.label)}];\n`;
+  yield '}\n';
 }

@@ -1,5 +1,5 @@
 import type { ClusterModel, NetworkPolicy, PolicyType } from '../../model/types.ts';
-import { cidrContains, cidrsOverlap, parseCidr, parseIP } from '../../lib/ip.ts';
+import { cidrContains, cidrsOverlap, parseCidr, parseIP, type IP } from '../../lib/ip.ts';
 import { cidrList } from '../../model/profile.ts';
 import type { DoctorRule, Finding } from './types.ts';
 
@@ -64,6 +64,7 @@ export const ipBlockMisuse: DoctorRule = {
     const out: Finding[] = [];
     const serviceCidrs = cidrList(model.profile.serviceCIDR).map((c) => parseCidr(c)!);
     const podCidrs = cidrList(model.profile.podCIDR).map((c) => parseCidr(c)!);
+    let clusterIPs: { s: (typeof model.services)[number]; ips: IP[] }[] | undefined;
     for (const np of model.networkPolicies)
       for (const dir of ['ingress', 'egress'] as const)
         for (const rule of np[dir]) {
@@ -74,11 +75,16 @@ export const ipBlockMisuse: DoctorRule = {
             if (!block) return;
             const path = `spec.${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${index}].ipBlock`;
             const where = { key: np.key, source: peer.source ? { ...peer.source, path } : np.source };
-            const svcIPs = model.services.filter((s) =>
-              s.clusterIPs.some((ip) => cidrContains(block, parseIP(ip)!)),
-            );
             const whole = block.prefix === 0;
-            if (!whole && serviceCidrs.some((c) => cidrsOverlap(c, block)))
+            if (!whole && serviceCidrs.some((c) => cidrsOverlap(c, block))) {
+              // Every ClusterIP parsed once for the whole check, not once per ipBlock peer.
+              clusterIPs ??= model.services.map((s) => ({
+                s,
+                ips: s.clusterIPs.map((ip) => parseIP(ip)).filter((ip): ip is IP => !!ip),
+              }));
+              const svcIPs = clusterIPs
+                .filter(({ ips }) => ips.some((ip) => cidrContains(block, ip)))
+                .map(({ s }) => s);
               out.push({
                 code: 'ipblock-cluster-range',
                 severity: 'warning',
@@ -95,7 +101,7 @@ export const ipBlockMisuse: DoctorRule = {
                   'traffic to those Services may not be allowed by this rule (it is, on no kube-proxy-based data path)',
                 fix: 'Select the pods behind the Service with podSelector/namespaceSelector instead of its ClusterIP.',
               });
-            else if (
+            } else if (
               !whole &&
               podCidrs.some((c) => cidrsOverlap(c, block)) &&
               !peer.ipBlock.except.some((e) =>

@@ -1,5 +1,5 @@
 import type { PolicyEngine } from '../policy/index.ts';
-import { RowScratch, popcount } from './_row-scratch.ts';
+import { RowScratch, popcount, type RowView } from './_row-scratch.ts';
 import { PortMasks, portClasses, type PortClass, type RulePorts } from './_port-classes.ts';
 
 export interface Reachability {
@@ -43,14 +43,23 @@ export function computeReachability(
   /**
    * keep: also return the rows (built by the plain union path). bigAt and chunk are for the tests: the set
    * size from which sets are tested through their bitset (default 256), port classes per pass (≤ 8).
+   * portClasses: the port classes to decide (default: every one of `portClasses(engine)`; a subset of them).
+   * onRow: called after each destination class of each pass, with the allowed sources of that row (see
+   * `RowView`); bit p of a mask is port class `base + p`.
    */
-  options: { keep?: boolean; bigAt?: number; chunk?: number } = {},
+  options: {
+    keep?: boolean;
+    bigAt?: number;
+    chunk?: number;
+    portClasses?: readonly PortClass[];
+    onRow?: (d: number, base: number, row: RowView) => void;
+  } = {},
 ): Reachability {
   const classes = engine.classes;
   const C = classes.length;
   const bigAt = options.bigAt ?? BIG;
   const chunk = Math.min(options.chunk ?? CHUNK, CHUNK);
-  const ports = portClasses(engine);
+  const ports = options.portClasses ?? portClasses(engine);
   const sets = engine.peerSets;
   const nsIndex = new Map(sets.namespaces.map((n, i) => [n, i]));
   const masks = new PortMasks(engine, ports);
@@ -148,6 +157,7 @@ export function computeReachability(
         const em = masks.mask(e.ports);
         if (em) triples += scratch.visit(e.sources, em, everyone);
       }
+      if (options.onRow) options.onRow(d.id, base, scratch.view(everyone, isOpen));
       scratch.clear();
     }
   }

@@ -74,6 +74,27 @@ export class RowScratch {
     return counted;
   }
 
+  /** The row's allowed sources, read before `clear`. */
+  view(everyone: number, isOpen: Uint8Array): RowView {
+    return {
+      everyone,
+      forEach: (fn) => {
+        const inMask = this.#inMask;
+        const spread = this.#spread;
+        // Open sources: what ingress admits beyond `everyone` (open members of big sets were spread too).
+        for (let j = 0, n = this.#spreadN; j < n; j++) {
+          const s = spread[j];
+          const m = inMask[s] & ~everyone;
+          if (m !== 0 && isOpen[s] === 1) fn(s, m);
+        }
+        // Isolated sources: what their egress rules and the destination's ingress both admit.
+        const done = this.#done;
+        const touched = this.#touched;
+        for (let j = 0, n = this.#doneN; j < n; j++) fn(touched[j], done[touched[j]]);
+      },
+    };
+  }
+
   /** Ends the row: clears what it touched. */
   clear(): void {
     const inMask = this.#inMask;
@@ -87,6 +108,16 @@ export class RowScratch {
     this.#bigBits.length = 0;
     this.#bigMask.length = 0;
   }
+}
+
+/**
+ * The allowed sources of one destination row over the current chunk of port classes: every open source (one no
+ * egress policy isolates) on the ports of `everyone`, and each source `forEach` names on the ports of its mask
+ * (disjoint from `everyone` for open sources; each source named once).
+ */
+export interface RowView {
+  readonly everyone: number;
+  forEach(fn: (source: number, mask: number) => void): void;
 }
 
 export function popcount(v: number): number {

@@ -1,9 +1,13 @@
 /**
  * `matrix`: the connectivity matrix between pods, workloads or namespaces, over every declared container port
- * (or the ports asked for). Computed once per (group, pod class, declared ports) bucket, never per pod pair.
+ * (or the ports asked for). Computed from class-level verdicts (`ClassVerdicts`) and per-class pod counts, never
+ * per pod pair; rows are computed as they are read, one source group at a time.
  */
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
+import { ClassVerdicts } from './_class-verdicts.ts';
+import { buildLayout } from './_layout.ts';
+import { RowBuilder } from './_rows.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
 export { portClasses, type PortClass } from './_port-classes.ts';
@@ -33,21 +37,24 @@ export interface MatrixEntry {
   readonly allowedPairs: number;
 }
 
+/** The entries of one source group. */
+export interface MatrixRow {
+  readonly from: string;
+  /** Sorted by to, protocol, port; only (to, port) combinations that have pod pairs. */
+  readonly entries: readonly MatrixEntry[];
+}
+
 export interface Matrix {
   readonly by: MatrixBy;
   readonly groups: readonly MatrixGroup[];
-  /** Sorted by from, to, protocol, port; only (from, to, port) combinations that have pod pairs. */
-  readonly entries: readonly MatrixEntry[];
   readonly warnings: readonly string[];
+  /**
+   * One row per group, in `groups` order, each computed when the iterator reaches it (hold one at a time and
+   * memory stays that of one row). `denied`: also list the (to, port) combinations with pod pairs but none
+   * allowed (`allowedPairs` 0); by default a row lists only those with at least one allowed pair.
+   */
+  rows(options?: { readonly denied?: boolean }): Iterable<MatrixRow>;
 }
-
-interface Bucket {
-  readonly group: string;
-  readonly pods: Pod[];
-  readonly ports: readonly { port: number; protocol: Protocol }[];
-}
-
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Matrix {
   const model = engine.model;
@@ -61,45 +68,10 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
       : options.by === 'workload'
         ? (workloadOf.get(p.key) ?? `${p.namespace}/${p.name}`)
         : `${p.namespace}/${p.name}`;
-  const buckets = new Map<string, Bucket>();
-  const groups = new Map<string, MatrixGroup>();
-  for (const pod of pods) {
-    const group = groupOf(pod);
-    groups.set(group, { name: group, namespace: pod.namespace });
-    const ports = options.ports ?? uniquePorts(pod);
-    // hostNetwork pods are judged one by one: traffic to and from their own node is special.
-    const cls = pod.hostNetwork ? `pod:${pod.key}` : `class:${engine.classOf(pod)?.id}`;
-    const key = `${group}\u0000${cls}\u0000${ports.map((p) => `${p.port}/${p.protocol}`).join(',')}`;
-    const b = buckets.get(key) ?? buckets.set(key, { group, pods: [], ports }).get(key)!;
-    b.pods.push(pod);
-  }
-  const totals = new Map<
-    string,
-    { pairs: number; allowed: number; e: Omit<MatrixEntry, 'pairs' | 'allowedPairs'> }
-  >();
-  const list = [...buckets.values()];
-  for (const s of list)
-    for (const d of list) {
-      const pairs = s === d ? s.pods.length * (s.pods.length - 1) : s.pods.length * d.pods.length;
-      if (!pairs) continue;
-      const src = s.pods[0];
-      const dst = s === d ? d.pods[1] : d.pods[0];
-      for (const { port, protocol } of d.ports) {
-        const ok = engine.allows({ kind: 'pod', pod: src }, { kind: 'pod', pod: dst }, port, protocol);
-        const key = `${s.group}\u0000${d.group}\u0000${protocol}\u0000${port}`;
-        const t =
-          totals.get(key) ??
-          totals
-            .set(key, { pairs: 0, allowed: 0, e: { from: s.group, to: d.group, port, protocol } })
-            .get(key)!;
-        t.pairs += pairs;
-        if (ok) t.allowed += pairs;
-      }
-    }
-  const entries = [...totals.values()].map((t) => ({ ...t.e, pairs: t.pairs, allowedPairs: t.allowed }));
-  entries.sort(
-    (a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.protocol, b.protocol) || a.port - b.port,
-  );
+  const layout = buildLayout(engine, pods, groupOf, options.ports);
+  let builder: RowBuilder | undefined;
+  const rowBuilder = () =>
+    (builder ??= new RowBuilder(engine, layout, new ClassVerdicts(engine, layout.ports, layout.classPods)));
   const warnings = engine.enforced
     ? []
     : [
@@ -107,15 +79,18 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
       ];
   return {
     by: options.by,
-    groups: [...groups.values()].sort((a, b) => cmp(a.name, b.name)),
-    entries,
+    groups: layout.groups,
     warnings,
+    *rows(rowOptions = {}) {
+      const b = rowBuilder();
+      for (let g = 0; g < layout.groups.length; g++) yield b.row(g, rowOptions.denied ?? false);
+    },
   };
 }
 
-function uniquePorts(pod: Pod): { port: number; protocol: Protocol }[] {
-  const seen = new Map<string, { port: number; protocol: Protocol }>();
-  for (const p of pod.ports)
-    seen.set(`${p.protocol}/${p.containerPort}`, { port: p.containerPort, protocol: p.protocol });
-  return [...seen.values()].sort((a, b) => cmp(a.protocol, b.protocol) || a.port - b.port);
+/** Every entry of a matrix, in row order: for small matrices and tests (a large one is read row by row). */
+export function matrixEntries(m: Matrix, options: { readonly denied?: boolean } = {}): MatrixEntry[] {
+  const out: MatrixEntry[] = [];
+  for (const row of m.rows(options)) for (const e of row.entries) out.push(e);
+  return out;
 }

@@ -11,6 +11,9 @@ import type { AdminTiers } from './_admin.ts';
 import { compileAdminTiers } from './_admin.ts';
 import type { EngineOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
+/** Entries of the `allows` cache before it is dropped and refilled. */
+const CACHE_LIMIT = 1 << 22;
+
 /**
  * NetworkPolicies (and the admin tiers) compiled once over equivalence classes of pods. `allows` answers one
  * connection from a per-class cache; `explain` gives the full verdict with the rules, peers and lines.
@@ -109,9 +112,19 @@ export class PolicyEngine {
     return (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[c.id].map((i) => this.policies[i]);
   }
 
+  /**
+   * True when the NetworkPolicy tier alone decides every pod-to-pod verdict (policies enforced, no admin or
+   * baseline policy): verdicts are then functions of (source class, destination class, port) read from
+   * `policiesOf` and `peerSets`, apart from a pod and itself and a hostNetwork pod and its own node. A tier
+   * added to the engine must make this false while it has policies, or class-level readers would miss it.
+   */
+  get networkPolicyOnly(): boolean {
+    return this.enforced && this.admin.empty;
+  }
+
   /** Is the connection allowed? Cached per (source class, destination class, port, protocol). */
   allows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
-    if (from.kind === 'pod' && to.kind === 'pod' && this.enforced && this.admin.empty) {
+    if (from.kind === 'pod' && to.kind === 'pod' && this.networkPolicyOnly) {
       const a = this.#classOf.get(from.pod);
       const b = this.#classOf.get(to.pod);
       if (a && b && from.pod !== to.pod) {
@@ -139,7 +152,11 @@ export class PolicyEngine {
         const v =
           this.#side('Egress', a, b, b, to.pod, port, protocol) &&
           this.#side('Ingress', b, a, b, to.pod, port, protocol);
-        if (cached) this.#cache.set(key, v);
+        if (cached) {
+          // A Map holds at most 2^24 entries; a cache this large has stopped paying for itself anyway.
+          if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+          this.#cache.set(key, v);
+        }
         return v;
       }
     }

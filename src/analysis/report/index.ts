@@ -24,18 +24,24 @@ export interface ReportInput {
   readonly findings: readonly Finding[];
 }
 
+/** Items by namespace, in their order: one pass instead of a filter per namespace. */
+function byNamespace<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) (out.get(x.namespace) ?? out.set(x.namespace, []).get(x.namespace)!).push(x);
+  return out;
+}
+
 export function buildReport(input: ReportInput): ReportData {
   const { model, engine } = input;
+  const podsIn = byNamespace(model.pods);
+  const policiesIn = byNamespace(model.networkPolicies);
+  const workloadsIn = byNamespace(model.workloads);
+  const servicesIn = byNamespace(model.services);
   const posture: NamespacePosture[] = model.namespaces
-    .filter(
-      (n) =>
-        !system.has(n.name) &&
-        (model.pods.some((p) => p.namespace === n.name) ||
-          model.networkPolicies.some((p) => p.namespace === n.name)),
-    )
+    .filter((n) => !system.has(n.name) && (podsIn.has(n.name) || policiesIn.has(n.name)))
     .map((n) => {
-      const pods = model.pods.filter((p) => p.namespace === n.name);
-      const policies = model.networkPolicies.filter((p) => p.namespace === n.name);
+      const pods = podsIn.get(n.name) ?? [];
+      const policies = policiesIn.get(n.name) ?? [];
       const ingressIsolated = pods.filter((p) => engine.isolating(p, 'Ingress').length > 0).length;
       const egressIsolated = pods.filter((p) => engine.isolating(p, 'Egress').length > 0).length;
       const defaultDenyIngress = policies.some((p) => isDefaultDeny(p, 'Ingress'));
@@ -45,8 +51,8 @@ export function buildReport(input: ReportInput): ReportData {
         namespace: n.name,
         pods: pods.length,
         readyPods: pods.filter((p) => p.ready).length,
-        workloads: model.workloads.filter((w) => w.namespace === n.name).length,
-        services: model.services.filter((s) => s.namespace === n.name).length,
+        workloads: workloadsIn.get(n.name)?.length ?? 0,
+        services: servicesIn.get(n.name)?.length ?? 0,
         policies: policies.length,
         ingressIsolated,
         egressIsolated,
@@ -61,6 +67,12 @@ export function buildReport(input: ReportInput): ReportData {
       };
     });
   const count = (s: string) => input.diagnostics.filter((d) => d.severity === s).length;
+  // EndpointSlices by Service (`ns/name`, in model order): one pass instead of a filter per Service.
+  const slicesOf = new Map<string, (typeof model.endpointSlices)[number][]>();
+  for (const e of model.endpointSlices) {
+    const k = `${e.namespace}/${e.serviceName}`;
+    (slicesOf.get(k) ?? slicesOf.set(k, []).get(k)!).push(e);
+  }
   return {
     title: input.title,
     cluster: {
@@ -82,9 +94,7 @@ export function buildReport(input: ReportInput): ReportData {
     findings: input.findings,
     graph: flowGraph(model, input.flows),
     services: model.services.map((s) => {
-      const eps = model.endpointSlices
-        .filter((e) => e.namespace === s.namespace && e.serviceName === s.name)
-        .flatMap((e) => e.endpoints);
+      const eps = (slicesOf.get(`${s.namespace}/${s.name}`) ?? []).flatMap((e) => e.endpoints);
       return {
         name: `${s.namespace}/${s.name}`,
         type: s.type,
