@@ -17,6 +17,7 @@ import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types
 
 export type * from './types.ts';
 export { readyEndpoints } from './_router.ts';
+export { clientPod, meshActual, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 
