@@ -15,6 +15,7 @@ import { buildNetworkPolicies } from './_network-policies.ts';
 import { buildAdminPolicies } from './_admin-policies.ts';
 import { addonObjects } from './_addons.ts';
 import { buildRouting } from './routing/index.ts';
+import { buildMesh } from './mesh/index.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
@@ -66,6 +67,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const networkPolicies = buildNetworkPolicies(envs);
   const adminPolicies = buildAdminPolicies(envs);
   const routing = buildRouting(envs);
+  const mesh = buildMesh(envs, profile, sink);
   const handled = new Set<string>([
     'Namespace',
     'Node',
@@ -112,6 +114,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     adminPolicies,
     others,
     routing,
+    mesh,
   };
   return { model, diagnostics: bag.list() };
 }

@@ -113,6 +113,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     loadBalancers: f.stringMap(['loadBalancers']),
     ...resolverLibc(f.str(['resolverLibc']), bad),
     ...ingressControllers(f.stringMap(['ingressControllers']), bad),
+    ...mesh(f.str(['mesh', 'name']), bad),
     source: raw.source,
   };
   return { profile, diagnostics };
@@ -154,4 +155,15 @@ function ingressControllers(
       );
   }
   return Object.keys(out).length ? { ingressControllers: out } : {};
+}
+
+/** `mesh: {name: istio | linkerd}`, absent when not set. */
+function mesh(
+  value: string | undefined,
+  bad: (path: (string | number)[], message: string) => unknown,
+): Pick<Profile, 'mesh'> {
+  if (value === undefined) return {};
+  if (value === 'istio' || value === 'linkerd') return { mesh: { name: value } };
+  bad(['mesh', 'name'], `mesh.name "${value}" must be istio or linkerd`);
+  return {};
 }

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { compileRouter, parseRequest, parseVia } from '../analysis/route/index.ts';
 import type { ControllerProfile } from '../model/routing.ts';
 import { renderRoute, routeJson } from '../report/route.ts';
+import { clientPod, compileMesh } from '../analysis/mesh/index.ts';
+import { meshRouteJson, renderMeshRoute } from '../report/mesh-route.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
@@ -15,6 +17,7 @@ interface RouteOptions extends InputOptions {
   controller?: ControllerProfile;
   strictPrefix?: boolean;
   at?: string;
+  from?: string;
 }
 
 /** `kubetwin route -f … --via gateway:ns/NAME | ingress-class:NAME URL [-X M] [-H 'K: V'…]`: where one request goes. */
@@ -24,7 +27,8 @@ export function routeCommand(io: Io): Command {
       'which backend an HTTP(S) request reaches through an Ingress controller or a Gateway, and why',
     )
     .argument('<url>', 'the request URL, e.g. https://api.example.com/path?q=1')
-    .requiredOption('--via <router>', 'ingress-class:NAME or gateway:NAMESPACE/NAME')
+    .requiredOption('--via <router>', 'ingress-class:NAME, gateway:NAMESPACE/NAME, or mesh (with --from)')
+    .option('--from <ref>', 'with --via mesh: the client, NS/NAME of a pod or workload')
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
     .option('-X, --request <method>', 'HTTP method', 'GET')
     .addOption(
@@ -44,6 +48,7 @@ export function routeCommand(io: Io): Command {
       new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
     );
   withInputOptions(cmd).action(async (url: string, opts: RouteOptions) => {
+    if (opts.via === 'mesh') return meshRoute(io, url, opts);
     const via = parseVia(opts.via);
     const port = opts.listenerPort === undefined ? undefined : Number(opts.listenerPort);
     if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
@@ -70,6 +75,26 @@ export function routeCommand(io: Io): Command {
     io.exit(loaded.inputExit);
   });
   return cmd;
+}
+
+/** `route --via mesh --from REF URL`: where the client's sidecar sends the request (east-west). */
+async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
+  if (!opts.from)
+    return fail(io, '--via mesh needs --from NS/NAME, the pod or workload that sends the request');
+  const req = parseRequest({ url, method: opts.request, headers: opts.header });
+  if (typeof req === 'string') return fail(io, req);
+  const loaded = await loadCluster(opts, io);
+  if (typeof loaded === 'number') return io.exit(loaded);
+  const model = loaded.cluster.model;
+  const client = clientPod(model, opts.from, opts.namespace);
+  if (typeof client === 'string') return fail(io, client);
+  const decision = compileMesh(model).route(req, client);
+  if (typeof decision === 'string') return fail(io, decision);
+  const result = { request: req, decision };
+  io.stdout(
+    opts.output === 'json' ? JSON.stringify(meshRouteJson(result), null, 2) + '\n' : renderMeshRoute(result),
+  );
+  io.exit(loaded.inputExit);
 }
 
 function fail(io: Io, message: string): void {

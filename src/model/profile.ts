@@ -51,6 +51,11 @@ export interface Profile {
    * the IngressClass's controller implies (`route`, `convert`, `serve gateway`, `test`).
    */
   readonly ingressControllers?: Readonly<Record<string, 'spec' | 'ingress-nginx' | 'traefik'>>;
+  /**
+   * The service mesh the cluster runs (`istio` or `linkerd`); when absent, kubetwin detects it from the
+   * control plane's objects among the manifests.
+   */
+  readonly mesh?: { readonly name: 'istio' | 'linkerd' };
   readonly source?: SourceRef;
 }
 

@@ -219,4 +219,6 @@ export interface ClusterModel {
   readonly others: readonly OtherObject[];
   /** Ingress, Gateway API and TLS objects read for routing (`src/build/routing`). */
   readonly routing?: import('./routing.ts').RoutingModel;
+  /** The service mesh and its routing objects (`src/build/mesh`). */
+  readonly mesh?: import('./mesh.ts').MeshModel;
 }

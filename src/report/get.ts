@@ -1,6 +1,7 @@
 import type { ClusterModel, EndpointSlice, Pod, Service } from '../model/types.ts';
 import { formatLabels, formatSelector, selectorFromMap } from '../lib/labels.ts';
 import { renderTable } from './table.ts';
+import { compileMesh } from '../analysis/mesh/index.ts';
 import { renderRoutingGet, routingAliases, routingResources, type RoutingResource } from './get-routing.ts';
 
 export const getResources = [
@@ -63,9 +64,23 @@ interface TableContext {
 const tables: Readonly<Record<CoreResource, (c: TableContext) => string>> = {
   pods: (c) => {
     const pods = c.inNs(c.model.pods);
+    // MESH (wide, with a mesh): the mesh whose proxy the pod runs, as the injector decides.
+    const mesh = c.wide && c.model.mesh?.name ? compileMesh(c.model) : undefined;
+    const meshCell = (p: Pod) => (mesh!.sidecar(p).meshed ? mesh!.name! : none);
     return c.table(
-      ['NAME', 'READY', 'STATUS', 'IP', 'NODE', ...(c.wide ? ['PORTS', 'LABELS'] : [])],
-      pods.map((p) => podRow(p, c.wide)),
+      [
+        'NAME',
+        'READY',
+        'STATUS',
+        'IP',
+        'NODE',
+        ...(c.wide ? ['PORTS', ...(mesh ? ['MESH'] : []), 'LABELS'] : []),
+      ],
+      pods.map((p) => {
+        const row = podRow(p, c.wide);
+        if (mesh) row.splice(row.length - 1, 0, meshCell(p));
+        return row;
+      }),
       pods,
     );
   },

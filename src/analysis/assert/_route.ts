@@ -1,6 +1,7 @@
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
 import { compileRouter, parseVia, type Router } from '../route/index.ts';
-import type { EntryHandler, EntryProblem } from './types.ts';
+import type { AssertContext, EntryHandler, EntryProblem, Outcome } from './types.ts';
+import { evaluateMeshRoute, parseMeshRoute, type MeshRouteEntry } from './_route-mesh.ts';
 
 interface RouteEntry {
   readonly via: string;
@@ -27,24 +28,26 @@ function stringMap(v: unknown, field: string): Record<string, string> | EntryPro
 }
 
 /**
+ * `route: {via: mesh, from, ...}` entries are judged by the mesh (`_route-mesh.ts`).
  * `route: {via, listenerPort?, scheme?, host, path, method?, headers?, query?}` with `expect: {backend: ns/name, port}`,
  * `{status}` or `{redirect: {status, location}}`, and optionally `rewrittenPath` — evaluated as `kubetwin route` does.
  * `scheme` defaults to https on listener port 443, else http; `listenerPort` to 443 for https, else 80.
  */
-export const routeHandler: EntryHandler<RouteEntry> = {
+export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
   key: 'route',
-  parse(value, expect): RouteEntry | EntryProblem {
+  parse(value, expect): RouteEntry | MeshRouteEntry | EntryProblem {
     if (!isMap(value))
       return {
         error: 'route must be a map {via, listenerPort, host, path, method, headers, query}',
         path: ['route'],
       };
+    if (value.via === 'mesh') return parseMeshRoute(value, expect);
     for (const k of Object.keys(value))
       if (!routeFields.includes(k))
         return { error: `route.${k} is not a field (${routeFields.join(', ')})`, path: ['route', k] };
     if (typeof value.via !== 'string' || typeof parseVia(value.via) === 'string')
       return {
-        error: 'route.via must be ingress-class:NAME or gateway:NAMESPACE/NAME',
+        error: 'route.via must be ingress-class:NAME, gateway:NAMESPACE/NAME or mesh',
         path: ['route', 'via'],
       };
     if (typeof value.host !== 'string' || !value.host)
@@ -107,55 +110,59 @@ export const routeHandler: EntryHandler<RouteEntry> = {
     };
   },
   evaluate(entry, ctx) {
-    const router = ctx.memo<Router | string>(`route/${entry.via}`, () =>
-      compileRouter(ctx.model, { via: parseVia(entry.via) as Exclude<ReturnType<typeof parseVia>, string> }),
-    );
-    if (typeof router === 'string') return { passed: false, actual: { error: router }, message: router };
-    const d: RouteDecision = router.decide(entry.request);
-    const usable = d.status === 200 ? d.backends.filter((b) => !b.problem && b.weight > 0) : [];
-    const one = usable.length === 1 ? usable[0] : undefined;
-    const actual = {
-      backend: one
-        ? `${one.namespace}/${one.name}`
-        : usable.length
-          ? usable.map((b) => `${b.namespace}/${b.name}:${b.port} weight ${b.weight}`)
-          : null,
-      port: one?.port ?? null,
-      status: d.status,
-      redirect: d.redirect ?? null,
-      rewrittenPath: d.rewrittenPath ?? null,
-    };
-    const e = entry.expect;
-    const wrong: string[] = [];
-    if (e.backend !== undefined && actual.backend !== e.backend)
-      wrong.push(
-        `reaches ${usable.length ? (Array.isArray(actual.backend) ? actual.backend.join(', ') : actual.backend) : `no backend (status ${d.status})`}, expected ${e.backend}`,
-      );
-    if (e.port !== undefined && actual.port !== e.port)
-      wrong.push(`port ${actual.port ?? '(none)'}, expected ${e.port}`);
-    if (e.status !== undefined && d.status !== e.status)
-      wrong.push(`status ${d.status}, expected ${e.status}`);
-    if (
-      e.redirect &&
-      (!d.redirect ||
-        (e.redirect.status !== undefined && d.redirect.status !== e.redirect.status) ||
-        (e.redirect.location !== undefined && d.redirect.location !== e.redirect.location))
-    )
-      wrong.push(
-        `redirect ${d.redirect ? `${d.redirect.status} ${d.redirect.location}` : '(none)'}, expected ${e.redirect.status ?? ''} ${e.redirect.location ?? ''}`.trim(),
-      );
-    if (e.rewrittenPath !== undefined && d.rewrittenPath !== e.rewrittenPath)
-      wrong.push(`path sent upstream ${d.rewrittenPath ?? entry.request.path}, expected ${e.rewrittenPath}`);
-    const summary = d.redirect
-      ? `${d.redirect.status} redirect to ${d.redirect.location}`
-      : one
-        ? `${actual.backend}:${one.port}`
-        : `status ${d.status}`;
-    const details = [
-      ...(d.winner ? [`won: ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
-      ...d.notes.map((n) => `note: ${n}`),
-    ];
-    if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected`, details };
-    return { passed: false, actual, message: wrong.join('; '), details };
+    if (entry.via === 'mesh') return evaluateMeshRoute(entry as MeshRouteEntry, ctx);
+    return evaluateRouter(entry as RouteEntry, ctx);
   },
 };
+
+function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
+  const router = ctx.memo<Router | string>(`route/${entry.via}`, () =>
+    compileRouter(ctx.model, { via: parseVia(entry.via) as Exclude<ReturnType<typeof parseVia>, string> }),
+  );
+  if (typeof router === 'string') return { passed: false, actual: { error: router }, message: router };
+  const d: RouteDecision = router.decide(entry.request);
+  const usable = d.status === 200 ? d.backends.filter((b) => !b.problem && b.weight > 0) : [];
+  const one = usable.length === 1 ? usable[0] : undefined;
+  const actual = {
+    backend: one
+      ? `${one.namespace}/${one.name}`
+      : usable.length
+        ? usable.map((b) => `${b.namespace}/${b.name}:${b.port} weight ${b.weight}`)
+        : null,
+    port: one?.port ?? null,
+    status: d.status,
+    redirect: d.redirect ?? null,
+    rewrittenPath: d.rewrittenPath ?? null,
+  };
+  const e = entry.expect;
+  const wrong: string[] = [];
+  if (e.backend !== undefined && actual.backend !== e.backend)
+    wrong.push(
+      `reaches ${usable.length ? (Array.isArray(actual.backend) ? actual.backend.join(', ') : actual.backend) : `no backend (status ${d.status})`}, expected ${e.backend}`,
+    );
+  if (e.port !== undefined && actual.port !== e.port)
+    wrong.push(`port ${actual.port ?? '(none)'}, expected ${e.port}`);
+  if (e.status !== undefined && d.status !== e.status) wrong.push(`status ${d.status}, expected ${e.status}`);
+  if (
+    e.redirect &&
+    (!d.redirect ||
+      (e.redirect.status !== undefined && d.redirect.status !== e.redirect.status) ||
+      (e.redirect.location !== undefined && d.redirect.location !== e.redirect.location))
+  )
+    wrong.push(
+      `redirect ${d.redirect ? `${d.redirect.status} ${d.redirect.location}` : '(none)'}, expected ${e.redirect.status ?? ''} ${e.redirect.location ?? ''}`.trim(),
+    );
+  if (e.rewrittenPath !== undefined && d.rewrittenPath !== e.rewrittenPath)
+    wrong.push(`path sent upstream ${d.rewrittenPath ?? entry.request.path}, expected ${e.rewrittenPath}`);
+  const summary = d.redirect
+    ? `${d.redirect.status} redirect to ${d.redirect.location}`
+    : one
+      ? `${actual.backend}:${one.port}`
+      : `status ${d.status}`;
+  const details = [
+    ...(d.winner ? [`won: ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
+    ...d.notes.map((n) => `note: ${n}`),
+  ];
+  if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected`, details };
+  return { passed: false, actual, message: wrong.join('; '), details };
+}

@@ -13,6 +13,6 @@ export type {
   RouteParentStatus,
 } from './_conditions.ts';
 export { gatewayHostMatch, intersectHostnames } from './_hostnames.ts';
-export { pathPrefixMatch, matchFailure, describeMatch } from './_match.ts';
+export { pathPrefixMatch, matchFailure, describeMatch, matchRank, fullRegex } from './_match.ts';
 export { applyFilters, replacePrefix } from './_filters.ts';
 export { refPermitted } from './_refs.ts';

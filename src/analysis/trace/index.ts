@@ -13,6 +13,7 @@ import { dnsHops } from './_dns.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
+import { sidecarLeg } from './_mesh.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
 
@@ -91,10 +92,11 @@ function throughService(
   port: number,
   protocol: Protocol,
   hops: Hop[],
+  only?: ReadonlySet<string>,
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const svc = ctx.serviceNamed(svcNs, svcName);
   if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
-  const leg = serviceHop(ctx, svc, port, protocol, client);
+  const leg = onlyEndpoints(serviceHop(ctx, svc, port, protocol, client), only);
   hops.push(...leg.hops);
   if (leg.reason)
     return {
@@ -110,6 +112,59 @@ function throughService(
   const pol = policyHop(ctx, from, leg.candidates.map(label), protocol);
   hops.push(pol.hop);
   return { delivered: pol.delivered, candidates: leg.candidates.length, reason: pol.reason, fix: pol.fix };
+}
+
+/**
+ * Keeps the endpoints a client sidecar may send to (`only`: their addresses), restating the endpoints hop;
+ * no endpoint left is a failure of that hop.
+ */
+function onlyEndpoints(
+  leg: ReturnType<typeof serviceHop>,
+  only?: ReadonlySet<string>,
+): ReturnType<typeof serviceHop> {
+  if (!only || leg.reason) return leg;
+  const kept = leg.candidates.filter((c) => only.has(c.address));
+  const last = leg.hops[leg.hops.length - 1];
+  const reason = kept.length ? undefined : "the mesh route leaves none of the Service's ready endpoints";
+  const hop: Hop = {
+    ...last,
+    title: `${kept.length} of ${leg.candidates.length} endpoint(s): those the mesh route picks`,
+    verdict: kept.length ? 'ok' : 'fail',
+    details: kept.length
+      ? kept.map(
+          (c) =>
+            `${c.address}:${c.port}${c.pod ? ` (${c.pod.namespace}/${c.pod.name}${c.nodeName ? ` on ${c.nodeName}` : ''})` : ''}`,
+        )
+      : [reason!],
+  };
+  return { hops: [...leg.hops.slice(0, -1), hop], candidates: kept, reason };
+}
+
+/** Through a meshed client's sidecar: each Service it routes to, with only the endpoints it picks. */
+function throughSidecar(
+  ctx: TraceContext,
+  src: Party,
+  pod: Pod,
+  allowed: ReadonlyMap<string, ReadonlySet<string>>,
+  port: number,
+  protocol: Protocol,
+  hops: Hop[],
+): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
+  const out = {
+    delivered: [] as Delivery[],
+    candidates: 0,
+    reason: undefined as string | undefined,
+    fix: undefined as Fix | undefined,
+  };
+  for (const [ref, ips] of allowed) {
+    const [ns, name] = ref.split('/');
+    const r = throughService(ctx, src, podClient(pod), ns, name, port, protocol, hops, ips);
+    out.delivered.push(...r.delivered);
+    out.candidates += r.candidates;
+    out.reason ??= r.reason;
+    out.fix ??= r.fix;
+  }
+  return out;
 }
 
 /** Traces one request from a source to a target. */
@@ -190,6 +245,18 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     addresses = d.addresses;
   }
   const svc = ctx.serviceByIP(addresses[0]);
+  const side =
+    svc && to.kind === 'url' && to.scheme === 'http'
+      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path })
+      : undefined;
+  if (side) {
+    hops.push(side.hop);
+    if (side.reason) return finish(from, to, hops, [], side.reason);
+    if (side.allowed) {
+      const r = throughSidecar(ctx, src, pod, side.allowed, port, protocol, hops);
+      return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+    }
+  }
   if (svc) {
     const r = throughService(ctx, src, podClient(pod), svc.namespace, svc.name, port, protocol, hops);
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);

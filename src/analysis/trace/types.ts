@@ -8,6 +8,7 @@ export type HopKind =
   | 'node'
   | 'controller'
   | 'route'
+  | 'sidecar'
   | 'tls'
   | 'service'
   | 'endpoints'

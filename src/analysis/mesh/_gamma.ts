@@ -1,0 +1,146 @@
+import type { HTTPRoute, RouteMatch, RouteRule } from '../../model/routing.ts';
+import type { Service } from '../../model/types.ts';
+import { applyFilters, describeMatch, matchFailure, matchRank } from '../gateway/index.ts';
+import type { MeshAction, MeshRouteTable, MeshRule, MeshTarget } from './types.ts';
+
+interface Entry {
+  readonly route: HTTPRoute;
+  readonly rule: RouteRule;
+  readonly match: RouteMatch;
+  readonly matchIndex: number;
+  readonly port?: number;
+  readonly rank: readonly (number | string)[];
+}
+
+const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+};
+
+function targets(route: HTTPRoute, rule: RouteRule, services: ReadonlyMap<string, Service>): MeshTarget[] {
+  return rule.backendRefs.map((b) => {
+    const ns = b.namespace ?? route.namespace;
+    const base = { namespace: ns, name: b.name, port: b.port, weight: b.weight };
+    if (b.group !== '' || b.kind !== 'Service')
+      return { ...base, problem: `backendRef kind ${b.kind} is not a Service: the proxy answers 500` };
+    if (ns !== route.namespace)
+      return {
+        ...base,
+        problem: `cross-namespace backendRef to ${ns}/${b.name}: ReferenceGrants are not checked for mesh routes yet`,
+      };
+    if (!services.has(`${ns}/${b.name}`))
+      return { ...base, problem: `Service ${ns}/${b.name} not found: the proxy answers 500` };
+    if (b.port === undefined)
+      return { ...base, problem: `backendRef to Service ${ns}/${b.name} has no port: the proxy answers 500` };
+    return base;
+  });
+}
+
+function action(
+  e: Entry,
+  services: ReadonlyMap<string, Service>,
+  req: Parameters<MeshRule['act']>[0],
+): MeshAction {
+  const fx = e.rule.filters.length ? applyFilters(e.rule.filters, e.match, req) : undefined;
+  const notes = [...(fx?.notes ?? [])];
+  if (fx?.mirrors.length)
+    notes.push(
+      `a copy of each request is mirrored to ${fx.mirrors.map((m) => m.name).join(', ')} (not traced)`,
+    );
+  if (fx?.requestHeaders || fx?.responseHeaders) notes.push('header modifiers apply (see the HTTPRoute)');
+  if (fx?.redirect) return { kind: 'redirect', ...fx.redirect, notes };
+  if (!e.rule.backendRefs.length)
+    return { kind: 'respond', status: 500, why: 'the rule has no backendRefs', notes };
+  return {
+    kind: 'route',
+    targets: targets(e.route, e.rule, services),
+    rewrittenPath: fx?.rewrittenPath,
+    rewrittenHost: fx?.rewrittenHost,
+    notes,
+  };
+}
+
+const isServiceParent = (p: HTTPRoute['parentRefs'][number]) => p.kind === 'Service' && p.group === '';
+
+/**
+ * GAMMA: HTTPRoutes whose parentRefs name a Service (kind Service, group "") route the mesh's requests for
+ * that Service, with the Gateway API's matching, precedence and filters. A route in the Service's namespace
+ * (producer route) applies to every client; a route in another namespace (consumer route) only to clients
+ * in its own namespace, and wins over producer routes for them. A parentRef `port` limits the route to that
+ * Service port. https://gateway-api.sigs.k8s.io/mesh/ https://gateway-api.sigs.k8s.io/geps/gep-1426/
+ */
+export function gammaTables(
+  services: readonly Service[],
+  routes: readonly HTTPRoute[],
+): (service: Service, clientNs: string) => MeshRouteTable | undefined {
+  const byRef = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
+  // service ref → route namespace → entries
+  const entries = new Map<string, Map<string, Entry[]>>();
+  for (const route of routes) {
+    if (route.kind !== 'HTTPRoute') continue;
+    for (const p of route.parentRefs.filter(isServiceParent)) {
+      const ref = `${p.namespace ?? route.namespace}/${p.name}`;
+      if (!byRef.has(ref)) continue;
+      const perNs = entries.get(ref) ?? new Map<string, Entry[]>();
+      entries.set(ref, perNs);
+      const list = perNs.get(route.namespace) ?? [];
+      perNs.set(route.namespace, list);
+      for (const rule of route.rules)
+        rule.matches.forEach((match, matchIndex) =>
+          list.push({
+            route,
+            rule,
+            match,
+            matchIndex,
+            port: p.port,
+            rank: [
+              ...matchRank(match),
+              route.creationTimestamp ?? '9999',
+              `${route.namespace}/${route.name}`,
+              rule.index,
+              matchIndex,
+            ],
+          }),
+        );
+    }
+  }
+  const cache = new Map<string, MeshRouteTable | undefined>();
+  return (service, clientNs) => {
+    const ref = `${service.namespace}/${service.name}`;
+    const perNs = entries.get(ref);
+    if (!perNs) return undefined;
+    const consumer = clientNs !== service.namespace ? perNs.get(clientNs) : undefined;
+    const chosen = consumer ?? perNs.get(service.namespace);
+    if (!chosen) return undefined;
+    const key = `${ref}|${consumer ? clientNs : ''}`;
+    if (cache.has(key)) return cache.get(key);
+    const rules: MeshRule[] = [...chosen]
+      .sort((a, b) => cmp(a.rank, b.rank))
+      .map((e) => ({
+        object: e.route.key,
+        at: `rules[${e.rule.index}]`,
+        name: e.rule.name,
+        matches: [
+          {
+            at: `rules[${e.rule.index}].matches[${e.matchIndex}]`,
+            describe: `${describeMatch(e.match)}${e.port !== undefined ? `, port ${e.port}` : ''}`,
+            failure: (req, _client, explain) =>
+              e.port !== undefined && req.port !== e.port
+                ? explain
+                  ? `the route's parentRef is port ${e.port}, not ${req.port}`
+                  : 'no match'
+                : matchFailure(e.match, req, explain),
+          },
+        ],
+        act: (req) => action(e, byRef, req),
+      }));
+    const table: MeshRouteTable = {
+      service,
+      by: `Gateway API HTTPRoute (GAMMA, ${consumer ? `consumer routes of namespace ${clientNs}` : 'producer routes'})`,
+      rules,
+      notes: [],
+    };
+    cache.set(key, table);
+    return table;
+  };
+}

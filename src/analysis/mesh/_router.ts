@@ -1,0 +1,136 @@
+import { lookup } from '../../model/lookup.ts';
+import type { LostCandidate } from '../../model/routing.ts';
+import type { ClusterModel, Pod, Service, ServicePort } from '../../model/types.ts';
+import type { Labels } from '../../lib/labels.ts';
+import type { MeshProfile } from './_profile.ts';
+import type {
+  MeshAction,
+  MeshClient,
+  MeshDecision,
+  MeshDestination,
+  MeshRequest,
+  MeshRouteTable,
+  MeshTarget,
+} from './types.ts';
+
+/** Ready endpoints of a Service port with the pod behind each, from its EndpointSlices. */
+export function readyEndpoints(
+  model: ClusterModel,
+  svc: Service,
+  sp: ServicePort,
+): { address: string; port: number; pod?: Pod }[] {
+  const l = lookup(model);
+  const out: { address: string; port: number; pod?: Pod }[] = [];
+  for (const s of l.slicesOf(svc.namespace, svc.name)) {
+    const ep = s.ports.find((p) => (p.name ?? '') === (sp.name ?? '') && p.protocol === sp.protocol);
+    if (!ep?.port) continue;
+    for (const e of s.endpoints)
+      if (e.conditions.ready)
+        for (const a of e.addresses)
+          out.push({ address: a, port: ep.port, pod: e.targetRef ? l.podByKey(e.targetRef) : undefined });
+  }
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+const ownerRef = (p: Pod) => {
+  if (!p.owner) return `${p.namespace}/${p.name}`;
+  const parts = p.owner.split('/');
+  return `${parts[1]}/${parts[2]}`;
+};
+const hasLabels = (p: Pod | undefined, want: Labels) =>
+  !!p && Object.entries(want).every(([k, v]) => p.labels[k] === v);
+const round = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * Ports Istio does not treat as HTTP: named `tcp`/`tls`/`https`/`mongo`/`mysql`/`redis` (or with such an
+ * appProtocol). Other ports are HTTP by name or by protocol sniffing, so HTTP routes apply.
+ * https://istio.io/latest/docs/ops/configuration/traffic-management/protocol-selection/
+ */
+export function opaquePort(sp: ServicePort): string | undefined {
+  const proto = (sp.appProtocol ?? sp.name?.split('-')[0] ?? '').toLowerCase();
+  return ['tcp', 'tls', 'https', 'mongo', 'mysql', 'redis'].includes(proto) ? proto : undefined;
+}
+
+/** Turns a rule's targets into destinations: Service port, subset pods, workloads, endpoints and shares. */
+export function destinations(
+  model: ClusterModel,
+  profile: MeshProfile | undefined,
+  targets: readonly MeshTarget[],
+  reqPort: number,
+  clientNs: string,
+  notes: string[],
+): MeshDestination[] {
+  const total = targets.reduce((s, t) => s + Math.max(0, t.weight), 0);
+  return targets.map((t) => {
+    const port = t.port ?? reqPort;
+    const share = total ? round((Math.max(0, t.weight) / total) * 100) : 0;
+    const base = { namespace: t.namespace, name: t.name, subset: t.subset, port, weight: t.weight, share };
+    const none = (problem: string): MeshDestination => ({ ...base, workloads: [], endpoints: [], problem });
+    if (t.problem) return none(t.problem);
+    const svc = lookup(model).serviceByRef(`${t.namespace}/${t.name}`);
+    if (!svc) return none(`Service ${t.namespace}/${t.name} not found — the sidecar answers 503`);
+    const sp = svc.ports.find((p) => p.port === port && p.protocol === 'TCP');
+    if (!sp)
+      return none(`Service ${t.namespace}/${t.name} has no TCP port ${port} — the sidecar answers 503`);
+    let eps = readyEndpoints(model, svc, sp);
+    if (t.subset) {
+      const sub = profile
+        ? profile.subset(svc, t.subset, clientNs)
+        : `subset ${t.subset}: no mesh resolves subsets`;
+      if (typeof sub === 'string') return none(sub);
+      notes.push(...sub.notes);
+      eps = eps.filter((e) => hasLabels(e.pod, sub.labels));
+    }
+    const workloads = [...new Set(eps.flatMap((e) => (e.pod ? [ownerRef(e.pod)] : [])))].sort();
+    const endpoints = eps.map((e) => `${e.address.includes(':') ? `[${e.address}]` : e.address}:${e.port}`);
+    return {
+      ...base,
+      workloads,
+      endpoints,
+      ...(endpoints.length
+        ? {}
+        : {
+            problem: `no ready endpoint${t.subset ? ` in subset ${t.subset}` : ''} — requests sent here get 503`,
+          }),
+    };
+  });
+}
+
+/**
+ * Evaluates a route table for one request: rules in order, the first with a matching block wins (blocks
+ * ORed, conditions ANDed); no match is 404 (Envoy's "no route"). With `explain`, every other rule is listed
+ * with why it lost.
+ */
+export function evaluateTable(
+  table: MeshRouteTable,
+  req: MeshRequest,
+  client: MeshClient,
+  explain: boolean,
+): { winner?: { object: string; at: string; match: string; action: MeshAction }; lost: LostCandidate[] } {
+  const lost: LostCandidate[] = [];
+  let winner: { object: string; at: string; match: string; action: MeshAction } | undefined;
+  for (const rule of table.rules) {
+    const why: string[] = [];
+    let hit = -1;
+    for (let i = 0; i < rule.matches.length && hit < 0; i++) {
+      const f = rule.matches[i].failure(req, client, explain);
+      if (f === undefined) hit = i;
+      else if (explain) why.push(rule.matches.length > 1 ? `${rule.matches[i].at}: ${f}` : f);
+    }
+    const text = rule.matches.map((m) => m.describe).join(' OR ');
+    const at = `${rule.at}${rule.name ? ` (${rule.name})` : ''}`;
+    if (hit >= 0 && !winner) {
+      winner = { object: rule.object, at, match: rule.matches[hit].describe, action: rule.act(req, hit) };
+      if (!explain) break;
+    } else if (explain)
+      lost.push({
+        object: rule.object,
+        at,
+        match: text,
+        reason: hit >= 0 ? `matches, but ${winner!.at} comes first` : why.join('; '),
+      });
+  }
+  return { winner, lost };
+}
+
+export type { MeshDecision };

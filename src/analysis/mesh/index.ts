@@ -1,0 +1,184 @@
+/**
+ * The service mesh, east-west: which pods carry the mesh's proxy, and where a meshed client's sidecar sends
+ * an HTTP request for a Service — by the mesh's own routes (Istio VirtualService + DestinationRule subsets) or
+ * Gateway API routes bound to the Service (GAMMA), else over every endpoint. One shared model; Istio and
+ * Linkerd are profiles filling it (`istio/`, `linkerd/`).
+ */
+import type { MeshName } from '../../model/mesh.ts';
+import type { ClusterModel, Pod, Service } from '../../model/types.ts';
+import { lookup } from '../../model/lookup.ts';
+import type { MeshProfile } from './_profile.ts';
+import { gammaTables } from './_gamma.ts';
+import { serviceForHost } from './_hosts.ts';
+import { destinations, evaluateTable, opaquePort } from './_router.ts';
+import { istioProfile } from './istio/index.ts';
+import { linkerdProfile } from './linkerd/index.ts';
+import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
+
+export type * from './types.ts';
+export { readyEndpoints } from './_router.ts';
+export { clientPod, meshActual, type MeshActual } from './_answer.ts';
+export { istioSidecar, stringMatches } from './istio/index.ts';
+export { linkerdSidecar } from './linkerd/index.ts';
+
+export interface Mesh {
+  readonly name?: MeshName;
+  /** `profile`, or the control-plane object the mesh was detected from. */
+  readonly detectedFrom?: string;
+  /** Whether a pod runs the mesh's proxy (never, without a mesh). */
+  sidecar(pod: Pod): Sidecar;
+  /**
+   * Where `client`'s sidecar sends `req` (host as the client wrote it, port the Service port), or why the
+   * request names no Service port. Without a mesh, or from an unmeshed client, kube-proxy's choice: every
+   * ready endpoint.
+   */
+  route(req: MeshRequest, client: Pod, explain?: boolean): MeshDecision | string;
+}
+
+const profiles: Readonly<Record<MeshName, (m: ClusterModel) => MeshProfile>> = {
+  istio: istioProfile,
+  linkerd: linkerdProfile,
+};
+
+const cache = new WeakMap<ClusterModel, Mesh>();
+
+/** Compiles the mesh of a model once (cached per model). */
+export function compileMesh(model: ClusterModel): Mesh {
+  let m = cache.get(model);
+  if (!m) cache.set(model, (m = build(model)));
+  return m;
+}
+
+function build(model: ClusterModel): Mesh {
+  const name = model.mesh?.name;
+  const profile = name ? profiles[name](model) : undefined;
+  const gamma = gammaTables(model.services, model.routing?.routes ?? []);
+  const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
+  const sidecars = new Map<string, Sidecar>();
+  const l = lookup(model);
+  const byIP = new Map<string, Service>();
+  for (const s of model.services) for (const ip of s.clusterIPs) byIP.set(ip, s);
+  const sidecar = (pod: Pod): Sidecar => {
+    let s = sidecars.get(pod.key);
+    if (!s) {
+      s = profile
+        ? profile.sidecar(pod, namespaces.get(pod.namespace))
+        : { meshed: false, reason: 'no service mesh (set mesh.name in the profile)' };
+      sidecars.set(pod.key, s);
+    }
+    return s;
+  };
+  /** The mesh's table for a Service, else the GAMMA one; notes when both exist. */
+  const tableFor = (svc: Service, clientNs: string): { table?: MeshRouteTable; notes: string[] } => {
+    const own = profile?.table(svc, clientNs);
+    const g = gamma(svc, clientNs);
+    if (own && g)
+      return {
+        table: own,
+        notes: [
+          `HTTPRoutes also name ${svc.namespace}/${svc.name} (GAMMA); kubetwin takes the ${own.by} and ignores them`,
+        ],
+      };
+    return { table: own ?? g, notes: [] };
+  };
+  return {
+    name,
+    detectedFrom: model.mesh?.detectedFrom,
+    sidecar,
+    route(req, client, explain = true) {
+      const svc = serviceForHost(
+        req.host,
+        client.namespace,
+        model.profile.clusterDomain,
+        l.serviceByRef,
+        (ip) => byIP.get(ip),
+      );
+      if (!svc)
+        return `${req.host} is not a Service the client ${client.namespace}/${client.name} can name (name, name.namespace, name.namespace.svc, the FQDN or a ClusterIP); hosts outside the cluster (ServiceEntry) are not modeled`;
+      const sp = svc.ports.find((p) => p.port === req.port && p.protocol === 'TCP');
+      if (!sp)
+        return `Service ${svc.namespace}/${svc.name} has no TCP port ${req.port} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'})`;
+      const me = sidecar(client);
+      const notes: string[] = [];
+      const service = { namespace: svc.namespace, name: svc.name, port: req.port };
+      const common = {
+        mesh: name,
+        client: `${client.namespace}/${client.name}`,
+        clientMeshed: me.meshed,
+        service,
+      };
+      const everyEndpoint = (by: string): MeshDecision => {
+        const ds = destinations(
+          model,
+          profile,
+          [{ namespace: svc.namespace, name: svc.name, weight: 100 }],
+          req.port,
+          client.namespace,
+          notes,
+        );
+        return { ...common, by, status: ds[0]?.problem ? 503 : 200, lost: [], destinations: ds, notes };
+      };
+      if (!profile) return everyEndpoint('kube-proxy (no service mesh: set mesh.name in the profile)');
+      if (!me.meshed) {
+        notes.push(
+          `client ${client.namespace}/${client.name} has no ${name} proxy (${me.reason}): mesh routes do not apply to it`,
+        );
+        return everyEndpoint('kube-proxy (client outside the mesh)');
+      }
+      const opaque = opaquePort(sp);
+      if (opaque) {
+        notes.push(
+          `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is ${opaque}: the sidecar proxies it as TCP, so HTTP routes do not apply`,
+        );
+        return everyEndpoint(`${name} sidecar (TCP port)`);
+      }
+      const { table, notes: tableNotes } = tableFor(svc, client.namespace);
+      notes.push(...tableNotes, ...(table?.notes ?? []), ...profile.notes(svc, client.namespace));
+      if (!table)
+        return everyEndpoint(`${name} sidecar default (no route names this Service: every ready endpoint)`);
+      const { winner, lost } = evaluateTable(table, req, { pod: client }, explain);
+      if (!winner) {
+        notes.push('no rule matches: the sidecar answers 404');
+        return { ...common, by: table.by, status: 404, lost, destinations: [], notes };
+      }
+      const a = winner.action;
+      notes.push(...a.notes);
+      const won = { object: winner.object, at: winner.at, match: winner.match };
+      if (a.kind === 'redirect')
+        return {
+          ...common,
+          by: table.by,
+          status: a.status,
+          winner: won,
+          lost,
+          destinations: [],
+          redirect: { status: a.status, location: a.location },
+          notes,
+        };
+      if (a.kind === 'respond') {
+        notes.push(`${a.why}: the sidecar answers ${a.status} without forwarding`);
+        return { ...common, by: table.by, status: a.status, winner: won, lost, destinations: [], notes };
+      }
+      const ds = destinations(model, profile, a.targets, req.port, client.namespace, notes);
+      const usable = ds.filter((d) => !d.problem && d.weight > 0);
+      if (usable.length && usable.length < ds.filter((d) => d.weight > 0).length)
+        notes.push(
+          'part of the traffic is weighted to a destination that cannot take it: those requests get 503',
+        );
+      return {
+        ...common,
+        by: table.by,
+        status: usable.length ? 200 : 503,
+        winner: won,
+        lost,
+        destinations: ds,
+        rewrittenPath: a.rewrittenPath,
+        rewrittenHost: a.rewrittenHost,
+        timeout: a.timeout,
+        retries: a.retries,
+        mirror: a.mirror,
+        notes: [...new Set(notes)],
+      };
+    },
+  };
+}

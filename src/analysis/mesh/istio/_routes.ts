@@ -1,0 +1,166 @@
+import type { IstioHttpMatch, IstioHttpRoute, VirtualService } from '../../../model/mesh.ts';
+import type { HttpRequest } from '../../../model/routing.ts';
+import type { Service } from '../../../model/types.ts';
+import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
+import type { MeshAction, MeshRouteTable, MeshRule, MeshTarget } from '../types.ts';
+import { compileIstioMatch } from './_match.ts';
+
+/** Istio's retry policy for a route that sets none (pilot `retry.DefaultPolicy()`). */
+export const defaultRetries =
+  '2 attempts on connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes (Istio default)';
+
+interface Ctx {
+  readonly clusterDomain: string;
+  readonly serviceByFqdn: ReadonlyMap<string, Service>;
+}
+
+const wellKnown: Readonly<Record<string, number>> = { http: 80, https: 443 };
+
+/**
+ * `rewrite.uri`: with a `uri.prefix` match the matched prefix is replaced; with an exact or regex match the
+ * whole path; with no uri match Envoy's prefix rewrite replaces the implied prefix `/`.
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRewrite
+ */
+function rewritePath(uri: string, match: IstioHttpMatch | undefined, path: string): string {
+  const m = match?.uri;
+  if (m?.type === 'prefix') return uri + path.slice(m.value.length);
+  if (m && m.type !== 'present') return uri;
+  return uri + path.slice(1);
+}
+
+function target(ctx: Ctx, vs: VirtualService, d: IstioHttpRoute['route'][number]): MeshTarget {
+  const fqdn = resolveMeshHost(d.host, vs.namespace, ctx.clusterDomain);
+  const svc = ctx.serviceByFqdn.get(fqdn);
+  const base = { subset: d.subset, port: d.port, weight: d.weight };
+  if (svc) return { namespace: svc.namespace, name: svc.name, ...base };
+  return {
+    namespace: vs.namespace,
+    name: d.host,
+    ...base,
+    problem: `host ${d.host} (${fqdn}) is not a Service among the manifests (ServiceEntry is not modeled): the sidecar answers 503`,
+  };
+}
+
+/** The action of one `HTTPRoute` rule for a request its match block `matchIndex` matched. */
+function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpRequest, mi: number): MeshAction {
+  const notes: string[] = [];
+  const abort = r.fault?.abort;
+  if (abort) {
+    if (abort.percentage === undefined)
+      notes.push(
+        'fault.abort has no percentage: Istio passes none to Envoy, whose default share is 0%, so kubetwin aborts no request (set percentage.value)',
+      );
+    else if (abort.percentage >= 100 && abort.httpStatus !== undefined)
+      return {
+        kind: 'respond',
+        status: abort.httpStatus,
+        why: `fault.abort: every request is aborted with ${abort.httpStatus}`,
+        notes,
+      };
+    else if (abort.percentage > 0)
+      notes.push(
+        `fault.abort: ${abort.percentage}% of requests are aborted with ${abort.httpStatus ?? '(no status)'}`,
+      );
+  }
+  const delay = r.fault?.delay;
+  if (delay)
+    notes.push(
+      `fault.delay: ${delay.percentage ?? 0}% of requests are delayed by ${delay.fixedDelay ?? '(unset)'}`,
+    );
+  if (r.directResponse)
+    return { kind: 'respond', status: r.directResponse.status, why: 'directResponse', notes };
+  const match = r.matches[mi];
+  if (r.redirect) {
+    const rd = r.redirect;
+    const scheme = rd.scheme ?? req.scheme;
+    const port = rd.port ?? (rd.scheme ? wellKnown[rd.scheme] : undefined);
+    const host = rd.authority ?? req.host;
+    const q = req.query.length ? `?${req.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
+    const portText = port !== undefined && wellKnown[scheme] !== port ? `:${port}` : '';
+    return {
+      kind: 'redirect',
+      status: rd.redirectCode,
+      location: `${scheme}://${host}${portText}${rd.uri ?? req.path}${q}`,
+      notes,
+    };
+  }
+  if (r.mirror)
+    notes.push(
+      `a copy of each request is mirrored to ${r.mirror.host}${r.mirror.subset ? ` subset ${r.mirror.subset}` : ''} (not traced)`,
+    );
+  return {
+    kind: 'route',
+    targets: r.route.map((d) => target(ctx, vs, d)),
+    rewrittenPath: r.rewrite?.uri !== undefined ? rewritePath(r.rewrite.uri, match, req.path) : undefined,
+    rewrittenHost: r.rewrite?.authority,
+    timeout: r.timeout ?? 'none (Istio disables the HTTP route timeout by default)',
+    retries: r.retries
+      ? `${r.retries.attempts ?? 2} attempts${r.retries.perTryTimeout ? `, ${r.retries.perTryTimeout} per try` : ''}${r.retries.retryOn ? ` on ${r.retries.retryOn}` : ''}`
+      : defaultRetries,
+    mirror: r.mirror ? `${r.mirror.host}${r.mirror.subset ? `:${r.mirror.subset}` : ''}` : undefined,
+    notes,
+  };
+}
+
+function compileRules(ctx: Ctx, vs: VirtualService): MeshRule[] {
+  return vs.http.map((r) => ({
+    object: vs.key,
+    at: `spec.http[${r.index}]`,
+    name: r.name,
+    matches: r.matches.length
+      ? r.matches.map((m) => compileIstioMatch(m, `spec.http[${r.index}].match[${m.index}]`))
+      : [{ at: `spec.http[${r.index}]`, describe: 'any request', failure: () => undefined }],
+    act: (req, mi) => action(ctx, vs, r, req, mi),
+  }));
+}
+
+const age = (vs: VirtualService) => [vs.creationTimestamp ?? '9999', vs.namespace, vs.name].join('/');
+
+/**
+ * Route tables from the VirtualServices that apply to sidecars (`gateways` absent or naming `mesh`): per
+ * Service, the VirtualService whose host names it exactly, else the most specific wildcard. When several name
+ * the same host, the oldest is taken and the others are noted (Istio reports IST0109 and the result is not
+ * defined). https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ * https://istio.io/latest/docs/reference/config/analysis/ist0109/
+ */
+export function istioTables(
+  services: readonly Service[],
+  virtualServices: readonly VirtualService[],
+  clusterDomain: string,
+): Map<string, MeshRouteTable> {
+  const serviceByFqdn = new Map(services.map((s) => [serviceFqdn(s, clusterDomain), s]));
+  const ctx: Ctx = { clusterDomain, serviceByFqdn };
+  const mesh = virtualServices.filter(
+    (v) => !v.delegate && (!v.gateways.length || v.gateways.includes('mesh')),
+  );
+  const hosts = mesh.map((vs) => ({
+    vs,
+    hosts: vs.hosts.map((h) => resolveMeshHost(h, vs.namespace, clusterDomain)),
+  }));
+  const out = new Map<string, MeshRouteTable>();
+  for (const svc of services) {
+    const fqdn = serviceFqdn(svc, clusterDomain);
+    let best: { score: number; list: VirtualService[] } = { score: -1, list: [] };
+    for (const { vs, hosts: hs } of hosts)
+      for (const h of hs) {
+        if (!hostCovers(h, fqdn)) continue;
+        const score = h === fqdn ? 1e6 : h.length;
+        if (score > best.score) best = { score, list: [vs] };
+        else if (score === best.score && !best.list.includes(vs)) best.list.push(vs);
+      }
+    if (!best.list.length) continue;
+    const [vs, ...others] = [...best.list].sort((a, b) => (age(a) < age(b) ? -1 : 1));
+    const notes = others.map(
+      (o) =>
+        `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest, ${vs.key}, and ignores ${o.key}`,
+    );
+    if (vs.hasTcpOrTls) notes.push(`${vs.key} also has tcp/tls routes, which are not modeled`);
+    out.set(`${svc.namespace}/${svc.name}`, {
+      service: svc,
+      by: `Istio VirtualService ${vs.namespace}/${vs.name}`,
+      rules: compileRules(ctx, vs),
+      notes,
+    });
+  }
+  return out;
+}

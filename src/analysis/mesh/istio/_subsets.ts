@@ -1,0 +1,67 @@
+import type { DestinationRule, TrafficPolicySummary } from '../../../model/mesh.ts';
+import type { Labels } from '../../../lib/labels.ts';
+import type { Service } from '../../../model/types.ts';
+import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
+
+/** meshConfig.rootNamespace's default. */
+export const rootNamespace = 'istio-system';
+
+export function describePolicy(p: TrafficPolicySummary): string {
+  const parts = [
+    ...(p.loadBalancer ? [`loadBalancer ${p.loadBalancer}`] : []),
+    ...(p.tlsMode ? [`tls ${p.tlsMode}`] : []),
+    ...(p.other.length ? [`${p.other.join(', ')} (shown, not applied)`] : []),
+  ];
+  return parts.join('; ') || 'empty';
+}
+
+/**
+ * The DestinationRule that applies to a Service for a client: among those whose host (short names resolved
+ * in their namespace) covers the Service, Istio looks in the client's namespace first, then the Service's,
+ * then the root namespace (`istio-system`); an exact host before a wildcard; the oldest on a tie.
+ * https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
+ */
+export function destinationRuleFor(
+  rules: readonly DestinationRule[],
+  svc: Service,
+  clientNs: string,
+  clusterDomain: string,
+): DestinationRule | undefined {
+  const fqdn = serviceFqdn(svc, clusterDomain);
+  const rank = (dr: DestinationRule) => {
+    const host = resolveMeshHost(dr.host, dr.namespace, clusterDomain);
+    return [
+      dr.namespace === clientNs ? 0 : dr.namespace === svc.namespace ? 1 : 2,
+      host === fqdn ? 0 : 1,
+      dr.creationTimestamp ?? '9999',
+      dr.name,
+    ].join('|');
+  };
+  const visible = [clientNs, svc.namespace, rootNamespace];
+  return rules
+    .filter((dr) => visible.includes(dr.namespace))
+    .filter((dr) => hostCovers(resolveMeshHost(dr.host, dr.namespace, clusterDomain), fqdn))
+    .sort((a, b) => (rank(a) < rank(b) ? -1 : 1))[0];
+}
+
+/**
+ * A subset's pod labels from the DestinationRule in effect, or why the sidecar has no such subset (a route
+ * to it gets 503). https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
+ */
+export function subsetLabels(
+  dr: DestinationRule | undefined,
+  svc: Service,
+  subset: string,
+): { labels: Labels; notes: string[] } | string {
+  if (!dr)
+    return `subset ${subset} of ${svc.namespace}/${svc.name}: no DestinationRule defines subsets for this host — the sidecar answers 503`;
+  const s = dr.subsets.find((x) => x.name === subset);
+  if (!s)
+    return `subset ${subset} is not defined in ${dr.key} (subsets: ${dr.subsets.map((x) => x.name).join(', ') || 'none'}) — the sidecar answers 503`;
+  return {
+    labels: s.labels,
+    notes: s.trafficPolicy
+      ? [`${dr.key} subset ${subset} trafficPolicy: ${describePolicy(s.trafficPolicy)}`]
+      : [],
+  };
+}

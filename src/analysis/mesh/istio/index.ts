@@ -1,0 +1,30 @@
+/**
+ * Istio as a mesh profile: sidecar injection, VirtualService route tables, DestinationRule subsets.
+ * https://istio.io/latest/docs/reference/config/networking/
+ */
+import type { ClusterModel } from '../../../model/types.ts';
+import type { MeshProfile } from '../_profile.ts';
+import { istioSidecar } from './_injection.ts';
+import { istioTables } from './_routes.ts';
+import { describePolicy, destinationRuleFor, subsetLabels } from './_subsets.ts';
+
+export { istioSidecar } from './_injection.ts';
+export { stringMatches } from './_match.ts';
+
+export function istioProfile(model: ClusterModel): MeshProfile {
+  const domain = model.profile.clusterDomain;
+  const mesh = model.mesh;
+  const tables = istioTables(model.services, mesh?.virtualServices ?? [], domain);
+  const drs = mesh?.destinationRules ?? [];
+  return {
+    name: 'istio',
+    sidecar: (pod, ns) => istioSidecar(pod, ns, domain),
+    table: (svc) => tables.get(`${svc.namespace}/${svc.name}`),
+    subset: (svc, subset, clientNs) =>
+      subsetLabels(destinationRuleFor(drs, svc, clientNs, domain), svc, subset),
+    notes(svc, clientNs) {
+      const dr = destinationRuleFor(drs, svc, clientNs, domain);
+      return dr?.trafficPolicy ? [`${dr.key} trafficPolicy: ${describePolicy(dr.trafficPolicy)}`] : [];
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The shared east-west model every mesh fills: which pods carry a proxy (and the identity they present), and
+ * per destination Service the ordered rules a client's sidecar applies. Istio VirtualServices and Gateway API
+ * routes whose parent is a Service (GAMMA) both compile to `MeshRule`s; one router evaluates them.
+ */
+import type { MeshName } from '../../model/mesh.ts';
+import type { HttpRequest, LostCandidate, DecisionSource } from '../../model/routing.ts';
+import type { ObjectKey, Pod, Service } from '../../model/types.ts';
+
+/** Whether one pod runs the mesh's proxy, and the label or annotation that decided it. */
+export interface Sidecar {
+  readonly meshed: boolean;
+  /** `namespace label istio-injection=enabled`, `pod annotation linkerd.io/inject=disabled`, ... */
+  readonly reason: string;
+  /** The identity the proxy presents: `spiffe://cluster.local/ns/NS/sa/SA` (Istio) or the Linkerd name. */
+  readonly identity?: string;
+}
+
+/** The client a sidecar routes for: its pod (labels, namespace), or nothing for an outside or unmeshed client. */
+export interface MeshClient {
+  readonly pod: Pod;
+}
+
+/** A request as the client's sidecar sees it: `port` is the destination (Service) port. */
+export type MeshRequest = HttpRequest;
+
+/** A Service (and optionally a subset of its pods) a rule sends traffic to. */
+export interface MeshTarget {
+  readonly namespace: string;
+  readonly name: string;
+  readonly subset?: string;
+  /** The Service port; undefined: the port the request was sent to. */
+  readonly port?: number;
+  readonly weight: number;
+  /** Why this destination cannot take traffic (unknown host or subset): requests sent to it get 503. */
+  readonly problem?: string;
+}
+
+/** What a winning rule does with the request. */
+export type MeshAction =
+  | {
+      readonly kind: 'route';
+      readonly targets: readonly MeshTarget[];
+      readonly rewrittenPath?: string;
+      readonly rewrittenHost?: string;
+      readonly timeout?: string;
+      readonly retries?: string;
+      readonly mirror?: string;
+      readonly notes: readonly string[];
+    }
+  | {
+      readonly kind: 'redirect';
+      readonly status: number;
+      readonly location: string;
+      readonly notes: readonly string[];
+    }
+  | {
+      readonly kind: 'respond';
+      readonly status: number;
+      readonly why: string;
+      readonly notes: readonly string[];
+    };
+
+/** One match block of a rule: blocks are ORed, the conditions inside one ANDed. */
+export interface MeshMatch {
+  /** Where it is written: `spec.http[0].match[1]`. */
+  readonly at: string;
+  /** The conditions in words; `any request` for a rule without matches. */
+  readonly describe: string;
+  /** Why the request does not match, or undefined when it does; a constant string unless `explain`. */
+  failure(req: MeshRequest, client: MeshClient, explain: boolean): string | undefined;
+}
+
+/** One rule of a route table, in evaluation order. */
+export interface MeshRule {
+  readonly object: ObjectKey;
+  /** `spec.http[0]` or `rules[0]`. */
+  readonly at: string;
+  readonly name?: string;
+  readonly matches: readonly MeshMatch[];
+  /** The action for a request the block at `matchIndex` matched. */
+  act(req: MeshRequest, matchIndex: number): MeshAction;
+}
+
+/** The rules a sidecar applies to requests for one Service, from one or more objects. */
+export interface MeshRouteTable {
+  readonly service: Service;
+  /** What the rules come from: `Istio VirtualService` or `Gateway API HTTPRoute (GAMMA)`. */
+  readonly by: string;
+  readonly rules: readonly MeshRule[];
+  /** Facts about the table: conflicting objects left out, ports the rules do not apply to. */
+  readonly notes: readonly string[];
+}
+
+export interface MeshDestination {
+  readonly namespace: string;
+  readonly name: string;
+  readonly subset?: string;
+  readonly port?: number;
+  readonly weight: number;
+  /** Share of requests, 0-100 (rounded to 0.1). */
+  readonly share: number;
+  /** `ns/name` of the workloads (or bare pods) whose ready pods receive the requests, sorted. */
+  readonly workloads: readonly string[];
+  /** Ready `ip:port` endpoints the sidecar balances over. */
+  readonly endpoints: readonly string[];
+  readonly problem?: string;
+}
+
+/**
+ * The mesh's answer for one request from one client. `status` is what the client gets from its sidecar: 200
+ * forwarded, 3xx a redirect, 404 no rule matched, 503 no usable destination, or a fault/direct response.
+ */
+export interface MeshDecision {
+  readonly mesh?: MeshName;
+  /** `ns/name` of the client pod, when there is one. */
+  readonly client?: string;
+  readonly clientMeshed: boolean;
+  readonly service?: { readonly namespace: string; readonly name: string; readonly port: number };
+  /** Who picked the destinations: a VirtualService, an HTTPRoute, or the sidecar's / kube-proxy's default. */
+  readonly by: string;
+  readonly status: number;
+  readonly winner?: DecisionSource;
+  readonly lost: readonly LostCandidate[];
+  readonly destinations: readonly MeshDestination[];
+  readonly redirect?: { readonly status: number; readonly location: string };
+  readonly rewrittenPath?: string;
+  readonly rewrittenHost?: string;
+  readonly timeout?: string;
+  readonly retries?: string;
+  readonly mirror?: string;
+  readonly notes: readonly string[];
+}

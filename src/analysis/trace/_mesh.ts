@@ -1,0 +1,112 @@
+import { compileMesh, type MeshDecision } from '../mesh/index.ts';
+import type { Pod } from '../../model/types.ts';
+import type { TraceContext } from './_context.ts';
+import type { Hop } from './types.ts';
+
+/** What the client's sidecar decided: the hop that says so, and the endpoints it may send to. */
+export interface SidecarLeg {
+  readonly hop: Hop;
+  /** Ready `ip` addresses per Service `ns/name` the sidecar sends to; undefined when it forwards nothing. */
+  readonly allowed?: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly reason?: string;
+}
+
+const routeObjects = (ctx: TraceContext, d: MeshDecision) => {
+  const key = d.winner?.object;
+  const o = key
+    ? [...(ctx.model.mesh?.virtualServices ?? []), ...(ctx.model.routing?.routes ?? [])].find(
+        (x) => x.key === key,
+      )
+    : undefined;
+  return o ? [{ key: o.key, source: o.source }] : [];
+};
+
+/**
+ * The client-sidecar hop of an HTTP request from a meshed pod: the route the mesh chose (object, rule,
+ * subset, weights), timeout and retries, and which endpoints remain — the sidecar, not kube-proxy, picks
+ * among them. Undefined when the model has no mesh; an `info` hop when the client runs no proxy.
+ * https://istio.io/latest/docs/concepts/traffic-management/
+ */
+export function sidecarLeg(
+  ctx: TraceContext,
+  pod: Pod,
+  req: { host: string; port: number; path: string },
+): SidecarLeg | undefined {
+  const mesh = compileMesh(ctx.model);
+  if (!mesh.name) return undefined;
+  const d = mesh.route(
+    {
+      scheme: 'http',
+      host: req.host,
+      port: req.port,
+      path: req.path,
+      query: [],
+      method: 'GET',
+      headers: { host: req.host },
+    },
+    pod,
+    true,
+  );
+  if (typeof d === 'string') return undefined;
+  if (!d.clientMeshed)
+    return {
+      hop: {
+        kind: 'sidecar',
+        title: `no ${mesh.name} sidecar on ${pod.namespace}/${pod.name}: plain kube-proxy path`,
+        verdict: 'info',
+        details: d.notes,
+        objects: [],
+      },
+    };
+  const dests = d.destinations.map(
+    (x) =>
+      `→ Service ${x.namespace}/${x.name}:${x.port}${x.subset ? ` subset ${x.subset}` : ''}${d.destinations.length > 1 ? ` weight ${x.weight} (${x.share}%)` : ''}${x.problem ? ` — ${x.problem}` : `: ${x.workloads.join(', ')}`}`,
+  );
+  const details = [
+    `routed by ${d.by}`,
+    ...(d.winner ? [`rule ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
+    ...dests,
+    ...(d.rewrittenPath !== undefined ? [`path rewritten to ${d.rewrittenPath}`] : []),
+    ...(d.timeout ? [`timeout: ${d.timeout}`] : []),
+    ...(d.retries ? [`retries: ${d.retries}`] : []),
+    ...d.notes,
+    'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
+  ];
+  const title = `${mesh.name} sidecar of ${pod.namespace}/${pod.name}`;
+  if (d.status !== 200) {
+    const reason = d.redirect
+      ? `the sidecar answers ${d.redirect.status} redirect to ${d.redirect.location}`
+      : `the sidecar answers ${d.status}${d.notes.length ? ` (${d.notes[d.notes.length - 1]})` : ''}`;
+    return {
+      hop: {
+        kind: 'sidecar',
+        title: `${title}: ${d.status}`,
+        verdict: 'fail',
+        details,
+        objects: routeObjects(ctx, d),
+      },
+      reason,
+    };
+  }
+  const allowed = new Map<string, Set<string>>();
+  for (const x of d.destinations) {
+    if (x.problem || x.weight <= 0) continue;
+    const set = allowed.get(`${x.namespace}/${x.name}`) ?? new Set<string>();
+    for (const e of x.endpoints) set.add(e.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''));
+    allowed.set(`${x.namespace}/${x.name}`, set);
+  }
+  const summary = d.destinations
+    .filter((x) => !x.problem && x.weight > 0)
+    .map((x) => `${x.name}${x.subset ? `:${x.subset}` : ''}`)
+    .join(', ');
+  return {
+    hop: {
+      kind: 'sidecar',
+      title: `${title}: ${summary}`,
+      verdict: d.destinations.some((x) => x.problem && x.weight > 0) ? 'warn' : 'ok',
+      details,
+      objects: routeObjects(ctx, d),
+    },
+    allowed,
+  };
+}

@@ -1,0 +1,286 @@
+import type {
+  DestinationRule,
+  IstioDestination,
+  IstioHttpMatch,
+  IstioHttpRoute,
+  NamedStringMatch,
+  StringMatch,
+  Subset,
+  TrafficPolicySummary,
+  VirtualService,
+} from '../../model/mesh.ts';
+import type { PathSegment } from '../../parse/index.ts';
+import { namespacedMetaOf, type Envelope } from '../_envelope.ts';
+import type { FieldReader } from '../_fields.ts';
+
+export const istioNetworkingGroup = 'networking.istio.io';
+
+const refused = 'istiod validation refuses it, so kubetwin leaves the object out.';
+
+/**
+ * Why an RE2 pattern (Istio's regex dialect) does not compile, or undefined. JavaScript accepts lookaround and
+ * backreferences, which RE2 does not. https://github.com/google/re2/wiki/Syntax
+ */
+export function re2Problem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (/\(\?<?[=!]/.test(pattern)) return 'lookaround (?=, ?!, ?<=, ?<!) is not RE2 syntax';
+  if (/(^|[^\\])\\[1-9]/.test(pattern)) return 'backreferences (\\1) are not RE2 syntax';
+  return undefined;
+}
+
+/** A `StringMatch` (`exact`, `prefix` or `regex`, exactly one), or undefined when absent or invalid. */
+function stringMatch(
+  f: FieldReader,
+  at: PathSegment[],
+  what: string,
+  presence = false,
+): StringMatch | undefined {
+  const m = f.map(at);
+  if (!m) return undefined;
+  const set = (['exact', 'prefix', 'regex'] as const).filter((k) => m[k] !== undefined);
+  if (presence && !set.length) return { type: 'present', value: '' };
+  if (set.length !== 1) {
+    f.report(
+      'invalid-mesh-route',
+      'error',
+      at,
+      `${what} must set exactly one of exact, prefix or regex (found: ${set.join(', ') || 'none'}); ${refused}`,
+    );
+    return undefined;
+  }
+  const type = set[0];
+  const value = f.str([...at, type]) ?? '';
+  if (type === 'regex') {
+    const problem = re2Problem(value);
+    if (problem) {
+      f.report(
+        'invalid-mesh-regex',
+        'error',
+        [...at, type],
+        `${what} regex "${value}" does not compile: ${problem}; ${refused}`,
+        'Fix the regular expression (RE2 syntax, matched against the whole value).',
+      );
+      return undefined;
+    }
+  }
+  return { type, value };
+}
+
+function namedMatches(f: FieldReader, at: PathSegment[], what: string, lower: boolean): NamedStringMatch[] {
+  const m = f.map(at) ?? {};
+  return Object.keys(m)
+    .sort()
+    .flatMap((name) => {
+      const match = stringMatch(f, [...at, name], `${what} ${name}`, true);
+      return match ? [{ name: lower ? name.toLowerCase() : name, match }] : [];
+    });
+}
+
+function readMatch(f: FieldReader, at: PathSegment[], index: number): IstioHttpMatch {
+  const gateways = f.get([...at, 'gateways']);
+  return {
+    index,
+    name: f.str([...at, 'name']),
+    uri: stringMatch(f, [...at, 'uri'], 'uri'),
+    scheme: stringMatch(f, [...at, 'scheme'], 'scheme'),
+    method: stringMatch(f, [...at, 'method'], 'method'),
+    authority: stringMatch(f, [...at, 'authority'], 'authority'),
+    headers: namedMatches(f, [...at, 'headers'], 'header', true),
+    withoutHeaders: namedMatches(f, [...at, 'withoutHeaders'], 'header', true),
+    queryParams: namedMatches(f, [...at, 'queryParams'], 'query parameter', false),
+    port: f.int([...at, 'port']),
+    sourceLabels: f.map([...at, 'sourceLabels']) ? f.stringMap([...at, 'sourceLabels']) : undefined,
+    sourceNamespace: f.str([...at, 'sourceNamespace']),
+    gateways: Array.isArray(gateways)
+      ? f.list([...at, 'gateways']).map((_, i) => f.str([...at, 'gateways', i]) ?? '')
+      : undefined,
+    ignoreUriCase: f.bool([...at, 'ignoreUriCase']) ?? false,
+  };
+}
+
+function readDestination(f: FieldReader, at: PathSegment[], single: boolean): IstioDestination {
+  const host = f.str([...at, 'destination', 'host']);
+  if (!host)
+    f.report(
+      'invalid-mesh-route',
+      'error',
+      [...at, 'destination', 'host'],
+      `destination.host is required; ${refused}`,
+    );
+  return {
+    host: (host ?? '').toLowerCase(),
+    subset: f.str([...at, 'destination', 'subset']),
+    port: f.int([...at, 'destination', 'port', 'number']),
+    weight: f.int([...at, 'weight']) ?? (single ? 100 : 0),
+  };
+}
+
+/** A percentage `{value: 50}` as a number; undefined when absent (Istio then passes none to Envoy). */
+const percent = (f: FieldReader, at: PathSegment[]) => {
+  const v = f.get([...at, 'value']);
+  return typeof v === 'number' ? v : undefined;
+};
+
+function readHttpRoute(f: FieldReader, i: number): IstioHttpRoute {
+  const at: PathSegment[] = ['spec', 'http', i];
+  const routes = f.list([...at, 'route']);
+  const route = routes.map((_, j) => readDestination(f, [...at, 'route', j], routes.length === 1));
+  const has = (k: string) => f.map([...at, k]) !== undefined;
+  if (has('redirect') && routes.length)
+    f.report(
+      'invalid-mesh-route',
+      'error',
+      [...at, 'redirect'],
+      `http[${i}] sets both redirect and route; ${refused}`,
+    );
+  if (!has('redirect') && !has('directResponse') && !routes.length)
+    f.report(
+      'invalid-mesh-route',
+      'error',
+      at,
+      `http[${i}] needs a route, a redirect or a directResponse; ${refused}`,
+    );
+  const abort = has('fault') && f.map([...at, 'fault', 'abort']) !== undefined;
+  const delay = has('fault') && f.map([...at, 'fault', 'delay']) !== undefined;
+  return {
+    index: i,
+    name: f.str([...at, 'name']),
+    matches: f.list([...at, 'match']).map((_, j) => readMatch(f, [...at, 'match', j], j)),
+    route,
+    redirect: has('redirect')
+      ? {
+          uri: f.str([...at, 'redirect', 'uri']),
+          authority: f.str([...at, 'redirect', 'authority']),
+          port: f.int([...at, 'redirect', 'port']),
+          scheme: f.str([...at, 'redirect', 'scheme']),
+          redirectCode: f.int([...at, 'redirect', 'redirectCode']) ?? 301,
+        }
+      : undefined,
+    directResponse: has('directResponse')
+      ? { status: f.int([...at, 'directResponse', 'status']) ?? 200 }
+      : undefined,
+    rewrite: has('rewrite')
+      ? { uri: f.str([...at, 'rewrite', 'uri']), authority: f.str([...at, 'rewrite', 'authority']) }
+      : undefined,
+    timeout: f.str([...at, 'timeout']),
+    retries: has('retries')
+      ? {
+          attempts: f.int([...at, 'retries', 'attempts']),
+          perTryTimeout: f.str([...at, 'retries', 'perTryTimeout']),
+          retryOn: f.str([...at, 'retries', 'retryOn']),
+        }
+      : undefined,
+    fault:
+      abort || delay
+        ? {
+            abort: abort
+              ? {
+                  httpStatus: f.int([...at, 'fault', 'abort', 'httpStatus']),
+                  percentage: percent(f, [...at, 'fault', 'abort', 'percentage']),
+                }
+              : undefined,
+            delay: delay
+              ? {
+                  fixedDelay: f.str([...at, 'fault', 'delay', 'fixedDelay']),
+                  percentage: percent(f, [...at, 'fault', 'delay', 'percentage']),
+                }
+              : undefined,
+          }
+        : undefined,
+    mirror: f.str([...at, 'mirror', 'host'])
+      ? {
+          host: f.str([...at, 'mirror', 'host'])!.toLowerCase(),
+          subset: f.str([...at, 'mirror', 'subset']),
+          port: f.int([...at, 'mirror', 'port', 'number']),
+        }
+      : undefined,
+    source: f.raw.locate(at),
+  };
+}
+
+const strings = (f: FieldReader, at: PathSegment[]) => f.list(at).flatMap((_, i) => f.str([...at, i]) ?? []);
+const created = (f: FieldReader) => {
+  const t = f.get(['metadata', 'creationTimestamp']);
+  return typeof t === 'string' ? t : undefined;
+};
+
+/**
+ * A VirtualService's HTTP routes; `tcp` and `tls` routes are only flagged. A rule with a regex that is not RE2,
+ * or with a redirect and a route, is refused as istiod's validation refuses it.
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ */
+export function readVirtualService(e: Envelope): VirtualService {
+  const f = e.f;
+  const hosts = strings(f, ['spec', 'hosts']).map((h) => h.toLowerCase());
+  return {
+    ...namespacedMetaOf(e),
+    hosts,
+    gateways: strings(f, ['spec', 'gateways']),
+    exportTo: strings(f, ['spec', 'exportTo']),
+    http: f.list(['spec', 'http']).map((_, i) => readHttpRoute(f, i)),
+    hasTcpOrTls: f.list(['spec', 'tcp']).length + f.list(['spec', 'tls']).length > 0,
+    delegate: hosts.length === 0,
+    creationTimestamp: created(f),
+  };
+}
+
+function policySummary(f: FieldReader, at: PathSegment[]): TrafficPolicySummary | undefined {
+  const m = f.map(at);
+  if (!m) return undefined;
+  return {
+    loadBalancer:
+      f.str([...at, 'loadBalancer', 'simple']) ??
+      (f.map([...at, 'loadBalancer', 'consistentHash']) ? 'consistentHash' : undefined),
+    tlsMode: f.str([...at, 'tls', 'mode']),
+    other: Object.keys(m)
+      .filter((k) => k !== 'loadBalancer' && k !== 'tls')
+      .sort(),
+  };
+}
+
+/**
+ * A DestinationRule's subsets (by pod labels) and traffic policies, kept for display.
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/
+ */
+export function readDestinationRule(e: Envelope): DestinationRule {
+  const f = e.f;
+  const host = f.str(['spec', 'host']);
+  if (!host) f.report('invalid-mesh-route', 'error', ['spec', 'host'], `spec.host is required; ${refused}`);
+  const seen = new Set<string>();
+  const subsets: Subset[] = f.list(['spec', 'subsets']).flatMap((_, i) => {
+    const at = ['spec', 'subsets', i];
+    const name = f.str([...at, 'name']);
+    if (!name) {
+      f.report('invalid-mesh-route', 'error', at, `subsets[${i}] has no name; ${refused}`);
+      return [];
+    }
+    if (seen.has(name))
+      f.report(
+        'invalid-mesh-route',
+        'error',
+        [...at, 'name'],
+        `subset name "${name}" is used twice; ${refused}`,
+      );
+    seen.add(name);
+    return [
+      {
+        name,
+        labels: f.stringMap([...at, 'labels']),
+        trafficPolicy: policySummary(f, [...at, 'trafficPolicy']),
+        source: f.raw.locate(at),
+      },
+    ];
+  });
+  return {
+    ...namespacedMetaOf(e),
+    host: (host ?? '').toLowerCase(),
+    subsets,
+    trafficPolicy: policySummary(f, ['spec', 'trafficPolicy']),
+    exportTo: strings(f, ['spec', 'exportTo']),
+    creationTimestamp: created(f),
+  };
+}

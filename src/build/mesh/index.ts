@@ -1,0 +1,66 @@
+/**
+ * Raw objects → the mesh model: which mesh runs (the profile's `mesh`, else detected from its control plane)
+ * and Istio's VirtualServices and DestinationRules in slim form. Invalid objects are reported with
+ * file:line:col and marked invalid, so the builder leaves them out of `others` too.
+ */
+import type { Diagnostic } from '../../model/diagnostic.ts';
+import type { MeshModel, MeshName } from '../../model/mesh.ts';
+import type { Profile } from '../../model/profile.ts';
+import { byNamespaceName } from '../../model/keys.ts';
+import type { Envelope } from '../_envelope.ts';
+import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
+
+export { re2Problem } from './_istio.ts';
+
+/** Control-plane objects that give a mesh away, most telling first. */
+const controlPlanes: readonly { mesh: MeshName; kind: string; namespace?: string; name: string }[] = [
+  { mesh: 'istio', kind: 'Deployment', name: 'istiod' },
+  { mesh: 'linkerd', kind: 'Deployment', name: 'linkerd-destination' },
+  { mesh: 'istio', kind: 'Namespace', name: 'istio-system' },
+  { mesh: 'linkerd', kind: 'Namespace', name: 'linkerd' },
+];
+
+/**
+ * The mesh the profile names, else the first control-plane object found (an `istiod` or `linkerd-destination`
+ * Deployment, an `istio-system` or `linkerd` Namespace), reported as an `info` note.
+ */
+function detectMesh(
+  envs: readonly Envelope[],
+  profile: Profile,
+  sink: (d: Diagnostic) => void,
+): Pick<MeshModel, 'name' | 'detectedFrom'> {
+  if (profile.mesh) return { name: profile.mesh.name, detectedFrom: 'profile' };
+  for (const cp of controlPlanes) {
+    const e = envs.find((x) => x.kind === cp.kind && x.name === cp.name);
+    if (!e) continue;
+    sink({
+      code: 'mesh-detected',
+      severity: 'info',
+      message: `${e.key} is ${cp.mesh === 'istio' ? 'Istio' : 'Linkerd'}'s control plane: kubetwin answers as ${cp.mesh} would (set mesh.name in the profile to say so)`,
+      source: e.raw.source,
+      object: e.key,
+    });
+    return { name: cp.mesh, detectedFrom: e.key };
+  }
+  return {};
+}
+
+/** Reads the mesh objects among `envs`; `sink` receives the diagnostics. */
+export function buildMesh(
+  envs: readonly Envelope[],
+  profile: Profile,
+  sink: (d: Diagnostic) => void,
+): MeshModel {
+  const of = (kind: string) =>
+    envs.filter((e) => e.kind === kind && e.group === istioNetworkingGroup && !e.f.invalid);
+  const keep = <T>(e: Envelope, v: T) => (e.f.invalid ? [] : [v]);
+  return {
+    ...detectMesh(envs, profile, sink),
+    virtualServices: of('VirtualService')
+      .flatMap((e) => keep(e, readVirtualService(e)))
+      .sort(byNamespaceName),
+    destinationRules: of('DestinationRule')
+      .flatMap((e) => keep(e, readDestinationRule(e)))
+      .sort(byNamespaceName),
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Slim service-mesh model: which mesh runs and the Istio routing objects (VirtualService, DestinationRule) as
+ * `src/build/mesh` reads them; which pods carry the proxy is decided in `src/analysis/mesh`. Field names mirror the Istio API.
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/
+ */
+import type { SourceRef } from './diagnostic.ts';
+import type { ObjectMeta } from './types.ts';
+import type { Labels } from '../lib/labels.ts';
+
+export type MeshName = 'istio' | 'linkerd';
+
+/**
+ * Istio `StringMatch`: exactly one of exact, prefix, regex (RE2, whole-string); `present` for a header or
+ * query parameter given with an empty match (`x-user: {}`), which checks only that it is there.
+ */
+export interface StringMatch {
+  readonly type: 'exact' | 'prefix' | 'regex' | 'present';
+  readonly value: string;
+}
+
+export interface NamedStringMatch {
+  readonly name: string;
+  readonly match: StringMatch;
+}
+
+/** `HTTPMatchRequest`: every condition set must hold (AND). */
+export interface IstioHttpMatch {
+  readonly index: number;
+  readonly name?: string;
+  readonly uri?: StringMatch;
+  readonly scheme?: StringMatch;
+  readonly method?: StringMatch;
+  readonly authority?: StringMatch;
+  /** Header names are lower case. */
+  readonly headers: readonly NamedStringMatch[];
+  readonly withoutHeaders: readonly NamedStringMatch[];
+  readonly queryParams: readonly NamedStringMatch[];
+  readonly port?: number;
+  readonly sourceLabels?: Labels;
+  readonly sourceNamespace?: string;
+  /** `match[].gateways`: when set and without `mesh`, the block does not apply to sidecars. */
+  readonly gateways?: readonly string[];
+  readonly ignoreUriCase: boolean;
+}
+
+export interface IstioDestination {
+  /** As written (a short name is resolved in the VirtualService's namespace). */
+  readonly host: string;
+  readonly subset?: string;
+  readonly port?: number;
+  /** Absent in the manifest: 100 when the route has one destination, else 0. */
+  readonly weight: number;
+}
+
+export interface IstioHttpRoute {
+  readonly index: number;
+  readonly name?: string;
+  /** Empty: the rule matches every request. Blocks are ORed. */
+  readonly matches: readonly IstioHttpMatch[];
+  readonly route: readonly IstioDestination[];
+  readonly redirect?: {
+    readonly uri?: string;
+    readonly authority?: string;
+    readonly port?: number;
+    readonly scheme?: string;
+    readonly redirectCode: number;
+  };
+  readonly directResponse?: { readonly status: number };
+  readonly rewrite?: { readonly uri?: string; readonly authority?: string };
+  /** Duration as written (`10s`, `0.5s`). */
+  readonly timeout?: string;
+  readonly retries?: {
+    readonly attempts?: number;
+    readonly perTryTimeout?: string;
+    readonly retryOn?: string;
+  };
+  readonly fault?: {
+    readonly abort?: { readonly httpStatus?: number; readonly percentage?: number };
+    readonly delay?: { readonly fixedDelay?: string; readonly percentage?: number };
+  };
+  readonly mirror?: { readonly host: string; readonly subset?: string; readonly port?: number };
+  readonly source?: SourceRef;
+}
+
+export interface VirtualService extends ObjectMeta {
+  readonly namespace: string;
+  /** Lower case, as written. */
+  readonly hosts: readonly string[];
+  /** Empty: `mesh` (sidecars only). */
+  readonly gateways: readonly string[];
+  readonly exportTo: readonly string[];
+  readonly http: readonly IstioHttpRoute[];
+  /** `tcp` or `tls` rules are present (not modeled). */
+  readonly hasTcpOrTls: boolean;
+  readonly delegate: boolean;
+  readonly creationTimestamp?: string;
+}
+
+/** The parts of a `TrafficPolicy` kubetwin shows; none of them changes which pod receives a request. */
+export interface TrafficPolicySummary {
+  readonly loadBalancer?: string;
+  readonly tlsMode?: string;
+  /** Other settings present, by field name (`connectionPool`, `outlierDetection`, ...). */
+  readonly other: readonly string[];
+}
+
+export interface Subset {
+  readonly name: string;
+  readonly labels: Labels;
+  readonly trafficPolicy?: TrafficPolicySummary;
+  readonly source?: SourceRef;
+}
+
+export interface DestinationRule extends ObjectMeta {
+  readonly namespace: string;
+  /** Lower case, as written. */
+  readonly host: string;
+  readonly subsets: readonly Subset[];
+  readonly trafficPolicy?: TrafficPolicySummary;
+  readonly exportTo: readonly string[];
+  readonly creationTimestamp?: string;
+}
+
+export interface MeshModel {
+  /** The mesh in use: from the profile, else detected from its control plane; undefined: no mesh. */
+  readonly name?: MeshName;
+  /** `profile`, or the object it was detected from (`Deployment/istio-system/istiod`). */
+  readonly detectedFrom?: string;
+  readonly virtualServices: readonly VirtualService[];
+  readonly destinationRules: readonly DestinationRule[];
+}

@@ -1,0 +1,46 @@
+import { meshActual, type MeshDecision } from '../analysis/mesh/index.ts';
+import type { HttpRequest } from '../model/routing.ts';
+
+/** One `route --via mesh` answer: the request, the client it is sent from, and the mesh's decision. */
+export interface MeshRouteResult {
+  readonly request: HttpRequest;
+  readonly decision: MeshDecision;
+}
+
+/** The `kubetwin route --via mesh` answer in words: verdict first, then why, then what lost. Pure. */
+export function renderMeshRoute(r: MeshRouteResult): string {
+  const d = r.decision;
+  const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
+  const lines = [
+    `${r.request.method} ${r.request.scheme}://${r.request.host}:${r.request.port}${r.request.path}${q} from ${d.client} (${d.clientMeshed ? `${d.mesh} sidecar` : 'no sidecar'}) via mesh`,
+  ];
+  if (d.service)
+    lines.push(`Service ${d.service.namespace}/${d.service.name}:${d.service.port} — routed by ${d.by}`);
+  if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
+  else if (d.status !== 200) lines.push(`=> ${d.status}`);
+  else {
+    const fwd = d.destinations.filter((x) => x.weight > 0 && !x.problem);
+    lines.push(
+      `=> ${fwd.length === 1 ? `Service ${fwd[0].namespace}/${fwd[0].name}${fwd[0].subset ? ` subset ${fwd[0].subset}` : ''}` : `${d.destinations.length} weighted destinations`}`,
+    );
+  }
+  for (const x of d.destinations)
+    lines.push(
+      `   Service ${x.namespace}/${x.name}:${x.port}${x.subset ? ` subset ${x.subset}` : ''}${d.destinations.length > 1 ? ` weight ${x.weight} (${x.share}%)` : ''}${x.problem ? ` — ${x.problem}` : ` — workloads: ${x.workloads.join(', ') || 'none'}; endpoints: ${x.endpoints.join(', ')}`}`,
+    );
+  if (d.winner) lines.push(`matched: ${d.winner.object} ${d.winner.at} (${d.winner.match})`);
+  if (d.rewrittenPath !== undefined) lines.push(`path rewritten to: ${d.rewrittenPath}`);
+  if (d.rewrittenHost !== undefined) lines.push(`host rewritten to: ${d.rewrittenHost}`);
+  if (d.timeout) lines.push(`timeout: ${d.timeout}`);
+  if (d.retries) lines.push(`retries: ${d.retries}`);
+  if (d.mirror) lines.push(`mirrored to: ${d.mirror}`);
+  if (d.notes.length) lines.push('notes:', ...d.notes.map((n) => `  - ${n}`));
+  if (d.lost.length)
+    lines.push('lost:', ...d.lost.map((l) => `  - ${l.object} ${l.at} (${l.match}): ${l.reason}`));
+  return lines.join('\n') + '\n';
+}
+
+/** The machine form: the contract fields `kubetwin test` compares (`actual`), then the full decision. */
+export function meshRouteJson(r: MeshRouteResult): Record<string, unknown> {
+  return { via: 'mesh', request: r.request, actual: meshActual(r.decision), decision: r.decision };
+}
