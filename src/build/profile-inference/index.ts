@@ -102,11 +102,20 @@ export function inferProfile(
         diagnostics.push({
           code: 'profile-inferred',
           severity: 'info',
-          message: `${field} ${String(guess.value)} is inferred: ${guess.rule}${guess.note ? ` (${guess.note})` : ''}`,
+          message: `${field} ${display(guess.value)} is inferred: ${guess.rule}${guess.note ? ` (${guess.note})` : ''}`,
           source: guess.sources[0],
           hint: `Set ${field} in a ClusterProfile (kubetwin profile prints one to edit) if the cluster's differs.`,
         });
     } else if (field in values && values[field] !== undefined) origins[field] = { from: 'default' };
   }
   return { profile: { ...(values as unknown as Profile), origins }, diagnostics };
+}
+
+/** A value as a message shows it: scalars as they are, the CNI by name and enforcement, others as JSON. */
+function display(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  const cni = value as Partial<Profile['cni']>;
+  if (typeof cni.name === 'string' && typeof cni.enforcesNetworkPolicy === 'boolean')
+    return `${cni.name} (${cni.enforcesNetworkPolicy ? 'enforces' : 'does not enforce'} NetworkPolicy)`;
+  return JSON.stringify(value);
 }
