@@ -1,6 +1,7 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
+import { kustomizeNonResources, renderHint } from './_rendered-trees.ts';
 import type { ManifestText } from '../parse/index.ts';
 
 const manifestExtensions = new Set(['.yaml', '.yml', '.json']);
@@ -12,8 +13,8 @@ export interface LoadedInputs {
 }
 
 /**
- * Reads `-f` inputs: files, directories (recursively, entries in sorted order, hidden ones skipped) and `-`
- * for stdin. For a file input, a `kubetwin.yaml` profile beside it is read too; in directories it is found by
+ * Reads `-f` inputs: files, directories (recursively, entries in sorted order, hidden ones skipped; Helm charts
+ * and Kustomize folders recognised, see `walk`) and `-` for stdin. For a file input, a `kubetwin.yaml` profile beside it is read too; in directories it is found by
  * the walk. A missing path is an error diagnostic, not an exception.
  */
 export async function loadInputs(
@@ -49,7 +50,9 @@ export async function loadInputs(
       continue;
     }
     if (info.isDirectory()) {
-      for (const file of await walk(path, diagnostics)) await add(file);
+      const skip = new Set<string>();
+      const files = await walk(path, { diagnostics, skip, ancestors: [] });
+      for (const file of files) if (!skip.has(resolve(file))) await add(file);
     } else {
       const beside = join(dirname(path), profileFileName);
       if (basename(path) !== profileFileName && (await exists(beside))) await add(beside);
@@ -59,32 +62,59 @@ export async function loadInputs(
   return { texts, diagnostics };
 }
 
+interface WalkState {
+  readonly diagnostics: Diagnostic[];
+  /** Files a kustomization names as patches or configuration: partial objects, never read as manifests. */
+  readonly skip: Set<string>;
+  /** Real paths of the directories being walked above this one (a symlink back to one is a loop). */
+  readonly ancestors: readonly string[];
+}
+
+/** Helm chart files that are not manifests: the chart's metadata and values. */
+const chartMetadata = /^(Chart\.(yaml|lock)|requirements\.(yaml|lock)|values.*\.(ya?ml|json))$/;
+const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
 /**
- * The manifest files under `dir`. Symlinks are followed (a file reached twice is read once); a link that points
+ * The manifest files below `dir`. A Helm chart (a folder holding `Chart.yaml`) and a Kustomize folder (holding a
+ * kustomization) are reported once each with the command that renders them; a chart's `templates/` (Go
+ * templates) and `charts/` (subcharts, rendered with it) and its metadata are not read, its `crds/` (plain
+ * manifests Helm applies as they are) and other files are; a kustomization itself and the patches it names are
+ * not read, its resources are, once. Symlinks are followed (a file reached twice is read once); a link that points
  * back at a directory being walked (a loop, warned) or at nothing (an error) is reported, never skipped silently.
  */
-async function walk(dir: string, diagnostics: Diagnostic[], ancestors: string[] = []): Promise<string[]> {
+async function walk(dir: string, state: WalkState): Promise<string[]> {
   const here = await realpath(dir);
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
+  const names = new Set(entries.map((e) => e.name));
+  const chart = names.has('Chart.yaml');
+  const kustomization = kustomizationFiles.find((k) => names.has(k));
+  if (chart) state.diagnostics.push(await renderHint('helm', dir, join(dir, 'Chart.yaml')));
+  if (kustomization) {
+    const file = join(dir, kustomization);
+    state.diagnostics.push(await renderHint('kustomize', dir, file));
+    state.skip.add(resolve(file));
+    for (const path of await kustomizeNonResources(dir, file)) state.skip.add(path);
+  }
   const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
+    if (chart && (e.name === 'templates' || e.name === 'charts' || chartMetadata.test(e.name))) continue;
     const path = join(dir, e.name);
-    const info = e.isSymbolicLink() ? await followLink(path, diagnostics) : e;
+    const info = e.isSymbolicLink() ? await followLink(path, state.diagnostics) : e;
     if (!info) continue;
     if (info.isDirectory()) {
       const target = await realpath(path);
-      if (target === here || ancestors.includes(target))
-        diagnostics.push(
+      if (target === here || state.ancestors.includes(target))
+        state.diagnostics.push(
           symlinkProblem(
             'warning',
             path,
             `symlink loop: ${path} points back at ${target}, which is already being read; not followed`,
           ),
         );
-      else out.push(...(await walk(path, diagnostics, [...ancestors, here])));
+      else out.push(...(await walk(path, { ...state, ancestors: [...state.ancestors, here] })));
     } else if (info.isFile() && manifestExtensions.has(extname(e.name).toLowerCase())) out.push(path);
   }
   return out;
