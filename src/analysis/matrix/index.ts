@@ -4,6 +4,7 @@
  */
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
+import { leftOutNote } from './_left-out.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
 export { portClasses, type PortClass } from './_port-classes.ts';
@@ -109,7 +110,10 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
     by: options.by,
     groups: [...groups.values()].sort((a, b) => cmp(a.name, b.name)),
     entries,
-    warnings,
+    warnings: [
+      ...warnings,
+      ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
+    ],
   };
 }
 
