@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFromTexts } from '../src/api/index.ts';
+import { loadInputs } from '../src/sources/files.ts';
 
 const dir = 'testdata/invalid';
 const files = readdirSync(dir)
@@ -47,8 +48,45 @@ for (const name of files) {
   });
 }
 
+/**
+ * Folder fixtures, for what only a folder shows (a Helm chart, a Kustomize folder): `testdata/invalid/<code>/`
+ * is read as `-f` reads a directory; its `fixture.txt` holds the `# expect:`, `# absent:` and `# keeps:` lines, and `# inputs:` (paths in the
+ * folder) when `-f` is not the folder itself.
+ */
+const folders = readdirSync(dir, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+
+for (const name of folders) {
+  const path = join(dir, name);
+  const text = readFileSync(join(path, 'fixture.txt'), 'utf8');
+  const header = (tag: string) =>
+    [...text.matchAll(new RegExp(`^# ${tag}: ?(.*)$`, 'gm'))].flatMap((m) => m[1].split(/,\s*/));
+  test(`invalid input folder ${name}/: reports ${header('expect').join(', ')} and reads the rest`, async () => {
+    const given = header('inputs').map((p) => join(path, p));
+    const inputs = await loadInputs(given.length ? given : [path], async () => '');
+    const built = buildFromTexts(inputs.texts);
+    const diagnostics = [...inputs.diagnostics, ...built.diagnostics];
+    for (const code of header('expect')) {
+      const hit = diagnostics.find((d) => d.code === code);
+      assert.ok(hit, `expected ${code}, got ${diagnostics.map((d) => d.code).join(', ')}`);
+      assert.ok(hit.source?.file.startsWith(path), `${code} points into the fixture`);
+    }
+    for (const code of header('absent'))
+      assert.deepEqual(
+        diagnostics.filter((d) => d.code === code).map((d) => `${d.source?.file}: ${d.message}`),
+        [],
+      );
+    const keys = new Set<string>(
+      [...built.model.workloads, ...built.model.services, ...built.model.others].map((o) => o.key),
+    );
+    for (const key of header('keeps')) assert.ok(keys.has(key), `${key} is in the model`);
+  });
+}
+
 test('every diagnostic code the parser and builder emit has a negative fixture', () => {
-  const sources = ['src/parse', 'src/build', 'src/api'].flatMap((d) =>
+  const sources = ['src/parse', 'src/build', 'src/api', 'src/sources'].flatMap((d) =>
     readdirSync(d)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => readFileSync(join(d, f), 'utf8')),
@@ -59,7 +97,7 @@ test('every diagnostic code the parser and builder emit has a negative fixture',
     for (const m of src.matchAll(/report\(\s*'([a-z0-9-]+)'/g)) emitted.add(m[1]);
     for (const m of src.matchAll(/reject\(d, \[[^\]]*\], '([a-z0-9-]+)'/g)) emitted.add(m[1]);
   }
-  const covered = new Set(files.map((f) => f.replace(/\.yaml$/, '')));
+  const covered = new Set([...files.map((f) => f.replace(/\.yaml$/, '')), ...folders]);
   const missing = [...emitted].filter((c) => !covered.has(c)).sort();
   assert.deepEqual(missing, []);
 });

@@ -6,7 +6,7 @@
  * const { model, diagnostics } = buildFromTexts([{ file: 'app.yaml', text }]);
  */
 import { parseManifests, type ManifestText, type RawObject } from '../parse/index.ts';
-import { buildCluster, isProfileObject, readProfile } from '../build/index.ts';
+import { buildCluster, inferProfile, isProfileObject } from '../build/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
 
@@ -26,7 +26,10 @@ export interface Cluster {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Parses manifests, finds the cluster profile among them (or takes `options.profile`), builds the model. */
+/**
+ * Parses manifests, finds the cluster profile among them (or takes `options.profile`), fills what it leaves
+ * unset from the observed objects (`inferProfile`), builds the model.
+ */
 export function buildFromTexts(texts: readonly ManifestText[], options: BuildFromTextsOptions = {}): Cluster {
   const parsed = parseManifests(texts);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
@@ -55,7 +58,8 @@ export function buildFromTexts(texts: readonly ManifestText[], options: BuildFro
         hint: 'Keep one kubetwin.yaml, or pass --profile.',
       });
   }
-  const profile = readProfile(profileObject);
+  // Fields the profile leaves unset are inferred from the objects (a dump, a live cluster), then defaulted.
+  const profile = inferProfile(manifests, { given: profileObject });
   diagnostics.push(...profile.diagnostics);
   const built = buildCluster(manifests, { profile: profile.profile, defaultNamespace: options.namespace });
   return { model: built.model, diagnostics: sortDiagnostics([...diagnostics, ...built.diagnostics]) };

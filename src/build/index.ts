@@ -19,6 +19,13 @@ import { buildRouting } from './routing/index.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
+export {
+  inferProfile,
+  inferFromObjects,
+  type Inferred,
+  type InferProfileOptions,
+  type InferredProfile,
+} from './profile-inference/index.ts';
 
 export interface BuildOptions {
   /** Cluster facts the manifests do not carry; defaults to the reference documents' cluster. */

@@ -33,7 +33,13 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     diagnostics.push({ ...d, code: d.code === 'invalid-field-type' ? 'invalid-profile' : d.code }),
   );
   const bad = (path: (string | number)[], message: string) =>
-    f.report('invalid-profile', 'error', path, message, 'Fix the profile; the default is used meanwhile.');
+    f.report(
+      'invalid-profile',
+      'error',
+      path,
+      message,
+      'Fix the profile; the value inferred from the input, or the default, is used meanwhile.',
+    );
   const cidr = (key: 'podCIDR' | 'serviceCIDR') => {
     const v = f.str([key]);
     if (v === undefined) return defaultProfile[key];

@@ -13,6 +13,7 @@ import { serveCommand } from './serve.ts';
 import { testCommand } from './test.ts';
 import { serveGatewayCommand } from './serve-gateway.ts';
 import { convertCommand } from './convert.ts';
+import { profileCommand } from './profile.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
 export const commandFactories: readonly ((io: Io) => Command)[] = [
@@ -29,4 +30,5 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   serveGatewayCommand,
   serveCommand,
   convertCommand,
+  profileCommand,
 ];

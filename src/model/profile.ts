@@ -52,6 +52,25 @@ export interface Profile {
    */
   readonly ingressControllers?: Readonly<Record<string, 'spec' | 'ingress-nginx' | 'traefik'>>;
   readonly source?: SourceRef;
+  /** Where each value came from (the profile file, inference from observed objects, or the default). */
+  readonly origins?: Readonly<Partial<Record<ProfileField, ProfileOrigin>>>;
+}
+
+/** The settings of a profile (everything but where it came from). */
+export type ProfileField = Exclude<keyof Profile, 'source' | 'origins'>;
+
+/**
+ * Where a profile value came from. Precedence: a field the profile file sets, else a value inferred from the
+ * observed objects (`src/build/profile-inference`), else the default.
+ */
+export interface ProfileOrigin {
+  readonly from: 'profile' | 'inferred' | 'default';
+  /** The profile field's position, or the objects the value was inferred from (the first few). */
+  readonly sources?: readonly SourceRef[];
+  /** The inference rule, in words. */
+  readonly rule?: string;
+  /** What an inferred value may get wrong. */
+  readonly note?: string;
 }
 
 /** Defaults of the reference documents: 10.244.0.0/16 pods, 10.96.0.0/12 services, cluster.local, three nodes. */

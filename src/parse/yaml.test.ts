@@ -75,3 +75,19 @@ test('JSON manifests parse as YAML does (JSON is a subset)', () => {
 test('empty documents are skipped as kubectl skips them', () => {
   assert.equal(one('---\n---\n').objects.length, 0);
 });
+
+test('typed lists (PodList, NetworkPolicyList, ...) are read item by item: kind-less items take the list kind minus List and its apiVersion', () => {
+  const { objects, diagnostics } = one(
+    'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicyList\nmetadata: {resourceVersion: "9"}\nitems:\n' +
+      '- metadata: {name: deny, namespace: shop}\n  spec: {podSelector: {}}\n' +
+      '- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: kept}\n',
+  );
+  assert.deepEqual(diagnostics, []);
+  assert.deepEqual(
+    objects.map((o) => [o.body.apiVersion, o.body.kind, o.source.line]),
+    [
+      ['networking.k8s.io/v1', 'NetworkPolicy', 5],
+      ['v1', 'ConfigMap', 7],
+    ],
+  );
+});

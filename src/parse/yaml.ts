@@ -86,7 +86,9 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
       const full = [...prefix, ...path];
       return at(findOffset(root, full), formatPath(path));
     };
-    if (body.kind === 'List' && Array.isArray(body.items)) {
+    const listKind = typeof body.kind === 'string' && body.kind.endsWith('List') ? body.kind : undefined;
+    if (listKind && Array.isArray(body.items)) {
+      const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
       body.items.forEach((item, i) => {
         const loc = locate(['items', i]);
         if (item === null || typeof item !== 'object' || Array.isArray(item)) {
@@ -98,13 +100,35 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
           });
           return;
         }
-        objects.push({ body: item as Record<string, unknown>, source: loc([]), locate: loc });
+        objects.push({
+          body: typedItem(item as Record<string, unknown>, itemKind, body.apiVersion),
+          source: loc([]),
+          locate: loc,
+        });
       });
       return;
     }
     const loc = locate([]);
     objects.push({ body, source: loc([]), locate: loc });
   });
+}
+
+/**
+ * An item of a typed list (`PodList`, `NetworkPolicyList`, ...) as the API server returns it: without `kind`
+ * and `apiVersion`, which are those of the list (the kind minus `List`). Items that carry them keep theirs.
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#collections
+ */
+function typedItem(
+  item: Record<string, unknown>,
+  itemKind: string | undefined,
+  apiVersion: unknown,
+): Record<string, unknown> {
+  if (!itemKind || (item.kind !== undefined && item.apiVersion !== undefined)) return item;
+  return {
+    apiVersion: item.apiVersion ?? apiVersion,
+    kind: item.kind ?? itemKind,
+    ...item,
+  };
 }
 
 function helmOrigin(doc: Document): string | undefined {

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
+import { kustomizeNonResources, renderHint } from './_rendered-trees.ts';
 import type { ManifestText } from '../parse/index.ts';
 
 const manifestExtensions = new Set(['.yaml', '.yml', '.json']);
@@ -12,8 +13,8 @@ export interface LoadedInputs {
 }
 
 /**
- * Reads `-f` inputs: files, directories (recursively, entries in sorted order, hidden ones skipped) and `-`
- * for stdin. For a file input, a `kubetwin.yaml` profile beside it is read too; in directories it is found by
+ * Reads `-f` inputs: files, directories (recursively, entries in sorted order, hidden ones skipped; Helm charts
+ * and Kustomize folders recognised, see `walk`) and `-` for stdin. For a file input, a `kubetwin.yaml` profile beside it is read too; in directories it is found by
  * the walk. A missing path is an error diagnostic, not an exception.
  */
 export async function loadInputs(
@@ -47,7 +48,9 @@ export async function loadInputs(
       continue;
     }
     if (info.isDirectory()) {
-      for (const file of await walk(path)) await add(file);
+      const skip = new Set<string>();
+      const files = await walk(path, { diagnostics, skip });
+      for (const file of files) if (!skip.has(resolve(file))) await add(file);
     } else {
       const beside = join(dirname(path), profileFileName);
       if (basename(path) !== profileFileName && (await exists(beside))) await add(beside);
@@ -57,15 +60,43 @@ export async function loadInputs(
   return { texts, diagnostics };
 }
 
-async function walk(dir: string): Promise<string[]> {
+interface WalkState {
+  readonly diagnostics: Diagnostic[];
+  /** Files a kustomization names as patches or configuration: partial objects, never read as manifests. */
+  readonly skip: Set<string>;
+}
+
+/** Helm chart files that are not manifests: the chart's metadata and values. */
+const chartMetadata = /^(Chart\.(yaml|lock)|requirements\.(yaml|lock)|values.*\.(ya?ml|json))$/;
+const kustomizationFiles = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/**
+ * The manifest files below `dir`. A Helm chart (a folder holding `Chart.yaml`) and a Kustomize folder (holding a
+ * kustomization) are reported once each with the command that renders them; a chart's `templates/` (Go
+ * templates) and `charts/` (subcharts, rendered with it) and its metadata are not read, its `crds/` (plain
+ * manifests Helm applies as they are) and other files are; a kustomization itself and the patches it names are
+ * not read, its resources are, once.
+ */
+async function walk(dir: string, state: WalkState): Promise<string[]> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
+  const names = new Set(entries.map((e) => e.name));
+  const chart = names.has('Chart.yaml');
+  const kustomization = kustomizationFiles.find((k) => names.has(k));
+  if (chart) state.diagnostics.push(await renderHint('helm', dir, join(dir, 'Chart.yaml')));
+  if (kustomization) {
+    const file = join(dir, kustomization);
+    state.diagnostics.push(await renderHint('kustomize', dir, file));
+    state.skip.add(resolve(file));
+    for (const path of await kustomizeNonResources(dir, file)) state.skip.add(path);
+  }
   const out: string[] = [];
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
+    if (chart && (e.name === 'templates' || e.name === 'charts' || chartMetadata.test(e.name))) continue;
     const path = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(path)));
+    if (e.isDirectory()) out.push(...(await walk(path, state)));
     else if (e.isFile() && manifestExtensions.has(extname(e.name).toLowerCase())) out.push(path);
   }
   return out;

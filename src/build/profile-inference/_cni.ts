@@ -1,0 +1,153 @@
+import type { KubeProxyMode, Profile } from '../../model/profile.ts';
+import type { RawObject } from '../../parse/index.ts';
+import { asList, asString, at, findObject, isKind, nameOf, type Inferred } from './_observed.ts';
+
+interface Agent {
+  /** The profile's `cni.name`. */
+  readonly name: string;
+  /** DaemonSet names its installers use. */
+  readonly daemonSets: readonly string[];
+  /** Container image repositories (the path before the tag). */
+  readonly image?: RegExp;
+  readonly enforcesNetworkPolicy: boolean;
+  /** Enforces policy only, beside another CNI (kube-network-policies). */
+  readonly policyOnly?: boolean;
+}
+
+/**
+ * Node agents by their DaemonSet, most specific first. Whether each enforces NetworkPolicy, from its docs:
+ * flannel does not (https://github.com/flannel-io/flannel#networking-details), canal is flannel with Calico's
+ * policy engine, kindnet relies on the separate kube-network-policies DaemonSet kind installs beside it
+ * (https://github.com/kubernetes-sigs/kind/pull/3612); the others enforce it themselves
+ * (https://kubernetes.io/docs/concepts/cluster-administration/addons/).
+ */
+const agents: readonly Agent[] = [
+  { name: 'cilium', daemonSets: ['cilium'], image: /\/cilium\/cilium$/, enforcesNetworkPolicy: true },
+  { name: 'canal', daemonSets: ['canal'], enforcesNetworkPolicy: true },
+  { name: 'calico', daemonSets: ['calico-node'], image: /calico\/node$/, enforcesNetworkPolicy: true },
+  {
+    name: 'antrea',
+    daemonSets: ['antrea-agent'],
+    image: /antrea\/antrea-(agent-)?ubuntu$|antrea\/antrea-agent/,
+    enforcesNetworkPolicy: true,
+  },
+  { name: 'weave', daemonSets: ['weave-net'], image: /weave-kube$/, enforcesNetworkPolicy: true },
+  { name: 'kube-router', daemonSets: ['kube-router'], image: /kube-router$/, enforcesNetworkPolicy: true },
+  { name: 'ovn-kubernetes', daemonSets: ['ovnkube-node'], image: /ovn-kube/, enforcesNetworkPolicy: true },
+  {
+    name: 'flannel',
+    daemonSets: ['kube-flannel-ds', 'kube-flannel'],
+    image: /\/flannel$/,
+    enforcesNetworkPolicy: false,
+  },
+  { name: 'kindnet', daemonSets: ['kindnet'], image: /kindnetd$/, enforcesNetworkPolicy: false },
+  {
+    name: 'kube-network-policies',
+    daemonSets: ['kube-network-policies'],
+    image: /kube-network-policies$/,
+    enforcesNetworkPolicy: true,
+    policyOnly: true,
+  },
+];
+
+/**
+ * The CNI from the node agents found: a DaemonSet by its name or its containers' images, or Pods a DaemonSet of
+ * that name owns (a dump without the DaemonSet itself). NetworkPolicy is enforced when any agent found enforces
+ * it (canal, or flannel beside calico-node). A k3s cluster without one runs its embedded flannel and
+ * kube-router policy controller (https://docs.k3s.io/networking/basic-network-options).
+ */
+export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']> | undefined {
+  const found = new Map<Agent, RawObject>();
+  for (const o of objects) {
+    const agent = agentOf(o);
+    if (agent && !found.has(agent)) found.set(agent, o);
+  }
+  const list = agents.filter((a) => found.has(a));
+  if (!list.length) {
+    const k3s = objects.find(
+      (o) =>
+        isKind(o, 'Node', '') &&
+        /\+k3s/.test(asString(at(o.body, 'status', 'nodeInfo', 'kubeletVersion')) ?? ''),
+    );
+    if (!k3s) return undefined;
+    return {
+      value: { name: 'k3s-flannel', enforcesNetworkPolicy: true },
+      sources: [k3s.source],
+      rule: "a k3s kubelet (status.nodeInfo.kubeletVersion) and no CNI DaemonSet: k3s's embedded flannel and network policy controller",
+      note: 'k3s started with --disable-network-policy or --flannel-backend=none enforces none of it',
+      exact: false,
+    };
+  }
+  const cni = list.find((a) => !a.policyOnly) ?? list[0]!;
+  const enforces = list.some((a) => a.enforcesNetworkPolicy);
+  const names = list.map((a) => `${a.name} (${describe(found.get(a)!)})`);
+  return {
+    value: { name: cni.name, enforcesNetworkPolicy: enforces },
+    sources: list.map((a) => found.get(a)!.source),
+    rule: `node agent ${names.join(' and ')}`,
+    note:
+      cni.name === 'kindnet' && !enforces
+        ? 'kindnet alone does not enforce NetworkPolicy; kind ≥ v0.24 adds the kube-network-policies DaemonSet that does'
+        : list.length > 1
+          ? `NetworkPolicy enforced by ${
+              list
+                .filter((a) => a.enforcesNetworkPolicy)
+                .map((a) => a.name)
+                .join(', ') || 'none of them'
+            }`
+          : undefined,
+    exact: true,
+  };
+}
+
+function agentOf(o: RawObject): Agent | undefined {
+  if (isKind(o, 'DaemonSet', 'apps')) {
+    const name = nameOf(o) ?? '';
+    const images = asList(at(o.body, 'spec', 'template', 'spec', 'containers')).map((c) =>
+      repository(at(c, 'image')),
+    );
+    return agents.find((a) => a.daemonSets.includes(name) || images.some((i) => !!i && !!a.image?.test(i)));
+  }
+  if (isKind(o, 'Pod', '')) {
+    const owner = asList(at(o.body, 'metadata', 'ownerReferences')).find(
+      (r) => at(r, 'kind') === 'DaemonSet',
+    );
+    const name = asString(at(owner, 'name'));
+    return name ? agents.find((a) => a.daemonSets.includes(name)) : undefined;
+  }
+  return undefined;
+}
+
+const repository = (image: unknown): string =>
+  typeof image === 'string' ? image.replace(/@.*$/, '').replace(/:[^/]*$/, '') : '';
+const describe = (o: RawObject): string =>
+  `${o.body.kind} ${asString(at(o.body, 'metadata', 'namespace')) ?? ''}/${nameOf(o)}`;
+
+/**
+ * The kube-proxy mode from its configuration (`KubeProxyConfiguration.mode` in the `kube-system/kube-proxy`
+ * ConfigMap kubeadm writes); an empty mode is iptables on Linux. The IPVS scheduler from `ipvs.scheduler`.
+ * https://kubernetes.io/docs/reference/config-api/kube-proxy-config.v1alpha1/
+ */
+export function inferKubeProxy(objects: readonly RawObject[]): Inferred<Profile['kubeProxy']> | undefined {
+  const cm = findObject(objects, 'ConfigMap', 'kube-system', 'kube-proxy');
+  const data = at(cm?.body, 'data');
+  if (!cm || !data || typeof data !== 'object') return undefined;
+  for (const [key, text] of Object.entries(data as Record<string, unknown>)) {
+    if (typeof text !== 'string') continue;
+    const m = /^mode:\s*["']?([A-Za-z]*)["']?\s*$/m.exec(text);
+    if (!m) continue;
+    const mode = (m[1] || 'iptables').toLowerCase();
+    if (!['iptables', 'ipvs', 'nftables'].includes(mode)) return undefined;
+    const scheduler = /^ipvs:\s*\n(?:[ \t]+.*\n)*?[ \t]+scheduler:\s*["']?([a-z]+)["']?/m.exec(text)?.[1];
+    return {
+      value: {
+        mode: mode as KubeProxyMode,
+        ...(mode === 'ipvs' && scheduler ? { ipvsScheduler: scheduler } : {}),
+      },
+      sources: [cm.locate(['data', key])],
+      rule: `ConfigMap kube-system/kube-proxy data["${key}"] mode${m[1] ? '' : ' (empty: iptables, the Linux default)'}`,
+      exact: true,
+    };
+  }
+  return undefined;
+}

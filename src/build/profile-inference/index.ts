@@ -1,0 +1,121 @@
+/**
+ * The cluster profile inferred from what the input observed (a `kubectl get -A -o yaml` dump, a live
+ * cluster): pure, data in and data out. Precedence, field by field: a field the ClusterProfile file sets, else
+ * the value inferred here, else the default (`defaultProfile`). Every value records where it came from
+ * (`Profile.origins`), which `kubetwin profile` prints.
+ */
+import type { Diagnostic } from '../../model/diagnostic.ts';
+import { defaultProfile, type Profile, type ProfileField, type ProfileOrigin } from '../../model/profile.ts';
+import type { RawObject } from '../../parse/index.ts';
+import { readProfile } from '../profile.ts';
+import { inferCni, inferKubeProxy } from './_cni.ts';
+import { inferClusterDomain, inferDnsServiceIP } from './_dns.ts';
+import { inferPodRanges, inferServiceCIDR, primaryFamily } from './_network.ts';
+import { inferMaxPods, inferNodes } from './_nodes.ts';
+import type { Inferred } from './_observed.ts';
+
+export type { Inferred } from './_observed.ts';
+
+export interface InferProfileOptions {
+  /** The ClusterProfile object given (`--profile`, or `kubetwin.yaml` among the manifests). */
+  readonly given?: RawObject;
+}
+
+export interface InferredProfile {
+  /** The profile in use, with `origins` set for every field. */
+  readonly profile: Profile;
+  /** The profile file's own diagnostics, `profile-inferred` notes and `profile-contradicts-observed` warnings. */
+  readonly diagnostics: Diagnostic[];
+}
+
+type Inferences = Partial<{ [K in ProfileField]: Inferred<Profile[K]> }>;
+
+/** Every value this module can infer from the objects, by profile field. */
+export function inferFromObjects(objects: readonly RawObject[]): Inferences {
+  const primary = primaryFamily(objects);
+  const pods = inferPodRanges(objects, primary);
+  const all: Inferences = {
+    podCIDR: pods.podCIDR,
+    nodeCIDRMaskSize: pods.nodeCIDRMaskSize,
+    nodeCIDRMaskSizeIPv6: pods.nodeCIDRMaskSizeIPv6,
+    serviceCIDR: inferServiceCIDR(objects, primary),
+    dnsServiceIP: inferDnsServiceIP(objects),
+    clusterDomain: inferClusterDomain(objects),
+    cni: inferCni(objects),
+    kubeProxy: inferKubeProxy(objects),
+    nodes: inferNodes(objects),
+    maxPodsPerNode: inferMaxPods(objects),
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Inferences;
+}
+
+/** Exact inferences that a profile field set to something else contradicts (worth a warning). */
+const comparable: Partial<Record<ProfileField, (p: Profile) => string>> = {
+  serviceCIDR: (p) => p.serviceCIDR,
+  dnsServiceIP: (p) => p.dnsServiceIP,
+  clusterDomain: (p) => p.clusterDomain,
+  cni: (p) => `${p.cni.name}/${p.cni.enforcesNetworkPolicy}`,
+  kubeProxy: (p) => p.kubeProxy.mode,
+};
+
+/**
+ * The profile in use: each field from the given ClusterProfile when it sets it (validly), else inferred from
+ * the objects, else the default. A guess (a covering prefix) is reported as a `profile-inferred` note; a profile
+ * field that an object contradicts is a `profile-contradicts-observed` warning (the profile still wins).
+ */
+export function inferProfile(
+  objects: readonly RawObject[],
+  options: InferProfileOptions = {},
+): InferredProfile {
+  const given = options.given;
+  const read = readProfile(given);
+  const diagnostics: Diagnostic[] = [...read.diagnostics];
+  const invalid = new Set(read.diagnostics.map((d) => d.source?.path?.split(/[.[]/)[0]));
+  const isSet = (field: ProfileField) => !!given && field in given.body && !invalid.has(field);
+  const inferred = inferFromObjects(objects);
+  const values: Record<string, unknown> = { ...read.profile };
+  const origins: Partial<Record<ProfileField, ProfileOrigin>> = {};
+  const fields = Object.keys(defaultProfile).concat(['resolverLibc', 'ingressControllers']) as ProfileField[];
+  for (const field of fields) {
+    const guess = inferred[field] as Inferred<unknown> | undefined;
+    if (isSet(field)) {
+      origins[field] = { from: 'profile', sources: [given!.locate([field])] };
+      const show = comparable[field];
+      if (guess?.exact && show && show(read.profile) !== show({ ...read.profile, [field]: guess.value })) {
+        diagnostics.push({
+          code: 'profile-contradicts-observed',
+          severity: 'warning',
+          message: `the profile sets ${field} to ${show(read.profile)}, but ${guess.rule} says ${show({ ...read.profile, [field]: guess.value })}; the profile wins`,
+          source: given!.locate([field]),
+          hint: `Remove ${field} from the profile to use the observed value, or check that the input comes from the cluster the profile describes.`,
+        });
+      }
+    } else if (guess) {
+      values[field] = guess.value;
+      origins[field] = {
+        from: 'inferred',
+        sources: guess.sources,
+        rule: guess.rule,
+        ...(guess.note ? { note: guess.note } : {}),
+      };
+      if (!guess.exact)
+        diagnostics.push({
+          code: 'profile-inferred',
+          severity: 'info',
+          message: `${field} ${display(guess.value)} is inferred: ${guess.rule}${guess.note ? ` (${guess.note})` : ''}`,
+          source: guess.sources[0],
+          hint: `Set ${field} in a ClusterProfile (kubetwin profile prints one to edit) if the cluster's differs.`,
+        });
+    } else if (field in values && values[field] !== undefined) origins[field] = { from: 'default' };
+  }
+  return { profile: { ...(values as unknown as Profile), origins }, diagnostics };
+}
+
+/** A value as a message shows it: scalars as they are, the CNI by name and enforcement, others as JSON. */
+function display(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  const cni = value as Partial<Profile['cni']>;
+  if (typeof cni.name === 'string' && typeof cni.enforcesNetworkPolicy === 'boolean')
+    return `${cni.name} (${cni.enforcesNetworkPolicy ? 'enforces' : 'does not enforce'} NetworkPolicy)`;
+  return JSON.stringify(value);
+}

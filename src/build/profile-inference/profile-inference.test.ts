@@ -1,0 +1,219 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseManifests } from '../../parse/index.ts';
+import { parseCidr, parseIP } from '../../lib/ip.ts';
+import { buildYaml, codes } from '../_test-helpers.ts';
+import { inferProfile } from './index.ts';
+import { coveringCidr } from './_observed.ts';
+
+const meta = (kind: string, ns: string | undefined, name: string, extra = '') =>
+  `- apiVersion: ${kind === 'DaemonSet' ? 'apps/v1' : 'v1'}\n  kind: ${kind}\n  metadata: {name: ${name}${ns ? `, namespace: ${ns}` : ''}, uid: u-${name}, resourceVersion: "1"${extra}}\n`;
+const node = (name: string, cidr: string, ip: string, zone: string) =>
+  meta('Node', undefined, name, `, labels: {topology.kubernetes.io/zone: ${zone}}`) +
+  `  spec: {podCIDR: ${cidr}, podCIDRs: [${cidr}]}\n  status:\n    addresses: [{type: InternalIP, address: ${ip}}, {type: Hostname, address: ${name}}]\n    allocatable: {pods: "110"}\n    nodeInfo: {kubeletVersion: v1.31.4+k3s1}\n`;
+const svc = (
+  ns: string,
+  name: string,
+  ips: string[],
+  families = ips.map((i) => (i.includes(':') ? 'IPv6' : 'IPv4')),
+) =>
+  meta('Service', ns, name) +
+  `  spec: {clusterIP: ${ips[0]}, clusterIPs: [${ips.join(', ')}], ipFamilies: [${families.join(', ')}], ports: [{port: 53}]}\n`;
+const corefile = `${meta('ConfigMap', 'kube-system', 'coredns')}  data:\n    Corefile: |\n      .:53 {\n          kubernetes k3s.example in-addr.arpa ip6.arpa {\n            pods insecure\n          }\n          forward . /etc/resolv.conf\n      }\n`;
+
+/** A k3s cluster as `kubectl get -A -o yaml` dumps it: pods 10.42.0.0/16, services 10.43.0.0/16, DNS 10.43.0.10. */
+const k3sDump =
+  'apiVersion: v1\nkind: List\nitems:\n' +
+  node('server-0', '10.42.0.0/24', '192.168.5.10', 'eu-1a') +
+  node('agent-1', '10.42.1.0/24', '192.168.5.11', 'eu-1b') +
+  node('agent-2', '10.42.2.0/24', '192.168.5.12', 'eu-1b') +
+  svc('default', 'kubernetes', ['10.43.0.1']) +
+  svc('kube-system', 'kube-dns', ['10.43.0.10']) +
+  svc('shop', 'web', ['10.43.200.7']) +
+  corefile;
+
+const infer = (text: string, profile?: string) => {
+  const objects = parseManifests([{ file: 'dump.yaml', text }]).objects;
+  const given = profile ? parseManifests([{ file: 'kubetwin.yaml', text: profile }]).objects[0] : undefined;
+  return inferProfile(objects, { given });
+};
+
+test('coveringCidr: the smallest prefix holding every address, never longer than the minimum size', () => {
+  const ips = ['10.43.0.1', '10.43.0.10', '10.43.200.7'].map((t) => parseIP(t)!);
+  assert.equal(coveringCidr(ips, 24)?.text, '10.43.0.0/16');
+  assert.equal(coveringCidr([parseIP('10.43.0.1')!], 24)?.text, '10.43.0.0/24');
+  assert.equal(
+    coveringCidr([parseCidr('10.42.0.0/24')!, parseCidr('10.42.1.0/24')!], 24)?.text,
+    '10.42.0.0/23',
+  );
+  assert.equal(coveringCidr([parseIP('fd00:10:96::a')!], 112)?.text, 'fd00:10:96::/112');
+  assert.equal(coveringCidr([], 24), undefined);
+});
+
+test('a k3s dump: pod and service ranges, DNS IP, cluster domain, nodes and zones are inferred, each with its origin', () => {
+  const { profile, diagnostics } = infer(k3sDump);
+  assert.equal(profile.podCIDR, '10.42.0.0/22'); // 3 /24 ranges, room for a /24 per Node
+  assert.equal(profile.serviceCIDR, '10.43.0.0/16');
+  assert.equal(profile.dnsServiceIP, '10.43.0.10');
+  assert.equal(profile.clusterDomain, 'k3s.example');
+  assert.equal(profile.nodeCIDRMaskSize, 24);
+  assert.equal(profile.maxPodsPerNode, 110);
+  assert.deepEqual(
+    profile.nodes.map((n) => `${n.name} ${n.zone} ${n.internalIP} ${n.podCIDR}`),
+    [
+      'agent-1 eu-1b 192.168.5.11 10.42.1.0/24',
+      'agent-2 eu-1b 192.168.5.12 10.42.2.0/24',
+      'server-0 eu-1a 192.168.5.10 10.42.0.0/24',
+    ],
+  );
+  assert.deepEqual(profile.cni, { name: 'k3s-flannel', enforcesNetworkPolicy: true });
+  assert.equal(profile.origins?.dnsServiceIP?.from, 'inferred');
+  assert.equal(profile.origins?.dnsServiceIP?.sources?.[0]?.file, 'dump.yaml');
+  assert.ok((profile.origins?.dnsServiceIP?.sources?.[0]?.line ?? 0) > 1);
+  assert.equal(profile.origins?.kubeProxy?.from, 'default');
+  assert.equal(profile.origins?.nodePortRange?.from, 'default');
+  // The guesses (covering prefixes) are notes; the stated values are not.
+  assert.deepEqual(
+    diagnostics.filter((d) => d.code === 'profile-inferred').map((d) => d.message.split(' ')[0]),
+    ['podCIDR', 'serviceCIDR', 'cni'],
+  );
+});
+
+test('the service CIDR: a ServiceCIDR object (the one named kubernetes) wins over the observed ClusterIPs', () => {
+  const serviceCIDR = (name: string, cidrs: string) =>
+    `- apiVersion: networking.k8s.io/v1\n  kind: ServiceCIDR\n  metadata: {name: ${name}}\n  spec: {cidrs: [${cidrs}]}\n`;
+  const { profile, diagnostics } = infer(
+    k3sDump + serviceCIDR('extra', '10.50.0.0/16') + serviceCIDR('kubernetes', '10.43.0.0/16,fd00:43::/112'),
+  );
+  assert.equal(profile.serviceCIDR, '10.43.0.0/16,fd00:43::/112');
+  assert.match(profile.origins?.serviceCIDR?.rule ?? '', /ServiceCIDR kubernetes/);
+  assert.match(profile.origins?.serviceCIDR?.note ?? '', /extra/);
+  assert.ok(!diagnostics.some((d) => d.code === 'profile-inferred' && d.message.startsWith('serviceCIDR')));
+});
+
+test('hand-written ClusterIPs (no uid, resourceVersion or creationTimestamp) do not widen the service CIDR', () => {
+  const { model, diagnostics } = buildYaml(
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {clusterIP: 10.43.0.5, ports: [{port: 80}]}\n',
+  );
+  assert.equal(model.profile.serviceCIDR, '10.96.0.0/12');
+  assert.ok(codes(diagnostics).includes('ip-out-of-range'));
+});
+
+test('dual-stack from ipFamilies: a range per family, the primary family first (that of the kubernetes Service)', () => {
+  const dump =
+    'apiVersion: v1\nkind: List\nitems:\n' +
+    svc('default', 'kubernetes', ['fd00:43::1']) +
+    svc('shop', 'web', ['fd00:43::20', '10.43.0.20']) +
+    svc('shop', 'v4only', ['10.43.1.3']);
+  assert.equal(infer(dump).profile.serviceCIDR, 'fd00:43::/112,10.43.0.0/23');
+});
+
+const ds = (name: string, image: string, ns = 'kube-system') =>
+  meta('DaemonSet', ns, name) +
+  `  spec: {selector: {matchLabels: {app: ${name}}}, template: {metadata: {labels: {app: ${name}}}, spec: {containers: [{name: c, image: "${image}"}]}}}\n`;
+const cniOf = (items: string) => infer('apiVersion: v1\nkind: List\nitems:\n' + items).profile.cni;
+
+test('the CNI from its DaemonSet; flannel alone does not enforce NetworkPolicy, beside calico-node it is enforced', () => {
+  assert.deepEqual(cniOf(ds('kube-flannel-ds', 'docker.io/flannel/flannel:v0.25.1', 'kube-flannel')), {
+    name: 'flannel',
+    enforcesNetworkPolicy: false,
+  });
+  assert.deepEqual(
+    cniOf(
+      ds('kube-flannel-ds', 'docker.io/flannel/flannel:v0.25.1') +
+        ds('calico-node', 'docker.io/calico/node:v3.28.0'),
+    ),
+    { name: 'calico', enforcesNetworkPolicy: true },
+  );
+  assert.deepEqual(cniOf(ds('agent', 'quay.io/cilium/cilium:v1.16.1@sha256:abc')), {
+    name: 'cilium',
+    enforcesNetworkPolicy: true,
+  });
+  assert.deepEqual(cniOf(ds('antrea-agent', 'antrea/antrea-agent-ubuntu:v2.1.0')).name, 'antrea');
+  assert.deepEqual(cniOf(ds('weave-net', 'weaveworks/weave-kube:2.8.1')).name, 'weave');
+  assert.deepEqual(cniOf(ds('kindnet', 'docker.io/kindest/kindnetd:v20240513-cd2ac642')), {
+    name: 'kindnet',
+    enforcesNetworkPolicy: false,
+  });
+  assert.deepEqual(
+    cniOf(
+      ds('kindnet', 'docker.io/kindest/kindnetd:v20240813-c6f155d6') +
+        ds('kube-network-policies', 'registry.k8s.io/networking/kube-network-policies:v0.4.0'),
+    ),
+    { name: 'kindnet', enforcesNetworkPolicy: true },
+  );
+});
+
+test('the CNI from Pods a DaemonSet owns, when the dump holds the pods but not the DaemonSet', () => {
+  const pod =
+    meta(
+      'Pod',
+      'kube-system',
+      'cilium-x7k2p',
+      ', ownerReferences: [{apiVersion: apps/v1, kind: DaemonSet, name: cilium, uid: d1}]',
+    ) + '  spec: {containers: [{name: agent, image: quay.io/cilium/cilium:v1.16.1}]}\n';
+  assert.deepEqual(cniOf(pod), { name: 'cilium', enforcesNetworkPolicy: true });
+});
+
+test('kube-proxy mode from its ConfigMap: empty is iptables (the Linux default), ipvs keeps its scheduler', () => {
+  const cm = (conf: string) =>
+    infer(
+      'apiVersion: v1\nkind: List\nitems:\n' +
+        meta('ConfigMap', 'kube-system', 'kube-proxy') +
+        `  data:\n    config.conf: |\n${conf
+          .split('\n')
+          .map((l) => `      ${l}`)
+          .join('\n')}\n`,
+    ).profile.kubeProxy;
+  assert.deepEqual(
+    cm('apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ""'),
+    {
+      mode: 'iptables',
+    },
+  );
+  assert.deepEqual(
+    cm('ipvs:\n  strictARP: true\n  scheduler: "wrr"\nkind: KubeProxyConfiguration\nmode: ipvs'),
+    {
+      mode: 'ipvs',
+      ipvsScheduler: 'wrr',
+    },
+  );
+  assert.deepEqual(cm('mode: nftables'), { mode: 'nftables' });
+});
+
+test('precedence: a profile field wins over inference (a contradiction is a warning), inference over the default', () => {
+  const { profile, diagnostics } = infer(
+    k3sDump,
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ndnsServiceIP: 10.43.0.53\nnodePortRange: {min: 30000, max: 31000}\n',
+  );
+  assert.equal(profile.dnsServiceIP, '10.43.0.53');
+  assert.equal(profile.origins?.dnsServiceIP?.from, 'profile');
+  assert.equal(profile.origins?.dnsServiceIP?.sources?.[0]?.file, 'kubetwin.yaml');
+  assert.equal(profile.serviceCIDR, '10.43.0.0/16');
+  assert.equal(profile.origins?.serviceCIDR?.from, 'inferred');
+  assert.equal(profile.nodePortRange.max, 31000);
+  assert.equal(profile.origins?.maxPodsPerNode?.from, 'inferred');
+  assert.equal(profile.origins?.externalHosts?.from, 'default');
+  const warning = diagnostics.find((d) => d.code === 'profile-contradicts-observed');
+  assert.equal(warning?.severity, 'warning');
+  assert.match(warning?.message ?? '', /10\.43\.0\.53.*kube-dns.*10\.43\.0\.10/);
+});
+
+test('an invalid profile field does not count as set: the inferred value is used', () => {
+  const { profile, diagnostics } = infer(
+    k3sDump,
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nserviceCIDR: not-a-cidr\n',
+  );
+  assert.ok(codes(diagnostics).includes('invalid-profile'));
+  assert.equal(profile.serviceCIDR, '10.43.0.0/16');
+});
+
+test('the model of a k3s dump uses the inferred profile: no ClusterIP is out of range, pods resolve via 10.43.0.10', () => {
+  const { model, diagnostics } = buildYaml(k3sDump);
+  assert.ok(!codes(diagnostics).includes('ip-out-of-range'), codes(diagnostics).join(', '));
+  assert.equal(model.profile.dnsServiceIP, '10.43.0.10');
+  assert.deepEqual(
+    model.services.filter((s) => s.name === 'web').map((s) => s.clusterIPs),
+    [['10.43.200.7']],
+  );
+});
