@@ -19,6 +19,7 @@ import { buildRouting } from './routing/index.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
+export { addonObjects } from './_addons.ts';
 export {
   inferProfile,
   inferFromObjects,
