@@ -155,6 +155,16 @@ function manualSlices(
 ): EndpointSlice[] {
   const out: EndpointSlice[] = [];
   const svcByKey = new Map(services.map((s) => [s.key, s]));
+  // Slices the mirroring controller wrote, dumped beside their Endpoints: already mirrored, not mirrored again.
+  const mirrored = new Set(
+    envs
+      .filter(
+        (e) =>
+          e.kind === 'EndpointSlice' &&
+          e.labels['endpointslice.kubernetes.io/managed-by'] === mirroringControllerName,
+      )
+      .map((e) => objectKey('Service', e.namespace, e.labels['kubernetes.io/service-name'] ?? '')),
+  );
   for (const env of envs) {
     const f = env.f;
     if (env.kind === 'EndpointSlice') {
@@ -235,7 +245,7 @@ function manualSlices(
         });
         continue;
       }
-      out.push(...mirror(env, svc));
+      if (!mirrored.has(svc.key)) out.push(...mirror(env, svc));
     }
   }
   return out;

@@ -252,3 +252,37 @@ spec: {selector: {app: web}, ports: [{name: "", port: 80}]}
   const two = svc.replace('[{name: "", port: 80}]', '[{name: "", port: 80}, {name: b, port: 81}]');
   assert.ok(codes(buildYaml(ns + two).diagnostics).includes('missing-field'));
 });
+
+test('Endpoints dumped beside the EndpointSlice the mirroring controller made of them are not mirrored again', () => {
+  const text = `---
+apiVersion: v1
+kind: Service
+metadata: {name: ext, namespace: shop}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Endpoints
+metadata: {name: ext, namespace: shop}
+subsets: [{addresses: [{ip: 192.0.2.10}], ports: [{port: 80}]}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ext-m1n2p
+  namespace: shop
+  labels: {kubernetes.io/service-name: ext, endpointslice.kubernetes.io/managed-by: endpointslicemirroring-controller.k8s.io}
+addressType: IPv4
+ports: [{port: 80, protocol: TCP}]
+endpoints: [{addresses: [192.0.2.10], conditions: {ready: true}}]
+`;
+  const slices = buildYaml(ns + text).model.endpointSlices.filter((s) => s.namespace === 'shop');
+  assert.deepEqual(
+    slices.map((s) => [s.name, s.endpoints.flatMap((e) => e.addresses)]),
+    [['ext-m1n2p', ['192.0.2.10']]],
+  );
+  const withoutSlice = text.slice(0, text.indexOf('---\napiVersion: discovery'));
+  assert.equal(
+    buildYaml(ns + withoutSlice).model.endpointSlices.filter((s) => s.namespace === 'shop').length,
+    1,
+  );
+});
