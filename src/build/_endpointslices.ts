@@ -7,6 +7,7 @@ import { canonicalIP } from '../lib/ip.ts';
 import type { Envelope } from './_envelope.ts';
 import { stableSuffix } from './_names.ts';
 import { namespacedMetaOf } from './_envelope.ts';
+import { preferObservedSlices } from './_endpointslice-drift.ts';
 
 export const controllerName = 'endpointslice-controller.k8s.io';
 export const mirroringControllerName = 'endpointslicemirroring-controller.k8s.io';
@@ -25,7 +26,8 @@ export function findPort(pod: Pod, targetPort: number | string, protocol: Protoc
  * `serving` = pod ready, `terminating` = being deleted, `ready` = serving and not terminating (or always, with
  * publishNotReadyAddresses); named targetPorts resolved per pod (a pod without the name is left out of that
  * port); endpoints grouped by their resolved ports, at most 100 per slice. Selector-less Services keep their
- * manual EndpointSlices, and their Endpoints are mirrored.
+ * manual EndpointSlices, and their Endpoints are mirrored. Slices the controller wrote that the input holds (a
+ * cluster dump) are kept as observed in place of the computed ones (see `preferObservedSlices`).
  * https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/
  */
 export function buildEndpointSlices(
@@ -48,13 +50,14 @@ export function buildEndpointSlices(
     if (!idx) indexes.set(ns, (idx = new LabelIndex(podsByNs.get(ns) ?? [], (p) => p.labels)));
     return idx;
   };
-  const out: EndpointSlice[] = [];
+  const computed: EndpointSlice[] = [];
   for (const svc of services) {
     if (!svc.selector || svc.type === 'ExternalName') continue;
     const selected = indexFor(svc.namespace).select(selectorFromMap(svc.selector));
-    for (const family of svc.ipFamilies) out.push(...slicesFor(svc, selected, family, zoneOf));
+    for (const family of svc.ipFamilies) computed.push(...slicesFor(svc, selected, family, zoneOf));
   }
-  out.push(...manualSlices(envs, services, sink));
+  const manual = manualSlices(envs, services, sink);
+  const out = [...preferObservedSlices(services, computed, manual, controllerName, sink), ...manual];
   return out.sort(byNamespaceName);
 }
 
@@ -152,6 +155,16 @@ function manualSlices(
 ): EndpointSlice[] {
   const out: EndpointSlice[] = [];
   const svcByKey = new Map(services.map((s) => [s.key, s]));
+  // Slices the mirroring controller wrote, dumped beside their Endpoints: already mirrored, not mirrored again.
+  const mirrored = new Set(
+    envs
+      .filter(
+        (e) =>
+          e.kind === 'EndpointSlice' &&
+          e.labels['endpointslice.kubernetes.io/managed-by'] === mirroringControllerName,
+      )
+      .map((e) => objectKey('Service', e.namespace, e.labels['kubernetes.io/service-name'] ?? '')),
+  );
   for (const env of envs) {
     const f = env.f;
     if (env.kind === 'EndpointSlice') {
@@ -232,7 +245,7 @@ function manualSlices(
         });
         continue;
       }
-      out.push(...mirror(env, svc));
+      if (!mirrored.has(svc.key)) out.push(...mirror(env, svc));
     }
   }
   return out;

@@ -1,11 +1,13 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Node } from '../model/types.ts';
-import { cidrList, type Profile } from '../model/profile.ts';
+import type { SourceRef } from '../model/diagnostic.ts';
+import { cidrList, defaultProfile, type Profile } from '../model/profile.ts';
 import { objectKey } from '../model/keys.ts';
 import { cidrsOverlap, parseCidr, parseIP, subnet, type Cidr } from '../lib/ip.ts';
 import type { Envelope } from './_envelope.ts';
 
 const zoneLabel = 'topology.kubernetes.io/zone';
+const regionLabel = 'topology.kubernetes.io/region';
 
 type Draft = Omit<Node, 'podCIDR' | 'podCIDRs'> & { podCIDRs: string[] };
 
@@ -23,9 +25,15 @@ export function buildNodes(
   sink: (d: Diagnostic) => void,
 ): Node[] {
   const declared = envs.filter((e) => e.kind === 'Node');
+  const observed = nodesOfPods(
+    envs,
+    declared.length ? declared.map((e) => e.name) : profile.nodes.map((n) => n.name),
+  );
+  // Nodes the pods were observed on are the cluster's: the default profile's stand-ins are not added beside them.
+  const profileNodes = observed.length && profile.nodes === defaultProfile.nodes ? [] : profile.nodes;
   const drafts: Draft[] = declared.length
     ? declared.map((env) => fromObject(env, sink))
-    : profile.nodes.map((n) => ({
+    : profileNodes.map((n) => ({
         key: objectKey('Node', undefined, n.name),
         name: n.name,
         labels: withWellKnownLabels(n.name, {
@@ -40,6 +48,28 @@ export function buildNodes(
         fromProfile: true,
         source: profile.source,
       }));
+  for (const seen of observed) {
+    if (drafts.some((d) => d.name === seen.name)) continue;
+    sink({
+      code: 'node-from-pods',
+      severity: 'info',
+      message: `node ${seen.name} is not in the input; kubetwin adds it as its pods describe it (InternalIP ${seen.hostIP ?? 'unknown'} from status.hostIP)`,
+      source: seen.source,
+      object: objectKey('Node', undefined, seen.name),
+      hint: 'Add the Node objects to the input (kubectl get nodes -o yaml) for its labels, addresses and pod range.',
+    });
+    drafts.push({
+      key: objectKey('Node', undefined, seen.name),
+      name: seen.name,
+      labels: withWellKnownLabels(seen.name, {}),
+      annotations: {},
+      internalIP: seen.hostIP,
+      podCIDRs: [],
+      unschedulable: false,
+      fromProfile: false,
+      source: seen.source,
+    });
+  }
   drafts.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const clusterCidr of cidrList(profile.podCIDR).map((t) => parseCidr(t) as Cidr)) {
     const mask = clusterCidr.family === 4 ? profile.nodeCIDRMaskSize : profile.nodeCIDRMaskSizeIPv6;
@@ -79,13 +109,32 @@ export function buildNodes(
   });
 }
 
+/**
+ * The labels kubelet sets on its Node (and the cloud provider's zone and region), under the node's own labels:
+ * `kubernetes.io/{os,arch,hostname}`, their deprecated `beta.kubernetes.io/{os,arch}` forms that older manifests
+ * still select on, and `topology.kubernetes.io/region` when the zone is named the way the clouds name theirs
+ * (`eu-central-1a` in `eu-central-1`, `us-central1-b` in `us-central1`).
+ * https://kubernetes.io/docs/reference/labels-annotations-taints/
+ */
 function withWellKnownLabels(name: string, labels: Record<string, string>): Record<string, string> {
+  const zone = labels[zoneLabel];
+  const region = zone ? regionOf(zone) : undefined;
   return {
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
     'kubernetes.io/arch': 'amd64',
     'kubernetes.io/hostname': name,
     'kubernetes.io/os': 'linux',
+    ...(region ? { [regionLabel]: region } : {}),
     ...labels,
   };
+}
+
+/** The region of a cloud zone name (AWS `eu-central-1a`, GCP `us-central1-b`), or undefined. */
+export function regionOf(zone: string): string | undefined {
+  return (
+    /^([a-z]{2}(?:-gov)?-[a-z]+-\d+)[a-z]$/.exec(zone)?.[1] ?? /^([a-z]+-[a-z]+\d+)-[a-z]$/.exec(zone)?.[1]
+  );
 }
 
 function fromObject(env: Envelope, sink: (d: Diagnostic) => void): Draft {
@@ -140,4 +189,27 @@ function fromObject(env: Envelope, sink: (d: Diagnostic) => void): Draft {
     fromProfile: false,
     source: env.raw.source,
   };
+}
+
+/**
+ * The nodes that pods read from a cluster (with `status.phase` or `status.hostIP`) name in `spec.nodeName` and
+ * the input does not declare, with the address the pods report (`status.hostIP`), in order of first mention.
+ */
+function nodesOfPods(
+  envs: readonly Envelope[],
+  declared: readonly string[],
+): { name: string; hostIP?: string; source: SourceRef }[] {
+  const known = new Set(declared);
+  const out = new Map<string, { name: string; hostIP?: string; source: SourceRef }>();
+  for (const env of envs) {
+    if (env.kind !== 'Pod') continue;
+    const name = env.f.str(['spec', 'nodeName']);
+    const hostIP = env.f.str(['status', 'hostIP']);
+    // Only a pod read from a cluster vouches for its node; a hand-written nodeName may name no node at all.
+    if (!name || known.has(name) || (!hostIP && env.f.get(['status', 'phase']) === undefined)) continue;
+    const entry = out.get(name) ?? { name, source: env.raw.source };
+    if (!entry.hostIP && hostIP && parseIP(hostIP)) entry.hostIP = hostIP;
+    out.set(name, entry);
+  }
+  return [...out.values()];
 }

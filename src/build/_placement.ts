@@ -23,7 +23,9 @@ interface NodeSlot {
  * are spread round-robin, in key order, over the nodes that pass their nodeSelector and have room
  * (`maxPodsPerNode`, kubelet's `--max-pods`). IPs come from the node's range as the host-local IPAM plugin
  * hands them out (sequentially from .2, skipping taken ones); hostNetwork pods take their node's IP;
- * explicit `status.podIP`/`podIPs` are honoured; finished pods hold no IP.
+ * explicit `status.podIP`/`podIPs` are honoured (a hostNetwork pod's is its node's, shared, never a conflict);
+ * finished pods hold no IP. A pod read from a cluster stays as observed: Pending without an IP has none and is
+ * not scheduled by the twin; a pod bound to its node is there even past `maxPodsPerNode`.
  * https://kubernetes.io/docs/concepts/cluster-administration/networking/
  */
 export function placePods(
@@ -47,6 +49,8 @@ export function placePods(
   const explicit = new Map<string, string[]>();
   for (const d of sorted) {
     const ips: string[] = [];
+    // hostNetwork pods share their node's address: theirs is not a pod IP any other pod could conflict with.
+    const shared = d.template.hostNetwork;
     for (const text of d.explicitIPs) {
       const ip = parseIP(text);
       if (!ip) {
@@ -60,6 +64,10 @@ export function placePods(
         continue;
       }
       const canonical = formatIP(ip);
+      if (shared) {
+        ips.push(canonical);
+        continue;
+      }
       const holder = reserved.get(canonical);
       if (holder) {
         sink({
@@ -85,10 +93,17 @@ export function placePods(
     const ips = explicit.get(d.key) ?? [];
     let slot: NodeSlot | undefined;
     let reason = '';
+    if (d.observed && d.phase === 'Pending' && !ips.length) {
+      // Observed Pending without an IP: it has none, on its node if one was chosen, else on none.
+      const node = d.boundNode ? slots.get(d.boundNode) : undefined;
+      if (node) node.pods++;
+      pods.push(finish(d, node?.node.name, [], 'Pending'));
+      continue;
+    }
     if (d.boundNode) {
       slot = slots.get(d.boundNode);
       if (!slot) reason = `node ${d.boundNode} does not exist`;
-      else if (slot.pods >= profile.maxPodsPerNode) {
+      else if (slot.pods >= profile.maxPodsPerNode && !d.observed) {
         reason = `node ${d.boundNode} already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
         slot = undefined;
       }
@@ -130,7 +145,7 @@ export function placePods(
     slot.pods++;
     const finished = d.phase === 'Succeeded' || d.phase === 'Failed';
     let podIPs = ips;
-    if (d.template.hostNetwork) podIPs = slot.node.internalIP ? [slot.node.internalIP] : [];
+    if (d.template.hostNetwork && !podIPs.length) podIPs = slot.node.internalIP ? [slot.node.internalIP] : [];
     else if (!podIPs.length && !finished) {
       // One address per family (dual-stack: primary first). Allocated addresses only move forward within a
       // node's range, so only explicit ones can collide.

@@ -83,7 +83,8 @@ export function readService(env: Envelope): Draft | undefined {
     const at = ['spec', 'ports', i];
     const port = f.int([...at, 'port']);
     const protocol = f.protocol([...at, 'protocol']);
-    const name = f.str([...at, 'name']);
+    // An empty name is no name, as the API server's ValidateServicePort reads it (required only with several ports).
+    const name = f.str([...at, 'name']) || undefined;
     const targetPort = f.intOrString([...at, 'targetPort']) ?? port;
     const nodePort = f.int([...at, 'nodePort']);
     if (port === undefined || port < 1 || port > 65535)

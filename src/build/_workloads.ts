@@ -7,6 +7,7 @@ import type { Envelope } from './_envelope.ts';
 import { readPodTemplate, type PodTemplate } from './_pod-spec.ts';
 import { readSelector } from './_selectors.ts';
 import { stableSuffix, templateHash } from './_names.ts';
+import { readOwnership } from './_ownership.ts';
 
 /** A pod before scheduling and IPAM. The template is shared by every replica (never copied per pod). */
 export interface PodDraft {
@@ -24,6 +25,10 @@ export interface PodDraft {
   readonly explicitIPs: string[];
   readonly phase: Pod['phase'];
   readonly ready: boolean;
+  /** Read from a cluster (the object carries status.phase or conditions): its phase and IPs are as observed. */
+  readonly observed?: boolean;
+  /** `status.hostIP`: the address of its node, as observed. */
+  readonly hostIP?: string;
   readonly terminating: boolean;
   readonly source?: SourceRef;
 }
@@ -52,23 +57,47 @@ export function expandWorkloads(
   options: { maxPods?: number } = {},
 ): { workloads: Workload[]; pods: PodDraft[] } {
   const hpaMin = readHpas(envs);
+  const ownership = readOwnership(envs);
   const workloads: Workload[] = [];
   const pods: PodDraft[] = [];
   const budget = { maxPods: options.maxPods ?? defaultMaxPods, used: 0 };
+  const validPods = new Set<string>();
   for (const env of envs) {
-    if (env.kind === 'Pod') {
-      const draft = barePod(env);
-      if (!env.f.invalid) pods.push(draft);
-      budget.used++;
-      continue;
-    }
+    if (env.kind !== 'Pod') continue;
+    budget.used++;
+    const draft = barePod(env, ownership.ownerOf.get(env.key));
+    if (env.f.invalid) continue;
+    pods.push(draft);
+    validPods.add(env.key);
+  }
+  const observedPods = (key: string) => ownership.observed.get(key)?.podKeys.filter((k) => validPods.has(k));
+  const present = new Set<string>();
+  for (const env of envs) {
     if (!workloadKinds.includes(env.kind as WorkloadKind)) continue;
-    const result = expandOne(env, nodes, hpaMin, { sink, budget });
+    present.add(env.key);
+    if (ownership.folded.has(env.key)) continue;
+    const result = expandOne(env, nodes, hpaMin, { sink, budget, observedPods: observedPods(env.key) });
     if (!result || env.f.invalid) continue;
     workloads.push(result.workload);
     // One push per pod: spreading 200,000 pods as arguments overflows the stack.
     for (const pod of result.pods) pods.push(pod);
     budget.used += result.pods.length;
+  }
+  for (const seen of ownership.observed.values()) {
+    const podKeys = observedPods(seen.key) ?? [];
+    if (present.has(seen.key) || !podKeys.length) continue;
+    workloads.push({
+      key: seen.key,
+      kind: seen.kind,
+      name: seen.name,
+      namespace: seen.namespace,
+      labels: {},
+      annotations: {},
+      source: seen.source,
+      replicas: podKeys.length,
+      replicasFrom: 'observed',
+      podKeys,
+    });
   }
   workloads.sort(byNamespaceName);
   return { workloads, pods };
@@ -88,7 +117,7 @@ function readHpas(envs: readonly Envelope[]): Map<string, number> {
   return out;
 }
 
-function barePod(env: Envelope): PodDraft {
+function barePod(env: Envelope, owner: string | undefined): PodDraft {
   const f = env.f;
   const t = readPodTemplate(f, ['metadata'], ['spec']);
   const ips = f
@@ -98,11 +127,16 @@ function barePod(env: Envelope): PodDraft {
   const podIP = f.str(['status', 'podIP']);
   const explicitIPs = podIP && !ips.includes(podIP) ? [podIP, ...ips] : ips;
   const phase = (f.str(['status', 'phase']) ?? 'Running') as Pod['phase'];
-  let ready = phase === 'Running';
+  // A pod read from a cluster (status.phase or status.conditions) is ready only with a Ready=True condition, as the
+  // EndpointSlice controller reads it; a hand-written pod without status is taken to be running and ready.
+  const observed = f.str(['status', 'phase']) !== undefined || f.get(['status', 'conditions']) !== undefined;
+  let readyCondition: boolean | undefined;
   f.list(['status', 'conditions']).forEach((_, i) => {
     if (f.str(['status', 'conditions', i, 'type']) === 'Ready')
-      ready = ready && f.str(['status', 'conditions', i, 'status']) === 'True';
+      readyCondition = f.str(['status', 'conditions', i, 'status']) === 'True';
   });
+  const ready = phase === 'Running' && (observed ? readyCondition === true : readyCondition !== false);
+  const hostIP = f.str(['status', 'hostIP']);
   return {
     template: t,
     labels: env.labels,
@@ -112,10 +146,13 @@ function barePod(env: Envelope): PodDraft {
     key: env.key,
     namespace: env.namespace as string,
     name: env.name,
+    ...(owner ? { owner } : {}),
     boundNode: t.nodeName,
     explicitIPs,
     phase,
     ready,
+    observed,
+    ...(hostIP ? { hostIP } : {}),
     terminating: f.get(['metadata', 'deletionTimestamp']) !== undefined,
     source: env.raw.source,
   };
@@ -138,7 +175,11 @@ function expandOne(
   env: Envelope,
   nodes: readonly Node[],
   hpaMin: Map<string, number>,
-  { sink, budget }: { sink: (d: Diagnostic) => void; budget: PodBudget },
+  {
+    sink,
+    budget,
+    observedPods,
+  }: { sink: (d: Diagnostic) => void; budget: PodBudget; observedPods: string[] | undefined },
 ): Expanded | undefined {
   const f = env.f;
   const ns = env.namespace as string;
@@ -198,7 +239,12 @@ function expandOne(
     replicasFrom = specReplicas === undefined ? 'default' : 'spec';
   }
   if (f.invalid) return undefined;
-  const planned = env.kind === 'DaemonSet' ? nodes.length : replicas;
+  if (observedPods?.length) {
+    // Its pods are in the input: they are the workload's pods, as observed; the controller is not run again.
+    replicas = observedPods.length;
+    replicasFrom = 'observed';
+  }
+  const planned = observedPods?.length ? 0 : env.kind === 'DaemonSet' ? nodes.length : replicas;
   if (budget.used + planned > budget.maxPods) {
     f.report(
       'too-many-pods',
@@ -229,7 +275,9 @@ function expandOne(
   });
   const pods: PodDraft[] = [];
   const seed = JSON.stringify(f.get(tmplPath));
-  if (env.kind === 'Deployment') {
+  if (observedPods?.length) {
+    // no pods of its own: see podKeys below
+  } else if (env.kind === 'Deployment') {
     const hash = templateHash(seed);
     const rs = `${env.name}-${hash}`;
     const labels = { ...t.labels, 'pod-template-hash': hash }; // shared by every replica: the model is read-only
@@ -258,7 +306,7 @@ function expandOne(
       pods.push(base(name, labels, { boundNode: node.name }));
       replicas++;
     }
-  } else {
+  } else if (env.kind === 'Job' || env.kind === 'CronJob') {
     const job = env.kind === 'CronJob' ? `${env.name}-${String(fnvMinutes(env.key))}` : env.name;
     const labels = { ...t.labels, 'batch.kubernetes.io/job-name': job, 'job-name': job };
     for (let i = 0; i < replicas; i++) pods.push(base(`${job}-${stableSuffix(`${job}/${i}`)}`, labels));
@@ -282,7 +330,7 @@ function expandOne(
     replicas,
     replicasFrom,
     selector,
-    podKeys: pods.map((p) => p.key),
+    podKeys: observedPods?.length ? observedPods : pods.map((p) => p.key),
   };
   return { workload, pods };
 }

@@ -9,6 +9,7 @@ import { buildNamespaces } from './_namespaces.ts';
 import { buildNodes } from './_nodes.ts';
 import { expandWorkloads, workloadKinds } from './_workloads.ts';
 import { placePods } from './_placement.ts';
+import { defaultNodesNeeded, withDefaultNodes } from './_default-nodes.ts';
 import { buildServices } from './_services.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
 import { buildNetworkPolicies } from './_network-policies.ts';
@@ -19,6 +20,7 @@ import { buildMesh } from './mesh/index.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
+export { addonObjects } from './_addons.ts';
 export {
   inferProfile,
   inferFromObjects,
@@ -49,7 +51,7 @@ export interface BuildResult {
  * objects, same model, byte for byte). Invalid objects are reported and left out; the rest is still built.
  */
 export function buildCluster(objects: readonly RawObject[], options: BuildOptions = {}): BuildResult {
-  const profile = options.profile ?? defaultProfile;
+  let profile = options.profile ?? defaultProfile;
   const bag = new DiagnosticBag();
   const sink = (d: Diagnostic) => bag.add(d);
   const userEnvs = readEnvelopes(objects, options.defaultNamespace ?? 'default', sink);
@@ -66,8 +68,26 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     envs = [...userEnvs, ...addons];
   }
   const namespaces = buildNamespaces(envs, sink);
-  const nodes = buildNodes(envs, profile, sink);
-  const { workloads, pods: drafts } = expandWorkloads(envs, nodes, sink, { maxPods: options.maxPods });
+  let nodes = buildNodes(envs, profile, sink);
+  let { workloads, pods: drafts } = expandWorkloads(envs, nodes, sink, { maxPods: options.maxPods });
+  const needed = defaultNodesNeeded(profile, nodes, drafts);
+  if (needed) {
+    // The default cluster grows until every pod fits; DaemonSets then run on the added nodes too. The second
+    // pass reports nothing the first did not.
+    const before = nodes.length;
+    profile = withDefaultNodes(profile, needed);
+    const said = new Set(bag.list().map((d) => JSON.stringify(d)));
+    const again = (d: Diagnostic) => (said.has(JSON.stringify(d)) ? undefined : sink(d));
+    nodes = buildNodes(envs, profile, again);
+    ({ workloads, pods: drafts } = expandWorkloads(envs, nodes, again, { maxPods: options.maxPods }));
+    sink({
+      code: 'default-nodes-added',
+      severity: 'info',
+      message: `the input and the profile list no nodes, and ${drafts.length} pods do not fit on the default ${before} nodes (maxPodsPerNode ${profile.maxPodsPerNode}); the default cluster has ${needed} nodes`,
+      source: drafts[0]?.source,
+      hint: 'List your nodes in the profile (nodes:) or add Node objects for a cluster of your own size.',
+    });
+  }
   const pods = placePods(drafts, nodes, profile, sink);
   const services = buildServices(envs, profile);
   const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);

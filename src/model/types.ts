@@ -81,8 +81,11 @@ export interface Workload extends ObjectMeta {
   readonly kind: WorkloadKind;
   readonly namespace: string;
   readonly replicas: number;
-  /** Where `replicas` came from: the manifest, the default of 1, a HorizontalPodAutoscaler, or one per node. */
-  readonly replicasFrom: 'spec' | 'default' | 'hpa' | 'nodes' | 'job';
+  /**
+   * Where `replicas` came from: the manifest, the default of 1, a HorizontalPodAutoscaler, one per node, the
+   * Job's parallelism, or the pods the input holds (`observed`: its pods were dumped from a cluster).
+   */
+  readonly replicasFrom: 'spec' | 'default' | 'hpa' | 'nodes' | 'job' | 'observed';
   readonly selector?: Selector;
   readonly podKeys: readonly ObjectKey[];
 }

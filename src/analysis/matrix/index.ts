@@ -7,6 +7,7 @@ import type { Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import { ClassVerdicts } from './_class-verdicts.ts';
 import { buildLayout } from './_layout.ts';
+import { leftOutNote } from './_left-out.ts';
 import { RowBuilder } from './_rows.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
@@ -80,7 +81,10 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
   return {
     by: options.by,
     groups: layout.groups,
-    warnings,
+    warnings: [
+      ...warnings,
+      ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
+    ],
     *rows(rowOptions = {}) {
       const b = rowBuilder();
       for (let g = 0; g < layout.groups.length; g++) yield b.row(g, rowOptions.denied ?? false);

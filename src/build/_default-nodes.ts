@@ -1,0 +1,47 @@
+import { defaultProfile, type Profile, type ProfileNode } from '../model/profile.ts';
+import type { Node } from '../model/types.ts';
+import { formatIP, parseIP } from '../lib/ip.ts';
+import type { PodDraft } from './_workloads.ts';
+
+/**
+ * How many nodes the default cluster needs so that every pod fits (kubelet's `--max-pods`, the profile's
+ * `maxPodsPerNode`): the pods bound to a node (DaemonSet pods, `spec.nodeName`) stay on theirs, the others share
+ * what is left. Zero when the nodes are the user's (Node objects, a profile that lists nodes, observed nodes):
+ * then a pod that does not fit is a real finding, and stays Pending.
+ * https://kubernetes.io/docs/reference/command-line-tools-reference/kubelet/ (`--max-pods`)
+ */
+export function defaultNodesNeeded(
+  profile: Profile,
+  nodes: readonly Node[],
+  drafts: readonly PodDraft[],
+): number {
+  if (profile.nodes !== defaultProfile.nodes || !nodes.length || nodes.some((n) => !n.fromProfile)) return 0;
+  let bound = 0;
+  let free = 0;
+  for (const d of drafts) {
+    if (d.observed && d.phase === 'Pending' && !d.explicitIPs.length) continue;
+    if (d.phase === 'Succeeded' || d.phase === 'Failed') continue;
+    if (d.boundNode) bound++;
+    else free++;
+  }
+  const room = profile.maxPodsPerNode - Math.ceil(bound / nodes.length);
+  if (room <= 0) return 0;
+  const needed = Math.ceil(free / room);
+  return needed > nodes.length ? needed : 0;
+}
+
+/**
+ * The default profile with `count` nodes: the three default nodes, then `node-4`, `node-5`, … in the same zones
+ * in turn, with the next InternalIPs; their pod ranges are the pod CIDR's next free ones.
+ */
+export function withDefaultNodes(profile: Profile, count: number): Profile {
+  const base = profile.nodes;
+  const last = parseIP(base[base.length - 1].internalIP);
+  const nodes: ProfileNode[] = [...base];
+  for (let i = base.length; i < count; i++) {
+    const zone = base[i % base.length].zone;
+    const ip = last ? formatIP({ ...last, value: last.value + BigInt(i - base.length + 1) }) : undefined;
+    nodes.push({ name: `node-${i + 1}`, ...(zone ? { zone } : {}), internalIP: ip ?? '' });
+  }
+  return { ...profile, nodes };
+}

@@ -1,0 +1,115 @@
+import type { SourceRef } from '../model/diagnostic.ts';
+import type { WorkloadKind } from '../model/types.ts';
+import { objectKey } from '../model/keys.ts';
+import type { Envelope } from './_envelope.ts';
+
+/** The kinds that own pods and are workloads of their own when nothing above them is known. */
+const ownerKinds: readonly WorkloadKind[] = [
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+];
+
+/** A workload named by ownerReferences whose own object may be absent from the input. */
+export interface ObservedWorkload {
+  readonly key: string;
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly name: string;
+  /** Keys of the pods in the input that it owns, in input order. */
+  readonly podKeys: string[];
+  /** Where the first of its pods was read, for workloads absent from the input. */
+  readonly source: SourceRef;
+}
+
+/** How the input's objects own each other, read from `metadata.ownerReferences`. */
+export interface Ownership {
+  /** Pod key → the workload it belongs to, as a user names it (`Deployment/ns/name`, not its ReplicaSet). */
+  readonly ownerOf: ReadonlyMap<string, string>;
+  /** Workloads that have pods in the input, by key: their controllers are never expanded again. */
+  readonly observed: ReadonlyMap<string, ObservedWorkload>;
+  /** ReplicaSets and Jobs of a Deployment or CronJob in the input or owning pods: part of it, not workloads of their own. */
+  readonly folded: ReadonlySet<string>;
+}
+
+interface Ref {
+  readonly kind: string;
+  readonly name: string;
+}
+
+/**
+ * Reads the owner chain of every object as the garbage collector and `kubectl` do: the ownerReference marked
+ * `controller: true` (else the first of a workload kind). A Pod owned by a ReplicaSet belongs to the ReplicaSet's
+ * Deployment: the ReplicaSet's own ownerReference when it is in the input, else its name
+ * `<deployment>-<pod-template-hash>` when the pod carries that `pod-template-hash` label (only the Deployment
+ * controller sets it). A Job belongs to its CronJob the same way (`<cronjob>-<scheduled minutes>`).
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/owners-dependents/
+ * https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#pod-template-hash-label
+ */
+export function readOwnership(envs: readonly Envelope[]): Ownership {
+  const byKey = new Map(envs.map((e) => [e.key, e]));
+  const topOf = (env: Envelope): Ref | undefined => {
+    const ref = controllerRef(env);
+    if (!ref || !ownerKinds.includes(ref.kind as WorkloadKind)) return undefined;
+    const ns = env.namespace as string;
+    if (ref.kind !== 'ReplicaSet' && ref.kind !== 'Job') return ref;
+    const middle = byKey.get(objectKey(ref.kind, ns, ref.name));
+    const above = middle ? controllerRef(middle) : undefined;
+    if (above && above.kind === (ref.kind === 'ReplicaSet' ? 'Deployment' : 'CronJob')) return above;
+    if (middle) return ref;
+    if (ref.kind === 'ReplicaSet') {
+      const hash = env.labels['pod-template-hash'];
+      return hash && ref.name.endsWith(`-${hash}`)
+        ? { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) }
+        : ref;
+    }
+    const cron = /^(.+)-\d+$/.exec(ref.name)?.[1];
+    return cron && byKey.has(objectKey('CronJob', ns, cron)) ? { kind: 'CronJob', name: cron } : ref;
+  };
+  const folded = new Set<string>();
+  const ownerOf = new Map<string, string>();
+  const observed = new Map<string, ObservedWorkload>();
+  for (const env of envs) {
+    if (env.kind !== 'Pod') continue;
+    const top = topOf(env);
+    if (!top) continue;
+    const namespace = env.namespace as string;
+    const key = objectKey(top.kind, namespace, top.name);
+    ownerOf.set(env.key, key);
+    const entry = observed.get(key) ?? {
+      key,
+      kind: top.kind as WorkloadKind,
+      namespace,
+      name: top.name,
+      podKeys: [],
+      source: env.raw.source,
+    };
+    entry.podKeys.push(env.key);
+    observed.set(key, entry);
+  }
+  for (const env of envs) {
+    if (env.kind !== 'ReplicaSet' && env.kind !== 'Job') continue;
+    const above = controllerRef(env);
+    const parentKind = env.kind === 'ReplicaSet' ? 'Deployment' : 'CronJob';
+    const parent = above?.kind === parentKind ? objectKey(parentKind, env.namespace, above.name) : undefined;
+    if (parent && (byKey.has(parent) || observed.has(parent))) folded.add(env.key);
+  }
+  return { ownerOf, observed, folded };
+}
+
+/** The workload an object belongs to, when its controlling ownerReference names a workload kind. */
+export function controllerRef(env: Envelope): Ref | undefined {
+  const f = env.f;
+  const refs = f.list(['metadata', 'ownerReferences']).map((_, i) => ({
+    kind: f.str(['metadata', 'ownerReferences', i, 'kind']) ?? '',
+    name: f.str(['metadata', 'ownerReferences', i, 'name']) ?? '',
+    controller: f.bool(['metadata', 'ownerReferences', i, 'controller']) === true,
+  }));
+  const hit =
+    refs.find((r) => r.controller && r.name) ??
+    refs.find((r) => r.name && ownerKinds.includes(r.kind as WorkloadKind));
+  return hit ? { kind: hit.kind, name: hit.name } : undefined;
+}
