@@ -31,16 +31,16 @@ test('rule admin-null-selector-is-pruned: a null subject, peer or NamespacedPod 
       `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: a}\nspec:\n  priority: 1\n${spec}`,
     );
   const subject = anp('  subject:\n    namespaces:\n');
-  assert.equal(subject.model.adminPolicies.length, 0);
+  assert.equal(subject.model.adminPolicies?.length ?? 0, 0);
   assert.ok(codes(subject.diagnostics).includes('null-selector'));
   const podsNull = anp(
     '  subject:\n    pods: {namespaceSelector: {}, podSelector: }\n  ingress: [{action: Deny, from: [{namespaces: {}}]}]\n',
   );
-  assert.equal(podsNull.model.adminPolicies.length, 0, 'NamespacedPod.podSelector is required');
+  assert.equal(podsNull.model.adminPolicies?.length ?? 0, 0, 'NamespacedPod.podSelector is required');
   const peerNull = anp(
     '  subject: {namespaces: {}}\n  ingress:\n  - action: Deny\n    from:\n    - namespaces:\n',
   );
-  assert.equal(peerNull.model.adminPolicies.length, 0);
+  assert.equal(peerNull.model.adminPolicies?.length ?? 0, 0);
   assert.ok(codes(peerNull.diagnostics).includes('invalid-peer'));
 });
 
