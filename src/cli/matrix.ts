@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { computeMatrix, type MatrixBy } from '../analysis/matrix/index.ts';
 import { PolicyEngine } from '../analysis/policy/index.ts';
 import type { Protocol } from '../model/types.ts';
+import { ipBlockPodWarnings, matrixUnknown, matrixUnknownWarning } from '../analysis/unmodeled/index.ts';
 import { renderMatrixDot, renderMatrixMermaid } from '../report/matrix-graph.ts';
 import {
   matrixJson,
@@ -70,20 +71,52 @@ export function matrixCommand(io: Io): Command {
       : opts.allNamespaces || !explicitNs
         ? undefined
         : [opts.namespace as string];
-    const matrix = computeMatrix(new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork }), {
+    const model = loaded.cluster.model;
+    const computed = computeMatrix(new PolicyEngine(model, { hostNetwork: opts.hostNetwork }), {
       by: opts.by,
       ports: ports.length ? ports : undefined,
       namespaces,
     });
+    // In the output itself, not on stderr: cells objects kubetwin does not model may change, and ipBlocks that
+    // match the pod addresses kubetwin assigned.
+    const unknown = matrixUnknown(model, computed);
+    const inScope = new Set(computed.groups.map((g) => g.namespace));
+    const matrix = {
+      ...computed,
+      warnings: [
+        ...computed.warnings,
+        ...(unknown ? [matrixUnknownWarning(unknown)] : []),
+        ...(model.profile.cni.enforcesNetworkPolicy ? ipBlockPodWarnings(model, inScope) : []),
+      ],
+    };
     const render = {
       table: renderMatrixTable,
       md: renderMatrixMarkdown,
       csv: renderMatrixCsv,
       mermaid: renderMatrixMermaid,
       dot: renderMatrixDot,
-      json: (m: typeof matrix) => JSON.stringify(matrixJson(m), null, 2) + '\n',
+      json: (m: typeof matrix) =>
+        JSON.stringify(
+          {
+            ...(matrixJson(m) as object),
+            ...(unknown
+              ? {
+                  unknown: {
+                    cells: unknown.cells,
+                    totalCells: unknown.totalCells,
+                    namespaces: unknown.namespaces,
+                    objects: unknown.objects.map((o) => o.key),
+                  },
+                }
+              : {}),
+          },
+          null,
+          2,
+        ) + '\n',
     }[opts.output];
     io.stdout(render(matrix));
+    // CSV has no place for a warning line: say it on stderr rather than not at all.
+    if (opts.output === 'csv') for (const w of matrix.warnings) io.stderr(`warning: ${w}\n`);
     io.exit(loaded.inputExit);
   });
   return cmd;
