@@ -560,6 +560,104 @@ export const fields: readonly FieldSupport[] = [
     level: 'ignored',
     note: 'taints do not keep pods off nodes in the model',
   },
+  {
+    kind: 'Service',
+    path: 'spec.ports.*.appProtocol',
+    level: 'partial',
+    note: 'copied to EndpointSlices; the backend protocol it tells gateways and meshes (kubernetes.io/h2c, kubernetes.io/ws, https) is not modeled: route answers name it',
+  },
+  ...['HTTPRoute', 'GRPCRoute'].flatMap((kind): FieldSupport[] => [
+    {
+      kind,
+      path: 'spec.rules.*.backendRefs.*.filters',
+      level: 'ignored',
+      note: 'filters of one backendRef (applied only to requests sent to that backend) are not applied: route answers show the backend without them',
+    },
+    {
+      kind,
+      path: 'spec.rules.*.sessionPersistence',
+      level: 'ignored',
+      note: 'session persistence is not modeled: each request is routed on its own',
+    },
+  ]),
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.timeouts',
+    level: 'ignored',
+    note: 'request and backendRequest timeouts are not applied (a slow backend answered 504 is not modeled)',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.retry',
+    level: 'ignored',
+    note: 'retries (attempts, codes, backoff) are not applied: a request is sent once',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.filters.*.requestMirror.percent',
+    level: 'ignored',
+    note: 'every request is shown as mirrored, whatever the percentage',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.filters.*.requestMirror.fraction',
+    level: 'ignored',
+    note: 'every request is shown as mirrored, whatever the fraction',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.filters.*.extensionRef',
+    level: 'ignored',
+    note: 'an implementation-specific filter: routed as if absent, with a note on the route answer',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.filters.*.cors',
+    level: 'ignored',
+    note: 'CORS is not modeled: preflight requests are routed like any other, with a note on the route answer',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.addresses',
+    level: 'ignored',
+    note: "requested addresses are not read: the Gateway is reached at the profile's load balancer address",
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.infrastructure',
+    level: 'ignored',
+    note: 'labels, annotations and parametersRef for the resources the controller creates are not read (a dangling parametersRef is not reported)',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.allowedListeners',
+    level: 'ignored',
+    note: 'ListenerSets are not modeled: only the listeners of the Gateway itself accept routes',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.tls.frontend',
+    level: 'ignored',
+    note: 'client certificate validation is not modeled: route answers treat every client as presenting a valid certificate',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.tls.backend',
+    level: 'ignored',
+    note: 'the client certificate the Gateway presents to backends is not modeled',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.listeners.*.tls.frontendValidation',
+    level: 'ignored',
+    note: 'client certificate validation is not modeled: route answers treat every client as presenting a valid certificate',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.listeners.*.tls.options',
+    level: 'ignored',
+    note: 'implementation-specific TLS options (versions, ciphers) are not modeled',
+  },
 ];
 
 /** Which prefix a kind's pod spec lives under. */
