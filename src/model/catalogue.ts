@@ -504,8 +504,12 @@ function trafficKindRow(kind: string, group: string): KindSupport | undefined {
  * The traffic kind behind `kind`/`group` while kubetwin does not model it: undefined once `kinds` lists it at
  * `modeled` or `partial` (the kind's own analysis answers for it then).
  */
-export function unmodeledTrafficKind(kind: string, group: string): TrafficKind | undefined {
-  const level = kindSupport(kind, group)?.level;
+export function unmodeledTrafficKind(
+  kind: string,
+  group: string,
+  listed: readonly KindSupport[] = kinds,
+): TrafficKind | undefined {
+  const level = listed.find((k) => k.kind === kind && k.group === group)?.level;
   if (level === 'modeled' || level === 'partial') return undefined;
   return trafficKinds.find((k) => k.kind === kind && k.group === group);
 }
