@@ -4,7 +4,13 @@ import { buildFromTexts } from '../../api/index.ts';
 import { kinds, unmodeledTrafficKind } from '../../model/catalogue.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { reach } from '../reach/index.ts';
-import { namingRequest, touchingConnection, unmodeledObjects } from './index.ts';
+import {
+  ipBlockPodWarnings,
+  matrixUnknown,
+  namingRequest,
+  touchingConnection,
+  unmodeledObjects,
+} from './index.ts';
 
 const topology = ['x', 'z', 'istio-system']
   .map(
@@ -115,4 +121,38 @@ test('rule routing-object-names-the-request: an OpenShift Route or Traefik Ingre
   assert.deepEqual(keys('api.example.com', []), ['IngressRoute.traefik.io/x/t']);
   assert.deepEqual(keys('other.example.com', ['x/web']), ['Route.route.openshift.io/x/r']);
   assert.deepEqual(keys('other.example.com', ['z/db']), []);
+});
+
+test('rule matrix-counts-unknown-cells: cells with an end in the object namespace are counted, with their namespaces', () => {
+  const m = build(calicoNp('z'));
+  const shape = {
+    groups: [
+      { name: 'x/a', namespace: 'x' },
+      { name: 'z/a', namespace: 'z' },
+    ],
+    entries: [
+      { from: 'x/a', to: 'z/a', pairs: 1, allowedPairs: 1 },
+      { from: 'z/a', to: 'x/a', pairs: 1, allowedPairs: 0 },
+      { from: 'x/a', to: 'x/a', pairs: 1, allowedPairs: 1 },
+    ],
+  };
+  const u = matrixUnknown(m, shape);
+  assert.ok(u);
+  assert.equal(u.cells, 2, 'x->z allowed, z->x denied but Calico can admit');
+  assert.equal(u.totalCells, 3);
+  assert.deepEqual(u.namespaces, ['z']);
+  assert.equal(matrixUnknown(build(''), shape), undefined);
+});
+
+test('rule matrix-warns-ipblock-on-assigned-pod-ips: an ipBlock that matches pod IPs is named, with the pods; one that does not is not', () => {
+  const m = build('');
+  const ip = m.pods.find((p) => p.namespace === 'z')!.ip!;
+  const np = (cidr: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: e, namespace: x}\nspec:\n  podSelector: {}\n  egress: [{to: [{ipBlock: {cidr: "${cidr}"}}]}]\n`;
+  const hit = ipBlockPodWarnings(build(np(`${ip}/32`)), new Set(['x', 'z']));
+  assert.equal(hit.length, 1);
+  assert.match(hit[0], new RegExp(`z/a ${ip.replace(/\./g, '\\.')}`));
+  assert.match(hit[0], /kubetwin assigned pod IPs/);
+  assert.deepEqual(ipBlockPodWarnings(build(np('192.0.2.0/24')), new Set(['x', 'z'])), []);
+  assert.deepEqual(ipBlockPodWarnings(build(np(`${ip}/32`)), new Set(['x'])), [], 'pods outside the matrix');
 });
