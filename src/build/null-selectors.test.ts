@@ -60,3 +60,14 @@ test('rule workload-selector-null-is-missing: a Deployment with selector null is
   assert.equal(r.model.workloads.filter((w) => w.name === 'd').length, 0);
   assert.ok(codes(r.diagnostics).includes('missing-field'));
 });
+
+test('rule gateway-selector-null-admits-no-namespace: from: Selector with a null selector is warned about, never read as {}', () => {
+  const r = buildYaml(
+    'apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec:\n  gatewayClassName: c\n  listeners:\n  - name: http\n    port: 80\n    protocol: HTTP\n    allowedRoutes:\n      namespaces:\n        from: Selector\n        selector:\n',
+  );
+  const d = r.diagnostics.find((x) => x.code === 'null-selector');
+  assert.ok(d);
+  assert.equal(d.severity, 'warning');
+  const gw = r.model.routing?.gateways.find((g) => g.name === 'g');
+  assert.equal(gw?.listeners[0].allowedRoutes.selector, undefined);
+});
