@@ -75,16 +75,42 @@ function readAdminPolicy(env: Envelope): AdminPolicy | undefined {
   return f.invalid ? undefined : policy;
 }
 
+/**
+ * A selector field of a CRD: YAML null is pruned before validation as if the key were absent (fields of these
+ * schemas are not `nullable`), so `namespaces:` with no value selects nothing, it is not `{}`.
+ * https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#defaulting-and-nullable
+ */
 function sel(env: Envelope, path: PathSegment[]) {
-  return env.f.get(path) === undefined ? undefined : readSelector(env.f, path);
+  const v = env.f.get(path);
+  if (v === undefined) return undefined;
+  if (v === null) return void nullPruned(env, path);
+  return readSelector(env.f, path);
 }
 
+function nullPruned(env: Envelope, path: PathSegment[], required = false): void {
+  const field = path.join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]');
+  env.f.report(
+    'null-selector',
+    required ? 'error' : 'warning',
+    path,
+    `${field} is null: the API server prunes null from ${env.kind} (a custom resource) as if the key were absent${required ? ', and the field is required, so it refuses the object' : ', so it selects nothing; it is not {}'}`,
+    'Write {} to select everything, or remove the key.',
+  );
+}
+
+/** `pods: {namespaceSelector, podSelector}`: both selectors are required (NamespacedPod). */
 function pods(env: Envelope, path: PathSegment[]): AdminPodSelector | undefined {
-  if (env.f.get(path) === undefined) return undefined;
-  return {
-    namespaceSelector: sel(env, [...path, 'namespaceSelector']) ?? { requirements: [] },
-    podSelector: sel(env, [...path, 'podSelector']) ?? { requirements: [] },
+  const v = env.f.get(path);
+  if (v === undefined) return undefined;
+  if (v === null) return void nullPruned(env, path);
+  const part = (k: string) => {
+    const at = [...path, k];
+    if (env.f.get(at) === null) return void nullPruned(env, at, true);
+    return sel(env, at) ?? { requirements: [] };
   };
+  const namespaceSelector = part('namespaceSelector');
+  const podSelector = part('podSelector');
+  return namespaceSelector && podSelector ? { namespaceSelector, podSelector } : undefined;
 }
 
 function readRule(
@@ -115,13 +141,22 @@ function readRule(
   const peers: AdminPeer[] = f.list([...at, peerField]).map((_, i) => {
     const p: PathSegment[] = [...at, peerField, i];
     const networks = f.list([...p, 'networks']).map((_, j) => f.str([...p, 'networks', j]) ?? '');
-    return {
+    const peer = {
       namespaces: sel(env, [...p, 'namespaces']),
       pods: pods(env, [...p, 'pods']),
       nodes: sel(env, [...p, 'nodes']),
       ...(networks.length ? { networks } : {}),
       source: env.raw.locate(p),
     };
+    if (!peer.namespaces && !peer.pods && !peer.nodes && !networks.length && !f.invalid)
+      f.report(
+        'invalid-peer',
+        'error',
+        p,
+        `${dir}[${index}].${peerField}[${i}] selects nothing: a peer must set exactly one of namespaces, pods${dir === 'egress' ? ', nodes or networks' : ''}`,
+        'The API server refuses an empty peer; write namespaces: {} for every namespace.',
+      );
+    return peer;
   });
   const ports: AdminPort[] = [];
   const list = f.get([...at, 'protocols']) !== undefined ? 'protocols' : 'ports';

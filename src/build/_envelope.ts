@@ -1,5 +1,12 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { fields, kindSupport, podSpecPaths, quietKinds, type KindSupport } from '../model/catalogue.ts';
+import {
+  fields,
+  kinds,
+  kindSupport,
+  podSpecPaths,
+  quietKinds,
+  type KindSupport,
+} from '../model/catalogue.ts';
 import { deprecatedAnnotations, deprecatedFields, removedVersions } from '../model/deprecations.ts';
 import { objectKey } from '../model/keys.ts';
 import { isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../lib/label-validation.ts';
@@ -21,6 +28,11 @@ export interface Envelope {
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
   readonly support: KindSupport;
+  /**
+   * False for a kind kept only because it changes traffic and is not modeled (`trafficKinds`): builders, which
+   * select envelopes by kind, must not read a Calico `NetworkPolicy` as a Kubernetes one.
+   */
+  readonly listed: boolean;
 }
 
 /**
@@ -50,9 +62,11 @@ export function readEnvelopes(
       continue;
     }
     seen.set(env.key, raw);
-    checkModeledFields(env, sink);
-    checkDeprecations(env, sink);
-    checkUnknownFields(env);
+    if (env.listed) {
+      checkModeledFields(env, sink);
+      checkDeprecations(env, sink);
+      checkUnknownFields(env);
+    }
     if (!env.f.invalid) out.push(env);
   }
   return out;
@@ -150,7 +164,10 @@ function readOne(
       ? meta.namespace
       : defaultNamespace
     : undefined;
-  const key = objectKey(kind, namespace, name);
+  const listed = kinds.some((k) => k.kind === kind && k.group === group);
+  // Unmodeled kinds are keyed with their group, as kubectl names them (networkpolicy.projectcalico.org): several
+  // share a kind with a modeled one (Calico and Antrea NetworkPolicy, Istio Gateway, Linkerd HTTPRoute).
+  const key = objectKey(listed ? kind : `${kind}.${group}`, namespace, name);
   const f = new FieldReader(raw, key, sink);
   if (!isDns1123Subdomain(name))
     f.report(
@@ -173,7 +190,7 @@ function readOne(
       );
   }
   const annotations = f.stringMap(['metadata', 'annotations']);
-  return { raw, f, apiVersion, group, kind, name, namespace, key, labels, annotations, support };
+  return { raw, f, apiVersion, group, kind, name, namespace, key, labels, annotations, support, listed };
 }
 
 /** Reports removed and deprecated fields and annotations (the API server drops removed fields silently). */

@@ -4,6 +4,7 @@ import { cidrContains, parseCidr } from '../lib/ip.ts';
 import { isIanaSvcName } from '../lib/label-validation.ts';
 import type { Envelope } from './_envelope.ts';
 import { readSelector } from './_selectors.ts';
+import { everything, type Selector } from '../lib/labels.ts';
 import { namespacedMetaOf } from './_envelope.ts';
 
 /**
@@ -31,7 +32,7 @@ function readPolicy(env: Envelope): NetworkPolicy | undefined {
       'spec.podSelector is required (use {} to select every pod in the namespace)',
       'Add spec.podSelector.',
     );
-  const podSelector = readSelector(f, ['spec', 'podSelector']);
+  const podSelector = podSelectorOf(env);
   const declaredTypes = f
     .list(['spec', 'policyTypes'])
     .map((_, i) => f.str(['spec', 'policyTypes', i]) ?? '');
@@ -60,6 +61,23 @@ function readPolicy(env: Envelope): NetworkPolicy | undefined {
     ingress: ingress.filter((r): r is PolicyRule => !!r),
     egress: egress.filter((r): r is PolicyRule => !!r),
   };
+}
+
+/**
+ * `spec.podSelector` written with no value (YAML null) is `{}`, every pod of the namespace: the field is a value,
+ * not a pointer (`NetworkPolicySpec.PodSelector metav1.LabelSelector`), so the API server stores null as the empty
+ * selector. https://github.com/kubernetes/api/blob/master/networking/v1/types.go (NetworkPolicySpec)
+ */
+function podSelectorOf(env: Envelope): Selector | undefined {
+  if (env.f.get(['spec', 'podSelector']) !== null) return readSelector(env.f, ['spec', 'podSelector']);
+  env.f.report(
+    'null-selector',
+    'info',
+    ['spec', 'podSelector'],
+    'spec.podSelector is null: the API server stores it as {} (the field is a value, not a pointer), so this policy selects every pod in the namespace',
+    'Write podSelector: {} to say so.',
+  );
+  return everything;
 }
 
 function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number): PolicyRule | undefined {
@@ -124,6 +142,14 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
       peers.push({ ipBlock: { cidr: cidrText, except }, source: env.raw.locate(p) });
       return;
     }
+    if (f.get([...p, 'namespaceSelector']) === null && has('podSelector'))
+      f.report(
+        'null-selector',
+        'warning',
+        [...p, 'namespaceSelector'],
+        `${direction}[${index}].${peerField}[${i}].namespaceSelector is null: the API server drops it (the field is a pointer), so this peer selects pods of ${env.namespace} only`,
+        'Write namespaceSelector: {} to select every namespace, or remove the key.',
+      );
     const podSelector = has('podSelector') ? readSelector(f, [...p, 'podSelector']) : undefined;
     const namespaceSelector = has('namespaceSelector')
       ? readSelector(f, [...p, 'namespaceSelector'])

@@ -42,6 +42,14 @@ export function readService(env: Envelope): Draft | undefined {
       ['spec', 'type'],
       `spec.type "${type}" must be one of ${types.join(', ')}`,
     );
+  if (f.get(['spec', 'selector']) === null && type !== 'ExternalName')
+    f.report(
+      'null-selector',
+      'info',
+      ['spec', 'selector'],
+      'spec.selector is null: the Service has no selector, as if the key were absent, so Kubernetes manages no endpoints for it (EndpointSlices must be written by hand)',
+      'Give the selector the labels of the pods to serve, or remove the key.',
+    );
   const selectorMap = f.stringMap(['spec', 'selector']);
   const selector = Object.keys(selectorMap).length ? selectorMap : undefined;
   const clusterIPText = f.str(['spec', 'clusterIP']);

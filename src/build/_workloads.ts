@@ -189,12 +189,13 @@ function expandOne(
   const isBatch = env.kind === 'Job' || env.kind === 'CronJob';
   let selector: Selector | undefined;
   if (!isBatch) {
+    // null is no selector (a pointer in apps/v1), which the API server refuses as missing.
     if (f.get(['spec', 'selector']) === undefined || f.get(['spec', 'selector']) === null) {
       f.report(
         'missing-field',
         'error',
         ['spec', 'selector'],
-        `spec.selector is required for ${env.kind} (apps/v1)`,
+        `spec.selector is required for ${env.kind} (apps/v1)${f.get(['spec', 'selector']) === null ? '; it is written with no value (null)' : ''}`,
         'Add spec.selector.matchLabels matching the pod template labels.',
       );
     } else {

@@ -1,6 +1,7 @@
 import { DiagnosticBag, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel, OtherObject } from '../model/types.ts';
 import { cidrList, defaultProfile, type Profile } from '../model/profile.ts';
+import { unmodeledTrafficKind } from '../model/catalogue.ts';
 import { byNamespaceName, objectKey } from '../model/keys.ts';
 import { cidrAt, formatIP, parseCidr, type Cidr } from '../lib/ip.ts';
 import type { RawObject } from '../parse/index.ts';
@@ -54,7 +55,10 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   let profile = options.profile ?? defaultProfile;
   const bag = new DiagnosticBag();
   const sink = (d: Diagnostic) => bag.add(d);
-  const userEnvs = readEnvelopes(objects, options.defaultNamespace ?? 'default', sink);
+  const read = readEnvelopes(objects, options.defaultNamespace ?? 'default', sink);
+  // Kinds kept only as unmodeled traffic objects go to `others` and never to a builder (which picks by kind).
+  const trafficOnly = read.filter((e) => !e.listed);
+  const userEnvs = read.filter((e) => e.listed);
   const nodesEarly = userEnvs.some((e) => e.kind === 'Node');
   const serviceCidr = parseCidr(cidrList(profile.serviceCIDR)[0]) as Cidr;
   const firstServiceIP = formatIP(cidrAt(serviceCidr, 1n));
@@ -106,8 +110,8 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     'Endpoints',
     'NetworkPolicy',
   ]);
-  const others: OtherObject[] = envs
-    .filter((e) => !handled.has(e.kind) && !e.f.invalid)
+  const others: OtherObject[] = [...envs.filter((e) => !handled.has(e.kind)), ...trafficOnly]
+    .filter((e) => !e.f.invalid)
     .map((e) => ({
       key: e.key,
       name: e.name,
@@ -129,6 +133,18 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         source: e.raw.source,
         object: e.key,
       });
+  for (const e of trafficOnly) {
+    const t = unmodeledTrafficKind(e.kind, e.group);
+    if (t)
+      sink({
+        code: 'kind-changes-traffic-not-modeled',
+        severity: 'warning',
+        message: `${e.kind} (${e.apiVersion}) ${e.namespace ? `${e.namespace}/` : ''}${e.name} changes ${t.affects.join(' and ')} (${t.note}) and kubetwin does not model it: answers it could change say so (reach and test say unknown)`,
+        source: e.raw.source,
+        object: e.key,
+        hint: 'See docs/support.md for the kinds kubetwin models.',
+      });
+  }
   const model: ClusterModel = {
     profile,
     namespaces,

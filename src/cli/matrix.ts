@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { computeMatrix, type MatrixBy } from '../analysis/matrix/index.ts';
 import { PolicyEngine } from '../analysis/policy/index.ts';
 import type { Protocol } from '../model/types.ts';
+import { ipBlockPodWarnings, matrixUnknown, matrixUnknownWarning } from '../analysis/unmodeled/index.ts';
 import { renderMatrixDot, renderMatrixMermaid } from '../report/matrix-graph.ts';
 import {
   renderMatrixCsv,
@@ -75,22 +76,50 @@ export function matrixCommand(io: Io): Command {
       : opts.allNamespaces || !explicitNs
         ? undefined
         : [opts.namespace as string];
-    const matrix = computeMatrix(new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork }), {
+    const model = loaded.cluster.model;
+    const computed = computeMatrix(new PolicyEngine(model, { hostNetwork: opts.hostNetwork }), {
       by: opts.by,
       ports: ports.length ? ports : undefined,
       namespaces,
     });
     const denied = { denied: opts.denied ?? false };
+    // In the output itself, not on stderr: cells objects kubetwin does not model may change, and ipBlocks that
+    // match the pod addresses kubetwin assigned.
+    const unknown = matrixUnknown(model, computed);
+    const inScope = new Set(computed.groups.map((g) => g.namespace));
+    const matrix = {
+      ...computed,
+      warnings: [
+        ...computed.warnings,
+        ...(unknown ? [matrixUnknownWarning(unknown)] : []),
+        ...(model.profile.cni.enforcesNetworkPolicy ? ipBlockPodWarnings(model, inScope) : []),
+      ],
+    };
     const render = {
       table: renderMatrixTable,
       md: renderMatrixMarkdown,
       csv: (m: typeof matrix) => renderMatrixCsv(m, denied),
       mermaid: renderMatrixMermaid,
       dot: renderMatrixDot,
-      json: (m: typeof matrix) => renderMatrixJson(m, denied),
+      json: (m: typeof matrix) =>
+        renderMatrixJson(m, {
+          ...denied,
+          extra: unknown
+            ? {
+                unknown: {
+                  cells: unknown.cells,
+                  totalCells: unknown.totalCells,
+                  namespaces: unknown.namespaces,
+                  objects: unknown.objects.map((o) => o.key),
+                },
+              }
+            : undefined,
+        }),
     }[opts.output];
     // Written as computed, row by row: a large matrix is never one string.
     for (const chunk of render(matrix)) io.stdout(chunk);
+    // CSV has no place for a warning line: say it on stderr rather than not at all.
+    if (opts.output === 'csv') for (const w of matrix.warnings) io.stderr(`warning: ${w}\n`);
     io.exit(loaded.inputExit);
   });
   return cmd;

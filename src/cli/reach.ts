@@ -15,7 +15,10 @@ interface ReachOptions extends InputOptions {
   hostNetwork: 'node' | 'pod';
 }
 
-/** `kubetwin reach -f … --from REF --to REF --port P`: exit 0 allowed, 1 denied (or partly), 2 bad input. */
+/**
+ * `kubetwin reach -f … --from REF --to REF --port P`: exit 0 allowed, 1 denied, partly allowed or unknown (objects
+ * kubetwin does not model may change the answer), 2 bad input.
+ */
 export function reachCommand(io: Io): Command {
   const cmd = new Command('reach')
     .description(
@@ -45,7 +48,8 @@ export function reachCommand(io: Io): Command {
     io.stdout(
       opts.output === 'json' ? JSON.stringify(reachJson(result), null, 2) + '\n' : renderReach(result),
     );
-    io.exit(loaded.inputExit || (result.outcome === 'allowed' ? exitCodes.ok : exitCodes.findings));
+    // An unknown is not a pass: exit 1, as for a denial.
+    io.exit(loaded.inputExit || (result.verdict === 'allowed' ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;
 }

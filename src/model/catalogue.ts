@@ -312,6 +312,265 @@ export const quietKinds: readonly string[] = [
   'MutatingWebhookConfiguration',
 ];
 
+/** What an object of another tool can change: whether a connection is admitted, or where a request goes. */
+export type TrafficEffect = 'connectivity' | 'routing';
+
+/**
+ * A kind kubetwin does not model whose objects change connectivity or routing (another CNI's policies, a service
+ * mesh, another router). Such objects are kept in the model (`others`) and every answer they could change says so:
+ * `reach`/`test` say unknown, `trace`/`route` carry a note, `matrix`/`report`/`doctor` warn
+ * (src/analysis/unmodeled). A kind stops counting as soon as `kinds` above lists it at `modeled` or `partial`:
+ * the analysis that models it then answers for it.
+ */
+export interface TrafficKind {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+  readonly affects: readonly TrafficEffect[];
+  /**
+   * Whether it can admit a connection that NetworkPolicies deny (another CNI's allow rules in an earlier tier, a
+   * mesh route sending the request elsewhere). When false it can only deny more, so a DENIED verdict stands.
+   */
+  readonly admits: boolean;
+  /** Namespaced objects that apply to every namespace by default (Istio `exportTo` defaults to `*`). */
+  readonly exported?: boolean;
+  /** Objects in this namespace apply cluster-wide (a mesh's root namespace). */
+  readonly rootNamespace?: string;
+  readonly note: string;
+}
+
+const calico = (kind: string, namespaced: boolean, note: string): TrafficKind[] =>
+  ['projectcalico.org', 'crd.projectcalico.org'].map((group) => ({
+    group,
+    kind,
+    namespaced,
+    affects: ['connectivity'],
+    admits: true,
+    note: `Calico: ${note}`,
+  }));
+const traefik = (kind: string, note: string): TrafficKind[] =>
+  ['traefik.io', 'traefik.containo.us'].map((group) => ({
+    group,
+    kind,
+    namespaced: true,
+    affects: ['routing'],
+    admits: true,
+    note: `Traefik: ${note}`,
+  }));
+const istio = (
+  group: string,
+  kind: string,
+  affects: readonly TrafficEffect[],
+  admits: boolean,
+  note: string,
+  exported = false,
+): TrafficKind => ({
+  group,
+  kind,
+  namespaced: true,
+  affects,
+  admits,
+  ...(exported ? { exported } : {}),
+  rootNamespace: 'istio-system',
+  note: `Istio: ${note}`,
+});
+const linkerd = (kind: string, affects: readonly TrafficEffect[], admits: boolean, note: string) => ({
+  group: kind === 'ServiceProfile' ? 'linkerd.io' : 'policy.linkerd.io',
+  kind,
+  namespaced: true,
+  affects,
+  admits,
+  note: `Linkerd: ${note}`,
+});
+const both: readonly TrafficEffect[] = ['connectivity', 'routing'];
+
+/** Kinds that change traffic and are not modeled (see `TrafficKind`). Sources: each project's API reference. */
+export const trafficKinds: readonly TrafficKind[] = [
+  ...calico('NetworkPolicy', true, 'ordered allow/deny/pass rules for the endpoints of its namespace'),
+  ...calico('GlobalNetworkPolicy', false, 'ordered allow/deny/pass rules for every endpoint and host'),
+  ...calico('NetworkSet', true, 'addresses that Calico policies select by label'),
+  ...calico('GlobalNetworkSet', false, 'addresses that Calico policies select by label'),
+  ...calico('Tier', false, 'the order in which policy tiers are evaluated'),
+  ...calico('HostEndpoint', false, 'host interfaces that GlobalNetworkPolicies protect'),
+  ...[
+    ['NetworkPolicy', true, 'tiered allow/drop/reject/pass rules for the pods of its namespace'],
+    ['ClusterNetworkPolicy', false, 'tiered allow/drop/reject/pass rules for any pod'],
+    ['Tier', false, 'the order in which policy tiers are evaluated'],
+    ['ClusterGroup', false, 'pods, namespaces and addresses that Antrea policies name'],
+    ['Group', true, 'pods and addresses that Antrea policies name'],
+  ].map(([kind, namespaced, note]) => ({
+    group: 'crd.antrea.io',
+    kind: kind as string,
+    namespaced: namespaced as boolean,
+    affects: ['connectivity'] as const,
+    admits: true,
+    note: `Antrea: ${note as string}`,
+  })),
+  {
+    group: 'cilium.io',
+    kind: 'CiliumNetworkPolicy',
+    namespaced: true,
+    affects: ['connectivity'],
+    admits: true,
+    note: 'Cilium: L3/L4/L7 allow and deny rules for the endpoints of its namespace',
+  },
+  {
+    group: 'cilium.io',
+    kind: 'CiliumClusterwideNetworkPolicy',
+    namespaced: false,
+    affects: ['connectivity'],
+    admits: true,
+    note: 'Cilium: L3/L4/L7 allow and deny rules for any endpoint or node',
+  },
+  istio(
+    'networking.istio.io',
+    'VirtualService',
+    both,
+    true,
+    'routes, rewrites, faults and retries for its hosts',
+    true,
+  ),
+  istio(
+    'networking.istio.io',
+    'DestinationRule',
+    both,
+    true,
+    'subsets, TLS mode and load balancing of its host',
+    true,
+  ),
+  istio('networking.istio.io', 'ServiceEntry', both, true, 'hosts the mesh adds to its registry', true),
+  istio('networking.istio.io', 'Sidecar', both, false, 'which hosts the sidecars of its namespace can reach'),
+  istio(
+    'networking.istio.io',
+    'Gateway',
+    ['routing'],
+    true,
+    'listeners of the Istio ingress and egress gateways',
+  ),
+  istio('networking.istio.io', 'EnvoyFilter', both, true, 'arbitrary changes to the Envoy configuration'),
+  istio(
+    'security.istio.io',
+    'PeerAuthentication',
+    ['connectivity'],
+    false,
+    'mTLS mode (STRICT refuses plaintext)',
+  ),
+  istio(
+    'security.istio.io',
+    'AuthorizationPolicy',
+    ['connectivity'],
+    false,
+    'ALLOW/DENY/CUSTOM request authorization',
+  ),
+  istio(
+    'security.istio.io',
+    'RequestAuthentication',
+    ['connectivity'],
+    false,
+    'requests with an invalid JWT are refused',
+  ),
+  linkerd('Server', ['connectivity'], false, 'a port of its pods whose inbound policy applies'),
+  linkerd('ServerAuthorization', ['connectivity'], false, 'which clients a Server admits'),
+  linkerd('AuthorizationPolicy', ['connectivity'], false, 'which clients a Server or route admits'),
+  linkerd('MeshTLSAuthentication', ['connectivity'], false, 'mesh identities an AuthorizationPolicy admits'),
+  linkerd('NetworkAuthentication', ['connectivity'], false, 'networks an AuthorizationPolicy admits'),
+  linkerd('HTTPRoute', both, true, 'per-route authorization and routing'),
+  linkerd('ServiceProfile', both, true, 'routes, retries, timeouts and traffic splits (dstOverrides)'),
+  {
+    group: 'route.openshift.io',
+    kind: 'Route',
+    namespaced: true,
+    affects: ['routing'],
+    admits: true,
+    note: 'OpenShift router: a host and path sent to a Service',
+  },
+  {
+    group: 'network.openshift.io',
+    kind: 'EgressNetworkPolicy',
+    namespaced: true,
+    affects: ['connectivity'],
+    admits: false,
+    note: 'OpenShift SDN: egress firewall of its namespace',
+  },
+  {
+    group: 'k8s.ovn.org',
+    kind: 'EgressFirewall',
+    namespaced: true,
+    affects: ['connectivity'],
+    admits: false,
+    note: 'OVN-Kubernetes: egress firewall of its namespace',
+  },
+  ...traefik('IngressRoute', 'HTTP routes of the Traefik router'),
+  ...traefik('IngressRouteTCP', 'TCP routes of the Traefik router'),
+  ...traefik('IngressRouteUDP', 'UDP routes of the Traefik router'),
+  ...traefik('Middleware', 'request changes, redirects and IP allow lists on Traefik routes'),
+  ...traefik('TraefikService', 'weighted and mirrored backends of Traefik routes'),
+  ...(
+    [
+      ['MeshTrafficPermission', ['connectivity'], false, 'which services may call which'],
+      ['MeshHTTPRoute', both, true, 'HTTP routing between services'],
+      ['MeshTCPRoute', both, true, 'TCP routing between services'],
+    ] as const
+  ).map(([kind, affects, admits, note]) => ({
+    group: 'kuma.io',
+    kind,
+    namespaced: true,
+    affects,
+    admits,
+    rootNamespace: 'kuma-system',
+    note: `Kuma: ${note}`,
+  })),
+  ...(
+    [
+      ['TrafficPermission', ['connectivity'], false, 'which services may call which (legacy policy)'],
+      ['TrafficRoute', both, true, 'routing between services (legacy policy)'],
+    ] as const
+  ).map(([kind, affects, admits, note]) => ({
+    group: 'kuma.io',
+    kind,
+    namespaced: false,
+    affects,
+    admits,
+    note: `Kuma: ${note}`,
+  })),
+  ...(
+    [
+      ['ServiceIntentions', ['connectivity'], false, 'which services may call which'],
+      ['ServiceRouter', both, true, 'HTTP routing to a service'],
+      ['ServiceSplitter', both, true, 'traffic splits of a service'],
+      ['ServiceResolver', both, true, 'subsets, redirects and failover of a service'],
+    ] as const
+  ).map(([kind, affects, admits, note]) => ({
+    group: 'consul.hashicorp.com',
+    kind,
+    namespaced: true,
+    affects,
+    admits,
+    exported: true,
+    note: `Consul: ${note}`,
+  })),
+];
+
+/** A traffic kind's catalogue row when `kinds` does not list it: kept, not modeled. */
+function trafficKindRow(kind: string, group: string): KindSupport | undefined {
+  const t = trafficKinds.find((k) => k.kind === kind && k.group === group);
+  return t && { group, kind, namespaced: t.namespaced, level: 'ignored', note: `not modeled; ${t.note}` };
+}
+
+/**
+ * The traffic kind behind `kind`/`group` while kubetwin does not model it: undefined once `kinds` lists it at
+ * `modeled` or `partial` (the kind's own analysis answers for it then).
+ */
+export function unmodeledTrafficKind(
+  kind: string,
+  group: string,
+  listed: readonly KindSupport[] = kinds,
+): TrafficKind | undefined {
+  const level = listed.find((k) => k.kind === kind && k.group === group)?.level;
+  if (level === 'modeled' || level === 'partial') return undefined;
+  return trafficKinds.find((k) => k.kind === kind && k.group === group);
+}
+
 export const fields: readonly FieldSupport[] = [
   {
     kind: 'PodSpec',
@@ -411,6 +670,104 @@ export const fields: readonly FieldSupport[] = [
     level: 'ignored',
     note: 'every DestinationRule is taken as visible to every namespace',
   },
+  {
+    kind: 'Service',
+    path: 'spec.ports.*.appProtocol',
+    level: 'partial',
+    note: 'copied to EndpointSlices; the backend protocol it tells gateways and meshes (kubernetes.io/h2c, kubernetes.io/ws, https) is not modeled: route answers name it',
+  },
+  ...['HTTPRoute', 'GRPCRoute'].flatMap((kind): FieldSupport[] => [
+    {
+      kind,
+      path: 'spec.rules.*.backendRefs.*.filters',
+      level: 'ignored',
+      note: 'filters of one backendRef (applied only to requests sent to that backend) are not applied: route answers show the backend without them',
+    },
+    {
+      kind,
+      path: 'spec.rules.*.sessionPersistence',
+      level: 'ignored',
+      note: 'session persistence is not modeled: each request is routed on its own',
+    },
+  ]),
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.timeouts',
+    level: 'ignored',
+    note: 'request and backendRequest timeouts are not applied (a slow backend answered 504 is not modeled)',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.retry',
+    level: 'ignored',
+    note: 'retries (attempts, codes, backoff) are not applied: a request is sent once',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.filters.*.requestMirror.percent',
+    level: 'ignored',
+    note: 'every request is shown as mirrored, whatever the percentage',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.filters.*.requestMirror.fraction',
+    level: 'ignored',
+    note: 'every request is shown as mirrored, whatever the fraction',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.filters.*.extensionRef',
+    level: 'ignored',
+    note: 'an implementation-specific filter: routed as if absent, with a note on the route answer',
+  },
+  {
+    kind: 'HTTPRoute',
+    path: 'spec.rules.*.filters.*.cors',
+    level: 'ignored',
+    note: 'CORS is not modeled: preflight requests are routed like any other, with a note on the route answer',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.addresses',
+    level: 'ignored',
+    note: "requested addresses are not read: the Gateway is reached at the profile's load balancer address",
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.infrastructure',
+    level: 'ignored',
+    note: 'labels, annotations and parametersRef for the resources the controller creates are not read (a dangling parametersRef is not reported)',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.allowedListeners',
+    level: 'ignored',
+    note: 'ListenerSets are not modeled: only the listeners of the Gateway itself accept routes',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.tls.frontend',
+    level: 'ignored',
+    note: 'client certificate validation is not modeled: route answers treat every client as presenting a valid certificate',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.tls.backend',
+    level: 'ignored',
+    note: 'the client certificate the Gateway presents to backends is not modeled',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.listeners.*.tls.frontendValidation',
+    level: 'ignored',
+    note: 'client certificate validation is not modeled: route answers treat every client as presenting a valid certificate',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.listeners.*.tls.options',
+    level: 'ignored',
+    note: 'implementation-specific TLS options (versions, ciphers) are not modeled',
+  },
 ];
 
 /** Which prefix a kind's pod spec lives under. */
@@ -425,5 +782,5 @@ export const podSpecPaths: Readonly<Record<string, string>> = {
 };
 
 export function kindSupport(kind: string, group: string): KindSupport | undefined {
-  return kinds.find((k) => k.kind === kind && k.group === group);
+  return kinds.find((k) => k.kind === kind && k.group === group) ?? trafficKindRow(kind, group);
 }

@@ -78,6 +78,65 @@ export const knownFields: Readonly<Record<string, Readonly<Record<string, readon
   },
 };
 
+const backendObjectRef = ['group', 'kind', 'name', 'namespace', 'port'];
+const headerModifier = ['set', 'add', 'remove'];
+const httpHeader = ['name', 'value'];
+const pathModifier = ['type', 'replaceFullPath', 'replacePrefixMatch'];
+const valueMatch = ['type', 'name', 'value'];
+
+/**
+ * Fields of the Gateway API kinds kubetwin routes (gateway.networking.k8s.io/v1, standard and experimental
+ * channels), from https://gateway-api.sigs.k8s.io/reference/spec/. Not used to refuse unknown fields (the CRDs'
+ * own schemas decide that, per channel): the catalogue test walks them so that every field is either read by the
+ * builder or listed in the catalogue below `modeled`. A list of objects is `*`; a field without an entry here is
+ * walked as one leaf (its sub-fields share its level).
+ */
+export const gatewayApiFields: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  HTTPRoute: {
+    spec: ['parentRefs', 'hostnames', 'rules'],
+    'spec.parentRefs.*': ['group', 'kind', 'namespace', 'name', 'sectionName', 'port'],
+    'spec.rules.*': ['name', 'matches', 'filters', 'backendRefs', 'timeouts', 'retry', 'sessionPersistence'],
+    'spec.rules.*.matches.*': ['path', 'headers', 'queryParams', 'method'],
+    'spec.rules.*.matches.*.path': ['type', 'value'],
+    'spec.rules.*.matches.*.headers.*': valueMatch,
+    'spec.rules.*.matches.*.queryParams.*': valueMatch,
+    'spec.rules.*.filters.*': [
+      'type',
+      'requestHeaderModifier',
+      'responseHeaderModifier',
+      'requestMirror',
+      'requestRedirect',
+      'urlRewrite',
+      'extensionRef',
+      'cors',
+    ],
+    'spec.rules.*.filters.*.requestHeaderModifier': headerModifier,
+    'spec.rules.*.filters.*.requestHeaderModifier.set.*': httpHeader,
+    'spec.rules.*.filters.*.requestHeaderModifier.add.*': httpHeader,
+    'spec.rules.*.filters.*.responseHeaderModifier': headerModifier,
+    'spec.rules.*.filters.*.responseHeaderModifier.set.*': httpHeader,
+    'spec.rules.*.filters.*.responseHeaderModifier.add.*': httpHeader,
+    'spec.rules.*.filters.*.requestMirror': ['backendRef', 'percent', 'fraction'],
+    'spec.rules.*.filters.*.requestMirror.backendRef': backendObjectRef,
+    'spec.rules.*.filters.*.requestRedirect': ['scheme', 'hostname', 'path', 'port', 'statusCode'],
+    'spec.rules.*.filters.*.requestRedirect.path': pathModifier,
+    'spec.rules.*.filters.*.urlRewrite': ['hostname', 'path'],
+    'spec.rules.*.filters.*.urlRewrite.path': pathModifier,
+    'spec.rules.*.filters.*.extensionRef': ['group', 'kind', 'name'],
+    'spec.rules.*.backendRefs.*': [...backendObjectRef, 'weight', 'filters'],
+  },
+  Gateway: {
+    spec: ['gatewayClassName', 'listeners', 'addresses', 'infrastructure', 'allowedListeners', 'tls'],
+    'spec.listeners.*': ['name', 'hostname', 'port', 'protocol', 'tls', 'allowedRoutes'],
+    'spec.listeners.*.tls': ['mode', 'certificateRefs', 'frontendValidation', 'options'],
+    'spec.listeners.*.tls.certificateRefs.*': ['group', 'kind', 'name', 'namespace'],
+    'spec.listeners.*.allowedRoutes': ['namespaces', 'kinds'],
+    'spec.listeners.*.allowedRoutes.namespaces': ['from', 'selector'],
+    'spec.listeners.*.allowedRoutes.kinds.*': ['group', 'kind'],
+    'spec.tls': ['frontend', 'backend'],
+  },
+};
+
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);

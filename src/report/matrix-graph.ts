@@ -19,7 +19,7 @@ function byNamespace(m: Matrix): Map<string, string[]> {
 /** Mermaid flowchart: one subgraph per namespace, one edge per allowed group pair labelled with its ports. */
 export function* renderMatrixMermaid(m: Matrix): Generator<string> {
   const id = new Map(m.groups.map((g, i) => [g.name, `g${i}`]));
-  const lines = ['flowchart LR'];
+  const lines = [...m.warnings.map((w) => `%% warning: ${w.replace(/\n/g, ' ')}`), 'flowchart LR'];
   let n = 0;
   for (const [ns, names] of byNamespace(m)) {
     if (m.by === 'namespace') {
@@ -37,7 +37,12 @@ export function* renderMatrixMermaid(m: Matrix): Generator<string> {
 /** Graphviz DOT: one cluster per namespace. */
 export function* renderMatrixDot(m: Matrix): Generator<string> {
   const q = (s: string) => `"${s.replace(/"/g, '\\"')}"`;
-  const lines = ['digraph kubetwin {', '  rankdir=LR;', '  node [shape=box];'];
+  const lines = [
+    ...m.warnings.map((w) => `// warning: ${w.replace(/\n/g, ' ')}`),
+    'digraph kubetwin {',
+    '  rankdir=LR;',
+    '  node [shape=box];',
+  ];
   let n = 0;
   for (const [ns, names] of byNamespace(m)) {
     if (m.by === 'namespace') {

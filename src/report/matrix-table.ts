@@ -86,7 +86,10 @@ export function* renderMatrixCsv(m: Matrix, options: { readonly denied?: boolean
  * entry by entry with the layout of `JSON.stringify(…, null, 2)`; with `denied`, also the entries with no allowed
  * pair.
  */
-export function* renderMatrixJson(m: Matrix, options: { readonly denied?: boolean } = {}): Generator<string> {
+export function* renderMatrixJson(
+  m: Matrix,
+  options: { readonly denied?: boolean; readonly extra?: Readonly<Record<string, unknown>> } = {},
+): Generator<string> {
   const nested = (v: unknown, depth: number) =>
     JSON.stringify(v, null, 2).replace(/\n/g, '\n' + '  '.repeat(depth));
   yield `{\n  "by": ${JSON.stringify(m.by)},\n  "groups": ${nested(m.groups, 1)},\n  "entries": `;
@@ -100,5 +103,8 @@ export function* renderMatrixJson(m: Matrix, options: { readonly denied?: boolea
     if (out) yield out;
   }
   yield first ? '[]' : '\n  ]';
-  yield `,\n  "warnings": ${nested(m.warnings, 1)}\n}\n`;
+  let tail = `,\n  "warnings": ${nested(m.warnings, 1)}`;
+  for (const [k, v] of Object.entries(options.extra ?? {}))
+    tail += `,\n  ${JSON.stringify(k)}: ${nested(v, 1)}`;
+  yield `${tail}\n}\n`;
 }

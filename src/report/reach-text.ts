@@ -1,5 +1,6 @@
 import type { PairResult, ReachResult } from '../analysis/reach/index.ts';
 import { describeSide, type SideVerdict } from '../analysis/policy/index.ts';
+import { describeObject, unknownSentence } from '../analysis/unmodeled/index.ts';
 
 /** Pairs that were decided the same way (same sides, rules and misses), so large workloads print once per reason. */
 function signature(p: PairResult): string {
@@ -14,16 +15,20 @@ function signature(p: PairResult): string {
       s.misses.map((m) => `${m.policy}#${m.rule}`).join(','),
       s.notes.join('|'),
     ].join('/');
-  return `${p.verdict.allowed}|${side(p.verdict.egress)}|${side(p.verdict.ingress)}|${p.port}`;
+  return `${p.verdict.allowed}|${side(p.verdict.egress)}|${side(p.verdict.ingress)}|${p.port}|${p.unknownBecause?.join(',') ?? ''}`;
 }
 
 /** The `kubetwin reach` answer: outcome, then one explained block per distinct reason. Pure and deterministic. */
 export function renderReach(r: ReachResult): string {
   const q = r.query;
   const word = r.outcome === 'allowed' ? 'ALLOWED' : r.outcome === 'denied' ? 'DENIED' : 'PARTLY ALLOWED';
+  const count = `${r.allowedPairs} of ${r.pairs.length} pair${r.pairs.length === 1 ? '' : 's'} allowed`;
   const lines = [
-    `${q.from} -> ${q.to} port ${q.port}/${q.protocol}: ${word} (${r.allowedPairs} of ${r.pairs.length} pair${r.pairs.length === 1 ? '' : 's'} allowed)`,
+    r.verdict === 'unknown'
+      ? `${q.from} -> ${q.to} port ${q.port}/${q.protocol}: UNKNOWN (the objects kubetwin models say ${word}, ${count})`
+      : `${q.from} -> ${q.to} port ${q.port}/${q.protocol}: ${word} (${count})`,
   ];
+  if (r.verdict === 'unknown') lines.push(`unknown: ${unknownSentence(r.unknown)}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   const groups = new Map<string, PairResult[]>();
@@ -33,9 +38,13 @@ export function renderReach(r: ReachResult): string {
     const p = ps[0];
     lines.push(
       '',
-      `${p.allowed ? 'allowed' : 'DENIED'}: ${p.from} -> ${p.to} port ${p.port}/${q.protocol}${ps.length > 1 ? ` (and ${ps.length - 1} more pair${ps.length > 2 ? 's' : ''} decided the same way)` : ''}`,
+      `${p.unknownBecause ? `UNKNOWN (modeled: ${p.allowed ? 'allowed' : 'denied'})` : p.allowed ? 'allowed' : 'DENIED'}: ${p.from} -> ${p.to} port ${p.port}/${q.protocol}${ps.length > 1 ? ` (and ${ps.length - 1} more pair${ps.length > 2 ? 's' : ''} decided the same way)` : ''}`,
     );
     if (p.problem) lines.push(`  ${p.problem}`);
+    if (p.unknownBecause && p.unknownBecause.length !== r.unknown.length) {
+      const named = r.unknown.filter((o) => p.unknownBecause!.includes(o.key));
+      lines.push(`  unknown: may be changed by ${named.map(describeObject).join(', ')}`);
+    }
     if (p.verdict) {
       for (const l of describeSide(p.verdict.egress, p.from)) lines.push(`  ${l}`);
       for (const l of describeSide(p.verdict.ingress, p.to)) lines.push(`  ${l}`);
@@ -44,7 +53,27 @@ export function renderReach(r: ReachResult): string {
   return lines.join('\n') + '\n';
 }
 
-/** JSON for `-o json`: the summary and every pair with both sides. */
+/** The unmodeled objects behind an unknown verdict: the sentence, then each object and where it is written. */
+export function unknownJson(r: ReachResult): unknown {
+  return {
+    message: unknownSentence(r.unknown),
+    objects: r.unknown.map((o) => ({
+      key: o.key,
+      kind: o.kind,
+      group: o.group,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      name: o.name,
+      affects: o.affects,
+      ...(o.source ? { source: `${o.source.file}:${o.source.line}:${o.source.column}` } : {}),
+    })),
+  };
+}
+
+/**
+ * JSON for `-o json`: the summary and every pair with both sides. `outcome` is what the modeled objects decide;
+ * `verdict` is the answer (`unknown` when unmodeled objects may change it), and `allowed` is true only when the
+ * verdict is `allowed`.
+ */
 export function reachJson(r: ReachResult): unknown {
   return {
     from: r.query.from,
@@ -52,13 +81,16 @@ export function reachJson(r: ReachResult): unknown {
     port: r.query.port,
     protocol: r.query.protocol,
     outcome: r.outcome,
-    allowed: r.outcome === 'allowed',
+    allowed: r.verdict === 'allowed',
+    verdict: r.verdict,
     allowedPairs: r.allowedPairs,
+    ...(r.unknown.length ? { unknown: unknownJson(r) } : {}),
     pairs: r.pairs.map((p) => ({
       from: p.from,
       to: p.to,
       port: p.port,
       allowed: p.allowed,
+      ...(p.unknownBecause ? { verdict: 'unknown', unknownBecause: p.unknownBecause } : {}),
       ...(p.problem ? { problem: p.problem } : {}),
       ...(p.verdict ? { egress: p.verdict.egress, ingress: p.verdict.ingress } : {}),
     })),

@@ -35,6 +35,20 @@ export function renderReportMd(r: ReportData): string {
     `- **Cluster:** ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${c.networkPolicies} NetworkPolicies; CNI ${c.cni} (${c.enforces ? 'enforces' : 'does **not** enforce'} NetworkPolicy)`,
     `- **Flows:** ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)`,
     `- **Findings:** ${r.findings.filter((f) => f.severity === 'error').length} errors, ${r.findings.filter((f) => f.severity === 'warning').length} warnings`,
+    ...(r.notModeled.length
+      ? [
+          `- **Not modeled:** ${r.notModeled.length} object(s) that change traffic; answers they touch are unknown`,
+          '',
+          '## Not modeled: answers they touch are unknown',
+          '',
+          '| object | changes | applies to | where | what it does |',
+          '| --- | --- | --- | --- | --- |',
+          ...r.notModeled.map(
+            (o) =>
+              `| ${esc(`${o.kind} (${o.group}) ${o.namespace ? `${o.namespace}/` : ''}${o.name}`)} | ${o.affects.join(', ')} | ${o.applies === 'cluster' ? 'every namespace' : esc(o.applies)} | ${esc(o.source ?? '')} | ${esc(o.note)} |`,
+          ),
+        ]
+      : []),
     '',
     '## What works and what is broken',
     '',
@@ -43,7 +57,7 @@ export function renderReportMd(r: ReportData): string {
     ...r.flows.flatMap((f) =>
       f.steps.map(
         (s) =>
-          `| ${icon[s.trace.outcome]} | ${esc(f.flow.name)} | ${esc(s.step.text)} | ${esc(s.trace.failure?.reason ?? '')} | ${esc(s.trace.fix?.summary ?? '')} |`,
+          `| ${icon[s.trace.outcome]}${s.trace.hops.some((h) => h.unknown?.length) ? ' ❔ unknown' : ''} | ${esc(f.flow.name)} | ${esc(s.step.text)} | ${esc(s.trace.failure?.reason ?? '')} | ${esc(s.trace.fix?.summary ?? '')} |`,
       ),
     ),
     '',

@@ -15,15 +15,28 @@ export function renderReportText(r: ReportData): string {
   const steps = r.flows.flatMap((f) => f.steps);
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
+  const unknownFlows = r.flows.filter((f) =>
+    f.steps.some((s) => s.trace.hops.some((h) => h.unknown?.length)),
+  ).length;
   const out: string[] = [
     `kubetwin report — ${r.title}`,
     '',
     `Cluster   ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${c.networkPolicies} NetworkPolicies`,
     `Network   pods ${c.podCIDR}, Services ${c.serviceCIDR}, domain ${c.clusterDomain}, CNI ${c.cni} (${c.enforces ? 'enforces' : 'does NOT enforce'} NetworkPolicy)`,
-    `Flows     ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)${r.flows.length ? '' : ' — no declared flows (pass --flows FILE)'}`,
-    `Findings  ${errors} error(s), ${warnings} warning(s)    Input: ${r.inputProblems.errors} error(s), ${r.inputProblems.warnings} warning(s)`,
+    `Flows     ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)${unknownFlows ? `, ${unknownFlows} of them unknown (objects kubetwin does not model may change them)` : ''}${r.flows.length ? '' : ' — no declared flows (pass --flows FILE)'}`,
+    `Findings  ${errors} error(s), ${warnings} warning(s)    Input: ${r.inputProblems.errors} error(s), ${r.inputProblems.warnings} warning(s)${r.notModeled.length ? `, ${r.notModeled.length} object(s) that change traffic and are not modeled` : ''}`,
     '',
   ];
+  if (r.notModeled.length) {
+    out.push(
+      `NOT MODELED — ANSWERS THEY TOUCH ARE UNKNOWN (${r.notModeled.length})`,
+      ...r.notModeled.map(
+        (o) =>
+          `  ${o.kind} (${o.group}) ${o.namespace ? `${o.namespace}/` : ''}${o.name}  changes ${o.affects.join(' and ')} in ${o.applies === 'cluster' ? 'every namespace' : `namespace ${o.applies}`}${o.source ? `  ${brief(o.source)}` : ''}`,
+      ),
+      '',
+    );
+  }
   if (r.flows.length) {
     out.push(`WHAT WORKS AND WHAT IS BROKEN (${r.flows.length} declared flows, traced hop by hop)`);
     const width = Math.max(...r.flows.map((f) => f.flow.name.length));
@@ -31,7 +44,7 @@ export function renderReportText(r: ReportData): string {
       const ok = f.steps.filter((s) => s.trace.outcome === 'delivered').length;
       const broken = f.steps.find((s) => s.trace.outcome !== 'delivered');
       out.push(
-        `  [${mark[f.outcome]}] ${f.flow.name.padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
+        `  [${f.outcome === 'delivered' && f.steps.some((x) => x.trace.hops.some((h) => h.unknown?.length)) ? 'UNKN' : mark[f.outcome]}] ${f.flow.name.padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
       );
       if (broken?.trace.failure) out.push(`         why: ${brief(broken.trace.failure.reason, 200)}`);
       if (broken?.trace.fix) out.push(`         fix: ${brief(broken.trace.fix.summary, 200)}`);

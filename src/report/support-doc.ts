@@ -1,4 +1,11 @@
-import { fields, kinds, podSpecPaths, type SupportLevel } from '../model/catalogue.ts';
+import {
+  fields,
+  kinds,
+  podSpecPaths,
+  trafficKinds,
+  unmodeledTrafficKind,
+  type SupportLevel,
+} from '../model/catalogue.ts';
 
 const legend: Record<SupportLevel, string> = {
   modeled: 'built exactly as Kubernetes builds it',
@@ -18,13 +25,33 @@ export function renderSupportDoc(): string {
     '',
     ...(Object.keys(legend) as SupportLevel[]).map((l) => `- **${l}**: ${legend[l]}.`),
     '',
-    'Kinds not listed are reported as `unknown-kind` (info) and ignored.',
+    'Kinds not listed here or under "Kinds that change traffic and are not modeled" are reported as `unknown-kind`',
+    '(info) and ignored.',
     '',
     '## Kinds',
     '',
     '| Kind | API group | Level | Notes |',
     '| --- | --- | --- | --- |',
     ...kinds.map((k) => `| ${k.kind} | ${k.group || 'core'} | ${k.level} | ${k.note} |`),
+    '',
+    '## Kinds that change traffic and are not modeled',
+    '',
+    'Objects of these kinds are kept and warned about (`kind-changes-traffic-not-modeled`). Every answer they could',
+    'change says so: `reach` and `test` `reach:` entries say **unknown** (never ALLOWED; exit 1, counted as failed),',
+    '`trace` notes it on the policy hop, `route` names those that name the host or backend, `matrix` warns in its',
+    'output, `report` counts and lists them, `doctor` reports each. A namespaced object touches the connections with',
+    "an end in its namespace; a cluster-scoped one, one in a mesh's root namespace or one exported to every namespace",
+    'touches all. *Admits*: it can also admit what NetworkPolicies deny, so a DENIED verdict becomes unknown too;',
+    'otherwise it can only deny more and a denial stands. A kind leaves this table when it is modeled.',
+    '',
+    '| Kind | API group | Changes | Scope | Admits | Notes |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...trafficKinds
+      .filter((t) => unmodeledTrafficKind(t.kind, t.group))
+      .map(
+        (t) =>
+          `| ${t.kind} | ${t.group} | ${t.affects.join(', ')} | ${!t.namespaced ? 'cluster' : t.exported ? 'every namespace (exported)' : t.rootNamespace ? `namespace (all in ${t.rootNamespace})` : 'namespace'} | ${t.admits ? 'yes' : 'no'} | ${t.note} |`,
+      ),
     '',
     '## Fields below `modeled`',
     '',

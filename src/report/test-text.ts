@@ -16,7 +16,7 @@ export function renderTestText(r: AssertReport): string {
 }
 
 export function summaryLine(r: AssertReport): string {
-  return `${r.passed} passed, ${r.failed} failed${r.unsupported ? `, ${r.unsupported} not checked (entry kind not supported yet)` : ''}`;
+  return `${r.passed} passed, ${r.failed} failed${r.unknown ? ` (${r.unknown} of them unknown: objects kubetwin does not model may change the answer)` : ''}${r.unsupported ? `, ${r.unsupported} not checked (entry kind not supported yet)` : ''}`;
 }
 
 /** The JSON contract: `{results: [{name, passed, actual, message}], passed, failed}`, plus `status` and `unsupported`. */
@@ -27,6 +27,7 @@ export function testJson(r: AssertReport): unknown {
       kind: t.key,
       passed: t.status === 'passed',
       status: t.status,
+      ...(t.unknown ? { unknown: true } : {}),
       actual: t.actual,
       message: t.message,
       ...(t.details.length ? { details: t.details } : {}),
@@ -35,5 +36,6 @@ export function testJson(r: AssertReport): unknown {
     passed: r.passed,
     failed: r.failed,
     unsupported: r.unsupported,
+    ...(r.unknown ? { unknown: r.unknown } : {}),
   };
 }

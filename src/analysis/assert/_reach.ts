@@ -2,6 +2,7 @@ import type { Protocol } from '../../model/types.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { reach, type ReachQuery } from '../reach/index.ts';
 import { renderSideLines } from './_explain.ts';
+import { unknownSentence } from '../unmodeled/index.ts';
 import type { EntryHandler, EntryProblem } from './types.ts';
 
 interface ReachEntry {
@@ -42,13 +43,23 @@ export const reachHandler: EntryHandler<ReachEntry> = {
     const r = reach(engine, entry.query);
     if (typeof r === 'string') return { passed: false, actual: { allowed: false, error: r }, message: r };
     const actual = {
-      allowed: r.outcome === 'allowed',
+      allowed: r.verdict === 'allowed',
       outcome: r.outcome,
       allowedPairs: r.allowedPairs,
       pairs: r.pairs.length,
+      verdict: r.verdict,
+      ...(r.unknown.length ? { unknown: r.unknown.map((o) => o.key) } : {}),
     };
-    const passed = r.outcome === entry.expect;
     const summary = `${r.outcome}${r.outcome === 'partial' ? ` (${r.allowedPairs} of ${r.pairs.length} pairs allowed)` : ''}`;
+    // An unknown is never a pass, whatever was expected: the modeled answer may be wrong.
+    if (r.verdict === 'unknown')
+      return {
+        passed: false,
+        unknown: true,
+        actual,
+        message: `unknown: ${unknownSentence(r.unknown)} (the objects kubetwin models say ${summary}; expected ${entry.expect})`,
+      };
+    const passed = r.outcome === entry.expect;
     if (passed) return { passed, actual, message: `${summary}, as expected` };
     const wrong = r.pairs.find((p) => (entry.expect === 'allowed' ? !p.allowed : p.allowed));
     const details = wrong

@@ -91,6 +91,7 @@ export function runAssertions(
       message: o.message,
       details: o.details ?? [],
       source: w.doc.locate(['tests', w.i]),
+      ...(o.unknown ? { unknown: true } : {}),
     });
   }
   for (const p of planned)
@@ -110,5 +111,11 @@ export function runAssertions(
   ].forEach((x) => order.set(x.n, docs.indexOf(x.d) * 1e6 + x.i));
   results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
   const count = (s: AssertResult['status']) => results.filter((r) => r.status === s).length;
-  return { results, passed: count('passed'), failed: count('failed'), unsupported: count('unsupported') };
+  return {
+    results,
+    passed: count('passed'),
+    failed: count('failed'),
+    unsupported: count('unsupported'),
+    unknown: results.filter((r) => r.unknown).length,
+  };
 }

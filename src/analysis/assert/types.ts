@@ -27,6 +27,8 @@ export interface Outcome {
   readonly message: string;
   /** Extra lines (the explained verdict) for text output. */
   readonly details?: readonly string[];
+  /** Not passed because objects kubetwin does not model may change the answer (counted as failed). */
+  readonly unknown?: boolean;
 }
 
 export interface EntryHandler<Q = unknown> {
@@ -45,6 +47,8 @@ export interface AssertResult {
   readonly message: string;
   readonly details: readonly string[];
   readonly source?: SourceRef;
+  /** A failure because objects kubetwin does not model may change the answer (never a pass). */
+  readonly unknown?: boolean;
 }
 
 export interface AssertReport {
@@ -52,6 +56,8 @@ export interface AssertReport {
   readonly passed: number;
   readonly failed: number;
   readonly unsupported: number;
+  /** How many of `failed` are unknowns (objects kubetwin does not model may change them). */
+  readonly unknown: number;
 }
 
 export function isProblem(x: unknown): x is EntryProblem {

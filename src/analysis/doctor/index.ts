@@ -14,6 +14,7 @@ import { scrapePortNotExposed } from './_scrape.ts';
 import { egressWithoutDns, flowBlocked } from './_flows.ts';
 import { serviceMonitorMisses } from './_service-monitors.ts';
 import { removedOrUnknown } from './_input.ts';
+import { kindChangesTrafficNotModeled } from './_unmodeled.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -33,6 +34,7 @@ export const doctorRules: readonly DoctorRule[] = [
   serviceNoReadyEndpoints,
   targetPortNotExposed,
   cniDoesNotEnforce,
+  kindChangesTrafficNotModeled,
   policySelectsNoPods,
   peerSelectsNothing,
   peerAndOrTrap,

@@ -5,6 +5,12 @@
 import type { ClusterModel, Protocol } from '../../model/types.ts';
 import type { PolicyEngine, Verdict } from '../policy/index.ts';
 import { resolveRef, type Endpoint } from './_refs.ts';
+import {
+  touchingConnection,
+  unknownSentence,
+  unmodeledObjects,
+  type UnmodeledObject,
+} from '../unmodeled/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export type { Endpoint, Resolved } from './_refs.ts';
@@ -24,6 +30,8 @@ export interface PairResult {
   readonly allowed: boolean;
   readonly verdict?: Verdict;
   readonly problem?: string;
+  /** Keys of the unmodeled objects that could change this pair's verdict (then the pair is unknown). */
+  readonly unknownBecause?: readonly string[];
 }
 
 export interface ReachResult {
@@ -34,6 +42,13 @@ export interface ReachResult {
   readonly allowedPairs: number;
   readonly notes: readonly string[];
   readonly warnings: readonly string[];
+  /**
+   * The answer to give: `outcome`, or `unknown` when objects kubetwin does not model could change a pair's verdict
+   * (any pair judged allowed, or denied when such an object can also admit). Never ALLOWED in that case.
+   */
+  readonly verdict: 'allowed' | 'denied' | 'partial' | 'unknown';
+  /** The unmodeled objects behind `unknown`, sorted by key; empty otherwise. */
+  readonly unknown: readonly UnmodeledObject[];
 }
 
 /** Every address an ipBlock or admin `networks` peer names, to cut the internet into ranges. */
@@ -70,24 +85,73 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   }
   const pairs: PairResult[] = [];
   const warnings = new Set<string>();
+  const unmodeled = unmodeledObjects(model);
+  const unknown = new Map<string, UnmodeledObject>();
+  const restrictOnly = new Map<string, UnmodeledObject>();
+  const svcNs = query.to.startsWith('service:') ? query.to.slice(8).split('/')[0] : undefined;
+  /** Unknown when an unmodeled object touches the pair and could flip it: any can deny, some can also admit. */
+  const judge = (a: Endpoint, b: Endpoint, allowed: boolean): string[] | undefined => {
+    if (!unmodeled.length) return undefined;
+    const touching = touchingConnection(unmodeled, [partyNamespace(a), partyNamespace(b), svcNs]);
+    const flips = touching.filter((o) => allowed || o.admits);
+    touching.filter((o) => !flips.includes(o)).forEach((o) => restrictOnly.set(o.key, o));
+    flips.forEach((o) => unknown.set(o.key, o));
+    return flips.length ? flips.map((o) => o.key) : undefined;
+  };
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
       const problem = a.problem ?? b.problem;
       if (problem) {
-        pairs.push({ from: a.label, to: b.label, port, allowed: false, problem });
+        const because = judge(a, b, false);
+        pairs.push({
+          from: a.label,
+          to: b.label,
+          port,
+          allowed: false,
+          problem,
+          ...(because ? { unknownBecause: because } : {}),
+        });
         continue;
       }
       const verdict = engine.explain(a.party, b.party, port, query.protocol);
       verdict.warnings.forEach((w) => warnings.add(w));
-      pairs.push({ from: a.label, to: b.label, port, allowed: verdict.allowed, verdict });
+      const because = judge(a, b, verdict.allowed);
+      pairs.push({
+        from: a.label,
+        to: b.label,
+        port,
+        allowed: verdict.allowed,
+        verdict,
+        ...(because ? { unknownBecause: because } : {}),
+      });
     }
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
   const allowedPairs = pairs.filter((p) => p.allowed).length;
   const outcome =
     pairs.length && allowedPairs === pairs.length ? 'allowed' : allowedPairs === 0 ? 'denied' : 'partial';
   if (!pairs.length) notes.push('no pairs to judge: one side has no pods');
-  return { query, outcome, pairs, allowedPairs, notes, warnings: [...warnings] };
+  const unknownList = [...unknown.values()].sort((x, y) => cmp(x.key, y.key));
+  const restrict = [...restrictOnly.values()].filter((o) => !unknown.has(o.key));
+  if (restrict.length)
+    notes.push(
+      `objects kubetwin does not model could only deny more, so the denial stands: ${unknownSentence(restrict).replace(/^.*?: /, '')}`,
+    );
+  return {
+    query,
+    outcome,
+    pairs,
+    allowedPairs,
+    notes,
+    warnings: [...warnings],
+    verdict: unknownList.length ? 'unknown' : outcome,
+    unknown: unknownList,
+  };
+}
+
+/** The namespace of a connection's end; undefined for an address outside the cluster or a node. */
+function partyNamespace(e: Endpoint): string | undefined {
+  return e.party.kind === 'pod' ? e.party.pod.namespace : undefined;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -9,6 +9,7 @@ import type { Finding } from '../doctor/index.ts';
 import { isDefaultDeny } from '../doctor/index.ts';
 import type { FlowTrace } from '../trace/index.ts';
 import { flowGraph } from './_graph.ts';
+import { unmodeledObjects } from '../unmodeled/index.ts';
 import type { NamespacePosture, ReportData } from './types.ts';
 
 export type { GraphEdge, GraphNode, NamespacePosture, ReportData } from './types.ts';
@@ -104,5 +105,16 @@ export function buildReport(input: ReportInput): ReportData {
       };
     }),
     inputProblems: { errors: count('error'), warnings: count('warning'), notes: count('info') },
+    notModeled: unmodeledObjects(model).map((o) => ({
+      key: o.key,
+      kind: o.kind,
+      group: o.group,
+      name: o.name,
+      ...(o.namespace ? { namespace: o.namespace } : {}),
+      ...(o.source ? { source: `${o.source.file}:${o.source.line}` } : {}),
+      affects: o.affects,
+      applies: o.scope === 'cluster' ? 'cluster' : (o.namespace ?? 'cluster'),
+      note: o.note,
+    })),
   };
 }

@@ -59,4 +59,17 @@ export interface ReportData {
     readonly ready: string;
   }[];
   readonly inputProblems: { readonly errors: number; readonly warnings: number; readonly notes: number };
+  /** Objects of kinds that change connectivity or routing and that kubetwin does not model, sorted by key. */
+  readonly notModeled: readonly {
+    readonly key: string;
+    readonly kind: string;
+    readonly group: string;
+    readonly name: string;
+    readonly namespace?: string;
+    readonly source?: string;
+    readonly affects: readonly string[];
+    /** `cluster` or the namespace whose answers it may change. */
+    readonly applies: string;
+    readonly note: string;
+  }[];
 }

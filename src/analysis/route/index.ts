@@ -18,6 +18,7 @@ import {
 } from '../gateway/index.ts';
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
+import { routeNotes } from '../unmodeled/index.ts';
 
 export { parseRequest, type RequestInput } from './_request.ts';
 
@@ -91,7 +92,11 @@ export function compileRouter(
     secretFor,
     decide: (r) => decide(r, false),
     explain(req) {
-      const decision = decide(req, true);
+      const decided = decide(req, true);
+      const gateway =
+        options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
+      const extra = routeNotes(model, { host: req.host, gateway, decision: decided });
+      const decision = extra.length ? { ...decided, notes: [...decided.notes, ...extra] } : decided;
       const ref = req.scheme === 'https' ? secretFor(req.host) : undefined;
       const certificate =
         req.scheme !== 'https'

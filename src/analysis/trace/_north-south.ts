@@ -227,7 +227,8 @@ export function northSouth(
     hops.push({
       kind: 'route',
       title: `${result.via}${result.profile ? ` (${result.profile})` : ''}: ${req.host}${req.path} → Service ${b.namespace}/${b.name}:${b.port ?? '?'}`,
-      verdict: b.problem ? 'fail' : 'ok',
+      // A router or mesh kubetwin does not model names this host or backend: never a plain `ok`.
+      verdict: b.problem ? 'fail' : d.notes.some((n) => n.startsWith('unknown:')) ? 'warn' : 'ok',
       destinations: [{ target: `service:${b.namespace}/${b.name}`, port: b.port ?? 0 }],
       details: [`won: ${winner}`, ...lost, ...d.notes],
       objects: routeObjects,

@@ -2,6 +2,12 @@ import type { Pod, Protocol } from '../../model/types.ts';
 import type { Party, Verdict } from '../policy/index.ts';
 import { describeSide } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
+import {
+  touchingConnection,
+  unknownSentence,
+  unmodeledObjects,
+  type UnmodeledObject,
+} from '../unmodeled/index.ts';
 import type { Delivery, Fix, Hop } from './types.ts';
 
 export interface Target {
@@ -31,6 +37,8 @@ export function policyHop(
   const details: string[] = [];
   const objects = new Map<string, { key: string; source?: Hop['objects'][0]['source'] }>();
   let firstDenied: { target: Target; verdict: Verdict } | undefined;
+  const unmodeled = unmodeledObjects(ctx.model);
+  const unknown = new Map<string, UnmodeledObject>();
   for (const t of targets) {
     const to: Party = t.pod ? { kind: 'pod', pod: t.pod } : { kind: 'ip', ip: t.address };
     const v = ctx.engine.explain(from, to, t.port, protocol);
@@ -45,6 +53,12 @@ export function policyHop(
     for (const line of [...describeSide(v.egress, partyLabel(from)), ...describeSide(v.ingress, t.label)])
       details.push(`  ${line}`);
     for (const w of v.warnings) details.push(`  warning: ${w}`);
+    const touching = touchingConnection(unmodeled, [
+      from.kind === 'pod' ? from.pod.namespace : undefined,
+      t.pod?.namespace,
+    ]).filter((o) => v.allowed || o.admits);
+    if (touching.length) details.push(`  unknown: ${unknownSentence(touching)}`);
+    touching.forEach((o) => unknown.set(o.key, o));
     if (v.allowed)
       delivered.push({
         pod: t.pod ? `${t.pod.namespace}/${t.pod.name}` : t.address,
@@ -53,8 +67,11 @@ export function policyHop(
       });
     else firstDenied ??= { target: t, verdict: v };
   }
-  const verdict = delivered.length === targets.length ? 'ok' : delivered.length ? 'warn' : 'fail';
-  const title = `NetworkPolicy: ${delivered.length}/${targets.length} destination(s) allowed`;
+  const judged = delivered.length === targets.length ? 'ok' : delivered.length ? 'warn' : 'fail';
+  // Objects kubetwin does not model may change this hop: never a plain `ok`.
+  const verdict = unknown.size && judged === 'ok' ? 'warn' : judged;
+  const title = `NetworkPolicy: ${delivered.length}/${targets.length} destination(s) allowed${unknown.size ? ` (unknown: ${unknown.size} object(s) kubetwin does not model may change this)` : ''}`;
+  for (const o of unknown.values()) objects.set(o.key, { key: o.key, source: o.source });
   const hop: Hop = {
     kind: 'policy',
     title,
@@ -65,6 +82,7 @@ export function policyHop(
       target: t.pod ? `${t.pod.namespace}/${t.pod.name}` : t.address,
       port: t.port,
     })),
+    ...(unknown.size ? { unknown: [...unknown.keys()].sort() } : {}),
   };
   if (!firstDenied) return { hop, delivered };
   const side = firstDenied.verdict.egress.allowed ? 'ingress' : 'egress';

@@ -28,6 +28,8 @@ export interface Hop {
    * the port), allowed or not; for route hops the backend (`service:ns/name`).
    */
   readonly destinations?: readonly { readonly target: string; readonly port: number }[];
+  /** Keys of objects kubetwin does not model that may change this hop's verdict (src/analysis/unmodeled). */
+  readonly unknown?: readonly string[];
 }
 
 /** Where the request ends up. */

@@ -65,6 +65,21 @@ export function readGateway(e: Envelope): Gateway {
         `allowedRoutes.namespaces.from must be Same, All or Selector`,
         refuse,
       );
+    // `selector:` with no value is pruned like an absent key (a CRD field), so the listener admits routes from no
+    // namespace, not from every one. https://gateway-api.sigs.k8s.io/reference/spec/#routenamespaces
+    if (from === 'Selector' && f.get([...at, 'allowedRoutes', 'namespaces', 'selector']) == null)
+      f.report(
+        'null-selector',
+        'warning',
+        [
+          ...at,
+          'allowedRoutes',
+          'namespaces',
+          f.get([...at, 'allowedRoutes', 'namespaces', 'selector']) === null ? 'selector' : 'from',
+        ],
+        `allowedRoutes.namespaces.from is Selector but the selector is ${f.get([...at, 'allowedRoutes', 'namespaces', 'selector']) === null ? 'null (pruned as absent)' : 'missing'}: the listener admits routes from no namespace`,
+        'Write selector: {} for every namespace (or from: All), or the labels of the namespaces to admit.',
+      );
     const kinds: RouteGroupKind[] = f.list([...at, 'allowedRoutes', 'kinds']).map((__, j) => ({
       group: f.str([...at, 'allowedRoutes', 'kinds', j, 'group']) ?? gatewayGroup,
       kind: f.str([...at, 'allowedRoutes', 'kinds', j, 'kind']) ?? '',

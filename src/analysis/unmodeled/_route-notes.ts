@@ -1,0 +1,80 @@
+import { fields } from '../../model/catalogue.ts';
+import type { RouteDecision } from '../../model/routing.ts';
+import type { ClusterModel } from '../../model/types.ts';
+import { describeObject, namingRequest, unmodeledObjects, type UnmodeledObject } from './_objects.ts';
+
+/** Where one request went: what a route answer is about. */
+export interface RouteAnswer {
+  readonly host: string;
+  /** `Gateway/ns/name` when routed through a Gateway. */
+  readonly gateway?: string;
+  readonly decision: RouteDecision;
+}
+
+function present(v: unknown, segs: readonly string[]): boolean {
+  if (segs.length === 0) return v !== undefined && v !== null;
+  if (v === null || typeof v !== 'object') return false;
+  const [head, ...rest] = segs;
+  if (head === '*') return Array.isArray(v) && v.some((x) => present(x, rest));
+  return present((v as Record<string, unknown>)[head], rest);
+}
+
+/**
+ * Fields of the objects in a route answer that the catalogue lists below `modeled` (the winning HTTPRoute rule's
+ * `timeouts`, `retry`, backendRef `filters`; the Gateway's `infrastructure` or `tls.frontend`; the backend Service
+ * port's `appProtocol`), each named with the catalogue's note: the answer says what it did not take into account.
+ */
+export function unmodeledFieldNotes(model: ClusterModel, answer: RouteAnswer): string[] {
+  const notes: string[] = [];
+  const body = (key: string) => model.others.find((o) => o.key === key)?.body;
+  const winner = answer.decision.winner;
+  const rule = winner ? /^rules\[(\d+)\]/.exec(winner.at)?.[1] : undefined;
+  if (winner && rule !== undefined) {
+    const kind = winner.object.split('/')[0];
+    const b = body(winner.object);
+    for (const f of fields)
+      if (f.kind === kind && f.path.startsWith('spec.rules.*.')) {
+        const inRule = f.path.slice('spec.rules.*.'.length).split('.');
+        const r = (b?.spec as { rules?: unknown[] } | undefined)?.rules?.[Number(rule)];
+        if (present(r, inRule))
+          notes.push(
+            `not modeled: ${winner.object} rules[${rule}].${inRule.join('.').replace(/\.\*/g, '[*]')} — ${f.note}`,
+          );
+      }
+  }
+  if (answer.gateway) {
+    const b = body(answer.gateway);
+    for (const f of fields)
+      if (f.kind === 'Gateway' && present(b, f.path.split('.')))
+        notes.push(`not modeled: ${answer.gateway} ${f.path} — ${f.note}`);
+  }
+  const appProtocol = fields.find((f) => f.kind === 'Service' && f.path === 'spec.ports.*.appProtocol');
+  for (const be of answer.decision.backends) {
+    const svc = model.services.find((s) => s.namespace === be.namespace && s.name === be.name);
+    const port = svc?.ports.find((p) => p.port === be.port);
+    if (appProtocol && port?.appProtocol)
+      notes.push(
+        `not modeled: Service ${be.namespace}/${be.name} port ${port.port} appProtocol ${port.appProtocol} — ${appProtocol.note}`,
+      );
+  }
+  return notes;
+}
+
+/** Unmodeled routing objects (another router, a mesh) that name the request's host or a backend Service. */
+export function unmodeledRouteObjects(model: ClusterModel, answer: RouteAnswer): UnmodeledObject[] {
+  const services = [...answer.decision.backends, ...answer.decision.mirrors].map(
+    (b) => `${b.namespace}/${b.name}`,
+  );
+  return namingRequest(unmodeledObjects(model), { host: answer.host, services }, model.profile.clusterDomain);
+}
+
+/** The notes a route answer carries about what kubetwin did not model. */
+export function routeNotes(model: ClusterModel, answer: RouteAnswer): string[] {
+  return [
+    ...unmodeledRouteObjects(model, answer).map(
+      (o) =>
+        `unknown: ${describeObject(o)} names this host or backend and kubetwin does not model it (${o.note}); it may change where this request goes`,
+    ),
+    ...unmodeledFieldNotes(model, answer),
+  ];
+}
