@@ -74,11 +74,11 @@ test('rule restrict-only-kinds-keep-a-denial: an Istio AuthorizationPolicy can o
   assert.equal(allowed.verdict, 'unknown');
 });
 
-test('rule mesh-root-namespace-and-exportTo: objects in istio-system and exported VirtualServices apply everywhere; exportTo ["."] stays home', () => {
+test('rule mesh-root-namespace-and-exportTo: objects in istio-system and exported ServiceEntries apply everywhere; exportTo ["."] stays home', () => {
   const pa = (ns: string) =>
     `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: s, namespace: ${ns}}\nspec: {mtls: {mode: STRICT}}\n`;
   const vs = (exportTo: string) =>
-    `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: v, namespace: istio-system}\nspec: {hosts: [a.x.svc.cluster.local]${exportTo}}\n`;
+    `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: v, namespace: istio-system}\nspec: {hosts: [a.x.svc.cluster.local]${exportTo}}\n`;
   const scope = (yaml: string) => unmodeledObjects(build(yaml))[0].scope;
   assert.equal(scope(pa('istio-system')), 'cluster');
   assert.equal(scope(pa('x')), 'namespace');
