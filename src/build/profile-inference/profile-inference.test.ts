@@ -75,7 +75,7 @@ test('a k3s dump: pod and service ranges, DNS IP, cluster domain, nodes and zone
   // The guesses (covering prefixes) are notes; the stated values are not.
   assert.deepEqual(
     diagnostics.filter((d) => d.code === 'profile-inferred').map((d) => d.message.split(' ')[0]),
-    ['podCIDR', 'serviceCIDR', 'cni'],
+    ['podCIDR', 'serviceCIDR', 'clusterDomain', 'cni'],
   );
 });
 
