@@ -108,6 +108,10 @@ export function inferProfile(
         });
     } else if (field in values && values[field] !== undefined) origins[field] = { from: 'default' };
   }
+  // The default nodes' ranges are carved from the default pod CIDR: under another pod CIDR they get theirs from
+  // it, as kube-controller-manager would.
+  if (origins.nodes?.from === 'default' && origins.podCIDR?.from !== 'default')
+    values.nodes = defaultProfile.nodes.map((n) => ({ ...n, podCIDR: undefined }));
   return { profile: { ...(values as unknown as Profile), origins }, diagnostics };
 }
 

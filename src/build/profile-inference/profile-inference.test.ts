@@ -217,3 +217,17 @@ test('the model of a k3s dump uses the inferred profile: no ClusterIP is out of 
     [['10.43.200.7']],
   );
 });
+
+test('under an inferred pod CIDR the default nodes get their ranges from it (not the default 10.244.x.0/24)', () => {
+  const pod = (name: string, ip: string) =>
+    meta('Pod', 'shop', name) +
+    `  spec: {containers: [{name: c}]}\n  status: {phase: Running, podIP: ${ip}, podIPs: [{ip: ${ip}}]}\n`;
+  const { model } = buildYaml(
+    'apiVersion: v1\nkind: List\nitems:\n' + pod('a', '172.16.3.17') + pod('b', '172.16.9.4'),
+  );
+  assert.equal(model.profile.podCIDR, '172.16.0.0/16');
+  assert.deepEqual(
+    model.nodes.map((n) => n.podCIDR),
+    ['172.16.0.0/24', '172.16.1.0/24', '172.16.2.0/24'],
+  );
+});
