@@ -144,6 +144,28 @@ test('the CNI from its DaemonSet; flannel alone does not enforce NetworkPolicy, 
   );
 });
 
+test('the AWS VPC CNI enforces NetworkPolicy only with its agent flag --enable-network-policy=true; Azure NPM and GKE Dataplane V2 do', () => {
+  const awsNode = (flag: string) =>
+    meta('DaemonSet', 'kube-system', 'aws-node') +
+    `  spec: {template: {spec: {containers: [{name: aws-node, image: "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.18.3"}, {name: aws-eks-nodeagent, image: nodeagent, args: ["--enable-network-policy=${flag}"]}]}}}\n`;
+  assert.deepEqual(cniOf(awsNode('false')), { name: 'aws-vpc-cni', enforcesNetworkPolicy: false });
+  assert.deepEqual(cniOf(awsNode('true')), { name: 'aws-vpc-cni', enforcesNetworkPolicy: true });
+  assert.deepEqual(
+    cniOf(
+      ds('azure-cns', 'mcr.microsoft.com/containernetworking/azure-cns:v1.6') +
+        ds('azure-npm', 'mcr.microsoft.com/containernetworking/azure-npm:v1.5.34'),
+    ),
+    {
+      name: 'azure-npm',
+      enforcesNetworkPolicy: true,
+    },
+  );
+  assert.deepEqual(cniOf(ds('anetd', 'gke.gcr.io/cilium/cilium:v1.14')), {
+    name: 'gke-dataplane-v2',
+    enforcesNetworkPolicy: true,
+  });
+});
+
 test('the CNI from Pods a DaemonSet owns, when the dump holds the pods but not the DaemonSet', () => {
   const pod =
     meta(
