@@ -253,3 +253,16 @@ test('under an inferred pod CIDR the default nodes get their ranges from it (not
     ['172.16.0.0/24', '172.16.1.0/24', '172.16.2.0/24'],
   );
 });
+
+test('under another service CIDR, without a kube-dns Service, the DNS IP is its 10th address (kubeadm, k3s), not 10.96.0.10', () => {
+  const dump = 'apiVersion: v1\nkind: List\nitems:\n' + svc('shop', 'web', ['10.43.117.48']);
+  const { model, diagnostics } = buildYaml(dump);
+  assert.equal(model.profile.serviceCIDR, '10.43.117.0/24');
+  assert.equal(model.profile.dnsServiceIP, '10.43.117.10');
+  assert.ok(!codes(diagnostics).includes('ip-out-of-range'), codes(diagnostics).join(', '));
+  const given = buildYaml(
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nserviceCIDR: 10.43.0.0/16\n',
+  );
+  assert.equal(given.model.profile.dnsServiceIP, '10.43.0.10');
+  assert.ok(!codes(given.diagnostics).includes('ip-out-of-range'));
+});
