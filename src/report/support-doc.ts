@@ -1,4 +1,4 @@
-import { fields, kinds, podSpecPaths, type SupportLevel } from '../model/catalogue.ts';
+import { ciliumFields, fields, kinds, podSpecPaths, type SupportLevel } from '../model/catalogue.ts';
 
 const legend: Record<SupportLevel, string> = {
   modeled: 'built exactly as Kubernetes builds it',
@@ -35,6 +35,15 @@ export function renderSupportDoc(): string {
     '| Kind | Field | Level | Notes |',
     '| --- | --- | --- | --- |',
     ...fields.map((f) => `| ${f.kind} | \`${f.path}\` | ${f.level} | ${f.note} |`),
+    '',
+    '## Cilium policy fields',
+    '',
+    'Fields of a CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy `spec` (or each `specs[*]`); `*` is each of',
+    '`ingress`, `ingressDeny`, `egress`, `egressDeny`. See docs/cilium.md.',
+    '',
+    '| Field | Level | Notes |',
+    '| --- | --- | --- |',
+    ...ciliumFields.map((f) => `| \`${f.path}\` | ${f.level} | ${f.note} |`),
     '',
   ];
   return lines.join('\n');
