@@ -11,6 +11,8 @@ function signature(p: PairResult): string {
       s.match?.policy,
       s.match?.rule,
       s.match?.peer,
+      s.match?.path,
+      s.l7?.allowed,
       s.misses.map((m) => `${m.policy}#${m.rule}`).join(','),
       s.notes.join('|'),
     ].join('/');
@@ -21,8 +23,9 @@ function signature(p: PairResult): string {
 export function renderReach(r: ReachResult): string {
   const q = r.query;
   const word = r.outcome === 'allowed' ? 'ALLOWED' : r.outcome === 'denied' ? 'DENIED' : 'PARTLY ALLOWED';
+  const req = q.http ? ` ${q.http.method} ${q.http.path}` : '';
   const lines = [
-    `${q.from} -> ${q.to} port ${q.port}/${q.protocol}: ${word} (${r.allowedPairs} of ${r.pairs.length} pair${r.pairs.length === 1 ? '' : 's'} allowed)`,
+    `${q.from} -> ${q.to} port ${q.port}/${q.protocol}${req}: ${word} (${r.allowedPairs} of ${r.pairs.length} pair${r.pairs.length === 1 ? '' : 's'} allowed)`,
   ];
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
@@ -51,6 +54,7 @@ export function reachJson(r: ReachResult): unknown {
     to: r.query.to,
     port: r.query.port,
     protocol: r.query.protocol,
+    ...(r.query.http ? { http: r.query.http } : {}),
     outcome: r.outcome,
     allowed: r.outcome === 'allowed',
     allowedPairs: r.allowedPairs,
@@ -61,6 +65,7 @@ export function reachJson(r: ReachResult): unknown {
       allowed: p.allowed,
       ...(p.problem ? { problem: p.problem } : {}),
       ...(p.verdict ? { egress: p.verdict.egress, ingress: p.verdict.ingress } : {}),
+      ...(p.verdict?.httpStatus ? { httpStatus: p.verdict.httpStatus } : {}),
     })),
     notes: r.notes,
     warnings: r.warnings,

@@ -10,6 +10,9 @@ export { PolicyEngine } from './_engine.ts';
 export type { PodClass } from './_classes.ts';
 export type {
   EngineOptions,
+  ExplainOptions,
+  HttpRequest,
+  L7Verdict,
   HostNetworkMode,
   Miss,
   Party,

@@ -4,7 +4,7 @@
  * is delivered, or to the first hop that fails, why, and the smallest change that would fix it.
  */
 import type { Flow, FlowSource, FlowTarget } from '../flows/index.ts';
-import type { Party } from '../policy/index.ts';
+import type { HttpRequest, Party } from '../policy/index.ts';
 import type { Protocol } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
 import type { Client } from '../service-path/index.ts';
@@ -91,6 +91,7 @@ function throughService(
   port: number,
   protocol: Protocol,
   hops: Hop[],
+  http?: HttpRequest,
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const svc = ctx.serviceNamed(svcNs, svcName);
   if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
@@ -107,7 +108,7 @@ function throughService(
           : `make Service ${svcNs}/${svcName} select ready pods`,
       },
     };
-  const pol = policyHop(ctx, from, leg.candidates.map(label), protocol);
+  const pol = policyHop(ctx, from, leg.candidates.map(label), protocol, { http });
   hops.push(pol.hop);
   return { delivered: pol.delivered, candidates: leg.candidates.length, reason: pol.reason, fix: pol.fix };
 }
@@ -116,6 +117,11 @@ function throughService(
 export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trace {
   const hops: Hop[] = [];
   const protocol: Protocol = to.protocol;
+  // An http:// URL is one GET request: Cilium's L7 HTTP rules judge it.
+  const http: HttpRequest | undefined =
+    to.kind === 'url' && to.scheme === 'http'
+      ? { method: 'GET', path: to.path, headers: { host: to.host } }
+      : undefined;
   if (from.kind !== 'ref') {
     if (to.kind !== 'url' && to.kind !== 'ip')
       return finish(from, to, hops, [], 'from outside the cluster, a target is a URL or ip:ADDRESS:PORT');
@@ -191,7 +197,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   }
   const svc = ctx.serviceByIP(addresses[0]);
   if (svc) {
-    const r = throughService(ctx, src, podClient(pod), svc.namespace, svc.name, port, protocol, hops);
+    const r = throughService(ctx, src, podClient(pod), svc.namespace, svc.name, port, protocol, hops, http);
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
@@ -199,7 +205,8 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     const p = ctx.podByIP(ip);
     return { label: p ? `${p.namespace}/${p.name}` : ip, address: ip, port, pod: p };
   });
-  const pol = policyHop(ctx, src, targets, protocol);
+  const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
+  const pol = policyHop(ctx, src, targets, protocol, { http, fqdn });
   hops.push(pol.hop);
   return finish(from, to, hops, pol.delivered, pol.reason, pol.fix, targets.length);
 }
