@@ -1,6 +1,6 @@
 import { formatSelector } from '../../lib/labels.ts';
 import { parseIP } from '../../lib/ip.ts';
-import type { CiliumPeer } from '../../model/cilium-policy.ts';
+import { ciliumLabels, type CiliumPeer } from '../../model/cilium-policy.ts';
 import type { Pod } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 
@@ -51,10 +51,13 @@ export function peerMissReason(p: CiliumPeer, target: CiliumTarget, entities: Re
     : `${target.ip ?? '?'}${target.node !== undefined ? ` (node ${target.node})` : ''}`;
   const is = `${who} is ${[...entities].filter((e) => e !== 'all').join(', ') || 'all'}`;
   switch (p.kind) {
-    case 'endpoints':
-      return target.pod
-        ? `${who} does not match {${formatSelector(p.selector)}}`
-        : `${who} is not a Cilium endpoint; endpoint selectors match pods`;
+    case 'endpoints': {
+      if (!target.pod) return `${who} is not a Cilium endpoint; endpoint selectors match pods`;
+      const ns = p.selector.requirements.find((r) => r.key === ciliumLabels.namespace);
+      if (ns?.operator === 'In' && !ns.values.includes(target.pod.namespace))
+        return `${who} is in namespace ${target.pod.namespace}, and {${formatSelector(p.selector)}} selects namespace ${ns.values.join(' or ')} (a CiliumNetworkPolicy's selectors stay in its own namespace unless they name io.kubernetes.pod.namespace)`;
+      return `${who} does not match {${formatSelector(p.selector)}}`;
+    }
     case 'entity':
       return `${is}, not ${p.entity}`;
     case 'cidr':
