@@ -14,6 +14,14 @@ import { scrapePortNotExposed } from './_scrape.ts';
 import { egressWithoutDns, flowBlocked } from './_flows.ts';
 import { serviceMonitorMisses } from './_service-monitors.ts';
 import { removedOrUnknown } from './_input.ts';
+import {
+  ciliumCidrInCluster,
+  ciliumDnsUdpOnly,
+  ciliumFqdnWithoutDns,
+  ciliumL7OnNonHttp,
+  ciliumNotEnforced,
+  ciliumSelectorScoped,
+} from './_cilium.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -39,6 +47,12 @@ export const doctorRules: readonly DoctorRule[] = [
   egressWithoutDns,
   namespaceWithoutDefaultDeny,
   ipBlockMisuse,
+  ciliumNotEnforced,
+  ciliumSelectorScoped,
+  ciliumDnsUdpOnly,
+  ciliumFqdnWithoutDns,
+  ciliumCidrInCluster,
+  ciliumL7OnNonHttp,
   scrapePortNotExposed,
   serviceMonitorMisses,
   ingressClassUnresolved,
