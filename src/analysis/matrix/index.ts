@@ -100,11 +100,14 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
   entries.sort(
     (a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.protocol, b.protocol) || a.port - b.port,
   );
-  const warnings = engine.enforced
-    ? []
-    : [
-        `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
-      ];
+  const warnings = [
+    ...(engine.enforced
+      ? []
+      : [
+          `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
+        ]),
+    ...engine.tierWarnings,
+  ];
   return {
     by: options.by,
     groups: [...groups.values()].sort((a, b) => cmp(a.name, b.name)),

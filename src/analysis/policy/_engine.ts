@@ -289,6 +289,25 @@ export class PolicyEngine {
     };
   }
 
+  /**
+   * Warnings about the whole answer that per-pair verdicts cannot carry (`matrix`, counts): Cilium policies a
+   * non-Cilium CNI ignores, Cilium rule fields kubetwin does not model. Sorted; empty when there are none.
+   */
+  get tierWarnings(): string[] {
+    const out: string[] = [];
+    if (this.cilium.policies.length && !this.cilium.active)
+      out.push(
+        `${this.cilium.policies.length} Cilium polic${this.cilium.policies.length === 1 ? 'y is' : 'ies are'} not enforced: the CNI is ${this.model.profile.cni.name}, not Cilium`,
+      );
+    if (this.cilium.active)
+      for (const e of this.cilium.entries)
+        for (const u of e.rule.unmodeled)
+          out.push(
+            `${e.policy.key} ${e.path}.${u} is not modeled by kubetwin and may change verdicts of the pods it selects`,
+          );
+    return out.sort();
+  }
+
   /** Cilium policies in a cluster whose CNI is not Cilium are not enforced: say so where they select a side. */
   #ciliumIgnored(src: PartyTarget, dst: PartyTarget, warnings: string[]): void {
     if (this.cilium.active || !this.cilium.policies.length) return;

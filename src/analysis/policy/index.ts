@@ -25,3 +25,4 @@ export type {
 export { describeSide, formatRule } from './_describe.ts';
 export { portMatches } from './_ports.ts';
 export type { PeerSets } from './_peer-sets.ts';
+export { identityLabels as ciliumIdentityLabels } from './_cilium-match.ts';

@@ -38,6 +38,7 @@ export function policyHop(
       ? { kind: 'pod', pod: t.pod }
       : { kind: 'ip', ip: t.address, ...(options.fqdn ? { fqdn: options.fqdn } : {}) };
     const v = ctx.engine.explain(from, to, t.port, protocol, { http: options.http });
+    ctx.onJudged?.({ from, to, port: t.port, protocol, http: options.http, verdict: v });
     for (const side of [v.egress, v.ingress]) {
       if (side.match) objects.set(side.match.policy, { key: side.match.policy, source: side.match.source });
       for (const iso of side.isolatedBy)

@@ -16,7 +16,12 @@ import { northSouth } from './_north-south.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
 
-export { createTraceContext, type TraceContext, type TraceContextOptions } from './_context.ts';
+export {
+  createTraceContext,
+  type JudgedFlow,
+  type TraceContext,
+  type TraceContextOptions,
+} from './_context.ts';
 export type { Delivery, Fix, FlowTrace, Hop, HopKind, Trace } from './types.ts';
 
 const podClient = (p: Pod): Client => ({ kind: 'pod', pod: `${p.namespace}/${p.name}` });
