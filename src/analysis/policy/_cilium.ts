@@ -396,6 +396,11 @@ export class CiliumTier {
     return s;
   }
 
+  /** The pod selectors a `toServices` peer stands for (Services with a selector; scoped to their namespace). */
+  serviceSelectors(p: CiliumPeer & { kind: 'service' }): readonly Selector[] {
+    return this.#service(p).selectors;
+  }
+
   /** The outside names that resolve to an address (the profile's externalHosts), plus the name asked for. */
   namesOf(ip: string, asked?: string): string[] {
     const names = Object.entries(this.#model.profile.externalHosts)

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { buildYaml } from '../../build/_test-helpers.ts';
 import type { Pod, Protocol } from '../../model/types.ts';
 import { PolicyEngine } from './_engine.ts';
+import { computeTierReachability } from './_tier-reach.ts';
 
 type Raw = Record<string, unknown>;
 type Sel = {
@@ -282,5 +283,34 @@ test('property: the compiled Cilium tier agrees with the reference evaluator on 
         }
     }),
     { numRuns: 250, seed: 10 },
+  );
+});
+
+test('property: the set-based full reachability of both tiers agrees with allows, class pair by class pair', () => {
+  fc.assert(
+    fc.property(clusterArb, (c) => {
+      const built = buildYaml(toYaml(c), {
+        profile: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}',
+      });
+      const e = new PolicyEngine(built.model);
+      const r = computeTierReachability(e, { keep: true });
+      let count = 0;
+      r.portClasses.forEach(({ port, protocol }, p) =>
+        e.classes.forEach((d) => {
+          for (const s of e.classes) {
+            if (s.hostNetwork || d.hostNetwork) continue;
+            const bit = ((r.rows![p][d.id][s.id >>> 5] >>> (s.id & 31)) & 1) === 1;
+            if (bit) count++;
+            const a = s.pods[0];
+            const b = s === d ? d.pods[1] : d.pods[0];
+            if (!b) continue;
+            const want = e.allows({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, port, protocol);
+            assert.equal(bit, want, `${a.key} -> ${b.key} ${port}/${protocol}`);
+          }
+        }),
+      );
+      assert.equal(r.allowedTriples, count);
+    }),
+    { numRuns: 200, seed: 12 },
   );
 });
