@@ -70,6 +70,9 @@ export class CiliumTier {
   #of: number[][][] = [[], []];
   #isolating: Uint8Array[] = [];
   readonly #sets = new Map<string, Int32Array>();
+  #namespaces?: string[];
+  /** Per entry: the class sets its peers select among pods ('all': every pod), compiled on first use. */
+  readonly #podPeers: (readonly Int32Array[] | 'all' | undefined)[] = [];
   readonly #blocks = new Map<string, CompiledBlock | undefined>();
   readonly #services = new Map<CiliumPeer, { selectors: Selector[]; addresses: Set<string> }>();
   readonly #model: ClusterModel;
@@ -166,8 +169,11 @@ export class CiliumTier {
       (r) => isIdentityKey(r.key) && r.key !== ciliumLabels.namespace,
     );
     const ids: number[] = [];
+    this.#namespaces ??= [...this.#nsLabels.keys()].sort();
+    const inNs = nsReqs.find((r) => r.operator === 'In');
+    const candidates = inNs ? inNs.values.filter((n) => this.#nsLabels.has(n)) : this.#namespaces;
     if (!selector.nothing && !rest.some((r) => r.key.startsWith('reserved:')))
-      for (const ns of [...this.#nsLabels.keys()].sort()) {
+      for (const ns of candidates) {
         if (!matches({ requirements: nsReqs }, { [ciliumLabels.namespace]: ns })) continue;
         for (const id of this.#index!.select(ns, { requirements: podReqs }))
           if (!rest.length || matches({ requirements: rest }, this.labelsOf(this.#classes[id]))) ids.push(id);
@@ -311,6 +317,51 @@ export class CiliumTier {
       misses,
       unmodeled,
     };
+  }
+
+  /**
+   * One side between two pod classes without explanations (the fast path of `allows`): `deny` when a deny rule
+   * matches, `allow` when an allow rule does, `none` otherwise. Same semantics as `decide` for pod targets.
+   */
+  fastSide(
+    direction: 'Ingress' | 'Egress',
+    cls: PodClass,
+    other: number,
+    port: number,
+    protocol: Protocol,
+    destination: Pod | undefined,
+  ): 'deny' | 'allow' | 'none' {
+    let allow = false;
+    for (const i of this.rulesOf(cls, direction)) {
+      const rule = this.entries[i].rule;
+      const deny = rule.section.endsWith('Deny');
+      if (allow && !deny) continue;
+      if (
+        rule.toPorts !== 'all' &&
+        !rule.toPorts.some((pr) => portRuleMatches(pr, port, protocol, destination))
+      )
+        continue;
+      const peers = (this.#podPeers[i] ??= this.#compilePodPeers(rule));
+      if (peers !== 'all' && !peers.some((set) => CiliumTier.has(set, other))) continue;
+      if (deny) return 'deny';
+      allow = true;
+    }
+    return allow ? 'allow' : 'none';
+  }
+
+  #compilePodPeers(rule: CiliumRule): readonly Int32Array[] | 'all' {
+    if (rule.peers === 'all') return 'all';
+    const sets: Int32Array[] = [];
+    for (const p of rule.peers) {
+      if (p.kind === 'entity' && (p.entity === 'all' || p.entity === 'cluster')) return 'all';
+      if (p.kind === 'endpoints') {
+        const reserved = p.selector.requirements.find((r) => r.key.startsWith('reserved:'));
+        if (!reserved) sets.push(this.select(p.selector));
+        else if (['all', 'cluster'].includes(reserved.key.slice('reserved:'.length))) return 'all';
+      }
+      if (p.kind === 'service') for (const sel of this.#service(p).selectors) sets.push(this.select(sel));
+    }
+    return sets;
   }
 
   /** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */

@@ -168,32 +168,57 @@ export class PolicyEngine {
   }
 
   /**
-   * `allows` with the Cilium tier: pod to pod cached per (source class, destination class, port, protocol), as
-   * both tiers see classes (members share every label, namespace, service account and named port they read);
-   * anything else (addresses, hostNetwork pods, a pod to itself) is judged without the cache.
+   * `allows` with the Cilium tier: pod to pod between classes (members share every label, namespace, service
+   * account and named port either tier reads), cached per (source class, destination class, port, protocol);
+   * anything else (addresses, hostNetwork pods, a pod to itself, admin tiers) goes through `explain`.
    */
   #ciliumAllows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
     const a = from.kind === 'pod' ? this.#classOf.get(from.pod) : undefined;
     const b = to.kind === 'pod' ? this.#classOf.get(to.pod) : undefined;
-    const classLevel =
-      a &&
-      b &&
-      from.kind === 'pod' &&
-      to.kind === 'pod' &&
-      from.pod !== to.pod &&
-      !a.hostNetwork &&
-      !b.hostNetwork &&
-      !b.namedPorts.includes(-2);
-    if (!classLevel || this.classes.length > 4096)
+    if (
+      !a ||
+      !b ||
+      from.kind !== 'pod' ||
+      to.kind !== 'pod' ||
+      from.pod === to.pod ||
+      a.hostNetwork ||
+      b.hostNetwork ||
+      !this.admin.empty
+    )
       return this.explain(from, to, port, protocol, false).allowed;
-    const key =
-      ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
-      (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
-    const hit = this.#cache.get(key);
+    const cached = this.classes.length <= 4096 && !b.namedPorts.includes(-2);
+    const key = cached
+      ? ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
+        (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2)
+      : 0;
+    const hit = cached ? this.#cache.get(key) : undefined;
     if (hit !== undefined) return hit;
-    const v = this.explain(from, to, port, protocol, false).allowed;
-    this.#cache.set(key, v);
+    const v =
+      this.#ciliumSide('Egress', a, b, b, to.pod, port, protocol) &&
+      this.#ciliumSide('Ingress', b, a, b, to.pod, port, protocol);
+    if (cached) this.#cache.set(key, v);
     return v;
+  }
+
+  /**
+   * One side between pod classes with both tiers, without explanations: a Cilium deny drops; a pod isolated by
+   * neither tier admits; else a Cilium allow rule or a NetworkPolicy rule (the side programs) must admit.
+   */
+  #ciliumSide(
+    direction: 'Ingress' | 'Egress',
+    cls: PodClass,
+    other: PodClass,
+    dest: PodClass,
+    destPod: Pod,
+    port: number,
+    protocol: Protocol,
+  ): boolean {
+    const c = this.cilium.fastSide(direction, cls, other.id, port, protocol, destPod);
+    if (c === 'deny') return false;
+    const np = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id].length > 0;
+    if (!np && !this.cilium.isolates(cls, direction)) return true;
+    if (c === 'allow') return true;
+    return np && this.#side(direction, cls, other, dest, destPod, port, protocol);
   }
 
   /**
