@@ -41,21 +41,15 @@ export function computeTierReachability(
   const pods = new Uint32Array(W);
   for (const c of classes)
     if (!(c.hostNetwork && engine.hostNetwork === 'node')) pods[c.id >>> 5] |= 1 << (c.id & 31);
-  const bits = new Map<string, Uint32Array>();
-  const toBits = (key: string, ids: ArrayLike<number>) => {
-    let b = bits.get(key);
-    if (!b) {
-      b = new Uint32Array(W);
-      for (let i = 0; i < ids.length; i++) b[ids[i] >>> 5] |= 1 << (ids[i] & 31);
-      bits.set(key, b);
-    }
-    return b;
+  const setIds = new Map<string, Int32Array>();
+  const idsOf = (key: string, make: () => ArrayLike<number>) => {
+    let ids = setIds.get(key);
+    if (!ids) setIds.set(key, (ids = Int32Array.from(make())));
+    return ids;
   };
-  // Rules in a uniform shape: sources (classes they speak for), peer classes (undefined: every pod), ports.
+  // Rules in a uniform shape: the classes they speak for, their peer classes (undefined: every pod), ports.
   interface Rule {
-    readonly sources: Uint32Array;
-    /** Undefined: every pod. `ids` the same classes, sorted. */
-    readonly peers?: Uint32Array;
+    readonly sources: Int32Array;
     readonly ids?: Int32Array;
     readonly deny: boolean;
     readonly port: (port: number, protocol: Protocol, d: number) => boolean;
@@ -76,21 +70,23 @@ export function computeTierReachability(
     }
   }
   const dest = (d: number) => classes[d].pods[0];
+  const merge = (lists: readonly ArrayLike<number>[]) => {
+    const all = new Set<number>();
+    for (const l of lists) for (let i = 0; i < l.length; i++) all.add(l[i]);
+    return Int32Array.from([...all].sort((a, b) => a - b));
+  };
   engine.policies.forEach((np, i) =>
     [np.ingress, np.egress].forEach((list, d) => {
       if (!npSources[i][d].length) return;
-      const sources = toBits(`np${i}/${d}`, npSources[i][d]);
+      const sources = Int32Array.from(npSources[i][d]);
       for (const r of list as readonly PolicyRule[])
         rules[d].push({
           sources,
-          ...withIds(
-            r.peers === 'all'
-              ? undefined
-              : union(
-                  r.peers.map((p) => engine.peerSets.dense(engine.peerSets.idOf(p, np.namespace))),
-                  W,
-                ),
-          ),
+          ...(r.peers === 'all'
+            ? {}
+            : {
+                ids: merge(r.peers.map((p) => engine.peerSets.sets[engine.peerSets.idOf(p, np.namespace)])),
+              }),
           deny: false,
           port: (port, protocol, c) =>
             r.ports === 'all' || r.ports.some((pp) => portMatches(pp, port, protocol, dest(c))),
@@ -100,9 +96,10 @@ export function computeTierReachability(
   cilium?.entries.forEach((e, i) => {
     if (!ciSources[i].length) return;
     const d = e.rule.section.startsWith('ingress') ? 0 : 1;
+    const ids = ciliumPeers(e.rule);
     rules[d].push({
-      sources: toBits(`ci${i}`, ciSources[i]),
-      ...withIds(ciliumPeers(e.rule)),
+      sources: Int32Array.from(ciSources[i]),
+      ...(ids ? { ids } : {}),
       deny: e.rule.section.endsWith('Deny'),
       port: (port, protocol, c) =>
         e.rule.toPorts === 'all' ||
@@ -111,40 +108,40 @@ export function computeTierReachability(
         ),
     });
   });
-  function ciliumPeers(rule: CiliumRule): Uint32Array | undefined {
+  /** The pod classes a Cilium rule's peers select; undefined: every pod. */
+  function ciliumPeers(rule: CiliumRule): Int32Array | undefined {
     if (rule.peers === 'all') return undefined;
-    const parts: Uint32Array[] = [];
+    const parts: Int32Array[] = [];
     for (const p of rule.peers) {
       if (p.kind === 'endpoints') {
         const reserved = p.selector.requirements.find((r) => r.key.startsWith('reserved:'));
-        if (reserved) {
-          if (['cluster', 'all'].includes(reserved.key.slice(9))) parts.push(pods);
-        } else parts.push(toBits(`sel:${JSON.stringify(p.selector)}`, cilium!.select(p.selector)));
-      } else if (p.kind === 'entity' && (p.entity === 'all' || p.entity === 'cluster')) parts.push(pods);
+        if (!reserved) parts.push(cilium!.select(p.selector));
+        else if (['cluster', 'all'].includes(reserved.key.slice(9))) return undefined;
+      } else if (p.kind === 'entity' && (p.entity === 'all' || p.entity === 'cluster')) return undefined;
       else if (p.kind === 'service')
-        for (const sel of cilium!.serviceSelectors(p))
-          parts.push(toBits(`sel:${JSON.stringify(sel)}`, cilium!.select(sel)));
+        for (const sel of cilium!.serviceSelectors(p)) parts.push(cilium!.select(sel));
     }
-    return union(parts, W);
-  }
-  function withIds(peers: Uint32Array | undefined): { peers?: Uint32Array; ids?: Int32Array } {
-    if (!peers) return {};
-    const ids: number[] = [];
-    for (let w = 0; w < W; w++)
-      for (let v = peers[w]; v; v &= v - 1) ids.push((w << 5) + (31 - Math.clz32(v & -v)));
-    return { peers, ids: new Int32Array(ids) };
+    return parts.length === 1
+      ? parts[0]
+      : idsOf(`m:${parts.length}:${parts.map((x) => x.join(',')).join('|')}`, () => merge(parts));
   }
   // Ingress rules per destination class (the classes a rule speaks for).
   const ingressOf: Rule[][] = classes.map(() => []);
-  for (const r of rules[0])
-    for (let w = 0; w < W; w++)
-      for (let v = r.sources[w]; v; v &= v - 1) ingressOf[(w << 5) + (31 - Math.clz32(v & -v))].push(r);
-  const allIds = withIds(pods).ids!;
+  for (const r of rules[0]) for (const id of r.sources) ingressOf[id].push(r);
+  const allIds = Int32Array.from(classes.filter((c) => isPod(c.id)).map((c) => c.id));
+  function isPod(id: number) {
+    return ((pods[id >>> 5] >>> (id & 31)) & 1) === 1;
+  }
   const portClasses = probes(engine);
   let triples = 0;
   const kept: Uint32Array[][] = [];
   const open = new Uint32Array(W);
   for (const c of classes) if (!isolated[1][c.id]) open[c.id >>> 5] |= 1 << (c.id & 31);
+  const row = new Uint32Array(W);
+  const denied = new Uint32Array(W);
+  const stamp = new Int32Array(W).fill(-1);
+  const touched: number[] = [];
+  let round = 0;
   for (const { port, protocol } of portClasses) {
     // Egress, inverted: per destination class, the source classes admitted (col) and denied (deny).
     const col: (Uint32Array | undefined)[] = new Array(C);
@@ -154,55 +151,64 @@ export function computeTierReachability(
       const ids = r.ids ?? allIds;
       for (let k = 0; k < ids.length; k++) {
         const d = ids[k];
-        if (!((pods[d >>> 5] >>> (d & 31)) & 1) || !r.port(port, protocol, d)) continue;
+        if (!isPod(d) || !r.port(port, protocol, d)) continue;
         const t = (into[d] ??= new Uint32Array(W));
-        for (let w = 0; w < W; w++) t[w] |= r.sources[w];
+        for (const s of r.sources) t[s >>> 5] |= 1 << (s & 31);
       }
     }
     const rows: Uint32Array[] = [];
-    const row = new Uint32Array(W);
-    const denied = new Uint32Array(W);
     for (let d = 0; d < C; d++) {
-      if (!((pods[d >>> 5] >>> (d & 31)) & 1)) {
-        if (options.keep) rows.push(new Uint32Array(W));
-        continue;
+      const out = options.keep ? new Uint32Array(W) : undefined;
+      if (out) rows.push(out);
+      if (!isPod(d)) continue;
+      // Ingress at d: everyone when not isolated, else its allow rules' peers; minus its deny rules' peers.
+      round++;
+      touched.length = 0;
+      let everyone = !isolated[0][d];
+      let denyAll = false;
+      for (const r of ingressOf[d]) {
+        if (!r.port(port, protocol, d)) continue;
+        if (!r.ids) {
+          if (r.deny) denyAll = true;
+          else everyone = true;
+          continue;
+        }
+        const target = r.deny ? denied : row;
+        const ids: Int32Array = r.ids;
+        for (let k = 0; k < ids.length; k++) {
+          const s: number = ids[k];
+          const w = s >>> 5;
+          if (stamp[w] !== round) {
+            stamp[w] = round;
+            touched.push(w);
+            row[w] = 0;
+            denied[w] = 0;
+          }
+          target[w] |= 1 << (s & 31);
+        }
       }
-      const inRow = ingressRow(d);
-      let n = 0;
       const c = col[d];
       const x = deny[d];
-      const out = options.keep ? new Uint32Array(W) : undefined;
-      for (let w = 0; w < W; w++) {
-        const v = inRow[w] & (open[w] | (c ? c[w] : 0)) & ~(x ? x[w] : 0) & pods[w];
-        if (out) out[w] = v;
-        n += popcount(v);
+      let n = 0;
+      if (!denyAll) {
+        const count = (w: number, inRow: number) => {
+          const v =
+            inRow &
+            (stamp[w] === round ? ~denied[w] : -1) &
+            (open[w] | (c ? c[w] : 0)) &
+            ~(x ? x[w] : 0) &
+            pods[w];
+          if (out) out[w] = v;
+          n += popcount(v);
+        };
+        if (everyone) for (let w = 0; w < W; w++) count(w, -1);
+        else for (const w of touched) count(w, row[w]);
       }
-      if (out) rows.push(out);
       triples += n;
     }
     if (options.keep) kept.push(rows);
-
-    function ingressRow(d: number): Uint32Array {
-      row.fill(0);
-      denied.fill(0);
-      if (!isolated[0][d]) row.set(pods);
-      for (const r of ingressOf[d]) {
-        if (!r.port(port, protocol, d)) continue;
-        const target = r.deny ? denied : row;
-        const peers = r.peers ?? pods;
-        for (let w = 0; w < W; w++) target[w] |= peers[w];
-      }
-      for (let w = 0; w < W; w++) row[w] &= ~denied[w];
-      return row;
-    }
   }
   return { classes: C, portClasses, allowedTriples: triples, ...(options.keep ? { rows: kept } : {}) };
-}
-
-function union(parts: readonly Uint32Array[], W: number): Uint32Array {
-  const out = new Uint32Array(W);
-  for (const p of parts) for (let w = 0; w < W; w++) out[w] |= p[w];
-  return out;
 }
 
 /**
