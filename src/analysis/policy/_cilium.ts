@@ -69,6 +69,7 @@ export class CiliumTier {
   /** [direction][class id] → entry indices; isolating flags. */
   #of: number[][][] = [[], []];
   #isolating: Uint8Array[] = [];
+  #isolatingBy: number[][][] = [[], []];
   readonly #sets = new Map<string, Int32Array>();
   #namespaces?: string[];
   /** Per entry: the class sets its peers select among pods ('all': every pod), compiled on first use. */
@@ -131,23 +132,26 @@ export class CiliumTier {
       const d = e.rule.section.startsWith('ingress') ? 0 : 1;
       for (const id of ids) this.#of[d][id].push(i);
     });
-    for (const [spec, ids] of bySpec)
-      for (const id of ids) {
-        if (spec.defaultDeny.ingress) this.#isolating[0][id] = 1;
-        if (spec.defaultDeny.egress) this.#isolating[1][id] = 1;
-      }
-    // Specs without rules in a direction may still enable default deny there (`enableDefaultDeny`).
-    for (const p of this.policies)
-      for (const spec of p.specs)
-        if (
-          spec.endpointSelector &&
-          !bySpec.has(spec) &&
-          (spec.defaultDeny.ingress || spec.defaultDeny.egress)
-        )
-          for (const id of this.select(spec.endpointSelector)) {
-            if (spec.defaultDeny.ingress) this.#isolating[0][id] = 1;
-            if (spec.defaultDeny.egress) this.#isolating[1][id] = 1;
+    // Default deny per direction, and which policies cause it (specs without rules may enable it too).
+    this.#isolatingBy = [classes.map(() => []), classes.map(() => [])];
+    this.policies.forEach((p, pi) => {
+      for (const spec of p.specs) {
+        if (!spec.endpointSelector || !(spec.defaultDeny.ingress || spec.defaultDeny.egress)) continue;
+        const ids = bySpec.get(spec) ?? this.select(spec.endpointSelector);
+        for (const id of ids)
+          for (const d of [0, 1]) {
+            if (!(d === 0 ? spec.defaultDeny.ingress : spec.defaultDeny.egress)) continue;
+            this.#isolating[d][id] = 1;
+            const list = this.#isolatingBy[d][id];
+            if (list[list.length - 1] !== pi) list.push(pi);
           }
+      }
+    });
+  }
+
+  /** The Cilium policies that put a class in default deny in a direction (empty: not isolated by Cilium). */
+  isolatingPolicies(cls: PodClass, direction: 'Ingress' | 'Egress'): readonly CiliumPolicy[] {
+    return (this.#isolatingBy[direction === 'Ingress' ? 0 : 1][cls.id] ?? []).map((i) => this.policies[i]);
   }
 
   /** Identity labels of a class (its members share every label a Cilium selector reads). */
@@ -230,21 +234,10 @@ export class CiliumTier {
     const list = this.rulesOf(cls, direction);
     const isolating = this.isolates(cls, direction);
     const entities = entitiesOf(subject, target, this.#apiserver);
-    const isolatedBy: { policy: string; source?: RuleRef['source'] }[] = [];
-    if (isolating && withReasons) {
-      const seen = new Set<string>();
-      for (const p of this.policies)
-        for (const s of p.specs)
-          if (
-            (direction === 'Ingress' ? s.defaultDeny.ingress : s.defaultDeny.egress) &&
-            s.endpointSelector &&
-            CiliumTier.has(this.select(s.endpointSelector), cls.id) &&
-            !seen.has(p.key)
-          ) {
-            seen.add(p.key);
-            isolatedBy.push({ policy: p.key, source: p.source });
-          }
-    }
+    const isolatedBy =
+      isolating && withReasons
+        ? this.isolatingPolicies(cls, direction).map((p) => ({ policy: p.key, source: p.source }))
+        : [];
     const misses: Miss[] = [];
     const unmodeled: string[] = [];
     let allow: RuleRef | undefined;

@@ -1,4 +1,5 @@
 import type { Labels } from '../../lib/labels.ts';
+import type { SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel, NetworkPolicy, PolicyPeer, Pod, Protocol } from '../../model/types.ts';
 import { PeerSets } from './_peer-sets.ts';
 import { SidePrograms } from './_side-programs.ts';
@@ -122,6 +123,21 @@ export class PolicyEngine {
     const c = this.#classOf.get(pod);
     if (!c) return [];
     return (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[c.id].map((i) => this.policies[i]);
+  }
+
+  /**
+   * Every policy isolating the pod in a direction: NetworkPolicies, then (when the CNI is Cilium) the Cilium
+   * policies that put it in default deny. Empty: the pod is not isolated in that direction.
+   */
+  isolatedBy(pod: Pod, direction: 'Ingress' | 'Egress'): { key: string; source?: SourceRef }[] {
+    const out: { key: string; source?: SourceRef }[] = this.isolating(pod, direction).map((np) => ({
+      key: np.key,
+      source: np.source,
+    }));
+    const c = this.#classOf.get(pod);
+    if (c && this.cilium.active && !(c.hostNetwork && this.hostNetwork === 'node'))
+      for (const p of this.cilium.isolatingPolicies(c, direction)) out.push({ key: p.key, source: p.source });
+    return out;
   }
 
   /** Is the connection allowed? Cached per (source class, destination class, port, protocol). */

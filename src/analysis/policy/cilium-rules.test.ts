@@ -90,6 +90,13 @@ test('rule cilium-clusterwide: a CiliumClusterwideNetworkPolicy selects pods of 
 test('rule cilium-default-deny: an empty rule isolates and admits nothing; enableDefaultDeny false adds without isolating', () => {
   const e = cilium(cnp('deny', 'x', `  endpointSelector: {}\n  ingress: [{}]`));
   expectTable(e, `x/b -> x/a 80/TCP deny\ny/b -> x/a 81/TCP deny\nx/a -> y/b 80/TCP allow`);
+  const a = party(e.model, 'x/a');
+  assert.ok(a.kind === 'pod');
+  assert.deepEqual(
+    e.isolatedBy(a.pod, 'Ingress').map((p) => p.key),
+    ['CiliumNetworkPolicy/x/deny'],
+  );
+  assert.deepEqual(e.isolatedBy(a.pod, 'Egress'), []);
   const open = cilium(
     cnp(
       'no-dd',

@@ -36,8 +36,8 @@ export function buildReport(input: ReportInput): ReportData {
     .map((n) => {
       const pods = model.pods.filter((p) => p.namespace === n.name);
       const policies = model.networkPolicies.filter((p) => p.namespace === n.name);
-      const ingressIsolated = pods.filter((p) => engine.isolating(p, 'Ingress').length > 0).length;
-      const egressIsolated = pods.filter((p) => engine.isolating(p, 'Egress').length > 0).length;
+      const ingressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Ingress').length > 0).length;
+      const egressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Egress').length > 0).length;
       const defaultDenyIngress = policies.some((p) => isDefaultDeny(p, 'Ingress'));
       const defaultDenyEgress = policies.some((p) => isDefaultDeny(p, 'Egress'));
       const all = pods.length > 0 && ingressIsolated === pods.length && egressIsolated === pods.length;
