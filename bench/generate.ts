@@ -3,7 +3,8 @@
  *
  * - `realistic`: the shape of Kubernetes' ClusterLoader2 load test — namespaces of 3,000 pods, half of the
  *   pods in Deployments of 5 replicas, a quarter in Deployments of 30 and a quarter in Deployments of 250;
- *   half of the Deployments behind a Service; one NetworkPolicy per Deployment.
+ *   half of the Deployments behind a Service; one NetworkPolicy per Deployment (with `cilium`, one
+ *   CiliumNetworkPolicy per Deployment instead, with the same rules, and a profile whose CNI is Cilium).
  *   https://github.com/kubernetes/perf-tests/tree/master/clusterloader2/testing/load
  * - `random-labels`: the random-label clusters of the Kano verification papers — bare pods with random labels
  *   drawn from a small vocabulary, and policies whose selectors and peers are random label subsets.
@@ -17,6 +18,8 @@ export interface GenerateOptions {
   /** Policies for `random-labels` (default pods / 2); `realistic` has one per Deployment. */
   readonly policies?: number;
   readonly seed?: number;
+  /** `realistic` only: CiliumNetworkPolicies instead of NetworkPolicies. */
+  readonly cilium?: boolean;
 }
 
 export interface Generated {
@@ -55,9 +58,13 @@ export function generateCluster(options: GenerateOptions): Generated {
   const rand = prng(options.seed ?? 1);
   const bodies =
     options.family === 'realistic'
-      ? realistic(options.pods, rand)
+      ? realistic(options.pods, rand, options.cilium)
       : randomLabels(options.pods, options.policies ?? Math.floor(options.pods / 2), rand);
-  return { objects: bodies.map((b, i) => rawFromData(b, src(i))), profile: profileFor(options.pods) };
+  const profile = profileFor(options.pods);
+  return {
+    objects: bodies.map((b, i) => rawFromData(b, src(i))),
+    profile: options.cilium ? { ...profile, cni: { name: 'cilium', enforcesNetworkPolicy: true } } : profile,
+  };
 }
 
 /** The plain objects, for benchmarks that serialise them to YAML to time parsing. */
@@ -79,7 +86,7 @@ const containers = [
   },
 ];
 
-function realistic(pods: number, rand: () => number): Record<string, unknown>[] {
+function realistic(pods: number, rand: () => number, cilium = false): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const perNamespace = 3000;
   const namespaces = Math.max(1, Math.ceil(pods / perNamespace));
@@ -130,6 +137,25 @@ function realistic(pods: number, rand: () => number): Record<string, unknown>[] 
           spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
         });
       const peerGroup = `g${Math.floor(rand() * 10)}`;
+      if (cilium)
+        return void out.push({
+          apiVersion: 'cilium.io/v2',
+          kind: 'CiliumNetworkPolicy',
+          metadata: { name: `allow-${name}`, namespace: ns },
+          spec: {
+            endpointSelector: { matchLabels: { app: name } },
+            ingress: [
+              {
+                fromEndpoints: [{ matchLabels: { group: peerGroup } }],
+                toPorts: [{ ports: [{ port: 'http', protocol: 'TCP' }] }],
+              },
+              {
+                fromEndpoints: [{ matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'monitoring' } }],
+                toPorts: [{ ports: [{ port: '9090', protocol: 'TCP' }] }],
+              },
+            ],
+          },
+        });
       out.push({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',

@@ -15,6 +15,7 @@ import { buildServices } from './_services.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
 import { buildNetworkPolicies } from './_network-policies.ts';
 import { buildAdminPolicies } from './_admin-policies.ts';
+import { buildCiliumPolicies } from './_cilium-policies.ts';
 import { addonObjects } from './_addons.ts';
 import { buildRouting } from './routing/index.ts';
 import { buildMesh } from './mesh/index.ts';
@@ -97,6 +98,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);
   const networkPolicies = buildNetworkPolicies(envs);
   const adminPolicies = buildAdminPolicies(envs);
+  const ciliumPolicies = buildCiliumPolicies(envs);
   const routing = buildRouting(envs);
   const mesh = buildMesh(envs, profile, sink);
   const handled = new Set<string>([
@@ -155,6 +157,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     endpointSlices,
     networkPolicies,
     adminPolicies,
+    ...(ciliumPolicies.length ? { ciliumPolicies } : {}),
     others,
     routing,
     mesh,

@@ -101,7 +101,11 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     clusterDomain,
     dnsServiceIP,
     nodes: nodes.length ? nodes : defaultProfile.nodes,
-    cni: { name: cniName, enforcesNetworkPolicy: enforces },
+    cni: {
+      name: cniName,
+      enforcesNetworkPolicy: enforces,
+      ...(f.str(['cni', 'cluster']) !== undefined ? { cluster: f.str(['cni', 'cluster']) } : {}),
+    },
     kubeProxy: {
       mode: (['iptables', 'ipvs', 'nftables'].includes(mode)
         ? mode

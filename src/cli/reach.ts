@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { PolicyEngine } from '../analysis/policy/index.ts';
+import { PolicyEngine, type HttpRequest } from '../analysis/policy/index.ts';
 import { reach } from '../analysis/reach/index.ts';
 import type { Protocol } from '../model/types.ts';
 import { reachJson, renderReach } from '../report/reach-text.ts';
@@ -13,6 +13,9 @@ interface ReachOptions extends InputOptions {
   protocol: Protocol;
   output: 'text' | 'json';
   hostNetwork: 'node' | 'pod';
+  httpMethod?: string;
+  httpPath?: string;
+  httpHeader: string[];
 }
 
 /**
@@ -22,7 +25,7 @@ interface ReachOptions extends InputOptions {
 export function reachCommand(io: Io): Command {
   const cmd = new Command('reach')
     .description(
-      'can REF talk to REF on a port, and which NetworkPolicy rule decided (REF: ns/pod, ns/WORKLOAD, service:ns/NAME, ip:ADDR, internet)',
+      'can REF talk to REF on a port, and which NetworkPolicy (or Cilium policy) rule decided (REF: ns/pod, ns/WORKLOAD, service:ns/NAME, ip:ADDR, fqdn:NAME, internet)',
     )
     .requiredOption('--from <ref>', 'source')
     .requiredOption('--to <ref>', 'destination (for service:ns/NAME the port is the Service port)')
@@ -32,6 +35,14 @@ export function reachCommand(io: Io): Command {
       new Option('--host-network <mode>', 'treat hostNetwork pods as their node or as pods')
         .choices(['node', 'pod'])
         .default('node'),
+    )
+    .option('--http-method <method>', 'judge one HTTP request by Cilium L7 rules: its method (default GET)')
+    .option('--http-path <path>', 'the HTTP request path (default /)')
+    .option(
+      '--http-header <header>',
+      'an HTTP request header "Name: value" (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
     )
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
@@ -43,7 +54,15 @@ export function reachCommand(io: Io): Command {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const engine = new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork });
-    const result = reach(engine, { from: opts.from, to: opts.to, port, protocol: opts.protocol });
+    const http = httpRequest(opts);
+    if (typeof http === 'string') return fail(io, http);
+    const result = reach(engine, {
+      from: opts.from,
+      to: opts.to,
+      port,
+      protocol: opts.protocol,
+      ...(http ? { http } : {}),
+    });
     if (typeof result === 'string') return fail(io, result);
     io.stdout(
       opts.output === 'json' ? JSON.stringify(reachJson(result), null, 2) + '\n' : renderReach(result),
@@ -52,6 +71,21 @@ export function reachCommand(io: Io): Command {
     io.exit(loaded.inputExit || (result.verdict === 'allowed' ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;
+}
+
+/** The request of `--http-method/--http-path/--http-header`, undefined when none is given. */
+function httpRequest(opts: ReachOptions): HttpRequest | string | undefined {
+  if (opts.httpMethod === undefined && opts.httpPath === undefined && !opts.httpHeader.length)
+    return undefined;
+  const headers: Record<string, string> = {};
+  for (const h of opts.httpHeader) {
+    const colon = h.indexOf(':');
+    if (colon <= 0) return `--http-header "${h}" must be "Name: value"`;
+    headers[h.slice(0, colon).trim()] = h.slice(colon + 1).trim();
+  }
+  const path = opts.httpPath ?? '/';
+  if (!path.startsWith('/')) return `--http-path "${path}" must start with /`;
+  return { method: (opts.httpMethod ?? 'GET').toUpperCase(), path, headers };
 }
 
 function fail(io: Io, message: string): void {

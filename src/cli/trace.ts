@@ -6,9 +6,10 @@ import {
   flowsFromClientIntents,
   type Flow,
 } from '../analysis/flows/index.ts';
-import { createTraceContext, trace, traceFlow } from '../analysis/trace/index.ts';
+import { createTraceContext, trace, traceFlow, type JudgedFlow } from '../analysis/trace/index.ts';
 import { renderTraceText, renderFlowTracesText } from '../report/trace-text.ts';
 import { renderTraceMd, renderFlowTracesMd } from '../report/trace-md.ts';
+import { renderHubble } from '../report/hubble.ts';
 import { parseManifests } from '../parse/index.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Protocol } from '../model/types.ts';
@@ -23,7 +24,7 @@ interface TraceOptions extends InputOptions {
   port?: string;
   protocol?: Protocol;
   flows?: string;
-  output: 'text' | 'json' | 'md';
+  output: 'text' | 'json' | 'md' | 'hubble';
   at?: string;
 }
 
@@ -72,7 +73,12 @@ export function traceCommand(io: Io): Command {
     )
     .option('--at <time>', 'judge certificates at this ISO time instead of now')
     .addOption(
-      new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'md']).default('text'),
+      new Option(
+        '-o, --output <format>',
+        'output format (hubble: the judged connections as `hubble observe -o json` prints flows)',
+      )
+        .choices(['text', 'json', 'md', 'hubble'])
+        .default('text'),
     );
   withInputOptions(cmd).action(async (target: string | undefined, opts: TraceOptions) => {
     if (!opts.flows && (!target || !opts.from)) {
@@ -82,9 +88,11 @@ export function traceCommand(io: Io): Command {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const model = loaded.cluster.model;
+    const judged: JudgedFlow[] = [];
     const ctx = createTraceContext(model, {
       certificates: parseTlsSecrets(model.routing),
       now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
+      ...(opts.output === 'hubble' ? { onJudged: (f: JudgedFlow) => judged.push(f) } : {}),
     });
     if (opts.flows) {
       const { flows, errors } = await loadFlows(opts.flows, io);
@@ -104,6 +112,7 @@ export function traceCommand(io: Io): Command {
             2,
           ) + '\n',
         );
+      else if (opts.output === 'hubble') io.stdout(renderHubble(model, judged));
       else io.stdout(opts.output === 'md' ? renderFlowTracesMd(traces) : renderFlowTracesText(traces));
       return io.exit(
         loaded.inputExit ||
@@ -129,11 +138,13 @@ export function traceCommand(io: Io): Command {
     }
     const t = trace(ctx, from, to);
     io.stdout(
-      opts.output === 'json'
-        ? JSON.stringify(t, null, 2) + '\n'
-        : opts.output === 'md'
-          ? renderTraceMd(t)
-          : renderTraceText(t),
+      opts.output === 'hubble'
+        ? renderHubble(model, judged)
+        : opts.output === 'json'
+          ? JSON.stringify(t, null, 2) + '\n'
+          : opts.output === 'md'
+            ? renderTraceMd(t)
+            : renderTraceText(t),
     );
     io.exit(loaded.inputExit || (t.outcome === 'delivered' ? exitCodes.ok : exitCodes.findings));
   });

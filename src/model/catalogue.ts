@@ -2,6 +2,10 @@
  * What kubetwin models of Kubernetes, declared (STYLE.md "Declare what is modeled"). The builder warns when
  * input uses a field below `modeled`; `docs/support.md` is generated from this file (`npm run docs:support`).
  */
+import { ciliumKinds } from './catalogue-cilium.ts';
+
+export { ciliumFields } from './catalogue-cilium.ts';
+
 export type SupportLevel = 'modeled' | 'partial' | 'ignored' | 'planned';
 
 export interface KindSupport {
@@ -298,6 +302,7 @@ export const kinds: readonly KindSupport[] = [
     level: 'modeled',
     note: 'read as declared flows by trace, doctor and report',
   },
+  ...ciliumKinds,
 ];
 
 /** Kinds that carry no networking meaning; accepted silently (no `unknown-kind` note). */

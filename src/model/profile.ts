@@ -27,7 +27,16 @@ export interface Profile {
   readonly clusterDomain: string;
   readonly dnsServiceIP: string;
   readonly nodes: readonly ProfileNode[];
-  readonly cni: { readonly name: string; readonly enforcesNetworkPolicy: boolean };
+  /**
+   * The CNI. `name: cilium` makes the Cilium tier enforce CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy
+   * together with NetworkPolicy; `cluster` is Cilium's cluster name (label `io.cilium.k8s.policy.cluster`,
+   * `default` when absent).
+   */
+  readonly cni: {
+    readonly name: string;
+    readonly enforcesNetworkPolicy: boolean;
+    readonly cluster?: string;
+  };
   readonly kubeProxy: { readonly mode: KubeProxyMode; readonly ipvsScheduler?: string };
   /** kubelet `--max-pods`; pods past it stay Pending. */
   readonly maxPodsPerNode: number;

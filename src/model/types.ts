@@ -219,6 +219,8 @@ export interface ClusterModel {
   readonly networkPolicies: readonly NetworkPolicy[];
   /** AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy (also kept in `others`). */
   readonly adminPolicies?: readonly import('./admin-policy.ts').AdminPolicy[];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (also kept in `others`). */
+  readonly ciliumPolicies?: readonly import('./cilium-policy.ts').CiliumPolicy[];
   readonly others: readonly OtherObject[];
   /** Ingress, Gateway API and TLS objects read for routing (`src/build/routing`). */
   readonly routing?: import('./routing.ts').RoutingModel;

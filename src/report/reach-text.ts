@@ -12,6 +12,8 @@ function signature(p: PairResult): string {
       s.match?.policy,
       s.match?.rule,
       s.match?.peer,
+      s.match?.path,
+      s.l7?.allowed,
       s.misses.map((m) => `${m.policy}#${m.rule}`).join(','),
       s.notes.join('|'),
     ].join('/');
@@ -22,11 +24,12 @@ function signature(p: PairResult): string {
 export function renderReach(r: ReachResult): string {
   const q = r.query;
   const word = r.outcome === 'allowed' ? 'ALLOWED' : r.outcome === 'denied' ? 'DENIED' : 'PARTLY ALLOWED';
+  const req = q.http ? ` ${q.http.method} ${q.http.path}` : '';
   const count = `${r.allowedPairs} of ${r.pairs.length} pair${r.pairs.length === 1 ? '' : 's'} allowed`;
   const lines = [
     r.verdict === 'unknown'
-      ? `${q.from} -> ${q.to} port ${q.port}/${q.protocol}: UNKNOWN (the objects kubetwin models say ${word}, ${count})`
-      : `${q.from} -> ${q.to} port ${q.port}/${q.protocol}: ${word} (${count})`,
+      ? `${q.from} -> ${q.to} port ${q.port}/${q.protocol}${req}: UNKNOWN (the objects kubetwin models say ${word}, ${count})`
+      : `${q.from} -> ${q.to} port ${q.port}/${q.protocol}${req}: ${word} (${count})`,
   ];
   if (r.verdict === 'unknown') lines.push(`unknown: ${unknownSentence(r.unknown)}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
@@ -80,6 +83,7 @@ export function reachJson(r: ReachResult): unknown {
     to: r.query.to,
     port: r.query.port,
     protocol: r.query.protocol,
+    ...(r.query.http ? { http: r.query.http } : {}),
     outcome: r.outcome,
     allowed: r.verdict === 'allowed',
     verdict: r.verdict,
@@ -93,6 +97,7 @@ export function reachJson(r: ReachResult): unknown {
       ...(p.unknownBecause ? { verdict: 'unknown', unknownBecause: p.unknownBecause } : {}),
       ...(p.problem ? { problem: p.problem } : {}),
       ...(p.verdict ? { egress: p.verdict.egress, ingress: p.verdict.ingress } : {}),
+      ...(p.verdict?.httpStatus ? { httpStatus: p.verdict.httpStatus } : {}),
     })),
     notes: r.notes,
     warnings: r.warnings,

@@ -1,4 +1,5 @@
 import {
+  ciliumFields,
   fields,
   kinds,
   podSpecPaths,
@@ -62,6 +63,15 @@ export function renderSupportDoc(): string {
     '| Kind | Field | Level | Notes |',
     '| --- | --- | --- | --- |',
     ...fields.map((f) => `| ${f.kind} | \`${f.path}\` | ${f.level} | ${f.note} |`),
+    '',
+    '## Cilium policy fields',
+    '',
+    'Fields of a CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy `spec` (or each `specs[*]`); `*` is each of',
+    '`ingress`, `ingressDeny`, `egress`, `egressDeny`. See docs/cilium.md.',
+    '',
+    '| Field | Level | Notes |',
+    '| --- | --- | --- |',
+    ...ciliumFields.map((f) => `| \`${f.path}\` | ${f.level} | ${f.note} |`),
     '',
   ];
   return lines.join('\n');

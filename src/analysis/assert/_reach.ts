@@ -1,5 +1,5 @@
 import type { Protocol } from '../../model/types.ts';
-import { PolicyEngine } from '../policy/index.ts';
+import { PolicyEngine, type HttpRequest } from '../policy/index.ts';
 import { reach, type ReachQuery } from '../reach/index.ts';
 import { renderSideLines } from './_explain.ts';
 import { unknownSentence } from '../unmodeled/index.ts';
@@ -12,6 +12,30 @@ interface ReachEntry {
 
 const protocols: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
+/** `http: {method, path, headers}`: one request for Cilium's L7 HTTP rules (method GET and path / by default). */
+function readHttp(v: unknown): HttpRequest | string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    return 'reach.http must be a map {method, path, headers}';
+  const h = v as Record<string, unknown>;
+  for (const k of Object.keys(h))
+    if (!['method', 'path', 'headers'].includes(k))
+      return `reach.http.${k} is not a field (method, path, headers)`;
+  if (h.method !== undefined && typeof h.method !== 'string') return 'reach.http.method must be a string';
+  if (h.path !== undefined && (typeof h.path !== 'string' || !h.path.startsWith('/')))
+    return 'reach.http.path must be a string starting with /';
+  const headers: Record<string, string> = {};
+  if (h.headers !== undefined) {
+    if (typeof h.headers !== 'object' || h.headers === null || Array.isArray(h.headers))
+      return 'reach.http.headers must be a map of strings';
+    for (const [k, val] of Object.entries(h.headers)) {
+      if (typeof val !== 'string') return `reach.http.headers.${k} must be a string`;
+      headers[k] = val;
+    }
+  }
+  return { method: ((h.method as string) ?? 'GET').toUpperCase(), path: (h.path as string) ?? '/', headers };
+}
+
 /** `reach: {from, to, port, protocol}` with `expect: allowed | denied` — evaluated as `kubetwin reach` does. */
 export const reachHandler: EntryHandler<ReachEntry> = {
   key: 'reach',
@@ -20,12 +44,12 @@ export const reachHandler: EntryHandler<ReachEntry> = {
       return { error: 'reach must be a map {from, to, port, protocol}', path: ['reach'] };
     const v = value as Record<string, unknown>;
     for (const k of Object.keys(v))
-      if (!['from', 'to', 'port', 'protocol'].includes(k))
-        return { error: `reach.${k} is not a field (from, to, port, protocol)`, path: ['reach', k] };
+      if (!['from', 'to', 'port', 'protocol', 'http'].includes(k))
+        return { error: `reach.${k} is not a field (from, to, port, protocol, http)`, path: ['reach', k] };
     for (const k of ['from', 'to'] as const)
       if (typeof v[k] !== 'string' || !v[k])
         return {
-          error: `reach.${k} must be a REF string (ns/NAME, service:ns/NAME, ip:ADDR, internet)`,
+          error: `reach.${k} must be a REF string (ns/NAME, service:ns/NAME, ip:ADDR, fqdn:NAME, internet)`,
           path: ['reach', k],
         };
     const port = v.port;
@@ -36,7 +60,12 @@ export const reachHandler: EntryHandler<ReachEntry> = {
       return { error: 'reach.protocol must be TCP, UDP or SCTP', path: ['reach', 'protocol'] };
     if (expect !== 'allowed' && expect !== 'denied')
       return { error: 'expect must be allowed or denied for a reach entry', path: ['expect'] };
-    return { query: { from: v.from as string, to: v.to as string, port, protocol }, expect };
+    const http = readHttp(v.http);
+    if (typeof http === 'string') return { error: http, path: ['reach', 'http'] };
+    return {
+      query: { from: v.from as string, to: v.to as string, port, protocol, ...(http ? { http } : {}) },
+      expect,
+    };
   },
   evaluate(entry, ctx) {
     const engine = ctx.memo('reach/engine', () => new PolicyEngine(ctx.model));

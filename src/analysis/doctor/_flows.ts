@@ -29,7 +29,7 @@ export const egressWithoutDns: DoctorRule = {
       const group = pod.owner ?? pod.key;
       if (seen.has(group)) continue;
       seen.add(group);
-      const isolating = engine.isolating(pod, 'Egress');
+      const isolating = engine.isolatedBy(pod, 'Egress');
       if (!isolating.length) continue;
       const ok = dnsPods.some((d: Pod) =>
         engine.allows({ kind: 'pod', pod }, { kind: 'pod', pod: d }, 53, 'UDP'),

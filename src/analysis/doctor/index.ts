@@ -15,6 +15,14 @@ import { egressWithoutDns, flowBlocked } from './_flows.ts';
 import { serviceMonitorMisses } from './_service-monitors.ts';
 import { removedOrUnknown } from './_input.ts';
 import { kindChangesTrafficNotModeled } from './_unmodeled.ts';
+import {
+  ciliumCidrInCluster,
+  ciliumDnsUdpOnly,
+  ciliumFqdnWithoutDns,
+  ciliumL7OnNonHttp,
+  ciliumNotEnforced,
+  ciliumSelectorScoped,
+} from './_cilium.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -41,6 +49,12 @@ export const doctorRules: readonly DoctorRule[] = [
   egressWithoutDns,
   namespaceWithoutDefaultDeny,
   ipBlockMisuse,
+  ciliumNotEnforced,
+  ciliumSelectorScoped,
+  ciliumDnsUdpOnly,
+  ciliumFqdnWithoutDns,
+  ciliumCidrInCluster,
+  ciliumL7OnNonHttp,
   scrapePortNotExposed,
   serviceMonitorMisses,
   ingressClassUnresolved,

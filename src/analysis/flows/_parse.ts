@@ -30,7 +30,8 @@ function splitHostPort(text: string): [string, number | undefined] | undefined {
 
 /**
  * Parses a target: `scheme://host[:port][/path]` (http, https, grpc, tcp, udp), `service:ns/name:port`,
- * `ip:ADDR:port`, `host:port` (a name resolved from the source pod, TCP), or `ns/name` with `port`.
+ * `ip:ADDR:port`, `host:port` or `fqdn:NAME:port` (a name resolved from the source pod, TCP), or `ns/name` with
+ * `port`.
  */
 export function parseFlowTarget(
   text: string,
@@ -62,6 +63,21 @@ export function parseFlowTarget(
       namespace: m[1] ?? defaultNamespace,
       name: m[2],
       port: p,
+      protocol: protocol ?? 'TCP',
+    };
+  }
+  if (text.startsWith('fqdn:')) {
+    // An outside name (resolved through the profile's externalHosts), as Cilium's toFQDNs sees it.
+    const hp = splitHostPort(text.slice(5));
+    const p = hp?.[1] ?? port;
+    if (!hp || !hp[0] || !p) return `"${text}" must be fqdn:NAME:PORT (or give port)`;
+    const udp = protocol === 'UDP';
+    return {
+      kind: 'url',
+      scheme: udp ? 'udp' : 'tcp',
+      host: hp[0].toLowerCase(),
+      port: p,
+      path: '/',
       protocol: protocol ?? 'TCP',
     };
   }

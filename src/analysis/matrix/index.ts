@@ -73,11 +73,14 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
   let builder: RowBuilder | undefined;
   const rowBuilder = () =>
     (builder ??= new RowBuilder(engine, layout, new ClassVerdicts(engine, layout.ports, layout.classPods)));
-  const warnings = engine.enforced
-    ? []
-    : [
-        `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
-      ];
+  const warnings = [
+    ...(engine.enforced
+      ? []
+      : [
+          `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
+        ]),
+    ...engine.tierWarnings,
+  ];
   return {
     by: options.by,
     groups: layout.groups,

@@ -26,6 +26,8 @@ export interface ClassInputs {
   /** `name/protocol` of every named port the policies use. */
   readonly portNames: readonly { name: string; protocol: string }[];
   readonly segments: AddressSegments;
+  /** Some selector reads the service account (Cilium's `io.cilium.k8s.policy.serviceaccount`): split by it. */
+  readonly serviceAccounts?: boolean;
 }
 
 /** Groups pods into classes; pods without an IP get classes too (they are simply unreachable). */
@@ -44,6 +46,7 @@ export function buildClasses(
   const ordered = [...byNamespace.keys()].sort().flatMap((ns) => byNamespace.get(ns)!);
   for (const pod of ordered) {
     let sig = `${pod.namespace}\u0000${pod.hostNetwork ? 'h' : 'p'}\u0000`;
+    if (inputs.serviceAccounts) sig += `${pod.serviceAccountName}\u0000`;
     for (const k of keys) if (k in pod.labels) sig += `${k}=${pod.labels[k]}\u0001`;
     sig += '\u0000';
     const named = new Int32Array(inputs.portNames.length).fill(-1);

@@ -5,6 +5,8 @@ export const at = (s?: SourceRef) => (s ? ` (${s.file}:${s.line}:${s.column})` :
 
 /** `NetworkPolicy/ns/name ingress[0] from[1]`, with the tier when it is not NetworkPolicy. */
 export function formatRule(r: RuleRef, direction: 'Ingress' | 'Egress'): string {
+  if (r.tier === 'cilium')
+    return `${r.policy} ${r.path ?? `${direction.toLowerCase()}[${r.rule}]`}${r.action === 'Deny' ? ' (deny)' : ''}${at(r.source)}`;
   const dir = direction === 'Ingress' ? 'ingress' : 'egress';
   const peer = r.peer !== undefined ? ` ${direction === 'Ingress' ? 'from' : 'to'}[${r.peer}]` : '';
   const tier = r.tier === 'networkpolicy' ? '' : `${r.tier} tier, `;
@@ -23,6 +25,17 @@ export function describeSide(side: SideVerdict, where: string): string[] {
     case 'baseline':
       lines.push(`${head} by ${formatRule(side.match!, side.direction)}`);
       break;
+    case 'deny':
+      lines.push(
+        `${head} by deny rule ${formatRule(side.match!, side.direction)} (a deny overrides every allow)`,
+      );
+      break;
+    case 'l7-denied':
+      lines.push(
+        `${head} — admitted at L4 by ${formatRule(side.match!, side.direction)}, but no HTTP rule admits ${side.l7?.request?.method ?? ''} ${side.l7?.request?.path ?? ''}: the Cilium proxy answers 403`,
+      );
+      for (const r of side.l7?.rules ?? []) lines.push(`    - ${formatRule(r, side.direction)}`);
+      break;
     case 'not-isolated':
       lines.push(`${head} — no NetworkPolicy selects it for ${side.direction}`);
       break;
@@ -32,7 +45,7 @@ export function describeSide(side: SideVerdict, where: string): string[] {
       );
       for (const m of side.misses)
         lines.push(
-          `    - ${m.policy}${m.rule >= 0 ? ` ${side.direction.toLowerCase()}[${m.rule}]` : ''}${at(m.source)}: ${m.reason}`,
+          `    - ${m.policy}${m.path ? ` ${m.path}` : m.rule >= 0 ? ` ${side.direction.toLowerCase()}[${m.rule}]` : ''}${at(m.source)}: ${m.reason}`,
         );
       break;
     case 'own-node':
@@ -51,6 +64,10 @@ export function describeSide(side: SideVerdict, where: string): string[] {
       lines.push(`${head} — the CNI does not enforce NetworkPolicy`);
       break;
   }
+  if (side.l7?.match && side.reason === 'rule')
+    lines.push(
+      `    HTTP ${side.l7.request?.method ?? ''} ${side.l7.request?.path ?? ''} admitted by ${formatRule(side.l7.match, side.direction)}`,
+    );
   for (const n of side.notes) lines.push(`    note: ${n}`);
   return lines;
 }

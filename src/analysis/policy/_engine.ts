@@ -1,4 +1,5 @@
 import type { Labels } from '../../lib/labels.ts';
+import type { SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel, NetworkPolicy, PolicyPeer, Pod, Protocol } from '../../model/types.ts';
 import { PeerSets } from './_peer-sets.ts';
 import { SidePrograms } from './_side-programs.ts';
@@ -9,7 +10,9 @@ import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
 import type { AdminTiers } from './_admin.ts';
 import { compileAdminTiers } from './_admin.ts';
-import type { EngineOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
+import { CiliumTier } from './_cilium.ts';
+import type { CiliumTarget } from './_cilium-peers.ts';
+import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
 /** Entries of the `allows` cache before it is dropped and refilled. */
 const CACHE_LIMIT = 1 << 22;
@@ -38,6 +41,8 @@ export class PolicyEngine {
   #peerSets?: PeerSets;
   #programs?: SidePrograms;
   readonly admin: AdminTiers;
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (enforced when the profile's CNI is Cilium). */
+  readonly cilium: CiliumTier;
   readonly model: ClusterModel;
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
@@ -74,18 +79,29 @@ export class PolicyEngine {
     }
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
+    this.cilium = new CiliumTier(model);
+    this.cilium.labelKeys.forEach((k) => labelKeys.add(k));
+    for (const e of this.cilium.entries)
+      if (e.rule.toPorts !== 'all')
+        for (const pr of e.rule.toPorts)
+          for (const pp of pr.ports)
+            if (typeof pp.port === 'string')
+              for (const protocol of pp.protocol === 'ANY' ? ['TCP', 'UDP', 'SCTP'] : [pp.protocol])
+                portNames.set(`${pp.port}/${protocol}`, { name: pp.port, protocol });
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
     this.portNames = [...portNames.values()];
     const built = buildClasses(model.pods, {
       labelKeys,
       portNames: this.portNames,
       segments: new AddressSegments([...blocks, ...this.admin.blocks]),
+      serviceAccounts: this.cilium.serviceAccounts,
     });
     this.classes = built.classes;
     this.#classOf = built.classOf;
     this.#ingressOf = this.classes.map(() => []);
     this.#egressOf = this.classes.map(() => []);
     this.#index = new ClassIndex(this.classes, (c) => !(c.hostNetwork && this.hostNetwork === 'node'));
+    this.cilium.bind(this.classes, this.#index, this.#nsLabels);
     this.policies.forEach((np, i) => {
       const ingress = np.policyTypes.includes('Ingress');
       const egress = np.policyTypes.includes('Egress');
@@ -114,16 +130,32 @@ export class PolicyEngine {
 
   /**
    * True when the NetworkPolicy tier alone decides every pod-to-pod verdict (policies enforced, no admin or
-   * baseline policy): verdicts are then functions of (source class, destination class, port) read from
+   * baseline policy, no Cilium policy): verdicts are then functions of (source class, destination class, port) read from
    * `policiesOf` and `peerSets`, apart from a pod and itself and a hostNetwork pod and its own node. A tier
    * added to the engine must make this false while it has policies, or class-level readers would miss it.
    */
   get networkPolicyOnly(): boolean {
-    return this.enforced && this.admin.empty;
+    return this.enforced && this.admin.empty && !this.#ciliumEnforced;
+  }
+
+  /**
+   * Every policy isolating the pod in a direction: NetworkPolicies, then (when the CNI is Cilium) the Cilium
+   * policies that put it in default deny. Empty: the pod is not isolated in that direction.
+   */
+  isolatedBy(pod: Pod, direction: 'Ingress' | 'Egress'): { key: string; source?: SourceRef }[] {
+    const out: { key: string; source?: SourceRef }[] = this.isolating(pod, direction).map((np) => ({
+      key: np.key,
+      source: np.source,
+    }));
+    const c = this.#classOf.get(pod);
+    if (c && this.cilium.active && !(c.hostNetwork && this.hostNetwork === 'node'))
+      for (const p of this.cilium.isolatingPolicies(c, direction)) out.push({ key: p.key, source: p.source });
+    return out;
   }
 
   /** Is the connection allowed? Cached per (source class, destination class, port, protocol). */
   allows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
+    if (this.#ciliumEnforced) return this.#ciliumAllows(from, to, port, protocol);
     if (from.kind === 'pod' && to.kind === 'pod' && this.networkPolicyOnly) {
       const a = this.#classOf.get(from.pod);
       const b = this.#classOf.get(to.pod);
@@ -163,6 +195,65 @@ export class PolicyEngine {
     return this.explain(from, to, port, protocol, false).allowed;
   }
 
+  /** Cilium is the CNI and some Cilium policy exists: `allows` goes through the sides with the Cilium tier. */
+  get #ciliumEnforced(): boolean {
+    return this.cilium.active && this.cilium.policies.length > 0 && this.enforced;
+  }
+
+  /**
+   * `allows` with the Cilium tier: pod to pod between classes (members share every label, namespace, service
+   * account and named port either tier reads), cached per (source class, destination class, port, protocol);
+   * anything else (addresses, hostNetwork pods, a pod to itself, admin tiers) goes through `explain`.
+   */
+  #ciliumAllows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
+    const a = from.kind === 'pod' ? this.#classOf.get(from.pod) : undefined;
+    const b = to.kind === 'pod' ? this.#classOf.get(to.pod) : undefined;
+    if (
+      !a ||
+      !b ||
+      from.kind !== 'pod' ||
+      to.kind !== 'pod' ||
+      from.pod === to.pod ||
+      a.hostNetwork ||
+      b.hostNetwork ||
+      !this.admin.empty
+    )
+      return this.explain(from, to, port, protocol, false).allowed;
+    const cached = this.classes.length <= 4096 && !b.namedPorts.includes(-2);
+    const key = cached
+      ? ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
+        (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2)
+      : 0;
+    const hit = cached ? this.#cache.get(key) : undefined;
+    if (hit !== undefined) return hit;
+    const v =
+      this.#ciliumSide('Egress', a, b, b, to.pod, port, protocol) &&
+      this.#ciliumSide('Ingress', b, a, b, to.pod, port, protocol);
+    if (cached) this.#cache.set(key, v);
+    return v;
+  }
+
+  /**
+   * One side between pod classes with both tiers, without explanations: a Cilium deny drops; a pod isolated by
+   * neither tier admits; else a Cilium allow rule or a NetworkPolicy rule (the side programs) must admit.
+   */
+  #ciliumSide(
+    direction: 'Ingress' | 'Egress',
+    cls: PodClass,
+    other: PodClass,
+    dest: PodClass,
+    destPod: Pod,
+    port: number,
+    protocol: Protocol,
+  ): boolean {
+    const c = this.cilium.fastSide(direction, cls, other.id, port, protocol, destPod);
+    if (c === 'deny') return false;
+    const np = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id].length > 0;
+    if (!np && !this.cilium.isolates(cls, direction)) return true;
+    if (c === 'allow') return true;
+    return np && this.#side(direction, cls, other, dest, destPod, port, protocol);
+  }
+
   /**
    * Pod-to-pod side without explanations (no admin tiers, distinct pods): the fast path of `allows`. Ports are
    * matched as `portMatches` does (named ports resolved at the destination), peers by one membership test in
@@ -194,18 +285,40 @@ export class PolicyEngine {
       this.#nsLabels,
       this.#index,
       // As `explain` sees them (#asTarget): a hostNetwork pod in `node` mode is its primary address.
+      // Under Cilium, ipBlock is a CIDR rule: it never selects pods or nodes.
       (c) =>
-        c.hostNetwork && this.hostNetwork === 'node' ? (c.pods[0].ip ? [c.pods[0].ip] : []) : c.pods[0].ips,
+        this.cilium.active
+          ? []
+          : c.hostNetwork && this.hostNetwork === 'node'
+            ? c.pods[0].ip
+              ? [c.pods[0].ip]
+              : []
+            : c.pods[0].ips,
       (peer) => this.#blocks.get(peer),
     ));
   }
 
   /** The full verdict: both sides, the rule that admitted each, or why every rule missed. */
-  explain(from: Party, to: Party, port: number, protocol: Protocol, withReasons = true): Verdict {
+  explain(
+    from: Party,
+    to: Party,
+    port: number,
+    protocol: Protocol,
+    options: boolean | ExplainOptions = true,
+  ): Verdict {
+    const opts = typeof options === 'boolean' ? { withReasons: options } : options;
     const src = this.#asTarget(from);
     const dst = this.#asTarget(to);
-    const ctx: SideContext = { engine: this, port, protocol, withReasons };
     const warnings: string[] = [];
+    const ctx: SideContext = {
+      engine: this,
+      port,
+      protocol,
+      withReasons: opts.withReasons ?? true,
+      http: opts.http,
+      warnings,
+    };
+    this.#ciliumIgnored(src, dst, warnings);
     if (!this.enforced) {
       warnings.push(
         `CNI ${this.model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
@@ -222,12 +335,57 @@ export class PolicyEngine {
     }
     const egress = evaluateSide(ctx, 'Egress', src, dst);
     const ingress = evaluateSide(ctx, 'Ingress', dst, src);
-    return { allowed: egress.allowed && ingress.allowed, port, protocol, egress, ingress, warnings };
+    const refused = egress.reason === 'l7-denied' || ingress.reason === 'l7-denied';
+    return {
+      allowed: egress.allowed && ingress.allowed,
+      port,
+      protocol,
+      egress,
+      ingress,
+      warnings: [...new Set(warnings)],
+      ...(refused ? { httpStatus: 403 as const } : {}),
+    };
+  }
+
+  /**
+   * Warnings about the whole answer that per-pair verdicts cannot carry (`matrix`, counts): Cilium policies a
+   * non-Cilium CNI ignores, Cilium rule fields kubetwin does not model. Sorted; empty when there are none.
+   */
+  get tierWarnings(): string[] {
+    const out: string[] = [];
+    if (this.cilium.policies.length && !this.cilium.active)
+      out.push(
+        `${this.cilium.policies.length} Cilium polic${this.cilium.policies.length === 1 ? 'y is' : 'ies are'} not enforced: the CNI is ${this.model.profile.cni.name}, not Cilium`,
+      );
+    if (this.cilium.active)
+      for (const e of this.cilium.entries)
+        for (const u of e.rule.unmodeled)
+          out.push(
+            `${e.policy.key} ${e.path}.${u} is not modeled by kubetwin and may change verdicts of the pods it selects`,
+          );
+    return out.sort();
+  }
+
+  /** Cilium policies in a cluster whose CNI is not Cilium are not enforced: say so where they select a side. */
+  #ciliumIgnored(src: PartyTarget, dst: PartyTarget, warnings: string[]): void {
+    if (this.cilium.active || !this.cilium.policies.length) return;
+    for (const t of [src, dst])
+      if (t.cls)
+        for (const key of this.cilium.selecting(t.cls))
+          warnings.push(
+            `${key} selects ${t.pod!.namespace}/${t.pod!.name} but the CNI is ${this.model.profile.cni.name}, not Cilium: it is not enforced, and this verdict ignores it`,
+          );
+  }
+
+  /** A party as the Cilium tier sees it. */
+  ciliumTarget(t: PartyTarget): CiliumTarget {
+    if (t.pod) return { pod: t.pod, cls: t.cls, ip: t.pod.ip, node: t.node };
+    return { ip: t.ip, node: t.node, fqdn: t.fqdn };
   }
 
   /** A pod as policies see it; a hostNetwork pod in `node` mode is its node's address. */
   #asTarget(p: Party): PartyTarget {
-    if (p.kind === 'ip') return { ip: p.ip, node: this.#nodeOfIP.get(p.ip) };
+    if (p.kind === 'ip') return { ip: p.ip, node: this.#nodeOfIP.get(p.ip), fqdn: p.fqdn };
     const pod = p.pod;
     if (pod.hostNetwork && this.hostNetwork === 'node')
       return { ip: pod.ip ?? '', node: pod.nodeName, hostPod: pod };
@@ -244,7 +402,11 @@ export class PolicyEngine {
   }
 
   /** Does a peer of a policy in `namespace` match the target? */
-  peer(peer: PolicyPeer, namespace: string, target: PeerTarget) {
+  peer(peer: PolicyPeer, namespace: string, target: PeerTarget & { readonly node?: string }) {
+    // Under Cilium an ipBlock is a CIDR rule, which selects neither pods nor nodes (default CIDR match mode).
+    // https://docs.cilium.io/en/stable/security/policy/language/#selecting-nodes-with-cidr-ipblock
+    if (peer.ipBlock && this.cilium.active && (target.pod || target.node !== undefined))
+      return { matched: false };
     return peerMatches(peer, this.#blocks.get(peer), namespace, target);
   }
 }
@@ -254,4 +416,5 @@ export type PartyTarget = PeerTarget & {
   readonly node?: string;
   readonly cls?: PodClass;
   readonly hostPod?: Pod;
+  readonly fqdn?: string;
 };

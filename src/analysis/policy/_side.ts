@@ -3,6 +3,8 @@ import type { PolicyEngine, PartyTarget } from './_engine.ts';
 import { peerMissReason } from './_peers.ts';
 import { portMatches, portMissReason } from './_ports.ts';
 import type { Miss, RuleRef, SideVerdict } from './types.ts';
+import type { HttpRequest } from './_cilium-match.ts';
+import { ciliumSide } from './_cilium-side.ts';
 
 export interface SideContext {
   readonly engine: PolicyEngine;
@@ -10,6 +12,10 @@ export interface SideContext {
   readonly protocol: Protocol;
   /** Build miss explanations (skipped on the fast path). */
   readonly withReasons: boolean;
+  /** An HTTP request for the Cilium L7 rules. */
+  readonly http?: HttpRequest;
+  /** Where sides add verdict-level warnings (fields kubetwin does not model). */
+  readonly warnings?: string[];
 }
 
 export const notes = {
@@ -46,9 +52,17 @@ export function evaluateSide(
     };
   }
   if (peer.pod === subject.pod) return { ...base, allowed: true, reason: 'self', notes: [] };
-  if (!peer.pod && peer.node !== undefined && peer.node === subject.node)
-    return { ...base, allowed: true, reason: 'own-node', notes: peer.hostPod ? [notes.hostNetwork] : [] };
   const engine = ctx.engine;
+  const cilium = engine.cilium.active && engine.cilium.policies.length > 0;
+  // Under Cilium only ingress from the pod's own node is always allowed (allow-localhost); egress to the node
+  // is the `host` entity, subject to policy. https://docs.cilium.io/en/stable/security/policy/language/#access-to-from-local-host
+  if (
+    !peer.pod &&
+    peer.node !== undefined &&
+    peer.node === subject.node &&
+    (!cilium || direction === 'Ingress')
+  )
+    return { ...base, allowed: true, reason: 'own-node', notes: peer.hostPod ? [notes.hostNetwork] : [] };
   const pod = subject.pod;
   const destination = direction === 'Ingress' ? subject.pod : peer.pod;
   const hostNote = peer.hostPod ? [notes.hostNetwork] : [];
@@ -61,8 +75,17 @@ export function evaluateSide(
       ]
     : [];
   const cls = subject.cls;
+  const c = cilium && cls ? ciliumSide(ctx, direction, subject, peer, destination) : undefined;
+  if (c?.deny)
+    return {
+      ...base,
+      allowed: false,
+      reason: 'deny',
+      match: c.deny,
+      notes: [...passNote, ...hostNote],
+    };
   const indices = cls ? engine.policiesOf(cls, direction) : [];
-  if (!indices.length) {
+  if (!indices.length && !c?.isolating) {
     const baseline = engine.admin.decide(
       'baseline',
       direction,
@@ -82,10 +105,13 @@ export function evaluateSide(
       };
     return { ...base, allowed: true, reason: 'not-isolated', notes: [...passNote, ...hostNote] };
   }
-  const isolatedBy = indices.map((i) => ({
-    policy: engine.policies[i].key,
-    source: engine.policies[i].source,
-  }));
+  const isolatedBy = [
+    ...indices.map((i) => ({
+      policy: engine.policies[i].key,
+      source: engine.policies[i].source,
+    })),
+    ...(c?.isolatedBy ?? []),
+  ];
   const misses: Miss[] = [];
   for (const i of indices) {
     const np = engine.policies[i];
@@ -158,12 +184,13 @@ export function evaluateSide(
         source: np.source,
       });
   }
+  if (c?.allow) return c.allowed(isolatedBy, [...passNote, ...hostNote]);
   return {
     direction,
     allowed: false,
     reason: 'no-rule-matched',
     isolatedBy,
-    misses,
+    misses: [...misses, ...(c?.misses ?? [])],
     notes: [...passNote, ...hostNote],
   };
 }

@@ -10,6 +10,9 @@ export { PolicyEngine } from './_engine.ts';
 export type { PodClass } from './_classes.ts';
 export type {
   EngineOptions,
+  ExplainOptions,
+  HttpRequest,
+  L7Verdict,
   HostNetworkMode,
   Miss,
   Party,
@@ -22,3 +25,5 @@ export type {
 export { describeSide, formatRule } from './_describe.ts';
 export { portMatches } from './_ports.ts';
 export type { PeerSets } from './_peer-sets.ts';
+export { identityLabels as ciliumIdentityLabels } from './_cilium-match.ts';
+export { computeTierReachability, type TierReachability } from './_tier-reach.ts';

@@ -8,7 +8,13 @@ import type { ObjectKey, Pod, Protocol } from '../../model/types.ts';
 /** One end of a connection: a pod, or an address (outside the cluster, a node, or the internet). */
 export type Party =
   | { readonly kind: 'pod'; readonly pod: Pod }
-  | { readonly kind: 'ip'; readonly ip: string; readonly label?: string };
+  | {
+      readonly kind: 'ip';
+      readonly ip: string;
+      readonly label?: string;
+      /** The outside name the address was reached by (`fqdn:NAME`), for Cilium's toFQDNs. */
+      readonly fqdn?: string;
+    };
 
 /** How hostNetwork pods are treated: as their node (what most CNIs do; the default) or as ordinary pods. */
 export type HostNetworkMode = 'node' | 'pod';
@@ -17,8 +23,22 @@ export interface EngineOptions {
   readonly hostNetwork?: HostNetworkMode;
 }
 
-/** The tier that decided one side: admin (ANP / ClusterNetworkPolicy Admin), NetworkPolicy, baseline, or none. */
-export type Tier = 'admin' | 'networkpolicy' | 'baseline' | 'default';
+/** One HTTP request, judged by Cilium's L7 HTTP rules (`reach --http-*`, test `http:`). */
+export type { HttpRequest } from './_cilium-match.ts';
+
+/** Options of `PolicyEngine.explain` beyond the connection. */
+export interface ExplainOptions {
+  /** Build miss explanations (default true; the fast path skips them). */
+  readonly withReasons?: boolean;
+  /** Judge this HTTP request by the L7 rules that apply to the connection. */
+  readonly http?: import('./_cilium-match.ts').HttpRequest;
+}
+
+/**
+ * The tier that decided one side: admin (ANP / ClusterNetworkPolicy Admin), NetworkPolicy, baseline, Cilium
+ * (CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy), or none.
+ */
+export type Tier = 'admin' | 'networkpolicy' | 'baseline' | 'cilium' | 'default';
 
 /** A rule that decided a side, down to the peer and its place in the file. */
 export interface RuleRef {
@@ -28,6 +48,8 @@ export interface RuleRef {
   /** Index of the peer inside the rule's from/to list; undefined when the rule admits every peer. */
   readonly peer?: number;
   readonly action?: 'Allow' | 'Deny' | 'Pass';
+  /** Cilium: the rule's path in the policy, down to the peer (`ingress[0].fromEndpoints[1]`, `egressDeny[0]`). */
+  readonly path?: string;
   readonly source?: SourceRef;
 }
 
@@ -36,6 +58,8 @@ export interface Miss {
   readonly policy: ObjectKey;
   readonly rule: number;
   readonly reason: string;
+  /** Cilium: the rule's path (`ingress[0]`, `specs[1].egress[2]`). */
+  readonly path?: string;
   readonly source?: SourceRef;
 }
 
@@ -49,7 +73,21 @@ export type SideReason =
   | 'host-network'
   | 'not-enforced'
   | 'admin'
-  | 'baseline';
+  | 'baseline'
+  /** A Cilium deny rule (ingressDeny / egressDeny), which overrides every allow. */
+  | 'deny'
+  /** Admitted at L4, but the Cilium proxy answers the HTTP request 403: no HTTP rule admits it. */
+  | 'l7-denied';
+
+/** The L7 HTTP rules that apply to one side (Cilium), and the request's verdict when one was given. */
+export interface L7Verdict {
+  /** Every HTTP rule that applies, by rule path; a request must match one of them. */
+  readonly rules: readonly RuleRef[];
+  readonly request?: import('./_cilium-match.ts').HttpRequest;
+  /** With a request: admitted by `match`, or refused (403 from the proxy). */
+  readonly allowed?: boolean;
+  readonly match?: RuleRef;
+}
 
 export interface SideVerdict {
   readonly direction: 'Egress' | 'Ingress';
@@ -63,6 +101,8 @@ export interface SideVerdict {
   readonly misses: readonly Miss[];
   /** Undefined-by-upstream or CNI-dependent behaviour that touched this verdict. */
   readonly notes: readonly string[];
+  /** Cilium L7 HTTP rules on this side (the connection is admitted at L4; requests are judged by the proxy). */
+  readonly l7?: L7Verdict;
 }
 
 export interface Verdict {
@@ -72,4 +112,6 @@ export interface Verdict {
   readonly egress: SideVerdict;
   readonly ingress: SideVerdict;
   readonly warnings: readonly string[];
+  /** 403 when an HTTP request was given and a Cilium proxy refuses it (the connection itself is admitted). */
+  readonly httpStatus?: 403;
 }

@@ -35,6 +35,7 @@ export function resolveRef(
   role: 'from' | 'to' = 'to',
 ): Resolved | string {
   if (text === 'internet') return { label: 'internet', endpoints: internetParties(blocks), notes: [] };
+  if (text.startsWith('fqdn:')) return fqdnRef(model, text);
   if (text.startsWith('ip:')) {
     const ip = canonicalIP(text.slice(3));
     if (!ip) return `"${text}" is not an address (ip:A.B.C.D or ip:x::y)`;
@@ -75,7 +76,7 @@ export function resolveRef(
   const explicitPod = text.startsWith('pod:');
   const ref = splitRef(explicitPod ? text.slice(4) : text);
   if (!ref)
-    return `"${text}" is not a REF: use NAMESPACE/NAME, service:NAMESPACE/NAME, ip:ADDRESS or internet`;
+    return `"${text}" is not a REF: use NAMESPACE/NAME, service:NAMESPACE/NAME, ip:ADDRESS, fqdn:NAME or internet`;
   if (!explicitPod) {
     const ws = model.workloads
       .filter((w) => w.namespace === ref.ns && w.name === ref.name)
@@ -97,6 +98,26 @@ export function resolveRef(
     ...model.pods.filter((p) => p.namespace === ref.ns).map((p) => p.name),
   ];
   return `no workload or pod ${ref.ns}/${ref.name}${suggest(names)}`;
+}
+
+/**
+ * `fqdn:NAME`: an outside name, one endpoint per address the profile's `externalHosts` gives it; the verdict
+ * knows the name (Cilium's toFQDNs selects by name).
+ */
+function fqdnRef(model: ClusterModel, text: string): Resolved | string {
+  const name = text.slice(5).toLowerCase().replace(/\.$/, '');
+  if (!name) return `"${text}" must be fqdn:NAME`;
+  const ips = model.profile.externalHosts[name];
+  if (!ips?.length)
+    return `${name} has no address in the profile's externalHosts (add externalHosts: {${name}: [ADDRESS]} to kubetwin.yaml)`;
+  return {
+    label: text,
+    endpoints: ips.map((ip) => ({
+      party: { kind: 'ip', ip, label: name, fqdn: name },
+      label: `${name} (${ip})`,
+    })),
+    notes: [],
+  };
 }
 
 function splitRef(text: string): { ns: string; name: string } | undefined {

@@ -3,7 +3,7 @@
  * (pod to pod, pod to each Service endpoint, address to pod), summarised.
  */
 import type { ClusterModel, Protocol } from '../../model/types.ts';
-import type { PolicyEngine, Verdict } from '../policy/index.ts';
+import type { HttpRequest, PolicyEngine, Verdict } from '../policy/index.ts';
 import { resolveRef, type Endpoint } from './_refs.ts';
 import {
   touchingConnection,
@@ -20,6 +20,8 @@ export interface ReachQuery {
   readonly to: string;
   readonly port: number;
   readonly protocol: Protocol;
+  /** One HTTP request, judged by Cilium's L7 HTTP rules; without it the verdict is about the L4 connection. */
+  readonly http?: HttpRequest;
 }
 
 export interface PairResult {
@@ -114,7 +116,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         });
         continue;
       }
-      const verdict = engine.explain(a.party, b.party, port, query.protocol);
+      const verdict = engine.explain(a.party, b.party, port, query.protocol, { http: query.http });
       verdict.warnings.forEach((w) => warnings.add(w));
       const because = judge(a, b, verdict.allowed);
       pairs.push({
@@ -131,6 +133,10 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const outcome =
     pairs.length && allowedPairs === pairs.length ? 'allowed' : allowedPairs === 0 ? 'denied' : 'partial';
   if (!pairs.length) notes.push('no pairs to judge: one side has no pods');
+  if (!query.http && pairs.some((p) => p.verdict?.egress.l7 || p.verdict?.ingress.l7))
+    notes.push(
+      'Cilium L7 HTTP rules apply: this verdict is about the L4 connection; give --http-method/--http-path (test: http: {method, path}) to judge one request',
+    );
   const unknownList = [...unknown.values()].sort((x, y) => cmp(x.key, y.key));
   const restrict = [...restrictOnly.values()].filter((o) => !unknown.has(o.key));
   if (restrict.length)

@@ -43,8 +43,8 @@ export function buildReport(input: ReportInput): ReportData {
     .map((n) => {
       const pods = podsIn.get(n.name) ?? [];
       const policies = policiesIn.get(n.name) ?? [];
-      const ingressIsolated = pods.filter((p) => engine.isolating(p, 'Ingress').length > 0).length;
-      const egressIsolated = pods.filter((p) => engine.isolating(p, 'Egress').length > 0).length;
+      const ingressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Ingress').length > 0).length;
+      const egressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Egress').length > 0).length;
       const defaultDenyIngress = policies.some((p) => isDefaultDeny(p, 'Ingress'));
       const defaultDenyEgress = policies.some((p) => isDefaultDeny(p, 'Egress'));
       const all = pods.length > 0 && ingressIsolated === pods.length && egressIsolated === pods.length;

@@ -1,5 +1,16 @@
 import type { ClusterModel, EndpointSlice, Pod, Service } from '../../model/types.ts';
-import { PolicyEngine } from '../policy/index.ts';
+import { PolicyEngine, type HttpRequest, type Party, type Verdict } from '../policy/index.ts';
+import type { Protocol } from '../../model/types.ts';
+
+/** One connection the policy hop judged, for renderers that print flows (`trace -o hubble`). */
+export interface JudgedFlow {
+  readonly from: Party;
+  readonly to: Party;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly http?: HttpRequest;
+  readonly verdict: Verdict;
+}
 import { lookup } from '../../model/lookup.ts';
 import { createDns, type Dns } from '../dns/index.ts';
 import { compileRouter, type Router, type Via } from '../route/index.ts';
@@ -12,6 +23,8 @@ export interface TraceContext {
   readonly dns: Dns;
   readonly certificates?: CertTable;
   readonly now?: string;
+  /** Called with every connection a policy hop judges, in order (set by `TraceContextOptions.onJudged`). */
+  readonly onJudged?: (flow: JudgedFlow) => void;
   router(via: Via): Router | string;
   serviceByIP(ip: string): Service | undefined;
   podByIP(ip: string): Pod | undefined;
@@ -27,6 +40,8 @@ export interface TraceContext {
 export interface TraceContextOptions {
   readonly certificates?: CertTable;
   readonly now?: string;
+  /** Receives every connection a policy hop judges (the trace itself is unchanged). */
+  readonly onJudged?: (flow: JudgedFlow) => void;
 }
 
 export function createTraceContext(model: ClusterModel, options: TraceContextOptions = {}): TraceContext {
@@ -44,6 +59,7 @@ export function createTraceContext(model: ClusterModel, options: TraceContextOpt
     dns,
     certificates: options.certificates,
     now: options.now,
+    onJudged: options.onJudged,
     router(via) {
       const key = JSON.stringify(via);
       let r = routers.get(key);

@@ -1,6 +1,6 @@
 import type { Pod, Protocol } from '../../model/types.ts';
-import type { Party, Verdict } from '../policy/index.ts';
-import { describeSide } from '../policy/index.ts';
+import type { HttpRequest, Party, Verdict } from '../policy/index.ts';
+import { describeSide, formatRule } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
 import {
   touchingConnection,
@@ -32,6 +32,8 @@ export function policyHop(
   from: Party,
   targets: readonly Target[],
   protocol: Protocol,
+  /** The HTTP request (for Cilium L7 rules) and the outside name the targets were resolved from (toFQDNs). */
+  options: { readonly http?: HttpRequest; readonly fqdn?: string } = {},
 ): { hop: Hop; delivered: Delivery[]; fix?: Fix; reason?: string } {
   const delivered: Delivery[] = [];
   const details: string[] = [];
@@ -40,8 +42,11 @@ export function policyHop(
   const unmodeled = unmodeledObjects(ctx.model);
   const unknown = new Map<string, UnmodeledObject>();
   for (const t of targets) {
-    const to: Party = t.pod ? { kind: 'pod', pod: t.pod } : { kind: 'ip', ip: t.address };
-    const v = ctx.engine.explain(from, to, t.port, protocol);
+    const to: Party = t.pod
+      ? { kind: 'pod', pod: t.pod }
+      : { kind: 'ip', ip: t.address, ...(options.fqdn ? { fqdn: options.fqdn } : {}) };
+    const v = ctx.engine.explain(from, to, t.port, protocol, { http: options.http });
+    ctx.onJudged?.({ from, to, port: t.port, protocol, http: options.http, verdict: v });
     for (const side of [v.egress, v.ingress]) {
       if (side.match) objects.set(side.match.policy, { key: side.match.policy, source: side.match.source });
       for (const iso of side.isolatedBy)
@@ -70,7 +75,11 @@ export function policyHop(
   const judged = delivered.length === targets.length ? 'ok' : delivered.length ? 'warn' : 'fail';
   // Objects kubetwin does not model may change this hop: never a plain `ok`.
   const verdict = unknown.size && judged === 'ok' ? 'warn' : judged;
-  const title = `NetworkPolicy: ${delivered.length}/${targets.length} destination(s) allowed${unknown.size ? ` (unknown: ${unknown.size} object(s) kubetwin does not model may change this)` : ''}`;
+  const kinds =
+    ctx.engine.cilium.active && ctx.engine.cilium.policies.length
+      ? 'NetworkPolicy and Cilium policy'
+      : 'NetworkPolicy';
+  const title = `${kinds}: ${delivered.length}/${targets.length} destination(s) allowed${unknown.size ? ` (unknown: ${unknown.size} object(s) kubetwin does not model may change this)` : ''}`;
   for (const o of unknown.values()) objects.set(o.key, { key: o.key, source: o.source });
   const hop: Hop = {
     kind: 'policy',
@@ -104,6 +113,25 @@ export function policyHop(
     sv.reason === 'no-rule-matched'
       ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}${sv.misses.length > 1 ? ` (+${sv.misses.length - 1} more rules)` : ''}; ` : ''}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
       : describeSide(sv, where)[0];
+  // A Cilium deny or an L7 refusal is not fixed by one more allow: name the rule to change instead.
+  if (sv.reason === 'deny' && sv.match)
+    return {
+      hop,
+      delivered,
+      reason,
+      fix: {
+        summary: `narrow or remove the deny rule ${formatRule(sv.match, sv.direction)}: a deny overrides every allow`,
+      },
+    };
+  if (sv.reason === 'l7-denied' && sv.match)
+    return {
+      hop,
+      delivered,
+      reason,
+      fix: {
+        summary: `add an HTTP rule admitting ${sv.l7?.request?.method ?? ''} ${sv.l7?.request?.path ?? ''} to ${formatRule(sv.match, sv.direction)}`,
+      },
+    };
   return { hop, delivered, reason, fix: policyFix(from, firstDenied.target, protocol, side) };
 }
 

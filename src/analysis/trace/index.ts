@@ -4,7 +4,7 @@
  * is delivered, or to the first hop that fails, why, and the smallest change that would fix it.
  */
 import type { Flow, FlowSource, FlowTarget } from '../flows/index.ts';
-import type { Party } from '../policy/index.ts';
+import type { HttpRequest, Party } from '../policy/index.ts';
 import type { Protocol } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
 import type { Client } from '../service-path/index.ts';
@@ -17,7 +17,12 @@ import { sidecarLeg } from './_mesh.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
 
-export { createTraceContext, type TraceContext, type TraceContextOptions } from './_context.ts';
+export {
+  createTraceContext,
+  type JudgedFlow,
+  type TraceContext,
+  type TraceContextOptions,
+} from './_context.ts';
 export type { Delivery, Fix, FlowTrace, Hop, HopKind, Trace } from './types.ts';
 
 const podClient = (p: Pod): Client => ({ kind: 'pod', pod: `${p.namespace}/${p.name}` });
@@ -93,6 +98,7 @@ function throughService(
   protocol: Protocol,
   hops: Hop[],
   only?: ReadonlySet<string>,
+  http?: HttpRequest,
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const svc = ctx.serviceNamed(svcNs, svcName);
   if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
@@ -109,7 +115,7 @@ function throughService(
           : `make Service ${svcNs}/${svcName} select ready pods`,
       },
     };
-  const pol = policyHop(ctx, from, leg.candidates.map(label), protocol);
+  const pol = policyHop(ctx, from, leg.candidates.map(label), protocol, { http });
   hops.push(pol.hop);
   return { delivered: pol.delivered, candidates: leg.candidates.length, reason: pol.reason, fix: pol.fix };
 }
@@ -149,6 +155,7 @@ function throughSidecar(
   port: number,
   protocol: Protocol,
   hops: Hop[],
+  http?: HttpRequest,
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const out = {
     delivered: [] as Delivery[],
@@ -158,7 +165,7 @@ function throughSidecar(
   };
   for (const [ref, ips] of allowed) {
     const [ns, name] = ref.split('/');
-    const r = throughService(ctx, src, podClient(pod), ns, name, port, protocol, hops, ips);
+    const r = throughService(ctx, src, podClient(pod), ns, name, port, protocol, hops, ips, http);
     out.delivered.push(...r.delivered);
     out.candidates += r.candidates;
     out.reason ??= r.reason;
@@ -171,6 +178,11 @@ function throughSidecar(
 export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trace {
   const hops: Hop[] = [];
   const protocol: Protocol = to.protocol;
+  // An http:// URL is one GET request: Cilium's L7 HTTP rules judge it.
+  const http: HttpRequest | undefined =
+    to.kind === 'url' && to.scheme === 'http'
+      ? { method: 'GET', path: to.path, headers: { host: to.host } }
+      : undefined;
   if (from.kind !== 'ref') {
     if (to.kind !== 'url' && to.kind !== 'ip')
       return finish(from, to, hops, [], 'from outside the cluster, a target is a URL or ip:ADDRESS:PORT');
@@ -253,12 +265,23 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     hops.push(side.hop);
     if (side.reason) return finish(from, to, hops, [], side.reason);
     if (side.allowed) {
-      const r = throughSidecar(ctx, src, pod, side.allowed, port, protocol, hops);
+      const r = throughSidecar(ctx, src, pod, side.allowed, port, protocol, hops, http);
       return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
     }
   }
   if (svc) {
-    const r = throughService(ctx, src, podClient(pod), svc.namespace, svc.name, port, protocol, hops);
+    const r = throughService(
+      ctx,
+      src,
+      podClient(pod),
+      svc.namespace,
+      svc.name,
+      port,
+      protocol,
+      hops,
+      undefined,
+      http,
+    );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
@@ -266,7 +289,8 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     const p = ctx.podByIP(ip);
     return { label: p ? `${p.namespace}/${p.name}` : ip, address: ip, port, pod: p };
   });
-  const pol = policyHop(ctx, src, targets, protocol);
+  const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
+  const pol = policyHop(ctx, src, targets, protocol, { http, fqdn });
   hops.push(pol.hop);
   return finish(from, to, hops, pol.delivered, pol.reason, pol.fix, targets.length);
 }

@@ -1,0 +1,476 @@
+import { formatSelector, matches, selectorFromMap, type Labels, type Selector } from '../../lib/labels.ts';
+import { parseIP } from '../../lib/ip.ts';
+import {
+  ciliumLabels,
+  type CiliumHttpRule,
+  type CiliumPeer,
+  type CiliumPolicy,
+  type CiliumRule,
+  type CiliumSpec,
+} from '../../model/cilium-policy.ts';
+import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
+import type { PodClass } from './_classes.ts';
+import type { ClassIndex } from './_class-index.ts';
+import { blockContains, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
+import {
+  dnsMatches as dnsRuleMatches,
+  identityLabels,
+  isIdentityKey,
+  portRuleMatches,
+} from './_cilium-match.ts';
+import { entitiesOf, peerMissReason, type CiliumTarget } from './_cilium-peers.ts';
+import type { Miss, RuleRef } from './types.ts';
+
+/** One rule of one spec of one policy: what the per-class lists hold. */
+export interface CiliumEntry {
+  readonly policy: CiliumPolicy;
+  readonly spec: CiliumSpec;
+  readonly rule: CiliumRule;
+  /** `ingress[0]`, or `specs[1].ingress[0]`. */
+  readonly path: string;
+}
+
+/** What the Cilium tier says about one side of a connection. */
+export interface CiliumSide {
+  /** Some selecting spec enables default deny in this direction. */
+  readonly isolating: boolean;
+  readonly isolatedBy: readonly { readonly policy: string; readonly source?: RuleRef['source'] }[];
+  readonly deny?: RuleRef;
+  readonly allow?: RuleRef;
+  /** HTTP rules that apply: set when every allow rule that admits the connection carries HTTP rules. */
+  readonly http?: readonly { readonly rule: CiliumHttpRule; readonly ref: RuleRef }[];
+  readonly misses: readonly Miss[];
+  /** Rules of the side that use fields kubetwin does not model. */
+  readonly unmodeled: readonly string[];
+}
+
+/**
+ * The Cilium tier: CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy compiled over the engine's pod
+ * classes. Per class and direction, the rules of the specs whose endpointSelector selects it; per peer
+ * selector, the classes it selects (sorted ids). Default enforcement mode: a pod is isolated in a direction
+ * when a selecting spec enables default deny there (by default, any spec with rules — allow or deny — in
+ * that direction); then only allow rules admit, and deny rules override every allow.
+ * https://docs.cilium.io/en/stable/security/policy/intro/#policy-enforcement-modes
+ * https://docs.cilium.io/en/stable/security/policy/deny/
+ */
+export class CiliumTier {
+  /** The profile's CNI is Cilium: the tier is enforced. */
+  readonly active: boolean;
+  readonly policies: readonly CiliumPolicy[];
+  readonly cluster: string;
+  /** Pod label keys the selectors read (they join the class signature). */
+  readonly labelKeys = new Set<string>();
+  /** Some selector reads the service account label (classes split by service account). */
+  readonly serviceAccounts: boolean;
+  readonly entries: CiliumEntry[] = [];
+  #classes: readonly PodClass[] = [];
+  #index?: ClassIndex;
+  #nsLabels: ReadonlyMap<string, Labels> = new Map();
+  /** [direction][class id] → entry indices; isolating flags. */
+  #of: number[][][] = [[], []];
+  #isolating: Uint8Array[] = [];
+  #isolatingBy: number[][][] = [[], []];
+  readonly #sets = new Map<string, Int32Array>();
+  #namespaces?: string[];
+  /** Per entry: the class sets its peers select among pods ('all': every pod), compiled on first use. */
+  readonly #podPeers: (readonly Int32Array[] | 'all' | undefined)[] = [];
+  readonly #blocks = new Map<string, CompiledBlock | undefined>();
+  readonly #services = new Map<CiliumPeer, { selectors: Selector[]; addresses: Set<string> }>();
+  readonly #model: ClusterModel;
+  readonly #apiserver = new Set<string>();
+
+  constructor(model: ClusterModel) {
+    this.#model = model;
+    this.active = model.profile.cni.name.toLowerCase() === 'cilium';
+    this.policies = model.ciliumPolicies ?? [];
+    this.cluster = model.profile.cni.cluster ?? 'default';
+    let sa = false;
+    const read = (s?: Selector) =>
+      s?.requirements.forEach((r) => {
+        if (r.key === ciliumLabels.serviceAccount) sa = true;
+        else if (!isIdentityKey(r.key)) this.labelKeys.add(r.key);
+      });
+    for (const policy of this.policies)
+      for (const spec of policy.specs) {
+        read(spec.endpointSelector);
+        for (const rule of spec.rules) {
+          const path = `${spec.path === 'spec' ? '' : `${spec.path}.`}${rule.section}[${rule.index}]`;
+          this.entries.push({ policy, spec, rule, path });
+          if (rule.peers !== 'all') for (const p of rule.peers) if (p.kind === 'endpoints') read(p.selector);
+        }
+      }
+    for (const s of model.endpointSlices)
+      if (s.namespace === 'default' && s.serviceName === 'kubernetes')
+        for (const e of s.endpoints) e.addresses.forEach((a) => this.#apiserver.add(a));
+    for (const e of this.entries)
+      if (e.rule.peers !== 'all')
+        for (const p of e.rule.peers)
+          if (p.kind === 'service')
+            for (const svc of model.services) {
+              if (svc.namespace !== p.namespace) continue;
+              if (
+                p.name !== undefined ? svc.name !== p.name : !p.selector || !matches(p.selector, svc.labels)
+              )
+                continue;
+              if (svc.selector) read(selectorFromMap(svc.selector));
+            }
+    this.serviceAccounts = sa;
+  }
+
+  /** Binds the tier to the engine's classes (built with `labelKeys` and `serviceAccounts`). */
+  bind(classes: readonly PodClass[], index: ClassIndex, nsLabels: ReadonlyMap<string, Labels>): void {
+    this.#classes = classes;
+    this.#index = index;
+    this.#nsLabels = nsLabels;
+    this.#of = [classes.map(() => []), classes.map(() => [])];
+    this.#isolating = [new Uint8Array(classes.length), new Uint8Array(classes.length)];
+    const bySpec = new Map<CiliumSpec, Int32Array>();
+    this.entries.forEach((e, i) => {
+      if (!e.spec.endpointSelector) return;
+      let ids = bySpec.get(e.spec);
+      if (!ids) bySpec.set(e.spec, (ids = this.select(e.spec.endpointSelector)));
+      const d = e.rule.section.startsWith('ingress') ? 0 : 1;
+      for (const id of ids) this.#of[d][id].push(i);
+    });
+    // Default deny per direction, and which policies cause it (specs without rules may enable it too).
+    this.#isolatingBy = [classes.map(() => []), classes.map(() => [])];
+    this.policies.forEach((p, pi) => {
+      for (const spec of p.specs) {
+        if (!spec.endpointSelector || !(spec.defaultDeny.ingress || spec.defaultDeny.egress)) continue;
+        const ids = bySpec.get(spec) ?? this.select(spec.endpointSelector);
+        for (const id of ids)
+          for (const d of [0, 1]) {
+            if (!(d === 0 ? spec.defaultDeny.ingress : spec.defaultDeny.egress)) continue;
+            this.#isolating[d][id] = 1;
+            const list = this.#isolatingBy[d][id];
+            if (list[list.length - 1] !== pi) list.push(pi);
+          }
+      }
+    });
+  }
+
+  /** The Cilium policies that put a class in default deny in a direction (empty: not isolated by Cilium). */
+  isolatingPolicies(cls: PodClass, direction: 'Ingress' | 'Egress'): readonly CiliumPolicy[] {
+    return (this.#isolatingBy[direction === 'Ingress' ? 0 : 1][cls.id] ?? []).map((i) => this.policies[i]);
+  }
+
+  /** Identity labels of a class (its members share every label a Cilium selector reads). */
+  labelsOf(c: PodClass): Labels {
+    return identityLabels(c.pods[0], this.#nsLabels.get(c.namespace) ?? {}, this.cluster);
+  }
+
+  /**
+   * Ids of the classes a selector over identity labels selects, sorted: the namespace requirement picks the
+   * namespaces, pod-label requirements go through the class index, identity labels are checked per class.
+   */
+  select(selector: Selector): Int32Array {
+    const key = formatSelector(selector);
+    const hit = this.#sets.get(key);
+    if (hit) return hit;
+    const nsReqs = selector.requirements.filter((r) => r.key === ciliumLabels.namespace);
+    const podReqs = selector.requirements.filter((r) => !isIdentityKey(r.key));
+    const rest = selector.requirements.filter(
+      (r) => isIdentityKey(r.key) && r.key !== ciliumLabels.namespace,
+    );
+    const ids: number[] = [];
+    this.#namespaces ??= [...this.#nsLabels.keys()].sort();
+    const inNs = nsReqs.find((r) => r.operator === 'In');
+    const candidates = inNs ? inNs.values.filter((n) => this.#nsLabels.has(n)) : this.#namespaces;
+    if (!selector.nothing && !rest.some((r) => r.key.startsWith('reserved:')))
+      for (const ns of candidates) {
+        if (!matches({ requirements: nsReqs }, { [ciliumLabels.namespace]: ns })) continue;
+        for (const id of this.#index!.select(ns, { requirements: podReqs }))
+          if (!rest.length || matches({ requirements: rest }, this.labelsOf(this.#classes[id]))) ids.push(id);
+      }
+    const out = new Int32Array(ids).sort();
+    this.#sets.set(key, out);
+    return out;
+  }
+
+  /** Is class `id` in a sorted id list? */
+  static has(ids: Int32Array, id: number): boolean {
+    let lo = 0;
+    let hi = ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ids[mid] === id) return true;
+      if (ids[mid] < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** Entry indices of the rules that apply to a class in a direction (policy key, spec, section, index order). */
+  rulesOf(cls: PodClass, direction: 'Ingress' | 'Egress'): readonly number[] {
+    return this.#of[direction === 'Ingress' ? 0 : 1][cls.id] ?? [];
+  }
+
+  isolates(cls: PodClass, direction: 'Ingress' | 'Egress'): boolean {
+    return this.#isolating[direction === 'Ingress' ? 0 : 1][cls.id] === 1;
+  }
+
+  /** The policies selecting a class (for the warning when the CNI is not Cilium). */
+  selecting(cls: PodClass): string[] {
+    const keys = new Set<string>();
+    for (const d of [0, 1]) for (const i of this.#of[d][cls.id] ?? []) keys.add(this.entries[i].policy.key);
+    return [...keys].sort();
+  }
+
+  /**
+   * One side: `subject` is the pod whose policies apply, `target` the other end; `destination` the pod that
+   * resolves named ports (undefined for an address). Deny rules first, then every allow rule that admits the
+   * connection (the first one is the match; HTTP rules apply only when each of them carries some).
+   */
+  decide(
+    direction: 'Ingress' | 'Egress',
+    subject: CiliumTarget & { readonly cls: PodClass },
+    target: CiliumTarget,
+    port: number,
+    protocol: Protocol,
+    destination: Pod | undefined,
+    withReasons: boolean,
+  ): CiliumSide {
+    const cls = subject.cls;
+    const list = this.rulesOf(cls, direction);
+    const isolating = this.isolates(cls, direction);
+    const entities = entitiesOf(subject, target, this.#apiserver);
+    const isolatedBy =
+      isolating && withReasons
+        ? this.isolatingPolicies(cls, direction).map((p) => ({ policy: p.key, source: p.source }))
+        : [];
+    const misses: Miss[] = [];
+    const unmodeled: string[] = [];
+    let allow: RuleRef | undefined;
+    let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];
+    let deny: RuleRef | undefined;
+    for (const i of list) {
+      const e = this.entries[i];
+      const rule = e.rule;
+      for (const u of rule.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
+      const isDeny = rule.section.endsWith('Deny');
+      if (isDeny && deny) continue;
+      const ports =
+        rule.toPorts === 'all'
+          ? 'all'
+          : rule.toPorts.filter((pr) => portRuleMatches(pr, port, protocol, destination));
+      if (ports !== 'all' && !ports.length) {
+        if (withReasons && !isDeny)
+          misses.push(miss(e, `port ${port}/${protocol} is not in its toPorts`, rule.source));
+        continue;
+      }
+      const peer = this.#matchPeer(rule, e, subject, target, entities);
+      if (peer === undefined) {
+        if (withReasons && !isDeny)
+          misses.push(
+            miss(
+              e,
+              rule.peers === 'all' || !rule.peers.length
+                ? 'the rule names no peer: it only enables default deny'
+                : rule.peers.map((p) => `${p.path}: ${peerMissReason(p, target, entities)}`).join('; '),
+              rule.source,
+            ),
+          );
+        continue;
+      }
+      const ref: RuleRef = {
+        tier: 'cilium',
+        policy: e.policy.key,
+        rule: rule.index,
+        ...(peer >= 0 ? { peer } : {}),
+        action: isDeny ? 'Deny' : 'Allow',
+        path: peer >= 0 ? `${e.path}.${(rule.peers as CiliumPeer[])[peer].path}` : e.path,
+        source: peer >= 0 ? ((rule.peers as CiliumPeer[])[peer].source ?? rule.source) : rule.source,
+      };
+      if (isDeny) {
+        deny = ref;
+        continue;
+      }
+      allow ??= ref;
+      if (http) {
+        if (ports === 'all' || ports.some((pr) => !pr.http)) http = undefined;
+        else
+          for (const pr of ports)
+            for (const h of pr.http ?? [])
+              http.push({
+                rule: h,
+                ref: {
+                  ...ref,
+                  path: `${e.path}.toPorts[${pr.index}].rules.http[${h.index}]`,
+                  source: h.source,
+                },
+              });
+      }
+    }
+    return {
+      isolating,
+      isolatedBy,
+      deny,
+      allow,
+      ...(allow && http ? { http } : {}),
+      misses,
+      unmodeled,
+    };
+  }
+
+  /**
+   * One side between two pod classes without explanations (the fast path of `allows`): `deny` when a deny rule
+   * matches, `allow` when an allow rule does, `none` otherwise. Same semantics as `decide` for pod targets.
+   */
+  fastSide(
+    direction: 'Ingress' | 'Egress',
+    cls: PodClass,
+    other: number,
+    port: number,
+    protocol: Protocol,
+    destination: Pod | undefined,
+  ): 'deny' | 'allow' | 'none' {
+    let allow = false;
+    for (const i of this.rulesOf(cls, direction)) {
+      const rule = this.entries[i].rule;
+      const deny = rule.section.endsWith('Deny');
+      if (allow && !deny) continue;
+      if (
+        rule.toPorts !== 'all' &&
+        !rule.toPorts.some((pr) => portRuleMatches(pr, port, protocol, destination))
+      )
+        continue;
+      const peers = (this.#podPeers[i] ??= this.#compilePodPeers(rule));
+      if (peers !== 'all' && !peers.some((set) => CiliumTier.has(set, other))) continue;
+      if (deny) return 'deny';
+      allow = true;
+    }
+    return allow ? 'allow' : 'none';
+  }
+
+  #compilePodPeers(rule: CiliumRule): readonly Int32Array[] | 'all' {
+    if (rule.peers === 'all') return 'all';
+    const sets: Int32Array[] = [];
+    for (const p of rule.peers) {
+      if (p.kind === 'entity' && (p.entity === 'all' || p.entity === 'cluster')) return 'all';
+      if (p.kind === 'endpoints') {
+        const reserved = p.selector.requirements.find((r) => r.key.startsWith('reserved:'));
+        if (!reserved) sets.push(this.select(p.selector));
+        else if (['all', 'cluster'].includes(reserved.key.slice('reserved:'.length))) return 'all';
+      }
+      if (p.kind === 'service') for (const sel of this.#service(p).selectors) sets.push(this.select(sel));
+    }
+    return sets;
+  }
+
+  /** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */
+  #matchPeer(
+    rule: CiliumRule,
+    e: CiliumEntry,
+    subject: CiliumTarget & { readonly cls: PodClass },
+    target: CiliumTarget,
+    entities: ReadonlySet<string>,
+  ): number | undefined {
+    if (rule.peers === 'all') return -1;
+    for (let k = 0; k < rule.peers.length; k++)
+      if (this.#peer(rule.peers[k], e, subject, target, entities)) return k;
+    return undefined;
+  }
+
+  #peer(
+    p: CiliumPeer,
+    e: CiliumEntry,
+    subject: CiliumTarget & { readonly cls: PodClass },
+    target: CiliumTarget,
+    entities: ReadonlySet<string>,
+  ): boolean {
+    const world = entities.has('world');
+    switch (p.kind) {
+      case 'endpoints': {
+        const reserved = p.selector.requirements.find((r) => r.key.startsWith('reserved:'));
+        if (reserved) return entities.has(reserved.key.slice('reserved:'.length));
+        return !!target.cls && CiliumTier.has(this.select(p.selector), target.cls.id);
+      }
+      case 'entity':
+        return entities.has(p.entity);
+      case 'cidr':
+        return world && !!target.ip && this.#inBlock(p.cidr, p.except, target.ip);
+      case 'nodes': {
+        const node = target.pod ? undefined : target.node;
+        const labels = this.#model.nodes.find((n) => n.name === node)?.labels;
+        return !!labels && matches(p.selector, labels);
+      }
+      case 'service': {
+        const s = this.#service(p);
+        if (target.cls) return s.selectors.some((sel) => CiliumTier.has(this.select(sel), target.cls!.id));
+        return world && !!target.ip && s.addresses.has(target.ip);
+      }
+      case 'fqdn': {
+        if (!world || !target.ip) return false;
+        const names = this.namesOf(target.ip, target.fqdn);
+        return names.some((n) => fqdnMatches(p, n) && this.dnsAllowed(subject.cls, n));
+      }
+    }
+  }
+
+  #inBlock(cidr: string, except: readonly string[], ip: string): boolean {
+    const key = `${cidr}|${except.join(',')}`;
+    if (!this.#blocks.has(key)) this.#blocks.set(key, compileBlock(cidr, except));
+    const b = this.#blocks.get(key);
+    const parsed = parseIP(ip);
+    return !!b && !!parsed && blockContains(b, parsed);
+  }
+
+  #service(p: CiliumPeer & { kind: 'service' }) {
+    let s = this.#services.get(p);
+    if (s) return s;
+    s = { selectors: [] as Selector[], addresses: new Set<string>() };
+    for (const svc of this.#model.services) {
+      if (svc.namespace !== p.namespace) continue;
+      if (p.name !== undefined ? svc.name !== p.name : !p.selector || !matches(p.selector, svc.labels))
+        continue;
+      if (svc.selector) {
+        const sel = selectorFromMap(svc.selector);
+        s.selectors.push({
+          requirements: [
+            ...sel.requirements,
+            { key: ciliumLabels.namespace, operator: 'In', values: [svc.namespace] },
+          ],
+        });
+      } else
+        for (const slice of this.#model.endpointSlices)
+          if (slice.namespace === svc.namespace && slice.serviceName === svc.name)
+            for (const ep of slice.endpoints) ep.addresses.forEach((a) => s!.addresses.add(a));
+    }
+    this.#services.set(p, s);
+    return s;
+  }
+
+  /** The pod selectors a `toServices` peer stands for (Services with a selector; scoped to their namespace). */
+  serviceSelectors(p: CiliumPeer & { kind: 'service' }): readonly Selector[] {
+    return this.#service(p).selectors;
+  }
+
+  /** The outside names that resolve to an address (the profile's externalHosts), plus the name asked for. */
+  namesOf(ip: string, asked?: string): string[] {
+    const names = Object.entries(this.#model.profile.externalHosts)
+      .filter(([, ips]) => ips.includes(ip))
+      .map(([n]) => n);
+    return asked && !names.includes(asked) ? [asked, ...names] : names;
+  }
+
+  /**
+   * Does the class's egress carry a DNS rule admitting the lookup of `name`? Without it the DNS proxy never sees
+   * the answer and toFQDNs selects nothing (https://docs.cilium.io/en/stable/security/policy/language/#dns-based).
+   */
+  dnsAllowed(cls: PodClass, name: string): boolean {
+    for (const i of this.rulesOf(cls, 'Egress')) {
+      const r = this.entries[i].rule;
+      if (r.section !== 'egress' || r.toPorts === 'all') continue;
+      for (const pr of r.toPorts) if (pr.dns?.some((d) => dnsRuleMatches(d, name))) return true;
+    }
+    return false;
+  }
+}
+
+function fqdnMatches(p: CiliumPeer & { kind: 'fqdn' }, name: string): boolean {
+  return dnsRuleMatches({ matchName: p.matchName, matchPattern: p.matchPattern }, name);
+}
+
+function miss(e: CiliumEntry, reason: string, source: Miss['source']): Miss {
+  return { policy: e.policy.key, rule: e.rule.index, path: e.path, reason, source };
+}

@@ -1,0 +1,318 @@
+import { parseCidr, parseIP } from '../lib/ip.ts';
+import { isIanaSvcName } from '../lib/label-validation.ts';
+import {
+  ciliumEntities,
+  type CiliumEntity,
+  type CiliumHttpRule,
+  type CiliumPeer,
+  type CiliumPortRule,
+  type CiliumProtocol,
+  type CiliumRule,
+  type CiliumSection,
+} from '../model/cilium-policy.ts';
+import type { PathSegment } from '../parse/index.ts';
+import type { FieldReader } from './_fields.ts';
+import { readCiliumSelector, scopeSelector } from './_cilium-selectors.ts';
+
+/** The L3 fields of a rule; Cilium refuses a rule that combines two of them ("combining X and Y is not supported"). */
+const l3Fields = {
+  ingress: ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'fromNodes', 'fromGroups'],
+  egress: [
+    'toEndpoints',
+    'toCIDR',
+    'toCIDRSet',
+    'toEntities',
+    'toServices',
+    'toFQDNs',
+    'toNodes',
+    'toGroups',
+  ],
+} as const;
+
+/** Rule fields kubetwin reads but does not model: verdicts they could change carry a warning. */
+const unmodeledFields = [
+  'fromRequires',
+  'toRequires',
+  'fromGroups',
+  'toGroups',
+  'icmps',
+  'authentication',
+] as const;
+
+/** Port-rule fields kubetwin does not model. */
+const portExtras = ['listener', 'originatingTLS', 'terminatingTLS', 'serverNames'] as const;
+
+const protocols: readonly CiliumProtocol[] = ['TCP', 'UDP', 'SCTP', 'ANY'];
+
+/**
+ * Reads one rule of `ingress`, `egress`, `ingressDeny` or `egressDeny` as Cilium's rule sanitizer accepts it
+ * (cilium/cilium pkg/policy/api/rule_validation.go): at most one kind of L3 peer, entities from the known list,
+ * CIDRs that parse, ports as strings (a number 0-65535 or a port name), L7 rules only on allow rules, DNS rules
+ * only at egress, regular expressions that compile. Problems are reported at their line; the policy is then
+ * left out, as the Cilium agent refuses to import it.
+ * https://docs.cilium.io/en/stable/security/policy/language/
+ */
+export function readCiliumRule(
+  f: FieldReader,
+  at: readonly PathSegment[],
+  section: CiliumSection,
+  index: number,
+  namespace: string | undefined,
+): CiliumRule {
+  const ingress = section === 'ingress' || section === 'ingressDeny';
+  const deny = section.endsWith('Deny');
+  const rule = [...at, section, index];
+  const name = `${section}[${index}]`;
+  const present = (k: string) => f.get([...rule, k]) !== undefined && f.get([...rule, k]) !== null;
+  const l3 = (ingress ? l3Fields.ingress : l3Fields.egress).filter(
+    (k) => present(k) && f.list([...rule, k]).length > 0,
+  );
+  if (l3.length > 1)
+    f.report(
+      'cilium-invalid-rule',
+      'error',
+      [...rule, l3[1]],
+      `${name}: combining ${l3[0]} and ${l3[1]} in one rule is not supported by Cilium; it refuses the policy`,
+      'Split the peers into separate rules.',
+    );
+  if (deny && present('toFQDNs'))
+    f.report(
+      'cilium-invalid-rule',
+      'error',
+      [...rule, 'toFQDNs'],
+      `${name}: deny rules do not support toFQDNs`,
+    );
+  const peers: CiliumPeer[] = [];
+  for (const field of l3) readPeers(f, rule, field, namespace, peers);
+  const unmodeled: string[] = unmodeledFields.filter((k) => present(k));
+  for (const field of ['fromCIDRSet', 'toCIDRSet'])
+    f.list([...rule, field]).forEach((_, i) => {
+      if (f.get([...rule, field, i, 'cidr']) === undefined) unmodeled.push(`${field}[${i}] (CIDR group)`);
+    });
+  const hasPorts = present('toPorts');
+  const toPorts = hasPorts
+    ? f.list([...rule, 'toPorts']).map((_, i) => readPortRule(f, [...rule, 'toPorts', i], i, name, section))
+    : ('all' as const);
+  if (toPorts !== 'all')
+    toPorts.forEach((pr, i) => {
+      for (const k of portExtras)
+        if (f.get([...rule, 'toPorts', i, k]) !== undefined) unmodeled.push(`toPorts[${i}].${k}`);
+      if (pr.otherL7) unmodeled.push(`toPorts[${i}].rules.${pr.otherL7}`);
+      f.list([...rule, 'toPorts', i, 'rules', 'http']).forEach((_, j) => {
+        if (f.get([...rule, 'toPorts', i, 'rules', 'http', j, 'headerMatches']) !== undefined)
+          unmodeled.push(`toPorts[${i}].rules.http[${j}].headerMatches`);
+      });
+    });
+  for (const u of unmodeled)
+    f.report(
+      'field-not-modeled',
+      'warning',
+      [...rule, u.replace(/\[.*$/, '')],
+      `${name}.${u} is not modeled: verdicts this rule could change carry a warning (see docs/support.md)`,
+    );
+  return {
+    section,
+    index,
+    // No L3 field: with toPorts, every peer on those ports; with nothing at all, no peer (the rule only isolates).
+    peers: l3.length ? peers : hasPorts ? 'all' : [],
+    toPorts,
+    unmodeled,
+    source: f.raw.locate(rule),
+  };
+}
+
+function readPeers(
+  f: FieldReader,
+  rule: readonly PathSegment[],
+  field: string,
+  namespace: string | undefined,
+  out: CiliumPeer[],
+): void {
+  f.list([...rule, field]).forEach((_, i) => {
+    const p = [...rule, field, i];
+    const base = { path: `${field}[${i}]`, source: f.raw.locate(p) };
+    if (field.endsWith('Endpoints')) {
+      const sel = readCiliumSelector(f, p);
+      if (sel) out.push({ ...base, kind: 'endpoints', selector: scopeSelector(sel, namespace) });
+    } else if (field.endsWith('Nodes')) {
+      const sel = readCiliumSelector(f, p);
+      if (sel) out.push({ ...base, kind: 'nodes', selector: sel });
+    } else if (field.endsWith('Entities')) {
+      const e = f.str(p);
+      if (e !== undefined && !(ciliumEntities as readonly string[]).includes(e))
+        f.report(
+          'cilium-unknown-entity',
+          'error',
+          p,
+          `${field}[${i}]: "${e}" is not a Cilium entity (${ciliumEntities.join(', ')})`,
+        );
+      else if (e !== undefined) out.push({ ...base, kind: 'entity', entity: e as CiliumEntity });
+    } else if (field.endsWith('CIDR')) {
+      const c = cidrText(f, p, `${field}[${i}]`);
+      if (c) out.push({ ...base, kind: 'cidr', cidr: c, except: [] });
+    } else if (field.endsWith('CIDRSet')) {
+      if (f.get([...p, 'cidr']) === undefined) return; // a CIDR group reference: listed as not modeled
+      const c = cidrText(f, [...p, 'cidr'], `${field}[${i}].cidr`);
+      const except = f
+        .list([...p, 'except'])
+        .map((_, j) => cidrText(f, [...p, 'except', j], `${field}[${i}].except[${j}]`))
+        .filter((x): x is string => !!x);
+      if (c) out.push({ ...base, kind: 'cidr', cidr: c, except });
+    } else if (field === 'toServices') {
+      const svcNs = (q: PathSegment[]) => f.str([...q, 'namespace']) ?? namespace ?? 'default';
+      if (f.map([...p, 'k8sService'])) {
+        const q = [...p, 'k8sService'];
+        out.push({ ...base, kind: 'service', namespace: svcNs(q), name: f.str([...q, 'serviceName']) });
+      } else if (f.map([...p, 'k8sServiceSelector'])) {
+        const q = [...p, 'k8sServiceSelector'];
+        const sel = readCiliumSelector(f, [...q, 'selector']);
+        if (sel) out.push({ ...base, kind: 'service', namespace: svcNs(q), selector: sel });
+      }
+    } else if (field === 'toFQDNs') {
+      const matchName = f.str([...p, 'matchName']);
+      const matchPattern = f.str([...p, 'matchPattern']);
+      if (matchPattern !== undefined) checkPattern(f, [...p, 'matchPattern'], matchPattern);
+      out.push({ ...base, kind: 'fqdn', matchName, matchPattern });
+    }
+  });
+}
+
+function cidrText(f: FieldReader, p: readonly PathSegment[], name: string): string | undefined {
+  const v = f.str(p);
+  if (v === undefined) return undefined;
+  const ip = parseIP(v);
+  const text = ip ? `${v}/${ip.family === 4 ? 32 : 128}` : v;
+  if (parseCidr(text)) return text;
+  f.report('cilium-invalid-cidr', 'error', p, `${name}: "${v}" is not a CIDR or an IP address`);
+  return undefined;
+}
+
+function readPortRule(
+  f: FieldReader,
+  p: readonly PathSegment[],
+  index: number,
+  rule: string,
+  section: CiliumSection,
+): CiliumPortRule {
+  const ports: CiliumPortRule['ports'][number][] = [];
+  f.list([...p, 'ports']).forEach((_, i) => {
+    const q = [...p, 'ports', i];
+    const raw = f.get([...q, 'port']);
+    const where = `${rule}.toPorts[${index}].ports[${i}]`;
+    if (raw !== undefined && typeof raw !== 'string') {
+      f.report(
+        'cilium-invalid-port',
+        'error',
+        [...q, 'port'],
+        `${where}.port: expected a string, got ${typeof raw} (${JSON.stringify(raw)}); Cilium's schema types ports as strings: quote it ("${String(raw)}")`,
+      );
+      return;
+    }
+    const text = raw ?? '0';
+    const num = /^\d+$/.test(text) ? Number(text) : undefined;
+    if (num === undefined ? !isIanaSvcName(text) : num > 65535) {
+      f.report(
+        'cilium-invalid-port',
+        'error',
+        [...q, 'port'],
+        `${where}.port "${text}" is not a port number or name`,
+      );
+      return;
+    }
+    const protocol = (f.str([...q, 'protocol']) ?? 'ANY').toUpperCase() as CiliumProtocol;
+    if (!protocols.includes(protocol)) {
+      f.report(
+        'cilium-invalid-port',
+        'error',
+        [...q, 'protocol'],
+        `${where}.protocol must be TCP, UDP, SCTP or ANY`,
+      );
+      return;
+    }
+    const endPort = f.int([...q, 'endPort']);
+    ports.push({ port: num ?? text, protocol, ...(endPort !== undefined && endPort > 0 ? { endPort } : {}) });
+  });
+  const r = [...p, 'rules'];
+  const http = f.get([...r, 'http']) !== undefined ? readHttp(f, [...r, 'http']) : undefined;
+  const dnsList = f.get([...r, 'dns']) !== undefined ? f.list([...r, 'dns']) : undefined;
+  const dns = dnsList?.map((_, i) => {
+    const matchPattern = f.str([...r, 'dns', i, 'matchPattern']);
+    if (matchPattern !== undefined) checkPattern(f, [...r, 'dns', i, 'matchPattern'], matchPattern);
+    return { matchName: f.str([...r, 'dns', i, 'matchName']), matchPattern };
+  });
+  const other = ['kafka', 'l7proto', 'l7'].find((k) => f.get([...r, k]) !== undefined);
+  const l7 = [http && 'http', dns && 'dns', other].filter(Boolean);
+  if (l7.length > 1)
+    f.report(
+      'cilium-invalid-rule',
+      'error',
+      r,
+      `${rule}.toPorts[${index}].rules: only one L7 protocol per port rule (got ${l7.join(', ')})`,
+    );
+  if (l7.length && section.endsWith('Deny'))
+    f.report('cilium-invalid-rule', 'error', r, `${rule}: deny rules cannot carry L7 rules`);
+  if (dns && section === 'ingress')
+    f.report(
+      'cilium-invalid-rule',
+      'error',
+      [...r, 'dns'],
+      `${rule}: DNS rules are supported at egress only`,
+    );
+  return {
+    ports,
+    ...(http ? { http } : {}),
+    ...(dns ? { dns } : {}),
+    ...(other ? { otherL7: other } : {}),
+    index,
+    source: f.raw.locate(p),
+  };
+}
+
+function readHttp(f: FieldReader, p: readonly PathSegment[]): CiliumHttpRule[] {
+  return f.list(p).map((_, i) => {
+    const q = [...p, i];
+    const regex = (k: string) => {
+      const v = f.str([...q, k]);
+      if (v !== undefined) {
+        try {
+          new RegExp(`^(?:${v})$`);
+        } catch (e) {
+          f.report(
+            'cilium-invalid-regex',
+            'error',
+            [...q, k],
+            `http[${i}].${k}: "${v}" is not a valid regular expression (${(e as Error).message})`,
+          );
+        }
+      }
+      return v;
+    };
+    const headers = f.list([...q, 'headers']).flatMap((_, j) => {
+      const h = f.str([...q, 'headers', j]);
+      if (h === undefined) return [];
+      const colon = h.indexOf(':');
+      return [
+        colon < 0 ? { name: h.trim() } : { name: h.slice(0, colon).trim(), value: h.slice(colon + 1).trim() },
+      ];
+    });
+    return {
+      method: regex('method'),
+      path: regex('path'),
+      host: regex('host'),
+      headers,
+      index: i,
+      source: f.raw.locate(q),
+    };
+  });
+}
+
+/** A DNS pattern: letters, digits, `-`, `_`, `.` and `*` (cilium/cilium pkg/fqdn/matchpattern). */
+function checkPattern(f: FieldReader, p: readonly PathSegment[], pattern: string): void {
+  if (!/^[-a-zA-Z0-9_.*]+$/.test(pattern))
+    f.report(
+      'cilium-invalid-pattern',
+      'error',
+      p,
+      `matchPattern "${pattern}" may only use letters, digits, -, _, . and *`,
+    );
+}

@@ -1,0 +1,144 @@
+/**
+ * The Cilium part of the support catalogue: the policy kinds and every field of their rules with its level.
+ * Paths are relative to one policy spec (`spec` or each `specs[*]`). Semantics:
+ * https://docs.cilium.io/en/stable/security/policy/language/
+ */
+import type { KindSupport, SupportLevel } from './catalogue.ts';
+
+export interface CiliumFieldSupport {
+  readonly path: string;
+  readonly level: SupportLevel;
+  readonly note: string;
+}
+
+const policyNote =
+  'Cilium tier of reach, matrix, trace, test, doctor and report when the profile says cni: {name: cilium}; every rule field is listed in docs/support.md';
+
+export const ciliumKinds: readonly KindSupport[] = [
+  { group: 'cilium.io', kind: 'CiliumNetworkPolicy', namespaced: true, level: 'modeled', note: policyNote },
+  {
+    group: 'cilium.io',
+    kind: 'CiliumClusterwideNetworkPolicy',
+    namespaced: false,
+    level: 'modeled',
+    note: policyNote,
+  },
+  {
+    group: 'cilium.io',
+    kind: 'CiliumCIDRGroup',
+    namespaced: false,
+    level: 'ignored',
+    note: 'kept only: cidrGroupRef / cidrGroupSelector in fromCIDRSet / toCIDRSet are not resolved, and verdicts those rules could change carry a warning',
+  },
+];
+
+const l3 = 'L3 peer; a rule may name one kind of L3 peer';
+export const ciliumFields: readonly CiliumFieldSupport[] = [
+  {
+    path: 'endpointSelector',
+    level: 'modeled',
+    note: 'pods by identity labels (k8s:/any: prefixes); a CiliumNetworkPolicy selects its own namespace only',
+  },
+  {
+    path: 'nodeSelector',
+    level: 'ignored',
+    note: 'host firewall policies are not enforced: traffic to and from nodes is judged without them (warning)',
+  },
+  {
+    path: 'enableDefaultDeny',
+    level: 'modeled',
+    note: 'defaults to true for each direction with rules (allow or deny), so a deny-only policy isolates too',
+  },
+  {
+    path: 'ingress / egress',
+    level: 'modeled',
+    note: 'allow rules; either them or a NetworkPolicy may allow',
+  },
+  { path: 'ingressDeny / egressDeny', level: 'modeled', note: 'deny rules override every allow' },
+  {
+    path: '*.fromEndpoints / toEndpoints',
+    level: 'modeled',
+    note: `${l3}: the policy's namespace is implied unless io.kubernetes.pod.namespace is named; io.cilium.k8s.namespace.labels.*, io.cilium.k8s.policy.serviceaccount and io.cilium.k8s.policy.cluster labels`,
+  },
+  {
+    path: '*.fromEntities / toEntities',
+    level: 'modeled',
+    note: `${l3}: world, cluster, host, remote-node, kube-apiserver, all; health, init, ingress, unmanaged match no modeled party`,
+  },
+  {
+    path: '*.fromCIDR / toCIDR / fromCIDRSet / toCIDRSet',
+    level: 'modeled',
+    note: `${l3}: with except; never select pods or nodes (Cilium's default CIDR match mode)`,
+  },
+  {
+    path: '*.fromCIDRSet.cidrGroupRef / cidrGroupSelector',
+    level: 'ignored',
+    note: 'CIDR groups (CiliumCIDRGroup) are not resolved; the peer matches nothing and verdicts carry a warning',
+  },
+  {
+    path: 'egress.*.toServices',
+    level: 'modeled',
+    note: `${l3}: k8sService and k8sServiceSelector, judged at the backends (selector Services by their pods, selector-less ones by their endpoint addresses, which select no pod)`,
+  },
+  {
+    path: 'egress.*.toFQDNs',
+    level: 'modeled',
+    note: `${l3}: matchName, matchPattern (* and **.), names resolved through the profile's externalHosts; effective only when the pod's egress has a DNS rule admitting the lookup`,
+  },
+  {
+    path: '*.fromNodes / toNodes',
+    level: 'partial',
+    note: `${l3}: node labels, as with enable-node-selector-labels; off by default in Cilium`,
+  },
+  {
+    path: '*.fromRequires / toRequires',
+    level: 'ignored',
+    note: 'deprecated upstream; not applied (verdicts of rules using them carry a warning)',
+  },
+  {
+    path: '*.fromGroups / toGroups',
+    level: 'ignored',
+    note: 'cloud provider groups are not resolved (warning)',
+  },
+  {
+    path: '*.toPorts.ports',
+    level: 'modeled',
+    note: 'port (string: number or name), endPort, protocol TCP/UDP/SCTP/ANY; port "0" or absent is every port',
+  },
+  {
+    path: '*.toPorts.rules.http',
+    level: 'modeled',
+    note: 'method, path, host (full-match regular expressions) and headers; a request no rule admits is answered 403 by the proxy',
+  },
+  {
+    path: '*.toPorts.rules.http.headerMatches',
+    level: 'ignored',
+    note: 'header match with mismatch actions and secrets are not evaluated (warning)',
+  },
+  {
+    path: 'egress.*.toPorts.rules.dns',
+    level: 'modeled',
+    note: 'matchName, matchPattern: enables toFQDNs for the names it admits',
+  },
+  {
+    path: '*.toPorts.rules.kafka / l7proto',
+    level: 'ignored',
+    note: 'Kafka and generic L7 rules are judged at L4 only (warning)',
+  },
+  {
+    path: '*.toPorts.listener / originatingTLS / terminatingTLS / serverNames',
+    level: 'ignored',
+    note: 'Envoy listeners, TLS interception and SNI matching are not modeled (warning)',
+  },
+  {
+    path: '*.icmps',
+    level: 'ignored',
+    note: 'ICMP rules: kubetwin answers TCP, UDP and SCTP only (warning)',
+  },
+  { path: '*.authentication', level: 'ignored', note: 'mutual authentication is not modeled (warning)' },
+  {
+    path: 'io.cilium.k8s.policy.cluster (ClusterMesh)',
+    level: 'partial',
+    note: "one cluster: its name is the profile's cni.cluster (default `default`); remote clusters are not modeled",
+  },
+];

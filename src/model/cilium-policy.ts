@@ -1,0 +1,128 @@
+/**
+ * Cilium's policy kinds (`cilium.io/v2` CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy) in slim form:
+ * what the Cilium tier of the policy engine reads, each rule and peer with its place in the file.
+ * https://docs.cilium.io/en/stable/security/policy/language/
+ */
+import type { Selector } from '../lib/labels.ts';
+import type { SourceRef } from './diagnostic.ts';
+import type { ObjectMeta } from './types.ts';
+
+/** The entities of `fromEntities` / `toEntities` (https://docs.cilium.io/en/stable/security/policy/language/#entities-based). */
+export const ciliumEntities = [
+  'all',
+  'world',
+  'world-ipv4',
+  'world-ipv6',
+  'cluster',
+  'host',
+  'remote-node',
+  'kube-apiserver',
+  'ingress',
+  'health',
+  'init',
+  'unmanaged',
+] as const;
+export type CiliumEntity = (typeof ciliumEntities)[number];
+
+/**
+ * One L3 peer of a rule. `endpoints` selectors are over identity labels (source prefixes `k8s:` / `any:`
+ * removed), already scoped to the policy's namespace where Cilium scopes them.
+ */
+export type CiliumPeer = (
+  | { readonly kind: 'endpoints'; readonly selector: Selector }
+  | { readonly kind: 'entity'; readonly entity: CiliumEntity }
+  | { readonly kind: 'cidr'; readonly cidr: string; readonly except: readonly string[] }
+  | {
+      readonly kind: 'service';
+      readonly namespace: string;
+      readonly name?: string;
+      readonly selector?: Selector;
+    }
+  | { readonly kind: 'fqdn'; readonly matchName?: string; readonly matchPattern?: string }
+  | { readonly kind: 'nodes'; readonly selector: Selector }
+) & {
+  /** Field path inside the rule, as explanations print it: `fromEndpoints[1]`, `toCIDRSet[0]`. */
+  readonly path: string;
+  readonly source?: SourceRef;
+};
+
+/** One L7 HTTP rule; every field is optional and a regular expression matched in full (Envoy `safe_regex`). */
+export interface CiliumHttpRule {
+  readonly method?: string;
+  readonly path?: string;
+  readonly host?: string;
+  /** `Name` (present) or `Name: value` (equal), as the `headers` list spells them. */
+  readonly headers: readonly { readonly name: string; readonly value?: string }[];
+  readonly index: number;
+  readonly source?: SourceRef;
+}
+
+/** One L7 DNS rule (egress to a DNS server through Cilium's DNS proxy). */
+export interface CiliumDnsRule {
+  readonly matchName?: string;
+  readonly matchPattern?: string;
+}
+
+export type CiliumProtocol = 'TCP' | 'UDP' | 'SCTP' | 'ANY';
+
+export interface CiliumPortRule {
+  /** Empty: every port (a `toPorts` entry with L7 rules only). */
+  readonly ports: readonly {
+    /** 0: every port; a string: a container port name resolved at the destination. */
+    readonly port: number | string;
+    readonly endPort?: number;
+    readonly protocol: CiliumProtocol;
+  }[];
+  /** Undefined: no L7 rules. */
+  readonly http?: readonly CiliumHttpRule[];
+  readonly dns?: readonly CiliumDnsRule[];
+  /** L7 protocols read but not modeled (kafka, l7proto): the rule is judged at L4 with a warning. */
+  readonly otherL7?: string;
+  readonly index: number;
+  readonly source?: SourceRef;
+}
+
+export type CiliumSection = 'ingress' | 'egress' | 'ingressDeny' | 'egressDeny';
+
+export interface CiliumRule {
+  readonly section: CiliumSection;
+  readonly index: number;
+  /**
+   * `all`: no L3 field, so every peer (a rule with only `toPorts`). An empty list: the rule names no peer
+   * and no port (`ingress: [{}]`), so it selects nothing and only isolates.
+   */
+  readonly peers: readonly CiliumPeer[] | 'all';
+  /** `all` when the rule has no `toPorts`. */
+  readonly toPorts: readonly CiliumPortRule[] | 'all';
+  /** Fields of the rule kubetwin does not model (`icmps`, `fromRequires`, `authentication`, ...). */
+  readonly unmodeled: readonly string[];
+  readonly source?: SourceRef;
+}
+
+/** One element of `spec` or `specs`. */
+export interface CiliumSpec {
+  /** `spec` or `specs[N]`, for explanations. */
+  readonly path: string;
+  /** Undefined with `nodeSelector` (a host policy). */
+  readonly endpointSelector?: Selector;
+  readonly nodeSelector?: Selector;
+  readonly rules: readonly CiliumRule[];
+  /** `enableDefaultDeny`, defaulted as Cilium does: true for each direction that has rules (allow or deny). */
+  readonly defaultDeny: { readonly ingress: boolean; readonly egress: boolean };
+  readonly source?: SourceRef;
+}
+
+export interface CiliumPolicy extends ObjectMeta {
+  readonly kind: 'CiliumNetworkPolicy' | 'CiliumClusterwideNetworkPolicy';
+  /** Undefined for CiliumClusterwideNetworkPolicy. */
+  readonly namespace?: string;
+  readonly specs: readonly CiliumSpec[];
+}
+
+/** Identity labels Cilium gives every pod (https://docs.cilium.io/en/stable/security/policy/kubernetes/). */
+export const ciliumLabels = {
+  namespace: 'io.kubernetes.pod.namespace',
+  serviceAccount: 'io.cilium.k8s.policy.serviceaccount',
+  cluster: 'io.cilium.k8s.policy.cluster',
+  namespaceLabels: 'io.cilium.k8s.namespace.labels.',
+} as const;
