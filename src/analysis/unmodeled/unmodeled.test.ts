@@ -94,18 +94,20 @@ test('rule mesh-root-namespace-and-exportTo: objects in istio-system and exporte
 });
 
 test('rule modeled-kind-stops-counting: once the catalogue lists a kind at modeled (or partial), it is no longer unknown', () => {
-  assert.ok(unmodeledTrafficKind('CiliumNetworkPolicy', 'cilium.io'));
+  assert.ok(unmodeledTrafficKind('GlobalNetworkPolicy', 'projectcalico.org'));
+  // CiliumNetworkPolicy is modeled by the catalogue itself (the Cilium tier).
+  assert.equal(unmodeledTrafficKind('CiliumNetworkPolicy', 'cilium.io'), undefined);
   const modeled = [
     ...kinds,
     {
-      group: 'cilium.io',
-      kind: 'CiliumNetworkPolicy',
-      namespaced: true,
+      group: 'projectcalico.org',
+      kind: 'GlobalNetworkPolicy',
+      namespaced: false,
       level: 'modeled' as const,
       note: '',
     },
   ];
-  assert.equal(unmodeledTrafficKind('CiliumNetworkPolicy', 'cilium.io', modeled), undefined);
+  assert.equal(unmodeledTrafficKind('GlobalNetworkPolicy', 'projectcalico.org', modeled), undefined);
   assert.equal(unmodeledTrafficKind('NetworkPolicy', 'networking.k8s.io'), undefined);
 });
 
