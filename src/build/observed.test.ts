@@ -286,3 +286,18 @@ endpoints: [{addresses: [192.0.2.10], conditions: {ready: true}}]
     1,
   );
 });
+
+test("a user's kubernetes Service keeps its own endpoints: the add-on EndpointSlice pointing at a stand-in node is not added", () => {
+  const svc = `---
+apiVersion: v1
+kind: Service
+metadata: {name: kubernetes, namespace: default}
+spec: {clusterIP: 10.96.0.1, ports: [{name: https, port: 443, targetPort: 6443}]}
+`;
+  const { model } = buildYaml(ns + svc);
+  assert.deepEqual(
+    model.endpointSlices.filter((s) => s.serviceName === 'kubernetes'),
+    [],
+  );
+  assert.equal(buildYaml(ns).model.endpointSlices.filter((s) => s.serviceName === 'kubernetes').length, 1);
+});
