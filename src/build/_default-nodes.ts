@@ -19,7 +19,7 @@ export function defaultNodesNeeded(
   let bound = 0;
   let free = 0;
   for (const d of drafts) {
-    if (d.observed && d.phase === 'Pending' && !d.explicitIPs.length) continue;
+    if (d.statedPending && !d.explicitIPs.length) continue;
     if (d.phase === 'Succeeded' || d.phase === 'Failed') continue;
     if (d.boundNode) bound++;
     else free++;

@@ -33,6 +33,7 @@ kind: Pod
 metadata:
   name: web-6d4cf56db6-${name}
   namespace: shop
+  uid: 0d5c7e6a-${name}
   labels: {app: web, pod-template-hash: 6d4cf56db6}
   ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-6d4cf56db6, uid: u2, controller: true}]
 spec:
