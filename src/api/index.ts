@@ -9,6 +9,7 @@ import { parseManifests, type ManifestText, type RawObject } from '../parse/inde
 import { buildCluster, inferProfile, isProfileObject } from '../build/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
+import { kubetwinFileNote } from './_kubetwin-files.ts';
 
 export type { ClusterModel } from '../model/types.ts';
 export type { Diagnostic, Severity, SourceRef } from '../model/diagnostic.ts';
@@ -33,8 +34,13 @@ export interface Cluster {
 export function buildFromTexts(texts: readonly ManifestText[], options: BuildFromTextsOptions = {}): Cluster {
   const parsed = parseManifests(texts);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
-  const profiles = parsed.objects.filter(isProfileObject);
-  const manifests = parsed.objects.filter((o) => !isProfileObject(o));
+  const objects = parsed.objects.filter((o) => {
+    const note = kubetwinFileNote(o);
+    if (note) diagnostics.push(note);
+    return !note;
+  });
+  const profiles = objects.filter(isProfileObject);
+  const manifests = objects.filter((o) => !isProfileObject(o));
   let profileObject: RawObject | undefined;
   if (options.profile) {
     const p = parseManifests([options.profile]);

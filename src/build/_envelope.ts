@@ -7,6 +7,7 @@ import type { RawObject } from '../parse/index.ts';
 import { FieldReader } from './_fields.ts';
 import { checkUnknownFields } from './_unknown-fields.ts';
 import { stableSuffix } from './_names.ts';
+import { redeclared } from './_redeclared.ts';
 
 /** A raw object whose apiVersion, kind, name and namespace have been read and checked. */
 export interface Envelope {
@@ -24,8 +25,8 @@ export interface Envelope {
 }
 
 /**
- * Reads the envelope of every object: the fields every object needs, namespace defaulting, duplicates,
- * unknown kinds and fields kubetwin does not model. Objects that fail are reported and left out.
+ * Reads the envelope of every object: the fields every object needs, namespace defaulting, redeclarations (the
+ * last one wins), unknown kinds and fields kubetwin does not model. Objects that fail are reported and left out.
  */
 export function readEnvelopes(
   raws: readonly RawObject[],
@@ -38,22 +39,15 @@ export function readEnvelopes(
     const env = readOne(raw, defaultNamespace, sink);
     if (!env) continue;
     const first = seen.get(env.key);
-    if (first) {
-      sink({
-        code: 'duplicate-object',
-        severity: 'error',
-        message: `${env.key} is defined twice; the first definition at ${first.source.file}:${first.source.line} is kept`,
-        source: raw.source,
-        object: env.key,
-        hint: 'Remove one definition, or give them different names or namespaces.',
-      });
-      continue;
-    }
+    if (first) sink(redeclared(env, first));
     seen.set(env.key, raw);
     checkModeledFields(env, sink);
     checkDeprecations(env, sink);
     checkUnknownFields(env);
-    if (!env.f.invalid) out.push(env);
+    if (env.f.invalid) continue; // the API server refuses it: an earlier declaration stays
+    const earlier = out.findIndex((e) => e.key === env.key);
+    if (earlier >= 0) out.splice(earlier, 1);
+    out.push(env);
   }
   return out;
 }

@@ -83,7 +83,8 @@ export function readService(env: Envelope): Draft | undefined {
     const at = ['spec', 'ports', i];
     const port = f.int([...at, 'port']);
     const protocol = f.protocol([...at, 'protocol']);
-    // An empty name is no name, as the API server's ValidateServicePort reads it (required only with several ports).
+    // The API server requires a name only when there are several ports and checks it only when non-empty, so
+    // `name: ""` on a single-port Service is no name (validateServicePort in pkg/apis/core/validation).
     const name = f.str([...at, 'name']) || undefined;
     const targetPort = f.intOrString([...at, 'targetPort']) ?? port;
     const nodePort = f.int([...at, 'nodePort']);

@@ -103,3 +103,16 @@ test('targetPort "8080" in quotes is a port name to Kubernetes, and invalid as o
   assert.match(d.message, /quoted number/);
   assert.equal(d.source?.path, 'spec.ports[0].targetPort');
 });
+
+test('port name "" is accepted on a single-port Service, as the API server does (a name is required only with several ports)', () => {
+  const svc = (ports: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: ${ports}\n`;
+  const single = buildYaml(svc('[{name: "", port: 80}]'));
+  assert.deepEqual(
+    codes(single.diagnostics).filter((c) => c.startsWith('invalid') || c === 'missing-field'),
+    [],
+  );
+  assert.equal(single.model.services.filter((s) => s.name === 'web').length, 1);
+  const two = buildYaml(svc('[{name: "", port: 80}, {name: b, port: 81}]'));
+  assert.ok(codes(two.diagnostics).includes('missing-field'));
+});

@@ -116,6 +116,13 @@ export const kinds: readonly KindSupport[] = [
   },
   {
     group: 'networking.k8s.io',
+    kind: 'ServiceCIDR',
+    namespaced: false,
+    level: 'partial',
+    note: 'spec.cidrs of the one named kubernetes (else the first) is the service CIDR when the profile sets none; further ServiceCIDRs are not modeled (see kubetwin profile)',
+  },
+  {
+    group: 'networking.k8s.io',
     kind: 'Ingress',
     namespaced: true,
     level: 'modeled',

@@ -12,14 +12,27 @@ interface Agent {
   readonly enforcesNetworkPolicy: boolean;
   /** Enforces policy only, beside another CNI (kube-network-policies). */
   readonly policyOnly?: boolean;
+  /** Overrides `enforcesNetworkPolicy` from the agent's containers, when a flag decides. */
+  readonly enforcesWhen?: (containers: readonly unknown[]) => boolean;
 }
+
+/** A container argument `--flag=true` (or `--flag` alone) among the containers' args and command. */
+const flagOn = (flag: string) => (containers: readonly unknown[]) =>
+  containers.some((c) =>
+    [...asList(at(c, 'args')), ...asList(at(c, 'command'))].some(
+      (a) => a === `--${flag}=true` || a === `--${flag}`,
+    ),
+  );
 
 /**
  * Node agents by their DaemonSet, most specific first. Whether each enforces NetworkPolicy, from its docs:
  * flannel does not (https://github.com/flannel-io/flannel#networking-details), canal is flannel with Calico's
  * policy engine, kindnet relies on the separate kube-network-policies DaemonSet kind installs beside it
- * (https://github.com/kubernetes-sigs/kind/pull/3612); the others enforce it themselves
- * (https://kubernetes.io/docs/concepts/cluster-administration/addons/).
+ * (https://github.com/kubernetes-sigs/kind/pull/3612), the AWS VPC CNI only with its network policy agent's
+ * `--enable-network-policy=true` (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html),
+ * AKS through Azure NPM (https://learn.microsoft.com/azure/aks/use-network-policies), GKE Dataplane V2 (`anetd`)
+ * always (https://cloud.google.com/kubernetes-engine/docs/concepts/dataplane-v2); the others enforce it
+ * themselves (https://kubernetes.io/docs/concepts/cluster-administration/addons/).
  */
 const agents: readonly Agent[] = [
   { name: 'cilium', daemonSets: ['cilium'], image: /\/cilium\/cilium$/, enforcesNetworkPolicy: true },
@@ -35,12 +48,31 @@ const agents: readonly Agent[] = [
   { name: 'kube-router', daemonSets: ['kube-router'], image: /kube-router$/, enforcesNetworkPolicy: true },
   { name: 'ovn-kubernetes', daemonSets: ['ovnkube-node'], image: /ovn-kube/, enforcesNetworkPolicy: true },
   {
+    name: 'gke-dataplane-v2',
+    daemonSets: ['anetd'],
+    enforcesNetworkPolicy: true,
+  },
+  {
+    name: 'aws-vpc-cni',
+    daemonSets: ['aws-node'],
+    image: /amazon-k8s-cni$/,
+    enforcesNetworkPolicy: false,
+    enforcesWhen: flagOn('enable-network-policy'),
+  },
+  {
     name: 'flannel',
     daemonSets: ['kube-flannel-ds', 'kube-flannel'],
     image: /\/flannel$/,
     enforcesNetworkPolicy: false,
   },
   { name: 'kindnet', daemonSets: ['kindnet'], image: /kindnetd$/, enforcesNetworkPolicy: false },
+  {
+    name: 'azure-npm',
+    daemonSets: ['azure-npm'],
+    image: /azure-npm$/,
+    enforcesNetworkPolicy: true,
+    policyOnly: true,
+  },
   {
     name: 'kube-network-policies',
     daemonSets: ['kube-network-policies'],
@@ -79,7 +111,8 @@ export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']
     };
   }
   const cni = list.find((a) => !a.policyOnly) ?? list[0]!;
-  const enforces = list.some((a) => a.enforcesNetworkPolicy);
+  const enforcing = list.filter((a) => enforcesOf(a, found.get(a)!));
+  const enforces = enforcing.length > 0;
   const names = list.map((a) => `${a.name} (${describe(found.get(a)!)})`);
   return {
     value: { name: cni.name, enforcesNetworkPolicy: enforces },
@@ -89,15 +122,19 @@ export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']
       cni.name === 'kindnet' && !enforces
         ? 'kindnet alone does not enforce NetworkPolicy; kind ≥ v0.24 adds the kube-network-policies DaemonSet that does'
         : list.length > 1
-          ? `NetworkPolicy enforced by ${
-              list
-                .filter((a) => a.enforcesNetworkPolicy)
-                .map((a) => a.name)
-                .join(', ') || 'none of them'
-            }`
-          : undefined,
+          ? `NetworkPolicy enforced by ${enforcing.map((a) => a.name).join(', ') || 'none of them'}`
+          : cni.enforcesWhen && !enforces
+            ? `${cni.name} enforces NetworkPolicy only when its agent runs with the flag that turns it on`
+            : undefined,
     exact: true,
   };
+}
+
+/** Does this agent, as this object runs it, enforce NetworkPolicy? */
+function enforcesOf(agent: Agent, o: RawObject): boolean {
+  if (!agent.enforcesWhen) return agent.enforcesNetworkPolicy;
+  const spec = isKind(o, 'Pod', '') ? at(o.body, 'spec') : at(o.body, 'spec', 'template', 'spec');
+  return agent.enforcesWhen([...asList(at(spec, 'containers')), ...asList(at(spec, 'initContainers'))]);
 }
 
 function agentOf(o: RawObject): Agent | undefined {
@@ -106,7 +143,10 @@ function agentOf(o: RawObject): Agent | undefined {
     const images = asList(at(o.body, 'spec', 'template', 'spec', 'containers')).map((c) =>
       repository(at(c, 'image')),
     );
-    return agents.find((a) => a.daemonSets.includes(name) || images.some((i) => !!i && !!a.image?.test(i)));
+    return (
+      agents.find((a) => a.daemonSets.includes(name)) ??
+      agents.find((a) => images.some((i) => !!i && !!a.image?.test(i)))
+    );
   }
   if (isKind(o, 'Pod', '')) {
     const owner = asList(at(o.body, 'metadata', 'ownerReferences')).find(

@@ -1,17 +1,19 @@
 import { parseIP } from '../../lib/ip.ts';
 import type { RawObject } from '../../parse/index.ts';
-import { asRecord, asString, at, findObject, type Inferred } from './_observed.ts';
+import { asRecord, asString, at, findObject, isObserved, type Inferred } from './_observed.ts';
 
 /**
  * The DNS Service IP pods are given (kubelet `clusterDNS`): the ClusterIP of `kube-system/kube-dns` (the name
- * CoreDNS keeps for compatibility), else kubeadm's `kube-system/kubelet-config` ConfigMap `clusterDNS`.
+ * CoreDNS keeps for compatibility) read back from a cluster, else kubeadm's `kube-system/kubelet-config`
+ * ConfigMap `clusterDNS`. A hand-written kube-dns Service is not evidence of what kubelet says: a ClusterIP other
+ * than the profile's stays a finding.
  * https://kubernetes.io/docs/tasks/administer-cluster/dns-custom-nameservers/
  * https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
  */
 export function inferDnsServiceIP(objects: readonly RawObject[]): Inferred<string> | undefined {
   const svc = findObject(objects, 'Service', 'kube-system', 'kube-dns');
   const ip = asString(at(svc?.body, 'spec', 'clusterIPs', 0)) ?? asString(at(svc?.body, 'spec', 'clusterIP'));
-  if (svc && ip && parseIP(ip))
+  if (svc && isObserved(svc) && ip && parseIP(ip))
     return {
       value: ip,
       sources: [svc.source],
@@ -33,7 +35,9 @@ export function inferDnsServiceIP(objects: readonly RawObject[]): Inferred<strin
 /**
  * The cluster domain: kubelet's `clusterDomain` (it writes the pods' search list) from kubeadm's
  * `kube-system/kubelet-config` ConfigMap, else the first forward zone of the `kubernetes` plugin in the
- * `kube-system/coredns` ConfigMap's Corefile (`kubernetes cluster.local in-addr.arpa ip6.arpa {`).
+ * `kube-system/coredns` ConfigMap's Corefile (`kubernetes cluster.local in-addr.arpa ip6.arpa {`) read back from
+ * a cluster (a guess about kubelet, noted). A hand-written Corefile is what the user wants CoreDNS to serve, not
+ * evidence of kubelet's domain: a zone other than the profile's stays a `corefile-zone-mismatch` finding.
  * https://coredns.io/plugins/kubernetes/
  */
 export function inferClusterDomain(objects: readonly RawObject[]): Inferred<string> | undefined {
@@ -48,7 +52,7 @@ export function inferClusterDomain(objects: readonly RawObject[]): Inferred<stri
     };
   const cm = findObject(objects, 'ConfigMap', 'kube-system', 'coredns');
   const corefile = asString(at(cm?.body, 'data', 'Corefile'));
-  if (!cm || !corefile) return undefined;
+  if (!cm || !isObserved(cm) || !corefile) return undefined;
   for (const line of corefile.split('\n')) {
     const m = /^\s*kubernetes((?:\s+[^\s{]+)*)\s*\{?\s*$/.exec(line);
     if (!m) continue;
@@ -63,8 +67,10 @@ export function inferClusterDomain(objects: readonly RawObject[]): Inferred<stri
       value: zones[0]!,
       sources: [cm.locate(['data', 'Corefile'])],
       rule: 'first zone of the kubernetes plugin in ConfigMap kube-system/coredns data.Corefile',
-      note: zones.length > 1 ? `CoreDNS also serves ${zones.slice(1).join(', ')}` : undefined,
-      exact: true,
+      note:
+        "kubelet's --cluster-domain is not in the input; the zone CoreDNS serves is taken for it" +
+        (zones.length > 1 ? ` (CoreDNS also serves ${zones.slice(1).join(', ')})` : ''),
+      exact: false,
     };
   }
   return undefined;

@@ -5,7 +5,14 @@
  * (`Profile.origins`), which `kubetwin profile` prints.
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
-import { defaultProfile, type Profile, type ProfileField, type ProfileOrigin } from '../../model/profile.ts';
+import {
+  cidrList,
+  defaultProfile,
+  type Profile,
+  type ProfileField,
+  type ProfileOrigin,
+} from '../../model/profile.ts';
+import { cidrAt, cidrContains, formatIP, parseCidr, parseIP } from '../../lib/ip.ts';
 import type { RawObject } from '../../parse/index.ts';
 import { readProfile } from '../profile.ts';
 import { inferCni, inferKubeProxy } from './_cni.ts';
@@ -108,6 +115,22 @@ export function inferProfile(
         });
     } else if (field in values && values[field] !== undefined) origins[field] = { from: 'default' };
   }
+  const dns = dnsFromServiceCIDR(values.serviceCIDR as string, origins);
+  if (dns) {
+    values.dnsServiceIP = dns.value;
+    origins.dnsServiceIP = { from: 'inferred', sources: dns.sources, rule: dns.rule, note: dns.note };
+    diagnostics.push({
+      code: 'profile-inferred',
+      severity: 'info',
+      message: `dnsServiceIP ${dns.value} is inferred: ${dns.rule} (${dns.note})`,
+      source: dns.sources[0],
+      hint: "Set dnsServiceIP in a ClusterProfile (kubetwin profile prints one to edit) if the cluster's differs.",
+    });
+  }
+  // The default nodes' ranges are carved from the default pod CIDR: under another pod CIDR they get theirs from
+  // it, as kube-controller-manager would.
+  if (origins.nodes?.from === 'default' && origins.podCIDR?.from !== 'default')
+    values.nodes = defaultProfile.nodes.map((n) => ({ ...n, podCIDR: undefined }));
   return { profile: { ...(values as unknown as Profile), origins }, diagnostics };
 }
 
@@ -118,4 +141,27 @@ function display(value: unknown): string {
   if (typeof cni.name === 'string' && typeof cni.enforcesNetworkPolicy === 'boolean')
     return `${cni.name} (${cni.enforcesNetworkPolicy ? 'enforces' : 'does not enforce'} NetworkPolicy)`;
   return JSON.stringify(value);
+}
+
+/**
+ * Under a service CIDR other than the default, with no DNS IP set or observed: the 10th address of the primary
+ * service range, as kubeadm gives kube-dns (`GetDNSIP`,
+ * https://github.com/kubernetes/kubernetes/blob/master/cmd/kubeadm/app/constants/constants.go) and k3s does
+ * (10.43.0.10); the default 10.96.0.10 would be outside the range.
+ */
+function dnsFromServiceCIDR(
+  serviceCIDR: string,
+  origins: Partial<Record<ProfileField, ProfileOrigin>>,
+): Inferred<string> | undefined {
+  if (origins.dnsServiceIP?.from !== 'default' || origins.serviceCIDR?.from === 'default') return undefined;
+  const primary = parseCidr(cidrList(serviceCIDR)[0] ?? '');
+  const fallback = parseIP(defaultProfile.dnsServiceIP);
+  if (!primary || (fallback && cidrContains(primary, fallback))) return undefined;
+  return {
+    value: formatIP(cidrAt(primary, 10n)),
+    sources: origins.serviceCIDR?.sources ?? [],
+    rule: `the 10th address of the service CIDR ${primary.text}, as kubeadm and k3s give kube-dns`,
+    note: 'no kube-dns Service read back from the cluster states it',
+    exact: false,
+  };
 }

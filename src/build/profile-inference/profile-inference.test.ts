@@ -75,7 +75,7 @@ test('a k3s dump: pod and service ranges, DNS IP, cluster domain, nodes and zone
   // The guesses (covering prefixes) are notes; the stated values are not.
   assert.deepEqual(
     diagnostics.filter((d) => d.code === 'profile-inferred').map((d) => d.message.split(' ')[0]),
-    ['podCIDR', 'serviceCIDR', 'cni'],
+    ['podCIDR', 'serviceCIDR', 'clusterDomain', 'cni'],
   );
 });
 
@@ -142,6 +142,28 @@ test('the CNI from its DaemonSet; flannel alone does not enforce NetworkPolicy, 
     ),
     { name: 'kindnet', enforcesNetworkPolicy: true },
   );
+});
+
+test('the AWS VPC CNI enforces NetworkPolicy only with its agent flag --enable-network-policy=true; Azure NPM and GKE Dataplane V2 do', () => {
+  const awsNode = (flag: string) =>
+    meta('DaemonSet', 'kube-system', 'aws-node') +
+    `  spec: {template: {spec: {containers: [{name: aws-node, image: "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.18.3"}, {name: aws-eks-nodeagent, image: nodeagent, args: ["--enable-network-policy=${flag}"]}]}}}\n`;
+  assert.deepEqual(cniOf(awsNode('false')), { name: 'aws-vpc-cni', enforcesNetworkPolicy: false });
+  assert.deepEqual(cniOf(awsNode('true')), { name: 'aws-vpc-cni', enforcesNetworkPolicy: true });
+  assert.deepEqual(
+    cniOf(
+      ds('azure-cns', 'mcr.microsoft.com/containernetworking/azure-cns:v1.6') +
+        ds('azure-npm', 'mcr.microsoft.com/containernetworking/azure-npm:v1.5.34'),
+    ),
+    {
+      name: 'azure-npm',
+      enforcesNetworkPolicy: true,
+    },
+  );
+  assert.deepEqual(cniOf(ds('anetd', 'gke.gcr.io/cilium/cilium:v1.14')), {
+    name: 'gke-dataplane-v2',
+    enforcesNetworkPolicy: true,
+  });
 });
 
 test('the CNI from Pods a DaemonSet owns, when the dump holds the pods but not the DaemonSet', () => {
@@ -216,4 +238,31 @@ test('the model of a k3s dump uses the inferred profile: no ClusterIP is out of 
     model.services.filter((s) => s.name === 'web').map((s) => s.clusterIPs),
     [['10.43.200.7']],
   );
+});
+
+test('under an inferred pod CIDR the default nodes get their ranges from it (not the default 10.244.x.0/24)', () => {
+  const pod = (name: string, ip: string) =>
+    meta('Pod', 'shop', name) +
+    `  spec: {containers: [{name: c}]}\n  status: {phase: Running, podIP: ${ip}, podIPs: [{ip: ${ip}}]}\n`;
+  const { model } = buildYaml(
+    'apiVersion: v1\nkind: List\nitems:\n' + pod('a', '172.16.3.17') + pod('b', '172.16.9.4'),
+  );
+  assert.equal(model.profile.podCIDR, '172.16.0.0/16');
+  assert.deepEqual(
+    model.nodes.map((n) => n.podCIDR),
+    ['172.16.0.0/24', '172.16.1.0/24', '172.16.2.0/24'],
+  );
+});
+
+test('under another service CIDR, without a kube-dns Service, the DNS IP is its 10th address (kubeadm, k3s), not 10.96.0.10', () => {
+  const dump = 'apiVersion: v1\nkind: List\nitems:\n' + svc('shop', 'web', ['10.43.117.48']);
+  const { model, diagnostics } = buildYaml(dump);
+  assert.equal(model.profile.serviceCIDR, '10.43.117.0/24');
+  assert.equal(model.profile.dnsServiceIP, '10.43.117.10');
+  assert.ok(!codes(diagnostics).includes('ip-out-of-range'), codes(diagnostics).join(', '));
+  const given = buildYaml(
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nserviceCIDR: 10.43.0.0/16\n',
+  );
+  assert.equal(given.model.profile.dnsServiceIP, '10.43.0.10');
+  assert.ok(!codes(given.diagnostics).includes('ip-out-of-range'));
 });
