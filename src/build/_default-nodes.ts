@@ -30,6 +30,12 @@ export function defaultNodesNeeded(
   return needed > nodes.length ? needed : 0;
 }
 
+/** The profile's nodes are kubetwin's stand-ins: neither the profile file nor the input lists any. */
+export function usesDefaultNodes(profile: Profile): boolean {
+  const origin = profile.origins?.nodes;
+  return origin ? origin.from === 'default' : profile.nodes === defaultProfile.nodes;
+}
+
 /**
  * The default profile with `count` nodes: the three default nodes, then `node-4`, `node-5`, … in the same zones
  * in turn, with the next InternalIPs; their pod ranges are the pod CIDR's next free ones.

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Node } from '../model/types.ts';
 import type { SourceRef } from '../model/diagnostic.ts';
-import { cidrList, defaultProfile, type Profile } from '../model/profile.ts';
+import { cidrList, type Profile } from '../model/profile.ts';
+import { usesDefaultNodes } from './_default-nodes.ts';
 import { objectKey } from '../model/keys.ts';
 import { cidrsOverlap, parseCidr, parseIP, subnet, type Cidr } from '../lib/ip.ts';
 import type { Envelope } from './_envelope.ts';
@@ -30,7 +31,7 @@ export function buildNodes(
     declared.length ? declared.map((e) => e.name) : profile.nodes.map((n) => n.name),
   );
   // Nodes the pods were observed on are the cluster's: the default profile's stand-ins are not added beside them.
-  const profileNodes = observed.length && profile.nodes === defaultProfile.nodes ? [] : profile.nodes;
+  const profileNodes = observed.length && usesDefaultNodes(profile) ? [] : profile.nodes;
   const drafts: Draft[] = declared.length
     ? declared.map((env) => fromObject(env, sink))
     : profileNodes.map((n) => ({
