@@ -28,10 +28,16 @@ export function buildNodes(
   const declared = envs.filter((e) => e.kind === 'Node');
   const observed = nodesOfPods(
     envs,
-    declared.length ? declared.map((e) => e.name) : profile.nodes.map((n) => n.name),
+    declared.map((e) => e.name),
   );
-  // Nodes the pods were observed on are the cluster's: the default profile's stand-ins are not added beside them.
-  const profileNodes = observed.length && usesDefaultNodes(profile) ? [] : profile.nodes;
+  // Nodes the pods were observed on are the cluster's: the default profile's stand-ins are not added beside them
+  // (those the pods name themselves stay, with their addresses).
+  const hostIPOf = new Map(observed.map((n) => [n.name, n.hostIP]));
+  const standIns = usesDefaultNodes(profile);
+  const elsewhere = observed.some((n) => !profile.nodes.some((p) => p.name === n.name));
+  const profileNodes = (
+    elsewhere && standIns ? profile.nodes.filter((n) => hostIPOf.has(n.name)) : profile.nodes
+  ).map((n) => (standIns && hostIPOf.get(n.name) ? { ...n, internalIP: hostIPOf.get(n.name) as string } : n));
   const drafts: Draft[] = declared.length
     ? declared.map((env) => fromObject(env, sink))
     : profileNodes.map((n) => ({
@@ -49,8 +55,9 @@ export function buildNodes(
         fromProfile: true,
         source: profile.source,
       }));
+  const named = new Set(drafts.map((d) => d.name));
   for (const seen of observed) {
-    if (drafts.some((d) => d.name === seen.name)) continue;
+    if (named.has(seen.name)) continue;
     sink({
       code: 'node-from-pods',
       severity: 'info',
@@ -194,7 +201,7 @@ function fromObject(env: Envelope, sink: (d: Diagnostic) => void): Draft {
 
 /**
  * The nodes that pods read from a cluster (with `status.phase` or `status.hostIP`) name in `spec.nodeName` and
- * the input does not declare, with the address the pods report (`status.hostIP`), in order of first mention.
+ * no Node object declares, with the address the pods report (`status.hostIP`), in order of first mention.
  */
 function nodesOfPods(
   envs: readonly Envelope[],

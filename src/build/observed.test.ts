@@ -302,3 +302,19 @@ spec: {clusterIP: 10.96.0.1, ports: [{name: https, port: 443, targetPort: 6443}]
   );
   assert.equal(buildYaml(ns).model.endpointSlices.filter((s) => s.serviceName === 'kubernetes').length, 1);
 });
+
+test('pods observed on default-named nodes and on others: every node they name exists, and no stand-in beside them', () => {
+  const on = (name: string, node: string, hostIP: string) =>
+    pod(name, { node, ip: `10.42.0.${name.length}` }).replace('hostIP: 172.18.0.2', `hostIP: ${hostIP}`);
+  const { model } = buildYaml(
+    ns + on('aaaaa', 'node-1', '172.18.0.5') + on('bbbbbb', 'worker-9', '172.18.0.9'),
+  );
+  assert.deepEqual(
+    model.nodes.map((n) => [n.name, n.internalIP]),
+    [
+      ['node-1', '172.18.0.5'],
+      ['worker-9', '172.18.0.9'],
+    ],
+  );
+  assert.ok(model.pods.filter((p) => p.namespace === 'shop').every((p) => p.nodeName && p.ip));
+});
