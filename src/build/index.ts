@@ -64,8 +64,14 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     // The `kubernetes` Service and its EndpointSlice come together: a user's Service keeps its own endpoints.
     if (taken.has(objectKey('Service', 'default', 'kubernetes')))
       taken.add(objectKey('EndpointSlice', 'default', 'kubernetes'));
+    // A ClusterIP that a Service read back from a cluster holds is that Service's: no add-on stand-in claims it.
+    const heldIPs = new Set(
+      userEnvs
+        .filter((e) => e.kind === 'Service' && e.f.get(['metadata', 'uid']) !== undefined)
+        .map((e) => e.f.str(['spec', 'clusterIP'])),
+    );
     const addons = readEnvelopes(addonObjects(profile, firstServiceIP, firstNodeIP), 'default', sink).filter(
-      (e) => !taken.has(e.key),
+      (e) => !taken.has(e.key) && !(e.kind === 'Service' && heldIPs.has(e.f.str(['spec', 'clusterIP']))),
     );
     envs = [...userEnvs, ...addons];
   }

@@ -318,3 +318,16 @@ test('pods observed on default-named nodes and on others: every node they name e
   );
   assert.ok(model.pods.filter((p) => p.namespace === 'shop').every((p) => p.nodeName && p.ip));
 });
+
+test('a ClusterIP that an observed Service holds is not claimed by an add-on stand-in (no ip-conflict on the real Service)', () => {
+  const svc = `---
+apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: shop, uid: 5b1e}
+spec: {clusterIP: 10.96.0.10, clusterIPs: [10.96.0.10], selector: {app: web}, ports: [{port: 80}]}
+status: {loadBalancer: {}}
+`;
+  const { model, diagnostics } = buildYaml(ns + svc);
+  assert.ok(!codes(diagnostics).includes('ip-conflict'));
+  assert.deepEqual(model.services.find((s) => s.name === 'app')?.clusterIPs, ['10.96.0.10']);
+});
