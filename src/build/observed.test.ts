@@ -123,11 +123,11 @@ status: {phase: Running, hostIP: 10.0.0.11, podIP: 10.0.0.11, conditions: [{type
   );
 });
 
-test("a pod's observed node that is not in the input exists, with the pod's hostIP as InternalIP", () => {
+test("a pod's observed node that is not in the input exists, with the pod's hostIP as InternalIP and the pod range around its pods' IPs", () => {
   const { model, diagnostics } = buildYaml(ns + pod('aaaaa', { node: 'worker-7', ip: '10.42.3.9' }));
   assert.deepEqual(
-    model.nodes.map((n) => [n.name, n.internalIP]),
-    [['worker-7', '172.18.0.2']],
+    model.nodes.map((n) => [n.name, n.internalIP, n.podCIDR]),
+    [['worker-7', '172.18.0.2', '10.42.3.0/24']],
   );
   const p = model.pods.find((x) => x.namespace === 'shop')!;
   assert.deepEqual([p.nodeName, p.ip, p.phase, p.ready], ['worker-7', '10.42.3.9', 'Running', true]);
