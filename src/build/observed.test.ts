@@ -331,3 +331,40 @@ status: {loadBalancer: {}}
   assert.ok(!codes(diagnostics).includes('ip-conflict'));
   assert.deepEqual(model.services.find((s) => s.name === 'app')?.clusterIPs, ['10.96.0.10']);
 });
+
+test('a Job pod belongs to its CronJob: through the Job in the input, or through the Job name <cronjob>-<minutes>', () => {
+  const cron = `---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: shop}
+spec: {schedule: "@daily", jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}}}}
+`;
+  const job = `---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: nightly-29410560
+  namespace: shop
+  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: nightly, uid: c1, controller: true}]
+spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}}
+`;
+  const jobPod = `---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: nightly-29410560-q7x2m
+  namespace: shop
+  uid: p1
+  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: nightly-29410560, uid: j1, controller: true}]
+spec: {restartPolicy: Never, containers: [{name: c, image: x}]}
+status: {phase: Running, podIP: 10.244.1.9, conditions: [{type: Ready, status: "True"}]}
+`;
+  for (const text of [cron + job + jobPod, cron + jobPod]) {
+    const { model } = buildYaml(ns + text);
+    assert.deepEqual(
+      model.workloads.filter((w) => w.namespace === 'shop').map((w) => [w.key, w.podKeys]),
+      [['CronJob/shop/nightly', ['Pod/shop/nightly-29410560-q7x2m']]],
+    );
+    assert.deepEqual(shopPods(model), ['nightly-29410560-q7x2m']);
+  }
+});
