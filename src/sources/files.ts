@@ -24,6 +24,7 @@ export async function loadInputs(
   const texts: ManifestText[] = [];
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
+  const state: WalkState = { report: (d) => diagnostics.push(d), skip: new Set(), reported: new Set() };
   const add = async (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
@@ -48,10 +49,18 @@ export async function loadInputs(
       continue;
     }
     if (info.isDirectory()) {
-      const skip = new Set<string>();
-      const files = await walk(path, { diagnostics, skip });
-      for (const file of files) if (!skip.has(resolve(file))) await add(file);
+      const files = await walk(path, state);
+      for (const file of files) if (!state.skip.has(resolve(file))) await add(file);
     } else {
+      const chart = dirname(dirname(path));
+      if (basename(dirname(path)) === 'templates' && (await exists(join(chart, 'Chart.yaml')))) {
+        // A chart template named on its own is still a Go template.
+        if (!state.reported.has(resolve(chart))) {
+          state.reported.add(resolve(chart));
+          diagnostics.push(await renderHint('helm', chart, join(chart, 'Chart.yaml')));
+        }
+        continue;
+      }
       const beside = join(dirname(path), profileFileName);
       if (basename(path) !== profileFileName && (await exists(beside))) await add(beside);
       await add(path);
@@ -61,7 +70,9 @@ export async function loadInputs(
 }
 
 interface WalkState {
-  readonly diagnostics: Diagnostic[];
+  readonly report: (d: Diagnostic) => void;
+  /** Chart and Kustomize folders already reported (a folder reached twice is reported once). */
+  readonly reported: Set<string>;
   /** Files a kustomization names as patches or configuration: partial objects, never read as manifests. */
   readonly skip: Set<string>;
 }
@@ -84,10 +95,12 @@ async function walk(dir: string, state: WalkState): Promise<string[]> {
   const names = new Set(entries.map((e) => e.name));
   const chart = names.has('Chart.yaml');
   const kustomization = kustomizationFiles.find((k) => names.has(k));
-  if (chart) state.diagnostics.push(await renderHint('helm', dir, join(dir, 'Chart.yaml')));
+  const first = !state.reported.has(resolve(dir));
+  if ((chart || kustomization) && first) state.reported.add(resolve(dir));
+  if (chart && first) state.report(await renderHint('helm', dir, join(dir, 'Chart.yaml')));
   if (kustomization) {
     const file = join(dir, kustomization);
-    state.diagnostics.push(await renderHint('kustomize', dir, file));
+    if (first) state.report(await renderHint('kustomize', dir, file));
     state.skip.add(resolve(file));
     for (const path of await kustomizeNonResources(dir, file)) state.skip.add(path);
   }

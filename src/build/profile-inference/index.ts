@@ -105,33 +105,31 @@ export function inferProfile(
         rule: guess.rule,
         ...(guess.note ? { note: guess.note } : {}),
       };
-      if (!guess.exact)
-        diagnostics.push({
-          code: 'profile-inferred',
-          severity: 'info',
-          message: `${field} ${display(guess.value)} is inferred: ${guess.rule}${guess.note ? ` (${guess.note})` : ''}`,
-          source: guess.sources[0],
-          hint: `Set ${field} in a ClusterProfile (kubetwin profile prints one to edit) if the cluster's differs.`,
-        });
+      if (!guess.exact) diagnostics.push(guessNote(field, guess));
     } else if (field in values && values[field] !== undefined) origins[field] = { from: 'default' };
   }
   const dns = dnsFromServiceCIDR(values.serviceCIDR as string, origins);
   if (dns) {
     values.dnsServiceIP = dns.value;
     origins.dnsServiceIP = { from: 'inferred', sources: dns.sources, rule: dns.rule, note: dns.note };
-    diagnostics.push({
-      code: 'profile-inferred',
-      severity: 'info',
-      message: `dnsServiceIP ${dns.value} is inferred: ${dns.rule} (${dns.note})`,
-      source: dns.sources[0],
-      hint: "Set dnsServiceIP in a ClusterProfile (kubetwin profile prints one to edit) if the cluster's differs.",
-    });
+    diagnostics.push(guessNote('dnsServiceIP', dns));
   }
   // The default nodes' ranges are carved from the default pod CIDR: under another pod CIDR they get theirs from
   // it, as kube-controller-manager would.
   if (origins.nodes?.from === 'default' && origins.podCIDR?.from !== 'default')
     values.nodes = defaultProfile.nodes.map((n) => ({ ...n, podCIDR: undefined }));
   return { profile: { ...(values as unknown as Profile), origins }, diagnostics };
+}
+
+/** The note for a value that is a guess rather than stated by an object. */
+function guessNote(field: ProfileField, guess: Inferred<unknown>): Diagnostic {
+  return {
+    code: 'profile-inferred',
+    severity: 'info',
+    message: `${field} ${display(guess.value)} is inferred: ${guess.rule}${guess.note ? ` (${guess.note})` : ''}`,
+    source: guess.sources[0],
+    hint: `Set ${field} in a ClusterProfile (kubetwin profile prints one to edit) if the cluster's differs.`,
+  };
 }
 
 /** A value as a message shows it: scalars as they are, the CNI by name and enforcement, others as JSON. */
