@@ -167,6 +167,7 @@ function nodes(model: ClusterModel): Body[] {
         { type: 'Hostname', address: n.name },
       ],
       capacity: { cpu: '4', memory: '16318792Ki', pods: String(model.profile.maxPodsPerNode) },
+      allocatable: { cpu: '4', memory: '16318792Ki', pods: String(model.profile.maxPodsPerNode) },
       conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastTransitionTime: created }],
       nodeInfo: {
         architecture: 'amd64',

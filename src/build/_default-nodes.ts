@@ -19,7 +19,7 @@ export function defaultNodesNeeded(
   let bound = 0;
   let free = 0;
   for (const d of drafts) {
-    if (d.observed && d.phase === 'Pending' && !d.explicitIPs.length) continue;
+    if (d.statedPending && !d.explicitIPs.length) continue;
     if (d.phase === 'Succeeded' || d.phase === 'Failed') continue;
     if (d.boundNode) bound++;
     else free++;
@@ -28,6 +28,12 @@ export function defaultNodesNeeded(
   if (room <= 0) return 0;
   const needed = Math.ceil(free / room);
   return needed > nodes.length ? needed : 0;
+}
+
+/** The profile's nodes are kubetwin's stand-ins: neither the profile file nor the input lists any. */
+export function usesDefaultNodes(profile: Profile): boolean {
+  const origin = profile.origins?.nodes;
+  return origin ? origin.from === 'default' : profile.nodes === defaultProfile.nodes;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Node } from '../model/types.ts';
-import type { SourceRef } from '../model/diagnostic.ts';
-import { cidrList, defaultProfile, type Profile } from '../model/profile.ts';
+import { cidrList, type Profile } from '../model/profile.ts';
+import { usesDefaultNodes } from './_default-nodes.ts';
+import { nodesOfPods } from './_observed-nodes.ts';
 import { objectKey } from '../model/keys.ts';
 import { cidrsOverlap, parseCidr, parseIP, subnet, type Cidr } from '../lib/ip.ts';
 import type { Envelope } from './_envelope.ts';
@@ -27,10 +28,17 @@ export function buildNodes(
   const declared = envs.filter((e) => e.kind === 'Node');
   const observed = nodesOfPods(
     envs,
-    declared.length ? declared.map((e) => e.name) : profile.nodes.map((n) => n.name),
+    declared.map((e) => e.name),
+    profile,
   );
-  // Nodes the pods were observed on are the cluster's: the default profile's stand-ins are not added beside them.
-  const profileNodes = observed.length && profile.nodes === defaultProfile.nodes ? [] : profile.nodes;
+  // Nodes the pods were observed on are the cluster's: the default profile's stand-ins are not added beside them
+  // (those the pods name themselves stay, with their addresses).
+  const hostIPOf = new Map(observed.map((n) => [n.name, n.hostIP]));
+  const standIns = usesDefaultNodes(profile);
+  const elsewhere = observed.some((n) => !profile.nodes.some((p) => p.name === n.name));
+  const profileNodes = (
+    elsewhere && standIns ? profile.nodes.filter((n) => hostIPOf.has(n.name)) : profile.nodes
+  ).map((n) => (standIns && hostIPOf.get(n.name) ? { ...n, internalIP: hostIPOf.get(n.name) as string } : n));
   const drafts: Draft[] = declared.length
     ? declared.map((env) => fromObject(env, sink))
     : profileNodes.map((n) => ({
@@ -48,12 +56,13 @@ export function buildNodes(
         fromProfile: true,
         source: profile.source,
       }));
+  const named = new Set(drafts.map((d) => d.name));
   for (const seen of observed) {
-    if (drafts.some((d) => d.name === seen.name)) continue;
+    if (named.has(seen.name)) continue;
     sink({
       code: 'node-from-pods',
       severity: 'info',
-      message: `node ${seen.name} is not in the input; kubetwin adds it as its pods describe it (InternalIP ${seen.hostIP ?? 'unknown'} from status.hostIP)`,
+      message: `node ${seen.name} is not in the input; kubetwin adds it as its pods describe it (InternalIP ${seen.hostIP ?? 'unknown'} from status.hostIP${seen.podCIDR ? `, pod range ${seen.podCIDR} around its pods' IPs` : ''})`,
       source: seen.source,
       object: objectKey('Node', undefined, seen.name),
       hint: 'Add the Node objects to the input (kubectl get nodes -o yaml) for its labels, addresses and pod range.',
@@ -64,7 +73,7 @@ export function buildNodes(
       labels: withWellKnownLabels(seen.name, {}),
       annotations: {},
       internalIP: seen.hostIP,
-      podCIDRs: [],
+      podCIDRs: seen.podCIDR ? [seen.podCIDR] : [],
       unschedulable: false,
       fromProfile: false,
       source: seen.source,
@@ -189,27 +198,4 @@ function fromObject(env: Envelope, sink: (d: Diagnostic) => void): Draft {
     fromProfile: false,
     source: env.raw.source,
   };
-}
-
-/**
- * The nodes that pods read from a cluster (with `status.phase` or `status.hostIP`) name in `spec.nodeName` and
- * the input does not declare, with the address the pods report (`status.hostIP`), in order of first mention.
- */
-function nodesOfPods(
-  envs: readonly Envelope[],
-  declared: readonly string[],
-): { name: string; hostIP?: string; source: SourceRef }[] {
-  const known = new Set(declared);
-  const out = new Map<string, { name: string; hostIP?: string; source: SourceRef }>();
-  for (const env of envs) {
-    if (env.kind !== 'Pod') continue;
-    const name = env.f.str(['spec', 'nodeName']);
-    const hostIP = env.f.str(['status', 'hostIP']);
-    // Only a pod read from a cluster vouches for its node; a hand-written nodeName may name no node at all.
-    if (!name || known.has(name) || (!hostIP && env.f.get(['status', 'phase']) === undefined)) continue;
-    const entry = out.get(name) ?? { name, source: env.raw.source };
-    if (!entry.hostIP && hostIP && parseIP(hostIP)) entry.hostIP = hostIP;
-    out.set(name, entry);
-  }
-  return [...out.values()];
 }

@@ -24,8 +24,8 @@ interface NodeSlot {
  * (`maxPodsPerNode`, kubelet's `--max-pods`). IPs come from the node's range as the host-local IPAM plugin
  * hands them out (sequentially from .2, skipping taken ones); hostNetwork pods take their node's IP;
  * explicit `status.podIP`/`podIPs` are honoured (a hostNetwork pod's is its node's, shared, never a conflict);
- * finished pods hold no IP. A pod read from a cluster stays as observed: Pending without an IP has none and is
- * not scheduled by the twin; a pod bound to its node is there even past `maxPodsPerNode`.
+ * finished pods hold no IP. A pod whose status says Pending without an IP has none and is not scheduled by the
+ * twin; a pod read from a cluster and bound to its node is there even past `maxPodsPerNode`.
  * https://kubernetes.io/docs/concepts/cluster-administration/networking/
  */
 export function placePods(
@@ -93,8 +93,8 @@ export function placePods(
     const ips = explicit.get(d.key) ?? [];
     let slot: NodeSlot | undefined;
     let reason = '';
-    if (d.observed && d.phase === 'Pending' && !ips.length) {
-      // Observed Pending without an IP: it has none, on its node if one was chosen, else on none.
+    if (d.statedPending && !ips.length) {
+      // status.phase Pending without an IP: it has none, on its node if one was chosen, else on none.
       const node = d.boundNode ? slots.get(d.boundNode) : undefined;
       if (node) node.pods++;
       pods.push(finish(d, node?.node.name, [], 'Pending'));

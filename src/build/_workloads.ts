@@ -25,8 +25,10 @@ export interface PodDraft {
   readonly explicitIPs: string[];
   readonly phase: Pod['phase'];
   readonly ready: boolean;
-  /** Read from a cluster (the object carries status.phase or conditions): its phase and IPs are as observed. */
+  /** Read back from a cluster (metadata.uid, resourceVersion, creationTimestamp or status.conditions): ready only with Ready=True. */
   readonly observed?: boolean;
+  /** `status.phase` says Pending: without a stated IP it has none, and the twin does not schedule it. */
+  readonly statedPending?: boolean;
   /** `status.hostIP`: the address of its node, as observed. */
   readonly hostIP?: string;
   readonly terminating: boolean;
@@ -127,9 +129,12 @@ function barePod(env: Envelope, owner: string | undefined): PodDraft {
   const podIP = f.str(['status', 'podIP']);
   const explicitIPs = podIP && !ips.includes(podIP) ? [podIP, ...ips] : ips;
   const phase = (f.str(['status', 'phase']) ?? 'Running') as Pod['phase'];
-  // A pod read from a cluster (status.phase or status.conditions) is ready only with a Ready=True condition, as the
-  // EndpointSlice controller reads it; a hand-written pod without status is taken to be running and ready.
-  const observed = f.str(['status', 'phase']) !== undefined || f.get(['status', 'conditions']) !== undefined;
+  // A pod read back from a cluster (the API server set metadata.uid, resourceVersion or creationTimestamp, or the
+  // kubelet wrote status.conditions) is ready only with a Ready=True condition, as the EndpointSlice controller
+  // reads it; a hand-written pod is taken to be ready unless its conditions say otherwise.
+  const observed =
+    f.get(['status', 'conditions']) !== undefined ||
+    ['uid', 'resourceVersion', 'creationTimestamp'].some((k) => f.get(['metadata', k]) !== undefined);
   let readyCondition: boolean | undefined;
   f.list(['status', 'conditions']).forEach((_, i) => {
     if (f.str(['status', 'conditions', i, 'type']) === 'Ready')
@@ -152,6 +157,7 @@ function barePod(env: Envelope, owner: string | undefined): PodDraft {
     phase,
     ready,
     observed,
+    statedPending: f.str(['status', 'phase']) === 'Pending',
     ...(hostIP ? { hostIP } : {}),
     terminating: f.get(['metadata', 'deletionTimestamp']) !== undefined,
     source: env.raw.source,

@@ -63,12 +63,23 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const nodesEarly = userEnvs.some((e) => e.kind === 'Node');
   const serviceCidr = parseCidr(cidrList(profile.serviceCIDR)[0]) as Cidr;
   const firstServiceIP = formatIP(cidrAt(serviceCidr, 1n));
-  const firstNodeIP = nodesEarly ? undefined : profile.nodes[0]?.internalIP;
+  // Pods read from a cluster name their own nodes: the profile's first node would be a stand-in, not the API server.
+  const observedNodes = userEnvs.some((e) => e.kind === 'Pod' && e.f.str(['status', 'hostIP']));
+  const firstNodeIP = nodesEarly || observedNodes ? undefined : profile.nodes[0]?.internalIP;
   let envs: Envelope[] = userEnvs;
   if (options.addons !== false) {
     const taken = new Set(userEnvs.map((e) => e.key));
+    // The `kubernetes` Service and its EndpointSlice come together: a user's Service keeps its own endpoints.
+    if (taken.has(objectKey('Service', 'default', 'kubernetes')))
+      taken.add(objectKey('EndpointSlice', 'default', 'kubernetes'));
+    // A ClusterIP that a Service read back from a cluster holds is that Service's: no add-on stand-in claims it.
+    const heldIPs = new Set(
+      userEnvs
+        .filter((e) => e.kind === 'Service' && e.f.get(['metadata', 'uid']) !== undefined)
+        .map((e) => e.f.str(['spec', 'clusterIP'])),
+    );
     const addons = readEnvelopes(addonObjects(profile, firstServiceIP, firstNodeIP), 'default', sink).filter(
-      (e) => !taken.has(e.key),
+      (e) => !taken.has(e.key) && !(e.kind === 'Service' && heldIPs.has(e.f.str(['spec', 'clusterIP']))),
     );
     envs = [...userEnvs, ...addons];
   }

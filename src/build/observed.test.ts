@@ -33,6 +33,7 @@ kind: Pod
 metadata:
   name: web-6d4cf56db6-${name}
   namespace: shop
+  uid: 0d5c7e6a-${name}
   labels: {app: web, pod-template-hash: 6d4cf56db6}
   ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-6d4cf56db6, uid: u2, controller: true}]
 spec:
@@ -122,11 +123,11 @@ status: {phase: Running, hostIP: 10.0.0.11, podIP: 10.0.0.11, conditions: [{type
   );
 });
 
-test("a pod's observed node that is not in the input exists, with the pod's hostIP as InternalIP", () => {
+test("a pod's observed node that is not in the input exists, with the pod's hostIP as InternalIP and the pod range around its pods' IPs", () => {
   const { model, diagnostics } = buildYaml(ns + pod('aaaaa', { node: 'worker-7', ip: '10.42.3.9' }));
   assert.deepEqual(
-    model.nodes.map((n) => [n.name, n.internalIP]),
-    [['worker-7', '172.18.0.2']],
+    model.nodes.map((n) => [n.name, n.internalIP, n.podCIDR]),
+    [['worker-7', '172.18.0.2', '10.42.3.0/24']],
   );
   const p = model.pods.find((x) => x.namespace === 'shop')!;
   assert.deepEqual([p.nodeName, p.ip, p.phase, p.ready], ['worker-7', '10.42.3.9', 'Running', true]);
@@ -285,4 +286,85 @@ endpoints: [{addresses: [192.0.2.10], conditions: {ready: true}}]
     buildYaml(ns + withoutSlice).model.endpointSlices.filter((s) => s.namespace === 'shop').length,
     1,
   );
+});
+
+test("a user's kubernetes Service keeps its own endpoints: the add-on EndpointSlice pointing at a stand-in node is not added", () => {
+  const svc = `---
+apiVersion: v1
+kind: Service
+metadata: {name: kubernetes, namespace: default}
+spec: {clusterIP: 10.96.0.1, ports: [{name: https, port: 443, targetPort: 6443}]}
+`;
+  const { model } = buildYaml(ns + svc);
+  assert.deepEqual(
+    model.endpointSlices.filter((s) => s.serviceName === 'kubernetes'),
+    [],
+  );
+  assert.equal(buildYaml(ns).model.endpointSlices.filter((s) => s.serviceName === 'kubernetes').length, 1);
+});
+
+test('pods observed on default-named nodes and on others: every node they name exists, and no stand-in beside them', () => {
+  const on = (name: string, node: string, hostIP: string) =>
+    pod(name, { node, ip: `10.42.0.${name.length}` }).replace('hostIP: 172.18.0.2', `hostIP: ${hostIP}`);
+  const { model } = buildYaml(
+    ns + on('aaaaa', 'node-1', '172.18.0.5') + on('bbbbbb', 'worker-9', '172.18.0.9'),
+  );
+  assert.deepEqual(
+    model.nodes.map((n) => [n.name, n.internalIP]),
+    [
+      ['node-1', '172.18.0.5'],
+      ['worker-9', '172.18.0.9'],
+    ],
+  );
+  assert.ok(model.pods.filter((p) => p.namespace === 'shop').every((p) => p.nodeName && p.ip));
+});
+
+test('a ClusterIP that an observed Service holds is not claimed by an add-on stand-in (no ip-conflict on the real Service)', () => {
+  const svc = `---
+apiVersion: v1
+kind: Service
+metadata: {name: app, namespace: shop, uid: 5b1e}
+spec: {clusterIP: 10.96.0.10, clusterIPs: [10.96.0.10], selector: {app: web}, ports: [{port: 80}]}
+status: {loadBalancer: {}}
+`;
+  const { model, diagnostics } = buildYaml(ns + svc);
+  assert.ok(!codes(diagnostics).includes('ip-conflict'));
+  assert.deepEqual(model.services.find((s) => s.name === 'app')?.clusterIPs, ['10.96.0.10']);
+});
+
+test('a Job pod belongs to its CronJob: through the Job in the input, or through the Job name <cronjob>-<minutes>', () => {
+  const cron = `---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: shop}
+spec: {schedule: "@daily", jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}}}}
+`;
+  const job = `---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: nightly-29410560
+  namespace: shop
+  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: nightly, uid: c1, controller: true}]
+spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: x}]}}}
+`;
+  const jobPod = `---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: nightly-29410560-q7x2m
+  namespace: shop
+  uid: p1
+  ownerReferences: [{apiVersion: batch/v1, kind: Job, name: nightly-29410560, uid: j1, controller: true}]
+spec: {restartPolicy: Never, containers: [{name: c, image: x}]}
+status: {phase: Running, podIP: 10.244.1.9, conditions: [{type: Ready, status: "True"}]}
+`;
+  for (const text of [cron + job + jobPod, cron + jobPod]) {
+    const { model } = buildYaml(ns + text);
+    assert.deepEqual(
+      model.workloads.filter((w) => w.namespace === 'shop').map((w) => [w.key, w.podKeys]),
+      [['CronJob/shop/nightly', ['Pod/shop/nightly-29410560-q7x2m']]],
+    );
+    assert.deepEqual(shopPods(model), ['nightly-29410560-q7x2m']);
+  }
 });
