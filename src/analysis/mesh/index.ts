@@ -52,7 +52,11 @@ export function compileMesh(model: ClusterModel): Mesh {
 function build(model: ClusterModel): Mesh {
   const name = model.mesh?.name;
   const profile = name ? profiles[name](model) : undefined;
-  const gamma = gammaTables(model.services, model.routing?.routes ?? []);
+  const gamma = gammaTables(
+    model.services,
+    model.routing?.routes ?? [],
+    model.routing?.referenceGrants ?? [],
+  );
   const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
   const sidecars = new Map<string, Sidecar>();
   const l = lookup(model);
