@@ -51,6 +51,7 @@ export interface IstioDestination {
   readonly port?: number;
   /** Absent in the manifest: 100 when the route has one destination, else 0. */
   readonly weight: number;
+  readonly source?: SourceRef;
 }
 
 export interface IstioHttpRoute {

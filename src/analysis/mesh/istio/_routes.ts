@@ -152,7 +152,7 @@ export function istioTables(
     const [vs, ...others] = [...best.list].sort((a, b) => (age(a) < age(b) ? -1 : 1));
     const notes = others.map(
       (o) =>
-        `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest, ${vs.key}, and ignores ${o.key}`,
+        `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest (by creationTimestamp, then namespace/name), ${vs.key}, and ignores ${o.key}`,
     );
     if (vs.hasTcpOrTls) notes.push(`${vs.key} also has tcp/tls routes, which are not modeled`);
     out.set(`${svc.namespace}/${svc.name}`, {
