@@ -137,9 +137,27 @@ function build(model: ClusterModel): Mesh {
         return everyEndpoint(`${name} sidecar (TCP port)`);
       }
       const { table, notes: tableNotes } = tableFor(svc, client.namespace);
-      notes.push(...tableNotes, ...(table?.notes ?? []), ...profile.notes(svc, client.namespace));
+      const policy = profile.policy(svc, client.namespace, req);
+      notes.push(...tableNotes, ...(table?.notes ?? []), ...policy.notes);
+      if (
+        name === 'linkerd' &&
+        table &&
+        model.mesh?.serviceProfiles.some(
+          (p) => p.name === `${svc.name}.${svc.namespace}.svc.${model.profile.clusterDomain}`,
+        )
+      )
+        notes.push(
+          'a ServiceProfile also describes this Service; Linkerd may prefer it over HTTPRoutes (linkerd.io/2.15/features/httproute) — kubetwin routes by the HTTPRoute',
+        );
+      const withPolicy = (d: MeshDecision): MeshDecision => ({
+        ...d,
+        timeout: d.timeout ?? policy.timeout,
+        retries: d.retries ?? policy.retries,
+      });
       if (!table)
-        return everyEndpoint(`${name} sidecar default (no route names this Service: every ready endpoint)`);
+        return withPolicy(
+          everyEndpoint(`${name} sidecar default (no route names this Service: every ready endpoint)`),
+        );
       const { winner, lost } = evaluateTable(table, req, { pod: client }, explain);
       if (!winner) {
         notes.push('no rule matches: the sidecar answers 404');
@@ -178,8 +196,8 @@ function build(model: ClusterModel): Mesh {
         destinations: ds,
         rewrittenPath: a.rewrittenPath,
         rewrittenHost: a.rewrittenHost,
-        timeout: a.timeout,
-        retries: a.retries,
+        timeout: a.timeout ?? policy.timeout,
+        retries: a.retries ?? policy.retries,
         mirror: a.mirror,
         notes: [...new Set(notes)],
       };

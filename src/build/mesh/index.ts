@@ -9,6 +9,7 @@ import type { Profile } from '../../model/profile.ts';
 import { byNamespaceName } from '../../model/keys.ts';
 import type { Envelope } from '../_envelope.ts';
 import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
+import { readServiceProfile } from './_linkerd.ts';
 
 export { re2Problem } from './_istio.ts';
 
@@ -61,7 +62,11 @@ export function buildMesh(
     .flatMap((e) => keep(e, readDestinationRule(e)))
     .sort(byNamespaceName);
   checkSubsets(virtualServices, destinationRules, profile.clusterDomain, sink);
-  return { ...detectMesh(envs, profile, sink), virtualServices, destinationRules };
+  const serviceProfiles = envs
+    .filter((e) => e.kind === 'ServiceProfile' && e.group === 'linkerd.io' && !e.f.invalid)
+    .flatMap((e) => keep(e, readServiceProfile(e)))
+    .sort(byNamespaceName);
+  return { ...detectMesh(envs, profile, sink), virtualServices, destinationRules, serviceProfiles };
 }
 
 const fqdn = (host: string, ns: string, domain: string) =>

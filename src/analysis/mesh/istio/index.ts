@@ -5,7 +5,7 @@
 import type { ClusterModel } from '../../../model/types.ts';
 import type { MeshProfile } from '../_profile.ts';
 import { istioSidecar } from './_injection.ts';
-import { istioTables } from './_routes.ts';
+import { defaultRetries, istioTables } from './_routes.ts';
 import { describePolicy, destinationRuleFor, subsetLabels } from './_subsets.ts';
 
 export { istioSidecar } from './_injection.ts';
@@ -22,9 +22,13 @@ export function istioProfile(model: ClusterModel): MeshProfile {
     table: (svc) => tables.get(`${svc.namespace}/${svc.name}`),
     subset: (svc, subset, clientNs) =>
       subsetLabels(destinationRuleFor(drs, svc, clientNs, domain), svc, subset),
-    notes(svc, clientNs) {
+    policy(svc, clientNs) {
       const dr = destinationRuleFor(drs, svc, clientNs, domain);
-      return dr?.trafficPolicy ? [`${dr.key} trafficPolicy: ${describePolicy(dr.trafficPolicy)}`] : [];
+      return {
+        notes: dr?.trafficPolicy ? [`${dr.key} trafficPolicy: ${describePolicy(dr.trafficPolicy)}`] : [],
+        timeout: 'none (Istio disables the HTTP route timeout by default)',
+        retries: defaultRetries,
+      };
     },
   };
 }
