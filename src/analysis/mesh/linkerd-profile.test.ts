@@ -55,7 +55,10 @@ spec:
     isRetryable: true
 `;
 const { model, diagnostics } = buildFromTexts([{ file: 'in.yaml', text }], {
-  profile: { file: 'k.yaml', text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: linkerd}\n' },
+  profile: {
+    file: 'k.yaml',
+    text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: linkerd}\n',
+  },
 });
 
 const route = (method: string, path: string) => {
