@@ -17,7 +17,7 @@ import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types
 
 export type * from './types.ts';
 export { readyEndpoints } from './_router.ts';
-export { clientPod, meshActual, type MeshActual } from './_answer.ts';
+export { clientPod, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 
@@ -33,6 +33,8 @@ export interface Mesh {
    * ready endpoint.
    */
   route(req: MeshRequest, client: Pod, explain?: boolean): MeshDecision | string;
+  /** What routes a client namespace's requests for a Service (`Istio VirtualService ns/name`, ...), if anything. */
+  routedBy(service: Service, clientNs: string): string | undefined;
 }
 
 const profiles: Readonly<Record<MeshName, (m: ClusterModel) => MeshProfile>> = {
@@ -89,6 +91,7 @@ function build(model: ClusterModel): Mesh {
     name,
     detectedFrom: model.mesh?.detectedFrom,
     sidecar,
+    routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),
     route(req, client, explain = true) {
       const svc = serviceForHost(
         req.host,
