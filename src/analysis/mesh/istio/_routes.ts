@@ -73,7 +73,7 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
   if (r.redirect) {
     const rd = r.redirect;
     const scheme = rd.scheme ?? req.scheme;
-    const port = rd.port ?? (rd.scheme ? wellKnown[rd.scheme] : undefined);
+    const port = rd.port ?? (rd.scheme ? wellKnown[rd.scheme] : req.port);
     const host = rd.authority ?? req.host;
     const q = req.query.length ? `?${req.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
     const portText = port !== undefined && wellKnown[scheme] !== port ? `:${port}` : '';
