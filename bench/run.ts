@@ -33,6 +33,7 @@ const scripts: { name: string; script: string }[] = [
   { name: 'policy', script: 'bench/policy.ts' },
   { name: 'dns', script: 'bench/dns.ts' },
   { name: 'route', script: 'bench/route.ts' },
+  { name: 'mesh', script: 'bench/mesh.ts' },
   { name: 'report', script: 'bench/report.ts' },
 ];
 

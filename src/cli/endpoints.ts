@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { servicePath, type Client } from '../analysis/service-path/index.ts';
+import { clientPod, compileMesh, meshEndpointNotes } from '../analysis/mesh/index.ts';
 import { renderEndpoints } from '../report/endpoints.ts';
 import { canonicalIP } from '../lib/ip.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
@@ -70,7 +71,14 @@ export function endpointsCommand(io: Io): Command {
       ...(requests ? { requests } : {}),
     });
     if (typeof r === 'string') return fail(r);
-    io.stdout(opts.output === 'json' ? JSON.stringify(r, null, 2) + '\n' : renderEndpoints(r));
+    // A meshed client's proxy, not kube-proxy, picks the endpoint: say so (docs/mesh.md).
+    const model = loaded.cluster.model;
+    const pod = opts.from ? clientPod(model, opts.from) : undefined;
+    const svc = model.services.find((x) => `${x.namespace}/${x.name}` === target.slice('service:'.length));
+    const meshNotes =
+      pod && typeof pod !== 'string' && svc ? meshEndpointNotes(compileMesh(model), pod, svc) : [];
+    const out = meshNotes.length ? { ...r, notes: [...r.notes, ...meshNotes] } : r;
+    io.stdout(opts.output === 'json' ? JSON.stringify(out, null, 2) + '\n' : renderEndpoints(out));
     io.exit(loaded.inputExit || (r.verdict === 'routed' ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;

@@ -284,8 +284,8 @@ export const kinds: readonly KindSupport[] = [
     group: 'linkerd.io',
     kind: 'ServiceProfile',
     namespaced: true,
-    level: 'planned',
-    note: 'kept in the model; routes, timeouts and retries are not modeled yet',
+    level: 'partial',
+    note: 'routes (condition method, pathRegex, all, any, not), timeout and isRetryable with the retryBudget, shown on route --via mesh answers (Linkerd); unknown route fields reported; dstOverrides not modeled',
   },
   ...[
     'Server',
@@ -681,6 +681,24 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.trafficPolicy',
     level: 'partial',
     note: 'shown on route answers; load balancing, connection pools, outlier detection and TLS settings are not applied',
+  },
+  {
+    kind: 'ServiceProfile',
+    path: 'spec.dstOverrides',
+    level: 'planned',
+    note: 'traffic splits by ServiceProfile are not modeled; answers name the profile',
+  },
+  {
+    kind: 'ServiceProfile',
+    path: 'spec.routes.*.responseClasses',
+    level: 'ignored',
+    note: 'response classification does not change where a request goes',
+  },
+  {
+    kind: 'ServiceProfile',
+    path: 'spec.opaquePorts',
+    level: 'ignored',
+    note: 'opaque ports are not modeled',
   },
   {
     kind: 'DestinationRule',

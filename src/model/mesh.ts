@@ -51,6 +51,7 @@ export interface IstioDestination {
   readonly port?: number;
   /** Absent in the manifest: 100 when the route has one destination, else 0. */
   readonly weight: number;
+  readonly source?: SourceRef;
 }
 
 export interface IstioHttpRoute {
@@ -122,6 +123,37 @@ export interface DestinationRule extends ObjectMeta {
   readonly creationTimestamp?: string;
 }
 
+/** Linkerd `RequestMatch`: several fields set means all of them. */
+export interface ProfileMatch {
+  readonly pathRegex?: string;
+  readonly method?: string;
+  readonly all: readonly ProfileMatch[];
+  readonly any: readonly ProfileMatch[];
+  readonly not?: ProfileMatch;
+}
+
+export interface ProfileRoute {
+  readonly name: string;
+  readonly condition: ProfileMatch;
+  /** As written; Linkerd's default is 10s. */
+  readonly timeout?: string;
+  readonly isRetryable: boolean;
+  readonly source?: SourceRef;
+}
+
+/** A Linkerd ServiceProfile: per-route timeouts and retries for the Service its name spells (FQDN). */
+export interface ServiceProfile extends ObjectMeta {
+  readonly namespace: string;
+  readonly routes: readonly ProfileRoute[];
+  readonly retryBudget?: {
+    readonly retryRatio?: number;
+    readonly minRetriesPerSecond?: number;
+    readonly ttl?: string;
+  };
+  /** `dstOverrides` present (traffic split; not modeled). */
+  readonly hasDstOverrides: boolean;
+}
+
 export interface MeshModel {
   /** The mesh in use: from the profile, else detected from its control plane; undefined: no mesh. */
   readonly name?: MeshName;
@@ -129,4 +161,5 @@ export interface MeshModel {
   readonly detectedFrom?: string;
   readonly virtualServices: readonly VirtualService[];
   readonly destinationRules: readonly DestinationRule[];
+  readonly serviceProfiles: readonly ServiceProfile[];
 }

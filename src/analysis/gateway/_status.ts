@@ -90,7 +90,10 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
         }
       }
     const parents = route.parentRefs.map((ref) => {
-      const accepted = acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, attachments);
+      const accepted =
+        ref.kind === 'Service' && (ref.group === '' || ref.group === 'core')
+          ? meshParent(ref, route.namespace, services, model.mesh?.name)
+          : acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, attachments);
       return { parent: parentName(ref, route.namespace), conditions: [accepted, resolved] };
     });
     return {
@@ -137,6 +140,33 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     };
   });
   return { gateways, routes, attachments, services };
+}
+
+/**
+ * A Service parent (GAMMA): the mesh, not a Gateway, accepts the route; without a mesh nobody does.
+ * https://gateway-api.sigs.k8s.io/mesh/
+ */
+function meshParent(
+  ref: ParentRef,
+  routeNs: string,
+  services: ReadonlyMap<string, unknown>,
+  mesh: string | undefined,
+): Condition {
+  const at = `${ref.namespace ?? routeNs}/${ref.name}`;
+  if (!services.has(at)) return cond('Accepted', false, 'NoMatchingParent', `Service ${at} not found`);
+  if (!mesh)
+    return cond(
+      'Accepted',
+      'unknown',
+      'Pending',
+      `bound to Service ${at} (GAMMA): no service mesh is declared or detected to route it (set mesh.name in the profile)`,
+    );
+  return cond(
+    'Accepted',
+    true,
+    'Accepted',
+    `bound to Service ${at} (GAMMA): ${mesh} routes its east-west requests`,
+  );
 }
 
 function parentName(ref: ParentRef, routeNs: string): string {

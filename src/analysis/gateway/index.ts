@@ -15,4 +15,4 @@ export type {
 export { gatewayHostMatch, intersectHostnames } from './_hostnames.ts';
 export { pathPrefixMatch, matchFailure, describeMatch, matchRank, fullRegex } from './_match.ts';
 export { applyFilters, replacePrefix } from './_filters.ts';
-export { refPermitted } from './_refs.ts';
+export { refPermitted, checkBackendRef } from './_refs.ts';

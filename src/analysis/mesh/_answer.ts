@@ -1,4 +1,5 @@
-import type { ClusterModel, Pod } from '../../model/types.ts';
+import type { ClusterModel, Pod, Service } from '../../model/types.ts';
+import type { Mesh } from './index.ts';
 import { lookup } from '../../model/lookup.ts';
 import type { MeshDecision } from './types.ts';
 
@@ -58,4 +59,24 @@ export function meshActual(d: MeshDecision): MeshActual {
     redirect: d.redirect ?? null,
     rewrittenPath: d.rewrittenPath ?? null,
   };
+}
+
+/**
+ * What `endpoints` says for a client pod whose mesh proxy, not kube-proxy, picks the endpoint: the proxy
+ * balances requests itself (Istio: Envoy's LEAST_REQUEST unless a DestinationRule says otherwise; Linkerd:
+ * latency-aware EWMA) after applying the mesh's routes. Empty when the client runs no proxy.
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/#LoadBalancerSettings-SimpleLB
+ * https://linkerd.io/2.15/features/load-balancing/
+ */
+export function meshEndpointNotes(mesh: Mesh, client: Pod, service: Service): string[] {
+  const s = mesh.sidecar(client);
+  if (!mesh.name || !s.meshed) return [];
+  const lb =
+    mesh.name === 'istio'
+      ? "Envoy's LEAST_REQUEST balancing (unless a DestinationRule sets loadBalancer)"
+      : 'latency-aware EWMA balancing';
+  const by = mesh.routedBy(service, client.namespace);
+  return [
+    `${client.namespace}/${client.name} runs the ${mesh.name} proxy (${s.reason}): for HTTP the proxy, not kube-proxy, picks the endpoint, with ${lb}${by ? `; ${by} narrows the endpoints first — see kubetwin route --via mesh` : ''}`,
+  ];
 }

@@ -1,6 +1,6 @@
-import type { HTTPRoute, RouteMatch, RouteRule } from '../../model/routing.ts';
+import type { HTTPRoute, ReferenceGrant, RouteMatch, RouteRule } from '../../model/routing.ts';
 import type { Service } from '../../model/types.ts';
-import { applyFilters, describeMatch, matchFailure, matchRank } from '../gateway/index.ts';
+import { applyFilters, checkBackendRef, describeMatch, matchFailure, matchRank } from '../gateway/index.ts';
 import type { MeshAction, MeshRouteTable, MeshRule, MeshTarget } from './types.ts';
 
 interface Entry {
@@ -17,28 +17,30 @@ const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) =
   return 0;
 };
 
-function targets(route: HTTPRoute, rule: RouteRule, services: ReadonlyMap<string, Service>): MeshTarget[] {
+/** Each backendRef checked as the Gateway API's ResolvedRefs does (kind, ReferenceGrant, Service, port). */
+function targets(
+  route: HTTPRoute,
+  rule: RouteRule,
+  services: ReadonlyMap<string, Service>,
+  grants: readonly ReferenceGrant[],
+): MeshTarget[] {
   return rule.backendRefs.map((b) => {
-    const ns = b.namespace ?? route.namespace;
-    const base = { namespace: ns, name: b.name, port: b.port, weight: b.weight };
-    if (b.group !== '' || b.kind !== 'Service')
-      return { ...base, problem: `backendRef kind ${b.kind} is not a Service: the proxy answers 500` };
-    if (ns !== route.namespace)
-      return {
-        ...base,
-        problem: `cross-namespace backendRef to ${ns}/${b.name}: ReferenceGrants are not checked for mesh routes yet`,
-      };
-    if (!services.has(`${ns}/${b.name}`))
-      return { ...base, problem: `Service ${ns}/${b.name} not found: the proxy answers 500` };
-    if (b.port === undefined)
-      return { ...base, problem: `backendRef to Service ${ns}/${b.name} has no port: the proxy answers 500` };
-    return base;
+    const ref = b.group === 'core' ? { ...b, group: '' } : b;
+    const problem = checkBackendRef(ref, route, grants, services);
+    return {
+      namespace: b.namespace ?? route.namespace,
+      name: b.name,
+      port: b.port,
+      weight: b.weight,
+      ...(problem ? { problem: `${problem.reason}: ${problem.message} — the proxy answers 500` } : {}),
+    };
   });
 }
 
 function action(
   e: Entry,
   services: ReadonlyMap<string, Service>,
+  grants: readonly ReferenceGrant[],
   req: Parameters<MeshRule['act']>[0],
 ): MeshAction {
   const fx = e.rule.filters.length ? applyFilters(e.rule.filters, e.match, req) : undefined;
@@ -53,14 +55,16 @@ function action(
     return { kind: 'respond', status: 500, why: 'the rule has no backendRefs', notes };
   return {
     kind: 'route',
-    targets: targets(e.route, e.rule, services),
+    targets: targets(e.route, e.rule, services, grants),
     rewrittenPath: fx?.rewrittenPath,
     rewrittenHost: fx?.rewrittenHost,
     notes,
   };
 }
 
-const isServiceParent = (p: HTTPRoute['parentRefs'][number]) => p.kind === 'Service' && p.group === '';
+/** A Service parent: group "" (core) as the Gateway API spells it, or `core` as Linkerd's docs write it. */
+const isServiceParent = (p: HTTPRoute['parentRefs'][number]) =>
+  p.kind === 'Service' && (p.group === '' || p.group === 'core');
 
 /**
  * GAMMA: HTTPRoutes whose parentRefs name a Service (kind Service, group "") route the mesh's requests for
@@ -72,6 +76,7 @@ const isServiceParent = (p: HTTPRoute['parentRefs'][number]) => p.kind === 'Serv
 export function gammaTables(
   services: readonly Service[],
   routes: readonly HTTPRoute[],
+  grants: readonly ReferenceGrant[],
 ): (service: Service, clientNs: string) => MeshRouteTable | undefined {
   const byRef = new Map(services.map((s) => [`${s.namespace}/${s.name}`, s]));
   // service ref → route namespace → entries
@@ -132,7 +137,7 @@ export function gammaTables(
                 : matchFailure(e.match, req, explain),
           },
         ],
-        act: (req) => action(e, byRef, req),
+        act: (req) => action(e, byRef, grants, req),
       }));
     const table: MeshRouteTable = {
       service,

@@ -1,7 +1,13 @@
 import type { Labels } from '../../lib/labels.ts';
 import type { MeshName } from '../../model/mesh.ts';
 import type { Namespace, Pod, Service } from '../../model/types.ts';
-import type { MeshRouteTable, Sidecar } from './types.ts';
+import type { MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
+
+export interface MeshPolicy {
+  readonly notes: readonly string[];
+  readonly timeout?: string;
+  readonly retries?: string;
+}
 
 /**
  * What one mesh contributes to the shared model (STYLE.md: meshes as profiles over one model): who gets a
@@ -14,6 +20,9 @@ export interface MeshProfile {
   table(service: Service, clientNs: string): MeshRouteTable | undefined;
   /** A named subset's pod labels, or why it does not exist. */
   subset(service: Service, subset: string, clientNs: string): { labels: Labels; notes: string[] } | string;
-  /** Settings in effect for requests to a Service (DestinationRule traffic policy, objects not modeled). */
-  notes(service: Service, clientNs: string): string[];
+  /**
+   * Settings in effect for this request to a Service (DestinationRule traffic policy, a ServiceProfile
+   * route's timeout and retries); `timeout`/`retries` fill the answer when the winning route sets none.
+   */
+  policy(service: Service, clientNs: string, req: MeshRequest): MeshPolicy;
 }

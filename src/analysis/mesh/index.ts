@@ -17,7 +17,7 @@ import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types
 
 export type * from './types.ts';
 export { readyEndpoints } from './_router.ts';
-export { clientPod, meshActual, type MeshActual } from './_answer.ts';
+export { clientPod, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 
@@ -33,6 +33,8 @@ export interface Mesh {
    * ready endpoint.
    */
   route(req: MeshRequest, client: Pod, explain?: boolean): MeshDecision | string;
+  /** What routes a client namespace's requests for a Service (`Istio VirtualService ns/name`, ...), if anything. */
+  routedBy(service: Service, clientNs: string): string | undefined;
 }
 
 const profiles: Readonly<Record<MeshName, (m: ClusterModel) => MeshProfile>> = {
@@ -52,7 +54,11 @@ export function compileMesh(model: ClusterModel): Mesh {
 function build(model: ClusterModel): Mesh {
   const name = model.mesh?.name;
   const profile = name ? profiles[name](model) : undefined;
-  const gamma = gammaTables(model.services, model.routing?.routes ?? []);
+  const gamma = gammaTables(
+    model.services,
+    model.routing?.routes ?? [],
+    model.routing?.referenceGrants ?? [],
+  );
   const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
   const sidecars = new Map<string, Sidecar>();
   const l = lookup(model);
@@ -85,6 +91,7 @@ function build(model: ClusterModel): Mesh {
     name,
     detectedFrom: model.mesh?.detectedFrom,
     sidecar,
+    routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),
     route(req, client, explain = true) {
       const svc = serviceForHost(
         req.host,
@@ -133,9 +140,27 @@ function build(model: ClusterModel): Mesh {
         return everyEndpoint(`${name} sidecar (TCP port)`);
       }
       const { table, notes: tableNotes } = tableFor(svc, client.namespace);
-      notes.push(...tableNotes, ...(table?.notes ?? []), ...profile.notes(svc, client.namespace));
+      const policy = profile.policy(svc, client.namespace, req);
+      notes.push(...tableNotes, ...(table?.notes ?? []), ...policy.notes);
+      if (
+        name === 'linkerd' &&
+        table &&
+        model.mesh?.serviceProfiles.some(
+          (p) => p.name === `${svc.name}.${svc.namespace}.svc.${model.profile.clusterDomain}`,
+        )
+      )
+        notes.push(
+          'a ServiceProfile also describes this Service; Linkerd may prefer it over HTTPRoutes (linkerd.io/2.15/features/httproute) — kubetwin routes by the HTTPRoute',
+        );
+      const withPolicy = (d: MeshDecision): MeshDecision => ({
+        ...d,
+        timeout: d.timeout ?? policy.timeout,
+        retries: d.retries ?? policy.retries,
+      });
       if (!table)
-        return everyEndpoint(`${name} sidecar default (no route names this Service: every ready endpoint)`);
+        return withPolicy(
+          everyEndpoint(`${name} sidecar default (no route names this Service: every ready endpoint)`),
+        );
       const { winner, lost } = evaluateTable(table, req, { pod: client }, explain);
       if (!winner) {
         notes.push('no rule matches: the sidecar answers 404');
@@ -174,8 +199,8 @@ function build(model: ClusterModel): Mesh {
         destinations: ds,
         rewrittenPath: a.rewrittenPath,
         rewrittenHost: a.rewrittenHost,
-        timeout: a.timeout,
-        retries: a.retries,
+        timeout: a.timeout ?? policy.timeout,
+        retries: a.retries ?? policy.retries,
         mirror: a.mirror,
         notes: [...new Set(notes)],
       };

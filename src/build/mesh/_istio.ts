@@ -116,6 +116,7 @@ function readDestination(f: FieldReader, at: PathSegment[], single: boolean): Is
     subset: f.str([...at, 'destination', 'subset']),
     port: f.int([...at, 'destination', 'port', 'number']),
     weight: f.int([...at, 'weight']) ?? (single ? 100 : 0),
+    source: f.raw.locate([...at, 'destination']),
   };
 }
 

@@ -4,11 +4,12 @@
  * file:line:col and marked invalid, so the builder leaves them out of `others` too.
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
-import type { MeshModel, MeshName } from '../../model/mesh.ts';
+import type { DestinationRule, MeshModel, MeshName, VirtualService } from '../../model/mesh.ts';
 import type { Profile } from '../../model/profile.ts';
 import { byNamespaceName } from '../../model/keys.ts';
 import type { Envelope } from '../_envelope.ts';
 import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
+import { readServiceProfile } from './_linkerd.ts';
 
 export { re2Problem } from './_istio.ts';
 
@@ -54,13 +55,54 @@ export function buildMesh(
   const of = (kind: string) =>
     envs.filter((e) => e.kind === kind && e.group === istioNetworkingGroup && !e.f.invalid);
   const keep = <T>(e: Envelope, v: T) => (e.f.invalid ? [] : [v]);
-  return {
-    ...detectMesh(envs, profile, sink),
-    virtualServices: of('VirtualService')
-      .flatMap((e) => keep(e, readVirtualService(e)))
-      .sort(byNamespaceName),
-    destinationRules: of('DestinationRule')
-      .flatMap((e) => keep(e, readDestinationRule(e)))
-      .sort(byNamespaceName),
-  };
+  const virtualServices = of('VirtualService')
+    .flatMap((e) => keep(e, readVirtualService(e)))
+    .sort(byNamespaceName);
+  const destinationRules = of('DestinationRule')
+    .flatMap((e) => keep(e, readDestinationRule(e)))
+    .sort(byNamespaceName);
+  checkSubsets(virtualServices, destinationRules, profile.clusterDomain, sink);
+  const serviceProfiles = envs
+    .filter((e) => e.kind === 'ServiceProfile' && e.group === 'linkerd.io' && !e.f.invalid)
+    .flatMap((e) => keep(e, readServiceProfile(e)))
+    .sort(byNamespaceName);
+  return { ...detectMesh(envs, profile, sink), virtualServices, destinationRules, serviceProfiles };
+}
+
+const fqdn = (host: string, ns: string, domain: string) =>
+  host.includes('.') || host.startsWith('*') ? host : `${host}.${ns}.svc.${domain}`;
+
+/**
+ * A route to a subset that no DestinationRule for its host defines (looked up in the VirtualService's
+ * namespace, the host's and `istio-system`) is reported at the destination, as `istioctl analyze` reports
+ * IST0101: the sidecar answers 503 for it. https://istio.io/latest/docs/reference/config/analysis/ist0101/
+ */
+function checkSubsets(
+  vss: readonly VirtualService[],
+  drs: readonly DestinationRule[],
+  domain: string,
+  sink: (d: Diagnostic) => void,
+): void {
+  for (const vs of vss)
+    for (const r of vs.http)
+      for (const d of r.route) {
+        if (!d.subset) continue;
+        const host = fqdn(d.host, vs.namespace, domain);
+        const hostNs = host.split('.')[1];
+        const defined = drs.some(
+          (dr) =>
+            [vs.namespace, hostNs, 'istio-system'].includes(dr.namespace) &&
+            fqdn(dr.host, dr.namespace, domain) === host &&
+            dr.subsets.some((s) => s.name === d.subset),
+        );
+        if (!defined)
+          sink({
+            code: 'mesh-unknown-subset',
+            severity: 'warning',
+            message: `${vs.key} spec.http[${r.index}] routes to subset ${d.subset} of ${d.host}, which no DestinationRule for ${host} defines: the sidecar answers 503 for these requests`,
+            source: d.source,
+            object: vs.key,
+            hint: `Add subset ${d.subset} to the DestinationRule of ${host}, or route to a subset it defines.`,
+          });
+      }
 }

@@ -73,7 +73,7 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
   if (r.redirect) {
     const rd = r.redirect;
     const scheme = rd.scheme ?? req.scheme;
-    const port = rd.port ?? (rd.scheme ? wellKnown[rd.scheme] : undefined);
+    const port = rd.port ?? (rd.scheme ? wellKnown[rd.scheme] : req.port);
     const host = rd.authority ?? req.host;
     const q = req.query.length ? `?${req.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
     const portText = port !== undefined && wellKnown[scheme] !== port ? `:${port}` : '';
@@ -152,7 +152,7 @@ export function istioTables(
     const [vs, ...others] = [...best.list].sort((a, b) => (age(a) < age(b) ? -1 : 1));
     const notes = others.map(
       (o) =>
-        `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest, ${vs.key}, and ignores ${o.key}`,
+        `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest (by creationTimestamp, then namespace/name), ${vs.key}, and ignores ${o.key}`,
     );
     if (vs.hasTcpOrTls) notes.push(`${vs.key} also has tcp/tls routes, which are not modeled`);
     out.set(`${svc.namespace}/${svc.name}`, {

@@ -28,20 +28,31 @@ export function destinationRuleFor(
   clusterDomain: string,
 ): DestinationRule | undefined {
   const fqdn = serviceFqdn(svc, clusterDomain);
-  const rank = (dr: DestinationRule) => {
-    const host = resolveMeshHost(dr.host, dr.namespace, clusterDomain);
-    return [
-      dr.namespace === clientNs ? 0 : dr.namespace === svc.namespace ? 1 : 2,
-      host === fqdn ? 0 : 1,
-      dr.creationTimestamp ?? '9999',
-      dr.name,
-    ].join('|');
-  };
   const visible = [clientNs, svc.namespace, rootNamespace];
-  return rules
-    .filter((dr) => visible.includes(dr.namespace))
-    .filter((dr) => hostCovers(resolveMeshHost(dr.host, dr.namespace, clusterDomain), fqdn))
-    .sort((a, b) => (rank(a) < rank(b) ? -1 : 1))[0];
+  const rank = (dr: DestinationRule, host: string) =>
+    [visible.indexOf(dr.namespace), host === fqdn ? 0 : 1, dr.creationTimestamp ?? '9999', dr.name].join('|');
+  let best: { dr: DestinationRule; rank: string } | undefined;
+  for (const dr of rules) {
+    if (!visible.includes(dr.namespace)) continue;
+    const host = resolveMeshHost(dr.host, dr.namespace, clusterDomain);
+    if (!hostCovers(host, fqdn)) continue;
+    const r = rank(dr, host);
+    if (!best || r < best.rank) best = { dr, rank: r };
+  }
+  return best?.dr;
+}
+
+/** `destinationRuleFor` over a fixed rule list, memoized per Service and client namespace. */
+export function destinationRuleIndex(
+  rules: readonly DestinationRule[],
+  clusterDomain: string,
+): (svc: Service, clientNs: string) => DestinationRule | undefined {
+  const memo = new Map<string, DestinationRule | undefined>();
+  return (svc, clientNs) => {
+    const key = `${svc.namespace}/${svc.name}|${clientNs}`;
+    if (!memo.has(key)) memo.set(key, destinationRuleFor(rules, svc, clientNs, clusterDomain));
+    return memo.get(key);
+  };
 }
 
 /**

@@ -5,8 +5,8 @@
 import type { ClusterModel } from '../../../model/types.ts';
 import type { MeshProfile } from '../_profile.ts';
 import { istioSidecar } from './_injection.ts';
-import { istioTables } from './_routes.ts';
-import { describePolicy, destinationRuleFor, subsetLabels } from './_subsets.ts';
+import { defaultRetries, istioTables } from './_routes.ts';
+import { describePolicy, destinationRuleIndex, subsetLabels } from './_subsets.ts';
 
 export { istioSidecar } from './_injection.ts';
 export { stringMatches } from './_match.ts';
@@ -15,16 +15,19 @@ export function istioProfile(model: ClusterModel): MeshProfile {
   const domain = model.profile.clusterDomain;
   const mesh = model.mesh;
   const tables = istioTables(model.services, mesh?.virtualServices ?? [], domain);
-  const drs = mesh?.destinationRules ?? [];
+  const drFor = destinationRuleIndex(mesh?.destinationRules ?? [], domain);
   return {
     name: 'istio',
     sidecar: (pod, ns) => istioSidecar(pod, ns, domain),
     table: (svc) => tables.get(`${svc.namespace}/${svc.name}`),
-    subset: (svc, subset, clientNs) =>
-      subsetLabels(destinationRuleFor(drs, svc, clientNs, domain), svc, subset),
-    notes(svc, clientNs) {
-      const dr = destinationRuleFor(drs, svc, clientNs, domain);
-      return dr?.trafficPolicy ? [`${dr.key} trafficPolicy: ${describePolicy(dr.trafficPolicy)}`] : [];
+    subset: (svc, subset, clientNs) => subsetLabels(drFor(svc, clientNs), svc, subset),
+    policy(svc, clientNs) {
+      const dr = drFor(svc, clientNs);
+      return {
+        notes: dr?.trafficPolicy ? [`${dr.key} trafficPolicy: ${describePolicy(dr.trafficPolicy)}`] : [],
+        timeout: 'none (Istio disables the HTTP route timeout by default)',
+        retries: defaultRetries,
+      };
     },
   };
 }

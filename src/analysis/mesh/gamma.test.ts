@@ -1,0 +1,101 @@
+/**
+ * GAMMA: HTTPRoutes whose parentRef is a Service route the mesh's east-west traffic, with the Gateway API's
+ * matches, filters and weighted backendRefs. https://gateway-api.sigs.k8s.io/mesh/
+ * Linkerd's example (books split): https://linkerd.io/2.15/tasks/configuring-dynamic-request-routing/
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildFromTexts } from '../../api/index.ts';
+import { clientPod, compileMesh, meshActual, type MeshDecision } from './index.ts';
+
+const text = `apiVersion: v1
+kind: Namespace
+metadata: {name: books, annotations: {linkerd.io/inject: enabled}}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: tools, annotations: {linkerd.io/inject: enabled}}
+${['backend-a', 'backend-b']
+  .map(
+    (n) => `---
+apiVersion: v1
+kind: Service
+metadata: {name: ${n}, namespace: books}
+spec: {selector: {app: ${n}}, ports: [{port: 8080}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${n}, namespace: books}
+spec:
+  selector: {matchLabels: {app: ${n}}}
+  template: {metadata: {labels: {app: ${n}}}, spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}}
+`,
+  )
+  .join('')}---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: books}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: tools}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: backend-router, namespace: books}
+spec:
+  parentRefs: [{name: backend-a, kind: Service, group: core, port: 8080}]
+  rules:
+  - matches: [{headers: [{name: x-request-id, value: alternative}]}]
+    backendRefs: [{name: backend-b, port: 8080}]
+  - backendRefs: [{name: backend-a, port: 8080, weight: 75}, {name: backend-b, port: 8080, weight: 25}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: tools-view, namespace: tools}
+spec:
+  parentRefs: [{name: backend-a, namespace: books, kind: Service, group: ""}]
+  rules:
+  - filters: [{type: URLRewrite, urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /v2}}}]
+    backendRefs: [{name: backend-a, namespace: books, port: 8080}]
+---
+apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata: {name: tools-routes, namespace: books}
+spec:
+  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: tools}]
+  to: [{group: "", kind: Service}]
+`;
+const { model } = buildFromTexts([{ file: 'in.yaml', text }], {
+  profile: {
+    file: 'k.yaml',
+    text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: linkerd}\n',
+  },
+});
+
+function route(from: string, host: string, path: string, headers: Record<string, string> = {}): MeshDecision {
+  const pod = clientPod(model, from);
+  assert.ok(typeof pod !== 'string');
+  const d = compileMesh(model).route(
+    { scheme: 'http', host, port: 8080, path, query: [], method: 'GET', headers: { ...headers, host } },
+    pod,
+  );
+  assert.ok(typeof d !== 'string', String(d));
+  return d;
+}
+
+test('GAMMA: the HTTPRoute bound to a Service routes by header, else splits by weight', () => {
+  const alt = route('books/client', 'backend-a', '/', { 'x-request-id': 'alternative' });
+  assert.deepEqual(meshActual(alt).workloads, ['books/backend-b']);
+  const split = meshActual(route('books/client', 'backend-a', '/'));
+  assert.deepEqual(split.split, { 'books/backend-a': 75, 'books/backend-b': 25 });
+});
+
+test('GAMMA: a consumer route in the client namespace wins over the producer route, for that namespace only', () => {
+  const d = route('tools/client', 'backend-a.books', '/books');
+  assert.match(d.by, /consumer routes of namespace tools/);
+  assert.equal(d.rewrittenPath, '/v2/books');
+  assert.deepEqual(meshActual(d).workloads, ['books/backend-a']);
+});
