@@ -9,6 +9,7 @@ import { parseManifests, type ManifestText, type RawObject } from '../parse/inde
 import { buildCluster, isProfileObject, readProfile } from '../build/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
+import { overlay } from './_overlay.ts';
 
 export type { ClusterModel } from '../model/types.ts';
 export type { Diagnostic, Severity, SourceRef } from '../model/diagnostic.ts';
@@ -19,6 +20,8 @@ export interface BuildFromTextsOptions {
   readonly namespace?: string;
   /** A profile file given explicitly (`--profile`); it wins over profiles found among the manifests. */
   readonly profile?: ManifestText;
+  /** Objects read from a live cluster (src/sources/live); a manifest object of the same kind/namespace/name replaces one. */
+  readonly live?: readonly RawObject[];
 }
 
 export interface Cluster {
@@ -57,6 +60,11 @@ export function buildFromTexts(texts: readonly ManifestText[], options: BuildFro
   }
   const profile = readProfile(profileObject);
   diagnostics.push(...profile.diagnostics);
-  const built = buildCluster(manifests, { profile: profile.profile, defaultNamespace: options.namespace });
+  const over = options.live ? overlay(options.live, manifests, options.namespace ?? 'default') : undefined;
+  if (over) diagnostics.push(...over.diagnostics);
+  const built = buildCluster(over?.objects ?? manifests, {
+    profile: profile.profile,
+    defaultNamespace: options.namespace,
+  });
   return { model: built.model, diagnostics: sortDiagnostics([...diagnostics, ...built.diagnostics]) };
 }

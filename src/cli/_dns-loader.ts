@@ -12,6 +12,7 @@ import { buildDnsData, createDnsFromData, zoneQuestions, type DnsData } from '..
 import { AnswerTable } from '../servers/dns/index.ts';
 import type { ClusterModel } from '../model/types.ts';
 import type { InputOptions } from './_common.ts';
+import { liveArgs } from './_live.ts';
 import { servingFileParts } from './_dns-frames.ts';
 
 /** The builder's side: the data and compiled answers in the file layout of `readServingFile` (_dns-frames.ts). */
@@ -29,6 +30,7 @@ function inputArgs(opts: InputOptions): string[] {
     ...(opts.profile ? ['--profile', opts.profile] : []),
     ...(opts.keepGoing ? ['--keep-going'] : []),
     ...(opts.quiet ? ['-q'] : []),
+    ...liveArgs(opts),
   ];
 }
 

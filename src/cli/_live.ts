@@ -1,0 +1,40 @@
+/** The live-cluster inputs shared by every command that takes `-f` (docs/live.md). */
+import type { Command } from 'commander';
+import type { LiveOptions, LiveState } from '../sources/live/index.ts';
+
+export type { LiveState } from '../sources/live/index.ts';
+
+export interface LiveInputOptions {
+  kubeconfig?: string;
+  context?: string;
+  readTlsSecrets?: boolean;
+}
+
+/** Adds `--kubeconfig`, `--context` and `--read-tls-secrets`. */
+export function withLiveOptions(cmd: Command): Command {
+  return cmd
+    .option('--kubeconfig <file>', 'read a live cluster (read-only: list and watch); -f manifests overlay it')
+    .option('--context <name>', 'kubeconfig context of the live cluster (alone: $KUBECONFIG or ~/.kube/config)')
+    .option('--read-tls-secrets', 'with a live cluster: read the certificates (never the keys) of TLS Secrets routes reference');
+}
+
+/** The live source's options when the command reads a cluster (`--kubeconfig` or `--context` given). */
+export function liveOptionsOf(opts: LiveInputOptions): LiveOptions | undefined {
+  if (!opts.kubeconfig && !opts.context) return undefined;
+  return { kubeconfig: opts.kubeconfig, context: opts.context, readTlsSecrets: opts.readTlsSecrets };
+}
+
+/** Lists the cluster once. The client library is loaded only when a command reads a cluster. */
+export async function readLive(opts: LiveOptions): Promise<LiveState> {
+  const { loadLive } = await import('../sources/live/index.ts');
+  return loadLive(opts);
+}
+
+/** Command-line arguments that make a child process read the same cluster. */
+export function liveArgs(opts: LiveInputOptions): string[] {
+  return [
+    ...(opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : []),
+    ...(opts.context ? ['--context', opts.context] : []),
+    ...(opts.readTlsSecrets ? ['--read-tls-secrets'] : []),
+  ];
+}

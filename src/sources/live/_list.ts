@@ -1,0 +1,130 @@
+/**
+ * Lists every kind kubetwin models from the API server, page by page (`limit` and `continue`, as
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#retrieving-large-results-sets-in-chunks says),
+ * and turns failures into diagnostics that name the resource and the verb. One kind failing does not stop the
+ * others; an API server that does not answer at all is one diagnostic, not one per kind.
+ */
+import type { Diagnostic } from '../../model/diagnostic.ts';
+import type { RawObject } from '../../parse/index.ts';
+import type { Connection } from './_client.ts';
+import { apiVersionOf, collectionPath, liveKinds, resourceName, type LiveKind } from './_kinds.ts';
+import { liveObject } from './_raw.ts';
+
+/** Page size: the API server's own chunking default for kubectl (500). */
+export const pageSize = 500;
+
+/** A kind listed: its items as raw objects, the version served and the resourceVersion to watch from. */
+export interface Listed {
+  readonly kind: LiveKind;
+  readonly version: string;
+  readonly resourceVersion: string;
+  readonly objects: RawObject[];
+}
+
+export type ListOutcome =
+  | { readonly ok: true; readonly listed: Listed }
+  | {
+      readonly ok: false;
+      readonly diagnostic: Diagnostic;
+      /** The last failure; `status` is absent when no HTTP answer came (the server is unreachable). */
+      readonly failure: { readonly status?: number; readonly message: string };
+    };
+
+/** Lists one kind, trying its versions in order while the server answers 404. */
+export async function listKind(conn: Connection, kind: LiveKind): Promise<ListOutcome> {
+  let last: { status?: number; message: string } = { message: '' };
+  for (const version of kind.versions) {
+    const objects: RawObject[] = [];
+    const apiVersion = apiVersionOf(kind.group, version);
+    let token = '';
+    let resourceVersion = '';
+    for (;;) {
+      const page = await conn.get(collectionPath(kind, version), {
+        limit: String(pageSize),
+        ...(token ? { continue: token } : {}),
+      });
+      if (!page.ok) {
+        last = page;
+        break;
+      }
+      const meta = (page.body.metadata ?? {}) as { resourceVersion?: string; continue?: string };
+      for (const item of (page.body.items ?? []) as Record<string, unknown>[])
+        objects.push(liveObject(item, kind.kind, apiVersion));
+      resourceVersion = meta.resourceVersion ?? resourceVersion;
+      token = meta.continue ?? '';
+      if (!token) return { ok: true, listed: { kind, version, resourceVersion, objects } };
+    }
+    if (last.status !== 404) break;
+  }
+  return { ok: false, diagnostic: listFailure(conn, kind, 'list', last), failure: last };
+}
+
+/** The diagnostic for a failed request on a kind. */
+export function listFailure(
+  conn: Connection,
+  kind: LiveKind,
+  verb: 'list' | 'watch',
+  failure: { status?: number; message: string },
+): Diagnostic {
+  const resource = resourceName(kind);
+  const source = { file: `live:${conn.context}`, doc: 0, line: 0, column: 0 };
+  const scope = kind.namespace ? ` in namespace ${kind.namespace}` : '';
+  if (failure.status === 404)
+    return {
+      code: 'live-kind-not-served',
+      severity: 'info',
+      message: `${kind.kind} (${resource}, ${kind.versions.join(' or ')}) is not served by this cluster: none are read`,
+      source,
+      hint: 'Nothing to do unless the CRD is installed at another version.',
+    };
+  if (failure.status === 401 || failure.status === 403)
+    return {
+      code: 'live-forbidden',
+      severity: 'error',
+      message: `cannot ${verb} ${resource}${scope}: ${failure.message}; answers that depend on ${kind.kind} objects are not reliable`,
+      source,
+      hint:
+        failure.status === 401
+          ? 'The credentials of the kubeconfig context were refused: log in again (kubectl get pods tells the same).'
+          : `Grant list and watch on ${resource}${scope} (docs/live.md has the ClusterRole).`,
+    };
+  return {
+    code: 'live-list-failed',
+    severity: 'error',
+    message: `cannot ${verb} ${resource}${scope}: ${failure.message}; answers that depend on ${kind.kind} objects are not reliable`,
+    source,
+  };
+}
+
+/** Lists every kind (a few at a time); stops after the first kind when the API server cannot be reached. */
+export async function listAll(
+  conn: Connection,
+  kinds: readonly LiveKind[] = liveKinds,
+): Promise<{ listed: Listed[]; diagnostics: Diagnostic[] }> {
+  const listed: Listed[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const [first, ...rest] = kinds;
+  if (!first) return { listed, diagnostics };
+  const head = await listKind(conn, first);
+  if (!head.ok && head.failure.status === undefined) {
+    diagnostics.push({
+      code: 'live-unreachable',
+      severity: 'error',
+      message: `cannot reach the API server ${conn.server} (context ${conn.context}): ${head.failure.message}; nothing was read from it`,
+      source: head.diagnostic.source,
+      hint: 'Check the kubeconfig, the network and the API server (kubectl get ns tells the same).',
+    });
+    return { listed, diagnostics };
+  }
+  const outcomes: ListOutcome[] = [head];
+  const queue = [...rest];
+  const worker = async () => {
+    for (let k = queue.shift(); k; k = queue.shift()) outcomes.push(await listKind(conn, k));
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  for (const o of outcomes) if (o.ok) listed.push(o.listed);
+  else diagnostics.push(o.diagnostic);
+  const order = (k: LiveKind) => kinds.indexOf(k);
+  listed.sort((a, b) => order(a.kind) - order(b.kind));
+  return { listed, diagnostics };
+}
