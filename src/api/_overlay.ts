@@ -7,7 +7,11 @@ const clusterScoped = new Set(kinds.filter((k) => !k.namespaced).map((k) => k.ki
 function keyOf(o: RawObject, defaultNamespace: string): string {
   const kind = String(o.body.kind ?? '');
   const meta = (o.body.metadata ?? {}) as { namespace?: unknown; name?: unknown };
-  const ns = clusterScoped.has(kind) ? '' : typeof meta.namespace === 'string' ? meta.namespace : defaultNamespace;
+  const ns = clusterScoped.has(kind)
+    ? ''
+    : typeof meta.namespace === 'string'
+      ? meta.namespace
+      : defaultNamespace;
   return `${kind}/${ns}/${String(meta.name ?? '')}`;
 }
 

@@ -14,8 +14,14 @@ export interface LiveInputOptions {
 export function withLiveOptions(cmd: Command): Command {
   return cmd
     .option('--kubeconfig <file>', 'read a live cluster (read-only: list and watch); -f manifests overlay it')
-    .option('--context <name>', 'kubeconfig context of the live cluster (alone: $KUBECONFIG or ~/.kube/config)')
-    .option('--read-tls-secrets', 'with a live cluster: read the certificates (never the keys) of TLS Secrets routes reference');
+    .option(
+      '--context <name>',
+      'kubeconfig context of the live cluster (alone: $KUBECONFIG or ~/.kube/config)',
+    )
+    .option(
+      '--read-tls-secrets',
+      'with a live cluster: read the certificates (never the keys) of TLS Secrets routes reference',
+    );
 }
 
 /** The live source's options when the command reads a cluster (`--kubeconfig` or `--context` given). */

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 /** What a GET gave: the decoded JSON body, or why there is none (`status` absent when no HTTP answer came). */
 export type GetResult =
@@ -40,15 +40,25 @@ export interface ConnectOptions {
   readonly context?: string;
 }
 
-/** Reads the kubeconfig and selects the context; a string is the error, for a diagnostic. */
-export function connect(opts: ConnectOptions): Connection | string {
+/**
+ * Reads the kubeconfig and selects the context; a string is the error, for a diagnostic. The client library is
+ * imported here, on first use: it is external to the bundled CLI (scripts/build.mjs), so commands that read no
+ * cluster never load it.
+ */
+export async function connect(opts: ConnectOptions): Promise<Connection | string> {
+  const { KubeConfig, Watch } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
     if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
     else kc.loadFromDefault();
     if (opts.context) {
       if (!kc.getContextObject(opts.context))
-        return `context "${opts.context}" is not in the kubeconfig (${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`;
+        return `context "${opts.context}" is not in the kubeconfig (${
+          kc
+            .getContexts()
+            .map((c) => c.name)
+            .join(', ') || 'none'
+        })`;
       kc.setCurrentContext(opts.context);
     }
   } catch (e) {
@@ -64,7 +74,7 @@ export function connect(opts: ConnectOptions): Connection | string {
     watch: async (path, query, onEvent, done) => {
       let ended = false;
       const once = (err?: string) => {
-        if (!ended) (ended = true), done(err);
+        if (!ended) ((ended = true), done(err));
       };
       try {
         const ctl = await new Watch(kc).watch(
@@ -113,7 +123,9 @@ async function get(kc: KubeConfig, server: string, path: string, query: Record<s
         resolve({
           ok: false,
           status,
-          message: `${status} ${http.STATUS_CODES[status] ?? ''}`.trim() + (typeof statusMessage === 'string' ? ` — ${statusMessage}` : ''),
+          message:
+            `${status} ${http.STATUS_CODES[status] ?? ''}`.trim() +
+            (typeof statusMessage === 'string' ? ` — ${statusMessage}` : ''),
         });
       });
     });

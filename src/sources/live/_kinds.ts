@@ -50,7 +50,10 @@ const resources: Record<string, { resource: string; versions: readonly string[];
     resource: 'baselineadminnetworkpolicies',
     versions: ['v1alpha1'],
   },
-  'policy.networking.k8s.io/ClusterNetworkPolicy': { resource: 'clusternetworkpolicies', versions: ['v1alpha2'] },
+  'policy.networking.k8s.io/ClusterNetworkPolicy': {
+    resource: 'clusternetworkpolicies',
+    versions: ['v1alpha2'],
+  },
   'cert-manager.io/Certificate': { resource: 'certificates', versions: ['v1'] },
   'cert-manager.io/Issuer': { resource: 'issuers', versions: ['v1'] },
   'cert-manager.io/ClusterIssuer': { resource: 'clusterissuers', versions: ['v1'] },
@@ -64,7 +67,12 @@ const neverListed = new Set(['/Secret']);
 /** The kinds listed (and watched), in catalogue order. */
 export const liveKinds: readonly LiveKind[] = catalogue
   .filter((k) => !neverListed.has(`${k.group}/${k.kind}`) && resources[`${k.group}/${k.kind}`])
-  .map((k) => ({ group: k.group, kind: k.kind, namespaced: k.namespaced, ...resources[`${k.group}/${k.kind}`] }));
+  .map((k) => ({
+    group: k.group,
+    kind: k.kind,
+    namespaced: k.namespaced,
+    ...resources[`${k.group}/${k.kind}`],
+  }));
 
 /** Catalogue kinds with no REST resource here (must stay empty; checked by a test). */
 export const unmappedKinds: readonly string[] = catalogue

@@ -83,10 +83,7 @@ export function listFailure(
       severity: 'error',
       message: `cannot ${verb} ${resource}${scope}: ${failure.message}; answers that depend on ${kind.kind} objects are not reliable`,
       source,
-      hint:
-        failure.status === 401
-          ? 'The credentials of the kubeconfig context were refused: log in again (kubectl get pods tells the same).'
-          : `Grant list and watch on ${resource}${scope} (docs/live.md has the ClusterRole).`,
+      hint: `Grant list and watch on ${resource}${scope} (docs/live.md has the ClusterRole).`,
     };
   return {
     code: 'live-list-failed',
@@ -116,14 +113,25 @@ export async function listAll(
     });
     return { listed, diagnostics };
   }
+  if (!head.ok && head.failure.status === 401) {
+    diagnostics.push({
+      code: 'live-unauthorized',
+      severity: 'error',
+      message: `the API server ${conn.server} refused the credentials of context ${conn.context} (${head.failure.message}); nothing was read from it`,
+      source: head.diagnostic.source,
+      hint: 'Log in again or fix the kubeconfig user (kubectl get ns tells the same).',
+    });
+    return { listed, diagnostics };
+  }
   const outcomes: ListOutcome[] = [head];
   const queue = [...rest];
   const worker = async () => {
     for (let k = queue.shift(); k; k = queue.shift()) outcomes.push(await listKind(conn, k));
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
-  for (const o of outcomes) if (o.ok) listed.push(o.listed);
-  else diagnostics.push(o.diagnostic);
+  for (const o of outcomes)
+    if (o.ok) listed.push(o.listed);
+    else diagnostics.push(o.diagnostic);
   const order = (k: LiveKind) => kinds.indexOf(k);
   listed.sort((a, b) => order(a.kind) - order(b.kind));
   return { listed, diagnostics };

@@ -95,7 +95,10 @@ export async function startMirror(
       (err) => {
         if (stopped) return;
         if (err && /^(401|403)|Unauthorized|Forbidden/.test(err))
-          t.failure = listFailure(conn, t.kind, 'watch', { status: err.includes('401') ? 401 : 403, message: err });
+          t.failure = listFailure(conn, t.kind, 'watch', {
+            status: err.includes('401') ? 401 : 403,
+            message: err,
+          });
         setTimeout(() => void relist(t), err ? 1000 : 0).unref();
       },
     );

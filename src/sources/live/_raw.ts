@@ -58,7 +58,8 @@ export function referencedTlsSecrets(objects: readonly RawObject[]): string[] {
     const b = o.body as { kind?: string; metadata?: { namespace?: string }; spec?: Record<string, unknown> };
     const ns = b.metadata?.namespace ?? 'default';
     if (b.kind === 'Ingress')
-      for (const t of list(b.spec?.tls)) if (typeof t.secretName === 'string') out.add(`${ns}/${t.secretName}`);
+      for (const t of list(b.spec?.tls))
+        if (typeof t.secretName === 'string') out.add(`${ns}/${t.secretName}`);
     if (b.kind === 'Gateway')
       for (const l of list(b.spec?.listeners))
         for (const r of list((l.tls as Record<string, unknown> | undefined)?.certificateRefs))

@@ -33,7 +33,9 @@ export async function readTlsSecrets(
   const diagnostics: Diagnostic[] = [];
   for (const ref of refs) {
     const [ns, name] = ref.split('/');
-    const got = await conn.get(`/api/v1/namespaces/${encodeURIComponent(ns)}/secrets/${encodeURIComponent(name)}`);
+    const got = await conn.get(
+      `/api/v1/namespaces/${encodeURIComponent(ns)}/secrets/${encodeURIComponent(name)}`,
+    );
     if (got.ok) out.push(liveObject(redactSecret(got.body), 'Secret', 'v1'));
     else if (got.status !== 404)
       diagnostics.push({

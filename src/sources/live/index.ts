@@ -33,7 +33,7 @@ function unreadable(message: string): Diagnostic {
 
 /** Lists the cluster once. Problems (unreachable, forbidden, not installed) are diagnostics; the rest is read. */
 export async function loadLive(opts: LiveOptions): Promise<LiveState> {
-  const conn = connect(opts);
+  const conn = await connect(opts);
   if (typeof conn === 'string') return { objects: [], diagnostics: [unreadable(conn)] };
   const { listed, diagnostics } = await listAll(conn);
   const objects = listed.flatMap((l) => l.objects);
@@ -53,7 +53,8 @@ export async function watchLive(
   opts: LiveOptions & { readonly debounceMs?: number },
   onChange: (state: LiveState) => void,
 ): Promise<Mirror> {
-  const conn = connect(opts);
-  if (typeof conn === 'string') return { initial: { objects: [], diagnostics: [unreadable(conn)] }, stop() {} };
+  const conn = await connect(opts);
+  if (typeof conn === 'string')
+    return { initial: { objects: [], diagnostics: [unreadable(conn)] }, stop() {} };
   return startMirror(conn, opts, onChange);
 }
