@@ -23,7 +23,7 @@ export interface InputOptions extends LiveInputOptions {
  * `--context`, `--read-tls-secrets`), the inputs every command reads.
  */
 export function withInputOptions(cmd: Command): Command {
-  return withLiveOptions(cmd)
+  cmd
     .addOption(
       new Option('-f, --file <path>', 'manifest file or directory, or - for stdin (repeatable)').argParser(
         (v: string, prev: string[] = []) => [...prev, v],
@@ -38,6 +38,7 @@ export function withInputOptions(cmd: Command): Command {
     .option('--profile <file>', 'cluster profile (default: kubetwin.yaml beside the manifests)')
     .option('--keep-going', 'exit 0 despite error diagnostics (invalid objects are left out either way)')
     .option('-q, --quiet', 'print only error diagnostics');
+  return withLiveOptions(cmd);
 }
 
 export interface Loaded {

@@ -25,7 +25,7 @@ export type ListOutcome =
   | { readonly ok: true; readonly listed: Listed }
   | {
       readonly ok: false;
-      readonly diagnostic: Diagnostic;
+      readonly diagnostic: Diagnostic & { readonly kind: LiveKind };
       /** The last failure; `status` is absent when no HTTP answer came (the server is unreachable). */
       readonly failure: { readonly status?: number; readonly message: string };
     };
@@ -56,7 +56,7 @@ export async function listKind(conn: Connection, kind: LiveKind): Promise<ListOu
     }
     if (last.status !== 404) break;
   }
-  return { ok: false, diagnostic: listFailure(conn, kind, 'list', last), failure: last };
+  return { ok: false, diagnostic: { ...listFailure(conn, kind, 'list', last), kind }, failure: last };
 }
 
 /** The diagnostic for a failed request on a kind. */
@@ -69,14 +69,7 @@ export function listFailure(
   const resource = resourceName(kind);
   const source = { file: `live:${conn.context}`, doc: 0, line: 0, column: 0 };
   const scope = kind.namespace ? ` in namespace ${kind.namespace}` : '';
-  if (failure.status === 404)
-    return {
-      code: 'live-kind-not-served',
-      severity: 'info',
-      message: `${kind.kind} (${resource}, ${kind.versions.join(' or ')}) is not served by this cluster: none are read`,
-      source,
-      hint: 'Nothing to do unless the CRD is installed at another version.',
-    };
+  if (failure.status === 404) return notServedNote(conn, [kind]);
   if (failure.status === 401 || failure.status === 403)
     return {
       code: 'live-forbidden',
@@ -90,6 +83,17 @@ export function listFailure(
     severity: 'error',
     message: `cannot ${verb} ${resource}${scope}: ${failure.message}; answers that depend on ${kind.kind} objects are not reliable`,
     source,
+  };
+}
+
+/** One note for every kind the cluster does not serve (its CRD is not installed): there are none to read. */
+function notServedNote(conn: Connection, kinds: readonly LiveKind[]): Diagnostic {
+  return {
+    code: 'live-kind-not-served',
+    severity: 'info',
+    message: `not served by this cluster, so none are read: ${kinds.map((k) => `${k.kind} (${resourceName(k)} ${k.versions.join('|')})`).join(', ')}`,
+    source: { file: `live:${conn.context}`, doc: 0, line: 0, column: 0 },
+    hint: 'Nothing to do unless one of these CRDs is installed at another version.',
   };
 }
 
@@ -129,9 +133,12 @@ export async function listAll(
     for (let k = queue.shift(); k; k = queue.shift()) outcomes.push(await listKind(conn, k));
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
+  const notServed: LiveKind[] = [];
   for (const o of outcomes)
     if (o.ok) listed.push(o.listed);
+    else if (o.failure.status === 404) notServed.push(o.diagnostic.kind);
     else diagnostics.push(o.diagnostic);
+  if (notServed.length) diagnostics.push(notServedNote(conn, notServed));
   const order = (k: LiveKind) => kinds.indexOf(k);
   listed.sort((a, b) => order(a.kind) - order(b.kind));
   return { listed, diagnostics };
