@@ -1,6 +1,6 @@
 /** The live-cluster inputs shared by every command that takes `-f` (docs/live.md). */
 import type { Command } from 'commander';
-import type { LiveOptions, LiveState } from '../sources/live/index.ts';
+import type { LiveOptions, LiveState, Mirror } from '../sources/live/index.ts';
 
 export type { LiveState } from '../sources/live/index.ts';
 
@@ -34,6 +34,18 @@ export function liveOptionsOf(opts: LiveInputOptions): LiveOptions | undefined {
 export async function readLive(opts: LiveOptions): Promise<LiveState> {
   const { loadLive } = await import('../sources/live/index.ts');
   return loadLive(opts);
+}
+
+/**
+ * Lists the cluster and keeps it current from watch events (`--watch`); `onChange` gets the whole object set after
+ * each batch of events. Each consumer rebuilds its model from that set (incremental updates are not built yet).
+ */
+export async function watchLiveCluster(
+  opts: LiveOptions,
+  onChange: (state: LiveState) => void,
+): Promise<Mirror> {
+  const { watchLive } = await import('../sources/live/index.ts');
+  return watchLive({ ...opts, debounceMs: 2 }, onChange);
 }
 
 /** Command-line arguments that make a child process read the same cluster. */

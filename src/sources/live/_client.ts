@@ -74,7 +74,9 @@ export async function connect(opts: ConnectOptions): Promise<Connection | string
     watch: async (path, query, onEvent, done) => {
       let ended = false;
       const once = (err?: string) => {
-        if (!ended) ((ended = true), done(err));
+        if (ended) return;
+        ended = true;
+        done(err);
       };
       try {
         const ctl = await new Watch(kc).watch(
@@ -83,7 +85,12 @@ export async function connect(opts: ConnectOptions): Promise<Connection | string
           (type, object) => onEvent({ type, object: object as Record<string, unknown> }),
           (err: unknown) => once(err ? errorText(err) : undefined),
         );
-        return { stop: () => (ended = true) && ctl.abort() };
+        return {
+          stop: () => {
+            ended = true;
+            ctl.abort();
+          },
+        };
       } catch (e) {
         once(errorText(e));
         return { stop: () => undefined };
