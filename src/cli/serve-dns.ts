@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { buildServingData, buildServingDataFrom, encodeDnsData } from './_dns-loader.ts';
 import { liveOptionsOf, watchLiveCluster, type LiveState } from './_live.ts';
+import { coalesce, onceEach } from './_reload.ts';
 import { watchPaths } from '../servers/dns/index.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
@@ -89,22 +90,14 @@ export function dnsSubcommand(io: Io): Command {
     }
     const cli = { execArgv: process.execArgv, script: process.argv[1] };
     const serving: { send?: (file: string) => void } = {};
-    let dirty = false;
-    let building = false;
-    function reload() {
-      dirty = true;
-      if (building || !serving.send) return;
-      building = true;
-      void (async () => {
-        while (dirty) {
-          dirty = false;
-          const next = await build();
-          if (next) serving.send?.(next);
-          else io.stderr('reload failed; still serving the previous model\n');
-        }
-        building = false;
-      })();
-    }
+    let pending = false;
+    const rebuild = coalesce(async () => {
+      const next = await build();
+      if (next) serving.send?.(next);
+      else io.stderr('reload failed; still serving the previous model\n');
+    });
+    // Changes before the serving process runs are built once it does.
+    const reload = () => (serving.send ? rebuild() : (pending = true));
     // Each build writes a new file here; the serving process reads and removes it.
     const dir = mkdtempSync(join(tmpdir(), 'kubetwin-dns-'));
     let builds = 0;
@@ -121,12 +114,7 @@ export function dnsSubcommand(io: Io): Command {
         })
       : undefined;
     state = mirror?.initial;
-    const printed = new Set<string>();
-    const quietRepeats = {
-      ...io,
-      // A rebuild prints its diagnostics only when they differ from those printed before.
-      stderr: (text: string) => (printed.has(text) ? undefined : (printed.add(text), io.stderr(text))),
-    };
+    const quietRepeats = onceEach(io);
     const build = async () => {
       const file = join(dir, `data-${++builds}.bin`);
       const code = state
@@ -153,7 +141,7 @@ export function dnsSubcommand(io: Io): Command {
     child.stdin.on('error', () => undefined);
     child.stdin.write(`${first}\n`);
     serving.send = (file) => child.stdin.write(`${file}\n`);
-    if (dirty) reload();
+    if (pending) rebuild();
     // --watch: each change is built (by a new builder, or here for a live cluster) and handed over as a new file;
     // the server swaps it in. Changes that come during a build are built together by the next one.
     const watcher = opts.watch && opts.file?.length ? watchPaths(opts.file, reload) : undefined;
