@@ -34,6 +34,7 @@ const scripts: { name: string; script: string }[] = [
   { name: 'dns', script: 'bench/dns.ts' },
   { name: 'route', script: 'bench/route.ts' },
   { name: 'report', script: 'bench/report.ts' },
+  { name: 'live-watch', script: 'bench/live-watch.ts' },
 ];
 
 const only = process.argv[2];
