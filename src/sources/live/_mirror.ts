@@ -21,8 +21,14 @@ interface Tracked {
   resourceVersion: string;
   readonly objects: Map<string, RawObject>;
   stop?: () => void;
+  /** The last list of this kind failed. */
   failure?: Diagnostic;
+  /** Watching this kind is refused (401/403): it is listed again every `pollMs` instead. */
+  watchFailure?: Diagnostic;
 }
+
+/** How often a kind that may be listed but not watched is listed again. */
+const pollMs = 30_000;
 
 export interface Mirror {
   /** The first listing; the listener is called after each later batch of changes. */
@@ -50,7 +56,7 @@ export async function startMirror(
     const secrets = await readTlsSecrets(conn, objects, !!opts.readTlsSecrets);
     const diagnostics = [
       ...listDiagnostics,
-      ...tracked.flatMap((t) => (t.failure ? [t.failure] : [])),
+      ...tracked.flatMap((t) => [t.failure, t.watchFailure].filter((d): d is Diagnostic => !!d)),
       ...secrets.diagnostics,
     ];
     return { objects: sortLive([...objects, ...secrets.objects]), diagnostics };
@@ -94,12 +100,13 @@ export async function startMirror(
       onEvent,
       (err) => {
         if (stopped) return;
-        if (err && /^(401|403)|Unauthorized|Forbidden/.test(err))
-          t.failure = listFailure(conn, t.kind, 'watch', {
-            status: err.includes('401') ? 401 : 403,
-            message: err,
-          });
-        setTimeout(() => void relist(t), err ? 1000 : 0).unref();
+        const refused = !!err && /Unauthorized|Forbidden/.test(err);
+        if (refused && !t.watchFailure) {
+          const status = /Unauthorized/.test(err) ? 401 : 403;
+          t.watchFailure = listFailure(conn, t.kind, 'watch', { status, message: `${status} ${err}` });
+          changed();
+        }
+        setTimeout(() => void relist(t), refused ? pollMs : err ? 1000 : 0).unref();
       },
     );
     t.stop = w.stop;

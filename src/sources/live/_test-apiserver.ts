@@ -41,8 +41,8 @@ export interface FakeApiServer {
   /** Adds or replaces an object (ADDED or MODIFIED to watchers); `kind`/`apiVersion` pick its resource. */
   apply(obj: Record<string, unknown>): void;
   remove(kind: string, namespace: string | undefined, name: string): void;
-  /** `networkpolicies.networking.k8s.io` (or `pods`): lists and watches of it answer 403. */
-  forbid(resource: string): void;
+  /** `networkpolicies.networking.k8s.io` (or `pods`): requests of it answer 403 (every verb, or those given). */
+  forbid(resource: string, verbs?: readonly ('list' | 'watch' | 'get')[]): void;
   close(): Promise<void>;
 }
 
@@ -83,7 +83,7 @@ export async function startFakeApiServer(opts: { token?: string } = {}): Promise
   const cert = makeDevCertificate(['localhost']);
   if (typeof cert === 'string') throw new Error(cert);
   const resources: Resource[] = [];
-  const forbidden = new Set<string>();
+  const forbidden = new Map<string, readonly string[]>();
   const requests: string[] = [];
   let rv = 1000;
   const history: { rv: number; res: Resource; type: string; object: Obj }[] = [];
@@ -127,7 +127,7 @@ export async function startFakeApiServer(opts: { token?: string } = {}): Promise
     }
     const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
     const verb = name ? 'get' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list';
-    if (forbidden.has(resName(r)))
+    if (forbidden.get(resName(r))?.includes(verb))
       return send(
         res,
         403,
@@ -234,8 +234,8 @@ export async function startFakeApiServer(opts: { token?: string } = {}): Promise
     serveBuiltins() {
       for (const [v, kind, plural, namespaced] of builtins) serve(v, kind, plural, namespaced);
     },
-    forbid(resource) {
-      forbidden.add(resource);
+    forbid(resource, verbs = ['list', 'watch', 'get']) {
+      forbidden.set(resource, verbs);
     },
     close: () =>
       new Promise<void>((resolve) => {

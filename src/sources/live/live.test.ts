@@ -175,3 +175,30 @@ test('watch: added, changed and deleted objects reach the listener', { timeout: 
     }
   }),
 );
+
+test(
+  'watch refused (403) while list is allowed: one error naming the verb; the kind is still listed',
+  { timeout: 20_000 },
+  async () =>
+    withServer(async (s) => {
+      s.apply(pod('shop', 'a'));
+      s.forbid('pods', ['watch']);
+      const states: LiveState[] = [];
+      const mirror = await watchLive({ kubeconfig: s.kubeconfig, debounceMs: 5 }, (st) => states.push(st));
+      try {
+        const end = Date.now() + 10_000;
+        while (!states.some((st) => st.diagnostics.some((d) => d.code === 'live-forbidden'))) {
+          if (Date.now() > end) assert.fail(codes(states.at(-1) ?? mirror.initial).join('\n'));
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        const last = states.at(-1)!;
+        assert.deepEqual(
+          last.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message.slice(0, 32)),
+          ['cannot watch pods: 403 Forbidden'],
+        );
+        assert.equal(last.objects.filter((o) => o.body.kind === 'Pod').length, 1);
+      } finally {
+        mirror.stop();
+      }
+    }),
+);
