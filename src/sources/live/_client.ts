@@ -4,8 +4,11 @@
  * GET requests with them (list pages and single gets) and opens watches through the client's own `Watch`.
  * Nothing here ever sends anything but GET.
  */
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 /** What a GET gave: the decoded JSON body, or why there is none (`status` absent when no HTTP answer came). */
@@ -46,6 +49,14 @@ export interface ConnectOptions {
  * cluster never load it.
  */
 export async function connect(opts: ConnectOptions): Promise<Connection | string> {
+  const inPod = !!process.env.KUBERNETES_SERVICE_HOST;
+  if (
+    !opts.kubeconfig &&
+    !process.env.KUBECONFIG &&
+    !inPod &&
+    !existsSync(join(homedir(), '.kube', 'config'))
+  )
+    return 'no kubeconfig: --kubeconfig is not given, $KUBECONFIG is not set and ~/.kube/config does not exist';
   const { KubeConfig, Watch } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   try {
