@@ -1,5 +1,4 @@
 import { kinds } from '../model/catalogue.ts';
-import type { Diagnostic } from '../model/diagnostic.ts';
 import type { RawObject } from '../parse/index.ts';
 
 const clusterScoped = new Set(kinds.filter((k) => !k.namespaced).map((k) => k.kind));
@@ -18,24 +17,14 @@ function keyOf(o: RawObject, defaultNamespace: string): string {
 /**
  * "What if I apply this?": the manifests over the live objects. A manifest object with the live one's kind,
  * namespace (the `-n` default when it names none, as `kubectl apply -n` does) and name replaces it; the other live
- * objects stay. One note counts what was replaced and what is new.
+ * objects stay. `replaced` counts the live objects replaced.
  */
 export function overlay(
   live: readonly RawObject[],
   manifests: readonly RawObject[],
   defaultNamespace: string,
-): { objects: RawObject[]; diagnostics: Diagnostic[] } {
+): { objects: RawObject[]; replaced: number } {
   const mine = new Set(manifests.map((o) => keyOf(o, defaultNamespace)));
   const kept = live.filter((o) => !mine.has(keyOf(o, defaultNamespace)));
-  const replaced = live.length - kept.length;
-  const diagnostics: Diagnostic[] = manifests.length
-    ? [
-        {
-          code: 'live-overlay',
-          severity: 'info',
-          message: `the manifests replace ${replaced} live object(s) and add ${manifests.length - replaced} new one(s) over ${live.length} read from the cluster`,
-        },
-      ]
-    : [];
-  return { objects: [...kept, ...manifests], diagnostics };
+  return { objects: [...kept, ...manifests], replaced: live.length - kept.length };
 }

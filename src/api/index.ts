@@ -27,6 +27,8 @@ export interface BuildFromTextsOptions {
 export interface Cluster {
   readonly model: ClusterModel;
   readonly diagnostics: Diagnostic[];
+  /** With `live`: how many live objects the manifests replaced. */
+  readonly overlay?: { readonly live: number; readonly manifests: number; readonly replaced: number };
 }
 
 /** Parses manifests, finds the cluster profile among them (or takes `options.profile`), builds the model. */
@@ -61,10 +63,15 @@ export function buildFromTexts(texts: readonly ManifestText[], options: BuildFro
   const profile = readProfile(profileObject);
   diagnostics.push(...profile.diagnostics);
   const over = options.live ? overlay(options.live, manifests, options.namespace ?? 'default') : undefined;
-  if (over) diagnostics.push(...over.diagnostics);
   const built = buildCluster(over?.objects ?? manifests, {
     profile: profile.profile,
     defaultNamespace: options.namespace,
   });
-  return { model: built.model, diagnostics: sortDiagnostics([...diagnostics, ...built.diagnostics]) };
+  return {
+    model: built.model,
+    diagnostics: sortDiagnostics([...diagnostics, ...built.diagnostics]),
+    ...(over && options.live
+      ? { overlay: { live: options.live.length, manifests: manifests.length, replaced: over.replaced } }
+      : {}),
+  };
 }

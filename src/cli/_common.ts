@@ -4,7 +4,14 @@ import { loadInputs, loadProfile } from '../sources/files.ts';
 import type { Io } from './io.ts';
 import { renderDiagnostics, summarizeDiagnostics } from '../report/diagnostics.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import { liveOptionsOf, readLive, withLiveOptions, type LiveInputOptions, type LiveState } from './_live.ts';
+import {
+  liveOptionsOf,
+  overlayNote,
+  readLive,
+  withLiveOptions,
+  type LiveInputOptions,
+  type LiveState,
+} from './_live.ts';
 
 /** Exit codes shared by every command. */
 export const exitCodes = { ok: 0, findings: 1, input: 2 } as const;
@@ -76,7 +83,7 @@ export async function loadCluster(
     profile: profileText,
     live: fromCluster?.objects,
   });
-  const diagnostics = [...extra, ...built.diagnostics];
+  const diagnostics = [...extra, ...built.diagnostics, ...overlayNote(built.overlay)];
   const cluster: Cluster = { model: built.model, diagnostics };
   const shown = renderDiagnostics(diagnostics, opts.quiet ? 'error' : 'info');
   if (shown) stderr(shown + `${summarizeDiagnostics(diagnostics)}\n`);

@@ -1,6 +1,7 @@
 /** The live-cluster inputs shared by every command that takes `-f` (docs/live.md). */
 import type { Command } from 'commander';
 import type { LiveOptions, LiveState, Mirror } from '../sources/live/index.ts';
+import type { Cluster, Diagnostic } from '../api/index.ts';
 
 export type { LiveState } from '../sources/live/index.ts';
 
@@ -54,5 +55,18 @@ export function liveArgs(opts: LiveInputOptions): string[] {
     ...(opts.kubeconfig ? ['--kubeconfig', opts.kubeconfig] : []),
     ...(opts.context ? ['--context', opts.context] : []),
     ...(opts.readTlsSecrets ? ['--read-tls-secrets'] : []),
+  ];
+}
+
+/** With manifests over a live cluster: one note saying what they replaced and what they added. */
+export function overlayNote(overlay: Cluster['overlay']): Diagnostic[] {
+  if (!overlay?.manifests) return [];
+  const { live, manifests, replaced } = overlay;
+  return [
+    {
+      code: 'live-overlay',
+      severity: 'info',
+      message: `the manifests replace ${replaced} live object(s) and add ${manifests - replaced} new one(s) over ${live} read from the cluster`,
+    },
   ];
 }
