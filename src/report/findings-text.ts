@@ -1,3 +1,4 @@
+import { formatSource } from '../model/diagnostic.ts';
 import type { Finding } from '../analysis/doctor/index.ts';
 
 /** `file:line:col: severity code: message`, then what breaks, the fix and the patch, indented. */
@@ -5,7 +6,7 @@ export function renderFindingsText(findings: readonly Finding[]): string {
   if (!findings.length) return 'No findings.\n';
   const blocks = findings.map((f) => {
     const s = f.objects[0]?.source;
-    const where = s ? `${s.file}:${s.line}:${s.column}: ` : '';
+    const where = s ? `${formatSource(s)}: ` : '';
     const lines = [`${where}${f.severity} ${f.code}: ${f.message}`];
     if (s?.path) lines.push(`    at ${f.objects[0].key} ${s.path}`);
     lines.push(`    breaks: ${f.breaks}`, `    fix: ${f.fix}`);

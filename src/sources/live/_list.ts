@@ -138,8 +138,9 @@ export async function listAll(
     if (o.ok) listed.push(o.listed);
     else if (o.failure.status === 404) notServed.push(o.diagnostic.kind);
     else diagnostics.push(o.diagnostic);
-  if (notServed.length) diagnostics.push(notServedNote(conn, notServed));
   const order = (k: LiveKind) => kinds.indexOf(k);
+  notServed.sort((a, b) => order(a) - order(b));
+  if (notServed.length) diagnostics.push(notServedNote(conn, notServed));
   listed.sort((a, b) => order(a.kind) - order(b.kind));
   return { listed, diagnostics };
 }
