@@ -84,7 +84,9 @@ export async function loadCluster(
     live: fromCluster?.objects,
   });
   const diagnostics = [...extra, ...built.diagnostics, ...overlayNote(built.overlay)];
-  const cluster: Cluster = { model: built.model, diagnostics };
+  // Kinds the live cluster would not give: answers that depend on them say so (reach, for one).
+  const unread = fromCluster?.unread.length ? fromCluster.unread : undefined;
+  const cluster: Cluster = { model: unread ? { ...built.model, unread } : built.model, diagnostics };
   const shown = renderDiagnostics(diagnostics, opts.quiet ? 'error' : 'info');
   if (shown) stderr(shown + `${summarizeDiagnostics(diagnostics)}\n`);
   const hasErrors = diagnostics.some((d) => d.severity === 'error');

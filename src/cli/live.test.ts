@@ -108,4 +108,20 @@ test('403 on NetworkPolicies: the error names the resource and the verb, and the
       /live:test: error live-forbidden: cannot list networkpolicies\.networking\.k8s\.io: 403 Forbidden — networkpolicies\.networking\.k8s\.io is forbidden: User "system:serviceaccount:kubetwin:reader" cannot list resource "networkpolicies" in API group "networking\.k8s\.io" at the cluster scope; answers that depend on NetworkPolicy objects are not reliable/,
     );
     assert.match(r.stdout, /^web\s/m);
+    const verdict = await cli([
+      'reach',
+      '--kubeconfig',
+      s.kubeconfig,
+      '--from',
+      'shop/web',
+      '--to',
+      'shop/db',
+      '--port',
+      '5432',
+      '-q',
+    ]);
+    assert.match(
+      verdict.stdout,
+      /warning: NetworkPolicy objects could not be read from the cluster: this verdict does not account for them and may be wrong/,
+    );
   }));

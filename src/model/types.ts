@@ -219,4 +219,9 @@ export interface ClusterModel {
   readonly others: readonly OtherObject[];
   /** Ingress, Gateway API and TLS objects read for routing (`src/build/routing`). */
   readonly routing?: import('./routing.ts').RoutingModel;
+  /**
+   * Kinds the input should hold but could not be read (a live cluster refused or failed to list them): analyses
+   * whose answers depend on one say so in the answer. Absent or empty: every kind was read.
+   */
+  readonly unread?: readonly string[];
 }

@@ -48,6 +48,26 @@ export function policyCidrs(model: ClusterModel): string[] {
   return out;
 }
 
+/** Kinds a reachability verdict depends on: the parties, their addresses and every policy tier. */
+const reachKinds = new Set([
+  'Namespace',
+  'Node',
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Service',
+  'EndpointSlice',
+  'Endpoints',
+  'NetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+  'ClusterNetworkPolicy',
+]);
+
 /** Answers one query; an error message when a REF names nothing or a Service lacks the port. */
 export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | string {
   const model = engine.model;
@@ -87,6 +107,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const outcome =
     pairs.length && allowedPairs === pairs.length ? 'allowed' : allowedPairs === 0 ? 'denied' : 'partial';
   if (!pairs.length) notes.push('no pairs to judge: one side has no pods');
+  const unread = (model.unread ?? []).filter((k) => reachKinds.has(k));
+  if (unread.length)
+    warnings.add(
+      `${unread.join(', ')} objects could not be read from the cluster: this verdict does not account for them and may be wrong`,
+    );
   return { query, outcome, pairs, allowedPairs, notes, warnings: [...warnings] };
 }
 

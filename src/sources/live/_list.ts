@@ -101,11 +101,12 @@ function notServedNote(conn: Connection, kinds: readonly LiveKind[]): Diagnostic
 export async function listAll(
   conn: Connection,
   kinds: readonly LiveKind[] = liveKinds,
-): Promise<{ listed: Listed[]; diagnostics: Diagnostic[] }> {
+): Promise<{ listed: Listed[]; diagnostics: Diagnostic[]; unread: string[] }> {
   const listed: Listed[] = [];
   const diagnostics: Diagnostic[] = [];
+  const all = kinds.map((k) => k.kind);
   const [first, ...rest] = kinds;
-  if (!first) return { listed, diagnostics };
+  if (!first) return { listed, diagnostics, unread: [] };
   const head = await listKind(conn, first);
   if (!head.ok && head.failure.status === undefined) {
     diagnostics.push({
@@ -115,7 +116,7 @@ export async function listAll(
       source: head.diagnostic.source,
       hint: 'Check the kubeconfig, the network and the API server (kubectl get ns tells the same).',
     });
-    return { listed, diagnostics };
+    return { listed, diagnostics, unread: all };
   }
   if (!head.ok && head.failure.status === 401) {
     diagnostics.push({
@@ -125,7 +126,7 @@ export async function listAll(
       source: head.diagnostic.source,
       hint: 'Log in again or fix the kubeconfig user (kubectl get ns tells the same).',
     });
-    return { listed, diagnostics };
+    return { listed, diagnostics, unread: all };
   }
   const outcomes: ListOutcome[] = [head];
   const queue = [...rest];
@@ -134,13 +135,17 @@ export async function listAll(
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
   const notServed: LiveKind[] = [];
+  const unread: string[] = [];
   for (const o of outcomes)
     if (o.ok) listed.push(o.listed);
     else if (o.failure.status === 404) notServed.push(o.diagnostic.kind);
-    else diagnostics.push(o.diagnostic);
+    else {
+      diagnostics.push(o.diagnostic);
+      unread.push(o.diagnostic.kind.kind);
+    }
   const order = (k: LiveKind) => kinds.indexOf(k);
   notServed.sort((a, b) => order(a) - order(b));
   if (notServed.length) diagnostics.push(notServedNote(conn, notServed));
   listed.sort((a, b) => order(a.kind) - order(b.kind));
-  return { listed, diagnostics };
+  return { listed, diagnostics, unread: unread.sort((a, b) => all.indexOf(a) - all.indexOf(b)) };
 }

@@ -43,6 +43,7 @@ export async function startMirror(
 ): Promise<Mirror> {
   const first = await listAll(conn, liveKinds);
   const listDiagnostics = first.diagnostics;
+  const listUnread = first.unread;
   const tracked = first.listed.map<Tracked>((l) => ({
     kind: l.kind,
     version: l.version,
@@ -59,7 +60,7 @@ export async function startMirror(
       ...tracked.flatMap((t) => [t.failure, t.watchFailure].filter((d): d is Diagnostic => !!d)),
       ...secrets.diagnostics,
     ];
-    return { objects: sortLive([...objects, ...secrets.objects]), diagnostics };
+    return { objects: sortLive([...objects, ...secrets.objects]), diagnostics, unread: listUnread };
   };
   const changed = () => {
     if (stopped) return;

@@ -7,6 +7,8 @@ import { liveKey } from './_raw.ts';
 export interface LiveState {
   readonly objects: RawObject[];
   readonly diagnostics: Diagnostic[];
+  /** Kinds that could not be read (forbidden, failed, or the whole cluster unreachable): answers may miss them. */
+  readonly unread: readonly string[];
 }
 
 const kindOrder = new Map(liveKinds.map((k, i) => [k.kind, i]));

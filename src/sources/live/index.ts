@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import { connect, type ConnectOptions } from './_client.ts';
+import { liveKinds } from './_kinds.ts';
 import { listAll } from './_list.ts';
 import { startMirror, type Mirror } from './_mirror.ts';
 import { readTlsSecrets } from './_secrets.ts';
@@ -21,6 +22,8 @@ export interface LiveOptions extends ConnectOptions {
   readonly readTlsSecrets?: boolean;
 }
 
+const allKinds = liveKinds.map((k) => k.kind);
+
 function unreadable(message: string): Diagnostic {
   return {
     code: 'live-kubeconfig',
@@ -34,13 +37,14 @@ function unreadable(message: string): Diagnostic {
 /** Lists the cluster once. Problems (unreachable, forbidden, not installed) are diagnostics; the rest is read. */
 export async function loadLive(opts: LiveOptions): Promise<LiveState> {
   const conn = await connect(opts);
-  if (typeof conn === 'string') return { objects: [], diagnostics: [unreadable(conn)] };
-  const { listed, diagnostics } = await listAll(conn);
+  if (typeof conn === 'string') return { objects: [], diagnostics: [unreadable(conn)], unread: allKinds };
+  const { listed, diagnostics, unread } = await listAll(conn);
   const objects = listed.flatMap((l) => l.objects);
   const secrets = await readTlsSecrets(conn, objects, !!opts.readTlsSecrets);
   return {
     objects: sortLive([...objects, ...secrets.objects]),
     diagnostics: [...diagnostics, ...secrets.diagnostics],
+    unread,
   };
 }
 
@@ -55,6 +59,6 @@ export async function watchLive(
 ): Promise<Mirror> {
   const conn = await connect(opts);
   if (typeof conn === 'string')
-    return { initial: { objects: [], diagnostics: [unreadable(conn)] }, stop() {} };
+    return { initial: { objects: [], diagnostics: [unreadable(conn)], unread: allKinds }, stop() {} };
   return startMirror(conn, opts, onChange);
 }
