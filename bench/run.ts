@@ -35,6 +35,7 @@ const scripts: { name: string; script: string }[] = [
   { name: 'route', script: 'bench/route.ts' },
   { name: 'mesh', script: 'bench/mesh.ts' },
   { name: 'report', script: 'bench/report.ts' },
+  { name: 'live-watch', script: 'bench/live-watch.ts' },
 ];
 
 const only = process.argv[2];

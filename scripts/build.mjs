@@ -9,6 +9,8 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: false,
+  // The Kubernetes client (2 MB) is loaded from node_modules, only by commands that read a live cluster.
+  external: ['@kubernetes/client-node'],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __kubetwinRequire } from 'node:module'; const require = __kubetwinRequire(import.meta.url);",
   },

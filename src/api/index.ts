@@ -10,6 +10,7 @@ import { buildCluster, inferProfile, isProfileObject } from '../build/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
 import { kubetwinFileNote } from './_kubetwin-files.ts';
+import { overlay } from './_overlay.ts';
 
 export type { ClusterModel } from '../model/types.ts';
 export type { Diagnostic, Severity, SourceRef } from '../model/diagnostic.ts';
@@ -22,11 +23,15 @@ export interface BuildFromTextsOptions {
   readonly profile?: ManifestText;
   /** The most pods kubetwin expands (`--max-pods`, default 500,000); workloads past it are refused. */
   readonly maxPods?: number;
+  /** Objects read from a live cluster (src/sources/live); a manifest object of the same kind/namespace/name replaces one. */
+  readonly live?: readonly RawObject[];
 }
 
 export interface Cluster {
   readonly model: ClusterModel;
   readonly diagnostics: Diagnostic[];
+  /** With `live`: how many live objects the manifests replaced. */
+  readonly overlay?: { readonly live: number; readonly manifests: number; readonly replaced: number };
 }
 
 /**
@@ -69,10 +74,17 @@ export function buildFromTexts(texts: readonly ManifestText[], options: BuildFro
   // Fields the profile leaves unset are inferred from the objects (a dump, a live cluster), then defaulted.
   const profile = inferProfile(manifests, { given: profileObject });
   diagnostics.push(...profile.diagnostics);
-  const built = buildCluster(manifests, {
+  const over = options.live ? overlay(options.live, manifests, options.namespace ?? 'default') : undefined;
+  const built = buildCluster(over?.objects ?? manifests, {
     profile: profile.profile,
     defaultNamespace: options.namespace,
     maxPods: options.maxPods,
   });
-  return { model: built.model, diagnostics: sortDiagnostics([...diagnostics, ...built.diagnostics]) };
+  return {
+    model: built.model,
+    diagnostics: sortDiagnostics([...diagnostics, ...built.diagnostics]),
+    ...(over && options.live
+      ? { overlay: { live: options.live.length, manifests: manifests.length, replaced: over.replaced } }
+      : {}),
+  };
 }

@@ -4,11 +4,19 @@ import { loadInputs, loadProfile } from '../sources/files.ts';
 import type { Io } from './io.ts';
 import { renderDiagnostics, summarizeDiagnostics } from '../report/diagnostics.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
+import {
+  liveOptionsOf,
+  overlayNote,
+  readLive,
+  withLiveOptions,
+  type LiveInputOptions,
+  type LiveState,
+} from './_live.ts';
 
 /** Exit codes shared by every command. */
 export const exitCodes = { ok: 0, findings: 1, input: 2 } as const;
 
-export interface InputOptions {
+export interface InputOptions extends LiveInputOptions {
   file?: string[];
   namespace?: string;
   allNamespaces?: boolean;
@@ -18,9 +26,12 @@ export interface InputOptions {
   maxPods?: number;
 }
 
-/** Adds `-f`, `-n`, `-A`, `--profile`, `--keep-going` and `--quiet`, the inputs every command reads. */
+/**
+ * Adds `-f`, `-n`, `-A`, `--profile`, `--keep-going`, `--quiet` and the live-cluster options (`--kubeconfig`,
+ * `--context`, `--read-tls-secrets`), the inputs every command reads.
+ */
 export function withInputOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .addOption(
       new Option('-f, --file <path>', 'manifest file or directory, or - for stdin (repeatable)').argParser(
         (v: string, prev: string[] = []) => [...prev, v],
@@ -41,6 +52,7 @@ export function withInputOptions(cmd: Command): Command {
         'most pods kubetwin expands; workloads past it are refused (default 500000)',
       ).argParser(positiveInt),
     );
+  return withLiveOptions(cmd);
 }
 
 function positiveInt(v: string): number {
@@ -55,19 +67,25 @@ export interface Loaded {
   readonly inputExit: number;
 }
 
-/** Reads the inputs, builds the cluster, prints diagnostics to stderr. */
+/**
+ * Reads the inputs (the live cluster, or `state` already read from it, then the manifests over it), builds the
+ * cluster, prints diagnostics to stderr.
+ */
 export async function loadCluster(
   opts: InputOptions,
   io: Pick<Io, 'stderr' | 'readStdin'>,
+  state?: LiveState,
 ): Promise<Loaded | number> {
   const stderr = io.stderr;
-  if (!opts.file?.length) {
-    stderr('error: no input: pass -f FILE|DIR|- (repeatable)\n');
+  const live = liveOptionsOf(opts);
+  if (!opts.file?.length && !live) {
+    stderr('error: no input: pass -f FILE|DIR|- (repeatable) and/or --kubeconfig FILE / --context NAME\n');
     return exitCodes.input;
   }
-  const inputs = await loadInputs(opts.file, io.readStdin);
+  const fromCluster = live ? (state ?? (await readLive(live))) : undefined;
+  const inputs = await loadInputs(opts.file ?? [], io.readStdin);
   let profileText;
-  const extra: Diagnostic[] = [...inputs.diagnostics];
+  const extra: Diagnostic[] = [...(fromCluster?.diagnostics ?? []), ...inputs.diagnostics];
   if (opts.profile) {
     const p = await loadProfile(opts.profile);
     if ('text' in p) profileText = p;
@@ -77,9 +95,12 @@ export async function loadCluster(
     namespace: opts.namespace,
     profile: profileText,
     maxPods: opts.maxPods,
+    live: fromCluster?.objects,
   });
-  const diagnostics = [...extra, ...built.diagnostics];
-  const cluster: Cluster = { model: built.model, diagnostics };
+  const diagnostics = [...extra, ...built.diagnostics, ...overlayNote(built.overlay)];
+  // Kinds the live cluster would not give: answers that depend on them say so (reach, for one).
+  const unread = fromCluster?.unread.length ? fromCluster.unread : undefined;
+  const cluster: Cluster = { model: unread ? { ...built.model, unread } : built.model, diagnostics };
   const shown = renderDiagnostics(diagnostics, opts.quiet ? 'error' : 'info');
   if (shown) stderr(shown + `${summarizeDiagnostics(diagnostics)}\n`);
   const hasErrors = diagnostics.some((d) => d.severity === 'error');

@@ -6,12 +6,15 @@
  * compiled answers: the build's memory peak, and the garbage of compiling every answer, end with the builder.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { serialize } from 'node:v8';
 import { buildDnsData, createDnsFromData, zoneQuestions, type DnsData } from '../analysis/dns/index.ts';
 import { AnswerTable } from '../servers/dns/index.ts';
 import type { ClusterModel } from '../model/types.ts';
-import type { InputOptions } from './_common.ts';
+import { loadCluster, type InputOptions } from './_common.ts';
+import { liveArgs, type LiveState } from './_live.ts';
+import { renderDiagnostics } from '../report/diagnostics.ts';
+import type { Io } from './io.ts';
 import { servingFileParts } from './_dns-frames.ts';
 
 /** The builder's side: the data and compiled answers in the file layout of `readServingFile` (_dns-frames.ts). */
@@ -29,6 +32,7 @@ function inputArgs(opts: InputOptions): string[] {
     ...(opts.profile ? ['--profile', opts.profile] : []),
     ...(opts.keepGoing ? ['--keep-going'] : []),
     ...(opts.quiet ? ['-q'] : []),
+    ...liveArgs(opts),
   ];
 }
 
@@ -50,4 +54,24 @@ export function buildServingData(
     child.on('error', () => resolve(undefined));
     child.on('close', (code) => resolve((code === 0 || code === 2) && existsSync(file) ? code : undefined));
   });
+}
+
+/**
+ * The launcher's side with `--kubeconfig --watch`: builds in this process from the object set the watch keeps
+ * (`state`) and the manifests over it, and writes the data to `file`. Same results as `buildServingData`; the
+ * cluster is not listed again for each change.
+ */
+export async function buildServingDataFrom(
+  opts: InputOptions,
+  io: Pick<Io, 'stderr' | 'readStdin'>,
+  state: LiveState,
+  file: string,
+): Promise<number | undefined> {
+  const loaded = await loadCluster(opts, io, state);
+  if (typeof loaded === 'number') return undefined;
+  const { bytes, data } = encodeDnsData(loaded.cluster.model);
+  const shown = renderDiagnostics([...data.diagnostics], opts.quiet ? 'error' : 'info');
+  if (shown) io.stderr(shown);
+  writeFileSync(file, Buffer.concat(bytes));
+  return loaded.inputExit;
 }

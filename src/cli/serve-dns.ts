@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { buildServingData, encodeDnsData } from './_dns-loader.ts';
+import { buildServingData, buildServingDataFrom, encodeDnsData } from './_dns-loader.ts';
+import { liveOptionsOf, watchLiveCluster, type LiveState } from './_live.ts';
+import { coalesce, onceEach } from './_reload.ts';
 import { watchPaths } from '../servers/dns/index.ts';
 import { renderDiagnostics } from '../report/diagnostics.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
@@ -64,7 +66,10 @@ export function dnsSubcommand(io: Io): Command {
       'address to listen on (UDP and TCP); port 0 picks a free one',
       '127.0.0.1:5353',
     )
-    .option('--watch', 'reload when the manifests change (queries keep being answered meanwhile)')
+    .option(
+      '--watch',
+      'reload when the manifests change, or on watch events of the live cluster (queries keep being answered meanwhile)',
+    )
     .addOption(
       new Option('--emit-data <file>', 'internal: build the DNS data, write it to FILE and exit').hideHelp(),
     );
@@ -84,21 +89,44 @@ export function dnsSubcommand(io: Io): Command {
       return io.exit(loaded.inputExit);
     }
     const cli = { execArgv: process.execArgv, script: process.argv[1] };
+    const serving: { send?: (file: string) => void } = {};
+    let pending = false;
+    const rebuild = coalesce(async () => {
+      const next = await build();
+      if (next) serving.send?.(next);
+      else io.stderr('reload failed; still serving the previous model\n');
+    });
+    // Changes before the serving process runs are built once it does.
+    const reload = () => (serving.send ? rebuild() : (pending = true));
     // Each build writes a new file here; the serving process reads and removes it.
     const dir = mkdtempSync(join(tmpdir(), 'kubetwin-dns-'));
     let builds = 0;
     // As every command does: invalid objects are left out and the rest is served; the exit status is 2 when the
     // model last served had input errors (unless --keep-going).
     let inputExit: number = exitCodes.ok;
+    // --watch on a live cluster: the watch keeps the object set here and each change is built in this process.
+    const live = opts.watch ? liveOptionsOf(opts) : undefined;
+    let state: LiveState | undefined;
+    const mirror = live
+      ? await watchLiveCluster(live, (next) => {
+          state = next;
+          reload();
+        })
+      : undefined;
+    state = mirror?.initial;
+    const quietRepeats = onceEach(io);
     const build = async () => {
       const file = join(dir, `data-${++builds}.bin`);
-      const code = await buildServingData(opts, cli, file);
+      const code = state
+        ? await buildServingDataFrom(opts, quietRepeats, state, file)
+        : await buildServingData(opts, cli, file);
       if (code === undefined) return undefined;
       inputExit = code;
       return file;
     };
     const first = await build();
     if (!first) {
+      mirror?.stop();
       rmSync(dir, { recursive: true, force: true });
       return io.exit(exitCodes.input);
     }
@@ -112,17 +140,11 @@ export function dnsSubcommand(io: Io): Command {
     );
     child.stdin.on('error', () => undefined);
     child.stdin.write(`${first}\n`);
-    // --watch: each change is built by a new builder and handed over as a new file; the server swaps it in.
-    let building = Promise.resolve();
-    const watcher = opts.watch
-      ? watchPaths(opts.file ?? [], () => {
-          building = building.then(async () => {
-            const next = await build();
-            if (next) child.stdin.write(`${next}\n`);
-            else io.stderr('reload failed; still serving the previous model\n');
-          });
-        })
-      : undefined;
+    serving.send = (file) => child.stdin.write(`${file}\n`);
+    if (pending) rebuild();
+    // --watch: each change is built (by a new builder, or here for a live cluster) and handed over as a new file;
+    // the server swaps it in. Changes that come during a build are built together by the next one.
+    const watcher = opts.watch && opts.file?.length ? watchPaths(opts.file, reload) : undefined;
     const pass = (signal: NodeJS.Signals) => () => child.kill(signal);
     const onInt = pass('SIGINT');
     const onTerm = pass('SIGTERM');
@@ -133,6 +155,7 @@ export function dnsSubcommand(io: Io): Command {
       child.once('exit', (c) => resolve(c ?? exitCodes.ok));
     });
     watcher?.close();
+    mirror?.stop();
     rmSync(dir, { recursive: true, force: true });
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);

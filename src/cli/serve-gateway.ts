@@ -2,7 +2,10 @@ import { Command, Option } from 'commander';
 import { compileRouter, parseVia } from '../analysis/route/index.ts';
 import { startGateway } from '../servers/gateway/index.ts';
 import { makeDevCertificate } from '../sources/dev-cert.ts';
+import { watchPaths } from '../servers/dns/index.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
+import { liveOptionsOf, watchLiveCluster, type LiveState } from './_live.ts';
+import { coalesce, onceEach } from './_reload.ts';
 import type { Io } from './io.ts';
 
 interface ServeGatewayOptions extends InputOptions {
@@ -12,6 +15,7 @@ interface ServeGatewayOptions extends InputOptions {
   upstream?: string[];
   httpPort: string;
   httpsPort: string;
+  watch?: boolean;
 }
 
 const loopback = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -40,7 +44,11 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
       ).argParser((v: string, prev: string[] = []) => [...prev, v]),
     )
     .option('--http-port <port>', 'model port plain requests are routed as', '80')
-    .option('--https-port <port>', 'model port TLS requests are routed as', '443');
+    .option('--https-port <port>', 'model port TLS requests are routed as', '443')
+    .option(
+      '--watch',
+      "reroute on the live cluster's watch events (--kubeconfig) and when the -f manifests change",
+    );
   withInputOptions(cmd).action(async (opts: ServeGatewayOptions) => {
     const fail = (m: string) => {
       io.stderr(`error: ${m}\n`);
@@ -67,11 +75,29 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
         return fail(`--upstream "${u}": upstreams must be loopback addresses (no open proxying)`);
       upstreams.set(u.slice(0, i), url);
     }
-    const loaded = await loadCluster(opts, io);
-    if (typeof loaded === 'number') return io.exit(loaded);
+    // --watch on a live cluster: the watch keeps the object set; each batch of events rebuilds the routing.
+    const live = opts.watch ? liveOptionsOf(opts) : undefined;
+    let state: LiveState | undefined;
+    let reload: () => void = () => undefined;
+    const mirror = live
+      ? await watchLiveCluster(live, (next) => {
+          state = next;
+          reload();
+        })
+      : undefined;
+    state = mirror?.initial;
+    const quiet = onceEach(io);
+    const loaded = await loadCluster(opts, quiet, state);
+    if (typeof loaded === 'number') {
+      mirror?.stop();
+      return io.exit(loaded);
+    }
     const model = loaded.cluster.model;
     const router = compileRouter(model, { via });
-    if (typeof router === 'string') return fail(router);
+    if (typeof router === 'string') {
+      mirror?.stop();
+      return fail(router);
+    }
     const names = [
       ...(model.routing?.ingresses.flatMap((i) => i.rules.flatMap((r) => (r.host ? [r.host] : []))) ?? []),
       ...(model.routing?.gateways.flatMap((g) =>
@@ -96,8 +122,27 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
       io.stderr(
         `serving ${opts.via} on https://${gw.https.address}:${gw.https.port} (HTTP/1.1 and HTTP/2)\n`,
       );
+    reload = coalesce(async () => {
+      const next = await loadCluster(opts, quiet, state);
+      const nextRouter =
+        typeof next === 'number'
+          ? 'the inputs could not be read'
+          : compileRouter(next.cluster.model, { via });
+      if (typeof next === 'number' || typeof nextRouter === 'string')
+        io.stderr(`reload failed (${String(nextRouter)}); still routing with the previous model\n`);
+      else {
+        gw.update(nextRouter, next.cluster.model.routing!);
+        io.stderr('reloaded the routing\n');
+      }
+    });
+    if (state !== mirror?.initial) reload(); // events that came while the gateway started
+    const watcher = opts.watch && opts.file?.length ? watchPaths(opts.file, reload) : undefined;
     await new Promise<void>((resolve) => {
-      const stop = () => void gw.close().then(resolve);
+      const stop = () => {
+        watcher?.close();
+        mirror?.stop();
+        void gw.close().then(resolve);
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });

@@ -19,6 +19,15 @@ export interface SourceRef {
   readonly path?: string;
 }
 
+/**
+ * `file:line:column` (or `file:line` without `column`); only `file` when there is no position, as for objects read
+ * from a live cluster (`live:Pod/shop/web`).
+ */
+export function formatSource(s: SourceRef, column = true): string {
+  if (s.line <= 0) return s.file;
+  return column ? `${s.file}:${s.line}:${s.column}` : `${s.file}:${s.line}`;
+}
+
 export interface Diagnostic {
   /** Stable code: may be matched on by scripts and tests; never reworded. */
   readonly code: string;

@@ -226,4 +226,9 @@ export interface ClusterModel {
   readonly routing?: import('./routing.ts').RoutingModel;
   /** The service mesh and its routing objects (`src/build/mesh`). */
   readonly mesh?: import('./mesh.ts').MeshModel;
+  /**
+   * Kinds the input should hold but could not be read (a live cluster refused or failed to list them): analyses
+   * whose answers depend on one say so in the answer. Absent or empty: every kind was read.
+   */
+  readonly unread?: readonly string[];
 }

@@ -1,3 +1,4 @@
+import { formatSource } from '../model/diagnostic.ts';
 import type { Finding } from '../analysis/doctor/index.ts';
 import { printable } from './printable.ts';
 
@@ -6,7 +7,7 @@ export function renderFindingsText(findings: readonly Finding[]): string {
   if (!findings.length) return 'No findings.\n';
   const blocks = findings.map((f) => {
     const s = f.objects[0]?.source;
-    const where = s ? `${printable(s.file)}:${s.line}:${s.column}: ` : '';
+    const where = s ? `${printable(formatSource(s))}: ` : '';
     const lines = [`${where}${f.severity} ${f.code}: ${printable(f.message)}`];
     if (s?.path) lines.push(`    at ${printable(f.objects[0].key)} ${printable(s.path)}`);
     lines.push(`    breaks: ${printable(f.breaks)}`, `    fix: ${printable(f.fix)}`);

@@ -1,3 +1,4 @@
+import { formatSource } from '../model/diagnostic.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { escapeXml as esc, renderFlowGraphSvg } from './_svg-graph.ts';
 import { renderTraceText } from './trace-text.ts';
@@ -52,7 +53,7 @@ ${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'ze
 </table>
 <h2 id="findings">Findings</h2>
 <table><tr><th>severity</th><th>code</th><th>where</th><th>message</th><th>fix</th></tr>
-${rows(r.findings.map((f) => [`<span class="${f.severity}">${f.severity}</span>`, `<code>${esc(f.code)}</code>`, esc(f.objects[0]?.source ? `${f.objects[0].source.file}:${f.objects[0].source.line}` : ''), esc(f.message), esc(f.fix) + (f.patch ? `<pre>${esc(f.patch)}</pre>` : '')]))}
+${rows(r.findings.map((f) => [`<span class="${f.severity}">${f.severity}</span>`, `<code>${esc(f.code)}</code>`, esc(f.objects[0]?.source ? formatSource(f.objects[0].source, false) : ''), esc(f.message), esc(f.fix) + (f.patch ? `<pre>${esc(f.patch)}</pre>` : '')]))}
 </table>
 <h2 id="traces">Traces</h2>
 ${r.flows.map((f) => `<details><summary><span class="${badge[f.outcome][0]}">${badge[f.outcome][1]}</span> ${esc(f.flow.name)}</summary>${f.steps.map((s) => `<pre>${esc(renderTraceText(s.trace))}</pre>`).join('')}</details>`).join('\n')}

@@ -1,3 +1,4 @@
+import { formatSource } from '../model/diagnostic.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { renderFlowTracesMd } from './trace-md.ts';
 
@@ -82,7 +83,7 @@ export function renderReportMd(r: ReportData): string {
     '| --- | --- | --- | --- | --- |',
     ...r.findings.map(
       (f) =>
-        `| ${f.severity} | \`${f.code}\` | ${f.objects[0]?.source ? `${f.objects[0].source.file}:${f.objects[0].source.line}` : ''} | ${esc(f.message)} | ${esc(f.fix)} |`,
+        `| ${f.severity} | \`${f.code}\` | ${f.objects[0]?.source ? formatSource(f.objects[0].source, false) : ''} | ${esc(f.message)} | ${esc(f.fix)} |`,
     ),
     '',
     '## Traces',

@@ -1,3 +1,4 @@
+import { formatSource } from '../model/diagnostic.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { renderTable } from './table.ts';
 
@@ -75,7 +76,7 @@ export function renderReportText(r: ReportData): string {
   for (const [code, fs] of byCode) {
     const s = fs[0].objects[0]?.source;
     out.push(
-      `  ${fs[0].severity.padEnd(7)} ${code.padEnd(30)} ${String(fs.length).padStart(3)}  e.g. ${s ? `${brief(`${s.file}:${s.line}`)}  ` : ''}${brief(fs[0].message, 110)}`,
+      `  ${fs[0].severity.padEnd(7)} ${code.padEnd(30)} ${String(fs.length).padStart(3)}  e.g. ${s ? `${brief(formatSource(s, false))}  ` : ''}${brief(fs[0].message, 110)}`,
     );
   }
   if (!r.findings.length) out.push('  none');

@@ -1,3 +1,4 @@
+import { formatSource } from '../model/diagnostic.ts';
 import type { FlowTrace, Trace } from '../analysis/trace/index.ts';
 
 const icon = { ok: '✅', fail: '❌', warn: '⚠️', info: 'ℹ️' } as const;
@@ -15,7 +16,7 @@ export function renderTraceMd(t: Trace): string {
     const by = h.objects
       .map((o) =>
         o.source && !o.source.file.startsWith('<')
-          ? `\`${o.key}\` (${o.source.file}:${o.source.line})`
+          ? `\`${o.key}\` (${formatSource(o.source, false)})`
           : `\`${o.key}\``,
       )
       .join('<br>');

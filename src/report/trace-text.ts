@@ -1,3 +1,4 @@
+import { formatSource } from '../model/diagnostic.ts';
 import type { FlowTrace, Trace } from '../analysis/trace/index.ts';
 
 const mark = { ok: '[ok]  ', fail: '[FAIL]', warn: '[warn]', info: '[info]' } as const;
@@ -10,7 +11,7 @@ export function renderTraceText(t: Trace, indent = ''): string {
     for (const d of h.details) lines.push(`${indent}          ${d}`);
     for (const o of h.objects)
       if (o.source && !o.source.file.startsWith('<'))
-        lines.push(`${indent}          ↳ ${o.key} at ${o.source.file}:${o.source.line}`);
+        lines.push(`${indent}          ↳ ${o.key} at ${formatSource(o.source, false)}`);
   });
   lines.push(
     `${indent}  result: ${t.outcome.toUpperCase()}${t.failure ? ` — hop ${t.failure.hop + 1}: ${t.failure.reason}` : ''}`,

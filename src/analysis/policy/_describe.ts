@@ -1,7 +1,8 @@
 import type { SourceRef } from '../../model/diagnostic.ts';
+import { formatSource } from '../../model/diagnostic.ts';
 import type { RuleRef, SideVerdict } from './types.ts';
 
-export const at = (s?: SourceRef) => (s ? ` (${s.file}:${s.line}:${s.column})` : '');
+export const at = (s?: SourceRef) => (s ? ` (${formatSource(s)})` : '');
 
 /** `NetworkPolicy/ns/name ingress[0] from[1]`, with the tier when it is not NetworkPolicy. */
 export function formatRule(r: RuleRef, direction: 'Ingress' | 'Egress'): string {

@@ -65,6 +65,26 @@ export function policyCidrs(model: ClusterModel): string[] {
   return out;
 }
 
+/** Kinds a reachability verdict depends on: the parties, their addresses and every policy tier. */
+const reachKinds = new Set([
+  'Namespace',
+  'Node',
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'CronJob',
+  'Service',
+  'EndpointSlice',
+  'Endpoints',
+  'NetworkPolicy',
+  'AdminNetworkPolicy',
+  'BaselineAdminNetworkPolicy',
+  'ClusterNetworkPolicy',
+]);
+
 /** Answers one query; an error message when a REF names nothing or a Service lacks the port. */
 export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | string {
   const model = engine.model;
@@ -136,6 +156,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   if (!query.http && pairs.some((p) => p.verdict?.egress.l7 || p.verdict?.ingress.l7))
     notes.push(
       'Cilium L7 HTTP rules apply: this verdict is about the L4 connection; give --http-method/--http-path (test: http: {method, path}) to judge one request',
+    );
+  const unread = (model.unread ?? []).filter((k) => reachKinds.has(k));
+  if (unread.length)
+    warnings.add(
+      `${unread.join(', ')} objects could not be read from the cluster: this verdict does not account for them and may be wrong`,
     );
   const unknownList = [...unknown.values()].sort((x, y) => cmp(x.key, y.key));
   const restrict = [...restrictOnly.values()].filter((o) => !unknown.has(o.key));

@@ -30,6 +30,8 @@ export interface GatewayServerOptions {
 export interface RunningGateway {
   readonly http?: AddressInfo;
   readonly https?: AddressInfo;
+  /** Routes every later request with a new router and routing (`--watch`); requests in flight keep the old one. */
+  update(router: Router, routing: RoutingModel): void;
   close(): Promise<void>;
 }
 
@@ -39,14 +41,18 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
   const pools = new UpstreamPools(limits.upstreamTimeoutMs);
   let http: AddressInfo | undefined;
   let https: AddressInfo | undefined;
+  let routing = o.routing;
+  const routed: { router: Router }[] = [];
+  const contexts = new Map<string, SecureContext | null>();
   if (o.listen) {
     const ho = {
       router: o.router,
       upstreams: o.upstreams,
       modelPort: o.httpPort ?? 80,
-      scheme: 'http',
+      scheme: 'http' as const,
       pools,
-    } as const;
+    };
+    routed.push(ho);
     const s = createServer({ maxHeaderSize: limits.maxHeaderBytes }, (req, res) =>
       handle(ho, req as unknown as Req, res as unknown as Res),
     );
@@ -54,12 +60,11 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
     http = await bind(s, o.listen);
   }
   if (o.tlsListen) {
-    const contexts = new Map<string, SecureContext | null>();
     const contextFor = (name: string): SecureContext | null => {
       if (contexts.has(name)) return contexts.get(name)!;
-      const ref = o.router.secretFor(name);
+      const ref = ho.router.secretFor(name);
       const secret =
-        ref && o.routing.tlsSecrets.find((s) => s.namespace === ref.namespace && s.name === ref.name);
+        ref && routing.tlsSecrets.find((s) => s.namespace === ref.namespace && s.name === ref.name);
       let ctx: SecureContext | null = null;
       try {
         if (secret?.certPem && secret.keyPem)
@@ -75,9 +80,10 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
       router: o.router,
       upstreams: o.upstreams,
       modelPort: o.httpsPort ?? 443,
-      scheme: 'https',
+      scheme: 'https' as const,
       pools,
-    } as const;
+    };
+    routed.push(ho);
     const s = createSecureServer(
       {
         allowHTTP1: true,
@@ -94,6 +100,11 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
   return {
     http,
     https,
+    update(router, next) {
+      routing = next;
+      for (const ho of routed) ho.router = router;
+      contexts.clear();
+    },
     close: () =>
       Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => pools.close()),
   };
