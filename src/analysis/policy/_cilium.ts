@@ -16,7 +16,6 @@ import {
   dnsMatches as dnsRuleMatches,
   identityLabels,
   isIdentityKey,
-  portRuleMatches,
   sortedHas,
 } from './_cilium-match.ts';
 import { decideSide } from './_cilium-decide.ts';
@@ -30,6 +29,14 @@ export interface CiliumEntry {
   readonly rule: CiliumRule;
   /** `ingress[0]`, or `specs[1].ingress[0]`. */
   readonly path: string;
+}
+
+/** A rule flattened for `fastSide`. */
+interface FastEntry {
+  readonly deny: boolean;
+  readonly ports?: Int32Array;
+  readonly names: readonly string[];
+  readonly peers?: Int32Array;
 }
 
 /** What the Cilium tier says about one side of a connection. */
@@ -74,8 +81,8 @@ export class CiliumTier {
   #isolatingBy: number[][][] = [[], []];
   readonly #sets = new Map<string, Int32Array>();
   #namespaces?: string[];
-  /** Per entry: the class sets its peers select among pods ('all': every pod), compiled on first use. */
-  readonly #podPeers: (readonly Int32Array[] | 'all' | undefined)[] = [];
+  /** Per entry, compiled on first use by the fast path. */
+  readonly #fast: (FastEntry | undefined)[] = [];
   readonly #blocks = new Map<string, CompiledBlock | undefined>();
   readonly #services = new Map<CiliumPeer, { selectors: Selector[]; addresses: Set<string> }>();
   readonly model: ClusterModel;
@@ -240,21 +247,60 @@ export class CiliumTier {
     destination: Pod | undefined,
   ): 'deny' | 'allow' | 'none' {
     let allow = false;
-    for (const i of this.rulesOf(cls, direction)) {
-      const rule = this.entries[i].rule;
-      const deny = rule.section.endsWith('Deny');
-      if (allow && !deny) continue;
-      if (
-        rule.toPorts !== 'all' &&
-        !rule.toPorts.some((pr) => portRuleMatches(pr, port, protocol, destination))
-      )
-        continue;
-      const peers = (this.#podPeers[i] ??= this.#compilePodPeers(rule));
-      if (peers !== 'all' && !peers.some((set) => CiliumTier.has(set, other))) continue;
-      if (deny) return 'deny';
+    const proto = protocol === 'TCP' ? 1 : protocol === 'UDP' ? 2 : 4;
+    const list = this.rulesOf(cls, direction);
+    for (let k = 0; k < list.length; k++) {
+      const c = (this.#fast[list[k]] ??= this.#compileFast(list[k]));
+      if (allow && !c.deny) continue;
+      if (c.ports) {
+        const p = c.ports;
+        let hit = false;
+        for (let j = 0; j < p.length && !hit; j += 3)
+          if (p[j] & proto)
+            hit =
+              p[j + 1] >= 0
+                ? port >= p[j + 1] && port <= p[j + 2]
+                : !!destination?.ports.some(
+                    (cp) =>
+                      cp.name === c.names[p[j + 2]] && cp.protocol === protocol && cp.containerPort === port,
+                  );
+        if (!hit) continue;
+      }
+      if (c.peers && !sortedHas(c.peers, other)) continue;
+      if (c.deny) return 'deny';
       allow = true;
     }
     return allow ? 'allow' : 'none';
+  }
+
+  /**
+   * An entry flattened for the fast path: ports as `(protocol mask, first, last)` triples (`first` -1: the name
+   * `names[last]`, resolved at the destination pod; undefined: every port), peers as one sorted list of the pod
+   * classes they select (undefined: every pod).
+   */
+  #compileFast(i: number): FastEntry {
+    const rule = this.entries[i].rule;
+    const names: string[] = [];
+    let ports: Int32Array | undefined;
+    if (rule.toPorts !== 'all' && !rule.toPorts.some((pr) => !pr.ports.length)) {
+      const out: number[] = [];
+      for (const pr of rule.toPorts)
+        for (const pp of pr.ports) {
+          const mask = pp.protocol === 'ANY' ? 7 : pp.protocol === 'TCP' ? 1 : pp.protocol === 'UDP' ? 2 : 4;
+          if (typeof pp.port === 'string') out.push(mask, -1, names.push(pp.port) - 1);
+          else if (pp.port === 0) out.push(mask, 0, 65535);
+          else out.push(mask, pp.port, pp.endPort ?? pp.port);
+        }
+      ports = new Int32Array(out);
+    }
+    const sets = this.#compilePodPeers(rule);
+    let peers: Int32Array | undefined;
+    if (sets !== 'all') {
+      const all = new Set<number>();
+      for (const set of sets) for (const id of set) all.add(id);
+      peers = Int32Array.from([...all].sort((a, b) => a - b));
+    }
+    return { deny: rule.section.endsWith('Deny'), ports, names, peers };
   }
 
   #compilePodPeers(rule: CiliumRule): readonly Int32Array[] | 'all' {
