@@ -12,12 +12,7 @@ import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 import type { ClassIndex } from './_class-index.ts';
 import { blockContains, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
-import {
-  dnsMatches as dnsRuleMatches,
-  identityLabels,
-  isIdentityKey,
-  sortedHas,
-} from './_cilium-match.ts';
+import { dnsMatches as dnsRuleMatches, identityLabels, isIdentityKey, sortedHas } from './_cilium-match.ts';
 import { decideSide } from './_cilium-decide.ts';
 import type { CiliumTarget } from './_cilium-peers.ts';
 import type { Miss, RuleRef } from './types.ts';
