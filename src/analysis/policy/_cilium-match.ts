@@ -132,3 +132,16 @@ export function isIdentityKey(key: string): boolean {
     key.startsWith('reserved:')
   );
 }
+
+/** Is `id` in a sorted id list? (binary search) */
+export function sortedHas(ids: Int32Array, id: number): boolean {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] === id) return true;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}

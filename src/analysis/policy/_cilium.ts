@@ -12,13 +12,9 @@ import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 import type { ClassIndex } from './_class-index.ts';
 import { blockContains, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
-import {
-  dnsMatches as dnsRuleMatches,
-  identityLabels,
-  isIdentityKey,
-  portRuleMatches,
-} from './_cilium-match.ts';
-import { entitiesOf, peerMissReason, type CiliumTarget } from './_cilium-peers.ts';
+import { dnsMatches as dnsRuleMatches, identityLabels, isIdentityKey, sortedHas } from './_cilium-match.ts';
+import { decideSide } from './_cilium-decide.ts';
+import type { CiliumTarget } from './_cilium-peers.ts';
 import type { Miss, RuleRef } from './types.ts';
 
 /** One rule of one spec of one policy: what the per-class lists hold. */
@@ -28,6 +24,14 @@ export interface CiliumEntry {
   readonly rule: CiliumRule;
   /** `ingress[0]`, or `specs[1].ingress[0]`. */
   readonly path: string;
+}
+
+/** A rule flattened for `fastSide`. */
+interface FastEntry {
+  readonly deny: boolean;
+  readonly ports?: Int32Array;
+  readonly names: readonly string[];
+  readonly peers?: Int32Array;
 }
 
 /** What the Cilium tier says about one side of a connection. */
@@ -72,15 +76,16 @@ export class CiliumTier {
   #isolatingBy: number[][][] = [[], []];
   readonly #sets = new Map<string, Int32Array>();
   #namespaces?: string[];
-  /** Per entry: the class sets its peers select among pods ('all': every pod), compiled on first use. */
-  readonly #podPeers: (readonly Int32Array[] | 'all' | undefined)[] = [];
+  /** Per entry, compiled on first use by the fast path. */
+  readonly #fast: (FastEntry | undefined)[] = [];
   readonly #blocks = new Map<string, CompiledBlock | undefined>();
   readonly #services = new Map<CiliumPeer, { selectors: Selector[]; addresses: Set<string> }>();
-  readonly #model: ClusterModel;
-  readonly #apiserver = new Set<string>();
+  readonly model: ClusterModel;
+  /** The kube-apiserver's addresses (the `default/kubernetes` endpoints). */
+  readonly apiserver = new Set<string>();
 
   constructor(model: ClusterModel) {
-    this.#model = model;
+    this.model = model;
     this.active = model.profile.cni.name.toLowerCase() === 'cilium';
     this.policies = model.ciliumPolicies ?? [];
     this.cluster = model.profile.cni.cluster ?? 'default';
@@ -101,7 +106,7 @@ export class CiliumTier {
       }
     for (const s of model.endpointSlices)
       if (s.namespace === 'default' && s.serviceName === 'kubernetes')
-        for (const e of s.endpoints) e.addresses.forEach((a) => this.#apiserver.add(a));
+        for (const e of s.endpoints) e.addresses.forEach((a) => this.apiserver.add(a));
     for (const e of this.entries)
       if (e.rule.peers !== 'all')
         for (const p of e.rule.peers)
@@ -189,15 +194,7 @@ export class CiliumTier {
 
   /** Is class `id` in a sorted id list? */
   static has(ids: Int32Array, id: number): boolean {
-    let lo = 0;
-    let hi = ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ids[mid] === id) return true;
-      if (ids[mid] < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
+    return sortedHas(ids, id);
   }
 
   /** Entry indices of the rules that apply to a class in a direction (policy key, spec, section, index order). */
@@ -218,8 +215,7 @@ export class CiliumTier {
 
   /**
    * One side: `subject` is the pod whose policies apply, `target` the other end; `destination` the pod that
-   * resolves named ports (undefined for an address). Deny rules first, then every allow rule that admits the
-   * connection (the first one is the match; HTTP rules apply only when each of them carries some).
+   * resolves named ports (undefined for an address). See `decideSide` (_cilium-decide.ts).
    */
   decide(
     direction: 'Ingress' | 'Egress',
@@ -230,86 +226,7 @@ export class CiliumTier {
     destination: Pod | undefined,
     withReasons: boolean,
   ): CiliumSide {
-    const cls = subject.cls;
-    const list = this.rulesOf(cls, direction);
-    const isolating = this.isolates(cls, direction);
-    const entities = entitiesOf(subject, target, this.#apiserver);
-    const isolatedBy =
-      isolating && withReasons
-        ? this.isolatingPolicies(cls, direction).map((p) => ({ policy: p.key, source: p.source }))
-        : [];
-    const misses: Miss[] = [];
-    const unmodeled: string[] = [];
-    let allow: RuleRef | undefined;
-    let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];
-    let deny: RuleRef | undefined;
-    for (const i of list) {
-      const e = this.entries[i];
-      const rule = e.rule;
-      for (const u of rule.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
-      const isDeny = rule.section.endsWith('Deny');
-      if (isDeny && deny) continue;
-      const ports =
-        rule.toPorts === 'all'
-          ? 'all'
-          : rule.toPorts.filter((pr) => portRuleMatches(pr, port, protocol, destination));
-      if (ports !== 'all' && !ports.length) {
-        if (withReasons && !isDeny)
-          misses.push(miss(e, `port ${port}/${protocol} is not in its toPorts`, rule.source));
-        continue;
-      }
-      const peer = this.#matchPeer(rule, e, subject, target, entities);
-      if (peer === undefined) {
-        if (withReasons && !isDeny)
-          misses.push(
-            miss(
-              e,
-              rule.peers === 'all' || !rule.peers.length
-                ? 'the rule names no peer: it only enables default deny'
-                : rule.peers.map((p) => `${p.path}: ${peerMissReason(p, target, entities)}`).join('; '),
-              rule.source,
-            ),
-          );
-        continue;
-      }
-      const ref: RuleRef = {
-        tier: 'cilium',
-        policy: e.policy.key,
-        rule: rule.index,
-        ...(peer >= 0 ? { peer } : {}),
-        action: isDeny ? 'Deny' : 'Allow',
-        path: peer >= 0 ? `${e.path}.${(rule.peers as CiliumPeer[])[peer].path}` : e.path,
-        source: peer >= 0 ? ((rule.peers as CiliumPeer[])[peer].source ?? rule.source) : rule.source,
-      };
-      if (isDeny) {
-        deny = ref;
-        continue;
-      }
-      allow ??= ref;
-      if (http) {
-        if (ports === 'all' || ports.some((pr) => !pr.http)) http = undefined;
-        else
-          for (const pr of ports)
-            for (const h of pr.http ?? [])
-              http.push({
-                rule: h,
-                ref: {
-                  ...ref,
-                  path: `${e.path}.toPorts[${pr.index}].rules.http[${h.index}]`,
-                  source: h.source,
-                },
-              });
-      }
-    }
-    return {
-      isolating,
-      isolatedBy,
-      deny,
-      allow,
-      ...(allow && http ? { http } : {}),
-      misses,
-      unmodeled,
-    };
+    return decideSide(this, { direction, subject, target, port, protocol, destination, withReasons });
   }
 
   /**
@@ -325,21 +242,60 @@ export class CiliumTier {
     destination: Pod | undefined,
   ): 'deny' | 'allow' | 'none' {
     let allow = false;
-    for (const i of this.rulesOf(cls, direction)) {
-      const rule = this.entries[i].rule;
-      const deny = rule.section.endsWith('Deny');
-      if (allow && !deny) continue;
-      if (
-        rule.toPorts !== 'all' &&
-        !rule.toPorts.some((pr) => portRuleMatches(pr, port, protocol, destination))
-      )
-        continue;
-      const peers = (this.#podPeers[i] ??= this.#compilePodPeers(rule));
-      if (peers !== 'all' && !peers.some((set) => CiliumTier.has(set, other))) continue;
-      if (deny) return 'deny';
+    const proto = protocol === 'TCP' ? 1 : protocol === 'UDP' ? 2 : 4;
+    const list = this.rulesOf(cls, direction);
+    for (let k = 0; k < list.length; k++) {
+      const c = (this.#fast[list[k]] ??= this.#compileFast(list[k]));
+      if (allow && !c.deny) continue;
+      if (c.ports) {
+        const p = c.ports;
+        let hit = false;
+        for (let j = 0; j < p.length && !hit; j += 3)
+          if (p[j] & proto)
+            hit =
+              p[j + 1] >= 0
+                ? port >= p[j + 1] && port <= p[j + 2]
+                : !!destination?.ports.some(
+                    (cp) =>
+                      cp.name === c.names[p[j + 2]] && cp.protocol === protocol && cp.containerPort === port,
+                  );
+        if (!hit) continue;
+      }
+      if (c.peers && !sortedHas(c.peers, other)) continue;
+      if (c.deny) return 'deny';
       allow = true;
     }
     return allow ? 'allow' : 'none';
+  }
+
+  /**
+   * An entry flattened for the fast path: ports as `(protocol mask, first, last)` triples (`first` -1: the name
+   * `names[last]`, resolved at the destination pod; undefined: every port), peers as one sorted list of the pod
+   * classes they select (undefined: every pod).
+   */
+  #compileFast(i: number): FastEntry {
+    const rule = this.entries[i].rule;
+    const names: string[] = [];
+    let ports: Int32Array | undefined;
+    if (rule.toPorts !== 'all' && !rule.toPorts.some((pr) => !pr.ports.length)) {
+      const out: number[] = [];
+      for (const pr of rule.toPorts)
+        for (const pp of pr.ports) {
+          const mask = pp.protocol === 'ANY' ? 7 : pp.protocol === 'TCP' ? 1 : pp.protocol === 'UDP' ? 2 : 4;
+          if (typeof pp.port === 'string') out.push(mask, -1, names.push(pp.port) - 1);
+          else if (pp.port === 0) out.push(mask, 0, 65535);
+          else out.push(mask, pp.port, pp.endPort ?? pp.port);
+        }
+      ports = new Int32Array(out);
+    }
+    const sets = this.#compilePodPeers(rule);
+    let peers: Int32Array | undefined;
+    if (sets !== 'all') {
+      const all = new Set<number>();
+      for (const set of sets) for (const id of set) all.add(id);
+      peers = Int32Array.from([...all].sort((a, b) => a - b));
+    }
+    return { deny: rule.section.endsWith('Deny'), ports, names, peers };
   }
 
   #compilePodPeers(rule: CiliumRule): readonly Int32Array[] | 'all' {
@@ -352,62 +308,13 @@ export class CiliumTier {
         if (!reserved) sets.push(this.select(p.selector));
         else if (['all', 'cluster'].includes(reserved.key.slice('reserved:'.length))) return 'all';
       }
-      if (p.kind === 'service') for (const sel of this.#service(p).selectors) sets.push(this.select(sel));
+      if (p.kind === 'service') for (const sel of this.service(p).selectors) sets.push(this.select(sel));
     }
     return sets;
   }
 
-  /** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */
-  #matchPeer(
-    rule: CiliumRule,
-    e: CiliumEntry,
-    subject: CiliumTarget & { readonly cls: PodClass },
-    target: CiliumTarget,
-    entities: ReadonlySet<string>,
-  ): number | undefined {
-    if (rule.peers === 'all') return -1;
-    for (let k = 0; k < rule.peers.length; k++)
-      if (this.#peer(rule.peers[k], e, subject, target, entities)) return k;
-    return undefined;
-  }
-
-  #peer(
-    p: CiliumPeer,
-    e: CiliumEntry,
-    subject: CiliumTarget & { readonly cls: PodClass },
-    target: CiliumTarget,
-    entities: ReadonlySet<string>,
-  ): boolean {
-    const world = entities.has('world');
-    switch (p.kind) {
-      case 'endpoints': {
-        const reserved = p.selector.requirements.find((r) => r.key.startsWith('reserved:'));
-        if (reserved) return entities.has(reserved.key.slice('reserved:'.length));
-        return !!target.cls && CiliumTier.has(this.select(p.selector), target.cls.id);
-      }
-      case 'entity':
-        return entities.has(p.entity);
-      case 'cidr':
-        return world && !!target.ip && this.#inBlock(p.cidr, p.except, target.ip);
-      case 'nodes': {
-        const node = target.pod ? undefined : target.node;
-        const labels = this.#model.nodes.find((n) => n.name === node)?.labels;
-        return !!labels && matches(p.selector, labels);
-      }
-      case 'service': {
-        const s = this.#service(p);
-        if (target.cls) return s.selectors.some((sel) => CiliumTier.has(this.select(sel), target.cls!.id));
-        return world && !!target.ip && s.addresses.has(target.ip);
-      }
-      case 'fqdn': {
-        if (!world || !target.ip) return false;
-        const names = this.namesOf(target.ip, target.fqdn);
-        return names.some((n) => fqdnMatches(p, n) && this.dnsAllowed(subject.cls, n));
-      }
-    }
-  }
-
-  #inBlock(cidr: string, except: readonly string[], ip: string): boolean {
+  /** Is the address in the CIDR and outside every except block? */
+  inBlock(cidr: string, except: readonly string[], ip: string): boolean {
     const key = `${cidr}|${except.join(',')}`;
     if (!this.#blocks.has(key)) this.#blocks.set(key, compileBlock(cidr, except));
     const b = this.#blocks.get(key);
@@ -415,11 +322,12 @@ export class CiliumTier {
     return !!b && !!parsed && blockContains(b, parsed);
   }
 
-  #service(p: CiliumPeer & { kind: 'service' }) {
+  /** What a `toServices` peer stands for: pod selectors (Services with a selector) and endpoint addresses. */
+  service(p: CiliumPeer & { kind: 'service' }) {
     let s = this.#services.get(p);
     if (s) return s;
     s = { selectors: [] as Selector[], addresses: new Set<string>() };
-    for (const svc of this.#model.services) {
+    for (const svc of this.model.services) {
       if (svc.namespace !== p.namespace) continue;
       if (p.name !== undefined ? svc.name !== p.name : !p.selector || !matches(p.selector, svc.labels))
         continue;
@@ -432,7 +340,7 @@ export class CiliumTier {
           ],
         });
       } else
-        for (const slice of this.#model.endpointSlices)
+        for (const slice of this.model.endpointSlices)
           if (slice.namespace === svc.namespace && slice.serviceName === svc.name)
             for (const ep of slice.endpoints) ep.addresses.forEach((a) => s!.addresses.add(a));
     }
@@ -442,12 +350,12 @@ export class CiliumTier {
 
   /** The pod selectors a `toServices` peer stands for (Services with a selector; scoped to their namespace). */
   serviceSelectors(p: CiliumPeer & { kind: 'service' }): readonly Selector[] {
-    return this.#service(p).selectors;
+    return this.service(p).selectors;
   }
 
   /** The outside names that resolve to an address (the profile's externalHosts), plus the name asked for. */
   namesOf(ip: string, asked?: string): string[] {
-    const names = Object.entries(this.#model.profile.externalHosts)
+    const names = Object.entries(this.model.profile.externalHosts)
       .filter(([, ips]) => ips.includes(ip))
       .map(([n]) => n);
     return asked && !names.includes(asked) ? [asked, ...names] : names;
@@ -465,12 +373,4 @@ export class CiliumTier {
     }
     return false;
   }
-}
-
-function fqdnMatches(p: CiliumPeer & { kind: 'fqdn' }, name: string): boolean {
-  return dnsRuleMatches({ matchName: p.matchName, matchPattern: p.matchPattern }, name);
-}
-
-function miss(e: CiliumEntry, reason: string, source: Miss['source']): Miss {
-  return { policy: e.policy.key, rule: e.rule.index, path: e.path, reason, source };
 }

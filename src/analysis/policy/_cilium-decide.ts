@@ -1,0 +1,169 @@
+import { matches } from '../../lib/labels.ts';
+import type { CiliumHttpRule, CiliumPeer, CiliumRule } from '../../model/cilium-policy.ts';
+import type { Pod, Protocol } from '../../model/types.ts';
+import type { PodClass } from './_classes.ts';
+import type { CiliumEntry, CiliumSide, CiliumTier } from './_cilium.ts';
+import { dnsMatches, portRuleMatches, sortedHas } from './_cilium-match.ts';
+import { entitiesOf, peerMissReason, type CiliumTarget } from './_cilium-peers.ts';
+import type { Miss, RuleRef } from './types.ts';
+
+/** One side to decide: `subject` is the pod whose policies apply, `target` the other end. */
+export interface SideQuery {
+  readonly direction: 'Ingress' | 'Egress';
+  readonly subject: CiliumTarget & { readonly cls: PodClass };
+  readonly target: CiliumTarget;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** The pod that resolves named ports (undefined for an address). */
+  readonly destination: Pod | undefined;
+  readonly withReasons: boolean;
+}
+
+/**
+ * One side: `subject` is the pod whose policies apply, `target` the other end; `destination` the pod that
+ * resolves named ports (undefined for an address). Deny rules first, then every allow rule that admits the
+ * connection (the first one is the match; HTTP rules apply only when each of them carries some).
+ */
+export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
+  const { direction, subject, target, port, protocol, destination, withReasons } = q;
+  const cls = subject.cls;
+  const list = tier.rulesOf(cls, direction);
+  const isolating = tier.isolates(cls, direction);
+  const entities = entitiesOf(subject, target, tier.apiserver);
+  const isolatedBy =
+    isolating && withReasons
+      ? tier.isolatingPolicies(cls, direction).map((p) => ({ policy: p.key, source: p.source }))
+      : [];
+  const misses: Miss[] = [];
+  const unmodeled: string[] = [];
+  let allow: RuleRef | undefined;
+  let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];
+  let deny: RuleRef | undefined;
+  for (const i of list) {
+    const e = tier.entries[i];
+    const rule = e.rule;
+    for (const u of rule.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
+    const isDeny = rule.section.endsWith('Deny');
+    if (isDeny && deny) continue;
+    const ports =
+      rule.toPorts === 'all'
+        ? 'all'
+        : rule.toPorts.filter((pr) => portRuleMatches(pr, port, protocol, destination));
+    if (ports !== 'all' && !ports.length) {
+      if (withReasons && !isDeny)
+        misses.push(miss(e, `port ${port}/${protocol} is not in its toPorts`, rule.source));
+      continue;
+    }
+    const peer = matchPeer(tier, rule, e, subject, target, entities);
+    if (peer === undefined) {
+      if (withReasons && !isDeny)
+        misses.push(
+          miss(
+            e,
+            rule.peers === 'all' || !rule.peers.length
+              ? 'the rule names no peer: it only enables default deny'
+              : rule.peers.map((p) => `${p.path}: ${peerMissReason(p, target, entities)}`).join('; '),
+            rule.source,
+          ),
+        );
+      continue;
+    }
+    const ref: RuleRef = {
+      tier: 'cilium',
+      policy: e.policy.key,
+      rule: rule.index,
+      ...(peer >= 0 ? { peer } : {}),
+      action: isDeny ? 'Deny' : 'Allow',
+      path: peer >= 0 ? `${e.path}.${(rule.peers as CiliumPeer[])[peer].path}` : e.path,
+      source: peer >= 0 ? ((rule.peers as CiliumPeer[])[peer].source ?? rule.source) : rule.source,
+    };
+    if (isDeny) {
+      deny = ref;
+      continue;
+    }
+    allow ??= ref;
+    if (http) {
+      if (ports === 'all' || ports.some((pr) => !pr.http)) http = undefined;
+      else
+        for (const pr of ports)
+          for (const h of pr.http ?? [])
+            http.push({
+              rule: h,
+              ref: {
+                ...ref,
+                path: `${e.path}.toPorts[${pr.index}].rules.http[${h.index}]`,
+                source: h.source,
+              },
+            });
+    }
+  }
+  return {
+    isolating,
+    isolatedBy,
+    deny,
+    allow,
+    ...(allow && http ? { http } : {}),
+    misses,
+    unmodeled,
+  };
+}
+
+/** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */
+function matchPeer(
+  tier: CiliumTier,
+  rule: CiliumRule,
+  e: CiliumEntry,
+  subject: CiliumTarget & { readonly cls: PodClass },
+  target: CiliumTarget,
+  entities: ReadonlySet<string>,
+): number | undefined {
+  if (rule.peers === 'all') return -1;
+  for (let k = 0; k < rule.peers.length; k++)
+    if (peerMatches(tier, rule.peers[k], e, subject, target, entities)) return k;
+  return undefined;
+}
+
+function peerMatches(
+  tier: CiliumTier,
+  p: CiliumPeer,
+  e: CiliumEntry,
+  subject: CiliumTarget & { readonly cls: PodClass },
+  target: CiliumTarget,
+  entities: ReadonlySet<string>,
+): boolean {
+  const world = entities.has('world');
+  switch (p.kind) {
+    case 'endpoints': {
+      const reserved = p.selector.requirements.find((r) => r.key.startsWith('reserved:'));
+      if (reserved) return entities.has(reserved.key.slice('reserved:'.length));
+      return !!target.cls && sortedHas(tier.select(p.selector), target.cls.id);
+    }
+    case 'entity':
+      return entities.has(p.entity);
+    case 'cidr':
+      return world && !!target.ip && tier.inBlock(p.cidr, p.except, target.ip);
+    case 'nodes': {
+      const node = target.pod ? undefined : target.node;
+      const labels = tier.model.nodes.find((n) => n.name === node)?.labels;
+      return !!labels && matches(p.selector, labels);
+    }
+    case 'service': {
+      const s = tier.service(p);
+      if (target.cls) return s.selectors.some((sel) => sortedHas(tier.select(sel), target.cls!.id));
+      return world && !!target.ip && s.addresses.has(target.ip);
+    }
+    case 'fqdn': {
+      if (!world || !target.ip) return false;
+      const names = tier.namesOf(target.ip, target.fqdn);
+      return names.some((n) => fqdnMatches(p, n) && tier.dnsAllowed(subject.cls, n));
+    }
+  }
+}
+
+function fqdnMatches(p: CiliumPeer & { kind: 'fqdn' }, name: string): boolean {
+  return dnsMatches({ matchName: p.matchName, matchPattern: p.matchPattern }, name);
+}
+
+function miss(e: CiliumEntry, reason: string, source: Miss['source']): Miss {
+  return { policy: e.policy.key, rule: e.rule.index, path: e.path, reason, source };
+}
