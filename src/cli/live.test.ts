@@ -16,7 +16,7 @@ const pod = (name: string, ip: string) => ({
   kind: 'Pod',
   metadata: { name, namespace: 'shop', labels: { app: name } },
   spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 5432 }] }] },
-  status: { phase: 'Running', podIP: ip },
+  status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] },
 });
 
 const denyAll = {

@@ -21,7 +21,7 @@ const pod = (name: string, ip: string) => ({
   kind: 'Pod',
   metadata: { name, namespace: 'shop', labels: { app: 'db' } },
   spec: { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80 }] }] },
-  status: { phase: 'Running', podIP: ip },
+  status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] },
 });
 
 test('serve dns --kubeconfig --watch answers from watch events', { timeout: 60_000 }, async () => {

@@ -4,7 +4,16 @@
  * `kinds.test.ts` catches, so a kind added to the catalogue cannot silently be left unread.
  * Paths follow https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-uris.
  */
-import { kinds as catalogue } from '../../model/catalogue.ts';
+import { kinds, trafficKinds } from '../../model/catalogue.ts';
+
+/**
+ * Every kind kubetwin reads, and every kind that changes traffic without being modeled (listed so that answers
+ * can say they are unknown): a live cluster that holds one must not look as if it held none.
+ */
+const catalogue = [
+  ...kinds,
+  ...trafficKinds.filter((t) => !kinds.some((k) => k.group === t.group && k.kind === t.kind)),
+];
 
 export interface LiveKind {
   readonly group: string;
@@ -61,23 +70,66 @@ const resources: Record<string, { resource: string; versions: readonly string[];
   'k8s.otterize.com/ClientIntents': { resource: 'clientintents', versions: ['v2', 'v2beta1', 'v1alpha3'] },
 };
 
+/**
+ * API versions to try per group for kinds the table above does not name (CRDs of CNIs and meshes), newest first;
+ * their resource is the lower-case plural of the kind, as CRDs declare it (`AuthorizationPolicy` →
+ * `authorizationpolicies`). https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/
+ */
+const groupVersions: Record<string, readonly string[]> = {
+  'networking.k8s.io': ['v1', 'v1beta1'],
+  'networking.istio.io': ['v1', 'v1beta1', 'v1alpha3'],
+  'security.istio.io': ['v1', 'v1beta1'],
+  'linkerd.io': ['v1alpha2'],
+  'policy.linkerd.io': ['v1beta3', 'v1beta2', 'v1beta1', 'v1alpha1'],
+  'cilium.io': ['v2', 'v2alpha1'],
+  'projectcalico.org': ['v3'],
+  'crd.projectcalico.org': ['v1'],
+  'crd.antrea.io': ['v1beta1', 'v1alpha1', 'v1alpha2', 'v1alpha3'],
+  'route.openshift.io': ['v1'],
+  'network.openshift.io': ['v1'],
+  'k8s.ovn.org': ['v1'],
+  'traefik.io': ['v1alpha1'],
+  'traefik.containo.us': ['v1alpha1'],
+  'kuma.io': ['v1alpha1'],
+  'consul.hashicorp.com': ['v1alpha1'],
+};
+
+function plural(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  return k.endsWith('s') ? k : `${k}s`;
+}
+
+function resourceOf(
+  group: string,
+  kind: string,
+): { resource: string; versions: readonly string[]; namespace?: string } | undefined {
+  const known = resources[`${group}/${kind}`];
+  if (known) return known;
+  const versions = groupVersions[group];
+  return versions && { resource: plural(kind), versions };
+}
+
 /** Secrets are never listed: only `get` of the TLS Secrets routes reference, with --read-tls-secrets. */
 const neverListed = new Set(['/Secret']);
 
 /** The kinds listed (and watched), in catalogue order. */
 export const liveKinds: readonly LiveKind[] = catalogue
-  .filter((k) => !neverListed.has(`${k.group}/${k.kind}`) && resources[`${k.group}/${k.kind}`])
+  .filter((k) => !neverListed.has(`${k.group}/${k.kind}`) && resourceOf(k.group, k.kind))
   .map((k) => ({
     group: k.group,
     kind: k.kind,
     namespaced: k.namespaced,
-    ...resources[`${k.group}/${k.kind}`],
+    ...resourceOf(k.group, k.kind)!,
   }));
 
 /** Catalogue kinds with no REST resource here (must stay empty; checked by a test). */
 export const unmappedKinds: readonly string[] = catalogue
   .map((k) => `${k.group}/${k.kind}`)
-  .filter((key) => !neverListed.has(key) && !resources[key]);
+  .filter(
+    (key) =>
+      !neverListed.has(key) && !resourceOf(key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)),
+  );
 
 /** `/api/v1/pods` or `/apis/apps/v1/deployments`: the cluster-wide collection URL of a kind at a version. */
 export function collectionPath(k: LiveKind, version: string): string {

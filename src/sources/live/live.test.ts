@@ -16,7 +16,7 @@ const pod = (ns: string, name: string, ip = '10.244.0.5') => ({
   kind: 'Pod',
   metadata: { name, namespace: ns, labels: { app: name }, managedFields: [{ manager: 'kubectl' }] },
   spec: { containers: [{ name: 'c', image: 'x' }] },
-  status: { phase: 'Running', podIP: ip },
+  status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] },
 });
 
 async function withServer(fn: (s: FakeApiServer) => Promise<void>) {
