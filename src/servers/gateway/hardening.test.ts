@@ -185,18 +185,25 @@ describe('serve gateway under hostile clients', () => {
       abuser.on('error', () => undefined);
       const goaway = new Promise<number>((r) => {
         abuser.once('goaway', (code: number) => r(code));
-        setTimeout(() => r(-1), 5_000);
+        setTimeout(() => r(-1), 6_000);
       });
       const closed = new Promise<void>((r) => {
         abuser.once('close', () => r());
         setTimeout(r, 5_000);
       });
       await new Promise<void>((r) => abuser.once('connect', () => r()));
-      for (let i = 0; i < 400 && !abuser.destroyed; i++) {
-        const s = abuser.request({ ':path': '/api/x', ':authority': 'a.example' });
-        s.on('error', () => undefined);
-        // HEADERS sent, then RST_STREAM: the rapid-reset pattern (closed synchronously, no HEADERS would go out).
-        setImmediate(() => s.close(h2.NGHTTP2_CANCEL));
+      // Batches of streams opened and reset until the gateway says GOAWAY (4 s at most), as an abuser keeps going.
+      let told = false;
+      void goaway.then(() => (told = true));
+      const t0 = Date.now();
+      while (!told && !abuser.destroyed && Date.now() - t0 < 4_000) {
+        for (let i = 0; i < 50 && !abuser.destroyed; i++) {
+          const s = abuser.request({ ':path': '/api/x', ':authority': 'a.example' });
+          s.on('error', () => undefined);
+          // HEADERS sent, then RST_STREAM: the rapid-reset pattern (closed synchronously, no HEADERS would go out).
+          setImmediate(() => s.close(h2.NGHTTP2_CANCEL));
+        }
+        await new Promise((r) => setTimeout(r, 5));
       }
       assert.equal(await goaway, h2.NGHTTP2_ENHANCE_YOUR_CALM);
       await closed;

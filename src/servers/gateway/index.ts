@@ -165,15 +165,17 @@ function limitResets(session: ServerHttp2Session, max: number): void {
   let since = Date.now();
   session.on('stream', (stream) => {
     stream.once('close', () => {
-      if (stream.rstCode === h2.NGHTTP2_NO_ERROR || session.destroyed) return;
+      if (stream.rstCode === h2.NGHTTP2_NO_ERROR || session.destroyed || session.closed) return;
       const now = Date.now();
       if (now - since > 1_000) {
         since = now;
         resets = 0;
       }
       if (++resets > max) {
+        // GOAWAY first (destroying at once would drop the frame), then close; destroyed if it lingers.
         session.goaway(h2.NGHTTP2_ENHANCE_YOUR_CALM);
-        session.destroy();
+        session.close();
+        setTimeout(() => session.destroy(), 1_000).unref();
       }
     });
   });
