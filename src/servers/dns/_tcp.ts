@@ -42,6 +42,9 @@ export interface TcpStats {
   peakBuffered: number;
 }
 
+/** Messages answered per connection before yielding to the event loop. */
+const perTurn = 64;
+
 type Handle = (msg: Buffer) => Buffer | readonly Buffer[] | undefined;
 
 /** Serves length-framed DNS messages (RFC 1035 §4.2.2) on `server` through `handle`. */
@@ -109,6 +112,17 @@ export function serveTcp(
     const pump = (fresh: boolean) => {
       let answered = 0;
       while (!waitingForDrain && buffered >= 2) {
+        if (answered === perTurn) {
+          // Fairness: a client pipelining thousands of queries yields the event loop to UDP and other clients.
+          socket.pause();
+          arm(limits.readMs); // messages are flowing: the next one gets a fresh deadline
+          setImmediate(() => {
+            if (waitingForDrain || socket.destroyed) return;
+            socket.resume();
+            pump(true);
+          });
+          return;
+        }
         const len = joined().readUInt16BE(0);
         if (buffered < 2 + len) break;
         const all = joined();

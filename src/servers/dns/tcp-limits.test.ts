@@ -119,3 +119,14 @@ describe('serve dns over TCP under abuse', () => {
     assert.ok(own.tcpStats.timedOut >= 1, seen);
   });
 });
+
+describe('serve dns over TCP: fairness', () => {
+  it('answers 5,000 queries pipelined on one connection, in order, yielding the event loop between batches', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      frame(query('web.shop.svc.cluster.local', 'A', { id: i })),
+    );
+    const replies = await tcp(server.port, [Buffer.concat(many)], 5000, 10_000);
+    assert.equal(replies.length, 5000);
+    assert.deepEqual([decode(replies[0]).id, decode(replies[4999]).id], [0, 4999]);
+  });
+});
