@@ -6,7 +6,7 @@
  * https://www.rfc-editor.org/rfc/rfc1035#section-4.2 (UDP and TCP framing)
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { CacheConfig } from '../../analysis/corefile/index.ts';
 import {
   newServerStats,
@@ -18,11 +18,13 @@ import {
 import type { AnswerTable } from './_answer-table.ts';
 import { cacheBounds, ReplyCache } from './_reply-cache.ts';
 import { compactHeap } from './_heap.ts';
+import { defaultTcpLimits, serveTcp, type TcpLimits, type TcpStats } from './_tcp.ts';
 
 export type { Answerer, ServerStats } from './_respond.ts';
 export { watchPaths } from './_watch.ts';
 export { compactHeap } from './_heap.ts';
 export { AnswerTable } from './_answer-table.ts';
+export { defaultTcpLimits, type TcpLimits, type TcpStats } from './_tcp.ts';
 
 export interface DnsServerOptions {
   /** Listen address; default 127.0.0.1. */
@@ -40,12 +42,16 @@ export interface DnsServerOptions {
    * (default 20,000; 0 turns it off).
    */
   readonly compactAfterMisses?: number;
+  /** Limits on DNS over TCP: connections (all and per client), read, idle and write timeouts (see _tcp.ts). */
+  readonly tcp?: Partial<TcpLimits>;
 }
 
 export interface RunningDnsServer {
   readonly host: string;
   readonly port: number;
   readonly stats: ServerStats;
+  /** Connections open, refused and timed out, and backpressure on clients that do not read their replies. */
+  readonly tcpStats: TcpStats;
   /**
    * Answers from now on come from `a` and its compiled `table` (with the cache bounds of `cache`); the reply cache
    * is emptied. Queries in flight are not dropped.
@@ -53,9 +59,6 @@ export interface RunningDnsServer {
   setAnswerer(a: Answerer, cache?: CacheConfig, table?: AnswerTable): void;
   close(): Promise<void>;
 }
-
-const maxTcpConnections = 512;
-const tcpIdleMs = 10_000;
 
 export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDnsServer> {
   const host = opts.host ?? '127.0.0.1';
@@ -115,39 +118,14 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
     if (reply) udp.send(reply, rinfo.port, rinfo.address);
   });
   udp.on('error', () => undefined);
-  const sockets = new Set<TcpSocket>();
-  tcp.on('connection', (socket) => {
-    if (sockets.size >= maxTcpConnections) return socket.destroy();
-    sockets.add(socket);
-    socket.setTimeout(tcpIdleMs, () => socket.destroy());
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    let pending: Buffer = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      while (pending.length >= 2) {
-        const len = pending.readUInt16BE(0);
-        if (pending.length < 2 + len) break;
-        const msg = pending.subarray(2, 2 + len);
-        pending = pending.subarray(2 + len);
-        const reply = handle(Buffer.from(msg), 'tcp');
-        if (!reply) continue;
-        const parts = Array.isArray(reply) ? reply : [reply];
-        const length = parts.reduce((n, p) => n + p.length, 0);
-        const framed = Buffer.alloc(2 + length);
-        framed.writeUInt16BE(length, 0);
-        let at = 2;
-        for (const p of parts) at += p.copy(framed, at);
-        socket.write(framed);
-      }
-    });
-  });
+  const tcpServing = serveTcp(tcp, (msg) => handle(msg, 'tcp'), { ...defaultTcpLimits, ...opts.tcp });
   tcp.on('error', () => undefined);
 
   return {
     host,
     port,
     stats,
+    tcpStats: tcpServing.stats,
     setAnswerer(a, c, t) {
       answerer = a;
       table = t;
@@ -156,7 +134,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(idle);
-        for (const s of sockets) s.destroy();
+        tcpServing.close();
         udp.close(() => tcp.close(() => resolve()));
       }),
   };

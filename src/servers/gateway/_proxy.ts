@@ -12,7 +12,11 @@ import {
   type UpstreamPools,
 } from './_upstream.ts';
 
-/** Limits that keep the gateway sane: header size is enforced by node (`maxHeaderSize`), bodies here. */
+/**
+ * Limits that keep the gateway sane: header size is enforced by node (`maxHeaderSize`), bodies here; the
+ * timeouts and HTTP/2 stream limits in index.ts. nginx's defaults for comparison: client_header_timeout and
+ * client_body_timeout 60 s, http2_max_concurrent_streams 128 (https://nginx.org/en/docs/http/ngx_http_core_module.html).
+ */
 export const limits = {
   maxBodyBytes: 10 * 1024 * 1024,
   maxHeaderBytes: 16 * 1024,
@@ -35,7 +39,12 @@ export interface Req {
   readonly url?: string;
   readonly headers: IncomingHttpHeaders;
   /** HTTP/2 only: whether the HEADERS frame ended the stream (no body). */
-  readonly stream?: { readonly endAfterHeaders: boolean };
+  readonly stream?: { readonly endAfterHeaders: boolean; readonly destroyed?: boolean };
+  /** HTTP/1: every header line as sent, names and values alternating (to count Host lines). */
+  readonly rawHeaders?: readonly string[];
+  readonly httpVersion?: string;
+  /** True once the client has gone away (HTTP/1 socket closed, HTTP/2 stream reset). */
+  readonly destroyed?: boolean;
   [Symbol.asyncIterator](): AsyncIterator<Buffer>;
   destroy(): void;
 }
@@ -45,16 +54,45 @@ export interface Res extends Sink {
   end(body?: string): unknown;
   end(): unknown;
   setHeader(name: string, value: string | string[]): unknown;
+  /** Sends `100 Continue` (only called when the request asked for it and will be forwarded). */
+  writeContinue?(): unknown;
 }
 
-function explain(res: Res, status: number, why: string): void {
+/**
+ * Answers with `status` and why. When the request has a body the gateway will not read, an HTTP/1 connection is
+ * closed after the answer (as nginx does for a refused body) instead of reading the body to reuse the connection.
+ */
+function explain(res: Res, status: number, why: string, req?: Req, extra: OutgoingHttpHeaders = {}): void {
   if (res.headersSent) return void res.end();
   const body = `kubetwin gateway: ${status}: ${why}\n`;
+  const unreadBody = req && !req.stream && hasBody(req);
   res.writeHead(status, {
     'content-type': 'text/plain; charset=utf-8',
     'x-kubetwin-explain': why.replace(/[^\x20-\x7e]/g, '?').slice(0, 500),
+    ...(unreadBody ? { connection: 'close' } : {}),
+    ...extra,
   });
   res.end(body);
+}
+
+function hasBody(req: Req): boolean {
+  if (req.stream) return !req.stream.endAfterHeaders;
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host header and to any request with
+ * more than one Host line (node keeps only the first, which would route by it). HTTP/2 carries `:authority`.
+ * https://www.rfc-editor.org/rfc/rfc9112#section-3.2
+ */
+function hostProblem(req: Req): string | undefined {
+  if (req.stream) return req.headers[':authority'] || req.headers.host ? undefined : 'no :authority or Host';
+  let hosts = 0;
+  const raw = req.rawHeaders ?? [];
+  for (let i = 0; i < raw.length; i += 2) if (raw[i].length === 4 && raw[i].toLowerCase() === 'host') hosts++;
+  if (hosts > 1) return 'more than one Host header (RFC 9112 §3.2)';
+  if (hosts === 0 && req.httpVersion !== '1.0') return 'no Host header (RFC 9112 §3.2)';
+  return undefined;
 }
 
 let turn = 0;
@@ -70,6 +108,8 @@ function choose(backends: readonly DecisionBackend[]): DecisionBackend | undefin
 
 /** Handles one request: route it with the model, then redirect, answer, or proxy to the mapped upstream. */
 export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
+  // A request the client cancelled before it was handled (an HTTP/2 stream reset in the same read) goes nowhere.
+  if (req.destroyed || req.stream?.destroyed) return;
   const target = req.url ?? '/';
   if (target.charCodeAt(0) !== 47 /* '/' */)
     return explain(
@@ -77,6 +117,13 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
       400,
       'absolute-form and authority-form request targets are refused: this is not an open proxy',
     );
+  const badHost = hostProblem(req);
+  if (badHost) return explain(res, 400, badHost, req);
+  // TRACE would echo the request, credentials included, back to a script (RFC 9110 §9.3.8); nginx answers 405.
+  if (req.method === 'TRACE')
+    return explain(res, 405, 'TRACE is not allowed', req, {
+      allow: 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS',
+    });
   const authority = (req.headers[':authority'] as string | undefined) ?? req.headers.host ?? '';
   const t = parseTarget(target);
   const out = forwardable(req.headers);
@@ -106,9 +153,9 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
     res.writeHead(d.redirect.status, { location: d.redirect.location, 'content-length': '0' });
     return void res.end();
   }
-  if (d.status !== 200) return explain(res, d.status, d.notes.join('; ') || 'no route');
+  if (d.status !== 200) return explain(res, d.status, d.notes.join('; ') || 'no route', req);
   const b = choose(d.backends);
-  if (!b) return explain(res, 503, 'no usable backend');
+  if (!b) return explain(res, 503, 'no usable backend', req);
   const up =
     opts.upstreams.get(`${b.namespace}/${b.name}:${b.port}`) ??
     opts.upstreams.get(`${b.namespace}/${b.name}`);
@@ -117,6 +164,7 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
       res,
       503,
       `Service ${b.namespace}/${b.name}:${b.port} is not mapped to an upstream; pass --upstream ${b.namespace}/${b.name}=http://127.0.0.1:PORT`,
+      req,
     );
   out.host = d.rewrittenHost ?? authority;
   out['x-forwarded-host'] = authority;
@@ -125,16 +173,17 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   const base = up.pathname === '/' ? '' : up.pathname.replace(/\/$/, '');
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > limits.maxBodyBytes)
-    return explain(res, 413, `request body over ${limits.maxBodyBytes} bytes`);
-  const hasBody = req.stream
-    ? !req.stream.endAfterHeaders
-    : length > 0 || req.headers['transfer-encoding'] !== undefined;
+    return explain(res, 413, `request body over ${limits.maxBodyBytes} bytes`, req);
+  const withBody = hasBody(req);
+  // Only now is the body wanted: `Expect: 100-continue` is answered here, never before a refusal (RFC 9110 §10.1.1).
+  if (withBody && res.writeContinue && /^100-continue$/i.test(String(req.headers.expect ?? '')))
+    res.writeContinue();
   const fwd = {
     origin: up.origin,
     method,
     path: base + (d.rewrittenPath ?? t.path) + t.search,
     headers: out,
-    body: hasBody ? limited(req, limits.maxBodyBytes) : undefined,
+    body: withBody ? limited(req, limits.maxBodyBytes) : undefined,
     responseHeaders: d.responseHeaders,
   };
   forward(opts.pools, fwd, res, (e) => {

@@ -2,7 +2,7 @@
  * The request target of an origin-form request (`/path?query`) split into the path a router matches and the
  * query. Targets made only of characters the WHATWG URL parser leaves as they are, without dot segments, take
  * a fast path that allocates no URL; anything else (dot segments, `%2e`, `#`, spaces, non-ASCII, `\`) goes
- * through `new URL`, so both paths give the same answer. https://url.spec.whatwg.org/#concept-basic-url-parser
+ * through `new URL`, so both paths give the same answer; `\` is kept (as `%5C`), not turned into `/`. https://url.spec.whatwg.org/#concept-basic-url-parser
  */
 export interface Target {
   readonly path: string;
@@ -26,7 +26,8 @@ export function parseTarget(target: string): Target {
       query: search ? [...new URLSearchParams(search).entries()] : none,
     };
   }
-  // Concatenated, not resolved: `//a/b` is a path here, not a scheme-relative URL.
-  const u = new URL(`http://x${target}`);
+  // Concatenated, not resolved: `//a/b` is a path here, not a scheme-relative URL. The WHATWG parser reads `\` as
+  // `/` in http URLs, which no controller does (nginx and Envoy keep it a path character): it stays, encoded.
+  const u = new URL(`http://x${target.includes('\\') ? target.replace(/\\/g, '%5C') : target}`);
   return { path: u.pathname, search: u.search, query: [...u.searchParams.entries()] };
 }

@@ -103,7 +103,9 @@ export function forward(pools: UpstreamPools, f: Forward, res: Sink, fail: (e: E
   let done = false;
   let abort: ((e?: Error) => void) | undefined;
   let resume: () => void = () => undefined;
+  let gone = false;
   res.once('close', () => {
+    gone = true;
     if (!done) abort?.(new Error('client went away'));
   });
   pools.get(f.origin).dispatch(
@@ -114,7 +116,11 @@ export function forward(pools: UpstreamPools, f: Forward, res: Sink, fail: (e: E
       body: f.body ? Readable.from(f.body, { objectMode: false }) : null,
     },
     {
-      onConnect: (a) => void (abort = a),
+      onConnect: (a) => {
+        abort = a;
+        // The client went away before the upstream connection was ready: nothing is sent upstream.
+        if (gone && !done) a(new Error('client went away'));
+      },
       onHeaders(status, raw, resumeUpstream) {
         resume = resumeUpstream;
         const h: Headers = {};

@@ -3,7 +3,12 @@
  * Gateway routing and proxies to upstream URLs the user maps Services to. Binds loopback by default.
  */
 import { createServer, type Server } from 'node:http';
-import { createSecureServer, type Http2SecureServer } from 'node:http2';
+import {
+  constants as h2,
+  createSecureServer,
+  type Http2SecureServer,
+  type ServerHttp2Session,
+} from 'node:http2';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Router } from '../../analysis/route/index.ts';
@@ -25,7 +30,37 @@ export interface GatewayServerOptions {
   readonly httpsPort?: number;
   /** Certificate and key served when no Secret of the manifests covers the SNI name. */
   readonly fallbackCert?: { cert: string; key: string };
+  /** Client timeouts and HTTP/2 limits; defaults in `defaultProtection`. */
+  readonly protection?: Partial<GatewayProtection>;
+  /** Where warnings go (listening beyond loopback); default standard error. */
+  readonly warn?: (message: string) => void;
 }
+
+export interface GatewayProtection {
+  /** From connection (or the previous request) to the end of the request headers: slowloris is closed by it. */
+  readonly headersMs: number;
+  /** From connection to the end of the whole request, body included. */
+  readonly requestMs: number;
+  /** An idle connection or HTTP/2 session is closed after this. */
+  readonly idleMs: number;
+  /** HTTP/2 streams open at once per connection (SETTINGS_MAX_CONCURRENT_STREAMS). */
+  readonly maxConcurrentStreams: number;
+  /** HTTP/2 streams reset per connection per second before the connection gets GOAWAY (rapid reset). */
+  readonly maxResetsPerSecond: number;
+}
+
+/**
+ * nginx closes a client that has not sent its headers in 60 s (client_header_timeout) and allows 128 concurrent
+ * streams; the rapid-reset bound follows the CVE-2023-44487 mitigations (a session resetting streams faster than
+ * it could use them is told GOAWAY ENHANCE_YOUR_CALM). https://www.cve.org/CVERecord?id=CVE-2023-44487
+ */
+export const defaultProtection: GatewayProtection = {
+  headersMs: 60_000,
+  requestMs: 120_000,
+  idleMs: 60_000,
+  maxConcurrentStreams: 100,
+  maxResetsPerSecond: 100,
+};
 
 export interface RunningGateway {
   readonly http?: AddressInfo;
@@ -38,6 +73,13 @@ export interface RunningGateway {
 /** Starts the listeners; resolves once they are bound. */
 export async function startGateway(o: GatewayServerOptions): Promise<RunningGateway> {
   const servers: (Server | Http2SecureServer)[] = [];
+  const p = { ...defaultProtection, ...o.protection };
+  const warn =
+    o.warn ?? ((m: string) => void process.stderr.write(`kubetwin serve gateway: warning: ${m}\n`));
+  for (const at of [o.listen, o.tlsListen]) {
+    const w = at && listenWarning(at);
+    if (w) warn(w);
+  }
   const pools = new UpstreamPools(limits.upstreamTimeoutMs);
   let http: AddressInfo | undefined;
   let https: AddressInfo | undefined;
@@ -53,9 +95,20 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
       pools,
     };
     routed.push(ho);
-    const s = createServer({ maxHeaderSize: limits.maxHeaderBytes }, (req, res) =>
-      handle(ho, req as unknown as Req, res as unknown as Res),
+    const s = createServer(
+      {
+        maxHeaderSize: limits.maxHeaderBytes,
+        headersTimeout: p.headersMs,
+        requestTimeout: p.requestMs,
+        keepAliveTimeout: Math.min(5_000, p.idleMs),
+        // Node checks the two timeouts on this interval (30 s by default, which let slowloris live 90 s).
+        connectionsCheckingInterval: Math.max(50, Math.min(1_000, p.headersMs / 4)),
+      },
+      (req, res) => handle(ho, req as unknown as Req, res as unknown as Res),
     );
+    // Registered, node no longer sends `100 Continue` by itself: handle() sends it only for a request it forwards.
+    s.on('checkContinue', (req, res) => handle(ho, req as unknown as Req, res as unknown as Res));
+    s.setTimeout(p.idleMs, (socket) => socket.destroy());
     servers.push(s);
     http = await bind(s, o.listen);
   }
@@ -88,12 +141,16 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
       {
         allowHTTP1: true,
         maxSessionMemory: 10,
-        settings: { maxHeaderListSize: limits.maxHeaderBytes },
+        settings: { maxHeaderListSize: limits.maxHeaderBytes, maxConcurrentStreams: p.maxConcurrentStreams },
+        handshakeTimeout: p.headersMs,
         ...(o.fallbackCert ?? {}),
         SNICallback: (name, cb) => cb(null, contextFor(name.toLowerCase()) ?? undefined),
       },
       (req, res) => handle(ho, req as unknown as Req, res as unknown as Res),
     );
+    s.on('checkContinue', (req, res) => handle(ho, req as unknown as Req, res as unknown as Res));
+    s.on('session', (session) => limitResets(session, p.maxResetsPerSecond));
+    s.setTimeout(p.idleMs);
     servers.push(s);
     https = await bind(s, o.tlsListen);
   }
@@ -109,6 +166,40 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
       Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => pools.close()),
   };
 }
+
+/**
+ * Rapid reset (CVE-2023-44487): a client opens streams and resets them at once, so the server works for requests
+ * nobody waits for. Past `max` resets in a second the session gets GOAWAY ENHANCE_YOUR_CALM and is closed.
+ */
+function limitResets(session: ServerHttp2Session, max: number): void {
+  let resets = 0;
+  let since = Date.now();
+  session.on('stream', (stream) => {
+    stream.once('close', () => {
+      if (stream.rstCode === h2.NGHTTP2_NO_ERROR || session.destroyed || session.closed) return;
+      const now = Date.now();
+      if (now - since > 1_000) {
+        since = now;
+        resets = 0;
+      }
+      if (++resets > max) {
+        // GOAWAY first (destroying at once would drop the frame), then close; destroyed if it lingers.
+        session.goaway(h2.NGHTTP2_ENHANCE_YOUR_CALM);
+        session.close();
+        setTimeout(() => session.destroy(), 1_000).unref();
+      }
+    });
+  });
+}
+
+/** The warning for a listen address beyond loopback, or undefined on loopback. */
+export function listenWarning(at: { host: string; port: number }): string | undefined {
+  if (isLoopback(at.host)) return undefined;
+  return `listening on ${at.host}:${at.port}, beyond loopback: anyone who can reach this address can send requests through the gateway to the mapped upstreams`;
+}
+
+const isLoopback = (host: string) =>
+  host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::ffff:127.0.0.1';
 
 function bind(s: Server | Http2SecureServer, at: { host: string; port: number }): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {

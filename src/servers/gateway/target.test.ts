@@ -29,11 +29,15 @@ test('request target: fast path and new URL agree (dot segments, percent-encodin
     '/a#frag',
     '/a?b#c',
     '/ä',
-    '/a\\b',
     '/a/.?x=1',
     "/a/'quoted'",
     '/a?q=a+b',
     '//double',
   ];
   for (const t of targets) assert.deepEqual(parseTarget(t), viaUrl(t), t);
+});
+
+test('a backslash stays a path character (%5C), never a / as the WHATWG parser would make it: /admin\\x is not /admin/x', () => {
+  assert.equal(parseTarget('/admin\\secret').path, '/admin%5Csecret');
+  assert.equal(parseTarget('/a\\..\\b?x=1').path, '/a%5C..%5Cb');
 });
