@@ -120,8 +120,11 @@ test('403 on NetworkPolicies: the error names the resource and the verb, and the
       '5432',
       '-q',
     ]);
+    // Never ALLOWED on policies kubetwin could not read: the answer is unknown.
+    assert.match(verdict.stdout, /: UNKNOWN \(the objects kubetwin models say ALLOWED/);
     assert.match(
       verdict.stdout,
-      /warning: NetworkPolicy objects could not be read from the cluster: this verdict does not account for them and may be wrong/,
+      /unknown: NetworkPolicy objects could not be read from the cluster: this verdict does not account for them/,
     );
+    assert.equal(verdict.code, 2, 'the 403 is an input error');
   }));

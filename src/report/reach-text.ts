@@ -31,8 +31,9 @@ export function renderReach(r: ReachResult): string {
       ? `${q.from} -> ${q.to} port ${q.port}/${q.protocol}${req}: UNKNOWN (the objects kubetwin models say ${word}, ${count})`
       : `${q.from} -> ${q.to} port ${q.port}/${q.protocol}${req}: ${word} (${count})`,
   ];
-  if (r.verdict === 'unknown') lines.push(`unknown: ${unknownSentence(r.unknown)}`);
-  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  if (r.unknown.length) lines.push(`unknown: ${unknownSentence(r.unknown)}`);
+  for (const u of r.unknownReasons) lines.push(`unknown: ${u}`);
+  for (const w of r.warnings) if (!r.unknownReasons.includes(w)) lines.push(`warning: ${w}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
   const groups = new Map<string, PairResult[]>();
   for (const p of r.pairs)
@@ -59,7 +60,7 @@ export function renderReach(r: ReachResult): string {
 /** The unmodeled objects behind an unknown verdict: the sentence, then each object and where it is written. */
 export function unknownJson(r: ReachResult): unknown {
   return {
-    message: unknownSentence(r.unknown),
+    message: [...(r.unknown.length ? [unknownSentence(r.unknown)] : []), ...r.unknownReasons].join('; '),
     objects: r.unknown.map((o) => ({
       key: o.key,
       kind: o.kind,

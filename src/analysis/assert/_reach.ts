@@ -86,7 +86,7 @@ export const reachHandler: EntryHandler<ReachEntry> = {
         passed: false,
         unknown: true,
         actual,
-        message: `unknown: ${unknownSentence(r.unknown)} (the objects kubetwin models say ${summary}; expected ${entry.expect})`,
+        message: `unknown: ${[...(r.unknown.length ? [unknownSentence(r.unknown)] : []), ...r.unknownReasons].join('; ')} (the objects kubetwin models say ${summary}; expected ${entry.expect})`,
       };
     const passed = r.outcome === entry.expect;
     if (passed) return { passed, actual, message: `${summary}, as expected` };

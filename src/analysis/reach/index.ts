@@ -51,6 +51,11 @@ export interface ReachResult {
   readonly verdict: 'allowed' | 'denied' | 'partial' | 'unknown';
   /** The unmodeled objects behind `unknown`, sorted by key; empty otherwise. */
   readonly unknown: readonly UnmodeledObject[];
+  /**
+   * What else makes the verdict `unknown`, sorted: fields of a modeled policy kubetwin does not model (a Cilium
+   * rule's ICMP or Kafka part, …) on a judged pair, and kinds a live cluster would not let kubetwin read.
+   */
+  readonly unknownReasons: readonly string[];
 }
 
 /** Every address an ipBlock or admin `networks` peer names, to cut the internet into ranges. */
@@ -83,7 +88,12 @@ const reachKinds = new Set([
   'AdminNetworkPolicy',
   'BaselineAdminNetworkPolicy',
   'ClusterNetworkPolicy',
+  'CiliumNetworkPolicy',
+  'CiliumClusterwideNetworkPolicy',
 ]);
+
+/** A policy engine warning that a field it does not model may change the verdict (`_cilium-side.ts`). */
+const notModeledWarning = /is not modeled by kubetwin and may change this verdict$/;
 
 /** Answers one query; an error message when a REF names nothing or a Service lacks the port. */
 export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | string {
@@ -157,10 +167,14 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     notes.push(
       'Cilium L7 HTTP rules apply: this verdict is about the L4 connection; give --http-method/--http-path (test: http: {method, path}) to judge one request',
     );
+  // A verdict that rests on input kubetwin could not read or does not model is not an answer: never ALLOWED.
+  const reasons = new Set<string>();
+  for (const p of pairs)
+    for (const w of p.verdict?.warnings ?? []) if (notModeledWarning.test(w)) reasons.add(w);
   const unread = (model.unread ?? []).filter((k) => reachKinds.has(k));
   if (unread.length)
-    warnings.add(
-      `${unread.join(', ')} objects could not be read from the cluster: this verdict does not account for them and may be wrong`,
+    reasons.add(
+      `${unread.join(', ')} objects could not be read from the cluster: this verdict does not account for them`,
     );
   const unknownList = [...unknown.values()].sort((x, y) => cmp(x.key, y.key));
   const restrict = [...restrictOnly.values()].filter((o) => !unknown.has(o.key));
@@ -175,8 +189,9 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     allowedPairs,
     notes,
     warnings: [...warnings],
-    verdict: unknownList.length ? 'unknown' : outcome,
+    verdict: unknownList.length || reasons.size ? 'unknown' : outcome,
     unknown: unknownList,
+    unknownReasons: [...reasons].sort(),
   };
 }
 

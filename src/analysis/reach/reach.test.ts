@@ -90,3 +90,26 @@ test('reach: a Service as a source stands for the pods behind it, whatever the p
   assert.equal(r.pairs.length, 2);
   assert.match(r.notes.join(), /stands for the pods behind it/);
 });
+
+test('rule unmodeled-field-is-unknown: a Cilium rule with a field kubetwin does not model (icmps) makes reach unknown, never ALLOWED', () => {
+  const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}\n';
+  const cnp = (extra: string) =>
+    `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: x}\nspec:\n  endpointSelector: {matchLabels: {pod: a}}\n  ingress:\n  - fromEndpoints: [{matchLabels: {pod: b}}]\n${extra}`;
+  const judge = (extra: string) => {
+    const r = reach(engineFor(e2eTopology(cnp(extra)), { profile }), {
+      from: 'x/b',
+      to: 'x/a',
+      port: 80,
+      protocol: 'TCP',
+    });
+    assert.ok(typeof r !== 'string', String(r));
+    return r;
+  };
+  const plain = judge('');
+  assert.equal(plain.verdict, 'allowed');
+  assert.deepEqual(plain.unknownReasons, []);
+  const icmp = judge('    icmps: [{fields: [{type: 8, family: IPv4}]}]\n');
+  assert.equal(icmp.outcome, 'allowed', 'the modeled parts allow it');
+  assert.equal(icmp.verdict, 'unknown');
+  assert.match(icmp.unknownReasons.join('\n'), /icmps is not modeled by kubetwin/);
+});
