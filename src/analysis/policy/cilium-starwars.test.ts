@@ -114,7 +114,10 @@ test('cilium star wars, L7: POST /v1/request-landing is admitted, PUT /v1/exhaus
 });
 
 test('cilium policies are not enforced when the CNI is not Cilium, and every verdict they touch says so', () => {
-  const e = engineFor(`${starWars}---\n${rule1}`);
+  // A profile naming another CNI (without one, Cilium policies in the input infer cni cilium).
+  const e = engineFor(`${starWars}---\n${rule1}`, {
+    profile: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: calico}\n',
+  });
   const [d] = deathstar(e);
   const v = e.explain(party(e.model, 'default/xwing'), party(e.model, d), 80, 'TCP');
   assert.equal(v.allowed, true);

@@ -96,6 +96,22 @@ export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']
   }
   const list = agents.filter((a) => found.has(a));
   if (!list.length) {
+    const cnp = objects.find(
+      (o) =>
+        isKind(o, 'CiliumNetworkPolicy', 'cilium.io') ||
+        isKind(o, 'CiliumClusterwideNetworkPolicy', 'cilium.io'),
+    );
+    if (cnp)
+      // Only a cluster running Cilium serves these kinds (its agent installs the CRDs): policies written for it
+      // say which CNI the cluster has when no node agent is in the input.
+      // https://docs.cilium.io/en/stable/network/kubernetes/ciliumnetworkpolicy/
+      return {
+        value: { name: 'cilium', enforcesNetworkPolicy: true },
+        sources: [cnp.source],
+        rule: 'Cilium policies in the input (only a cluster running Cilium serves them) and no CNI DaemonSet',
+        note: 'say cni: {name: …} in the profile if these policies are meant for another cluster',
+        exact: false,
+      };
     const k3s = objects.find(
       (o) =>
         isKind(o, 'Node', '') &&

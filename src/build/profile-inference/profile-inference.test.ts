@@ -4,6 +4,7 @@ import { parseManifests } from '../../parse/index.ts';
 import { parseCidr, parseIP } from '../../lib/ip.ts';
 import { buildYaml, codes } from '../_test-helpers.ts';
 import { inferProfile } from './index.ts';
+import { buildFromTexts } from '../../api/index.ts';
 import { coveringCidr } from './_observed.ts';
 
 const meta = (kind: string, ns: string | undefined, name: string, extra = '') =>
@@ -265,4 +266,21 @@ test('under another service CIDR, without a kube-dns Service, the DNS IP is its 
   );
   assert.equal(given.model.profile.dnsServiceIP, '10.43.0.10');
   assert.ok(!codes(given.diagnostics).includes('ip-out-of-range'));
+});
+
+test('rule cni-from-cilium-policies: Cilium policies and no node agent in the input infer cni cilium, with a note; a profile naming the CNI wins', () => {
+  const cnp =
+    'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: p, namespace: x}\nspec: {endpointSelector: {}}\n';
+  const inferred = buildFromTexts([{ file: 'p.yaml', text: cnp }]);
+  assert.equal(inferred.model.profile.cni.name, 'cilium');
+  assert.ok(
+    inferred.diagnostics.some((d) => d.code === 'profile-inferred' && /Cilium policies/.test(d.message)),
+  );
+  const given = buildFromTexts([
+    {
+      file: 'p.yaml',
+      text: `${cnp}---\napiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: calico}\n`,
+    },
+  ]);
+  assert.equal(given.model.profile.cni.name, 'calico');
 });
