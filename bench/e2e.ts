@@ -6,7 +6,7 @@
  *
  *   npm run bench:e2e -- [--sizes 10000,30000,100000,150000] [--families realistic,random-labels]
  *                        [--commands reach,report,matrix-ns,matrix-workload] [--repeat 3] [--dir /tmp/kubetwin-e2e]
- *                        [--cli dist/kubetwin.mjs] [--timeout SECONDS]
+ *                        [--cli dist/kubetwin.mjs] [--timeout SECONDS] [--results bench/results/e2e.md]
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -115,7 +115,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node 
 const header =
   '| family | pods | command | wall s (median) | wall s (runs) | CPU s | peak RSS MB | exit | output MB | load before |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
 const rows: string[] = [];
-const results = join('bench', 'results', 'e2e.md');
+const results = arg('results', join('bench', 'results', 'e2e.md'));
 for (const family of families)
   for (const pods of sizes) {
     const dir = clusterDir(family, pods);
