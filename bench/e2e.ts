@@ -82,7 +82,7 @@ interface Run {
 }
 
 function measure(args: string[]): Run {
-  const out = join(root, 'stdout');
+  const out = join(root, `stdout-${process.pid}`);
   const fd = openSync(out, 'w');
   const r = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...args], {
     stdio: ['ignore', fd, 'pipe'],
