@@ -136,7 +136,7 @@ for (const family of families)
         results,
         previous.includes(header)
           ? previous.trimEnd() + '\n' + row + '\n'
-          : `## End to end: one CLI process per command on a generated cluster on disk\n\nMachine: ${machine}. Each row: median of ${repeat} runs under /usr/bin/time -v; load average (1, 5, 15 min) before the first run.\n\n${header}\n${row}\n`,
+          : `## End to end: one CLI process per command on a generated cluster on disk\n\nMachine: ${machine}. Each row: the median of its runs (listed) under /usr/bin/time -v; load average (1, 5, 15 min) before the first run.\n\n${header}\n${row}\n`,
       );
     }
   }
