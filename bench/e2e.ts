@@ -6,7 +6,7 @@
  *
  *   npm run bench:e2e -- [--sizes 10000,30000,100000,150000] [--families realistic,random-labels]
  *                        [--commands reach,report,matrix-ns,matrix-workload] [--repeat 3] [--dir /tmp/kubetwin-e2e]
- *                        [--cli dist/kubetwin.mjs] [--timeout SECONDS]
+ *                        [--cli dist/kubetwin.mjs] [--timeout SECONDS] [--results bench/results/e2e.md]
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -82,7 +82,7 @@ interface Run {
 }
 
 function measure(args: string[]): Run {
-  const out = join(root, 'stdout');
+  const out = join(root, `stdout-${process.pid}`);
   const fd = openSync(out, 'w');
   const r = spawnSync('/usr/bin/time', ['-v', process.execPath, cli, ...args], {
     stdio: ['ignore', fd, 'pipe'],
@@ -115,7 +115,7 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node 
 const header =
   '| family | pods | command | wall s (median) | wall s (runs) | CPU s | peak RSS MB | exit | output MB | load before |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |';
 const rows: string[] = [];
-const results = join('bench', 'results', 'e2e.md');
+const results = arg('results', join('bench', 'results', 'e2e.md'));
 for (const family of families)
   for (const pods of sizes) {
     const dir = clusterDir(family, pods);
@@ -136,7 +136,7 @@ for (const family of families)
         results,
         previous.includes(header)
           ? previous.trimEnd() + '\n' + row + '\n'
-          : `## End to end: one CLI process per command on a generated cluster on disk\n\nMachine: ${machine}. Each row: median of ${repeat} runs under /usr/bin/time -v; load average (1, 5, 15 min) before the first run.\n\n${header}\n${row}\n`,
+          : `## End to end: one CLI process per command on a generated cluster on disk\n\nMachine: ${machine}. Each row: the median of its runs (listed) under /usr/bin/time -v; load average (1, 5, 15 min) before the first run.\n\n${header}\n${row}\n`,
       );
     }
   }

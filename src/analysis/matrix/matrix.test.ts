@@ -241,3 +241,30 @@ test('pod rows are computed one at a time, as they are read', () => {
   while (!rows.next().done) n++;
   assert.equal(n, 4);
 });
+
+test('more than 8 port slots (several passes of the reachability) equal the per-pod reference', () => {
+  const ports = Array.from({ length: 12 }, (_, i) => 80 + i);
+  const pod = (name: string, app: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: n0, labels: {app: ${app}}}\nspec: {containers: [{name: c, image: i, ports: [${ports.map((p) => `{containerPort: ${p}}`).join(', ')}]}]}`;
+  const policy = (name: string, app: string, from: string, allowed: number[]) =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: n0}\nspec:\n  podSelector: {matchLabels: {app: ${app}}}\n  ingress: [{from: [{podSelector: {matchLabels: {app: ${from}}}}], ports: [${allowed.map((p) => `{port: ${p}}`).join(', ')}]}]`;
+  const admin =
+    'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: guard}\nspec:\n  priority: 1\n  subject: {pods: {namespaceSelector: {}, podSelector: {matchLabels: {app: c}}}}\n  ingress: [{name: deny-91, action: Deny, from: [{namespaces: {}}], ports: [{portNumber: {port: 91, protocol: TCP}}]}]';
+  const base = [
+    'apiVersion: v1\nkind: Namespace\nmetadata: {name: n0}',
+    pod('a1', 'a'),
+    pod('a2', 'a'),
+    pod('b1', 'b'),
+    pod('c1', 'c'),
+    policy('to-a', 'a', 'b', [80, 82, 84, 86, 88, 90]),
+    policy('to-c', 'c', 'a', [81, 83, 85, 87, 89, 91]),
+  ];
+  for (const docs of [base, [...base, admin]]) {
+    const engine = new PolicyEngine(buildYaml(docs.join('\n---\n')).model);
+    for (const by of ['pod', 'namespace'] as const) {
+      const m = computeMatrix(engine, { by, namespaces: ['n0'] });
+      const want = reference(engine, by).filter((e) => e.from.startsWith('n0') && e.to.startsWith('n0'));
+      assert.deepEqual(matrixEntries(m, { denied: true }), want, `${by}, ${docs.length} documents`);
+    }
+  }
+});
