@@ -91,7 +91,9 @@ function seedTexts(): string[] {
   const walk = (dir: string) => {
     for (const name of readdirSync(dir).sort()) {
       const path = join(dir, name);
-      const info = statSync(path);
+      // A fixture may be a dangling symlink on purpose (testdata/invalid/input-symlink): not a seed.
+      const info = statSync(path, { throwIfNoEntry: false });
+      if (!info) continue;
       if (info.isDirectory()) walk(path);
       else if (/\.ya?ml$/.test(name) && info.size < 64 * 1024) out.push(readFileSync(path, 'utf8'));
     }
