@@ -3,8 +3,11 @@ import type { WorkloadKind } from '../model/types.ts';
 import { objectKey } from '../model/keys.ts';
 import type { Envelope } from './_envelope.ts';
 
-/** The kinds that own pods and are workloads of their own when nothing above them is known. */
-const ownerKinds: readonly WorkloadKind[] = [
+/**
+ * The controllers whose pod templates are expanded into pods; as owners of pods, they are workloads of their own
+ * when nothing above them is known.
+ */
+export const workloadKinds: readonly WorkloadKind[] = [
   'Deployment',
   'ReplicaSet',
   'StatefulSet',
@@ -53,7 +56,7 @@ export function readOwnership(envs: readonly Envelope[]): Ownership {
   const byKey = new Map(envs.map((e) => [e.key, e]));
   const topOf = (env: Envelope): Ref | undefined => {
     const ref = controllerRef(env);
-    if (!ref || !ownerKinds.includes(ref.kind as WorkloadKind)) return undefined;
+    if (!ref || !workloadKinds.includes(ref.kind as WorkloadKind)) return undefined;
     const ns = env.namespace as string;
     if (ref.kind !== 'ReplicaSet' && ref.kind !== 'Job') return ref;
     const middle = byKey.get(objectKey(ref.kind, ns, ref.name));
@@ -110,6 +113,6 @@ export function controllerRef(env: Envelope): Ref | undefined {
   }));
   const hit =
     refs.find((r) => r.controller && r.name) ??
-    refs.find((r) => r.name && ownerKinds.includes(r.kind as WorkloadKind));
+    refs.find((r) => r.name && workloadKinds.includes(r.kind as WorkloadKind));
   return hit ? { kind: hit.kind, name: hit.name } : undefined;
 }

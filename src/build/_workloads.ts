@@ -7,7 +7,7 @@ import type { Envelope } from './_envelope.ts';
 import { readPodTemplate, type PodTemplate } from './_pod-spec.ts';
 import { readSelector } from './_selectors.ts';
 import { stableSuffix, templateHash } from './_names.ts';
-import { readOwnership } from './_ownership.ts';
+import { readOwnership, workloadKinds } from './_ownership.ts';
 
 /** A pod before scheduling and IPAM. The template is shared by every replica (never copied per pod). */
 export interface PodDraft {
@@ -35,15 +35,7 @@ export interface PodDraft {
   readonly source?: SourceRef;
 }
 
-/** The controllers whose pod templates are expanded into pods. */
-export const workloadKinds: readonly WorkloadKind[] = [
-  'Deployment',
-  'ReplicaSet',
-  'StatefulSet',
-  'DaemonSet',
-  'Job',
-  'CronJob',
-];
+export { workloadKinds };
 
 /**
  * Expands workloads into pods as their controllers would, deterministically: Deployment → ReplicaSet

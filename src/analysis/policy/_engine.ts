@@ -172,24 +172,16 @@ export class PolicyEngine {
             (bHost || (aHost && sameNode) || this.#side('Ingress', b, a, b, to.pod, port, protocol))
           );
         }
-        // Cached per (source class, destination class, port, protocol) while the classes are few enough for pairs
-        // to repeat (a matrix, a test file); past that, the cache costs more than the evaluation it saves.
-        const cached = this.classes.length <= 4096;
-        const key = cached
-          ? ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
-            (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2)
-          : 0;
-        const hit = cached ? this.#cache.get(key) : undefined;
-        if (hit !== undefined) return hit;
-        const v =
-          this.#side('Egress', a, b, b, to.pod, port, protocol) &&
-          this.#side('Ingress', b, a, b, to.pod, port, protocol);
-        if (cached) {
-          // A Map holds at most 2^24 entries; a cache this large has stopped paying for itself anyway.
-          if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
-          this.#cache.set(key, v);
-        }
-        return v;
+        return this.#cached(
+          a,
+          b,
+          port,
+          protocol,
+          true,
+          () =>
+            this.#side('Egress', a, b, b, to.pod, port, protocol) &&
+            this.#side('Ingress', b, a, b, to.pod, port, protocol),
+        );
       }
     }
     return this.explain(from, to, port, protocol, false).allowed;
@@ -219,17 +211,40 @@ export class PolicyEngine {
       !this.admin.empty
     )
       return this.explain(from, to, port, protocol, false).allowed;
-    const cached = this.classes.length <= 4096 && !b.namedPorts.includes(-2);
-    const key = cached
-      ? ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
-        (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2)
-      : 0;
-    const hit = cached ? this.#cache.get(key) : undefined;
+    return this.#cached(
+      a,
+      b,
+      port,
+      protocol,
+      !b.namedPorts.includes(-2),
+      () =>
+        this.#ciliumSide('Egress', a, b, b, to.pod, port, protocol) &&
+        this.#ciliumSide('Ingress', b, a, b, to.pod, port, protocol),
+    );
+  }
+
+  /**
+   * A pod-to-pod verdict cached per (source class, destination class, port, protocol) while the classes are few
+   * enough for pairs to repeat (a matrix, a test file); past that, the cache costs more than the evaluation it
+   * saves. A Map holds at most 2^24 entries, so the cache is dropped and refilled past `CACHE_LIMIT`.
+   */
+  #cached(
+    a: PodClass,
+    b: PodClass,
+    port: number,
+    protocol: Protocol,
+    cacheable: boolean,
+    decide: () => boolean,
+  ): boolean {
+    if (!cacheable || this.classes.length > 4096) return decide();
+    const key =
+      ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
+      (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
+    const hit = this.#cache.get(key);
     if (hit !== undefined) return hit;
-    const v =
-      this.#ciliumSide('Egress', a, b, b, to.pod, port, protocol) &&
-      this.#ciliumSide('Ingress', b, a, b, to.pod, port, protocol);
-    if (cached) this.#cache.set(key, v);
+    const v = decide();
+    if (this.#cache.size >= CACHE_LIMIT) this.#cache.clear();
+    this.#cache.set(key, v);
     return v;
   }
 
