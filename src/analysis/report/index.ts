@@ -84,7 +84,8 @@ export function buildReport(input: ReportInput): ReportData {
       readyPods: model.pods.filter((p) => p.ready).length,
       services: model.services.length,
       networkPolicies: model.networkPolicies.length,
-      cni: model.profile.cni.name,
+      // A CNI nobody named (no profile, no agent in the input) is an assumption, and the answers rest on it.
+      cni: `${model.profile.cni.name}${model.profile.origins?.cni?.from === 'default' ? ' (assumed: no profile or CNI agent in the input names one)' : ''}`,
       enforces: model.profile.cni.enforcesNetworkPolicy,
       podCIDR: model.profile.podCIDR,
       serviceCIDR: model.profile.serviceCIDR,
