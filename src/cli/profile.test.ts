@@ -81,3 +81,26 @@ test('kubetwin profile without observed objects prints the defaults, commented o
   assert.deepEqual(Object.keys(printed).sort(), ['apiVersion', 'kind']);
   assert.match(stdout, /^# serviceCIDR: 10\.96\.0\.0\/12 {2}# default$/m);
 });
+
+test('kubetwin profile names the mesh detected from its control plane, and the printed profile reads back with it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetwin-profile-mesh-'));
+  writeFileSync(
+    join(dir, 'istiod.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: istiod, namespace: istio-system}\nspec: {selector: {matchLabels: {app: istiod}}, template: {metadata: {labels: {app: istiod}}, spec: {containers: [{name: d, image: x}]}}}\n',
+  );
+  const printed = await kubetwin('profile', '-f', dir);
+  assert.match(
+    printed.stdout,
+    /# inferred from Deployment\/istio-system\/istiod: the mesh's control plane\nmesh:\n {2}name: istio\n/,
+  );
+  writeFileSync(join(dir, 'profile.out.yaml'), printed.stdout);
+  t.after(() => rmSync(dir, { recursive: true }));
+  const again = await kubetwin(
+    'profile',
+    '-f',
+    join(dir, 'istiod.yaml'),
+    '--profile',
+    join(dir, 'profile.out.yaml'),
+  );
+  assert.match(again.stdout, /# from the profile, .*profile\.out\.yaml:\d+\nmesh:\n {2}name: istio\n/);
+});

@@ -14,7 +14,7 @@ export function profileCommand(io: Io): Command {
   withInputOptions(cmd).action(async (opts: InputOptions) => {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
-    io.stdout(renderProfileYaml(loaded.cluster.model.profile));
+    io.stdout(renderProfileYaml(loaded.cluster.model.profile, { mesh: loaded.cluster.model.mesh }));
     io.exit(loaded.inputExit);
   });
   return cmd;

@@ -10,6 +10,7 @@ const order: readonly ProfileField[] = [
   'clusterDomain',
   'dnsServiceIP',
   'cni',
+  'mesh',
   'kubeProxy',
   'nodeCIDRMaskSize',
   'nodeCIDRMaskSizeIPv6',
@@ -27,7 +28,10 @@ const order: readonly ProfileField[] = [
  * by a comment saying where its value came from. Values from the profile file or inferred from the input are
  * written out (so the file pins them); defaults are commented out, so the file leaves them to kubetwin.
  */
-export function renderProfileYaml(profile: Profile): string {
+export function renderProfileYaml(
+  profile: Profile,
+  options: { readonly mesh?: { readonly name?: string; readonly detectedFrom?: string } } = {},
+): string {
   const out = [
     '# The cluster profile kubetwin uses for these inputs. Edit it and pass it back with --profile FILE.',
     '# Each value says where it came from: the profile file, inference from the input, or the default',
@@ -37,6 +41,16 @@ export function renderProfileYaml(profile: Profile): string {
   ];
   for (const field of order) {
     const value = profile[field];
+    if (field === 'mesh' && value === undefined) {
+      // The mesh is detected from its control plane when building (src/build/mesh), not by profile inference.
+      const m = options.mesh;
+      out.push(
+        ...(m?.name && m.detectedFrom && m.detectedFrom !== 'profile'
+          ? [`# inferred from ${m.detectedFrom}: the mesh's control plane`, `mesh:`, `  name: ${m.name}`]
+          : ['# mesh:  # none named or detected (istio | linkerd)', '#   name: istio']),
+      );
+      continue;
+    }
     if (value === undefined) continue;
     const origin: ProfileOrigin = profile.origins?.[field] ?? {
       from: profile.source ? 'profile' : 'default',
