@@ -15,6 +15,28 @@ export function isDefaultDeny(np: NetworkPolicy, type: PolicyType): boolean {
   );
 }
 
+/**
+ * A rule that admits every port from (or to) everyone, undoing a default deny: `ingress: [{}]` (no `from`), a peer
+ * `namespaceSelector: {}` without a narrower podSelector (every pod of every namespace), or `ipBlock 0.0.0.0/0`
+ * (or `::/0`) with no `except`, with no `ports`. Rules are ORed, so one such rule makes the direction open.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/#allow-all-ingress-traffic
+ */
+export function admitsEverything(np: NetworkPolicy, type: PolicyType): boolean {
+  if (!np.policyTypes.includes(type)) return false;
+  const empty = (s?: { requirements: readonly unknown[]; nothing?: boolean }) =>
+    !!s && s.requirements.length === 0 && !s.nothing;
+  return (type === 'Ingress' ? np.ingress : np.egress).some(
+    (r) =>
+      r.ports === 'all' &&
+      (r.peers === 'all' ||
+        r.peers.some(
+          (p) =>
+            (empty(p.namespaceSelector) && (!p.podSelector || empty(p.podSelector))) ||
+            (p.ipBlock && /^(0\.0\.0\.0|::)\/0$/.test(p.ipBlock.cidr) && !p.ipBlock.except.length),
+        )),
+  );
+}
+
 /** Application namespaces: those running pods, minus the control-plane ones. */
 function appNamespaces(model: ClusterModel): string[] {
   return [...new Set(model.pods.map((p) => p.namespace))].filter((n) => !systemNamespaces.has(n)).sort();

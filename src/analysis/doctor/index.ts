@@ -34,7 +34,7 @@ import {
 } from './_routing.ts';
 
 export type { DoctorRule, Finding, FindingObject } from './types.ts';
-export { isDefaultDeny } from './_posture.ts';
+export { admitsEverything, isDefaultDeny } from './_posture.ts';
 
 /** Every rule, in the order of the troubleshooting flowchart. Add new rules here, explicitly. */
 export const doctorRules: readonly DoctorRule[] = [

@@ -6,7 +6,7 @@ import type { ClusterModel } from '../../model/types.ts';
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import type { Finding } from '../doctor/index.ts';
-import { isDefaultDeny } from '../doctor/index.ts';
+import { admitsEverything, isDefaultDeny } from '../doctor/index.ts';
 import type { FlowTrace } from '../trace/index.ts';
 import { flowGraph } from './_graph.ts';
 import { unmodeledObjects } from '../unmodeled/index.ts';
@@ -48,6 +48,8 @@ export function buildReport(input: ReportInput): ReportData {
       const defaultDenyIngress = policies.some((p) => isDefaultDeny(p, 'Ingress'));
       const defaultDenyEgress = policies.some((p) => isDefaultDeny(p, 'Egress'));
       const all = pods.length > 0 && ingressIsolated === pods.length && egressIsolated === pods.length;
+      // A default deny undone by an allow-everything rule is not zero trust (`reach --from internet` is allowed).
+      const undone = policies.some((p) => admitsEverything(p, 'Ingress') || admitsEverything(p, 'Egress'));
       return {
         namespace: n.name,
         pods: pods.length,
@@ -60,7 +62,7 @@ export function buildReport(input: ReportInput): ReportData {
         defaultDenyIngress,
         defaultDenyEgress,
         posture:
-          defaultDenyIngress && defaultDenyEgress && all
+          defaultDenyIngress && defaultDenyEgress && all && !undone
             ? 'zero-trust'
             : ingressIsolated + egressIsolated > 0
               ? 'partial'
