@@ -73,9 +73,12 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
   );
   if (walk.rcode !== 'NOERROR' || !addresses.length) {
     const near = closestServices(ctx, pod.namespace, host);
+    const outside = isOutsideName(ctx, host);
     hops.push({
       kind: 'dns',
-      title: `${host} does not resolve (${walk.rcode})`,
+      title: outside
+        ? `${host} is not resolved here (${walk.rcode}): outside the cluster, and not in the profile's externalHosts`
+        : `${host} does not resolve (${walk.rcode})`,
       verdict: 'fail',
       details,
       objects: dnsSvc ? [{ key: dnsSvc.key }] : [],
@@ -83,11 +86,13 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
     return {
       hops,
       addresses: [],
-      reason: `${host} does not resolve from ${pod.namespace}/${pod.name} (${walk.rcode})`,
+      reason: `${host} does not resolve from ${pod.namespace}/${pod.name} (${walk.rcode})${outside ? ": a name outside the cluster, and kubetwin never queries public DNS; the profile's externalHosts does not list it" : ''}`,
       fix: {
-        summary: near.length
-          ? `use a name that exists, e.g. ${near.join(' or ')}`
-          : `create the Service ${host.split('.')[0]} (or fix the name)`,
+        summary: outside
+          ? `if ${host} is a public name, list it with its addresses in the profile's externalHosts (kubetwin profile prints a profile to edit); kubetwin does not resolve public names itself`
+          : near.length
+            ? `use a name that exists, e.g. ${near.join(' or ')}`
+            : `create the Service ${host.split('.')[0]} (or fix the name)`,
       },
     };
   }
@@ -109,4 +114,18 @@ function closestServices(ctx: TraceContext, ns: string, host: string): string[] 
     .sort((a, b) => a.d - b.d || (a.s.namespace === ns ? -1 : 1))
     .slice(0, 2)
     .map((x) => (x.s.namespace === ns ? x.s.name : `${x.s.name}.${x.s.namespace}`));
+}
+
+/**
+ * A name meant for the world rather than the cluster: dotted, not under the cluster domain, and not
+ * `service.namespace` (`svc`-less short form) of a namespace that exists. Public DNS is never queried, so such a
+ * name resolves only through the profile's `externalHosts` (or a Corefile `hosts`/`forward` stub kubetwin reads).
+ */
+function isOutsideName(ctx: TraceContext, host: string): boolean {
+  const name = host.replace(/\.$/, '').toLowerCase();
+  const domain = ctx.model.profile.clusterDomain.toLowerCase();
+  if (!name.includes('.') || name === domain || name.endsWith(`.${domain}`)) return false;
+  const labels = name.split('.');
+  if (labels[1] === 'svc' || labels[1] === 'pod') return false;
+  return !ctx.model.namespaces.some((n) => n.name === labels[1]);
 }
