@@ -7,6 +7,7 @@ import type { Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import { ClassVerdicts } from './_class-verdicts.ts';
 import { buildLayout } from './_layout.ts';
+import { l7Warnings } from './_l7.ts';
 import { leftOutNote } from './_left-out.ts';
 import { RowBuilder } from './_rows.ts';
 
@@ -80,6 +81,7 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
           `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
         ]),
     ...engine.tierWarnings,
+    ...l7Warnings(engine, layout),
   ];
   return {
     by: options.by,
