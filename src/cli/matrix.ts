@@ -4,6 +4,7 @@ import { PolicyEngine } from '../analysis/policy/index.ts';
 import type { Protocol } from '../model/types.ts';
 import { ipBlockPodWarnings, matrixUnknown, matrixUnknownWarning } from '../analysis/unmodeled/index.ts';
 import { renderMatrixDot, renderMatrixMermaid } from '../report/matrix-graph.ts';
+import { renderMatrixHubble } from '../report/matrix-hubble.ts';
 import {
   renderMatrixCsv,
   renderMatrixJson,
@@ -16,7 +17,7 @@ import type { Io } from './io.ts';
 interface MatrixCliOptions extends InputOptions {
   by: MatrixBy;
   port?: string[];
-  output: 'table' | 'json' | 'csv' | 'md' | 'mermaid' | 'dot';
+  output: 'table' | 'json' | 'csv' | 'md' | 'mermaid' | 'dot' | 'hubble';
   hostNetwork: 'node' | 'pod';
   namespaces?: string;
   denied?: boolean;
@@ -50,8 +51,11 @@ export function matrixCommand(io: Io): Command {
       'json and csv: also list the (from, to, port) combinations no pod pair may use (grows with groups squared)',
     )
     .addOption(
-      new Option('-o, --output <format>', 'output format')
-        .choices(['table', 'json', 'csv', 'md', 'mermaid', 'dot'])
+      new Option(
+        '-o, --output <format>',
+        'output format (hubble: one `hubble observe -o json` flow per cell and port, drops included)',
+      )
+        .choices(['table', 'json', 'csv', 'md', 'mermaid', 'dot', 'hubble'])
         .default('table'),
     );
   withInputOptions(cmd).action(async (opts: MatrixCliOptions) => {
@@ -101,6 +105,7 @@ export function matrixCommand(io: Io): Command {
       csv: (m: typeof matrix) => renderMatrixCsv(m, denied),
       mermaid: renderMatrixMermaid,
       dot: renderMatrixDot,
+      hubble: (m: typeof matrix) => renderMatrixHubble(model, m),
       json: (m: typeof matrix) =>
         renderMatrixJson(m, {
           ...denied,
@@ -118,8 +123,9 @@ export function matrixCommand(io: Io): Command {
     }[opts.output];
     // Written as computed, row by row: a large matrix is never one string.
     for (const chunk of render(matrix)) io.stdout(chunk);
-    // CSV has no place for a warning line: say it on stderr rather than not at all.
-    if (opts.output === 'csv') for (const w of matrix.warnings) io.stderr(`warning: ${w}\n`);
+    // CSV and Hubble's JSON lines have no place for a warning line: say it on stderr rather than not at all.
+    if (opts.output === 'csv' || opts.output === 'hubble')
+      for (const w of matrix.warnings) io.stderr(`warning: ${w}\n`);
     io.exit(loaded.inputExit);
   });
   return cmd;

@@ -14,7 +14,7 @@ import type { ClusterModel, Pod } from '../model/types.ts';
 const reserved = { host: 1, world: 2, 'remote-node': 6, 'kube-apiserver': 7 } as const;
 
 /** Pod identities numbered from 256 in the order of their sorted label sets: stable for the same model. */
-function identities(model: ClusterModel): Map<string, number> {
+export function identities(model: ClusterModel): Map<string, number> {
   const cluster = model.profile.cni.cluster ?? 'default';
   const keys = new Set<string>();
   for (const p of model.pods) if (!p.hostNetwork) keys.add(labelKey(model, p, cluster));
@@ -28,7 +28,7 @@ function identities(model: ClusterModel): Map<string, number> {
 const unstable =
   /^(pod-template-hash|pod-template-generation|controller-revision-hash|controller-uid|job-name|(statefulset|apps|batch)\.kubernetes\.io\/)/;
 
-function labelList(model: ClusterModel, pod: Pod, cluster: string): string[] {
+export function labelList(model: ClusterModel, pod: Pod, cluster: string): string[] {
   const ns = model.namespaces.find((n) => n.name === pod.namespace)?.labels ?? {};
   const labels = ciliumIdentityLabels(pod, ns, cluster);
   return Object.keys(labels)
@@ -39,7 +39,7 @@ function labelList(model: ClusterModel, pod: Pod, cluster: string): string[] {
 
 const labelKey = (model: ClusterModel, pod: Pod, cluster: string) => labelList(model, pod, cluster).join(',');
 
-function endpoint(model: ClusterModel, ids: Map<string, number>, party: Party, localNode?: string) {
+export function endpoint(model: ClusterModel, ids: Map<string, number>, party: Party, localNode?: string) {
   const cluster = model.profile.cni.cluster ?? 'default';
   if (party.kind === 'pod' && !party.pod.hostNetwork) {
     const pod = party.pod;
@@ -64,6 +64,14 @@ function endpoint(model: ClusterModel, ids: Map<string, number>, party: Party, l
     ...(party.kind === 'ip' && party.fqdn ? { names: [party.fqdn] } : {}),
   };
 }
+
+/** Hubble's `l4` object for the first packet of a connection. */
+export const l4Of = (proto: string, port: number) => ({
+  [proto]: { destination_port: port, ...(proto === 'TCP' ? { flags: { SYN: true } } : {}) },
+});
+
+/** Hubble's `Summary` of an L3/L4 flow. */
+export const l4Summary = (proto: string) => (proto === 'TCP' ? 'TCP Flags: SYN' : proto);
 
 const ipOf = (p: Party) => (p.kind === 'pod' ? (p.pod.ip ?? '') : p.ip);
 
@@ -99,7 +107,7 @@ export function hubbleFlow(model: ClusterModel, flow: JudgedFlow, ids = identiti
       ...(v.allowed ? {} : { drop_reason_desc: 'POLICY_DENIED' }),
       ethernet: {},
       IP: { source: src, destination: dst, ipVersion: parseIP(dst)?.family === 6 ? 'IPv6' : 'IPv4' },
-      l4: { [proto]: { destination_port: flow.port, ...(proto === 'TCP' ? { flags: { SYN: true } } : {}) } },
+      l4: l4Of(proto, flow.port),
       source: endpoint(model, ids, flow.from, node),
       destination: endpoint(model, ids, flow.to, node),
       Type: l7 ? 'L7' : 'L3_L4',
@@ -107,11 +115,7 @@ export function hubbleFlow(model: ClusterModel, flow: JudgedFlow, ids = identiti
       ...(l7 ? { l7 } : {}),
       traffic_direction: (deniedAt ?? v.ingress).direction === 'Egress' ? 'EGRESS' : 'INGRESS',
       is_reply: false,
-      Summary: l7
-        ? `HTTP/1.1 ${l7.http.code} ${flow.http!.method} ${l7.http.url}`
-        : proto === 'TCP'
-          ? 'TCP Flags: SYN'
-          : proto,
+      Summary: l7 ? `HTTP/1.1 ${l7.http.code} ${flow.http!.method} ${l7.http.url}` : l4Summary(proto),
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import { ClassVerdicts } from './_class-verdicts.ts';
 import { buildLayout } from './_layout.ts';
+import { l7Warnings } from './_l7.ts';
 import { leftOutNote } from './_left-out.ts';
 import { RowBuilder } from './_rows.ts';
 
@@ -55,6 +56,8 @@ export interface Matrix {
    * allowed (`allowedPairs` 0); by default a row lists only those with at least one allowed pair.
    */
   rows(options?: { readonly denied?: boolean }): Iterable<MatrixRow>;
+  /** A group's pod with the smallest key, whose labels stand for the group (`-o hubble`). */
+  representative(group: string): Pod | undefined;
 }
 
 export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Matrix {
@@ -71,6 +74,7 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
         : `${p.namespace}/${p.name}`;
   const layout = buildLayout(engine, pods, groupOf, options.ports);
   let builder: RowBuilder | undefined;
+  let firstPods: Map<string, Pod> | undefined;
   const rowBuilder = () =>
     (builder ??= new RowBuilder(engine, layout, new ClassVerdicts(engine, layout.ports, layout.classPods)));
   const warnings = [
@@ -80,6 +84,7 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
           `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
         ]),
     ...engine.tierWarnings,
+    ...l7Warnings(engine, layout),
   ];
   return {
     by: options.by,
@@ -88,6 +93,17 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
       ...warnings,
       ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
     ],
+    representative(group) {
+      if (!firstPods) {
+        firstPods = new Map();
+        for (const [p, g] of layout.groupOf) {
+          const name = layout.groups[g].name;
+          const seen = firstPods.get(name);
+          if (!seen || p.key < seen.key) firstPods.set(name, p);
+        }
+      }
+      return firstPods.get(group);
+    },
     *rows(rowOptions = {}) {
       const b = rowBuilder();
       for (let g = 0; g < layout.groups.length; g++) yield b.row(g, rowOptions.denied ?? false);
