@@ -1,4 +1,4 @@
-import type { PolicyRule, Protocol } from '../../model/types.ts';
+import type { Pod, PolicyRule, Protocol } from '../../model/types.ts';
 import type { CiliumRule } from '../../model/cilium-policy.ts';
 import { ciliumPortMatches } from './_cilium-match.ts';
 import type { PolicyEngine } from './_engine.ts';
@@ -48,11 +48,15 @@ export function computeTierReachability(
     return ids;
   };
   // Rules in a uniform shape: the classes they speak for, their peer classes (undefined: every pod), ports.
+  // `named`: some port is a name (the verdict depends on the destination pod); `now`: the verdict at the
+  // current port class — 0 no, 1 yes, 2 ask `port` per destination class.
   interface Rule {
     readonly sources: Int32Array;
     readonly ids?: Int32Array;
     readonly deny: boolean;
-    readonly port: (port: number, protocol: Protocol, d: number) => boolean;
+    readonly named: boolean;
+    now: number;
+    readonly port: (port: number, protocol: Protocol, destination: Pod | undefined) => boolean;
   }
   const rules: Rule[][] = [[], []]; // [Ingress, Egress]
   const npSources = engine.policies.map(() => [[] as number[], [] as number[]]);
@@ -88,8 +92,10 @@ export function computeTierReachability(
                 ids: merge(r.peers.map((p) => engine.peerSets.sets[engine.peerSets.idOf(p, np.namespace)])),
               }),
           deny: false,
-          port: (port, protocol, c) =>
-            r.ports === 'all' || r.ports.some((pp) => portMatches(pp, port, protocol, dest(c))),
+          named: r.ports !== 'all' && r.ports.some((pp) => typeof pp.port === 'string'),
+          now: 0,
+          port: (port, protocol, destination) =>
+            r.ports === 'all' || r.ports.some((pp) => portMatches(pp, port, protocol, destination)),
         });
     }),
   );
@@ -101,10 +107,15 @@ export function computeTierReachability(
       sources: Int32Array.from(ciSources[i]),
       ...(ids ? { ids } : {}),
       deny: e.rule.section.endsWith('Deny'),
-      port: (port, protocol, c) =>
+      named:
+        e.rule.toPorts !== 'all' &&
+        e.rule.toPorts.some((pr) => pr.ports.some((pp) => typeof pp.port === 'string')),
+      now: 0,
+      port: (port, protocol, destination) =>
         e.rule.toPorts === 'all' ||
         e.rule.toPorts.some(
-          (pr) => !pr.ports.length || pr.ports.some((pp) => ciliumPortMatches(pp, port, protocol, dest(c))),
+          (pr) =>
+            !pr.ports.length || pr.ports.some((pp) => ciliumPortMatches(pp, port, protocol, destination)),
         ),
     });
   });
@@ -142,7 +153,13 @@ export function computeTierReachability(
   const stamp = new Int32Array(W).fill(-1);
   const touched: number[] = [];
   let round = 0;
+  // Does rule r admit the port class at destination class d? (`now` set per port class below.)
+  const admits = (r: Rule, port: number, protocol: Protocol, d: number) =>
+    r.now === 1 || (r.now === 2 && r.port(port, protocol, dest(d)));
   for (const { port, protocol } of portClasses) {
+    // Rules without named ports answer alike at every destination: once per port class.
+    for (const list of rules)
+      for (const r of list) r.now = r.named ? 2 : r.port(port, protocol, undefined) ? 1 : 0;
     // Egress, inverted: per destination class, the source classes admitted (col) and denied (deny).
     const col: (Uint32Array | undefined)[] = new Array(C);
     const deny: (Uint32Array | undefined)[] = new Array(C);
@@ -151,7 +168,7 @@ export function computeTierReachability(
       const ids = r.ids ?? allIds;
       for (let k = 0; k < ids.length; k++) {
         const d = ids[k];
-        if (!isPod(d) || !r.port(port, protocol, d)) continue;
+        if (!isPod(d) || !admits(r, port, protocol, d)) continue;
         const t = (into[d] ??= new Uint32Array(W));
         for (const s of r.sources) t[s >>> 5] |= 1 << (s & 31);
       }
@@ -167,7 +184,7 @@ export function computeTierReachability(
       let everyone = !isolated[0][d];
       let denyAll = false;
       for (const r of ingressOf[d]) {
-        if (!r.port(port, protocol, d)) continue;
+        if (!admits(r, port, protocol, d)) continue;
         if (!r.ids) {
           if (r.deny) denyAll = true;
           else everyone = true;
@@ -191,18 +208,19 @@ export function computeTierReachability(
       const x = deny[d];
       let n = 0;
       if (!denyAll) {
-        const count = (w: number, inRow: number) => {
+        // Every word when everyone may connect, else the words the allow rules touched.
+        const words = everyone ? W : touched.length;
+        for (let k = 0; k < words; k++) {
+          const w = everyone ? k : touched[k];
           const v =
-            inRow &
+            (everyone ? -1 : row[w]) &
             (stamp[w] === round ? ~denied[w] : -1) &
             (open[w] | (c ? c[w] : 0)) &
             ~(x ? x[w] : 0) &
             pods[w];
           if (out) out[w] = v;
           n += popcount(v);
-        };
-        if (everyone) for (let w = 0; w < W; w++) count(w, -1);
-        else for (const w of touched) count(w, row[w]);
+        }
       }
       triples += n;
     }
