@@ -1,5 +1,11 @@
 import { Command, Option } from 'commander';
-import { compileRouter, parseRequest, parseVia } from '../analysis/route/index.ts';
+import {
+  compileRouter,
+  meshDelivered,
+  parseRequest,
+  parseVia,
+  routeDelivered,
+} from '../analysis/route/index.ts';
 import type { ControllerProfile } from '../model/routing.ts';
 import { renderRoute, routeJson } from '../report/route.ts';
 import { clientPod, compileMesh } from '../analysis/mesh/index.ts';
@@ -20,7 +26,11 @@ interface RouteOptions extends InputOptions {
   from?: string;
 }
 
-/** `kubetwin route -f … --via gateway:ns/NAME | ingress-class:NAME URL [-X M] [-H 'K: V'…]`: where one request goes. */
+/**
+ * `kubetwin route -f … --via gateway:ns/NAME | ingress-class:NAME URL [-X M] [-H 'K: V'…]`: where one request goes.
+ * Exit 0 when it is delivered to a backend with ready endpoints, 1 when not (redirect, error status, no ready
+ * endpoint), 2 for bad input or usage.
+ */
 export function routeCommand(io: Io): Command {
   const cmd = new Command('route')
     .description(
@@ -72,7 +82,7 @@ export function routeCommand(io: Io): Command {
     io.stdout(
       opts.output === 'json' ? JSON.stringify(routeJson(result), null, 2) + '\n' : renderRoute(result),
     );
-    io.exit(loaded.inputExit);
+    io.exit(loaded.inputExit || (routeDelivered(result) ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;
 }
@@ -94,7 +104,7 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
   io.stdout(
     opts.output === 'json' ? JSON.stringify(meshRouteJson(result), null, 2) + '\n' : renderMeshRoute(result),
   );
-  io.exit(loaded.inputExit);
+  io.exit(loaded.inputExit || (meshDelivered(decision) ? exitCodes.ok : exitCodes.findings));
 }
 
 function fail(io: Io, message: string): void {

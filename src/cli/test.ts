@@ -11,6 +11,7 @@ import type { Io } from './io.ts';
 interface TestOptions extends InputOptions {
   output: 'text' | 'json' | 'junit';
   strict?: boolean;
+  hostNetwork: 'node' | 'pod';
 }
 
 /**
@@ -26,6 +27,11 @@ export function testCommand(io: Io): Command {
     .option(
       '--strict',
       'fail when an entry kind is not supported yet (resolve:, route:) instead of skipping it',
+    )
+    .addOption(
+      new Option('--host-network <mode>', 'reach entries: treat hostNetwork pods as their node or as pods')
+        .choices(['node', 'pod'])
+        .default('node'),
     )
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'junit']).default('text'),
@@ -47,7 +53,7 @@ export function testCommand(io: Io): Command {
     }
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
-    const report = runTests(loaded.cluster.model, parsed.objects);
+    const report = runTests(loaded.cluster.model, parsed.objects, { hostNetwork: opts.hostNetwork });
     if (Array.isArray(report)) {
       io.stderr(renderDiagnostics(report, 'info'));
       return io.exit(exitCodes.input);

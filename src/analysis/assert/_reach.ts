@@ -68,7 +68,10 @@ export const reachHandler: EntryHandler<ReachEntry> = {
     };
   },
   evaluate(entry, ctx) {
-    const engine = ctx.memo('reach/engine', () => new PolicyEngine(ctx.model));
+    const engine = ctx.memo(
+      'reach/engine',
+      () => new PolicyEngine(ctx.model, { hostNetwork: ctx.hostNetwork }),
+    );
     const r = reach(engine, entry.query);
     if (typeof r === 'string') return { passed: false, actual: { allowed: false, error: r }, message: r };
     const actual = {

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import type { RawObject } from '../../parse/index.ts';
+import type { HostNetworkMode } from '../policy/index.ts';
 import {
   isProblem,
   type AssertContext,
@@ -13,6 +14,8 @@ export interface RunOptions {
   readonly handlers: readonly EntryHandler[];
   /** Entry keys that are part of the contract but have no handler yet, with what to say about them. */
   readonly planned: Readonly<Record<string, string>>;
+  /** hostNetwork pods as their node (default) or as pods, as `reach --host-network`. */
+  readonly hostNetwork?: HostNetworkMode;
 }
 
 /**
@@ -77,6 +80,7 @@ export function runAssertions(
   const memo = new Map<string, unknown>();
   const ctx: AssertContext = {
     model,
+    hostNetwork: options.hostNetwork ?? 'node',
     memo: <T>(key: string, make: () => T) =>
       memo.has(key) ? (memo.get(key) as T) : (memo.set(key, make()), memo.get(key) as T),
   };

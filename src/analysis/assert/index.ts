@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
+import type { HostNetworkMode } from '../policy/index.ts';
 import type { RawObject } from '../../parse/index.ts';
 import { reachHandler } from './_reach.ts';
 import { resolveHandler } from './_resolve.ts';
@@ -30,9 +31,23 @@ export const handlers: readonly EntryHandler[] = [
 /** Entry kinds of the file contract with no handler yet, and what to tell the user. Remove a line when its handler lands. */
 export const plannedEntries: Readonly<Record<string, string>> = {};
 
+export interface TestOptions {
+  /**
+   * hostNetwork pods as their node (default: not selected by policies, seen at the node address) or as pods —
+   * the same switch as `reach`/`matrix --host-network`; upstream leaves this undefined
+   * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-and-hostnetwork-pods).
+   */
+  readonly hostNetwork?: HostNetworkMode;
+}
+
 /** Evaluates the `tests:` of every assertion document; diagnostics instead when an entry is malformed. */
-export function runTests(model: ClusterModel, docs: readonly RawObject[]): AssertReport | Diagnostic[] {
+export function runTests(
+  model: ClusterModel,
+  docs: readonly RawObject[],
+  options: TestOptions = {},
+): AssertReport | Diagnostic[] {
   return runAssertions(model, docs, {
+    hostNetwork: options.hostNetwork,
     handlers: handlers.filter((h) => !!h),
     planned: Object.fromEntries(
       Object.entries(plannedEntries).filter(([k]) => !handlers.some((h) => h.key === k)),

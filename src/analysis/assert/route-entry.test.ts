@@ -31,6 +31,7 @@ const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
 const memo = new Map<string, unknown>();
 const ctx: AssertContext = {
   model,
+  hostNetwork: 'node',
   memo: <T>(k: string, make: () => T) => (memo.has(k) ? memo.get(k) : memo.set(k, make()).get(k)) as T,
 };
 const run = (route: unknown, expect: unknown) => {

@@ -6,10 +6,13 @@
 import type { SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import type { PathSegment } from '../../parse/index.ts';
+import type { HostNetworkMode } from '../policy/index.ts';
 
 /** What every handler may read. `memo` lets a handler compile its engine once per run (key it by handler). */
 export interface AssertContext {
   readonly model: ClusterModel;
+  /** How `reach` entries treat hostNetwork pods: as their node (the default) or as pods (`--host-network`). */
+  readonly hostNetwork: HostNetworkMode;
   memo<T>(key: string, make: () => T): T;
 }
 

@@ -83,8 +83,11 @@ export function serveKubernetes(
     if (fail(l)) error = l.nameError;
     else if (type === 'A' || type === 'AAAA')
       records = addresses(ctx, zone, qname, type, l.hits, depth, notes);
-    else if (type === 'SRV') records = srv(ctx, qname, l.hits, additional);
-    else if (type === 'CNAME')
+    else if (type === 'SRV') {
+      records = srv(ctx, qname, l.hits, additional);
+      if (!records.length && l.hits.some((h) => !isIP(h.host)))
+        notes.push('CoreDNS serves no SRV record for an ExternalName Service (only its CNAME)');
+    } else if (type === 'CNAME')
       records = l.hits
         .filter((h) => !isIP(h.host))
         .map((h) => rr(qname, ttl, { type: 'CNAME', target: h.host }));
@@ -166,7 +169,12 @@ function addresses(
   return out;
 }
 
-/** SRV records: priority 0, weight 100/n (floor) over the n records, answers' targets' addresses as additional. */
+/**
+ * SRV records: priority 0, weight 100/n (floor) over the n records, answers' targets' addresses as additional.
+ * A CNAME hit (an ExternalName Service) gives no SRV record, so such a question is NODATA: the plugin's `Services`
+ * drops CNAME-typed records for SRV questions ("SRV for external services is not yet implemented").
+ * https://github.com/coredns/coredns/blob/master/plugin/kubernetes/kubernetes.go (func Services)
+ */
 function srv(
   ctx: KubernetesContext,
   qname: string,
@@ -176,7 +184,7 @@ function srv(
   const ttl = ctx.cfg.ttl;
   const seen = new Set<string>();
   const unique = hits
-    .filter((h) => (h.port ?? -1) >= 0 || !isIP(h.host))
+    .filter((h) => isIP(h.host) && (h.port ?? -1) >= 0)
     .filter((h) => {
       const k = `${h.target}|${h.port}|${h.host}`;
       return !seen.has(k) && !!seen.add(k);
@@ -186,12 +194,12 @@ function srv(
   const targetSeen = new Set<string>();
   const extraSeen = new Set<string>();
   for (const h of unique) {
-    const target = isIP(h.host) ? h.target : h.host;
+    const target = h.target;
     const key = `${target}|${h.port ?? 0}`;
     if (targetSeen.has(key)) continue;
     targetSeen.add(key);
     out.push(rr(qname, ttl, { type: 'SRV', priority: 0, weight, port: h.port ?? 0, target }));
-    if (isIP(h.host) && !extraSeen.has(`${target}|${h.host}`)) {
+    if (!extraSeen.has(`${target}|${h.host}`)) {
       extraSeen.add(`${target}|${h.host}`);
       additional.push(rr(target, ttl, address(h.host)));
     }

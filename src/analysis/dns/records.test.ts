@@ -201,6 +201,25 @@ describe('Kubernetes DNS specification records', () => {
     ]),
   );
 
+  it('2.5 ExternalName SRV: NODATA (NOERROR, no answer, the SOA), as CoreDNS serves no SRV for an external service (coredns/coredns plugin/kubernetes/kubernetes.go, func Services)', () => {
+    run([
+      {
+        qname: 'ext.shop.svc.cluster.local.',
+        qtype: 'SRV',
+        rcode: 'NOERROR',
+        answer: [],
+        ns: [soaLine],
+        extra: [],
+      },
+      { qname: 'alias.shop.svc.cluster.local.', qtype: 'SRV', rcode: 'NOERROR', answer: [], ns: [soaLine] },
+    ])();
+    const r = dns.answer({ name: 'ext.shop.svc.cluster.local.', type: 'SRV' });
+    assert.ok(
+      r.notes.some((n) => n.includes('no SRV record for an ExternalName Service')),
+      r.notes.join('; '),
+    );
+  });
+
   it(
     'pod hostname and subdomain: <hostname>.<subdomain>.<ns>.svc.<zone> when a headless Service is named like the subdomain (dns-pod-service#pod-s-hostname-and-subdomain-fields)',
     run([

@@ -114,11 +114,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     const anyOk = gw.listeners.some((l) => listenerOk.get(l));
     const conditions = s.classOk
       ? [
-          cond(
-            'Accepted',
-            true,
-            gw.listeners.every((l) => listenerOk.get(l)) ? 'Accepted' : 'ListenersNotValid',
-          ),
+          gatewayAccepted(gw, listenerOk),
           cond('Programmed', anyOk, anyOk ? 'Programmed' : 'Invalid', anyOk ? '' : 'no listener is valid'),
         ]
       : [
@@ -140,6 +136,27 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     };
   });
   return { gateways, routes, attachments, services };
+}
+
+/**
+ * The Gateway's `Accepted` condition once its class is known: `True/Accepted` when every listener is valid;
+ * `ListenersNotValid` when some are not — `True` while a valid listener is left, `False` when none is, since the
+ * spec lets the reason go with either status "depending on whether the listener being invalid causes the entire
+ * Gateway to not be accepted", and a Gateway with no valid listener has nothing left to accept.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.GatewayConditionReason
+ */
+function gatewayAccepted(gw: Gateway, listenerOk: ReadonlyMap<Listener, boolean>): Condition {
+  const invalid = gw.listeners.filter((l) => !listenerOk.get(l)).map((l) => l.name);
+  if (!invalid.length) return cond('Accepted', true, 'Accepted');
+  const all = invalid.length === gw.listeners.length;
+  return cond(
+    'Accepted',
+    !all,
+    'ListenersNotValid',
+    all
+      ? `no listener is valid (${invalid.join(', ')}); the Gateway is not accepted`
+      : `listeners ${invalid.join(', ')} are not valid; the others are accepted`,
+  );
 }
 
 /**

@@ -309,3 +309,26 @@ test('Gateway status: missing certificate Secret gives InvalidCertificateRef (ga
     ],
   );
 });
+
+test('Gateway Accepted=False/ListenersNotValid when every listener is invalid, True/ListenersNotValid when some are (spec GatewayConditionReason ListenersNotValid: "True" or "False", depending on whether the listener being invalid causes the entire Gateway to not be accepted)', () => {
+  // https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.GatewayConditionReason
+  const gateway = (name: string, listeners: string) =>
+    `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: ${name}, namespace: infra}\nspec:\n  gatewayClassName: gc\n  listeners: ${listeners}\n---\n`;
+  const { status } = setup(
+    gateway(
+      'none-valid',
+      `[{name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: nope}]}}]`,
+    ) +
+      gateway(
+        'some-valid',
+        `[{name: http, port: 80, protocol: HTTP}, {name: sctp, port: 9000, protocol: SCTP}]`,
+      ),
+  );
+  const accepted = (name: string) => {
+    const c = status.gateways.find((g) => g.name === name)!.conditions;
+    return c.map((x) => `${x.type}=${x.status}/${x.reason}`);
+  };
+  assert.deepEqual(accepted('none-valid'), ['Accepted=False/ListenersNotValid', 'Programmed=False/Invalid']);
+  assert.deepEqual(accepted('some-valid'), ['Accepted=True/ListenersNotValid', 'Programmed=True/Programmed']);
+  assert.deepEqual(accepted('gw'), ['Accepted=True/Accepted', 'Programmed=True/Programmed']);
+});

@@ -21,6 +21,7 @@ import { endpointsOf, resolveServiceBackend } from './_backends.ts';
 import { routeNotes } from '../unmodeled/index.ts';
 
 export { parseRequest, type RequestInput } from './_request.ts';
+export { meshDelivered, routeDelivered } from './_delivered.ts';
 
 export type Via =
   | { readonly kind: 'ingress-class'; readonly name: string }
