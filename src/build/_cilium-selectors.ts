@@ -1,9 +1,8 @@
-import { everything, type Requirement, type Selector, type SelectorOperator } from '../lib/labels.ts';
+import type { Requirement, Selector } from '../lib/labels.ts';
 import { ciliumLabels } from '../model/cilium-policy.ts';
 import type { PathSegment } from '../parse/index.ts';
 import type { FieldReader } from './_fields.ts';
-
-const operators: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+import { readSelector } from './_selectors.ts';
 
 /**
  * A Cilium label key as the engine matches it: the `k8s:` and `any:` source prefixes are dropped (pods'
@@ -22,34 +21,12 @@ export function ciliumKey(key: string): string {
  * Undefined (and an `invalid-selector` error) when it is malformed.
  */
 export function readCiliumSelector(f: FieldReader, path: readonly PathSegment[]): Selector | undefined {
-  if (!f.map(path)) return undefined;
-  let ok = true;
-  const bad = (p: readonly PathSegment[], message: string) => {
-    ok = false;
-    f.report('invalid-selector', 'error', p, message, 'Fix the selector; Cilium refuses this policy.');
-  };
-  const requirements: Requirement[] = [];
-  const matchLabels = f.stringMap([...path, 'matchLabels']);
-  for (const key of Object.keys(matchLabels))
-    requirements.push({ key: ciliumKey(key), operator: 'In', values: [matchLabels[key]] });
-  f.list([...path, 'matchExpressions']).forEach((_, i) => {
-    const at = [...path, 'matchExpressions', i];
-    const key = f.str([...at, 'key']);
-    const operator = f.str([...at, 'operator']);
-    const values = f.list([...at, 'values']).map((_, j) => f.str([...at, 'values', j]) ?? '');
-    if (!key) return bad(at, `matchExpressions[${i}] has no key`);
-    if (!operator || !operators.includes(operator as SelectorOperator))
-      return bad(
-        [...at, 'operator'],
-        `matchExpressions[${i}].operator "${operator ?? ''}" is not one of In, NotIn, Exists, DoesNotExist`,
-      );
-    const op = operator as SelectorOperator;
-    if ((op === 'In' || op === 'NotIn') && values.length === 0)
-      return bad([...at, 'values'], `matchExpressions[${i}]: operator ${op} needs at least one value`);
-    requirements.push({ key: ciliumKey(key), operator: op, values: [...new Set(values)].sort() });
+  return readSelector(f, path, {
+    key: ciliumKey,
+    strict: false,
+    sorted: true,
+    hint: 'Fix the selector; Cilium refuses this policy.',
   });
-  if (!ok) return undefined;
-  return requirements.length ? { requirements: sortRequirements(requirements) } : everything;
 }
 
 /**

@@ -5,33 +5,58 @@ import type { FieldReader } from './_fields.ts';
 
 const operators: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
+/** How one API reads a LabelSelector: kubetwin's two readers differ only in these. */
+export interface SelectorDialect {
+  /** The key the engine matches for a key as written. */
+  readonly key: (key: string) => string;
+  /**
+   * apimachinery's checks: null is absent, keys and values follow label syntax, Exists/DoesNotExist take no
+   * values. Off for Cilium's EndpointSelector, whose keys carry source prefixes (`k8s:`, `reserved:`).
+   */
+  readonly strict: boolean;
+  /** Requirements sorted by key (Cilium selectors are compared and scoped by key). */
+  readonly sorted: boolean;
+  /** The fix a malformed selector's diagnostic gives. */
+  readonly hint: string;
+}
+
+const kubernetes: SelectorDialect = {
+  key: (k) => k,
+  strict: true,
+  sorted: false,
+  hint: 'Fix the selector; the API server would refuse this object.',
+};
+
 /**
  * Reads a `metav1.LabelSelector` and validates it as apimachinery's ValidateLabelSelector does: In/NotIn
  * need values, Exists/DoesNotExist must have none, keys and values follow label syntax. Returns undefined
- * (and reports `invalid-selector`) when the selector is invalid; `{}` selects everything.
+ * (and reports `invalid-selector`) when the selector is invalid; `{}` selects everything. Another `dialect`
+ * reads the same shape as another API does (Cilium's EndpointSelector, `_cilium-selectors.ts`).
  * https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#resources-that-support-set-based-requirements
  */
-export function readSelector(f: FieldReader, path: readonly PathSegment[]): Selector | undefined {
-  const raw = f.get(path);
-  if (raw === undefined || raw === null) return undefined;
+export function readSelector(
+  f: FieldReader,
+  path: readonly PathSegment[],
+  dialect: SelectorDialect = kubernetes,
+): Selector | undefined {
+  if (dialect.strict) {
+    const raw = f.get(path);
+    if (raw === undefined || raw === null) return undefined;
+  }
   if (!f.map(path)) return undefined;
   let ok = true;
   const bad = (p: readonly PathSegment[], message: string) => {
     ok = false;
-    f.report(
-      'invalid-selector',
-      'error',
-      p,
-      message,
-      'Fix the selector; the API server would refuse this object.',
-    );
+    f.report('invalid-selector', 'error', p, message, dialect.hint);
   };
   const requirements: Requirement[] = [];
   const matchLabels = f.stringMap([...path, 'matchLabels']);
   for (const key of Object.keys(matchLabels)) {
-    const problem = labelKeyProblem(key) ?? labelValueProblem(matchLabels[key]);
+    const problem = dialect.strict
+      ? (labelKeyProblem(key) ?? labelValueProblem(matchLabels[key]))
+      : undefined;
     if (problem) bad([...path, 'matchLabels', key], `matchLabels: ${problem}`);
-    requirements.push({ key, operator: 'In', values: [matchLabels[key]] });
+    requirements.push({ key: dialect.key(key), operator: 'In', values: [matchLabels[key]] });
   }
   f.list([...path, 'matchExpressions']).forEach((_, i) => {
     const at = [...path, 'matchExpressions', i];
@@ -39,7 +64,7 @@ export function readSelector(f: FieldReader, path: readonly PathSegment[]): Sele
     const operator = f.str([...at, 'operator']);
     const values = f.list([...at, 'values']).map((_, j) => f.str([...at, 'values', j]) ?? '');
     if (!key) return bad(at, `matchExpressions[${i}] has no key`);
-    const keyProblem = labelKeyProblem(key);
+    const keyProblem = dialect.strict ? labelKeyProblem(key) : undefined;
     if (keyProblem) return bad([...at, 'key'], `matchExpressions[${i}].key: ${keyProblem}`);
     if (!operator || !operators.includes(operator as SelectorOperator))
       return bad(
@@ -49,14 +74,15 @@ export function readSelector(f: FieldReader, path: readonly PathSegment[]): Sele
     const op = operator as SelectorOperator;
     if ((op === 'In' || op === 'NotIn') && values.length === 0)
       return bad([...at, 'values'], `matchExpressions[${i}]: operator ${op} needs at least one value`);
-    if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0)
+    if (dialect.strict && (op === 'Exists' || op === 'DoesNotExist') && values.length > 0)
       return bad([...at, 'values'], `matchExpressions[${i}]: operator ${op} must not have values`);
-    for (const v of values) {
+    for (const v of dialect.strict ? values : []) {
       const problem = labelValueProblem(v);
       if (problem) return bad([...at, 'values'], `matchExpressions[${i}].values: ${problem}`);
     }
-    requirements.push({ key, operator: op, values: [...new Set(values)].sort() });
+    requirements.push({ key: dialect.key(key), operator: op, values: [...new Set(values)].sort() });
   });
   if (!ok) return undefined;
+  if (dialect.sorted) requirements.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return requirements.length ? { requirements } : everything;
 }
