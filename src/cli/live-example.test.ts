@@ -8,22 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseManifests } from '../parse/index.ts';
 import { kinds } from '../model/catalogue.ts';
-import { run } from './program.ts';
+import { runCli } from './_test-run.ts';
 import { startFakeApiServer } from '../sources/live/_test-apiserver.ts';
 
 const dir = 'examples/e-commerce/fixed';
 const profile = join(dir, 'kubetwin.yaml');
-
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    readStdin: async () => '',
-  });
-  return { code, stdout, stderr };
-}
 
 test(
   'e-commerce example: matrix, endpoints and resolve from the live cluster equal those from the files',
@@ -52,8 +41,8 @@ test(
         ['get', 'pods', '-A', '-o', 'wide'],
       ];
       for (const q of questions) {
-        const files = await cli([...q, '-f', dir, '-q']);
-        const live = await cli([...q, '--kubeconfig', s.kubeconfig, '--profile', profile, '-q']);
+        const files = await runCli([...q, '-f', dir, '-q']);
+        const live = await runCli([...q, '--kubeconfig', s.kubeconfig, '--profile', profile, '-q']);
         assert.equal(live.stderr, '', q.join(' '));
         assert.equal(live.code, files.code, q.join(' '));
         assert.equal(live.stdout, files.stdout, q.join(' '));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from './program.ts';
+import { runCli } from './_test-run.ts';
 import { startFakeApiServer, type FakeApiServer } from '../sources/live/_test-apiserver.ts';
 
 const pod = (name: string, ip: string) => ({
@@ -40,20 +40,9 @@ async function cluster(fn: (s: FakeApiServer) => Promise<void>) {
   }
 }
 
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    readStdin: async () => '',
-  });
-  return { code, stdout, stderr };
-}
-
 test('get pods --kubeconfig lists the live pods', async () =>
   cluster(async (s) => {
-    const r = await cli(['get', 'pods', '-n', 'shop', '--kubeconfig', s.kubeconfig, '-q']);
+    const r = await runCli(['get', 'pods', '-n', 'shop', '--kubeconfig', s.kubeconfig, '-q']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^db\s/m);
     assert.match(r.stdout, /^web\s/m);
@@ -72,7 +61,7 @@ test('reach --kubeconfig with -f: the manifests overlay the live cluster', async
       '--port',
       '5432',
     ];
-    const live = await cli([...args, '-q']);
+    const live = await runCli([...args, '-q']);
     assert.equal(live.code, 1, live.stdout + live.stderr);
     assert.match(live.stdout, /DENIED/);
     assert.match(live.stdout, /live:NetworkPolicy\/shop\/db-deny-all/);
@@ -91,7 +80,7 @@ test('reach --kubeconfig with -f: the manifests overlay the live cluster', async
         '',
       ].join('\n'),
     );
-    const overlaid = await cli([...args, '-f', fix]);
+    const overlaid = await runCli([...args, '-f', fix]);
     assert.equal(overlaid.code, 0, overlaid.stdout + overlaid.stderr);
     assert.match(overlaid.stdout, /ALLOWED/);
     assert.match(overlaid.stdout, /allow-web\.yaml:7:/);
@@ -101,14 +90,14 @@ test('reach --kubeconfig with -f: the manifests overlay the live cluster', async
 test('403 on NetworkPolicies: the error names the resource and the verb, and the rest is still answered', async () =>
   cluster(async (s) => {
     s.forbid('networkpolicies.networking.k8s.io');
-    const r = await cli(['get', 'pods', '-n', 'shop', '--kubeconfig', s.kubeconfig, '-q']);
+    const r = await runCli(['get', 'pods', '-n', 'shop', '--kubeconfig', s.kubeconfig, '-q']);
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
       /live:test: error live-forbidden: cannot list networkpolicies\.networking\.k8s\.io: 403 Forbidden — networkpolicies\.networking\.k8s\.io is forbidden: User "system:serviceaccount:kubetwin:reader" cannot list resource "networkpolicies" in API group "networking\.k8s\.io" at the cluster scope; answers that depend on NetworkPolicy objects are not reliable/,
     );
     assert.match(r.stdout, /^web\s/m);
-    const verdict = await cli([
+    const verdict = await runCli([
       'reach',
       '--kubeconfig',
       s.kubeconfig,

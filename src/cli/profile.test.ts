@@ -4,21 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { run } from './program.ts';
+import { runCli } from './_test-run.ts';
 import type { ProfileField } from '../model/profile.ts';
 
 const dump = 'testdata/dumps/k3s-small.yaml';
 
-async function kubetwin(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    readStdin: async () => '',
-  });
-  return { code, stdout, stderr };
-}
+const kubetwin = (...argv: string[]) => runCli(argv);
 
 test('kubetwin profile on a k3s dump prints the inferred CIDRs, DNS, CNI and nodes, each with where it came from', async () => {
   const { code, stdout, stderr } = await kubetwin('profile', '-f', dump);
