@@ -4,7 +4,7 @@
  * which 10% name Services that do not exist (NXDOMAIN).
  */
 import { generateCluster, prng } from './generate.ts';
-import { buildCluster } from '../src/build/index.ts';
+import { buildCluster } from '../src/cluster/index.ts';
 import { createDns, type Dns } from '../src/analysis/dns/index.ts';
 
 export interface DnsBenchCluster {

@@ -4,7 +4,7 @@
  */
 import { stringify } from 'yaml';
 import { generateBodies, generateCluster } from './generate.ts';
-import { buildCluster } from '../src/build/index.ts';
+import { buildCluster } from '../src/cluster/index.ts';
 import { parseManifests } from '../src/parse/index.ts';
 
 const [family = 'realistic', podsText = '1000', policiesText] = process.argv.slice(2);

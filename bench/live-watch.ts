@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import * as packet from 'dns-packet';
 import { generateBodies } from './generate.ts';
 import { writeBenchManifests } from './_dns-yaml.ts';
-import { query, udp } from '../src/servers/dns/_test-client.ts';
+import { query, udp } from '../src/servers/dns-server/_test-client.ts';
 import { startFakeApiServer } from '../src/sources/live/_test-apiserver.ts';
 
 const cases: [number, number][] = [

@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { generateCluster, prng } from './generate.ts';
-import { buildCluster } from '../src/build/index.ts';
+import { buildCluster } from '../src/cluster/index.ts';
 import { PolicyEngine } from '../src/analysis/policy/index.ts';
 import { computeReachability } from '../src/analysis/matrix/index.ts';
 import { computeTierReachability } from '../src/analysis/policy/index.ts';

@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { generateCluster } from './generate.ts';
-import { buildCluster } from '../src/build/index.ts';
+import { buildCluster } from '../src/cluster/index.ts';
 import { runDoctor } from '../src/analysis/doctor/index.ts';
 import { createTraceContext, traceFlow } from '../src/analysis/trace/index.ts';
 import { buildReport } from '../src/analysis/report/index.ts';
-import { renderReportHtml } from '../src/report/report-html.ts';
+import { renderReportHtml } from '../src/render/report-html.ts';
 import type { Flow } from '../src/analysis/flows/index.ts';
 
 const rows: string[] = [];

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { Lexer, LineCounter, Parser, parseAllDocuments } from 'yaml';
 import { parseManifests } from '../src/parse/index.ts';
-import { buildCluster } from '../src/build/index.ts';
+import { buildCluster } from '../src/cluster/index.ts';
 
 const file = process.argv[2] ?? '/tmp/kubetwin-e2e/realistic-150000/cluster.yaml';
 const text = readFileSync(file, 'utf8');

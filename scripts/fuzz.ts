@@ -1,6 +1,6 @@
 /**
  * `npm run fuzz`: the long fuzz campaign, not part of `npm test`. Manifests through the CLI in process (see
- * test/fuzz/_manifest-fuzzer.ts), then the DNS packet fuzzer (src/servers/dns/fuzz.test.ts) with a longer budget.
+ * test/fuzz/_manifest-fuzzer.ts), then the DNS packet fuzzer (src/servers/dns-server/fuzz.test.ts) with a longer budget.
  * Options: --seed N (default 20261202), --inputs N (default 100000), --minutes M (default 10, split 4:1 between
  * manifests and DNS packets). Exits 1 when anything failed; failing inputs are written to fuzz-failures.json.
  */
@@ -19,8 +19,12 @@ process.stdout.write(
   `manifests: seed ${report.seed}, ${report.inputs} inputs, ${report.runs} command runs, exits ${JSON.stringify(report.exits)}, slowest ${report.slowestMs} ms, ${report.failures.length} failures\n`,
 );
 if (report.failures.length) writeFileSync('fuzz-failures.json', JSON.stringify(report.failures, null, 2));
-const dns = spawnSync(process.execPath, ['--import', 'tsx', '--test', 'src/servers/dns/fuzz.test.ts'], {
-  stdio: 'inherit',
-  env: { ...process.env, KUBETWIN_FUZZ_SEED: String(seed), KUBETWIN_FUZZ_MS: String(minutes * 12_000) },
-});
+const dns = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', 'src/servers/dns-server/fuzz.test.ts'],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, KUBETWIN_FUZZ_SEED: String(seed), KUBETWIN_FUZZ_MS: String(minutes * 12_000) },
+  },
+);
 process.exit(report.failures.length || dns.status ? 1 : 0);

@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { buildFromTexts } from '../src/api/index.ts';
-import { addonObjects, isProfileObject, objectKey } from '../src/build/index.ts';
+import { addonObjects, isProfileObject, objectKey } from '../src/cluster/index.ts';
 import { parseManifests } from '../src/parse/index.ts';
 import type { ClusterModel, Pod } from '../src/model/types.ts';
 

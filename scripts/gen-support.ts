@@ -1,5 +1,5 @@
 // Writes docs/support.md from the support catalogue.
 import { writeFileSync } from 'node:fs';
-import { renderSupportDoc } from '../src/report/support-doc.ts';
+import { renderSupportDoc } from '../src/render/support-doc.ts';
 
 writeFileSync('docs/support.md', renderSupportDoc());

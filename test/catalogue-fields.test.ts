@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildFromTexts } from '../src/api/index.ts';
-import { FieldReader } from '../src/build/_fields.ts';
+import { FieldReader } from '../src/cluster/_fields.ts';
 import { fields } from '../src/model/catalogue.ts';
 import { deprecatedFields } from '../src/model/deprecations.ts';
 import { gatewayApiFields, knownFields } from '../src/model/schema.ts';

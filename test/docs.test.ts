@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { renderSupportDoc } from '../src/report/support-doc.ts';
+import { renderSupportDoc } from '../src/render/support-doc.ts';
 
 test('docs/support.md is generated from the catalogue and up to date (npm run docs:support)', () => {
   assert.equal(readFileSync('docs/support.md', 'utf8'), renderSupportDoc());

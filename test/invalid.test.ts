@@ -86,7 +86,7 @@ for (const name of folders) {
 }
 
 test('every diagnostic code the parser and builder emit has a negative fixture', () => {
-  const sources = ['src/parse', 'src/build', 'src/api', 'src/sources'].flatMap((d) =>
+  const sources = ['src/parse', 'src/cluster', 'src/api', 'src/sources'].flatMap((d) =>
     readdirSync(d)
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => readFileSync(join(d, f), 'utf8')),

@@ -6,7 +6,7 @@
  * const { model, diagnostics } = buildFromTexts([{ file: 'app.yaml', text }]);
  */
 import { parseManifests, type ManifestText, type RawObject } from '../parse/index.ts';
-import { buildCluster, inferProfile, isProfileObject } from '../build/index.ts';
+import { buildCluster, inferProfile, isProfileObject } from '../cluster/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
 import { kubetwinFileNote } from './_kubetwin-files.ts';

@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildFromTexts, type Cluster } from '../api/index.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
 import type { Io } from './io.ts';
-import { renderDiagnostics, summarizeDiagnostics } from '../report/diagnostics.ts';
+import { renderDiagnostics, summarizeDiagnostics } from '../render/diagnostics.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import {
   liveOptionsOf,

@@ -9,11 +9,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { serialize } from 'node:v8';
 import { buildDnsData, createDnsFromData, zoneQuestions, type DnsData } from '../analysis/dns/index.ts';
-import { AnswerTable } from '../servers/dns/index.ts';
+import { AnswerTable } from '../servers/dns-server/index.ts';
 import type { ClusterModel } from '../model/types.ts';
 import { loadCluster, type InputOptions } from './_common.ts';
 import { liveArgs, type LiveState } from './_live.ts';
-import { renderDiagnostics } from '../report/diagnostics.ts';
+import { renderDiagnostics } from '../render/diagnostics.ts';
 import type { Io } from './io.ts';
 import { servingFileParts } from './_dns-frames.ts';
 

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { convertIngressToGateway } from '../analysis/convert/index.ts';
 import type { ControllerProfile } from '../model/routing.ts';
-import { conversionJson, renderConversionReport } from '../report/convert.ts';
+import { conversionJson, renderConversionReport } from '../render/convert.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { servicePath, type Client } from '../analysis/service-path/index.ts';
 import { clientPod, compileMesh, meshEndpointNotes } from '../analysis/mesh/index.ts';
-import { renderEndpoints } from '../report/endpoints.ts';
+import { renderEndpoints } from '../render/endpoints.ts';
 import { canonicalIP } from '../lib/ip.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
-import { getResources, renderGet, resourceAliases, type GetResource } from '../report/get.ts';
-import { modelAsList } from '../report/model-json.ts';
+import { getResources, renderGet, resourceAliases, type GetResource } from '../render/get.ts';
+import { modelAsList } from '../render/model-json.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 

@@ -3,14 +3,14 @@ import { computeMatrix, type MatrixBy } from '../analysis/matrix/index.ts';
 import { PolicyEngine } from '../analysis/policy/index.ts';
 import type { Protocol } from '../model/types.ts';
 import { ipBlockPodWarnings, matrixUnknown, matrixUnknownWarning } from '../analysis/unmodeled/index.ts';
-import { renderMatrixDot, renderMatrixMermaid } from '../report/matrix-graph.ts';
-import { renderMatrixHubble } from '../report/matrix-hubble.ts';
+import { renderMatrixDot, renderMatrixMermaid } from '../render/matrix-graph.ts';
+import { renderMatrixHubble } from '../render/matrix-hubble.ts';
 import {
   renderMatrixCsv,
   renderMatrixJson,
   renderMatrixMarkdown,
   renderMatrixTable,
-} from '../report/matrix-table.ts';
+} from '../render/matrix-table.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { renderProfileYaml } from '../report/profile-yaml.ts';
+import { renderProfileYaml } from '../render/profile-yaml.ts';
 import { loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { commandFactories } from './commands.ts';
 import { exitCodes } from './_common.ts';
 import type { Io } from './io.ts';
-import { printableText } from '../report/printable.ts';
+import { printableText } from '../render/printable.ts';
 
 import { version } from './version.ts';
 

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { PolicyEngine, type HttpRequest } from '../analysis/policy/index.ts';
 import { reach } from '../analysis/reach/index.ts';
 import type { Protocol } from '../model/types.ts';
-import { reachJson, renderReach } from '../report/reach-text.ts';
+import { reachJson, renderReach } from '../render/reach-text.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { createDns, findPod, reverseName, type Libc } from '../analysis/dns/index.ts';
-import { dnsResponseJson, podResolveJson, renderPodResolve, renderResolve } from '../report/dig.ts';
-import { renderDiagnostics } from '../report/diagnostics.ts';
+import { dnsResponseJson, podResolveJson, renderPodResolve, renderResolve } from '../render/dig.ts';
+import { renderDiagnostics } from '../render/diagnostics.ts';
 import { canonicalIP } from '../lib/ip.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';

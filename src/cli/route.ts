@@ -7,9 +7,9 @@ import {
   routeDelivered,
 } from '../analysis/route/index.ts';
 import type { ControllerProfile } from '../model/routing.ts';
-import { renderRoute, routeJson } from '../report/route.ts';
+import { renderRoute, routeJson } from '../render/route.ts';
 import { clientPod, compileMesh } from '../analysis/mesh/index.ts';
-import { meshRouteJson, renderMeshRoute } from '../report/mesh-route.ts';
+import { meshRouteJson, renderMeshRoute } from '../render/mesh-route.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildFromTexts } from '../api/index.ts';
 import { createDns } from '../analysis/dns/index.ts';
-import { newServerStats as stats, reply } from '../servers/dns/_respond.ts';
-import { frame, query, tcp, udp } from '../servers/dns/_test-client.ts';
+import { newServerStats as stats, reply } from '../servers/dns-server/_respond.ts';
+import { frame, query, tcp, udp } from '../servers/dns-server/_test-client.ts';
 
 const dir = 'examples/e-commerce/as-documented';
 const model = buildFromTexts(

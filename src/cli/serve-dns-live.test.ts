@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as packet from 'dns-packet';
-import { query, udp } from '../servers/dns/_test-client.ts';
+import { query, udp } from '../servers/dns-server/_test-client.ts';
 import { startFakeApiServer } from '../sources/live/_test-apiserver.ts';
 
 const service = (name: string, spec: Record<string, unknown>) => ({

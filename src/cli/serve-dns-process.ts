@@ -8,7 +8,12 @@
  */
 import { createDnsFromData } from '../analysis/dns/index.ts';
 import type { DnsServerConfig } from '../analysis/corefile/index.ts';
-import { AnswerTable, compactHeap, startDnsServer, type RunningDnsServer } from '../servers/dns/index.ts';
+import {
+  AnswerTable,
+  compactHeap,
+  startDnsServer,
+  type RunningDnsServer,
+} from '../servers/dns-server/index.ts';
 import { readServingData, type ServingData } from './_dns-frames.ts';
 
 /** What `serve dns` hands the serving process (an internal contract between the two files). */

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as packet from 'dns-packet';
-import { query, udp } from '../servers/dns/_test-client.ts';
+import { query, udp } from '../servers/dns-server/_test-client.ts';
 
 const svc = (name: string, ip: string) =>
   `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: default}\nspec: {clusterIP: ${ip}, ports: [{port: 80}]}\n`;

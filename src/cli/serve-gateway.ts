@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
 import { compileRouter, parseVia } from '../analysis/route/index.ts';
-import { startGateway } from '../servers/gateway/index.ts';
+import { startGateway } from '../servers/gateway-proxy/index.ts';
 import { makeDevCertificate } from '../sources/dev-cert.ts';
-import { watchPaths } from '../servers/dns/index.ts';
+import { watchPaths } from '../servers/dns-server/index.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import { liveOptionsOf, watchLiveCluster, type LiveState } from './_live.ts';
 import { coalesce, onceEach } from './_reload.ts';

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { runTests } from '../analysis/assert/index.ts';
 import { parseManifests } from '../parse/index.ts';
-import { renderDiagnostics } from '../report/diagnostics.ts';
-import { renderJunit } from '../report/junit.ts';
-import { renderTestText, testJson } from '../report/test-text.ts';
+import { renderDiagnostics } from '../render/diagnostics.ts';
+import { renderJunit } from '../render/junit.ts';
+import { renderTestText, testJson } from '../render/test-text.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 

@@ -7,13 +7,13 @@ import {
   type Flow,
 } from '../analysis/flows/index.ts';
 import { createTraceContext, trace, traceFlow, type JudgedFlow } from '../analysis/trace/index.ts';
-import { renderTraceText, renderFlowTracesText } from '../report/trace-text.ts';
-import { renderTraceMd, renderFlowTracesMd } from '../report/trace-md.ts';
-import { renderHubble } from '../report/hubble.ts';
+import { renderTraceText, renderFlowTracesText } from '../render/trace-text.ts';
+import { renderTraceMd, renderFlowTracesMd } from '../render/trace-md.ts';
+import { renderHubble } from '../render/hubble.ts';
 import { parseManifests } from '../parse/index.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { Protocol } from '../model/types.ts';
-import { renderDiagnostics } from '../report/diagnostics.ts';
+import { renderDiagnostics } from '../render/diagnostics.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { readFile } from 'node:fs/promises';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';

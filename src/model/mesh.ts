@@ -1,6 +1,6 @@
 /**
  * Slim service-mesh model: which mesh runs and the Istio routing objects (VirtualService, DestinationRule) as
- * `src/build/mesh` reads them; which pods carry the proxy is decided in `src/analysis/mesh`. Field names mirror the Istio API.
+ * `src/cluster/mesh-config` reads them; which pods carry the proxy is decided in `src/analysis/mesh`. Field names mirror the Istio API.
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/
  * https://istio.io/latest/docs/reference/config/networking/destination-rule/
  */

@@ -75,7 +75,7 @@ export type ProfileField = Exclude<keyof Profile, 'source' | 'origins'>;
 
 /**
  * Where a profile value came from. Precedence: a field the profile file sets, else a value inferred from the
- * observed objects (`src/build/profile-inference`), else the default.
+ * observed objects (`src/cluster/profile-inference`), else the default.
  */
 export interface ProfileOrigin {
   readonly from: 'profile' | 'inferred' | 'default';

@@ -1,6 +1,6 @@
 /**
  * Slim north-south routing model: Ingress (networking.k8s.io/v1), Gateway API (gateway.networking.k8s.io/v1),
- * TLS Secrets and cert-manager objects, as `src/build/routing` reads them. Field names mirror the APIs.
+ * TLS Secrets and cert-manager objects, as `src/cluster/routing` reads them. Field names mirror the APIs.
  * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/
  * https://gateway-api.sigs.k8s.io/reference/spec/
  */

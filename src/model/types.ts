@@ -1,5 +1,5 @@
 /**
- * The slim, typed cluster model: only what the twin uses, built once from raw objects by `src/build`.
+ * The slim, typed cluster model: only what the twin uses, built once from raw objects by `src/cluster`.
  * Every record keeps its `source` for diagnostics. Field names mirror the Kubernetes API.
  */
 import type { SourceRef } from './diagnostic.ts';
@@ -222,9 +222,9 @@ export interface ClusterModel {
   /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (also kept in `others`). */
   readonly ciliumPolicies?: readonly import('./cilium-policy.ts').CiliumPolicy[];
   readonly others: readonly OtherObject[];
-  /** Ingress, Gateway API and TLS objects read for routing (`src/build/routing`). */
+  /** Ingress, Gateway API and TLS objects read for routing (`src/cluster/routing`). */
   readonly routing?: import('./routing.ts').RoutingModel;
-  /** The service mesh and its routing objects (`src/build/mesh`). */
+  /** The service mesh and its routing objects (`src/cluster/mesh-config`). */
   readonly mesh?: import('./mesh.ts').MeshModel;
   /**
    * Kinds the input should hold but could not be read (a live cluster refused or failed to list them): analyses

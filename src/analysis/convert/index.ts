@@ -7,7 +7,7 @@
 import type { ControllerProfile } from '../../model/routing.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { rawFromData } from '../../parse/index.ts';
-import { buildCluster } from '../../build/index.ts';
+import { buildCluster } from '../../cluster/index.ts';
 import { controllerProfileFor, ingressesOfClass, resolveIngressClass } from '../ingress/index.ts';
 import { compileRouter } from '../route/index.ts';
 import { emitClass } from './_emit.ts';

@@ -1,7 +1,7 @@
 /** The Corefile reader: Caddyfile syntax (https://coredns.io/manual/configuration/) and the plugins kubetwin models. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { defaultCorefile, dnsServerConfig, parseCorefile } from './index.ts';
 
 describe('Corefile', () => {

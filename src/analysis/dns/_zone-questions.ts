@@ -2,7 +2,7 @@
  * The questions the cluster zone has answers for, listed from the index: each Service's name (A, and AAAA where it
  * has an IPv6 address), the `_port._proto` SRV name of each named port, each ready endpoint's name, each pod's
  * dashed-address name and the reverse name of each Service and endpoint address. A server compiles its answers
- * to these ahead of time (src/servers/dns/_answer-table.ts). The list only decides what is compiled, never what is
+ * to these ahead of time (src/servers/dns-server/_answer-table.ts). The list only decides what is compiled, never what is
  * answered: every answer still comes from `answer()`, so a name listed wrongly is merely compiled as a denial and
  * dropped, and a name missed is answered on demand.
  * https://github.com/kubernetes/dns/blob/master/docs/specification.md (§2.3–§2.5, the record names)

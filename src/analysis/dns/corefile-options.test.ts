@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { parseCorefile } from '../corefile/index.ts';
 import { createDns, type Dns } from './index.ts';
 import { expected, observe, type Case } from './_case.ts';

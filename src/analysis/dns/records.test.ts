@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { createDns } from './index.ts';
 import { expected, observe, soaLine, type Case } from './_case.ts';
 import { fixtureProfile, fixtureYaml } from './_fixture.ts';

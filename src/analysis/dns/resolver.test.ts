@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import type { Pod } from '../../model/types.ts';
 import { createDns, renderResolvConf, type Libc } from './index.ts';
 import { fixtureProfile, fixtureYaml } from './_fixture.ts';

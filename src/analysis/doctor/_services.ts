@@ -1,5 +1,5 @@
 import type { Pod, Service } from '../../model/types.ts';
-import { findPort } from '../../build/index.ts';
+import { findPort } from '../../cluster/index.ts';
 import { formatSelector, selectorFromMap } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { podsSelectedBy } from './_select.ts';

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import type { Pod, Protocol } from '../../model/types.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { computeMatrix, matrixEntries, type MatrixBy, type MatrixEntry } from './index.ts';

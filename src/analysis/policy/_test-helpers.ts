@@ -1,4 +1,4 @@
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import type { ClusterModel, Protocol } from '../../model/types.ts';
 import { PolicyEngine } from './_engine.ts';
 import type { EngineOptions, Party, Verdict } from './types.ts';

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { computeReachability } from '../matrix/index.ts';
 import { PolicyEngine } from './_engine.ts';
 import { np } from './_test-helpers.ts';

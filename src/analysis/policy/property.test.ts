@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
 import { matches } from '../../lib/labels.ts';
 import type {

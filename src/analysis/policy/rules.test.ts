@@ -1,7 +1,7 @@
 /** One test per NetworkPolicy rule of docs/network-policy-rules.md, on the upstream e2e topology. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml, codes } from '../../build/_test-helpers.ts';
+import { buildYaml, codes } from '../../cluster/_test-helpers.ts';
 import { e2eTopology, engineFor, expectTable, np, verdict } from './_test-helpers.ts';
 
 test('rule default-allow: a pod no policy selects accepts and sends everything', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { servicePath, type Client, type ServicePathResult } from './index.ts';
 
 // Default profile: node-1/zone-a 10.0.0.11, node-2/zone-b 10.0.0.12, node-3/zone-c 10.0.0.13.

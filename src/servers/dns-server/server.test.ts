@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildFromTexts } from '../../api/index.ts';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { createDns, rdataText } from '../../analysis/dns/index.ts';
 import { fixtureProfile, fixtureYaml } from '../../analysis/dns/_fixture.ts';
 import { startDnsServer, type RunningDnsServer } from './index.ts';

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as packet from 'dns-packet';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { buildDnsData, createDnsFromData, zoneQuestions } from '../../analysis/dns/index.ts';
 import { fixtureProfile, fixtureYaml } from '../../analysis/dns/_fixture.ts';
 import { newServerStats, replyFromTable, respond } from './_respond.ts';

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { SourceRef } from '../model/diagnostic.ts';
 import type { Profile, ProfileField, ProfileOrigin } from '../model/profile.ts';
-import { profileApiVersion, profileKind } from '../build/index.ts';
+import { profileApiVersion, profileKind } from '../cluster/index.ts';
 
 /** The fields in the order a reader looks for them: ranges, DNS, node sizing, the CNI, then the lists. */
 const order: readonly ProfileField[] = [
@@ -42,7 +42,7 @@ export function renderProfileYaml(
   for (const field of order) {
     const value = profile[field];
     if (field === 'mesh' && value === undefined) {
-      // The mesh is detected from its control plane when building (src/build/mesh), not by profile inference.
+      // The mesh is detected from its control plane when building (src/cluster/mesh-config), not by profile inference.
       const m = options.mesh;
       out.push(
         ...(m?.name && m.detectedFrom && m.detectedFrom !== 'profile'

@@ -18,7 +18,7 @@ import { buildAdminPolicies } from './_admin-policies.ts';
 import { buildCiliumPolicies } from './_cilium-policies.ts';
 import { addonObjects } from './_addons.ts';
 import { buildRouting } from './routing/index.ts';
-import { buildMesh } from './mesh/index.ts';
+import { buildMesh } from './mesh-config/index.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';

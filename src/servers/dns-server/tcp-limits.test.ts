@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { buildYaml } from '../../build/_test-helpers.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { createDns } from '../../analysis/dns/index.ts';
 import { fixtureProfile, fixtureYaml } from '../../analysis/dns/_fixture.ts';
 import { startDnsServer, type RunningDnsServer } from './index.ts';

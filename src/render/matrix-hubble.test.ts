@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../build/_test-helpers.ts';
+import { buildYaml } from '../cluster/_test-helpers.ts';
 import type { Matrix, MatrixEntry } from '../analysis/matrix/index.ts';
 import { renderMatrixHubble } from './matrix-hubble.ts';
 
