@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
-import { doctorRules, failsAt, runDoctor } from '../analysis/doctor/index.ts';
-import { renderFindingsText } from '../report/findings-text.ts';
-import { renderFindingsSarif } from '../report/findings-sarif.ts';
+import { doctorRules, failsAt } from '../analysis/doctor/index.ts';
+import { renderFindingsText } from '../render/findings-text.ts';
+import { renderFindingsSarif } from '../render/findings-sarif.ts';
 import type { Severity } from '../model/diagnostic.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 import { version } from './version.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
-import { createTraceContext, traceFlow } from '../analysis/trace/index.ts';
-import { flowsFromClientIntents } from '../analysis/flows/index.ts';
+import { analyseCluster } from '../pipeline/index.ts';
+import type { Flow } from '../analysis/flows/index.ts';
 import { loadFlows } from './trace.ts';
 
 interface DoctorOptions extends InputOptions {
@@ -38,25 +38,15 @@ export function doctorCommand(io: Io): Command {
   withInputOptions(cmd).action(async (opts: DoctorOptions) => {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
-    const model = loaded.cluster.model;
-    let declared = flowsFromClientIntents(model);
+    let declared: Flow[] = [];
     if (opts.flows) {
       const { flows, errors } = await loadFlows(opts.flows, io);
       if (errors) return io.exit(exitCodes.input);
-      declared = [...flows, ...declared];
+      declared = flows;
     }
-    const traceCtx = declared.length
-      ? createTraceContext(model, {
-          certificates: parseTlsSecrets(model.routing),
-          now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
-        })
-      : undefined;
-    const flowTraces = traceCtx ? declared.map((f) => traceFlow(traceCtx, f)) : undefined;
-    const findings = runDoctor(model, {
-      engine: traceCtx?.engine,
-      diagnostics: loaded.cluster.diagnostics,
-      flowTraces,
-      certificates: parseTlsSecrets(model.routing),
+    const { findings } = analyseCluster(loaded.cluster, {
+      flows: declared,
+      certificates: parseTlsSecrets(loaded.cluster.model.routing),
       now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
     });
     if (opts.output === 'json')

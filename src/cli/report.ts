@@ -1,11 +1,9 @@
 import { Command, Option } from 'commander';
-import { buildReport } from '../analysis/report/index.ts';
-import { runDoctor } from '../analysis/doctor/index.ts';
-import { createTraceContext, traceFlow } from '../analysis/trace/index.ts';
-import { flowsFromClientIntents, type Flow } from '../analysis/flows/index.ts';
-import { renderReportText } from '../report/report-text.ts';
-import { renderReportMd } from '../report/report-md.ts';
-import { renderReportHtml } from '../report/report-html.ts';
+import { analyseCluster } from '../pipeline/index.ts';
+import type { Flow } from '../analysis/flows/index.ts';
+import { renderReportText } from '../render/report-text.ts';
+import { renderReportMd } from '../render/report-md.ts';
+import { renderReportHtml } from '../render/report-html.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import { loadFlows } from './trace.ts';
@@ -36,7 +34,6 @@ export function reportCommand(io: Io): Command {
   withInputOptions(cmd).action(async (opts: ReportOptions) => {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
-    const { model, diagnostics } = loaded.cluster;
     let flows: Flow[] = [];
     if (opts.flows) {
       const read = await loadFlows(opts.flows, io);
@@ -44,23 +41,11 @@ export function reportCommand(io: Io): Command {
       flows = read.flows;
     }
     const now = opts.at ? new Date(opts.at).toISOString() : new Date().toISOString();
-    const certificates = parseTlsSecrets(model.routing);
-    const ctx = createTraceContext(model, { certificates, now });
-    const traces = [...flows, ...flowsFromClientIntents(model)].map((f) => traceFlow(ctx, f));
-    const findings = runDoctor(model, {
-      engine: ctx.engine,
-      flowTraces: traces,
-      certificates,
+    const { report: data } = analyseCluster(loaded.cluster, {
+      flows,
+      certificates: parseTlsSecrets(loaded.cluster.model.routing),
       now,
-      diagnostics,
-    });
-    const data = buildReport({
       title: opts.title ?? (opts.file ?? []).join(', '),
-      model,
-      diagnostics,
-      engine: ctx.engine,
-      flows: traces,
-      findings,
     });
     io.stdout(
       opts.output === 'html'
