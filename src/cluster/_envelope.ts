@@ -7,14 +7,23 @@ import {
   quietKinds,
   type KindSupport,
 } from '../model/catalogue.ts';
+import { apiVersionProblem } from '../model/api-versions.ts';
 import { deprecatedAnnotations, deprecatedFields, removedVersions } from '../model/deprecations.ts';
 import { objectKey } from '../model/keys.ts';
-import { isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../lib/label-validation.ts';
+import {
+  isDns1123Label,
+  isDns1123Subdomain,
+  labelKeyProblem,
+  labelValueProblem,
+} from '../lib/label-validation.ts';
 import type { RawObject } from '../parse/index.ts';
 import { FieldReader } from './_fields.ts';
 import { checkUnknownFields } from './_unknown-fields.ts';
 import { stableSuffix } from './_names.ts';
 import { redeclared } from './_redeclared.ts';
+
+/** Every kind kubetwin reads, for the spelling check (`deployment` is no kind). */
+const catalogueKinds = [...new Set(kinds.map((k) => k.kind))];
 
 /** A raw object whose apiVersion, kind, name and namespace have been read and checked. */
 export interface Envelope {
@@ -98,6 +107,17 @@ function readOne(
     });
     return undefined;
   }
+  const spelling = apiVersionProblem(apiVersion, kind, catalogueKinds);
+  if (spelling) {
+    sink({
+      code: spelling.code,
+      severity: 'error',
+      message: `${spelling.message}; kubetwin leaves it out`,
+      source: raw.locate([spelling.field]),
+      hint: spelling.hint,
+    });
+    return undefined;
+  }
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
   const support = kindSupport(kind, group);
   const meta =
@@ -160,6 +180,20 @@ function readOne(
       ? meta.namespace
       : defaultNamespace
     : undefined;
+  // Namespace names are DNS-1123 labels (ValidateNamespaceName): `My_NS` is refused, so nothing lands in it.
+  // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+  const nsName = kind === 'Namespace' ? name : namespace;
+  if (nsName !== undefined && !isDns1123Label(nsName)) {
+    sink({
+      code: 'invalid-name',
+      severity: 'error',
+      message: `namespace "${nsName}" is not a valid namespace name (a DNS-1123 label: at most 63 lowercase alphanumerics or '-', starting and ending with an alphanumeric); the API server refuses ${kind} ${name}, so kubetwin leaves it out`,
+      source: raw.locate(kind === 'Namespace' ? ['metadata', 'name'] : ['metadata', 'namespace']),
+      object: objectKey(kind, undefined, name),
+      hint: 'Rename the namespace in lowercase, e.g. ' + JSON.stringify(suggestLabel(nsName)) + '.',
+    });
+    return undefined;
+  }
   const listed = kinds.some((k) => k.kind === kind && k.group === group);
   // Unmodeled kinds are keyed with their group, as kubectl names them (networkpolicy.projectcalico.org): several
   // share a kind with a modeled one (Calico and Antrea NetworkPolicy, Istio Gateway, Linkerd HTTPRoute).
@@ -278,4 +312,15 @@ export function namespacedMetaOf(env: Envelope): ReturnType<typeof metaOf> & { n
     annotations: env.annotations,
     source: env.raw.source,
   };
+}
+
+/** A DNS-1123 label close to `s`, for the hint: lower case, other characters as '-', trimmed to 63. */
+function suggestLabel(s: string): string {
+  const out = s
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+  return out || 'default';
 }

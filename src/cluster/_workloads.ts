@@ -50,7 +50,7 @@ export function expandWorkloads(
   sink: (d: Diagnostic) => void,
   options: { maxPods?: number } = {},
 ): { workloads: Workload[]; pods: PodDraft[] } {
-  const hpaMin = readHpas(envs);
+  const hpaMin = readHpas(envs, sink);
   const ownership = readOwnership(envs);
   const workloads: Workload[] = [];
   const pods: PodDraft[] = [];
@@ -97,16 +97,43 @@ export function expandWorkloads(
   return { workloads, pods };
 }
 
-function readHpas(envs: readonly Envelope[]): Map<string, number> {
+/**
+ * HorizontalPodAutoscalers by target key. `scaleTargetRef.kind` and `.name` are required by the API server; a target
+ * the input does not hold leaves the HPA with nothing to scale here, which is said rather than passed over.
+ * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
+ */
+function readHpas(envs: readonly Envelope[], sink: (d: Diagnostic) => void): Map<string, number> {
   const out = new Map<string, number>();
+  const present = new Set(
+    envs.filter((e) => workloadKinds.includes(e.kind as WorkloadKind)).map((e) => e.key),
+  );
   for (const env of envs) {
     if (env.kind !== 'HorizontalPodAutoscaler') continue;
     const kind = env.f.str(['spec', 'scaleTargetRef', 'kind']);
     const name = env.f.str(['spec', 'scaleTargetRef', 'name']);
     // minReplicas is at least 1 unless the alpha HPAScaleToZero feature gate is on.
-    // https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
     const min = env.f.count(['spec', 'minReplicas'], 1);
-    if (kind && name && !env.f.invalid) out.set(objectKey(kind, env.namespace, name), min ?? 1);
+    if (!kind || !name) {
+      env.f.report(
+        'missing-field',
+        'error',
+        ['spec', 'scaleTargetRef', kind ? 'name' : 'kind'],
+        `spec.scaleTargetRef.${kind ? 'name' : 'kind'} is required; the API server refuses this HorizontalPodAutoscaler`,
+        'Name the workload to scale: scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: …}.',
+      );
+      continue;
+    }
+    const target = objectKey(kind, env.namespace, name);
+    if (!present.has(target))
+      sink({
+        code: 'hpa-target-missing',
+        severity: 'warning',
+        message: `HorizontalPodAutoscaler ${env.namespace}/${env.name} scales ${kind} ${name}, which the input does not hold; it changes nothing here`,
+        source: env.raw.locate(['spec', 'scaleTargetRef', 'name']),
+        object: env.key,
+        hint: `Add the ${kind} to the input, or fix scaleTargetRef (kind and name are case-sensitive).`,
+      });
+    if (!env.f.invalid) out.set(target, min ?? 1);
   }
   return out;
 }

@@ -66,6 +66,32 @@ export function depthProblem(root: Node): YamlProblem | undefined {
 const isMergeKey = (key: unknown): boolean =>
   isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'));
 
+/**
+ * The first key repeated in one mapping, as the yaml package reports it ("Map keys must be unique") and kubectl's
+ * strict decoding refuses it. The package's own check compares each key with every earlier one (quadratic: 20,000
+ * labels took minutes), so kubetwin turns it off and checks here with one set per mapping. Scalar keys compare by
+ * value and type; merge keys (`<<`) may repeat; other keys (rare) never compare equal, as in the package.
+ */
+export function duplicateKeyProblem(root: Node): YamlProblem | undefined {
+  let found: YamlProblem | undefined;
+  walk(root, (node) => {
+    if (!isMap(node)) return false;
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      const key = pair.key;
+      if (!isScalar(key) || isMergeKey(key)) continue;
+      const id = typeof key.value === 'string' ? key.value : `\u0000${typeof key.value}:${String(key.value)}`;
+      if (seen.has(id)) {
+        found = { message: 'YAML syntax error: Map keys must be unique', offset: offsetOf(key) };
+        return true;
+      }
+      seen.add(id);
+    }
+    return false;
+  });
+  return found;
+}
+
 /** The first node `test` accepts, for locating a problem. */
 function firstNode(root: Node, test: (node: unknown) => boolean): unknown {
   let found: unknown;

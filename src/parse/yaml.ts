@@ -4,6 +4,7 @@ import { formatPath, type PathSegment, type RawObject } from './raw-object.ts';
 import {
   depthMessage,
   depthProblem,
+  duplicateKeyProblem,
   isStackOverflow,
   plainSyntaxMessage,
   splitDocuments,
@@ -38,6 +39,8 @@ const dropped = new Set([
 ]);
 const kubectlScalars = {
   version: '1.1' as const,
+  // Checked in one pass by duplicateKeyProblem: the package's own check is quadratic in a mapping's size.
+  uniqueKeys: false,
   customTags: (tags: { tag: string; format?: string }[]) =>
     tags.filter((t) => t.format !== 'TIME' && !dropped.has(t.tag)),
 };
@@ -131,6 +134,8 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
     }
     const tooDeep = depthProblem(root);
     if (tooDeep) return refuse(tooDeep);
+    const duplicate = duplicateKeyProblem(root);
+    if (duplicate) return refuse(duplicate);
     let body: Record<string, unknown>;
     try {
       body = doc.toJS({ maxAliasCount: yamlLimits.maxAliasCount }) as Record<string, unknown>;

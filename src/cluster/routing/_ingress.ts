@@ -42,7 +42,9 @@ export function readIngress(e: Envelope): Ingress {
         'invalid-ingress',
         'error',
         [...at, 'host'],
-        `host "${host}" must be a DNS name, optionally with a leading "*." wildcard label, without port or IP`,
+        host !== host.toLowerCase() && validHost(host.toLowerCase())
+          ? `host "${host}" must be lower case (a DNS-1123 subdomain): the API server refuses "${host}"; write "${host.toLowerCase()}"`
+          : `host "${host}" must be a DNS name, optionally with a leading "*." wildcard label, without port or IP`,
         refuse,
       );
     const paths = f.list([...at, 'http', 'paths']).map((__, j) => {
@@ -119,8 +121,8 @@ function readBackend(f: FieldReader, at: PathSegment[]): IngressBackend | undefi
 
 const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-function validHost(host: string): boolean {
-  const h = host.toLowerCase();
+/** IsDNS1123Subdomain / IsWildcardDNS1123Subdomain: lower case only (`Shop.example.com` is refused). */
+function validHost(h: string): boolean {
   const rest = h.startsWith('*.') ? h.slice(2) : h;
   if (/^[0-9.]+$/.test(rest) || rest.includes(':')) return false;
   return rest.length > 0 && rest.length <= 253 && rest.split('.').every((l) => label.test(l));

@@ -60,9 +60,7 @@ export function readRoute(e: Envelope): HTTPRoute {
     kind: grpc ? 'GRPCRoute' : 'HTTPRoute',
     ...namespacedMetaOf(e),
     parentRefs,
-    hostnames: f
-      .list(['spec', 'hostnames'])
-      .map((_, i) => (f.str(['spec', 'hostnames', i]) ?? '').toLowerCase()),
+    hostnames: readHostnames(f),
     rules,
     creationTimestamp: typeof meta?.creationTimestamp === 'string' ? meta.creationTimestamp : undefined,
   };
@@ -183,5 +181,28 @@ function readFilters(f: FieldReader, at: PathSegment[]): RouteFilter[] {
       default:
         return { type: 'Other', name: type };
     }
+  });
+}
+
+/**
+ * `spec.hostnames`, checked against the CRD's Hostname pattern: lower case, an optional leading `*.` label, no IP
+ * or port — the API server refuses `Shop.example.com`, so the route is left out rather than matched lower-cased.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#hostname
+ */
+function readHostnames(f: Envelope['f']): string[] {
+  const pattern = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  return f.list(['spec', 'hostnames']).map((_, i) => {
+    const h = f.str(['spec', 'hostnames', i]) ?? '';
+    if (!pattern.test(h) || h.length > 253)
+      f.report(
+        'invalid-route',
+        'error',
+        ['spec', 'hostnames', i],
+        h !== h.toLowerCase() && pattern.test(h.toLowerCase())
+          ? `hostname "${h}" must be lower case: the API server refuses it; write "${h.toLowerCase()}"`
+          : `hostname "${h}" is not a DNS name with at most a leading "*." label (no IP address, no port)`,
+        'Fix the hostname; the API server would refuse this route, so kubetwin leaves it out.',
+      );
+    return h.toLowerCase();
   });
 }
