@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { buildFromTexts, type Cluster } from '../api/index.ts';
+import { buildFromTexts, type Cluster, type ManifestText } from '../api/index.ts';
+import { cacheKey, readCachedCluster, writeCachedCluster } from '../sources/model-cache.ts';
+import { version } from './version.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
 import type { Io } from './io.ts';
 import { renderDiagnostics, summarizeDiagnostics } from '../render/diagnostics.ts';
@@ -24,6 +26,7 @@ export interface InputOptions extends LiveInputOptions {
   keepGoing?: boolean;
   quiet?: boolean;
   maxPods?: number;
+  cache?: string;
 }
 
 /**
@@ -51,6 +54,10 @@ export function withInputOptions(cmd: Command): Command {
         '--max-pods <n>',
         'most pods kubetwin expands; workloads past it are refused (default 500000)',
       ).argParser(positiveInt),
+    )
+    .option(
+      '--cache <dir>',
+      'keep the built model in DIR, keyed by the inputs and this build; the next run over the same files skips parsing and building',
     );
   return withLiveOptions(cmd);
 }
@@ -59,6 +66,33 @@ function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
+}
+
+/** The cluster from the model cache when these inputs were built before, else built and stored. */
+async function cachedBuild(
+  dir: string,
+  inputs: { texts: readonly ManifestText[]; profile?: ManifestText; opts: InputOptions },
+  build: () => Cluster,
+  diagnostics: Diagnostic[],
+): Promise<Cluster> {
+  const key = cacheKey({
+    version,
+    texts: inputs.texts,
+    profile: inputs.profile,
+    options: { namespace: inputs.opts.namespace, maxPods: inputs.opts.maxPods },
+  });
+  const hit = await readCachedCluster(dir, key);
+  if (hit) return hit;
+  const built = build();
+  const problem = await writeCachedCluster(dir, key, built);
+  if (problem)
+    diagnostics.push({
+      code: 'cache-not-written',
+      severity: 'warning',
+      message: `the built model could not be stored in --cache ${dir}: ${problem}`,
+      hint: 'Check that the directory is writable, or leave out --cache.',
+    });
+  return built;
 }
 
 export interface Loaded {
@@ -84,19 +118,25 @@ export async function loadCluster(
   }
   const fromCluster = live ? (state ?? (await readLive(live))) : undefined;
   const inputs = await loadInputs(opts.file ?? [], io.readStdin);
-  let profileText;
+  let profileText: ManifestText | undefined;
   const extra: Diagnostic[] = [...(fromCluster?.diagnostics ?? []), ...inputs.diagnostics];
   if (opts.profile) {
     const p = await loadProfile(opts.profile);
     if ('text' in p) profileText = p;
     else extra.push(p);
   }
-  const built = buildFromTexts(inputs.texts, {
-    namespace: opts.namespace,
-    profile: profileText,
-    maxPods: opts.maxPods,
-    live: fromCluster?.objects,
-  });
+  const build = () =>
+    buildFromTexts(inputs.texts, {
+      namespace: opts.namespace,
+      profile: profileText,
+      maxPods: opts.maxPods,
+      live: fromCluster?.objects,
+    });
+  // A live cluster changes under the same command line: only file inputs are cached.
+  const built =
+    opts.cache && !live
+      ? await cachedBuild(opts.cache, { texts: inputs.texts, profile: profileText, opts }, build, extra)
+      : build();
   const diagnostics = [...extra, ...built.diagnostics, ...overlayNote(built.overlay)];
   // Kinds the live cluster would not give: answers that depend on them say so (reach, for one).
   const unread = fromCluster?.unread.length ? fromCluster.unread : undefined;
