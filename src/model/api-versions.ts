@@ -46,6 +46,11 @@ export interface ApiVersionProblem {
   readonly hint: string;
 }
 
+const kindSet = (known: readonly string[]) =>
+  new Set([...known, ...Object.values(servedVersions).flatMap((v) => Object.keys(v))]);
+/** One set per list of known kinds (the builder passes the same list for every object). */
+const kindSets = new WeakMap<readonly string[], Set<string>>();
+
 /**
  * Checks `kind` and `apiVersion` as the API server's discovery does: kinds are case-sensitive (`deployment` is no
  * kind), a built-in kind lives in one group, and a group serves listed versions only (`networking.k8s.io/v2` does
@@ -59,7 +64,7 @@ export function apiVersionProblem(
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  const all = new Set([...knownKinds, ...Object.values(servedVersions).flatMap((v) => Object.keys(v))]);
+  const all = kindSets.get(knownKinds) ?? kindSets.set(knownKinds, kindSet(knownKinds)).get(knownKinds)!;
   if (!all.has(kind)) {
     const lower = kind.toLowerCase();
     const meant = [...all].find((k) => k.toLowerCase() === lower);

@@ -52,29 +52,23 @@ function walk(root: Node, stop: (node: unknown, depth: number) => boolean): void
 const offsetOf = (node: unknown): number | undefined =>
   isPair(node) ? offsetOf(node.key) : (node as Node | null)?.range?.[0];
 
-/** The first node nested deeper than `maxDepth`, as a problem; undefined when the document is within bounds. */
-export function depthProblem(root: Node): YamlProblem | undefined {
-  let found: YamlProblem | undefined;
-  walk(root, (node, depth) => {
-    if (depth <= yamlLimits.maxDepth) return false;
-    found = { message: depthMessage, offset: offsetOf(node) };
-    return true;
-  });
-  return found;
-}
-
 const isMergeKey = (key: unknown): boolean =>
   isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'));
 
 /**
- * The first key repeated in one mapping, as the yaml package reports it ("Map keys must be unique") and kubectl's
- * strict decoding refuses it. The package's own check compares each key with every earlier one (quadratic: 20,000
- * labels took minutes), so kubetwin turns it off and checks here with one set per mapping. Scalar keys compare by
- * value and type; merge keys (`<<`) may repeat; other keys (rare) never compare equal, as in the package.
+ * The first structural problem of a document, in one walk: a node nested deeper than `maxDepth`, or a key repeated
+ * in one mapping, as the yaml package reports it ("Map keys must be unique") and kubectl's strict decoding refuses
+ * it. The package's own key check compares each key with every earlier one (quadratic: 20,000 labels took
+ * minutes), so kubetwin turns it off and checks here with one set per mapping. Scalar keys compare by value and
+ * type; merge keys (`<<`) may repeat; other keys (rare) never compare equal, as in the package.
  */
-export function duplicateKeyProblem(root: Node): YamlProblem | undefined {
+export function structureProblem(root: Node): YamlProblem | undefined {
   let found: YamlProblem | undefined;
-  walk(root, (node) => {
+  walk(root, (node, depth) => {
+    if (depth > yamlLimits.maxDepth) {
+      found = { message: depthMessage, offset: offsetOf(node) };
+      return true;
+    }
     if (!isMap(node)) return false;
     const seen = new Set<unknown>();
     for (const pair of node.items) {

@@ -3,8 +3,7 @@ import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
 import { formatPath, type PathSegment, type RawObject } from './raw-object.ts';
 import {
   depthMessage,
-  depthProblem,
-  duplicateKeyProblem,
+  structureProblem,
   isStackOverflow,
   plainSyntaxMessage,
   splitDocuments,
@@ -39,7 +38,7 @@ const dropped = new Set([
 ]);
 const kubectlScalars = {
   version: '1.1' as const,
-  // Checked in one pass by duplicateKeyProblem: the package's own check is quadratic in a mapping's size.
+  // Checked in one pass by structureProblem: the package's own check is quadratic in a mapping's size.
   uniqueKeys: false,
   customTags: (tags: { tag: string; format?: string }[]) =>
     tags.filter((t) => t.format !== 'TIME' && !dropped.has(t.tag)),
@@ -132,10 +131,8 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
       });
       return;
     }
-    const tooDeep = depthProblem(root);
-    if (tooDeep) return refuse(tooDeep);
-    const duplicate = duplicateKeyProblem(root);
-    if (duplicate) return refuse(duplicate);
+    const problem = structureProblem(root);
+    if (problem) return refuse(problem);
     let body: Record<string, unknown>;
     try {
       body = doc.toJS({ maxAliasCount: yamlLimits.maxAliasCount }) as Record<string, unknown>;
