@@ -10,7 +10,8 @@ export interface DiffTextOptions {
 
 /** The diff on one screen: counts, then each layer's effects (capped) with their cause, then object changes. */
 export function renderDiffText(diff: ClusterDiff, options: DiffTextOptions): string {
-  const max = options.perLayer ?? 6;
+  const max = options.perLayer ?? 4;
+  const cut = (t: string) => (t.length > 90 ? `${t.slice(0, 89)}…` : t);
   const s = diff.summary;
   const lines = [`kubetwin diff — ${options.title}`, ''];
   lines.push(
@@ -29,7 +30,7 @@ export function renderDiffText(diff: ClusterDiff, options: DiffTextOptions): str
     if (!list.length) continue;
     lines.push('', `${layerTitle[layer].toUpperCase()} (${list.length})`);
     for (const e of list.slice(0, max)) {
-      lines.push(`  [${tag(e)}] ${e.subject}: ${e.before} → ${e.after}`);
+      lines.push(`  [${tag(e)}] ${e.subject}: ${cut(e.before)} → ${cut(e.after)}`);
       for (const d of e.details.filter((d) => d !== 'opened' && d !== 'closed')) lines.push(`      ${d}`);
       lines.push(`      ${causeText(e.cause, diff, 3)}`);
     }
@@ -37,9 +38,8 @@ export function renderDiffText(diff: ClusterDiff, options: DiffTextOptions): str
   }
   if (diff.objects.length) {
     lines.push('', `OBJECT CHANGES (${diff.objects.length})`);
-    for (const o of diff.objects.slice(0, 12))
-      lines.push(`  ${o.change.padEnd(8)} ${o.key}  ${fieldLine(o)}`);
-    if (diff.objects.length > 12) lines.push(`  … ${diff.objects.length - 12} more`);
+    for (const o of diff.objects.slice(0, 8)) lines.push(`  ${o.change.padEnd(8)} ${o.key}  ${fieldLine(o)}`);
+    if (diff.objects.length > 8) lines.push(`  … ${diff.objects.length - 8} more`);
   }
   for (const n of diff.notes) lines.push('', `Note: ${n}`);
   return lines.join('\n') + '\n';

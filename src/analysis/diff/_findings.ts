@@ -45,7 +45,7 @@ export function findingEffects(
         change,
         direction: change === 'added' ? 'broken' : 'fixed',
         before: change === 'added' ? '(none)' : `${f.severity}: ${f.message}`,
-        after: change === 'added' ? `${f.severity}: ${f.message}` : 'resolved',
+        after: change === 'added' ? `${f.severity}: ${f.message}` : '(none)',
         details: [],
         cause: attr.cause(
           f.objects.map((o) => o.key),

@@ -151,7 +151,11 @@ function exposureEffects(
         [
           ...a.isolating(e.workload, 'Ingress'),
           ...b.isolating(e.workload, 'Ingress'),
-          ...deps(e.workload, e.workload),
+          ...a.keysOf(e.workload),
+          ...b.keysOf(e.workload),
+          `Namespace/${nsOf(e.workload)}`,
+          // Internet → pod is decided at the pod's ingress only: its egress policies do not read the connection.
+          ...deps(e.workload, e.workload).filter((k) => !k.startsWith('NetworkPolicy/')),
         ],
         fallback,
       ),
