@@ -17,21 +17,24 @@ export interface Connection {
   readonly allowedPairs: number;
 }
 
-const verdictOf = (pairs: number, allowed: number): Verdict =>
+export const verdictOf = (pairs: number, allowed: number): Verdict =>
   allowed === 0 ? 'denied' : allowed === pairs ? 'allowed' : 'partial';
+
+/** Connections of one side by `from → to:port/protocol`, holding `[pairs, allowedPairs]` (compact: large maps). */
+export type Connections = Map<string, readonly [number, number]>;
+
+export const connectionKey = (e: { from: string; to: string; port: number; protocol: Protocol }) =>
+  `${e.from} → ${e.to}:${e.port}/${e.protocol}`;
 
 /**
  * Every (workload, workload, declared port) verdict of one side, from the matrix's class-level verdicts (never a
  * pod-pair loop): `computeMatrix(engine, { by: 'workload' })` with the denied combinations listed too.
  */
-export function connections(engine: PolicyEngine): Map<string, Connection> {
+export function connections(engine: PolicyEngine): Connections {
   const m = computeMatrix(engine, { by: 'workload' });
-  const out = new Map<string, Connection>();
+  const out: Connections = new Map();
   for (const row of m.rows({ denied: true }))
-    for (const e of row.entries) {
-      const c: Connection = { ...e, verdict: verdictOf(e.pairs, e.allowedPairs) };
-      out.set(`${e.from} → ${e.to}:${e.port}/${e.protocol}`, c);
-    }
+    for (const e of row.entries) out.set(connectionKey(e), [e.pairs, e.allowedPairs]);
   return out;
 }
 

@@ -8,7 +8,7 @@
  * const d = diffClusters({ analysed: analyseCluster(a), objects: rawA }, { analysed: analyseCluster(b), objects: rawB });
  */
 import { Attributor, clusterPolicyKinds } from './_attribute.ts';
-import { connections, exposures } from './_connectivity.ts';
+import { connections, exposures, verdictOf } from './_connectivity.ts';
 import { dnsEffects } from './_dns.ts';
 import { findingEffects, postureEffects } from './_findings.ts';
 import { flowEffects } from './_flows.ts';
@@ -175,20 +175,24 @@ function connectivityEffects(
 ): Effect[] {
   const x = connections(a.analysed.context.engine);
   const y = connections(b.analysed.context.engine);
+  // Only differences are sorted (a large cluster has hundreds of thousands of connections per side).
+  const changed: string[] = [];
+  for (const [k, c1] of x) {
+    const c2 = y.get(k);
+    const v1 = verdictOf(c1[0], c1[1]);
+    if (c2 ? v1 !== verdictOf(c2[0], c2[1]) : v1 !== 'denied') changed.push(k);
+  }
+  for (const [k, c2] of y) if (!x.has(k) && verdictOf(c2[0], c2[1]) !== 'denied') changed.push(k);
   const out: Effect[] = [];
-  for (const k of [...new Set([...x.keys(), ...y.keys()])].sort(cmp)) {
+  for (const k of changed.sort(cmp)) {
     const c1 = x.get(k);
     const c2 = y.get(k);
-    const v1 = c1?.verdict ?? 'absent';
-    const v2 = c2?.verdict ?? 'absent';
-    if (v1 === v2) continue;
-    if (!c1 && v2 === 'denied') continue;
-    if (!c2 && v1 === 'denied') continue;
-    const c = (c1 ?? c2)!;
-    const rank = (v: string) => (v === 'allowed' ? 2 : v === 'partial' ? 1 : 0);
-    const opened = rank(v2) > rank(v1);
-    const text = (cc: typeof c1) =>
-      cc ? `${cc.verdict} (${cc.allowedPairs}/${cc.pairs} pod pairs)` : '(absent)';
+    const m = /^(.*) → (.*):(\d+)\/(\w+)$/.exec(k)!;
+    const [from, to, port, protocol] = [m[1], m[2], m[3], m[4]];
+    const rank = (c: readonly [number, number] | undefined) => (c ? (c[1] === 0 ? 0 : c[1] === c[0] ? 2 : 1) : 0);
+    const opened = rank(c2) > rank(c1);
+    const text = (c: readonly [number, number] | undefined) =>
+      c ? `${verdictOf(c[0], c[1])} (${c[1]}/${c[0]} pod pairs)` : '(absent)';
     out.push({
       layer: 'connectivity',
       severity: 'medium',
@@ -198,8 +202,8 @@ function connectivityEffects(
       before: text(c1),
       after: text(c2),
       details: [opened ? 'opened' : 'closed'],
-      cause: attr.cause(deps(c.from, c.to), fallback),
-      edge: { from: c.from, to: c.to, label: `${c.port}/${c.protocol}` },
+      cause: attr.cause(deps(from, to), fallback),
+      edge: { from, to, label: `${port}/${protocol}` },
     });
   }
   return out;
