@@ -70,7 +70,9 @@ for (let r = 0; r < runs; r++) {
   reportMs.push(reportOnce());
   last = diffOnce();
   diffMs.push(last.ms);
-  process.stderr.write(`run ${r + 1}: report ${Math.round(reportMs[r])} ms, diff ${Math.round(diffMs[r])} ms\n`);
+  process.stderr.write(
+    `run ${r + 1}: report ${Math.round(reportMs[r])} ms, diff ${Math.round(diffMs[r])} ms\n`,
+  );
 }
 const rm = median(reportMs);
 const dm = median(diffMs);
@@ -78,7 +80,9 @@ process.stdout.write(
   [
     `## diff (issue #15 target: diff of two ${pods}-pod clusters differing by 10 objects ≤ 2× one report)`,
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}\`.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}\`.`,
     '',
     '| pods | objects changed | effects | report ms (build + analyse + text), median | diff ms (2 builds + 2 analyses + diff + text), median | ratio |',
     '| --- | --- | --- | --- | --- | --- |',

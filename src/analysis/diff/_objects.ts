@@ -34,7 +34,8 @@ export function keyOf(raw: RawObject, defaultNamespace: string): Keyed | undefin
       : defaultNamespace
     : undefined;
   const listed = kinds.some((k) => k.kind === b.kind && k.group === group);
-  const kind = listed || !group ? b.kind : `${b.kind}.${group}`;
+  // kubetwin's own ClusterProfile keeps its plain kind: the layers name it so.
+  const kind = listed || !group || group === 'kubetwin.dev' ? b.kind : `${b.kind}.${group}`;
   return { key: objectKey(kind, namespace, meta.name), kind, namespace, name: meta.name, raw };
 }
 

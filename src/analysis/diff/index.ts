@@ -189,7 +189,8 @@ function connectivityEffects(
     const c2 = y.get(k);
     const m = /^(.*) → (.*):(\d+)\/(\w+)$/.exec(k)!;
     const [from, to, port, protocol] = [m[1], m[2], m[3], m[4]];
-    const rank = (c: readonly [number, number] | undefined) => (c ? (c[1] === 0 ? 0 : c[1] === c[0] ? 2 : 1) : 0);
+    const rank = (c: readonly [number, number] | undefined) =>
+      c ? (c[1] === 0 ? 0 : c[1] === c[0] ? 2 : 1) : 0;
     const opened = rank(c2) > rank(c1);
     const text = (c: readonly [number, number] | undefined) =>
       c ? `${verdictOf(c[0], c[1])} (${c[1]}/${c[0]} pod pairs)` : '(absent)';
