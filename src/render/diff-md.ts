@@ -56,7 +56,13 @@ export function renderDiffMd(diff: ClusterDiff, options: { readonly title: strin
   for (const l of layerOrder) {
     if (!s.layers[l]) continue;
     const d = directions(diff, l);
-    out.push(`| ${layerTitle[l]} | ${s.layers[l]} | ${d.broken} | ${d.fixed} |`);
+    if (l === 'connectivity') {
+      // Opening or closing a port is neither better nor worse by itself: the counts say which.
+      const opened = diff.effects.filter((e) => e.layer === l && e.details[0] === 'opened').length;
+      out.push(
+        `| ${layerTitle[l]} | ${s.layers[l]} (${opened} opened, ${s.layers[l] - opened} closed) | — | — |`,
+      );
+    } else out.push(`| ${layerTitle[l]} | ${s.layers[l]} | ${d.broken} | ${d.fixed} |`);
   }
   for (const sev of ['high', 'medium', 'low'] as const) {
     const list = diff.effects.filter((e) => e.severity === sev);

@@ -43,8 +43,8 @@ export interface Exposure {
   readonly workload: string;
   readonly port: number;
   readonly protocol: Protocol;
-  /** Public ranges admitted (`internet 0.0.0.0-9.255.255.255`), at most three named. */
-  readonly ranges: readonly string[];
+  /** What is admitted: `every public address`, or `N of M public ranges (first: a-b)`. */
+  readonly text: string;
 }
 
 /**
@@ -74,8 +74,12 @@ export function exposures(side: DiffSide): Map<string, Exposure> {
       const from = resolveRef(model, 'internet', port, protocol, cidrs, 'from');
       if (typeof from === 'string') continue;
       const admitted = internetAdmitted(engine, from.endpoints, reps, port, protocol);
-      if (admitted.length)
-        out.set(`${w} ${k}`, { workload: w, port, protocol, ranges: admitted.slice(0, 3) });
+      if (!admitted.length) continue;
+      const text =
+        admitted.length === from.endpoints.length
+          ? 'every public address'
+          : `${admitted.length} of ${from.endpoints.length} public ranges (first: ${admitted[0].replace(/^internet /, '')})`;
+      out.set(`${w} ${k}`, { workload: w, port, protocol, text });
     }
   }
   return out;

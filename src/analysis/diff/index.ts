@@ -144,8 +144,8 @@ function exposureEffects(
       subject: `internet → ${e.workload} ${e.port}/${e.protocol}`,
       change: opened ? 'added' : 'removed',
       direction: opened ? 'broken' : 'fixed',
-      before: e1 ? `open to ${e1.ranges.join(', ')}` : 'closed',
-      after: e2 ? `open to ${e2.ranges.join(', ')}` : 'closed',
+      before: e1 ? `open to ${e1.text}` : 'closed',
+      after: e2 ? `open to ${e2.text}` : 'closed',
       details: [],
       cause: attr.cause(
         [
