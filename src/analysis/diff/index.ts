@@ -61,10 +61,17 @@ export function diffClusters(before: DiffInput, after: DiffInput, options: DiffO
     ...extraPolicies([nsOf(from), nsOf(to)]),
   ];
   const isConnectivity = (c: ObjectChange) => connectivityKindsOf(c);
+  const cilium = !!(
+    before.analysed.model.ciliumPolicies?.length || after.analysed.model.ciliumPolicies?.length
+  );
+  // Policy verdicts read none of these kinds (Cilium's toServices aside): when only they changed, no verdict can.
+  const policyBlind = objects.every(
+    (c) => verdictBlindKinds.has(c.kind) && !(cilium && /^(Service|EndpointSlice|Endpoints)$/.test(c.kind)),
+  );
   const effects: Effect[] = [
-    ...exposureEffects(a, b, attr, connectivityDeps, isConnectivity),
+    ...(policyBlind ? [] : exposureEffects(a, b, attr, connectivityDeps, isConnectivity)),
     ...flowEffects(before.analysed.traces, after.analysed.traces, attr),
-    ...connectivityEffects(a, b, attr, connectivityDeps, isConnectivity),
+    ...(policyBlind ? [] : connectivityEffects(a, b, attr, connectivityDeps, isConnectivity)),
     ...routingEffects(before.analysed, after.analysed, attr),
     ...dnsEffects(before.analysed, after.analysed, attr),
     ...serviceEffects(before.analysed, after.analysed, attr),
@@ -112,6 +119,28 @@ export function diffClusters(before: DiffInput, after: DiffInput, options: DiffO
     notes,
   };
 }
+
+/** Kinds no policy verdict reads (routing, TLS, DNS configuration, Services for NetworkPolicy and admin tiers). */
+const verdictBlindKinds = new Set([
+  'Ingress',
+  'IngressClass',
+  'Gateway',
+  'GatewayClass',
+  'HTTPRoute',
+  'GRPCRoute',
+  'ReferenceGrant',
+  'Secret',
+  'Certificate',
+  'Issuer',
+  'ClusterIssuer',
+  'ConfigMap',
+  'Service',
+  'EndpointSlice',
+  'Endpoints',
+  'VirtualService',
+  'DestinationRule',
+  'ServiceProfile',
+]);
 
 function connectivityKindsOf(c: ObjectChange): boolean {
   return /NetworkPolicy$|^Namespace$|^Pod$|^Deployment$|^ReplicaSet$|^StatefulSet$|^DaemonSet$|^Job$|^CronJob$|^ClusterProfile$/.test(
