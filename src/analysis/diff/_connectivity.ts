@@ -1,5 +1,5 @@
 import type { Pod, Protocol } from '../../model/types.ts';
-import { computeMatrix } from '../matrix/index.ts';
+import { computeMatrix, type MatrixEntry, type MatrixRow } from '../matrix/index.ts';
 import { policyCidrs, resolveRef, type ReachEndpoint } from '../reach/index.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import type { DiffSide } from './_side.ts';
@@ -20,23 +20,62 @@ export interface Connection {
 export const verdictOf = (pairs: number, allowed: number): Verdict =>
   allowed === 0 ? 'denied' : allowed === pairs ? 'allowed' : 'partial';
 
-/** Connections of one side by `from → to:port/protocol`, holding `[pairs, allowedPairs]` (compact: large maps). */
-export type Connections = Map<string, readonly [number, number]>;
+/** `[pairs, allowedPairs]` of one (from, to, port) on one side. */
+export type Counts = readonly [number, number];
 
-export const connectionKey = (e: { from: string; to: string; port: number; protocol: Protocol }) =>
-  `${e.from} → ${e.to}:${e.port}/${e.protocol}`;
+/** One source workload's connections that differ between the sides (undefined: absent on that side). */
+export interface ChangedConnection {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly before?: Counts;
+  readonly after?: Counts;
+}
+
+const rowKey = (e: { to: string; port: number; protocol: Protocol }) => `${e.to}:${e.port}/${e.protocol}`;
 
 /**
- * Every (workload, workload, declared port) verdict of one side, from the matrix's class-level verdicts (never a
- * pod-pair loop): `computeMatrix(engine, { by: 'workload' })` with the denied combinations listed too.
+ * The (workload, workload, declared port) verdicts that differ between two engines, from the matrix's class-level
+ * verdicts (never a pod-pair loop): `computeMatrix(engine, { by: 'workload' })` on each side, denied combinations
+ * included, read one source row at a time from both sides in step (groups are sorted by name), so memory stays
+ * that of one row. A connection on one side only counts when it is not denied there.
  */
-export function connections(engine: PolicyEngine): Connections {
-  const m = computeMatrix(engine, { by: 'workload' });
-  const out: Connections = new Map();
-  for (const row of m.rows({ denied: true }))
-    for (const e of row.entries) out.set(connectionKey(e), [e.pairs, e.allowedPairs]);
-  return out;
+export function* changedConnections(a: PolicyEngine, b: PolicyEngine): Generator<ChangedConnection> {
+  const ra = computeMatrix(a, { by: 'workload' }).rows({ denied: true })[Symbol.iterator]();
+  const rb = computeMatrix(b, { by: 'workload' }).rows({ denied: true })[Symbol.iterator]();
+  let x = ra.next();
+  let y = rb.next();
+  const emit = function* (from: string, before: Map<string, MatrixEntry>, after: Map<string, MatrixEntry>) {
+    const keys = [...new Set([...before.keys(), ...after.keys()])].sort(cmp);
+    for (const k of keys) {
+      const e1 = before.get(k);
+      const e2 = after.get(k);
+      const v1 = e1 ? verdictOf(e1.pairs, e1.allowedPairs) : 'denied';
+      const v2 = e2 ? verdictOf(e2.pairs, e2.allowedPairs) : 'denied';
+      if (v1 === v2) continue;
+      const e = (e1 ?? e2)!;
+      yield {
+        from,
+        to: e.to,
+        port: e.port,
+        protocol: e.protocol,
+        ...(e1 ? { before: [e1.pairs, e1.allowedPairs] as const } : {}),
+        ...(e2 ? { after: [e2.pairs, e2.allowedPairs] as const } : {}),
+      };
+    }
+  };
+  const index = (row: MatrixRow | undefined) => new Map((row?.entries ?? []).map((e) => [rowKey(e), e]));
+  while (!x.done || !y.done) {
+    const c = x.done ? 1 : y.done ? -1 : cmp(x.value.from, y.value.from);
+    const from = c <= 0 ? x.value!.from : y.value!.from;
+    yield* emit(from, index(c <= 0 ? x.value : undefined), index(c >= 0 ? y.value : undefined));
+    if (c <= 0) x = ra.next();
+    if (c >= 0) y = rb.next();
+  }
 }
+
+const cmp = (p: string, q: string) => (p < q ? -1 : p > q ? 1 : 0);
 
 /** A workload's port the internet may open, as NetworkPolicy (and every tier) judges public addresses. */
 export interface Exposure {

@@ -8,7 +8,7 @@
  * const d = diffClusters({ analysed: analyseCluster(a), objects: rawA }, { analysed: analyseCluster(b), objects: rawB });
  */
 import { Attributor, clusterPolicyKinds } from './_attribute.ts';
-import { connections, exposures, verdictOf } from './_connectivity.ts';
+import { changedConnections, exposures, verdictOf, type Counts } from './_connectivity.ts';
 import { dnsEffects } from './_dns.ts';
 import { findingEffects, postureEffects } from './_findings.ts';
 import { flowEffects } from './_flows.ts';
@@ -202,31 +202,17 @@ function connectivityEffects(
   deps: Deps,
   fallback: (c: ObjectChange) => boolean,
 ): Effect[] {
-  const x = connections(a.analysed.context.engine);
-  const y = connections(b.analysed.context.engine);
-  // Only differences are sorted (a large cluster has hundreds of thousands of connections per side).
-  const changed: string[] = [];
-  for (const [k, c1] of x) {
-    const c2 = y.get(k);
-    const v1 = verdictOf(c1[0], c1[1]);
-    if (c2 ? v1 !== verdictOf(c2[0], c2[1]) : v1 !== 'denied') changed.push(k);
-  }
-  for (const [k, c2] of y) if (!x.has(k) && verdictOf(c2[0], c2[1]) !== 'denied') changed.push(k);
   const out: Effect[] = [];
-  for (const k of changed.sort(cmp)) {
-    const c1 = x.get(k);
-    const c2 = y.get(k);
-    const m = /^(.*) → (.*):(\d+)\/(\w+)$/.exec(k)!;
-    const [from, to, port, protocol] = [m[1], m[2], m[3], m[4]];
-    const rank = (c: readonly [number, number] | undefined) =>
-      c ? (c[1] === 0 ? 0 : c[1] === c[0] ? 2 : 1) : 0;
+  for (const c of changedConnections(a.analysed.context.engine, b.analysed.context.engine)) {
+    const { from, to, port, protocol, before: c1, after: c2 } = c;
+    const rank = (n: Counts | undefined) => (n ? (n[1] === 0 ? 0 : n[1] === n[0] ? 2 : 1) : 0);
     const opened = rank(c2) > rank(c1);
-    const text = (c: readonly [number, number] | undefined) =>
-      c ? `${verdictOf(c[0], c[1])} (${c[1]}/${c[0]} pod pairs)` : '(absent)';
+    const text = (n: Counts | undefined) =>
+      n ? `${verdictOf(n[0], n[1])} (${n[1]}/${n[0]} pod pairs)` : '(absent)';
     out.push({
       layer: 'connectivity',
       severity: 'medium',
-      subject: k,
+      subject: `${from} → ${to}:${port}/${protocol}`,
       change: !c1 ? 'added' : !c2 ? 'removed' : 'changed',
       direction: 'neutral',
       before: text(c1),
