@@ -124,3 +124,24 @@ test('the reverse diff fails by default (broken flows, new errors) and --fail-on
   assert.equal((await runCli([...args, ...common, '--fail-on', 'any-change'])).code, 1);
   assert.equal((await runCli([...args, ...common, '--fail-on', 'exposure'])).code, 0);
 });
+
+test('-o sarif holds the new findings only, at the after side lines', async () => {
+  const rev = ['diff', '--base', 'examples/e-commerce/fixed', '-f', 'examples/e-commerce/as-documented'];
+  const r = await runCli([...rev, '--at', '2026-01-01T00:00:00Z', '-o', 'sarif', '--fail-on', 'none']);
+  assert.equal(r.code, 0, r.stderr);
+  const results = (
+    JSON.parse(r.stdout) as {
+      runs: {
+        results: {
+          ruleId: string;
+          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+        }[];
+      }[];
+    }
+  ).runs[0].results;
+  assert.ok(results.length > 0);
+  for (const res of results)
+    for (const l of res.locations)
+      assert.match(l.physicalLocation.artifactLocation.uri, /^examples\/e-commerce\/as-documented\//);
+  assert.ok(results.some((x) => x.ruleId === 'tls-certificate-problem'));
+});
