@@ -1,0 +1,145 @@
+import type { Pod, Protocol } from '../../model/types.ts';
+import { computeMatrix, type MatrixEntry, type MatrixRow } from '../matrix/index.ts';
+import { policyCidrs, resolveRef, type ReachEndpoint } from '../reach/index.ts';
+import type { PolicyEngine } from '../policy/index.ts';
+import type { DiffSide } from './_side.ts';
+
+export type Verdict = 'allowed' | 'partial' | 'denied';
+
+/** One workload-level connection: (from workload, to workload, port, protocol). */
+export interface Connection {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly verdict: Verdict;
+  readonly pairs: number;
+  readonly allowedPairs: number;
+}
+
+export const verdictOf = (pairs: number, allowed: number): Verdict =>
+  allowed === 0 ? 'denied' : allowed === pairs ? 'allowed' : 'partial';
+
+/** `[pairs, allowedPairs]` of one (from, to, port) on one side. */
+export type Counts = readonly [number, number];
+
+/** One source workload's connections that differ between the sides (undefined: absent on that side). */
+export interface ChangedConnection {
+  readonly from: string;
+  readonly to: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly before?: Counts;
+  readonly after?: Counts;
+}
+
+const rowKey = (e: { to: string; port: number; protocol: Protocol }) => `${e.to}:${e.port}/${e.protocol}`;
+
+/**
+ * The (workload, workload, declared port) verdicts that differ between two engines, from the matrix's class-level
+ * verdicts (never a pod-pair loop): `computeMatrix(engine, { by: 'workload' })` on each side, denied combinations
+ * included, read one source row at a time from both sides in step (groups are sorted by name), so memory stays
+ * that of one row. A connection on one side only counts when it is not denied there.
+ */
+export function* changedConnections(a: PolicyEngine, b: PolicyEngine): Generator<ChangedConnection> {
+  const ra = computeMatrix(a, { by: 'workload' }).rows({ denied: true })[Symbol.iterator]();
+  const rb = computeMatrix(b, { by: 'workload' }).rows({ denied: true })[Symbol.iterator]();
+  let x = ra.next();
+  let y = rb.next();
+  const emit = function* (from: string, before: Map<string, MatrixEntry>, after: Map<string, MatrixEntry>) {
+    const keys = [...new Set([...before.keys(), ...after.keys()])].sort(cmp);
+    for (const k of keys) {
+      const e1 = before.get(k);
+      const e2 = after.get(k);
+      const v1 = e1 ? verdictOf(e1.pairs, e1.allowedPairs) : 'denied';
+      const v2 = e2 ? verdictOf(e2.pairs, e2.allowedPairs) : 'denied';
+      if (v1 === v2) continue;
+      const e = (e1 ?? e2)!;
+      yield {
+        from,
+        to: e.to,
+        port: e.port,
+        protocol: e.protocol,
+        ...(e1 ? { before: [e1.pairs, e1.allowedPairs] as const } : {}),
+        ...(e2 ? { after: [e2.pairs, e2.allowedPairs] as const } : {}),
+      };
+    }
+  };
+  const index = (row: MatrixRow | undefined) => new Map((row?.entries ?? []).map((e) => [rowKey(e), e]));
+  while (!x.done || !y.done) {
+    const c = x.done ? 1 : y.done ? -1 : cmp(x.value.from, y.value.from);
+    const from = c <= 0 ? x.value!.from : y.value!.from;
+    yield* emit(from, index(c <= 0 ? x.value : undefined), index(c >= 0 ? y.value : undefined));
+    if (c <= 0) x = ra.next();
+    if (c >= 0) y = rb.next();
+  }
+}
+
+const cmp = (p: string, q: string) => (p < q ? -1 : p > q ? 1 : 0);
+
+/** A workload's port the internet may open, as NetworkPolicy (and every tier) judges public addresses. */
+export interface Exposure {
+  readonly workload: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** What is admitted: `every public address`, or `N of M public ranges (first: a-b)`. */
+  readonly text: string;
+}
+
+/**
+ * Ports each workload declares that some public address may connect to, judged once per policy class of the
+ * workload's pods against the internet cut at every ipBlock boundary (as `reach --from internet` does).
+ */
+export function exposures(side: DiffSide): Map<string, Exposure> {
+  const { engine, model } = side.analysed.context;
+  const cidrs = policyCidrs(model);
+  const out = new Map<string, Exposure>();
+  for (const w of side.workloads()) {
+    const seen = new Set<number>();
+    const reps: Pod[] = [];
+    for (const p of side.podsOf(w)) {
+      if (!p.ip || p.hostNetwork) continue;
+      const cls = engine.classOf(p);
+      const id = cls ? cls.id : -1;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      reps.push(p);
+    }
+    const ports = new Map<string, { port: number; protocol: Protocol }>();
+    for (const p of reps)
+      for (const cp of p.ports)
+        ports.set(`${cp.containerPort}/${cp.protocol}`, { port: cp.containerPort, protocol: cp.protocol });
+    for (const [k, { port, protocol }] of [...ports].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const from = resolveRef(model, 'internet', port, protocol, cidrs, 'from');
+      if (typeof from === 'string') continue;
+      const admitted = internetAdmitted(engine, from.endpoints, reps, port, protocol);
+      if (!admitted.length) continue;
+      const text =
+        admitted.length === from.endpoints.length
+          ? 'every public address'
+          : `${admitted.length} of ${from.endpoints.length} public ranges (first: ${admitted[0].replace(/^internet /, '')})`;
+      out.set(`${w} ${k}`, { workload: w, port, protocol, text });
+    }
+  }
+  return out;
+}
+
+function internetAdmitted(
+  engine: PolicyEngine,
+  internet: readonly ReachEndpoint[],
+  reps: readonly Pod[],
+  port: number,
+  protocol: Protocol,
+): string[] {
+  const out: string[] = [];
+  for (const e of internet)
+    if (
+      reps.some(
+        (p) =>
+          p.ports.some((cp) => cp.containerPort === port && cp.protocol === protocol) &&
+          engine.allows(e.party, { kind: 'pod', pod: p }, port, protocol),
+      )
+    )
+      out.push(e.label);
+  return out;
+}

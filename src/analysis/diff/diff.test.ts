@@ -1,0 +1,155 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { diffClusters, type ClusterDiff } from './index.ts';
+import { edited, shop, sideFrom } from './_fixture.ts';
+
+const base = sideFrom(shop);
+/** Effects as one line each: layer, subject, before → after, cause. */
+const lines = (d: ClusterDiff) =>
+  d.effects.map(
+    (e) =>
+      `${e.layer} ${e.subject}: ${e.before} → ${e.after} | ${e.cause.certain ? '' : 'one of '}${e.cause.objects.join(', ')}`,
+  );
+
+test('identical inputs give an empty diff', () => {
+  const d = diffClusters(base, sideFrom(shop));
+  assert.deepEqual(d.objects, []);
+  assert.deepEqual(d.effects, []);
+});
+
+test('a one-line NetworkPolicy port change closes the connection it admitted, at the field that moved', () => {
+  const d = diffClusters(
+    base,
+    sideFrom(edited('policies.yaml', (t) => t.replace('- port: 8000', '- port: 8001'))),
+  );
+  assert.deepEqual(lines(d), [
+    'connectivity shop/web → shop/api:8000/TCP: allowed (4/4 pod pairs) → denied (0/4 pod pairs) | NetworkPolicy/shop/api-ingress',
+  ]);
+  assert.deepEqual(d.objects[0].fields, [
+    {
+      path: 'spec.ingress[0].ports[0].port',
+      before: '8000',
+      after: '8001',
+      beforeAt: 'policies.yaml:11:7',
+      afterAt: 'policies.yaml:11:7',
+    },
+  ]);
+});
+
+test('a Service selector that now matches nothing: endpoints gone and a new error finding', () => {
+  const d = diffClusters(
+    base,
+    sideFrom(edited('services.yaml', (t) => t.replace('    app: api\n', '    app: apii\n'))),
+  );
+  assert.deepEqual(lines(d), [
+    'service Service shop/api: 2 ready endpoint(s), selector app=api → 0 ready endpoint(s), selector app=apii | Service/shop/api',
+    'finding service-selects-no-pods Service/shop/api: (none) → error: Service shop/api selects app=apii, which no pod in shop carries | Service/shop/api',
+  ]);
+  assert.equal(d.summary.newErrors, 1);
+});
+
+test('an Ingress path change moves both paths to other backends, on http and https', () => {
+  const d = diffClusters(
+    base,
+    sideFrom(edited('ingress.yaml', (t) => t.replace('- path: /api', '- path: /v2'))),
+  );
+  assert.deepEqual(lines(d), [
+    'routing ingress-class:nginx http://shop.example.com:80/api: 200, shop/api:80 → 200, shop/web:80 | Ingress/shop/shop',
+    'routing ingress-class:nginx http://shop.example.com:80/v2: 200, shop/web:80 → 200, shop/api:80 | Ingress/shop/shop',
+    'routing ingress-class:nginx https://shop.example.com:443/api: 200, shop/api:80, certificate not-configured → 200, shop/web:80, certificate not-configured | Ingress/shop/shop',
+    'routing ingress-class:nginx https://shop.example.com:443/v2: 200, shop/web:80, certificate not-configured → 200, shop/api:80, certificate not-configured | Ingress/shop/shop',
+  ]);
+});
+
+test('a Corefile rewrite to another Service changes the answer of the rewritten name', () => {
+  const after = sideFrom(
+    edited('coredns.yaml', (t) => t.replace('api.shop.svc.cluster.local', 'web.shop.svc.cluster.local')),
+  );
+  const ip = (side: typeof base, name: string) =>
+    side.analysed.model.services.find((s) => s.name === name)!.clusterIPs[0];
+  const d = diffClusters(base, after);
+  assert.deepEqual(lines(d), [
+    `dns db.shop.example.com. A: ${ip(base, 'api')} → ${ip(after, 'web')} | ConfigMap/kube-system/coredns`,
+  ]);
+});
+
+test('an HTTPRoute weight change is a routing change at the backendRef weight', () => {
+  const d = diffClusters(
+    base,
+    sideFrom(edited('gateway.yaml', (t) => t.replace('weight: 10', 'weight: 50'))),
+  );
+  assert.deepEqual(lines(d), [
+    'routing gateway:shop/public http://api.example.com:80/: 200, shop/api:80 weight 90 + shop/api-canary:80 weight 10 → 200, shop/api:80 weight 90 + shop/api-canary:80 weight 50 | HTTPRoute/shop/api',
+  ]);
+  assert.equal(d.objects[0].fields[0].path, 'spec.rules[0].backendRefs[1].weight');
+});
+
+test('two changes touching one effect are reported as "one of" them', () => {
+  const files = edited('policies.yaml', (t) => t.replace('- port: 8000', '- port: 8001'));
+  const both = {
+    ...files,
+    'apps.yaml': shop['apps.yaml'].replace(
+      'replicas: 2\n  selector: {matchLabels: {app: web}}',
+      'replicas: 3\n  selector: {matchLabels: {app: web}}',
+    ),
+  };
+  const d = diffClusters(base, sideFrom(both));
+  const e = d.effects.find((x) => x.subject === 'shop/web → shop/api:8000/TCP')!;
+  assert.deepEqual(e.cause, {
+    objects: ['Deployment/shop/web', 'NetworkPolicy/shop/api-ingress'],
+    certain: false,
+  });
+});
+
+/** Edits the property test draws from; each changes one layer. */
+const edits: readonly [string, (t: string) => string][] = [
+  ['policies.yaml', (t) => t.replace('- port: 8000', '- port: 8001')],
+  ['policies.yaml', (t) => t.replace('podSelector: {matchLabels: {app: web}}', 'podSelector: {}')],
+  ['services.yaml', (t) => t.replace('    app: api\n', '    app: apii\n')],
+  ['services.yaml', (t) => t.replace('targetPort: 8080', 'targetPort: 8081')],
+  ['ingress.yaml', (t) => t.replace('- path: /api', '- path: /v2')],
+  ['coredns.yaml', (t) => t.replace('api.shop.svc.cluster.local', 'web.shop.svc.cluster.local')],
+  ['gateway.yaml', (t) => t.replace('weight: 10', 'weight: 50')],
+  ['apps.yaml', (t) => t.replace('replicas: 1', 'replicas: 0')],
+];
+
+function apply(picks: readonly boolean[]): Record<string, string> {
+  let files: Record<string, string> = { ...shop };
+  picks.forEach((on, i) => {
+    if (on) files = { ...files, [edits[i][0]]: edits[i][1](files[edits[i][0]]) };
+  });
+  return files;
+}
+
+test('diff(A→B) is the mirror of diff(B→A) on random clusters and random edits (property)', () => {
+  const mirror = (e: ClusterDiff['effects'][number]) =>
+    `${e.layer}|${e.subject}|${e.after}|${e.before}|${e.change === 'added' ? 'removed' : e.change === 'removed' ? 'added' : 'changed'}|${e.direction === 'fixed' ? 'broken' : e.direction === 'broken' ? 'fixed' : 'neutral'}|${e.cause.objects.join(',')}`;
+  const plain = (e: ClusterDiff['effects'][number]) =>
+    `${e.layer}|${e.subject}|${e.before}|${e.after}|${e.change}|${e.direction}|${e.cause.objects.join(',')}`;
+  fc.assert(
+    fc.property(
+      fc.array(fc.boolean(), { minLength: edits.length, maxLength: edits.length }),
+      fc.array(fc.boolean(), { minLength: edits.length, maxLength: edits.length }),
+      (pa, pb) => {
+        const a = sideFrom(apply(pa));
+        const b = sideFrom(apply(pb));
+        const ab = diffClusters(a, b);
+        const ba = diffClusters(b, a);
+        assert.deepEqual(ab.effects.map(mirror).sort(), ba.effects.map(plain).sort());
+        assert.deepEqual(
+          ab.objects.map(
+            (o) =>
+              `${o.key} ${o.change} ${o.fields.map((f) => `${f.path}:${f.after}:${f.before}`).join(' ')}`,
+          ),
+          ba.objects.map(
+            (o) =>
+              `${o.key} ${o.change === 'added' ? 'removed' : o.change === 'removed' ? 'added' : 'modified'} ${o.fields.map((f) => `${f.path}:${f.before}:${f.after}`).join(' ')}`,
+          ),
+        );
+        if (pa.every((x, i) => x === pb[i])) assert.equal(ab.effects.length + ab.objects.length, 0);
+      },
+    ),
+    { numRuns: 6, seed: 15 },
+  );
+});
