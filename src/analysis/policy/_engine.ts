@@ -101,7 +101,7 @@ export class PolicyEngine {
     this.#ingressOf = this.classes.map(() => []);
     this.#egressOf = this.classes.map(() => []);
     this.#index = new ClassIndex(this.classes, (c) => !(c.hostNetwork && this.hostNetwork === 'node'));
-    this.cilium.bind(this.classes, this.#index, this.#nsLabels);
+    this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
     this.policies.forEach((np, i) => {
       const ingress = np.policyTypes.includes('Ingress');
       const egress = np.policyTypes.includes('Egress');
@@ -261,7 +261,7 @@ export class PolicyEngine {
     port: number,
     protocol: Protocol,
   ): boolean {
-    const c = this.cilium.fastSide(direction, cls, other.id, port, protocol, destPod);
+    const c = this.cilium.fastSide(direction, cls, other.id, port, protocol, dest, destPod);
     if (c === 'deny') return false;
     const np = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id].length > 0;
     if (!np && !this.cilium.isolates(cls, direction)) return true;
