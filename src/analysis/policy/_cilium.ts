@@ -91,7 +91,7 @@ export class CiliumTier {
   readonly #bySelector = new Map<Selector, Int32Array>();
   #namespaces?: string[];
   /** Per entry, compiled on first use by the fast path. */
-  readonly #fast: (FastEntry | undefined)[] = [];
+  #fast: (FastEntry | undefined)[] = [];
   readonly #blocks = new Map<string, CompiledBlock | undefined>();
   readonly #services = new Map<CiliumPeer, { selectors: Selector[]; addresses: Set<string> }>();
   readonly model: ClusterModel;
@@ -145,6 +145,8 @@ export class CiliumTier {
   ): void {
     this.#classes = classes;
     this.#portNames = portNames;
+    // Filled at random indices on first use: a dense array, so V8 keeps it out of dictionary mode.
+    this.#fast = new Array<FastEntry | undefined>(this.entries.length).fill(undefined);
     this.#index = index;
     this.#nsLabels = nsLabels;
     this.#of = [classes.map(() => []), classes.map(() => [])];
@@ -324,7 +326,7 @@ export class CiliumTier {
   #compileFast(i: number): FastEntry {
     const rule = this.entries[i].rule;
     const names: string[] = [];
-    let ports: Int32Array | undefined;
+    let ports: Int32Array | undefined = undefined;
     if (rule.toPorts !== 'all' && !rule.toPorts.some((pr) => !pr.ports.length)) {
       const out: number[] = [];
       for (const pr of rule.toPorts)
@@ -343,12 +345,13 @@ export class CiliumTier {
       }),
     );
     const sets = this.#compilePodPeers(rule);
-    let peers: Int32Array | undefined;
+    let peers: Int32Array | undefined = undefined;
     if (sets !== 'all') {
       const all = new Set<number>();
       for (const set of sets) for (const id of set) all.add(id);
       peers = Int32Array.from([...all].sort((a, b) => a - b));
     }
+    // One object shape for every entry (fields always present) keeps `fastSide` monomorphic.
     return (this.#fast[i] = { deny: rule.section.endsWith('Deny'), ports, names, named, peers });
   }
 
