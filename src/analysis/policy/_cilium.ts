@@ -17,6 +17,8 @@ import { decideSide } from './_cilium-decide.ts';
 import type { CiliumTarget } from './_cilium-peers.ts';
 import type { Miss, RuleRef } from './types.ts';
 
+const EMPTY = new Int32Array(0);
+
 /** One rule of one spec of one policy: what the per-class lists hold. */
 export interface CiliumEntry {
   readonly policy: CiliumPolicy;
@@ -31,7 +33,15 @@ interface FastEntry {
   readonly deny: boolean;
   readonly ports?: Int32Array;
   readonly names: readonly string[];
+  readonly named: Int32Array;
   readonly peers?: Int32Array;
+}
+
+/** Does the pod declare the port under that name (a name declared twice: every declaration counts)? */
+function onPod(pod: Pod, name: string, protocol: Protocol, port: number): boolean {
+  for (const cp of pod.ports)
+    if (cp.name === name && cp.protocol === protocol && cp.containerPort === port) return true;
+  return false;
 }
 
 /** What the Cilium tier says about one side of a connection. */
@@ -68,6 +78,8 @@ export class CiliumTier {
   readonly serviceAccounts: boolean;
   readonly entries: CiliumEntry[] = [];
   #classes: readonly PodClass[] = [];
+  /** The engine's port names (`PodClass.namedPorts` follows their order). */
+  #portNames: readonly { readonly name: string; readonly protocol: string }[] = [];
   #index?: ClassIndex;
   #nsLabels: ReadonlyMap<string, Labels> = new Map();
   /** [direction][class id] → entry indices; isolating flags. */
@@ -75,9 +87,11 @@ export class CiliumTier {
   #isolating: Uint8Array[] = [];
   #isolatingBy: number[][][] = [[], []];
   readonly #sets = new Map<string, Int32Array>();
+  /** Selections by selector object (most are read twice: by `bind` or the fast path, and by the reachability). */
+  readonly #bySelector = new Map<Selector, Int32Array>();
   #namespaces?: string[];
   /** Per entry, compiled on first use by the fast path. */
-  readonly #fast: (FastEntry | undefined)[] = [];
+  #fast: (FastEntry | undefined)[] = [];
   readonly #blocks = new Map<string, CompiledBlock | undefined>();
   readonly #services = new Map<CiliumPeer, { selectors: Selector[]; addresses: Set<string> }>();
   readonly model: ClusterModel;
@@ -122,9 +136,17 @@ export class CiliumTier {
     this.serviceAccounts = sa;
   }
 
-  /** Binds the tier to the engine's classes (built with `labelKeys` and `serviceAccounts`). */
-  bind(classes: readonly PodClass[], index: ClassIndex, nsLabels: ReadonlyMap<string, Labels>): void {
+  /** Binds the tier to the engine's classes (built with `labelKeys`, `serviceAccounts` and `portNames`). */
+  bind(
+    classes: readonly PodClass[],
+    index: ClassIndex,
+    nsLabels: ReadonlyMap<string, Labels>,
+    portNames: readonly { readonly name: string; readonly protocol: string }[],
+  ): void {
     this.#classes = classes;
+    this.#portNames = portNames;
+    // Filled at random indices on first use: a dense array, so V8 keeps it out of dictionary mode.
+    this.#fast = new Array<FastEntry | undefined>(this.entries.length).fill(undefined);
     this.#index = index;
     this.#nsLabels = nsLabels;
     this.#of = [classes.map(() => []), classes.map(() => [])];
@@ -143,13 +165,16 @@ export class CiliumTier {
       for (const spec of p.specs) {
         if (!spec.endpointSelector || !(spec.defaultDeny.ingress || spec.defaultDeny.egress)) continue;
         const ids = bySpec.get(spec) ?? this.select(spec.endpointSelector);
-        for (const id of ids)
-          for (const d of [0, 1]) {
-            if (!(d === 0 ? spec.defaultDeny.ingress : spec.defaultDeny.egress)) continue;
-            this.#isolating[d][id] = 1;
-            const list = this.#isolatingBy[d][id];
+        for (let d = 0; d < 2; d++) {
+          if (!(d === 0 ? spec.defaultDeny.ingress : spec.defaultDeny.egress)) continue;
+          const flags = this.#isolating[d];
+          const by = this.#isolatingBy[d];
+          for (let k = 0; k < ids.length; k++) {
+            flags[ids[k]] = 1;
+            const list = by[ids[k]];
             if (list[list.length - 1] !== pi) list.push(pi);
           }
+        }
       }
     });
   }
@@ -169,6 +194,25 @@ export class CiliumTier {
    * namespaces, pod-label requirements go through the class index, identity labels are checked per class.
    */
   select(selector: Selector): Int32Array {
+    let out = this.#bySelector.get(selector);
+    if (!out) this.#bySelector.set(selector, (out = this.#select(selector)));
+    return out;
+  }
+
+  #select(selector: Selector): Int32Array {
+    // The common shape — one namespace and pod labels — straight from the class index (sorted, shared).
+    let ns: string | undefined;
+    let simple = !selector.nothing;
+    for (const r of selector.requirements)
+      if (r.key === ciliumLabels.namespace) {
+        simple &&= ns === undefined && r.operator === 'In' && r.values.length === 1;
+        ns = r.values[0];
+      } else if (isIdentityKey(r.key)) simple = false;
+    if (simple && ns !== undefined) {
+      if (!this.#nsLabels.has(ns)) return EMPTY;
+      const pod = selector.requirements.filter((r) => r.key !== ciliumLabels.namespace);
+      return this.#index!.select(ns, { requirements: pod });
+    }
     const key = formatSelector(selector);
     const hit = this.#sets.get(key);
     if (hit) return hit;
@@ -231,7 +275,9 @@ export class CiliumTier {
 
   /**
    * One side between two pod classes without explanations (the fast path of `allows`): `deny` when a deny rule
-   * matches, `allow` when an allow rule does, `none` otherwise. Same semantics as `decide` for pod targets.
+   * matches, `allow` when an allow rule does, `none` otherwise. Same semantics as `decide` for pod targets:
+   * a port name resolves through the destination class (its pods share the resolution of every name a policy
+   * uses; a name declared twice is checked on the destination pod).
    */
   fastSide(
     direction: 'Ingress' | 'Egress',
@@ -239,26 +285,29 @@ export class CiliumTier {
     other: number,
     port: number,
     protocol: Protocol,
-    destination: Pod | undefined,
+    dest: PodClass,
+    destination: Pod,
   ): 'deny' | 'allow' | 'none' {
+    const list = this.#of[direction === 'Ingress' ? 0 : 1][cls.id];
+    if (!list || !list.length) return 'none';
     let allow = false;
     const proto = protocol === 'TCP' ? 1 : protocol === 'UDP' ? 2 : 4;
-    const list = this.rulesOf(cls, direction);
+    const pi = proto >> 1;
     for (let k = 0; k < list.length; k++) {
-      const c = (this.#fast[list[k]] ??= this.#compileFast(list[k]));
+      const c = this.#fast[list[k]] ?? this.#compileFast(list[k]);
       if (allow && !c.deny) continue;
-      if (c.ports) {
-        const p = c.ports;
+      const p = c.ports;
+      if (p) {
         let hit = false;
-        for (let j = 0; j < p.length && !hit; j += 3)
-          if (p[j] & proto)
-            hit =
-              p[j + 1] >= 0
-                ? port >= p[j + 1] && port <= p[j + 2]
-                : !!destination?.ports.some(
-                    (cp) =>
-                      cp.name === c.names[p[j + 2]] && cp.protocol === protocol && cp.containerPort === port,
-                  );
+        for (let j = 0; j < p.length && !hit; j += 3) {
+          if (!(p[j] & proto)) continue;
+          if (p[j + 1] >= 0) hit = port >= p[j + 1] && port <= p[j + 2];
+          else {
+            const at = c.named[p[j + 2] * 3 + pi];
+            const to = at < 0 ? -1 : dest.namedPorts[at];
+            hit = to === port || (to === -2 && onPod(destination, c.names[p[j + 2]], protocol, port));
+          }
+        }
         if (!hit) continue;
       }
       if (c.peers && !sortedHas(c.peers, other)) continue;
@@ -270,13 +319,14 @@ export class CiliumTier {
 
   /**
    * An entry flattened for the fast path: ports as `(protocol mask, first, last)` triples (`first` -1: the name
-   * `names[last]`, resolved at the destination pod; undefined: every port), peers as one sorted list of the pod
-   * classes they select (undefined: every pod).
+   * `names[last]`, resolved at the destination; `named[3 * last + protocol bit]` is its index in the engine's
+   * port names, -1 when it has none; undefined: every port), peers as one sorted list of the pod classes they
+   * select (undefined: every pod).
    */
   #compileFast(i: number): FastEntry {
     const rule = this.entries[i].rule;
     const names: string[] = [];
-    let ports: Int32Array | undefined;
+    let ports: Int32Array | undefined = undefined;
     if (rule.toPorts !== 'all' && !rule.toPorts.some((pr) => !pr.ports.length)) {
       const out: number[] = [];
       for (const pr of rule.toPorts)
@@ -288,14 +338,21 @@ export class CiliumTier {
         }
       ports = new Int32Array(out);
     }
+    const named = new Int32Array(names.length * 3).fill(-1);
+    names.forEach((n, k) =>
+      ['TCP', 'UDP', 'SCTP'].forEach((protocol, b) => {
+        named[k * 3 + b] = this.#portNames.findIndex((pn) => pn.name === n && pn.protocol === protocol);
+      }),
+    );
     const sets = this.#compilePodPeers(rule);
-    let peers: Int32Array | undefined;
+    let peers: Int32Array | undefined = undefined;
     if (sets !== 'all') {
       const all = new Set<number>();
       for (const set of sets) for (const id of set) all.add(id);
       peers = Int32Array.from([...all].sort((a, b) => a - b));
     }
-    return { deny: rule.section.endsWith('Deny'), ports, names, peers };
+    // One object shape for every entry (fields always present) keeps `fastSide` monomorphic.
+    return (this.#fast[i] = { deny: rule.section.endsWith('Deny'), ports, names, named, peers });
   }
 
   #compilePodPeers(rule: CiliumRule): readonly Int32Array[] | 'all' {

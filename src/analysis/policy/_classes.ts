@@ -39,40 +39,59 @@ export function buildClasses(
   const bySignature = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   const classOf = new Map<Pod, PodClass>();
+  // Replicas share their template's labels and ports objects: each part of the signature is computed once per
+  // object, and interned as a short number.
+  const labelPart = new Map<Labels, number>();
+  const labelIds = new Map<string, number>();
+  const portPart = new Map<Pod['ports'], { id: number; named: Int32Array }>();
+  const portIds = new Map<string, number>();
+  const intern = (ids: Map<string, number>, text: string) => {
+    let id = ids.get(text);
+    if (id === undefined) ids.set(text, (id = ids.size));
+    return id;
+  };
   // Class ids run namespace by namespace: sets of classes (most stay in one namespace) then touch one run of ids.
   const byNamespace = new Map<string, Pod[]>();
   for (const pod of pods)
     (byNamespace.get(pod.namespace) ?? byNamespace.set(pod.namespace, []).get(pod.namespace)!).push(pod);
-  const ordered = [...byNamespace.keys()].sort().flatMap((ns) => byNamespace.get(ns)!);
-  for (const pod of ordered) {
-    let sig = `${pod.namespace}\u0000${pod.hostNetwork ? 'h' : 'p'}\u0000`;
-    if (inputs.serviceAccounts) sig += `${pod.serviceAccountName}\u0000`;
-    for (const k of keys) if (k in pod.labels) sig += `${k}=${pod.labels[k]}\u0001`;
-    sig += '\u0000';
-    const named = new Int32Array(inputs.portNames.length).fill(-1);
-    inputs.portNames.forEach((pn, i) => {
-      for (const p of pod.ports)
-        if (p.name === pn.name && p.protocol === pn.protocol)
-          named[i] = named[i] === -1 ? p.containerPort : -2;
-      const hit = pod.ports.find((p) => p.name === pn.name && p.protocol === pn.protocol);
-      sig += `${hit ? hit.containerPort : '-'},`;
-    });
-    sig += '\u0000' + pod.ips.map((ip) => inputs.segments.segmentOf(ip)).join(',');
-    let cls = bySignature.get(sig);
-    if (!cls) {
-      cls = {
-        id: classes.length,
-        namespace: pod.namespace,
-        labels: pod.labels,
-        hostNetwork: pod.hostNetwork,
-        pods: [],
-        namedPorts: named,
-      };
-      classes.push(cls);
-      bySignature.set(sig, cls);
+  for (const ns of [...byNamespace.keys()].sort())
+    for (const pod of byNamespace.get(ns)!) {
+      let labels = labelPart.get(pod.labels);
+      if (labels === undefined) {
+        let sig = '';
+        for (const k of keys) if (k in pod.labels) sig += `${k}=${pod.labels[k]}\u0001`;
+        labelPart.set(pod.labels, (labels = intern(labelIds, sig)));
+      }
+      let ports = portPart.get(pod.ports);
+      if (!ports) {
+        // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
+        const named = new Int32Array(inputs.portNames.length).fill(-1);
+        inputs.portNames.forEach((pn, i) => {
+          for (const p of pod.ports)
+            if (p.name === pn.name && p.protocol === pn.protocol)
+              named[i] = named[i] === -1 ? p.containerPort : -2;
+        });
+        portPart.set(pod.ports, (ports = { id: intern(portIds, named.join(',')), named }));
+      }
+      let sig = `${ns}\u0000${pod.hostNetwork ? 'h' : 'p'}${labels},${ports.id}\u0000`;
+      if (inputs.serviceAccounts) sig += pod.serviceAccountName;
+      sig += '\u0000';
+      for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
+      let cls = bySignature.get(sig);
+      if (!cls) {
+        cls = {
+          id: classes.length,
+          namespace: pod.namespace,
+          labels: pod.labels,
+          hostNetwork: pod.hostNetwork,
+          pods: [],
+          namedPorts: ports.named,
+        };
+        classes.push(cls);
+        bySignature.set(sig, cls);
+      }
+      cls.pods.push(pod);
+      classOf.set(pod, cls);
     }
-    cls.pods.push(pod);
-    classOf.set(pod, cls);
-  }
   return { classes, classOf };
 }

@@ -16,6 +16,8 @@ import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict
 
 /** Entries of the `allows` cache before it is dropped and refilled. */
 const CACHE_LIMIT = 1 << 22;
+/** Past this many classes pairs rarely repeat, and the cache costs more than the evaluation it saves. */
+const CACHE_CLASSES = 4096;
 
 /**
  * NetworkPolicies (and the admin tiers) compiled once over equivalence classes of pods. `allows` answers one
@@ -101,7 +103,7 @@ export class PolicyEngine {
     this.#ingressOf = this.classes.map(() => []);
     this.#egressOf = this.classes.map(() => []);
     this.#index = new ClassIndex(this.classes, (c) => !(c.hostNetwork && this.hostNetwork === 'node'));
-    this.cilium.bind(this.classes, this.#index, this.#nsLabels);
+    this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
     this.policies.forEach((np, i) => {
       const ingress = np.policyTypes.includes('Ingress');
       const egress = np.policyTypes.includes('Egress');
@@ -172,16 +174,13 @@ export class PolicyEngine {
             (bHost || (aHost && sameNode) || this.#side('Ingress', b, a, b, to.pod, port, protocol))
           );
         }
-        return this.#cached(
-          a,
-          b,
-          port,
-          protocol,
-          true,
-          () =>
-            this.#side('Egress', a, b, b, to.pod, port, protocol) &&
-            this.#side('Ingress', b, a, b, to.pod, port, protocol),
-        );
+        const pod = to.pod;
+        const decide = () =>
+          this.#side('Egress', a, b, b, pod, port, protocol) &&
+          this.#side('Ingress', b, a, b, pod, port, protocol);
+        return this.classes.length > CACHE_CLASSES
+          ? decide()
+          : this.#cached(a, b, port, protocol, true, decide);
       }
     }
     return this.explain(from, to, port, protocol, false).allowed;
@@ -211,16 +210,12 @@ export class PolicyEngine {
       !this.admin.empty
     )
       return this.explain(from, to, port, protocol, false).allowed;
-    return this.#cached(
-      a,
-      b,
-      port,
-      protocol,
-      !b.namedPorts.includes(-2),
-      () =>
-        this.#ciliumSide('Egress', a, b, b, to.pod, port, protocol) &&
-        this.#ciliumSide('Ingress', b, a, b, to.pod, port, protocol),
-    );
+    const pod = to.pod;
+    const decide = () =>
+      this.#ciliumSide('Egress', a, b, b, pod, port, protocol) &&
+      this.#ciliumSide('Ingress', b, a, b, pod, port, protocol);
+    if (this.classes.length > CACHE_CLASSES) return decide();
+    return this.#cached(a, b, port, protocol, !b.namedPorts.includes(-2), decide);
   }
 
   /**
@@ -236,7 +231,7 @@ export class PolicyEngine {
     cacheable: boolean,
     decide: () => boolean,
   ): boolean {
-    if (!cacheable || this.classes.length > 4096) return decide();
+    if (!cacheable || this.classes.length > CACHE_CLASSES) return decide();
     const key =
       ((a.id * this.classes.length + b.id) * 65536 + port) * 4 +
       (protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
@@ -261,7 +256,7 @@ export class PolicyEngine {
     port: number,
     protocol: Protocol,
   ): boolean {
-    const c = this.cilium.fastSide(direction, cls, other.id, port, protocol, destPod);
+    const c = this.cilium.fastSide(direction, cls, other.id, port, protocol, dest, destPod);
     if (c === 'deny') return false;
     const np = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id].length > 0;
     if (!np && !this.cilium.isolates(cls, direction)) return true;

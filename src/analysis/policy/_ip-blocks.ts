@@ -67,6 +67,7 @@ export class AddressSegments {
 
   /** Index of the segment holding the address (stable for one compilation); -1 before the first boundary. */
   segmentOf(text: string): number {
+    if (!this.#starts.length) return -1;
     const ip = parseIP(text);
     if (!ip) return -1;
     let lo = 0;

@@ -18,7 +18,7 @@ const ON_POD = -2;
  * are `portMatches` and the peer sets' (same tests in the property test as `explain`).
  */
 export class SidePrograms {
-  readonly #programs: (Int32Array | undefined)[][] = [[], []];
+  readonly #programs: (Int32Array | undefined)[][];
   readonly #policyPrograms: (Int32Array | undefined)[][] = [[], []];
   readonly #names = new Map<string, number>();
   /** Per class × name: the container port the name resolves to (-1: none, ON_POD: check the pod). */
@@ -30,6 +30,8 @@ export class SidePrograms {
     private readonly policiesOf: (c: PodClass, d: 'Ingress' | 'Egress') => readonly number[],
     private readonly sets: PeerSets,
   ) {
+    // Filled at random class ids on first use: dense arrays, so V8 keeps them out of dictionary mode.
+    this.#programs = [0, 1].map(() => new Array<Int32Array | undefined>(classes.length).fill(undefined));
     for (const np of policies)
       for (const rules of [np.ingress, np.egress])
         for (const r of rules)
