@@ -78,9 +78,15 @@ export function planTopology(model: ClusterModel, prefix: string): Topology {
   const ip = (ns: string, ...args: string[]) => commands.push(['ip', '-n', ns, ...args]);
   const sysctl = (ns: string, ...kv: string[]) =>
     commands.push(['ip', 'netns', 'exec', ns, 'sysctl', '-q', '-w', ...kv]);
+  // Ordered in phases, one namespace after the other (fabric, each node, each pod), so that an executor may
+  // send each namespace's commands to one `ip -n NS -batch -`: a link is created before its peer end is used.
   ip(fabric, 'link', 'set', 'lo', 'up');
   ip(fabric, 'link', 'add', bridge, 'type', 'bridge');
   ip(fabric, 'link', 'set', bridge, 'up');
+  for (const n of nodes) {
+    ip(fabric, 'link', 'add', n.fabricPeer, 'type', 'veth', 'peer', 'name', n.fabricLink, 'netns', n.netns);
+    ip(fabric, 'link', 'set', n.fabricPeer, 'master', bridge, 'up');
+  }
   for (const n of nodes) {
     sysctl(
       n.netns,
@@ -89,8 +95,6 @@ export function planTopology(model: ClusterModel, prefix: string): Topology {
       'net.ipv4.conf.default.rp_filter=0',
     );
     ip(n.netns, 'link', 'set', 'lo', 'up');
-    ip(fabric, 'link', 'add', n.fabricPeer, 'type', 'veth', 'peer', 'name', n.fabricLink, 'netns', n.netns);
-    ip(fabric, 'link', 'set', n.fabricPeer, 'master', bridge, 'up');
     ip(n.netns, 'addr', 'add', `${n.ip}/32`, 'dev', n.fabricLink);
     ip(n.netns, 'link', 'set', n.fabricLink, 'up');
     for (const other of nodes) {
@@ -99,14 +103,16 @@ export function planTopology(model: ClusterModel, prefix: string): Topology {
       for (const cidr of other.podCIDRs)
         ip(n.netns, 'route', 'add', cidr, 'via', other.ip, 'dev', n.fabricLink, 'onlink');
     }
+    for (const pod of pods) {
+      if (pod.node !== n.name) continue;
+      ip(n.netns, 'link', 'add', pod.hostLink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.netns);
+      ip(n.netns, 'addr', 'add', `${GATEWAY}/32`, 'dev', pod.hostLink);
+      ip(n.netns, 'link', 'set', pod.hostLink, 'up');
+      ip(n.netns, 'route', 'add', `${pod.ip}/32`, 'dev', pod.hostLink);
+    }
   }
   for (const pod of pods) {
-    const node = nodeByName.get(pod.node)!;
     ip(pod.netns, 'link', 'set', 'lo', 'up');
-    ip(node.netns, 'link', 'add', pod.hostLink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.netns);
-    ip(node.netns, 'addr', 'add', `${GATEWAY}/32`, 'dev', pod.hostLink);
-    ip(node.netns, 'link', 'set', pod.hostLink, 'up');
-    ip(node.netns, 'route', 'add', `${pod.ip}/32`, 'dev', pod.hostLink);
     ip(pod.netns, 'addr', 'add', `${pod.ip}/32`, 'dev', 'eth0');
     ip(pod.netns, 'link', 'set', 'eth0', 'up');
     ip(pod.netns, 'route', 'add', `${GATEWAY}/32`, 'dev', 'eth0', 'scope', 'link');

@@ -60,3 +60,4 @@ export function planLab(model: ClusterModel, options: PlanOptions = {}): LabPlan
     nft,
   };
 }
+export * from './probes.ts';
