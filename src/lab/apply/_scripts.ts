@@ -68,43 +68,45 @@ setInterval(() => {}, 1 << 30);
 `;
 
 /**
- * Inside one source pod namespace: a TCP connect or UDP request/response to every target at once (up to
- * `concurrency`), each ending `open` (connected or answered), `refused` (the destination's stack answered: no
- * listener), `rejected` (ICMP admin-prohibited or unreachable: a policy chain refused it) or `timeout`.
- * argv[1]: JSON `{targets: [[ip, port, proto]], timeout, concurrency}`; prints one JSON array of
- * `[outcome, answeredBy]`.
+ * Inside one source pod namespace, long-lived: reads JSON lines `{id, targets: [[ip, port, proto]], timeout,
+ * concurrency}` on stdin and answers each with a line `{id, results}`: a TCP connect or UDP request/response to
+ * every target (up to `concurrency` at once), each `[outcome, answeredBy]` with outcome `open` (connected or
+ * answered), `refused` (the destination's stack answered: no listener), `rejected` (ICMP admin-prohibited or
+ * unreachable: a chain refused it) or `timeout`.
  */
 export const PROBER = `
 import net from 'node:net';
 import dgram from 'node:dgram';
-const { targets, timeout, concurrency } = JSON.parse(process.argv[1]);
+import readline from 'node:readline';
 const outcome = (code) => code === 'ECONNREFUSED' ? 'refused'
   : ['EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM'].includes(code) ? 'rejected' : 'error:' + code;
-const tcp = (ip, port) => new Promise((resolve) => {
+const tcp = (ip, port, timeout) => new Promise((resolve) => {
   const s = net.connect({ host: ip, port });
   let data = '';
   const t = setTimeout(() => { s.destroy(); resolve(['timeout']); }, timeout);
   s.on('data', (d) => { data += d; });
-  s.on('connect', () => {});
   s.on('end', () => { clearTimeout(t); s.destroy(); resolve(['open', data.trim()]); });
   s.on('error', (e) => { clearTimeout(t); resolve([data ? 'open' : outcome(e.code), data.trim()]); });
 });
-const udp = (ip, port) => new Promise((resolve) => {
+const udp = (ip, port, timeout) => new Promise((resolve) => {
   const s = dgram.createSocket('udp4');
   const t = setTimeout(() => { s.close(); resolve(['timeout']); }, timeout);
   s.on('message', (m) => { clearTimeout(t); s.close(); resolve(['open', String(m).trim()]); });
   s.on('error', (e) => { clearTimeout(t); try { s.close(); } catch {} resolve([outcome(e.code)]); });
   s.connect(port, ip, (err) => { if (err) return; s.send('probe'); });
 });
-const out = new Array(targets.length);
-let next = 0;
-const worker = async () => {
-  while (next < targets.length) {
-    const k = next++;
-    const [ip, port, proto] = targets[k];
-    out[k] = await (proto === 'TCP' ? tcp(ip, port) : udp(ip, port));
-  }
+const run = async ({ id, targets, timeout, concurrency }) => {
+  const results = new Array(targets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length) {
+      const k = next++;
+      const [ip, port, proto] = targets[k];
+      results[k] = await (proto === 'TCP' ? tcp(ip, port, timeout) : udp(ip, port, timeout));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
+  process.stdout.write(JSON.stringify({ id, results }) + '\\n');
 };
-await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));
-process.stdout.write(JSON.stringify(out));
+readline.createInterface({ input: process.stdin }).on('line', (l) => { if (l.trim()) run(JSON.parse(l)); });
 `;

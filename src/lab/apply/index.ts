@@ -7,7 +7,10 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { cpus } from 'node:os';
 import type { LabPlan } from '../plan/index.ts';
 import { pool, run, runCommands, spawnDetached, tryRun } from './_run.ts';
-import { BINDER, DAEMON, PROBER } from './_scripts.ts';
+import { BINDER, DAEMON } from './_scripts.ts';
+import { Probers } from './_probers.ts';
+
+export { Probers } from './_probers.ts';
 
 export { run, tryRun } from './_run.ts';
 
@@ -186,35 +189,41 @@ export interface ProbeTarget {
 }
 
 /**
- * Real connection attempts from each source namespace to its targets: one prober process per source, `parallel`
- * sources at a time, every target of a source at once. Results in input order.
+ * Real connection attempts from each source namespace to its targets, `parallel` sources at a time, every target
+ * of a source at once. With `probers`, their long-lived prober processes are used (and kept); otherwise one is
+ * started per source and ended afterwards. Results in input order.
  */
 export async function probeFrom(
   sources: readonly { netns: string; targets: readonly ProbeTarget[] }[],
-  options: { timeoutMs?: number; parallel?: number; concurrency?: number } = {},
+  options: { timeoutMs?: number; parallel?: number; concurrency?: number; probers?: Probers } = {},
 ): Promise<{ outcome: ProbeOutcome; answeredBy?: string }[][]> {
   const timeout = options.timeoutMs ?? 1500;
-  return pool(sources, options.parallel ?? Math.max(2, cpus().length * 2), async (s) => {
-    if (!s.targets.length) return [];
-    const arg = JSON.stringify({
-      targets: s.targets.map((t) => [t.ip, t.port, t.protocol]),
-      timeout,
-      concurrency: options.concurrency ?? 256,
+  const probers = options.probers ?? new Probers();
+  try {
+    return await pool(sources, options.parallel ?? Math.max(2, cpus().length * 2), async (s) => {
+      if (!s.targets.length) return [];
+      const targets = s.targets.map((t): [string, number, string] => [t.ip, t.port, t.protocol]);
+      const out = await probers.probe(s.netns, targets, timeout, options.concurrency);
+      if (!options.probers) probers.closeOne(s.netns);
+      return out.map(([outcome, answeredBy]) => ({
+        outcome: outcome as ProbeOutcome,
+        answeredBy: answeredBy || undefined,
+      }));
     });
-    const out = await run([
-      'ip',
-      'netns',
-      'exec',
-      s.netns,
-      process.execPath,
-      '--input-type=module',
-      '-e',
-      PROBER,
-      arg,
-    ]);
-    return (JSON.parse(out) as [ProbeOutcome, string?][]).map(([outcome, answeredBy]) => ({
-      outcome,
-      answeredBy: answeredBy || undefined,
-    }));
-  });
+  } finally {
+    if (!options.probers) probers.close();
+  }
+}
+
+/**
+ * Replaces the nft tables of every node namespace with the plan's (atomically per namespace: one `nft -f` deletes
+ * and recreates them), for a lab whose namespaces, links and addresses already match the plan: a policy change.
+ */
+export async function labReload(plan: LabPlan): Promise<void> {
+  for (const n of plan.nft) {
+    const drop = [`${plan.prefix}kube-proxy`, `${plan.prefix}policy`]
+      .map((t) => `table ip ${t} {}\ndelete table ip ${t}\n`)
+      .join('');
+    await run(['ip', 'netns', 'exec', n.netns, 'nft', '-f', '-'], drop + n.script);
+  }
 }

@@ -1,13 +1,15 @@
 import type { ClusterModel } from '../../model/types.ts';
 import { compare, probeCases, type LabPlan, type ProbeReport } from '../plan/index.ts';
 import { grown, rejectCounters } from './_counters.ts';
-import { probeFrom } from './index.ts';
+import { probeFrom, type Probers } from './index.ts';
 
 export interface ProbeRunOptions {
   readonly sample?: number;
   readonly seed?: number;
   readonly timeoutMs?: number;
   readonly parallel?: number;
+  /** Long-lived probers to use (and keep) across runs. */
+  readonly probers?: Probers;
 }
 
 /**
@@ -27,7 +29,11 @@ export async function runProbe(
     (bySource.get(c.fromNetns) ?? bySource.set(c.fromNetns, []).get(c.fromNetns)!).push(i),
   );
   const sources = [...bySource].map(([netns, idx]) => ({ netns, idx, targets: idx.map((i) => cases[i]) }));
-  const results = await probeFrom(sources, { timeoutMs: options.timeoutMs, parallel: options.parallel });
+  const results = await probeFrom(sources, {
+    timeoutMs: options.timeoutMs,
+    parallel: options.parallel,
+    probers: options.probers,
+  });
   const outcomes: string[] = new Array(cases.length);
   sources.forEach((s, k) => s.idx.forEach((i, j) => (outcomes[i] = results[k][j].outcome)));
   const report = compare(model, engine, cases, outcomes, skipped);
@@ -37,7 +43,10 @@ export async function runProbe(
       (x) => x.from === d.from && x.to === d.to && x.port === d.port && x.protocol === d.protocol,
     )!;
     const before = await rejectCounters(nodeNetns, `${plan.prefix}policy`);
-    await probeFrom([{ netns: c.fromNetns, targets: [c] }], { timeoutMs: options.timeoutMs });
+    await probeFrom([{ netns: c.fromNetns, targets: [c] }], {
+      timeoutMs: options.timeoutMs,
+      probers: options.probers,
+    });
     const after = await rejectCounters(nodeNetns, `${plan.prefix}policy`);
     d.chain = grown(before, after).join(', ') || 'none (no policy chain rejected it)';
   }
