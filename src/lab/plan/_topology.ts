@@ -93,6 +93,10 @@ export function planTopology(model: ClusterModel, prefix: string): Topology {
       'net.ipv4.ip_forward=1',
       'net.ipv4.conf.all.rp_filter=0',
       'net.ipv4.conf.default.rp_filter=0',
+      // Policy rejects answer with ICMP at probe rate: no rate limit inside the lab.
+      'net.ipv4.icmp_ratelimit=0',
+      'net.ipv4.icmp_msgs_per_sec=100000',
+      'net.ipv4.icmp_msgs_burst=100000',
     );
     ip(n.netns, 'link', 'set', 'lo', 'up');
     ip(n.netns, 'addr', 'add', `${n.ip}/32`, 'dev', n.fabricLink);
