@@ -59,7 +59,11 @@ async function expectAgreement(name: string, model: ClusterModel, sample?: numbe
   const probers = await ensure(plan);
   const r = await runProbe(model, plan, { probers, sample, seed: 7 });
   console.log(`# lab probe ${name}: ${r.agree}/${r.total} agree (${r.ms} ms)`);
-  assert.deepEqual(r.disagreements, [], `${name}: the lab disagrees with the model`);
+  assert.deepEqual(
+    r.disagreements.slice(0, 5),
+    [],
+    `${name}: ${r.disagreements.length} disagreements with the model`,
+  );
   assert.ok(r.total > 0, `${name}: nothing was probed`);
 }
 

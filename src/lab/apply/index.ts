@@ -42,6 +42,8 @@ export async function preflight(): Promise<string | undefined> {
   if ((await tryRun(['ip', 'netns', 'list'])) === undefined) return '`ip netns` does not work here';
   if ((await tryRun(['nft', '--version'])) === undefined)
     return 'kubetwin lab needs nftables (`nft`): apt-get install nftables';
+  if ((await tryRun(['sysctl', '-n', 'kernel.ostype'])) === undefined)
+    return 'kubetwin lab needs sysctl (procps): apt-get install procps';
   return undefined;
 }
 
