@@ -30,15 +30,19 @@ const model = buildFromTexts([
 ]).model;
 const plan = planLab(model, { prefix: PREFIX });
 await labDown(PREFIX);
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => void labDown(PREFIX).then(() => process.exit(130)));
 const before = await labInventory(PREFIX);
 const load = [loadavg()[0]];
 let t = Date.now();
 const up = await labUp(plan);
 const upMs = Date.now() - t;
+console.error(`up: ${plan.pods.length} pods in ${upMs} ms`);
 load.push(loadavg()[0]);
 t = Date.now();
 const probe = await runProbe(model, plan);
 const probeMs = Date.now() - t;
+console.error(`probe: ${probe.total} probes in ${probeMs} ms`);
 load.push(loadavg()[0]);
 const during = await labInventory(PREFIX);
 t = Date.now();
