@@ -17,7 +17,10 @@ export async function graphGeometry(page: Page, svgSelector: string): Promise<Gr
   return page.evaluate((sel) => {
     const svg = document.querySelector(sel) as SVGSVGElement | null;
     if (!svg) throw new Error(`no ${sel}`);
-    const vb = svg.viewBox.baseVal;
+    // The drawing's own size (the UI's zoom changes the viewBox, not the drawing).
+    const vb = svg.dataset.width
+      ? { x: 0, y: 0, width: Number(svg.dataset.width), height: Number(svg.dataset.height) }
+      : svg.viewBox.baseVal;
     const labels = [...svg.querySelectorAll('g.edge-label:not(.hidden) rect')].map((r) =>
       (r as SVGGraphicsElement).getBBox(),
     );

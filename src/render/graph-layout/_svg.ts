@@ -21,7 +21,7 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
  */
 export function renderGraphSvg(g: LaidOutGraph, options: { readonly title?: string } = {}): string {
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="kt-graph" viewBox="0 0 ${g.width} ${g.height}" width="${g.width}" height="${g.height}" role="img" aria-label="${escapeXml(options.title ?? 'connectivity graph')}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="kt-graph" viewBox="0 0 ${g.width} ${g.height}" width="${g.width}" height="${g.height}" data-width="${g.width}" data-height="${g.height}" role="img" aria-label="${escapeXml(options.title ?? 'connectivity graph')}" font-family="system-ui, sans-serif" font-size="12">`,
     '<defs>',
     ...Object.entries(verdictColour).map(
       ([k, c]) =>
