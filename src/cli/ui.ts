@@ -96,6 +96,9 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
       return readFile(path, 'utf8').catch(() => undefined);
     },
   });
+  // Lay the default graph out before the URL is printed: ELK's first run pays for compiling its code, and the
+  // layout is cached per version, so the page's first load finds it ready.
+  await app.request('/api/graph');
   const server = await listen(app.fetch, where);
   const onChange = coalesce(reload);
   const watcher = opts.watch && opts.file?.length ? watchPaths(opts.file, onChange) : undefined;
