@@ -3,7 +3,8 @@
  * out and interactive in ≤ 3 s in Chromium; aggregated views are fine). Flows as in bench/report.ts (the first
  * Deployment of each namespace calls up to 50 Services of it). Measures, in one Chromium (Debian's), from
  * navigation to the graph drawn (`body[data-ready]`: page, /api/graph with the ELK layout, SVG in the DOM), then
- * a click on a node until the selection panel shows it; the first load (layout not cached) and a reload.
+ * a click on a namespace drawn as one node until it is drawn open; the first load (layout not cached) and a
+ * reload.
  * Run: `node --import tsx bench/ui.ts`. Prints a Markdown table.
  */
 import { existsSync } from 'node:fs';
@@ -80,8 +81,16 @@ for (const [name, query] of [
     const readyMs = performance.now() - start;
     const counts = await page.locator('#status').innerText();
     const c0 = performance.now();
-    await page.locator('#graph svg g.node').first().dispatchEvent('click');
-    await page.waitForSelector('#selection p b', { timeout: 60_000 });
+    // Interactive: a click on a namespace drawn as one node opens it (a new layout with its island), or, when
+    // nothing is aggregated, a click on a node shows its selection.
+    const ns = page.locator('#graph svg g.node-namespace').first();
+    if (await ns.count()) {
+      await ns.dispatchEvent('click');
+      await page.waitForSelector('#graph svg g.group', { timeout: 120_000 });
+    } else {
+      await page.locator('#graph svg g.node').first().dispatchEvent('click');
+      await page.waitForSelector('#selection p b', { timeout: 60_000 });
+    }
     const clickMs = performance.now() - c0;
     rows.push(
       `| ${name} | ${run} | ${Math.round(readyMs)} | ${Math.round(clickMs)} | ${counts.split(' · ').slice(1, 2).join('')} |`,
@@ -101,7 +110,7 @@ console.log(
       .join(' ')} at the end.`,
     `Cluster: realistic, ${model.pods.length} pods, ${model.workloads.length} workloads, ${model.namespaces.length} namespaces; ${flows.reduce((n, f) => n + f.steps.length, 0)} flow steps. Build ${Math.round(buildMs)} ms, analysis ${Math.round(analyseMs)} ms (before the page; not part of the figure).`,
     '',
-    '| graph | run | navigation → graph drawn, ms | click → selection shown, ms | drawn |',
+    '| graph | run | navigation → graph drawn, ms | click → namespace opened (or selection shown), ms | drawn |',
     '| --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n'),

@@ -12,6 +12,8 @@ import type { GraphResponse, PlacedEdge } from './_types.ts';
 let graph: GraphResponse | undefined;
 let version = -1;
 const collapsed = new Set<string>();
+/** Namespaces opened by a click while the graph is past its size limit (every other one stays one node). */
+const expanded = new Set<string>();
 const filters: Filters = {
   namespaces: new Set(),
   verdicts: new Set(['delivered', 'partial', 'failed', 'allowed']),
@@ -29,6 +31,7 @@ async function loadGraph(): Promise<void> {
   const connectivity = ($('f-connectivity') as HTMLInputElement).checked;
   const params = new URLSearchParams();
   if (collapsed.size) params.set('collapse', [...collapsed].join(','));
+  if (expanded.size) params.set('expand', [...expanded].join(','));
   if (connectivity) params.set('connectivity', '1');
   if (($('f-isolated') as HTMLInputElement).checked) params.set('isolated', '1');
   const t0 = performance.now();
@@ -104,7 +107,10 @@ function refilter(): void {
 }
 
 function toggleCollapse(ns: string): void {
-  if (collapsed.has(ns)) collapsed.delete(ns);
+  const aggregatedBySize = !!graph?.layout.aggregated.length && !collapsed.size;
+  if (aggregatedBySize && !expanded.has(ns) && graph!.layout.aggregated.includes(ns)) expanded.add(ns);
+  else if (expanded.has(ns)) expanded.delete(ns);
+  else if (collapsed.has(ns)) collapsed.delete(ns);
   else collapsed.add(ns);
   void loadGraph();
 }

@@ -57,14 +57,15 @@ export function createApp(options: AppOptions): Hono {
       layoutsOf = s.version;
     }
     const collapse = (c.req.query('collapse') ?? '').split(',').filter(Boolean).sort();
+    const expand = (c.req.query('expand') ?? '').split(',').filter(Boolean).sort();
     const connectivity = c.req.query('connectivity') === '1';
     const isolated = c.req.query('isolated') === '1';
     const maxNodes = Number(c.req.query('maxNodes') ?? 150) || 150;
-    const key = JSON.stringify([collapse, connectivity, isolated, maxNodes]);
+    const key = JSON.stringify([collapse, expand, connectivity, isolated, maxNodes]);
     let laid = layouts.get(key);
     if (!laid) {
       const g = uiGraph(s.analysed, { connectivity, isolated });
-      laid = layoutGraph(g.nodes, g.edges, { collapse, maxNodes }).then((layout) => ({
+      laid = layoutGraph(g.nodes, g.edges, { collapse, expand, maxNodes }).then((layout) => ({
         layout,
         svg: renderGraphSvg(layout, { title: `connectivity of ${s.title}` }),
         notes: g.notes,

@@ -38,9 +38,10 @@ export function aggregate(
   const max = options.maxNodes ?? 150;
   const groups = new Set(nodes.map((n) => n.group));
   const outsideCount = nodes.filter((n) => n.group === outsideGroup).length;
+  const expand = new Set(options.expand ?? []);
   const collapse = new Set(
     nodes.length > max
-      ? [...groups].filter((g) => g !== outsideGroup || outsideCount > 20)
+      ? [...groups].filter((g) => (g !== outsideGroup || outsideCount > 20) && !expand.has(g))
       : (options.collapse ?? []).filter((g) => groups.has(g)),
   );
   if (!collapse.size) return { nodes: [...nodes], edges: [...edges], aggregated: [] };

@@ -75,4 +75,6 @@ export interface LayoutOptions {
   readonly maxNodes?: number;
   /** Namespaces to draw as one node whatever the size. */
   readonly collapse?: readonly string[];
+  /** Namespaces to draw as islands even past `maxNodes` (the UI's click on a collapsed namespace). */
+  readonly expand?: readonly string[];
 }
