@@ -12,8 +12,7 @@ import { spawn } from 'node:child_process';
 import { analyseCluster } from '../pipeline/index.ts';
 import type { Flow } from '../analysis/flows/index.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
-import { createApp, type Snapshot } from '../http/index.ts';
-import { listen } from '../http/node-server.ts';
+import type { Snapshot } from '../http/index.ts';
 import { watchPaths } from '../servers/dns-server/index.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import { coalesce, onceEach } from './_reload.ts';
@@ -85,6 +84,9 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
       .filter((f) => f !== '-')
       .map((f) => realpath(resolvePath(f)).catch(() => resolvePath(f))),
   );
+  // Loaded here, not at start: other commands need neither the HTTP API nor the layout engine.
+  const { createApp } = await import('../http/index.ts');
+  const { listen } = await import('../http/node-server.ts');
   const app = createApp({
     snapshot: () => current,
     subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),

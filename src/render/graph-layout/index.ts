@@ -9,7 +9,6 @@
  * const laid = await layoutGraph(nodes, edges, { maxNodes: 150 });
  * const svg = renderGraphSvg(laid);
  */
-import ElkBundled from 'elkjs/lib/elk.bundled.js';
 import type { ELK, ELKConstructorArguments, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { aggregate, outsideGroup } from './_aggregate.ts';
 import { nodeSize, textWidth, labelHeight } from './_measure.ts';
@@ -41,9 +40,20 @@ const rootOptions = {
 };
 
 const islandPadding = '[top=34,left=14,bottom=14,right=14]';
-// The bundled build is CommonJS (`module.exports = ELK`); seen from ESM its default export is the class itself.
-const ElkClass = ElkBundled as unknown as new (args?: ELKConstructorArguments) => ELK;
 let engine: ELK | undefined;
+
+/**
+ * ELK, loaded on first use: its bundled build is 1.5 MB of JavaScript, which every CLI command would otherwise
+ * evaluate at start. The build is CommonJS (`module.exports = ELK`); seen from ESM its default export is the class.
+ */
+async function elk(): Promise<ELK> {
+  if (!engine) {
+    const mod = await import('elkjs/lib/elk.bundled.js');
+    const ElkClass = mod.default as unknown as new (args?: ELKConstructorArguments) => ELK;
+    engine = new ElkClass();
+  }
+  return engine;
+}
 
 /** Lays the graph out (aggregating namespaces past `maxNodes`); deterministic for the same input. */
 export async function layoutGraph(
@@ -83,9 +93,8 @@ export async function layoutGraph(
     targets: [e.to],
     labels: e.label ? [{ text: e.label, width: textWidth(e.label, 11) + 8, height: labelHeight }] : [],
   }));
-  engine ??= new ElkClass();
   const root: ElkNode = { id: 'root', layoutOptions: rootOptions, children: top, edges: elkEdges };
-  const laid = await engine.layout(root);
+  const laid = await (await elk()).layout(root);
   const info = new Map(drawn.nodes.map((n) => [n.id, n]));
   const placedNodes: PlacedNode[] = [];
   const groups: LaidOutGraph['groups'][number][] = [];
