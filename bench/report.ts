@@ -10,7 +10,7 @@ import { buildCluster } from '../src/cluster/index.ts';
 import { runDoctor } from '../src/analysis/doctor/index.ts';
 import { createTraceContext, traceFlow } from '../src/analysis/trace/index.ts';
 import { buildReport } from '../src/analysis/report/index.ts';
-import { renderReportHtml } from '../src/render/report-html.ts';
+import { renderReportHtml, reportGraphLayout } from '../src/render/report-html.ts';
 import type { Flow } from '../src/analysis/flows/index.ts';
 
 const rows: string[] = [];
@@ -49,9 +49,15 @@ for (const pods of [30000]) {
   const ctx = createTraceContext(model, { now: '2026-11-01T00:00:00Z' });
   const traces = flows.map((f) => traceFlow(ctx, f));
   const findings = runDoctor(model, { engine: ctx.engine, flowTraces: traces, now: '2026-11-01T00:00:00Z' });
-  const html = renderReportHtml(
-    buildReport({ title: 'bench', model, diagnostics, engine: ctx.engine, flows: traces, findings }),
-  );
+  const data = buildReport({
+    title: 'bench',
+    model,
+    diagnostics,
+    engine: ctx.engine,
+    flows: traces,
+    findings,
+  });
+  const html = renderReportHtml(data, await reportGraphLayout(data));
   const reportMs = performance.now() - t;
   const peak = Math.round(process.resourceUsage().maxRSS / 1024);
   rows.push(

@@ -1,5 +1,6 @@
 // Bundles the CLI into one ESM file so `npx kubetwin` starts without a TypeScript loader.
 import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
 
 await build({
   entryPoints: ['src/cli/main.ts'],
@@ -29,3 +30,17 @@ await build({
   sourcemap: false,
   logLevel: 'warning',
 });
+
+// The page of `kubetwin ui`: one script, its HTML and CSS, read into memory by the server (src/cli/_web-assets.ts).
+mkdirSync('dist/web', { recursive: true });
+await build({
+  entryPoints: ['web/app.ts'],
+  outfile: 'dist/web/app.js',
+  bundle: true,
+  format: 'iife',
+  target: 'es2020',
+  minify: true,
+  logLevel: 'warning',
+});
+copyFileSync('web/index.html', 'dist/web/index.html');
+copyFileSync('web/app.css', 'dist/web/app.css');

@@ -1,7 +1,8 @@
 /**
  * The HTML report opened in a real browser (Debian's chromium, driven by playwright-core): the page renders, the
- * flow graph SVG has its nodes and edges (broken ones drawn), the findings table lists the doctor's errors, and a
- * screenshot is taken and checked to be a real image of the page.
+ * flow graph SVG has its nodes and edges (broken ones drawn) with no two edge labels overlapping and no edge leaving
+ * the drawing, the findings table lists the doctor's errors, and a screenshot is taken and checked to be a real
+ * image of the page.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,6 +10,7 @@ import { existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../src/cli/program.ts';
+import { graphGeometry } from './helpers/graph-geometry.ts';
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
@@ -69,10 +71,15 @@ test(
       assert.match(await tab.locator('#findings + table').innerText(), /peer-selects-nothing/);
       assert.match(await tab.locator('#card-flows').innerText(), /3\/9/);
       const shot = join(dir, 'report.png');
-      await tab.screenshot({ path: shot, fullPage: true });
+      await tab.screenshot({ path: shot });
       const png = readFileSync(shot);
       assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
-      assert.ok(png.length > 50_000, `screenshot size ${png.length}`);
+      assert.ok(png.length > 20_000, `screenshot size ${png.length}`);
+      // The graph reads: no two edge labels overlap, no edge leaves the drawing (the old layout clipped loops).
+      const geo = await graphGeometry(tab, '#graph + div svg');
+      assert.ok(geo.labels >= 10 && geo.edges >= 10, JSON.stringify(geo));
+      assert.deepEqual(geo.overlapping, []);
+      assert.deepEqual(geo.outside, []);
       const graphShot = await tab.locator('#graph + div').screenshot({ path: join(dir, 'graph.png') });
       assert.ok(graphShot.length > 10_000);
     } finally {

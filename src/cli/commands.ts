@@ -16,6 +16,7 @@ import { convertCommand } from './convert.ts';
 import { profileCommand } from './profile.ts';
 import { diffCommand } from './diff.ts';
 import { labCommand } from './lab.ts';
+import { uiCommand } from './ui.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
 export const commandFactories: readonly ((io: Io) => Command)[] = [
@@ -35,4 +36,5 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   profileCommand,
   diffCommand,
   labCommand,
+  uiCommand,
 ];

@@ -3,7 +3,7 @@ import { analyseCluster } from '../pipeline/index.ts';
 import type { Flow } from '../analysis/flows/index.ts';
 import { renderReportText } from '../render/report-text.ts';
 import { renderReportMd } from '../render/report-md.ts';
-import { renderReportHtml } from '../render/report-html.ts';
+import { renderReportHtml, reportGraphLayout } from '../render/report-html.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import { loadFlows } from './trace.ts';
@@ -49,7 +49,7 @@ export function reportCommand(io: Io): Command {
     });
     io.stdout(
       opts.output === 'html'
-        ? renderReportHtml(data)
+        ? renderReportHtml(data, await reportGraphLayout(data))
         : opts.output === 'md'
           ? renderReportMd(data)
           : renderReportText(data),

@@ -1,6 +1,13 @@
 import { formatSource } from '../model/diagnostic.ts';
 import type { ReportData } from '../analysis/report/index.ts';
-import { escapeXml as esc, renderFlowGraphSvg } from './_svg-graph.ts';
+import {
+  escapeXml as esc,
+  layoutGraph,
+  outsideGroup,
+  renderGraphSvg,
+  type LaidOutGraph,
+  type LayoutOptions,
+} from './graph-layout/index.ts';
 import { renderTraceText } from './trace-text.ts';
 
 const badge = {
@@ -10,13 +17,27 @@ const badge = {
 } as const;
 
 const css = `body{font-family:system-ui,sans-serif;margin:2rem;color:#263238;max-width:1400px}h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #cfd8dc}
-table{border-collapse:collapse;font-size:.85rem;width:100%}td,th{border:1px solid #cfd8dc;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#eceff1}
+table{border-collapse:collapse;font-size:.85rem;width:100%}td,th{border:1px solid #cfd8dc;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table.findings{table-layout:fixed}table.findings th:nth-child(1){width:5.5rem}table.findings th:nth-child(2){width:14rem}table.findings th:nth-child(3){width:14rem}th{background:#eceff1}
 .ok{color:#2e7d32;font-weight:600}.warn{color:#ef6c00;font-weight:600}.fail{color:#c62828;font-weight:600}.error{color:#c62828}.warning{color:#ef6c00}
 .summary{display:flex;gap:1rem;flex-wrap:wrap}.card{border:1px solid #cfd8dc;border-radius:8px;padding:.6rem 1rem;min-width:12rem}.card b{font-size:1.4rem;display:block}
-pre{background:#f4f6f8;padding:.6rem;overflow:auto;font-size:.75rem}details summary{cursor:pointer}.graph{overflow:auto;border:1px solid #cfd8dc;border-radius:8px;padding:.5rem}`;
+pre{background:#f4f6f8;padding:.6rem;overflow:auto;font-size:.75rem;white-space:pre-wrap;overflow-wrap:anywhere}details summary{cursor:pointer}.graph{overflow:auto;border:1px solid #cfd8dc;border-radius:8px;padding:.5rem}.graph svg{max-width:100%;height:auto;display:block;margin:auto}`;
 
-/** The main job as one self-contained HTML page (inline CSS and SVG, no script, nothing fetched). */
-export function renderReportHtml(r: ReportData): string {
+/** Lays out the report's flow graph (namespaces as islands; one node per namespace past `maxNodes`). */
+export function reportGraphLayout(r: ReportData, options: LayoutOptions = {}): Promise<LaidOutGraph> {
+  return layoutGraph(
+    r.graph.nodes.map((n) => ({ ...n, kind: n.group === outsideGroup ? 'outside' : 'workload' })),
+    r.graph.edges.map((e) => ({ from: e.from, to: e.to, label: e.label, verdict: e.outcome })),
+    options,
+  );
+}
+
+/**
+ * The main job as one self-contained HTML page (inline CSS and SVG, no script, nothing fetched). `graph` is the
+ * report's flow graph laid out by `layoutGraph` (src/render/graph-layout; ELK is asynchronous, so the caller
+ * awaits it first — `reportGraphLayout`). Sections with nothing to show are left out, not drawn as empty frames.
+ */
+export function renderReportHtml(r: ReportData, graph: LaidOutGraph): string {
   const c = r.cluster;
   const steps = r.flows.flatMap((f) => f.steps);
   const okFlows = r.flows.filter((f) => f.outcome === 'delivered').length;
@@ -41,27 +62,48 @@ ${rows(r.notModeled.map((o) => [esc(`${o.kind} (${o.group}) ${o.namespace ? `${o
 </table>
 `
     : ''
-}<h2 id="flows">What works and what is broken</h2>
+}${
+    r.flows.length
+      ? `<h2 id="flows">What works and what is broken</h2>
 <table><tr><th></th><th>flow</th><th>step</th><th>why it fails</th><th>fix</th></tr>
 ${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.outcome][0]}">${badge[s.trace.outcome][1]}</span>${s.trace.hops.some((h) => h.unknown?.length) ? ' <span class="warn">unknown</span>' : ''}`, esc(f.flow.name), esc(s.step.text), esc(s.trace.failure?.reason ?? ''), esc(s.trace.fix?.summary ?? '')])))}
 </table>
 <h2 id="graph">Connectivity of the declared flows</h2>
-<div class="graph">${renderFlowGraphSvg(r.graph.nodes, r.graph.edges)}</div>
-<h2 id="posture">Zero-trust posture</h2>
+<div class="graph">${renderGraphSvg(graph, { title: 'connectivity of the declared flows' })}</div>${graph.aggregated.length ? `\n<p>${graph.input.nodes} nodes: each namespace is drawn as one node with its count.</p>` : ''}
+`
+      : '<h2 id="flows">Flows</h2>\n<p>No flows declared (pass <code>--flows FILE</code>, or add ClientIntents): nothing traced, no graph drawn.</p>\n'
+  }${
+    r.posture.length
+      ? `<h2 id="posture">Zero-trust posture</h2>
 <table><tr><th>namespace</th><th>posture</th><th>pods ready</th><th>ingress-isolated</th><th>egress-isolated</th><th>default deny</th><th>policies</th></tr>
 ${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'zero-trust' ? 'ok' : p.posture === 'partial' ? 'warn' : 'fail'}">${p.posture}</span>`, `${p.readyPods}/${p.pods}`, `${p.ingressIsolated}/${p.pods}`, `${p.egressIsolated}/${p.pods}`, [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none', String(p.policies)]))}
 </table>
+`
+      : ''
+  }
 <h2 id="findings">Findings</h2>
-<table><tr><th>severity</th><th>code</th><th>where</th><th>message</th><th>fix</th></tr>
+${
+  r.findings.length
+    ? `<table class="findings"><tr><th>severity</th><th>code</th><th>where</th><th>message</th><th>fix</th></tr>
 ${rows(r.findings.map((f) => [`<span class="${f.severity}">${f.severity}</span>`, `<code>${esc(f.code)}</code>`, esc(f.objects[0]?.source ? formatSource(f.objects[0].source, false) : ''), esc(f.message), esc(f.fix) + (f.patch ? `<pre>${esc(f.patch)}</pre>` : '')]))}
-</table>
-<h2 id="traces">Traces</h2>
+</table>`
+    : '<p>No findings.</p>'
+}
+${
+  r.flows.length
+    ? `<h2 id="traces">Traces</h2>
 ${r.flows.map((f) => `<details><summary><span class="${badge[f.outcome][0]}">${badge[f.outcome][1]}</span> ${esc(f.flow.name)}</summary>${f.steps.map((s) => `<pre>${esc(renderTraceText(s.trace))}</pre>`).join('')}</details>`).join('\n')}
-<h2 id="services">Services</h2>
+`
+    : ''
+}${
+    r.services.length
+      ? `<h2 id="services">Services</h2>
 <table><tr><th>service</th><th>type</th><th>cluster IP</th><th>ports</th><th>ready endpoints</th></tr>
 ${rows(r.services.map((s) => [esc(s.name), s.type, s.clusterIP, esc(s.ports), s.ready]))}
 </table>
-<p>Generated by kubetwin from the manifests; pods ${esc(c.podCIDR)}, Services ${esc(c.serviceCIDR)}, domain ${esc(c.clusterDomain)}. Input problems: ${r.inputProblems.errors} errors, ${r.inputProblems.warnings} warnings${r.notModeled.length ? `, ${r.notModeled.length} objects that change traffic and are not modeled` : ''}.</p>
+`
+      : ''
+  }<p>Generated by kubetwin from the manifests; pods ${esc(c.podCIDR)}, Services ${esc(c.serviceCIDR)}, domain ${esc(c.clusterDomain)}. Input problems: ${r.inputProblems.errors} errors, ${r.inputProblems.warnings} warnings${r.notModeled.length ? `, ${r.notModeled.length} objects that change traffic and are not modeled` : ''}.</p>
 </body></html>
 `;
 }

@@ -49,12 +49,17 @@ function intended(model: ClusterModel, step: FlowStep): string {
     );
   if (pod) return workloadOfPod(model, `${pod.namespace}/${pod.name}`);
   const [name, ns] = labels;
+  // From outside the cluster no search list applies; a name that only one namespace's Service carries is still
+  // that Service (drawn in its namespace, not among the outside parties).
+  const sameName = model.services.filter((s) => s.name === name);
   const namespace =
     ns && model.namespaces.some((n) => n.name === ns)
       ? ns
       : step.from.kind === 'ref'
         ? step.from.namespace
-        : undefined;
+        : sameName.length === 1
+          ? sameName[0].namespace
+          : undefined;
   return (
     (namespace && workloadOfService(model, namespace, name)) ||
     (to.kind === 'url' ? to.host : `${to.namespace}/${to.name}`)

@@ -1,0 +1,13 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 800 } });
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+p.on('pageerror', (e) => console.log('pageerror', e.message));
+await p.goto('http://127.0.0.1:18765/');
+await p.waitForSelector('body[data-ready]', { timeout: 30000 });
+await p.locator('g.edge-label').first().click();
+await p.waitForSelector('#trace-hops', { timeout: 30000 });
+await p.screenshot({ path: '/tmp/ui-exp/ui.png' });
+await p.setViewportSize({ width: 390, height: 844 });
+await p.screenshot({ path: '/tmp/ui-exp/ui-phone.png' , fullPage: false});
+await b.close();
