@@ -82,7 +82,8 @@ export class IncrementalCluster {
   #policies!: NetworkPolicy[];
   #holders!: Map<string, number>;
   #onNode!: Map<string, number>;
-  #allocatedRanges!: Cidr[];
+  /** Node ranges the twin's IPAM handed addresses out of, with the highest one handed out. */
+  #allocatedRanges!: { cidr: Cidr; highest: bigint }[];
   #hostIPPods!: number;
   #clean!: boolean;
   /** Moves on whenever policies (or the whole model) change: engines compiled at an older epoch are stale. */
@@ -184,7 +185,6 @@ export class IncrementalCluster {
       this.#defaultNamespace,
       () => undefined,
     );
-    const allocatedNodes = new Set<string>();
     for (const env of envs) {
       if (env.kind === 'Pod') {
         const alone = podAlone(env, built.model.nodes, built.model.profile);
@@ -199,12 +199,27 @@ export class IncrementalCluster {
         }
       }
     }
-    // Nodes where the twin's IPAM handed out addresses: an explicit address in their ranges could move them.
-    for (const p of this.#pods)
-      if (p.nodeName && p.ips.length && !this.#facts.get(p.key)?.explicit) allocatedNodes.add(p.nodeName);
-    this.#allocatedRanges = built.model.nodes
-      .filter((n) => allocatedNodes.has(n.name))
-      .flatMap((n) => n.podCIDRs.map((t) => parseCidr(t)).filter((c): c is Cidr => !!c));
+    // Where the twin's IPAM handed out addresses (sequentially from .2, skipping explicit ones): an explicit
+    // address at or below the highest handed out could move other pods; one above it cannot.
+    const highest = new Map<string, bigint>();
+    for (const p of this.#pods) {
+      if (!p.nodeName || !p.ips.length || this.#facts.get(p.key)?.explicit) continue;
+      for (const ip of p.ips) {
+        const v = parseIP(ip)?.value;
+        if (v === undefined) continue;
+        const k = `${p.nodeName}/${ip.includes(':') ? 6 : 4}`;
+        if (!highest.has(k) || v > (highest.get(k) as bigint)) highest.set(k, v);
+      }
+    }
+    this.#allocatedRanges = built.model.nodes.flatMap((n) =>
+      n.podCIDRs
+        .map((t) => parseCidr(t))
+        .filter((c): c is Cidr => !!c)
+        .flatMap((cidr) => {
+          const h = highest.get(`${n.name}/${cidr.family}`);
+          return h === undefined ? [] : [{ cidr, highest: h }];
+        }),
+    );
   }
 
   #index(p: Pod, sign: 1 | -1): void {
@@ -249,7 +264,11 @@ export class IncrementalCluster {
       const holders = (this.#holders.get(ip) ?? 0) - (this.#podByKey.get(self)?.ips.includes(ip) ? 1 : 0);
       if (holders > 0) return undefined;
       const parsed = parseIP(ip);
-      if (!alone.hostNetwork && (!parsed || this.#allocatedRanges.some((c) => cidrContains(c, parsed))))
+      if (
+        !alone.hostNetwork &&
+        (!parsed ||
+          this.#allocatedRanges.some((r) => cidrContains(r.cidr, parsed) && parsed.value <= r.highest))
+      )
         return undefined;
     }
     return alone;
