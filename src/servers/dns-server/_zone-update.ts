@@ -196,8 +196,9 @@ export class ZoneTracker {
     const podsByIP: ZoneDelta['podsByIP'] = [];
     const podIPs = new Set<string>();
     for (const { before, after } of change.pods) {
-      if (before?.ip) (this.#podAt(before.ip, before, false), podIPs.add(before.ip));
-      if (after?.ip) (this.#podAt(after.ip, after, true), podIPs.add(after.ip));
+      if (before?.ip) this.#podAt(before.ip, before, false);
+      if (after?.ip) this.#podAt(after.ip, after, true);
+      for (const p of [before, after]) if (p?.ip) podIPs.add(p.ip);
       mini(
         new Map(),
         [],
