@@ -201,25 +201,23 @@ export class IncrementalCluster {
     }
     // Where the twin's IPAM handed out addresses (sequentially from .2, skipping explicit ones): an explicit
     // address at or below the highest handed out could move other pods; one above it cannot.
-    const highest = new Map<string, bigint>();
+    const ranges = built.model.nodes.map((n) => ({
+      name: n.name,
+      cidrs: n.podCIDRs.map((t) => parseCidr(t)).filter((c): c is Cidr => !!c),
+    }));
+    const rangesOf = new Map(ranges.map((r) => [r.name, r.cidrs]));
+    const highest = new Map<Cidr, bigint>();
     for (const p of this.#pods) {
-      if (!p.nodeName || !p.ips.length || this.#facts.get(p.key)?.explicit) continue;
+      if (!p.nodeName || p.hostNetwork || !p.ips.length || this.#facts.get(p.key)?.explicit) continue;
       for (const ip of p.ips) {
-        const v = parseIP(ip)?.value;
-        if (v === undefined) continue;
-        const k = `${p.nodeName}/${ip.includes(':') ? 6 : 4}`;
-        if (!highest.has(k) || v > (highest.get(k) as bigint)) highest.set(k, v);
+        const parsed = parseIP(ip);
+        const cidr = parsed && rangesOf.get(p.nodeName)?.find((c) => cidrContains(c, parsed));
+        if (!parsed || !cidr) continue;
+        if (!highest.has(cidr) || parsed.value > (highest.get(cidr) as bigint))
+          highest.set(cidr, parsed.value);
       }
     }
-    this.#allocatedRanges = built.model.nodes.flatMap((n) =>
-      n.podCIDRs
-        .map((t) => parseCidr(t))
-        .filter((c): c is Cidr => !!c)
-        .flatMap((cidr) => {
-          const h = highest.get(`${n.name}/${cidr.family}`);
-          return h === undefined ? [] : [{ cidr, highest: h }];
-        }),
-    );
+    this.#allocatedRanges = [...highest].map(([cidr, h]) => ({ cidr, highest: h }));
   }
 
   #index(p: Pod, sign: 1 | -1): void {

@@ -174,9 +174,17 @@ export class ZoneTracker {
       const entry = { service: old.service, endpoints };
       index.services.set(key, entry);
       services.push([key, endpoints.map(wire)]);
-      for (const e of [...old.endpoints, ...endpoints]) ips.add(e.ip);
-      mini(new Map([[key, old]]), [], []);
-      mini(new Map([[key, entry]]), [], []);
+      // Names of endpoints that did not change answer as before: only the Service's own names (A, AAAA, SRV)
+      // and the names and addresses of endpoints that came or went are asked again.
+      const sig = (e: EndpointAddress) =>
+        `${e.ip}|${e.hostname ?? ''}|${e.podName ?? ''}|${JSON.stringify(e.ports)}`;
+      const had = new Set(old.endpoints.map(sig));
+      const has = new Set(endpoints.map(sig));
+      const gone = old.endpoints.filter((e) => !has.has(sig(e)));
+      const came = endpoints.filter((e) => !had.has(sig(e)));
+      for (const e of [...gone, ...came]) ips.add(e.ip);
+      mini(new Map([[key, { service: old.service, endpoints: gone }]]), [], []);
+      mini(new Map([[key, { service: old.service, endpoints: came }]]), [], []);
     }
     const endpointsByIP: ZoneDelta['endpointsByIP'] = [];
     for (const ip of ips) {
