@@ -3,7 +3,7 @@
  * name, the ready endpoint addresses of each (from EndpointSlices), a reverse index of Service and endpoint
  * addresses, pods by IP. https://github.com/coredns/coredns/tree/master/plugin/kubernetes ("object" package)
  */
-import type { ClusterModel, Service } from '../../model/types.ts';
+import type { ClusterModel, EndpointSlice, Service } from '../../model/types.ts';
 import { parseIP } from '../../lib/ip.ts';
 
 export interface EndpointAddress {
@@ -45,7 +45,7 @@ export interface DnsIndex {
   readonly serial: number;
 }
 
-function byAddress(a: EndpointAddress, b: EndpointAddress): number {
+export function byAddress(a: EndpointAddress, b: EndpointAddress): number {
   const x = parseIP(a.ip);
   const y = parseIP(b.ip);
   if (!x || !y) return a.ip < b.ip ? -1 : 1;
@@ -60,54 +60,29 @@ function byAddress(a: EndpointAddress, b: EndpointAddress): number {
  */
 export function buildDnsIndex(
   model: ClusterModel,
-  options: { podIndex?: boolean; podNames?: boolean } = {},
+  options: {
+    podIndex?: boolean;
+    podNames?: boolean;
+    onSlice?: (slice: EndpointSlice, addresses: EndpointAddress[]) => void;
+  } = {},
 ): DnsIndex {
-  let hash = 2166136261;
-  const mix = (s: string) => {
-    for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 16777619) >>> 0;
-  };
   const services = new Map<string, ServiceEntry & { endpoints: EndpointAddress[] }>();
   const serviceByIP = new Map<string, DnsService>();
   for (const full of model.services) {
-    const s: DnsService = {
-      name: full.name,
-      namespace: full.namespace,
-      type: full.type,
-      headless: full.headless,
-      clusterIPs: full.clusterIPs,
-      ports: full.ports,
-      ...(full.externalName !== undefined ? { externalName: full.externalName } : {}),
-    };
+    const s = dnsService(full);
     services.set(`${s.name}.${s.namespace}`, { service: s, endpoints: [] });
     for (const ip of s.clusterIPs) serviceByIP.set(ip, s);
-    mix(`${full.key}|${s.clusterIPs.join(',')}|${s.externalName ?? ''}`);
   }
   const endpointsByIP = new Map<string, EndpointAddress[]>();
   for (const slice of model.endpointSlices) {
-    if (slice.addressType === 'FQDN') continue;
     const entry = services.get(`${slice.serviceName}.${slice.namespace}`);
-    if (!entry) continue;
-    const ports = slice.ports
-      .filter((p) => p.port !== undefined)
-      .map((p) => ({ name: p.name ?? '', port: p.port as number, protocol: p.protocol }));
-    for (const ep of slice.endpoints) {
-      if (!ep.conditions.ready) continue;
-      for (const ip of ep.addresses) {
-        const podName =
-          options.podNames && ep.targetRef?.startsWith('Pod/') ? ep.targetRef.split('/')[2] : undefined;
-        const address: EndpointAddress = {
-          ip,
-          ...(ep.hostname ? { hostname: ep.hostname } : {}),
-          ...(podName ? { podName } : {}),
-          ports,
-          service: entry.service,
-        };
-        entry.endpoints.push(address);
-        const list = endpointsByIP.get(ip);
-        if (list) list.push(address);
-        else endpointsByIP.set(ip, [address]);
-        mix(`${slice.key}|${ip}|${ep.hostname ?? ''}`);
-      }
+    const addresses = addressesOfSlice(slice, entry?.service, !!options.podNames);
+    options.onSlice?.(slice, addresses);
+    for (const address of addresses) {
+      entry!.endpoints.push(address);
+      const list = endpointsByIP.get(address.ip);
+      if (list) list.push(address);
+      else endpointsByIP.set(address.ip, [address]);
     }
   }
   for (const e of services.values()) e.endpoints.sort(byAddress);
@@ -119,14 +94,77 @@ export function buildDnsIndex(
       list.push(p.namespace);
       podsByIP.set(p.ip, list);
     }
-  const dnsService = serviceByIP.get(model.profile.dnsServiceIP);
+  const clusterDns = serviceByIP.get(model.profile.dnsServiceIP);
   return {
     namespaces: new Set(model.namespaces.map((n) => n.name)),
     services,
     serviceByIP,
     endpointsByIP,
     podsByIP,
-    dnsServiceIPs: dnsService ? dnsService.clusterIPs : [model.profile.dnsServiceIP],
-    serial: hash,
+    dnsServiceIPs: clusterDns ? clusterDns.clusterIPs : [model.profile.dnsServiceIP],
+    serial: zoneSerial(model, services),
   };
+}
+
+/** The slim copy of a Service that DNS keeps. */
+export function dnsService(full: Service): DnsService {
+  return {
+    name: full.name,
+    namespace: full.namespace,
+    type: full.type,
+    headless: full.headless,
+    clusterIPs: full.clusterIPs,
+    ports: full.ports,
+    ...(full.externalName !== undefined ? { externalName: full.externalName } : {}),
+  };
+}
+
+/**
+ * The ready addresses a slice gives its Service (`service`, the index's copy; none when the index has no such
+ * Service or the slice holds names), in the slice's order, sharing one ports array.
+ */
+export function addressesOfSlice(
+  slice: EndpointSlice,
+  service: DnsService | undefined,
+  podNames: boolean,
+): EndpointAddress[] {
+  if (slice.addressType === 'FQDN' || !service) return [];
+  const ports = slice.ports
+    .filter((p) => p.port !== undefined)
+    .map((p) => ({ name: p.name ?? '', port: p.port as number, protocol: p.protocol }));
+  const out: EndpointAddress[] = [];
+  for (const ep of slice.endpoints) {
+    if (!ep.conditions.ready) continue;
+    for (const ip of ep.addresses) {
+      const podName = podNames && ep.targetRef?.startsWith('Pod/') ? ep.targetRef.split('/')[2] : undefined;
+      out.push({
+        ip,
+        ...(ep.hostname ? { hostname: ep.hostname } : {}),
+        ...(podName ? { podName } : {}),
+        ports,
+        service,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The SOA serial: FNV-1a over every Service's key and addresses, then every ready endpoint address of a slice
+ * whose Service the index holds (`services`, keyed `name.namespace`), in model order.
+ */
+export function zoneSerial(model: ClusterModel, services: ReadonlyMap<string, unknown>): number {
+  let hash = 2166136261;
+  const mix = (s: string) => {
+    for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 16777619) >>> 0;
+  };
+  for (const s of model.services) mix(`${s.key}|${s.clusterIPs.join(',')}|${s.externalName ?? ''}`);
+  for (const slice of model.endpointSlices) {
+    if (slice.addressType === 'FQDN' || !services.has(`${slice.serviceName}.${slice.namespace}`)) continue;
+    for (const ep of slice.endpoints) {
+      if (!ep.conditions.ready) continue;
+      for (const ip of ep.addresses) mix(`${slice.key}|${ip}|${ep.hostname ?? ''}`);
+    }
+  }
+  return hash;
 }

@@ -7,13 +7,14 @@
  * const dns = createDns(model);
  * dns.answer({ name: 'auth-service.e-commerce.svc.cluster.local', type: 'A' }).answer[0].rdata; // { type: 'A', address: '10.96.1.10' }
  */
-import type { ClusterModel, Pod } from '../../model/types.ts';
+import type { ClusterModel, EndpointSlice, Pod } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { Profile } from '../../model/profile.ts';
 import { dnsServerConfig, type DnsServerConfig } from '../corefile/index.ts';
-import { buildDnsIndex, type DnsIndex } from './_index.ts';
-export type { DnsIndex } from './_index.ts';
+import { buildDnsIndex, type DnsIndex, type EndpointAddress } from './_index.ts';
+export type { DnsIndex, EndpointAddress, ServiceEntry, DnsService } from './_index.ts';
+export { addressesOfSlice, byAddress, dnsService, zoneSerial } from './_index.ts';
 import { canonicalName } from './_names.ts';
 import { nodeResolver, podResolvConf, type Libc, type ResolvConf } from './_resolv-conf.ts';
 import { serve, type ServerContext } from './_server.ts';
@@ -49,6 +50,8 @@ export interface Dns {
 export interface CreateDnsOptions {
   /** Use this configuration instead of the model's `coredns` ConfigMap (or the kubeadm default). */
   readonly config?: DnsServerConfig;
+  /** Told each slice's ready addresses as the index takes them (an incremental zone keeps them per slice). */
+  readonly onSlice?: (slice: EndpointSlice, addresses: EndpointAddress[]) => void;
 }
 
 /**
@@ -69,6 +72,7 @@ export function buildDnsData(model: ClusterModel, options: CreateDnsOptions = {}
   const index = buildDnsIndex(model, {
     podIndex: config.servers.some((s) => s.kubernetes?.pods === 'verified'),
     podNames: config.servers.some((s) => s.kubernetes?.endpointPodNames),
+    ...(options.onSlice ? { onSlice: options.onSlice } : {}),
   });
   return { config, diagnostics: fromModel?.diagnostics ?? [], index, profile: model.profile };
 }

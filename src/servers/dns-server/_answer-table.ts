@@ -44,18 +44,34 @@ function sameQuestion(a: Uint8Array, aStart: number, b: Uint8Array, bStart: numb
   return true;
 }
 
+/** Set in an entry's flag word (where the QR bit would be, never an answer flag) when the entry was removed. */
+const removedBit = 0x8000;
+
 export class AnswerTable {
-  readonly #arena: Uint8Array;
-  readonly #slots: Uint32Array;
-  readonly #view: DataView;
-  readonly size: number;
+  #arena: Uint8Array;
+  #slots: Uint32Array;
+  #view: DataView;
+  #size: number;
+  /** Octets of the arena in use (entries, live or replaced). */
+  #length: number;
+  /** Slots holding an entry, live or removed (a removed entry keeps its slot so probe chains stay whole). */
+  #used: number;
+  /** Octets of replaced and removed entries. */
+  #garbage = 0;
 
   /** @internal Use `compile` or `fromBytes`. */
-  constructor(arena: Uint8Array, slots: Uint32Array, size: number) {
+  constructor(arena: Uint8Array, slots: Uint32Array, size: number, used = size) {
     this.#arena = arena;
     this.#slots = slots;
     this.#view = new DataView(arena.buffer, arena.byteOffset, arena.byteLength);
-    this.size = size;
+    this.#size = size;
+    this.#length = arena.byteLength;
+    this.#used = used;
+  }
+
+  /** Questions answered from the table. */
+  get size(): number {
+    return this.#size;
   }
 
   /**
@@ -76,12 +92,13 @@ export class AnswerTable {
 
   /** The table as one byte string (slot count, then slots, then arena), for another process. */
   toBytes(): Uint8Array {
-    const out = new Uint8Array(8 + this.#slots.byteLength + this.#arena.byteLength);
+    if (this.#garbage) this.#compact();
+    const out = new Uint8Array(8 + this.#slots.byteLength + this.#length);
     const view = new DataView(out.buffer);
     view.setUint32(0, this.#slots.length);
-    view.setUint32(4, this.size);
+    view.setUint32(4, this.#size);
     new Uint32Array(out.buffer, 8, this.#slots.length).set(this.#slots);
-    out.set(this.#arena, 8 + this.#slots.byteLength);
+    out.set(this.#arena.subarray(0, this.#length), 8 + this.#slots.byteLength);
     return out;
   }
 
@@ -116,8 +133,100 @@ export class AnswerTable {
       if (slot === 0) return -1;
       const at = slot - 1;
       if (this.#view.getUint16(at) === length && sameQuestion(this.#arena, at + 2, packet, start, length))
-        return at + 2 + length;
+        return this.#view.getUint16(at + 2 + length) & removedBit ? -1 : at + 2 + length;
     }
+  }
+
+  /**
+   * Sets the entry of the question of `packet` (a plain query: its question from octet 12 to its end) to the
+   * answerer's reply `r` when that is positive (NOERROR with answers), and removes it otherwise: a per-name update
+   * after the model changed. The old entry's octets become garbage, given back by compaction once they are half
+   * of the arena.
+   */
+  update(packet: Uint8Array, r: Uint8Array | undefined): void {
+    const end = packet.length;
+    const length = end - 12;
+    const hash = hashQuestion(packet, 12, end);
+    const mask = this.#slots.length - 1;
+    let s = hash & mask;
+    let found = -1;
+    for (; this.#slots[s] !== 0; s = (s + 1) & mask) {
+      const at = this.#slots[s] - 1;
+      if (this.#view.getUint16(at) === length && sameQuestion(this.#arena, at + 2, packet, 12, length)) {
+        found = at;
+        break;
+      }
+    }
+    const alive = found >= 0 && !(this.#view.getUint16(found + 2 + length) & removedBit);
+    const positive = !!r && (((r[2] << 8) | r[3]) & 0xf) === 0 && ((r[6] << 8) | r[7]) > 0;
+    if (alive) this.#garbage += 2 + length + 10 + this.#view.getUint16(found + 2 + length + 8);
+    if (!positive) {
+      if (alive) {
+        this.#view.setUint16(found + 2 + length, this.#view.getUint16(found + 2 + length) | removedBit);
+        this.#size--;
+      }
+    } else {
+      const size = entrySize(packet, r);
+      if (this.#length + size > this.#arena.byteLength) this.#growArena(size);
+      writeEntry(this.#arena, this.#length, packet, r);
+      this.#slots[s] = this.#length + 1;
+      this.#length += size;
+      if (!alive) this.#size++;
+      if (found < 0 && ++this.#used * 3 > this.#slots.length * 2) this.#rehash(this.#slots.length * 2);
+    }
+    if (this.#garbage > 1 << 20 && this.#garbage * 2 > this.#length) this.#compact();
+  }
+
+  #growArena(n: number): void {
+    const next = new Uint8Array(Math.max(this.#arena.byteLength * 2, this.#length + n, 1 << 16));
+    next.set(this.#arena.subarray(0, this.#length));
+    this.#arena = next;
+    this.#view = new DataView(next.buffer);
+  }
+
+  /** Places every slotted entry (removed ones too) again in a slot array of `count` slots. */
+  #rehash(count: number): void {
+    const old = this.#slots;
+    this.#slots = new Uint32Array(count);
+    const mask = count - 1;
+    this.#used = 0;
+    for (const slot of old) {
+      if (slot === 0) continue;
+      const at = slot - 1;
+      const length = this.#view.getUint16(at);
+      let s = hashQuestion(this.#arena, at + 2, at + 2 + length) & mask;
+      while (this.#slots[s] !== 0) s = (s + 1) & mask;
+      this.#slots[s] = slot;
+      this.#used++;
+    }
+  }
+
+  /** Copies the live entries into a new arena of their size and places them in new slots. */
+  #compact(): void {
+    const next = new Uint8Array(Math.max(this.#length - this.#garbage, 1));
+    const slots = new Uint32Array(this.#slots.length);
+    const mask = slots.length - 1;
+    let length = 0;
+    let used = 0;
+    for (const slot of this.#slots) {
+      if (slot === 0) continue;
+      const at = slot - 1;
+      const q = this.#view.getUint16(at);
+      if (this.#view.getUint16(at + 2 + q) & removedBit) continue;
+      const size = 2 + q + 10 + this.#view.getUint16(at + 2 + q + 8);
+      next.set(this.#arena.subarray(at, at + size), length);
+      let s = hashQuestion(next, length + 2, length + 2 + q) & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = length + 1;
+      length += size;
+      used++;
+    }
+    this.#arena = next;
+    this.#view = new DataView(next.buffer);
+    this.#slots = slots;
+    this.#length = length;
+    this.#used = used;
+    this.#garbage = 0;
   }
 
   /** The reply's AA, RA and RCODE bits (in their places in the header's second 16-bit word). */
@@ -176,23 +285,11 @@ class TableBuilder {
   /** Adds the entry for the question of `packet` and its reply `r` (whose question is the same octets). */
   add(packet: Uint8Array, r: Uint8Array): void {
     const questionLength = packet.length - 12;
-    const records = r.subarray(12 + questionLength);
-    const size = 2 + questionLength + 10 + records.length;
+    const size = entrySize(packet, r);
     this.#grow(size);
     const a = this.#arena;
     const at = this.#length;
-    a[at] = questionLength >> 8;
-    a[at + 1] = questionLength & 0xff;
-    for (let i = 0; i < questionLength; i++)
-      a[at + 2 + i] = i < questionLength - 4 ? fold(packet[12 + i]) : packet[12 + i];
-    const info = at + 2 + questionLength;
-    const flags = ((r[2] << 8) | r[3]) & answerFlagBits;
-    a[info] = flags >> 8;
-    a[info + 1] = flags & 0xff;
-    a.set(r.subarray(6, 12), info + 2);
-    a[info + 8] = records.length >> 8;
-    a[info + 9] = records.length & 0xff;
-    a.set(records, info + 10);
+    writeEntry(a, at, packet, r);
     this.#length += size;
     const hash = hashQuestion(a, at + 2, at + 2 + questionLength);
     const s = this.#find(a, at + 2, at + 2 + questionLength, hash);
@@ -227,6 +324,30 @@ class TableBuilder {
   finish(): AnswerTable {
     return new AnswerTable(this.#arena.slice(0, this.#length), this.#slots, this.#size);
   }
+}
+
+/** Octets of the entry for the question of `packet` and its reply `r`. */
+function entrySize(packet: Uint8Array, r: Uint8Array): number {
+  const questionLength = packet.length - 12;
+  return 2 + questionLength + 10 + (r.length - 12 - questionLength);
+}
+
+/** Writes the entry for the question of `packet` and its reply `r` (whose question is the same octets) at `at`. */
+function writeEntry(a: Uint8Array, at: number, packet: Uint8Array, r: Uint8Array): void {
+  const questionLength = packet.length - 12;
+  const records = r.subarray(12 + questionLength);
+  a[at] = questionLength >> 8;
+  a[at + 1] = questionLength & 0xff;
+  for (let i = 0; i < questionLength; i++)
+    a[at + 2 + i] = i < questionLength - 4 ? fold(packet[12 + i]) : packet[12 + i];
+  const info = at + 2 + questionLength;
+  const flags = ((r[2] << 8) | r[3]) & answerFlagBits;
+  a[info] = flags >> 8;
+  a[info + 1] = flags & 0xff;
+  a.set(r.subarray(6, 12), info + 2);
+  a[info + 8] = records.length >> 8;
+  a[info + 9] = records.length & 0xff;
+  a.set(records, info + 10);
 }
 
 // The packet `questionPacket` writes each question into: a header with ID 0, no flags and QDCOUNT 1, then room

@@ -23,7 +23,8 @@ import { defaultTcpLimits, serveTcp, type TcpLimits, type TcpStats } from './_tc
 export type { Answerer, ServerStats } from './_respond.ts';
 export { watchPaths } from './_watch.ts';
 export { compactHeap } from './_heap.ts';
-export { AnswerTable } from './_answer-table.ts';
+export { AnswerTable, questionPacket } from './_answer-table.ts';
+export { ZoneTracker, applyZoneDelta, type ZoneDelta } from './_zone-update.ts';
 export { defaultTcpLimits, type TcpLimits, type TcpStats } from './_tcp.ts';
 
 export interface DnsServerOptions {
