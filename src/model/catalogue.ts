@@ -273,13 +273,27 @@ export const kinds: readonly KindSupport[] = [
     level: 'planned' as const,
     note: 'kept in the model; not modeled yet: answers it could change do not account for it',
   })),
-  ...['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication'].map((kind) => ({
+  {
     group: 'security.istio.io',
-    kind,
+    kind: 'PeerAuthentication',
+    namespaced: true,
+    level: 'modeled',
+    note: 'mtls.mode and portLevelMtls by workload, namespace and root namespace (UNSET inherits; PERMISSIVE by default) with auto mTLS: a plaintext client to a STRICT port is refused (reach, test, trace)',
+  },
+  {
+    group: 'security.istio.io',
+    kind: 'AuthorizationPolicy',
+    namespaced: true,
+    level: 'partial',
+    note: 'ALLOW, DENY and AUDIT with from.source (principals, namespaces, serviceAccounts, ipBlocks, remoteIpBlocks and not forms), to.operation (hosts, ports, methods, paths) and when (source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers); CUSTOM, targetRefs, requestPrincipals, path templates and other when keys make the answer unknown',
+  },
+  {
+    group: 'security.istio.io',
+    kind: 'RequestAuthentication',
     namespaced: true,
     level: 'planned' as const,
-    note: 'kept in the model; mesh mTLS and authorization are not modeled yet: reach and trace do not account for it',
-  })),
+    note: 'kept in the model; JWT validation is not modeled: answers it could change say unknown',
+  },
   {
     group: 'linkerd.io',
     kind: 'ServiceProfile',
