@@ -103,6 +103,8 @@ export function authorize(applicable: readonly AuthorizationPolicy[], facts: Aut
         ...base,
         allowed: false,
         action: 'ALLOW',
+        policy: allowPolicies[0].key,
+        source: allowPolicies[0].source,
         reason: empty.length
           ? `no ALLOW rule matches (${empty.map((p) => p.key).join(', ')} has no rules: it allows nothing)`
           : `no rule of the ALLOW policies (${allowPolicies.map((p) => p.key).join(', ')}) matches: denied by default`,
