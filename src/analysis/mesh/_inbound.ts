@@ -30,6 +30,8 @@ export interface InboundQuery {
   readonly protocol: Protocol;
   /** The Service the client addressed (its DestinationRule and port protocol apply); absent: the pod directly. */
   readonly service?: Service;
+  /** Judge as if through some Service of the server (auto mTLS, no DestinationRule): what `matrix` assumes. */
+  readonly assumeService?: boolean;
   readonly http?: AuthzHttp;
 }
 
@@ -130,6 +132,12 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
         transport = 'mtls';
         why = 'auto mTLS: both sides run the istio proxy';
       }
+    } else if (q.assumeService) {
+      transport = eff.mode === 'DISABLE' ? 'plaintext' : 'mtls';
+      why =
+        eff.mode === 'DISABLE'
+          ? `auto mTLS: the server port's mode is DISABLE (${eff.by})`
+          : 'auto mTLS: both sides run the istio proxy';
     } else {
       transport = eff.mode === 'DISABLE' ? 'plaintext' : 'unknown';
       why =

@@ -16,6 +16,7 @@ import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
 import { inboundJudge, type InboundJudge } from './_inbound.ts';
 export { meshSecurityGap } from './_inbound.ts';
+export { meshMatrix, type MeshMatrix } from './_matrix.ts';
 
 export type * from './types.ts';
 export type {

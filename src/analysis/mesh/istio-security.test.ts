@@ -194,3 +194,30 @@ test('mesh security gap: Istio security objects without a known mesh make allowe
   const r = run(pa('foo', '  mtls: {mode: STRICT}'), 'legacy/sleep', 'service:foo/httpbin', undefined, none);
   assert.equal(r.verdict, 'unknown');
 });
+
+test('mesh matrix: cells narrowed per server workload — STRICT refuses unmeshed clients, an ALLOW policy keeps its principals', async () => {
+  const { computeMatrix, matrixEntries } = await import('../matrix/index.ts');
+  const { model } = buildFromTexts(
+    [
+      { file: 'apps.yaml', text: apps },
+      {
+        file: 'p.yaml',
+        text:
+          pa('foo', '  mtls: {mode: STRICT}') +
+          ap('bar', `${selHttpbin}\n  rules: [{from: [{source: {namespaces: ["foo"]}}]}]`),
+      },
+    ],
+    { profile: istio },
+  );
+  const m = computeMatrix(new PolicyEngine(model), { by: 'workload', namespaces: ['foo', 'bar', 'legacy'] });
+  const cell = (from: string, to: string) =>
+    matrixEntries(m, { denied: true }).find((e) => e.from === from && e.to === to && e.port === 80)
+      ?.allowedPairs;
+  assert.equal(cell('legacy/sleep', 'foo/httpbin'), 0);
+  assert.equal(cell('legacy/sleep', 'legacy/httpbin'), 1);
+  assert.equal(cell('bar/sleep', 'foo/httpbin'), 1);
+  assert.equal(cell('foo/sleep', 'bar/httpbin'), 1);
+  assert.equal(cell('bar/sleep', 'bar/httpbin'), 0);
+  assert.equal(cell('legacy/sleep', 'bar/httpbin'), 0);
+  assert.ok(m.warnings.some((w) => w.includes('auto mTLS')));
+});
