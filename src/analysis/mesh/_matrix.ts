@@ -14,7 +14,7 @@ export interface MeshMatrix {
   readonly warnings: readonly string[];
   /**
    * The allowed pairs left once the mesh judges them, from source group `g` to destination group `G` on a
-   * port; `pods(g)` lists a group's pods, `hasPort(pod)` whether a destination pod is checked on that port.
+   * port. `from` and `to` are the same arrays for the same group (and port): their keys are computed once.
    */
   adjust(e: {
     readonly from: readonly Pod[];
@@ -77,9 +77,20 @@ export function meshMatrix(
   const serverKey = (p: Pod) =>
     `${p.namespace}|${JSON.stringify(p.labels)}|${p.annotations['sidecar.istio.io/inject'] ?? ''}|${p.annotations['linkerd.io/inject'] ?? ''}|${p.hostNetwork}${byDestIp ? `|${p.ip}` : ''}`;
   const memo = new Map<string, boolean>();
+  // Per pod list (one per group, or per group and port): the same arrays come back for every row.
+  const caches = new Map<(p: Pod) => string, WeakMap<readonly Pod[], Map<string, Pod[]>>>();
+  const ids = new Map<string, number>();
+  const intern = (k: string) => ids.get(k) ?? (ids.set(k, ids.size), ids.size - 1);
   const keyed = (pods: readonly Pod[], key: (p: Pod) => string) => {
-    const out = new Map<string, Pod[]>();
-    for (const p of pods) (out.get(key(p)) ?? out.set(key(p), []).get(key(p))!).push(p);
+    const cache = caches.get(key) ?? caches.set(key, new WeakMap()).get(key)!;
+    let out = cache.get(pods);
+    if (out) return out;
+    out = new Map<string, Pod[]>();
+    for (const p of pods) {
+      const k = String(intern(key(p)));
+      (out.get(k) ?? out.set(k, []).get(k)!).push(p);
+    }
+    cache.set(pods, out);
     return out;
   };
   return {
