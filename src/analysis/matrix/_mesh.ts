@@ -42,6 +42,7 @@ export function meshCells(engine: PolicyEngine, layout: Layout) {
           port: e.port,
           pairs: e.pairs,
           allowedPairs: e.allowedPairs,
+          same: G === g,
           allows: (a, b) => engine.allows({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, e.port, 'TCP'),
         });
         return denied || allowedPairs > 0 ? [{ ...e, allowedPairs }] : [];

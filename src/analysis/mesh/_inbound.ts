@@ -81,7 +81,14 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     return p;
   };
   /** Istio proxies a port as TCP when the Service port naming it says so (name prefix or appProtocol). */
+  const tcpMemo = new Map<string, boolean>();
   const tcpPort = (q: InboundQuery) => {
+    const k = `${q.service?.key ?? ''}|${q.server.key}|${q.port}`;
+    let v = tcpMemo.get(k);
+    if (v === undefined) tcpMemo.set(k, (v = tcpPortOf(q)));
+    return v;
+  };
+  const tcpPortOf = (q: InboundQuery) => {
     const targets = (p: ServicePort) =>
       p.protocol === 'TCP' &&
       (typeof p.targetPort === 'number'

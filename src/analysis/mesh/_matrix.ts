@@ -22,6 +22,8 @@ export interface MeshMatrix {
     readonly port: number;
     readonly pairs: number;
     readonly allowedPairs: number;
+    /** Source and destination are the same group (pairs of a pod with itself are left out). */
+    readonly same: boolean;
     /** Whether the policies allow one pod pair (read only for a cell both the policies and the mesh split). */
     readonly allows: (a: Pod, b: Pod) => boolean;
   }): number;
@@ -123,8 +125,11 @@ export function meshMatrix(
           if (ok) {
             none = false;
             // Pairs of a pod with itself are not pairs.
-            const set = new Set(ss);
-            const self = cs.filter((p) => set.has(p)).length;
+            let self = 0;
+            if (e.same) {
+              const set = new Set(ss);
+              self = cs.filter((p) => set.has(p)).length;
+            }
             allowed += cs.length * ss.length - self;
           } else all = false;
         }
