@@ -715,6 +715,30 @@ export const fields: readonly FieldSupport[] = [
     note: 'opaque ports are not modeled',
   },
   {
+    kind: 'AuthorizationPolicy',
+    path: 'spec.action',
+    level: 'partial',
+    note: 'ALLOW, DENY, AUDIT (logs only); CUSTOM (external authorizer) makes answers unknown',
+  },
+  {
+    kind: 'AuthorizationPolicy',
+    path: 'spec.targetRefs',
+    level: 'planned',
+    note: 'waypoint and gateway attachment is not modeled: answers for the pods it may govern say unknown',
+  },
+  {
+    kind: 'AuthorizationPolicy',
+    path: 'spec.rules.*.from.*.source',
+    level: 'partial',
+    note: 'principals, namespaces, serviceAccounts (mTLS identity from the pod service account), ipBlocks, remoteIpBlocks (no X-Forwarded-For) and their not forms; requestPrincipals need a JWT (RequestAuthentication, not modeled): unknown unless the request has no Authorization header',
+  },
+  {
+    kind: 'AuthorizationPolicy',
+    path: 'spec.rules.*.when',
+    level: 'partial',
+    note: 'source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers[…]; other keys (request.auth.*, connection.sni, experimental.*) make the answer unknown',
+  },
+  {
     kind: 'DestinationRule',
     path: 'spec.exportTo',
     level: 'ignored',
