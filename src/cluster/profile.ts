@@ -123,7 +123,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     loadBalancers: f.stringMap(['loadBalancers']),
     ...resolverLibc(f.str(['resolverLibc']), bad),
     ...ingressControllers(f.stringMap(['ingressControllers']), bad),
-    ...mesh(f.str(['mesh', 'name']), bad),
+    ...mesh(f.str(['mesh', 'name']), bad, f.str(['mesh', 'rootNamespace'])),
     source: raw.source,
   };
   return { profile, diagnostics };
@@ -171,9 +171,11 @@ function ingressControllers(
 function mesh(
   value: string | undefined,
   bad: (path: (string | number)[], message: string) => unknown,
+  rootNamespace?: string,
 ): Pick<Profile, 'mesh'> {
   if (value === undefined) return {};
-  if (value === 'istio' || value === 'linkerd') return { mesh: { name: value } };
+  if (value === 'istio' || value === 'linkerd')
+    return { mesh: { name: value, ...(rootNamespace ? { rootNamespace } : {}) } };
   bad(['mesh', 'name'], `mesh.name "${value}" must be istio or linkerd`);
   return {};
 }

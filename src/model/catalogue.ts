@@ -273,13 +273,27 @@ export const kinds: readonly KindSupport[] = [
     level: 'planned' as const,
     note: 'kept in the model; not modeled yet: answers it could change do not account for it',
   })),
-  ...['PeerAuthentication', 'AuthorizationPolicy', 'RequestAuthentication'].map((kind) => ({
+  {
     group: 'security.istio.io',
-    kind,
+    kind: 'PeerAuthentication',
+    namespaced: true,
+    level: 'modeled',
+    note: 'mtls.mode and portLevelMtls by workload, namespace and root namespace (UNSET inherits; PERMISSIVE by default) with auto mTLS: a plaintext client to a STRICT port is refused (reach, test, trace)',
+  },
+  {
+    group: 'security.istio.io',
+    kind: 'AuthorizationPolicy',
+    namespaced: true,
+    level: 'partial',
+    note: 'ALLOW, DENY and AUDIT with from.source (principals, namespaces, serviceAccounts, ipBlocks, remoteIpBlocks and not forms), to.operation (hosts, ports, methods, paths) and when (source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers); CUSTOM, targetRefs, requestPrincipals, path templates and other when keys make the answer unknown',
+  },
+  {
+    group: 'security.istio.io',
+    kind: 'RequestAuthentication',
     namespaced: true,
     level: 'planned' as const,
-    note: 'kept in the model; mesh mTLS and authorization are not modeled yet: reach and trace do not account for it',
-  })),
+    note: 'kept in the model; JWT validation is not modeled: answers it could change say unknown',
+  },
   {
     group: 'linkerd.io',
     kind: 'ServiceProfile',
@@ -699,6 +713,30 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.opaquePorts',
     level: 'ignored',
     note: 'opaque ports are not modeled',
+  },
+  {
+    kind: 'AuthorizationPolicy',
+    path: 'spec.action',
+    level: 'partial',
+    note: 'ALLOW, DENY, AUDIT (logs only); CUSTOM (external authorizer) makes answers unknown',
+  },
+  {
+    kind: 'AuthorizationPolicy',
+    path: 'spec.targetRefs',
+    level: 'planned',
+    note: 'waypoint and gateway attachment is not modeled: answers for the pods it may govern say unknown',
+  },
+  {
+    kind: 'AuthorizationPolicy',
+    path: 'spec.rules.*.from.*.source',
+    level: 'partial',
+    note: 'principals, namespaces, serviceAccounts (mTLS identity from the pod service account), ipBlocks, remoteIpBlocks (no X-Forwarded-For) and their not forms; requestPrincipals need a JWT (RequestAuthentication, not modeled): unknown unless the request has no Authorization header',
+  },
+  {
+    kind: 'AuthorizationPolicy',
+    path: 'spec.rules.*.when',
+    level: 'partial',
+    note: 'source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers[…]; other keys (request.auth.*, connection.sni, experimental.*) make the answer unknown',
   },
   {
     kind: 'DestinationRule',

@@ -7,6 +7,9 @@
 import type { SourceRef } from './diagnostic.ts';
 import type { ObjectMeta } from './types.ts';
 import type { Labels } from '../lib/labels.ts';
+import type { AuthorizationPolicy, PeerAuthentication } from './mesh-security.ts';
+
+export type * from './mesh-security.ts';
 
 export type MeshName = 'istio' | 'linkerd';
 
@@ -162,4 +165,9 @@ export interface MeshModel {
   readonly virtualServices: readonly VirtualService[];
   readonly destinationRules: readonly DestinationRule[];
   readonly serviceProfiles: readonly ServiceProfile[];
+  /** Istio mTLS modes and request authorization (`mesh-security.ts`). */
+  readonly peerAuthentications: readonly PeerAuthentication[];
+  readonly authorizationPolicies: readonly AuthorizationPolicy[];
+  /** Istio's root namespace (the profile's `mesh.rootNamespace`, else `istio-system`). */
+  readonly rootNamespace: string;
 }

@@ -62,9 +62,9 @@ export interface Profile {
   readonly ingressControllers?: Readonly<Record<string, 'spec' | 'ingress-nginx' | 'traefik'>>;
   /**
    * The service mesh the cluster runs (`istio` or `linkerd`); when absent, kubetwin detects it from the
-   * control plane's objects among the manifests.
+   * control plane's objects among the manifests. `rootNamespace`: Istio's root namespace (default `istio-system`).
    */
-  readonly mesh?: { readonly name: 'istio' | 'linkerd' };
+  readonly mesh?: { readonly name: 'istio' | 'linkerd'; readonly rootNamespace?: string };
   readonly source?: SourceRef;
   /** Where each value came from (the profile file, inference from observed objects, or the default). */
   readonly origins?: Readonly<Partial<Record<ProfileField, ProfileOrigin>>>;

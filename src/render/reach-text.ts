@@ -1,6 +1,7 @@
 import type { PairResult, ReachResult } from '../analysis/reach/index.ts';
 import { describeSide, type SideVerdict } from '../analysis/policy/index.ts';
 import { describeObject, unknownSentence } from '../analysis/unmodeled/index.ts';
+import type { MeshInbound } from '../analysis/mesh/index.ts';
 
 /** Pairs that were decided the same way (same sides, rules and misses), so large workloads print once per reason. */
 function signature(p: PairResult): string {
@@ -17,7 +18,28 @@ function signature(p: PairResult): string {
       s.misses.map((m) => `${m.policy}#${m.rule}`).join(','),
       s.notes.join('|'),
     ].join('/');
-  return `${p.verdict.allowed}|${side(p.verdict.egress)}|${side(p.verdict.ingress)}|${p.port}|${p.unknownBecause?.join(',') ?? ''}`;
+  return `${p.verdict.allowed}|${side(p.verdict.egress)}|${side(p.verdict.ingress)}|${p.port}|${p.unknownBecause?.join(',') ?? ''}|${p.mesh ? meshLines(p.mesh).join('|') : ''}`;
+}
+
+/** The server mesh proxy's verdict: the transport against the mTLS mode, then authorization. */
+export function meshLines(m: MeshInbound): string[] {
+  const t = m.mtls;
+  const at = (s?: { file: string; line: number }) => (s ? ` (${s.file}:${s.line})` : '');
+  const transport =
+    t.transport === 'mtls'
+      ? `mTLS ${t.clientIdentity} -> ${t.serverIdentity}`
+      : t.transport === 'plaintext'
+        ? 'plaintext'
+        : 'mTLS or plaintext (not known)';
+  const lines = [
+    `mesh: ${transport} (${t.why}); server port mode ${t.mode} by ${t.modeBy}${at(t.modeSource)}${t.refused ? ': REFUSED' : ''}`,
+  ];
+  if (m.authz)
+    lines.push(
+      `mesh authorization: ${m.authz.allowed ? (m.l7 ? 'allowed for some requests' : 'allowed') : 'DENIED'} — ${m.authz.reason}${at(m.authz.source)}`,
+    );
+  for (const n of m.notes) lines.push(`mesh note: ${n}`);
+  return lines;
 }
 
 /** The `kubetwin reach` answer: outcome, then one explained block per distinct reason. Pure and deterministic. */
@@ -53,6 +75,7 @@ export function renderReach(r: ReachResult): string {
       for (const l of describeSide(p.verdict.egress, p.from)) lines.push(`  ${l}`);
       for (const l of describeSide(p.verdict.ingress, p.to)) lines.push(`  ${l}`);
     }
+    if (p.mesh) for (const l of meshLines(p.mesh)) lines.push(`  ${l}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -99,6 +122,7 @@ export function reachJson(r: ReachResult): unknown {
       ...(p.problem ? { problem: p.problem } : {}),
       ...(p.verdict ? { egress: p.verdict.egress, ingress: p.verdict.ingress } : {}),
       ...(p.verdict?.httpStatus ? { httpStatus: p.verdict.httpStatus } : {}),
+      ...(p.mesh ? { mesh: p.mesh } : {}),
     })),
     notes: r.notes,
     warnings: r.warnings,

@@ -99,6 +99,7 @@ export const reachHandler: EntryHandler<ReachEntry> = {
           `${wrong.from} -> ${wrong.to} port ${wrong.port}/${entry.query.protocol}:`,
           ...(wrong.problem ? [`  ${wrong.problem}`] : []),
           ...(wrong.verdict ? renderSideLines(wrong.verdict, wrong.from, wrong.to) : []),
+          ...(wrong.mesh ? [`  ${wrong.mesh.summary}`] : []),
         ]
       : [];
     return { passed, actual, message: `expected ${entry.expect}, got ${summary}`, details };

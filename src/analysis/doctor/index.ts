@@ -23,6 +23,9 @@ import {
   ciliumNotEnforced,
   ciliumSelectorScoped,
 } from './_cilium.ts';
+import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
+import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
+import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -61,6 +64,9 @@ export const doctorRules: readonly DoctorRule[] = [
   backendNotFound,
   routeNotAttached,
   tlsCertificateProblem,
+  meshObjectsWithoutMesh,
+  destinationRuleSubsetSelectsNoPods,
+  meshStrictPlaintextClients,
   flowBlocked,
   removedOrUnknown,
 ];

@@ -10,6 +10,7 @@ import { buildLayout } from './_layout.ts';
 import { l7Warnings } from './_l7.ts';
 import { leftOutNote } from './_left-out.ts';
 import { RowBuilder } from './_rows.ts';
+import { meshCells } from './_mesh.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
 export { portClasses, type PortClass } from './_port-classes.ts';
@@ -86,11 +87,13 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
     ...engine.tierWarnings,
     ...l7Warnings(engine, layout),
   ];
+  const mesh = meshCells(engine, layout);
   return {
     by: options.by,
     groups: layout.groups,
     warnings: [
       ...warnings,
+      ...(mesh?.warnings ?? []),
       ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
     ],
     representative(group) {
@@ -106,7 +109,9 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
     },
     *rows(rowOptions = {}) {
       const b = rowBuilder();
-      for (let g = 0; g < layout.groups.length; g++) yield b.row(g, rowOptions.denied ?? false);
+      const denied = rowOptions.denied ?? false;
+      for (let g = 0; g < layout.groups.length; g++)
+        yield mesh ? mesh.row(b.row(g, denied), g, denied) : b.row(g, denied);
     },
   };
 }

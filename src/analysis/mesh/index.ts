@@ -14,8 +14,19 @@ import { destinations, evaluateTable, opaquePort } from './_router.ts';
 import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
+import { inboundJudge, type InboundJudge } from './_inbound.ts';
+export { meshSecurityGap } from './_inbound.ts';
+export { meshMatrix, type MeshMatrix } from './_matrix.ts';
 
 export type * from './types.ts';
+export type {
+  AuthzVerdict,
+  InboundClient,
+  InboundJudge,
+  InboundQuery,
+  MeshInbound,
+  MtlsHop,
+} from './_inbound.ts';
 export { readyEndpoints } from './_router.ts';
 export { clientPod, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
@@ -35,6 +46,12 @@ export interface Mesh {
   route(req: MeshRequest, client: Pod, explain?: boolean): MeshDecision | string;
   /** What routes a client namespace's requests for a Service (`Istio VirtualService ns/name`, ...), if anything. */
   routedBy(service: Service, clientNs: string): string | undefined;
+  /**
+   * What the server pod's proxy decides about one inbound connection or request (mTLS, then authorization);
+   * undefined when no mesh proxy judges it (server outside the mesh, not TCP, or a mesh whose policy is not
+   * modeled).
+   */
+  readonly inbound: InboundJudge;
 }
 
 const profiles: Readonly<Record<MeshName, (m: ClusterModel) => MeshProfile>> = {
@@ -91,6 +108,7 @@ function build(model: ClusterModel): Mesh {
     name,
     detectedFrom: model.mesh?.detectedFrom,
     sidecar,
+    inbound: inboundJudge(model, sidecar),
     routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),
     route(req, client, explain = true) {
       const svc = serviceForHost(

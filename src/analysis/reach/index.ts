@@ -11,6 +11,7 @@ import {
   unmodeledObjects,
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
+import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export type { Endpoint, Resolved } from './_refs.ts';
@@ -34,6 +35,8 @@ export interface PairResult {
   readonly problem?: string;
   /** Keys of the unmodeled objects that could change this pair's verdict (then the pair is unknown). */
   readonly unknownBecause?: readonly string[];
+  /** The server's mesh proxy verdict (mTLS, authorization), when the policies admit the connection and one judges it. */
+  readonly mesh?: MeshInbound;
 }
 
 export interface ReachResult {
@@ -130,6 +133,12 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     flips.forEach((o) => unknown.set(o.key, o));
     return flips.length ? flips.map((o) => o.key) : undefined;
   };
+  const mesh = compileMesh(model);
+  const meshReasons = new Set<string>();
+  const meshL7 = new Set<string>();
+  const viaService = query.to.startsWith('service:')
+    ? model.services.find((s) => `service:${s.namespace}/${s.name}` === query.to)
+    : undefined;
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
@@ -148,14 +157,30 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       }
       const verdict = engine.explain(a.party, b.party, port, query.protocol, { http: query.http });
       verdict.warnings.forEach((w) => warnings.add(w));
-      const because = judge(a, b, verdict.allowed);
+      // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
+      const meshVerdict =
+        verdict.allowed && b.party.kind === 'pod'
+          ? mesh.inbound({
+              client: a.party.kind === 'pod' ? { pod: a.party.pod } : { ip: a.party.ip },
+              server: b.party.pod,
+              port,
+              protocol: query.protocol,
+              service: viaService,
+              http: query.http,
+            })
+          : undefined;
+      meshVerdict?.unknown.forEach((u) => meshReasons.add(`${b.label}: ${u}`));
+      if (meshVerdict?.l7 && meshVerdict.authz) meshL7.add(meshVerdict.authz.reason);
+      const allowed = verdict.allowed && (meshVerdict?.allowed ?? true);
+      const because = judge(a, b, allowed);
       pairs.push({
         from: a.label,
         to: b.label,
         port,
-        allowed: verdict.allowed,
+        allowed,
         verdict,
         ...(because ? { unknownBecause: because } : {}),
+        ...(meshVerdict ? { mesh: meshVerdict } : {}),
       });
     }
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
@@ -167,8 +192,14 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     notes.push(
       'Cilium L7 HTTP rules apply: this verdict is about the L4 connection; give --http-method/--http-path (test: http: {method, path}) to judge one request',
     );
+  if (!query.http && meshL7.size)
+    notes.push(
+      `Istio AuthorizationPolicy HTTP rules apply (${[...meshL7].sort().join('; ')}): this verdict is about the connection; give --http-method/--http-path (test: http: {method, path}) to judge one request`,
+    );
   // A verdict that rests on input kubetwin could not read or does not model is not an answer: never ALLOWED.
-  const reasons = new Set<string>();
+  const reasons = new Set<string>(meshReasons);
+  const gap = meshSecurityGap(model);
+  if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);
   for (const p of pairs)
     for (const w of p.verdict?.warnings ?? []) if (notModeledWarning.test(w)) reasons.add(w);
   const unread = (model.unread ?? []).filter((k) => reachKinds.has(k));

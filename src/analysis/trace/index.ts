@@ -14,6 +14,7 @@ import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
 import { sidecarLeg } from './_mesh.ts';
+import { meshInboundHops } from './_mesh-inbound.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
 
@@ -115,9 +116,17 @@ function throughService(
           : `make Service ${svcNs}/${svcName} select ready pods`,
       },
     };
-  const pol = policyHop(ctx, from, leg.candidates.map(label), protocol, { http });
+  const targets = leg.candidates.map(label);
+  const pol = policyHop(ctx, from, targets, protocol, { http });
   hops.push(pol.hop);
-  return { delivered: pol.delivered, candidates: leg.candidates.length, reason: pol.reason, fix: pol.fix };
+  const mesh = meshInboundHops(ctx, from, targets, pol.delivered, protocol, { service: svc, http });
+  hops.push(...mesh.hops);
+  return {
+    delivered: mesh.delivered,
+    candidates: leg.candidates.length,
+    reason: pol.reason ?? mesh.reason,
+    fix: pol.fix ?? mesh.fix,
+  };
 }
 
 /**
@@ -244,7 +253,17 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       return finish(from, to, hops, [], `${to.namespace}/${to.name} declares no ${protocol} port; give one`);
     const pol = policyHop(ctx, src, targets, protocol);
     hops.push(pol.hop);
-    return finish(from, to, hops, pol.delivered, pol.reason, pol.fix, targets.length);
+    const mesh = meshInboundHops(ctx, src, targets, pol.delivered, protocol);
+    hops.push(...mesh.hops);
+    return finish(
+      from,
+      to,
+      hops,
+      mesh.delivered,
+      pol.reason ?? mesh.reason,
+      pol.fix ?? mesh.fix,
+      targets.length,
+    );
   }
   let addresses: string[];
   const port = to.port;
@@ -292,7 +311,17 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
   const pol = policyHop(ctx, src, targets, protocol, { http, fqdn });
   hops.push(pol.hop);
-  return finish(from, to, hops, pol.delivered, pol.reason, pol.fix, targets.length);
+  const mesh = meshInboundHops(ctx, src, targets, pol.delivered, protocol, { http });
+  hops.push(...mesh.hops);
+  return finish(
+    from,
+    to,
+    hops,
+    mesh.delivered,
+    pol.reason ?? mesh.reason,
+    pol.fix ?? mesh.fix,
+    targets.length,
+  );
 }
 
 /** Traces every step of a declared flow; the flow's outcome is its worst step's. */

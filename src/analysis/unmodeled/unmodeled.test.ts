@@ -62,9 +62,9 @@ test('rule cluster-scoped-object-touches-everything: a GlobalNetworkPolicy makes
   assert.equal(r.verdict, 'unknown');
 });
 
-test('rule restrict-only-kinds-keep-a-denial: an Istio AuthorizationPolicy can only deny more, so DENIED stands; ALLOWED becomes unknown', () => {
+test('rule restrict-only-kinds-keep-a-denial: an Istio RequestAuthentication can only deny more, so DENIED stands; ALLOWED becomes unknown', () => {
   const authz =
-    'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: z, namespace: z}\nspec: {}\n';
+    'apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {name: z, namespace: z}\nspec: {}\n';
   const denied = ask(`${authz}---\n${denyAll('z')}`);
   assert.ok(typeof denied !== 'string');
   assert.equal(denied.verdict, 'denied');
@@ -76,7 +76,7 @@ test('rule restrict-only-kinds-keep-a-denial: an Istio AuthorizationPolicy can o
 
 test('rule mesh-root-namespace-and-exportTo: objects in istio-system and exported ServiceEntries apply everywhere; exportTo ["."] stays home', () => {
   const pa = (ns: string) =>
-    `apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: s, namespace: ${ns}}\nspec: {mtls: {mode: STRICT}}\n`;
+    `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {name: s, namespace: ${ns}}\nspec: {jwtRules: [{issuer: x}]}\n`;
   const vs = (exportTo: string) =>
     `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata: {name: v, namespace: istio-system}\nspec: {hosts: [a.x.svc.cluster.local]${exportTo}}\n`;
   const scope = (yaml: string) => unmodeledObjects(build(yaml))[0].scope;

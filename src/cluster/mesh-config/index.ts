@@ -10,6 +10,7 @@ import { byNamespaceName } from '../../model/keys.ts';
 import type { Envelope } from '../_envelope.ts';
 import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
 import { readServiceProfile } from './_linkerd.ts';
+import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
 
 export { re2Problem } from './_istio.ts';
 
@@ -66,7 +67,23 @@ export function buildMesh(
     .filter((e) => e.kind === 'ServiceProfile' && e.group === 'linkerd.io' && !e.f.invalid)
     .flatMap((e) => keep(e, readServiceProfile(e)))
     .sort(byNamespaceName);
-  return { ...detectMesh(envs, profile, sink), virtualServices, destinationRules, serviceProfiles };
+  const security = (kind: string) =>
+    envs.filter((e) => e.kind === kind && e.group === istioSecurityGroup && !e.f.invalid);
+  const peerAuthentications = security('PeerAuthentication')
+    .flatMap((e) => keep(e, readPeerAuthentication(e)))
+    .sort(byNamespaceName);
+  const authorizationPolicies = security('AuthorizationPolicy')
+    .flatMap((e) => keep(e, readAuthorizationPolicy(e)))
+    .sort(byNamespaceName);
+  return {
+    ...detectMesh(envs, profile, sink),
+    virtualServices,
+    destinationRules,
+    serviceProfiles,
+    peerAuthentications,
+    authorizationPolicies,
+    rootNamespace: profile.mesh?.rootNamespace ?? 'istio-system',
+  };
 }
 
 const fqdn = (host: string, ns: string, domain: string) =>

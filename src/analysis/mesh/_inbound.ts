@@ -1,0 +1,215 @@
+/**
+ * What the server pod's mesh proxy decides about one inbound connection (or HTTP request): the transport (mTLS
+ * with the client's identity, or plaintext) against the server's mTLS mode, then request authorization. Istio
+ * only: PeerAuthentication with auto mTLS (a meshed client sends mTLS to a meshed server unless its
+ * DestinationRule or the server's DISABLE mode says otherwise; a plaintext client to a STRICT port is refused),
+ * then AuthorizationPolicy. A server without the proxy, a non-TCP port, or a cluster without Istio: undefined.
+ * https://istio.io/latest/docs/concepts/security/#auto-mutual-tls
+ * https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/
+ */
+import { matches, selectorFromMap } from '../../lib/labels.ts';
+import type { SourceRef } from '../../model/diagnostic.ts';
+import type { ClusterModel, Pod, Protocol, Service, ServicePort } from '../../model/types.ts';
+import type { AuthzHttp } from './istio/_authz-match.ts';
+import { authorize, policiesFor, type AuthzVerdict } from './istio/_authz.ts';
+import { effectiveMtls } from './istio/_mtls.ts';
+import { destinationRuleIndex } from './istio/_subsets.ts';
+import { opaquePort } from './_router.ts';
+import type { Sidecar } from './types.ts';
+
+export type { AuthzVerdict } from './istio/_authz.ts';
+
+/** The client of one connection: a pod (meshed or not) or an address outside the mesh. */
+export type InboundClient = { readonly pod: Pod } | { readonly ip: string };
+
+export interface InboundQuery {
+  readonly client: InboundClient;
+  readonly server: Pod;
+  /** The workload (container) port. */
+  readonly port: number;
+  readonly protocol: Protocol;
+  /** The Service the client addressed (its DestinationRule and port protocol apply); absent: the pod directly. */
+  readonly service?: Service;
+  /** Judge as if through some Service of the server (auto mTLS, no DestinationRule): what `matrix` assumes. */
+  readonly assumeService?: boolean;
+  readonly http?: AuthzHttp;
+}
+
+export interface MtlsHop {
+  /** What the client sends: mTLS (with its identity), plaintext, or not known. */
+  readonly transport: 'mtls' | 'plaintext' | 'unknown';
+  readonly clientIdentity?: string;
+  readonly serverIdentity?: string;
+  /** Why the client sends that. */
+  readonly why: string;
+  /** The server port's effective PeerAuthentication mode and what set it. */
+  readonly mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+  readonly modeBy: string;
+  readonly modeSource?: SourceRef;
+  readonly refused: boolean;
+}
+
+export interface MeshInbound {
+  readonly mesh: 'istio';
+  readonly mtls: MtlsHop;
+  /** Absent when the connection is refused before authorization. */
+  readonly authz?: AuthzVerdict;
+  readonly allowed: boolean;
+  /** The verdict depends on the HTTP request, which was not given. */
+  readonly l7: boolean;
+  /** What kubetwin does not model that could change this verdict. */
+  readonly unknown: readonly string[];
+  readonly notes: readonly string[];
+  /** One line: `mTLS STRICT refuses plaintext from …`, `allowed by …`. */
+  readonly summary: string;
+}
+
+export type InboundJudge = (q: InboundQuery) => MeshInbound | undefined;
+
+const strip = (id?: string) => id?.replace(/^spiffe:\/\//, '');
+
+/** The inbound judge of a model's mesh; `sidecar` says which pods carry the proxy. */
+export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar): InboundJudge {
+  const mesh = model.mesh;
+  if (mesh?.name !== 'istio') return () => undefined;
+  const root = mesh.rootNamespace;
+  const drFor = destinationRuleIndex(mesh.destinationRules, model.profile.clusterDomain);
+  const applicable = new Map<string, ReturnType<typeof policiesFor>>();
+  const policies = (pod: Pod) => {
+    let p = applicable.get(pod.key);
+    if (!p) applicable.set(pod.key, (p = policiesFor(mesh.authorizationPolicies, root, pod)));
+    return p;
+  };
+  /** Istio proxies a port as TCP when the Service port naming it says so (name prefix or appProtocol). */
+  const tcpMemo = new Map<string, boolean>();
+  const tcpPort = (q: InboundQuery) => {
+    const k = `${q.service?.key ?? ''}|${q.server.key}|${q.port}`;
+    let v = tcpMemo.get(k);
+    if (v === undefined) tcpMemo.set(k, (v = tcpPortOf(q)));
+    return v;
+  };
+  const tcpPortOf = (q: InboundQuery) => {
+    const targets = (p: ServicePort) =>
+      p.protocol === 'TCP' &&
+      (typeof p.targetPort === 'number'
+        ? p.targetPort === q.port
+        : q.server.ports.some((c) => c.name === p.targetPort && c.containerPort === q.port));
+    const services = q.service
+      ? [q.service]
+      : model.services.filter(
+          (s) =>
+            s.namespace === q.server.namespace &&
+            s.selector &&
+            matches(selectorFromMap(s.selector), q.server.labels),
+        );
+    return services.some((s) => s.ports.some((p) => targets(p) && !!opaquePort(p)));
+  };
+  return (q) => {
+    if (q.protocol !== 'TCP') return undefined;
+    const server = sidecar(q.server);
+    if (!server.meshed) return undefined;
+    const eff = effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
+    const notes = [...eff.notes];
+    const unknown: string[] = [];
+    const clientPod = 'pod' in q.client ? q.client.pod : undefined;
+    const client = clientPod ? sidecar(clientPod) : undefined;
+    let transport: MtlsHop['transport'];
+    let why: string;
+    if (!clientPod || !client?.meshed) {
+      transport = 'plaintext';
+      why = clientPod ? `the client has no istio proxy: ${client?.reason}` : 'the client is outside the mesh';
+    } else if (q.service) {
+      const dr = drFor(q.service, clientPod.namespace);
+      const tls = dr?.trafficPolicy?.tlsMode;
+      if (tls === 'DISABLE' || tls === 'ISTIO_MUTUAL') {
+        transport = tls === 'DISABLE' ? 'plaintext' : 'mtls';
+        why = `${dr!.key} trafficPolicy.tls.mode ${tls}`;
+        if (tls === 'ISTIO_MUTUAL' && eff.mode === 'DISABLE')
+          unknown.push(
+            `${dr!.key} sends mTLS to a port whose mTLS mode is DISABLE (${eff.by}), which kubetwin does not model`,
+          );
+      } else if (tls) {
+        transport = 'unknown';
+        why = `${dr!.key} trafficPolicy.tls.mode ${tls}`;
+        unknown.push(`${why} (TLS to the application) is not modeled by kubetwin`);
+      } else if (eff.mode === 'DISABLE') {
+        transport = 'plaintext';
+        why = `auto mTLS: the server port's mode is DISABLE (${eff.by})`;
+      } else {
+        transport = 'mtls';
+        why = 'auto mTLS: both sides run the istio proxy';
+      }
+    } else if (q.assumeService) {
+      transport = eff.mode === 'DISABLE' ? 'plaintext' : 'mtls';
+      why =
+        eff.mode === 'DISABLE'
+          ? `auto mTLS: the server port's mode is DISABLE (${eff.by})`
+          : 'auto mTLS: both sides run the istio proxy';
+    } else {
+      transport = eff.mode === 'DISABLE' ? 'plaintext' : 'unknown';
+      why =
+        eff.mode === 'DISABLE'
+          ? `the server port's mode is DISABLE (${eff.by})`
+          : 'addressed to the pod, not through a Service: Istio may send it through its passthrough cluster without mTLS';
+      if (transport === 'unknown')
+        unknown.push(
+          `whether ${clientPod.namespace}/${clientPod.name}'s proxy uses mTLS for a pod address (not a Service) is not modeled by kubetwin; query the Service instead`,
+        );
+    }
+    const refused = transport === 'plaintext' && eff.mode === 'STRICT';
+    if (transport === 'unknown' && eff.mode === 'STRICT')
+      unknown.push(`the server port is STRICT (${eff.by}): it refuses the connection unless it is mTLS`);
+    const mtls: MtlsHop = {
+      transport,
+      ...(transport === 'mtls' ? { clientIdentity: client?.identity, serverIdentity: server.identity } : {}),
+      why,
+      mode: eff.mode,
+      modeBy: eff.by,
+      modeSource: eff.source,
+      refused,
+    };
+    const from = clientPod ? `${clientPod.namespace}/${clientPod.name}` : (q.client as { ip: string }).ip;
+    if (refused)
+      return {
+        mesh: 'istio',
+        mtls,
+        allowed: false,
+        l7: false,
+        unknown: [],
+        notes,
+        summary: `mTLS STRICT (${eff.by}) refuses plaintext from ${from} (${why})`,
+      };
+    const authz = authorize(policies(q.server), {
+      peer: transport === 'mtls' ? { principal: strip(client?.identity) ?? '' } : transport,
+      sourceIp: clientPod ? clientPod.ip : (q.client as { ip: string }).ip,
+      destinationIp: q.server.ip,
+      port: q.port,
+      tcp: tcpPort(q),
+      http: q.http,
+    });
+    notes.push(...authz.notes);
+    const allUnknown = [...new Set([...unknown, ...authz.unknown])].sort();
+    return {
+      mesh: 'istio',
+      mtls,
+      authz,
+      allowed: authz.allowed,
+      l7: authz.l7,
+      unknown: allUnknown,
+      notes,
+      summary: `${authz.allowed ? 'authorized' : 'DENIED'} by the istio sidecar of ${q.server.namespace}/${q.server.name}: ${authz.reason}`,
+    };
+  };
+}
+
+/**
+ * Why Istio security objects cannot be judged: they are in the input but kubetwin does not know Istio runs
+ * (no `mesh.name` in the profile, no control plane detected). Undefined when there are none or Istio runs.
+ */
+export function meshSecurityGap(model: ClusterModel): string | undefined {
+  const m = model.mesh;
+  if (!m || m.name === 'istio') return undefined;
+  const objs = [...m.peerAuthentications, ...m.authorizationPolicies].map((o) => o.key).sort();
+  if (!objs.length || m.name === 'linkerd') return undefined;
+  return `Istio security objects (${objs.join(', ')}) are in the input but no mesh is known to run: set mesh.name: istio in the profile if Istio runs`;
+}

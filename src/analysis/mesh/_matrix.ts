@@ -1,0 +1,148 @@
+/**
+ * The mesh's share of `matrix`: which of the pod pairs the policies allow the server pods' Istio proxies also
+ * admit (mTLS mode, then AuthorizationPolicy). Judged per (client identity, server workload shape, port), never
+ * per pod pair: clients are keyed by their identity (and address, only when a policy reads addresses), servers by
+ * namespace, labels and injection. A cell is assumed addressed through a Service (auto mTLS). Istio only.
+ */
+import type { ClusterModel, Pod } from '../../model/types.ts';
+import type { AuthorizationPolicy } from '../../model/mesh.ts';
+import type { InboundJudge } from './_inbound.ts';
+import type { Sidecar } from './types.ts';
+
+export interface MeshMatrix {
+  /** Static warnings: what the matrix assumes and which policies it cannot fully judge. */
+  readonly warnings: readonly string[];
+  /**
+   * The allowed pairs left once the mesh judges them, from source group `g` to destination group `G` on a
+   * port. `from` and `to` are the same arrays for the same group (and port): their keys are computed once.
+   */
+  adjust(e: {
+    readonly from: readonly Pod[];
+    readonly to: readonly Pod[];
+    readonly port: number;
+    readonly pairs: number;
+    readonly allowedPairs: number;
+    /** Source and destination are the same group (pairs of a pod with itself are left out). */
+    readonly same: boolean;
+    /** Whether the policies allow one pod pair (read only for a cell both the policies and the mesh split). */
+    readonly allows: (a: Pod, b: Pod) => boolean;
+  }): number;
+}
+
+const ipKeys = /^(source\.ip|remote\.ip)$/;
+const uses = (p: AuthorizationPolicy, test: (field: string) => boolean) =>
+  p.rules.some(
+    (r) =>
+      (r.from ?? []).some((s) => Object.keys(s.fields).some(test)) ||
+      (r.to ?? []).some((o) => Object.keys(o.fields).some(test)) ||
+      r.when.some((c) => test(c.key)),
+  );
+
+/** The overlay, or undefined when no mesh proxy can refuse anything (no Istio, or no security objects). */
+export function meshMatrix(
+  model: ClusterModel,
+  sidecar: (p: Pod) => Sidecar,
+  judge: InboundJudge,
+): MeshMatrix | undefined {
+  const m = model.mesh;
+  if (m?.name !== 'istio' || (!m.peerAuthentications.length && !m.authorizationPolicies.length))
+    return undefined;
+  const aps = m.authorizationPolicies;
+  const byIp = aps.some((p) => uses(p, (f) => /ipblocks/i.test(f) || ipKeys.test(f)));
+  const byDestIp = aps.some((p) => uses(p, (f) => f === 'destination.ip'));
+  const http = aps.filter((p) =>
+    uses(p, (f) => /^(not)?(hosts|methods|paths|requestPrincipals)$/i.test(f) || f.startsWith('request.')),
+  );
+  const partial = aps.filter(
+    (p) =>
+      p.action === 'CUSTOM' ||
+      p.targetRefs ||
+      uses(p, (f) => /requestPrincipals/i.test(f) || /^request\.auth|^connection\.|^experimental\./.test(f)),
+  );
+  const warnings = [
+    'mesh: cells are judged as if each client addressed the server through a Service (Istio auto mTLS; DestinationRule TLS settings not applied)',
+    ...(http.length
+      ? [
+          `mesh: HTTP rules of ${http.map((p) => p.key).join(', ')} apply: cells count connections that some request may pass; judge one request with reach --http-method/--http-path`,
+        ]
+      : []),
+    ...(partial.length
+      ? [
+          `unknown: ${partial.map((p) => p.key).join(', ')} use CUSTOM, targetRefs, JWT or other fields kubetwin does not model: cells to the pods they select may be wrong`,
+        ]
+      : []),
+  ];
+  const clientKey = (p: Pod) => {
+    const s = sidecar(p);
+    return `${s.meshed ? s.identity : 'plaintext'}${byIp ? `|${p.ip}` : ''}`;
+  };
+  const serverKey = (p: Pod) =>
+    `${p.namespace}|${JSON.stringify(p.labels)}|${p.annotations['sidecar.istio.io/inject'] ?? ''}|${p.annotations['linkerd.io/inject'] ?? ''}|${p.hostNetwork}${byDestIp ? `|${p.ip}` : ''}`;
+  const memo = new Map<string, boolean>();
+  // Per pod list (one per group, or per group and port): the same arrays come back for every row.
+  const caches = new Map<(p: Pod) => string, WeakMap<readonly Pod[], Map<string, Pod[]>>>();
+  const ids = new Map<string, number>();
+  const intern = (k: string) => ids.get(k) ?? (ids.set(k, ids.size), ids.size - 1);
+  const keyed = (pods: readonly Pod[], key: (p: Pod) => string) => {
+    const cache = caches.get(key) ?? caches.set(key, new WeakMap()).get(key)!;
+    let out = cache.get(pods);
+    if (out) return out;
+    out = new Map<string, Pod[]>();
+    for (const p of pods) {
+      const k = String(intern(key(p)));
+      (out.get(k) ?? out.set(k, []).get(k)!).push(p);
+    }
+    cache.set(pods, out);
+    return out;
+  };
+  return {
+    warnings,
+    adjust(e) {
+      if (!e.allowedPairs) return 0;
+      const clients = keyed(e.from, clientKey);
+      const servers = keyed(e.to, serverKey);
+      const admits = (ck: string, c: Pod, sk: string, s: Pod) => {
+        const k = `${ck}\u0000${sk}\u0000${e.port}`;
+        let v = memo.get(k);
+        if (v === undefined) {
+          const r = judge({
+            client: { pod: c },
+            server: s,
+            port: e.port,
+            protocol: 'TCP',
+            assumeService: true,
+          });
+          memo.set(k, (v = r ? r.allowed : true));
+        }
+        return v;
+      };
+      let all = true;
+      let none = true;
+      let allowed = 0;
+      for (const [ck, cs] of clients)
+        for (const [sk, ss] of servers) {
+          const ok = admits(ck, cs[0], sk, ss[0]);
+          if (ok) {
+            none = false;
+            // Pairs of a pod with itself are not pairs.
+            let self = 0;
+            if (e.same) {
+              const set = new Set(ss);
+              self = cs.filter((p) => set.has(p)).length;
+            }
+            allowed += cs.length * ss.length - self;
+          } else all = false;
+        }
+      if (all) return e.allowedPairs;
+      if (none) return 0;
+      // Mixed: exact when the policies allowed every pair; else pair by pair, for this cell only.
+      if (e.allowedPairs === e.pairs) return allowed;
+      let n = 0;
+      for (const [ck, cs] of clients)
+        for (const [sk, ss] of servers)
+          if (admits(ck, cs[0], sk, ss[0]))
+            for (const a of cs) for (const b of ss) if (a !== b && e.allows(a, b)) n++;
+      return n;
+    },
+  };
+}
