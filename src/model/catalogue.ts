@@ -144,7 +144,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'GatewayClass',
     namespaced: false,
     level: 'modeled',
-    note: 'every GatewayClass is accepted; parametersRef is not read',
+    note: 'Accepted unless its parametersRef names an object that is not among the input (InvalidParameters); a class the input does not declare but a known controller installs (istio, cilium, nginx, traefik, eg, GKE classes) is assumed, with a note',
   },
   {
     group: 'gateway.networking.k8s.io',
@@ -765,14 +765,14 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Gateway',
     path: 'spec.addresses',
-    level: 'ignored',
-    note: "requested addresses are not read: the Gateway is reached at the profile's load balancer address",
+    level: 'partial',
+    note: "IPAddress and Hostname addresses become status.addresses (assumed assignable); NamedAddress is named as unresolved; other types make the Gateway Accepted=False(UnsupportedAddress). Without any, status.addresses comes from the Service labelled gateway.networking.k8s.io/gateway-name or the profile's loadBalancers entry for the Gateway",
   },
   {
     kind: 'Gateway',
     path: 'spec.infrastructure',
-    level: 'ignored',
-    note: 'labels, annotations and parametersRef for the resources the controller creates are not read (a dangling parametersRef is not reported)',
+    level: 'partial',
+    note: 'parametersRef is checked (a dangling one makes the Gateway Accepted=False(InvalidParameters); a kind kubetwin does not read is noted as not checked); labels and annotations for the resources the controller creates are not read',
   },
   {
     kind: 'Gateway',

@@ -50,8 +50,23 @@ export interface Ingress extends ObjectMeta {
   readonly tls: readonly IngressTLS[];
 }
 
+/** A reference to a controller-specific parameters object (`namespace` only for a GatewayClass's ref). */
+export interface ParametersRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
 export interface GatewayClass extends ObjectMeta {
   readonly controllerName: string;
+  readonly parametersRef?: ParametersRef;
+}
+
+/** A requested Gateway address: `type` IPAddress (the default), Hostname, NamedAddress or a domain-prefixed one. */
+export interface GatewayAddress {
+  readonly type: string;
+  readonly value: string;
 }
 
 export interface SecretObjectRef {
@@ -89,6 +104,10 @@ export interface Gateway extends ObjectMeta {
   readonly namespace: string;
   readonly gatewayClassName: string;
   readonly listeners: readonly Listener[];
+  /** `spec.addresses`, in order. */
+  readonly addresses?: readonly GatewayAddress[];
+  /** `spec.infrastructure.parametersRef` (a local reference: the Gateway's namespace). */
+  readonly parametersRef?: ParametersRef;
 }
 
 export interface ParentRef {

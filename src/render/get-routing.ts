@@ -3,10 +3,12 @@ import { analyzeGateways, type Condition } from '../analysis/gateway/index.ts';
 import { controllerProfileFor, resolveIngressClass } from '../analysis/ingress/index.ts';
 import { renderTable } from './table.ts';
 
-export const routingResources = ['gateways', 'httproutes', 'ingresses'] as const;
+export const routingResources = ['gatewayclasses', 'gateways', 'httproutes', 'ingresses'] as const;
 export type RoutingResource = (typeof routingResources)[number];
 
 export const routingAliases: Readonly<Record<string, RoutingResource>> = {
+  gatewayclass: 'gatewayclasses',
+  gc: 'gatewayclasses',
   gateway: 'gateways',
   gtw: 'gateways',
   httproute: 'httproutes',
@@ -68,6 +70,21 @@ export function renderRoutingGet(
     );
   }
   const a = analyzeGateways(model);
+  if (resource === 'gatewayclasses') {
+    const rows = a.classes.map((c) => {
+      const row = [c.name, c.controllerName, c.conditions[0].status];
+      if (options.wide)
+        row.push(
+          conds(c.conditions),
+          c.assumed ? 'assumed (not among the manifests)' : c.conditions[0].message || none,
+        );
+      return row;
+    });
+    return renderTable(
+      ['NAME', 'CONTROLLER', 'ACCEPTED', ...(options.wide ? ['CONDITIONS', 'NOTE'] : [])],
+      rows,
+    );
+  }
   if (resource === 'gateways') {
     const gws = inNs(a.gateways);
     const rows = gws.map((g) => {
@@ -75,6 +92,7 @@ export function renderRoutingGet(
       const row = [
         g.name,
         g.className,
+        g.addresses.map((x) => x.value).join(',') || none,
         programmed?.status ?? 'Unknown',
         String(g.listeners.reduce((s, l) => s + l.attachedRoutes, 0)),
       ];
@@ -91,7 +109,14 @@ export function renderRoutingGet(
       return row;
     });
     return withNs(
-      ['NAME', 'CLASS', 'PROGRAMMED', 'ROUTES', ...(options.wide ? ['CONDITIONS', 'LISTENERS'] : [])],
+      [
+        'NAME',
+        'CLASS',
+        'ADDRESS',
+        'PROGRAMMED',
+        'ROUTES',
+        ...(options.wide ? ['CONDITIONS', 'LISTENERS'] : []),
+      ],
       rows,
       gws,
     );
@@ -137,6 +162,7 @@ export function routingItems(
       resolvedClass: resolveIngressClass(i, r!.ingressClasses),
     }));
   const a = analyzeGateways(model);
+  if (resource === 'gatewayclasses') return a.classes.map((c) => ({ kind: 'GatewayClass', ...c }));
   if (resource === 'gateways')
     return inNs(r?.gateways ?? []).map((g) => ({
       kind: 'Gateway',

@@ -12,6 +12,7 @@ export function modelAsList(
     namespace === undefined ? items : items.filter((i) => i.namespace === namespace);
   const tag = (kind: string, items: readonly object[]) => items.map((i) => ({ kind, ...i }));
   const pick: Record<Exclude<GetResource, 'all'>, () => unknown[]> = {
+    gatewayclasses: () => routingItems(model, 'gatewayclasses', namespace),
     gateways: () => routingItems(model, 'gateways', namespace),
     httproutes: () => routingItems(model, 'httproutes', namespace),
     ingresses: () => routingItems(model, 'ingresses', namespace),

@@ -87,6 +87,7 @@ export function compileRouter(
     decide: (r: HttpRequest, explain: boolean) => RouteDecision,
     secretFor: Router['secretFor'],
     profile?: ControllerProfile,
+    viaNotes: readonly string[] = [],
   ): Router => ({
     via: options.via,
     profile,
@@ -96,7 +97,7 @@ export function compileRouter(
       const decided = decide(req, true);
       const gateway =
         options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
-      const extra = routeNotes(model, { host: req.host, gateway, decision: decided });
+      const extra = [...viaNotes, ...routeNotes(model, { host: req.host, gateway, decision: decided })];
       const decision = extra.length ? { ...decided, notes: [...decided.notes, ...extra] } : decided;
       const ref = req.scheme === 'https' ? secretFor(req.host) : undefined;
       const certificate =
@@ -151,7 +152,13 @@ export function compileRouter(
   const gw = routing.gateways.find((g) => g.namespace === via.namespace && g.name === via.name);
   if (!gw)
     return `Gateway ${via.namespace}/${via.name} is not among the manifests (gateways: ${routing.gateways.map((g) => `${g.namespace}/${g.name}`).join(', ') || 'none'})`;
-  const router = compileGatewayRouter(analysis ?? analyzeGateways(model), gw, routing.referenceGrants);
+  const analysed = analysis ?? analyzeGateways(model);
+  const router = compileGatewayRouter(analysed, gw, routing.referenceGrants);
+  // An assumed GatewayClass, or a parametersRef kubetwin cannot check, is said on every answer through this Gateway.
+  const viaNotes = analysed.gateways
+    .find((g) => g.key === gw.key)!
+    .notes.filter((n) => !n.startsWith('addresses:'))
+    .map((n) => (n.startsWith('not checked:') ? n : `assumed: ${n}`));
   const secretFor = (host: string) => {
     const ls = gw.listeners.filter(
       (l) => l.tls?.certificateRefs.length && (!l.hostname || gatewayHostMatch(l.hostname, host)),
@@ -162,5 +169,5 @@ export function compileRouter(
       ? { namespace: ref.namespace ?? gw.namespace, name: ref.name, from: `${gw.key} listener ${l.name}` }
       : undefined;
   };
-  return finish((r, e) => router.route(r, e), secretFor);
+  return finish((r, e) => router.route(r, e), secretFor, undefined, viaNotes);
 }
