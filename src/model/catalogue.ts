@@ -241,8 +241,8 @@ export const kinds: readonly KindSupport[] = [
     group: 'gateway.networking.k8s.io',
     kind,
     namespaced: true,
-    level: 'planned' as const,
-    note: 'kept in the model; Layer-4 routes are not routed yet (only HTTPRoute and GRPCRoute are)',
+    level: 'partial' as const,
+    note: `parentRefs, ${kind === 'TLSRoute' ? 'hostnames (matched against the SNI; passthrough and terminate), ' : ''}rules[].backendRefs with weights: status, get, doctor and route ${kind.slice(0, 3).toLowerCase()}://… (a route's rules[0] when it has several; serve gateway does not carry Layer-4 traffic)`,
   })),
   {
     group: 'networking.istio.io',

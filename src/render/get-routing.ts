@@ -3,7 +3,15 @@ import { analyzeGateways, type Condition } from '../analysis/gateway/index.ts';
 import { controllerProfileFor, resolveIngressClass } from '../analysis/ingress/index.ts';
 import { renderTable } from './table.ts';
 
-export const routingResources = ['gatewayclasses', 'gateways', 'httproutes', 'ingresses'] as const;
+export const routingResources = [
+  'gatewayclasses',
+  'gateways',
+  'httproutes',
+  'tlsroutes',
+  'tcproutes',
+  'udproutes',
+  'ingresses',
+] as const;
 export type RoutingResource = (typeof routingResources)[number];
 
 export const routingAliases: Readonly<Record<string, RoutingResource>> = {
@@ -15,11 +23,21 @@ export const routingAliases: Readonly<Record<string, RoutingResource>> = {
   grpcroutes: 'httproutes',
   grpcroute: 'httproutes',
   routes: 'httproutes',
+  tlsroute: 'tlsroutes',
+  tcproute: 'tcproutes',
+  udproute: 'udproutes',
   ingress: 'ingresses',
   ing: 'ingresses',
 };
 
 const none = '<none>';
+/** The route kinds each route resource lists. */
+const routeKinds: Readonly<Record<string, readonly string[]>> = {
+  httproutes: ['HTTPRoute', 'GRPCRoute'],
+  tlsroutes: ['TLSRoute'],
+  tcproutes: ['TCPRoute'],
+  udproutes: ['UDPRoute'],
+};
 const conds = (cs: readonly Condition[]) =>
   cs.map((c) => `${c.type}=${c.status}${c.reason !== c.type ? `(${c.reason})` : ''}`).join(',');
 
@@ -121,7 +139,7 @@ export function renderRoutingGet(
       gws,
     );
   }
-  const routes = inNs(a.routes);
+  const routes = inNs(a.routes).filter((x) => routeKinds[resource].includes(x.kind));
   const rows = routes.map((rt) => {
     const row = [
       rt.name,
@@ -169,5 +187,7 @@ export function routingItems(
       ...g,
       status: a.gateways.find((s) => s.key === g.key),
     }));
-  return inNs(r?.routes ?? []).map((x) => ({ ...x, status: a.routes.find((s) => s.key === x.key) }));
+  return inNs([...(r?.routes ?? []), ...(r?.l4Routes ?? [])])
+    .filter((x) => routeKinds[resource].includes(x.kind))
+    .map((x) => ({ ...x, status: a.routes.find((s) => s.key === x.key) }));
 }

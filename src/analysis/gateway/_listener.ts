@@ -31,12 +31,15 @@ export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel
       'InvalidRouteKinds',
       `kinds ${badKinds.map((k) => k.kind).join(', ')} cannot attach to a ${l.protocol} listener`,
     );
-  if (l.protocol === 'HTTPS' && (!l.tls || (l.tls.mode === 'Terminate' && !l.tls.certificateRefs.length)))
+  if (
+    (l.protocol === 'HTTPS' && (!l.tls || (l.tls.mode === 'Terminate' && !l.tls.certificateRefs.length))) ||
+    (l.protocol === 'TLS' && l.tls?.mode === 'Terminate' && !l.tls.certificateRefs.length)
+  )
     refs = cond(
       'ResolvedRefs',
       false,
       'InvalidCertificateRef',
-      'an HTTPS listener needs tls.certificateRefs',
+      `a${l.protocol === 'TLS' ? ' TLS Terminate' : 'n HTTPS'} listener needs tls.certificateRefs`,
     );
   for (const ref of l.tls?.certificateRefs ?? []) {
     const ns = ref.namespace ?? gw.namespace;

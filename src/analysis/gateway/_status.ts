@@ -1,4 +1,4 @@
-import type { Gateway, HTTPRoute, Listener, ParentRef } from '../../model/routing.ts';
+import type { Gateway, HTTPRoute, L4Route, Listener, ParentRef } from '../../model/routing.ts';
 import type { ClusterModel, Service } from '../../model/types.ts';
 import { matches } from '../../lib/labels.ts';
 import {
@@ -22,8 +22,8 @@ import { listenerConditions } from './_listener.ts';
 import { group, protocolKinds } from './_protocols.ts';
 
 /** A route accepted on one listener, with the hostnames it serves there (`undefined`: any). */
-export interface Attachment {
-  readonly route: HTTPRoute;
+export interface Attachment<R extends HTTPRoute | L4Route = HTTPRoute> {
+  readonly route: R;
   readonly gateway: Gateway;
   readonly listener: Listener;
   readonly hostnames?: readonly string[];
@@ -33,7 +33,10 @@ export interface GatewayAnalysis {
   readonly classes: readonly GatewayClassStatus[];
   readonly gateways: readonly GatewayStatus[];
   readonly routes: readonly RouteStatus[];
+  /** HTTPRoutes and GRPCRoutes on their listeners. */
   readonly attachments: readonly Attachment[];
+  /** TLSRoutes, TCPRoutes and UDPRoutes on their listeners. */
+  readonly l4Attachments: readonly Attachment<L4Route>[];
   readonly services: ReadonlyMap<string, Service>;
 }
 
@@ -48,7 +51,7 @@ export interface GatewayAnalysis {
 export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
   const r = model.routing;
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
-  if (!r) return { classes: [], gateways: [], routes: [], attachments: [], services };
+  if (!r) return { classes: [], gateways: [], routes: [], attachments: [], l4Attachments: [], services };
   const nsLabels = new Map(model.namespaces.map((n) => [n.name, n.labels]));
   const listenerOk = new Map<Listener, boolean>();
   const gwStatus = new Map<
@@ -87,8 +90,8 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     }
     gwStatus.set(gw.key, { classOk, rejected, listeners: ls });
   }
-  const attachments: Attachment[] = [];
-  const routes: RouteStatus[] = r.routes.map((route) => {
+  const all: Attachment<HTTPRoute | L4Route>[] = [];
+  const routes: RouteStatus[] = [...r.routes, ...r.l4Routes].map((route) => {
     let resolved: Condition = cond('ResolvedRefs', true, 'ResolvedRefs');
     outer: for (const rule of route.rules)
       for (const b of rule.backendRefs) {
@@ -102,7 +105,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       const accepted =
         ref.kind === 'Service' && (ref.group === '' || ref.group === 'core')
           ? meshParent(ref, route.namespace, services, model.mesh?.name)
-          : acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, attachments);
+          : acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, all);
       return { parent: parentName(ref, route.namespace), conditions: [accepted, resolved] };
     });
     return {
@@ -114,11 +117,15 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       parents,
     };
   });
+  const isL4 = (a: Attachment<HTTPRoute | L4Route>): a is Attachment<L4Route> =>
+    a.route.kind === 'TLSRoute' || a.route.kind === 'TCPRoute' || a.route.kind === 'UDPRoute';
+  const attachments = all.filter((a): a is Attachment => !isL4(a));
+  const l4Attachments = all.filter(isL4);
   const gateways: GatewayStatus[] = r.gateways.map((gw) => {
     const s = gwStatus.get(gw.key)!;
     const listeners = [...s.listeners.values()].map((l) => ({
       ...l,
-      attachedRoutes: attachments.filter((a) => a.gateway === gw && a.listener.name === l.name).length,
+      attachedRoutes: all.filter((a) => a.gateway === gw && a.listener.name === l.name).length,
     }));
     const anyOk = gw.listeners.some((l) => listenerOk.get(l));
     const cls = classes.find((c) => c.name === gw.gatewayClassName);
@@ -158,7 +165,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       ],
     };
   });
-  return { classes, gateways, routes, attachments, services };
+  return { classes, gateways, routes, attachments, l4Attachments, services };
 }
 
 /**
@@ -214,12 +221,12 @@ function parentName(ref: ParentRef, routeNs: string): string {
 }
 
 function acceptRoute(
-  route: HTTPRoute,
+  route: HTTPRoute | L4Route,
   ref: ParentRef,
   gateways: readonly Gateway[],
   gwStatus: Map<string, { classOk: boolean; rejected?: Condition }>,
   nsLabels: Map<string, Record<string, string> | Readonly<Record<string, string>>>,
-  out: Attachment[],
+  out: Attachment<HTTPRoute | L4Route>[],
 ): Condition {
   const ns = ref.namespace ?? route.namespace;
   if (ref.group !== group || ref.kind !== 'Gateway')
@@ -277,7 +284,7 @@ function acceptRoute(
 function allowsRoute(
   l: Listener,
   gw: Gateway,
-  route: HTTPRoute,
+  route: HTTPRoute | L4Route,
   nsLabels: Map<string, Readonly<Record<string, string>>>,
 ): boolean {
   const kinds = l.allowedRoutes.kinds.length

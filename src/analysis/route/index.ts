@@ -2,7 +2,14 @@
  * The `route` analysis: one request through an IngressClass's controller or a Gateway — the backend and its
  * endpoints, the rule that won and the ones that lost, redirects, rewrites and the certificate served.
  */
-import type { ControllerProfile, DecisionBackend, HttpRequest, RouteDecision } from '../../model/routing.ts';
+import type {
+  ControllerProfile,
+  DecisionBackend,
+  HttpRequest,
+  L4Decision,
+  L4Request,
+  RouteDecision,
+} from '../../model/routing.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import {
   compileIngressRouter,
@@ -13,6 +20,7 @@ import {
 import {
   analyzeGateways,
   compileGatewayRouter,
+  compileL4Router,
   gatewayHostMatch,
   type GatewayAnalysis,
 } from '../gateway/index.ts';
@@ -20,8 +28,8 @@ import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
 import { routeNotes } from '../unmodeled/index.ts';
 
-export { parseRequest, type RequestInput } from './_request.ts';
-export { meshDelivered, routeDelivered } from './_delivered.ts';
+export { parseConnection, parseRequest, type RequestInput } from './_request.ts';
+export { connectionDelivered, meshDelivered, routeDelivered } from './_delivered.ts';
 
 export type Via =
   | { readonly kind: 'ingress-class'; readonly name: string }
@@ -63,6 +71,14 @@ export interface RouteResult {
   readonly certificate?: CertificateChoice;
 }
 
+/** A Layer-4 connection's answer: the decision and the ready endpoints per backend. */
+export interface L4Result {
+  readonly via: string;
+  readonly request: L4Request;
+  readonly decision: L4Decision;
+  readonly endpoints: readonly (readonly string[])[];
+}
+
 export interface Router {
   readonly via: Via;
   readonly profile?: ControllerProfile;
@@ -70,6 +86,8 @@ export interface Router {
   decide(req: HttpRequest): RouteDecision;
   /** The full answer `kubetwin route` prints. */
   explain(req: HttpRequest): RouteResult;
+  /** A TLS, TCP or UDP connection through a Gateway's Layer-4 listeners (TLSRoute, TCPRoute, UDPRoute). */
+  connect(req: L4Request): L4Result;
   /** Secret `namespace/name` to serve for an SNI name, if any is configured. */
   secretFor(host: string): { namespace: string; name: string; from: string } | undefined;
 }
@@ -88,8 +106,27 @@ export function compileRouter(
     secretFor: Router['secretFor'],
     profile?: ControllerProfile,
     viaNotes: readonly string[] = [],
+    l4?: (req: L4Request) => L4Decision,
   ): Router => ({
     via: options.via,
+    connect(req) {
+      const decided: L4Decision = l4
+        ? l4(req)
+        : {
+            backends: [],
+            lost: [],
+            notes: [],
+            refused:
+              'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
+          };
+      const decision = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
+      return {
+        via: formatVia(options.via),
+        request: req,
+        decision,
+        endpoints: decision.backends.map((b) => (b.problem ? [] : endpointsOf(model, b))),
+      };
+    },
     profile,
     secretFor,
     decide: (r) => decide(r, false),
@@ -154,6 +191,7 @@ export function compileRouter(
     return `Gateway ${via.namespace}/${via.name} is not among the manifests (gateways: ${routing.gateways.map((g) => `${g.namespace}/${g.name}`).join(', ') || 'none'})`;
   const analysed = analysis ?? analyzeGateways(model);
   const router = compileGatewayRouter(analysed, gw, routing.referenceGrants);
+  const l4 = compileL4Router(analysed, gw, routing.referenceGrants);
   // An assumed GatewayClass, or a parametersRef kubetwin cannot check, is said on every answer through this Gateway.
   const viaNotes = analysed.gateways
     .find((g) => g.key === gw.key)!
@@ -169,5 +207,11 @@ export function compileRouter(
       ? { namespace: ref.namespace ?? gw.namespace, name: ref.name, from: `${gw.key} listener ${l.name}` }
       : undefined;
   };
-  return finish((r, e) => router.route(r, e), secretFor, undefined, viaNotes);
+  return finish(
+    (r, e) => router.route(r, e),
+    secretFor,
+    undefined,
+    viaNotes,
+    (req) => l4.decide(req),
+  );
 }
