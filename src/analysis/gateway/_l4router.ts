@@ -13,7 +13,16 @@ import { toBackend } from './_router.ts';
 import type { checkBackendRef } from './_refs.ts';
 
 export interface L4Router {
-  decide(req: L4Request): L4Decision;
+  /** `explain`: also list the routes that lost and why (slower; `route` asks for it, the server does not). */
+  decide(req: L4Request, explain?: boolean): L4Decision;
+}
+
+/** A listener's attached routes indexed by hostname, each list oldest first (hostnames: TLSRoute only). */
+interface Index {
+  readonly exact: Map<string, Attachment<L4Route>[]>;
+  readonly wildcard: Map<string, Attachment<L4Route>[]>;
+  readonly any: Attachment<L4Route>[];
+  readonly all: Attachment<L4Route>[];
 }
 
 const protocolOf = { tls: 'TLS', tcp: 'TCP', udp: 'UDP' } as const;
@@ -38,12 +47,40 @@ export function compileL4Router(
   gateway: Gateway,
   grants: Parameters<typeof checkBackendRef>[2],
 ): L4Router {
-  const attached = new Map<Listener, Attachment<L4Route>[]>();
-  for (const a of analysis.l4Attachments)
-    if (a.gateway === gateway) attached.set(a.listener, [...(attached.get(a.listener) ?? []), a]);
+  const indexes = new Map<Listener, Index>();
+  for (const a of analysis.l4Attachments) {
+    if (a.gateway !== gateway) continue;
+    let ix = indexes.get(a.listener);
+    if (!ix) indexes.set(a.listener, (ix = { exact: new Map(), wildcard: new Map(), any: [], all: [] }));
+    ix.all.push(a);
+    if (!a.hostnames || a.route.kind !== 'TLSRoute') ix.any.push(a);
+    else
+      for (const h of a.hostnames) {
+        const m = h.startsWith('*.') ? ix.wildcard : ix.exact;
+        m.set(h, [...(m.get(h) ?? []), a]);
+      }
+  }
+  const byAge = (x: Attachment<L4Route>, y: Attachment<L4Route>) => age(x.route, y.route);
+  for (const ix of indexes.values())
+    for (const list of [...ix.exact.values(), ...ix.wildcard.values(), ix.any, ix.all]) list.sort(byAge);
+  /** The attachments matching `sni`, most specific hostname first, each level oldest first. */
+  const matching = (ix: Index, sni: string | undefined): { a: Attachment<L4Route>; best: number }[] => {
+    const out: { a: Attachment<L4Route>; best: number }[] = [];
+    if (sni) {
+      for (const a of ix.exact.get(sni) ?? []) out.push({ a, best: hostScore(sni) });
+      // `*.b.c` then `*.c` for `a.b.c`: longer wildcards are more specific.
+      for (let i = sni.indexOf('.'); i >= 0; i = sni.indexOf('.', i + 1)) {
+        const w = `*${sni.slice(i)}`;
+        for (const a of ix.wildcard.get(w) ?? []) out.push({ a, best: hostScore(w) });
+      }
+    }
+    for (const a of ix.any) out.push({ a, best: 0 });
+    const seen = new Set<L4Route>();
+    return out.filter((c) => !seen.has(c.a.route) && seen.add(c.a.route));
+  };
   const status = analysis.gateways.find((g) => g.key === gateway.key);
   return {
-    decide(req) {
+    decide(req, explain = false) {
       const lost: LostCandidate[] = [];
       const sni = req.sni?.toLowerCase();
       const wanted = protocolOf[req.protocol];
@@ -74,22 +111,15 @@ export function compileL4Router(
           `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener`,
         );
       const tlsMode = listener.protocol === 'TLS' ? (listener.tls?.mode ?? 'Terminate') : undefined;
-      const candidates = (attached.get(listener) ?? [])
-        .map((a) => {
-          const names = a.hostnames;
-          const best =
-            req.protocol !== 'tls' || !names
-              ? 0
-              : Math.max(-1, ...names.filter((h) => sni && gatewayHostMatch(h, sni)).map(hostScore));
-          return { a, best };
-        })
-        .sort((x, y) => y.best - x.best || age(x.a.route, y.a.route));
-      for (const c of candidates.filter((c) => c.best < 0))
-        lost.push({
-          ...source(c.a.route),
-          reason: `hostnames ${c.a.hostnames?.join(', ')} do not match SNI ${sni ?? '(none)'}`,
-        });
-      const winners = candidates.filter((c) => c.best >= 0);
+      const ix = indexes.get(listener);
+      const winners = ix ? matching(ix, req.protocol === 'tls' ? sni : undefined) : [];
+      if (explain && ix)
+        for (const a of ix.all)
+          if (!winners.some((w) => w.a.route === a.route))
+            lost.push({
+              ...source(a.route),
+              reason: `hostnames ${a.hostnames?.join(', ')} do not match SNI ${sni ?? '(none)'}`,
+            });
       if (!winners.length)
         return {
           listener: listener.name,
@@ -100,14 +130,15 @@ export function compileL4Router(
           refused: `no ${listener.protocol === 'TLS' ? 'TLSRoute' : `${listener.protocol}Route`} on listener ${listener.name} ${req.protocol === 'tls' ? `matches SNI ${sni ?? '(none)'}` : 'is attached'}: the connection is refused`,
         };
       const [win, ...rest] = winners;
-      for (const c of rest)
-        lost.push({
-          ...source(c.a.route),
-          reason:
-            c.best < win.best
-              ? 'a more specific hostname wins'
-              : `${win.a.route.key} is older (or first by namespace/name): it wins the conflict`,
-        });
+      if (explain)
+        for (const c of rest)
+          lost.push({
+            ...source(c.a.route),
+            reason:
+              c.best < win.best
+                ? 'a more specific hostname wins'
+                : `${win.a.route.key} is older (or first by namespace/name): it wins the conflict`,
+          });
       if (req.protocol !== 'tls' && rest.length)
         notes.push(
           `${winners.length} routes attach to listener ${listener.name}; the spec does not say how they share it — kubetwin shows the oldest`,

@@ -49,6 +49,14 @@ export function parseVia(text: string): Via | string {
 export const formatVia = (v: Via) =>
   v.kind === 'gateway' ? `gateway:${v.namespace}/${v.name}` : `ingress-class:${v.name}`;
 
+const noL4: L4Decision = {
+  backends: [],
+  lost: [],
+  notes: [],
+  refused:
+    'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
+};
+
 export interface RouterOptions {
   readonly via: Via;
   /** Overrides the controller behaviour profile (else the cluster profile's `ingressControllers`, else the IngressClass's controller). */
@@ -88,6 +96,8 @@ export interface Router {
   explain(req: HttpRequest): RouteResult;
   /** A TLS, TCP or UDP connection through a Gateway's Layer-4 listeners (TLSRoute, TCPRoute, UDPRoute). */
   connect(req: L4Request): L4Result;
+  /** The connection's routing only, for the gateway server and benchmarks: no losers, no endpoints. */
+  decideConnection(req: L4Request): L4Decision;
   /** Secret `namespace/name` to serve for an SNI name, if any is configured. */
   secretFor(host: string): { namespace: string; name: string; from: string } | undefined;
 }
@@ -106,12 +116,13 @@ export function compileRouter(
     secretFor: Router['secretFor'],
     profile?: ControllerProfile,
     viaNotes: readonly string[] = [],
-    l4?: (req: L4Request) => L4Decision,
+    l4?: (req: L4Request, explain: boolean) => L4Decision,
   ): Router => ({
     via: options.via,
+    decideConnection: (req) => (l4 ? l4(req, false) : noL4),
     connect(req) {
       const decided: L4Decision = l4
-        ? l4(req)
+        ? l4(req, true)
         : {
             backends: [],
             lost: [],
@@ -212,6 +223,6 @@ export function compileRouter(
     secretFor,
     undefined,
     viaNotes,
-    (req) => l4.decide(req),
+    (req, e) => l4.decide(req, e),
   );
 }

@@ -57,16 +57,16 @@ export async function startL4Listener(
     client.on('data', onData);
   });
   function forward(client: Socket, sni: string | undefined, head: Buffer) {
-    const res = o.router().connect({ protocol: o.protocol, port: o.modelPort, ...(sni ? { sni } : {}) });
-    const b = res.decision.refused
-      ? undefined
-      : pickBackend(res.decision.backends, (o.random ?? Math.random)());
+    const decision = o
+      .router()
+      .decideConnection({ protocol: o.protocol, port: o.modelPort, ...(sni ? { sni } : {}) });
+    const b = decision.refused ? undefined : pickBackend(decision.backends, (o.random ?? Math.random)());
     const url =
       b &&
       (o.upstreams.get(`${b.namespace}/${b.name}:${b.port}`) ?? o.upstreams.get(`${b.namespace}/${b.name}`));
     if (!b || !url) {
       o.log?.(
-        `refused ${o.protocol}${sni ? ` SNI ${sni}` : ''}: ${res.decision.refused ?? (b ? `no --upstream for ${b.namespace}/${b.name}` : 'no backend')}`,
+        `refused ${o.protocol}${sni ? ` SNI ${sni}` : ''}: ${decision.refused ?? (b ? `no --upstream for ${b.namespace}/${b.name}` : 'no backend')}`,
       );
       return void client.destroy();
     }
