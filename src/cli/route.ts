@@ -1,13 +1,16 @@
 import { Command, Option } from 'commander';
 import {
   compileRouter,
+  connectionDelivered,
   meshDelivered,
+  parseConnection,
   parseRequest,
   parseVia,
   routeDelivered,
 } from '../analysis/route/index.ts';
 import type { ControllerProfile } from '../model/routing.ts';
 import { renderRoute, routeJson } from '../render/route.ts';
+import { connectionJson, renderConnection } from '../render/route-l4.ts';
 import { clientPod, compileMesh } from '../analysis/mesh/index.ts';
 import { meshRouteJson, renderMeshRoute } from '../render/mesh-route.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
@@ -36,7 +39,10 @@ export function routeCommand(io: Io): Command {
     .description(
       'which backend an HTTP(S) request reaches through an Ingress controller or a Gateway, and why',
     )
-    .argument('<url>', 'the request URL, e.g. https://api.example.com/path?q=1')
+    .argument(
+      '<url>',
+      'the request URL, e.g. https://api.example.com/path?q=1; or a connection: tls://SNI[:PORT], tcp://HOST:PORT, udp://HOST:PORT',
+    )
     .requiredOption('--via <router>', 'ingress-class:NAME, gateway:NAMESPACE/NAME, or mesh (with --from)')
     .option('--from <ref>', 'with --via mesh: the client, NS/NAME of a pod or workload')
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
@@ -63,8 +69,10 @@ export function routeCommand(io: Io): Command {
     const port = opts.listenerPort === undefined ? undefined : Number(opts.listenerPort);
     if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
       return fail(io, `--listener-port "${opts.listenerPort}" is not a port number`);
-    const req = parseRequest({ url, method: opts.request, headers: opts.header, listenerPort: port });
+    const conn = parseConnection(url, port);
     if (typeof via === 'string') return fail(io, via);
+    if (conn !== undefined) return connectionRoute(io, conn, via, opts);
+    const req = parseRequest({ url, method: opts.request, headers: opts.header, listenerPort: port });
     if (typeof req === 'string') return fail(io, req);
     if (opts.at && Number.isNaN(Date.parse(opts.at))) return fail(io, `--at "${opts.at}" is not a date`);
     const loaded = await loadCluster(opts, io);
@@ -85,6 +93,27 @@ export function routeCommand(io: Io): Command {
     io.exit(loaded.inputExit || (routeDelivered(result) ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;
+}
+
+/** `route --via gateway:NS/NAME tls://SNI:PORT | tcp://HOST:PORT | udp://HOST:PORT`: a Layer-4 connection. */
+async function connectionRoute(
+  io: Io,
+  conn: ReturnType<typeof parseConnection>,
+  via: Exclude<ReturnType<typeof parseVia>, string>,
+  opts: RouteOptions,
+): Promise<void> {
+  if (typeof conn === 'string' || conn === undefined) return fail(io, String(conn));
+  const loaded = await loadCluster(opts, io);
+  if (typeof loaded === 'number') return io.exit(loaded);
+  const router = compileRouter(loaded.cluster.model, { via });
+  if (typeof router === 'string') return fail(io, router);
+  const result = router.connect(conn);
+  io.stdout(
+    opts.output === 'json'
+      ? JSON.stringify(connectionJson(result), null, 2) + '\n'
+      : renderConnection(result),
+  );
+  io.exit(loaded.inputExit || (connectionDelivered(result) ? exitCodes.ok : exitCodes.findings));
 }
 
 /** `route --via mesh --from REF URL`: where the client's sidecar sends the request (east-west). */

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { compileRouter, parseVia } from '../analysis/route/index.ts';
-import { startGateway } from '../servers/gateway-proxy/index.ts';
+import { startGateway, startL4Listener } from '../servers/gateway-proxy/index.ts';
 import { makeDevCertificate } from '../sources/dev-cert.ts';
 import { watchPaths } from '../servers/dns-server/index.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
@@ -13,6 +13,7 @@ interface ServeGatewayOptions extends InputOptions {
   listen?: string;
   tlsListen?: string;
   upstream?: string[];
+  l4Listen?: string[];
   httpPort: string;
   httpsPort: string;
   watch?: boolean;
@@ -43,6 +44,12 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
         'map a Service (ns/name or ns/name:port) to a loopback URL (repeatable)',
       ).argParser((v: string, prev: string[] = []) => [...prev, v]),
     )
+    .addOption(
+      new Option(
+        '--l4-listen <tcp|tls:PORT=host:port>',
+        "serve a Gateway's TCP listener (TCPRoute) or TLS passthrough listener (TLSRoute by SNI) of model port PORT on a loopback address (repeatable)",
+      ).argParser((v: string, prev: string[] = []) => [...prev, v]),
+    )
     .option('--http-port <port>', 'model port plain requests are routed as', '80')
     .option('--https-port <port>', 'model port TLS requests are routed as', '443')
     .option(
@@ -69,11 +76,21 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
       } catch {
         url = undefined;
       }
-      if (i <= 0 || !url || url.protocol !== 'http:')
-        return fail(`--upstream "${u}" must be NAMESPACE/SERVICE[:PORT]=http://127.0.0.1:PORT`);
+      if (i <= 0 || !url || (url.protocol !== 'http:' && url.protocol !== 'tcp:'))
+        return fail(`--upstream "${u}" must be NAMESPACE/SERVICE[:PORT]=http://127.0.0.1:PORT (or tcp://)`);
       if (!loopback.has(url.hostname))
         return fail(`--upstream "${u}": upstreams must be loopback addresses (no open proxying)`);
       upstreams.set(u.slice(0, i), url);
+    }
+    const l4: { protocol: 'tcp' | 'tls'; modelPort: number; at: { host: string; port: number } }[] = [];
+    for (const l of opts.l4Listen ?? []) {
+      const m = /^(tcp|tls):(\d+)=(.+)$/.exec(l);
+      const at = m ? hostPort(m[3]) : undefined;
+      if (!m || !at) return fail(`--l4-listen "${l}" must be tcp:PORT=HOST:PORT or tls:PORT=HOST:PORT`);
+      if (!loopback.has(at.host))
+        return fail(`--l4-listen "${l}": Layer-4 listeners bind loopback addresses only`);
+      if (via.kind !== 'gateway') return fail('--l4-listen needs --via gateway:NAMESPACE/NAME');
+      l4.push({ protocol: m[1] as 'tcp' | 'tls', modelPort: Number(m[2]), at });
     }
     // --watch on a live cluster: the watch keeps the object set; each batch of events rebuilds the routing.
     const live = opts.watch ? liveOptionsOf(opts) : undefined;
@@ -117,6 +134,22 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
       httpsPort: Number(opts.httpsPort),
       fallbackCert: typeof dev === 'string' ? undefined : dev,
     });
+    let current = router;
+    const l4Servers: Awaited<ReturnType<typeof startL4Listener>>[] = [];
+    for (const l of l4) {
+      const s = await startL4Listener({
+        router: () => current,
+        upstreams,
+        listen: l.at,
+        modelPort: l.modelPort,
+        protocol: l.protocol,
+        log: (line) => io.stderr(`${line}\n`),
+      });
+      l4Servers.push(s);
+      io.stderr(
+        `serving ${opts.via} ${l.protocol === 'tls' ? 'TLS passthrough' : 'TCP'} listener port ${l.modelPort} on ${s.address.address}:${s.address.port}\n`,
+      );
+    }
     if (gw.http) io.stderr(`serving ${opts.via} on http://${gw.http.address}:${gw.http.port}\n`);
     if (gw.https)
       io.stderr(
@@ -132,6 +165,7 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
         io.stderr(`reload failed (${String(nextRouter)}); still routing with the previous model\n`);
       else {
         gw.update(nextRouter, next.cluster.model.routing!);
+        current = nextRouter;
         io.stderr('reloaded the routing\n');
       }
     });
@@ -141,7 +175,7 @@ export function gatewaySubcommand(io: Io, name = 'gateway'): Command {
       const stop = () => {
         watcher?.close();
         mirror?.stop();
-        void gw.close().then(resolve);
+        void Promise.all([gw.close(), ...l4Servers.map((x) => x.close())]).then(() => resolve());
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -144,7 +144,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'GatewayClass',
     namespaced: false,
     level: 'modeled',
-    note: 'every GatewayClass is accepted; parametersRef is not read',
+    note: 'Accepted unless its parametersRef names an object that is not among the input (InvalidParameters); a class the input does not declare but a known controller installs (istio, cilium, nginx, traefik, eg, GKE classes) is assumed, with a note',
   },
   {
     group: 'gateway.networking.k8s.io',
@@ -241,8 +241,8 @@ export const kinds: readonly KindSupport[] = [
     group: 'gateway.networking.k8s.io',
     kind,
     namespaced: true,
-    level: 'planned' as const,
-    note: 'kept in the model; Layer-4 routes are not routed yet (only HTTPRoute and GRPCRoute are)',
+    level: 'partial' as const,
+    note: `parentRefs, ${kind === 'TLSRoute' ? 'hostnames (matched against the SNI; passthrough and terminate), ' : ''}rules[].backendRefs with weights: status, get, doctor and route ${kind.slice(0, 3).toLowerCase()}://… (a route's rules[0] when it has several); serve gateway --l4-listen carries TCP and TLS passthrough on loopback (not UDP, not TLS terminate)`,
   })),
   {
     group: 'networking.istio.io',
@@ -803,14 +803,14 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Gateway',
     path: 'spec.addresses',
-    level: 'ignored',
-    note: "requested addresses are not read: the Gateway is reached at the profile's load balancer address",
+    level: 'partial',
+    note: "IPAddress and Hostname addresses become status.addresses (assumed assignable); NamedAddress is named as unresolved; other types make the Gateway Accepted=False(UnsupportedAddress). Without any, status.addresses comes from the Service labelled gateway.networking.k8s.io/gateway-name or the profile's loadBalancers entry for the Gateway",
   },
   {
     kind: 'Gateway',
     path: 'spec.infrastructure',
-    level: 'ignored',
-    note: 'labels, annotations and parametersRef for the resources the controller creates are not read (a dangling parametersRef is not reported)',
+    level: 'partial',
+    note: 'parametersRef is checked (a dangling one makes the Gateway Accepted=False(InvalidParameters); a kind kubetwin does not read is noted as not checked); labels and annotations for the resources the controller creates are not read',
   },
   {
     kind: 'Gateway',

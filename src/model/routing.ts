@@ -50,8 +50,23 @@ export interface Ingress extends ObjectMeta {
   readonly tls: readonly IngressTLS[];
 }
 
+/** A reference to a controller-specific parameters object (`namespace` only for a GatewayClass's ref). */
+export interface ParametersRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+}
+
 export interface GatewayClass extends ObjectMeta {
   readonly controllerName: string;
+  readonly parametersRef?: ParametersRef;
+}
+
+/** A requested Gateway address: `type` IPAddress (the default), Hostname, NamedAddress or a domain-prefixed one. */
+export interface GatewayAddress {
+  readonly type: string;
+  readonly value: string;
 }
 
 export interface SecretObjectRef {
@@ -89,6 +104,10 @@ export interface Gateway extends ObjectMeta {
   readonly namespace: string;
   readonly gatewayClassName: string;
   readonly listeners: readonly Listener[];
+  /** `spec.addresses`, in order. */
+  readonly addresses?: readonly GatewayAddress[];
+  /** `spec.infrastructure.parametersRef` (a local reference: the Gateway's namespace). */
+  readonly parametersRef?: ParametersRef;
 }
 
 export interface ParentRef {
@@ -174,6 +193,48 @@ export interface HTTPRoute extends ObjectMeta {
   readonly creationTimestamp?: string;
 }
 
+/** A Layer-4 route rule: no matches, only backends. */
+export interface L4RouteRule {
+  readonly index: number;
+  readonly name?: string;
+  readonly backendRefs: readonly BackendRef[];
+  readonly source?: SourceRef;
+}
+
+/**
+ * A TLSRoute (matched by SNI against `hostnames`), TCPRoute or UDPRoute (matched by listener port only).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#tlsroute
+ */
+export interface L4Route extends ObjectMeta {
+  readonly kind: 'TLSRoute' | 'TCPRoute' | 'UDPRoute';
+  readonly namespace: string;
+  readonly parentRefs: readonly ParentRef[];
+  /** TLSRoute only; empty for TCPRoute and UDPRoute. */
+  readonly hostnames: readonly string[];
+  readonly rules: readonly L4RouteRule[];
+  readonly creationTimestamp?: string;
+}
+
+/** One connection as a Gateway's Layer-4 listener sees it: the protocol, the port, and the TLS SNI name. */
+export interface L4Request {
+  readonly protocol: 'tls' | 'tcp' | 'udp';
+  readonly port: number;
+  /** The SNI server name (TLS only), lower case. */
+  readonly sni?: string;
+}
+
+/** Where a Gateway sends one L4 connection; `refused` says why it is not forwarded. */
+export interface L4Decision {
+  readonly listener?: string;
+  /** `Passthrough`: the TLS stream goes to the backend untouched; `Terminate`: the Gateway ends TLS. */
+  readonly tlsMode?: 'Terminate' | 'Passthrough';
+  readonly winner?: DecisionSource;
+  readonly backends: readonly DecisionBackend[];
+  readonly refused?: string;
+  readonly lost: readonly LostCandidate[];
+  readonly notes: readonly string[];
+}
+
 export interface ReferenceGrant extends ObjectMeta {
   readonly namespace: string;
   readonly from: readonly { readonly group: string; readonly kind: string; readonly namespace: string }[];
@@ -208,6 +269,8 @@ export interface RoutingModel {
   readonly gateways: readonly Gateway[];
   /** HTTPRoutes and GRPCRoutes, sorted by key. */
   readonly routes: readonly HTTPRoute[];
+  /** TLSRoutes, TCPRoutes and UDPRoutes, sorted by key. */
+  readonly l4Routes: readonly L4Route[];
   readonly referenceGrants: readonly ReferenceGrant[];
   readonly tlsSecrets: readonly TLSSecret[];
   readonly certificates: readonly Certificate[];

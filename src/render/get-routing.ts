@@ -3,21 +3,41 @@ import { analyzeGateways, type Condition } from '../analysis/gateway/index.ts';
 import { controllerProfileFor, resolveIngressClass } from '../analysis/ingress/index.ts';
 import { renderTable } from './table.ts';
 
-export const routingResources = ['gateways', 'httproutes', 'ingresses'] as const;
+export const routingResources = [
+  'gatewayclasses',
+  'gateways',
+  'httproutes',
+  'tlsroutes',
+  'tcproutes',
+  'udproutes',
+  'ingresses',
+] as const;
 export type RoutingResource = (typeof routingResources)[number];
 
 export const routingAliases: Readonly<Record<string, RoutingResource>> = {
+  gatewayclass: 'gatewayclasses',
+  gc: 'gatewayclasses',
   gateway: 'gateways',
   gtw: 'gateways',
   httproute: 'httproutes',
   grpcroutes: 'httproutes',
   grpcroute: 'httproutes',
   routes: 'httproutes',
+  tlsroute: 'tlsroutes',
+  tcproute: 'tcproutes',
+  udproute: 'udproutes',
   ingress: 'ingresses',
   ing: 'ingresses',
 };
 
 const none = '<none>';
+/** The route kinds each route resource lists. */
+const routeKinds: Readonly<Record<string, readonly string[]>> = {
+  httproutes: ['HTTPRoute', 'GRPCRoute'],
+  tlsroutes: ['TLSRoute'],
+  tcproutes: ['TCPRoute'],
+  udproutes: ['UDPRoute'],
+};
 const conds = (cs: readonly Condition[]) =>
   cs.map((c) => `${c.type}=${c.status}${c.reason !== c.type ? `(${c.reason})` : ''}`).join(',');
 
@@ -68,6 +88,21 @@ export function renderRoutingGet(
     );
   }
   const a = analyzeGateways(model);
+  if (resource === 'gatewayclasses') {
+    const rows = a.classes.map((c) => {
+      const row = [c.name, c.controllerName, c.conditions[0].status];
+      if (options.wide)
+        row.push(
+          conds(c.conditions),
+          c.assumed ? 'assumed (not among the manifests)' : c.conditions[0].message || none,
+        );
+      return row;
+    });
+    return renderTable(
+      ['NAME', 'CONTROLLER', 'ACCEPTED', ...(options.wide ? ['CONDITIONS', 'NOTE'] : [])],
+      rows,
+    );
+  }
   if (resource === 'gateways') {
     const gws = inNs(a.gateways);
     const rows = gws.map((g) => {
@@ -75,6 +110,7 @@ export function renderRoutingGet(
       const row = [
         g.name,
         g.className,
+        g.addresses.map((x) => x.value).join(',') || none,
         programmed?.status ?? 'Unknown',
         String(g.listeners.reduce((s, l) => s + l.attachedRoutes, 0)),
       ];
@@ -91,12 +127,19 @@ export function renderRoutingGet(
       return row;
     });
     return withNs(
-      ['NAME', 'CLASS', 'PROGRAMMED', 'ROUTES', ...(options.wide ? ['CONDITIONS', 'LISTENERS'] : [])],
+      [
+        'NAME',
+        'CLASS',
+        'ADDRESS',
+        'PROGRAMMED',
+        'ROUTES',
+        ...(options.wide ? ['CONDITIONS', 'LISTENERS'] : []),
+      ],
       rows,
       gws,
     );
   }
-  const routes = inNs(a.routes);
+  const routes = inNs(a.routes).filter((x) => routeKinds[resource].includes(x.kind));
   const rows = routes.map((rt) => {
     const row = [
       rt.name,
@@ -137,11 +180,14 @@ export function routingItems(
       resolvedClass: resolveIngressClass(i, r!.ingressClasses),
     }));
   const a = analyzeGateways(model);
+  if (resource === 'gatewayclasses') return a.classes.map((c) => ({ kind: 'GatewayClass', ...c }));
   if (resource === 'gateways')
     return inNs(r?.gateways ?? []).map((g) => ({
       kind: 'Gateway',
       ...g,
       status: a.gateways.find((s) => s.key === g.key),
     }));
-  return inNs(r?.routes ?? []).map((x) => ({ ...x, status: a.routes.find((s) => s.key === x.key) }));
+  return inNs([...(r?.routes ?? []), ...(r?.l4Routes ?? [])])
+    .filter((x) => routeKinds[resource].includes(x.kind))
+    .map((x) => ({ ...x, status: a.routes.find((s) => s.key === x.key) }));
 }

@@ -12,8 +12,12 @@ export function modelAsList(
     namespace === undefined ? items : items.filter((i) => i.namespace === namespace);
   const tag = (kind: string, items: readonly object[]) => items.map((i) => ({ kind, ...i }));
   const pick: Record<Exclude<GetResource, 'all'>, () => unknown[]> = {
+    gatewayclasses: () => routingItems(model, 'gatewayclasses', namespace),
     gateways: () => routingItems(model, 'gateways', namespace),
     httproutes: () => routingItems(model, 'httproutes', namespace),
+    tlsroutes: () => routingItems(model, 'tlsroutes', namespace),
+    tcproutes: () => routingItems(model, 'tcproutes', namespace),
+    udproutes: () => routingItems(model, 'udproutes', namespace),
     ingresses: () => routingItems(model, 'ingresses', namespace),
     pods: () => tag('Pod', inNs(model.pods)),
     services: () => tag('Service', inNs(model.services)),

@@ -16,7 +16,7 @@ const analyses = new WeakMap<ClusterModel, GatewayAnalysis>();
  */
 function falseRouteConditions(model: ClusterModel, type: 'Accepted' | 'ResolvedRefs') {
   const out: { rs: RouteStatus; parent: string; c: Condition; route?: HTTPRoute }[] = [];
-  if (!model.routing?.routes.length) return out;
+  if (!model.routing?.routes.length && !model.routing?.l4Routes.length) return out;
   let analysis = analyses.get(model);
   if (!analysis) analyses.set(model, (analysis = analyzeGateways(model)));
   const routes = new Map(model.routing.routes.map((r) => [r.key, r]));

@@ -30,6 +30,10 @@ export interface GatewayStatus {
   readonly className: string;
   readonly conditions: readonly Condition[];
   readonly listeners: readonly ListenerStatus[];
+  /** `status.addresses`: requested ones, or the load balancer's. */
+  readonly addresses: readonly { readonly type: string; readonly value: string }[];
+  /** What the status rests on that the input does not say (an assumed GatewayClass, where addresses come from). */
+  readonly notes: readonly string[];
 }
 
 export interface RouteParentStatus {

@@ -191,9 +191,9 @@ export function compileGatewayRouter(
   };
 }
 
-function toBackend(
+export function toBackend(
   b: BackendRef,
-  route: HTTPRoute,
+  route: { kind: string; namespace: string },
   analysis: GatewayAnalysis,
   grants: Parameters<typeof checkBackendRef>[2],
 ): DecisionBackend {

@@ -1,4 +1,4 @@
-import type { Gateway, HTTPRoute, Listener, ParentRef } from '../../model/routing.ts';
+import type { Gateway, HTTPRoute, L4Route, Listener, ParentRef } from '../../model/routing.ts';
 import type { ClusterModel, Service } from '../../model/types.ts';
 import { matches } from '../../lib/labels.ts';
 import {
@@ -9,31 +9,36 @@ import {
   type RouteStatus,
 } from './_conditions.ts';
 import { intersectHostnames } from './_hostnames.ts';
-import { checkBackendRef, refPermitted } from './_refs.ts';
+import { checkBackendRef } from './_refs.ts';
+import {
+  gatewayClassStatuses,
+  gatewayRejection,
+  parametersFound,
+  unchecked,
+  type GatewayClassStatus,
+} from './_class.ts';
+import { gatewayAddresses } from './_addresses.ts';
+import { listenerConditions } from './_listener.ts';
+import { group, protocolKinds } from './_protocols.ts';
 
 /** A route accepted on one listener, with the hostnames it serves there (`undefined`: any). */
-export interface Attachment {
-  readonly route: HTTPRoute;
+export interface Attachment<R extends HTTPRoute | L4Route = HTTPRoute> {
+  readonly route: R;
   readonly gateway: Gateway;
   readonly listener: Listener;
   readonly hostnames?: readonly string[];
 }
 
 export interface GatewayAnalysis {
+  readonly classes: readonly GatewayClassStatus[];
   readonly gateways: readonly GatewayStatus[];
   readonly routes: readonly RouteStatus[];
+  /** HTTPRoutes and GRPCRoutes on their listeners. */
   readonly attachments: readonly Attachment[];
+  /** TLSRoutes, TCPRoutes and UDPRoutes on their listeners. */
+  readonly l4Attachments: readonly Attachment<L4Route>[];
   readonly services: ReadonlyMap<string, Service>;
 }
-
-const group = 'gateway.networking.k8s.io';
-const protocolKinds: Readonly<Record<string, readonly string[]>> = {
-  HTTP: ['HTTPRoute', 'GRPCRoute'],
-  HTTPS: ['HTTPRoute', 'GRPCRoute'],
-  TLS: ['TLSRoute'],
-  TCP: ['TCPRoute'],
-  UDP: ['UDPRoute'],
-};
 
 /**
  * Status of every Gateway, listener and route as a conformant implementation computes it: listener
@@ -46,15 +51,22 @@ const protocolKinds: Readonly<Record<string, readonly string[]>> = {
 export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
   const r = model.routing;
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
-  if (!r) return { gateways: [], routes: [], attachments: [], services };
+  if (!r) return { classes: [], gateways: [], routes: [], attachments: [], l4Attachments: [], services };
   const nsLabels = new Map(model.namespaces.map((n) => [n.name, n.labels]));
   const listenerOk = new Map<Listener, boolean>();
   const gwStatus = new Map<
     string,
-    { classOk: boolean; listeners: Map<string, Omit<ListenerStatus, 'attachedRoutes'>> }
+    {
+      classOk: boolean;
+      rejected?: Condition;
+      listeners: Map<string, Omit<ListenerStatus, 'attachedRoutes'>>;
+    }
   >();
+  const classes = gatewayClassStatuses(model);
   for (const gw of r.gateways) {
-    const classOk = r.gatewayClasses.some((c) => c.name === gw.gatewayClassName);
+    const cls = classes.find((c) => c.name === gw.gatewayClassName);
+    const rejected = cls ? gatewayRejection(model, gw) : undefined;
+    const classOk = !!cls && cls.conditions[0].status === 'True' && !rejected;
     const ls = new Map<string, Omit<ListenerStatus, 'attachedRoutes'>>();
     for (const l of gw.listeners) {
       const conds = listenerConditions(gw, l, model);
@@ -76,10 +88,10 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
         conditions: conds,
       });
     }
-    gwStatus.set(gw.key, { classOk, listeners: ls });
+    gwStatus.set(gw.key, { classOk, rejected, listeners: ls });
   }
-  const attachments: Attachment[] = [];
-  const routes: RouteStatus[] = r.routes.map((route) => {
+  const all: Attachment<HTTPRoute | L4Route>[] = [];
+  const routes: RouteStatus[] = [...r.routes, ...r.l4Routes].map((route) => {
     let resolved: Condition = cond('ResolvedRefs', true, 'ResolvedRefs');
     outer: for (const rule of route.rules)
       for (const b of rule.backendRefs) {
@@ -93,7 +105,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       const accepted =
         ref.kind === 'Service' && (ref.group === '' || ref.group === 'core')
           ? meshParent(ref, route.namespace, services, model.mesh?.name)
-          : acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, attachments);
+          : acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, all);
       return { parent: parentName(ref, route.namespace), conditions: [accepted, resolved] };
     });
     return {
@@ -105,27 +117,37 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       parents,
     };
   });
+  const isL4 = (a: Attachment<HTTPRoute | L4Route>): a is Attachment<L4Route> =>
+    a.route.kind === 'TLSRoute' || a.route.kind === 'TCPRoute' || a.route.kind === 'UDPRoute';
+  const attachments = all.filter((a): a is Attachment => !isL4(a));
+  const l4Attachments = all.filter(isL4);
   const gateways: GatewayStatus[] = r.gateways.map((gw) => {
     const s = gwStatus.get(gw.key)!;
     const listeners = [...s.listeners.values()].map((l) => ({
       ...l,
-      attachedRoutes: attachments.filter((a) => a.gateway === gw && a.listener.name === l.name).length,
+      attachedRoutes: all.filter((a) => a.gateway === gw && a.listener.name === l.name).length,
     }));
     const anyOk = gw.listeners.some((l) => listenerOk.get(l));
-    const conditions = s.classOk
-      ? [
-          gatewayAccepted(gw, listenerOk),
-          cond('Programmed', anyOk, anyOk ? 'Programmed' : 'Invalid', anyOk ? '' : 'no listener is valid'),
-        ]
-      : [
-          cond(
-            'Accepted',
-            'unknown',
-            'Pending',
-            `GatewayClass ${gw.gatewayClassName} is not among the manifests; no controller will program this Gateway`,
-          ),
-          cond('Programmed', 'unknown', 'Pending', 'waiting for a controller'),
-        ];
+    const cls = classes.find((c) => c.name === gw.gatewayClassName);
+    const addressed = gatewayAddresses(model, gw);
+    const conditions = s.rejected
+      ? [s.rejected, cond('Programmed', false, 'Invalid', 'the Gateway is not accepted')]
+      : s.classOk
+        ? [
+            gatewayAccepted(gw, listenerOk),
+            cond('Programmed', anyOk, anyOk ? 'Programmed' : 'Invalid', anyOk ? '' : 'no listener is valid'),
+          ]
+        : [
+            cond(
+              'Accepted',
+              'unknown',
+              'Pending',
+              cls
+                ? `GatewayClass ${gw.gatewayClassName} is not accepted (${cls.conditions[0].reason}); its controller leaves this Gateway alone`
+                : `GatewayClass ${gw.gatewayClassName} is not among the manifests; no controller will program this Gateway`,
+            ),
+            cond('Programmed', 'unknown', 'Pending', 'waiting for a controller'),
+          ];
     return {
       key: gw.key,
       namespace: gw.namespace,
@@ -133,9 +155,17 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       className: gw.gatewayClassName,
       conditions,
       listeners,
+      addresses: addressed.addresses,
+      notes: [
+        ...(cls?.note ? [cls.note] : []),
+        ...(gw.parametersRef && parametersFound(model, gw.parametersRef, gw.namespace) === 'unknown'
+          ? [unchecked(gw.key, gw.parametersRef, gw.namespace)]
+          : []),
+        ...(addressed.note ? [`addresses: ${addressed.note}`] : []),
+      ],
     };
   });
-  return { gateways, routes, attachments, services };
+  return { classes, gateways, routes, attachments, l4Attachments, services };
 }
 
 /**
@@ -191,20 +221,28 @@ function parentName(ref: ParentRef, routeNs: string): string {
 }
 
 function acceptRoute(
-  route: HTTPRoute,
+  route: HTTPRoute | L4Route,
   ref: ParentRef,
   gateways: readonly Gateway[],
-  gwStatus: Map<string, { classOk: boolean }>,
+  gwStatus: Map<string, { classOk: boolean; rejected?: Condition }>,
   nsLabels: Map<string, Record<string, string> | Readonly<Record<string, string>>>,
-  out: Attachment[],
+  out: Attachment<HTTPRoute | L4Route>[],
 ): Condition {
   const ns = ref.namespace ?? route.namespace;
   if (ref.group !== group || ref.kind !== 'Gateway')
     return cond('Accepted', false, 'NoMatchingParent', `parentRef kind ${ref.kind} is not a Gateway`);
   const gw = gateways.find((g) => g.namespace === ns && g.name === ref.name);
   if (!gw) return cond('Accepted', false, 'NoMatchingParent', `Gateway ${ns}/${ref.name} not found`);
-  if (!gwStatus.get(gw.key)?.classOk)
-    return cond('Accepted', 'unknown', 'Pending', `the GatewayClass of ${gw.key} is not among the manifests`);
+  const st = gwStatus.get(gw.key);
+  if (st?.rejected)
+    return cond('Accepted', false, 'NoMatchingParent', `${gw.key} is not accepted (${st.rejected.reason})`);
+  if (!st?.classOk)
+    return cond(
+      'Accepted',
+      'unknown',
+      'Pending',
+      `the GatewayClass of ${gw.key} is not among the manifests or not accepted`,
+    );
   const named = gw.listeners.filter(
     (l) =>
       (!ref.sectionName || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port),
@@ -246,7 +284,7 @@ function acceptRoute(
 function allowsRoute(
   l: Listener,
   gw: Gateway,
-  route: HTTPRoute,
+  route: HTTPRoute | L4Route,
   nsLabels: Map<string, Readonly<Record<string, string>>>,
 ): boolean {
   const kinds = l.allowedRoutes.kinds.length
@@ -263,89 +301,3 @@ function allowsRoute(
     )
   );
 }
-
-function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel): Condition[] {
-  const r = model.routing!;
-  const out: Condition[] = [];
-  const supported = !!protocolKinds[l.protocol];
-  out.push(
-    supported
-      ? cond('Accepted', true, 'Accepted')
-      : cond('Accepted', false, 'UnsupportedProtocol', `protocol ${l.protocol} is not supported`),
-  );
-  let refs = cond('ResolvedRefs', true, 'ResolvedRefs');
-  const badKinds = l.allowedRoutes.kinds.filter(
-    (k) => k.group !== group || !(protocolKinds[l.protocol] ?? []).includes(k.kind),
-  );
-  if (badKinds.length)
-    refs = cond(
-      'ResolvedRefs',
-      false,
-      'InvalidRouteKinds',
-      `kinds ${badKinds.map((k) => k.kind).join(', ')} cannot attach to a ${l.protocol} listener`,
-    );
-  if (l.protocol === 'HTTPS' && (!l.tls || (l.tls.mode === 'Terminate' && !l.tls.certificateRefs.length)))
-    refs = cond(
-      'ResolvedRefs',
-      false,
-      'InvalidCertificateRef',
-      'an HTTPS listener needs tls.certificateRefs',
-    );
-  for (const ref of l.tls?.certificateRefs ?? []) {
-    const ns = ref.namespace ?? gw.namespace;
-    if (ref.group !== '' || ref.kind !== 'Secret')
-      refs = cond(
-        'ResolvedRefs',
-        false,
-        'InvalidCertificateRef',
-        `certificateRef ${ref.kind} ${ref.name} is not a Secret`,
-      );
-    else if (
-      !refPermitted(
-        r.referenceGrants,
-        { group, kind: 'Gateway', namespace: gw.namespace },
-        { group: '', kind: 'Secret', namespace: ns, name: ref.name },
-      )
-    )
-      refs = cond(
-        'ResolvedRefs',
-        false,
-        'RefNotPermitted',
-        `certificateRef to Secret ${ns}/${ref.name} crosses namespaces and no ReferenceGrant in ${ns} allows it`,
-      );
-    else if (!r.tlsSecrets.some((s) => s.namespace === ns && s.name === ref.name)) {
-      const cm = r.certificates.find((c) => c.namespace === ns && c.secretName === ref.name);
-      refs = cond(
-        'ResolvedRefs',
-        false,
-        'InvalidCertificateRef',
-        `Secret ${ns}/${ref.name} not found${cm ? ` (cert-manager ${cm.key} would create it)` : ''}`,
-      );
-    }
-    if (refs.status === 'False') break;
-  }
-  out.push(refs);
-  const conflict = gw.listeners.find(
-    (o) =>
-      o !== l &&
-      o.port === l.port &&
-      (o.protocol !== l.protocol
-        ? !compatible(o.protocol, l.protocol)
-        : (o.hostname ?? '') === (l.hostname ?? '')),
-  );
-  out.push(
-    conflict
-      ? cond(
-          'Conflicted',
-          true,
-          conflict.protocol !== l.protocol ? 'ProtocolConflict' : 'HostnameConflict',
-          `listener ${conflict.name} uses the same port`,
-        )
-      : cond('Conflicted', false, 'NoConflicts'),
-  );
-  const ok = supported && refs.status === 'True' && !conflict;
-  out.push(cond('Programmed', ok, ok ? 'Programmed' : 'Invalid'));
-  return out;
-}
-
-const compatible = (a: string, b: string) => (a === 'HTTPS' && b === 'TLS') || (a === 'TLS' && b === 'HTTPS');

@@ -4,6 +4,9 @@
  * https://gateway-api.sigs.k8s.io/reference/spec/
  */
 export { analyzeGateways, type Attachment, type GatewayAnalysis } from './_status.ts';
+export { gatewayClassStatuses, knownClasses, type GatewayClassStatus } from './_class.ts';
+export { gatewayAddresses, gatewayNameLabel } from './_addresses.ts';
+export { compileL4Router, type L4Router } from './_l4router.ts';
 export { compileGatewayRouter, type GatewayRouter } from './_router.ts';
 export type {
   Condition,

@@ -1,5 +1,5 @@
 import type { MeshDecision } from '../mesh/index.ts';
-import type { RouteResult } from './index.ts';
+import type { L4Result, RouteResult } from './index.ts';
 
 /**
  * Whether the request reaches a backend, for `route`'s exit code: the controller forwards it (status 200, no
@@ -20,4 +20,13 @@ export function meshDelivered(d: MeshDecision): boolean {
   if (d.status !== 200 || d.redirect) return false;
   const sharing = d.destinations.filter((x) => x.weight > 0);
   return sharing.length > 0 && sharing.every((x) => !x.problem && x.endpoints.length > 0);
+}
+
+/** A Layer-4 connection is delivered when it is not refused and every weighted backend has a ready endpoint. */
+export function connectionDelivered(r: L4Result): boolean {
+  if (r.decision.refused) return false;
+  const sharing = r.decision.backends
+    .map((b, i) => ({ b, eps: r.endpoints[i] ?? [] }))
+    .filter((x) => x.b.weight > 0);
+  return sharing.length > 0 && sharing.every((x) => !x.b.problem && x.eps.length > 0);
 }

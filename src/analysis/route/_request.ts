@@ -1,4 +1,4 @@
-import type { HttpRequest } from '../../model/routing.ts';
+import type { HttpRequest, L4Request } from '../../model/routing.ts';
 
 export interface RequestInput {
   readonly url: string;
@@ -37,4 +37,22 @@ export function parseRequest(input: RequestInput): HttpRequest | string {
     method: (input.method ?? 'GET').toUpperCase(),
     headers: { ...headers, host },
   };
+}
+
+/**
+ * `tls://HOST[:PORT]` (the host is the SNI name; port 443 by default), `tcp://HOST:PORT` or `udp://HOST:PORT`
+ * (the host only says where the client connects): a Layer-4 connection, or an error message. Undefined for
+ * any other scheme (an HTTP request).
+ */
+export function parseConnection(url: string, listenerPort?: number): L4Request | string | undefined {
+  const m = /^(tls|tcp|udp):\/\/([^/:]*)(?::(\d+))?\/?$/i.exec(url);
+  if (!m)
+    return /^(tls|tcp|udp):/i.test(url)
+      ? `"${url}" must be tls://HOST[:PORT], tcp://HOST:PORT or udp://HOST:PORT`
+      : undefined;
+  const protocol = m[1].toLowerCase() as L4Request['protocol'];
+  const port = listenerPort ?? (m[3] ? Number(m[3]) : protocol === 'tls' ? 443 : undefined);
+  if (port === undefined || !(port > 0 && port < 65536))
+    return `${protocol}:// needs a port (${protocol}://HOST:PORT)`;
+  return { protocol, port, ...(protocol === 'tls' && m[2] ? { sni: m[2].toLowerCase() } : {}) };
 }

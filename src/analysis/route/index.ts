@@ -2,7 +2,14 @@
  * The `route` analysis: one request through an IngressClass's controller or a Gateway — the backend and its
  * endpoints, the rule that won and the ones that lost, redirects, rewrites and the certificate served.
  */
-import type { ControllerProfile, DecisionBackend, HttpRequest, RouteDecision } from '../../model/routing.ts';
+import type {
+  ControllerProfile,
+  DecisionBackend,
+  HttpRequest,
+  L4Decision,
+  L4Request,
+  RouteDecision,
+} from '../../model/routing.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import {
   compileIngressRouter,
@@ -13,6 +20,7 @@ import {
 import {
   analyzeGateways,
   compileGatewayRouter,
+  compileL4Router,
   gatewayHostMatch,
   type GatewayAnalysis,
 } from '../gateway/index.ts';
@@ -20,8 +28,8 @@ import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
 import { routeNotes } from '../unmodeled/index.ts';
 
-export { parseRequest, type RequestInput } from './_request.ts';
-export { meshDelivered, routeDelivered } from './_delivered.ts';
+export { parseConnection, parseRequest, type RequestInput } from './_request.ts';
+export { connectionDelivered, meshDelivered, routeDelivered } from './_delivered.ts';
 
 export type Via =
   | { readonly kind: 'ingress-class'; readonly name: string }
@@ -40,6 +48,14 @@ export function parseVia(text: string): Via | string {
 
 export const formatVia = (v: Via) =>
   v.kind === 'gateway' ? `gateway:${v.namespace}/${v.name}` : `ingress-class:${v.name}`;
+
+const noL4: L4Decision = {
+  backends: [],
+  lost: [],
+  notes: [],
+  refused:
+    'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
+};
 
 export interface RouterOptions {
   readonly via: Via;
@@ -63,6 +79,14 @@ export interface RouteResult {
   readonly certificate?: CertificateChoice;
 }
 
+/** A Layer-4 connection's answer: the decision and the ready endpoints per backend. */
+export interface L4Result {
+  readonly via: string;
+  readonly request: L4Request;
+  readonly decision: L4Decision;
+  readonly endpoints: readonly (readonly string[])[];
+}
+
 export interface Router {
   readonly via: Via;
   readonly profile?: ControllerProfile;
@@ -70,6 +94,10 @@ export interface Router {
   decide(req: HttpRequest): RouteDecision;
   /** The full answer `kubetwin route` prints. */
   explain(req: HttpRequest): RouteResult;
+  /** A TLS, TCP or UDP connection through a Gateway's Layer-4 listeners (TLSRoute, TCPRoute, UDPRoute). */
+  connect(req: L4Request): L4Result;
+  /** The connection's routing only, for the gateway server and benchmarks: no losers, no endpoints. */
+  decideConnection(req: L4Request): L4Decision;
   /** Secret `namespace/name` to serve for an SNI name, if any is configured. */
   secretFor(host: string): { namespace: string; name: string; from: string } | undefined;
 }
@@ -87,8 +115,29 @@ export function compileRouter(
     decide: (r: HttpRequest, explain: boolean) => RouteDecision,
     secretFor: Router['secretFor'],
     profile?: ControllerProfile,
+    viaNotes: readonly string[] = [],
+    l4?: (req: L4Request, explain: boolean) => L4Decision,
   ): Router => ({
     via: options.via,
+    decideConnection: (req) => (l4 ? l4(req, false) : noL4),
+    connect(req) {
+      const decided: L4Decision = l4
+        ? l4(req, true)
+        : {
+            backends: [],
+            lost: [],
+            notes: [],
+            refused:
+              'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
+          };
+      const decision = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
+      return {
+        via: formatVia(options.via),
+        request: req,
+        decision,
+        endpoints: decision.backends.map((b) => (b.problem ? [] : endpointsOf(model, b))),
+      };
+    },
     profile,
     secretFor,
     decide: (r) => decide(r, false),
@@ -96,7 +145,7 @@ export function compileRouter(
       const decided = decide(req, true);
       const gateway =
         options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
-      const extra = routeNotes(model, { host: req.host, gateway, decision: decided });
+      const extra = [...viaNotes, ...routeNotes(model, { host: req.host, gateway, decision: decided })];
       const decision = extra.length ? { ...decided, notes: [...decided.notes, ...extra] } : decided;
       const ref = req.scheme === 'https' ? secretFor(req.host) : undefined;
       const certificate =
@@ -151,7 +200,14 @@ export function compileRouter(
   const gw = routing.gateways.find((g) => g.namespace === via.namespace && g.name === via.name);
   if (!gw)
     return `Gateway ${via.namespace}/${via.name} is not among the manifests (gateways: ${routing.gateways.map((g) => `${g.namespace}/${g.name}`).join(', ') || 'none'})`;
-  const router = compileGatewayRouter(analysis ?? analyzeGateways(model), gw, routing.referenceGrants);
+  const analysed = analysis ?? analyzeGateways(model);
+  const router = compileGatewayRouter(analysed, gw, routing.referenceGrants);
+  const l4 = compileL4Router(analysed, gw, routing.referenceGrants);
+  // An assumed GatewayClass, or a parametersRef kubetwin cannot check, is said on every answer through this Gateway.
+  const viaNotes = analysed.gateways
+    .find((g) => g.key === gw.key)!
+    .notes.filter((n) => !n.startsWith('addresses:'))
+    .map((n) => (n.startsWith('not checked:') ? n : `assumed: ${n}`));
   const secretFor = (host: string) => {
     const ls = gw.listeners.filter(
       (l) => l.tls?.certificateRefs.length && (!l.hostname || gatewayHostMatch(l.hostname, host)),
@@ -162,5 +218,11 @@ export function compileRouter(
       ? { namespace: ref.namespace ?? gw.namespace, name: ref.name, from: `${gw.key} listener ${l.name}` }
       : undefined;
   };
-  return finish((r, e) => router.route(r, e), secretFor);
+  return finish(
+    (r, e) => router.route(r, e),
+    secretFor,
+    undefined,
+    viaNotes,
+    (req, e) => l4.decide(req, e),
+  );
 }

@@ -46,7 +46,9 @@ export function unmodeledFieldNotes(model: ClusterModel, answer: RouteAnswer): s
     const b = body(answer.gateway);
     for (const f of fields)
       if (f.kind === 'Gateway' && present(b, f.path.split('.')))
-        notes.push(`not modeled: ${answer.gateway} ${f.path} — ${f.note}`);
+        notes.push(
+          `${f.level === 'partial' ? 'partly modeled' : 'not modeled'}: ${answer.gateway} ${f.path} — ${f.note}`,
+        );
   }
   const appProtocol = fields.find((f) => f.kind === 'Service' && f.path === 'spec.ports.*.appProtocol');
   for (const be of answer.decision.backends) {

@@ -15,9 +15,20 @@ const refuse = 'The API server would refuse this object; kubetwin leaves it out.
 
 /** GatewayClass: `spec.controllerName`. https://gateway-api.sigs.k8s.io/reference/spec/#gatewayclass */
 export function readGatewayClass(e: Envelope): GatewayClass {
+  const p = ['spec', 'parametersRef'];
   return {
     ...metaOf(e),
     controllerName: e.f.str(['spec', 'controllerName']) ?? '',
+    ...(e.f.get(p) != null
+      ? {
+          parametersRef: {
+            group: e.f.str([...p, 'group']) ?? '',
+            kind: e.f.str([...p, 'kind']) ?? '',
+            name: e.f.str([...p, 'name']) ?? '',
+            namespace: e.f.str([...p, 'namespace']),
+          },
+        }
+      : {}),
   };
 }
 
@@ -106,10 +117,25 @@ export function readGateway(e: Envelope): Gateway {
       source: f.raw.locate(at),
     });
   });
+  const p = ['spec', 'infrastructure', 'parametersRef'];
   return {
     ...namespacedMetaOf(e),
     gatewayClassName: f.str(['spec', 'gatewayClassName']) ?? '',
     listeners,
+    // GatewaySpecAddress: `type` defaults to IPAddress. https://gateway-api.sigs.k8s.io/reference/spec/#gatewayspecaddress
+    addresses: f.list(['spec', 'addresses']).map((_, i) => ({
+      type: f.str(['spec', 'addresses', i, 'type']) ?? 'IPAddress',
+      value: f.str(['spec', 'addresses', i, 'value']) ?? '',
+    })),
+    ...(f.get(p) != null
+      ? {
+          parametersRef: {
+            group: f.str([...p, 'group']) ?? '',
+            kind: f.str([...p, 'kind']) ?? '',
+            name: f.str([...p, 'name']) ?? '',
+          },
+        }
+      : {}),
   };
 }
 

@@ -26,17 +26,7 @@ const refuse = 'The API server would refuse this route; kubetwin leaves it out.'
 export function readRoute(e: Envelope): HTTPRoute {
   const f = e.f;
   const grpc = e.kind === 'GRPCRoute';
-  const parentRefs: ParentRef[] = f.list(['spec', 'parentRefs']).map((_, i) => {
-    const at = ['spec', 'parentRefs', i];
-    return {
-      group: f.str([...at, 'group']) ?? gatewayGroup,
-      kind: f.str([...at, 'kind']) ?? 'Gateway',
-      namespace: f.str([...at, 'namespace']),
-      name: f.str([...at, 'name']) ?? '',
-      sectionName: f.str([...at, 'sectionName']),
-      port: f.int([...at, 'port']),
-    };
-  });
+  const parentRefs = readParentRefs(f);
   const rules: RouteRule[] = f.list(['spec', 'rules']).map((_, i) => {
     const at = ['spec', 'rules', i];
     const matches = f
@@ -64,6 +54,21 @@ export function readRoute(e: Envelope): HTTPRoute {
     rules,
     creationTimestamp: typeof meta?.creationTimestamp === 'string' ? meta.creationTimestamp : undefined,
   };
+}
+
+/** parentRefs with the defaults: group gateway.networking.k8s.io, kind Gateway. */
+export function readParentRefs(f: FieldReader): ParentRef[] {
+  return f.list(['spec', 'parentRefs']).map((_, i) => {
+    const at = ['spec', 'parentRefs', i];
+    return {
+      group: f.str([...at, 'group']) ?? gatewayGroup,
+      kind: f.str([...at, 'kind']) ?? 'Gateway',
+      namespace: f.str([...at, 'namespace']),
+      name: f.str([...at, 'name']) ?? '',
+      sectionName: f.str([...at, 'sectionName']),
+      port: f.int([...at, 'port']),
+    };
+  });
 }
 
 function readMatch(f: FieldReader, at: PathSegment[]): RouteMatch {
@@ -123,7 +128,7 @@ function valueMatches(f: FieldReader, at: PathSegment[]): ValueMatch[] {
   }));
 }
 
-function readBackendRef(f: FieldReader, at: PathSegment[]): BackendRef {
+export function readBackendRef(f: FieldReader, at: PathSegment[]): BackendRef {
   return {
     group: f.str([...at, 'group']) ?? '',
     kind: f.str([...at, 'kind']) ?? 'Service',

@@ -8,6 +8,7 @@ import type { Envelope } from '../_envelope.ts';
 import { readIngress, readIngressClass } from './_ingress.ts';
 import { gatewayGroup, readGateway, readGatewayClass, readReferenceGrant } from './_gateway.ts';
 import { readRoute } from './_routes.ts';
+import { readL4Route } from './_l4routes.ts';
 import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
 /** Reads every routing object among `envs`; `sink` receives the diagnostics. */
@@ -24,6 +25,10 @@ export function buildRouting(envs: readonly Envelope[]): RoutingModel {
   const routes = [...of('HTTPRoute', gatewayGroup), ...of('GRPCRoute', gatewayGroup)]
     .flatMap((e) => keep(e, readRoute(e)))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const l4Routes = ['TLSRoute', 'TCPRoute', 'UDPRoute']
+    .flatMap((k) => of(k, gatewayGroup))
+    .flatMap((e) => keep(e, readL4Route(e)))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const declared = of('Certificate', 'cert-manager.io').map(readCertificate);
   const declaredKeys = new Set(declared.map((c) => c.key));
   const certificates = [
@@ -36,6 +41,7 @@ export function buildRouting(envs: readonly Envelope[]): RoutingModel {
     gatewayClasses: of('GatewayClass', gatewayGroup).map(readGatewayClass).sort(byNamespaceName),
     gateways,
     routes,
+    l4Routes,
     referenceGrants: of('ReferenceGrant', gatewayGroup).map(readReferenceGrant).sort(byNamespaceName),
     tlsSecrets: of('Secret', '')
       .flatMap((e) => readTlsSecret(e) ?? [])

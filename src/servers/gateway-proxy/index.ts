@@ -207,3 +207,4 @@ function bind(s: Server | Http2SecureServer, at: { host: string; port: number })
     s.listen(at.port, at.host, () => resolve(s.address() as AddressInfo));
   });
 }
+export { pickBackend, startL4Listener, type L4ListenOptions } from './_l4.ts';

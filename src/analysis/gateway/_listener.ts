@@ -1,0 +1,106 @@
+import type { Gateway, Listener } from '../../model/routing.ts';
+import type { ClusterModel } from '../../model/types.ts';
+import { cond, type Condition } from './_conditions.ts';
+import { refPermitted } from './_refs.ts';
+import { group, protocolKinds } from './_protocols.ts';
+import { pemProblem } from './_pem.ts';
+
+/**
+ * A listener's conditions: `Accepted` (UnsupportedProtocol), `ResolvedRefs` (InvalidRouteKinds,
+ * InvalidCertificateRef — a missing Secret, a ref that is not a Secret, or "the data within that resource is
+ * malformed" —, RefNotPermitted), `Conflicted` and `Programmed`.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.ListenerConditionReason
+ */
+export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel): Condition[] {
+  const r = model.routing!;
+  const out: Condition[] = [];
+  const supported = !!protocolKinds[l.protocol];
+  out.push(
+    supported
+      ? cond('Accepted', true, 'Accepted')
+      : cond('Accepted', false, 'UnsupportedProtocol', `protocol ${l.protocol} is not supported`),
+  );
+  let refs = cond('ResolvedRefs', true, 'ResolvedRefs');
+  const badKinds = l.allowedRoutes.kinds.filter(
+    (k) => k.group !== group || !(protocolKinds[l.protocol] ?? []).includes(k.kind),
+  );
+  if (badKinds.length)
+    refs = cond(
+      'ResolvedRefs',
+      false,
+      'InvalidRouteKinds',
+      `kinds ${badKinds.map((k) => k.kind).join(', ')} cannot attach to a ${l.protocol} listener`,
+    );
+  if (
+    (l.protocol === 'HTTPS' && (!l.tls || (l.tls.mode === 'Terminate' && !l.tls.certificateRefs.length))) ||
+    (l.protocol === 'TLS' && l.tls?.mode === 'Terminate' && !l.tls.certificateRefs.length)
+  )
+    refs = cond(
+      'ResolvedRefs',
+      false,
+      'InvalidCertificateRef',
+      `a${l.protocol === 'TLS' ? ' TLS Terminate' : 'n HTTPS'} listener needs tls.certificateRefs`,
+    );
+  for (const ref of l.tls?.certificateRefs ?? []) {
+    const ns = ref.namespace ?? gw.namespace;
+    if (ref.group !== '' || ref.kind !== 'Secret')
+      refs = cond(
+        'ResolvedRefs',
+        false,
+        'InvalidCertificateRef',
+        `certificateRef ${ref.kind} ${ref.name} is not a Secret`,
+      );
+    else if (
+      !refPermitted(
+        r.referenceGrants,
+        { group, kind: 'Gateway', namespace: gw.namespace },
+        { group: '', kind: 'Secret', namespace: ns, name: ref.name },
+      )
+    )
+      refs = cond(
+        'ResolvedRefs',
+        false,
+        'RefNotPermitted',
+        `certificateRef to Secret ${ns}/${ref.name} crosses namespaces and no ReferenceGrant in ${ns} allows it`,
+      );
+    else if (!r.tlsSecrets.some((s) => s.namespace === ns && s.name === ref.name)) {
+      const cm = r.certificates.find((c) => c.namespace === ns && c.secretName === ref.name);
+      refs = cond(
+        'ResolvedRefs',
+        false,
+        'InvalidCertificateRef',
+        `Secret ${ns}/${ref.name} not found${cm ? ` (cert-manager ${cm.key} would create it)` : ''}`,
+      );
+    } else {
+      const secret = r.tlsSecrets.find((s) => s.namespace === ns && s.name === ref.name)!;
+      const problem = pemProblem(secret.certPem, secret.keyPem);
+      if (problem)
+        refs = cond('ResolvedRefs', false, 'InvalidCertificateRef', `Secret ${ns}/${ref.name}: ${problem}`);
+    }
+    if (refs.status === 'False') break;
+  }
+  out.push(refs);
+  const conflict = gw.listeners.find(
+    (o) =>
+      o !== l &&
+      o.port === l.port &&
+      (o.protocol !== l.protocol
+        ? !compatible(o.protocol, l.protocol)
+        : (o.hostname ?? '') === (l.hostname ?? '')),
+  );
+  out.push(
+    conflict
+      ? cond(
+          'Conflicted',
+          true,
+          conflict.protocol !== l.protocol ? 'ProtocolConflict' : 'HostnameConflict',
+          `listener ${conflict.name} uses the same port`,
+        )
+      : cond('Conflicted', false, 'NoConflicts'),
+  );
+  const ok = supported && refs.status === 'True' && !conflict;
+  out.push(cond('Programmed', ok, ok ? 'Programmed' : 'Invalid'));
+  return out;
+}
+
+const compatible = (a: string, b: string) => (a === 'HTTPS' && b === 'TLS') || (a === 'TLS' && b === 'HTTPS');
