@@ -14,6 +14,7 @@ import { testCommand } from './test.ts';
 import { serveGatewayCommand } from './serve-gateway.ts';
 import { convertCommand } from './convert.ts';
 import { profileCommand } from './profile.ts';
+import { flowsCommand } from './flows.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
 export const commandFactories: readonly ((io: Io) => Command)[] = [
@@ -31,4 +32,5 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   serveCommand,
   convertCommand,
   profileCommand,
+  flowsCommand,
 ];
