@@ -43,7 +43,7 @@ ${rows(r.notModeled.map((o) => [esc(`${o.kind} (${o.group}) ${o.namespace ? `${o
     : ''
 }<h2 id="flows">What works and what is broken</h2>
 <table><tr><th></th><th>flow</th><th>step</th><th>why it fails</th><th>fix</th></tr>
-${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.outcome][0]}">${badge[s.trace.outcome][1]}</span>${s.trace.hops.some((h) => h.unknown?.length) ? ' <span class="warn">unknown</span>' : ''}`, esc(f.flow.name), esc(s.step.text), esc(s.trace.failure?.reason ?? ''), esc(s.trace.fix?.summary ?? '')])))}
+${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.outcome][0]}">${badge[s.trace.outcome][1]}</span>${s.trace.hops.some((h) => h.unknown?.length) ? ' <span class="warn">unknown</span>' : ''}`, esc(f.flow.origin === 'discovered' ? `${f.flow.name} (inferred)` : f.flow.name), esc(s.step.text), esc(s.trace.failure?.reason ?? ''), esc(s.trace.fix?.summary ?? '')])))}
 </table>
 <h2 id="graph">Connectivity of the declared flows</h2>
 <div class="graph">${renderFlowGraphSvg(r.graph.nodes, r.graph.edges)}</div>
@@ -56,7 +56,7 @@ ${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'ze
 ${rows(r.findings.map((f) => [`<span class="${f.severity}">${f.severity}</span>`, `<code>${esc(f.code)}</code>`, esc(f.objects[0]?.source ? formatSource(f.objects[0].source, false) : ''), esc(f.message), esc(f.fix) + (f.patch ? `<pre>${esc(f.patch)}</pre>` : '')]))}
 </table>
 <h2 id="traces">Traces</h2>
-${r.flows.map((f) => `<details><summary><span class="${badge[f.outcome][0]}">${badge[f.outcome][1]}</span> ${esc(f.flow.name)}</summary>${f.steps.map((s) => `<pre>${esc(renderTraceText(s.trace))}</pre>`).join('')}</details>`).join('\n')}
+${r.flows.map((f) => `<details><summary><span class="${badge[f.outcome][0]}">${badge[f.outcome][1]}</span> ${esc(f.flow.origin === 'discovered' ? `${f.flow.name} (inferred)` : f.flow.name)}</summary>${f.steps.map((s) => `<pre>${esc(renderTraceText(s.trace))}</pre>`).join('')}</details>`).join('\n')}
 <h2 id="services">Services</h2>
 <table><tr><th>service</th><th>type</th><th>cluster IP</th><th>ports</th><th>ready endpoints</th></tr>
 ${rows(r.services.map((s) => [esc(s.name), s.type, s.clusterIP, esc(s.ports), s.ready]))}

@@ -55,7 +55,7 @@ function hostPort(text: string): { host: string; port?: number } | undefined {
   return port === undefined ? { host } : { host, port };
 }
 
-const urlPattern = /([a-z][a-z0-9+.-]*):\/\/([^\s/?#"'`;]*)/gi;
+const urlPattern = /([a-z][a-z0-9+.-]*):\/\/([^\s/?#"'`;]*)[^\s"'`]*/gi;
 const oraclePattern = /jdbc:oracle:[a-z]+:@(?:\/\/)?([a-z0-9.-]+):(\d{1,5})/gi;
 
 /** Every address in `value`, URLs first, then the tokens left over, in the order written. */
