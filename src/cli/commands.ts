@@ -15,6 +15,7 @@ import { serveGatewayCommand } from './serve-gateway.ts';
 import { convertCommand } from './convert.ts';
 import { profileCommand } from './profile.ts';
 import { flowsCommand } from './flows.ts';
+import { suggestCommand } from './suggest.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
 export const commandFactories: readonly ((io: Io) => Command)[] = [
@@ -33,4 +34,5 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   convertCommand,
   profileCommand,
   flowsCommand,
+  suggestCommand,
 ];
