@@ -25,8 +25,12 @@ for (const o of objects) {
   const m = o.body.metadata as { name: string; namespace: string };
   const list = services.get(m.namespace) ?? [];
   const next = list[(list.indexOf(m.name) + 1) % list.length] ?? list[0];
-  const spec = (o.body.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec;
-  spec.containers = spec.containers.map((c) => ({ ...c, env: [{ name: 'UPSTREAM_ADDR', value: `${next}:80` }] }));
+  const spec = (o.body.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template
+    .spec;
+  spec.containers = spec.containers.map((c) => ({
+    ...c,
+    env: [{ name: 'UPSTREAM_ADDR', value: `${next}:80` }],
+  }));
 }
 const { model } = buildCluster(objects, { profile });
 const discover: number[] = [];
@@ -42,7 +46,9 @@ for (let i = 0; i < runs; i++) {
   const s = suggestPolicies(model, d.flows, { replace: true });
   suggest.push(performance.now() - t);
   summary = `${s.policies.length} policies for ${s.edges.length} connections; check: ${s.check.denied.length} denied, ${s.check.extra.length} extra, ${s.check.delivered}/${s.check.steps} steps delivered`;
-  process.stderr.write(`run ${i + 1}: discover ${Math.round(discover[i])} ms, suggest ${Math.round(suggest[i])} ms\n`);
+  process.stderr.write(
+    `run ${i + 1}: discover ${Math.round(discover[i])} ms, suggest ${Math.round(suggest[i])} ms\n`,
+  );
 }
 const md = [
   '## flows and suggest policies (issue #14 target: 30k pods, each ≤ 5 s)',

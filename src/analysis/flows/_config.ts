@@ -24,7 +24,7 @@ interface Text {
  * `name.ns.svc`, `name.ns.svc.<clusterDomain>`, or `host.name.ns…` (a pod behind a headless Service).
  * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#namespaces-of-services
  */
-function serviceNamed(model: ClusterModel, host: string, ns: string): Service | undefined {
+export function serviceNamed(model: ClusterModel, host: string, ns: string): Service | undefined {
   const l = lookup(model);
   const domain = `.svc.${model.profile.clusterDomain}`;
   const h = host.endsWith(domain) ? host.slice(0, -domain.length) : host.replace(/\.svc$/, '');

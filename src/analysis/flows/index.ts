@@ -5,3 +5,4 @@ export { flowsFromClientIntents } from './_intents.ts';
 export type { Confidence, Evidence } from './types.ts';
 export { discoverFlows, type Discovery } from './_discover.ts';
 export { sourceText, targetText } from './_format.ts';
+export { serviceNamed } from './_config.ts';

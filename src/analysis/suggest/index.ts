@@ -100,7 +100,7 @@ export function suggestPolicies(
   flows: readonly Flow[],
   options: SuggestOptions = {},
 ): Suggestion {
-  const edges = flowEdges(model, flows);
+  const { edges, direct } = flowEdges(model, flows);
   const withPods = new Set(model.pods.filter((p) => !p.hostNetwork).map((p) => p.namespace));
   const namespaces = model.namespaces
     .map((n) => n.name)
@@ -118,7 +118,14 @@ export function suggestPolicies(
       networkPolicies: [...kept, ...policies.map((p) => toModel(model, p))],
     });
     for (const ns of namespaces) {
-      const pods = model.pods.filter((p) => p.namespace === ns && !p.hostNetwork && p.ip);
+      // One pod per workload stands for it: its pods share the labels a policy selects by.
+      const seen = new Set<string>();
+      const pods = model.pods.filter((p) => {
+        const k = p.owner ?? p.key;
+        if (p.namespace !== ns || p.hostNetwork || !p.ip || seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
       const ok = pods.every((pod) =>
         dns.edges.every(
           (e) => probe.explain({ kind: 'pod', pod }, partyOf(e.to), e.port, e.protocol).egress.allowed,
@@ -175,15 +182,23 @@ export function suggestPolicies(
     networkPolicies: [...kept, ...added].sort(byNamespaceName),
   };
   const engineAfter = new PolicyEngine(after);
-  const denied = edges
-    .filter((e) => !engineAfter.allows(partyOf(e.from), partyOf(e.to), e.port, e.protocol))
-    .map((e) => `${edgeKey(e)} (${e.why[0]})`);
+  const deniedEdges = edges.filter(
+    (e) => !engineAfter.allows(partyOf(e.from), partyOf(e.to), e.port, e.protocol),
+  );
+  const denied = deniedEdges.map((e) => `${edgeKey(e)} (${e.why[0]})`);
+  const deniedKeys = new Set(deniedEdges.map(edgeKey));
   const needed = new Set(edges.filter((e) => e.from.kind === 'pods' && e.to.kind === 'pods').map(edgeKey));
   const beforeSet = allowedEntries(new PolicyEngine(model), namespaces);
   const afterSet = allowedEntries(engineAfter, namespaces);
   const extra = [...afterSet].filter((k) => !needed.has(k)).sort();
+  // Steps read without a trace are delivered when their connections are allowed; the others are traced again.
   const ctx = createTraceContext(after);
-  const traced = flows.flatMap((f) => traceFlow(ctx, f).steps);
+  const traced = flows.flatMap((f) => {
+    const rest = f.steps.filter((st) => !direct.has(st));
+    return rest.length ? traceFlow(ctx, { ...f, steps: rest }).steps : [];
+  });
+  const directSteps = flows.flatMap((f) => f.steps.filter((st) => direct.has(st)));
+  const directBroken = directSteps.filter((st) => direct.get(st)!.some((k) => deniedKeys.has(k)));
   return {
     namespaces,
     policies,
@@ -194,11 +209,17 @@ export function suggestPolicies(
       extra,
       before: beforeSet.size,
       after: afterSet.size,
-      delivered: traced.filter((s) => s.trace.outcome === 'delivered').length,
-      steps: traced.length,
-      broken: traced
-        .filter((s) => s.trace.outcome !== 'delivered')
-        .map((s) => `${s.step.text}: ${s.trace.failure?.reason ?? s.trace.outcome}`),
+      delivered:
+        traced.filter((s) => s.trace.outcome === 'delivered').length +
+        directSteps.length -
+        directBroken.length,
+      steps: traced.length + directSteps.length,
+      broken: [
+        ...directBroken.map((st) => `${st.text}: a connection it needs is denied`),
+        ...traced
+          .filter((s) => s.trace.outcome !== 'delivered')
+          .map((s) => `${s.step.text}: ${s.trace.failure?.reason ?? s.trace.outcome}`),
+      ],
       ...(engineAfter.enforced
         ? {}
         : {
