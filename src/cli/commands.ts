@@ -17,6 +17,8 @@ import { profileCommand } from './profile.ts';
 import { diffCommand } from './diff.ts';
 import { labCommand } from './lab.ts';
 import { uiCommand } from './ui.ts';
+import { flowsCommand } from './flows.ts';
+import { suggestCommand } from './suggest.ts';
 
 /** Every CLI command, registered explicitly (one factory per file in src/cli). */
 export const commandFactories: readonly ((io: Io) => Command)[] = [
@@ -37,4 +39,6 @@ export const commandFactories: readonly ((io: Io) => Command)[] = [
   diffCommand,
   labCommand,
   uiCommand,
+  flowsCommand,
+  suggestCommand,
 ];

@@ -16,6 +16,7 @@ interface DoctorOptions extends InputOptions {
   failOn: Severity;
   at?: string;
   flows?: string;
+  discover?: boolean;
 }
 
 /** `kubetwin doctor -f … [--flows FILE] [--fail-on info|warning|error] [-o text|json|sarif]`: every misconfiguration found. */
@@ -32,6 +33,10 @@ export function doctorCommand(io: Io): Command {
     )
     .option('--flows <file>', 'trace the declared flows in this file and report those that are blocked')
     .option(
+      '--discover',
+      'with --flows: trace the flows found in the manifests too (the default without --flows)',
+    )
+    .option(
       '--at <time>',
       'judge certificate validity at this ISO time instead of now (reproducible output)',
     );
@@ -46,6 +51,7 @@ export function doctorCommand(io: Io): Command {
     }
     const { findings } = analyseCluster(loaded.cluster, {
       flows: declared,
+      discover: !opts.flows || !!opts.discover,
       certificates: parseTlsSecrets(loaded.cluster.model.routing),
       now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
     });

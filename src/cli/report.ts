@@ -1,5 +1,7 @@
 import { Command, Option } from 'commander';
 import { analyseCluster } from '../pipeline/index.ts';
+import { failsAt } from '../analysis/doctor/index.ts';
+import type { Severity } from '../model/diagnostic.ts';
 import type { Flow } from '../analysis/flows/index.ts';
 import { renderReportText } from '../render/report-text.ts';
 import { renderReportMd } from '../render/report-md.ts';
@@ -12,8 +14,10 @@ import type { Io } from './io.ts';
 interface ReportOptions extends InputOptions {
   output: 'text' | 'md' | 'html';
   flows?: string;
+  discover?: boolean;
   title?: string;
   at?: string;
+  failOn: Severity;
 }
 
 /**
@@ -25,7 +29,19 @@ export function reportCommand(io: Io): Command {
     .description(
       'the main job: every declared flow traced, zero-trust posture, doctor findings, connectivity graph',
     )
-    .option('--flows <file>', 'declared flows to trace (ClientIntents in the manifests are read too)')
+    .option(
+      '--flows <file>',
+      'declared flows to trace (ClientIntents in the manifests are read too); without it, the flows found in the manifests',
+    )
+    .option('--discover', 'with --flows: trace the flows found in the manifests too')
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a finding has at least this severity (or a flow is broken)',
+      )
+        .choices(['info', 'warning', 'error'])
+        .default('error'),
+    )
     .option('--title <title>', 'report title (default: the -f paths)')
     .option('--at <time>', 'judge certificates at this ISO time instead of now (reproducible output)')
     .addOption(
@@ -41,8 +57,13 @@ export function reportCommand(io: Io): Command {
       flows = read.flows;
     }
     const now = opts.at ? new Date(opts.at).toISOString() : new Date().toISOString();
-    const { report: data } = analyseCluster(loaded.cluster, {
+    const {
+      report: data,
+      findings,
+      traces,
+    } = analyseCluster(loaded.cluster, {
       flows,
+      discover: !opts.flows || !!opts.discover,
       certificates: parseTlsSecrets(loaded.cluster.model.routing),
       now,
       title: opts.title ?? (opts.file ?? []).join(', '),
@@ -54,7 +75,11 @@ export function reportCommand(io: Io): Command {
           ? renderReportMd(data)
           : renderReportText(data),
     );
-    io.exit(loaded.inputExit);
+    // As README's exit-code line says: 1 when a flow is broken or a finding reaches --fail-on.
+    const broken = traces.some((t) => t.outcome !== 'delivered');
+    io.exit(
+      loaded.inputExit || (broken || failsAt(findings, opts.failOn) ? exitCodes.findings : exitCodes.ok),
+    );
   });
   return cmd;
 }

@@ -4,6 +4,7 @@ import {
   parseFlowTarget,
   readFlowsFile,
   flowsFromClientIntents,
+  discoverFlows,
   type Flow,
 } from '../analysis/flows/index.ts';
 import { createTraceContext, trace, traceFlow, type JudgedFlow } from '../analysis/trace/index.ts';
@@ -24,6 +25,7 @@ interface TraceOptions extends InputOptions {
   port?: string;
   protocol?: Protocol;
   flows?: string;
+  discover?: boolean;
   output: 'text' | 'json' | 'md' | 'hubble';
   at?: string;
 }
@@ -71,6 +73,10 @@ export function traceCommand(io: Io): Command {
       '--flows <file>',
       'trace every step of the declared flows in this file (and ClientIntents in the manifests)',
     )
+    .option(
+      '--discover',
+      'trace the flows found in the manifests (kubetwin flows) too; the default with no TARGET and no --flows',
+    )
     .option('--at <time>', 'judge certificates at this ISO time instead of now')
     .addOption(
       new Option(
@@ -81,8 +87,12 @@ export function traceCommand(io: Io): Command {
         .default('text'),
     );
   withInputOptions(cmd).action(async (target: string | undefined, opts: TraceOptions) => {
-    if (!opts.flows && (!target || !opts.from)) {
-      io.stderr('error: give --from REF and a TARGET, or --flows FILE\n');
+    // No target and no flows file: the flows the manifests imply are traced.
+    const discover = opts.discover || (!opts.flows && !target && !opts.from);
+    if (!opts.flows && !discover && (!target || !opts.from)) {
+      io.stderr(
+        'error: give --from REF and a TARGET, or --flows FILE (or neither, to trace the flows found)\n',
+      );
       return io.exit(exitCodes.input);
     }
     const loaded = await loadCluster(opts, io);
@@ -94,10 +104,13 @@ export function traceCommand(io: Io): Command {
       now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
       ...(opts.output === 'hubble' ? { onJudged: (f: JudgedFlow) => judged.push(f) } : {}),
     });
-    if (opts.flows) {
-      const { flows, errors } = await loadFlows(opts.flows, io);
+    if (opts.flows || discover) {
+      const { flows, errors } = opts.flows ? await loadFlows(opts.flows, io) : { flows: [], errors: false };
       if (errors) return io.exit(exitCodes.input);
-      const traces = [...flows, ...flowsFromClientIntents(model)].map((f) => traceFlow(ctx, f));
+      const found = discover ? discoverFlows(model).flows : [];
+      if (discover && !opts.flows)
+        io.stderr(`no --flows: tracing the ${found.length} flows found in the manifests (kubetwin flows)\n`);
+      const traces = [...flows, ...flowsFromClientIntents(model), ...found].map((f) => traceFlow(ctx, f));
       if (opts.output === 'json')
         io.stdout(
           JSON.stringify(

@@ -19,6 +19,7 @@ import { buildCiliumPolicies } from './_cilium-policies.ts';
 import { addonObjects } from './_addons.ts';
 import { buildRouting } from './routing/index.ts';
 import { buildMesh } from './mesh-config/index.ts';
+import { readConfigMaps, readContainerSettings } from './_container-settings.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
@@ -172,6 +173,8 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     others,
     routing,
     mesh,
+    settings: readContainerSettings(userEnvs.filter((e) => !e.f.invalid)),
+    configMaps: readConfigMaps(userEnvs.filter((e) => !e.f.invalid)),
   };
   return { model, diagnostics: bag.list() };
 }

@@ -207,6 +207,37 @@ export interface OtherObject extends ObjectMeta {
   readonly body: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * One value a container is configured with, kept for flow discovery (`src/analysis/flows`): an `env` value (or the
+ * ConfigMap key it is read from), a whole ConfigMap read as env (`envFrom`) or mounted as a volume, or one word of
+ * `command`/`args` (with `$(VAR)` references expanded from the container's env, as the kubelet does).
+ */
+export interface ContainerSetting {
+  readonly container: string;
+  readonly kind: 'env' | 'arg' | 'env-from' | 'volume';
+  /** The env name (`REDIS_ADDR`), `args[2]`, `command[0]`, or the volume name. */
+  readonly name: string;
+  readonly value?: string;
+  /** `valueFrom.configMapKeyRef` (`key` set), `envFrom[].configMapRef` or a `configMap` volume (no `key`). */
+  readonly configMap?: { readonly name: string; readonly key?: string };
+  readonly source?: SourceRef;
+}
+
+/** The container settings of one workload or bare Pod (`owner` is its key). */
+export interface WorkloadSettings {
+  readonly owner: ObjectKey;
+  readonly namespace: string;
+  readonly settings: readonly ContainerSetting[];
+}
+
+/** One ConfigMap's `data`, each key with its line. */
+export interface ConfigMapData {
+  readonly key: ObjectKey;
+  readonly namespace: string;
+  readonly name: string;
+  readonly entries: readonly { readonly key: string; readonly value: string; readonly source?: SourceRef }[];
+}
+
 /** The cluster as kubetwin built it. Arrays are sorted by key; treat the whole model as read-only. */
 export interface ClusterModel {
   readonly profile: Profile;
@@ -226,6 +257,10 @@ export interface ClusterModel {
   readonly routing?: import('./routing.ts').RoutingModel;
   /** The service mesh and its routing objects (`src/cluster/mesh-config`). */
   readonly mesh?: import('./mesh.ts').MeshModel;
+  /** Container env, args and ConfigMap references per workload, for flow discovery. */
+  readonly settings?: readonly WorkloadSettings[];
+  /** ConfigMap data with lines, for flow discovery. */
+  readonly configMaps?: readonly ConfigMapData[];
   /**
    * Kinds the input should hold but could not be read (a live cluster refused or failed to list them): analyses
    * whose answers depend on one say so in the answer. Absent or empty: every kind was read.

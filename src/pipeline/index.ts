@@ -11,7 +11,7 @@
 import type { Cluster } from '../api/index.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
-import { flowsFromClientIntents, type Flow } from '../analysis/flows/index.ts';
+import { discoverFlows, flowsFromClientIntents, type Evidence, type Flow } from '../analysis/flows/index.ts';
 import {
   createTraceContext,
   traceFlow,
@@ -31,6 +31,11 @@ export interface AnalyseOptions {
   readonly now?: string;
   /** Report title (the CLI passes the `-f` paths). */
   readonly title?: string;
+  /**
+   * Add the flows found in the manifests (`discoverFlows`: env, args, ConfigMaps, routes, scrapes, DNS) after the
+   * declared ones. Default: on when no flows are declared (`--flows FILE` replaces them, `--discover` merges).
+   */
+  readonly discover?: boolean;
 }
 
 /** Everything kubetwin knows of one cluster, computed once. Who holds it may read any part; nobody mutates it. */
@@ -39,8 +44,10 @@ export interface AnalysedCluster {
   readonly diagnostics: readonly Diagnostic[];
   /** The trace context: the policy engine (`context.engine`), DNS resolver and routers shared by every answer. */
   readonly context: TraceContext;
-  /** Declared flows, then ClientIntents, each traced hop by hop. */
+  /** Declared flows, then ClientIntents, then discovered flows (`origin: 'discovered'`), each traced hop by hop. */
   readonly traces: readonly FlowTrace[];
+  /** What discovery could not turn into flows (names of no Service, entries with no address); empty when off. */
+  readonly discoveryNotes: readonly Evidence[];
   readonly findings: readonly Finding[];
   /** The report's data, assembled on first read (doctor and diff may never need it). */
   readonly report: ReportData;
@@ -50,7 +57,8 @@ export interface AnalysedCluster {
 export function analyseCluster(cluster: Cluster, options: AnalyseOptions = {}): AnalysedCluster {
   const { model, diagnostics } = cluster;
   const context = createTraceContext(model, { certificates: options.certificates, now: options.now });
-  const flows = [...(options.flows ?? []), ...flowsFromClientIntents(model)];
+  const discovery = (options.discover ?? !options.flows?.length) ? discoverFlows(model) : undefined;
+  const flows = [...(options.flows ?? []), ...flowsFromClientIntents(model), ...(discovery?.flows ?? [])];
   const traces = flows.map((f) => traceFlow(context, f));
   const findings = runDoctor(model, {
     engine: context.engine,
@@ -65,6 +73,7 @@ export function analyseCluster(cluster: Cluster, options: AnalyseOptions = {}): 
     diagnostics,
     context,
     traces,
+    discoveryNotes: discovery?.notes ?? [],
     findings,
     get report() {
       return (report ??= buildReport({

@@ -24,7 +24,7 @@ export function renderReportText(r: ReportData): string {
     '',
     `Cluster   ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${c.networkPolicies} NetworkPolicies`,
     `Network   pods ${c.podCIDR}, Services ${c.serviceCIDR}, domain ${c.clusterDomain}, CNI ${c.cni} (${c.enforces ? 'enforces' : 'does NOT enforce'} NetworkPolicy)`,
-    `Flows     ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)${unknownFlows ? `, ${unknownFlows} of them unknown (objects kubetwin does not model may change them)` : ''}${r.flows.length ? '' : ' — no declared flows (pass --flows FILE)'}`,
+    `Flows     ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)${unknownFlows ? `, ${unknownFlows} of them unknown (objects kubetwin does not model may change them)` : ''}${r.flows.length ? '' : ' — no declared flows and none found in the manifests (pass --flows FILE)'}`,
     `Findings  ${errors} error(s), ${warnings} warning(s)    Input: ${r.inputProblems.errors} error(s), ${r.inputProblems.warnings} warning(s)${r.notModeled.length ? `, ${r.notModeled.length} object(s) that change traffic and are not modeled` : ''}`,
     '',
   ];
@@ -39,13 +39,18 @@ export function renderReportText(r: ReportData): string {
     );
   }
   if (r.flows.length) {
-    out.push(`WHAT WORKS AND WHAT IS BROKEN (${r.flows.length} declared flows, traced hop by hop)`);
-    const width = Math.max(...r.flows.map((f) => f.flow.name.length));
+    const inferred = r.flows.filter((f) => f.flow.origin === 'discovered').length;
+    const label = (f: (typeof r.flows)[number]) =>
+      f.flow.origin === 'discovered' ? `${f.flow.name} (inferred)` : f.flow.name;
+    out.push(
+      `WHAT WORKS AND WHAT IS BROKEN (${r.flows.length - inferred} declared flows${inferred ? `, ${inferred} inferred from the manifests by kubetwin flows` : ''}, traced hop by hop)`,
+    );
+    const width = Math.max(...r.flows.map((f) => label(f).length));
     for (const f of r.flows) {
       const ok = f.steps.filter((s) => s.trace.outcome === 'delivered').length;
       const broken = f.steps.find((s) => s.trace.outcome !== 'delivered');
       out.push(
-        `  [${f.outcome === 'delivered' && f.steps.some((x) => x.trace.hops.some((h) => h.unknown?.length)) ? 'UNKN' : mark[f.outcome]}] ${f.flow.name.padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
+        `  [${f.outcome === 'delivered' && f.steps.some((x) => x.trace.hops.some((h) => h.unknown?.length)) ? 'UNKN' : mark[f.outcome]}] ${label(f).padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
       );
       if (broken?.trace.failure) out.push(`         why: ${brief(broken.trace.failure.reason, 200)}`);
       if (broken?.trace.fix) out.push(`         fix: ${brief(broken.trace.fix.summary, 200)}`);

@@ -37,18 +37,30 @@ export type FlowTarget =
       readonly protocol: Protocol;
     };
 
+/** Why discovery believes in a step: the setting, route or annotation that names it, with its line. */
+export interface Evidence {
+  readonly text: string;
+  readonly source?: SourceRef;
+}
+
+/** How sure discovery is of a step: `high` an address with a port or scheme, a route or a monitor; `medium` a bare name. */
+export type Confidence = 'high' | 'medium' | 'low';
+
 export interface FlowStep {
   readonly from: FlowSource;
   readonly to: FlowTarget;
   /** The step as written (`from → to`), for output. */
   readonly text: string;
   readonly source?: SourceRef;
+  /** Set on discovered steps only (`origin: 'discovered'`). */
+  readonly evidence?: readonly Evidence[];
+  readonly confidence?: Confidence;
 }
 
 export interface Flow {
   readonly name: string;
   readonly steps: readonly FlowStep[];
-  /** `flows-file` for a flows file, or the key of the ClientIntents it came from. */
+  /** `flows-file` for a flows file, `discovered` for flows found in the manifests, or the key of the ClientIntents it came from. */
   readonly origin: string;
   readonly source?: SourceRef;
 }

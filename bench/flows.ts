@@ -1,0 +1,64 @@
+/**
+ * `flows` (discovery) and `suggest policies` over the realistic generated cluster (issue #14 target: 30k pods, each
+ * ≤ 5 s). Each Deployment is given an env var naming the Service of the Deployment after it (`UPSTREAM_ADDR:
+ * small-4:80`), so discovery has one call per Deployment to find, and the suggestion that many connections to
+ * admit. Medians of `runs` runs. Writes bench/results/flows.md.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { generateCluster } from './generate.ts';
+import { buildCluster } from '../src/cluster/index.ts';
+import { discoverFlows } from '../src/analysis/flows/index.ts';
+import { suggestPolicies } from '../src/analysis/suggest/index.ts';
+
+const runs = Number(process.env.RUNS ?? 3);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const { objects, profile } = generateCluster({ family: 'realistic', pods: 30000 });
+const services = new Map<string, string[]>();
+for (const o of objects)
+  if (o.body.kind === 'Service') {
+    const m = o.body.metadata as { name: string; namespace: string };
+    services.set(m.namespace, [...(services.get(m.namespace) ?? []), m.name]);
+  }
+for (const o of objects) {
+  if (o.body.kind !== 'Deployment') continue;
+  const m = o.body.metadata as { name: string; namespace: string };
+  const list = services.get(m.namespace) ?? [];
+  const next = list[(list.indexOf(m.name) + 1) % list.length] ?? list[0];
+  const spec = (o.body.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template
+    .spec;
+  spec.containers = spec.containers.map((c) => ({
+    ...c,
+    env: [{ name: 'UPSTREAM_ADDR', value: `${next}:80` }],
+  }));
+}
+const { model } = buildCluster(objects, { profile });
+const discover: number[] = [];
+const suggest: number[] = [];
+let found = 0;
+let summary = '';
+for (let i = 0; i < runs; i++) {
+  let t = performance.now();
+  const d = discoverFlows(model);
+  discover.push(performance.now() - t);
+  found = d.flows.reduce((n, f) => n + f.steps.length, 0);
+  t = performance.now();
+  const s = suggestPolicies(model, d.flows, { replace: true });
+  suggest.push(performance.now() - t);
+  summary = `${s.policies.length} policies for ${s.edges.length} connections; check: ${s.check.denied.length} denied, ${s.check.extra.length} extra, ${s.check.delivered}/${s.check.steps} steps delivered`;
+  process.stderr.write(
+    `run ${i + 1}: discover ${Math.round(discover[i])} ms, suggest ${Math.round(suggest[i])} ms\n`,
+  );
+}
+const md = [
+  '## flows and suggest policies (issue #14 target: 30k pods, each ≤ 5 s)',
+  '',
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end. Run: \`node --import tsx bench/flows.ts\` (RUNS=${runs}, medians).`,
+  '',
+  '| pods | workloads | discover ms | steps found | suggest policies ms (edges, policies, engine check, matrix before/after, retrace) | result |',
+  '| --- | --- | --- | --- | --- | --- |',
+  `| ${model.pods.length} | ${model.workloads.length} | ${Math.round(median(discover))} | ${found} | ${Math.round(median(suggest))} | ${summary} |`,
+  '',
+].join('\n');
+writeFileSync('bench/results/flows.md', md);
+process.stdout.write(md);

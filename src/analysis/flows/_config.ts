@@ -1,0 +1,191 @@
+import type { ClusterModel, ContainerSetting, Service, WorkloadSettings } from '../../model/types.ts';
+import { lookup } from '../../model/lookup.ts';
+import { matches, selectorFromMap } from '../../lib/labels.ts';
+import { findAddresses, schemePorts, type Address } from './_addresses.ts';
+import type { Call } from './_calls.ts';
+import type { Confidence, Evidence } from './types.ts';
+
+/** Setting names that hold an address, so a bare name in them is read as one (`CART_HOST`, `--redis-addr`). */
+const addressName = /host|addr|url|uri|server|service|endpoint|broker|dsn|upstream|backend|target|peer/i;
+
+/** A value to read, the name it is filed under and the evidence that points at it. */
+interface Text {
+  readonly name: string;
+  readonly value: string;
+  readonly evidence: Evidence[];
+  /** Config file contents (a mounted ConfigMap): only addresses with a port, scheme or namespace count. */
+  readonly file?: boolean;
+  /** A sibling `*_PORT` value for a `*_HOST` setting. */
+  readonly pairedPort?: { readonly port: number; readonly evidence: Evidence };
+}
+
+/**
+ * The Service an address names, read as the pod's resolver would: `name` in the pod's namespace, `name.ns`,
+ * `name.ns.svc`, `name.ns.svc.<clusterDomain>`, or `host.name.ns…` (a pod behind a headless Service).
+ * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#namespaces-of-services
+ */
+export function serviceNamed(model: ClusterModel, host: string, ns: string): Service | undefined {
+  const l = lookup(model);
+  const domain = `.svc.${model.profile.clusterDomain}`;
+  const h = host.endsWith(domain) ? host.slice(0, -domain.length) : host.replace(/\.svc$/, '');
+  const labels = h.split('.');
+  if (labels.length === 1) return l.serviceByRef(`${ns}/${labels[0]}`);
+  if (labels.length === 2)
+    return l.serviceByRef(`${labels[1]}/${labels[0]}`) ?? l.serviceByRef(`${ns}/${labels[1]}`);
+  if (labels.length === 3) {
+    const s = l.serviceByRef(`${labels[2]}/${labels[1]}`);
+    return s?.headless ? s : undefined;
+  }
+  return undefined;
+}
+
+function portsFor(
+  s: Service,
+  a: Address,
+  text: Text,
+): { port: number; confidence: Confidence; note?: Evidence }[] {
+  if (a.port) return [{ port: a.port, confidence: 'high' }];
+  if (text.pairedPort)
+    return [{ port: text.pairedPort.port, confidence: 'high', note: text.pairedPort.evidence }];
+  const byScheme = a.scheme ? schemePorts[a.scheme] : undefined;
+  if (byScheme) return [{ port: byScheme, confidence: 'high' }];
+  // A bare name: the client uses a port it knows; every port the Service exposes is a candidate.
+  return s.ports.map((p) => ({ port: p.port, confidence: s.ports.length === 1 ? 'medium' : 'low' }));
+}
+
+/** The texts of one workload's settings: env values, ConfigMap keys they read, args, mounted config files. */
+function textsOf(model: ClusterModel, w: WorkloadSettings): Text[] {
+  const maps = new Map((model.configMaps ?? []).map((c) => [`${c.namespace}/${c.name}`, c]));
+  const out: Text[] = [];
+  const ev = (s: ContainerSetting, what: string): Evidence => ({
+    text: `${w.owner} ${what}`,
+    source: s.source,
+  });
+  const envValues = new Map<string, { value: string; source?: ContainerSetting['source'] }>();
+  for (const s of w.settings)
+    if (s.kind === 'env' && s.value !== undefined)
+      envValues.set(`${s.container}/${s.name}`, { value: s.value, source: s.source });
+  const argsByContainer = new Map<string, ContainerSetting[]>();
+  for (const s of w.settings) {
+    const cm = s.configMap && maps.get(`${w.namespace}/${s.configMap.name}`);
+    if (s.kind === 'env' && s.value !== undefined) {
+      const stem = /^(.*)_HOST(NAME)?$/.exec(s.name)?.[1];
+      const sibling = stem ? envValues.get(`${s.container}/${stem}_PORT`) : undefined;
+      const port = sibling && /^\d{1,5}$/.test(sibling.value) ? Number(sibling.value) : undefined;
+      out.push({
+        name: s.name,
+        value: s.value,
+        evidence: [ev(s, `env ${s.name}=${s.value}`)],
+        ...(port && sibling
+          ? {
+              pairedPort: {
+                port,
+                evidence: { text: `${w.owner} env ${stem}_PORT=${port}`, source: sibling.source },
+              },
+            }
+          : {}),
+      });
+    } else if (s.kind === 'env' && s.configMap?.key && cm) {
+      const entry = cm.entries.find((e) => e.key === s.configMap!.key);
+      if (entry)
+        out.push({
+          name: s.name,
+          value: entry.value,
+          evidence: [
+            ev(s, `env ${s.name} from ConfigMap ${cm.name} key ${entry.key}`),
+            { text: `${cm.key} data.${entry.key}=${entry.value.slice(0, 80)}`, source: entry.source },
+          ],
+        });
+    } else if ((s.kind === 'env-from' || s.kind === 'volume') && cm) {
+      for (const entry of cm.entries)
+        out.push({
+          name: entry.key,
+          value: entry.value,
+          file: s.kind === 'volume' || entry.value.includes('\n'),
+          evidence: [
+            ev(s, s.kind === 'volume' ? `mounts ConfigMap ${cm.name}` : `env from ConfigMap ${cm.name}`),
+            { text: `${cm.key} data.${entry.key}`, source: entry.source },
+          ],
+        });
+    } else if (s.kind === 'arg' && s.value !== undefined) {
+      const list = argsByContainer.get(s.container) ?? [];
+      list.push(s);
+      argsByContainer.set(s.container, list);
+    }
+  }
+  for (const args of argsByContainer.values())
+    args.forEach((s, i) => {
+      const value = s.value!;
+      const flag = /^-{1,2}([\w.-]+)=(.*)$/s.exec(value);
+      const prev = args[i - 1]?.value;
+      const name = flag
+        ? flag[1]
+        : prev && /^-{1,2}[\w.-]+$/.test(prev) && !value.startsWith('-')
+          ? prev
+          : s.name;
+      out.push({
+        name,
+        value: flag ? flag[2] : value,
+        file: value.includes('\n'),
+        evidence: [ev(s, `${s.name} ${value.length > 80 ? `${value.slice(0, 77)}...` : value}`)],
+      });
+    });
+  return out;
+}
+
+/**
+ * Calls named in container configuration: env values (and the ConfigMap keys they read), `envFrom` ConfigMaps,
+ * `command`/`args`, and mounted ConfigMaps, each address that names a Service of the cluster. An address with a
+ * port, a scheme or a namespace is taken as a call (`high`); a bare name only in a setting whose name says it holds
+ * an address (`medium`, or `low` when the Service has several ports and none is named). A workload's own Service is
+ * never its call. Names that match no Service are returned as `unresolved`.
+ */
+export function callsFromConfig(model: ClusterModel): { calls: Call[]; unresolved: Evidence[] } {
+  const calls: Call[] = [];
+  const unresolved: Evidence[] = [];
+  const l = lookup(model);
+  const owners = new Set((model.settings ?? []).map((w) => w.owner));
+  for (const w of model.settings ?? []) {
+    const pod = w.owner.startsWith('Pod/') ? l.podByKey(w.owner) : l.podsOfWorkload(w.owner)[0];
+    if (pod?.owner && pod.key === w.owner && owners.has(pod.owner)) continue; // its workload speaks for it
+    const name = w.owner.split('/').pop()!;
+    for (const text of textsOf(model, w)) {
+      for (const a of findAddresses(text.value)) {
+        const qualified = a.port !== undefined || a.scheme !== undefined || a.host.includes('.');
+        if (!qualified && (text.file || !addressName.test(text.name))) continue;
+        const s = serviceNamed(model, a.host, w.namespace);
+        if (!s) {
+          if (a.port !== undefined || a.scheme !== undefined)
+            unresolved.push({
+              text: `${a.text} (${text.evidence[0].text})`,
+              source: text.evidence[0].source,
+            });
+          continue;
+        }
+        if (text.file && a.port === undefined && a.scheme === undefined && !a.host.includes('.')) continue;
+        if (
+          pod &&
+          s.namespace === pod.namespace &&
+          s.selector &&
+          matches(selectorFromMap(s.selector), pod.labels)
+        )
+          continue;
+        for (const p of portsFor(s, a, text)) {
+          const sp = s.ports.find((x) => x.port === p.port);
+          const protocol = sp?.protocol ?? 'TCP';
+          const scheme =
+            a.scheme === 'http' || a.scheme === 'https' ? a.scheme : protocol === 'UDP' ? 'udp' : 'tcp';
+          calls.push({
+            from: { kind: 'ref', namespace: w.namespace, name },
+            owner: w.owner,
+            to: { kind: 'url', scheme, host: a.host, port: p.port, path: '/', protocol },
+            evidence: [...text.evidence, ...(p.note ? [p.note] : [])],
+            confidence: p.confidence,
+            via: 'config',
+          });
+        }
+      }
+    }
+  }
+  return { calls, unresolved };
+}

@@ -1,0 +1,171 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { buildFromTexts } from '../../api/index.ts';
+import { parseManifests } from '../../parse/index.ts';
+import { discoverFlows, readFlowsFile, sourceText, targetText } from './index.ts';
+import { findAddresses } from './_addresses.ts';
+import { renderFlowsYaml } from '../../render/flows-file.ts';
+
+const boutiqueFile = 'testdata/apps/online-boutique/kubernetes-manifests.yaml';
+const boutique = () => buildFromTexts([{ file: boutiqueFile, text: readFileSync(boutiqueFile, 'utf8') }]);
+const build = (text: string) => buildFromTexts([{ file: 'in.yaml', text }]);
+
+/** `from → service:port` for every call step (not DNS, not the internet entry). */
+function calls(text?: string) {
+  const d = discoverFlows(text ? build(text).model : boutique().model);
+  return d.flows
+    .filter((f) => f.name.startsWith('calls of'))
+    .flatMap((f) => f.steps.map((s) => `${sourceText(s.from)} → ${targetText(s.to).to}`))
+    .sort();
+}
+
+test('Online Boutique: every call of the architecture diagram is found, and nothing else', () => {
+  const svc = (from: string, to: string[]) => to.map((t) => `default/${from} → tcp://${t}`);
+  const expected = [
+    ...svc('frontend', [
+      'adservice:9555',
+      'cartservice:7070',
+      'checkoutservice:5050',
+      'currencyservice:7000',
+      'productcatalogservice:3550',
+      'recommendationservice:8080',
+      'shippingservice:50051',
+    ]),
+    ...svc('checkoutservice', [
+      'cartservice:7070',
+      'currencyservice:7000',
+      'emailservice:5000',
+      'paymentservice:50051',
+      'productcatalogservice:3550',
+      'shippingservice:50051',
+    ]),
+    ...svc('recommendationservice', ['productcatalogservice:3550']),
+    ...svc('cartservice', ['redis-cart:6379']),
+    ...svc('loadgenerator', ['frontend:80']),
+  ].sort();
+  assert.deepEqual(calls(), expected);
+});
+
+test('Online Boutique: each calling workload gets DNS (UDP and TCP 53 to kube-dns), the LoadBalancer an entry, the missing shopping assistant a note', () => {
+  const d = discoverFlows(boutique().model);
+  const dns = d.flows.find((f) => f.name === 'DNS lookups')!;
+  assert.deepEqual(
+    [...new Set(dns.steps.map((s) => sourceText(s.from)))].sort(),
+    ['cartservice', 'checkoutservice', 'frontend', 'loadgenerator', 'recommendationservice'].map(
+      (n) => `default/${n}`,
+    ),
+  );
+  assert.deepEqual([...new Set(dns.steps.map((s) => targetText(s.to).to))].sort(), [
+    'tcp://kube-dns.kube-system:53',
+    'udp://kube-dns.kube-system:53',
+  ]);
+  const entry = d.flows.find((f) => f.name === 'from the internet')!;
+  assert.equal(entry.steps.length, 1);
+  assert.match(entry.steps[0].evidence![0].text, /frontend-external type LoadBalancer/);
+  assert.ok(d.notes.some((n) => /shoppingassistantservice:80/.test(n.text)));
+});
+
+test('every discovered step carries evidence at file:line and a confidence', () => {
+  const d = discoverFlows(boutique().model);
+  for (const s of d.flows.flatMap((f) => f.steps)) {
+    assert.ok(s.confidence);
+    assert.ok(s.evidence?.length && s.evidence[0].source?.line, s.text);
+  }
+  const frontendToAds = d.flows.flatMap((f) => f.steps).find((s) => s.text.includes('adservice'))!;
+  assert.equal(frontendToAds.evidence![0].source!.file, boutiqueFile);
+  const line = readFileSync(boutiqueFile, 'utf8').split('\n')[frontendToAds.evidence![0].source!.line - 1];
+  assert.match(line, /AD_SERVICE_ADDR/);
+});
+
+test('the flows file kubetwin flows prints reads back to the same flows', () => {
+  const d = discoverFlows(boutique().model);
+  const parsed = parseManifests([{ file: 'flows.yaml', text: renderFlowsYaml(d) }]);
+  const back = readFlowsFile(parsed.objects, (x) => assert.fail(x.message));
+  assert.deepEqual(
+    back.map((f) => [f.name, f.steps.map((s) => [s.from, s.to])]),
+    d.flows.map((f) => [f.name, f.steps.map((s) => [s.from, s.to])]),
+  );
+});
+
+test('addresses: URLs of any scheme, JDBC and Oracle strings, host lists, user info, host:port and bare names', () => {
+  const hosts = (v: string) => findAddresses(v).map((a) => `${a.scheme ?? ''}|${a.host}|${a.port ?? ''}`);
+  assert.deepEqual(hosts('jdbc:postgresql://db.data:5432/shop?ssl=true'), ['postgresql|db.data|5432']);
+  assert.deepEqual(hosts('mongodb://u:p@m1:27017,m2:27018/x'), ['mongodb|m1|27017', 'mongodb|m2|27018']);
+  assert.deepEqual(hosts('redis://:secret@cache/0'), ['redis|cache|']);
+  assert.deepEqual(hosts('jdbc:oracle:thin:@ora:1521:XE'), ['oracle|ora|1521']);
+  assert.deepEqual(hosts('amqp://guest:guest@rabbit.msg.svc.cluster.local:5672/'), [
+    'amqp|rabbit.msg.svc.cluster.local|5672',
+  ]);
+  assert.deepEqual(hosts('cart:7070'), ['|cart|7070']);
+  assert.deepEqual(hosts('-addr=:8080 0.0.0.0 10.0.0.1:80'), []);
+});
+
+const app = (name: string, env: string, extra = '') => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      containers:
+        - name: c
+          image: x
+          ports: [{containerPort: 8080}]
+${env}${extra}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: shop}
+spec:
+  selector: {app: ${name}}
+  ports: [{name: http, port: 80, targetPort: 8080}, {name: admin, port: 9000, targetPort: 8080}]
+`;
+
+test('*_HOST with *_PORT, URLs without a port (scheme default), namespaced names, ConfigMap keys and $(VAR) args', () => {
+  const text =
+    app('db', '') +
+    app('cache', '') +
+    app(
+      'api',
+      `          env:
+            - {name: DB_HOST, value: db}
+            - {name: DB_PORT, value: "9000"}
+            - {name: CACHE_URL, valueFrom: {configMapKeyRef: {name: cfg, key: cache}}}
+            - {name: X, value: cache}
+          args: ["--upstream", "http://$(X).shop"]
+`,
+    ) +
+    `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg, namespace: shop}
+data: {cache: "http://cache.shop.svc.cluster.local/"}
+`;
+  assert.deepEqual(calls(text), [
+    'shop/api → http://cache.shop.svc.cluster.local:80/',
+    'shop/api → http://cache.shop:80/',
+    'shop/api → tcp://db:9000',
+  ]);
+});
+
+test('a bare name counts only in a setting named for an address; a workload never calls its own Service', () => {
+  const text =
+    app('cart', '') +
+    app(
+      'web',
+      `          env:\n            - {name: OTEL_SERVICE_NAME, value: web}\n            - {name: MODE, value: cart}\n            - {name: CART_HOST, value: cart}\n`,
+    );
+  const found = calls(text);
+  // CART_HOST names cart without a port, and cart exposes two ports: both are candidates.
+  assert.deepEqual(found, ['shop/web → tcp://cart:80', 'shop/web → tcp://cart:9000']);
+  const d = discoverFlows(build(text).model);
+  assert.ok(
+    d.flows
+      .flatMap((f) => f.steps)
+      .filter((s) => s.text.includes('cart'))
+      .every((s) => s.confidence === 'low'),
+  );
+});

@@ -1,0 +1,194 @@
+import type { ClusterModel, Pod, Protocol, Workload } from '../../model/types.ts';
+import { matches, selectorFromMap, type Labels } from '../../lib/labels.ts';
+import { serviceNamed, type Flow, type FlowStep } from '../flows/index.ts';
+import { lookup } from '../../model/lookup.ts';
+import { createTraceContext, traceFlow, type JudgedFlow } from '../trace/index.ts';
+import type { Party } from '../policy/index.ts';
+
+/** Who is on one side of an edge: the pods of one workload, every address outside the cluster, or one address. */
+export type Peer =
+  | {
+      readonly kind: 'pods';
+      readonly group: string;
+      readonly namespace: string;
+      readonly labels: Labels;
+      readonly pod: Pod;
+    }
+  | { readonly kind: 'world' }
+  | { readonly kind: 'cidr'; readonly cidr: string };
+
+/** One connection a flow needs: from a peer to a peer on a port, with the flow steps that need it. */
+export interface Edge {
+  readonly from: Peer;
+  readonly to: Peer;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly why: string[];
+}
+
+export const peerKey = (p: Peer): string =>
+  p.kind === 'pods' ? p.group : p.kind === 'world' ? 'world' : p.cidr;
+export const edgeKey = (e: { from: Peer; to: Peer; port: number; protocol: Protocol }): string =>
+  `${peerKey(e.from)} ${peerKey(e.to)} ${e.port}/${e.protocol}`;
+
+/** Labels that name a workload's pods: its selector's matchLabels, or the template labels the controller did not add. */
+export function workloadLabels(w: Workload | undefined, pod: Pod): Labels {
+  const reqs = w?.selector?.requirements ?? [];
+  if (reqs.length && reqs.every((r) => r.operator === 'In' && r.values.length === 1))
+    return Object.fromEntries(reqs.map((r) => [r.key, r.values[0]]));
+  const generated =
+    /^(pod-template-hash|controller-revision-hash|statefulset\.kubernetes\.io\/pod-name|apps\.kubernetes\.io\/pod-index|batch\.kubernetes\.io\/.*|job-name|controller-uid)$/;
+  return Object.fromEntries(Object.entries(pod.labels).filter(([k]) => !generated.test(k)));
+}
+
+/**
+ * The connections every flow needs, read from the policy hops of its trace (each connection the engine judges,
+ * allowed or not), plus DNS (UDP and TCP to the cluster DNS pods) for every pod that makes a call. Addresses the
+ * cluster uses for outside clients (the internet stand-in, node addresses after SNAT) are `world`.
+ */
+export interface FlowEdges {
+  readonly edges: Edge[];
+  /** Steps read without a trace (`direct`), with the keys of their edges: delivered when every edge is allowed. */
+  readonly direct: ReadonlyMap<FlowStep, readonly string[]>;
+}
+
+export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdges {
+  const directSteps = new Map<FlowStep, string[]>();
+  const workloads = new Map(model.workloads.map((w) => [w.key, w]));
+  const nodeIPs = new Set(model.nodes.flatMap((n) => (n.internalIP ? [n.internalIP] : [])));
+  const peerOf = (p: Party): Peer | undefined => {
+    if (p.kind === 'ip') {
+      if (p.ip === '203.0.113.7' || nodeIPs.has(p.ip)) return { kind: 'world' };
+      return { kind: 'cidr', cidr: `${p.ip}/${p.ip.includes(':') ? 128 : 32}` };
+    }
+    if (p.pod.hostNetwork) return undefined;
+    const w = p.pod.owner ? workloads.get(p.pod.owner) : undefined;
+    const group = w ? `${w.namespace}/${w.name}` : `${p.pod.namespace}/${p.pod.name}`;
+    return { kind: 'pods', group, namespace: p.pod.namespace, labels: workloadLabels(w, p.pod), pod: p.pod };
+  };
+  const edges = new Map<string, Edge>();
+  let current = '';
+  const add = (
+    from: Peer | undefined,
+    to: Peer | undefined,
+    port: number,
+    protocol: Protocol,
+    why: string,
+  ) => {
+    if (!from || !to || (from.kind === 'pods' && to.kind === 'pods' && from.pod === to.pod)) return;
+    const e = { from, to, port, protocol, why: [why] };
+    const had = edges.get(edgeKey(e));
+    if (!had) edges.set(edgeKey(e), e);
+    else if (!had.why.includes(why)) had.why.push(why);
+  };
+  let ctx: ReturnType<typeof createTraceContext> | undefined;
+  const context = () =>
+    (ctx ??= createTraceContext(model, {
+      onJudged: (j: JudgedFlow) => add(peerOf(j.from), peerOf(j.to), j.port, j.protocol, current),
+    }));
+  const memo = new Map<string, Backend[]>();
+  for (const f of flows)
+    for (const step of f.steps) {
+      current = `${f.name}: ${step.text}${step.evidence?.[0]?.source ? ` (${step.evidence[0].source.file}:${step.evidence[0].source.line})` : ''}`;
+      const fast = direct(model, step, memo);
+      if (fast) {
+        const keys: string[] = [];
+        for (const t of fast) {
+          const a = peerOf(t.from);
+          const b = peerOf(t.to);
+          add(a, b, t.port, t.protocol, current);
+          if (a && b) keys.push(edgeKey({ from: a, to: b, port: t.port, protocol: t.protocol }));
+        }
+        directSteps.set(step, keys);
+      } else traceFlow(context(), { ...f, steps: [step] });
+    }
+  const dns = model.services.find((s) => s.clusterIPs.includes(model.profile.dnsServiceIP));
+  const dnsPods = dns?.selector
+    ? model.pods.filter(
+        (p) => p.namespace === dns.namespace && matches(selectorFromMap(dns.selector!), p.labels),
+      )
+    : [];
+  const callers = new Map<string, Peer>();
+  for (const e of edges.values()) if (e.from.kind === 'pods') callers.set(peerKey(e.from), e.from);
+  for (const caller of callers.values()) {
+    if (caller.kind !== 'pods' || caller.pod.dnsPolicy !== 'ClusterFirst') continue;
+    for (const sp of dns?.ports ?? [])
+      for (const pod of dnsPods) {
+        const port =
+          typeof sp.targetPort === 'number'
+            ? sp.targetPort
+            : pod.ports.find((cp) => cp.name === sp.targetPort)?.containerPort;
+        if (port)
+          add(
+            caller,
+            peerOf({ kind: 'pod', pod }),
+            port,
+            sp.protocol,
+            `DNS lookups of ${caller.group} (${dns!.key})`,
+          );
+      }
+  }
+  const sorted = [...edges.values()].sort((a, b) =>
+    edgeKey(a) < edgeKey(b) ? -1 : edgeKey(a) > edgeKey(b) ? 1 : 0,
+  );
+  return { edges: sorted, direct: directSteps };
+}
+
+/**
+ * The connections of a plain in-cluster step without tracing it: a pod of the source workload to every backend pod
+ * of the Service the target names, on the target port each pod resolves. Undefined (trace it) for anything else:
+ * the internet, Ingress or Gateway hosts, ExternalName or selector-less Services, a port the Service lacks, a mesh.
+ */
+interface Backend {
+  readonly pod: Pod;
+  readonly port: number;
+}
+
+function direct(
+  model: ClusterModel,
+  step: FlowStep,
+  memo: Map<string, Backend[]>,
+): { from: Party; to: Party; port: number; protocol: Protocol }[] | undefined {
+  const { from, to } = step;
+  if (from.kind !== 'ref' || (to.kind !== 'url' && to.kind !== 'service')) return undefined;
+  if (model.mesh?.name || (to.kind === 'url' && (to.scheme === 'http' || to.scheme === 'https')))
+    return undefined;
+  const l = lookup(model);
+  const w = model.workloads.find((x) => x.namespace === from.namespace && x.name === from.name);
+  const src = (w ? l.podsOfWorkload(w.key) : [l.podByRef(`${from.namespace}/${from.name}`)]).find(
+    (p) => p?.ip,
+  );
+  if (!src || src.dnsPolicy !== 'ClusterFirst') return undefined;
+  const svc =
+    to.kind === 'service'
+      ? l.serviceByRef(`${to.namespace}/${to.name}`)
+      : serviceNamed(model, to.host, src.namespace);
+  const sp = svc?.ports.find((p) => p.port === to.port && p.protocol === to.protocol);
+  if (!svc?.selector || svc.type === 'ExternalName' || !sp || svc.headless) return undefined;
+  const k = `${svc.key} ${sp.port}/${sp.protocol}`;
+  let backends = memo.get(k);
+  if (!backends) {
+    const selector = selectorFromMap(svc.selector);
+    const seen = new Set<string>();
+    backends = [];
+    for (const pod of model.pods) {
+      if (pod.namespace !== svc.namespace || !pod.ip || !matches(selector, pod.labels)) continue;
+      const port =
+        typeof sp.targetPort === 'number'
+          ? sp.targetPort
+          : pod.ports.find((cp) => cp.name === sp.targetPort && cp.protocol === sp.protocol)?.containerPort;
+      const g = `${pod.owner ?? pod.key} ${port}`;
+      if (port === undefined || seen.has(g)) continue;
+      seen.add(g);
+      backends.push({ pod, port });
+    }
+    memo.set(k, backends);
+  }
+  const out = backends.map((b) => ({
+    from: { kind: 'pod' as const, pod: src },
+    to: { kind: 'pod' as const, pod: b.pod },
+    port: b.port,
+    protocol: sp.protocol,
+  }));
+  return out.length ? out : undefined;
+}

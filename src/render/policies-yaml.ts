@@ -1,0 +1,75 @@
+/**
+ * Suggested NetworkPolicies as YAML documents, each rule under a comment naming the flow steps (and their evidence)
+ * that need it, the engine's check at the top. Pure and deterministic.
+ */
+import type { ClusterModel } from '../model/types.ts';
+import type { PolicySpec, RuleSpec, Suggestion } from '../analysis/suggest/index.ts';
+import { podRanges } from '../analysis/suggest/_policies.ts';
+
+const q = (s: string) =>
+  /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(s) && !/^\d+$/.test(s) ? s : JSON.stringify(s);
+const oneLine = (s: string) => s.replace(/\s+/g, ' ');
+
+function labels(l: Readonly<Record<string, string>>): string {
+  const e = Object.entries(l).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${e.map(([k, v]) => `${q(k)}: ${q(v)}`).join(', ')}}`;
+}
+
+function peer(model: ClusterModel, r: RuleSpec, indent: string): string[] {
+  const p = r.peer;
+  if (p.kind === 'pods')
+    return [
+      `${indent}- namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${q(p.namespace)}}}`,
+      `${indent}  podSelector: {matchLabels: ${labels(p.labels)}}`,
+    ];
+  if (p.kind === 'world')
+    return [`${indent}- ipBlock: {cidr: 0.0.0.0/0, except: [${podRanges(model).join(', ')}]}`];
+  return [`${indent}- ipBlock: {cidr: ${p.cidr}}`];
+}
+
+function rules(model: ClusterModel, list: RuleSpec[], dir: 'ingress' | 'egress'): string[] {
+  if (!list.length) return [];
+  const out = [`  ${dir}:`];
+  for (const r of list) {
+    for (const w of r.why.slice(0, 3)) out.push(`    # ${oneLine(w)}`);
+    if (r.why.length > 3) out.push(`    # ... and ${r.why.length - 3} more flow steps`);
+    out.push(`    - ${dir === 'ingress' ? 'from' : 'to'}:`, ...peer(model, r, '        '));
+    out.push(
+      `      ports: [${r.ports.map((p) => `{protocol: ${p.protocol}, port: ${typeof p.port === 'number' ? p.port : q(p.port)}}`).join(', ')}]`,
+    );
+  }
+  return out;
+}
+
+function policy(model: ClusterModel, p: PolicySpec): string {
+  return [
+    '---',
+    `# ${oneLine(p.comment)}`,
+    'apiVersion: networking.k8s.io/v1',
+    'kind: NetworkPolicy',
+    'metadata:',
+    `  name: ${q(p.name)}`,
+    `  namespace: ${q(p.namespace)}`,
+    '  labels: {app.kubernetes.io/managed-by: kubetwin}',
+    'spec:',
+    `  podSelector: ${Object.keys(p.podLabels).length ? `{matchLabels: ${labels(p.podLabels)}}` : '{}'}`,
+    `  policyTypes: [${p.policyTypes.join(', ')}]`,
+    ...rules(model, p.ingress, 'ingress'),
+    ...rules(model, p.egress, 'egress'),
+  ].join('\n');
+}
+
+export function renderPoliciesYaml(model: ClusterModel, s: Suggestion): string {
+  const c = s.check;
+  const head = [
+    `# kubetwin suggest policies: ${s.policies.length} NetworkPolicies for namespaces ${s.namespaces.join(', ') || '(none)'}, covering ${s.edges.length} connections the flows need.`,
+    `# Checked by the engine: ${c.denied.length ? `${c.denied.length} needed connections still DENIED` : 'every needed connection allowed'}; workload matrix in scope ${c.before} allowed entries before, ${c.after} after, ${c.extra.length ? `${c.extra.length} of them outside the flows` : 'none outside the flows'}.`,
+    `# Flow steps delivered with these policies: ${c.delivered}/${c.steps}.`,
+    ...c.broken.map((b) => `#   still broken (not a policy matter): ${oneLine(b)}`),
+    ...c.denied.map((d) => `#   DENIED: ${oneLine(d)}`),
+    ...c.extra.map((d) => `#   allowed outside the flows: ${d}`),
+    ...(s.dropped.length ? [`# Replaced (delete them when applying these): ${s.dropped.join(', ')}`] : []),
+    ...(c.unenforced ? [`# WARNING: ${c.unenforced}`] : []),
+  ];
+  return [...head, ...s.policies.map((p) => policy(model, p))].join('\n') + '\n';
+}
