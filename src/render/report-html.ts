@@ -71,7 +71,7 @@ ${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.
 <h2 id="graph">Connectivity of the declared flows</h2>
 <div class="graph">${renderGraphSvg(graph, { title: 'connectivity of the declared flows' })}</div>${graph.aggregated.length ? `\n<p>${graph.input.nodes} nodes: each namespace is drawn as one node with its count.</p>` : ''}
 `
-      : '<h2 id="flows">Flows</h2>\n<p>No flows declared (pass <code>--flows FILE</code>, or add ClientIntents): nothing traced, no graph drawn.</p>\n'
+      : '<h2 id="flows">Flows</h2>\n<p>No flows declared or found in the manifests (pass <code>--flows FILE</code>, or see <code>kubetwin flows</code>): nothing traced, no graph drawn.</p>\n'
   }${
     r.posture.length
       ? `<h2 id="posture">Zero-trust posture</h2>
