@@ -138,12 +138,15 @@ export function edited(file: string, edit: (text: string) => string): Record<str
   return { ...shop, [file]: text };
 }
 
-/** One side of a diff from YAML texts, through the same pipeline the CLI uses. */
+/**
+ * One side of a diff from YAML texts, through the same pipeline the CLI uses. Flow discovery is off: each layer's
+ * scenario states exactly the flows it compares (the CLI discovers flows when none are declared, as `report` does).
+ */
 export function sideFrom(files: Readonly<Record<string, string>>, flows: readonly Flow[] = []): DiffInput {
   const texts = Object.entries(files).map(([file, text]) => ({ file, text }));
   const cluster = buildFromTexts(texts);
   return {
-    analysed: analyseCluster(cluster, { flows, now: '2026-01-01T00:00:00Z' }),
+    analysed: analyseCluster(cluster, { flows, discover: false, now: '2026-01-01T00:00:00Z' }),
     objects: parseManifests(texts).objects,
   };
 }
