@@ -227,5 +227,12 @@ export async function labReload(plan: LabPlan): Promise<void> {
       .map((t) => `table ip ${t} {}\ndelete table ip ${t}\n`)
       .join('');
     await run(['ip', 'netns', 'exec', n.netns, 'nft', '-f', '-'], drop + n.script);
+    // Connections tracked under the previous rules would pass the new ones as `ct state established`: a UDP
+    // exchange the old policies allowed stays "established" for 30 s and more. Forget them all.
+    await run(['ip', 'netns', 'exec', n.netns, 'conntrack', '-F']).catch(async () => {
+      throw new Error(
+        'lab reload needs the conntrack tool (Debian package conntrack) to forget tracked connections',
+      );
+    });
   }
 }
