@@ -8,7 +8,7 @@ import type { HttpRequest, Party } from '../policy/index.ts';
 import type { Protocol } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
 import type { Client } from '../service-path/index.ts';
-import type { Pod } from '../../model/types.ts';
+import type { Pod, Service } from '../../model/types.ts';
 import { dnsHops } from './_dns.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
@@ -45,6 +45,29 @@ function describeTarget(t: FlowTarget): string {
     case 'ref':
       return `${t.namespace}/${t.name}${t.port ? `:${t.port}` : ''}/${t.protocol}`;
   }
+}
+
+/**
+ * Admission at the destinations, in the order the packet meets it: the policy hop (NetworkPolicy, admin tiers,
+ * Cilium), then the mesh's inbound hops (mTLS, server-sidecar authorization) for what the policies delivered. Pushes
+ * the hops; the first failure's reason and fix win.
+ */
+function admissionHops(
+  ctx: TraceContext,
+  from: Parameters<typeof policyHop>[1],
+  targets: readonly Target[],
+  protocol: Protocol,
+  hops: Hop[],
+  options: { readonly http?: HttpRequest; readonly fqdn?: string; readonly service?: Service } = {},
+): { delivered: Delivery[]; reason?: string; fix?: Fix } {
+  const pol = policyHop(ctx, from, targets, protocol, { http: options.http, fqdn: options.fqdn });
+  hops.push(pol.hop);
+  const mesh = meshInboundHops(ctx, from, targets, pol.delivered, protocol, {
+    service: options.service,
+    http: options.http,
+  });
+  hops.push(...mesh.hops);
+  return { delivered: mesh.delivered, reason: pol.reason ?? mesh.reason, fix: pol.fix ?? mesh.fix };
 }
 
 function finish(
@@ -117,16 +140,8 @@ function throughService(
       },
     };
   const targets = leg.candidates.map(label);
-  const pol = policyHop(ctx, from, targets, protocol, { http });
-  hops.push(pol.hop);
-  const mesh = meshInboundHops(ctx, from, targets, pol.delivered, protocol, { service: svc, http });
-  hops.push(...mesh.hops);
-  return {
-    delivered: mesh.delivered,
-    candidates: leg.candidates.length,
-    reason: pol.reason ?? mesh.reason,
-    fix: pol.fix ?? mesh.fix,
-  };
+  const admitted = admissionHops(ctx, from, targets, protocol, hops, { service: svc, http });
+  return { ...admitted, candidates: leg.candidates.length };
 }
 
 /**
@@ -251,19 +266,8 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     });
     if (!targets.length)
       return finish(from, to, hops, [], `${to.namespace}/${to.name} declares no ${protocol} port; give one`);
-    const pol = policyHop(ctx, src, targets, protocol);
-    hops.push(pol.hop);
-    const mesh = meshInboundHops(ctx, src, targets, pol.delivered, protocol);
-    hops.push(...mesh.hops);
-    return finish(
-      from,
-      to,
-      hops,
-      mesh.delivered,
-      pol.reason ?? mesh.reason,
-      pol.fix ?? mesh.fix,
-      targets.length,
-    );
+    const admitted = admissionHops(ctx, src, targets, protocol, hops);
+    return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, targets.length);
   }
   let addresses: string[];
   const port = to.port;
@@ -309,19 +313,8 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     return { label: p ? `${p.namespace}/${p.name}` : ip, address: ip, port, pod: p };
   });
   const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
-  const pol = policyHop(ctx, src, targets, protocol, { http, fqdn });
-  hops.push(pol.hop);
-  const mesh = meshInboundHops(ctx, src, targets, pol.delivered, protocol, { http });
-  hops.push(...mesh.hops);
-  return finish(
-    from,
-    to,
-    hops,
-    mesh.delivered,
-    pol.reason ?? mesh.reason,
-    pol.fix ?? mesh.fix,
-    targets.length,
-  );
+  const admitted = admissionHops(ctx, src, targets, protocol, hops, { http, fqdn });
+  return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, targets.length);
 }
 
 /** Traces every step of a declared flow; the flow's outcome is its worst step's. */
