@@ -146,7 +146,12 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
         ...(o.fallbackCert ?? {}),
         SNICallback: (name, cb) => cb(null, contextFor(name.toLowerCase()) ?? undefined),
       },
-      (req, res) => handle(ho, req as unknown as Req, res as unknown as Res),
+      // HTTP/2 requests are handled after the rest of the read they came in (setImmediate): a RST_STREAM right
+      // behind the HEADERS (rapid reset) has then closed the stream, so `handle` drops it before any upstream work.
+      (req, res) =>
+        req.httpVersionMajor === 2
+          ? setImmediate(handle, ho, req as unknown as Req, res as unknown as Res)
+          : handle(ho, req as unknown as Req, res as unknown as Res),
     );
     s.on('checkContinue', (req, res) => handle(ho, req as unknown as Req, res as unknown as Res));
     s.on('session', (session) => limitResets(session, p.maxResetsPerSecond));
@@ -183,10 +188,11 @@ function limitResets(session: ServerHttp2Session, max: number): void {
         resets = 0;
       }
       if (++resets > max) {
-        // GOAWAY first (destroying at once would drop the frame), then close; destroyed if it lingers.
+        // GOAWAY first (destroying at once would drop the frame), then close; destroyed 100 ms later, as the abuser
+        // keeps sending frames nghttp2 would otherwise go on parsing.
         session.goaway(h2.NGHTTP2_ENHANCE_YOUR_CALM);
         session.close();
-        setTimeout(() => session.destroy(), 1_000).unref();
+        setTimeout(() => session.destroy(), 100).unref();
       }
     });
   });
