@@ -4,8 +4,15 @@ import type { Protocol } from '../model/types.ts';
 const protocols: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 const int32Max = 2 ** 31 - 1;
 import { formatPath, type PathSegment, type RawObject } from '../parse/index.ts';
+import { fieldRule } from '../model/field-types/index.ts';
 
 type Sink = (d: Diagnostic) => void;
+
+/**
+ * Every typed read can be recorded (kind, path, type): the field-type contract test (src/model/field-types.test.ts)
+ * builds every fixture with a recorder set and checks each read against the table of src/model/field-types.ts.
+ */
+export const fieldReads: { record?: (kind: string, path: readonly PathSegment[], type: string) => void } = {};
 
 /**
  * Typed reads of a raw object's fields. A value of the wrong type is reported as `invalid-field-type` at its
@@ -42,6 +49,7 @@ export class FieldReader {
   }
 
   private typed<T>(path: readonly PathSegment[], want: string, ok: (v: unknown) => boolean): T | undefined {
+    fieldReads.record?.(String(this.raw.body.kind), path, want);
     const v = this.get(path);
     if (v === undefined || v === null) return undefined;
     if (ok(v)) return v as T;
@@ -63,8 +71,36 @@ export class FieldReader {
   str(path: readonly PathSegment[]): string | undefined {
     return this.typed(path, 'string', (v) => typeof v === 'string');
   }
+  /** An integer, within the range src/model/field-types gives the field (else `invalid-field`, undefined). */
   int(path: readonly PathSegment[]): number | undefined {
-    return this.typed(path, 'integer', (v) => typeof v === 'number' && Number.isInteger(v));
+    const v = this.typed<number>(path, 'integer', (v) => typeof v === 'number' && Number.isInteger(v));
+    return v === undefined ? undefined : this.inRange(path, v);
+  }
+
+  /**
+   * The API server's range for the field (src/model/field-types, from each kind's API reference): a value outside
+   * it is `invalid-field` at its line, and the object is left out as the API server would refuse it.
+   */
+  private inRange(path: readonly PathSegment[], v: number): number | undefined {
+    const rule = fieldRule(
+      String(this.raw.body.kind),
+      path.map((p) => (typeof p === 'number' ? '*' : p)).join('.'),
+    );
+    if (rule?.min === undefined || rule.max === undefined || (v >= rule.min && v <= rule.max)) return v;
+    const what =
+      rule.max === int32Max && v > int32Max
+        ? `is not a 32-bit integer (at most ${int32Max})`
+        : rule.max === int32Max
+          ? `must be greater than or equal to ${rule.min}`
+          : `must be between ${rule.min} and ${rule.max}`;
+    this.report(
+      rule.code,
+      'error',
+      path,
+      `${formatPath(path)}: ${v} ${what}`,
+      `Fix the value; the API server refuses it (${rule.source}).`,
+    );
+    return undefined;
   }
   bool(path: readonly PathSegment[]): boolean | undefined {
     return this.typed(path, 'boolean', (v) => typeof v === 'boolean');
@@ -118,16 +154,28 @@ export class FieldReader {
   }
   /** An int-or-string field (`targetPort`, NetworkPolicy `port`). */
   intOrString(path: readonly PathSegment[]): number | string | undefined {
-    return this.typed(
+    const v = this.typed<number | string>(
       path,
       'integer or string',
       (v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)),
     );
+    return typeof v === 'number' ? this.inRange(path, v) : v;
   }
   /** A map of strings (labels, annotations, selectors, nodeSelector). */
   stringMap(path: readonly PathSegment[]): Record<string, string> {
     const m = this.map(path);
     if (!m) return {};
+    // One record for the values of the map (`labels.*`), not one per key.
+    const record = fieldReads.record;
+    record?.(String(this.raw.body.kind), [...path, '*'], 'string');
+    fieldReads.record = undefined;
+    try {
+      return this.strings(path, m);
+    } finally {
+      fieldReads.record = record;
+    }
+  }
+  private strings(path: readonly PathSegment[], m: Record<string, unknown>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const k of Object.keys(m).sort()) {
       const v = this.str([...path, k]);

@@ -168,8 +168,9 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
     const port = f.intOrString([...p, 'port']);
     const endPort = f.int([...p, 'endPort']);
     if (!protocol) return;
-    if (typeof port === 'number' && (port < 1 || port > 65535))
-      return f.report('invalid-port', 'error', [...p, 'port'], `port ${port} must be between 1 and 65535`);
+    // A port or endPort out of 1..65535 was reported by the read (src/model/field-types); the rule is left out.
+    if (port === undefined && f.get([...p, 'port']) !== undefined) return;
+    if (endPort === undefined && f.get([...p, 'endPort']) !== undefined) return;
     if (typeof port === 'string' && !isIanaSvcName(port))
       return f.report(
         'invalid-port-name',
@@ -189,7 +190,7 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
           'endPort needs a numeric port',
           'Set port to the first number of the range.',
         );
-      if (endPort < port || endPort > 65535)
+      if (endPort < port)
         return f.report(
           'invalid-port',
           'error',

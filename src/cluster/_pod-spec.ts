@@ -67,11 +67,9 @@ export function readPodTemplate(
       const name = f.str([...p, 'name']);
       const protocol = f.protocol([...p, 'protocol']);
       const hostPort = f.int([...p, 'hostPort']);
-      if (containerPort === undefined || containerPort < 1 || containerPort > 65535) {
-        if (
-          f.get([...p, 'containerPort']) === undefined ||
-          typeof f.get([...p, 'containerPort']) === 'number'
-        )
+      if (containerPort === undefined) {
+        // A value of the wrong type or out of range was reported by the read (src/model/field-types).
+        if (f.get([...p, 'containerPort']) === undefined)
           f.report(
             'invalid-port',
             'error',

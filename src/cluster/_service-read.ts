@@ -94,9 +94,12 @@ export function readService(env: Envelope): Draft | undefined {
     // The API server requires a name only when there are several ports and checks it only when non-empty, so
     // `name: ""` on a single-port Service is no name (validateServicePort in pkg/apis/core/validation).
     const name = f.str([...at, 'name']) || undefined;
-    const targetPort = f.intOrString([...at, 'targetPort']) ?? port;
+    const readTarget = f.intOrString([...at, 'targetPort']);
+    const targetPort = readTarget ?? port;
     const nodePort = f.int([...at, 'nodePort']);
-    if (port === undefined || port < 1 || port > 65535)
+    // A value of the wrong type or out of range was reported by the read (src/model/field-types).
+    if (port === undefined && f.get([...at, 'port']) !== undefined) return;
+    if (port === undefined)
       return f.report(
         'invalid-port',
         'error',
@@ -120,13 +123,8 @@ export function readService(env: Envelope): Draft | undefined {
     if (seen.has(`${port}/${protocol}`))
       f.report('duplicate-port', 'error', [...at, 'port'], `port ${port}/${protocol} is defined twice`);
     seen.add(`${port}/${protocol}`);
-    if (typeof targetPort === 'number' && (targetPort < 1 || targetPort > 65535))
-      return f.report(
-        'invalid-port',
-        'error',
-        [...at, 'targetPort'],
-        `targetPort must be between 1 and 65535`,
-      );
+    // A targetPort of the wrong type or out of range was reported by the read (src/model/field-types).
+    if (readTarget === undefined && f.get([...at, 'targetPort']) != null) return;
     if (typeof targetPort === 'string' && !isIanaSvcName(targetPort))
       return f.report(
         'invalid-target-port',

@@ -7,6 +7,7 @@ import {
   unmodeledTrafficKind,
   type SupportLevel,
 } from '../model/catalogue.ts';
+import { fieldRules } from '../model/field-types/index.ts';
 
 const legend: Record<SupportLevel, string> = {
   modeled: 'built exactly as Kubernetes builds it',
@@ -72,6 +73,20 @@ export function renderSupportDoc(): string {
     '| Field | Level | Notes |',
     '| --- | --- | --- |',
     ...ciliumFields.map((f) => `| \`${f.path}\` | ${f.level} | ${f.note} |`),
+    '',
+    '## Field types and ranges',
+    '',
+    'Every field kubetwin reads, with the type and range the API server checks (src/model/field-types). A value of',
+    'another type is `invalid-field-type`, one out of range `invalid-field` (`invalid-port` for ports), at its',
+    'file:line:column; the object is then refused as the API server would refuse it. `*` is every list element or',
+    'map key; `PodSpec` and `PodTemplate` are the pod spec and template metadata of every workload.',
+    '',
+    '| Kind | Field | Type | Range | Source |',
+    '| --- | --- | --- | --- | --- |',
+    ...fieldRules.map(
+      (r) =>
+        `| ${r.kind} | \`${r.path}\` | ${r.type} | ${r.min === undefined ? '' : `${r.min}..${r.max}`} | ${r.source.startsWith('http') ? `[API](${r.source})` : r.source} |`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -1,0 +1,62 @@
+import type { KindFields } from './types.ts';
+
+/** kubetwin's own ClusterProfile, and the CRDs read for flow discovery: the type (and range) of every field kubetwin reads. Format in ./types.ts. */
+export const kubetwinFields: readonly KindFields[] = [
+  {
+    kind: 'ClusterProfile',
+    source: 'docs/profile.md',
+    fields: `
+      clusterDomain string
+      cni.cluster string
+      cni.enforcesNetworkPolicy boolean
+      cni.name string
+      dnsServiceIP string
+      externalHosts map
+      externalHosts.api.yourdomain.com list
+      externalHosts.api.yourdomain.com.* string
+      externalHosts.nowhere.example.com list
+      externalHosts.nowhere.example.com.* string
+      externalHosts.raw.example.com list
+      externalHosts.raw.example.com.* string
+      externalHosts.shop.example.com list
+      externalHosts.shop.example.com.* string
+      ingressControllers map
+      kubeProxy.ipvsScheduler string
+      kubeProxy.mode string
+      loadBalancers map
+      loadBalancers.* string
+      maxPodsPerNode integer 1..2147483647
+      mesh.name string
+      mesh.rootNamespace string
+      nodeCIDRMaskSize integer 0..32
+      nodeCIDRMaskSizeIPv6 integer 0..128
+      nodePortRange.max integer port
+      nodePortRange.min integer port
+      nodes list
+      nodes.*.internalIP string
+      nodes.*.labels map
+      nodes.*.name string
+      nodes.*.podCIDR string
+      nodes.*.zone string
+      podCIDR string
+      resolverLibc string
+      serviceCIDR string
+    `,
+  },
+  {
+    kind: 'ClientIntents',
+    source: 'https://docs.otterize.com/reference/configuration/intents-operator',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
+  {
+    kind: 'ServiceMonitor',
+    source: 'https://prometheus-operator.dev/docs/api-reference/api/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
+];

@@ -1,0 +1,247 @@
+import type { KindFields } from './types.ts';
+
+/** Routing: Ingress, the Gateway API, OpenShift Route, cert-manager issuers: the type (and range) of every field kubetwin reads. Format in ./types.ts. */
+export const routingFields: readonly KindFields[] = [
+  {
+    kind: 'Ingress',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.annotations.* string
+      metadata.labels map
+      spec.defaultBackend.resource.kind string
+      spec.defaultBackend.service.name string
+      spec.defaultBackend.service.port.name string
+      spec.defaultBackend.service.port.number integer port
+      spec.ingressClassName string
+      spec.rules list
+      spec.rules.*.host string
+      spec.rules.*.http.paths list
+      spec.rules.*.http.paths.*.backend.resource.kind string
+      spec.rules.*.http.paths.*.backend.resource.name string
+      spec.rules.*.http.paths.*.backend.service.name string
+      spec.rules.*.http.paths.*.backend.service.port.name string
+      spec.rules.*.http.paths.*.backend.service.port.number integer port
+      spec.rules.*.http.paths.*.path string
+      spec.rules.*.http.paths.*.pathType string
+      spec.tls list
+      spec.tls.*.hosts list
+      spec.tls.*.hosts.* string
+      spec.tls.*.secretName string
+    `,
+  },
+  {
+    kind: 'IngressClass',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-class-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.annotations.* string
+      metadata.labels map
+      spec.controller string
+    `,
+  },
+  {
+    kind: 'Gateway',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.addresses list
+      spec.addresses.*.type string
+      spec.addresses.*.value string
+      spec.gatewayClassName string
+      spec.infrastructure.parametersRef.group string
+      spec.infrastructure.parametersRef.kind string
+      spec.infrastructure.parametersRef.name string
+      spec.listeners list
+      spec.listeners.*.allowedRoutes.kinds list
+      spec.listeners.*.allowedRoutes.kinds.*.group string
+      spec.listeners.*.allowedRoutes.kinds.*.kind string
+      spec.listeners.*.allowedRoutes.namespaces.from string
+      spec.listeners.*.allowedRoutes.namespaces.selector map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
+      spec.listeners.*.hostname string
+      spec.listeners.*.name string
+      spec.listeners.*.port integer port
+      spec.listeners.*.protocol string
+      spec.listeners.*.tls.certificateRefs list
+      spec.listeners.*.tls.certificateRefs.*.group string
+      spec.listeners.*.tls.certificateRefs.*.kind string
+      spec.listeners.*.tls.certificateRefs.*.name string
+      spec.listeners.*.tls.certificateRefs.*.namespace string
+      spec.listeners.*.tls.mode string
+    `,
+  },
+  {
+    kind: 'GatewayClass',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.controllerName string
+    `,
+  },
+  {
+    kind: 'HTTPRoute',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
+    fields: `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.hostnames list
+      spec.hostnames.* string
+      spec.parentRefs list
+      spec.parentRefs.*.group string
+      spec.parentRefs.*.kind string
+      spec.parentRefs.*.name string
+      spec.parentRefs.*.namespace string
+      spec.parentRefs.*.port integer port
+      spec.parentRefs.*.sectionName string
+      spec.rules list
+      spec.rules.*.backendRefs list
+      spec.rules.*.backendRefs.*.group string
+      spec.rules.*.backendRefs.*.kind string
+      spec.rules.*.backendRefs.*.name string
+      spec.rules.*.backendRefs.*.namespace string
+      spec.rules.*.backendRefs.*.port integer port
+      spec.rules.*.backendRefs.*.weight integer 0..1000000
+      spec.rules.*.filters list
+      spec.rules.*.filters.*.requestHeaderModifier.add list
+      spec.rules.*.filters.*.requestHeaderModifier.add.*.name string
+      spec.rules.*.filters.*.requestHeaderModifier.add.*.value string
+      spec.rules.*.filters.*.requestHeaderModifier.remove list
+      spec.rules.*.filters.*.requestHeaderModifier.remove.* string
+      spec.rules.*.filters.*.requestHeaderModifier.set list
+      spec.rules.*.filters.*.requestHeaderModifier.set.*.name string
+      spec.rules.*.filters.*.requestHeaderModifier.set.*.value string
+      spec.rules.*.filters.*.requestMirror.backendRef.group string
+      spec.rules.*.filters.*.requestMirror.backendRef.kind string
+      spec.rules.*.filters.*.requestMirror.backendRef.name string
+      spec.rules.*.filters.*.requestMirror.backendRef.namespace string
+      spec.rules.*.filters.*.requestMirror.backendRef.port integer port
+      spec.rules.*.filters.*.requestMirror.backendRef.weight integer 0..1000000
+      spec.rules.*.filters.*.requestRedirect.hostname string
+      spec.rules.*.filters.*.requestRedirect.path.replaceFullPath string
+      spec.rules.*.filters.*.requestRedirect.path.replacePrefixMatch string
+      spec.rules.*.filters.*.requestRedirect.path.type string
+      spec.rules.*.filters.*.requestRedirect.port integer port
+      spec.rules.*.filters.*.requestRedirect.scheme string
+      spec.rules.*.filters.*.requestRedirect.statusCode integer 300..399
+      spec.rules.*.filters.*.responseHeaderModifier.add list
+      spec.rules.*.filters.*.responseHeaderModifier.add.*.name string
+      spec.rules.*.filters.*.responseHeaderModifier.add.*.value string
+      spec.rules.*.filters.*.responseHeaderModifier.remove list
+      spec.rules.*.filters.*.responseHeaderModifier.remove.* string
+      spec.rules.*.filters.*.responseHeaderModifier.set list
+      spec.rules.*.filters.*.responseHeaderModifier.set.*.name string
+      spec.rules.*.filters.*.responseHeaderModifier.set.*.value string
+      spec.rules.*.filters.*.type string
+      spec.rules.*.filters.*.urlRewrite.hostname string
+      spec.rules.*.filters.*.urlRewrite.path.replaceFullPath string
+      spec.rules.*.filters.*.urlRewrite.path.replacePrefixMatch string
+      spec.rules.*.filters.*.urlRewrite.path.type string
+      spec.rules.*.matches list
+      spec.rules.*.matches.*.headers list
+      spec.rules.*.matches.*.headers.*.name string
+      spec.rules.*.matches.*.headers.*.type string
+      spec.rules.*.matches.*.headers.*.value string
+      spec.rules.*.matches.*.method string
+      spec.rules.*.matches.*.path.type string
+      spec.rules.*.matches.*.path.value string
+      spec.rules.*.matches.*.queryParams list
+      spec.rules.*.matches.*.queryParams.*.name string
+      spec.rules.*.matches.*.queryParams.*.type string
+      spec.rules.*.matches.*.queryParams.*.value string
+      spec.rules.*.name string
+    `,
+  },
+  {
+    kind: 'GRPCRoute',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
+    fields: `
+      spec.parentRefs.*.port integer port
+      spec.rules.*.backendRefs.*.port integer port
+      spec.rules.*.backendRefs.*.weight integer 0..1000000
+    `,
+  },
+  {
+    kind: 'TLSRoute',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
+    fields: `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.hostnames list
+      spec.hostnames.* string
+      spec.parentRefs list
+      spec.parentRefs.*.group string
+      spec.parentRefs.*.kind string
+      spec.parentRefs.*.name string
+      spec.parentRefs.*.namespace string
+      spec.parentRefs.*.port integer port
+      spec.parentRefs.*.sectionName string
+      spec.rules list
+      spec.rules.*.backendRefs list
+      spec.rules.*.backendRefs.*.group string
+      spec.rules.*.backendRefs.*.kind string
+      spec.rules.*.backendRefs.*.name string
+      spec.rules.*.backendRefs.*.namespace string
+      spec.rules.*.backendRefs.*.port integer port
+      spec.rules.*.backendRefs.*.weight integer 0..1000000
+      spec.rules.*.name string
+    `,
+  },
+  {
+    kind: 'TCPRoute',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
+    fields: `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.parentRefs list
+      spec.parentRefs.*.group string
+      spec.parentRefs.*.kind string
+      spec.parentRefs.*.name string
+      spec.parentRefs.*.namespace string
+      spec.parentRefs.*.port integer port
+      spec.parentRefs.*.sectionName string
+      spec.rules list
+      spec.rules.*.backendRefs list
+      spec.rules.*.backendRefs.*.group string
+      spec.rules.*.backendRefs.*.kind string
+      spec.rules.*.backendRefs.*.name string
+      spec.rules.*.backendRefs.*.namespace string
+      spec.rules.*.backendRefs.*.port integer port
+      spec.rules.*.backendRefs.*.weight integer 0..1000000
+      spec.rules.*.name string
+    `,
+  },
+  {
+    kind: 'UDPRoute',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
+    fields: `
+      spec.parentRefs.*.port integer port
+      spec.rules.*.backendRefs.*.port integer port
+      spec.rules.*.backendRefs.*.weight integer 0..1000000
+    `,
+  },
+  {
+    kind: 'Route',
+    source:
+      'https://docs.openshift.com/container-platform/latest/rest_api/network_apis/route-route-openshift-io-v1.html',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
+  {
+    kind: 'ClusterIssuer',
+    source: 'https://cert-manager.io/docs/reference/api-docs/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
+];

@@ -1,0 +1,97 @@
+import type { KindFields } from './types.ts';
+
+/** Workloads (apps/v1, batch/v1, autoscaling/v2): the type (and range) of every field kubetwin reads. Format in ./types.ts. */
+export const workloadFields: readonly KindFields[] = [
+  {
+    kind: 'Deployment',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+      spec.replicas integer 0..2147483647
+      spec.selector map
+      spec.selector.matchExpressions list
+      spec.selector.matchLabels map
+      spec.selector.matchLabels.* string
+    `,
+  },
+  {
+    kind: 'ReplicaSet',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/replica-set-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.annotations.* string
+      metadata.labels map
+      metadata.labels.* string
+      metadata.ownerReferences list
+      metadata.ownerReferences.*.controller boolean
+      metadata.ownerReferences.*.kind string
+      metadata.ownerReferences.*.name string
+      spec.replicas integer 0..2147483647
+    `,
+  },
+  {
+    kind: 'StatefulSet',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/stateful-set-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+      spec.ordinals.start integer 0..2147483647
+      spec.replicas integer 0..2147483647
+      spec.selector map
+      spec.selector.matchExpressions list
+      spec.selector.matchLabels map
+      spec.selector.matchLabels.* string
+      spec.serviceName string
+    `,
+  },
+  {
+    kind: 'DaemonSet',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/daemon-set-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+      spec.replicas integer 0..2147483647
+      spec.selector map
+      spec.selector.matchExpressions list
+      spec.selector.matchLabels map
+      spec.selector.matchLabels.* string
+    `,
+  },
+  {
+    kind: 'Job',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/job-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      metadata.ownerReferences list
+      spec.completions integer 0..2147483647
+      spec.parallelism integer 0..2147483647
+    `,
+  },
+  {
+    kind: 'CronJob',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/cron-job-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.jobTemplate.spec.completions integer 0..2147483647
+      spec.jobTemplate.spec.parallelism integer 0..2147483647
+    `,
+  },
+  {
+    kind: 'HorizontalPodAutoscaler',
+    source:
+      'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.minReplicas integer 1..2147483647
+      spec.scaleTargetRef.kind string
+      spec.scaleTargetRef.name string
+    `,
+  },
+];
