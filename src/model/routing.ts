@@ -156,6 +156,34 @@ export interface BackendRef {
   readonly namespace?: string;
   readonly port?: number;
   readonly weight: number;
+  /** HTTPRoute/GRPCRoute `backendRefs[].filters`: applied only to requests forwarded to this backend. */
+  readonly filters?: readonly RouteFilter[];
+}
+
+/**
+ * The CORS filter (GEP-1767, `HTTPCORSFilter`), as written; `maxAge` defaults to 5 seconds.
+ * https://gateway-api.sigs.k8s.io/geps/gep-1767/
+ */
+export interface CorsPolicy {
+  readonly allowOrigins: readonly string[];
+  readonly allowCredentials: boolean;
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAge: number;
+}
+
+/** `rules[].timeouts` as Gateway API Duration strings (GEP-2257), as written. */
+export interface RouteTimeouts {
+  readonly request?: string;
+  readonly backendRequest?: string;
+}
+
+/** `rules[].retry` (GEP-1731), as written. */
+export interface RouteRetry {
+  readonly codes: readonly number[];
+  readonly attempts?: number;
+  readonly backoff?: string;
 }
 
 export type RouteFilter =
@@ -170,6 +198,7 @@ export type RouteFilter =
   | { readonly type: 'URLRewrite'; readonly hostname?: string; readonly path?: PathModifier }
   | { readonly type: 'RequestHeaderModifier' | 'ResponseHeaderModifier'; readonly modifier: HeaderModifier }
   | { readonly type: 'RequestMirror'; readonly backendRef: BackendRef }
+  | { readonly type: 'CORS'; readonly cors: CorsPolicy }
   | { readonly type: 'Other'; readonly name: string };
 
 export interface RouteRule {
@@ -179,6 +208,8 @@ export interface RouteRule {
   readonly matches: readonly RouteMatch[];
   readonly filters: readonly RouteFilter[];
   readonly backendRefs: readonly BackendRef[];
+  readonly timeouts?: RouteTimeouts;
+  readonly retry?: RouteRetry;
   readonly source?: SourceRef;
 }
 
@@ -301,6 +332,18 @@ export interface DecisionBackend {
   readonly port?: number;
   readonly weight: number;
   readonly problem?: string;
+  /** What this backendRef's own `filters` do to a request forwarded to it (after the rule's filters). */
+  readonly filtered?: BackendFilterEffect;
+}
+
+/** The effect of one backendRef's `filters` on the requests sent to that backend only. */
+export interface BackendFilterEffect {
+  readonly requestHeaders?: HeaderModifier;
+  readonly responseHeaders?: HeaderModifier;
+  readonly rewrittenPath?: string;
+  readonly rewrittenHost?: string;
+  readonly mirrors: readonly DecisionBackend[];
+  readonly notes: readonly string[];
 }
 
 /** Where a decision came from: the object, the rule/path and match, as `rules[0].matches[1]`. */
@@ -331,6 +374,14 @@ export interface RouteDecision {
   readonly requestHeaders?: HeaderModifier;
   readonly responseHeaders?: HeaderModifier;
   readonly mirrors: readonly DecisionBackend[];
+  /**
+   * A CORS preflight the gateway answered itself (`status` 200, the `Access-Control-*` headers in
+   * `responseHeaders.set`): nothing is forwarded.
+   */
+  readonly preflight?: boolean;
+  /** The winning rule's `timeouts` and `retry`, shown as written (kubetwin knows no backend latency). */
+  readonly timeouts?: RouteTimeouts;
+  readonly retry?: RouteRetry;
   /** Filled only when the router was asked to explain. */
   readonly lost: readonly LostCandidate[];
   /** Facts worth knowing: annotations in effect or ignored, controller departures, unmodeled filters. */

@@ -121,7 +121,10 @@ export function compileGatewayRouter(
     if (!b)
       backends.set(
         e.rule,
-        (b = ruleBackends(e.rule.backendRefs.map((r) => toBackend(r, e.route, analysis, grants)))),
+        (b = {
+          ...ruleBackends(e.rule.backendRefs.map((r) => toBackend(r, e.route, analysis, grants))),
+          filtered: e.rule.backendRefs.some((r) => r.filters?.length),
+        }),
       );
     return b;
   };
@@ -210,8 +213,44 @@ export function toBackend(
 /** A rule's backends checked once: the status they give and the note that explains a 500. */
 interface RuleBackends {
   readonly backends: readonly DecisionBackend[];
+  /** Whether any backendRef has filters of its own (applied per request). */
+  readonly filtered?: boolean;
   readonly status: 200 | 500;
   readonly note?: string;
+}
+
+/**
+ * A backendRef's own `filters`, applied only to the requests forwarded to that backend ("Filters defined at this
+ * level should be executed if and only if the request is being forwarded to the backend defined here"), after the
+ * rule's filters. Header modifiers, URLRewrite and RequestMirror take effect; a redirect or CORS filter at this
+ * level is named as not applied (a backend-level filter cannot answer for the gateway).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
+ */
+function backendFilters(
+  b: DecisionBackend,
+  ref: BackendRef,
+  match: RouteMatch,
+  req: HttpRequest,
+  mirror: (b: BackendRef) => DecisionBackend,
+): DecisionBackend {
+  if (!ref.filters?.length) return b;
+  const fx = applyFilters(ref.filters, match, req);
+  const notes = fx.notes.filter((n) => !n.startsWith('CORS'));
+  if (fx.redirect || fx.cors)
+    notes.push(
+      `a ${fx.redirect ? 'RequestRedirect' : 'CORS'} filter on backendRef ${b.namespace}/${b.name} is not applied: kubetwin applies header modifiers, URLRewrite and RequestMirror at the backendRef level`,
+    );
+  return {
+    ...b,
+    filtered: {
+      requestHeaders: fx.requestHeaders,
+      responseHeaders: fx.responseHeaders,
+      rewrittenPath: fx.rewrittenPath,
+      rewrittenHost: fx.rewrittenHost,
+      mirrors: fx.mirrors.map(mirror),
+      notes,
+    },
+  };
 }
 
 function ruleBackends(backends: readonly DecisionBackend[]): RuleBackends {
@@ -243,6 +282,25 @@ function decide(
   const fx = e.rule.filters.length ? applyFilters(e.rule.filters, e.match, req) : noEffect;
   for (const n of fx.notes) notes.push(n);
   const mirrors = fx.mirrors.length ? fx.mirrors.map(mirror) : [];
+  const { timeouts, retry } = e.rule;
+  if (fx.cors?.preflight)
+    return {
+      status: 200,
+      winner: e.source,
+      preflight: true,
+      backends: [],
+      mirrors: [],
+      lost,
+      notes,
+      responseHeaders: { set: fx.cors.headers, add: [], remove: [] },
+    };
+  const responseHeaders = fx.cors?.headers.length
+    ? {
+        set: [...(fx.responseHeaders?.set ?? []), ...fx.cors.headers],
+        add: fx.responseHeaders?.add ?? [],
+        remove: fx.responseHeaders?.remove ?? [],
+      }
+    : fx.responseHeaders;
   if (fx.redirect)
     return {
       status: fx.redirect.status,
@@ -253,19 +311,25 @@ function decide(
       lost,
       notes,
       requestHeaders: fx.requestHeaders,
-      responseHeaders: fx.responseHeaders,
+      responseHeaders,
     };
   if (rb.note) notes.push(rb.note);
+  const backends = rb.filtered
+    ? rb.backends.map((b, i) => backendFilters(b, e.rule.backendRefs[i], e.match, req, mirror))
+    : rb.backends;
+  for (const b of backends) if (b.filtered) notes.push(...b.filtered.notes);
   return {
     status: rb.status,
     winner: e.source,
-    backends: rb.backends,
+    backends,
     mirrors,
     lost,
     notes,
     requestHeaders: fx.requestHeaders,
-    responseHeaders: fx.responseHeaders,
+    responseHeaders,
     rewrittenPath: fx.rewrittenPath,
     rewrittenHost: fx.rewrittenHost,
+    ...(timeouts ? { timeouts } : {}),
+    ...(retry ? { retry } : {}),
   };
 }

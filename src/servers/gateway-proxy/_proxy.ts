@@ -154,6 +154,13 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
     return void res.end();
   }
   if (d.status !== 200) return explain(res, d.status, d.notes.join('; ') || 'no route', req);
+  // A CORS preflight the route's CORS filter answers: the gateway replies itself (GEP-1767), nothing goes upstream.
+  if (d.preflight) {
+    const h: OutgoingHttpHeaders = { 'content-length': '0' };
+    for (const x of d.responseHeaders?.set ?? []) h[x.name] = x.value;
+    res.writeHead(200, h);
+    return void res.end();
+  }
   const b = choose(d.backends);
   if (!b) return explain(res, 503, 'no usable backend', req);
   const up =
@@ -170,6 +177,12 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   out['x-forwarded-host'] = authority;
   out['x-forwarded-proto'] = opts.scheme;
   modify(out, d.requestHeaders);
+  // The chosen backendRef's own filters, after the rule's: only requests sent to this backend get them.
+  const bf = b.filtered;
+  if (bf) {
+    if (bf.rewrittenHost !== undefined) out.host = bf.rewrittenHost;
+    modify(out, bf.requestHeaders);
+  }
   const base = up.pathname === '/' ? '' : up.pathname.replace(/\/$/, '');
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > limits.maxBodyBytes)
@@ -181,10 +194,11 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   const fwd = {
     origin: up.origin,
     method,
-    path: base + (d.rewrittenPath ?? t.path) + t.search,
+    path: base + (bf?.rewrittenPath ?? d.rewrittenPath ?? t.path) + t.search,
     headers: out,
     body: withBody ? limited(req, limits.maxBodyBytes) : undefined,
     responseHeaders: d.responseHeaders,
+    backendResponseHeaders: bf?.responseHeaders,
   };
   forward(opts.pools, fwd, res, (e) => {
     if (e instanceof BodyTooLarge) explain(res, 413, e.message);
