@@ -323,6 +323,11 @@ export interface HttpRequest {
   readonly query: readonly (readonly [string, string])[];
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The TLS SNI name the connection was opened with (https only, lower case). Undefined: not known, and the
+   * request is routed by its Host alone (no 421 check).
+   */
+  readonly sni?: string;
 }
 
 /** A Service a decision forwards to: `port` is the Service port; `problem` says why it cannot be used. */

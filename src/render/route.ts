@@ -32,10 +32,11 @@ export function renderRoute(r: RouteResult): string {
   const d = r.decision;
   const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
   const lines = [
-    `${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}${q} on port ${r.request.port} via ${r.via}${r.profile ? ` (controller profile: ${r.profile})` : ''}`,
+    `${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}${q} on port ${r.request.port}${r.request.sni !== undefined ? ` (SNI ${r.request.sni})` : ''} via ${r.via}${r.profile ? ` (controller profile: ${r.profile})` : ''}`,
   ];
   if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
   else if (d.preflight) lines.push(`=> ${d.status} CORS preflight answered by the gateway`);
+  else if (d.status === 0) lines.push('=> no HTTP response (the TLS handshake fails)');
   else if (d.status === 200) {
     const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
     const total = usable.reduce((s, b) => s + b.weight, 0);

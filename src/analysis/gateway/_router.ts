@@ -145,6 +145,10 @@ export function compileGatewayRouter(
           ],
         };
       const wantTls = table.listener.protocol === 'HTTPS' || table.listener.protocol === 'TLS';
+      if (req.sni !== undefined && wantTls && req.scheme === 'https') {
+        const misdirected = misdirectedBySni(onPort!, table, req.sni, host);
+        if (misdirected) return { ...misdirected, ...empty };
+      }
       if (wantTls !== (req.scheme === 'https'))
         return {
           status: 400,
@@ -191,6 +195,41 @@ export function compileGatewayRouter(
         notes,
       );
     },
+  };
+}
+
+/**
+ * 421 Misdirected Request when the SNI the connection was opened with selects another listener than the request's
+ * Host (HTTP/2 connection coalescing over a certificate valid for both names): routing by either listener would
+ * break the Gateway's intent, so the gateway refuses and the client retries on a new connection. GEP-3567 (B):
+ * "The Gateway spec for listener.hostname will be updated to recommend returning a 421"; the listener's hostname
+ * "SHOULD match at both the TLS and HTTP protocol layers". An SNI no listener accepts gets no certificate: the
+ * handshake fails (status 0, no HTTP answer).
+ * https://gateway-api.sigs.k8s.io/geps/gep-3567/ https://www.rfc-editor.org/rfc/rfc9110#section-15.5.20
+ */
+function misdirectedBySni(
+  onPort: readonly ListenerTable[],
+  byHost: ListenerTable,
+  sni: string,
+  host: string,
+): Pick<RouteDecision, 'status' | 'notes'> | undefined {
+  const tls = (t: ListenerTable) => t.listener.protocol === 'HTTPS' || t.listener.protocol === 'TLS';
+  const bySni = onPort.find(
+    (t) => tls(t) && (!t.listener.hostname || gatewayHostMatch(t.listener.hostname, sni)),
+  );
+  if (!bySni)
+    return {
+      status: 0,
+      notes: [
+        `no listener on port ${byHost.listener.port} accepts SNI ${sni}: the gateway has no certificate for it and the TLS handshake fails (no HTTP answer)`,
+      ],
+    };
+  if (bySni === byHost) return undefined;
+  return {
+    status: 421,
+    notes: [
+      `SNI ${sni} selected listener ${bySni.listener.name}${bySni.listener.hostname ? ` (${bySni.listener.hostname})` : ''} but Host ${host} selects listener ${byHost.listener.name}${byHost.listener.hostname ? ` (${byHost.listener.hostname})` : ''}: the gateway answers 421 Misdirected Request and the client retries on a new connection (GEP-3567)`,
+    ],
   };
 }
 

@@ -187,7 +187,7 @@ export function compileRouter(
               notes: [...decided.notes, ...(unready ? [unready.note] : []), ...extra],
             }
           : decided;
-      const ref = req.scheme === 'https' ? secretFor(req.host) : undefined;
+      const ref = req.scheme === 'https' ? secretFor(req.sni ?? req.host) : undefined;
       const certificate =
         req.scheme !== 'https'
           ? undefined

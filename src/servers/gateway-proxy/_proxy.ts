@@ -43,6 +43,8 @@ export interface Req {
   /** HTTP/1: every header line as sent, names and values alternating (to count Host lines). */
   readonly rawHeaders?: readonly string[];
   readonly httpVersion?: string;
+  /** The TLS socket (node:http2's compatibility API proxies the session's): `servername` is the SNI. */
+  readonly socket?: { readonly servername?: string | false | null };
   /** True once the client has gone away (HTTP/1 socket closed, HTTP/2 stream reset). */
   readonly destroyed?: boolean;
   [Symbol.asyncIterator](): AsyncIterator<Buffer>;
@@ -139,6 +141,7 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   }
   headers.host = host;
   const method = (req.method ?? 'GET').toUpperCase();
+  const sni = opts.scheme === 'https' ? req.socket?.servername : undefined;
   const hr: HttpRequest = {
     scheme: opts.scheme,
     host,
@@ -147,13 +150,16 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
     query: t.query,
     method,
     headers,
+    ...(sni ? { sni: sni.toLowerCase() } : {}),
   };
   const d = opts.router.decide(hr);
   if (d.redirect) {
     res.writeHead(d.redirect.status, { location: d.redirect.location, 'content-length': '0' });
     return void res.end();
   }
-  if (d.status !== 200) return explain(res, d.status, d.notes.join('; ') || 'no route', req);
+  // Status 0 (an SNI no listener accepts) cannot be an HTTP answer; the handshake already succeeded on the
+  // fallback certificate here, so the request is refused as misdirected.
+  if (d.status !== 200) return explain(res, d.status || 421, d.notes.join('; ') || 'no route', req);
   // A CORS preflight the route's CORS filter answers: the gateway replies itself (GEP-1767), nothing goes upstream.
   if (d.preflight) {
     const h: OutgoingHttpHeaders = { 'content-length': '0' };
