@@ -28,6 +28,7 @@ interface RouteOptions extends InputOptions {
   at?: string;
   from?: string;
   sni?: string;
+  clientCert?: 'valid' | 'none';
 }
 
 /**
@@ -50,6 +51,12 @@ export function routeCommand(io: Io): Command {
     .option(
       '--sni <name>',
       'https: the TLS SNI name the connection was opened with (a listener other than the Host selects → 421)',
+    )
+    .addOption(
+      new Option(
+        '--client-cert <presence>',
+        'https: whether the client presents a valid client certificate (default: assumed valid where required)',
+      ).choices(['valid', 'none']),
     )
     .option('-X, --request <method>', 'HTTP method', 'GET')
     .addOption(
@@ -83,6 +90,7 @@ export function routeCommand(io: Io): Command {
       headers: opts.header,
       listenerPort: port,
       sni: opts.sni,
+      clientCertificate: opts.clientCert,
     });
     if (typeof req === 'string') return fail(io, req);
     if (opts.sni !== undefined && req.scheme !== 'https') return fail(io, '--sni needs an https URL');

@@ -815,8 +815,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Gateway',
     path: 'spec.tls.frontend',
-    level: 'ignored',
-    note: 'client certificate validation is not modeled: route answers treat every client as presenting a valid certificate',
+    level: 'partial',
+    note: 'default and perPort validation: caCertificateRefs give listener status (InvalidCACertificateRef, InvalidCACertificateKind, RefNotPermitted, NoValidCACertificate); route answers name the mode and assume a valid client certificate unless told none (route --client-cert none, test entry clientCertificate); serve gateway does not ask clients for certificates',
   },
   {
     kind: 'Gateway',

@@ -100,6 +100,15 @@ export interface Listener {
   readonly source?: SourceRef;
 }
 
+/**
+ * Client certificate validation (Gateway `spec.tls.frontend`): trust anchors and mode (default AllowValidOnly).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#frontendtlsvalidation
+ */
+export interface FrontendValidation {
+  readonly caCertificateRefs: readonly SecretObjectRef[];
+  readonly mode: 'AllowValidOnly' | 'AllowInsecureFallback';
+}
+
 export interface Gateway extends ObjectMeta {
   readonly namespace: string;
   readonly gatewayClassName: string;
@@ -108,6 +117,11 @@ export interface Gateway extends ObjectMeta {
   readonly addresses?: readonly GatewayAddress[];
   /** `spec.infrastructure.parametersRef` (a local reference: the Gateway's namespace). */
   readonly parametersRef?: ParametersRef;
+  /** `spec.tls.frontend`: `default` for every HTTPS listener, `perPort` overriding it on one port. */
+  readonly frontendValidation?: {
+    readonly default?: FrontendValidation;
+    readonly perPort: readonly { readonly port: number; readonly validation?: FrontendValidation }[];
+  };
 }
 
 export interface ParentRef {
@@ -328,6 +342,11 @@ export interface HttpRequest {
    * request is routed by its Host alone (no 421 check).
    */
   readonly sni?: string;
+  /**
+   * Whether the client presents a certificate that validates against the listener's trust anchors; undefined:
+   * assumed to (and said on the answer when the listener validates client certificates).
+   */
+  readonly clientCertificate?: 'valid' | 'none';
 }
 
 /** A Service a decision forwards to: `port` is the Service port; `problem` says why it cannot be used. */

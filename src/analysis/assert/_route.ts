@@ -17,7 +17,18 @@ interface RouteEntry {
 
 const isMap = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
-const routeFields = ['via', 'listenerPort', 'scheme', 'sni', 'host', 'path', 'method', 'headers', 'query'];
+const routeFields = [
+  'via',
+  'listenerPort',
+  'scheme',
+  'sni',
+  'clientCertificate',
+  'host',
+  'path',
+  'method',
+  'headers',
+  'query',
+];
 const expectFields = ['backend', 'port', 'status', 'redirect', 'rewrittenPath'];
 
 function stringMap(v: unknown, field: string): Record<string, string> | EntryProblem {
@@ -60,6 +71,12 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
       return { error: 'route.listenerPort must be a port number', path: ['route', 'listenerPort'] };
     if (value.scheme !== undefined && value.scheme !== 'http' && value.scheme !== 'https')
       return { error: 'route.scheme must be http or https', path: ['route', 'scheme'] };
+    if (
+      value.clientCertificate !== undefined &&
+      value.clientCertificate !== 'valid' &&
+      value.clientCertificate !== 'none'
+    )
+      return { error: 'route.clientCertificate must be valid or none', path: ['route', 'clientCertificate'] };
     if (value.sni !== undefined && typeof value.sni !== 'string')
       return { error: 'route.sni must be a host name', path: ['route', 'sni'] };
     const headers = stringMap(value.headers, 'headers');
@@ -78,6 +95,7 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
       method: typeof value.method === 'string' ? value.method.toUpperCase() : 'GET',
       headers: { ...lower, host },
       ...(typeof value.sni === 'string' ? { sni: value.sni.toLowerCase() } : {}),
+      ...(value.clientCertificate ? { clientCertificate: value.clientCertificate as 'valid' | 'none' } : {}),
     };
     if (request.sni !== undefined && scheme !== 'https')
       return { error: 'route.sni needs scheme https (or listenerPort 443)', path: ['route', 'sni'] };

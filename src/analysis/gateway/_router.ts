@@ -2,6 +2,7 @@ import type {
   BackendRef,
   DecisionBackend,
   DecisionSource,
+  FrontendValidation,
   Gateway,
   HTTPRoute,
   HttpRequest,
@@ -16,6 +17,10 @@ import { gatewayHostMatch, hostScore } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import { checkBackendRef } from './_refs.ts';
+import { frontendValidationOf } from './_frontend.ts';
+
+const caNames = (fv: FrontendValidation, gw: Gateway) =>
+  fv.caCertificateRefs.map((r) => `${r.kind} ${r.namespace ?? gw.namespace}/${r.name}`).join(', ') || 'none';
 
 interface Entry {
   readonly route: HTTPRoute;
@@ -108,6 +113,13 @@ export function compileGatewayRouter(
         .find((g) => g.key === gateway.key)
         ?.listeners.find((x) => x.name === l.name)
         ?.conditions.find((c) => c.type === 'Programmed');
+      const fv = frontendValidationOf(gateway, l);
+      if (fv)
+        notes.push(
+          fv.mode === 'AllowValidOnly'
+            ? `client certificate required (spec.tls.frontend, AllowValidOnly; trust anchors ${caNames(fv, gateway)}): kubetwin assumes the client presents one that validates; without one the TLS handshake fails`
+            : `client certificate requested (spec.tls.frontend, AllowInsecureFallback; trust anchors ${caNames(fv, gateway)}): a client without a valid one is admitted too, and authorizing it is left to the backend`,
+        );
       if (programmed?.status !== 'True')
         notes.push(
           `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`,
@@ -145,6 +157,18 @@ export function compileGatewayRouter(
           ],
         };
       const wantTls = table.listener.protocol === 'HTTPS' || table.listener.protocol === 'TLS';
+      if (
+        req.clientCertificate === 'none' &&
+        req.scheme === 'https' &&
+        frontendValidationOf(gateway, table.listener)?.mode === 'AllowValidOnly'
+      )
+        return {
+          status: 0,
+          ...empty,
+          notes: [
+            `listener ${table.listener.name} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
+          ],
+        };
       if (req.sni !== undefined && wantTls && req.scheme === 'https') {
         const misdirected = misdirectedBySni(onPort!, table, req.sni, host);
         if (misdirected) return { ...misdirected, ...empty };

@@ -9,6 +9,8 @@ export interface RequestInput {
   readonly listenerPort?: number;
   /** The TLS SNI name (https only); unset: routed by Host alone, without the 421 check. */
   readonly sni?: string;
+  /** Whether the client presents a valid client certificate; unset: assumed to when one is required. */
+  readonly clientCertificate?: 'valid' | 'none';
 }
 
 /** Turns a URL and curl-like options into the request a router sees, or an error message. */
@@ -39,6 +41,7 @@ export function parseRequest(input: RequestInput): HttpRequest | string {
     method: (input.method ?? 'GET').toUpperCase(),
     headers: { ...headers, host },
     ...(input.sni !== undefined && scheme === 'https' ? { sni: input.sni.toLowerCase() } : {}),
+    ...(input.clientCertificate ? { clientCertificate: input.clientCertificate } : {}),
   };
 }
 
