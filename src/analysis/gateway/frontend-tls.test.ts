@@ -13,8 +13,10 @@ import { analyzeGateways } from './index.ts';
 import { readFileSync } from 'node:fs';
 
 // A real certificate and key (the route-gateway scenario's), renamed into this namespace.
-const secret = readFileSync('testdata/scenarios/route-gateway/input/tls.yaml', 'utf8')
-  .replace('name: wildcard-example-com, namespace: infra', 'name: cert, namespace: default');
+const secret = readFileSync('testdata/scenarios/route-gateway/input/tls.yaml', 'utf8').replace(
+  'name: wildcard-example-com, namespace: infra',
+  'name: cert, namespace: default',
+);
 
 const pem = '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n';
 
