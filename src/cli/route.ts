@@ -27,6 +27,8 @@ interface RouteOptions extends InputOptions {
   strictPrefix?: boolean;
   at?: string;
   from?: string;
+  sni?: string;
+  clientCert?: 'valid' | 'none';
 }
 
 /**
@@ -46,6 +48,16 @@ export function routeCommand(io: Io): Command {
     .requiredOption('--via <router>', 'ingress-class:NAME, gateway:NAMESPACE/NAME, or mesh (with --from)')
     .option('--from <ref>', 'with --via mesh: the client, NS/NAME of a pod or workload')
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
+    .option(
+      '--sni <name>',
+      'https: the TLS SNI name the connection was opened with (a listener other than the Host selects → 421)',
+    )
+    .addOption(
+      new Option(
+        '--client-cert <presence>',
+        'https: whether the client presents a valid client certificate (default: assumed valid where required)',
+      ).choices(['valid', 'none']),
+    )
     .option('-X, --request <method>', 'HTTP method', 'GET')
     .addOption(
       new Option('-H, --header <header>', "request header 'Name: value' (repeatable)").argParser(
@@ -72,8 +84,16 @@ export function routeCommand(io: Io): Command {
     const conn = parseConnection(url, port);
     if (typeof via === 'string') return fail(io, via);
     if (conn !== undefined) return connectionRoute(io, conn, via, opts);
-    const req = parseRequest({ url, method: opts.request, headers: opts.header, listenerPort: port });
+    const req = parseRequest({
+      url,
+      method: opts.request,
+      headers: opts.header,
+      listenerPort: port,
+      sni: opts.sni,
+      clientCertificate: opts.clientCert,
+    });
     if (typeof req === 'string') return fail(io, req);
+    if (opts.sni !== undefined && req.scheme !== 'https') return fail(io, '--sni needs an https URL');
     if (opts.at && Number.isNaN(Date.parse(opts.at))) return fail(io, `--at "${opts.at}" is not a date`);
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);

@@ -754,8 +754,8 @@ export const fields: readonly FieldSupport[] = [
     {
       kind,
       path: 'spec.rules.*.backendRefs.*.filters',
-      level: 'ignored',
-      note: 'filters of one backendRef (applied only to requests sent to that backend) are not applied: route answers show the backend without them',
+      level: 'partial',
+      note: 'header modifiers, URLRewrite and RequestMirror of one backendRef apply to the requests sent to that backend only (shown per backend); a RequestRedirect, CORS or ExtensionRef filter at this level is named on the answer and not applied',
     },
     {
       kind,
@@ -767,14 +767,14 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'HTTPRoute',
     path: 'spec.rules.*.timeouts',
-    level: 'ignored',
-    note: 'request and backendRequest timeouts are not applied (a slow backend answered 504 is not modeled)',
+    level: 'partial',
+    note: 'request and backendRequest timeouts are shown on route answers; kubetwin knows no backend latency, so it never answers the 504 a slower backend would get',
   },
   {
     kind: 'HTTPRoute',
     path: 'spec.rules.*.retry',
-    level: 'ignored',
-    note: 'retries (attempts, codes, backoff) are not applied: a request is sent once',
+    level: 'partial',
+    note: 'retries (codes, attempts, backoff) are shown on route answers; kubetwin knows no backend failure, so no retry is ever taken',
   },
   {
     kind: 'HTTPRoute',
@@ -793,12 +793,6 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.rules.*.filters.*.extensionRef',
     level: 'ignored',
     note: 'an implementation-specific filter: routed as if absent, with a note on the route answer',
-  },
-  {
-    kind: 'HTTPRoute',
-    path: 'spec.rules.*.filters.*.cors',
-    level: 'ignored',
-    note: 'CORS is not modeled: preflight requests are routed like any other, with a note on the route answer',
   },
   {
     kind: 'Gateway',
@@ -821,8 +815,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Gateway',
     path: 'spec.tls.frontend',
-    level: 'ignored',
-    note: 'client certificate validation is not modeled: route answers treat every client as presenting a valid certificate',
+    level: 'partial',
+    note: 'default and perPort validation: caCertificateRefs give listener status (InvalidCACertificateRef, InvalidCACertificateKind, RefNotPermitted, NoValidCACertificate); route answers name the mode and assume a valid client certificate unless told none (route --client-cert none, test entry clientCertificate); serve gateway does not ask clients for certificates',
   },
   {
     kind: 'Gateway',

@@ -100,6 +100,15 @@ export interface Listener {
   readonly source?: SourceRef;
 }
 
+/**
+ * Client certificate validation (Gateway `spec.tls.frontend`): trust anchors and mode (default AllowValidOnly).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#frontendtlsvalidation
+ */
+export interface FrontendValidation {
+  readonly caCertificateRefs: readonly SecretObjectRef[];
+  readonly mode: 'AllowValidOnly' | 'AllowInsecureFallback';
+}
+
 export interface Gateway extends ObjectMeta {
   readonly namespace: string;
   readonly gatewayClassName: string;
@@ -108,6 +117,11 @@ export interface Gateway extends ObjectMeta {
   readonly addresses?: readonly GatewayAddress[];
   /** `spec.infrastructure.parametersRef` (a local reference: the Gateway's namespace). */
   readonly parametersRef?: ParametersRef;
+  /** `spec.tls.frontend`: `default` for every HTTPS listener, `perPort` overriding it on one port. */
+  readonly frontendValidation?: {
+    readonly default?: FrontendValidation;
+    readonly perPort: readonly { readonly port: number; readonly validation?: FrontendValidation }[];
+  };
 }
 
 export interface ParentRef {
@@ -156,6 +170,34 @@ export interface BackendRef {
   readonly namespace?: string;
   readonly port?: number;
   readonly weight: number;
+  /** HTTPRoute/GRPCRoute `backendRefs[].filters`: applied only to requests forwarded to this backend. */
+  readonly filters?: readonly RouteFilter[];
+}
+
+/**
+ * The CORS filter (GEP-1767, `HTTPCORSFilter`), as written; `maxAge` defaults to 5 seconds.
+ * https://gateway-api.sigs.k8s.io/geps/gep-1767/
+ */
+export interface CorsPolicy {
+  readonly allowOrigins: readonly string[];
+  readonly allowCredentials: boolean;
+  readonly allowMethods: readonly string[];
+  readonly allowHeaders: readonly string[];
+  readonly exposeHeaders: readonly string[];
+  readonly maxAge: number;
+}
+
+/** `rules[].timeouts` as Gateway API Duration strings (GEP-2257), as written. */
+export interface RouteTimeouts {
+  readonly request?: string;
+  readonly backendRequest?: string;
+}
+
+/** `rules[].retry` (GEP-1731), as written. */
+export interface RouteRetry {
+  readonly codes: readonly number[];
+  readonly attempts?: number;
+  readonly backoff?: string;
 }
 
 export type RouteFilter =
@@ -170,6 +212,7 @@ export type RouteFilter =
   | { readonly type: 'URLRewrite'; readonly hostname?: string; readonly path?: PathModifier }
   | { readonly type: 'RequestHeaderModifier' | 'ResponseHeaderModifier'; readonly modifier: HeaderModifier }
   | { readonly type: 'RequestMirror'; readonly backendRef: BackendRef }
+  | { readonly type: 'CORS'; readonly cors: CorsPolicy }
   | { readonly type: 'Other'; readonly name: string };
 
 export interface RouteRule {
@@ -179,6 +222,8 @@ export interface RouteRule {
   readonly matches: readonly RouteMatch[];
   readonly filters: readonly RouteFilter[];
   readonly backendRefs: readonly BackendRef[];
+  readonly timeouts?: RouteTimeouts;
+  readonly retry?: RouteRetry;
   readonly source?: SourceRef;
 }
 
@@ -292,6 +337,16 @@ export interface HttpRequest {
   readonly query: readonly (readonly [string, string])[];
   readonly method: string;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The TLS SNI name the connection was opened with (https only, lower case). Undefined: not known, and the
+   * request is routed by its Host alone (no 421 check).
+   */
+  readonly sni?: string;
+  /**
+   * Whether the client presents a certificate that validates against the listener's trust anchors; undefined:
+   * assumed to (and said on the answer when the listener validates client certificates).
+   */
+  readonly clientCertificate?: 'valid' | 'none';
 }
 
 /** A Service a decision forwards to: `port` is the Service port; `problem` says why it cannot be used. */
@@ -301,6 +356,18 @@ export interface DecisionBackend {
   readonly port?: number;
   readonly weight: number;
   readonly problem?: string;
+  /** What this backendRef's own `filters` do to a request forwarded to it (after the rule's filters). */
+  readonly filtered?: BackendFilterEffect;
+}
+
+/** The effect of one backendRef's `filters` on the requests sent to that backend only. */
+export interface BackendFilterEffect {
+  readonly requestHeaders?: HeaderModifier;
+  readonly responseHeaders?: HeaderModifier;
+  readonly rewrittenPath?: string;
+  readonly rewrittenHost?: string;
+  readonly mirrors: readonly DecisionBackend[];
+  readonly notes: readonly string[];
 }
 
 /** Where a decision came from: the object, the rule/path and match, as `rules[0].matches[1]`. */
@@ -331,6 +398,14 @@ export interface RouteDecision {
   readonly requestHeaders?: HeaderModifier;
   readonly responseHeaders?: HeaderModifier;
   readonly mirrors: readonly DecisionBackend[];
+  /**
+   * A CORS preflight the gateway answered itself (`status` 200, the `Access-Control-*` headers in
+   * `responseHeaders.set`): nothing is forwarded.
+   */
+  readonly preflight?: boolean;
+  /** The winning rule's `timeouts` and `retry`, shown as written (kubetwin knows no backend latency). */
+  readonly timeouts?: RouteTimeouts;
+  readonly retry?: RouteRetry;
   /** Filled only when the router was asked to explain. */
   readonly lost: readonly LostCandidate[];
   /** Facts worth knowing: annotations in effect or ignored, controller departures, unmodeled filters. */

@@ -14,14 +14,29 @@ function headers(label: string, m: HeaderModifier | undefined): string[] {
   return parts.length ? [`${label}: ${parts.join('; ')}`] : [];
 }
 
+/** A backendRef's own filters, indented under its line: they apply to requests sent to that backend only. */
+function backendFilterLines(b: DecisionBackend): string[] {
+  const f = b.filtered;
+  if (!f) return [];
+  return [
+    ...(f.rewrittenPath !== undefined ? [`path rewritten to: ${f.rewrittenPath}`] : []),
+    ...(f.rewrittenHost !== undefined ? [`host rewritten to: ${f.rewrittenHost}`] : []),
+    ...headers('request headers', f.requestHeaders),
+    ...headers('response headers', f.responseHeaders),
+    ...f.mirrors.map((m) => `mirrored to: Service ${backendName(m)}${m.problem ? ` — ${m.problem}` : ''}`),
+  ].map((l) => `     (this backend only) ${l}`);
+}
+
 /** The `kubetwin route` answer in words: verdict first, then why, then what lost. Pure and deterministic. */
 export function renderRoute(r: RouteResult): string {
   const d = r.decision;
   const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
   const lines = [
-    `${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}${q} on port ${r.request.port} via ${r.via}${r.profile ? ` (controller profile: ${r.profile})` : ''}`,
+    `${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}${q} on port ${r.request.port}${r.request.sni !== undefined ? ` (SNI ${r.request.sni})` : ''} via ${r.via}${r.profile ? ` (controller profile: ${r.profile})` : ''}`,
   ];
   if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
+  else if (d.preflight) lines.push(`=> ${d.status} CORS preflight answered by the gateway`);
+  else if (d.status === 0) lines.push('=> no HTTP response (the TLS handshake fails)');
   else if (d.status === 200) {
     const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
     const total = usable.reduce((s, b) => s + b.weight, 0);
@@ -34,10 +49,14 @@ export function renderRoute(r: RouteResult): string {
       lines.push(
         `   Service ${backendName(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`,
       );
+      lines.push(...backendFilterLines(b));
     });
   } else {
     lines.push(`=> ${d.status}`);
-    for (const b of d.backends) if (b.problem) lines.push(`   Service ${backendName(b)} — ${b.problem}`);
+    d.backends.forEach((b, i) => {
+      if (b.problem) lines.push(`   Service ${backendName(b)} — ${b.problem}`);
+      else if (!(r.endpoints[i] ?? []).length) lines.push(`   Service ${backendName(b)} — no ready endpoint`);
+    });
   }
   if (d.winner) lines.push(`matched: ${d.winner.object} ${d.winner.at} (${d.winner.match})`);
   if (d.rewrittenPath !== undefined) lines.push(`path rewritten to: ${d.rewrittenPath}`);
@@ -46,6 +65,14 @@ export function renderRoute(r: RouteResult): string {
     ...headers('request headers', d.requestHeaders),
     ...headers('response headers', d.responseHeaders),
   );
+  if (d.timeouts)
+    lines.push(
+      `timeouts: ${[d.timeouts.request && `request ${d.timeouts.request}`, d.timeouts.backendRequest && `backendRequest ${d.timeouts.backendRequest}`].filter(Boolean).join(', ') || '(none set)'} — a backend slower than this is answered 504; kubetwin knows no backend latency`,
+    );
+  if (d.retry)
+    lines.push(
+      `retry: ${[d.retry.codes.length && `on ${d.retry.codes.join(', ')}`, d.retry.attempts !== undefined && `${d.retry.attempts} attempts`, d.retry.backoff && `backoff ${d.retry.backoff}`].filter(Boolean).join(', ') || 'implementation defaults'} — kubetwin knows no backend failure, so none is taken`,
+    );
   for (const m of d.mirrors)
     lines.push(`mirrored to: Service ${backendName(m)}${m.problem ? ` — ${m.problem}` : ''}`);
   if (r.certificate)

@@ -17,7 +17,18 @@ interface RouteEntry {
 
 const isMap = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
-const routeFields = ['via', 'listenerPort', 'scheme', 'host', 'path', 'method', 'headers', 'query'];
+const routeFields = [
+  'via',
+  'listenerPort',
+  'scheme',
+  'sni',
+  'clientCertificate',
+  'host',
+  'path',
+  'method',
+  'headers',
+  'query',
+];
 const expectFields = ['backend', 'port', 'status', 'redirect', 'rewrittenPath'];
 
 function stringMap(v: unknown, field: string): Record<string, string> | EntryProblem {
@@ -31,7 +42,8 @@ function stringMap(v: unknown, field: string): Record<string, string> | EntryPro
  * `route: {via: mesh, from, ...}` entries are judged by the mesh (`_route-mesh.ts`).
  * `route: {via, listenerPort?, scheme?, host, path, method?, headers?, query?}` with `expect: {backend: ns/name, port}`,
  * `{status}` or `{redirect: {status, location}}`, and optionally `rewrittenPath` — evaluated as `kubetwin route` does.
- * `scheme` defaults to https on listener port 443, else http; `listenerPort` to 443 for https, else 80.
+ * `scheme` defaults to https on listener port 443, else http; `listenerPort` to 443 for https, else 80. `sni` (https
+ * only) is the TLS server name of the connection: a listener other than the Host's answers 421 (GEP-3567).
  */
 export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
   key: 'route',
@@ -59,6 +71,14 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
       return { error: 'route.listenerPort must be a port number', path: ['route', 'listenerPort'] };
     if (value.scheme !== undefined && value.scheme !== 'http' && value.scheme !== 'https')
       return { error: 'route.scheme must be http or https', path: ['route', 'scheme'] };
+    if (
+      value.clientCertificate !== undefined &&
+      value.clientCertificate !== 'valid' &&
+      value.clientCertificate !== 'none'
+    )
+      return { error: 'route.clientCertificate must be valid or none', path: ['route', 'clientCertificate'] };
+    if (value.sni !== undefined && typeof value.sni !== 'string')
+      return { error: 'route.sni must be a host name', path: ['route', 'sni'] };
     const headers = stringMap(value.headers, 'headers');
     const query = stringMap(value.query, 'query');
     if ('error' in headers) return headers as EntryProblem;
@@ -74,7 +94,11 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
       query: Object.entries(query),
       method: typeof value.method === 'string' ? value.method.toUpperCase() : 'GET',
       headers: { ...lower, host },
+      ...(typeof value.sni === 'string' ? { sni: value.sni.toLowerCase() } : {}),
+      ...(value.clientCertificate ? { clientCertificate: value.clientCertificate as 'valid' | 'none' } : {}),
     };
+    if (request.sni !== undefined && scheme !== 'https')
+      return { error: 'route.sni needs scheme https (or listenerPort 443)', path: ['route', 'sni'] };
     if (!isMap(expect) || !Object.keys(expect).length)
       return {
         error: 'expect must be {backend, port}, {status} or {redirect: {status, location}} for a route entry',

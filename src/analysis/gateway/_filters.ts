@@ -7,6 +7,7 @@ import type {
   RouteMatch,
 } from '../../model/routing.ts';
 import { pathPrefixMatch } from './_match.ts';
+import { applyCors, type CorsEffect } from './_cors.ts';
 
 export interface FilterEffect {
   redirect?: { status: number; location: string };
@@ -15,6 +16,7 @@ export interface FilterEffect {
   requestHeaders?: HeaderModifier;
   responseHeaders?: HeaderModifier;
   mirrors: BackendRef[];
+  cors?: CorsEffect;
   notes: string[];
 }
 
@@ -78,6 +80,10 @@ export function applyFilters(
         break;
       case 'RequestMirror':
         out.mirrors.push(f.backendRef);
+        break;
+      case 'CORS':
+        out.cors = applyCors(f.cors, req);
+        if (out.cors) out.notes.push(out.cors.note);
         break;
       default:
         out.notes.push(

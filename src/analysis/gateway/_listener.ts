@@ -4,11 +4,13 @@ import { cond, type Condition } from './_conditions.ts';
 import { refPermitted } from './_refs.ts';
 import { group, protocolKinds } from './_protocols.ts';
 import { pemProblem } from './_pem.ts';
+import { frontendConditions } from './_frontend.ts';
 
 /**
  * A listener's conditions: `Accepted` (UnsupportedProtocol), `ResolvedRefs` (InvalidRouteKinds,
  * InvalidCertificateRef — a missing Secret, a ref that is not a Secret, or "the data within that resource is
- * malformed" —, RefNotPermitted), `Conflicted` and `Programmed`.
+ * malformed" —, RefNotPermitted; the client certificate trust anchors of `spec.tls.frontend`, see _frontend.ts),
+ * `Conflicted` and `Programmed`.
  * https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.ListenerConditionReason
  */
 export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel): Condition[] {
@@ -79,6 +81,9 @@ export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel
     }
     if (refs.status === 'False') break;
   }
+  const fv = frontendConditions(gw, l, model);
+  if (fv && refs.status === 'True') refs = fv.resolved;
+  if (fv?.accepted && out[0].status === 'True') out[0] = fv.accepted;
   out.push(refs);
   const conflict = gw.listeners.find(
     (o) =>
@@ -98,7 +103,7 @@ export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel
         )
       : cond('Conflicted', false, 'NoConflicts'),
   );
-  const ok = supported && refs.status === 'True' && !conflict;
+  const ok = out[0].status === 'True' && refs.status === 'True' && !conflict;
   out.push(cond('Programmed', ok, ok ? 'Programmed' : 'Invalid'));
   return out;
 }

@@ -2,6 +2,7 @@ import type {
   BackendRef,
   DecisionBackend,
   DecisionSource,
+  FrontendValidation,
   Gateway,
   HTTPRoute,
   HttpRequest,
@@ -16,6 +17,10 @@ import { gatewayHostMatch, hostScore } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import { checkBackendRef } from './_refs.ts';
+import { frontendValidationOf } from './_frontend.ts';
+
+const caNames = (fv: FrontendValidation, gw: Gateway) =>
+  fv.caCertificateRefs.map((r) => `${r.kind} ${r.namespace ?? gw.namespace}/${r.name}`).join(', ') || 'none';
 
 interface Entry {
   readonly route: HTTPRoute;
@@ -108,6 +113,13 @@ export function compileGatewayRouter(
         .find((g) => g.key === gateway.key)
         ?.listeners.find((x) => x.name === l.name)
         ?.conditions.find((c) => c.type === 'Programmed');
+      const fv = frontendValidationOf(gateway, l);
+      if (fv)
+        notes.push(
+          fv.mode === 'AllowValidOnly'
+            ? `client certificate required (spec.tls.frontend, AllowValidOnly; trust anchors ${caNames(fv, gateway)}): kubetwin assumes the client presents one that validates; without one the TLS handshake fails`
+            : `client certificate requested (spec.tls.frontend, AllowInsecureFallback; trust anchors ${caNames(fv, gateway)}): a client without a valid one is admitted too, and authorizing it is left to the backend`,
+        );
       if (programmed?.status !== 'True')
         notes.push(
           `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`,
@@ -121,7 +133,10 @@ export function compileGatewayRouter(
     if (!b)
       backends.set(
         e.rule,
-        (b = ruleBackends(e.rule.backendRefs.map((r) => toBackend(r, e.route, analysis, grants)))),
+        (b = {
+          ...ruleBackends(e.rule.backendRefs.map((r) => toBackend(r, e.route, analysis, grants))),
+          filtered: e.rule.backendRefs.some((r) => r.filters?.length),
+        }),
       );
     return b;
   };
@@ -142,6 +157,22 @@ export function compileGatewayRouter(
           ],
         };
       const wantTls = table.listener.protocol === 'HTTPS' || table.listener.protocol === 'TLS';
+      if (
+        req.clientCertificate === 'none' &&
+        req.scheme === 'https' &&
+        frontendValidationOf(gateway, table.listener)?.mode === 'AllowValidOnly'
+      )
+        return {
+          status: 0,
+          ...empty,
+          notes: [
+            `listener ${table.listener.name} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
+          ],
+        };
+      if (req.sni !== undefined && wantTls && req.scheme === 'https') {
+        const misdirected = misdirectedBySni(onPort!, table, req.sni, host);
+        if (misdirected) return { ...misdirected, ...empty };
+      }
       if (wantTls !== (req.scheme === 'https'))
         return {
           status: 400,
@@ -191,6 +222,41 @@ export function compileGatewayRouter(
   };
 }
 
+/**
+ * 421 Misdirected Request when the SNI the connection was opened with selects another listener than the request's
+ * Host (HTTP/2 connection coalescing over a certificate valid for both names): routing by either listener would
+ * break the Gateway's intent, so the gateway refuses and the client retries on a new connection. GEP-3567 (B):
+ * "The Gateway spec for listener.hostname will be updated to recommend returning a 421"; the listener's hostname
+ * "SHOULD match at both the TLS and HTTP protocol layers". An SNI no listener accepts gets no certificate: the
+ * handshake fails (status 0, no HTTP answer).
+ * https://gateway-api.sigs.k8s.io/geps/gep-3567/ https://www.rfc-editor.org/rfc/rfc9110#section-15.5.20
+ */
+function misdirectedBySni(
+  onPort: readonly ListenerTable[],
+  byHost: ListenerTable,
+  sni: string,
+  host: string,
+): Pick<RouteDecision, 'status' | 'notes'> | undefined {
+  const tls = (t: ListenerTable) => t.listener.protocol === 'HTTPS' || t.listener.protocol === 'TLS';
+  const bySni = onPort.find(
+    (t) => tls(t) && (!t.listener.hostname || gatewayHostMatch(t.listener.hostname, sni)),
+  );
+  if (!bySni)
+    return {
+      status: 0,
+      notes: [
+        `no listener on port ${byHost.listener.port} accepts SNI ${sni}: the gateway has no certificate for it and the TLS handshake fails (no HTTP answer)`,
+      ],
+    };
+  if (bySni === byHost) return undefined;
+  return {
+    status: 421,
+    notes: [
+      `SNI ${sni} selected listener ${bySni.listener.name}${bySni.listener.hostname ? ` (${bySni.listener.hostname})` : ''} but Host ${host} selects listener ${byHost.listener.name}${byHost.listener.hostname ? ` (${byHost.listener.hostname})` : ''}: the gateway answers 421 Misdirected Request and the client retries on a new connection (GEP-3567)`,
+    ],
+  };
+}
+
 export function toBackend(
   b: BackendRef,
   route: { kind: string; namespace: string },
@@ -210,8 +276,44 @@ export function toBackend(
 /** A rule's backends checked once: the status they give and the note that explains a 500. */
 interface RuleBackends {
   readonly backends: readonly DecisionBackend[];
+  /** Whether any backendRef has filters of its own (applied per request). */
+  readonly filtered?: boolean;
   readonly status: 200 | 500;
   readonly note?: string;
+}
+
+/**
+ * A backendRef's own `filters`, applied only to the requests forwarded to that backend ("Filters defined at this
+ * level should be executed if and only if the request is being forwarded to the backend defined here"), after the
+ * rule's filters. Header modifiers, URLRewrite and RequestMirror take effect; a redirect or CORS filter at this
+ * level is named as not applied (a backend-level filter cannot answer for the gateway).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
+ */
+function backendFilters(
+  b: DecisionBackend,
+  ref: BackendRef,
+  match: RouteMatch,
+  req: HttpRequest,
+  mirror: (b: BackendRef) => DecisionBackend,
+): DecisionBackend {
+  if (!ref.filters?.length) return b;
+  const fx = applyFilters(ref.filters, match, req);
+  const notes = fx.notes.filter((n) => !n.startsWith('CORS'));
+  if (fx.redirect || fx.cors)
+    notes.push(
+      `a ${fx.redirect ? 'RequestRedirect' : 'CORS'} filter on backendRef ${b.namespace}/${b.name} is not applied: kubetwin applies header modifiers, URLRewrite and RequestMirror at the backendRef level`,
+    );
+  return {
+    ...b,
+    filtered: {
+      requestHeaders: fx.requestHeaders,
+      responseHeaders: fx.responseHeaders,
+      rewrittenPath: fx.rewrittenPath,
+      rewrittenHost: fx.rewrittenHost,
+      mirrors: fx.mirrors.map(mirror),
+      notes,
+    },
+  };
 }
 
 function ruleBackends(backends: readonly DecisionBackend[]): RuleBackends {
@@ -243,6 +345,25 @@ function decide(
   const fx = e.rule.filters.length ? applyFilters(e.rule.filters, e.match, req) : noEffect;
   for (const n of fx.notes) notes.push(n);
   const mirrors = fx.mirrors.length ? fx.mirrors.map(mirror) : [];
+  const { timeouts, retry } = e.rule;
+  if (fx.cors?.preflight)
+    return {
+      status: 200,
+      winner: e.source,
+      preflight: true,
+      backends: [],
+      mirrors: [],
+      lost,
+      notes,
+      responseHeaders: { set: fx.cors.headers, add: [], remove: [] },
+    };
+  const responseHeaders = fx.cors?.headers.length
+    ? {
+        set: [...(fx.responseHeaders?.set ?? []), ...fx.cors.headers],
+        add: fx.responseHeaders?.add ?? [],
+        remove: fx.responseHeaders?.remove ?? [],
+      }
+    : fx.responseHeaders;
   if (fx.redirect)
     return {
       status: fx.redirect.status,
@@ -253,19 +374,25 @@ function decide(
       lost,
       notes,
       requestHeaders: fx.requestHeaders,
-      responseHeaders: fx.responseHeaders,
+      responseHeaders,
     };
   if (rb.note) notes.push(rb.note);
+  const backends = rb.filtered
+    ? rb.backends.map((b, i) => backendFilters(b, e.rule.backendRefs[i], e.match, req, mirror))
+    : rb.backends;
+  for (const b of backends) if (b.filtered) notes.push(...b.filtered.notes);
   return {
     status: rb.status,
     winner: e.source,
-    backends: rb.backends,
+    backends,
     mirrors,
     lost,
     notes,
     requestHeaders: fx.requestHeaders,
-    responseHeaders: fx.responseHeaders,
+    responseHeaders,
     rewrittenPath: fx.rewrittenPath,
     rewrittenHost: fx.rewrittenHost,
+    ...(timeouts ? { timeouts } : {}),
+    ...(retry ? { retry } : {}),
   };
 }

@@ -46,9 +46,32 @@ export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly str
     `${nginx}rewrite-target`,
     `${nginx}ssl-redirect`,
     `${nginx}force-ssl-redirect`,
+    `${nginx}app-root`,
+    `${nginx}permanent-redirect`,
+    `${nginx}permanent-redirect-code`,
+    `${nginx}temporal-redirect`,
+    `${nginx}temporal-redirect-code`,
   ],
   traefik: [`${traefik}router.entrypoints`, `${traefik}router.tls`, `${traefik}router.priority`],
 };
+
+/**
+ * ingress-nginx annotations not modeled yet that change where a request goes: canary routing (by header, cookie,
+ * weight), the www redirect, a per-Ingress default backend, custom error pages, snippets and the auth redirects.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
+ */
+const routingAnnotations = [
+  `${nginx}canary`,
+  `${nginx}from-to-www-redirect`,
+  `${nginx}default-backend`,
+  `${nginx}custom-http-errors`,
+  `${nginx}server-snippet`,
+  `${nginx}configuration-snippet`,
+  `${nginx}auth-`,
+  `${nginx}upstream-vhost`,
+  `${nginx}service-upstream`,
+  `${nginx}preserve-trailing-slash`,
+];
 
 /** Annotations of an Ingress that a profile does not model, worded for `route` notes. */
 export function reportedAnnotations(ing: Ingress, profile: ControllerProfile): string[] {
@@ -56,7 +79,11 @@ export function reportedAnnotations(ing: Ingress, profile: ControllerProfile): s
   const out: string[] = [];
   for (const [k, v] of Object.entries(ing.annotations)) {
     if (mine && k.startsWith(mine) && !modeledAnnotations[profile].includes(k))
-      out.push(`${k}: ${v} (applies at the controller; it does not change which backend is chosen)`);
+      out.push(
+        routingAnnotations.some((r) => k.startsWith(r))
+          ? `not modeled: ${k}: ${v} — it can change where the request goes (another backend, a redirect or an answer from the controller); kubetwin routes as if it were absent`
+          : `${k}: ${v} (applies at the controller; it does not change which backend is chosen)`,
+      );
     else if (!mine && (k.startsWith(nginx) || k.startsWith(traefik)))
       out.push(`${k} is ignored under the ${profile} profile`);
   }

@@ -1,3 +1,4 @@
+import { annotationRedirect, appRootRedirect } from './_nginx-redirects.ts';
 import type { ControllerProfile, HttpRequest, Ingress, IngressBackend } from '../../model/routing.ts';
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
@@ -154,7 +155,11 @@ function nginxPick(
       `ingress-nginx: an Ingress of host ${req.host} uses use-regex or rewrite-target, so every non-Exact path of the host is a case-insensitive regex prefix (~* ^path)`,
     );
   rejectOthers(entries, winner, group, kind, req, m, lost);
+  const appRoot = appRootRedirect([...new Set(group.map((e) => e.ingress))], req, notes);
+  if (appRoot) return { ...(winner ? { entry: winner } : {}), redirect: appRoot, notes };
   if (!winner) return fallback(ingresses, notes);
+  const returned = annotationRedirect(winner.ingress, notes);
+  if (returned) return { entry: winner, redirect: returned, notes };
   const a = winner.ingress.annotations;
   const tlsHost = ingresses.some((i) =>
     i.tls.some((t) => t.hosts.some((h) => ingressHostMatch(h, req.host))),

@@ -107,11 +107,13 @@ function toDecision(
     match: describeEntry(l.entry),
     reason: l.reason,
   }));
-  if (p.redirect && p.entry)
+  if (p.redirect)
     return {
       status: p.redirect.status,
       redirect: p.redirect,
-      winner: { object: p.entry.ingress.key, at: p.entry.at, match: describeEntry(p.entry) },
+      ...(p.entry
+        ? { winner: { object: p.entry.ingress.key, at: p.entry.at, match: describeEntry(p.entry) } }
+        : {}),
       backends: [],
       mirrors: [],
       lost: lostOut,

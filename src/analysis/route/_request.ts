@@ -7,6 +7,10 @@ export interface RequestInput {
   readonly headers?: readonly string[];
   /** The listener port the request arrives on; default: the URL's port, else 80 for http and 443 for https. */
   readonly listenerPort?: number;
+  /** The TLS SNI name (https only); unset: routed by Host alone, without the 421 check. */
+  readonly sni?: string;
+  /** Whether the client presents a valid client certificate; unset: assumed to when one is required. */
+  readonly clientCertificate?: 'valid' | 'none';
 }
 
 /** Turns a URL and curl-like options into the request a router sees, or an error message. */
@@ -36,6 +40,8 @@ export function parseRequest(input: RequestInput): HttpRequest | string {
     query: [...u.searchParams.entries()],
     method: (input.method ?? 'GET').toUpperCase(),
     headers: { ...headers, host },
+    ...(input.sni !== undefined && scheme === 'https' ? { sni: input.sni.toLowerCase() } : {}),
+    ...(input.clientCertificate ? { clientCertificate: input.clientCertificate } : {}),
   };
 }
 

@@ -57,6 +57,35 @@ const noL4: L4Decision = {
     'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
 };
 
+/**
+ * Forwarded requests whose backends have no ready endpoint: the Gateway API says an implementation SHOULD answer
+ * 503 for requests to such a backend, with the 500 rules for shares (all of them → every request; some → that
+ * share); ingress-nginx answers 503 (its Lua balancer has no balancer for an upstream without endpoints and exits
+ * with HTTP_SERVICE_UNAVAILABLE in the rewrite phase); Traefik answers 503 (a service with no server).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule (backendRefs)
+ * https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer.lua (`_M.rewrite`)
+ */
+function noReadyEndpoints(
+  d: RouteDecision,
+  endpoints: readonly (readonly string[])[],
+  via: Via,
+): { status?: number; note: string } | undefined {
+  if (d.status !== 200 || d.redirect || d.preflight) return undefined;
+  const sharing = d.backends
+    .map((b, i) => ({ b, eps: endpoints[i] }))
+    .filter((x) => !x.b.problem && x.b.weight > 0);
+  const empty = sharing.filter((x) => !x.eps.length);
+  if (!empty.length) return undefined;
+  const who = via.kind === 'gateway' ? 'the gateway' : 'the controller';
+  const names = empty.map((x) => `${x.b.namespace}/${x.b.name}`).join(', ');
+  if (empty.length === sharing.length)
+    return {
+      status: 503,
+      note: `no ready endpoint behind ${names}: ${who} answers 503 (Service Unavailable)`,
+    };
+  return { note: `requests weighted to ${names} (no ready endpoint) get 503` };
+}
+
 export interface RouterOptions {
   readonly via: Via;
   /** Overrides the controller behaviour profile (else the cluster profile's `ingressControllers`, else the IngressClass's controller). */
@@ -146,8 +175,19 @@ export function compileRouter(
       const gateway =
         options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
       const extra = [...viaNotes, ...routeNotes(model, { host: req.host, gateway, decision: decided })];
-      const decision = extra.length ? { ...decided, notes: [...decided.notes, ...extra] } : decided;
-      const ref = req.scheme === 'https' ? secretFor(req.host) : undefined;
+      const endpoints = decided.backends.map((b: DecisionBackend) =>
+        b.problem ? [] : endpointsOf(model, b),
+      );
+      const unready = noReadyEndpoints(decided, endpoints, options.via);
+      const decision =
+        extra.length || unready
+          ? {
+              ...decided,
+              ...(unready?.status ? { status: unready.status } : {}),
+              notes: [...decided.notes, ...(unready ? [unready.note] : []), ...extra],
+            }
+          : decided;
+      const ref = req.scheme === 'https' ? secretFor(req.sni ?? req.host) : undefined;
       const certificate =
         req.scheme !== 'https'
           ? undefined
@@ -162,7 +202,7 @@ export function compileRouter(
         profile,
         request: req,
         decision,
-        endpoints: decision.backends.map((b: DecisionBackend) => (b.problem ? [] : endpointsOf(model, b))),
+        endpoints,
         certificate,
       };
     },

@@ -38,7 +38,7 @@ export function unmodeledFieldNotes(model: ClusterModel, answer: RouteAnswer): s
         const r = (b?.spec as { rules?: unknown[] } | undefined)?.rules?.[Number(rule)];
         if (present(r, inRule))
           notes.push(
-            `not modeled: ${winner.object} rules[${rule}].${inRule.join('.').replace(/\.\*/g, '[*]')} — ${f.note}`,
+            `${f.level === 'partial' ? 'partly modeled' : 'not modeled'}: ${winner.object} rules[${rule}].${inRule.join('.').replace(/\.\*/g, '[*]')} — ${f.note}`,
           );
       }
   }

@@ -1,4 +1,5 @@
 import type {
+  FrontendValidation,
   Gateway,
   GatewayClass,
   Listener,
@@ -118,7 +119,19 @@ export function readGateway(e: Envelope): Gateway {
     });
   });
   const p = ['spec', 'infrastructure', 'parametersRef'];
+  const frontend = ['spec', 'tls', 'frontend'];
   return {
+    ...(f.get(frontend) != null
+      ? {
+          frontendValidation: {
+            default: readValidation(f, [...frontend, 'default', 'validation']),
+            perPort: f.list([...frontend, 'perPort']).map((_, i) => ({
+              port: f.int([...frontend, 'perPort', i, 'port']) ?? 0,
+              validation: readValidation(f, [...frontend, 'perPort', i, 'tls', 'validation']),
+            })),
+          },
+        }
+      : {}),
     ...namespacedMetaOf(e),
     gatewayClassName: f.str(['spec', 'gatewayClassName']) ?? '',
     listeners,
@@ -136,6 +149,23 @@ export function readGateway(e: Envelope): Gateway {
           },
         }
       : {}),
+  };
+}
+
+/**
+ * One `validation` of `spec.tls.frontend` with the defaults: caCertificateRefs of kind ConfigMap in the core group,
+ * mode AllowValidOnly. https://gateway-api.sigs.k8s.io/reference/spec/#frontendtlsvalidation
+ */
+function readValidation(f: Envelope['f'], at: (string | number)[]): FrontendValidation | undefined {
+  if (f.get(at) == null) return undefined;
+  return {
+    caCertificateRefs: f.list([...at, 'caCertificateRefs']).map((_, j) => ({
+      group: f.str([...at, 'caCertificateRefs', j, 'group']) ?? '',
+      kind: f.str([...at, 'caCertificateRefs', j, 'kind']) ?? 'ConfigMap',
+      name: f.str([...at, 'caCertificateRefs', j, 'name']) ?? '',
+      namespace: f.str([...at, 'caCertificateRefs', j, 'namespace']),
+    })),
+    mode: f.str([...at, 'mode']) === 'AllowInsecureFallback' ? 'AllowInsecureFallback' : 'AllowValidOnly',
   };
 }
 

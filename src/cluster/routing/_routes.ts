@@ -1,5 +1,6 @@
 import type {
   BackendRef,
+  CorsPolicy,
   HTTPRoute,
   ParentRef,
   PathModifier,
@@ -39,9 +40,12 @@ export function readRoute(e: Envelope): HTTPRoute {
         ? matches
         : [{ path: { type: 'PathPrefix', value: '/' }, headers: [], queryParams: [] }],
       filters: readFilters(f, [...at, 'filters']),
-      backendRefs: f
-        .list([...at, 'backendRefs'])
-        .map((__, j) => readBackendRef(f, [...at, 'backendRefs', j])),
+      backendRefs: f.list([...at, 'backendRefs']).map((__, j) => {
+        const ref = readBackendRef(f, [...at, 'backendRefs', j]);
+        const filters = readFilters(f, [...at, 'backendRefs', j, 'filters']);
+        return filters.length ? { ...ref, filters } : ref;
+      }),
+      ...readTimeoutsAndRetry(f, at),
       source: f.raw.locate(at),
     };
   });
@@ -183,10 +187,54 @@ function readFilters(f: FieldReader, at: PathSegment[]): RouteFilter[] {
         return { type, modifier: modifier('responseHeaderModifier') };
       case 'RequestMirror':
         return { type, backendRef: readBackendRef(f, [...p, 'requestMirror', 'backendRef']) };
+      case 'CORS':
+        return { type, cors: readCors(f, [...p, 'cors']) };
       default:
         return { type: 'Other', name: type };
     }
   });
+}
+
+const strings = (f: FieldReader, at: PathSegment[]) => f.list(at).map((_, i) => f.str([...at, i]) ?? '');
+
+/**
+ * The CORS filter with its defaults: credentials off, `maxAge` 5 seconds.
+ * https://gateway-api.sigs.k8s.io/geps/gep-1767/ (HTTPCORSFilter)
+ */
+function readCors(f: FieldReader, at: PathSegment[]): CorsPolicy {
+  return {
+    allowOrigins: strings(f, [...at, 'allowOrigins']),
+    allowCredentials: f.bool([...at, 'allowCredentials']) ?? false,
+    allowMethods: strings(f, [...at, 'allowMethods']),
+    allowHeaders: strings(f, [...at, 'allowHeaders']),
+    exposeHeaders: strings(f, [...at, 'exposeHeaders']),
+    maxAge: f.int([...at, 'maxAge']) ?? 5,
+  };
+}
+
+/**
+ * `rules[].timeouts` (request, backendRequest) and `rules[].retry` (codes, attempts, backoff), as written: route
+ * answers show them; kubetwin knows no backend latency or failure, so it neither times out nor retries.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httproutetimeouts (GEP-1742)
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httprouteretry (GEP-1731)
+ */
+function readTimeoutsAndRetry(f: FieldReader, at: PathSegment[]): Pick<RouteRule, 'timeouts' | 'retry'> {
+  const out: { timeouts?: RouteRule['timeouts']; retry?: RouteRule['retry'] } = {};
+  if (f.get([...at, 'timeouts']) != null)
+    out.timeouts = {
+      request: f.str([...at, 'timeouts', 'request']),
+      backendRequest: f.str([...at, 'timeouts', 'backendRequest']),
+    };
+  if (f.get([...at, 'retry']) != null)
+    out.retry = {
+      codes: f
+        .list([...at, 'retry', 'codes'])
+        .map((_, i) => f.int([...at, 'retry', 'codes', i]))
+        .filter((c): c is number => c !== undefined),
+      attempts: f.int([...at, 'retry', 'attempts']),
+      backoff: f.str([...at, 'retry', 'backoff']),
+    };
+  return out;
 }
 
 /**

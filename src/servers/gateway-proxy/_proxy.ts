@@ -43,6 +43,8 @@ export interface Req {
   /** HTTP/1: every header line as sent, names and values alternating (to count Host lines). */
   readonly rawHeaders?: readonly string[];
   readonly httpVersion?: string;
+  /** The TLS socket (node:http2's compatibility API proxies the session's): `servername` is the SNI. */
+  readonly socket?: { readonly servername?: string | false | null };
   /** True once the client has gone away (HTTP/1 socket closed, HTTP/2 stream reset). */
   readonly destroyed?: boolean;
   [Symbol.asyncIterator](): AsyncIterator<Buffer>;
@@ -139,6 +141,7 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   }
   headers.host = host;
   const method = (req.method ?? 'GET').toUpperCase();
+  const sni = opts.scheme === 'https' ? req.socket?.servername : undefined;
   const hr: HttpRequest = {
     scheme: opts.scheme,
     host,
@@ -147,13 +150,23 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
     query: t.query,
     method,
     headers,
+    ...(sni ? { sni: sni.toLowerCase() } : {}),
   };
   const d = opts.router.decide(hr);
   if (d.redirect) {
     res.writeHead(d.redirect.status, { location: d.redirect.location, 'content-length': '0' });
     return void res.end();
   }
-  if (d.status !== 200) return explain(res, d.status, d.notes.join('; ') || 'no route', req);
+  // Status 0 (an SNI no listener accepts) cannot be an HTTP answer; the handshake already succeeded on the
+  // fallback certificate here, so the request is refused as misdirected.
+  if (d.status !== 200) return explain(res, d.status || 421, d.notes.join('; ') || 'no route', req);
+  // A CORS preflight the route's CORS filter answers: the gateway replies itself (GEP-1767), nothing goes upstream.
+  if (d.preflight) {
+    const h: OutgoingHttpHeaders = { 'content-length': '0' };
+    for (const x of d.responseHeaders?.set ?? []) h[x.name] = x.value;
+    res.writeHead(200, h);
+    return void res.end();
+  }
   const b = choose(d.backends);
   if (!b) return explain(res, 503, 'no usable backend', req);
   const up =
@@ -170,6 +183,12 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   out['x-forwarded-host'] = authority;
   out['x-forwarded-proto'] = opts.scheme;
   modify(out, d.requestHeaders);
+  // The chosen backendRef's own filters, after the rule's: only requests sent to this backend get them.
+  const bf = b.filtered;
+  if (bf) {
+    if (bf.rewrittenHost !== undefined) out.host = bf.rewrittenHost;
+    modify(out, bf.requestHeaders);
+  }
   const base = up.pathname === '/' ? '' : up.pathname.replace(/\/$/, '');
   const length = Number(req.headers['content-length'] ?? 0);
   if (length > limits.maxBodyBytes)
@@ -181,10 +200,11 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   const fwd = {
     origin: up.origin,
     method,
-    path: base + (d.rewrittenPath ?? t.path) + t.search,
+    path: base + (bf?.rewrittenPath ?? d.rewrittenPath ?? t.path) + t.search,
     headers: out,
     body: withBody ? limited(req, limits.maxBodyBytes) : undefined,
     responseHeaders: d.responseHeaders,
+    backendResponseHeaders: bf?.responseHeaders,
   };
   forward(opts.pools, fwd, res, (e) => {
     if (e instanceof BodyTooLarge) explain(res, 413, e.message);

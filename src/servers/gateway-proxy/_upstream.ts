@@ -62,6 +62,8 @@ export interface Forward {
   /** Undefined: the request has no body. */
   readonly body?: AsyncIterable<Buffer>;
   readonly responseHeaders?: HeaderModifier;
+  /** The chosen backendRef's own ResponseHeaderModifier, applied after the rule's. */
+  readonly backendResponseHeaders?: HeaderModifier;
 }
 
 /** One keep-alive Pool per upstream origin, owned by one running gateway. */
@@ -132,6 +134,7 @@ export function forward(pools: UpstreamPools, f: Forward, res: Sink, fail: (e: E
           h[k] = cur === undefined ? v : Array.isArray(cur) ? [...cur, v] : [cur, v];
         }
         modify(h, f.responseHeaders);
+        modify(h, f.backendResponseHeaders);
         res.writeHead(status, h as OutgoingHttpHeaders);
         return true;
       },

@@ -4,6 +4,7 @@
  * headers kept, large responses streamed, body limits (413) and an unreachable upstream (502).
  * https://gateway-api.sigs.k8s.io/reference/spec/#httpheaderfilter
  * https://gateway-api.sigs.k8s.io/reference/spec/#httpurlrewritefilter
+ * https://gateway-api.sigs.k8s.io/geps/gep-1767/ (CORS) https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +48,15 @@ spec:
     backendRefs: [{name: app, port: 80}]
   - matches: [{path: {type: PathPrefix, value: /down}}]
     backendRefs: [{name: down, port: 80}]
+  - matches: [{path: {type: PathPrefix, value: /cors}}]
+    filters:
+    - {type: CORS, cors: {allowOrigins: ["https://app.example.com"], allowMethods: [PUT], exposeHeaders: [x-trace]}}
+    backendRefs:
+    - name: app
+      port: 80
+      filters:
+      - {type: RequestHeaderModifier, requestHeaderModifier: {set: [{name: x-backend, value: app}]}}
+      - {type: ResponseHeaderModifier, responseHeaderModifier: {set: [{name: x-backend-resp, value: app}]}}
 `;
 
 type Seen = { method?: string; url?: string; headers: IncomingHttpHeaders; body: string };
@@ -181,5 +191,33 @@ test('proxy: bodies over the limit get 413 (announced or streamed); an unreachab
       String(down.headers['x-kubetwin-explain']),
       /^upstream http:\/\/127\.0\.0\.1:\d+ for default\/down: /,
     );
+  });
+});
+
+test('proxy: a CORS preflight is answered by the gateway (200, Access-Control-* headers), nothing reaches the upstream', async () => {
+  await withGateway(async (port, seen) => {
+    const r = await send(port, {
+      method: 'OPTIONS',
+      path: '/cors/items',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'PUT' },
+    });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['access-control-allow-origin'], 'https://app.example.com');
+    assert.equal(r.headers['access-control-allow-methods'], 'PUT');
+    assert.equal(r.headers['access-control-max-age'], '5');
+    assert.equal(seen.length, 0);
+  });
+});
+
+test('proxy: a cross-origin request is forwarded with the backendRef filters; the response gains CORS and backend headers', async () => {
+  await withGateway(async (port, seen) => {
+    const r = await send(port, { path: '/cors/items', headers: { origin: 'https://app.example.com' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['access-control-allow-origin'], 'https://app.example.com');
+    assert.equal(r.headers['access-control-expose-headers'], 'x-trace');
+    assert.equal(r.headers['x-backend-resp'], 'app');
+    assert.equal(seen[0].headers['x-backend'], 'app');
+    const other = await send(port, { path: '/api/x' });
+    assert.equal(other.headers['x-backend-resp'], undefined, 'another rule has no backendRef filters');
   });
 });

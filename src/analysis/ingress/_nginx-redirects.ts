@@ -1,0 +1,60 @@
+import type { HttpRequest, Ingress } from '../../model/routing.ts';
+
+const p = 'nginx.ingress.kubernetes.io/';
+type Redirect = { readonly status: number; readonly location: string };
+
+/**
+ * ingress-nginx `app-root`: the server answers a request for `/` with 302 to `$scheme://$http_host<app-root>`,
+ * before any location is chosen (a server-level `if ($uri = /)`); the first Ingress of the host that sets it wins.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#app-root
+ */
+export function appRootRedirect(
+  ingresses: readonly Ingress[],
+  req: HttpRequest,
+  notes: string[],
+): Redirect | undefined {
+  if (req.path !== '/') return undefined;
+  const ing = ingresses.find((i) => i.annotations[`${p}app-root`]);
+  if (!ing) return undefined;
+  const root = ing.annotations[`${p}app-root`];
+  const port = req.port === (req.scheme === 'https' ? 443 : 80) ? '' : `:${req.port}`;
+  notes.push(`ingress-nginx app-root of ${ing.key}: a request for / is redirected (302) to ${root}`);
+  return { status: 302, location: `${req.scheme}://${req.host}${port}${root}` };
+}
+
+const code = (v: string | undefined, fallback: number) => {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 300 && n <= 308 ? n : fallback;
+};
+
+/**
+ * ingress-nginx `temporal-redirect` (302, or `temporal-redirect-code`) and `permanent-redirect` (301, or
+ * `permanent-redirect-code`; a code outside 300–308 falls back to the default): every request of the Ingress's
+ * paths is answered with a redirect to the URL as written, nothing is sent upstream; temporal is read first. A
+ * URL that is not http(s) makes the annotation invalid (ignored, with a note). Both are nginx `return`s, which run
+ * before the ssl-redirect of the rewrite phase.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#permanent-redirect
+ * https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/annotations/redirect/redirect.go
+ */
+export function annotationRedirect(ing: Ingress, notes: string[]): Redirect | undefined {
+  const a = ing.annotations;
+  for (const [kind, dflt] of [
+    ['temporal', 302],
+    ['permanent', 301],
+  ] as const) {
+    const url = a[`${p}${kind}-redirect`];
+    if (!url) continue;
+    if (!/^https?:\/\//i.test(url)) {
+      notes.push(
+        `ingress-nginx ignores ${kind}-redirect "${url}" of ${ing.key}: only http and https URLs are valid`,
+      );
+      continue;
+    }
+    const status = code(a[`${p}${kind}-redirect-code`], dflt);
+    notes.push(
+      `ingress-nginx ${kind}-redirect of ${ing.key}: answered ${status} to ${url}, nothing is sent upstream${url.includes('$') ? ' (nginx variables in the URL are not expanded by kubetwin)' : ''}`,
+    );
+    return { status, location: url };
+  }
+  return undefined;
+}
