@@ -123,7 +123,7 @@ function one(pods: number, events: number) {
       served.table = AnswerTable.fromBytes(tracker.compile(cluster.model).toBytes())!;
       servedDns = createDnsFromData(served.data);
     } else {
-      const delta = tracker.update(change, cluster.model);
+      const delta = tracker.update(change);
       if (delta) applyZoneDelta(served.data, deserialize(serialize(delta)) as ZoneDelta, served.table);
     }
     let answer: Buffer | undefined;

@@ -13,8 +13,8 @@ import {
   buildDnsData,
   byAddress,
   createDnsFromData,
+  sliceSerial,
   zoneQuestions,
-  zoneSerial,
   type DnsData,
   type DnsIndex,
   type DnsQuestion,
@@ -137,7 +137,7 @@ export class ZoneTracker {
   }
 
   /** The delta of `change` (already applied to `model`), applied here too; undefined when DNS is unaffected. */
-  update(change: ModelChange, model: ClusterModel): ZoneDelta | undefined {
+  update(change: ModelChange): ZoneDelta | undefined {
     if (change.rebuilt) throw new Error('a rebuilt model resets the zone');
     if (!change.pods.length && !change.slices.length) return undefined;
     const index = mutable(this.data.index);
@@ -159,7 +159,11 @@ export class ZoneTracker {
       );
     const ips = new Set<string>();
     const services: ZoneDelta['services'] = [];
+    let serial = index.serial;
     for (const { service, before, after } of change.slices) {
+      // The serial is a sum over slices (zoneSerial): it moves by what the changed slices add and take away.
+      for (const s of before) serial = (serial - sliceSerial(s, index.services)) >>> 0;
+      for (const s of after) serial = (serial + sliceSerial(s, index.services)) >>> 0;
       const key = `${service.name}.${service.namespace}`;
       const old = index.services.get(key);
       if (!old) continue;
@@ -220,7 +224,7 @@ export class ZoneTracker {
         else index.podsByIP.delete(ip);
         podsByIP.push([ip, namespaces]);
       }
-    index.serial = zoneSerial(model, index.services);
+    index.serial = serial;
     const stats = newServerStats();
     const seen = new Set<string>();
     const answers: ZoneDelta['answers'] = [];
