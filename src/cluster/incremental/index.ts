@@ -73,6 +73,8 @@ export class IncrementalCluster {
   #pods!: Pod[];
   #podByKey!: Map<string, Pod>;
   #podsByNs!: Map<string, Map<string, Pod>>;
+  /** Per namespace, the pods carrying each `key=value` label (a Service's candidates: its rarest pair's pods). */
+  #podsByPair!: Map<string, Map<string, Set<Pod>>>;
   #facts!: Map<string, PodAlone>;
   #serviceByKey!: Map<string, Service>;
   #servicesByNs!: Map<string, Service[]>;
@@ -166,6 +168,7 @@ export class IncrementalCluster {
     this.#pods = [...built.model.pods];
     this.#podByKey = new Map(this.#pods.map((p) => [p.key, p]));
     this.#podsByNs = new Map();
+    this.#podsByPair = new Map();
     this.#holders = new Map();
     this.#onNode = new Map();
     for (const p of this.#pods) this.#index(p, 1);
@@ -225,6 +228,16 @@ export class IncrementalCluster {
     this.#podsByNs.set(p.namespace, ns);
     if (sign > 0) ns.set(p.key, p);
     else ns.delete(p.key);
+    const pairs = this.#podsByPair.get(p.namespace) ?? new Map<string, Set<Pod>>();
+    this.#podsByPair.set(p.namespace, pairs);
+    for (const k in p.labels) {
+      const pair = `${k}=${p.labels[k]}`;
+      const set = pairs.get(pair) ?? new Set<Pod>();
+      if (sign > 0) set.add(p);
+      else set.delete(p);
+      if (set.size) pairs.set(pair, set);
+      else pairs.delete(pair);
+    }
     for (const ip of p.ips) this.#holders.set(ip, (this.#holders.get(ip) ?? 0) + sign);
     if (p.nodeName) this.#onNode.set(p.nodeName, (this.#onNode.get(p.nodeName) ?? 0) + sign);
   }
@@ -354,10 +367,25 @@ export class IncrementalCluster {
     return { rebuilt: false, pods: [], slices: [change], policies: false };
   }
 
+  /** The pods of `svc`'s namespace that may match its selector: those with its rarest `key=value` pair. */
+  #candidates(svc: Service): Iterable<Pod> {
+    const all = this.#podsByNs.get(svc.namespace);
+    const pairs = this.#podsByPair.get(svc.namespace);
+    if (!all || !pairs || !svc.selector) return [];
+    let best: Iterable<Pod> = all.values();
+    let size = all.size;
+    for (const k in svc.selector) {
+      const set = pairs.get(`${k}=${svc.selector[k]}`);
+      if (!set) return [];
+      if (set.size < size) [best, size] = [set, set.size];
+    }
+    return best;
+  }
+
   /** Recomputes one Service's slices and puts them in place of its old ones. */
   #reslice(svc: Service): ModelChange['slices'][number] {
     const before = this.#slicesByOwner.get(svc.key) ?? [];
-    const pods = this.#podsByNs.get(svc.namespace)?.values() ?? [];
+    const pods = this.#candidates(svc);
     const after = slicesOfService(svc, pods, this.#base.nodes, [
       ...(this.#sliceObjects.get(svc.key)?.values() ?? []),
     ]);

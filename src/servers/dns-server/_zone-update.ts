@@ -56,6 +56,15 @@ const wire = (a: EndpointAddress): Wire => {
   return rest;
 };
 
+/** The ports of a slice as text, once per (shared) ports array. */
+const portsText = new WeakMap<EndpointAddress['ports'], string>();
+/** What an endpoint answers with: equal signatures, equal records. */
+function sig(e: EndpointAddress): string {
+  let ports = portsText.get(e.ports);
+  if (ports === undefined) portsText.set(e.ports, (ports = JSON.stringify(e.ports)));
+  return `${e.ip}|${e.hostname ?? ''}|${e.podName ?? ''}|${ports}`;
+}
+
 /** Applies `delta` to `data` (in place: answerers made from it answer from the new index) and to `table`. */
 export function applyZoneDelta(data: DnsData, delta: ZoneDelta, table?: AnswerTable): void {
   const index = mutable(data.index);
@@ -180,8 +189,6 @@ export class ZoneTracker {
       services.push([key, endpoints.map(wire)]);
       // Names of endpoints that did not change answer as before: only the Service's own names (A, AAAA, SRV)
       // and the names and addresses of endpoints that came or went are asked again.
-      const sig = (e: EndpointAddress) =>
-        `${e.ip}|${e.hostname ?? ''}|${e.podName ?? ''}|${JSON.stringify(e.ports)}`;
       const had = new Set(old.endpoints.map(sig));
       const has = new Set(endpoints.map(sig));
       const gone = old.endpoints.filter((e) => !has.has(sig(e)));
@@ -191,6 +198,12 @@ export class ZoneTracker {
       mini(new Map([[key, { service: old.service, endpoints: came }]]), [], []);
     }
     const endpointsByIP: ZoneDelta['endpointsByIP'] = [];
+    const positions = new Map<string, Map<EndpointAddress, number>>();
+    const positionIn = (key: string) => {
+      let m = positions.get(key);
+      if (!m) positions.set(key, (m = new Map(index.services.get(key)?.endpoints.map((e, i) => [e, i]))));
+      return m;
+    };
     for (const ip of ips) {
       const slices = [...(this.#slicesByIP.get(ip) ?? [])].sort(byNamespaceName);
       const list = slices.flatMap((s) => (this.#addresses.get(s) ?? []).filter((a) => a.ip === ip));
@@ -200,7 +213,7 @@ export class ZoneTracker {
         ip,
         list.map((a) => {
           const key = `${a.service.name}.${a.service.namespace}`;
-          return [key, index.services.get(key)?.endpoints.indexOf(a) ?? -1];
+          return [key, positionIn(key).get(a) ?? -1];
         }),
       ]);
     }
