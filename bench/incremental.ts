@@ -153,7 +153,12 @@ function one(pods: number, events: number) {
     p99ms: round(pct(all, 99)),
     maxMs: round(all[all.length - 1]),
     // CPU time of this process per event: what the wall figures are when the machine is not shared.
-    cpuP50ms: round(pct(cpu.sort((a, b) => a - b), 50)),
+    cpuP50ms: round(
+      pct(
+        cpu.sort((a, b) => a - b),
+        50,
+      ),
+    ),
     cpuP99ms: round(pct(cpu, 99)),
   };
   for (const [k, v] of Object.entries(byKind))

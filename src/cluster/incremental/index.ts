@@ -123,7 +123,7 @@ export class IncrementalCluster {
   apply(event: ObjectEvent): ModelChange {
     const diagnostics: Diagnostic[] = [];
     const [env] = readEnvelopes([event.object], this.#defaultNamespace, (d) => diagnostics.push(d));
-    if (!env) return this.#fallback(event, undefined, 'the object cannot be read alone');
+    if (!env) return this.#fallback(event, this.#heldKey(event.object), 'the object cannot be read alone');
     const old = this.#raws.get(env.key);
     let change: ModelChange | undefined;
     let why = `${env.kind} events rebuild the model`;
@@ -143,6 +143,20 @@ export class IncrementalCluster {
       return change;
     }
     return this.#fallback(event, env.key, why);
+  }
+
+  /**
+   * The key under which an object that cannot be read (an invalid field) is held, when an earlier version of it
+   * is: the new version replaces it (the builder then reports it and leaves it out, as a full build of the new
+   * object set does), instead of the old version staying next to it.
+   */
+  #heldKey(o: RawObject): string | undefined {
+    const meta = (o.body.metadata ?? {}) as { namespace?: unknown; name?: unknown };
+    if (typeof o.body.kind !== 'string' || typeof meta.name !== 'string') return undefined;
+    const ns = typeof meta.namespace === 'string' ? meta.namespace : this.#defaultNamespace;
+    return [objectKey(o.body.kind, ns, meta.name), objectKey(o.body.kind, undefined, meta.name)].find((k) =>
+      this.#raws.has(k),
+    );
   }
 
   #keyOf(o: RawObject): string | undefined {
