@@ -82,7 +82,7 @@ const versionOf = (o: RawObject) =>
 export function changedTexts(
   previous: WatchedTexts,
   texts: readonly ManifestText[],
-): { events: ObjectEvent[]; files: Map<string, FileReading> } | undefined {
+): { events: ObjectEvent[]; files: Map<string, FileReading>; ordered: () => RawObject[] } | undefined {
   const files = new Map<string, FileReading>();
   const deletes: ObjectEvent[] = [];
   const upserts: ObjectEvent[] = [];
@@ -110,5 +110,6 @@ export function changedTexts(
     }
   }
   // Deletes first: an object moved from one file to another is deleted, then added.
-  return { events: [...deletes, ...upserts], files };
+  const ordered = () => [...files.values()].flatMap((f) => f.objects);
+  return { events: [...deletes, ...upserts], files, ordered };
 }

@@ -94,7 +94,7 @@ test('a changed file becomes per-object events, and the model equals a build of 
         const w = watchTexts(texts(before));
         const changed = changedTexts(w, texts(after));
         assert.ok(changed, 'a pod file changed is diffed, not reloaded');
-        w.cluster.applyAll(changed.events);
+        w.cluster.applyAll(changed.events, changed.ordered);
         applied += changed.events.length;
         const want = buildFromTexts(texts(after)).model;
         assert.deepEqual(plain(w.cluster.model), plain(want));

@@ -132,12 +132,30 @@ export class WatchedCluster {
 
   /**
    * Applies a batch of events (one file's change, one burst of watch events): each in place when all are of kinds
-   * that can be, else one full rebuild over the final object set (not one per event).
+   * that can be, else one full rebuild over the final object set (not one per event). `ordered` gives the final
+   * object set in the inputs' own order (files, then documents), which any rebuild reads.
    */
-  applyAll(events: readonly ObjectEvent[]): ModelChange[] {
+  applyAll(events: readonly ObjectEvent[], ordered?: () => RawObject[]): ModelChange[] {
     const inPlaceKinds = ['Pod', 'NetworkPolicy', 'EndpointSlice', 'Endpoints'];
-    if (events.length <= 1 || events.every((e) => inPlaceKinds.includes(kindOf(e.object))))
-      return events.map((e) => this.apply(e));
+    if (events.length <= 1 || events.every((e) => inPlaceKinds.includes(kindOf(e.object)))) {
+      const changes = events.map((e) => this.apply(e));
+      // A rebuild reads the objects in the order events left them (new ones last); where order decides (two
+      // pods claiming one address), a full build of the inputs reads them in their own order: build that.
+      if (ordered && changes.some((c) => c.rebuilt)) this.#init(ordered());
+      return changes;
+    }
+    if (ordered) {
+      this.#init(ordered());
+      return [
+        {
+          rebuilt: true,
+          reason: `${events.length} events, some of kinds that rebuild`,
+          pods: [],
+          slices: [],
+          policies: false,
+        },
+      ];
+    }
     const objects = new Map<string, RawObject>();
     const key = (o: RawObject) => {
       const m = (o.body.metadata ?? {}) as { namespace?: unknown; name?: unknown };

@@ -99,8 +99,8 @@ export class DnsWatch {
   }
 
   /** Applies events; the deltas to send, or a whole zone (written to `file()`) after a rebuild. */
-  apply(events: readonly ObjectEvent[], file: () => string): DnsUpdate {
-    const changes: ModelChange[] = this.#cluster.applyAll(events);
+  apply(events: readonly ObjectEvent[], file: () => string, ordered?: () => RawObject[]): DnsUpdate {
+    const changes: ModelChange[] = this.#cluster.applyAll(events, ordered);
     if (changes.some((c) => c.rebuilt)) {
       this.#tracker.reset(this.#cluster.model);
       this.#report([]);
@@ -120,7 +120,7 @@ export class DnsWatch {
     const changed = this.#texts && changedTexts(this.#texts, inputs.texts);
     if (changed) {
       this.#texts!.files = changed.files;
-      return changed.events.length ? this.apply(changed.events, file) : { deltas: [] };
+      return changed.events.length ? this.apply(changed.events, file, changed.ordered) : { deltas: [] };
     }
     const again = await this.#fromFiles();
     if (again !== undefined) return undefined;
