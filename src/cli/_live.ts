@@ -1,6 +1,6 @@
 /** The live-cluster inputs shared by every command that takes `-f` (docs/live.md). */
 import type { Command } from 'commander';
-import type { LiveOptions, LiveState, Mirror } from '../sources/live/index.ts';
+import type { LiveEvent, LiveOptions, LiveState, Mirror } from '../sources/live/index.ts';
 import type { Cluster, Diagnostic } from '../api/index.ts';
 
 export type { LiveState } from '../sources/live/index.ts';
@@ -39,14 +39,16 @@ export async function readLive(opts: LiveOptions): Promise<LiveState> {
 
 /**
  * Lists the cluster and keeps it current from watch events (`--watch`); `onChange` gets the whole object set after
- * each batch of events. Each consumer rebuilds its model from that set (incremental updates are not built yet).
+ * each batch of events — or, with `onEvent`, each event alone and the whole set only after a kind is listed again
+ * (`serve dns --watch` keeps its model current in place: src/cli/_dns-watch.ts).
  */
 export async function watchLiveCluster(
   opts: LiveOptions,
   onChange: (state: LiveState) => void,
+  onEvent?: (event: LiveEvent) => void,
 ): Promise<Mirror> {
   const { watchLive } = await import('../sources/live/index.ts');
-  return watchLive({ ...opts, debounceMs: 2 }, onChange);
+  return watchLive({ ...opts, debounceMs: 2, ...(onEvent ? { onEvent } : {}) }, onChange);
 }
 
 /** Command-line arguments that make a child process read the same cluster. */

@@ -10,6 +10,7 @@ import { createDnsFromData } from '../analysis/dns/index.ts';
 import type { DnsServerConfig } from '../analysis/corefile/index.ts';
 import {
   AnswerTable,
+  applyZoneDelta,
   compactHeap,
   startDnsServer,
   type RunningDnsServer,
@@ -27,11 +28,11 @@ export interface ServingSettings {
 const cacheOf = (config: DnsServerConfig) =>
   (config.servers.find((s) => s.kubernetes) ?? config.servers[0])?.cache;
 
-/** The serving parts of `d`: its answerer and compiled table. */
+/** The serving parts of `d`: its answerer and compiled table (and the data, which deltas update in place). */
 function servingParts(d: ServingData) {
   const dns = createDnsFromData(d.data);
   const table = AnswerTable.fromBytes(d.table);
-  return { dns, cache: cacheOf(dns.config), ...(table ? { table } : {}) };
+  return { data: d.data, dns, cache: cacheOf(dns.config), ...(table ? { table } : {}) };
 }
 
 /** After a load: collect the old data now, and once more when the frame's buffer has been released. */
@@ -42,6 +43,10 @@ function settle(): void {
 
 async function main(settings: ServingSettings): Promise<number> {
   let server: RunningDnsServer | undefined;
+  let current: ReturnType<typeof servingParts> | undefined;
+  let deltas = 0;
+  let reloads = 0;
+  const debug = /(^|,)watch(,|$)/.test(process.env.KUBETWIN_DEBUG ?? '');
   let failed = false;
   const done = new Promise<void>((resolve) => {
     // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and forwarded by `serve dns`).
@@ -53,9 +58,11 @@ async function main(settings: ServingSettings): Promise<number> {
       process.stdin,
       (d) => {
         const parts = servingParts(d);
+        current = parts;
         if (starting) {
           void starting.then(() => {
             server?.setAnswerer(parts.dns, parts.cache, parts.table);
+            reloads++;
             settle();
             process.stderr.write('reloaded the manifests\n');
           });
@@ -93,6 +100,15 @@ async function main(settings: ServingSettings): Promise<number> {
         failed = true;
         resolve();
       },
+      // --watch: one change applied to the zone in place (index and compiled answers), the reply cache flushed.
+      (delta) => {
+        const parts = current;
+        if (!parts) return;
+        applyZoneDelta(parts.data, delta, parts.table);
+        server?.setAnswerer(parts.dns, parts.cache, parts.table);
+        deltas++;
+        if (debug) process.stderr.write(`zone updated in place: ${delta.answers.length} name(s)\n`);
+      },
     );
   });
   await done;
@@ -100,7 +116,7 @@ async function main(settings: ServingSettings): Promise<number> {
   await server.close();
   const s = server.stats;
   process.stderr.write(
-    `stopped: ${s.queries} queries, ${s.answered} answered (${s.tableHits} from the compiled zone, ${s.cacheHits} from the cache), ${s.malformed} malformed dropped, ${s.truncated} truncated, ${s.refused} refused\n`,
+    `stopped: ${s.queries} queries, ${s.answered} answered (${s.tableHits} from the compiled zone, ${s.cacheHits} from the cache), ${s.malformed} malformed dropped, ${s.truncated} truncated, ${s.refused} refused${settings.watch ? `; ${deltas} zone update(s) in place, ${reloads} whole reload(s)` : ''}\n`,
   );
   return 0;
 }

@@ -16,7 +16,7 @@ const svc = (name: string, ip: string) =>
 
 test(
   'serve dns --watch reloads changed manifests without dropping queries',
-  { timeout: 30_000 },
+  { timeout: 300_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubetwin-dns-'));
     writeFileSync(join(dir, 'a.yaml'), svc('first', '10.96.0.50'));
@@ -48,7 +48,7 @@ test(
       return re.exec(err)!;
     };
     try {
-      const port = Number((await waitFor(/on 127\.0\.0\.1:(\d+) \(UDP and TCP\)/))[1]);
+      const port = Number((await waitFor(/on 127\.0\.0\.1:(\d+) \(UDP and TCP\)/, 150_000))[1]);
       const ask = async (name: string) => {
         const r = await udp(port, query(name, 'A'), 1000);
         return r ? (packet.decode(r) as { rcode?: string }).rcode : 'TIMEOUT';
@@ -79,7 +79,7 @@ test(
 
 test(
   'serve dns with an invalid object serves the rest, shows the error at its line and exits 2 when stopped',
-  { timeout: 30_000 },
+  { timeout: 300_000 },
   async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kubetwin-dns-'));
     writeFileSync(join(dir, 'a.yaml'), svc('good', '10.96.0.60'));
@@ -95,7 +95,7 @@ test(
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     try {
-      const end = Date.now() + 20_000;
+      const end = Date.now() + 150_000;
       while (!/:(\d+) \(UDP and TCP\)/.test(err) && Date.now() < end && child.exitCode === null)
         await new Promise((r) => setTimeout(r, 50));
       const port = Number(/:(\d+) \(UDP and TCP\)/.exec(err)?.[1]);

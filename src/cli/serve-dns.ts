@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { buildServingData, buildServingDataFrom, encodeDnsData } from './_dns-loader.ts';
 import { liveOptionsOf, watchLiveCluster, type LiveState } from './_live.ts';
 import { coalesce, onceEach } from './_reload.ts';
+import { startInPlaceWatch, watchesInPlace } from './_dns-watch-launch.ts';
 import { watchPaths } from '../servers/dns-server/index.ts';
 import { renderDiagnostics } from '../render/diagnostics.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
@@ -52,6 +53,59 @@ function servingScript(): string {
   return fileURLToPath(new URL(here.endsWith('.ts') ? './serve-dns-process.ts' : './kubetwin-dns.cjs', here));
 }
 
+/** Starts the serving process (serve-dns-process.ts) with its settings; its standard input takes load lines. */
+function spawnServing(settings: ServingSettings) {
+  const child = spawn(
+    process.execPath,
+    [...servingFlags, ...process.execArgv, servingScript(), JSON.stringify(settings)],
+    // glibc keeps one malloc arena per thread that ever allocated (V8's compiler and GC threads); two arenas keep
+    // what they free from staying resident (measured: about 7 MB less at 10k names).
+    { stdio: ['pipe', 'inherit', 'inherit'], env: { MALLOC_ARENA_MAX: '2', ...process.env } },
+  );
+  child.stdin.on('error', () => undefined);
+  return child;
+}
+
+/** Passes SIGINT and SIGTERM on to `child` and resolves with its exit code. */
+async function untilExit(child: ReturnType<typeof spawnServing>): Promise<number> {
+  const pass = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onInt = pass('SIGINT');
+  const onTerm = pass('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  const code = await new Promise<number>((resolve) => {
+    child.once('error', () => resolve(exitCodes.input));
+    child.once('exit', (c) => resolve(c ?? exitCodes.ok));
+  });
+  process.off('SIGINT', onInt);
+  process.off('SIGTERM', onTerm);
+  return code;
+}
+
+/**
+ * `--watch` with the model kept in place (_dns-watch-launch.ts): the first zone is built here, each change goes to
+ * the serving process as `delta:` lines, or a whole zone file after a full rebuild.
+ */
+async function serveInPlace(
+  opts: ServeDnsOptions,
+  listen: { host: string; port: number },
+  io: Io,
+): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetwin-dns-'));
+  const watch = await startInPlaceWatch(opts, io, dir);
+  if (typeof watch === 'number') {
+    rmSync(dir, { recursive: true, force: true });
+    return watch;
+  }
+  const child = spawnServing({ host: listen.host, port: listen.port, watch: true });
+  child.stdin.write(`${watch.first}\n`);
+  watch.start((line) => child.stdin.write(line));
+  const code = await untilExit(child);
+  watch.stop();
+  rmSync(dir, { recursive: true, force: true });
+  return code || watch.inputExit();
+}
+
 /**
  * `kubetwin serve dns -f … [--listen 127.0.0.1:5353] [--watch]`: a real DNS server (UDP and TCP) answering as the
  * cluster's CoreDNS would, from the model; `--watch` rebuilds the model when the manifests change. This process is
@@ -88,6 +142,7 @@ export function dnsSubcommand(io: Io): Command {
       writeFileSync(opts.emitData, Buffer.concat(bytes));
       return io.exit(loaded.inputExit);
     }
+    if (watchesInPlace(opts)) return io.exit(await serveInPlace(opts, listen, io));
     const cli = { execArgv: process.execArgv, script: process.argv[1] };
     const serving: { send?: (file: string) => void } = {};
     let pending = false;
@@ -130,35 +185,17 @@ export function dnsSubcommand(io: Io): Command {
       rmSync(dir, { recursive: true, force: true });
       return io.exit(exitCodes.input);
     }
-    const settings: ServingSettings = { host: listen.host, port: listen.port, watch: !!opts.watch };
-    const child = spawn(
-      process.execPath,
-      [...servingFlags, ...process.execArgv, servingScript(), JSON.stringify(settings)],
-      // glibc keeps one malloc arena per thread that ever allocated (V8's compiler and GC threads); two arenas keep
-      // what they free from staying resident (measured: about 7 MB less at 10k names).
-      { stdio: ['pipe', 'inherit', 'inherit'], env: { MALLOC_ARENA_MAX: '2', ...process.env } },
-    );
-    child.stdin.on('error', () => undefined);
+    const child = spawnServing({ host: listen.host, port: listen.port, watch: !!opts.watch });
     child.stdin.write(`${first}\n`);
     serving.send = (file) => child.stdin.write(`${file}\n`);
     if (pending) rebuild();
     // --watch: each change is built (by a new builder, or here for a live cluster) and handed over as a new file;
     // the server swaps it in. Changes that come during a build are built together by the next one.
     const watcher = opts.watch && opts.file?.length ? watchPaths(opts.file, reload) : undefined;
-    const pass = (signal: NodeJS.Signals) => () => child.kill(signal);
-    const onInt = pass('SIGINT');
-    const onTerm = pass('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    const code = await new Promise<number>((resolve) => {
-      child.once('error', () => resolve(exitCodes.input));
-      child.once('exit', (c) => resolve(c ?? exitCodes.ok));
-    });
+    const code = await untilExit(child);
     watcher?.close();
     mirror?.stop();
     rmSync(dir, { recursive: true, force: true });
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
     io.exit(code || inputExit);
   });
   return cmd;

@@ -149,22 +149,39 @@ export function addressesOfSlice(
   return out;
 }
 
+/** FNV-1a of one string (32 bits). */
+function fnv(s: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 16777619) >>> 0;
+  return hash;
+}
+
 /**
- * The SOA serial: FNV-1a over every Service's key and addresses, then every ready endpoint address of a slice
- * whose Service the index holds (`services`, keyed `name.namespace`), in model order.
+ * What one slice adds to the serial: the sum (mod 2^32) of the FNV-1a hashes of its ready addresses; 0 for an
+ * FQDN slice or one whose Service the index lacks (`services`, keyed `name.namespace`).
+ */
+export function sliceSerial(slice: EndpointSlice, services: ReadonlyMap<string, unknown>): number {
+  if (slice.addressType === 'FQDN' || !services.has(`${slice.serviceName}.${slice.namespace}`)) return 0;
+  let sum = 0;
+  for (const ep of slice.endpoints) {
+    if (!ep.conditions.ready) continue;
+    for (const ip of ep.addresses) sum = (sum + fnv(`${slice.key}|${ip}|${ep.hostname ?? ''}`)) >>> 0;
+  }
+  return sum;
+}
+
+/**
+ * The SOA serial, a stable number that changes when the answers may: the sum (mod 2^32) of the FNV-1a hashes of
+ * every Service's key and addresses and of every ready endpoint address of a slice whose Service the index holds.
+ * A sum, not one hash over the model in order, so that a change of some slices moves it by their difference
+ * alone (`sliceSerial` before and after): the incremental zone (servers/dns-server/_zone-update.ts) keeps it
+ * current in time proportional to the change. CoreDNS serves the time of its last watch event instead
+ * (plugin/kubernetes `Modified`); a twin has no such clock and needs the same serial for the same input.
  */
 export function zoneSerial(model: ClusterModel, services: ReadonlyMap<string, unknown>): number {
-  let hash = 2166136261;
-  const mix = (s: string) => {
-    for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 16777619) >>> 0;
-  };
-  for (const s of model.services) mix(`${s.key}|${s.clusterIPs.join(',')}|${s.externalName ?? ''}`);
-  for (const slice of model.endpointSlices) {
-    if (slice.addressType === 'FQDN' || !services.has(`${slice.serviceName}.${slice.namespace}`)) continue;
-    for (const ep of slice.endpoints) {
-      if (!ep.conditions.ready) continue;
-      for (const ip of ep.addresses) mix(`${slice.key}|${ip}|${ep.hostname ?? ''}`);
-    }
-  }
-  return hash;
+  let sum = 0;
+  for (const s of model.services)
+    sum = (sum + fnv(`${s.key}|${s.clusterIPs.join(',')}|${s.externalName ?? ''}`)) >>> 0;
+  for (const slice of model.endpointSlices) sum = (sum + sliceSerial(slice, services)) >>> 0;
+  return sum;
 }

@@ -73,6 +73,8 @@ export class IncrementalCluster {
   #pods!: Pod[];
   #podByKey!: Map<string, Pod>;
   #podsByNs!: Map<string, Map<string, Pod>>;
+  /** Per namespace, the pods carrying each `key=value` label (a Service's candidates: its rarest pair's pods). */
+  #podsByPair!: Map<string, Map<string, Set<Pod>>>;
   #facts!: Map<string, PodAlone>;
   #serviceByKey!: Map<string, Service>;
   #servicesByNs!: Map<string, Service[]>;
@@ -121,7 +123,7 @@ export class IncrementalCluster {
   apply(event: ObjectEvent): ModelChange {
     const diagnostics: Diagnostic[] = [];
     const [env] = readEnvelopes([event.object], this.#defaultNamespace, (d) => diagnostics.push(d));
-    if (!env) return this.#fallback(event, undefined, 'the object cannot be read alone');
+    if (!env) return this.#fallback(event, this.#heldKey(event.object), 'the object cannot be read alone');
     const old = this.#raws.get(env.key);
     let change: ModelChange | undefined;
     let why = `${env.kind} events rebuild the model`;
@@ -141,6 +143,20 @@ export class IncrementalCluster {
       return change;
     }
     return this.#fallback(event, env.key, why);
+  }
+
+  /**
+   * The key under which an object that cannot be read (an invalid field) is held, when an earlier version of it
+   * is: the new version replaces it (the builder then reports it and leaves it out, as a full build of the new
+   * object set does), instead of the old version staying next to it.
+   */
+  #heldKey(o: RawObject): string | undefined {
+    const meta = (o.body.metadata ?? {}) as { namespace?: unknown; name?: unknown };
+    if (typeof o.body.kind !== 'string' || typeof meta.name !== 'string') return undefined;
+    const ns = typeof meta.namespace === 'string' ? meta.namespace : this.#defaultNamespace;
+    return [objectKey(o.body.kind, ns, meta.name), objectKey(o.body.kind, undefined, meta.name)].find((k) =>
+      this.#raws.has(k),
+    );
   }
 
   #keyOf(o: RawObject): string | undefined {
@@ -166,6 +182,7 @@ export class IncrementalCluster {
     this.#pods = [...built.model.pods];
     this.#podByKey = new Map(this.#pods.map((p) => [p.key, p]));
     this.#podsByNs = new Map();
+    this.#podsByPair = new Map();
     this.#holders = new Map();
     this.#onNode = new Map();
     for (const p of this.#pods) this.#index(p, 1);
@@ -225,6 +242,16 @@ export class IncrementalCluster {
     this.#podsByNs.set(p.namespace, ns);
     if (sign > 0) ns.set(p.key, p);
     else ns.delete(p.key);
+    const pairs = this.#podsByPair.get(p.namespace) ?? new Map<string, Set<Pod>>();
+    this.#podsByPair.set(p.namespace, pairs);
+    for (const k in p.labels) {
+      const pair = `${k}=${p.labels[k]}`;
+      const set = pairs.get(pair) ?? new Set<Pod>();
+      if (sign > 0) set.add(p);
+      else set.delete(p);
+      if (set.size) pairs.set(pair, set);
+      else pairs.delete(pair);
+    }
     for (const ip of p.ips) this.#holders.set(ip, (this.#holders.get(ip) ?? 0) + sign);
     if (p.nodeName) this.#onNode.set(p.nodeName, (this.#onNode.get(p.nodeName) ?? 0) + sign);
   }
@@ -354,10 +381,25 @@ export class IncrementalCluster {
     return { rebuilt: false, pods: [], slices: [change], policies: false };
   }
 
+  /** The pods of `svc`'s namespace that may match its selector: those with its rarest `key=value` pair. */
+  #candidates(svc: Service): Iterable<Pod> {
+    const all = this.#podsByNs.get(svc.namespace);
+    const pairs = this.#podsByPair.get(svc.namespace);
+    if (!all || !pairs || !svc.selector) return [];
+    let best: Iterable<Pod> = all.values();
+    let size = all.size;
+    for (const k in svc.selector) {
+      const set = pairs.get(`${k}=${svc.selector[k]}`);
+      if (!set) return [];
+      if (set.size < size) [best, size] = [set, set.size];
+    }
+    return best;
+  }
+
   /** Recomputes one Service's slices and puts them in place of its old ones. */
   #reslice(svc: Service): ModelChange['slices'][number] {
     const before = this.#slicesByOwner.get(svc.key) ?? [];
-    const pods = this.#podsByNs.get(svc.namespace)?.values() ?? [];
+    const pods = this.#candidates(svc);
     const after = slicesOfService(svc, pods, this.#base.nodes, [
       ...(this.#sliceObjects.get(svc.key)?.values() ?? []),
     ]);

@@ -13,8 +13,8 @@ import {
   buildDnsData,
   byAddress,
   createDnsFromData,
+  sliceSerial,
   zoneQuestions,
-  zoneSerial,
   type DnsData,
   type DnsIndex,
   type DnsQuestion,
@@ -55,6 +55,15 @@ const wire = (a: EndpointAddress): Wire => {
   const { service: _s, ...rest } = a;
   return rest;
 };
+
+/** The ports of a slice as text, once per (shared) ports array. */
+const portsText = new WeakMap<EndpointAddress['ports'], string>();
+/** What an endpoint answers with: equal signatures, equal records. */
+function sig(e: EndpointAddress): string {
+  let ports = portsText.get(e.ports);
+  if (ports === undefined) portsText.set(e.ports, (ports = JSON.stringify(e.ports)));
+  return `${e.ip}|${e.hostname ?? ''}|${e.podName ?? ''}|${ports}`;
+}
 
 /** Applies `delta` to `data` (in place: answerers made from it answer from the new index) and to `table`. */
 export function applyZoneDelta(data: DnsData, delta: ZoneDelta, table?: AnswerTable): void {
@@ -137,7 +146,7 @@ export class ZoneTracker {
   }
 
   /** The delta of `change` (already applied to `model`), applied here too; undefined when DNS is unaffected. */
-  update(change: ModelChange, model: ClusterModel): ZoneDelta | undefined {
+  update(change: ModelChange): ZoneDelta | undefined {
     if (change.rebuilt) throw new Error('a rebuilt model resets the zone');
     if (!change.pods.length && !change.slices.length) return undefined;
     const index = mutable(this.data.index);
@@ -159,7 +168,11 @@ export class ZoneTracker {
       );
     const ips = new Set<string>();
     const services: ZoneDelta['services'] = [];
+    let serial = index.serial;
     for (const { service, before, after } of change.slices) {
+      // The serial is a sum over slices (zoneSerial): it moves by what the changed slices add and take away.
+      for (const s of before) serial = (serial - sliceSerial(s, index.services)) >>> 0;
+      for (const s of after) serial = (serial + sliceSerial(s, index.services)) >>> 0;
       const key = `${service.name}.${service.namespace}`;
       const old = index.services.get(key);
       if (!old) continue;
@@ -176,8 +189,6 @@ export class ZoneTracker {
       services.push([key, endpoints.map(wire)]);
       // Names of endpoints that did not change answer as before: only the Service's own names (A, AAAA, SRV)
       // and the names and addresses of endpoints that came or went are asked again.
-      const sig = (e: EndpointAddress) =>
-        `${e.ip}|${e.hostname ?? ''}|${e.podName ?? ''}|${JSON.stringify(e.ports)}`;
       const had = new Set(old.endpoints.map(sig));
       const has = new Set(endpoints.map(sig));
       const gone = old.endpoints.filter((e) => !has.has(sig(e)));
@@ -187,6 +198,12 @@ export class ZoneTracker {
       mini(new Map([[key, { service: old.service, endpoints: came }]]), [], []);
     }
     const endpointsByIP: ZoneDelta['endpointsByIP'] = [];
+    const positions = new Map<string, Map<EndpointAddress, number>>();
+    const positionIn = (key: string) => {
+      let m = positions.get(key);
+      if (!m) positions.set(key, (m = new Map(index.services.get(key)?.endpoints.map((e, i) => [e, i]))));
+      return m;
+    };
     for (const ip of ips) {
       const slices = [...(this.#slicesByIP.get(ip) ?? [])].sort(byNamespaceName);
       const list = slices.flatMap((s) => (this.#addresses.get(s) ?? []).filter((a) => a.ip === ip));
@@ -196,7 +213,7 @@ export class ZoneTracker {
         ip,
         list.map((a) => {
           const key = `${a.service.name}.${a.service.namespace}`;
-          return [key, index.services.get(key)?.endpoints.indexOf(a) ?? -1];
+          return [key, positionIn(key).get(a) ?? -1];
         }),
       ]);
     }
@@ -220,7 +237,7 @@ export class ZoneTracker {
         else index.podsByIP.delete(ip);
         podsByIP.push([ip, namespaces]);
       }
-    index.serial = zoneSerial(model, index.services);
+    index.serial = serial;
     const stats = newServerStats();
     const seen = new Set<string>();
     const answers: ZoneDelta['answers'] = [];

@@ -3,7 +3,9 @@
  * (https://kubernetes.io/docs/reference/using-api/api-concepts/#efficient-detection-of-changes): ADDED and
  * MODIFIED replace an object, DELETED removes it, BOOKMARK moves the resourceVersion on, and an ERROR event
  * (410 Gone: the resourceVersion is too old) or a closed stream lists the kind again. Changes are batched: the
- * listener gets the whole object set once per quiet period (`debounceMs`).
+ * listener gets the whole object set once per quiet period (`debounceMs`). With `onEvent`, each watch event is
+ * passed on alone as it comes (one object added or changed, or deleted) and the whole set only after a kind is
+ * listed again or its watch refused (`onChange`), for consumers that keep their model current in place.
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { RawObject } from '../../parse/index.ts';
@@ -36,9 +38,19 @@ export interface Mirror {
   stop(): void;
 }
 
+/** One watch event, as `IncrementalCluster.apply` takes it. */
+export interface LiveEvent {
+  readonly type: 'upsert' | 'delete';
+  readonly object: RawObject;
+}
+
 export async function startMirror(
   conn: Connection,
-  opts: { readonly readTlsSecrets?: boolean; readonly debounceMs?: number },
+  opts: {
+    readonly readTlsSecrets?: boolean;
+    readonly debounceMs?: number;
+    readonly onEvent?: (event: LiveEvent) => void;
+  },
   onChange: (state: LiveState) => void,
 ): Promise<Mirror> {
   const first = await listAll(conn, liveKinds);
@@ -93,7 +105,9 @@ export async function startMirror(
       const o = liveObject(e.object, t.kind.kind, apiVersion);
       if (e.type === 'DELETED') t.objects.delete(liveKey(o));
       else t.objects.set(liveKey(o), o);
-      changed();
+      if (opts.onEvent && !stopped)
+        opts.onEvent({ type: e.type === 'DELETED' ? 'delete' : 'upsert', object: o });
+      else changed();
     };
     const w = await conn.watch(
       collectionPath(t.kind, t.version),

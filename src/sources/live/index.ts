@@ -8,12 +8,12 @@ import type { Diagnostic } from '../../model/diagnostic.ts';
 import { connect, type ConnectOptions } from './_client.ts';
 import { liveKinds } from './_kinds.ts';
 import { listAll } from './_list.ts';
-import { startMirror, type Mirror } from './_mirror.ts';
+import { startMirror, type LiveEvent, type Mirror } from './_mirror.ts';
 import { readTlsSecrets } from './_secrets.ts';
 import { sortLive, type LiveState } from './_state.ts';
 
 export type { LiveState } from './_state.ts';
-export type { Mirror } from './_mirror.ts';
+export type { LiveEvent, Mirror } from './_mirror.ts';
 export { liveKinds, resourceName, unmappedKinds, type LiveKind } from './_kinds.ts';
 export { pageSize } from './_list.ts';
 
@@ -54,7 +54,7 @@ export async function loadLive(opts: LiveOptions): Promise<LiveState> {
  * with that diagnostic and no watch.
  */
 export async function watchLive(
-  opts: LiveOptions & { readonly debounceMs?: number },
+  opts: LiveOptions & { readonly debounceMs?: number; readonly onEvent?: (event: LiveEvent) => void },
   onChange: (state: LiveState) => void,
 ): Promise<Mirror> {
   const conn = await connect(opts);
