@@ -280,3 +280,32 @@ test('property: counting the full reachability without rows (spread or bitset-te
     { numRuns: 200, seed: 11 },
   );
 });
+
+test('property: the flat plan counts the same triples as computeReachability, and its row bitsets are the kept rows', async () => {
+  const { computeReachability, computeFlatReachability, rowBits, ReachScratch } =
+    await import('../matrix/index.ts');
+  fc.assert(
+    fc.property(clusterArb, (c) => {
+      const engine = new PolicyEngine(buildYaml(toYaml(c)).model);
+      const kept = computeReachability(engine, { keep: true });
+      // bigAt 1: every peer set bitset-tested; chunk 1: one port class per pass.
+      for (const options of [{}, { bigAt: 1 }, { chunk: 1 }]) {
+        const flat = computeFlatReachability(engine, options);
+        assert.equal(flat.allowedTriples, kept.allowedTriples, JSON.stringify(options));
+        const { plan } = flat;
+        const out = new Uint32Array(plan.P * plan.W);
+        const scratch = new ReachScratch(plan);
+        for (let d = 0; d < plan.C; d++) {
+          rowBits(plan, d, out, scratch);
+          for (let p = 0; p < plan.P; p++)
+            assert.deepEqual(
+              [...out.subarray(p * plan.W, (p + 1) * plan.W)],
+              [...kept.rows![d * plan.P + p]],
+              `row ${d} port class ${p} ${JSON.stringify(options)}`,
+            );
+        }
+      }
+    }),
+    { numRuns: 200, seed: 13 },
+  );
+});
