@@ -25,42 +25,44 @@ export const MIN_CLASSES = 2048;
 /** Destination classes per block taken from the shared counter. */
 const BLOCK = 128;
 
-const pool: Worker[] = [];
+interface Member {
+  readonly worker: Worker;
+  /** Settles when the worker has loaded its code (its first message). */
+  readonly ready: Promise<void>;
+}
+
+const pool: Member[] = [];
 
 /**
  * A worker running `reach-worker`. From TypeScript sources (tests, benchmarks under tsx) the worker registers
  * tsx's loader first, which workers do not inherit; a bundled build would need the worker as its own entry.
  */
-function spawn(): Worker {
+function spawn(): Member {
   const url = new URL('./reach-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((t) => t.register()).then(() => import(${JSON.stringify(url)}))`;
-  return new Worker(boot, { eval: true });
+  const worker = new Worker(boot, { eval: true });
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('message', () => {
+      worker.off('error', reject);
+      worker.unref();
+      resolve();
+    });
+    worker.once('error', reject);
+  });
+  return { worker, ready };
 }
 
-function workers(n: number): Worker[] {
-  while (pool.length < n) {
-    const w = spawn();
-    w.unref();
-    pool.push(w);
-  }
-  return pool.slice(0, n);
+/** The first n workers of the pool, started if needed, once they have loaded their code. */
+async function workers(n: number): Promise<Worker[]> {
+  while (pool.length < n) pool.push(spawn());
+  const members = pool.slice(0, n);
+  await Promise.all(members.map((m) => m.ready));
+  return members.map((m) => m.worker);
 }
 
 /** Starts the workers ahead of the first count (a worker takes tens of milliseconds to load its code). */
-export function warmReachPool(threads = availableParallelism()): Promise<void> {
-  return Promise.all(
-    workers(Math.max(0, threads - 1)).map(
-      (w) =>
-        new Promise<void>((resolve, reject) => {
-          if ((w as Worker & { ready?: boolean }).ready) return resolve();
-          w.once('online', () => {
-            (w as Worker & { ready?: boolean }).ready = true;
-            resolve();
-          });
-          w.once('error', reject);
-        }),
-    ),
-  ).then(() => undefined);
+export async function warmReachPool(threads = availableParallelism()): Promise<void> {
+  await workers(Math.max(0, threads - 1));
 }
 
 export interface ParallelOptions {
@@ -111,7 +113,7 @@ async function runNow(
   const main = options.mainThread ?? true;
   const job = { plan, next, block: options.block ?? BLOCK, out };
   if (threads <= 1) return drain(job, new ReachScratch(plan));
-  const results = workers(main ? threads - 1 : threads).map(
+  const results = (await workers(main ? threads - 1 : threads)).map(
     (w) =>
       new Promise<number>((resolve, reject) => {
         const onError = (e: Error) => reject(e);
@@ -143,5 +145,5 @@ export async function computeReachabilityParallel(
 /** Ends the workers (tests; a process exits without it, the workers being unref'd). */
 export async function stopReachPool(): Promise<void> {
   const all = pool.splice(0);
-  await Promise.all(all.map((w) => w.terminate()));
+  await Promise.all(all.map((m) => m.worker.terminate()));
 }

@@ -26,6 +26,8 @@ parentPort?.on('message', (job: ReachJob) => {
   }
 });
 
+parentPort?.postMessage({ ready: true });
+
 /** Counts (or writes) blocks of rows until the shared counter passes the last class. */
 export function drain(job: ReachJob, scratch: ReachScratch): number {
   const { plan, next, block, out } = job;

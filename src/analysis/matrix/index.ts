@@ -125,3 +125,4 @@ export function matrixEntries(m: Matrix, options: { readonly denied?: boolean } 
   for (const row of m.rows(options)) for (const e of row.entries) out.push(e);
   return out;
 }
+export { VerdictTable, TABLE_BYTES } from './_verdict-table.ts';
