@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { generateCluster, prng } from './generate.ts';
 import { buildCluster } from '../src/cluster/index.ts';
 import { PolicyEngine } from '../src/analysis/policy/index.ts';
-import { computeReachability } from '../src/analysis/matrix/index.ts';
+import { buildReachPlan, computeReachability, countRows } from '../src/analysis/matrix/index.ts';
 
 interface Node {
   id: number;
@@ -49,6 +49,9 @@ session.connect();
 await session.post('Profiler.setSamplingInterval', { interval: 200 });
 await session.post('Profiler.enable');
 const engine = await profiled(session, 'compile', () => new PolicyEngine(model));
+await profiled(session, 'peer-sets', () => engine.peerSets);
+const { plan } = await profiled(session, 'plan', () => buildReachPlan(engine));
+await profiled(session, 'rows', () => countRows(plan, 0, plan.C));
 const reach = await profiled(session, 'reach', () => computeReachability(engine));
 process.stdout.write(`classes ${reach.classes}, triples ${reach.allowedTriples}\n`);
 const ready = model.pods.filter((p) => p.ip && p.ports.length);
