@@ -14,6 +14,7 @@ export default tseslint.config(
       'src/servers/**',
       'src/http/**',
       'src/lab/**',
+      'src/workers/**',
       'src/**/*.test.ts',
     ],
     rules: {
@@ -25,7 +26,7 @@ export default tseslint.config(
             {
               group: ['node:*'],
               message:
-                'The core is pure: no node:* imports outside src/sources, src/cli, src/servers, src/http, src/lab.',
+                'The core is pure: no node:* imports outside src/sources, src/cli, src/servers, src/http, src/lab, src/workers.',
             },
           ],
         },

@@ -14,6 +14,9 @@ import { meshCells } from './_mesh.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
 export { portClasses, type PortClass } from './_port-classes.ts';
+export { buildReachPlan, type ReachPlan } from './_reach-plan.ts';
+export { countRows, rowBits, ReachScratch } from './_reach-kernel.ts';
+export { computeFlatReachability } from './_reach-flat.ts';
 
 export type MatrixBy = 'pod' | 'workload' | 'namespace';
 
@@ -122,3 +125,4 @@ export function matrixEntries(m: Matrix, options: { readonly denied?: boolean } 
   for (const row of m.rows(options)) for (const e of row.entries) out.push(e);
   return out;
 }
+export { VerdictTable, TABLE_BYTES } from './_verdict-table.ts';

@@ -12,9 +12,12 @@ import type { AdminTiers } from './_admin.ts';
 import { compileAdminTiers } from './_admin.ts';
 import { CiliumTier } from './_cilium.ts';
 import type { CiliumTarget } from './_cilium-peers.ts';
+import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
-/** Entries of the `allows` cache before it is dropped and refilled. */
+/** Pod-pair `allows` queries (at most) before the verdict table is built. */
+const TABLE_AFTER = 4096;
+/** Entries of the `allows` cache (Cilium tier) before it is dropped and refilled. */
 const CACHE_LIMIT = 1 << 22;
 /** Past this many classes pairs rarely repeat, and the cache costs more than the evaluation it saves. */
 const CACHE_CLASSES = 4096;
@@ -38,6 +41,8 @@ export class PolicyEngine {
   readonly #egressOf: number[][];
   readonly #nodeOfIP = new Map<string, string>();
   readonly #cache = new Map<number, boolean>();
+  #table?: VerdictTable | false;
+  #queries = 0;
   /** Classes by namespace and label (hostNetwork classes in `node` mode left out: policies never select them). */
   readonly #index: ClassIndex;
   #peerSets?: PeerSets;
@@ -155,7 +160,10 @@ export class PolicyEngine {
     return out;
   }
 
-  /** Is the connection allowed? Cached per (source class, destination class, port, protocol). */
+  /**
+   * Is the connection allowed? NetworkPolicy alone, pod to pod: a bit of the verdict table (after the first
+   * queries); with the Cilium tier: cached per (source class, destination class, port, protocol).
+   */
   allows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
     if (this.#ciliumEnforced) return this.#ciliumAllows(from, to, port, protocol);
     if (from.kind === 'pod' && to.kind === 'pod' && this.networkPolicyOnly) {
@@ -174,16 +182,30 @@ export class PolicyEngine {
             (bHost || (aHost && sameNode) || this.#side('Ingress', b, a, b, to.pod, port, protocol))
           );
         }
-        const pod = to.pod;
-        const decide = () =>
-          this.#side('Egress', a, b, b, pod, port, protocol) &&
-          this.#side('Ingress', b, a, b, pod, port, protocol);
-        return this.classes.length > CACHE_CLASSES
-          ? decide()
-          : this.#cached(a, b, port, protocol, true, decide);
+        const table = this.#verdicts();
+        if (table) {
+          const v = table.has(a.id, b.id, port, protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
+          if (v !== undefined) return v;
+        }
+        return (
+          this.#side('Egress', a, b, b, to.pod, port, protocol) &&
+          this.#side('Ingress', b, a, b, to.pod, port, protocol)
+        );
       }
     }
     return this.explain(from, to, port, protocol, false).allowed;
+  }
+
+  /**
+   * The verdict table of the NetworkPolicy tier (class × class × port class → a bit), built once `allows` has
+   * answered more pod pairs than there are classes (up to `TABLE_AFTER`): a few queries are cheaper through
+   * the side programs than a table. Undefined while not built, or when it would not fit (`VerdictTable.for`).
+   */
+  #verdicts(): VerdictTable | undefined {
+    if (this.#table !== undefined) return this.#table || undefined;
+    if (++this.#queries <= Math.min(TABLE_AFTER, this.classes.length)) return undefined;
+    this.#table = VerdictTable.for(this) ?? false;
+    return this.#table || undefined;
   }
 
   /** Cilium is the CNI and some Cilium policy exists: `allows` goes through the sides with the Cilium tier. */

@@ -20,110 +20,7 @@ import type {
 import { PolicyEngine } from './_engine.ts';
 import type { Party } from './types.ts';
 
-const keys = ['app', 'tier'];
-const values = ['a', 'b'];
-const labelsArb = fc.dictionary(fc.constantFrom(...keys), fc.constantFrom(...values), { maxKeys: 2 });
-const exprArb = fc.oneof(
-  fc.record({
-    key: fc.constantFrom(...keys),
-    operator: fc.constantFrom('In', 'NotIn'),
-    values: fc.uniqueArray(fc.constantFrom(...values), { minLength: 1, maxLength: 2 }),
-  }),
-  fc.record({ key: fc.constantFrom(...keys), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
-);
-const selectorArb = fc.oneof(
-  fc.constant({}),
-  fc.record({ matchLabels: labelsArb }),
-  fc.record({ matchExpressions: fc.array(exprArb, { minLength: 1, maxLength: 2 }) }),
-);
-const blocks = [
-  { cidr: '10.244.0.0/16', except: ['10.244.1.0/24'] },
-  { cidr: '10.244.2.0/24' },
-  { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] },
-  { cidr: '8.8.8.0/24' },
-  { cidr: '0.0.0.0/0' },
-];
-const peerArb = fc.oneof(
-  fc.record({ podSelector: selectorArb }),
-  fc.record({ namespaceSelector: selectorArb }),
-  fc.record({ namespaceSelector: selectorArb, podSelector: selectorArb }),
-  fc.record({ ipBlock: fc.constantFrom(...blocks) }),
-);
-const portArb = fc.oneof(
-  fc.record({ port: fc.constantFrom(80, 81, 53), protocol: fc.constantFrom('TCP', 'UDP', 'SCTP') }),
-  fc.record({ port: fc.constantFrom('http', 'dns', 'm'), protocol: fc.constantFrom('TCP', 'UDP', 'SCTP') }),
-  fc.record({ port: fc.constant(79), endPort: fc.constantFrom(80, 81, 8080) }),
-  fc.record({ protocol: fc.constantFrom('UDP', 'SCTP') }),
-);
-const ruleArb = (dir: 'from' | 'to') =>
-  fc.record(
-    { [dir]: fc.array(peerArb, { maxLength: 2 }), ports: fc.array(portArb, { maxLength: 2 }) },
-    { requiredKeys: [] },
-  );
-const policyArb = fc.record({
-  ns: fc.constantFrom('n0', 'n1'),
-  podSelector: selectorArb,
-  policyTypes: fc.option(fc.subarray(['Ingress', 'Egress'], { minLength: 1 }), { nil: undefined }),
-  ingress: fc.array(ruleArb('from'), { maxLength: 2 }),
-  egress: fc.array(ruleArb('to'), { maxLength: 2 }),
-});
-const containerPorts = [
-  { name: 'http', containerPort: 80 },
-  { name: 'http', containerPort: 8080 },
-  { name: 'dns', containerPort: 53, protocol: 'UDP' },
-  { name: 'm', containerPort: 81, protocol: 'SCTP' },
-];
-const podArb = fc.record({
-  ns: fc.constantFrom('n0', 'n1'),
-  labels: labelsArb,
-  ports: fc.subarray([0, 1, 2, 3], { maxLength: 2 }),
-  // One pod in eight uses the host network: policies see it as its node's address.
-  hostNetwork: fc.integer({ min: 0, max: 7 }).map((n) => n === 0),
-});
-const clusterArb = fc.record({
-  nsLabels: fc.tuple(labelsArb, labelsArb),
-  pods: fc.array(podArb, { minLength: 1, maxLength: 5 }),
-  policies: fc.array(policyArb, { maxLength: 4 }),
-});
-
-function toYaml(
-  c: fc.Arbitrary<unknown> extends never ? never : ReturnType<typeof clusterArb.generate>['value'],
-): string {
-  const docs: unknown[] = [];
-  c.nsLabels.forEach((labels, i) =>
-    docs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: `n${i}`, labels } }),
-  );
-  c.pods.forEach((p, i) => {
-    // Two ports of the same name in one pod are invalid; keep the first of each name.
-    const ports = p.ports
-      .map((j) => containerPorts[j])
-      .filter((cp, k, all) => all.findIndex((o) => o.name === cp.name) === k);
-    docs.push({
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: `p${i}`, namespace: p.ns, labels: p.labels },
-      spec: {
-        containers: [{ name: 'c', image: 'i', ports }],
-        ...(p.hostNetwork ? { hostNetwork: true } : {}),
-      },
-    });
-  });
-  c.policies.forEach((p, i) => {
-    const spec: Record<string, unknown> = {
-      podSelector: p.podSelector,
-      ingress: p.ingress,
-      egress: p.egress,
-    };
-    if (p.policyTypes) spec.policyTypes = p.policyTypes;
-    docs.push({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: { name: `np${i}`, namespace: p.ns },
-      spec,
-    });
-  });
-  return docs.map((d) => JSON.stringify(d)).join('\n---\n');
-}
+import { clusterArb, toYaml } from './_cluster-arb.ts';
 
 // ---- the reference evaluator: one pair at a time, straight from the API reference ----
 
@@ -278,5 +175,34 @@ test('property: counting the full reachability without rows (spread or bitset-te
         assert.equal(computeReachability(engine, options).allowedTriples, bits, JSON.stringify(options));
     }),
     { numRuns: 200, seed: 11 },
+  );
+});
+
+test('property: the flat plan counts the same triples as computeReachability, and its row bitsets are the kept rows', async () => {
+  const { computeReachability, computeFlatReachability, rowBits, ReachScratch } =
+    await import('../matrix/index.ts');
+  fc.assert(
+    fc.property(clusterArb, (c) => {
+      const engine = new PolicyEngine(buildYaml(toYaml(c)).model);
+      const kept = computeReachability(engine, { keep: true });
+      // bigAt 1: every peer set bitset-tested; chunk 1: one port class per pass.
+      for (const options of [{}, { bigAt: 1 }, { chunk: 1 }]) {
+        const flat = computeFlatReachability(engine, options);
+        assert.equal(flat.allowedTriples, kept.allowedTriples, JSON.stringify(options));
+        const { plan } = flat;
+        const out = new Uint32Array(plan.P * plan.W);
+        const scratch = new ReachScratch(plan);
+        for (let d = 0; d < plan.C; d++) {
+          rowBits(plan, d, out, scratch);
+          for (let p = 0; p < plan.P; p++)
+            assert.deepEqual(
+              [...out.subarray(p * plan.W, (p + 1) * plan.W)],
+              [...kept.rows![d * plan.P + p]],
+              `row ${d} port class ${p} ${JSON.stringify(options)}`,
+            );
+        }
+      }
+    }),
+    { numRuns: 200, seed: 13 },
   );
 });

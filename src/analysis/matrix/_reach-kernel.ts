@@ -1,0 +1,179 @@
+import type { ReachPlan } from './_reach-plan.ts';
+import { popcount } from './_row-scratch.ts';
+
+/**
+ * One thread's scratch for rows of a `ReachPlan`: per source class, the port classes of the current chunk
+ * admitted by ingress (`inMask`) and already counted (`done`), with the lists of entries touched (only those
+ * are cleared after a row). Big peer sets are tested through their bitsets (`big`, `bigMask`).
+ */
+export class ReachScratch {
+  readonly inMask: Int32Array;
+  readonly done: Int32Array;
+  readonly spread: Int32Array;
+  readonly touched: Int32Array;
+  readonly nsMark: Int32Array;
+  readonly big: Int32Array;
+  readonly bigMask: Int32Array;
+  spreadN = 0;
+  doneN = 0;
+  bigN = 0;
+  everyone = 0;
+  stamp = 0;
+
+  constructor(plan: ReachPlan) {
+    this.inMask = new Int32Array(plan.C);
+    this.done = new Int32Array(plan.C);
+    this.spread = new Int32Array(plan.C);
+    this.touched = new Int32Array(plan.C);
+    this.nsMark = new Int32Array(plan.namespaces).fill(-1);
+    this.big = new Int32Array(plan.rulePeers.length + 1);
+    this.bigMask = new Int32Array(this.big.length);
+  }
+}
+
+/** Allowed (source class, destination class, port class) triples of the destination classes [lo, hi). */
+export function countRows(plan: ReachPlan, lo: number, hi: number, scratch = new ReachScratch(plan)): number {
+  let triples = 0;
+  for (let k = 0; k < plan.chunks; k++)
+    for (let d = lo; d < hi; d++) {
+      triples += row(plan, scratch, k, d);
+      clear(scratch);
+    }
+  return triples;
+}
+
+/**
+ * Destination class d's allowed sources per port class, as bitsets: `out[p * W + w]` (out has P × W words and
+ * is overwritten).
+ */
+export function rowBits(plan: ReachPlan, d: number, out: Uint32Array, scratch: ReachScratch): void {
+  const { W, P, isOpen, openBits } = plan;
+  out.fill(0);
+  for (let k = 0; k < plan.chunks; k++) {
+    row(plan, scratch, k, d);
+    const base = k * plan.width;
+    const width = Math.min(plan.width, P - base);
+    const everyone = scratch.everyone;
+    for (let p = 0; p < width; p++) if ((everyone >>> p) & 1) out.set(openBits, (base + p) * W);
+    const { inMask, spread, done, touched } = scratch;
+    for (let j = 0; j < scratch.spreadN; j++) {
+      const s = spread[j];
+      if (isOpen[s] !== 1) continue;
+      const m = inMask[s] & ~everyone;
+      for (let p = 0; p < width; p++) if ((m >>> p) & 1) out[(base + p) * W + (s >>> 5)] |= 1 << (s & 31);
+    }
+    for (let j = 0; j < scratch.doneN; j++) {
+      const s = touched[j];
+      const m = done[s];
+      for (let p = 0; p < width; p++) if ((m >>> p) & 1) out[(base + p) * W + (s >>> 5)] |= 1 << (s & 31);
+    }
+    clear(scratch);
+  }
+}
+
+/** A rule's port mask at destination d in chunk k. */
+function maskOf(plan: ReachPlan, k: number, r: number, d: number, full: number, host: boolean): number {
+  if (plan.ruleAllPorts[r] === 1) return full;
+  let m = plan.ruleFixed[k * plan.R + r];
+  if (host) return m;
+  const { ruleNamedStart, ruleNamed, namedAt, N, C } = plan;
+  for (let x = ruleNamedStart[r]; x < ruleNamedStart[r + 1]; x++)
+    m |= namedAt[(k * C + d) * N + ruleNamed[x]];
+  return m;
+}
+
+/**
+ * One row (destination d, chunk k) as `computeReachability` computes it: the ingress peer sets admitting d are
+ * spread into `inMask` (open sources counted there; big sets tested through their bitset), then the egress rules
+ * admitting d (inverted) visit their sources, only in namespaces ingress admits from. Returns the new triples.
+ */
+function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
+  const base = k * plan.width;
+  const width = Math.min(plan.width, plan.P - base);
+  const full = width === 32 ? -1 : (1 << width) - 1;
+  const { inStart, inRules, ruleAllPeers, rulePeerStart, rulePeers, setStart, setIds, setNsStart, setNs } =
+    plan;
+  const { setDense, openStart, openIds, isOpen, dense } = plan;
+  const host = plan.hostClass[d] === 1;
+  const stamp = ++s.stamp;
+  const nsMark = s.nsMark;
+  let everyone = plan.isolated[d] === 1 ? 0 : full;
+  for (let j = inStart[d]; j < inStart[d + 1]; j++) {
+    const r = inRules[j];
+    if (ruleAllPeers[r] === 1) everyone |= maskOf(plan, k, r, d, full, host);
+  }
+  s.everyone = everyone;
+  let triples = plan.openCount * popcount(everyone);
+  const inMask = s.inMask;
+  const spread = s.spread;
+  for (let j = inStart[d]; j < inStart[d + 1]; j++) {
+    const r = inRules[j];
+    if (ruleAllPeers[r] === 1) continue;
+    const m = maskOf(plan, k, r, d, full, host) & ~everyone;
+    if (m === 0) continue;
+    for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
+      const set = rulePeers[x];
+      let a = setStart[set];
+      let b = setStart[set + 1];
+      if (a === b) continue;
+      for (let y = setNsStart[set]; y < setNsStart[set + 1]; y++) nsMark[setNs[y]] = stamp;
+      if (setDense[set] >= 0) {
+        s.big[s.bigN] = setDense[set];
+        s.bigMask[s.bigN++] = m;
+        a = openStart[set];
+        b = openStart[set + 1];
+      }
+      const ids = setDense[set] >= 0 ? openIds : setIds;
+      let n = s.spreadN;
+      for (let y = a; y < b; y++) {
+        const src = ids[y];
+        const old = inMask[src];
+        const added = m & ~old;
+        if (added === 0) continue;
+        if (old === 0) spread[n++] = src;
+        inMask[src] = old | added;
+        if (isOpen[src] === 1) triples += popcount(added);
+      }
+      s.spreadN = n;
+    }
+  }
+  // Egress, inverted: the isolated sources whose rules admit d, only in namespaces ingress admits from.
+  const anyNs = everyone !== 0;
+  const { everyPeer, invStart, invRules, egRule, egNs, egSrcStart, egSrc } = plan;
+  const first = invStart[d];
+  const count = everyPeer.length + invStart[d + 1] - first;
+  const done = s.done;
+  const touched = s.touched;
+  const big = s.big;
+  const bigMask = s.bigMask;
+  const nb = s.bigN;
+  for (let j = 0; j < count; j++) {
+    const e = j < everyPeer.length ? everyPeer[j] : invRules[first + j - everyPeer.length];
+    if (!anyNs && nsMark[egNs[e]] !== stamp) continue;
+    const em = maskOf(plan, k, egRule[e], d, full, host);
+    if (em === 0) continue;
+    let n = s.doneN;
+    for (let y = egSrcStart[e]; y < egSrcStart[e + 1]; y++) {
+      const src = egSrc[y];
+      let have = inMask[src] | everyone;
+      for (let b = 0; b < nb; b++) if ((dense[big[b] + (src >>> 5)] >>> (src & 31)) & 1) have |= bigMask[b];
+      const old = done[src];
+      have &= em & ~old;
+      if (have === 0) continue;
+      if (old === 0) touched[n++] = src;
+      done[src] = old | have;
+      triples += popcount(have);
+    }
+    s.doneN = n;
+  }
+  return triples;
+}
+
+function clear(s: ReachScratch): void {
+  const { inMask, spread, done, touched } = s;
+  for (let j = 0; j < s.spreadN; j++) inMask[spread[j]] = 0;
+  for (let j = 0; j < s.doneN; j++) done[touched[j]] = 0;
+  s.spreadN = 0;
+  s.doneN = 0;
+  s.bigN = 0;
+}

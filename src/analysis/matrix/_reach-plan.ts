@@ -1,0 +1,302 @@
+import type { PolicyEngine } from '../policy/index.ts';
+import { PortMasks, portClasses, type PortClass, type RulePorts } from './_port-classes.ts';
+
+/**
+ * The NetworkPolicy tier's full reachability as flat typed arrays: everything one destination row of
+ * `computeReachability` reads, so a row is a loop over integers (`_reach-kernel.ts`) and a range of rows can be
+ * computed anywhere the arrays are — on another thread, over `SharedArrayBuffer`s, without the engine.
+ * Lists are compressed rows: `xStart[i]..xStart[i + 1]` indexes `x`.
+ */
+export interface ReachPlan {
+  /** Classes, port classes, port-class chunks (≤ 30 per pass), words of a class bitset, named-port kinds. */
+  readonly C: number;
+  readonly P: number;
+  readonly chunks: number;
+  /** Port classes per chunk (the last one may hold fewer). */
+  readonly width: number;
+  readonly W: number;
+  readonly N: number;
+  /** Ingress and egress rules in one table: all ports, all peers, fixed port mask per chunk (`chunk * R + r`). */
+  readonly R: number;
+  readonly ruleAllPorts: Uint8Array;
+  readonly ruleAllPeers: Uint8Array;
+  readonly ruleFixed: Int32Array;
+  readonly ruleNamedStart: Int32Array;
+  readonly ruleNamed: Int32Array;
+  readonly rulePeerStart: Int32Array;
+  readonly rulePeers: Int32Array;
+  /** Per destination class and chunk: the mask each named-port kind resolves to (`(chunk * C + d) * N + n`). */
+  readonly namedAt: Int32Array;
+  /** Per destination class: its ingress rules (those of the policies isolating it; none for a node-mode host). */
+  readonly inStart: Int32Array;
+  readonly inRules: Int32Array;
+  /** Peer sets: class ids, namespaces of the members, bitset offset for big sets (-1: small), open members. */
+  readonly setStart: Int32Array;
+  readonly setIds: Int32Array;
+  readonly setNsStart: Int32Array;
+  readonly setNs: Int32Array;
+  readonly setDense: Int32Array;
+  readonly dense: Uint32Array;
+  readonly openStart: Int32Array;
+  readonly openIds: Int32Array;
+  /** Egress rules: rule id, namespace of the policy, its sources (the classes the policy selects). */
+  readonly egRule: Int32Array;
+  readonly egNs: Int32Array;
+  readonly egSrcStart: Int32Array;
+  readonly egSrc: Int32Array;
+  /** Egress rules without peers (they admit every destination), then per destination the rules naming it. */
+  readonly everyPeer: Int32Array;
+  readonly invStart: Int32Array;
+  readonly invRules: Int32Array;
+  /** Classes no egress policy isolates: a byte per class, a bitset, their count. */
+  readonly isOpen: Uint8Array;
+  readonly openBits: Uint32Array;
+  readonly openCount: number;
+  readonly namespaces: number;
+  /** Node-mode hostNetwork classes: policies see their node's address (never isolated; named ports match nothing). */
+  readonly hostClass: Uint8Array;
+  /** Classes some ingress policy isolates (with or without rules). */
+  readonly isolated: Uint8Array;
+}
+
+/** Sets with at least this many classes are tested through their bitset instead of being spread per row. */
+export const BIG = 256;
+/** Port classes per pass: masks are 32-bit integers, and the sign bit is left alone. */
+export const PLAN_CHUNK = 30;
+
+/**
+ * Builds the plan of `engine`'s NetworkPolicy tier over `ports` (default: every port class). With `shared`, the
+ * arrays live in `SharedArrayBuffer`s (threads read them without copying).
+ */
+export function buildReachPlan(
+  engine: PolicyEngine,
+  /** bigAt and chunk are for the tests: the set size from which sets are bitset-tested, port classes per pass. */
+  options: { ports?: readonly PortClass[]; shared?: boolean; bigAt?: number; chunk?: number } = {},
+): { plan: ReachPlan; ports: readonly PortClass[] } {
+  const shared = options.shared ?? false;
+  const i32 = (n: number) => (shared ? new Int32Array(new SharedArrayBuffer(4 * n)) : new Int32Array(n));
+  const from = (xs: ArrayLike<number>) => {
+    const out = i32(xs.length);
+    out.set(xs);
+    return out;
+  };
+  const u8 = (n: number) => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
+  const u32 = (n: number) => (shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n));
+  const classes = engine.classes;
+  const C = classes.length;
+  const W = (C + 31) >>> 5;
+  const ports = options.ports ?? portClasses(engine);
+  const P = ports.length;
+  const width = Math.min(options.chunk ?? PLAN_CHUNK, PLAN_CHUNK);
+  const bigAt = options.bigAt ?? BIG;
+  const chunks = Math.max(1, Math.ceil(P / width));
+  const sets = engine.peerSets;
+  const nsIndex = new Map(sets.namespaces.map((n, i) => [n, i]));
+  const masks = new PortMasks(engine, ports);
+  // Rules: ingress rules of every policy, then egress rules of the policies selecting some class.
+  const rulePorts: RulePorts[] = [];
+  const peerIds: (Int32Array | undefined)[] = [];
+  const polIn = new Int32Array(engine.policies.length + 1);
+  engine.policies.forEach((np, i) => {
+    polIn[i] = rulePorts.length;
+    for (const rule of np.ingress) {
+      rulePorts.push(masks.rule(rule));
+      peerIds.push(rule.peers === 'all' ? undefined : sets.idsOf(rule.peers, np));
+    }
+  });
+  polIn[engine.policies.length] = rulePorts.length;
+  const selected = engine.policies.map(() => [] as number[]);
+  const isOpen = u8(C);
+  const openBits = u32(W);
+  let openCount = 0;
+  for (const c of classes) {
+    const eg = engine.policiesOf(c, 'Egress');
+    for (const i of eg) selected[i].push(c.id);
+    if (!eg.length) {
+      isOpen[c.id] = 1;
+      openBits[c.id >>> 5] |= 1 << (c.id & 31);
+      openCount++;
+    }
+  }
+  const egRule: number[] = [];
+  const egNs: number[] = [];
+  const egSrcStart: number[] = [0];
+  const egSrc: number[] = [];
+  const everyPeer: number[] = [];
+  engine.policies.forEach((np, i) => {
+    if (!np.policyTypes.includes('Egress') || !selected[i].length) return;
+    for (const rule of np.egress) {
+      if (rule.peers === 'all') everyPeer.push(egRule.length);
+      egRule.push(rulePorts.length);
+      egNs.push(nsIndex.get(np.namespace)!);
+      for (const s of selected[i]) egSrc.push(s);
+      egSrcStart.push(egSrc.length);
+      rulePorts.push(masks.rule(rule));
+      peerIds.push(rule.peers === 'all' ? undefined : sets.idsOf(rule.peers, np));
+    }
+  });
+  const R = rulePorts.length;
+  const ruleAllPorts = u8(R);
+  const ruleAllPeers = u8(R);
+  const ruleNamedStart = i32(R + 1);
+  const rulePeerStart = i32(R + 1);
+  const named: number[] = [];
+  const peers: number[] = [];
+  for (let r = 0; r < R; r++) {
+    ruleAllPorts[r] = rulePorts[r].all ? 1 : 0;
+    ruleAllPeers[r] = peerIds[r] ? 0 : 1;
+    for (const n of rulePorts[r].named) named.push(n);
+    for (const k of peerIds[r] ?? []) peers.push(k);
+    ruleNamedStart[r + 1] = named.length;
+    rulePeerStart[r + 1] = peers.length;
+  }
+  const N = masks.named.length;
+  const ruleFixed = i32(chunks * R);
+  const namedAt = i32(chunks * C * N);
+  const probes = Array.from({ length: N }, (_, n) => ({
+    ...rulePorts[0],
+    all: false,
+    fixed: 0,
+    named: Int32Array.of(n),
+  }));
+  for (let k = 0; k < chunks; k++) {
+    const base = k * width;
+    masks.chunk(base, Math.min(width, P - base), rulePorts);
+    for (let r = 0; r < R; r++) ruleFixed[k * R + r] = rulePorts[r].fixed;
+    if (N)
+      for (const c of classes) {
+        masks.destination(c.hostNetwork && engine.hostNetwork === 'node' ? undefined : c.id);
+        for (let n = 0; n < N; n++) namedAt[(k * C + c.id) * N + n] = masks.mask(probes[n]);
+      }
+  }
+  // Ingress rules per destination class.
+  const inStart = i32(C + 1);
+  const inRules: number[] = [];
+  const hostClass = u8(C);
+  const isolated = u8(C);
+  for (const c of classes) {
+    if (c.hostNetwork && engine.hostNetwork === 'node') hostClass[c.id] = 1;
+    else
+      for (const i of engine.policiesOf(c, 'Ingress')) {
+        isolated[c.id] = 1;
+        for (let r = polIn[i]; r < polIn[i + 1]; r++) inRules.push(r);
+      }
+    inStart[c.id + 1] = inRules.length;
+  }
+  // Peer sets.
+  const S = sets.sets.length;
+  const setStart = i32(S + 1);
+  const setNsStart = i32(S + 1);
+  const setDense = i32(S).fill(-1);
+  const openStart = i32(S + 1);
+  let ids = 0;
+  let nss = 0;
+  let big = 0;
+  let open = 0;
+  for (let k = 0; k < S; k++) {
+    ids += sets.sets[k].length;
+    nss += sets.namespacesOf[k].length;
+    if (sets.sets[k].length >= bigAt) {
+      setDense[k] = big++ * W;
+      for (const s of sets.sets[k]) open += isOpen[s];
+    }
+    setStart[k + 1] = ids;
+    setNsStart[k + 1] = nss;
+    openStart[k + 1] = open;
+  }
+  const setIds = i32(ids);
+  const setNs = i32(nss);
+  const dense = u32(big * W);
+  const openIds = i32(open);
+  for (let k = 0; k < S; k++) {
+    setIds.set(sets.sets[k], setStart[k]);
+    setNs.set(sets.namespacesOf[k], setNsStart[k]);
+    if (setDense[k] >= 0) {
+      let at = openStart[k];
+      for (const s of sets.sets[k]) {
+        dense[setDense[k] + (s >>> 5)] |= 1 << (s & 31);
+        if (isOpen[s]) openIds[at++] = s;
+      }
+    }
+  }
+  const inv = invert(C, egRule, rulePeerStart, rulePeers(peers), setStart, setIds, i32);
+  const plan: ReachPlan = {
+    C,
+    P,
+    chunks,
+    width,
+    W,
+    N,
+    R,
+    ruleAllPorts,
+    ruleAllPeers,
+    ruleFixed,
+    ruleNamedStart,
+    ruleNamed: from(named),
+    rulePeerStart,
+    rulePeers: from(peers),
+    namedAt,
+    inStart,
+    inRules: from(inRules),
+    setStart,
+    setIds,
+    setNsStart,
+    setNs,
+    setDense,
+    dense,
+    openStart,
+    openIds,
+    egRule: from(egRule),
+    egNs: from(egNs),
+    egSrcStart: from(egSrcStart),
+    egSrc: from(egSrc),
+    everyPeer: from(everyPeer),
+    invStart: inv.start,
+    invRules: inv.rules,
+    isOpen,
+    openBits,
+    openCount,
+    namespaces: sets.namespaces.length,
+    hostClass,
+    isolated,
+  };
+  return { plan, ports };
+}
+
+const rulePeers = (xs: number[]) => Int32Array.from(xs);
+
+/** Destination class → egress rules (indices into `egRule`) whose peers contain it, each rule once per class. */
+function invert(
+  C: number,
+  egRule: readonly number[],
+  rulePeerStart: Int32Array,
+  peers: Int32Array,
+  setStart: Int32Array,
+  setIds: Int32Array,
+  i32: (n: number) => Int32Array,
+): { start: Int32Array; rules: Int32Array } {
+  const start = i32(C + 1);
+  const last = new Int32Array(C);
+  const each = (fn: (d: number, e: number) => void) => {
+    last.fill(-1);
+    for (let e = 0; e < egRule.length; e++) {
+      const r = egRule[e];
+      for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
+        const k = peers[x];
+        for (let y = setStart[k]; y < setStart[k + 1]; y++) {
+          const d = setIds[y];
+          if (last[d] !== e) {
+            last[d] = e;
+            fn(d, e);
+          }
+        }
+      }
+    }
+  };
+  each((d) => start[d + 1]++);
+  for (let d = 0; d < C; d++) start[d + 1] += start[d];
+  const rules = i32(start[C]);
+  const fill = start.slice(0, C);
+  each((d, e) => (rules[fill[d]++] = e));
+  return { start, rules };
+}
