@@ -51,8 +51,20 @@ export const invalid: unique symbol = Symbol('invalid');
 export function resolvePlain(text: string, atKey = false): unknown {
   const c = text.charCodeAt(0);
   if (text.length > 5 && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) return text;
-  return resolveBySchema(text, atKey);
+  if (text.length > 12) return resolveBySchema(text, atKey);
+  // Short scalars repeat (`v1`, `name`, `TCP`, `80`): their resolution (a primitive) is remembered.
+  const cache = atKey ? keyCache : valueCache;
+  let value = cache.get(text);
+  if (value === undefined && !cache.has(text)) {
+    value = resolveBySchema(text, atKey);
+    if (cache.size >= 50_000) cache.clear();
+    cache.set(text, value);
+  }
+  return value;
 }
+
+const keyCache = new Map<string, unknown>();
+const valueCache = new Map<string, unknown>();
 
 /** The full search, as the package does it (no shortcut). */
 export function resolveBySchema(text: string, atKey = false): unknown {
