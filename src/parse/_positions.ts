@@ -18,30 +18,62 @@ export class Positions {
     return this.offsets.push(offset) - 1;
   }
 
+  /** Per entry, the index after its subtree (computed on the first lookup): siblings are skipped over. */
+  private ends: Int32Array | undefined;
+  /** Children of entries with many children (a List's items), by key, built on the first lookup into them. */
+  private readonly wide = new Map<number, Map<PathSegment, number>>();
+
   /**
    * Offset of the deepest entry on `path` (the key, for mapping entries), as the full reader's lookup finds
    * it: a mapping matches a segment by its text, a sequence only a numeric segment.
    */
   offsetOf(path: readonly PathSegment[]): number | undefined {
-    const { offsets, parents, keys } = this;
+    const { offsets } = this;
     if (offsets.length === 0) return undefined;
     let at = 0;
     for (const seg of path) {
-      let found = -1;
-      for (let j = at + 1; j < offsets.length; j++) {
-        if (parents[j] !== at) continue;
-        const k = keys[j];
-        if (typeof k === 'number' ? k === seg : k === String(seg)) {
-          found = j;
-          break;
-        }
-      }
+      const found = this.child(at, seg);
       if (found < 0) break;
       at = found;
     }
     return offsets[at];
   }
+
+  private child(at: number, seg: PathSegment): number {
+    const ends = (this.ends ??= this.subtreeEnds());
+    const { keys } = this;
+    const wide = this.wide.get(at);
+    if (wide) {
+      const j = typeof seg === 'number' ? (wide.get(seg) ?? wide.get(String(seg))) : wide.get(seg);
+      return j === undefined || !matches(keys[j], seg) ? -1 : j;
+    }
+    let hops = 0;
+    let found = -1;
+    for (let j = at + 1; j < ends[at]; j = ends[j], hops++)
+      if (found < 0 && matches(keys[j], seg)) {
+        found = j;
+        if (hops < 32) return j;
+      }
+    if (hops >= 32) {
+      const byKey = new Map<PathSegment, number>();
+      for (let j = at + 1; j < ends[at]; j = ends[j]) if (!byKey.has(keys[j])) byKey.set(keys[j], j);
+      this.wide.set(at, byKey);
+    }
+    return found;
+  }
+
+  private subtreeEnds(): Int32Array {
+    const { parents } = this;
+    const ends = new Int32Array(parents.length);
+    for (let j = 0; j < ends.length; j++) ends[j] = j + 1;
+    for (let j = ends.length - 1; j > 0; j--) if (ends[j] > ends[parents[j]]) ends[parents[j]] = ends[j];
+    return ends;
+  }
 }
+
+/** A mapping entry matches a segment by its text; a sequence item only a numeric segment. */
+const matches = (key: PathSegment, seg: PathSegment): boolean =>
+  typeof key === 'number' ? key === seg : key === (typeof seg === 'string' ? seg : String(seg));
 
 /** Line starts of a text, for turning offsets into 1-based line and column (as the yaml package's LineCounter). */
 export class LineIndex {

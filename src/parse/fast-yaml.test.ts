@@ -65,6 +65,14 @@ test('fast reader: generated clusters (anchors and aliases included) are read by
   }
 });
 
+test('fast reader: a List of many items (positions looked up by key past 32 siblings) matches', () => {
+  const items = generateBodies({ family: 'realistic', pods: 300 });
+  const text = stringify({ apiVersion: 'v1', kind: 'List', items });
+  const chunk = documentChunks(text)[0];
+  assert.ok(readFast(text, chunk.start, chunk.end));
+  assertSame([{ file: 'list.yaml', text }], 'List');
+});
+
 test('fast reader: documentChunks cuts where splitDocuments cuts', () => {
   const texts = [
     '',
