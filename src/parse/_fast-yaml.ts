@@ -310,7 +310,8 @@ class Reader {
   private key(at: number): { key: string; after: number } {
     const { text } = this;
     const colon = this.keyEnd(at);
-    if (colon < 0) throw giveUp;
+    // YAML caps an implicit key at 1024 characters, an error the package reports: left to it.
+    if (colon < 0 || colon - at > 1000) throw giveUp;
     const first = text.charCodeAt(at);
     if (first === DQUOTE || first === SQUOTE) return { key: this.quoted(at).value, after: colon + 1 };
     if ('-?:,[]{}#&*!|>%@`'.includes(text[at])) throw giveUp;

@@ -73,6 +73,21 @@ test('fast reader: a List of many items (positions looked up by key past 32 sibl
   assertSame([{ file: 'list.yaml', text }], 'List');
 });
 
+test('fast reader: edge texts (a key past 1024 characters, control and Unicode line-break characters) match', () => {
+  const texts = [
+    'k'.repeat(1100) + ': 1\n',
+    `"${'k'.repeat(1100)}": 1\n`,
+    'a: x\u2028y\n',
+    'a: x\u0085y\n',
+    'a: x\u0000y\n',
+    "a: 'x\u0085y'\n",
+    'a: \uFEFFx\n',
+    '\u00a0a: 1\n',
+    'a: x\vy\n',
+  ];
+  for (const text of texts) assertSame([{ file: 'e.yaml', text }], JSON.stringify(text));
+});
+
 test('fast reader: documentChunks cuts where splitDocuments cuts', () => {
   const texts = [
     '',
@@ -181,8 +196,13 @@ const scalar = fc.oneof(
   fc.constant(null),
   fc.double({ noNaN: true }),
   fc.string({ maxLength: 6 }),
+  fc.string({ maxLength: 4, unit: 'binary' }),
 );
-const key = fc.oneof(fc.constantFrom(...tricky.filter((t) => t !== '<<')), fc.string({ maxLength: 5 }));
+const key = fc.oneof(
+  fc.constantFrom(...tricky.filter((t) => t !== '<<')),
+  fc.string({ maxLength: 5 }),
+  fc.string({ maxLength: 3, unit: 'binary' }),
+);
 const { tree } = fc.letrec((tie) => ({
   tree: fc.oneof({ depthSize: 'small' }, scalar, tie('map'), tie('list')),
   map: fc.dictionary(key, tie('tree'), { maxKeys: 4 }),
