@@ -22,9 +22,26 @@ export function safeEncode(n: number, length: number): string {
   let v = n >>> 0;
   for (let i = 0; i < length; i++) {
     out += alphabet[v % alphabet.length];
-    v = (Math.floor(v / alphabet.length) ^ fnv32a(String(v + i))) >>> 0;
+    v = (Math.floor(v / alphabet.length) ^ fnv32aDecimal(v + i)) >>> 0;
   }
   return out;
+}
+
+const digits = new Uint8Array(16);
+
+/** `fnv32a(String(n))` for a non-negative integer below 2^53, without making the string (a pod name costs five). */
+export function fnv32aDecimal(n: number): number {
+  let count = 0;
+  do {
+    digits[count++] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  let h = 0x811c9dc5;
+  while (count > 0) {
+    h ^= digits[--count];
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
 }
 
 /** A 5-character suffix like the API server's generateName suffix, derived from `seed`. */

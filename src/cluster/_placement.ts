@@ -8,6 +8,8 @@ import type { PodDraft } from './_workloads.ts';
 interface NodeRange {
   cidr: Cidr;
   nextOffset: bigint;
+  /** The broadcast offset, never handed out (computed once per range, not per pod). */
+  last: bigint;
 }
 
 interface NodeSlot {
@@ -41,7 +43,7 @@ export function placePods(
       ranges: node.podCIDRs
         .map((t) => parseCidr(t))
         .filter((c): c is Cidr => !!c)
-        .map((cidr) => ({ cidr, nextOffset: 2n })),
+        .map((cidr) => ({ cidr, nextOffset: 2n, last: cidrSize(cidr) - 1n })),
       pods: 0,
     });
   const sorted = [...drafts].sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -112,7 +114,7 @@ export function placePods(
       slot = [...slots.values()].find((s) => first && s.ranges.some((r) => cidrContains(r.cidr, first)));
     }
     if (!slot && !reason) {
-      const cursorKey = JSON.stringify(d.template.nodeSelector);
+      const cursorKey = selectorKey(d.template.nodeSelector);
       let eligible = eligibleBy.get(cursorKey);
       if (!eligible) {
         const sel = selectorFromMap(d.template.nodeSelector);
@@ -178,10 +180,17 @@ export function placePods(
   return pods;
 }
 
+/** `JSON.stringify` of a pod template's nodeSelector, once per template (its pods share the object). */
+const selectorKeys = new WeakMap<object, string>();
+function selectorKey(nodeSelector: Record<string, string>): string {
+  let key = selectorKeys.get(nodeSelector);
+  if (key === undefined) selectorKeys.set(nodeSelector, (key = JSON.stringify(nodeSelector)));
+  return key;
+}
+
 function allocate(range: NodeRange, reserved: Map<string, string>): string | undefined {
   const cidr = range.cidr;
-  const last = cidrSize(cidr) - 1n; // broadcast address is never handed out
-  while (range.nextOffset < last) {
+  while (range.nextOffset < range.last) {
     const ip =
       cidr.family === 4
         ? formatIPv4(Number(cidr.base) + Number(range.nextOffset++))

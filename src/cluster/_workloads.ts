@@ -281,24 +281,27 @@ function expandOne(
     );
     return undefined;
   }
-  const base = (name: string, labels: Record<string, string>, extra: Partial<PodDraft> = {}): PodDraft => ({
-    template: t,
-    labels,
-    annotations: t.annotations,
-    hostname: t.hostname,
-    subdomain: t.subdomain,
-    key: objectKey('Pod', ns, name),
-    namespace: ns,
-    name,
-    owner: env.key,
-    boundNode: t.nodeName,
-    explicitIPs: [],
-    phase: 'Running',
-    ready: true,
-    terminating: false,
-    source: env.raw.source,
-    ...extra,
-  });
+  // One object literal per pod, the few per-kind fields assigned after (no spread of an empty object per pod).
+  const base = (name: string, labels: Record<string, string>, extra?: Partial<PodDraft>): PodDraft => {
+    const pod: PodDraft = {
+      template: t,
+      labels,
+      annotations: t.annotations,
+      hostname: t.hostname,
+      subdomain: t.subdomain,
+      key: objectKey('Pod', ns, name),
+      namespace: ns,
+      name,
+      owner: env.key,
+      boundNode: t.nodeName,
+      explicitIPs: [],
+      phase: 'Running',
+      ready: true,
+      terminating: false,
+      source: env.raw.source,
+    };
+    return extra ? Object.assign(pod, extra) : pod;
+  };
   const pods: PodDraft[] = [];
   const seed = JSON.stringify(f.get(tmplPath));
   if (observedPods?.length) {

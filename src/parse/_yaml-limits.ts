@@ -153,3 +153,46 @@ export function splitDocuments(text: string): { text: string; line: number }[] {
   out.push({ text: lines.slice(start).join('\n'), line: start });
   return out;
 }
+
+/** Where a document starts and ends in a file's text (the end excludes the newline before the next `---`). */
+export interface DocumentChunk {
+  readonly start: number;
+  readonly end: number;
+  /** The 0-based line of `start`. */
+  readonly line: number;
+}
+
+/**
+ * The documents of a stream as offsets, cut where `splitDocuments` cuts (so both count documents the same way),
+ * without copying the text.
+ */
+export function documentChunks(text: string): DocumentChunk[] {
+  const out: DocumentChunk[] = [];
+  let start = 0;
+  let startLine = 0;
+  let startIsMarker = isMarker(text, 0);
+  let hasContent = false;
+  let line = 0;
+  for (let at = 0; at <= text.length; line++) {
+    let nl = text.indexOf('\n', at);
+    if (nl < 0) nl = text.length;
+    const marker = isMarker(text, at);
+    if (at > start && marker && (hasContent || startIsMarker)) {
+      out.push({ start, end: at - 1, line: startLine });
+      start = at;
+      startLine = line;
+      startIsMarker = true;
+      hasContent = false;
+    }
+    if (!hasContent && !noContent.test(text.slice(marker ? at + 3 : at, nl))) hasContent = true;
+    at = nl + 1;
+  }
+  out.push({ start, end: text.length, line: startLine });
+  return out;
+}
+
+function isMarker(text: string, at: number): boolean {
+  if (!text.startsWith('---', at)) return false;
+  const c = text.charCodeAt(at + 3);
+  return Number.isNaN(c) || c === 32 || c === 9 || c === 13 || c === 10;
+}

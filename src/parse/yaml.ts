@@ -1,7 +1,11 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
 import { formatPath, type PathSegment, type RawObject } from './raw-object.ts';
+import { kubectlScalars } from './_scalars.ts';
+import { readFast } from './_fast-yaml.ts';
+import { LineIndex } from './_positions.ts';
 import {
+  documentChunks,
   depthMessage,
   structureProblem,
   isStackOverflow,
@@ -23,27 +27,6 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
-/**
- * Scalars resolve as kubectl resolves them. kubectl decodes manifests with sigs.k8s.io/yaml, which reads
- * YAML through its go-yaml v2 fork: YAML 1.1 booleans (`yes`, `on`, `y`) and 1.1 octals (`0755` = 493),
- * but no sexagesimal numbers, timestamps or binary tags (those stay strings).
- * See https://kubernetes.io/docs/concepts/configuration/secret/ ("YAML accepts both octal and decimal").
- */
-const dropped = new Set([
-  'tag:yaml.org,2002:timestamp',
-  'tag:yaml.org,2002:binary',
-  'tag:yaml.org,2002:omap',
-  'tag:yaml.org,2002:pairs',
-  'tag:yaml.org,2002:set',
-]);
-const kubectlScalars = {
-  version: '1.1' as const,
-  // Checked in one pass by structureProblem: the package's own check is quadratic in a mapping's size.
-  uniqueKeys: false,
-  customTags: (tags: { tag: string; format?: string }[]) =>
-    tags.filter((t) => t.format !== 'TIME' && !dropped.has(t.tag)),
-};
-
 const helmSource = /^\s*Source:\s*(\S.*?)\s*$/m;
 
 /** Parses manifest files into raw objects with positions; a broken document never hides the others. */
@@ -54,22 +37,80 @@ export function parseManifests(inputs: readonly ManifestText[]): ParseResult {
   return { objects, diagnostics };
 }
 
+/**
+ * The reference reader: every file whole through the yaml package, as kubetwin read manifests before the fast
+ * reader (tests and benchmarks hold `parseManifests` to it).
+ */
+export function parseManifestsWithPackage(inputs: readonly ManifestText[]): ParseResult {
+  const objects: RawObject[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const input of inputs) parseWhole(input, objects, diagnostics);
+  return { objects, diagnostics };
+}
+
 function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagnostic[]): void {
+  if (!fastPathFits(input.text)) return parseWhole(input, objects, diagnostics);
+  // One document at a time: the fast reader where it can, the yaml package where it cannot.
+  const found: RawObject[] = [];
+  const problems: Diagnostic[] = [];
+  let lines: LineIndex | undefined;
+  const chunks = documentChunks(input.text);
+  for (let doc = 0; doc < chunks.length; doc++) {
+    const chunk = chunks[doc];
+    const fast = readFast(input.text, chunk.start, chunk.end);
+    if (!fast) {
+      const before = problems.length;
+      const part = { text: input.text.slice(chunk.start, chunk.end), line: chunk.line, doc };
+      parsePart(input, part, found, problems);
+      // A syntax error may reach past its document in the whole stream (an unclosed quote across a `---`):
+      // such a file is read whole, as before, so a broken document reads exactly as it did.
+      if (problems.slice(before).some((d) => d.code === 'yaml-syntax'))
+        return parseWhole(input, objects, diagnostics);
+      continue;
+    }
+    if (!fast.value) continue; // an empty document, as kubectl skips it
+    lines ??= new LineIndex(input.text);
+    const index = lines;
+    const at = (offset: number | undefined, path?: string): SourceRef => {
+      const pos = index.linePos(offset ?? 0);
+      return { file: input.file, doc, line: pos.line, column: pos.col, origin: undefined, path };
+    };
+    emit(fast.value, at, (path) => fast.positions.offsetOf(path), found, problems);
+  }
+  for (const o of found) objects.push(o);
+  for (const d of problems) diagnostics.push(d);
+}
+
+/**
+ * Whether the file may be read document by document with the fast reader: not when it holds what makes a
+ * document depend on the stream around it (directives, `...` document ends, a byte-order mark) or Helm's
+ * `# Source:` comments (the package decides which document a comment belongs to); those files are read whole
+ * by the yaml package, as before.
+ */
+function fastPathFits(text: string): boolean {
+  return text.charCodeAt(0) !== 0xfeff && !/^(%|\.\.\.)/m.test(text) && !/#\s*Source:/.test(text);
+}
+
+/** The whole file through the yaml package; a document nested too deep for its reader is refused alone. */
+function parseWhole(input: ManifestText, objects: RawObject[], diagnostics: Diagnostic[]): void {
   try {
     parseStream(input, { text: input.text, line: 0, doc: 0 }, objects, diagnostics);
   } catch (e) {
     if (!isStackOverflow(e)) throw e;
     // The reader ran out of stack on a deeply nested document: read the documents one at a time, so only the
     // nested one is refused.
-    splitDocuments(input.text).forEach((chunk, doc) => {
-      const part = { ...chunk, doc };
-      try {
-        parseStream(input, part, objects, diagnostics);
-      } catch (e2) {
-        if (!isStackOverflow(e2)) throw e2;
-        diagnostics.push(yamlDiagnostic(depthMessage, { ...part, file: input.file }));
-      }
-    });
+    splitDocuments(input.text).forEach((chunk, doc) =>
+      parsePart(input, { ...chunk, doc }, objects, diagnostics),
+    );
+  }
+}
+
+function parsePart(input: ManifestText, part: Part, objects: RawObject[], diagnostics: Diagnostic[]): void {
+  try {
+    parseStream(input, part, objects, diagnostics);
+  } catch (e) {
+    if (!isStackOverflow(e)) throw e;
+    diagnostics.push(yamlDiagnostic(depthMessage, { ...part, file: input.file }));
   }
 }
 
@@ -139,35 +180,47 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
     } catch (e) {
       return refuse(valueProblem(root, e));
     }
-    const locate = (prefix: readonly PathSegment[]) => (path: readonly PathSegment[]) => {
-      const full = [...prefix, ...path];
-      return at(findOffset(root, full), formatPath(path));
-    };
-    const listKind = typeof body.kind === 'string' && body.kind.endsWith('List') ? body.kind : undefined;
-    if (listKind && Array.isArray(body.items)) {
-      const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
-      body.items.forEach((item, i) => {
-        const loc = locate(['items', i]);
-        if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-          diagnostics.push({
-            code: 'not-an-object',
-            severity: 'error',
-            message: `items[${i}] of a List is not an object`,
-            source: loc([]),
-          });
-          return;
-        }
-        objects.push({
-          body: typedItem(item as Record<string, unknown>, itemKind, body.apiVersion),
-          source: loc([]),
-          locate: loc,
-        });
-      });
-      return;
-    }
-    const loc = locate([]);
-    objects.push({ body, source: loc([]), locate: loc });
+    emit(body, at, (path) => findOffset(root, path), objects, diagnostics);
   });
+}
+
+/**
+ * One document's objects: the document itself, or each item of a `List`, each with `locate` over the
+ * document's positions (`offsetOf` a path from the document's root).
+ */
+function emit(
+  body: Record<string, unknown>,
+  at: (offset: number | undefined, path?: string) => SourceRef,
+  offsetOf: (path: readonly PathSegment[]) => number | undefined,
+  objects: RawObject[],
+  diagnostics: Diagnostic[],
+): void {
+  const locate = (prefix: readonly PathSegment[]) => (path: readonly PathSegment[]) =>
+    at(offsetOf(prefix.length ? [...prefix, ...path] : path), formatPath(path));
+  const listKind = typeof body.kind === 'string' && body.kind.endsWith('List') ? body.kind : undefined;
+  if (listKind && Array.isArray(body.items)) {
+    const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
+    body.items.forEach((item, i) => {
+      const loc = locate(['items', i]);
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+        diagnostics.push({
+          code: 'not-an-object',
+          severity: 'error',
+          message: `items[${i}] of a List is not an object`,
+          source: loc([]),
+        });
+        return;
+      }
+      objects.push({
+        body: typedItem(item as Record<string, unknown>, itemKind, body.apiVersion),
+        source: loc([]),
+        locate: loc,
+      });
+    });
+    return;
+  }
+  const loc = locate([]);
+  objects.push({ body, source: loc([]), locate: loc });
 }
 
 /**

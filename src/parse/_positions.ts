@@ -1,0 +1,102 @@
+import type { PathSegment } from './raw-object.ts';
+
+/**
+ * The positions of one document's nodes, as `locate` needs them and no more: one entry per mapping entry (at
+ * its key) and per sequence item (at the item), with its parent entry and its key or index. A mapping entry
+ * stands for its value, so the entries below a value have the entry as their parent; an alias has none below
+ * it (the full reader's lookup stops at an alias too). Entry 0 is the root.
+ */
+export class Positions {
+  private readonly offsets: number[] = [];
+  private readonly parents: number[] = [];
+  private readonly keys: PathSegment[] = [];
+
+  /** Adds an entry; returns its index. */
+  add(parent: number, key: PathSegment, offset: number): number {
+    this.parents.push(parent);
+    this.keys.push(key);
+    return this.offsets.push(offset) - 1;
+  }
+
+  /** Per entry, the index after its subtree (computed on the first lookup): siblings are skipped over. */
+  private ends: Int32Array | undefined;
+  /** Children of entries with many children (a List's items), by key, built on the first lookup into them. */
+  private readonly wide = new Map<number, Map<PathSegment, number>>();
+
+  /**
+   * Offset of the deepest entry on `path` (the key, for mapping entries), as the full reader's lookup finds
+   * it: a mapping matches a segment by its text, a sequence only a numeric segment.
+   */
+  offsetOf(path: readonly PathSegment[]): number | undefined {
+    const { offsets } = this;
+    if (offsets.length === 0) return undefined;
+    let at = 0;
+    for (const seg of path) {
+      const found = this.child(at, seg);
+      if (found < 0) break;
+      at = found;
+    }
+    return offsets[at];
+  }
+
+  private child(at: number, seg: PathSegment): number {
+    const ends = (this.ends ??= this.subtreeEnds());
+    const { keys } = this;
+    const wide = this.wide.get(at);
+    if (wide) {
+      const j = typeof seg === 'number' ? (wide.get(seg) ?? wide.get(String(seg))) : wide.get(seg);
+      return j === undefined || !matches(keys[j], seg) ? -1 : j;
+    }
+    let hops = 0;
+    let found = -1;
+    for (let j = at + 1; j < ends[at]; j = ends[j], hops++)
+      if (found < 0 && matches(keys[j], seg)) {
+        found = j;
+        if (hops < 32) return j;
+      }
+    if (hops >= 32) {
+      const byKey = new Map<PathSegment, number>();
+      for (let j = at + 1; j < ends[at]; j = ends[j]) if (!byKey.has(keys[j])) byKey.set(keys[j], j);
+      this.wide.set(at, byKey);
+    }
+    return found;
+  }
+
+  private subtreeEnds(): Int32Array {
+    const { parents } = this;
+    const ends = new Int32Array(parents.length);
+    for (let j = 0; j < ends.length; j++) ends[j] = j + 1;
+    for (let j = ends.length - 1; j > 0; j--) if (ends[j] > ends[parents[j]]) ends[parents[j]] = ends[j];
+    return ends;
+  }
+}
+
+/** A mapping entry matches a segment by its text; a sequence item only a numeric segment. */
+const matches = (key: PathSegment, seg: PathSegment): boolean =>
+  typeof key === 'number' ? key === seg : key === (typeof seg === 'string' ? seg : String(seg));
+
+/** Line starts of a text, for turning offsets into 1-based line and column (as the yaml package's LineCounter). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  /** The 0-based line of an offset. */
+  lineOf(offset: number): number {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (offset < this.starts[mid]) high = mid;
+      else low = mid + 1;
+    }
+    return low - 1;
+  }
+
+  linePos(offset: number): { line: number; col: number } {
+    const line = this.lineOf(offset);
+    return { line: line + 1, col: offset - this.starts[line] + 1 };
+  }
+}

@@ -1,0 +1,255 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { parseManifests, type ManifestText, type PathSegment, type RawObject } from './index.ts';
+import { parseManifestsWithPackage } from './yaml.ts';
+import { readFast } from './_fast-yaml.ts';
+import { resolveBySchema, resolvePlain } from './_scalars.ts';
+import { documentChunks, splitDocuments } from './_yaml-limits.ts';
+import { generateBodies } from '../../bench/generate.ts';
+
+/** Every path to a value in `body` (and one segment past each leaf, which must fall back to the leaf). */
+function pathsOf(value: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
+  out.push(prefix);
+  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
+  else out.push([...prefix, 'missing']);
+  return out;
+}
+
+const located = (o: RawObject) => pathsOf(o.body).map((p) => o.locate(p));
+
+/** Both readers give the same objects, sources, positions of every field and diagnostics. */
+function assertSame(inputs: ManifestText[], label: string): void {
+  const fast = parseManifests(inputs);
+  const full = parseManifestsWithPackage(inputs);
+  assert.deepStrictEqual(fast.diagnostics, full.diagnostics, `${label}: diagnostics`);
+  assert.equal(fast.objects.length, full.objects.length, `${label}: object count`);
+  fast.objects.forEach((o, i) => {
+    const f = full.objects[i];
+    assert.deepStrictEqual(o.body, f.body, `${label}: body of object ${i}`);
+    assert.deepStrictEqual(o.source, f.source, `${label}: source of object ${i}`);
+    assert.deepStrictEqual(located(o), located(f), `${label}: positions in object ${i}`);
+  });
+}
+
+function manifestFiles(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    const info = statSync(path, { throwIfNoEntry: false }); // a dangling symlink fixture has none
+    if (info?.isDirectory()) manifestFiles(path, out);
+    else if (info && /\.(ya?ml|json)$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+test('fast reader: the same objects, positions and diagnostics as the yaml package on every fixture and example', () => {
+  const files = [...manifestFiles('testdata'), ...manifestFiles('examples')];
+  assert.ok(files.length > 300);
+  for (const file of files) assertSame([{ file, text: readFileSync(file, 'utf8') }], file);
+});
+
+test('fast reader: generated clusters (anchors and aliases included) are read by the fast path and match', () => {
+  for (const family of ['realistic', 'random-labels'] as const) {
+    const text = generateBodies({ family, pods: 400 })
+      .map((b) => stringify(b))
+      .join('---\n');
+    const chunks = documentChunks(text);
+    // Not a vacuous comparison: the fast path reads every one of these documents.
+    assert.ok(chunks.every((c) => readFast(text, c.start, c.end)));
+    assertSame([{ file: `${family}.yaml`, text }], family);
+  }
+});
+
+test('fast reader: a List of many items (positions looked up by key past 32 siblings) matches', () => {
+  const items = generateBodies({ family: 'realistic', pods: 300 });
+  const text = stringify({ apiVersion: 'v1', kind: 'List', items });
+  const chunk = documentChunks(text)[0];
+  assert.ok(readFast(text, chunk.start, chunk.end));
+  assertSame([{ file: 'list.yaml', text }], 'List');
+});
+
+test('fast reader: edge texts (a key past 1024 characters, control and Unicode line-break characters) match', () => {
+  const texts = [
+    'k'.repeat(1100) + ': 1\n',
+    `"${'k'.repeat(1100)}": 1\n`,
+    'a: x\u2028y\n',
+    'a: x\u0085y\n',
+    'a: x\u0000y\n',
+    "a: 'x\u0085y'\n",
+    'a: \uFEFFx\n',
+    '\u00a0a: 1\n',
+    'a: x\vy\n',
+  ];
+  for (const text of texts) assertSame([{ file: 'e.yaml', text }], JSON.stringify(text));
+});
+
+test('fast reader: documentChunks cuts where splitDocuments cuts', () => {
+  const texts = [
+    '',
+    'a: 1',
+    '# c\n---\na: 1\n---\n---\nb: 2\n',
+    'a: 1\n---\n',
+    '---\n# x\n--- \nb: 1',
+    '\n\n---\n',
+  ];
+  for (const text of texts)
+    assert.deepStrictEqual(
+      documentChunks(text).map((c) => ({ text: text.slice(c.start, c.end), line: c.line })),
+      splitDocuments(text),
+    );
+});
+
+test('fast reader: the plain-scalar shortcut resolves as the yaml package schema does', () => {
+  fc.assert(
+    fc.property(fc.string({ maxLength: 12 }), (s) => {
+      assert.deepStrictEqual(resolvePlain(s), resolveBySchema(s));
+    }),
+    { numRuns: 3000 },
+  );
+  for (const s of [
+    'yes',
+    'No',
+    'ON',
+    'false',
+    'FALSE',
+    'null',
+    'Nullx',
+    'y',
+    'abcdef',
+    'True1',
+    '0755',
+    '12:30',
+  ])
+    assert.deepStrictEqual(resolvePlain(s), resolveBySchema(s));
+});
+
+/** Strings chosen to hit YAML's scalar and indicator rules. */
+const tricky = [
+  'yes',
+  'on',
+  'off',
+  'y',
+  'n',
+  'true',
+  'null',
+  '~',
+  '',
+  ' ',
+  '0755',
+  '0x1F',
+  '0b11',
+  '1e3',
+  '.5',
+  '.inf',
+  '-1',
+  '+2',
+  '1_000',
+  '12:30',
+  '2001-12-14',
+  'a: b',
+  'a:b',
+  'a #b',
+  'a#b',
+  '#x',
+  '-x',
+  '- x',
+  '?x',
+  ':x',
+  'x:',
+  ' lead',
+  'trail ',
+  '"q"',
+  "'s'",
+  "it's",
+  'x\\y',
+  '&a',
+  '*a',
+  '!t',
+  '[a]',
+  '{a}',
+  'a,b',
+  '<<',
+  'a\tb',
+  'line\nbreak',
+  '%x',
+  '@x',
+  '`x',
+  '|',
+  '>',
+  'app',
+  'kubernetes.io/name',
+  'http://x:80/p',
+  '8080',
+  'é',
+  '---',
+  '...',
+];
+const scalar = fc.oneof(
+  fc.constantFrom(...tricky),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.double({ noNaN: true }),
+  fc.string({ maxLength: 6 }),
+  fc.string({ maxLength: 4, unit: 'binary' }),
+);
+const key = fc.oneof(
+  fc.constantFrom(...tricky.filter((t) => t !== '<<')),
+  fc.string({ maxLength: 5 }),
+  fc.string({ maxLength: 3, unit: 'binary' }),
+);
+const { tree } = fc.letrec((tie) => ({
+  tree: fc.oneof({ depthSize: 'small' }, scalar, tie('map'), tie('list')),
+  map: fc.dictionary(key, tie('tree'), { maxKeys: 4 }),
+  list: fc.array(tie('tree'), { maxLength: 3 }),
+}));
+const doc = fc.dictionary(key, tree, { minKeys: 1, maxKeys: 5 });
+
+/** Edits that make the text unusual or broken: both readers must still agree. */
+const edit = fc.tuple(
+  fc.nat(),
+  fc.constantFrom(
+    '# c\n',
+    '\n',
+    '  ',
+    ' ',
+    '\t',
+    '\r',
+    '---\n',
+    '- ',
+    ': ',
+    '#',
+    '"',
+    "'",
+    '&x ',
+    '*x',
+    '...\n',
+    'a: 1\n',
+  ),
+);
+
+test('fast reader: random documents (quoting, anchors, edits that break them) match the yaml package', () => {
+  fc.assert(
+    fc.property(
+      fc.array(doc, { minLength: 1, maxLength: 3 }),
+      fc.boolean(),
+      fc.array(edit, { maxLength: 3 }),
+      (docs, share, edits) => {
+        // Shared values become anchors and aliases when stringified.
+        if (share && docs[0]) docs[0] = { ...docs[0], shared1: docs[0], shared2: { again: docs[0] } };
+        let text = docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+        for (const [at, piece] of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + piece + text.slice(i);
+        }
+        assertSame([{ file: 'r.yaml', text }], JSON.stringify(text));
+      },
+    ),
+    { numRuns: 1500 },
+  );
+});
