@@ -4,13 +4,37 @@
  * file:line:col and marked invalid, so the builder leaves them out of `others` too.
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
-import type { DestinationRule, MeshModel, MeshName, VirtualService } from '../../model/mesh.ts';
+import type {
+  DestinationRule,
+  LinkerdDefaultPolicy,
+  MeshModel,
+  MeshName,
+  VirtualService,
+} from '../../model/mesh.ts';
 import type { Profile } from '../../model/profile.ts';
 import { byNamespaceName } from '../../model/keys.ts';
 import type { Envelope } from '../_envelope.ts';
 import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
 import { readServiceProfile } from './_linkerd.ts';
 import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
+import { readRoute } from '../routing/index.ts';
+import {
+  linkerdPolicyGroup,
+  readLinkerdAuthorizationPolicy,
+  readMeshTLSAuthentication,
+  readNetworkAuthentication,
+  readServer,
+  readServerAuthorization,
+} from './_linkerd-policy.ts';
+
+/** Linkerd's default `clusterNetworks` (Helm values of linkerd-control-plane). */
+export const linkerdClusterNetworks: readonly string[] = [
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  'fd00::/8',
+];
 
 export { re2Problem } from './_istio.ts';
 
@@ -75,6 +99,14 @@ export function buildMesh(
   const authorizationPolicies = security('AuthorizationPolicy')
     .flatMap((e) => keep(e, readAuthorizationPolicy(e)))
     .sort(byNamespaceName);
+  const linkerd = <T extends { namespace: string; name: string; key: string }>(
+    kind: string,
+    read: (e: Envelope) => T,
+  ): T[] =>
+    envs
+      .filter((e) => e.kind === kind && e.group === linkerdPolicyGroup && !e.f.invalid)
+      .flatMap((e) => keep(e, read(e)))
+      .sort(byNamespaceName);
   return {
     ...detectMesh(envs, profile, sink),
     virtualServices,
@@ -83,6 +115,17 @@ export function buildMesh(
     peerAuthentications,
     authorizationPolicies,
     rootNamespace: profile.mesh?.rootNamespace ?? 'istio-system',
+    linkerd: {
+      servers: linkerd('Server', readServer),
+      serverAuthorizations: linkerd('ServerAuthorization', readServerAuthorization),
+      authorizationPolicies: linkerd('AuthorizationPolicy', readLinkerdAuthorizationPolicy),
+      meshTLSAuthentications: linkerd('MeshTLSAuthentication', readMeshTLSAuthentication),
+      networkAuthentications: linkerd('NetworkAuthentication', readNetworkAuthentication),
+      httpRoutes: linkerd('HTTPRoute', readRoute),
+      defaultInboundPolicy:
+        (profile.mesh?.defaultInboundPolicy as LinkerdDefaultPolicy | undefined) ?? 'all-unauthenticated',
+      clusterNetworks: profile.mesh?.clusterNetworks ?? linkerdClusterNetworks,
+    },
   };
 }
 
