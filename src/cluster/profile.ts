@@ -126,7 +126,10 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     ...ingressControllers(f.stringMap(['ingressControllers']), bad),
     ...mesh(f.str(['mesh', 'name']), bad, f.str(['mesh', 'rootNamespace']), {
       defaultInboundPolicy: f.str(['mesh', 'defaultInboundPolicy']),
-      clusterNetworks: f.get(['mesh', 'clusterNetworks']) === undefined ? undefined : f.list(['mesh', 'clusterNetworks']).map((_, i) => f.str(['mesh', 'clusterNetworks', i]) ?? ''),
+      clusterNetworks:
+        f.get(['mesh', 'clusterNetworks']) === undefined
+          ? undefined
+          : f.list(['mesh', 'clusterNetworks']).map((_, i) => f.str(['mesh', 'clusterNetworks', i]) ?? ''),
     }),
     source: raw.source,
   };
@@ -183,13 +186,22 @@ function mesh(
 ): Pick<Profile, 'mesh'> {
   if (value === undefined) return {};
   const { defaultInboundPolicy, clusterNetworks } = linkerd;
-  if (defaultInboundPolicy !== undefined && !(linkerdDefaultPolicies as readonly string[]).includes(defaultInboundPolicy)) {
-    bad(['mesh', 'defaultInboundPolicy'], `mesh.defaultInboundPolicy "${defaultInboundPolicy}" must be one of ${linkerdDefaultPolicies.join(', ')}`);
+  if (
+    defaultInboundPolicy !== undefined &&
+    !(linkerdDefaultPolicies as readonly string[]).includes(defaultInboundPolicy)
+  ) {
+    bad(
+      ['mesh', 'defaultInboundPolicy'],
+      `mesh.defaultInboundPolicy "${defaultInboundPolicy}" must be one of ${linkerdDefaultPolicies.join(', ')}`,
+    );
     return mesh(value, bad, rootNamespace, { clusterNetworks });
   }
   const badNet = clusterNetworks?.findIndex((c) => !parseCidr(c)) ?? -1;
   if (badNet >= 0) {
-    bad(['mesh', 'clusterNetworks', badNet], `mesh.clusterNetworks "${clusterNetworks![badNet]}" is not a CIDR`);
+    bad(
+      ['mesh', 'clusterNetworks', badNet],
+      `mesh.clusterNetworks "${clusterNetworks![badNet]}" is not a CIDR`,
+    );
     return mesh(value, bad, rootNamespace, { defaultInboundPolicy });
   }
   if (value === 'istio' || value === 'linkerd')

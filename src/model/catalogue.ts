@@ -318,7 +318,11 @@ export const kinds: readonly KindSupport[] = [
         'modeled',
         'targetRef Server, HTTPRoute (policy.linkerd.io or gateway.networking.k8s.io) or its Namespace; every requiredAuthenticationRef (MeshTLSAuthentication, NetworkAuthentication, ServiceAccount) must hold; a missing ref makes Linkerd ignore the policy; none: unknown',
       ],
-      ['MeshTLSAuthentication', 'modeled', 'identities (*, *.domain, exact) and identityRefs to ServiceAccounts'],
+      [
+        'MeshTLSAuthentication',
+        'modeled',
+        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts',
+      ],
       ['NetworkAuthentication', 'modeled', 'networks: cidr with except'],
       [
         'HTTPRoute',

@@ -83,7 +83,11 @@ export interface MeshTLSAuthentication extends ObjectMeta {
   /** `*`, `*.suffix` or exact identities. */
   readonly identities: readonly string[];
   /** ServiceAccounts (a ref without a name: every ServiceAccount of its namespace). */
-  readonly identityRefs: readonly { readonly kind: string; readonly name?: string; readonly namespace: string }[];
+  readonly identityRefs: readonly {
+    readonly kind: string;
+    readonly name?: string;
+    readonly namespace: string;
+  }[];
 }
 
 export interface NetworkAuthentication extends ObjectMeta {

@@ -104,10 +104,11 @@ function linkerdMatrix(
     !model.pods.some((p) => annotated(p.annotations))
   )
     return undefined;
-  const byIp =
-    L.networkAuthentications.length > 0 || L.serverAuthorizations.some((a) => a.client.networks);
+  const byIp = L.networkAuthentications.length > 0 || L.serverAuthorizations.some((a) => a.client.networks);
   const nets = L.clusterNetworks.map((cidr) => ({ cidr, except: [] }));
-  const perRoute = L.httpRoutes.length > 0 || (model.routing?.routes ?? []).some((r) => r.parentRefs.some((p) => p.kind === 'Server'));
+  const perRoute =
+    L.httpRoutes.length > 0 ||
+    (model.routing?.routes ?? []).some((r) => r.parentRefs.some((p) => p.kind === 'Server'));
   const warnings = [
     'mesh: cells are judged by the Linkerd inbound policy of each server port (Servers, authorizations, default policies)',
     ...(perRoute

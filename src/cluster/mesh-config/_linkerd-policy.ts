@@ -42,11 +42,21 @@ function networks(f: FieldReader, at: PathSegment[]): LinkerdNetwork[] {
   return f.list(at).map((_, i) => {
     const cidr = f.str([...at, i, 'cidr']) ?? '';
     if (!parseCidr(cidr))
-      f.report('invalid-mesh-policy', 'error', [...at, i, 'cidr'], `cidr "${cidr}" is not a CIDR; ${refused}`);
+      f.report(
+        'invalid-mesh-policy',
+        'error',
+        [...at, i, 'cidr'],
+        `cidr "${cidr}" is not a CIDR; ${refused}`,
+      );
     const except = f.list([...at, i, 'except']).map((__, j) => {
       const x = f.str([...at, i, 'except', j]) ?? '';
       if (!parseCidr(x))
-        f.report('invalid-mesh-policy', 'error', [...at, i, 'except', j], `except "${x}" is not a CIDR; ${refused}`);
+        f.report(
+          'invalid-mesh-policy',
+          'error',
+          [...at, i, 'except', j],
+          `except "${x}" is not a CIDR; ${refused}`,
+        );
       return x;
     });
     return { cidr, except };
@@ -59,7 +69,10 @@ export function readServer(e: Envelope): LinkerdServer {
   const port = f.intOrString(['spec', 'port']);
   if (port === undefined)
     f.report('invalid-mesh-policy', 'error', ['spec', 'port'], `a Server needs spec.port; ${refused}`);
-  if (f.get(['spec', 'externalWorkloadSelector']) !== undefined && f.get(['spec', 'podSelector']) === undefined)
+  if (
+    f.get(['spec', 'externalWorkloadSelector']) !== undefined &&
+    f.get(['spec', 'podSelector']) === undefined
+  )
     f.report(
       'mesh-field-not-modeled',
       'warning',
@@ -93,14 +106,26 @@ export function readServerAuthorization(e: Envelope): ServerAuthorization {
   const f = e.f;
   const ns = e.namespace ?? 'default';
   const name = f.str(['spec', 'server', 'name']);
-  const selector = f.map(['spec', 'server', 'selector']) ? readSelector(f, ['spec', 'server', 'selector']) : undefined;
+  const selector = f.map(['spec', 'server', 'selector'])
+    ? readSelector(f, ['spec', 'server', 'selector'])
+    : undefined;
   if (!name === !selector)
-    f.report('invalid-mesh-policy', 'error', ['spec', 'server'], `spec.server needs exactly one of name, selector; ${refused}`);
+    f.report(
+      'invalid-mesh-policy',
+      'error',
+      ['spec', 'server'],
+      `spec.server needs exactly one of name, selector; ${refused}`,
+    );
   const c = ['spec', 'client'];
   const unauthenticated = f.bool([...c, 'unauthenticated']) ?? false;
   const hasTls = f.map([...c, 'meshTLS']) !== undefined;
   if (unauthenticated === hasTls)
-    f.report('invalid-mesh-policy', 'error', c, `spec.client needs exactly one of meshTLS, unauthenticated: true; ${refused}`);
+    f.report(
+      'invalid-mesh-policy',
+      'error',
+      c,
+      `spec.client needs exactly one of meshTLS, unauthenticated: true; ${refused}`,
+    );
   const m = [...c, 'meshTLS'];
   return {
     ...namespacedMetaOf(e),
@@ -178,8 +203,17 @@ export function readMeshTLSAuthentication(e: Envelope): MeshTLSAuthentication {
     const at = ['spec', 'identityRefs', i];
     const kind = f.str([...at, 'kind']) ?? '';
     if (kind !== 'ServiceAccount')
-      f.report('invalid-mesh-policy', 'error', [...at, 'kind'], `identityRefs kind "${kind}" is not ServiceAccount; ${refused}`);
-    return { kind, ...(f.str([...at, 'name']) ? { name: f.str([...at, 'name']) } : {}), namespace: f.str([...at, 'namespace']) ?? ns };
+      f.report(
+        'invalid-mesh-policy',
+        'error',
+        [...at, 'kind'],
+        `identityRefs kind "${kind}" is not ServiceAccount; ${refused}`,
+      );
+    return {
+      kind,
+      ...(f.str([...at, 'name']) ? { name: f.str([...at, 'name']) } : {}),
+      namespace: f.str([...at, 'namespace']) ?? ns,
+    };
   });
   if (!identities.length && !identityRefs.length)
     f.report('invalid-mesh-policy', 'error', ['spec'], `spec needs identities or identityRefs; ${refused}`);
@@ -191,6 +225,11 @@ export function readNetworkAuthentication(e: Envelope): NetworkAuthentication {
   const f = e.f;
   const nets = networks(f, ['spec', 'networks']);
   if (!nets.length)
-    f.report('invalid-mesh-policy', 'error', ['spec', 'networks'], `spec.networks needs at least one network; ${refused}`);
+    f.report(
+      'invalid-mesh-policy',
+      'error',
+      ['spec', 'networks'],
+      `spec.networks needs at least one network; ${refused}`,
+    );
   return { ...namespacedMetaOf(e), networks: nets };
 }

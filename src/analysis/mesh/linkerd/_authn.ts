@@ -97,24 +97,39 @@ export function policyAdmits(
     if (r.kind === 'ServiceAccount') {
       const id = saIdentity(r.name, ns, domain);
       if (c.identity !== id)
-        return { t: 'no', why: `${p.key} requires identity ${id} (${c.identity ? `the client is ${c.identity}` : 'the client sends plaintext'})` };
+        return {
+          t: 'no',
+          why: `${p.key} requires identity ${id} (${c.identity ? `the client is ${c.identity}` : 'the client sends plaintext'})`,
+        };
       continue;
     }
     if (r.kind === 'MeshTLSAuthentication') {
       const m = policy.meshTLSAuthentications.find((x) => x.namespace === ns && x.name === r.name);
-      if (!m) return { t: 'no', why: `${p.key} requires MeshTLSAuthentication ${ns}/${r.name}, which is not in the input: Linkerd ignores the policy` };
-      if (!c.identity) return { t: 'no', why: `${p.key} requires mTLS (${m.key}); the client sends plaintext` };
+      if (!m)
+        return {
+          t: 'no',
+          why: `${p.key} requires MeshTLSAuthentication ${ns}/${r.name}, which is not in the input: Linkerd ignores the policy`,
+        };
+      if (!c.identity)
+        return { t: 'no', why: `${p.key} requires mTLS (${m.key}); the client sends plaintext` };
       const ok =
         m.identities.some((x) => identityMatches(x, c.identity!)) ||
         m.identityRefs.some((x) =>
-          x.name ? saIdentity(x.name, x.namespace, domain) === c.identity : c.identity!.endsWith(`.${x.namespace}.serviceaccount.identity.linkerd.${domain}`),
+          x.name
+            ? saIdentity(x.name, x.namespace, domain) === c.identity
+            : c.identity!.endsWith(`.${x.namespace}.serviceaccount.identity.linkerd.${domain}`),
         );
       if (!ok) return { t: 'no', why: `${m.key} does not name identity ${c.identity}` };
       continue;
     }
     const n = policy.networkAuthentications.find((x) => x.namespace === ns && x.name === r.name);
-    if (!n) return { t: 'no', why: `${p.key} requires NetworkAuthentication ${ns}/${r.name}, which is not in the input: Linkerd ignores the policy` };
-    if (!inNetworks(c.ip, n.networks)) return { t: 'no', why: `${n.key}: source ${c.ip ?? '(unknown)'} is outside its networks` };
+    if (!n)
+      return {
+        t: 'no',
+        why: `${p.key} requires NetworkAuthentication ${ns}/${r.name}, which is not in the input: Linkerd ignores the policy`,
+      };
+    if (!inNetworks(c.ip, n.networks))
+      return { t: 'no', why: `${n.key}: source ${c.ip ?? '(unknown)'} is outside its networks` };
   }
   return { t: 'yes', why: `admitted by ${p.key}` };
 }

@@ -11,13 +11,23 @@
  * https://linkerd.io/2.15/tasks/configuring-per-route-policy/
  */
 import { matches } from '../../../lib/labels.ts';
-import { linkerdDefaultPolicies, type LinkerdDefaultPolicy, type LinkerdServer } from '../../../model/mesh.ts';
+import {
+  linkerdDefaultPolicies,
+  type LinkerdDefaultPolicy,
+  type LinkerdServer,
+} from '../../../model/mesh.ts';
 import type { HTTPRoute, HttpRequest } from '../../../model/routing.ts';
 import type { ClusterModel, Pod } from '../../../model/types.ts';
 import { matchFailure, matchRank } from '../../gateway/index.ts';
 import type { AuthzVerdict, InboundJudge, MeshInbound, MtlsHop } from '../_inbound.ts';
 import type { Sidecar } from '../types.ts';
-import { inNetworks, policyAdmits, serverAuthorizationAdmits, type Admission, type LinkerdClient } from './_authn.ts';
+import {
+  inNetworks,
+  policyAdmits,
+  serverAuthorizationAdmits,
+  type Admission,
+  type LinkerdClient,
+} from './_authn.ts';
 
 const policyAnnotation = 'config.linkerd.io/default-inbound-policy';
 const requireIdAnnotation = 'config.linkerd.io/proxy-require-identity-inbound-ports';
@@ -35,7 +45,9 @@ export function portListed(list: string | undefined, port: number): boolean {
 
 /** Whether a Server's `port` (number, or a container port name) names the pod's `port`. */
 const serverPort = (s: LinkerdServer, pod: Pod, port: number) =>
-  typeof s.port === 'number' ? s.port === port : pod.ports.some((c) => c.name === s.port && c.containerPort === port);
+  typeof s.port === 'number'
+    ? s.port === port
+    : pod.ports.some((c) => c.name === s.port && c.containerPort === port);
 
 interface Route {
   readonly route: HTTPRoute;
@@ -61,24 +73,36 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
       ({ route }) =>
         route.namespace === s.namespace &&
         route.parentRefs.some(
-          (p) => p.kind === 'Server' && p.group === 'policy.linkerd.io' && p.name === s.name && (p.namespace ?? route.namespace) === s.namespace,
+          (p) =>
+            p.kind === 'Server' &&
+            p.group === 'policy.linkerd.io' &&
+            p.name === s.name &&
+            (p.namespace ?? route.namespace) === s.namespace,
         ),
     );
   /** Authorizations that apply to all traffic of a Server. */
   const serverWide = (s: LinkerdServer) => ({
     sas: L.serverAuthorizations.filter(
-      (a) => a.namespace === s.namespace && (a.server.name === s.name || (a.server.selector && matches(a.server.selector, s.labels))),
+      (a) =>
+        a.namespace === s.namespace &&
+        (a.server.name === s.name || (a.server.selector && matches(a.server.selector, s.labels))),
     ),
     aps: L.authorizationPolicies.filter(
       (p) =>
         p.namespace === s.namespace &&
-        ((p.targetRef.kind === 'Server' && p.targetRef.group === 'policy.linkerd.io' && p.targetRef.name === s.name) ||
+        ((p.targetRef.kind === 'Server' &&
+          p.targetRef.group === 'policy.linkerd.io' &&
+          p.targetRef.name === s.name) ||
           (p.targetRef.kind === 'Namespace' && p.targetRef.name === s.namespace)),
     ),
   });
   const routePolicies = (r: Route) =>
     L.authorizationPolicies.filter(
-      (p) => p.namespace === r.route.namespace && p.targetRef.kind === 'HTTPRoute' && p.targetRef.name === r.route.name && (p.targetRef.group || 'policy.linkerd.io') === r.group,
+      (p) =>
+        p.namespace === r.route.namespace &&
+        p.targetRef.kind === 'HTTPRoute' &&
+        p.targetRef.name === r.route.name &&
+        (p.targetRef.group || 'policy.linkerd.io') === r.group,
     );
 
   /** The first authorization that admits, else the unknowns, else no. */
@@ -95,13 +119,25 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
     const yes = judged.find((j) => j.a.t === 'yes');
     if (yes) return { a: yes.a, by: yes.by, misses: [] };
     const maybe = judged.filter((j) => j.a.t === 'unknown');
-    if (maybe.length) return { a: { t: 'unknown', why: maybe.map((m) => m.a.why).join('; ') }, by: maybe[0].by, misses: [] };
+    if (maybe.length)
+      return { a: { t: 'unknown', why: maybe.map((m) => m.a.why).join('; ') }, by: maybe[0].by, misses: [] };
     return { a: { t: 'no', why: '' }, misses: judged.map((j) => j.a.why) };
   };
 
-  const byDefault = (policy: LinkerdDefaultPolicy, by: string, c: LinkerdClient, requireId: boolean): Verdict => {
-    const p = requireId && policy === 'all-unauthenticated' ? 'all-authenticated' : requireId && policy === 'cluster-unauthenticated' ? 'cluster-authenticated' : policy;
-    const req = p !== policy ? ` (${policy}, with identity required on this port by ${requireIdAnnotation})` : '';
+  const byDefault = (
+    policy: LinkerdDefaultPolicy,
+    by: string,
+    c: LinkerdClient,
+    requireId: boolean,
+  ): Verdict => {
+    const p =
+      requireId && policy === 'all-unauthenticated'
+        ? 'all-authenticated'
+        : requireId && policy === 'cluster-unauthenticated'
+          ? 'cluster-authenticated'
+          : policy;
+    const req =
+      p !== policy ? ` (${policy}, with identity required on this port by ${requireIdAnnotation})` : '';
     const inCluster = inNetworks(c.ip, cluster);
     const ok =
       p === 'all-unauthenticated' || p === 'audit'
@@ -120,10 +156,17 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
         : !c.identity && p.endsWith('-authenticated')
           ? `default inbound policy ${p}${req} (${by}) admits only meshed (mTLS) clients; the client sends plaintext`
           : `default inbound policy ${p}${req} (${by}) admits only clients in the cluster networks (${L.clusterNetworks.join(', ')}); the source ${c.ip ?? '(unknown)'} is outside`;
-    return { allowed: ok, reason: why, l7: false, unknown: [], notes: p === 'audit' ? ['default inbound policy audit: requests are allowed and flagged in logs'] : [] };
+    return {
+      allowed: ok,
+      reason: why,
+      l7: false,
+      unknown: [],
+      notes: p === 'audit' ? ['default inbound policy audit: requests are allowed and flagged in logs'] : [],
+    };
   };
 
-  const bad = (v: string | undefined) => v !== undefined && !(linkerdDefaultPolicies as readonly string[]).includes(v);
+  const bad = (v: string | undefined) =>
+    v !== undefined && !(linkerdDefaultPolicies as readonly string[]).includes(v);
 
   return (q) => {
     if (q.protocol !== 'TCP') return undefined;
@@ -132,7 +175,8 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
     if (!server.meshed) return undefined;
     const ns = namespaces.get(pod.namespace);
     // The proxy does not see connections to skipped ports.
-    if (portListed(pod.annotations[skipAnnotation] ?? ns?.annotations[skipAnnotation], q.port)) return undefined;
+    if (portListed(pod.annotations[skipAnnotation] ?? ns?.annotations[skipAnnotation], q.port))
+      return undefined;
     const clientPod = 'pod' in q.client ? q.client.pod : undefined;
     const client = clientPod ? sidecar(clientPod) : undefined;
     const skipOut = clientPod && portListed(clientPod.annotations[skipOutAnnotation], q.port);
@@ -157,8 +201,15 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
     };
     const notes: string[] = [];
     const servers = L.servers
-      .filter((s) => s.namespace === pod.namespace && matches(s.podSelector, pod.labels) && serverPort(s, pod, q.port))
-      .sort((a, b) => (a.creationTimestamp ?? '9999').localeCompare(b.creationTimestamp ?? '9999') || a.key.localeCompare(b.key));
+      .filter(
+        (s) =>
+          s.namespace === pod.namespace && matches(s.podSelector, pod.labels) && serverPort(s, pod, q.port),
+      )
+      .sort(
+        (a, b) =>
+          (a.creationTimestamp ?? '9999').localeCompare(b.creationTimestamp ?? '9999') ||
+          a.key.localeCompare(b.key),
+      );
     let v: Verdict;
     let policies: string[];
     if (!servers.length) {
@@ -169,18 +220,31 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
           ? [onPod, `pod annotation ${policyAnnotation}`]
           : onNs !== undefined
             ? [onNs, `namespace ${pod.namespace} annotation ${policyAnnotation}`]
-            : [L.defaultInboundPolicy, "the cluster's default (mesh.defaultInboundPolicy)"];
+            : [L.defaultInboundPolicy, 'the cluster default, mesh.defaultInboundPolicy'];
       policies = [];
       if (bad(value))
-        v = { allowed: true, reason: `${by} is "${value}", not a policy Linkerd knows`, l7: false, unknown: [`${by} "${value}" is not one of ${linkerdDefaultPolicies.join(', ')}: what the proxy does is not modeled by kubetwin`], notes: [] };
+        v = {
+          allowed: true,
+          reason: `${by} is "${value}", not a policy Linkerd knows`,
+          l7: false,
+          unknown: [
+            `${by} "${value}" is not one of ${linkerdDefaultPolicies.join(', ')}: what the proxy does is not modeled by kubetwin`,
+          ],
+          notes: [],
+        };
       else {
-        const requireId = portListed(pod.annotations[requireIdAnnotation] ?? ns?.annotations[requireIdAnnotation], q.port);
+        const requireId = portListed(
+          pod.annotations[requireIdAnnotation] ?? ns?.annotations[requireIdAnnotation],
+          q.port,
+        );
         v = byDefault(value as LinkerdDefaultPolicy, by, c, requireId);
       }
     } else {
       const s = servers[0];
       if (servers.length > 1)
-        notes.push(`${servers.length} Servers select this pod port (${servers.map((x) => x.key).join(', ')}); Linkerd's admission webhook refuses overlapping Servers — kubetwin takes ${s.key}`);
+        notes.push(
+          `${servers.length} Servers select this pod port (${servers.map((x) => x.key).join(', ')}); Linkerd's admission webhook refuses overlapping Servers — kubetwin takes ${s.key}`,
+        );
       const rs = routesOf(s);
       const wide = serverWide(s);
       policies = [s.key, ...wide.aps.map((p) => p.key), ...wide.sas.map((a) => a.key)];
@@ -195,13 +259,31 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
       });
       const fromAdmission = (r: ReturnType<typeof admit>, route?: string): Verdict | undefined =>
         r.a.t === 'yes'
-          ? { allowed: true, policy: r.by!.key, source: r.by!.source, reason: `${r.a.why}${route ? ` on ${route}` : ''} (${s.key})`, l7: false, unknown: [], notes: [] }
+          ? {
+              allowed: true,
+              policy: r.by!.key,
+              source: r.by!.source,
+              reason: `${r.a.why}${route ? ` on ${route}` : ''} (${s.key})`,
+              l7: false,
+              unknown: [],
+              notes: [],
+            }
           : r.a.t === 'unknown'
-            ? { allowed: true, policy: r.by!.key, source: r.by!.source, reason: `${r.by!.key} may admit it`, l7: false, unknown: [r.a.why], notes: [] }
+            ? {
+                allowed: true,
+                policy: r.by!.key,
+                source: r.by!.source,
+                reason: `${r.by!.key} may admit it`,
+                l7: false,
+                unknown: [r.a.why],
+                notes: [],
+              }
             : undefined;
       const access = s.accessPolicy && s.accessPolicy !== 'deny' ? s.accessPolicy : undefined;
       const fallback = (misses: string[]): Verdict =>
-        access ? byDefault(access, `${s.key} spec.accessPolicy`, c, false) : denied('no authorization admits the client', misses);
+        access
+          ? byDefault(access, `${s.key} spec.accessPolicy`, c, false)
+          : denied('no authorization admits the client', misses);
       if (!rs.length) {
         const r = admit(s, c, []);
         v = fromAdmission(r) ?? fallback(r.misses);
@@ -212,36 +294,67 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
           host: '',
           port: q.port,
           path,
-          query: query ? query.split('&').map((kv) => kv.split('=') as unknown as readonly [string, string]) : [],
+          query: query
+            ? query.split('&').map((kv) => kv.split('=') as unknown as readonly [string, string])
+            : [],
           method: q.http.method.toUpperCase(),
-          headers: Object.fromEntries(Object.entries(q.http.headers ?? {}).map(([k, x]) => [k.toLowerCase(), x])),
+          headers: Object.fromEntries(
+            Object.entries(q.http.headers ?? {}).map(([k, x]) => [k.toLowerCase(), x]),
+          ),
         };
         const hits = rs
-          .flatMap((r) => r.route.rules.flatMap((rule) => rule.matches.filter((m) => !matchFailure(m, req, false)).map((m) => ({ r, rank: matchRank(m) }))))
+          .flatMap((r) =>
+            r.route.rules.flatMap((rule) =>
+              rule.matches
+                .filter((m) => !matchFailure(m, req, false))
+                .map((m) => ({ r, rank: matchRank(m) })),
+            ),
+          )
           .sort((a, b) => {
             for (let i = 0; i < a.rank.length; i++) if (a.rank[i] !== b.rank[i]) return a.rank[i] - b.rank[i];
-            return (a.r.route.creationTimestamp ?? '9999').localeCompare(b.r.route.creationTimestamp ?? '9999') || a.r.route.key.localeCompare(b.r.route.key);
+            return (
+              (a.r.route.creationTimestamp ?? '9999').localeCompare(b.r.route.creationTimestamp ?? '9999') ||
+              a.r.route.key.localeCompare(b.r.route.key)
+            );
           });
         if (!hits.length)
-          v = denied(`no HTTPRoute of it (${rs.map((r) => r.route.key).join(', ')}) matches ${req.method} ${path}: the proxy answers 404`, []);
+          v = denied(
+            `no HTTPRoute of it (${rs.map((r) => r.route.key).join(', ')}) matches ${req.method} ${path}: the proxy answers 404`,
+            [],
+          );
         else {
           const r = hits[0].r;
           policies.push(r.route.key, ...routePolicies(r).map((p) => p.key));
           const a = admit(s, c, routePolicies(r));
-          v = fromAdmission(a, r.route.key) ?? denied(`no authorization of route ${r.route.key} or of the Server admits the client: the proxy answers 403`, a.misses);
+          v =
+            fromAdmission(a, r.route.key) ??
+            denied(
+              `no authorization of route ${r.route.key} or of the Server admits the client: the proxy answers 403`,
+              a.misses,
+            );
         }
       } else {
         const per = rs.map((r) => ({ r, a: admit(s, c, routePolicies(r)) }));
         const ok = per.filter((p) => p.a.a.t !== 'no');
-        if (!ok.length) v = denied(`no authorization of its HTTPRoutes (${rs.map((r) => r.route.key).join(', ')}) or of the Server admits the client`, []);
+        if (!ok.length)
+          v = denied(
+            `no authorization of its HTTPRoutes (${rs.map((r) => r.route.key).join(', ')}) or of the Server admits the client`,
+            [],
+          );
         else {
           const first = fromAdmission(ok[0].a, ok[0].r.route.key)!;
-          v = { ...first, l7: true, reason: `${first.reason}; other requests may be denied (per-route authorization: give --http-method/--http-path)` };
+          v = {
+            ...first,
+            l7: true,
+            reason: `${first.reason}; other requests may be denied (per-route authorization: give --http-method/--http-path)`,
+          };
         }
         policies.push(...rs.map((r) => r.route.key));
       }
       if (s.proxyProtocol === 'opaque' && rs.length)
-        notes.push(`${s.key} proxyProtocol is opaque: its HTTPRoutes do not apply to TCP traffic, which kubetwin does not model`);
+        notes.push(
+          `${s.key} proxyProtocol is opaque: its HTTPRoutes do not apply to TCP traffic, which kubetwin does not model`,
+        );
     }
     const authz: AuthzVerdict = { ...v, notes: [...v.notes], policies: [...new Set(policies)].sort() };
     const from = clientPod ? `${clientPod.namespace}/${clientPod.name}` : c.ip;
