@@ -24,6 +24,7 @@ import {
   ciliumSelectorScoped,
 } from './_cilium.ts';
 import { meshInput } from './_mesh-input.ts';
+import { meshControlPlaneBlocked } from './_mesh-control-plane-blocked.ts';
 import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
@@ -67,6 +68,7 @@ export const doctorRules: readonly DoctorRule[] = [
   tlsCertificateProblem,
   meshObjectsWithoutMesh,
   meshInput,
+  meshControlPlaneBlocked,
   destinationRuleSubsetSelectsNoPods,
   meshStrictPlaintextClients,
   flowBlocked,
