@@ -737,6 +737,18 @@ export const fields: readonly FieldSupport[] = [
     note: 'opaque ports are not modeled',
   },
   {
+    kind: 'Server',
+    path: 'spec.externalWorkloadSelector',
+    level: 'planned',
+    note: 'Linkerd workloads outside Kubernetes (ExternalWorkload) are not modeled: such a Server selects no pods in kubetwin',
+  },
+  {
+    kind: 'Server',
+    path: 'spec.proxyProtocol',
+    level: 'partial',
+    note: 'shown; protocol detection is not modeled (HTTPRoutes of an opaque Server are noted, not applied to TCP)',
+  },
+  {
     kind: 'AuthorizationPolicy',
     path: 'spec.action',
     level: 'partial',

@@ -69,16 +69,6 @@ export function readServer(e: Envelope): LinkerdServer {
   const port = f.intOrString(['spec', 'port']);
   if (port === undefined)
     f.report('invalid-mesh-policy', 'error', ['spec', 'port'], `a Server needs spec.port; ${refused}`);
-  if (
-    f.get(['spec', 'externalWorkloadSelector']) !== undefined &&
-    f.get(['spec', 'podSelector']) === undefined
-  )
-    f.report(
-      'mesh-field-not-modeled',
-      'warning',
-      ['spec', 'externalWorkloadSelector'],
-      'externalWorkloadSelector (workloads outside Kubernetes) is not modeled: this Server selects no pods in kubetwin',
-    );
   const access = f.str(['spec', 'accessPolicy']);
   const accessPolicy = defaultPolicyValue(access);
   if (access !== undefined && !accessPolicy)
