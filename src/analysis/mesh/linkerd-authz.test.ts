@@ -236,3 +236,17 @@ test('linkerd-policy-objects-modeled: they no longer make answers unknown; bad o
   assert.equal(model.mesh!.linkerd.servers.length, 0);
   assert.equal(run(bad, 'emojivoto/web').verdict, 'allowed');
 });
+
+test('linkerd-profile-values: mesh.defaultInboundPolicy and mesh.clusterNetworks are checked as linkerd install checks them', () => {
+  const { diagnostics, model } = build(
+    '',
+    profile(', defaultInboundPolicy: denied, clusterNetworks: [10.0.0.0/8, not-a-cidr]'),
+  );
+  const bad = diagnostics.filter((d) => d.source?.file === 'kubetwin.yaml' && d.severity === 'error');
+  assert.equal(bad.length, 2, bad.map((d) => d.message).join('\n'));
+  assert.match(bad[0].message, /defaultInboundPolicy "denied" must be one of/);
+  assert.match(bad[1].message, /clusterNetworks "not-a-cidr" is not a CIDR/);
+  // Refused values fall back to Linkerd's defaults.
+  assert.equal(model.mesh!.linkerd.defaultInboundPolicy, 'all-unauthenticated');
+  assert.equal(model.mesh!.linkerd.clusterNetworks[0], '10.0.0.0/8');
+});
