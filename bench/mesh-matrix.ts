@@ -1,8 +1,11 @@
 /**
  * Mesh matrix benchmark: `matrix --by workload` on the realistic cluster (bench/generate.ts) with every
  * namespace injected, mesh-wide STRICT mTLS and one AuthorizationPolicy per Deployment (ALLOW from its own
- * namespace to the http port), against the same cluster without mesh security objects.
- * Run: node --import tsx bench/mesh-matrix.ts [PODS] (default 30000; writes bench/results/mesh-matrix.md).
+ * namespace to the http port), against the same cluster without mesh security objects; and the Linkerd
+ * equivalent: every namespace injected, default inbound policy cluster-authenticated, one Server (port 8080)
+ * and one AuthorizationPolicy (a MeshTLSAuthentication of its own namespace's identities) per Deployment.
+ * Run: node --import tsx bench/mesh-matrix.ts [PODS] [none,istio,linkerd] (default 30000 and all three;
+ * writes bench/results/mesh-matrix.md).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -13,8 +16,56 @@ import { PolicyEngine } from '../src/analysis/policy/index.ts';
 import { rawFromData } from '../src/parse/index.ts';
 
 const pods = Number(process.argv[2] ?? 30000);
+type Mesh = 'none' | 'istio' | 'linkerd';
+const meshes = (process.argv[3] ?? 'none,istio,linkerd').split(',') as Mesh[];
 
-function bodies(withMesh: boolean): Record<string, unknown>[] {
+function linkerdBodies(): Record<string, unknown>[] {
+  const out = generateBodies({ family: 'realistic', pods, seed: 1 }).map((b) => {
+    const meta = b.metadata as { annotations?: Record<string, string> };
+    if (b.kind === 'Namespace') meta.annotations = { ...meta.annotations, 'linkerd.io/inject': 'enabled' };
+    return b;
+  });
+  const extra: Record<string, unknown>[] = [];
+  const nss = new Set<string>();
+  for (const b of out)
+    if (b.kind === 'Deployment') {
+      const m = b.metadata as { name: string; namespace: string };
+      const policy = 'policy.linkerd.io';
+      extra.push(
+        {
+          apiVersion: `${policy}/v1beta1`,
+          kind: 'Server',
+          metadata: { name: m.name, namespace: m.namespace },
+          spec: { podSelector: { matchLabels: { app: m.name } }, port: 8080 },
+        },
+        {
+          apiVersion: `${policy}/v1alpha1`,
+          kind: 'AuthorizationPolicy',
+          metadata: { name: `allow-${m.name}`, namespace: m.namespace },
+          spec: {
+            targetRef: { group: policy, kind: 'Server', name: m.name },
+            requiredAuthenticationRefs: [
+              { group: policy, kind: 'MeshTLSAuthentication', name: 'same-namespace' },
+            ],
+          },
+        },
+      );
+      if (!nss.has(m.namespace)) {
+        nss.add(m.namespace);
+        extra.push({
+          apiVersion: `${policy}/v1alpha1`,
+          kind: 'MeshTLSAuthentication',
+          metadata: { name: 'same-namespace', namespace: m.namespace },
+          spec: { identityRefs: [{ kind: 'ServiceAccount' }] },
+        });
+      }
+    }
+  return [...out, ...extra];
+}
+
+function bodies(mesh: Mesh): Record<string, unknown>[] {
+  if (mesh === 'linkerd') return linkerdBodies();
+  const withMesh = mesh === 'istio';
   const out = generateBodies({ family: 'realistic', pods, seed: 1 }).map((b) => {
     const meta = b.metadata as { labels?: Record<string, string> };
     if (b.kind === 'Namespace' && withMesh) meta.labels = { ...meta.labels, 'istio-injection': 'enabled' };
@@ -47,9 +98,15 @@ function bodies(withMesh: boolean): Record<string, unknown>[] {
   return [...out, ...extra];
 }
 
-function run(withMesh: boolean) {
-  const bs = bodies(withMesh);
-  const profile = { ...profileFor(pods), ...(withMesh ? { mesh: { name: 'istio' as const } } : {}) };
+function run(mesh: Mesh) {
+  const bs = bodies(mesh);
+  const profile = {
+    ...profileFor(pods),
+    ...(mesh === 'istio' ? { mesh: { name: 'istio' as const } } : {}),
+    ...(mesh === 'linkerd'
+      ? { mesh: { name: 'linkerd' as const, defaultInboundPolicy: 'cluster-authenticated' } }
+      : {}),
+  };
   const t0 = performance.now();
   const { model } = buildCluster(
     bs.map((b, i) => rawFromData(b, { file: '<generated>', doc: i, line: 1, column: 1 })),
@@ -66,9 +123,12 @@ function run(withMesh: boolean) {
       allowed += e.allowedPairs;
     }
   const matrixMs = performance.now() - t1;
-  const aps = model.mesh?.authorizationPolicies.length ?? 0;
+  const aps =
+    mesh === 'linkerd'
+      ? (model.mesh?.linkerd.authorizationPolicies.length ?? 0)
+      : (model.mesh?.authorizationPolicies.length ?? 0);
   return {
-    withMesh,
+    mesh,
     pods: model.pods.length,
     aps,
     buildMs: Math.round(built),
@@ -79,9 +139,9 @@ function run(withMesh: boolean) {
 }
 
 const load = loadavg()[0].toFixed(1);
-const rows = [run(false), run(true)];
+const rows = meshes.map(run);
 const md = [
-  '## Mesh matrix (`matrix --by workload`, STRICT mTLS + one AuthorizationPolicy per workload)',
+  '## Mesh matrix (`matrix --by workload`, one authorization policy per workload: Istio STRICT mTLS + AuthorizationPolicy, Linkerd Server + AuthorizationPolicy)',
   '',
   `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load} → ${loadavg()[0].toFixed(1)}`,
   '',
@@ -89,7 +149,7 @@ const md = [
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...rows.map(
     (r) =>
-      `| ${r.withMesh ? 'Istio: STRICT + AuthorizationPolicies' : 'no mesh'} | ${r.pods} | ${r.aps} | ${r.buildMs} | ${r.matrixMs} | ${r.entries} | ${r.allowed} |`,
+      `| ${r.mesh === 'istio' ? 'Istio: STRICT + AuthorizationPolicies' : r.mesh === 'linkerd' ? 'Linkerd: cluster-authenticated + Server and AuthorizationPolicy' : 'no mesh'} | ${r.pods} | ${r.aps} | ${r.buildMs} | ${r.matrixMs} | ${r.entries} | ${r.allowed} |`,
   ),
   '',
 ].join('\n');

@@ -9,6 +9,7 @@ import {
 import { parseCidr, parseIP } from '../lib/ip.ts';
 import type { RawObject } from '../parse/index.ts';
 import { FieldReader } from './_fields.ts';
+import { linkerdDefaultPolicies } from '../model/mesh.ts';
 
 export const profileApiVersion = 'kubetwin.dev/v1alpha1';
 export const profileKind = 'ClusterProfile';
@@ -123,7 +124,13 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     loadBalancers: f.stringMap(['loadBalancers']),
     ...resolverLibc(f.str(['resolverLibc']), bad),
     ...ingressControllers(f.stringMap(['ingressControllers']), bad),
-    ...mesh(f.str(['mesh', 'name']), bad, f.str(['mesh', 'rootNamespace'])),
+    ...mesh(f.str(['mesh', 'name']), bad, f.str(['mesh', 'rootNamespace']), {
+      defaultInboundPolicy: f.str(['mesh', 'defaultInboundPolicy']),
+      clusterNetworks:
+        f.get(['mesh', 'clusterNetworks']) === undefined
+          ? undefined
+          : f.list(['mesh', 'clusterNetworks']).map((_, i) => f.str(['mesh', 'clusterNetworks', i]) ?? ''),
+    }),
     source: raw.source,
   };
   return { profile, diagnostics };
@@ -167,15 +174,45 @@ function ingressControllers(
   return Object.keys(out).length ? { ingressControllers: out } : {};
 }
 
-/** `mesh: {name: istio | linkerd}`, absent when not set. */
+/**
+ * `mesh: {name: istio | linkerd, rootNamespace?, defaultInboundPolicy?, clusterNetworks?}`, absent when not
+ * set. The Linkerd values are checked as `linkerd install` checks them (a known policy name, CIDRs).
+ */
 function mesh(
   value: string | undefined,
   bad: (path: (string | number)[], message: string) => unknown,
   rootNamespace?: string,
+  linkerd: { defaultInboundPolicy?: string; clusterNetworks?: string[] } = {},
 ): Pick<Profile, 'mesh'> {
   if (value === undefined) return {};
+  const { defaultInboundPolicy, clusterNetworks } = linkerd;
+  if (
+    defaultInboundPolicy !== undefined &&
+    !(linkerdDefaultPolicies as readonly string[]).includes(defaultInboundPolicy)
+  ) {
+    bad(
+      ['mesh', 'defaultInboundPolicy'],
+      `mesh.defaultInboundPolicy "${defaultInboundPolicy}" must be one of ${linkerdDefaultPolicies.join(', ')}`,
+    );
+    return mesh(value, bad, rootNamespace, { clusterNetworks });
+  }
+  const badNet = clusterNetworks?.findIndex((c) => !parseCidr(c)) ?? -1;
+  if (badNet >= 0) {
+    bad(
+      ['mesh', 'clusterNetworks', badNet],
+      `mesh.clusterNetworks "${clusterNetworks![badNet]}" is not a CIDR`,
+    );
+    return mesh(value, bad, rootNamespace, { defaultInboundPolicy });
+  }
   if (value === 'istio' || value === 'linkerd')
-    return { mesh: { name: value, ...(rootNamespace ? { rootNamespace } : {}) } };
+    return {
+      mesh: {
+        name: value,
+        ...(rootNamespace ? { rootNamespace } : {}),
+        ...(defaultInboundPolicy ? { defaultInboundPolicy } : {}),
+        ...(clusterNetworks ? { clusterNetworks } : {}),
+      },
+    };
   bad(['mesh', 'name'], `mesh.name "${value}" must be istio or linkerd`);
   return {};
 }

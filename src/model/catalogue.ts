@@ -301,19 +301,41 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: 'routes (condition method, pathRegex, all, any, not), timeout and isRetryable with the retryBudget, shown on route --via mesh answers (Linkerd); unknown route fields reported; dstOverrides not modeled',
   },
-  ...[
-    'Server',
-    'ServerAuthorization',
-    'AuthorizationPolicy',
-    'MeshTLSAuthentication',
-    'NetworkAuthentication',
-    'HTTPRoute',
-  ].map((kind) => ({
+  ...(
+    [
+      [
+        'Server',
+        'partial',
+        'podSelector and port (number or container port name): a Server denies its pod port to every client no authorization admits (reach, test, trace, matrix); proxyProtocol shown; v1beta3 accessPolicy read; externalWorkloadSelector not modeled',
+      ],
+      [
+        'ServerAuthorization',
+        'modeled',
+        'server (name or selector over Server labels), client (unauthenticated, meshTLS identities with * and *. wildcards, serviceAccounts, unauthenticatedTLS) and networks with except; without networks, a source outside the cluster networks is unknown',
+      ],
+      [
+        'AuthorizationPolicy',
+        'modeled',
+        'targetRef Server, HTTPRoute (policy.linkerd.io or gateway.networking.k8s.io) or its Namespace; every requiredAuthenticationRef (MeshTLSAuthentication, NetworkAuthentication, ServiceAccount) must hold; a missing ref makes Linkerd ignore the policy; none: unknown',
+      ],
+      [
+        'MeshTLSAuthentication',
+        'modeled',
+        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts',
+      ],
+      ['NetworkAuthentication', 'modeled', 'networks: cidr with except'],
+      [
+        'HTTPRoute',
+        'partial',
+        'parented to a Server: the route a request matches (Gateway API matches and precedence) picks its AuthorizationPolicies, no match answers 404; parented to a Service: routes like a GAMMA HTTPRoute (route --via mesh, trace)',
+      ],
+    ] as const
+  ).map(([kind, level, note]) => ({
     group: 'policy.linkerd.io',
     kind,
     namespaced: true,
-    level: 'planned' as const,
-    note: 'kept in the model; Linkerd policy is not modeled yet: reach and trace do not account for it',
+    level,
+    note,
   })),
   {
     group: 'k8s.otterize.com',
@@ -713,6 +735,18 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.opaquePorts',
     level: 'ignored',
     note: 'opaque ports are not modeled',
+  },
+  {
+    kind: 'Server',
+    path: 'spec.externalWorkloadSelector',
+    level: 'planned',
+    note: 'Linkerd workloads outside Kubernetes (ExternalWorkload) are not modeled: such a Server selects no pods in kubetwin',
+  },
+  {
+    kind: 'Server',
+    path: 'spec.proxyProtocol',
+    level: 'partial',
+    note: 'shown; protocol detection is not modeled (HTTPRoutes of an opaque Server are noted, not applied to TCP)',
   },
   {
     kind: 'AuthorizationPolicy',

@@ -10,6 +10,9 @@ import type { Labels } from '../lib/labels.ts';
 import type { AuthorizationPolicy, PeerAuthentication } from './mesh-security.ts';
 
 export type * from './mesh-security.ts';
+export type * from './mesh-linkerd.ts';
+export { linkerdDefaultPolicies } from './mesh-linkerd.ts';
+import type { LinkerdPolicy } from './mesh-linkerd.ts';
 
 export type MeshName = 'istio' | 'linkerd';
 
@@ -170,4 +173,6 @@ export interface MeshModel {
   readonly authorizationPolicies: readonly AuthorizationPolicy[];
   /** Istio's root namespace (the profile's `mesh.rootNamespace`, else `istio-system`). */
   readonly rootNamespace: string;
+  /** Linkerd's policy objects and defaults (`mesh-linkerd.ts`). */
+  readonly linkerd: LinkerdPolicy;
 }

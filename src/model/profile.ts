@@ -63,8 +63,15 @@ export interface Profile {
   /**
    * The service mesh the cluster runs (`istio` or `linkerd`); when absent, kubetwin detects it from the
    * control plane's objects among the manifests. `rootNamespace`: Istio's root namespace (default `istio-system`).
+   * `defaultInboundPolicy` and `clusterNetworks`: Linkerd's install values `proxy.defaultInboundPolicy` (default
+   * all-unauthenticated) and `clusterNetworks` (default the private ranges).
    */
-  readonly mesh?: { readonly name: 'istio' | 'linkerd'; readonly rootNamespace?: string };
+  readonly mesh?: {
+    readonly name: 'istio' | 'linkerd';
+    readonly rootNamespace?: string;
+    readonly defaultInboundPolicy?: string;
+    readonly clusterNetworks?: readonly string[];
+  };
   readonly source?: SourceRef;
   /** Where each value came from (the profile file, inference from observed objects, or the default). */
   readonly origins?: Readonly<Partial<Record<ProfileField, ProfileOrigin>>>;

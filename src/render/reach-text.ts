@@ -32,7 +32,9 @@ export function meshLines(m: MeshInbound): string[] {
         ? 'plaintext'
         : 'mTLS or plaintext (not known)';
   const lines = [
-    `mesh: ${transport} (${t.why}); server port mode ${t.mode} by ${t.modeBy}${at(t.modeSource)}${t.refused ? ': REFUSED' : ''}`,
+    m.mesh === 'linkerd'
+      ? `mesh: ${transport} (${t.why})`
+      : `mesh: ${transport} (${t.why}); server port mode ${t.mode} by ${t.modeBy}${at(t.modeSource)}${t.refused ? ': REFUSED' : ''}`,
   ];
   if (m.authz)
     lines.push(

@@ -10,7 +10,7 @@ export const meshObjectsWithoutMesh: DoctorRule = {
   code: 'mesh-objects-without-mesh',
   severity: 'warning',
   summary:
-    'Istio objects (VirtualService, DestinationRule, PeerAuthentication, AuthorizationPolicy) or Linkerd ServiceProfiles in a cluster where that mesh is not known to run',
+    'Istio objects (VirtualService, DestinationRule, PeerAuthentication, AuthorizationPolicy) or Linkerd ones (ServiceProfile and the policy.linkerd.io kinds) in a cluster where that mesh is not known to run',
   check({ model }) {
     const m = model.mesh;
     if (!m) return [];
@@ -22,7 +22,18 @@ export const meshObjectsWithoutMesh: DoctorRule = {
     ];
     const groups: { mesh: 'istio' | 'linkerd'; objects: readonly ObjectMeta[] }[] = [
       { mesh: 'istio', objects: istio },
-      { mesh: 'linkerd', objects: m.serviceProfiles },
+      {
+        mesh: 'linkerd',
+        objects: [
+          ...m.serviceProfiles,
+          ...m.linkerd.servers,
+          ...m.linkerd.serverAuthorizations,
+          ...m.linkerd.authorizationPolicies,
+          ...m.linkerd.meshTLSAuthentications,
+          ...m.linkerd.networkAuthentications,
+          ...m.linkerd.httpRoutes,
+        ],
+      },
     ];
     return groups.flatMap(({ mesh, objects }): Finding[] => {
       if (m.name === mesh || !objects.length) return [];

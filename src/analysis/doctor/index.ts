@@ -23,6 +23,8 @@ import {
   ciliumNotEnforced,
   ciliumSelectorScoped,
 } from './_cilium.ts';
+import { meshInput } from './_mesh-input.ts';
+import { meshControlPlaneBlocked } from './_mesh-control-plane-blocked.ts';
 import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
@@ -65,6 +67,8 @@ export const doctorRules: readonly DoctorRule[] = [
   routeNotAttached,
   tlsCertificateProblem,
   meshObjectsWithoutMesh,
+  meshInput,
+  meshControlPlaneBlocked,
   destinationRuleSubsetSelectsNoPods,
   meshStrictPlaintextClients,
   flowBlocked,

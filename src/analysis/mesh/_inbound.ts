@@ -9,6 +9,8 @@
  */
 import { matches, selectorFromMap } from '../../lib/labels.ts';
 import type { SourceRef } from '../../model/diagnostic.ts';
+import type { MeshName } from '../../model/mesh.ts';
+import { linkerdInboundJudge } from './linkerd/_inbound.ts';
 import type { ClusterModel, Pod, Protocol, Service, ServicePort } from '../../model/types.ts';
 import type { AuthzHttp } from './istio/_authz-match.ts';
 import { authorize, policiesFor, type AuthzVerdict } from './istio/_authz.ts';
@@ -50,7 +52,7 @@ export interface MtlsHop {
 }
 
 export interface MeshInbound {
-  readonly mesh: 'istio';
+  readonly mesh: MeshName;
   readonly mtls: MtlsHop;
   /** Absent when the connection is refused before authorization. */
   readonly authz?: AuthzVerdict;
@@ -71,6 +73,7 @@ const strip = (id?: string) => id?.replace(/^spiffe:\/\//, '');
 /** The inbound judge of a model's mesh; `sidecar` says which pods carry the proxy. */
 export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar): InboundJudge {
   const mesh = model.mesh;
+  if (mesh?.name === 'linkerd') return linkerdInboundJudge(model, sidecar);
   if (mesh?.name !== 'istio') return () => undefined;
   const root = mesh.rootNamespace;
   const drFor = destinationRuleIndex(mesh.destinationRules, model.profile.clusterDomain);
@@ -203,13 +206,23 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
 }
 
 /**
- * Why Istio security objects cannot be judged: they are in the input but kubetwin does not know Istio runs
- * (no `mesh.name` in the profile, no control plane detected). Undefined when there are none or Istio runs.
+ * Why mesh security objects cannot be judged: Istio's (PeerAuthentication, AuthorizationPolicy) or Linkerd's
+ * (Server, ServerAuthorization, AuthorizationPolicy, HTTPRoute) are in the input but kubetwin does not know a
+ * mesh runs (no `mesh.name` in the profile, no control plane detected). Undefined when there are none or a
+ * mesh is known (the other mesh's objects then have no effect).
  */
 export function meshSecurityGap(model: ClusterModel): string | undefined {
   const m = model.mesh;
-  if (!m || m.name === 'istio') return undefined;
-  const objs = [...m.peerAuthentications, ...m.authorizationPolicies].map((o) => o.key).sort();
-  if (!objs.length || m.name === 'linkerd') return undefined;
-  return `Istio security objects (${objs.join(', ')}) are in the input but no mesh is known to run: set mesh.name: istio in the profile if Istio runs`;
+  if (!m || m.name) return undefined;
+  const istio = [...m.peerAuthentications, ...m.authorizationPolicies].map((o) => o.key).sort();
+  const l = m.linkerd;
+  const linkerd = [...l.servers, ...l.serverAuthorizations, ...l.authorizationPolicies, ...l.httpRoutes]
+    .map((o) => o.key)
+    .sort();
+  const gaps = [
+    ...(istio.length ? [`Istio security objects (${istio.join(', ')})`] : []),
+    ...(linkerd.length ? [`Linkerd policy objects (${linkerd.join(', ')})`] : []),
+  ];
+  if (!gaps.length) return undefined;
+  return `${gaps.join(' and ')} are in the input but no mesh is known to run: set mesh.name (istio or linkerd) in the profile if one runs`;
 }

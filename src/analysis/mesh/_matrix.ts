@@ -8,6 +8,7 @@ import type { ClusterModel, Pod } from '../../model/types.ts';
 import type { AuthorizationPolicy } from '../../model/mesh.ts';
 import type { InboundJudge } from './_inbound.ts';
 import type { Sidecar } from './types.ts';
+import { inNetworks } from './linkerd/_authn.ts';
 
 export interface MeshMatrix {
   /** Static warnings: what the matrix assumes and which policies it cannot fully judge. */
@@ -45,6 +46,7 @@ export function meshMatrix(
   judge: InboundJudge,
 ): MeshMatrix | undefined {
   const m = model.mesh;
+  if (m?.name === 'linkerd') return linkerdMatrix(model, sidecar, judge);
   if (m?.name !== 'istio' || (!m.peerAuthentications.length && !m.authorizationPolicies.length))
     return undefined;
   const aps = m.authorizationPolicies;
@@ -78,6 +80,64 @@ export function meshMatrix(
   };
   const serverKey = (p: Pod) =>
     `${p.namespace}|${JSON.stringify(p.labels)}|${p.annotations['sidecar.istio.io/inject'] ?? ''}|${p.annotations['linkerd.io/inject'] ?? ''}|${p.hostNetwork}${byDestIp ? `|${p.ip}` : ''}`;
+  return overlay(warnings, clientKey, serverKey, judge);
+}
+
+/**
+ * Linkerd's overlay: cells judged per (client identity, server shape, port) as Istio's are. Clients are keyed by
+ * identity and, when an authorization reads addresses, by address (else by whether they are in the cluster
+ * networks); servers also by their ports (a Server names a port by name) and Linkerd's config annotations.
+ * Undefined when nothing can deny: no Server and every default policy all-unauthenticated.
+ */
+function linkerdMatrix(
+  model: ClusterModel,
+  sidecar: (p: Pod) => Sidecar,
+  judge: InboundJudge,
+): MeshMatrix | undefined {
+  const L = model.mesh!.linkerd;
+  const annotated = (a: Readonly<Record<string, string>>) =>
+    Object.keys(a).some((k) => k.startsWith('config.linkerd.io/'));
+  if (
+    !L.servers.length &&
+    (L.defaultInboundPolicy === 'all-unauthenticated' || L.defaultInboundPolicy === 'audit') &&
+    !model.namespaces.some((n) => annotated(n.annotations)) &&
+    !model.pods.some((p) => annotated(p.annotations))
+  )
+    return undefined;
+  const byIp = L.networkAuthentications.length > 0 || L.serverAuthorizations.some((a) => a.client.networks);
+  const nets = L.clusterNetworks.map((cidr) => ({ cidr, except: [] }));
+  const perRoute =
+    L.httpRoutes.length > 0 ||
+    (model.routing?.routes ?? []).some((r) => r.parentRefs.some((p) => p.kind === 'Server'));
+  const warnings = [
+    'mesh: cells are judged by the Linkerd inbound policy of each server port (Servers, authorizations, default policies)',
+    ...(perRoute
+      ? [
+          'mesh: HTTPRoutes parented to Servers authorize per route: cells count connections that some request may pass; judge one request with reach --http-method/--http-path',
+        ]
+      : []),
+  ];
+  const clientKey = (p: Pod) => {
+    const s = sidecar(p);
+    return `${s.meshed ? s.identity : 'plaintext'}|${byIp ? p.ip : inNetworks(p.ip, nets)}|${p.annotations['config.linkerd.io/skip-outbound-ports'] ?? ''}`;
+  };
+  const config = (p: Pod) =>
+    Object.entries(p.annotations)
+      .filter(([k]) => k.startsWith('config.linkerd.io/') || k === 'linkerd.io/inject')
+      .sort()
+      .join(',');
+  const serverKey = (p: Pod) =>
+    `${p.namespace}|${JSON.stringify(p.labels)}|${config(p)}|${p.hostNetwork}|${p.ports.map((c) => `${c.name ?? ''}:${c.containerPort}`).join(',')}`;
+  return overlay(warnings, clientKey, serverKey, judge);
+}
+
+/** The matrix overlay over client and server keys: one judgement per (client key, server key, port). */
+function overlay(
+  warnings: readonly string[],
+  clientKey: (p: Pod) => string,
+  serverKey: (p: Pod) => string,
+  judge: InboundJudge,
+): MeshMatrix {
   const memo = new Map<string, boolean>();
   // Per pod list (one per group, or per group and port): the same arrays come back for every row.
   const caches = new Map<(p: Pod) => string, WeakMap<readonly Pod[], Map<string, Pod[]>>>();

@@ -73,7 +73,8 @@ function build(model: ClusterModel): Mesh {
   const profile = name ? profiles[name](model) : undefined;
   const gamma = gammaTables(
     model.services,
-    model.routing?.routes ?? [],
+    // Linkerd also routes by its own policy.linkerd.io HTTPRoutes parented to a Service.
+    [...(model.routing?.routes ?? []), ...(name === 'linkerd' ? (model.mesh?.linkerd.httpRoutes ?? []) : [])],
     model.routing?.referenceGrants ?? [],
   );
   const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));

@@ -194,7 +194,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     );
   if (!query.http && meshL7.size)
     notes.push(
-      `Istio AuthorizationPolicy HTTP rules apply (${[...meshL7].sort().join('; ')}): this verdict is about the connection; give --http-method/--http-path (test: http: {method, path}) to judge one request`,
+      `${mesh.name === 'linkerd' ? 'Linkerd per-route authorization' : 'Istio AuthorizationPolicy HTTP rules'} apply (${[...meshL7].sort().join('; ')}): this verdict is about the connection; give --http-method/--http-path (test: http: {method, path}) to judge one request`,
     );
   // A verdict that rests on input kubetwin could not read or does not model is not an answer: never ALLOWED.
   const reasons = new Set<string>(meshReasons);

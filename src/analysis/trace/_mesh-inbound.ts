@@ -54,6 +54,8 @@ export function meshInboundHops(
         : x.transport === 'plaintext'
           ? 'plaintext'
           : 'mTLS or plaintext (not known)';
+    // Linkerd's proxy accepts both; its inbound policy (next hop) decides.
+    if (m.mesh === 'linkerd') return `${who} → ${t.label}:${t.port}: ${transport} (${x.why})`;
     return `${who} → ${t.label}:${t.port}: ${transport} (${x.why}); port mode ${x.mode} by ${x.modeBy}${at(x.modeSource)}${x.refused ? ' — REFUSED' : ''}`;
   });
   const refused = judged.filter((j) => j.m.mtls.refused);
@@ -104,7 +106,9 @@ export function meshInboundHops(
     fix: {
       summary: first.m.mtls.refused
         ? `inject the mesh proxy into ${who}, or set the server port's PeerAuthentication mode to PERMISSIVE`
-        : `change ${first.m.authz?.policy ?? 'the AuthorizationPolicies of the server'} to admit ${who}`,
+        : first.m.mesh === 'linkerd'
+          ? `authorize ${who} where ${first.m.authz?.policy ?? 'the server port'} decides (an AuthorizationPolicy or ServerAuthorization, or a default inbound policy that admits it)`
+          : `change ${first.m.authz?.policy ?? 'the AuthorizationPolicies of the server'} to admit ${who}`,
     },
   };
 }

@@ -229,9 +229,31 @@ export function readVirtualService(e: Envelope): VirtualService {
   };
 }
 
+/**
+ * `outlierDetection.consecutiveErrors` is deprecated in Istio's API (`consecutive_errors` carries
+ * `deprecated=true` in istio/api destination_rule.proto): it is read as consecutive5xxErrors. Reported as
+ * `mesh-deprecated-field` wherever a traffic policy (or one of its portLevelSettings) sets it.
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/#OutlierDetection
+ */
+function deprecatedOutlier(f: FieldReader, at: PathSegment[]): void {
+  const check = (p: PathSegment[]) => {
+    if (f.get([...p, 'outlierDetection', 'consecutiveErrors']) !== undefined)
+      f.report(
+        'mesh-deprecated-field',
+        'warning',
+        [...p, 'outlierDetection', 'consecutiveErrors'],
+        'outlierDetection.consecutiveErrors is deprecated: Istio reads it as consecutive5xxErrors (5xx responses only)',
+        'Use consecutive5xxErrors (5xx responses) or consecutiveGatewayErrors (502, 503, 504) instead.',
+      );
+  };
+  check(at);
+  f.list([...at, 'portLevelSettings']).forEach((_, i) => check([...at, 'portLevelSettings', i]));
+}
+
 function policySummary(f: FieldReader, at: PathSegment[]): TrafficPolicySummary | undefined {
   const m = f.map(at);
   if (!m) return undefined;
+  deprecatedOutlier(f, at);
   return {
     loadBalancer:
       f.str([...at, 'loadBalancer', 'simple']) ??

@@ -42,7 +42,7 @@ export function readServiceProfile(e: Envelope): ServiceProfile {
           'serviceprofile-unknown-field',
           'warning',
           [...at, k],
-          `routes[${i}].${k} is not a ServiceProfile route field (${routeFields.join(', ')}): Linkerd ignores it${k === 'retries' ? "; retries come from isRetryable: true and the profile's retryBudget" : ''}`,
+          `routes[${i}].${k} is not a ServiceProfile route field (${routeFields.join(', ')}): Linkerd ignores it${k === 'retries' ? "; retries come from isRetryable: true and the profile's retryBudget" : k === 'retryBudget' ? '; retryBudget is a field of spec, for the whole profile' : ''}`,
           'See https://linkerd.io/2.15/reference/service-profiles/ for the route fields.',
         );
     return {

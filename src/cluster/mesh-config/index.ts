@@ -4,13 +4,37 @@
  * file:line:col and marked invalid, so the builder leaves them out of `others` too.
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
-import type { DestinationRule, MeshModel, MeshName, VirtualService } from '../../model/mesh.ts';
+import type {
+  DestinationRule,
+  LinkerdDefaultPolicy,
+  MeshModel,
+  MeshName,
+  VirtualService,
+} from '../../model/mesh.ts';
 import type { Profile } from '../../model/profile.ts';
 import { byNamespaceName } from '../../model/keys.ts';
 import type { Envelope } from '../_envelope.ts';
 import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
 import { readServiceProfile } from './_linkerd.ts';
 import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
+import { readRoute } from '../routing/index.ts';
+import {
+  linkerdPolicyGroup,
+  readLinkerdAuthorizationPolicy,
+  readMeshTLSAuthentication,
+  readNetworkAuthentication,
+  readServer,
+  readServerAuthorization,
+} from './_linkerd-policy.ts';
+
+/** Linkerd's default `clusterNetworks` (Helm values of linkerd-control-plane). */
+export const linkerdClusterNetworks: readonly string[] = [
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  'fd00::/8',
+];
 
 export { re2Problem } from './_istio.ts';
 
@@ -63,6 +87,7 @@ export function buildMesh(
     .flatMap((e) => keep(e, readDestinationRule(e)))
     .sort(byNamespaceName);
   checkSubsets(virtualServices, destinationRules, profile.clusterDomain, sink);
+  checkHosts(virtualServices, envs, profile.clusterDomain, sink);
   const serviceProfiles = envs
     .filter((e) => e.kind === 'ServiceProfile' && e.group === 'linkerd.io' && !e.f.invalid)
     .flatMap((e) => keep(e, readServiceProfile(e)))
@@ -75,6 +100,14 @@ export function buildMesh(
   const authorizationPolicies = security('AuthorizationPolicy')
     .flatMap((e) => keep(e, readAuthorizationPolicy(e)))
     .sort(byNamespaceName);
+  const linkerd = <T extends { namespace: string; name: string; key: string }>(
+    kind: string,
+    read: (e: Envelope) => T,
+  ): T[] =>
+    envs
+      .filter((e) => e.kind === kind && e.group === linkerdPolicyGroup && !e.f.invalid)
+      .flatMap((e) => keep(e, read(e)))
+      .sort(byNamespaceName);
   return {
     ...detectMesh(envs, profile, sink),
     virtualServices,
@@ -83,6 +116,17 @@ export function buildMesh(
     peerAuthentications,
     authorizationPolicies,
     rootNamespace: profile.mesh?.rootNamespace ?? 'istio-system',
+    linkerd: {
+      servers: linkerd('Server', readServer),
+      serverAuthorizations: linkerd('ServerAuthorization', readServerAuthorization),
+      authorizationPolicies: linkerd('AuthorizationPolicy', readLinkerdAuthorizationPolicy),
+      meshTLSAuthentications: linkerd('MeshTLSAuthentication', readMeshTLSAuthentication),
+      networkAuthentications: linkerd('NetworkAuthentication', readNetworkAuthentication),
+      httpRoutes: linkerd('HTTPRoute', readRoute),
+      defaultInboundPolicy:
+        (profile.mesh?.defaultInboundPolicy as LinkerdDefaultPolicy | undefined) ?? 'all-unauthenticated',
+      clusterNetworks: profile.mesh?.clusterNetworks ?? linkerdClusterNetworks,
+    },
   };
 }
 
@@ -121,5 +165,49 @@ function checkSubsets(
             object: vs.key,
             hint: `Add subset ${d.subset} to the DestinationRule of ${host}, or route to a subset it defines.`,
           });
+      }
+}
+
+/**
+ * A route destination whose host is neither a Service in the input (short names resolved in the
+ * VirtualService's namespace) nor a host a ServiceEntry declares is reported at the destination, as
+ * `istioctl analyze` reports IST0101 (ReferencedResourceNotFound): the sidecar has no cluster for it and
+ * answers 503. https://istio.io/latest/docs/reference/config/analysis/ist0101/
+ */
+function checkHosts(
+  vss: readonly VirtualService[],
+  envs: readonly Envelope[],
+  domain: string,
+  sink: (d: Diagnostic) => void,
+): void {
+  const services = new Set(
+    envs
+      .filter((e) => e.kind === 'Service' && e.group === '')
+      .map((e) => `${e.name}.${e.namespace ?? 'default'}.svc.${domain}`),
+  );
+  const entries = envs
+    .filter((e) => e.kind === 'ServiceEntry' && e.group === istioNetworkingGroup)
+    .flatMap((e) =>
+      e.f.list(['spec', 'hosts']).map((_, i) => (e.f.str(['spec', 'hosts', i]) ?? '').toLowerCase()),
+    );
+  const declared = (host: string) =>
+    entries.some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1))));
+  for (const vs of vss)
+    for (const r of vs.http)
+      for (const d of r.route) {
+        const host = fqdn(d.host, vs.namespace, domain);
+        if (host.startsWith('*') || services.has(host) || declared(d.host.toLowerCase()) || declared(host))
+          continue;
+        // name.namespace (no svc suffix) is how people also write Services.
+        const parts = d.host.split('.');
+        if (parts.length === 2 && services.has(`${parts[0]}.${parts[1]}.svc.${domain}`)) continue;
+        sink({
+          code: 'mesh-unknown-host',
+          severity: 'warning',
+          message: `${vs.key} spec.http[${r.index}] routes to host ${d.host}, which is neither a Service in the input nor a host a ServiceEntry declares: the sidecar answers 503 for these requests`,
+          source: d.source,
+          object: vs.key,
+          hint: `Route to an existing Service (${host} is not one), or declare the host with a ServiceEntry.`,
+        });
       }
 }

@@ -12,6 +12,8 @@ import { readL4Route } from './_l4routes.ts';
 import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
 /** Reads every routing object among `envs`; `sink` receives the diagnostics. */
+export { readRoute } from './_routes.ts';
+
 export function buildRouting(envs: readonly Envelope[]): RoutingModel {
   const of = (kind: string, group: string) =>
     envs.filter((e) => e.kind === kind && e.group === group && !e.f.invalid);
