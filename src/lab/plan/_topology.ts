@@ -72,6 +72,8 @@ export function planTopology(model: ClusterModel, prefix: string): Topology {
       hostLink: p(`p${i}`),
       ports,
       skippedPorts,
+      serve: ports,
+      dns: [],
     });
   });
   const commands: Argv[] = [];
