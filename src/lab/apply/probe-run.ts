@@ -111,7 +111,7 @@ export async function runProbe(
       notes,
     );
     const svcDis = serviceDisagreements(model, engine, svcCases, results.slice(cases.length));
-    const answers = await pool(dnsList, options.parallel ?? 8, async (c) =>
+    const answers = await pool(dnsList, options.parallel ?? 16, async (c) =>
       getentAddresses(await getent(c.fromNetns, c.name)),
     );
     const dnsDis = dnsDisagreements(dnsList, answers);
