@@ -132,7 +132,7 @@ describe('lab: real packets agree with the model', { skip: why }, () => {
       'ip',
       `${PREFIX}policy`,
     ]);
-    const r = await runProbe(model, plan, { probers });
+    const r = await runProbe(model, plan, { probers, podsOnly: true });
     console.log(`# lab probe tampered: ${r.disagreements.length} disagreements of ${r.total}`);
     assert.ok(r.disagreements.length > 0);
     assert.ok(r.disagreements.every((d) => d.model === 'deny' && d.lab === 'allow'));
