@@ -1,6 +1,7 @@
 /**
- * The lab at size: a seeded random cluster of `--pods` pods (two declared ports each, `--policies` policies) built
- * in network namespaces, its full probe matrix, and teardown — with the namespaces, host links and host nft tables
+ * The lab at size: a seeded random cluster of `--pods` pods (two declared ports each, `--policies` policies, five
+ * Services) built in network namespaces, its full probe matrix (pod to pod, every Service port from every pod, DNS
+ * lookups), and teardown — with the namespaces, host links and host nft tables
  * carrying the prefix listed before and after (teardown must leave nothing). Root only. Prints one JSON object and
  * writes bench/results/lab.md.
  *
@@ -42,7 +43,9 @@ load.push(loadavg()[0]);
 t = Date.now();
 const probe = await runProbe(model, plan);
 const probeMs = Date.now() - t;
-console.error(`probe: ${probe.total} probes in ${probeMs} ms`);
+console.error(
+  `probe: ${probe.total} probes (${probe.counts.pod} pod to pod, ${probe.counts.service} through Services, ${probe.counts.dns} DNS lookups) in ${probeMs} ms`,
+);
 load.push(loadavg()[0]);
 const during = await labInventory(PREFIX);
 t = Date.now();
@@ -55,13 +58,15 @@ const result = {
   portsServed: up.served,
   upMs,
   probes: probe.total,
+  counts: probe.counts,
   agree: probe.agree,
   probeMs,
   downMs,
   before,
   during: { netns: during.netns.length, hostLinks: during.hostLinks, hostTables: during.hostTables },
   after: afterDown,
-  leftBehind: afterDown.netns.length + afterDown.hostLinks.length + afterDown.hostTables.length,
+  leftBehind:
+    afterDown.netns.length + afterDown.hostLinks.length + afterDown.hostTables.length + afterDown.etc.length,
   load1: load.map((l) => l.toFixed(1)),
   cpus: cpus().length,
 };
@@ -71,9 +76,9 @@ writeFileSync(
   [
     '# bench:lab',
     '',
-    `| pods | namespaces | up | probes (agree) | probe | down | left behind | load (1 min) | cpus |`,
-    `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |`,
-    `| ${result.pods} | ${result.namespaces} | ${(upMs / 1000).toFixed(1)} s | ${result.probes} (${result.agree}) | ${(probeMs / 1000).toFixed(1)} s | ${(downMs / 1000).toFixed(1)} s | ${result.leftBehind} | ${result.load1.join(' / ')} | ${result.cpus} |`,
+    `| pods | namespaces | up | probes (agree) | pod / Service / DNS | probe | down | left behind | load (1 min) | cpus |`,
+    `| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |`,
+    `| ${result.pods} | ${result.namespaces} | ${(upMs / 1000).toFixed(1)} s | ${result.probes} (${result.agree}) | ${probe.counts.pod} / ${probe.counts.service} / ${probe.counts.dns} | ${(probeMs / 1000).toFixed(1)} s | ${(downMs / 1000).toFixed(1)} s | ${result.leftBehind} | ${result.load1.join(' / ')} | ${result.cpus} |`,
     '',
   ].join('\n'),
 );

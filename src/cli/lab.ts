@@ -77,11 +77,14 @@ function upCommand(io: Io): Command {
 /** The probe report as text: totals, then each disagreement with the model's explanation and the chain. */
 export function renderProbeText(r: ProbeReport & { ms?: number }): string {
   const lines = [
-    `${r.agree}/${r.total} probes agree with the model${r.ms !== undefined ? ` (${(r.ms / 1000).toFixed(1)} s)` : ''}`,
+    `${r.agree}/${r.total} probes agree with the model${r.ms !== undefined ? ` (${(r.ms / 1000).toFixed(1)} s)` : ''}: ` +
+      `${r.counts.pod} pod to pod, ${r.counts.service} through Services, ${r.counts.dns} DNS lookups`,
   ];
   for (const d of r.disagreements)
     lines.push(
-      `DISAGREE ${d.from} -> ${d.to} ${d.port}/${d.protocol}: model ${d.model}, lab ${d.lab} (${d.outcome}${d.chain ? `; rejected by ${d.chain}` : ''})`,
+      d.kind === 'dns'
+        ? `DISAGREE dns ${d.from} looks up ${d.to}: model ${d.model}, lab ${d.lab}`
+        : `DISAGREE ${d.kind} ${d.from} -> ${d.to} ${d.port}/${d.protocol}: model ${d.model}, lab ${d.lab} (${d.outcome}${d.chain ? `; rejected by ${d.chain}` : ''})`,
       `  model: ${d.explanation}`,
     );
   if (r.skipped.length) lines.push(`not probed (${r.skipped.length}):`, ...r.skipped.map((s) => `  ${s}`));
@@ -90,7 +93,9 @@ export function renderProbeText(r: ProbeReport & { ms?: number }): string {
 
 function probeCommand(io: Io): Command {
   const cmd = new Command('probe')
-    .description('try every pod-to-pod connection of the lab for real and compare each with the model')
+    .description(
+      'try every pod-to-pod connection, every Service port from every pod and DNS lookups in the lab for real, and compare each with the model',
+    )
     .addOption(prefixOption())
     .addOption(new Option('--sample <n>', 'a seeded random sample of n connections').argParser(int))
     .addOption(new Option('--seed <n>', 'seed of --sample').argParser(int).default(1))
@@ -121,8 +126,8 @@ function probeCommand(io: Io): Command {
         timeoutMs: opts.timeout,
       });
       if (opts.output === 'json') {
-        const { total, agree, disagreements, skipped } = r;
-        io.stdout(JSON.stringify({ total, agree, disagreements, skipped }, null, 2) + '\n');
+        const { total, agree, counts, disagreements, skipped } = r;
+        io.stdout(JSON.stringify({ total, agree, counts, disagreements, skipped }, null, 2) + '\n');
       } else io.stdout(renderProbeText(r));
       return io.exit(r.disagreements.length ? exitCodes.findings : exitCodes.ok);
     },

@@ -1,11 +1,15 @@
 /**
  * Seeded random clusters for the lab: a fixed pod layout (names, namespaces, ports, so one lab serves every seed)
  * with random labels and random NetworkPolicies using pod and namespace selectors, named ports, port ranges and
- * ipBlocks with except. Same seed, same YAML.
+ * ipBlocks with except, and Services over the random labels (named targetPorts, ClientIP affinity, a UDP port,
+ * NodePort with both traffic policies Local, one without endpoints). Same seed, same YAML.
  */
 import { rng } from '../../src/lab/plan/index.ts';
 
-export function randomCluster(seed: number, options: { pods?: number; policies?: number } = {}): string {
+export function randomCluster(
+  seed: number,
+  options: { pods?: number; policies?: number; services?: boolean } = {},
+): string {
   const next = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
   const podCount = options.pods ?? 30;
@@ -80,5 +84,31 @@ nodes:
       `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np${k}, namespace: ${pick(namespaces)}}\nspec:\n${spec.join('\n')}`,
     );
   }
+  if (options.services !== false) docs.push(...services());
   return docs.join('\n---\n') + '\n';
+}
+
+/** Services over the random labels; named targetPorts only, so every seed's lab serves the same ports. */
+function services(): string[] {
+  const svc = (ns: string, name: string, spec: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: ${ns}}\nspec:\n${spec}`;
+  return [
+    svc('ns0', 'web', '  selector: {app: web}\n  ports: [{name: http, port: 80, targetPort: http}]'),
+    svc(
+      'ns1',
+      'api',
+      '  selector: {app: api}\n  sessionAffinity: ClientIP\n  ports: [{name: http, port: 80, targetPort: http}, {name: metrics, port: 9090, targetPort: metrics}]',
+    ),
+    svc(
+      'ns2',
+      'dns',
+      '  selector: {app: db}\n  ports: [{name: dns, port: 53, protocol: UDP, targetPort: dns}]',
+    ),
+    svc(
+      'ns0',
+      'cache',
+      '  type: NodePort\n  externalTrafficPolicy: Local\n  internalTrafficPolicy: Local\n  selector: {app: cache}\n  ports: [{name: http, port: 8080, targetPort: http}]',
+    ),
+    svc('ns1', 'empty', '  selector: {app: none}\n  ports: [{name: http, port: 80, targetPort: http}]'),
+  ];
 }

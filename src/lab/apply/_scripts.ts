@@ -35,7 +35,8 @@ for (const b of bound) {
 /**
  * The responder daemon, in the host namespace but owning only sockets of pod namespaces: for each pod it starts
  * BINDER in the pod's namespace, takes the sockets it hands over and answers on them (TCP: writes the pod's
- * `ns/name` and closes; UDP: answers each datagram with it). argv[1]: JSON `{pods: [{netns, ref, ports}], ready}`;
+ * `ns/name` and closes once the client has sent something, as an HTTP/1.1 response with header `x-kubetwin-pod`
+ * when that was an HTTP request; UDP: answers each datagram with it). argv[1]: JSON `{pods: [{netns, ref, ports}], ready}`;
  * writes `ready` (a file path) with a JSON summary once every socket is served.
  */
 export const DAEMON = `
@@ -50,7 +51,14 @@ const serve = (m, h) => {
   if (m.error || !h) return errors.push(m.ref + ' ' + m.port.port + '/' + m.port.protocol + ': ' + (m.error || 'no handle'));
   served++;
   const reply = m.ref + '\\n';
-  if (m.port.protocol === 'TCP') h.on('connection', (c) => { c.on('error', () => {}); c.end(reply); });
+  const http = 'HTTP/1.1 200 OK\\r\\ncontent-type: text/plain\\r\\nx-kubetwin-pod: ' + m.ref +
+    '\\r\\ncontent-length: ' + Buffer.byteLength(reply) + '\\r\\nconnection: close\\r\\n\\r\\n' + reply;
+  if (m.port.protocol === 'TCP')
+    h.on('connection', (c) => {
+      c.on('error', () => {});
+      c.setTimeout(10000, () => c.destroy());
+      c.once('data', (d) => c.end(/^[A-Z]+ \\S+ HTTP\\/1\\.[01]\\r\\n/.test(String(d)) ? http : reply));
+    });
   else h.on('message', (_msg, r) => h.send(reply, r.port, r.address));
 };
 const one = (pod) => new Promise((resolve) => {
@@ -68,41 +76,68 @@ setInterval(() => {}, 1 << 30);
 `;
 
 /**
- * Inside one source pod namespace, long-lived: reads JSON lines `{id, targets: [[ip, port, proto]], timeout,
- * concurrency}` on stdin and answers each with a line `{id, results}`: a TCP connect or UDP request/response to
- * every target (up to `concurrency` at once), each `[outcome, answeredBy]` with outcome `open` (connected or
- * answered), `refused` (the destination's stack answered: no listener), `rejected` (ICMP admin-prohibited or
- * unreachable: a chain refused it) or `timeout`.
+ * Inside one source pod namespace, long-lived: reads JSON lines `{id, targets: [[ip, port, kind]], timeout,
+ * concurrency}` on stdin and answers each with a line `{id, results}`, one `[outcome, answeredBy]` per target (up
+ * to `concurrency` at once). Kinds: `tcp` (connect, send a line, read the responder's answer), `connect` (connect
+ * only: a DNS server's TCP port), `http` (an HTTP/1.1 GET; answeredBy is the `x-kubetwin-pod` header), `udp` (a
+ * DNS query as payload, so kubetwin's DNS server answers it too; any answer counts). Outcome `open` (connected or
+ * answered), `refused` (the destination's stack or kube-proxy's reject answered: no listener, no endpoint),
+ * `rejected` (ICMP admin-prohibited or unreachable: a policy chain refused it) or `timeout`.
  */
 export const PROBER = `
 import net from 'node:net';
 import dgram from 'node:dgram';
+import http from 'node:http';
 import readline from 'node:readline';
 const outcome = (code) => code === 'ECONNREFUSED' ? 'refused'
   : ['EHOSTUNREACH', 'ENETUNREACH', 'EACCES', 'EPERM'].includes(code) ? 'rejected' : 'error:' + code;
-const tcp = (ip, port, timeout) => new Promise((resolve) => {
+// A DNS query for kubetwin-probe. A (RFC 1035 section 4.1): id 0x6b74, RD, one question, class IN.
+const query = Buffer.from('6b74010000010000000000000e6b7562657477696e2d70726f62650000010001', 'hex');
+const tcp = (ip, port, timeout, connectOnly) => new Promise((resolve) => {
   const s = net.connect({ host: ip, port });
   let data = '';
   const t = setTimeout(() => { s.destroy(); resolve(['timeout']); }, timeout);
+  s.on('connect', () => {
+    if (!connectOnly) return void s.write('probe\\n');
+    clearTimeout(t); s.destroy(); resolve(['open']);
+  });
   s.on('data', (d) => { data += d; });
   s.on('end', () => { clearTimeout(t); s.destroy(); resolve(['open', data.trim()]); });
   s.on('error', (e) => { clearTimeout(t); resolve([data ? 'open' : outcome(e.code), data.trim()]); });
 });
+const get = (ip, port, timeout) => new Promise((resolve) => {
+  let done = false;
+  const finish = (r) => { if (!done) { done = true; clearTimeout(t); resolve(r); } };
+  const req = http.get({ host: ip, port, path: '/', agent: false, headers: { host: ip + ':' + port } }, (res) => {
+    res.resume();
+    res.on('end', () => finish(['open', String(res.headers['x-kubetwin-pod'] ?? ''), res.statusCode]));
+    res.on('error', () => finish(['open', String(res.headers['x-kubetwin-pod'] ?? ''), res.statusCode]));
+  });
+  const t = setTimeout(() => { req.destroy(); finish(['timeout']); }, timeout);
+  req.on('error', (e) => finish([outcome(e.code)]));
+});
 const udp = (ip, port, timeout) => new Promise((resolve) => {
   const s = dgram.createSocket('udp4');
   const t = setTimeout(() => { s.close(); resolve(['timeout']); }, timeout);
-  s.on('message', (m) => { clearTimeout(t); s.close(); resolve(['open', String(m).trim()]); });
+  s.on('message', (m) => {
+    clearTimeout(t); s.close();
+    // The responder answers with the pod's ns/name; a DNS server with a DNS message (id 0x6b74).
+    resolve(['open', m.length >= 12 && m.readUInt16BE(0) === 0x6b74 ? '' : String(m).trim()]);
+  });
   s.on('error', (e) => { clearTimeout(t); try { s.close(); } catch {} resolve([outcome(e.code)]); });
-  s.connect(port, ip, (err) => { if (err) return; s.send('probe'); });
+  s.connect(port, ip, (err) => { if (err) return; s.send(query); });
 });
+const one = (ip, port, kind, timeout) =>
+  kind === 'http' ? get(ip, port, timeout) : kind === 'udp' ? udp(ip, port, timeout)
+    : tcp(ip, port, timeout, kind === 'connect');
 const run = async ({ id, targets, timeout, concurrency }) => {
   const results = new Array(targets.length);
   let next = 0;
   const worker = async () => {
     while (next < targets.length) {
       const k = next++;
-      const [ip, port, proto] = targets[k];
-      results[k] = await (proto === 'TCP' ? tcp(ip, port, timeout) : udp(ip, port, timeout));
+      const [ip, port, kind] = targets[k];
+      results[k] = await one(ip, port, kind, timeout);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, targets.length) }, worker));

@@ -3,7 +3,7 @@
  * port from inside the pod namespaces, probes, and tears everything down. The I/O rim of `src/lab`.
  * Isolation: every command names a lab namespace; nothing is created in the host namespace.
  */
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { LabPlan } from '../plan/index.ts';
 import { pool, run, runCommands, spawnDetached, tryRun } from './_run.ts';
@@ -18,6 +18,20 @@ export { run, tryRun } from './_run.ts';
 export const STATE_DIR = '/run/kubetwin-lab';
 
 const stateFile = (prefix: string) => `${STATE_DIR}/${prefix}state.json`;
+
+/** Where `ip netns exec NS` finds the files it bind-mounts over /etc in NS (resolv.conf, hosts, nsswitch.conf). */
+export const NETNS_ETC = '/etc/netns';
+
+/** Lab folders under /etc/netns (named like the lab's namespaces). */
+function etcDirs(prefix: string): string[] {
+  try {
+    return readdirSync(NETNS_ETC)
+      .filter((n) => n.startsWith(prefix))
+      .sort();
+  } catch {
+    return [];
+  }
+}
 
 export interface LabState {
   readonly prefix: string;
@@ -60,7 +74,7 @@ export async function labNamespaces(prefix: string): Promise<string[]> {
 /** Everything with the prefix in the host namespace and in the namespace list: what teardown must leave empty. */
 export async function labInventory(
   prefix: string,
-): Promise<{ netns: string[]; hostLinks: string[]; hostTables: string[] }> {
+): Promise<{ netns: string[]; hostLinks: string[]; hostTables: string[]; etc: string[] }> {
   const links = ((await tryRun(['ip', '-o', 'link', 'show'])) ?? '')
     .split('\n')
     .map((l) => /^\d+: ([^:@]+)/.exec(l)?.[1] ?? '')
@@ -69,7 +83,12 @@ export async function labInventory(
     .split('\n')
     .map((l) => l.trim().split(' ').pop() ?? '')
     .filter((n) => n.startsWith(prefix));
-  return { netns: await labNamespaces(prefix), hostLinks: links, hostTables: tables };
+  return {
+    netns: await labNamespaces(prefix),
+    hostLinks: links,
+    hostTables: tables,
+    etc: etcDirs(prefix).map((d) => `${NETNS_ETC}/${d}`),
+  };
 }
 
 export interface UpResult {
@@ -97,13 +116,17 @@ export async function labUp(plan: LabPlan, options: { parallel?: number } = {}):
     await run(['ip', '-batch', '-'], plan.namespaces.map((n) => `netns add ${n}`).join('\n') + '\n');
     await runCommands(plan.commands);
     for (const n of plan.nft) await run(['ip', 'netns', 'exec', n.netns, 'nft', '-f', '-'], n.script);
+    for (const f of plan.etc) {
+      mkdirSync(`${NETNS_ETC}/${f.netns}`, { recursive: true });
+      writeFileSync(`${NETNS_ETC}/${f.netns}/${f.file}`, f.content);
+    }
     const spec = `${STATE_DIR}/${plan.prefix}responder.json`;
     const ready = `${STATE_DIR}/${plan.prefix}ready.json`;
     rmSync(ready, { force: true });
     const parallel = options.parallel ?? Math.max(2, cpus().length * 2);
     const pods = plan.pods
-      .filter((p) => p.ports.length)
-      .map((p) => ({ netns: p.netns, ref: p.ref, ports: p.ports }));
+      .filter((p) => p.serve.length)
+      .map((p) => ({ netns: p.netns, ref: p.ref, ports: p.serve }));
     writeFileSync(spec, JSON.stringify({ pods, ready, parallel, binder: BINDER }));
     const log = openSync(`${STATE_DIR}/${plan.prefix}responder.log`, 'w');
     const pid = spawnDetached([process.execPath, '--input-type=module', '-e', DAEMON, spec], log);
@@ -156,7 +179,7 @@ export function labState(prefix: string): LabState | undefined {
 /**
  * Removes everything with the prefix: stops the responder daemon this lab started (checked by its command line),
  * deletes every namespace whose name starts with the prefix (their links, routes and nft tables go with them),
- * removes the state files. Idempotent. Returns what it removed.
+ * removes their /etc/netns folders and the state files. Idempotent. Returns what it removed.
  */
 export async function labDown(prefix: string): Promise<{ namespaces: string[]; daemon: boolean }> {
   const state = labState(prefix);
@@ -177,6 +200,7 @@ export async function labDown(prefix: string): Promise<{ namespaces: string[]; d
   const namespaces = await labNamespaces(prefix);
   if (namespaces.length)
     await tryRun(['ip', '-force', '-batch', '-'], namespaces.map((n) => `netns del ${n}`).join('\n') + '\n');
+  for (const d of etcDirs(prefix)) rmSync(`${NETNS_ETC}/${d}`, { recursive: true, force: true });
   for (const f of ['state.json', 'responder.json', 'ready.json', 'responder.log'])
     rmSync(`${STATE_DIR}/${prefix}${f}`, { force: true });
   return { namespaces, daemon };
@@ -184,10 +208,14 @@ export async function labDown(prefix: string): Promise<{ namespaces: string[]; d
 
 export type ProbeOutcome = 'open' | 'refused' | 'rejected' | 'timeout' | `error:${string}`;
 
+/** How a target is tried: see PROBER in _scripts.ts. Default: `tcp` for TCP, `udp` for UDP. */
+export type ProbeKind = 'tcp' | 'udp' | 'http' | 'connect';
+
 export interface ProbeTarget {
   readonly ip: string;
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP';
+  readonly kind?: ProbeKind;
 }
 
 /**
@@ -204,7 +232,11 @@ export async function probeFrom(
   try {
     return await pool(sources, options.parallel ?? Math.max(2, cpus().length * 2), async (s) => {
       if (!s.targets.length) return [];
-      const targets = s.targets.map((t): [string, number, string] => [t.ip, t.port, t.protocol]);
+      const targets = s.targets.map((t): [string, number, string] => [
+        t.ip,
+        t.port,
+        t.kind ?? (t.protocol === 'TCP' ? 'tcp' : 'udp'),
+      ]);
       const out = await probers.probe(s.netns, targets, timeout, options.concurrency);
       if (!options.probers) probers.closeOne(s.netns);
       return out.map(([outcome, answeredBy]) => ({

@@ -54,7 +54,8 @@ export function servicePorts(
  * chain at the dstnat hook looks `daddr . proto . dport` up in the `service-ips` verdict map (and the node's own
  * address in `service-nodeports`); each Service port chain picks a ready endpoint with `numgen random mod N`
  * (after the ClientIP affinity sets, when `sessionAffinity: ClientIP`), each endpoint chain DNATs; a Service port
- * without ready endpoints is rejected in the filter hook (`no-endpoint-services`); NodePort traffic with
+ * without ready endpoints is rejected in the filter hook (`no-endpoint-services`); with `internalTrafficPolicy:
+ * Local` ClusterIP traffic goes to this node's endpoints only (dropped when it has none); NodePort traffic with
  * `externalTrafficPolicy: Local` goes to this node's endpoints only (dropped when it has none); traffic from
  * outside the pod CIDR and hairpin traffic is masqueraded.
  * https://github.com/kubernetes/kubernetes/tree/master/pkg/proxy/nftables
@@ -98,11 +99,16 @@ export function planServices(model: ClusterModel, node: LabNode, table: string):
       ...(affinity ? eps.map((ep) => `    ip saddr @${ep}-affinity goto ${ep}`) : []),
       `    numgen random mod ${eps.length} vmap { ${eps.map((ep, k) => `${k} : goto ${ep}`).join(', ')} }`,
     ];
+    // internalTrafficPolicy Local: this node's endpoints only, dropped when it has none (KEP-2086).
+    const internal =
+      sp.svc.internalTrafficPolicy === 'Local'
+        ? epChains.filter((_, k) => sp.backends[k].node === node.name)
+        : epChains;
     chains.push(
       `  chain ${base} {`,
       `    # ${sp.service} ${sp.port}/${sp.protocol}`,
       ...(podCIDR ? [`    ip daddr ${sp.clusterIP} ip saddr != ${podCIDR} jump mark-for-masquerade`] : []),
-      ...pick(epChains),
+      ...(internal.length ? pick(internal) : ['    counter drop']),
       '  }',
     );
     if (sp.nodePort && sp.svc.type !== 'ClusterIP') {
@@ -111,7 +117,13 @@ export function planServices(model: ClusterModel, node: LabNode, table: string):
       if (sp.svc.externalTrafficPolicy === 'Local') {
         const local = epChains.filter((_, k) => sp.backends[k].node === node.name);
         chains.push(`  chain ${ext} {`, ...(local.length ? pick(local) : ['    counter drop']), '  }');
-      } else chains.push(`  chain ${ext} {`, '    jump mark-for-masquerade', `    goto ${base}`, '  }');
+      } else
+        chains.push(
+          `  chain ${ext} {`,
+          '    jump mark-for-masquerade',
+          ...(internal === epChains ? [`    goto ${base}`] : pick(epChains)),
+          '  }',
+        );
     }
   });
   const map = (name: string, type: string, elements: string[]) => [

@@ -1,4 +1,4 @@
-import { parseIP } from '../../lib/ip.ts';
+import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import type { Argv, LabNode, LabPod, LabPort } from './types.ts';
 
@@ -72,6 +72,8 @@ export function planTopology(model: ClusterModel, prefix: string): Topology {
       hostLink: p(`p${i}`),
       ports,
       skippedPorts,
+      serve: ports,
+      dns: [],
     });
   });
   const commands: Argv[] = [];
@@ -87,6 +89,21 @@ export function planTopology(model: ClusterModel, prefix: string): Topology {
     ip(fabric, 'link', 'add', n.fabricPeer, 'type', 'veth', 'peer', 'name', n.fabricLink, 'netns', n.netns);
     ip(fabric, 'link', 'set', n.fabricPeer, 'master', bridge, 'up');
   }
+  // ClusterIPs are routed onto the fabric, as a node's default route carries them: a connection kube-proxy does not
+  // DNAT (a Service port without endpoints) then reaches the forward hook, where kube-proxy rejects it, instead of
+  // failing the route lookup. Nothing answers those addresses on the fabric: the packets stay in the lab.
+  const serviceRanges = model.profile.serviceCIDR
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => parseCidr(c)?.family === 4);
+  const ranges = serviceRanges.map((c) => parseCidr(c)!);
+  const outside = new Set<string>();
+  for (const svc of model.services)
+    for (const cip of svc.clusterIPs) {
+      const ipv = parseIP(cip);
+      if (ipv?.family === 4 && !ranges.some((r) => cidrContains(r, ipv))) outside.add(`${cip}/32`);
+    }
+  const serviceRoutes = [...serviceRanges, ...[...outside].sort()];
   for (const n of nodes) {
     sysctl(
       n.netns,
@@ -107,6 +124,7 @@ export function planTopology(model: ClusterModel, prefix: string): Topology {
       for (const cidr of other.podCIDRs)
         ip(n.netns, 'route', 'add', cidr, 'via', other.ip, 'dev', n.fabricLink, 'onlink');
     }
+    for (const r of serviceRoutes) ip(n.netns, 'route', 'add', r, 'dev', n.fabricLink);
     for (const pod of pods) {
       if (pod.node !== n.name) continue;
       ip(n.netns, 'link', 'add', pod.hostLink, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', pod.netns);

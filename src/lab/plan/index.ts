@@ -10,6 +10,8 @@ import type { ClusterModel } from '../../model/types.ts';
 import { planPolicy } from './_policy.ts';
 import { planServices, servicePorts } from './_services.ts';
 import { planTopology } from './_topology.ts';
+import { dnsServiceOf, withServedPorts } from './_serve.ts';
+import { planEtc } from './_etc.ts';
 import type { LabNft, LabPlan, PlanOptions } from './types.ts';
 
 export type * from './types.ts';
@@ -28,10 +30,13 @@ export function planLab(model: ClusterModel, options: PlanOptions = {}): LabPlan
   if (!/^[a-z][a-z0-9-]{0,4}$/.test(prefix))
     throw new Error(`lab prefix "${prefix}" must be 1-5 lowercase letters, digits or dashes`);
   const topo = planTopology(model, prefix);
+  const services = servicePorts(model).map(({ backends: _b, svc: _s, ...sp }) => sp);
+  const dnsService = dnsServiceOf(model, services);
+  const pods = withServedPorts(topo.pods, services, dnsService);
   const nft: LabNft[] = [];
   for (const node of topo.nodes) {
     const scripts = [planServices(model, node, `${prefix}kube-proxy`)];
-    const policy = planPolicy(model, node, topo.pods, topo.pods, topo.nodes, `${prefix}policy`);
+    const policy = planPolicy(model, node, pods, pods, topo.nodes, `${prefix}policy`);
     if (policy) scripts.push(policy);
     nft.push({ netns: node.netns, script: scripts.join('\n') });
   }
@@ -45,19 +50,27 @@ export function planLab(model: ClusterModel, options: PlanOptions = {}): LabPlan
       `${model.ciliumPolicies.length} Cilium policies are not compiled (the lab has no Cilium datapath): verdicts of the pods they select are not compared`,
     );
   if (topo.skipped.length) limits.push(`${topo.skipped.length} pods are not built (see skipped)`);
+  if (!dnsService)
+    limits.push(
+      `no Service at the cluster DNS address ${model.profile.dnsServiceIP} port 53: DNS lookups are not probed`,
+    );
   if (topo.pods.some((p) => p.skippedPorts.length))
     limits.push('SCTP container ports are not served (the responder speaks TCP and UDP)');
   return {
     prefix,
     fabric: topo.fabric,
     nodes: topo.nodes,
-    pods: topo.pods,
-    services: servicePorts(model).map(({ backends: _b, svc: _s, ...sp }) => sp),
+    pods,
+    services,
+    ...(dnsService ? { dnsService } : {}),
     skipped: topo.skipped,
     limits,
     namespaces: topo.namespaces,
     commands: topo.commands,
     nft,
+    etc: planEtc(model, pods),
   };
 }
 export * from './probes.ts';
+export * from './_service-cases.ts';
+export * from './_dns-cases.ts';

@@ -73,3 +73,55 @@ test('plan: named ports resolve per destination, ipBlock except is a set, Client
   const n2 = p.nft.find((n) => n.netns === p.nodes.find((x) => x.name === 'n2')!.netns)!.script;
   assert.match(n2, /chain svc\d+-tcp-80-ext \{\n {4}counter drop/);
 });
+
+test('plan: Service endpoint ports are served even when undeclared; cluster DNS endpoint ports go to the DNS server', () => {
+  const text = `apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: default, labels: {app: a}}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: a, namespace: default}
+spec: {selector: {app: a}, ports: [{port: 80, targetPort: 8080}]}
+`;
+  const p = planLab(buildFromTexts([{ file: 'a.yaml', text }]).model);
+  const a = p.pods.find((x) => x.ref === 'default/a')!;
+  assert.deepEqual(a.ports, []);
+  assert.deepEqual(a.serve, [{ port: 8080, protocol: 'TCP' }]);
+  assert.equal(p.dnsService?.clusterIP, '10.96.0.10');
+  const coredns = p.pods.filter((x) => x.dns.length);
+  assert.ok(coredns.length > 0, 'the add-on CoreDNS pods answer DNS');
+  for (const c of coredns) {
+    assert.deepEqual(c.dns.map((d) => `${d.port}/${d.protocol}`).sort(), ['53/TCP', '53/UDP']);
+    assert.ok(!c.serve.some((s) => s.port === 53), 'the responder leaves port 53 to the DNS server');
+  }
+});
+
+test('plan: internalTrafficPolicy Local keeps ClusterIP traffic on the node, dropped where it has no endpoint', () => {
+  const text = readFileSync(new URL('small.yaml', dir), 'utf8').replace(
+    'externalTrafficPolicy: Local',
+    'externalTrafficPolicy: Local\n  internalTrafficPolicy: Local',
+  );
+  const p = planLab(buildFromTexts([{ file: 'small.yaml', text }]).model);
+  const script = (node: string) =>
+    p.nft.find((n) => n.netns === p.nodes.find((x) => x.name === node)!.netns)!.script;
+  assert.match(script('n1'), /# shop\/web 80\/TCP\n(.*\n)*? {4}numgen random mod 1/);
+  assert.match(script('n2'), /# shop\/web 80\/TCP\n(.*\n)*? {4}counter drop/);
+});
+
+test('plan: each pod gets the resolv.conf and /etc/hosts kubelet writes, and hosts: files dns', () => {
+  const p = plan('small.yaml');
+  const web = p.pods.find((x) => x.ref === 'shop/web')!;
+  const files = p.etc.filter((f) => f.netns === web.netns);
+  assert.deepEqual(
+    files.map((f) => f.file),
+    ['resolv.conf', 'hosts', 'nsswitch.conf'],
+  );
+  assert.equal(
+    files[0].content,
+    'search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n',
+  );
+  assert.match(files[1].content, new RegExp(`^${web.ip.replace(/\./g, '\\.')}\\tweb$`, 'm'));
+  for (const f of p.etc) assert.ok(f.netns.startsWith(p.prefix));
+});

@@ -18,15 +18,20 @@ export interface ProbeCase {
   readonly port: number;
   readonly protocol: 'TCP' | 'UDP';
   readonly model: Verdict;
+  /** `connect` for a TCP port kubetwin's DNS server answers (it waits for a DNS message, not a line). */
+  readonly kind?: 'connect';
 }
 
 export interface Disagreement {
+  /** `pod` (pod to pod), `service` (through a ClusterIP), `dns` (a lookup; `to` is the name). */
+  readonly kind: 'pod' | 'service' | 'dns';
   readonly from: string;
   readonly to: string;
   readonly port: number;
   readonly protocol: string;
-  readonly model: Verdict;
-  readonly lab: Verdict;
+  /** `allow`/`deny` for pod probes; a `ServiceExpectation` for Service probes; the answer for DNS lookups. */
+  readonly model: string;
+  readonly lab: string;
   /** The lab's raw outcome: open, refused, rejected (a policy chain), timeout. */
   readonly outcome: string;
   readonly explanation: string;
@@ -35,6 +40,8 @@ export interface Disagreement {
 }
 
 export interface ProbeReport {
+  /** Probes of each kind (pod to pod, through Services, DNS lookups); `total` is their sum. */
+  readonly counts: { readonly pod: number; readonly service: number; readonly dns: number };
   readonly total: number;
   readonly agree: number;
   readonly disagreements: Disagreement[];
@@ -93,6 +100,7 @@ export function probeCases(
       port.port,
       protocol,
     );
+    const dnsServed = protocol === 'TCP' && b.dns.some((d) => d.port === port.port && d.protocol === 'TCP');
     return {
       from: a.ref,
       to: b.ref,
@@ -101,6 +109,7 @@ export function probeCases(
       port: port.port,
       protocol,
       model: allowed ? 'allow' : 'deny',
+      ...(dnsServed ? { kind: 'connect' as const } : {}),
     };
   });
   return { cases, skipped, engine };
@@ -132,6 +141,7 @@ export function compare(
     );
     const explanation = [...describeSide(v.egress, c.from), ...describeSide(v.ingress, c.to)].join('; ');
     disagreements.push({
+      kind: 'pod',
       from: c.from,
       to: c.to,
       port: c.port,
@@ -142,5 +152,11 @@ export function compare(
       explanation,
     });
   });
-  return { total: cases.length, agree: cases.length - disagreements.length, disagreements, skipped };
+  return {
+    counts: { pod: cases.length, service: 0, dns: 0 },
+    total: cases.length,
+    agree: cases.length - disagreements.length,
+    disagreements,
+    skipped,
+  };
 }

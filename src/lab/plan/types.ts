@@ -39,6 +39,13 @@ export interface LabPod {
   /** Declared container ports the responder serves (TCP and UDP; SCTP is listed in `skippedPorts`). */
   readonly ports: readonly LabPort[];
   readonly skippedPorts: readonly LabPort[];
+  /**
+   * What the responder binds: the declared ports and the ports Services send to this pod (an EndpointSlice port
+   * the containers do not declare still has a listener in a working cluster), less the `dns` ports.
+   */
+  readonly serve: readonly LabPort[];
+  /** Ports kubetwin's DNS server answers on in this pod (the cluster DNS Service's endpoints), during `lab probe`. */
+  readonly dns: readonly LabPort[];
 }
 
 /** A Service port as the lab's kube-proxy programs it, for Service probes. */
@@ -65,6 +72,8 @@ export interface LabPlan {
   readonly nodes: readonly LabNode[];
   readonly pods: readonly LabPod[];
   readonly services: readonly LabServicePort[];
+  /** The cluster DNS Service (`kube-dns`): its ClusterIP, or undefined when the model has none with endpoints. */
+  readonly dnsService?: { readonly service: string; readonly clusterIP: string };
   /** Pods the lab cannot build, with the reason (hostNetwork, no address, IPv6 only). */
   readonly skipped: readonly { readonly key: string; readonly reason: string }[];
   /** What the lab leaves out that could change an answer (said in `lab up` and `lab probe` output). */
@@ -74,6 +83,17 @@ export interface LabPlan {
   /** `ip` commands (and `sysctl` through `ip netns exec`) in order, after the namespaces exist. */
   readonly commands: readonly Argv[];
   readonly nft: readonly LabNft[];
+  /**
+   * Per-namespace files `ip netns exec` mounts over /etc (`/etc/netns/NETNS/FILE`): each pod's resolv.conf and
+   * hosts as kubelet writes them, and `hosts: files dns`, so a real resolver in the pod walks the pod's search list.
+   */
+  readonly etc: readonly LabEtcFile[];
+}
+
+export interface LabEtcFile {
+  readonly netns: string;
+  readonly file: 'resolv.conf' | 'hosts' | 'nsswitch.conf';
+  readonly content: string;
 }
 
 export interface PlanOptions {

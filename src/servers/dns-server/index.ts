@@ -45,6 +45,11 @@ export interface DnsServerOptions {
   readonly compactAfterMisses?: number;
   /** Limits on DNS over TCP: connections (all and per client), read, idle and write timeouts (see _tcp.ts). */
   readonly tcp?: Partial<TcpLimits>;
+  /**
+   * Sockets already bound (and listening), used instead of binding `host:port` — e.g. sockets bound inside another
+   * network namespace and handed over (kubetwin lab serves cluster DNS so).
+   */
+  readonly sockets?: { readonly udp: Socket; readonly tcp: Server; readonly port: number };
 }
 
 export interface RunningDnsServer {
@@ -113,7 +118,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
     return reply?.bytes;
   };
 
-  const { udp, tcp, port } = await bind(host, opts.port ?? 5353);
+  const { udp, tcp, port } = opts.sockets ?? (await bind(host, opts.port ?? 5353));
   udp.on('message', (msg, rinfo) => {
     const reply = handle(msg, 'udp');
     if (reply) udp.send(reply, rinfo.port, rinfo.address);
