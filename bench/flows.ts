@@ -13,7 +13,7 @@ import { suggestPolicies } from '../src/analysis/suggest/index.ts';
 
 const runs = Number(process.env.RUNS ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const { objects, profile } = generateCluster({ family: 'realistic', pods: 30000 });
+const { objects, profile } = generateCluster({ family: 'realistic', pods: Number(process.env.PODS ?? 30000) });
 const services = new Map<string, string[]>();
 for (const o of objects)
   if (o.body.kind === 'Service') {
