@@ -1,4 +1,5 @@
 import { formatSource } from '../model/diagnostic.ts';
+import { describeOpenRules, describeReach } from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { renderTable } from './table.ts';
 
@@ -57,24 +58,40 @@ export function renderReportText(r: ReportData): string {
     }
     out.push('');
   }
-  out.push('ZERO-TRUST POSTURE');
+  out.push('ZERO-TRUST POSTURE (by what is reachable on some port)');
+  const reachCell = (d: (typeof r.posture)[number]['ingress']) =>
+    d.reach === 'internet'
+      ? 'internet'
+      : d.reach === 'cluster'
+        ? 'every namespace'
+        : d.reach === 'peers'
+          ? `${d.peers.length} namespace${d.peers.length === 1 ? '' : 's'}`
+          : 'nothing';
   out.push(
     renderTable(
-      ['NAMESPACE', 'POSTURE', 'PODS', 'INGRESS-ISOLATED', 'EGRESS-ISOLATED', 'DEFAULT-DENY', 'POLICIES'],
+      ['NAMESPACE', 'POSTURE', 'PODS', 'INGRESS-FROM', 'EGRESS-TO', 'DEFAULT-DENY', 'POLICIES'],
       r.posture.map((p) => [
         p.namespace,
         p.posture,
         `${p.readyPods}/${p.pods}`,
-        `${p.ingressIsolated}/${p.pods}`,
-        `${p.egressIsolated}/${p.pods}`,
+        reachCell(p.ingress),
+        reachCell(p.egress),
         [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : '']
           .filter(Boolean)
           .join('+') || 'none',
         String(p.policies),
       ]),
     ).trimEnd(),
-    '',
   );
+  for (const p of r.posture) {
+    for (const [d, dir] of [
+      [p.ingress, 'ingress'],
+      [p.egress, 'egress'],
+    ] as const)
+      if (d.reach === 'peers') out.push(`  ${p.namespace} ${dir} ${describeReach(d, dir)}`);
+    for (const line of describeOpenRules(p)) out.push(`  ${p.namespace}: ${line}`);
+  }
+  out.push('');
   const byCode = new Map<string, typeof r.findings>();
   for (const f of r.findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
   out.push(`FINDINGS BY CODE (${r.findings.length})`);
