@@ -9,6 +9,8 @@ import {
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
 import type { Delivery, Fix, Hop } from './types.ts';
+import { intendedRule, ownLabels, type Intended } from './_intended.ts';
+import { formatLabels, formatSelector } from '../../lib/labels.ts';
 
 export interface Target {
   readonly label: string;
@@ -109,8 +111,28 @@ export function policyHop(
         ? workloadLabel(firstDenied.target.pod)
         : where;
   const miss = sv.misses[0];
-  const reason =
-    sv.reason === 'no-rule-matched'
+  const subject = side === 'egress' ? (from.kind === 'pod' ? from.pod : undefined) : firstDenied.target.pod;
+  const other: Party =
+    side === 'egress'
+      ? firstDenied.target.pod
+        ? { kind: 'pod', pod: firstDenied.target.pod }
+        : { kind: 'ip', ip: firstDenied.target.address }
+      : from;
+  const intended =
+    sv.reason === 'no-rule-matched' && subject
+      ? intendedRule(
+          ctx.engine,
+          side === 'egress' ? 'Egress' : 'Ingress',
+          subject,
+          other,
+          firstDenied.target.port,
+          protocol,
+          firstDenied.target.pod,
+        )
+      : undefined;
+  const reason = intended
+    ? `${side} denied at ${who}: the rule meant to admit it, ${intended.text}; isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
+    : sv.reason === 'no-rule-matched'
       ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}${sv.misses.length > 1 ? ` (+${sv.misses.length - 1} more rules)` : ''}; ` : ''}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
       : describeSide(sv, where)[0];
   // A Cilium deny or an L7 refusal is not fixed by one more allow: name the rule to change instead.
@@ -132,7 +154,24 @@ export function policyHop(
         summary: `add an HTTP rule admitting ${sv.l7?.request?.method ?? ''} ${sv.l7?.request?.path ?? ''} to ${formatRule(sv.match, sv.direction)}`,
       },
     };
+  if (intended && intended.lacks !== 'peer' && subject)
+    return { hop, delivered, reason, fix: intendedFix(intended, subject, firstDenied.target.port, protocol) };
   return { hop, delivered, reason, fix: policyFix(from, firstDenied.target, protocol, side) };
+}
+
+/** The fix where the rule meant to admit the request exists: correct that rule or its policy's selector. */
+function intendedFix(i: Intended, subject: Pod, port: number, protocol: Protocol): Fix {
+  const where = i.policy.source ? ` (${i.policy.source.file}:${i.policy.source.line})` : '';
+  if (i.lacks === 'selector')
+    return {
+      summary: `correct the podSelector of ${i.policy.key}${where} so it selects ${workloadLabel(subject)}: it selects ${formatSelector(i.policy.podSelector)}, the pods are labelled ${formatLabels(ownLabels(subject))}`,
+      patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${i.policy.name}\n  namespace: ${i.policy.namespace}\nspec:\n  podSelector: {matchLabels: ${yamlMap(identity(subject))}}`,
+      culprit: i.policy.key,
+    };
+  return {
+    summary: `add ${port}/${protocol} to the ports of ${i.policy.key} ${i.direction.toLowerCase()}[${i.rule.index}]${where}`,
+    culprit: i.policy.key,
+  };
 }
 
 /** Labels that identify a pod's workload: its `app`-style labels, without controller-generated ones. */
