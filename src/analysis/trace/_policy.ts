@@ -20,6 +20,8 @@ export interface Target {
 }
 
 const partyLabel = (p: Party) => (p.kind === 'pod' ? `${p.pod.namespace}/${p.pod.name}` : (p.label ?? p.ip));
+/** A party by its workload (every replica alike), an address by its label. */
+const partyLabelOf = (p: Party) => (p.kind === 'pod' ? workloadLabel(p.pod) : partyLabel(p));
 /** The workload a pod belongs to (`Deployment/ns/name` → `ns/name`), for fixes that apply to every replica. */
 const workloadLabel = (pod: Pod) =>
   pod.owner ? pod.owner.split('/').slice(1).join('/') : `${pod.namespace}/${pod.name}`;
@@ -110,7 +112,9 @@ export function policyHop(
       : firstDenied.target.pod
         ? workloadLabel(firstDenied.target.pod)
         : where;
-  const miss = sv.misses[0];
+  // Without a rule meant to admit it, a rule on this port whose peers miss is the nearest; a rule for another port
+  // (a monitoring port on every pod) says nothing about this connection and is not quoted.
+  const miss = sv.misses.find((m) => /^(from|to)\[/.test(m.reason));
   const subject = side === 'egress' ? (from.kind === 'pod' ? from.pod : undefined) : firstDenied.target.pod;
   const other: Party =
     side === 'egress'
@@ -130,10 +134,15 @@ export function policyHop(
           firstDenied.target.pod,
         )
       : undefined;
+  // The peer case says why the peer missed, as the engine reported it for that rule.
+  const peerMiss =
+    intended?.lacks === 'peer'
+      ? sv.misses.find((m) => m.policy === intended.policy.key && m.rule === intended.rule.index)
+      : undefined;
   const reason = intended
-    ? `${side} denied at ${who}: the rule meant to admit it, ${intended.text}; isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
+    ? `${side} denied at ${who}: the rule meant to admit it, ${intended.text}${peerMiss ? ` (${peerMiss.reason})` : ''}; isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
     : sv.reason === 'no-rule-matched'
-      ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}${sv.misses.length > 1 ? ` (+${sv.misses.length - 1} more rules)` : ''}; ` : ''}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
+      ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}; ` : `no rule admits ${partyLabelOf(side === 'egress' ? other : from)} on ${firstDenied.target.port}/${protocol}; `}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
       : describeSide(sv, where)[0];
   // A Cilium deny or an L7 refusal is not fixed by one more allow: name the rule to change instead.
   if (sv.reason === 'deny' && sv.match)
