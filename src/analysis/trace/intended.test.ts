@@ -84,7 +84,7 @@ test('fix points at the doctor finding on the culprit: the selector typo found b
   );
   assert.match(
     t.fix!.patch!,
-    /\n  name: cart-access\n  namespace: sock-shop\nspec:\n  podSelector: \{matchLabels: \{name: "carts"\}\}/,
+    /\n {2}name: cart-access\n {2}namespace: sock-shop\nspec:\n {2}podSelector: \{matchLabels: \{name: "carts"\}\}/,
   );
 });
 
