@@ -67,10 +67,26 @@ export function reachPosture(
         openRules: openRules(policiesIn.get(ns) ?? [], type),
       };
     };
-    const inFromInternet = some(reps, (pod, port, protocol) =>
+    // NetworkPolicy alone: a class isolated only by rules without `ipBlock` or open peers admits no address, so
+    // it is skipped without asking each port (exact; other tiers are asked).
+    const addressable = (direction: 'Ingress' | 'Egress') =>
+      engine.networkPolicyOnly
+        ? reps.filter((pod) => {
+            const iso = engine.isolating(pod, direction);
+            return (
+              !iso.length ||
+              iso.some((np) =>
+                (direction === 'Ingress' ? np.ingress : np.egress).some(
+                  (r) => r.peers === 'all' || r.peers.some((x) => x.ipBlock),
+                ),
+              )
+            );
+          })
+        : reps;
+    const inFromInternet = some(addressable('Ingress'), (pod, port, protocol) =>
       engine.allows(internet, { kind: 'pod', pod }, port, protocol),
     );
-    const outToInternet = some(reps, (pod, port, protocol) =>
+    const outToInternet = some(addressable('Egress'), (pod, port, protocol) =>
       engine.allows({ kind: 'pod', pod }, internet, port, protocol),
     );
     out.set(ns, {
