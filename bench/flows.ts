@@ -12,8 +12,18 @@ import { discoverFlows } from '../src/analysis/flows/index.ts';
 import { suggestPolicies } from '../src/analysis/suggest/index.ts';
 
 const runs = Number(process.env.RUNS ?? 3);
+/** BEFORE=0: skip the `before` matrix count (one more engine and matrix over the cluster as it is). */
+const before = process.env.BEFORE !== '0';
+/** CPU time of this process (user + system, ms): less disturbed than wall time on a shared machine. */
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const { objects, profile } = generateCluster({ family: 'realistic', pods: 30000 });
+const { objects, profile } = generateCluster({
+  family: 'realistic',
+  pods: Number(process.env.PODS ?? 30000),
+});
 const services = new Map<string, string[]>();
 for (const o of objects)
   if (o.body.kind === 'Service') {
@@ -35,29 +45,35 @@ for (const o of objects) {
 const { model } = buildCluster(objects, { profile });
 const discover: number[] = [];
 const suggest: number[] = [];
+const discoverCpu: number[] = [];
+const suggestCpu: number[] = [];
 let found = 0;
 let summary = '';
 for (let i = 0; i < runs; i++) {
   let t = performance.now();
+  let c = cpu();
   const d = discoverFlows(model);
   discover.push(performance.now() - t);
+  discoverCpu.push(cpu() - c);
   found = d.flows.reduce((n, f) => n + f.steps.length, 0);
   t = performance.now();
-  const s = suggestPolicies(model, d.flows, { replace: true });
+  c = cpu();
+  const s = suggestPolicies(model, d.flows, { replace: true, before });
   suggest.push(performance.now() - t);
+  suggestCpu.push(cpu() - c);
   summary = `${s.policies.length} policies for ${s.edges.length} connections; check: ${s.check.denied.length} denied, ${s.check.extra.length} extra, ${s.check.delivered}/${s.check.steps} steps delivered`;
   process.stderr.write(
-    `run ${i + 1}: discover ${Math.round(discover[i])} ms, suggest ${Math.round(suggest[i])} ms\n`,
+    `run ${i + 1}: discover ${Math.round(discover[i])} ms (cpu ${Math.round(discoverCpu[i])}), suggest ${Math.round(suggest[i])} ms (cpu ${Math.round(suggestCpu[i])})\n`,
   );
 }
 const md = [
   '## flows and suggest policies (issue #14 target: 30k pods, each ≤ 5 s)',
   '',
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end. Run: \`node --import tsx bench/flows.ts\` (RUNS=${runs}, medians).`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0].toFixed(1)} at the end. Run: \`node --import tsx bench/flows.ts\` (RUNS=${runs}, BEFORE=${before ? 1 : 0}, medians; wall ms, and CPU ms of the process in brackets).`,
   '',
-  '| pods | workloads | discover ms | steps found | suggest policies ms (edges, policies, engine check, matrix before/after, retrace) | result |',
+  `| pods | workloads | discover ms | steps found | suggest policies ms (edges, policies, set-based proof${before ? ', matrix before' : ''}) | result |`,
   '| --- | --- | --- | --- | --- | --- |',
-  `| ${model.pods.length} | ${model.workloads.length} | ${Math.round(median(discover))} | ${found} | ${Math.round(median(suggest))} | ${summary} |`,
+  `| ${model.pods.length} | ${model.workloads.length} | ${Math.round(median(discover))} (${Math.round(median(discoverCpu))}) | ${found} | ${Math.round(median(suggest))} (${Math.round(median(suggestCpu))}) | ${summary} |`,
   '',
 ].join('\n');
 writeFileSync('bench/results/flows.md', md);

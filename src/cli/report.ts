@@ -4,6 +4,7 @@ import { failsAt } from '../analysis/doctor/index.ts';
 import type { Severity } from '../model/diagnostic.ts';
 import type { Flow } from '../analysis/flows/index.ts';
 import { renderReportText } from '../render/report-text.ts';
+import { textWidth } from '../render/wrap.ts';
 import { renderReportMd } from '../render/report-md.ts';
 import { renderReportHtml, reportGraphLayout } from '../render/report-html.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
@@ -73,7 +74,9 @@ export function reportCommand(io: Io): Command {
         ? renderReportHtml(data, await reportGraphLayout(data))
         : opts.output === 'md'
           ? renderReportMd(data)
-          : renderReportText(data),
+          : renderReportText(data, {
+              width: textWidth(process.env, process.stdout.isTTY ? process.stdout.columns : undefined),
+            }),
     );
     // As README's exit-code line says: 1 when a flow is broken or a finding reaches --fail-on.
     const broken = traces.some((t) => t.outcome !== 'delivered');

@@ -8,6 +8,7 @@
  * const analysed = analyseCluster(cluster, { flows, certificates: parseTlsSecrets(cluster.model.routing), now });
  * renderReportText(analysed.report);
  */
+import { linkFindings } from './_link.ts';
 import type { Cluster } from '../api/index.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
@@ -59,14 +60,15 @@ export function analyseCluster(cluster: Cluster, options: AnalyseOptions = {}): 
   const context = createTraceContext(model, { certificates: options.certificates, now: options.now });
   const discovery = (options.discover ?? !options.flows?.length) ? discoverFlows(model) : undefined;
   const flows = [...(options.flows ?? []), ...flowsFromClientIntents(model), ...(discovery?.flows ?? [])];
-  const traces = flows.map((f) => traceFlow(context, f));
+  const traced = flows.map((f) => traceFlow(context, f));
   const findings = runDoctor(model, {
     engine: context.engine,
-    flowTraces: traces,
+    flowTraces: traced,
     certificates: options.certificates,
     now: options.now,
     diagnostics,
   });
+  const traces = linkFindings(traced, findings);
   let report: ReportData | undefined;
   return {
     model,

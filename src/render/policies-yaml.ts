@@ -63,7 +63,7 @@ export function renderPoliciesYaml(model: ClusterModel, s: Suggestion): string {
   const c = s.check;
   const head = [
     `# kubetwin suggest policies: ${s.policies.length} NetworkPolicies for namespaces ${s.namespaces.join(', ') || '(none)'}, covering ${s.edges.length} connections the flows need.`,
-    `# Checked by the engine: ${c.denied.length ? `${c.denied.length} needed connections still DENIED` : 'every needed connection allowed'}; workload matrix in scope ${c.before} allowed entries before, ${c.after} after, ${c.extra.length ? `${c.extra.length} of them outside the flows` : 'none outside the flows'}.`,
+    `# Checked by the engine: ${c.denied.length ? `${c.denied.length} needed connections still DENIED` : 'every needed connection allowed'}; workload matrix in scope ${c.before === undefined ? '' : `${c.before} allowed entries before, `}${c.after}${c.before === undefined ? ' allowed entries' : ''} after, ${c.extra.length ? `${c.extra.length} of them outside the flows` : 'none outside the flows'}.`,
     `# Flow steps delivered with these policies: ${c.delivered}/${c.steps}.`,
     ...c.broken.map((b) => `#   still broken (not a policy matter): ${oneLine(b)}`),
     ...c.denied.map((d) => `#   DENIED: ${oneLine(d)}`),

@@ -1,4 +1,5 @@
 import { formatSource } from '../model/diagnostic.ts';
+import { describeOpenRules, describeReach } from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import {
   escapeXml as esc,
@@ -75,8 +76,9 @@ ${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.
   }${
     r.posture.length
       ? `<h2 id="posture">Zero-trust posture</h2>
-<table><tr><th>namespace</th><th>posture</th><th>pods ready</th><th>ingress-isolated</th><th>egress-isolated</th><th>default deny</th><th>policies</th></tr>
-${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'zero-trust' ? 'ok' : p.posture === 'partial' ? 'warn' : 'fail'}">${p.posture}</span>`, `${p.readyPods}/${p.pods}`, `${p.ingressIsolated}/${p.pods}`, `${p.egressIsolated}/${p.pods}`, [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none', String(p.policies)]))}
+<p>Rated by what the policies let through on some port, not by the presence of a default deny.</p>
+<table><tr><th>namespace</th><th>posture</th><th>pods ready</th><th>ingress</th><th>egress</th><th>rules admitting everything</th><th>default deny</th><th>policies</th></tr>
+${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'zero-trust' ? 'ok' : p.posture === 'partial' ? 'warn' : 'fail'}">${p.posture}</span>`, `${p.readyPods}/${p.pods}`, esc(describeReach(p.ingress, 'ingress')), esc(describeReach(p.egress, 'egress')), esc(describeOpenRules(p).join('; ')) || '—', [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none', String(p.policies)]))}
 </table>
 `
       : ''

@@ -1,4 +1,5 @@
 import { formatSource } from '../model/diagnostic.ts';
+import { describeOpenRules, describeReach } from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { renderFlowTracesMd } from './trace-md.ts';
 
@@ -70,11 +71,13 @@ export function renderReportMd(r: ReportData): string {
     '',
     '## Zero-trust posture',
     '',
-    '| namespace | posture | pods | ingress-isolated | egress-isolated | default deny | policies |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    'Rated by what the policies let through on some port, not by the presence of a default deny.',
+    '',
+    '| namespace | posture | pods | ingress | egress | default deny | policies | rules admitting everything |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.posture.map(
       (p) =>
-        `| ${p.namespace} | ${p.posture} | ${p.readyPods}/${p.pods} | ${p.ingressIsolated}/${p.pods} | ${p.egressIsolated}/${p.pods} | ${[p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none'} | ${p.policies} |`,
+        `| ${p.namespace} | ${p.posture} | ${p.readyPods}/${p.pods} | ${describeReach(p.ingress, 'ingress')} | ${describeReach(p.egress, 'egress')} | ${[p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none'} | ${p.policies} | ${describeOpenRules(p).join('; ') || '—'} |`,
     ),
     '',
     '## Findings',

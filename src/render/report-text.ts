@@ -1,17 +1,24 @@
 import { formatSource } from '../model/diagnostic.ts';
+import { describeOpenRules, describeReach } from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { renderTable } from './table.ts';
+import { wrapText } from './wrap.ts';
 
 const mark = { delivered: 'OK  ', partial: 'PART', failed: 'FAIL' } as const;
 
-/** One line for one screen: file paths shortened to their base name, long reasons cut. */
-function brief(text: string, max = 240): string {
-  const short = text.replace(/(?:[^\s(]*\/)([^/\s]+\.(?:ya?ml|json):\d+)(?::\d+)?/g, '$1');
-  return short.length > max ? `${short.slice(0, max - 1)}…` : short;
+/** File paths shortened to their base name (the text is never cut; lines wrap to the width). */
+function brief(text: string): string {
+  return text.replace(/(?:[^\s(]*\/)([^/\s]+\.(?:ya?ml|json):\d+)(?::\d+)?/g, '$1');
 }
 
 /** The main job on one screen: what works, what is broken and why; `-o md|html` carry the details. */
-export function renderReportText(r: ReportData): string {
+export function renderReportText(
+  r: ReportData,
+  /** width: the terminal's (`textWidth`); explanations wrap to it, never cut. Default 100. */
+  options: { readonly width?: number } = {},
+): string {
+  const width = options.width ?? 100;
+  const wrapped = (head: string, text: string) => wrapText(`${head}${text}`, width, ' '.repeat(head.length));
   const c = r.cluster;
   const steps = r.flows.flatMap((f) => f.steps);
   const errors = r.findings.filter((f) => f.severity === 'error').length;
@@ -52,36 +59,53 @@ export function renderReportText(r: ReportData): string {
       out.push(
         `  [${f.outcome === 'delivered' && f.steps.some((x) => x.trace.hops.some((h) => h.unknown?.length)) ? 'UNKN' : mark[f.outcome]}] ${label(f).padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
       );
-      if (broken?.trace.failure) out.push(`         why: ${brief(broken.trace.failure.reason, 200)}`);
-      if (broken?.trace.fix) out.push(`         fix: ${brief(broken.trace.fix.summary, 200)}`);
+      if (broken?.trace.failure) out.push(...wrapped('         why: ', brief(broken.trace.failure.reason)));
+      if (broken?.trace.fix) out.push(...wrapped('         fix: ', brief(broken.trace.fix.summary)));
     }
     out.push('');
   }
-  out.push('ZERO-TRUST POSTURE');
+  out.push('ZERO-TRUST POSTURE (by what is reachable on some port)');
+  const reachCell = (d: (typeof r.posture)[number]['ingress']) =>
+    d.reach === 'internet'
+      ? 'internet'
+      : d.reach === 'cluster'
+        ? 'every namespace'
+        : d.reach === 'peers'
+          ? `${d.peers.length} namespace${d.peers.length === 1 ? '' : 's'}`
+          : 'nothing';
   out.push(
     renderTable(
-      ['NAMESPACE', 'POSTURE', 'PODS', 'INGRESS-ISOLATED', 'EGRESS-ISOLATED', 'DEFAULT-DENY', 'POLICIES'],
+      ['NAMESPACE', 'POSTURE', 'PODS', 'INGRESS-FROM', 'EGRESS-TO', 'DEFAULT-DENY', 'POLICIES'],
       r.posture.map((p) => [
         p.namespace,
         p.posture,
         `${p.readyPods}/${p.pods}`,
-        `${p.ingressIsolated}/${p.pods}`,
-        `${p.egressIsolated}/${p.pods}`,
+        reachCell(p.ingress),
+        reachCell(p.egress),
         [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : '']
           .filter(Boolean)
           .join('+') || 'none',
         String(p.policies),
       ]),
     ).trimEnd(),
-    '',
   );
+  for (const p of r.posture) {
+    for (const [d, dir] of [
+      [p.ingress, 'ingress'],
+      [p.egress, 'egress'],
+    ] as const)
+      if (d.reach === 'peers') out.push(...wrapped(`  ${p.namespace} ${dir} `, describeReach(d, dir)));
+    for (const line of describeOpenRules(p)) out.push(...wrapped(`  ${p.namespace}: `, line));
+  }
+  out.push('');
   const byCode = new Map<string, typeof r.findings>();
   for (const f of r.findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
   out.push(`FINDINGS BY CODE (${r.findings.length})`);
   for (const [code, fs] of byCode) {
     const s = fs[0].objects[0]?.source;
+    const head = `  ${fs[0].severity.padEnd(7)} ${code.padEnd(30)} ${String(fs.length).padStart(3)}  `;
     out.push(
-      `  ${fs[0].severity.padEnd(7)} ${code.padEnd(30)} ${String(fs.length).padStart(3)}  e.g. ${s ? `${brief(formatSource(s, false))}  ` : ''}${brief(fs[0].message, 110)}`,
+      ...wrapped(head, `e.g. ${s ? `${brief(formatSource(s, false))}  ` : ''}${brief(fs[0].message)}`),
     );
   }
   if (!r.findings.length) out.push('  none');

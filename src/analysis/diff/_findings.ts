@@ -1,5 +1,5 @@
 import type { Finding } from '../doctor/index.ts';
-import type { NamespacePosture } from '../report/index.ts';
+import { describeReach, type NamespacePosture } from '../report/index.ts';
 import type { Attributor } from './_attribute.ts';
 import { clusterPolicyKinds } from './_attribute.ts';
 import type { Effect } from './types.ts';
@@ -66,7 +66,7 @@ export function findingEffects(
 const postureRank = { open: 0, partial: 1, 'zero-trust': 2 } as const;
 const postureText = (p: NamespacePosture | undefined) =>
   p
-    ? `${p.posture} (ingress-isolated ${p.ingressIsolated}/${p.pods}, egress-isolated ${p.egressIsolated}/${p.pods}, ${p.policies} policies)`
+    ? `${p.posture} (ingress ${p.ingress.reach === 'peers' ? `from ${p.ingress.peers.length} namespaces` : describeReach(p.ingress, 'ingress')}; egress ${p.egress.reach === 'peers' ? `to ${p.egress.peers.length} namespaces` : describeReach(p.egress, 'egress')}; ${p.policies} policies)`
     : '(absent)';
 
 /** Posture per namespace before → after, when the posture or its isolation counts moved. */

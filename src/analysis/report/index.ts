@@ -6,13 +6,23 @@ import type { ClusterModel } from '../../model/types.ts';
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import type { Finding } from '../doctor/index.ts';
-import { admitsEverything, isDefaultDeny } from '../doctor/index.ts';
+import { isDefaultDeny } from '../doctor/index.ts';
+import { reachPosture } from './_posture.ts';
+
+export { describeOpenRules, describeReach } from './_posture.ts';
 import type { FlowTrace } from '../trace/index.ts';
 import { flowGraph } from './_graph.ts';
 import { unmodeledObjects } from '../unmodeled/index.ts';
 import type { NamespacePosture, ReportData } from './types.ts';
 
-export type { GraphEdge, GraphNode, NamespacePosture, ReportData } from './types.ts';
+export type {
+  DirectionPosture,
+  GraphEdge,
+  GraphNode,
+  NamespacePosture,
+  OpenRule,
+  ReportData,
+} from './types.ts';
 
 const system = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -38,37 +48,48 @@ export function buildReport(input: ReportInput): ReportData {
   const policiesIn = byNamespace(model.networkPolicies);
   const workloadsIn = byNamespace(model.workloads);
   const servicesIn = byNamespace(model.services);
-  const posture: NamespacePosture[] = model.namespaces
-    .filter((n) => !system.has(n.name) && (podsIn.has(n.name) || policiesIn.has(n.name)))
-    .map((n) => {
-      const pods = podsIn.get(n.name) ?? [];
-      const policies = policiesIn.get(n.name) ?? [];
-      const ingressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Ingress').length > 0).length;
-      const egressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Egress').length > 0).length;
-      const defaultDenyIngress = policies.some((p) => isDefaultDeny(p, 'Ingress'));
-      const defaultDenyEgress = policies.some((p) => isDefaultDeny(p, 'Egress'));
-      const all = pods.length > 0 && ingressIsolated === pods.length && egressIsolated === pods.length;
-      // A default deny undone by an allow-everything rule is not zero trust (`reach --from internet` is allowed).
-      const undone = policies.some((p) => admitsEverything(p, 'Ingress') || admitsEverything(p, 'Egress'));
-      return {
-        namespace: n.name,
-        pods: pods.length,
-        readyPods: pods.filter((p) => p.ready).length,
-        workloads: workloadsIn.get(n.name)?.length ?? 0,
-        services: servicesIn.get(n.name)?.length ?? 0,
-        policies: policies.length,
-        ingressIsolated,
-        egressIsolated,
-        defaultDenyIngress,
-        defaultDenyEgress,
-        posture:
-          defaultDenyIngress && defaultDenyEgress && all && !undone
-            ? 'zero-trust'
-            : ingressIsolated + egressIsolated > 0
-              ? 'partial'
-              : 'open',
-      };
-    });
+  const shown = model.namespaces.filter(
+    (n) => !system.has(n.name) && (podsIn.has(n.name) || policiesIn.has(n.name)),
+  );
+  const reach = reachPosture(
+    model,
+    engine,
+    shown.map((n) => n.name),
+  );
+  const narrow = (d: { reach: string; openRules: readonly unknown[] }) =>
+    (d.reach === 'peers' || d.reach === 'none') && !d.openRules.length;
+  const wide = (d: { reach: string }) => d.reach === 'internet' || d.reach === 'cluster';
+  const posture: NamespacePosture[] = shown.map((n) => {
+    const pods = podsIn.get(n.name) ?? [];
+    const policies = policiesIn.get(n.name) ?? [];
+    const ingressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Ingress').length > 0).length;
+    const egressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Egress').length > 0).length;
+    const defaultDenyIngress = policies.some((p) => isDefaultDeny(p, 'Ingress'));
+    const defaultDenyEgress = policies.some((p) => isDefaultDeny(p, 'Egress'));
+    const { ingress, egress } = reach.get(n.name)!;
+    return {
+      namespace: n.name,
+      pods: pods.length,
+      readyPods: pods.filter((p) => p.ready).length,
+      workloads: workloadsIn.get(n.name)?.length ?? 0,
+      services: servicesIn.get(n.name)?.length ?? 0,
+      policies: policies.length,
+      ingressIsolated,
+      egressIsolated,
+      defaultDenyIngress,
+      defaultDenyEgress,
+      ingress,
+      egress,
+      // By what is reachable: a default deny undone by an allow-everything rule is not zero trust.
+      posture: !pods.length
+        ? 'open'
+        : narrow(ingress) && narrow(egress)
+          ? 'zero-trust'
+          : wide(ingress) && wide(egress)
+            ? 'open'
+            : 'partial',
+    };
+  });
   const count = (s: string) => input.diagnostics.filter((d) => d.severity === s).length;
   // EndpointSlices by Service (`ns/name`, in model order): one pass instead of a filter per Service.
   const slicesOf = new Map<string, (typeof model.endpointSlices)[number][]>();

@@ -2,16 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { PolicyEngine } from '../policy/index.ts';
-import { buildReport } from './index.ts';
+import { buildReport, type NamespacePosture } from './index.ts';
 
-const pods =
-  'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nspec: {containers: [{name: c, image: i}]}\n';
+const ns = (n: string, labels = '{}') =>
+  `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${n}, labels: ${labels}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: ${n}, labels: {app: a}}\nspec: {containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}\n`;
+const pods = ns('x');
 const denyAll =
   'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: x}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n';
 const allow = (spec: string) =>
   `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: open, namespace: x}\nspec: {podSelector: {}, ${spec}}\n`;
 
-function posture(yaml: string): string | undefined {
+function postureOf(yaml: string, name = 'x'): NamespacePosture {
   const { model, diagnostics } = buildYaml(yaml);
   const data = buildReport({
     title: 't',
@@ -21,23 +22,67 @@ function posture(yaml: string): string | undefined {
     flows: [],
     findings: [],
   });
-  return data.posture.find((p) => p.namespace === 'x')?.posture;
+  return data.posture.find((p) => p.namespace === name)!;
 }
+const summary = (p: NamespacePosture) => [p.posture, p.ingress.reach, p.egress.reach];
 
-test('rule allow-everything-is-not-zero-trust: a default deny undone by ingress [{}], egress [{}], namespaceSelector {} or 0.0.0.0/0 on every port is not zero-trust', () => {
-  assert.equal(posture(`${pods}---\n${denyAll}`), 'zero-trust');
+test('posture no-policies-is-open: nothing isolated, the internet reaches the namespace and it reaches the internet', () => {
+  assert.deepEqual(summary(postureOf(pods)), ['open', 'internet', 'internet']);
+});
+
+test('posture default-deny-is-zero-trust: nothing reaches in or out, no rule admits everything', () => {
+  const p = postureOf(`${pods}---\n${denyAll}`);
+  assert.deepEqual(summary(p), ['zero-trust', 'none', 'none']);
+  assert.deepEqual([p.ingress.openRules, p.egress.openRules], [[], []]);
+});
+
+test('posture allow-everything-ingress-is-internet: default deny undone by ingress [{}] is reachable from the internet, the rule named with its line', () => {
+  const p = postureOf(`${pods}---\n${denyAll}---\n${allow('policyTypes: [Ingress], ingress: [{}]')}`);
+  assert.deepEqual(summary(p), ['partial', 'internet', 'none']);
+  assert.deepEqual(p.ingress.openRules, [
+    { policy: 'NetworkPolicy/x/open', rule: 'ingress[0]', source: 'test.yaml:18' },
+  ]);
+});
+
+test('posture allow-everything-egress-is-internet: default deny undone by egress [{}] or 0.0.0.0/0 reaches the internet', () => {
   for (const spec of [
-    'policyTypes: [Ingress], ingress: [{}]',
     'policyTypes: [Egress], egress: [{}]',
-    'policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {}}]}]',
     'policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0}}]}]',
-  ])
-    assert.equal(posture(`${pods}---\n${denyAll}---\n${allow(spec)}`), 'partial', spec);
-  // Narrower rules keep it: one port, one namespace, a CIDR with an except.
-  for (const spec of [
-    'policyTypes: [Ingress], ingress: [{ports: [{port: 80}]}]',
-    'policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {matchLabels: {team: a}}}]}]',
-    'policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]}]',
-  ])
-    assert.equal(posture(`${pods}---\n${denyAll}---\n${allow(spec)}`), 'zero-trust', spec);
+  ]) {
+    const p = postureOf(`${pods}---\n${denyAll}---\n${allow(spec)}`);
+    assert.deepEqual(summary(p), ['partial', 'none', 'internet'], spec);
+    assert.equal(p.egress.openRules.length, 1, spec);
+  }
+});
+
+test('posture every-namespace-is-cluster: namespaceSelector {} admits every namespace but not the internet', () => {
+  const yaml = `${pods}---\n${ns('yy')}---\n${denyAll}---\n${allow('policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {}}]}]')}`;
+  const p = postureOf(yaml);
+  assert.deepEqual(summary(p), ['partial', 'cluster', 'none']);
+  assert.deepEqual(p.ingress.peers, ['kube-system', 'yy']);
+  assert.equal(p.ingress.openRules[0].rule, 'ingress[0]');
+});
+
+test('posture one-port-from-anyone-is-internet: a rule admitting every peer on one port is still reachable from the internet', () => {
+  const p = postureOf(
+    `${pods}---\n${denyAll}---\n${allow('policyTypes: [Ingress], ingress: [{ports: [{port: 80}]}]')}`,
+  );
+  assert.deepEqual(summary(p), ['partial', 'internet', 'none']);
+  // Not every port: not an allow-everything rule.
+  assert.deepEqual(p.ingress.openRules, []);
+});
+
+test('posture named-peers-only: ingress from one labelled namespace is peers [that namespace], zero-trust', () => {
+  const yaml = `${pods}---\n${ns('yy', '{team: a}')}---\n${ns('z')}---\n${denyAll}---\n${allow('policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {matchLabels: {team: a}}}]}]')}`;
+  const p = postureOf(yaml);
+  assert.deepEqual(summary(p), ['zero-trust', 'peers', 'none']);
+  assert.deepEqual(p.ingress.peers, ['yy']);
+});
+
+test('posture egress-except-pods-is-internet: 0.0.0.0/0 with an except reaches the internet (not named peers)', () => {
+  const p = postureOf(
+    `${pods}---\n${denyAll}---\n${allow('policyTypes: [Egress], egress: [{to: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.0.0.0/8]}}]}]')}`,
+  );
+  assert.deepEqual(summary(p), ['partial', 'none', 'internet']);
+  assert.deepEqual(p.egress.openRules, []);
 });

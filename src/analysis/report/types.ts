@@ -1,6 +1,28 @@
 import type { Finding } from '../doctor/index.ts';
 import type { FlowTrace } from '../trace/index.ts';
 
+/** A rule that admits every peer on every port (`ingress: [{}]`, `namespaceSelector: {}`, `0.0.0.0/0`). */
+export interface OpenRule {
+  /** The policy's key. */
+  readonly policy: string;
+  /** `ingress[i]` or `egress[i]`. */
+  readonly rule: string;
+  /** file:line of the rule (or of its policy). */
+  readonly source?: string;
+}
+
+/**
+ * One direction of a namespace, rated by what the engine allows on some port: `internet` (the internet stand-in
+ * reaches a pod / a pod reaches it), `cluster` (every namespace with pods), `peers` (the namespaces in `peers`
+ * only), `none` (nothing).
+ */
+export interface DirectionPosture {
+  readonly reach: 'internet' | 'cluster' | 'peers' | 'none';
+  /** Namespaces that reach it (ingress) or that it reaches (egress), itself included, sorted. */
+  readonly peers: readonly string[];
+  readonly openRules: readonly OpenRule[];
+}
+
 export interface NamespacePosture {
   readonly namespace: string;
   readonly pods: number;
@@ -12,7 +34,13 @@ export interface NamespacePosture {
   readonly egressIsolated: number;
   readonly defaultDenyIngress: boolean;
   readonly defaultDenyEgress: boolean;
-  /** `zero-trust` (default deny both ways), `partial`, or `open` (nothing isolated). */
+  readonly ingress: DirectionPosture;
+  readonly egress: DirectionPosture;
+  /**
+   * `zero-trust`: both directions reach named peers only (or nothing) and no rule admits everything; `open`: both
+   * directions reach the internet or every namespace (or the namespace has no pods); `partial` otherwise. Rated by
+   * what is reachable, not by the presence of a default deny.
+   */
   readonly posture: 'zero-trust' | 'partial' | 'open';
 }
 

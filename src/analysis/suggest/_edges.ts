@@ -86,7 +86,7 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
     (ctx ??= createTraceContext(model, {
       onJudged: (j: JudgedFlow) => add(peerOf(j.from), peerOf(j.to), j.port, j.protocol, current),
     }));
-  const memo = new Map<string, Backend[]>();
+  const memo: DirectMemo = { backends: new Map(), index: undefined };
   for (const f of flows)
     for (const step of f.steps) {
       current = `${f.name}: ${step.text}${step.evidence?.[0]?.source ? ` (${step.evidence[0].source.file}:${step.evidence[0].source.line})` : ''}`;
@@ -144,17 +144,36 @@ interface Backend {
   readonly port: number;
 }
 
+/** Backends per Service port, and the model indexed once (pods by namespace, workloads by `namespace/name`). */
+interface DirectMemo {
+  readonly backends: Map<string, Backend[]>;
+  index: { podsIn: Map<string, Pod[]>; workloads: Map<string, Workload> } | undefined;
+}
+
+function indexOf(model: ClusterModel, memo: DirectMemo): NonNullable<DirectMemo['index']> {
+  if (memo.index) return memo.index;
+  const podsIn = new Map<string, Pod[]>();
+  for (const p of model.pods) {
+    const list = podsIn.get(p.namespace);
+    if (list) list.push(p);
+    else podsIn.set(p.namespace, [p]);
+  }
+  const workloads = new Map(model.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
+  return (memo.index = { podsIn, workloads });
+}
+
 function direct(
   model: ClusterModel,
   step: FlowStep,
-  memo: Map<string, Backend[]>,
+  memo: DirectMemo,
 ): { from: Party; to: Party; port: number; protocol: Protocol }[] | undefined {
   const { from, to } = step;
   if (from.kind !== 'ref' || (to.kind !== 'url' && to.kind !== 'service')) return undefined;
   if (model.mesh?.name || (to.kind === 'url' && (to.scheme === 'http' || to.scheme === 'https')))
     return undefined;
   const l = lookup(model);
-  const w = model.workloads.find((x) => x.namespace === from.namespace && x.name === from.name);
+  const { podsIn, workloads } = indexOf(model, memo);
+  const w = workloads.get(`${from.namespace}/${from.name}`);
   const src = (w ? l.podsOfWorkload(w.key) : [l.podByRef(`${from.namespace}/${from.name}`)]).find(
     (p) => p?.ip,
   );
@@ -166,13 +185,13 @@ function direct(
   const sp = svc?.ports.find((p) => p.port === to.port && p.protocol === to.protocol);
   if (!svc?.selector || svc.type === 'ExternalName' || !sp || svc.headless) return undefined;
   const k = `${svc.key} ${sp.port}/${sp.protocol}`;
-  let backends = memo.get(k);
+  let backends = memo.backends.get(k);
   if (!backends) {
     const selector = selectorFromMap(svc.selector);
     const seen = new Set<string>();
     backends = [];
-    for (const pod of model.pods) {
-      if (pod.namespace !== svc.namespace || !pod.ip || !matches(selector, pod.labels)) continue;
+    for (const pod of podsIn.get(svc.namespace) ?? []) {
+      if (!pod.ip || !matches(selector, pod.labels)) continue;
       const port =
         typeof sp.targetPort === 'number'
           ? sp.targetPort
@@ -182,7 +201,7 @@ function direct(
       seen.add(g);
       backends.push({ pod, port });
     }
-    memo.set(k, backends);
+    memo.backends.set(k, backends);
   }
   const out = backends.map((b) => ({
     from: { kind: 'pod' as const, pod: src },

@@ -6,13 +6,13 @@
  * checked: every connection the flows need is allowed, and the workload matrix over the namespaces in scope
  * allows nothing else. Pure and deterministic.
  */
-import type { ClusterModel, NetworkPolicy } from '../../model/types.ts';
+import type { ClusterModel, NetworkPolicy, Pod } from '../../model/types.ts';
 import { byNamespaceName } from '../../model/keys.ts';
 import { PolicyEngine } from '../policy/index.ts';
-import { computeMatrix } from '../matrix/index.ts';
+import { allowedCount, proveEdges } from './_check.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
 import type { Flow } from '../flows/index.ts';
-import { edgeKey, flowEdges, type Edge } from './_edges.ts';
+import { edgeKey, flowEdges, peerKey, type Edge } from './_edges.ts';
 import {
   addRule,
   allowDns,
@@ -32,6 +32,8 @@ export interface SuggestOptions {
   readonly namespace?: string;
   /** Drop the NetworkPolicies of the namespaces in scope and start over. */
   readonly replace?: boolean;
+  /** Count the allowed workload-matrix entries in scope before (one more engine and matrix); default true. */
+  readonly before?: boolean;
 }
 
 export interface Suggestion {
@@ -46,7 +48,7 @@ export interface Suggestion {
     /** Workload-matrix entries allowed after that no flow needs (`from → to port/proto`), in scope. */
     readonly extra: readonly string[];
     /** Allowed workload-matrix entries in scope, before and after. */
-    readonly before: number;
+    readonly before?: number;
     readonly after: number;
     /** Flow steps delivered after, of all steps; with the reason of each one still broken (not a policy matter). */
     readonly delivered: number;
@@ -88,10 +90,86 @@ function dnsRule(
   return { peer: dns[0].to, ports, why, edges: dns };
 }
 
-function allowedEntries(engine: PolicyEngine, namespaces: readonly string[]): Set<string> {
+/**
+ * The verdict of each side of an edge under the kept policies plus the default denies and DNS policies, without an
+ * engine when it is known: with no kept policy in the namespaces in scope and no admin or Cilium policy, a pod in
+ * scope is isolated both ways by the default deny and its egress is admitted only by the DNS policy of its
+ * namespace. Sides outside scope get no policy from us (`true`). Otherwise the engine built over those policies
+ * explains each edge.
+ */
+function baseSides(
+  model: ClusterModel,
+  kept: readonly NetworkPolicy[],
+  policies: readonly PolicySpec[],
+  scope: ReadonlySet<string>,
+): (e: Edge) => { egress: boolean; ingress: boolean } {
+  const known =
+    !kept.some((p) => scope.has(p.namespace)) &&
+    !model.adminPolicies?.length &&
+    !model.ciliumPolicies?.length &&
+    model.profile.cni.enforcesNetworkPolicy;
+  if (known) {
+    const dns = new Map(
+      policies.filter((p) => p.egress.length).map((p) => [p.namespace, p.egress[0]] as const),
+    );
+    return (e) => {
+      const inScope = (x: Edge['from']) => x.kind === 'pods' && scope.has(x.namespace);
+      const r = e.from.kind === 'pods' ? dns.get(e.from.namespace) : undefined;
+      const dnsOk =
+        !!r &&
+        peerKey(r.peer) === peerKey(e.to) &&
+        r.ports.some((p) => p.protocol === e.protocol && p.port === portOf(e));
+      return { egress: !inScope(e.from) || dnsOk, ingress: !inScope(e.to) };
+    };
+  }
+  const engine = new PolicyEngine({
+    ...model,
+    networkPolicies: [...kept, ...policies.map((p) => toModel(model, p))],
+  });
+  return (e) => {
+    const v = engine.explain(partyOf(e.from), partyOf(e.to), e.port, e.protocol);
+    return { egress: v.egress.allowed, ingress: v.ingress.allowed };
+  };
+}
+
+/** Namespaces whose pods the kept policies (with the default denies) already let reach every DNS edge. */
+function dnsAlreadyAllowed(
+  model: ClusterModel,
+  kept: readonly NetworkPolicy[],
+  denies: readonly PolicySpec[],
+  namespaces: readonly string[],
+  dns: NonNullable<ReturnType<typeof dnsRule>>,
+): Set<string> {
   const out = new Set<string>();
-  for (const row of computeMatrix(engine, { by: 'workload', namespaces }).rows())
-    for (const e of row.entries) if (e.allowedPairs > 0) out.add(`${e.from} ${e.to} ${e.port}/${e.protocol}`);
+  const scope = new Set(namespaces);
+  // Nothing but the default deny isolates a namespace without kept egress policies (and no other tier): DNS needs
+  // its policy there, no engine needed to say so.
+  const open = new Set(
+    kept.filter((p) => scope.has(p.namespace) && p.policyTypes.includes('Egress')).map((p) => p.namespace),
+  );
+  if (!open.size && !model.adminPolicies?.length && !model.ciliumPolicies?.length) return out;
+  const probe = new PolicyEngine({
+    ...model,
+    networkPolicies: [...kept, ...denies.map((p) => toModel(model, p))],
+  });
+  // One pod per workload stands for it: its pods share the labels a policy selects by.
+  const reps = new Map<string, Pod[]>();
+  const seen = new Set<string>();
+  for (const p of model.pods) {
+    const k = p.owner ?? p.key;
+    if (!scope.has(p.namespace) || p.hostNetwork || !p.ip || seen.has(k)) continue;
+    seen.add(k);
+    (reps.get(p.namespace) ?? reps.set(p.namespace, []).get(p.namespace)!).push(p);
+  }
+  for (const ns of namespaces)
+    if (
+      (reps.get(ns) ?? []).every((pod) =>
+        dns.edges.every(
+          (e) => probe.explain({ kind: 'pod', pod }, partyOf(e.to), e.port, e.protocol).egress.allowed,
+        ),
+      )
+    )
+      out.add(ns);
   return out;
 }
 
@@ -109,35 +187,15 @@ export function suggestPolicies(
   const dropped = options.replace
     ? model.networkPolicies.filter((p) => scope.has(p.namespace)).map((p) => p.key)
     : [];
-  const kept = model.networkPolicies.filter((p) => !dropped.includes(p.key));
+  const droppedSet = new Set(dropped);
+  const kept = model.networkPolicies.filter((p) => !droppedSet.has(p.key));
   const policies: PolicySpec[] = namespaces.filter((ns) => !hasDefaultDeny(kept, ns)).map(defaultDeny);
   const dns = dnsRule(edges);
   if (dns) {
-    const probe = new PolicyEngine({
-      ...model,
-      networkPolicies: [...kept, ...policies.map((p) => toModel(model, p))],
-    });
-    for (const ns of namespaces) {
-      // One pod per workload stands for it: its pods share the labels a policy selects by.
-      const seen = new Set<string>();
-      const pods = model.pods.filter((p) => {
-        const k = p.owner ?? p.key;
-        if (p.namespace !== ns || p.hostNetwork || !p.ip || seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      });
-      const ok = pods.every((pod) =>
-        dns.edges.every(
-          (e) => probe.explain({ kind: 'pod', pod }, partyOf(e.to), e.port, e.protocol).egress.allowed,
-        ),
-      );
-      if (!ok) policies.push(allowDns(ns, dns));
-    }
+    const done = dnsAlreadyAllowed(model, kept, policies, namespaces, dns);
+    for (const ns of namespaces) if (!done.has(ns)) policies.push(allowDns(ns, dns));
   }
-  const base = new PolicyEngine({
-    ...model,
-    networkPolicies: [...kept, ...policies.map((p) => toModel(model, p))],
-  });
+  const sides = baseSides(model, kept, policies, scope);
   const perWorkload = new Map<string, PolicySpec>();
   const specFor = (peer: Edge['from']): PolicySpec | undefined => {
     if (peer.kind !== 'pods' || !scope.has(peer.namespace)) return undefined;
@@ -157,12 +215,12 @@ export function suggestPolicies(
     return s;
   };
   for (const e of edges) {
-    const v = base.explain(partyOf(e.from), partyOf(e.to), e.port, e.protocol);
-    if (!v.egress.allowed) {
+    const v = sides(e);
+    if (!v.egress) {
       const s = specFor(e.from);
       if (s) addRule(s.egress, e.to, e);
     }
-    if (!v.ingress.allowed) {
+    if (!v.ingress) {
       const s = specFor(e.to);
       if (s) addRule(s.ingress, e.from, e);
     }
@@ -182,21 +240,16 @@ export function suggestPolicies(
     networkPolicies: [...kept, ...added].sort(byNamespaceName),
   };
   const engineAfter = new PolicyEngine(after);
-  const deniedEdges = edges.filter(
-    (e) => !engineAfter.allows(partyOf(e.from), partyOf(e.to), e.port, e.protocol),
-  );
-  const denied = deniedEdges.map((e) => `${edgeKey(e)} (${e.why[0]})`);
-  const deniedKeys = new Set(deniedEdges.map(edgeKey));
-  const needed = new Set(edges.filter((e) => e.from.kind === 'pods' && e.to.kind === 'pods').map(edgeKey));
-  const beforeSet = allowedEntries(new PolicyEngine(model), namespaces);
-  const afterSet = allowedEntries(engineAfter, namespaces);
-  const extra = [...afterSet].filter((k) => !needed.has(k)).sort();
+  const proof = proveEdges(engineAfter, edges, namespaces);
+  const denied = proof.denied.map((e) => `${edgeKey(e)} (${e.why[0]})`);
+  const deniedKeys = new Set(proof.denied.map(edgeKey));
   // Steps read without a trace are delivered when their connections are allowed; the others are traced again.
-  const ctx = createTraceContext(after);
-  const traced = flows.flatMap((f) => {
-    const rest = f.steps.filter((st) => !direct.has(st));
-    return rest.length ? traceFlow(ctx, { ...f, steps: rest }).steps : [];
+  const rest = flows.flatMap((f) => {
+    const steps = f.steps.filter((st) => !direct.has(st));
+    return steps.length ? [{ ...f, steps }] : [];
   });
+  const ctx = rest.length ? createTraceContext(after) : undefined;
+  const traced = rest.flatMap((f) => traceFlow(ctx!, f).steps);
   const directSteps = flows.flatMap((f) => f.steps.filter((st) => direct.has(st)));
   const directBroken = directSteps.filter((st) => direct.get(st)!.some((k) => deniedKeys.has(k)));
   return {
@@ -206,9 +259,9 @@ export function suggestPolicies(
     dropped,
     check: {
       denied,
-      extra,
-      before: beforeSet.size,
-      after: afterSet.size,
+      extra: proof.extra,
+      before: options.before === false ? undefined : allowedCount(new PolicyEngine(model), namespaces),
+      after: proof.allowed,
       delivered:
         traced.filter((s) => s.trace.outcome === 'delivered').length +
         directSteps.length -

@@ -9,6 +9,8 @@ import {
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
 import type { Delivery, Fix, Hop } from './types.ts';
+import { intendedRule, ownLabels, type Intended } from './_intended.ts';
+import { formatLabels, formatSelector } from '../../lib/labels.ts';
 
 export interface Target {
   readonly label: string;
@@ -18,6 +20,8 @@ export interface Target {
 }
 
 const partyLabel = (p: Party) => (p.kind === 'pod' ? `${p.pod.namespace}/${p.pod.name}` : (p.label ?? p.ip));
+/** A party by its workload (every replica alike), an address by its label. */
+const partyLabelOf = (p: Party) => (p.kind === 'pod' ? workloadLabel(p.pod) : partyLabel(p));
 /** The workload a pod belongs to (`Deployment/ns/name` → `ns/name`), for fixes that apply to every replica. */
 const workloadLabel = (pod: Pod) =>
   pod.owner ? pod.owner.split('/').slice(1).join('/') : `${pod.namespace}/${pod.name}`;
@@ -108,10 +112,37 @@ export function policyHop(
       : firstDenied.target.pod
         ? workloadLabel(firstDenied.target.pod)
         : where;
-  const miss = sv.misses[0];
-  const reason =
-    sv.reason === 'no-rule-matched'
-      ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}${sv.misses.length > 1 ? ` (+${sv.misses.length - 1} more rules)` : ''}; ` : ''}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
+  // Without a rule meant to admit it, a rule on this port whose peers miss is the nearest; a rule for another port
+  // (a monitoring port on every pod) says nothing about this connection and is not quoted.
+  const miss = sv.misses.find((m) => /^(from|to)\[/.test(m.reason));
+  const subject = side === 'egress' ? (from.kind === 'pod' ? from.pod : undefined) : firstDenied.target.pod;
+  const other: Party =
+    side === 'egress'
+      ? firstDenied.target.pod
+        ? { kind: 'pod', pod: firstDenied.target.pod }
+        : { kind: 'ip', ip: firstDenied.target.address }
+      : from;
+  const intended =
+    sv.reason === 'no-rule-matched' && subject
+      ? intendedRule(
+          ctx.engine,
+          side === 'egress' ? 'Egress' : 'Ingress',
+          subject,
+          other,
+          firstDenied.target.port,
+          protocol,
+          firstDenied.target.pod,
+        )
+      : undefined;
+  // The peer case says why the peer missed, as the engine reported it for that rule.
+  const peerMiss =
+    intended?.lacks === 'peer'
+      ? sv.misses.find((m) => m.policy === intended.policy.key && m.rule === intended.rule.index)
+      : undefined;
+  const reason = intended
+    ? `${side} denied at ${who}: the rule meant to admit it, ${intended.text}${peerMiss ? ` (${peerMiss.reason})` : ''}; isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
+    : sv.reason === 'no-rule-matched'
+      ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}; ` : `no rule admits ${partyLabelOf(side === 'egress' ? other : from)} on ${firstDenied.target.port}/${protocol}; `}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
       : describeSide(sv, where)[0];
   // A Cilium deny or an L7 refusal is not fixed by one more allow: name the rule to change instead.
   if (sv.reason === 'deny' && sv.match)
@@ -132,7 +163,24 @@ export function policyHop(
         summary: `add an HTTP rule admitting ${sv.l7?.request?.method ?? ''} ${sv.l7?.request?.path ?? ''} to ${formatRule(sv.match, sv.direction)}`,
       },
     };
+  if (intended && intended.lacks !== 'peer' && subject)
+    return { hop, delivered, reason, fix: intendedFix(intended, subject, firstDenied.target.port, protocol) };
   return { hop, delivered, reason, fix: policyFix(from, firstDenied.target, protocol, side) };
+}
+
+/** The fix where the rule meant to admit the request exists: correct that rule or its policy's selector. */
+function intendedFix(i: Intended, subject: Pod, port: number, protocol: Protocol): Fix {
+  const where = i.policy.source ? ` (${i.policy.source.file}:${i.policy.source.line})` : '';
+  if (i.lacks === 'selector')
+    return {
+      summary: `correct the podSelector of ${i.policy.key}${where} so it selects ${workloadLabel(subject)}: it selects ${formatSelector(i.policy.podSelector)}, the pods are labelled ${formatLabels(ownLabels(subject))}`,
+      patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${i.policy.name}\n  namespace: ${i.policy.namespace}\nspec:\n  podSelector: {matchLabels: ${yamlMap(identity(subject))}}`,
+      culprit: i.policy.key,
+    };
+  return {
+    summary: `add ${port}/${protocol} to the ports of ${i.policy.key} ${i.direction.toLowerCase()}[${i.rule.index}]${where}`,
+    culprit: i.policy.key,
+  };
 }
 
 /** Labels that identify a pod's workload: its `app`-style labels, without controller-generated ones. */

@@ -16,6 +16,8 @@ import { northSouth } from './_north-south.ts';
 import { sidecarLeg } from './_mesh.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
+
+export { internetClient } from './_sources.ts';
 import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
 
 export {

@@ -43,6 +43,10 @@ export interface Delivery {
 export interface Fix {
   readonly summary: string;
   readonly patch?: string;
+  /** The object whose mistake denies the request (a policy's selector or ports): a doctor finding on it is the fix. */
+  readonly culprit?: string;
+  /** The doctor finding the fix points at (`code`, object key), when the pipeline found one on the culprit. */
+  readonly finding?: { readonly code: string; readonly key: string; readonly source?: string };
 }
 
 export interface Trace {

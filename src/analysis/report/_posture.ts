@@ -1,0 +1,145 @@
+import type { ClusterModel, NetworkPolicy, Pod } from '../../model/types.ts';
+import { PolicyEngine } from '../policy/index.ts';
+import { computeMatrix, portClasses } from '../matrix/index.ts';
+import { admitsEverything } from '../doctor/index.ts';
+import { internetClient } from '../trace/index.ts';
+import type { DirectionPosture, OpenRule } from './types.ts';
+
+/**
+ * What reaches each namespace and what it reaches, from the engine's class-level verdicts on every port class
+ * (ports no policy tells apart are decided by one of them, so "some port" is exact, not a sample):
+ * - between namespaces: one matrix by namespace of the pods (hostNetwork pods, node addresses, left out) (`computeMatrix`, class-level, every tier) over one port per port
+ *   class — a namespace reaches another when some pod pair is allowed on some port;
+ * - the internet: the stand-in client (`internetClient`, as `reach --from internet`) against one pod of each
+ *   class of the namespace on each port class, and each class's pod towards it, stopping at the first allowed.
+ * Reach is `internet` (the internet reaches it / it reaches the internet), else `cluster` (every namespace with
+ * pods, itself included), else `peers` (named namespaces only: `peers`), else `none`.
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export function reachPosture(
+  model: ClusterModel,
+  engine: PolicyEngine,
+  namespaces: readonly string[],
+): Map<string, { ingress: DirectionPosture; egress: DirectionPosture }> {
+  const ports = portClasses(engine).map((c) => ({ port: c.port, protocol: c.protocol }));
+  const withPods = [
+    ...new Set(model.pods.filter((p) => p.ip && !p.hostNetwork).map((p) => p.namespace)),
+  ].sort();
+  const from = new Map<string, Set<string>>();
+  const to = new Map<string, Set<string>>();
+  const add = (m: Map<string, Set<string>>, k: string, v: string) =>
+    (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
+  // hostNetwork pods are their node's address, and a node always reaches its own pods: they are left out, or every
+  // namespace with a kube-proxy would reach every namespace.
+  const hosts = model.pods.some((p) => p.hostNetwork);
+  const podEngine = hosts
+    ? new PolicyEngine({ ...model, pods: model.pods.filter((p) => !p.hostNetwork) })
+    : engine;
+  for (const row of computeMatrix(podEngine, { by: 'namespace', ports }).rows())
+    for (const e of row.entries)
+      if (e.allowedPairs > 0) {
+        add(from, e.to, e.from);
+        add(to, e.from, e.to);
+      }
+  const classesIn = new Map<string, Pod[]>();
+  for (const c of engine.classes)
+    if (c.pods[0]?.ip && !c.hostNetwork) add2(classesIn, c.namespace, c.pods[0]);
+  const internet = { kind: 'ip' as const, ip: internetClient };
+  const some = (
+    reps: readonly Pod[],
+    fn: (pod: Pod, port: number, protocol: (typeof ports)[0]['protocol']) => boolean,
+  ) => reps.some((pod) => ports.some((p) => fn(pod, p.port, p.protocol)));
+  const policiesIn = new Map<string, NetworkPolicy[]>();
+  for (const np of model.networkPolicies) add2(policiesIn, np.namespace, np);
+  const out = new Map<string, { ingress: DirectionPosture; egress: DirectionPosture }>();
+  for (const ns of namespaces) {
+    const reps = classesIn.get(ns) ?? [];
+    const rate = (
+      peers: Set<string> | undefined,
+      outside: boolean,
+      type: 'Ingress' | 'Egress',
+    ): DirectionPosture => {
+      const names = [...(peers ?? [])].sort();
+      const all = withPods.some((n) => n !== ns) && withPods.every((n) => n === ns || peers?.has(n));
+      return {
+        reach: outside ? 'internet' : all ? 'cluster' : names.length ? 'peers' : 'none',
+        peers: names,
+        openRules: openRules(policiesIn.get(ns) ?? [], type),
+      };
+    };
+    // NetworkPolicy alone: a class isolated only by rules without `ipBlock` or open peers admits no address, so
+    // it is skipped without asking each port (exact; other tiers are asked).
+    const addressable = (direction: 'Ingress' | 'Egress') =>
+      engine.networkPolicyOnly
+        ? reps.filter((pod) => {
+            const iso = engine.isolating(pod, direction);
+            return (
+              !iso.length ||
+              iso.some((np) =>
+                (direction === 'Ingress' ? np.ingress : np.egress).some(
+                  (r) => r.peers === 'all' || r.peers.some((x) => x.ipBlock),
+                ),
+              )
+            );
+          })
+        : reps;
+    const inFromInternet = some(addressable('Ingress'), (pod, port, protocol) =>
+      engine.allows(internet, { kind: 'pod', pod }, port, protocol),
+    );
+    const outToInternet = some(addressable('Egress'), (pod, port, protocol) =>
+      engine.allows({ kind: 'pod', pod }, internet, port, protocol),
+    );
+    out.set(ns, {
+      ingress: rate(from.get(ns), inFromInternet, 'Ingress'),
+      egress: rate(to.get(ns), outToInternet, 'Egress'),
+    });
+  }
+  return out;
+}
+
+function add2<T>(m: Map<string, T[]>, k: string, v: T): void {
+  (m.get(k) ?? m.set(k, []).get(k)!).push(v);
+}
+
+/** The rules of a namespace's policies that admit every peer on every port (`ingress: [{}]`, `namespaceSelector: {}`, `0.0.0.0/0`). */
+function openRules(policies: readonly NetworkPolicy[], type: 'Ingress' | 'Egress'): OpenRule[] {
+  const out: OpenRule[] = [];
+  for (const np of policies) {
+    if (!admitsEverything(np, type)) continue;
+    const rules = type === 'Ingress' ? np.ingress : np.egress;
+    for (const r of rules)
+      if (
+        admitsEverything(
+          { ...np, ingress: type === 'Ingress' ? [r] : [], egress: type === 'Egress' ? [r] : [] },
+          type,
+        )
+      )
+        out.push({
+          policy: np.key,
+          rule: `${type.toLowerCase()}[${r.index}]`,
+          ...((r.source ?? np.source)
+            ? { source: `${(r.source ?? np.source)!.file}:${(r.source ?? np.source)!.line}` }
+            : {}),
+        });
+  }
+  return out;
+}
+
+/** One direction in words: `from the internet`, `from every namespace`, `from a, b`, `from nothing` (`to …` for egress). */
+export function describeReach(d: DirectionPosture, direction: 'ingress' | 'egress'): string {
+  const w = direction === 'ingress' ? 'from' : 'to';
+  return d.reach === 'internet'
+    ? `${w} the internet`
+    : d.reach === 'cluster'
+      ? `${w} every namespace`
+      : d.reach === 'peers'
+        ? `${w} ${d.peers.join(', ')} only`
+        : `${w} nothing`;
+}
+
+/** The allow-everything rules of both directions, one line each: `policy rule (file:line) admits every peer on every port`. */
+export function describeOpenRules(p: { ingress: DirectionPosture; egress: DirectionPosture }): string[] {
+  return [...p.ingress.openRules, ...p.egress.openRules].map(
+    (r) => `${r.policy} ${r.rule}${r.source ? ` (${r.source})` : ''} admits every peer on every port`,
+  );
+}
