@@ -16,7 +16,7 @@ const collapsed = new Set<string>();
 const expanded = new Set<string>();
 const filters: Filters = {
   namespaces: new Set(),
-  verdicts: new Set(['delivered', 'partial', 'failed', 'allowed']),
+  verdicts: new Set(['delivered', 'partial', 'failed', 'allowed', 'routes']),
   port: '',
   label: '',
 };
@@ -34,6 +34,7 @@ async function loadGraph(): Promise<void> {
   if (expanded.size) params.set('expand', [...expanded].join(','));
   if (connectivity) params.set('connectivity', '1');
   if (($('f-isolated') as HTMLInputElement).checked) params.set('isolated', '1');
+  if (!($('f-objects') as HTMLInputElement).checked) params.set('objects', '0');
   const t0 = performance.now();
   const g = await getJson<GraphResponse>(`/api/graph?${params}`);
   graph = g;
@@ -164,6 +165,7 @@ function install(): void {
   );
   ($('f-connectivity') as HTMLInputElement).onchange = () => void loadGraph();
   ($('f-isolated') as HTMLInputElement).onchange = () => void loadGraph();
+  ($('f-objects') as HTMLInputElement).onchange = () => void loadGraph();
   ($('matrix-by') as HTMLSelectElement).onchange = () => void showMatrix(filters.namespaces, filters.port);
   ($('matrix-denied') as HTMLInputElement).onchange = () => void showMatrix(filters.namespaces, filters.port);
   $('ask-form').onsubmit = (ev) => {

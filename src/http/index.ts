@@ -60,11 +60,12 @@ export function createApp(options: AppOptions): Hono {
     const expand = (c.req.query('expand') ?? '').split(',').filter(Boolean).sort();
     const connectivity = c.req.query('connectivity') === '1';
     const isolated = c.req.query('isolated') === '1';
+    const objects = c.req.query('objects') !== '0';
     const maxNodes = Number(c.req.query('maxNodes') ?? 150) || 150;
-    const key = JSON.stringify([collapse, expand, connectivity, isolated, maxNodes]);
+    const key = JSON.stringify([collapse, expand, connectivity, isolated, objects, maxNodes]);
     let laid = layouts.get(key);
     if (!laid) {
-      const g = uiGraph(s.analysed, { connectivity, isolated });
+      const g = uiGraph(s.analysed, { connectivity, isolated, objects });
       laid = layoutGraph(g.nodes, g.edges, { collapse, expand, maxNodes }).then((layout) => ({
         layout,
         svg: renderGraphSvg(layout, { title: `connectivity of ${s.title}` }),

@@ -1,5 +1,6 @@
 /** The graph the layout takes: nodes grouped by namespace, edges labelled by port and coloured by verdict. */
-export type EdgeVerdict = 'delivered' | 'partial' | 'failed' | 'allowed';
+/** `routes`: where a Service, ingress controller or Gateway forwards to (no verdict: the UI's object nodes). */
+export type EdgeVerdict = 'delivered' | 'partial' | 'failed' | 'allowed' | 'routes';
 
 export interface LayoutNode {
   readonly id: string;
