@@ -197,3 +197,20 @@ test('connectivity and exposure compared over dirty groups only equal the full c
     { numRuns: 12, seed: 16 },
   );
 });
+
+test('a Secret value change says where, never the values', () => {
+  const secret = (v: string) => `apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: shop}
+data: {password: ${v}}
+`;
+  const d = diffClusters(
+    sideFrom({ ...shop, 's.yaml': secret('b2xk') }),
+    sideFrom({ ...shop, 's.yaml': secret('bmV3') }),
+  );
+  assert.deepEqual(
+    d.objects.map((o) => o.fields.map((f) => `${o.key} ${f.path}: ${f.before} → ${f.after}`)).flat(),
+    ['Secret/shop/db data.password: (redacted) → (redacted)'],
+  );
+  assert.ok(!JSON.stringify(d).includes('b2xk') && !JSON.stringify(d).includes('bmV3'));
+});
