@@ -7,6 +7,7 @@ import { $, getJson, h } from './_dom.ts';
 import { applyFilters, drawGraph, installPanZoom, markSelected, type Filters } from './_graph-view.ts';
 import { askPair, askResolve, askRoute } from './_ask-view.ts';
 import { showFindings, showMatrix, showSelection } from './_lists.ts';
+import { showDiff } from './_diff-view.ts';
 import type { GraphResponse, PlacedEdge } from './_types.ts';
 
 let graph: GraphResponse | undefined;
@@ -143,6 +144,13 @@ function showView(name: string): void {
   for (const v of document.querySelectorAll<HTMLElement>('.view')) v.hidden = v.id !== `view-${name}`;
   if (name === 'matrix') void showMatrix(filters.namespaces, filters.port);
   if (name === 'findings') void showFindings();
+  if (name === 'diff') void loadDiff();
+}
+
+/** The Diff view's data; `body[data-diff]` says which version it shows (the browser tests wait for it). */
+async function loadDiff(): Promise<void> {
+  await showDiff();
+  document.body.dataset.diff = String(version);
 }
 
 function install(): void {
@@ -192,7 +200,9 @@ function install(): void {
         ? showFindings()
         : view === 'matrix'
           ? showMatrix(filters.namespaces, filters.port)
-          : undefined,
+          : view === 'diff'
+            ? loadDiff()
+            : undefined,
     );
   });
 }

@@ -79,6 +79,7 @@ export function aggregate(
       merged.set(key, {
         ...prev,
         verdict: merge(prev.verdict, e.verdict),
+        ...(prev.mark || e.mark ? { mark: prev.mark === e.mark ? e.mark : 'changed' } : {}),
         count: (prev.count ?? 1) + 1,
         members: [...(prev.members ?? []), member],
       });

@@ -37,14 +37,16 @@ export function renderGraphSvg(g: LaidOutGraph, options: { readonly title?: stri
   for (const e of g.edges) {
     const d = e.points.map(([x, y], i) => `${i ? 'L' : 'M'}${r1(x)},${r1(y)}`).join(' ');
     const dash =
-      e.verdict === 'failed'
-        ? ' stroke-dasharray="6 4"'
-        : e.verdict === 'routes'
-          ? ' stroke-dasharray="2 3"'
-          : '';
+      e.mark === 'removed'
+        ? ' stroke-dasharray="3 3" stroke-opacity="0.55"'
+        : e.verdict === 'failed'
+          ? ' stroke-dasharray="6 4"'
+          : e.verdict === 'routes'
+            ? ' stroke-dasharray="2 3"'
+            : '';
     const what = `${e.from} → ${e.to}${e.label ? `:${e.label}` : ''} ${e.verdict}${e.count ? ` (${e.count} edges)` : ''}`;
     parts.push(
-      `<path class="edge edge-${e.verdict}" data-edge="${e.id}" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}" data-port="${escapeXml(e.label)}" d="${d}" fill="none" stroke="${verdictColour[e.verdict]}" stroke-width="2"${dash} marker-end="url(#arrow-${e.verdict})"><title>${escapeXml(what)}</title></path>`,
+      `<path class="edge edge-${e.verdict}${e.mark ? ` edge-${e.mark}` : ''}" data-edge="${e.id}"${e.mark ? ` data-mark="${e.mark}"` : ''} data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}" data-port="${escapeXml(e.label)}" d="${d}" fill="none" stroke="${verdictColour[e.verdict]}" stroke-width="${e.mark === 'added' || e.mark === 'changed' ? 3.5 : 2}"${dash} marker-end="url(#arrow-${e.verdict})"><title>${escapeXml(what)}</title></path>`,
     );
   }
   for (const e of g.edges) {

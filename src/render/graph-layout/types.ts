@@ -11,12 +11,16 @@ export interface LayoutNode {
   readonly kind?: 'workload' | 'service' | 'outside' | 'namespace' | 'gateway';
 }
 
+/** What a change did to an edge (the UI's diff view): drawn heavier (added, changed) or faded (removed). */
+export type EdgeMark = 'added' | 'removed' | 'changed';
+
 export interface LayoutEdge {
   readonly from: string;
   readonly to: string;
   /** The port(s), e.g. `8080` or `80, 443`. */
   readonly label: string;
   readonly verdict: EdgeVerdict;
+  readonly mark?: EdgeMark;
 }
 
 export interface Box {
@@ -49,6 +53,7 @@ export interface PlacedEdge {
   readonly to: string;
   readonly label: string;
   readonly verdict: EdgeVerdict;
+  readonly mark?: EdgeMark;
   /** The polyline from the source's border to the target's, in graph coordinates. */
   readonly points: readonly (readonly [number, number])[];
   readonly labelBox: Box;
