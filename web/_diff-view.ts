@@ -64,9 +64,7 @@ export async function showDiff(): Promise<void> {
   const s = d.summary!;
   const graph = h('div', { id: 'diff-graph', tabindex: '0', 'aria-label': 'graph of the change' });
   graph.innerHTML = d.svg!; // the server's own rendering: every text in it is escaped (renderGraphSvg)
-  const svg = graph.querySelector('svg');
-  svg?.removeAttribute('height');
-  svg?.setAttribute('width', '100%');
+  // Drawn at its own size; the box scrolls (a whole-cluster picture scaled to the column is unreadable).
   const legend = h(
     'p',
     { class: 'note' },
