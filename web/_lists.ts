@@ -51,7 +51,12 @@ export async function showSelection(
     ),
     h('p', {}, askFrom, ' ', askTo),
   ];
-  if (node?.kind === 'namespace' || node?.kind === 'outside' || !id.includes('/')) {
+  if (
+    node?.kind === 'namespace' ||
+    node?.kind === 'outside' ||
+    node?.kind === 'gateway' ||
+    !id.includes('/')
+  ) {
     panel.replaceChildren(...head, h('h3', {}, 'Edges'), list(edgeButtons, 'none'));
     return;
   }

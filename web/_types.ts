@@ -17,7 +17,7 @@ export interface PlacedEdge {
   from: string;
   to: string;
   label: string;
-  verdict: 'delivered' | 'partial' | 'failed' | 'allowed';
+  verdict: 'delivered' | 'partial' | 'failed' | 'allowed' | 'routes';
   count?: number;
   members?: { from: string; to: string; label: string }[];
 }

@@ -7,6 +7,7 @@ import { $, getJson, h } from './_dom.ts';
 import { applyFilters, drawGraph, installPanZoom, markSelected, type Filters } from './_graph-view.ts';
 import { askPair, askResolve, askRoute } from './_ask-view.ts';
 import { showFindings, showMatrix, showSelection } from './_lists.ts';
+import { showDiff } from './_diff-view.ts';
 import type { GraphResponse, PlacedEdge } from './_types.ts';
 
 let graph: GraphResponse | undefined;
@@ -16,7 +17,7 @@ const collapsed = new Set<string>();
 const expanded = new Set<string>();
 const filters: Filters = {
   namespaces: new Set(),
-  verdicts: new Set(['delivered', 'partial', 'failed', 'allowed']),
+  verdicts: new Set(['delivered', 'partial', 'failed', 'allowed', 'routes']),
   port: '',
   label: '',
 };
@@ -34,6 +35,7 @@ async function loadGraph(): Promise<void> {
   if (expanded.size) params.set('expand', [...expanded].join(','));
   if (connectivity) params.set('connectivity', '1');
   if (($('f-isolated') as HTMLInputElement).checked) params.set('isolated', '1');
+  if (!($('f-objects') as HTMLInputElement).checked) params.set('objects', '0');
   const t0 = performance.now();
   const g = await getJson<GraphResponse>(`/api/graph?${params}`);
   graph = g;
@@ -142,6 +144,13 @@ function showView(name: string): void {
   for (const v of document.querySelectorAll<HTMLElement>('.view')) v.hidden = v.id !== `view-${name}`;
   if (name === 'matrix') void showMatrix(filters.namespaces, filters.port);
   if (name === 'findings') void showFindings();
+  if (name === 'diff') void loadDiff();
+}
+
+/** The Diff view's data; `body[data-diff]` says which version it shows (the browser tests wait for it). */
+async function loadDiff(): Promise<void> {
+  await showDiff();
+  document.body.dataset.diff = String(version);
 }
 
 function install(): void {
@@ -164,6 +173,7 @@ function install(): void {
   );
   ($('f-connectivity') as HTMLInputElement).onchange = () => void loadGraph();
   ($('f-isolated') as HTMLInputElement).onchange = () => void loadGraph();
+  ($('f-objects') as HTMLInputElement).onchange = () => void loadGraph();
   ($('matrix-by') as HTMLSelectElement).onchange = () => void showMatrix(filters.namespaces, filters.port);
   ($('matrix-denied') as HTMLInputElement).onchange = () => void showMatrix(filters.namespaces, filters.port);
   $('ask-form').onsubmit = (ev) => {
@@ -190,7 +200,9 @@ function install(): void {
         ? showFindings()
         : view === 'matrix'
           ? showMatrix(filters.namespaces, filters.port)
-          : undefined,
+          : view === 'diff'
+            ? loadDiff()
+            : undefined,
     );
   });
 }

@@ -1,8 +1,9 @@
 /**
- * `kubetwin ui -f … [--flows FILE] [--watch] [--listen 127.0.0.1:0] [--open]`: the twin to look at — a local web
- * page (graph, Ask, matrix, findings) over the same pipeline as `report`, served on loopback by default. With
- * --watch the input is re-read when a file changes (the watcher of `serve dns --watch`) and the page updates
- * over Server-Sent Events.
+ * `kubetwin ui -f … [--base DIR|FILE|git:REF …] [--flows FILE] [--watch] [--listen 127.0.0.1:0] [--open]`: the
+ * twin to look at — a local web page (graph, Ask, matrix, findings) over the same pipeline as `report`, served on
+ * loopback by default. With --base, both inputs are read as `kubetwin diff` reads them and the Diff view shows
+ * `diffClusters`' answer over a graph with the changed edges marked. With --watch the input is re-read when a
+ * file changes (the watcher of `serve dns --watch`) and the page updates over Server-Sent Events.
  */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
@@ -18,9 +19,13 @@ import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_
 import { coalesce, onceEach } from './_reload.ts';
 import { loadFlows } from './trace.ts';
 import { loadWebAssets } from './_web-assets.ts';
+import { loadSide, type SideSpec } from './_diff-load.ts';
+import { diffClusters } from '../analysis/diff/index.ts';
 import type { Io } from './io.ts';
 
 export interface UiOptions extends InputOptions {
+  /** The before side for the Diff view: paths, or one `git:REF` (the -f paths at that ref). */
+  base?: string[];
   flows?: string;
   watch?: boolean;
   listen: string;
@@ -49,10 +54,13 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
     return exitCodes.input;
   }
   const quiet = onceEach(io);
+  const baseSpec = baseSpecOf(opts);
+  if (typeof baseSpec === 'string') {
+    io.stderr(`error: ${baseSpec}\n`);
+    return exitCodes.input;
+  }
   let version = 0;
   const analyse = async (): Promise<Snapshot | number> => {
-    const loaded = await loadCluster(opts, quiet);
-    if (typeof loaded === 'number') return loaded;
     let flows: Flow[] = [];
     if (opts.flows) {
       const read = await loadFlows(opts.flows, quiet);
@@ -60,13 +68,56 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
       flows = read.flows;
     }
     const title = (opts.file ?? []).join(', ') || 'live cluster';
-    const analysed = analyseCluster(loaded.cluster, {
-      flows,
-      certificates: parseTlsSecrets(loaded.cluster.model.routing),
-      now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
-      title,
-    });
+    const now = opts.at ? new Date(opts.at).toISOString() : new Date().toISOString();
+    const analyseOne = (cluster: Parameters<typeof analyseCluster>[0]) =>
+      analyseCluster(cluster, { flows, certificates: parseTlsSecrets(cluster.model.routing), now, title });
+    if (baseSpec) return diffSnapshot(baseSpec, ++version, title, analyseOne);
+    const loaded = await loadCluster(opts, quiet);
+    if (typeof loaded === 'number') return loaded;
+    const analysed = analyseOne(loaded.cluster);
     return { version: ++version, title, analysed, diagnostics: loaded.cluster.diagnostics.length };
+  };
+  /** Both sides read and compared as `kubetwin diff` does (the same loader and `diffClusters`). */
+  const diffSnapshot = async (
+    spec: SideSpec,
+    v: number,
+    title: string,
+    analyseOne: (c: Parameters<typeof analyseCluster>[0]) => ReturnType<typeof analyseCluster>,
+  ): Promise<Snapshot | number> => {
+    const sideOpts = {
+      namespace: opts.namespace ?? 'default',
+      profile: opts.profile,
+      readStdin: io.readStdin,
+    };
+    const before = await loadSide(spec, sideOpts);
+    const after = await loadSide({ kind: 'files', paths: opts.file ?? [] }, sideOpts);
+    for (const [side, s] of [
+      ['base', before],
+      ['head', after],
+    ] as const) {
+      const errors = s.diagnostics.filter((d) => d.severity === 'error').length;
+      if (errors && !opts.keepGoing) {
+        quiet.stderr(
+          `error: the ${side} input has ${errors} error diagnostic(s); --keep-going compares anyway\n`,
+        );
+        return exitCodes.input;
+      }
+    }
+    const a = analyseOne(before.cluster);
+    const b = analyseOne(after.cluster);
+    const result = diffClusters(
+      { analysed: a, objects: before.objects },
+      { analysed: b, objects: after.objects },
+      { defaultNamespace: sideOpts.namespace },
+    );
+    const base = spec.kind === 'git' ? `git:${spec.ref}` : (opts.base ?? []).join(', ');
+    return {
+      version: v,
+      title,
+      analysed: b,
+      diagnostics: before.diagnostics.length + after.diagnostics.length,
+      diff: { base, before: a, result },
+    };
   };
   const first = await analyse();
   if (typeof first === 'number') return first;
@@ -103,7 +154,8 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
   await app.request('/api/graph');
   const server = await listen(app.fetch, where);
   const onChange = coalesce(reload);
-  const watcher = opts.watch && opts.file?.length ? watchPaths(opts.file, onChange) : undefined;
+  const watched = [...(opts.file ?? []), ...(baseSpec?.kind === 'files' ? baseSpec.paths : [])];
+  const watcher = opts.watch && watched.length ? watchPaths(watched, onChange) : undefined;
   return {
     url: server.url,
     reload,
@@ -120,6 +172,11 @@ export function uiCommand(io: Io): Command {
     .option(
       '--flows <file>',
       'declared flows to trace and draw (ClientIntents in the manifests are read too)',
+    )
+    .option(
+      '--base <path>',
+      'a before side for the Diff view: manifest file or directory (repeatable), or git:REF (the -f paths at REF)',
+      (v: string, prev: string[] = []) => [...prev, v],
     )
     .option('--watch', 're-read the input when a file changes; the page updates without reload')
     .option('--listen <host:port>', 'address to serve on (port 0 picks a free one)', '127.0.0.1:0')
@@ -138,6 +195,18 @@ export function uiCommand(io: Io): Command {
     io.exit(exitCodes.ok);
   });
   return cmd;
+}
+
+/** The --base side as `kubetwin diff` reads it; a string says why it cannot be used. */
+function baseSpecOf(opts: UiOptions): SideSpec | undefined | string {
+  const base = opts.base ?? [];
+  if (!base.length) return undefined;
+  if (!opts.file?.length) return '--base compares against the -f input: give -f too';
+  const refs = base.filter((b) => b.startsWith('git:'));
+  if (refs.length && base.length > 1) return '--base git:REF stands alone (it reads the -f paths at REF)';
+  return refs.length
+    ? { kind: 'git', ref: refs[0].slice(4), paths: opts.file }
+    : { kind: 'files', paths: base };
 }
 
 function openBrowser(url: string, io: Io): void {

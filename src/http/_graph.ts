@@ -1,17 +1,24 @@
 /**
- * The UI's graph: every workload (grouped by namespace) and the outside parties of the flows; edges for the
- * flows, declared or found as ClientIntents (coloured by outcome), and, when asked, for the connectivity the
- * policies allow between workloads (from the matrix, by workload). Laid out by the report's layout code.
+ * The UI's graph: every workload (grouped by namespace) and the outside parties of the flows; Services, ingress
+ * controllers and Gateways as their own nodes (`_graph-objects.ts`); edges for the flows, declared or found as
+ * ClientIntents (coloured by outcome), and, when asked, for the connectivity the policies allow between workloads
+ * (from the matrix, by workload). Laid out by the report's layout code.
  */
 import type { AnalysedCluster } from '../pipeline/index.ts';
 import { computeMatrix } from '../analysis/matrix/index.ts';
 import type { LayoutEdge, LayoutNode } from '../render/graph-layout/index.ts';
+import { objectGraph } from './_graph-objects.ts';
 
 export interface UiGraphOptions {
   /** Add edges for allowed connectivity between workloads (off by default: with few policies it is every pair). */
   readonly connectivity?: boolean;
   /** Draw workloads that no edge touches (off by default when there are edges: they stack in long columns). */
   readonly isolated?: boolean;
+  /**
+   * Draw Services, ingress controllers (by IngressClass) and Gateways as their own nodes, with `routes` edges to
+   * what they forward to and from the internet to the entry points (default on).
+   */
+  readonly objects?: boolean;
   /** At most this many connectivity edges; past it none are drawn and a note says so (default 400). */
   readonly maxConnectivityEdges?: number;
 }
@@ -38,6 +45,11 @@ export function uiGraph(a: AnalysedCluster, options: UiGraphOptions = {}): UiGra
     label: e.label,
     verdict: e.outcome,
   }));
+  if (options.objects ?? true) {
+    const o = objectGraph(a.model);
+    for (const n of o.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+    edges.push(...o.edges.filter((e) => nodes.has(e.from) && nodes.has(e.to)));
+  }
   const notes: string[] = [];
   if (options.connectivity) {
     const max = options.maxConnectivityEdges ?? 400;
@@ -71,7 +83,7 @@ export function uiGraph(a: AnalysedCluster, options: UiGraphOptions = {}): UiGra
     for (const id of alone) nodes.delete(id);
     if (alone.length)
       notes.push(
-        `${alone.length} workloads with no edge drawn are left out (tick "show workloads without edges").`,
+        `${alone.length} nodes with no edge drawn are left out (tick "show workloads without edges").`,
       );
   }
   return {

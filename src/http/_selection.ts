@@ -1,26 +1,39 @@
 /**
  * What the selection panel shows for one node: the workload's pods and their addresses (endpoints), the Services
  * that select them with their DNS names, the policies that isolate them each way, and the findings that name the
- * workload, its pods, its Services or those policies.
+ * workload, its pods, its Services or those policies. A Service node (`service:ns/name`) shows the pods behind
+ * its EndpointSlices, itself with its DNS name, the policies isolating those pods, and the findings naming it.
  */
 import type { AnalysedCluster } from '../pipeline/index.ts';
 import { formatSource } from '../model/diagnostic.ts';
 
 export function selectionOf(a: AnalysedCluster, id: string) {
   const m = a.model;
-  const slash = id.indexOf('/');
-  const [ns, name] = [id.slice(0, slash), id.slice(slash + 1)];
-  const w = m.workloads.find((x) => x.namespace === ns && x.name === name);
+  const asService = id.startsWith('service:');
+  const ref = asService ? id.slice('service:'.length) : id;
+  const slash = ref.indexOf('/');
+  const [ns, name] = [ref.slice(0, slash), ref.slice(slash + 1)];
+  const service = asService ? m.services.find((s) => s.namespace === ns && s.name === name) : undefined;
+  if (asService && !service) return undefined;
+  const w = asService ? undefined : m.workloads.find((x) => x.namespace === ns && x.name === name);
   const podKeys = new Set<string>(w ? w.podKeys : []);
-  const pods = m.pods.filter((p) => podKeys.has(p.key) || (!w && p.namespace === ns && p.name === name));
-  if (!w && !pods.length) return undefined;
-  const services = m.services.filter(
-    (s) =>
-      s.namespace === ns &&
-      s.selector &&
-      Object.keys(s.selector).length &&
-      pods.some((p) => Object.entries(s.selector!).every(([k, v]) => p.labels[k] === v)),
+  if (service)
+    for (const slice of m.endpointSlices)
+      if (slice.namespace === ns && slice.serviceName === name)
+        for (const e of slice.endpoints) if (e.targetRef) podKeys.add(e.targetRef);
+  const pods = m.pods.filter(
+    (p) => podKeys.has(p.key) || (!w && !service && p.namespace === ns && p.name === name),
   );
+  if (!w && !service && !pods.length) return undefined;
+  const services = service
+    ? [service]
+    : m.services.filter(
+        (s) =>
+          s.namespace === ns &&
+          s.selector &&
+          Object.keys(s.selector).length &&
+          pods.some((p) => Object.entries(s.selector!).every(([k, v]) => p.labels[k] === v)),
+      );
   const domain = m.profile.clusterDomain;
   const policy = (dir: 'Ingress' | 'Egress') => {
     const seen = new Map<string, string>();
@@ -40,10 +53,10 @@ export function selectionOf(a: AnalysedCluster, id: string) {
   ]);
   return {
     id,
-    kind: w?.kind ?? 'Pod',
+    kind: service ? 'Service' : (w?.kind ?? 'Pod'),
     namespace: ns,
     name,
-    source: w?.source ? formatSource(w.source, false) : undefined,
+    source: (service ?? w)?.source ? formatSource((service ?? w)!.source!, false) : undefined,
     labels: pods[0]?.labels ?? {},
     endpoints: pods.map((p) => ({ pod: p.name, ip: p.ip ?? '', ready: p.ready, node: p.nodeName ?? '' })),
     services: services.map((s) => ({

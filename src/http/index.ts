@@ -18,6 +18,8 @@ import { uiGraph } from './_graph.ts';
 import { selectionOf } from './_selection.ts';
 import { askReach, askResolve, askRoute, askTrace, defaultVia } from './_ask.ts';
 import { snippetOf } from './_source.ts';
+import { diffGraph } from './_diff-graph.ts';
+import type { ClusterDiff } from '../analysis/diff/index.ts';
 
 /** One analysed state of the input; `version` grows with every reload (`--watch`). */
 export interface Snapshot {
@@ -26,6 +28,8 @@ export interface Snapshot {
   readonly analysed: AnalysedCluster;
   /** Input problems, as printed by the CLI. */
   readonly diagnostics: number;
+  /** With two inputs (`--base`): the before side and `diffClusters`' answer (`analysed` is the after side). */
+  readonly diff?: { readonly base: string; readonly before: AnalysedCluster; readonly result: ClusterDiff };
 }
 
 export interface AppOptions {
@@ -60,11 +64,12 @@ export function createApp(options: AppOptions): Hono {
     const expand = (c.req.query('expand') ?? '').split(',').filter(Boolean).sort();
     const connectivity = c.req.query('connectivity') === '1';
     const isolated = c.req.query('isolated') === '1';
+    const objects = c.req.query('objects') !== '0';
     const maxNodes = Number(c.req.query('maxNodes') ?? 150) || 150;
-    const key = JSON.stringify([collapse, expand, connectivity, isolated, maxNodes]);
+    const key = JSON.stringify([collapse, expand, connectivity, isolated, objects, maxNodes]);
     let laid = layouts.get(key);
     if (!laid) {
-      const g = uiGraph(s.analysed, { connectivity, isolated });
+      const g = uiGraph(s.analysed, { connectivity, isolated, objects });
       laid = layoutGraph(g.nodes, g.edges, { collapse, expand, maxNodes }).then((layout) => ({
         layout,
         svg: renderGraphSvg(layout, { title: `connectivity of ${s.title}` }),
@@ -88,6 +93,38 @@ export function createApp(options: AppOptions): Hono {
       via: defaultVia(s.analysed),
       diagnostics: s.diagnostics,
       flows: s.analysed.traces.length,
+    });
+  });
+
+  let diffLayout:
+    { version: number; laid: Promise<{ layout: LaidOutGraph; svg: string; notes: string[] }> } | undefined;
+  app.get('/api/diff', async (c) => {
+    const s = options.snapshot();
+    if (!s.diff) return c.json({ enabled: false });
+    if (diffLayout?.version !== s.version) {
+      const g = diffGraph(s.diff.before, s.analysed, s.diff.result);
+      diffLayout = {
+        version: s.version,
+        laid: layoutGraph(g.nodes, g.edges, { maxNodes: 150 }).then((layout) => ({
+          layout,
+          notes: g.notes,
+          svg: renderGraphSvg(layout, { title: `what ${s.title} changes against ${s.diff!.base}` }),
+        })),
+      };
+    }
+    const { layout, svg, notes } = await diffLayout.laid;
+    const r = s.diff.result;
+    return c.json({
+      enabled: true,
+      version: s.version,
+      base: s.diff.base,
+      head: s.title,
+      summary: r.summary,
+      notes: [...notes, ...r.notes],
+      effects: r.effects,
+      objects: r.objects,
+      layout,
+      svg,
     });
   });
 

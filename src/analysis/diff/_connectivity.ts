@@ -33,24 +33,59 @@ export interface ChangedConnection {
   readonly after?: Counts;
 }
 
-const rowKey = (e: { to: string; port: number; protocol: Protocol }) => `${e.to}:${e.port}/${e.protocol}`;
+/** The order matrix rows list their entries in: destination group, then protocol, then port. */
+const entryOrder = (e: MatrixEntry, f: MatrixEntry) =>
+  cmp(e.to, f.to) || cmp(e.protocol, f.protocol) || e.port - f.port;
 
 /**
  * The (workload, workload, declared port) verdicts that differ between two engines, from the matrix's class-level
  * verdicts (never a pod-pair loop): `computeMatrix(engine, { by: 'workload' })` on each side, denied combinations
- * included, read one source row at a time from both sides in step (groups are sorted by name), so memory stays
- * that of one row. A connection on one side only counts when it is not denied there.
+ * included, read one source row at a time from both sides in step (groups are sorted by name, entries by
+ * destination, protocol and port), so memory stays that of one row. A connection on one side only counts when it
+ * is not denied there.
+ *
+ * With `dirty` (the groups whose verdicts may differ, `dirtyGroups`), only the rows of dirty sources and, in the
+ * other rows, the entries to dirty destinations are computed and compared: a cell between two clean groups is
+ * the same on both sides.
  */
-export function* changedConnections(a: PolicyEngine, b: PolicyEngine): Generator<ChangedConnection> {
-  const ra = computeMatrix(a, { by: 'workload' }).rows({ denied: true })[Symbol.iterator]();
-  const rb = computeMatrix(b, { by: 'workload' }).rows({ denied: true })[Symbol.iterator]();
+export function* changedConnections(
+  a: PolicyEngine,
+  b: PolicyEngine,
+  dirty?: ReadonlySet<string>,
+): Generator<ChangedConnection> {
+  const ma = computeMatrix(a, { by: 'workload' });
+  const mb = computeMatrix(b, { by: 'workload' });
+  if (!dirty) {
+    yield* inStep(ma.rows({ denied: true }), mb.rows({ denied: true }));
+    return;
+  }
+  if (dirty.size === 0) return;
+  yield* inStep(ma.rows({ denied: true, sources: dirty }), mb.rows({ denied: true, sources: dirty }));
+  const clean = new Set(ma.groups.map((g) => g.name).filter((g) => !dirty.has(g)));
+  yield* inStep(
+    ma.rows({ denied: true, sources: clean, destinations: dirty }),
+    mb.rows({ denied: true, sources: clean, destinations: dirty }),
+  );
+}
+
+/** Walks two row sequences sorted by source, and each row's entries in matrix order, yielding verdicts that differ. */
+function* inStep(rowsA: Iterable<MatrixRow>, rowsB: Iterable<MatrixRow>): Generator<ChangedConnection> {
+  const ra = rowsA[Symbol.iterator]();
+  const rb = rowsB[Symbol.iterator]();
   let x = ra.next();
   let y = rb.next();
-  const emit = function* (from: string, before: Map<string, MatrixEntry>, after: Map<string, MatrixEntry>) {
-    const keys = [...new Set([...before.keys(), ...after.keys()])].sort(cmp);
-    for (const k of keys) {
-      const e1 = before.get(k);
-      const e2 = after.get(k);
+  const none: readonly MatrixEntry[] = [];
+  while (!x.done || !y.done) {
+    const c = x.done ? 1 : y.done ? -1 : cmp(x.value.from, y.value.from);
+    const from = c <= 0 ? x.value!.from : y.value!.from;
+    const before = c <= 0 ? x.value!.entries : none;
+    const after = c >= 0 ? y.value!.entries : none;
+    let i = 0;
+    let j = 0;
+    while (i < before.length || j < after.length) {
+      const o = i >= before.length ? 1 : j >= after.length ? -1 : entryOrder(before[i], after[j]);
+      const e1 = o <= 0 ? before[i++] : undefined;
+      const e2 = o >= 0 ? after[j++] : undefined;
       const v1 = e1 ? verdictOf(e1.pairs, e1.allowedPairs) : 'denied';
       const v2 = e2 ? verdictOf(e2.pairs, e2.allowedPairs) : 'denied';
       if (v1 === v2) continue;
@@ -64,12 +99,6 @@ export function* changedConnections(a: PolicyEngine, b: PolicyEngine): Generator
         ...(e2 ? { after: [e2.pairs, e2.allowedPairs] as const } : {}),
       };
     }
-  };
-  const index = (row: MatrixRow | undefined) => new Map((row?.entries ?? []).map((e) => [rowKey(e), e]));
-  while (!x.done || !y.done) {
-    const c = x.done ? 1 : y.done ? -1 : cmp(x.value.from, y.value.from);
-    const from = c <= 0 ? x.value!.from : y.value!.from;
-    yield* emit(from, index(c <= 0 ? x.value : undefined), index(c >= 0 ? y.value : undefined));
     if (c <= 0) x = ra.next();
     if (c >= 0) y = rb.next();
   }
@@ -88,13 +117,15 @@ export interface Exposure {
 
 /**
  * Ports each workload declares that some public address may connect to, judged once per policy class of the
- * workload's pods against the internet cut at every ipBlock boundary (as `reach --from internet` does).
+ * workload's pods against the internet cut at every ipBlock boundary (as `reach --from internet` does). With
+ * `only`, just those workloads.
  */
-export function exposures(side: DiffSide): Map<string, Exposure> {
+export function exposures(side: DiffSide, only?: ReadonlySet<string>): Map<string, Exposure> {
   const { engine, model } = side.analysed.context;
   const cidrs = policyCidrs(model);
   const out = new Map<string, Exposure>();
   for (const w of side.workloads()) {
+    if (only && !only.has(w)) continue;
     const seen = new Set<number>();
     const reps: Pod[] = [];
     for (const p of side.podsOf(w)) {

@@ -86,6 +86,19 @@ function walk(
   });
 }
 
+/**
+ * A Secret's values never leave the process (a diff is posted as a pull-request comment, and the UI serves it):
+ * a change under `data` or `stringData` says where, not what.
+ */
+function redacted(f: FieldChange): FieldChange {
+  if (!/^(data|stringData)(\.|\[|$)/.test(f.path)) return f;
+  return {
+    ...f,
+    ...(f.before === undefined ? {} : { before: '(redacted)' }),
+    ...(f.after === undefined ? {} : { after: '(redacted)' }),
+  };
+}
+
 /** `status` is what a cluster reports, not what a pull request changes — except for the kinds built from it. */
 const statusKinds = new Set(['Pod', 'Node', 'EndpointSlice', 'Service']);
 
@@ -117,7 +130,7 @@ export function diffObjects(
         out.push({
           ...head,
           change: 'modified',
-          fields,
+          fields: base.kind === 'Secret' ? fields.map(redacted) : fields,
           beforeAt: formatSource(x.raw.source),
           afterAt: formatSource(y.raw.source),
         });

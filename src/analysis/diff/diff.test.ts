@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { diffClusters, type ClusterDiff } from './index.ts';
 import { edited, shop, sideFrom } from './_fixture.ts';
+import { changedConnections, exposures } from './_connectivity.ts';
+import { dirtyGroups } from './_dirty.ts';
+import { sideOf } from './_side.ts';
 
 const base = sideFrom(shop);
 /** Effects as one line each: layer, subject, before → after, cause. */
@@ -152,4 +155,62 @@ test('diff(A→B) is the mirror of diff(B→A) on random clusters and random edi
     ),
     { numRuns: 6, seed: 15 },
   );
+});
+
+test('connectivity and exposure compared over dirty groups only equal the full comparison (property)', () => {
+  const edits2: readonly [string, (t: string) => string][] = [
+    ...edits,
+    ['apps.yaml', (t) => t.replace('labels: {app: web}}', 'labels: {app: web, tier: x}}')],
+    ['apps.yaml', (t) => t.replace('metadata: {name: shop}', 'metadata: {name: shop, labels: {team: a}}')],
+  ];
+  const line = (c: ReturnType<typeof changedConnections> extends Iterable<infer T> ? T : never) =>
+    JSON.stringify(c);
+  fc.assert(
+    fc.property(
+      fc.array(fc.boolean(), { minLength: edits2.length, maxLength: edits2.length }),
+      fc.array(fc.boolean(), { minLength: edits2.length, maxLength: edits2.length }),
+      (pa, pb) => {
+        const files = (picks: readonly boolean[]) => {
+          let f: Record<string, string> = { ...shop };
+          picks.forEach((on, i) => {
+            if (on) f = { ...f, [edits2[i][0]]: edits2[i][1](f[edits2[i][0]]) };
+          });
+          return f;
+        };
+        const a = sideOf(sideFrom(files(pa)).analysed);
+        const b = sideOf(sideFrom(files(pb)).analysed);
+        const dirty = dirtyGroups(a, b);
+        assert.ok(dirty, 'the shop has NetworkPolicies only: the dirty set is known');
+        const ea = a.analysed.context.engine;
+        const eb = b.analysed.context.engine;
+        const full = [...changedConnections(ea, eb)].map(line).sort();
+        assert.deepEqual([...changedConnections(ea, eb, dirty)].map(line).sort(), full);
+        const presence = (only?: ReadonlySet<string>) => {
+          const x = exposures(a, only);
+          const y = exposures(b, only);
+          return [...new Set([...x.keys(), ...y.keys()])].filter((k) => !x.has(k) || !y.has(k)).sort();
+        };
+        assert.deepEqual(presence(dirty), presence());
+        if (pa.every((v, i) => v === pb[i])) assert.equal(dirty.size, 0);
+      },
+    ),
+    { numRuns: 12, seed: 16 },
+  );
+});
+
+test('a Secret value change says where, never the values', () => {
+  const secret = (v: string) => `apiVersion: v1
+kind: Secret
+metadata: {name: db, namespace: shop}
+data: {password: ${v}}
+`;
+  const d = diffClusters(
+    sideFrom({ ...shop, 's.yaml': secret('b2xk') }),
+    sideFrom({ ...shop, 's.yaml': secret('bmV3') }),
+  );
+  assert.deepEqual(
+    d.objects.map((o) => o.fields.map((f) => `${o.key} ${f.path}: ${f.before} → ${f.after}`)).flat(),
+    ['Secret/shop/db data.password: (redacted) → (redacted)'],
+  );
+  assert.ok(!JSON.stringify(d).includes('b2xk') && !JSON.stringify(d).includes('bmV3'));
 });

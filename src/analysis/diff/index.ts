@@ -9,6 +9,7 @@
  */
 import { Attributor, clusterPolicyKinds } from './_attribute.ts';
 import { changedConnections, exposures, verdictOf, type Counts } from './_connectivity.ts';
+import { dirtyGroups, sameInternetCut } from './_dirty.ts';
 import { dnsEffects } from './_dns.ts';
 import { findingEffects, postureEffects } from './_findings.ts';
 import { flowEffects } from './_flows.ts';
@@ -68,10 +69,13 @@ export function diffClusters(before: DiffInput, after: DiffInput, options: DiffO
   const policyBlind = objects.every(
     (c) => verdictBlindKinds.has(c.kind) && !(cilium && /^(Service|EndpointSlice|Endpoints)$/.test(c.kind)),
   );
+  // The groups whose verdicts may differ (undefined: every group, when other tiers or a mesh decide too).
+  const dirty = policyBlind ? undefined : dirtyGroups(a, b);
+  const exposedDirty = dirty && sameInternetCut(a, b) ? dirty : undefined;
   const effects: Effect[] = [
-    ...(policyBlind ? [] : exposureEffects(a, b, attr, connectivityDeps, isConnectivity)),
+    ...(policyBlind ? [] : exposureEffects(a, b, attr, connectivityDeps, isConnectivity, exposedDirty)),
     ...flowEffects(before.analysed.traces, after.analysed.traces, attr),
-    ...(policyBlind ? [] : connectivityEffects(a, b, attr, connectivityDeps, isConnectivity)),
+    ...(policyBlind ? [] : connectivityEffects(a, b, attr, connectivityDeps, isConnectivity, dirty)),
     ...routingEffects(before.analysed, after.analysed, attr),
     ...dnsEffects(before.analysed, after.analysed, attr),
     ...serviceEffects(before.analysed, after.analysed, attr),
@@ -157,9 +161,10 @@ function exposureEffects(
   attr: Attributor,
   deps: Deps,
   fallback: (c: ObjectChange) => boolean,
+  only?: ReadonlySet<string>,
 ): Effect[] {
-  const x = exposures(a);
-  const y = exposures(b);
+  const x = exposures(a, only);
+  const y = exposures(b, only);
   const out: Effect[] = [];
   for (const k of [...new Set([...x.keys(), ...y.keys()])].sort(cmp)) {
     const e1 = x.get(k);
@@ -201,9 +206,10 @@ function connectivityEffects(
   attr: Attributor,
   deps: Deps,
   fallback: (c: ObjectChange) => boolean,
+  dirty?: ReadonlySet<string>,
 ): Effect[] {
   const out: Effect[] = [];
-  for (const c of changedConnections(a.analysed.context.engine, b.analysed.context.engine)) {
+  for (const c of changedConnections(a.analysed.context.engine, b.analysed.context.engine, dirty)) {
     const { from, to, port, protocol, before: c1, after: c2 } = c;
     const rank = (n: Counts | undefined) => (n ? (n[1] === 0 ? 0 : n[1] === n[0] ? 2 : 1) : 0);
     const opened = rank(c2) > rank(c1);

@@ -76,8 +76,11 @@ export class RowBuilder {
       }
   }
 
-  /** One row: the entries from source group `g`, sorted by destination group, then port. */
-  row(g: number, denied: boolean): MatrixRow {
+  /**
+   * One row: the entries from source group `g`, sorted by destination group, then port; with `to`, only those to
+   * the destination groups it marks (by group index).
+   */
+  row(g: number, denied: boolean, to?: Uint8Array): MatrixRow {
     const layout = this.#layout;
     const verdicts = this.#verdicts;
     const X = layout.ports.length;
@@ -127,6 +130,7 @@ export class RowBuilder {
     const size = layout.size[g];
     const entries: MatrixEntry[] = [];
     const entry = (G: number, x: number, n: number) => {
+      if (to && !to[G]) return;
       const pairs = size * n - (G === g ? n : 0);
       const allowedPairs = acc[G * X + x];
       const { port, protocol } = layout.ports[x];

@@ -50,6 +50,16 @@ export interface MatrixRow {
   readonly entries: readonly MatrixEntry[];
 }
 
+/** Which rows, and which entries of each, to compute. */
+export interface RowsOptions {
+  /** Also list (to, port) combinations with pod pairs but none allowed (`allowedPairs` 0). */
+  readonly denied?: boolean;
+  /** Only the rows of these source groups (by name); undefined: every row. */
+  readonly sources?: ReadonlySet<string>;
+  /** Only the entries to these destination groups (by name); undefined: every destination. */
+  readonly destinations?: ReadonlySet<string>;
+}
+
 export interface Matrix {
   readonly by: MatrixBy;
   readonly groups: readonly MatrixGroup[];
@@ -59,7 +69,7 @@ export interface Matrix {
    * memory stays that of one row). `denied`: also list the (to, port) combinations with pod pairs but none
    * allowed (`allowedPairs` 0); by default a row lists only those with at least one allowed pair.
    */
-  rows(options?: { readonly denied?: boolean }): Iterable<MatrixRow>;
+  rows(options?: RowsOptions): Iterable<MatrixRow>;
   /** A group's pod with the smallest key, whose labels stand for the group (`-o hubble`). */
   representative(group: string): Pod | undefined;
 }
@@ -113,8 +123,12 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
     *rows(rowOptions = {}) {
       const b = rowBuilder();
       const denied = rowOptions.denied ?? false;
-      for (let g = 0; g < layout.groups.length; g++)
-        yield mesh ? mesh.row(b.row(g, denied), g, denied) : b.row(g, denied);
+      const { sources, destinations } = rowOptions;
+      const to = destinations && Uint8Array.from(layout.groups, (x) => (destinations.has(x.name) ? 1 : 0));
+      for (let g = 0; g < layout.groups.length; g++) {
+        if (sources && !sources.has(layout.groups[g].name)) continue;
+        yield mesh ? mesh.row(b.row(g, denied, to), g, denied) : b.row(g, denied, to);
+      }
     },
   };
 }

@@ -11,9 +11,12 @@ export interface Aggregated {
   readonly aggregated: string[];
 }
 
-/** The verdict of several edges drawn as one: the same when they agree, else `partial`. */
+/**
+ * The verdict of several edges drawn as one: the same when they agree, else `partial`; a `routes` edge (where a
+ * Service or gateway forwards) carries no verdict, so the other edge's stands.
+ */
 function merge(a: EdgeVerdict, b: EdgeVerdict): EdgeVerdict {
-  return a === b ? a : 'partial';
+  return a === b ? a : a === 'routes' ? b : b === 'routes' ? a : 'partial';
 }
 
 /** A short list of ports: the first three, then `+N`. */
@@ -76,6 +79,7 @@ export function aggregate(
       merged.set(key, {
         ...prev,
         verdict: merge(prev.verdict, e.verdict),
+        ...(prev.mark || e.mark ? { mark: prev.mark === e.mark ? e.mark : 'changed' } : {}),
         count: (prev.count ?? 1) + 1,
         members: [...(prev.members ?? []), member],
       });

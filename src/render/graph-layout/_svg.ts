@@ -7,6 +7,7 @@ export const verdictColour: Record<EdgeVerdict, string> = {
   partial: '#a15c00',
   failed: '#c62828',
   allowed: '#455a64',
+  routes: '#1565c0',
 };
 
 export const escapeXml = (s: string) =>
@@ -35,10 +36,17 @@ export function renderGraphSvg(g: LaidOutGraph, options: { readonly title?: stri
     );
   for (const e of g.edges) {
     const d = e.points.map(([x, y], i) => `${i ? 'L' : 'M'}${r1(x)},${r1(y)}`).join(' ');
-    const dash = e.verdict === 'failed' ? ' stroke-dasharray="6 4"' : '';
+    const dash =
+      e.mark === 'removed'
+        ? ' stroke-dasharray="3 3" stroke-opacity="0.55"'
+        : e.verdict === 'failed'
+          ? ' stroke-dasharray="6 4"'
+          : e.verdict === 'routes'
+            ? ' stroke-dasharray="2 3"'
+            : '';
     const what = `${e.from} → ${e.to}${e.label ? `:${e.label}` : ''} ${e.verdict}${e.count ? ` (${e.count} edges)` : ''}`;
     parts.push(
-      `<path class="edge edge-${e.verdict}" data-edge="${e.id}" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}" data-port="${escapeXml(e.label)}" d="${d}" fill="none" stroke="${verdictColour[e.verdict]}" stroke-width="2"${dash} marker-end="url(#arrow-${e.verdict})"><title>${escapeXml(what)}</title></path>`,
+      `<path class="edge edge-${e.verdict}${e.mark ? ` edge-${e.mark}` : ''}" data-edge="${e.id}"${e.mark ? ` data-mark="${e.mark}"` : ''} data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}" data-port="${escapeXml(e.label)}" d="${d}" fill="none" stroke="${verdictColour[e.verdict]}" stroke-width="${e.mark === 'added' || e.mark === 'changed' ? 3.5 : 2}"${dash} marker-end="url(#arrow-${e.verdict})"><title>${escapeXml(what)}</title></path>`,
     );
   }
   for (const e of g.edges) {
@@ -51,7 +59,16 @@ export function renderGraphSvg(g: LaidOutGraph, options: { readonly title?: stri
   }
   for (const n of g.nodes) {
     const label = shortLabel(n.label);
-    const fill = n.kind === 'namespace' ? '#eceff1' : n.kind === 'outside' ? '#fff8e1' : '#ffffff';
+    const fill =
+      n.kind === 'namespace'
+        ? '#eceff1'
+        : n.kind === 'outside'
+          ? '#fff8e1'
+          : n.kind === 'service'
+            ? '#e3f2fd'
+            : n.kind === 'gateway'
+              ? '#ede7f6'
+              : '#ffffff';
     const line2 =
       n.count === undefined
         ? ''

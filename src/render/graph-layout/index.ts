@@ -132,6 +132,7 @@ export async function layoutGraph(
       to: e.to,
       label: e.label,
       verdict: e.verdict,
+      ...(e.mark ? { mark: e.mark } : {}),
       points,
       labelBox,
       ...(e.count !== undefined ? { count: e.count, members: e.members } : {}),

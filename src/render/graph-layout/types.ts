@@ -1,5 +1,6 @@
 /** The graph the layout takes: nodes grouped by namespace, edges labelled by port and coloured by verdict. */
-export type EdgeVerdict = 'delivered' | 'partial' | 'failed' | 'allowed';
+/** `routes`: where a Service, ingress controller or Gateway forwards to (no verdict: the UI's object nodes). */
+export type EdgeVerdict = 'delivered' | 'partial' | 'failed' | 'allowed' | 'routes';
 
 export interface LayoutNode {
   readonly id: string;
@@ -10,12 +11,16 @@ export interface LayoutNode {
   readonly kind?: 'workload' | 'service' | 'outside' | 'namespace' | 'gateway';
 }
 
+/** What a change did to an edge (the UI's diff view): drawn heavier (added, changed) or faded (removed). */
+export type EdgeMark = 'added' | 'removed' | 'changed';
+
 export interface LayoutEdge {
   readonly from: string;
   readonly to: string;
   /** The port(s), e.g. `8080` or `80, 443`. */
   readonly label: string;
   readonly verdict: EdgeVerdict;
+  readonly mark?: EdgeMark;
 }
 
 export interface Box {
@@ -48,6 +53,7 @@ export interface PlacedEdge {
   readonly to: string;
   readonly label: string;
   readonly verdict: EdgeVerdict;
+  readonly mark?: EdgeMark;
   /** The polyline from the source's border to the target's, in graph coordinates. */
   readonly points: readonly (readonly [number, number])[];
   readonly labelBox: Box;

@@ -1,0 +1,94 @@
+import type { ClusterModel, Pod } from '../../model/types.ts';
+import { policyCidrs } from '../reach/index.ts';
+import type { DiffSide } from './_side.ts';
+
+/**
+ * The workload groups whose policy verdicts can differ between two sides, so the connectivity and exposure
+ * comparisons only compute the matrix rows and columns that may have moved.
+ *
+ * Why it is exact: a NetworkPolicy only decides traffic of the pods it selects
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/ — "isolated for ingress/egress" is a
+ * property of the selected pod), so the verdict of a pod pair (p, q) on a port reads only p's egress policies,
+ * q's ingress policies, and the labels, namespace labels, addresses, node and ports of p and q. A group is clean
+ * when its pods are the same on both sides in all of those and every policy selecting them (either side, either
+ * direction) is unchanged; a (clean, clean) cell is then the same on both sides. Pods' readiness, phase and
+ * service account are compared too, so nothing the engine may read is left out.
+ *
+ * Other tiers (admin and Cilium policies), a mesh that can refuse connections, or a changed cluster profile
+ * (CNI, host-network rules) read more than this: then there is no answer (`undefined`) and every group is
+ * compared, as before.
+ */
+export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | undefined {
+  const ma = a.analysed.model;
+  const mb = b.analysed.model;
+  if (!plain(ma) || !plain(mb) || JSON.stringify(ma.profile) !== JSON.stringify(mb.profile)) return undefined;
+  const policies = (m: ClusterModel) => new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p)]));
+  const pa = policies(ma);
+  const pb = policies(mb);
+  const changed = new Set<string>();
+  for (const [k, v] of pa) if (pb.get(k) !== v) changed.add(k);
+  for (const k of pb.keys()) if (!pa.has(k)) changed.add(k);
+  const sa = signatures(a);
+  const sb = signatures(b);
+  const dirty = new Set<string>();
+  const touched = (side: DiffSide, g: string) =>
+    changed.size > 0 &&
+    (side.isolating(g, 'Ingress').some((k) => changed.has(k)) ||
+      side.isolating(g, 'Egress').some((k) => changed.has(k)));
+  for (const [g, s] of sa) if (sb.get(g) !== s || touched(a, g) || touched(b, g)) dirty.add(g);
+  for (const g of sb.keys()) if (!sa.has(g) || touched(b, g)) dirty.add(g);
+  return dirty;
+}
+
+/**
+ * Whether two sides' exposures to the internet may only differ for dirty groups: the internet is cut at every
+ * ipBlock boundary of every policy, so the cut must be the same on both sides.
+ */
+export function sameInternetCut(a: DiffSide, b: DiffSide): boolean {
+  return JSON.stringify(policyCidrs(a.analysed.model)) === JSON.stringify(policyCidrs(b.analysed.model));
+}
+
+/** Only NetworkPolicy decides: no admin or Cilium tier, no mesh. */
+const plain = (m: ClusterModel) => !m.adminPolicies?.length && !m.ciliumPolicies?.length && !m.mesh?.name;
+
+/** Per group: what the policy engine may read of its pods, one string. */
+function signatures(side: DiffSide): Map<string, string> {
+  const model = side.analysed.model;
+  const nsLabels = new Map(model.namespaces.map((n) => [n.name, JSON.stringify(n.labels)]));
+  const out = new Map<string, string>();
+  for (const g of side.workloads())
+    out.set(
+      g,
+      side
+        .podsOf(g)
+        .map((p) => podSignature(p, nsLabels.get(p.namespace)))
+        .join('\n'),
+    );
+  return out;
+}
+
+function podSignature(p: Pod, namespaceLabels: string | undefined): string {
+  // Pods of one template share their labels and ports objects: each is written out once.
+  return [
+    p.key,
+    namespaceLabels,
+    json(p.labels),
+    p.ip,
+    p.ips.join(','),
+    p.hostNetwork,
+    p.nodeName,
+    json(p.ports),
+    p.phase,
+    p.ready,
+    p.terminating,
+    p.serviceAccountName,
+  ].join('\t');
+}
+
+const written = new WeakMap<object, string>();
+function json(o: object | undefined): string {
+  if (!o) return '';
+  let s = written.get(o);
+  if (s === undefined) written.set(o, (s = JSON.stringify(o)));
+  return s;
+}
