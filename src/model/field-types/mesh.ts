@@ -34,6 +34,7 @@ export const meshFields: readonly KindFields[] = [
       spec.http.*.match.*.sourceLabels map
       spec.http.*.match.*.sourceNamespace string
       spec.http.*.match.*.uri map
+      spec.http.*.match.*.uri.prefix string
       spec.http.*.match.*.uri.regex string
       spec.http.*.match.*.withoutHeaders map
       spec.http.*.mirror.host string
@@ -65,7 +66,9 @@ export const meshFields: readonly KindFields[] = [
       spec.subsets.*.name string
       spec.subsets.*.trafficPolicy map
       spec.trafficPolicy map
+      spec.trafficPolicy.loadBalancer.consistentHash map
       spec.trafficPolicy.loadBalancer.simple string
+      spec.trafficPolicy.portLevelSettings list
       spec.trafficPolicy.tls.mode string
     `,
   },
@@ -87,6 +90,11 @@ export const meshFields: readonly KindFields[] = [
       metadata.annotations map
       metadata.labels map
       spec.action string
+      spec.requiredAuthenticationRefs list
+      spec.requiredAuthenticationRefs.*.group string
+      spec.requiredAuthenticationRefs.*.kind string
+      spec.requiredAuthenticationRefs.*.name string
+      spec.requiredAuthenticationRefs.*.namespace string
       spec.rules list
       spec.rules.*.from list
       spec.rules.*.from.*.source.principals list
@@ -100,6 +108,10 @@ export const meshFields: readonly KindFields[] = [
       spec.selector map
       spec.selector.matchLabels map
       spec.selector.matchLabels.* string
+      spec.targetRef.group string
+      spec.targetRef.kind string
+      spec.targetRef.name string
+      spec.targetRef.namespace string
     `,
   },
   {
@@ -108,6 +120,92 @@ export const meshFields: readonly KindFields[] = [
     fields: `
       metadata.annotations map
       metadata.labels map
+    `,
+  },
+  {
+    kind: 'MeshTLSAuthentication',
+    source: 'https://linkerd.io/2.15/reference/authorization-policy/#meshtlsauthentication',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.identities list
+      spec.identities.* string
+      spec.identityRefs list
+    `,
+  },
+  {
+    kind: 'NetworkAuthentication',
+    source: 'https://linkerd.io/2.15/reference/authorization-policy/#networkauthentication',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.networks list
+      spec.networks.*.cidr string
+      spec.networks.*.except list
+    `,
+  },
+  {
+    kind: 'Server',
+    source: 'https://linkerd.io/2.15/reference/authorization-policy/#server',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+      spec.accessPolicy string
+      spec.podSelector map
+      spec.podSelector.matchExpressions list
+      spec.podSelector.matchLabels map
+      spec.podSelector.matchLabels.* string
+      spec.port integer-or-string
+      spec.proxyProtocol string
+    `,
+  },
+  {
+    kind: 'ServerAuthorization',
+    source: 'https://linkerd.io/2.15/reference/authorization-policy/#serverauthorization',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+      spec.client.meshTLS map
+      spec.client.meshTLS.identities list
+      spec.client.meshTLS.serviceAccounts list
+      spec.client.meshTLS.serviceAccounts.*.name string
+      spec.client.meshTLS.serviceAccounts.*.namespace string
+      spec.client.meshTLS.unauthenticatedTLS boolean
+      spec.client.unauthenticated boolean
+      spec.server.name string
+      spec.server.selector map
+    `,
+  },
+  {
+    kind: 'ServiceEntry',
+    source: 'https://istio.io/latest/docs/reference/config/networking/service-entry/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.hosts list
+      spec.hosts.* string
+    `,
+  },
+  {
+    kind: 'ServiceProfile',
+    source: 'https://linkerd.io/2.15/reference/service-profiles/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.dstOverrides list
+      spec.retryBudget map
+      spec.routes list
+      spec.routes.* map
+      spec.routes.*.condition.all list
+      spec.routes.*.condition.any list
+      spec.routes.*.condition.method string
+      spec.routes.*.condition.not map
+      spec.routes.*.condition.pathRegex string
+      spec.routes.*.isRetryable boolean
+      spec.routes.*.name string
+      spec.routes.*.timeout string
     `,
   },
 ];

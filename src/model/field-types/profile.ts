@@ -26,6 +26,7 @@ export const kubetwinFields: readonly KindFields[] = [
       loadBalancers map
       loadBalancers.* string
       maxPodsPerNode integer 1..2147483647
+      mesh.defaultInboundPolicy string
       mesh.name string
       mesh.rootNamespace string
       nodeCIDRMaskSize integer 0..32

@@ -72,6 +72,13 @@ export const routingFields: readonly KindFields[] = [
       spec.listeners.*.tls.certificateRefs.*.name string
       spec.listeners.*.tls.certificateRefs.*.namespace string
       spec.listeners.*.tls.mode string
+      spec.tls.frontend.default.validation.caCertificateRefs list
+      spec.tls.frontend.default.validation.caCertificateRefs.*.group string
+      spec.tls.frontend.default.validation.caCertificateRefs.*.kind string
+      spec.tls.frontend.default.validation.caCertificateRefs.*.name string
+      spec.tls.frontend.default.validation.caCertificateRefs.*.namespace string
+      spec.tls.frontend.default.validation.mode string
+      spec.tls.frontend.perPort list
     `,
   },
   {
@@ -101,6 +108,13 @@ export const routingFields: readonly KindFields[] = [
       spec.parentRefs.*.sectionName string
       spec.rules list
       spec.rules.*.backendRefs list
+      spec.rules.*.backendRefs.*.filters list
+      spec.rules.*.backendRefs.*.filters.*.requestHeaderModifier.add list
+      spec.rules.*.backendRefs.*.filters.*.requestHeaderModifier.remove list
+      spec.rules.*.backendRefs.*.filters.*.requestHeaderModifier.set list
+      spec.rules.*.backendRefs.*.filters.*.requestHeaderModifier.set.*.name string
+      spec.rules.*.backendRefs.*.filters.*.requestHeaderModifier.set.*.value string
+      spec.rules.*.backendRefs.*.filters.*.type string
       spec.rules.*.backendRefs.*.group string
       spec.rules.*.backendRefs.*.kind string
       spec.rules.*.backendRefs.*.name string
@@ -108,6 +122,13 @@ export const routingFields: readonly KindFields[] = [
       spec.rules.*.backendRefs.*.port integer port
       spec.rules.*.backendRefs.*.weight integer 0..1000000
       spec.rules.*.filters list
+      spec.rules.*.filters.*.cors.allowCredentials boolean
+      spec.rules.*.filters.*.cors.allowHeaders list
+      spec.rules.*.filters.*.cors.allowMethods list
+      spec.rules.*.filters.*.cors.allowOrigins list
+      spec.rules.*.filters.*.cors.allowOrigins.* string
+      spec.rules.*.filters.*.cors.exposeHeaders list
+      spec.rules.*.filters.*.cors.maxAge integer 1..2147483647
       spec.rules.*.filters.*.requestHeaderModifier.add list
       spec.rules.*.filters.*.requestHeaderModifier.add.*.name string
       spec.rules.*.filters.*.requestHeaderModifier.add.*.value string
@@ -155,6 +176,12 @@ export const routingFields: readonly KindFields[] = [
       spec.rules.*.matches.*.queryParams.*.type string
       spec.rules.*.matches.*.queryParams.*.value string
       spec.rules.*.name string
+      spec.rules.*.retry.attempts integer 0..2147483647
+      spec.rules.*.retry.backoff string
+      spec.rules.*.retry.codes list
+      spec.rules.*.retry.codes.* integer 400..599
+      spec.rules.*.timeouts.backendRequest string
+      spec.rules.*.timeouts.request string
     `,
   },
   {

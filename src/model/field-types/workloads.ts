@@ -7,6 +7,7 @@ export const workloadFields: readonly KindFields[] = [
     source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/',
     fields: `
       metadata.annotations map
+      metadata.annotations.* string
       metadata.labels map
       metadata.labels.* string
       spec.replicas integer 0..2147483647
