@@ -3,7 +3,8 @@
  * twin to look at — a local web page (graph, Ask, matrix, findings) over the same pipeline as `report`, served on
  * loopback by default. With --base, both inputs are read as `kubetwin diff` reads them and the Diff view shows
  * `diffClusters`' answer over a graph with the changed edges marked. With --watch the input is re-read when a
- * file changes (the watcher of `serve dns --watch`) and the page updates over Server-Sent Events.
+ * file changes (the watcher of `serve dns --watch`), or re-analysed after each batch of a live cluster's watch
+ * events (--kubeconfig / --context), and the page updates over Server-Sent Events.
  */
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { parseTlsSecrets } from '../sources/x509.ts';
 import type { Snapshot } from '../http/index.ts';
 import { watchPaths } from '../servers/dns-server/index.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
+import { liveOptionsOf, watchLiveCluster, type LiveState } from './_live.ts';
 import { coalesce, onceEach } from './_reload.ts';
 import { loadFlows } from './trace.ts';
 import { loadWebAssets } from './_web-assets.ts';
@@ -60,6 +62,18 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
     return exitCodes.input;
   }
   let version = 0;
+  // --watch on a live cluster: the watch keeps the object set; each batch of events re-analyses it (as
+  // `serve gateway --watch` does).
+  const live = opts.watch && !baseSpec ? liveOptionsOf(opts) : undefined;
+  let liveState: LiveState | undefined;
+  let onLiveChange: () => void = () => undefined;
+  const mirror = live
+    ? await watchLiveCluster(live, (next) => {
+        liveState = next;
+        onLiveChange();
+      })
+    : undefined;
+  liveState = mirror?.initial;
   const analyse = async (): Promise<Snapshot | number> => {
     let flows: Flow[] = [];
     if (opts.flows) {
@@ -72,7 +86,7 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
     const analyseOne = (cluster: Parameters<typeof analyseCluster>[0]) =>
       analyseCluster(cluster, { flows, certificates: parseTlsSecrets(cluster.model.routing), now, title });
     if (baseSpec) return diffSnapshot(baseSpec, ++version, title, analyseOne);
-    const loaded = await loadCluster(opts, quiet);
+    const loaded = await loadCluster(opts, quiet, liveState);
     if (typeof loaded === 'number') return loaded;
     const analysed = analyseOne(loaded.cluster);
     return { version: ++version, title, analysed, diagnostics: loaded.cluster.diagnostics.length };
@@ -120,7 +134,10 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
     };
   };
   const first = await analyse();
-  if (typeof first === 'number') return first;
+  if (typeof first === 'number') {
+    mirror?.stop();
+    return first;
+  }
   let current = first;
   const listeners = new Set<(s: Snapshot) => void>();
   const reload = async () => {
@@ -156,11 +173,14 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
   const onChange = coalesce(reload);
   const watched = [...(opts.file ?? []), ...(baseSpec?.kind === 'files' ? baseSpec.paths : [])];
   const watcher = opts.watch && watched.length ? watchPaths(watched, onChange) : undefined;
+  onLiveChange = onChange;
+  if (mirror && liveState !== mirror.initial) onChange(); // events that came while the page was being set up
   return {
     url: server.url,
     reload,
     close: async () => {
       watcher?.close();
+      mirror?.stop();
       await server.close();
     },
   };
@@ -178,7 +198,10 @@ export function uiCommand(io: Io): Command {
       'a before side for the Diff view: manifest file or directory (repeatable), or git:REF (the -f paths at REF)',
       (v: string, prev: string[] = []) => [...prev, v],
     )
-    .option('--watch', 're-read the input when a file changes; the page updates without reload')
+    .option(
+      '--watch',
+      "re-read the input when a file changes, or follow the live cluster's watch events; the page updates without reload",
+    )
     .option('--listen <host:port>', 'address to serve on (port 0 picks a free one)', '127.0.0.1:0')
     .option('--open', 'open the page in a browser (xdg-open), or print that it would')
     .option('--at <time>', 'judge certificates at this ISO time instead of now');
