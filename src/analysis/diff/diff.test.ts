@@ -40,12 +40,15 @@ test('a one-line NetworkPolicy port change closes the connection it admitted, at
   ]);
 });
 
-test('a Service selector that now matches nothing: endpoints gone and a new error finding', () => {
+test('a Service selector that now matches nothing: endpoints gone, its routes answer 503, and a new error finding', () => {
   const d = diffClusters(
     base,
     sideFrom(edited('services.yaml', (t) => t.replace('    app: api\n', '    app: apii\n'))),
   );
   assert.deepEqual(lines(d), [
+    // A backend without a ready endpoint is answered 503 (Gateway API HTTPBackendRef; ingress-nginx balancer.lua).
+    'routing ingress-class:nginx http://shop.example.com:80/api: 200, shop/api:80 → 503, shop/api:80 | Service/shop/api',
+    'routing ingress-class:nginx https://shop.example.com:443/api: 200, shop/api:80, certificate not-configured → 503, shop/api:80, certificate not-configured | Service/shop/api',
     'service Service shop/api: 2 ready endpoint(s), selector app=api → 0 ready endpoint(s), selector app=apii | Service/shop/api',
     'finding service-selects-no-pods Service/shop/api: (none) → error: Service shop/api selects app=apii, which no pod in shop carries | Service/shop/api',
   ]);
