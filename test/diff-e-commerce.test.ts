@@ -98,8 +98,19 @@ test('diff of the e-commerce example lists every repair the README names, and no
     'flow-blocked resolved',
   );
   assert.equal(d.summary.newErrors, 0);
-  // Posture: the three namespaces the README says were open become zero-trust.
-  for (const ns of ['e-commerce-messaging', 'monitoring', 'traefik'])
+  // Posture: the namespaces the README says were open become zero-trust; traefik, the ingress controller, is
+  // rated by what reaches it and stays reachable from the internet on purpose (partial, no longer open).
+  assert.ok(
+    d.effects.some(
+      (e) =>
+        e.layer === 'posture' &&
+        e.subject === 'namespace traefik' &&
+        e.before.startsWith('open') &&
+        e.after.startsWith('partial (ingress from the internet'),
+    ),
+    'traefik: open → partial, ingress from the internet only',
+  );
+  for (const ns of ['e-commerce-messaging', 'monitoring'])
     assert.ok(
       d.effects.some(
         (e) => e.layer === 'posture' && e.subject === `namespace ${ns}` && e.after.startsWith('zero-trust'),

@@ -66,7 +66,7 @@ export function findingEffects(
 const postureRank = { open: 0, partial: 1, 'zero-trust': 2 } as const;
 const postureText = (p: NamespacePosture | undefined) =>
   p
-    ? `${p.posture} (ingress ${p.ingress.reach === 'peers' ? `from ${p.ingress.peers.length} namespaces` : describeReach(p.ingress, 'ingress')}; egress ${p.egress.reach === 'peers' ? `to ${p.egress.peers.length} namespaces` : describeReach(p.egress, 'egress')}; ${p.policies} policies)`
+    ? `${p.posture} (ingress ${p.ingress.reach === 'peers' ? `from ${namespaces(p.ingress.peers.length)}` : describeReach(p.ingress, 'ingress')}; egress ${p.egress.reach === 'peers' ? `to ${namespaces(p.egress.peers.length)}` : describeReach(p.egress, 'egress')}; ${p.policies} ${p.policies === 1 ? 'policy' : 'policies'})`
     : '(absent)';
 
 /** Posture per namespace before → after, when the posture or its isolation counts moved. */
@@ -102,3 +102,5 @@ export function postureEffects(
   }
   return out;
 }
+
+const namespaces = (n: number) => `${n} namespace${n === 1 ? '' : 's'}`;
