@@ -56,11 +56,13 @@ async function ensure(plan: LabPlan): Promise<Probers> {
   return current.probers;
 }
 
-async function expectAgreement(name: string, model: ClusterModel, sample?: number) {
+async function expectAgreement(name: string, model: ClusterModel, podsOnly = false) {
   const plan = planLab(model, { prefix: PREFIX });
   const probers = await ensure(plan);
-  const r = await runProbe(model, plan, { probers, sample, seed: 7 });
-  console.log(`# lab probe ${name}: ${r.agree}/${r.total} agree (${r.ms} ms)`);
+  const r = await runProbe(model, plan, { probers, seed: 7, podsOnly });
+  console.log(
+    `# lab probe ${name}: ${r.agree}/${r.total} agree${podsOnly ? ' (pod to pod only)' : ''} (${r.ms} ms)`,
+  );
   assert.deepEqual(
     r.disagreements.slice(0, 5),
     [],
@@ -109,11 +111,13 @@ describe('lab: real packets agree with the model', { skip: why }, () => {
     assert.ok(ran >= 30, `only ${ran} scenarios ran`);
   });
 
+  // Every seed's full pod-to-pod matrix; Service probes and DNS lookups (each a process in the pod's namespace, the
+  // slow part) on every fifth seed, which keeps `npm test` under ten minutes. `npm run bench:lab` probes every kind.
   test('lab probe: 20 seeded random clusters (30 pods, 20 policies, named ports, ipBlocks)', async () => {
     for (let seed = 1; seed <= 20; seed++) {
       const model = build([{ file: `random-${seed}.yaml`, text: randomCluster(seed) }]);
       assert.equal(typeof model, 'object', String(model));
-      await expectAgreement(`random seed ${seed}`, model as ClusterModel);
+      await expectAgreement(`random seed ${seed}`, model as ClusterModel, seed % 5 !== 1);
     }
   });
 
