@@ -99,3 +99,28 @@ test('splitDocuments cuts at column-0 --- markers and keeps a leading comment wi
     ],
   );
 });
+
+test('an alias inside the node its anchor names (a recursive structure) is a yaml-syntax error at the alias, on both readers', () => {
+  for (const text of [
+    // Plain block YAML: the fast reader's document.
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: x\n  labels:\n    again: *m\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n',
+    // A flow collection: the yaml package's document.
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: x, labels: {again: *m}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n',
+  ]) {
+    const r = parseManifests([{ file: 'c.yaml', text }]);
+    assert.deepEqual(
+      r.objects.map((o) => (o.body.metadata as { name: string }).name),
+      ['after'],
+    );
+    assert.equal(r.diagnostics.length, 1);
+    assert.equal(r.diagnostics[0].code, 'yaml-syntax');
+    assert.match(
+      r.diagnostics[0].message,
+      /^metadata\.labels\.again: an alias refers to a node that contains it/,
+    );
+    assert.equal(
+      r.diagnostics[0].source?.line,
+      text.startsWith('apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n') ? 6 : 3,
+    );
+  }
+});

@@ -75,6 +75,14 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
       const pos = index.linePos(offset ?? 0);
       return { file: input.file, doc, line: pos.line, column: pos.col, origin: undefined, path };
     };
+    // Only a document with an alias can hold a recursive structure.
+    const aliased = input.text.indexOf('*', chunk.start);
+    if (
+      aliased >= 0 &&
+      aliased < chunk.end &&
+      refuseRecursive(fast.value, at, (p) => fast.positions.offsetOf(p), problems)
+    )
+      continue;
     emit(fast.value, at, (path) => fast.positions.offsetOf(path), found, problems);
   }
   for (const o of found) objects.push(o);
@@ -180,8 +188,45 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
     } catch (e) {
       return refuse(valueProblem(root, e));
     }
+    if (refuseRecursive(body, at, (path) => findOffset(root, path), diagnostics)) return;
     emit(body, at, (path) => findOffset(root, path), objects, diagnostics);
   });
+}
+
+/**
+ * An alias inside the node its anchor names (`a: &x {b: *x}`) makes a recursive structure: valid YAML, but no
+ * Kubernetes object (JSON) can be one, and kubectl refuses it. The document is refused with a `yaml-syntax` error
+ * at the alias; true when it was.
+ */
+function refuseRecursive(
+  body: unknown,
+  at: (offset: number | undefined, path?: string) => SourceRef,
+  offsetOf: (path: readonly PathSegment[]) => number | undefined,
+  diagnostics: Diagnostic[],
+): boolean {
+  const open = new Set<object>();
+  const find = (v: unknown, path: PathSegment[]): PathSegment[] | undefined => {
+    if (v === null || typeof v !== 'object') return undefined;
+    if (open.has(v)) return path;
+    open.add(v);
+    const entries: [PathSegment, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+    for (const [k, x] of entries) {
+      const found = find(x, [...path, k]);
+      if (found) return found;
+    }
+    open.delete(v);
+    return undefined;
+  };
+  const path = find(body, []);
+  if (!path) return false;
+  diagnostics.push({
+    code: 'yaml-syntax',
+    severity: 'error',
+    message: `${formatPath(path)}: an alias refers to a node that contains it, a recursive structure no Kubernetes object can be; the document is left out`,
+    hint: 'Repeat the value instead of aliasing the node that holds it.',
+    source: at(offsetOf(path), formatPath(path)),
+  });
+  return true;
 }
 
 /**
