@@ -122,36 +122,6 @@ export class FieldReader {
     return undefined;
   }
 
-  /**
-   * A count such as `replicas`, `parallelism` or `minReplicas`, as the API server checks it: an int32 (a larger
-   * number does not decode into the field) of at least `min`; anything else is `invalid-field` and gives
-   * undefined. https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/deployment-v1/#DeploymentSpec
-   */
-  count(path: readonly PathSegment[], min = 0): number | undefined {
-    const v = this.int(path);
-    if (v === undefined) return undefined;
-    if (v > int32Max) {
-      this.report(
-        'invalid-field',
-        'error',
-        path,
-        `${formatPath(path)}: ${v} is not a 32-bit integer (at most ${int32Max})`,
-        'Use a smaller count; the API server cannot decode this value.',
-      );
-      return undefined;
-    }
-    if (v < min) {
-      this.report(
-        'invalid-field',
-        'error',
-        path,
-        `${formatPath(path)}: ${v} must be greater than or equal to ${min}`,
-        'Fix the count; the API server refuses this object.',
-      );
-      return undefined;
-    }
-    return v;
-  }
   /** An int-or-string field (`targetPort`, NetworkPolicy `port`). */
   intOrString(path: readonly PathSegment[]): number | string | undefined {
     const v = this.typed<number | string>(

@@ -112,7 +112,7 @@ function readHpas(envs: readonly Envelope[], sink: (d: Diagnostic) => void): Map
     const kind = env.f.str(['spec', 'scaleTargetRef', 'kind']);
     const name = env.f.str(['spec', 'scaleTargetRef', 'name']);
     // minReplicas is at least 1 unless the alpha HPAScaleToZero feature gate is on.
-    const min = env.f.count(['spec', 'minReplicas'], 1);
+    const min = env.f.int(['spec', 'minReplicas']);
     if (!kind || !name) {
       env.f.report(
         'missing-field',
@@ -247,14 +247,14 @@ function expandOne(
   let replicas: number;
   let replicasFrom: Workload['replicasFrom'];
   const hpa = hpaMin.get(env.key);
-  const specReplicas = isBatch ? undefined : f.count(['spec', 'replicas']);
+  const specReplicas = isBatch ? undefined : f.int(['spec', 'replicas']);
   if (env.kind === 'DaemonSet') {
     replicas = 0;
     replicasFrom = 'nodes';
   } else if (isBatch) {
     replicas = Math.min(
-      f.count([...jobPath, 'parallelism']) ?? 1,
-      f.count([...jobPath, 'completions']) ?? Number.MAX_SAFE_INTEGER,
+      f.int([...jobPath, 'parallelism']) ?? 1,
+      f.int([...jobPath, 'completions']) ?? Number.MAX_SAFE_INTEGER,
     );
     replicasFrom = 'job';
   } else if (hpa !== undefined) {
@@ -315,7 +315,7 @@ function expandOne(
     for (let i = 0; i < replicas; i++)
       pods.push(base(`${env.name}-${stableSuffix(`${env.name}/${i}`)}`, t.labels));
   } else if (env.kind === 'StatefulSet') {
-    const start = f.count(['spec', 'ordinals', 'start']) ?? 0;
+    const start = f.int(['spec', 'ordinals', 'start']) ?? 0;
     const serviceName = f.str(['spec', 'serviceName']);
     for (let i = start; i < start + replicas; i++) {
       const name = `${env.name}-${i}`;
