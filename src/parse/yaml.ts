@@ -204,21 +204,23 @@ function refuseRecursive(
   offsetOf: (path: readonly PathSegment[]) => number | undefined,
   diagnostics: Diagnostic[],
 ): boolean {
+  // Depth-first over the nodes open on the current branch; the path is built only for the one that closes a loop.
   const open = new Set<object>();
-  const find = (v: unknown, path: PathSegment[]): PathSegment[] | undefined => {
-    if (v === null || typeof v !== 'object') return undefined;
-    if (open.has(v)) return path;
+  const path: PathSegment[] = [];
+  const loops = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object') return false;
+    if (open.has(v)) return true;
     open.add(v);
-    const entries: [PathSegment, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
-    for (const [k, x] of entries) {
-      const found = find(x, [...path, k]);
-      if (found) return found;
-    }
+    const keys: PathSegment[] = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
+    for (const k of keys)
+      if (loops((v as Record<PathSegment, unknown>)[k])) {
+        path.unshift(k);
+        return true;
+      }
     open.delete(v);
-    return undefined;
+    return false;
   };
-  const path = find(body, []);
-  if (!path) return false;
+  if (!loops(body)) return false;
   diagnostics.push({
     code: 'yaml-syntax',
     severity: 'error',
