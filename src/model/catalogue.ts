@@ -175,6 +175,13 @@ export const kinds: readonly KindSupport[] = [
     note: 'cross-namespace backendRefs and certificateRefs',
   },
   {
+    group: 'gateway.networking.k8s.io',
+    kind: 'BackendTLSPolicy',
+    namespaced: true,
+    level: 'modeled',
+    note: 'status (Accepted: Conflicted by age then name, TargetNotFound, NoValidCACertificate; ResolvedRefs: InvalidKind, InvalidCACertificateRef) and, on HTTPRoute/GRPCRoute answers, the TLS the gateway originates to the Service port (SNI, trust, subjectAltNames; a sectionName policy wins on its port); all CA refs invalid: 5xx. serve gateway originates that TLS to the upstream (SNI, CA, names checked). Not applied to TLSRoute, TCPRoute, UDPRoute or Ingress backends; options are named, not applied',
+  },
+  {
     group: 'policy.networking.k8s.io',
     kind: 'AdminNetworkPolicy',
     namespaced: false,
@@ -839,6 +846,12 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.infrastructure',
     level: 'partial',
     note: 'parametersRef is checked (a dangling one makes the Gateway Accepted=False(InvalidParameters); a kind kubetwin does not read is noted as not checked); labels and annotations for the resources the controller creates are not read',
+  },
+  {
+    kind: 'BackendTLSPolicy',
+    path: 'spec.options',
+    level: 'ignored',
+    note: 'implementation-specific TLS options: named on the route answers they affect, not applied',
   },
   {
     kind: 'Gateway',

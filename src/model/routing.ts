@@ -280,6 +280,37 @@ export interface L4Decision {
   readonly notes: readonly string[];
 }
 
+/** A `targetRefs` entry of a BackendTLSPolicy: a Service (core group), optionally one of its ports by name. */
+export interface PolicyTargetRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly sectionName?: string;
+}
+
+/**
+ * A BackendTLSPolicy: how a Gateway connects to the targeted Service's pods over TLS (SNI `hostname`, the trust
+ * anchors that validate the backend's certificate, the names it must carry).
+ * https://gateway-api.sigs.k8s.io/api-types/backendtlspolicy/
+ */
+export interface BackendTLSPolicy extends ObjectMeta {
+  readonly namespace: string;
+  readonly targetRefs: readonly PolicyTargetRef[];
+  readonly hostname: string;
+  /** Local references (the policy's namespace); empty when `wellKnownCACertificates` is set. */
+  readonly caCertificateRefs: readonly {
+    readonly group: string;
+    readonly kind: string;
+    readonly name: string;
+  }[];
+  readonly wellKnownCACertificates?: string;
+  /** `Hostname:name` or `URI:uri`, as written. */
+  readonly subjectAltNames: readonly string[];
+  /** Implementation-specific `options` keys (shown, not applied). */
+  readonly options: readonly string[];
+  readonly creationTimestamp?: string;
+}
+
 export interface ReferenceGrant extends ObjectMeta {
   readonly namespace: string;
   readonly from: readonly { readonly group: string; readonly kind: string; readonly namespace: string }[];
@@ -317,6 +348,8 @@ export interface RoutingModel {
   /** TLSRoutes, TCPRoutes and UDPRoutes, sorted by key. */
   readonly l4Routes: readonly L4Route[];
   readonly referenceGrants: readonly ReferenceGrant[];
+  /** BackendTLSPolicies, sorted by namespace/name (absent in models built before the kind was read). */
+  readonly backendTLSPolicies?: readonly BackendTLSPolicy[];
   readonly tlsSecrets: readonly TLSSecret[];
   readonly certificates: readonly Certificate[];
   /** Keys of the cert-manager Issuers (`Issuer/ns/name`) and ClusterIssuers (`ClusterIssuer/name`) declared. */
@@ -358,6 +391,18 @@ export interface DecisionBackend {
   readonly problem?: string;
   /** What this backendRef's own `filters` do to a request forwarded to it (after the rule's filters). */
   readonly filtered?: BackendFilterEffect;
+  /** The BackendTLSPolicy in effect on this Service port: the gateway connects to the pods over TLS. */
+  readonly tls?: BackendTLS;
+}
+
+/** The TLS a gateway originates towards a backend, from the BackendTLSPolicy that won for its Service port. */
+export interface BackendTLS {
+  readonly policy: ObjectKey;
+  /** SNI the gateway sends, and the name the certificate must match unless `subjectAltNames` are given. */
+  readonly hostname: string;
+  readonly subjectAltNames: readonly string[];
+  /** `ConfigMap ns/name` entries, or `System` (well-known CAs). */
+  readonly trust: readonly string[];
 }
 
 /** The effect of one backendRef's `filters` on the requests sent to that backend only. */

@@ -10,6 +10,7 @@ export const routingResources = [
   'tlsroutes',
   'tcproutes',
   'udproutes',
+  'backendtlspolicies',
   'ingresses',
 ] as const;
 export type RoutingResource = (typeof routingResources)[number];
@@ -26,6 +27,8 @@ export const routingAliases: Readonly<Record<string, RoutingResource>> = {
   tlsroute: 'tlsroutes',
   tcproute: 'tcproutes',
   udproute: 'udproutes',
+  backendtlspolicy: 'backendtlspolicies',
+  btlspolicy: 'backendtlspolicies',
   ingress: 'ingresses',
   ing: 'ingresses',
 };
@@ -139,6 +142,30 @@ export function renderRoutingGet(
       gws,
     );
   }
+  if (resource === 'backendtlspolicies') {
+    const ps = inNs(model.routing?.backendTLSPolicies ?? []);
+    const rows = ps.map((p) => {
+      const s = a.backendTLS.statuses.find((x) => x.key === p.key)!;
+      const row = [
+        p.name,
+        p.targetRefs.map((t) => `${t.kind}/${t.name}${t.sectionName ? `:${t.sectionName}` : ''}`).join(',') ||
+          none,
+        p.hostname,
+        s.conditions[0].status,
+      ];
+      if (options.wide)
+        row.push(
+          conds(s.conditions),
+          [...s.conditions.filter((c) => c.message).map((c) => c.message), ...s.notes].join('; ') || none,
+        );
+      return row;
+    });
+    return withNs(
+      ['NAME', 'TARGETS', 'HOSTNAME', 'ACCEPTED', ...(options.wide ? ['CONDITIONS', 'MESSAGE'] : [])],
+      rows,
+      ps,
+    );
+  }
   const routes = inNs(a.routes).filter((x) => routeKinds[resource].includes(x.kind));
   const rows = routes.map((rt) => {
     const row = [
@@ -186,6 +213,12 @@ export function routingItems(
       kind: 'Gateway',
       ...g,
       status: a.gateways.find((s) => s.key === g.key),
+    }));
+  if (resource === 'backendtlspolicies')
+    return inNs(r?.backendTLSPolicies ?? []).map((p) => ({
+      kind: 'BackendTLSPolicy',
+      ...p,
+      status: a.backendTLS.statuses.find((s) => s.key === p.key),
     }));
   return inNs([...(r?.routes ?? []), ...(r?.l4Routes ?? [])])
     .filter((x) => routeKinds[resource].includes(x.kind))

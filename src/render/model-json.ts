@@ -18,6 +18,7 @@ export function modelAsList(
     tlsroutes: () => routingItems(model, 'tlsroutes', namespace),
     tcproutes: () => routingItems(model, 'tcproutes', namespace),
     udproutes: () => routingItems(model, 'udproutes', namespace),
+    backendtlspolicies: () => routingItems(model, 'backendtlspolicies', namespace),
     ingresses: () => routingItems(model, 'ingresses', namespace),
     pods: () => tag('Pod', inNs(model.pods)),
     services: () => tag('Service', inNs(model.services)),

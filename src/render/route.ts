@@ -49,6 +49,10 @@ export function renderRoute(r: RouteResult): string {
       lines.push(
         `   Service ${backendName(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`,
       );
+      if (b.tls && !b.problem)
+        lines.push(
+          `     over TLS: SNI ${b.tls.hostname}, validated with ${b.tls.trust.join(', ')} (${b.tls.policy.replace(/^BackendTLSPolicy\//, 'BackendTLSPolicy ')})`,
+        );
       lines.push(...backendFilterLines(b));
     });
   } else {

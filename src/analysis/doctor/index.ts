@@ -37,6 +37,7 @@ import {
   routeNotAttached,
   tlsCertificateProblem,
 } from './_routing.ts';
+import { backendTlsPolicyProblem } from './_backend-tls-policy.ts';
 
 export type { DoctorRule, Finding, FindingObject } from './types.ts';
 export { admitsEverything, isDefaultDeny } from './_posture.ts';
@@ -66,6 +67,7 @@ export const doctorRules: readonly DoctorRule[] = [
   backendNotFound,
   routeNotAttached,
   tlsCertificateProblem,
+  backendTlsPolicyProblem,
   meshObjectsWithoutMesh,
   meshInput,
   meshControlPlaneBlocked,

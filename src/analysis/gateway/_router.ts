@@ -264,12 +264,18 @@ export function toBackend(
   grants: Parameters<typeof checkBackendRef>[2],
 ): DecisionBackend {
   const problem = checkBackendRef(b, route, grants, analysis.services);
+  const namespace = b.namespace ?? route.namespace;
+  const tls =
+    !problem && b.port !== undefined && b.kind === 'Service' && b.group === ''
+      ? analysis.backendTLS.forPort(namespace, b.name, b.port)
+      : undefined;
   return {
-    namespace: b.namespace ?? route.namespace,
+    namespace,
     name: b.name,
     port: b.port,
     weight: b.weight,
-    problem: problem ? `${problem.reason}: ${problem.message}` : undefined,
+    problem: problem ? `${problem.reason}: ${problem.message}` : tls?.problem,
+    ...(tls ? { tls: tls.tls } : {}),
   };
 }
 

@@ -20,6 +20,7 @@ import {
 import { gatewayAddresses } from './_addresses.ts';
 import { listenerConditions } from './_listener.ts';
 import { group, protocolKinds } from './_protocols.ts';
+import { analyzeBackendTLS, type BackendTLSTable } from './_backend-tls.ts';
 
 /** A route accepted on one listener, with the hostnames it serves there (`undefined`: any). */
 export interface Attachment<R extends HTTPRoute | L4Route = HTTPRoute> {
@@ -38,6 +39,8 @@ export interface GatewayAnalysis {
   /** TLSRoutes, TCPRoutes and UDPRoutes on their listeners. */
   readonly l4Attachments: readonly Attachment<L4Route>[];
   readonly services: ReadonlyMap<string, Service>;
+  /** BackendTLSPolicies: status, and the TLS the gateway originates per Service port. */
+  readonly backendTLS: BackendTLSTable;
 }
 
 /**
@@ -51,7 +54,17 @@ export interface GatewayAnalysis {
 export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
   const r = model.routing;
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
-  if (!r) return { classes: [], gateways: [], routes: [], attachments: [], l4Attachments: [], services };
+  const backendTLS = analyzeBackendTLS(model, services);
+  if (!r)
+    return {
+      classes: [],
+      gateways: [],
+      routes: [],
+      attachments: [],
+      l4Attachments: [],
+      services,
+      backendTLS,
+    };
   const nsLabels = new Map(model.namespaces.map((n) => [n.name, n.labels]));
   const listenerOk = new Map<Listener, boolean>();
   const gwStatus = new Map<
@@ -165,7 +178,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       ],
     };
   });
-  return { classes, gateways, routes, attachments, l4Attachments, services };
+  return { classes, gateways, routes, attachments, l4Attachments, services, backendTLS };
 }
 
 /**

@@ -3,6 +3,7 @@
  * endpoints, the rule that won and the ones that lost, redirects, rewrites and the certificate served.
  */
 import type {
+  BackendTLS,
   ControllerProfile,
   DecisionBackend,
   HttpRequest,
@@ -129,6 +130,11 @@ export interface Router {
   decideConnection(req: L4Request): L4Decision;
   /** Secret `namespace/name` to serve for an SNI name, if any is configured. */
   secretFor(host: string): { namespace: string; name: string; from: string } | undefined;
+  /**
+   * The PEM CA certificates a BackendTLSPolicy's ConfigMaps hold (`ca.crt`), for a gateway that originates the
+   * TLS; undefined for `wellKnownCACertificates: System` (the platform's trust store).
+   */
+  backendCA(tls: BackendTLS): readonly string[] | undefined;
 }
 
 /** Compiles the router behind `via` once (tables, status, indexes); returns an error message when `via` names nothing. */
@@ -146,6 +152,7 @@ export function compileRouter(
     profile?: ControllerProfile,
     viaNotes: readonly string[] = [],
     l4?: (req: L4Request, explain: boolean) => L4Decision,
+    backendNotes: (d: RouteDecision) => readonly string[] = () => [],
   ): Router => ({
     via: options.via,
     decideConnection: (req) => (l4 ? l4(req, false) : noL4),
@@ -169,12 +176,25 @@ export function compileRouter(
     },
     profile,
     secretFor,
+    backendCA(tls) {
+      const refs = tls.trust.filter((t) => t.startsWith('ConfigMap '));
+      if (!refs.length) return undefined;
+      return refs.flatMap((t) => {
+        const [ns, name] = t.slice('ConfigMap '.length).split('/');
+        const cm = model.configMaps?.find((c) => c.namespace === ns && c.name === name);
+        return cm?.entries.find((e) => e.key === 'ca.crt')?.value ?? [];
+      });
+    },
     decide: (r) => decide(r, false),
     explain(req) {
       const decided = decide(req, true);
       const gateway =
         options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
-      const extra = [...viaNotes, ...routeNotes(model, { host: req.host, gateway, decision: decided })];
+      const extra = [
+        ...backendNotes(decided),
+        ...viaNotes,
+        ...routeNotes(model, { host: req.host, gateway, decision: decided }),
+      ];
       const endpoints = decided.backends.map((b: DecisionBackend) =>
         b.problem ? [] : endpointsOf(model, b),
       );
@@ -264,5 +284,28 @@ export function compileRouter(
     undefined,
     viaNotes,
     (req, e) => l4.decide(req, e),
+    (d) => backendTLSNotes(d, analysed),
   );
+}
+
+/**
+ * What the gateway's TLS towards each backend rests on: the BackendTLSPolicy in effect (SNI, trust anchors, the
+ * names the certificate must carry) and that the backend's own certificate is not in the input.
+ * https://gateway-api.sigs.k8s.io/api-types/backendtlspolicy/
+ */
+function backendTLSNotes(d: RouteDecision, analysis: GatewayAnalysis): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const b of [...d.backends, ...d.mirrors]) {
+    if (!b.tls || b.port === undefined) continue;
+    const at = `${b.namespace}/${b.name}:${b.port}`;
+    if (seen.has(at)) continue;
+    seen.add(at);
+    const names = b.tls.subjectAltNames.length ? b.tls.subjectAltNames.join(', ') : b.tls.hostname;
+    out.push(
+      `TLS to ${at} (BackendTLSPolicy ${b.tls.policy.replace(/^BackendTLSPolicy\//, '')}): SNI ${b.tls.hostname}, certificate validated with ${b.tls.trust.join(', ')} and must name ${names}; the backend's certificate is not in the input, so kubetwin assumes the pods serve TLS with a matching one`,
+      ...(analysis.backendTLS.forPort(b.namespace, b.name, b.port)?.notes ?? []),
+    );
+  }
+  return out;
 }

@@ -9,6 +9,7 @@ import { readIngress, readIngressClass } from './_ingress.ts';
 import { gatewayGroup, readGateway, readGatewayClass, readReferenceGrant } from './_gateway.ts';
 import { readRoute } from './_routes.ts';
 import { readL4Route } from './_l4routes.ts';
+import { readBackendTLSPolicy } from './_backend-tls.ts';
 import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
 /** Reads every routing object among `envs`; `sink` receives the diagnostics. */
@@ -45,6 +46,9 @@ export function buildRouting(envs: readonly Envelope[]): RoutingModel {
     routes,
     l4Routes,
     referenceGrants: of('ReferenceGrant', gatewayGroup).map(readReferenceGrant).sort(byNamespaceName),
+    backendTLSPolicies: of('BackendTLSPolicy', gatewayGroup)
+      .flatMap((e) => keep(e, readBackendTLSPolicy(e)))
+      .sort(byNamespaceName),
     tlsSecrets: of('Secret', '')
       .flatMap((e) => readTlsSecret(e) ?? [])
       .sort(byNamespaceName),

@@ -194,6 +194,31 @@ export const routingFields: readonly KindFields[] = [
     `,
   },
   {
+    kind: 'BackendTLSPolicy',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/#backendtlspolicy',
+    fields: `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.options map
+      spec.targetRefs list
+      spec.targetRefs.*.group string
+      spec.targetRefs.*.kind string
+      spec.targetRefs.*.name string
+      spec.targetRefs.*.sectionName string
+      spec.validation.caCertificateRefs list
+      spec.validation.caCertificateRefs.*.group string
+      spec.validation.caCertificateRefs.*.kind string
+      spec.validation.caCertificateRefs.*.name string
+      spec.validation.hostname string
+      spec.validation.subjectAltNames list
+      spec.validation.subjectAltNames.*.hostname string
+      spec.validation.subjectAltNames.*.type string
+      spec.validation.subjectAltNames.*.uri string
+      spec.validation.wellKnownCACertificates string
+    `,
+  },
+  {
     kind: 'TLSRoute',
     source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
     fields: `

@@ -205,6 +205,15 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
     body: withBody ? limited(req, limits.maxBodyBytes) : undefined,
     responseHeaders: d.responseHeaders,
     backendResponseHeaders: bf?.responseHeaders,
+    ...(b.tls
+      ? {
+          tls: {
+            servername: b.tls.hostname,
+            ca: opts.router.backendCA(b.tls),
+            subjectAltNames: b.tls.subjectAltNames,
+          },
+        }
+      : {}),
   };
   forward(opts.pools, fwd, res, (e) => {
     if (e instanceof BodyTooLarge) explain(res, 413, e.message);

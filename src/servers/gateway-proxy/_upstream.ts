@@ -5,7 +5,8 @@
  * https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatcherdispatchoptions-handler
  */
 import { Readable } from 'node:stream';
-import { Pool } from 'undici';
+import { buildConnector, Pool } from 'undici';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { HeaderModifier } from '../../model/routing.ts';
 
@@ -64,22 +65,63 @@ export interface Forward {
   readonly responseHeaders?: HeaderModifier;
   /** The chosen backendRef's own ResponseHeaderModifier, applied after the rule's. */
   readonly backendResponseHeaders?: HeaderModifier;
+  /** TLS the gateway originates (a BackendTLSPolicy in effect): the upstream is reached over TLS only. */
+  readonly tls?: UpstreamTLS;
+}
+
+/**
+ * A BackendTLSPolicy as a TLS client applies it: SNI `servername`, the certificate chained to `ca` (the platform's
+ * store when undefined), and its names checked against `subjectAltNames` when given, else against `servername`.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#backendtlspolicyvalidation
+ */
+export interface UpstreamTLS {
+  readonly servername: string;
+  readonly ca?: readonly string[];
+  /** `Hostname:name` or `URI:uri`. */
+  readonly subjectAltNames: readonly string[];
+}
+
+/** Checks the backend certificate's names as BackendTLSPolicy says (hostname, or any listed subjectAltName). */
+export function checkBackendIdentity(t: UpstreamTLS, cert: PeerCertificate): Error | undefined {
+  if (!t.subjectAltNames.length) return checkServerIdentity(t.servername, cert);
+  const sans = (cert.subjectaltname ?? '').split(/,\s*/);
+  for (const want of t.subjectAltNames) {
+    const [type, value] = [want.slice(0, want.indexOf(':')), want.slice(want.indexOf(':') + 1)];
+    if (type === 'URI' && sans.includes(`URI:${value}`)) return undefined;
+    if (type === 'Hostname' && !checkServerIdentity(value, cert)) return undefined;
+  }
+  return new Error(`backend certificate names none of ${t.subjectAltNames.join(', ')}`);
+}
+
+/**
+ * A connector that always sends the policy's SNI: undici would otherwise take the server name from each request's
+ * Host header, which a BackendTLSPolicy replaces with `hostname`.
+ */
+function backendConnector(tls: UpstreamTLS): buildConnector.connector {
+  const base = buildConnector({
+    ...(tls.ca ? { ca: [...tls.ca] } : {}),
+    rejectUnauthorized: true,
+    checkServerIdentity: (_host: string, cert: PeerCertificate) => checkBackendIdentity(tls, cert),
+  });
+  return (opts, cb) => base({ ...opts, servername: tls.servername }, cb);
 }
 
 /** One keep-alive Pool per upstream origin, owned by one running gateway. */
 export class UpstreamPools {
   readonly #pools = new Map<string, Pool>();
   constructor(private readonly timeoutMs: number) {}
-  get(origin: string): Pool {
-    let p = this.#pools.get(origin);
+  get(origin: string, tls?: UpstreamTLS): Pool {
+    const key = tls ? `${origin}|${JSON.stringify(tls)}` : origin;
+    let p = this.#pools.get(key);
     if (!p)
       this.#pools.set(
-        origin,
-        (p = new Pool(origin, {
+        key,
+        (p = new Pool(tls ? origin.replace(/^http:/, 'https:') : origin, {
           connections: 256,
           pipelining: 1,
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
+          ...(tls ? { connect: backendConnector(tls) } : {}),
         })),
       );
     return p;
@@ -110,7 +152,7 @@ export function forward(pools: UpstreamPools, f: Forward, res: Sink, fail: (e: E
     gone = true;
     if (!done) abort?.(new Error('client went away'));
   });
-  pools.get(f.origin).dispatch(
+  pools.get(f.origin, f.tls).dispatch(
     {
       method: f.method as 'GET',
       path: f.path,

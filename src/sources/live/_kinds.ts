@@ -51,6 +51,10 @@ const resources: Record<string, { resource: string; versions: readonly string[];
   'gateway.networking.k8s.io/HTTPRoute': { resource: 'httproutes', versions: ['v1', 'v1beta1'] },
   'gateway.networking.k8s.io/GRPCRoute': { resource: 'grpcroutes', versions: ['v1', 'v1alpha2'] },
   'gateway.networking.k8s.io/ReferenceGrant': { resource: 'referencegrants', versions: ['v1', 'v1beta1'] },
+  'gateway.networking.k8s.io/BackendTLSPolicy': {
+    resource: 'backendtlspolicies',
+    versions: ['v1', 'v1alpha3'],
+  },
   'gateway.networking.k8s.io/TLSRoute': { resource: 'tlsroutes', versions: ['v1alpha3', 'v1alpha2'] },
   'gateway.networking.k8s.io/TCPRoute': { resource: 'tcproutes', versions: ['v1alpha2'] },
   'gateway.networking.k8s.io/UDPRoute': { resource: 'udproutes', versions: ['v1alpha2'] },
