@@ -28,6 +28,8 @@ const routingKinds = new Set([
   'Issuer',
   'ClusterIssuer',
   'Service',
+  'BackendTLSPolicy',
+  'ConfigMap',
   'ClusterProfile',
 ]);
 
@@ -88,7 +90,7 @@ function outcome(r: RouteResult | string): string {
       d.backends
         .map(
           (b) =>
-            `${b.namespace}/${b.name}${b.port ? ':' + b.port : ''}${d.backends.length > 1 ? ` weight ${b.weight}` : ''}${b.problem ? ` (${b.problem})` : ''}`,
+            `${b.namespace}/${b.name}${b.port ? ':' + b.port : ''}${d.backends.length > 1 ? ` weight ${b.weight}` : ''}${b.tls ? ` over TLS (SNI ${b.tls.hostname})` : ''}${b.problem ? ` (${b.problem})` : ''}`,
         )
         .join(' + '),
     );
@@ -121,7 +123,7 @@ function depsOf(r: RouteResult | string): string[] {
   const d = r.decision;
   return [
     ...(d.winner ? [d.winner.object] : []),
-    ...d.backends.map((b) => `Service/${b.namespace}/${b.name}`),
+    ...d.backends.flatMap((b) => [`Service/${b.namespace}/${b.name}`, ...(b.tls ? [b.tls.policy] : [])]),
     ...(r.certificate?.secret ? [`Secret/${r.certificate.secret}`] : []),
     ...(r.certificate?.certManager
       ? [r.certificate.certManager.certificate, r.certificate.certManager.issuer]

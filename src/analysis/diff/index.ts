@@ -133,6 +133,7 @@ const verdictBlindKinds = new Set([
   'HTTPRoute',
   'GRPCRoute',
   'ReferenceGrant',
+  'BackendTLSPolicy',
   'Secret',
   'Certificate',
   'Issuer',
