@@ -561,6 +561,17 @@ export const trafficKinds: readonly TrafficKind[] = [
     admits: false,
     note: 'OVN-Kubernetes: egress firewall of its namespace',
   },
+  ...[
+    ['gateway.networking.k8s.io', 'ListenerSet'],
+    ['gateway.networking.x-k8s.io', 'XListenerSet'],
+  ].map(([group, kind]) => ({
+    group,
+    kind,
+    namespaced: true,
+    affects: ['routing'] as const,
+    admits: true,
+    note: 'Gateway API: listeners added to a Gateway that allows them (spec.allowedListeners); routes attached to them are served on those listeners',
+  })),
   ...traefik('IngressRoute', 'HTTP routes of the Traefik router'),
   ...traefik('IngressRouteTCP', 'TCP routes of the Traefik router'),
   ...traefik('IngressRouteUDP', 'UDP routes of the Traefik router'),

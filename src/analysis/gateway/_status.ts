@@ -242,6 +242,14 @@ function acceptRoute(
   out: Attachment<HTTPRoute | L4Route>[],
 ): Condition {
   const ns = ref.namespace ?? route.namespace;
+  // ListenerSets (GEP-1713) are not modeled: a route bound to one may well be served, so it is not called unattached.
+  if (ref.group === group && ref.kind === 'ListenerSet')
+    return cond(
+      'Accepted',
+      'unknown',
+      'Pending',
+      `parentRef names ListenerSet ${ns}/${ref.name}: kubetwin does not model ListenerSets, so whether its listeners serve this route is unknown`,
+    );
   if (ref.group !== group || ref.kind !== 'Gateway')
     return cond('Accepted', false, 'NoMatchingParent', `parentRef kind ${ref.kind} is not a Gateway`);
   const gw = gateways.find((g) => g.namespace === ns && g.name === ref.name);
