@@ -14,7 +14,15 @@ export type Peer =
       readonly labels: Labels;
       readonly pod: Pod;
     }
-  | { readonly kind: 'world' }
+  | {
+      readonly kind: 'world';
+      /**
+       * The client addresses seen: the internet stand-in (`internetAddress`), or node addresses (a client SNATed
+       * to a node). NetworkPolicy names both with one ipBlock; Cilium tells them apart (entity `world`, or `host`
+       * and `remote-node`), so the edges that merge keep every address, and the proof asks about each.
+       */
+      readonly addresses: Set<string>;
+    }
   | { readonly kind: 'cidr'; readonly cidr: string };
 
 /** One connection a flow needs: from a peer to a peer on a port, with the flow steps that need it. */
@@ -24,6 +32,14 @@ export interface Edge {
   readonly port: number;
   readonly protocol: Protocol;
   readonly why: string[];
+}
+
+/** The address the trace gives clients on the internet. */
+export const internetAddress = '203.0.113.7';
+
+/** Adds the addresses of `from` to `into` when both are `world`. */
+export function mergeSources(into: Peer, from: Peer): void {
+  if (into.kind === 'world' && from.kind === 'world') for (const x of from.addresses) into.addresses.add(x);
 }
 
 export const peerKey = (p: Peer): string =>
@@ -58,7 +74,7 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   const nodeIPs = new Set(model.nodes.flatMap((n) => (n.internalIP ? [n.internalIP] : [])));
   const peerOf = (p: Party): Peer | undefined => {
     if (p.kind === 'ip') {
-      if (p.ip === '203.0.113.7' || nodeIPs.has(p.ip)) return { kind: 'world' };
+      if (p.ip === internetAddress || nodeIPs.has(p.ip)) return { kind: 'world', addresses: new Set([p.ip]) };
       return { kind: 'cidr', cidr: `${p.ip}/${p.ip.includes(':') ? 128 : 32}` };
     }
     if (p.pod.hostNetwork) return undefined;
@@ -79,7 +95,11 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
     const e = { from, to, port, protocol, why: [why] };
     const had = edges.get(edgeKey(e));
     if (!had) edges.set(edgeKey(e), e);
-    else if (!had.why.includes(why)) had.why.push(why);
+    else {
+      if (!had.why.includes(why)) had.why.push(why);
+      mergeSources(had.from, from);
+      mergeSources(had.to, to);
+    }
   };
   let ctx: ReturnType<typeof createTraceContext> | undefined;
   const context = () =>
@@ -112,7 +132,8 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   for (const e of edges.values()) if (e.from.kind === 'pods') callers.set(peerKey(e.from), e.from);
   for (const caller of callers.values()) {
     if (caller.kind !== 'pods' || caller.pod.dnsPolicy !== 'ClusterFirst') continue;
-    for (const sp of dns?.ports ?? [])
+    // Port 53 only: the DNS Service's other ports (CoreDNS metrics on 9153) are not lookups.
+    for (const sp of (dns?.ports ?? []).filter((x) => x.port === 53))
       for (const pod of dnsPods) {
         const port =
           typeof sp.targetPort === 'number'
