@@ -23,7 +23,9 @@ const declares = (pod: Pod, e: Edge) =>
  * when its matrix entry allows every pod pair (`allowedPairs === pairs`: every pod of the source workload reaches
  * every pod of the destination on that port, not one stand-in pod). The matrix covers declared container ports
  * only, so an edge to a port the destination pods do not declare, or with an end outside scope (the DNS pods, an
- * address), is asked of `engine.allows` directly, for each address a `world` peer stands for. Every other allowed entry is extra.
+ * address), is asked of the engine directly, for each address a `world` peer stands for — with `explain` (no
+ * reasons), not `allows`, whose verdict table over the whole cluster (built after 4096 queries) costs more than the
+ * few thousand queries it would answer (mostly DNS, one per calling workload). Every other allowed entry is extra.
  */
 export function proveEdges(
   engine: PolicyEngine,
@@ -50,7 +52,9 @@ export function proveEdges(
       const m = allowed.get(k);
       if (!m || m.allowedPairs < m.pairs) denied.push(e);
     } else if (
-      !partiesOf(e.from).every((a) => partiesOf(e.to).every((b) => engine.allows(a, b, e.port, e.protocol)))
+      !partiesOf(e.from).every((a) =>
+        partiesOf(e.to).every((b) => engine.explain(a, b, e.port, e.protocol, false).allowed),
+      )
     )
       denied.push(e);
   }
