@@ -50,7 +50,7 @@ test('suggest policies --cni cilium on e-commerce as-documented: CiliumNetworkPo
   );
 });
 
-test('suggest policies --cni cilium: clients from the internet are admitted with fromEntities [world], peers in another namespace name io.kubernetes.pod.namespace, DNS goes to kube-dns on 53 UDP and TCP only', () => {
+test('suggest policies --cni cilium: clients from the internet are admitted with fromEntities [world], peers in another namespace name io.kubernetes.pod.namespace, DNS goes to kube-dns on 53 UDP and TCP only, ports are named at ingress and numbered at egress', () => {
   const { yaml } = applied(onCilium('examples/e-commerce/as-documented'), flows(), { cni: 'cilium' });
   assert.match(
     yaml,
@@ -60,6 +60,13 @@ test('suggest policies --cni cilium: clients from the internet are admitted with
     yaml,
     /- toEndpoints:\n\s+- matchLabels: \{app: api-gateway, "k8s:io\.kubernetes\.pod\.namespace": e-commerce\}/,
   );
+  // A named port at ingress (resolved against the selected pod), its number at egress.
+  const auth = yaml.split('---').find((d) => d.includes('name: kubetwin-auth-service\n'))!;
+  assert.match(
+    auth,
+    /ingress:\n\s+# customer login: e-commerce\/api-gateway → http:\/\/auth-service:8000\/login\n\s+- fromEndpoints:\n\s+- matchLabels: \{app: api-gateway\}\n\s+toPorts:\n\s+- ports: \[\{port: "http", protocol: TCP\}\]/,
+  );
+  assert.match(auth, /egress:\n[^]*- ports: \[\{port: "5672", protocol: TCP\}\]/);
   const dns = yaml.split('---').filter((d) => d.includes('name: kubetwin-allow-dns'));
   assert.ok(dns.length > 0);
   for (const d of dns) {
