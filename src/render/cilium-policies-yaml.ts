@@ -4,8 +4,12 @@
  * `k8s:io.kubernetes.pod.namespace` (a CiliumNetworkPolicy's selectors stay in its own namespace otherwise).
  * https://docs.cilium.io/en/stable/security/policy/language/
  */
-import type { PolicySpec, RuleSpec } from '../analysis/suggest/index.ts';
-import { entitiesOf, identityLabelsOf } from '../analysis/suggest/_cilium.ts';
+import {
+  ciliumEntitiesOf as entitiesOf,
+  ciliumSelectorLabels as identityLabelsOf,
+  type PolicySpec,
+  type RuleSpec,
+} from '../analysis/suggest/index.ts';
 import { labels, oneLine, q, whyLines } from './policies-yaml.ts';
 
 const nsKey = 'k8s:io.kubernetes.pod.namespace';

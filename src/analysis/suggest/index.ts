@@ -29,6 +29,7 @@ import {
 } from './_policies.ts';
 
 export type { PolicySpec, RuleSpec } from './_policies.ts';
+export { entitiesOf as ciliumEntitiesOf, identityLabelsOf as ciliumSelectorLabels } from './_cilium.ts';
 export type { Edge, Peer } from './_edges.ts';
 
 /** The policy kind written: Kubernetes NetworkPolicy, or CiliumNetworkPolicy (cilium.io/v2). */
