@@ -15,33 +15,36 @@ interface SuggestOptions extends InputOptions {
 }
 
 /**
- * `kubetwin suggest policies -f … [--flows FILE] [--namespace NS] [--replace] -o yaml`: the smallest NetworkPolicy
- * set that delivers every flow and nothing else, checked by the engine before it is printed. Exit 1 when the check
+ * `kubetwin suggest policies -f … [--flows FILE] [--cni cilium] [--namespace NS] [--replace] -o yaml`: the smallest
+ * NetworkPolicy (or CiliumNetworkPolicy) set that delivers every flow and nothing else, checked by the engine before
+ * it is printed. Exit 1 when the check
  * fails (a needed connection still denied, or something outside the flows allowed).
  */
 export function suggestCommand(io: Io): Command {
   const cmd = new Command('suggest').description('write configuration from what kubetwin knows');
   const policies = new Command('policies')
     .description(
-      'least-privilege NetworkPolicies for the flows (a flows file, or those found in the manifests), proven by the engine',
+      'least-privilege NetworkPolicies (CiliumNetworkPolicies with --cni cilium) for the flows (a flows file, or those found in the manifests), proven by the engine',
     )
     .option(
       '--flows <file>',
       'flows to admit (default: the flows found in the manifests, see kubetwin flows)',
     )
     .option('--discover', 'with --flows: admit the flows found in the manifests too')
-    .option('--replace', 'drop the NetworkPolicies of the namespaces in scope and start over')
+    .option(
+      '--replace',
+      'drop the NetworkPolicies (with --cni cilium, the CiliumNetworkPolicies too) of the namespaces in scope and start over',
+    )
     .addOption(
-      new Option('--cni <kind>', 'policy dialect (cilium: not built yet)')
+      new Option(
+        '--cni <kind>',
+        'policy kind: kubernetes (NetworkPolicy) or cilium (CiliumNetworkPolicy, proven with the Cilium engine)',
+      )
         .choices(['kubernetes', 'cilium'])
         .default('kubernetes'),
     )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['yaml']).default('yaml'));
   withInputOptions(policies).action(async (opts: SuggestOptions) => {
-    if (opts.cni === 'cilium') {
-      io.stderr('error: --cni cilium is not built yet: kubetwin suggests Kubernetes NetworkPolicies only\n');
-      return io.exit(exitCodes.input);
-    }
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const model = loaded.cluster.model;
@@ -58,6 +61,7 @@ export function suggestCommand(io: Io): Command {
     const s = suggestPolicies(model, flows, {
       ...(explicitNs && opts.namespace ? { namespace: opts.namespace } : {}),
       replace: !!opts.replace,
+      cni: opts.cni,
     });
     io.stdout(renderPoliciesYaml(model, s));
     const proven = !s.check.denied.length && !s.check.extra.length;

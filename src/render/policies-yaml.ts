@@ -1,16 +1,17 @@
 /**
- * Suggested NetworkPolicies as YAML documents, each rule under a comment naming the flow steps (and their evidence)
- * that need it, the engine's check at the top. Pure and deterministic.
+ * Suggested NetworkPolicies (or CiliumNetworkPolicies) as YAML documents, each rule under a comment naming the flow
+ * steps (and their evidence) that need it, the engine's check at the top. Pure and deterministic.
  */
 import type { ClusterModel } from '../model/types.ts';
 import type { PolicySpec, RuleSpec, Suggestion } from '../analysis/suggest/index.ts';
 import { podRanges } from '../analysis/suggest/_policies.ts';
+import { ciliumPolicyYaml } from './cilium-policies-yaml.ts';
 
-const q = (s: string) =>
+export const q = (s: string) =>
   /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(s) && !/^\d+$/.test(s) ? s : JSON.stringify(s);
-const oneLine = (s: string) => s.replace(/\s+/g, ' ');
+export const oneLine = (s: string) => s.replace(/\s+/g, ' ');
 
-function labels(l: Readonly<Record<string, string>>): string {
+export function labels(l: Readonly<Record<string, string>>): string {
   const e = Object.entries(l).sort(([a], [b]) => (a < b ? -1 : 1));
   return `{${e.map(([k, v]) => `${q(k)}: ${q(v)}`).join(', ')}}`;
 }
@@ -27,12 +28,19 @@ function peer(model: ClusterModel, r: RuleSpec, indent: string): string[] {
   return [`${indent}- ipBlock: {cidr: ${p.cidr}}`];
 }
 
+/** The comment lines of a rule: the first three flow steps that need it, and how many more. */
+export function whyLines(r: RuleSpec, indent: string): string[] {
+  return [
+    ...r.why.slice(0, 3).map((w) => `${indent}# ${oneLine(w)}`),
+    ...(r.why.length > 3 ? [`${indent}# ... and ${r.why.length - 3} more flow steps`] : []),
+  ];
+}
+
 function rules(model: ClusterModel, list: RuleSpec[], dir: 'ingress' | 'egress'): string[] {
   if (!list.length) return [];
   const out = [`  ${dir}:`];
   for (const r of list) {
-    for (const w of r.why.slice(0, 3)) out.push(`    # ${oneLine(w)}`);
-    if (r.why.length > 3) out.push(`    # ... and ${r.why.length - 3} more flow steps`);
+    out.push(...whyLines(r, '    '));
     out.push(`    - ${dir === 'ingress' ? 'from' : 'to'}:`, ...peer(model, r, '        '));
     out.push(
       `      ports: [${r.ports.map((p) => `{protocol: ${p.protocol}, port: ${typeof p.port === 'number' ? p.port : q(p.port)}}`).join(', ')}]`,
@@ -62,7 +70,7 @@ function policy(model: ClusterModel, p: PolicySpec): string {
 export function renderPoliciesYaml(model: ClusterModel, s: Suggestion): string {
   const c = s.check;
   const head = [
-    `# kubetwin suggest policies: ${s.policies.length} NetworkPolicies for namespaces ${s.namespaces.join(', ') || '(none)'}, covering ${s.edges.length} connections the flows need.`,
+    `# kubetwin suggest policies: ${s.policies.length} ${s.cni === 'cilium' ? 'CiliumNetworkPolicies' : 'NetworkPolicies'} for namespaces ${s.namespaces.join(', ') || '(none)'}, covering ${s.edges.length} connections the flows need.`,
     `# Checked by the engine: ${c.denied.length ? `${c.denied.length} needed connections still DENIED` : 'every needed connection allowed'}; workload matrix in scope ${c.before === undefined ? '' : `${c.before} allowed entries before, `}${c.after}${c.before === undefined ? ' allowed entries' : ''} after, ${c.extra.length ? `${c.extra.length} of them outside the flows` : 'none outside the flows'}.`,
     `# Flow steps delivered with these policies: ${c.delivered}/${c.steps}.`,
     ...c.broken.map((b) => `#   still broken (not a policy matter): ${oneLine(b)}`),
@@ -71,5 +79,6 @@ export function renderPoliciesYaml(model: ClusterModel, s: Suggestion): string {
     ...(s.dropped.length ? [`# Replaced (delete them when applying these): ${s.dropped.join(', ')}`] : []),
     ...(c.unenforced ? [`# WARNING: ${c.unenforced}`] : []),
   ];
-  return [...head, ...s.policies.map((p) => policy(model, p))].join('\n') + '\n';
+  const doc = s.cni === 'cilium' ? ciliumPolicyYaml : (p: PolicySpec) => policy(model, p);
+  return [...head, ...s.policies.map(doc)].join('\n') + '\n';
 }

@@ -14,7 +14,15 @@ export type Peer =
       readonly labels: Labels;
       readonly pod: Pod;
     }
-  | { readonly kind: 'world' }
+  | {
+      readonly kind: 'world';
+      /**
+       * The client addresses seen: the internet stand-in (`internetAddress`), or node addresses (a client SNATed
+       * to a node). NetworkPolicy names both with one ipBlock; Cilium tells them apart (entity `world`, or `host`
+       * and `remote-node`), so the edges that merge keep every address, and the proof asks about each.
+       */
+      readonly addresses: Set<string>;
+    }
   | { readonly kind: 'cidr'; readonly cidr: string };
 
 /** One connection a flow needs: from a peer to a peer on a port, with the flow steps that need it. */
@@ -24,6 +32,14 @@ export interface Edge {
   readonly port: number;
   readonly protocol: Protocol;
   readonly why: string[];
+}
+
+/** The address the trace gives clients on the internet. */
+export const internetAddress = '203.0.113.7';
+
+/** Adds the addresses of `from` to `into` when both are `world`. */
+export function mergeSources(into: Peer, from: Peer): void {
+  if (into.kind === 'world' && from.kind === 'world') for (const x of from.addresses) into.addresses.add(x);
 }
 
 export const peerKey = (p: Peer): string =>
@@ -58,7 +74,7 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   const nodeIPs = new Set(model.nodes.flatMap((n) => (n.internalIP ? [n.internalIP] : [])));
   const peerOf = (p: Party): Peer | undefined => {
     if (p.kind === 'ip') {
-      if (p.ip === '203.0.113.7' || nodeIPs.has(p.ip)) return { kind: 'world' };
+      if (p.ip === internetAddress || nodeIPs.has(p.ip)) return { kind: 'world', addresses: new Set([p.ip]) };
       return { kind: 'cidr', cidr: `${p.ip}/${p.ip.includes(':') ? 128 : 32}` };
     }
     if (p.pod.hostNetwork) return undefined;
@@ -77,9 +93,14 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   ) => {
     if (!from || !to || (from.kind === 'pods' && to.kind === 'pods' && from.pod === to.pod)) return;
     const e = { from, to, port, protocol, why: [why] };
-    const had = edges.get(edgeKey(e));
-    if (!had) edges.set(edgeKey(e), e);
-    else if (!had.why.includes(why)) had.why.push(why);
+    const k = edgeKey(e);
+    const had = edges.get(k);
+    if (!had) edges.set(k, e);
+    else {
+      if (!had.why.includes(why)) had.why.push(why);
+      mergeSources(had.from, from);
+      mergeSources(had.to, to);
+    }
   };
   let ctx: ReturnType<typeof createTraceContext> | undefined;
   const context = () =>
@@ -112,7 +133,8 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   for (const e of edges.values()) if (e.from.kind === 'pods') callers.set(peerKey(e.from), e.from);
   for (const caller of callers.values()) {
     if (caller.kind !== 'pods' || caller.pod.dnsPolicy !== 'ClusterFirst') continue;
-    for (const sp of dns?.ports ?? [])
+    // Port 53 only: the DNS Service's other ports (CoreDNS metrics on 9153) are not lookups.
+    for (const sp of (dns?.ports ?? []).filter((x) => x.port === 53))
       for (const pod of dnsPods) {
         const port =
           typeof sp.targetPort === 'number'
@@ -128,9 +150,8 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
           );
       }
   }
-  const sorted = [...edges.values()].sort((a, b) =>
-    edgeKey(a) < edgeKey(b) ? -1 : edgeKey(a) > edgeKey(b) ? 1 : 0,
-  );
+  // Sorted by edge key, each key built once (the map's), not once per comparison.
+  const sorted = [...edges.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
   return { edges: sorted, direct: directSteps };
 }
 
@@ -144,22 +165,34 @@ interface Backend {
   readonly port: number;
 }
 
-/** Backends per Service port, and the model indexed once (pods by namespace, workloads by `namespace/name`). */
+/**
+ * Backends per Service port, and the model indexed once: pods by namespace and by `namespace label=value` (a
+ * Service's backends are read from its rarest selector label, not by matching every pod of the namespace),
+ * workloads by `namespace/name`.
+ */
 interface DirectMemo {
   readonly backends: Map<string, Backend[]>;
-  index: { podsIn: Map<string, Pod[]>; workloads: Map<string, Workload> } | undefined;
+  index:
+    { podsIn: Map<string, Pod[]>; byLabel: Map<string, Pod[]>; workloads: Map<string, Workload> } | undefined;
 }
+
+const labelKey = (ns: string, k: string, v: string) => `${ns}\u0000${k}=${v}`;
 
 function indexOf(model: ClusterModel, memo: DirectMemo): NonNullable<DirectMemo['index']> {
   if (memo.index) return memo.index;
   const podsIn = new Map<string, Pod[]>();
-  for (const p of model.pods) {
-    const list = podsIn.get(p.namespace);
+  const byLabel = new Map<string, Pod[]>();
+  const push = (m: Map<string, Pod[]>, k: string, p: Pod) => {
+    const list = m.get(k);
     if (list) list.push(p);
-    else podsIn.set(p.namespace, [p]);
+    else m.set(k, [p]);
+  };
+  for (const p of model.pods) {
+    push(podsIn, p.namespace, p);
+    for (const k in p.labels) push(byLabel, labelKey(p.namespace, k, p.labels[k]), p);
   }
   const workloads = new Map(model.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
-  return (memo.index = { podsIn, workloads });
+  return (memo.index = { podsIn, byLabel, workloads });
 }
 
 function direct(
@@ -172,7 +205,7 @@ function direct(
   if (model.mesh?.name || (to.kind === 'url' && (to.scheme === 'http' || to.scheme === 'https')))
     return undefined;
   const l = lookup(model);
-  const { podsIn, workloads } = indexOf(model, memo);
+  const { podsIn, byLabel, workloads } = indexOf(model, memo);
   const w = workloads.get(`${from.namespace}/${from.name}`);
   const src = (w ? l.podsOfWorkload(w.key) : [l.podByRef(`${from.namespace}/${from.name}`)]).find(
     (p) => p?.ip,
@@ -190,7 +223,13 @@ function direct(
     const selector = selectorFromMap(svc.selector);
     const seen = new Set<string>();
     backends = [];
-    for (const pod of podsIn.get(svc.namespace) ?? []) {
+    // Candidates: the pods carrying the selector's rarest label (every backend carries all of them).
+    let candidates = podsIn.get(svc.namespace) ?? [];
+    for (const [k, v] of Object.entries(svc.selector)) {
+      const list = byLabel.get(labelKey(svc.namespace, k, v)) ?? [];
+      if (list.length < candidates.length) candidates = list;
+    }
+    for (const pod of candidates) {
       if (!pod.ip || !matches(selector, pod.labels)) continue;
       const port =
         typeof sp.targetPort === 'number'

@@ -3,7 +3,7 @@ import { objectKey } from '../../model/keys.ts';
 import { everything, selectorFromMap, type Labels } from '../../lib/labels.ts';
 import { cidrList } from '../../model/profile.ts';
 import type { Party } from '../policy/index.ts';
-import { peerKey, type Edge, type Peer } from './_edges.ts';
+import { internetAddress, mergeSources, peerKey, type Edge, type Peer } from './_edges.ts';
 
 /** One rule of a suggested policy: one peer, its ports, and the flow steps that need it. */
 export interface RuleSpec {
@@ -24,15 +24,25 @@ export interface PolicySpec {
   readonly comment: string;
 }
 
-/** The stand-in party for a peer, to ask the engine about it. */
+/** The stand-in party for a peer, to ask the engine about it (for `world`, the first address seen). */
 export function partyOf(p: Peer): Party {
-  if (p.kind === 'pods') return { kind: 'pod', pod: p.pod };
-  return { kind: 'ip', ip: p.kind === 'world' ? '203.0.113.7' : p.cidr.split('/')[0] };
+  return partiesOf(p)[0];
 }
 
-/** The port as the destination pod names it (a named container port of that number and protocol), else the number. */
-export function portOf(e: Edge): number | string {
-  if (e.to.kind !== 'pods') return e.port;
+/** Every party a peer stands for: one pod of the workload, each client address of `world`, the address. */
+export function partiesOf(p: Peer): Party[] {
+  if (p.kind === 'pods') return [{ kind: 'pod', pod: p.pod }];
+  if (p.kind === 'world')
+    return (p.addresses.size ? [...p.addresses].sort() : [internetAddress]).map((ip) => ({ kind: 'ip', ip }));
+  return [{ kind: 'ip', ip: p.cidr.split('/')[0] }];
+}
+
+/**
+ * The port as the destination pod names it (a named container port of that number and protocol), else the number;
+ * always the number with `named: false`.
+ */
+export function portOf(e: Edge, named = true): number | string {
+  if (e.to.kind !== 'pods' || !named) return e.port;
   return (
     e.to.pod.ports.find((cp) => cp.containerPort === e.port && cp.protocol === e.protocol)?.name ?? e.port
   );
@@ -87,11 +97,23 @@ export function defaultDeny(namespace: string): PolicySpec {
   };
 }
 
-/** Adds an edge to the rule for its peer (one rule per peer, ports merged, reasons kept). */
-export function addRule(rules: RuleSpec[], peer: Peer, e: Edge): void {
-  const port = portOf(e);
+/**
+ * Adds an edge to the rule for its peer (one rule per peer, ports merged, reasons kept); ports by name where the
+ * destination names them unless `named` is false.
+ */
+export function addRule(rules: RuleSpec[], peer: Peer, e: Edge, named = true): void {
+  const port = portOf(e, named);
   let r = rules.find((x) => peerKey(x.peer) === peerKey(peer));
-  if (!r) rules.push((r = { peer, ports: [], why: [] }));
+  // A copy of a world peer: the rule gathers the address sources of its edges without changing theirs.
+  if (!r)
+    rules.push(
+      (r = {
+        peer: peer.kind === 'world' ? { kind: 'world', addresses: new Set() } : peer,
+        ports: [],
+        why: [],
+      }),
+    );
+  mergeSources(r.peer, peer);
   if (!r.ports.some((p) => p.port === port && p.protocol === e.protocol))
     r.ports.push({ protocol: e.protocol, port });
   for (const w of e.why) if (!r.why.includes(w)) r.why.push(w);

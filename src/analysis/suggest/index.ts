@@ -1,13 +1,16 @@
 /**
- * Least-privilege NetworkPolicies for a set of flows, proven by the engine: a default deny per namespace, one
- * policy per workload naming its peers by workload labels and `kubernetes.io/metadata.name`, ports by name where
- * the pod names them, DNS to the cluster DNS pods only. Existing policies are kept and only what they do not
+ * Least-privilege NetworkPolicies (or CiliumNetworkPolicies, `cni: 'cilium'`) for a set of flows, proven by the
+ * engine: a default deny per namespace, one policy per workload naming its peers by workload labels and namespace
+ * (`kubernetes.io/metadata.name`, Cilium's `io.kubernetes.pod.namespace`), ports by name where the pod names them
+ * (Cilium: at ingress only), DNS to the cluster DNS pods only. Existing policies are kept and only what they do not
  * already admit is added (`replace` starts over in the namespaces in scope). Before it is returned the result is
  * checked: every connection the flows need is allowed, and the workload matrix over the namespaces in scope
  * allows nothing else. Pure and deterministic.
  */
 import type { ClusterModel, NetworkPolicy, Pod } from '../../model/types.ts';
-import { byNamespaceName } from '../../model/keys.ts';
+import type { CiliumPolicy } from '../../model/cilium-policy.ts';
+import { byKey, byNamespaceName } from '../../model/keys.ts';
+import { isCiliumDefaultDeny, toCiliumModel } from './_cilium.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { allowedCount, proveEdges } from './_check.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -17,6 +20,7 @@ import {
   addRule,
   allowDns,
   defaultDeny,
+  partiesOf,
   partyOf,
   portOf,
   toModel,
@@ -25,18 +29,25 @@ import {
 } from './_policies.ts';
 
 export type { PolicySpec, RuleSpec } from './_policies.ts';
+export { entitiesOf as ciliumEntitiesOf, identityLabelsOf as ciliumSelectorLabels } from './_cilium.ts';
 export type { Edge, Peer } from './_edges.ts';
 
+/** The policy kind written: Kubernetes NetworkPolicy, or CiliumNetworkPolicy (cilium.io/v2). */
+export type PolicyDialect = 'kubernetes' | 'cilium';
+
 export interface SuggestOptions {
+  /** Write CiliumNetworkPolicies and prove them with the Cilium tier (default: NetworkPolicies). */
+  readonly cni?: PolicyDialect;
   /** Only this namespace gets policies (default: every namespace with pods but kube-system, kube-public, kube-node-lease). */
   readonly namespace?: string;
-  /** Drop the NetworkPolicies of the namespaces in scope and start over. */
+  /** Drop the NetworkPolicies (with `cni: 'cilium'`, the CiliumNetworkPolicies too) of the namespaces in scope and start over. */
   readonly replace?: boolean;
   /** Count the allowed workload-matrix entries in scope before (one more engine and matrix); default true. */
   readonly before?: boolean;
 }
 
 export interface Suggestion {
+  readonly cni: PolicyDialect;
   readonly namespaces: readonly string[];
   readonly policies: readonly PolicySpec[];
   readonly edges: readonly Edge[];
@@ -54,12 +65,48 @@ export interface Suggestion {
     readonly delivered: number;
     readonly steps: number;
     readonly broken: readonly string[];
-    /** The CNI does not enforce NetworkPolicy: the policies change nothing until it does. */
+    /**
+     * The CNI does not enforce the policies written (NetworkPolicy, or with `cni: 'cilium'` the profile's CNI is
+     * not Cilium): they change nothing until it does. The Cilium proof is made as Cilium would enforce them.
+     */
     readonly unenforced?: string;
   };
 }
 
 const system = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+/** The policies kept from the cluster (all of them, or those `replace` does not drop). */
+interface Kept {
+  readonly networkPolicies: readonly NetworkPolicy[];
+  readonly cilium: readonly CiliumPolicy[];
+}
+
+/**
+ * The cluster with the kept policies and `specs` added in the dialect; with Cilium, the profile's CNI is Cilium
+ * (the tier that enforces CiliumNetworkPolicy, together with NetworkPolicy, is active only then).
+ */
+function withPolicies(
+  model: ClusterModel,
+  kept: Kept,
+  specs: readonly PolicySpec[],
+  cni: PolicyDialect,
+): ClusterModel {
+  if (cni === 'cilium')
+    return {
+      ...model,
+      profile:
+        model.profile.cni.name.toLowerCase() === 'cilium'
+          ? model.profile
+          : { ...model.profile, cni: { name: 'cilium', enforcesNetworkPolicy: true } },
+      networkPolicies: kept.networkPolicies,
+      ciliumPolicies: [...kept.cilium, ...specs.map(toCiliumModel)].sort(byKey),
+    };
+  return {
+    ...model,
+    networkPolicies: [...kept.networkPolicies, ...specs.map((p) => toModel(model, p))].sort(byNamespaceName),
+    ciliumPolicies: kept.cilium,
+  };
+}
 
 function hasDefaultDeny(policies: readonly NetworkPolicy[], ns: string): boolean {
   return policies.some(
@@ -74,16 +121,20 @@ function hasDefaultDeny(policies: readonly NetworkPolicy[], ns: string): boolean
   );
 }
 
-/** The DNS connections among the edges (`DNS lookups of …`): one peer (the DNS pods) and their ports. */
+/**
+ * The DNS connections among the edges (`DNS lookups of …`): one peer (the DNS pods) and their ports, by name where
+ * the DNS pods name them unless `named` is false.
+ */
 function dnsRule(
   edges: readonly Edge[],
+  named: boolean,
 ): { peer: Edge['to']; ports: RuleSpec['ports']; why: string; edges: Edge[] } | undefined {
   const dns = edges.filter((e) => e.why.some((w) => w.startsWith('DNS lookups of ')));
   if (!dns.length) return undefined;
   const ports: RuleSpec['ports'] = [];
   for (const e of dns)
-    if (!ports.some((p) => p.port === portOf(e) && p.protocol === e.protocol))
-      ports.push({ protocol: e.protocol, port: portOf(e) });
+    if (!ports.some((p) => p.port === portOf(e, named) && p.protocol === e.protocol))
+      ports.push({ protocol: e.protocol, port: portOf(e, named) });
   const why = dns[0].why
     .find((w) => w.startsWith('DNS lookups of '))!
     .replace(/^DNS lookups of \S+ /, 'DNS lookups ');
@@ -99,15 +150,17 @@ function dnsRule(
  */
 function baseSides(
   model: ClusterModel,
-  kept: readonly NetworkPolicy[],
+  kept: Kept,
   policies: readonly PolicySpec[],
   scope: ReadonlySet<string>,
+  cni: PolicyDialect,
 ): (e: Edge) => { egress: boolean; ingress: boolean } {
+  const named = cni !== 'cilium';
   const known =
-    !kept.some((p) => scope.has(p.namespace)) &&
+    !kept.networkPolicies.some((p) => scope.has(p.namespace)) &&
     !model.adminPolicies?.length &&
-    !model.ciliumPolicies?.length &&
-    model.profile.cni.enforcesNetworkPolicy;
+    !kept.cilium.length &&
+    (cni === 'cilium' || model.profile.cni.enforcesNetworkPolicy);
   if (known) {
     const dns = new Map(
       policies.filter((p) => p.egress.length).map((p) => [p.namespace, p.egress[0]] as const),
@@ -118,40 +171,45 @@ function baseSides(
       const dnsOk =
         !!r &&
         peerKey(r.peer) === peerKey(e.to) &&
-        r.ports.some((p) => p.protocol === e.protocol && p.port === portOf(e));
+        r.ports.some((p) => p.protocol === e.protocol && p.port === portOf(e, named));
       return { egress: !inScope(e.from) || dnsOk, ingress: !inScope(e.to) };
     };
   }
-  const engine = new PolicyEngine({
-    ...model,
-    networkPolicies: [...kept, ...policies.map((p) => toModel(model, p))],
-  });
+  const engine = new PolicyEngine(withPolicies(model, kept, policies, cni));
   return (e) => {
-    const v = engine.explain(partyOf(e.from), partyOf(e.to), e.port, e.protocol);
-    return { egress: v.egress.allowed, ingress: v.ingress.allowed };
+    // Every address a `world` peer stands for (the internet, a node after SNAT) must be admitted.
+    let egress = true;
+    let ingress = true;
+    for (const a of partiesOf(e.from))
+      for (const b of partiesOf(e.to)) {
+        const v = engine.explain(a, b, e.port, e.protocol);
+        egress &&= v.egress.allowed;
+        ingress &&= v.ingress.allowed;
+      }
+    return { egress, ingress };
   };
 }
 
 /** Namespaces whose pods the kept policies (with the default denies) already let reach every DNS edge. */
 function dnsAlreadyAllowed(
   model: ClusterModel,
-  kept: readonly NetworkPolicy[],
+  kept: Kept,
   denies: readonly PolicySpec[],
   namespaces: readonly string[],
   dns: NonNullable<ReturnType<typeof dnsRule>>,
+  cni: PolicyDialect,
 ): Set<string> {
   const out = new Set<string>();
   const scope = new Set(namespaces);
   // Nothing but the default deny isolates a namespace without kept egress policies (and no other tier): DNS needs
   // its policy there, no engine needed to say so.
   const open = new Set(
-    kept.filter((p) => scope.has(p.namespace) && p.policyTypes.includes('Egress')).map((p) => p.namespace),
+    kept.networkPolicies
+      .filter((p) => scope.has(p.namespace) && p.policyTypes.includes('Egress'))
+      .map((p) => p.namespace),
   );
-  if (!open.size && !model.adminPolicies?.length && !model.ciliumPolicies?.length) return out;
-  const probe = new PolicyEngine({
-    ...model,
-    networkPolicies: [...kept, ...denies.map((p) => toModel(model, p))],
-  });
+  if (!open.size && !model.adminPolicies?.length && !kept.cilium.length) return out;
+  const probe = new PolicyEngine(withPolicies(model, kept, denies, cni));
   // One pod per workload stands for it: its pods share the labels a policy selects by.
   const reps = new Map<string, Pod[]>();
   const seen = new Set<string>();
@@ -178,24 +236,41 @@ export function suggestPolicies(
   flows: readonly Flow[],
   options: SuggestOptions = {},
 ): Suggestion {
+  const cni = options.cni ?? 'kubernetes';
+  const named = cni !== 'cilium';
   const { edges, direct } = flowEdges(model, flows);
   const withPods = new Set(model.pods.filter((p) => !p.hostNetwork).map((p) => p.namespace));
   const namespaces = model.namespaces
     .map((n) => n.name)
     .filter((n) => (options.namespace ? n === options.namespace : withPods.has(n) && !system.has(n)));
   const scope = new Set(namespaces);
+  const cilium = model.ciliumPolicies ?? [];
   const dropped = options.replace
-    ? model.networkPolicies.filter((p) => scope.has(p.namespace)).map((p) => p.key)
+    ? [
+        ...model.networkPolicies.filter((p) => scope.has(p.namespace)).map((p) => p.key),
+        ...(cni === 'cilium'
+          ? cilium.filter((p) => p.namespace !== undefined && scope.has(p.namespace)).map((p) => p.key)
+          : []),
+      ]
     : [];
   const droppedSet = new Set(dropped);
-  const kept = model.networkPolicies.filter((p) => !droppedSet.has(p.key));
-  const policies: PolicySpec[] = namespaces.filter((ns) => !hasDefaultDeny(kept, ns)).map(defaultDeny);
-  const dns = dnsRule(edges);
+  const kept: Kept = {
+    networkPolicies: model.networkPolicies.filter((p) => !droppedSet.has(p.key)),
+    cilium: cilium.filter((p) => !droppedSet.has(p.key)),
+  };
+  const policies: PolicySpec[] = namespaces
+    .filter(
+      (ns) =>
+        !hasDefaultDeny(kept.networkPolicies, ns) &&
+        !(cni === 'cilium' && kept.cilium.some((p) => isCiliumDefaultDeny(p, ns))),
+    )
+    .map(defaultDeny);
+  const dns = dnsRule(edges, named);
   if (dns) {
-    const done = dnsAlreadyAllowed(model, kept, policies, namespaces, dns);
+    const done = dnsAlreadyAllowed(model, kept, policies, namespaces, dns, cni);
     for (const ns of namespaces) if (!done.has(ns)) policies.push(allowDns(ns, dns));
   }
-  const sides = baseSides(model, kept, policies, scope);
+  const sides = baseSides(model, kept, policies, scope, cni);
   const perWorkload = new Map<string, PolicySpec>();
   const specFor = (peer: Edge['from']): PolicySpec | undefined => {
     if (peer.kind !== 'pods' || !scope.has(peer.namespace)) return undefined;
@@ -218,7 +293,7 @@ export function suggestPolicies(
     const v = sides(e);
     if (!v.egress) {
       const s = specFor(e.from);
-      if (s) addRule(s.egress, e.to, e);
+      if (s) addRule(s.egress, e.to, e, named);
     }
     if (!v.ingress) {
       const s = specFor(e.to);
@@ -234,11 +309,7 @@ export function suggestPolicies(
     ];
     policies.push({ ...s, policyTypes: types });
   }
-  const added = policies.map((p) => toModel(model, p));
-  const after: ClusterModel = {
-    ...model,
-    networkPolicies: [...kept, ...added].sort(byNamespaceName),
-  };
+  const after = withPolicies(model, kept, policies, cni);
   const engineAfter = new PolicyEngine(after);
   const proof = proveEdges(engineAfter, edges, namespaces);
   const denied = proof.denied.map((e) => `${edgeKey(e)} (${e.why[0]})`);
@@ -253,6 +324,7 @@ export function suggestPolicies(
   const directSteps = flows.flatMap((f) => f.steps.filter((st) => direct.has(st)));
   const directBroken = directSteps.filter((st) => direct.get(st)!.some((k) => deniedKeys.has(k)));
   return {
+    cni,
     namespaces,
     policies,
     edges,
@@ -273,11 +345,21 @@ export function suggestPolicies(
           .filter((s) => s.trace.outcome !== 'delivered')
           .map((s) => `${s.step.text}: ${s.trace.failure?.reason ?? s.trace.outcome}`),
       ],
-      ...(engineAfter.enforced
-        ? {}
-        : {
-            unenforced: `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: these policies change nothing until it does`,
-          }),
+      ...unenforced(model, engineAfter, cni),
     },
   };
+}
+
+function unenforced(model: ClusterModel, engine: PolicyEngine, cni: PolicyDialect): { unenforced?: string } {
+  if (cni === 'cilium')
+    return model.profile.cni.name.toLowerCase() === 'cilium'
+      ? {}
+      : {
+          unenforced: `the profile's CNI is ${model.profile.cni.name}, not Cilium: CiliumNetworkPolicies change nothing until Cilium is the CNI (checked here as Cilium would enforce them)`,
+        };
+  return engine.enforced
+    ? {}
+    : {
+        unenforced: `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: these policies change nothing until it does`,
+      };
 }
