@@ -68,20 +68,24 @@ export class PolicyEngine {
     const labelKeys = new Set<string>();
     const portNames = new Map<string, { name: string; protocol: string }>();
     const blocks: CompiledBlock[] = [];
-    const readSel = (s?: { requirements: readonly { key: string }[] }) =>
-      s?.requirements.forEach((r) => labelKeys.add(r.key));
-    for (const np of this.policies) {
-      readSel(np.podSelector);
-      for (const rule of [...np.ingress, ...np.egress]) {
+    const readSel = (s?: { requirements: readonly { key: string }[] }) => {
+      if (s) for (const r of s.requirements) labelKeys.add(r.key);
+    };
+    // ipBlocks repeat across policies (the same CIDR and excepts): compiled once per text, the object shared.
+    const compiled = new Map<string, CompiledBlock | undefined>();
+    const readRules = (rules: NetworkPolicy['ingress']) => {
+      for (const rule of rules) {
         if (rule.peers !== 'all')
           for (const peer of rule.peers) {
             readSel(peer.podSelector);
             if (peer.ipBlock) {
-              const b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except);
-              if (b) {
-                this.#blocks.set(peer, b);
-                blocks.push(b);
+              const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
+              let b = compiled.get(text);
+              if (!compiled.has(text)) {
+                compiled.set(text, (b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except)));
+                if (b) blocks.push(b);
               }
+              if (b) this.#blocks.set(peer, b);
             }
           }
         if (rule.ports !== 'all')
@@ -89,6 +93,11 @@ export class PolicyEngine {
             if (typeof pp.port === 'string')
               portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
       }
+    };
+    for (const np of this.policies) {
+      readSel(np.podSelector);
+      readRules(np.ingress);
+      readRules(np.egress);
     }
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
