@@ -12,6 +12,7 @@
  * - peakRssMB: the process's peak resident memory (includes the model and the generator).
  * - qps: pairwise `allows` queries per second on random pod pairs and declared ports, median of three passes
  *   over different pairs (the first also builds the side programs of the classes it meets).
+ * - loadAvg: the 1-minute load average when the case ended (figures taken above ~2 on 2 cores are inflated).
  *
  * The written file keeps everything from its `## History` line on (earlier runs, recorded by hand).
  */
@@ -164,6 +165,8 @@ async function one(
     qpsFirstPass: Math.round(firstPass),
     qpsCpu: Math.round(median(cpuPasses)),
     queriesAllowedPct: Math.round((allowed / queries) * 100),
+    // The 1-minute load average at the end: the machine is shared, and wall times scale with it.
+    loadAvg: Math.round(loadavg()[0] * 10) / 10,
   };
 }
 

@@ -22,7 +22,7 @@ const bits = (family: 4 | 6): number => (family === 4 ? 32 : 128);
  * `010.0.0.1` or `10.0.1`), the addresses ipaddr.js's `isValidFourPartDecimal` accepts, read without its regular
  * expressions (addresses are parsed by the hundred thousand). Undefined for any other text.
  */
-function dottedQuad(text: string): number | undefined {
+export function dottedQuad(text: string): number | undefined {
   let value = 0;
   let octet = 0;
   let digits = 0;

@@ -22,12 +22,14 @@ export class VerdictTable {
   readonly #perPod: Uint8Array;
   readonly #scratch: ReachScratch;
   readonly #size: number;
+  readonly #words: number;
 
   private constructor(plan: ReachPlan, portClass: Int16Array, perPod: Uint8Array) {
     this.#plan = plan;
     this.#portClass = portClass;
     this.#perPod = perPod;
     this.#size = plan.P * plan.W;
+    this.#words = plan.W;
     this.#rows = new Uint32Array(plan.C * this.#size);
     this.#ready = new Uint8Array(plan.C);
     this.#scratch = new ReachScratch(plan);
@@ -57,10 +59,13 @@ export class VerdictTable {
     const p = port > 0 && port < 65536 ? this.#portClass[protocol * 65536 + port] : -1;
     if (p < 0 || this.#perPod[d] === 1) return undefined;
     const at = d * this.#size;
-    if (this.#ready[d] === 0) {
-      rowBits(this.#plan, d, this.#rows.subarray(at, at + this.#size), this.#scratch);
-      this.#ready[d] = 1;
-    }
-    return ((this.#rows[at + p * this.#plan.W + (s >>> 5)] >>> (s & 31)) & 1) === 1;
+    if (this.#ready[d] === 0) this.#fill(d, at);
+    return ((this.#rows[at + p * this.#words + (s >>> 5)] >>> (s & 31)) & 1) === 1;
+  }
+
+  /** Computes destination d's row (kept out of `has`, so the hot path stays small enough to inline). */
+  #fill(d: number, at: number): void {
+    rowBits(this.#plan, d, this.#rows.subarray(at, at + this.#size), this.#scratch);
+    this.#ready[d] = 1;
   }
 }

@@ -30,54 +30,86 @@ export interface ClassInputs {
   readonly serviceAccounts?: boolean;
 }
 
-/** Groups pods into classes; pods without an IP get classes too (they are simply unreachable). */
+/**
+ * Groups pods into classes; pods without an IP get classes too (they are simply unreachable). Replicas share
+ * their template's labels and ports objects, so the label part and the named-port part of a pod's signature are
+ * computed once per object and interned as small numbers; a pod with at most one IP (and no service-account
+ * split) is then keyed by one number — (label and port part, hostNetwork, ipBlock segment) — not a string.
+ * Class ids run namespace by namespace, in the order the pods come within their namespace.
+ */
 export function buildClasses(
   pods: readonly Pod[],
   inputs: ClassInputs,
 ): { classes: PodClass[]; classOf: Map<Pod, PodClass> } {
-  const keys = [...inputs.labelKeys].sort();
-  const bySignature = new Map<string, PodClass>();
+  const keySet = inputs.labelKeys;
   const classes: PodClass[] = [];
   const classOf = new Map<Pod, PodClass>();
-  // Replicas share their template's labels and ports objects: each part of the signature is computed once per
-  // object, and interned as a short number.
-  const labelPart = new Map<Labels, number>();
   const labelIds = new Map<string, number>();
-  const portPart = new Map<Pod['ports'], { id: number; named: Int32Array }>();
   const portIds = new Map<string, number>();
   const intern = (ids: Map<string, number>, text: string) => {
     let id = ids.get(text);
     if (id === undefined) ids.set(text, (id = ids.size));
     return id;
   };
-  // Class ids run namespace by namespace: sets of classes (most stay in one namespace) then touch one run of ids.
+  /** labels object → ports object → the interned (label part, port part) pair. */
+  const partOf = new Map<Labels, Map<Pod['ports'], Part>>();
+  const labelPart = new Map<Labels, number>();
+  const portPart = new Map<Pod['ports'], { id: number; named: Int32Array }>();
+  const pairIds = new Map<number, number>();
+  const part = (pod: Pod): Part => {
+    let label = labelPart.get(pod.labels);
+    if (label === undefined) {
+      const present: string[] = [];
+      for (const k in pod.labels) if (keySet.has(k)) present.push(k);
+      present.sort();
+      let sig = '';
+      for (const k of present) sig += `${k}=${pod.labels[k]}\u0001`;
+      labelPart.set(pod.labels, (label = intern(labelIds, sig)));
+    }
+    let ports = portPart.get(pod.ports);
+    if (!ports) {
+      // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
+      const named = new Int32Array(inputs.portNames.length).fill(-1);
+      inputs.portNames.forEach((pn, i) => {
+        for (const p of pod.ports)
+          if (p.name === pn.name && p.protocol === pn.protocol)
+            named[i] = named[i] === -1 ? p.containerPort : -2;
+      });
+      portPart.set(pod.ports, (ports = { id: intern(portIds, named.join(',')), named }));
+    }
+    const pairKey = label * 2097152 + ports.id;
+    let id = pairIds.get(pairKey);
+    if (id === undefined) pairIds.set(pairKey, (id = pairIds.size));
+    return { id, label, ports: ports.id, named: ports.named };
+  };
+  // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
+  const codes = inputs.segments.size + 2;
   const byNamespace = new Map<string, Pod[]>();
   for (const pod of pods)
     (byNamespace.get(pod.namespace) ?? byNamespace.set(pod.namespace, []).get(pod.namespace)!).push(pod);
-  for (const ns of [...byNamespace.keys()].sort())
+  for (const ns of [...byNamespace.keys()].sort()) {
+    const byKey = new Map<number, PodClass>();
+    const bySignature = new Map<string, PodClass>();
     for (const pod of byNamespace.get(ns)!) {
-      let labels = labelPart.get(pod.labels);
-      if (labels === undefined) {
-        let sig = '';
-        for (const k of keys) if (k in pod.labels) sig += `${k}=${pod.labels[k]}\u0001`;
-        labelPart.set(pod.labels, (labels = intern(labelIds, sig)));
+      let byPorts = partOf.get(pod.labels);
+      if (!byPorts) partOf.set(pod.labels, (byPorts = new Map()));
+      let p = byPorts.get(pod.ports);
+      if (!p) byPorts.set(pod.ports, (p = part(pod)));
+      let cls: PodClass | undefined;
+      let key = 0;
+      let sig = '';
+      if (!inputs.serviceAccounts && pod.ips.length < 2) {
+        const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
+        key = (p.id * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
+        cls = byKey.get(key);
+      } else {
+        // Several IPs (dual stack) or a service-account split: a string signature.
+        sig = `${pod.hostNetwork ? 'h' : 'p'}${p.label},${p.ports}\u0000`;
+        if (inputs.serviceAccounts) sig += pod.serviceAccountName;
+        sig += '\u0000';
+        for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
+        cls = bySignature.get(sig);
       }
-      let ports = portPart.get(pod.ports);
-      if (!ports) {
-        // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
-        const named = new Int32Array(inputs.portNames.length).fill(-1);
-        inputs.portNames.forEach((pn, i) => {
-          for (const p of pod.ports)
-            if (p.name === pn.name && p.protocol === pn.protocol)
-              named[i] = named[i] === -1 ? p.containerPort : -2;
-        });
-        portPart.set(pod.ports, (ports = { id: intern(portIds, named.join(',')), named }));
-      }
-      let sig = `${ns}\u0000${pod.hostNetwork ? 'h' : 'p'}${labels},${ports.id}\u0000`;
-      if (inputs.serviceAccounts) sig += pod.serviceAccountName;
-      sig += '\u0000';
-      for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
-      let cls = bySignature.get(sig);
       if (!cls) {
         cls = {
           id: classes.length,
@@ -85,13 +117,23 @@ export function buildClasses(
           labels: pod.labels,
           hostNetwork: pod.hostNetwork,
           pods: [],
-          namedPorts: ports.named,
+          namedPorts: p.named,
         };
         classes.push(cls);
-        bySignature.set(sig, cls);
+        if (sig) bySignature.set(sig, cls);
+        else byKey.set(key, cls);
       }
       cls.pods.push(pod);
       classOf.set(pod, cls);
     }
+  }
   return { classes, classOf };
+}
+
+/** The label and named-port parts of a signature, interned: `id` numbers the (label, port) pair. */
+interface Part {
+  readonly id: number;
+  readonly label: number;
+  readonly ports: number;
+  readonly named: Int32Array;
 }

@@ -43,6 +43,11 @@ export class PolicyEngine {
   readonly #cache = new Map<number, boolean>();
   #table?: VerdictTable | false;
   #queries = 0;
+  /** `networkPolicyOnly` and the Cilium tier's enforcement, fixed at construction (read by every `allows`). */
+  readonly #npOnly: boolean;
+  readonly #ciliumOn: boolean;
+  /** hostNetwork pods are their node's address (`hostNetwork === 'node'`). */
+  readonly #nodeMode: boolean;
   /** Classes by namespace and label (hostNetwork classes in `node` mode left out: policies never select them). */
   readonly #index: ClassIndex;
   #peerSets?: PeerSets;
@@ -55,6 +60,7 @@ export class PolicyEngine {
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
     this.hostNetwork = options.hostNetwork ?? 'node';
+    this.#nodeMode = this.hostNetwork === 'node';
     this.enforced = model.profile.cni.enforcesNetworkPolicy;
     this.policies = model.networkPolicies;
     for (const ns of model.namespaces) this.#nsLabels.set(ns.name, ns.labels);
@@ -62,20 +68,24 @@ export class PolicyEngine {
     const labelKeys = new Set<string>();
     const portNames = new Map<string, { name: string; protocol: string }>();
     const blocks: CompiledBlock[] = [];
-    const readSel = (s?: { requirements: readonly { key: string }[] }) =>
-      s?.requirements.forEach((r) => labelKeys.add(r.key));
-    for (const np of this.policies) {
-      readSel(np.podSelector);
-      for (const rule of [...np.ingress, ...np.egress]) {
+    const readSel = (s?: { requirements: readonly { key: string }[] }) => {
+      if (s) for (const r of s.requirements) labelKeys.add(r.key);
+    };
+    // ipBlocks repeat across policies (the same CIDR and excepts): compiled once per text, the object shared.
+    const compiled = new Map<string, CompiledBlock | undefined>();
+    const readRules = (rules: NetworkPolicy['ingress']) => {
+      for (const rule of rules) {
         if (rule.peers !== 'all')
           for (const peer of rule.peers) {
             readSel(peer.podSelector);
             if (peer.ipBlock) {
-              const b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except);
-              if (b) {
-                this.#blocks.set(peer, b);
-                blocks.push(b);
+              const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
+              let b = compiled.get(text);
+              if (!compiled.has(text)) {
+                compiled.set(text, (b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except)));
+                if (b) blocks.push(b);
               }
+              if (b) this.#blocks.set(peer, b);
             }
           }
         if (rule.ports !== 'all')
@@ -83,11 +93,18 @@ export class PolicyEngine {
             if (typeof pp.port === 'string')
               portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
       }
+    };
+    for (const np of this.policies) {
+      readSel(np.podSelector);
+      readRules(np.ingress);
+      readRules(np.egress);
     }
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
     this.cilium = new CiliumTier(model);
     this.cilium.labelKeys.forEach((k) => labelKeys.add(k));
+    this.#ciliumOn = this.cilium.active && this.cilium.policies.length > 0 && this.enforced;
+    this.#npOnly = this.enforced && this.admin.empty && !this.#ciliumOn;
     for (const e of this.cilium.entries)
       if (e.rule.toPorts !== 'all')
         for (const pr of e.rule.toPorts)
@@ -142,7 +159,7 @@ export class PolicyEngine {
    * added to the engine must make this false while it has policies, or class-level readers would miss it.
    */
   get networkPolicyOnly(): boolean {
-    return this.enforced && this.admin.empty && !this.#ciliumEnforced;
+    return this.#npOnly;
   }
 
   /**
@@ -165,31 +182,33 @@ export class PolicyEngine {
    * queries); with the Cilium tier: cached per (source class, destination class, port, protocol).
    */
   allows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
-    if (this.#ciliumEnforced) return this.#ciliumAllows(from, to, port, protocol);
-    if (from.kind === 'pod' && to.kind === 'pod' && this.networkPolicyOnly) {
-      const a = this.#classOf.get(from.pod);
-      const b = this.#classOf.get(to.pod);
-      if (a && b && from.pod !== to.pod) {
-        const aHost = a.hostNetwork && this.hostNetwork === 'node';
-        const bHost = b.hostNetwork && this.hostNetwork === 'node';
+    if (this.#ciliumOn) return this.#ciliumAllows(from, to, port, protocol);
+    if (this.#npOnly && from.kind === 'pod' && to.kind === 'pod') {
+      const fromPod = from.pod;
+      const toPod = to.pod;
+      const a = this.#classOf.get(fromPod);
+      const b = this.#classOf.get(toPod);
+      if (a !== undefined && b !== undefined && fromPod !== toPod) {
+        const aHost = a.hostNetwork && this.#nodeMode;
+        const bHost = b.hostNetwork && this.#nodeMode;
         // hostNetwork pods in `node` mode are their node's address (as `explain` treats them): no side of theirs
         // is isolated, traffic with a pod on their own node is allowed, and on the other side only ipBlock
         // peers can match them (their classes are in ipBlock sets only) and named ports match nothing.
         if (aHost || bHost) {
-          const sameNode = from.pod.nodeName !== undefined && from.pod.nodeName === to.pod.nodeName;
+          const sameNode = fromPod.nodeName !== undefined && fromPod.nodeName === toPod.nodeName;
           return (
             (aHost || sameNode || this.#side('Egress', a, b, undefined, undefined, port, protocol)) &&
-            (bHost || (aHost && sameNode) || this.#side('Ingress', b, a, b, to.pod, port, protocol))
+            (bHost || (aHost && sameNode) || this.#side('Ingress', b, a, b, toPod, port, protocol))
           );
         }
-        const table = this.#verdicts();
+        const table = this.#table === undefined ? this.#verdicts() : this.#table;
         if (table) {
           const v = table.has(a.id, b.id, port, protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
           if (v !== undefined) return v;
         }
         return (
-          this.#side('Egress', a, b, b, to.pod, port, protocol) &&
-          this.#side('Ingress', b, a, b, to.pod, port, protocol)
+          this.#side('Egress', a, b, b, toPod, port, protocol) &&
+          this.#side('Ingress', b, a, b, toPod, port, protocol)
         );
       }
     }
@@ -206,11 +225,6 @@ export class PolicyEngine {
     if (++this.#queries <= Math.min(TABLE_AFTER, this.classes.length)) return undefined;
     this.#table = VerdictTable.for(this) ?? false;
     return this.#table || undefined;
-  }
-
-  /** Cilium is the CNI and some Cilium policy exists: `allows` goes through the sides with the Cilium tier. */
-  get #ciliumEnforced(): boolean {
-    return this.cilium.active && this.cilium.policies.length > 0 && this.enforced;
   }
 
   /**

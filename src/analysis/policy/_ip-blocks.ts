@@ -1,4 +1,4 @@
-import { cidrContains, parseCidr, parseIP, type Cidr, type IP } from '../../lib/ip.ts';
+import { cidrContains, dottedQuad, parseCidr, parseIP, type Cidr, type IP } from '../../lib/ip.ts';
 
 /** An `ipBlock` peer compiled: the CIDR and its `except` blocks. */
 export interface CompiledBlock {
@@ -51,6 +51,8 @@ export function compileBlock(cidr: string, except: readonly string[]): CompiledB
  */
 export class AddressSegments {
   readonly #starts: { family: 4 | 6; value: bigint }[] = [];
+  /** The IPv4 starts (the first of `#starts`, sorted) as numbers: a dotted quad is looked up without bigints. */
+  readonly #v4: Float64Array;
 
   constructor(blocks: readonly CompiledBlock[]) {
     const points = new Map<string, { family: 4 | 6; value: bigint }>();
@@ -63,11 +65,36 @@ export class AddressSegments {
     this.#starts = [...points.values()].sort(
       (a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
     );
+    this.#v4 = Float64Array.from(
+      this.#starts.filter((s) => s.family === 4),
+      (s) => Number(s.value),
+    );
+  }
+
+  /** Boundaries: `segmentOf` answers from -1 to `size - 1`. */
+  get size(): number {
+    return this.#starts.length;
   }
 
   /** Index of the segment holding the address (stable for one compilation); -1 before the first boundary. */
   segmentOf(text: string): number {
     if (!this.#starts.length) return -1;
+    const v4 = dottedQuad(text);
+    if (v4 !== undefined) {
+      // Same search over the IPv4 starts, which sort before every IPv6 one.
+      const starts = this.#v4;
+      let lo = 0;
+      let hi = starts.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (starts[mid] <= v4) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      return found;
+    }
     const ip = parseIP(text);
     if (!ip) return -1;
     let lo = 0;

@@ -1,0 +1,135 @@
+/**
+ * Pod equivalence classes (`buildClasses`) and the ipBlock segments they are cut by (`AddressSegments`): pods
+ * share a class exactly when no policy can tell them apart — namespace, the values of the label keys selectors
+ * read, named-port resolution, hostNetwork, the ipBlock segment of each IP (and the service account when a
+ * selector reads it). The numeric class key and the IPv4 segment search are checked against those rules.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { parseCidr, parseIP } from '../../lib/ip.ts';
+import type { Pod } from '../../model/types.ts';
+import { buildClasses } from './_classes.ts';
+import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
+
+const seed = Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261202);
+
+/** The segment search over bigints, as the engine did it before IPv4 addresses were searched as numbers. */
+function referenceSegment(blocks: readonly CompiledBlock[], text: string): number {
+  const points = new Map<string, { family: number; value: bigint }>();
+  for (const b of blocks)
+    for (const c of [b.cidr, ...b.except]) {
+      const end = c.base + (1n << BigInt((c.family === 4 ? 32 : 128) - c.prefix));
+      points.set(`${c.family}:${c.base}`, { family: c.family, value: c.base });
+      points.set(`${c.family}:${end}`, { family: c.family, value: end });
+    }
+  const starts = [...points.values()].sort(
+    (a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0),
+  );
+  const ip = parseIP(text);
+  if (!starts.length || !ip) return -1;
+  let found = -1;
+  starts.forEach((s, i) => {
+    if (s.family < ip.family || (s.family === ip.family && s.value <= ip.value)) found = i;
+  });
+  return found;
+}
+
+test('ipBlock segments: a dotted quad lands in the segment the bigint search finds (IPv4 and IPv6 blocks mixed)', () => {
+  const octet = fc.integer({ min: 0, max: 255 });
+  const quad = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
+  const cidr = fc
+    .tuple(quad, fc.integer({ min: 0, max: 32 }))
+    .map(([q, p]) => `${q}/${p}`)
+    .filter((c) => parseCidr(c) !== undefined);
+  const v6 = fc.constantFrom('fd00::/8', '2001:db8::/32', '::/0');
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.oneof(cidr, v6), fc.array(cidr, { maxLength: 2 })), { maxLength: 6 }),
+      fc.array(fc.oneof(quad, fc.constantFrom('fd00::1', '2001:db8::5', 'not-an-ip', '010.0.0.1')), {
+        minLength: 1,
+        maxLength: 20,
+      }),
+      (raw, addresses) => {
+        const blocks = raw.map(([c, ex]) => compileBlock(c, ex)).filter((b): b is CompiledBlock => !!b);
+        const segments = new AddressSegments(blocks);
+        for (const a of addresses) assert.equal(segments.segmentOf(a), referenceSegment(blocks, a), a);
+      },
+    ),
+    { numRuns: 300, seed },
+  );
+});
+
+/** A pod with only the fields classes read. */
+function pod(
+  name: string,
+  fields: {
+    namespace?: string;
+    labels?: Record<string, string>;
+    ips?: string[];
+    hostNetwork?: boolean;
+    ports?: Pod['ports'];
+    serviceAccountName?: string;
+  } = {},
+): Pod {
+  return {
+    name,
+    namespace: fields.namespace ?? 'x',
+    labels: fields.labels ?? { app: 'web' },
+    ips: fields.ips ?? ['10.0.0.1'],
+    ip: (fields.ips ?? ['10.0.0.1'])[0],
+    hostNetwork: fields.hostNetwork ?? false,
+    ports: fields.ports ?? [],
+    serviceAccountName: fields.serviceAccountName ?? 'default',
+  } as unknown as Pod;
+}
+
+test('pod classes: pods differing only in what no policy reads share a class; each read difference splits them', () => {
+  const blocks = [compileBlock('10.0.1.0/24', [])!];
+  const web80 = [{ name: 'http', containerPort: 80, protocol: 'TCP' }] as unknown as Pod['ports'];
+  const web81 = [{ name: 'http', containerPort: 81, protocol: 'TCP' }] as unknown as Pod['ports'];
+  const pods = [
+    pod('base', { ports: web80 }),
+    pod('unread-label', { labels: { app: 'web', build: '7' }, ips: ['10.0.0.2'], ports: web80 }),
+    pod('other-app', { labels: { app: 'db' }, ports: web80 }),
+    pod('other-ns', { namespace: 'y', ports: web80 }),
+    pod('in-block', { ips: ['10.0.1.9'], ports: web80 }),
+    pod('host', { hostNetwork: true, ports: web80 }),
+    pod('named-81', { ports: web81 }),
+    pod('dual-stack', { ips: ['10.0.0.3', 'fd00::3'], ports: web80 }),
+    pod('dual-stack-2', { ips: ['10.0.0.4', 'fd00::4'], labels: { app: 'web', build: '8' }, ports: web80 }),
+    pod('no-ip', { ips: [], ports: web80 }),
+    pod('other-sa', { serviceAccountName: 'robot', ports: web80 }),
+  ];
+  const classesOf = (serviceAccounts: boolean) => {
+    const { classes, classOf } = buildClasses(pods, {
+      labelKeys: new Set(['app']),
+      portNames: [{ name: 'http', protocol: 'TCP' }],
+      segments: new AddressSegments(blocks),
+      serviceAccounts,
+    });
+    const by = new Map(pods.map((p) => [p.name, classOf.get(p)!.id]));
+    return { classes, by };
+  };
+  const { classes, by } = classesOf(false);
+  assert.equal(by.get('unread-label'), by.get('base'));
+  assert.equal(
+    by.get('other-sa'),
+    by.get('base'),
+    'the service account splits only when a selector reads it',
+  );
+  assert.equal(by.get('dual-stack-2'), by.get('dual-stack'));
+  const distinct = ['base', 'other-app', 'other-ns', 'in-block', 'host', 'named-81', 'dual-stack', 'no-ip'];
+  assert.equal(new Set(distinct.map((n) => by.get(n))).size, distinct.length);
+  assert.equal(classes.length, distinct.length);
+  // Ids run namespace by namespace, in pod order within a namespace.
+  assert.deepEqual(
+    classes.map((c) => c.namespace),
+    ['x', 'x', 'x', 'x', 'x', 'x', 'x', 'y'],
+  );
+  assert.equal(by.get('base'), 0);
+  assert.deepEqual([...classes[by.get('named-81')!].namedPorts], [81]);
+  const withSa = classesOf(true).by;
+  assert.notEqual(withSa.get('other-sa'), withSa.get('base'));
+  assert.equal(withSa.get('unread-label'), withSa.get('base'));
+});
