@@ -18,7 +18,15 @@
  * and any event above whose guard fails) rebuilds the whole model.
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
-import type { ClusterModel, EndpointSlice, NetworkPolicy, Pod, Service } from '../../model/types.ts';
+import type {
+  ClusterModel,
+  EndpointSlice,
+  Namespace,
+  NetworkPolicy,
+  Node,
+  Pod,
+  Service,
+} from '../../model/types.ts';
 import { defaultProfile } from '../../model/profile.ts';
 import { objectKey } from '../../model/keys.ts';
 import { cidrContains, parseCidr, parseIP, type Cidr } from '../../lib/ip.ts';
@@ -69,6 +77,8 @@ export class IncrementalCluster {
   readonly #defaultNamespace: string;
   readonly #raws = new Map<string, RawObject>();
   #base!: ClusterModel;
+  #nodeByName!: Map<string, Node>;
+  #namespaceByName!: Map<string, Namespace>;
   #diagnostics!: Diagnostic[];
   #pods!: Pod[];
   #podByKey!: Map<string, Pod>;
@@ -177,6 +187,8 @@ export class IncrementalCluster {
     const raws = [...this.#raws.values()];
     const built = buildCluster(raws, this.#options);
     this.#base = built.model;
+    this.#nodeByName = new Map(built.model.nodes.map((n) => [n.name, n]));
+    this.#namespaceByName = new Map(built.model.namespaces.map((n) => [n.name, n]));
     this.#diagnostics = built.diagnostics;
     this.#clean = !built.diagnostics.some((d) => d.code === 'ip-conflict' || d.code === 'invalid-ip');
     this.#pods = [...built.model.pods];
@@ -204,7 +216,7 @@ export class IncrementalCluster {
     );
     for (const env of envs) {
       if (env.kind === 'Pod') {
-        const alone = podAlone(env, built.model.nodes, built.model.profile);
+        const alone = podAlone(env, built.model.nodes, this.#nodeByName, built.model.profile);
         if (alone) this.#facts.set(env.key, alone);
         if (alone?.hostIP) this.#hostIPPods++;
       } else {
@@ -275,15 +287,15 @@ export class IncrementalCluster {
   #exactPod(alone: PodAlone | undefined, self: string, adding: boolean): PodAlone | undefined {
     if (!alone || alone.diagnostics.length || !this.#clean) return undefined;
     const { pod, boundNode } = alone;
-    const node = boundNode && this.#base.nodes.find((n) => n.name === boundNode);
-    if (!node || !this.#raws.has(objectKey('Node', undefined, node.name))) return undefined;
+    const node = boundNode && this.#nodeByName.get(boundNode);
+    if (!pod || !node || !this.#raws.has(objectKey('Node', undefined, node.name))) return undefined;
     const profile = this.#options.profile ?? defaultProfile;
     const defaultNodes =
       profile.nodes === defaultProfile.nodes && this.#base.nodes.every((n) => n.fromProfile);
     if (defaultNodes || !alone.explicit || pod.nodeName !== boundNode) return undefined;
     if ((this.#onNode.get(boundNode) ?? 0) + (adding ? 1 : 0) >= this.#base.profile.maxPodsPerNode)
       return undefined;
-    const nsRecord = this.#base.namespaces.find((n) => n.name === pod.namespace);
+    const nsRecord = this.#namespaceByName.get(pod.namespace);
     if (!nsRecord || nsRecord.implicit) return undefined;
     for (const ip of pod.ips) {
       const holders = (this.#holders.get(ip) ?? 0) - (this.#podByKey.get(self)?.ips.includes(ip) ? 1 : 0);
@@ -312,11 +324,11 @@ export class IncrementalCluster {
     if (old && (!beforeFacts || !before)) return undefined;
     if (!old && before) return undefined; // a pod of a workload by the same name
     if (beforeFacts && !this.#exactPod(beforeFacts, env.key, false)) return undefined;
-    const afterFacts = event.type === 'upsert' ? podAlone(env, nodes, profile) : undefined;
+    const afterFacts = event.type === 'upsert' ? podAlone(env, nodes, this.#nodeByName, profile) : undefined;
     if (event.type === 'upsert') {
       if (
         diags.length ||
-        !this.#exactPod(afterFacts, env.key, !before || before.nodeName !== afterFacts?.pod.nodeName)
+        !this.#exactPod(afterFacts, env.key, !before || before.nodeName !== afterFacts?.pod?.nodeName)
       )
         return undefined;
     }
