@@ -35,7 +35,7 @@ import { buildCluster, type BuildOptions } from '../index.ts';
 import { readEnvelopes, type Envelope } from '../_envelope.ts';
 import { buildNetworkPolicies } from '../_network-policies.ts';
 import { insertSorted, removeSorted } from './_sorted.ts';
-import { ownerOfSlice, ownerOfSliceObject, selects, slicesOfService } from './_slices.ts';
+import { keepUnchanged, ownerOfSlice, ownerOfSliceObject, selects, slicesOfService } from './_slices.ts';
 import { podAlone, type PodAlone } from './_pod-event.ts';
 
 /** One object added or changed (`upsert`) or deleted, as a watch event gives it. */
@@ -78,6 +78,7 @@ export class IncrementalCluster {
   readonly #raws = new Map<string, RawObject>();
   #base!: ClusterModel;
   #nodeByName!: Map<string, Node>;
+  #zoneOf!: Map<string, string | undefined>;
   #namespaceByName!: Map<string, Namespace>;
   #diagnostics!: Diagnostic[];
   #pods!: Pod[];
@@ -188,6 +189,7 @@ export class IncrementalCluster {
     const built = buildCluster(raws, this.#options);
     this.#base = built.model;
     this.#nodeByName = new Map(built.model.nodes.map((n) => [n.name, n]));
+    this.#zoneOf = new Map(built.model.nodes.map((n) => [n.name, n.zone]));
     this.#namespaceByName = new Map(built.model.namespaces.map((n) => [n.name, n]));
     this.#diagnostics = built.diagnostics;
     this.#clean = !built.diagnostics.some((d) => d.code === 'ip-conflict' || d.code === 'invalid-ip');
@@ -412,11 +414,15 @@ export class IncrementalCluster {
   #reslice(svc: Service): ModelChange['slices'][number] {
     const before = this.#slicesByOwner.get(svc.key) ?? [];
     const pods = this.#candidates(svc);
-    const after = slicesOfService(svc, pods, this.#base.nodes, [
-      ...(this.#sliceObjects.get(svc.key)?.values() ?? []),
-    ]);
-    for (const s of before) removeSorted(this.#slices, s);
-    for (const s of after) insertSorted(this.#slices, s);
+    const after = keepUnchanged(
+      before,
+      slicesOfService(svc, pods, this.#base.nodes, this.#zoneOf, [
+        ...(this.#sliceObjects.get(svc.key)?.values() ?? []),
+      ]),
+    );
+    const kept = new Set(before.filter((s) => after.includes(s)));
+    for (const s of before) if (!kept.has(s)) removeSorted(this.#slices, s);
+    for (const s of after) if (!kept.has(s)) insertSorted(this.#slices, s);
     if (after.length) this.#slicesByOwner.set(svc.key, after);
     else this.#slicesByOwner.delete(svc.key);
     return { service: svc, before, after };

@@ -21,7 +21,7 @@ function counted(nodes: readonly Node[]) {
   return { proxy, reads };
 }
 
-const bound = (node: string) =>
+const bound = (node: 'n2' | 'n9') =>
   readEnvelopes(
     [
       raw(
