@@ -32,8 +32,11 @@ type Wire = Omit<EndpointAddress, 'service'>;
 
 /** One update of the zone, as plain data (it crosses to the serving process). */
 export interface ZoneDelta {
-  /** Changed Services (`name.namespace`) and their ready endpoints in index order. */
-  readonly services: [string, Wire[]][];
+  /**
+   * Changed Services (`name.namespace`) and their ready endpoints in index order, each either its position in the
+   * Service's previous endpoints (unchanged: the serving copy keeps its object) or, new, as data.
+   */
+  readonly services: [string, (number | Wire)[]][];
   /** Changed addresses and the endpoints holding each (Service, index in its endpoints); [] removes. */
   readonly endpointsByIP: [string, [string, number][]][];
   /** Changed pod addresses and the namespaces of the pods holding each; [] removes. */
@@ -73,7 +76,9 @@ export function applyZoneDelta(data: DnsData, delta: ZoneDelta, table?: AnswerTa
     if (!entry) continue;
     index.services.set(key, {
       service: entry.service,
-      endpoints: endpoints.map((e) => ({ ...e, service: entry.service })),
+      endpoints: endpoints.map((e) =>
+        typeof e === 'number' ? entry.endpoints[e] : { ...e, service: entry.service },
+      ),
     });
   }
   for (const [ip, refs] of delta.endpointsByIP) {
@@ -196,7 +201,8 @@ export class ZoneTracker {
       sortByAddress(endpoints);
       const entry = { service: old.service, endpoints };
       index.services.set(key, entry);
-      services.push([key, endpoints.map(wire)]);
+      const was = new Map(old.endpoints.map((e, i) => [e, i]));
+      services.push([key, endpoints.map((e) => was.get(e) ?? wire(e))]);
       // Names of endpoints that did not change answer as before: only the Service's own names (A, AAAA, SRV)
       // and the names and addresses of endpoints that came or went are asked again. Those of kept slices are
       // there before and after; an endpoint that only moved between changed slices neither came nor went.
