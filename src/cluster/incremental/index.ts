@@ -50,6 +50,7 @@ export interface ModelChange {
   /** Why the event was not applied in place (for logs and the benchmark). */
   readonly reason?: string;
   readonly pods: readonly { readonly before?: Pod; readonly after?: Pod }[];
+  /** Per Service, its slices before and after; a slice object in both lists is unchanged (`keepUnchanged`). */
   readonly slices: readonly {
     readonly service: Service;
     readonly before: readonly EndpointSlice[];
