@@ -54,36 +54,66 @@ export function buildEndpointSlices(
   for (const svc of services) {
     if (!svc.selector || svc.type === 'ExternalName') continue;
     const selected = indexFor(svc.namespace).select(selectorFromMap(svc.selector));
-    for (const family of svc.ipFamilies) computed.push(...slicesFor(svc, selected, family, zoneOf));
+    for (const slice of computedSlices(svc, selected, zoneOf)) computed.push(slice);
   }
   const manual = manualSlices(envs, services, sink);
   const out = [...preferObservedSlices(services, computed, manual, controllerName, sink), ...manual];
   return out.sort(byNamespaceName);
 }
 
+/**
+ * The slices the controller computes for one Service with a selector from the pods it selects (in key order), one
+ * family after the other; `zoneOf` gives each node's zone.
+ */
+export function computedSlices(
+  svc: Service,
+  selected: readonly Pod[],
+  zoneOf: ReadonlyMap<string, string | undefined>,
+): EndpointSlice[] {
+  const out: EndpointSlice[] = [];
+  for (const family of svc.ipFamilies)
+    for (const slice of slicesFor(svc, selected, family, zoneOf)) out.push(slice);
+  return out;
+}
+
 function slicesFor(
   svc: Service,
   pods: readonly Pod[],
   family: 'IPv4' | 'IPv6',
-  zoneOf: Map<string, string | undefined>,
+  zoneOf: ReadonlyMap<string, string | undefined>,
 ): EndpointSlice[] {
   const groups = new Map<string, { ports: EndpointPort[]; endpoints: Endpoint[] }>();
   const v6 = family === 'IPv6';
+  // The resolved ports of a pod are fixed by its target port numbers: their list and JSON text (the group's
+  // signature) are made once per distinct tuple, not once per pod.
+  const resolvedBy = new Map<string, { ports: EndpointPort[]; sig: string }>();
+  const numbers: (number | undefined)[] = new Array<number | undefined>(svc.ports.length);
   for (const pod of pods) {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
     const address = pod.ips.find((ip) => ip.includes(':') === v6);
     if (!address) continue;
-    const ports: EndpointPort[] = [];
-    for (const sp of svc.ports) {
-      const port = findPort(pod, sp.targetPort, sp.protocol);
-      if (port === undefined) continue;
-      ports.push({
-        name: sp.name ?? '',
-        port,
-        protocol: sp.protocol,
-        ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
-      });
+    let tuple = '';
+    for (let i = 0; i < svc.ports.length; i++) {
+      const sp = svc.ports[i];
+      numbers[i] = findPort(pod, sp.targetPort, sp.protocol);
+      tuple += `${numbers[i] ?? '-'},`;
     }
+    let resolved = resolvedBy.get(tuple);
+    if (!resolved) {
+      const list: EndpointPort[] = [];
+      svc.ports.forEach((sp, i) => {
+        const port = numbers[i];
+        if (port === undefined) return;
+        list.push({
+          name: sp.name ?? '',
+          port,
+          protocol: sp.protocol,
+          ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+        });
+      });
+      resolvedBy.set(tuple, (resolved = { ports: list, sig: JSON.stringify(list) }));
+    }
+    const { ports, sig } = resolved;
     const serving = pod.ready;
     const terminating = pod.terminating;
     const zone = pod.nodeName ? zoneOf.get(pod.nodeName) : undefined;
@@ -95,10 +125,9 @@ function slicesFor(
       ...(zone ? { zone } : {}),
       targetRef: pod.key,
     };
-    const sig = JSON.stringify(ports);
-    const group = groups.get(sig) ?? { ports, endpoints: [] };
-    group.endpoints.push(endpoint);
-    groups.set(sig, group);
+    const group = groups.get(sig);
+    if (group) group.endpoints.push(endpoint);
+    else groups.set(sig, { ports, endpoints: [endpoint] });
   }
   const preferClose =
     svc.trafficDistribution === 'PreferClose' ||

@@ -46,11 +46,25 @@ export interface DnsIndex {
 }
 
 export function byAddress(a: EndpointAddress, b: EndpointAddress): number {
-  const x = parseIP(a.ip);
-  const y = parseIP(b.ip);
+  return byParsedAddress(a, parseIP(a.ip), b, parseIP(b.ip));
+}
+
+function byParsedAddress(
+  a: EndpointAddress,
+  x: ReturnType<typeof parseIP>,
+  b: EndpointAddress,
+  y: ReturnType<typeof parseIP>,
+): number {
   if (!x || !y) return a.ip < b.ip ? -1 : 1;
   if (x.family !== y.family) return x.family - y.family;
   return x.value < y.value ? -1 : x.value > y.value ? 1 : (a.hostname ?? '') < (b.hostname ?? '') ? -1 : 0;
+}
+
+/** Sorts `list` by `byAddress`, each address parsed once instead of once per comparison (same order). */
+export function sortByAddress(list: EndpointAddress[]): EndpointAddress[] {
+  const parsed = new Map<EndpointAddress, ReturnType<typeof parseIP>>();
+  for (const e of list) parsed.set(e, parseIP(e.ip));
+  return list.sort((a, b) => byParsedAddress(a, parsed.get(a), b, parsed.get(b)));
 }
 
 /**
@@ -85,7 +99,7 @@ export function buildDnsIndex(
       else endpointsByIP.set(address.ip, [address]);
     }
   }
-  for (const e of services.values()) e.endpoints.sort(byAddress);
+  for (const e of services.values()) sortByAddress(e.endpoints);
   const podsByIP = new Map<string, string[]>();
   if (options.podIndex)
     for (const p of model.pods) {

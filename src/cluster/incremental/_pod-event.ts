@@ -11,7 +11,11 @@ import { expandWorkloads } from '../_workloads.ts';
 import { placePods } from '../_placement.ts';
 
 export interface PodAlone {
-  readonly pod: Pod;
+  /**
+   * The pod placed alone on its bound node (`spec.nodeName`); absent for a pod bound to no node, whose place
+   * depends on the other pods (it is never applied in place, so it is not placed here).
+   */
+  readonly pod?: Pod;
   /** The IPs came from `status.podIP`/`podIPs`, not from the twin's IPAM. */
   readonly explicit: boolean;
   readonly hostNetwork: boolean;
@@ -23,17 +27,27 @@ export interface PodAlone {
   readonly diagnostics: readonly Diagnostic[];
 }
 
-/** The pod of one Pod envelope, placed on `nodes` as if it were the only pod. */
-export function podAlone(env: Envelope, nodes: readonly Node[], profile: Profile): PodAlone | undefined {
+/**
+ * The pod of one Pod envelope, placed as if it were the only pod. Placement sees only the pod's bound node (a bound
+ * pod stays on it, and a lone pod's address comes from that node's range alone), so reading every pod of a
+ * cluster this way is linear in pods, not pods × nodes.
+ */
+export function podAlone(
+  env: Envelope,
+  nodes: readonly Node[],
+  nodeByName: ReadonlyMap<string, Node>,
+  profile: Profile,
+): PodAlone | undefined {
   const diagnostics: Diagnostic[] = [];
   const sink = (d: Diagnostic) => diagnostics.push(d);
   const { pods: drafts } = expandWorkloads([env], nodes, sink);
   if (drafts.length !== 1) return undefined;
   const [draft] = drafts;
-  const [pod] = placePods(drafts, nodes, profile, sink);
+  const bound = draft.boundNode ? nodeByName.get(draft.boundNode) : undefined;
+  const pod = draft.boundNode ? placePods(drafts, bound ? [bound] : [], profile, sink)[0] : undefined;
   const refs = env.f.get(['metadata', 'ownerReferences']);
   return {
-    pod,
+    ...(pod ? { pod } : {}),
     explicit: draft.explicitIPs.length > 0,
     hostNetwork: draft.template.hostNetwork,
     ...(draft.boundNode ? { boundNode: draft.boundNode } : {}),

@@ -87,3 +87,33 @@ test('a Service change falls back to a full rebuild', () => {
   assert.equal(change.rebuilt, true);
   assert.ok(c.model.services.some((s) => s.key === 'Service/a/w'));
 });
+
+test('a pod relabelled out of a large Service leaves the slices it was not in as the same objects', () => {
+  const args = (i: number, app: 'x' | 'z') =>
+    ({
+      i: 100 + i,
+      ns: 'a',
+      node: `n${(i % 3) + 1}`, // below maxPodsPerNode on each
+      ip: `10.250.1.${i + 1}`,
+      app,
+      ready: true,
+      owned: false,
+      hostIP: false,
+      hostname: false,
+    }) as unknown as Parameters<typeof podBody>[0];
+  // 250 pods selected by Service a/x: slices of 100, 100 and 50 endpoints in pod key order (p100…p349).
+  const c = new IncrementalCluster([
+    ...base,
+    ...Array.from({ length: 250 }, (_, i) => raw(podBody(args(i, 'x')))),
+  ]);
+  const change = c.apply({ type: 'upsert', object: raw(podBody(args(249, 'z'))) });
+  assert.equal(change.rebuilt, false, change.reason);
+  const x = change.slices.find((s) => s.service.key === 'Service/a/x');
+  assert.ok(x);
+  assert.equal(x.before.length, 3);
+  assert.deepEqual(
+    x.before.map((s) => x.after.includes(s)),
+    [true, true, false],
+  );
+  assert.deepEqual(plain(c.model), plain(buildCluster(c.objects()).model));
+});

@@ -18,7 +18,15 @@
  * and any event above whose guard fails) rebuilds the whole model.
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
-import type { ClusterModel, EndpointSlice, NetworkPolicy, Pod, Service } from '../../model/types.ts';
+import type {
+  ClusterModel,
+  EndpointSlice,
+  Namespace,
+  NetworkPolicy,
+  Node,
+  Pod,
+  Service,
+} from '../../model/types.ts';
 import { defaultProfile } from '../../model/profile.ts';
 import { objectKey } from '../../model/keys.ts';
 import { cidrContains, parseCidr, parseIP, type Cidr } from '../../lib/ip.ts';
@@ -27,7 +35,7 @@ import { buildCluster, type BuildOptions } from '../index.ts';
 import { readEnvelopes, type Envelope } from '../_envelope.ts';
 import { buildNetworkPolicies } from '../_network-policies.ts';
 import { insertSorted, removeSorted } from './_sorted.ts';
-import { ownerOfSlice, ownerOfSliceObject, selects, slicesOfService } from './_slices.ts';
+import { keepUnchanged, ownerOfSlice, ownerOfSliceObject, selects, slicesOfService } from './_slices.ts';
 import { podAlone, type PodAlone } from './_pod-event.ts';
 
 /** One object added or changed (`upsert`) or deleted, as a watch event gives it. */
@@ -42,6 +50,7 @@ export interface ModelChange {
   /** Why the event was not applied in place (for logs and the benchmark). */
   readonly reason?: string;
   readonly pods: readonly { readonly before?: Pod; readonly after?: Pod }[];
+  /** Per Service, its slices before and after; a slice object in both lists is unchanged (`keepUnchanged`). */
   readonly slices: readonly {
     readonly service: Service;
     readonly before: readonly EndpointSlice[];
@@ -69,6 +78,9 @@ export class IncrementalCluster {
   readonly #defaultNamespace: string;
   readonly #raws = new Map<string, RawObject>();
   #base!: ClusterModel;
+  #nodeByName!: Map<string, Node>;
+  #zoneOf!: Map<string, string | undefined>;
+  #namespaceByName!: Map<string, Namespace>;
   #diagnostics!: Diagnostic[];
   #pods!: Pod[];
   #podByKey!: Map<string, Pod>;
@@ -177,6 +189,9 @@ export class IncrementalCluster {
     const raws = [...this.#raws.values()];
     const built = buildCluster(raws, this.#options);
     this.#base = built.model;
+    this.#nodeByName = new Map(built.model.nodes.map((n) => [n.name, n]));
+    this.#zoneOf = new Map(built.model.nodes.map((n) => [n.name, n.zone]));
+    this.#namespaceByName = new Map(built.model.namespaces.map((n) => [n.name, n]));
     this.#diagnostics = built.diagnostics;
     this.#clean = !built.diagnostics.some((d) => d.code === 'ip-conflict' || d.code === 'invalid-ip');
     this.#pods = [...built.model.pods];
@@ -204,7 +219,7 @@ export class IncrementalCluster {
     );
     for (const env of envs) {
       if (env.kind === 'Pod') {
-        const alone = podAlone(env, built.model.nodes, built.model.profile);
+        const alone = podAlone(env, built.model.nodes, this.#nodeByName, built.model.profile);
         if (alone) this.#facts.set(env.key, alone);
         if (alone?.hostIP) this.#hostIPPods++;
       } else {
@@ -275,15 +290,15 @@ export class IncrementalCluster {
   #exactPod(alone: PodAlone | undefined, self: string, adding: boolean): PodAlone | undefined {
     if (!alone || alone.diagnostics.length || !this.#clean) return undefined;
     const { pod, boundNode } = alone;
-    const node = boundNode && this.#base.nodes.find((n) => n.name === boundNode);
-    if (!node || !this.#raws.has(objectKey('Node', undefined, node.name))) return undefined;
+    const node = boundNode && this.#nodeByName.get(boundNode);
+    if (!pod || !node || !this.#raws.has(objectKey('Node', undefined, node.name))) return undefined;
     const profile = this.#options.profile ?? defaultProfile;
     const defaultNodes =
       profile.nodes === defaultProfile.nodes && this.#base.nodes.every((n) => n.fromProfile);
     if (defaultNodes || !alone.explicit || pod.nodeName !== boundNode) return undefined;
     if ((this.#onNode.get(boundNode) ?? 0) + (adding ? 1 : 0) >= this.#base.profile.maxPodsPerNode)
       return undefined;
-    const nsRecord = this.#base.namespaces.find((n) => n.name === pod.namespace);
+    const nsRecord = this.#namespaceByName.get(pod.namespace);
     if (!nsRecord || nsRecord.implicit) return undefined;
     for (const ip of pod.ips) {
       const holders = (this.#holders.get(ip) ?? 0) - (this.#podByKey.get(self)?.ips.includes(ip) ? 1 : 0);
@@ -312,11 +327,11 @@ export class IncrementalCluster {
     if (old && (!beforeFacts || !before)) return undefined;
     if (!old && before) return undefined; // a pod of a workload by the same name
     if (beforeFacts && !this.#exactPod(beforeFacts, env.key, false)) return undefined;
-    const afterFacts = event.type === 'upsert' ? podAlone(env, nodes, profile) : undefined;
+    const afterFacts = event.type === 'upsert' ? podAlone(env, nodes, this.#nodeByName, profile) : undefined;
     if (event.type === 'upsert') {
       if (
         diags.length ||
-        !this.#exactPod(afterFacts, env.key, !before || before.nodeName !== afterFacts?.pod.nodeName)
+        !this.#exactPod(afterFacts, env.key, !before || before.nodeName !== afterFacts?.pod?.nodeName)
       )
         return undefined;
     }
@@ -400,11 +415,15 @@ export class IncrementalCluster {
   #reslice(svc: Service): ModelChange['slices'][number] {
     const before = this.#slicesByOwner.get(svc.key) ?? [];
     const pods = this.#candidates(svc);
-    const after = slicesOfService(svc, pods, this.#base.nodes, [
-      ...(this.#sliceObjects.get(svc.key)?.values() ?? []),
-    ]);
-    for (const s of before) removeSorted(this.#slices, s);
-    for (const s of after) insertSorted(this.#slices, s);
+    const after = keepUnchanged(
+      before,
+      slicesOfService(svc, pods, this.#base.nodes, this.#zoneOf, [
+        ...(this.#sliceObjects.get(svc.key)?.values() ?? []),
+      ]),
+    );
+    const kept = new Set(before.filter((s) => after.includes(s)));
+    for (const s of before) if (!kept.has(s)) removeSorted(this.#slices, s);
+    for (const s of after) if (!kept.has(s)) insertSorted(this.#slices, s);
     if (after.length) this.#slicesByOwner.set(svc.key, after);
     else this.#slicesByOwner.delete(svc.key);
     return { service: svc, before, after };

@@ -11,7 +11,7 @@
 import {
   addressesOfSlice,
   buildDnsData,
-  byAddress,
+  sortByAddress,
   createDnsFromData,
   sliceSerial,
   zoneQuestions,
@@ -32,8 +32,11 @@ type Wire = Omit<EndpointAddress, 'service'>;
 
 /** One update of the zone, as plain data (it crosses to the serving process). */
 export interface ZoneDelta {
-  /** Changed Services (`name.namespace`) and their ready endpoints in index order. */
-  readonly services: [string, Wire[]][];
+  /**
+   * Changed Services (`name.namespace`) and their ready endpoints in index order, each either its position in the
+   * Service's previous endpoints (unchanged: the serving copy keeps its object) or, new, as data.
+   */
+  readonly services: [string, (number | Wire)[]][];
   /** Changed addresses and the endpoints holding each (Service, index in its endpoints); [] removes. */
   readonly endpointsByIP: [string, [string, number][]][];
   /** Changed pod addresses and the namespaces of the pods holding each; [] removes. */
@@ -73,7 +76,9 @@ export function applyZoneDelta(data: DnsData, delta: ZoneDelta, table?: AnswerTa
     if (!entry) continue;
     index.services.set(key, {
       service: entry.service,
-      endpoints: endpoints.map((e) => ({ ...e, service: entry.service })),
+      endpoints: endpoints.map((e) =>
+        typeof e === 'number' ? entry.endpoints[e] : { ...e, service: entry.service },
+      ),
     });
   }
   for (const [ip, refs] of delta.endpointsByIP) {
@@ -169,30 +174,42 @@ export class ZoneTracker {
     const ips = new Set<string>();
     const services: ZoneDelta['services'] = [];
     let serial = index.serial;
-    for (const { service, before, after } of change.slices) {
+    for (const { service, before: allBefore, after: allAfter } of change.slices) {
+      // A slice object in both lists is unchanged (the model keeps its identity): its addresses stay indexed.
+      const kept = new Set(allBefore.filter((s) => allAfter.includes(s)));
+      const before = allBefore.filter((s) => !kept.has(s));
+      const after = allAfter.filter((s) => !kept.has(s));
       // The serial is a sum over slices (zoneSerial): it moves by what the changed slices add and take away.
       for (const s of before) serial = (serial - sliceSerial(s, index.services)) >>> 0;
       for (const s of after) serial = (serial + sliceSerial(s, index.services)) >>> 0;
       const key = `${service.name}.${service.namespace}`;
       const old = index.services.get(key);
       if (!old) continue;
-      for (const s of before) this.#drop(s);
-      const endpoints: EndpointAddress[] = [];
+      const dropped: EndpointAddress[] = [];
+      for (const s of before) {
+        for (const a of this.#addresses.get(s) ?? []) dropped.push(a);
+        this.#drop(s);
+      }
+      const added: EndpointAddress[] = [];
       for (const s of after) {
         const addresses = addressesOfSlice(s, old.service, this.#podNames);
         this.#take(s, addresses);
-        endpoints.push(...addresses);
+        for (const a of addresses) added.push(a);
       }
-      endpoints.sort(byAddress);
+      const endpoints: EndpointAddress[] = [];
+      for (const s of allAfter) for (const a of this.#addresses.get(s) ?? []) endpoints.push(a);
+      sortByAddress(endpoints);
       const entry = { service: old.service, endpoints };
       index.services.set(key, entry);
-      services.push([key, endpoints.map(wire)]);
+      const was = new Map(old.endpoints.map((e, i) => [e, i]));
+      services.push([key, endpoints.map((e) => was.get(e) ?? wire(e))]);
       // Names of endpoints that did not change answer as before: only the Service's own names (A, AAAA, SRV)
-      // and the names and addresses of endpoints that came or went are asked again.
-      const had = new Set(old.endpoints.map(sig));
-      const has = new Set(endpoints.map(sig));
-      const gone = old.endpoints.filter((e) => !has.has(sig(e)));
-      const came = endpoints.filter((e) => !had.has(sig(e)));
+      // and the names and addresses of endpoints that came or went are asked again. Those of kept slices are
+      // there before and after; an endpoint that only moved between changed slices neither came nor went.
+      const had = new Set(dropped.map(sig));
+      const has = new Set(added.map(sig));
+      const gone = dropped.filter((e) => !has.has(sig(e)));
+      const came = added.filter((e) => !had.has(sig(e)));
       for (const e of [...gone, ...came]) ips.add(e.ip);
       mini(new Map([[key, { service: old.service, endpoints: gone }]]), [], []);
       mini(new Map([[key, { service: old.service, endpoints: came }]]), [], []);
