@@ -1,5 +1,14 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { Endpoint, EndpointPort, EndpointSlice, Node, Pod, Protocol, Service } from '../model/types.ts';
+import type {
+  ContainerPort,
+  Endpoint,
+  EndpointPort,
+  EndpointSlice,
+  Node,
+  Pod,
+  Protocol,
+  Service,
+} from '../model/types.ts';
 import { byNamespaceName, objectKey } from '../model/keys.ts';
 import { selectorFromMap } from '../lib/labels.ts';
 import { LabelIndex } from '../lib/label-index.ts';
@@ -69,21 +78,29 @@ function slicesFor(
 ): EndpointSlice[] {
   const groups = new Map<string, { ports: EndpointPort[]; endpoints: Endpoint[] }>();
   const v6 = family === 'IPv6';
+  // The resolved ports and their signature depend only on the pod's container ports, which the replicas of a
+  // template share (one array): resolved once per array, not once per pod.
+  const resolved = new Map<readonly ContainerPort[], { ports: EndpointPort[]; sig: string }>();
   for (const pod of pods) {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
     const address = pod.ips.find((ip) => ip.includes(':') === v6);
     if (!address) continue;
-    const ports: EndpointPort[] = [];
-    for (const sp of svc.ports) {
-      const port = findPort(pod, sp.targetPort, sp.protocol);
-      if (port === undefined) continue;
-      ports.push({
-        name: sp.name ?? '',
-        port,
-        protocol: sp.protocol,
-        ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
-      });
+    let hit = resolved.get(pod.ports);
+    if (!hit) {
+      const ports: EndpointPort[] = [];
+      for (const sp of svc.ports) {
+        const port = findPort(pod, sp.targetPort, sp.protocol);
+        if (port === undefined) continue;
+        ports.push({
+          name: sp.name ?? '',
+          port,
+          protocol: sp.protocol,
+          ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+        });
+      }
+      resolved.set(pod.ports, (hit = { ports, sig: JSON.stringify(ports) }));
     }
+    const { ports, sig } = hit;
     const serving = pod.ready;
     const terminating = pod.terminating;
     const zone = pod.nodeName ? zoneOf.get(pod.nodeName) : undefined;
@@ -95,7 +112,6 @@ function slicesFor(
       ...(zone ? { zone } : {}),
       targetRef: pod.key,
     };
-    const sig = JSON.stringify(ports);
     const group = groups.get(sig) ?? { ports, endpoints: [] };
     group.endpoints.push(endpoint);
     groups.set(sig, group);
