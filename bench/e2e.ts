@@ -9,22 +9,10 @@
  *                        [--cli dist/kubetwin.mjs] [--timeout SECONDS] [--results bench/results/e2e.md]
  */
 import { spawnSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { generateBodies, profileFor } from './generate.ts';
-
-type Family = 'realistic' | 'random-labels';
+import { clusterDir, type Family } from './_cluster-dir.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,24 +40,6 @@ function argsOf(command: string, family: Family, dir: string): string[] {
     'matrix-workload': ['matrix', '-A', '-o', 'json'],
   };
   return [...of[command], '-q', '-f', dir];
-}
-
-/** Writes the cluster once per (family, pods); later runs reuse it. */
-function clusterDir(family: Family, pods: number): string {
-  const dir = join(root, `${family}-${pods}`);
-  if (existsSync(join(dir, 'kubetwin.yaml'))) return dir;
-  mkdirSync(dir, { recursive: true });
-  const docs = generateBodies({ family, pods }).map((b) => stringify(b));
-  writeFileSync(join(dir, 'cluster.yaml'), docs.join('---\n'));
-  const profile = profileFor(pods);
-  const nodes = profile.nodes.map(
-    (n) => `  - {name: ${n.name}, zone: ${n.zone}, internalIP: ${n.internalIP}}`,
-  );
-  writeFileSync(
-    join(dir, 'kubetwin.yaml'),
-    `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\npodCIDR: ${profile.podCIDR}\nnodes:\n${nodes.join('\n')}\n`,
-  );
-  return dir;
 }
 
 interface Run {
@@ -118,7 +88,7 @@ const rows: string[] = [];
 const results = arg('results', join('bench', 'results', 'e2e.md'));
 for (const family of families)
   for (const pods of sizes) {
-    const dir = clusterDir(family, pods);
+    const dir = clusterDir(root, family, pods);
     for (const command of commands) {
       const load = loadavg()
         .map((l) => l.toFixed(1))

@@ -1,5 +1,14 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
-import type { Endpoint, EndpointPort, EndpointSlice, Node, Pod, Protocol, Service } from '../model/types.ts';
+import type {
+  ContainerPort,
+  Endpoint,
+  EndpointPort,
+  EndpointSlice,
+  Node,
+  Pod,
+  Protocol,
+  Service,
+} from '../model/types.ts';
 import { byNamespaceName, objectKey } from '../model/keys.ts';
 import { selectorFromMap } from '../lib/labels.ts';
 import { LabelIndex } from '../lib/label-index.ts';
@@ -84,36 +93,29 @@ function slicesFor(
 ): EndpointSlice[] {
   const groups = new Map<string, { ports: EndpointPort[]; endpoints: Endpoint[] }>();
   const v6 = family === 'IPv6';
-  // The resolved ports of a pod are fixed by its target port numbers: their list and JSON text (the group's
-  // signature) are made once per distinct tuple, not once per pod.
-  const resolvedBy = new Map<string, { ports: EndpointPort[]; sig: string }>();
-  const numbers: (number | undefined)[] = new Array<number | undefined>(svc.ports.length);
+  // The resolved ports and their signature depend only on the pod's container ports, which the replicas of a
+  // template share (one array): resolved once per array, not once per pod.
+  const resolved = new Map<readonly ContainerPort[], { ports: EndpointPort[]; sig: string }>();
   for (const pod of pods) {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
     const address = pod.ips.find((ip) => ip.includes(':') === v6);
     if (!address) continue;
-    let tuple = '';
-    for (let i = 0; i < svc.ports.length; i++) {
-      const sp = svc.ports[i];
-      numbers[i] = findPort(pod, sp.targetPort, sp.protocol);
-      tuple += `${numbers[i] ?? '-'},`;
-    }
-    let resolved = resolvedBy.get(tuple);
-    if (!resolved) {
-      const list: EndpointPort[] = [];
-      svc.ports.forEach((sp, i) => {
-        const port = numbers[i];
-        if (port === undefined) return;
-        list.push({
+    let hit = resolved.get(pod.ports);
+    if (!hit) {
+      const ports: EndpointPort[] = [];
+      for (const sp of svc.ports) {
+        const port = findPort(pod, sp.targetPort, sp.protocol);
+        if (port === undefined) continue;
+        ports.push({
           name: sp.name ?? '',
           port,
           protocol: sp.protocol,
           ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
         });
-      });
-      resolvedBy.set(tuple, (resolved = { ports: list, sig: JSON.stringify(list) }));
+      }
+      resolved.set(pod.ports, (hit = { ports, sig: JSON.stringify(ports) }));
     }
-    const { ports, sig } = resolved;
+    const { ports, sig } = hit;
     const serving = pod.ready;
     const terminating = pod.terminating;
     const zone = pod.nodeName ? zoneOf.get(pod.nodeName) : undefined;
@@ -125,9 +127,9 @@ function slicesFor(
       ...(zone ? { zone } : {}),
       targetRef: pod.key,
     };
-    const group = groups.get(sig);
-    if (group) group.endpoints.push(endpoint);
-    else groups.set(sig, { ports, endpoints: [endpoint] });
+    const group = groups.get(sig) ?? { ports, endpoints: [] };
+    group.endpoints.push(endpoint);
+    groups.set(sig, group);
   }
   const preferClose =
     svc.trafficDistribution === 'PreferClose' ||

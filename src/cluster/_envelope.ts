@@ -227,7 +227,7 @@ function readOne(
 function checkDeprecations(env: Envelope, sink: (d: Diagnostic) => void): void {
   for (const field of deprecatedFields) {
     if (field.kind !== env.kind) continue;
-    const at = findPresent(env.raw.body, field.path.split('.'), []);
+    const at = findPresent(env.raw.body, field.path.split('.'), 0, []);
     if (!at) continue;
     sink({
       code: field.status === 'removed' ? 'removed-field' : 'deprecated-field',
@@ -251,13 +251,8 @@ function checkDeprecations(env: Envelope, sink: (d: Diagnostic) => void): void {
 
 /** Warns on fields the catalogue marks below `modeled`, once per field per object. */
 function checkModeledFields(env: Envelope, sink: (d: Diagnostic) => void): void {
-  const podPrefix = podSpecPaths[env.kind];
-  for (const field of fields) {
-    let path: string | undefined;
-    if (field.kind === env.kind) path = field.path;
-    else if (field.kind === 'PodSpec' && podPrefix) path = `${podPrefix}.${field.path}`;
-    if (!path) continue;
-    const at = findPresent(env.raw.body, path.split('.'), []);
+  for (const { field, segs } of modeledPathsOf(env.kind)) {
+    const at = findPresent(env.raw.body, segs, 0, []);
     if (!at) continue;
     sink({
       code: 'field-not-modeled',
@@ -269,19 +264,47 @@ function checkModeledFields(env: Envelope, sink: (d: Diagnostic) => void): void 
   }
 }
 
-function findPresent(v: unknown, segs: string[], at: (string | number)[]): (string | number)[] | undefined {
-  if (segs.length === 0) return v === undefined || v === null ? undefined : at;
+/** The catalogue's fields that apply to a kind, with their paths split, in catalogue order; made once per kind. */
+const modeledPaths = new Map<string, { field: (typeof fields)[number]; segs: string[] }[]>();
+function modeledPathsOf(kind: string): { field: (typeof fields)[number]; segs: string[] }[] {
+  let list = modeledPaths.get(kind);
+  if (list) return list;
+  list = [];
+  const podPrefix = podSpecPaths[kind];
+  for (const field of fields) {
+    let path: string | undefined;
+    if (field.kind === kind) path = field.path;
+    else if (field.kind === 'PodSpec' && podPrefix) path = `${podPrefix}.${field.path}`;
+    if (path) list.push({ field, segs: path.split('.') });
+  }
+  modeledPaths.set(kind, list);
+  return list;
+}
+
+/** The first present value's path along `segs` from `segs[i]` (`*` for every list item); `at` is the path so far. */
+function findPresent(
+  v: unknown,
+  segs: readonly string[],
+  i: number,
+  at: (string | number)[],
+): (string | number)[] | undefined {
+  if (i === segs.length) return v === undefined || v === null ? undefined : [...at];
   if (v === null || typeof v !== 'object') return undefined;
-  const [head, ...rest] = segs;
+  const head = segs[i];
   if (head === '*') {
     if (!Array.isArray(v)) return undefined;
-    for (let i = 0; i < v.length; i++) {
-      const hit = findPresent(v[i], rest, [...at, i]);
+    for (let j = 0; j < v.length; j++) {
+      at.push(j);
+      const hit = findPresent(v[j], segs, i + 1, at);
+      at.pop();
       if (hit) return hit;
     }
     return undefined;
   }
-  return findPresent((v as Record<string, unknown>)[head], rest, [...at, head]);
+  at.push(head);
+  const hit = findPresent((v as Record<string, unknown>)[head], segs, i + 1, at);
+  at.pop();
+  return hit;
 }
 
 /** The ObjectMeta fields every model record carries, from an envelope. */

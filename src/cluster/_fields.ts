@@ -82,10 +82,7 @@ export class FieldReader {
    * it is `invalid-field` at its line, and the object is left out as the API server would refuse it.
    */
   private inRange(path: readonly PathSegment[], v: number): number | undefined {
-    const rule = fieldRule(
-      String(this.raw.body.kind),
-      path.map((p) => (typeof p === 'number' ? '*' : p)).join('.'),
-    );
+    const rule = fieldRule(String(this.raw.body.kind), tablePath(path));
     if (rule?.min === undefined || rule.max === undefined || (v >= rule.min && v <= rule.max)) return v;
     const what =
       rule.max === int32Max && v > int32Max
@@ -154,4 +151,14 @@ export class FieldReader {
     }
     return out;
   }
+}
+
+/** The table's form of a field path: dotted, list indexes as `*` (one string, no array per read). */
+function tablePath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    out += i ? (typeof seg === 'number' ? '.*' : `.${seg}`) : typeof seg === 'number' ? '*' : seg;
+  }
+  return out;
 }

@@ -88,7 +88,11 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
   const peers: PolicyPeer[] = [];
   rawPeers.forEach((_, i) => {
     const p = [...at, peerField, i];
-    const has = (k: string) => f.get([...p, k]) !== undefined && f.get([...p, k]) !== null;
+    // The peer read once; `has` looks in it (as `f.get([...p, k]) != null` would, without a path per call).
+    const peer = f.get(p);
+    const field = (k: string): unknown =>
+      peer !== null && typeof peer === 'object' ? (peer as Record<string, unknown>)[k] : undefined;
+    const has = (k: string) => field(k) !== undefined && field(k) !== null;
     if (!has('podSelector') && !has('namespaceSelector') && !has('ipBlock'))
       return f.report(
         'invalid-peer',
@@ -142,7 +146,7 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
       peers.push({ ipBlock: { cidr: cidrText, except }, source: env.raw.locate(p) });
       return;
     }
-    if (f.get([...p, 'namespaceSelector']) === null && has('podSelector'))
+    if (field('namespaceSelector') === null && has('podSelector'))
       f.report(
         'null-selector',
         'warning',

@@ -82,7 +82,10 @@ export function buildNodes(
   drafts.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const clusterCidr of cidrList(profile.podCIDR).map((t) => parseCidr(t) as Cidr)) {
     const mask = clusterCidr.family === 4 ? profile.nodeCIDRMaskSize : profile.nodeCIDRMaskSizeIPv6;
-    const taken = drafts
+    // Only ranges the input states can overlap a candidate: the candidates are the /mask subnets of the cluster
+    // range in index order, so the ones handed out before this node's are disjoint from it (checking them too
+    // made the allocation quadratic in nodes: 1.1M BigInt comparisons at 1,515 nodes).
+    const stated = drafts
       .flatMap((n) => n.podCIDRs.map(parseCidr))
       .filter((c): c is Cidr => !!c && c.family === clusterCidr.family);
     let next = 0;
@@ -101,8 +104,7 @@ export function buildNodes(
           });
           break;
         }
-        if (taken.some((t) => cidrsOverlap(t, candidate))) continue;
-        taken.push(candidate);
+        if (stated.some((t) => cidrsOverlap(t, candidate))) continue;
         n.podCIDRs.push(candidate.text);
         break;
       }

@@ -48,8 +48,14 @@ export function placePods(
     });
   const sorted = [...drafts].sort((a, b) => (a.key < b.key ? -1 : 1));
   const reserved = new Map<string, string>(); // ip -> pod key
-  const explicit = new Map<string, string[]>();
-  for (const d of sorted) {
+  // Explicit IPs by position in `sorted` (a Map by pod key hashed every key twice: 150k keys at 150k pods).
+  const explicit: string[][] = new Array<string[]>(sorted.length);
+  for (let at = 0; at < sorted.length; at++) {
+    const d = sorted[at];
+    if (!d.explicitIPs.length) {
+      explicit[at] = noIPs;
+      continue;
+    }
     const ips: string[] = [];
     // hostNetwork pods share their node's address: theirs is not a pod IP any other pod could conflict with.
     const shared = d.template.hostNetwork;
@@ -85,14 +91,16 @@ export function placePods(
       reserved.set(canonical, d.key);
       ips.push(canonical);
     }
-    explicit.set(d.key, ips);
+    explicit[at] = ips;
   }
   const cursors = new Map<string, number>();
   const eligibleBy = new Map<string, NodeSlot[]>();
   const unschedulable = new Map<string, { count: number; draft: PodDraft; reason: string }>();
   const pods: Pod[] = [];
-  for (const d of sorted) {
-    const ips = explicit.get(d.key) ?? [];
+  for (let at = 0; at < sorted.length; at++) {
+    const d = sorted[at];
+    // A fresh array per pod that keeps its (empty) list: pods never share one.
+    const ips = explicit[at] === noIPs ? [] : explicit[at];
     let slot: NodeSlot | undefined;
     let reason = '';
     if (d.statedPending && !ips.length) {
@@ -179,6 +187,9 @@ export function placePods(
     });
   return pods;
 }
+
+/** The marker for a pod with no explicit IPs (never handed out: each pod gets its own array). */
+const noIPs: string[] = [];
 
 /** `JSON.stringify` of a pod template's nodeSelector, once per template (its pods share the object). */
 const selectorKeys = new WeakMap<object, string>();

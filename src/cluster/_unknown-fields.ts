@@ -13,6 +13,10 @@ export function checkUnknownFields(env: Envelope): void {
   walk(env, schema, env.raw.body, [], '');
 }
 
+/**
+ * `path` is one array pushed and popped on the way down (copied only for a report), and each pattern is made
+ * once per (pattern, key) (`childPattern`): the walk visits every field of every object.
+ */
 function walk(
   env: Envelope,
   schema: Readonly<Record<string, readonly string[]>>,
@@ -21,15 +25,20 @@ function walk(
   pattern: string,
 ): void {
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(env, schema, v, [...path, i], pattern ? `${pattern}.*` : '*'));
+    const items = childPattern(pattern, '*');
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(env, schema, value[i], path, items);
+      path.pop();
+    }
     return;
   }
   if (value === null || typeof value !== 'object') return;
   const allowed = schema[pattern];
   if (!allowed) return;
   for (const key of Object.keys(value)) {
-    const here = [...path, key];
     if (!allowed.includes(key)) {
+      const here = [...path, key];
       const near = allowed
         .filter((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= 2)
         .sort((a, b) => editDistance(a, key) - editDistance(b, key))[0];
@@ -42,6 +51,18 @@ function walk(
       );
       continue;
     }
-    walk(env, schema, (value as Record<string, unknown>)[key], here, pattern ? `${pattern}.${key}` : key);
+    path.push(key);
+    walk(env, schema, (value as Record<string, unknown>)[key], path, childPattern(pattern, key));
+    path.pop();
   }
+}
+
+/** `pattern.key` (`key` alone at the root), one string per pair for the whole run: schema patterns are few. */
+const patterns = new Map<string, Map<string, string>>();
+function childPattern(pattern: string, key: string): string {
+  let children = patterns.get(pattern);
+  if (!children) patterns.set(pattern, (children = new Map()));
+  let child = children.get(key);
+  if (child === undefined) children.set(key, (child = pattern ? `${pattern}.${key}` : key));
+  return child;
 }

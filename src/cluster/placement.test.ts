@@ -71,6 +71,28 @@ test('nodes without spec.podCIDR get the next free /24 of the pod CIDR', () => {
   );
 });
 
+test('allocated node ranges skip every /24 inside a range another node states, wider or later in the CIDR', () => {
+  const nodes = [
+    '{name: a, internalIP: 10.1.0.1}',
+    '{name: b, internalIP: 10.1.0.2, podCIDR: 10.10.0.0/23}',
+    '{name: c, internalIP: 10.1.0.3}',
+    '{name: d, internalIP: 10.1.0.4}',
+    '{name: e, internalIP: 10.1.0.5, podCIDR: 10.10.4.0/24}',
+  ];
+  const profile = `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\npodCIDR: 10.10.0.0/16\nnodes: [${nodes.join(', ')}]\n`;
+  const { model } = buildYaml('', { profile });
+  assert.deepEqual(
+    model.nodes.map((n) => [n.name, n.podCIDR]),
+    [
+      ['a', '10.10.2.0/24'],
+      ['b', '10.10.0.0/23'],
+      ['c', '10.10.3.0/24'],
+      ['d', '10.10.5.0/24'],
+      ['e', '10.10.4.0/24'],
+    ],
+  );
+});
+
 test('Node objects replace the profile nodes; zone from topology.kubernetes.io/zone', () => {
   const node = `apiVersion: v1\nkind: Node\nmetadata: {name: w1, labels: {topology.kubernetes.io/zone: z9}}\nspec: {podCIDR: 10.244.9.0/24}\nstatus: {addresses: [{type: InternalIP, address: 192.168.0.9}]}\n`;
   const { model } = buildYaml(node);

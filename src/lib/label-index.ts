@@ -11,14 +11,22 @@ export class LabelIndex<T> {
     readonly items: readonly T[],
     private readonly labelsOf: (item: T) => Labels,
   ) {
+    // Items often share one labels object (the replicas of a workload): its lists are found once per object.
+    let lastLabels: Labels | undefined;
+    let lastLists: T[][] = [];
     for (const item of items) {
       const labels = labelsOf(item);
-      for (const k in labels) {
-        const pair = `${k}=${labels[k]}`;
-        let list = this.#byPair.get(pair);
-        if (!list) this.#byPair.set(pair, (list = []));
-        list.push(item);
+      if (labels !== lastLabels) {
+        lastLabels = labels;
+        lastLists = [];
+        for (const k in labels) {
+          const pair = `${k}=${labels[k]}`;
+          let list = this.#byPair.get(pair);
+          if (!list) this.#byPair.set(pair, (list = []));
+          lastLists.push(list);
+        }
       }
+      for (const list of lastLists) list.push(item);
     }
   }
 

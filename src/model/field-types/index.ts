@@ -55,5 +55,13 @@ export function tableKey(kind: string, path: string): string {
 }
 
 /** The rule for a field read, if the table lists it. */
-export const fieldRule = (kind: string, path: string): FieldRule | undefined =>
-  byKey.get(tableKey(kind, path));
+export function fieldRule(kind: string, path: string): FieldRule | undefined {
+  // Remembered per kind and path: the builder asks once per integer read of every object.
+  let paths = ruleMemo.get(kind);
+  if (!paths) ruleMemo.set(kind, (paths = new Map()));
+  let rule = paths.get(path);
+  if (rule === undefined) paths.set(path, (rule = byKey.get(tableKey(kind, path)) ?? null));
+  return rule ?? undefined;
+}
+
+const ruleMemo = new Map<string, Map<string, FieldRule | null>>();
