@@ -3,6 +3,14 @@ import type { ControllerProfile, HttpRequest, Ingress, IngressBackend } from '..
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
 import { traefikRouter } from './_traefik.ts';
+import {
+  canaryChoice,
+  canaryFor,
+  canaryPolicy,
+  describePolicy,
+  isCanary,
+  type CanaryChoice,
+} from './_nginx-canary.ts';
 
 /** A winning entry (or defaultBackend), with what the controller did to the request. */
 export interface IngressPick {
@@ -10,6 +18,8 @@ export interface IngressPick {
   readonly defaultBackend?: { readonly ingress: Ingress; readonly backend: IngressBackend };
   readonly rewrittenPath?: string;
   readonly redirect?: { readonly status: number; readonly location: string };
+  /** ingress-nginx: the canary Ingress merged into the winning location, and where this request goes. */
+  readonly canary?: { readonly entry: Entry; readonly choice: CanaryChoice };
   readonly notes: string[];
 }
 
@@ -128,11 +138,14 @@ const rank = (e: Entry) => (e.pathType === 'Exact' ? 0 : 1);
  * https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/
  */
 function nginxPick(
-  entries: readonly Entry[],
-  ingresses: readonly Ingress[],
+  all: readonly Entry[],
+  allIngresses: readonly Ingress[],
   req: HttpRequest,
   lost?: { entry: Entry; reason: string }[],
 ): IngressPick {
+  const canaries = all.filter((e) => isCanary(e.ingress));
+  const entries = canaries.length ? all.filter((e) => !isCanary(e.ingress)) : all;
+  const ingresses = canaries.length ? allIngresses.filter((i) => !isCanary(i)) : allIngresses;
   const { group, kind } = hostGroup(entries, req.host, nginxWildcardMatch);
   const notes: string[] = [];
   const regexOn = group.some(
@@ -157,7 +170,20 @@ function nginxPick(
   rejectOthers(entries, winner, group, kind, req, m, lost);
   const appRoot = appRootRedirect([...new Set(group.map((e) => e.ingress))], req, notes);
   if (appRoot) return { ...(winner ? { entry: winner } : {}), redirect: appRoot, notes };
-  if (!winner) return fallback(ingresses, notes);
+  if (!winner) {
+    const c = canaries.find(
+      (e) =>
+        (e.host === undefined ||
+          e.host === req.host.toLowerCase() ||
+          (e.host.startsWith('*.') && nginxWildcardMatch(e.host, req.host))) &&
+        m(e),
+    );
+    if (c)
+      notes.push(
+        `canary ${c.ingress.key} ${c.at} matches, but a canary Ingress has no location of its own: ingress-nginx merges it into a non-canary Ingress of the same host, path and pathType, and there is none`,
+      );
+    return fallback(ingresses, notes);
+  }
   const returned = annotationRedirect(winner.ingress, notes);
   if (returned) return { entry: winner, redirect: returned, notes };
   const a = winner.ingress.annotations;
@@ -177,14 +203,37 @@ function nginxPick(
       notes,
     };
   }
+  const canary = canaryOf(winner, canaries, req, notes);
   const target = a['nginx.ingress.kubernetes.io/rewrite-target'];
   if (target !== undefined && winner.pathType !== 'Exact') {
     const re = nginxRegex(winner.path);
     const mm = re?.exec(req.path);
     const rewrittenPath = mm ? target.replace(/\$(\d)/g, (_, n: string) => mm[Number(n)] ?? '') : undefined;
-    return { entry: winner, rewrittenPath, notes };
+    return { entry: winner, rewrittenPath, ...(canary ? { canary } : {}), notes };
   }
-  return { entry: winner, notes };
+  return { entry: winner, ...(canary ? { canary } : {}), notes };
+}
+
+/** The canary merged into the winning location and this request's choice, with notes saying why. */
+function canaryOf(
+  winner: Entry,
+  canaries: readonly Entry[],
+  req: HttpRequest,
+  notes: string[],
+): IngressPick['canary'] {
+  if (!canaries.length) return undefined;
+  const c = canaryFor(winner, canaries);
+  if (!c) return undefined;
+  const policy = canaryPolicy(c.ingress, notes);
+  const choice = canaryChoice(policy, req, notes);
+  const what = `canary ${c.ingress.key} ${c.at} shadows this location (${describePolicy(policy)})`;
+  notes.push(
+    'split' in choice
+      ? `${what}: no header or cookie decides, so ${choice.split} of ${choice.total} requests go to the canary at random`
+      : `${what}: ${choice.by} → ${choice.to === 'canary' ? 'the canary backend' : 'the primary backend'}`,
+    `ingress-nginx ignores the canary Ingress's other annotations: the location's own (${winner.ingress.key}) apply`,
+  );
+  return { entry: c, choice };
 }
 
 export function queryString(req: HttpRequest): string {

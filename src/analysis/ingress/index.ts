@@ -93,6 +93,25 @@ function backendOf(ing: Ingress, b: IngressBackend, opts: IngressRouterOptions):
   };
 }
 
+/**
+ * The backends of a location with a canary: the one the header or cookie chose, or both weighted by
+ * `canary-weight` (the primary gets the rest of the total).
+ */
+function withCanary(
+  primary: DecisionBackend,
+  canary: NonNullable<IngressPick['canary']>,
+  opts: IngressRouterOptions,
+): DecisionBackend[] {
+  const alt = backendOf(canary.entry.ingress, canary.entry.backend, opts);
+  const c = canary.choice;
+  if ('split' in c)
+    return [
+      { ...primary, weight: c.total - c.split },
+      { ...alt, weight: c.split },
+    ];
+  return [c.to === 'canary' ? alt : primary];
+}
+
 function toDecision(
   p: IngressPick,
   opts: IngressRouterOptions,
@@ -130,14 +149,15 @@ function toDecision(
         'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
       ],
     };
-  const backend = backendOf(ing, p.entry ? p.entry.backend : p.defaultBackend!.backend, opts);
+  const primary = backendOf(ing, p.entry ? p.entry.backend : p.defaultBackend!.backend, opts);
   const winner = p.entry
     ? { object: ing.key, at: p.entry.at, match: describeEntry(p.entry) }
     : { object: ing.key, at: 'spec.defaultBackend', match: 'defaultBackend' };
+  const backends = p.canary ? withCanary(primary, p.canary, opts) : [primary];
   return {
-    status: backend.problem ? 503 : 200,
+    status: backends.some((b) => b.weight > 0 && !b.problem) ? 200 : 503,
     winner,
-    backends: [backend],
+    backends,
     rewrittenPath: p.rewrittenPath,
     mirrors: [],
     lost: lostOut,
