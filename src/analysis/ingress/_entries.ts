@@ -58,12 +58,11 @@ export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly str
 };
 
 /**
- * ingress-nginx annotations not modeled yet that change where a request goes: the www redirect, a per-Ingress default backend, custom error pages, snippets and the auth redirects.
+ * ingress-nginx annotations not modeled yet that change where a request goes: the www redirect, custom error pages, snippets and the auth redirects.
  * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
  */
 const routingAnnotations = [
   `${nginx}from-to-www-redirect`,
-  `${nginx}default-backend`,
   `${nginx}custom-http-errors`,
   `${nginx}server-snippet`,
   `${nginx}configuration-snippet`,

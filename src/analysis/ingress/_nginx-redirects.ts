@@ -58,3 +58,43 @@ export function annotationRedirect(ing: Ingress, notes: string[]): Redirect | un
   }
   return undefined;
 }
+
+/**
+ * nginx's missing-trailing-slash redirect under ingress-nginx: a location whose name ends in `/` and that proxies
+ * (every ingress-nginx location does) answers a request for its name without the slash with 301 to the name with
+ * it — unless a location is named exactly that (nginx looks locations up by name before any regex). ingress-nginx
+ * names its locations: Exact `= path`; Prefix (outside regex mode) `path/` plus `= path` for the path as written,
+ * so only a Prefix path written with its trailing slash (`/foo/`) leaves `/foo` without an exact location;
+ * ImplementationSpecific `path` as written; in regex mode (use-regex, rewrite-target) Prefix and
+ * ImplementationSpecific are regexes and redirect nothing. The Location is absolute, without the port
+ * (ingress-nginx turns `port_in_redirect` off unless `use-port-in-redirects`), query kept.
+ * https://nginx.org/en/docs/http/ngx_http_core_module.html#location
+ * https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/controller/location.go (updateServerLocations)
+ */
+export function trailingSlashRedirect(
+  locations: readonly { readonly path: string; readonly pathType: string; readonly key: string }[],
+  regexOn: boolean,
+  req: HttpRequest,
+  query: string,
+  notes: string[],
+): { redirect: Redirect; index: number } | undefined {
+  if (req.path.endsWith('/')) return undefined;
+  const names = locations.map((l) =>
+    l.pathType === 'Exact'
+      ? [l.path]
+      : regexOn
+        ? []
+        : l.pathType === 'Prefix'
+          ? l.path === '/'
+            ? ['/']
+            : [l.path.endsWith('/') ? l.path : `${l.path}/`, l.path]
+          : [l.path],
+  );
+  if (names.some((n) => n.includes(req.path))) return undefined;
+  const index = names.findIndex((n) => n.includes(`${req.path}/`));
+  if (index < 0) return undefined;
+  notes.push(
+    `nginx answers ${req.path} with 301 to ${req.path}/: the location ${req.path}/ (${locations[index].key}) ends with a slash and no location is named ${req.path}`,
+  );
+  return { redirect: { status: 301, location: `${req.scheme}://${req.host}${req.path}/${query}` }, index };
+}

@@ -1,4 +1,4 @@
-import { annotationRedirect, appRootRedirect } from './_nginx-redirects.ts';
+import { annotationRedirect, appRootRedirect, trailingSlashRedirect } from './_nginx-redirects.ts';
 import type { ControllerProfile, HttpRequest, Ingress, IngressBackend } from '../../model/routing.ts';
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
@@ -170,6 +170,14 @@ function nginxPick(
   rejectOthers(entries, winner, group, kind, req, m, lost);
   const appRoot = appRootRedirect([...new Set(group.map((e) => e.ingress))], req, notes);
   if (appRoot) return { ...(winner ? { entry: winner } : {}), redirect: appRoot, notes };
+  const slash = trailingSlashRedirect(
+    group.map((e) => ({ path: e.path, pathType: e.pathType, key: `${e.ingress.key} ${e.at}` })),
+    regexOn,
+    req,
+    queryString(req),
+    notes,
+  );
+  if (slash) return { entry: group[slash.index], redirect: slash.redirect, notes };
   if (!winner) {
     const c = canaries.find(
       (e) =>

@@ -146,7 +146,9 @@ function toDecision(
       lost: lostOut,
       notes: [
         ...notes,
-        'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
+        opts.profile === 'ingress-nginx'
+          ? "no rule matches and no Ingress of the class has a defaultBackend: ingress-nginx's default backend answers 404 (its built-in one, or the Service of the controller's --default-backend-service flag, which the manifests do not show)"
+          : 'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
       ],
     };
   const primary = backendOf(ing, p.entry ? p.entry.backend : p.defaultBackend!.backend, opts);
