@@ -1,6 +1,8 @@
 import type { ControllerProfile, Ingress, IngressBackend, IngressClass } from '../../model/routing.ts';
 import type { Service } from '../../model/types.ts';
 import { ann } from '../ingress/_entries.ts';
+import { canaryAnnotations, entriesOf, isCanary, type Entry } from '../ingress/index.ts';
+import { canaryRules } from './_canary.ts';
 import type { Manifest, Unconvertible } from './_types.ts';
 
 const v1 = 'gateway.networking.k8s.io/v1';
@@ -151,7 +153,22 @@ export function emitClass(input: EmitInput, out: Unconvertible[]): Manifest[] {
       },
     });
 
-  for (const ing of ingresses) manifests.push(...routesOf(ing, input, httpsListeners, listenerName, out));
+  // ingress-nginx: a canary Ingress has no route of its own; it becomes header rules and weights of the route
+  // of the location it merges into.
+  const nginx = input.profile === 'ingress-nginx';
+  const canaries = nginx ? entriesOf(ingresses.filter(isCanary)) : [];
+  const used = new Set<Entry>();
+  for (const ing of ingresses)
+    if (!nginx || !isCanary(ing))
+      manifests.push(...routesOf(ing, input, httpsListeners, listenerName, out, { canaries, used }));
+  for (const c of canaries)
+    if (!used.has(c))
+      out.push({
+        object: c.ingress.key,
+        what: c.at,
+        reason:
+          'canary path merges into no location of a non-canary Ingress (same host, path and pathType): ingress-nginx drops it, and no route is emitted',
+      });
   return manifests;
 }
 
@@ -161,6 +178,7 @@ function routesOf(
   httpsListeners: readonly HttpsListener[],
   listenerName: (l: HttpsListener) => string,
   out: Unconvertible[],
+  canary: { readonly canaries: readonly Entry[]; readonly used: Set<Entry> },
 ): Manifest[] {
   const a = ing.annotations;
   const gw = {
@@ -222,12 +240,19 @@ function routesOf(
           });
       }
       const type = p.pathType === 'Exact' ? 'Exact' : 'PathPrefix';
-      const rule = {
-        matches: [{ path: { type, value: p.path } }],
-        ...(filters.length ? { filters } : {}),
-        backendRefs: [backendRef],
+      const entry: Entry = {
+        ingress: ing,
+        at,
+        host: r.host,
+        path: p.path,
+        pathType: p.pathType,
+        backend: p.backend,
+        order: 0,
       };
-      hosts.set(r.host, { rules: [...(hosts.get(r.host)?.rules ?? []), rule] });
+      const rules = canaryRules(entry, backendRef, { type, value: p.path }, canary, input.services, out).map(
+        (x) => ({ ...x, ...(filters.length ? { filters } : {}) }),
+      );
+      hosts.set(r.host, { rules: [...(hosts.get(r.host)?.rules ?? []), ...rules] });
     }),
   );
   for (const [host, { rules }] of hosts) {
@@ -288,7 +313,8 @@ function routesOf(
       );
   }
   for (const k of Object.keys(a).sort())
-    if ((k.startsWith(ann.nginx) || k.startsWith(ann.traefik)) && !convertedAnnotations.has(k))
+    if (input.profile === 'ingress-nginx' && canaryAnnotations.includes(k)) continue;
+    else if ((k.startsWith(ann.nginx) || k.startsWith(ann.traefik)) && !convertedAnnotations.has(k))
       out.push({
         object: ing.key,
         what: `metadata.annotations["${k}"]`,
@@ -321,7 +347,7 @@ function route(
   };
 }
 
-function backendRefOf(
+export function backendRefOf(
   ing: Ingress,
   b: IngressBackend,
   services: ReadonlyMap<string, Service>,

@@ -19,6 +19,14 @@ import { resolveIngressClass } from './_class.ts';
 export { resolveIngressClass, controllerProfileFor, controllerProfiles } from './_class.ts';
 export { ingressHostMatch, prefixElementMatch, nginxWildcardMatch } from './_match.ts';
 export { traefikRule, traefikEntryPoints } from './_traefik.ts';
+export { entriesOf, type Entry } from './_entries.ts';
+export {
+  canaryAnnotations,
+  canaryFor,
+  canaryPolicy,
+  isCanary,
+  type CanaryPolicy,
+} from './_nginx-canary.ts';
 
 export interface IngressRouterOptions {
   readonly profile: ControllerProfile;
