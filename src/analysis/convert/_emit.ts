@@ -26,6 +26,7 @@ export const convertedAnnotations = new Set([
   `${ann.nginx}ssl-redirect`,
   `${ann.nginx}force-ssl-redirect`,
   `${ann.nginx}rewrite-target`,
+  `${ann.nginx}from-to-www-redirect`,
   'kubernetes.io/ingress.class',
 ]);
 const certManager = [
@@ -298,6 +299,8 @@ function routesOf(
           'ingress-nginx redirects HTTP to HTTPS with 308; the emitted RequestRedirect uses 301 (Gateway API v1 RequestRedirect statusCode accepts 301 and 302)',
       });
   }
+  if (nginxRedirect && a[`${ann.nginx}from-to-www-redirect`] === 'true')
+    manifests.push(...wwwRedirectRoutes(ing, input, httpsListeners, listenerName, coversHost, gw, out));
   if (ing.defaultBackend) {
     const ref = backendRefOf(ing, ing.defaultBackend, input.services, 'spec.defaultBackend', out);
     const sections = [...(httpsOnly ? [] : ['http']), ...(httpOnly ? [] : httpsListeners.map(listenerName))];
@@ -332,6 +335,47 @@ function routesOf(
   return manifests;
 }
 
+/**
+ * ingress-nginx `from-to-www-redirect`: an HTTPRoute for the other spelling of each host (`www.` added or removed,
+ * when no Ingress of the class has it) whose one rule redirects to the annotated host. ingress-nginx answers 308
+ * and drops one trailing `/` of the URI; RequestRedirect keeps the path and v1 standard codes are 301 and 302.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#redirect-fromto-www
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httprequestredirectfilter
+ */
+function wwwRedirectRoutes(
+  ing: Ingress,
+  input: EmitInput,
+  httpsListeners: readonly HttpsListener[],
+  listenerName: (l: HttpsListener) => string,
+  coversHost: (l: HttpsListener, host: string | undefined) => boolean,
+  gw: Record<string, unknown>,
+  out: Unconvertible[],
+): Manifest[] {
+  const taken = new Set(input.ingresses.flatMap((i) => i.rules.map((r) => r.host)));
+  const manifests: Manifest[] = [];
+  for (const host of new Set(ing.rules.map((r) => r.host))) {
+    if (!host || host.startsWith('*.')) continue;
+    const other = host.startsWith('www.') ? host.slice(4) : `www.${host}`;
+    if (taken.has(other)) continue;
+    const sections = ['http', ...httpsListeners.filter((l) => coversHost(l, other)).map(listenerName)];
+    manifests.push(
+      route(
+        `${ing.name}-${slug(other)}-www-redirect`,
+        ing.namespace,
+        sections.map((sectionName) => ({ ...gw, sectionName })),
+        other,
+        [{ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: host, statusCode: 301 } }] }],
+      ),
+    );
+    out.push({
+      object: ing.key,
+      what: `metadata.annotations["${ann.nginx}from-to-www-redirect"]`,
+      reason: `${other} → ${host}: ingress-nginx answers 308 and drops one trailing / of the URI; the emitted RequestRedirect answers 301 and keeps the path`,
+    });
+  }
+  return manifests;
+}
+
 function route(
   name: string,
   namespace: string,
@@ -355,12 +399,13 @@ export function backendRefOf(
   out: Unconvertible[],
 ): Record<string, unknown> | undefined {
   if (!b.service) {
+    const r = b.resource!;
     out.push({
       object: ing.key,
       what: at,
-      reason: `resource backend ${b.resource?.kind}/${b.resource?.name}: HTTPRoute backendRefs to non-Service kinds are implementation-specific; not converted`,
+      reason: `resource backend ${r.kind}/${r.name} becomes a backendRef of kind ${r.kind}${r.apiGroup ? ` (group ${r.apiGroup})` : ''}: backendRefs other than Services are implementation-specific, the gateway must support that kind`,
     });
-    return undefined;
+    return { group: r.apiGroup ?? '', kind: r.kind, name: r.name };
   }
   const { name, port } = b.service;
   if (typeof port === 'number') return { name, port };

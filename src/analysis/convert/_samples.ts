@@ -68,6 +68,12 @@ export function samplesFor(ingresses: readonly Ingress[]): Sample[] {
     );
     if (ing.defaultBackend) add(unknownHost, '/anything', `defaultBackend of ${ing.key}`);
     if (isCanary(ing)) canarySamples(ing, hostsOf, add);
+    if (ing.annotations['nginx.ingress.kubernetes.io/from-to-www-redirect'] === 'true')
+      for (const r of ing.rules)
+        if (r.host && !r.host.startsWith('*.')) {
+          const other = r.host.startsWith('www.') ? r.host.slice(4) : `www.${r.host}`;
+          add(other, '/sub', `from-to-www-redirect of ${ing.key}`);
+        }
   }
   add(unknownHost, '/', 'unknown host');
   return [...out.values()].sort((a, b) =>

@@ -53,16 +53,17 @@ export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly str
     `${nginx}temporal-redirect`,
     `${nginx}temporal-redirect-code`,
     ...canaryAnnotations,
+    `${nginx}default-backend`,
+    `${nginx}from-to-www-redirect`,
   ],
   traefik: [`${traefik}router.entrypoints`, `${traefik}router.tls`, `${traefik}router.priority`],
 };
 
 /**
- * ingress-nginx annotations not modeled yet that change where a request goes: the www redirect, custom error pages, snippets and the auth redirects.
+ * ingress-nginx annotations not modeled yet that change where a request goes: custom error pages, snippets and the auth redirects.
  * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
  */
 const routingAnnotations = [
-  `${nginx}from-to-www-redirect`,
   `${nginx}custom-http-errors`,
   `${nginx}server-snippet`,
   `${nginx}configuration-snippet`,

@@ -98,3 +98,32 @@ export function trailingSlashRedirect(
   );
   return { redirect: { status: 301, location: `${req.scheme}://${req.host}${req.path}/${query}` }, index };
 }
+
+/**
+ * ingress-nginx `from-to-www-redirect`: for each host of an Ingress with the annotation, the other spelling
+ * (`www.` added or removed) gets a server of its own — unless some Ingress already has that host — that answers
+ * every request with 308 (the `http-redirect-code` default) to the same scheme on the annotated host and the
+ * request URI, one trailing `/` of it removed.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#redirect-fromto-www
+ * https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/template/nginx.tmpl (redirect servers)
+ */
+export function wwwRedirect(
+  hosts: readonly { readonly host?: string; readonly ingress: Ingress }[],
+  req: HttpRequest,
+  query: string,
+  notes: string[],
+): (Redirect & { ingress: Ingress }) | undefined {
+  const h = req.host.toLowerCase();
+  if (hosts.some((e) => e.host === h)) return undefined;
+  const other = h.startsWith('www.') ? h.slice(4) : `www.${h}`;
+  const from = hosts.find(
+    (e) => e.host === other && e.ingress.annotations[`${p}from-to-www-redirect`] === 'true',
+  );
+  if (!from) return undefined;
+  const uri = `${req.path}${query}`;
+  const location = `${req.scheme}://${other}${uri.endsWith('/') ? uri.slice(0, -1) : uri}`;
+  notes.push(
+    `ingress-nginx from-to-www-redirect of ${from.ingress.key}: no Ingress has host ${h}, so its redirect server answers 308 to ${other}`,
+  );
+  return { status: 308, location, ingress: from.ingress };
+}

@@ -1,4 +1,9 @@
-import { annotationRedirect, appRootRedirect, trailingSlashRedirect } from './_nginx-redirects.ts';
+import {
+  annotationRedirect,
+  appRootRedirect,
+  trailingSlashRedirect,
+  wwwRedirect,
+} from './_nginx-redirects.ts';
 import type { ControllerProfile, HttpRequest, Ingress, IngressBackend } from '../../model/routing.ts';
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
@@ -146,8 +151,10 @@ function nginxPick(
   const canaries = all.filter((e) => isCanary(e.ingress));
   const entries = canaries.length ? all.filter((e) => !isCanary(e.ingress)) : all;
   const ingresses = canaries.length ? allIngresses.filter((i) => !isCanary(i)) : allIngresses;
-  const { group, kind } = hostGroup(entries, req.host, nginxWildcardMatch);
   const notes: string[] = [];
+  const www = wwwRedirect(entries, req, queryString(req), notes);
+  if (www) return { redirect: { status: www.status, location: www.location }, notes };
+  const { group, kind } = hostGroup(entries, req.host, nginxWildcardMatch);
   const regexOn = group.some(
     (e) =>
       e.ingress.annotations['nginx.ingress.kubernetes.io/use-regex'] === 'true' ||

@@ -20,13 +20,7 @@ export { resolveIngressClass, controllerProfileFor, controllerProfiles } from '.
 export { ingressHostMatch, prefixElementMatch, nginxWildcardMatch } from './_match.ts';
 export { traefikRule, traefikEntryPoints } from './_traefik.ts';
 export { entriesOf, type Entry } from './_entries.ts';
-export {
-  canaryAnnotations,
-  canaryFor,
-  canaryPolicy,
-  isCanary,
-  type CanaryPolicy,
-} from './_nginx-canary.ts';
+export { canaryAnnotations, canaryFor, canaryPolicy, isCanary, type CanaryPolicy } from './_nginx-canary.ts';
 
 export interface IngressRouterOptions {
   readonly profile: ControllerProfile;

@@ -159,3 +159,50 @@ spec:
     );
   });
 });
+
+describe('ingress-nginx from-to-www-redirect', () => {
+  const text = (host: string, extra = '') => `apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx}
+spec: {controller: k8s.io/ingress-nginx}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: i
+  annotations: {nginx.ingress.kubernetes.io/from-to-www-redirect: "true"}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: ${host}
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+${extra}`;
+  const go = (t: string, url: string) => {
+    const { model } = buildFromTexts([{ file: 'in.yaml', text: t }]);
+    const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'nginx' } });
+    if (typeof r === 'string') throw new Error(r);
+    return r.explain(parseRequest({ url }) as never).decision;
+  };
+  it('rule nginx-www-redirect: host www.example.com → example.com is answered 308 to www.example.com', () => {
+    const d = go(text('www.example.com'), 'https://example.com/a/b?q=1');
+    assert.deepEqual(d.redirect, { status: 308, location: 'https://www.example.com/a/b?q=1' });
+  });
+  it('rule nginx-www-redirect-reverse: host example.com → www.example.com goes to example.com, one trailing / removed', () => {
+    const d = go(text('example.com'), 'http://www.example.com/');
+    assert.deepEqual(d.redirect, { status: 308, location: 'http://example.com' });
+  });
+  it('rule nginx-www-redirect-omitted: when an Ingress has the other host, the annotation is omitted', () => {
+    const other = `---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: j}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: example.com
+    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+`;
+    const d = go(text('www.example.com', other), 'http://example.com/');
+    assert.equal(d.redirect, undefined);
+  });
+});

@@ -92,3 +92,33 @@ test('the check sees a weight that differs: 70/30 and 50/50 over the same backen
   assert.equal(sameOutcome(outcomeOf(d([70, 30])), outcomeOf(d([1, 1]))), false);
   assert.equal(sameOutcome(outcomeOf(d([70, 30])), outcomeOf(d([7, 3]))), true);
 });
+
+test('from-to-www-redirect becomes a RequestRedirect route for the other host; 308 vs 301 is listed and shows in the check', () => {
+  const { model } = buildFromTexts([
+    {
+      file: 'in.yaml',
+      text:
+        head +
+        ing('main', 'stable', { [`${n}from-to-www-redirect`]: 'true' }).replace(
+          'shop.example.com',
+          'www.shop.example.com',
+        ),
+    },
+  ]);
+  const r = convertIngressToGateway(model);
+  assert.ok(typeof r !== 'string');
+  assert.deepEqual(r.rebuildProblems, []);
+  const redirect = routes(r).find((o) => o.metadata.name.endsWith('-www-redirect'))!;
+  assert.deepEqual(redirect.spec.hostnames, ['shop.example.com']);
+  assert.deepEqual(redirect.spec.rules, [
+    {
+      filters: [
+        { type: 'RequestRedirect', requestRedirect: { hostname: 'www.shop.example.com', statusCode: 301 } },
+      ],
+    },
+  ]);
+  assert.ok(r.unconvertible.some((u) => u.reason.includes('answers 308')));
+  const d = r.classes[0].differences.find((x) => x.url === 'http://shop.example.com/sub')!;
+  assert.equal(d.ingress.redirect, '308 http://www.shop.example.com/sub');
+  assert.equal(d.gateway.redirect, '301 http://www.shop.example.com/sub');
+});
