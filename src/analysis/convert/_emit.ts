@@ -251,7 +251,11 @@ function routesOf(
         order: 0,
       };
       const rules = canaryRules(entry, backendRef, { type, value: p.path }, canary, input.services, out).map(
-        (x) => ({ ...x, ...(filters.length ? { filters } : {}) }),
+        (x) => ({
+          matches: x.matches,
+          ...(filters.length ? { filters } : {}),
+          backendRefs: x.backendRefs,
+        }),
       );
       hosts.set(r.host, { rules: [...(hosts.get(r.host)?.rules ?? []), ...rules] });
     }),
