@@ -99,6 +99,10 @@ export function trailingSlashRedirect(
   return { redirect: { status: 301, location: `${req.scheme}://${req.host}${req.path}/${query}` }, index };
 }
 
+/** The entries whose Ingress sets `from-to-www-redirect: "true"` (the only ones `wwwRedirect` reads). */
+export const wwwAnnotated = <E extends { readonly ingress: Ingress }>(entries: readonly E[]): E[] =>
+  entries.filter((e) => e.ingress.annotations[`${p}from-to-www-redirect`] === 'true');
+
 /**
  * ingress-nginx `from-to-www-redirect`: for each host of an Ingress with the annotation, the other spelling
  * (`www.` added or removed) gets a server of its own — unless some Ingress already has that host — that answers
@@ -108,17 +112,17 @@ export function trailingSlashRedirect(
  * https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/template/nginx.tmpl (redirect servers)
  */
 export function wwwRedirect(
-  hosts: readonly { readonly host?: string; readonly ingress: Ingress }[],
+  hosts: ReadonlySet<string | undefined>,
+  annotated: readonly { readonly host?: string; readonly ingress: Ingress }[],
   req: HttpRequest,
   query: string,
   notes: string[],
 ): (Redirect & { ingress: Ingress }) | undefined {
+  if (!annotated.length) return undefined;
   const h = req.host.toLowerCase();
-  if (hosts.some((e) => e.host === h)) return undefined;
+  if (hosts.has(h)) return undefined;
   const other = h.startsWith('www.') ? h.slice(4) : `www.${h}`;
-  const from = hosts.find(
-    (e) => e.host === other && e.ingress.annotations[`${p}from-to-www-redirect`] === 'true',
-  );
+  const from = annotated.find((e) => e.host === other);
   if (!from) return undefined;
   const uri = `${req.path}${query}`;
   const location = `${req.scheme}://${other}${uri.endsWith('/') ? uri.slice(0, -1) : uri}`;

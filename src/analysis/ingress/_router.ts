@@ -2,6 +2,7 @@ import {
   annotationRedirect,
   appRootRedirect,
   trailingSlashRedirect,
+  wwwAnnotated,
   wwwRedirect,
 } from './_nginx-redirects.ts';
 import type { ControllerProfile, HttpRequest, Ingress, IngressBackend } from '../../model/routing.ts';
@@ -135,6 +136,32 @@ function specPick(
 
 const rank = (e: Entry) => (e.pathType === 'Exact' ? 0 : 1);
 
+interface NginxTables {
+  readonly canaries: readonly Entry[];
+  readonly entries: readonly Entry[];
+  readonly ingresses: readonly Ingress[];
+  readonly hosts: ReadonlySet<string | undefined>;
+  readonly www: readonly Entry[];
+}
+const nginxCache = new WeakMap<readonly Entry[], NginxTables>();
+
+/** The per-class tables ingress-nginx routing reads, built once per compiled entry list (not per request). */
+function nginxTables(all: readonly Entry[], allIngresses: readonly Ingress[]): NginxTables {
+  const cached = nginxCache.get(all);
+  if (cached) return cached;
+  const canaries = all.filter((e) => isCanary(e.ingress));
+  const entries = canaries.length ? all.filter((e) => !isCanary(e.ingress)) : all;
+  const t: NginxTables = {
+    canaries,
+    entries,
+    ingresses: canaries.length ? allIngresses.filter((i) => !isCanary(i)) : allIngresses,
+    hosts: new Set(entries.map((e) => e.host)),
+    www: wwwAnnotated(entries),
+  };
+  nginxCache.set(all, t);
+  return t;
+}
+
 /**
  * ingress-nginx: server by exact name, then longest wildcard (any depth), then the default server. In a
  * server, `= path` (Exact) wins; with `use-regex` or `rewrite-target` on any Ingress of the host, every
@@ -148,11 +175,9 @@ function nginxPick(
   req: HttpRequest,
   lost?: { entry: Entry; reason: string }[],
 ): IngressPick {
-  const canaries = all.filter((e) => isCanary(e.ingress));
-  const entries = canaries.length ? all.filter((e) => !isCanary(e.ingress)) : all;
-  const ingresses = canaries.length ? allIngresses.filter((i) => !isCanary(i)) : allIngresses;
+  const { canaries, entries, ingresses, hosts, www: annotated } = nginxTables(all, allIngresses);
   const notes: string[] = [];
-  const www = wwwRedirect(entries, req, queryString(req), notes);
+  const www = wwwRedirect(hosts, annotated, req, queryString(req), notes);
   if (www) return { redirect: { status: www.status, location: www.location }, notes };
   const { group, kind } = hostGroup(entries, req.host, nginxWildcardMatch);
   const regexOn = group.some(
