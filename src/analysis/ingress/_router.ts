@@ -49,21 +49,43 @@ export function pick(
   return specPick(entries, ingresses, req, lost);
 }
 
+interface HostIndex {
+  readonly byHost: ReadonlyMap<string, Entry[]>;
+  readonly wild: readonly Entry[];
+  readonly noHost: readonly Entry[];
+}
+const hostIndexes = new WeakMap<readonly Entry[], HostIndex>();
+
+/** Entries by exact host, wildcard and host-less, in order; built once per compiled entry list. */
+function hostIndex(entries: readonly Entry[]): HostIndex {
+  const cached = hostIndexes.get(entries);
+  if (cached) return cached;
+  const byHost = new Map<string, Entry[]>();
+  const wild: Entry[] = [];
+  const noHost: Entry[] = [];
+  for (const e of entries)
+    if (e.host === undefined) noHost.push(e);
+    else if (e.host.startsWith('*.')) wild.push(e);
+    else byHost.set(e.host, [...(byHost.get(e.host) ?? []), e]);
+  const idx = { byHost, wild, noHost };
+  hostIndexes.set(entries, idx);
+  return idx;
+}
+
 function hostGroup(
   entries: readonly Entry[],
   host: string,
   wildcard: (rule: string, host: string) => boolean,
 ): { group: Entry[]; kind: string } {
-  const exact = entries.filter(
-    (e) => e.host !== undefined && !e.host.startsWith('*.') && e.host === host.toLowerCase(),
-  );
-  if (exact.length) return { group: exact, kind: 'exact host' };
-  const wild = entries.filter((e) => e.host?.startsWith('*.') && wildcard(e.host, host));
+  const idx = hostIndex(entries);
+  const exact = idx.byHost.get(host.toLowerCase());
+  if (exact?.length) return { group: exact, kind: 'exact host' };
+  const wild = idx.wild.filter((e) => wildcard(e.host!, host));
   if (wild.length) {
     const longest = Math.max(...wild.map((e) => e.host!.length));
     return { group: wild.filter((e) => e.host!.length === longest), kind: 'wildcard host' };
   }
-  return { group: entries.filter((e) => e.host === undefined), kind: 'rules without host' };
+  return { group: [...idx.noHost], kind: 'rules without host' };
 }
 
 function fallback(ingresses: readonly Ingress[], notes: string[]): IngressPick {
@@ -142,7 +164,10 @@ interface NginxTables {
   readonly ingresses: readonly Ingress[];
   readonly hosts: ReadonlySet<string | undefined>;
   readonly www: readonly Entry[];
+  /** Canary entries by host, path and pathType: the only ones that can merge into a location. */
+  readonly canaryAt: ReadonlyMap<string, Entry[]>;
 }
+const at = (e: Entry) => `${e.host ?? ''} ${e.pathType} ${e.path}`;
 const nginxCache = new WeakMap<readonly Entry[], NginxTables>();
 
 /** The per-class tables ingress-nginx routing reads, built once per compiled entry list (not per request). */
@@ -157,7 +182,10 @@ function nginxTables(all: readonly Entry[], allIngresses: readonly Ingress[]): N
     ingresses: canaries.length ? allIngresses.filter((i) => !isCanary(i)) : allIngresses,
     hosts: new Set(entries.map((e) => e.host)),
     www: wwwAnnotated(entries),
+    canaryAt: new Map(),
   };
+  for (const c of canaries)
+    (t.canaryAt as Map<string, Entry[]>).set(at(c), [...(t.canaryAt.get(at(c)) ?? []), c]);
   nginxCache.set(all, t);
   return t;
 }
@@ -175,7 +203,8 @@ function nginxPick(
   req: HttpRequest,
   lost?: { entry: Entry; reason: string }[],
 ): IngressPick {
-  const { canaries, entries, ingresses, hosts, www: annotated } = nginxTables(all, allIngresses);
+  const tables = nginxTables(all, allIngresses);
+  const { canaries, entries, ingresses, hosts, www: annotated } = tables;
   const notes: string[] = [];
   const www = wwwRedirect(hosts, annotated, req, queryString(req), notes);
   if (www) return { redirect: { status: www.status, location: www.location }, notes };
@@ -243,7 +272,7 @@ function nginxPick(
       notes,
     };
   }
-  const canary = canaryOf(winner, canaries, req, notes);
+  const canary = canaryOf(winner, tables.canaryAt.get(at(winner)) ?? [], req, notes);
   const target = a['nginx.ingress.kubernetes.io/rewrite-target'];
   if (target !== undefined && winner.pathType !== 'Exact') {
     const re = nginxRegex(winner.path);
