@@ -19,7 +19,7 @@ export type IngressPathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
 /** A Service backend: `port` is a number or a port name. A `resource` backend keeps only its kind and name. */
 export interface IngressBackend {
   readonly service?: { readonly name: string; readonly port: number | string };
-  readonly resource?: { readonly kind: string; readonly name: string };
+  readonly resource?: { readonly apiGroup?: string; readonly kind: string; readonly name: string };
 }
 
 export interface IngressPath {

@@ -1,15 +1,17 @@
 import type { RouteDecision } from '../../model/routing.ts';
 import type { Outcome } from './_types.ts';
 
-/** What must stay equal across a conversion: status, usable backends, redirect target, rewritten path. */
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+
+/**
+ * What must stay equal across a conversion: status, usable backends with their share of the traffic (a canary
+ * weight split must survive), redirect target, rewritten path.
+ */
 export function outcomeOf(d: RouteDecision): Outcome {
-  const backends =
-    d.status === 200
-      ? d.backends
-          .filter((b) => !b.problem && b.weight > 0)
-          .map((b) => `${b.namespace}/${b.name}:${b.port}`)
-          .sort()
-      : [];
+  const live = d.status === 200 ? d.backends.filter((b) => !b.problem && b.weight > 0) : [];
+  const total = live.reduce((n, b) => n + b.weight, 0);
+  const share = (w: number) => (live.length > 1 ? ` ×${w / gcd(w, total)}/${total / gcd(w, total)}` : '');
+  const backends = live.map((b) => `${b.namespace}/${b.name}:${b.port}${share(b.weight)}`).sort();
   return {
     status: d.status,
     backends,

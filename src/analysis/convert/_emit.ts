@@ -1,6 +1,8 @@
 import type { ControllerProfile, Ingress, IngressBackend, IngressClass } from '../../model/routing.ts';
 import type { Service } from '../../model/types.ts';
 import { ann } from '../ingress/_entries.ts';
+import { canaryAnnotations, entriesOf, isCanary, type Entry } from '../ingress/index.ts';
+import { canaryRules } from './_canary.ts';
 import type { Manifest, Unconvertible } from './_types.ts';
 
 const v1 = 'gateway.networking.k8s.io/v1';
@@ -24,6 +26,7 @@ export const convertedAnnotations = new Set([
   `${ann.nginx}ssl-redirect`,
   `${ann.nginx}force-ssl-redirect`,
   `${ann.nginx}rewrite-target`,
+  `${ann.nginx}from-to-www-redirect`,
   'kubernetes.io/ingress.class',
 ]);
 const certManager = [
@@ -151,7 +154,22 @@ export function emitClass(input: EmitInput, out: Unconvertible[]): Manifest[] {
       },
     });
 
-  for (const ing of ingresses) manifests.push(...routesOf(ing, input, httpsListeners, listenerName, out));
+  // ingress-nginx: a canary Ingress has no route of its own; it becomes header rules and weights of the route
+  // of the location it merges into.
+  const nginx = input.profile === 'ingress-nginx';
+  const canaries = nginx ? entriesOf(ingresses.filter(isCanary)) : [];
+  const used = new Set<Entry>();
+  for (const ing of ingresses)
+    if (!nginx || !isCanary(ing))
+      manifests.push(...routesOf(ing, input, httpsListeners, listenerName, out, { canaries, used }));
+  for (const c of canaries)
+    if (!used.has(c))
+      out.push({
+        object: c.ingress.key,
+        what: c.at,
+        reason:
+          'canary path merges into no location of a non-canary Ingress (same host, path and pathType): ingress-nginx drops it, and no route is emitted',
+      });
   return manifests;
 }
 
@@ -161,6 +179,7 @@ function routesOf(
   httpsListeners: readonly HttpsListener[],
   listenerName: (l: HttpsListener) => string,
   out: Unconvertible[],
+  canary: { readonly canaries: readonly Entry[]; readonly used: Set<Entry> },
 ): Manifest[] {
   const a = ing.annotations;
   const gw = {
@@ -222,12 +241,23 @@ function routesOf(
           });
       }
       const type = p.pathType === 'Exact' ? 'Exact' : 'PathPrefix';
-      const rule = {
-        matches: [{ path: { type, value: p.path } }],
-        ...(filters.length ? { filters } : {}),
-        backendRefs: [backendRef],
+      const entry: Entry = {
+        ingress: ing,
+        at,
+        host: r.host,
+        path: p.path,
+        pathType: p.pathType,
+        backend: p.backend,
+        order: 0,
       };
-      hosts.set(r.host, { rules: [...(hosts.get(r.host)?.rules ?? []), rule] });
+      const rules = canaryRules(entry, backendRef, { type, value: p.path }, canary, input.services, out).map(
+        (x) => ({
+          matches: x.matches,
+          ...(filters.length ? { filters } : {}),
+          backendRefs: x.backendRefs,
+        }),
+      );
+      hosts.set(r.host, { rules: [...(hosts.get(r.host)?.rules ?? []), ...rules] });
     }),
   );
   for (const [host, { rules }] of hosts) {
@@ -273,6 +303,8 @@ function routesOf(
           'ingress-nginx redirects HTTP to HTTPS with 308; the emitted RequestRedirect uses 301 (Gateway API v1 RequestRedirect statusCode accepts 301 and 302)',
       });
   }
+  if (nginxRedirect && a[`${ann.nginx}from-to-www-redirect`] === 'true')
+    manifests.push(...wwwRedirectRoutes(ing, input, httpsListeners, listenerName, coversHost, gw, out));
   if (ing.defaultBackend) {
     const ref = backendRefOf(ing, ing.defaultBackend, input.services, 'spec.defaultBackend', out);
     const sections = [...(httpsOnly ? [] : ['http']), ...(httpOnly ? [] : httpsListeners.map(listenerName))];
@@ -288,7 +320,8 @@ function routesOf(
       );
   }
   for (const k of Object.keys(a).sort())
-    if ((k.startsWith(ann.nginx) || k.startsWith(ann.traefik)) && !convertedAnnotations.has(k))
+    if (input.profile === 'ingress-nginx' && canaryAnnotations.includes(k)) continue;
+    else if ((k.startsWith(ann.nginx) || k.startsWith(ann.traefik)) && !convertedAnnotations.has(k))
       out.push({
         object: ing.key,
         what: `metadata.annotations["${k}"]`,
@@ -303,6 +336,47 @@ function routesOf(
         what: `metadata.annotations["${k}"]`,
         reason: `ignored: the class runs under the ${input.profile} profile`,
       });
+  return manifests;
+}
+
+/**
+ * ingress-nginx `from-to-www-redirect`: an HTTPRoute for the other spelling of each host (`www.` added or removed,
+ * when no Ingress of the class has it) whose one rule redirects to the annotated host. ingress-nginx answers 308
+ * and drops one trailing `/` of the URI; RequestRedirect keeps the path and v1 standard codes are 301 and 302.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#redirect-fromto-www
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httprequestredirectfilter
+ */
+function wwwRedirectRoutes(
+  ing: Ingress,
+  input: EmitInput,
+  httpsListeners: readonly HttpsListener[],
+  listenerName: (l: HttpsListener) => string,
+  coversHost: (l: HttpsListener, host: string | undefined) => boolean,
+  gw: Record<string, unknown>,
+  out: Unconvertible[],
+): Manifest[] {
+  const taken = new Set(input.ingresses.flatMap((i) => i.rules.map((r) => r.host)));
+  const manifests: Manifest[] = [];
+  for (const host of new Set(ing.rules.map((r) => r.host))) {
+    if (!host || host.startsWith('*.')) continue;
+    const other = host.startsWith('www.') ? host.slice(4) : `www.${host}`;
+    if (taken.has(other)) continue;
+    const sections = ['http', ...httpsListeners.filter((l) => coversHost(l, other)).map(listenerName)];
+    manifests.push(
+      route(
+        `${ing.name}-${slug(other)}-www-redirect`,
+        ing.namespace,
+        sections.map((sectionName) => ({ ...gw, sectionName })),
+        other,
+        [{ filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: host, statusCode: 301 } }] }],
+      ),
+    );
+    out.push({
+      object: ing.key,
+      what: `metadata.annotations["${ann.nginx}from-to-www-redirect"]`,
+      reason: `${other} → ${host}: ingress-nginx answers 308 and drops one trailing / of the URI; the emitted RequestRedirect answers 301 and keeps the path`,
+    });
+  }
   return manifests;
 }
 
@@ -321,7 +395,7 @@ function route(
   };
 }
 
-function backendRefOf(
+export function backendRefOf(
   ing: Ingress,
   b: IngressBackend,
   services: ReadonlyMap<string, Service>,
@@ -329,12 +403,13 @@ function backendRefOf(
   out: Unconvertible[],
 ): Record<string, unknown> | undefined {
   if (!b.service) {
+    const r = b.resource!;
     out.push({
       object: ing.key,
       what: at,
-      reason: `resource backend ${b.resource?.kind}/${b.resource?.name}: HTTPRoute backendRefs to non-Service kinds are implementation-specific; not converted`,
+      reason: `resource backend ${r.kind}/${r.name} becomes a backendRef of kind ${r.kind}${r.apiGroup ? ` (group ${r.apiGroup})` : ''}: backendRefs other than Services are implementation-specific, the gateway must support that kind`,
     });
-    return undefined;
+    return { group: r.apiGroup ?? '', kind: r.kind, name: r.name };
   }
   const { name, port } = b.service;
   if (typeof port === 'number') return { name, port };

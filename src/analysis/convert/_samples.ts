@@ -1,5 +1,5 @@
 import type { HttpRequest, Ingress } from '../../model/routing.ts';
-import { ingressHostMatch } from '../ingress/index.ts';
+import { canaryPolicy, ingressHostMatch, isCanary } from '../ingress/index.ts';
 import type { Sample } from './_types.ts';
 
 const unknownHost = 'unknown-host.invalid';
@@ -15,7 +15,7 @@ export function samplesFor(ingresses: readonly Ingress[]): Sample[] {
   const out = new Map<string, Sample>();
   const tlsHosts = ingresses.flatMap((i) => i.tls.flatMap((t) => (t.hosts.length ? t.hosts : ['*'])));
   const hasTls = (host: string) => tlsHosts.some((h) => h === '*' || ingressHostMatch(h, host));
-  const add = (host: string, path: string, why: string) => {
+  const add = (host: string, path: string, why: string, extra: Record<string, string> = {}) => {
     for (const scheme of hasTls(host) ? (['http', 'https'] as const) : (['http'] as const)) {
       const request: HttpRequest = {
         scheme,
@@ -24,9 +24,9 @@ export function samplesFor(ingresses: readonly Ingress[]): Sample[] {
         path,
         query: [],
         method: 'GET',
-        headers: { host },
+        headers: { ...extra, host },
       };
-      const url = `${scheme}://${host}${path}`;
+      const url = key(request);
       if (!out.has(url)) out.set(url, { request, why });
     }
   };
@@ -67,6 +67,13 @@ export function samplesFor(ingresses: readonly Ingress[]): Sample[] {
       }),
     );
     if (ing.defaultBackend) add(unknownHost, '/anything', `defaultBackend of ${ing.key}`);
+    if (isCanary(ing)) canarySamples(ing, hostsOf, add);
+    if (ing.annotations['nginx.ingress.kubernetes.io/from-to-www-redirect'] === 'true')
+      for (const r of ing.rules)
+        if (r.host && !r.host.startsWith('*.')) {
+          const other = r.host.startsWith('www.') ? r.host.slice(4) : `www.${r.host}`;
+          add(other, '/sub', `from-to-www-redirect of ${ing.key}`);
+        }
   }
   add(unknownHost, '/', 'unknown host');
   return [...out.values()].sort((a, b) =>
@@ -74,4 +81,35 @@ export function samplesFor(ingresses: readonly Ingress[]): Sample[] {
   );
 }
 
-export const key = (r: HttpRequest) => `${r.scheme}://${r.host}${r.path}`;
+/**
+ * The requests that exercise an ingress-nginx canary on each of its paths: its header set to `always`, `never`, its
+ * value and another value, and its cookie set to `always` and `never`.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary
+ */
+function canarySamples(
+  ing: Ingress,
+  hostsOf: (h: string | undefined) => string[],
+  add: (host: string, path: string, why: string, extra: Record<string, string>) => void,
+) {
+  const pol = canaryPolicy(ing, []);
+  const asks: Record<string, string>[] = [];
+  if (pol.header)
+    for (const v of ['always', 'never', 'other', ...(pol.headerValue ? [pol.headerValue] : [])])
+      asks.push({ [pol.header]: v });
+  if (pol.cookie) for (const v of ['always', 'never']) asks.push({ cookie: `${pol.cookie}=${v}` });
+  ing.rules.forEach((r, i) =>
+    r.paths.forEach((p, j) => {
+      for (const host of hostsOf(r.host))
+        for (const extra of asks)
+          add(host, p.path, `canary of ${ing.key} spec.rules[${i}].http.paths[${j}]`, extra);
+    }),
+  );
+}
+
+export const key = (r: HttpRequest) => {
+  const extra = Object.entries(r.headers)
+    .filter(([k]) => k !== 'host')
+    .map(([k, v]) => `${k}: ${v}`)
+    .sort();
+  return `${r.scheme}://${r.host}${r.path}${extra.length ? ` [${extra.join('; ')}]` : ''}`;
+};

@@ -129,7 +129,7 @@ test('Traefik: a Prefix /v1 also matches /v11 (string prefix) while PathPrefix i
   assert.deepEqual(spec.classes[0].differences, [], 'under the spec profile the conversion is exact');
 });
 
-test('resource backends and unresolvable port names are listed as not converted', () => {
+test('resource backends become backendRefs of that kind (listed as implementation-specific); unresolvable port names are not converted', () => {
   const r = convert(
     cls('web', 'example.com/x') +
       `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n  ingressClassName: web\n  rules:\n  - http:\n      paths:\n      - {path: /a, pathType: Prefix, backend: {resource: {apiGroup: x.io, kind: Bucket, name: b}}}\n      - {path: /b, pathType: Prefix, backend: {service: {name: missing, port: {name: http}}}}\n`,
@@ -138,4 +138,8 @@ test('resource backends and unresolvable port names are listed as not converted'
     r.unconvertible.filter((u) => u.object === 'Ingress/default/i').map((u) => u.what),
     ['spec.rules[0].http.paths[0]', 'spec.rules[0].http.paths[1]'],
   );
+  const route = r.objects.find((o) => o.kind === 'HTTPRoute')!;
+  assert.deepEqual((route.spec.rules as { backendRefs: unknown[] }[])[0].backendRefs, [
+    { group: 'x.io', kind: 'Bucket', name: 'b' },
+  ]);
 });

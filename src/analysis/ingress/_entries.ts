@@ -1,3 +1,4 @@
+import { canaryAnnotations } from './_nginx-canary.ts';
 import type { ControllerProfile, Ingress, IngressBackend, IngressPathType } from '../../model/routing.ts';
 
 /** One (Ingress, rule, path) of a class: the unit every controller turns into a route or location. */
@@ -51,19 +52,18 @@ export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly str
     `${nginx}permanent-redirect-code`,
     `${nginx}temporal-redirect`,
     `${nginx}temporal-redirect-code`,
+    ...canaryAnnotations,
+    `${nginx}default-backend`,
+    `${nginx}from-to-www-redirect`,
   ],
   traefik: [`${traefik}router.entrypoints`, `${traefik}router.tls`, `${traefik}router.priority`],
 };
 
 /**
- * ingress-nginx annotations not modeled yet that change where a request goes: canary routing (by header, cookie,
- * weight), the www redirect, a per-Ingress default backend, custom error pages, snippets and the auth redirects.
+ * ingress-nginx annotations not modeled yet that change where a request goes: custom error pages, snippets and the auth redirects.
  * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
  */
 const routingAnnotations = [
-  `${nginx}canary`,
-  `${nginx}from-to-www-redirect`,
-  `${nginx}default-backend`,
   `${nginx}custom-http-errors`,
   `${nginx}server-snippet`,
   `${nginx}configuration-snippet`,

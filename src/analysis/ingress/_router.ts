@@ -1,8 +1,22 @@
-import { annotationRedirect, appRootRedirect } from './_nginx-redirects.ts';
+import {
+  annotationRedirect,
+  appRootRedirect,
+  trailingSlashRedirect,
+  wwwAnnotated,
+  wwwRedirect,
+} from './_nginx-redirects.ts';
 import type { ControllerProfile, HttpRequest, Ingress, IngressBackend } from '../../model/routing.ts';
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
 import { traefikRouter } from './_traefik.ts';
+import {
+  canaryChoice,
+  canaryFor,
+  canaryPolicy,
+  describePolicy,
+  isCanary,
+  type CanaryChoice,
+} from './_nginx-canary.ts';
 
 /** A winning entry (or defaultBackend), with what the controller did to the request. */
 export interface IngressPick {
@@ -10,6 +24,8 @@ export interface IngressPick {
   readonly defaultBackend?: { readonly ingress: Ingress; readonly backend: IngressBackend };
   readonly rewrittenPath?: string;
   readonly redirect?: { readonly status: number; readonly location: string };
+  /** ingress-nginx: the canary Ingress merged into the winning location, and where this request goes. */
+  readonly canary?: { readonly entry: Entry; readonly choice: CanaryChoice };
   readonly notes: string[];
 }
 
@@ -33,21 +49,43 @@ export function pick(
   return specPick(entries, ingresses, req, lost);
 }
 
+interface HostIndex {
+  readonly byHost: ReadonlyMap<string, Entry[]>;
+  readonly wild: readonly Entry[];
+  readonly noHost: readonly Entry[];
+}
+const hostIndexes = new WeakMap<readonly Entry[], HostIndex>();
+
+/** Entries by exact host, wildcard and host-less, in order; built once per compiled entry list. */
+function hostIndex(entries: readonly Entry[]): HostIndex {
+  const cached = hostIndexes.get(entries);
+  if (cached) return cached;
+  const byHost = new Map<string, Entry[]>();
+  const wild: Entry[] = [];
+  const noHost: Entry[] = [];
+  for (const e of entries)
+    if (e.host === undefined) noHost.push(e);
+    else if (e.host.startsWith('*.')) wild.push(e);
+    else byHost.set(e.host, [...(byHost.get(e.host) ?? []), e]);
+  const idx = { byHost, wild, noHost };
+  hostIndexes.set(entries, idx);
+  return idx;
+}
+
 function hostGroup(
   entries: readonly Entry[],
   host: string,
   wildcard: (rule: string, host: string) => boolean,
 ): { group: Entry[]; kind: string } {
-  const exact = entries.filter(
-    (e) => e.host !== undefined && !e.host.startsWith('*.') && e.host === host.toLowerCase(),
-  );
-  if (exact.length) return { group: exact, kind: 'exact host' };
-  const wild = entries.filter((e) => e.host?.startsWith('*.') && wildcard(e.host, host));
+  const idx = hostIndex(entries);
+  const exact = idx.byHost.get(host.toLowerCase());
+  if (exact?.length) return { group: exact, kind: 'exact host' };
+  const wild = idx.wild.filter((e) => wildcard(e.host!, host));
   if (wild.length) {
     const longest = Math.max(...wild.map((e) => e.host!.length));
     return { group: wild.filter((e) => e.host!.length === longest), kind: 'wildcard host' };
   }
-  return { group: entries.filter((e) => e.host === undefined), kind: 'rules without host' };
+  return { group: [...idx.noHost], kind: 'rules without host' };
 }
 
 function fallback(ingresses: readonly Ingress[], notes: string[]): IngressPick {
@@ -120,6 +158,38 @@ function specPick(
 
 const rank = (e: Entry) => (e.pathType === 'Exact' ? 0 : 1);
 
+interface NginxTables {
+  readonly canaries: readonly Entry[];
+  readonly entries: readonly Entry[];
+  readonly ingresses: readonly Ingress[];
+  readonly hosts: ReadonlySet<string | undefined>;
+  readonly www: readonly Entry[];
+  /** Canary entries by host, path and pathType: the only ones that can merge into a location. */
+  readonly canaryAt: ReadonlyMap<string, Entry[]>;
+}
+const at = (e: Entry) => `${e.host ?? ''} ${e.pathType} ${e.path}`;
+const nginxCache = new WeakMap<readonly Entry[], NginxTables>();
+
+/** The per-class tables ingress-nginx routing reads, built once per compiled entry list (not per request). */
+function nginxTables(all: readonly Entry[], allIngresses: readonly Ingress[]): NginxTables {
+  const cached = nginxCache.get(all);
+  if (cached) return cached;
+  const canaries = all.filter((e) => isCanary(e.ingress));
+  const entries = canaries.length ? all.filter((e) => !isCanary(e.ingress)) : all;
+  const t: NginxTables = {
+    canaries,
+    entries,
+    ingresses: canaries.length ? allIngresses.filter((i) => !isCanary(i)) : allIngresses,
+    hosts: new Set(entries.map((e) => e.host)),
+    www: wwwAnnotated(entries),
+    canaryAt: new Map(),
+  };
+  for (const c of canaries)
+    (t.canaryAt as Map<string, Entry[]>).set(at(c), [...(t.canaryAt.get(at(c)) ?? []), c]);
+  nginxCache.set(all, t);
+  return t;
+}
+
 /**
  * ingress-nginx: server by exact name, then longest wildcard (any depth), then the default server. In a
  * server, `= path` (Exact) wins; with `use-regex` or `rewrite-target` on any Ingress of the host, every
@@ -128,13 +198,17 @@ const rank = (e: Entry) => (e.pathType === 'Exact' ? 0 : 1);
  * https://kubernetes.github.io/ingress-nginx/user-guide/ingress-path-matching/
  */
 function nginxPick(
-  entries: readonly Entry[],
-  ingresses: readonly Ingress[],
+  all: readonly Entry[],
+  allIngresses: readonly Ingress[],
   req: HttpRequest,
   lost?: { entry: Entry; reason: string }[],
 ): IngressPick {
-  const { group, kind } = hostGroup(entries, req.host, nginxWildcardMatch);
+  const tables = nginxTables(all, allIngresses);
+  const { canaries, entries, ingresses, hosts, www: annotated } = tables;
   const notes: string[] = [];
+  const www = wwwRedirect(hosts, annotated, req, queryString(req), notes);
+  if (www) return { redirect: { status: www.status, location: www.location }, notes };
+  const { group, kind } = hostGroup(entries, req.host, nginxWildcardMatch);
   const regexOn = group.some(
     (e) =>
       e.ingress.annotations['nginx.ingress.kubernetes.io/use-regex'] === 'true' ||
@@ -157,7 +231,28 @@ function nginxPick(
   rejectOthers(entries, winner, group, kind, req, m, lost);
   const appRoot = appRootRedirect([...new Set(group.map((e) => e.ingress))], req, notes);
   if (appRoot) return { ...(winner ? { entry: winner } : {}), redirect: appRoot, notes };
-  if (!winner) return fallback(ingresses, notes);
+  const slash = trailingSlashRedirect(
+    group.map((e) => ({ path: e.path, pathType: e.pathType, key: `${e.ingress.key} ${e.at}` })),
+    regexOn,
+    req,
+    queryString(req),
+    notes,
+  );
+  if (slash) return { entry: group[slash.index], redirect: slash.redirect, notes };
+  if (!winner) {
+    const c = canaries.find(
+      (e) =>
+        (e.host === undefined ||
+          e.host === req.host.toLowerCase() ||
+          (e.host.startsWith('*.') && nginxWildcardMatch(e.host, req.host))) &&
+        m(e),
+    );
+    if (c)
+      notes.push(
+        `canary ${c.ingress.key} ${c.at} matches, but a canary Ingress has no location of its own: ingress-nginx merges it into a non-canary Ingress of the same host, path and pathType, and there is none`,
+      );
+    return fallback(ingresses, notes);
+  }
   const returned = annotationRedirect(winner.ingress, notes);
   if (returned) return { entry: winner, redirect: returned, notes };
   const a = winner.ingress.annotations;
@@ -177,14 +272,37 @@ function nginxPick(
       notes,
     };
   }
+  const canary = canaryOf(winner, tables.canaryAt.get(at(winner)) ?? [], req, notes);
   const target = a['nginx.ingress.kubernetes.io/rewrite-target'];
   if (target !== undefined && winner.pathType !== 'Exact') {
     const re = nginxRegex(winner.path);
     const mm = re?.exec(req.path);
     const rewrittenPath = mm ? target.replace(/\$(\d)/g, (_, n: string) => mm[Number(n)] ?? '') : undefined;
-    return { entry: winner, rewrittenPath, notes };
+    return { entry: winner, rewrittenPath, ...(canary ? { canary } : {}), notes };
   }
-  return { entry: winner, notes };
+  return { entry: winner, ...(canary ? { canary } : {}), notes };
+}
+
+/** The canary merged into the winning location and this request's choice, with notes saying why. */
+function canaryOf(
+  winner: Entry,
+  canaries: readonly Entry[],
+  req: HttpRequest,
+  notes: string[],
+): IngressPick['canary'] {
+  if (!canaries.length) return undefined;
+  const c = canaryFor(winner, canaries);
+  if (!c) return undefined;
+  const policy = canaryPolicy(c.ingress, notes);
+  const choice = canaryChoice(policy, req, notes);
+  const what = `canary ${c.ingress.key} ${c.at} shadows this location (${describePolicy(policy)})`;
+  notes.push(
+    'split' in choice
+      ? `${what}: no header or cookie decides, so ${choice.split} of ${choice.total} requests go to the canary at random`
+      : `${what}: ${choice.by} → ${choice.to === 'canary' ? 'the canary backend' : 'the primary backend'}`,
+    `ingress-nginx ignores the canary Ingress's other annotations: the location's own (${winner.ingress.key}) apply`,
+  );
+  return { entry: c, choice };
 }
 
 export function queryString(req: HttpRequest): string {

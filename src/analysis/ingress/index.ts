@@ -19,6 +19,8 @@ import { resolveIngressClass } from './_class.ts';
 export { resolveIngressClass, controllerProfileFor, controllerProfiles } from './_class.ts';
 export { ingressHostMatch, prefixElementMatch, nginxWildcardMatch } from './_match.ts';
 export { traefikRule, traefikEntryPoints } from './_traefik.ts';
+export { entriesOf, type Entry } from './_entries.ts';
+export { canaryAnnotations, canaryFor, canaryPolicy, isCanary, type CanaryPolicy } from './_nginx-canary.ts';
 
 export interface IngressRouterOptions {
   readonly profile: ControllerProfile;
@@ -93,6 +95,25 @@ function backendOf(ing: Ingress, b: IngressBackend, opts: IngressRouterOptions):
   };
 }
 
+/**
+ * The backends of a location with a canary: the one the header or cookie chose, or both weighted by
+ * `canary-weight` (the primary gets the rest of the total).
+ */
+function withCanary(
+  primary: DecisionBackend,
+  canary: NonNullable<IngressPick['canary']>,
+  opts: IngressRouterOptions,
+): DecisionBackend[] {
+  const alt = backendOf(canary.entry.ingress, canary.entry.backend, opts);
+  const c = canary.choice;
+  if ('split' in c)
+    return [
+      { ...primary, weight: c.total - c.split },
+      { ...alt, weight: c.split },
+    ];
+  return [c.to === 'canary' ? alt : primary];
+}
+
 function toDecision(
   p: IngressPick,
   opts: IngressRouterOptions,
@@ -127,17 +148,20 @@ function toDecision(
       lost: lostOut,
       notes: [
         ...notes,
-        'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
+        opts.profile === 'ingress-nginx'
+          ? "no rule matches and no Ingress of the class has a defaultBackend: ingress-nginx's default backend answers 404 (its built-in one, or the Service of the controller's --default-backend-service flag, which the manifests do not show)"
+          : 'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
       ],
     };
-  const backend = backendOf(ing, p.entry ? p.entry.backend : p.defaultBackend!.backend, opts);
+  const primary = backendOf(ing, p.entry ? p.entry.backend : p.defaultBackend!.backend, opts);
   const winner = p.entry
     ? { object: ing.key, at: p.entry.at, match: describeEntry(p.entry) }
     : { object: ing.key, at: 'spec.defaultBackend', match: 'defaultBackend' };
+  const backends = p.canary ? withCanary(primary, p.canary, opts) : [primary];
   return {
-    status: backend.problem ? 503 : 200,
+    status: backends.some((b) => b.weight > 0 && !b.problem) ? 200 : 503,
     winner,
-    backends: [backend],
+    backends,
     rewrittenPath: p.rewrittenPath,
     mirrors: [],
     lost: lostOut,

@@ -84,13 +84,4 @@ describe('ingress-nginx redirect annotations', () => {
       ['a'],
     );
   });
-  it('rule nginx-canary-named: a canary annotation is named as not modeled, never as harmless', () => {
-    const d = go({ [`${n}canary`]: 'true', [`${n}canary-weight`]: '50' }, 'http://shop.example.com/');
-    assert.ok(
-      d.notes.some((x) =>
-        /^not modeled: nginx\.ingress\.kubernetes\.io\/canary: true — it can change where/.test(x),
-      ),
-    );
-    assert.ok(!d.notes.some((x) => /canary.*does not change which backend/.test(x)));
-  });
 });

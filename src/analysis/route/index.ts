@@ -87,6 +87,44 @@ function noReadyEndpoints(
   return { note: `requests weighted to ${names} (no ready endpoint) get 503` };
 }
 
+/**
+ * ingress-nginx `default-backend`: when the location's Service has no ready endpoint, the Service the annotation
+ * names (in the Ingress's namespace; its first port) answers instead, if it has ready endpoints itself — else the
+ * annotation changes nothing and the 503 stays.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#default-backend
+ * https://github.com/kubernetes/ingress-nginx/blob/main/internal/ingress/controller/controller.go (custom-default-backend upstream)
+ */
+function annotatedDefaultBackend(
+  model: ClusterModel,
+  d: RouteDecision,
+  endpoints: readonly (readonly string[])[],
+): { decision: RouteDecision; endpoints: string[][] } | { note: string } | undefined {
+  const ing = model.routing?.ingresses.find((i) => i.key === d.winner?.object);
+  const name = ing?.annotations['nginx.ingress.kubernetes.io/default-backend'];
+  if (!ing || !name || d.status !== 200 || d.redirect) return undefined;
+  const sharing = d.backends.map((b, i) => ({ b, eps: endpoints[i] })).filter((x) => x.b.weight > 0);
+  if (!sharing.length || sharing.some((x) => x.eps.length > 0)) return undefined;
+  const svc = model.services.find((s) => s.namespace === ing.namespace && s.name === name);
+  const port = svc?.ports[0]?.port;
+  const backend: DecisionBackend = { namespace: ing.namespace, name, port, weight: 1 };
+  const eps = port === undefined ? [] : endpointsOf(model, backend);
+  if (!eps.length)
+    return {
+      note: `default-backend ${ing.namespace}/${name} of ${ing.key} ${svc ? 'has no ready endpoint either' : 'is not among the manifests'}: it cannot answer instead`,
+    };
+  return {
+    decision: {
+      ...d,
+      backends: [backend],
+      notes: [
+        ...d.notes,
+        `no ready endpoint behind ${sharing.map((x) => `${x.b.namespace}/${x.b.name}`).join(', ')}: ingress-nginx sends the request to the default-backend annotation's Service ${ing.namespace}/${name} (port ${port})`,
+      ],
+    },
+    endpoints: [eps],
+  };
+}
+
 export interface RouterOptions {
   readonly via: Via;
   /** Overrides the controller behaviour profile (else the cluster profile's `ingressControllers`, else the IngressClass's controller). */
@@ -187,7 +225,13 @@ export function compileRouter(
     },
     decide: (r) => decide(r, false),
     explain(req) {
-      const decided = decide(req, true);
+      let decided = decide(req, true);
+      if (profile === 'ingress-nginx') {
+        const eps = decided.backends.map((b) => (b.problem ? [] : endpointsOf(model, b)));
+        const custom = annotatedDefaultBackend(model, decided, eps);
+        if (custom && 'decision' in custom) decided = custom.decision;
+        else if (custom) decided = { ...decided, notes: [...decided.notes, custom.note] };
+      }
       const gateway =
         options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
       const extra = [

@@ -114,7 +114,12 @@ function readBackend(f: FieldReader, at: PathSegment[]): IngressBackend | undefi
     }
     return { service: { name, port: number ?? (portName as string) } };
   }
-  if (kind !== undefined) return { resource: { kind, name: f.str([...at, 'resource', 'name']) ?? '' } };
+  if (kind !== undefined) {
+    const apiGroup = f.str([...at, 'resource', 'apiGroup']);
+    return {
+      resource: { ...(apiGroup ? { apiGroup } : {}), kind, name: f.str([...at, 'resource', 'name']) ?? '' },
+    };
+  }
   f.report('invalid-ingress', 'error', at, 'a backend needs service or resource', refuse);
   return undefined;
 }

@@ -9,7 +9,9 @@ export const routingFields: readonly KindFields[] = [
       metadata.annotations map
       metadata.annotations.* string
       metadata.labels map
+      spec.defaultBackend.resource.apiGroup string
       spec.defaultBackend.resource.kind string
+      spec.defaultBackend.resource.name string
       spec.defaultBackend.service.name string
       spec.defaultBackend.service.port.name string
       spec.defaultBackend.service.port.number integer port
@@ -17,6 +19,7 @@ export const routingFields: readonly KindFields[] = [
       spec.rules list
       spec.rules.*.host string
       spec.rules.*.http.paths list
+      spec.rules.*.http.paths.*.backend.resource.apiGroup string
       spec.rules.*.http.paths.*.backend.resource.kind string
       spec.rules.*.http.paths.*.backend.resource.name string
       spec.rules.*.http.paths.*.backend.service.name string
