@@ -258,15 +258,14 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: 'host and subsets by labels; trafficPolicy (load balancer, TLS mode, connection pool, outlier detection) is shown, not applied',
   },
-  ...[
-    'Gateway',
-    'ServiceEntry',
-    'Sidecar',
-    'EnvoyFilter',
-    'WorkloadEntry',
-    'WorkloadGroup',
-    'ProxyConfig',
-  ].map((kind) => ({
+  {
+    group: 'networking.istio.io',
+    kind: 'ServiceEntry',
+    namespaced: true,
+    level: 'partial',
+    note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods), exportTo: route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; WorkloadEntry endpoints, subjectAltNames and DNS proxying are not modeled",
+  },
+  ...['Gateway', 'Sidecar', 'EnvoyFilter', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',
     kind,
     namespaced: true,

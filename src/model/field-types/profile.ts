@@ -28,6 +28,7 @@ export const kubetwinFields: readonly KindFields[] = [
       maxPodsPerNode integer 1..2147483647
       mesh.defaultInboundPolicy string
       mesh.name string
+      mesh.outboundTrafficPolicy string
       mesh.rootNamespace string
       nodeCIDRMaskSize integer 0..32
       nodeCIDRMaskSizeIPv6 integer 0..128
