@@ -718,6 +718,36 @@ export const fields: readonly FieldSupport[] = [
     note: 'shown on route answers; load balancing, connection pools, outlier detection and TLS settings are not applied',
   },
   {
+    kind: 'Pod',
+    path: 'metadata.annotations.config.linkerd.io/opaque-ports',
+    level: 'ignored',
+    note: 'protocol detection is not modeled',
+  },
+  {
+    kind: 'ServiceEntry',
+    path: 'spec.subjectAltNames',
+    level: 'ignored',
+    note: "certificate SANs of the entry's endpoints are not verified",
+  },
+  {
+    kind: 'ServiceEntry',
+    path: 'spec.endpoints.*.network',
+    level: 'ignored',
+    note: 'multi-network meshes are not modeled',
+  },
+  {
+    kind: 'ServiceEntry',
+    path: 'spec.endpoints.*.locality',
+    level: 'ignored',
+    note: 'locality load balancing is not modeled',
+  },
+  {
+    kind: 'ServiceEntry',
+    path: 'spec.endpoints.*.weight',
+    level: 'ignored',
+    note: 'endpoint weights are not applied',
+  },
+  {
     kind: 'ServiceProfile',
     path: 'spec.dstOverrides',
     level: 'planned',
