@@ -125,6 +125,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     ...resolverLibc(f.str(['resolverLibc']), bad),
     ...ingressControllers(f.stringMap(['ingressControllers']), bad),
     ...mesh(f.str(['mesh', 'name']), bad, f.str(['mesh', 'rootNamespace']), {
+      outboundTrafficPolicy: f.str(['mesh', 'outboundTrafficPolicy']),
       defaultInboundPolicy: f.str(['mesh', 'defaultInboundPolicy']),
       clusterNetworks:
         f.get(['mesh', 'clusterNetworks']) === undefined
@@ -182,10 +183,20 @@ function mesh(
   value: string | undefined,
   bad: (path: (string | number)[], message: string) => unknown,
   rootNamespace?: string,
-  linkerd: { defaultInboundPolicy?: string; clusterNetworks?: string[] } = {},
+  linkerd: { defaultInboundPolicy?: string; clusterNetworks?: string[]; outboundTrafficPolicy?: string } = {},
 ): Pick<Profile, 'mesh'> {
   if (value === undefined) return {};
-  const { defaultInboundPolicy, clusterNetworks } = linkerd;
+  const { defaultInboundPolicy, clusterNetworks, outboundTrafficPolicy } = linkerd;
+  if (
+    outboundTrafficPolicy !== undefined &&
+    !['ALLOW_ANY', 'REGISTRY_ONLY'].includes(outboundTrafficPolicy)
+  ) {
+    bad(
+      ['mesh', 'outboundTrafficPolicy'],
+      `mesh.outboundTrafficPolicy "${outboundTrafficPolicy}" must be ALLOW_ANY or REGISTRY_ONLY (Istio's meshConfig.outboundTrafficPolicy.mode)`,
+    );
+    return mesh(value, bad, rootNamespace, { defaultInboundPolicy, clusterNetworks });
+  }
   if (
     defaultInboundPolicy !== undefined &&
     !(linkerdDefaultPolicies as readonly string[]).includes(defaultInboundPolicy)
@@ -194,7 +205,7 @@ function mesh(
       ['mesh', 'defaultInboundPolicy'],
       `mesh.defaultInboundPolicy "${defaultInboundPolicy}" must be one of ${linkerdDefaultPolicies.join(', ')}`,
     );
-    return mesh(value, bad, rootNamespace, { clusterNetworks });
+    return mesh(value, bad, rootNamespace, { clusterNetworks, outboundTrafficPolicy });
   }
   const badNet = clusterNetworks?.findIndex((c) => !parseCidr(c)) ?? -1;
   if (badNet >= 0) {
@@ -202,13 +213,16 @@ function mesh(
       ['mesh', 'clusterNetworks', badNet],
       `mesh.clusterNetworks "${clusterNetworks![badNet]}" is not a CIDR`,
     );
-    return mesh(value, bad, rootNamespace, { defaultInboundPolicy });
+    return mesh(value, bad, rootNamespace, { defaultInboundPolicy, outboundTrafficPolicy });
   }
   if (value === 'istio' || value === 'linkerd')
     return {
       mesh: {
         name: value,
         ...(rootNamespace ? { rootNamespace } : {}),
+        ...(outboundTrafficPolicy
+          ? { outboundTrafficPolicy: outboundTrafficPolicy as 'ALLOW_ANY' | 'REGISTRY_ONLY' }
+          : {}),
         ...(defaultInboundPolicy ? { defaultInboundPolicy } : {}),
         ...(clusterNetworks ? { clusterNetworks } : {}),
       },

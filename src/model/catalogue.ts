@@ -265,15 +265,14 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: 'host and subsets by labels; trafficPolicy (load balancer, TLS mode, connection pool, outlier detection) is shown, not applied',
   },
-  ...[
-    'Gateway',
-    'ServiceEntry',
-    'Sidecar',
-    'EnvoyFilter',
-    'WorkloadEntry',
-    'WorkloadGroup',
-    'ProxyConfig',
-  ].map((kind) => ({
+  {
+    group: 'networking.istio.io',
+    kind: 'ServiceEntry',
+    namespaced: true,
+    level: 'partial',
+    note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods), exportTo: route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; WorkloadEntry endpoints, subjectAltNames and DNS proxying are not modeled",
+  },
+  ...['Gateway', 'Sidecar', 'EnvoyFilter', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',
     kind,
     namespaced: true,
@@ -735,6 +734,36 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.trafficPolicy',
     level: 'partial',
     note: 'shown on route answers; load balancing, connection pools, outlier detection and TLS settings are not applied',
+  },
+  {
+    kind: 'Pod',
+    path: 'metadata.annotations.config.linkerd.io/opaque-ports',
+    level: 'ignored',
+    note: 'protocol detection is not modeled',
+  },
+  {
+    kind: 'ServiceEntry',
+    path: 'spec.subjectAltNames',
+    level: 'ignored',
+    note: "certificate SANs of the entry's endpoints are not verified",
+  },
+  {
+    kind: 'ServiceEntry',
+    path: 'spec.endpoints.*.network',
+    level: 'ignored',
+    note: 'multi-network meshes are not modeled',
+  },
+  {
+    kind: 'ServiceEntry',
+    path: 'spec.endpoints.*.locality',
+    level: 'ignored',
+    note: 'locality load balancing is not modeled',
+  },
+  {
+    kind: 'ServiceEntry',
+    path: 'spec.endpoints.*.weight',
+    level: 'ignored',
+    note: 'endpoint weights are not applied',
   },
   {
     kind: 'ServiceProfile',

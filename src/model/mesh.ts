@@ -129,6 +129,46 @@ export interface DestinationRule extends ObjectMeta {
   readonly creationTimestamp?: string;
 }
 
+/** A `ServiceEntry` port: `number` is what clients dial; `targetPort` (default `number`) what endpoints receive. */
+export interface ServiceEntryPort {
+  readonly number: number;
+  readonly name?: string;
+  /** Upper case as written (`HTTP`, `TLS`, `TCP`, ...). */
+  readonly protocol?: string;
+  readonly targetPort?: number;
+}
+
+/** One `WorkloadEntry` of a ServiceEntry's `endpoints`: an address (IP, or a DNS name with resolution DNS). */
+export interface ServiceEntryEndpoint {
+  readonly address: string;
+  /** Port name → the port this endpoint listens on. */
+  readonly ports: Readonly<Record<string, number>>;
+  readonly labels: Labels;
+}
+
+/**
+ * Istio `ServiceEntry`: hosts the mesh adds to its registry (outside the mesh, or inside it without a
+ * Kubernetes Service). https://istio.io/latest/docs/reference/config/networking/service-entry/
+ */
+export interface ServiceEntry extends ObjectMeta {
+  readonly namespace: string;
+  /** Lower case, as written (FQDNs, or a wildcard prefix `*.example.com`). */
+  readonly hosts: readonly string[];
+  /** VIPs or CIDRs. */
+  readonly addresses: readonly string[];
+  readonly ports: readonly ServiceEntryPort[];
+  /** Default MESH_EXTERNAL (the enum's zero value). */
+  readonly location: 'MESH_EXTERNAL' | 'MESH_INTERNAL';
+  /** Default NONE (the enum's zero value). */
+  readonly resolution: 'NONE' | 'STATIC' | 'DNS' | 'DNS_ROUND_ROBIN';
+  readonly endpoints: readonly ServiceEntryEndpoint[];
+  /** Pods (in the ServiceEntry's namespace) that are its endpoints. */
+  readonly workloadSelector?: Labels;
+  /** Empty: every namespace (`*`, meshConfig.defaultServiceExportTo's default). */
+  readonly exportTo: readonly string[];
+  readonly creationTimestamp?: string;
+}
+
 /** Linkerd `RequestMatch`: several fields set means all of them. */
 export interface ProfileMatch {
   readonly pathRegex?: string;
@@ -167,6 +207,12 @@ export interface MeshModel {
   readonly detectedFrom?: string;
   readonly virtualServices: readonly VirtualService[];
   readonly destinationRules: readonly DestinationRule[];
+  readonly serviceEntries: readonly ServiceEntry[];
+  /**
+   * meshConfig.outboundTrafficPolicy.mode from the profile's `mesh.outboundTrafficPolicy`; undefined when the
+   * profile does not say (Istio's default is ALLOW_ANY).
+   */
+  readonly outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
   readonly serviceProfiles: readonly ServiceProfile[];
   /** Istio mTLS modes and request authorization (`mesh-security.ts`). */
   readonly peerAuthentications: readonly PeerAuthentication[];

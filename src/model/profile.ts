@@ -64,11 +64,13 @@ export interface Profile {
    * The service mesh the cluster runs (`istio` or `linkerd`); when absent, kubetwin detects it from the
    * control plane's objects among the manifests. `rootNamespace`: Istio's root namespace (default `istio-system`).
    * `defaultInboundPolicy` and `clusterNetworks`: Linkerd's install values `proxy.defaultInboundPolicy` (default
-   * all-unauthenticated) and `clusterNetworks` (default the private ranges).
+   * all-unauthenticated) and `clusterNetworks` (default the private ranges). `outboundTrafficPolicy`: Istio's
+   * meshConfig.outboundTrafficPolicy.mode (ALLOW_ANY when absent, Istio's default).
    */
   readonly mesh?: {
     readonly name: 'istio' | 'linkerd';
     readonly rootNamespace?: string;
+    readonly outboundTrafficPolicy?: 'ALLOW_ANY' | 'REGISTRY_ONLY';
     readonly defaultInboundPolicy?: string;
     readonly clusterNetworks?: readonly string[];
   };

@@ -15,18 +15,20 @@ export function renderMeshRoute(r: MeshRouteResult): string {
     `${r.request.method} ${r.request.scheme}://${r.request.host}:${r.request.port}${r.request.path}${q} from ${d.client} (${d.clientMeshed ? `${d.mesh} sidecar` : 'no sidecar'}) via mesh`,
   ];
   if (d.service)
-    lines.push(`Service ${d.service.namespace}/${d.service.name}:${d.service.port} — routed by ${d.by}`);
+    lines.push(
+      `${d.service.kind ?? 'Service'} ${d.service.namespace}/${d.service.name}:${d.service.port} — routed by ${d.by}`,
+    );
   if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
   else if (d.status !== 200) lines.push(`=> ${d.status}`);
   else {
     const fwd = d.destinations.filter((x) => x.weight > 0 && !x.problem);
     lines.push(
-      `=> ${fwd.length === 1 ? `Service ${fwd[0].namespace}/${fwd[0].name}${fwd[0].subset ? ` subset ${fwd[0].subset}` : ''}` : `${d.destinations.length} weighted destinations`}`,
+      `=> ${fwd.length === 1 ? `${fwd[0].kind ?? 'Service'} ${fwd[0].namespace}/${fwd[0].name}${fwd[0].subset ? ` subset ${fwd[0].subset}` : ''}` : `${d.destinations.length} weighted destinations`}`,
     );
   }
   for (const x of d.destinations)
     lines.push(
-      `   Service ${x.namespace}/${x.name}:${x.port}${x.subset ? ` subset ${x.subset}` : ''}${d.destinations.length > 1 ? ` weight ${x.weight} (${x.share}%)` : ''}${x.problem ? ` — ${x.problem}` : ` — workloads: ${x.workloads.join(', ') || 'none'}; endpoints: ${x.endpoints.join(', ')}`}`,
+      `   ${x.kind ?? 'Service'} ${x.namespace}/${x.name}:${x.port}${x.subset ? ` subset ${x.subset}` : ''}${d.destinations.length > 1 ? ` weight ${x.weight} (${x.share}%)` : ''}${x.problem ? ` — ${x.problem}` : ` — workloads: ${x.workloads.join(', ') || 'none'}; endpoints: ${x.endpoints.join(', ')}`}`,
     );
   if (d.winner) lines.push(`matched: ${d.winner.object} ${d.winner.at} (${d.winner.match})`);
   if (d.rewrittenPath !== undefined) lines.push(`path rewritten to: ${d.rewrittenPath}`);

@@ -25,6 +25,8 @@ import {
 } from './_cilium.ts';
 import { meshInput } from './_mesh-input.ts';
 import { meshControlPlaneBlocked } from './_mesh-control-plane-blocked.ts';
+import { meshProxyPortBlocked } from './_mesh-proxy-port-blocked.ts';
+import { meshAuthzAdmitsNothing } from './_mesh-authz-admits-nothing.ts';
 import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
@@ -71,6 +73,8 @@ export const doctorRules: readonly DoctorRule[] = [
   meshObjectsWithoutMesh,
   meshInput,
   meshControlPlaneBlocked,
+  meshProxyPortBlocked,
+  meshAuthzAdmitsNothing,
   destinationRuleSubsetSelectsNoPods,
   meshStrictPlaintextClients,
   flowBlocked,

@@ -18,6 +18,8 @@ export interface MeshProfile {
   sidecar(pod: Pod, ns: Namespace | undefined): Sidecar;
   /** The mesh's own routes for a Service (Istio VirtualService); GAMMA routes are added by the shared layer. */
   table(service: Service, clientNs: string): MeshRouteTable | undefined;
+  /** The mesh's routes for a host that is not a Service (an Istio ServiceEntry host). */
+  hostTable?(host: string): MeshRouteTable | undefined;
   /** A named subset's pod labels, or why it does not exist. */
   subset(service: Service, subset: string, clientNs: string): { labels: Labels; notes: string[] } | string;
   /**

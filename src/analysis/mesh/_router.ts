@@ -3,6 +3,7 @@ import type { LostCandidate } from '../../model/routing.ts';
 import type { ClusterModel, Pod, Service, ServicePort } from '../../model/types.ts';
 import type { Labels } from '../../lib/labels.ts';
 import type { MeshProfile } from './_profile.ts';
+import { entryEndpoints } from './istio/_service-entries.ts';
 import type {
   MeshAction,
   MeshClient,
@@ -67,6 +68,19 @@ export function destinations(
     const base = { namespace: t.namespace, name: t.name, subset: t.subset, port, weight: t.weight, share };
     const none = (problem: string): MeshDestination => ({ ...base, workloads: [], endpoints: [], problem });
     if (t.problem) return none(t.problem);
+    if (t.entry) {
+      const ep = t.entry.ports.find((p) => p.number === port);
+      if (!ep) return none(`${t.entry.key} declares no port ${port} for ${t.name} — the sidecar answers 503`);
+      const r = entryEndpoints(model, t.entry, ep, t.name);
+      notes.push(...r.notes);
+      return {
+        ...base,
+        kind: 'ServiceEntry host',
+        workloads: r.workloads,
+        endpoints: r.endpoints,
+        ...(r.problem ? { problem: r.problem } : {}),
+      };
+    }
     const svc = lookup(model).serviceByRef(`${t.namespace}/${t.name}`);
     if (!svc) return none(`Service ${t.namespace}/${t.name} not found — the sidecar answers 503`);
     const sp = svc.ports.find((p) => p.port === port && p.protocol === 'TCP');

@@ -15,6 +15,8 @@ import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
 import { inboundJudge, type InboundJudge } from './_inbound.ts';
+import { externalRoute } from './_external.ts';
+import { entryFor } from './istio/_service-entries.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
 
@@ -52,6 +54,13 @@ export interface Mesh {
    * modeled).
    */
   readonly inbound: InboundJudge;
+  /**
+   * Why a meshed client's own sidecar may refuse a connection to an address outside the cluster, or undefined:
+   * under Istio's REGISTRY_ONLY outbound policy, an address no ServiceEntry `addresses` declares on that port
+   * goes to the BlackHoleCluster (a hostname-only entry on an HTTP port matches by Host header, which a
+   * connection does not carry), so the verdict is unknown.
+   */
+  outboundUnknown(client: Pod, ip: string, port: number): string | undefined;
 }
 
 const profiles: Readonly<Record<MeshName, (m: ClusterModel) => MeshProfile>> = {
@@ -110,6 +119,13 @@ function build(model: ClusterModel): Mesh {
     detectedFrom: model.mesh?.detectedFrom,
     sidecar,
     inbound: inboundJudge(model, sidecar),
+    outboundUnknown(client, ip, port) {
+      if (name !== 'istio' || model.mesh?.outboundTrafficPolicy !== 'REGISTRY_ONLY') return undefined;
+      if (!sidecar(client).meshed) return undefined;
+      const e = entryFor(model.mesh.serviceEntries, ip, port, client.namespace);
+      if (e?.port) return undefined;
+      return `Istio's outboundTrafficPolicy is REGISTRY_ONLY and no ServiceEntry exported to ${client.namespace} declares ${ip} port ${port} in its addresses: the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
+    },
     routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),
     route(req, client, explain = true) {
       const svc = serviceForHost(
@@ -119,8 +135,7 @@ function build(model: ClusterModel): Mesh {
         l.serviceByRef,
         (ip) => byIP.get(ip),
       );
-      if (!svc)
-        return `${req.host} is not a Service the client ${client.namespace}/${client.name} can name (name, name.namespace, name.namespace.svc, the FQDN or a ClusterIP); hosts outside the cluster (ServiceEntry) are not modeled`;
+      if (!svc) return externalRoute(model, profile, req, client, sidecar(client));
       const sp = svc.ports.find((p) => p.port === req.port && p.protocol === 'TCP');
       if (!sp)
         return `Service ${svc.namespace}/${svc.name} has no TCP port ${req.port} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'})`;

@@ -3,7 +3,7 @@
  * per destination Service the ordered rules a client's sidecar applies. Istio VirtualServices and Gateway API
  * routes whose parent is a Service (GAMMA) both compile to `MeshRule`s; one router evaluates them.
  */
-import type { MeshName } from '../../model/mesh.ts';
+import type { MeshName, ServiceEntry } from '../../model/mesh.ts';
 import type { HttpRequest, LostCandidate, DecisionSource } from '../../model/routing.ts';
 import type { ObjectKey, Pod, Service } from '../../model/types.ts';
 
@@ -34,6 +34,8 @@ export interface MeshTarget {
   readonly weight: number;
   /** Why this destination cannot take traffic (unknown host or subset): requests sent to it get 503. */
   readonly problem?: string;
+  /** The Istio ServiceEntry that declares the host (`name` is then the host, not a Service). */
+  readonly entry?: ServiceEntry;
 }
 
 /** What a winning rule does with the request. */
@@ -84,7 +86,8 @@ export interface MeshRule {
 
 /** The rules a sidecar applies to requests for one Service, from one or more objects. */
 export interface MeshRouteTable {
-  readonly service: Service;
+  /** Undefined for a table over a ServiceEntry host. */
+  readonly service?: Service;
   /** What the rules come from: `Istio VirtualService` or `Gateway API HTTPRoute (GAMMA)`. */
   readonly by: string;
   readonly rules: readonly MeshRule[];
@@ -93,6 +96,8 @@ export interface MeshRouteTable {
 }
 
 export interface MeshDestination {
+  /** What `name` is: a Service (undefined), a `ServiceEntry host` or an `outside host` (passthrough). */
+  readonly kind?: 'ServiceEntry host' | 'outside host';
   readonly namespace: string;
   readonly name: string;
   readonly subset?: string;
@@ -116,7 +121,13 @@ export interface MeshDecision {
   /** `ns/name` of the client pod, when there is one. */
   readonly client?: string;
   readonly clientMeshed: boolean;
-  readonly service?: { readonly namespace: string; readonly name: string; readonly port: number };
+  readonly service?: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly port: number;
+    /** Undefined for a Service. */
+    readonly kind?: 'ServiceEntry host' | 'outside host';
+  };
   /** Who picked the destinations: a VirtualService, an HTTPRoute, or the sidecar's / kube-proxy's default. */
   readonly by: string;
   readonly status: number;

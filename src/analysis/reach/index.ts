@@ -170,6 +170,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
             })
           : undefined;
       meshVerdict?.unknown.forEach((u) => meshReasons.add(`${b.label}: ${u}`));
+      const egress =
+        verdict.allowed && a.party.kind === 'pod' && b.party.kind === 'ip'
+          ? mesh.outboundUnknown(a.party.pod, b.party.ip, port)
+          : undefined;
+      if (egress) meshReasons.add(`${b.label}: ${egress}`);
       if (meshVerdict?.l7 && meshVerdict.authz) meshL7.add(meshVerdict.authz.reason);
       const allowed = verdict.allowed && (meshVerdict?.allowed ?? true);
       const because = judge(a, b, allowed);

@@ -60,7 +60,7 @@ export function sidecarLeg(
     };
   const dests = d.destinations.map(
     (x) =>
-      `→ Service ${x.namespace}/${x.name}:${x.port}${x.subset ? ` subset ${x.subset}` : ''}${d.destinations.length > 1 ? ` weight ${x.weight} (${x.share}%)` : ''}${x.problem ? ` — ${x.problem}` : `: ${x.workloads.join(', ')}`}`,
+      `→ ${x.kind ?? 'Service'} ${x.namespace}/${x.name}:${x.port}${x.subset ? ` subset ${x.subset}` : ''}${d.destinations.length > 1 ? ` weight ${x.weight} (${x.share}%)` : ''}${x.problem ? ` — ${x.problem}` : `: ${x.workloads.join(', ') || x.endpoints.join(', ')}`}`,
   );
   const details = [
     `routed by ${d.by}`,
@@ -70,7 +70,9 @@ export function sidecarLeg(
     ...(d.timeout ? [`timeout: ${d.timeout}`] : []),
     ...(d.retries ? [`retries: ${d.retries}`] : []),
     ...d.notes,
-    'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
+    d.service?.kind
+      ? 'the sidecar, not kube-proxy, forwards the request outside the Service registry'
+      : 'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
   ];
   const title = `${mesh.name} sidecar of ${pod.namespace}/${pod.name}`;
   if (d.status !== 200) {

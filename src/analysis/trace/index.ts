@@ -309,6 +309,16 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
+  // A meshed Istio client's sidecar decides an HTTP request for a host outside the Service registry: a
+  // ServiceEntry host (and its VirtualService), else the outboundTrafficPolicy (502 under REGISTRY_ONLY).
+  const outside =
+    to.kind === 'url' && to.scheme === 'http' && ctx.model.mesh?.name === 'istio'
+      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path })
+      : undefined;
+  if (outside) {
+    hops.push(outside.hop);
+    if (outside.reason) return finish(from, to, hops, [], outside.reason);
+  }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
   const targets: Target[] = addresses.map((ip) => {
     const p = ctx.podByIP(ip);

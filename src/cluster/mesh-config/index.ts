@@ -16,6 +16,7 @@ import { byNamespaceName } from '../../model/keys.ts';
 import type { Envelope } from '../_envelope.ts';
 import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
 import { readServiceProfile } from './_linkerd.ts';
+import { readServiceEntry } from './_istio-entries.ts';
 import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
 import { readRoute } from '../routing/index.ts';
 import {
@@ -86,6 +87,9 @@ export function buildMesh(
   const destinationRules = of('DestinationRule')
     .flatMap((e) => keep(e, readDestinationRule(e)))
     .sort(byNamespaceName);
+  const serviceEntries = of('ServiceEntry')
+    .flatMap((e) => keep(e, readServiceEntry(e)))
+    .sort(byNamespaceName);
   checkSubsets(virtualServices, destinationRules, profile.clusterDomain, sink);
   checkHosts(virtualServices, envs, profile.clusterDomain, sink);
   const serviceProfiles = envs
@@ -112,6 +116,10 @@ export function buildMesh(
     ...detectMesh(envs, profile, sink),
     virtualServices,
     destinationRules,
+    serviceEntries,
+    ...(profile.mesh?.outboundTrafficPolicy
+      ? { outboundTrafficPolicy: profile.mesh.outboundTrafficPolicy }
+      : {}),
     serviceProfiles,
     peerAuthentications,
     authorizationPolicies,

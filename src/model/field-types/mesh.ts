@@ -183,9 +183,28 @@ export const meshFields: readonly KindFields[] = [
     source: 'https://istio.io/latest/docs/reference/config/networking/service-entry/',
     fields: `
       metadata.annotations map
+      metadata.creationTimestamp string
       metadata.labels map
+      spec.addresses list
+      spec.addresses.* string
+      spec.endpoints list
+      spec.endpoints.*.address string
+      spec.endpoints.*.labels map
+      spec.endpoints.*.ports map
+      spec.endpoints.*.ports.* integer port
+      spec.exportTo list
+      spec.exportTo.* string
       spec.hosts list
       spec.hosts.* string
+      spec.location string
+      spec.ports list
+      spec.ports.*.name string
+      spec.ports.*.number integer port
+      spec.ports.*.protocol string
+      spec.ports.*.targetPort integer port
+      spec.resolution string
+      spec.workloadSelector map
+      spec.workloadSelector.labels map
     `,
   },
   {

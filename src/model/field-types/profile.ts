@@ -14,12 +14,16 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts map
       externalHosts.api.yourdomain.com list
       externalHosts.api.yourdomain.com.* string
+      externalHosts.httpbin.org list
+      externalHosts.httpbin.org.* string
       externalHosts.nowhere.example.com list
       externalHosts.nowhere.example.com.* string
       externalHosts.raw.example.com list
       externalHosts.raw.example.com.* string
       externalHosts.shop.example.com list
       externalHosts.shop.example.com.* string
+      externalHosts.www.google.com list
+      externalHosts.www.google.com.* string
       ingressControllers map
       kubeProxy.ipvsScheduler string
       kubeProxy.mode string
@@ -28,6 +32,7 @@ export const kubetwinFields: readonly KindFields[] = [
       maxPodsPerNode integer 1..2147483647
       mesh.defaultInboundPolicy string
       mesh.name string
+      mesh.outboundTrafficPolicy string
       mesh.rootNamespace string
       nodeCIDRMaskSize integer 0..32
       nodeCIDRMaskSizeIPv6 integer 0..128

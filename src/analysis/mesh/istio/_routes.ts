@@ -1,4 +1,4 @@
-import type { IstioHttpMatch, IstioHttpRoute, VirtualService } from '../../../model/mesh.ts';
+import type { IstioHttpMatch, IstioHttpRoute, ServiceEntry, VirtualService } from '../../../model/mesh.ts';
 import type { HttpRequest } from '../../../model/routing.ts';
 import type { Service } from '../../../model/types.ts';
 import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
@@ -12,6 +12,8 @@ export const defaultRetries =
 interface Ctx {
   readonly clusterDomain: string;
   readonly serviceByFqdn: ReadonlyMap<string, Service>;
+  /** The ServiceEntry that declares a host, if any. */
+  readonly entryFor: (host: string) => ServiceEntry | undefined;
 }
 
 const wellKnown: Readonly<Record<string, number>> = { http: 80, https: 443 };
@@ -33,11 +35,13 @@ function target(ctx: Ctx, vs: VirtualService, d: IstioHttpRoute['route'][number]
   const svc = ctx.serviceByFqdn.get(fqdn);
   const base = { subset: d.subset, port: d.port, weight: d.weight };
   if (svc) return { namespace: svc.namespace, name: svc.name, ...base };
+  const entry = ctx.entryFor(fqdn);
+  if (entry) return { namespace: entry.namespace, name: fqdn, ...base, entry };
   return {
     namespace: vs.namespace,
     name: d.host,
     ...base,
-    problem: `host ${d.host} (${fqdn}) is not a Service among the manifests (ServiceEntry is not modeled): the sidecar answers 503`,
+    problem: `host ${d.host} (${fqdn}) is neither a Service among the manifests nor a ServiceEntry host: the sidecar answers 503`,
   };
 }
 
@@ -118,18 +122,20 @@ const age = (vs: VirtualService) => [vs.creationTimestamp ?? '9999', vs.namespac
 
 /**
  * Route tables from the VirtualServices that apply to sidecars (`gateways` absent or naming `mesh`): per
- * Service, the VirtualService whose host names it exactly, else the most specific wildcard. When several name
- * the same host, the oldest is taken and the others are noted (Istio reports IST0109 and the result is not
- * defined). https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ * Service (or ServiceEntry host), the VirtualService whose host names it exactly, else the most specific
+ * wildcard. When several name the same host, the oldest is taken and the others are noted (Istio reports
+ * IST0109 and the result is not defined). https://istio.io/latest/docs/reference/config/networking/virtual-service/
  * https://istio.io/latest/docs/reference/config/analysis/ist0109/
  */
 export function istioTables(
   services: readonly Service[],
   virtualServices: readonly VirtualService[],
   clusterDomain: string,
-): Map<string, MeshRouteTable> {
+  entries: readonly ServiceEntry[] = [],
+): { byService: Map<string, MeshRouteTable>; forHost: (host: string) => MeshRouteTable | undefined } {
   const serviceByFqdn = new Map(services.map((s) => [serviceFqdn(s, clusterDomain), s]));
-  const ctx: Ctx = { clusterDomain, serviceByFqdn };
+  const entryFor = (host: string) => entries.find((e) => e.hosts.some((h) => hostCovers(h, host)));
+  const ctx: Ctx = { clusterDomain, serviceByFqdn, entryFor };
   const mesh = virtualServices.filter(
     (v) => !v.delegate && (!v.gateways.length || v.gateways.includes('mesh')),
   );
@@ -137,9 +143,7 @@ export function istioTables(
     vs,
     hosts: vs.hosts.map((h) => resolveMeshHost(h, vs.namespace, clusterDomain)),
   }));
-  const out = new Map<string, MeshRouteTable>();
-  for (const svc of services) {
-    const fqdn = serviceFqdn(svc, clusterDomain);
+  const tableFor = (fqdn: string, svc?: Service): MeshRouteTable | undefined => {
     let best: { score: number; list: VirtualService[] } = { score: -1, list: [] };
     for (const { vs, hosts: hs } of hosts)
       for (const h of hs) {
@@ -148,19 +152,24 @@ export function istioTables(
         if (score > best.score) best = { score, list: [vs] };
         else if (score === best.score && !best.list.includes(vs)) best.list.push(vs);
       }
-    if (!best.list.length) continue;
+    if (!best.list.length) return undefined;
     const [vs, ...others] = [...best.list].sort((a, b) => (age(a) < age(b) ? -1 : 1));
     const notes = others.map(
       (o) =>
         `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest (by creationTimestamp, then namespace/name), ${vs.key}, and ignores ${o.key}`,
     );
     if (vs.hasTcpOrTls) notes.push(`${vs.key} also has tcp/tls routes, which are not modeled`);
-    out.set(`${svc.namespace}/${svc.name}`, {
-      service: svc,
+    return {
+      ...(svc ? { service: svc } : {}),
       by: `Istio VirtualService ${vs.namespace}/${vs.name}`,
       rules: compileRules(ctx, vs),
       notes,
-    });
+    };
+  };
+  const byService = new Map<string, MeshRouteTable>();
+  for (const svc of services) {
+    const t = tableFor(serviceFqdn(svc, clusterDomain), svc);
+    if (t) byService.set(`${svc.namespace}/${svc.name}`, t);
   }
-  return out;
+  return { byService, forHost: (host) => tableFor(host) };
 }

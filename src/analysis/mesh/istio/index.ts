@@ -14,12 +14,13 @@ export { stringMatches } from './_match.ts';
 export function istioProfile(model: ClusterModel): MeshProfile {
   const domain = model.profile.clusterDomain;
   const mesh = model.mesh;
-  const tables = istioTables(model.services, mesh?.virtualServices ?? [], domain);
+  const tables = istioTables(model.services, mesh?.virtualServices ?? [], domain, mesh?.serviceEntries ?? []);
   const drFor = destinationRuleIndex(mesh?.destinationRules ?? [], domain);
   return {
     name: 'istio',
     sidecar: (pod, ns) => istioSidecar(pod, ns, domain),
-    table: (svc) => tables.get(`${svc.namespace}/${svc.name}`),
+    table: (svc) => tables.byService.get(`${svc.namespace}/${svc.name}`),
+    hostTable: (host) => tables.forHost(host),
     subset: (svc, subset, clientNs) => subsetLabels(drFor(svc, clientNs), svc, subset),
     policy(svc, clientNs) {
       const dr = drFor(svc, clientNs);

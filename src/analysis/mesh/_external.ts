@@ -1,0 +1,166 @@
+/**
+ * A request from a meshed client for a host that is not a Kubernetes Service: an Istio `ServiceEntry` host
+ * (routed by a VirtualService naming it, else to the entry's endpoints), else the sidecar's
+ * outboundTrafficPolicy — ALLOW_ANY passes it through to the address the application dialed, REGISTRY_ONLY
+ * answers 502 (Envoy's BlackHoleCluster).
+ * https://istio.io/latest/docs/reference/config/networking/service-entry/
+ * https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-OutboundTrafficPolicy-Mode
+ * https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/
+ */
+import type { ClusterModel, Pod } from '../../model/types.ts';
+import type { MeshProfile } from './_profile.ts';
+import { destinations, evaluateTable } from './_router.ts';
+import { entryFor } from './istio/_service-entries.ts';
+import type { MeshDecision, MeshRequest, Sidecar } from './types.ts';
+
+/** True for a name a client may mean as an in-cluster Service (a short name, or one under the cluster domain). */
+const clusterName = (host: string, domain: string) =>
+  !host.includes('.') || host.endsWith(`.svc.${domain}`) || host.endsWith('.svc');
+
+/**
+ * The decision for a host outside the Service registry, or a string (input error) when the mesh has no answer
+ * for it: an unmeshed client, Linkerd (which has no registry of outside hosts), or a cluster-looking name.
+ */
+export function externalRoute(
+  model: ClusterModel,
+  profile: MeshProfile | undefined,
+  req: MeshRequest,
+  client: Pod,
+  me: Sidecar,
+): MeshDecision | string {
+  const host = req.host.toLowerCase().replace(/\.$/, '');
+  const name = model.mesh?.name;
+  const who = `${client.namespace}/${client.name}`;
+  const notService = `${req.host} is not a Service the client ${who} can name (name, name.namespace, name.namespace.svc, the FQDN or a ClusterIP)`;
+  if (name !== 'istio' || !profile)
+    return `${notService}; outside hosts are modeled for Istio (ServiceEntry) only`;
+  if (!me.meshed)
+    return `${notService}, and the client has no istio proxy (${me.reason}): no mesh route applies`;
+  const common = { mesh: name, client: who, clientMeshed: true };
+  const found = entryFor(model.mesh?.serviceEntries ?? [], host, req.port, client.namespace);
+  if (found?.port) {
+    const se = found.entry;
+    const notes = [...found.notes];
+    const service = {
+      namespace: se.namespace,
+      name: host,
+      port: req.port,
+      kind: 'ServiceEntry host' as const,
+    };
+    const table = profile.hostTable?.(host);
+    if (table) {
+      notes.push(...table.notes);
+      const { winner, lost } = evaluateTable(table, req, { pod: client }, true);
+      if (!winner) {
+        notes.push('no rule matches: the sidecar answers 404');
+        return { ...common, service, by: table.by, status: 404, lost, destinations: [], notes };
+      }
+      const a = winner.action;
+      notes.push(...a.notes);
+      const won = { object: winner.object, at: winner.at, match: winner.match };
+      if (a.kind === 'redirect')
+        return {
+          ...common,
+          service,
+          by: table.by,
+          status: a.status,
+          winner: won,
+          lost,
+          destinations: [],
+          redirect: { status: a.status, location: a.location },
+          notes,
+        };
+      if (a.kind === 'respond') {
+        notes.push(`${a.why}: the sidecar answers ${a.status} without forwarding`);
+        return {
+          ...common,
+          service,
+          by: table.by,
+          status: a.status,
+          winner: won,
+          lost,
+          destinations: [],
+          notes,
+        };
+      }
+      const ds = destinations(model, profile, a.targets, req.port, client.namespace, notes);
+      return {
+        ...common,
+        service,
+        by: `${table.by} (host declared by ServiceEntry ${se.namespace}/${se.name})`,
+        status: ds.some((d) => !d.problem && d.weight > 0) ? 200 : 503,
+        winner: won,
+        lost,
+        destinations: ds,
+        rewrittenPath: a.rewrittenPath,
+        rewrittenHost: a.rewrittenHost,
+        timeout: a.timeout,
+        retries: a.retries,
+        mirror: a.mirror,
+        notes: [...new Set(notes)],
+      };
+    }
+    const ds = destinations(
+      model,
+      profile,
+      [{ namespace: se.namespace, name: host, weight: 100, entry: se }],
+      req.port,
+      client.namespace,
+      notes,
+    );
+    return {
+      ...common,
+      service,
+      by: `Istio ServiceEntry ${se.namespace}/${se.name} (${se.location}, resolution ${se.resolution})`,
+      status: ds[0]?.problem ? 503 : 200,
+      lost: [],
+      destinations: ds,
+      notes: [...new Set(notes)],
+    };
+  }
+  if (clusterName(host, model.profile.clusterDomain) && !found) return notService;
+  const why = found
+    ? `${found.entry.key} declares ${host} but not port ${req.port} (ports: ${found.entry.ports.map((p) => p.number).join(', ') || 'none'}), so the host is not in the registry on that port`
+    : `no ServiceEntry exported to ${client.namespace} declares ${host}`;
+  const mode = model.mesh?.outboundTrafficPolicy;
+  const service = { namespace: client.namespace, name: host, port: req.port, kind: 'outside host' as const };
+  if (mode === 'REGISTRY_ONLY')
+    return {
+      ...common,
+      service,
+      by: 'Istio sidecar outboundTrafficPolicy REGISTRY_ONLY (BlackHoleCluster)',
+      status: 502,
+      lost: [],
+      destinations: [],
+      notes: [
+        why,
+        'meshConfig.outboundTrafficPolicy.mode is REGISTRY_ONLY (profile mesh.outboundTrafficPolicy): the sidecar refuses hosts outside its registry (502)',
+      ],
+    };
+  return {
+    ...common,
+    service,
+    by: 'Istio sidecar outboundTrafficPolicy ALLOW_ANY (PassthroughCluster)',
+    status: 200,
+    lost: [],
+    destinations: [
+      {
+        kind: 'outside host',
+        namespace: client.namespace,
+        name: host,
+        port: req.port,
+        weight: 100,
+        share: 100,
+        workloads: [],
+        endpoints: [`original destination ${host}:${req.port}`],
+      },
+    ],
+    notes: [
+      why,
+      mode
+        ? 'meshConfig.outboundTrafficPolicy.mode is ALLOW_ANY (profile mesh.outboundTrafficPolicy): the sidecar passes the request through to the address the application dialed, with no mesh routing'
+        : "the profile does not set mesh.outboundTrafficPolicy, so Istio's default ALLOW_ANY is taken: the sidecar passes the request through to the address the application dialed (with REGISTRY_ONLY it would answer 502)",
+      'what the outside host answers is not modeled',
+    ],
+  };
+}
