@@ -127,7 +127,9 @@ const seeds = [...new Set(reports.map((r) => r.seed))].join(', ');
 process.stdout.write(
   `manifests: ${total} inputs (seeds ${seeds}; ${Object.entries(kinds)
     .map(([k, v]) => `${v} ${k}`)
-    .join(', ')}), ${reports.reduce((s, r) => s + r.cliInputs, 0)} also through the CLI (${reports.reduce((s, r) => s + r.runs, 0)} runs, doctor exits ${JSON.stringify(exits)}): ` +
+    .join(
+      ', ',
+    )}), ${reports.reduce((s, r) => s + r.cliInputs, 0)} also through the CLI (${reports.reduce((s, r) => s + r.runs, 0)} runs, doctor exits ${JSON.stringify(exits)}): ` +
     `${count('crash')} crashes, ${count('hang')} hangs, ${count('loss')} losses, ${count('other')} other failures, ` +
     `slowest batch or run ${Math.max(...reports.map((r) => r.slowestMs))} ms, ${seconds.toFixed(1)} s (${Math.round(total / seconds)} inputs/s on ${workers} workers)\n`,
 );

@@ -95,7 +95,12 @@ export async function fuzzManifests(o: FuzzOptions): Promise<FuzzReport> {
       for (const d of batch) core([d]);
       if (failures.length === before)
         for (const d of batch)
-          fail(d, 'core', thrown ? 'crash' : 'other', `only in a batch of ${batch.length} (from index ${batch[0].index}): ${thrown ?? `${ms} ms ${outcome!.batchProblems.join('; ')}`}`);
+          fail(
+            d,
+            'core',
+            thrown ? 'crash' : 'other',
+            `only in a batch of ${batch.length} (from index ${batch[0].index}): ${thrown ?? `${ms} ms ${outcome!.batchProblems.join('; ')}`}`,
+          );
       return;
     }
     const [one] = batch;
@@ -125,7 +130,12 @@ export async function fuzzManifests(o: FuzzOptions): Promise<FuzzReport> {
       if (thrown !== undefined) fail(d, name, 'crash', `threw: ${thrown}`);
       else if (code !== 0 && code !== 1 && code !== 2) fail(d, name, 'other', `exit ${code}`);
       else if (name === 'doctor' && inputError !== undefined && (code === 2) !== inputError)
-        fail(d, name, 'other', `exit ${code}, while the core check found ${inputError ? 'an' : 'no'} input error`);
+        fail(
+          d,
+          name,
+          'other',
+          `exit ${code}, while the core check found ${inputError ? 'an' : 'no'} input error`,
+        );
     }
   };
   let batch: Drawn[] = [];

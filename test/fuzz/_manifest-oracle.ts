@@ -95,13 +95,20 @@ export function checkCore(texts: readonly string[]): CoreOutcome {
   for (const raw of parsed.objects) {
     const i = index.get(raw.source.file);
     if (i === undefined) continue;
-    const { kind, metadata } = raw.body as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
-    if (isProfileObject(raw) || inModel.has(placeKey(raw.source)) || explained.has(docKey(raw.source))) continue;
+    const { kind, metadata } = raw.body as {
+      kind?: unknown;
+      metadata?: { name?: unknown; namespace?: unknown };
+    };
+    if (isProfileObject(raw) || inModel.has(placeKey(raw.source)) || explained.has(docKey(raw.source)))
+      continue;
     // Kinds the catalogue says carry no networking meaning are accepted without a word, by design.
     if (typeof kind === 'string' && quietKinds.includes(kind)) continue;
     // An object declared again: the diagnostic at the later place names it (`duplicate-object`).
     const ns = typeof metadata?.namespace === 'string' ? metadata.namespace : 'default';
-    if (named.has(`${String(kind)}/${ns}/${String(metadata?.name)}`) || named.has(`${String(kind)}/${String(metadata?.name)}`))
+    if (
+      named.has(`${String(kind)}/${ns}/${String(metadata?.name)}`) ||
+      named.has(`${String(kind)}/${String(metadata?.name)}`)
+    )
       continue;
     problems[i].push(
       `silent loss: ${String(kind)}/${String(metadata?.name)} at line ${raw.source.line} is neither in the model nor named by a diagnostic`,
@@ -113,7 +120,10 @@ export function checkCore(texts: readonly string[]): CoreOutcome {
 export const cliCommands: readonly string[][] = [['doctor'], ['get', 'all', '-A', '-o', 'json']];
 
 /** Runs one CLI command over the input on stdin; resolves with its exit code, or 3 when it threw. */
-export async function runCli(command: readonly string[], text: string): Promise<{ code: number; thrown?: string }> {
+export async function runCli(
+  command: readonly string[],
+  text: string,
+): Promise<{ code: number; thrown?: string }> {
   try {
     const code = await run([...command, '-f', '-'], {
       stdout: () => undefined,
