@@ -36,6 +36,9 @@ const packets = arg('packets', 0);
 
 type Failure = FuzzFailure & { readonly seed: number };
 
+/** Each worker's [first index of its share, index of the batch it is on], for the progress line. */
+const progressOf: { from: number; at: Int32Array }[] = [];
+
 /** Runs one worker's share; restarts it after a batch that never returns. */
 async function share(i: number, count: number): Promise<FuzzReport[]> {
   const reports: FuzzReport[] = [];
@@ -53,6 +56,7 @@ async function share(i: number, count: number): Promise<FuzzReport[]> {
     };
     const progress = new Int32Array(new SharedArrayBuffer(4));
     progress[0] = -1;
+    progressOf[i] = { from, at: progress };
     const url = new URL('../test/fuzz/_campaign-worker.ts', import.meta.url).href;
     const boot = `import('tsx/esm/api').then((t) => t.register()).then(() => import(${JSON.stringify(url)}))`;
     const worker = new Worker(boot, { eval: true, workerData: { options, progress } });
@@ -109,6 +113,14 @@ async function share(i: number, count: number): Promise<FuzzReport[]> {
 }
 
 const started = Date.now();
+// A progress line on stderr every minute: inputs begun so far (a long run says how far it is).
+const ticker = setInterval(() => {
+  const begun = progressOf.reduce((n, p) => n + Math.max(0, Atomics.load(p.at, 0) - p.from), 0);
+  process.stderr.write(
+    `fuzz: ~${begun} of ${inputs} inputs after ${Math.round((Date.now() - started) / 1000)} s\n`,
+  );
+}, 60_000);
+ticker.unref();
 const per = Math.ceil(inputs / workers);
 const reports = (
   await Promise.all(Array.from({ length: workers }, (_, i) => share(i, Math.min(per, inputs - i * per))))

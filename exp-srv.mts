@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { buildYaml } from './src/cluster/_test-helpers.ts';
+import { createDns } from './src/analysis/dns/index.ts';
+import { fixtureProfile, fixtureYaml } from './src/analysis/dns/_fixture.ts';
+import { startDnsServer } from './src/servers/dns-server/index.ts';
+const dns = createDns(buildYaml(fixtureYaml, { profile: fixtureProfile }).model);
+const s = await startDnsServer({ host: '127.0.0.1', port: 0, answerer: dns });
+const mb = (n: number) => Math.round(n / 1048576);
+process.on('SIGUSR2', () => { (globalThis as any).gc?.(); const m = process.memoryUsage(); const st = readFileSync('/proc/self/status','utf8'); process.stderr.write(`rss ${mb(m.rss)} heapTotal ${mb(m.heapTotal)} heapUsed ${mb(m.heapUsed)} external ${mb(m.external)} ab ${mb(m.arrayBuffers)} ${/RssAnon:\s+\d+ kB/.exec(st)} ${JSON.stringify(s.tcpStats)}\n`); });
+process.stderr.write(`port ${s.port}\n`);
