@@ -23,7 +23,7 @@ const childOf = (pid: number) =>
 const child = spawn(
   process.execPath,
   ['dist/kubetwin.mjs', 'serve', 'dns', '-f', 'examples/e-commerce/fixed', '-q', '--listen', '127.0.0.1:0'],
-  { stdio: ['ignore', 'ignore', 'pipe'] },
+  { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, KUBETWIN_DEBUG: 'memory' } },
 );
 let err = '';
 child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -88,6 +88,10 @@ for (const t of [1, 5, 15, 30]) {
   waited = t;
   after[`${t}s`] = rssOf(server);
 }
+// The serving process's own view (KUBETWIN_DEBUG=memory): V8 heap, buffers, and TCP state, which must be back to 0.
+process.kill(server, 'SIGUSR2');
+await sleep(300);
+const memoryLine = /memory: .*/.exec(err.slice(err.lastIndexOf('memory:')))?.[0] ?? '(no memory line)';
 const afterLatency = await udpLatency(2_000);
 child.kill('SIGINT');
 console.log(
@@ -102,4 +106,5 @@ console.log('|---|---|---|---|---|---|---|---|---|---|');
 console.log(
   `| ${rss.loaded} | ${rss.endOfAbuse} | ${after['1s']} | ${after['5s']} | ${after['15s']} | ${after['30s']} | ${before.p50}/${before.p99} | ${during.p50}/${during.p99} | ${afterLatency.p50}/${afterLatency.p99} | ${during.lost} |`,
 );
+console.log(`30 s after, the serving process: ${memoryLine}`);
 process.exit(0);

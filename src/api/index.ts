@@ -5,7 +5,7 @@
  * @example
  * const { model, diagnostics } = buildFromTexts([{ file: 'app.yaml', text }]);
  */
-import { parseManifests, type ManifestText, type RawObject } from '../parse/index.ts';
+import { parseManifests, type ManifestText, type ParseResult, type RawObject } from '../parse/index.ts';
 import { buildCluster, inferProfile, isProfileObject } from '../cluster/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
@@ -39,7 +39,11 @@ export interface Cluster {
  * unset from the observed objects (`inferProfile`), builds the model.
  */
 export function buildFromTexts(texts: readonly ManifestText[], options: BuildFromTextsOptions = {}): Cluster {
-  const parsed = parseManifests(texts);
+  return buildFromParsed(parseManifests(texts), options);
+}
+
+/** `buildFromTexts` from manifests already parsed (the fuzz campaign checks the parsed objects against the model). */
+export function buildFromParsed(parsed: ParseResult, options: BuildFromTextsOptions = {}): Cluster {
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const objects = parsed.objects.filter((o) => {
     const note = kubetwinFileNote(o);

@@ -47,6 +47,15 @@ async function main(settings: ServingSettings): Promise<number> {
   let deltas = 0;
   let reloads = 0;
   const debug = /(^|,)watch(,|$)/.test(process.env.KUBETWIN_DEBUG ?? '');
+  // KUBETWIN_DEBUG=memory: SIGUSR2 prints the process's memory and the TCP side's state (bench/dns-abuse.ts).
+  if (/(^|,)memory(,|$)/.test(process.env.KUBETWIN_DEBUG ?? ''))
+    process.on('SIGUSR2', () => {
+      const m = process.memoryUsage();
+      const mb = (n: number) => (n / 1048576).toFixed(1);
+      process.stderr.write(
+        `memory: rss ${mb(m.rss)} MB, V8 heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB, array buffers ${mb(m.arrayBuffers)} MB; tcp ${JSON.stringify(server?.tcpStats ?? {})}\n`,
+      );
+    });
   let failed = false;
   const done = new Promise<void>((resolve) => {
     // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and forwarded by `serve dns`).

@@ -50,7 +50,8 @@ export function expandWorkloads(
   sink: (d: Diagnostic) => void,
   options: { maxPods?: number } = {},
 ): { workloads: Workload[]; pods: PodDraft[] } {
-  const hpaMin = readHpas(envs, sink);
+  const scaling: { target: string; hpa: Envelope; kind: string; name: string }[] = [];
+  const hpaMin = readHpas(envs, sink, scaling);
   const ownership = readOwnership(envs);
   const workloads: Workload[] = [];
   const pods: PodDraft[] = [];
@@ -77,6 +78,18 @@ export function expandWorkloads(
     for (const pod of result.pods) pods.push(pod);
     budget.used += result.pods.length;
   }
+  // An HPA whose target the input holds but kubetwin refused (its errors are said) scales nothing either: said too.
+  const built = new Set(workloads.map((w) => w.key));
+  for (const { target, hpa, kind, name } of scaling)
+    if (!built.has(target) && !ownership.folded.has(target))
+      sink({
+        code: 'hpa-target-missing',
+        severity: 'warning',
+        message: `HorizontalPodAutoscaler ${hpa.namespace}/${hpa.name} scales ${kind} ${name}, which is refused (see its errors); it changes nothing here`,
+        source: hpa.raw.locate(['spec', 'scaleTargetRef', 'name']),
+        object: hpa.key,
+        hint: `Fix the ${kind}'s errors.`,
+      });
   for (const seen of ownership.observed.values()) {
     const podKeys = observedPods(seen.key) ?? [];
     if (present.has(seen.key) || !podKeys.length) continue;
@@ -102,7 +115,11 @@ export function expandWorkloads(
  * the input does not hold leaves the HPA with nothing to scale here, which is said rather than passed over.
  * https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/
  */
-function readHpas(envs: readonly Envelope[], sink: (d: Diagnostic) => void): Map<string, number> {
+function readHpas(
+  envs: readonly Envelope[],
+  sink: (d: Diagnostic) => void,
+  scaling: { target: string; hpa: Envelope; kind: string; name: string }[] = [],
+): Map<string, number> {
   const out = new Map<string, number>();
   const present = new Set(
     envs.filter((e) => workloadKinds.includes(e.kind as WorkloadKind)).map((e) => e.key),
@@ -133,6 +150,7 @@ function readHpas(envs: readonly Envelope[], sink: (d: Diagnostic) => void): Map
         object: env.key,
         hint: `Add the ${kind} to the input, or fix scaleTargetRef (kind and name are case-sensitive).`,
       });
+    else scaling.push({ target, hpa: env, kind, name });
     if (!env.f.invalid) out.set(target, min ?? 1);
   }
   return out;

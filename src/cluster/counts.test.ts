@@ -105,3 +105,28 @@ test('metadata.name: 0755 or yes is invalid-field-type', () => {
     );
   }
 });
+
+test('an HPA whose target Deployment is refused is said (hpa-target-missing, refused), not dropped silently', () => {
+  const refused = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: other}}
+    spec: {containers: [{name: c}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web, namespace: default}
+spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}, minReplicas: 2, maxReplicas: 3}
+`;
+  const { diagnostics } = buildYaml(refused);
+  const hpa = diagnostics.filter((d) => d.code === 'hpa-target-missing');
+  assert.deepEqual(
+    hpa.map((d) => `${d.object} ${d.message}`),
+    [
+      'HorizontalPodAutoscaler/default/web HorizontalPodAutoscaler default/web scales Deployment web, which is refused (see its errors); it changes nothing here',
+    ],
+  );
+});

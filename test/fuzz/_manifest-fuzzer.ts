@@ -1,14 +1,13 @@
 /**
- * A seeded, bounded manifest fuzzer: inputs made by mutating the examples and fixtures, by generating objects of
- * every kind the catalogue lists with values of every type, and by YAML-level attacks (aliases, merge keys, deep
- * nesting, long sequences, control characters). Each input goes through the CLI in process (`doctor` and
- * `get all -A -o json` over stdin); the only acceptable outcomes are exit 0, 1 or 2 within the time bound. An
- * exit 3 (a thrown error) or a hang is a kubetwin bug, reported with the seed and index that replay it.
+ * A seeded, bounded manifest fuzzer (inputs: `_manifest-inputs.ts`; checks: `_manifest-oracle.ts`). Every input
+ * goes through the core pipeline `doctor` runs, in process, with the loss and diagnostic checks, in batches of
+ * `batch` inputs read as one cluster (each its own file; a failing batch is re-checked input by input); one input
+ * in `cliEvery` (drawn from the same seeded generator) also goes through the CLI commands alone. The only acceptable
+ * outcomes are exits 0, 1 or 2 within the time bound, no object lost. A crash, a hang or a loss is a kubetwin bug,
+ * reported with the seed and index that replay it (`--seed S --from I --inputs 1`).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { run } from '../../src/cli/program.ts';
-import { kinds } from '../../src/model/catalogue.ts';
+import { nextInput, rng, seedTexts, type InputKind } from './_manifest-inputs.ts';
+import { checkCore, cliCommands, runCli } from './_manifest-oracle.ts';
 
 export interface FuzzOptions {
   readonly seed: number;
@@ -17,171 +16,47 @@ export interface FuzzOptions {
   readonly budgetMs: number;
   /** An input taking longer than this is a hang. */
   readonly hangMs?: number;
+  /** One input in this many also runs the CLI commands (default 10). */
+  readonly cliEvery?: number;
+  /** Generate but skip the inputs before this index (to resume after a hang, or replay one input). */
+  readonly from?: number;
+  /** Inputs read as one cluster by the core check (default 16); 1 checks each alone. */
+  readonly batch?: number;
+  /** Called with the first index of each batch before it is checked (the campaign's watchdog reads it). */
+  readonly onInput?: (index: number) => void;
 }
 
 export interface FuzzFailure {
   readonly index: number;
   readonly command: string;
+  readonly kind: 'crash' | 'hang' | 'loss' | 'other';
   readonly problem: string;
   readonly input: string;
 }
 
 export interface FuzzReport {
   readonly seed: number;
+  /** Inputs checked (skipped ones before `from` not counted). */
   readonly inputs: number;
+  /** Inputs that also ran the CLI commands, and the CLI runs. */
+  readonly cliInputs: number;
   readonly runs: number;
+  readonly kinds: Partial<Record<InputKind, number>>;
+  /** Exit codes of `doctor` over the inputs that ran the CLI. */
   readonly exits: Record<number, number>;
   readonly slowestMs: number;
   readonly failures: FuzzFailure[];
 }
 
-type Rng = () => number;
+const kindOf = (problem: string): FuzzFailure['kind'] =>
+  problem.startsWith('silent loss') ? 'loss' : 'other';
 
-function rng(s: number): Rng {
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+interface Drawn {
+  readonly index: number;
+  readonly kind: InputKind;
+  readonly text: string;
+  readonly withCli: boolean;
 }
-const pick = <T>(r: Rng, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-
-/** Scalars that YAML, kubectl and the API server read differently, and hostile strings. */
-const nasty = [
-  'y',
-  'no',
-  'on',
-  '0755',
-  '0x1F',
-  '-1',
-  '0',
-  '1e10',
-  '2147483648',
-  '.inf',
-  '.nan',
-  '~',
-  'null',
-  '""',
-  "''",
-  '{}',
-  '[]',
-  '[1, 2]',
-  '{a: 1}',
-  '*missing',
-  '&a x',
-  '!!binary aGk=',
-  '!!str 5',
-  '2001-12-14',
-  '12:30',
-  '"\\e[31mred\\e[0m"',
-  '"a\\nb"',
-  '"\\u202egnp"',
-  'UPPER.Example.COM',
-  '-',
-  '"*.x"',
-  '65536',
-  '-80',
-  JSON.stringify('x'.repeat(300)),
-  '"web\\ttab"',
-];
-
-function seedTexts(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      // A fixture may be a dangling symlink on purpose (testdata/invalid/input-symlink): not a seed.
-      const info = statSync(path, { throwIfNoEntry: false });
-      if (!info) continue;
-      if (info.isDirectory()) walk(path);
-      else if (/\.ya?ml$/.test(name) && info.size < 64 * 1024) out.push(readFileSync(path, 'utf8'));
-    }
-  };
-  for (const dir of ['examples', 'testdata']) walk(dir);
-  return out;
-}
-
-function mutate(r: Rng, text: string): string {
-  const lines = text.split('\n');
-  for (let n = 1 + Math.floor(r() * 4); n > 0; n--) {
-    const i = Math.floor(r() * lines.length);
-    const line = lines[i] ?? '';
-    switch (Math.floor(r() * 8)) {
-      case 0:
-        lines.splice(i, 1);
-        break;
-      case 1:
-        lines.splice(i, 0, line);
-        break;
-      case 2: {
-        // Replace a value with a nasty scalar.
-        const colon = line.indexOf(': ');
-        lines[i] = colon > 0 ? `${line.slice(0, colon)}: ${pick(r, nasty)}` : `${line} ${pick(r, nasty)}`;
-        break;
-      }
-      case 3:
-        lines[i] = (r() < 0.5 ? ' ' : '') + line.replace(/^ /, r() < 0.5 ? '' : '  ');
-        break;
-      case 4:
-        lines.splice(i, 0, '---');
-        break;
-      case 5:
-        lines[i] = line.slice(0, Math.floor(r() * line.length));
-        break;
-      case 6:
-        lines[i] = line + String.fromCharCode(Math.floor(r() * 32), Math.floor(r() * 0x250));
-        break;
-      default:
-        lines[i] = line.replace(/[a-z]/, (c) => c.toUpperCase());
-    }
-  }
-  return lines.join('\n');
-}
-
-function generated(r: Rng): string {
-  const k = pick(r, kinds);
-  const v = () => pick(r, nasty);
-  const apiVersion = k.group ? `${k.group}/${pick(r, ['v1', 'v1beta1', 'v2', 'v1alpha2'])}` : 'v1';
-  return [
-    `apiVersion: ${apiVersion}`,
-    `kind: ${r() < 0.9 ? k.kind : k.kind.toLowerCase()}`,
-    `metadata: {name: ${r() < 0.7 ? 'a' : v()}, namespace: ${r() < 0.7 ? 'default' : v()}, labels: {app: ${r() < 0.7 ? 'a' : v()}}}`,
-    'spec:',
-    `  replicas: ${r() < 0.5 ? 2 : v()}`,
-    `  selector: ${r() < 0.5 ? '{matchLabels: {app: a}}' : v()}`,
-    `  ports: ${r() < 0.5 ? '[{port: 80, targetPort: 8080}]' : `[{port: ${v()}, targetPort: ${v()}, protocol: ${v()}}]`}`,
-    `  endpoints: ${v()}`,
-    `  rules: ${r() < 0.5 ? '[{host: A.Example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: a, port: {number: 80}}}}]}}]' : v()}`,
-    `  podSelector: ${v()}`,
-    `  ingress: ${r() < 0.5 ? '[{from: [{podSelector: {}}]}]' : v()}`,
-    '  template:',
-    '    metadata: {labels: {app: a}}',
-    `    spec: {containers: [{name: c, image: x, ports: [{containerPort: ${v()}}]}]}`,
-  ].join('\n');
-}
-
-function attack(r: Rng): string {
-  const depth = Math.floor(r() * 4000);
-  switch (Math.floor(r() * 7)) {
-    case 0:
-      return `a: &a [1,2,3,4,5,6,7,8,9]\n${['b', 'c', 'd', 'e'].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcde'[i]}`).join(',')}]`).join('\n')}\n`;
-    case 1:
-      return `kind: ConfigMap\ndata: *${pick(r, ['x', 'a', 'b'])}\n`;
-    case 2:
-      return `kind: ConfigMap\nmetadata:\n  <<: ${pick(r, ['y', '1', '[1]', '*a'])}\n`;
-    case 3:
-      return Array.from({ length: depth }, (_, i) => `${' '.repeat(i)}a:`).join('\n') + ' 1\n';
-    case 4:
-      return `a: ${'['.repeat(depth)}${']'.repeat(depth)}\n`;
-    case 5:
-      return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {x: [${Array(20_000).fill('1').join(',')}]}\n`;
-    default:
-      return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "c\\e]0;t\\a\\r\\n"}\n`;
-  }
-}
-
-const commands: readonly string[][] = [['doctor'], ['get', 'all', '-A', '-o', 'json']];
 
 /** Runs the fuzzer; never throws for a kubetwin bug, it reports it. */
 export async function fuzzManifests(o: FuzzOptions): Promise<FuzzReport> {
@@ -189,41 +64,101 @@ export async function fuzzManifests(o: FuzzOptions): Promise<FuzzReport> {
   const seeds = seedTexts();
   const started = Date.now();
   const exits: Record<number, number> = {};
+  const kinds: Partial<Record<InputKind, number>> = {};
   const failures: FuzzFailure[] = [];
+  const hangMs = o.hangMs ?? 10_000;
+  const cliEvery = o.cliEvery ?? 10;
+  const batchSize = o.batch ?? 16;
+  const from = o.from ?? 0;
+  const end = from + o.maxInputs;
   let inputs = 0;
+  let cliInputs = 0;
   let runs = 0;
   let slowestMs = 0;
-  const hangMs = o.hangMs ?? 10_000;
-  while (inputs < o.maxInputs && Date.now() - started < o.budgetMs) {
-    const index = inputs++;
-    const roll = r();
-    const input =
-      roll < 0.6
-        ? mutate(r, pick(r, seeds))
-        : roll < 0.85
-          ? generated(r)
-          : `${attack(r)}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: after}\n`;
-    for (const command of commands) {
-      const t0 = Date.now();
-      let code: number;
-      try {
-        code = await run([...command, '-f', '-'], {
-          stdout: () => undefined,
-          stderr: () => undefined,
-          readStdin: async () => input,
-        });
-      } catch (e) {
-        code = 3;
-        failures.push({ index, command: command.join(' '), problem: `threw: ${String(e)}`, input });
-      }
-      const ms = Date.now() - t0;
-      runs++;
-      slowestMs = Math.max(slowestMs, ms);
-      exits[code] = (exits[code] ?? 0) + 1;
-      if (ms > hangMs) failures.push({ index, command: command.join(' '), problem: `took ${ms} ms`, input });
-      else if (code !== 0 && code !== 1 && code !== 2 && code !== 3)
-        failures.push({ index, command: command.join(' '), problem: `exit ${code}`, input });
+  const fail = (input: Drawn, command: string, kind: FuzzFailure['kind'], problem: string) =>
+    failures.push({ index: input.index, command, kind, problem, input: input.text });
+  /** The core check of `batch`; on a failure, each input again alone to say which. */
+  const core = (batch: Drawn[]): void => {
+    const t0 = Date.now();
+    let outcome: ReturnType<typeof checkCore> | undefined;
+    let thrown: string | undefined;
+    try {
+      outcome = checkCore(batch.map((d) => d.text));
+    } catch (e) {
+      thrown = e instanceof Error ? (e.stack ?? e.message) : String(e);
     }
+    const ms = Date.now() - t0;
+    slowestMs = Math.max(slowestMs, ms);
+    const failed = thrown !== undefined || ms > hangMs || outcome!.batchProblems.length > 0;
+    if (batch.length > 1 && (failed || outcome!.problems.some((p) => p.length))) {
+      const before = failures.length;
+      for (const d of batch) core([d]);
+      // A batch merely slower than `hangMs` in all, whose inputs each finish in time alone, is no hang: the
+      // bound is per input. Anything else that fails only in the batch is reported against every input of it.
+      const onlySlow = thrown === undefined && !outcome!.batchProblems.length;
+      if (failures.length === before && !onlySlow)
+        for (const d of batch)
+          fail(
+            d,
+            'core',
+            thrown ? 'crash' : 'other',
+            `only in a batch of ${batch.length} (from index ${batch[0].index}): ${thrown ?? `${ms} ms ${outcome!.batchProblems.join('; ')}`}`,
+          );
+      return;
+    }
+    const [one] = batch;
+    if (thrown !== undefined) return void fail(one, 'core', 'crash', `threw: ${thrown}`);
+    if (ms > hangMs) fail(one, 'core', 'hang', `took ${ms} ms`);
+    for (const p of outcome!.batchProblems) fail(one, 'core', kindOf(p), p);
+    outcome!.problems.forEach((list, i) => list.forEach((p) => fail(batch[i], 'core', kindOf(p), p)));
+  };
+  /** The CLI commands over one input alone; doctor's exit 2 must match the core check's input errors. */
+  const cli = async (d: Drawn): Promise<void> => {
+    cliInputs++;
+    let inputError: boolean | undefined;
+    try {
+      inputError = checkCore([d.text]).inputErrors[0];
+    } catch {
+      // A crash here is the core check's, reported from the batch.
+    }
+    for (const command of cliCommands) {
+      const name = command.join(' ');
+      const t0 = Date.now();
+      const { code, thrown } = await runCli(command, d.text);
+      const ms = Date.now() - t0;
+      slowestMs = Math.max(slowestMs, ms);
+      runs++;
+      if (name === 'doctor') exits[code] = (exits[code] ?? 0) + 1;
+      if (ms > hangMs) fail(d, name, 'hang', `took ${ms} ms`);
+      if (thrown !== undefined) fail(d, name, 'crash', `threw: ${thrown}`);
+      else if (code !== 0 && code !== 1 && code !== 2) fail(d, name, 'other', `exit ${code}`);
+      else if (name === 'doctor' && inputError !== undefined && (code === 2) !== inputError)
+        fail(
+          d,
+          name,
+          'other',
+          `exit ${code}, while the core check found ${inputError ? 'an' : 'no'} input error`,
+        );
+    }
+  };
+  let batch: Drawn[] = [];
+  for (let index = 0; index < end && Date.now() - started < o.budgetMs; index++) {
+    const input = nextInput(r, seeds);
+    const withCli = r() < 1 / cliEvery;
+    if (index < from) continue;
+    inputs++;
+    kinds[input.kind] = (kinds[input.kind] ?? 0) + 1;
+    batch.push({ index, kind: input.kind, text: input.text, withCli });
+    if (batch.length < batchSize && index + 1 < end) continue;
+    o.onInput?.(batch[0].index);
+    core(batch);
+    for (const d of batch) if (d.withCli) await cli(d);
+    batch = [];
   }
-  return { seed: o.seed, inputs, runs, exits, slowestMs, failures };
+  if (batch.length) {
+    o.onInput?.(batch[0].index);
+    core(batch);
+    for (const d of batch) if (d.withCli) await cli(d);
+  }
+  return { seed: o.seed, inputs, cliInputs, runs, kinds, exits, slowestMs, failures };
 }

@@ -40,6 +40,10 @@ export interface TcpStats {
   paused: number;
   /** The most reply bytes ever buffered for one connection. */
   peakBuffered: number;
+  /** Client addresses with a connection open (the per-client cap's table): 0 once every client has left. */
+  clients: number;
+  /** Received bytes held, not yet a whole message, over every open connection: 0 once every client has left. */
+  heldBytes: number;
 }
 
 /** Messages answered per connection before yielding to the event loop. */
@@ -53,7 +57,15 @@ export function serveTcp(
   handle: Handle,
   limits: TcpLimits,
 ): { stats: TcpStats; close(): void } {
-  const stats: TcpStats = { open: 0, refused: 0, timedOut: 0, paused: 0, peakBuffered: 0 };
+  const stats: TcpStats = {
+    open: 0,
+    refused: 0,
+    timedOut: 0,
+    paused: 0,
+    peakBuffered: 0,
+    clients: 0,
+    heldBytes: 0,
+  };
   const sockets = new Set<Socket>();
   const perClient = new Map<string, number>();
   let compacting = false;
@@ -75,6 +87,7 @@ export function serveTcp(
     sockets.add(socket);
     perClient.set(client, fromClient + 1);
     stats.open = sockets.size;
+    stats.clients = perClient.size;
     let abused = false;
     socket.on('close', () => {
       sockets.delete(socket);
@@ -82,7 +95,12 @@ export function serveTcp(
       if (n) perClient.set(client, n);
       else perClient.delete(client);
       stats.open = sockets.size;
+      stats.clients = perClient.size;
       clearTimeout(timer);
+      // Nothing of a closed connection stays referenced: its partial message goes with it.
+      stats.heldBytes -= buffered;
+      chunks = [];
+      buffered = 0;
       if (abused) giveMemoryBack();
     });
     socket.on('error', () => socket.destroy());
@@ -129,6 +147,7 @@ export function serveTcp(
         const msg = Buffer.from(all.subarray(2, 2 + len));
         const rest = all.subarray(2 + len);
         chunks = rest.length ? [rest] : [];
+        stats.heldBytes -= buffered - rest.length;
         buffered = rest.length;
         answered++;
         const reply = handle(msg);
@@ -165,6 +184,7 @@ export function serveTcp(
       const fresh = buffered === 0;
       chunks.push(chunk);
       buffered += chunk.length;
+      stats.heldBytes += chunk.length;
       if (!waitingForDrain) pump(fresh);
     });
     arm(limits.idleMs);

@@ -120,6 +120,46 @@ describe('serve dns over TCP under abuse', () => {
   });
 });
 
+describe('serve dns over TCP: after abusive clients leave', () => {
+  it('keeps no state of them: no connection, no client address in the per-client table, no held byte', async (t) => {
+    // Deadlines long enough that only the clients leaving ends these connections.
+    const own = await startDnsServer({
+      host: '127.0.0.1',
+      port: 0,
+      answerer: dns,
+      tcp: { ...limits, readMs: 20_000, idleMs: 20_000, writeMs: 20_000 },
+    });
+    t.after(() => own.close());
+    const socks: Socket[] = [];
+    const connectFrom = async (localAddress: string) => {
+      const sock = connect({ port: own.port, host: '127.0.0.1', localAddress });
+      sock.on('error', () => undefined);
+      await new Promise((r) => sock.once('connect', r));
+      socks.push(sock);
+      return sock;
+    };
+    // Half a message each, held by the server, from three addresses; and two clients pipelining unread queries.
+    for (let i = 0; i < 12; i++) (await connectFrom(`127.0.2.${1 + (i % 3)}`)).write(q().subarray(0, 20));
+    const burst = Buffer.concat(Array.from({ length: 2000 }, q));
+    for (const a of ['127.0.3.1', '127.0.3.2']) {
+      const sock = await connectFrom(a);
+      sock.pause();
+      sock.write(burst);
+    }
+    await sleep(200);
+    const during = JSON.stringify(own.tcpStats);
+    assert.ok(own.tcpStats.clients >= 5 && own.tcpStats.heldBytes >= 12 * 20, `held while open: ${during}`);
+    for (const s of socks) s.destroy();
+    const started = Date.now();
+    while (own.tcpStats.open > 0 && Date.now() - started < 5_000) await sleep(10);
+    assert.deepEqual(
+      { open: own.tcpStats.open, clients: own.tcpStats.clients, heldBytes: own.tcpStats.heldBytes },
+      { open: 0, clients: 0, heldBytes: 0 },
+      JSON.stringify(own.tcpStats),
+    );
+  });
+});
+
 describe('serve dns over TCP: fairness', () => {
   it('answers 5,000 queries pipelined on one connection, in order, yielding the event loop between batches', async () => {
     const many = Array.from({ length: 5000 }, (_, i) =>

@@ -1,0 +1,36 @@
+/**
+ * The fuzz oracle's own checks, on inputs whose outcome is known: a good batch passes with no input error, a
+ * broken document is an input error of its own input only, a duplicate and a quiet kind are not losses.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkCore } from './_manifest-oracle.ts';
+
+const deploy = (name: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: default}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec: {containers: [{name: c, image: x}]}
+`;
+
+test('a batch of good inputs passes the core check with no input error and no problem', () => {
+  const out = checkCore([deploy('a'), deploy('b')]);
+  assert.deepEqual(out, { inputErrors: [false, false], problems: [[], []], batchProblems: [] });
+});
+
+test('a broken document is an input error of its own input only, and not a loss', () => {
+  const out = checkCore([deploy('a'), 'kind: ConfigMap\ndata: *missing\n']);
+  assert.deepEqual(out.inputErrors, [false, true]);
+  assert.deepEqual(out.problems, [[], []]);
+});
+
+test('an object declared twice (duplicate-object) and a ServiceAccount (a quiet kind) are not losses', () => {
+  const sa = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: s, namespace: default}\n';
+  const out = checkCore([`${deploy('a')}---\n${deploy('a')}`, sa]);
+  assert.deepEqual(out.problems, [[], []]);
+  assert.deepEqual(out.batchProblems, []);
+});
