@@ -31,13 +31,30 @@ export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | und
   const sa = signatures(a);
   const sb = signatures(b);
   const dirty = new Set<string>();
-  const touched = (side: DiffSide, g: string) =>
-    changed.size > 0 &&
-    (side.isolating(g, 'Ingress').some((k) => changed.has(k)) ||
-      side.isolating(g, 'Egress').some((k) => changed.has(k)));
-  for (const [g, s] of sa) if (sb.get(g) !== s || touched(a, g) || touched(b, g)) dirty.add(g);
-  for (const g of sb.keys()) if (!sa.has(g) || touched(b, g)) dirty.add(g);
+  for (const [g, s] of sa) if (sb.get(g) !== s) dirty.add(g);
+  for (const g of sb.keys()) if (!sa.has(g)) dirty.add(g);
+  if (changed.size) {
+    touchedGroups(a, changed, dirty);
+    touchedGroups(b, changed, dirty);
+  }
   return dirty;
+}
+
+/**
+ * Adds the groups with a pod some changed policy isolates (either direction). With NetworkPolicy alone a pod's
+ * isolating policies are its class's (`engine.isolating`), so the classes are walked once instead of each group.
+ */
+function touchedGroups(side: DiffSide, changed: ReadonlySet<string>, out: Set<string>): void {
+  const engine = side.analysed.context.engine;
+  const hit = new Set<number>();
+  engine.policies.forEach((p, i) => changed.has(p.key) && hit.add(i));
+  if (!hit.size) return;
+  for (const c of engine.classes)
+    if (
+      engine.policiesOf(c, 'Ingress').some((i) => hit.has(i)) ||
+      engine.policiesOf(c, 'Egress').some((i) => hit.has(i))
+    )
+      for (const p of c.pods) out.add(side.groupOf(p));
 }
 
 /**
