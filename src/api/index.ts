@@ -5,7 +5,7 @@
  * @example
  * const { model, diagnostics } = buildFromTexts([{ file: 'app.yaml', text }]);
  */
-import { parseManifests, type ManifestText, type RawObject } from '../parse/index.ts';
+import { parseManifests, type ManifestText, type ParseResult, type RawObject } from '../parse/index.ts';
 import { buildCluster, inferProfile, isProfileObject } from '../cluster/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
@@ -25,6 +25,8 @@ export interface BuildFromTextsOptions {
   readonly maxPods?: number;
   /** Objects read from a live cluster (src/sources/live); a manifest object of the same kind/namespace/name replaces one. */
   readonly live?: readonly RawObject[];
+  /** `parseManifests(texts)` when the caller already holds it (`diff` reads its objects too): not parsed again. */
+  readonly parsed?: ParseResult;
 }
 
 export interface Cluster {
@@ -39,7 +41,7 @@ export interface Cluster {
  * unset from the observed objects (`inferProfile`), builds the model.
  */
 export function buildFromTexts(texts: readonly ManifestText[], options: BuildFromTextsOptions = {}): Cluster {
-  const parsed = parseManifests(texts);
+  const parsed = options.parsed ?? parseManifests(texts);
   const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const objects = parsed.objects.filter((o) => {
     const note = kubetwinFileNote(o);
