@@ -15,13 +15,13 @@ import type { DiffSide } from './_side.ts';
  * service account are compared too, so nothing the engine may read is left out.
  *
  * Other tiers (admin and Cilium policies), a mesh that can refuse connections, or a changed cluster profile
- * (CNI, host-network rules) read more than this: then there is no answer (`undefined`) and every group is
+ * settings (CNI, host-network rules) read more than this: then there is no answer (`undefined`) and every group is
  * compared, as before.
  */
 export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | undefined {
   const ma = a.analysed.model;
   const mb = b.analysed.model;
-  if (!plain(ma) || !plain(mb) || JSON.stringify(ma.profile) !== JSON.stringify(mb.profile)) return undefined;
+  if (!plain(ma) || !plain(mb) || settings(ma) !== settings(mb)) return undefined;
   const policies = (m: ClusterModel) => new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p)]));
   const pa = policies(ma);
   const pb = policies(mb);
@@ -63,6 +63,15 @@ function touchedGroups(side: DiffSide, changed: ReadonlySet<string>, out: Set<st
  */
 export function sameInternetCut(a: DiffSide, b: DiffSide): boolean {
   return JSON.stringify(policyCidrs(a.analysed.model)) === JSON.stringify(policyCidrs(b.analysed.model));
+}
+
+/**
+ * The profile's settings, without where they were read (`source`, `origins`: file and line, which differ between
+ * `--base DIR` and `-f DIR` for the same profile): no verdict reads those.
+ */
+function settings(m: ClusterModel): string {
+  const { source: _source, origins: _origins, ...rest } = m.profile;
+  return JSON.stringify(rest);
 }
 
 /** Only NetworkPolicy decides: no admin or Cilium tier, no mesh. */
