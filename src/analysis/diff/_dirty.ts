@@ -22,7 +22,8 @@ export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | und
   const ma = a.analysed.model;
   const mb = b.analysed.model;
   if (!plain(ma) || !plain(mb) || settings(ma) !== settings(mb)) return undefined;
-  const policies = (m: ClusterModel) => new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p)]));
+  const policies = (m: ClusterModel) =>
+    new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p, withoutSources)]));
   const pa = policies(ma);
   const pb = policies(mb);
   const changed = new Set<string>();
@@ -73,6 +74,10 @@ function settings(m: ClusterModel): string {
   const { source: _source, origins: _origins, ...rest } = m.profile;
   return JSON.stringify(rest);
 }
+
+/** Drops positions (`source`: file, line) from a policy's JSON: where it was read decides no verdict. */
+const withoutSources = (k: string, v: unknown) =>
+  k === 'source' && typeof v === 'object' && v !== null && 'file' in v ? undefined : v;
 
 /** Only NetworkPolicy decides: no admin or Cilium tier, no mesh. */
 const plain = (m: ClusterModel) => !m.adminPolicies?.length && !m.ciliumPolicies?.length && !m.mesh?.name;

@@ -239,3 +239,12 @@ test('dirty groups: the same profile read from another file (base folder vs head
   });
   assert.equal(dirtyGroups(sideOf(a.analysed), sideOf(c.analysed)), undefined, 'another CNI: every group');
 });
+
+test('dirty groups: the same policies read from another folder (positions differ, nothing else) leave no group dirty', () => {
+  const moved = Object.fromEntries(Object.entries(shop).map(([f, t]) => [`head/${f}`, `# moved\n${t}`]));
+  const a = sideOf(base.analysed);
+  const b = sideOf(sideFrom(moved).analysed);
+  const dirty = dirtyGroups(a, b);
+  assert.ok(dirty);
+  assert.equal(dirty.size, 0);
+});
