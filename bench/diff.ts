@@ -135,7 +135,8 @@ for (let r = 0; r < runs; r++) {
     `run ${r + 1}: report ${Math.round(reportMs[r])} ms, diff ${Math.round(diffMs[r])} ms, ratio ${(diffMs[r] / reportMs[r]).toFixed(2)}\n`,
   );
 }
-if (repo) rmSync(repo, { recursive: true, force: true });
+if (repo && !process.env.KEEP) rmSync(repo, { recursive: true, force: true });
+if (repo && process.env.KEEP) process.stderr.write(`kept ${repo}\n`);
 const rm = median(reportMs);
 const dm = median(diffMs);
 const mode = cli
