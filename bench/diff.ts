@@ -1,10 +1,19 @@
 /**
  * `diff` of two realistic generated clusters differing by 10 objects (5 NetworkPolicies with a port moved, 5
  * Services with a selector that now matches nothing) against one `report` of the first (issue #15 target: diff ≤ 2×
- * report). Both sides are built and analysed as the CLI does (`analyseCluster`); medians of RUNS runs.
- * Run: `node --import tsx bench/diff.ts [PODS] [RUNS]` (default 30000, 3).
+ * report). Medians of RUNS runs; the last line is the ratio.
+ * - default (in memory): raw objects → `buildCluster` → `analyseCluster` for each side, as the CLI does after
+ *   parsing.
+ * - `--cli`: the commands themselves, in process, on files: both clusters are written as YAML, one file per app
+ *   (Deployment, Service and policy together), to `base/k8s` and `k8s` in a temporary folder; `kubetwin report -f
+ *   k8s` against `kubetwin diff --base base/k8s -f k8s`. (`--base git:REF` adds one `git show` per file.)
+ * Run: `node --import tsx bench/diff.ts [PODS] [RUNS] [--cli]` (default 30000, 3).
  */
-import { cpus, loadavg } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { run } from '../src/cli/program.ts';
 import { generateBodies, profileFor } from './generate.ts';
 import { buildCluster } from '../src/cluster/index.ts';
 import { rawFromData, type RawObject } from '../src/parse/index.ts';
@@ -13,8 +22,10 @@ import { diffClusters } from '../src/analysis/diff/index.ts';
 import { renderReportText } from '../src/render/report-text.ts';
 import { renderDiffText } from '../src/render/diff-text.ts';
 
-const pods = Number(process.argv[2] ?? 30000);
-const runs = Number(process.argv[3] ?? 3);
+const args = process.argv.slice(2).filter((a) => a !== '--cli');
+const cli = process.argv.includes('--cli');
+const pods = Number(args[0] ?? 30000);
+const runs = Number(args[1] ?? 3);
 const now = '2026-11-01T00:00:00Z';
 const profile = profileFor(pods);
 const src = (i: number) => ({ file: '<generated>', doc: i, line: 1, column: 1 });
@@ -62,31 +73,90 @@ function diffOnce(): { ms: number; effects: number; objects: number } {
   return { ms: performance.now() - t, effects: d.effects.length, objects: d.objects.length };
 }
 
+/** One file per app (`ns/name`, a policy `allow-NAME` with its app), namespaces in one file, the profile alone. */
+function writeTree(root: string, bodies: Record<string, unknown>[]): void {
+  const files = new Map<string, Record<string, unknown>[]>();
+  for (const b of bodies) {
+    const meta = (b.metadata ?? {}) as { name?: string; namespace?: string };
+    const file = meta.namespace
+      ? `${meta.namespace}/${String(meta.name).replace(/^allow-/, '')}.yaml`
+      : `${String(b.kind).toLowerCase()}s.yaml`;
+    (files.get(file) ?? files.set(file, []).get(file)!).push(b);
+  }
+  const { nodes, podCIDR } = profile;
+  files.set('kubetwin.yaml', [
+    { apiVersion: 'kubetwin.dev/v1alpha1', kind: 'ClusterProfile', podCIDR, nodes },
+  ]);
+  for (const [file, docs] of files) {
+    const path = join(root, 'k8s', file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, docs.map((d) => stringify(d)).join('---\n'));
+  }
+}
+
+const silent = { stdout: () => {}, stderr: () => {}, readStdin: async () => '' };
+let repo: string | undefined;
+if (cli) {
+  repo = mkdtempSync(join(tmpdir(), 'kubetwin-bench-diff-'));
+  writeTree(join(repo, 'base'), before);
+  writeTree(repo, after);
+  process.chdir(repo);
+}
+
+async function reportCli(): Promise<number> {
+  const t = performance.now();
+  const code = await run(['report', '-f', 'k8s', '--at', now], silent);
+  if (code === 2) throw new Error('report: input error');
+  return performance.now() - t;
+}
+
+async function diffCli(): Promise<{ ms: number; effects: number; objects: number }> {
+  let json = '';
+  const t = performance.now();
+  const code = await run(['diff', '--base', 'base/k8s', '-f', 'k8s', '--at', now, '-o', 'json'], {
+    ...silent,
+    stdout: (s) => (json += s),
+  });
+  const ms = performance.now() - t;
+  if (code === 2) throw new Error('diff: input error');
+  const d = JSON.parse(json) as { effects: unknown[]; objects: unknown[] };
+  return { ms, effects: d.effects.length, objects: d.objects.length };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const reportMs: number[] = [];
 const diffMs: number[] = [];
 let last = { ms: 0, effects: 0, objects: 0 };
 for (let r = 0; r < runs; r++) {
-  reportMs.push(reportOnce());
-  last = diffOnce();
+  reportMs.push(cli ? await reportCli() : reportOnce());
+  last = cli ? await diffCli() : diffOnce();
   diffMs.push(last.ms);
   process.stderr.write(
-    `run ${r + 1}: report ${Math.round(reportMs[r])} ms, diff ${Math.round(diffMs[r])} ms\n`,
+    `run ${r + 1}: report ${Math.round(reportMs[r])} ms, diff ${Math.round(diffMs[r])} ms, ratio ${(diffMs[r] / reportMs[r]).toFixed(2)}\n`,
   );
 }
+if (repo && !process.env.KEEP) rmSync(repo, { recursive: true, force: true });
+if (repo && process.env.KEEP) process.stderr.write(`kept ${repo}\n`);
 const rm = median(reportMs);
 const dm = median(diffMs);
+const mode = cli
+  ? '`kubetwin report -f k8s` vs `kubetwin diff --base base/k8s -f k8s -o json`, in process, one YAML file per app'
+  : 'in memory: report = build + analyse + text; diff = 2 builds + 2 analyses + diff + text';
 process.stdout.write(
   [
     `## diff (issue #15 target: diff of two ${pods}-pod clusters differing by 10 objects ≤ 2× one report)`,
     '',
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()
+    `Mode: ${mode}. Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()
       .map((x) => x.toFixed(1))
-      .join(' ')} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}\`.`,
+      .join(
+        ' ',
+      )} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}${cli ? ' --cli' : ''}\`.`,
     '',
-    '| pods | objects changed | effects | report ms (build + analyse + text), median | diff ms (2 builds + 2 analyses + diff + text), median | ratio |',
+    '| pods | objects changed | effects | report ms, median | diff ms, median | ratio |',
     '| --- | --- | --- | --- | --- | --- |',
     `| ${pods} | ${last.objects} | ${last.effects} | ${Math.round(rm)} | ${Math.round(dm)} | ${(dm / rm).toFixed(2)} |`,
+    '',
+    `RATIO diff/report = ${(dm / rm).toFixed(2)} (medians of ${runs}; target ≤ 2.00: ${dm / rm <= 2 ? 'met' : 'NOT met'})`,
     '',
   ].join('\n'),
 );

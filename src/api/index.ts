@@ -25,6 +25,8 @@ export interface BuildFromTextsOptions {
   readonly maxPods?: number;
   /** Objects read from a live cluster (src/sources/live); a manifest object of the same kind/namespace/name replaces one. */
   readonly live?: readonly RawObject[];
+  /** `parseManifests(texts)` when the caller already holds it (`diff` reads its objects too): not parsed again. */
+  readonly parsed?: ParseResult;
 }
 
 export interface Cluster {
@@ -39,7 +41,7 @@ export interface Cluster {
  * unset from the observed objects (`inferProfile`), builds the model.
  */
 export function buildFromTexts(texts: readonly ManifestText[], options: BuildFromTextsOptions = {}): Cluster {
-  return buildFromParsed(parseManifests(texts), options);
+  return buildFromParsed(options.parsed ?? parseManifests(texts), options);
 }
 
 /** `buildFromTexts` from manifests already parsed (the fuzz campaign checks the parsed objects against the model). */

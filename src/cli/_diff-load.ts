@@ -1,7 +1,7 @@
 /** Loading one side of `kubetwin diff`: manifests, a git ref, or a live cluster (with manifests over it). */
 import { buildFromTexts, type Cluster } from '../api/index.ts';
-import type { Diagnostic } from '../model/diagnostic.ts';
-import { parseManifests, type ManifestText, type RawObject } from '../parse/index.ts';
+import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
+import { parseManifests, type ManifestText, type ParseResult, type RawObject } from '../parse/index.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
 import { loadInputsAtRef } from '../sources/git.ts';
 import { readLive, type LiveState } from './_live.ts';
@@ -24,6 +24,44 @@ export interface SideOptions {
   readonly profile?: string;
   readonly maxPods?: number;
   readonly readStdin: () => Promise<string>;
+  /** Files already parsed, shared by both sides (`parseCache`): an unchanged file is parsed once. */
+  readonly parsed?: ParseCache;
+}
+
+/** Parse results by text, with the file they were read from. */
+export type ParseCache = Map<string, { readonly file: string; readonly result: ParseResult }>;
+
+/**
+ * `parseManifests(texts)`, file by file through `cache`: parsing reads each file on its own (objects, positions
+ * and diagnostics name that file only), so the results of the files, in order, are the result of the whole list.
+ * A text the other side holds byte for byte is not parsed again: under the same name its objects are reused;
+ * under another (`--base git:REF` names files `REF:path`, `--base DIR` another folder) they are the same bodies
+ * with every position naming this side's file — only when that file read without a diagnostic, whose message
+ * may name the file. Nobody mutates raw objects, so both sides may hold them.
+ */
+export function parseThrough(texts: readonly ManifestText[], cache: ParseCache = new Map()): ParseResult {
+  const objects: RawObject[] = [];
+  const diagnostics: ParseResult['diagnostics'] = [];
+  for (const t of texts) {
+    const hit = cache.get(t.text);
+    let got: ParseResult;
+    if (hit?.file === t.file) got = hit.result;
+    else if (hit && !hit.result.diagnostics.length)
+      got = { objects: hit.result.objects.map((o) => renamed(o, hit.file, t.file)), diagnostics: [] };
+    else {
+      got = parseManifests([t]);
+      if (!hit) cache.set(t.text, { file: t.file, result: got });
+    }
+    objects.push(...got.objects);
+    diagnostics.push(...got.diagnostics);
+  }
+  return { objects, diagnostics };
+}
+
+/** The same object read from file `to` instead of `from`: positions in `from` now name `to`. */
+function renamed(o: RawObject, from: string, to: string): RawObject {
+  const move = (r: SourceRef): SourceRef => (r.file === from ? { ...r, file: to } : r);
+  return { body: o.body, source: move(o.source), locate: (path) => move(o.locate(path)) };
 }
 
 export interface LoadedSide {
@@ -60,13 +98,16 @@ export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<Loade
     if ('text' in p) profile = p;
     else extra.push(p);
   }
+  // Parsed once for the build and the object-level diff alike (and once for both sides where a file is unchanged).
+  const read = parseThrough(texts, opts.parsed);
   const built = buildFromTexts(texts, {
     namespace: opts.namespace,
     profile,
     maxPods: opts.maxPods,
     live: live?.objects,
+    parsed: read,
   });
-  const parsed = parseManifests(texts).objects;
+  const parsed = read.objects;
   // Over a live cluster, a manifest replaces the live object of the same key (as the build's overlay does).
   let objects: readonly RawObject[] = parsed;
   if (live) {

@@ -128,7 +128,12 @@ export function diffCommand(io: Io): Command {
           : { kind: 'files', paths: base };
     const headSpec: SideSpec =
       baseSpec.kind === 'live' ? { ...baseSpec, overlay: files } : { kind: 'files', paths: files };
-    const sideOpts = { namespace: opts.namespace, profile: opts.profile, readStdin: io.readStdin };
+    const sideOpts = {
+      namespace: opts.namespace,
+      profile: opts.profile,
+      readStdin: io.readStdin,
+      parsed: new Map(),
+    };
     const before = await loadSide(baseSpec, sideOpts);
     const after = await loadSide(headSpec, sideOpts);
     const inputExit = report(io, 'base', before, opts) || report(io, 'head', after, opts);

@@ -15,14 +15,15 @@ import type { DiffSide } from './_side.ts';
  * service account are compared too, so nothing the engine may read is left out.
  *
  * Other tiers (admin and Cilium policies), a mesh that can refuse connections, or a changed cluster profile
- * (CNI, host-network rules) read more than this: then there is no answer (`undefined`) and every group is
+ * settings (CNI, host-network rules) read more than this: then there is no answer (`undefined`) and every group is
  * compared, as before.
  */
 export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | undefined {
   const ma = a.analysed.model;
   const mb = b.analysed.model;
-  if (!plain(ma) || !plain(mb) || JSON.stringify(ma.profile) !== JSON.stringify(mb.profile)) return undefined;
-  const policies = (m: ClusterModel) => new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p)]));
+  if (!plain(ma) || !plain(mb) || settings(ma) !== settings(mb)) return undefined;
+  const policies = (m: ClusterModel) =>
+    new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p, withoutSources)]));
   const pa = policies(ma);
   const pb = policies(mb);
   const changed = new Set<string>();
@@ -31,13 +32,30 @@ export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | und
   const sa = signatures(a);
   const sb = signatures(b);
   const dirty = new Set<string>();
-  const touched = (side: DiffSide, g: string) =>
-    changed.size > 0 &&
-    (side.isolating(g, 'Ingress').some((k) => changed.has(k)) ||
-      side.isolating(g, 'Egress').some((k) => changed.has(k)));
-  for (const [g, s] of sa) if (sb.get(g) !== s || touched(a, g) || touched(b, g)) dirty.add(g);
-  for (const g of sb.keys()) if (!sa.has(g) || touched(b, g)) dirty.add(g);
+  for (const [g, s] of sa) if (sb.get(g) !== s) dirty.add(g);
+  for (const g of sb.keys()) if (!sa.has(g)) dirty.add(g);
+  if (changed.size) {
+    touchedGroups(a, changed, dirty);
+    touchedGroups(b, changed, dirty);
+  }
   return dirty;
+}
+
+/**
+ * Adds the groups with a pod some changed policy isolates (either direction). With NetworkPolicy alone a pod's
+ * isolating policies are its class's (`engine.isolating`), so the classes are walked once instead of each group.
+ */
+function touchedGroups(side: DiffSide, changed: ReadonlySet<string>, out: Set<string>): void {
+  const engine = side.analysed.context.engine;
+  const hit = new Set<number>();
+  engine.policies.forEach((p, i) => changed.has(p.key) && hit.add(i));
+  if (!hit.size) return;
+  for (const c of engine.classes)
+    if (
+      engine.policiesOf(c, 'Ingress').some((i) => hit.has(i)) ||
+      engine.policiesOf(c, 'Egress').some((i) => hit.has(i))
+    )
+      for (const p of c.pods) out.add(side.groupOf(p));
 }
 
 /**
@@ -47,6 +65,19 @@ export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | und
 export function sameInternetCut(a: DiffSide, b: DiffSide): boolean {
   return JSON.stringify(policyCidrs(a.analysed.model)) === JSON.stringify(policyCidrs(b.analysed.model));
 }
+
+/**
+ * The profile's settings, without where they were read (`source`, `origins`: file and line, which differ between
+ * `--base DIR` and `-f DIR` for the same profile): no verdict reads those.
+ */
+function settings(m: ClusterModel): string {
+  const { source: _source, origins: _origins, ...rest } = m.profile;
+  return JSON.stringify(rest);
+}
+
+/** Drops positions (`source`: file, line) from a policy's JSON: where it was read decides no verdict. */
+const withoutSources = (k: string, v: unknown) =>
+  k === 'source' && typeof v === 'object' && v !== null && 'file' in v ? undefined : v;
 
 /** Only NetworkPolicy decides: no admin or Cilium tier, no mesh. */
 const plain = (m: ClusterModel) => !m.adminPolicies?.length && !m.ciliumPolicies?.length && !m.mesh?.name;

@@ -15,6 +15,8 @@ export interface DiffSide {
   /** Workload groups as `matrix --by workload` names them (`ns/name`; a bare pod is its own group), sorted. */
   workloads(): readonly string[];
   podsOf(group: string): readonly Pod[];
+  /** The group a pod of this side is in. */
+  groupOf(pod: Pod): string;
   /** The model keys of the objects behind a group: its workloads and the pods' owners. */
   keysOf(group: string): readonly string[];
   /** NetworkPolicies isolating the group's pods in a direction (by key). */
@@ -43,6 +45,7 @@ export function sideOf(analysed: AnalysedCluster): DiffSide {
     analysed,
     workloads: () => sorted,
     podsOf: (g) => pods.get(g) ?? [],
+    groupOf: (p) => groupOf.get(p.key) ?? `${p.namespace}/${p.name}`,
     keysOf: (g) => [...(keys.get(g) ?? [])].sort(),
     isolating(g, direction) {
       const id = `${direction} ${g}`;

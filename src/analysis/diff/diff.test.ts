@@ -217,3 +217,34 @@ data: {password: ${v}}
   );
   assert.ok(!JSON.stringify(d).includes('b2xk') && !JSON.stringify(d).includes('bmV3'));
 });
+
+test('dirty groups: the same profile read from another file (base folder vs head folder) still narrows the comparison', () => {
+  const profiled = (file: string) =>
+    sideFrom({
+      ...shop,
+      'kubetwin.yaml': `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: calico}\n# ${file}\n`,
+    });
+  const a = profiled('base/k8s/kubetwin.yaml');
+  const b = sideFrom({
+    ...shop,
+    'other/kubetwin.yaml': `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: calico}\n`,
+  });
+  assert.notDeepEqual(a.analysed.model.profile.source, b.analysed.model.profile.source);
+  const dirty = dirtyGroups(sideOf(a.analysed), sideOf(b.analysed));
+  assert.ok(dirty, 'only where the profile was read differs: the dirty set is known');
+  assert.equal(dirty.size, 0);
+  const c = sideFrom({
+    ...shop,
+    'kubetwin.yaml': `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: flannel}\n`,
+  });
+  assert.equal(dirtyGroups(sideOf(a.analysed), sideOf(c.analysed)), undefined, 'another CNI: every group');
+});
+
+test('dirty groups: the same policies read from another folder (positions differ, nothing else) leave no group dirty', () => {
+  const moved = Object.fromEntries(Object.entries(shop).map(([f, t]) => [`head/${f}`, `# moved\n${t}`]));
+  const a = sideOf(base.analysed);
+  const b = sideOf(sideFrom(moved).analysed);
+  const dirty = dirtyGroups(a, b);
+  assert.ok(dirty);
+  assert.equal(dirty.size, 0);
+});

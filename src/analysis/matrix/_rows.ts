@@ -16,10 +16,17 @@ export class RowBuilder {
   readonly #verdicts: ClassVerdicts;
   /** `[index, pods, …]`: pods (by group and port) that every open source class reaches. */
   readonly #reachedByAll: Float64Array;
-  /** Per source group: `[index, delta, …]` for pairs with a hostNetwork pod on its own node. */
-  readonly #corrections = new Map<number, number[]>();
+  /** The pods on each node, those with hostNetwork, and per group its pods on such nodes (`#ownNode`). */
+  #hostPairs?: {
+    readonly engine: PolicyEngine;
+    readonly onNode: ReadonlyMap<string, readonly Pod[]>;
+    readonly hostsOn: ReadonlyMap<string, readonly Pod[]>;
+    readonly podsOf: ReadonlyMap<number, readonly Pod[]>;
+  };
   readonly #acc: Float64Array;
   readonly #mark: Uint8Array;
+  /** Per destination-group mask given to `row`: what of the row's work can reach a marked group. */
+  readonly #focus = new WeakMap<Uint8Array, Focus>();
 
   constructor(engine: PolicyEngine, layout: Layout, verdicts: ClassVerdicts) {
     this.#layout = layout;
@@ -43,37 +50,56 @@ export class RowBuilder {
   /**
    * Traffic between a hostNetwork pod (its node's address) and a pod on the same node is always allowed
    * (https://kubernetes.io/docs/concepts/services-networking/network-policies/); the class verdicts are those of
-   * other nodes, so each such pair gets `allows` minus the class verdict.
+   * other nodes, so each such pair gets `allows` minus the class verdict. Only the pods are indexed here: a row
+   * asks for its own pairs (`#correctionsOf`), so rows never read cost nothing.
    */
   #ownNode(engine: PolicyEngine): void {
     const layout = this.#layout;
-    const X = layout.ports.length;
     const onNode = new Map<string, Pod[]>();
-    for (const pod of layout.groupOf.keys())
-      if (pod.nodeName !== undefined)
-        (onNode.get(pod.nodeName) ?? onNode.set(pod.nodeName, []).get(pod.nodeName)!).push(pod);
+    const hostsOn = new Map<string, Pod[]>();
+    for (const pod of layout.groupOf.keys()) {
+      if (pod.nodeName === undefined) continue;
+      (onNode.get(pod.nodeName) ?? onNode.set(pod.nodeName, []).get(pod.nodeName)!).push(pod);
+      if (pod.hostNetwork)
+        (hostsOn.get(pod.nodeName) ?? hostsOn.set(pod.nodeName, []).get(pod.nodeName)!).push(pod);
+    }
+    if (!hostsOn.size) return;
+    const podsOf = new Map<number, Pod[]>();
+    for (const [pod, g] of layout.groupOf)
+      if (pod.nodeName !== undefined && hostsOn.has(pod.nodeName))
+        (podsOf.get(g) ?? podsOf.set(g, []).get(g)!).push(pod);
+    this.#hostPairs = { engine, onNode, hostsOn, podsOf };
+  }
+
+  /**
+   * `[index, delta, …]` for the pairs (a pod of group `g`, another pod on its node) with a hostNetwork pod on
+   * either end whose truth differs from the class verdict; with `to`, only those to the groups it marks.
+   */
+  #correctionsOf(g: number, to?: Uint8Array): readonly number[] | undefined {
+    const h = this.#hostPairs;
+    const mine = h?.podsOf.get(g);
+    if (!h || !mine) return undefined;
+    const layout = this.#layout;
+    const X = layout.ports.length;
+    const out: number[] = [];
     const check = (a: Pod, b: Pod) => {
-      const ca = engine.classOf(a)!.id;
-      const cb = engine.classOf(b)!.id;
+      const G = layout.groupOf.get(b)!;
+      if (to && !to[G]) return;
+      const ca = h.engine.classOf(a)!.id;
+      const cb = h.engine.classOf(b)!.id;
       for (const x of layout.portsOf(b)) {
         const { port, protocol } = layout.ports[x];
-        const truth = engine.allows({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, port, protocol);
+        const truth = h.engine.allows({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, port, protocol);
         if (truth === this.#verdicts.allowed(ca, cb, this.#verdicts.slotOf[x])) continue;
-        const g = layout.groupOf.get(a)!;
-        const list = this.#corrections.get(g) ?? this.#corrections.set(g, []).get(g)!;
-        list.push(layout.groupOf.get(b)! * X + x, truth ? 1 : -1);
+        out.push(G * X + x, truth ? 1 : -1);
       }
     };
-    const host = (p: Pod) => p.hostNetwork;
-    for (const pods of onNode.values())
-      for (const h of pods) {
-        if (!host(h)) continue;
-        for (const y of pods) {
-          if (y === h) continue;
-          check(h, y);
-          if (!host(y)) check(y, h);
-        }
-      }
+    for (const a of mine) {
+      // A hostNetwork pod pairs with every other pod on its node; any other pod with the node's hostNetwork pods.
+      const peers = (a.hostNetwork ? h.onNode : h.hostsOn).get(a.nodeName!) ?? [];
+      for (const b of peers) if (b !== a) check(a, b);
+    }
+    return out;
   }
 
   /**
@@ -94,6 +120,7 @@ export class RowBuilder {
       }
       acc[i] += v;
     };
+    const focus = to && this.#focusOn(to);
     const sources = layout.sources[g];
     let openPods = 0;
     for (let j = 0; j < sources.length; j += 2) {
@@ -111,6 +138,7 @@ export class RowBuilder {
       }
       for (let k = 0; k < verdicts.chunks; k++)
         verdicts.forEachDestination(s, k, (d, mask) => {
+          if (focus && !focus.classes[d]) return;
           const m = layout.members[d];
           for (let q = 0; q < m.length; q += 3) {
             const slot = verdicts.slotOf[m[q + 1]];
@@ -121,10 +149,10 @@ export class RowBuilder {
         });
     }
     if (openPods) {
-      const all = this.#reachedByAll;
+      const all = focus ? focus.reachedByAll : this.#reachedByAll;
       for (let j = 0; j < all.length; j += 2) add(all[j], openPods * all[j + 1]);
     }
-    const fix = this.#corrections.get(g);
+    const fix = this.#correctionsOf(g, to);
     if (fix) for (let j = 0; j < fix.length; j += 2) add(fix[j], fix[j + 1]);
     const from = layout.groups[g].name;
     const size = layout.size[g];
@@ -138,9 +166,10 @@ export class RowBuilder {
         entries.push({ from, to: layout.groups[G].name, port, protocol, pairs, allowedPairs });
     };
     if (denied)
-      layout.groupPorts.forEach((gp, G) => {
+      for (const G of focus ? focus.groups : layout.groupPorts.keys()) {
+        const gp = layout.groupPorts[G];
         for (let j = 0; j < gp.length; j += 2) entry(G, gp[j], gp[j + 1]);
-      });
+      }
     else for (const i of touched.sort((a, b) => a - b)) entry(Math.floor(i / X), i % X, layout.count[i]);
     for (const i of touched) {
       acc[i] = 0;
@@ -148,4 +177,35 @@ export class RowBuilder {
     }
     return { from, entries };
   }
+
+  /**
+   * What a row restricted to the groups `to` marks needs: the destination classes with a member in one of them, and
+   * the part of `reachedByAll` in them. Accumulating anything else only fills cells no entry is read from, so
+   * skipping it leaves every marked cell as the full row has it.
+   */
+  #focusOn(to: Uint8Array): Focus {
+    let f = this.#focus.get(to);
+    if (f) return f;
+    const layout = this.#layout;
+    const X = layout.ports.length;
+    const classes = new Uint8Array(layout.members.length);
+    layout.members.forEach((m, d) => {
+      for (let q = 0; q < m.length; q += 3) if (to[m[q]]) classes[d] = 1;
+    });
+    const all = this.#reachedByAll;
+    const kept: number[] = [];
+    for (let j = 0; j < all.length; j += 2) if (to[Math.floor(all[j] / X)]) kept.push(all[j], all[j + 1]);
+    const groups: number[] = [];
+    to.forEach((marked, G) => marked && groups.push(G));
+    this.#focus.set(to, (f = { classes, reachedByAll: Float64Array.from(kept), groups }));
+    return f;
+  }
+}
+
+interface Focus {
+  /** Per destination class: some member is in a marked group. */
+  readonly classes: Uint8Array;
+  readonly reachedByAll: Float64Array;
+  /** The marked groups, ascending. */
+  readonly groups: readonly number[];
 }

@@ -2,7 +2,7 @@
  * The main job's content: the cluster as built, the zero-trust posture per namespace, every declared flow traced,
  * the doctor's findings and the connectivity graph of the flows — as data, for the text, Markdown and HTML renderers.
  */
-import type { ClusterModel } from '../../model/types.ts';
+import type { ClusterModel, Pod } from '../../model/types.ts';
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import type { Finding } from '../doctor/index.ts';
@@ -59,11 +59,21 @@ export function buildReport(input: ReportInput): ReportData {
   const narrow = (d: { reach: string; openRules: readonly unknown[] }) =>
     (d.reach === 'peers' || d.reach === 'none') && !d.openRules.length;
   const wide = (d: { reach: string }) => d.reach === 'internet' || d.reach === 'cluster';
+  // What isolates a pod is its class's (NetworkPolicies and Cilium policies select classes): asked once per class.
+  const isolation = new Map<string, boolean>();
+  const isolated = (p: Pod, direction: 'Ingress' | 'Egress') => {
+    const c = engine.classOf(p);
+    if (!c) return engine.isolatedBy(p, direction).length > 0;
+    const k = `${direction} ${c.id}`;
+    let v = isolation.get(k);
+    if (v === undefined) isolation.set(k, (v = engine.isolatedBy(p, direction).length > 0));
+    return v;
+  };
   const posture: NamespacePosture[] = shown.map((n) => {
     const pods = podsIn.get(n.name) ?? [];
     const policies = policiesIn.get(n.name) ?? [];
-    const ingressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Ingress').length > 0).length;
-    const egressIsolated = pods.filter((p) => engine.isolatedBy(p, 'Egress').length > 0).length;
+    const ingressIsolated = pods.filter((p) => isolated(p, 'Ingress')).length;
+    const egressIsolated = pods.filter((p) => isolated(p, 'Egress')).length;
     const defaultDenyIngress = policies.some((p) => isDefaultDeny(p, 'Ingress'));
     const defaultDenyEgress = policies.some((p) => isDefaultDeny(p, 'Egress'));
     const { ingress, egress } = reach.get(n.name)!;
