@@ -51,6 +51,8 @@ const resources: Record<string, { resource: string; versions: readonly string[];
   'gateway.networking.k8s.io/HTTPRoute': { resource: 'httproutes', versions: ['v1', 'v1beta1'] },
   'gateway.networking.k8s.io/GRPCRoute': { resource: 'grpcroutes', versions: ['v1', 'v1alpha2'] },
   'gateway.networking.k8s.io/ReferenceGrant': { resource: 'referencegrants', versions: ['v1', 'v1beta1'] },
+  'gateway.networking.k8s.io/ListenerSet': { resource: 'listenersets', versions: ['v1'] },
+  'gateway.networking.x-k8s.io/XListenerSet': { resource: 'xlistenersets', versions: ['v1alpha1'] },
   'gateway.networking.k8s.io/BackendTLSPolicy': {
     resource: 'backendtlspolicies',
     versions: ['v1', 'v1alpha3'],
