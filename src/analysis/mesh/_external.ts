@@ -9,7 +9,7 @@
  */
 import type { ClusterModel, Pod } from '../../model/types.ts';
 import type { MeshProfile } from './_profile.ts';
-import { destinations, evaluateTable } from './_router.ts';
+import { sidecarOutcome, destinations, evaluateTable } from './_router.ts';
 import { entryFor } from './istio/_service-entries.ts';
 import type { MeshDecision, MeshRequest, Sidecar } from './types.ts';
 
@@ -50,39 +50,10 @@ export function externalRoute(
     const table = profile.hostTable?.(host);
     if (table) {
       notes.push(...table.notes);
-      const { winner, lost } = evaluateTable(table, req, { pod: client }, true);
-      if (!winner) {
-        notes.push('no rule matches: the sidecar answers 404');
-        return { ...common, service, by: table.by, status: 404, lost, destinations: [], notes };
-      }
-      const a = winner.action;
-      notes.push(...a.notes);
-      const won = { object: winner.object, at: winner.at, match: winner.match };
-      if (a.kind === 'redirect')
-        return {
-          ...common,
-          service,
-          by: table.by,
-          status: a.status,
-          winner: won,
-          lost,
-          destinations: [],
-          redirect: { status: a.status, location: a.location },
-          notes,
-        };
-      if (a.kind === 'respond') {
-        notes.push(`${a.why}: the sidecar answers ${a.status} without forwarding`);
-        return {
-          ...common,
-          service,
-          by: table.by,
-          status: a.status,
-          winner: won,
-          lost,
-          destinations: [],
-          notes,
-        };
-      }
+      const evaluated = evaluateTable(table, req, { pod: client }, true);
+      const outcome = sidecarOutcome({ ...common, service }, table.by, evaluated, notes);
+      if ('answered' in outcome) return outcome.answered;
+      const { forward: a, won, lost } = outcome;
       const ds = destinations(model, profile, a.targets, req.port, client.namespace, notes);
       return {
         ...common,

@@ -148,3 +148,52 @@ export function evaluateTable(
 }
 
 export type { MeshDecision };
+
+/** What every mesh answer carries besides its outcome (mesh, client, the Service or ServiceEntry host). */
+type DecisionBase = Omit<MeshDecision, 'by' | 'status' | 'lost' | 'destinations' | 'notes'>;
+
+/**
+ * What the winning rule of a mesh route table does, whatever named the host: answered by the sidecar without
+ * forwarding (no rule matches: 404; a redirect; a direct or fault response with its status), or forwarded to the
+ * route's destinations. The winning action's notes are added to `notes` either way.
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
+ */
+export function sidecarOutcome(
+  base: DecisionBase,
+  by: string,
+  evaluated: ReturnType<typeof evaluateTable>,
+  notes: string[],
+):
+  | { readonly answered: MeshDecision }
+  | {
+      readonly forward: Extract<MeshAction, { kind: 'route' }>;
+      readonly won: { object: string; at: string; match: string };
+      readonly lost: LostCandidate[];
+    } {
+  const { winner, lost } = evaluated;
+  if (!winner) {
+    notes.push('no rule matches: the sidecar answers 404');
+    return { answered: { ...base, by, status: 404, lost, destinations: [], notes } };
+  }
+  const a = winner.action;
+  notes.push(...a.notes);
+  const won = { object: winner.object, at: winner.at, match: winner.match };
+  if (a.kind === 'redirect')
+    return {
+      answered: {
+        ...base,
+        by,
+        status: a.status,
+        winner: won,
+        lost,
+        destinations: [],
+        redirect: { status: a.status, location: a.location },
+        notes,
+      },
+    };
+  if (a.kind === 'respond') {
+    notes.push(`${a.why}: the sidecar answers ${a.status} without forwarding`);
+    return { answered: { ...base, by, status: a.status, winner: won, lost, destinations: [], notes } };
+  }
+  return { forward: a, won, lost };
+}

@@ -10,7 +10,7 @@ import { lookup } from '../../model/lookup.ts';
 import type { MeshProfile } from './_profile.ts';
 import { gammaTables } from './_gamma.ts';
 import { serviceForHost } from './_hosts.ts';
-import { destinations, evaluateTable, opaquePort } from './_router.ts';
+import { sidecarOutcome, destinations, evaluateTable, opaquePort } from './_router.ts';
 import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
@@ -195,29 +195,10 @@ function build(model: ClusterModel): Mesh {
         return withPolicy(
           everyEndpoint(`${name} sidecar default (no route names this Service: every ready endpoint)`),
         );
-      const { winner, lost } = evaluateTable(table, req, { pod: client }, explain);
-      if (!winner) {
-        notes.push('no rule matches: the sidecar answers 404');
-        return { ...common, by: table.by, status: 404, lost, destinations: [], notes };
-      }
-      const a = winner.action;
-      notes.push(...a.notes);
-      const won = { object: winner.object, at: winner.at, match: winner.match };
-      if (a.kind === 'redirect')
-        return {
-          ...common,
-          by: table.by,
-          status: a.status,
-          winner: won,
-          lost,
-          destinations: [],
-          redirect: { status: a.status, location: a.location },
-          notes,
-        };
-      if (a.kind === 'respond') {
-        notes.push(`${a.why}: the sidecar answers ${a.status} without forwarding`);
-        return { ...common, by: table.by, status: a.status, winner: won, lost, destinations: [], notes };
-      }
+      const evaluated = evaluateTable(table, req, { pod: client }, explain);
+      const outcome = sidecarOutcome(common, table.by, evaluated, notes);
+      if ('answered' in outcome) return outcome.answered;
+      const { forward: a, won, lost } = outcome;
       const ds = destinations(model, profile, a.targets, req.port, client.namespace, notes);
       const usable = ds.filter((d) => !d.problem && d.weight > 0);
       if (usable.length && usable.length < ds.filter((d) => d.weight > 0).length)
