@@ -1,6 +1,7 @@
 import type { BackendTLS, BackendTLSPolicy, PolicyTargetRef } from '../../model/routing.ts';
 import type { ClusterModel, Service } from '../../model/types.ts';
 import { cond, type Condition } from './_conditions.ts';
+import { caBundleProblem } from './_ca-bundle.ts';
 
 /** A BackendTLSPolicy's status: `Accepted` and `ResolvedRefs`, and what each targetRef came to. */
 export interface BackendTLSPolicyStatus {
@@ -64,24 +65,7 @@ function caProblems(
         reason: 'InvalidKind',
         message: `caCertificateRef ${ref.group ? `${ref.kind}.${ref.group}` : ref.kind} ${ref.name} is not a ConfigMap (the spec's core support)`,
       };
-    const cm = model.configMaps?.find((c) => c.namespace === p.namespace && c.name === ref.name);
-    if (!cm)
-      return {
-        reason: 'InvalidCACertificateRef',
-        message: `ConfigMap ${p.namespace}/${ref.name} not found`,
-      };
-    const ca = cm.entries.find((e) => e.key === 'ca.crt');
-    if (!ca)
-      return {
-        reason: 'InvalidCACertificateRef',
-        message: `ConfigMap ${p.namespace}/${ref.name} has no key ca.crt`,
-      };
-    if (!ca.value.includes('-----BEGIN CERTIFICATE-----'))
-      return {
-        reason: 'InvalidCACertificateRef',
-        message: `ConfigMap ${p.namespace}/${ref.name} ca.crt holds no PEM certificate`,
-      };
-    return undefined;
+    return caBundleProblem(model, p.namespace, ref.name);
   });
 }
 

@@ -3,6 +3,7 @@ import type { ClusterModel } from '../../model/types.ts';
 import { cond, type Condition } from './_conditions.ts';
 import { group } from './_protocols.ts';
 import { refPermitted } from './_refs.ts';
+import { caBundleProblem } from './_ca-bundle.ts';
 
 /**
  * The client certificate validation in effect on a listener: `spec.tls.frontend.perPort` for its port, else
@@ -70,15 +71,5 @@ function caRefProblem(
       reason: 'RefNotPermitted',
       message: `caCertificateRef to ConfigMap ${ns}/${ref.name} crosses namespaces and no ReferenceGrant in ${ns} allows it`,
     };
-  const cm = model.configMaps?.find((c) => c.namespace === ns && c.name === ref.name);
-  if (!cm) return { reason: 'InvalidCACertificateRef', message: `ConfigMap ${ns}/${ref.name} not found` };
-  const ca = cm.entries.find((e) => e.key === 'ca.crt');
-  if (!ca)
-    return { reason: 'InvalidCACertificateRef', message: `ConfigMap ${ns}/${ref.name} has no key ca.crt` };
-  if (!ca.value.includes('-----BEGIN CERTIFICATE-----'))
-    return {
-      reason: 'InvalidCACertificateRef',
-      message: `ConfigMap ${ns}/${ref.name} ca.crt holds no PEM certificate`,
-    };
-  return undefined;
+  return caBundleProblem(model, ns, ref.name);
 }

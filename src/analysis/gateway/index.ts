@@ -19,3 +19,4 @@ export { gatewayHostMatch, intersectHostnames } from './_hostnames.ts';
 export { pathPrefixMatch, matchFailure, describeMatch, matchRank, fullRegex } from './_match.ts';
 export { applyFilters, replacePrefix } from './_filters.ts';
 export { refPermitted, checkBackendRef } from './_refs.ts';
+export { caBundle, caBundleProblem } from './_ca-bundle.ts';

@@ -20,6 +20,8 @@ import {
 } from '../ingress/index.ts';
 import {
   analyzeGateways,
+  caBundle,
+  caBundleProblem,
   compileGatewayRouter,
   compileL4Router,
   gatewayHostMatch,
@@ -215,12 +217,13 @@ export function compileRouter(
     profile,
     secretFor,
     backendCA(tls) {
-      const refs = tls.trust.filter((t) => t.startsWith('ConfigMap '));
-      if (!refs.length) return undefined;
-      return refs.flatMap((t) => {
-        const [ns, name] = t.slice('ConfigMap '.length).split('/');
-        const cm = model.configMaps?.find((c) => c.namespace === ns && c.name === name);
-        return cm?.entries.find((e) => e.key === 'ca.crt')?.value ?? [];
+      const policy = routing.backendTLSPolicies?.find((p) => p.key === tls.policy);
+      if (!policy || policy.wellKnownCACertificates) return undefined;
+      // Only the references that hold a PEM certificate (the others made the policy's status say so).
+      return policy.caCertificateRefs.flatMap((r) => {
+        if (r.group !== '' || r.kind !== 'ConfigMap' || caBundleProblem(model, policy.namespace, r.name))
+          return [];
+        return [caBundle(model, policy.namespace, r.name)];
       });
     },
     decide: (r) => decide(r, false),
