@@ -265,8 +265,14 @@ export function toBackend(
 ): DecisionBackend {
   const problem = checkBackendRef(b, route, grants, analysis.services);
   const namespace = b.namespace ?? route.namespace;
+  // A BackendTLSPolicy governs the HTTP(S) a gateway sends (HTTPRoute, GRPCRoute); TLSRoute, TCPRoute and UDPRoute
+  // backends are piped as they come, as the support catalogue says.
   const tls =
-    !problem && b.port !== undefined && b.kind === 'Service' && b.group === ''
+    !problem &&
+    (route.kind === 'HTTPRoute' || route.kind === 'GRPCRoute') &&
+    b.port !== undefined &&
+    b.kind === 'Service' &&
+    b.group === ''
       ? analysis.backendTLS.forPort(namespace, b.name, b.port)
       : undefined;
   return {

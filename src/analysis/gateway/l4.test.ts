@@ -188,3 +188,16 @@ test('parseConnection: tls:// defaults to 443 and carries the SNI; tcp:// and ud
   assert.match(String(parseConnection('udp://x')), /needs a port/);
   assert.equal(parseConnection('https://x/'), undefined);
 });
+
+test('BackendTLSPolicy applies to HTTPRoute and GRPCRoute backends only: a TCPRoute to the same Service is piped as is', () => {
+  const { go } = setup(
+    svc('db', 5432) +
+      route(
+        'TCPRoute',
+        'db',
+        '  parentRefs: [{name: gw, namespace: infra, sectionName: tcp}]\n  rules: [{backendRefs: [{name: db, port: 5432}]}]',
+      ) +
+      `apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata: {name: db, namespace: apps}\nspec:\n  targetRefs: [{group: "", kind: Service, name: db}]\n  validation: {hostname: db.example.com, caCertificateRefs: [{group: "", kind: ConfigMap, name: missing}]}\n---\n`,
+  );
+  assert.equal(go('tcp://gw.example.com:5432'), 'db:5432');
+});
