@@ -229,10 +229,12 @@ export function compileRouter(
     decide: (r) => decide(r, false),
     explain(req) {
       let decided = decide(req, true);
+      let endpoints: readonly (readonly string[])[] = decided.backends.map((b: DecisionBackend) =>
+        b.problem ? [] : endpointsOf(model, b),
+      );
       if (profile === 'ingress-nginx') {
-        const eps = decided.backends.map((b) => (b.problem ? [] : endpointsOf(model, b)));
-        const custom = annotatedDefaultBackend(model, decided, eps);
-        if (custom && 'decision' in custom) decided = custom.decision;
+        const custom = annotatedDefaultBackend(model, decided, endpoints);
+        if (custom && 'decision' in custom) ({ decision: decided, endpoints } = custom);
         else if (custom) decided = { ...decided, notes: [...decided.notes, custom.note] };
       }
       const gateway =
@@ -242,9 +244,6 @@ export function compileRouter(
         ...viaNotes,
         ...routeNotes(model, { host: req.host, gateway, decision: decided }),
       ];
-      const endpoints = decided.backends.map((b: DecisionBackend) =>
-        b.problem ? [] : endpointsOf(model, b),
-      );
       const unready = noReadyEndpoints(decided, endpoints, options.via);
       const decision =
         extra.length || unready
