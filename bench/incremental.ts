@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
-import { deserialize, serialize } from 'node:v8';
+import { deserialize, getHeapSpaceStatistics, serialize } from 'node:v8';
 import { rawFromData } from '../src/parse/index.ts';
 import { IncrementalCluster, type ObjectEvent } from '../src/cluster/incremental/index.ts';
 import { createDnsFromData, reverseName } from '../src/analysis/dns/index.ts';
@@ -30,6 +30,20 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const round = (x: number) => Math.round(x * 100) / 100;
 const src = (i: number) => ({ file: '<bench>', doc: i, line: 1, column: 1 });
+
+/**
+ * Bytes on the V8 heap, per space. Between two readings with no collection in between, the growth is what was
+ * allocated; a collection shows as the young generation shrinking (then the reading is not used, and counted).
+ */
+function heapReading(): { used: number; young: number } {
+  let used = 0;
+  let young = 0;
+  for (const s of getHeapSpaceStatistics()) {
+    used += s.space_used_size;
+    if (s.space_name === 'new_space' || s.space_name === 'new_large_object_space') young += s.space_used_size;
+  }
+  return { used, young };
+}
 
 function one(pods: number, events: number) {
   const live = liveLike(pods);
@@ -68,6 +82,9 @@ function one(pods: number, events: number) {
     serving: [],
     answer: [],
   };
+  /** Bytes allocated per event (events during which no collection ran), and events during which one ran. */
+  const allocated: number[] = [];
+  let collected = 0;
   let fallbacks = 0;
   let stale = 0;
   let r = 7;
@@ -121,6 +138,7 @@ function one(pods: number, events: number) {
         object: rawFromData(structuredClone(np) as unknown as Record<string, unknown>, src(-i)),
       };
     }
+    const h0 = heapReading();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     const change = cluster.apply(ev);
@@ -150,6 +168,9 @@ function one(pods: number, events: number) {
     // The clock stops at the served answer; checking it against the model's own answer is not timed.
     const t4 = performance.now();
     const c1 = process.cpuUsage(c0);
+    const h1 = heapReading();
+    if (h1.young < h0.young) collected++;
+    else allocated.push(h1.used - h0.used);
     byKind[kind].push(t4 - t0);
     cpu.push((c1.user + c1.system) / 1000);
     phases.model.push(t1 - t0);
@@ -196,6 +217,10 @@ function one(pods: number, events: number) {
         99,
       ),
     );
+  allocated.sort((a, b) => a - b);
+  row.allocKBp50 = round(pct(allocated, 50) / 1024);
+  row.allocKBmean = round(allocated.reduce((a, b) => a + b, 0) / Math.max(1, allocated.length) / 1024);
+  row.collectedDuring = collected;
   row.fallbacks = fallbacks;
   row.stale = stale;
   return row;

@@ -71,18 +71,81 @@ export function buildEndpointSlices(
 }
 
 /**
+ * What `computedSlices` keeps between calls for one Service record and one `zoneOf` (the incremental model's
+ * per-Service memo): each pod record's endpoint per family, and the resolved ports of each container-port array.
+ * Records are immutable (a changed pod or Service is a new object), so a memo hit is the object a fresh
+ * computation would build, field for field; recomputing a Service's slices after one pod changed then builds the
+ * endpoint of that pod alone, and unchanged endpoints and port lists keep their identity.
+ */
+export interface SliceMemo {
+  readonly endpoints: { readonly IPv4: WeakMap<Pod, Endpoint>; readonly IPv6: WeakMap<Pod, Endpoint> };
+  readonly resolved: WeakMap<readonly ContainerPort[], ResolvedPorts>;
+  /** One ports array per signature, whichever pod's container ports resolved it first (equal contents). */
+  readonly bySig: Map<string, readonly EndpointPort[]>;
+}
+
+export interface ResolvedPorts {
+  readonly ports: readonly EndpointPort[];
+  readonly sig: string;
+}
+
+export const newSliceMemo = (): SliceMemo => ({
+  endpoints: { IPv4: new WeakMap(), IPv6: new WeakMap() },
+  resolved: new WeakMap(),
+  bySig: new Map(),
+});
+
+/**
  * The slices the controller computes for one Service with a selector from the pods it selects (in key order), one
- * family after the other; `zoneOf` gives each node's zone.
+ * family after the other; `zoneOf` gives each node's zone; `memo` (for this Service record and this `zoneOf`
+ * only) keeps endpoints and port lists between calls.
  */
 export function computedSlices(
   svc: Service,
   selected: readonly Pod[],
   zoneOf: ReadonlyMap<string, string | undefined>,
+  memo?: SliceMemo,
 ): EndpointSlice[] {
   const out: EndpointSlice[] = [];
   for (const family of svc.ipFamilies)
-    for (const slice of slicesFor(svc, selected, family, zoneOf)) out.push(slice);
+    for (const slice of slicesFor(svc, selected, family, zoneOf, memo)) out.push(slice);
   return out;
+}
+
+/** A Service's ports resolved against one pod's container ports (a port whose target does not resolve is left out). */
+function resolvePorts(svc: Service, pod: Pod): ResolvedPorts {
+  const ports: EndpointPort[] = [];
+  for (const sp of svc.ports) {
+    const port = findPort(pod, sp.targetPort, sp.protocol);
+    if (port === undefined) continue;
+    ports.push({
+      name: sp.name ?? '',
+      port,
+      protocol: sp.protocol,
+      ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
+    });
+  }
+  return { ports, sig: JSON.stringify(ports) };
+}
+
+/** The endpoint of one pod in `svc`'s slices of one family, at `address`. */
+function endpointOf(
+  svc: Service,
+  pod: Pod,
+  address: string,
+  zoneOf: ReadonlyMap<string, string | undefined>,
+): Endpoint {
+  const serving = pod.ready;
+  const terminating = pod.terminating;
+  const zone = pod.nodeName ? zoneOf.get(pod.nodeName) : undefined;
+  return {
+    addresses: [address],
+    conditions: { ready: svc.publishNotReadyAddresses || (serving && !terminating), serving, terminating },
+    ...(pod.hostname && pod.subdomain === svc.name ? { hostname: pod.hostname } : {}),
+    ...(pod.nodeName ? { nodeName: pod.nodeName } : {}),
+    ...(zone ? { zone } : {}),
+    targetRef: pod.key,
+  };
 }
 
 function slicesFor(
@@ -90,46 +153,34 @@ function slicesFor(
   pods: readonly Pod[],
   family: 'IPv4' | 'IPv6',
   zoneOf: ReadonlyMap<string, string | undefined>,
+  memo?: SliceMemo,
 ): EndpointSlice[] {
-  const groups = new Map<string, { ports: EndpointPort[]; endpoints: Endpoint[] }>();
+  const groups = new Map<string, { ports: readonly EndpointPort[]; endpoints: Endpoint[] }>();
   const v6 = family === 'IPv6';
   // The resolved ports and their signature depend only on the pod's container ports, which the replicas of a
   // template share (one array): resolved once per array, not once per pod.
-  const resolved = new Map<readonly ContainerPort[], { ports: EndpointPort[]; sig: string }>();
+  const resolved = memo?.resolved ?? new Map<readonly ContainerPort[], ResolvedPorts>();
+  const endpoints = memo?.endpoints[family];
   for (const pod of pods) {
     if (pod.phase === 'Succeeded' || pod.phase === 'Failed') continue;
-    const address = pod.ips.find((ip) => ip.includes(':') === v6);
-    if (!address) continue;
+    let endpoint = endpoints?.get(pod);
+    if (!endpoint) {
+      const address = pod.ips.find((ip) => ip.includes(':') === v6);
+      if (!address) continue;
+      endpoint = endpointOf(svc, pod, address, zoneOf);
+      endpoints?.set(pod, endpoint);
+    }
     let hit = resolved.get(pod.ports);
     if (!hit) {
-      const ports: EndpointPort[] = [];
-      for (const sp of svc.ports) {
-        const port = findPort(pod, sp.targetPort, sp.protocol);
-        if (port === undefined) continue;
-        ports.push({
-          name: sp.name ?? '',
-          port,
-          protocol: sp.protocol,
-          ...(sp.appProtocol ? { appProtocol: sp.appProtocol } : {}),
-        });
-      }
-      resolved.set(pod.ports, (hit = { ports, sig: JSON.stringify(ports) }));
+      hit = resolvePorts(svc, pod);
+      const same = memo?.bySig.get(hit.sig);
+      if (same) hit = { ports: same, sig: hit.sig };
+      else memo?.bySig.set(hit.sig, hit.ports);
+      resolved.set(pod.ports, hit);
     }
-    const { ports, sig } = hit;
-    const serving = pod.ready;
-    const terminating = pod.terminating;
-    const zone = pod.nodeName ? zoneOf.get(pod.nodeName) : undefined;
-    const endpoint: Endpoint = {
-      addresses: [address],
-      conditions: { ready: svc.publishNotReadyAddresses || (serving && !terminating), serving, terminating },
-      ...(pod.hostname && pod.subdomain === svc.name ? { hostname: pod.hostname } : {}),
-      ...(pod.nodeName ? { nodeName: pod.nodeName } : {}),
-      ...(zone ? { zone } : {}),
-      targetRef: pod.key,
-    };
-    const group = groups.get(sig) ?? { ports, endpoints: [] };
-    group.endpoints.push(endpoint);
-    groups.set(sig, group);
+    const group = groups.get(hit.sig);
+    if (group) group.endpoints.push(endpoint);
+    else groups.set(hit.sig, { ports: hit.ports, endpoints: [endpoint] });
   }
   const preferClose =
     svc.trafficDistribution === 'PreferClose' ||
@@ -154,9 +205,11 @@ function slicesFor(
   for (const [sig, group] of entries) {
     const allZoned = group.endpoints.every((e) => e.zone);
     for (let i = 0; i < Math.max(1, group.endpoints.length); i += maxEndpointsPerSlice) {
-      const endpoints = group.endpoints
-        .slice(i, i + maxEndpointsPerSlice)
-        .map((e) => (preferClose && allZoned ? { ...e, hints: { forZones: [e.zone as string] } } : e));
+      const chunk = group.endpoints.slice(i, i + maxEndpointsPerSlice);
+      const endpoints =
+        preferClose && allZoned
+          ? chunk.map((e) => ({ ...e, hints: { forZones: [e.zone as string] } }))
+          : chunk;
       const name = `${prefix}-${stableSuffix(`${svc.key}/${family}/${sig}/${i}`)}`;
       slices.push({
         key: objectKey('EndpointSlice', svc.namespace, name),

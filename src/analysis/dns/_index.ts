@@ -3,8 +3,8 @@
  * name, the ready endpoint addresses of each (from EndpointSlices), a reverse index of Service and endpoint
  * addresses, pods by IP. https://github.com/coredns/coredns/tree/master/plugin/kubernetes ("object" package)
  */
-import type { ClusterModel, EndpointSlice, Service } from '../../model/types.ts';
-import { parseIP } from '../../lib/ip.ts';
+import type { ClusterModel, Endpoint, EndpointPort, EndpointSlice, Service } from '../../model/types.ts';
+import { parseIP, type IP } from '../../lib/ip.ts';
 
 export interface EndpointAddress {
   readonly ip: string;
@@ -60,10 +60,15 @@ function byParsedAddress(
   return x.value < y.value ? -1 : x.value > y.value ? 1 : (a.hostname ?? '') < (b.hostname ?? '') ? -1 : 0;
 }
 
-/** Sorts `list` by `byAddress`, each address parsed once instead of once per comparison (same order). */
-export function sortByAddress(list: EndpointAddress[]): EndpointAddress[] {
-  const parsed = new Map<EndpointAddress, ReturnType<typeof parseIP>>();
-  for (const e of list) parsed.set(e, parseIP(e.ip));
+/**
+ * Sorts `list` by `byAddress`, each address parsed once instead of once per comparison (same order); `parsed`, when
+ * given, keeps the parsed addresses between calls (an incremental zone sorts a Service's endpoints again per change).
+ */
+export function sortByAddress(
+  list: EndpointAddress[],
+  parsed: Map<EndpointAddress, IP | undefined> | WeakMap<EndpointAddress, IP | undefined> = new Map(),
+): EndpointAddress[] {
+  for (const e of list) if (!parsed.has(e)) parsed.set(e, parseIP(e.ip));
   return list.sort((a, b) => byParsedAddress(a, parsed.get(a), b, parsed.get(b)));
 }
 
@@ -134,24 +139,59 @@ export function dnsService(full: Service): DnsService {
 }
 
 /**
+ * What `addressesOfSlice` keeps between calls for one `podNames` setting: the DNS ports of each slice ports array
+ * and the addresses of each endpoint. Model records are immutable and an unchanged endpoint keeps its object
+ * (src/cluster/_endpointslices.ts `SliceMemo`), so an incremental zone re-reads only the endpoints that changed,
+ * and unchanged ones keep their address objects (sent to the serving copy as positions, not data).
+ */
+export interface AddressMemo {
+  readonly podNames: boolean;
+  /** The DNS ports of a slice ports array, and back (an address is kept only for slices of the same ports). */
+  readonly ports: WeakMap<readonly EndpointPort[], EndpointAddress['ports']>;
+  readonly source: WeakMap<EndpointAddress['ports'], readonly EndpointPort[]>;
+  readonly endpoints: WeakMap<Endpoint, readonly EndpointAddress[]>;
+}
+
+export const newAddressMemo = (podNames: boolean): AddressMemo => ({
+  podNames,
+  ports: new WeakMap(),
+  source: new WeakMap(),
+  endpoints: new WeakMap(),
+});
+
+/**
  * The ready addresses a slice gives its Service (`service`, the index's copy; none when the index has no such
- * Service or the slice holds names), in the slice's order, sharing one ports array.
+ * Service or the slice holds names), in the slice's order, sharing one ports array. With `memo` (same `podNames`),
+ * an endpoint read before for the same Service and ports gives the same objects.
  */
 export function addressesOfSlice(
   slice: EndpointSlice,
   service: DnsService | undefined,
   podNames: boolean,
+  memo?: AddressMemo,
 ): EndpointAddress[] {
   if (slice.addressType === 'FQDN' || !service) return [];
-  const ports = slice.ports
-    .filter((p) => p.port !== undefined)
-    .map((p) => ({ name: p.name ?? '', port: p.port as number, protocol: p.protocol }));
+  if (memo && memo.podNames !== podNames) memo = undefined;
+  let ports = memo?.ports.get(slice.ports);
+  if (!ports) {
+    ports = slice.ports
+      .filter((p) => p.port !== undefined)
+      .map((p) => ({ name: p.name ?? '', port: p.port as number, protocol: p.protocol }));
+    memo?.ports.set(slice.ports, ports);
+    memo?.source.set(ports, slice.ports);
+  }
   const out: EndpointAddress[] = [];
   for (const ep of slice.endpoints) {
     if (!ep.conditions.ready) continue;
+    const known = memo?.endpoints.get(ep);
+    if (known?.length && known[0].service === service && memo!.source.get(known[0].ports) === slice.ports) {
+      for (const a of known) out.push(a);
+      continue;
+    }
+    const mine: EndpointAddress[] = [];
     for (const ip of ep.addresses) {
       const podName = podNames && ep.targetRef?.startsWith('Pod/') ? ep.targetRef.split('/')[2] : undefined;
-      out.push({
+      mine.push({
         ip,
         ...(ep.hostname ? { hostname: ep.hostname } : {}),
         ...(podName ? { podName } : {}),
@@ -159,13 +199,14 @@ export function addressesOfSlice(
         service,
       });
     }
+    memo?.endpoints.set(ep, mine);
+    for (const a of mine) out.push(a);
   }
   return out;
 }
 
-/** FNV-1a of one string (32 bits). */
-function fnv(s: string): number {
-  let hash = 2166136261;
+/** FNV-1a (32 bits) of `hash`'s text followed by `s`: `fnv(a + b)` is `fnv(b, fnv(a))`. */
+function fnv(s: string, hash = 2166136261): number {
   for (let i = 0; i < s.length; i++) hash = Math.imul(hash ^ s.charCodeAt(i), 16777619) >>> 0;
   return hash;
 }
@@ -177,9 +218,12 @@ function fnv(s: string): number {
 export function sliceSerial(slice: EndpointSlice, services: ReadonlyMap<string, unknown>): number {
   if (slice.addressType === 'FQDN' || !services.has(`${slice.serviceName}.${slice.namespace}`)) return 0;
   let sum = 0;
+  // Each term is fnv(`${slice.key}|${ip}|${hostname}`), hashed piece by piece (an incremental zone sums it per
+  // change: no text made per endpoint).
+  const head = fnv('|', fnv(slice.key));
   for (const ep of slice.endpoints) {
     if (!ep.conditions.ready) continue;
-    for (const ip of ep.addresses) sum = (sum + fnv(`${slice.key}|${ip}|${ep.hostname ?? ''}`)) >>> 0;
+    for (const ip of ep.addresses) sum = (sum + fnv(ep.hostname ?? '', fnv('|', fnv(ip, head)))) >>> 0;
   }
   return sum;
 }

@@ -13,8 +13,16 @@ import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { Profile } from '../../model/profile.ts';
 import { dnsServerConfig, type DnsServerConfig } from '../corefile/index.ts';
 import { buildDnsIndex, type DnsIndex, type EndpointAddress } from './_index.ts';
-export type { DnsIndex, EndpointAddress, ServiceEntry, DnsService } from './_index.ts';
-export { addressesOfSlice, byAddress, dnsService, sliceSerial, sortByAddress, zoneSerial } from './_index.ts';
+export type { AddressMemo, DnsIndex, EndpointAddress, ServiceEntry, DnsService } from './_index.ts';
+export {
+  addressesOfSlice,
+  byAddress,
+  dnsService,
+  newAddressMemo,
+  sliceSerial,
+  sortByAddress,
+  zoneSerial,
+} from './_index.ts';
 import { canonicalName } from './_names.ts';
 import { nodeResolver, podResolvConf, type Libc, type ResolvConf } from './_resolv-conf.ts';
 import { serve, type ServerContext } from './_server.ts';

@@ -34,8 +34,16 @@ import type { RawObject } from '../../parse/index.ts';
 import { buildCluster, type BuildOptions } from '../index.ts';
 import { readEnvelopes, type Envelope } from '../_envelope.ts';
 import { buildNetworkPolicies } from '../_network-policies.ts';
+import { newSliceMemo, type SliceMemo } from '../_endpointslices.ts';
 import { insertSorted, removeSorted } from './_sorted.ts';
-import { keepUnchanged, ownerOfSlice, ownerOfSliceObject, selects, slicesOfService } from './_slices.ts';
+import {
+  builtSliceMemos,
+  keepUnchanged,
+  ownerOfSlice,
+  ownerOfSliceObject,
+  selects,
+  slicesOfService,
+} from './_slices.ts';
 import { podAlone, type PodAlone } from './_pod-event.ts';
 
 /** One object added or changed (`upsert`) or deleted, as a watch event gives it. */
@@ -92,6 +100,8 @@ export class IncrementalCluster {
   #servicesByNs!: Map<string, Service[]>;
   #slices!: EndpointSlice[];
   #slicesByOwner!: Map<string, EndpointSlice[]>;
+  /** Per Service record, the endpoints and port lists of its computed slices (valid until the next rebuild). */
+  #sliceMemo!: WeakMap<Service, SliceMemo>;
   #sliceObjects!: Map<string, Map<string, Envelope>>;
   #policies!: NetworkPolicy[];
   #holders!: Map<string, number>;
@@ -231,6 +241,12 @@ export class IncrementalCluster {
         }
       }
     }
+    this.#sliceMemo = builtSliceMemos(
+      this.#slices,
+      this.#serviceByKey,
+      this.#podByKey,
+      new Set(this.#sliceObjects.keys()),
+    );
     // Where the twin's IPAM handed out addresses (sequentially from .2, skipping explicit ones): an explicit
     // address at or below the highest handed out could move other pods; one above it cannot.
     const ranges = built.model.nodes.map((n) => ({
@@ -415,11 +431,18 @@ export class IncrementalCluster {
   #reslice(svc: Service): ModelChange['slices'][number] {
     const before = this.#slicesByOwner.get(svc.key) ?? [];
     const pods = this.#candidates(svc);
+    let memo = this.#sliceMemo.get(svc);
+    if (!memo) this.#sliceMemo.set(svc, (memo = newSliceMemo()));
     const after = keepUnchanged(
       before,
-      slicesOfService(svc, pods, this.#base.nodes, this.#zoneOf, [
-        ...(this.#sliceObjects.get(svc.key)?.values() ?? []),
-      ]),
+      slicesOfService(
+        svc,
+        pods,
+        this.#base.nodes,
+        this.#zoneOf,
+        [...(this.#sliceObjects.get(svc.key)?.values() ?? [])],
+        memo,
+      ),
     );
     const kept = new Set(before.filter((s) => after.includes(s)));
     for (const s of before) if (!kept.has(s)) removeSorted(this.#slices, s);

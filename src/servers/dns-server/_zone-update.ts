@@ -11,18 +11,21 @@
 import {
   addressesOfSlice,
   buildDnsData,
+  newAddressMemo,
   sortByAddress,
   createDnsFromData,
   sliceSerial,
   zoneQuestions,
   type DnsData,
   type DnsIndex,
+  type AddressMemo,
   type DnsQuestion,
   type EndpointAddress,
   type ServiceEntry,
   type Dns,
 } from '../../analysis/dns/index.ts';
 import type { ClusterModel, EndpointSlice, Pod } from '../../model/types.ts';
+import type { IP } from '../../lib/ip.ts';
 import { byNamespaceName } from '../../model/keys.ts';
 import type { ModelChange } from '../../cluster/incremental/index.ts';
 import { AnswerTable, questionPacket } from './_answer-table.ts';
@@ -101,10 +104,25 @@ export class ZoneTracker {
   data!: DnsData;
   dns!: Dns;
   #addresses!: Map<EndpointSlice, EndpointAddress[]>;
-  #slicesByIP!: Map<string, Set<EndpointSlice>>;
+  /**
+   * Per address, the slice (or slices) whose ready endpoints hold it. A changed slice replaces its earlier version
+   * address by address (no set emptied and made again per endpoint); null marks an address emptied during an
+   * update, dropped when the update ends unless a later slice of the same update took it.
+   */
+  #slicesByIP!: Map<string, EndpointSlice | Set<EndpointSlice> | null>;
+  #emptied: string[] = [];
   #podsByIP!: Map<string, Set<Pod>>;
   #podIndex!: boolean;
   #podNames!: boolean;
+  /** Address objects of unchanged endpoints, kept (see `AddressMemo`). */
+  #memo!: AddressMemo;
+  /** Parsed addresses of endpoint objects, for sorting a Service's endpoints again. */
+  #parsed!: WeakMap<EndpointAddress, IP | undefined>;
+  /** Each endpoint object's position in its Service's endpoints (checked before use: a hint, never trusted). */
+  #position!: WeakMap<EndpointAddress, number>;
+  /** Marks endpoint objects seen in one pass (`#mark` values are pass numbers). */
+  #mark!: WeakMap<EndpointAddress, number>;
+  #pass = 0;
 
   constructor(model: ClusterModel) {
     this.reset(model);
@@ -121,6 +139,42 @@ export class ZoneTracker {
     this.#podNames = servers.some((s) => s.kubernetes?.endpointPodNames);
     this.#podsByIP = new Map();
     for (const p of model.pods) if (p.ip) this.#podAt(p.ip, p, true);
+    this.#memo = newAddressMemo(this.#podNames);
+    this.#parsed = new WeakMap();
+    this.#position = new WeakMap();
+    this.#mark = new WeakMap();
+    for (const [slice, addresses] of this.#addresses) this.#remember(slice, addresses);
+    for (const { endpoints } of this.data.index.services.values()) this.#positions(endpoints);
+  }
+
+  /** Puts the addresses the index builder made for `slice` in the memo, endpoint by endpoint. */
+  #remember(slice: EndpointSlice, addresses: readonly EndpointAddress[]): void {
+    if (!addresses.length) return;
+    if (!this.#memo.ports.has(slice.ports)) this.#memo.ports.set(slice.ports, addresses[0].ports);
+    this.#memo.source.set(addresses[0].ports, slice.ports);
+    let at = 0;
+    for (const ep of slice.endpoints) {
+      if (!ep.conditions.ready) continue;
+      this.#memo.endpoints.set(ep, addresses.slice(at, at + ep.addresses.length));
+      at += ep.addresses.length;
+    }
+  }
+
+  #positions(endpoints: readonly EndpointAddress[]): void {
+    for (let i = 0; i < endpoints.length; i++) this.#position.set(endpoints[i], i);
+  }
+
+  /** `e`'s position in `endpoints` (-1 when absent), from the kept hint when it is right. */
+  #positionIn(endpoints: readonly EndpointAddress[], e: EndpointAddress): number {
+    const i = this.#position.get(e);
+    return i !== undefined && endpoints[i] === e ? i : endpoints.indexOf(e);
+  }
+
+  /** The elements of `list` not in `other` (by identity), marked in one pass. */
+  #notIn(list: readonly EndpointAddress[], other: readonly EndpointAddress[]): EndpointAddress[] {
+    const pass = ++this.#pass;
+    for (const e of other) this.#mark.set(e, pass);
+    return list.filter((e) => this.#mark.get(e) !== pass);
   }
 
   /** The compiled answers of the whole zone. */
@@ -130,16 +184,38 @@ export class ZoneTracker {
 
   #take(slice: EndpointSlice, addresses: EndpointAddress[]): void {
     this.#addresses.set(slice, addresses);
-    for (const a of addresses) {
-      const set = this.#slicesByIP.get(a.ip) ?? new Set<EndpointSlice>();
-      set.add(slice);
-      this.#slicesByIP.set(a.ip, set);
-    }
+    for (let i = 0; i < addresses.length; i++) this.#link(addresses[i].ip, slice);
   }
 
   #drop(slice: EndpointSlice): void {
-    for (const a of this.#addresses.get(slice) ?? []) this.#slicesByIP.get(a.ip)?.delete(slice);
+    const addresses = this.#addresses.get(slice) ?? [];
+    for (let i = 0; i < addresses.length; i++) this.#unlink(addresses[i].ip, slice);
     this.#addresses.delete(slice);
+  }
+
+  #link(ip: string, slice: EndpointSlice): void {
+    const at = this.#slicesByIP.get(ip);
+    if (!at) this.#slicesByIP.set(ip, slice);
+    else if (at instanceof Set) at.add(slice);
+    else if (at !== slice) this.#slicesByIP.set(ip, new Set([at, slice]));
+  }
+
+  /** Takes `slice` off `ip`; an address left with none keeps its key (null) until the update ends. */
+  #unlink(ip: string, slice: EndpointSlice): void {
+    const at = this.#slicesByIP.get(ip);
+    if (at === slice) {
+      this.#slicesByIP.set(ip, null);
+      this.#emptied.push(ip);
+    } else if (at instanceof Set) {
+      at.delete(slice);
+      if (at.size === 1) this.#slicesByIP.set(ip, at.values().next().value as EndpointSlice);
+    }
+  }
+
+  /** The slices holding `ip`, in the model's (name) order. */
+  #slicesAt(ip: string): EndpointSlice[] {
+    const at = this.#slicesByIP.get(ip);
+    return !at ? [] : at instanceof Set ? [...at].sort(byNamespaceName) : [at];
   }
 
   #podAt(ip: string, p: Pod, add: boolean): void {
@@ -148,6 +224,61 @@ export class ZoneTracker {
     else set.delete(p);
     if (set.size) this.#podsByIP.set(ip, set);
     else this.#podsByIP.delete(ip);
+  }
+
+  /**
+   * One Service's changed slices (`before` replaced by `after`; `all` its slices now) applied to the index: its
+   * sorted endpoints, their delta entry (unchanged endpoint objects as their previous positions), and the
+   * endpoints that went and came. Names of endpoints that did not change answer as before: only the Service's own
+   * names (A, AAAA, SRV) and the names and addresses of endpoints that came or went are asked again. Those of kept
+   * slices are there before and after; an endpoint that only moved between changed slices neither came nor went
+   * (the same object, or, among the others, one that answers the same: equal signatures).
+   */
+  #service(
+    key: string,
+    old: ServiceEntry,
+    before: readonly EndpointSlice[],
+    after: readonly EndpointSlice[],
+    all: readonly EndpointSlice[],
+  ): { delta: ZoneDelta['services'][number]; gone: EndpointAddress[]; came: EndpointAddress[] } {
+    const index = mutable(this.data.index);
+    const dropped: EndpointAddress[] = [];
+    for (const s of before) {
+      const addresses = this.#addresses.get(s) ?? [];
+      for (let i = 0; i < addresses.length; i++) dropped.push(addresses[i]);
+      this.#drop(s);
+    }
+    const added: EndpointAddress[] = [];
+    for (const s of after) {
+      const addresses = addressesOfSlice(s, old.service, this.#podNames, this.#memo);
+      this.#take(s, addresses);
+      for (let i = 0; i < addresses.length; i++) added.push(addresses[i]);
+    }
+    let size = 0;
+    for (const s of all) size += this.#addresses.get(s)?.length ?? 0;
+    const endpoints = new Array<EndpointAddress>(size);
+    let at = 0;
+    for (const s of all) {
+      const addresses = this.#addresses.get(s) ?? [];
+      for (let i = 0; i < addresses.length; i++) endpoints[at++] = addresses[i];
+    }
+    sortByAddress(endpoints, this.#parsed);
+    index.services.set(key, { service: old.service, endpoints });
+    const positions = new Array<number | Wire>(size);
+    for (let i = 0; i < size; i++) {
+      const was = this.#positionIn(old.endpoints, endpoints[i]);
+      positions[i] = was >= 0 ? was : wire(endpoints[i]);
+    }
+    this.#positions(endpoints);
+    const gone0 = this.#notIn(dropped, added);
+    const came0 = this.#notIn(added, dropped);
+    const had = new Set(gone0.map(sig));
+    const has = new Set(came0.map(sig));
+    return {
+      delta: [key, positions],
+      gone: gone0.filter((e) => !has.has(sig(e))),
+      came: came0.filter((e) => !had.has(sig(e))),
+    };
   }
 
   /** The delta of `change` (already applied to `model`), applied here too; undefined when DNS is unaffected. */
@@ -174,63 +305,37 @@ export class ZoneTracker {
     const ips = new Set<string>();
     const services: ZoneDelta['services'] = [];
     let serial = index.serial;
+    this.#emptied = [];
     for (const { service, before: allBefore, after: allAfter } of change.slices) {
       // A slice object in both lists is unchanged (the model keeps its identity): its addresses stay indexed.
-      const kept = new Set(allBefore.filter((s) => allAfter.includes(s)));
-      const before = allBefore.filter((s) => !kept.has(s));
-      const after = allAfter.filter((s) => !kept.has(s));
+      const before = allBefore.filter((s) => !allAfter.includes(s));
+      const after = allAfter.filter((s) => !allBefore.includes(s));
       // The serial is a sum over slices (zoneSerial): it moves by what the changed slices add and take away.
       for (const s of before) serial = (serial - sliceSerial(s, index.services)) >>> 0;
       for (const s of after) serial = (serial + sliceSerial(s, index.services)) >>> 0;
       const key = `${service.name}.${service.namespace}`;
       const old = index.services.get(key);
       if (!old) continue;
-      const dropped: EndpointAddress[] = [];
-      for (const s of before) {
-        for (const a of this.#addresses.get(s) ?? []) dropped.push(a);
-        this.#drop(s);
-      }
-      const added: EndpointAddress[] = [];
-      for (const s of after) {
-        const addresses = addressesOfSlice(s, old.service, this.#podNames);
-        this.#take(s, addresses);
-        for (const a of addresses) added.push(a);
-      }
-      const endpoints: EndpointAddress[] = [];
-      for (const s of allAfter) for (const a of this.#addresses.get(s) ?? []) endpoints.push(a);
-      sortByAddress(endpoints);
-      const entry = { service: old.service, endpoints };
-      index.services.set(key, entry);
-      const was = new Map(old.endpoints.map((e, i) => [e, i]));
-      services.push([key, endpoints.map((e) => was.get(e) ?? wire(e))]);
-      // Names of endpoints that did not change answer as before: only the Service's own names (A, AAAA, SRV)
-      // and the names and addresses of endpoints that came or went are asked again. Those of kept slices are
-      // there before and after; an endpoint that only moved between changed slices neither came nor went.
-      const had = new Set(dropped.map(sig));
-      const has = new Set(added.map(sig));
-      const gone = dropped.filter((e) => !has.has(sig(e)));
-      const came = added.filter((e) => !had.has(sig(e)));
-      for (const e of [...gone, ...came]) ips.add(e.ip);
+      const { delta, gone, came } = this.#service(key, old, before, after, allAfter);
+      services.push(delta);
+      for (const e of gone) ips.add(e.ip);
+      for (const e of came) ips.add(e.ip);
       mini(new Map([[key, { service: old.service, endpoints: gone }]]), [], []);
       mini(new Map([[key, { service: old.service, endpoints: came }]]), [], []);
     }
+    for (const ip of this.#emptied) if (this.#slicesByIP.get(ip) === null) this.#slicesByIP.delete(ip);
     const endpointsByIP: ZoneDelta['endpointsByIP'] = [];
-    const positions = new Map<string, Map<EndpointAddress, number>>();
-    const positionIn = (key: string) => {
-      let m = positions.get(key);
-      if (!m) positions.set(key, (m = new Map(index.services.get(key)?.endpoints.map((e, i) => [e, i]))));
-      return m;
-    };
     for (const ip of ips) {
-      const slices = [...(this.#slicesByIP.get(ip) ?? [])].sort(byNamespaceName);
-      const list = slices.flatMap((s) => (this.#addresses.get(s) ?? []).filter((a) => a.ip === ip));
+      const list: EndpointAddress[] = [];
+      for (const s of this.#slicesAt(ip))
+        for (const a of this.#addresses.get(s) ?? []) if (a.ip === ip) list.push(a);
       if (list.length) index.endpointsByIP.set(ip, list);
       else index.endpointsByIP.delete(ip);
       endpointsByIP.push([
         ip,
         list.map((a) => {
           const key = `${a.service.name}.${a.service.namespace}`;
-          return [key, positionIn(key).get(a) ?? -1];
+          return [key, this.#positionIn(index.services.get(key)?.endpoints ?? [], a)];
         }),
       ]);
     }
