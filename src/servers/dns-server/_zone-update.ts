@@ -320,8 +320,22 @@ export class ZoneTracker {
       services.push(delta);
       for (const e of gone) ips.add(e.ip);
       for (const e of came) ips.add(e.ip);
+      const from = questions.length;
       mini(new Map([[key, { service: old.service, endpoints: gone }]]), [], []);
       mini(new Map([[key, { service: old.service, endpoints: came }]]), [], []);
+      // A ClusterIP Service's own names (A/AAAA of its ClusterIPs, SRV of its ports) answer from the Service
+      // alone; only whether it has ready endpoints (`ignore empty_service`) could change them.
+      const svc = old.service;
+      const now = index.services.get(key)?.endpoints.length ?? 0;
+      if (!svc.headless && svc.type !== 'ExternalName' && old.endpoints.length > 0 === now > 0) {
+        const own = `${svc.name}.${svc.namespace}.svc.`;
+        let to = from;
+        for (let i = from; i < questions.length; i++) {
+          const q = questions[i];
+          if (q.type !== 'SRV' && !q.name.startsWith(own)) questions[to++] = q;
+        }
+        questions.length = to;
+      }
     }
     for (const ip of this.#emptied) if (this.#slicesByIP.get(ip) === null) this.#slicesByIP.delete(ip);
     const endpointsByIP: ZoneDelta['endpointsByIP'] = [];
