@@ -68,6 +68,7 @@ export function tierVerdicts(
     ports,
     hosts: true,
     destinations: pods,
+    sources: inMatrix,
     onRow(d, base, row) {
       for (let j = 0, e = row.everyone; e !== 0; j++, e >>>= 8) {
         chunk((base >> 3) + j);

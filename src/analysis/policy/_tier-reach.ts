@@ -2,7 +2,7 @@ import type { PolicyRule, Protocol } from '../../model/types.ts';
 import type { CiliumRule } from '../../model/cilium-policy.ts';
 import type { PolicyEngine } from './_engine.ts';
 import type { PodClass } from './_classes.ts';
-import { hostPeers } from './_cilium-hosts.ts';
+import { HostPeers } from './_cilium-hosts.ts';
 import { TierPortClasses, ciliumPorts, npPorts, type TierPortClass, type TierPorts } from './_tier-ports.ts';
 
 export interface TierReachability {
@@ -37,6 +37,8 @@ export interface TierReachOptions {
   readonly ports?: readonly { readonly port: number; readonly protocol: Protocol }[];
   /** Decide only the destination classes marked 1 (by class id); default every one. */
   readonly destinations?: Uint8Array;
+  /** Only the source classes marked 1 are wanted (others may be left out of rows and counts); default every one. */
+  readonly sources?: Uint8Array;
   /**
    * Also decide the hostNetwork classes in `node` mode (`hostAddress`) as their node's address seen from another
    * node (the Cilium tier splits them by node); default: pods only.
@@ -124,7 +126,12 @@ export function computeTierReachability(
   const W = (C + 31) >>> 5;
   const cilium = engine.cilium.active ? engine.cilium : undefined;
   const pods = new Int32Array(W);
-  const hosts = options.hosts && cilium ? classes.filter((c) => hostAddress(engine, c)) : [];
+  const wanted = (id: number) =>
+    !options.sources ||
+    options.sources[id] === 1 ||
+    (!!options.destinations && options.destinations[id] === 1);
+  const hosts = options.hosts && cilium ? classes.filter((c) => hostAddress(engine, c) && wanted(c.id)) : [];
+  const hostPeers = hosts.length ? new HostPeers(cilium!, hosts) : undefined;
   const isHost = new Uint8Array(C);
   for (const h of hosts) isHost[h.id] = 1;
   for (const c of classes)
@@ -174,7 +181,7 @@ export function computeTierReachability(
   cilium?.entries.forEach((e, i) => {
     if (!ciSources[i].length) return;
     let ids = ciliumPeers(e.rule);
-    const extra = ids && hosts.length ? hostPeers(cilium!, e.rule, hosts) : [];
+    const extra = ids && hostPeers ? hostPeers.of(e.rule) : [];
     if (ids && extra.length) ids = merge([ids, Int32Array.from(extra)]);
     rules[e.rule.section.startsWith('ingress') ? 0 : 1].push({
       sources: Int32Array.from(ciSources[i]),
