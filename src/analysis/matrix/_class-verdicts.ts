@@ -2,18 +2,12 @@ import type { Pod, Protocol } from '../../model/types.ts';
 import type { PodClass, PolicyEngine } from '../policy/index.ts';
 import { portClasses, type PortClass } from './_port-classes.ts';
 import { computeReachability } from './_reachability.ts';
+import { representatives } from './_pairs.ts';
+import { tierVerdicts, type ChunkVerdicts } from './_tier-verdicts.ts';
+import { Triples } from './_triples.ts';
 
 /** Slots per chunk: `computeReachability` decides 8 port classes per pass (one byte per source). */
 const CHUNK = 8;
-
-/** Allowed (source class, destination class) pairs of one chunk of slots, by source class. */
-interface ChunkVerdicts {
-  readonly start: Int32Array;
-  readonly dest: Int32Array;
-  readonly mask: Uint8Array;
-  /** Per destination class: the slots on which every open source class is allowed. */
-  readonly everyone: Uint8Array;
-}
 
 /**
  * Every (source class, destination class, port) verdict the matrix needs, class-compressed: the ports asked about
@@ -23,7 +17,9 @@ interface ChunkVerdicts {
  * - NetworkPolicy alone decides (`engine.networkPolicyOnly`): one `computeReachability` pass over the port
  *   classes that hold a matrix port.
  * - Not enforced: every class allowed everywhere.
- * - Other tiers (admin, baseline): one `engine.allows` per (class, class, matrix port) of the classes in the
+ * - The Cilium tier (with NetworkPolicy, no admin tiers): `tierVerdicts`, set by set over the port classes of
+ *   both tiers that hold a matrix port.
+ * - Admin tiers (admin, baseline): one `engine.allows` per (class, class, matrix port) of the classes in the
  *   matrix, with pods on different nodes where a hostNetwork class is involved.
  */
 export class ClassVerdicts {
@@ -32,7 +28,7 @@ export class ClassVerdicts {
   readonly chunks: number;
   readonly #chunks: ChunkVerdicts[] = [];
   /** Per class: no egress policy isolates it (an "open" source). */
-  readonly #open: Uint8Array;
+  #open: Uint8Array;
 
   constructor(
     engine: PolicyEngine,
@@ -83,7 +79,15 @@ export class ClassVerdicts {
       triples.forEach((t, k) => this.#chunks.push({ ...t.bySource(C), everyone: everyone[k] }));
       return;
     }
-    // Other tiers: each matrix port is its own slot, decided by `allows` on one pod pair per class pair.
+    if (engine.admin.empty) {
+      const t = tierVerdicts(engine, ports, members);
+      this.slotOf = t.slotOf;
+      this.chunks = t.chunks.length;
+      this.#chunks.push(...t.chunks);
+      this.#open = t.open;
+      return;
+    }
+    // Admin tiers: each matrix port is its own slot, decided by `allows` on one pod pair per class pair.
     this.slotOf = Int32Array.from(ports, (_, i) => i);
     this.chunks = Math.max(1, Math.ceil(ports.length / CHUNK));
     const triples = Array.from({ length: this.chunks }, () => new Triples());
@@ -137,63 +141,5 @@ export class ClassVerdicts {
       else hi = mid - 1;
     }
     return false;
-  }
-}
-
-/**
- * Two pods standing for a class pair: distinct when the classes are the same (none when the class has one pod:
- * it has no pairs), and on different nodes where one of them is hostNetwork (its own node is an exception).
- */
-function representatives(
-  engine: PolicyEngine,
-  from: readonly Pod[],
-  to: readonly Pod[],
-  same: boolean,
-): [Pod, Pod] | undefined {
-  const host = (p: Pod) => p.hostNetwork && engine.hostNetwork === 'node';
-  let fallback: [Pod, Pod] | undefined;
-  for (const a of from)
-    for (const b of to) {
-      if (a === b) continue;
-      if (!(host(a) || host(b)) || a.nodeName === undefined || a.nodeName !== b.nodeName) return [a, b];
-      fallback ??= [a, b];
-    }
-  return same && from.length < 2 ? undefined : fallback;
-}
-
-/** Growable (source, destination, mask) triples, sorted by source at the end (counting sort, stable). */
-class Triples {
-  #s = new Int32Array(1024);
-  #d = new Int32Array(1024);
-  #m = new Uint8Array(1024);
-  #n = 0;
-
-  push(s: number, d: number, m: number): void {
-    if (this.#n === this.#s.length) {
-      const grow = <T extends Int32Array | Uint8Array>(a: T, b: T) => (b.set(a), b);
-      this.#s = grow(this.#s, new Int32Array(this.#n * 2));
-      this.#d = grow(this.#d, new Int32Array(this.#n * 2));
-      this.#m = grow(this.#m, new Uint8Array(this.#n * 2));
-    }
-    this.#s[this.#n] = s;
-    this.#d[this.#n] = d;
-    this.#m[this.#n++] = m;
-  }
-
-  /** CSR by source; destinations ascending within a source when they were pushed in ascending order. */
-  bySource(C: number): { start: Int32Array; dest: Int32Array; mask: Uint8Array } {
-    const n = this.#n;
-    const start = new Int32Array(C + 1);
-    for (let j = 0; j < n; j++) start[this.#s[j] + 1]++;
-    for (let c = 0; c < C; c++) start[c + 1] += start[c];
-    const fill = start.slice(0, C);
-    const dest = new Int32Array(n);
-    const mask = new Uint8Array(n);
-    for (let j = 0; j < n; j++) {
-      const at = fill[this.#s[j]]++;
-      dest[at] = this.#d[j];
-      mask[at] = this.#m[j];
-    }
-    return { start, dest, mask };
   }
 }

@@ -4,7 +4,8 @@ import type { AddressSegments } from './_ip-blocks.ts';
 
 /**
  * Pods that no policy can tell apart: same namespace, same values of every label key some selector reads,
- * same resolution of every named port some policy uses, same ipBlock segment, same hostNetwork. Verdicts are
+ * same resolution of every named port some policy uses, same ipBlock segment, same hostNetwork (and under the
+ * Cilium tier, for hostNetwork pods, the same node). Verdicts are
  * computed once per class and expanded to pods on demand.
  */
 export interface PodClass {
@@ -28,6 +29,11 @@ export interface ClassInputs {
   readonly segments: AddressSegments;
   /** Some selector reads the service account (Cilium's `io.cilium.k8s.policy.serviceaccount`): split by it. */
   readonly serviceAccounts?: boolean;
+  /**
+   * Split hostNetwork pods by node (the Cilium tier: a hostNetwork pod is its node's address, whose identity —
+   * `host` or `remote-node`, `kube-apiserver`, the node's labels — depends on the node).
+   */
+  readonly hostByNode?: boolean;
 }
 
 /**
@@ -98,7 +104,8 @@ export function buildClasses(
       let cls: PodClass | undefined;
       let key = 0;
       let sig = '';
-      if (!inputs.serviceAccounts && pod.ips.length < 2) {
+      const byNode = inputs.hostByNode && pod.hostNetwork;
+      if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
         const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
         key = (p.id * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
         cls = byKey.get(key);
@@ -107,6 +114,7 @@ export function buildClasses(
         sig = `${pod.hostNetwork ? 'h' : 'p'}${p.label},${p.ports}\u0000`;
         if (inputs.serviceAccounts) sig += pod.serviceAccountName;
         sig += '\u0000';
+        if (byNode) sig += `${pod.nodeName ?? ''}\u0000`;
         for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
         cls = bySignature.get(sig);
       }

@@ -119,6 +119,7 @@ export class PolicyEngine {
       portNames: this.portNames,
       segments: new AddressSegments([...blocks, ...this.admin.blocks]),
       serviceAccounts: this.cilium.serviceAccounts,
+      hostByNode: this.#ciliumOn && this.hostNetwork === 'node',
     });
     this.classes = built.classes;
     this.#classOf = built.classOf;

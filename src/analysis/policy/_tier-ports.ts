@@ -126,12 +126,15 @@ export class TierPortClasses {
     return this.#classOf[b][lo];
   }
 
-  /** The classes [base, base + width) a rule's numeric ranges admit, as bits (every class when `all`). */
-  fixed(r: TierPorts, base: number, width: number): number {
+  /**
+   * The decided classes `list[base]`…`list[base + width - 1]` a rule's numeric ranges admit, as bits (every one
+   * when `all`).
+   */
+  fixed(r: TierPorts, list: Int32Array, base: number, width: number): number {
     if (r.all) return width === 32 ? -1 : (1 << width) - 1;
     let m = 0;
     for (let p = 0; p < width; p++) {
-      const pc = this.classes[base + p];
+      const pc = this.classes[list[base + p]];
       const bit = bitOf(pc.protocol);
       for (let j = 0; j < r.ranges.length; j += 3)
         if (r.ranges[j] & bit && pc.port >= r.ranges[j + 1] && pc.port <= r.ranges[j + 2]) {
@@ -142,14 +145,18 @@ export class TierPortClasses {
     return m;
   }
 
-  /** The classes [base, base + width) a rule's port names admit at the destination pod, as bits. */
-  named(r: TierPorts, destination: Pod, base: number, width: number): number {
+  /**
+   * The decided classes of the pass a rule's port names admit at the destination pod, as bits: `pos[c]` is the
+   * place of class c in the decided list (-1: not decided), the pass starts at place `base`.
+   */
+  named(r: TierPorts, destination: Pod, pos: Int32Array, base: number, width: number): number {
     let m = 0;
     for (let i = 0; i < r.names.length; i++)
       for (const cp of destination.ports)
         if (cp.name === r.names[i] && r.nameProtocols[i] & bitOf(cp.protocol)) {
-          const k = this.classOf(cp.protocol, cp.containerPort) - base;
-          if (k >= 0 && k < width) m |= 1 << k;
+          const at = pos[this.classOf(cp.protocol, cp.containerPort)];
+          const k = at - base;
+          if (at >= 0 && k < width && k >= 0) m |= 1 << k;
         }
     return m;
   }

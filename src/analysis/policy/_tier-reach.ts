@@ -1,16 +1,83 @@
-import type { PolicyRule } from '../../model/types.ts';
+import type { PolicyRule, Protocol } from '../../model/types.ts';
 import type { CiliumRule } from '../../model/cilium-policy.ts';
 import type { PolicyEngine } from './_engine.ts';
+import type { PodClass } from './_classes.ts';
+import { HostPeers } from './_cilium-hosts.ts';
 import { TierPortClasses, ciliumPorts, npPorts, type TierPortClass, type TierPorts } from './_tier-ports.ts';
 
 export interface TierReachability {
   readonly classes: number;
-  /** Ports every rule treats alike at every destination class; `port` (the first) stands for each class. */
+  /**
+   * The port classes decided (ports every rule treats alike at every destination class; `port`, the first, stands
+   * for each class): all of them, or with `ports` those holding one of the ports asked about, in port-class order.
+   */
   readonly portClasses: readonly TierPortClass[];
+  /** With `ports`: per port asked about, the index of its class in `portClasses`. */
+  readonly slotOf?: Int32Array;
   /** Allowed (source class, destination class, port class) triples, NetworkPolicy and Cilium tiers together. */
   readonly allowedTriples: number;
   /** With `keep`: `rows[p][d]` is the bitset of source classes allowed to reach class d on port class p. */
   readonly rows?: readonly (readonly Uint32Array[])[];
+}
+
+/**
+ * The allowed sources of one destination row, over the port classes of one pass (bit p: decided port class
+ * `base + p`): every quiet source (`quietSources`) on the bits of `everyone`, and each pod source `forEach` names
+ * (once) on the bits of its mask — for quiet sources, the bits beyond `everyone`.
+ */
+export interface TierRow {
+  readonly everyone: number;
+  forEach(fn: (source: number, mask: number) => void): void;
+}
+
+export interface TierReachOptions {
+  /** Also return the rows as bitsets (`rows`). */
+  readonly keep?: boolean;
+  /** Decide only the port classes holding one of these ports (1-65535); default every port class. */
+  readonly ports?: readonly { readonly port: number; readonly protocol: Protocol }[];
+  /** Decide only the destination classes marked 1 (by class id); default every one. */
+  readonly destinations?: Uint8Array;
+  /** Only the source classes marked 1 are wanted (others may be left out of rows and counts); default every one. */
+  readonly sources?: Uint8Array;
+  /**
+   * Also decide the hostNetwork classes in `node` mode (`hostAddress`) as their node's address seen from another
+   * node (the Cilium tier splits them by node); default: pods only.
+   */
+  readonly hosts?: boolean;
+  /** Called after each decided destination row of each pass (destination classes ascending within a pass). */
+  readonly onRow?: (d: number, base: number, row: TierRow) => void;
+}
+
+/**
+ * Pod classes whose egress nothing can restrict: no NetworkPolicy with policyType Egress and no Cilium rule
+ * (allow or deny) selects them, and no Cilium spec puts them in egress default deny. Toward a pod they are
+ * allowed exactly when the destination's ingress admits them.
+ */
+export function quietSources(engine: PolicyEngine, hosts = false): Uint8Array {
+  const out = new Uint8Array(engine.classes.length);
+  const cilium = engine.cilium.active ? engine.cilium : undefined;
+  for (const c of engine.classes)
+    if (
+      (c.hostNetwork && engine.hostNetwork === 'node' ? hosts && hostAddress(engine, c) : true) &&
+      !engine.policiesOf(c, 'Egress').length &&
+      !(cilium && (cilium.isolates(c, 'Egress') || cilium.rulesOf(c, 'Egress').length))
+    )
+      out[c.id] = 1;
+  return out;
+}
+
+/**
+ * A hostNetwork class in `node` mode that the set-based path decides as its node's address: the Cilium tier is on
+ * (its classes hold one node each) and the pods have a node and an address. Its own side is always allowed.
+ */
+export function hostAddress(engine: PolicyEngine, c: PodClass): boolean {
+  return (
+    c.hostNetwork &&
+    engine.hostNetwork === 'node' &&
+    engine.cilium.active &&
+    c.pods[0].nodeName !== undefined &&
+    !!c.pods[0].ip
+  );
 }
 
 /** Port classes per pass: one bit each of a 32-bit mask. */
@@ -41,22 +108,35 @@ const popcount = (x: number) => {
  *   classes of its allow rules spread into one bitset per port class, minus those of its deny rules;
  * - egress, inverted (the rules whose peers hold d, indexed once): the sources of the admitting allow rules,
  *   plus the classes no egress rule isolates ("open"), minus the sources of the admitting deny rules;
- * - the two intersected and counted, on the words ingress touched (every word where everyone is admitted).
- * Pods only (hostNetwork classes in `node` mode, addresses, a pod and itself are `explain`'s), L4 only (L7 rules
+ * - the two intersected and counted, on the words ingress touched (every word where everyone is admitted);
+ *   with `onRow`, turned into per-source masks (each allowed source named once per row and pass), leaving out the
+ *   quiet sources (`quietSources`) on the port classes where d admits every one of them (`TierRow.everyone`):
+ *   rows of open destinations then cost what their non-quiet sources reach, not C.
+ * `ports` and `destinations` narrow the work to what a matrix shows (the port classes of its ports, the classes
+ * with pods in it). Pods only (hostNetwork classes in `node` mode, addresses, a pod and itself are `explain`'s), L4 only (L7 rules
  * admit the connection), admin tiers excluded — as `computeReachability`. The property test holds it to
  * `PolicyEngine.allows` on every class pair and on two ports of every port class.
  */
 export function computeTierReachability(
   engine: PolicyEngine,
-  options: { keep?: boolean } = {},
+  options: TierReachOptions = {},
 ): TierReachability {
   const classes = engine.classes;
   const C = classes.length;
   const W = (C + 31) >>> 5;
   const cilium = engine.cilium.active ? engine.cilium : undefined;
   const pods = new Int32Array(W);
+  const wanted = (id: number) =>
+    !options.sources ||
+    options.sources[id] === 1 ||
+    (!!options.destinations && options.destinations[id] === 1);
+  const hosts = options.hosts && cilium ? classes.filter((c) => hostAddress(engine, c) && wanted(c.id)) : [];
+  const hostPeers = hosts.length ? new HostPeers(cilium!, hosts) : undefined;
+  const isHost = new Uint8Array(C);
+  for (const h of hosts) isHost[h.id] = 1;
   for (const c of classes)
-    if (!(c.hostNetwork && engine.hostNetwork === 'node')) pods[c.id >>> 5] |= 1 << (c.id & 31);
+    if (!(c.hostNetwork && engine.hostNetwork === 'node') || isHost[c.id])
+      pods[c.id >>> 5] |= 1 << (c.id & 31);
   const isPod = (id: number) => ((pods[id >>> 5] >>> (id & 31)) & 1) === 1;
   const setIds = new Map<string, Int32Array>();
   const npSources = engine.policies.map(() => [[] as number[], [] as number[]]);
@@ -100,7 +180,9 @@ export function computeTierReachability(
   );
   cilium?.entries.forEach((e, i) => {
     if (!ciSources[i].length) return;
-    const ids = ciliumPeers(e.rule);
+    let ids = ciliumPeers(e.rule);
+    const extra = ids && hostPeers ? hostPeers.of(e.rule) : [];
+    if (ids && extra.length) ids = merge([ids, Int32Array.from(extra)]);
     rules[e.rule.section.startsWith('ingress') ? 0 : 1].push({
       sources: Int32Array.from(ciSources[i]),
       ...(ids ? { ids } : {}),
@@ -140,7 +222,16 @@ export function computeTierReachability(
     [...rules[0], ...rules[1]].map((r) => r.ports),
     classes,
   );
-  const P = pcs.classes.length;
+  // The decided port classes (`list`, ascending), and each class's place among them (`pos`, -1: not decided).
+  const asked = options.ports?.map((x) => pcs.classOf(x.protocol, x.port));
+  const decided = asked ? Int32Array.from(new Set(asked)).sort() : Int32Array.from(pcs.classes, (_, i) => i);
+  const pos = new Int32Array(pcs.classes.length).fill(-1);
+  decided.forEach((c, i) => (pos[c] = i));
+  const P = decided.length;
+  const onRow = options.onRow;
+  const quiet = onRow ? quietBits(quietSources(engine, hosts.length > 0), W) : undefined;
+  const acc = onRow ? new Int32Array(C) : undefined;
+  const named: number[] = [];
   const open = new Int32Array(W);
   for (const c of classes) if (!isolated[1][c.id]) open[c.id >>> 5] |= 1 << (c.id & 31);
   // Per port class of the pass (stride W): ingress allowed / denied, egress allowed / denied at the sources.
@@ -157,18 +248,23 @@ export function computeTierReachability(
   for (let base = 0; base < P; base += CHUNK) {
     const width = Math.min(CHUNK, P - base);
     const full = width === 32 ? -1 : (1 << width) - 1;
-    for (const list of rules) for (const r of list) r.fixed = pcs.fixed(r.ports, base, width);
+    for (const side of rules) for (const r of side) r.fixed = pcs.fixed(r.ports, decided, base, width);
     for (let d = 0; d < C; d++) {
       if (options.keep) for (let p = 0; p < width; p++) kept[base + p].push(new Uint32Array(W));
-      if (!isPod(d)) continue;
+      if (!isPod(d) || (options.destinations && !options.destinations[d])) continue;
       round++;
       touched.length = 0;
       const destination = classes[d].pods[0];
+      // A node's address declares no port names: names match nothing there.
       const maskAt = (r: Rule) =>
-        r.ports.names.length ? r.fixed | pcs.named(r.ports, destination, base, width) : r.fixed;
+        r.ports.names.length && !isHost[d]
+          ? r.fixed | pcs.named(r.ports, destination, pos, base, width)
+          : r.fixed;
       // Ingress at d.
       let everyone = isolated[0][d] ? 0 : full;
       let denyAll = 0;
+      // Port classes where a deny rule names some peers: not every quiet source is admitted there.
+      let denySome = 0;
       for (const r of ingressOf[d]) {
         const m = maskAt(r);
         if (!m) continue;
@@ -177,6 +273,7 @@ export function computeTierReachability(
           else everyone |= m;
           continue;
         }
+        if (r.deny && r.ids.length) denySome |= m;
         const into = r.deny ? den : row;
         const ids = r.ids;
         for (let k = 0; k < ids.length; k++) {
@@ -211,9 +308,14 @@ export function computeTierReachability(
             for (let mm = m; mm !== 0; mm &= mm - 1) into[(31 - Math.clz32(mm & -mm)) * W + w] |= bit;
           }
         }
+      let quietAll = 0;
+      named.length = 0;
       for (let p = 0; p < width; p++) {
         if (denyAll & (1 << p)) continue;
         const ev = (everyone & (1 << p)) !== 0;
+        // Every quiet source is admitted on p: their egress admits every pod, d's ingress every class.
+        const byAll = ev && !(denySome & (1 << p));
+        if (byAll) quietAll |= 1 << p;
         const out = options.keep ? kept[base + p][d] : undefined;
         const off = p * W;
         const words = ev ? W : touched.length;
@@ -228,14 +330,37 @@ export function computeTierReachability(
             pods[w];
           if (out) out[w] = v;
           triples += popcount(v);
+          if (acc)
+            for (let b = byAll ? v & ~quiet![w] : v; b !== 0; b &= b - 1) {
+              const s = (w << 5) + 31 - Math.clz32(b & -b);
+              if (acc[s] === 0) named.push(s);
+              acc[s] |= 1 << p;
+            }
         }
+      }
+      if (onRow && acc) {
+        onRow(d, base, {
+          everyone: quietAll,
+          forEach(fn) {
+            for (let j = 0; j < named.length; j++) fn(named[j], acc[named[j]]);
+          },
+        });
+        for (let j = 0; j < named.length; j++) acc[named[j]] = 0;
       }
     }
   }
   return {
     classes: C,
-    portClasses: pcs.classes,
+    portClasses: Array.from(decided, (c) => pcs.classes[c]),
+    ...(asked ? { slotOf: Int32Array.from(asked, (c) => pos[c]) } : {}),
     allowedTriples: triples,
     ...(options.keep ? { rows: kept } : {}),
   };
+}
+
+/** Per-class flags as a bitset of W words. */
+function quietBits(flags: Uint8Array, W: number): Int32Array {
+  const out = new Int32Array(W);
+  flags.forEach((f, id) => f && (out[id >>> 5] |= 1 << (id & 31)));
+  return out;
 }

@@ -26,4 +26,11 @@ export { describeSide, formatRule } from './_describe.ts';
 export { portMatches } from './_ports.ts';
 export type { PeerSets } from './_peer-sets.ts';
 export { identityLabels as ciliumIdentityLabels } from './_cilium-match.ts';
-export { computeTierReachability, type TierReachability } from './_tier-reach.ts';
+export {
+  computeTierReachability,
+  hostAddress,
+  quietSources,
+  type TierReachability,
+  type TierReachOptions,
+  type TierRow,
+} from './_tier-reach.ts';
