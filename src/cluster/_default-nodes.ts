@@ -1,6 +1,6 @@
-import { defaultProfile, type Profile, type ProfileNode } from '../model/profile.ts';
+import { cidrList, defaultProfile, type Profile, type ProfileNode } from '../model/profile.ts';
 import type { Node } from '../model/types.ts';
-import { formatIP, parseIP } from '../lib/ip.ts';
+import { formatIP, parseCidr, parseIP } from '../lib/ip.ts';
 import type { PodDraft } from './_workloads.ts';
 
 /**
@@ -28,6 +28,25 @@ export function defaultNodesNeeded(
   if (room <= 0) return 0;
   const needed = Math.ceil(free / room);
   return needed > nodes.length ? needed : 0;
+}
+
+/**
+ * How many nodes the pod CIDR can give a range to: the `/nodeCIDRMaskSize` subnets of each family's cluster range
+ * (the node IPAM controller hands each node one, and a node past the last gets none: `CIDRNotAvailable`). The
+ * default cluster never grows past it, so `replicas: 65536` on the default /16 stops at 256 nodes, its other pods
+ * Pending and said, instead of hundreds of nodes without an address.
+ * https://kubernetes.io/docs/reference/command-line-tools-reference/kube-controller-manager/ (`--node-cidr-mask-size`)
+ */
+export function podCidrNodeCapacity(profile: Profile): number {
+  let capacity = Number.MAX_SAFE_INTEGER;
+  for (const text of cidrList(profile.podCIDR)) {
+    const cidr = parseCidr(text);
+    if (!cidr) continue;
+    const mask = cidr.family === 4 ? profile.nodeCIDRMaskSize : profile.nodeCIDRMaskSizeIPv6;
+    const bits = mask - cidr.prefix;
+    capacity = Math.min(capacity, bits < 0 ? 0 : bits >= 53 ? Number.MAX_SAFE_INTEGER : 2 ** bits);
+  }
+  return capacity;
 }
 
 /** The profile's nodes are kubetwin's stand-ins: neither the profile file nor the input lists any. */

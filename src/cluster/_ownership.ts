@@ -34,8 +34,11 @@ export interface Ownership {
   readonly ownerOf: ReadonlyMap<string, string>;
   /** Workloads that have pods in the input, by key: their controllers are never expanded again. */
   readonly observed: ReadonlyMap<string, ObservedWorkload>;
-  /** ReplicaSets and Jobs of a Deployment or CronJob in the input or owning pods: part of it, not workloads of their own. */
-  readonly folded: ReadonlySet<string>;
+  /**
+   * ReplicaSets and Jobs of a Deployment or CronJob in the input or owning pods: part of it, not workloads of their
+   * own. Key → the key of the Deployment or CronJob it is folded into.
+   */
+  readonly folded: ReadonlyMap<string, string>;
 }
 
 interface Ref {
@@ -72,7 +75,7 @@ export function readOwnership(envs: readonly Envelope[]): Ownership {
     const cron = /^(.+)-\d+$/.exec(ref.name)?.[1];
     return cron && byKey.has(objectKey('CronJob', ns, cron)) ? { kind: 'CronJob', name: cron } : ref;
   };
-  const folded = new Set<string>();
+  const folded = new Map<string, string>();
   const ownerOf = new Map<string, string>();
   const observed = new Map<string, ObservedWorkload>();
   for (const env of envs) {
@@ -98,7 +101,7 @@ export function readOwnership(envs: readonly Envelope[]): Ownership {
     const above = controllerRef(env);
     const parentKind = env.kind === 'ReplicaSet' ? 'Deployment' : 'CronJob';
     const parent = above?.kind === parentKind ? objectKey(parentKind, env.namespace, above.name) : undefined;
-    if (parent && (byKey.has(parent) || observed.has(parent))) folded.add(env.key);
+    if (parent && (byKey.has(parent) || observed.has(parent))) folded.set(env.key, parent);
   }
   return { ownerOf, observed, folded };
 }

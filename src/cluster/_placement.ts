@@ -95,6 +95,9 @@ export function placePods(
   }
   const cursors = new Map<string, number>();
   const eligibleBy = new Map<string, NodeSlot[]>();
+  // Nodes only fill up here: once every eligible node of a nodeSelector is full, its later pods are not scanned
+  // against them again (a scan per pod made 37,000 Pending pods × 256 full nodes 9.5M steps).
+  const full = new Set<string>();
   const unschedulable = new Map<string, { count: number; draft: PodDraft; reason: string }>();
   const pods: Pod[] = [];
   for (let at = 0; at < sorted.length; at++) {
@@ -131,6 +134,8 @@ export function placePods(
       }
       if (!eligible.length)
         reason = `no node matches nodeSelector ${JSON.stringify(d.template.nodeSelector)}`;
+      else if (full.has(cursorKey))
+        reason = `every eligible node already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
       else {
         const start = cursors.get(cursorKey) ?? 0;
         for (let i = 0; i < eligible.length && !slot; i++) {
@@ -140,8 +145,10 @@ export function placePods(
             cursors.set(cursorKey, (start + i + 1) % eligible.length);
           }
         }
-        if (!slot)
+        if (!slot) {
+          full.add(cursorKey);
           reason = `every eligible node already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
+        }
       }
     }
     if (!slot) {

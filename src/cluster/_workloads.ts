@@ -66,17 +66,19 @@ export function expandWorkloads(
     validPods.add(env.key);
   }
   const observedPods = (key: string) => ownership.observed.get(key)?.podKeys.filter((k) => validPods.has(k));
-  const present = new Set<string>();
-  for (const env of envs) {
-    if (!workloadKinds.includes(env.kind as WorkloadKind)) continue;
-    present.add(env.key);
-    if (ownership.folded.has(env.key)) continue;
+  const foldedEnvs: Envelope[] = [];
+  const expand = (env: Envelope): void => {
     const result = expandOne(env, nodes, hpaMin, { sink, budget, observedPods: observedPods(env.key) });
-    if (!result || env.f.invalid) continue;
+    if (!result || env.f.invalid) return;
     workloads.push(result.workload);
     // One push per pod: spreading 200,000 pods as arguments overflows the stack.
     for (const pod of result.pods) pods.push(pod);
     budget.used += result.pods.length;
+  };
+  for (const env of envs) {
+    if (!workloadKinds.includes(env.kind as WorkloadKind)) continue;
+    if (ownership.folded.has(env.key)) foldedEnvs.push(env);
+    else expand(env);
   }
   // An HPA whose target the input holds but kubetwin refused (its errors are said) scales nothing either: said too.
   const built = new Set(workloads.map((w) => w.key));
@@ -90,9 +92,11 @@ export function expandWorkloads(
         object: hpa.key,
         hint: `Fix the ${kind}'s errors.`,
       });
+  // Pods are grouped into their workload by ownerReferences even when its object is absent or refused.
   for (const seen of ownership.observed.values()) {
     const podKeys = observedPods(seen.key) ?? [];
-    if (present.has(seen.key) || !podKeys.length) continue;
+    if (built.has(seen.key) || !podKeys.length) continue;
+    built.add(seen.key);
     workloads.push({
       key: seen.key,
       kind: seen.kind,
@@ -106,8 +110,36 @@ export function expandWorkloads(
       podKeys,
     });
   }
+  for (const env of foldedEnvs) standAlone(env, ownership.folded.get(env.key)!, built, sink, expand);
   workloads.sort(byNamespaceName);
   return { workloads, pods };
+}
+
+/**
+ * A ReplicaSet (Job) folded into a Deployment (CronJob) that kubetwin refused and that has no pods of its own in the
+ * input: the owner's pods are not in the model, so the ReplicaSet is not lost with it but modeled on its own, from
+ * its own template and replicas, as its controller would run it, and the reason is said.
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/owners-dependents/
+ */
+function standAlone(
+  env: Envelope,
+  owner: string,
+  built: ReadonlySet<string>,
+  sink: (d: Diagnostic) => void,
+  expand: (env: Envelope) => void,
+): void {
+  if (built.has(owner)) return;
+  const ownerKind = env.kind === 'ReplicaSet' ? 'Deployment' : 'CronJob';
+  const ownerName = owner.slice(`${ownerKind}/${env.namespace}/`.length);
+  sink({
+    code: 'owner-refused',
+    severity: 'warning',
+    message: `${env.kind} ${env.namespace}/${env.name} belongs to ${ownerKind} ${ownerName}, which is refused (see its errors); it is modeled on its own, from its own template`,
+    source: env.raw.locate(['metadata', 'ownerReferences']),
+    object: env.key,
+    hint: `Fix the ${ownerKind}'s errors: its ${env.kind} is then part of it again.`,
+  });
+  expand(env);
 }
 
 /**

@@ -10,7 +10,7 @@ import { buildNamespaces } from './_namespaces.ts';
 import { buildNodes } from './_nodes.ts';
 import { expandWorkloads, workloadKinds } from './_workloads.ts';
 import { placePods } from './_placement.ts';
-import { defaultNodesNeeded, withDefaultNodes } from './_default-nodes.ts';
+import { defaultNodesNeeded, podCidrNodeCapacity, withDefaultNodes } from './_default-nodes.ts';
 import { buildServices } from './_services.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
 import { buildNetworkPolicies } from './_network-policies.ts';
@@ -87,7 +87,17 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const namespaces = buildNamespaces(envs, sink);
   let nodes = buildNodes(envs, profile, sink);
   let { workloads, pods: drafts } = expandWorkloads(envs, nodes, sink, { maxPods: options.maxPods });
-  const needed = defaultNodesNeeded(profile, nodes, drafts);
+  const wanted = defaultNodesNeeded(profile, nodes, drafts);
+  const capacity = podCidrNodeCapacity(profile);
+  const needed = wanted > capacity ? (capacity > nodes.length ? capacity : 0) : wanted;
+  if (wanted > capacity)
+    sink({
+      code: 'pod-cidr-exhausted',
+      severity: 'error',
+      message: `${drafts.length} pods need ${wanted} nodes of ${profile.maxPodsPerNode} pods (maxPodsPerNode), but the pod CIDR ${profile.podCIDR} holds ranges (/${profile.nodeCIDRMaskSize}) for ${capacity} nodes; the default cluster stops at ${Math.max(capacity, nodes.length)} nodes and the other pods stay Pending without an IP`,
+      source: drafts[0]?.source,
+      hint: 'Lower the replica counts, or widen podCIDR or the node CIDR mask size in the profile.',
+    });
   if (needed) {
     // The default cluster grows until every pod fits; DaemonSets then run on the added nodes too. The second
     // pass reports nothing the first did not.

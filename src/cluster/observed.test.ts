@@ -368,3 +368,34 @@ status: {phase: Running, podIP: 10.244.1.9, conditions: [{type: Ready, status: "
     assert.deepEqual(shopPods(model), ['nightly-29410560-q7x2m']);
   }
 });
+
+const refusedDeployment = deployment
+  .replace('template:', 'selector: null\n  template:')
+  .replace('  selector: {matchLabels: {app: web}}\n', '');
+
+test('owner-refused: a ReplicaSet whose Deployment is refused is modeled on its own from its template, and said', () => {
+  const { model, diagnostics } = buildYaml(ns + refusedDeployment + replicaSet);
+  assert.ok(codes(diagnostics).includes('missing-field'));
+  const said = diagnostics.find((d) => d.code === 'owner-refused');
+  assert.equal(said?.object, 'ReplicaSet/shop/web-6d4cf56db6');
+  assert.equal(said?.source?.line, 20); // its ownerReferences
+  assert.deepEqual(
+    model.workloads.filter((w) => w.namespace === 'shop').map((w) => [w.key, w.replicas]),
+    [['ReplicaSet/shop/web-6d4cf56db6', 2]],
+  );
+  assert.equal(shopPods(model).length, 2);
+});
+
+test('owner-refused: pods of a refused Deployment stay grouped into it by ownerReferences; its ReplicaSet is folded, not expanded again', () => {
+  const { model, diagnostics } = buildYaml(
+    ns + refusedDeployment + replicaSet + pod('aaaaa', { ip: '10.244.1.5' }),
+  );
+  assert.ok(!codes(diagnostics).includes('owner-refused'));
+  assert.deepEqual(
+    model.workloads
+      .filter((w) => w.namespace === 'shop')
+      .map((w) => [w.key, w.replicasFrom, w.podKeys.length]),
+    [['Deployment/shop/web', 'observed', 1]],
+  );
+  assert.deepEqual(shopPods(model), ['web-6d4cf56db6-aaaaa']);
+});

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildYaml, codes } from './_test-helpers.ts';
+import { podCidrNodeCapacity } from './_default-nodes.ts';
+import { defaultProfile, type Profile } from '../model/profile.ts';
 
 const pod = (name: string, extra = '') =>
   `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  ${extra}\n  containers: [{name: c}]\n`;
@@ -100,4 +102,41 @@ test('Node objects replace the profile nodes; zone from topology.kubernetes.io/z
     model.nodes.map((n) => [n.name, n.zone, n.internalIP, n.podCIDR]),
     [['w1', 'z9', '192.168.0.9', '10.244.9.0/24']],
   );
+});
+
+test('pod-cidr-exhausted: the default cluster grows no further than the pod CIDR has node ranges (256 /24s in 10.244.0.0/16); the other pods stay Pending, said once', () => {
+  // 256 nodes × 110 pods = 28,160 pods at most; 28,400 replicas pass it (a modest figure: the cap, not the size).
+  const web = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: default}
+spec:
+  replicas: 28400
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: x}]}
+`;
+  const { model, diagnostics } = buildYaml(web);
+  assert.equal(model.nodes.length, 256);
+  const exhausted = diagnostics.filter((d) => d.code === 'pod-cidr-exhausted');
+  assert.equal(exhausted.length, 1, 'one finding, not one per node past the range');
+  assert.match(
+    exhausted[0].message,
+    /holds ranges \(\/24\) for 256 nodes; the default cluster stops at 256 nodes/,
+  );
+  const webPods = model.pods.filter((p) => p.namespace === 'default' && p.name.startsWith('web-'));
+  assert.equal(webPods.length, 28400);
+  const pending = webPods.filter((p) => !p.ips.length).length;
+  assert.ok(pending >= 28400 - 256 * 110, `${pending} web pods are Pending`);
+  const said = diagnostics.find((d) => d.code === 'unschedulable' && d.object === 'Deployment/default/web');
+  assert.match(said?.message ?? '', new RegExp(`^${pending} pod\\(s\\) of Deployment/default/web`));
+});
+
+test('podCidrNodeCapacity: one node range per /nodeCIDRMaskSize subnet of each family, the smaller family bounding', () => {
+  const p = (podCIDR: string, v4 = 24, v6 = 64) =>
+    ({ ...defaultProfile, podCIDR, nodeCIDRMaskSize: v4, nodeCIDRMaskSizeIPv6: v6 }) as Profile;
+  assert.equal(podCidrNodeCapacity(defaultProfile), 256);
+  assert.equal(podCidrNodeCapacity(p('10.0.0.0/22')), 4);
+  assert.equal(podCidrNodeCapacity(p('10.0.0.0/8,fd00::/56')), 256);
+  assert.equal(podCidrNodeCapacity(p('10.0.0.0/24', 16)), 0);
 });

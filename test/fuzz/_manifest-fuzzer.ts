@@ -24,6 +24,8 @@ export interface FuzzOptions {
   readonly batch?: number;
   /** Called with the first index of each batch before it is checked (the campaign's watchdog reads it). */
   readonly onInput?: (index: number) => void;
+  /** Called with each failure as it is found (the campaign writes it to its results file at once). */
+  readonly onFailure?: (failure: FuzzFailure) => void;
 }
 
 export interface FuzzFailure {
@@ -75,8 +77,11 @@ export async function fuzzManifests(o: FuzzOptions): Promise<FuzzReport> {
   let cliInputs = 0;
   let runs = 0;
   let slowestMs = 0;
-  const fail = (input: Drawn, command: string, kind: FuzzFailure['kind'], problem: string) =>
-    failures.push({ index: input.index, command, kind, problem, input: input.text });
+  const fail = (input: Drawn, command: string, kind: FuzzFailure['kind'], problem: string) => {
+    const failure = { index: input.index, command, kind, problem, input: input.text };
+    failures.push(failure);
+    o.onFailure?.(failure);
+  };
   /** The core check of `batch`; on a failure, each input again alone to say which. */
   const core = (batch: Drawn[]): void => {
     const t0 = Date.now();

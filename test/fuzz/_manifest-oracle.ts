@@ -63,6 +63,36 @@ function modelSources(model: ClusterModel): Set<string> {
   return found;
 }
 
+/** Whether a ReplicaSet or Job names, in its ownerReferences, a Deployment or CronJob the model holds. */
+function foldedInto(body: unknown, workloadKeys: ReadonlySet<string>): boolean {
+  const { kind, metadata } = body as {
+    kind?: unknown;
+    metadata?: { namespace?: unknown; ownerReferences?: unknown };
+  };
+  const parent = kind === 'ReplicaSet' ? 'Deployment' : kind === 'Job' ? 'CronJob' : undefined;
+  const refs = metadata?.ownerReferences;
+  if (!parent || !Array.isArray(refs)) return false;
+  const ns = typeof metadata?.namespace === 'string' ? metadata.namespace : 'default';
+  return refs.some(
+    (r: { kind?: unknown; name?: unknown } | null) =>
+      r?.kind === parent && typeof r.name === 'string' && workloadKeys.has(`${parent}/${ns}/${r.name}`),
+  );
+}
+
+/** Whether a HorizontalPodAutoscaler's scaleTargetRef names a workload the model holds. */
+function scalesWorkload(body: unknown, workloadKeys: ReadonlySet<string>): boolean {
+  const { kind, metadata, spec } = body as {
+    kind?: unknown;
+    metadata?: { namespace?: unknown };
+    spec?: { scaleTargetRef?: { kind?: unknown; name?: unknown } | null } | null;
+  };
+  const ref = spec?.scaleTargetRef;
+  if (kind !== 'HorizontalPodAutoscaler' || typeof ref?.kind !== 'string' || typeof ref.name !== 'string')
+    return false;
+  const ns = typeof metadata?.namespace === 'string' ? metadata.namespace : 'default';
+  return workloadKeys.has(`${ref.kind}/${ns}/${ref.name}`);
+}
+
 /**
  * The core check over a batch of inputs read as one cluster, each its own file (the fixed cost of a build, its
  * add-ons and analyses is shared; inputs also meet each other, as files of one `-f` directory do). The caller
@@ -92,6 +122,7 @@ export function checkCore(texts: readonly string[]): CoreOutcome {
     explained.add(docKey(d.source));
   }
   const inModel = modelSources(model);
+  const workloadKeys = new Set(model.workloads.map((w) => w.key));
   for (const raw of parsed.objects) {
     const i = index.get(raw.source.file);
     if (i === undefined) continue;
@@ -103,6 +134,9 @@ export function checkCore(texts: readonly string[]): CoreOutcome {
       continue;
     // Kinds the catalogue says carry no networking meaning are accepted without a word, by design.
     if (typeof kind === 'string' && quietKinds.includes(kind)) continue;
+    // A ReplicaSet (Job) folded into its Deployment (CronJob) in the model is part of it (src/cluster/_ownership.ts);
+    // an HPA is read into the replicas of the workload it scales (a missing or refused one is hpa-target-missing).
+    if (foldedInto(raw.body, workloadKeys) || scalesWorkload(raw.body, workloadKeys)) continue;
     // An object declared again: the diagnostic at the later place names it (`duplicate-object`).
     const ns = typeof metadata?.namespace === 'string' ? metadata.namespace : 'default';
     if (

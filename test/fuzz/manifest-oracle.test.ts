@@ -34,3 +34,17 @@ test('an object declared twice (duplicate-object) and a ServiceAccount (a quiet 
   assert.deepEqual(out.problems, [[], []]);
   assert.deepEqual(out.batchProblems, []);
 });
+
+test('a ReplicaSet folded into its Deployment and an HPA read into the replicas of its target are not losses', () => {
+  const ns = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: default}\n---\n';
+  const rs = deploy('a')
+    .replace('kind: Deployment', 'kind: ReplicaSet')
+    .replace(
+      'metadata: {name: a, namespace: default}',
+      'metadata: {name: a-1, namespace: default, ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: a, uid: u, controller: true}]}',
+    );
+  const hpa =
+    'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: h, namespace: default}\nspec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: a}, minReplicas: 2, maxReplicas: 3}\n';
+  const out = checkCore([`${ns}${deploy('a')}---\n${rs}---\n${hpa}`]);
+  assert.deepEqual(out.problems, [[]]);
+});
