@@ -18,6 +18,7 @@ import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
+import { listenerLabel } from './_listener.ts';
 
 const caNames = (fv: FrontendValidation, gw: Gateway) =>
   fv.caCertificateRefs.map((r) => `${r.kind} ${r.namespace ?? gw.namespace}/${r.name}`).join(', ') || 'none';
@@ -108,11 +109,10 @@ export function compileGatewayRouter(
   const listenerNotes = new Map(
     tables.map((t) => {
       const l = t.listener;
-      const notes = [`listener ${l.name} (${l.protocol} ${l.port}${l.hostname ? ` ${l.hostname}` : ''})`];
-      const programmed = analysis.gateways
-        .find((g) => g.key === gateway.key)
-        ?.listeners.find((x) => x.name === l.name)
-        ?.conditions.find((c) => c.type === 'Programmed');
+      const notes = [
+        `listener ${listenerLabel(l)} (${l.protocol} ${l.port}${l.hostname ? ` ${l.hostname}` : ''})`,
+      ];
+      const programmed = analysis.listenerStatus.get(l)?.conditions.find((c) => c.type === 'Programmed');
       const fv = frontendValidationOf(gateway, l);
       if (fv)
         notes.push(
@@ -166,7 +166,7 @@ export function compileGatewayRouter(
           status: 0,
           ...empty,
           notes: [
-            `listener ${table.listener.name} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
+            `listener ${listenerLabel(table.listener)} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
           ],
         };
       if (req.sni !== undefined && wantTls && req.scheme === 'https') {
@@ -178,7 +178,7 @@ export function compileGatewayRouter(
           status: 400,
           ...empty,
           notes: [
-            `listener ${table.listener.name} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
+            `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
         };
       const groups: Entry[][] = [];
@@ -252,7 +252,7 @@ function misdirectedBySni(
   return {
     status: 421,
     notes: [
-      `SNI ${sni} selected listener ${bySni.listener.name}${bySni.listener.hostname ? ` (${bySni.listener.hostname})` : ''} but Host ${host} selects listener ${byHost.listener.name}${byHost.listener.hostname ? ` (${byHost.listener.hostname})` : ''}: the gateway answers 421 Misdirected Request and the client retries on a new connection (GEP-3567)`,
+      `SNI ${sni} selected listener ${listenerLabel(bySni.listener)}${bySni.listener.hostname ? ` (${bySni.listener.hostname})` : ''} but Host ${host} selects listener ${listenerLabel(byHost.listener)}${byHost.listener.hostname ? ` (${byHost.listener.hostname})` : ''}: the gateway answers 421 Misdirected Request and the client retries on a new connection (GEP-3567)`,
     ],
   };
 }
