@@ -52,6 +52,23 @@ const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) =
 };
 
 /**
+ * ListenerSets that would listen for `host` on `port` but that the Gateway does not admit (GEP-1713 handshake): the
+ * answer names them, so a 404 or a refused connection is not a mystery.
+ */
+function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, host: string): string[] {
+  return analysis.detachedListenerSets
+    .filter(
+      (s) =>
+        s.attachment.gateway === gateway.key &&
+        s.listeners.some((l) => l.port === port && (!l.hostname || gatewayHostMatch(l.hostname, host))),
+    )
+    .map(
+      (s) =>
+        `${s.key} has a listener for ${host} on port ${port} but is not attached: ${s.attachment.message}`,
+    );
+}
+
+/**
  * Compiles one Gateway's routing tables: per listener, its accepted routes' matches grouped by hostname and
  * sorted by the spec's precedence (match specificity, then oldest route, then `namespace/name`, then rule
  * and match order). Per request: the listener of the port with the most specific matching hostname, then
@@ -154,6 +171,7 @@ export function compileGatewayRouter(
           ...empty,
           notes: [
             `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${onPort ? '' : ' (nothing listens on that port: the connection is refused)'}`,
+            ...detachedFor(analysis, gateway, req.port, host),
           ],
         };
       const wantTls = table.listener.protocol === 'HTTPS' || table.listener.protocol === 'TLS';

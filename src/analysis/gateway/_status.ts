@@ -38,6 +38,8 @@ export interface GatewayAnalysis {
   readonly listenerSets: readonly ListenerSetStatus[];
   /** Every listener's status, the Gateway's own and those merged from ListenerSets (names repeat across owners). */
   readonly listenerStatus: ReadonlyMap<Listener, ListenerStatus>;
+  /** ListenerSets whose Gateway refused them (NotAllowed): their listeners serve nothing, and answers say so. */
+  readonly detachedListenerSets: readonly ListenerSet[];
   readonly routes: readonly RouteStatus[];
   /** HTTPRoutes and GRPCRoutes on their listeners. */
   readonly attachments: readonly Attachment[];
@@ -66,6 +68,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       gateways: [],
       listenerSets: [],
       listenerStatus: new Map(),
+      detachedListenerSets: [],
       routes: [],
       attachments: [],
       l4Attachments: [],
@@ -206,6 +209,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     gateways,
     listenerSets,
     listenerStatus,
+    detachedListenerSets: (r.listenerSets ?? []).filter((x) => x.attachment.state === 'NotAllowed'),
     routes,
     attachments,
     l4Attachments,
