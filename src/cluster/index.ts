@@ -121,7 +121,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const networkPolicies = buildNetworkPolicies(envs);
   const adminPolicies = buildAdminPolicies(envs);
   const ciliumPolicies = buildCiliumPolicies(envs);
-  const routing = buildRouting(envs);
+  const routing = buildRouting(envs, namespaces);
   const mesh = buildMesh(envs, profile, sink);
   const handled = new Set<string>([
     'Namespace',

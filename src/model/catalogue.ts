@@ -153,6 +153,16 @@ export const kinds: readonly KindSupport[] = [
     level: 'modeled',
     note: 'listeners, allowedRoutes, TLS certificateRefs, status conditions; addresses are not read',
   },
+  ...[
+    ['gateway.networking.k8s.io', 'ListenerSet'],
+    ['gateway.networking.x-k8s.io', 'XListenerSet'],
+  ].map(([group, kind]) => ({
+    group,
+    kind,
+    namespaced: true,
+    level: 'modeled' as const,
+    note: "GEP-1713: listeners merged into the parentRef Gateway when its spec.allowedListeners admits the namespace (None by default, Same, All, Selector), after the Gateway's own and older ListenerSets (creationTimestamp, then namespace/name); a later listener that conflicts is Accepted=False(PortUnavailable), Conflicted; status Accepted/Programmed (NotAllowed, ParentNotAccepted, ListenersNotValid) and the Gateway's attachedListenerSets; routes attach with parentRef kind ListenerSet (sectionName, port) and are routed on those listeners",
+  })),
   {
     group: 'gateway.networking.k8s.io',
     kind: 'HTTPRoute',
@@ -560,17 +570,6 @@ export const trafficKinds: readonly TrafficKind[] = [
     admits: false,
     note: 'OVN-Kubernetes: egress firewall of its namespace',
   },
-  ...[
-    ['gateway.networking.k8s.io', 'ListenerSet'],
-    ['gateway.networking.x-k8s.io', 'XListenerSet'],
-  ].map(([group, kind]) => ({
-    group,
-    kind,
-    namespaced: true,
-    affects: ['routing'] as const,
-    admits: true,
-    note: 'Gateway API: listeners added to a Gateway that allows them (spec.allowedListeners); routes attached to them are served on those listeners',
-  })),
   ...traefik('IngressRoute', 'HTTP routes of the Traefik router'),
   ...traefik('IngressRouteTCP', 'TCP routes of the Traefik router'),
   ...traefik('IngressRouteUDP', 'UDP routes of the Traefik router'),
@@ -894,10 +893,16 @@ export const fields: readonly FieldSupport[] = [
     note: 'implementation-specific TLS options: named on the route answers they affect, not applied',
   },
   {
-    kind: 'Gateway',
-    path: 'spec.allowedListeners',
+    kind: 'ListenerSet',
+    path: 'spec.listeners.*.tls.options',
     level: 'ignored',
-    note: 'ListenerSets are not modeled: only the listeners of the Gateway itself accept routes',
+    note: 'implementation-specific TLS options (versions, ciphers) are not modeled',
+  },
+  {
+    kind: 'XListenerSet',
+    path: 'spec.listeners.*.tls.options',
+    level: 'ignored',
+    note: 'implementation-specific TLS options (versions, ciphers) are not modeled',
   },
   {
     kind: 'Gateway',

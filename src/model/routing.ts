@@ -97,7 +97,61 @@ export interface Listener {
     /** Empty: the kinds the protocol supports. */
     readonly kinds: readonly RouteGroupKind[];
   };
+  /**
+   * The ListenerSet this listener comes from (GEP-1713); undefined for the Gateway's own `spec.listeners`. Names are
+   * unique only within their own object, so a listener is known by its owner and its name.
+   */
+  readonly set?: ListenerOwner;
   readonly source?: SourceRef;
+}
+
+/** The ListenerSet (or XListenerSet) a merged listener belongs to. */
+export interface ListenerOwner {
+  readonly kind: 'ListenerSet' | 'XListenerSet';
+  readonly group: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: ObjectKey;
+}
+
+/**
+ * A Gateway's `spec.allowedListeners.namespaces`: which namespaces' ListenerSets may attach (default `None`).
+ * https://gateway-api.sigs.k8s.io/geps/gep-1713/#gateway-listenerset-handshake
+ */
+export interface AllowedListeners {
+  readonly from: 'None' | 'Same' | 'All' | 'Selector';
+  /** Compiled namespace selector, for `Selector`. */
+  readonly selector?: Selector;
+}
+
+/**
+ * A ListenerSet (`gateway.networking.k8s.io/v1`) or XListenerSet (`gateway.networking.x-k8s.io/v1alpha1`): extra
+ * listeners for the Gateway its `parentRef` names, merged into it when the Gateway's `allowedListeners` admits the
+ * ListenerSet's namespace. `attachment` says what the builder decided.
+ * https://gateway-api.sigs.k8s.io/geps/gep-1713/
+ */
+export interface ListenerSet extends ObjectMeta {
+  readonly kind: 'ListenerSet' | 'XListenerSet';
+  readonly group: string;
+  readonly namespace: string;
+  readonly parentRef: {
+    readonly group: string;
+    readonly kind: string;
+    readonly name: string;
+    readonly namespace: string;
+  };
+  /** Its listeners, each with `set` naming this ListenerSet. */
+  readonly listeners: readonly Listener[];
+  readonly creationTimestamp?: string;
+  /**
+   * `Attached`: its listeners are merged into `gateway` (after the Gateway's own and those of older ListenerSets);
+   * `NotAllowed`: the Gateway's allowedListeners does not admit its namespace; `NoMatchingParent`: no such Gateway.
+   */
+  readonly attachment: {
+    readonly state: 'Attached' | 'NotAllowed' | 'NoMatchingParent';
+    readonly gateway?: ObjectKey;
+    readonly message: string;
+  };
 }
 
 /**
@@ -115,6 +169,8 @@ export interface Gateway extends ObjectMeta {
   readonly listeners: readonly Listener[];
   /** `spec.addresses`, in order. */
   readonly addresses?: readonly GatewayAddress[];
+  /** `spec.allowedListeners.namespaces` (absent: `None`, no ListenerSet attaches). */
+  readonly allowedListeners?: AllowedListeners;
   /** `spec.infrastructure.parametersRef` (a local reference: the Gateway's namespace). */
   readonly parametersRef?: ParametersRef;
   /** `spec.tls.frontend`: `default` for every HTTPS listener, `perPort` overriding it on one port. */
@@ -347,6 +403,8 @@ export interface RoutingModel {
   readonly routes: readonly HTTPRoute[];
   /** TLSRoutes, TCPRoutes and UDPRoutes, sorted by key. */
   readonly l4Routes: readonly L4Route[];
+  /** ListenerSets and XListenerSets; the listeners of the attached ones are also in their Gateway's `listeners`. */
+  readonly listenerSets?: readonly ListenerSet[];
   readonly referenceGrants: readonly ReferenceGrant[];
   /** BackendTLSPolicies, sorted by namespace/name (absent in models built before the kind was read). */
   readonly backendTLSPolicies?: readonly BackendTLSPolicy[];

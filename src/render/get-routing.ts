@@ -6,6 +6,7 @@ import { renderTable } from './table.ts';
 export const routingResources = [
   'gatewayclasses',
   'gateways',
+  'listenersets',
   'httproutes',
   'tlsroutes',
   'tcproutes',
@@ -20,6 +21,10 @@ export const routingAliases: Readonly<Record<string, RoutingResource>> = {
   gc: 'gatewayclasses',
   gateway: 'gateways',
   gtw: 'gateways',
+  listenerset: 'listenersets',
+  lset: 'listenersets',
+  xlistenersets: 'listenersets',
+  xlistenerset: 'listenersets',
   httproute: 'httproutes',
   grpcroutes: 'httproutes',
   grpcroute: 'httproutes',
@@ -104,6 +109,42 @@ export function renderRoutingGet(
     return renderTable(
       ['NAME', 'CONTROLLER', 'ACCEPTED', ...(options.wide ? ['CONDITIONS', 'NOTE'] : [])],
       rows,
+    );
+  }
+  if (resource === 'listenersets') {
+    const sets = inNs(a.listenerSets);
+    const rows = sets.map((x) => {
+      const st = (t: string) => x.conditions.find((c) => c.type === t);
+      const row = [
+        x.name,
+        x.parent.replace(/^Gateway\//, ''),
+        `${st('Accepted')?.status}${st('Accepted')?.status === 'True' ? '' : `(${st('Accepted')?.reason})`}`,
+        st('Programmed')?.status ?? 'Unknown',
+        String(x.listeners.reduce((s, l) => s + l.attachedRoutes, 0)),
+      ];
+      if (options.wide)
+        row.push(
+          conds(x.conditions),
+          x.listeners
+            .map(
+              (l) =>
+                `${l.name}:${l.protocol}/${l.port}${l.hostname ? `@${l.hostname}` : ''} routes=${l.attachedRoutes} ${conds(l.conditions)}`,
+            )
+            .join('; ') || none,
+        );
+      return row;
+    });
+    return withNs(
+      [
+        'NAME',
+        'PARENT',
+        'ACCEPTED',
+        'PROGRAMMED',
+        'ROUTES',
+        ...(options.wide ? ['CONDITIONS', 'LISTENERS'] : []),
+      ],
+      rows,
+      sets,
     );
   }
   if (resource === 'gateways') {
@@ -212,7 +253,14 @@ export function routingItems(
     return inNs(r?.gateways ?? []).map((g) => ({
       kind: 'Gateway',
       ...g,
+      // Its own spec.listeners: those merged from ListenerSets are listed under `get listenersets`.
+      listeners: g.listeners.filter((l) => !l.set),
       status: a.gateways.find((s) => s.key === g.key),
+    }));
+  if (resource === 'listenersets')
+    return inNs(r?.listenerSets ?? []).map((x) => ({
+      ...x,
+      status: a.listenerSets.find((s) => s.key === x.key),
     }));
   if (resource === 'backendtlspolicies')
     return inNs(r?.backendTLSPolicies ?? []).map((p) => ({

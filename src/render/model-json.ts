@@ -14,6 +14,7 @@ export function modelAsList(
   const pick: Record<Exclude<GetResource, 'all'>, () => unknown[]> = {
     gatewayclasses: () => routingItems(model, 'gatewayclasses', namespace),
     gateways: () => routingItems(model, 'gateways', namespace),
+    listenersets: () => routingItems(model, 'listenersets', namespace),
     httproutes: () => routingItems(model, 'httproutes', namespace),
     tlsroutes: () => routingItems(model, 'tlsroutes', namespace),
     tcproutes: () => routingItems(model, 'tcproutes', namespace),

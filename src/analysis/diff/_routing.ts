@@ -62,7 +62,7 @@ function probes(routing: RoutingModel | undefined, out: Map<string, Probe>): voi
       const via: Via = { kind: 'gateway', namespace: ns, name: parent.name };
       for (const l of gw?.listeners ?? []) {
         if (l.protocol !== 'HTTP' && l.protocol !== 'HTTPS') continue;
-        if (parent.sectionName && parent.sectionName !== l.name) continue;
+        if (l.set || (parent.sectionName && parent.sectionName !== l.name)) continue;
         const hosts = route.hostnames.length ? route.hostnames : [l.hostname];
         for (const h of hosts)
           for (const rule of route.rules)

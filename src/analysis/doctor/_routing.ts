@@ -211,10 +211,10 @@ export const tlsCertificateProblem: DoctorRule = {
           judge(
             gw.key,
             l.source ?? gw.source,
-            ref.namespace ?? gw.namespace,
+            ref.namespace ?? l.set?.namespace ?? gw.namespace,
             ref.name,
             l.hostname ?? `*.${gw.name}.invalid`,
-            `Gateway/${gw.namespace}/${gw.name} listener ${l.name}`,
+            `${l.set?.key ?? `Gateway/${gw.namespace}/${gw.name}`} listener ${l.name}`,
           );
       }
     return out;

@@ -50,7 +50,7 @@ export function callsFromRoutes(model: ClusterModel): { calls: Call[]; skipped: 
     if (r.kind !== 'HTTPRoute') continue;
     const listeners = r.parentRefs.flatMap((p) => {
       const g = gateways.get(`${p.namespace ?? r.namespace}/${p.name}`);
-      return (g?.listeners ?? []).filter((l) => !p.sectionName || l.name === p.sectionName);
+      return (g?.listeners ?? []).filter((l) => !l.set && (!p.sectionName || l.name === p.sectionName));
     });
     for (const rule of r.rules) {
       if (!rule.backendRefs.length) continue;

@@ -34,6 +34,28 @@ export interface GatewayStatus {
   readonly addresses: readonly { readonly type: string; readonly value: string }[];
   /** What the status rests on that the input does not say (an assumed GatewayClass, where addresses come from). */
   readonly notes: readonly string[];
+  /**
+   * `status.attachedListenerSets`: ListenerSets admitted by `spec.allowedListeners` and Accepted; set only when the
+   * Gateway declares allowedListeners or a ListenerSet names it. https://gateway-api.sigs.k8s.io/geps/gep-1713/
+   */
+  readonly attachedListenerSets?: number;
+}
+
+/**
+ * A ListenerSet's status (GEP-1713): `Accepted`/`Programmed` (NotAllowed, ParentNotAccepted, ListenersNotValid) and
+ * its own listeners only, never its Gateway's.
+ * https://gateway-api.sigs.k8s.io/geps/gep-1713/#listenerset-conditions
+ */
+export interface ListenerSetStatus {
+  /** `ListenerSet/ns/name` or `XListenerSet/ns/name`. */
+  readonly key: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** `Gateway/ns/name` of its parentRef. */
+  readonly parent: string;
+  readonly conditions: readonly Condition[];
+  readonly listeners: readonly ListenerStatus[];
 }
 
 export interface RouteParentStatus {

@@ -10,6 +10,7 @@ import type {
 import { gatewayHostMatch, hostScore } from './_hostnames.ts';
 import type { Attachment, GatewayAnalysis } from './_status.ts';
 import { toBackend } from './_router.ts';
+import { listenerLabel } from './_listener.ts';
 import type { checkBackendRef } from './_refs.ts';
 
 export interface L4Router {
@@ -78,7 +79,6 @@ export function compileL4Router(
     const seen = new Set<L4Route>();
     return out.filter((c) => !seen.has(c.a.route) && seen.add(c.a.route));
   };
-  const status = analysis.gateways.find((g) => g.key === gateway.key);
   return {
     decide(req, explain = false) {
       const lost: LostCandidate[] = [];
@@ -90,7 +90,7 @@ export function compileL4Router(
         .filter((l) => req.protocol !== 'tls' || !l.hostname || (sni && gatewayHostMatch(l.hostname, sni)))
         .sort((a, b) => hostScore(b.hostname) - hostScore(a.hostname))[0];
       if (!listener) {
-        const other = onPort.map((l) => `${l.name} (${l.protocol})`).join(', ');
+        const other = onPort.map((l) => `${listenerLabel(l)} (${l.protocol})`).join(', ');
         return {
           backends: [],
           lost,
@@ -101,10 +101,10 @@ export function compileL4Router(
         };
       }
       const notes = [
-        `listener ${listener.name} (${listener.protocol} ${listener.port}${listener.hostname ? ` ${listener.hostname}` : ''})`,
+        `listener ${listenerLabel(listener)} (${listener.protocol} ${listener.port}${listener.hostname ? ` ${listener.hostname}` : ''})`,
       ];
-      const programmed = status?.listeners
-        .find((x) => x.name === listener.name)
+      const programmed = analysis.listenerStatus
+        .get(listener)
         ?.conditions.find((c) => c.type === 'Programmed');
       if (programmed?.status !== 'True')
         notes.push(
@@ -122,12 +122,12 @@ export function compileL4Router(
             });
       if (!winners.length)
         return {
-          listener: listener.name,
+          listener: listenerLabel(listener),
           tlsMode,
           backends: [],
           lost,
           notes,
-          refused: `no ${listener.protocol === 'TLS' ? 'TLSRoute' : `${listener.protocol}Route`} on listener ${listener.name} ${req.protocol === 'tls' ? `matches SNI ${sni ?? '(none)'}` : 'is attached'}: the connection is refused`,
+          refused: `no ${listener.protocol === 'TLS' ? 'TLSRoute' : `${listener.protocol}Route`} on listener ${listenerLabel(listener)} ${req.protocol === 'tls' ? `matches SNI ${sni ?? '(none)'}` : 'is attached'}: the connection is refused`,
         };
       const [win, ...rest] = winners;
       if (explain)
@@ -141,7 +141,7 @@ export function compileL4Router(
           });
       if (req.protocol !== 'tls' && rest.length)
         notes.push(
-          `${winners.length} routes attach to listener ${listener.name}; the spec does not say how they share it — kubetwin shows the oldest`,
+          `${winners.length} routes attach to listener ${listenerLabel(listener)}; the spec does not say how they share it — kubetwin shows the oldest`,
         );
       const route = win.a.route;
       const rule = route.rules[0];
@@ -158,7 +158,7 @@ export function compileL4Router(
       const backends = (rule?.backendRefs ?? []).map((b) => toBackend(b, route, analysis, grants));
       const usable = backends.filter((b) => !b.problem && b.weight > 0);
       return {
-        listener: listener.name,
+        listener: listenerLabel(listener),
         tlsMode,
         winner: { ...source(route), at: rule ? `rules[${rule.index}]` : 'rules' },
         backends,

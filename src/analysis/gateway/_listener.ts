@@ -43,8 +43,11 @@ export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel
       'InvalidCertificateRef',
       `a${l.protocol === 'TLS' ? ' TLS Terminate' : 'n HTTPS'} listener needs tls.certificateRefs`,
     );
+  // A ListenerSet's listener refers from the ListenerSet: its namespace, and grants naming kind ListenerSet; the
+  // Gateway's grants are not inherited. https://gateway-api.sigs.k8s.io/geps/gep-1713/#referencegrant-semantics
+  const home = l.set?.namespace ?? gw.namespace;
   for (const ref of l.tls?.certificateRefs ?? []) {
-    const ns = ref.namespace ?? gw.namespace;
+    const ns = ref.namespace ?? home;
     if (ref.group !== '' || ref.kind !== 'Secret')
       refs = cond(
         'ResolvedRefs',
@@ -55,7 +58,7 @@ export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel
     else if (
       !refPermitted(
         r.referenceGrants,
-        { group, kind: 'Gateway', namespace: gw.namespace },
+        { group: l.set?.group ?? group, kind: l.set?.kind ?? 'Gateway', namespace: home },
         { group: '', kind: 'Secret', namespace: ns, name: ref.name },
       )
     )
@@ -85,27 +88,67 @@ export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel
   if (fv && refs.status === 'True') refs = fv.resolved;
   if (fv?.accepted && out[0].status === 'True') out[0] = fv.accepted;
   out.push(refs);
-  const conflict = gw.listeners.find(
-    (o) =>
-      o !== l &&
-      o.port === l.port &&
-      (o.protocol !== l.protocol
-        ? !compatible(o.protocol, l.protocol)
-        : (o.hostname ?? '') === (l.hostname ?? '')),
-  );
+  const conflict = conflictOf(gw, l);
+  const portTaken = !!conflict && !!l.set;
+  if (portTaken)
+    out[0] = cond(
+      'Accepted',
+      false,
+      'PortUnavailable',
+      `port ${l.port} is taken: ${conflictMessage(gw, l, conflict)}`,
+    );
   out.push(
     conflict
       ? cond(
           'Conflicted',
           true,
           conflict.protocol !== l.protocol ? 'ProtocolConflict' : 'HostnameConflict',
-          `listener ${conflict.name} uses the same port`,
+          l.set ? conflictMessage(gw, l, conflict) : `listener ${conflict.name} uses the same port`,
         )
       : cond('Conflicted', false, 'NoConflicts'),
   );
   const ok = out[0].status === 'True' && refs.status === 'True' && !conflict;
-  out.push(cond('Programmed', ok, ok ? 'Programmed' : 'Invalid'));
+  out.push(
+    portTaken
+      ? cond('Programmed', false, 'PortUnavailable')
+      : cond('Programmed', ok, ok ? 'Programmed' : 'Invalid'),
+  );
   return out;
+}
+
+const clash = (o: Listener, l: Listener) =>
+  o.port === l.port &&
+  (o.protocol !== l.protocol
+    ? !compatible(o.protocol, l.protocol)
+    : (o.hostname ?? '') === (l.hostname ?? ''));
+
+/**
+ * The listener `l` conflicts with. Among the Gateway's own listeners, both of a conflicting pair are Conflicted (as
+ * before ListenerSets). A ListenerSet listener yields to every listener ahead of it in the merged list — the
+ * Gateway's, then older ListenerSets' (GEP-1713 precedence) — and never makes one of those Conflicted.
+ * https://gateway-api.sigs.k8s.io/geps/gep-1713/#listener-and-listenerset-conflicts
+ */
+function conflictOf(gw: Gateway, l: Listener): Listener | undefined {
+  if (!l.set) return gw.listeners.find((o) => o !== l && !o.set && clash(o, l));
+  const at = gw.listeners.indexOf(l);
+  return gw.listeners.slice(0, at).find((o) => clash(o, l));
+}
+
+/** Says whose listener won without naming another tenant's ListenerSet (the GEP asks not to leak it). */
+function conflictMessage(gw: Gateway, l: Listener, o: Listener): string {
+  if (o.set && o.set.key === l.set?.key)
+    return `it conflicts with listener ${o.name} of the same ListenerSet`;
+  return o.set
+    ? 'it conflicts with a listener of another ListenerSet attached to the same Gateway, which takes precedence'
+    : `it conflicts with listener ${o.name} of Gateway ${gw.namespace}/${gw.name}, which takes precedence`;
+}
+
+/**
+ * How answers name a listener: its name, and for a ListenerSet's listener the ListenerSet too (names are unique
+ * only within their object).
+ */
+export function listenerLabel(l: Listener): string {
+  return l.set ? `${l.name} of ${l.set.key}` : l.name;
 }
 
 const compatible = (a: string, b: string) => (a === 'HTTPS' && b === 'TLS') || (a === 'TLS' && b === 'HTTPS');

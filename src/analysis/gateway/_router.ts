@@ -18,6 +18,7 @@ import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
+import { listenerLabel } from './_listener.ts';
 
 const caNames = (fv: FrontendValidation, gw: Gateway) =>
   fv.caCertificateRefs.map((r) => `${r.kind} ${r.namespace ?? gw.namespace}/${r.name}`).join(', ') || 'none';
@@ -49,6 +50,23 @@ const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) =
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return 0;
 };
+
+/**
+ * ListenerSets that would listen for `host` on `port` but that the Gateway does not admit (GEP-1713 handshake): the
+ * answer names them, so a 404 or a refused connection is not a mystery.
+ */
+function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, host: string): string[] {
+  return analysis.detachedListenerSets
+    .filter(
+      (s) =>
+        s.attachment.gateway === gateway.key &&
+        s.listeners.some((l) => l.port === port && (!l.hostname || gatewayHostMatch(l.hostname, host))),
+    )
+    .map(
+      (s) =>
+        `${s.key} has a listener for ${host} on port ${port} but is not attached: ${s.attachment.message}`,
+    );
+}
 
 /**
  * Compiles one Gateway's routing tables: per listener, its accepted routes' matches grouped by hostname and
@@ -108,11 +126,10 @@ export function compileGatewayRouter(
   const listenerNotes = new Map(
     tables.map((t) => {
       const l = t.listener;
-      const notes = [`listener ${l.name} (${l.protocol} ${l.port}${l.hostname ? ` ${l.hostname}` : ''})`];
-      const programmed = analysis.gateways
-        .find((g) => g.key === gateway.key)
-        ?.listeners.find((x) => x.name === l.name)
-        ?.conditions.find((c) => c.type === 'Programmed');
+      const notes = [
+        `listener ${listenerLabel(l)} (${l.protocol} ${l.port}${l.hostname ? ` ${l.hostname}` : ''})`,
+      ];
+      const programmed = analysis.listenerStatus.get(l)?.conditions.find((c) => c.type === 'Programmed');
       const fv = frontendValidationOf(gateway, l);
       if (fv)
         notes.push(
@@ -154,6 +171,7 @@ export function compileGatewayRouter(
           ...empty,
           notes: [
             `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${onPort ? '' : ' (nothing listens on that port: the connection is refused)'}`,
+            ...detachedFor(analysis, gateway, req.port, host),
           ],
         };
       const wantTls = table.listener.protocol === 'HTTPS' || table.listener.protocol === 'TLS';
@@ -166,7 +184,7 @@ export function compileGatewayRouter(
           status: 0,
           ...empty,
           notes: [
-            `listener ${table.listener.name} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
+            `listener ${listenerLabel(table.listener)} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
           ],
         };
       if (req.sni !== undefined && wantTls && req.scheme === 'https') {
@@ -178,7 +196,7 @@ export function compileGatewayRouter(
           status: 400,
           ...empty,
           notes: [
-            `listener ${table.listener.name} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
+            `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
         };
       const groups: Entry[][] = [];
@@ -252,7 +270,7 @@ function misdirectedBySni(
   return {
     status: 421,
     notes: [
-      `SNI ${sni} selected listener ${bySni.listener.name}${bySni.listener.hostname ? ` (${bySni.listener.hostname})` : ''} but Host ${host} selects listener ${byHost.listener.name}${byHost.listener.hostname ? ` (${byHost.listener.hostname})` : ''}: the gateway answers 421 Misdirected Request and the client retries on a new connection (GEP-3567)`,
+      `SNI ${sni} selected listener ${listenerLabel(bySni.listener)}${bySni.listener.hostname ? ` (${bySni.listener.hostname})` : ''} but Host ${host} selects listener ${listenerLabel(byHost.listener)}${byHost.listener.hostname ? ` (${byHost.listener.hostname})` : ''}: the gateway answers 421 Misdirected Request and the client retries on a new connection (GEP-3567)`,
     ],
   };
 }

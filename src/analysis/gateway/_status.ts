@@ -1,10 +1,11 @@
-import type { Gateway, HTTPRoute, L4Route, Listener, ParentRef } from '../../model/routing.ts';
+import type { Gateway, HTTPRoute, L4Route, Listener, ListenerSet, ParentRef } from '../../model/routing.ts';
 import type { ClusterModel, Service } from '../../model/types.ts';
 import { matches } from '../../lib/labels.ts';
 import {
   cond,
   type Condition,
   type GatewayStatus,
+  type ListenerSetStatus,
   type ListenerStatus,
   type RouteStatus,
 } from './_conditions.ts';
@@ -33,6 +34,12 @@ export interface Attachment<R extends HTTPRoute | L4Route = HTTPRoute> {
 export interface GatewayAnalysis {
   readonly classes: readonly GatewayClassStatus[];
   readonly gateways: readonly GatewayStatus[];
+  /** ListenerSets and XListenerSets, in key order. */
+  readonly listenerSets: readonly ListenerSetStatus[];
+  /** Every listener's status, the Gateway's own and those merged from ListenerSets (names repeat across owners). */
+  readonly listenerStatus: ReadonlyMap<Listener, ListenerStatus>;
+  /** ListenerSets whose Gateway refused them (NotAllowed): their listeners serve nothing, and answers say so. */
+  readonly detachedListenerSets: readonly ListenerSet[];
   readonly routes: readonly RouteStatus[];
   /** HTTPRoutes and GRPCRoutes on their listeners. */
   readonly attachments: readonly Attachment[];
@@ -59,6 +66,9 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     return {
       classes: [],
       gateways: [],
+      listenerSets: [],
+      listenerStatus: new Map(),
+      detachedListenerSets: [],
       routes: [],
       attachments: [],
       l4Attachments: [],
@@ -72,7 +82,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     {
       classOk: boolean;
       rejected?: Condition;
-      listeners: Map<string, Omit<ListenerStatus, 'attachedRoutes'>>;
+      listeners: Map<Listener, Omit<ListenerStatus, 'attachedRoutes'>>;
     }
   >();
   const classes = gatewayClassStatuses(model);
@@ -80,7 +90,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     const cls = classes.find((c) => c.name === gw.gatewayClassName);
     const rejected = cls ? gatewayRejection(model, gw) : undefined;
     const classOk = !!cls && cls.conditions[0].status === 'True' && !rejected;
-    const ls = new Map<string, Omit<ListenerStatus, 'attachedRoutes'>>();
+    const ls = new Map<Listener, Omit<ListenerStatus, 'attachedRoutes'>>();
     for (const l of gw.listeners) {
       const conds = listenerConditions(gw, l, model);
       listenerOk.set(
@@ -92,7 +102,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
             .filter((k) => k.group === group && (protocolKinds[l.protocol] ?? []).includes(k.kind))
             .map((k) => k.kind)
         : [...(protocolKinds[l.protocol] ?? [])];
-      ls.set(l.name, {
+      ls.set(l, {
         name: l.name,
         port: l.port,
         protocol: l.protocol,
@@ -118,7 +128,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       const accepted =
         ref.kind === 'Service' && (ref.group === '' || ref.group === 'core')
           ? meshParent(ref, route.namespace, services, model.mesh?.name)
-          : acceptRoute(route, ref, r.gateways, gwStatus, nsLabels, all);
+          : acceptRoute(route, ref, r.gateways, r.listenerSets ?? [], gwStatus, nsLabels, all);
       return { parent: parentName(ref, route.namespace), conditions: [accepted, resolved] };
     });
     return {
@@ -134,20 +144,27 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     a.route.kind === 'TLSRoute' || a.route.kind === 'TCPRoute' || a.route.kind === 'UDPRoute';
   const attachments = all.filter((a): a is Attachment => !isL4(a));
   const l4Attachments = all.filter(isL4);
+  const listenerStatus = new Map<Listener, ListenerStatus>();
+  for (const s of gwStatus.values())
+    for (const [l, st] of s.listeners)
+      listenerStatus.set(l, { ...st, attachedRoutes: all.filter((a) => a.listener === l).length });
+  const listenerSets = (r.listenerSets ?? [])
+    .map((ls) => listenerSetStatus(ls, r.gateways, gwStatus, listenerStatus, listenerOk))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const gateways: GatewayStatus[] = r.gateways.map((gw) => {
     const s = gwStatus.get(gw.key)!;
-    const listeners = [...s.listeners.values()].map((l) => ({
-      ...l,
-      attachedRoutes: all.filter((a) => a.gateway === gw && a.listener.name === l.name).length,
-    }));
-    const anyOk = gw.listeners.some((l) => listenerOk.get(l));
+    // The Gateway's status lists and judges its own listeners only; ListenerSets carry theirs (GEP-1713).
+    const own = gw.listeners.filter((l) => !l.set);
+    const listeners = own.map((l) => listenerStatus.get(l)!);
+    const named = (r.listenerSets ?? []).filter((ls) => ls.attachment.gateway === gw.key);
+    const anyOk = own.some((l) => listenerOk.get(l));
     const cls = classes.find((c) => c.name === gw.gatewayClassName);
     const addressed = gatewayAddresses(model, gw);
     const conditions = s.rejected
       ? [s.rejected, cond('Programmed', false, 'Invalid', 'the Gateway is not accepted')]
       : s.classOk
         ? [
-            gatewayAccepted(gw, listenerOk),
+            gatewayAccepted(own, listenerOk),
             cond('Programmed', anyOk, anyOk ? 'Programmed' : 'Invalid', anyOk ? '' : 'no listener is valid'),
           ]
         : [
@@ -176,9 +193,29 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
           : []),
         ...(addressed.note ? [`addresses: ${addressed.note}`] : []),
       ],
+      ...(gw.allowedListeners || named.length
+        ? {
+            attachedListenerSets: listenerSets.filter(
+              (x) =>
+                named.some((n) => n.key === x.key && n.attachment.state === 'Attached') &&
+                x.conditions[0].status === 'True',
+            ).length,
+          }
+        : {}),
     };
   });
-  return { classes, gateways, routes, attachments, l4Attachments, services, backendTLS };
+  return {
+    classes,
+    gateways,
+    listenerSets,
+    listenerStatus,
+    detachedListenerSets: (r.listenerSets ?? []).filter((x) => x.attachment.state === 'NotAllowed'),
+    routes,
+    attachments,
+    l4Attachments,
+    services,
+    backendTLS,
+  };
 }
 
 /**
@@ -188,10 +225,10 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
  * Gateway to not be accepted", and a Gateway with no valid listener has nothing left to accept.
  * https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.GatewayConditionReason
  */
-function gatewayAccepted(gw: Gateway, listenerOk: ReadonlyMap<Listener, boolean>): Condition {
-  const invalid = gw.listeners.filter((l) => !listenerOk.get(l)).map((l) => l.name);
+function gatewayAccepted(own: readonly Listener[], listenerOk: ReadonlyMap<Listener, boolean>): Condition {
+  const invalid = own.filter((l) => !listenerOk.get(l)).map((l) => l.name);
   if (!invalid.length) return cond('Accepted', true, 'Accepted');
-  const all = invalid.length === gw.listeners.length;
+  const all = invalid.length === own.length;
   return cond(
     'Accepted',
     !all,
@@ -237,22 +274,31 @@ function acceptRoute(
   route: HTTPRoute | L4Route,
   ref: ParentRef,
   gateways: readonly Gateway[],
+  sets: readonly ListenerSet[],
   gwStatus: Map<string, { classOk: boolean; rejected?: Condition }>,
   nsLabels: Map<string, Record<string, string> | Readonly<Record<string, string>>>,
   out: Attachment<HTTPRoute | L4Route>[],
 ): Condition {
   const ns = ref.namespace ?? route.namespace;
-  // ListenerSets (GEP-1713) are not modeled: a route bound to one may well be served, so it is not called unattached.
-  if (ref.group === group && ref.kind === 'ListenerSet')
-    return cond(
-      'Accepted',
-      'unknown',
-      'Pending',
-      `parentRef names ListenerSet ${ns}/${ref.name}: kubetwin does not model ListenerSets, so whether its listeners serve this route is unknown`,
-    );
-  if (ref.group !== group || ref.kind !== 'Gateway')
+  // A ListenerSet parent is the route's direct parent: it attaches to that ListenerSet's listeners only; a Gateway
+  // parent attaches to the Gateway's own spec.listeners only. https://gateway-api.sigs.k8s.io/geps/gep-1713/#route-attachment
+  const setKind = setKinds.find((k) => k.group === ref.group && k.kind === ref.kind);
+  let gw: Gateway | undefined;
+  let set: ListenerSet | undefined;
+  if (setKind) {
+    set = sets.find((x) => x.kind === setKind.kind && x.namespace === ns && x.name === ref.name);
+    if (!set) return cond('Accepted', false, 'NoMatchingParent', `${ref.kind} ${ns}/${ref.name} not found`);
+    if (set.attachment.state !== 'Attached')
+      return cond(
+        'Accepted',
+        false,
+        'NoMatchingParent',
+        `${set.key} is not attached to a Gateway: ${set.attachment.message}`,
+      );
+    gw = gateways.find((g) => g.key === set!.attachment.gateway);
+  } else if (ref.group !== group || ref.kind !== 'Gateway')
     return cond('Accepted', false, 'NoMatchingParent', `parentRef kind ${ref.kind} is not a Gateway`);
-  const gw = gateways.find((g) => g.namespace === ns && g.name === ref.name);
+  else gw = gateways.find((g) => g.namespace === ns && g.name === ref.name);
   if (!gw) return cond('Accepted', false, 'NoMatchingParent', `Gateway ${ns}/${ref.name} not found`);
   const st = gwStatus.get(gw.key);
   if (st?.rejected)
@@ -264,16 +310,19 @@ function acceptRoute(
       'Pending',
       `the GatewayClass of ${gw.key} is not among the manifests or not accepted`,
     );
+  const parentKey = set?.key ?? gw.key;
   const named = gw.listeners.filter(
     (l) =>
-      (!ref.sectionName || l.name === ref.sectionName) && (ref.port === undefined || l.port === ref.port),
+      (set ? l.set?.key === set.key : !l.set) &&
+      (!ref.sectionName || l.name === ref.sectionName) &&
+      (ref.port === undefined || l.port === ref.port),
   );
   if (!named.length)
     return cond(
       'Accepted',
       false,
       'NoMatchingParent',
-      `no listener of ${gw.key} matches${ref.sectionName ? ` sectionName ${ref.sectionName}` : ''}${ref.port ? ` port ${ref.port}` : ''}`,
+      `no listener of ${parentKey} matches${ref.sectionName ? ` sectionName ${ref.sectionName}` : ''}${ref.port ? ` port ${ref.port}` : ''}`,
     );
   const allowed = named.filter((l) => allowsRoute(l, gw, route, nsLabels));
   if (!allowed.length)
@@ -313,7 +362,8 @@ function allowsRoute(
     : (protocolKinds[l.protocol] ?? []);
   if (!kinds.includes(route.kind)) return false;
   if (l.allowedRoutes.from === 'All') return true;
-  if (l.allowedRoutes.from === 'Same') return route.namespace === gw.namespace;
+  // `Same` is the namespace of the object that holds the listener: a ListenerSet's own for its listeners.
+  if (l.allowedRoutes.from === 'Same') return route.namespace === (l.set?.namespace ?? gw.namespace);
   return (
     !!l.allowedRoutes.selector &&
     matches(
@@ -321,4 +371,84 @@ function allowsRoute(
       nsLabels.get(route.namespace) ?? { 'kubernetes.io/metadata.name': route.namespace },
     )
   );
+}
+
+/** The parentRef kinds that name a ListenerSet: Standard (v1.5+) and the experimental XListenerSet. */
+const setKinds = [
+  { group, kind: 'ListenerSet' },
+  { group: 'gateway.networking.x-k8s.io', kind: 'XListenerSet' },
+] as const;
+
+/**
+ * A ListenerSet's status (GEP-1713): not attached → `Accepted=False` (NotAllowed when the Gateway's
+ * allowedListeners refuses its namespace, ParentNotAccepted when the Gateway is missing or not accepted); attached →
+ * its listeners' conditions, and `Accepted`/`Programmed` True while one of them is valid, `ListenersNotValid` when
+ * none is. https://gateway-api.sigs.k8s.io/geps/gep-1713/#listenerset-conditions
+ */
+function listenerSetStatus(
+  ls: ListenerSet,
+  gateways: readonly Gateway[],
+  gwStatus: Map<string, { classOk: boolean; rejected?: Condition }>,
+  listenerStatus: ReadonlyMap<Listener, ListenerStatus>,
+  listenerOk: ReadonlyMap<Listener, boolean>,
+): ListenerSetStatus {
+  const p = ls.parentRef;
+  const base = {
+    key: ls.key,
+    kind: ls.kind,
+    namespace: ls.namespace,
+    name: ls.name,
+    parent: `${p.kind}/${p.namespace}/${p.name}`,
+  };
+  const both = (ok: boolean | 'unknown', reason: string, message: string) => [
+    cond('Accepted', ok, reason, message),
+    cond('Programmed', ok, ok === true ? 'Programmed' : reason, ok === true ? '' : message),
+  ];
+  const { state, message } = ls.attachment;
+  if (state !== 'Attached')
+    return {
+      ...base,
+      conditions: both(false, state === 'NotAllowed' ? 'NotAllowed' : 'ParentNotAccepted', message),
+      listeners: [],
+    };
+  const gw = gateways.find((g) => g.key === ls.attachment.gateway)!;
+  const st = gwStatus.get(gw.key);
+  const mine = gw.listeners.filter((l) => l.set?.key === ls.key);
+  const listeners = mine.map((l) => listenerStatus.get(l)!);
+  if (st?.rejected)
+    return {
+      ...base,
+      conditions: both(false, 'ParentNotAccepted', `${gw.key} is not accepted (${st.rejected.reason})`),
+      listeners,
+    };
+  if (!st?.classOk)
+    return {
+      ...base,
+      conditions: both(
+        'unknown',
+        'Pending',
+        `the GatewayClass of ${gw.key} is not among the manifests or not accepted`,
+      ),
+      listeners,
+    };
+  const invalid = mine.filter((l) => !listenerOk.get(l)).map((l) => l.name);
+  if (invalid.length === mine.length)
+    return {
+      ...base,
+      conditions: both(false, 'ListenersNotValid', `no listener is valid (${invalid.join(', ')})`),
+      listeners,
+    };
+  return {
+    ...base,
+    conditions: [
+      cond(
+        'Accepted',
+        true,
+        'Accepted',
+        invalid.length ? `listeners ${invalid.join(', ')} are not valid; the others are accepted` : '',
+      ),
+      cond('Programmed', true, 'Programmed'),
+    ],
+    listeners,
+  };
 }

@@ -60,7 +60,8 @@ export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly str
 };
 
 /**
- * ingress-nginx annotations not modeled yet that change where a request goes: custom error pages, snippets and the auth redirects.
+ * Annotations not modeled yet that change where a request goes: ingress-nginx custom error pages, snippets and the
+ * auth redirects; Traefik router middlewares, path matcher and rule syntax.
  * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
  */
 const routingAnnotations = [
@@ -71,6 +72,11 @@ const routingAnnotations = [
   `${nginx}upstream-vhost`,
   `${nginx}service-upstream`,
   `${nginx}preserve-trailing-slash`,
+  // Traefik: middlewares redirect, strip or add prefixes, and answer themselves (basicAuth 401, ipAllowList 403);
+  // pathmatcher and rulesyntax change how the path is matched. https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/
+  `${traefik}router.middlewares`,
+  `${traefik}router.pathmatcher`,
+  `${traefik}router.rulesyntax`,
 ];
 
 /** Annotations of an Ingress that a profile does not model, worded for `route` notes. */

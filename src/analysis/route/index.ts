@@ -321,7 +321,11 @@ export function compileRouter(
     const l = ls.sort((a, b) => (b.hostname?.length ?? 0) - (a.hostname?.length ?? 0))[0];
     const ref = l?.tls?.certificateRefs[0];
     return ref
-      ? { namespace: ref.namespace ?? gw.namespace, name: ref.name, from: `${gw.key} listener ${l.name}` }
+      ? {
+          namespace: ref.namespace ?? l.set?.namespace ?? gw.namespace,
+          name: ref.name,
+          from: `${l.set?.key ?? gw.key} listener ${l.name}`,
+        }
       : undefined;
   };
   return finish(

@@ -1,8 +1,10 @@
 import type {
+  AllowedListeners,
   FrontendValidation,
   Gateway,
   GatewayClass,
   Listener,
+  ListenerOwner,
   ReferenceGrant,
   RouteGroupKind,
   SecretObjectRef,
@@ -40,6 +42,78 @@ export function readGatewayClass(e: Envelope): GatewayClass {
  */
 export function readGateway(e: Envelope): Gateway {
   const f = e.f;
+  const listeners = readListeners(f, 'Gateway');
+  const p = ['spec', 'infrastructure', 'parametersRef'];
+  const frontend = ['spec', 'tls', 'frontend'];
+  return {
+    ...(f.get(frontend) != null
+      ? {
+          frontendValidation: {
+            default: readValidation(f, [...frontend, 'default', 'validation']),
+            perPort: f.list([...frontend, 'perPort']).map((_, i) => ({
+              port: f.int([...frontend, 'perPort', i, 'port']) ?? 0,
+              validation: readValidation(f, [...frontend, 'perPort', i, 'tls', 'validation']),
+            })),
+          },
+        }
+      : {}),
+    ...namespacedMetaOf(e),
+    gatewayClassName: f.str(['spec', 'gatewayClassName']) ?? '',
+    listeners,
+    ...readAllowedListeners(f),
+    // GatewaySpecAddress: `type` defaults to IPAddress. https://gateway-api.sigs.k8s.io/reference/spec/#gatewayspecaddress
+    addresses: f.list(['spec', 'addresses']).map((_, i) => ({
+      type: f.str(['spec', 'addresses', i, 'type']) ?? 'IPAddress',
+      value: f.str(['spec', 'addresses', i, 'value']) ?? '',
+    })),
+    ...(f.get(p) != null
+      ? {
+          parametersRef: {
+            group: f.str([...p, 'group']) ?? '',
+            kind: f.str([...p, 'kind']) ?? '',
+            name: f.str([...p, 'name']) ?? '',
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * `spec.allowedListeners.namespaces` (GEP-1713): `from` None (the default: no ListenerSet attaches), Same, All or
+ * Selector; a Selector with no selector admits no namespace.
+ * https://gateway-api.sigs.k8s.io/geps/gep-1713/#gateway-listenerset-handshake
+ */
+function readAllowedListeners(f: Envelope['f']): { allowedListeners?: AllowedListeners } {
+  const at = ['spec', 'allowedListeners', 'namespaces'];
+  if (f.get(['spec', 'allowedListeners']) == null) return {};
+  const from = f.str([...at, 'from']) ?? 'None';
+  if (!['None', 'Same', 'All', 'Selector'].includes(from)) {
+    f.report(
+      'invalid-gateway',
+      'error',
+      [...at, 'from'],
+      'allowedListeners.namespaces.from must be None, Same, All or Selector',
+      refuse,
+    );
+    return {};
+  }
+  return {
+    allowedListeners: {
+      from: from as AllowedListeners['from'],
+      selector:
+        from === 'Selector' && f.get([...at, 'selector']) != null
+          ? readSelector(f, [...at, 'selector'])
+          : undefined,
+    },
+  };
+}
+
+/**
+ * The `spec.listeners` of a Gateway or a ListenerSet (whose ListenerEntry has the same fields and defaults); names
+ * must be unique within the object. `set` marks a ListenerSet's listeners.
+ */
+export function readListeners(f: Envelope['f'], of: string, set?: ListenerOwner): Listener[] {
+  const code = of === 'Gateway' ? 'invalid-gateway' : 'invalid-listenerset';
   const names = new Set<string>();
   const listeners: Listener[] = [];
   f.list(['spec', 'listeners']).forEach((_, i) => {
@@ -48,15 +122,15 @@ export function readGateway(e: Envelope): Gateway {
     const port = f.int([...at, 'port']);
     const protocol = f.str([...at, 'protocol']) ?? '';
     if (!name || port === undefined || !protocol) {
-      f.report('invalid-gateway', 'error', at, `listeners[${i}] needs name, port and protocol`, refuse);
+      f.report(code, 'error', at, `listeners[${i}] needs name, port and protocol`, refuse);
       return;
     }
     if (names.has(name))
       f.report(
-        'invalid-gateway',
+        code,
         'error',
         [...at, 'name'],
-        `listener name "${name}" is used twice; names must be unique within a Gateway`,
+        `listener name "${name}" is used twice; names must be unique within a ${of}`,
         refuse,
       );
     names.add(name);
@@ -71,7 +145,7 @@ export function readGateway(e: Envelope): Gateway {
       'Same') as Listener['allowedRoutes']['from'];
     if (!['Same', 'All', 'Selector'].includes(from))
       f.report(
-        'invalid-gateway',
+        code,
         'error',
         [...at, 'allowedRoutes', 'namespaces', 'from'],
         `allowedRoutes.namespaces.from must be Same, All or Selector`,
@@ -115,41 +189,11 @@ export function readGateway(e: Envelope): Gateway {
             : undefined,
         kinds,
       },
+      ...(set ? { set } : {}),
       source: f.raw.locate(at),
     });
   });
-  const p = ['spec', 'infrastructure', 'parametersRef'];
-  const frontend = ['spec', 'tls', 'frontend'];
-  return {
-    ...(f.get(frontend) != null
-      ? {
-          frontendValidation: {
-            default: readValidation(f, [...frontend, 'default', 'validation']),
-            perPort: f.list([...frontend, 'perPort']).map((_, i) => ({
-              port: f.int([...frontend, 'perPort', i, 'port']) ?? 0,
-              validation: readValidation(f, [...frontend, 'perPort', i, 'tls', 'validation']),
-            })),
-          },
-        }
-      : {}),
-    ...namespacedMetaOf(e),
-    gatewayClassName: f.str(['spec', 'gatewayClassName']) ?? '',
-    listeners,
-    // GatewaySpecAddress: `type` defaults to IPAddress. https://gateway-api.sigs.k8s.io/reference/spec/#gatewayspecaddress
-    addresses: f.list(['spec', 'addresses']).map((_, i) => ({
-      type: f.str(['spec', 'addresses', i, 'type']) ?? 'IPAddress',
-      value: f.str(['spec', 'addresses', i, 'value']) ?? '',
-    })),
-    ...(f.get(p) != null
-      ? {
-          parametersRef: {
-            group: f.str([...p, 'group']) ?? '',
-            kind: f.str([...p, 'kind']) ?? '',
-            name: f.str([...p, 'name']) ?? '',
-          },
-        }
-      : {}),
-  };
+  return listeners;
 }
 
 /**

@@ -89,7 +89,8 @@ export function impliedCertificates(
     const issuerRef = shimIssuer(gw.annotations);
     if (!issuerRef) continue;
     const bySecret = new Map<string, string[]>();
-    for (const l of gw.listeners)
+    // The Gateway's own listeners: a ListenerSet's are not under the Gateway's annotations.
+    for (const l of gw.listeners.filter((x) => !x.set))
       for (const r of l.tls?.certificateRefs ?? [])
         if (!r.namespace || r.namespace === gw.namespace)
           bySecret.set(r.name, [...(bySecret.get(r.name) ?? []), ...(l.hostname ? [l.hostname] : [])]);

@@ -9,22 +9,31 @@ import { readIngress, readIngressClass } from './_ingress.ts';
 import { gatewayGroup, readGateway, readGatewayClass, readReferenceGrant } from './_gateway.ts';
 import { readRoute } from './_routes.ts';
 import { readL4Route } from './_l4routes.ts';
+import { mergeListenerSets, readListenerSet } from './_listenersets.ts';
+import type { Namespace } from '../../model/types.ts';
 import { readBackendTLSPolicy } from './_backend-tls.ts';
 import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
 /** Reads every routing object among `envs`; `sink` receives the diagnostics. */
 export { readRoute } from './_routes.ts';
 
-export function buildRouting(envs: readonly Envelope[]): RoutingModel {
+export function buildRouting(envs: readonly Envelope[], namespaces: readonly Namespace[] = []): RoutingModel {
   const of = (kind: string, group: string) =>
     envs.filter((e) => e.kind === kind && e.group === group && !e.f.invalid);
   const keep = <T>(e: Envelope, v: T) => (e.f.invalid ? [] : [v]);
   const ingresses = of('Ingress', 'networking.k8s.io')
     .flatMap((e) => keep(e, readIngress(e)))
     .sort(byNamespaceName);
-  const gateways = of('Gateway', gatewayGroup)
-    .flatMap((e) => keep(e, readGateway(e)))
-    .sort(byNamespaceName);
+  const merged = mergeListenerSets(
+    of('Gateway', gatewayGroup)
+      .flatMap((e) => keep(e, readGateway(e)))
+      .sort(byNamespaceName),
+    [...of('ListenerSet', gatewayGroup), ...of('XListenerSet', 'gateway.networking.x-k8s.io')]
+      .flatMap((e) => keep(e, readListenerSet(e)))
+      .sort(byNamespaceName),
+    namespaces,
+  );
+  const gateways = merged.gateways;
   const routes = [...of('HTTPRoute', gatewayGroup), ...of('GRPCRoute', gatewayGroup)]
     .flatMap((e) => keep(e, readRoute(e)))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -45,6 +54,7 @@ export function buildRouting(envs: readonly Envelope[]): RoutingModel {
     gateways,
     routes,
     l4Routes,
+    listenerSets: merged.listenerSets,
     referenceGrants: of('ReferenceGrant', gatewayGroup).map(readReferenceGrant).sort(byNamespaceName),
     backendTLSPolicies: of('BackendTLSPolicy', gatewayGroup)
       .flatMap((e) => keep(e, readBackendTLSPolicy(e)))

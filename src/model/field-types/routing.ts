@@ -52,6 +52,12 @@ export const routingFields: readonly KindFields[] = [
       spec.addresses list
       spec.addresses.*.type string
       spec.addresses.*.value string
+      spec.allowedListeners map
+      spec.allowedListeners.namespaces.from string
+      spec.allowedListeners.namespaces.selector map
+      spec.allowedListeners.namespaces.selector.matchExpressions list
+      spec.allowedListeners.namespaces.selector.matchLabels map
+      spec.allowedListeners.namespaces.selector.matchLabels.* string
       spec.gatewayClassName string
       spec.infrastructure.parametersRef.group string
       spec.infrastructure.parametersRef.kind string
@@ -82,6 +88,70 @@ export const routingFields: readonly KindFields[] = [
       spec.tls.frontend.default.validation.caCertificateRefs.*.namespace string
       spec.tls.frontend.default.validation.mode string
       spec.tls.frontend.perPort list
+    `,
+  },
+  {
+    kind: 'ListenerSet',
+    source: 'https://gateway-api.sigs.k8s.io/api-types/listenerset/',
+    fields: `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.listeners list
+      spec.listeners.*.allowedRoutes.kinds list
+      spec.listeners.*.allowedRoutes.kinds.*.group string
+      spec.listeners.*.allowedRoutes.kinds.*.kind string
+      spec.listeners.*.allowedRoutes.namespaces.from string
+      spec.listeners.*.allowedRoutes.namespaces.selector map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
+      spec.listeners.*.hostname string
+      spec.listeners.*.name string
+      spec.listeners.*.port integer port
+      spec.listeners.*.protocol string
+      spec.listeners.*.tls.certificateRefs list
+      spec.listeners.*.tls.certificateRefs.*.group string
+      spec.listeners.*.tls.certificateRefs.*.kind string
+      spec.listeners.*.tls.certificateRefs.*.name string
+      spec.listeners.*.tls.certificateRefs.*.namespace string
+      spec.listeners.*.tls.mode string
+      spec.parentRef.group string
+      spec.parentRef.kind string
+      spec.parentRef.name string
+      spec.parentRef.namespace string
+    `,
+  },
+  {
+    kind: 'XListenerSet',
+    source: 'https://gateway-api.sigs.k8s.io/geps/gep-1713/',
+    fields: `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.listeners list
+      spec.listeners.*.allowedRoutes.kinds list
+      spec.listeners.*.allowedRoutes.kinds.*.group string
+      spec.listeners.*.allowedRoutes.kinds.*.kind string
+      spec.listeners.*.allowedRoutes.namespaces.from string
+      spec.listeners.*.allowedRoutes.namespaces.selector map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
+      spec.listeners.*.hostname string
+      spec.listeners.*.name string
+      spec.listeners.*.port integer port
+      spec.listeners.*.protocol string
+      spec.listeners.*.tls.certificateRefs list
+      spec.listeners.*.tls.certificateRefs.*.group string
+      spec.listeners.*.tls.certificateRefs.*.kind string
+      spec.listeners.*.tls.certificateRefs.*.name string
+      spec.listeners.*.tls.certificateRefs.*.namespace string
+      spec.listeners.*.tls.mode string
+      spec.parentRef.group string
+      spec.parentRef.kind string
+      spec.parentRef.name string
+      spec.parentRef.namespace string
     `,
   },
   {

@@ -1,0 +1,88 @@
+/**
+ * Traefik's Kubernetes Ingress provider as its reference documents it
+ * (https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/ and
+ * https://doc.traefik.io/traefik/routing/routers/#priority): ImplementationSpecific paths become `PathPrefix` like
+ * Prefix ones, the router priority is the rule length, and the annotations kubetwin does not model that can change
+ * where a request goes (`router.middlewares`, `router.pathmatcher`, `router.rulesyntax`) are named on the answer.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildFromTexts } from '../../api/index.ts';
+import { compileRouter, parseRequest } from '../route/index.ts';
+
+const manifests = (annotations: Record<string, string>, paths: string) => `apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: traefik}
+spec: {controller: traefik.io/ingress-controller}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: a}
+spec: {selector: {app: a}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: b}
+spec: {selector: {app: b}, ports: [{port: 80}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  annotations: ${JSON.stringify(annotations)}
+spec:
+  ingressClassName: traefik
+  rules:
+  - host: foo.com
+    http:
+      paths:
+${paths}
+`;
+const path = (type: string, p: string, svc: string) =>
+  `      - {path: "${p}", pathType: ${type}, backend: {service: {name: ${svc}, port: {number: 80}}}}`;
+
+function answer(text: string, url: string) {
+  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
+  const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'traefik' } });
+  if (typeof r === 'string') throw new Error(r);
+  const req = parseRequest({ url });
+  if (typeof req === 'string') throw new Error(req);
+  return r.explain(req).decision;
+}
+
+test('rule traefik-implementationspecific-is-pathprefix: an ImplementationSpecific path is a PathPrefix router (a string prefix)', () => {
+  const d = answer(manifests({}, path('ImplementationSpecific', '/api', 'a')), 'http://foo.com/apiv2');
+  assert.equal(d.backends[0]?.name, 'a');
+  assert.ok(
+    d.notes.some((n) => n.includes('PathPrefix(`/api`)')),
+    JSON.stringify(d.notes),
+  );
+});
+
+test('rule traefik-priority-rule-length: of two matching routers the longer rule wins', () => {
+  const d = answer(
+    manifests({}, [path('Prefix', '/', 'a'), path('Prefix', '/shop', 'b')].join('\n')),
+    'http://foo.com/shop/cart',
+  );
+  assert.equal(d.backends[0]?.name, 'b');
+  assert.ok(d.notes.some((n) => /priority \d+/.test(n)));
+});
+
+test('rule traefik-unmodeled-annotations-named: router.middlewares, router.pathmatcher and router.rulesyntax are named as not modeled on the answer', () => {
+  const d = answer(
+    manifests(
+      {
+        'traefik.ingress.kubernetes.io/router.middlewares': 'default-strip@kubernetescrd',
+        'traefik.ingress.kubernetes.io/router.pathmatcher': 'Path',
+        'traefik.ingress.kubernetes.io/router.rulesyntax': 'v2',
+      },
+      path('Prefix', '/', 'a'),
+    ),
+    'http://foo.com/x',
+  );
+  for (const a of ['router.middlewares', 'router.pathmatcher', 'router.rulesyntax'])
+    assert.ok(
+      d.notes.some((n) => n.startsWith(`not modeled: traefik.ingress.kubernetes.io/${a}`)),
+      `${a} not named: ${JSON.stringify(d.notes)}`,
+    );
+});
