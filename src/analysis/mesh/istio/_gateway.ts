@@ -37,10 +37,35 @@ export interface IstioGatewayAnswer {
 const httpLike = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
 const describeServer = (s: IstioGatewayServer) =>
   `spec.servers[${s.index}] (port ${s.port} ${s.protocol}${s.tls ? ` tls ${s.tls.mode}` : ''}, hosts ${s.hosts.join(', ')})`;
-const podsOf = (model: ClusterModel, gw: IstioGateway): Pod[] =>
-  Object.keys(gw.selector).length
-    ? model.pods.filter((p) => p.ip && !p.hostNetwork && matches(selectorFromMap(gw.selector), p.labels))
-    : [];
+/** Per model, compiled once: each Gateway's proxy pods and the VirtualService rule compiler. */
+const compiled = new WeakMap<
+  ClusterModel,
+  { pods: Map<string, Pod[]>; rules: ReturnType<typeof virtualServiceRules> }
+>();
+const of = (model: ClusterModel) => {
+  let c = compiled.get(model);
+  if (!c) {
+    const rules = virtualServiceRules(
+      model.services,
+      model.profile.clusterDomain,
+      model.mesh?.serviceEntries ?? [],
+    );
+    compiled.set(model, (c = { pods: new Map(), rules }));
+  }
+  return c;
+};
+function podsOf(model: ClusterModel, gw: IstioGateway): Pod[] {
+  const cache = of(model).pods;
+  let pods = cache.get(gw.key);
+  if (!pods) {
+    const sel = selectorFromMap(gw.selector);
+    pods = Object.keys(gw.selector).length
+      ? model.pods.filter((p) => p.ip && !p.hostNetwork && matches(sel, p.labels))
+      : [];
+    cache.set(gw.key, pods);
+  }
+  return pods;
+}
 const specificity = (h: string) => (h.startsWith('*') ? h.length : 1e6);
 
 /**
@@ -221,7 +246,7 @@ export function istioGatewayRoute(
     );
   if (chosen.some((v) => v.hasTcpOrTls))
     notes.push('tcp/tls routes of the bound VirtualServices are not modeled');
-  const rules = virtualServiceRules(model.services, domain, model.mesh?.serviceEntries ?? []);
+  const rules = of(model).rules;
   const table: MeshRouteTable = {
     by: `Istio Gateway ${gwRef} + VirtualService ${chosen.map((v) => `${v.namespace}/${v.name}`).join(', ')}`,
     rules: chosen.flatMap(rules),
