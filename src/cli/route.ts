@@ -13,6 +13,7 @@ import { renderRoute, routeJson } from '../render/route.ts';
 import { connectionJson, renderConnection } from '../render/route-l4.ts';
 import { clientPod, compileMesh } from '../analysis/mesh/index.ts';
 import { meshRouteJson, renderMeshRoute } from '../render/mesh-route.ts';
+import { istioGatewayRouteJson, renderIstioGatewayRoute } from '../render/istio-gateway-route.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
@@ -45,7 +46,10 @@ export function routeCommand(io: Io): Command {
       '<url>',
       'the request URL, e.g. https://api.example.com/path?q=1; or a connection: tls://SNI[:PORT], tcp://HOST:PORT, udp://HOST:PORT',
     )
-    .requiredOption('--via <router>', 'ingress-class:NAME, gateway:NAMESPACE/NAME, or mesh (with --from)')
+    .requiredOption(
+      '--via <router>',
+      'ingress-class:NAME, gateway:NAMESPACE/NAME, istio-gateway[:NAMESPACE/NAME], or mesh (with --from)',
+    )
     .option('--from <ref>', 'with --via mesh: the client, NS/NAME of a pod or workload')
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
     .option(
@@ -77,6 +81,8 @@ export function routeCommand(io: Io): Command {
     );
   withInputOptions(cmd).action(async (url: string, opts: RouteOptions) => {
     if (opts.via === 'mesh') return meshRoute(io, url, opts);
+    if (opts.via === 'istio-gateway' || opts.via.startsWith('istio-gateway:'))
+      return istioGatewayRoute(io, url, opts);
     const via = parseVia(opts.via);
     const port = opts.listenerPort === undefined ? undefined : Number(opts.listenerPort);
     if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
@@ -154,6 +160,28 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
     opts.output === 'json' ? JSON.stringify(meshRouteJson(result), null, 2) + '\n' : renderMeshRoute(result),
   );
   io.exit(loaded.inputExit || (meshDelivered(decision) ? exitCodes.ok : exitCodes.findings));
+}
+
+/**
+ * `route --via istio-gateway[:NS/NAME] URL`: where the Istio ingress gateway sends a request from outside
+ * (the Istio Gateway server, the bound VirtualService, the destinations).
+ */
+async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
+  const rest = opts.via.slice('istio-gateway'.length + 1);
+  const gateway = rest ? (rest.includes('/') ? rest : `default/${rest}`) : undefined;
+  const req = parseRequest({ url, method: opts.request, headers: opts.header });
+  if (typeof req === 'string') return fail(io, req);
+  const loaded = await loadCluster(opts, io);
+  if (typeof loaded === 'number') return io.exit(loaded);
+  const answer = compileMesh(loaded.cluster.model).gatewayRoute(req, gateway);
+  const result = { request: req, answer };
+  io.stdout(
+    opts.output === 'json'
+      ? JSON.stringify(istioGatewayRouteJson(result), null, 2) + '\n'
+      : renderIstioGatewayRoute(result),
+  );
+  const ok = !!answer.decision && meshDelivered(answer.decision) && !answer.unknown;
+  io.exit(loaded.inputExit || (ok ? exitCodes.ok : exitCodes.findings));
 }
 
 function fail(io: Io, message: string): void {

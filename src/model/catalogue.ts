@@ -266,7 +266,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'VirtualService',
     namespaced: true,
     level: 'partial',
-    note: 'mesh traffic (gateways absent or mesh): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault (route --via mesh, trace, test); tcp/tls rules, delegation and Istio Gateway binding are not modeled',
+    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault (route --via mesh and --via istio-gateway, trace, test); tcp/tls rules and delegation are not modeled',
   },
   {
     group: 'networking.istio.io',
@@ -282,7 +282,14 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods), exportTo: route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; WorkloadEntry endpoints, subjectAltNames and DNS proxying are not modeled",
   },
-  ...['Gateway', 'Sidecar', 'EnvoyFilter', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
+  {
+    group: 'networking.istio.io',
+    kind: 'Gateway',
+    namespaced: true,
+    level: 'partial',
+    note: 'selector (pods in any namespace), servers[].port (number as the gateway Service port or its targetPort, protocol), hosts with ns/ prefix and wildcards, tls.mode SIMPLE/MUTUAL/OPTIONAL_MUTUAL/ISTIO_MUTUAL (credentialName Secret looked up in the gateway pod namespace), tls.httpsRedirect (301): route --via istio-gateway and trace from outside; PASSTHROUGH/AUTO_PASSTHROUGH (VirtualService tls routes) answer unknown; doctor: selector matching no pod, servers no VirtualService binds',
+  },
+  ...['Sidecar', 'EnvoyFilter', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',
     kind,
     namespaced: true,
@@ -739,6 +746,24 @@ export const fields: readonly FieldSupport[] = [
     path: 'metadata.annotations.config.linkerd.io/opaque-ports',
     level: 'ignored',
     note: 'protocol detection is not modeled',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.servers.*.bind',
+    level: 'ignored',
+    note: 'the listener address is not modeled: the gateway is taken to listen on every pod address',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.servers.*.tls.subjectAltNames',
+    level: 'ignored',
+    note: 'client certificates are assumed valid under MUTUAL',
+  },
+  {
+    kind: 'Gateway',
+    path: 'spec.servers.*.tls.minProtocolVersion',
+    level: 'ignored',
+    note: 'TLS versions and cipher suites are not judged',
   },
   {
     kind: 'ServiceEntry',

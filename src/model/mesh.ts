@@ -169,6 +169,37 @@ export interface ServiceEntry extends ObjectMeta {
   readonly creationTimestamp?: string;
 }
 
+/** One `Server` of an Istio Gateway: a port the gateway proxy listens on and the hosts it serves there. */
+export interface IstioGatewayServer {
+  readonly index: number;
+  /** `port.number`: the gateway Service's port (istiod listens on its targetPort) or the pod port itself. */
+  readonly port: number;
+  /** Upper case: HTTP, HTTPS, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP, TLS. */
+  readonly protocol: string;
+  readonly portName?: string;
+  /** As written, lower case: `host`, `ns/host`, `./host`, `*\/host`; a host may be `*` or `*.example.com`. */
+  readonly hosts: readonly string[];
+  readonly tls?: {
+    /** SIMPLE, MUTUAL, PASSTHROUGH, ISTIO_MUTUAL, AUTO_PASSTHROUGH, OPTIONAL_MUTUAL; SIMPLE when unset. */
+    readonly mode: string;
+    readonly credentialName?: string;
+    readonly httpsRedirect: boolean;
+  };
+  readonly source?: SourceRef;
+}
+
+/**
+ * Istio `Gateway` (networking.istio.io): the listeners of the gateway proxies whose pods its `selector`
+ * picks. https://istio.io/latest/docs/reference/config/networking/gateway/
+ */
+export interface IstioGateway extends ObjectMeta {
+  readonly namespace: string;
+  /** Pod labels; empty selects nothing useful (kubetwin treats it as selecting no pod). */
+  readonly selector: Labels;
+  readonly servers: readonly IstioGatewayServer[];
+  readonly creationTimestamp?: string;
+}
+
 /** Linkerd `RequestMatch`: several fields set means all of them. */
 export interface ProfileMatch {
   readonly pathRegex?: string;
@@ -208,6 +239,8 @@ export interface MeshModel {
   readonly virtualServices: readonly VirtualService[];
   readonly destinationRules: readonly DestinationRule[];
   readonly serviceEntries: readonly ServiceEntry[];
+  /** Istio `Gateway`s (networking.istio.io), sorted by namespace/name. */
+  readonly istioGateways: readonly IstioGateway[];
   /**
    * meshConfig.outboundTrafficPolicy.mode from the profile's `mesh.outboundTrafficPolicy`; undefined when the
    * profile does not say (Istio's default is ALLOW_ANY).

@@ -7,7 +7,11 @@ import type { DoctorRule, Finding } from './types.ts';
  * The control-plane ports every proxy must reach: Istio's sidecars fetch configuration and certificates from
  * istiod on 15012 (https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio);
  * Linkerd's proxies reach the destination (8086), identity (8080) and policy (8090) controllers
- * (https://linkerd.io/2.15/reference/architecture/#control-plane).
+ * (https://linkerd.io/2.15/reference/architecture/#control-plane). The policy port is confirmed by linkerd2's
+ * charts/linkerd-control-plane/templates/destination.yaml: the headless Service `linkerd-policy` (port `grpc`
+ * 8090 → targetPort 8090) selects the `linkerd-destination` pods, whose `policy` container serves gRPC on
+ * `--grpc-addr=0.0.0.0:8090` (9990 is its admin port and 9443 the validating webhook behind
+ * `linkerd-policy-validator`, which proxies do not use).
  */
 const controlPlane: Readonly<
   Record<'istio' | 'linkerd', readonly { service: string; port: number; does: string }[]>

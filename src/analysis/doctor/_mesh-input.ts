@@ -6,6 +6,9 @@ const carried: Readonly<Record<string, string>> = {
     'Linkerd ignores the field: the retries or settings it was meant to configure do not happen',
   'mesh-unknown-subset': 'requests routed to the subset get 503 from the sidecar',
   'mesh-unknown-host': 'requests routed to the host get 503 from the sidecar (no cluster for it)',
+  'mesh-unknown-gateway': 'the VirtualService routes nothing through the Gateway it names',
+  'mesh-gateway-host-mismatch': 'the gateway does not use the VirtualService: its requests get 404',
+  'istio-gateway-server-unbound': 'every request to the server gets 404 from the gateway',
   'mesh-deprecated-field':
     'works today with a narrower meaning than its name says, and goes away in a future release',
 };
@@ -22,7 +25,7 @@ export const meshInput: DoctorRule = {
   severity: 'warning',
   emits: Object.keys(carried),
   summary:
-    'ServiceProfile route fields Linkerd does not define, VirtualService routes to unknown subsets or hosts, deprecated DestinationRule fields',
+    'ServiceProfile route fields Linkerd does not define, VirtualService routes to unknown subsets or hosts, VirtualServices naming unknown Istio Gateways or hosts they do not serve, Gateway servers no VirtualService binds, deprecated DestinationRule fields',
   check: ({ diagnostics }) =>
     (diagnostics ?? [])
       .filter((d) => d.code in carried)

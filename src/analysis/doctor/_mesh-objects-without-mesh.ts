@@ -10,7 +10,7 @@ export const meshObjectsWithoutMesh: DoctorRule = {
   code: 'mesh-objects-without-mesh',
   severity: 'warning',
   summary:
-    'Istio objects (VirtualService, DestinationRule, PeerAuthentication, AuthorizationPolicy) or Linkerd ones (ServiceProfile and the policy.linkerd.io kinds) in a cluster where that mesh is not known to run',
+    'Istio objects (VirtualService, DestinationRule, Gateway, PeerAuthentication, AuthorizationPolicy) or Linkerd ones (ServiceProfile and the policy.linkerd.io kinds) in a cluster where that mesh is not known to run',
   check({ model }) {
     const m = model.mesh;
     if (!m) return [];
@@ -19,6 +19,7 @@ export const meshObjectsWithoutMesh: DoctorRule = {
       ...m.destinationRules,
       ...m.peerAuthentications,
       ...m.authorizationPolicies,
+      ...m.istioGateways,
     ];
     const groups: { mesh: 'istio' | 'linkerd'; objects: readonly ObjectMeta[] }[] = [
       { mesh: 'istio', objects: istio },

@@ -29,6 +29,7 @@ import { meshProxyPortBlocked } from './_mesh-proxy-port-blocked.ts';
 import { meshAuthzAdmitsNothing } from './_mesh-authz-admits-nothing.ts';
 import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
+import { istioGatewaySelectsNoPods } from './_istio-gateway-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
@@ -76,6 +77,7 @@ export const doctorRules: readonly DoctorRule[] = [
   meshProxyPortBlocked,
   meshAuthzAdmitsNothing,
   destinationRuleSubsetSelectsNoPods,
+  istioGatewaySelectsNoPods,
   meshStrictPlaintextClients,
   flowBlocked,
   removedOrUnknown,

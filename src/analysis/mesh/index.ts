@@ -17,6 +17,8 @@ import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types
 import { inboundJudge, type InboundJudge } from './_inbound.ts';
 import { externalRoute } from './_external.ts';
 import { entryFor } from './istio/_service-entries.ts';
+import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
+export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
 
@@ -61,6 +63,12 @@ export interface Mesh {
    * connection does not carry), so the verdict is unknown.
    */
   outboundUnknown(client: Pod, ip: string, port: number): string | undefined;
+  /**
+   * Where the Istio ingress gateway sends a request from outside (`req.port` is the port the client connects
+   * to): the Gateway server, the bound VirtualService's rule, the destinations. `gateway` (`ns/name`) names
+   * the Istio Gateway; without it every Gateway is a candidate.
+   */
+  gatewayRoute(req: MeshRequest, gateway?: string): IstioGatewayAnswer;
 }
 
 const profiles: Readonly<Record<MeshName, (m: ClusterModel) => MeshProfile>> = {
@@ -126,6 +134,8 @@ function build(model: ClusterModel): Mesh {
       if (e?.port) return undefined;
       return `Istio's outboundTrafficPolicy is REGISTRY_ONLY and no ServiceEntry exported to ${client.namespace} declares ${ip} port ${port} in its addresses: the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
     },
+    gatewayRoute: (req, gateway) =>
+      istioGatewayRoute(model, name === 'istio' ? profile : istioProfile(model), req, gateway),
     routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),
     route(req, client, explain = true) {
       const svc = serviceForHost(

@@ -19,6 +19,8 @@ export interface Sidecar {
 /** The client a sidecar routes for: its pod (labels, namespace), or nothing for an outside or unmeshed client. */
 export interface MeshClient {
   readonly pod: Pod;
+  /** `namespace/name` of the Istio Gateway whose server the request came in on (the pod is its proxy). */
+  readonly gateway?: string;
 }
 
 /** A request as the client's sidecar sees it: `port` is the destination (Service) port. */

@@ -7,11 +7,18 @@ import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import type { Fix, Hop } from './types.ts';
+import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 
 export interface Leg {
   readonly hops: Hop[];
   /** Where the request goes next: a Service and port reached from a pod (the L7 router), or nothing. */
-  readonly next?: { readonly service: Service; readonly port: number; readonly from: Pod };
+  readonly next?: {
+    readonly service: Service;
+    readonly port: number;
+    readonly from: Pod;
+    /** Only these endpoint addresses (a mesh gateway picks them, not kube-proxy). */
+    readonly only?: ReadonlySet<string>;
+  };
   /** Final destinations when no router follows (plain TCP to the controller pods). */
   readonly candidates?: Candidate[];
   readonly client?: Party;
@@ -188,6 +195,10 @@ export function northSouth(
   if (target.kind !== 'url' || (target.scheme !== 'http' && target.scheme !== 'https'))
     return { hops, candidates: reached, client };
   const pods = reached.map((c) => c.pod).filter((p): p is Pod => !!p);
+  if (pods.length && servesIstioGateway(ctx, pods)) {
+    const leg = istioGatewayLeg(ctx, hops, pods, target);
+    return { ...leg, client: leg.client ?? client };
+  }
   const via = routerFor(ctx, pods, target.port);
   if (!via || !pods.length) {
     hops.push({

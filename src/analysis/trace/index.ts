@@ -224,6 +224,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
         leg.next.port,
         'TCP',
         hops,
+        leg.next.only,
       );
       return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
     }

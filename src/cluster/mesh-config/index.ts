@@ -17,6 +17,8 @@ import type { Envelope } from '../_envelope.ts';
 import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
 import { readServiceProfile } from './_linkerd.ts';
 import { readServiceEntry } from './_istio-entries.ts';
+import { readIstioGateway } from './_istio-gateway.ts';
+import { checkGatewayBinding } from './_istio-gateway-check.ts';
 import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
 import { readRoute } from '../routing/index.ts';
 import {
@@ -38,6 +40,14 @@ export const linkerdClusterNetworks: readonly string[] = [
 ];
 
 export { re2Problem } from './_istio.ts';
+export {
+  boundHosts,
+  exportedTo,
+  gatewayRefOf,
+  intersectHosts,
+  splitServerHost,
+  vsHostFqdn,
+} from './_istio-gateway-bind.ts';
 
 /** Control-plane objects that give a mesh away, most telling first. */
 const controlPlanes: readonly { mesh: MeshName; kind: string; namespace?: string; name: string }[] = [
@@ -90,6 +100,10 @@ export function buildMesh(
   const serviceEntries = of('ServiceEntry')
     .flatMap((e) => keep(e, readServiceEntry(e)))
     .sort(byNamespaceName);
+  const istioGateways = of('Gateway')
+    .flatMap((e) => keep(e, readIstioGateway(e)))
+    .sort(byNamespaceName);
+  checkGatewayBinding(of('VirtualService'), virtualServices, istioGateways, profile.clusterDomain, sink);
   checkSubsets(virtualServices, destinationRules, profile.clusterDomain, sink);
   checkHosts(virtualServices, envs, profile.clusterDomain, sink);
   const serviceProfiles = envs
@@ -117,6 +131,7 @@ export function buildMesh(
     virtualServices,
     destinationRules,
     serviceEntries,
+    istioGateways,
     ...(profile.mesh?.outboundTrafficPolicy
       ? { outboundTrafficPolicy: profile.mesh.outboundTrafficPolicy }
       : {}),

@@ -34,6 +34,7 @@ export const meshFields: readonly KindFields[] = [
       spec.http.*.match.*.sourceLabels map
       spec.http.*.match.*.sourceNamespace string
       spec.http.*.match.*.uri map
+      spec.http.*.match.*.uri.exact string
       spec.http.*.match.*.uri.prefix string
       spec.http.*.match.*.uri.regex string
       spec.http.*.match.*.withoutHeaders map
@@ -176,6 +177,27 @@ export const meshFields: readonly KindFields[] = [
       spec.client.unauthenticated boolean
       spec.server.name string
       spec.server.selector map
+    `,
+  },
+  {
+    kind: 'Gateway',
+    source: 'https://istio.io/latest/docs/reference/config/networking/gateway/',
+    fields: `
+      metadata.creationTimestamp string
+      spec.selector map
+      spec.selector.* string
+      spec.servers list
+      spec.servers.*.hosts list
+      spec.servers.*.hosts.* string
+      spec.servers.*.port.name string
+      spec.servers.*.port.number integer port
+      spec.servers.*.port.protocol string
+      spec.servers.*.tls map
+      spec.servers.*.tls.credentialName string
+      spec.servers.*.tls.httpsRedirect boolean
+      spec.servers.*.tls.mode string
+      spec.servers.*.tls.privateKey string
+      spec.servers.*.tls.serverCertificate string
     `,
   },
   {

@@ -14,6 +14,8 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts map
       externalHosts.api.yourdomain.com list
       externalHosts.api.yourdomain.com.* string
+      externalHosts.bookinfo.example.com list
+      externalHosts.bookinfo.example.com.* string
       externalHosts.httpbin.org list
       externalHosts.httpbin.org.* string
       externalHosts.nowhere.example.com list

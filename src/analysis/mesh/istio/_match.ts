@@ -46,18 +46,26 @@ function describe(m: IstioHttpMatch): string {
 /**
  * One `HTTPMatchRequest` as a `MeshMatch`: every condition must hold. `uri` prefix is a plain string prefix
  * (not per path element); header names are lower case; `sourceLabels` and `sourceNamespace` test the client pod;
- * `port` the destination port. A block whose `gateways` omit `mesh` never applies to sidecars.
+ * `port` the destination port. A block whose `gateways` omit `mesh` never applies to sidecars; at an Istio
+ * gateway (`client.gateway`), a block with `gateways` applies only when it names that gateway (a short name
+ * in the VirtualService's namespace), overriding the VirtualService's top-level `gateways`.
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest
  */
-export function compileIstioMatch(m: IstioHttpMatch, at: string): MeshMatch {
+export function compileIstioMatch(m: IstioHttpMatch, at: string, vsNamespace = ''): MeshMatch {
   const text = describe(m);
   return {
     at,
     describe: text,
     failure(req, client, explain) {
       const no = (why: () => string) => (explain ? why() : failed);
-      if (m.gateways && !m.gateways.includes('mesh'))
+      if (m.gateways && !client.gateway && !m.gateways.includes('mesh'))
         return no(() => `applies only to gateways ${m.gateways!.join(', ')}, not to sidecars`);
+      if (
+        m.gateways &&
+        client.gateway &&
+        !m.gateways.some((g) => (g.includes('/') ? g : `${vsNamespace}/${g}`) === client.gateway)
+      )
+        return no(() => `applies only to ${m.gateways!.join(', ')}, not to gateway ${client.gateway}`);
       if (m.uri && !stringMatches(m.uri, req.path, m.ignoreUriCase))
         return no(() => `path ${req.path} does not match uri ${describeString(m.uri!)}`);
       if (m.method && !stringMatches(m.method, req.method))

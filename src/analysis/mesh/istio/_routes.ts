@@ -112,13 +112,28 @@ function compileRules(ctx: Ctx, vs: VirtualService): MeshRule[] {
     at: `spec.http[${r.index}]`,
     name: r.name,
     matches: r.matches.length
-      ? r.matches.map((m) => compileIstioMatch(m, `spec.http[${r.index}].match[${m.index}]`))
+      ? r.matches.map((m) => compileIstioMatch(m, `spec.http[${r.index}].match[${m.index}]`, vs.namespace))
       : [{ at: `spec.http[${r.index}]`, describe: 'any request', failure: () => undefined }],
     act: (req, mi) => action(ctx, vs, r, req, mi),
   }));
 }
 
-const age = (vs: VirtualService) => [vs.creationTimestamp ?? '9999', vs.namespace, vs.name].join('/');
+/**
+ * The compiled `http` rules of any VirtualService (for the Istio ingress gateway, which binds VirtualServices
+ * by its own rules rather than by Service).
+ */
+export function virtualServiceRules(
+  services: readonly Service[],
+  clusterDomain: string,
+  entries: readonly ServiceEntry[] = [],
+): (vs: VirtualService) => MeshRule[] {
+  const serviceByFqdn = new Map(services.map((s) => [serviceFqdn(s, clusterDomain), s]));
+  const entryFor = (host: string) => entries.find((e) => e.hosts.some((h) => hostCovers(h, host)));
+  const ctx: Ctx = { clusterDomain, serviceByFqdn, entryFor };
+  return (vs) => compileRules(ctx, vs);
+}
+
+export const age = (vs: VirtualService) => [vs.creationTimestamp ?? '9999', vs.namespace, vs.name].join('/');
 
 /**
  * Route tables from the VirtualServices that apply to sidecars (`gateways` absent or naming `mesh`): per

@@ -7,6 +7,9 @@ import type { MeshProfile } from '../_profile.ts';
 import { istioSidecar } from './_injection.ts';
 import { defaultRetries, istioTables } from './_routes.ts';
 import { describePolicy, destinationRuleIndex, subsetLabels } from './_subsets.ts';
+import { matches, selectorFromMap } from '../../../lib/labels.ts';
+import type { Pod } from '../../../model/types.ts';
+import type { Sidecar } from '../types.ts';
 
 export { istioSidecar } from './_injection.ts';
 export { stringMatches } from './_match.ts';
@@ -16,9 +19,28 @@ export function istioProfile(model: ClusterModel): MeshProfile {
   const mesh = model.mesh;
   const tables = istioTables(model.services, mesh?.virtualServices ?? [], domain, mesh?.serviceEntries ?? []);
   const drFor = destinationRuleIndex(mesh?.destinationRules ?? [], domain);
+  const gateways = (mesh?.istioGateways ?? [])
+    .filter((g) => Object.keys(g.selector).length)
+    .map((g) => ({ ref: `${g.namespace}/${g.name}`, sel: selectorFromMap(g.selector) }));
+  /**
+   * A pod an Istio Gateway's selector picks runs the gateway proxy (Envoy with its own Istio identity), which
+   * originates auto mTLS to meshed destinations like a sidecar does, whatever its injection labels say.
+   * https://istio.io/latest/docs/setup/additional-setup/gateway/
+   */
+  const gatewayProxy = (pod: Pod): Sidecar | undefined => {
+    if (pod.hostNetwork) return undefined;
+    const g = gateways.find((x) => matches(x.sel, pod.labels));
+    return g
+      ? {
+          meshed: true,
+          reason: `the pod runs the Istio gateway proxy (Gateway ${g.ref} selects it)`,
+          identity: `spiffe://${domain}/ns/${pod.namespace}/sa/${pod.serviceAccountName}`,
+        }
+      : undefined;
+  };
   return {
     name: 'istio',
-    sidecar: (pod, ns) => istioSidecar(pod, ns, domain),
+    sidecar: (pod, ns) => gatewayProxy(pod) ?? istioSidecar(pod, ns, domain),
     table: (svc) => tables.byService.get(`${svc.namespace}/${svc.name}`),
     hostTable: (host) => tables.forHost(host),
     subset: (svc, subset, clientNs) => subsetLabels(drFor(svc, clientNs), svc, subset),
