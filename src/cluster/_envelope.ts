@@ -25,6 +25,21 @@ import { redeclared } from './_redeclared.ts';
 /** Every kind kubetwin reads, for the spelling check (`deployment` is no kind). */
 const catalogueKinds = [...new Set(kinds.map((k) => k.kind))];
 
+/**
+ * `apiVersionProblem` against the catalogue's kinds, remembered per (apiVersion, kind): it depends on nothing
+ * else, and the search through the served versions was made once per object (41,000 at 150k pods).
+ */
+const apiVersionAnswers = new Map<string, ReturnType<typeof apiVersionProblem> | null>();
+function apiVersionProblemOf(apiVersion: string, kind: string): ReturnType<typeof apiVersionProblem> {
+  const key = `${apiVersion}\n${kind}`;
+  let answer = apiVersionAnswers.get(key);
+  if (answer === undefined) {
+    if (apiVersionAnswers.size >= 10_000) apiVersionAnswers.clear();
+    apiVersionAnswers.set(key, (answer = apiVersionProblem(apiVersion, kind, catalogueKinds) ?? null));
+  }
+  return answer ?? undefined;
+}
+
 /** A raw object whose apiVersion, kind, name and namespace have been read and checked. */
 export interface Envelope {
   readonly raw: RawObject;
@@ -107,7 +122,7 @@ function readOne(
     });
     return undefined;
   }
-  const spelling = apiVersionProblem(apiVersion, kind, catalogueKinds);
+  const spelling = apiVersionProblemOf(apiVersion, kind);
   if (spelling) {
     sink({
       code: spelling.code,

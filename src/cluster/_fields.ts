@@ -48,11 +48,12 @@ export class FieldReader {
     return v;
   }
 
-  private typed<T>(path: readonly PathSegment[], want: string, ok: (v: unknown) => boolean): T | undefined {
+  /** The value at `path` when it has the type `want` names (a check per name, no closure per read). */
+  private typed<T>(path: readonly PathSegment[], want: Want): T | undefined {
     fieldReads.record?.(String(this.raw.body.kind), path, want);
     const v = this.get(path);
     if (v === undefined || v === null) return undefined;
-    if (ok(v)) return v as T;
+    if (hasType(v, want)) return v as T;
     const got = Array.isArray(v) ? 'list' : typeof v === 'object' ? 'map' : typeof v;
     const yaml11 =
       typeof v === 'boolean' || (typeof v === 'number' && want === 'string')
@@ -69,11 +70,11 @@ export class FieldReader {
   }
 
   str(path: readonly PathSegment[]): string | undefined {
-    return this.typed(path, 'string', (v) => typeof v === 'string');
+    return this.typed(path, 'string');
   }
   /** An integer, within the range src/model/field-types gives the field (else `invalid-field`, undefined). */
   int(path: readonly PathSegment[]): number | undefined {
-    const v = this.typed<number>(path, 'integer', (v) => typeof v === 'number' && Number.isInteger(v));
+    const v = this.typed<number>(path, 'integer');
     return v === undefined ? undefined : this.inRange(path, v);
   }
 
@@ -100,13 +101,13 @@ export class FieldReader {
     return undefined;
   }
   bool(path: readonly PathSegment[]): boolean | undefined {
-    return this.typed(path, 'boolean', (v) => typeof v === 'boolean');
+    return this.typed(path, 'boolean');
   }
   map(path: readonly PathSegment[]): Record<string, unknown> | undefined {
-    return this.typed(path, 'map', (v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+    return this.typed(path, 'map');
   }
   list(path: readonly PathSegment[]): unknown[] {
-    return this.typed<unknown[]>(path, 'list', Array.isArray) ?? [];
+    return this.typed<unknown[]>(path, 'list') ?? [];
   }
   /**
    * A port's `protocol`, TCP when absent; one Kubernetes does not accept (TCP, UDP, SCTP) is reported as
@@ -121,11 +122,7 @@ export class FieldReader {
 
   /** An int-or-string field (`targetPort`, NetworkPolicy `port`). */
   intOrString(path: readonly PathSegment[]): number | string | undefined {
-    const v = this.typed<number | string>(
-      path,
-      'integer or string',
-      (v) => typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v)),
-    );
+    const v = this.typed<number | string>(path, 'integer or string');
     return typeof v === 'number' ? this.inRange(path, v) : v;
   }
   /** A map of strings (labels, annotations, selectors, nodeSelector). */
@@ -150,6 +147,25 @@ export class FieldReader {
       else if (m[k] === null) out[k] = '';
     }
     return out;
+  }
+}
+
+type Want = 'string' | 'integer' | 'boolean' | 'map' | 'list' | 'integer or string';
+
+function hasType(v: unknown, want: Want): boolean {
+  switch (want) {
+    case 'string':
+      return typeof v === 'string';
+    case 'integer':
+      return typeof v === 'number' && Number.isInteger(v);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'map':
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+    case 'list':
+      return Array.isArray(v);
+    case 'integer or string':
+      return typeof v === 'string' || (typeof v === 'number' && Number.isInteger(v));
   }
 }
 

@@ -4,8 +4,8 @@
  */
 
 /** FNV-1a, 32 bits: the hash Kubernetes uses for pod-template-hash (there over a deep print of the template). */
-export function fnv32a(text: string): number {
-  let h = 0x811c9dc5;
+export function fnv32a(text: string, from = 0x811c9dc5): number {
+  let h = from;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
@@ -30,13 +30,13 @@ export function safeEncode(n: number, length: number): string {
 const digits = new Uint8Array(16);
 
 /** `fnv32a(String(n))` for a non-negative integer below 2^53, without making the string (a pod name costs five). */
-export function fnv32aDecimal(n: number): number {
+export function fnv32aDecimal(n: number, from = 0x811c9dc5): number {
   let count = 0;
   do {
     digits[count++] = 48 + (n % 10);
     n = Math.floor(n / 10);
   } while (n > 0);
-  let h = 0x811c9dc5;
+  let h = from;
   while (count > 0) {
     h ^= digits[--count];
     h = Math.imul(h, 0x01000193) >>> 0;
@@ -47,6 +47,14 @@ export function fnv32aDecimal(n: number): number {
 /** A 5-character suffix like the API server's generateName suffix, derived from `seed`. */
 export function stableSuffix(seed: string): string {
   return safeEncode(fnv32a(seed), 5);
+}
+
+/**
+ * `stableSuffix(prefix + String(n))` for the `n`th name of a series (`<rs>/0`, `<rs>/1`, ...): FNV-1a runs left to
+ * right, so the prefix is hashed once (`fnv32a(prefix)`, passed as `prefixHash`) and only the digits per name.
+ */
+export function stableSuffixAt(prefixHash: number, n: number): string {
+  return safeEncode(fnv32aDecimal(n, prefixHash), 5);
 }
 
 /** A pod-template-hash-like string of 10 characters, as Kubernetes prints them. */

@@ -6,7 +6,7 @@ import type { PathSegment } from '../parse/index.ts';
 import type { Envelope } from './_envelope.ts';
 import { readPodTemplate, type PodTemplate } from './_pod-spec.ts';
 import { readSelector } from './_selectors.ts';
-import { stableSuffix, templateHash } from './_names.ts';
+import { fnv32a, stableSuffix, stableSuffixAt, templateHash } from './_names.ts';
 import { readOwnership, workloadKinds } from './_ownership.ts';
 
 /** A pod before scheduling and IPAM. The template is shared by every replica (never copied per pod). */
@@ -360,10 +360,11 @@ function expandOne(
     const hash = templateHash(seed);
     const rs = `${env.name}-${hash}`;
     const labels = { ...t.labels, 'pod-template-hash': hash }; // shared by every replica: the model is read-only
-    for (let i = 0; i < replicas; i++) pods.push(base(`${rs}-${stableSuffix(`${rs}/${i}`)}`, labels));
+    const series = fnv32a(`${rs}/`);
+    for (let i = 0; i < replicas; i++) pods.push(base(`${rs}-${stableSuffixAt(series, i)}`, labels));
   } else if (env.kind === 'ReplicaSet') {
-    for (let i = 0; i < replicas; i++)
-      pods.push(base(`${env.name}-${stableSuffix(`${env.name}/${i}`)}`, t.labels));
+    const series = fnv32a(`${env.name}/`);
+    for (let i = 0; i < replicas; i++) pods.push(base(`${env.name}-${stableSuffixAt(series, i)}`, t.labels));
   } else if (env.kind === 'StatefulSet') {
     const start = f.int(['spec', 'ordinals', 'start']) ?? 0;
     const serviceName = f.str(['spec', 'serviceName']);
@@ -388,7 +389,8 @@ function expandOne(
   } else if (env.kind === 'Job' || env.kind === 'CronJob') {
     const job = env.kind === 'CronJob' ? `${env.name}-${String(fnvMinutes(env.key))}` : env.name;
     const labels = { ...t.labels, 'batch.kubernetes.io/job-name': job, 'job-name': job };
-    for (let i = 0; i < replicas; i++) pods.push(base(`${job}-${stableSuffix(`${job}/${i}`)}`, labels));
+    const series = fnv32a(`${job}/`);
+    for (let i = 0; i < replicas; i++) pods.push(base(`${job}-${stableSuffixAt(series, i)}`, labels));
     if (env.kind === 'CronJob')
       sink({
         code: 'cronjob-one-run',

@@ -75,14 +75,8 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
       const pos = index.linePos(offset ?? 0);
       return { file: input.file, doc, line: pos.line, column: pos.col, origin: undefined, path };
     };
-    // Only a document with an alias can hold a recursive structure.
-    const aliased = input.text.indexOf('*', chunk.start);
-    if (
-      aliased >= 0 &&
-      aliased < chunk.end &&
-      refuseRecursive(fast.value, at, (p) => fast.positions.offsetOf(p), problems)
-    )
-      continue;
+    // No recursion check here: the fast reader resolves an alias only to a node already closed and gives up on
+    // an anchored node that holds an alias, so what it reads cannot contain itself.
     emit(fast.value, at, (path) => fast.positions.offsetOf(path), found, problems);
   }
   for (const o of found) objects.push(o);
