@@ -34,7 +34,7 @@ export class PolicyEngine {
   readonly policies: readonly NetworkPolicy[];
   /** Every named port a policy (or admin tier) uses; `PodClass.namedPorts` follows this order. */
   readonly portNames: readonly { readonly name: string; readonly protocol: string }[];
-  /** The model's pods, and per position the class id (pod → position: `_pod-slots.ts`, else `#fallback`). */
+  /** The model's pods (a copy), and per position the class id (pod → position: `_pod-slots.ts`, else `#fallback`). */
   readonly #pods: readonly Pod[];
   readonly #classIdOf: Int32Array;
   /** Positions of the pods whose slot another pod list has taken (built on first need). */
@@ -121,9 +121,8 @@ export class PolicyEngine {
                 portNames.set(`${pp.port}/${protocol}`, { name: pp.port, protocol });
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
     this.portNames = [...portNames.values()];
-    this.#pods = model.pods;
-    assignSlots(model.pods);
-    const built = buildClasses(model.pods, {
+    this.#pods = assignSlots(model.pods);
+    const built = buildClasses(this.#pods, {
       labelKeys,
       portNames: this.portNames,
       segments: new AddressSegments([...blocks, ...this.admin.blocks]),
