@@ -9,6 +9,8 @@
  *   core (`src/workers/reach-pool.ts`, workers started before timing: poolStartMs). reach1Ms: the same plan's rows
  *   on one thread; reachOldMs: `computeReachability` (objects, one thread). Every count is checked equal.
  *   Compile and reach are the median of 3 rounds (a new engine each round).
+ * - compileCpuMs, peerSetsCpuMs, planCpuMs, rows1CpuMs: the same phases in process CPU time (user), and
+ *   total1CpuMs their sum (compile + full reachability on one thread): the figures to compare on a shared machine.
  * - peakRssMB: the process's peak resident memory (includes the model and the generator).
  * - qps: pairwise `allows` queries per second on random pod pairs and declared ports, median of three passes
  *   over different pairs (the first also builds the side programs of the classes it meets).
@@ -59,7 +61,9 @@ async function one(
     compile: [],
     compileCpu: [],
     sets: [],
+    setsCpu: [],
     plan: [],
+    planCpu: [],
     rows: [],
     rows1: [],
     rows1Cpu: [],
@@ -85,11 +89,15 @@ async function one(
       continue;
     }
     t = performance.now();
+    c0 = cpu();
     void engine.peerSets;
     times.sets.push(performance.now() - t);
+    times.setsCpu.push(cpu() - c0);
     t = performance.now();
+    c0 = cpu();
     const { plan, ports } = buildReachPlan(engine, { shared: true });
     times.plan.push(performance.now() - t);
+    times.planCpu.push(cpu() - c0);
     t = performance.now();
     const triples = await countRowsParallel(plan);
     times.rows.push(performance.now() - t);
@@ -155,7 +163,16 @@ async function one(
     reach1Ms: cilium ? '' : Math.round(setsMs + planMs + median(times.rows1)),
     reachOldMs: cilium ? '' : Math.round(setsMs + median(times.old)),
     compileCpuMs: Math.round(median(times.compileCpu)),
+    peerSetsCpuMs: cilium ? '' : Math.round(median(times.setsCpu)),
+    planCpuMs: cilium ? '' : Math.round(median(times.planCpu)),
     rows1CpuMs: cilium ? '' : Math.round(median(times.rows1Cpu)),
+    // Compile + full reachability on one thread, in CPU time of this thread's process (steadier than wall time
+    // on a shared machine; GC threads count).
+    total1CpuMs: cilium
+      ? ''
+      : Math.round(
+          median(times.compileCpu) + median(times.setsCpu) + median(times.planCpu) + median(times.rows1Cpu),
+        ),
     poolStartMs: Math.round(poolStartMs),
     cpuUserS: Math.round(process.cpuUsage().user / 1e5) / 10,
     allowedClassTriples: reach.allowedTriples,

@@ -41,15 +41,16 @@ export interface ClassInputs {
  * their template's labels and ports objects, so the label part and the named-port part of a pod's signature are
  * computed once per object and interned as small numbers; a pod with at most one IP (and no service-account
  * split) is then keyed by one number — (label and port part, hostNetwork, ipBlock segment) — not a string.
- * Class ids run namespace by namespace, in the order the pods come within their namespace.
+ * Class ids run namespace by namespace, in the order the pods come within their namespace. `classIdOf[i]` is the
+ * class id of `pods[i]` (an array, not a `Map<Pod, …>`: see `_pod-slots.ts`).
  */
 export function buildClasses(
   pods: readonly Pod[],
   inputs: ClassInputs,
-): { classes: PodClass[]; classOf: Map<Pod, PodClass> } {
+): { classes: PodClass[]; classIdOf: Int32Array } {
   const keySet = inputs.labelKeys;
   const classes: PodClass[] = [];
-  const classOf = new Map<Pod, PodClass>();
+  const classIdOf = new Int32Array(pods.length);
   const labelIds = new Map<string, number>();
   const portIds = new Map<string, number>();
   const intern = (ids: Map<string, number>, text: string) => {
@@ -90,13 +91,19 @@ export function buildClasses(
   };
   // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
   const codes = inputs.segments.size + 2;
-  const byNamespace = new Map<string, Pod[]>();
-  for (const pod of pods)
-    (byNamespace.get(pod.namespace) ?? byNamespace.set(pod.namespace, []).get(pod.namespace)!).push(pod);
+  // Positions of the pods by namespace.
+  const byNamespace = new Map<string, number[]>();
+  for (let i = 0; i < pods.length; i++) {
+    const ns = pods[i].namespace;
+    let list = byNamespace.get(ns);
+    if (!list) byNamespace.set(ns, (list = []));
+    list.push(i);
+  }
   for (const ns of [...byNamespace.keys()].sort()) {
     const byKey = new Map<number, PodClass>();
     const bySignature = new Map<string, PodClass>();
-    for (const pod of byNamespace.get(ns)!) {
+    for (const at of byNamespace.get(ns)!) {
+      const pod = pods[at];
       let byPorts = partOf.get(pod.labels);
       if (!byPorts) partOf.set(pod.labels, (byPorts = new Map()));
       let p = byPorts.get(pod.ports);
@@ -132,10 +139,10 @@ export function buildClasses(
         else byKey.set(key, cls);
       }
       cls.pods.push(pod);
-      classOf.set(pod, cls);
+      classIdOf[at] = cls.id;
     }
   }
-  return { classes, classOf };
+  return { classes, classIdOf };
 }
 
 /** The label and named-port parts of a signature, interned: `id` numbers the (label, port) pair. */

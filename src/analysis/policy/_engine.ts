@@ -5,6 +5,7 @@ import { PeerSets } from './_peer-sets.ts';
 import { SidePrograms } from './_side-programs.ts';
 import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
+import { assignSlots, slotOf } from './_pod-slots.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -33,7 +34,13 @@ export class PolicyEngine {
   readonly policies: readonly NetworkPolicy[];
   /** Every named port a policy (or admin tier) uses; `PodClass.namedPorts` follows this order. */
   readonly portNames: readonly { readonly name: string; readonly protocol: string }[];
-  readonly #classOf: Map<Pod, PodClass>;
+  /** The model's pods (a copy), and per position the class id (pod → position: `_pod-slots.ts`, else `#fallback`). */
+  readonly #pods: readonly Pod[];
+  readonly #classIdOf: Int32Array;
+  /** Positions of the pods whose slot another pod list has taken (built on first need). */
+  #fallback?: Map<Pod, number>;
+  /** Per class id: 1 when its pods are their node's address (hostNetwork in `node` mode). */
+  readonly #nodeAddress: Uint8Array;
   readonly #nsLabels = new Map<string, Labels>();
   readonly #blocks = new Map<PolicyPeer, CompiledBlock>();
   /** Per class id: indices of the policies selecting it with policyType Ingress / Egress. */
@@ -114,7 +121,8 @@ export class PolicyEngine {
                 portNames.set(`${pp.port}/${protocol}`, { name: pp.port, protocol });
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
     this.portNames = [...portNames.values()];
-    const built = buildClasses(model.pods, {
+    this.#pods = assignSlots(model.pods);
+    const built = buildClasses(this.#pods, {
       labelKeys,
       portNames: this.portNames,
       segments: new AddressSegments([...blocks, ...this.admin.blocks]),
@@ -122,7 +130,9 @@ export class PolicyEngine {
       hostByNode: this.#ciliumOn && this.hostNetwork === 'node',
     });
     this.classes = built.classes;
-    this.#classOf = built.classOf;
+    this.#classIdOf = built.classIdOf;
+    this.#nodeAddress = new Uint8Array(this.classes.length);
+    if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
     this.#ingressOf = this.classes.map(() => []);
     this.#egressOf = this.classes.map(() => []);
     this.#index = new ClassIndex(this.classes, (c) => !(c.hostNetwork && this.hostNetwork === 'node'));
@@ -139,7 +149,20 @@ export class PolicyEngine {
   }
 
   classOf(pod: Pod): PodClass | undefined {
-    return this.#classOf.get(pod);
+    const id = this.#idOf(pod);
+    return id < 0 ? undefined : this.classes[id];
+  }
+
+  /** The pod's class id, -1 when it is not one of the model's pods. */
+  #idOf(pod: Pod): number {
+    const at = slotOf(this.#pods, pod);
+    if (at >= 0) return this.#classIdOf[at];
+    if (!this.#fallback) {
+      this.#fallback = new Map();
+      for (let i = 0; i < this.#pods.length; i++) this.#fallback.set(this.#pods[i], i);
+    }
+    const i = this.#fallback.get(pod);
+    return i === undefined ? -1 : this.#classIdOf[i];
   }
 
   nsLabels(namespace: string): Labels {
@@ -148,7 +171,7 @@ export class PolicyEngine {
 
   /** The NetworkPolicies isolating the pod in a direction (empty: not isolated). */
   isolating(pod: Pod, direction: 'Ingress' | 'Egress'): NetworkPolicy[] {
-    const c = this.#classOf.get(pod);
+    const c = this.classOf(pod);
     if (!c) return [];
     return (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[c.id].map((i) => this.policies[i]);
   }
@@ -172,7 +195,7 @@ export class PolicyEngine {
       key: np.key,
       source: np.source,
     }));
-    const c = this.#classOf.get(pod);
+    const c = this.classOf(pod);
     if (c && this.cilium.active && !(c.hostNetwork && this.hostNetwork === 'node'))
       for (const p of this.cilium.isolatingPolicies(c, direction)) out.push({ key: p.key, source: p.source });
     return out;
@@ -187,15 +210,17 @@ export class PolicyEngine {
     if (this.#npOnly && from.kind === 'pod' && to.kind === 'pod') {
       const fromPod = from.pod;
       const toPod = to.pod;
-      const a = this.#classOf.get(fromPod);
-      const b = this.#classOf.get(toPod);
-      if (a !== undefined && b !== undefined && fromPod !== toPod) {
-        const aHost = a.hostNetwork && this.#nodeMode;
-        const bHost = b.hostNetwork && this.#nodeMode;
+      const ai = this.#idOf(fromPod);
+      const bi = this.#idOf(toPod);
+      if (ai >= 0 && bi >= 0 && fromPod !== toPod) {
+        const aHost = this.#nodeAddress[ai] === 1;
+        const bHost = this.#nodeAddress[bi] === 1;
         // hostNetwork pods in `node` mode are their node's address (as `explain` treats them): no side of theirs
         // is isolated, traffic with a pod on their own node is allowed, and on the other side only ipBlock
         // peers can match them (their classes are in ipBlock sets only) and named ports match nothing.
         if (aHost || bHost) {
+          const a = this.classes[ai];
+          const b = this.classes[bi];
           const sameNode = fromPod.nodeName !== undefined && fromPod.nodeName === toPod.nodeName;
           return (
             (aHost || sameNode || this.#side('Egress', a, b, undefined, undefined, port, protocol)) &&
@@ -204,9 +229,11 @@ export class PolicyEngine {
         }
         const table = this.#table === undefined ? this.#verdicts() : this.#table;
         if (table) {
-          const v = table.has(a.id, b.id, port, protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
+          const v = table.has(ai, bi, port, protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
           if (v !== undefined) return v;
         }
+        const a = this.classes[ai];
+        const b = this.classes[bi];
         return (
           this.#side('Egress', a, b, b, toPod, port, protocol) &&
           this.#side('Ingress', b, a, b, toPod, port, protocol)
@@ -234,8 +261,8 @@ export class PolicyEngine {
    * anything else (addresses, hostNetwork pods, a pod to itself, admin tiers) goes through `explain`.
    */
   #ciliumAllows(from: Party, to: Party, port: number, protocol: Protocol): boolean {
-    const a = from.kind === 'pod' ? this.#classOf.get(from.pod) : undefined;
-    const b = to.kind === 'pod' ? this.#classOf.get(to.pod) : undefined;
+    const a = from.kind === 'pod' ? this.classOf(from.pod) : undefined;
+    const b = to.kind === 'pod' ? this.classOf(to.pod) : undefined;
     if (
       !a ||
       !b ||
@@ -436,7 +463,7 @@ export class PolicyEngine {
     const pod = p.pod;
     if (pod.hostNetwork && this.hostNetwork === 'node')
       return { ip: pod.ip ?? '', node: pod.nodeName, hostPod: pod };
-    return { pod, nsLabels: this.nsLabels(pod.namespace), node: pod.nodeName, cls: this.#classOf.get(pod) };
+    return { pod, nsLabels: this.nsLabels(pod.namespace), node: pod.nodeName, cls: this.classOf(pod) };
   }
 
   /** Indices of the policies isolating a class (internal to the side evaluator). */

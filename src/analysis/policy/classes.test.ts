@@ -102,13 +102,13 @@ test('pod classes: pods differing only in what no policy reads share a class; ea
     pod('other-sa', { serviceAccountName: 'robot', ports: web80 }),
   ];
   const classesOf = (serviceAccounts: boolean) => {
-    const { classes, classOf } = buildClasses(pods, {
+    const { classes, classIdOf } = buildClasses(pods, {
       labelKeys: new Set(['app']),
       portNames: [{ name: 'http', protocol: 'TCP' }],
       segments: new AddressSegments(blocks),
       serviceAccounts,
     });
-    const by = new Map(pods.map((p) => [p.name, classOf.get(p)!.id]));
+    const by = new Map(pods.map((p, i) => [p.name, classIdOf[i]]));
     return { classes, by };
   };
   const { classes, by } = classesOf(false);

@@ -1,0 +1,49 @@
+/**
+ * Pod → class by the pod's slot (`_pod-slots.ts`): the answer must be the class `buildClasses` gave the pod
+ * whatever else slotted it since — a second engine on the same model, a relabelled copy of the pod, a frozen pod,
+ * a pod the model does not hold.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Pod } from '../../model/types.ts';
+import { PolicyEngine } from './_engine.ts';
+import { e2eTopology, engineFor, party } from './_test-helpers.ts';
+
+/** x/a alone is selected, so x/a and x/b are in different classes. */
+const policy = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-a, namespace: x}
+spec: {podSelector: {matchLabels: {pod: a}}, policyTypes: [Ingress]}`;
+
+test('pod slots: an engine answers its own classes after a second engine on the same model took the slots', () => {
+  const first = engineFor(e2eTopology(policy));
+  const model = first.model;
+  const before = model.pods.map((p) => first.classOf(p)!.id);
+  const second = new PolicyEngine(model, { hostNetwork: 'pod' });
+  assert.deepEqual(
+    model.pods.map((p) => first.classOf(p)!.id),
+    before,
+  );
+  assert.deepEqual(
+    model.pods.map((p) => second.classOf(p)!.id),
+    before,
+  );
+  const a = party(model, 'x/a');
+  const b = party(model, 'x/b');
+  assert.equal(first.allows(b, a, 80, 'TCP'), false);
+  assert.equal(first.allows(a, b, 80, 'TCP'), true);
+});
+
+test('pod slots: a relabelled copy, a frozen pod and a foreign pod are not taken for a model pod', () => {
+  const engine = engineFor(e2eTopology(policy));
+  const a = engine.model.pods.find((p) => p.namespace === 'x' && p.name === 'a')!;
+  const copy: Pod = { ...a, labels: { pod: 'b' } };
+  assert.equal(engine.classOf(copy), undefined, 'a copy is not a pod of the model');
+  assert.equal(Object.keys(a).length, Object.keys(copy).length, 'the slot is not enumerable');
+  const frozen = engineFor(e2eTopology(policy));
+  for (const p of frozen.model.pods) Object.freeze(p);
+  const again = new PolicyEngine(frozen.model);
+  const fa = frozen.model.pods.find((p) => p.namespace === 'x' && p.name === 'a')!;
+  assert.equal(again.classOf(fa)!.id, frozen.classOf(fa)!.id);
+  assert.equal(again.allows(party(frozen.model, 'x/b'), party(frozen.model, 'x/a'), 80, 'TCP'), false);
+});
