@@ -2,6 +2,7 @@ import type { Pod, Protocol } from '../../model/types.ts';
 import { computeMatrix, type MatrixEntry, type MatrixRow } from '../matrix/index.ts';
 import { policyCidrs, resolveRef, type ReachEndpoint } from '../reach/index.ts';
 import type { PolicyEngine } from '../policy/index.ts';
+import type { DirtyGroups } from './_dirty.ts';
 import type { DiffSide } from './_side.ts';
 
 export type Verdict = 'allowed' | 'partial' | 'denied';
@@ -44,14 +45,14 @@ const entryOrder = (e: MatrixEntry, f: MatrixEntry) =>
  * destination, protocol and port), so memory stays that of one row. A connection on one side only counts when it
  * is not denied there.
  *
- * With `dirty` (the groups whose verdicts may differ, `dirtyGroups`), only the rows of dirty sources and, in the
- * other rows, the entries to dirty destinations are computed and compared: a cell between two clean groups is
- * the same on both sides.
+ * With `dirty` (the groups whose verdicts may differ, per direction: `dirtyGroups`), only the rows of dirty
+ * sources and, in the other rows, the entries to dirty destinations are computed and compared: a cell from a
+ * clean source to a clean destination is the same on both sides.
  */
 export function* changedConnections(
   a: PolicyEngine,
   b: PolicyEngine,
-  dirty?: ReadonlySet<string>,
+  dirty?: DirtyGroups,
 ): Generator<ChangedConnection> {
   const ma = computeMatrix(a, { by: 'workload' });
   const mb = computeMatrix(b, { by: 'workload' });
@@ -59,12 +60,14 @@ export function* changedConnections(
     yield* inStep(ma.rows({ denied: true }), mb.rows({ denied: true }));
     return;
   }
-  if (dirty.size === 0) return;
-  yield* inStep(ma.rows({ denied: true, sources: dirty }), mb.rows({ denied: true, sources: dirty }));
-  const clean = new Set(ma.groups.map((g) => g.name).filter((g) => !dirty.has(g)));
+  const { sources, destinations } = dirty;
+  if (sources.size) yield* inStep(ma.rows({ denied: true, sources }), mb.rows({ denied: true, sources }));
+  if (!destinations.size) return;
+  // Every source row not already compared, on either side (a group on one side only is dirty both ways).
+  const rest = new Set([...ma.groups, ...mb.groups].map((g) => g.name).filter((g) => !sources.has(g)));
   yield* inStep(
-    ma.rows({ denied: true, sources: clean, destinations: dirty }),
-    mb.rows({ denied: true, sources: clean, destinations: dirty }),
+    ma.rows({ denied: true, sources: rest, destinations }),
+    mb.rows({ denied: true, sources: rest, destinations }),
   );
 }
 
