@@ -54,21 +54,25 @@ export function* changedConnections(
   b: PolicyEngine,
   dirty?: DirtyGroups,
 ): Generator<ChangedConnection> {
-  const ma = computeMatrix(a, { by: 'workload' });
-  const mb = computeMatrix(b, { by: 'workload' });
   if (!dirty) {
+    const ma = computeMatrix(a, { by: 'workload' });
+    const mb = computeMatrix(b, { by: 'workload' });
     yield* inStep(ma.rows({ denied: true }), mb.rows({ denied: true }));
     return;
   }
   const { sources, destinations } = dirty;
-  if (sources.size) yield* inStep(ma.rows({ denied: true, sources }), mb.rows({ denied: true, sources }));
+  if (sources.size) {
+    const ma = computeMatrix(a, { by: 'workload' });
+    const mb = computeMatrix(b, { by: 'workload' });
+    yield* inStep(ma.rows({ denied: true, sources }), mb.rows({ denied: true, sources }));
+  }
   if (!destinations.size) return;
-  // Every source row not already compared, on either side (a group on one side only is dirty both ways).
-  const rest = new Set([...ma.groups, ...mb.groups].map((g) => g.name).filter((g) => !sources.has(g)));
-  yield* inStep(
-    ma.rows({ denied: true, sources: rest, destinations }),
-    mb.rows({ denied: true, sources: rest, destinations }),
-  );
+  // Every source row not compared whole yet, towards the dirty destinations only: the class verdicts are decided
+  // towards those groups' classes alone (a group on one side only is dirty both ways, so `rest` is on both).
+  const ma = computeMatrix(a, { by: 'workload', destinations });
+  const mb = computeMatrix(b, { by: 'workload', destinations });
+  const rest = new Set(ma.groups.map((g) => g.name).filter((g) => !sources.has(g)));
+  yield* inStep(ma.rows({ denied: true, sources: rest }), mb.rows({ denied: true, sources: rest }));
 }
 
 /** Walks two row sequences sorted by source, and each row's entries in matrix order, yielding verdicts that differ. */
