@@ -6,7 +6,10 @@
  *   parsing.
  * - `--cli`: the commands themselves, in process, on files: both clusters are written as YAML, one file per app
  *   (Deployment, Service and policy together), to `base/k8s` and `k8s` in a temporary folder; `kubetwin report -f
- *   k8s` against `kubetwin diff --base base/k8s -f k8s`. (`--base git:REF` adds one `git show` per file.)
+ *   k8s` against `kubetwin diff --base base/k8s -f k8s`. (`--base git:REF` adds one `git ls-tree` per path and one
+ *   `git cat-file --batch` for every file.)
+ * Each run prints wall and CPU time (`process.cpuUsage`, this process) of both; the table gives both ratios (CPU
+ * is the one to compare on a loaded machine).
  * Run: `node --import tsx bench/diff.ts [PODS] [RUNS] [--cli]` (default 30000, 3).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,20 +60,30 @@ function analysed(objects: RawObject[]) {
   return analyseCluster({ model, diagnostics }, { now });
 }
 
-function reportOnce(): number {
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/** Wall and CPU milliseconds of `fn`. */
+async function timed<T>(fn: () => T | Promise<T>): Promise<{ ms: number; cpu: number; value: T }> {
   const t = performance.now();
-  const a = analysed(raws(before));
-  renderReportText(a.report);
-  return performance.now() - t;
+  const c = cpuMs();
+  const value = await fn();
+  return { ms: performance.now() - t, cpu: cpuMs() - c, value };
 }
 
-function diffOnce(): { ms: number; effects: number; objects: number } {
-  const t = performance.now();
+function reportOnce(): void {
+  const a = analysed(raws(before));
+  renderReportText(a.report);
+}
+
+function diffOnce(): { effects: number; objects: number } {
   const ra = raws(before);
   const rb = raws(after);
   const d = diffClusters({ analysed: analysed(ra), objects: ra }, { analysed: analysed(rb), objects: rb });
   renderDiffText(d, { title: 'bench' });
-  return { ms: performance.now() - t, effects: d.effects.length, objects: d.objects.length };
+  return { effects: d.effects.length, objects: d.objects.length };
 }
 
 /** One file per app (`ns/name`, a policy `allow-NAME` with its app), namespaces in one file, the profile alone. */
@@ -103,42 +116,46 @@ if (cli) {
   process.chdir(repo);
 }
 
-async function reportCli(): Promise<number> {
-  const t = performance.now();
+async function reportCli(): Promise<void> {
   const code = await run(['report', '-f', 'k8s', '--at', now], silent);
   if (code === 2) throw new Error('report: input error');
-  return performance.now() - t;
 }
 
-async function diffCli(): Promise<{ ms: number; effects: number; objects: number }> {
+async function diffCli(): Promise<{ effects: number; objects: number }> {
   let json = '';
-  const t = performance.now();
   const code = await run(['diff', '--base', 'base/k8s', '-f', 'k8s', '--at', now, '-o', 'json'], {
     ...silent,
     stdout: (s) => (json += s),
   });
-  const ms = performance.now() - t;
   if (code === 2) throw new Error('diff: input error');
   const d = JSON.parse(json) as { effects: unknown[]; objects: unknown[] };
-  return { ms, effects: d.effects.length, objects: d.objects.length };
+  return { effects: d.effects.length, objects: d.objects.length };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const reportMs: number[] = [];
 const diffMs: number[] = [];
-let last = { ms: 0, effects: 0, objects: 0 };
+const reportCpu: number[] = [];
+const diffCpu: number[] = [];
+let last = { effects: 0, objects: 0 };
 for (let r = 0; r < runs; r++) {
-  reportMs.push(cli ? await reportCli() : reportOnce());
-  last = cli ? await diffCli() : diffOnce();
-  diffMs.push(last.ms);
+  const rep = await timed(() => (cli ? reportCli() : reportOnce()));
+  const dif = await timed(() => (cli ? diffCli() : diffOnce()));
+  last = dif.value;
+  reportMs.push(rep.ms);
+  reportCpu.push(rep.cpu);
+  diffMs.push(dif.ms);
+  diffCpu.push(dif.cpu);
   process.stderr.write(
-    `run ${r + 1}: report ${Math.round(reportMs[r])} ms, diff ${Math.round(diffMs[r])} ms, ratio ${(diffMs[r] / reportMs[r]).toFixed(2)}\n`,
+    `run ${r + 1}: report ${Math.round(rep.ms)} ms (CPU ${Math.round(rep.cpu)}), diff ${Math.round(dif.ms)} ms (CPU ${Math.round(dif.cpu)}), ratio ${(dif.ms / rep.ms).toFixed(2)} (CPU ${(dif.cpu / rep.cpu).toFixed(2)})\n`,
   );
 }
 if (repo && !process.env.KEEP) rmSync(repo, { recursive: true, force: true });
 if (repo && process.env.KEEP) process.stderr.write(`kept ${repo}\n`);
 const rm = median(reportMs);
 const dm = median(diffMs);
+const rc = median(reportCpu);
+const dc = median(diffCpu);
 const mode = cli
   ? '`kubetwin report -f k8s` vs `kubetwin diff --base base/k8s -f k8s -o json`, in process, one YAML file per app'
   : 'in memory: report = build + analyse + text; diff = 2 builds + 2 analyses + diff + text';
@@ -152,11 +169,11 @@ process.stdout.write(
         ' ',
       )} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}${cli ? ' --cli' : ''}\`.`,
     '',
-    '| pods | objects changed | effects | report ms, median | diff ms, median | ratio |',
-    '| --- | --- | --- | --- | --- | --- |',
-    `| ${pods} | ${last.objects} | ${last.effects} | ${Math.round(rm)} | ${Math.round(dm)} | ${(dm / rm).toFixed(2)} |`,
+    '| pods | objects changed | effects | report ms, median | diff ms, median | ratio | report CPU ms | diff CPU ms | CPU ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| ${pods} | ${last.objects} | ${last.effects} | ${Math.round(rm)} | ${Math.round(dm)} | ${(dm / rm).toFixed(2)} | ${Math.round(rc)} | ${Math.round(dc)} | ${(dc / rc).toFixed(2)} |`,
     '',
-    `RATIO diff/report = ${(dm / rm).toFixed(2)} (medians of ${runs}; target ≤ 2.00: ${dm / rm <= 2 ? 'met' : 'NOT met'})`,
+    `RATIO diff/report = ${(dm / rm).toFixed(2)}, CPU ${(dc / rc).toFixed(2)} (medians of ${runs}; target ≤ 2.00: ${dm / rm <= 2 ? 'met' : 'NOT met'})`,
     '',
   ].join('\n'),
 );

@@ -2,6 +2,7 @@ import type { Pod, Protocol } from '../../model/types.ts';
 import { computeMatrix, type MatrixEntry, type MatrixRow } from '../matrix/index.ts';
 import { policyCidrs, resolveRef, type ReachEndpoint } from '../reach/index.ts';
 import type { PolicyEngine } from '../policy/index.ts';
+import type { DirtyGroups } from './_dirty.ts';
 import type { DiffSide } from './_side.ts';
 
 export type Verdict = 'allowed' | 'partial' | 'denied';
@@ -44,28 +45,34 @@ const entryOrder = (e: MatrixEntry, f: MatrixEntry) =>
  * destination, protocol and port), so memory stays that of one row. A connection on one side only counts when it
  * is not denied there.
  *
- * With `dirty` (the groups whose verdicts may differ, `dirtyGroups`), only the rows of dirty sources and, in the
- * other rows, the entries to dirty destinations are computed and compared: a cell between two clean groups is
- * the same on both sides.
+ * With `dirty` (the groups whose verdicts may differ, per direction: `dirtyGroups`), only the rows of dirty
+ * sources and, in the other rows, the entries to dirty destinations are computed and compared: a cell from a
+ * clean source to a clean destination is the same on both sides.
  */
 export function* changedConnections(
   a: PolicyEngine,
   b: PolicyEngine,
-  dirty?: ReadonlySet<string>,
+  dirty?: DirtyGroups,
 ): Generator<ChangedConnection> {
-  const ma = computeMatrix(a, { by: 'workload' });
-  const mb = computeMatrix(b, { by: 'workload' });
   if (!dirty) {
+    const ma = computeMatrix(a, { by: 'workload' });
+    const mb = computeMatrix(b, { by: 'workload' });
     yield* inStep(ma.rows({ denied: true }), mb.rows({ denied: true }));
     return;
   }
-  if (dirty.size === 0) return;
-  yield* inStep(ma.rows({ denied: true, sources: dirty }), mb.rows({ denied: true, sources: dirty }));
-  const clean = new Set(ma.groups.map((g) => g.name).filter((g) => !dirty.has(g)));
-  yield* inStep(
-    ma.rows({ denied: true, sources: clean, destinations: dirty }),
-    mb.rows({ denied: true, sources: clean, destinations: dirty }),
-  );
+  const { sources, destinations } = dirty;
+  if (sources.size) {
+    const ma = computeMatrix(a, { by: 'workload' });
+    const mb = computeMatrix(b, { by: 'workload' });
+    yield* inStep(ma.rows({ denied: true, sources }), mb.rows({ denied: true, sources }));
+  }
+  if (!destinations.size) return;
+  // Every source row not compared whole yet, towards the dirty destinations only: the class verdicts are decided
+  // towards those groups' classes alone (a group on one side only is dirty both ways, so `rest` is on both).
+  const ma = computeMatrix(a, { by: 'workload', destinations });
+  const mb = computeMatrix(b, { by: 'workload', destinations });
+  const rest = new Set(ma.groups.map((g) => g.name).filter((g) => !sources.has(g)));
+  yield* inStep(ma.rows({ denied: true, sources: rest }), mb.rows({ denied: true, sources: rest }));
 }
 
 /** Walks two row sequences sorted by source, and each row's entries in matrix order, yielding verdicts that differ. */

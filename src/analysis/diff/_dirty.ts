@@ -3,22 +3,32 @@ import { policyCidrs } from '../reach/index.ts';
 import type { DiffSide } from './_side.ts';
 
 /**
- * The workload groups whose policy verdicts can differ between two sides, so the connectivity and exposure
- * comparisons only compute the matrix rows and columns that may have moved.
- *
+ * The workload groups whose policy verdicts can differ between two sides, per direction, so the connectivity and
+ * exposure comparisons only compute the matrix rows and columns that may have moved.
+ */
+export interface DirtyGroups {
+  /** Groups whose verdicts as a source may differ: pods changed, or a changed policy isolates them for egress. */
+  readonly sources: ReadonlySet<string>;
+  /** Groups whose verdicts as a destination may differ: pods changed, or a changed policy isolates them for ingress. */
+  readonly destinations: ReadonlySet<string>;
+}
+
+/**
  * Why it is exact: a NetworkPolicy only decides traffic of the pods it selects
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/ — "isolated for ingress/egress" is a
- * property of the selected pod), so the verdict of a pod pair (p, q) on a port reads only p's egress policies,
- * q's ingress policies, and the labels, namespace labels, addresses, node and ports of p and q. A group is clean
- * when its pods are the same on both sides in all of those and every policy selecting them (either side, either
- * direction) is unchanged; a (clean, clean) cell is then the same on both sides. Pods' readiness, phase and
- * service account are compared too, so nothing the engine may read is left out.
+ * property of the selected pod, and each direction is decided on its own: a connection needs the source's egress
+ * and the destination's ingress to allow it), so the verdict of a pod pair (p, q) on a port reads only p's egress
+ * policies, q's ingress policies, and the labels, namespace labels, addresses, node and ports of p and q. A group
+ * whose pods are the same on both sides in all of those is clean as a source when every policy isolating its pods
+ * for egress (either side) is unchanged, and clean as a destination when every policy isolating them for ingress
+ * is; a cell from a clean source to a clean destination is then the same on both sides. Pods' readiness, phase
+ * and service account are compared too, so nothing the engine may read is left out.
  *
  * Other tiers (admin and Cilium policies), a mesh that can refuse connections, or a changed cluster profile
  * settings (CNI, host-network rules) read more than this: then there is no answer (`undefined`) and every group is
  * compared, as before.
  */
-export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | undefined {
+export function dirtyGroups(a: DiffSide, b: DiffSide): DirtyGroups | undefined {
   const ma = a.analysed.model;
   const mb = b.analysed.model;
   if (!plain(ma) || !plain(mb) || settings(ma) !== settings(mb)) return undefined;
@@ -31,30 +41,36 @@ export function dirtyGroups(a: DiffSide, b: DiffSide): ReadonlySet<string> | und
   for (const k of pb.keys()) if (!pa.has(k)) changed.add(k);
   const sa = signatures(a);
   const sb = signatures(b);
-  const dirty = new Set<string>();
-  for (const [g, s] of sa) if (sb.get(g) !== s) dirty.add(g);
-  for (const g of sb.keys()) if (!sa.has(g)) dirty.add(g);
+  const pods = new Set<string>();
+  for (const [g, s] of sa) if (sb.get(g) !== s) pods.add(g);
+  for (const g of sb.keys()) if (!sa.has(g)) pods.add(g);
+  const sources = new Set(pods);
+  const destinations = new Set(pods);
   if (changed.size) {
-    touchedGroups(a, changed, dirty);
-    touchedGroups(b, changed, dirty);
+    touchedGroups(a, changed, 'Egress', sources);
+    touchedGroups(b, changed, 'Egress', sources);
+    touchedGroups(a, changed, 'Ingress', destinations);
+    touchedGroups(b, changed, 'Ingress', destinations);
   }
-  return dirty;
+  return { sources, destinations };
 }
 
 /**
- * Adds the groups with a pod some changed policy isolates (either direction). With NetworkPolicy alone a pod's
- * isolating policies are its class's (`engine.isolating`), so the classes are walked once instead of each group.
+ * Adds the groups with a pod some changed policy isolates in `direction`. With NetworkPolicy alone a pod's
+ * isolating policies are its class's (`engine.policiesOf`), so the classes are walked once instead of each group.
  */
-function touchedGroups(side: DiffSide, changed: ReadonlySet<string>, out: Set<string>): void {
+function touchedGroups(
+  side: DiffSide,
+  changed: ReadonlySet<string>,
+  direction: 'Ingress' | 'Egress',
+  out: Set<string>,
+): void {
   const engine = side.analysed.context.engine;
   const hit = new Set<number>();
   engine.policies.forEach((p, i) => changed.has(p.key) && hit.add(i));
   if (!hit.size) return;
   for (const c of engine.classes)
-    if (
-      engine.policiesOf(c, 'Ingress').some((i) => hit.has(i)) ||
-      engine.policiesOf(c, 'Egress').some((i) => hit.has(i))
-    )
+    if (engine.policiesOf(c, direction).some((i) => hit.has(i)))
       for (const p of c.pods) out.add(side.groupOf(p));
 }
 

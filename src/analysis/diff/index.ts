@@ -9,7 +9,7 @@
  */
 import { Attributor, clusterPolicyKinds } from './_attribute.ts';
 import { changedConnections, exposures, verdictOf, type Counts } from './_connectivity.ts';
-import { dirtyGroups, sameInternetCut } from './_dirty.ts';
+import { dirtyGroups, sameInternetCut, type DirtyGroups } from './_dirty.ts';
 import { dnsEffects } from './_dns.ts';
 import { findingEffects, postureEffects } from './_findings.ts';
 import { flowEffects } from './_flows.ts';
@@ -69,9 +69,10 @@ export function diffClusters(before: DiffInput, after: DiffInput, options: DiffO
   const policyBlind = objects.every(
     (c) => verdictBlindKinds.has(c.kind) && !(cilium && /^(Service|EndpointSlice|Endpoints)$/.test(c.kind)),
   );
-  // The groups whose verdicts may differ (undefined: every group, when other tiers or a mesh decide too).
+  // The groups whose verdicts may differ (undefined: every group, when other tiers or a mesh decide too). Internet
+  // exposure is a verdict at the workload's ingress: its groups dirty as destinations.
   const dirty = policyBlind ? undefined : dirtyGroups(a, b);
-  const exposedDirty = dirty && sameInternetCut(a, b) ? dirty : undefined;
+  const exposedDirty = dirty && sameInternetCut(a, b) ? dirty.destinations : undefined;
   const effects: Effect[] = [
     ...(policyBlind ? [] : exposureEffects(a, b, attr, connectivityDeps, isConnectivity, exposedDirty)),
     ...flowEffects(before.analysed.traces, after.analysed.traces, attr),
@@ -207,7 +208,7 @@ function connectivityEffects(
   attr: Attributor,
   deps: Deps,
   fallback: (c: ObjectChange) => boolean,
-  dirty?: ReadonlySet<string>,
+  dirty?: DirtyGroups,
 ): Effect[] {
   const out: Effect[] = [];
   for (const c of changedConnections(a.analysed.context.engine, b.analysed.context.engine, dirty)) {

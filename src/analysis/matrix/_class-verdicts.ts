@@ -35,6 +35,11 @@ export class ClassVerdicts {
     ports: readonly { readonly port: number; readonly protocol: Protocol }[],
     /** The classes with pods in the matrix, each with those pods. */
     members: ReadonlyMap<PodClass, readonly Pod[]>,
+    /**
+     * Only the verdicts towards the destination classes it marks (by id); a verdict towards another class reads
+     * as denied, so the caller reads none (a matrix restricted to some destination groups).
+     */
+    destinations?: Uint8Array,
   ) {
     const C = engine.classes.length;
     this.#open = new Uint8Array(C);
@@ -70,6 +75,7 @@ export class ClassVerdicts {
         computeReachability(engine, {
           portClasses: slots,
           chunk: CHUNK,
+          destinations,
           onRow: (d, base, row) => {
             const k = base / CHUNK;
             everyone[k][d] = row.everyone;
@@ -94,6 +100,7 @@ export class ClassVerdicts {
     const present = [...members.keys()].sort((a, b) => a.id - b.id);
     for (const s of present)
       for (const d of present) {
+        if (destinations && !destinations[d.id]) continue;
         const pair = representatives(engine, members.get(s)!, members.get(d)!, s === d);
         if (!pair) continue;
         const masks = new Uint8Array(this.chunks);

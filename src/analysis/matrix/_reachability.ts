@@ -46,6 +46,8 @@ export function computeReachability(
    * portClasses: the port classes to decide (default: every one of `portClasses(engine)`; a subset of them).
    * onRow: called after each destination class of each pass, with the allowed sources of that row (see
    * `RowView`); bit p of a mask is port class `base + p`.
+   * destinations: decide only the destination classes it marks (by class id); the rows of the others are neither
+   * computed nor counted (`allowedTriples` counts the marked ones).
    */
   options: {
     keep?: boolean;
@@ -53,6 +55,7 @@ export function computeReachability(
     chunk?: number;
     portClasses?: readonly PortClass[];
     onRow?: (d: number, base: number, row: RowView) => void;
+    destinations?: Uint8Array;
   } = {},
 ): Reachability {
   const classes = engine.classes;
@@ -115,6 +118,7 @@ export function computeReachability(
     const full = (1 << width) - 1;
     masks.chunk(base, width, allRulePorts);
     for (const d of classes) {
+      if (options.destinations && !options.destinations[d.id]) continue;
       stamp++;
       const dPod = nodeMode(d.id) ? undefined : d.id;
       const isolating = dPod === undefined ? [] : engine.policiesOf(d, 'Ingress');

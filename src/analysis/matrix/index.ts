@@ -26,6 +26,12 @@ export interface MatrixOptions {
   readonly ports?: readonly { readonly port: number; readonly protocol: Protocol }[];
   /** Namespaces to include; undefined: every namespace. */
   readonly namespaces?: readonly string[];
+  /**
+   * The destination groups (by name) rows will be read towards; undefined: every group. Class verdicts are then
+   * decided only towards the classes with a pod in them, and every row is restricted to them (a row's
+   * `destinations` narrows further).
+   */
+  readonly destinations?: ReadonlySet<string>;
 }
 
 export interface MatrixGroup {
@@ -87,10 +93,15 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
         ? (workloadOf.get(p.key) ?? `${p.namespace}/${p.name}`)
         : `${p.namespace}/${p.name}`;
   const layout = buildLayout(engine, pods, groupOf, options.ports);
+  const only = options.destinations;
   let builder: RowBuilder | undefined;
   let firstPods: Map<string, Pod> | undefined;
   const rowBuilder = () =>
-    (builder ??= new RowBuilder(engine, layout, new ClassVerdicts(engine, layout.ports, layout.classPods)));
+    (builder ??= new RowBuilder(
+      engine,
+      layout,
+      new ClassVerdicts(engine, layout.ports, layout.classPods, only && classesIn(layout, only)),
+    ));
   const warnings = [
     ...(engine.enforced
       ? []
@@ -124,13 +135,27 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
       const b = rowBuilder();
       const denied = rowOptions.denied ?? false;
       const { sources, destinations } = rowOptions;
-      const to = destinations && Uint8Array.from(layout.groups, (x) => (destinations.has(x.name) ? 1 : 0));
+      const to =
+        (destinations || only) &&
+        Uint8Array.from(layout.groups, (x) =>
+          (!destinations || destinations.has(x.name)) && (!only || only.has(x.name)) ? 1 : 0,
+        );
       for (let g = 0; g < layout.groups.length; g++) {
         if (sources && !sources.has(layout.groups[g].name)) continue;
         yield mesh ? mesh.row(b.row(g, denied, to), g, denied) : b.row(g, denied, to);
       }
     },
   };
+}
+
+/** The classes (by id) with a pod in one of the named groups. */
+function classesIn(layout: ReturnType<typeof buildLayout>, groups: ReadonlySet<string>): Uint8Array {
+  const marked = layout.groups.map((g) => groups.has(g.name));
+  const out = new Uint8Array(layout.members.length);
+  layout.members.forEach((m, d) => {
+    for (let q = 0; q < m.length; q += 3) if (marked[m[q]]) out[d] = 1;
+  });
+  return out;
 }
 
 /** Every entry of a matrix, in row order: for small matrices and tests (a large one is read row by row). */

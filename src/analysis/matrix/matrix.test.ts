@@ -269,7 +269,7 @@ test('more than 8 port slots (several passes of the reachability) equal the per-
   }
 });
 
-test('property: rows restricted to some sources and destinations equal the full rows filtered alike (hostNetwork pods included)', () => {
+test('property: rows restricted to some sources and destinations equal the full rows filtered alike (hostNetwork pods included); so do the rows of a matrix whose class verdicts are decided towards those destinations only', () => {
   fc.assert(
     fc.property(clusterArb, fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }), (c, picks) => {
       const built = buildYaml(toYaml(c), { profile: c.tier === 'not-enforced' ? notEnforcing : undefined });
@@ -290,6 +290,12 @@ test('property: rows restricted to some sources and destinations equal the full 
         assert.deepEqual(
           [...m.rows({ denied, sources, destinations })].flatMap((r) => r.entries),
           full,
+        );
+        const towards = computeMatrix(engine, { by: 'workload', destinations });
+        assert.deepEqual(
+          [...towards.rows({ denied, sources })].flatMap((r) => r.entries),
+          full,
+          `destinations only, denied: ${denied}\n${toYaml(c)}`,
         );
       }
     }),
