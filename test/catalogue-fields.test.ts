@@ -87,6 +87,8 @@ for (const kind of Object.keys(fixtures)) {
 
 test('rule catalogue-rows-name-real-fields: every catalogue row of a walked kind names a field of its schema', () => {
   for (const f of fields) {
+    // The walked schemas are the upstream Kubernetes and Gateway API kinds; Istio's Gateway shares a kind name only.
+    if (f.group === 'networking.istio.io') continue;
     const schema = schemas[f.kind];
     if (!schema) continue;
     const all = leaves(schema);

@@ -19,6 +19,8 @@ export interface KindSupport {
 export interface FieldSupport {
   /** Kinds the field belongs to; pod-spec fields are listed once under `PodSpec`. */
   readonly kind: string;
+  /** API group when the kind name is shared across groups (Istio's `Gateway` next to Gateway API's). */
+  readonly group?: string;
   /** Dotted path; `*` stands for every element of a list. */
   readonly path: string;
   readonly level: Exclude<SupportLevel, 'modeled'>;
@@ -749,18 +751,21 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'Gateway',
+    group: 'networking.istio.io',
     path: 'spec.servers.*.bind',
     level: 'ignored',
     note: 'the listener address is not modeled: the gateway is taken to listen on every pod address',
   },
   {
     kind: 'Gateway',
+    group: 'networking.istio.io',
     path: 'spec.servers.*.tls.subjectAltNames',
     level: 'ignored',
     note: 'client certificates are assumed valid under MUTUAL',
   },
   {
     kind: 'Gateway',
+    group: 'networking.istio.io',
     path: 'spec.servers.*.tls.minProtocolVersion',
     level: 'ignored',
     note: 'TLS versions and cipher suites are not judged',

@@ -30,6 +30,10 @@ export const workloadFields: readonly KindFields[] = [
       metadata.ownerReferences.*.kind string
       metadata.ownerReferences.*.name string
       spec.replicas integer 0..2147483647
+      spec.selector map
+      spec.selector.matchExpressions list
+      spec.selector.matchLabels map
+      spec.selector.matchLabels.* string
     `,
   },
   {
