@@ -3,13 +3,14 @@ import { Positions } from './_positions.ts';
 
 /**
  * A fast reader for the plain block YAML that generators and `kubectl get -o yaml` write: block mappings and
- * sequences, plain and one-line quoted scalars, empty `[]` and `{}`, comments, and anchors on mapping values
+ * sequences, plain and one-line quoted scalars, empty `[]` and `{}`, one-line flow mappings of plain ASCII
+ * words (`- {name: n1, zone: a}`, as kubetwin.yaml lists its nodes), comments, and anchors on mapping values
  * with aliases to them.
  * It builds the plain values straight from the text (no token stream, no document model) and records only the
  * offsets `locate` needs (see `Positions`).
  *
  * It never decides anything the full reader would decide differently: on anything else (tags, flow
- * collections, block scalars, escapes, multi-line scalars, merge keys, non-string keys, repeated keys, tabs,
+ * collections other than those, block scalars, escapes, multi-line scalars, merge keys, non-string keys, repeated keys, tabs,
  * CRLF, deep nesting, many aliases, a non-mapping root) it gives up and the caller reads the document with the
  * yaml package, which also writes every diagnostic. An equivalence test holds the two readers to the same
  * values, positions and diagnostics.
@@ -34,6 +35,10 @@ const DQUOTE = 34;
 const SQUOTE = 39;
 const AMP = 38;
 const STAR = 42;
+const LBRACE = 123;
+const RBRACE = 125;
+/** Characters that end (or, at its start, would change the meaning of) a plain word in a flow mapping. */
+const flowStops = ',[]{}#:\'"&*!|>%@`?';
 
 /** Reads the document in `text[start, end)` (a chunk that starts at a `---` line or the file's start). */
 export function readFast(text: string, start: number, end: number): FastDocument | undefined {
@@ -140,7 +145,7 @@ class Reader {
       }
       const c = this.text.charCodeAt(at);
       if (c === AMP || this.isDash(at)) throw giveUp; // an anchored item, `- - nested`
-      if (c !== STAR && this.keyEnd(at) >= 0) {
+      if (c !== STAR && c !== LBRACE && this.keyEnd(at) >= 0) {
         // `- key: value`: a mapping whose keys sit at this column.
         const item = this.positions.add(entry, index, at);
         this.indent = at - (this.text.lastIndexOf('\n', at - 1) + 1);
@@ -148,8 +153,7 @@ class Reader {
         out.push(this.map(this.indent, item, depth + 1));
         continue;
       }
-      this.positions.add(entry, index, at);
-      out.push(this.inline(at, indent));
+      out.push(this.inline(at, indent, this.positions.add(entry, index, at)));
     }
     if (this.indent > indent) throw giveUp;
     return out;
@@ -181,7 +185,7 @@ class Reader {
         value = this.seq(indent, entry, depth + 1); // `key:` then `- item` at the key's column
       else if (anchor !== undefined) throw giveUp;
       else value = null;
-    } else value = this.inline(at, indent);
+    } else value = this.inline(at, indent, entry);
     if (anchor !== undefined) {
       // An anchored node holding aliases: the package's alias budget multiplies their counts; left to it.
       if (this.aliases !== aliasesBefore) throw giveUp;
@@ -190,8 +194,11 @@ class Reader {
     return value;
   }
 
-  /** A scalar or an alias that fills the rest of the line at `at`; leaves the reader on the next line. */
-  private inline(at: number, indent: number): unknown {
+  /**
+   * A scalar, an alias or a one-line flow mapping that fills the rest of the line at `at` (`entry` is its
+   * position entry); leaves the reader on the next line.
+   */
+  private inline(at: number, indent: number, entry: number): unknown {
     const { text } = this;
     const c = text.charCodeAt(at);
     if (this.isDash(at)) throw giveUp; // `key: - item`
@@ -208,8 +215,10 @@ class Reader {
       (c === 91 && text.charCodeAt(at + 1) === 93) ||
       (c === 123 && text.charCodeAt(at + 1) === 125)
     ) {
-      value = c === 91 ? [] : {}; // `[]`, `{}`: the only flow collections the fast path reads
+      value = c === 91 ? [] : {}; // `[]`, `{}`
       stop = at + 2;
+    } else if (c === LBRACE) {
+      ({ value, stop } = this.flowMap(at, entry));
     } else {
       stop = this.plainEnd(at);
       let last = stop;
@@ -221,6 +230,54 @@ class Reader {
     this.advance();
     if (this.indent > indent) throw giveUp; // a continuation line (a multi-line scalar) or an error
     return value;
+  }
+
+  /**
+   * A flow mapping on one line whose keys and values are plain words of printable ASCII without indicators
+   * (`{name: n1, zone: zone-a, internalIP: 10.0.0.1}`): anything else in it (quotes, nesting, `: ` missing, an
+   * empty value, a trailing comma, a `:` inside a word such as an IPv6 address) gives the document up. Each key
+   * gets a position entry under `entry`, as a block mapping's keys do.
+   */
+  private flowMap(at: number, entry: number): { value: Record<string, unknown>; stop: number } {
+    const { text } = this;
+    const out: Record<string, unknown> = {};
+    let i = at + 1;
+    for (;;) {
+      while (text.charCodeAt(i) === SPACE) i++;
+      const keyAt = i;
+      const keyStop = this.flowWord(keyAt);
+      if (text.charCodeAt(keyStop) !== COLON || text.charCodeAt(keyStop + 1) !== SPACE) throw giveUp;
+      const key = interned(text, keyAt, keyStop);
+      if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') throw giveUp;
+      if (resolvePlain(key, true) !== key) throw giveUp;
+      i = keyStop + 1;
+      while (text.charCodeAt(i) === SPACE) i++;
+      const valueStop = this.flowWord(i);
+      const value = resolvePlain(interned(text, i, valueStop));
+      if (value === invalid) throw giveUp;
+      this.positions.add(entry, key, keyAt);
+      out[key] = value;
+      i = valueStop;
+      while (text.charCodeAt(i) === SPACE) i++;
+      const c = text.charCodeAt(i);
+      if (c === RBRACE) return { value: out, stop: i + 1 };
+      if (c !== 44) throw giveUp; // `,`
+      i++;
+    }
+  }
+
+  /** The end of a plain word in a flow mapping at `at` (printable ASCII, no indicator); gives up when empty. */
+  private flowWord(at: number): number {
+    const { text } = this;
+    let i = at;
+    while (i < this.lineEnd) {
+      const c = text.charCodeAt(i);
+      if (c <= SPACE || c > 126 || flowStops.includes(text[i])) break;
+      i++;
+    }
+    // Empty, or a lone `-` (a sequence indicator, not a word).
+    if (i === at || (i === at + 1 && text.charCodeAt(at) === DASH)) throw giveUp;
+    return i;
   }
 
   /** Only spaces and a comment may follow a value. */

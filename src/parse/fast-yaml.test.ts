@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { stringify } from 'yaml';
+import { Document, isMap, stringify, visit } from 'yaml';
 import { parseManifests, type ManifestText, type PathSegment, type RawObject } from './index.ts';
 import { parseManifestsWithPackage } from './yaml.ts';
 import { readFast } from './_fast-yaml.ts';
@@ -251,5 +251,76 @@ test('fast reader: random documents (quoting, anchors, edits that break them) ma
       },
     ),
     { numRuns: 1500, seed: Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261202) },
+  );
+});
+
+/** `docs` written as YAML with the mappings `flow` picks (by their order in the text) in flow style. */
+function withFlowMaps(docs: Record<string, unknown>[], flow: boolean[]): string {
+  let n = 0;
+  return docs
+    .map((d) => {
+      const doc = new Document(d);
+      visit(doc, {
+        Map(_, node) {
+          if (isMap(node) && node !== doc.contents && flow[n++ % flow.length]) node.flow = true;
+        },
+      });
+      return doc.toString({ lineWidth: 0 });
+    })
+    .join('---\n');
+}
+
+test('fast reader: one-line flow mappings (kubetwin.yaml nodes) are read by the fast path and match', () => {
+  const text =
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\npodCIDR: 10.0.0.0/8\nnodes:\n' +
+    '  - {name: node-1, zone: zone-a, internalIP: 10.0.0.1}\n' +
+    '  - { name: node-2 , zone: zone-b,internalIP: 10.0.0.2 }   # a comment\n' +
+    'spec: {replicas: 3, enabled: yes, mode: 0755, empty: ~}\n' +
+    'anchored: &a {x: 1}\nagain: *a\n';
+  const chunk = documentChunks(text)[0];
+  assert.ok(readFast(text, chunk.start, chunk.end)); // not vacuous: the fast path reads it
+  assertSame([{ file: 'kubetwin.yaml', text }], 'flow mappings');
+  // What it leaves to the package: each still gives the package's result.
+  for (const line of [
+    '{a: 1, }',
+    '{a: "q"}',
+    '{a: [1]}',
+    '{a: {b: 1}}',
+    '{a: 1',
+    '{a: 1,\n  b: 2}',
+    '{a:1}',
+    '{a: 1, a: 2}',
+    '{a: ::1}',
+    '{a: x y}',
+    '{a: 1} # c',
+    '{a: 1}x',
+    '{-: 1}',
+    '{yes: 1}',
+    '{a: }',
+    '{__proto__: 1}',
+    '{a: \u00e9}',
+  ])
+    assertSame([{ file: 'f.yaml', text: `k: ${line}\nl:\n  - ${line}\n` }], line);
+});
+
+test('fast reader: random documents with flow mappings and edits match the yaml package', () => {
+  fc.assert(
+    fc.property(
+      fc.array(doc, { minLength: 1, maxLength: 2 }),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+      fc.array(
+        fc.tuple(fc.nat(), fc.constantFrom(',', '{', '}', ': ', ':', ' ', '#', '\n', '- ', '&x ', '*x')),
+        { maxLength: 2 },
+      ),
+      (docs, flow, edits) => {
+        let text = withFlowMaps(docs, flow);
+        for (const [at, piece] of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + piece + text.slice(i);
+        }
+        assertSame([{ file: 'r.yaml', text }], JSON.stringify(text));
+      },
+    ),
+    { numRuns: 1500, seed: Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261203) },
   );
 });
