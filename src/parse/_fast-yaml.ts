@@ -1,5 +1,7 @@
 import { invalid, resolvePlain } from './_scalars.ts';
 import { Positions } from './_positions.ts';
+import { interned } from './_interned.ts';
+import { readJson } from './_fast-json.ts';
 
 /**
  * A fast reader for the plain block YAML that generators and `kubectl get -o yaml` write: block mappings and
@@ -80,6 +82,12 @@ class Reader {
   document(): FastDocument {
     if (this.indent < 0) return { value: undefined, positions: this.positions };
     if (this.isDash(this.content)) throw giveUp; // a sequence root: not an object, the full reader says so
+    if (this.text.charCodeAt(this.content) === LBRACE) {
+      // A document written as JSON (`kubectl get -o json`): its own reader, the same position entries.
+      const json = readJson(this.text, this.content, this.end);
+      if (!json) throw giveUp;
+      return json;
+    }
     const root = this.positions.add(-1, '', this.content);
     const value = this.map(this.indent, root, 1);
     if (this.indent >= 0) throw giveUp; // content left over, less indented than the root
@@ -385,24 +393,3 @@ class Reader {
     return { key, after: colon + 1 };
   }
 }
-
-/**
- * The text of `text[start, end)` as a string made once per distinct text: keys and plain scalars repeat across
- * documents (`apiVersion`, `metadata`, `TCP`, label values), and a slice per occurrence was a third of the
- * reader's allocations. A direct-mapped table by hash, checked against the text before reuse (a collision
- * replaces the entry); the string is equal to the slice either way.
- */
-function interned(text: string, start: number, end: number): string {
-  const length = end - start;
-  if (length > maxInterned) return text.slice(start, end);
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  const slot = (h >>> 0) & (internSlots - 1);
-  const known = internTable[slot];
-  if (known !== undefined && known.length === length && text.startsWith(known, start)) return known;
-  return (internTable[slot] = text.slice(start, end));
-}
-
-const maxInterned = 64;
-const internSlots = 1 << 14;
-const internTable: (string | undefined)[] = new Array<string | undefined>(internSlots).fill(undefined);

@@ -4,37 +4,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Document, isMap, stringify, visit } from 'yaml';
-import { parseManifests, type ManifestText, type PathSegment, type RawObject } from './index.ts';
-import { parseManifestsWithPackage } from './yaml.ts';
+import { readBoth, key, tricky } from './_same-as-package.ts';
 import { readFast } from './_fast-yaml.ts';
 import { resolveBySchema, resolvePlain } from './_scalars.ts';
 import { documentChunks, splitDocuments } from './_yaml-limits.ts';
 import { generateBodies } from '../../bench/generate.ts';
-
-/** Every path to a value in `body` (and one segment past each leaf, which must fall back to the leaf). */
-function pathsOf(value: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
-  else out.push([...prefix, 'missing']);
-  return out;
-}
-
-const located = (o: RawObject) => pathsOf(o.body).map((p) => o.locate(p));
+import type { ManifestText } from './index.ts';
 
 /** Both readers give the same objects, sources, positions of every field and diagnostics. */
 function assertSame(inputs: ManifestText[], label: string): void {
-  const fast = parseManifests(inputs);
-  const full = parseManifestsWithPackage(inputs);
-  assert.deepStrictEqual(fast.diagnostics, full.diagnostics, `${label}: diagnostics`);
-  assert.equal(fast.objects.length, full.objects.length, `${label}: object count`);
-  fast.objects.forEach((o, i) => {
-    const f = full.objects[i];
-    assert.deepStrictEqual(o.body, f.body, `${label}: body of object ${i}`);
-    assert.deepStrictEqual(o.source, f.source, `${label}: source of object ${i}`);
-    assert.deepStrictEqual(located(o), located(f), `${label}: positions in object ${i}`);
-  });
+  const { fast, full } = readBoth(inputs);
+  assert.deepStrictEqual(fast, full, label);
 }
 
 function manifestFiles(dir: string, out: string[] = []): string[] {
@@ -128,67 +108,6 @@ test('fast reader: the plain-scalar shortcut resolves as the yaml package schema
     assert.deepStrictEqual(resolvePlain(s), resolveBySchema(s));
 });
 
-/** Strings chosen to hit YAML's scalar and indicator rules. */
-const tricky = [
-  'yes',
-  'on',
-  'off',
-  'y',
-  'n',
-  'true',
-  'null',
-  '~',
-  '',
-  ' ',
-  '0755',
-  '0x1F',
-  '0b11',
-  '1e3',
-  '.5',
-  '.inf',
-  '-1',
-  '+2',
-  '1_000',
-  '12:30',
-  '2001-12-14',
-  'a: b',
-  'a:b',
-  'a #b',
-  'a#b',
-  '#x',
-  '-x',
-  '- x',
-  '?x',
-  ':x',
-  'x:',
-  ' lead',
-  'trail ',
-  '"q"',
-  "'s'",
-  "it's",
-  'x\\y',
-  '&a',
-  '*a',
-  '!t',
-  '[a]',
-  '{a}',
-  'a,b',
-  '<<',
-  'a\tb',
-  'line\nbreak',
-  '%x',
-  '@x',
-  '`x',
-  '|',
-  '>',
-  'app',
-  'kubernetes.io/name',
-  'http://x:80/p',
-  '8080',
-  'é',
-  '---',
-  '...',
-];
 const scalar = fc.oneof(
   fc.constantFrom(...tricky),
   fc.integer(),
@@ -197,11 +116,6 @@ const scalar = fc.oneof(
   fc.double({ noNaN: true }),
   fc.string({ maxLength: 6 }),
   fc.string({ maxLength: 4, unit: 'binary' }),
-);
-const key = fc.oneof(
-  fc.constantFrom(...tricky.filter((t) => t !== '<<')),
-  fc.string({ maxLength: 5 }),
-  fc.string({ maxLength: 3, unit: 'binary' }),
 );
 const { tree } = fc.letrec((tie) => ({
   tree: fc.oneof({ depthSize: 'small' }, scalar, tie('map'), tie('list')),
