@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { buildFromTexts } from './index.ts';
+import { parseManifests } from '../parse/index.ts';
 import { readsAll } from '../parse/_same-as-package.ts';
 import { parseManifestsWithPackage } from '../parse/yaml.ts';
 import { generateBodies } from '../../bench/generate.ts';
@@ -32,4 +34,24 @@ test('JSON input: a kubectl-style List gives the same model and diagnostics as t
   assert.equal(JSON.stringify(json.model), JSON.stringify(viaPackage.model));
   // Not vacuous: the JSON reader read the file (the package was not behind it).
   assert.ok(readsAll(text));
+});
+
+test('JSON input: the k3s dump in JSON (kubectl get -o json) reads as its YAML dump, by the JSON reader', () => {
+  const read = (file: string) => {
+    const text = readFileSync(file, 'utf8');
+    return { text, bodies: parseManifests([{ file, text }]).objects.map((o) => o.body) };
+  };
+  const json = read('testdata/dumps/k3s-small.json');
+  const yaml = read('testdata/dumps/k3s-small.yaml');
+  assert.ok(readsAll(json.text));
+  // The JSON dump adds what `kubectl apply` leaves on a Service: escaped JSON in an annotation.
+  const svc = json.bodies.find((b) => b.kind === 'Service') as {
+    metadata: { annotations: Record<string, string> };
+  };
+  const lastApplied = svc.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  assert.equal((JSON.parse(lastApplied) as { kind: string }).kind, 'Service');
+  delete svc.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+  if (Object.keys(svc.metadata.annotations).length === 0)
+    delete (svc.metadata as { annotations?: unknown }).annotations;
+  assert.deepStrictEqual(json.bodies, yaml.bodies);
 });
