@@ -83,3 +83,8 @@ test('an unknown directive and an alias ending in ":" are yaml-warning diagnosti
   const alias = read(`apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n: a}\n`);
   assert.ok(alias.problems.includes('yaml-warning@3:20'), alias.problems.join());
 });
+
+test('a file holding only an unknown directive (no document) still says so', () => {
+  const r = read('%FOO bar\n');
+  assert.deepEqual([r.names, r.problems], [[], ['yaml-warning@1:1']]);
+});

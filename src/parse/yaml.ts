@@ -6,6 +6,7 @@ import {
   parseAllDocuments,
   type Document,
   type Node,
+  type YAMLError,
   type YAMLWarning,
 } from 'yaml';
 import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
@@ -166,12 +167,22 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     parseAllDocuments(part.text, { lineCounter, logLevel: 'error', ...(kubectlScalars as any) }),
   );
-  const list = Array.isArray(docs) ? docs : [];
-  if (!Array.isArray(docs)) {
-    // An empty stream yields an EmptyStream object: nothing to read.
+  if (docs.length === 0) {
+    // A stream with no document (an EmptyStream) may still carry what its directives drew.
+    const stream = docs as unknown as { errors?: YAMLError[]; warnings?: YAMLWarning[] };
+    const at = (offset: number | undefined): SourceRef => {
+      const pos = lineCounter.linePos(offset ?? 0);
+      return { file: input.file, doc: part.doc, line: part.line + pos.line, column: pos.col };
+    };
+    for (const e of stream.errors ?? [])
+      diagnostics.push({
+        ...yamlDiagnostic(plainSyntaxMessage(e.message), { ...part, file: input.file }),
+        source: at(e.pos[0]),
+      });
+    for (const w of stream.warnings ?? []) diagnostics.push(yamlWarning(w, at));
     return;
   }
-  list.forEach((doc, i) => {
+  docs.forEach((doc, i) => {
     const docIndex = part.doc + i;
     const origin = helmOrigin(doc);
     const at = (offset: number | undefined, path?: string): SourceRef => {
