@@ -88,3 +88,9 @@ test('a file holding only an unknown directive (no document) still says so', () 
   const r = read('%FOO bar\n');
   assert.deepEqual([r.names, r.problems], [[], ['yaml-warning@1:1']]);
 });
+
+test('a standard tag kubectl does not resolve (!!binary, !!timestamp) is named in the short form, the value read as a string', () => {
+  const r = read('apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  k: !!binary aGVsbG8=\n');
+  assert.deepEqual([r.names, r.problems], [['s'], ['yaml-warning@5:6']]);
+  assert.equal(r.messages[0], 'YAML: Unresolved tag: !!binary');
+});

@@ -241,7 +241,9 @@ function yamlWarning(w: YAMLWarning, at: (offset: number | undefined) => SourceR
   return {
     code: 'yaml-warning',
     severity: 'warning',
-    message: plainSyntaxMessage(w.message).replace(/^YAML syntax error: /, 'YAML: '),
+    message: plainSyntaxMessage(w.message)
+      .replace(/^YAML syntax error: /, 'YAML: ')
+      .replace(/tag:yaml\.org,2002:/g, '!!'),
     source: at(w.pos[0]),
     hint: 'Remove the tag or directive, or write the value plainly; kubectl may read this differently.',
   };
