@@ -26,6 +26,14 @@ export function readPriorityClasses(envs: readonly Envelope[]): PriorityTable {
   for (const e of envs) {
     if (e.kind !== 'PriorityClass' || e.group !== 'scheduling.k8s.io') continue;
     const value = e.f.int(['value']);
+    if (value === undefined && !e.f.invalid && e.f.get(['value']) === undefined)
+      e.f.report(
+        'missing-field',
+        'error',
+        ['value'],
+        `PriorityClass ${e.name} has no value; the API server requires one`,
+        'Add value: (an integer up to 1000000000).',
+      );
     if (value === undefined || e.f.invalid) continue;
     byName.set(e.name, value);
     if (e.f.bool(['globalDefault'])) globalDefault = value;

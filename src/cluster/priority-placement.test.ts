@@ -106,6 +106,14 @@ test('a PriorityClass value above 1,000,000,000 is invalid-field (reserved for t
   assert.ok(diagnostics.some((d) => d.code === 'invalid-field' && /value: 2000000000/.test(d.message)));
 });
 
+test('a PriorityClass without a value is missing-field and left out', () => {
+  const pc =
+    'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: none}\nglobalDefault: true\n';
+  const { model, diagnostics } = buildYaml(pc, { profile });
+  assert.ok(diagnostics.some((d) => d.code === 'missing-field' && d.object === 'PriorityClass/none'));
+  assert.equal(model.others.filter((o) => o.kind === 'PriorityClass').length, 0);
+});
+
 test('without a pod waiting for room, placement keeps key order (addresses do not move with priorities)', () => {
   const { model } = buildYaml(deployment('web', 2), { profile });
   const web = model.pods.filter((p) => p.key.startsWith('Pod/default/web-'));
