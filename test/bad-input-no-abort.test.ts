@@ -64,14 +64,37 @@ for (const [name, c] of Object.entries(cases))
       else assert.ok(code === 0 || code === 1, `exit ${code}: ${out}`);
     });
 
-test('control characters from a manifest never reach the terminal raw, and each diagnostic stays on its line', async () => {
+test('control characters from a manifest never reach the terminal raw in any command or output format, and each diagnostic stays on its line', async () => {
   const text = `apiVersion: v1
 kind: Service
 metadata: {name: "web\\x1b[31m\\nnext", namespace: default, labels: {"a\\rb": "c\\x1b]0;t\\x07"}}
-spec: {ports: [{port: 80}]}
+spec: {ports: [{port: 80}], selector: {app: "x\\x1b[2J"}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: default, labels: {app: "x\\x1b[2J"}, annotations: {note: "\\x1b]8;;http://evil\\x07"}}
+spec: {containers: [{name: "c\\x1b[1m", image: x, ports: [{containerPort: 80, name: "h\\x1bp"}]}]}
 ---
 ${good}`;
-  for (const command of [['doctor'], ['report'], ['get', 'services', '-o', 'wide']]) {
+  const commands = [
+    ['doctor'],
+    ['doctor', '-o', 'sarif'],
+    ['report'],
+    ['report', '-o', 'md'],
+    ['get', 'services', '-o', 'wide'],
+    ['get', 'all', '-A', '-o', 'yaml'],
+    ['get', 'all', '-A', '-o', 'json'],
+    ['matrix'],
+    ['endpoints'],
+    ['flows'],
+    ['suggest', 'policies'],
+    ['profile'],
+    ['resolve', 'web.default'],
+    ['reach', '--from', 'default/p', '--to', 'default/p', '--port', '80'],
+    ['trace', '--from', 'default/p', '--to', 'default/p', '--port', '80'],
+    ['route', 'http://x/'],
+  ];
+  for (const command of commands) {
     const { out } = await runOn(command, text);
     const raw = [...out].filter((c) => (c < ' ' && c !== '\n' && c !== '\t') || c === '\x7f');
     assert.deepEqual(raw, [], `${command.join(' ')} prints no raw control character`);

@@ -1,7 +1,7 @@
 /**
  * Linear work (issue: reliability, item 3): parsing, building and rendering grow with the input, never faster.
  * For each dimension of an input that people (or a fuzzer) can make large — labels on one object, the length of a
- * value, a long sequence, many documents — the whole pipeline (parse → build → `get -o wide` and the report text)
+ * value or a name, a long sequence, many documents — the whole pipeline (parse → build → `get -o wide` and the report text)
  * runs at a size and at four times that size; the larger run must take at most about four times as long (8× is
  * allowed for timer noise and garbage collection; a quadratic step would take 16×). Times are CPU time of this
  * process, the best of two runs, so a loaded machine slows both sizes alike.
@@ -37,6 +37,18 @@ const dimensions: Record<string, Dimension> = {
   'items of a flow sequence': {
     n: 2000,
     make: (n) => pod('', `, args: [${Array.from({ length: n * 4 }, () => '1').join(', ')}]`),
+  },
+  'length of a namespace name': {
+    n: 2000,
+    make: (n) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ${'a'.repeat(n * 40)}}\nspec: {ports: [{port: 80}]}\n---\n` +
+      pod(`  namespace: ${'b'.repeat(n * 40)}\n`),
+  },
+  'length of an object name and a label value': {
+    n: 2000,
+    make: (n) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${'c'.repeat(n * 40)}}\n---\n` +
+      pod(`  labels: {app: ${'v'.repeat(n * 40)}}\n`),
   },
   'documents in one file': {
     n: 1000,

@@ -7,7 +7,8 @@ const addonSource = { file: '<addon>', doc: 0, line: 1, column: 1 };
  * The objects every cluster runs that manifests rarely carry: the `kubernetes` Service (first address of the
  * service CIDR, backed by the API server on the first node), CoreDNS (`k8s-app: kube-dns`) behind the
  * `kube-dns` Service at the profile's DNS IP, and kube-proxy on every node. Each is added only when the
- * manifests do not define an object with the same key.
+ * manifests do not define an object with the same key. CoreDNS is `system-cluster-critical` and kube-proxy
+ * `system-node-critical`, as kubeadm deploys them, so they keep their places when nodes are full.
  * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
  */
 export function addonObjects(
@@ -65,6 +66,7 @@ export function addonObjects(
           metadata: { labels: { 'k8s-app': 'kube-dns' } },
           spec: {
             dnsPolicy: 'Default',
+            priorityClassName: 'system-cluster-critical',
             serviceAccountName: 'coredns',
             containers: [
               { name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3', ports: dnsPorts },
@@ -101,6 +103,7 @@ export function addonObjects(
           metadata: { labels: { 'k8s-app': 'kube-proxy' } },
           spec: {
             hostNetwork: true,
+            priorityClassName: 'system-node-critical',
             serviceAccountName: 'kube-proxy',
             containers: [
               {

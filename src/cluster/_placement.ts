@@ -4,6 +4,8 @@ import type { Profile } from '../model/profile.ts';
 import { cidrAt, cidrContains, cidrSize, formatIP, parseCidr, parseIP, type Cidr } from '../lib/ip.ts';
 import { matches, selectorFromMap } from '../lib/labels.ts';
 import type { PodDraft } from './_workloads.ts';
+import type { PodTemplate } from './_pod-spec.ts';
+import { builtInPriorityClasses, podPriority, type PodPriority, type PriorityTable } from './_priority.ts';
 
 interface NodeRange {
   cidr: Cidr;
@@ -19,6 +21,12 @@ interface NodeSlot {
   pods: number;
 }
 
+/** What placement reads besides the pods and nodes. */
+export interface PlacementOptions {
+  /** The cluster's priority classes (the built-in ones when absent). */
+  readonly priorities?: PriorityTable;
+}
+
 /**
  * Schedules pods onto nodes and gives them IPs, deterministically. Pods with `spec.nodeName` (and DaemonSet
  * pods) stay on their node; a pod whose `status.podIP` lies in a node's pod range goes to that node; others
@@ -29,13 +37,72 @@ interface NodeSlot {
  * finished pods hold no IP. A pod whose status says Pending without an IP has none and is not scheduled by the
  * twin; a pod read from a cluster and bound to its node is there even past `maxPodsPerNode`.
  * https://kubernetes.io/docs/concepts/cluster-administration/networking/
+ *
+ * When nodes are full, priority decides who waits. The scheduler's queue hands out pending pods highest priority
+ * first, and a pod that does not fit preempts (evicts) pods of lower priority to make room; DaemonSet pods are
+ * scheduled the same way since Kubernetes 1.12 (the controller pins them to their node with node affinity and
+ * the default scheduler binds them, preempting if they do not fit). So a full cluster still runs CoreDNS
+ * (`system-cluster-critical`) and kube-proxy (`system-node-critical`), and its lowest-priority pods stay Pending.
+ * Placement runs in key order (stable addresses); only when that leaves a pod waiting for room while a pod of
+ * lower priority got a place does it run again highest priority first, the end state preemption reaches.
+ * https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+ * https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/#how-daemon-pods-are-scheduled
  */
 export function placePods(
   drafts: readonly PodDraft[],
   nodes: readonly Node[],
   profile: Profile,
   sink: (d: Diagnostic) => void,
+  options: PlacementOptions = {},
 ): Pod[] {
+  const table = options.priorities ?? builtInPriorities;
+  const priorities = new WeakMap<PodTemplate, PodPriority>();
+  const priorityOf = (d: PodDraft): PodPriority => {
+    let p = priorities.get(d.template);
+    if (!p) priorities.set(d.template, (p = podPriority(d.template, table)));
+    return p;
+  };
+  const byKey = [...drafts].sort((a, b) => (a.key < b.key ? -1 : 1));
+  let placed = placeInOrder(byKey, nodes, profile, { priorityOf, byPriority: false });
+  if (placed.displaced) {
+    // Stable: equal priorities keep key order.
+    const byPriority = [...byKey].sort((a, b) => priorityOf(b).value - priorityOf(a).value);
+    placed = placeInOrder(byPriority, nodes, profile, { priorityOf, byPriority: true });
+  }
+  for (const d of placed.diagnostics) sink(d);
+  return placed.pods;
+}
+
+const builtInPriorities: PriorityTable = {
+  byName: new Map(Object.entries(builtInPriorityClasses)),
+  globalDefault: 0,
+};
+
+interface Pass {
+  readonly priorityOf: (d: PodDraft) => PodPriority;
+  /** Pods come highest priority first: say so where pods wait. */
+  readonly byPriority: boolean;
+}
+
+interface Placed {
+  readonly pods: Pod[];
+  readonly diagnostics: Diagnostic[];
+  /** A pod waits for room while a pod of lower priority holds a place (key order only: the pass stops there). */
+  readonly displaced: boolean;
+}
+
+/** One scheduling pass over `sorted`, in that order. */
+function placeInOrder(
+  sorted: readonly PodDraft[],
+  nodes: readonly Node[],
+  profile: Profile,
+  pass: Pass,
+): Placed {
+  const diagnostics: Diagnostic[] = [];
+  const sink = (d: Diagnostic) => diagnostics.push(d);
+  // The lowest priority given a place by the scheduler, and the highest left waiting for room.
+  let lowestPlaced = Infinity;
+  let highestWaiting = -Infinity;
   const slots = new Map<string, NodeSlot>();
   for (const node of nodes)
     slots.set(node.name, {
@@ -46,7 +113,6 @@ export function placePods(
         .map((cidr) => ({ cidr, nextOffset: 2n, last: cidrSize(cidr) - 1n })),
       pods: 0,
     });
-  const sorted = [...drafts].sort((a, b) => (a.key < b.key ? -1 : 1));
   const reserved = new Map<string, string>(); // ip -> pod key
   // Explicit IPs by position in `sorted` (a Map by pod key hashed every key twice: 150k keys at 150k pods).
   const explicit: string[][] = new Array<string[]>(sorted.length);
@@ -117,7 +183,7 @@ export function placePods(
       slot = slots.get(d.boundNode);
       if (!slot) reason = `node ${d.boundNode} does not exist`;
       else if (slot.pods >= profile.maxPodsPerNode && !d.observed) {
-        reason = `node ${d.boundNode} already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
+        reason = `node ${d.boundNode} already runs ${profile.maxPodsPerNode} ${fullReason}`;
         slot = undefined;
       }
     } else if (ips.length) {
@@ -135,7 +201,7 @@ export function placePods(
       if (!eligible.length)
         reason = `no node matches nodeSelector ${JSON.stringify(d.template.nodeSelector)}`;
       else if (full.has(cursorKey))
-        reason = `every eligible node already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
+        reason = `every eligible node already runs ${profile.maxPodsPerNode} ${fullReason}`;
       else {
         const start = cursors.get(cursorKey) ?? 0;
         for (let i = 0; i < eligible.length && !slot; i++) {
@@ -147,7 +213,7 @@ export function placePods(
         }
         if (!slot) {
           full.add(cursorKey);
-          reason = `every eligible node already runs ${profile.maxPodsPerNode} pods (maxPodsPerNode)`;
+          reason = `every eligible node already runs ${profile.maxPodsPerNode} ${fullReason}`;
         }
       }
     }
@@ -157,8 +223,14 @@ export function placePods(
       entry.count++;
       unschedulable.set(group, entry);
       pods.push(finish(d, undefined, [], 'Pending'));
+      if (reason.endsWith(fullReason)) highestWaiting = Math.max(highestWaiting, pass.priorityOf(d).value);
+      if (!pass.byPriority && highestWaiting > lowestPlaced)
+        return { pods: [], diagnostics: [], displaced: true };
       continue;
     }
+    if (!d.observed) lowestPlaced = Math.min(lowestPlaced, pass.priorityOf(d).value);
+    if (!pass.byPriority && highestWaiting > lowestPlaced)
+      return { pods: [], diagnostics: [], displaced: true };
     slot.pods++;
     const finished = d.phase === 'Succeeded' || d.phase === 'Failed';
     let podIPs = ips;
@@ -187,12 +259,23 @@ export function placePods(
     sink({
       code: 'unschedulable',
       severity: 'warning',
-      message: `${count} pod(s) of ${group} cannot be scheduled: ${reason}; they stay Pending without an IP`,
+      message: `${count} pod(s) of ${group} cannot be scheduled: ${reason}${pass.byPriority && reason.endsWith(fullReason) ? priorityNote(pass.priorityOf(draft)) : ''}; they stay Pending without an IP`,
       source: draft.source,
       object: group,
       hint: 'Add nodes to the profile, or fix nodeSelector/nodeName.',
     });
-  return pods;
+  return { pods, diagnostics, displaced: false };
+}
+
+/** The end of a reason a pod waits for room (not for a matching node). */
+const fullReason = 'pods (maxPodsPerNode)';
+
+/** Why a pod waits in a cluster placed by priority: its own priority, and a class the input lacks. */
+function priorityNote(p: PodPriority): string {
+  const unknown = p.unknownClass
+    ? `; its priorityClassName ${p.unknownClass} is not in the input and counts as ${p.value}`
+    : '';
+  return `, and pods of higher priority than its ${p.value} took the room first (the scheduler's queue and preemption)${unknown}`;
 }
 
 /** The marker for a pod with no explicit IPs (never handed out: each pod gets its own array). */

@@ -19,6 +19,9 @@ export interface PodTemplate {
   readonly dnsConfig?: Pod['dnsConfig'];
   readonly hostAliases?: Pod['hostAliases'];
   readonly serviceAccountName: string;
+  /** `spec.priorityClassName` and `spec.priority`: which pods the scheduler places first when nodes are full. */
+  readonly priorityClassName?: string;
+  readonly priority?: number;
 }
 
 const dnsPolicies: readonly Pod['dnsPolicy'][] = [
@@ -162,6 +165,20 @@ export function readPodTemplate(
     ...hostAliases(f, spec),
     serviceAccountName:
       f.str([...spec, 'serviceAccountName']) ?? f.str([...spec, 'serviceAccount']) ?? 'default',
+    ...priorityOf(f, spec),
+  };
+}
+
+/** `priorityClassName` and `priority`, only when written (most templates have neither). */
+function priorityOf(
+  f: FieldReader,
+  spec: readonly PathSegment[],
+): { priorityClassName?: string; priority?: number } {
+  const priorityClassName = f.str([...spec, 'priorityClassName']);
+  const priority = f.int([...spec, 'priority']);
+  return {
+    ...(priorityClassName !== undefined ? { priorityClassName } : {}),
+    ...(priority !== undefined ? { priority } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { buildNamespaces } from './_namespaces.ts';
 import { buildNodes } from './_nodes.ts';
 import { expandWorkloads, workloadKinds } from './_workloads.ts';
 import { placePods } from './_placement.ts';
+import { readPriorityClasses } from './_priority.ts';
 import { defaultNodesNeeded, podCidrNodeCapacity, withDefaultNodes } from './_default-nodes.ts';
 import { buildServices } from './_services.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
@@ -115,7 +116,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
       hint: 'List your nodes in the profile (nodes:) or add Node objects for a cluster of your own size.',
     });
   }
-  const pods = placePods(drafts, nodes, profile, sink);
+  const pods = placePods(drafts, nodes, profile, sink, { priorities: readPriorityClasses(envs) });
   const services = buildServices(envs, profile);
   const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);
   const networkPolicies = buildNetworkPolicies(envs);

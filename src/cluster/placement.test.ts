@@ -130,6 +130,13 @@ spec:
   assert.ok(pending >= 28400 - 256 * 110, `${pending} web pods are Pending`);
   const said = diagnostics.find((d) => d.code === 'unschedulable' && d.object === 'Deployment/default/web');
   assert.match(said?.message ?? '', new RegExp(`^${pending} pod\\(s\\) of Deployment/default/web`));
+  // CoreDNS (system-cluster-critical) and kube-proxy (system-node-critical) keep their places on full nodes.
+  const system = model.pods.filter((p) => p.namespace === 'kube-system');
+  assert.equal(system.length, 2 + 256);
+  assert.deepEqual(
+    system.filter((p) => p.phase !== 'Running').map((p) => p.key),
+    [],
+  );
 });
 
 test('podCidrNodeCapacity: one node range per /nodeCIDRMaskSize subnet of each family, the smaller family bounding', () => {

@@ -36,6 +36,7 @@ export const servedVersions: Readonly<Record<string, Readonly<Record<string, rea
     IPAddress: ['v1', 'v1beta1'],
   },
   policy: { PodDisruptionBudget: ['v1'] },
+  'scheduling.k8s.io': { PriorityClass: ['v1'] },
 };
 
 /** A kind or apiVersion the API server would not recognise, said as it would refuse it; undefined when fine. */

@@ -86,6 +86,13 @@ export const kinds: readonly KindSupport[] = [
     note: 'the pods of one run of the jobTemplate',
   },
   {
+    group: 'scheduling.k8s.io',
+    kind: 'PriorityClass',
+    namespaced: false,
+    level: 'partial',
+    note: 'value and globalDefault decide which pods stay Pending when nodes are full (higher priority placed first, as the scheduler queue and preemption do); preemptionPolicy is not read',
+  },
+  {
     group: 'autoscaling',
     kind: 'HorizontalPodAutoscaler',
     namespaced: true,
@@ -385,7 +392,6 @@ export const quietKinds: readonly string[] = [
   'PodDisruptionBudget',
   'LimitRange',
   'ResourceQuota',
-  'PriorityClass',
   'CustomResourceDefinition',
   'ValidatingWebhookConfiguration',
   'MutatingWebhookConfiguration',

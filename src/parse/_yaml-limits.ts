@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
 
 /**
  * Bounds on what one YAML document may ask of the reader. kubectl's go-yaml caps alias expansion (the "billion
@@ -12,6 +12,8 @@ export const yamlLimits = { maxAliasCount: 1000, maxDepth: 500 } as const;
 export interface YamlProblem {
   readonly message: string;
   readonly offset: number | undefined;
+  /** The diagnostic code; `yaml-syntax` when absent. */
+  readonly code?: 'yaml-invalid-key';
 }
 
 /** The message for a document nested past `maxDepth`. */
@@ -60,14 +62,21 @@ const isMergeKey = (key: unknown): boolean =>
  * in one mapping, as the yaml package reports it ("Map keys must be unique") and kubectl's strict decoding refuses
  * it. The package's own key check compares each key with every earlier one (quadratic: 20,000 labels took
  * minutes), so kubetwin turns it off and checks here with one set per mapping. Scalar keys compare by value and
- * type; merge keys (`<<`) may repeat; other keys (rare) never compare equal, as in the package.
+ * type; merge keys (`<<`) may repeat; other keys (rare) never compare equal, as in the package. A key that is a
+ * mapping, a sequence or null is refused too (see `invalidKey`).
  */
-export function structureProblem(root: Node): YamlProblem | undefined {
+export function structureProblem(root: Node, doc?: Document): YamlProblem | undefined {
   let found: YamlProblem | undefined;
   walk(root, (node, depth) => {
     if (depth > yamlLimits.maxDepth) {
       found = { message: depthMessage, offset: offsetOf(node) };
       return true;
+    }
+    if (isPair(node)) {
+      const invalid = invalidKey(node.key, doc);
+      if (invalid)
+        found = { code: 'yaml-invalid-key', message: invalidKeyMessage(invalid), offset: pairOffset(node) };
+      return found !== undefined;
     }
     if (!isMap(node)) return false;
     const seen = new Set<unknown>();
@@ -84,6 +93,36 @@ export function structureProblem(root: Node): YamlProblem | undefined {
     return false;
   });
   return found;
+}
+
+/**
+ * What makes a mapping key one no Kubernetes object can have, or undefined for a good key. kubectl reads YAML
+ * through sigs.k8s.io/yaml, which turns it into JSON and refuses a key that is not a string, number or boolean
+ * ("unsupported map key of type", `convertToJSONableObject` in https://github.com/kubernetes-sigs/yaml/blob/master/yaml.go):
+ * a mapping or sequence (`? {a: 1}`, `[a]: 1`) or null (`~:`, `null:`, an empty key). The yaml package would
+ * turn such a key into a string and print a warning of its own on stderr; kubetwin refuses the document instead,
+ * as kubectl does. An alias key is judged by the node it names (`doc` resolves it).
+ */
+function invalidKey(
+  key: unknown,
+  doc: Document | undefined,
+): 'a mapping' | 'a sequence' | 'null' | undefined {
+  // An alias with no anchor is left to the reader, which says so.
+  if (isAlias(key) && !doc) return undefined;
+  const node = isAlias(key) ? key.resolve(doc!) : key;
+  if (isAlias(key) && node === undefined) return undefined;
+  if (isMap(node)) return 'a mapping';
+  if (isSeq(node)) return 'a sequence';
+  if (node === null || node === undefined || (isScalar(node) && node.value === null)) return 'null';
+  return undefined;
+}
+
+/** Where a pair starts: its key, or its value when the key is empty. */
+const pairOffset = (pair: unknown): number | undefined =>
+  isPair(pair) ? (offsetOf(pair.key) ?? offsetOf(pair.value)) : undefined;
+
+function invalidKeyMessage(what: 'a mapping' | 'a sequence' | 'null'): string {
+  return `YAML mapping key is ${what}: a Kubernetes object's keys are strings (numbers and booleans are read as strings), and kubectl refuses this document (sigs.k8s.io/yaml: unsupported map key)`;
 }
 
 /** The first node `test` accepts, for locating a problem. */

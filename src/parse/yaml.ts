@@ -1,4 +1,14 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+  type YAMLError,
+  type YAMLWarning,
+} from 'yaml';
 import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
 import { formatPath, type PathSegment, type RawObject } from './raw-object.ts';
 import { kubectlScalars } from './_scalars.ts';
@@ -152,15 +162,27 @@ function withoutStacks<T>(read: () => T): T {
 function parseStream(input: ManifestText, part: Part, objects: RawObject[], diagnostics: Diagnostic[]): void {
   const lineCounter = new LineCounter();
   const docs = withoutStacks(() =>
+    // `logLevel: 'error'`: the package would print its warnings on stderr itself (a collection used as a key,
+    // when building a value); kubetwin turns each into a diagnostic instead (`yamlWarning`, `structureProblem`).
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    parseAllDocuments(part.text, { lineCounter, ...(kubectlScalars as any) }),
+    parseAllDocuments(part.text, { lineCounter, logLevel: 'error', ...(kubectlScalars as any) }),
   );
-  const list = Array.isArray(docs) ? docs : [];
-  if (!Array.isArray(docs)) {
-    // An empty stream yields an EmptyStream object: nothing to read.
+  if (docs.length === 0) {
+    // A stream with no document (an EmptyStream) may still carry what its directives drew.
+    const stream = docs as unknown as { errors?: YAMLError[]; warnings?: YAMLWarning[] };
+    const at = (offset: number | undefined): SourceRef => {
+      const pos = lineCounter.linePos(offset ?? 0);
+      return { file: input.file, doc: part.doc, line: part.line + pos.line, column: pos.col };
+    };
+    for (const e of stream.errors ?? [])
+      diagnostics.push({
+        ...yamlDiagnostic(plainSyntaxMessage(e.message), { ...part, file: input.file }),
+        source: at(e.pos[0]),
+      });
+    for (const w of stream.warnings ?? []) diagnostics.push(yamlWarning(w, at));
     return;
   }
-  list.forEach((doc, i) => {
+  docs.forEach((doc, i) => {
     const docIndex = part.doc + i;
     const origin = helmOrigin(doc);
     const at = (offset: number | undefined, path?: string): SourceRef => {
@@ -169,17 +191,21 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
     };
     const refuse = (problem: YamlProblem): void => {
       diagnostics.push({
-        code: 'yaml-syntax',
+        code: problem.code ?? 'yaml-syntax',
         severity: 'error',
         message: problem.message,
         source: at(problem.offset),
-        hint: 'Fix the YAML at this position; the other documents are still analysed.',
+        hint:
+          problem.code === 'yaml-invalid-key'
+            ? 'Write the key as a string; the other documents are still analysed.'
+            : 'Fix the YAML at this position; the other documents are still analysed.',
       });
     };
     if (doc.errors.length > 0) {
       for (const err of doc.errors) refuse({ message: plainSyntaxMessage(err.message), offset: err.pos[0] });
       return;
     }
+    for (const w of doc.warnings) diagnostics.push(yamlWarning(w, at));
     const root = doc.contents as Node | null;
     if (root === null || (isScalar(root) && root.value === null)) return; // empty document, as kubectl skips it
     if (!isMap(root)) {
@@ -192,7 +218,7 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
       });
       return;
     }
-    const problem = structureProblem(root);
+    const problem = structureProblem(root, doc);
     if (problem) return refuse(problem);
     let body: Record<string, unknown>;
     try {
@@ -203,6 +229,24 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
     if (refuseRecursive(body, at, (path) => findOffset(root, path), diagnostics)) return;
     emit(body, at, (path) => findOffset(root, path), objects, diagnostics);
   });
+}
+
+/**
+ * A warning of the yaml package (an unknown tag or directive, an anchor or alias ending in `:`, a flow collection
+ * indented less than its parent) as a `yaml-warning` at its line: the document is still read as the package read
+ * it (an unknown tag's scalar as a string, as go-yaml v2 reads a tag it cannot resolve), but kubectl's reader may
+ * read it differently or refuse it, so it is said rather than dropped.
+ */
+function yamlWarning(w: YAMLWarning, at: (offset: number | undefined) => SourceRef): Diagnostic {
+  return {
+    code: 'yaml-warning',
+    severity: 'warning',
+    message: plainSyntaxMessage(w.message)
+      .replace(/^YAML syntax error: /, 'YAML: ')
+      .replace(/tag:yaml\.org,2002:/g, '!!'),
+    source: at(w.pos[0]),
+    hint: 'Remove the tag or directive, or write the value plainly; kubectl may read this differently.',
+  };
 }
 
 /**

@@ -30,9 +30,17 @@ export async function renderHint(tool: 'helm' | 'kustomize', dir: string, file: 
   };
 }
 
+/**
+ * The yaml package prints its warnings on stderr itself unless told not to. Chart.yaml is read here only for the
+ * chart name in a hint, and a kustomization only for the patch files to leave unread; the folder itself is
+ * already reported as not rendered (`helm-chart-not-rendered`, `kustomization-not-built`), so a YAML warning in
+ * either file would change no answer.
+ */
+const quiet = { logLevel: 'error' } as const;
+
 async function chartName(file: string): Promise<string | undefined> {
   try {
-    const name = (parse(await readFile(file, 'utf8')) as { name?: unknown } | null)?.name;
+    const name = (parse(await readFile(file, 'utf8'), quiet) as { name?: unknown } | null)?.name;
     return typeof name === 'string' && /^[a-z0-9][a-z0-9-]*$/.test(name) ? name : undefined;
   } catch {
     return undefined;
@@ -47,7 +55,7 @@ async function chartName(file: string): Promise<string | undefined> {
 export async function kustomizeNonResources(dir: string, file: string): Promise<string[]> {
   let k: Record<string, unknown>;
   try {
-    const doc = parse(await readFile(file, 'utf8')) as unknown;
+    const doc = parse(await readFile(file, 'utf8'), quiet) as unknown;
     if (!doc || typeof doc !== 'object') return [];
     k = doc as Record<string, unknown>;
   } catch {

@@ -1,7 +1,7 @@
 /**
  * The manifest fuzzer's inputs, seeded and deterministic: mutations of the examples and fixtures, objects of every
  * kind the catalogue lists with values of every type, and YAML-level attacks (aliases, merge keys, deep nesting,
- * long sequences, control characters). `nextInput` draws one input from the generator's state; the same seed
+ * long sequences, control characters, collection and null keys, unknown tags and directives). `nextInput` draws one input from the generator's state; the same seed
  * always yields the same sequence.
  *
  * Attacks come in two sizes. Light ones sit at and around each limit (block nesting 499-600 levels as compact
@@ -160,6 +160,16 @@ export const heavyEvery = 100;
 /** Nesting depths at and around the reader's limit (500) and the old crash points (~800 flow, ~1,900 block). */
 const lightDepths = [1, 2, 64, 499, 500, 501, 502, 600];
 
+/**
+ * Terminal escapes in a value, then what the yaml package would have warned about on stderr by itself: a
+ * mapping and a null as keys, unknown tags and an unknown directive.
+ */
+const yamlOddities = [
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "c\\e]0;t\\a\\r\\n"}\n`,
+  `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: k}\ndata:\n  ? {a: [1]}\n  : v\n  ~: n\n`,
+  `%FOO bar\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: !x t, labels: !!map [a]}\n`,
+];
+
 function attack(r: Rng, heavy: boolean): string {
   const depth = heavy ? Math.floor(r() * 4000) : pick(r, lightDepths);
   switch (Math.floor(r() * 7)) {
@@ -181,7 +191,8 @@ function attack(r: Rng, heavy: boolean): string {
       return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata: {x: [${Array(items).fill('1').join(',')}]}\n`;
     }
     default:
-      return `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: "c\\e]0;t\\a\\r\\n"}\n`;
+      // Chosen by the depth already drawn, so adding variants left every other attack's draw unchanged.
+      return yamlOddities[depth % yamlOddities.length];
   }
 }
 

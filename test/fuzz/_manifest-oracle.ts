@@ -7,7 +7,7 @@
  * (an entity whose source is that document) nor named by a diagnostic (at that document, or by its `object` key,
  * as `duplicate-object` names the earlier copy) nor of a kind the catalogue lists as quiet, or the sentinel's
  * ConfigMap missing (a bad file hid another). A diagnostic whose text is a JavaScript error, or that points at no
- * line, is a failure too.
+ * line, is a failure too, and so is anything the core prints itself (a warning on stderr) instead of a diagnostic.
  *
  * `checkCli`, on a sampled fraction: the CLI itself in process, `doctor` and `get all -A -o json` over stdin.
  * Any thrown error or exit outside 0, 1, 2 fails, and so does a `doctor` exit that disagrees with `checkCore`
@@ -94,19 +94,51 @@ function scalesWorkload(body: unknown, workloadKeys: ReadonlySet<string>): boole
 }
 
 /**
+ * Runs `f` with `process.emitWarning` and `console` recorded instead of printed: the core never prints (a library
+ * it uses may, as the yaml package warns on stderr by itself), so anything recorded here is a failure.
+ */
+function capturePrinted<T>(f: () => T): { value: T; printed: string[] } {
+  const printed: string[] = [];
+  const record = (...args: unknown[]) => {
+    printed.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+  };
+  const saved = {
+    emitWarning: process.emitWarning,
+    log: console.log,
+    warn: console.warn,
+    error: console.error,
+  };
+  process.emitWarning = record as typeof process.emitWarning;
+  Object.assign(console, { log: record, warn: record, error: record });
+  try {
+    return { value: f(), printed };
+  } finally {
+    process.emitWarning = saved.emitWarning;
+    Object.assign(console, { log: saved.log, warn: saved.warn, error: saved.error });
+  }
+}
+
+/**
  * The core check over a batch of inputs read as one cluster, each its own file (the fixed cost of a build, its
  * add-ons and analyses is shared; inputs also meet each other, as files of one `-f` directory do). The caller
  * re-checks each input of a failing batch alone, to say which one failed.
  */
 export function checkCore(texts: readonly string[]): CoreOutcome {
-  const parsed = parseManifests([...texts.map((text, i) => ({ file: inputFile(i), text })), sentinel]);
-  const cluster = buildFromParsed(parsed);
+  const { value: parsed, printed } = capturePrinted(() =>
+    parseManifests([...texts.map((text, i) => ({ file: inputFile(i), text })), sentinel]),
+  );
+  const { value: cluster, printed: printedBuilding } = capturePrinted(() => {
+    const built = buildFromParsed(parsed);
+    analyseCluster(built, { discover: true, certificates: parseTlsSecrets(built.model.routing), now });
+    return built;
+  });
   const { model, diagnostics } = cluster;
-  analyseCluster(cluster, { discover: true, certificates: parseTlsSecrets(model.routing), now });
   const index = new Map(texts.map((_, i) => [inputFile(i), i]));
   const problems: string[][] = texts.map(() => []);
   const inputErrors: boolean[] = texts.map(() => false);
-  const batchProblems: string[] = [];
+  const batchProblems: string[] = [...printed, ...printedBuilding].map(
+    (p) => `printed by the core instead of a diagnostic: ${p}`,
+  );
   if (!model.others.some((o) => o.name === 'fuzz-sentinel' && o.source?.file === sentinel.file))
     batchProblems.push('silent loss: the sentinel ConfigMap in another file is missing from the model');
   const explained = new Set<string>();

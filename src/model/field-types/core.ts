@@ -72,6 +72,8 @@ export const coreFields: readonly KindFields[] = [
       nodeName string
       nodeSelector map
       nodeSelector.* string
+      priority integer
+      priorityClassName string
       serviceAccount string
       serviceAccountName string
       subdomain string

@@ -1,6 +1,6 @@
 import type { KindFields } from './types.ts';
 
-/** Workloads (apps/v1, batch/v1, autoscaling/v2): the type (and range) of every field kubetwin reads. Format in ./types.ts. */
+/** Workloads (apps/v1, batch/v1, autoscaling/v2, scheduling.k8s.io/v1 PriorityClass): the type (and range) of every field kubetwin reads. Format in ./types.ts. */
 export const workloadFields: readonly KindFields[] = [
   {
     kind: 'Deployment',
@@ -64,6 +64,17 @@ export const workloadFields: readonly KindFields[] = [
       spec.selector.matchExpressions list
       spec.selector.matchLabels map
       spec.selector.matchLabels.* string
+    `,
+  },
+  {
+    kind: 'PriorityClass',
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/priority-class-v1/',
+    fields: `
+      globalDefault boolean
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+      value integer -2147483648..1000000000
     `,
   },
   {

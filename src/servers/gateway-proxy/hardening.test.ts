@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { connect as h2connect, constants as h2 } from 'node:http2';
+import { connect as h2connect, constants as h2, type Settings } from 'node:http2';
 import { connect, type AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { buildFromTexts } from '../../api/index.ts';
@@ -217,6 +217,21 @@ describe('serve gateway under hostile clients', () => {
       honest.close();
       assert.equal(code, 200);
       assert.ok(forwarded < 10, `${forwarded} cancelled requests reached the upstream`);
+    },
+  );
+
+  it(
+    'caps concurrent HTTP/2 streams per connection: the gateway announces 100 in its SETTINGS (nginx: 128)',
+    { skip: noOpenssl && 'openssl is not installed' },
+    async () => {
+      const client = h2connect(`https://127.0.0.1:${gw.https!.port}`, {
+        rejectUnauthorized: false,
+        servername: 'a.example',
+      });
+      client.on('error', () => undefined);
+      const settings = await new Promise<Settings>((r) => client.once('remoteSettings', r));
+      client.close();
+      assert.equal(settings.maxConcurrentStreams, 100);
     },
   );
 
