@@ -329,7 +329,19 @@ function manualSlices(
         });
         continue;
       }
-      if (!mirrored.has(svc.key)) out.push(...mirror(env, svc));
+      if (mirrored.has(svc.key)) continue;
+      const slices = mirror(env, svc);
+      if (!slices.length) {
+        // The mirroring controller writes no slice for an Endpoints without addresses: said, not dropped.
+        sink({
+          code: 'endpoints-not-mirrored',
+          severity: 'info',
+          message: `Endpoints ${env.name} lists no addresses; it is mirrored into no EndpointSlice, so Service ${svc.name} has no endpoints`,
+          source: env.raw.source,
+          object: env.key,
+        });
+      }
+      out.push(...slices);
     }
   }
   return out;

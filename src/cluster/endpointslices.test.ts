@@ -108,6 +108,17 @@ test('selector-less Services: manual EndpointSlices are kept and Endpoints are m
   );
 });
 
+test('an Endpoints without addresses is mirrored into no EndpointSlice, and says so (fuzz seed 20261204 index 292523)', () => {
+  // The mirroring controller (kubernetes/pkg/controller/endpointslicemirroring) writes slices per subset address;
+  // none for an empty Endpoints. The object must still be named, never dropped in silence.
+  const text = `---\napiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec: {ports: [{port: 5432}]}\n---\napiVersion: v1\nkind: Endpoints\nmetadata: {name: ext}\nsubsets:\n`;
+  const built = buildYaml(text);
+  assert.equal(built.model.endpointSlices.filter((s) => s.serviceName === 'ext').length, 0);
+  const said = built.diagnostics.filter((d) => d.code === 'endpoints-not-mirrored');
+  assert.equal(said.length, 1);
+  assert.match(said[0]!.message, /no addresses/);
+});
+
 test('trafficDistribution PreferClose sets zone hints on endpoints', () => {
   const text =
     pod('a', '[{containerPort: 80}]') + svc('  trafficDistribution: PreferClose\n  ports: [{port: 80}]');
