@@ -355,10 +355,26 @@ export const routingFields: readonly KindFields[] = [
   {
     kind: 'Route',
     source:
-      'https://docs.openshift.com/container-platform/latest/rest_api/network_apis/route-route-openshift-io-v1.html',
+      'https://docs.redhat.com/en/documentation/openshift_container_platform/4.17/html/network_apis/route-route-openshift-io-v1',
     fields: `
+      metadata map
       metadata.annotations map
       metadata.labels map
+      spec.alternateBackends list
+      spec.alternateBackends.*.kind string
+      spec.alternateBackends.*.name string
+      spec.alternateBackends.*.weight integer 0..256
+      spec.host string
+      spec.path string
+      spec.port.targetPort integer-or-string port
+      spec.tls.certificate string
+      spec.tls.destinationCACertificate string
+      spec.tls.insecureEdgeTerminationPolicy string
+      spec.tls.termination string
+      spec.to.kind string
+      spec.to.name string
+      spec.to.weight integer 0..256
+      spec.wildcardPolicy string
     `,
   },
   {
