@@ -2,6 +2,7 @@ import type { ClusterModel } from '../model/types.ts';
 import { analyzeGateways, type Condition } from '../analysis/gateway/index.ts';
 import { controllerProfileFor, resolveIngressClass } from '../analysis/ingress/index.ts';
 import { renderTable } from './table.ts';
+import { openshiftRouteItems, openshiftRouteRows } from './get-openshift-routes.ts';
 
 export const routingResources = [
   'gatewayclasses',
@@ -13,6 +14,7 @@ export const routingResources = [
   'udproutes',
   'backendtlspolicies',
   'ingresses',
+  'openshiftroutes',
 ] as const;
 export type RoutingResource = (typeof routingResources)[number];
 
@@ -36,6 +38,10 @@ export const routingAliases: Readonly<Record<string, RoutingResource>> = {
   btlspolicy: 'backendtlspolicies',
   ingress: 'ingresses',
   ing: 'ingresses',
+  openshiftroute: 'openshiftroutes',
+  'route.openshift.io': 'openshiftroutes',
+  'routes.route.openshift.io': 'openshiftroutes',
+  'route.route.openshift.io': 'openshiftroutes',
 };
 
 const none = '<none>';
@@ -94,6 +100,11 @@ export function renderRoutingGet(
       rows,
       ings,
     );
+  }
+  if (resource === 'openshiftroutes') {
+    const routes = inNs(r?.openshiftRoutes ?? []);
+    const t = openshiftRouteRows(model, routes, options.wide);
+    return withNs(t.headers, t.rows, routes);
   }
   const a = analyzeGateways(model);
   if (resource === 'gatewayclasses') {
@@ -247,6 +258,7 @@ export function routingItems(
       ...i,
       resolvedClass: resolveIngressClass(i, r!.ingressClasses),
     }));
+  if (resource === 'openshiftroutes') return openshiftRouteItems(model, inNs(r?.openshiftRoutes ?? []));
   const a = analyzeGateways(model);
   if (resource === 'gatewayclasses') return a.classes.map((c) => ({ kind: 'GatewayClass', ...c }));
   if (resource === 'gateways')

@@ -148,7 +148,7 @@ test('rule openshift-route-reencrypt: reencrypt forwards over new TLS to the pod
   const res = ask(r, 'https://a.example.com/');
   assert.equal(res.decision.status, 200);
   assert.ok(res.decision.notes.some((n) => n.startsWith('reencrypt:') && n.includes('service CA')));
-  assert.equal(res.certificate?.status, 'not-configured');
+  assert.equal(res.certificate?.status, 'router-default');
 });
 
 test('rule openshift-route-host-already-claimed: the oldest Route owns the host for its namespace', () => {
@@ -228,4 +228,23 @@ spec:
   assert.ok(notes.some((n) => n.includes('haproxy.router.openshift.io/timeout')));
   assert.ok(notes.some((n) => n.includes('spec.httpHeaders')));
   assert.ok(notes.some((n) => n.includes('router sharding')));
+});
+
+test('rule openshift-route-other-router-named: an answer through an Ingress class names a Route exposing the same host', () => {
+  const text =
+    svc('web') +
+    route('w', '{host: a.example.com, to: {kind: Service, name: web}}') +
+    `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: i, namespace: shop}
+spec:
+  ingressClassName: nginx
+  rules: [{host: a.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+`;
+  const { model } = buildFromTexts([{ file: 'r.yaml', text }]);
+  const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'nginx' } });
+  assert.ok(typeof r !== 'string');
+  const req = parseRequest({ url: 'http://a.example.com/' });
+  assert.ok(typeof req !== 'string');
+  assert.ok(r.explain(req).decision.notes.some((n) => n.startsWith('unknown: OpenShift Route shop/w')));
 });

@@ -1,7 +1,7 @@
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
 import type { ClusterModel, Service } from '../../model/types.ts';
 import type { CertificateChoice } from '../tls/index.ts';
-import { compileOpenShiftRouter, routerAssumptions } from '../openshift/index.ts';
+import { compileOpenShiftRouter, hostMatch, routerAssumptions } from '../openshift/index.ts';
 import type { Router, Via } from './index.ts';
 
 type Finish = (
@@ -28,7 +28,7 @@ function routeCertificate(model: ClusterModel, d: RouteDecision): CertificateCho
         message: "the Route's own certificate (inline PEM; kubetwin does not check its names or validity)",
       }
     : {
-        status: 'not-configured',
+        status: 'router-default',
         from: `${r.key} spec.tls`,
         message:
           "the Route has no certificate of its own: the router serves its default certificate, a wildcard for the cluster's ingress domain that is not in the input (clients accept it only for hosts under that domain)",
@@ -65,4 +65,17 @@ export function openshiftRouter(
       return req.scheme === 'https' ? { ...r, certificate: routeCertificate(model, r.decision) } : r;
     },
   };
+}
+
+/**
+ * On an answer through an Ingress controller or a Gateway: the OpenShift Routes that expose the same host on the
+ * OpenShift router, another entry point for it — which one a client reaches depends on where DNS sends it.
+ */
+export function otherRouterNotes(model: ClusterModel, host: string): string[] {
+  return (model.routing?.openshiftRoutes ?? [])
+    .filter((r) => hostMatch(r, host))
+    .map(
+      (r) =>
+        `unknown: OpenShift Route ${r.namespace}/${r.name}${r.source ? ` at ${r.source.file}:${r.source.line}` : ''} also exposes ${host} on the OpenShift router; which router answers depends on where DNS sends the client (route --via router answers for that one)`,
+    );
 }

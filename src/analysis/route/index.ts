@@ -30,7 +30,7 @@ import {
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
 import { routeNotes } from '../unmodeled/index.ts';
-import { openshiftRouter } from './_openshift.ts';
+import { openshiftRouter, otherRouterNotes } from './_openshift.ts';
 
 export { parseConnection, parseRequest, type RequestInput } from './_request.ts';
 export { connectionDelivered, meshDelivered, routeDelivered } from './_delivered.ts';
@@ -252,6 +252,7 @@ export function compileRouter(
         ...backendNotes(decided),
         ...viaNotes,
         ...routeNotes(model, { host: req.host, gateway, decision: decided }),
+        ...(options.via.kind === 'router' ? [] : otherRouterNotes(model, req.host)),
       ];
       const unready = noReadyEndpoints(decided, endpoints, options.via);
       const decision =

@@ -359,6 +359,7 @@ export const routingFields: readonly KindFields[] = [
     fields: `
       metadata map
       metadata.annotations map
+      metadata.annotations.* string
       metadata.labels map
       spec.alternateBackends list
       spec.alternateBackends.*.kind string
