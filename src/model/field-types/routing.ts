@@ -1,5 +1,35 @@
 import type { KindFields } from './types.ts';
 
+/** ListenerSet (gateway.networking.k8s.io) and XListenerSet (gateway.networking.x-k8s.io) share one schema (GEP-1713). */
+const listenerSetFields = `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.listeners list
+      spec.listeners.*.allowedRoutes.kinds list
+      spec.listeners.*.allowedRoutes.kinds.*.group string
+      spec.listeners.*.allowedRoutes.kinds.*.kind string
+      spec.listeners.*.allowedRoutes.namespaces.from string
+      spec.listeners.*.allowedRoutes.namespaces.selector map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
+      spec.listeners.*.hostname string
+      spec.listeners.*.name string
+      spec.listeners.*.port integer port
+      spec.listeners.*.protocol string
+      spec.listeners.*.tls.certificateRefs list
+      spec.listeners.*.tls.certificateRefs.*.group string
+      spec.listeners.*.tls.certificateRefs.*.kind string
+      spec.listeners.*.tls.certificateRefs.*.name string
+      spec.listeners.*.tls.certificateRefs.*.namespace string
+      spec.listeners.*.tls.mode string
+      spec.parentRef.group string
+      spec.parentRef.kind string
+      spec.parentRef.name string
+      spec.parentRef.namespace string
+    `;
+
 /** Routing: Ingress, the Gateway API, OpenShift Route, cert-manager issuers: the type (and range) of every field kubetwin reads. Format in ./types.ts. */
 export const routingFields: readonly KindFields[] = [
   {
@@ -90,70 +120,12 @@ export const routingFields: readonly KindFields[] = [
       spec.tls.frontend.perPort list
     `,
   },
-  {
-    kind: 'ListenerSet',
-    source: 'https://gateway-api.sigs.k8s.io/api-types/listenerset/',
-    fields: `
-      metadata map
-      metadata.annotations map
-      metadata.labels map
-      spec.listeners list
-      spec.listeners.*.allowedRoutes.kinds list
-      spec.listeners.*.allowedRoutes.kinds.*.group string
-      spec.listeners.*.allowedRoutes.kinds.*.kind string
-      spec.listeners.*.allowedRoutes.namespaces.from string
-      spec.listeners.*.allowedRoutes.namespaces.selector map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
-      spec.listeners.*.hostname string
-      spec.listeners.*.name string
-      spec.listeners.*.port integer port
-      spec.listeners.*.protocol string
-      spec.listeners.*.tls.certificateRefs list
-      spec.listeners.*.tls.certificateRefs.*.group string
-      spec.listeners.*.tls.certificateRefs.*.kind string
-      spec.listeners.*.tls.certificateRefs.*.name string
-      spec.listeners.*.tls.certificateRefs.*.namespace string
-      spec.listeners.*.tls.mode string
-      spec.parentRef.group string
-      spec.parentRef.kind string
-      spec.parentRef.name string
-      spec.parentRef.namespace string
-    `,
-  },
-  {
-    kind: 'XListenerSet',
-    source: 'https://gateway-api.sigs.k8s.io/geps/gep-1713/',
-    fields: `
-      metadata map
-      metadata.annotations map
-      metadata.labels map
-      spec.listeners list
-      spec.listeners.*.allowedRoutes.kinds list
-      spec.listeners.*.allowedRoutes.kinds.*.group string
-      spec.listeners.*.allowedRoutes.kinds.*.kind string
-      spec.listeners.*.allowedRoutes.namespaces.from string
-      spec.listeners.*.allowedRoutes.namespaces.selector map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
-      spec.listeners.*.hostname string
-      spec.listeners.*.name string
-      spec.listeners.*.port integer port
-      spec.listeners.*.protocol string
-      spec.listeners.*.tls.certificateRefs list
-      spec.listeners.*.tls.certificateRefs.*.group string
-      spec.listeners.*.tls.certificateRefs.*.kind string
-      spec.listeners.*.tls.certificateRefs.*.name string
-      spec.listeners.*.tls.certificateRefs.*.namespace string
-      spec.listeners.*.tls.mode string
-      spec.parentRef.group string
-      spec.parentRef.kind string
-      spec.parentRef.name string
-      spec.parentRef.namespace string
-    `,
-  },
+  ...(
+    [
+      ['ListenerSet', 'https://gateway-api.sigs.k8s.io/api-types/listenerset/'],
+      ['XListenerSet', 'https://gateway-api.sigs.k8s.io/geps/gep-1713/'],
+    ] as const
+  ).map(([kind, source]) => ({ kind, source, fields: listenerSetFields })),
   {
     kind: 'GatewayClass',
     source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
