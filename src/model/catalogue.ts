@@ -172,6 +172,13 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: 'OpenShift router (route --via router): host (exact, generated, Subdomain wildcard), path (prefix by segment, longest wins), to and alternateBackends with weights, port.targetPort, tls.termination edge/passthrough/reencrypt and insecureEdgeTerminationPolicy (None, Allow, Redirect → 302); admission: HostAlreadyClaimed (oldest route claims the host for its namespace), wildcard routes RouteNotAdmitted (WildcardsDisallowed by default). Router sharding, the IngressController routeAdmission settings and router annotations are not modeled and are named on the answers',
   },
+  ...['traefik.io', 'traefik.containo.us'].map((group) => ({
+    group,
+    kind: 'Middleware',
+    namespaced: true,
+    level: 'partial' as const,
+    note: 'applied, in order, to Ingresses of a Traefik class that name it in router.middlewares (<namespace>-<name>@kubernetescrd): redirectScheme, redirectRegex (301/302, 308/307 for other methods than GET), stripPrefix, stripPrefixRegex, addPrefix, replacePath, replacePathRegex, basicAuth (401 without an Authorization header; credentials not checked), ipAllowList/ipWhiteList (named: the client address is not part of a route request); the other middlewares are named on the answer. Middlewares of IngressRoutes (not modeled) are not applied',
+  })),
   {
     group: 'gateway.networking.k8s.io',
     kind: 'HTTPRoute',
@@ -581,7 +588,6 @@ export const trafficKinds: readonly TrafficKind[] = [
   ...traefik('IngressRoute', 'HTTP routes of the Traefik router'),
   ...traefik('IngressRouteTCP', 'TCP routes of the Traefik router'),
   ...traefik('IngressRouteUDP', 'UDP routes of the Traefik router'),
-  ...traefik('Middleware', 'request changes, redirects and IP allow lists on Traefik routes'),
   ...traefik('TraefikService', 'weighted and mirrored backends of Traefik routes'),
   ...(
     [

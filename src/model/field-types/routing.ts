@@ -351,6 +351,33 @@ export const routingFields: readonly KindFields[] = [
     `,
   },
   {
+    kind: 'Middleware',
+    source: 'https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/overview/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec map
+      spec.addPrefix.prefix string
+      spec.ipAllowList.sourceRange list
+      spec.ipAllowList.sourceRange.* string
+      spec.ipWhiteList.sourceRange list
+      spec.ipWhiteList.sourceRange.* string
+      spec.redirectRegex.permanent boolean
+      spec.redirectRegex.regex string
+      spec.redirectRegex.replacement string
+      spec.redirectScheme.permanent boolean
+      spec.redirectScheme.port string
+      spec.redirectScheme.scheme string
+      spec.replacePath.path string
+      spec.replacePathRegex.regex string
+      spec.replacePathRegex.replacement string
+      spec.stripPrefix.prefixes list
+      spec.stripPrefix.prefixes.* string
+      spec.stripPrefixRegex.regex list
+      spec.stripPrefixRegex.regex.* string
+    `,
+  },
+  {
     kind: 'ClusterIssuer',
     source: 'https://cert-manager.io/docs/reference/api-docs/',
     fields: `
