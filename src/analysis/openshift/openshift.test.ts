@@ -248,3 +248,31 @@ spec:
   assert.ok(typeof req !== 'string');
   assert.ok(r.explain(req).decision.notes.some((n) => n.startsWith('unknown: OpenShift Route shop/w')));
 });
+
+test('rule openshift-route-wildcard-match: with wildcards allowed, a Subdomain Route answers one more label and an exact host wins over it; another namespace cannot claim a host in that subdomain', async () => {
+  const { compileOpenShiftRouter } = await import('./index.ts');
+  const text =
+    svc('wild') +
+    svc('www') +
+    svc('other', 'x') +
+    route(
+      'wild',
+      '{host: any.example.com, wildcardPolicy: Subdomain, to: {kind: Service, name: wild}}',
+      'shop',
+      '2024-01-01T00:00:00Z',
+    ) +
+    route('www', '{host: www.example.com, to: {kind: Service, name: www}}', 'shop', '2024-01-02T00:00:00Z') +
+    route('other', '{host: api.example.com, to: {kind: Service, name: other}}', 'x', '2024-01-03T00:00:00Z');
+  const { model } = buildFromTexts([{ file: 'r.yaml', text }]);
+  const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
+  const r = compileOpenShiftRouter(model.routing!, services, { wildcardsAllowed: true });
+  const at = (url: string) => {
+    const req = parseRequest({ url });
+    assert.ok(typeof req !== 'string');
+    return r.route(req, true);
+  };
+  assert.equal(at('http://shop.example.com/').backends[0].name, 'wild');
+  assert.equal(at('http://www.example.com/').backends[0].name, 'www');
+  assert.equal(at('http://a.b.example.com/').status, 503);
+  assert.equal(r.admission.get('Route/x/other')?.reason, 'HostAlreadyClaimed');
+});
