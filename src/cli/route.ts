@@ -48,7 +48,7 @@ export function routeCommand(io: Io): Command {
     )
     .requiredOption(
       '--via <router>',
-      'ingress-class:NAME, gateway:NAMESPACE/NAME, istio-gateway[:NAMESPACE/NAME], or mesh (with --from)',
+      'ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME] (OpenShift Routes), istio-gateway[:NAMESPACE/NAME], or mesh (with --from)',
     )
     .option('--from <ref>', 'with --via mesh: the client, NS/NAME of a pod or workload')
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')

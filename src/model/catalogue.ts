@@ -173,6 +173,20 @@ export const kinds: readonly KindSupport[] = [
     note: "GEP-1713: listeners merged into the parentRef Gateway when its spec.allowedListeners admits the namespace (None by default, Same, All, Selector), after the Gateway's own and older ListenerSets (creationTimestamp, then namespace/name); a later listener that conflicts is Accepted=False(PortUnavailable), Conflicted; status Accepted/Programmed (NotAllowed, ParentNotAccepted, ListenersNotValid) and the Gateway's attachedListenerSets; routes attach with parentRef kind ListenerSet (sectionName, port) and are routed on those listeners",
   })),
   {
+    group: 'route.openshift.io',
+    kind: 'Route',
+    namespaced: true,
+    level: 'partial',
+    note: 'OpenShift router (route --via router): host (exact, generated, Subdomain wildcard), path (prefix by segment, longest wins), to and alternateBackends with weights, port.targetPort, tls.termination edge/passthrough/reencrypt and insecureEdgeTerminationPolicy (None, Allow, Redirect → 302); admission: HostAlreadyClaimed (oldest route claims the host for its namespace), wildcard routes RouteNotAdmitted (WildcardsDisallowed by default). Router sharding, the IngressController routeAdmission settings and router annotations are not modeled and are named on the answers',
+  },
+  ...['traefik.io', 'traefik.containo.us'].map((group) => ({
+    group,
+    kind: 'Middleware',
+    namespaced: true,
+    level: 'partial' as const,
+    note: 'applied, in order, to Ingresses of a Traefik class that name it in router.middlewares (<namespace>-<name>@kubernetescrd): redirectScheme, redirectRegex (301/302, 308/307 for other methods than GET), stripPrefix, stripPrefixRegex, addPrefix, replacePath, replacePathRegex, basicAuth (401 without an Authorization header; credentials not checked), ipAllowList/ipWhiteList (named: the client address is not part of a route request); the other middlewares are named on the answer. Middlewares of IngressRoutes (not modeled) are not applied',
+  })),
+  {
     group: 'gateway.networking.k8s.io',
     kind: 'HTTPRoute',
     namespaced: true,
@@ -562,14 +576,6 @@ export const trafficKinds: readonly TrafficKind[] = [
   linkerd('HTTPRoute', both, true, 'per-route authorization and routing'),
   linkerd('ServiceProfile', both, true, 'routes, retries, timeouts and traffic splits (dstOverrides)'),
   {
-    group: 'route.openshift.io',
-    kind: 'Route',
-    namespaced: true,
-    affects: ['routing'],
-    admits: true,
-    note: 'OpenShift router: a host and path sent to a Service',
-  },
-  {
     group: 'network.openshift.io',
     kind: 'EgressNetworkPolicy',
     namespaced: true,
@@ -588,7 +594,6 @@ export const trafficKinds: readonly TrafficKind[] = [
   ...traefik('IngressRoute', 'HTTP routes of the Traefik router'),
   ...traefik('IngressRouteTCP', 'TCP routes of the Traefik router'),
   ...traefik('IngressRouteUDP', 'UDP routes of the Traefik router'),
-  ...traefik('Middleware', 'request changes, redirects and IP allow lists on Traefik routes'),
   ...traefik('TraefikService', 'weighted and mirrored backends of Traefik routes'),
   ...(
     [
@@ -921,6 +926,34 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.infrastructure',
     level: 'partial',
     note: 'parametersRef is checked (a dangling one makes the Gateway Accepted=False(InvalidParameters); a kind kubetwin does not read is noted as not checked); labels and annotations for the resources the controller creates are not read',
+  },
+  {
+    kind: 'Route',
+    group: 'route.openshift.io',
+    path: 'spec.httpHeaders',
+    level: 'ignored',
+    note: 'request and response header actions are not applied: route answers name them',
+  },
+  {
+    kind: 'Route',
+    group: 'route.openshift.io',
+    path: 'spec.subdomain',
+    level: 'ignored',
+    note: 'the host the router builds from subdomain and its ingress domain is not known; route answers name it',
+  },
+  {
+    kind: 'Route',
+    group: 'route.openshift.io',
+    path: 'spec.tls.certificate',
+    level: 'partial',
+    note: 'its presence decides between the route certificate and the router default one; names and validity are not checked',
+  },
+  {
+    kind: 'Route',
+    group: 'route.openshift.io',
+    path: 'spec.tls.externalCertificate',
+    level: 'ignored',
+    note: 'a certificate from a Secret is not read: route answers name it',
   },
   {
     kind: 'BackendTLSPolicy',

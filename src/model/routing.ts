@@ -7,6 +7,8 @@
 import type { SourceRef } from './diagnostic.ts';
 import type { ObjectKey, ObjectMeta } from './types.ts';
 import type { Selector } from '../lib/labels.ts';
+import type { OpenShiftRoute } from './openshift-route.ts';
+import type { TraefikMiddleware } from './traefik-middleware.ts';
 
 export interface IngressClass extends ObjectMeta {
   readonly controller: string;
@@ -412,6 +414,10 @@ export interface RoutingModel {
   readonly certificates: readonly Certificate[];
   /** Keys of the cert-manager Issuers (`Issuer/ns/name`) and ClusterIssuers (`ClusterIssuer/name`) declared. */
   readonly issuers: readonly ObjectKey[];
+  /** OpenShift Routes (route.openshift.io/v1), sorted by namespace/name (absent in models built before the kind was read). */
+  readonly openshiftRoutes?: readonly OpenShiftRoute[];
+  /** Traefik Middlewares (traefik.io and traefik.containo.us), sorted by namespace/name. */
+  readonly traefikMiddlewares?: readonly TraefikMiddleware[];
 }
 
 /** The behaviour profile routing runs under: the spec, or a controller's documented departures from it. */

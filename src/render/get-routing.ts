@@ -1,7 +1,8 @@
 import type { ClusterModel } from '../model/types.ts';
-import { analyzeGateways, type Condition } from '../analysis/gateway/index.ts';
+import { analyzeGateways, type Condition, type ListenerStatus } from '../analysis/gateway/index.ts';
 import { controllerProfileFor, resolveIngressClass } from '../analysis/ingress/index.ts';
 import { renderTable } from './table.ts';
+import { openshiftRouteItems, openshiftRouteRows } from './get-openshift-routes.ts';
 
 export const routingResources = [
   'gatewayclasses',
@@ -13,6 +14,7 @@ export const routingResources = [
   'udproutes',
   'backendtlspolicies',
   'ingresses',
+  'openshiftroutes',
 ] as const;
 export type RoutingResource = (typeof routingResources)[number];
 
@@ -36,6 +38,10 @@ export const routingAliases: Readonly<Record<string, RoutingResource>> = {
   btlspolicy: 'backendtlspolicies',
   ingress: 'ingresses',
   ing: 'ingresses',
+  openshiftroute: 'openshiftroutes',
+  'route.openshift.io': 'openshiftroutes',
+  'routes.route.openshift.io': 'openshiftroutes',
+  'route.route.openshift.io': 'openshiftroutes',
 };
 
 const none = '<none>';
@@ -48,6 +54,17 @@ const routeKinds: Readonly<Record<string, readonly string[]>> = {
 };
 const conds = (cs: readonly Condition[]) =>
   cs.map((c) => `${c.type}=${c.status}${c.reason !== c.type ? `(${c.reason})` : ''}`).join(',');
+/** The ROUTES cell of a Gateway or ListenerSet: routes attached over its listeners. */
+const attachedRoutes = (ls: readonly ListenerStatus[]) =>
+  String(ls.reduce((s, l) => s + l.attachedRoutes, 0));
+/** The LISTENERS cell (`-o wide`) of a Gateway or ListenerSet: protocol/port@hostname, attached routes, conditions. */
+const listenerCells = (ls: readonly ListenerStatus[]) =>
+  ls
+    .map(
+      (l) =>
+        `${l.name}:${l.protocol}/${l.port}${l.hostname ? `@${l.hostname}` : ''} routes=${l.attachedRoutes} ${conds(l.conditions)}`,
+    )
+    .join('; ') || none;
 
 /**
  * `kubetwin get gateways|httproutes|ingresses`: kubectl-like rows; `-o wide` adds the status conditions a
@@ -95,6 +112,11 @@ export function renderRoutingGet(
       ings,
     );
   }
+  if (resource === 'openshiftroutes') {
+    const routes = inNs(r?.openshiftRoutes ?? []);
+    const t = openshiftRouteRows(model, routes, options.wide);
+    return withNs(t.headers, t.rows, routes);
+  }
   const a = analyzeGateways(model);
   if (resource === 'gatewayclasses') {
     const rows = a.classes.map((c) => {
@@ -120,18 +142,9 @@ export function renderRoutingGet(
         x.parent.replace(/^Gateway\//, ''),
         `${st('Accepted')?.status}${st('Accepted')?.status === 'True' ? '' : `(${st('Accepted')?.reason})`}`,
         st('Programmed')?.status ?? 'Unknown',
-        String(x.listeners.reduce((s, l) => s + l.attachedRoutes, 0)),
+        attachedRoutes(x.listeners),
       ];
-      if (options.wide)
-        row.push(
-          conds(x.conditions),
-          x.listeners
-            .map(
-              (l) =>
-                `${l.name}:${l.protocol}/${l.port}${l.hostname ? `@${l.hostname}` : ''} routes=${l.attachedRoutes} ${conds(l.conditions)}`,
-            )
-            .join('; ') || none,
-        );
+      if (options.wide) row.push(conds(x.conditions), listenerCells(x.listeners));
       return row;
     });
     return withNs(
@@ -156,18 +169,9 @@ export function renderRoutingGet(
         g.className,
         g.addresses.map((x) => x.value).join(',') || none,
         programmed?.status ?? 'Unknown',
-        String(g.listeners.reduce((s, l) => s + l.attachedRoutes, 0)),
+        attachedRoutes(g.listeners),
       ];
-      if (options.wide)
-        row.push(
-          conds(g.conditions),
-          g.listeners
-            .map(
-              (l) =>
-                `${l.name}:${l.protocol}/${l.port}${l.hostname ? `@${l.hostname}` : ''} routes=${l.attachedRoutes} ${conds(l.conditions)}`,
-            )
-            .join('; ') || none,
-        );
+      if (options.wide) row.push(conds(g.conditions), listenerCells(g.listeners));
       return row;
     });
     return withNs(
@@ -247,6 +251,7 @@ export function routingItems(
       ...i,
       resolvedClass: resolveIngressClass(i, r!.ingressClasses),
     }));
+  if (resource === 'openshiftroutes') return openshiftRouteItems(model, inNs(r?.openshiftRoutes ?? []));
   const a = analyzeGateways(model);
   if (resource === 'gatewayclasses') return a.classes.map((c) => ({ kind: 'GatewayClass', ...c }));
   if (resource === 'gateways')

@@ -21,6 +21,7 @@ export function modelAsList(
     udproutes: () => routingItems(model, 'udproutes', namespace),
     backendtlspolicies: () => routingItems(model, 'backendtlspolicies', namespace),
     ingresses: () => routingItems(model, 'ingresses', namespace),
+    openshiftroutes: () => routingItems(model, 'openshiftroutes', namespace),
     pods: () => tag('Pod', inNs(model.pods)),
     services: () => tag('Service', inNs(model.services)),
     endpointslices: () => tag('EndpointSlice', inNs(model.endpointSlices)),

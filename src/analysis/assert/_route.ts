@@ -59,7 +59,7 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
         return { error: `route.${k} is not a field (${routeFields.join(', ')})`, path: ['route', k] };
     if (typeof value.via !== 'string' || typeof parseVia(value.via) === 'string')
       return {
-        error: 'route.via must be ingress-class:NAME, gateway:NAMESPACE/NAME or mesh',
+        error: 'route.via must be ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME] or mesh',
         path: ['route', 'via'],
       };
     if (typeof value.host !== 'string' || !value.host)

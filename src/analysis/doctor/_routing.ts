@@ -7,6 +7,7 @@ import type { ClusterModel } from '../../model/types.ts';
 import type { HTTPRoute } from '../../model/routing.ts';
 import { lookup } from '../../model/lookup.ts';
 import type { Condition, GatewayAnalysis, RouteStatus } from '../gateway/index.ts';
+import { openshiftRouteBackendProblems } from './_openshift-routes.ts';
 
 const analyses = new WeakMap<ClusterModel, GatewayAnalysis>();
 
@@ -75,7 +76,8 @@ function backendProblem(model: ClusterModel, ns: string, b: IngressBackend): str
 export const backendNotFound: DoctorRule = {
   code: 'backend-not-found',
   severity: 'error',
-  summary: 'an Ingress or route backend naming a Service or port that does not exist (or is not permitted)',
+  summary:
+    'an Ingress, Gateway API route or OpenShift Route backend naming a Service or port that does not exist (or is not permitted)',
   check: ({ model }) => {
     const out: Finding[] = [];
     for (const ing of model.routing?.ingresses ?? []) {
@@ -118,6 +120,7 @@ export const backendNotFound: DoctorRule = {
             : 'Point backendRefs at an existing Service and port.',
       });
     }
+    out.push(...openshiftRouteBackendProblems(model));
     return out;
   },
 };

@@ -9,7 +9,7 @@ export const kindChangesTrafficNotModeled: DoctorRule = {
   code: 'kind-changes-traffic-not-modeled',
   severity: 'warning',
   summary:
-    'an object of a kind that changes connectivity or routing but is not modeled (Calico, Antrea, Cilium, Istio, Linkerd, OpenShift Route, Traefik CRDs, …)',
+    'an object of a kind that changes connectivity or routing but is not modeled (Calico, Antrea, Cilium, Istio, Linkerd, OpenShift EgressNetworkPolicy, Traefik CRDs, …)',
   check: ({ model }) =>
     unmodeledObjects(model).map((o): Finding => ({
       code: 'kind-changes-traffic-not-modeled',

@@ -41,6 +41,8 @@ import {
   tlsCertificateProblem,
 } from './_routing.ts';
 import { backendTlsPolicyProblem } from './_backend-tls-policy.ts';
+import { openshiftRouteNotAdmitted } from './_openshift-routes.ts';
+import { listenerSetNotAccepted } from './_listenersets.ts';
 
 export type { DoctorRule, Finding, FindingObject } from './types.ts';
 export { admitsEverything, isDefaultDeny } from './_posture.ts';
@@ -69,8 +71,10 @@ export const doctorRules: readonly DoctorRule[] = [
   ingressClassUnresolved,
   backendNotFound,
   routeNotAttached,
+  listenerSetNotAccepted,
   tlsCertificateProblem,
   backendTlsPolicyProblem,
+  openshiftRouteNotAdmitted,
   meshObjectsWithoutMesh,
   meshInput,
   meshControlPlaneBlocked,

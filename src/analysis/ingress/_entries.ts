@@ -56,12 +56,17 @@ export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly str
     `${nginx}default-backend`,
     `${nginx}from-to-www-redirect`,
   ],
-  traefik: [`${traefik}router.entrypoints`, `${traefik}router.tls`, `${traefik}router.priority`],
+  traefik: [
+    `${traefik}router.entrypoints`,
+    `${traefik}router.tls`,
+    `${traefik}router.priority`,
+    `${traefik}router.middlewares`,
+  ],
 };
 
 /**
  * Annotations not modeled yet that change where a request goes: ingress-nginx custom error pages, snippets and the
- * auth redirects; Traefik router middlewares, path matcher and rule syntax.
+ * auth redirects; Traefik router path matcher and rule syntax.
  * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
  */
 const routingAnnotations = [
@@ -72,9 +77,8 @@ const routingAnnotations = [
   `${nginx}upstream-vhost`,
   `${nginx}service-upstream`,
   `${nginx}preserve-trailing-slash`,
-  // Traefik: middlewares redirect, strip or add prefixes, and answer themselves (basicAuth 401, ipAllowList 403);
-  // pathmatcher and rulesyntax change how the path is matched. https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/
-  `${traefik}router.middlewares`,
+  // Traefik: pathmatcher and rulesyntax change how the path is matched (router.middlewares is applied, see
+  // _traefik-middlewares.ts). https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/
   `${traefik}router.pathmatcher`,
   `${traefik}router.rulesyntax`,
 ];

@@ -15,6 +15,7 @@ import type {
 import { describeEntry, entriesOf, reportedAnnotations, type Entry } from './_entries.ts';
 import { pick, type IngressPick } from './_router.ts';
 import { resolveIngressClass } from './_class.ts';
+import { applyTraefikMiddlewares } from './_traefik-middlewares.ts';
 
 export { resolveIngressClass, controllerProfileFor, controllerProfiles } from './_class.ts';
 export { ingressHostMatch, prefixElementMatch, nginxWildcardMatch } from './_match.ts';
@@ -61,7 +62,7 @@ export function compileIngressRouter(
         { profile: opts.profile, strictPrefixMatching: opts.strictPrefixMatching },
         lost,
       );
-      const d = toDecision(p, opts, lost ?? []);
+      const d = withMiddlewares(toDecision(p, opts, lost ?? []), p, req, routing, opts);
       if (!explain || opts.profile === 'spec') return d;
       const spec = toDecision(pick(entries, ingresses, req, { profile: 'spec' }), opts, []);
       const differs =
@@ -83,6 +84,23 @@ export function compileIngressRouter(
       };
     },
   };
+}
+
+/** Traefik: the winning Ingress's `router.middlewares`, applied to a forwarded request. */
+function withMiddlewares(
+  d: RouteDecision,
+  p: IngressPick,
+  req: HttpRequest,
+  routing: RoutingModel,
+  opts: IngressRouterOptions,
+): RouteDecision {
+  if (opts.profile !== 'traefik' || !p.entry || d.redirect) return d;
+  const out = applyTraefikMiddlewares(p.entry.ingress, req, routing.traefikMiddlewares ?? []);
+  if (!out) return d;
+  const notes = [...d.notes, ...out.notes];
+  if (out.redirect) return { ...d, status: out.redirect.status, redirect: out.redirect, backends: [], notes };
+  if (out.status) return { ...d, status: out.status, backends: [], notes };
+  return { ...d, ...(out.rewrittenPath !== undefined ? { rewrittenPath: out.rewrittenPath } : {}), notes };
 }
 
 function backendOf(ing: Ingress, b: IngressBackend, opts: IngressRouterOptions): DecisionBackend {

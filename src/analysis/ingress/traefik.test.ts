@@ -68,7 +68,7 @@ test('rule traefik-priority-rule-length: of two matching routers the longer rule
   assert.ok(d.notes.some((n) => /priority \d+/.test(n)));
 });
 
-test('rule traefik-unmodeled-annotations-named: router.middlewares, router.pathmatcher and router.rulesyntax are named as not modeled on the answer', () => {
+test('rule traefik-unmodeled-annotations-named: router.pathmatcher and router.rulesyntax are named as not modeled on the answer; a router.middlewares reference to no Middleware is named unknown', () => {
   const d = answer(
     manifests(
       {
@@ -80,9 +80,13 @@ test('rule traefik-unmodeled-annotations-named: router.middlewares, router.pathm
     ),
     'http://foo.com/x',
   );
-  for (const a of ['router.middlewares', 'router.pathmatcher', 'router.rulesyntax'])
+  for (const a of ['router.pathmatcher', 'router.rulesyntax'])
     assert.ok(
       d.notes.some((n) => n.startsWith(`not modeled: traefik.ingress.kubernetes.io/${a}`)),
       `${a} not named: ${JSON.stringify(d.notes)}`,
     );
+  assert.ok(
+    d.notes.some((n) => n.startsWith('unknown: middleware default-strip@kubernetescrd')),
+    JSON.stringify(d.notes),
+  );
 });

@@ -30,27 +30,36 @@ import {
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
 import { routeNotes } from '../unmodeled/index.ts';
+import { openshiftRouter, otherRouterNotes } from './_openshift.ts';
 
 export { parseConnection, parseRequest, type RequestInput } from './_request.ts';
 export { connectionDelivered, meshDelivered, routeDelivered } from './_delivered.ts';
 
 export type Via =
   | { readonly kind: 'ingress-class'; readonly name: string }
-  | { readonly kind: 'gateway'; readonly namespace: string; readonly name: string };
+  | { readonly kind: 'gateway'; readonly namespace: string; readonly name: string }
+  /** The OpenShift router (HAProxy) over route.openshift.io Routes; `name` is the IngressController (default). */
+  | { readonly kind: 'router'; readonly name: string };
 
-/** Parses `ingress-class:NAME` or `gateway:NS/NAME` (namespace defaults to `default`). */
+/** Parses `ingress-class:NAME`, `gateway:NS/NAME` (namespace defaults to `default`) or `router[:NAME]`. */
 export function parseVia(text: string): Via | string {
+  if (text === 'router') return { kind: 'router', name: 'default' };
   const [kind, rest] = [text.slice(0, text.indexOf(':')), text.slice(text.indexOf(':') + 1)];
+  if (kind === 'router' && rest) return { kind, name: rest };
   if (kind === 'ingress-class' && rest) return { kind, name: rest };
   if (kind === 'gateway' && rest) {
     const [ns, name] = rest.includes('/') ? rest.split('/', 2) : ['default', rest];
     return { kind, namespace: ns, name };
   }
-  return `--via "${text}" must be ingress-class:NAME or gateway:NAMESPACE/NAME`;
+  return `--via "${text}" must be ingress-class:NAME, gateway:NAMESPACE/NAME or router[:NAME]`;
 }
 
 export const formatVia = (v: Via) =>
-  v.kind === 'gateway' ? `gateway:${v.namespace}/${v.name}` : `ingress-class:${v.name}`;
+  v.kind === 'gateway'
+    ? `gateway:${v.namespace}/${v.name}`
+    : v.kind === 'router'
+      ? `router:${v.name}`
+      : `ingress-class:${v.name}`;
 
 const noL4: L4Decision = {
   backends: [],
@@ -243,6 +252,7 @@ export function compileRouter(
         ...backendNotes(decided),
         ...viaNotes,
         ...routeNotes(model, { host: req.host, gateway, decision: decided }),
+        ...(options.via.kind === 'router' ? [] : otherRouterNotes(model, req.host)),
       ];
       const unready = noReadyEndpoints(decided, endpoints, options.via);
       const decision =
@@ -274,6 +284,7 @@ export function compileRouter(
     },
   });
   const via = options.via;
+  if (via.kind === 'router') return openshiftRouter(model, services, via, finish);
   if (via.kind === 'ingress-class') {
     const known =
       routing.ingressClasses.some((c) => c.name === via.name) ||

@@ -36,6 +36,8 @@ export interface CertificateChoice {
   readonly status:
     | 'ok'
     | 'not-configured'
+    /** The router's own default certificate (OpenShift: a wildcard for the ingress domain), not in the input. */
+    | 'router-default'
     | 'secret-missing'
     | 'unparsable'
     | 'host-not-covered'

@@ -49,6 +49,14 @@ function ownerOf(
 function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via | undefined {
   const routing = ctx.model.routing;
   if (!routing) return undefined;
+  // The OpenShift router's pods: the ingress operator labels them with their IngressController, in openshift-ingress.
+  // https://docs.redhat.com/en/documentation/openshift_container_platform/4.17/html/networking/configuring-ingress
+  const controller = 'ingresscontroller.operator.openshift.io/deployment-ingresscontroller';
+  const openshift = pods.find(
+    (p) => p.labels[controller] !== undefined || p.namespace === 'openshift-ingress',
+  );
+  if (openshift && routing.openshiftRoutes?.length)
+    return { kind: 'router', name: openshift.labels[controller] ?? 'default' };
   const generic = new Set([
     'io',
     'k8s',
@@ -268,20 +276,25 @@ export function northSouth(
         reason: `the ${result.via} router answers ${status} for ${req.host}${req.path}`,
         fix: {
           summary:
-            `add a rule for ${req.host}${req.path} to an Ingress of class ${via.kind === 'ingress-class' ? via.name : ''} (or an HTTPRoute)`.replace(
-              ' of class )',
-              ')',
-            ),
+            via.kind === 'router'
+              ? `add an admitted Route for ${req.host}${req.path} served on ${req.scheme.toUpperCase()} (tls.termination and insecureEdgeTerminationPolicy)`
+              : `add a rule for ${req.host}${req.path} to an Ingress of class ${via.kind === 'ingress-class' ? via.name : ''} (or an HTTPRoute)`.replace(
+                  ' of class )',
+                  ')',
+                ),
         },
       };
 }
 
 function certificateHop(c: CertificateChoice | undefined) {
   if (!c) return undefined;
-  const benign = c.status === 'ok' || (c.status === 'secret-missing' && c.certManager?.issuerDeclared);
+  const benign =
+    c.status === 'ok' ||
+    c.status === 'router-default' ||
+    (c.status === 'secret-missing' && c.certManager?.issuerDeclared);
   const hop: Hop = {
     kind: 'tls',
-    title: `TLS: ${c.secret ?? 'no certificate configured'} — ${c.status}`,
+    title: `TLS: ${c.secret ?? c.from ?? 'no certificate configured'} — ${c.status}`,
     verdict: c.status === 'ok' ? 'ok' : benign ? 'warn' : 'fail',
     details: [c.message],
     objects: c.secret ? [{ key: `Secret/${c.secret}` }] : [],

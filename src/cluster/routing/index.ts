@@ -12,6 +12,8 @@ import { readL4Route } from './_l4routes.ts';
 import { mergeListenerSets, readListenerSet } from './_listenersets.ts';
 import type { Namespace } from '../../model/types.ts';
 import { readBackendTLSPolicy } from './_backend-tls.ts';
+import { openshiftRouteGroup, readOpenShiftRoute } from './_openshift-routes.ts';
+import { readTraefikMiddleware, traefikGroups } from './_traefik-middlewares.ts';
 import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
 /** Reads every routing object among `envs`; `sink` receives the diagnostics. */
@@ -66,5 +68,12 @@ export function buildRouting(envs: readonly Envelope[], namespaces: readonly Nam
     issuers: [...of('Issuer', 'cert-manager.io'), ...of('ClusterIssuer', 'cert-manager.io')]
       .map((e) => e.key)
       .sort(),
+    openshiftRoutes: of('Route', openshiftRouteGroup)
+      .flatMap((e) => keep(e, readOpenShiftRoute(e)))
+      .sort(byNamespaceName),
+    traefikMiddlewares: traefikGroups
+      .flatMap((g) => of('Middleware', g))
+      .flatMap((e) => keep(e, readTraefikMiddleware(e)))
+      .sort(byNamespaceName),
   };
 }

@@ -1,5 +1,35 @@
 import type { KindFields } from './types.ts';
 
+/** ListenerSet (gateway.networking.k8s.io) and XListenerSet (gateway.networking.x-k8s.io) share one schema (GEP-1713). */
+const listenerSetFields = `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.listeners list
+      spec.listeners.*.allowedRoutes.kinds list
+      spec.listeners.*.allowedRoutes.kinds.*.group string
+      spec.listeners.*.allowedRoutes.kinds.*.kind string
+      spec.listeners.*.allowedRoutes.namespaces.from string
+      spec.listeners.*.allowedRoutes.namespaces.selector map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
+      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
+      spec.listeners.*.hostname string
+      spec.listeners.*.name string
+      spec.listeners.*.port integer port
+      spec.listeners.*.protocol string
+      spec.listeners.*.tls.certificateRefs list
+      spec.listeners.*.tls.certificateRefs.*.group string
+      spec.listeners.*.tls.certificateRefs.*.kind string
+      spec.listeners.*.tls.certificateRefs.*.name string
+      spec.listeners.*.tls.certificateRefs.*.namespace string
+      spec.listeners.*.tls.mode string
+      spec.parentRef.group string
+      spec.parentRef.kind string
+      spec.parentRef.name string
+      spec.parentRef.namespace string
+    `;
+
 /** Routing: Ingress, the Gateway API, OpenShift Route, cert-manager issuers: the type (and range) of every field kubetwin reads. Format in ./types.ts. */
 export const routingFields: readonly KindFields[] = [
   {
@@ -90,70 +120,12 @@ export const routingFields: readonly KindFields[] = [
       spec.tls.frontend.perPort list
     `,
   },
-  {
-    kind: 'ListenerSet',
-    source: 'https://gateway-api.sigs.k8s.io/api-types/listenerset/',
-    fields: `
-      metadata map
-      metadata.annotations map
-      metadata.labels map
-      spec.listeners list
-      spec.listeners.*.allowedRoutes.kinds list
-      spec.listeners.*.allowedRoutes.kinds.*.group string
-      spec.listeners.*.allowedRoutes.kinds.*.kind string
-      spec.listeners.*.allowedRoutes.namespaces.from string
-      spec.listeners.*.allowedRoutes.namespaces.selector map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
-      spec.listeners.*.hostname string
-      spec.listeners.*.name string
-      spec.listeners.*.port integer port
-      spec.listeners.*.protocol string
-      spec.listeners.*.tls.certificateRefs list
-      spec.listeners.*.tls.certificateRefs.*.group string
-      spec.listeners.*.tls.certificateRefs.*.kind string
-      spec.listeners.*.tls.certificateRefs.*.name string
-      spec.listeners.*.tls.certificateRefs.*.namespace string
-      spec.listeners.*.tls.mode string
-      spec.parentRef.group string
-      spec.parentRef.kind string
-      spec.parentRef.name string
-      spec.parentRef.namespace string
-    `,
-  },
-  {
-    kind: 'XListenerSet',
-    source: 'https://gateway-api.sigs.k8s.io/geps/gep-1713/',
-    fields: `
-      metadata map
-      metadata.annotations map
-      metadata.labels map
-      spec.listeners list
-      spec.listeners.*.allowedRoutes.kinds list
-      spec.listeners.*.allowedRoutes.kinds.*.group string
-      spec.listeners.*.allowedRoutes.kinds.*.kind string
-      spec.listeners.*.allowedRoutes.namespaces.from string
-      spec.listeners.*.allowedRoutes.namespaces.selector map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
-      spec.listeners.*.hostname string
-      spec.listeners.*.name string
-      spec.listeners.*.port integer port
-      spec.listeners.*.protocol string
-      spec.listeners.*.tls.certificateRefs list
-      spec.listeners.*.tls.certificateRefs.*.group string
-      spec.listeners.*.tls.certificateRefs.*.kind string
-      spec.listeners.*.tls.certificateRefs.*.name string
-      spec.listeners.*.tls.certificateRefs.*.namespace string
-      spec.listeners.*.tls.mode string
-      spec.parentRef.group string
-      spec.parentRef.kind string
-      spec.parentRef.name string
-      spec.parentRef.namespace string
-    `,
-  },
+  ...(
+    [
+      ['ListenerSet', 'https://gateway-api.sigs.k8s.io/api-types/listenerset/'],
+      ['XListenerSet', 'https://gateway-api.sigs.k8s.io/geps/gep-1713/'],
+    ] as const
+  ).map(([kind, source]) => ({ kind, source, fields: listenerSetFields })),
   {
     kind: 'GatewayClass',
     source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
@@ -355,10 +327,54 @@ export const routingFields: readonly KindFields[] = [
   {
     kind: 'Route',
     source:
-      'https://docs.openshift.com/container-platform/latest/rest_api/network_apis/route-route-openshift-io-v1.html',
+      'https://docs.redhat.com/en/documentation/openshift_container_platform/4.17/html/network_apis/route-route-openshift-io-v1',
+    fields: `
+      metadata map
+      metadata.annotations map
+      metadata.annotations.* string
+      metadata.labels map
+      spec.alternateBackends list
+      spec.alternateBackends.*.kind string
+      spec.alternateBackends.*.name string
+      spec.alternateBackends.*.weight integer 0..256
+      spec.host string
+      spec.path string
+      spec.port.targetPort integer-or-string port
+      spec.tls.certificate string
+      spec.tls.destinationCACertificate string
+      spec.tls.insecureEdgeTerminationPolicy string
+      spec.tls.termination string
+      spec.to.kind string
+      spec.to.name string
+      spec.to.weight integer 0..256
+      spec.wildcardPolicy string
+    `,
+  },
+  {
+    kind: 'Middleware',
+    source: 'https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/overview/',
     fields: `
       metadata.annotations map
       metadata.labels map
+      spec map
+      spec.addPrefix.prefix string
+      spec.ipAllowList.sourceRange list
+      spec.ipAllowList.sourceRange.* string
+      spec.ipWhiteList.sourceRange list
+      spec.ipWhiteList.sourceRange.* string
+      spec.redirectRegex.permanent boolean
+      spec.redirectRegex.regex string
+      spec.redirectRegex.replacement string
+      spec.redirectScheme.permanent boolean
+      spec.redirectScheme.port string
+      spec.redirectScheme.scheme string
+      spec.replacePath.path string
+      spec.replacePathRegex.regex string
+      spec.replacePathRegex.replacement string
+      spec.stripPrefix.prefixes list
+      spec.stripPrefix.prefixes.* string
+      spec.stripPrefixRegex.regex list
+      spec.stripPrefixRegex.regex.* string
     `,
   },
   {
