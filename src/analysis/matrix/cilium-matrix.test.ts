@@ -11,10 +11,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { PolicyEngine } from '../policy/index.ts';
+import { ciliumPolicyArb, labelsArb } from '../policy/_test-arbitraries.ts';
 import { computeMatrix, matrixEntries, type MatrixEntry } from './index.ts';
 import { referenceMatrix } from './_test-reference.ts';
 
-const labelsArb = fc.dictionary(fc.constantFrom('app', 'tier'), fc.constantFrom('a', 'b'), { maxKeys: 2 });
 const selArb = fc.oneof(
   fc.constant({}),
   fc.record({ matchLabels: labelsArb }),
@@ -91,18 +91,7 @@ const ruleArb = (dir: 'from' | 'to', deny: boolean) =>
       ),
     )
     .map(([l3, toPorts]) => ({ ...l3, ...(toPorts ? { toPorts } : {}) }));
-const specArb = fc.record(
-  {
-    endpointSelector: selArb,
-    ingress: fc.array(ruleArb('from', false), { maxLength: 2 }),
-    ingressDeny: fc.array(ruleArb('from', true), { maxLength: 1 }),
-    egress: fc.array(ruleArb('to', false), { maxLength: 2 }),
-    egressDeny: fc.array(ruleArb('to', true), { maxLength: 1 }),
-    enableDefaultDeny: fc.record({ ingress: fc.boolean(), egress: fc.boolean() }, { requiredKeys: [] }),
-  },
-  { requiredKeys: ['endpointSelector'] },
-);
-const policyArb = fc.record({ ns: fc.constantFrom('n0', 'n1', undefined), spec: specArb });
+const policyArb = ciliumPolicyArb(selArb, ruleArb);
 const npArb = fc.record({
   ns: fc.constantFrom('n0', 'n1'),
   podSelector: fc.record({ matchLabels: labelsArb }),

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { PolicyEngine } from '../policy/index.ts';
+import { labelsArb } from '../policy/_test-arbitraries.ts';
 import { computeMatrix, matrixEntries } from './index.ts';
 import { referenceMatrix } from './_test-reference.ts';
 
-const labelsArb = fc.dictionary(fc.constantFrom('app', 'tier'), fc.constantFrom('a', 'b'), { maxKeys: 2 });
 const selectorArb = fc.oneof(fc.constant({}), fc.record({ matchLabels: labelsArb }));
 const peerArb = fc.oneof(
   fc.record({ podSelector: selectorArb }),
