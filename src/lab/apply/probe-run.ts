@@ -116,7 +116,7 @@ export async function runProbe(
     );
     const svcDis = serviceDisagreements(model, engine, svcCases, results.slice(cases.length));
     const answers = await pool(dnsList, options.parallel ?? 16, async (c) =>
-      getentAddresses(await getent(c.fromNetns, c.name)),
+      getentAddresses(await getent(c.fromNetns, c.name, undefined, options.probers)),
     );
     const dnsDis = dnsDisagreements(dnsList, answers);
     const nodeNetns = plan.nodes.map((n) => n.netns);
