@@ -38,7 +38,7 @@ const get = (port: number, host: string) =>
 
 test(
   'serve gateway --kubeconfig --watch routes an Ingress rule added on the cluster',
-  { timeout: 60_000 },
+  { timeout: 300_000 },
   async () => {
     const s = await startFakeApiServer();
     s.serveBuiltins();
@@ -82,7 +82,9 @@ test(
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     try {
-      const started = Date.now() + 20_000;
+      // Start-up (tsx, the client library, the first list of every kind) as long as serve dns's tests allow: a loaded
+      // machine; what is asserted is the routing once it answers.
+      const started = Date.now() + 150_000;
       while (!/on http:\/\/127\.0\.0\.1:(\d+)/.test(err)) {
         if (Date.now() > started) throw new Error(`gateway did not start:\n${err}`);
         await new Promise((r) => setTimeout(r, 50));

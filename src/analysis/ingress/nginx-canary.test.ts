@@ -7,17 +7,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter, parseRequest } from '../route/index.ts';
+import { parseRequest } from '../route/index.ts';
+import { ingressRouter, nginxClass, service } from './_test-fixtures.ts';
 import { routeDelivered } from '../route/index.ts';
 
 const n = 'nginx.ingress.kubernetes.io/';
-const svc = (name: string) => `---
-apiVersion: v1
-kind: Service
-metadata: {name: ${name}}
-spec: {selector: {app: ${name}}, ports: [{port: 80}]}
-`;
+const svc = (name: string) => `---\n${service(name)}`;
 function ingress(
   name: string,
   backend: string,
@@ -42,14 +37,8 @@ function router(
   canary: Record<string, string>,
   opts: { path?: string; pathType?: string; primary?: boolean } = {},
 ) {
-  const text = `apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: nginx}
-spec: {controller: k8s.io/ingress-nginx}
-${svc('stable')}${svc('next')}${opts.primary === false ? '' : ingress('main', 'stable', {})}${ingress('canary', 'next', { [`${n}canary`]: 'true', ...canary }, opts.path, opts.pathType)}`;
-  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-  const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'nginx' } });
-  if (typeof r === 'string') throw new Error(r);
+  const text = `${nginxClass}${svc('stable')}${svc('next')}${opts.primary === false ? '' : ingress('main', 'stable', {})}${ingress('canary', 'next', { [`${n}canary`]: 'true', ...canary }, opts.path, opts.pathType)}`;
+  const r = ingressRouter(text, 'nginx');
   return (headers: string[] = []) =>
     r.explain(parseRequest({ url: 'http://shop.example.com/cart', headers }) as never);
 }

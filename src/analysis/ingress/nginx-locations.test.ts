@@ -12,8 +12,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter, parseRequest, routeDelivered } from '../route/index.ts';
+import { parseRequest, routeDelivered } from '../route/index.ts';
+import { ingressRouter, nginxClass } from './_test-fixtures.ts';
 
 const n = 'nginx.ingress.kubernetes.io/';
 const app = (name: string, replicas: number) => `---
@@ -34,11 +34,7 @@ spec: {selector: {app: ${name}}, ports: [{port: 80, targetPort: 8080}]}
 `;
 type P = { path: string; pathType: string; backend?: string };
 function router(paths: P[], annotations: Record<string, string> = {}, replicas = 1) {
-  const text = `apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: nginx}
-spec: {controller: k8s.io/ingress-nginx}
-${app('web', replicas)}${app('fallback', 1)}---
+  const text = `${nginxClass}${app('web', replicas)}${app('fallback', 1)}---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -51,9 +47,7 @@ spec:
     http:
       paths: ${JSON.stringify(paths.map((p) => ({ path: p.path, pathType: p.pathType, backend: { service: { name: p.backend ?? 'web', port: { number: 80 } } } })))}
 `;
-  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-  const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'nginx' } });
-  if (typeof r === 'string') throw new Error(r);
+  const r = ingressRouter(text, 'nginx');
   return (url: string, headers: string[] = []) => r.explain(parseRequest({ url, headers }) as never);
 }
 
@@ -99,9 +93,7 @@ spec:
   - host: shop.example.com
     http: {paths: [{path: /docs/, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
 `;
-    const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-    const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'other' } });
-    if (typeof r === 'string') throw new Error(r);
+    const r = ingressRouter(text, 'other');
     assert.equal(
       r.decide(parseRequest({ url: 'http://shop.example.com/docs' }) as never).redirect,
       undefined,
@@ -178,10 +170,7 @@ spec:
     http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
 ${extra}`;
   const go = (t: string, url: string) => {
-    const { model } = buildFromTexts([{ file: 'in.yaml', text: t }]);
-    const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'nginx' } });
-    if (typeof r === 'string') throw new Error(r);
-    return r.explain(parseRequest({ url }) as never).decision;
+    return ingressRouter(t, 'nginx').explain(parseRequest({ url }) as never).decision;
   };
   it('rule nginx-www-redirect: host www.example.com → example.com is answered 308 to www.example.com', () => {
     const d = go(text('www.example.com'), 'https://example.com/a/b?q=1');

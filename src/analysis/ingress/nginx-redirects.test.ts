@@ -6,20 +6,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter, parseRequest } from '../route/index.ts';
+import { parseRequest } from '../route/index.ts';
+import { ingressRouter, nginxClass, service } from './_test-fixtures.ts';
 
 function go(annotations: Record<string, string>, url: string) {
-  const text = `apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: nginx}
-spec: {controller: k8s.io/ingress-nginx}
----
-apiVersion: v1
-kind: Service
-metadata: {name: a}
-spec: {selector: {app: a}, ports: [{port: 80}]}
----
+  const text = `${nginxClass}---
+${service('a')}---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -31,10 +23,7 @@ spec:
   - host: shop.example.com
     http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: a, port: {number: 80}}}}]}
 `;
-  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-  const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'nginx' } });
-  if (typeof r === 'string') throw new Error(r);
-  return r.explain(parseRequest({ url }) as never).decision;
+  return ingressRouter(text, 'nginx').explain(parseRequest({ url }) as never).decision;
 }
 const n = 'nginx.ingress.kubernetes.io/';
 

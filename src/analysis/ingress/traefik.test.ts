@@ -7,24 +7,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter, parseRequest } from '../route/index.ts';
+import { parseRequest } from '../route/index.ts';
+import { ingressClass, ingressRouter, service } from './_test-fixtures.ts';
 
-const manifests = (annotations: Record<string, string>, paths: string) => `apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: traefik}
-spec: {controller: traefik.io/ingress-controller}
----
-apiVersion: v1
-kind: Service
-metadata: {name: a}
-spec: {selector: {app: a}, ports: [{port: 80}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: b}
-spec: {selector: {app: b}, ports: [{port: 80}]}
----
+const manifests = (
+  annotations: Record<string, string>,
+  paths: string,
+) => `${ingressClass('traefik', 'traefik.io/ingress-controller')}---
+${service('a')}---
+${service('b')}---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -42,9 +33,7 @@ const path = (type: string, p: string, svc: string) =>
   `      - {path: "${p}", pathType: ${type}, backend: {service: {name: ${svc}, port: {number: 80}}}}`;
 
 function answer(text: string, url: string) {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-  const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'traefik' } });
-  if (typeof r === 'string') throw new Error(r);
+  const r = ingressRouter(text, 'traefik');
   const req = parseRequest({ url });
   if (typeof req === 'string') throw new Error(req);
   return r.explain(req).decision;

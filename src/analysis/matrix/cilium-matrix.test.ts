@@ -10,11 +10,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
-import type { Pod, Protocol } from '../../model/types.ts';
 import { PolicyEngine } from '../policy/index.ts';
-import { computeMatrix, matrixEntries, type MatrixBy, type MatrixEntry } from './index.ts';
+import { ciliumPolicyArb, labelsArb } from '../policy/_test-arbitraries.ts';
+import { computeMatrix, matrixEntries, type MatrixEntry } from './index.ts';
+import { referenceMatrix } from './_test-reference.ts';
 
-const labelsArb = fc.dictionary(fc.constantFrom('app', 'tier'), fc.constantFrom('a', 'b'), { maxKeys: 2 });
 const selArb = fc.oneof(
   fc.constant({}),
   fc.record({ matchLabels: labelsArb }),
@@ -91,18 +91,7 @@ const ruleArb = (dir: 'from' | 'to', deny: boolean) =>
       ),
     )
     .map(([l3, toPorts]) => ({ ...l3, ...(toPorts ? { toPorts } : {}) }));
-const specArb = fc.record(
-  {
-    endpointSelector: selArb,
-    ingress: fc.array(ruleArb('from', false), { maxLength: 2 }),
-    ingressDeny: fc.array(ruleArb('from', true), { maxLength: 1 }),
-    egress: fc.array(ruleArb('to', false), { maxLength: 2 }),
-    egressDeny: fc.array(ruleArb('to', true), { maxLength: 1 }),
-    enableDefaultDeny: fc.record({ ingress: fc.boolean(), egress: fc.boolean() }, { requiredKeys: [] }),
-  },
-  { requiredKeys: ['endpointSelector'] },
-);
-const policyArb = fc.record({ ns: fc.constantFrom('n0', 'n1', undefined), spec: specArb });
+const policyArb = ciliumPolicyArb(selArb, ruleArb);
 const npArb = fc.record({
   ns: fc.constantFrom('n0', 'n1'),
   podSelector: fc.record({ matchLabels: labelsArb }),
@@ -207,47 +196,6 @@ function toYaml(c: Cluster): string {
   return docs.map((d) => JSON.stringify(d)).join('\n---\n');
 }
 
-/** The per-pair decision: every ordered pair of distinct pods and every port, one `explain` each. */
-function reference(
-  engine: PolicyEngine,
-  by: MatrixBy,
-  asked?: { port: number; protocol: Protocol }[],
-): MatrixEntry[] {
-  const model = engine.model;
-  const pods = model.pods.filter((p) => p.ip);
-  const group = (p: Pod) => {
-    if (by === 'namespace') return p.namespace;
-    const w = model.workloads.find((x) => x.podKeys.includes(p.key));
-    return by === 'workload' && w ? `${w.namespace}/${w.name}` : `${p.namespace}/${p.name}`;
-  };
-  const totals = new Map<string, MatrixEntry & { pairs: number; allowedPairs: number }>();
-  for (const a of pods)
-    for (const b of pods) {
-      if (a === b) continue;
-      const ports =
-        asked ??
-        [...new Map(b.ports.map((p) => [`${p.protocol}/${p.containerPort}`, p])).values()].map((p) => ({
-          port: p.containerPort,
-          protocol: p.protocol,
-        }));
-      for (const { port, protocol } of ports) {
-        const key = `${group(a)} ${group(b)} ${protocol} ${port}`;
-        const t =
-          totals.get(key) ??
-          totals
-            .set(key, { from: group(a), to: group(b), port, protocol, pairs: 0, allowedPairs: 0 })
-            .get(key)!;
-        t.pairs++;
-        if (engine.explain({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, port, protocol).allowed)
-          t.allowedPairs++;
-      }
-    }
-  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return [...totals.values()].sort(
-    (x, y) => cmp(x.from, y.from) || cmp(x.to, y.to) || cmp(x.protocol, y.protocol) || x.port - y.port,
-  );
-}
-
 test('property: the class-level Cilium matrix equals the per-pair decision on random clusters', () => {
   fc.assert(
     fc.property(clusterArb, fc.boolean(), (c, askPorts) => {
@@ -266,7 +214,7 @@ test('property: the class-level Cilium matrix equals the per-pair decision on ra
           ]
         : undefined;
       for (const by of ['pod', 'workload'] as const) {
-        const want = reference(engine, by, ports);
+        const want = referenceMatrix(engine, by, ports);
         const m = computeMatrix(engine, { by, ports });
         const got = matrixEntries(m, { denied: true });
         const text = (e: MatrixEntry) =>

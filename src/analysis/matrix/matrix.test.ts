@@ -7,11 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
-import type { Pod, Protocol } from '../../model/types.ts';
 import { PolicyEngine } from '../policy/index.ts';
-import { computeMatrix, matrixEntries, type MatrixBy, type MatrixEntry } from './index.ts';
+import { labelsArb } from '../policy/_test-arbitraries.ts';
+import { computeMatrix, matrixEntries } from './index.ts';
+import { referenceMatrix } from './_test-reference.ts';
 
-const labelsArb = fc.dictionary(fc.constantFrom('app', 'tier'), fc.constantFrom('a', 'b'), { maxKeys: 2 });
 const selectorArb = fc.oneof(fc.constant({}), fc.record({ matchLabels: labelsArb }));
 const peerArb = fc.oneof(
   fc.record({ podSelector: selectorArb }),
@@ -119,47 +119,6 @@ function toYaml(c: Cluster): string {
 const notEnforcing =
   'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: flannel, enforcesNetworkPolicy: false}\n';
 
-/** The plain reference: every ordered pair of distinct pods and every port, one `explain` each. */
-function reference(
-  engine: PolicyEngine,
-  by: MatrixBy,
-  asked?: { port: number; protocol: Protocol }[],
-): MatrixEntry[] {
-  const model = engine.model;
-  const pods = model.pods.filter((p) => p.ip);
-  const group = (p: Pod) => {
-    if (by === 'namespace') return p.namespace;
-    const w = model.workloads.find((x) => x.podKeys.includes(p.key));
-    return by === 'workload' && w ? `${w.namespace}/${w.name}` : `${p.namespace}/${p.name}`;
-  };
-  const totals = new Map<string, MatrixEntry & { pairs: number; allowedPairs: number }>();
-  for (const a of pods)
-    for (const b of pods) {
-      if (a === b) continue;
-      const ports =
-        asked ??
-        [...new Map(b.ports.map((p) => [`${p.protocol}/${p.containerPort}`, p])).values()].map((p) => ({
-          port: p.containerPort,
-          protocol: p.protocol,
-        }));
-      for (const { port, protocol } of ports) {
-        const key = `${group(a)} ${group(b)} ${protocol} ${port}`;
-        const t =
-          totals.get(key) ??
-          totals
-            .set(key, { from: group(a), to: group(b), port, protocol, pairs: 0, allowedPairs: 0 })
-            .get(key)!;
-        t.pairs++;
-        if (engine.explain({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, port, protocol).allowed)
-          t.allowedPairs++;
-      }
-    }
-  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return [...totals.values()].sort(
-    (x, y) => cmp(x.from, y.from) || cmp(x.to, y.to) || cmp(x.protocol, y.protocol) || x.port - y.port,
-  );
-}
-
 test('property: every grouping of the matrix equals the per-pod reference, with and without denied entries', () => {
   fc.assert(
     fc.property(clusterArb, fc.boolean(), (c, askPorts) => {
@@ -172,7 +131,7 @@ test('property: every grouping of the matrix equals the per-pod reference, with 
           ]
         : undefined;
       for (const by of ['pod', 'workload', 'namespace'] as const) {
-        const want = reference(engine, by, ports);
+        const want = referenceMatrix(engine, by, ports);
         const m = computeMatrix(engine, { by, ports });
         assert.deepEqual(matrixEntries(m, { denied: true }), want, `${by}\n${toYaml(c)}`);
         assert.deepEqual(
@@ -263,7 +222,9 @@ test('more than 8 port slots (several passes of the reachability) equal the per-
     const engine = new PolicyEngine(buildYaml(docs.join('\n---\n')).model);
     for (const by of ['pod', 'namespace'] as const) {
       const m = computeMatrix(engine, { by, namespaces: ['n0'] });
-      const want = reference(engine, by).filter((e) => e.from.startsWith('n0') && e.to.startsWith('n0'));
+      const want = referenceMatrix(engine, by).filter(
+        (e) => e.from.startsWith('n0') && e.to.startsWith('n0'),
+      );
       assert.deepEqual(matrixEntries(m, { denied: true }), want, `${by}, ${docs.length} documents`);
     }
   }

@@ -13,6 +13,7 @@ import { buildYaml } from '../../cluster/_test-helpers.ts';
 import type { Pod, Protocol } from '../../model/types.ts';
 import { PolicyEngine } from './_engine.ts';
 import { computeTierReachability } from './_tier-reach.ts';
+import { ciliumPolicyArb, labelsArb } from './_test-arbitraries.ts';
 
 type Raw = Record<string, unknown>;
 type Sel = {
@@ -20,7 +21,6 @@ type Sel = {
   matchExpressions?: { key: string; operator: string; values?: readonly string[] }[];
 };
 
-const labelsArb = fc.dictionary(fc.constantFrom('app', 'tier'), fc.constantFrom('a', 'b'), { maxKeys: 2 });
 const selArb: fc.Arbitrary<Sel> = fc.oneof(
   fc.constant({}),
   fc.record({ matchLabels: labelsArb }),
@@ -70,18 +70,7 @@ const ruleArb = (dir: 'from' | 'to', deny: boolean) =>
       ),
     )
     .map(([l3, toPorts]) => ({ ...l3, ...(toPorts ? { toPorts } : {}), ...(deny ? {} : {}) }));
-const specArb = fc.record(
-  {
-    endpointSelector: selArb,
-    ingress: fc.array(ruleArb('from', false), { maxLength: 2 }),
-    ingressDeny: fc.array(ruleArb('from', true), { maxLength: 1 }),
-    egress: fc.array(ruleArb('to', false), { maxLength: 2 }),
-    egressDeny: fc.array(ruleArb('to', true), { maxLength: 1 }),
-    enableDefaultDeny: fc.record({ ingress: fc.boolean(), egress: fc.boolean() }, { requiredKeys: [] }),
-  },
-  { requiredKeys: ['endpointSelector'] },
-);
-const policyArb = fc.record({ ns: fc.constantFrom('n0', 'n1', undefined), spec: specArb });
+const policyArb = ciliumPolicyArb(selArb, ruleArb);
 const npArb = fc.record({
   ns: fc.constantFrom('n0', 'n1'),
   podSelector: fc.record({ matchLabels: labelsArb }),

@@ -12,6 +12,7 @@ import { startDnsServer, type RunningDnsServer } from '../../servers/dns-server/
 import type { ClusterModel } from '../../model/types.ts';
 import type { LabPlan, LabPod, LabPort } from '../plan/index.ts';
 import { BINDER } from './_scripts.ts';
+import type { Probers } from './_probers.ts';
 
 /** Binds `ports` inside `pod`'s namespace and takes the sockets (a short-lived BINDER hands them over). */
 function bindIn(pod: LabPod, ports: readonly LabPort[]): Promise<Map<string, Socket | Server>> {
@@ -78,8 +79,20 @@ export async function startLabDns(
   };
 }
 
-/** `getent ahostsv4 NAME` inside a pod namespace (glibc, the pod's resolv.conf and hosts): stdout, or undefined. */
-export function getent(netns: string, name: string, timeoutMs = 20_000): Promise<string | undefined> {
+/**
+ * `getent ahostsv4 NAME` inside a pod namespace (glibc, the pod's resolv.conf and hosts): stdout, or undefined.
+ * With `probers`, the namespace's long-lived prober runs it (no `ip netns exec` per lookup).
+ */
+export async function getent(
+  netns: string,
+  name: string,
+  timeoutMs = 20_000,
+  probers?: Probers,
+): Promise<string | undefined> {
+  if (probers) {
+    const [[outcome, out]] = await probers.probe(netns, [[name, 0, 'getent']], timeoutMs);
+    return outcome === 'open' ? (out ?? '') : undefined;
+  }
   return new Promise((resolve) => {
     execFile(
       'ip',

@@ -80,11 +80,14 @@ setInterval(() => {}, 1 << 30);
  * concurrency}` on stdin and answers each with a line `{id, results}`, one `[outcome, answeredBy]` per target (up
  * to `concurrency` at once). Kinds: `tcp` (connect, send a line, read the responder's answer), `connect` (connect
  * only: a DNS server's TCP port), `http` (an HTTP/1.1 GET; answeredBy is the `x-kubetwin-pod` header), `udp` (a
- * DNS query as payload, so kubetwin's DNS server answers it too; any answer counts). Outcome `open` (connected or
- * answered), `refused` (the destination's stack or kube-proxy's reject answered: no listener, no endpoint),
- * `rejected` (ICMP admin-prohibited or unreachable: a policy chain refused it) or `timeout`.
+ * DNS query as payload, so kubetwin's DNS server answers it too; any answer counts), `getent` (the target is a
+ * name: `getent ahostsv4 NAME`, run from this namespace and its /etc, so glibc resolves it with the pod's
+ * resolv.conf and hosts; `open` with getent's output, or `error:getent`). Outcome `open` (connected or answered),
+ * `refused` (the destination's stack or kube-proxy's reject answered: no listener, no endpoint), `rejected` (ICMP
+ * admin-prohibited or unreachable: a policy chain refused it) or `timeout`.
  */
 export const PROBER = `
+import { execFile } from 'node:child_process';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import http from 'node:http';
@@ -127,8 +130,10 @@ const udp = (ip, port, timeout) => new Promise((resolve) => {
   s.on('error', (e) => { clearTimeout(t); try { s.close(); } catch {} resolve([outcome(e.code)]); });
   s.connect(port, ip, (err) => { if (err) return; s.send(query); });
 });
+const lookup = (name, timeout) => new Promise((resolve) =>
+  execFile('getent', ['ahostsv4', name], { timeout }, (err, out) => resolve(err ? ['error:getent'] : ['open', out])));
 const one = (ip, port, kind, timeout) =>
-  kind === 'http' ? get(ip, port, timeout) : kind === 'udp' ? udp(ip, port, timeout)
+  kind === 'getent' ? lookup(ip, timeout) : kind === 'http' ? get(ip, port, timeout) : kind === 'udp' ? udp(ip, port, timeout)
     : tcp(ip, port, timeout, kind === 'connect');
 const run = async ({ id, targets, timeout, concurrency }) => {
   const results = new Array(targets.length);

@@ -220,8 +220,10 @@ export interface ProbeTarget {
 
 /**
  * Real connection attempts from each source namespace to its targets, `parallel` sources at a time, every target
- * of a source at once. With `probers`, their long-lived prober processes are used (and kept); otherwise one is
- * started per source and ended afterwards. Results in input order.
+ * of a source at once. With `probers`, their long-lived prober processes are used (and kept) and every source is
+ * tried at once unless `parallel` says otherwise (no process start to pace, and a source waiting out a timeout
+ * holds no slot others need); otherwise one is started per source and ended afterwards, twice the CPU count at a
+ * time. Results in input order.
  */
 export async function probeFrom(
   sources: readonly { netns: string; targets: readonly ProbeTarget[] }[],
@@ -230,7 +232,8 @@ export async function probeFrom(
   const timeout = options.timeoutMs ?? 1500;
   const probers = options.probers ?? new Probers();
   try {
-    return await pool(sources, options.parallel ?? Math.max(2, cpus().length * 2), async (s) => {
+    const parallel = options.parallel ?? (options.probers ? sources.length : Math.max(2, cpus().length * 2));
+    return await pool(sources, parallel, async (s) => {
       if (!s.targets.length) return [];
       const targets = s.targets.map((t): [string, number, string] => [
         t.ip,

@@ -29,7 +29,7 @@ export interface ProbeRunOptions {
 
 interface Case extends ProbeTarget {
   readonly fromNetns: string;
-  /** Whether a timeout is worth trying again (the model expects an answer). */
+  /** Whether a timeout is worth trying again (the model expects an answer: a connection or a refusal). */
   readonly expectsAnswer: boolean;
 }
 
@@ -100,7 +100,11 @@ export async function runProbe(
   try {
     const all: Case[] = [
       ...cases.map((c) => ({ ...c, expectsAnswer: c.model === 'allow' })),
-      ...svcCases.map((c) => ({ ...c, expectsAnswer: c.model === 'allow' || c.model === 'partial' })),
+      // kube-proxy's reject of a Service without endpoints is an answer too (ICMP port unreachable).
+      ...svcCases.map((c) => ({
+        ...c,
+        expectsAnswer: c.model === 'allow' || c.model === 'partial' || c.model === 'no-endpoint',
+      })),
     ];
     const results = await tryAll(all, options);
     const report = compare(
@@ -112,7 +116,7 @@ export async function runProbe(
     );
     const svcDis = serviceDisagreements(model, engine, svcCases, results.slice(cases.length));
     const answers = await pool(dnsList, options.parallel ?? 16, async (c) =>
-      getentAddresses(await getent(c.fromNetns, c.name)),
+      getentAddresses(await getent(c.fromNetns, c.name, undefined, options.probers)),
     );
     const dnsDis = dnsDisagreements(dnsList, answers);
     const nodeNetns = plan.nodes.map((n) => n.netns);

@@ -8,14 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:https';
 import { request } from 'node:http';
-import { spawnSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter } from '../../analysis/route/index.ts';
 import { makeDevCertificate } from '../../sources/dev-cert.ts';
 import { startGateway } from './index.ts';
+import { gatewayClass, gatewayRouter, hasOpenssl, listenLocal } from './_test-fixtures.ts';
 
-const openssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
 const indent = (pem: string) =>
   pem
     .trim()
@@ -23,11 +19,7 @@ const indent = (pem: string) =>
     .map((l) => `    ${l}`)
     .join('\n');
 
-const yaml = (ca: string, hostname: string, sans = '') => `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const yaml = (ca: string, hostname: string, sans = '') => `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}
@@ -87,7 +79,7 @@ function get(port: number): Promise<{ status: number; body: string; explain: str
 
 test(
   'serve gateway: a BackendTLSPolicy makes the gateway reach the backend over TLS, validating its certificate',
-  { skip: !openssl && 'openssl is not installed' },
+  { skip: !hasOpenssl && 'openssl is not installed' },
   async () => {
     const backendCert = makeDevCertificate(['web.example.com']);
     const stranger = makeDevCertificate(['web.example.com']);
@@ -97,12 +89,9 @@ test(
       sni = String((req.socket as { servername?: string }).servername ?? '');
       res.end('over tls');
     });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
-    const upstreamUrl = new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`);
+    const upstreamUrl = await listenLocal(upstream);
     const through = async (text: string) => {
-      const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-      const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-      assert.ok(typeof router !== 'string', String(router));
+      const { model, router } = gatewayRouter(text);
       const gw = await startGateway({
         router,
         routing: model.routing!,

@@ -9,28 +9,18 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { connect as h2connect, constants as h2, type Settings } from 'node:http2';
-import { connect, type AddressInfo } from 'node:net';
-import { spawnSync } from 'node:child_process';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter } from '../../analysis/route/index.ts';
+import { connect } from 'node:net';
 import { makeDevCertificate } from '../../sources/dev-cert.ts';
 import { listenWarning, startGateway, type RunningGateway } from './index.ts';
+import { gatewayClass, gatewayRouter, hasOpenssl, listenLocal, service } from './_test-fixtures.ts';
 
-const yaml = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const yaml = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}
 spec: {gatewayClassName: gc, listeners: [{name: http, port: 80, protocol: HTTP}, {name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: none}]}}]}
 ---
-apiVersion: v1
-kind: Service
-metadata: {name: app}
-spec: {selector: {app: app}, ports: [{port: 80}]}
----
+${service('app')}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: r}
@@ -41,29 +31,25 @@ spec:
     backendRefs: [{name: app, port: 80}]
 `;
 
-const noOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0;
+const noOpenssl = !hasOpenssl;
 let upstream: Server;
 let gw: RunningGateway;
 const upstreamSaw: string[] = [];
 const warnings: string[] = [];
 
 before(async () => {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-  const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  assert.ok(typeof router !== 'string', String(router));
+  const { model, router } = gatewayRouter(yaml);
   upstream = createServer((req, res) => {
     upstreamSaw.push(`${req.method} ${req.url}`);
     req.resume();
     req.on('end', () => res.end('ok'));
   });
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+  const upstreamUrl = await listenLocal(upstream);
   const dev = noOpenssl ? undefined : makeDevCertificate(['a.example']);
   gw = await startGateway({
     router,
     routing: model.routing!,
-    upstreams: new Map([
-      ['default/app', new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)],
-    ]),
+    upstreams: new Map([['default/app', upstreamUrl]]),
     listen: { host: '127.0.0.1', port: 0 },
     ...(typeof dev === 'object' ? { tlsListen: { host: '127.0.0.1', port: 0 }, fallbackCert: dev } : {}),
     protection: { headersMs: 300, requestMs: 1_000, maxResetsPerSecond: 50 },

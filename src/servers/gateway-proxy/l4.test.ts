@@ -6,20 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { createServer, connect } from 'node:net';
 import { createServer as createTlsServer, connect as tlsConnect } from 'node:tls';
-import { spawnSync } from 'node:child_process';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter } from '../../analysis/route/index.ts';
 import { makeDevCertificate } from '../../sources/dev-cert.ts';
 import { pickBackend, startL4Listener } from './index.ts';
 import { readSni } from './_sni.ts';
+import { gatewayClass, gatewayRouter, hasOpenssl, listenLocal } from './_test-fixtures.ts';
 
-const manifests = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const manifests = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: default}
@@ -50,23 +44,16 @@ metadata: {name: redis, namespace: default}
 spec: {ports: [{port: 6379}]}
 `;
 
-function router() {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text: manifests }]);
-  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  if (typeof r === 'string') throw new Error(r);
-  return r;
-}
-const listen = (s: { listen(p: number, h: string, cb: () => void): unknown; address(): unknown }) =>
-  new Promise<AddressInfo>((r) => s.listen(0, '127.0.0.1', () => r(s.address() as AddressInfo)));
+const router = () => gatewayRouter(manifests).router;
 const local = { host: '127.0.0.1', port: 0 };
 
 test('TCPRoute over a real socket: the bytes reach the mapped upstream and come back', async () => {
   const echo = createServer((s) => s.on('data', (d) => s.write(`echo:${d}`)));
-  const at = await listen(echo);
+  const at = await listenLocal(echo);
   const r = router();
   const gw = await startL4Listener({
     router: () => r,
-    upstreams: new Map([['default/redis', new URL(`http://127.0.0.1:${at.port}`)]]),
+    upstreams: new Map([['default/redis', at]]),
     listen: local,
     modelPort: 6379,
     protocol: 'tcp',
@@ -84,23 +71,21 @@ test('TCPRoute over a real socket: the bytes reach the mapped upstream and come 
   }
 });
 
-const openssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
-
 test(
   "TLS passthrough over a real socket: the SNI picks the TLSRoute, the backend's certificate reaches the client",
-  { skip: !openssl && 'openssl is not installed' },
+  { skip: !hasOpenssl && 'openssl is not installed' },
   async () => {
     const cert = makeDevCertificate(['shop.example.com']);
     assert.ok(typeof cert !== 'string');
     const backend = createTlsServer({ cert: cert.cert, key: cert.key }, (s) =>
       s.end('hello from the backend'),
     );
-    const at = await listen(backend);
+    const at = await listenLocal(backend);
     const r = router();
     const lines: string[] = [];
     const gw = await startL4Listener({
       router: () => r,
-      upstreams: new Map([['default/shop', new URL(`http://127.0.0.1:${at.port}`)]]),
+      upstreams: new Map([['default/shop', at]]),
       listen: local,
       modelPort: 443,
       protocol: 'tls',
@@ -135,8 +120,8 @@ test(
 test('readSni: RFC 6066 server_name from a real ClientHello; partial and non-TLS input', async () => {
   const sink = createServer((s) => s.once('data', (d) => (captured = d)));
   let captured: Buffer | undefined;
-  const at = await listen(sink);
-  const c = tlsConnect({ port: at.port, host: '127.0.0.1', servername: 'Api.Example.com' });
+  const at = await listenLocal(sink);
+  const c = tlsConnect({ port: Number(at.port), host: '127.0.0.1', servername: 'Api.Example.com' });
   c.on('error', () => undefined);
   while (!captured) await new Promise((r) => setTimeout(r, 10));
   c.destroy();

@@ -6,16 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter } from '../../analysis/route/index.ts';
 import { startGateway } from './index.ts';
+import { gatewayClass, gatewayRouter, listenLocal, service } from './_test-fixtures.ts';
 
-const yaml = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const yaml = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}
@@ -38,11 +32,7 @@ spec:
   parentRef: {name: gw, namespace: default}
   listeners: [{name: blog, port: 80, protocol: HTTP, hostname: blog.example.com}]
 ---
-apiVersion: v1
-kind: Service
-metadata: {name: shop}
-spec: {selector: {app: shop}, ports: [{port: 80}]}
----
+${service('shop')}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: shop}
@@ -64,17 +54,13 @@ function get(port: number, host: string): Promise<{ status: number; body: string
 }
 
 test('rule listenerset-serve-gateway: serve gateway forwards a ListenerSet listener host to its route; a host of a refused ListenerSet gets 404', async () => {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-  const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  assert.ok(typeof router !== 'string', String(router));
+  const { model, router } = gatewayRouter(yaml);
   const upstream = createServer((_req, res) => res.end('shop'));
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+  const upstreamUrl = await listenLocal(upstream);
   const gw = await startGateway({
     router,
     routing: model.routing!,
-    upstreams: new Map([
-      ['default/shop', new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)],
-    ]),
+    upstreams: new Map([['default/shop', upstreamUrl]]),
     listen: { host: '127.0.0.1', port: 0 },
   });
   try {

@@ -7,18 +7,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { request } from 'node:https';
-import { spawnSync } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter } from '../../analysis/route/index.ts';
 import { makeDevCertificate } from '../../sources/dev-cert.ts';
 import { startGateway } from './index.ts';
+import { gatewayClass, gatewayRouter, hasOpenssl, listenLocal, service } from './_test-fixtures.ts';
 
-const yaml = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const yaml = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}
@@ -28,11 +21,7 @@ spec:
   - {name: foo, port: 443, protocol: HTTPS, hostname: foo.example.com, tls: {certificateRefs: [{name: c}]}}
   - {name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: c}]}}
 ---
-apiVersion: v1
-kind: Service
-metadata: {name: foo}
-spec: {selector: {app: foo}, ports: [{port: 80}]}
----
+${service('foo')}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: foo}
@@ -40,8 +29,6 @@ spec:
   parentRefs: [{name: gw, sectionName: foo}]
   rules: [{backendRefs: [{name: foo, port: 80}]}]
 `;
-
-const openssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
 
 function get(port: number, sni: string, host: string): Promise<{ status: number; explain: string }> {
   return new Promise((resolve, reject) => {
@@ -69,21 +56,17 @@ function get(port: number, sni: string, host: string): Promise<{ status: number;
 
 test(
   'serve gateway over TLS: SNI and Host on different listeners → 421; on the same listener → forwarded',
-  { skip: !openssl && 'openssl is not installed' },
+  { skip: !hasOpenssl && 'openssl is not installed' },
   async () => {
-    const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-    const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-    assert.ok(typeof router !== 'string', String(router));
+    const { model, router } = gatewayRouter(yaml);
     const upstream = createServer((_req, res) => res.end('ok'));
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+    const upstreamUrl = await listenLocal(upstream);
     const dev = makeDevCertificate(['foo.example.com', '*.example.com']);
     assert.ok(typeof dev !== 'string', String(dev));
     const gw = await startGateway({
       router,
       routing: model.routing!,
-      upstreams: new Map([
-        ['default/foo', new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)],
-      ]),
+      upstreams: new Map([['default/foo', upstreamUrl]]),
       tlsListen: { host: '127.0.0.1', port: 0 },
       fallbackCert: dev,
     });

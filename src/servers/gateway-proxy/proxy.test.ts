@@ -9,31 +9,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter } from '../../analysis/route/index.ts';
 import { limits, startGateway } from './index.ts';
+import { gatewayClass, gatewayRouter, listenLocal, service } from './_test-fixtures.ts';
 
-const yaml = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const yaml = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}
 spec: {gatewayClassName: gc, listeners: [{name: http, port: 80, protocol: HTTP}]}
 ---
-apiVersion: v1
-kind: Service
-metadata: {name: app}
-spec: {selector: {app: app}, ports: [{port: 80}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: down}
-spec: {selector: {app: down}, ports: [{port: 80}]}
----
+${service('app')}---
+${service('down')}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: r}
@@ -62,9 +48,7 @@ spec:
 type Seen = { method?: string; url?: string; headers: IncomingHttpHeaders; body: string };
 
 async function withGateway(fn: (port: number, seen: Seen[]) => Promise<void>) {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-  const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  assert.ok(typeof router !== 'string', String(router));
+  const { model, router } = gatewayRouter(yaml);
   const seen: Seen[] = [];
   const upstream = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -81,14 +65,13 @@ async function withGateway(fn: (port: number, seen: Seen[]) => Promise<void>) {
       res.end('ok');
     });
   });
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
+  const upstreamUrl = await listenLocal(upstream);
   const closed = createServer();
-  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
-  const closedPort = (closed.address() as AddressInfo).port;
+  const closedUrl = await listenLocal(closed);
   await new Promise<void>((r) => closed.close(() => r())); // a port nothing listens on
   const upstreams = new Map([
-    ['default/app', new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)],
-    ['default/down', new URL(`http://127.0.0.1:${closedPort}`)],
+    ['default/app', upstreamUrl],
+    ['default/down', closedUrl],
   ]);
   const gw = await startGateway({
     router,
