@@ -169,7 +169,7 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
 async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
   const rest = opts.via.slice('istio-gateway'.length + 1);
   const gateway = rest ? (rest.includes('/') ? rest : `default/${rest}`) : undefined;
-  const req = parseRequest({ url, method: opts.request, headers: opts.header });
+  const req = parseRequest({ url, method: opts.request, headers: opts.header, sni: opts.sni });
   if (typeof req === 'string') return fail(io, req);
   const loaded = await loadCluster(opts, io);
   if (typeof loaded === 'number') return io.exit(loaded);
