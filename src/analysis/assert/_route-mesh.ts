@@ -53,7 +53,10 @@ export function parseMeshRoute(
       };
   const rest = atGateway ? (value.via as string).slice('istio-gateway'.length + 1) : '';
   if (atGateway && rest && !/^[^/]+\/[^/]+$/.test(rest))
-    return { error: 'route.via must be istio-gateway or istio-gateway:NAMESPACE/NAME', path: ['route', 'via'] };
+    return {
+      error: 'route.via must be istio-gateway or istio-gateway:NAMESPACE/NAME',
+      path: ['route', 'via'],
+    };
   if (!atGateway && (typeof value.from !== 'string' || !value.from))
     return { error: 'route.from must name the client pod or workload (NS/NAME)', path: ['route', 'from'] };
   if (typeof value.host !== 'string' || !value.host)
@@ -157,6 +160,14 @@ export function evaluateMeshRoute(entry: MeshRouteEntry, ctx: AssertContext): Ou
     d = r;
   }
   const actual = meshActual(d);
+  if (d.unknown)
+    return {
+      passed: false,
+      unknown: true,
+      actual,
+      message: `unknown: ${d.unknown}`,
+      details: [...extra, ...d.notes.map((n) => `note: ${n}`)],
+    };
   const e = entry.expect;
   const wrong: string[] = [];
   for (const k of ['backend', 'subset', 'status', 'rewrittenPath'] as const)
@@ -173,11 +184,13 @@ export function evaluateMeshRoute(entry: MeshRouteEntry, ctx: AssertContext): Ou
       (e.redirect.location !== undefined && actual.redirect.location !== e.redirect.location))
   )
     wrong.push(`redirect ${show(actual.redirect)}, expected ${show(e.redirect)}`);
-  const summary = d.redirect
-    ? `${d.redirect.status} redirect to ${d.redirect.location}`
-    : d.status === 200
-      ? `${actual.backend ?? 'several Services'}${actual.subset ? ` subset ${actual.subset}` : ''} (${actual.workloads.join(', ')})`
-      : `status ${d.status}`;
+  const summary = d.closed
+    ? `connection closed (${d.closed})`
+    : d.redirect
+      ? `${d.redirect.status} redirect to ${d.redirect.location}`
+      : d.status === 200
+        ? `${actual.backend ?? 'several Services'}${actual.subset ? ` subset ${actual.subset}` : ''} (${actual.workloads.join(', ')})`
+        : `status ${d.status}`;
   const details = [
     ...extra,
     `routed by ${d.by}`,

@@ -67,9 +67,9 @@ test('istio-gateway route entry: bad fields are refused at their path', () => {
     (bad({ via: 'istio-gateway:bookinfo-gateway', host: 'x', path: '/' }) as { path: unknown }).path,
     ['route', 'via'],
   );
-  assert.deepEqual((bad({ via: 'istio-gateway', host: 'x', path: '/', sni: 'x' }) as { path: unknown }).path, [
-    'route',
-    'sni',
-  ]);
+  assert.deepEqual(
+    (bad({ via: 'istio-gateway', host: 'x', path: '/', sni: 'x' }) as { path: unknown }).path,
+    ['route', 'sni'],
+  );
   assert.ok(isProblem(bad({ via: 'istio-gateway', host: 'x', path: '/' }, { port: 80 })));
 });
