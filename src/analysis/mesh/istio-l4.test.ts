@@ -284,3 +284,23 @@ test('istiod refuses a tls rule without sniHosts and a destination subnet that i
   assert.equal(mine.length, 2, JSON.stringify(mine.map((d) => d.message)));
   assert.ok(mine.every((d) => d.source?.file === 'extra.yaml' && d.source.line > 0));
 });
+
+test('doctor inputs: a tcp rule to an unknown subset, and a PASSTHROUGH server no tls rule binds, are reported at their line', () => {
+  const codes = (extra: string) => model(extra).diagnostics.map((d) => `${d.code} ${d.message}`);
+  const badSubset = codes(
+    vs(`  tcp:
+  - route: [{destination: {host: tcp-echo, subset: v3}}]
+`),
+  );
+  assert.ok(
+    badSubset.some((c) => /^mesh-unknown-subset .*spec\.tcp\[0\] .*closes these connections/.test(c)),
+  );
+  const unbound = codes(
+    passthrough.replace(
+      /  tls:\n  - match[\s\S]*$/,
+      '  http:\n  - route: [{destination: {host: my-nginx}}]\n',
+    ),
+  );
+  assert.ok(unbound.some((c) => /^istio-gateway-server-unbound .*no VirtualService with tls rules/.test(c)));
+  assert.ok(!codes(passthrough).some((c) => c.startsWith('istio-gateway-server-unbound')));
+});
