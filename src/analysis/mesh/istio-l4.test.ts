@@ -256,7 +256,7 @@ test('TLS port from a sidecar: tls rules by SNI; without any tls rule, every end
 kind: VirtualService
 metadata: {name: nginx-mesh, namespace: default}
 spec:
-  hosts: [my-nginx]
+  hosts: [my-nginx.default.svc.cluster.local]
   tls:
   - match: [{sniHosts: [my-nginx.default.svc.cluster.local]}]
     route: [{destination: {host: my-nginx}}]
@@ -303,4 +303,13 @@ test('doctor inputs: a tcp rule to an unknown subset, and a PASSTHROUGH server n
   );
   assert.ok(unbound.some((c) => /^istio-gateway-server-unbound .*no VirtualService with tls rules/.test(c)));
   assert.ok(!codes(passthrough).some((c) => c.startsWith('istio-gateway-server-unbound')));
+});
+
+test('istiod refuses an SNI host none of the VirtualService hosts covers (validateSniHost)', () => {
+  const bad = nginxVs.replace('sniHosts: [nginx.example.com]', 'sniHosts: [other.example.com]');
+  const found = model(bad).diagnostics.filter((d) => d.code === 'invalid-mesh-route');
+  assert.equal(found.length, 1);
+  assert.match(found[0].message, /SNI host other\.example\.com is not within/);
+  const wild = bad.replace('hosts: [nginx.example.com]', 'hosts: ["*.example.com"]');
+  assert.equal(model(wild).diagnostics.filter((d) => d.code === 'invalid-mesh-route').length, 0);
 });

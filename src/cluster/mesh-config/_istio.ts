@@ -213,11 +213,19 @@ const isSubnet = (x: string) => (x.includes('/') ? parseCidr(x) : parseIP(x)) !=
 
 /**
  * One `tcp` or `tls` rule. istiod refuses a `tls` rule without match blocks or a block without `sniHosts`,
- * an empty `route`, and a destination subnet that is no IP or CIDR (pilot/pkg/config/validation).
+ * an SNI host no VirtualService host covers, an empty `route`, and a destination subnet that is no IP or CIDR
+ * (istio/istio pkg/config/validation: validateTLSRoute, validateSniHost, validateTCPRoute).
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TCPRoute
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TLSRoute
  */
-function readL4Route(f: FieldReader, kind: 'tcp' | 'tls', i: number): IstioL4Route {
+/** Istio's `host.Name.SubsetOf`: `*` holds every name; `*.x` names ending in `.x`; any other name itself. */
+function sniSubsetOf(sni: string, host: string): boolean {
+  if (host === '*') return true;
+  if (host.startsWith('*.')) return sni.endsWith(host.slice(1));
+  return sni === host;
+}
+
+function readL4Route(f: FieldReader, kind: 'tcp' | 'tls', i: number, hosts: readonly string[]): IstioL4Route {
   const at: PathSegment[] = ['spec', kind, i];
   const routes = f.list([...at, 'route']);
   if (!routes.length)
@@ -233,6 +241,16 @@ function readL4Route(f: FieldReader, kind: 'tcp' | 'tls', i: number): IstioL4Rou
   const matches = blocks.map((_, j): IstioL4Match => {
     const m = [...at, 'match', j];
     const sniHosts = strings(f, [...m, 'sniHosts']).map((h) => h.toLowerCase());
+    sniHosts.forEach((h, k) => {
+      if (!parseIP(h) && !hosts.some((x) => sniSubsetOf(h, x)))
+        f.report(
+          'invalid-mesh-route',
+          'error',
+          [...m, 'sniHosts', k],
+          `SNI host ${h} is not within any of the VirtualService's hosts (${hosts.join(', ')}); ${refused}`,
+          'List the SNI name (or a wildcard covering it) in spec.hosts.',
+        );
+    });
     if (kind === 'tls' && !sniHosts.length)
       f.report(
         'invalid-mesh-route',
@@ -288,8 +306,8 @@ export function readVirtualService(e: Envelope): VirtualService {
     exportTo: strings(f, ['spec', 'exportTo']),
     http: f.list(['spec', 'http']).map((_, i) => readHttpRoute(f, i)),
     hasTcpOrTls: f.list(['spec', 'tcp']).length + f.list(['spec', 'tls']).length > 0,
-    tcp: f.list(['spec', 'tcp']).map((_, i) => readL4Route(f, 'tcp', i)),
-    tls: f.list(['spec', 'tls']).map((_, i) => readL4Route(f, 'tls', i)),
+    tcp: f.list(['spec', 'tcp']).map((_, i) => readL4Route(f, 'tcp', i, hosts)),
+    tls: f.list(['spec', 'tls']).map((_, i) => readL4Route(f, 'tls', i, hosts)),
     delegate: hosts.length === 0,
     creationTimestamp: created(f),
   };
