@@ -297,7 +297,7 @@ test('doctor inputs: a tcp rule to an unknown subset, and a PASSTHROUGH server n
   );
   const unbound = codes(
     passthrough.replace(
-      /  tls:\n  - match[\s\S]*$/,
+      / {2}tls:\n {2}- match[\s\S]*$/,
       '  http:\n  - route: [{destination: {host: my-nginx}}]\n',
     ),
   );
@@ -312,4 +312,11 @@ test('istiod refuses an SNI host none of the VirtualService hosts covers (valida
   assert.match(found[0].message, /SNI host other\.example\.com is not within/);
   const wild = bad.replace('hosts: [nginx.example.com]', 'hosts: ["*.example.com"]');
   assert.equal(model(wild).diagnostics.filter((d) => d.code === 'invalid-mesh-route').length, 0);
+});
+
+test('Gateway PASSTHROUGH: the SNI (not the Host) picks the server and the tls rule', () => {
+  const a = atGateway(passthrough, '203.0.113.10', 443, 'nginx.example.com');
+  assert.deepEqual(meshActual(a.decision!).workloads, ['default/my-nginx']);
+  const other = atGateway(passthrough, 'nginx.example.com', 443, 'other.example.com');
+  assert.match(other.refused ?? '', /lists the SNI other\.example\.com: no filter chain matches/);
 });

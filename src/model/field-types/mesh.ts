@@ -53,7 +53,9 @@ export const meshFields: readonly KindFields[] = [
       spec.tcp.*.match list
       spec.tcp.*.match.*.destinationSubnets list
       spec.tcp.*.match.*.gateways list
+      spec.tcp.*.match.*.gateways.* string
       spec.tcp.*.match.*.port integer port
+      spec.tcp.*.match.*.sniHosts list
       spec.tcp.*.match.*.sourceLabels map
       spec.tcp.*.match.*.sourceNamespace string
       spec.tcp.*.route list
@@ -65,8 +67,10 @@ export const meshFields: readonly KindFields[] = [
       spec.tls.*.match list
       spec.tls.*.match.*.destinationSubnets list
       spec.tls.*.match.*.gateways list
+      spec.tls.*.match.*.gateways.* string
       spec.tls.*.match.*.port integer port
       spec.tls.*.match.*.sniHosts list
+      spec.tls.*.match.*.sniHosts.* string
       spec.tls.*.match.*.sourceLabels map
       spec.tls.*.match.*.sourceNamespace string
       spec.tls.*.route list

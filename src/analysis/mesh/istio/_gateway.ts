@@ -142,13 +142,15 @@ export function istioGatewayRoute(
       refused: `no server of ${sharing.map((g) => `Gateway ${g.namespace}/${g.name}`).join(', ')} listens on port ${req.port}${front?.targetPort !== undefined ? ` (target port ${front.targetPort})` : ''}: the connection is refused`,
     };
   const host = req.host.toLowerCase();
-  // A TCP server carries no Host or SNI to select it by: it takes every connection on its port.
+  const tlsWanted = req.scheme === 'https';
+  // A TLS connection picks its server by SNI (the gateway's filter chains match server names); plain HTTP by
+  // Host. A TCP server carries neither: it takes every connection on its port.
+  const name = tlsWanted && req.sni ? req.sni : host;
   const covering = onPort.filter(
     ({ g, s }) =>
       tcpLike.has(s.protocol) ||
-      s.hosts.some((h) => intersectHosts(splitServerHost(h, g.namespace).host, host) === host),
+      s.hosts.some((h) => intersectHosts(splitServerHost(h, g.namespace).host, name) === name),
   );
-  const tlsWanted = req.scheme === 'https';
   const fitting = covering.filter(
     ({ s }) => tcpLike.has(s.protocol) || (tlsWanted ? !httpLike.has(s.protocol) : httpLike.has(s.protocol)),
   );
@@ -164,6 +166,12 @@ export function istioGatewayRoute(
         ...base,
         notes,
         refused: `the server on port ${req.port} for ${host} expects ${covering[0].s.protocol} (TLS): a plain HTTP request fails`,
+      };
+    if (tlsWanted && onPort.some(({ s }) => !httpLike.has(s.protocol)))
+      return {
+        ...base,
+        notes,
+        refused: `no server on port ${req.port} lists the SNI ${name}: no filter chain matches and the TLS handshake fails`,
       };
     return {
       ...base,
