@@ -44,7 +44,7 @@ export function routeCommand(io: Io): Command {
     )
     .argument(
       '<url>',
-      'the request URL, e.g. https://api.example.com/path?q=1; or a connection: tls://SNI[:PORT], tcp://HOST:PORT, udp://HOST:PORT',
+      'the request URL, e.g. https://api.example.com/path?q=1; or a connection: tls://SNI[:PORT], tcp://HOST:PORT, udp://HOST:PORT (with --via mesh or istio-gateway: tcp and tls)',
     )
     .requiredOption(
       '--via <router>',
@@ -54,7 +54,7 @@ export function routeCommand(io: Io): Command {
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
     .option(
       '--sni <name>',
-      'https: the TLS SNI name the connection was opened with (a listener other than the Host selects → 421)',
+      'https/tls: the TLS SNI name the connection was opened with (a Gateway API listener other than the Host selects → 421; Istio PASSTHROUGH servers and tls rules route by it)',
     )
     .addOption(
       new Option(
