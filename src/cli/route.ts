@@ -8,7 +8,7 @@ import {
   parseVia,
   routeDelivered,
 } from '../analysis/route/index.ts';
-import type { ControllerProfile } from '../model/routing.ts';
+import type { ControllerProfile, HttpRequest } from '../model/routing.ts';
 import { renderRoute, routeJson } from '../render/route.ts';
 import { connectionJson, renderConnection } from '../render/route-l4.ts';
 import { clientPod, compileMesh } from '../analysis/mesh/index.ts';
@@ -44,7 +44,7 @@ export function routeCommand(io: Io): Command {
     )
     .argument(
       '<url>',
-      'the request URL, e.g. https://api.example.com/path?q=1; or a connection: tls://SNI[:PORT], tcp://HOST:PORT, udp://HOST:PORT',
+      'the request URL, e.g. https://api.example.com/path?q=1; or a connection: tls://SNI[:PORT], tcp://HOST:PORT, udp://HOST:PORT (with --via mesh or istio-gateway: tcp and tls)',
     )
     .requiredOption(
       '--via <router>',
@@ -54,7 +54,7 @@ export function routeCommand(io: Io): Command {
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
     .option(
       '--sni <name>',
-      'https: the TLS SNI name the connection was opened with (a listener other than the Host selects → 421)',
+      'https/tls: the TLS SNI name the connection was opened with (a Gateway API listener other than the Host selects → 421; Istio PASSTHROUGH servers and tls rules route by it)',
     )
     .addOption(
       new Option(
@@ -146,7 +146,7 @@ async function connectionRoute(
 async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
   if (!opts.from)
     return fail(io, '--via mesh needs --from NS/NAME, the pod or workload that sends the request');
-  const req = parseRequest({ url, method: opts.request, headers: opts.header });
+  const req = meshRequest(url, opts);
   if (typeof req === 'string') return fail(io, req);
   const loaded = await loadCluster(opts, io);
   if (typeof loaded === 'number') return io.exit(loaded);
@@ -169,7 +169,7 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
 async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
   const rest = opts.via.slice('istio-gateway'.length + 1);
   const gateway = rest ? (rest.includes('/') ? rest : `default/${rest}`) : undefined;
-  const req = parseRequest({ url, method: opts.request, headers: opts.header });
+  const req = meshRequest(url, opts);
   if (typeof req === 'string') return fail(io, req);
   const loaded = await loadCluster(opts, io);
   if (typeof loaded === 'number') return io.exit(loaded);
@@ -182,6 +182,34 @@ async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions): Promi
   );
   const ok = !!answer.decision && meshDelivered(answer.decision) && !answer.unknown;
   io.exit(loaded.inputExit || (ok ? exitCodes.ok : exitCodes.findings));
+}
+
+/**
+ * The request a mesh proxy (sidecar or Istio gateway) sees: an HTTP(S) URL, or a connection `tcp://HOST:PORT`
+ * / `tls://HOST[:PORT]` (the host names the destination; for tls it is the SNI unless `--sni` says otherwise),
+ * which Istio routes by VirtualService `tcp`/`tls` rules.
+ */
+function meshRequest(url: string, opts: RouteOptions): HttpRequest | string {
+  const m = /^(tcp|tls):\/\/([^/:]+)(?::(\d+))?\/?$/i.exec(url);
+  if (!m) {
+    if (/^(tcp|tls|udp):/i.test(url)) return `"${url}" must be tcp://HOST:PORT or tls://HOST[:PORT] here`;
+    return parseRequest({ url, method: opts.request, headers: opts.header, sni: opts.sni });
+  }
+  const tls = m[1].toLowerCase() === 'tls';
+  const port = m[3] ? Number(m[3]) : tls ? 443 : undefined;
+  if (port === undefined || !(port > 0 && port < 65536))
+    return `${m[1]}:// needs a port (${m[1]}://HOST:PORT)`;
+  const host = m[2].toLowerCase();
+  return {
+    scheme: tls ? 'https' : 'http',
+    host,
+    port,
+    path: '/',
+    query: [],
+    method: 'GET',
+    headers: { host },
+    ...(tls ? { sni: (opts.sni ?? host).toLowerCase() } : {}),
+  };
 }
 
 function fail(io: Io, message: string): void {

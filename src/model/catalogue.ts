@@ -289,7 +289,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'VirtualService',
     namespaced: true,
     level: 'partial',
-    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault (route --via mesh and --via istio-gateway, trace, test); tcp/tls rules and delegation are not modeled',
+    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); delegation is not modeled',
   },
   {
     group: 'networking.istio.io',
@@ -310,7 +310,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Gateway',
     namespaced: true,
     level: 'partial',
-    note: 'selector (pods in any namespace), servers[].port (number as the gateway Service port or its targetPort, protocol), hosts with ns/ prefix and wildcards, tls.mode SIMPLE/MUTUAL/OPTIONAL_MUTUAL/ISTIO_MUTUAL (credentialName Secret looked up in the gateway pod namespace), tls.httpsRedirect (301): route --via istio-gateway and trace from outside; PASSTHROUGH/AUTO_PASSTHROUGH (VirtualService tls routes) answer unknown; doctor: selector matching no pod, servers no VirtualService binds',
+    note: 'selector (pods in any namespace), servers[].port (number as the gateway Service port or its targetPort, protocol), hosts with ns/ prefix and wildcards, tls.mode SIMPLE/MUTUAL/OPTIONAL_MUTUAL/ISTIO_MUTUAL (credentialName Secret looked up in the gateway pod namespace), tls.httpsRedirect (301), PASSTHROUGH (VirtualService tls rules by SNI), AUTO_PASSTHROUGH (SNI outbound_.PORT_.SUBSET_.HOST), TCP servers (tcp rules): route --via istio-gateway and trace from outside; doctor: selector matching no pod, servers no VirtualService binds',
   },
   ...['Sidecar', 'EnvoyFilter', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',
@@ -711,18 +711,11 @@ export const fields: readonly FieldSupport[] = [
     level: 'ignored',
     note: 'taints do not keep pods off nodes in the model',
   },
-  { kind: 'VirtualService', path: 'spec.tcp', level: 'planned', note: 'TCP routes are not modeled yet' },
-  {
-    kind: 'VirtualService',
-    path: 'spec.tls',
-    level: 'planned',
-    note: 'TLS (SNI) routes are not modeled yet',
-  },
   {
     kind: 'VirtualService',
     path: 'spec.exportTo',
-    level: 'ignored',
-    note: 'every VirtualService is taken as visible to every namespace',
+    level: 'partial',
+    note: 'applied at Istio gateways and for tcp/tls rules; for http rules of mesh traffic every VirtualService is taken as visible to every namespace',
   },
   {
     kind: 'VirtualService',

@@ -90,6 +90,33 @@ export interface IstioHttpRoute {
   readonly source?: SourceRef;
 }
 
+/**
+ * `L4MatchAttributes` (a `tcp` rule) or `TLSMatchAttributes` (a `tls` rule, with `sniHosts`): `port`,
+ * `sourceLabels`, `sourceNamespace` and `gateways` are decided when istiod builds the client's config;
+ * `destinationSubnets` and `sniHosts` by the proxy at connection time.
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#L4MatchAttributes
+ */
+export interface IstioL4Match {
+  readonly index: number;
+  readonly port?: number;
+  /** `a.b.c.d` or `a.b.c.d/len` (IPv4 or IPv6), as written. */
+  readonly destinationSubnets: readonly string[];
+  readonly sourceLabels?: Labels;
+  readonly sourceNamespace?: string;
+  readonly gateways?: readonly string[];
+  /** `tls` rules only (required there): lower case, `*.example.com` wildcards. */
+  readonly sniHosts: readonly string[];
+}
+
+/** A `TCPRoute` or `TLSRoute`: the first rule whose match holds forwards the connection to `route`. */
+export interface IstioL4Route {
+  readonly index: number;
+  /** Empty: every connection (`tcp` only; a `tls` rule needs a match). */
+  readonly matches: readonly IstioL4Match[];
+  readonly route: readonly IstioDestination[];
+  readonly source?: SourceRef;
+}
+
 export interface VirtualService extends ObjectMeta {
   readonly namespace: string;
   /** Lower case, as written. */
@@ -98,8 +125,10 @@ export interface VirtualService extends ObjectMeta {
   readonly gateways: readonly string[];
   readonly exportTo: readonly string[];
   readonly http: readonly IstioHttpRoute[];
-  /** `tcp` or `tls` rules are present (not modeled). */
+  /** `tcp` or `tls` rules are present. */
   readonly hasTcpOrTls: boolean;
+  readonly tcp: readonly IstioL4Route[];
+  readonly tls: readonly IstioL4Route[];
   readonly delegate: boolean;
   readonly creationTimestamp?: string;
 }

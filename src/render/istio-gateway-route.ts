@@ -12,9 +12,11 @@ export interface IstioGatewayRouteResult {
 export function renderIstioGatewayRoute(r: IstioGatewayRouteResult): string {
   const a = r.answer;
   const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
-  const lines = [
-    `${r.request.method} ${r.request.scheme}://${r.request.host}:${r.request.port}${r.request.path}${q} via the Istio ingress gateway${a.gateway ? ` (Gateway ${a.gateway})` : ''}`,
-  ];
+  const conn = a.decision?.connection;
+  const what = conn
+    ? `${conn} connection to ${r.request.host}:${r.request.port}${conn === 'tls' ? ` (SNI ${r.request.sni ?? r.request.host})` : ''}`
+    : `${r.request.method} ${r.request.scheme}://${r.request.host}:${r.request.port}${r.request.path}${q}`;
+  const lines = [`${what} via the Istio ingress gateway${a.gateway ? ` (Gateway ${a.gateway})` : ''}`];
   if (a.pods.length)
     lines.push(`gateway pods: ${a.pods.join(', ')}${a.service ? ` behind Service ${a.service}` : ''}`);
   if (a.server) lines.push(`server: ${a.server}`);

@@ -11,14 +11,19 @@ export interface MeshRouteResult {
 export function renderMeshRoute(r: MeshRouteResult): string {
   const d = r.decision;
   const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
+  const what = d.connection
+    ? `${d.connection} connection to ${r.request.host}:${r.request.port}${r.request.sni ? ` (SNI ${r.request.sni})` : ''}`
+    : `${r.request.method} ${r.request.scheme}://${r.request.host}:${r.request.port}${r.request.path}${q}`;
   const lines = [
-    `${r.request.method} ${r.request.scheme}://${r.request.host}:${r.request.port}${r.request.path}${q} from ${d.client} (${d.clientMeshed ? `${d.mesh} sidecar` : 'no sidecar'}) via mesh`,
+    `${what} from ${d.client} (${d.clientMeshed ? `${d.mesh} sidecar` : 'no sidecar'}) via mesh`,
   ];
   if (d.service)
     lines.push(
       `${d.service.kind ?? 'Service'} ${d.service.namespace}/${d.service.name}:${d.service.port} — routed by ${d.by}`,
     );
-  if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
+  if (d.unknown) lines.push(`=> unknown: ${d.unknown}`);
+  else if (d.closed) lines.push(`=> connection closed`);
+  else if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
   else if (d.status !== 200) lines.push(`=> ${d.status}`);
   else {
     const fwd = d.destinations.filter((x) => x.weight > 0 && !x.problem);

@@ -1,10 +1,14 @@
-import { clientPod, compileMesh, meshActual, type MeshActual } from '../mesh/index.ts';
+import { clientPod, compileMesh, meshActual, type MeshActual, type MeshDecision } from '../mesh/index.ts';
 import type { HttpRequest } from '../../model/routing.ts';
 import type { EntryProblem, Outcome, AssertContext } from './types.ts';
 
 export interface MeshRouteEntry {
-  readonly via: 'mesh';
-  readonly from: string;
+  /** `mesh` (east-west, from a client pod) or `istio-gateway` (north-south, through the ingress gateway). */
+  readonly via: 'mesh' | 'istio-gateway';
+  /** The client (`via: mesh`). */
+  readonly from?: string;
+  /** `ns/name` of the Istio Gateway (`via: istio-gateway:NS/NAME`); undefined: every Gateway. */
+  readonly gateway?: string;
   readonly request: HttpRequest;
   readonly expect: Partial<Omit<MeshActual, 'redirect'>> & {
     readonly redirect?: { readonly status?: number; readonly location?: string };
@@ -14,6 +18,11 @@ export interface MeshRouteEntry {
 const isMap = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
 const routeFields = ['via', 'from', 'host', 'port', 'path', 'method', 'headers', 'query'];
+const gatewayFields = ['via', 'scheme', 'sni', 'host', 'port', 'path', 'method', 'headers', 'query'];
+
+/** Whether a `route.via` names the Istio ingress gateway: `istio-gateway` or `istio-gateway:NS/NAME`. */
+export const isIstioGatewayVia = (via: unknown): via is string =>
+  via === 'istio-gateway' || (typeof via === 'string' && via.startsWith('istio-gateway:'));
 const expectFields = ['backend', 'subset', 'workloads', 'split', 'status', 'redirect', 'rewrittenPath'];
 
 function strings(v: unknown, field: string): Record<string, string> | EntryProblem {
@@ -27,24 +36,39 @@ function strings(v: unknown, field: string): Record<string, string> | EntryProbl
  * `route: {via: mesh, from: NS/NAME, host, port?, path, method?, headers?, query?}` with `expect` on any of
  * `backend`, `subset`, `workloads`, `split`, `status`, `redirect`, `rewrittenPath` — as `route --via mesh`
  * answers. `port` is the Service port the client sends to (default 80).
+ * `route: {via: istio-gateway[:NS/NAME], scheme?, sni?, host, port?, path, ...}` asks the Istio ingress gateway
+ * as `route --via istio-gateway` does: `port` is the port the client connects to (default 80, 443 for https).
  */
 export function parseMeshRoute(
   value: Record<string, unknown>,
   expect: unknown,
 ): MeshRouteEntry | EntryProblem {
+  const atGateway = isIstioGatewayVia(value.via);
+  const fields = atGateway ? gatewayFields : routeFields;
   for (const k of Object.keys(value))
-    if (!routeFields.includes(k))
+    if (!fields.includes(k))
       return {
-        error: `route.${k} is not a field with via: mesh (${routeFields.join(', ')})`,
+        error: `route.${k} is not a field with via: ${atGateway ? 'istio-gateway' : 'mesh'} (${fields.join(', ')})`,
         path: ['route', k],
       };
-  if (typeof value.from !== 'string' || !value.from)
+  const rest = atGateway ? (value.via as string).slice('istio-gateway'.length + 1) : '';
+  if (atGateway && rest && !/^[^/]+\/[^/]+$/.test(rest))
+    return {
+      error: 'route.via must be istio-gateway or istio-gateway:NAMESPACE/NAME',
+      path: ['route', 'via'],
+    };
+  if (!atGateway && (typeof value.from !== 'string' || !value.from))
     return { error: 'route.from must name the client pod or workload (NS/NAME)', path: ['route', 'from'] };
   if (typeof value.host !== 'string' || !value.host)
     return { error: 'route.host must be a host name', path: ['route', 'host'] };
   if (typeof value.path !== 'string' || !value.path.startsWith('/'))
     return { error: 'route.path must start with /', path: ['route', 'path'] };
-  const port = value.port ?? 80;
+  if (value.scheme !== undefined && value.scheme !== 'http' && value.scheme !== 'https')
+    return { error: 'route.scheme must be http or https', path: ['route', 'scheme'] };
+  const scheme = (value.scheme as 'http' | 'https' | undefined) ?? 'http';
+  if (value.sni !== undefined && (typeof value.sni !== 'string' || scheme !== 'https'))
+    return { error: 'route.sni must be a host name, with scheme https', path: ['route', 'sni'] };
+  const port = value.port ?? (scheme === 'https' ? 443 : 80);
   if (!(Number.isInteger(port) && (port as number) > 0 && (port as number) < 65536))
     return { error: 'route.port must be a port number', path: ['route', 'port'] };
   const headers = strings(value.headers, 'headers');
@@ -74,21 +98,31 @@ export function parseMeshRoute(
   const host = value.host.toLowerCase();
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
   return {
-    via: 'mesh',
-    from: value.from,
+    via: atGateway ? 'istio-gateway' : 'mesh',
+    ...(atGateway ? (rest ? { gateway: rest } : {}) : { from: value.from as string }),
     request: {
-      scheme: 'http',
+      scheme,
       host,
       port: port as number,
       path: value.path,
       query: Object.entries(query),
       method: typeof value.method === 'string' ? value.method.toUpperCase() : 'GET',
       headers: { ...lower, host },
+      ...(typeof value.sni === 'string' ? { sni: value.sni.toLowerCase() } : {}),
     },
     expect: expect as MeshRouteEntry['expect'],
   };
 }
 
+/** `actual` when the ingress gateway forwards nothing (connection refused, or an unknown answer). */
+const nothing = {
+  backend: null,
+  subset: null,
+  workloads: [],
+  status: null,
+  redirect: null,
+  rewrittenPath: null,
+};
 const show = (v: unknown) =>
   v === null || v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v);
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -96,11 +130,44 @@ const sortedKeys = (o: Readonly<Record<string, number>> | undefined) =>
   o ? Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1))) : undefined;
 
 export function evaluateMeshRoute(entry: MeshRouteEntry, ctx: AssertContext): Outcome {
-  const client = clientPod(ctx.model, entry.from);
-  if (typeof client === 'string') return { passed: false, actual: { error: client }, message: client };
-  const d = compileMesh(ctx.model).route(entry.request, client, false);
-  if (typeof d === 'string') return { passed: false, actual: { error: d }, message: d };
+  const mesh = compileMesh(ctx.model);
+  let d: MeshDecision;
+  const extra: string[] = [];
+  if (entry.via === 'istio-gateway') {
+    const a = mesh.gatewayRoute(entry.request, entry.gateway);
+    const at = [
+      ...(a.gateway ? [`Gateway ${a.gateway} ${a.server ?? ''}`.trim()] : []),
+      ...(a.tls ? [`tls: ${a.tls}`] : []),
+    ];
+    if (!a.decision) {
+      const why = a.unknown ?? a.refused ?? 'the ingress gateway does not answer';
+      const actual = { ...nothing, ...(a.unknown ? { unknown: a.unknown } : { refused: why }) };
+      return {
+        passed: false,
+        actual,
+        message: a.unknown ? `unknown: ${why}` : `not served: ${why}`,
+        details: [...at, ...a.notes.map((n) => `note: ${n}`)],
+        ...(a.unknown ? { unknown: true } : {}),
+      };
+    }
+    d = a.decision;
+    extra.push(...at);
+  } else {
+    const client = clientPod(ctx.model, entry.from ?? '');
+    if (typeof client === 'string') return { passed: false, actual: { error: client }, message: client };
+    const r = mesh.route(entry.request, client, false);
+    if (typeof r === 'string') return { passed: false, actual: { error: r }, message: r };
+    d = r;
+  }
   const actual = meshActual(d);
+  if (d.unknown)
+    return {
+      passed: false,
+      unknown: true,
+      actual,
+      message: `unknown: ${d.unknown}`,
+      details: [...extra, ...d.notes.map((n) => `note: ${n}`)],
+    };
   const e = entry.expect;
   const wrong: string[] = [];
   for (const k of ['backend', 'subset', 'status', 'rewrittenPath'] as const)
@@ -117,12 +184,15 @@ export function evaluateMeshRoute(entry: MeshRouteEntry, ctx: AssertContext): Ou
       (e.redirect.location !== undefined && actual.redirect.location !== e.redirect.location))
   )
     wrong.push(`redirect ${show(actual.redirect)}, expected ${show(e.redirect)}`);
-  const summary = d.redirect
-    ? `${d.redirect.status} redirect to ${d.redirect.location}`
-    : d.status === 200
-      ? `${actual.backend ?? 'several Services'}${actual.subset ? ` subset ${actual.subset}` : ''} (${actual.workloads.join(', ')})`
-      : `status ${d.status}`;
+  const summary = d.closed
+    ? `connection closed (${d.closed})`
+    : d.redirect
+      ? `${d.redirect.status} redirect to ${d.redirect.location}`
+      : d.status === 200
+        ? `${actual.backend ?? 'several Services'}${actual.subset ? ` subset ${actual.subset}` : ''} (${actual.workloads.join(', ')})`
+        : `status ${d.status}`;
   const details = [
+    ...extra,
     `routed by ${d.by}`,
     ...(d.winner ? [`won: ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
     ...d.notes.map((n) => `note: ${n}`),

@@ -1,7 +1,7 @@
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
 import { compileRouter, parseVia, type Router } from '../route/index.ts';
 import type { AssertContext, EntryHandler, EntryProblem, Outcome } from './types.ts';
-import { evaluateMeshRoute, parseMeshRoute, type MeshRouteEntry } from './_route-mesh.ts';
+import { evaluateMeshRoute, isIstioGatewayVia, parseMeshRoute, type MeshRouteEntry } from './_route-mesh.ts';
 
 interface RouteEntry {
   readonly via: string;
@@ -39,7 +39,8 @@ function stringMap(v: unknown, field: string): Record<string, string> | EntryPro
 }
 
 /**
- * `route: {via: mesh, from, ...}` entries are judged by the mesh (`_route-mesh.ts`).
+ * `route: {via: mesh, from, ...}` and `route: {via: istio-gateway[:NS/NAME], ...}` entries are judged by the
+ * mesh (`_route-mesh.ts`).
  * `route: {via, listenerPort?, scheme?, host, path, method?, headers?, query?}` with `expect: {backend: ns/name, port}`,
  * `{status}` or `{redirect: {status, location}}`, and optionally `rewrittenPath` — evaluated as `kubetwin route` does.
  * `scheme` defaults to https on listener port 443, else http; `listenerPort` to 443 for https, else 80. `sni` (https
@@ -53,13 +54,14 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
         error: 'route must be a map {via, listenerPort, host, path, method, headers, query}',
         path: ['route'],
       };
-    if (value.via === 'mesh') return parseMeshRoute(value, expect);
+    if (value.via === 'mesh' || isIstioGatewayVia(value.via)) return parseMeshRoute(value, expect);
     for (const k of Object.keys(value))
       if (!routeFields.includes(k))
         return { error: `route.${k} is not a field (${routeFields.join(', ')})`, path: ['route', k] };
     if (typeof value.via !== 'string' || typeof parseVia(value.via) === 'string')
       return {
-        error: 'route.via must be ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME] or mesh',
+        error:
+          'route.via must be ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME], istio-gateway[:NAMESPACE/NAME] or mesh',
         path: ['route', 'via'],
       };
     if (typeof value.host !== 'string' || !value.host)
@@ -134,7 +136,8 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
     };
   },
   evaluate(entry, ctx) {
-    if (entry.via === 'mesh') return evaluateMeshRoute(entry as MeshRouteEntry, ctx);
+    if (entry.via === 'mesh' || entry.via === 'istio-gateway')
+      return evaluateMeshRoute(entry as MeshRouteEntry, ctx);
     return evaluateRouter(entry as RouteEntry, ctx);
   },
 };

@@ -4,11 +4,14 @@ import type { DoctorRule, Finding } from './types.ts';
 const carried: Readonly<Record<string, string>> = {
   'serviceprofile-unknown-field':
     'Linkerd ignores the field: the retries or settings it was meant to configure do not happen',
-  'mesh-unknown-subset': 'requests routed to the subset get 503 from the sidecar',
-  'mesh-unknown-host': 'requests routed to the host get 503 from the sidecar (no cluster for it)',
+  'mesh-unknown-subset':
+    'requests routed to the subset get 503 from the sidecar (connections by tcp/tls rules are closed)',
+  'mesh-unknown-host':
+    'requests routed to the host get 503 from the sidecar, connections are closed (no cluster for it)',
   'mesh-unknown-gateway': 'the VirtualService routes nothing through the Gateway it names',
   'mesh-gateway-host-mismatch': 'the gateway does not use the VirtualService: its requests get 404',
-  'istio-gateway-server-unbound': 'every request to the server gets 404 from the gateway',
+  'istio-gateway-server-unbound':
+    'every request to the server gets 404 from the gateway (a TCP or PASSTHROUGH server closes every connection)',
   'mesh-deprecated-field':
     'works today with a narrower meaning than its name says, and goes away in a future release',
 };

@@ -26,6 +26,7 @@ import {
 import { meshInput } from './_mesh-input.ts';
 import { meshControlPlaneBlocked } from './_mesh-control-plane-blocked.ts';
 import { meshProxyPortBlocked } from './_mesh-proxy-port-blocked.ts';
+import { meshIstioPortBlocked } from './_mesh-istio-port-blocked.ts';
 import { meshAuthzAdmitsNothing } from './_mesh-authz-admits-nothing.ts';
 import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
@@ -79,6 +80,7 @@ export const doctorRules: readonly DoctorRule[] = [
   meshInput,
   meshControlPlaneBlocked,
   meshProxyPortBlocked,
+  meshIstioPortBlocked,
   meshAuthzAdmitsNothing,
   destinationRuleSubsetSelectsNoPods,
   istioGatewaySelectsNoPods,

@@ -26,15 +26,21 @@ export interface MeshActual {
   readonly subset: string | null;
   readonly workloads: readonly string[];
   readonly split?: Readonly<Record<string, number>>;
-  readonly status: number;
+  /** Null when the answer is unknown. */
+  readonly status: number | null;
   readonly redirect: { readonly status: number; readonly location: string } | null;
   readonly rewrittenPath: string | null;
+  /** A connection (`tcp`/`tls` rules) the proxy closes: why. */
+  readonly closed?: string;
+  /** Why the answer is not known. */
+  readonly unknown?: string;
 }
 
 /**
  * `{backend: "ns/service", subset, workloads, split, status, redirect, rewrittenPath}`: `backend` and `subset`
  * are null when nothing is forwarded or the destinations differ; `split` (destination → weight) only when a
- * rule splits traffic; `workloads` those whose ready pods receive requests.
+ * rule splits traffic; `workloads` those whose ready pods receive requests; `closed` for a connection the proxy
+ * closes, `unknown` (status null) when the twin cannot tell.
  */
 export function meshActual(d: MeshDecision): MeshActual {
   const fwd = d.status === 200 ? d.destinations.filter((x) => x.weight > 0) : [];
@@ -55,9 +61,11 @@ export function meshActual(d: MeshDecision): MeshActual {
           ),
         }
       : {}),
-    status: d.status,
+    status: d.unknown ? null : d.status,
     redirect: d.redirect ?? null,
     rewrittenPath: d.rewrittenPath ?? null,
+    ...(d.closed ? { closed: d.closed } : {}),
+    ...(d.unknown ? { unknown: d.unknown } : {}),
   };
 }
 

@@ -67,7 +67,8 @@ const isServiceParent = (p: HTTPRoute['parentRefs'][number]) =>
   p.kind === 'Service' && (p.group === '' || p.group === 'core');
 
 /**
- * GAMMA: HTTPRoutes whose parentRefs name a Service (kind Service, group "") route the mesh's requests for
+ * GAMMA: HTTPRoutes and GRPCRoutes (method matches as `/service/method` paths) whose parentRefs name a
+ * Service (kind Service, group "") route the mesh's requests for
  * that Service, with the Gateway API's matching, precedence and filters. A route in the Service's namespace
  * (producer route) applies to every client; a route in another namespace (consumer route) only to clients
  * in its own namespace, and wins over producer routes for them. A parentRef `port` limits the route to that
@@ -82,7 +83,6 @@ export function gammaTables(
   // service ref → route namespace → entries
   const entries = new Map<string, Map<string, Entry[]>>();
   for (const route of routes) {
-    if (route.kind !== 'HTTPRoute') continue;
     for (const p of route.parentRefs.filter(isServiceParent)) {
       const ref = `${p.namespace ?? route.namespace}/${p.name}`;
       if (!byRef.has(ref)) continue;
@@ -141,9 +141,14 @@ export function gammaTables(
       }));
     const table: MeshRouteTable = {
       service,
-      by: `Gateway API HTTPRoute (GAMMA, ${consumer ? `consumer routes of namespace ${clientNs}` : 'producer routes'})`,
+      by: `Gateway API ${[...new Set(chosen.map((e) => e.route.kind))].sort().join('/')} (GAMMA, ${consumer ? `consumer routes of namespace ${clientNs}` : 'producer routes'})`,
       rules,
-      notes: [],
+      notes:
+        new Set(chosen.map((e) => e.route.kind)).size > 1
+          ? [
+              'HTTPRoutes and GRPCRoutes both name this Service: kubetwin merges their rules by Gateway API precedence (a GRPCRoute method match is a path /service/method); implementations may differ',
+            ]
+          : [],
     };
     cache.set(key, table);
     return table;

@@ -99,3 +99,42 @@ test('GAMMA: a consumer route in the client namespace wins over the producer rou
   assert.equal(d.rewrittenPath, '/v2/books');
   assert.deepEqual(meshActual(d).workloads, ['books/backend-a']);
 });
+
+test('GAMMA: a GRPCRoute bound to a Service routes by method (a path /service/method), like an HTTPRoute', () => {
+  const grpc = `${text}---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GRPCRoute
+metadata: {name: grpc-router, namespace: books}
+spec:
+  parentRefs: [{name: backend-b, kind: Service, group: ""}]
+  rules:
+  - matches: [{method: {service: books.Catalog, method: List}}]
+    backendRefs: [{name: backend-a, port: 8080}]
+  - backendRefs: [{name: backend-b, port: 8080}]
+`;
+  const m = buildFromTexts([{ file: 'in.yaml', text: grpc }], {
+    profile: {
+      file: 'k.yaml',
+      text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: linkerd}\n',
+    },
+  }).model;
+  const ask = (path: string) => {
+    const d = compileMesh(m).route(
+      {
+        scheme: 'http',
+        host: 'backend-b',
+        port: 8080,
+        path,
+        query: [],
+        method: 'POST',
+        headers: { host: 'backend-b' },
+      },
+      clientPod(m, 'books/client') as never,
+    ) as MeshDecision;
+    return d;
+  };
+  const list = ask('/books.Catalog/List');
+  assert.match(list.by, /GRPCRoute \(GAMMA/);
+  assert.deepEqual(meshActual(list).workloads, ['books/backend-a']);
+  assert.deepEqual(meshActual(ask('/books.Catalog/Get')).workloads, ['books/backend-b']);
+});

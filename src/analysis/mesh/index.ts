@@ -18,6 +18,7 @@ import { inboundJudge, type InboundJudge } from './_inbound.ts';
 import { externalRoute } from './_external.ts';
 import { entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
+import { istioMeshL4 } from './istio/_l4-route.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
@@ -177,6 +178,13 @@ function build(model: ClusterModel): Mesh {
         return everyEndpoint('kube-proxy (client outside the mesh)');
       }
       const opaque = opaquePort(sp);
+      if (opaque && name === 'istio') {
+        const kind = opaque === 'tls' || opaque === 'https' ? 'tls' : 'tcp';
+        notes.push(
+          `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is a ${opaque} port to Istio: the sidecar proxies it as ${kind.toUpperCase()}, so HTTP routes do not apply; VirtualService ${kind} rules do`,
+        );
+        return istioMeshL4(model, profile, svc, req, client, kind, common, notes);
+      }
       if (opaque) {
         notes.push(
           `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is ${opaque}: the sidecar proxies it as TCP, so HTTP routes do not apply`,

@@ -143,12 +143,14 @@ test('tls SIMPLE reads credentialName from a Secret in the gateway pod namespace
   assert.match(b.tls ?? '', /found/);
 });
 
-test('tls PASSTHROUGH is unknown (VirtualService tls routes are not modeled)', () => {
+test('tls PASSTHROUGH routes by tls rules only: a VirtualService with http rules alone leaves the connection closed', () => {
   const pass = bookinfoGateway.replace(
     '  servers:\n',
     '  servers:\n  - port: {number: 443, name: tls, protocol: TLS}\n    hosts: ["bookinfo.example.com"]\n    tls: {mode: PASSTHROUGH}\n',
   );
-  assert.match(ask(pass, 'https://bookinfo.example.com/').unknown ?? '', /not modeled/);
+  const a = ask(pass, 'https://bookinfo.example.com/');
+  assert.equal(a.unknown, undefined);
+  assert.match(a.decision?.closed ?? '', /no tcp rule|no tls rule/);
 });
 
 test('a Gateway whose selector matches no pod serves nothing', () => {

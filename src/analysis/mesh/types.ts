@@ -142,5 +142,13 @@ export interface MeshDecision {
   readonly timeout?: string;
   readonly retries?: string;
   readonly mirror?: string;
+  /**
+   * A connection decided by VirtualService `tcp` or `tls` rules (ports Istio proxies as TCP or TLS, gateway
+   * PASSTHROUGH and TCP servers): `status` is 200 when forwarded, 503 when the proxy closes it (`closed` says why).
+   */
+  readonly connection?: 'tcp' | 'tls';
+  readonly closed?: string;
+  /** What the twin does not know decides the answer: why (no destination is claimed). */
+  readonly unknown?: string;
   readonly notes: readonly string[];
 }

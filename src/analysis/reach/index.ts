@@ -193,6 +193,19 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const outcome =
     pairs.length && allowedPairs === pairs.length ? 'allowed' : allowedPairs === 0 ? 'denied' : 'partial';
   if (!pairs.length) notes.push('no pairs to judge: one side has no pods');
+  // Reach judges every pair the Service could join; a meshed client's sidecar may send requests to only some.
+  if (viaService && mesh.name) {
+    const routers = new Set<string>();
+    for (const a of from.endpoints)
+      if (a.party.kind === 'pod' && mesh.sidecar(a.party.pod).meshed) {
+        const by = mesh.routedBy(viaService, a.party.pod.namespace);
+        if (by) routers.add(by);
+      }
+    if (routers.size)
+      notes.push(
+        `the client's ${mesh.name} sidecar routes requests for ${viaService.namespace}/${viaService.name} by ${[...routers].sort().join(', ')}: these pairs say what the policies admit, not which pods receive requests (kubetwin route --via mesh)`,
+      );
+  }
   if (!query.http && pairs.some((p) => p.verdict?.egress.l7 || p.verdict?.ingress.l7))
     notes.push(
       'Cilium L7 HTTP rules apply: this verdict is about the L4 connection; give --http-method/--http-path (test: http: {method, path}) to judge one request',

@@ -73,6 +73,17 @@ export function istioGatewayLeg(
     ...d.notes,
   ];
   const pick = d.status === 200 ? d.destinations.find((x) => !x.problem && x.weight > 0) : undefined;
+  if (!pick && (d.closed || d.unknown)) {
+    const why = d.unknown ? `unknown: ${d.unknown}` : `connection closed: ${d.closed}`;
+    hops.push({
+      kind: 'route',
+      title: `${title}: ${d.unknown ? 'unknown' : 'connection closed'}`,
+      verdict: d.unknown ? 'warn' : 'fail',
+      details,
+      objects: routeObjects,
+    });
+    return { hops, reason: why };
+  }
   if (!pick) {
     const status = d.redirect ? `${d.status} redirect to ${d.redirect.location}` : `HTTP ${d.status}`;
     hops.push({

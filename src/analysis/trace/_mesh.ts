@@ -66,6 +66,7 @@ export function sidecarLeg(
     `routed by ${d.by}`,
     ...(d.winner ? [`rule ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
     ...dests,
+    ...(d.connection ? d.lost.map((l) => `lost: ${l.object} ${l.at} (${l.match}): ${l.reason}`) : []),
     ...(d.rewrittenPath !== undefined ? [`path rewritten to ${d.rewrittenPath}`] : []),
     ...(d.timeout ? [`timeout: ${d.timeout}`] : []),
     ...(d.retries ? [`retries: ${d.retries}`] : []),
@@ -75,6 +76,31 @@ export function sidecarLeg(
       : 'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
   ];
   const title = `${mesh.name} sidecar of ${pod.namespace}/${pod.name}`;
+  if (d.unknown)
+    return {
+      hop: {
+        kind: 'sidecar',
+        title: `${title}: unknown`,
+        verdict: 'warn',
+        details: [
+          ...details,
+          `unknown: ${d.unknown}`,
+          'the trace goes on over every ready endpoint of the Service',
+        ],
+        objects: routeObjects(ctx, d),
+      },
+    };
+  if (d.closed)
+    return {
+      hop: {
+        kind: 'sidecar',
+        title: `${title}: connection closed`,
+        verdict: 'fail',
+        details,
+        objects: routeObjects(ctx, d),
+      },
+      reason: `the sidecar closes the connection (${d.closed})`,
+    };
   if (d.status !== 200) {
     const reason = d.redirect
       ? `the sidecar answers ${d.redirect.status} redirect to ${d.redirect.location}`

@@ -157,6 +157,19 @@ function onlyEndpoints(
   if (!only || leg.reason) return leg;
   const kept = leg.candidates.filter((c) => only.has(c.address));
   const last = leg.hops[leg.hops.length - 1];
+  // The proxy (Envoy, linkerd2-proxy) balances over the endpoints it learns itself: kube-proxy's rules for the
+  // ClusterIP, and what they say about the source address, do not apply.
+  const service = leg.hops.slice(0, -1).map((h) =>
+    h.kind === 'service'
+      ? {
+          ...h,
+          details: [
+            ...h.details.filter((d) => !/^(kube-proxy |source address seen by the endpoint:)/.test(d)),
+            'the mesh proxy picks the endpoint itself from the Service endpoints: the ClusterIP is not dialed and kube-proxy is not involved; the endpoint sees the proxy pod as the source',
+          ],
+        }
+      : h,
+  );
   const reason = kept.length ? undefined : "the mesh route leaves none of the Service's ready endpoints";
   const hop: Hop = {
     ...last,
@@ -169,7 +182,7 @@ function onlyEndpoints(
         )
       : [reason!],
   };
-  return { hops: [...leg.hops.slice(0, -1), hop], candidates: kept, reason };
+  return { hops: [...service, hop], candidates: kept, reason };
 }
 
 /** Through a meshed client's sidecar: each Service it routes to, with only the endpoints it picks. */

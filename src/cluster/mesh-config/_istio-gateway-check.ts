@@ -6,7 +6,8 @@
  * - `mesh-gateway-host-mismatch`: a VirtualService names a Gateway none of whose servers shares a host with it
  *   (IST0132 VirtualServiceHostNotFoundInGateway). https://istio.io/latest/docs/reference/config/analysis/ist0132/
  * - `istio-gateway-server-unbound`: a server on an HTTP port that no VirtualService binds: the gateway answers
- *   404 for every request to it. (AUTO_PASSTHROUGH servers route by SNI without a VirtualService.)
+ *   404 for every request to it; a TCP or TLS PASSTHROUGH server no VirtualService with `tcp` (`tls`) rules
+ *   binds: the gateway closes every connection. (AUTO_PASSTHROUGH servers route by SNI without a VirtualService.)
  */
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { IstioGateway, VirtualService } from '../../model/mesh.ts';
@@ -14,6 +15,7 @@ import type { Envelope } from '../_envelope.ts';
 import { boundHosts, gatewayRefOf } from './_istio-gateway-bind.ts';
 
 const httpProtocols = new Set(['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB']);
+const tcpProtocols = new Set(['TCP', 'MONGO', 'MYSQL', 'REDIS']);
 
 export function checkGatewayBinding(
   vsEnvs: readonly Envelope[],
@@ -55,8 +57,21 @@ export function checkGatewayBinding(
   }
   for (const gw of gws)
     for (const s of gw.servers) {
+      const l4 = tcpProtocols.has(s.protocol) ? 'tcp' : s.tls?.mode === 'PASSTHROUGH' ? 'tls' : undefined;
+      if (l4) {
+        if (vss.some((vs) => vs[l4].length && boundHosts(vs, gw, s, domain).length)) continue;
+        sink({
+          code: 'istio-gateway-server-unbound',
+          severity: 'warning',
+          message: `${gw.key} spec.servers[${s.index}] (port ${s.port} ${s.protocol}${s.tls ? ` tls ${s.tls.mode}` : ''}, hosts ${s.hosts.join(', ')}) has no VirtualService with ${l4} rules bound to it: the gateway closes every connection there`,
+          source: s.source,
+          object: gw.key,
+          hint: `Add a VirtualService with gateways: [${gw.namespace}/${gw.name}], a host the server lists and ${l4} rules${l4 === 'tls' ? ' matching the SNI (sniHosts)' : ''}.`,
+        });
+        continue;
+      }
       if (!httpProtocols.has(s.protocol) || s.tls?.httpsRedirect) continue;
-      if (s.tls && ['PASSTHROUGH', 'AUTO_PASSTHROUGH'].includes(s.tls.mode)) continue;
+      if (s.tls?.mode === 'AUTO_PASSTHROUGH') continue;
       if (vss.some((vs) => boundHosts(vs, gw, s, domain).length)) continue;
       sink({
         code: 'istio-gateway-server-unbound',

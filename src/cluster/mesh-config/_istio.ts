@@ -3,6 +3,8 @@ import type {
   IstioDestination,
   IstioHttpMatch,
   IstioHttpRoute,
+  IstioL4Match,
+  IstioL4Route,
   NamedStringMatch,
   StringMatch,
   Subset,
@@ -12,6 +14,7 @@ import type {
 import type { PathSegment } from '../../parse/index.ts';
 import { namespacedMetaOf, type Envelope } from '../_envelope.ts';
 import type { FieldReader } from '../_fields.ts';
+import { parseCidr, parseIP } from '../../lib/ip.ts';
 
 export const istioNetworkingGroup = 'networking.istio.io';
 
@@ -204,13 +207,92 @@ function readHttpRoute(f: FieldReader, i: number): IstioHttpRoute {
 }
 
 const strings = (f: FieldReader, at: PathSegment[]) => f.list(at).flatMap((_, i) => f.str([...at, i]) ?? []);
+
+/** An IP address or a CIDR (istiod's validation of `destinationSubnets`). */
+const isSubnet = (x: string) => (x.includes('/') ? parseCidr(x) : parseIP(x)) !== undefined;
+
+/**
+ * One `tcp` or `tls` rule. istiod refuses a `tls` rule without match blocks or a block without `sniHosts`,
+ * an SNI host no VirtualService host covers, an empty `route`, and a destination subnet that is no IP or CIDR
+ * (istio/istio pkg/config/validation: validateTLSRoute, validateSniHost, validateTCPRoute).
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TCPRoute
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TLSRoute
+ */
+/** Istio's `host.Name.SubsetOf`: `*` holds every name; `*.x` names ending in `.x`; any other name itself. */
+function sniSubsetOf(sni: string, host: string): boolean {
+  if (host === '*') return true;
+  if (host.startsWith('*.')) return sni.endsWith(host.slice(1));
+  return sni === host;
+}
+
+function readL4Route(f: FieldReader, kind: 'tcp' | 'tls', i: number, hosts: readonly string[]): IstioL4Route {
+  const at: PathSegment[] = ['spec', kind, i];
+  const routes = f.list([...at, 'route']);
+  if (!routes.length)
+    f.report('invalid-mesh-route', 'error', [...at, 'route'], `${kind}[${i}] needs a route; ${refused}`);
+  const blocks = f.list([...at, 'match']);
+  if (kind === 'tls' && !blocks.length)
+    f.report(
+      'invalid-mesh-route',
+      'error',
+      at,
+      `tls[${i}] needs at least one match with sniHosts; ${refused}`,
+    );
+  const matches = blocks.map((_, j): IstioL4Match => {
+    const m = [...at, 'match', j];
+    const sniHosts = strings(f, [...m, 'sniHosts']).map((h) => h.toLowerCase());
+    sniHosts.forEach((h, k) => {
+      if (!parseIP(h) && !hosts.some((x) => sniSubsetOf(h, x)))
+        f.report(
+          'invalid-mesh-route',
+          'error',
+          [...m, 'sniHosts', k],
+          `SNI host ${h} is not within any of the VirtualService's hosts (${hosts.join(', ')}); ${refused}`,
+          'List the SNI name (or a wildcard covering it) in spec.hosts.',
+        );
+    });
+    if (kind === 'tls' && !sniHosts.length)
+      f.report(
+        'invalid-mesh-route',
+        'error',
+        [...m, 'sniHosts'],
+        `tls[${i}].match[${j}] needs sniHosts; ${refused}`,
+      );
+    const subnets = strings(f, [...m, 'destinationSubnets']);
+    subnets.forEach((x, k) => {
+      if (!isSubnet(x))
+        f.report(
+          'invalid-mesh-route',
+          'error',
+          [...m, 'destinationSubnets', k],
+          `destinationSubnets entry "${x}" is neither an IP address nor a CIDR; ${refused}`,
+        );
+    });
+    const gateways = f.get([...m, 'gateways']);
+    return {
+      index: j,
+      port: f.int([...m, 'port']),
+      destinationSubnets: subnets,
+      sourceLabels: f.map([...m, 'sourceLabels']) ? f.stringMap([...m, 'sourceLabels']) : undefined,
+      sourceNamespace: f.str([...m, 'sourceNamespace']),
+      gateways: Array.isArray(gateways) ? strings(f, [...m, 'gateways']) : undefined,
+      sniHosts,
+    };
+  });
+  return {
+    index: i,
+    matches,
+    route: routes.map((_, j) => readDestination(f, [...at, 'route', j], routes.length === 1)),
+    source: f.raw.locate(at),
+  };
+}
 const created = (f: FieldReader) => {
   const t = f.get(['metadata', 'creationTimestamp']);
   return typeof t === 'string' ? t : undefined;
 };
 
 /**
- * A VirtualService's HTTP routes; `tcp` and `tls` routes are only flagged. A rule with a regex that is not RE2,
+ * A VirtualService's HTTP, `tcp` and `tls` routes. A rule with a regex that is not RE2,
  * or with a redirect and a route, is refused as istiod's validation refuses it.
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/
  */
@@ -224,6 +306,8 @@ export function readVirtualService(e: Envelope): VirtualService {
     exportTo: strings(f, ['spec', 'exportTo']),
     http: f.list(['spec', 'http']).map((_, i) => readHttpRoute(f, i)),
     hasTcpOrTls: f.list(['spec', 'tcp']).length + f.list(['spec', 'tls']).length > 0,
+    tcp: f.list(['spec', 'tcp']).map((_, i) => readL4Route(f, 'tcp', i, hosts)),
+    tls: f.list(['spec', 'tls']).map((_, i) => readL4Route(f, 'tls', i, hosts)),
     delegate: hosts.length === 0,
     creationTimestamp: created(f),
   };

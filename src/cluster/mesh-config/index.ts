@@ -156,6 +156,17 @@ export function buildMesh(
 const fqdn = (host: string, ns: string, domain: string) =>
   host.includes('.') || host.startsWith('*') ? host : `${host}.${ns}.svc.${domain}`;
 
+/** Every route destination of a VirtualService (`http`, `tcp` and `tls` rules), with where it is and what a bad one does. */
+function routeDestinations(vs: VirtualService) {
+  const http = ' the sidecar answers 503 for these requests';
+  const l4 = ' the proxy closes these connections';
+  return [
+    ...vs.http.flatMap((r) => r.route.map((d) => ({ d, at: `spec.http[${r.index}]`, effect: http }))),
+    ...vs.tcp.flatMap((r) => r.route.map((d) => ({ d, at: `spec.tcp[${r.index}]`, effect: l4 }))),
+    ...vs.tls.flatMap((r) => r.route.map((d) => ({ d, at: `spec.tls[${r.index}]`, effect: l4 }))),
+  ];
+}
+
 /**
  * A route to a subset that no DestinationRule for its host defines (looked up in the VirtualService's
  * namespace, the host's and `istio-system`) is reported at the destination, as `istioctl analyze` reports
@@ -168,27 +179,26 @@ function checkSubsets(
   sink: (d: Diagnostic) => void,
 ): void {
   for (const vs of vss)
-    for (const r of vs.http)
-      for (const d of r.route) {
-        if (!d.subset) continue;
-        const host = fqdn(d.host, vs.namespace, domain);
-        const hostNs = host.split('.')[1];
-        const defined = drs.some(
-          (dr) =>
-            [vs.namespace, hostNs, 'istio-system'].includes(dr.namespace) &&
-            fqdn(dr.host, dr.namespace, domain) === host &&
-            dr.subsets.some((s) => s.name === d.subset),
-        );
-        if (!defined)
-          sink({
-            code: 'mesh-unknown-subset',
-            severity: 'warning',
-            message: `${vs.key} spec.http[${r.index}] routes to subset ${d.subset} of ${d.host}, which no DestinationRule for ${host} defines: the sidecar answers 503 for these requests`,
-            source: d.source,
-            object: vs.key,
-            hint: `Add subset ${d.subset} to the DestinationRule of ${host}, or route to a subset it defines.`,
-          });
-      }
+    for (const { d, at, effect } of routeDestinations(vs)) {
+      if (!d.subset) continue;
+      const host = fqdn(d.host, vs.namespace, domain);
+      const hostNs = host.split('.')[1];
+      const defined = drs.some(
+        (dr) =>
+          [vs.namespace, hostNs, 'istio-system'].includes(dr.namespace) &&
+          fqdn(dr.host, dr.namespace, domain) === host &&
+          dr.subsets.some((s) => s.name === d.subset),
+      );
+      if (!defined)
+        sink({
+          code: 'mesh-unknown-subset',
+          severity: 'warning',
+          message: `${vs.key} ${at} routes to subset ${d.subset} of ${d.host}, which no DestinationRule for ${host} defines:${effect}`,
+          source: d.source,
+          object: vs.key,
+          hint: `Add subset ${d.subset} to the DestinationRule of ${host}, or route to a subset it defines.`,
+        });
+    }
 }
 
 /**
@@ -216,21 +226,20 @@ function checkHosts(
   const declared = (host: string) =>
     entries.some((h) => h === host || (h.startsWith('*.') && host.endsWith(h.slice(1))));
   for (const vs of vss)
-    for (const r of vs.http)
-      for (const d of r.route) {
-        const host = fqdn(d.host, vs.namespace, domain);
-        if (host.startsWith('*') || services.has(host) || declared(d.host.toLowerCase()) || declared(host))
-          continue;
-        // name.namespace (no svc suffix) is how people also write Services.
-        const parts = d.host.split('.');
-        if (parts.length === 2 && services.has(`${parts[0]}.${parts[1]}.svc.${domain}`)) continue;
-        sink({
-          code: 'mesh-unknown-host',
-          severity: 'warning',
-          message: `${vs.key} spec.http[${r.index}] routes to host ${d.host}, which is neither a Service in the input nor a host a ServiceEntry declares: the sidecar answers 503 for these requests`,
-          source: d.source,
-          object: vs.key,
-          hint: `Route to an existing Service (${host} is not one), or declare the host with a ServiceEntry.`,
-        });
-      }
+    for (const { d, at, effect } of routeDestinations(vs)) {
+      const host = fqdn(d.host, vs.namespace, domain);
+      if (host.startsWith('*') || services.has(host) || declared(d.host.toLowerCase()) || declared(host))
+        continue;
+      // name.namespace (no svc suffix) is how people also write Services.
+      const parts = d.host.split('.');
+      if (parts.length === 2 && services.has(`${parts[0]}.${parts[1]}.svc.${domain}`)) continue;
+      sink({
+        code: 'mesh-unknown-host',
+        severity: 'warning',
+        message: `${vs.key} ${at} routes to host ${d.host}, which is neither a Service in the input nor a host a ServiceEntry declares:${effect}`,
+        source: d.source,
+        object: vs.key,
+        hint: `Route to an existing Service (${host} is not one), or declare the host with a ServiceEntry.`,
+      });
+    }
 }

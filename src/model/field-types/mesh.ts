@@ -50,7 +50,34 @@ export const meshFields: readonly KindFields[] = [
       spec.http.*.route.*.weight integer 0..100
       spec.http.*.timeout string
       spec.tcp list
+      spec.tcp.*.match list
+      spec.tcp.*.match.*.destinationSubnets list
+      spec.tcp.*.match.*.gateways list
+      spec.tcp.*.match.*.gateways.* string
+      spec.tcp.*.match.*.port integer port
+      spec.tcp.*.match.*.sniHosts list
+      spec.tcp.*.match.*.sourceLabels map
+      spec.tcp.*.match.*.sourceNamespace string
+      spec.tcp.*.route list
+      spec.tcp.*.route.*.destination.host string
+      spec.tcp.*.route.*.destination.port.number integer port
+      spec.tcp.*.route.*.destination.subset string
+      spec.tcp.*.route.*.weight integer 0..100
       spec.tls list
+      spec.tls.*.match list
+      spec.tls.*.match.*.destinationSubnets list
+      spec.tls.*.match.*.gateways list
+      spec.tls.*.match.*.gateways.* string
+      spec.tls.*.match.*.port integer port
+      spec.tls.*.match.*.sniHosts list
+      spec.tls.*.match.*.sniHosts.* string
+      spec.tls.*.match.*.sourceLabels map
+      spec.tls.*.match.*.sourceNamespace string
+      spec.tls.*.route list
+      spec.tls.*.route.*.destination.host string
+      spec.tls.*.route.*.destination.port.number integer port
+      spec.tls.*.route.*.destination.subset string
+      spec.tls.*.route.*.weight integer 0..100
     `,
   },
   {

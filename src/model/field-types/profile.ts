@@ -24,6 +24,8 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts.raw.example.com.* string
       externalHosts.shop.example.com list
       externalHosts.shop.example.com.* string
+      externalHosts.tcp-echo.example.com list
+      externalHosts.tcp-echo.example.com.* string
       externalHosts.www.google.com list
       externalHosts.www.google.com.* string
       ingressControllers map

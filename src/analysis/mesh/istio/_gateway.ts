@@ -13,6 +13,7 @@ import type { MeshProfile } from '../_profile.ts';
 import { destinations, evaluateTable, sidecarOutcome } from '../_router.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable } from '../types.ts';
 import { age, virtualServiceRules } from './_routes.ts';
+import { autoPassthrough, gatewayL4, onlyPort } from './_gateway-l4.ts';
 
 /** The ingress gateway's answer: which Gateway and server took the request, then the mesh decision. */
 export interface IstioGatewayAnswer {
@@ -35,6 +36,8 @@ export interface IstioGatewayAnswer {
 }
 
 const httpLike = new Set(['HTTP', 'HTTP2', 'GRPC', 'GRPC-WEB']);
+/** Server protocols the gateway proxies as opaque TCP (VirtualService `tcp` rules). */
+const tcpLike = new Set(['TCP', 'MONGO', 'MYSQL', 'REDIS']);
 const describeServer = (s: IstioGatewayServer) =>
   `spec.servers[${s.index}] (port ${s.port} ${s.protocol}${s.tls ? ` tls ${s.tls.mode}` : ''}, hosts ${s.hosts.join(', ')})`;
 /** Per model, compiled once: each Gateway's proxy pods and the VirtualService rule compiler. */
@@ -139,12 +142,17 @@ export function istioGatewayRoute(
       refused: `no server of ${sharing.map((g) => `Gateway ${g.namespace}/${g.name}`).join(', ')} listens on port ${req.port}${front?.targetPort !== undefined ? ` (target port ${front.targetPort})` : ''}: the connection is refused`,
     };
   const host = req.host.toLowerCase();
-  const covering = onPort.filter(({ g, s }) =>
-    s.hosts.some((h) => intersectHosts(splitServerHost(h, g.namespace).host, host) === host),
-  );
   const tlsWanted = req.scheme === 'https';
-  const fitting = covering.filter(({ s }) =>
-    tlsWanted ? !httpLike.has(s.protocol) : httpLike.has(s.protocol),
+  // A TLS connection picks its server by SNI (the gateway's filter chains match server names); plain HTTP by
+  // Host. A TCP server carries neither: it takes every connection on its port.
+  const name = tlsWanted && req.sni ? req.sni : host;
+  const covering = onPort.filter(
+    ({ g, s }) =>
+      tcpLike.has(s.protocol) ||
+      s.hosts.some((h) => intersectHosts(splitServerHost(h, g.namespace).host, name) === name),
+  );
+  const fitting = covering.filter(
+    ({ s }) => tcpLike.has(s.protocol) || (tlsWanted ? !httpLike.has(s.protocol) : httpLike.has(s.protocol)),
   );
   if (!fitting.length) {
     if (covering.length && tlsWanted)
@@ -158,6 +166,12 @@ export function istioGatewayRoute(
         ...base,
         notes,
         refused: `the server on port ${req.port} for ${host} expects ${covering[0].s.protocol} (TLS): a plain HTTP request fails`,
+      };
+    if (tlsWanted && onPort.some(({ s }) => !httpLike.has(s.protocol)))
+      return {
+        ...base,
+        notes,
+        refused: `no server on port ${req.port} lists the SNI ${name}: no filter chain matches and the TLS handshake fails`,
       };
     return {
       ...base,
@@ -192,13 +206,20 @@ export function istioGatewayRoute(
       },
     };
   }
+  const l4 = (kind: 'tcp' | 'tls', tlsText?: string): IstioGatewayAnswer => {
+    const decision = gatewayL4(model, profile, g, s, req, kind, gwPods[0], notes);
+    return { ...at, ...(tlsText ? { tls: tlsText } : {}), notes, decision };
+  };
+  if (tcpLike.has(s.protocol)) return l4('tcp');
   if (tlsWanted && s.tls) {
-    if (s.tls.mode === 'PASSTHROUGH' || s.tls.mode === 'AUTO_PASSTHROUGH')
+    if (s.tls.mode === 'PASSTHROUGH')
+      return l4('tls', `TLS PASSTHROUGH: the gateway routes by SNI ${req.sni ?? host} without terminating`);
+    if (s.tls.mode === 'AUTO_PASSTHROUGH')
       return {
         ...at,
+        tls: 'TLS AUTO_PASSTHROUGH: the SNI names the destination cluster; no VirtualService is consulted',
         notes,
-        tls: `TLS ${s.tls.mode}: the gateway routes by SNI without terminating`,
-        unknown: `tls.mode ${s.tls.mode}: VirtualService tls routes (SNI) are not modeled`,
+        decision: autoPassthrough(model, profile, req, gwPods[0], notes),
       };
     const secretNs = gwPods[0].namespace;
     const name = s.tls.credentialName;
@@ -244,8 +265,6 @@ export function istioGatewayRoute(
     notes.push(
       `${chosen.map((v) => v.key).join(', ')} bind the same host at ${gwRef}: Istio merges their rules in creation order`,
     );
-  if (chosen.some((v) => v.hasTcpOrTls))
-    notes.push('tcp/tls routes of the bound VirtualServices are not modeled');
   const rules = of(model).rules;
   const table: MeshRouteTable = {
     by: `Istio Gateway ${gwRef} + VirtualService ${chosen.map((v) => `${v.namespace}/${v.name}`).join(', ')}`,
@@ -283,12 +302,6 @@ export function istioGatewayRoute(
       notes: [...new Set(notes)],
     },
   };
-}
-
-/** A destination without `port`: the Service's only port (Istio's rule), else undefined (the request's port). */
-function onlyPort(model: ClusterModel, ns: string, name: string): number | undefined {
-  const svc = model.services.find((x) => x.namespace === ns && x.name === name);
-  return svc?.ports.length === 1 ? svc.ports[0].port : undefined;
 }
 
 function answered(req: MeshRequest, pod: Pod, by: string, status: number, notes: string[]): MeshDecision {

@@ -1,4 +1,10 @@
-import type { IstioHttpMatch, IstioHttpRoute, ServiceEntry, VirtualService } from '../../../model/mesh.ts';
+import type {
+  IstioDestination,
+  IstioHttpMatch,
+  IstioHttpRoute,
+  ServiceEntry,
+  VirtualService,
+} from '../../../model/mesh.ts';
 import type { HttpRequest } from '../../../model/routing.ts';
 import type { Service } from '../../../model/types.ts';
 import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
@@ -30,7 +36,7 @@ function rewritePath(uri: string, match: IstioHttpMatch | undefined, path: strin
   return uri + path.slice(1);
 }
 
-function target(ctx: Ctx, vs: VirtualService, d: IstioHttpRoute['route'][number]): MeshTarget {
+function target(ctx: Ctx, vs: VirtualService, d: IstioDestination): MeshTarget {
   const fqdn = resolveMeshHost(d.host, vs.namespace, ctx.clusterDomain);
   const svc = ctx.serviceByFqdn.get(fqdn);
   const base = { subset: d.subset, port: d.port, weight: d.weight };
@@ -118,6 +124,22 @@ function compileRules(ctx: Ctx, vs: VirtualService): MeshRule[] {
   }));
 }
 
+function makeCtx(services: readonly Service[], clusterDomain: string, entries: readonly ServiceEntry[]): Ctx {
+  const serviceByFqdn = new Map(services.map((s) => [serviceFqdn(s, clusterDomain), s]));
+  const entryFor = (host: string) => entries.find((e) => e.hosts.some((h) => hostCovers(h, host)));
+  return { clusterDomain, serviceByFqdn, entryFor };
+}
+
+/** The targets of a `tcp` or `tls` rule's destinations, with the hosts resolved as for `http` rules. */
+export function l4Targets(
+  services: readonly Service[],
+  clusterDomain: string,
+  entries: readonly ServiceEntry[] = [],
+): (vs: VirtualService, route: readonly IstioDestination[]) => MeshTarget[] {
+  const ctx = makeCtx(services, clusterDomain, entries);
+  return (vs, route) => route.map((d) => target(ctx, vs, d));
+}
+
 /**
  * The compiled `http` rules of any VirtualService (for the Istio ingress gateway, which binds VirtualServices
  * by its own rules rather than by Service).
@@ -127,9 +149,7 @@ export function virtualServiceRules(
   clusterDomain: string,
   entries: readonly ServiceEntry[] = [],
 ): (vs: VirtualService) => MeshRule[] {
-  const serviceByFqdn = new Map(services.map((s) => [serviceFqdn(s, clusterDomain), s]));
-  const entryFor = (host: string) => entries.find((e) => e.hosts.some((h) => hostCovers(h, host)));
-  const ctx: Ctx = { clusterDomain, serviceByFqdn, entryFor };
+  const ctx = makeCtx(services, clusterDomain, entries);
   return (vs) => compileRules(ctx, vs);
 }
 
@@ -148,9 +168,7 @@ export function istioTables(
   clusterDomain: string,
   entries: readonly ServiceEntry[] = [],
 ): { byService: Map<string, MeshRouteTable>; forHost: (host: string) => MeshRouteTable | undefined } {
-  const serviceByFqdn = new Map(services.map((s) => [serviceFqdn(s, clusterDomain), s]));
-  const entryFor = (host: string) => entries.find((e) => e.hosts.some((h) => hostCovers(h, host)));
-  const ctx: Ctx = { clusterDomain, serviceByFqdn, entryFor };
+  const ctx = makeCtx(services, clusterDomain, entries);
   const mesh = virtualServices.filter(
     (v) => !v.delegate && (!v.gateways.length || v.gateways.includes('mesh')),
   );
@@ -173,7 +191,6 @@ export function istioTables(
       (o) =>
         `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest (by creationTimestamp, then namespace/name), ${vs.key}, and ignores ${o.key}`,
     );
-    if (vs.hasTcpOrTls) notes.push(`${vs.key} also has tcp/tls routes, which are not modeled`);
     return {
       ...(svc ? { service: svc } : {}),
       by: `Istio VirtualService ${vs.namespace}/${vs.name}`,
