@@ -29,6 +29,17 @@ export interface DirtyGroups {
  * compared, as before.
  */
 export function dirtyGroups(a: DiffSide, b: DiffSide): DirtyGroups | undefined {
+  const d = dirtyState(a, b);
+  return d && { sources: d.sources, destinations: d.destinations };
+}
+
+/** The dirty groups, and the namespaces of the NetworkPolicies that differ (added, removed or changed). */
+export interface DirtyState extends DirtyGroups {
+  readonly policyNamespaces: ReadonlySet<string>;
+}
+
+/** `dirtyGroups` with the namespaces of the changed policies (posture reads a namespace's policies themselves). */
+export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
   const ma = a.analysed.model;
   const mb = b.analysed.model;
   if (!plain(ma) || !plain(mb) || settings(ma) !== settings(mb)) return undefined;
@@ -39,6 +50,9 @@ export function dirtyGroups(a: DiffSide, b: DiffSide): DirtyGroups | undefined {
   const changed = new Set<string>();
   for (const [k, v] of pa) if (pb.get(k) !== v) changed.add(k);
   for (const k of pb.keys()) if (!pa.has(k)) changed.add(k);
+  const policyNamespaces = new Set(
+    [...ma.networkPolicies, ...mb.networkPolicies].filter((p) => changed.has(p.key)).map((p) => p.namespace),
+  );
   const sa = signatures(a);
   const sb = signatures(b);
   const pods = new Set<string>();
@@ -52,7 +66,7 @@ export function dirtyGroups(a: DiffSide, b: DiffSide): DirtyGroups | undefined {
     touchedGroups(a, changed, 'Ingress', destinations);
     touchedGroups(b, changed, 'Ingress', destinations);
   }
-  return { sources, destinations };
+  return { sources, destinations, policyNamespaces };
 }
 
 /**
