@@ -53,11 +53,14 @@ export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
   const policyNamespaces = new Set(
     [...ma.networkPolicies, ...mb.networkPolicies].filter((p) => changed.has(p.key)).map((p) => p.namespace),
   );
-  const sa = signatures(a);
-  const sb = signatures(b);
   const pods = new Set<string>();
-  for (const [g, s] of sa) if (sb.get(g) !== s) pods.add(g);
-  for (const g of sb.keys()) if (!sa.has(g)) pods.add(g);
+  const nsA = namespaceLabels(ma);
+  const nsB = namespaceLabels(mb);
+  const inB = new Set(b.workloads());
+  for (const g of a.workloads())
+    if (!inB.has(g) || !samePods(a.podsOf(g), b.podsOf(g), nsA, nsB)) pods.add(g);
+  const inA = new Set(a.workloads());
+  for (const g of b.workloads()) if (!inA.has(g)) pods.add(g);
   const sources = new Set(pods);
   const destinations = new Set(pods);
   if (changed.size) {
@@ -112,38 +115,38 @@ const withoutSources = (k: string, v: unknown) =>
 /** Only NetworkPolicy decides: no admin or Cilium tier, no mesh. */
 const plain = (m: ClusterModel) => !m.adminPolicies?.length && !m.ciliumPolicies?.length && !m.mesh?.name;
 
-/** Per group: what the policy engine may read of its pods, one string. */
-function signatures(side: DiffSide): Map<string, string> {
-  const model = side.analysed.model;
-  const nsLabels = new Map(model.namespaces.map((n) => [n.name, JSON.stringify(n.labels)]));
-  const out = new Map<string, string>();
-  for (const g of side.workloads())
-    out.set(
-      g,
-      side
-        .podsOf(g)
-        .map((p) => podSignature(p, nsLabels.get(p.namespace)))
-        .join('\n'),
-    );
-  return out;
-}
+const namespaceLabels = (m: ClusterModel) => new Map(m.namespaces.map((n) => [n.name, json(n.labels)]));
 
-function podSignature(p: Pod, namespaceLabels: string | undefined): string {
-  // Pods of one template share their labels and ports objects: each is written out once.
-  return [
-    p.key,
-    namespaceLabels,
-    json(p.labels),
-    p.ip,
-    p.ips.join(','),
-    p.hostNetwork,
-    p.nodeName,
-    json(p.ports),
-    p.phase,
-    p.ready,
-    p.terminating,
-    p.serviceAccountName,
-  ].join('\t');
+/** Whether a group's pods are the same on both sides in all the policy engine may read of them, in order. */
+function samePods(
+  x: readonly Pod[],
+  y: readonly Pod[],
+  nsX: ReadonlyMap<string, string>,
+  nsY: ReadonlyMap<string, string>,
+): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i];
+    const q = y[i];
+    if (
+      p.key !== q.key ||
+      nsX.get(p.namespace) !== nsY.get(q.namespace) ||
+      p.ip !== q.ip ||
+      p.ips.length !== q.ips.length ||
+      p.ips.some((ip, j) => ip !== q.ips[j]) ||
+      p.hostNetwork !== q.hostNetwork ||
+      p.nodeName !== q.nodeName ||
+      p.phase !== q.phase ||
+      p.ready !== q.ready ||
+      p.terminating !== q.terminating ||
+      p.serviceAccountName !== q.serviceAccountName ||
+      // Pods of one template share their labels and ports objects: each is written out once.
+      json(p.labels) !== json(q.labels) ||
+      json(p.ports) !== json(q.ports)
+    )
+      return false;
+  }
+  return true;
 }
 
 const written = new WeakMap<object, string>();

@@ -10,7 +10,7 @@
 import { Attributor, clusterPolicyKinds } from './_attribute.ts';
 import { changedConnections, exposures, verdictOf, type Counts } from './_connectivity.ts';
 import { dirtyState, sameInternetCut, type DirtyGroups } from './_dirty.ts';
-import { dnsEffects } from './_dns.ts';
+import { dnsEffects, dnsScope } from './_dns.ts';
 import { findingEffects, postureEffects } from './_findings.ts';
 import { flowEffects } from './_flows.ts';
 import { diffObjects } from './_objects.ts';
@@ -89,7 +89,12 @@ export function diffClusters(before: DiffInput, after: DiffInput, options: DiffO
     ...flowEffects(before.analysed.traces, after.analysed.traces, attr),
     ...(policyBlind ? [] : connectivityEffects(a, b, attr, connectivityDeps, isConnectivity, dirty)),
     ...routingEffects(before.analysed, after.analysed, attr),
-    ...dnsEffects(before.analysed, after.analysed, attr),
+    ...dnsEffects(
+      before.analysed,
+      after.analysed,
+      attr,
+      options.exhaustive ? undefined : dnsScope(objects, before.analysed, after.analysed),
+    ),
     ...serviceEffects(before.analysed, after.analysed, attr),
     ...findingEffects(before.analysed.findings, after.analysed.findings, attr),
     ...postureEffects(postures.before, postures.after, attr, (ns) =>

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { diffClusters } from './index.ts';
 import { shop, sideFrom } from './_fixture.ts';
 import { namespaceReach } from '../report/index.ts';
+import { dnsScope } from './_dns.ts';
 
 /** A second namespace, so postures and namespace peers can move across namespaces. */
 const ops = `apiVersion: v1
@@ -19,6 +20,11 @@ spec:
   template:
     metadata: {labels: {app: tool}}
     spec: {containers: [{name: tool, image: tool, ports: [{containerPort: 9000}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: alias, namespace: ops}
+spec: {type: ExternalName, externalName: api.shop.svc.cluster.local}
 `;
 
 const opsDenyEgress = `---
@@ -55,6 +61,14 @@ const edits: readonly [string, (t: string) => string][] = [
   ['ops.yaml', (t) => t.replace('replicas: 1', 'replicas: 0')],
   ['ops.yaml', (t) => t.replace('spec: {containers', 'spec: {hostNetwork: true, containers')],
   ['services.yaml', (t) => t.replace('    app: api\n', '    app: apii\n')],
+  [
+    'services.yaml',
+    (t) =>
+      t.replace(
+        'spec:\n  selector:\n    app: api\n',
+        'spec:\n  clusterIP: None\n  selector:\n    app: api\n',
+      ),
+  ],
   ['ingress.yaml', (t) => t.replace('- path: /api', '- path: /v2')],
   ['coredns.yaml', (t) => t.replace('api.shop.svc.cluster.local', 'web.shop.svc.cluster.local')],
   ['apps.yaml', (t) => t.replace('labels: {app: web}}', 'labels: {app: web, tier: x}}')],
@@ -70,19 +84,37 @@ function apply(picks: readonly boolean[]): Record<string, string> {
 
 const picks = fc.array(fc.boolean(), { minLength: edits.length, maxLength: edits.length });
 
-test('the diff with its shortcuts (dirty groups, postures of the namespaces that may move) equals the exhaustive diff (property)', () => {
-  let compared = 0;
+/** Draws two subsets of the edits (those `allowed`), and holds the diff with its shortcuts to the exhaustive one. */
+function holdsShortcuts(allowed: (file: string) => boolean, runs: number, seed: number) {
+  const seen = { posture: 0, scopedDns: 0 };
+  const only = (p: readonly boolean[]) => p.map((on, i) => on && allowed(edits[i][0]));
   fc.assert(
     fc.property(picks, picks, (pa, pb) => {
-      const a = sideFrom(apply(pa));
-      const b = sideFrom(apply(pb));
+      const a = sideFrom(apply(only(pa)));
+      const b = sideFrom(apply(only(pb)));
       const fast = diffClusters(a, b);
       assert.deepEqual(fast, diffClusters(a, b, { exhaustive: true }));
-      compared += fast.effects.filter((e) => e.layer === 'posture').length;
+      seen.posture += fast.effects.filter((e) => e.layer === 'posture').length;
+      if (dnsScope(fast.objects, a.analysed, b.analysed))
+        seen.scopedDns += fast.effects.filter((e) => e.layer === 'dns').length;
     }),
-    { numRuns: 30, seed: 17 },
+    { numRuns: runs, seed },
   );
-  assert.ok(compared > 0, 'some drawn edit moved a posture: the property compared something');
+  return seen;
+}
+
+test('the diff with its shortcuts (dirty groups, postures of the namespaces that may move) equals the exhaustive diff (property)', () => {
+  const seen = holdsShortcuts(() => true, 30, 17);
+  assert.ok(seen.posture > 0, 'some drawn edit moved a posture: the property compared something');
+});
+
+test('the diff with the DNS names scoped to the changed Services equals the exhaustive diff (property)', () => {
+  // Policies, Services and Ingress only: the kinds that leave every other Service's records alone.
+  const seen = holdsShortcuts((f) => /^(policies|services|ingress)\.yaml$/.test(f), 16, 19);
+  assert.ok(
+    seen.scopedDns > 0,
+    'some drawn edit changed an answer with the names scoped: the property compared something',
+  );
 });
 
 test('namespace reach over the engine itself, hostNetwork pods left out of the layout, equals a second engine without them (property)', () => {

@@ -105,24 +105,25 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
       layout,
       new ClassVerdicts(engine, layout.ports, layout.classPods, towards && classesIn(layout, towards)),
     ));
-  const warnings = [
-    ...(engine.enforced
-      ? []
-      : [
-          `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
-        ]),
-    ...engine.tierWarnings,
-    ...l7Warnings(engine, layout),
-  ];
   const mesh = meshCells(engine, layout);
+  let warnings: string[] | undefined;
   return {
     by: options.by,
     groups: layout.groups,
-    warnings: [
-      ...warnings,
-      ...(mesh?.warnings ?? []),
-      ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
-    ],
+    // Read by the commands that print them, never by `diff` or the posture: assembled on first read.
+    get warnings() {
+      return (warnings ??= [
+        ...(engine.enforced
+          ? []
+          : [
+              `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
+            ]),
+        ...engine.tierWarnings,
+        ...l7Warnings(engine, layout),
+        ...(mesh?.warnings ?? []),
+        ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
+      ]);
+    },
     representative(group) {
       if (!firstPods) {
         firstPods = new Map();
