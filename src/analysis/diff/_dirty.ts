@@ -44,7 +44,7 @@ export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
   const mb = b.analysed.model;
   if (!plain(ma) || !plain(mb) || settings(ma) !== settings(mb)) return undefined;
   const policies = (m: ClusterModel) =>
-    new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p, withoutSources)]));
+    new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p).replace(sourceJson, '')]));
   const pa = policies(ma);
   const pb = policies(mb);
   const changed = new Set<string>();
@@ -108,9 +108,16 @@ function settings(m: ClusterModel): string {
   return JSON.stringify(rest);
 }
 
-/** Drops positions (`source`: file, line) from a policy's JSON: where it was read decides no verdict. */
-const withoutSources = (k: string, v: unknown) =>
-  k === 'source' && typeof v === 'object' && v !== null && 'file' in v ? undefined : v;
+/**
+ * A position (`source`: file, document, line, column, Helm origin, field path) in a policy's JSON, as `SourceRef`
+ * is written: where it was read decides no verdict. A position written otherwise is left in, and the policy then
+ * counts as changed — a wider comparison, never a missed one.
+ */
+const str = '"(?:[^"\\\\]|\\\\.)*"';
+const sourceJson = new RegExp(
+  `"source":\\{"file":${str},"doc":\\d+,"line":\\d+,"column":\\d+(?:,"origin":${str})?(?:,"path":${str})?\\},?`,
+  'g',
+);
 
 /** Only NetworkPolicy decides: no admin or Cilium tier, no mesh. */
 const plain = (m: ClusterModel) => !m.adminPolicies?.length && !m.ciliumPolicies?.length && !m.mesh?.name;

@@ -55,12 +55,19 @@ export function buildLayout(
   const ports = [...byKey.values()].sort((a, b) => cmp(a.protocol, b.protocol) || a.port - b.port);
   const xIndex = new Map(ports.map((p, i) => [key(p.port, p.protocol), i]));
   const every = ports.map((_, i) => i);
-  const portsOf = (pod: Pod): readonly number[] =>
-    asked
-      ? every
-      : [...new Set(pod.ports.map((cp) => xIndex.get(key(cp.containerPort, cp.protocol))!))].sort(
-          (a, b) => a - b,
-        );
+  // Pods of one template share their ports list: each list is indexed once.
+  const indexed = new Map<Pod['ports'], readonly number[]>();
+  const portsOf = (pod: Pod): readonly number[] => {
+    if (asked) return every;
+    let xs = indexed.get(pod.ports);
+    if (!xs) {
+      xs = [...new Set(pod.ports.map((cp) => xIndex.get(key(cp.containerPort, cp.protocol))!))].sort(
+        (a, b) => a - b,
+      );
+      indexed.set(pod.ports, xs);
+    }
+    return xs;
+  };
   const G = groups.length;
   const X = ports.length;
   const C = engine.classes.length;
