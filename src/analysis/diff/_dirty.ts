@@ -29,21 +29,38 @@ export interface DirtyGroups {
  * compared, as before.
  */
 export function dirtyGroups(a: DiffSide, b: DiffSide): DirtyGroups | undefined {
+  const d = dirtyState(a, b);
+  return d && { sources: d.sources, destinations: d.destinations };
+}
+
+/** The dirty groups, and the namespaces of the NetworkPolicies that differ (added, removed or changed). */
+export interface DirtyState extends DirtyGroups {
+  readonly policyNamespaces: ReadonlySet<string>;
+}
+
+/** `dirtyGroups` with the namespaces of the changed policies (posture reads a namespace's policies themselves). */
+export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
   const ma = a.analysed.model;
   const mb = b.analysed.model;
   if (!plain(ma) || !plain(mb) || settings(ma) !== settings(mb)) return undefined;
   const policies = (m: ClusterModel) =>
-    new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p, withoutSources)]));
+    new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p).replace(sourceJson, '')]));
   const pa = policies(ma);
   const pb = policies(mb);
   const changed = new Set<string>();
   for (const [k, v] of pa) if (pb.get(k) !== v) changed.add(k);
   for (const k of pb.keys()) if (!pa.has(k)) changed.add(k);
-  const sa = signatures(a);
-  const sb = signatures(b);
+  const policyNamespaces = new Set(
+    [...ma.networkPolicies, ...mb.networkPolicies].filter((p) => changed.has(p.key)).map((p) => p.namespace),
+  );
   const pods = new Set<string>();
-  for (const [g, s] of sa) if (sb.get(g) !== s) pods.add(g);
-  for (const g of sb.keys()) if (!sa.has(g)) pods.add(g);
+  const nsA = namespaceLabels(ma);
+  const nsB = namespaceLabels(mb);
+  const inB = new Set(b.workloads());
+  for (const g of a.workloads())
+    if (!inB.has(g) || !samePods(a.podsOf(g), b.podsOf(g), nsA, nsB)) pods.add(g);
+  const inA = new Set(a.workloads());
+  for (const g of b.workloads()) if (!inA.has(g)) pods.add(g);
   const sources = new Set(pods);
   const destinations = new Set(pods);
   if (changed.size) {
@@ -52,7 +69,7 @@ export function dirtyGroups(a: DiffSide, b: DiffSide): DirtyGroups | undefined {
     touchedGroups(a, changed, 'Ingress', destinations);
     touchedGroups(b, changed, 'Ingress', destinations);
   }
-  return { sources, destinations };
+  return { sources, destinations, policyNamespaces };
 }
 
 /**
@@ -91,45 +108,52 @@ function settings(m: ClusterModel): string {
   return JSON.stringify(rest);
 }
 
-/** Drops positions (`source`: file, line) from a policy's JSON: where it was read decides no verdict. */
-const withoutSources = (k: string, v: unknown) =>
-  k === 'source' && typeof v === 'object' && v !== null && 'file' in v ? undefined : v;
+/**
+ * A position (`source`: file, document, line, column, Helm origin, field path) in a policy's JSON, as `SourceRef`
+ * is written: where it was read decides no verdict. A position written otherwise is left in, and the policy then
+ * counts as changed — a wider comparison, never a missed one.
+ */
+const str = '"(?:[^"\\\\]|\\\\.)*"';
+const sourceJson = new RegExp(
+  `"source":\\{"file":${str},"doc":\\d+,"line":\\d+,"column":\\d+(?:,"origin":${str})?(?:,"path":${str})?\\},?`,
+  'g',
+);
 
 /** Only NetworkPolicy decides: no admin or Cilium tier, no mesh. */
 const plain = (m: ClusterModel) => !m.adminPolicies?.length && !m.ciliumPolicies?.length && !m.mesh?.name;
 
-/** Per group: what the policy engine may read of its pods, one string. */
-function signatures(side: DiffSide): Map<string, string> {
-  const model = side.analysed.model;
-  const nsLabels = new Map(model.namespaces.map((n) => [n.name, JSON.stringify(n.labels)]));
-  const out = new Map<string, string>();
-  for (const g of side.workloads())
-    out.set(
-      g,
-      side
-        .podsOf(g)
-        .map((p) => podSignature(p, nsLabels.get(p.namespace)))
-        .join('\n'),
-    );
-  return out;
-}
+const namespaceLabels = (m: ClusterModel) => new Map(m.namespaces.map((n) => [n.name, json(n.labels)]));
 
-function podSignature(p: Pod, namespaceLabels: string | undefined): string {
-  // Pods of one template share their labels and ports objects: each is written out once.
-  return [
-    p.key,
-    namespaceLabels,
-    json(p.labels),
-    p.ip,
-    p.ips.join(','),
-    p.hostNetwork,
-    p.nodeName,
-    json(p.ports),
-    p.phase,
-    p.ready,
-    p.terminating,
-    p.serviceAccountName,
-  ].join('\t');
+/** Whether a group's pods are the same on both sides in all the policy engine may read of them, in order. */
+function samePods(
+  x: readonly Pod[],
+  y: readonly Pod[],
+  nsX: ReadonlyMap<string, string>,
+  nsY: ReadonlyMap<string, string>,
+): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i];
+    const q = y[i];
+    if (
+      p.key !== q.key ||
+      nsX.get(p.namespace) !== nsY.get(q.namespace) ||
+      p.ip !== q.ip ||
+      p.ips.length !== q.ips.length ||
+      p.ips.some((ip, j) => ip !== q.ips[j]) ||
+      p.hostNetwork !== q.hostNetwork ||
+      p.nodeName !== q.nodeName ||
+      p.phase !== q.phase ||
+      p.ready !== q.ready ||
+      p.terminating !== q.terminating ||
+      p.serviceAccountName !== q.serviceAccountName ||
+      // Pods of one template share their labels and ports objects: each is written out once.
+      json(p.labels) !== json(q.labels) ||
+      json(p.ports) !== json(q.ports)
+    )
+      return false;
+  }
+  return true;
 }
 
 const written = new WeakMap<object, string>();

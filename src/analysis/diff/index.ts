@@ -9,11 +9,12 @@
  */
 import { Attributor, clusterPolicyKinds } from './_attribute.ts';
 import { changedConnections, exposures, verdictOf, type Counts } from './_connectivity.ts';
-import { dirtyGroups, sameInternetCut, type DirtyGroups } from './_dirty.ts';
-import { dnsEffects } from './_dns.ts';
+import { dirtyState, sameInternetCut, type DirtyGroups } from './_dirty.ts';
+import { dnsEffects, dnsScope } from './_dns.ts';
 import { findingEffects, postureEffects } from './_findings.ts';
 import { flowEffects } from './_flows.ts';
 import { diffObjects } from './_objects.ts';
+import { comparedPostures } from './_posture.ts';
 import { routingEffects } from './_routing.ts';
 import { serviceEffects } from './_services.ts';
 import { sideOf, type DiffInput, type DiffSide } from './_side.ts';
@@ -28,6 +29,11 @@ export { firstDifferingHop } from './_flows.ts';
 export interface DiffOptions {
   /** Namespace the inputs' namespaced objects without one were put in (`-n`), to key raw objects alike. */
   readonly defaultNamespace?: string;
+  /**
+   * Compare everything, with none of the shortcuts that skip what cannot differ (dirty groups, namespaces whose
+   * posture cannot move): the reference the property tests hold the shortcuts to. Same answer, slower.
+   */
+  readonly exhaustive?: boolean;
 }
 
 const nsOf = (group: string) => group.slice(0, group.indexOf('/'));
@@ -66,22 +72,32 @@ export function diffClusters(before: DiffInput, after: DiffInput, options: DiffO
     before.analysed.model.ciliumPolicies?.length || after.analysed.model.ciliumPolicies?.length
   );
   // Policy verdicts read none of these kinds (Cilium's toServices aside): when only they changed, no verdict can.
-  const policyBlind = objects.every(
-    (c) => verdictBlindKinds.has(c.kind) && !(cilium && /^(Service|EndpointSlice|Endpoints)$/.test(c.kind)),
-  );
+  const policyBlind =
+    !options.exhaustive &&
+    objects.every(
+      (c) => verdictBlindKinds.has(c.kind) && !(cilium && /^(Service|EndpointSlice|Endpoints)$/.test(c.kind)),
+    );
   // The groups whose verdicts may differ (undefined: every group, when other tiers or a mesh decide too). Internet
   // exposure is a verdict at the workload's ingress: its groups dirty as destinations.
-  const dirty = policyBlind ? undefined : dirtyGroups(a, b);
+  // Posture reads more than verdicts (pods, policies): the dirty state is computed even when no verdict can move.
+  const state = options.exhaustive ? undefined : dirtyState(a, b);
+  const dirty = policyBlind ? undefined : state;
   const exposedDirty = dirty && sameInternetCut(a, b) ? dirty.destinations : undefined;
+  const postures = comparedPostures(before.analysed, after.analysed, state);
   const effects: Effect[] = [
     ...(policyBlind ? [] : exposureEffects(a, b, attr, connectivityDeps, isConnectivity, exposedDirty)),
     ...flowEffects(before.analysed.traces, after.analysed.traces, attr),
     ...(policyBlind ? [] : connectivityEffects(a, b, attr, connectivityDeps, isConnectivity, dirty)),
     ...routingEffects(before.analysed, after.analysed, attr),
-    ...dnsEffects(before.analysed, after.analysed, attr),
+    ...dnsEffects(
+      before.analysed,
+      after.analysed,
+      attr,
+      options.exhaustive ? undefined : dnsScope(objects, before.analysed, after.analysed),
+    ),
     ...serviceEffects(before.analysed, after.analysed, attr),
     ...findingEffects(before.analysed.findings, after.analysed.findings, attr),
-    ...postureEffects(before.analysed.report.posture, after.analysed.report.posture, attr, (ns) =>
+    ...postureEffects(postures.before, postures.after, attr, (ns) =>
       [...before.analysed.model.networkPolicies, ...after.analysed.model.networkPolicies]
         .filter((p) => p.namespace === ns)
         .map((p) => p.key),

@@ -55,12 +55,19 @@ export function buildLayout(
   const ports = [...byKey.values()].sort((a, b) => cmp(a.protocol, b.protocol) || a.port - b.port);
   const xIndex = new Map(ports.map((p, i) => [key(p.port, p.protocol), i]));
   const every = ports.map((_, i) => i);
-  const portsOf = (pod: Pod): readonly number[] =>
-    asked
-      ? every
-      : [...new Set(pod.ports.map((cp) => xIndex.get(key(cp.containerPort, cp.protocol))!))].sort(
-          (a, b) => a - b,
-        );
+  // Pods of one template share their ports list: each list is indexed once.
+  const indexed = new Map<Pod['ports'], readonly number[]>();
+  const portsOf = (pod: Pod): readonly number[] => {
+    if (asked) return every;
+    let xs = indexed.get(pod.ports);
+    if (!xs) {
+      xs = [...new Set(pod.ports.map((cp) => xIndex.get(key(cp.containerPort, cp.protocol))!))].sort(
+        (a, b) => a - b,
+      );
+      indexed.set(pod.ports, xs);
+    }
+    return xs;
+  };
   const G = groups.length;
   const X = ports.length;
   const C = engine.classes.length;
@@ -75,11 +82,17 @@ export function buildLayout(
     size[g]++;
     (classPods.get(cls) ?? classPods.set(cls, []).get(cls)!).push(pod);
     sourceKeys.push(g * C + cls.id);
+    if (asked) {
+      // Every pod is checked on every port asked: one key per pod, the ports spread out below.
+      memberKeys.push(cls.id * G + g);
+      continue;
+    }
     for (const x of portsOf(pod)) {
       count[g * X + x]++;
       memberKeys.push((cls.id * G + g) * X + x);
     }
   }
+  if (asked) for (let g = 0; g < G; g++) count.fill(size[g], g * X, (g + 1) * X);
   const groupPorts = Array.from({ length: G }, (_, g) => {
     const out: number[] = [];
     for (let x = 0; x < X; x++) if (count[g * X + x]) out.push(x, count[g * X + x]);
@@ -88,11 +101,17 @@ export function buildLayout(
   const sources: number[][] = Array.from({ length: G }, () => []);
   runs(sourceKeys, (k, n) => sources[Math.floor(k / C)].push(k % C, n));
   const members: number[][] = Array.from({ length: C }, () => []);
-  runs(memberKeys, (k, n) => {
-    const x = k % X;
-    const rest = (k - x) / X;
-    members[Math.floor(rest / G)].push(rest % G, x, n);
-  });
+  if (asked)
+    runs(memberKeys, (k, n) => {
+      const m = members[Math.floor(k / G)];
+      for (let x = 0; x < X; x++) m.push(k % G, x, n);
+    });
+  else
+    runs(memberKeys, (k, n) => {
+      const x = k % X;
+      const rest = (k - x) / X;
+      members[Math.floor(rest / G)].push(rest % G, x, n);
+    });
   return {
     groups,
     ports,

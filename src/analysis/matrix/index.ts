@@ -32,6 +32,8 @@ export interface MatrixOptions {
    * `destinations` narrows further).
    */
   readonly destinations?: ReadonlySet<string>;
+  /** The pods to lay out (with an address, in `namespaces`); undefined: every one. Verdicts are the engine's. */
+  readonly pods?: (pod: Pod) => boolean;
 }
 
 export interface MatrixGroup {
@@ -83,7 +85,8 @@ export interface Matrix {
 export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Matrix {
   const model = engine.model;
   const nsSet = options.namespaces ? new Set(options.namespaces) : undefined;
-  const pods = model.pods.filter((p) => p.ip && (!nsSet || nsSet.has(p.namespace)));
+  const only = options.pods;
+  const pods = model.pods.filter((p) => p.ip && (!nsSet || nsSet.has(p.namespace)) && (!only || only(p)));
   const workloadOf = new Map<string, string>();
   for (const w of model.workloads) for (const k of w.podKeys) workloadOf.set(k, `${w.namespace}/${w.name}`);
   const groupOf = (p: Pod) =>
@@ -93,33 +96,34 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
         ? (workloadOf.get(p.key) ?? `${p.namespace}/${p.name}`)
         : `${p.namespace}/${p.name}`;
   const layout = buildLayout(engine, pods, groupOf, options.ports);
-  const only = options.destinations;
+  const towards = options.destinations;
   let builder: RowBuilder | undefined;
   let firstPods: Map<string, Pod> | undefined;
   const rowBuilder = () =>
     (builder ??= new RowBuilder(
       engine,
       layout,
-      new ClassVerdicts(engine, layout.ports, layout.classPods, only && classesIn(layout, only)),
+      new ClassVerdicts(engine, layout.ports, layout.classPods, towards && classesIn(layout, towards)),
     ));
-  const warnings = [
-    ...(engine.enforced
-      ? []
-      : [
-          `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
-        ]),
-    ...engine.tierWarnings,
-    ...l7Warnings(engine, layout),
-  ];
   const mesh = meshCells(engine, layout);
+  let warnings: string[] | undefined;
   return {
     by: options.by,
     groups: layout.groups,
-    warnings: [
-      ...warnings,
-      ...(mesh?.warnings ?? []),
-      ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
-    ],
+    // Read by the commands that print them, never by `diff` or the posture: assembled on first read.
+    get warnings() {
+      return (warnings ??= [
+        ...(engine.enforced
+          ? []
+          : [
+              `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
+            ]),
+        ...engine.tierWarnings,
+        ...l7Warnings(engine, layout),
+        ...(mesh?.warnings ?? []),
+        ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
+      ]);
+    },
     representative(group) {
       if (!firstPods) {
         firstPods = new Map();
@@ -136,9 +140,9 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
       const denied = rowOptions.denied ?? false;
       const { sources, destinations } = rowOptions;
       const to =
-        (destinations || only) &&
+        (destinations || towards) &&
         Uint8Array.from(layout.groups, (x) =>
-          (!destinations || destinations.has(x.name)) && (!only || only.has(x.name)) ? 1 : 0,
+          (!destinations || destinations.has(x.name)) && (!towards || towards.has(x.name)) ? 1 : 0,
         );
       for (let g = 0; g < layout.groups.length; g++) {
         if (sources && !sources.has(layout.groups[g].name)) continue;

@@ -20,27 +20,12 @@ export function reachPosture(
   model: ClusterModel,
   engine: PolicyEngine,
   namespaces: readonly string[],
+  { from, to }: NamespaceReach = namespaceReach(model, engine),
 ): Map<string, { ingress: DirectionPosture; egress: DirectionPosture }> {
   const ports = portClasses(engine).map((c) => ({ port: c.port, protocol: c.protocol }));
   const withPods = [
     ...new Set(model.pods.filter((p) => p.ip && !p.hostNetwork).map((p) => p.namespace)),
   ].sort();
-  const from = new Map<string, Set<string>>();
-  const to = new Map<string, Set<string>>();
-  const add = (m: Map<string, Set<string>>, k: string, v: string) =>
-    (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
-  // hostNetwork pods are their node's address, and a node always reaches its own pods: they are left out, or every
-  // namespace with a kube-proxy would reach every namespace.
-  const hosts = model.pods.some((p) => p.hostNetwork);
-  const podEngine = hosts
-    ? new PolicyEngine({ ...model, pods: model.pods.filter((p) => !p.hostNetwork) })
-    : engine;
-  for (const row of computeMatrix(podEngine, { by: 'namespace', ports }).rows())
-    for (const e of row.entries)
-      if (e.allowedPairs > 0) {
-        add(from, e.to, e.from);
-        add(to, e.from, e.to);
-      }
   const classesIn = new Map<string, Pod[]>();
   for (const c of engine.classes)
     if (c.pods[0]?.ip && !c.hostNetwork) add2(classesIn, c.namespace, c.pods[0]);
@@ -55,7 +40,7 @@ export function reachPosture(
   for (const ns of namespaces) {
     const reps = classesIn.get(ns) ?? [];
     const rate = (
-      peers: Set<string> | undefined,
+      peers: ReadonlySet<string> | undefined,
       outside: boolean,
       type: 'Ingress' | 'Egress',
     ): DirectionPosture => {
@@ -95,6 +80,55 @@ export function reachPosture(
     });
   }
   return out;
+}
+
+/** Namespace peers, both ways: `from.get(n)` reach n, n reaches `to.get(n)` (some pod pair on some port). */
+export interface NamespaceReach {
+  readonly from: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly to: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/**
+ * The namespace matrix of `reachPosture`, alone: one matrix by namespace of the pods (hostNetwork pods, node
+ * addresses, left out) over one port per port class, a namespace reaching another when some pod pair is allowed
+ * on some port. `diff` compares it between the sides to know which namespaces' peers moved.
+ */
+export function namespaceReach(
+  model: ClusterModel,
+  engine: PolicyEngine,
+  options: NamespaceReachOptions = {},
+): NamespaceReach {
+  const ports = portClasses(engine).map((c) => ({ port: c.port, protocol: c.protocol }));
+  const from = new Map<string, Set<string>>();
+  const to = new Map<string, Set<string>>();
+  const add = (m: Map<string, Set<string>>, k: string, v: string) =>
+    (m.get(k) ?? m.set(k, new Set()).get(k)!).add(v);
+  // hostNetwork pods are their node's address, and a node always reaches its own pods: they are left out, or every
+  // namespace with a kube-proxy would reach every namespace.
+  const hosts = model.pods.some((p) => p.hostNetwork);
+  const laidOut = hosts && options.shareEngine && engine.networkPolicyOnly;
+  const podEngine =
+    hosts && !laidOut
+      ? new PolicyEngine({ ...model, pods: model.pods.filter((p) => !p.hostNetwork) })
+      : engine;
+  const pods = laidOut ? (p: Pod) => !p.hostNetwork : undefined;
+  for (const row of computeMatrix(podEngine, { by: 'namespace', ports, pods }).rows())
+    for (const e of row.entries)
+      if (e.allowedPairs > 0) {
+        add(from, e.to, e.from);
+        add(to, e.from, e.to);
+      }
+  return { from, to };
+}
+
+export interface NamespaceReachOptions {
+  /**
+   * With NetworkPolicy alone, lay the matrix out without the hostNetwork pods over `engine` itself instead of
+   * building a second engine without them: a pod pair's verdict reads only the two pods and the policies that
+   * select them (https://kubernetes.io/docs/concepts/services-networking/network-policies/), so the other pods
+   * change no cell. Other tiers (Cilium's host entity) keep the second engine.
+   */
+  readonly shareEngine?: boolean;
 }
 
 function add2<T>(m: Map<string, T[]>, k: string, v: T): void {

@@ -1,0 +1,79 @@
+import type { ClusterModel } from '../../model/types.ts';
+import type { AnalysedCluster } from '../../pipeline/index.ts';
+import {
+  namespacePostures,
+  namespaceReach,
+  reachPosture,
+  shownNamespaces,
+  type NamespacePosture,
+  type NamespaceReach,
+} from '../report/index.ts';
+import type { DirtyState } from './_dirty.ts';
+
+/** The posture rows to compare: every shown namespace on each side, or only those whose posture may differ. */
+export interface ComparedPostures {
+  readonly before: readonly NamespacePosture[];
+  readonly after: readonly NamespacePosture[];
+}
+
+const nsOf = (group: string) => group.slice(0, group.indexOf('/'));
+
+/** Namespaces with a pod the namespace matrix counts (an address, not hostNetwork), as `reachPosture` reads them. */
+const withPods = (m: ClusterModel) =>
+  [...new Set(m.pods.filter((p) => p.ip && !p.hostNetwork).map((p) => p.namespace))].sort().join(' ');
+
+/**
+ * The posture rows of the namespaces whose posture may differ between the sides; the others are not computed
+ * (the internet's verdicts, isolation counts and the rest of the report are skipped for them).
+ *
+ * Why it is exact: a namespace's row reads its pods, its own NetworkPolicies (count, default denies, rules that
+ * admit everything), the internet's verdicts on its pods and theirs towards it, the namespaces with pods, and its
+ * peers — the namespaces with some pod pair allowed towards it or from it on some port (`namespaceReach`,
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/). With `dirty` known (NetworkPolicy
+ * only, same settings: `dirtyState`), a namespace without a dirty group has the same pods on both sides (a group
+ * whose pods changed is dirty) and the same policies isolating them, so the same internet verdicts; one without
+ * a changed policy has the same policies. So a namespace is compared when it has a dirty group or a changed
+ * policy, is listed on one side only, or its peers (compared whole, from each side's namespace matrix) moved;
+ * every other has the same row on both sides. When the namespaces with pods differ, or `dirty` is unknown (other
+ * tiers, a mesh, other settings), every shown namespace is compared, from the whole reports.
+ */
+export function comparedPostures(
+  before: AnalysedCluster,
+  after: AnalysedCluster,
+  dirty: DirtyState | undefined,
+): ComparedPostures {
+  const ma = before.model;
+  const mb = after.model;
+  if (!dirty || withPods(ma) !== withPods(mb))
+    return { before: before.report.posture, after: after.report.posture };
+  const shownA = shownNamespaces(ma);
+  const shownB = shownNamespaces(mb);
+  const asked = new Set<string>(dirty.policyNamespaces);
+  for (const g of [...dirty.sources, ...dirty.destinations]) asked.add(nsOf(g));
+  const inA = new Set(shownA);
+  const inB = new Set(shownB);
+  for (const n of shownA) if (!inB.has(n)) asked.add(n);
+  for (const n of shownB) if (!inA.has(n)) asked.add(n);
+  // No verdict can differ: the peers cannot either, and no matrix is needed.
+  const verdicts = dirty.sources.size + dirty.destinations.size > 0;
+  const ra = verdicts ? namespaceReach(ma, before.context.engine, { shareEngine: true }) : undefined;
+  const rb = verdicts ? namespaceReach(mb, after.context.engine, { shareEngine: true }) : undefined;
+  if (ra && rb)
+    for (const n of new Set([...shownA, ...shownB]))
+      if (!sameSet(ra.from.get(n), rb.from.get(n)) || !sameSet(ra.to.get(n), rb.to.get(n))) asked.add(n);
+  if (!asked.size) return { before: [], after: [] };
+  const rows = (a: AnalysedCluster, shown: readonly string[], reach: NamespaceReach | undefined) => {
+    const names = shown.filter((n) => asked.has(n));
+    const { model, engine } = a.context;
+    if (!names.length) return [];
+    const peers = reach ?? namespaceReach(model, engine, { shareEngine: true });
+    return namespacePostures(model, engine, names, reachPosture(model, engine, names, peers));
+  };
+  return { before: rows(before, shownA, ra), after: rows(after, shownB, rb) };
+}
+
+function sameSet(x: ReadonlySet<string> | undefined, y: ReadonlySet<string> | undefined): boolean {
+  if ((x?.size ?? 0) !== (y?.size ?? 0)) return false;
+  for (const v of x ?? []) if (!y!.has(v)) return false;
+  return true;
+}
