@@ -3,7 +3,8 @@ import type { Positions } from './_positions.ts';
 import { interned } from './_interned.ts';
 
 /**
- * The fast reader's flow collections (`[a, b]`, `{k: v}`): sequences and mappings of plain words and one-line
+ * The fast reader's flow collections (`[a, b]`, `{k: v}`): sequences and mappings of plain scalars on one line
+ * (words of printable ASCII without indicators, separated by spaces) and one-line
  * quoted scalars without escapes, nested up to the reader's depth, on one line or across lines that are more
  * indented than the block around them (`args: [a,\n    b]`). Values resolve as the yaml package resolves plain
  * scalars; each item and key gets a position entry as in a block collection, at the item's first character (the
@@ -11,7 +12,7 @@ import { interned } from './_interned.ts';
  *
  * It gives up (throws `giveUp`) on anything else, and the yaml package reads the document: anchors, aliases,
  * tags, comments, `?` keys, `key: value` pairs inside a sequence, empty or trailing items (`[a,]`, `[,a]`), a plain
- * scalar of several words or lines, non-ASCII words, blank lines, tabs and carriage returns, a line not indented
+ * scalar of several lines, non-ASCII words, blank lines, tabs and carriage returns, a line not indented
  * past the block (where the package's indentation rules get subtle; only the outermost closing bracket may
  * stand at the block's column) and a `:` without a space in a mapping.
  * The syntax is YAML 1.2's flow collections, https://yaml.org/spec/1.2.2/#74-flow-collection-styles; a `:`
@@ -78,7 +79,8 @@ export class FlowReader {
   collection(at: number, entry: number, depth: number): { value: unknown; stop: number } {
     if (depth > this.maxDepth) throw giveUp;
     this.level++;
-    const read = this.text.charCodeAt(at) === LBRACKET ? this.seq(at, entry, depth) : this.map(at, entry, depth);
+    const read =
+      this.text.charCodeAt(at) === LBRACKET ? this.seq(at, entry, depth) : this.map(at, entry, depth);
     this.level--;
     return read;
   }
@@ -133,7 +135,14 @@ export class FlowReader {
     const c = text.charCodeAt(at);
     if (c === LBRACKET || c === LBRACE) return this.collection(at, entry, depth + 1);
     if (c === DQUOTE || c === SQUOTE) return quotedScalar(text, at, this.lineEnd);
-    const stop = this.word(at, true);
+    // A plain scalar: words separated by spaces on one line (`[a b, c]` holds `a b`).
+    let stop = this.word(at, true);
+    for (;;) {
+      let next = stop;
+      while (next < this.lineEnd && text.charCodeAt(next) === SPACE) next++;
+      if (next === stop || next >= this.lineEnd || flowStops.includes(text[next])) break;
+      stop = this.word(next, true);
+    }
     const value = resolvePlain(interned(text, at, stop));
     if (value === invalid) throw giveUp;
     return { value, stop };
