@@ -2,12 +2,13 @@ import { invalid, resolvePlain } from './_scalars.ts';
 import { Positions } from './_positions.ts';
 import { interned } from './_interned.ts';
 import { readJson } from './_fast-json.ts';
+import { FlowReader, giveUp, quotedScalar } from './_fast-flow.ts';
 
 /**
  * A fast reader for the plain block YAML that generators and `kubectl get -o yaml` write: block mappings and
- * sequences, plain and one-line quoted scalars, empty `[]` and `{}`, one-line flow mappings of plain ASCII
- * words (`- {name: n1, zone: a}`, as kubetwin.yaml lists its nodes), comments, and anchors on mapping values
- * with aliases to them.
+ * sequences, plain and one-line quoted scalars, flow sequences and mappings of plain ASCII words and simple
+ * quoted scalars on one line or across lines (`- {name: n1, zone: a}`, as kubetwin.yaml lists its nodes;
+ * `args: [a, b]`; see `FlowReader`), comments, and anchors on mapping values with aliases to them.
  * It builds the plain values straight from the text (no token stream, no document model) and records only the
  * offsets `locate` needs (see `Positions`).
  *
@@ -23,8 +24,6 @@ export interface FastDocument {
   readonly positions: Positions;
 }
 
-/** Thrown inside the reader to give up on a document; caught in `readFast`. */
-const giveUp = new Error('not for the fast path');
 const maxDepth = 64;
 const maxAliases = 100;
 
@@ -37,10 +36,8 @@ const DQUOTE = 34;
 const SQUOTE = 39;
 const AMP = 38;
 const STAR = 42;
+const LBRACKET = 91;
 const LBRACE = 123;
-const RBRACE = 125;
-/** Characters that end (or, at its start, would change the meaning of) a plain word in a flow mapping. */
-const flowStops = ',[]{}#:\'"&*!|>%@`?';
 
 /** Reads the document in `text[start, end)` (a chunk that starts at a `---` line or the file's start). */
 export function readFast(text: string, start: number, end: number): FastDocument | undefined {
@@ -148,12 +145,12 @@ class Reader {
         this.advance();
         if (this.indent <= indent) throw giveUp; // an empty item
         const item = this.positions.add(entry, index, this.content);
-        out.push(this.block(this.indent, item, depth + 1));
+        out.push(this.block(this.indent, item, depth + 1, indent));
         continue;
       }
       const c = this.text.charCodeAt(at);
       if (c === AMP || this.isDash(at)) throw giveUp; // an anchored item, `- - nested`
-      if (c !== STAR && c !== LBRACE && this.keyEnd(at) >= 0) {
+      if (c !== STAR && c !== LBRACE && c !== LBRACKET && this.keyEnd(at) >= 0) {
         // `- key: value`: a mapping whose keys sit at this column.
         const item = this.positions.add(entry, index, at);
         this.indent = at - (this.text.lastIndexOf('\n', at - 1) + 1);
@@ -161,14 +158,19 @@ class Reader {
         out.push(this.map(this.indent, item, depth + 1));
         continue;
       }
-      out.push(this.inline(at, indent, this.positions.add(entry, index, at)));
+      out.push(this.inline(at, indent, this.positions.add(entry, index, at), depth + 1));
     }
     if (this.indent > indent) throw giveUp;
     return out;
   }
 
-  /** A mapping or a sequence starting at the current line. */
-  private block(indent: number, entry: number, depth: number): unknown {
+  /**
+   * A mapping or a sequence starting at the current line, more indented than its parent at `parent`; or a flow
+   * collection starting there (`key:` then `  [a, b]` on the next line, as the yaml package wraps long ones).
+   */
+  private block(indent: number, entry: number, depth: number, parent: number): unknown {
+    const c = this.text.charCodeAt(this.content);
+    if (c === LBRACKET || c === LBRACE) return this.inline(this.content, parent, entry, depth);
     return this.isDash(this.content) ? this.seq(indent, entry, depth) : this.map(indent, entry, depth);
   }
 
@@ -188,12 +190,12 @@ class Reader {
     let value: unknown;
     if (at >= this.lineEnd || text.charCodeAt(at) === HASH) {
       this.advance();
-      if (this.indent > indent) value = this.block(this.indent, entry, depth + 1);
+      if (this.indent > indent) value = this.block(this.indent, entry, depth + 1, indent);
       else if (inMap && this.indent === indent && this.isDash(this.content))
         value = this.seq(indent, entry, depth + 1); // `key:` then `- item` at the key's column
       else if (anchor !== undefined) throw giveUp;
       else value = null;
-    } else value = this.inline(at, indent, entry);
+    } else value = this.inline(at, indent, entry, depth + 1);
     if (anchor !== undefined) {
       // An anchored node holding aliases: the package's alias budget multiplies their counts; left to it.
       if (this.aliases !== aliasesBefore) throw giveUp;
@@ -203,10 +205,10 @@ class Reader {
   }
 
   /**
-   * A scalar, an alias or a one-line flow mapping that fills the rest of the line at `at` (`entry` is its
-   * position entry); leaves the reader on the next line.
+   * A scalar, an alias or a flow collection that fills the rest of the line at `at` (`entry` is its
+   * position entry); leaves the reader on the line after it.
    */
-  private inline(at: number, indent: number, entry: number): unknown {
+  private inline(at: number, indent: number, entry: number, depth: number): unknown {
     const { text } = this;
     const c = text.charCodeAt(at);
     if (this.isDash(at)) throw giveUp; // `key: - item`
@@ -219,14 +221,12 @@ class Reader {
       value = this.anchors.get(name);
     } else if (c === DQUOTE || c === SQUOTE) {
       ({ value, stop } = this.quoted(at));
-    } else if (
-      (c === 91 && text.charCodeAt(at + 1) === 93) ||
-      (c === 123 && text.charCodeAt(at + 1) === 125)
-    ) {
-      value = c === 91 ? [] : {}; // `[]`, `{}`
-      stop = at + 2;
-    } else if (c === LBRACE) {
-      ({ value, stop } = this.flowMap(at, entry));
+    } else if (c === LBRACKET || c === LBRACE) {
+      const flow = new FlowReader(text, this.end, this.lineEnd, indent, this.positions, maxDepth);
+      ({ value, stop } = flow.collection(at, entry, depth + 1));
+      // A collection that went on past its first line leaves the reader on its last line.
+      this.lineEnd = flow.lineEnd;
+      this.next = flow.lineEnd + 1;
     } else {
       stop = this.plainEnd(at);
       let last = stop;
@@ -240,54 +240,6 @@ class Reader {
     return value;
   }
 
-  /**
-   * A flow mapping on one line whose keys and values are plain words of printable ASCII without indicators
-   * (`{name: n1, zone: zone-a, internalIP: 10.0.0.1}`): anything else in it (quotes, nesting, `: ` missing, an
-   * empty value, a trailing comma, a `:` inside a word such as an IPv6 address) gives the document up. Each key
-   * gets a position entry under `entry`, as a block mapping's keys do.
-   */
-  private flowMap(at: number, entry: number): { value: Record<string, unknown>; stop: number } {
-    const { text } = this;
-    const out: Record<string, unknown> = {};
-    let i = at + 1;
-    for (;;) {
-      while (text.charCodeAt(i) === SPACE) i++;
-      const keyAt = i;
-      const keyStop = this.flowWord(keyAt);
-      if (text.charCodeAt(keyStop) !== COLON || text.charCodeAt(keyStop + 1) !== SPACE) throw giveUp;
-      const key = interned(text, keyAt, keyStop);
-      if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') throw giveUp;
-      if (resolvePlain(key, true) !== key) throw giveUp;
-      i = keyStop + 1;
-      while (text.charCodeAt(i) === SPACE) i++;
-      const valueStop = this.flowWord(i);
-      const value = resolvePlain(interned(text, i, valueStop));
-      if (value === invalid) throw giveUp;
-      this.positions.add(entry, key, keyAt);
-      out[key] = value;
-      i = valueStop;
-      while (text.charCodeAt(i) === SPACE) i++;
-      const c = text.charCodeAt(i);
-      if (c === RBRACE) return { value: out, stop: i + 1 };
-      if (c !== 44) throw giveUp; // `,`
-      i++;
-    }
-  }
-
-  /** The end of a plain word in a flow mapping at `at` (printable ASCII, no indicator); gives up when empty. */
-  private flowWord(at: number): number {
-    const { text } = this;
-    let i = at;
-    while (i < this.lineEnd) {
-      const c = text.charCodeAt(i);
-      if (c <= SPACE || c > 126 || flowStops.includes(text[i])) break;
-      i++;
-    }
-    // Empty, or a lone `-` (a sequence indicator, not a word).
-    if (i === at || (i === at + 1 && text.charCodeAt(at) === DASH)) throw giveUp;
-    return i;
-  }
-
   /** Only spaces and a comment may follow a value. */
   private restOfLine(at: number): void {
     const { text } = this;
@@ -298,22 +250,7 @@ class Reader {
 
   /** A one-line quoted scalar without escapes: its value and the offset after the closing quote. */
   private quoted(at: number): { value: string; stop: number } {
-    const { text } = this;
-    const q = text.charCodeAt(at);
-    let out = '';
-    let from = at + 1;
-    for (;;) {
-      const close = text.indexOf(q === DQUOTE ? '"' : "'", from);
-      if (close < 0 || close >= this.lineEnd) throw giveUp;
-      if (q === SQUOTE && text.charCodeAt(close + 1) === SQUOTE) {
-        out += text.slice(from, close + 1);
-        from = close + 2;
-        continue;
-      }
-      out += text.slice(from, close);
-      if (q === DQUOTE && out.includes('\\')) throw giveUp;
-      return { value: out, stop: close + 1 };
-    }
+    return quotedScalar(this.text, at, this.lineEnd);
   }
 
   /** Where a plain scalar starting at `at` ends: the line's end or a comment; refuses `: ` inside. */

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Document, isMap, stringify, visit } from 'yaml';
-import { readBoth, key, tricky } from './_same-as-package.ts';
+import { Document, isMap, isSeq, stringify, visit } from 'yaml';
+import { readBoth, readsAll, key, tricky } from './_same-as-package.ts';
 import { readFast } from './_fast-yaml.ts';
 import { resolveBySchema, resolvePlain } from './_scalars.ts';
 import { documentChunks, splitDocuments } from './_yaml-limits.ts';
@@ -237,4 +237,169 @@ test('fast reader: random documents with flow mappings and edits match the yaml 
     ),
     { numRuns: 1500, seed: Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261203) },
   );
+});
+
+test('fast reader: flow sequences on one line and across lines (args, values, nested) are read by the fast path and match', () => {
+  const text =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, labels: {app: web}}\nspec:\n' +
+    "  selector:\n    matchExpressions:\n      - {key: app, operator: In, values: [web, api, \"quoted\", 'it''s']}\n" +
+    '  template:\n    spec:\n      containers:\n        - name: app\n' +
+    '          command: [ /bin/server ]\n' +
+    '          args: [--listen=0.0.0.0:8080, -v, 2, yes, 0755, ~, .5, a:b, ---]\n' +
+    '          ports: [{containerPort: 80, protocol: TCP}, {containerPort: 443}]\n' +
+    '          env: [\n            {name: A, value: x},\n            {name: B, value: "y"}\n          ]\n' +
+    '        - name: side\n          args:\n            [a, [b, []], {}, { }, [ ]]\n' +
+    'wrapped: [one,\n  two, three\n  , four]\nclosed: [\n  a\n]\n';
+  assert.ok(readsAll(text)); // not vacuous: the fast path reads it
+  assertSame([{ file: 'deploy.yaml', text }], 'flow sequences');
+  // What it leaves to the package: each still gives the package's result.
+  for (const value of [
+    '[a, ]',
+    '[, a]',
+    '[a,,b]',
+    '[a b]',
+    '[a: b]',
+    '[? a]',
+    '["a": b]',
+    '[a:, b]',
+    '[&x a, *x]',
+    '[!!str 1]',
+    '[a # c\n  , b]',
+    '[a,\n\n  b]',
+    '[a,\nb]',
+    '[a\n  b]',
+    '[a,\n\tb]',
+    '[a]]',
+    '[a',
+    '[[[[a]]]]x',
+    '["a\\tb"]',
+    '[é]',
+    '[-]',
+    '[a, {b: [c, ]}]',
+    '{a: [b], a: [c]}',
+    '[a,\n  [b,\n]]',
+    '[a]: b',
+  ])
+    assertSame([{ file: 'f.yaml', text: `k: ${value}\nl:\n  - ${value}\n` }], value);
+});
+
+test('fast reader: flow nested deeper than the fast reader goes is left to the package, with its result', () => {
+  for (const depth of [10, 63, 64, 65, 200]) {
+    const text = `k: ${'['.repeat(depth)}a${']'.repeat(depth)}\n`;
+    assertSame([{ file: 'deep.yaml', text }], `depth ${depth}`);
+  }
+});
+
+/** `docs` written as YAML with the collections `flow` picks (by their order in the text) in flow style. */
+function withFlow(docs: Record<string, unknown>[], flow: boolean[], lineWidth: number): string {
+  let n = 0;
+  return docs
+    .map((d) => {
+      const doc = new Document(d);
+      visit(doc, {
+        Collection(_, node) {
+          if ((isMap(node) || isSeq(node)) && node !== doc.contents && flow[n++ % flow.length])
+            node.flow = true;
+        },
+      });
+      return doc.toString({ lineWidth });
+    })
+    .join('---\n');
+}
+
+const flowEdits = fc.constantFrom(
+  ',',
+  '[',
+  ']',
+  '{',
+  '}',
+  ': ',
+  ':',
+  ' ',
+  '  ',
+  '#',
+  '\n',
+  '\n ',
+  '- ',
+  '"',
+  '&x ',
+  '*x',
+);
+
+test('fast reader: random documents with flow sequences (one line or wrapped) and edits match the yaml package', () => {
+  fc.assert(
+    fc.property(
+      fc.array(doc, { minLength: 1, maxLength: 2 }),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
+      fc.constantFrom(0, 20, 40),
+      fc.array(fc.tuple(fc.nat(), flowEdits), { maxLength: 2 }),
+      (docs, flow, lineWidth, edits) => {
+        let text = withFlow(docs, flow, lineWidth);
+        for (const [at, piece] of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + piece + text.slice(i);
+        }
+        assertSame([{ file: 'r.yaml', text }], JSON.stringify(text));
+      },
+    ),
+    { numRuns: 1500, seed: Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261204) },
+  );
+});
+
+/** Words, numbers, booleans and plain quoted strings: what manifests hold in flow sequences. */
+const plainWord = fc.stringMatching(/^[a-z][a-z0-9./=:-]{0,8}$/).filter((w) => !w.endsWith(':'));
+const simpleScalar = fc.oneof(plainWord, fc.integer(), fc.boolean(), fc.stringMatching(/^[a-z ]{0,6}$/));
+const simpleKey = fc.stringMatching(/^[a-z][a-zA-Z]{5,8}$/);
+const { simpleTree } = fc.letrec((tie) => ({
+  simpleTree: fc.oneof({ depthSize: 'small' }, simpleScalar, tie('simpleMap'), tie('simpleList')),
+  simpleMap: fc.dictionary(simpleKey, tie('simpleTree'), { maxKeys: 3 }),
+  // Lists of scalars and mappings, as manifests hold (a block list directly in a list, `- - x`, is not read).
+  simpleList: fc.array(fc.oneof(simpleScalar, tie('simpleMap')), { maxLength: 6 }),
+}));
+const simpleDoc = fc.dictionary(simpleKey, simpleTree, { minKeys: 1, maxKeys: 4 });
+
+test('fast reader: the fast path reads most unedited documents with flow sequences (it cannot pass by deferring)', (t) => {
+  let read = 0;
+  let total = 0;
+  let withItems = 0;
+  fc.assert(
+    fc.property(
+      fc.array(simpleDoc, { minLength: 1, maxLength: 2 }),
+      fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }),
+      fc.constantFrom(0, 30),
+      (docs, flow, lineWidth) => {
+        const text = withFlow(docs, flow, lineWidth);
+        total++;
+        if (/\[ [^\]]/.test(text)) withItems++;
+        if (readsAll(text)) read++;
+        assertSame([{ file: 's.yaml', text }], JSON.stringify(text));
+      },
+    ),
+    { numRuns: 500, seed: Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261205) },
+  );
+  t.diagnostic(`the fast path read ${read} of ${total} (${withItems} with a non-empty flow sequence)`);
+  assert.ok(withItems >= total * 0.3, `only ${withItems} of ${total} hold a non-empty flow sequence`);
+  assert.ok(read >= total * 0.9, `the fast path read ${read} of ${total}`);
+});
+
+test('fast reader: a long flow sequence is read in linear time (doubling its items does not come near quadrupling the CPU time)', (t) => {
+  const textOf = (n: number) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      args: [${Array.from({ length: n }, (_, i) => 'abc'[i % 3]).join(',')}]\n`;
+  /** The least CPU time of three reads (the machine is shared: the least is the least disturbed). */
+  const cpuOf = (text: string): number => {
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const chunk = documentChunks(text)[0];
+      const start = process.cpuUsage();
+      assert.ok(readFast(text, chunk.start, chunk.end)); // read by the fast path, not left to the package
+      const used = process.cpuUsage(start);
+      best = Math.min(best, used.user + used.system);
+    }
+    return best;
+  };
+  cpuOf(textOf(50_000)); // warm-up: the reader compiled before either is timed
+  const small = cpuOf(textOf(200_000));
+  const large = cpuOf(textOf(400_000));
+  t.diagnostic(`200k items: ${small} µs, 400k items: ${large} µs`);
+  assert.ok(large <= small * 3.5, `200k items: ${small} µs, 400k items: ${large} µs`);
 });
