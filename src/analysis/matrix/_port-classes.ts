@@ -14,31 +14,19 @@ export interface PortClass {
  * the policies use; pieces that every port spec treats alike (same specs containing them) form one class.
  */
 export function portClasses(engine: PolicyEngine): PortClass[] {
-  // Distinct [first, last] ranges per protocol, keyed first * 65537 + last.
-  const specs: Record<Protocol, Map<number, [number, number]>> = {
-    TCP: new Map(),
-    UDP: new Map(),
-    SCTP: new Map(),
+  // Distinct [first, last] ranges per protocol, keyed first * 65537 + last: the rules' own (read once by the
+  // engine), then the ports named ports resolve to.
+  const specs: Record<Protocol, Map<number, readonly [number, number]>> = {
+    TCP: new Map(engine.ruleRanges.TCP),
+    UDP: new Map(engine.ruleRanges.UDP),
+    SCTP: new Map(engine.ruleRanges.SCTP),
   };
   const add = (protocol: Protocol, a: number, b: number) => {
     const m = specs[protocol];
     const key = a * 65537 + b;
     if (!m.has(key)) m.set(key, [a, b]);
   };
-  const named = new Map<string, Set<Protocol>>();
-  const read = (rules: readonly PolicyRule[]) => {
-    for (const r of rules)
-      if (r.ports !== 'all')
-        for (const pp of r.ports) {
-          if (typeof pp.port === 'number') add(pp.protocol, pp.port, pp.endPort ?? pp.port);
-          else if (typeof pp.port === 'string')
-            (named.get(pp.port) ?? named.set(pp.port, new Set()).get(pp.port)!).add(pp.protocol);
-        }
-  };
-  for (const np of engine.policies) {
-    read(np.ingress);
-    read(np.egress);
-  }
+  const named = engine.ruleNamedPorts;
   // Resolved named ports, from each class's resolution table (the pods only when a name is declared twice).
   engine.portNames.forEach((pn, i) => {
     const protocol = pn.protocol as Protocol;

@@ -63,6 +63,17 @@ export class PolicyEngine {
   /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (enforced when the profile's CNI is Cilium). */
   readonly cilium: CiliumTier;
   readonly model: ClusterModel;
+  /**
+   * The distinct numeric port ranges of the NetworkPolicy rules per protocol (keyed `first * 65537 + last`),
+   * and the protocols each named port is used with: read once here for the port classes (`portClasses`), which
+   * would otherwise walk every policy again.
+   */
+  readonly ruleRanges: Readonly<Record<Protocol, Map<number, readonly [number, number]>>> = {
+    TCP: new Map(),
+    UDP: new Map(),
+    SCTP: new Map(),
+  };
+  readonly ruleNamedPorts = new Map<string, Set<Protocol>>();
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
@@ -97,8 +108,17 @@ export class PolicyEngine {
           }
         if (rule.ports !== 'all')
           for (const pp of rule.ports)
-            if (typeof pp.port === 'string')
+            if (typeof pp.port === 'string') {
               portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
+              let protocols = this.ruleNamedPorts.get(pp.port);
+              if (!protocols) this.ruleNamedPorts.set(pp.port, (protocols = new Set()));
+              protocols.add(pp.protocol);
+            } else if (typeof pp.port === 'number') {
+              const ranges = this.ruleRanges[pp.protocol];
+              const last = pp.endPort ?? pp.port;
+              const key = pp.port * 65537 + last;
+              if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
+            }
       }
     };
     for (const np of this.policies) {
