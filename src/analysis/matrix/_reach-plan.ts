@@ -102,7 +102,7 @@ export function buildReachPlan(
   const peers: number[] = [];
   const addPeers = (rule: PolicyRule, np: NetworkPolicy) => {
     allPeers.push(rule.peers === 'all' ? 1 : 0);
-    if (rule.peers !== 'all') for (const peer of rule.peers) peers.push(sets.idOf(peer, np.namespace));
+    if (rule.peers !== 'all') for (const peer of rule.peers) peers.push(sets.setOf(peer, np.namespace));
     peerStart.push(peers.length);
   };
   const polIn = new Int32Array(engine.policies.length + 1);
