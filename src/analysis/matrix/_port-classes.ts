@@ -14,23 +14,19 @@ export interface PortClass {
  * the policies use; pieces that every port spec treats alike (same specs containing them) form one class.
  */
 export function portClasses(engine: PolicyEngine): PortClass[] {
-  // Distinct [first, last] ranges per protocol, keyed first * 65537 + last.
-  const specs: Record<Protocol, Map<number, [number, number]>> = {
-    TCP: new Map(),
-    UDP: new Map(),
-    SCTP: new Map(),
+  // Distinct [first, last] ranges per protocol, keyed first * 65537 + last: the rules' own (read once by the
+  // engine), then the ports named ports resolve to.
+  const specs: Record<Protocol, Map<number, readonly [number, number]>> = {
+    TCP: new Map(engine.ruleRanges.TCP),
+    UDP: new Map(engine.ruleRanges.UDP),
+    SCTP: new Map(engine.ruleRanges.SCTP),
   };
-  const add = (protocol: Protocol, a: number, b: number) => specs[protocol].set(a * 65537 + b, [a, b]);
-  const named = new Map<string, Set<Protocol>>();
-  for (const np of engine.policies)
-    for (const rules of [np.ingress, np.egress])
-      for (const r of rules)
-        if (r.ports !== 'all')
-          for (const pp of r.ports) {
-            if (typeof pp.port === 'number') add(pp.protocol, pp.port, pp.endPort ?? pp.port);
-            else if (typeof pp.port === 'string')
-              (named.get(pp.port) ?? named.set(pp.port, new Set()).get(pp.port)!).add(pp.protocol);
-          }
+  const add = (protocol: Protocol, a: number, b: number) => {
+    const m = specs[protocol];
+    const key = a * 65537 + b;
+    if (!m.has(key)) m.set(key, [a, b]);
+  };
+  const named = engine.ruleNamedPorts;
   // Resolved named ports, from each class's resolution table (the pods only when a name is declared twice).
   engine.portNames.forEach((pn, i) => {
     const protocol = pn.protocol as Protocol;
@@ -45,22 +41,77 @@ export function portClasses(engine: PolicyEngine): PortClass[] {
     }
   });
   const out: PortClass[] = [];
-  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const) {
-    const uniq = [...specs[protocol].values()];
-    const cuts = new Set([1, 65536]);
-    for (const [a, b] of uniq) cuts.add(a).add(b + 1);
-    const points = [...cuts].sort((a, b) => a - b);
-    const bySig = new Map<string, { protocol: Protocol; port: number; ranges: [number, number][] }>();
-    for (let i = 0; i + 1 < points.length; i++) {
-      const lo = points[i];
-      const sig = uniq.map(([a, b]) => (lo >= a && lo <= b ? '1' : '0')).join('');
-      const cls = bySig.get(sig) ?? bySig.set(sig, { protocol, port: lo, ranges: [] }).get(sig)!;
-      cls.ranges.push([lo, points[i + 1] - 1]);
-    }
-    out.push(...bySig.values());
-  }
+  for (const protocol of ['TCP', 'UDP', 'SCTP'] as const)
+    out.push(...piecesOf(protocol, [...specs[protocol].values()]));
   return out;
 }
+
+/**
+ * The classes of one protocol's ranges, in the order of their first piece. A sweep over the cut points keeps the
+ * set of ranges covering the current piece (a byte per range) and a hash of it (the XOR of a fixed pseudo-random
+ * number per range, updated as ranges open and close), so a piece costs the ranges that start or end at it, not
+ * one signature over every range (the signature strings made this quadratic in the ranges). Pieces are merged
+ * only when their covering sets are equal, checked exactly against the class's list of ranges on every hash hit.
+ */
+export function piecesOf(protocol: Protocol, ranges: readonly (readonly [number, number])[]): PortClass[] {
+  const n = ranges.length;
+  // A range ending before it starts (endPort below port) covers no piece; its cuts still count.
+  const live = Array.from(ranges.keys()).filter((r) => ranges[r][0] <= ranges[r][1]);
+  const opens = live.slice().sort((x, y) => ranges[x][0] - ranges[y][0]);
+  const closes = live.sort((x, y) => ranges[x][1] - ranges[y][1]);
+  const m = live.length;
+  const cuts = new Set([1, 65536]);
+  for (const [a, b] of ranges) cuts.add(a).add(b + 1);
+  const points = [...cuts].sort((a, b) => a - b);
+  const inside = new Uint8Array(n);
+  let covering = 0;
+  let hash = 0;
+  let o = 0;
+  let c = 0;
+  const classes: { pc: { protocol: Protocol; port: number; ranges: [number, number][] }; ids: Int32Array }[] =
+    [];
+  const byHash = new Map<number, number[]>();
+  for (let i = 0; i + 1 < points.length; i++) {
+    const lo = points[i];
+    for (; o < m && ranges[opens[o]][0] === lo; o++) {
+      inside[opens[o]] = 1;
+      covering++;
+      hash ^= mix(opens[o] + 1);
+    }
+    for (; c < m && ranges[closes[c]][1] + 1 === lo; c++) {
+      inside[closes[c]] = 0;
+      covering--;
+      hash ^= mix(closes[c] + 1);
+    }
+    const candidates = byHash.get(hash);
+    let cls = candidates?.find((k) => sameSet(classes[k].ids, covering, inside));
+    if (cls === undefined) {
+      const ids = new Int32Array(covering);
+      for (let r = 0, at = 0; r < n; r++) if (inside[r]) ids[at++] = r;
+      cls = classes.push({ pc: { protocol, port: lo, ranges: [] }, ids }) - 1;
+      if (candidates) candidates.push(cls);
+      else byHash.set(hash, [cls]);
+    }
+    classes[cls].pc.ranges.push([lo, points[i + 1] - 1]);
+  }
+  return classes.map((k) => k.pc);
+}
+
+/** Is the set of ranges `ids` exactly the `covering` ranges marked in `inside`? */
+function sameSet(ids: Int32Array, covering: number, inside: Uint8Array): boolean {
+  if (ids.length !== covering) return false;
+  for (let k = 0; k < ids.length; k++) if (!inside[ids[k]]) return false;
+  return true;
+}
+
+/** A fixed pseudo-random 32-bit number per range index (a murmur3 finaliser): the covering set's hash is their XOR. */
+function mix(x: number): number {
+  let h = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+const NONE = new Int32Array(0);
 
 /** A rule's ports over a chunk of at most 30 port classes: numeric ports are fixed, named ones per destination. */
 export interface RulePorts {
@@ -100,7 +151,7 @@ export class PortMasks {
   }
 
   rule(rule: PolicyRule): RulePorts {
-    if (rule.ports === 'all') return { all: true, fixed: 0, named: new Int32Array(0), rule };
+    if (rule.ports === 'all') return { all: true, fixed: 0, named: NONE, rule };
     const named: number[] = [];
     for (const pp of rule.ports)
       if (typeof pp.port === 'string') {
@@ -113,7 +164,7 @@ export class PortMasks {
         }
         named.push(i);
       }
-    return { all: false, fixed: 0, named: new Int32Array(named), rule };
+    return { all: false, fixed: 0, named: named.length ? new Int32Array(named) : NONE, rule };
   }
 
   /** Moves to the chunk [base, base + width) and recomputes the fixed masks of `rules`. */

@@ -1,3 +1,4 @@
+import type { NetworkPolicy, PolicyRule } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import { PortMasks, portClasses, type PortClass, type RulePorts } from './_port-classes.ts';
 
@@ -95,13 +96,21 @@ export function buildReachPlan(
   const masks = new PortMasks(engine, ports);
   // Rules: ingress rules of every policy, then egress rules of the policies selecting some class.
   const rulePorts: RulePorts[] = [];
-  const peerIds: (Int32Array | undefined)[] = [];
+  // Per rule: all peers (a byte), and the set ids of its peers as one list (no array per rule).
+  const allPeers: number[] = [];
+  const peerStart: number[] = [0];
+  const peers: number[] = [];
+  const addPeers = (rule: PolicyRule, np: NetworkPolicy) => {
+    allPeers.push(rule.peers === 'all' ? 1 : 0);
+    if (rule.peers !== 'all') for (const peer of rule.peers) peers.push(sets.setOf(peer, np.namespace));
+    peerStart.push(peers.length);
+  };
   const polIn = new Int32Array(engine.policies.length + 1);
   engine.policies.forEach((np, i) => {
     polIn[i] = rulePorts.length;
     for (const rule of np.ingress) {
       rulePorts.push(masks.rule(rule));
-      peerIds.push(rule.peers === 'all' ? undefined : sets.idsOf(rule.peers, np));
+      addPeers(rule, np);
     }
   });
   polIn[engine.policies.length] = rulePorts.length;
@@ -132,23 +141,21 @@ export function buildReachPlan(
       for (const s of selected[i]) egSrc.push(s);
       egSrcStart.push(egSrc.length);
       rulePorts.push(masks.rule(rule));
-      peerIds.push(rule.peers === 'all' ? undefined : sets.idsOf(rule.peers, np));
+      addPeers(rule, np);
     }
   });
   const R = rulePorts.length;
   const ruleAllPorts = u8(R);
   const ruleAllPeers = u8(R);
+  ruleAllPeers.set(allPeers);
   const ruleNamedStart = i32(R + 1);
-  const rulePeerStart = i32(R + 1);
+  const rulePeerStart = from(peerStart);
   const named: number[] = [];
-  const peers: number[] = [];
   for (let r = 0; r < R; r++) {
     ruleAllPorts[r] = rulePorts[r].all ? 1 : 0;
-    ruleAllPeers[r] = peerIds[r] ? 0 : 1;
-    for (const n of rulePorts[r].named) named.push(n);
-    for (const k of peerIds[r] ?? []) peers.push(k);
+    const ns = rulePorts[r].named;
+    for (let x = 0; x < ns.length; x++) named.push(ns[x]);
     ruleNamedStart[r + 1] = named.length;
-    rulePeerStart[r + 1] = peers.length;
   }
   const N = masks.named.length;
   const ruleFixed = i32(chunks * R);
@@ -219,7 +226,8 @@ export function buildReachPlan(
       }
     }
   }
-  const inv = invert(C, egRule, rulePeerStart, rulePeers(peers), setStart, setIds, i32);
+  const rulePeers = from(peers);
+  const inv = invert(C, egRule, rulePeerStart, rulePeers, setStart, setIds, i32);
   const plan: ReachPlan = {
     C,
     P,
@@ -234,7 +242,7 @@ export function buildReachPlan(
     ruleNamedStart,
     ruleNamed: from(named),
     rulePeerStart,
-    rulePeers: from(peers),
+    rulePeers,
     namedAt,
     inStart,
     inRules: from(inRules),
@@ -262,8 +270,6 @@ export function buildReachPlan(
   };
   return { plan, ports };
 }
-
-const rulePeers = (xs: number[]) => Int32Array.from(xs);
 
 /** Destination class → egress rules (indices into `egRule`) whose peers contain it, each rule once per class. */
 function invert(

@@ -14,10 +14,17 @@ export class ClassIndex {
   /** namespace → `key\0value` → sorted class ids. */
   readonly #postings = new Map<string, Map<string, Int32Array>>();
   readonly #classes: readonly PodClass[];
+  /** The label keys with postings (undefined: every key); requirements on other keys are checked by `matches`. */
+  readonly #keys?: ReadonlySet<string>;
 
-  /** Indexes the classes `include` accepts (class ids ascending within each namespace). */
-  constructor(classes: readonly PodClass[], include: (c: PodClass) => boolean) {
+  /**
+   * Indexes the classes `include` accepts (class ids ascending within each namespace), with postings for the
+   * label `keys` (the keys selectors read: a class's other labels are those of its first pod only, and a posting
+   * per class label was most of the index's cost).
+   */
+  constructor(classes: readonly PodClass[], include: (c: PodClass) => boolean, keys?: ReadonlySet<string>) {
     this.#classes = classes;
+    this.#keys = keys;
     const all = new Map<string, number[]>();
     const postings = new Map<string, Map<string, number[]>>();
     for (const c of classes) {
@@ -26,6 +33,7 @@ export class ClassIndex {
       let byPair = postings.get(c.namespace);
       if (!byPair) postings.set(c.namespace, (byPair = new Map()));
       for (const k in c.labels) {
+        if (keys && !keys.has(k)) continue;
         const pair = `${k}\u0000${c.labels[k]}`;
         (byPair.get(pair) ?? byPair.set(pair, []).get(pair)!).push(c.id);
       }
@@ -42,7 +50,7 @@ export class ClassIndex {
     const lists: Int32Array[] = [];
     let rest = false;
     for (const r of selector.requirements)
-      if (r.operator === 'In' && r.values.length === 1) {
+      if (r.operator === 'In' && r.values.length === 1 && (!this.#keys || this.#keys.has(r.key))) {
         const list = this.#postings.get(namespace)?.get(`${r.key}\u0000${r.values[0]}`);
         if (!list) return EMPTY;
         lists.push(list);

@@ -34,7 +34,7 @@ export class PolicyEngine {
   readonly policies: readonly NetworkPolicy[];
   /** Every named port a policy (or admin tier) uses; `PodClass.namedPorts` follows this order. */
   readonly portNames: readonly { readonly name: string; readonly protocol: string }[];
-  /** The model's pods (a copy), and per position the class id (pod → position: `_pod-slots.ts`, else `#fallback`). */
+  /** The model's pods (a copy), and per position the class id (pod → class id: `_pod-slots.ts`, else `#fallback`). */
   readonly #pods: readonly Pod[];
   readonly #classIdOf: Int32Array;
   /** Positions of the pods whose slot another pod list has taken (built on first need). */
@@ -63,6 +63,17 @@ export class PolicyEngine {
   /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (enforced when the profile's CNI is Cilium). */
   readonly cilium: CiliumTier;
   readonly model: ClusterModel;
+  /**
+   * The distinct numeric port ranges of the NetworkPolicy rules per protocol (keyed `first * 65537 + last`),
+   * and the protocols each named port is used with: read once here for the port classes (`portClasses`), which
+   * would otherwise walk every policy again.
+   */
+  readonly ruleRanges: Readonly<Record<Protocol, Map<number, readonly [number, number]>>> = {
+    TCP: new Map(),
+    UDP: new Map(),
+    SCTP: new Map(),
+  };
+  readonly ruleNamedPorts = new Map<string, Set<Protocol>>();
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
@@ -97,8 +108,17 @@ export class PolicyEngine {
           }
         if (rule.ports !== 'all')
           for (const pp of rule.ports)
-            if (typeof pp.port === 'string')
+            if (typeof pp.port === 'string') {
               portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
+              let protocols = this.ruleNamedPorts.get(pp.port);
+              if (!protocols) this.ruleNamedPorts.set(pp.port, (protocols = new Set()));
+              protocols.add(pp.protocol);
+            } else if (typeof pp.port === 'number') {
+              const ranges = this.ruleRanges[pp.protocol];
+              const last = pp.endPort ?? pp.port;
+              const key = pp.port * 65537 + last;
+              if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
+            }
       }
     };
     for (const np of this.policies) {
@@ -121,7 +141,7 @@ export class PolicyEngine {
                 portNames.set(`${pp.port}/${protocol}`, { name: pp.port, protocol });
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
     this.portNames = [...portNames.values()];
-    this.#pods = assignSlots(model.pods);
+    this.#pods = model.pods.slice();
     const built = buildClasses(this.#pods, {
       labelKeys,
       portNames: this.portNames,
@@ -131,11 +151,16 @@ export class PolicyEngine {
     });
     this.classes = built.classes;
     this.#classIdOf = built.classIdOf;
+    assignSlots(this.#pods, built.classIdOf);
     this.#nodeAddress = new Uint8Array(this.classes.length);
     if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
     this.#ingressOf = this.classes.map(() => []);
     this.#egressOf = this.classes.map(() => []);
-    this.#index = new ClassIndex(this.classes, (c) => !(c.hostNetwork && this.hostNetwork === 'node'));
+    this.#index = new ClassIndex(
+      this.classes,
+      (c) => !(c.hostNetwork && this.hostNetwork === 'node'),
+      labelKeys,
+    );
     this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
     this.policies.forEach((np, i) => {
       const ingress = np.policyTypes.includes('Ingress');
@@ -155,8 +180,8 @@ export class PolicyEngine {
 
   /** The pod's class id, -1 when it is not one of the model's pods. */
   #idOf(pod: Pod): number {
-    const at = slotOf(this.#pods, pod);
-    if (at >= 0) return this.#classIdOf[at];
+    const id = slotOf(this.#pods, pod);
+    if (id >= 0) return id;
     if (!this.#fallback) {
       this.#fallback = new Map();
       for (let i = 0; i < this.#pods.length; i++) this.#fallback.set(this.#pods[i], i);

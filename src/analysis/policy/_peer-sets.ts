@@ -60,15 +60,23 @@ export class PeerSets {
       .sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
   }
 
-  /** The set id of a peer of a policy in namespace `ns`. */
+  /** The set id of a peer of a policy in namespace `ns`, remembered per peer object (for repeated questions). */
   idOf(peer: PolicyPeer, ns: string): number {
     let id = this.#byPeer.get(peer);
-    if (id !== undefined) return id;
+    if (id === undefined) this.#byPeer.set(peer, (id = this.setOf(peer, ns)));
+    return id;
+  }
+
+  /**
+   * The set id of a peer of a policy in namespace `ns`, by content only: for readers that ask about each peer
+   * once (the reachability plans), which a per-peer memo would only cost (a hash per peer object, set and got).
+   */
+  setOf(peer: PolicyPeer, ns: string): number {
     const block = peer.ipBlock ? this.#blockOf(peer) : undefined;
     const key = peer.ipBlock
       ? `b:${block?.key ?? ''}`
       : `${peer.namespaceSelector ? `s:${formatSelector(peer.namespaceSelector)}` : `n:${ns}`}|${peer.podSelector ? formatSelector(peer.podSelector) : '*'}`;
-    id = this.#bySelectorKey.get(key);
+    let id = this.#bySelectorKey.get(key);
     if (id === undefined) {
       id = this.sets.length;
       const ids = this.#members(peer, ns, block);
@@ -82,14 +90,13 @@ export class PeerSets {
       this.namespacesOf.push(new Int32Array([...new Set(nss)].sort((a, b) => a - b)));
       this.#bySelectorKey.set(key, id);
     }
-    this.#byPeer.set(peer, id);
     return id;
   }
 
-  /** Set ids of a rule's peers (policy in `np`'s namespace). */
+  /** Set ids of a rule's peers (policy in `np`'s namespace), by content (`setOf`). */
   idsOf(peers: readonly PolicyPeer[], np: NetworkPolicy): Int32Array {
     const ids = new Int32Array(peers.length);
-    for (let i = 0; i < peers.length; i++) ids[i] = this.idOf(peers[i], np.namespace);
+    for (let i = 0; i < peers.length; i++) ids[i] = this.setOf(peers[i], np.namespace);
     return ids;
   }
 
