@@ -168,8 +168,8 @@ function placeInOrder(
   const pods: Pod[] = [];
   for (let at = 0; at < sorted.length; at++) {
     const d = sorted[at];
-    // A fresh array per pod that keeps its (empty) list: pods never share one.
-    const ips = explicit[at] === noIPs ? [] : explicit[at];
+    // `noIPs` is only a marker: a pod that keeps an empty list gets a fresh array below (pods never share one).
+    const ips = explicit[at];
     let slot: NodeSlot | undefined;
     let reason = '';
     if (d.statedPending && !ips.length) {
@@ -233,7 +233,7 @@ function placeInOrder(
       return { pods: [], diagnostics: [], displaced: true };
     slot.pods++;
     const finished = d.phase === 'Succeeded' || d.phase === 'Failed';
-    let podIPs = ips;
+    let podIPs = ips; // replaced below when empty: `noIPs` itself is never handed out
     if (d.template.hostNetwork && !podIPs.length) podIPs = slot.node.internalIP ? [slot.node.internalIP] : [];
     else if (!podIPs.length && !finished) {
       // One address per family (dual-stack: primary first). Allocated addresses only move forward within a
@@ -253,7 +253,7 @@ function placeInOrder(
           });
       }
     }
-    pods.push(finish(d, slot.node.name, finished ? [] : podIPs, d.phase));
+    pods.push(finish(d, slot.node.name, finished || podIPs === noIPs ? [] : podIPs, d.phase));
   }
   for (const [group, { count, draft, reason }] of [...unschedulable].sort((a, b) => (a[0] < b[0] ? -1 : 1)))
     sink({
