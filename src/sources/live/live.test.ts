@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLive, pageSize, unmappedKinds, watchLive, type LiveState } from './index.ts';
+import { parseAllDocuments } from 'yaml';
+import { liveKinds, loadLive, pageSize, unmappedKinds, watchLive, type LiveState } from './index.ts';
 import { startFakeApiServer, type FakeApiServer } from './_test-apiserver.ts';
 
 const pod = (ns: string, name: string, ip = '10.244.0.5') => ({
@@ -33,6 +34,20 @@ const codes = (st: LiveState) => st.diagnostics.map((d) => `${d.severity} ${d.co
 
 test('every kind of the support catalogue has a REST resource to list', () => {
   assert.deepEqual(unmappedKinds, []);
+});
+
+test("docs/live.md's minimal ClusterRole and kube-system Role grant list and watch on every resource kubetwin lists", () => {
+  const doc = readFileSync(new URL('../../../docs/live.md', import.meta.url), 'utf8');
+  const block = /### The minimal ClusterRole[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+  const granted = new Set<string>();
+  for (const d of parseAllDocuments(block)) {
+    const role = d.toJS() as { rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+    for (const r of role.rules ?? [])
+      if (r.verbs.includes('list') && r.verbs.includes('watch'))
+        for (const g of r.apiGroups) for (const res of r.resources) granted.add(`${g}/${res}`);
+  }
+  const missing = liveKinds.map((k) => `${k.group}/${k.resource}`).filter((k) => !granted.has(k));
+  assert.deepEqual([...new Set(missing)], []);
 });
 
 test('typed list items get kind and apiVersion; pages follow the continue token; managedFields are dropped', async () =>
