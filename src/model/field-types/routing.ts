@@ -1,10 +1,7 @@
 import type { KindFields } from './types.ts';
 
-/** ListenerSet (gateway.networking.k8s.io) and XListenerSet (gateway.networking.x-k8s.io) share one schema (GEP-1713). */
-const listenerSetFields = `
-      metadata map
-      metadata.annotations map
-      metadata.labels map
+/** A Gateway's or a ListenerSet's `spec.listeners` (the same Listener type in both). */
+const listenerFields = `
       spec.listeners list
       spec.listeners.*.allowedRoutes.kinds list
       spec.listeners.*.allowedRoutes.kinds.*.group string
@@ -24,7 +21,14 @@ const listenerSetFields = `
       spec.listeners.*.tls.certificateRefs.*.name string
       spec.listeners.*.tls.certificateRefs.*.namespace string
       spec.listeners.*.tls.mode string
-      spec.parentRef.group string
+    `;
+
+/** ListenerSet (gateway.networking.k8s.io) and XListenerSet (gateway.networking.x-k8s.io) share one schema (GEP-1713). */
+const listenerSetFields = `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+${listenerFields}      spec.parentRef.group string
       spec.parentRef.kind string
       spec.parentRef.name string
       spec.parentRef.namespace string
@@ -92,26 +96,7 @@ export const routingFields: readonly KindFields[] = [
       spec.infrastructure.parametersRef.group string
       spec.infrastructure.parametersRef.kind string
       spec.infrastructure.parametersRef.name string
-      spec.listeners list
-      spec.listeners.*.allowedRoutes.kinds list
-      spec.listeners.*.allowedRoutes.kinds.*.group string
-      spec.listeners.*.allowedRoutes.kinds.*.kind string
-      spec.listeners.*.allowedRoutes.namespaces.from string
-      spec.listeners.*.allowedRoutes.namespaces.selector map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchExpressions list
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels map
-      spec.listeners.*.allowedRoutes.namespaces.selector.matchLabels.* string
-      spec.listeners.*.hostname string
-      spec.listeners.*.name string
-      spec.listeners.*.port integer port
-      spec.listeners.*.protocol string
-      spec.listeners.*.tls.certificateRefs list
-      spec.listeners.*.tls.certificateRefs.*.group string
-      spec.listeners.*.tls.certificateRefs.*.kind string
-      spec.listeners.*.tls.certificateRefs.*.name string
-      spec.listeners.*.tls.certificateRefs.*.namespace string
-      spec.listeners.*.tls.mode string
-      spec.tls.frontend.default.validation.caCertificateRefs list
+${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs list
       spec.tls.frontend.default.validation.caCertificateRefs.*.group string
       spec.tls.frontend.default.validation.caCertificateRefs.*.kind string
       spec.tls.frontend.default.validation.caCertificateRefs.*.name string
