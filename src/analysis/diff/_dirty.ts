@@ -1,5 +1,6 @@
 import type { ClusterModel, Pod } from '../../model/types.ts';
 import { policyCidrs } from '../reach/index.ts';
+import { sameWithoutPositions } from './_same.ts';
 import type { DiffSide } from './_side.ts';
 
 /**
@@ -43,12 +44,10 @@ export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
   const ma = a.analysed.model;
   const mb = b.analysed.model;
   if (!plain(ma) || !plain(mb) || settings(ma) !== settings(mb)) return undefined;
-  const policies = (m: ClusterModel) =>
-    new Map(m.networkPolicies.map((p) => [p.key, JSON.stringify(p).replace(sourceJson, '')]));
-  const pa = policies(ma);
-  const pb = policies(mb);
+  const pa = new Map(ma.networkPolicies.map((p) => [p.key, p]));
+  const pb = new Map(mb.networkPolicies.map((p) => [p.key, p]));
   const changed = new Set<string>();
-  for (const [k, v] of pa) if (pb.get(k) !== v) changed.add(k);
+  for (const [k, v] of pa) if (!pb.has(k) || !sameWithoutPositions(v, pb.get(k))) changed.add(k);
   for (const k of pb.keys()) if (!pa.has(k)) changed.add(k);
   const policyNamespaces = new Set(
     [...ma.networkPolicies, ...mb.networkPolicies].filter((p) => changed.has(p.key)).map((p) => p.namespace),
@@ -107,17 +106,6 @@ function settings(m: ClusterModel): string {
   const { source: _source, origins: _origins, ...rest } = m.profile;
   return JSON.stringify(rest);
 }
-
-/**
- * A position (`source`: file, document, line, column, Helm origin, field path) in a policy's JSON, as `SourceRef`
- * is written: where it was read decides no verdict. A position written otherwise is left in, and the policy then
- * counts as changed — a wider comparison, never a missed one.
- */
-const str = '"(?:[^"\\\\]|\\\\.)*"';
-const sourceJson = new RegExp(
-  `"source":\\{"file":${str},"doc":\\d+,"line":\\d+,"column":\\d+(?:,"origin":${str})?(?:,"path":${str})?\\},?`,
-  'g',
-);
 
 /** Only NetworkPolicy decides: no admin or Cilium tier, no mesh. */
 const plain = (m: ClusterModel) => !m.adminPolicies?.length && !m.ciliumPolicies?.length && !m.mesh?.name;

@@ -57,7 +57,7 @@ export function comparedPostures(
   // No verdict can differ: the peers cannot either, and no matrix is needed.
   const verdicts = dirty.sources.size + dirty.destinations.size > 0;
   const ra = verdicts ? namespaceReach(ma, before.context.engine, { shareEngine: true }) : undefined;
-  const rb = verdicts ? namespaceReach(mb, after.context.engine, { shareEngine: true }) : undefined;
+  const rb = ra && reachAfter(after, ra, dirty);
   if (ra && rb)
     for (const n of new Set([...shownA, ...shownB]))
       if (!sameSet(ra.from.get(n), rb.from.get(n)) || !sameSet(ra.to.get(n), rb.to.get(n))) asked.add(n);
@@ -70,6 +70,32 @@ export function comparedPostures(
     return namespacePostures(model, engine, names, reachPosture(model, engine, names, peers));
   };
   return { before: rows(before, shownA, ra), after: rows(after, shownB, rb) };
+}
+
+/**
+ * The after side's namespace peers from the before side's and the cells that may differ, computed on the after
+ * side alone. Why it is exact: a cell (m → n) is some pod pair from m to n allowed on some port. With no dirty
+ * source group in m and no dirty destination group in n, every pod pair of the cell is clean both ways (the same
+ * pods, the same policies isolating them: `dirtyState`), so each pair's verdict on each port is the same on both
+ * sides (https://kubernetes.io/docs/concepts/services-networking/network-policies/), and so is the cell — each
+ * side's port classes cut all of 1-65535, so "some port" is decided exactly on either. The namespaces with pods
+ * are the same on both sides (checked by the caller), so the matrices have the same rows and columns.
+ */
+function reachAfter(after: AnalysedCluster, before: NamespaceReach, dirty: DirtyState): NamespaceReach {
+  const rows = new Set([...dirty.sources].map(nsOf));
+  const columns = new Set([...dirty.destinations].map(nsOf));
+  const { model, engine } = after.context;
+  const part = namespaceReach(model, engine, { shareEngine: true, part: { rows, columns } });
+  const from = new Map<string, Set<string>>();
+  const to = new Map<string, Set<string>>();
+  const add = (m: string, n: string) => {
+    (from.get(n) ?? from.set(n, new Set()).get(n)!).add(m);
+    (to.get(m) ?? to.set(m, new Set()).get(m)!).add(n);
+  };
+  for (const [n, peers] of before.from)
+    if (!columns.has(n)) for (const m of peers) if (!rows.has(m)) add(m, n);
+  for (const [n, peers] of part.from) for (const m of peers) add(m, n);
+  return { from, to };
 }
 
 function sameSet(x: ReadonlySet<string> | undefined, y: ReadonlySet<string> | undefined): boolean {

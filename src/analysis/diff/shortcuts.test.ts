@@ -151,3 +151,21 @@ test('posture: a namespace none of whose objects changed is compared when its pe
   assert.match(shopPosture.before, /ingress from 2 namespaces/);
   assert.match(shopPosture.after, /ingress from 1 namespace\b/);
 });
+
+test('namespace reach of some rows and columns alone equals the whole namespace matrix in those cells (property)', () => {
+  const names = ['shop', 'ops', 'kube-system'];
+  fc.assert(
+    fc.property(picks, fc.subarray(names), fc.subarray(names), (p, rows, columns) => {
+      const { model, context } = sideFrom(apply(p)).analysed;
+      const whole = namespaceReach(model, context.engine, { shareEngine: true });
+      const part = namespaceReach(model, context.engine, {
+        shareEngine: true,
+        part: { rows: new Set(rows), columns: new Set(columns) },
+      });
+      const peers = (m: ReadonlyMap<string, ReadonlySet<string>>, n: string) => [...(m.get(n) ?? [])].sort();
+      for (const n of rows) assert.deepEqual(peers(part.to, n), peers(whole.to, n), `row ${n}`);
+      for (const n of columns) assert.deepEqual(peers(part.from, n), peers(whole.from, n), `column ${n}`);
+    }),
+    { numRuns: 16, seed: 21 },
+  );
+});

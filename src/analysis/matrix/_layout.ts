@@ -39,12 +39,15 @@ export function buildLayout(
   groupName: (p: Pod) => string,
   asked?: readonly MatrixPort[],
 ): Layout {
+  // Each pod's group named once.
+  const nameOf = pods.map(groupName);
   const names = new Map<string, string>();
-  for (const p of pods) names.set(groupName(p), p.namespace);
+  for (let i = 0; i < pods.length; i++) names.set(nameOf[i], pods[i].namespace);
   const groups = [...names].map(([name, namespace]) => ({ name, namespace }));
   groups.sort((a, b) => cmp(a.name, b.name));
   const gIndex = new Map(groups.map((g, i) => [g.name, i]));
-  const groupOf = new Map(pods.map((p) => [p, gIndex.get(groupName(p))!]));
+  const groupOf = new Map<Pod, number>();
+  for (let i = 0; i < pods.length; i++) groupOf.set(pods[i], gIndex.get(nameOf[i])!);
   const byKey = new Map<string, MatrixPort>();
   const key = (port: number, protocol: string) => `${protocol}/${port}`;
   if (asked) for (const p of asked) byKey.set(key(p.port, p.protocol), p);

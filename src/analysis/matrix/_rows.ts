@@ -11,6 +11,12 @@ import type { MatrixEntry, MatrixRow } from './index.ts';
  * pairs of a hostNetwork pod and a pod on its own node are corrected from `engine.allows` (the only pod-level
  * exception). A row costs what its sources reach, not the number of pods squared.
  */
+/** The pods on each node, and those of them with hostNetwork. */
+interface NodePods {
+  readonly onNode: ReadonlyMap<string, readonly Pod[]>;
+  readonly hostsOn: ReadonlyMap<string, readonly Pod[]>;
+}
+
 export class RowBuilder {
   readonly #layout: Layout;
   readonly #verdicts: ClassVerdicts;
@@ -27,6 +33,7 @@ export class RowBuilder {
   readonly #mark: Uint8Array;
   /** Per destination-group mask given to `row`: what of the row's work can reach a marked group. */
   readonly #focus = new WeakMap<Uint8Array, Focus>();
+  readonly #peersTowards = new WeakMap<Uint8Array, NodePods>();
 
   constructor(engine: PolicyEngine, layout: Layout, verdicts: ClassVerdicts) {
     this.#layout = layout;
@@ -94,12 +101,32 @@ export class RowBuilder {
         out.push(G * X + x, truth ? 1 : -1);
       }
     };
+    const { onNode, hostsOn } = to ? this.#towards(to) : h;
     for (const a of mine) {
       // A hostNetwork pod pairs with every other pod on its node; any other pod with the node's hostNetwork pods.
-      const peers = (a.hostNetwork ? h.onNode : h.hostsOn).get(a.nodeName!) ?? [];
+      const peers = (a.hostNetwork ? onNode : hostsOn).get(a.nodeName!) ?? [];
       for (const b of peers) if (b !== a) check(a, b);
     }
     return out;
+  }
+
+  /** The pods on each node (all, hostNetwork) in the groups `to` marks: once per mask, not per row and pod. */
+  #towards(to: Uint8Array): NodePods {
+    let got = this.#peersTowards.get(to);
+    if (!got) {
+      const groupOf = this.#layout.groupOf;
+      const keep = (m: ReadonlyMap<string, readonly Pod[]>) => {
+        const out = new Map<string, Pod[]>();
+        for (const [node, pods] of m) {
+          const kept = pods.filter((b) => to[groupOf.get(b)!]);
+          if (kept.length) out.set(node, kept);
+        }
+        return out;
+      };
+      got = { onNode: keep(this.#hostPairs!.onNode), hostsOn: keep(this.#hostPairs!.hostsOn) };
+      this.#peersTowards.set(to, got);
+    }
+    return got;
   }
 
   /**

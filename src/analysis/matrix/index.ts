@@ -3,7 +3,7 @@
  * (or the ports asked for). Computed from class-level verdicts (`ClassVerdicts`) and per-class pod counts, never
  * per pod pair; rows are computed as they are read, one source group at a time.
  */
-import type { Pod, Protocol } from '../../model/types.ts';
+import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import { ClassVerdicts } from './_class-verdicts.ts';
 import { buildLayout } from './_layout.ts';
@@ -87,8 +87,7 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
   const nsSet = options.namespaces ? new Set(options.namespaces) : undefined;
   const only = options.pods;
   const pods = model.pods.filter((p) => p.ip && (!nsSet || nsSet.has(p.namespace)) && (!only || only(p)));
-  const workloadOf = new Map<string, string>();
-  for (const w of model.workloads) for (const k of w.podKeys) workloadOf.set(k, `${w.namespace}/${w.name}`);
+  const workloadOf = workloadsOf(model);
   const groupOf = (p: Pod) =>
     options.by === 'namespace'
       ? p.namespace
@@ -150,6 +149,19 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
       }
     },
   };
+}
+
+const workloadNames = new WeakMap<ClusterModel, ReadonlyMap<string, string>>();
+
+/** Each pod's workload (`ns/name`) by pod key, once per model (nobody mutates a model). */
+function workloadsOf(model: ClusterModel): ReadonlyMap<string, string> {
+  let got = workloadNames.get(model);
+  if (!got) {
+    const m = new Map<string, string>();
+    for (const w of model.workloads) for (const k of w.podKeys) m.set(k, `${w.namespace}/${w.name}`);
+    workloadNames.set(model, (got = m));
+  }
+  return got;
 }
 
 /** The classes (by id) with a pod in one of the named groups. */

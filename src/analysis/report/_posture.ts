@@ -1,6 +1,6 @@
 import type { ClusterModel, NetworkPolicy, Pod } from '../../model/types.ts';
 import { PolicyEngine } from '../policy/index.ts';
-import { computeMatrix, portClasses } from '../matrix/index.ts';
+import { computeMatrix, portClasses, type MatrixRow } from '../matrix/index.ts';
 import { admitsEverything } from '../doctor/index.ts';
 import { internetClient } from '../trace/index.ts';
 import type { DirectionPosture, OpenRule } from './types.ts';
@@ -112,12 +112,32 @@ export function namespaceReach(
       ? new PolicyEngine({ ...model, pods: model.pods.filter((p) => !p.hostNetwork) })
       : engine;
   const pods = laidOut ? (p: Pod) => !p.hostNetwork : undefined;
-  for (const row of computeMatrix(podEngine, { by: 'namespace', ports, pods }).rows())
-    for (const e of row.entries)
-      if (e.allowedPairs > 0) {
-        add(from, e.to, e.from);
-        add(to, e.from, e.to);
-      }
+  const record = (rows: Iterable<MatrixRow>) => {
+    for (const row of rows)
+      for (const e of row.entries)
+        if (e.allowedPairs > 0) {
+          add(from, e.to, e.from);
+          add(to, e.from, e.to);
+        }
+  };
+  const part = options.part;
+  if (!part) {
+    record(computeMatrix(podEngine, { by: 'namespace', ports, pods }).rows());
+    return { from, to };
+  }
+  // The rows asked, whole (their class verdicts need every destination); then the other rows towards the
+  // columns asked alone (class verdicts decided towards those namespaces' classes only).
+  let names: readonly string[] | undefined;
+  if (part.rows.size) {
+    const whole = computeMatrix(podEngine, { by: 'namespace', ports, pods });
+    names = whole.groups.map((g) => g.name);
+    record(whole.rows({ sources: part.rows }));
+  }
+  if (part.columns.size) {
+    const towards = computeMatrix(podEngine, { by: 'namespace', ports, pods, destinations: part.columns });
+    names ??= towards.groups.map((g) => g.name);
+    record(towards.rows({ sources: new Set(names.filter((n) => !part.rows.has(n))) }));
+  }
   return { from, to };
 }
 
@@ -129,6 +149,12 @@ export interface NamespaceReachOptions {
    * change no cell. Other tiers (Cilium's host entity) keep the second engine.
    */
   readonly shareEngine?: boolean;
+  /**
+   * Only the cells of these rows (sources) and columns (destinations) of the namespace matrix: `to.get(n)` is whole
+   * for a row asked, `from.get(n)` for a column asked; every other cell is left out (`diff` takes them from the
+   * other side, where they cannot differ).
+   */
+  readonly part?: { readonly rows: ReadonlySet<string>; readonly columns: ReadonlySet<string> };
 }
 
 function add2<T>(m: Map<string, T[]>, k: string, v: T): void {
