@@ -146,8 +146,9 @@ async function connectionRoute(
 async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
   if (!opts.from)
     return fail(io, '--via mesh needs --from NS/NAME, the pod or workload that sends the request');
-  const req = meshRequest(url, opts);
-  if (typeof req === 'string') return fail(io, req);
+  const asked = meshRequest(url, opts);
+  if (typeof asked === 'string') return fail(io, asked);
+  const req = asked.request;
   const loaded = await loadCluster(opts, io);
   if (typeof loaded === 'number') return io.exit(loaded);
   const model = loaded.cluster.model;
@@ -155,7 +156,7 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
   if (typeof client === 'string') return fail(io, client);
   const decision = compileMesh(model).route(req, client);
   if (typeof decision === 'string') return fail(io, decision);
-  const result = { request: req, decision };
+  const result = { ...asked, decision };
   io.stdout(
     opts.output === 'json' ? JSON.stringify(meshRouteJson(result), null, 2) + '\n' : renderMeshRoute(result),
   );
@@ -169,12 +170,12 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
 async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
   const rest = opts.via.slice('istio-gateway'.length + 1);
   const gateway = rest ? (rest.includes('/') ? rest : `default/${rest}`) : undefined;
-  const req = meshRequest(url, opts);
-  if (typeof req === 'string') return fail(io, req);
+  const asked = meshRequest(url, opts);
+  if (typeof asked === 'string') return fail(io, asked);
   const loaded = await loadCluster(opts, io);
   if (typeof loaded === 'number') return io.exit(loaded);
-  const answer = compileMesh(loaded.cluster.model).gatewayRoute(req, gateway);
-  const result = { request: req, answer };
+  const answer = compileMesh(loaded.cluster.model).gatewayRoute(asked.request, gateway);
+  const result = { ...asked, answer };
   io.stdout(
     opts.output === 'json'
       ? JSON.stringify(istioGatewayRouteJson(result), null, 2) + '\n'
@@ -184,23 +185,30 @@ async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions): Promi
   io.exit(loaded.inputExit || (ok ? exitCodes.ok : exitCodes.findings));
 }
 
+/** A mesh request, and whether the user asked for a connection (`tcp://`, `tls://`) rather than HTTP. */
+interface MeshAsked {
+  readonly request: HttpRequest;
+  readonly connection?: 'tcp' | 'tls';
+}
+
 /**
  * The request a mesh proxy (sidecar or Istio gateway) sees: an HTTP(S) URL, or a connection `tcp://HOST:PORT`
  * / `tls://HOST[:PORT]` (the host names the destination; for tls it is the SNI unless `--sni` says otherwise),
  * which Istio routes by VirtualService `tcp`/`tls` rules.
  */
-function meshRequest(url: string, opts: RouteOptions): HttpRequest | string {
+function meshRequest(url: string, opts: RouteOptions): MeshAsked | string {
   const m = /^(tcp|tls):\/\/([^/:]+)(?::(\d+))?\/?$/i.exec(url);
   if (!m) {
     if (/^(tcp|tls|udp):/i.test(url)) return `"${url}" must be tcp://HOST:PORT or tls://HOST[:PORT] here`;
-    return parseRequest({ url, method: opts.request, headers: opts.header, sni: opts.sni });
+    const request = parseRequest({ url, method: opts.request, headers: opts.header, sni: opts.sni });
+    return typeof request === 'string' ? request : { request };
   }
   const tls = m[1].toLowerCase() === 'tls';
   const port = m[3] ? Number(m[3]) : tls ? 443 : undefined;
   if (port === undefined || !(port > 0 && port < 65536))
     return `${m[1]}:// needs a port (${m[1]}://HOST:PORT)`;
   const host = m[2].toLowerCase();
-  return {
+  const request: HttpRequest = {
     scheme: tls ? 'https' : 'http',
     host,
     port,
@@ -210,6 +218,7 @@ function meshRequest(url: string, opts: RouteOptions): HttpRequest | string {
     headers: { host },
     ...(tls ? { sni: (opts.sni ?? host).toLowerCase() } : {}),
   };
+  return { request, connection: tls ? 'tls' : 'tcp' };
 }
 
 function fail(io: Io, message: string): void {

@@ -289,7 +289,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'VirtualService',
     namespaced: true,
     level: 'partial',
-    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); delegation is not modeled',
+    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); delegation is not modeled',
   },
   {
     group: 'networking.istio.io',

@@ -1,21 +1,19 @@
 import { meshActual, type IstioGatewayAnswer } from '../analysis/mesh/index.ts';
 import type { HttpRequest } from '../model/routing.ts';
-import { renderMeshRoute } from './mesh-route.ts';
+import { renderMeshRoute, requestLine } from './mesh-route.ts';
 
 /** One `route --via istio-gateway[:NS/NAME]` answer: the request and the ingress gateway's answer. */
 export interface IstioGatewayRouteResult {
   readonly request: HttpRequest;
   readonly answer: IstioGatewayAnswer;
+  /** What the user asked for when it was a connection (`tcp://`, `tls://`), not an HTTP request. */
+  readonly connection?: 'tcp' | 'tls';
 }
 
 /** The answer in words: the gateway (pods, Service, server, TLS), then the route as `route --via mesh` prints it. Pure. */
 export function renderIstioGatewayRoute(r: IstioGatewayRouteResult): string {
   const a = r.answer;
-  const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
-  const conn = a.decision?.connection;
-  const what = conn
-    ? `${conn} connection to ${r.request.host}:${r.request.port}${conn === 'tls' ? ` (SNI ${r.request.sni ?? r.request.host})` : ''}`
-    : `${r.request.method} ${r.request.scheme}://${r.request.host}:${r.request.port}${r.request.path}${q}`;
+  const what = requestLine(r.request, a.decision?.connection ?? r.connection);
   const lines = [`${what} via the Istio ingress gateway${a.gateway ? ` (Gateway ${a.gateway})` : ''}`];
   if (a.pods.length)
     lines.push(`gateway pods: ${a.pods.join(', ')}${a.service ? ` behind Service ${a.service}` : ''}`);

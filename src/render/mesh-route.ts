@@ -5,15 +5,25 @@ import type { HttpRequest } from '../model/routing.ts';
 export interface MeshRouteResult {
   readonly request: HttpRequest;
   readonly decision: MeshDecision;
+  /** What the user asked for when it was a connection (`tcp://`, `tls://`), not an HTTP request. */
+  readonly connection?: 'tcp' | 'tls';
+}
+
+/**
+ * The first words of a mesh answer: a connection (`tcp`/`tls connection to HOST:PORT (SNI …)`) when the proxy
+ * treats it as one or the user asked for one — even when nothing answers it — else the HTTP request line. Pure.
+ */
+export function requestLine(request: HttpRequest, connection: 'tcp' | 'tls' | undefined): string {
+  if (connection)
+    return `${connection} connection to ${request.host}:${request.port}${connection === 'tls' ? ` (SNI ${request.sni ?? request.host})` : ''}`;
+  const q = request.query.length ? `?${request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
+  return `${request.method} ${request.scheme}://${request.host}:${request.port}${request.path}${q}`;
 }
 
 /** The `kubetwin route --via mesh` answer in words: verdict first, then why, then what lost. Pure. */
 export function renderMeshRoute(r: MeshRouteResult): string {
   const d = r.decision;
-  const q = r.request.query.length ? `?${r.request.query.map(([k, v]) => `${k}=${v}`).join('&')}` : '';
-  const what = d.connection
-    ? `${d.connection} connection to ${r.request.host}:${r.request.port}${r.request.sni ? ` (SNI ${r.request.sni})` : ''}`
-    : `${r.request.method} ${r.request.scheme}://${r.request.host}:${r.request.port}${r.request.path}${q}`;
+  const what = requestLine(r.request, d.connection ?? r.connection);
   const lines = [
     `${what} from ${d.client} (${d.clientMeshed ? `${d.mesh} sidecar` : 'no sidecar'}) via mesh`,
   ];

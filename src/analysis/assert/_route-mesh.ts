@@ -17,7 +17,7 @@ export interface MeshRouteEntry {
 
 const isMap = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
-const routeFields = ['via', 'from', 'host', 'port', 'path', 'method', 'headers', 'query'];
+const routeFields = ['via', 'from', 'scheme', 'sni', 'host', 'port', 'path', 'method', 'headers', 'query'];
 const gatewayFields = ['via', 'scheme', 'sni', 'host', 'port', 'path', 'method', 'headers', 'query'];
 
 /** Whether a `route.via` names the Istio ingress gateway: `istio-gateway` or `istio-gateway:NS/NAME`. */
@@ -33,9 +33,12 @@ function strings(v: unknown, field: string): Record<string, string> | EntryProbl
 }
 
 /**
- * `route: {via: mesh, from: NS/NAME, host, port?, path, method?, headers?, query?}` with `expect` on any of
- * `backend`, `subset`, `workloads`, `split`, `status`, `redirect`, `rewrittenPath` — as `route --via mesh`
- * answers. `port` is the Service port the client sends to (default 80).
+ * `route: {via: mesh, from: NS/NAME, scheme?, sni?, host, port?, path, method?, headers?, query?}` with `expect`
+ * on any of `backend`, `subset`, `workloads`, `split`, `status`, `redirect`, `rewrittenPath` — as `route --via
+ * mesh` answers. `port` is the Service port the client sends to (default 80, 443 for https). On a port Istio
+ * proxies as TCP the entry is one connection judged by VirtualService `tcp` rules (`route --via mesh
+ * tcp://HOST:PORT`); on a TLS port by `tls` rules with `sni` as the server name (default: the host asked for,
+ * as `route --via mesh tls://HOST[:PORT]`).
  * `route: {via: istio-gateway[:NS/NAME], scheme?, sni?, host, port?, path, ...}` asks the Istio ingress gateway
  * as `route --via istio-gateway` does: `port` is the port the client connects to (default 80, 443 for https).
  */

@@ -29,7 +29,8 @@ const common = (pod: Pod) => ({
 /**
  * A TCP or PASSTHROUGH server's connection, routed by the `tcp`/`tls` rules of the VirtualServices bound to
  * that Gateway server (oldest first). The gateway has no route of its own: no rule, the connection is closed.
- * The destination address (for `destinationSubnets`) is the gateway's, which the twin does not pin down.
+ * istiod settles the blocks at a gateway by port and gateways only: `destinationSubnets` (and the source
+ * predicates) are not consulted there, so no destination address is needed (`_l4.ts`, istio/istio#54449).
  */
 export function gatewayL4(
   model: ClusterModel,

@@ -54,6 +54,7 @@ export function l4Decision(
   fill: (t: MeshTarget) => MeshTarget = (t) => t,
 ): MeshDecision {
   const o = chooseL4(vss, c, client);
+  notes.push(...o.notes);
   const base = { ...common, connection: c.kind, lost: o.lost, destinations: [] };
   const by = o.won
     ? `Istio VirtualService ${o.won.vs.namespace}/${o.won.vs.name} (${c.kind} rules)`

@@ -11,6 +11,12 @@
  *   own chain; chains but none for the connection's SNI: no filter chain matches and the connection is closed.
  * - Envoy picks among chains by the most specific destination prefix first, then the server name (exact before
  *   the longest wildcard) — https://www.envoyproxy.io/docs/envoy/latest/api-v3/config/listener/v3/listener_components.proto#config-listener-v3-filterchainmatch
+ * - At a gateway istiod settles a block by `port` (the server's) and `gateways` alone (pilot/pkg/networking/core/
+ *   gateway.go `l4SingleMatch`): `destinationSubnets`, `sourceLabels` and `sourceNamespace` are not consulted
+ *   there, and its `tls` chains carry only `sniHosts`; a block whose SNI host an earlier block on the port took
+ *   is skipped (`CheckDuplicates`). A maintainer: "destinationSubnets only works for sidecars"
+ *   (https://github.com/istio/istio/issues/54449). So a subnet rule at a gateway takes every connection on its
+ *   port, whatever address the client dialed, and the answer says so.
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TCPRoute
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/#TLSRoute
  */
@@ -45,6 +51,8 @@ export interface L4Outcome {
   readonly closed?: string;
   /** What the twin cannot decide (the verdict is unknown). */
   readonly unknown?: string;
+  /** Predicates a gateway does not consult, on the blocks that were settled. */
+  readonly notes: readonly string[];
 }
 
 const labelsText = (l: Readonly<Record<string, string>>) =>
@@ -81,6 +89,7 @@ function staticFailure(
   if (client.gateway && !gws.some((g) => g !== 'mesh' && ref(g) === client.gateway))
     return `applies only to ${gws.join(', ')}, not to gateway ${client.gateway}`;
   if (m.port !== undefined && m.port !== c.port) return `destination port ${c.port} is not ${m.port}`;
+  if (client.gateway) return undefined;
   if (m.sourceNamespace !== undefined && client.pod.namespace !== m.sourceNamespace)
     return `client namespace ${client.pod.namespace} is not ${m.sourceNamespace}`;
   for (const [k, v] of Object.entries(m.sourceLabels ?? {}))
@@ -150,6 +159,21 @@ function byDestination(chains: readonly Chain[], c: L4Connection, lost: LostCand
   return keep.map((s) => s.x);
 }
 
+/** At a gateway, the predicates of a settled block istiod leaves out, in words; undefined when none. */
+function ignoredAtGateway(m: IstioL4Match, at: string, gateway: string): string | undefined {
+  const left = [
+    ...(m.destinationSubnets.length ? [`destinationSubnets ${m.destinationSubnets.join(', ')}`] : []),
+    ...(m.sourceLabels ? [`sourceLabels ${labelsText(m.sourceLabels)}`] : []),
+    ...(m.sourceNamespace ? [`sourceNamespace ${m.sourceNamespace}`] : []),
+  ];
+  return left.length
+    ? `${at}: ${left.join(', ')} not consulted at gateway ${gateway} (istiod matches a gateway's tcp/tls blocks on port and gateways only; destinationSubnets work for sidecars): the block takes every connection on its port`
+    : undefined;
+}
+
+/** The SNI hosts of `m` an earlier block on this gateway port already took (istiod skips such a block). */
+const takenHosts = (m: IstioL4Match, taken: Set<string>) => m.sniHosts.filter((h) => taken.has(h));
+
 /**
  * The rule of `vss` (in creation order, already filtered to those that apply to the destination and are
  * visible to the client) that takes connection `c` from `client` (a sidecar, or a gateway proxy).
@@ -157,8 +181,11 @@ function byDestination(chains: readonly Chain[], c: L4Connection, lost: LostCand
 export function chooseL4(vss: readonly VirtualService[], c: L4Connection, client: MeshClient): L4Outcome {
   const lost: LostCandidate[] = [];
   const chains: Chain[] = [];
+  const notes: string[] = [];
   const seen = new Set<string>();
   let terminal: Chain | undefined;
+  const gw = client.gateway;
+  const subnetsOf = (m: IstioL4Match) => (gw ? [] : m.destinationSubnets);
   for (const vs of vss)
     for (const rule of c.kind === 'tcp' ? vs.tcp : vs.tls) {
       const base = `spec.${c.kind}[${rule.index}]`;
@@ -183,15 +210,26 @@ export function chooseL4(vss: readonly VirtualService[], c: L4Connection, client
           lost.push(lostOf(w(m), why));
           continue;
         }
+        const ignored = gw && ignoredAtGateway(m, `${vs.key} ${w(m).at}`, gw);
+        if (c.kind === 'tls' && gw && takenHosts(m, seen).length) {
+          lost.push(
+            lostOf(
+              w(m),
+              `SNI host ${takenHosts(m, seen).join(', ')} is taken by an earlier block on this port`,
+            ),
+          );
+          continue;
+        }
+        if (ignored) notes.push(ignored);
         if (c.kind === 'tls') {
           const key = `${m.sniHosts.join(',')}|${m.destinationSubnets.join(',')}`;
-          if (seen.has(key)) {
+          if (gw) m.sniHosts.forEach((h) => seen.add(h));
+          else if (seen.has(key)) {
             lost.push(lostOf(w(m), 'an earlier block has the same sniHosts and destinationSubnets'));
             continue;
-          }
-          seen.add(key);
-          chains.push({ w: w(m), subnets: m.destinationSubnets, sniHosts: m.sniHosts });
-        } else if (!m.destinationSubnets.length) {
+          } else seen.add(key);
+          chains.push({ w: w(m), subnets: subnetsOf(m), sniHosts: m.sniHosts });
+        } else if (!subnetsOf(m).length) {
           chains.push((terminal = { w: w(m), subnets: [], sniHosts: [] }));
           break;
         } else subnets.push(...m.destinationSubnets);
@@ -199,10 +237,10 @@ export function chooseL4(vss: readonly VirtualService[], c: L4Connection, client
       if (subnets.length && (!terminal || terminal.w.rule !== rule))
         chains.push({ w: { ...w(), match: `destination ${subnets.join(', ')}` }, subnets, sniHosts: [] });
     }
-  if (!chains.length) return { lost };
+  if (!chains.length) return { lost, notes };
   const narrowed = byDestination(chains, c, lost);
-  if (typeof narrowed === 'string') return { lost, unknown: narrowed };
-  if (c.kind === 'tcp') return { won: narrowed[0]?.w, lost };
+  if (typeof narrowed === 'string') return { lost, unknown: narrowed, notes };
+  if (c.kind === 'tcp') return { won: narrowed[0]?.w, lost, notes };
   const sni = c.sni ?? '';
   const scored = narrowed.map((x) => ({ x, s: Math.max(-1, ...x.sniHosts.map((h) => sniScore(h, sni))) }));
   const best = Math.max(-1, ...scored.map((s) => s.s));
@@ -220,7 +258,8 @@ export function chooseL4(vss: readonly VirtualService[], c: L4Connection, client
   if (!winner)
     return {
       lost,
+      notes,
       closed: `no tls rule's sniHosts take SNI ${sni || '(none)'}: no filter chain matches and the proxy closes the connection`,
     };
-  return { won: winner.w, lost };
+  return { won: winner.w, lost, notes };
 }
