@@ -4,7 +4,7 @@
  * time per phase and the process's peak RSS. Prints one markdown row per case (the load average before it).
  *
  *   node --import tsx bench/load.ts [--sizes 10000,100000,150000] [--family realistic] [--repeat 3]
- *                                   [--dir /tmp/kubetwin-e2e]
+ *                                   [--dir /tmp/kubetwin-e2e] [--node-flags '--max-semi-space-size=32']
  *
  * Each case runs in a child process, so peak RSS is that case's alone, from this file bundled by esbuild as
  * `npm run build` bundles the CLI (tsx would time its own helpers: it wraps every closure in `__name`). The
@@ -72,6 +72,9 @@ if (process.argv[2] === '--one') {
   const sizes = arg('sizes', '10000,100000,150000').split(',').map(Number);
   const repeat = Number(arg('repeat', '3'));
   const bundle = arg('bundle', '/tmp/kubetwin-load-bench.mjs');
+  // V8 flags for each case's process, e.g. `--node-flags --max-semi-space-size=32` (design note 0006, Decision 8);
+  // none by default, as the `kubetwin` bin starts Node.
+  const nodeFlags = arg('node-flags', '').split(' ').filter(Boolean);
   // Imported here only: the bundle (run from /tmp) never loads esbuild.
   const { build } = await import('esbuild');
   await build({
@@ -89,7 +92,7 @@ if (process.argv[2] === '--one') {
   });
   const s = (ms: number) => (ms / 1000).toFixed(2);
   process.stdout.write(
-    `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}; median of ${repeat}\n\n` +
+    `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version} ${nodeFlags.join(' ')}; median of ${repeat}\n\n` +
       '| family | pods | YAML MB | parse wall / CPU s | parse + build wall / CPU s | build CPU s | peak RSS MB | load before |\n' +
       '| --- | --- | --- | --- | --- | --- | --- | --- |\n',
   );
@@ -102,7 +105,7 @@ if (process.argv[2] === '--one') {
     for (let i = 0; i < repeat; i++) {
       const r = spawnSync(
         process.execPath,
-        ['--expose-gc', bundle, '--one', family, String(pods), '--dir', root],
+        [...nodeFlags, '--expose-gc', bundle, '--one', family, String(pods), '--dir', root],
         { encoding: 'utf8', maxBuffer: 1 << 24 },
       );
       if (r.status !== 0) throw new Error(r.stderr);
