@@ -1,0 +1,46 @@
+import type { SourceRef } from '../model/diagnostic.ts';
+import type { ContainerSetting } from '../model/types.ts';
+
+/** One container's `command` or `args` list: what its words share. */
+export interface WordList {
+  readonly container: string;
+  readonly field: 'command' | 'args';
+  /** Locates word `i` of the list; called only when a diagnostic or a discovered flow cites that word. */
+  readonly locate: (i: number) => SourceRef;
+}
+
+/**
+ * One word of a container's `command` or `args`. A list can hold a million words of which only the few a flow or a
+ * diagnostic cites are ever shown, so a word keeps its list and index, and its name (`args[2]`) and located source
+ * are computed when read rather than stored: a few dozen bytes per word instead of a path string and a source each.
+ * Serialised (`toJSON`) it is the same plain setting an eagerly built one would be.
+ */
+export class WordSetting implements ContainerSetting {
+  readonly kind = 'arg' as const;
+  readonly value: string;
+  private readonly list: WordList;
+  private readonly index: number;
+
+  constructor(list: WordList, index: number, value: string) {
+    this.list = list;
+    this.index = index;
+    this.value = value;
+  }
+
+  get container(): string {
+    return this.list.container;
+  }
+
+  get name(): string {
+    return `${this.list.field}[${this.index}]`;
+  }
+
+  get source(): SourceRef {
+    return this.list.locate(this.index);
+  }
+
+  toJSON(): ContainerSetting {
+    const { container, kind, name, value, source } = this;
+    return { container, kind, name, value, source };
+  }
+}
