@@ -1,5 +1,5 @@
 import type { SourceRef } from '../model/diagnostic.ts';
-import type { ContainerSetting } from '../model/types.ts';
+import type { ClusterModel, ContainerSetting, WorkloadSettings } from '../model/types.ts';
 
 /** One container's `command` or `args` list: what its words share. */
 export interface WordList {
@@ -43,4 +43,19 @@ export class WordSetting implements ContainerSetting {
     const { container, kind, name, value, source } = this;
     return { container, kind, name, value, source };
   }
+}
+
+/**
+ * `model` with every word located and plain: what V8's structured serialisation (the model cache) can store, as a
+ * word's list keeps the function that locates it. The model itself, when it has no words.
+ */
+export function withLocatedWords(model: ClusterModel): ClusterModel {
+  const lazy = (w: WorkloadSettings) => w.settings.some((s) => s instanceof WordSetting);
+  if (!model.settings?.some(lazy)) return model;
+  return {
+    ...model,
+    settings: model.settings.map((w) =>
+      lazy(w) ? { ...w, settings: w.settings.map((s) => (s instanceof WordSetting ? s.toJSON() : s)) } : w,
+    ),
+  };
 }

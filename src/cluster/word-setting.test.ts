@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { serialize, deserialize } from 'node:v8';
 import { buildFromTexts } from '../api/index.ts';
+import { withLocatedWords } from './index.ts';
 
 const text = `apiVersion: v1
 kind: Pod
@@ -43,4 +45,12 @@ test('a command or args word is named and located when read, and serialises as a
     },
     { container: 'c', kind: 'arg', name: 'args[2]', value: '$(X)', source: at(`${base}.args[2]`, 10, 38) },
   ]);
+});
+
+test('withLocatedWords: the model with its words located is plain data the model cache can store', () => {
+  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
+  assert.throws(() => serialize(model), /could not be cloned/);
+  const stored = deserialize(serialize(withLocatedWords(model))) as typeof model;
+  assert.equal(JSON.stringify(stored.settings), JSON.stringify(model.settings));
+  assert.ok(stored.settings![0].settings.every((s) => Object.getPrototypeOf(s) === Object.prototype));
 });
