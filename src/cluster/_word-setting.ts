@@ -16,7 +16,6 @@ export interface WordList {
  * Serialised (`toJSON`) it is the same plain setting an eagerly built one would be.
  */
 export class WordSetting implements ContainerSetting {
-  readonly kind = 'arg' as const;
   readonly value: string;
   private readonly list: WordList;
   private readonly index: number;
@@ -25,6 +24,10 @@ export class WordSetting implements ContainerSetting {
     this.list = list;
     this.index = index;
     this.value = value;
+  }
+
+  get kind(): 'arg' {
+    return 'arg';
   }
 
   get container(): string {
