@@ -24,6 +24,9 @@ interface Dimension {
 const pod = (meta: string, extra = '') =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n${meta}spec:\n  containers: [{name: c, image: x${extra}}]\n`;
 
+/** Args that name a Service (found as flows), one that names none (unresolved), then plain words. */
+const argWords = ['cart:8080', 'http://cart:8080/x', 'nowhere:99'];
+
 /** Inputs that grow along one dimension with n. */
 const dimensions: Record<string, Dimension> = {
   'labels on one object': {
@@ -57,6 +60,14 @@ const dimensions: Record<string, Dimension> = {
         { length: Math.ceil(n / 10) },
         (_, i) => `apiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {ports: [{port: 80}]}\n`,
       ).join('---\n'),
+  },
+  'args of a Deployment container, some naming a Service': {
+    n: 2000,
+    make: (n) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: cart}\nspec: {selector: {app: cart}, ports: [{port: 8080}]}\n---\n` +
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n` +
+      `  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: c\n        image: x\n` +
+      `        args: [${Array.from({ length: n * 8 }, (_, i) => argWords[i % 100] ?? 'w').join(', ')}]\n`,
   },
   'ports of one container': {
     n: 1000,

@@ -2,6 +2,7 @@ import type { ConfigMapData, ContainerSetting, WorkloadSettings } from '../model
 import type { PathSegment } from '../parse/index.ts';
 import type { Envelope } from './_envelope.ts';
 import { workloadKinds } from './_ownership.ts';
+import { WordSetting, type WordList } from './_word-setting.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -58,18 +59,13 @@ function readContainer(env: Envelope, path: PathSegment[], out: ContainerSetting
         source: env.raw.locate([...path, 'envFrom', i]),
       });
   });
-  for (const field of ['command', 'args'] as const)
+  for (const field of ['command', 'args'] as const) {
+    const list: WordList = { container, field, locate: (i) => env.raw.locate([...path, field, i]) };
     listOf(at(body, [...path, field])).forEach((w, i) => {
       const word = text(w);
-      if (word)
-        out.push({
-          container,
-          kind: 'arg',
-          name: `${field}[${i}]`,
-          value: expand(word, values),
-          source: env.raw.locate([...path, field, i]),
-        });
+      if (word) out.push(new WordSetting(list, i, word.includes('$') ? expand(word, values) : word));
     });
+  }
 }
 
 /** Env, command, args and ConfigMap references of every workload and Pod, in document order. */

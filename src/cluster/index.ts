@@ -25,6 +25,7 @@ import { readConfigMaps, readContainerSettings } from './_container-settings.ts'
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
 export { addonObjects } from './_addons.ts';
+export { withLocatedWords } from './_word-setting.ts';
 export {
   inferProfile,
   inferFromObjects,

@@ -20,8 +20,12 @@ export class Positions {
 
   /** Per entry, the index after its subtree (computed on the first lookup): siblings are skipped over. */
   private ends: Int32Array | undefined;
-  /** Children of entries with many children (a List's items), by key, built on the first lookup into them. */
-  private readonly wide = new Map<number, Map<PathSegment, number>>();
+  /**
+   * Children of entries with many children (a List's items), by key, built on the first lookup into them: a
+   * sequence's items as an array by index (4 bytes an item: a million-item flow sequence stays small), a
+   * mapping's entries as a map.
+   */
+  private readonly wide = new Map<number, Map<PathSegment, number> | Int32Array>();
 
   /**
    * Offset of the deepest entry on `path` (the key, for mapping entries), as the full reader's lookup finds
@@ -43,6 +47,7 @@ export class Positions {
     const ends = (this.ends ??= this.subtreeEnds());
     const { keys } = this;
     const wide = this.wide.get(at);
+    if (wide instanceof Int32Array) return typeof seg === 'number' ? (wide[seg] ?? -1) : -1;
     if (wide) {
       const j = typeof seg === 'number' ? (wide.get(seg) ?? wide.get(String(seg))) : wide.get(seg);
       return j === undefined || !matches(keys[j], seg) ? -1 : j;
@@ -54,12 +59,28 @@ export class Positions {
         found = j;
         if (hops < 32) return j;
       }
-    if (hops >= 32) {
-      const byKey = new Map<PathSegment, number>();
-      for (let j = at + 1; j < ends[at]; j = ends[j]) if (!byKey.has(keys[j])) byKey.set(keys[j], j);
-      this.wide.set(at, byKey);
-    }
+    if (hops >= 32) this.wide.set(at, this.sequenceItems(at, hops) ?? this.byKey(at));
     return found;
+  }
+
+  /** The `count` children of `at` by index, when they are a sequence's items (keys 0, 1, 2, …). */
+  private sequenceItems(at: number, count: number): Int32Array | undefined {
+    const { keys, ends } = this;
+    const items = new Int32Array(count);
+    let k = 0;
+    for (let j = at + 1; j < ends![at]; j = ends![j], k++) {
+      if (keys[j] !== k) return undefined;
+      items[k] = j;
+    }
+    return items;
+  }
+
+  /** The children of `at` by key, the first of each key. */
+  private byKey(at: number): Map<PathSegment, number> {
+    const { keys, ends } = this;
+    const byKey = new Map<PathSegment, number>();
+    for (let j = at + 1; j < ends![at]; j = ends![j]) if (!byKey.has(keys[j])) byKey.set(keys[j], j);
+    return byKey;
   }
 
   private subtreeEnds(): Int32Array {

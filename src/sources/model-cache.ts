@@ -2,8 +2,9 @@
  * The built-model cache (`--cache DIR`): the cluster built from a set of inputs, stored under the hash of
  * everything that decides it — kubetwin's build, the options that change the build, and each input's name and
  * bytes — so a second run over the same inputs skips parsing and building. Values are written with V8's
- * structured serialisation (the model is plain data: maps, arrays, strings; it round-trips deep-equal) to a
- * temporary file renamed into place, so a reader never sees half a file. Anything wrong with a cached file
+ * structured serialisation (the model is plain data: maps, arrays, strings, once `withLocatedWords` has located
+ * the container words; it round-trips deep-equal) to a temporary file renamed into place, so a reader never sees
+ * half a file. Anything wrong with a cached file
  * (unreadable, truncated, from another build) is a miss, never an error: the cache can always be deleted.
  */
 import { createHash } from 'node:crypto';
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { Cluster, ManifestText } from '../api/index.ts';
+import { withLocatedWords } from '../cluster/index.ts';
 
 /** What, besides the inputs, changes the cluster built from them. */
 export interface CacheKeyParts {
@@ -74,7 +76,10 @@ export async function writeCachedCluster(
   try {
     await mkdir(dir, { recursive: true });
     const tmp = `${pathOf(dir, key)}.${process.pid}.tmp`;
-    await writeFile(tmp, serialize({ format, cluster }));
+    await writeFile(
+      tmp,
+      serialize({ format, cluster: { ...cluster, model: withLocatedWords(cluster.model) } }),
+    );
     await rename(tmp, pathOf(dir, key));
     return undefined;
   } catch (e) {

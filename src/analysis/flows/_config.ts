@@ -12,7 +12,8 @@ const addressName = /host|addr|url|uri|server|service|endpoint|broker|dsn|upstre
 interface Text {
   readonly name: string;
   readonly value: string;
-  readonly evidence: Evidence[];
+  /** Built when an address in `value` is taken (a million args are read; a few are cited). */
+  readonly evidence: () => Evidence[];
   /** Config file contents (a mounted ConfigMap): only addresses with a port, scheme or namespace count. */
   readonly file?: boolean;
   /** A sibling `*_PORT` value for a `*_HOST` setting. */
@@ -53,10 +54,12 @@ function portsFor(
   return s.ports.map((p) => ({ port: p.port, confidence: s.ports.length === 1 ? 'medium' : 'low' }));
 }
 
-/** The texts of one workload's settings: env values, ConfigMap keys they read, args, mounted config files. */
-function textsOf(model: ClusterModel, w: WorkloadSettings): Text[] {
+/**
+ * The texts of one workload's settings: env values, ConfigMap keys they read, args, mounted config files. Yielded
+ * one at a time, so a container with a million args never holds a million texts.
+ */
+function* textsOf(model: ClusterModel, w: WorkloadSettings): Generator<Text> {
   const maps = new Map((model.configMaps ?? []).map((c) => [`${c.namespace}/${c.name}`, c]));
-  const out: Text[] = [];
   const ev = (s: ContainerSetting, what: string): Evidence => ({
     text: `${w.owner} ${what}`,
     source: s.source,
@@ -72,10 +75,11 @@ function textsOf(model: ClusterModel, w: WorkloadSettings): Text[] {
       const stem = /^(.*)_HOST(NAME)?$/.exec(s.name)?.[1];
       const sibling = stem ? envValues.get(`${s.container}/${stem}_PORT`) : undefined;
       const port = sibling && /^\d{1,5}$/.test(sibling.value) ? Number(sibling.value) : undefined;
-      out.push({
+      const value = s.value;
+      yield {
         name: s.name,
-        value: s.value,
-        evidence: [ev(s, `env ${s.name}=${s.value}`)],
+        value,
+        evidence: () => [ev(s, `env ${s.name}=${value}`)],
         ...(port && sibling
           ? {
               pairedPort: {
@@ -84,29 +88,29 @@ function textsOf(model: ClusterModel, w: WorkloadSettings): Text[] {
               },
             }
           : {}),
-      });
+      };
     } else if (s.kind === 'env' && s.configMap?.key && cm) {
       const entry = cm.entries.find((e) => e.key === s.configMap!.key);
       if (entry)
-        out.push({
+        yield {
           name: s.name,
           value: entry.value,
-          evidence: [
+          evidence: () => [
             ev(s, `env ${s.name} from ConfigMap ${cm.name} key ${entry.key}`),
             { text: `${cm.key} data.${entry.key}=${entry.value.slice(0, 80)}`, source: entry.source },
           ],
-        });
+        };
     } else if ((s.kind === 'env-from' || s.kind === 'volume') && cm) {
       for (const entry of cm.entries)
-        out.push({
+        yield {
           name: entry.key,
           value: entry.value,
           file: s.kind === 'volume' || entry.value.includes('\n'),
-          evidence: [
+          evidence: () => [
             ev(s, s.kind === 'volume' ? `mounts ConfigMap ${cm.name}` : `env from ConfigMap ${cm.name}`),
             { text: `${cm.key} data.${entry.key}`, source: entry.source },
           ],
-        });
+        };
     } else if (s.kind === 'arg' && s.value !== undefined) {
       const list = argsByContainer.get(s.container) ?? [];
       list.push(s);
@@ -114,7 +118,7 @@ function textsOf(model: ClusterModel, w: WorkloadSettings): Text[] {
     }
   }
   for (const args of argsByContainer.values())
-    args.forEach((s, i) => {
+    for (const [i, s] of args.entries()) {
       const value = s.value!;
       const flag = /^-{1,2}([\w.-]+)=(.*)$/s.exec(value);
       const prev = args[i - 1]?.value;
@@ -123,14 +127,13 @@ function textsOf(model: ClusterModel, w: WorkloadSettings): Text[] {
         : prev && /^-{1,2}[\w.-]+$/.test(prev) && !value.startsWith('-')
           ? prev
           : s.name;
-      out.push({
+      yield {
         name,
         value: flag ? flag[2] : value,
         file: value.includes('\n'),
-        evidence: [ev(s, `${s.name} ${value.length > 80 ? `${value.slice(0, 77)}...` : value}`)],
-      });
-    });
-  return out;
+        evidence: () => [ev(s, `${s.name} ${value.length > 80 ? `${value.slice(0, 77)}...` : value}`)],
+      };
+    }
 }
 
 /**
@@ -150,6 +153,10 @@ export function callsFromConfig(model: ClusterModel): { calls: Call[]; unresolve
     if (pod?.owner && pod.key === w.owner && owners.has(pod.owner)) continue; // its workload speaks for it
     const name = w.owner.split('/').pop()!;
     for (const text of textsOf(model, w)) {
+      // Only a `:` or `.` can make an address qualified; without one, only a setting named for an address counts.
+      if (!/[:.]/.test(text.value) && (text.file || !addressName.test(text.name))) continue;
+      let cited: Evidence[] | undefined;
+      const evidence = () => (cited ??= text.evidence());
       for (const a of findAddresses(text.value)) {
         const qualified = a.port !== undefined || a.scheme !== undefined || a.host.includes('.');
         if (!qualified && (text.file || !addressName.test(text.name))) continue;
@@ -157,8 +164,8 @@ export function callsFromConfig(model: ClusterModel): { calls: Call[]; unresolve
         if (!s) {
           if (a.port !== undefined || a.scheme !== undefined)
             unresolved.push({
-              text: `${a.text} (${text.evidence[0].text})`,
-              source: text.evidence[0].source,
+              text: `${a.text} (${evidence()[0].text})`,
+              source: evidence()[0].source,
             });
           continue;
         }
@@ -179,7 +186,7 @@ export function callsFromConfig(model: ClusterModel): { calls: Call[]; unresolve
             from: { kind: 'ref', namespace: w.namespace, name },
             owner: w.owner,
             to: { kind: 'url', scheme, host: a.host, port: p.port, path: '/', protocol },
-            evidence: [...text.evidence, ...(p.note ? [p.note] : [])],
+            evidence: [...evidence(), ...(p.note ? [p.note] : [])],
             confidence: p.confidence,
             via: 'config',
           });

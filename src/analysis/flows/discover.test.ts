@@ -169,3 +169,29 @@ test('a bare name counts only in a setting named for an address; a workload neve
       .every((s) => s.confidence === 'low'),
   );
 });
+
+test('args: a bare name after a flag named for an address is a call, a bare word elsewhere is not, each cited word located', () => {
+  const words = [...Array.from({ length: 500 }, () => 'cart'), '--cart-addr', 'cart', 'db:9000', 'cart'];
+  const text = app('cart', '') + app('db', '') + app('web', `          args: [${words.join(', ')}]\n`);
+  assert.deepEqual(calls(text), [
+    'shop/web → tcp://cart:80',
+    'shop/web → tcp://cart:9000',
+    'shop/web → tcp://db:9000',
+  ]);
+  const evidence = discoverFlows(build(text).model).flows.flatMap((f) =>
+    f.steps.flatMap((s) => s.evidence ?? []),
+  );
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes('--cart-addr'));
+  for (const i of [501, 502]) {
+    const cited = evidence.find((e) => e.text.includes(`args[${i}]`));
+    assert.equal(cited?.text, `Deployment/shop/web args[${i}] ${words[i]}`);
+    assert.equal(cited?.source?.path, `spec.template.spec.containers[0].args[${i}]`);
+    assert.equal(cited?.source?.line, line + 1);
+    assert.equal(
+      cited?.source?.column,
+      lines[line].indexOf('[') + 2 + words.slice(0, i).join(', ').length + 2,
+    );
+  }
+  assert.ok(!evidence.some((e) => /args\[(500|503|[0-4]?\d?\d)\]/.test(e.text)), 'no other word is cited');
+});
