@@ -19,6 +19,7 @@ const fixtures: Record<string, string> = {
   Service: 'testdata/schema/service.yaml',
   Gateway: 'testdata/schema/gateway.yaml',
   HTTPRoute: 'testdata/schema/httproute.yaml',
+  BackendTLSPolicy: 'testdata/schema/backendtlspolicy.yaml',
 };
 const schemas = { ...knownFields, ...gatewayApiFields };
 

@@ -135,6 +135,14 @@ export const gatewayApiFields: Readonly<Record<string, Readonly<Record<string, r
     'spec.listeners.*.allowedRoutes.kinds.*': ['group', 'kind'],
     'spec.tls': ['frontend', 'backend'],
   },
+  // https://gateway-api.sigs.k8s.io/reference/spec/#backendtlspolicyspec (v1: targetRefs, validation, options)
+  BackendTLSPolicy: {
+    spec: ['targetRefs', 'validation', 'options'],
+    'spec.targetRefs.*': ['group', 'kind', 'name', 'sectionName'],
+    'spec.validation': ['caCertificateRefs', 'wellKnownCACertificates', 'hostname', 'subjectAltNames'],
+    'spec.validation.caCertificateRefs.*': ['group', 'kind', 'name'],
+    'spec.validation.subjectAltNames.*': ['type', 'hostname', 'uri'],
+  },
 };
 
 /** Levenshtein distance, for "did you mean" suggestions. */
