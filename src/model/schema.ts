@@ -83,6 +83,16 @@ const headerModifier = ['set', 'add', 'remove'];
 const httpHeader = ['name', 'value'];
 const pathModifier = ['type', 'replaceFullPath', 'replacePrefixMatch'];
 const valueMatch = ['type', 'name', 'value'];
+/**
+ * TLSRoute, TCPRoute and UDPRoute (v1alpha2/v1alpha3): parentRefs, rules holding only backendRefs, and for TLSRoute
+ * hostnames. https://gateway-api.sigs.k8s.io/reference/spec/#tlsroutespec (and #tcproutespec, #udproutespec)
+ */
+const l4Route = (hostnames: boolean) => ({
+  spec: ['parentRefs', ...(hostnames ? ['hostnames'] : []), 'rules'],
+  'spec.parentRefs.*': ['group', 'kind', 'namespace', 'name', 'sectionName', 'port'],
+  'spec.rules.*': ['name', 'backendRefs'],
+  'spec.rules.*.backendRefs.*': [...backendObjectRef, 'weight'],
+});
 
 /**
  * Fields of the Gateway API kinds kubetwin routes (gateway.networking.k8s.io/v1, standard and experimental
@@ -135,6 +145,9 @@ export const gatewayApiFields: Readonly<Record<string, Readonly<Record<string, r
     'spec.listeners.*.allowedRoutes.kinds.*': ['group', 'kind'],
     'spec.tls': ['frontend', 'backend'],
   },
+  TLSRoute: l4Route(true),
+  TCPRoute: l4Route(false),
+  UDPRoute: l4Route(false),
   // https://gateway-api.sigs.k8s.io/reference/spec/#backendtlspolicyspec (v1: targetRefs, validation, options)
   BackendTLSPolicy: {
     spec: ['targetRefs', 'validation', 'options'],
