@@ -20,6 +20,7 @@ const fixtures: Record<string, string> = {
   Gateway: 'testdata/schema/gateway.yaml',
   HTTPRoute: 'testdata/schema/httproute.yaml',
   BackendTLSPolicy: 'testdata/schema/backendtlspolicy.yaml',
+  ListenerSet: 'testdata/schema/listenerset.yaml',
   TLSRoute: 'testdata/schema/tlsroute.yaml',
   TCPRoute: 'testdata/schema/tcproute.yaml',
   UDPRoute: 'testdata/schema/udproute.yaml',

@@ -145,6 +145,17 @@ export const gatewayApiFields: Readonly<Record<string, Readonly<Record<string, r
     'spec.listeners.*.allowedRoutes.kinds.*': ['group', 'kind'],
     'spec.tls': ['frontend', 'backend'],
   },
+  // GEP-1713 https://gateway-api.sigs.k8s.io/geps/gep-1713/ (parentRef, listeners shaped as the Gateway's)
+  ListenerSet: {
+    spec: ['parentRef', 'listeners'],
+    'spec.parentRef': ['group', 'kind', 'namespace', 'name'],
+    'spec.listeners.*': ['name', 'hostname', 'port', 'protocol', 'tls', 'allowedRoutes'],
+    'spec.listeners.*.tls': ['mode', 'certificateRefs', 'options'],
+    'spec.listeners.*.tls.certificateRefs.*': ['group', 'kind', 'name', 'namespace'],
+    'spec.listeners.*.allowedRoutes': ['namespaces', 'kinds'],
+    'spec.listeners.*.allowedRoutes.namespaces': ['from', 'selector'],
+    'spec.listeners.*.allowedRoutes.kinds.*': ['group', 'kind'],
+  },
   TLSRoute: l4Route(true),
   TCPRoute: l4Route(false),
   UDPRoute: l4Route(false),
