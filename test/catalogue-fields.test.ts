@@ -11,7 +11,7 @@ import { buildFromTexts } from '../src/api/index.ts';
 import { FieldReader } from '../src/cluster/_fields.ts';
 import { fields } from '../src/model/catalogue.ts';
 import { deprecatedFields } from '../src/model/deprecations.ts';
-import { gatewayApiFields, knownFields } from '../src/model/schema.ts';
+import { gatewayApiFields, knownFields, otherCrdFields } from '../src/model/schema.ts';
 import { parseManifests } from '../src/parse/index.ts';
 
 const fixtures: Record<string, string> = {
@@ -24,8 +24,9 @@ const fixtures: Record<string, string> = {
   TLSRoute: 'testdata/schema/tlsroute.yaml',
   TCPRoute: 'testdata/schema/tcproute.yaml',
   UDPRoute: 'testdata/schema/udproute.yaml',
+  Route: 'testdata/schema/openshift-route.yaml',
 };
-const schemas = { ...knownFields, ...gatewayApiFields };
+const schemas = { ...knownFields, ...gatewayApiFields, ...otherCrdFields };
 
 /** Leaf paths of a schema under `spec` (a field without its own entry is a leaf). */
 function leaves(schema: Readonly<Record<string, readonly string[]>>): string[] {

@@ -944,6 +944,20 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Route',
     group: 'route.openshift.io',
+    path: 'spec.tls.key',
+    level: 'ignored',
+    note: 'not read: whether it matches spec.tls.certificate is not checked, so a Route whose key does not fit is answered as if its certificate were served',
+  },
+  {
+    kind: 'Route',
+    group: 'route.openshift.io',
+    path: 'spec.tls.caCertificate',
+    level: 'ignored',
+    note: 'the chain served with the route certificate is not read; whether clients can build a path to a trusted root is not checked',
+  },
+  {
+    kind: 'Route',
+    group: 'route.openshift.io',
     path: 'spec.tls.externalCertificate',
     level: 'ignored',
     note: 'a certificate from a Secret is not read: route answers name it',

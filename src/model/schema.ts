@@ -169,6 +169,38 @@ export const gatewayApiFields: Readonly<Record<string, Readonly<Record<string, r
   },
 };
 
+/**
+ * Schemas of other CRDs kubetwin reads, walked by the same catalogue test. OpenShift `Route` (route.openshift.io/v1,
+ * RouteSpec in openshift/api route/v1/types.go: https://docs.openshift.com/container-platform/4.16/rest_api/network_apis/route-route-openshift-io-v1.html).
+ */
+export const otherCrdFields: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  Route: {
+    spec: [
+      'host',
+      'subdomain',
+      'path',
+      'to',
+      'alternateBackends',
+      'port',
+      'tls',
+      'wildcardPolicy',
+      'httpHeaders',
+    ],
+    'spec.to': ['kind', 'name', 'weight'],
+    'spec.alternateBackends.*': ['kind', 'name', 'weight'],
+    'spec.port': ['targetPort'],
+    'spec.tls': [
+      'termination',
+      'certificate',
+      'key',
+      'caCertificate',
+      'destinationCACertificate',
+      'insecureEdgeTerminationPolicy',
+      'externalCertificate',
+    ],
+  },
+};
+
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
