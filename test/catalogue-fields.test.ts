@@ -25,6 +25,7 @@ const fixtures: Record<string, string> = {
   TCPRoute: 'testdata/schema/tcproute.yaml',
   UDPRoute: 'testdata/schema/udproute.yaml',
   Route: 'testdata/schema/openshift-route.yaml',
+  Middleware: 'testdata/schema/traefik-middleware.yaml',
 };
 const schemas = { ...knownFields, ...gatewayApiFields, ...otherCrdFields };
 

@@ -174,6 +174,33 @@ export const gatewayApiFields: Readonly<Record<string, Readonly<Record<string, r
  * RouteSpec in openshift/api route/v1/types.go: https://docs.openshift.com/container-platform/4.16/rest_api/network_apis/route-route-openshift-io-v1.html).
  */
 export const otherCrdFields: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  // Traefik Middleware (traefik.io/v1alpha1; traefik.containo.us the older group): the middlewares kubetwin applies,
+  // with their options as documented at https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/overview/
+  // (the other middleware types are named on the answers as a whole).
+  Middleware: {
+    spec: [
+      'redirectScheme',
+      'redirectRegex',
+      'stripPrefix',
+      'stripPrefixRegex',
+      'addPrefix',
+      'replacePath',
+      'replacePathRegex',
+      'ipAllowList',
+      'ipWhiteList',
+      'basicAuth',
+    ],
+    'spec.redirectScheme': ['scheme', 'port', 'permanent'],
+    'spec.redirectRegex': ['regex', 'replacement', 'permanent'],
+    'spec.stripPrefix': ['prefixes', 'forceSlash'],
+    'spec.stripPrefixRegex': ['regex'],
+    'spec.addPrefix': ['prefix'],
+    'spec.replacePath': ['path'],
+    'spec.replacePathRegex': ['regex', 'replacement'],
+    'spec.ipAllowList': ['sourceRange', 'ipStrategy', 'rejectStatusCode'],
+    'spec.ipWhiteList': ['sourceRange', 'ipStrategy'],
+    'spec.basicAuth': ['users', 'secret', 'realm', 'headerField', 'removeHeader'],
+  },
   Route: {
     spec: [
       'host',

@@ -357,6 +357,7 @@ export const routingFields: readonly KindFields[] = [
       metadata.labels map
       spec map
       spec.addPrefix.prefix string
+      spec.ipAllowList.rejectStatusCode integer 100..599
       spec.ipAllowList.sourceRange list
       spec.ipAllowList.sourceRange.* string
       spec.ipWhiteList.sourceRange list
