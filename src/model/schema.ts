@@ -46,6 +46,22 @@ export const knownFields: Readonly<Record<string, Readonly<Record<string, readon
     'spec.ingress.*.ports.*': policyPort,
     'spec.egress.*.ports.*': policyPort,
   },
+  // https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressSpec
+  Ingress: {
+    spec: ['ingressClassName', 'defaultBackend', 'tls', 'rules'],
+    'spec.defaultBackend': ['service', 'resource'],
+    'spec.defaultBackend.service': ['name', 'port'],
+    'spec.defaultBackend.service.port': ['name', 'number'],
+    'spec.defaultBackend.resource': ['apiGroup', 'kind', 'name'],
+    'spec.tls.*': ['hosts', 'secretName'],
+    'spec.rules.*': ['host', 'http'],
+    'spec.rules.*.http': ['paths'],
+    'spec.rules.*.http.paths.*': ['path', 'pathType', 'backend'],
+    'spec.rules.*.http.paths.*.backend': ['service', 'resource'],
+    'spec.rules.*.http.paths.*.backend.service': ['name', 'port'],
+    'spec.rules.*.http.paths.*.backend.service.port': ['name', 'number'],
+    'spec.rules.*.http.paths.*.backend.resource': ['apiGroup', 'kind', 'name'],
+  },
   Service: {
     '': ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
     metadata: objectMeta,
