@@ -944,9 +944,47 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Route',
     group: 'route.openshift.io',
+    path: 'spec.tls.key',
+    level: 'ignored',
+    note: 'not read: whether it matches spec.tls.certificate is not checked, so a Route whose key does not fit is answered as if its certificate were served',
+  },
+  {
+    kind: 'Route',
+    group: 'route.openshift.io',
+    path: 'spec.tls.caCertificate',
+    level: 'ignored',
+    note: 'the chain served with the route certificate is not read; whether clients can build a path to a trusted root is not checked',
+  },
+  {
+    kind: 'Route',
+    group: 'route.openshift.io',
     path: 'spec.tls.externalCertificate',
     level: 'ignored',
     note: 'a certificate from a Secret is not read: route answers name it',
+  },
+  {
+    kind: 'Middleware',
+    path: 'spec.stripPrefix.forceSlash',
+    level: 'ignored',
+    note: 'an empty path left by stripPrefix is always sent as / (forceSlash true, the default); forceSlash false is not applied',
+  },
+  {
+    kind: 'Middleware',
+    path: 'spec.ipAllowList.ipStrategy',
+    level: 'ignored',
+    note: 'which address is checked (X-Forwarded-For depth, excludedIPs) is not read: a route request carries no client address, and the allow list is named on the answer, not decided',
+  },
+  {
+    kind: 'Middleware',
+    path: 'spec.ipWhiteList.ipStrategy',
+    level: 'ignored',
+    note: 'as ipAllowList.ipStrategy: the allow list is named on the answer, not decided',
+  },
+  {
+    kind: 'Middleware',
+    path: 'spec.basicAuth',
+    level: 'partial',
+    note: 'a request without an Authorization header is answered 401; users, secret, realm, headerField and removeHeader are not read: credentials are not checked and the header sent upstream is not changed',
   },
   {
     kind: 'BackendTLSPolicy',

@@ -46,6 +46,22 @@ export const knownFields: Readonly<Record<string, Readonly<Record<string, readon
     'spec.ingress.*.ports.*': policyPort,
     'spec.egress.*.ports.*': policyPort,
   },
+  // https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressSpec
+  Ingress: {
+    spec: ['ingressClassName', 'defaultBackend', 'tls', 'rules'],
+    'spec.defaultBackend': ['service', 'resource'],
+    'spec.defaultBackend.service': ['name', 'port'],
+    'spec.defaultBackend.service.port': ['name', 'number'],
+    'spec.defaultBackend.resource': ['apiGroup', 'kind', 'name'],
+    'spec.tls.*': ['hosts', 'secretName'],
+    'spec.rules.*': ['host', 'http'],
+    'spec.rules.*.http': ['paths'],
+    'spec.rules.*.http.paths.*': ['path', 'pathType', 'backend'],
+    'spec.rules.*.http.paths.*.backend': ['service', 'resource'],
+    'spec.rules.*.http.paths.*.backend.service': ['name', 'port'],
+    'spec.rules.*.http.paths.*.backend.service.port': ['name', 'number'],
+    'spec.rules.*.http.paths.*.backend.resource': ['apiGroup', 'kind', 'name'],
+  },
   Service: {
     '': ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
     metadata: objectMeta,
@@ -83,6 +99,16 @@ const headerModifier = ['set', 'add', 'remove'];
 const httpHeader = ['name', 'value'];
 const pathModifier = ['type', 'replaceFullPath', 'replacePrefixMatch'];
 const valueMatch = ['type', 'name', 'value'];
+/**
+ * TLSRoute, TCPRoute and UDPRoute (v1alpha2/v1alpha3): parentRefs, rules holding only backendRefs, and for TLSRoute
+ * hostnames. https://gateway-api.sigs.k8s.io/reference/spec/#tlsroutespec (and #tcproutespec, #udproutespec)
+ */
+const l4Route = (hostnames: boolean) => ({
+  spec: ['parentRefs', ...(hostnames ? ['hostnames'] : []), 'rules'],
+  'spec.parentRefs.*': ['group', 'kind', 'namespace', 'name', 'sectionName', 'port'],
+  'spec.rules.*': ['name', 'backendRefs'],
+  'spec.rules.*.backendRefs.*': [...backendObjectRef, 'weight'],
+});
 
 /**
  * Fields of the Gateway API kinds kubetwin routes (gateway.networking.k8s.io/v1, standard and experimental
@@ -134,6 +160,87 @@ export const gatewayApiFields: Readonly<Record<string, Readonly<Record<string, r
     'spec.listeners.*.allowedRoutes.namespaces': ['from', 'selector'],
     'spec.listeners.*.allowedRoutes.kinds.*': ['group', 'kind'],
     'spec.tls': ['frontend', 'backend'],
+  },
+  // GEP-1713 https://gateway-api.sigs.k8s.io/geps/gep-1713/ (parentRef, listeners shaped as the Gateway's)
+  ListenerSet: {
+    spec: ['parentRef', 'listeners'],
+    'spec.parentRef': ['group', 'kind', 'namespace', 'name'],
+    'spec.listeners.*': ['name', 'hostname', 'port', 'protocol', 'tls', 'allowedRoutes'],
+    'spec.listeners.*.tls': ['mode', 'certificateRefs', 'options'],
+    'spec.listeners.*.tls.certificateRefs.*': ['group', 'kind', 'name', 'namespace'],
+    'spec.listeners.*.allowedRoutes': ['namespaces', 'kinds'],
+    'spec.listeners.*.allowedRoutes.namespaces': ['from', 'selector'],
+    'spec.listeners.*.allowedRoutes.kinds.*': ['group', 'kind'],
+  },
+  TLSRoute: l4Route(true),
+  TCPRoute: l4Route(false),
+  UDPRoute: l4Route(false),
+  // https://gateway-api.sigs.k8s.io/reference/spec/#backendtlspolicyspec (v1: targetRefs, validation, options)
+  BackendTLSPolicy: {
+    spec: ['targetRefs', 'validation', 'options'],
+    'spec.targetRefs.*': ['group', 'kind', 'name', 'sectionName'],
+    'spec.validation': ['caCertificateRefs', 'wellKnownCACertificates', 'hostname', 'subjectAltNames'],
+    'spec.validation.caCertificateRefs.*': ['group', 'kind', 'name'],
+    'spec.validation.subjectAltNames.*': ['type', 'hostname', 'uri'],
+  },
+};
+
+/**
+ * Schemas of other CRDs kubetwin reads, walked by the same catalogue test. OpenShift `Route` (route.openshift.io/v1,
+ * RouteSpec in openshift/api route/v1/types.go: https://docs.openshift.com/container-platform/4.16/rest_api/network_apis/route-route-openshift-io-v1.html).
+ */
+export const otherCrdFields: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  // Traefik Middleware (traefik.io/v1alpha1; traefik.containo.us the older group): the middlewares kubetwin applies,
+  // with their options as documented at https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/overview/
+  // (the other middleware types are named on the answers as a whole).
+  Middleware: {
+    spec: [
+      'redirectScheme',
+      'redirectRegex',
+      'stripPrefix',
+      'stripPrefixRegex',
+      'addPrefix',
+      'replacePath',
+      'replacePathRegex',
+      'ipAllowList',
+      'ipWhiteList',
+      'basicAuth',
+    ],
+    'spec.redirectScheme': ['scheme', 'port', 'permanent'],
+    'spec.redirectRegex': ['regex', 'replacement', 'permanent'],
+    'spec.stripPrefix': ['prefixes', 'forceSlash'],
+    'spec.stripPrefixRegex': ['regex'],
+    'spec.addPrefix': ['prefix'],
+    'spec.replacePath': ['path'],
+    'spec.replacePathRegex': ['regex', 'replacement'],
+    'spec.ipAllowList': ['sourceRange', 'ipStrategy', 'rejectStatusCode'],
+    'spec.ipWhiteList': ['sourceRange', 'ipStrategy'],
+    'spec.basicAuth': ['users', 'secret', 'realm', 'headerField', 'removeHeader'],
+  },
+  Route: {
+    spec: [
+      'host',
+      'subdomain',
+      'path',
+      'to',
+      'alternateBackends',
+      'port',
+      'tls',
+      'wildcardPolicy',
+      'httpHeaders',
+    ],
+    'spec.to': ['kind', 'name', 'weight'],
+    'spec.alternateBackends.*': ['kind', 'name', 'weight'],
+    'spec.port': ['targetPort'],
+    'spec.tls': [
+      'termination',
+      'certificate',
+      'key',
+      'caCertificate',
+      'destinationCACertificate',
+      'insecureEdgeTerminationPolicy',
+      'externalCertificate',
+    ],
   },
 };
 

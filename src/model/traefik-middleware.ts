@@ -27,6 +27,8 @@ export type MiddlewareEffect =
       readonly type: 'ipAllowList';
       readonly field: 'ipAllowList' | 'ipWhiteList';
       readonly sourceRange: readonly string[];
+      /** `ipAllowList.rejectStatusCode`: what a refused client gets (403 by default). */
+      readonly rejectStatusCode: number;
     }
   | { readonly type: 'basicAuth' }
   /** A middleware kubetwin does not model (headers, chain, rateLimit, forwardAuth, errors, …): named on answers. */

@@ -1,4 +1,4 @@
-import type { RouteResult } from '../analysis/route/index.ts';
+import { routeSplit, type RouteResult } from '../analysis/route/index.ts';
 import type { DecisionBackend, HeaderModifier } from '../model/routing.ts';
 
 const backendName = (b: DecisionBackend) =>
@@ -92,17 +92,19 @@ export function renderRoute(r: RouteResult): string {
 /** The machine form: the contract fields `kubetwin test` compares (`actual`), then the full decision. */
 export function routeJson(r: RouteResult): Record<string, unknown> {
   const usable = r.decision.backends.filter((b) => !b.problem && b.weight > 0);
+  // One backend, or none named: a weighted split is `split`, never its first share (as `kubetwin test` has it).
+  const one = r.decision.status === 200 && usable.length === 1 ? usable[0] : undefined;
   return {
     via: r.via,
     profile: r.profile,
     request: r.request,
     actual: {
-      backend:
-        r.decision.status === 200 && usable[0] ? `${usable[0].namespace}/${usable[0].name}` : undefined,
-      port: r.decision.status === 200 ? usable[0]?.port : undefined,
+      backend: one ? `${one.namespace}/${one.name}` : undefined,
+      port: one?.port,
       status: r.decision.status,
       redirect: r.decision.redirect,
       rewrittenPath: r.decision.rewrittenPath,
+      split: routeSplit(r.decision.backends),
     },
     decision: r.decision,
     endpoints: r.endpoints,

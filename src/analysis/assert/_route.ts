@@ -1,6 +1,7 @@
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
-import { compileRouter, parseVia, type Router } from '../route/index.ts';
+import { compileRouter, parseVia, routeSplit, type Router } from '../route/index.ts';
 import type { AssertContext, EntryHandler, EntryProblem, Outcome } from './types.ts';
+import { parseSplit, sameSplit, splitAsExpected } from './_route-split.ts';
 import { evaluateMeshRoute, isIstioGatewayVia, parseMeshRoute, type MeshRouteEntry } from './_route-mesh.ts';
 
 interface RouteEntry {
@@ -12,6 +13,8 @@ interface RouteEntry {
     readonly status?: number;
     readonly redirect?: { readonly status?: number; readonly location?: string };
     readonly rewrittenPath?: string;
+    /** `{"ns/service[:port]": weight}`: the weights of the winning rule's backends. */
+    readonly split?: Readonly<Record<string, number>>;
   };
 }
 
@@ -29,7 +32,7 @@ const routeFields = [
   'headers',
   'query',
 ];
-const expectFields = ['backend', 'port', 'status', 'redirect', 'rewrittenPath'];
+const expectFields = ['backend', 'port', 'status', 'redirect', 'rewrittenPath', 'split'];
 
 function stringMap(v: unknown, field: string): Record<string, string> | EntryProblem {
   if (v === undefined) return {};
@@ -42,7 +45,8 @@ function stringMap(v: unknown, field: string): Record<string, string> | EntryPro
  * `route: {via: mesh, from, ...}` and `route: {via: istio-gateway[:NS/NAME], ...}` entries are judged by the
  * mesh (`_route-mesh.ts`).
  * `route: {via, listenerPort?, scheme?, host, path, method?, headers?, query?}` with `expect: {backend: ns/name, port}`,
- * `{status}` or `{redirect: {status, location}}`, and optionally `rewrittenPath` — evaluated as `kubetwin route` does.
+ * `{status}` or `{redirect: {status, location}}`, and optionally `rewrittenPath` and `split` (`{"ns/service[:port]":
+ * weight}`, as mesh entries have it) — evaluated as `kubetwin route` does.
  * `scheme` defaults to https on listener port 443, else http; `listenerPort` to 443 for https, else 80. `sni` (https
  * only) is the TLS server name of the connection: a listener other than the Host's answers 421 (GEP-3567).
  */
@@ -103,7 +107,8 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
       return { error: 'route.sni needs scheme https (or listenerPort 443)', path: ['route', 'sni'] };
     if (!isMap(expect) || !Object.keys(expect).length)
       return {
-        error: 'expect must be {backend, port}, {status} or {redirect: {status, location}} for a route entry',
+        error:
+          'expect must be {backend, port}, {status}, {split} or {redirect: {status, location}} for a route entry',
         path: ['expect'],
       };
     for (const k of Object.keys(expect))
@@ -118,6 +123,8 @@ export const routeHandler: EntryHandler<RouteEntry | MeshRouteEntry> = {
       return { error: 'expect.redirect must be {status, location}', path: ['expect', 'redirect'] };
     if (expect.rewrittenPath !== undefined && typeof expect.rewrittenPath !== 'string')
       return { error: 'expect.rewrittenPath must be a path', path: ['expect', 'rewrittenPath'] };
+    const split = parseSplit(expect.split);
+    if (split && 'error' in split) return split as EntryProblem;
     const r = expect.redirect as Record<string, unknown> | undefined;
     return {
       via: value.via,
@@ -150,6 +157,7 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
   const d: RouteDecision = router.decide(entry.request);
   const usable = d.status === 200 ? d.backends.filter((b) => !b.problem && b.weight > 0) : [];
   const one = usable.length === 1 ? usable[0] : undefined;
+  const split = routeSplit(d.backends);
   const actual = {
     backend: one
       ? `${one.namespace}/${one.name}`
@@ -160,6 +168,7 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
     status: d.status,
     redirect: d.redirect ?? null,
     rewrittenPath: d.rewrittenPath ?? null,
+    ...(split ? { split } : {}),
   };
   const e = entry.expect;
   const wrong: string[] = [];
@@ -181,11 +190,17 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
     );
   if (e.rewrittenPath !== undefined && d.rewrittenPath !== e.rewrittenPath)
     wrong.push(`path sent upstream ${d.rewrittenPath ?? entry.request.path}, expected ${e.rewrittenPath}`);
+  if (e.split && !sameSplit(splitAsExpected(split, e.split), e.split))
+    wrong.push(
+      `split ${split ? JSON.stringify(splitAsExpected(split, e.split)) : '(one backend or none)'}, expected ${JSON.stringify(e.split)}`,
+    );
   const summary = d.redirect
     ? `${d.redirect.status} redirect to ${d.redirect.location}`
-    : one
-      ? `${actual.backend}:${one.port}`
-      : `status ${d.status}`;
+    : e.split && split
+      ? `status ${d.status}, split ${JSON.stringify(splitAsExpected(split, e.split))}`
+      : one
+        ? `${actual.backend}:${one.port}`
+        : `status ${d.status}`;
   const details = [
     ...(d.winner ? [`won: ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
     ...d.notes.map((n) => `note: ${n}`),

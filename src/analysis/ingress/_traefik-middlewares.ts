@@ -144,7 +144,7 @@ function applyOne(
       return { path };
     case 'ipAllowList':
       notes.push(
-        `${who} ${e.field}: only clients from ${e.sourceRange.join(', ') || 'no range'} are let through; others get 403 (a route request carries no client address, so kubetwin does not decide it)`,
+        `${who} ${e.field}: only clients from ${e.sourceRange.join(', ') || 'no range'} are let through; others get ${e.rejectStatusCode} (a route request carries no client address, so kubetwin does not decide it)`,
       );
       return { path };
     case 'other':

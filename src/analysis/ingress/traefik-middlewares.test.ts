@@ -111,4 +111,12 @@ test('rule traefik-middleware-ip-allow-list-named: ipAllowList and ipWhiteList a
   const d = decide(cluster(ms, 'web-ips@kubernetescrd,web-hdr@kubernetescrd'), 'http://foo.com/');
   assert.ok(d.notes.some((n) => n.includes('ipAllowList: only clients from 10.0.0.0/8')));
   assert.ok(d.notes.some((n) => n.startsWith('not modeled: middleware web/hdr headers')));
+  assert.ok(d.notes.some((n) => n.includes('others get 403')));
+});
+
+test('rule traefik-middleware-ip-allow-list-reject-status: ipAllowList.rejectStatusCode is the status refused clients get (https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/ipallowlist/)', () => {
+  const m =
+    'metadata: {name: ips, namespace: web}\nspec: {ipAllowList: {sourceRange: [10.0.0.0/8], rejectStatusCode: 404}}';
+  const d = decide(cluster(m, 'web-ips@kubernetescrd'), 'http://foo.com/');
+  assert.ok(d.notes.some((n) => n.includes('only clients from 10.0.0.0/8 are let through; others get 404')));
 });

@@ -34,6 +34,7 @@ import { openshiftRouter, otherRouterNotes } from './_openshift.ts';
 
 export { parseConnection, parseRequest, type RequestInput } from './_request.ts';
 export { connectionDelivered, meshDelivered, routeDelivered } from './_delivered.ts';
+export { routeSplit } from './_split.ts';
 
 export type Via =
   | { readonly kind: 'ingress-class'; readonly name: string }

@@ -101,7 +101,29 @@ function readBackend(f: FieldReader, at: PathSegment[]): IngressBackend | undefi
   const number = f.int([...at, 'service', 'port', 'number']);
   const portName = f.str([...at, 'service', 'port', 'name']);
   const kind = f.str([...at, 'resource', 'kind']);
+  // validateIngressBackend (kubernetes pkg/apis/networking/validation): service and resource are exclusive.
+  // https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressBackend
+  if (name !== undefined && kind !== undefined) {
+    f.report(
+      'invalid-ingress',
+      'error',
+      at,
+      'a backend sets both service and resource; it must set exactly one',
+      refuse,
+    );
+    return undefined;
+  }
   if (name !== undefined) {
+    if (number !== undefined && portName !== undefined) {
+      f.report(
+        'invalid-ingress',
+        'error',
+        [...at, 'service', 'port'],
+        'backend.service.port sets both number and name; it must set exactly one',
+        refuse,
+      );
+      return undefined;
+    }
     if (number === undefined && portName === undefined) {
       f.report(
         'invalid-ingress',

@@ -43,7 +43,14 @@ export function readTraefikMiddleware(e: Envelope): TraefikMiddleware {
         return { type: k, regex: s(k, 'regex'), replacement: s(k, 'replacement') };
       case 'ipAllowList':
       case 'ipWhiteList':
-        return { type: 'ipAllowList', field: k, sourceRange: strings(k, 'sourceRange') };
+        // rejectStatusCode exists on ipAllowList only (Traefik v3); 403 by default.
+        // https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/ipallowlist/
+        return {
+          type: 'ipAllowList',
+          field: k,
+          sourceRange: strings(k, 'sourceRange'),
+          rejectStatusCode: (k === 'ipAllowList' ? f.int(['spec', k, 'rejectStatusCode']) : undefined) ?? 403,
+        };
       case 'basicAuth':
         return { type: 'basicAuth' };
       default:

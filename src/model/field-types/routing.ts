@@ -34,6 +34,29 @@ ${listenerFields}      spec.parentRef.group string
       spec.parentRef.namespace string
     `;
 
+/** TCPRoute and UDPRoute read the same fields: parentRefs and rules holding backendRefs. */
+const l4RouteFields = `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.parentRefs list
+      spec.parentRefs.*.group string
+      spec.parentRefs.*.kind string
+      spec.parentRefs.*.name string
+      spec.parentRefs.*.namespace string
+      spec.parentRefs.*.port integer port
+      spec.parentRefs.*.sectionName string
+      spec.rules list
+      spec.rules.*.backendRefs list
+      spec.rules.*.backendRefs.*.group string
+      spec.rules.*.backendRefs.*.kind string
+      spec.rules.*.backendRefs.*.name string
+      spec.rules.*.backendRefs.*.namespace string
+      spec.rules.*.backendRefs.*.port integer port
+      spec.rules.*.backendRefs.*.weight integer 0..1000000
+      spec.rules.*.name string
+    `;
+
 /** Routing: Ingress, the Gateway API, OpenShift Route, cert-manager issuers: the type (and range) of every field kubetwin reads. Format in ./types.ts. */
 export const routingFields: readonly KindFields[] = [
   {
@@ -278,36 +301,12 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
   {
     kind: 'TCPRoute',
     source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
-    fields: `
-      metadata map
-      metadata.annotations map
-      metadata.labels map
-      spec.parentRefs list
-      spec.parentRefs.*.group string
-      spec.parentRefs.*.kind string
-      spec.parentRefs.*.name string
-      spec.parentRefs.*.namespace string
-      spec.parentRefs.*.port integer port
-      spec.parentRefs.*.sectionName string
-      spec.rules list
-      spec.rules.*.backendRefs list
-      spec.rules.*.backendRefs.*.group string
-      spec.rules.*.backendRefs.*.kind string
-      spec.rules.*.backendRefs.*.name string
-      spec.rules.*.backendRefs.*.namespace string
-      spec.rules.*.backendRefs.*.port integer port
-      spec.rules.*.backendRefs.*.weight integer 0..1000000
-      spec.rules.*.name string
-    `,
+    fields: l4RouteFields,
   },
   {
     kind: 'UDPRoute',
     source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
-    fields: `
-      spec.parentRefs.*.port integer port
-      spec.rules.*.backendRefs.*.port integer port
-      spec.rules.*.backendRefs.*.weight integer 0..1000000
-    `,
+    fields: l4RouteFields,
   },
   {
     kind: 'Route',
@@ -343,6 +342,7 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
       metadata.labels map
       spec map
       spec.addPrefix.prefix string
+      spec.ipAllowList.rejectStatusCode integer 100..599
       spec.ipAllowList.sourceRange list
       spec.ipAllowList.sourceRange.* string
       spec.ipWhiteList.sourceRange list
