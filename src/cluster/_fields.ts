@@ -56,9 +56,11 @@ export class FieldReader {
     if (hasType(v, want)) return v as T;
     const got = Array.isArray(v) ? 'list' : typeof v === 'object' ? 'map' : typeof v;
     const yaml11 =
-      typeof v === 'boolean' || (typeof v === 'number' && want === 'string')
-        ? ` Unquoted scalars like yes, on, 0755 or 8080 are not strings to kubectl; quote the value: "${String(v)}".`
-        : '';
+      typeof v === 'boolean'
+        ? ' Unquoted yes, no, y, n, on, off, true and false are booleans to kubectl; quote the value as written.'
+        : typeof v === 'number' && want === 'string'
+          ? ` Unquoted scalars like 0755 or 8080 are not strings to kubectl; quote the value: "${String(v)}".`
+          : '';
     this.report(
       'invalid-field-type',
       'error',

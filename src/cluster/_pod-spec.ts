@@ -60,6 +60,7 @@ export function readPodTemplate(
       'Add a container.',
     );
   for (const [at, regular] of containers) {
+    checkWordTypes(f, at);
     if (!regular && f.str([...at, 'restartPolicy']) !== 'Always') continue;
     const container = f.str([...at, 'name']) ?? '';
     containerNames.push(container);
@@ -199,4 +200,27 @@ function hostAliases(f: FieldReader, spec: readonly PathSegment[]): { hostAliase
     out.push({ ip, hostnames });
   });
   return out.length ? { hostAliases: out } : {};
+}
+
+/**
+ * A container's `command`, `args` and env `value`s are strings (Container, EnvVar in the core/v1 API): kubectl's
+ * YAML reader makes an unquoted `8080`, `y` or `on` a number or a boolean, and the API server refuses the object.
+ * Only values that are not strings are read through the typed reader (which reports them), so a long `args` list
+ * costs one `typeof` per word. https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint
+ */
+function checkWordTypes(f: FieldReader, at: readonly PathSegment[]): void {
+  for (const field of ['command', 'args'] as const) {
+    const words = f.get([...at, field]);
+    if (!Array.isArray(words)) continue;
+    words.forEach((w, k) => {
+      if (typeof w !== 'string') f.str([...at, field, k]);
+    });
+  }
+  const env = f.get([...at, 'env']);
+  if (Array.isArray(env))
+    env.forEach((e, k) => {
+      const value = (e as { value?: unknown } | null)?.value;
+      if (value !== undefined && value !== null && typeof value !== 'string')
+        f.str([...at, 'env', k, 'value']);
+    });
 }

@@ -56,6 +56,13 @@ export const coreFields: readonly KindFields[] = [
     source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#PodSpec',
     fields: `
       containers list
+      containers.*.args list
+      containers.*.args.* string
+      containers.*.command list
+      containers.*.command.* string
+      containers.*.env list
+      containers.*.env.*.name string
+      containers.*.env.*.value string
       containers.*.name string
       containers.*.ports list
       containers.*.ports.*.containerPort integer port
@@ -68,6 +75,13 @@ export const coreFields: readonly KindFields[] = [
       hostNetwork boolean
       hostname string
       initContainers list
+      initContainers.*.args list
+      initContainers.*.args.* string
+      initContainers.*.command list
+      initContainers.*.command.* string
+      initContainers.*.env list
+      initContainers.*.env.*.name string
+      initContainers.*.env.*.value string
       initContainers.*.restartPolicy string
       nodeName string
       nodeSelector map
