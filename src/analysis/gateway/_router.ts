@@ -121,8 +121,29 @@ export function compileGatewayRouter(
   });
   // Per port, the listeners sorted by hostname specificity; their notes and Programmed state, computed once.
   const byPort = new Map<number, ListenerTable[]>();
-  for (const t of [...tables].sort((a, b) => hostScore(b.listener.hostname) - hostScore(a.listener.hostname)))
-    byPort.set(t.listener.port, [...(byPort.get(t.listener.port) ?? []), t]);
+  for (const t of [...tables].sort(
+    (a, b) => hostScore(b.listener.hostname) - hostScore(a.listener.hostname),
+  )) {
+    const list = byPort.get(t.listener.port);
+    if (list) list.push(t);
+    else byPort.set(t.listener.port, [t]);
+  }
+  // Exact hostnames outrank every wildcard and hostless listener (hostScore), so a Map finds the first exact one in
+  // that order; only wildcard and hostless listeners are scanned. Many ListenerSets on one port stay one lookup.
+  const exactByPort = new Map<number, Map<string, ListenerTable>>();
+  const restByPort = new Map<number, ListenerTable[]>();
+  for (const [port, list] of byPort) {
+    const exact = new Map<string, ListenerTable>();
+    for (const t of list) {
+      const h = t.listener.hostname;
+      if (h && !h.startsWith('*.') && !exact.has(h)) exact.set(h, t);
+    }
+    exactByPort.set(port, exact);
+    restByPort.set(
+      port,
+      list.filter((t) => !t.listener.hostname || t.listener.hostname.startsWith('*.')),
+    );
+  }
   const listenerNotes = new Map(
     tables.map((t) => {
       const l = t.listener;
@@ -163,7 +184,11 @@ export function compileGatewayRouter(
       const lost: LostCandidate[] = [];
       const host = req.host.toLowerCase();
       const onPort = byPort.get(req.port);
-      const table = onPort?.find((t) => !t.listener.hostname || gatewayHostMatch(t.listener.hostname, host));
+      const table =
+        exactByPort.get(req.port)?.get(host) ??
+        restByPort
+          .get(req.port)
+          ?.find((t) => !t.listener.hostname || gatewayHostMatch(t.listener.hostname, host));
       const empty = { backends: [], mirrors: [], lost };
       if (!table)
         return {
