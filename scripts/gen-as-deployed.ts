@@ -138,7 +138,7 @@ function main(): void {
     '# (pods 10.42.0.0/16, Services 10.43.0.0/16) and no kubetwin profile: kubetwin infers it.',
   ].join('\n');
   const list = { apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: moveAll(items) };
-  writeFileSync(out, `${header}\n${stringify(list, { lineWidth: 0 })}`);
+  writeFileSync(out, `${header}\n${stringify(list, { lineWidth: 0, version: '1.1' })}`);
   process.stdout.write(`wrote ${out}: ${items.length} objects, ${model.pods.length} pods\n`);
 }
 
