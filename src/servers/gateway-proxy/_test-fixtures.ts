@@ -49,12 +49,13 @@ export function listenLocal(server: {
 export const hasOpenssl = spawnSync('openssl', ['version'], { stdio: 'ignore' }).status === 0;
 
 /**
- * A test PKI made with openssl: CA `ca` and a client certificate it signs, and a client certificate of another
- * CA (`other`). PEM texts; throws when openssl fails.
+ * A test PKI made with openssl: CA `ca`, a client certificate it signs, one it signed that expired yesterday, and
+ * a client certificate of another CA (`other`). PEM texts; throws when openssl fails.
  */
 export function makeClientPki(): {
   ca: string;
   client: { cert: string; key: string };
+  expired: { cert: string; key: string };
   stranger: { cert: string; key: string };
 } {
   const dir = mkdtempSync(join(tmpdir(), 'kubetwin-pki-'));
@@ -76,7 +77,7 @@ export function makeClientPki(): {
         '-out',
         `${ca}.crt`,
       );
-    const issue = (name: string, ca: string) => {
+    const issue = (name: string, ca: string, days = '1') => {
       ssl('req', ...ec, '-subj', `/CN=${name}`, '-keyout', `${name}.key`, '-out', `${name}.csr`);
       ssl(
         'x509',
@@ -89,13 +90,18 @@ export function makeClientPki(): {
         `${ca}.key`,
         '-CAcreateserial',
         '-days',
-        '1',
+        days,
         '-out',
         `${name}.crt`,
       );
       return { cert: read(`${name}.crt`), key: read(`${name}.key`) };
     };
-    return { ca: read('ca.crt'), client: issue('client', 'ca'), stranger: issue('stranger', 'other') };
+    return {
+      ca: read('ca.crt'),
+      client: issue('client', 'ca'),
+      expired: issue('expired', 'ca', '-1'),
+      stranger: issue('stranger', 'other'),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

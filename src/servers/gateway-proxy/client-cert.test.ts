@@ -2,7 +2,7 @@
  * `serve gateway` over real TLS with client-certificate validation (Gateway `spec.tls.frontend`, GEP-91,
  * https://gateway-api.sigs.k8s.io/reference/spec/#frontendtlsvalidation): AllowValidOnly admits a client whose
  * certificate chains to the listener's `caCertificateRefs` and closes the connection of any other before an HTTP
- * answer; AllowInsecureFallback admits every client; a port `perPort` leaves without validation behaves as before.
+ * answer (no certificate, an expired one, one of another CA); AllowInsecureFallback admits every client; a port `perPort` leaves without validation behaves as before.
  * Certificates are made with openssl in the test (skipped without it).
  */
 import { test } from 'node:test';
@@ -131,6 +131,7 @@ test(
       assert.equal(await get(strict, s, s, pki.client), 200, 'a certificate of the CA: admitted');
       assert.match(String(await get(strict, s, s, undefined)), /^refused/, 'no certificate: refused');
       assert.match(String(await get(strict, s, s, pki.stranger)), /^refused/, 'another CA: refused');
+      assert.match(String(await get(strict, s, s, pki.expired)), /^refused/, 'expired: refused');
       assert.match(
         String(await get(strict, '', s, pki.client)),
         /^refused/,
