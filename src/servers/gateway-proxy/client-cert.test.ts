@@ -2,8 +2,9 @@
  * `serve gateway` over real TLS with client-certificate validation (Gateway `spec.tls.frontend`, GEP-91,
  * https://gateway-api.sigs.k8s.io/reference/spec/#frontendtlsvalidation): AllowValidOnly admits a client whose
  * certificate chains to the listener's `caCertificateRefs` and closes the connection of any other before an HTTP
- * answer (no certificate, an expired one, one of another CA); AllowInsecureFallback admits every client; a port `perPort` leaves without validation behaves as before.
- * Certificates are made with openssl in the test (skipped without it).
+ * answer (no certificate, an expired one, one of another CA); AllowInsecureFallback admits every client; a port
+ * `perPort` leaves without validation behaves as before. Certificates are made with openssl in the test (skipped
+ * without it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
