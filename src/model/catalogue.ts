@@ -1008,7 +1008,7 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Gateway',
     path: 'spec.tls.frontend',
     level: 'partial',
-    note: 'default and perPort validation: caCertificateRefs give listener status (InvalidCACertificateRef, InvalidCACertificateKind, RefNotPermitted, NoValidCACertificate); route answers name the mode and assume a valid client certificate unless told none (route --client-cert none, test entry clientCertificate); serve gateway does not ask clients for certificates',
+    note: 'default and perPort validation: caCertificateRefs give listener status (InvalidCACertificateRef, InvalidCACertificateKind, RefNotPermitted, NoValidCACertificate); route answers name the mode and assume a valid client certificate unless told none (route --client-cert none, test entry clientCertificate); serve gateway asks clients for a certificate and validates it against the listener CAs chosen by SNI (AllowValidOnly closes the connection of a client without a valid one; a client that sends no SNI is never valid)',
   },
   {
     kind: 'Gateway',

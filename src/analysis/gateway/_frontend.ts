@@ -3,7 +3,7 @@ import type { ClusterModel } from '../../model/types.ts';
 import { cond, type Condition } from './_conditions.ts';
 import { group } from './_protocols.ts';
 import { refPermitted } from './_refs.ts';
-import { caBundleProblem } from './_ca-bundle.ts';
+import { caBundle, caBundleProblem } from './_ca-bundle.ts';
 
 /**
  * The client certificate validation in effect on a listener: `spec.tls.frontend.perPort` for its port, else
@@ -47,6 +47,18 @@ export function frontendConditions(
       ),
     };
   return { resolved };
+}
+
+/**
+ * The PEM trust anchors a listener's client certificates are validated against: the `ca.crt` of every
+ * `caCertificateRefs` entry that is valid (the others gave the listener a ResolvedRefs=False reason and anchor
+ * nothing). FrontendTLSValidation: "the client certificate MUST be validated against the CA certificates".
+ * https://gateway-api.sigs.k8s.io/reference/spec/#frontendtlsvalidation https://gateway-api.sigs.k8s.io/geps/gep-91/
+ */
+export function frontendTrustAnchors(gw: Gateway, v: FrontendValidation, model: ClusterModel): string[] {
+  return v.caCertificateRefs.flatMap((ref) =>
+    caRefProblem(gw, ref, model) ? [] : [caBundle(model, ref.namespace ?? gw.namespace, ref.name)],
+  );
 }
 
 function caRefProblem(

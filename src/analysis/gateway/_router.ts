@@ -44,6 +44,8 @@ interface ListenerTable {
 export interface GatewayRouter {
   readonly gateway: Gateway;
   route(req: HttpRequest, explain?: boolean): RouteDecision;
+  /** The TLS listener (HTTPS or TLS) on `port` whose certificate a handshake naming `sni` gets, if any. */
+  listenerForSni(port: number, sni: string): Listener | undefined;
 }
 
 const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) => {
@@ -180,6 +182,7 @@ export function compileGatewayRouter(
   };
   return {
     gateway,
+    listenerForSni: (port, sni) => tlsListenerFor(byPort.get(port) ?? [], sni)?.listener,
     route(req, explain = false) {
       const lost: LostCandidate[] = [];
       const host = req.host.toLowerCase();
@@ -274,16 +277,19 @@ export function compileGatewayRouter(
  * handshake fails (status 0, no HTTP answer).
  * https://gateway-api.sigs.k8s.io/geps/gep-3567/ https://www.rfc-editor.org/rfc/rfc9110#section-15.5.20
  */
+/** The first TLS listener of a port's tables (in precedence order) that accepts `sni`: the one whose certificate is served. */
+function tlsListenerFor(onPort: readonly ListenerTable[], sni: string): ListenerTable | undefined {
+  const tls = (t: ListenerTable) => t.listener.protocol === 'HTTPS' || t.listener.protocol === 'TLS';
+  return onPort.find((t) => tls(t) && (!t.listener.hostname || gatewayHostMatch(t.listener.hostname, sni)));
+}
+
 function misdirectedBySni(
   onPort: readonly ListenerTable[],
   byHost: ListenerTable,
   sni: string,
   host: string,
 ): Pick<RouteDecision, 'status' | 'notes'> | undefined {
-  const tls = (t: ListenerTable) => t.listener.protocol === 'HTTPS' || t.listener.protocol === 'TLS';
-  const bySni = onPort.find(
-    (t) => tls(t) && (!t.listener.hostname || gatewayHostMatch(t.listener.hostname, sni)),
-  );
+  const bySni = tlsListenerFor(onPort, sni);
   if (!bySni)
     return {
       status: 0,

@@ -161,4 +161,17 @@ describe('spec.tls.frontend: caCertificateRefs and their status reasons', () => 
     assert.equal(d.status, 200);
     assert.ok(d.notes.some((n) => /AllowInsecureFallback/.test(n)));
   });
+  it('rule frontend-trust-anchors: the listener an SNI selects gives the mode and the ca.crt of its valid refs only (what serve gateway verifies against)', () => {
+    const { model } =
+      setup(`      default: {validation: {caCertificateRefs: [{kind: ConfigMap, group: "", name: ca}, {kind: ConfigMap, group: "", name: nope}]}}
+      perPort: [{port: 8443, tls: {validation: {mode: AllowInsecureFallback, caCertificateRefs: [{kind: ConfigMap, group: "", name: nope}]}}}]`);
+    const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
+    if (typeof r === 'string') throw new Error(r);
+    const v = r.clientValidation(443, 'shop.example.com');
+    assert.equal(v?.listener, 'Gateway/default/gw listener https');
+    assert.equal(v?.mode, 'AllowValidOnly');
+    assert.deepEqual(v?.trustAnchors, [pem.replace(/\\n/g, '\n')]);
+    assert.deepEqual(r.clientValidation(8443, 'shop.example.com')?.trustAnchors, []);
+    assert.equal(r.clientValidation(80, 'shop.example.com'), undefined, 'no TLS listener on port 80');
+  });
 });

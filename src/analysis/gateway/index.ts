@@ -20,3 +20,4 @@ export { pathPrefixMatch, matchFailure, describeMatch, matchRank, fullRegex } fr
 export { applyFilters, replacePrefix } from './_filters.ts';
 export { refPermitted, checkBackendRef } from './_refs.ts';
 export { caBundle, caBundleProblem } from './_ca-bundle.ts';
+export { frontendTrustAnchors, frontendValidationOf } from './_frontend.ts';

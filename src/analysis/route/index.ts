@@ -5,6 +5,8 @@
 import type {
   BackendTLS,
   ControllerProfile,
+  FrontendValidation,
+  Gateway,
   DecisionBackend,
   HttpRequest,
   L4Decision,
@@ -24,8 +26,11 @@ import {
   caBundleProblem,
   compileGatewayRouter,
   compileL4Router,
+  frontendTrustAnchors,
+  frontendValidationOf,
   gatewayHostMatch,
   type GatewayAnalysis,
+  type GatewayRouter,
 } from '../gateway/index.ts';
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
@@ -185,6 +190,21 @@ export interface Router {
    * TLS; undefined for `wellKnownCACertificates: System` (the platform's trust store).
    */
   backendCA(tls: BackendTLS): readonly string[] | undefined;
+  /**
+   * The client-certificate validation (`spec.tls.frontend`) of the HTTPS listener on `port` whose certificate a
+   * handshake naming `sni` gets, with its trust anchors (PEM); undefined when that listener validates nothing (and
+   * always through an Ingress controller).
+   */
+  clientValidation(port: number, sni: string): ClientValidation | undefined;
+}
+
+/** What a gateway that terminates TLS checks of the client's certificate on one listener (GEP-91). */
+export interface ClientValidation {
+  /** The listener, as `route` names it (`Gateway ns/name listener NAME`). */
+  readonly listener: string;
+  readonly mode: FrontendValidation['mode'];
+  /** PEM CA certificates of the valid `caCertificateRefs` (none: no certificate can validate). */
+  readonly trustAnchors: readonly string[];
 }
 
 /** Compiles the router behind `via` once (tables, status, indexes); returns an error message when `via` names nothing. */
@@ -226,6 +246,7 @@ export function compileRouter(
     },
     profile,
     secretFor,
+    clientValidation: () => undefined,
     backendCA(tls) {
       const policy = routing.backendTLSPolicies?.find((p) => p.key === tls.policy);
       if (!policy || policy.wellKnownCACertificates) return undefined;
@@ -340,7 +361,7 @@ export function compileRouter(
         }
       : undefined;
   };
-  return finish(
+  const routerOf = finish(
     (r, e) => router.route(r, e),
     secretFor,
     undefined,
@@ -348,6 +369,7 @@ export function compileRouter(
     (req, e) => l4.decide(req, e),
     (d) => backendTLSNotes(d, analysed),
   );
+  return { ...routerOf, clientValidation: (port, sni) => clientValidationOf(model, gw, router, port, sni) };
 }
 
 /**
@@ -370,4 +392,25 @@ function backendTLSNotes(d: RouteDecision, analysis: GatewayAnalysis): string[] 
     );
   }
   return out;
+}
+
+/**
+ * The validation a handshake naming `sni` on `port` meets: that of the HTTPS listener the SNI selects (GEP-91,
+ * FrontendTLSValidation, per port as `spec.tls.frontend` says). https://gateway-api.sigs.k8s.io/geps/gep-91/
+ */
+function clientValidationOf(
+  model: ClusterModel,
+  gw: Gateway,
+  router: GatewayRouter,
+  port: number,
+  sni: string,
+): ClientValidation | undefined {
+  const l = router.listenerForSni(port, sni);
+  const v = l && frontendValidationOf(gw, l);
+  if (!v) return undefined;
+  return {
+    listener: `${l.set?.key ?? gw.key} listener ${l.name}`,
+    mode: v.mode,
+    trustAnchors: frontendTrustAnchors(gw, v, model),
+  };
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Router } from '../../analysis/route/index.ts';
 import type { DecisionBackend, HttpRequest } from '../../model/routing.ts';
 import { parseTarget } from './_target.ts';
+import { refusesClient } from './_client-cert.ts';
 import {
   BodyTooLarge,
   forward,
@@ -39,12 +40,16 @@ export interface Req {
   readonly url?: string;
   readonly headers: IncomingHttpHeaders;
   /** HTTP/2 only: whether the HEADERS frame ended the stream (no body). */
-  readonly stream?: { readonly endAfterHeaders: boolean; readonly destroyed?: boolean };
+  readonly stream?: {
+    readonly endAfterHeaders: boolean;
+    readonly destroyed?: boolean;
+    readonly session?: { destroy(): void };
+  };
   /** HTTP/1: every header line as sent, names and values alternating (to count Host lines). */
   readonly rawHeaders?: readonly string[];
   readonly httpVersion?: string;
   /** The TLS socket (node:http2's compatibility API proxies the session's): `servername` is the SNI. */
-  readonly socket?: { readonly servername?: string | false | null };
+  readonly socket?: { readonly servername?: string | false | null; destroy?(): void };
   /** True once the client has gone away (HTTP/1 socket closed, HTTP/2 stream reset). */
   readonly destroyed?: boolean;
   [Symbol.asyncIterator](): AsyncIterator<Buffer>;
@@ -108,6 +113,12 @@ function choose(backends: readonly DecisionBackend[]): DecisionBackend | undefin
   return usable[0];
 }
 
+/** Closes the connection `req` came on without an answer (HTTP/2: the whole session, not just the stream). */
+function closeConnection(req: Req): void {
+  if (req.stream?.session) req.stream.session.destroy();
+  else req.socket?.destroy?.();
+}
+
 /** Handles one request: route it with the model, then redirect, answer, or proxy to the mapped upstream. */
 export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   // A request the client cancelled before it was handled (an HTTP/2 stream reset in the same read) goes nowhere.
@@ -142,6 +153,10 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   headers.host = host;
   const method = (req.method ?? 'GET').toUpperCase();
   const sni = opts.scheme === 'https' ? req.socket?.servername : undefined;
+  // A connection without SNI was not verified against any listener's client CAs (the SNI check is at the handshake,
+  // index.ts): a listener that requires a valid client certificate (GEP-91, AllowValidOnly) closes it unanswered.
+  if (opts.scheme === 'https' && !sni && refusesClient(opts.router, opts.modelPort, host, false))
+    return closeConnection(req);
   const hr: HttpRequest = {
     scheme: opts.scheme,
     host,

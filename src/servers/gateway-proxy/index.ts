@@ -9,12 +9,13 @@ import {
   type Http2SecureServer,
   type ServerHttp2Session,
 } from 'node:http2';
-import { createSecureContext, type SecureContext } from 'node:tls';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Router } from '../../analysis/route/index.ts';
 import type { RoutingModel } from '../../model/routing.ts';
 import { handle, limits, type Req, type Res } from './_proxy.ts';
 import { UpstreamPools } from './_upstream.ts';
+import { asksClientCertificate, refusesClient, trustAnchorsFor } from './_client-cert.ts';
 
 export { limits } from './_proxy.ts';
 
@@ -86,6 +87,7 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
   let routing = o.routing;
   const routed: { router: Router }[] = [];
   const contexts = new Map<string, SecureContext | null>();
+  let tlsServer: { requestCert: boolean } | undefined;
   if (o.listen) {
     const ho = {
       router: o.router,
@@ -118,14 +120,16 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
       const ref = ho.router.secretFor(name);
       const secret =
         ref && routing.tlsSecrets.find((s) => s.namespace === ref.namespace && s.name === ref.name);
+      // The listener's client-certificate trust anchors (GEP-91): OpenSSL verifies against this context's CAs.
+      const ca = trustAnchorsFor(ho.router, ho.modelPort, name);
       let ctx: SecureContext | null = null;
       try {
         if (secret?.certPem && secret.keyPem)
-          ctx = createSecureContext({ cert: secret.certPem, key: secret.keyPem });
+          ctx = createSecureContext({ cert: secret.certPem, key: secret.keyPem, ...ca });
       } catch {
         ctx = null;
       }
-      if (!ctx && o.fallbackCert) ctx = createSecureContext(o.fallbackCert);
+      if (!ctx && o.fallbackCert) ctx = createSecureContext({ ...o.fallbackCert, ...ca });
       contexts.set(name, ctx);
       return ctx;
     };
@@ -145,6 +149,10 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
         handshakeTimeout: p.headersMs,
         ...(o.fallbackCert ?? {}),
         SNICallback: (name, cb) => cb(null, contextFor(name.toLowerCase()) ?? undefined),
+        // Server-wide in Node (not per SNI): once any listener validates client certificates, every client is asked;
+        // the verdict is applied per listener below, so no handshake is failed by OpenSSL itself.
+        requestCert: asksClientCertificate(o.router, o.routing),
+        rejectUnauthorized: false,
       },
       // HTTP/2 requests are handled after the rest of the read they came in (setImmediate): a RST_STREAM right
       // behind the HEADERS (rapid reset) has then closed the stream, so `handle` drops it before any upstream work.
@@ -155,8 +163,15 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
     );
     s.on('checkContinue', (req, res) => handle(ho, req as unknown as Req, res as unknown as Res));
     s.on('session', (session) => limitResets(session, p.maxResetsPerSecond));
+    // AllowValidOnly without a valid certificate: the connection is closed before any HTTP byte, as a gateway that
+    // fails the handshake does (first listener, before the HTTP/2 session or HTTP/1 parser is set up).
+    s.prependListener('secureConnection', (socket: TLSSocket) => {
+      const sni = socket.servername;
+      if (sni && refusesClient(ho.router, ho.modelPort, sni, socket.authorized)) socket.destroy();
+    });
     s.setTimeout(p.idleMs);
     servers.push(s);
+    tlsServer = s as unknown as { requestCert: boolean };
     https = await bind(s, o.tlsListen);
   }
   return {
@@ -165,6 +180,8 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
     update(router, next) {
       routing = next;
       for (const ho of routed) ho.router = router;
+      // tls.Server reads `requestCert` for each new connection.
+      if (tlsServer) tlsServer.requestCert = asksClientCertificate(router, next);
       contexts.clear();
     },
     close: () =>
