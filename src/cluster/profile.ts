@@ -53,6 +53,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     }
     return v;
   };
+  reportUnknownKeys(raw, f);
   const podCIDR = cidr('podCIDR');
   const serviceCIDR = cidr('serviceCIDR');
   let dnsServiceIP = f.str(['dnsServiceIP']) ?? defaultProfile.dnsServiceIP;
@@ -229,4 +230,42 @@ function mesh(
     };
   bad(['mesh', 'name'], `mesh.name "${value}" must be istio or linkerd`);
   return {};
+}
+
+/** The top-level fields of a ClusterProfile (docs/profile.md). */
+const profileKeys = [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'podCIDR',
+  'serviceCIDR',
+  'dnsServiceIP',
+  'clusterDomain',
+  'nodes',
+  'cni',
+  'kubeProxy',
+  'externalHosts',
+  'maxPodsPerNode',
+  'nodeCIDRMaskSize',
+  'nodeCIDRMaskSizeIPv6',
+  'nodePortRange',
+  'loadBalancers',
+  'resolverLibc',
+  'ingressControllers',
+  'mesh',
+];
+
+/** A field the profile does not have (a typo such as `ServiceCIDR`) is said at its line, never ignored in silence. */
+function reportUnknownKeys(raw: RawObject, f: FieldReader): void {
+  for (const key of Object.keys(raw.body)) {
+    if (profileKeys.includes(key)) continue;
+    const near = profileKeys.find((k) => k.toLowerCase() === key.toLowerCase());
+    f.report(
+      'invalid-profile',
+      'warning',
+      [key],
+      `${key} is not a ClusterProfile field${near ? ` (did you mean ${near}?)` : ''}; it is ignored`,
+      `Use one of the fields docs/profile.md lists${near ? `: ${near}` : ''}.`,
+    );
+  }
 }
