@@ -274,28 +274,8 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
   {
     kind: 'TLSRoute',
     source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
-    fields: `
-      metadata map
-      metadata.annotations map
-      metadata.labels map
-      spec.hostnames list
+    fields: `${l4RouteFields}      spec.hostnames list
       spec.hostnames.* string
-      spec.parentRefs list
-      spec.parentRefs.*.group string
-      spec.parentRefs.*.kind string
-      spec.parentRefs.*.name string
-      spec.parentRefs.*.namespace string
-      spec.parentRefs.*.port integer port
-      spec.parentRefs.*.sectionName string
-      spec.rules list
-      spec.rules.*.backendRefs list
-      spec.rules.*.backendRefs.*.group string
-      spec.rules.*.backendRefs.*.kind string
-      spec.rules.*.backendRefs.*.name string
-      spec.rules.*.backendRefs.*.namespace string
-      spec.rules.*.backendRefs.*.port integer port
-      spec.rules.*.backendRefs.*.weight integer 0..1000000
-      spec.rules.*.name string
     `,
   },
   {
