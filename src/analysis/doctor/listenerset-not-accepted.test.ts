@@ -8,12 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { runDoctor } from './index.ts';
+import { gatewayClass } from '../gateway/_test-fixtures.ts';
 
-const gateway = (allowed: string) => `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const gateway = (allowed: string) => `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: edge, namespace: infra}

@@ -11,25 +11,11 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
-
-const pem = '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n';
+import { gatewayClass, caConfigMaps } from './_test-fixtures.ts';
 
 function setup(policies: string) {
-  const text = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: ca, namespace: default}
-data: {ca.crt: "${pem}"}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: empty, namespace: default}
-data: {other: x}
----
+  const text = `${gatewayClass}---
+${caConfigMaps}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: default}

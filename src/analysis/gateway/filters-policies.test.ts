@@ -15,12 +15,9 @@ import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest, routeDelivered } from '../route/index.ts';
 import { renderRoute } from '../../render/route.ts';
 import { corsOriginAllowed } from './_cors.ts';
+import { gatewayClass } from './_test-fixtures.ts';
 
-const base = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const base = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: default}

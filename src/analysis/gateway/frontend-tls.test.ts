@@ -11,6 +11,7 @@ import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
 import { readFileSync } from 'node:fs';
+import { gatewayClass, caConfigMaps, pemLike } from './_test-fixtures.ts';
 
 // A real certificate and key (the route-gateway scenario's), renamed into this namespace.
 const secret = readFileSync('testdata/scenarios/route-gateway/input/tls.yaml', 'utf8').replace(
@@ -18,24 +19,9 @@ const secret = readFileSync('testdata/scenarios/route-gateway/input/tls.yaml', '
   'name: cert, namespace: default',
 );
 
-const pem = '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n';
-
 function setup(frontend: string, extra = '') {
-  const text = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: ca, namespace: default}
-data: {ca.crt: "${pem}"}
----
-apiVersion: v1
-kind: ConfigMap
-metadata: {name: empty, namespace: default}
-data: {other: x}
----
+  const text = `${gatewayClass}---
+${caConfigMaps}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: default}
@@ -170,7 +156,7 @@ describe('spec.tls.frontend: caCertificateRefs and their status reasons', () => 
     const v = r.clientValidation(443, 'shop.example.com');
     assert.equal(v?.listener, 'Gateway/default/gw listener https');
     assert.equal(v?.mode, 'AllowValidOnly');
-    assert.deepEqual(v?.trustAnchors, [pem.replace(/\\n/g, '\n')]);
+    assert.deepEqual(v?.trustAnchors, [pemLike.replace(/\\n/g, '\n')]);
     assert.deepEqual(r.clientValidation(8443, 'shop.example.com')?.trustAnchors, []);
     assert.equal(r.clientValidation(80, 'shop.example.com'), undefined, 'no TLS listener on port 80');
   });

@@ -7,13 +7,10 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
+import { gatewayClass } from './_test-fixtures.ts';
 
 const infra =
-  `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+  `${gatewayClass}---
 apiVersion: v1
 kind: Namespace
 metadata: {name: infra, labels: {shared: "yes"}}

@@ -9,12 +9,9 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, connectionDelivered, parseConnection } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
+import { gatewayClass } from './_test-fixtures.ts';
 
-const base = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const base = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: infra}

@@ -11,16 +11,13 @@ import { runDoctor } from '../doctor/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { renderRoutingGet } from '../../render/get-routing.ts';
 import { analyzeGateways } from './index.ts';
+import { gatewayClass } from './_test-fixtures.ts';
 
 const gateway = (
   allowed: string,
   listeners = '[{name: http, port: 80, protocol: HTTP, hostname: www.example.com}]',
 ) =>
-  `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+  `${gatewayClass}---
 apiVersion: v1
 kind: Namespace
 metadata: {name: infra}

@@ -10,12 +10,9 @@ import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { routeHandler } from '../assert/_route.ts';
 import { isProblem, type AssertContext } from '../assert/types.ts';
+import { gatewayClass } from './_test-fixtures.ts';
 
-const misdirectedYaml = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const misdirectedYaml = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw, namespace: default}

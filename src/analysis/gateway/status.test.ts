@@ -8,12 +8,9 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
+import { gatewayClass } from './_test-fixtures.ts';
 
-const cls = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+const cls = `${gatewayClass}---
 `;
 const gateway = (spec: string, name = 'gw', className = 'gc') => `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway

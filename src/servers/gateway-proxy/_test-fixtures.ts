@@ -12,11 +12,7 @@ import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter } from '../../analysis/route/index.ts';
 
 /** The GatewayClass `gc` (a YAML document, newline-terminated: follow it with `---`). */
-export const gatewayClass = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
-`;
+export { gatewayClass } from '../../analysis/gateway/_test-fixtures.ts';
 
 /** A Service `name` in `default` selecting `app: name`, port 80 (a YAML document, newline-terminated). */
 export const service = (name: string) => `apiVersion: v1
