@@ -22,3 +22,28 @@ test('the documented ClusterProfile fields are not reported', () => {
     [],
   );
 });
+
+test('a nested ClusterProfile field nothing reads (cni.enforceNetworkPolicy, nodes[0].zones) is an invalid-profile warning naming the field it resembles', () => {
+  const built = buildYaml(
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni:\n  name: flannel\n  enforceNetworkPolicy: true\nnodes:\n- {name: n1, internalIP: 10.1.0.1, zones: a}\n',
+  );
+  const said = built.diagnostics
+    .filter((d) => d.code === 'invalid-profile')
+    .map((d) => [d.source?.line, d.message]);
+  assert.deepEqual(said, [
+    [
+      5,
+      'cni.enforceNetworkPolicy is not a ClusterProfile field (did you mean cni.enforcesNetworkPolicy?); it is ignored',
+    ],
+    [7, 'nodes[0].zones is not a ClusterProfile field (did you mean nodes[0].zone?); it is ignored'],
+  ]);
+});
+
+test('a ClusterProfile node refused for its address does not also call its other fields unknown', () => {
+  const built = buildYaml(
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nnodes:\n- {name: n1, internalIP: nope, zone: a, labels: {x: z}}\n',
+  );
+  const said = built.diagnostics.filter((d) => d.code === 'invalid-profile').map((d) => d.message);
+  assert.equal(said.length, 1);
+  assert.match(said[0]!, /internalIP is missing or not an IP address/);
+});

@@ -7,8 +7,8 @@ import {
   type ProfileNode,
 } from '../model/profile.ts';
 import { parseCidr, parseIP } from '../lib/ip.ts';
-import type { RawObject } from '../parse/index.ts';
-import { FieldReader } from './_fields.ts';
+import { formatPath, type RawObject } from '../parse/index.ts';
+import { ReadTrackingFieldReader } from './_read-paths.ts';
 import { linkerdDefaultPolicies } from '../model/mesh.ts';
 
 export const profileApiVersion = 'kubetwin.dev/v1alpha1';
@@ -30,7 +30,7 @@ export function isProfileObject(raw: RawObject): boolean {
 export function readProfile(raw: RawObject | undefined): { profile: Profile; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   if (!raw) return { profile: defaultProfile, diagnostics };
-  const f = new FieldReader(raw, 'ClusterProfile', (d) =>
+  const f = new ReadTrackingFieldReader(raw, 'ClusterProfile', (d) =>
     diagnostics.push({ ...d, code: d.code === 'invalid-field-type' ? 'invalid-profile' : d.code }),
   );
   const bad = (path: (string | number)[], message: string) =>
@@ -53,7 +53,6 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     }
     return v;
   };
-  reportUnknownKeys(raw, f);
   const podCIDR = cidr('podCIDR');
   const serviceCIDR = cidr('serviceCIDR');
   let dnsServiceIP = f.str(['dnsServiceIP']) ?? defaultProfile.dnsServiceIP;
@@ -66,10 +65,12 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
   f.list(['nodes']).forEach((_, i) => {
     const name = f.str(['nodes', i, 'name']);
     const internalIP = f.str(['nodes', i, 'internalIP']);
+    const podCIDR = f.str(['nodes', i, 'podCIDR']);
+    const zone = f.str(['nodes', i, 'zone']);
+    const labels = f.stringMap(['nodes', i, 'labels']);
     if (!name) return bad(['nodes', i], `nodes[${i}] has no name`);
     if (!internalIP || !parseIP(internalIP))
       return bad(['nodes', i, 'internalIP'], `nodes[${i}].internalIP is missing or not an IP address`);
-    const podCIDR = f.str(['nodes', i, 'podCIDR']);
     if (podCIDR !== undefined && !validCidrList(podCIDR))
       return bad(
         ['nodes', i, 'podCIDR'],
@@ -79,8 +80,8 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
       name,
       internalIP,
       podCIDR,
-      zone: f.str(['nodes', i, 'zone']),
-      labels: f.stringMap(['nodes', i, 'labels']),
+      zone,
+      labels,
     });
   });
   const cniName = f.str(['cni', 'name']) ?? defaultProfile.cni.name;
@@ -135,6 +136,7 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     }),
     source: raw.source,
   };
+  reportUnread(f);
   return { profile, diagnostics };
 }
 
@@ -232,39 +234,18 @@ function mesh(
   return {};
 }
 
-/** The top-level fields of a ClusterProfile (docs/profile.md). */
-const profileKeys = [
-  'apiVersion',
-  'kind',
-  'metadata',
-  'podCIDR',
-  'serviceCIDR',
-  'dnsServiceIP',
-  'clusterDomain',
-  'nodes',
-  'cni',
-  'kubeProxy',
-  'externalHosts',
-  'maxPodsPerNode',
-  'nodeCIDRMaskSize',
-  'nodeCIDRMaskSizeIPv6',
-  'nodePortRange',
-  'loadBalancers',
-  'resolverLibc',
-  'ingressControllers',
-  'mesh',
-];
-
-/** A field the profile does not have (a typo such as `ServiceCIDR`) is said at its line, never ignored in silence. */
-function reportUnknownKeys(raw: RawObject, f: FieldReader): void {
-  for (const key of Object.keys(raw.body)) {
-    if (profileKeys.includes(key)) continue;
-    const near = profileKeys.find((k) => k.toLowerCase() === key.toLowerCase());
+/**
+ * A field the profile reader never reads (a typo such as `ServiceCIDR` or `cni.enforceNetworkPolicy`) is said at
+ * its line, with the field it resembles, never ignored in silence: the reader is the profile's schema.
+ */
+function reportUnread(f: ReadTrackingFieldReader): void {
+  for (const { path, near } of f.unread(['apiVersion', 'kind', 'metadata'])) {
+    const name = formatPath(path);
     f.report(
       'invalid-profile',
       'warning',
-      [key],
-      `${key} is not a ClusterProfile field${near ? ` (did you mean ${near}?)` : ''}; it is ignored`,
+      path,
+      `${name} is not a ClusterProfile field${near ? ` (did you mean ${near}?)` : ''}; it is ignored`,
       `Use one of the fields docs/profile.md lists${near ? `: ${near}` : ''}.`,
     );
   }
