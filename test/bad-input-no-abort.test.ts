@@ -102,3 +102,21 @@ ${good}`;
       assert.match(line, /^<stdin>:\d+:\d+: (error|warning|info) [a-z0-9-]+: /);
   }
 });
+
+test('flow nesting that overflows the YAML package at any depth (800–4,000 levels) is said once per document, never twice', async () => {
+  // Where the package runs out of stack depends on the stack left when it reads; it records the overflow once per
+  // composer that catches it, so some depths gave two identical errors for one cause.
+  const { buildFromTexts } = await import('../src/api/index.ts');
+  const twice: string[] = [];
+  for (let n = 800; n <= 4000; n += 200)
+    for (const [shape, text] of [
+      ['[', `a: ${'['.repeat(n)}${']'.repeat(n)}\n`],
+      ['{a:', `a: ${'{a: '.repeat(n)}1${'}'.repeat(n)}\n`],
+    ]) {
+      const said = buildFromTexts([{ file: 'm.yaml', text: text! }]).diagnostics.filter(
+        (d) => d.code === 'yaml-syntax',
+      );
+      if (said.length !== 1) twice.push(`${shape} × ${n}: ${said.length}`);
+    }
+  assert.deepEqual(twice, []);
+});

@@ -202,7 +202,14 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
       });
     };
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) refuse({ message: plainSyntaxMessage(err.message), offset: err.pos[0] });
+      // The package records a stack overflow once per composer that catches it: one cause, said once.
+      let deep = false;
+      for (const err of doc.errors) {
+        const message = plainSyntaxMessage(err.message);
+        if (message === depthMessage && deep) continue;
+        deep ||= message === depthMessage;
+        refuse({ message, offset: err.pos[0] });
+      }
       return;
     }
     for (const w of doc.warnings) diagnostics.push(yamlWarning(w, at));
