@@ -20,7 +20,7 @@ export function reachPosture(
   model: ClusterModel,
   engine: PolicyEngine,
   namespaces: readonly string[],
-  { from, to }: NamespaceReach = namespaceReach(model, engine),
+  { from, to }: NamespaceReach = namespaceReach(model, engine, { shareEngine: true }),
 ): Map<string, { ingress: DirectionPosture; egress: DirectionPosture }> {
   const ports = portClasses(engine).map((c) => ({ port: c.port, protocol: c.protocol }));
   const withPods = [
