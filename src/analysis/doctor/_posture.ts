@@ -78,9 +78,12 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
 /** What else the namespace holds, for the message: its other NetworkPolicies and Cilium policies, or none at all. */
 function otherPolicies(nps: number, cnps: number): string {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  if (!cnps) return nps ? ` (${plural(nps, 'other policy', 'other policies')})` : ' (no NetworkPolicy at all)';
+  if (!cnps)
+    return nps ? ` (${plural(nps, 'other policy', 'other policies')})` : ' (no NetworkPolicy at all)';
   const cilium = `${plural(cnps, 'CiliumNetworkPolicy', 'CiliumNetworkPolicies')}, which ${cnps === 1 ? 'isolates only the pods it selects' : 'isolate only the pods they select'}`;
-  return nps ? ` (${plural(nps, 'other NetworkPolicy', 'other NetworkPolicies')}; ${cilium})` : ` (no NetworkPolicy; ${cilium})`;
+  return nps
+    ? ` (${plural(nps, 'other NetworkPolicy', 'other NetworkPolicies')}; ${cilium})`
+    : ` (no NetworkPolicy; ${cilium})`;
 }
 
 /**

@@ -36,7 +36,10 @@ test('a CiliumNetworkPolicy selecting every pod with ingress: [{}] is a default 
 
 test('a CiliumNetworkPolicy that allows a peer or selects some pods is no default deny, and is counted', () => {
   const allows = cnp('  endpointSelector: {}\n  ingress: [{fromEndpoints: [{matchLabels: {app: a}}]}]\n');
-  assert.match(finding(pod + allows)?.message ?? '', /for Ingress and Egress \(no NetworkPolicy; 1 CiliumNetworkPolicy/);
+  assert.match(
+    finding(pod + allows)?.message ?? '',
+    /for Ingress and Egress \(no NetworkPolicy; 1 CiliumNetworkPolicy/,
+  );
   const some = cnp('  endpointSelector: {matchLabels: {app: a}}\n  ingress: [{}]\n');
   assert.match(finding(pod + some)?.message ?? '', /for Ingress and Egress/);
 });
