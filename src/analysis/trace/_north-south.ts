@@ -233,7 +233,7 @@ export function northSouth(
   }
   const req = parseRequest({
     url: `${target.scheme}://${target.host}:${target.port}${target.path}`,
-    method: 'GET',
+    method: (target.kind === 'url' && target.method) || 'GET',
   });
   if (typeof req === 'string') return { hops, reason: req };
   const result = router.explain(req);
