@@ -6,6 +6,7 @@ import {
   flowsFromClientIntents,
   discoverFlows,
   type Flow,
+  type FlowTarget,
 } from '../analysis/flows/index.ts';
 import { createTraceContext, trace, traceFlow, type JudgedFlow } from '../analysis/trace/index.ts';
 import { renderTraceText, renderFlowTracesText } from '../render/trace-text.ts';
@@ -28,6 +29,7 @@ interface TraceOptions extends InputOptions {
   discover?: boolean;
   output: 'text' | 'json' | 'md' | 'hubble';
   at?: string;
+  request?: string;
 }
 
 /** Reads declared flows from a file (and ClientIntents in the model); problems are printed, exit 2 on errors. */
@@ -78,6 +80,10 @@ export function traceCommand(io: Io): Command {
       'trace the flows found in the manifests (kubetwin flows) too; the default with no TARGET and no --flows',
     )
     .option('--at <time>', 'judge certificates at this ISO time instead of now')
+    .option(
+      '-X, --request <method>',
+      'HTTP method of an http(s):// URL target (default GET): ingress routes and Cilium L7 rules match it',
+    )
     .addOption(
       new Option(
         '-o, --output <format>',
@@ -134,7 +140,8 @@ export function traceCommand(io: Io): Command {
     }
     const from = parseFlowSource(opts.from!, opts.namespace);
     const port = opts.port ? Number(opts.port) : undefined;
-    const to = parseFlowTarget(target!, port, opts.protocol, opts.namespace);
+    const parsed = parseFlowTarget(target!, port, opts.protocol, opts.namespace);
+    const to = opts.request ? withMethod(parsed, opts.request) : parsed;
     if (typeof from === 'string' || typeof to === 'string') {
       io.stderr(`error: ${typeof from === 'string' ? `--from ${from}` : to}\n`);
       return io.exit(exitCodes.input);
@@ -162,4 +169,13 @@ export function traceCommand(io: Io): Command {
     io.exit(loaded.inputExit || (t.outcome === 'delivered' ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;
+}
+
+/** The target with `-X METHOD`; an error message unless it is an http(s):// URL (other targets carry no request). */
+function withMethod(to: FlowTarget | string, method: string): FlowTarget | string {
+  if (typeof to === 'string') return to;
+  if (to.kind !== 'url' || (to.scheme !== 'http' && to.scheme !== 'https'))
+    return `-X ${method}: a method applies to an http:// or https:// URL target only`;
+  if (!/^[A-Za-z]+$/.test(method)) return `-X ${method}: not an HTTP method (letters only, e.g. POST)`;
+  return { ...to, method: method.toUpperCase() };
 }

@@ -1,5 +1,6 @@
 import type { ClusterModel, EndpointSlice, Pod, Service } from '../model/types.ts';
-import { formatLabels, formatSelector, selectorFromMap } from '../lib/labels.ts';
+import { formatLabels, formatSelector, selectorFromMap, type Selector } from '../lib/labels.ts';
+import { ciliumLabels } from '../model/cilium-policy.ts';
 import { renderTable } from './table.ts';
 import { compileMesh } from '../analysis/mesh/index.ts';
 import { renderRoutingGet, routingAliases, routingResources, type RoutingResource } from './get-routing.ts';
@@ -11,6 +12,7 @@ export const getResources = [
   'namespaces',
   'nodes',
   'networkpolicies',
+  'ciliumnetworkpolicies',
   'workloads',
   ...routingResources,
   'all',
@@ -31,6 +33,10 @@ export const resourceAliases: Readonly<Record<string, GetResource>> = {
   node: 'nodes',
   netpol: 'networkpolicies',
   networkpolicy: 'networkpolicies',
+  cnp: 'ciliumnetworkpolicies',
+  ciliumnetworkpolicy: 'ciliumnetworkpolicies',
+  ccnp: 'ciliumnetworkpolicies',
+  ciliumclusterwidenetworkpolicies: 'ciliumnetworkpolicies',
   workload: 'workloads',
   deploy: 'workloads',
   deployments: 'workloads',
@@ -147,6 +153,27 @@ const tables: Readonly<Record<CoreResource, (c: TableContext) => string>> = {
       nps,
     );
   },
+  // Both Cilium kinds in one table, as the policy engine reads them; a clusterwide one shows namespace <none>.
+  ciliumnetworkpolicies: (c) => {
+    const cps = (c.model.ciliumPolicies ?? []).map((p) => ({ ...p, namespace: p.namespace ?? none }));
+    const shown = cps.filter((p) => p.namespace === none || c.inNs([p]).length);
+    return c.table(
+      ['NAME', 'KIND', 'ENDPOINT-SELECTOR', ...(c.wide ? ['INGRESS-RULES', 'EGRESS-RULES'] : [])],
+      shown.map((p) => [
+        p.name,
+        p.kind,
+        p.specs
+          .map((s) => (s.endpointSelector ? ciliumSelector(s.endpointSelector) : 'nodeSelector'))
+          .join('; '),
+        ...(c.wide
+          ? (['ingress', 'egress'] as const).map((d) =>
+              String(p.specs.flatMap((s) => s.rules).filter((r) => r.section.startsWith(d)).length),
+            )
+          : []),
+      ]),
+      shown,
+    );
+  },
   workloads: (c) => {
     const wls = c.inNs(c.model.workloads);
     return c.table(
@@ -166,7 +193,17 @@ const tables: Readonly<Record<CoreResource, (c: TableContext) => string>> = {
 export function renderGet(model: ClusterModel, resource: GetResource, options: GetOptions): string {
   if (resource === 'all')
     return (
-      ['namespaces', 'nodes', 'workloads', 'pods', 'services', 'endpointslices', 'networkpolicies'] as const
+      [
+        'namespaces',
+        'nodes',
+        'workloads',
+        'pods',
+        'services',
+        'endpointslices',
+        'networkpolicies',
+        // Listed only when the input holds Cilium policies: an empty table would say nothing.
+        ...(model.ciliumPolicies?.length ? (['ciliumnetworkpolicies'] as const) : []),
+      ] as const
     )
       .map((r) => `# ${r}\n${renderGet(model, r, options)}`)
       .join('\n');
@@ -185,6 +222,12 @@ export function renderGet(model: ClusterModel, resource: GetResource, options: G
           )
         : renderTable(headers, rows),
   });
+}
+
+/** A Cilium endpointSelector without the namespace requirement the builder adds to a namespaced policy. */
+function ciliumSelector(sel: Selector): string {
+  const own = sel.requirements.filter((r) => r.key !== ciliumLabels.namespace);
+  return formatSelector({ ...sel, requirements: own }) || '<all pods>';
 }
 
 function podRow(p: Pod, wide: boolean): string[] {

@@ -1,6 +1,6 @@
 import type { Matrix, MatrixEntry, MatrixRow } from '../analysis/matrix/index.ts';
 
-/** Cell text: the ports every pod pair may use, `*` for ports only some pairs may use, `-` for none, `·` for no pairs. */
+/** Cell text: the ports every pod pair may use, `*` for ports only some pairs may use, `-` for none, `·` for no pairs on the ports checked. */
 export function cellText(entries: readonly MatrixEntry[] | undefined): string {
   if (!entries?.length) return '·';
   const parts = entries
@@ -17,7 +17,7 @@ export function cellsOf(row: MatrixRow): Map<string, MatrixEntry[]> {
 }
 
 const legend =
-  'rows: source, columns: destination; a cell lists the destination ports allowed (* = for some pod pairs only, - = none, · = no pod pairs)';
+  'rows: source, columns: destination; a cell lists the destination ports allowed (* = for some pod pairs only, - = none, · = no pod pairs on the ports checked)';
 
 function* gridRows(m: Matrix): Generator<string[]> {
   const names = m.groups.map((g) => g.name);

@@ -28,6 +28,11 @@ export function modelAsList(
     namespaces: () => tag('Namespace', model.namespaces),
     nodes: () => tag('Node', model.nodes),
     networkpolicies: () => tag('NetworkPolicy', inNs(model.networkPolicies)),
+    // Clusterwide policies have no namespace and are listed in every one, as the table lists them.
+    ciliumnetworkpolicies: () =>
+      (model.ciliumPolicies ?? [])
+        .filter((p) => namespace === undefined || p.namespace === undefined || p.namespace === namespace)
+        .map((p) => ({ ...p })),
     workloads: () => inNs(model.workloads).map((w) => ({ ...w })),
   };
   const items =

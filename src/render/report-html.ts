@@ -1,5 +1,5 @@
 import { formatSource } from '../model/diagnostic.ts';
-import { describeOpenRules, describeReach } from '../analysis/report/index.ts';
+import { describeOpenRules, describePolicies, describeReach } from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import {
   escapeXml as esc,
@@ -53,7 +53,7 @@ export function renderReportHtml(r: ReportData, graph: LaidOutGraph): string {
 <div class="card" id="card-flows"><b class="${okFlows === r.flows.length ? 'ok' : 'fail'}">${okFlows}/${r.flows.length}</b>flows delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)</div>
 <div class="card" id="card-findings"><b class="${errors ? 'fail' : 'ok'}">${errors}</b>error findings, ${r.findings.length - errors} other</div>
 <div class="card"><b>${c.pods}</b>pods (${c.readyPods} ready) in ${c.workloads} workloads</div>
-<div class="card"><b>${c.networkPolicies}</b>NetworkPolicies — CNI ${esc(c.cni)} ${c.enforces ? 'enforces them' : '<span class="fail">does NOT enforce them</span>'}</div>
+<div class="card"><b>${c.networkPolicies}</b>NetworkPolicies${c.ciliumPolicies ? ` + ${c.ciliumPolicies} Cilium` : ''} — CNI ${esc(c.cni)} ${c.enforces ? 'enforces them' : '<span class="fail">does NOT enforce them</span>'}</div>
 </div>
 ${
   r.notModeled.length
@@ -78,7 +78,7 @@ ${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.
       ? `<h2 id="posture">Zero-trust posture</h2>
 <p>Rated by what the policies let through on some port, not by the presence of a default deny.</p>
 <table><tr><th>namespace</th><th>posture</th><th>pods ready</th><th>ingress</th><th>egress</th><th>rules admitting everything</th><th>default deny</th><th>policies</th></tr>
-${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'zero-trust' ? 'ok' : p.posture === 'partial' ? 'warn' : 'fail'}">${p.posture}</span>`, `${p.readyPods}/${p.pods}`, esc(describeReach(p.ingress, 'ingress')), esc(describeReach(p.egress, 'egress')), esc(describeOpenRules(p).join('; ')) || '—', [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none', String(p.policies)]))}
+${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'zero-trust' ? 'ok' : p.posture === 'partial' ? 'warn' : 'fail'}">${p.posture}</span>`, `${p.readyPods}/${p.pods}`, esc(describeReach(p.ingress, 'ingress')), esc(describeReach(p.egress, 'egress')), esc(describeOpenRules(p).join('; ')) || '—', [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none', describePolicies(p)]))}
 </table>
 `
       : ''

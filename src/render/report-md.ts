@@ -1,5 +1,10 @@
 import { formatSource } from '../model/diagnostic.ts';
-import { describeOpenRules, describeReach } from '../analysis/report/index.ts';
+import {
+  describeOpenRules,
+  describePolicies,
+  describePolicyTotals,
+  describeReach,
+} from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { renderFlowTracesMd } from './trace-md.ts';
 
@@ -34,7 +39,7 @@ export function renderReportMd(r: ReportData): string {
   const out = [
     `# kubetwin report — ${r.title}`,
     '',
-    `- **Cluster:** ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${c.networkPolicies} NetworkPolicies; CNI ${c.cni} (${c.enforces ? 'enforces' : 'does **not** enforce'} NetworkPolicy)`,
+    `- **Cluster:** ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${describePolicyTotals(c)}; CNI ${c.cni} (${c.enforces ? 'enforces' : 'does **not** enforce'} NetworkPolicy)`,
     `- **Flows:** ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)`,
     `- **Findings:** ${r.findings.filter((f) => f.severity === 'error').length} errors, ${r.findings.filter((f) => f.severity === 'warning').length} warnings`,
     ...(r.notModeled.length
@@ -77,7 +82,7 @@ export function renderReportMd(r: ReportData): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.posture.map(
       (p) =>
-        `| ${p.namespace} | ${p.posture} | ${p.readyPods}/${p.pods} | ${describeReach(p.ingress, 'ingress')} | ${describeReach(p.egress, 'egress')} | ${[p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none'} | ${p.policies} | ${describeOpenRules(p).join('; ') || '—'} |`,
+        `| ${p.namespace} | ${p.posture} | ${p.readyPods}/${p.pods} | ${describeReach(p.ingress, 'ingress')} | ${describeReach(p.egress, 'egress')} | ${[p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none'} | ${describePolicies(p)} | ${describeOpenRules(p).join('; ') || '—'} |`,
     ),
     '',
     '## Findings',

@@ -1,5 +1,10 @@
 import { formatSource } from '../model/diagnostic.ts';
-import { describeOpenRules, describeReach } from '../analysis/report/index.ts';
+import {
+  describeOpenRules,
+  describePolicies,
+  describePolicyTotals,
+  describeReach,
+} from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { renderTable } from './table.ts';
 import { wrapText } from './wrap.ts';
@@ -29,7 +34,7 @@ export function renderReportText(
   const out: string[] = [
     `kubetwin report — ${r.title}`,
     '',
-    `Cluster   ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${c.networkPolicies} NetworkPolicies`,
+    `Cluster   ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${describePolicyTotals(c)}`,
     `Network   pods ${c.podCIDR}, Services ${c.serviceCIDR}, domain ${c.clusterDomain}, CNI ${c.cni} (${c.enforces ? 'enforces' : 'does NOT enforce'} NetworkPolicy)`,
     `Flows     ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)${unknownFlows ? `, ${unknownFlows} of them unknown (objects kubetwin does not model may change them)` : ''}${r.flows.length ? '' : ' — no declared flows and none found in the manifests (pass --flows FILE)'}`,
     `Findings  ${errors} error(s), ${warnings} warning(s)    Input: ${r.inputProblems.errors} error(s), ${r.inputProblems.warnings} warning(s)${r.notModeled.length ? `, ${r.notModeled.length} object(s) that change traffic and are not modeled` : ''}`,
@@ -85,7 +90,7 @@ export function renderReportText(
         [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : '']
           .filter(Boolean)
           .join('+') || 'none',
-        String(p.policies),
+        describePolicies(p),
       ]),
     ).trimEnd(),
   );

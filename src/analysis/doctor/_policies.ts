@@ -2,6 +2,7 @@ import type { ClusterModel, NetworkPolicy, PolicyPeer, PolicyRule } from '../../
 import { formatSelector, type Selector } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { selectNamespaces, selectPods } from './_select.ts';
+import { closestLabelHint } from './_label-hint.ts';
 
 const at = (np: NetworkPolicy, path?: string) => ({
   key: np.key,
@@ -19,13 +20,15 @@ export const policySelectsNoPods: DoctorRule = {
       .map((np) => ({
         code: 'policy-selects-no-pods',
         severity: 'warning',
-        message: `NetworkPolicy ${np.namespace}/${np.name} selects ${formatSelector(np.podSelector) || 'every pod'}, which matches no pod in ${np.namespace}`,
+        message: `NetworkPolicy ${np.namespace}/${np.name} selects ${formatSelector(np.podSelector) || 'every pod'}, which matches no pod in ${np.namespace}${hinted(closestLabelHint(model, [np.namespace], np.podSelector))}`,
         objects: [at(np, 'spec.podSelector')],
         breaks:
           'nothing is isolated or allowed by this policy: the traffic it was written for is governed by the other policies',
         fix: 'Fix spec.podSelector to match the labels of the pods it should protect.',
       })),
 };
+
+const hinted = (hint: string | undefined) => (hint ? ` — ${hint}` : '');
 
 function peers(
   np: NetworkPolicy,
@@ -90,7 +93,13 @@ export const peerSelectsNothing: DoctorRule = {
           out.push({
             code: 'peer-selects-nothing',
             severity: 'warning',
-            message: `${np.namespace}/${np.name} ${dir}[${rule.index}] peer ${index}: podSelector ${formatSelector(peer.podSelector) || '{}'} matches no pod in ${namespaces.map((n) => n.name).join(', ') || 'any namespace'}`,
+            message: `${np.namespace}/${np.name} ${dir}[${rule.index}] peer ${index}: podSelector ${formatSelector(peer.podSelector) || '{}'} matches no pod in ${namespaces.map((n) => n.name).join(', ') || 'any namespace'}${hinted(
+              closestLabelHint(
+                model,
+                namespaces.map((n) => n.name),
+                peer.podSelector,
+              ),
+            )}`,
             objects: [where],
             breaks: `this peer allows no ${dir === 'ingress' ? 'source' : 'destination'} today`,
             fix: 'Fix the podSelector labels (or the namespaceSelector beside it).',

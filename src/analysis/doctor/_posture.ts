@@ -2,6 +2,7 @@ import type { ClusterModel, NetworkPolicy, PolicyType } from '../../model/types.
 import { cidrContains, cidrsOverlap, parseCidr, parseIP, type IP } from '../../lib/ip.ts';
 import { cidrList } from '../../model/profile.ts';
 import type { DoctorRule, Finding } from './types.ts';
+import { isCiliumDefaultDeny } from './_cilium-default-deny.ts';
 
 const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -54,15 +55,18 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
     const out: Finding[] = [];
     for (const ns of appNamespaces(model)) {
       const nps = model.networkPolicies.filter((np) => np.namespace === ns);
-      const missing = (['Ingress', 'Egress'] as const).filter((t) => !nps.some((np) => isDefaultDeny(np, t)));
+      const cnps = (model.ciliumPolicies ?? []).filter((p) => p.namespace === ns);
+      const missing = (['Ingress', 'Egress'] as const).filter(
+        (t) => !nps.some((np) => isDefaultDeny(np, t)) && !cnps.some((p) => isCiliumDefaultDeny(p, t)),
+      );
       if (!missing.length) continue;
       const n = model.namespaces.find((x) => x.name === ns);
       out.push({
         code: 'namespace-without-default-deny',
         severity: 'warning',
-        message: `namespace ${ns} has no default-deny policy for ${missing.join(' and ')}${nps.length ? ` (${nps.length} other polic${nps.length === 1 ? 'y' : 'ies'})` : ' (no NetworkPolicy at all)'}`,
+        message: `namespace ${ns} has no default-deny policy for ${missing.join(' and ')}${otherPolicies(nps.length, cnps.length)}`,
         objects: [{ key: n?.key ?? `Namespace/${ns}`, source: n?.source }],
-        breaks: `pods in ${ns} that no policy selects accept ${missing.includes('Egress') ? 'and send ' : ''}traffic from anywhere`,
+        breaks: `pods in ${ns} that no policy selects ${missing.length === 2 ? 'accept and send traffic from anywhere' : missing[0] === 'Ingress' ? 'accept traffic from anywhere' : 'send traffic anywhere'}`,
         fix: `Add a default deny for ${missing.join(' and ')} and explicit allows for the flows the namespace needs.`,
         patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: ${ns}\nspec:\n  podSelector: {}\n  policyTypes: [${missing.join(', ')}]`,
       });
@@ -70,6 +74,17 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
     return out;
   },
 };
+
+/** What else the namespace holds, for the message: its other NetworkPolicies and Cilium policies, or none at all. */
+function otherPolicies(nps: number, cnps: number): string {
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (!cnps)
+    return nps ? ` (${plural(nps, 'other policy', 'other policies')})` : ' (no NetworkPolicy at all)';
+  const cilium = `${plural(cnps, 'CiliumNetworkPolicy', 'CiliumNetworkPolicies')}, which ${cnps === 1 ? 'isolates only the pods it selects' : 'isolate only the pods they select'}`;
+  return nps
+    ? ` (${plural(nps, 'other NetworkPolicy', 'other NetworkPolicies')}; ${cilium})`
+    : ` (no NetworkPolicy; ${cilium})`;
+}
 
 /**
  * ipBlock is meant for traffic from or to outside the cluster. Upstream leaves undefined whether policies see a

@@ -47,6 +47,7 @@ import { listenerSetNotAccepted } from './_listenersets.ts';
 
 export type { DoctorRule, Finding, FindingObject } from './types.ts';
 export { admitsEverything, isDefaultDeny } from './_posture.ts';
+export { isCiliumDefaultDeny } from './_cilium-default-deny.ts';
 
 /** Every rule, in the order of the troubleshooting flowchart. Add new rules here, explicitly. */
 export const doctorRules: readonly DoctorRule[] = [

@@ -20,6 +20,8 @@ export type FlowTarget =
       readonly port: number;
       readonly path: string;
       readonly protocol: Protocol;
+      /** The HTTP method of an http(s) request; undefined: GET. */
+      readonly method?: string;
     }
   | {
       readonly kind: 'service';

@@ -9,6 +9,7 @@ import { ClassVerdicts } from './_class-verdicts.ts';
 import { buildLayout } from './_layout.ts';
 import { l7Warnings } from './_l7.ts';
 import { leftOutNote } from './_left-out.ts';
+import { portlessNote } from './_portless.ts';
 import { RowBuilder } from './_rows.ts';
 import { meshCells } from './_mesh.ts';
 
@@ -120,6 +121,7 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
         ...engine.tierWarnings,
         ...l7Warnings(engine, layout),
         ...(mesh?.warnings ?? []),
+        ...(options.ports ? [] : portlessNote(model, pods, groupOf)),
         ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
       ]);
     },

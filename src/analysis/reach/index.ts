@@ -98,6 +98,15 @@ const reachKinds = new Set([
 /** A policy engine warning that a field it does not model may change the verdict (`_cilium-side.ts`). */
 const notModeledWarning = /is not modeled by kubetwin and may change this verdict$/;
 
+/**
+ * A ClusterIP Service is "only reachable from within the cluster"
+ * (https://kubernetes.io/docs/concepts/services-networking/service/#type-clusterip): from an outside address the
+ * verdicts below are the policies' on its pods, reached directly, not a path through the Service.
+ */
+function clusterIpFromOutside(namespace: string, name: string): string {
+  return `Service ${namespace}/${name} is type ClusterIP, reachable only from inside the cluster: from outside there is no path through it; the verdicts are the policies' for a client that reaches its pods directly`;
+}
+
 /** Answers one query; an error message when a REF names nothing or a Service lacks the port. */
 export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | string {
   const model = engine.model;
@@ -113,6 +122,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     from.endpoints.some((e) => e.party.kind === 'ip')
   ) {
     const svc = model.services.find((s) => `service:${s.namespace}/${s.name}` === query.to);
+    if (svc?.type === 'ClusterIP') notes.push(clusterIpFromOutside(svc.namespace, svc.name));
     if (svc && svc.type !== 'ClusterIP' && svc.externalTrafficPolicy === 'Cluster')
       notes.push(
         `externalTrafficPolicy: Cluster — traffic arriving from outside through a node port or load balancer is SNATed to a node address; kubetwin judges the client address`,

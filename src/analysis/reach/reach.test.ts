@@ -113,3 +113,21 @@ test('rule unmodeled-field-is-unknown: a Cilium rule with a field kubetwin does 
   assert.equal(icmp.verdict, 'unknown');
   assert.match(icmp.unknownReasons.join('\n'), /icmps is not modeled by kubetwin/);
 });
+
+test('reach: from the internet to a ClusterIP Service, a note says there is no path through it from outside', () => {
+  const yaml = e2eTopology(`${deployment}\n---\n${service}`);
+  const note = (r: ReachResult) => r.notes.filter((n) => n.includes('type ClusterIP'));
+  assert.deepEqual(note(run(yaml, 'internet', 'service:x/web', 80)), [
+    "Service x/web is type ClusterIP, reachable only from inside the cluster: from outside there is no path through it; the verdicts are the policies' for a client that reaches its pods directly",
+  ]);
+  assert.deepEqual(note(run(yaml, 'z/a', 'service:x/web', 80)), [], 'no note from a pod');
+  const nodePort = yaml.replace(
+    'ports: [{port: 80, targetPort: http}]',
+    'type: NodePort, ports: [{port: 80, targetPort: http}]',
+  );
+  assert.deepEqual(
+    note(run(nodePort, 'internet', 'service:x/web', 80)),
+    [],
+    'no note for a NodePort Service',
+  );
+});

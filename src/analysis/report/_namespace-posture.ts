@@ -1,6 +1,6 @@
 import type { ClusterModel, Pod } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
-import { isDefaultDeny } from '../doctor/index.ts';
+import { isCiliumDefaultDeny, isDefaultDeny } from '../doctor/index.ts';
 import type { DirectionPosture, NamespacePosture } from './types.ts';
 
 const system = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
@@ -15,7 +15,10 @@ export function byNamespace<T extends { readonly namespace: string }>(items: rea
 /** The namespaces the posture table lists, in model order: not the system ones, and with pods or policies. */
 export function shownNamespaces(model: ClusterModel): string[] {
   const pods = new Set(model.pods.map((p) => p.namespace));
-  const policies = new Set(model.networkPolicies.map((p) => p.namespace));
+  const policies = new Set([
+    ...model.networkPolicies.map((p) => p.namespace),
+    ...(model.ciliumPolicies ?? []).flatMap((p) => (p.namespace ? [p.namespace] : [])),
+  ]);
   return model.namespaces
     .filter((n) => !system.has(n.name) && (pods.has(n.name) || policies.has(n.name)))
     .map((n) => n.name);
@@ -33,6 +36,9 @@ export function namespacePostures(
 ): NamespacePosture[] {
   const podsIn = byNamespace(model.pods);
   const policiesIn = byNamespace(model.networkPolicies);
+  const ciliumIn = byNamespace(
+    (model.ciliumPolicies ?? []).flatMap((p) => (p.namespace ? [{ ...p, namespace: p.namespace }] : [])),
+  );
   const workloadsIn = byNamespace(model.workloads);
   const servicesIn = byNamespace(model.services);
   const narrow = (d: { reach: string; openRules: readonly unknown[] }) =>
@@ -51,6 +57,7 @@ export function namespacePostures(
   return names.map((name) => {
     const pods = podsIn.get(name) ?? [];
     const policies = policiesIn.get(name) ?? [];
+    const cilium = ciliumIn.get(name) ?? [];
     const { ingress, egress } = reach.get(name)!;
     return {
       namespace: name,
@@ -59,10 +66,16 @@ export function namespacePostures(
       workloads: workloadsIn.get(name)?.length ?? 0,
       services: servicesIn.get(name)?.length ?? 0,
       policies: policies.length,
+      // Only when the input has Cilium policies, so that outputs without them keep their shape.
+      ...(model.ciliumPolicies ? { ciliumPolicies: cilium.length } : {}),
       ingressIsolated: pods.filter((p) => isolated(p, 'Ingress')).length,
       egressIsolated: pods.filter((p) => isolated(p, 'Egress')).length,
-      defaultDenyIngress: policies.some((p) => isDefaultDeny(p, 'Ingress')),
-      defaultDenyEgress: policies.some((p) => isDefaultDeny(p, 'Egress')),
+      defaultDenyIngress:
+        policies.some((p) => isDefaultDeny(p, 'Ingress')) ||
+        cilium.some((p) => isCiliumDefaultDeny(p, 'Ingress')),
+      defaultDenyEgress:
+        policies.some((p) => isDefaultDeny(p, 'Egress')) ||
+        cilium.some((p) => isCiliumDefaultDeny(p, 'Egress')),
       ingress,
       egress,
       // By what is reachable: a default deny undone by an allow-everything rule is not zero trust.

@@ -203,3 +203,16 @@ export function describeOpenRules(p: { ingress: DirectionPosture; egress: Direct
     (r) => `${r.policy} ${r.rule}${r.source ? ` (${r.source})` : ''} admits every peer on every port`,
   );
 }
+
+/** The policies a posture row counts: `3`, or `0 + 1 Cilium` when the input holds Cilium policies. */
+export function describePolicies(p: { policies: number; ciliumPolicies?: number }): string {
+  return `${p.policies}${p.ciliumPolicies ? ` + ${p.ciliumPolicies} Cilium` : ''}`;
+}
+
+/** The policy totals of the report's cluster line: `3 NetworkPolicies`, then the Cilium policies when any. */
+export function describePolicyTotals(c: { networkPolicies: number; ciliumPolicies?: number }): string {
+  const cilium = c.ciliumPolicies
+    ? `, ${c.ciliumPolicies} Cilium ${c.ciliumPolicies === 1 ? 'policy' : 'policies'}`
+    : '';
+  return `${c.networkPolicies} NetworkPolicies${cilium}`;
+}

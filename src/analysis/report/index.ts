@@ -11,6 +11,8 @@ import { namespacePostures, shownNamespaces } from './_namespace-posture.ts';
 
 export {
   describeOpenRules,
+  describePolicies,
+  describePolicyTotals,
   describeReach,
   namespaceReach,
   reachPosture,
@@ -62,6 +64,7 @@ export function buildReport(input: ReportInput): ReportData {
       readyPods: model.pods.filter((p) => p.ready).length,
       services: model.services.length,
       networkPolicies: model.networkPolicies.length,
+      ...(model.ciliumPolicies?.length ? { ciliumPolicies: model.ciliumPolicies.length } : {}),
       // A CNI nobody named (no profile, no agent in the input) is an assumption, and the answers rest on it.
       cni: `${model.profile.cni.name}${model.profile.origins?.cni?.from === 'default' ? ' (assumed: no profile or CNI agent in the input names one)' : ''}`,
       enforces: model.profile.cni.enforcesNetworkPolicy,

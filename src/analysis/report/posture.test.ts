@@ -86,3 +86,24 @@ test('posture egress-except-pods-is-internet: 0.0.0.0/0 with an except reaches t
   assert.deepEqual(summary(p), ['partial', 'none', 'internet']);
   assert.deepEqual(p.egress.openRules, []);
 });
+
+const ciliumProfile = '---\napiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}\n';
+const cnp = (spec: string) =>
+  `---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c, namespace: x}\nspec: {${spec}}\n`;
+
+test('posture counts-cilium-policies: a namespace governed by a CiliumNetworkPolicy counts it beside its NetworkPolicies', () => {
+  const p = postureOf(
+    `${pods}${ciliumProfile}${cnp('endpointSelector: {matchLabels: {app: a}}, ingress: [{fromEndpoints: [{}]}]')}`,
+  );
+  assert.deepEqual([p.policies, p.ciliumPolicies, p.defaultDenyIngress], [0, 1, false]);
+  assert.equal(
+    postureOf(pods).ciliumPolicies,
+    undefined,
+    'no Cilium field when the input has no Cilium policy',
+  );
+});
+
+test('posture cilium-default-deny: endpointSelector {} with ingress [{}] is a default deny for Ingress', () => {
+  const p = postureOf(`${pods}${ciliumProfile}${cnp('endpointSelector: {}, ingress: [{}]')}`);
+  assert.deepEqual([p.defaultDenyIngress, p.defaultDenyEgress, p.ingress.reach], [true, false, 'none']);
+});

@@ -29,7 +29,10 @@ export interface NamespacePosture {
   readonly readyPods: number;
   readonly workloads: number;
   readonly services: number;
+  /** NetworkPolicies in the namespace. */
   readonly policies: number;
+  /** CiliumNetworkPolicies in the namespace; present only when the input holds Cilium policies. */
+  readonly ciliumPolicies?: number;
   readonly ingressIsolated: number;
   readonly egressIsolated: number;
   readonly defaultDenyIngress: boolean;
@@ -69,6 +72,8 @@ export interface ReportData {
     readonly readyPods: number;
     readonly services: number;
     readonly networkPolicies: number;
+    /** CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies; present only when the input holds some. */
+    readonly ciliumPolicies?: number;
     readonly cni: string;
     readonly enforces: boolean;
     readonly podCIDR: string;

@@ -1,4 +1,4 @@
-import type { Pod, Service } from '../../model/types.ts';
+import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import type { FlowTarget } from '../flows/index.ts';
 import { parseRequest, type Via } from '../route/index.ts';
 import type { Party } from '../policy/index.ts';
@@ -209,12 +209,17 @@ export function northSouth(
   }
   const via = routerFor(ctx, pods, target.port);
   if (!via || !pods.length) {
+    // With no L7 routing object in the input, the pods behind the Service are the application itself: nothing
+    // was missed, so the hop informs; with some, the request may have been meant for a router kubetwin did not see.
+    const routing = declaresL7Routing(ctx.model);
     hops.push({
       kind: 'controller',
       title: 'no L7 router identified',
-      verdict: 'warn',
+      verdict: routing ? 'warn' : 'info',
       details: [
-        `the pods behind ${svc.namespace}/${svc.name} match no IngressClass controller or Gateway; the request is delivered to them as plain TCP`,
+        routing
+          ? `the pods behind ${svc.namespace}/${svc.name} match no IngressClass controller or Gateway; the request is delivered to them as plain TCP`
+          : `the input declares no Ingress, Gateway, route or mesh: the request is delivered to the pods behind ${svc.namespace}/${svc.name} as plain TCP`,
       ],
       objects: [],
     });
@@ -233,7 +238,7 @@ export function northSouth(
   }
   const req = parseRequest({
     url: `${target.scheme}://${target.host}:${target.port}${target.path}`,
-    method: 'GET',
+    method: (target.kind === 'url' && target.method) || 'GET',
   });
   if (typeof req === 'string') return { hops, reason: req };
   const result = router.explain(req);
@@ -312,4 +317,18 @@ function certificateHop(c: CertificateChoice | undefined) {
           : `serve a certificate covering the host`,
     },
   };
+}
+
+/** Does the input declare anything that routes HTTP (Ingress, Gateway, HTTP/L4 routes, OpenShift Routes, a mesh)? */
+function declaresL7Routing(model: ClusterModel): boolean {
+  const r = model.routing;
+  return (
+    !!model.mesh?.name ||
+    (!!r &&
+      (r.ingresses.length > 0 ||
+        r.gateways.length > 0 ||
+        r.routes.length > 0 ||
+        r.l4Routes.length > 0 ||
+        (r.openshiftRoutes?.length ?? 0) > 0))
+  );
 }

@@ -54,7 +54,7 @@ export function serviceHop(
     ...(path.sourceIP
       ? [`source address seen by the endpoint: ${path.sourceIP.seen} (${path.sourceIP.why})`]
       : []),
-    `kube-proxy ${path.balancing.mode}: ${path.balancing.description}`,
+    `kube-proxy ${path.balancing.description}`,
     ...path.notes,
   ];
   const hops: Hop[] = [

@@ -39,7 +39,7 @@ const label = (c: Candidate): Target => ({
 function describeTarget(t: FlowTarget): string {
   switch (t.kind) {
     case 'url':
-      return `${t.scheme}://${t.host}:${t.port}${t.scheme === 'http' || t.scheme === 'https' ? t.path : ''}`;
+      return `${t.method && t.method !== 'GET' ? `${t.method} ` : ''}${t.scheme}://${t.host}:${t.port}${t.scheme === 'http' || t.scheme === 'https' ? t.path : ''}`;
     case 'service':
       return `service:${t.namespace}/${t.name}:${t.port}/${t.protocol}`;
     case 'ip':
@@ -217,10 +217,10 @@ function throughSidecar(
 export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trace {
   const hops: Hop[] = [];
   const protocol: Protocol = to.protocol;
-  // An http:// URL is one GET request: Cilium's L7 HTTP rules judge it.
+  // An http:// URL is one request (GET unless -X names another): Cilium's L7 HTTP rules judge it.
   const http: HttpRequest | undefined =
     to.kind === 'url' && to.scheme === 'http'
-      ? { method: 'GET', path: to.path, headers: { host: to.host } }
+      ? { method: to.method ?? 'GET', path: to.path, headers: { host: to.host } }
       : undefined;
   if (from.kind !== 'ref') {
     if (to.kind !== 'url' && to.kind !== 'ip')
