@@ -2,7 +2,7 @@
  * `reach`: can REF talk to REF on a port, and which rules decided — one explained verdict per concrete pair
  * (pod to pod, pod to each Service endpoint, address to pod), summarised.
  */
-import type { ClusterModel, Protocol } from '../../model/types.ts';
+import type { ClusterModel, Protocol, Service } from '../../model/types.ts';
 import type { HttpRequest, PolicyEngine, Verdict } from '../policy/index.ts';
 import { resolveRef, type Endpoint } from './_refs.ts';
 import {
@@ -107,6 +107,17 @@ function clusterIpFromOutside(namespace: string, name: string): string {
   return `Service ${namespace}/${name} is type ClusterIP, reachable only from inside the cluster: from outside there is no path through it; the verdicts are the policies' for a client that reaches its pods directly`;
 }
 
+/**
+ * A LoadBalancer Service whose load balancer is not provisioned has no external address (`EXTERNAL-IP <pending>`):
+ * "the actual creation of the load balancer happens asynchronously" and its address is published in
+ * `status.loadBalancer` (https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer). Until then
+ * the outside reaches it only through its node ports, where the nodes themselves are reachable.
+ */
+function pendingLoadBalancer(svc: Service): string {
+  const nodePorts = svc.ports.flatMap((p) => (p.nodePort ? [`${p.nodePort}/${p.protocol}`] : []));
+  return `Service ${svc.namespace}/${svc.name} is type LoadBalancer with no external address (EXTERNAL-IP <pending>: neither status.loadBalancer.ingress nor the profile's loadBalancers give one): from outside it is reachable only through ${nodePorts.length ? `node port ${nodePorts.join(', ')}` : 'its node ports'} where the nodes are reachable; the verdicts are the policies' for a client that reaches its pods`;
+}
+
 /** Answers one query; an error message when a REF names nothing or a Service lacks the port. */
 export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | string {
   const model = engine.model;
@@ -123,6 +134,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   ) {
     const svc = model.services.find((s) => `service:${s.namespace}/${s.name}` === query.to);
     if (svc?.type === 'ClusterIP') notes.push(clusterIpFromOutside(svc.namespace, svc.name));
+    if (svc?.type === 'LoadBalancer' && !svc.loadBalancerIngress.length && !svc.externalIPs.length)
+      notes.push(pendingLoadBalancer(svc));
     if (svc && svc.type !== 'ClusterIP' && svc.externalTrafficPolicy === 'Cluster')
       notes.push(
         `externalTrafficPolicy: Cluster — traffic arriving from outside through a node port or load balancer is SNATed to a node address; kubetwin judges the client address`,

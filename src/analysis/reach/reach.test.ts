@@ -131,3 +131,24 @@ test('reach: from the internet to a ClusterIP Service, a note says there is no p
     'no note for a NodePort Service',
   );
 });
+
+test('reach: from the internet to a LoadBalancer Service with no external address, a note says it is pending and reachable only through its node port', () => {
+  const yaml = e2eTopology(`${deployment}\n---\n${service}`).replace(
+    'ports: [{port: 80, targetPort: http}]',
+    'type: LoadBalancer, ports: [{port: 80, targetPort: http, nodePort: 30080}]',
+  );
+  const note = (r: ReachResult) => r.notes.filter((n) => n.includes('type LoadBalancer'));
+  assert.deepEqual(note(run(yaml, 'internet', 'service:x/web', 80)), [
+    "Service x/web is type LoadBalancer with no external address (EXTERNAL-IP <pending>: neither status.loadBalancer.ingress nor the profile's loadBalancers give one): from outside it is reachable only through node port 30080/TCP where the nodes are reachable; the verdicts are the policies' for a client that reaches its pods",
+  ]);
+  const provisioned = yaml.replace(
+    'type: LoadBalancer, ports: [{port: 80, targetPort: http, nodePort: 30080}]}',
+    'type: LoadBalancer, ports: [{port: 80, targetPort: http, nodePort: 30080}]}\nstatus: {loadBalancer: {ingress: [{ip: 203.0.113.7}]}}',
+  );
+  assert.notEqual(provisioned, yaml);
+  assert.deepEqual(
+    note(run(provisioned, 'internet', 'service:x/web', 80)),
+    [],
+    'no note once it has an address',
+  );
+});
