@@ -162,7 +162,11 @@ export function callsFromConfig(model: ClusterModel): { calls: Call[]; unresolve
         if (!qualified && (text.file || !addressName.test(text.name))) continue;
         const s = serviceNamed(model, a.host, w.namespace);
         if (!s) {
-          if (a.port !== undefined || a.scheme !== undefined)
+          // A name in the cluster's Service domain (`zipkin.jaeger.svc.cluster.local`) is meant for a Service even
+          // without a port: one the input does not have is said, like an address with a port.
+          const inClusterDomain =
+            a.host.endsWith(`.svc.${model.profile.clusterDomain}`) || a.host.endsWith('.svc');
+          if (a.port !== undefined || a.scheme !== undefined || inClusterDomain)
             unresolved.push({
               text: `${a.text} (${evidence()[0].text})`,
               source: evidence()[0].source,

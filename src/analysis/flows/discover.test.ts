@@ -195,3 +195,18 @@ test('args: a bare name after a flag named for an address is a call, a bare word
   }
   assert.ok(!evidence.some((e) => /args\[(500|503|[0-4]?\d?\d)\]/.test(e.text)), 'no other word is cited');
 });
+
+test('a name in the cluster Service domain that names no Service, even without a port (Sock Shop ZIPKIN=zipkin.jaeger.svc.cluster.local), is a note', () => {
+  const text = app(
+    'web',
+    `          env:\n            - {name: ZIPKIN, value: zipkin.jaeger.svc.cluster.local}\n            - {name: TRACES, value: zipkin.jaeger.svc}\n            - {name: SITE, value: docs.example.com}\n`,
+  );
+  const d = discoverFlows(build(text).model);
+  assert.deepEqual(
+    d.notes.filter((n) => n.text.startsWith('names no Service')).map((n) => n.text.split(' (')[0]),
+    [
+      'names no Service of the cluster: zipkin.jaeger.svc.cluster.local',
+      'names no Service of the cluster: zipkin.jaeger.svc',
+    ],
+  );
+});
