@@ -205,7 +205,9 @@ function readOne(
       message: `namespace "${nsName}" is not a valid namespace name (a DNS-1123 label: at most 63 lowercase alphanumerics or '-', starting and ending with an alphanumeric); the API server refuses ${kind} ${name}, so kubetwin leaves it out`,
       source: raw.locate(kind === 'Namespace' ? ['metadata', 'name'] : ['metadata', 'namespace']),
       object: objectKey(kind, undefined, name),
-      hint: 'Rename the namespace in lowercase, e.g. ' + JSON.stringify(suggestLabel(nsName)) + '.',
+      hint: looksLikePlaceholder(nsName)
+        ? `"${nsName}" looks like a placeholder left for you to fill in (as in a README's copy-and-edit manifests): replace it with the namespace you deploy to.`
+        : 'Rename the namespace in lowercase, e.g. ' + JSON.stringify(suggestLabel(nsName)) + '.',
     });
     return undefined;
   }
@@ -361,4 +363,12 @@ function suggestLabel(s: string): string {
     .slice(0, 63)
     .replace(/-+$/, '');
   return out || 'default';
+}
+
+/**
+ * A name written as a template placeholder (`YOUR_NAMESPACE`, `<namespace>`, `${NAMESPACE}`, `{{ .Release.Namespace }}`)
+ * rather than a name: upper-case words joined by `_`, or template brackets. Its fix is to fill it in, not to rename it.
+ */
+function looksLikePlaceholder(name: string): boolean {
+  return /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(name) || /[<>{}$]/.test(name);
 }
