@@ -28,7 +28,33 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
+/** RawObjects made by `rawFromData`: their positions are a function of their `source` alone. */
+const fromData = new WeakSet<RawObject>();
+
 /** A RawObject built from plain data (tests, generators, live sources), with every field located at `source`. */
 export function rawFromData(body: Record<string, unknown>, source: SourceRef): RawObject {
-  return { body, source, locate: (path) => ({ ...source, path: formatPath(path) }) };
+  const raw: RawObject = { body, source, locate: (path) => ({ ...source, path: formatPath(path) }) };
+  fromData.add(raw);
+  return raw;
+}
+
+/**
+ * Whether two raw objects are the same object as far as anything built from them can tell: the same RawObject,
+ * or two `rawFromData` objects over the same body object (nobody mutates a body) starting at the same position,
+ * so every field is located alike. Two parses of one text are different objects here (their positions could
+ * differ), as are the same body read under two file names.
+ */
+export function sameRawObject(a: RawObject, b: RawObject): boolean {
+  if (a === b) return true;
+  if (a.body !== b.body || !fromData.has(a) || !fromData.has(b)) return false;
+  const x = a.source;
+  const y = b.source;
+  return (
+    x.file === y.file &&
+    x.doc === y.doc &&
+    x.line === y.line &&
+    x.column === y.column &&
+    x.path === y.path &&
+    x.origin === y.origin
+  );
 }
