@@ -1,5 +1,6 @@
 /** Loading one side of `kubetwin diff`: manifests, a git ref, or a live cluster (with manifests over it). */
 import { buildFromTexts, type Cluster } from '../api/index.ts';
+import type { BuildMemo } from '../cluster/index.ts';
 import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
 import { parseManifests, type ManifestText, type ParseResult, type RawObject } from '../parse/index.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
@@ -26,6 +27,8 @@ export interface SideOptions {
   readonly readStdin: () => Promise<string>;
   /** Files already parsed, shared by both sides (`parseCache`): an unchanged file is parsed once. */
   readonly parsed?: ParseCache;
+  /** Shared by both sides' builds: what the after side reads from the same objects is built once (`BuildMemo`). */
+  readonly memo?: BuildMemo;
 }
 
 /** Parse results by text, with the file they were read from. */
@@ -106,6 +109,7 @@ export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<Loade
     maxPods: opts.maxPods,
     live: live?.objects,
     parsed: read,
+    memo: opts.memo,
   });
   const parsed = read.objects;
   // Over a live cluster, a manifest replaces the live object of the same key (as the build's overlay does).
