@@ -7,7 +7,8 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { NetworkPolicy, Node, Pod, Workload } from '../model/types.ts';
 import type { Profile } from '../model/profile.ts';
-import { sameRawObject, type RawObject } from '../parse/index.ts';
+import { rawCorrespondence, type RawObject } from '../parse/index.ts';
+import { alikeUpToFiles, moved } from './_moved.ts';
 import type { Envelope } from './_envelope.ts';
 import { workloadKinds } from './_workloads.ts';
 
@@ -32,7 +33,7 @@ export interface PodPhases {
 
 interface Recorded<T> {
   readonly inputs: readonly RawObject[];
-  readonly settings: string;
+  readonly settings: unknown;
   readonly value: T;
   readonly diagnostics: readonly Diagnostic[];
   /** Positions in `inputs` of the objects the phase marked invalid. */
@@ -53,7 +54,7 @@ export class BuildMemo {
   #nextPods?: Recorded<PodPhases>;
   #policies = new Map<object, Recorded<NetworkPolicy | undefined>>();
   #nextPolicies = new Map<object, Recorded<NetworkPolicy | undefined>>();
-  #addons?: { readonly settings: string; readonly raws: readonly RawObject[] };
+  #addons?: { readonly text: string; readonly raws: readonly RawObject[] };
   /** Parts taken over from the earlier build in the last build (for tests and the benchmark). */
   reused = { podPhases: false, policies: 0 };
 
@@ -66,33 +67,44 @@ export class BuildMemo {
     this.reused = { podPhases: false, policies: 0 };
   }
 
-  /** The add-on objects for these settings: the same objects as last time when the settings are the same. */
-  addons(settings: string, make: () => RawObject[]): readonly RawObject[] {
-    if (this.#addons?.settings !== settings) this.#addons = { settings, raws: make() };
+  /** The add-on objects `make` gives: the same objects as last time when their bodies are the same. */
+  addons(make: () => RawObject[]): readonly RawObject[] {
+    const raws = make();
+    const text = JSON.stringify(raws.map((r) => [r.body, r.source]));
+    if (this.#addons?.text !== text) this.#addons = { text, raws };
     return this.#addons.raws;
   }
 
   /** The pod phases over `envs`: the earlier build's when their inputs are the same, else `run` (recorded). */
-  podPhases(envs: readonly Envelope[], settings: string, sinks: PhaseSinks, run: () => PodPhases): PodPhases {
+  podPhases(
+    envs: readonly Envelope[],
+    settings: unknown,
+    sinks: PhaseSinks,
+    run: () => PodPhases,
+  ): PodPhases {
     const inputs = envs.filter((e) => podPhaseKinds.has(e.kind));
     const got = reuse(this.#pods, inputs, settings, sinks);
     if (got) this.reused.podPhases = true;
-    const kept = got ? this.#pods! : record(inputs, settings, sinks, run);
-    this.#nextPods = kept;
-    return kept.value;
+    // Kept as this build has it: its own objects and file names, for the build after it.
+    this.#nextPods = got
+      ? { ...this.#pods!, inputs: inputs.map((e) => e.raw), settings, ...got }
+      : record(inputs, settings, sinks, run);
+    return this.#nextPods.value;
   }
 
   /** One NetworkPolicy read (`read`), or the earlier build's reading of the same object. */
   policy(
     env: Envelope,
-    settings: string,
+    settings: unknown,
     sinks: PhaseSinks,
     read: () => NetworkPolicy | undefined,
   ): NetworkPolicy | undefined {
     const earlier = this.#policies.get(env.raw.body);
     const got = reuse(earlier, [env], settings, sinks);
     if (got) this.reused.policies++;
-    const kept = got ? earlier! : record([env], settings, sinks, read);
+    const kept = got
+      ? { ...earlier!, inputs: [env.raw], settings, ...got }
+      : record([env], settings, sinks, read);
     this.#nextPolicies.set(env.raw.body, kept);
     return kept.value;
   }
@@ -104,23 +116,40 @@ export interface PhaseSinks {
   raise(d: Diagnostic): void;
 }
 
+/**
+ * The earlier result when its inputs correspond one to one (the same objects, or the same objects read under other
+ * file names, renamed consistently) under alike settings: moved to this build's file names, its diagnostics
+ * raised again, the objects it marked invalid marked again.
+ */
 function reuse<T>(
   earlier: Recorded<T> | undefined,
   envs: readonly Envelope[],
-  settings: string,
+  settings: unknown,
   sinks: PhaseSinks,
-): boolean {
-  if (!earlier || earlier.settings !== settings || earlier.inputs.length !== envs.length) return false;
-  for (let i = 0; i < envs.length; i++) if (!sameRawObject(earlier.inputs[i], envs[i].raw)) return false;
-  // Raised again, in the order the phase raised them (the same values: the same objects at the same positions).
-  for (const d of earlier.diagnostics) sinks.raise(d);
+): { value: T; diagnostics: readonly Diagnostic[] } | undefined {
+  if (!earlier || earlier.inputs.length !== envs.length) return undefined;
+  const files = new Map<string, string>();
+  for (let i = 0; i < envs.length; i++) {
+    const c = rawCorrespondence(earlier.inputs[i], envs[i].raw);
+    const from = c === 'same' ? earlier.inputs[i].source.file : c?.from;
+    const to = c === 'same' ? from : c?.to;
+    if (from === undefined || to === undefined) return undefined;
+    if ((files.get(from) ?? to) !== to) return undefined;
+    files.set(from, to);
+  }
+  if (!alikeUpToFiles(earlier.settings, settings, files)) return undefined;
+  // One walk for the value and its diagnostics, so the positions they share stay shared.
+  const seen = new Map<object, unknown>();
+  const value = moved(earlier.value, files, seen);
+  const diagnostics = moved(earlier.diagnostics, files, seen);
+  for (const d of diagnostics) sinks.raise(d);
   for (const i of earlier.invalid) envs[i].f.invalid = true;
-  return true;
+  return { value, diagnostics };
 }
 
 function record<T>(
   envs: readonly Envelope[],
-  settings: string,
+  settings: unknown,
   sinks: PhaseSinks,
   run: () => T,
 ): Recorded<T> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseManifests, rawFromData, type ParseResult, type RawObject } from '../parse/index.ts';
+import { parseManifests, rawFromData, renamedRaw, type ParseResult, type RawObject } from '../parse/index.ts';
 import { BuildMemo, buildCluster } from './index.ts';
 
 /** Files of a small cluster with every input the reused phases read, and objects with problems. */
@@ -96,15 +96,21 @@ const apply = (picks: readonly boolean[]) => {
   return out;
 };
 
-/** Parses file by file, a text seen before under the same name giving the same objects (as `diff` does). */
-function reader(): (texts: Record<string, string>) => RawObject[] {
-  const seen = new Map<string, ParseResult>();
-  return (texts) =>
-    Object.entries(texts).flatMap(([file, text]) => {
-      const id = `${file}\n${text}`;
-      const got = seen.get(id) ?? parseManifests([{ file, text }]);
-      seen.set(id, got);
-      return got.objects;
+/**
+ * Parses file by file under `folder/`, as `diff` does (`parseThrough`): a text seen before under the same name
+ * gives the same objects, under another name the same objects renamed to this file.
+ */
+function reader(): (texts: Record<string, string>, folder?: string) => RawObject[] {
+  const seen = new Map<string, { file: string; result: ParseResult }>();
+  return (texts, folder = '') =>
+    Object.entries(texts).flatMap(([name, text]) => {
+      const file = folder + name;
+      const hit = seen.get(text);
+      if (hit?.file === file) return hit.result.objects;
+      if (hit) return hit.result.objects.map((o) => renamedRaw(o, hit.file, file));
+      const result = parseManifests([{ file, text }]);
+      seen.set(text, { file, result });
+      return result.objects;
     });
 }
 
@@ -117,10 +123,11 @@ test('BuildMemo: the second build equals a fresh build of its objects, whatever 
     fc.property(
       fc.array(fc.boolean(), { minLength: edits.length, maxLength: edits.length }),
       fc.array(fc.boolean(), { minLength: edits.length, maxLength: edits.length }),
-      (pa, pb) => {
+      fc.constantFrom('', 'head/'),
+      (pa, pb, folder) => {
         const read = reader();
-        const a = read(apply(pa));
-        const b = read(apply(pb));
+        const a = read(apply(pa), folder && 'base/');
+        const b = read(apply(pb), folder);
         const memo = new BuildMemo();
         buildCluster(a, { memo });
         const got = buildCluster(b, { memo });
@@ -173,4 +180,15 @@ test('BuildMemo: the same body read from another file, or parsed again, is not r
   buildCluster(parseManifests([text]).objects, { memo });
   buildCluster(parseManifests([text]).objects, { memo });
   assert.equal(memo.reused.podPhases, false, 'two parses are two objects');
+});
+
+test('BuildMemo: the same files read under other names (diff --base DIR) are reused, at the new names', () => {
+  const read = reader();
+  const memo = new BuildMemo();
+  buildCluster(read(files, 'base/'), { memo });
+  const after = apply(edits.map((_, i) => i === 2));
+  const got = buildCluster(read(after, 'head/'), { memo });
+  assert.deepEqual(memo.reused, { podPhases: true, policies: 3 });
+  assert.ok(got.model.pods.every((p) => p.source?.file === '<addon>' || p.source?.file.startsWith('head/')));
+  assert.deepEqual(plain(got), plain(buildCluster(reader()(after, 'head/'))));
 });

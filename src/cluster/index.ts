@@ -107,9 +107,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         .map((e) => e.f.str(['spec', 'clusterIP'])),
     );
     const made = () => addonObjects(profile, firstServiceIP, firstNodeIP);
-    const addonRaws = memo
-      ? memo.addons(JSON.stringify([profile, firstServiceIP, firstNodeIP]), made)
-      : made();
+    const addonRaws = memo ? memo.addons(made) : made();
     const addons = readEnvelopes(addonRaws, 'default', sink).filter(
       (e) => !taken.has(e.key) && !(e.kind === 'Service' && heldIPs.has(e.f.str(['spec', 'clusterIP']))),
     );
@@ -117,7 +115,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   }
   const namespaces = buildNamespaces(envs, sink);
   const podPhases = () => buildPods(envs, profile, { bag, sink, maxPods: options.maxPods });
-  const settings = JSON.stringify([profile, options.defaultNamespace ?? 'default', options.maxPods]);
+  const settings = [profile, options.defaultNamespace ?? 'default', options.maxPods ?? null];
   const built = memo ? memo.podPhases(envs, settings, sinks, podPhases) : podPhases();
   ({ profile } = built);
   const { nodes, workloads } = built;
