@@ -22,7 +22,7 @@ function walk(v: unknown, files: FileRenames, seen: Map<object, unknown>): unkno
       if (w !== v[i]) (copy ??= v.slice())[i] = w;
     }
     out = copy ?? v;
-  } else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
+  } else if (isPlain(v)) {
     const r = v as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
     const to = typeof r.file === 'string' && typeof r.line === 'number' ? files.get(r.file) : undefined;
@@ -51,6 +51,7 @@ export function alikeUpToFiles(a: unknown, b: unknown, files: Map<string, string
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
     return a.every((x, i) => alikeUpToFiles(x, b[i], files));
   }
+  if (!isPlain(a) || !isPlain(b)) return false; // a Map or a class instance: alike only as the same object
   const x = a as Record<string, unknown>;
   const y = b as Record<string, unknown>;
   const kx = Object.keys(x);
@@ -61,4 +62,9 @@ export function alikeUpToFiles(a: unknown, b: unknown, files: Map<string, string
     else if (to !== y.file) return false;
   } else if (x.file !== y.file) return false;
   return kx.every((k) => k === 'file' || (k in y && alikeUpToFiles(x[k], y[k], files)));
+}
+
+function isPlain(o: object): boolean {
+  const p = Object.getPrototypeOf(o);
+  return p === Object.prototype || p === null;
 }
