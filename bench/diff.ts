@@ -2,15 +2,17 @@
  * `diff` of two realistic generated clusters differing by 10 objects (5 NetworkPolicies with a port moved, 5
  * Services with a selector that now matches nothing) against one `report` of the first (issue #15 target: diff ≤ 2×
  * report). Medians of RUNS runs; the last line is the ratio.
- * - default (in memory): raw objects → `buildCluster` → `analyseCluster` for each side, as the CLI does after
- *   parsing.
+ * - default (in memory): raw objects → `analyseSides` (both sides built through one `BuildMemo`, then analysed),
+ *   as the CLI does after parsing; an unchanged document is the same raw object on both sides, as the CLI's parse
+ *   cache gives a file unchanged under the same name (`--fresh`: every after-side document a new object, so the
+ *   after side's build takes nothing over). The report side is `buildCluster` → `analyseCluster`.
  * - `--cli`: the commands themselves, in process, on files: both clusters are written as YAML, one file per app
  *   (Deployment, Service and policy together), to `base/k8s` and `k8s` in a temporary folder; `kubetwin report -f
  *   k8s` against `kubetwin diff --base base/k8s -f k8s`. (`--base git:REF` adds one `git ls-tree` per path and one
  *   `git cat-file --batch` for every file.)
  * Each run prints wall and CPU time (`process.cpuUsage`, this process) of both; the table gives both ratios (CPU
  * is the one to compare on a loaded machine).
- * Run: `node --import tsx bench/diff.ts [PODS] [RUNS] [--cli]` (default 30000, 3).
+ * Run: `node --import tsx bench/diff.ts [PODS] [RUNS] [--cli] [--fresh]` (default 30000, 3).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -170,7 +172,7 @@ const rc = median(reportCpu);
 const dc = median(diffCpu);
 const mode = cli
   ? '`kubetwin report -f k8s` vs `kubetwin diff --base base/k8s -f k8s -o json`, in process, one YAML file per app'
-  : 'in memory: report = build + analyse + text; diff = 2 builds + 2 analyses + diff + text';
+  : `in memory: report = build + analyse + text; diff = 2 builds (one BuildMemo${fresh ? ', --fresh: nothing shared' : ''}) + 2 analyses + diff + text`;
 process.stdout.write(
   [
     `## diff (issue #15 target: diff of two ${pods}-pod clusters differing by 10 objects ≤ 2× one report)`,
@@ -179,7 +181,7 @@ process.stdout.write(
       .map((x) => x.toFixed(1))
       .join(
         ' ',
-      )} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}${cli ? ' --cli' : ''}\`.`,
+      )} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}${cli ? ' --cli' : ''}${fresh ? ' --fresh' : ''}\`.`,
     '',
     '| pods | objects changed | effects | report ms, median | diff ms, median | ratio | report CPU ms | diff CPU ms | CPU ratio |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
