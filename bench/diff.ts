@@ -2,15 +2,17 @@
  * `diff` of two realistic generated clusters differing by 10 objects (5 NetworkPolicies with a port moved, 5
  * Services with a selector that now matches nothing) against one `report` of the first (issue #15 target: diff ≤ 2×
  * report). Medians of RUNS runs; the last line is the ratio.
- * - default (in memory): raw objects → `buildCluster` → `analyseCluster` for each side, as the CLI does after
- *   parsing.
+ * - default (in memory): raw objects → `analyseSides` (both sides built through one `BuildMemo`, then analysed),
+ *   as the CLI does after parsing; an unchanged document is the same raw object on both sides, as the CLI's parse
+ *   cache gives a file unchanged under the same name (`--fresh`: every after-side document a new object, so the
+ *   after side's build takes nothing over). The report side is `buildCluster` → `analyseCluster`.
  * - `--cli`: the commands themselves, in process, on files: both clusters are written as YAML, one file per app
  *   (Deployment, Service and policy together), to `base/k8s` and `k8s` in a temporary folder; `kubetwin report -f
  *   k8s` against `kubetwin diff --base base/k8s -f k8s`. (`--base git:REF` adds one `git ls-tree` per path and one
  *   `git cat-file --batch` for every file.)
  * Each run prints wall and CPU time (`process.cpuUsage`, this process) of both; the table gives both ratios (CPU
  * is the one to compare on a loaded machine).
- * Run: `node --import tsx bench/diff.ts [PODS] [RUNS] [--cli]` (default 30000, 3).
+ * Run: `node --import tsx bench/diff.ts [PODS] [RUNS] [--cli] [--fresh]` (default 30000, 3).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,12 +22,12 @@ import { run } from '../src/cli/program.ts';
 import { generateBodies, profileFor } from './generate.ts';
 import { buildCluster } from '../src/cluster/index.ts';
 import { rawFromData, type RawObject } from '../src/parse/index.ts';
-import { analyseCluster } from '../src/pipeline/index.ts';
+import { analyseCluster, analyseSides } from '../src/pipeline/index.ts';
 import { diffClusters } from '../src/analysis/diff/index.ts';
 import { renderReportText } from '../src/render/report-text.ts';
 import { renderDiffText } from '../src/render/diff-text.ts';
 
-const args = process.argv.slice(2).filter((a) => a !== '--cli');
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const cli = process.argv.includes('--cli');
 const pods = Number(args[0] ?? 30000);
 const runs = Number(args[1] ?? 3);
@@ -60,6 +62,17 @@ function analysed(objects: RawObject[]) {
   return analyseCluster({ model, diagnostics }, { now });
 }
 
+/**
+ * The after side's raw objects: an unchanged document is the before side's object, as the CLI's parse cache gives
+ * a file unchanged under the same name (`parseThrough`); `--fresh` reads every document anew (no build reuse).
+ */
+const fresh = process.argv.includes('--fresh');
+function afterRaws(before: readonly RawObject[]): RawObject[] {
+  return fresh
+    ? raws(after)
+    : after.map((b, i) => (b === before[i].body ? before[i] : rawFromData(b, src(i))));
+}
+
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -80,8 +93,9 @@ function reportOnce(): void {
 
 function diffOnce(): { effects: number; objects: number } {
   const ra = raws(before);
-  const rb = raws(after);
-  const d = diffClusters({ analysed: analysed(ra), objects: ra }, { analysed: analysed(rb), objects: rb });
+  const rb = afterRaws(ra);
+  const sides = analyseSides({ objects: ra }, { objects: rb }, { build: { profile }, analyse: { now } });
+  const d = diffClusters(sides.before, sides.after);
   renderDiffText(d, { title: 'bench' });
   return { effects: d.effects.length, objects: d.objects.length };
 }
@@ -158,7 +172,7 @@ const rc = median(reportCpu);
 const dc = median(diffCpu);
 const mode = cli
   ? '`kubetwin report -f k8s` vs `kubetwin diff --base base/k8s -f k8s -o json`, in process, one YAML file per app'
-  : 'in memory: report = build + analyse + text; diff = 2 builds + 2 analyses + diff + text';
+  : `in memory: report = build + analyse + text; diff = 2 builds (one BuildMemo${fresh ? ', --fresh: nothing shared' : ''}) + 2 analyses + diff + text`;
 process.stdout.write(
   [
     `## diff (issue #15 target: diff of two ${pods}-pod clusters differing by 10 objects ≤ 2× one report)`,
@@ -167,7 +181,7 @@ process.stdout.write(
       .map((x) => x.toFixed(1))
       .join(
         ' ',
-      )} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}${cli ? ' --cli' : ''}\`.`,
+      )} at the end. Run: \`node --import tsx bench/diff.ts ${pods} ${runs}${cli ? ' --cli' : ''}${fresh ? ' --fresh' : ''}\`.`,
     '',
     '| pods | objects changed | effects | report ms, median | diff ms, median | ratio | report CPU ms | diff CPU ms | CPU ratio |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

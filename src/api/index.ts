@@ -6,7 +6,7 @@
  * const { model, diagnostics } = buildFromTexts([{ file: 'app.yaml', text }]);
  */
 import { parseManifests, type ManifestText, type ParseResult, type RawObject } from '../parse/index.ts';
-import { buildCluster, inferProfile, isProfileObject } from '../cluster/index.ts';
+import { buildCluster, inferProfile, isProfileObject, type BuildMemo } from '../cluster/index.ts';
 import { sortDiagnostics, type Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
 import { kubetwinFileNote } from './_kubetwin-files.ts';
@@ -27,6 +27,8 @@ export interface BuildFromTextsOptions {
   readonly live?: readonly RawObject[];
   /** `parseManifests(texts)` when the caller already holds it (`diff` reads its objects too): not parsed again. */
   readonly parsed?: ParseResult;
+  /** Shared by the builds of similar inputs (the two sides of a diff): see `BuildMemo`. */
+  readonly memo?: BuildMemo;
 }
 
 export interface Cluster {
@@ -85,6 +87,7 @@ export function buildFromParsed(parsed: ParseResult, options: BuildFromTextsOpti
     profile: profile.profile,
     defaultNamespace: options.namespace,
     maxPods: options.maxPods,
+    memo: options.memo,
   });
   return {
     model: built.model,

@@ -1,7 +1,14 @@
 /** Loading one side of `kubetwin diff`: manifests, a git ref, or a live cluster (with manifests over it). */
 import { buildFromTexts, type Cluster } from '../api/index.ts';
-import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
-import { parseManifests, type ManifestText, type ParseResult, type RawObject } from '../parse/index.ts';
+import type { BuildMemo } from '../cluster/index.ts';
+import type { Diagnostic } from '../model/diagnostic.ts';
+import {
+  parseManifests,
+  renamedRaw,
+  type ManifestText,
+  type ParseResult,
+  type RawObject,
+} from '../parse/index.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
 import { loadInputsAtRef } from '../sources/git.ts';
 import { readLive, type LiveState } from './_live.ts';
@@ -26,6 +33,8 @@ export interface SideOptions {
   readonly readStdin: () => Promise<string>;
   /** Files already parsed, shared by both sides (`parseCache`): an unchanged file is parsed once. */
   readonly parsed?: ParseCache;
+  /** Shared by both sides' builds: what the after side reads from the same objects is built once (`BuildMemo`). */
+  readonly memo?: BuildMemo;
 }
 
 /** Parse results by text, with the file they were read from. */
@@ -47,7 +56,7 @@ export function parseThrough(texts: readonly ManifestText[], cache: ParseCache =
     let got: ParseResult;
     if (hit?.file === t.file) got = hit.result;
     else if (hit && !hit.result.diagnostics.length)
-      got = { objects: hit.result.objects.map((o) => renamed(o, hit.file, t.file)), diagnostics: [] };
+      got = { objects: hit.result.objects.map((o) => renamedRaw(o, hit.file, t.file)), diagnostics: [] };
     else {
       got = parseManifests([t]);
       if (!hit) cache.set(t.text, { file: t.file, result: got });
@@ -56,12 +65,6 @@ export function parseThrough(texts: readonly ManifestText[], cache: ParseCache =
     diagnostics.push(...got.diagnostics);
   }
   return { objects, diagnostics };
-}
-
-/** The same object read from file `to` instead of `from`: positions in `from` now name `to`. */
-function renamed(o: RawObject, from: string, to: string): RawObject {
-  const move = (r: SourceRef): SourceRef => (r.file === from ? { ...r, file: to } : r);
-  return { body: o.body, source: move(o.source), locate: (path) => move(o.locate(path)) };
 }
 
 export interface LoadedSide {
@@ -106,6 +109,7 @@ export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<Loade
     maxPods: opts.maxPods,
     live: live?.objects,
     parsed: read,
+    memo: opts.memo,
   });
   const parsed = read.objects;
   // Over a live cluster, a manifest replaces the live object of the same key (as the build's overlay does).

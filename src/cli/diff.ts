@@ -9,6 +9,7 @@ import { renderDiffSarif } from '../render/diff-sarif.ts';
 import { renderDiffText } from '../render/diff-text.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes } from './_common.ts';
+import { BuildMemo } from '../cluster/index.ts';
 import { loadSide, type LoadedSide, type SideSpec } from './_diff-load.ts';
 import type { Io } from './io.ts';
 import { loadFlows } from './trace.ts';
@@ -133,6 +134,7 @@ export function diffCommand(io: Io): Command {
       profile: opts.profile,
       readStdin: io.readStdin,
       parsed: new Map(),
+      memo: new BuildMemo(),
     };
     const before = await loadSide(baseSpec, sideOpts);
     const after = await loadSide(headSpec, sideOpts);

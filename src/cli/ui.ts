@@ -21,6 +21,7 @@ import { liveOptionsOf, watchLiveCluster, type LiveState } from './_live.ts';
 import { coalesce, onceEach } from './_reload.ts';
 import { loadFlows } from './trace.ts';
 import { loadWebAssets } from './_web-assets.ts';
+import { BuildMemo } from '../cluster/index.ts';
 import { loadSide, type SideSpec } from './_diff-load.ts';
 import { diffClusters } from '../analysis/diff/index.ts';
 import type { Io } from './io.ts';
@@ -102,6 +103,7 @@ export async function startUi(opts: UiOptions, io: Io): Promise<RunningUi | numb
       namespace: opts.namespace ?? 'default',
       profile: opts.profile,
       readStdin: io.readStdin,
+      memo: new BuildMemo(),
     };
     const before = await loadSide(spec, sideOpts);
     const after = await loadSide({ kind: 'files', paths: opts.file ?? [] }, sideOpts);

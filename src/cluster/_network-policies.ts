@@ -7,16 +7,25 @@ import { readSelector } from './_selectors.ts';
 import { everything, type Selector } from '../lib/labels.ts';
 import { namespacedMetaOf } from './_envelope.ts';
 
+/** Reads one policy: `read()`, or an earlier reading of the same object (`BuildMemo`). */
+export type PolicyReader = (
+  env: Envelope,
+  read: () => NetworkPolicy | undefined,
+) => NetworkPolicy | undefined;
+
 /**
  * NetworkPolicies (networking.k8s.io/v1) read and validated as the API server does, with `policyTypes`
  * defaulted as the API server defaults it: Ingress always, plus Egress when `egress` has rules.
  * https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/
  */
-export function buildNetworkPolicies(envs: readonly Envelope[]): NetworkPolicy[] {
+export function buildNetworkPolicies(
+  envs: readonly Envelope[],
+  through: PolicyReader = (env, read) => read(),
+): NetworkPolicy[] {
   const out: NetworkPolicy[] = [];
   for (const env of envs) {
     if (env.kind !== 'NetworkPolicy') continue;
-    const np = readPolicy(env);
+    const np = through(env, () => readPolicy(env));
     if (np && !env.f.invalid) out.push(np);
   }
   return out.sort(byNamespaceName);

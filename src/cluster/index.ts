@@ -7,11 +7,9 @@ import { cidrAt, formatIP, parseCidr, type Cidr } from '../lib/ip.ts';
 import type { RawObject } from '../parse/index.ts';
 import { readEnvelopes, type Envelope } from './_envelope.ts';
 import { buildNamespaces } from './_namespaces.ts';
-import { buildNodes } from './_nodes.ts';
-import { expandWorkloads, workloadKinds } from './_workloads.ts';
-import { placePods } from './_placement.ts';
-import { readPriorityClasses } from './_priority.ts';
-import { defaultNodesNeeded, podCidrNodeCapacity, withDefaultNodes } from './_default-nodes.ts';
+import { workloadKinds } from './_workloads.ts';
+import { buildPods } from './_pod-phases.ts';
+import { BuildMemo, type PhaseSinks } from './_reuse.ts';
 import { buildServices } from './_services.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
 import { buildNetworkPolicies } from './_network-policies.ts';
@@ -24,6 +22,7 @@ import { readConfigMaps, readContainerSettings } from './_container-settings.ts'
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
+export { BuildMemo } from './_reuse.ts';
 export { addonObjects } from './_addons.ts';
 export { withLocatedWords } from './_word-setting.ts';
 export {
@@ -43,6 +42,12 @@ export interface BuildOptions {
   readonly addons?: boolean;
   /** The most pods the builder expands (default 500,000); a workload that would pass it is refused. */
   readonly maxPods?: number;
+  /**
+   * Shared with the build of a similar object set (the other side of a diff): what this build can take over from
+   * the last one given the same memo (the pod phases, NetworkPolicies read from the same raw objects), it does,
+   * with the same result as a fresh build. See `BuildMemo`.
+   */
+  readonly memo?: BuildMemo;
 }
 
 export interface BuildResult {
@@ -58,7 +63,27 @@ export interface BuildResult {
 export function buildCluster(objects: readonly RawObject[], options: BuildOptions = {}): BuildResult {
   let profile = options.profile ?? defaultProfile;
   const bag = new DiagnosticBag();
-  const sink = (d: Diagnostic) => bag.add(d);
+  const { memo } = options;
+  memo?.begin();
+  // Every diagnostic goes through `sink` (the envelopes' field readers too): a phase's own are copied aside.
+  let aside: Diagnostic[] | undefined;
+  const sink = (d: Diagnostic) => {
+    bag.add(d);
+    aside?.push(d);
+  };
+  const sinks: PhaseSinks = {
+    raise: sink,
+    capture(run) {
+      const outer = aside;
+      const mine: Diagnostic[] = (aside = []);
+      try {
+        return { value: run(), diagnostics: mine };
+      } finally {
+        outer?.push(...mine);
+        aside = outer;
+      }
+    },
+  };
   const read = readEnvelopes(objects, options.defaultNamespace ?? 'default', sink);
   // Kinds kept only as unmodeled traffic objects go to `others` and never to a builder (which picks by kind).
   const trafficOnly = read.filter((e) => !e.listed);
@@ -81,46 +106,25 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         .filter((e) => e.kind === 'Service' && e.f.get(['metadata', 'uid']) !== undefined)
         .map((e) => e.f.str(['spec', 'clusterIP'])),
     );
-    const addons = readEnvelopes(addonObjects(profile, firstServiceIP, firstNodeIP), 'default', sink).filter(
+    const made = () => addonObjects(profile, firstServiceIP, firstNodeIP);
+    const addonRaws = memo ? memo.addons(made) : made();
+    const addons = readEnvelopes(addonRaws, 'default', sink).filter(
       (e) => !taken.has(e.key) && !(e.kind === 'Service' && heldIPs.has(e.f.str(['spec', 'clusterIP']))),
     );
     envs = [...userEnvs, ...addons];
   }
   const namespaces = buildNamespaces(envs, sink);
-  let nodes = buildNodes(envs, profile, sink);
-  let { workloads, pods: drafts } = expandWorkloads(envs, nodes, sink, { maxPods: options.maxPods });
-  const wanted = defaultNodesNeeded(profile, nodes, drafts);
-  const capacity = podCidrNodeCapacity(profile);
-  const needed = wanted > capacity ? (capacity > nodes.length ? capacity : 0) : wanted;
-  if (wanted > capacity)
-    sink({
-      code: 'pod-cidr-exhausted',
-      severity: 'error',
-      message: `${drafts.length} pods need ${wanted} nodes of ${profile.maxPodsPerNode} pods (maxPodsPerNode), but the pod CIDR ${profile.podCIDR} holds ranges (/${profile.nodeCIDRMaskSize}) for ${capacity} nodes; the default cluster stops at ${Math.max(capacity, nodes.length)} nodes and the other pods stay Pending without an IP`,
-      source: drafts[0]?.source,
-      hint: 'Lower the replica counts, or widen podCIDR or the node CIDR mask size in the profile.',
-    });
-  if (needed) {
-    // The default cluster grows until every pod fits; DaemonSets then run on the added nodes too. The second
-    // pass reports nothing the first did not.
-    const before = nodes.length;
-    profile = withDefaultNodes(profile, needed);
-    const said = new Set(bag.list().map((d) => JSON.stringify(d)));
-    const again = (d: Diagnostic) => (said.has(JSON.stringify(d)) ? undefined : sink(d));
-    nodes = buildNodes(envs, profile, again);
-    ({ workloads, pods: drafts } = expandWorkloads(envs, nodes, again, { maxPods: options.maxPods }));
-    sink({
-      code: 'default-nodes-added',
-      severity: 'info',
-      message: `the input and the profile list no nodes, and ${drafts.length} pods do not fit on the default ${before} nodes (maxPodsPerNode ${profile.maxPodsPerNode}); the default cluster has ${needed} nodes`,
-      source: drafts[0]?.source,
-      hint: 'List your nodes in the profile (nodes:) or add Node objects for a cluster of your own size.',
-    });
-  }
-  const pods = placePods(drafts, nodes, profile, sink, { priorities: readPriorityClasses(envs) });
+  const podPhases = () => buildPods(envs, profile, { bag, sink, maxPods: options.maxPods });
+  const settings = [profile, options.defaultNamespace ?? 'default', options.maxPods ?? null];
+  const built = memo ? memo.podPhases(envs, settings, sinks, podPhases) : podPhases();
+  ({ profile } = built);
+  const { nodes, workloads } = built;
   const services = buildServices(envs, profile);
-  const endpointSlices = buildEndpointSlices(services, pods, nodes, envs, sink);
-  const networkPolicies = buildNetworkPolicies(envs);
+  const endpointSlices = buildEndpointSlices(services, built.placed, nodes, envs, sink);
+  const networkPolicies = buildNetworkPolicies(
+    envs,
+    memo && ((env, read) => memo.policy(env, options.defaultNamespace ?? 'default', sinks, read)),
+  );
   const adminPolicies = buildAdminPolicies(envs);
   const ciliumPolicies = buildCiliumPolicies(envs);
   const routing = buildRouting(envs, namespaces);
@@ -176,7 +180,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     namespaces,
     nodes,
     workloads,
-    pods: [...pods].sort(byNamespaceName),
+    pods: built.sorted,
     services,
     endpointSlices,
     networkPolicies,

@@ -1,2 +1,10 @@
 export { parseManifests, type ManifestText, type ParseResult } from './yaml.ts';
-export { formatPath, rawFromData, type PathSegment, type RawObject } from './raw-object.ts';
+export {
+  formatPath,
+  rawFromData,
+  rawCorrespondence,
+  renamedRaw,
+  sameRawObject,
+  type PathSegment,
+  type RawObject,
+} from './raw-object.ts';

@@ -9,6 +9,8 @@
  * renderReportText(analysed.report);
  */
 import { linkFindings } from './_link.ts';
+
+export { analyseSides, type AnalysedSides, type SideInput, type SidesOptions } from './_sides.ts';
 import type { Cluster } from '../api/index.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import type { ClusterModel } from '../model/types.ts';
