@@ -244,7 +244,15 @@ export class PolicyEngine {
       const toPod = to.pod;
       const ai = slotOf(this.#pods, fromPod);
       const bi = slotOf(this.#pods, toPod);
-      if (ai >= 0 && bi >= 0 && fromPod !== toPod && (this.#nodeAddress[ai] | this.#nodeAddress[bi]) === 0) {
+      // A hostNetwork pod (node mode) is its node's address: with a pod on its own node the pair is allowed (a
+      // pod-level exception, `#allowsSlow`); with any other, the table's class bit is the verdict (the plan
+      // treats its class as the node address: never isolated, in ipBlock sets only, named ports match nothing).
+      if (
+        ai >= 0 &&
+        bi >= 0 &&
+        fromPod !== toPod &&
+        ((this.#nodeAddress[ai] | this.#nodeAddress[bi]) === 0 || !onOneNode(fromPod, toPod))
+      ) {
         const v = table.has(ai, bi, port, protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
         if (v !== undefined) return v;
       }
@@ -260,7 +268,15 @@ export class PolicyEngine {
       const toPod = to.pod;
       const ai = this.#idOf(fromPod);
       const bi = this.#idOf(toPod);
-      if (ai >= 0 && bi >= 0 && fromPod !== toPod) {
+      // A hostNetwork pod (node mode) is its node's address: with a pod on its own node the pair is allowed (a
+      // pod-level exception, `#allowsSlow`); with any other, the table's class bit is the verdict (the plan
+      // treats its class as the node address: never isolated, in ipBlock sets only, named ports match nothing).
+      if (
+        ai >= 0 &&
+        bi >= 0 &&
+        fromPod !== toPod &&
+        ((this.#nodeAddress[ai] | this.#nodeAddress[bi]) === 0 || !onOneNode(fromPod, toPod))
+      ) {
         const aHost = this.#nodeAddress[ai] === 1;
         const bHost = this.#nodeAddress[bi] === 1;
         // hostNetwork pods in `node` mode are their node's address (as `explain` treats them): no side of theirs
@@ -269,7 +285,7 @@ export class PolicyEngine {
         if (aHost || bHost) {
           const a = this.classes[ai];
           const b = this.classes[bi];
-          const sameNode = fromPod.nodeName !== undefined && fromPod.nodeName === toPod.nodeName;
+          const sameNode = onOneNode(fromPod, toPod);
           return (
             (aHost || sameNode || this.#side('Egress', a, b, undefined, undefined, port, protocol)) &&
             (bHost || (aHost && sameNode) || this.#side('Ingress', b, a, b, toPod, port, protocol))
@@ -532,6 +548,11 @@ export class PolicyEngine {
       return { matched: false };
     return peerMatches(peer, this.#blocks.get(peer), namespace, target);
   }
+}
+
+/** Are both pods scheduled on the same node? */
+function onOneNode(a: Pod, b: Pod): boolean {
+  return a.nodeName !== undefined && a.nodeName === b.nodeName;
 }
 
 /** A party resolved for evaluation: a pod (with class and namespace labels) or an address (maybe a node's). */
