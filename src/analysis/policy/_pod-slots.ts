@@ -5,35 +5,45 @@ import type { Pod } from '../../model/types.ts';
  * a module-private symbol: pod → class is then one property read instead of a `Map<Pod, …>` (150k inserts when
  * the engine is built and a hashed lookup per `allows` endpoint were the largest single costs of both; design
  * note 0008). The value is only valid for one list: the caller passes its own copy of the pod list, so a later
- * mutation of the model's array cannot move a pod, and the last list a pod was tagged for wins — `slotOf`
+ * mutation of the model's array cannot move a pod, and the last list a pod was marked for wins — `slotOf`
  * answers -1 for the others, which fall back to a map. Symbol-keyed and not enumerable, so JSON output,
  * `Object.keys`, `for…in`, spreads (a relabelled copy must not claim the original's class) and deep-equality
  * checks never see it.
+ *
+ * One property, not two: the pod holds a `SlotMark` (the value and the list), shared by every pod of the list
+ * with that value. A model pod has one spare in-object field, so one added property stays in the object, while
+ * a second went to a separate property array — one more cache miss, dependent on the first, per pod per
+ * `allows` endpoint. The marks of one list are few (one per class) and allocated together, so reading one is a
+ * cache hit (design note 0008, "allows() at 2M queries/s").
  */
 const SLOT = Symbol('kubetwin.podSlot');
-/** The list the value belongs to (checked on the pod itself: reading `pods[i]` would be a cache miss). */
-const LIST = Symbol('kubetwin.podList');
 
-type Slotted = Pod & { [SLOT]?: number; [LIST]?: readonly Pod[] };
+/** One list's value for the pods that share it. */
+class SlotMark {
+  constructor(
+    readonly value: number,
+    readonly list: readonly Pod[],
+  ) {}
+}
+
+type Marked = Pod & { [SLOT]?: SlotMark };
 
 /** Writes `values[i]` (≥ 0) on `pods[i]` for the list `pods` (the caller's own copy), which `slotOf` then reads. */
 export function assignSlots(pods: readonly Pod[], values: Int32Array): void {
+  const marks: SlotMark[] = [];
   for (let i = 0; i < pods.length; i++) {
-    const p = pods[i] as Slotted;
+    const p = pods[i] as Marked;
     if (!Object.isExtensible(p)) continue; // frozen or sealed: no value, `slotOf` answers -1
-    if (p[LIST] === undefined) {
-      // Not enumerable: a copy of the pod (`{ ...pod, labels }`) must not claim the original's value.
-      Object.defineProperty(p, SLOT, { value: values[i], writable: true });
-      Object.defineProperty(p, LIST, { value: pods, writable: true });
-    } else {
-      p[SLOT] = values[i];
-      p[LIST] = pods;
-    }
+    const v = values[i];
+    const mark = marks[v] ?? (marks[v] = new SlotMark(v, pods));
+    // Not enumerable: a copy of the pod (`{ ...pod, labels }`) must not claim the original's value.
+    if (p[SLOT] === undefined) Object.defineProperty(p, SLOT, { value: mark, writable: true });
+    else p[SLOT] = mark;
   }
 }
 
 /** The pod's value for `pods` (a list given to `assignSlots`), or -1 when its value is another list's. */
 export function slotOf(pods: readonly Pod[], pod: Pod): number {
-  const p = pod as Slotted;
-  return p[LIST] === pods ? p[SLOT]! : -1;
+  const mark = (pod as Marked)[SLOT];
+  return mark !== undefined && mark.list === pods ? mark.value : -1;
 }

@@ -47,3 +47,12 @@ test('pod slots: a relabelled copy, a frozen pod and a foreign pod are not taken
   assert.equal(again.classOf(fa)!.id, frozen.classOf(fa)!.id);
   assert.equal(again.allows(party(frozen.model, 'x/b'), party(frozen.model, 'x/a'), 80, 'TCP'), false);
 });
+
+test('pod slots: one hidden property per pod, however many engines marked it (it must fit the spare in-object field)', () => {
+  const first = engineFor(e2eTopology(policy));
+  const second = new PolicyEngine(first.model, { hostNetwork: 'pod' });
+  for (const p of first.model.pods) {
+    assert.equal(Object.getOwnPropertySymbols(p).length, 1, `${p.key} carries one mark`);
+    assert.equal(second.classOf(p)!.id, first.classOf(p)!.id);
+  }
+});
