@@ -118,8 +118,12 @@ function* textsOf(model: ClusterModel, w: WorkloadSettings): Generator<Text> {
     }
   }
   for (const args of argsByContainer.values())
-    for (const [i, s] of args.entries()) {
+    for (let i = 0; i < args.length; i++) {
+      const s = args[i];
       const value = s.value!;
+      // A word with no `:` or `.`, filed under its own place (`args[7]`: not an address name) as neither a flag nor
+      // a flag's value, can hold no address: skipped before its name and text are made (a million such words).
+      if (!/[:.]/.test(value) && value[0] !== '-' && args[i - 1]?.value?.[0] !== '-') continue;
       const flag = /^-{1,2}([\w.-]+)=(.*)$/s.exec(value);
       const prev = args[i - 1]?.value;
       const name = flag
