@@ -2,7 +2,7 @@
  * The gateway under hostile clients, on loopback ephemeral ports with raw sockets and a real HTTP/2 client: TRACE
  * is 405, a missing or repeated Host is 400 (RFC 9112 §3.2), a refused body is not read (the connection closes),
  * `Expect: 100-continue` gets the final status when the request is refused, slowloris is closed at the header
- * timeout, and an HTTP/2 rapid-reset burst gets GOAWAY without its requests reaching the upstream while another
+ * timeout, a trickled body at the request timeout, and an HTTP/2 rapid-reset burst gets GOAWAY without its requests reaching the upstream while another
  * client is still served.
  */
 import { after, before, describe, it } from 'node:test';
@@ -162,6 +162,21 @@ describe('serve gateway under hostile clients', () => {
     });
     assert.ok(r.closed, 'closed');
     assert.ok(r.ms < 1_500, `closed after ${r.ms} ms (header timeout 300 ms)`);
+  });
+
+  it('closes a request whose body trickles in at the request timeout, however often bytes arrive', async () => {
+    const r = await raw(
+      'POST /api/slow-body HTTP/1.1\r\nHost: a.example\r\nContent-Length: 1000\r\n\r\n',
+      4_000,
+      (write) => {
+        const t = setInterval(() => {
+          if (!write(Buffer.from('x'))) clearInterval(t);
+        }, 50);
+        setTimeout(() => clearInterval(t), 3_900);
+      },
+    );
+    assert.ok(r.closed, 'closed');
+    assert.ok(r.ms < 2_500, `closed after ${r.ms} ms (request timeout 1,000 ms)`);
   });
 
   it(
