@@ -2,8 +2,8 @@
  * The gateway under hostile clients, on loopback ephemeral ports with raw sockets and a real HTTP/2 client: TRACE
  * is 405, a missing or repeated Host is 400 (RFC 9112 §3.2), a refused body is not read (the connection closes),
  * `Expect: 100-continue` gets the final status when the request is refused, slowloris is closed at the header
- * timeout, a trickled body at the request timeout, and an HTTP/2 rapid-reset burst gets GOAWAY without its requests reaching the upstream while another
- * client is still served.
+ * timeout and a trickled body at the request timeout, and an HTTP/2 rapid-reset burst gets GOAWAY without any of
+ * its cancelled requests reaching the upstream while another client is still served.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
