@@ -166,7 +166,7 @@ describe('serve gateway under hostile clients', () => {
 
   it('closes a request whose body trickles in at the request timeout, however often bytes arrive', async () => {
     const r = await raw(
-      'POST /api/slow-body HTTP/1.1\r\nHost: a.example\r\nContent-Length: 1000\r\n\r\n',
+      'POST /api/trickle HTTP/1.1\r\nHost: a.example\r\nContent-Length: 1000\r\n\r\n',
       4_000,
       (write) => {
         const t = setInterval(() => {
