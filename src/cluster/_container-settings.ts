@@ -1,8 +1,7 @@
-import type { ConfigMapData, ContainerSetting, WorkloadSettings } from '../model/types.ts';
+import type { ConfigMapData, ContainerSetting, ContainerWords, WorkloadSettings } from '../model/types.ts';
 import type { PathSegment } from '../parse/index.ts';
 import type { Envelope } from './_envelope.ts';
 import { workloadKinds } from './_ownership.ts';
-import { WordSetting, type WordList } from './_word-setting.ts';
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -33,7 +32,24 @@ function expand(word: string, env: ReadonlyMap<string, string>): string {
   );
 }
 
-function readContainer(env: Envelope, path: PathSegment[], out: ContainerSetting[]): void {
+/**
+ * A container's `command` or `args` words: the list as read when every word is a string with no `$` (a million
+ * words cost no copy), else each word expanded, and undefined for a word that is not a string or is empty.
+ */
+function wordsOf(list: unknown[], env: ReadonlyMap<string, string>): (string | undefined)[] {
+  if (list.every((w) => typeof w === 'string' && w !== '' && !w.includes('$'))) return list as string[];
+  return list.map((w) => {
+    const word = text(w);
+    return word ? (word.includes('$') ? expand(word, env) : word) : undefined;
+  });
+}
+
+function readContainer(
+  env: Envelope,
+  path: PathSegment[],
+  out: ContainerSetting[],
+  words: ContainerWords[],
+): void {
   const body = env.raw.body;
   const container = text(at(body, [...path, 'name'])) ?? '';
   const values = new Map<string, string>();
@@ -60,11 +76,14 @@ function readContainer(env: Envelope, path: PathSegment[], out: ContainerSetting
       });
   });
   for (const field of ['command', 'args'] as const) {
-    const list: WordList = { container, field, locate: (i) => env.raw.locate([...path, field, i]) };
-    listOf(at(body, [...path, field])).forEach((w, i) => {
-      const word = text(w);
-      if (word) out.push(new WordSetting(list, i, word.includes('$') ? expand(word, values) : word));
-    });
+    const list = listOf(at(body, [...path, field]));
+    if (list.length)
+      words.push({
+        container,
+        field,
+        values: wordsOf(list, values),
+        locate: (i) => env.raw.locate([...path, field, i]),
+      });
   }
 }
 
@@ -76,9 +95,10 @@ export function readContainerSettings(envs: readonly Envelope[]): WorkloadSettin
     if (!kinds.has(env.kind) || !env.namespace) continue;
     const spec = specPath(env.kind);
     const settings: ContainerSetting[] = [];
+    const words: ContainerWords[] = [];
     for (const list of ['initContainers', 'containers'])
       listOf(at(env.raw.body, [...spec, list])).forEach((_, i) =>
-        readContainer(env, [...spec, list, i], settings),
+        readContainer(env, [...spec, list, i], settings, words),
       );
     listOf(at(env.raw.body, [...spec, 'volumes'])).forEach((v, i) => {
       const source = env.raw.locate([...spec, 'volumes', i]);
@@ -90,7 +110,8 @@ export function readContainerSettings(envs: readonly Envelope[]): WorkloadSettin
       for (const name of [direct, ...projected])
         if (name) settings.push({ container: '', kind: 'volume', name: vname, configMap: { name }, source });
     });
-    if (settings.length) out.push({ owner: env.key, namespace: env.namespace, settings });
+    if (settings.length || words.length)
+      out.push({ owner: env.key, namespace: env.namespace, settings, words });
   }
   return out;
 }

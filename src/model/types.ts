@@ -209,13 +209,13 @@ export interface OtherObject extends ObjectMeta {
 
 /**
  * One value a container is configured with, kept for flow discovery (`src/analysis/flows`): an `env` value (or the
- * ConfigMap key it is read from), a whole ConfigMap read as env (`envFrom`) or mounted as a volume, or one word of
- * `command`/`args` (with `$(VAR)` references expanded from the container's env, as the kubelet does).
+ * ConfigMap key it is read from), or a whole ConfigMap read as env (`envFrom`) or mounted as a volume. Words of
+ * `command`/`args` are `ContainerWords`.
  */
 export interface ContainerSetting {
   readonly container: string;
-  readonly kind: 'env' | 'arg' | 'env-from' | 'volume';
-  /** The env name (`REDIS_ADDR`), `args[2]`, `command[0]`, or the volume name. */
+  readonly kind: 'env' | 'env-from' | 'volume';
+  /** The env name (`REDIS_ADDR`), `envFrom[0]`, or the volume name. */
   readonly name: string;
   readonly value?: string;
   /** `valueFrom.configMapKeyRef` (`key` set), `envFrom[].configMapRef` or a `configMap` volume (no `key`). */
@@ -223,11 +223,31 @@ export interface ContainerSetting {
   readonly source?: SourceRef;
 }
 
+/**
+ * One container's `command` or `args` as one list: a list can hold a million words of which only the few a flow or
+ * a diagnostic cites are ever shown, so a word is a string in `values` and its name (`args[2]`) and source are
+ * made when cited (`wordSource` in src/model/container-words.ts), not stored per word.
+ */
+export interface ContainerWords {
+  readonly container: string;
+  readonly field: 'command' | 'args';
+  /**
+   * Word i as the kubelet passes it (`$(VAR)` references expanded from the container's env); undefined where the
+   * list holds no string (an `invalid-field-type` diagnostic says so) or an empty one.
+   */
+  readonly values: readonly (string | undefined)[];
+  /** Locates word i; absent once the model was stored (the model cache), where `sources` holds every word's. */
+  readonly locate?: (i: number) => SourceRef;
+  readonly sources?: readonly (SourceRef | undefined)[];
+}
+
 /** The container settings of one workload or bare Pod (`owner` is its key). */
 export interface WorkloadSettings {
   readonly owner: ObjectKey;
   readonly namespace: string;
   readonly settings: readonly ContainerSetting[];
+  /** Each container's `command` and `args`, in document order. */
+  readonly words: readonly ContainerWords[];
 }
 
 /** One ConfigMap's `data`, each key with its line. */

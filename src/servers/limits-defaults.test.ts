@@ -18,10 +18,12 @@ test('serve gateway ships the limits docs/security.md states: headers within 60 
     idleMs: 60_000,
     maxConcurrentStreams: 100,
     maxResetsPerSecond: 100,
+    resetGraceMs: 25,
   });
   assert.match(security, /\| Request headers complete \(slowloris\) \| 60 s /);
   assert.match(security, /\| HTTP\/2 concurrent streams per connection \| 100 \|/);
   assert.match(security, /per connection per second \(rapid reset, CVE-2023-44487\) \| 100, then GOAWAY/);
+  assert.match(security, /a stream in the last second: held before forwarding \| 25 ms \|/);
 });
 
 test('serve dns ships the TCP limits docs/security.md states: 512 connections, 32 per client, a 2 s read deadline, 8 s idle', () => {

@@ -1,4 +1,11 @@
-import type { ClusterModel, ContainerSetting, Service, WorkloadSettings } from '../../model/types.ts';
+import type {
+  ClusterModel,
+  ContainerSetting,
+  ContainerWords,
+  Service,
+  WorkloadSettings,
+} from '../../model/types.ts';
+import { wordName, wordSource } from '../../model/container-words.ts';
 import { lookup } from '../../model/lookup.ts';
 import { matches, selectorFromMap } from '../../lib/labels.ts';
 import { findAddresses, schemePorts, type Address } from './_addresses.ts';
@@ -68,7 +75,6 @@ function* textsOf(model: ClusterModel, w: WorkloadSettings): Generator<Text> {
   for (const s of w.settings)
     if (s.kind === 'env' && s.value !== undefined)
       envValues.set(`${s.container}/${s.name}`, { value: s.value, source: s.source });
-  const argsByContainer = new Map<string, ContainerSetting[]>();
   for (const s of w.settings) {
     const cm = s.configMap && maps.get(`${w.namespace}/${s.configMap.name}`);
     if (s.kind === 'env' && s.value !== undefined) {
@@ -111,29 +117,47 @@ function* textsOf(model: ClusterModel, w: WorkloadSettings): Generator<Text> {
             { text: `${cm.key} data.${entry.key}`, source: entry.source },
           ],
         };
-    } else if (s.kind === 'arg' && s.value !== undefined) {
-      const list = argsByContainer.get(s.container) ?? [];
-      list.push(s);
-      argsByContainer.set(s.container, list);
     }
   }
-  for (const args of argsByContainer.values())
-    for (const [i, s] of args.entries()) {
-      const value = s.value!;
-      const flag = /^-{1,2}([\w.-]+)=(.*)$/s.exec(value);
-      const prev = args[i - 1]?.value;
-      const name = flag
-        ? flag[1]
-        : prev && /^-{1,2}[\w.-]+$/.test(prev) && !value.startsWith('-')
-          ? prev
-          : s.name;
-      yield {
-        name,
-        value: flag ? flag[2] : value,
-        file: value.includes('\n'),
-        evidence: () => [ev(s, `${s.name} ${value.length > 80 ? `${value.slice(0, 77)}...` : value}`)],
-      };
-    }
+  // A container's command words, then its args, as one sequence: a flag names the word after it, across the two.
+  for (const lists of wordsByContainer(w.words).values()) {
+    let prev: string | undefined;
+    for (const words of lists)
+      for (let i = 0; i < words.values.length; i++) {
+        const value = words.values[i];
+        if (value === undefined) continue;
+        const before = prev;
+        prev = value;
+        // A word with no `:` or `.`, filed under its own place (`args[7]`: not an address name) as neither a flag
+        // nor a flag's value, can hold no address: skipped before its name and text are made (a million such words).
+        if (!/[:.]/.test(value) && value[0] !== '-' && before?.[0] !== '-') continue;
+        const flag = /^-{1,2}([\w.-]+)=(.*)$/s.exec(value);
+        const place = wordName(words, i);
+        const name = flag
+          ? flag[1]
+          : before && /^-{1,2}[\w.-]+$/.test(before) && !value.startsWith('-')
+            ? before
+            : place;
+        yield {
+          name,
+          value: flag ? flag[2] : value,
+          file: value.includes('\n'),
+          evidence: () => [
+            {
+              text: `${w.owner} ${place} ${value.length > 80 ? `${value.slice(0, 77)}...` : value}`,
+              source: wordSource(words, i),
+            },
+          ],
+        };
+      }
+  }
+}
+
+/** A workload's word lists by container, in document order. */
+function wordsByContainer(lists: readonly ContainerWords[]): Map<string, ContainerWords[]> {
+  const by = new Map<string, ContainerWords[]>();
+  for (const l of lists) by.set(l.container, [...(by.get(l.container) ?? []), l]);
+  return by;
 }
 
 /**

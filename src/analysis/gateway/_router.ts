@@ -13,12 +13,16 @@ import type {
   RouteRule,
 } from '../../model/routing.ts';
 import { applyFilters, type FilterEffect } from './_filters.ts';
-import { gatewayHostMatch, hostScore } from './_hostnames.ts';
+import { gatewayHostMatch } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
+import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
+
+/** HTTPS and TLS listeners terminate or pass TLS: a handshake's SNI selects among them. */
+const isTls = (l: Listener) => l.protocol === 'HTTPS' || l.protocol === 'TLS';
 
 const caNames = (fv: FrontendValidation, gw: Gateway) =>
   fv.caCertificateRefs.map((r) => `${r.kind} ${r.namespace ?? gw.namespace}/${r.name}`).join(', ') || 'none';
@@ -121,30 +125,19 @@ export function compileGatewayRouter(
       list.sort((x, y) => cmp(x.rank, y.rank));
     return t;
   });
-  // Per port, the listeners sorted by hostname specificity; their notes and Programmed state, computed once.
+  // Per port, the listeners by hostname (exact ones by a Map lookup), and the TLS ones alone for the SNI a
+  // handshake names (the listener whose certificate it gets), each index built once.
   const byPort = new Map<number, ListenerTable[]>();
-  for (const t of [...tables].sort(
-    (a, b) => hostScore(b.listener.hostname) - hostScore(a.listener.hostname),
-  )) {
+  for (const t of tables) {
     const list = byPort.get(t.listener.port);
     if (list) list.push(t);
     else byPort.set(t.listener.port, [t]);
   }
-  // Exact hostnames outrank every wildcard and hostless listener (hostScore), so a Map finds the first exact one in
-  // that order; only wildcard and hostless listeners are scanned. Many ListenerSets on one port stay one lookup.
-  const exactByPort = new Map<number, Map<string, ListenerTable>>();
-  const restByPort = new Map<number, ListenerTable[]>();
+  const hostsByPort = new Map<number, HostIndex<ListenerTable>>();
+  const tlsByPort = new Map<number, HostIndex<ListenerTable>>();
   for (const [port, list] of byPort) {
-    const exact = new Map<string, ListenerTable>();
-    for (const t of list) {
-      const h = t.listener.hostname;
-      if (h && !h.startsWith('*.') && !exact.has(h)) exact.set(h, t);
-    }
-    exactByPort.set(port, exact);
-    restByPort.set(
-      port,
-      list.filter((t) => !t.listener.hostname || t.listener.hostname.startsWith('*.')),
-    );
+    hostsByPort.set(port, hostIndex(list));
+    tlsByPort.set(port, hostIndex(list.filter((t) => isTls(t.listener))));
   }
   const listenerNotes = new Map(
     tables.map((t) => {
@@ -182,16 +175,12 @@ export function compileGatewayRouter(
   };
   return {
     gateway,
-    listenerForSni: (port, sni) => tlsListenerFor(byPort.get(port) ?? [], sni)?.listener,
+    listenerForSni: (port, sni) => listenerForHost(tlsByPort.get(port), sni)?.listener,
     route(req, explain = false) {
       const lost: LostCandidate[] = [];
       const host = req.host.toLowerCase();
-      const onPort = byPort.get(req.port);
-      const table =
-        exactByPort.get(req.port)?.get(host) ??
-        restByPort
-          .get(req.port)
-          ?.find((t) => !t.listener.hostname || gatewayHostMatch(t.listener.hostname, host));
+      const onPort = byPort.has(req.port);
+      const table = listenerForHost(hostsByPort.get(req.port), host);
       const empty = { backends: [], mirrors: [], lost };
       if (!table)
         return {
@@ -202,7 +191,7 @@ export function compileGatewayRouter(
             ...detachedFor(analysis, gateway, req.port, host),
           ],
         };
-      const wantTls = table.listener.protocol === 'HTTPS' || table.listener.protocol === 'TLS';
+      const wantTls = isTls(table.listener);
       if (
         req.clientCertificate === 'none' &&
         req.scheme === 'https' &&
@@ -216,7 +205,7 @@ export function compileGatewayRouter(
           ],
         };
       if (req.sni !== undefined && wantTls && req.scheme === 'https') {
-        const misdirected = misdirectedBySni(onPort!, table, req.sni, host);
+        const misdirected = misdirectedBySni(tlsByPort.get(req.port), table, req.sni, host);
         if (misdirected) return { ...misdirected, ...empty };
       }
       if (wantTls !== (req.scheme === 'https'))
@@ -277,19 +266,13 @@ export function compileGatewayRouter(
  * handshake fails (status 0, no HTTP answer).
  * https://gateway-api.sigs.k8s.io/geps/gep-3567/ https://www.rfc-editor.org/rfc/rfc9110#section-15.5.20
  */
-/** The first TLS listener of a port's tables (in precedence order) that accepts `sni`: the one whose certificate is served. */
-function tlsListenerFor(onPort: readonly ListenerTable[], sni: string): ListenerTable | undefined {
-  const tls = (t: ListenerTable) => t.listener.protocol === 'HTTPS' || t.listener.protocol === 'TLS';
-  return onPort.find((t) => tls(t) && (!t.listener.hostname || gatewayHostMatch(t.listener.hostname, sni)));
-}
-
 function misdirectedBySni(
-  onPort: readonly ListenerTable[],
+  tlsOnPort: HostIndex<ListenerTable> | undefined,
   byHost: ListenerTable,
   sni: string,
   host: string,
 ): Pick<RouteDecision, 'status' | 'notes'> | undefined {
-  const bySni = tlsListenerFor(onPort, sni);
+  const bySni = listenerForHost(tlsOnPort, sni);
   if (!bySni)
     return {
       status: 0,

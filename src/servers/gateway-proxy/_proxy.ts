@@ -3,6 +3,7 @@ import type { Router } from '../../analysis/route/index.ts';
 import type { DecisionBackend, HttpRequest } from '../../model/routing.ts';
 import { parseTarget } from './_target.ts';
 import { refusesClient } from './_client-cert.ts';
+import { cancelled, type StreamState } from './_rapid-reset.ts';
 import {
   BodyTooLarge,
   forward,
@@ -40,9 +41,8 @@ export interface Req {
   readonly url?: string;
   readonly headers: IncomingHttpHeaders;
   /** HTTP/2 only: whether the HEADERS frame ended the stream (no body). */
-  readonly stream?: {
+  readonly stream?: StreamState & {
     readonly endAfterHeaders: boolean;
-    readonly destroyed?: boolean;
     readonly session?: { destroy(): void };
   };
   /** HTTP/1: every header line as sent, names and values alternating (to count Host lines). */
@@ -122,7 +122,7 @@ function closeConnection(req: Req): void {
 /** Handles one request: route it with the model, then redirect, answer, or proxy to the mapped upstream. */
 export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   // A request the client cancelled before it was handled (an HTTP/2 stream reset in the same read) goes nowhere.
-  if (req.destroyed || req.stream?.destroyed) return;
+  if (req.destroyed || cancelled(req.stream)) return;
   const target = req.url ?? '/';
   if (target.charCodeAt(0) !== 47 /* '/' */)
     return explain(
@@ -218,6 +218,7 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
     path: base + (bf?.rewrittenPath ?? d.rewrittenPath ?? t.path) + t.search,
     headers: out,
     body: withBody ? limited(req, limits.maxBodyBytes) : undefined,
+    cancelled: () => cancelled(req.stream),
     responseHeaders: d.responseHeaders,
     backendResponseHeaders: bf?.responseHeaders,
     ...(b.tls

@@ -67,6 +67,8 @@ export interface Forward {
   readonly backendResponseHeaders?: HeaderModifier;
   /** TLS the gateway originates (a BackendTLSPolicy in effect): the upstream is reached over TLS only. */
   readonly tls?: UpstreamTLS;
+  /** Whether the client has cancelled the request (an HTTP/2 stream reset): checked just before it is sent. */
+  readonly cancelled?: () => boolean;
 }
 
 /**
@@ -162,8 +164,9 @@ export function forward(pools: UpstreamPools, f: Forward, res: Sink, fail: (e: E
     {
       onConnect: (a) => {
         abort = a;
-        // The client went away before the upstream connection was ready: nothing is sent upstream.
-        if (gone && !done) a(new Error('client went away'));
+        // The client went away (or reset the stream, its close event not yet emitted) before the upstream
+        // connection was ready: nothing is sent upstream.
+        if ((gone || f.cancelled?.()) && !done) a(new Error('client went away'));
       },
       onHeaders(status, raw, resumeUpstream) {
         resume = resumeUpstream;

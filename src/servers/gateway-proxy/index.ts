@@ -3,12 +3,7 @@
  * Gateway routing and proxies to upstream URLs the user maps Services to. Binds loopback by default.
  */
 import { createServer, type Server } from 'node:http';
-import {
-  constants as h2,
-  createSecureServer,
-  type Http2SecureServer,
-  type ServerHttp2Session,
-} from 'node:http2';
+import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Router } from '../../analysis/route/index.ts';
@@ -16,6 +11,7 @@ import type { RoutingModel } from '../../model/routing.ts';
 import { handle, limits, type Req, type Res } from './_proxy.ts';
 import { UpstreamPools } from './_upstream.ts';
 import { asksClientCertificate, refusesClient, trustAnchorsFor } from './_client-cert.ts';
+import { limitResets, whenSettled } from './_rapid-reset.ts';
 
 export { limits } from './_proxy.ts';
 
@@ -48,6 +44,8 @@ export interface GatewayProtection {
   readonly maxConcurrentStreams: number;
   /** HTTP/2 streams reset per connection per second before the connection gets GOAWAY (rapid reset). */
   readonly maxResetsPerSecond: number;
+  /** How much longer a new request of a session that reset a stream in the last second is held before forwarding. */
+  readonly resetGraceMs: number;
 }
 
 /**
@@ -61,6 +59,7 @@ export const defaultProtection: GatewayProtection = {
   idleMs: 60_000,
   maxConcurrentStreams: 100,
   maxResetsPerSecond: 100,
+  resetGraceMs: 25,
 };
 
 export interface RunningGateway {
@@ -154,11 +153,13 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
         requestCert: asksClientCertificate(o.router, o.routing),
         rejectUnauthorized: false,
       },
-      // HTTP/2 requests are handled after the rest of the read they came in (setImmediate): a RST_STREAM right
-      // behind the HEADERS (rapid reset) has then closed the stream, so `handle` drops it before any upstream work.
+      // HTTP/2 requests are handled once settled (_rapid-reset.ts): a RST_STREAM right behind the HEADERS has then
+      // closed the stream, so nothing of a cancelled request is routed or forwarded.
       (req, res) =>
         req.httpVersionMajor === 2
-          ? setImmediate(handle, ho, req as unknown as Req, res as unknown as Res)
+          ? whenSettled(req.stream, p.resetGraceMs, () =>
+              handle(ho, req as unknown as Req, res as unknown as Res),
+            )
           : handle(ho, req as unknown as Req, res as unknown as Res),
     );
     s.on('checkContinue', (req, res) => handle(ho, req as unknown as Req, res as unknown as Res));
@@ -187,32 +188,6 @@ export async function startGateway(o: GatewayServerOptions): Promise<RunningGate
     close: () =>
       Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => pools.close()),
   };
-}
-
-/**
- * Rapid reset (CVE-2023-44487): a client opens streams and resets them at once, so the server works for requests
- * nobody waits for. Past `max` resets in a second the session gets GOAWAY ENHANCE_YOUR_CALM and is closed.
- */
-function limitResets(session: ServerHttp2Session, max: number): void {
-  let resets = 0;
-  let since = Date.now();
-  session.on('stream', (stream) => {
-    stream.once('close', () => {
-      if (stream.rstCode === h2.NGHTTP2_NO_ERROR || session.destroyed || session.closed) return;
-      const now = Date.now();
-      if (now - since > 1_000) {
-        since = now;
-        resets = 0;
-      }
-      if (++resets > max) {
-        // GOAWAY first (destroying at once would drop the frame), then close; destroyed 100 ms later, as the abuser
-        // keeps sending frames nghttp2 would otherwise go on parsing.
-        session.goaway(h2.NGHTTP2_ENHANCE_YOUR_CALM);
-        session.close();
-        setTimeout(() => session.destroy(), 100).unref();
-      }
-    });
-  });
 }
 
 /** The warning for a listen address beyond loopback, or undefined on loopback. */
