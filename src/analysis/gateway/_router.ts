@@ -19,6 +19,7 @@ import type { GatewayAnalysis } from './_status.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
+import { firstMatch, indexMatchGroup, type MatchGroup } from './_path-index.ts';
 
 const caNames = (fv: FrontendValidation, gw: Gateway) =>
   fv.caCertificateRefs.map((r) => `${r.kind} ${r.namespace ?? gw.namespace}/${r.name}`).join(', ') || 'none';
@@ -36,9 +37,9 @@ interface Entry {
 interface ListenerTable {
   readonly listener: Listener;
   /** Entries per exact hostname, per wildcard hostname, and for routes serving any host; each sorted by precedence. */
-  readonly exact: Map<string, Entry[]>;
-  readonly wildcard: Map<string, Entry[]>;
-  readonly any: Entry[];
+  readonly exact: Map<string, MatchGroup<Entry>>;
+  readonly wildcard: Map<string, MatchGroup<Entry>>;
+  readonly any: MatchGroup<Entry>;
 }
 
 export interface GatewayRouter {
@@ -83,7 +84,7 @@ export function compileGatewayRouter(
   grants: Parameters<typeof checkBackendRef>[2],
 ): GatewayRouter {
   const tables: ListenerTable[] = gateway.listeners.map((listener) => {
-    const t: ListenerTable = { listener, exact: new Map(), wildcard: new Map(), any: [] };
+    const t = { exact: new Map<string, Entry[]>(), wildcard: new Map<string, Entry[]>(), any: [] as Entry[] };
     for (const a of analysis.attachments) {
       if (a.gateway !== gateway || a.listener !== listener) continue;
       const ts = a.route.creationTimestamp ?? '9999';
@@ -117,9 +118,9 @@ export function compileGatewayRouter(
               ]);
         });
     }
-    for (const list of [...t.exact.values(), ...t.wildcard.values(), t.any])
-      list.sort((x, y) => cmp(x.rank, y.rank));
-    return t;
+    const indexed = (list: Entry[]) => indexMatchGroup(list.sort((x, y) => cmp(x.rank, y.rank)));
+    const indexAll = (m: Map<string, Entry[]>) => new Map([...m].map(([h, list]) => [h, indexed(list)]));
+    return { listener, exact: indexAll(t.exact), wildcard: indexAll(t.wildcard), any: indexed(t.any) };
   });
   // Per port, the listeners sorted by hostname specificity; their notes and Programmed state, computed once.
   const byPort = new Map<number, ListenerTable[]>();
@@ -227,35 +228,40 @@ export function compileGatewayRouter(
             `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
         };
-      const groups: Entry[][] = [];
+      const groups: MatchGroup<Entry>[] = [];
       const exact = table.exact.get(host);
       if (exact) groups.push(exact);
-      const wild: [string, Entry[]][] = [];
-      for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
-        const w = table.wildcard.get(`*${host.slice(i)}`);
-        if (w) wild.push([host.slice(i), w]);
-      }
-      groups.push(...wild.sort((a, b) => b[0].length - a[0].length).map((w) => w[1]), table.any);
-      let winner: Entry | undefined;
-      for (const g of groups)
-        for (const e of g) {
-          const why = matchFailure(e.match, req, explain);
-          if (!why && !winner) {
-            winner = e;
-            if (!explain) break;
-          } else if (explain && e !== winner)
-            lost.push({
-              object: e.route.key,
-              at: `rules[${e.rule.index}].matches[${e.matchIndex}]`,
-              match: describeMatch(e.match),
-              reason:
-                why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence`,
-            });
-          if (winner && !explain) break;
+      // Wildcards longest suffix first: the dots of the host from the left give them in that order.
+      if (table.wildcard.size)
+        for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
+          const w = table.wildcard.get(`*${host.slice(i)}`);
+          if (w) groups.push(w);
         }
-      const notes = [...listenerNotes.get(table)!];
+      groups.push(table.any);
+      let winner: Entry | undefined;
+      if (!explain) for (const g of groups) if ((winner = firstMatch(g, req))) break;
+      // Explaining walks every match to say why each one lost; the winner is the first that matches, as above.
+      if (explain)
+        for (const g of groups)
+          for (const e of g.entries) {
+            const why = matchFailure(e.match, req, true);
+            if (!why && !winner) winner = e;
+            else
+              lost.push({
+                object: e.route.key,
+                at: `rules[${e.rule.index}].matches[${e.matchIndex}]`,
+                match: describeMatch(e.match),
+                reason:
+                  why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence`,
+              });
+          }
       if (!winner)
-        return { status: 404, ...empty, notes: [...notes, 'no route rule matches: the gateway answers 404'] };
+        return {
+          status: 404,
+          ...empty,
+          notes: [...listenerNotes.get(table)!, 'no route rule matches: the gateway answers 404'],
+        };
+      const notes = [...listenerNotes.get(table)!];
       return decide(
         winner,
         req,
