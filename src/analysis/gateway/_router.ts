@@ -258,7 +258,9 @@ export function compileGatewayRouter(
       if (!winner)
         return {
           status: 404,
-          ...empty,
+          backends: [],
+          mirrors: [],
+          lost,
           notes: [...listenerNotes.get(table)!, 'no route rule matches: the gateway answers 404'],
         };
       const notes = [...listenerNotes.get(table)!];
@@ -448,7 +450,7 @@ function decide(
     ? rb.backends.map((b, i) => backendFilters(b, e.rule.backendRefs[i], e.match, req, mirror))
     : rb.backends;
   for (const b of backends) if (b.filtered) notes.push(...b.filtered.notes);
-  return {
+  const decision: { -readonly [K in keyof RouteDecision]: RouteDecision[K] } = {
     status: rb.status,
     winner: e.source,
     backends,
@@ -459,7 +461,9 @@ function decide(
     responseHeaders,
     rewrittenPath: fx.rewrittenPath,
     rewrittenHost: fx.rewrittenHost,
-    ...(timeouts ? { timeouts } : {}),
-    ...(retry ? { retry } : {}),
   };
+  // Set after the literal (not spread into it): the object keeps one shape and its keys their order.
+  if (timeouts) decision.timeouts = timeouts;
+  if (retry) decision.retry = retry;
+  return decision;
 }
