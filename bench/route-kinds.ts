@@ -25,6 +25,7 @@ const child = new URL('./_route-kinds-child.ts', import.meta.url).pathname;
 interface Run {
   readonly n: number;
   readonly variant: 'plain' | 'kinds';
+  readonly paired: boolean;
   readonly buildMs: number;
   readonly buildCpuMs: number;
   readonly load: number;
@@ -83,9 +84,22 @@ for (const n of sizes) {
       median(all.filter((x) => x.n === n && x.variant === v).map((x) => x.result[what].perCpuSecond));
     return (of('kinds') / of('plain')).toFixed(2);
   };
+  // Paired: the ratio in each process (both variants measured under the same moment's load), then their median.
+  const pairedRatio = (what: string) => {
+    const pairs = [];
+    for (let i = 0; i + 1 < all.length; i++)
+      if (all[i].paired && all[i].n === n && all[i + 1].n === n && all[i].variant !== all[i + 1].variant) {
+        const [kinds, plain] = all[i].variant === 'kinds' ? [all[i], all[i + 1]] : [all[i + 1], all[i]];
+        pairs.push(kinds.result[what].perCpuSecond / plain.result[what].perCpuSecond);
+        i++;
+      }
+    return pairs.length
+      ? `, per process ${pairs.map((r) => r.toFixed(2)).join(' ')} (median ${median(pairs).toFixed(2)})`
+      : '';
+  };
   const build = (v: string) => median(all.filter((x) => x.n === n && x.variant === v).map((x) => x.buildMs));
   console.log(
-    `\n${k(n)} routes: kinds/plain HTTP ${ratio('http')}, routed ${ratio('routed')}; build + compile ${k(build('plain'))} ms plain, ${k(build('kinds'))} ms with kinds (medians)`,
+    `\n${k(n)} routes: kinds/plain HTTP ${ratio('http')}${pairedRatio('http')}, routed ${ratio('routed')}${pairedRatio('routed')}; build + compile ${k(build('plain'))} ms plain, ${k(build('kinds'))} ms with kinds (medians)`,
   );
 }
 console.log(
