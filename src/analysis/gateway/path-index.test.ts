@@ -94,7 +94,7 @@ describe('route match path index (spec: HTTPPathMatch)', () => {
       const entries = shuffled(shapes, seed).map((match) => ({ match }));
       const g = indexMatchGroup(entries);
       for (const path of paths)
-        for (const headers of [{}, { 'x-v': '1' }]) {
+        for (const headers of [{}, { 'x-v': '1' }] as Record<string, string>[]) {
           const req = request(path, headers);
           const scan = entries.find((e) => !matchFailure(e.match, req, false));
           assert.equal(
