@@ -7,7 +7,10 @@ import type { HttpRequest, RouteMatch } from '../../model/routing.ts';
 export function pathPrefixMatch(prefix: string, path: string): boolean {
   const p = prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (p === '/') return true;
-  return path === p || path.startsWith(p + '/');
+  // `path` is `p` or `p/…`; tested without building `p + '/'` (this runs for every candidate of every request).
+  return path.length === p.length
+    ? path === p
+    : path.length > p.length && path.charCodeAt(p.length) === 47 && path.startsWith(p);
 }
 
 const regexCache = new Map<string, RegExp | null>();

@@ -23,6 +23,7 @@ import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
 
 /** HTTPS and TLS listeners terminate or pass TLS: a handshake's SNI selects among them. */
 const isTls = (l: Listener) => l.protocol === 'HTTPS' || l.protocol === 'TLS';
+import { firstMatch, indexMatchGroup, type MatchGroup } from './_path-index.ts';
 
 const caNames = (fv: FrontendValidation, gw: Gateway) =>
   fv.caCertificateRefs.map((r) => `${r.kind} ${r.namespace ?? gw.namespace}/${r.name}`).join(', ') || 'none';
@@ -40,9 +41,9 @@ interface Entry {
 interface ListenerTable {
   readonly listener: Listener;
   /** Entries per exact hostname, per wildcard hostname, and for routes serving any host; each sorted by precedence. */
-  readonly exact: Map<string, Entry[]>;
-  readonly wildcard: Map<string, Entry[]>;
-  readonly any: Entry[];
+  readonly exact: Map<string, MatchGroup<Entry>>;
+  readonly wildcard: Map<string, MatchGroup<Entry>>;
+  readonly any: MatchGroup<Entry>;
 }
 
 export interface GatewayRouter {
@@ -87,7 +88,7 @@ export function compileGatewayRouter(
   grants: Parameters<typeof checkBackendRef>[2],
 ): GatewayRouter {
   const tables: ListenerTable[] = gateway.listeners.map((listener) => {
-    const t: ListenerTable = { listener, exact: new Map(), wildcard: new Map(), any: [] };
+    const t = { exact: new Map<string, Entry[]>(), wildcard: new Map<string, Entry[]>(), any: [] as Entry[] };
     for (const a of analysis.attachments) {
       if (a.gateway !== gateway || a.listener !== listener) continue;
       const ts = a.route.creationTimestamp ?? '9999';
@@ -121,9 +122,9 @@ export function compileGatewayRouter(
               ]);
         });
     }
-    for (const list of [...t.exact.values(), ...t.wildcard.values(), t.any])
-      list.sort((x, y) => cmp(x.rank, y.rank));
-    return t;
+    const indexed = (list: Entry[]) => indexMatchGroup(list.sort((x, y) => cmp(x.rank, y.rank)));
+    const indexAll = (m: Map<string, Entry[]>) => new Map([...m].map(([h, list]) => [h, indexed(list)]));
+    return { listener, exact: indexAll(t.exact), wildcard: indexAll(t.wildcard), any: indexed(t.any) };
   });
   // Per port, the listeners by hostname (exact ones by a Map lookup), and the TLS ones alone for the SNI a
   // handshake names (the listener whose certificate it gets), each index built once.
@@ -216,35 +217,42 @@ export function compileGatewayRouter(
             `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
         };
-      const groups: Entry[][] = [];
+      const groups: MatchGroup<Entry>[] = [];
       const exact = table.exact.get(host);
       if (exact) groups.push(exact);
-      const wild: [string, Entry[]][] = [];
-      for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
-        const w = table.wildcard.get(`*${host.slice(i)}`);
-        if (w) wild.push([host.slice(i), w]);
-      }
-      groups.push(...wild.sort((a, b) => b[0].length - a[0].length).map((w) => w[1]), table.any);
-      let winner: Entry | undefined;
-      for (const g of groups)
-        for (const e of g) {
-          const why = matchFailure(e.match, req, explain);
-          if (!why && !winner) {
-            winner = e;
-            if (!explain) break;
-          } else if (explain && e !== winner)
-            lost.push({
-              object: e.route.key,
-              at: `rules[${e.rule.index}].matches[${e.matchIndex}]`,
-              match: describeMatch(e.match),
-              reason:
-                why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence`,
-            });
-          if (winner && !explain) break;
+      // Wildcards longest suffix first: the dots of the host from the left give them in that order.
+      if (table.wildcard.size)
+        for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
+          const w = table.wildcard.get(`*${host.slice(i)}`);
+          if (w) groups.push(w);
         }
-      const notes = [...listenerNotes.get(table)!];
+      groups.push(table.any);
+      let winner: Entry | undefined;
+      if (!explain) for (const g of groups) if ((winner = firstMatch(g, req))) break;
+      // Explaining walks every match to say why each one lost; the winner is the first that matches, as above.
+      if (explain)
+        for (const g of groups)
+          for (const e of g.entries) {
+            const why = matchFailure(e.match, req, true);
+            if (!why && !winner) winner = e;
+            else
+              lost.push({
+                object: e.route.key,
+                at: `rules[${e.rule.index}].matches[${e.matchIndex}]`,
+                match: describeMatch(e.match),
+                reason:
+                  why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence`,
+              });
+          }
       if (!winner)
-        return { status: 404, ...empty, notes: [...notes, 'no route rule matches: the gateway answers 404'] };
+        return {
+          status: 404,
+          backends: [],
+          mirrors: [],
+          lost,
+          notes: [...listenerNotes.get(table)!, 'no route rule matches: the gateway answers 404'],
+        };
+      const notes = [...listenerNotes.get(table)!];
       return decide(
         winner,
         req,
@@ -425,7 +433,7 @@ function decide(
     ? rb.backends.map((b, i) => backendFilters(b, e.rule.backendRefs[i], e.match, req, mirror))
     : rb.backends;
   for (const b of backends) if (b.filtered) notes.push(...b.filtered.notes);
-  return {
+  const decision: { -readonly [K in keyof RouteDecision]: RouteDecision[K] } = {
     status: rb.status,
     winner: e.source,
     backends,
@@ -436,7 +444,9 @@ function decide(
     responseHeaders,
     rewrittenPath: fx.rewrittenPath,
     rewrittenHost: fx.rewrittenHost,
-    ...(timeouts ? { timeouts } : {}),
-    ...(retry ? { retry } : {}),
   };
+  // Set after the literal (not spread into it): the object keeps one shape and its keys their order.
+  if (timeouts) decision.timeouts = timeouts;
+  if (retry) decision.retry = retry;
+  return decision;
 }
