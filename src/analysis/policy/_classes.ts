@@ -67,44 +67,62 @@ export function buildClasses(
     if (id === undefined) ids.set(text, (id = ids.size));
     return id;
   };
-  /** labels object → ports object → the interned (label part, port part) pair. */
-  const partOf = new Map<Labels, Map<Pod['ports'], Part>>();
   const labelPart = new Map<Labels, number>();
-  const portPart = new Map<Pod['ports'], { id: number; named: Int32Array }>();
+  const portPart = new Map<Pod['ports'], number>();
+  /** Per interned port part: the resolution of every entry of `portNames` (see `PodClass.namedPorts`). */
+  const namedOf: Int32Array[] = [];
+  const scratch = new Int32Array(inputs.portNames.length);
   const pairIds = new Map<number, number>();
-  const part = (pod: Pod): Part => {
-    let label = labelPart.get(pod.labels);
+  const labelIdOf = (labels: Labels): number => {
+    let label = labelPart.get(labels);
     if (label === undefined) {
       let sig = '';
       if (sortedKeys) {
         // Few selector keys: read them in order (no key list to build and sort per labels object).
         for (const k of sortedKeys) {
-          const v = pod.labels[k];
-          if (typeof v === 'string' && Object.hasOwn(pod.labels, k)) sig += `${k}=${v}\u0001`;
+          const v = labels[k];
+          if (typeof v === 'string' && Object.hasOwn(labels, k)) sig += `${k}=${v}\u0001`;
         }
       } else {
         const present: string[] = [];
-        for (const k in pod.labels) if (keySet.has(k)) present.push(k);
+        for (const k in labels) if (keySet.has(k)) present.push(k);
         present.sort();
-        for (const k of present) sig += `${k}=${pod.labels[k]}\u0001`;
+        for (const k of present) sig += `${k}=${labels[k]}\u0001`;
       }
-      labelPart.set(pod.labels, (label = intern(labelIds, sig)));
+      labelPart.set(labels, (label = intern(labelIds, sig)));
     }
-    let ports = portPart.get(pod.ports);
-    if (!ports) {
+    return label;
+  };
+  const portIdOf = (ports: Pod['ports']): number => {
+    let id = portPart.get(ports);
+    if (id === undefined) {
       // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
-      const named = new Int32Array(inputs.portNames.length).fill(-1);
-      inputs.portNames.forEach((pn, i) => {
-        for (const p of pod.ports)
-          if (p.name === pn.name && p.protocol === pn.protocol)
-            named[i] = named[i] === -1 ? p.containerPort : -2;
-      });
-      portPart.set(pod.ports, (ports = { id: intern(portIds, named.join(',')), named }));
+      let key = '';
+      for (let i = 0; i < scratch.length; i++) {
+        const pn = inputs.portNames[i];
+        let at = -1;
+        for (const p of ports)
+          if (p.name === pn.name && p.protocol === pn.protocol) at = at === -1 ? p.containerPort : -2;
+        scratch[i] = at;
+        key += `${at},`;
+      }
+      id = portIds.get(key);
+      if (id === undefined) {
+        portIds.set(key, (id = portIds.size));
+        namedOf.push(scratch.slice());
+      }
+      portPart.set(ports, id);
     }
-    const pairKey = label * 2097152 + ports.id;
+    return id;
+  };
+  /** The interned (label part, port part) of a pod: one object-keyed lookup per part, no per-pod allocation. */
+  const part = (pod: Pod): Part => {
+    const label = labelIdOf(pod.labels);
+    const ports = portIdOf(pod.ports);
+    const pairKey = label * 2097152 + ports;
     let id = pairIds.get(pairKey);
     if (id === undefined) pairIds.set(pairKey, (id = pairIds.size));
-    return { id, label, ports: ports.id, named: ports.named };
+    return { id, label, ports, named: namedOf[ports] };
   };
   // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
   const codes = inputs.segments.size + 2;
@@ -141,10 +159,7 @@ export function buildClasses(
       if (pod.labels !== lastLabels || pod.ports !== lastPorts || !p) {
         lastLabels = pod.labels;
         lastPorts = pod.ports;
-        let byPorts = partOf.get(pod.labels);
-        if (!byPorts) partOf.set(pod.labels, (byPorts = new Map()));
-        p = byPorts.get(pod.ports);
-        if (!p) byPorts.set(pod.ports, (p = part(pod)));
+        p = part(pod);
       }
       let cls: PodClass | undefined;
       let key = 0;
