@@ -152,9 +152,10 @@ export class PortMasks {
 
   rule(rule: PolicyRule): RulePorts {
     if (rule.ports === 'all') return { all: true, fixed: 0, named: NONE, rule };
-    const named: number[] = [];
+    let named: number[] | undefined;
     for (const pp of rule.ports)
       if (typeof pp.port === 'string') {
+        named ??= [];
         const byProtocol =
           this.#namedIndex.get(pp.port) ?? this.#namedIndex.set(pp.port, new Map()).get(pp.port)!;
         let i = byProtocol.get(pp.protocol);
@@ -164,7 +165,7 @@ export class PortMasks {
         }
         named.push(i);
       }
-    return { all: false, fixed: 0, named: named.length ? new Int32Array(named) : NONE, rule };
+    return { all: false, fixed: 0, named: named ? new Int32Array(named) : NONE, rule };
   }
 
   /** Moves to the chunk [base, base + width) and recomputes the fixed masks of `rules`. */
@@ -200,18 +201,17 @@ export class PortMasks {
     const slots = this.#slots();
     for (let i = 0; i < slots.length; i++) {
       const port = cls.namedPorts[slots[i]];
-      if (port === -1) continue;
-      const ports =
-        port >= 0
-          ? [port]
-          : cls.pods[0].ports
-              .filter((cp) => `${cp.protocol}/${cp.name}` === this.named[i])
-              .map((cp) => cp.containerPort);
-      for (const p of ports) {
-        const pc = (this.#portClassOf.get(protocolKey(this.#protocols[i], p)) ?? -1) - this.#base;
-        if (pc >= 0 && pc < this.#width) at[i] |= 1 << pc;
-      }
+      if (port >= 0) at[i] |= this.#bit(i, port);
+      else if (port === -2)
+        for (const cp of cls.pods[0].ports)
+          if (`${cp.protocol}/${cp.name}` === this.named[i]) at[i] |= this.#bit(i, cp.containerPort);
     }
+  }
+
+  /** The chunk bit of the port class holding `port` for named-port kind `i` (0 outside the chunk). */
+  #bit(i: number, port: number): number {
+    const pc = (this.#portClassOf.get(protocolKey(this.#protocols[i], port)) ?? -1) - this.#base;
+    return pc >= 0 && pc < this.#width ? 1 << pc : 0;
   }
 
   /** For each entry of `named`, its index in the engine's `portNames` (the class resolution tables). */

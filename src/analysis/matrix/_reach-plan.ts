@@ -114,13 +114,14 @@ export function buildReachPlan(
     }
   });
   polIn[engine.policies.length] = rulePorts.length;
-  const selected = engine.policies.map(() => [] as number[]);
+  // Per policy: the classes it selects for egress (only policies that isolate some class get a list).
+  const selected: (number[] | undefined)[] = new Array(engine.policies.length);
   const isOpen = u8(C);
   const openBits = u32(W);
   let openCount = 0;
   for (const c of classes) {
     const eg = engine.policiesOf(c, 'Egress');
-    for (const i of eg) selected[i].push(c.id);
+    for (const i of eg) (selected[i] ??= []).push(c.id);
     if (!eg.length) {
       isOpen[c.id] = 1;
       openBits[c.id >>> 5] |= 1 << (c.id & 31);
@@ -133,12 +134,13 @@ export function buildReachPlan(
   const egSrc: number[] = [];
   const everyPeer: number[] = [];
   engine.policies.forEach((np, i) => {
-    if (!np.policyTypes.includes('Egress') || !selected[i].length) return;
+    const sources = selected[i];
+    if (!sources || !np.policyTypes.includes('Egress')) return;
     for (const rule of np.egress) {
       if (rule.peers === 'all') everyPeer.push(egRule.length);
       egRule.push(rulePorts.length);
       egNs.push(nsIndex.get(np.namespace)!);
-      for (const s of selected[i]) egSrc.push(s);
+      for (const s of sources) egSrc.push(s);
       egSrcStart.push(egSrc.length);
       rulePorts.push(masks.rule(rule));
       addPeers(rule, np);

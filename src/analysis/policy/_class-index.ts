@@ -1,5 +1,5 @@
 import { matches, type Selector } from '../../lib/labels.ts';
-import type { PodClass } from './_classes.ts';
+import { FEW_KEYS, type PodClass } from './_classes.ts';
 
 const EMPTY = new Int32Array(0);
 
@@ -11,8 +11,8 @@ const EMPTY = new Int32Array(0);
  */
 export class ClassIndex {
   readonly #all = new Map<string, Int32Array>();
-  /** namespace → `key\0value` → sorted class ids. */
-  readonly #postings = new Map<string, Map<string, Int32Array>>();
+  /** namespace → key → value → sorted class ids (nested maps: no `key=value` string per class or lookup). */
+  readonly #postings = new Map<string, Map<string, Map<string, Int32Array>>>();
   readonly #classes: readonly PodClass[];
   /** The label keys with postings (undefined: every key); requirements on other keys are checked by `matches`. */
   readonly #keys?: ReadonlySet<string>;
@@ -26,37 +26,77 @@ export class ClassIndex {
     this.#classes = classes;
     this.#keys = keys;
     const all = new Map<string, number[]>();
-    const postings = new Map<string, Map<string, number[]>>();
+    const postings = new Map<string, Map<string, Map<string, number[]>>>();
+    const sortedKeys = keys && keys.size <= FEW_KEYS ? [...keys] : undefined;
+    let ns = '';
+    let allOfNs: number[] = [];
+    let byKey = new Map<string, Map<string, number[]>>();
+    const post = (k: string, v: string, id: number) => {
+      let byValue = byKey.get(k);
+      if (!byValue) byKey.set(k, (byValue = new Map()));
+      const list = byValue.get(v);
+      if (list) list.push(id);
+      else byValue.set(v, [id]);
+    };
     for (const c of classes) {
       if (!include(c)) continue;
-      (all.get(c.namespace) ?? all.set(c.namespace, []).get(c.namespace)!).push(c.id);
-      let byPair = postings.get(c.namespace);
-      if (!byPair) postings.set(c.namespace, (byPair = new Map()));
-      for (const k in c.labels) {
-        if (keys && !keys.has(k)) continue;
-        const pair = `${k}\u0000${c.labels[k]}`;
-        (byPair.get(pair) ?? byPair.set(pair, []).get(pair)!).push(c.id);
+      if (c.namespace !== ns || !all.has(ns)) {
+        ns = c.namespace;
+        allOfNs = all.get(ns) ?? all.set(ns, []).get(ns)!;
+        byKey = postings.get(ns) ?? postings.set(ns, new Map()).get(ns)!;
       }
+      allOfNs.push(c.id);
+      const labels = c.labels;
+      if (sortedKeys) {
+        // Few keys: read each from the labels (no walk over every label of the class).
+        for (const k of sortedKeys) {
+          const v = labels[k];
+          if (typeof v === 'string' && Object.hasOwn(labels, k)) post(k, v, c.id);
+        }
+      } else
+        for (const k in labels) {
+          if (keys && !keys.has(k)) continue;
+          post(k, labels[k], c.id);
+        }
     }
-    for (const [ns, ids] of all) this.#all.set(ns, new Int32Array(ids).sort());
-    for (const [ns, byPair] of postings)
-      this.#postings.set(ns, new Map([...byPair].map(([p, ids]) => [p, new Int32Array(ids).sort()])));
+    // Class ids are pushed in the order of `classes`; sorted only when that order is not ascending.
+    const sorted = (ids: number[]) => {
+      const out = new Int32Array(ids);
+      for (let i = 1; i < out.length; i++) if (out[i] < out[i - 1]) return out.sort();
+      return out;
+    };
+    for (const [n, ids] of all) this.#all.set(n, sorted(ids));
+    for (const [n, byK] of postings) {
+      const out = new Map<string, Map<string, Int32Array>>();
+      for (const [k, byValue] of byK) {
+        const values = new Map<string, Int32Array>();
+        for (const [v, ids] of byValue) values.set(v, sorted(ids));
+        out.set(k, values);
+      }
+      this.#postings.set(n, out);
+    }
   }
 
   /** Ids of the indexed classes of `namespace` the selector selects, sorted. */
   select(namespace: string, selector: Selector): Int32Array {
     const all = this.#all.get(namespace);
     if (selector.nothing || !all) return EMPTY;
-    const lists: Int32Array[] = [];
+    const reqs = selector.requirements;
+    const byKey = this.#postings.get(namespace);
     let rest = false;
-    for (const r of selector.requirements)
+    let lists: Int32Array[] | undefined;
+    let one: Int32Array | undefined;
+    for (let i = 0; i < reqs.length; i++) {
+      const r = reqs[i];
       if (r.operator === 'In' && r.values.length === 1 && (!this.#keys || this.#keys.has(r.key))) {
-        const list = this.#postings.get(namespace)?.get(`${r.key}\u0000${r.values[0]}`);
+        const list = byKey?.get(r.key)?.get(r.values[0]);
         if (!list) return EMPTY;
-        lists.push(list);
+        if (!one) one = list;
+        else (lists ??= [one]).push(list);
       } else rest = true;
-    let ids = all;
-    if (lists.length) {
+    }
+    let ids = one ?? all;
+    if (lists) {
       lists.sort((a, b) => a.length - b.length);
       ids = lists[0];
       for (let i = 1; i < lists.length && ids.length; i++) ids = intersect(ids, lists[i]);

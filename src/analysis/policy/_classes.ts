@@ -37,6 +37,13 @@ export interface ClassInputs {
 }
 
 /**
+ * Up to this many selector keys, a label part (and a `ClassIndex` posting) reads each key from the labels
+ * instead of walking the labels' own keys and sorting the ones selectors read. Pods carry about three labels:
+ * with a few keys the lookups win; with ten (the random-label clusters) the walk does.
+ */
+export const FEW_KEYS = 4;
+
+/**
  * Groups pods into classes; pods without an IP get classes too (they are simply unreachable). Replicas share
  * their template's labels and ports objects, so the label part and the named-port part of a pod's signature are
  * computed once per object and interned as small numbers; a pod with at most one IP (and no service-account
@@ -49,6 +56,8 @@ export function buildClasses(
   inputs: ClassInputs,
 ): { classes: PodClass[]; classIdOf: Int32Array } {
   const keySet = inputs.labelKeys;
+  /** The selector keys in order when they are few (the realistic case), else undefined: the labels are read. */
+  const sortedKeys = keySet.size <= FEW_KEYS ? [...keySet].sort() : undefined;
   const classes: PodClass[] = [];
   const classIdOf = new Int32Array(pods.length);
   const labelIds = new Map<string, number>();
@@ -58,36 +67,62 @@ export function buildClasses(
     if (id === undefined) ids.set(text, (id = ids.size));
     return id;
   };
-  /** labels object → ports object → the interned (label part, port part) pair. */
-  const partOf = new Map<Labels, Map<Pod['ports'], Part>>();
   const labelPart = new Map<Labels, number>();
-  const portPart = new Map<Pod['ports'], { id: number; named: Int32Array }>();
+  const portPart = new Map<Pod['ports'], number>();
+  /** Per interned port part: the resolution of every entry of `portNames` (see `PodClass.namedPorts`). */
+  const namedOf: Int32Array[] = [];
+  const scratch = new Int32Array(inputs.portNames.length);
   const pairIds = new Map<number, number>();
-  const part = (pod: Pod): Part => {
-    let label = labelPart.get(pod.labels);
+  const labelIdOf = (labels: Labels): number => {
+    let label = labelPart.get(labels);
     if (label === undefined) {
-      const present: string[] = [];
-      for (const k in pod.labels) if (keySet.has(k)) present.push(k);
-      present.sort();
       let sig = '';
-      for (const k of present) sig += `${k}=${pod.labels[k]}\u0001`;
-      labelPart.set(pod.labels, (label = intern(labelIds, sig)));
+      if (sortedKeys) {
+        // Few selector keys: read them in order (no key list to build and sort per labels object).
+        for (const k of sortedKeys) {
+          const v = labels[k];
+          if (typeof v === 'string' && Object.hasOwn(labels, k)) sig += `${k}=${v}\u0001`;
+        }
+      } else {
+        const present: string[] = [];
+        for (const k in labels) if (keySet.has(k)) present.push(k);
+        present.sort();
+        for (const k of present) sig += `${k}=${labels[k]}\u0001`;
+      }
+      labelPart.set(labels, (label = intern(labelIds, sig)));
     }
-    let ports = portPart.get(pod.ports);
-    if (!ports) {
+    return label;
+  };
+  const portIdOf = (ports: Pod['ports']): number => {
+    let id = portPart.get(ports);
+    if (id === undefined) {
       // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
-      const named = new Int32Array(inputs.portNames.length).fill(-1);
-      inputs.portNames.forEach((pn, i) => {
-        for (const p of pod.ports)
-          if (p.name === pn.name && p.protocol === pn.protocol)
-            named[i] = named[i] === -1 ? p.containerPort : -2;
-      });
-      portPart.set(pod.ports, (ports = { id: intern(portIds, named.join(',')), named }));
+      let key = '';
+      for (let i = 0; i < scratch.length; i++) {
+        const pn = inputs.portNames[i];
+        let at = -1;
+        for (const p of ports)
+          if (p.name === pn.name && p.protocol === pn.protocol) at = at === -1 ? p.containerPort : -2;
+        scratch[i] = at;
+        key += `${at},`;
+      }
+      id = portIds.get(key);
+      if (id === undefined) {
+        portIds.set(key, (id = portIds.size));
+        namedOf.push(scratch.slice());
+      }
+      portPart.set(ports, id);
     }
-    const pairKey = label * 2097152 + ports.id;
+    return id;
+  };
+  /** The interned (label part, port part) of a pod: one object-keyed lookup per part, no per-pod allocation. */
+  const part = (pod: Pod): Part => {
+    const label = labelIdOf(pod.labels);
+    const ports = portIdOf(pod.ports);
+    const pairKey = label * 2097152 + ports;
     let id = pairIds.get(pairKey);
     if (id === undefined) pairIds.set(pairKey, (id = pairIds.size));
-    return { id, label, ports: ports.id, named: ports.named };
+    return { id, label, ports, named: namedOf[ports] };
   };
   // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
   const codes = inputs.segments.size + 2;
@@ -105,18 +140,27 @@ export function buildClasses(
   });
   let byKey = new Map<number, PodClass>();
   let bySignature = new Map<string, PodClass>();
+  // Replicas of one workload come one after the other and share their labels and ports objects: the previous
+  // pod's part, and its class when the numeric key is the same, are reused without a map lookup.
+  let lastLabels: Labels | undefined;
+  let lastPorts: Pod['ports'] | undefined;
+  let p: Part | undefined;
+  let lastKey = -1;
+  let lastCls: PodClass | undefined;
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r];
     if (r > 0 && pods[runStart[run]].namespace !== pods[runStart[runs[r - 1]]].namespace) {
       byKey = new Map();
       bySignature = new Map();
+      lastKey = -1;
     }
     for (let at = runStart[run]; at < runStart[run + 1]; at++) {
       const pod = pods[at];
-      let byPorts = partOf.get(pod.labels);
-      if (!byPorts) partOf.set(pod.labels, (byPorts = new Map()));
-      let p = byPorts.get(pod.ports);
-      if (!p) byPorts.set(pod.ports, (p = part(pod)));
+      if (pod.labels !== lastLabels || pod.ports !== lastPorts || !p) {
+        lastLabels = pod.labels;
+        lastPorts = pod.ports;
+        p = part(pod);
+      }
       let cls: PodClass | undefined;
       let key = 0;
       let sig = '';
@@ -124,6 +168,11 @@ export function buildClasses(
       if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
         const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
         key = (p.id * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
+        if (key === lastKey) {
+          lastCls!.pods.push(pod);
+          classIdOf[at] = lastCls!.id;
+          continue;
+        }
         cls = byKey.get(key);
       } else {
         // Several IPs (dual stack) or a service-account split: a string signature.
@@ -149,6 +198,8 @@ export function buildClasses(
       }
       cls.pods.push(pod);
       classIdOf[at] = cls.id;
+      lastKey = sig ? -1 : key;
+      lastCls = cls;
     }
   }
   return { classes, classIdOf };

@@ -16,6 +16,12 @@ import type { CiliumTarget } from './_cilium-peers.ts';
 import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
+/**
+ * The policy list of a class no policy selects in a direction: shared, never written (not frozen, so every list
+ * keeps one elements kind for the readers' loops).
+ */
+const NO_POLICIES: number[] = [];
+
 /** Pod-pair `allows` queries (at most) before the verdict table is built. */
 const TABLE_AFTER = 4096;
 /** Entries of the `allows` cache (Cilium tier) before it is dropped and refilled. */
@@ -157,21 +163,27 @@ export class PolicyEngine {
     assignSlots(this.#pods, built.classIdOf);
     this.#nodeAddress = new Uint8Array(this.classes.length);
     if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
-    this.#ingressOf = this.classes.map(() => []);
-    this.#egressOf = this.classes.map(() => []);
+    // Classes no policy selects in a direction share one empty list (most classes in one direction or both).
+    this.#ingressOf = new Array<number[]>(this.classes.length).fill(NO_POLICIES);
+    this.#egressOf = new Array<number[]>(this.classes.length).fill(NO_POLICIES);
     this.#index = new ClassIndex(
       this.classes,
       (c) => !(c.hostNetwork && this.hostNetwork === 'node'),
       labelKeys,
     );
     this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
+    const add = (lists: number[][], id: number, i: number) => {
+      const list = lists[id];
+      if (list === NO_POLICIES) lists[id] = [i];
+      else list.push(i);
+    };
     this.policies.forEach((np, i) => {
       const ingress = np.policyTypes.includes('Ingress');
       const egress = np.policyTypes.includes('Egress');
       const ids = this.#index.select(np.namespace, np.podSelector);
       for (let k = 0; k < ids.length; k++) {
-        if (ingress) this.#ingressOf[ids[k]].push(i);
-        if (egress) this.#egressOf[ids[k]].push(i);
+        if (ingress) add(this.#ingressOf, ids[k], i);
+        if (egress) add(this.#egressOf, ids[k], i);
       }
     });
   }

@@ -1,4 +1,4 @@
-import { everything, formatSelector, matches } from '../../lib/labels.ts';
+import { everything, formatSelector, matches, type Selector } from '../../lib/labels.ts';
 import { parseIP, type IP } from '../../lib/ip.ts';
 import type { NetworkPolicy, PolicyPeer } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
@@ -32,8 +32,9 @@ export class PeerSets {
   readonly #index: ClassIndex;
   readonly #nsLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly #nsBySelector = new Map<string, string[]>();
-  /** Every class address, sorted by family then value, for range lookups of ipBlocks. */
-  readonly #addresses: { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[];
+  /** Every class address, sorted by family then value, for range lookups of ipBlocks (made on the first one). */
+  #sortedAddresses?: { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[];
+  readonly #addressesOf: (c: PodClass) => readonly string[];
   readonly #blockOf: (peer: PolicyPeer) => CompiledBlock | undefined;
 
   constructor(
@@ -53,11 +54,16 @@ export class PeerSets {
     const nsIndex = new Map(names.map((n, i) => [n, i]));
     this.nsOf = new Int32Array(classes.length);
     for (const c of classes) this.nsOf[c.id] = nsIndex.get(c.namespace)!;
-    this.#addresses = classes
-      .flatMap((c) => addressesOf(c).map((t) => ({ ip: parseIP(t), id: c.id })))
+    this.#addressesOf = addressesOf;
+  }
+
+  get #addresses(): { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[] {
+    this.#sortedAddresses ??= this.#classes
+      .flatMap((c) => this.#addressesOf(c).map((t) => ({ ip: parseIP(t), id: c.id })))
       .filter((a): a is { ip: IP; id: number } => !!a.ip)
       .map(({ ip, id }) => ({ family: ip.family, value: ip.value, id }))
       .sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    return this.#sortedAddresses;
   }
 
   /** The set id of a peer of a policy in namespace `ns`, remembered per peer object (for repeated questions). */
@@ -75,7 +81,7 @@ export class PeerSets {
     const block = peer.ipBlock ? this.#blockOf(peer) : undefined;
     const key = peer.ipBlock
       ? `b:${block?.key ?? ''}`
-      : `${peer.namespaceSelector ? `s:${formatSelector(peer.namespaceSelector)}` : `n:${ns}`}|${peer.podSelector ? formatSelector(peer.podSelector) : '*'}`;
+      : `${peer.namespaceSelector ? `s:${selectorKey(peer.namespaceSelector)}` : `n:${ns}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
     let id = this.#bySelectorKey.get(key);
     if (id === undefined) {
       id = this.sets.length;
@@ -87,7 +93,11 @@ export class PeerSets {
         const n = this.nsOf[ids[i]];
         if (nss[nss.length - 1] !== n) nss.push(n);
       }
-      this.namespacesOf.push(new Int32Array([...new Set(nss)].sort((a, b) => a - b)));
+      let ascending = true;
+      for (let i = 1; i < nss.length && ascending; i++) ascending = nss[i] > nss[i - 1];
+      this.namespacesOf.push(
+        ascending ? new Int32Array(nss) : new Int32Array([...new Set(nss)].sort((a, b) => a - b)),
+      );
       this.#bySelectorKey.set(key, id);
     }
     return id;
@@ -169,4 +179,21 @@ export class PeerSets {
       for (const id of this.#index.select(n, peer.podSelector ?? everything)) ids.push(id);
     return new Int32Array(ids).sort();
   }
+}
+
+/**
+ * A selector as a map key: equal for selectors with the same requirements in the same order (as
+ * `formatSelector`, which it replaces here: one string, no intermediate array per requirement).
+ */
+function selectorKey(selector: Selector): string {
+  if (selector.nothing) return '\u0000';
+  let key = '';
+  const reqs = selector.requirements;
+  for (let i = 0; i < reqs.length; i++) {
+    const r = reqs[i];
+    key += `${r.key}\u0001${r.operator}\u0001`;
+    for (let j = 0; j < r.values.length; j++) key += `${r.values[j]}\u0002`;
+    key += '\u0003';
+  }
+  return key;
 }

@@ -133,3 +133,87 @@ test('pod classes: pods differing only in what no policy reads share a class; ea
   assert.notEqual(withSa.get('other-sa'), withSa.get('base'));
   assert.equal(withSa.get('unread-label'), withSa.get('base'));
 });
+
+/**
+ * The class of a pod by the definition (namespace, the values of the keys selectors read, named-port resolution,
+ * hostNetwork, one segment per IP), as a string: the reference `buildClasses` is held to below.
+ */
+function referenceSignature(
+  p: Pod,
+  keys: ReadonlySet<string>,
+  names: readonly string[],
+  segments: AddressSegments,
+) {
+  const labels = [...keys]
+    .sort()
+    .filter((k) => Object.hasOwn(p.labels, k))
+    .map((k) => `${k}=${p.labels[k]}`);
+  const named = names.map((n) => {
+    const hits = p.ports.filter((cp) => cp.name === n && cp.protocol === 'TCP');
+    return hits.length === 1 ? hits[0].containerPort : hits.length ? -2 : -1;
+  });
+  return JSON.stringify([
+    p.namespace,
+    labels,
+    named,
+    p.hostNetwork,
+    p.ips.map((ip) => segments.segmentOf(ip)),
+  ]);
+}
+
+test('property: buildClasses groups pods exactly by the class definition, whether a label part reads the few selector keys or walks the labels, with replicas sharing labels and ports objects', () => {
+  const keyPool = ['app', 'tier', 'zone', 'team', 'env', 'role', 'shard'];
+  const labelsArb = fc.dictionary(fc.constantFrom(...keyPool, 'unread'), fc.constantFrom('a', 'b'), {
+    maxKeys: 4,
+  });
+  const portsArb = fc.array(
+    fc.record({ name: fc.constantFrom('http', 'metrics'), containerPort: fc.constantFrom(80, 81) }),
+    { maxLength: 2 },
+  );
+  const workload = fc.record({
+    namespace: fc.constantFrom('a', 'b', 'c'),
+    labels: labelsArb,
+    ports: portsArb,
+    ips: fc.array(fc.constantFrom('10.0.0.1', '10.0.1.7', 'fd00::1'), { maxLength: 2 }),
+    hostNetwork: fc.boolean(),
+    replicas: fc.integer({ min: 1, max: 3 }),
+  });
+  const blocks = [compileBlock('10.0.1.0/24', [])!];
+  const segments = new AddressSegments(blocks);
+  fc.assert(
+    fc.property(
+      fc.array(workload, { minLength: 1, maxLength: 12 }),
+      fc.subarray(keyPool, { minLength: 1 }),
+      (workloads, keys) => {
+        const pods: Pod[] = [];
+        for (const w of workloads) {
+          // Replicas share their template's labels and ports objects, as the model builder makes them.
+          const ports = w.ports.map((p) => ({ ...p, protocol: 'TCP' })) as unknown as Pod['ports'];
+          for (let r = 0; r < w.replicas; r++)
+            pods.push({ ...pod(`p${pods.length}`, { ...w, ports }), labels: w.labels });
+        }
+        const keySet = new Set(keys);
+        const names = ['http', 'metrics'];
+        const { classes, classIdOf } = buildClasses(pods, {
+          labelKeys: keySet,
+          portNames: names.map((name) => ({ name, protocol: 'TCP' })),
+          segments,
+        });
+        const sig = pods.map((p) => referenceSignature(p, keySet, names, segments));
+        for (let i = 0; i < pods.length; i++)
+          for (let j = 0; j < pods.length; j++)
+            assert.equal(classIdOf[i] === classIdOf[j], sig[i] === sig[j], `${i} ${j}`);
+        // Each class lists its pods in pod order; ids run namespace by namespace.
+        classes.forEach((c) =>
+          assert.deepEqual(
+            c.pods,
+            pods.filter((_, i) => classIdOf[i] === c.id),
+          ),
+        );
+        const nss = classes.map((c) => c.namespace);
+        assert.deepEqual(nss, [...nss].sort());
+      },
+    ),
+    { numRuns: 400, seed },
+  );
+});
