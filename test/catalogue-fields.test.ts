@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildFromTexts } from '../src/api/index.ts';
 import { FieldReader } from '../src/cluster/_fields.ts';
+import { FieldCursor } from '../src/cluster/_field-cursor.ts';
 import { fields } from '../src/model/catalogue.ts';
 import { deprecatedFields } from '../src/model/deprecations.ts';
 import { gatewayApiFields, knownFields, otherCrdFields } from '../src/model/schema.ts';
@@ -63,11 +64,18 @@ function readPaths(kind: string): Set<string> {
     if (this.objectKey.startsWith(`${kind}/`)) seen.add(norm(path));
     return original.call(this, path);
   };
+  // Reads through a cursor (a field below a rule, a port, a spec) are reads of `[...cursor.path, key]`.
+  const originalAt = FieldCursor.prototype.get;
+  FieldCursor.prototype.get = function (this: FieldCursor, key) {
+    if (this.f.objectKey.startsWith(`${kind}/`)) seen.add(norm([...this.path, key]));
+    return originalAt.call(this, key);
+  };
   try {
     const file = fixtures[kind];
     buildFromTexts([{ file, text: readFileSync(file, 'utf8') }]);
   } finally {
     FieldReader.prototype.get = original;
+    FieldCursor.prototype.get = originalAt;
   }
   return seen;
 }

@@ -5,6 +5,7 @@ const protocols: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 const int32Max = 2 ** 31 - 1;
 import { formatPath, type PathSegment, type RawObject } from '../parse/index.ts';
 import { fieldRule } from '../model/field-types/index.ts';
+import { FieldCursor } from './_field-cursor.ts';
 
 type Sink = (d: Diagnostic) => void;
 
@@ -54,6 +55,29 @@ export class FieldReader {
     const v = this.get(path);
     if (v === undefined || v === null) return undefined;
     if (hasType(v, want)) return v as T;
+    this.wrongType(path, v, want);
+    return undefined;
+  }
+
+  /**
+   * `typed` for a value a cursor found at `base` + `key`: the same record and the same report, the path array
+   * made only for them (design note 0006, Decision 9).
+   */
+  typedAt<T>(v: unknown, want: Want, base: readonly PathSegment[], key: PathSegment): T | undefined {
+    const record = fieldReads.record;
+    if (record) record(String(this.raw.body.kind), [...base, key], want);
+    if (v === undefined || v === null) return undefined;
+    if (hasType(v, want)) return v as T;
+    this.wrongType([...base, key], v, want);
+    return undefined;
+  }
+
+  /** A cursor at `path`: reads below it without a path array per read. */
+  cursor(path: readonly PathSegment[]): FieldCursor {
+    return new FieldCursor(this, path, this.get(path));
+  }
+
+  private wrongType(path: readonly PathSegment[], v: unknown, want: Want): void {
     const got = Array.isArray(v) ? 'list' : typeof v === 'object' ? 'map' : typeof v;
     const yaml11 =
       typeof v === 'boolean'
@@ -68,7 +92,6 @@ export class FieldReader {
       `${formatPath(path)}: expected ${want}, got ${got} (${JSON.stringify(v)}).${yaml11}`,
       'Fix the value; the API server would refuse this object, so kubetwin leaves it out of the model.',
     );
-    return undefined;
   }
 
   str(path: readonly PathSegment[]): string | undefined {
@@ -84,7 +107,7 @@ export class FieldReader {
    * The API server's range for the field (src/model/field-types, from each kind's API reference): a value outside
    * it is `invalid-field` at its line, and the object is left out as the API server would refuse it.
    */
-  private inRange(path: readonly PathSegment[], v: number): number | undefined {
+  inRange(path: readonly PathSegment[], v: number): number | undefined {
     const rule = fieldRule(String(this.raw.body.kind), tablePath(path));
     if (rule?.min === undefined || rule.max === undefined || (v >= rule.min && v <= rule.max)) return v;
     const what =
@@ -116,7 +139,11 @@ export class FieldReader {
    * `invalid-field` and gives undefined.
    */
   protocol(path: readonly PathSegment[]): Protocol | undefined {
-    const v = (this.str(path) ?? 'TCP') as Protocol;
+    return this.knownProtocol(this.str(path), path);
+  }
+  /** `protocol` for a value already read (TCP when absent); `path` is where it was read. */
+  knownProtocol(read: string | undefined, path: readonly PathSegment[]): Protocol | undefined {
+    const v = (read ?? 'TCP') as Protocol;
     if (protocols.includes(v)) return v;
     this.report('invalid-field', 'error', path, `protocol "${v}" must be TCP, UDP or SCTP`);
     return undefined;
@@ -144,7 +171,7 @@ export class FieldReader {
   private strings(path: readonly PathSegment[], m: Record<string, unknown>): Record<string, string> {
     const out: Record<string, string> = {};
     for (const k of Object.keys(m).sort()) {
-      const v = this.str([...path, k]);
+      const v = this.typedAt<string>(m[k], 'string', path, k);
       if (v !== undefined) out[k] = v;
       else if (m[k] === null) out[k] = '';
     }
@@ -152,7 +179,7 @@ export class FieldReader {
   }
 }
 
-type Want = 'string' | 'integer' | 'boolean' | 'map' | 'list' | 'integer or string';
+export type Want = 'string' | 'integer' | 'boolean' | 'map' | 'list' | 'integer or string';
 
 function hasType(v: unknown, want: Want): boolean {
   switch (want) {

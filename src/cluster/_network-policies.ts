@@ -42,9 +42,8 @@ function readPolicy(env: Envelope): NetworkPolicy | undefined {
       'Add spec.podSelector.',
     );
   const podSelector = podSelectorOf(env);
-  const declaredTypes = f
-    .list(['spec', 'policyTypes'])
-    .map((_, i) => f.str(['spec', 'policyTypes', i]) ?? '');
+  const typeList = f.cursor(['spec', 'policyTypes']);
+  const declaredTypes = f.list(['spec', 'policyTypes']).map((_, i) => typeList.str(i) ?? '');
   for (const [i, t] of declaredTypes.entries())
     if (t !== 'Ingress' && t !== 'Egress')
       f.report(
@@ -92,16 +91,16 @@ function podSelectorOf(env: Envelope): Selector | undefined {
 function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number): PolicyRule | undefined {
   const f = env.f;
   const at = ['spec', direction, index];
+  const rule = f.cursor(at);
   const peerField = direction === 'ingress' ? 'from' : 'to';
-  const rawPeers = f.list([...at, peerField]);
+  const rawPeers = rule.list(peerField);
+  const peerList = rule.at(peerField);
   const peers: PolicyPeer[] = [];
   rawPeers.forEach((_, i) => {
-    const p = [...at, peerField, i];
-    // The peer read once; `has` looks in it (as `f.get([...p, k]) != null` would, without a path per call).
-    const peer = f.get(p);
-    const field = (k: string): unknown =>
-      peer !== null && typeof peer === 'object' ? (peer as Record<string, unknown>)[k] : undefined;
-    const has = (k: string) => field(k) !== undefined && field(k) !== null;
+    // One cursor per peer: its fields are read below it, without a path array per read.
+    const peer = peerList.at(i);
+    const p = peer.path;
+    const has = (k: string) => peer.get(k) !== undefined && peer.get(k) !== null;
     if (!has('podSelector') && !has('namespaceSelector') && !has('ipBlock'))
       return f.report(
         'invalid-peer',
@@ -119,27 +118,22 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
         'Split it into two peers.',
       );
     if (has('ipBlock')) {
-      const cidrText = f.str([...p, 'ipBlock', 'cidr']) ?? '';
+      const block = peer.at('ipBlock');
+      const cidrText = block.str('cidr') ?? '';
       const cidr = parseCidr(cidrText);
       if (!cidr)
         return f.report(
           'invalid-cidr',
           'error',
-          [...p, 'ipBlock', 'cidr'],
+          block.pathOf('cidr'),
           `ipBlock.cidr "${cidrText}" is not a CIDR`,
         );
-      const except = f
-        .list([...p, 'ipBlock', 'except'])
-        .map((_, j) => f.str([...p, 'ipBlock', 'except', j]) ?? '');
+      const exceptList = block.at('except');
+      const except = block.list('except').map((_, j) => exceptList.str(j) ?? '');
       for (const [j, e] of except.entries()) {
         const ec = parseCidr(e);
         if (!ec)
-          f.report(
-            'invalid-cidr',
-            'error',
-            [...p, 'ipBlock', 'except', j],
-            `ipBlock.except "${e}" is not a CIDR`,
-          );
+          f.report('invalid-cidr', 'error', exceptList.pathOf(j), `ipBlock.except "${e}" is not a CIDR`);
         else if (
           ec.family !== cidr.family ||
           ec.prefix <= cidr.prefix ||
@@ -148,24 +142,24 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
           f.report(
             'invalid-cidr',
             'error',
-            [...p, 'ipBlock', 'except', j],
+            exceptList.pathOf(j),
             `ipBlock.except "${e}" must be a strict subset of cidr ${cidrText}`,
           );
       }
       peers.push({ ipBlock: { cidr: cidrText, except }, source: env.raw.locate(p) });
       return;
     }
-    if (field('namespaceSelector') === null && has('podSelector'))
+    if (peer.get('namespaceSelector') === null && has('podSelector'))
       f.report(
         'null-selector',
         'warning',
-        [...p, 'namespaceSelector'],
+        peer.pathOf('namespaceSelector'),
         `${direction}[${index}].${peerField}[${i}].namespaceSelector is null: the API server drops it (the field is a pointer), so this peer selects pods of ${env.namespace} only`,
         'Write namespaceSelector: {} to select every namespace, or remove the key.',
       );
-    const podSelector = has('podSelector') ? readSelector(f, [...p, 'podSelector']) : undefined;
+    const podSelector = has('podSelector') ? readSelector(f, peer.pathOf('podSelector')) : undefined;
     const namespaceSelector = has('namespaceSelector')
-      ? readSelector(f, [...p, 'namespaceSelector'])
+      ? readSelector(f, peer.pathOf('namespaceSelector'))
       : undefined;
     peers.push({
       ...(podSelector ? { podSelector } : {}),
@@ -173,22 +167,23 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
       source: env.raw.locate(p),
     });
   });
-  const rawPorts = f.list([...at, 'ports']);
+  const rawPorts = rule.list('ports');
+  const portList = rule.at('ports');
   const ports: PolicyPort[] = [];
   rawPorts.forEach((_, i) => {
-    const p = [...at, 'ports', i];
-    const protocol = f.protocol([...p, 'protocol']);
-    const port = f.intOrString([...p, 'port']);
-    const endPort = f.int([...p, 'endPort']);
+    const entry = portList.at(i);
+    const protocol = entry.protocol('protocol');
+    const port = entry.intOrString('port');
+    const endPort = entry.int('endPort');
     if (!protocol) return;
     // A port or endPort out of 1..65535 was reported by the read (src/model/field-types); the rule is left out.
-    if (port === undefined && f.get([...p, 'port']) !== undefined) return;
-    if (endPort === undefined && f.get([...p, 'endPort']) !== undefined) return;
+    if (port === undefined && entry.get('port') !== undefined) return;
+    if (endPort === undefined && entry.get('endPort') !== undefined) return;
     if (typeof port === 'string' && !isIanaSvcName(port))
       return f.report(
         'invalid-port-name',
         'error',
-        [...p, 'port'],
+        entry.pathOf('port'),
         /^\d+$/.test(port)
           ? `port "${port}" is a quoted number, which Kubernetes reads as a port name; names need a letter`
           : `port "${port}" is not a valid port name`,
@@ -199,7 +194,7 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
         return f.report(
           'invalid-port',
           'error',
-          [...p, 'endPort'],
+          entry.pathOf('endPort'),
           'endPort needs a numeric port',
           'Set port to the first number of the range.',
         );
@@ -207,7 +202,7 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
         return f.report(
           'invalid-port',
           'error',
-          [...p, 'endPort'],
+          entry.pathOf('endPort'),
           `endPort ${endPort} must be between port ${port} and 65535`,
         );
     }
@@ -215,7 +210,7 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
       protocol,
       ...(port !== undefined ? { port } : {}),
       ...(endPort !== undefined ? { endPort } : {}),
-      source: env.raw.locate(p),
+      source: env.raw.locate(entry.path),
     });
   });
   return {

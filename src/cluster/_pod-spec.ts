@@ -3,6 +3,7 @@ import { canonicalIP } from '../lib/ip.ts';
 import type { ContainerPort, Pod } from '../model/types.ts';
 import type { PathSegment } from '../parse/index.ts';
 import type { FieldReader } from './_fields.ts';
+import type { FieldCursor } from './_field-cursor.ts';
 
 /** What a pod template (or a Pod) says about networking, before scheduling and IPAM. */
 export interface PodTemplate {
@@ -43,15 +44,15 @@ export function readPodTemplate(
 ): PodTemplate {
   const ports: ContainerPort[] = [];
   const containerNames: string[] = [];
-  const containers: [PathSegment[], boolean][] = [
-    ...f
-      .list([...spec, 'containers'])
-      .map((_, i) => [[...spec, 'containers', i], true] as [PathSegment[], boolean]),
-    ...f
-      .list([...spec, 'initContainers'])
-      .map((_, i) => [[...spec, 'initContainers', i], false] as [PathSegment[], boolean]),
+  // Cursors below the spec: a path array per container and port, not per field read (design note 0006).
+  const s = f.cursor(spec);
+  const containerList = s.at('containers');
+  const initList = s.at('initContainers');
+  const containers: [FieldCursor, boolean][] = [
+    ...s.list('containers').map((_, i) => [containerList.at(i), true] as [FieldCursor, boolean]),
+    ...s.list('initContainers').map((_, i) => [initList.at(i), false] as [FieldCursor, boolean]),
   ];
-  if (f.list([...spec, 'containers']).length === 0)
+  if (s.list('containers').length === 0)
     f.report(
       'missing-field',
       'error',
@@ -59,25 +60,26 @@ export function readPodTemplate(
       `${spec.join('.')}.containers: a pod needs at least one container`,
       'Add a container.',
     );
-  for (const [at, regular] of containers) {
-    checkWordTypes(f, at);
-    if (!regular && f.str([...at, 'restartPolicy']) !== 'Always') continue;
-    const container = f.str([...at, 'name']) ?? '';
+  for (const [c, regular] of containers) {
+    checkWordTypes(c);
+    if (!regular && c.str('restartPolicy') !== 'Always') continue;
+    const container = c.str('name') ?? '';
     containerNames.push(container);
     const names = new Set<string>();
-    f.list([...at, 'ports']).forEach((_, j) => {
-      const p = [...at, 'ports', j];
-      const containerPort = f.int([...p, 'containerPort']);
-      const name = f.str([...p, 'name']);
-      const protocol = f.protocol([...p, 'protocol']);
-      const hostPort = f.int([...p, 'hostPort']);
+    const portList = c.at('ports');
+    c.list('ports').forEach((_, j) => {
+      const p = portList.at(j);
+      const containerPort = p.int('containerPort');
+      const name = p.str('name');
+      const protocol = p.protocol('protocol');
+      const hostPort = p.int('hostPort');
       if (containerPort === undefined) {
         // A value of the wrong type or out of range was reported by the read (src/model/field-types).
-        if (f.get([...p, 'containerPort']) === undefined)
+        if (p.get('containerPort') === undefined)
           f.report(
             'invalid-port',
             'error',
-            [...p, 'containerPort'],
+            p.pathOf('containerPort'),
             `containerPort must be a number between 1 and 65535`,
             'Fix the port.',
           );
@@ -89,7 +91,7 @@ export function readPodTemplate(
           return f.report(
             'invalid-port-name',
             'error',
-            [...p, 'name'],
+            p.pathOf('name'),
             `port name "${name}" must be 1-15 lowercase alphanumerics or '-', with at least one letter (IANA_SVC_NAME)`,
             'Rename the port.',
           );
@@ -97,7 +99,7 @@ export function readPodTemplate(
           return f.report(
             'invalid-port-name',
             'error',
-            [...p, 'name'],
+            p.pathOf('name'),
             `port name "${name}" is used twice in container ${container}`,
           );
         names.add(name);
@@ -105,8 +107,8 @@ export function readPodTemplate(
       ports.push({ container, name, containerPort, protocol, ...(hostPort ? { hostPort } : {}) });
     });
   }
-  const hostNetwork = f.bool([...spec, 'hostNetwork']) ?? false;
-  let dnsPolicy = (f.str([...spec, 'dnsPolicy']) ?? 'ClusterFirst') as Pod['dnsPolicy'];
+  const hostNetwork = s.bool('hostNetwork') ?? false;
+  let dnsPolicy = (s.str('dnsPolicy') ?? 'ClusterFirst') as Pod['dnsPolicy'];
   if (!dnsPolicies.includes(dnsPolicy)) {
     f.report(
       'invalid-field',
@@ -116,7 +118,7 @@ export function readPodTemplate(
     );
     dnsPolicy = 'ClusterFirst';
   }
-  const dnsConfigRaw = f.map([...spec, 'dnsConfig']);
+  const dnsConfigRaw = s.map('dnsConfig');
   const dnsConfig = dnsConfigRaw
     ? {
         nameservers: f
@@ -158,25 +160,21 @@ export function readPodTemplate(
     ports,
     hostNetwork,
     nodeSelector: f.stringMap([...spec, 'nodeSelector']),
-    nodeName: f.str([...spec, 'nodeName']),
-    hostname: f.str([...spec, 'hostname']),
-    subdomain: f.str([...spec, 'subdomain']),
+    nodeName: s.str('nodeName'),
+    hostname: s.str('hostname'),
+    subdomain: s.str('subdomain'),
     dnsPolicy,
     dnsConfig,
-    ...hostAliases(f, spec),
-    serviceAccountName:
-      f.str([...spec, 'serviceAccountName']) ?? f.str([...spec, 'serviceAccount']) ?? 'default',
-    ...priorityOf(f, spec),
+    ...hostAliases(s),
+    serviceAccountName: s.str('serviceAccountName') ?? s.str('serviceAccount') ?? 'default',
+    ...priorityOf(s),
   };
 }
 
 /** `priorityClassName` and `priority`, only when written (most templates have neither). */
-function priorityOf(
-  f: FieldReader,
-  spec: readonly PathSegment[],
-): { priorityClassName?: string; priority?: number } {
-  const priorityClassName = f.str([...spec, 'priorityClassName']);
-  const priority = f.int([...spec, 'priority']);
+function priorityOf(s: FieldCursor): { priorityClassName?: string; priority?: number } {
+  const priorityClassName = s.str('priorityClassName');
+  const priority = s.int('priority');
   return {
     ...(priorityClassName !== undefined ? { priorityClassName } : {}),
     ...(priority !== undefined ? { priority } : {}),
@@ -184,9 +182,10 @@ function priorityOf(
 }
 
 /** `spec.hostAliases[]` (`ip`, `hostnames`); entries without an IP address are reported and left out. */
-function hostAliases(f: FieldReader, spec: readonly PathSegment[]): { hostAliases?: Pod['hostAliases'] } {
-  const list = f.list([...spec, 'hostAliases']);
+function hostAliases(s: FieldCursor): { hostAliases?: Pod['hostAliases'] } {
+  const list = s.list('hostAliases');
   if (!list.length) return {};
+  const { f, path: spec } = s;
   const out: { ip: string; hostnames: string[] }[] = [];
   list.forEach((_, i) => {
     const at = [...spec, 'hostAliases', i];
@@ -208,15 +207,16 @@ function hostAliases(f: FieldReader, spec: readonly PathSegment[]): { hostAliase
  * Only values that are not strings are read through the typed reader (which reports them), so a long `args` list
  * costs one `typeof` per word. https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#entrypoint
  */
-function checkWordTypes(f: FieldReader, at: readonly PathSegment[]): void {
+function checkWordTypes(c: FieldCursor): void {
+  const { f, path: at } = c;
   for (const field of ['command', 'args'] as const) {
-    const words = f.get([...at, field]);
+    const words = c.get(field);
     if (!Array.isArray(words)) continue;
     words.forEach((w, k) => {
       if (typeof w !== 'string') f.str([...at, field, k]);
     });
   }
-  const env = f.get([...at, 'env']);
+  const env = c.get('env');
   if (Array.isArray(env))
     env.forEach((e, k) => {
       const value = (e as { value?: unknown } | null)?.value;

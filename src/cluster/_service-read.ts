@@ -26,6 +26,8 @@ export interface Draft {
  */
 export function readService(env: Envelope): Draft | undefined {
   const f = env.f;
+  // A cursor at spec: a path array per port, not per field read (design note 0006).
+  const spec = f.cursor(['spec']);
   if (!isDns1035Label(env.name))
     f.report(
       'invalid-name',
@@ -34,7 +36,7 @@ export function readService(env: Envelope): Draft | undefined {
       `Service name "${env.name}" must be a DNS-1035 label (lowercase alphanumerics and '-', starting with a letter, at most 63 characters)`,
       'Rename the Service.',
     );
-  const type = (f.str(['spec', 'type']) ?? 'ClusterIP') as ServiceType;
+  const type = (spec.str('type') ?? 'ClusterIP') as ServiceType;
   if (!types.includes(type))
     f.report(
       'invalid-field',
@@ -42,7 +44,7 @@ export function readService(env: Envelope): Draft | undefined {
       ['spec', 'type'],
       `spec.type "${type}" must be one of ${types.join(', ')}`,
     );
-  if (f.get(['spec', 'selector']) === null && type !== 'ExternalName')
+  if (spec.get('selector') === null && type !== 'ExternalName')
     f.report(
       'null-selector',
       'info',
@@ -52,8 +54,9 @@ export function readService(env: Envelope): Draft | undefined {
     );
   const selectorMap = f.stringMap(['spec', 'selector']);
   const selector = Object.keys(selectorMap).length ? selectorMap : undefined;
-  const clusterIPText = f.str(['spec', 'clusterIP']);
-  const clusterIPsText = f.list(['spec', 'clusterIPs']).map((_, i) => f.str(['spec', 'clusterIPs', i]) ?? '');
+  const clusterIPText = spec.str('clusterIP');
+  const clusterIPList = spec.at('clusterIPs');
+  const clusterIPsText = spec.list('clusterIPs').map((_, i) => clusterIPList.str(i) ?? '');
   const headless = clusterIPText === 'None' || clusterIPsText[0] === 'None';
   const explicitIPs =
     headless || type === 'ExternalName'
@@ -63,7 +66,7 @@ export function readService(env: Envelope): Draft | undefined {
         : clusterIPText
           ? [clusterIPText]
           : [];
-  const externalName = f.str(['spec', 'externalName']);
+  const externalName = spec.str('externalName');
   if (type === 'ExternalName' && !externalName)
     f.report(
       'missing-field',
@@ -73,10 +76,10 @@ export function readService(env: Envelope): Draft | undefined {
       'Add the DNS name this Service aliases.',
     );
   const wantsNodePorts =
-    type === 'NodePort' ||
-    (type === 'LoadBalancer' && f.bool(['spec', 'allocateLoadBalancerNodePorts']) !== false);
+    type === 'NodePort' || (type === 'LoadBalancer' && spec.bool('allocateLoadBalancerNodePorts') !== false);
   const ports: ServicePort[] = [];
-  const rawPorts = f.list(['spec', 'ports']);
+  const rawPorts = spec.list('ports');
+  const portList = spec.at('ports');
   if (!rawPorts.length && !headless && type !== 'ExternalName')
     f.report(
       'missing-field',
@@ -88,22 +91,22 @@ export function readService(env: Envelope): Draft | undefined {
   const seen = new Set<string>();
   const names = new Set<string>();
   rawPorts.forEach((_, i) => {
-    const at = ['spec', 'ports', i];
-    const port = f.int([...at, 'port']);
-    const protocol = f.protocol([...at, 'protocol']);
+    const at = portList.at(i);
+    const port = at.int('port');
+    const protocol = at.protocol('protocol');
     // The API server requires a name only when there are several ports and checks it only when non-empty, so
     // `name: ""` on a single-port Service is no name (validateServicePort in pkg/apis/core/validation).
-    const name = f.str([...at, 'name']) || undefined;
-    const readTarget = f.intOrString([...at, 'targetPort']);
+    const name = at.str('name') || undefined;
+    const readTarget = at.intOrString('targetPort');
     const targetPort = readTarget ?? port;
-    const nodePort = f.int([...at, 'nodePort']);
+    const nodePort = at.int('nodePort');
     // A value of the wrong type or out of range was reported by the read (src/model/field-types).
-    if (port === undefined && f.get([...at, 'port']) !== undefined) return;
+    if (port === undefined && at.get('port') !== undefined) return;
     if (port === undefined)
       return f.report(
         'invalid-port',
         'error',
-        [...at, 'port'],
+        at.pathOf('port'),
         `spec.ports[${i}].port must be a number between 1 and 65535`,
       );
     if (!protocol) return;
@@ -111,25 +114,25 @@ export function readService(env: Envelope): Draft | undefined {
       f.report(
         'missing-field',
         'error',
-        [...at, 'name'],
+        at.pathOf('name'),
         `spec.ports[${i}].name is required when a Service has more than one port`,
         'Name every port.',
       );
     if (name !== undefined && !isDns1123Label(name))
-      f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" must be a DNS label`);
+      f.report('invalid-port-name', 'error', at.pathOf('name'), `port name "${name}" must be a DNS label`);
     if (name !== undefined && names.has(name))
-      f.report('invalid-port-name', 'error', [...at, 'name'], `port name "${name}" is used twice`);
+      f.report('invalid-port-name', 'error', at.pathOf('name'), `port name "${name}" is used twice`);
     if (name !== undefined) names.add(name);
     if (seen.has(`${port}/${protocol}`))
-      f.report('duplicate-port', 'error', [...at, 'port'], `port ${port}/${protocol} is defined twice`);
+      f.report('duplicate-port', 'error', at.pathOf('port'), `port ${port}/${protocol} is defined twice`);
     seen.add(`${port}/${protocol}`);
     // A targetPort of the wrong type or out of range was reported by the read (src/model/field-types).
-    if (readTarget === undefined && f.get([...at, 'targetPort']) != null) return;
+    if (readTarget === undefined && at.get('targetPort') != null) return;
     if (typeof targetPort === 'string' && !isIanaSvcName(targetPort))
       return f.report(
         'invalid-target-port',
         'error',
-        [...at, 'targetPort'],
+        at.pathOf('targetPort'),
         /^\d+$/.test(targetPort)
           ? `targetPort "${targetPort}" is a quoted number: Kubernetes reads a string targetPort as a port name, and a name needs a letter`
           : `targetPort "${targetPort}" is not a valid port name (IANA_SVC_NAME)`,
@@ -141,7 +144,7 @@ export function readService(env: Envelope): Draft | undefined {
       f.report(
         'invalid-field',
         'error',
-        [...at, 'nodePort'],
+        at.pathOf('nodePort'),
         `nodePort is only valid for NodePort and LoadBalancer Services`,
       );
     ports.push({
@@ -150,11 +153,11 @@ export function readService(env: Envelope): Draft | undefined {
       port,
       targetPort: targetPort as number | string,
       ...(nodePort !== undefined ? { nodePort } : {}),
-      appProtocol: f.str([...at, 'appProtocol']),
+      appProtocol: at.str('appProtocol'),
     });
   });
   const external = type === 'NodePort' || type === 'LoadBalancer';
-  const etp = f.str(['spec', 'externalTrafficPolicy']);
+  const etp = spec.str('externalTrafficPolicy');
   if (etp && !['Cluster', 'Local'].includes(etp))
     f.report(
       'invalid-field',
@@ -170,7 +173,7 @@ export function readService(env: Envelope): Draft | undefined {
       `externalTrafficPolicy may only be set on NodePort and LoadBalancer Services`,
       'Remove it, or change the type.',
     );
-  const itp = f.str(['spec', 'internalTrafficPolicy']) ?? 'Cluster';
+  const itp = spec.str('internalTrafficPolicy') ?? 'Cluster';
   if (!['Cluster', 'Local'].includes(itp))
     f.report(
       'invalid-field',
@@ -178,7 +181,7 @@ export function readService(env: Envelope): Draft | undefined {
       ['spec', 'internalTrafficPolicy'],
       `internalTrafficPolicy "${itp}" must be Cluster or Local`,
     );
-  const affinity = f.str(['spec', 'sessionAffinity']) ?? 'None';
+  const affinity = spec.str('sessionAffinity') ?? 'None';
   if (!['None', 'ClientIP'].includes(affinity))
     f.report(
       'invalid-field',
@@ -202,12 +205,12 @@ export function readService(env: Envelope): Draft | undefined {
     if (v) lbIngress.push(v);
   });
   if (type === 'LoadBalancer' && !lbIngress.length) {
-    const fromSpec = f.str(['spec', 'loadBalancerIP']);
+    const fromSpec = spec.str('loadBalancerIP');
     if (fromSpec) lbIngress.push(fromSpec);
   }
-  const externalIPs = f.list(['spec', 'externalIPs']).map((_, i) => f.str(['spec', 'externalIPs', i]) ?? '');
+  const externalIPs = spec.list('externalIPs').map((_, i) => f.str(['spec', 'externalIPs', i]) ?? '');
   const families: IPFamily[] = [];
-  f.list(['spec', 'ipFamilies']).forEach((_, i) => {
+  spec.list('ipFamilies').forEach((_, i) => {
     const fam = f.str(['spec', 'ipFamilies', i]);
     if (fam === 'IPv4' || fam === 'IPv6') families.push(fam);
     else
@@ -221,12 +224,12 @@ export function readService(env: Envelope): Draft | undefined {
   if (f.invalid) return undefined;
   return {
     env,
-    ipFamilyPolicy: f.str(['spec', 'ipFamilyPolicy']),
+    ipFamilyPolicy: spec.str('ipFamilyPolicy'),
     requestedFamilies: families,
     explicitIPs,
     ports,
     wantsNodePorts,
-    healthCheckNodePort: f.int(['spec', 'healthCheckNodePort']),
+    healthCheckNodePort: spec.int('healthCheckNodePort'),
     svc: {
       ...namespacedMetaOf(env),
       type,
@@ -239,8 +242,8 @@ export function readService(env: Envelope): Draft | undefined {
       internalTrafficPolicy: itp === 'Local' ? 'Local' : 'Cluster',
       sessionAffinity: affinity === 'ClientIP' ? 'ClientIP' : 'None',
       ...(affinity === 'ClientIP' ? { sessionAffinityTimeoutSeconds: timeout ?? 10800 } : {}),
-      publishNotReadyAddresses: f.bool(['spec', 'publishNotReadyAddresses']) ?? false,
-      trafficDistribution: f.str(['spec', 'trafficDistribution']),
+      publishNotReadyAddresses: spec.bool('publishNotReadyAddresses') ?? false,
+      trafficDistribution: spec.str('trafficDistribution'),
       ipFamilies: [],
     },
   };

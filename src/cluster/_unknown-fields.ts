@@ -36,8 +36,9 @@ function walk(
   if (value === null || typeof value !== 'object') return;
   const allowed = schema[pattern];
   if (!allowed) return;
+  const known = knownSet(allowed);
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) {
+    if (!known.has(key)) {
       const here = [...path, key];
       const near = allowed
         .filter((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= 2)
@@ -65,4 +66,15 @@ function childPattern(pattern: string, key: string): string {
   let child = children.get(key);
   if (child === undefined) children.set(key, (child = pattern ? `${pattern}.${key}` : key));
   return child;
+}
+
+/**
+ * The fields of a pattern as a set, made once per schema entry: `includes` compared every key of every object
+ * with up to ~40 names (design note 0006, Decision 9).
+ */
+const knownSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function knownSet(allowed: readonly string[]): ReadonlySet<string> {
+  let set = knownSets.get(allowed);
+  if (!set) knownSets.set(allowed, (set = new Set(allowed)));
+  return set;
 }

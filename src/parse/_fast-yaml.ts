@@ -123,7 +123,8 @@ class Reader {
     while (this.indent === indent) {
       if (this.isDash(this.content)) throw giveUp;
       const keyAt = this.content;
-      const { key, after } = this.key(keyAt);
+      const key = this.key(keyAt);
+      const after = this.afterKey;
       if (Object.prototype.hasOwnProperty.call(out, key) || key === '__proto__') throw giveUp;
       const pair = this.positions.add(entry, key, keyAt);
       out[key] = this.value(after, indent, pair, depth, true);
@@ -308,14 +309,18 @@ class Reader {
     return -1;
   }
 
-  /** The key at `at` (a plain or one-line quoted string) and the offset after its colon. */
-  private key(at: number): { key: string; after: number } {
+  /** The offset after the colon of the last key read (a field, not a pair object per key: one per mapping entry). */
+  private afterKey = 0;
+
+  /** The key at `at` (a plain or one-line quoted string); the offset after its colon goes to `afterKey`. */
+  private key(at: number): string {
     const { text } = this;
     const colon = this.keyEnd(at);
     // YAML caps an implicit key at 1024 characters, an error the package reports: left to it.
     if (colon < 0 || colon - at > 1000) throw giveUp;
     const first = text.charCodeAt(at);
-    if (first === DQUOTE || first === SQUOTE) return { key: this.quoted(at).value, after: colon + 1 };
+    this.afterKey = colon + 1;
+    if (first === DQUOTE || first === SQUOTE) return this.quoted(at).value;
     if ('-?:,[]{}#&*!|>%@`'.includes(text[at])) throw giveUp;
     let last = colon;
     while (text.charCodeAt(last - 1) === SPACE) last--;
@@ -327,6 +332,6 @@ class Reader {
     // A plain key that resolves to anything but a string (`80:`, `yes:`, `~:`, the merge key `<<`) is left to
     // the package, which turns it into a string its own way.
     if (resolvePlain(key, true) !== key) throw giveUp;
-    return { key, after: colon + 1 };
+    return key;
   }
 }

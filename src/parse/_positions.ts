@@ -137,6 +137,34 @@ export class LineIndex {
     return low - 1;
   }
 
+  /**
+   * `lineOf(offset)` searched from line `from` onward (galloping, then halving): a document's fields are near its
+   * first line, so a lookup touches a few neighbouring entries instead of halving the whole file's index. Any
+   * `from` gives the same answer; one past the offset falls back to the whole search.
+   */
+  lineFrom(offset: number, from: number): number {
+    const { starts } = this;
+    if (from < 0 || from >= starts.length || starts[from] > offset) return this.lineOf(offset);
+    let low = from;
+    let step = 1;
+    while (low + step < starts.length && starts[low + step] <= offset) {
+      low += step;
+      step *= 2;
+    }
+    let high = Math.min(low + step, starts.length);
+    while (high - low > 1) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] <= offset) low = mid;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** The offset where a 0-based line starts. */
+  startOf(line: number): number {
+    return this.starts[line];
+  }
+
   linePos(offset: number): { line: number; col: number } {
     const line = this.lineOf(offset);
     return { line: line + 1, col: offset - this.starts[line] + 1 };

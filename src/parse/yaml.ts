@@ -82,8 +82,17 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
     lines ??= new LineIndex(input.text);
     const index = lines;
     const at = (offset: number | undefined, path?: string): SourceRef => {
-      const pos = index.linePos(offset ?? 0);
-      return { file: input.file, doc, line: pos.line, column: pos.col, origin: undefined, path };
+      const o = offset ?? 0;
+      // Searched from the document's first line: its fields are a few lines below it (design note 0006).
+      const line = index.lineFrom(o, chunk.line);
+      return {
+        file: input.file,
+        doc,
+        line: line + 1,
+        column: o - index.startOf(line) + 1,
+        origin: undefined,
+        path,
+      };
     };
     // No recursion check here: the fast reader resolves an alias only to a node already closed and gives up on
     // an anchored node that holds an alias, so what it reads cannot contain itself.
