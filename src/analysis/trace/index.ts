@@ -10,6 +10,7 @@ import type { TraceContext } from './_context.ts';
 import type { Client } from '../service-path/index.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHops } from './_dns.ts';
+import { publicEgressSentence } from './_public-egress.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
@@ -292,6 +293,10 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   else {
     const d = dnsHops(ctx, pod, to.host, 'IPv4');
     hops.push(...d.hops);
+    if (d.reason && d.outside) {
+      const either = publicEgressSentence(ctx, pod, { host: to.host, port, protocol });
+      return finish(from, to, hops, [], `${d.reason}; ${either}`, d.fix);
+    }
     if (d.reason) return finish(from, to, hops, [], d.reason, d.fix);
     addresses = d.addresses;
   }
