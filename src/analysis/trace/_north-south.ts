@@ -239,6 +239,7 @@ export function northSouth(
   const req = parseRequest({
     url: `${target.scheme}://${target.host}:${target.port}${target.path}`,
     method: (target.kind === 'url' && target.method) || 'GET',
+    headers: Object.entries((target.kind === 'url' && target.headers) || {}).map(([k, v]) => `${k}: ${v}`),
   });
   if (typeof req === 'string') return { hops, reason: req };
   const result = router.explain(req);

@@ -221,7 +221,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   // An http:// URL is one request (GET unless -X names another): Cilium's L7 HTTP rules judge it.
   const http: HttpRequest | undefined =
     to.kind === 'url' && to.scheme === 'http'
-      ? { method: to.method ?? 'GET', path: to.path, headers: { host: to.host } }
+      ? { method: to.method ?? 'GET', path: to.path, headers: { ...to.headers, host: to.host } }
       : undefined;
   if (from.kind !== 'ref') {
     if (to.kind !== 'url' && to.kind !== 'ip')
@@ -303,7 +303,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   const svc = ctx.serviceByIP(addresses[0]);
   const side =
     svc && to.kind === 'url' && to.scheme === 'http'
-      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path })
+      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (side) {
     hops.push(side.hop);
@@ -332,7 +332,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   // ServiceEntry host (and its VirtualService), else the outboundTrafficPolicy (502 under REGISTRY_ONLY).
   const outside =
     to.kind === 'url' && to.scheme === 'http' && ctx.model.mesh?.name === 'istio'
-      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path })
+      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (outside) {
     hops.push(outside.hop);
