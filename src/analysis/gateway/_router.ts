@@ -57,6 +57,18 @@ const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) =
  * ListenerSets that would listen for `host` on `port` but that the Gateway does not admit (GEP-1713 handshake): the
  * answer names them, so a 404 or a refused connection is not a mystery.
  */
+/**
+ * A Gateway that is not Accepted (no GatewayClass among the manifests, as in every gateway-api.sigs.k8s.io guide,
+ * or one that rejects it) has no routes attached: its 404 says nothing about the routes, so the answer names why.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#gatewayconditiontype (Accepted; Pending while no controller acts)
+ */
+function gatewayNotAccepted(analysis: GatewayAnalysis, gateway: Gateway): string | undefined {
+  const st = analysis.gateways.find((g) => g.key === gateway.key);
+  const accepted = st?.conditions.find((c) => c.type === 'Accepted');
+  if (!st || accepted?.status === 'True') return undefined;
+  return `GATEWAY NOT ACCEPTED (Accepted=${accepted?.status ?? 'Unknown'}(${accepted?.reason ?? 'Pending'}): ${accepted?.message ?? 'no status'}): no route attaches to it and no controller serves it, so the answer below says nothing about its routes; add the GatewayClass ${st.className} (with its spec.controllerName) to the manifests to see them`;
+}
+
 function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, host: string): string[] {
   return analysis.detachedListenerSets
     .filter(
@@ -146,6 +158,7 @@ export function compileGatewayRouter(
       list.filter((t) => !t.listener.hostname || t.listener.hostname.startsWith('*.')),
     );
   }
+  const notAccepted = gatewayNotAccepted(analysis, gateway);
   const listenerNotes = new Map(
     tables.map((t) => {
       const l = t.listener;
@@ -160,6 +173,7 @@ export function compileGatewayRouter(
             ? `client certificate required (spec.tls.frontend, AllowValidOnly; trust anchors ${caNames(fv, gateway)}): kubetwin assumes the client presents one that validates; without one the TLS handshake fails`
             : `client certificate requested (spec.tls.frontend, AllowInsecureFallback; trust anchors ${caNames(fv, gateway)}): a client without a valid one is admitted too, and authorizing it is left to the backend`,
         );
+      if (notAccepted) notes.push(notAccepted);
       if (programmed?.status !== 'True')
         notes.push(
           `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`,
@@ -255,7 +269,16 @@ export function compileGatewayRouter(
         }
       const notes = [...listenerNotes.get(table)!];
       if (!winner)
-        return { status: 404, ...empty, notes: [...notes, 'no route rule matches: the gateway answers 404'] };
+        return {
+          status: 404,
+          ...empty,
+          notes: [
+            ...notes,
+            notAccepted
+              ? 'no route is attached: the Gateway is not accepted (a real one would have no address to answer on)'
+              : 'no route rule matches: the gateway answers 404',
+          ],
+        };
       return decide(
         winner,
         req,
