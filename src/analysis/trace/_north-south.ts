@@ -108,6 +108,7 @@ export function northSouth(
         verdict: 'fail',
         details: [reason],
         objects: [{ key: 'ClusterProfile', source: ctx.model.profile.source }],
+        undecided: `the profile's externalHosts does not give ${target.host} an address`,
       });
       return {
         hops,
