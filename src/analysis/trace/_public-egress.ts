@@ -20,7 +20,12 @@ export function publicEgressSentence(
   const isolating = new Set<string>();
   let allowed = 0;
   for (const p of parties) {
-    const v = ctx.engine.explain({ kind: 'pod', pod }, { ...p.party, fqdn: host }, port, protocol).egress;
+    const v = ctx.engine.explain(
+      { kind: 'pod', pod },
+      p.party.kind === 'ip' ? { ...p.party, fqdn: host } : p.party,
+      port,
+      protocol,
+    ).egress;
     if (v.allowed) allowed++;
     else v.isolatedBy.forEach((i) => isolating.add(i.policy));
   }
