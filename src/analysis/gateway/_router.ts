@@ -65,9 +65,16 @@ const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) =
 function gatewayNotAccepted(analysis: GatewayAnalysis, gateway: Gateway): string | undefined {
   const st = analysis.gateways.find((g) => g.key === gateway.key);
   const accepted = st?.conditions.find((c) => c.type === 'Accepted');
-  if (!st || accepted?.status === 'True') return undefined;
-  return `GATEWAY NOT ACCEPTED (Accepted=${accepted?.status ?? 'Unknown'}(${accepted?.reason ?? 'Pending'}): ${accepted?.message ?? 'no status'}): no route attaches to it and no controller serves it, so the answer below says nothing about its routes; add the GatewayClass ${st.className} (with its spec.controllerName) to the manifests to see them`;
+  // Only when nothing attached: a Gateway refused for its listeners (ListenersNotValid) still has routes attached,
+  // and the listener's own LISTENER NOT PROGRAMMED note covers it.
+  if (!st || accepted?.status === 'True' || st.listeners.some((l) => l.attachedRoutes > 0)) return undefined;
+  const fix = classOf(analysis, st.className)
+    ? 'see why with kubetwin get gateways -o wide and kubetwin get gatewayclasses'
+    : `add the GatewayClass ${st.className} (with its spec.controllerName) to the manifests to see them`;
+  return `GATEWAY NOT ACCEPTED (Accepted=${accepted?.status ?? 'Unknown'}(${accepted?.reason ?? 'Pending'}): ${accepted?.message ?? 'no status'}): no route attaches to it and no controller serves it, so the answer below says nothing about its routes; ${fix}`;
 }
+
+const classOf = (analysis: GatewayAnalysis, name: string) => analysis.classes.find((c) => c.name === name);
 
 function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, host: string): string[] {
   return analysis.detachedListenerSets

@@ -65,3 +65,22 @@ test('route: with its GatewayClass the same Gateway routes and carries no not-ac
   assert.equal(d.winner?.object, 'HTTPRoute/default/bar-route'); // 503 follows: bar-svc has no endpoints
   assert.ok(!d.notes.some((n) => n.startsWith('GATEWAY NOT ACCEPTED')), d.notes.join('\n'));
 });
+
+test('route: a Gateway refused for its listeners (ListenersNotValid) still has routes attached and gets no not-accepted note', () => {
+  const yaml = guide(gatewayClass).replace(
+    'listeners: [{name: http, protocol: HTTP, port: 80}]',
+    'listeners: [{name: https, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: missing}]}}]',
+  );
+  const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
+  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
+  if (typeof r === 'string') throw new Error(r);
+  const req = parseRequest({ url: 'https://bar.example.com/' });
+  if (typeof req === 'string') throw new Error(req);
+  const d = r.explain(req).decision;
+  assert.equal(d.winner?.object, 'HTTPRoute/default/bar-route');
+  assert.ok(!d.notes.some((n) => n.startsWith('GATEWAY NOT ACCEPTED')), d.notes.join('\n'));
+  assert.ok(
+    d.notes.some((n) => n.startsWith('LISTENER NOT PROGRAMMED')),
+    d.notes.join('\n'),
+  );
+});
