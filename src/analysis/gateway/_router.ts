@@ -74,6 +74,25 @@ function gatewayNotAccepted(analysis: GatewayAnalysis, gateway: Gateway): string
   return `GATEWAY NOT ACCEPTED (Accepted=${accepted?.status ?? 'Unknown'}(${accepted?.reason ?? 'Pending'}): ${accepted?.message ?? 'no status'}): no route attaches to it and no controller serves it, so the answer below says nothing about its routes; ${fix}`;
 }
 
+/**
+ * HTTPRoutes for the requested host with no parentRefs attach to no Gateway (a route attaches only to the parents
+ * it names; the guides' snippets, e.g. http-redirect-rewrite's http-filter-rewrite, leave them out): a 404 names them.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#commonroutespec
+ */
+function parentlessFor(analysis: GatewayAnalysis, gateway: Gateway, host: string): string[] {
+  return analysis.routes
+    .filter(
+      (r) =>
+        r.kind === 'HTTPRoute' &&
+        !r.parents.length &&
+        (!r.hostnames.length || r.hostnames.some((h) => gatewayHostMatch(h, host))),
+    )
+    .map(
+      (r) =>
+        `${r.key} is for ${host} but has no parentRefs, so it attaches to no Gateway (add parentRefs: [{name: ${gateway.name}, namespace: ${gateway.namespace}}])`,
+    );
+}
+
 const classOf = (analysis: GatewayAnalysis, name: string) => analysis.classes.find((c) => c.name === name);
 
 function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, host: string): string[] {
@@ -284,6 +303,7 @@ export function compileGatewayRouter(
             notAccepted
               ? 'no route is attached: the Gateway is not accepted (a real one would have no address to answer on)'
               : 'no route rule matches: the gateway answers 404',
+            ...parentlessFor(analysis, gateway, host),
           ],
         };
       return decide(
