@@ -30,6 +30,7 @@ interface TraceOptions extends InputOptions {
   output: 'text' | 'json' | 'md' | 'hubble';
   at?: string;
   request?: string;
+  header?: string[];
 }
 
 /** Reads declared flows from a file (and ClientIntents in the model); problems are printed, exit 2 on errors. */
@@ -83,6 +84,12 @@ export function traceCommand(io: Io): Command {
     .option(
       '-X, --request <method>',
       'HTTP method of an http(s):// URL target (default GET): ingress routes and Cilium L7 rules match it',
+    )
+    .addOption(
+      new Option(
+        '-H, --header <header>',
+        "request header 'Name: value' of an http(s):// URL target (repeatable): ingress, Gateway, mesh and Cilium L7 rules match it",
+      ).argParser((v: string, prev: string[] = []) => [...prev, v]),
     )
     .addOption(
       new Option(
@@ -141,7 +148,8 @@ export function traceCommand(io: Io): Command {
     const from = parseFlowSource(opts.from!, opts.namespace);
     const port = opts.port ? Number(opts.port) : undefined;
     const parsed = parseFlowTarget(target!, port, opts.protocol, opts.namespace);
-    const to = opts.request ? withMethod(parsed, opts.request) : parsed;
+    const withM = opts.request ? withMethod(parsed, opts.request) : parsed;
+    const to = opts.header?.length ? withHeaders(withM, opts.header) : withM;
     if (typeof from === 'string' || typeof to === 'string') {
       io.stderr(`error: ${typeof from === 'string' ? `--from ${from}` : to}\n`);
       return io.exit(exitCodes.input);
@@ -169,6 +177,23 @@ export function traceCommand(io: Io): Command {
     io.exit(loaded.inputExit || (t.outcome === 'delivered' ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;
+}
+
+/**
+ * The target with `-H 'Name: value'` headers (names lowercased, as HTTP/2 and Envoy carry them); an error message
+ * unless it is an http(s):// URL. https://www.rfc-editor.org/rfc/rfc9110#section-5.1 (field names are case-insensitive)
+ */
+function withHeaders(to: FlowTarget | string, headers: readonly string[]): FlowTarget | string {
+  if (typeof to === 'string') return to;
+  if (to.kind !== 'url' || (to.scheme !== 'http' && to.scheme !== 'https'))
+    return `-H: a header applies to an http:// or https:// URL target only`;
+  const out: Record<string, string> = {};
+  for (const h of headers) {
+    const i = h.indexOf(':');
+    if (i <= 0) return `-H ${h}: not of the form "Name: value"`;
+    out[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
+  }
+  return { ...to, headers: out };
 }
 
 /** The target with `-X METHOD`; an error message unless it is an http(s):// URL (other targets carry no request). */

@@ -22,6 +22,8 @@ export type FlowTarget =
       readonly protocol: Protocol;
       /** The HTTP method of an http(s) request; undefined: GET. */
       readonly method?: string;
+      /** Headers of an http(s) request beyond Host, names lowercased (`trace -H`); undefined: none. */
+      readonly headers?: Readonly<Record<string, string>>;
     }
   | {
       readonly kind: 'service';

@@ -62,6 +62,44 @@ const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) =
  * ListenerSets that would listen for `host` on `port` but that the Gateway does not admit (GEP-1713 handshake): the
  * answer names them, so a 404 or a refused connection is not a mystery.
  */
+/**
+ * A Gateway that is not Accepted (no GatewayClass among the manifests, as in every gateway-api.sigs.k8s.io guide,
+ * or one that rejects it) has no routes attached: its 404 says nothing about the routes, so the answer names why.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#gatewayconditiontype (Accepted; Pending while no controller acts)
+ */
+function gatewayNotAccepted(analysis: GatewayAnalysis, gateway: Gateway): string | undefined {
+  const st = analysis.gateways.find((g) => g.key === gateway.key);
+  const accepted = st?.conditions.find((c) => c.type === 'Accepted');
+  // Only when nothing attached: a Gateway refused for its listeners (ListenersNotValid) still has routes attached,
+  // and the listener's own LISTENER NOT PROGRAMMED note covers it.
+  if (!st || accepted?.status === 'True' || st.listeners.some((l) => l.attachedRoutes > 0)) return undefined;
+  const fix = classOf(analysis, st.className)
+    ? 'see why with kubetwin get gateways -o wide and kubetwin get gatewayclasses'
+    : `add the GatewayClass ${st.className} (with its spec.controllerName) to the manifests to see them`;
+  return `GATEWAY NOT ACCEPTED (Accepted=${accepted?.status ?? 'Unknown'}(${accepted?.reason ?? 'Pending'}): ${accepted?.message ?? 'no status'}): no route attaches to it and no controller serves it, so the answer below says nothing about its routes; ${fix}`;
+}
+
+/**
+ * HTTPRoutes for the requested host with no parentRefs attach to no Gateway (a route attaches only to the parents
+ * it names; the guides' snippets, e.g. http-redirect-rewrite's http-filter-rewrite, leave them out): a 404 names them.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#commonroutespec
+ */
+function parentlessFor(analysis: GatewayAnalysis, gateway: Gateway, host: string): string[] {
+  return analysis.routes
+    .filter(
+      (r) =>
+        r.kind === 'HTTPRoute' &&
+        !r.parents.length &&
+        (!r.hostnames.length || r.hostnames.some((h) => gatewayHostMatch(h, host))),
+    )
+    .map(
+      (r) =>
+        `${r.key} is for ${host} but has no parentRefs, so it attaches to no Gateway (add parentRefs: [{name: ${gateway.name}, namespace: ${gateway.namespace}}])`,
+    );
+}
+
+const classOf = (analysis: GatewayAnalysis, name: string) => analysis.classes.find((c) => c.name === name);
+
 function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, host: string): string[] {
   return analysis.detachedListenerSets
     .filter(
@@ -140,6 +178,7 @@ export function compileGatewayRouter(
     hostsByPort.set(port, hostIndex(list));
     tlsByPort.set(port, hostIndex(list.filter((t) => isTls(t.listener))));
   }
+  const notAccepted = gatewayNotAccepted(analysis, gateway);
   const listenerNotes = new Map(
     tables.map((t) => {
       const l = t.listener;
@@ -154,6 +193,7 @@ export function compileGatewayRouter(
             ? `client certificate required (spec.tls.frontend, AllowValidOnly; trust anchors ${caNames(fv, gateway)}): kubetwin assumes the client presents one that validates; without one the TLS handshake fails`
             : `client certificate requested (spec.tls.frontend, AllowInsecureFallback; trust anchors ${caNames(fv, gateway)}): a client without a valid one is admitted too, and authorizing it is left to the backend`,
         );
+      if (notAccepted) notes.push(notAccepted);
       if (programmed?.status !== 'True')
         notes.push(
           `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`,
@@ -250,7 +290,13 @@ export function compileGatewayRouter(
           backends: [],
           mirrors: [],
           lost,
-          notes: [...listenerNotes.get(table)!, 'no route rule matches: the gateway answers 404'],
+          notes: [
+            ...listenerNotes.get(table)!,
+            notAccepted
+              ? 'no route is attached: the Gateway is not accepted (a real one would have no address to answer on)'
+              : 'no route rule matches: the gateway answers 404',
+            ...parentlessFor(analysis, gateway, host),
+          ],
         };
       const notes = [...listenerNotes.get(table)!];
       return decide(

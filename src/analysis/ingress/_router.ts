@@ -124,10 +124,23 @@ function rejectOthers(
     else
       lost.push({
         entry: e,
-        reason: `matches, but ${describeEntry(winner!)} takes precedence (longest path first, then Exact before Prefix)`,
+        reason: sameLocation(e, winner!)
+          ? `matches the same ${describeEntry(e)} as ${winner!.ingress.key}: ${tieNote}`
+          : `matches, but ${describeEntry(winner!)} takes precedence (longest path first, then Exact before Prefix)`,
       });
   }
 }
+
+const sameLocation = (a: Entry, b: Entry) =>
+  a.ingress !== b.ingress && a.host === b.host && a.path === b.path && a.pathType === b.pathType;
+
+/**
+ * Two Ingresses claiming one host, path and pathType: the spec orders paths within the matching rules only
+ * (https://kubernetes.io/docs/concepts/services-networking/ingress/#multiple-matches) and leaves such a tie to the
+ * controller (https://github.com/kubernetes/ingress-nginx/issues/20; F5 NGINX picks the oldest creationTimestamp).
+ */
+const tieNote =
+  'the Ingress spec does not say which Ingress wins such a tie; kubetwin takes the first by namespace/name, controllers decide by their own rule (creation time, name)';
 
 /**
  * The spec: the most specific host group (exact host, then wildcard, then rules without host); in it, the
@@ -151,6 +164,11 @@ function specPick(
   if (winner?.pathType === 'ImplementationSpecific')
     notes.push(
       `ImplementationSpecific path ${winner.path} is matched as Prefix under the spec profile; its meaning is up to the controller`,
+    );
+  const tied = winner ? hits.filter((e) => sameLocation(e, winner)) : [];
+  if (tied.length)
+    notes.push(
+      `${[winner!, ...tied].map((e) => e.ingress.key).join(' and ')} all claim ${describeEntry(winner!)}: ${tieNote}`,
     );
   rejectOthers(entries, winner, group, kind, req, m, lost);
   return winner ? { entry: winner, notes } : fallback(ingresses, notes);

@@ -14,6 +14,7 @@ import {
 import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
 
 export { resolveRef } from './_refs.ts';
+export { internetParties } from './_internet.ts';
 export type { Endpoint, Resolved } from './_refs.ts';
 
 export interface ReachQuery {

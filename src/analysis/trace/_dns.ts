@@ -10,6 +10,8 @@ export interface DnsOutcome {
   readonly addresses: string[];
   readonly reason?: string;
   readonly fix?: Fix;
+  /** The name is meant for the world (kubetwin never queries public DNS): its address is unknown, not absent. */
+  readonly outside?: boolean;
 }
 
 /**
@@ -86,6 +88,7 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
     return {
       hops,
       addresses: [],
+      ...(outside ? { outside } : {}),
       reason: `${host} does not resolve from ${pod.namespace}/${pod.name} (${walk.rcode})${outside ? ": a name outside the cluster, and kubetwin never queries public DNS; the profile's externalHosts does not list it" : ''}`,
       fix: {
         summary: outside

@@ -30,7 +30,13 @@ const routeObjects = (ctx: TraceContext, d: MeshDecision) => {
 export function sidecarLeg(
   ctx: TraceContext,
   pod: Pod,
-  req: { host: string; port: number; path: string },
+  req: {
+    host: string;
+    port: number;
+    path: string;
+    method?: string;
+    headers?: Readonly<Record<string, string>>;
+  },
 ): SidecarLeg | undefined {
   const mesh = compileMesh(ctx.model);
   if (!mesh.name) return undefined;
@@ -41,8 +47,8 @@ export function sidecarLeg(
       port: req.port,
       path: req.path,
       query: [],
-      method: 'GET',
-      headers: { host: req.host },
+      method: req.method ?? 'GET',
+      headers: { ...req.headers, host: req.host },
     },
     pod,
     true,
@@ -66,7 +72,9 @@ export function sidecarLeg(
     `routed by ${d.by}`,
     ...(d.winner ? [`rule ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
     ...dests,
-    ...(d.connection ? d.lost.map((l) => `lost: ${l.object} ${l.at} (${l.match}): ${l.reason}`) : []),
+    // Rules passed over are shown for HTTP too: a rule matching a header the request lacks (Bookinfo's
+    // end-user: jason) is what `trace -H` would take instead.
+    ...d.lost.slice(0, 5).map((l) => `lost: ${l.object} ${l.at} (${l.match}): ${l.reason}`),
     ...(d.rewrittenPath !== undefined ? [`path rewritten to ${d.rewrittenPath}`] : []),
     ...(d.timeout ? [`timeout: ${d.timeout}`] : []),
     ...(d.retries ? [`retries: ${d.retries}`] : []),

@@ -108,6 +108,7 @@ export function northSouth(
         verdict: 'fail',
         details: [reason],
         objects: [{ key: 'ClusterProfile', source: ctx.model.profile.source }],
+        undecided: `the profile's externalHosts does not give ${target.host} an address`,
       });
       return {
         hops,
@@ -239,6 +240,7 @@ export function northSouth(
   const req = parseRequest({
     url: `${target.scheme}://${target.host}:${target.port}${target.path}`,
     method: (target.kind === 'url' && target.method) || 'GET',
+    headers: Object.entries((target.kind === 'url' && target.headers) || {}).map(([k, v]) => `${k}: ${v}`),
   });
   if (typeof req === 'string') return { hops, reason: req };
   const result = router.explain(req);

@@ -10,6 +10,7 @@ import type { TraceContext } from './_context.ts';
 import type { Client } from '../service-path/index.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHops } from './_dns.ts';
+import { publicEgressSentence } from './_public-egress.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
@@ -220,7 +221,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   // An http:// URL is one request (GET unless -X names another): Cilium's L7 HTTP rules judge it.
   const http: HttpRequest | undefined =
     to.kind === 'url' && to.scheme === 'http'
-      ? { method: to.method ?? 'GET', path: to.path, headers: { host: to.host } }
+      ? { method: to.method ?? 'GET', path: to.path, headers: { ...to.headers, host: to.host } }
       : undefined;
   if (from.kind !== 'ref') {
     if (to.kind !== 'url' && to.kind !== 'ip')
@@ -292,13 +293,17 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   else {
     const d = dnsHops(ctx, pod, to.host, 'IPv4');
     hops.push(...d.hops);
+    if (d.reason && d.outside) {
+      const either = publicEgressSentence(ctx, pod, { host: to.host, port, protocol });
+      return finish(from, to, hops, [], `${d.reason}; ${either}`, d.fix);
+    }
     if (d.reason) return finish(from, to, hops, [], d.reason, d.fix);
     addresses = d.addresses;
   }
   const svc = ctx.serviceByIP(addresses[0]);
   const side =
     svc && to.kind === 'url' && to.scheme === 'http'
-      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path })
+      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (side) {
     hops.push(side.hop);
@@ -327,7 +332,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   // ServiceEntry host (and its VirtualService), else the outboundTrafficPolicy (502 under REGISTRY_ONLY).
   const outside =
     to.kind === 'url' && to.scheme === 'http' && ctx.model.mesh?.name === 'istio'
-      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path })
+      ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (outside) {
     hops.push(outside.hop);

@@ -30,6 +30,11 @@ export interface Hop {
   readonly destinations?: readonly { readonly target: string; readonly port: number }[];
   /** Keys of objects kubetwin does not model that may change this hop's verdict (src/analysis/unmodeled). */
   readonly unknown?: readonly string[];
+  /**
+   * Set when the hop fails only because the input lacks what would decide it (a public name with no address in the
+   * profile's externalHosts): the outcome is unknown, not a defect of the cluster, and doctor reports it as info.
+   */
+  readonly undecided?: string;
 }
 
 /** Where the request ends up. */
