@@ -55,6 +55,19 @@ export interface CertificateChoice {
 }
 
 /**
+ * What a missing certificate Secret means until it exists. A Gateway API listener whose certificateRefs do not
+ * resolve is `ResolvedRefs=False(InvalidCertificateRef)` and not programmed (GatewayTLSConfig.certificateRefs;
+ * https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditionreason): it is not served. An Ingress
+ * controller serves its default certificate instead (ingress-nginx: "Default SSL Certificate",
+ * https://kubernetes.github.io/ingress-nginx/user-guide/tls/#default-ssl-certificate).
+ */
+function untilItExists(from: string): string {
+  return /^(Gateway|X?ListenerSet)\//.test(from)
+    ? 'Until it exists the listener is not programmed (ResolvedRefs=False, InvalidCertificateRef): a conformant gateway does not serve it.'
+    : 'Until it exists the controller serves its default certificate.';
+}
+
+/**
  * Judges the certificate a reference points at for `host`: Secret present and parsable, SANs covering the
  * name, valid at `now`; for a missing Secret, the cert-manager Certificate (declared, or implied by the
  * ingress-shim annotations) that would create it and whether its Issuer/ClusterIssuer is declared.
@@ -77,7 +90,7 @@ export function judgeCertificate(
     return {
       ...base,
       status: 'secret-missing',
-      message: `Secret ${secret} is not among the manifests.${how} Until it exists the controller serves its default certificate.`,
+      message: `Secret ${secret} is not among the manifests.${how} ${untilItExists(ref.from)}`,
     };
   }
   const info = certs.get(secret);
