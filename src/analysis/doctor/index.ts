@@ -44,6 +44,7 @@ import {
 import { backendTlsPolicyProblem } from './_backend-tls-policy.ts';
 import { openshiftRouteNotAdmitted } from './_openshift-routes.ts';
 import { listenerSetNotAccepted } from './_listenersets.ts';
+import { gatewayNotAccepted } from './_gateways.ts';
 
 export type { DoctorRule, Finding, FindingObject } from './types.ts';
 export { admitsEverything, isDefaultDeny } from './_posture.ts';
@@ -73,6 +74,7 @@ export const doctorRules: readonly DoctorRule[] = [
   ingressClassUnresolved,
   backendNotFound,
   routeNotAttached,
+  gatewayNotAccepted,
   listenerSetNotAccepted,
   tlsCertificateProblem,
   backendTlsPolicyProblem,

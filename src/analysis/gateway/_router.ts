@@ -59,10 +59,6 @@ const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) =
 };
 
 /**
- * ListenerSets that would listen for `host` on `port` but that the Gateway does not admit (GEP-1713 handshake): the
- * answer names them, so a 404 or a refused connection is not a mystery.
- */
-/**
  * A Gateway that is not Accepted (no GatewayClass among the manifests, as in every gateway-api.sigs.k8s.io guide,
  * or one that rejects it) has no routes attached: its 404 says nothing about the routes, so the answer names why.
  * https://gateway-api.sigs.k8s.io/reference/spec/#gatewayconditiontype (Accepted; Pending while no controller acts)
@@ -100,6 +96,10 @@ function parentlessFor(analysis: GatewayAnalysis, gateway: Gateway, host: string
 
 const classOf = (analysis: GatewayAnalysis, name: string) => analysis.classes.find((c) => c.name === name);
 
+/**
+ * ListenerSets that would listen for `host` on `port` but that the Gateway does not admit (GEP-1713 handshake): the
+ * answer names them, so a 404 or a refused connection is not a mystery.
+ */
 function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, host: string): string[] {
   return analysis.detachedListenerSets
     .filter(
