@@ -155,7 +155,12 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     const s = gwStatus.get(gw.key)!;
     // The Gateway's status lists and judges its own listeners only; ListenerSets carry theirs (GEP-1713).
     const own = gw.listeners.filter((l) => !l.set);
-    const listeners = own.map((l) => listenerStatus.get(l)!);
+    // While no controller acts on the Gateway (Pending), nothing has accepted or programmed its listeners either.
+    const pending = !s.rejected && !s.classOk;
+    const listeners = own.map((l) => {
+      const st = listenerStatus.get(l)!;
+      return pending ? { ...st, conditions: st.conditions.map(pendingListenerCondition) } : st;
+    });
     const named = (r.listenerSets ?? []).filter((ls) => ls.attachment.gateway === gw.key);
     const anyOk = own.some((l) => listenerOk.get(l));
     const cls = classes.find((c) => c.name === gw.gatewayClassName);
@@ -451,4 +456,15 @@ function listenerSetStatus(
     ],
     listeners,
   };
+}
+
+/**
+ * A listener condition of a Gateway no controller acts on: Accepted and Programmed are Unknown(Pending), as the
+ * Gateway's own (https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditiontype); what kubetwin judged of the
+ * listener itself (ResolvedRefs, Conflicted) stays, for when a controller takes it.
+ */
+function pendingListenerCondition(c: Condition): Condition {
+  return c.type === 'Accepted' || c.type === 'Programmed'
+    ? cond(c.type, 'unknown', 'Pending', 'waiting for a controller (the Gateway is Pending)')
+    : c;
 }

@@ -173,3 +173,21 @@ test('a parametersRef to a kind kubetwin does not read is not judged: Accepted s
   assert.equal(show(g.conditions[0]), 'Accepted=True(Accepted)');
   assert.match(g.notes.join(' '), /not checked: Gateway\/default\/gw parametersRef EnvoyProxy/);
 });
+
+test('ListenerConditionType: while no controller acts on a Gateway (its GatewayClass missing: Pending), its listeners are Accepted and Programmed Unknown(Pending) too, never Programmed=True', () => {
+  const pending = status(gateway(http, 'gw', 'missing')).a.gateways[0];
+  assert.equal(
+    pending.conditions.map(show).join(','),
+    'Accepted=Unknown(Pending),Programmed=Unknown(Pending)',
+  );
+  const l = pending.listeners[0].conditions;
+  assert.equal(show(l.find((c) => c.type === 'Programmed')!), 'Programmed=Unknown(Pending)');
+  assert.equal(show(l.find((c) => c.type === 'Accepted')!), 'Accepted=Unknown(Pending)');
+  assert.equal(
+    show(l.find((c) => c.type === 'ResolvedRefs')!),
+    'ResolvedRefs=True(ResolvedRefs)',
+    'what kubetwin judged stays',
+  );
+  const served = status(cls + gateway(http)).a.gateways[0].listeners[0].conditions;
+  assert.equal(show(served.find((c) => c.type === 'Programmed')!), 'Programmed=True(Programmed)');
+});
