@@ -94,6 +94,30 @@ function parentlessFor(analysis: GatewayAnalysis, gateway: Gateway, host: string
     );
 }
 
+/**
+ * HTTPRoutes for the requested host that name this Gateway as a parent but that it did not accept (Accepted=False:
+ * NotAllowedByListeners, NoMatchingListenerHostname, NoMatchingParent, …): they serve nothing through it, and a 404
+ * names them with the reason, so the route the user meant is not silently absent from the answer.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#routeconditionreason
+ */
+function refusedFor(analysis: GatewayAnalysis, gateway: Gateway, host: string): string[] {
+  const self = `Gateway/${gateway.namespace}/${gateway.name}`;
+  const out: string[] = [];
+  for (const r of analysis.routes) {
+    if (r.kind !== 'HTTPRoute') continue;
+    if (r.hostnames.length && !r.hostnames.some((h) => gatewayHostMatch(h, host))) continue;
+    for (const p of r.parents) {
+      if (p.parent !== self && !p.parent.startsWith(`${self}/`) && !p.parent.startsWith(`${self}:`)) continue;
+      const c = p.conditions.find((x) => x.type === 'Accepted');
+      if (c?.status === 'False')
+        out.push(
+          `${r.key} names ${p.parent} but is not attached to it: ${c.reason}${c.message ? ` — ${c.message}` : ''}`,
+        );
+    }
+  }
+  return out;
+}
+
 const classOf = (analysis: GatewayAnalysis, name: string) => analysis.classes.find((c) => c.name === name);
 
 /**
@@ -230,6 +254,7 @@ export function compileGatewayRouter(
           notes: [
             `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${onPort ? '' : ' (nothing listens on that port: the connection is refused)'}`,
             ...detachedFor(analysis, gateway, req.port, host),
+            ...refusedFor(analysis, gateway, host),
           ],
         };
       const wantTls = isTls(table.listener);
@@ -296,6 +321,7 @@ export function compileGatewayRouter(
               ? 'no route is attached: the Gateway is not accepted (a real one would have no address to answer on)'
               : 'no route rule matches: the gateway answers 404',
             ...parentlessFor(analysis, gateway, host),
+            ...refusedFor(analysis, gateway, host),
           ],
         };
       const notes = [...listenerNotes.get(table)!];
