@@ -92,6 +92,15 @@ function raw(
 const status = (text: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
 
 describe('serve gateway under hostile clients', () => {
+  /** An HTTP/2 session to the gateway's TLS port for host a.example; its errors (a GOAWAY, a reset) are expected. */
+  const h2session = () => {
+    const session = h2connect(`https://127.0.0.1:${gw.https!.port}`, {
+      rejectUnauthorized: false,
+      servername: 'a.example',
+    });
+    session.on('error', () => undefined);
+    return session;
+  };
   it('answers TRACE with 405 and an Allow header, and forwards nothing', async () => {
     const before = upstreamSaw.length;
     const r = await raw('TRACE /api HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n');
@@ -230,11 +239,7 @@ describe('serve gateway under hostile clients', () => {
     'holds a new request of a session that just reset streams: a reset 5 ms behind its HEADERS is not forwarded, an unreset one is',
     { skip: noOpenssl && 'openssl is not installed' },
     async () => {
-      const session = h2connect(`https://127.0.0.1:${gw.https!.port}`, {
-        rejectUnauthorized: false,
-        servername: 'a.example',
-      });
-      session.on('error', () => undefined);
+      const session = h2session();
       const get = (path: string) => {
         const s = session.request({ ':path': path, ':authority': 'a.example' });
         s.on('error', () => undefined);
@@ -262,11 +267,7 @@ describe('serve gateway under hostile clients', () => {
     'gives up the upstream request when the client resets its HTTP/2 stream before the upstream answered',
     { skip: noOpenssl && 'openssl is not installed' },
     async () => {
-      const session = h2connect(`https://127.0.0.1:${gw.https!.port}`, {
-        rejectUnauthorized: false,
-        servername: 'a.example',
-      });
-      session.on('error', () => undefined);
+      const session = h2session();
       const s = session.request({ ':path': '/api/slow/1', ':authority': 'a.example' });
       s.on('error', () => undefined);
       for (let i = 0; i < 100 && !upstreamSaw.includes('GET /api/slow/1'); i++)
@@ -284,11 +285,7 @@ describe('serve gateway under hostile clients', () => {
     'caps concurrent HTTP/2 streams per connection: the gateway announces 100 in its SETTINGS (nginx: 128)',
     { skip: noOpenssl && 'openssl is not installed' },
     async () => {
-      const client = h2connect(`https://127.0.0.1:${gw.https!.port}`, {
-        rejectUnauthorized: false,
-        servername: 'a.example',
-      });
-      client.on('error', () => undefined);
+      const client = h2session();
       const settings = await new Promise<Settings>((r) => client.once('remoteSettings', r));
       client.close();
       assert.equal(settings.maxConcurrentStreams, 100);
