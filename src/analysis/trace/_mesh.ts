@@ -79,9 +79,14 @@ export function sidecarLeg(
     ...(d.timeout ? [`timeout: ${d.timeout}`] : []),
     ...(d.retries ? [`retries: ${d.retries}`] : []),
     ...d.notes,
-    d.service?.kind
-      ? 'the sidecar, not kube-proxy, forwards the request outside the Service registry'
-      : 'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
+    // Only a request the sidecar forwards has an endpoint: an abort, a redirect or a closed connection has none.
+    ...(d.unknown || (!d.closed && d.status === 200)
+      ? [
+          d.service?.kind
+            ? 'the sidecar, not kube-proxy, forwards the request outside the Service registry'
+            : 'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
+        ]
+      : []),
   ];
   const title = `${mesh.name} sidecar of ${pod.namespace}/${pod.name}`;
   if (d.unknown)
