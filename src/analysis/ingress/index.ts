@@ -64,7 +64,8 @@ export function compileIngressRouter(
       );
       const d = withMiddlewares(toDecision(p, opts, lost ?? []), p, req, routing, opts);
       if (!explain || opts.profile === 'spec') return d;
-      const spec = toDecision(pick(entries, ingresses, req, { profile: 'spec' }), opts, []);
+      const specPick = pick(entries, ingresses, req, { profile: 'spec' });
+      const spec = toDecision(specPick, opts, []);
       const differs =
         spec.status !== d.status ||
         spec.winner?.object !== d.winner?.object ||
@@ -78,13 +79,26 @@ export function compileIngressRouter(
         notes: [
           ...d.notes,
           differs
-            ? `DIFFERS FROM SPEC: under the Ingress spec this request gets ${specSays}`
+            ? `DIFFERS FROM SPEC: under the Ingress spec this request gets ${specSays}${
+                p.entry?.pathType === 'ImplementationSpecific' ||
+                specPick.entry?.pathType === 'ImplementationSpecific'
+                  ? implementationSpecific
+                  : ''
+              }`
             : 'same answer as the Ingress spec',
         ],
       };
     },
   };
 }
+
+/**
+ * "Matching for ImplementationSpecific is up to the IngressClass" (https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types):
+ * when either answer rests on such a path, the difference is the controller's reading against kubetwin's spec-profile
+ * reading (as Prefix), not a departure from a rule the spec fixes.
+ */
+const implementationSpecific =
+  " (an ImplementationSpecific path decides: the spec leaves its meaning to the controller, and the spec profile reads it as Prefix, so this is the controller's reading, not a departure from the spec)";
 
 /** Traefik: the winning Ingress's `router.middlewares`, applied to a forwarded request. */
 function withMiddlewares(
