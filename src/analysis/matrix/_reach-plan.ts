@@ -1,6 +1,5 @@
 import type { NetworkPolicy, PolicyRule } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
-import { IntList } from './_int-list.ts';
 import { PortMasks, portClasses, type PortClass, type RulePorts } from './_port-classes.ts';
 
 /**
@@ -105,7 +104,7 @@ export function buildReachPlan(
   // Per rule: all peers (a byte), and the set ids of its peers as one list (no array per rule).
   const allPeers: number[] = [];
   const peerStart: number[] = [0];
-  const peers = new IntList();
+  const peers: number[] = [];
   const addPeers = (rule: PolicyRule, np: NetworkPolicy) => {
     allPeers.push(rule.peers === 'all' ? 1 : 0);
     if (rule.peers !== 'all') for (const peer of rule.peers) peers.push(sets.setOf(peer, np.namespace));
@@ -137,7 +136,7 @@ export function buildReachPlan(
   const egRule: number[] = [];
   const egNs: number[] = [];
   const egSrcStart: number[] = [0];
-  const egSrc = new IntList();
+  const egSrc: number[] = [];
   const everyPeer: number[] = [];
   engine.policies.forEach((np, i) => {
     const sources = selected[i];
@@ -184,8 +183,9 @@ export function buildReachPlan(
         for (let n = 0; n < N; n++) namedAt[(k * C + c.id) * N + n] = masks.mask(probes[n]);
       }
   }
-  // Ingress rules per destination class: counted, then filled in place.
+  // Ingress rules per destination class.
   const inStart = i32(C + 1);
+  const inRules: number[] = [];
   const hostClass = u8(C);
   const isolated = u8(C);
   for (const c of classes) {
@@ -193,16 +193,9 @@ export function buildReachPlan(
     else
       for (const i of engine.policiesOf(c, 'Ingress')) {
         isolated[c.id] = 1;
-        inStart[c.id + 1] += polIn[i + 1] - polIn[i];
+        for (let r = polIn[i]; r < polIn[i + 1]; r++) inRules.push(r);
       }
-  }
-  for (let d = 0; d < C; d++) inStart[d + 1] += inStart[d];
-  const inRules = i32(inStart[C]);
-  for (const c of classes) {
-    if (hostClass[c.id] === 1) continue;
-    let at = inStart[c.id];
-    for (const i of engine.policiesOf(c, 'Ingress'))
-      for (let r = polIn[i]; r < polIn[i + 1]; r++) inRules[at++] = r;
+    inStart[c.id + 1] = inRules.length;
   }
   // Peer sets.
   const S = sets.sets.length;
@@ -246,7 +239,7 @@ export function buildReachPlan(
     { setStart, setIds, setNsStart, setNs, setDense },
     u8(nss),
   );
-  const rulePeers = from(peers.view());
+  const rulePeers = from(peers);
   const inv = invert(C, egRule, rulePeerStart, rulePeers, setStart, setIds, i32);
   const plan: ReachPlan = {
     C,
@@ -265,7 +258,7 @@ export function buildReachPlan(
     rulePeers,
     namedAt,
     inStart,
-    inRules,
+    inRules: from(inRules),
     setStart,
     setIds,
     setNsStart,
@@ -278,7 +271,7 @@ export function buildReachPlan(
     egRule: from(egRule),
     egNs: from(egNs),
     egSrcStart: from(egSrcStart),
-    egSrc: from(egSrc.view()),
+    egSrc: from(egSrc),
     everyPeer: from(everyPeer),
     invStart: inv.start,
     invRules: inv.rules,
