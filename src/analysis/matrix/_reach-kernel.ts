@@ -4,7 +4,10 @@ import { popcount } from './_row-scratch.ts';
 /**
  * One thread's scratch for rows of a `ReachPlan`: per source class, the port classes of the current chunk
  * admitted by ingress (`inMask`) and already counted (`done`), with the lists of entries touched (only those
- * are cleared after a row). Big peer sets are tested through their bitsets (`big`, `bigMask`).
+ * are cleared after a row). Big peer sets are kept per namespace of their members: the port classes of the
+ * namespaces a big set holds whole (`nsAll`), and a list of (bitset, mask) pairs per namespace it holds in part
+ * (`nsHead`, `pairNext`, `big`, `bigMask`), so an egress source is tested only against the sets with members in
+ * its namespace.
  */
 export class ReachScratch {
   readonly inMask: Int32Array;
@@ -12,8 +15,12 @@ export class ReachScratch {
   readonly spread: Int32Array;
   readonly touched: Int32Array;
   readonly nsMark: Int32Array;
-  readonly big: Int32Array;
-  readonly bigMask: Int32Array;
+  readonly nsAll: Int32Array;
+  readonly nsHead: Int32Array;
+  /** The (bitset offset, mask, next on its namespace's list) pairs of the current row; grown on demand. */
+  pairNext = new Int32Array(256);
+  big = new Int32Array(256);
+  bigMask = new Int32Array(256);
   spreadN = 0;
   doneN = 0;
   bigN = 0;
@@ -26,8 +33,8 @@ export class ReachScratch {
     this.spread = new Int32Array(plan.C);
     this.touched = new Int32Array(plan.C);
     this.nsMark = new Int32Array(plan.namespaces).fill(-1);
-    this.big = new Int32Array(plan.rulePeers.length + 1);
-    this.bigMask = new Int32Array(this.big.length);
+    this.nsAll = new Int32Array(plan.namespaces);
+    this.nsHead = new Int32Array(plan.namespaces);
   }
 }
 
@@ -91,9 +98,9 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
   const base = k * plan.width;
   const width = Math.min(plan.width, plan.P - base);
   const full = width === 32 ? -1 : (1 << width) - 1;
-  const { inStart, inRules, ruleAllPeers, rulePeerStart, rulePeers, setStart, setIds, setNsStart, setNs } =
-    plan;
+  const { inStart, inRules, ruleAllPeers, rulePeerStart, rulePeers, setStart, setIds } = plan;
   const { setDense, openStart, openIds, isOpen, dense } = plan;
+  const { nsAll, nsHead } = s;
   const host = plan.hostClass[d] === 1;
   const stamp = ++s.stamp;
   const nsMark = s.nsMark;
@@ -116,10 +123,8 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
       let a = setStart[set];
       let b = setStart[set + 1];
       if (a === b) continue;
-      for (let y = setNsStart[set]; y < setNsStart[set + 1]; y++) nsMark[setNs[y]] = stamp;
+      markNamespaces(plan, s, set, m, stamp);
       if (setDense[set] >= 0) {
-        s.big[s.bigN] = setDense[set];
-        s.bigMask[s.bigN++] = m;
         a = openStart[set];
         b = openStart[set + 1];
       }
@@ -146,19 +151,26 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
   const touched = s.touched;
   const big = s.big;
   const bigMask = s.bigMask;
-  const nb = s.bigN;
+  const pairNext = s.pairNext;
   for (let j = 0; j < count; j++) {
     const e = j < everyPeer.length ? everyPeer[j] : invRules[first + j - everyPeer.length];
-    if (!anyNs && nsMark[egNs[e]] !== stamp) continue;
+    const ns = egNs[e];
+    const marked = nsMark[ns] === stamp;
+    if (!anyNs && !marked) continue;
     const em = maskOf(plan, k, egRule[e], d, full, host);
     if (em === 0) continue;
+    // Sources of a rule live in its policy's namespace: what big sets admit there whole, and those held in part.
+    const whole = marked ? nsAll[ns] | everyone : everyone;
+    const head = marked ? nsHead[ns] : -1;
     let n = s.doneN;
     for (let y = egSrcStart[e]; y < egSrcStart[e + 1]; y++) {
       const src = egSrc[y];
-      let have = inMask[src] | everyone;
-      for (let b = 0; b < nb; b++) if ((dense[big[b] + (src >>> 5)] >>> (src & 31)) & 1) have |= bigMask[b];
       const old = done[src];
-      have &= em & ~old;
+      const need = em & ~old;
+      if (need === 0) continue;
+      let have = (inMask[src] | whole) & need;
+      for (let q = head; q >= 0 && have !== need; q = pairNext[q])
+        if ((dense[big[q] + (src >>> 5)] >>> (src & 31)) & 1) have |= bigMask[q] & need;
       if (have === 0) continue;
       if (old === 0) touched[n++] = src;
       done[src] = old | have;
@@ -167,6 +179,45 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
     s.doneN = n;
   }
   return triples;
+}
+
+/**
+ * Marks the namespaces of peer set `set` (admitting port mask m) for this row; for a big set, each namespace it
+ * holds whole adds m to `nsAll`, and each it holds in part gets a (bitset, m) pair on its list.
+ */
+function markNamespaces(plan: ReachPlan, s: ReachScratch, set: number, m: number, stamp: number): void {
+  const { setNsStart, setNs, setNsFull, setDense } = plan;
+  const { nsMark, nsAll, nsHead } = s;
+  const dense = setDense[set];
+  for (let y = setNsStart[set]; y < setNsStart[set + 1]; y++) {
+    const ns = setNs[y];
+    if (nsMark[ns] !== stamp) {
+      nsMark[ns] = stamp;
+      nsAll[ns] = 0;
+      nsHead[ns] = -1;
+    }
+    if (dense < 0) continue;
+    if (setNsFull[y] === 1) nsAll[ns] |= m;
+    else {
+      const q = s.bigN++;
+      if (q === s.big.length) grow(s);
+      s.big[q] = dense;
+      s.bigMask[q] = m;
+      s.pairNext[q] = nsHead[ns];
+      nsHead[ns] = q;
+    }
+  }
+}
+
+function grow(s: ReachScratch): void {
+  const twice = (a: Int32Array) => {
+    const b = new Int32Array(2 * a.length);
+    b.set(a);
+    return b;
+  };
+  s.big = twice(s.big);
+  s.bigMask = twice(s.bigMask);
+  s.pairNext = twice(s.pairNext);
 }
 
 function clear(s: ReachScratch): void {

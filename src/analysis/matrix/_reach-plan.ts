@@ -36,6 +36,11 @@ export interface ReachPlan {
   readonly setIds: Int32Array;
   readonly setNsStart: Int32Array;
   readonly setNs: Int32Array;
+  /**
+   * Per `setNs` entry of a big set: 1 when the set holds every class of that namespace (a row then admits the
+   * namespace's sources by one mask instead of a bit test per source).
+   */
+  readonly setNsFull: Uint8Array;
   readonly setDense: Int32Array;
   readonly dense: Uint32Array;
   readonly openStart: Int32Array;
@@ -228,6 +233,12 @@ export function buildReachPlan(
       }
     }
   }
+  const setNsFull = fullNamespaces(
+    classes,
+    nsIndex,
+    { setStart, setIds, setNsStart, setNs, setDense },
+    u8(nss),
+  );
   const rulePeers = from(peers);
   const inv = invert(C, egRule, rulePeerStart, rulePeers, setStart, setIds, i32);
   const plan: ReachPlan = {
@@ -252,6 +263,7 @@ export function buildReachPlan(
     setIds,
     setNsStart,
     setNs,
+    setNsFull,
     setDense,
     dense,
     openStart,
@@ -271,6 +283,37 @@ export function buildReachPlan(
     isolated,
   };
   return { plan, ports };
+}
+
+/**
+ * Per namespace entry of every big set: whether the set holds all the namespace's classes. Class ids run
+ * namespace by namespace and a set's ids are sorted, so its members of one namespace are one run, counted
+ * against the namespace's class count.
+ */
+function fullNamespaces(
+  classes: readonly { readonly id: number; readonly namespace: string }[],
+  nsIndex: ReadonlyMap<string, number>,
+  sets: Pick<ReachPlan, 'setStart' | 'setIds' | 'setNsStart' | 'setNs' | 'setDense'>,
+  out: Uint8Array,
+): Uint8Array {
+  const { setStart, setIds, setNsStart, setNs, setDense } = sets;
+  const classNs = new Int32Array(classes.length);
+  const perNs = new Int32Array(nsIndex.size);
+  for (const c of classes) perNs[(classNs[c.id] = nsIndex.get(c.namespace)!)]++;
+  for (let k = 0; k < setDense.length; k++) {
+    if (setDense[k] < 0) continue;
+    let y = setNsStart[k];
+    for (let a = setStart[k]; a < setStart[k + 1];) {
+      const n = classNs[setIds[a]];
+      let b = a;
+      while (b < setStart[k + 1] && classNs[setIds[b]] === n) b++;
+      // A run that is not the set's next namespace entry (not expected) leaves the set's other flags 0: bit tests, exact.
+      if (y >= setNsStart[k + 1] || setNs[y] !== n) break;
+      out[y++] = b - a === perNs[n] ? 1 : 0;
+      a = b;
+    }
+  }
+  return out;
 }
 
 /** Destination class → egress rules (indices into `egRule`) whose peers contain it, each rule once per class. */
