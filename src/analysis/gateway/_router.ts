@@ -20,6 +20,7 @@ import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
+import { portHostLookup, type HostRoutes } from './_port-hosts.ts';
 
 /** HTTPS and TLS listeners terminate or pass TLS: a handshake's SNI selects among them. */
 const isTls = (l: Listener) => l.protocol === 'HTTPS' || l.protocol === 'TLS';
@@ -134,10 +135,14 @@ export function compileGatewayRouter(
     if (list) list.push(t);
     else byPort.set(t.listener.port, [t]);
   }
-  const hostsByPort = new Map<number, HostIndex<ListenerTable>>();
+  // One lookup per request resolves the listener and its route groups for the Host (_port-hosts.ts).
+  const hostsByPort = new Map<
+    number,
+    (host: string) => HostRoutes<ListenerTable, MatchGroup<Entry>> | undefined
+  >();
   const tlsByPort = new Map<number, HostIndex<ListenerTable>>();
   for (const [port, list] of byPort) {
-    hostsByPort.set(port, hostIndex(list));
+    hostsByPort.set(port, portHostLookup<MatchGroup<Entry>, ListenerTable>(list));
     tlsByPort.set(port, hostIndex(list.filter((t) => isTls(t.listener))));
   }
   const listenerNotes = new Map(
@@ -180,18 +185,18 @@ export function compileGatewayRouter(
     route(req, explain = false) {
       const lost: LostCandidate[] = [];
       const host = req.host.toLowerCase();
-      const onPort = byPort.has(req.port);
-      const table = listenerForHost(hostsByPort.get(req.port), host);
+      const found = hostsByPort.get(req.port)?.(host);
       const empty = { backends: [], mirrors: [], lost };
-      if (!table)
+      if (!found)
         return {
           status: 404,
           ...empty,
           notes: [
-            `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${onPort ? '' : ' (nothing listens on that port: the connection is refused)'}`,
+            `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${byPort.has(req.port) ? '' : ' (nothing listens on that port: the connection is refused)'}`,
             ...detachedFor(analysis, gateway, req.port, host),
           ],
         };
+      const { table, groups } = found;
       const wantTls = isTls(table.listener);
       if (
         req.clientCertificate === 'none' &&
@@ -217,16 +222,6 @@ export function compileGatewayRouter(
             `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
         };
-      const groups: MatchGroup<Entry>[] = [];
-      const exact = table.exact.get(host);
-      if (exact) groups.push(exact);
-      // Wildcards longest suffix first: the dots of the host from the left give them in that order.
-      if (table.wildcard.size)
-        for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
-          const w = table.wildcard.get(`*${host.slice(i)}`);
-          if (w) groups.push(w);
-        }
-      groups.push(table.any);
       let winner: Entry | undefined;
       if (!explain) for (const g of groups) if ((winner = firstMatch(g, req))) break;
       // Explaining walks every match to say why each one lost; the winner is the first that matches, as above.
