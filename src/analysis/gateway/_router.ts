@@ -13,7 +13,7 @@ import type {
   RouteRule,
 } from '../../model/routing.ts';
 import { applyFilters, type FilterEffect } from './_filters.ts';
-import { gatewayHostMatch } from './_hostnames.ts';
+import { gatewayHostMatch, lowerHost } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import { checkBackendRef } from './_refs.ts';
@@ -53,6 +53,16 @@ export interface GatewayRouter {
   /** The TLS listener (HTTPS or TLS) on `port` whose certificate a handshake naming `sni` gets, if any. */
   listenerForSni(port: number, sni: string): Listener | undefined;
 }
+
+/** `d` with its arrays frozen, to be handed out to every caller. */
+const deepFreeze = (d: RouteDecision): RouteDecision =>
+  Object.freeze({
+    ...d,
+    backends: Object.freeze([...d.backends]),
+    mirrors: Object.freeze([...d.mirrors]),
+    lost: Object.freeze([...d.lost]),
+    notes: Object.freeze([...d.notes]),
+  });
 
 const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
@@ -166,6 +176,15 @@ export function compileGatewayRouter(
       return [t, notes] as const;
     }),
   );
+  // No rule matches: the 404 a listener answers, built once per listener for `decide` (frozen: a shared answer).
+  const unmatched = (t: ListenerTable, lost: readonly LostCandidate[]): RouteDecision => ({
+    status: 404,
+    backends: [],
+    mirrors: [],
+    lost,
+    notes: [...listenerNotes.get(t)!, 'no route rule matches: the gateway answers 404'],
+  });
+  const unmatchedOf = new Map(tables.map((t) => [t, deepFreeze(unmatched(t, []))]));
   const backends = new Map<RouteRule, RuleBackends>();
   const backendsOf = (e: Entry) => {
     let b = backends.get(e.rule);
@@ -184,7 +203,7 @@ export function compileGatewayRouter(
     listenerForSni: (port, sni) => listenerForHost(tlsByPort.get(port), sni)?.listener,
     route(req, explain = false) {
       const lost: LostCandidate[] = [];
-      const host = req.host.toLowerCase();
+      const host = lowerHost(req.host);
       const found = hostsByPort.get(req.port)?.(host);
       const empty = { backends: [], mirrors: [], lost };
       if (!found)
@@ -239,14 +258,7 @@ export function compileGatewayRouter(
                   why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence`,
               });
           }
-      if (!winner)
-        return {
-          status: 404,
-          backends: [],
-          mirrors: [],
-          lost,
-          notes: [...listenerNotes.get(table)!, 'no route rule matches: the gateway answers 404'],
-        };
+      if (!winner) return explain ? unmatched(table, lost) : unmatchedOf.get(table)!;
       const notes = [...listenerNotes.get(table)!];
       return decide(
         winner,

@@ -11,6 +11,9 @@ import assert from 'node:assert/strict';
 import type { Listener } from '../../model/routing.ts';
 import { hostIndex, listenerForHost } from './_host-index.ts';
 import { groupsFor, portHostLookup, type HostTables } from './_port-hosts.ts';
+import { lowerHost } from './_hostnames.ts';
+import { buildFromTexts } from '../../api/index.ts';
+import { analyzeGateways, compileGatewayRouter } from './index.ts';
 
 type Table = HostTables<string>;
 
@@ -77,5 +80,56 @@ describe('port host lookup (one lookup per request)', () => {
     assert.deepEqual(lookup('a.example.com')?.groups, ['gateway:a.example.com', 'gateway:any']);
     assert.deepEqual(lookup('b.example.com')?.groups, ['wild-set:*.example.com', 'wild-set:any']);
     assert.equal(lookup('example.com'), undefined);
+  });
+
+  it('compares hostnames case-insensitively (RFC 4343): an upper-case Host is lowered, a lower-case one kept as is', () => {
+    assert.equal(lowerHost('A.Example.COM'), 'a.example.com');
+    assert.equal(lowerHost('ÄB.example.com'), 'äb.example.com');
+    assert.equal(lowerHost('a.example.com'), 'a.example.com');
+  });
+
+  it('routes an upper-case Host as its lower-case name, on a Gateway listener and on a ListenerSet listener', () => {
+    const text = `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: gc}
+spec: {controllerName: example.com/gc}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec:
+  gatewayClassName: gc
+  allowedListeners: {namespaces: {from: Same}}
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: ListenerSet
+metadata: {name: ls}
+spec:
+  parentRef: {name: gw}
+  listeners: [{name: http, port: 80, protocol: HTTP, hostname: ls.example.com}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: app}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: a}
+spec: {parentRefs: [{name: gw}], hostnames: [a.example.com], rules: [{backendRefs: [{name: app, port: 80}]}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: b}
+spec: {parentRefs: [{name: ls, kind: ListenerSet}], rules: [{backendRefs: [{name: app, port: 80}]}]}
+`;
+    const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
+    const router = compileGatewayRouter(analyzeGateways(model), model.routing!.gateways[0], []);
+    const req = (host: string) =>
+      router.route({ scheme: 'http', host, port: 80, path: '/', query: [], method: 'GET', headers: {} });
+    assert.equal(req('A.Example.COM').winner?.object, 'HTTPRoute/default/a');
+    assert.equal(req('LS.example.com').winner?.object, 'HTTPRoute/default/b');
+    assert.equal(req('B.example.com').status, 404);
   });
 });
