@@ -90,7 +90,8 @@ function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, 
  * Compiles one Gateway's routing tables: per listener, its accepted routes' matches grouped by hostname and
  * sorted by the spec's precedence (match specificity, then oldest route, then `namespace/name`, then rule
  * and match order). Per request: the listener of the port with the most specific matching hostname, then
- * the most specific route hostname first, the first match in precedence order winning.
+ * the most specific route hostname first, the first match in precedence order winning; the listener and its route
+ * groups for a Host come from one lookup (_port-hosts.ts), however many ListenerSets share the port.
  * https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
  */
 export function compileGatewayRouter(
