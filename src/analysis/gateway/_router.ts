@@ -41,6 +41,8 @@ interface Entry {
 
 interface ListenerTable {
   readonly listener: Listener;
+  /** Whether the listener speaks TLS (read per request from the table, whatever the listener's own shape). */
+  readonly tls: boolean;
   /** Entries per exact hostname, per wildcard hostname, and for routes serving any host; each sorted by precedence. */
   readonly exact: Map<string, MatchGroup<Entry>>;
   readonly wildcard: Map<string, MatchGroup<Entry>>;
@@ -136,7 +138,13 @@ export function compileGatewayRouter(
     }
     const indexed = (list: Entry[]) => indexMatchGroup(list.sort((x, y) => cmp(x.rank, y.rank)));
     const indexAll = (m: Map<string, Entry[]>) => new Map([...m].map(([h, list]) => [h, indexed(list)]));
-    return { listener, exact: indexAll(t.exact), wildcard: indexAll(t.wildcard), any: indexed(t.any) };
+    return {
+      listener,
+      tls: isTls(listener),
+      exact: indexAll(t.exact),
+      wildcard: indexAll(t.wildcard),
+      any: indexed(t.any),
+    };
   });
   // Per port, the listeners by hostname (exact ones by a Map lookup), and the TLS ones alone for the SNI a
   // handshake names (the listener whose certificate it gets), each index built once.
@@ -154,7 +162,7 @@ export function compileGatewayRouter(
   const tlsByPort = new Map<number, HostIndex<ListenerTable>>();
   for (const [port, list] of byPort) {
     hostsByPort.set(port, portHostLookup<MatchGroup<Entry>, ListenerTable>(list));
-    tlsByPort.set(port, hostIndex(list.filter((t) => isTls(t.listener))));
+    tlsByPort.set(port, hostIndex(list.filter((t) => t.tls)));
   }
   const listenerNotes = new Map(
     tables.map((t) => {
@@ -217,7 +225,7 @@ export function compileGatewayRouter(
           ],
         };
       const { table, groups } = found;
-      const wantTls = isTls(table.listener);
+      const wantTls = table.tls;
       if (
         req.clientCertificate === 'none' &&
         req.scheme === 'https' &&
