@@ -66,6 +66,9 @@ const deepFreeze = (d: RouteDecision): RouteDecision =>
     notes: Object.freeze([...d.notes]),
   });
 
+/** The losers of a decision that does not explain: none, one frozen list for all (it is never pushed to). */
+const noLosers = Object.freeze([]) as unknown as LostCandidate[];
+
 const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return 0;
@@ -211,14 +214,15 @@ export function compileGatewayRouter(
     gateway,
     listenerForSni: (port, sni) => listenerForHost(tlsByPort.get(port), sni)?.listener,
     route(req, explain = false) {
-      const lost: LostCandidate[] = [];
+      // Losers are listed only when explaining; `decide` shares one empty list (nothing allocated per request).
+      const lost: LostCandidate[] = explain ? [] : noLosers;
       const host = lowerHost(req.host);
       const found = hostsByPort.get(req.port)?.(host);
-      const empty = { backends: [], mirrors: [], lost };
+      const empty = () => ({ backends: [], mirrors: [], lost });
       if (!found)
         return {
           status: 404,
-          ...empty,
+          ...empty(),
           notes: [
             `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${byPort.has(req.port) ? '' : ' (nothing listens on that port: the connection is refused)'}`,
             ...detachedFor(analysis, gateway, req.port, host),
@@ -233,19 +237,19 @@ export function compileGatewayRouter(
       )
         return {
           status: 0,
-          ...empty,
+          ...empty(),
           notes: [
             `listener ${listenerLabel(table.listener)} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
           ],
         };
       if (req.sni !== undefined && wantTls && req.scheme === 'https') {
         const misdirected = misdirectedBySni(tlsByPort.get(req.port), table, req.sni, host);
-        if (misdirected) return { ...misdirected, ...empty };
+        if (misdirected) return { ...misdirected, ...empty() };
       }
       if (wantTls !== (req.scheme === 'https'))
         return {
           status: 400,
-          ...empty,
+          ...empty(),
           notes: [
             `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
