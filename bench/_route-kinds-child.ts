@@ -26,8 +26,8 @@ export interface Measure {
 }
 
 const WARM_CPU_MS = 500;
-const BATCHES = 5;
-const BATCH_CPU_MS = 400;
+const BATCHES = 10;
+const BATCH_CPU_MS = 200;
 
 const cpuMsSince = (from: NodeJS.CpuUsage) => {
   const u = process.cpuUsage(from);

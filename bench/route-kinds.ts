@@ -1,6 +1,6 @@
 /**
  * Routing decisions per second with the newer kinds present (issue 13), against the same cluster without them.
- * Each (size, variant) is measured in its own fresh process (bench/_route-kinds-child.ts: build, warm-up, 5 timed
+ * Each (size, variant) is measured in its own fresh process (bench/_route-kinds-child.ts: build, warm-up, 10 timed
  * batches), `--runs` times, the two variants alternated (plain first on odd runs, kinds first on even ones) so a
  * change in the machine's load hits both alike. Reported per figure: the median over the processes, the spread
  * (slowest–fastest process) and within a process, in decisions per CPU second (process.cpuUsage: batches are cut
@@ -8,7 +8,8 @@
  * Decisions: `http` is the historical mix (mostly 404: no rule matches), `routed` every request delivered, then
  * (with the kinds) HTTP on ListenerSet listeners, TLS by SNI and TCP connections.
  * With `--paired`, each process builds both clusters and alternates their batches (bench/_route-kinds-child.ts),
- * which compares them under the same moment's load; the build order alternates between runs too.
+ * which compares them under the same moment's load; the build order alternates between runs too. The paired ratio
+ * is given per process and over every pair of back-to-back batches (kinds batch k / plain batch k), with quartiles.
  * Run: node --import tsx bench/route-kinds.ts [--runs 5] [--sizes 1000,10000] [--paired]
  */
 import { execFileSync } from 'node:child_process';
@@ -33,6 +34,8 @@ interface Run {
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const quantile = (xs: readonly number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * q)];
 const k = (x: number) => x.toLocaleString('en');
 
 const loadBefore = loadavg();
@@ -87,14 +90,18 @@ for (const n of sizes) {
   // Paired: the ratio in each process (both variants measured under the same moment's load), then their median.
   const pairedRatio = (what: string) => {
     const pairs = [];
+    const batchPairs: number[] = [];
     for (let i = 0; i + 1 < all.length; i++)
       if (all[i].paired && all[i].n === n && all[i + 1].n === n && all[i].variant !== all[i + 1].variant) {
         const [kinds, plain] = all[i].variant === 'kinds' ? [all[i], all[i + 1]] : [all[i + 1], all[i]];
         pairs.push(kinds.result[what].perCpuSecond / plain.result[what].perCpuSecond);
+        // The k-th batches of the two variants ran back to back: their ratio sees the same moment's load.
+        const kb = kinds.result[what].batches;
+        kb.forEach((b, k) => batchPairs.push(b / plain.result[what].batches[k]));
         i++;
       }
     return pairs.length
-      ? `, per process ${pairs.map((r) => r.toFixed(2)).join(' ')} (median ${median(pairs).toFixed(2)})`
+      ? `, per process ${pairs.map((r) => r.toFixed(2)).join(' ')} (median ${median(pairs).toFixed(2)}; of ${batchPairs.length} back-to-back batch pairs: median ${median(batchPairs).toFixed(2)}, quartiles ${quantile(batchPairs, 0.25).toFixed(2)}–${quantile(batchPairs, 0.75).toFixed(2)})`
       : '';
   };
   const build = (v: string) => median(all.filter((x) => x.n === n && x.variant === v).map((x) => x.buildMs));

@@ -34,8 +34,13 @@ export function listenerForHost<T extends { readonly listener: Listener }>(
   host: string,
 ): T | undefined {
   if (!index) return undefined;
-  return (
-    index.exact.get(host) ??
-    index.rest.find((t) => !t.listener.hostname || gatewayHostMatch(t.listener.hostname, host))
-  );
+  return index.exact.get(host) ?? wildcardListenerFor(index, host);
+}
+
+/** The wildcard or hostless listener of `index` that takes `host`, for a host no listener names exactly. */
+export function wildcardListenerFor<T extends { readonly listener: Listener }>(
+  index: HostIndex<T>,
+  host: string,
+): T | undefined {
+  return index.rest.find((t) => !t.listener.hostname || gatewayHostMatch(t.listener.hostname, host));
 }

@@ -38,3 +38,15 @@ export function hostScore(pattern: string | undefined): number {
   if (pattern === undefined) return 0;
   return pattern.startsWith('*.') ? pattern.length : 1_000_000 + pattern.length;
 }
+
+/**
+ * `host` in lower case (hostnames compare case-insensitively, RFC 4343), the same string when it has no upper-case
+ * letter: a request parsed by kubetwin already is, and a new string would be hashed again by every map lookup.
+ */
+export function lowerHost(host: string): string {
+  for (let i = 0; i < host.length; i++) {
+    const c = host.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return host.toLowerCase();
+  }
+  return host;
+}

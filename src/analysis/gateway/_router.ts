@@ -13,13 +13,14 @@ import type {
   RouteRule,
 } from '../../model/routing.ts';
 import { applyFilters, type FilterEffect } from './_filters.ts';
-import { gatewayHostMatch } from './_hostnames.ts';
+import { gatewayHostMatch, lowerHost } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
+import { portHostLookup, type HostRoutes } from './_port-hosts.ts';
 
 /** HTTPS and TLS listeners terminate or pass TLS: a handshake's SNI selects among them. */
 const isTls = (l: Listener) => l.protocol === 'HTTPS' || l.protocol === 'TLS';
@@ -40,6 +41,8 @@ interface Entry {
 
 interface ListenerTable {
   readonly listener: Listener;
+  /** Whether the listener speaks TLS (read per request from the table, whatever the listener's own shape). */
+  readonly tls: boolean;
   /** Entries per exact hostname, per wildcard hostname, and for routes serving any host; each sorted by precedence. */
   readonly exact: Map<string, MatchGroup<Entry>>;
   readonly wildcard: Map<string, MatchGroup<Entry>>;
@@ -52,6 +55,19 @@ export interface GatewayRouter {
   /** The TLS listener (HTTPS or TLS) on `port` whose certificate a handshake naming `sni` gets, if any. */
   listenerForSni(port: number, sni: string): Listener | undefined;
 }
+
+/** `d` with its arrays frozen, to be handed out to every caller. */
+const deepFreeze = (d: RouteDecision): RouteDecision =>
+  Object.freeze({
+    ...d,
+    backends: Object.freeze([...d.backends]),
+    mirrors: Object.freeze([...d.mirrors]),
+    lost: Object.freeze([...d.lost]),
+    notes: Object.freeze([...d.notes]),
+  });
+
+/** The losers of a decision that does not explain: none, one frozen list for all (it is never pushed to). */
+const noLosers = Object.freeze([]) as unknown as LostCandidate[];
 
 const cmp = (a: readonly (number | string)[], b: readonly (number | string)[]) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
@@ -141,7 +157,8 @@ function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, 
  * Compiles one Gateway's routing tables: per listener, its accepted routes' matches grouped by hostname and
  * sorted by the spec's precedence (match specificity, then oldest route, then `namespace/name`, then rule
  * and match order). Per request: the listener of the port with the most specific matching hostname, then
- * the most specific route hostname first, the first match in precedence order winning.
+ * the most specific route hostname first, the first match in precedence order winning; the listener and its route
+ * groups for a Host come from one lookup (_port-hosts.ts), however many ListenerSets share the port.
  * https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
  */
 export function compileGatewayRouter(
@@ -186,7 +203,13 @@ export function compileGatewayRouter(
     }
     const indexed = (list: Entry[]) => indexMatchGroup(list.sort((x, y) => cmp(x.rank, y.rank)));
     const indexAll = (m: Map<string, Entry[]>) => new Map([...m].map(([h, list]) => [h, indexed(list)]));
-    return { listener, exact: indexAll(t.exact), wildcard: indexAll(t.wildcard), any: indexed(t.any) };
+    return {
+      listener,
+      tls: isTls(listener),
+      exact: indexAll(t.exact),
+      wildcard: indexAll(t.wildcard),
+      any: indexed(t.any),
+    };
   });
   // Per port, the listeners by hostname (exact ones by a Map lookup), and the TLS ones alone for the SNI a
   // handshake names (the listener whose certificate it gets), each index built once.
@@ -196,11 +219,15 @@ export function compileGatewayRouter(
     if (list) list.push(t);
     else byPort.set(t.listener.port, [t]);
   }
-  const hostsByPort = new Map<number, HostIndex<ListenerTable>>();
+  // One lookup per request resolves the listener and its route groups for the Host (_port-hosts.ts).
+  const hostsByPort = new Map<
+    number,
+    (host: string) => HostRoutes<ListenerTable, MatchGroup<Entry>> | undefined
+  >();
   const tlsByPort = new Map<number, HostIndex<ListenerTable>>();
   for (const [port, list] of byPort) {
-    hostsByPort.set(port, hostIndex(list));
-    tlsByPort.set(port, hostIndex(list.filter((t) => isTls(t.listener))));
+    hostsByPort.set(port, portHostLookup<MatchGroup<Entry>, ListenerTable>(list));
+    tlsByPort.set(port, hostIndex(list.filter((t) => t.tls)));
   }
   const notAccepted = gatewayNotAccepted(analysis, gateway);
   const listenerNotes = new Map(
@@ -225,6 +252,36 @@ export function compileGatewayRouter(
       return [t, notes] as const;
     }),
   );
+  // No rule matches: the 404 a listener answers, built once per listener for `decide` (frozen: a shared answer).
+  // A 404 names routes meant for the host that attach nowhere or that this Gateway refused; when no route is either
+  // (the common case), the 404 of a listener is the same for every host and is built once.
+  const self = `Gateway/${gateway.namespace}/${gateway.name}`;
+  const hostNotesPossible = analysis.routes.some(
+    (r) =>
+      r.kind === 'HTTPRoute' &&
+      (!r.parents.length ||
+        r.parents.some(
+          (p) =>
+            (p.parent === self || p.parent.startsWith(`${self}/`) || p.parent.startsWith(`${self}:`)) &&
+            p.conditions.some((c) => c.type === 'Accepted' && c.status === 'False'),
+        )),
+  );
+  const unmatched = (t: ListenerTable, lost: readonly LostCandidate[], host?: string): RouteDecision => ({
+    status: 404,
+    backends: [],
+    mirrors: [],
+    lost,
+    notes: [
+      ...listenerNotes.get(t)!,
+      notAccepted
+        ? 'no route is attached: the Gateway is not accepted (a real one would have no address to answer on)'
+        : 'no route rule matches: the gateway answers 404',
+      ...(host !== undefined && hostNotesPossible
+        ? [...parentlessFor(analysis, gateway, host), ...refusedFor(analysis, gateway, host)]
+        : []),
+    ],
+  });
+  const unmatchedOf = new Map(tables.map((t) => [t, deepFreeze(unmatched(t, []))]));
   const backends = new Map<RouteRule, RuleBackends>();
   const backendsOf = (e: Entry) => {
     let b = backends.get(e.rule);
@@ -242,22 +299,23 @@ export function compileGatewayRouter(
     gateway,
     listenerForSni: (port, sni) => listenerForHost(tlsByPort.get(port), sni)?.listener,
     route(req, explain = false) {
-      const lost: LostCandidate[] = [];
-      const host = req.host.toLowerCase();
-      const onPort = byPort.has(req.port);
-      const table = listenerForHost(hostsByPort.get(req.port), host);
-      const empty = { backends: [], mirrors: [], lost };
-      if (!table)
+      // Losers are listed only when explaining; `decide` shares one empty list (nothing allocated per request).
+      const lost: LostCandidate[] = explain ? [] : noLosers;
+      const host = lowerHost(req.host);
+      const found = hostsByPort.get(req.port)?.(host);
+      const empty = () => ({ backends: [], mirrors: [], lost });
+      if (!found)
         return {
           status: 404,
-          ...empty,
+          ...empty(),
           notes: [
-            `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${onPort ? '' : ' (nothing listens on that port: the connection is refused)'}`,
+            `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${byPort.has(req.port) ? '' : ' (nothing listens on that port: the connection is refused)'}`,
             ...detachedFor(analysis, gateway, req.port, host),
             ...refusedFor(analysis, gateway, host),
           ],
         };
-      const wantTls = isTls(table.listener);
+      const { table, groups } = found;
+      const wantTls = table.tls;
       if (
         req.clientCertificate === 'none' &&
         req.scheme === 'https' &&
@@ -265,33 +323,23 @@ export function compileGatewayRouter(
       )
         return {
           status: 0,
-          ...empty,
+          ...empty(),
           notes: [
             `listener ${listenerLabel(table.listener)} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
           ],
         };
       if (req.sni !== undefined && wantTls && req.scheme === 'https') {
         const misdirected = misdirectedBySni(tlsByPort.get(req.port), table, req.sni, host);
-        if (misdirected) return { ...misdirected, ...empty };
+        if (misdirected) return { ...misdirected, ...empty() };
       }
       if (wantTls !== (req.scheme === 'https'))
         return {
           status: 400,
-          ...empty,
+          ...empty(),
           notes: [
             `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
         };
-      const groups: MatchGroup<Entry>[] = [];
-      const exact = table.exact.get(host);
-      if (exact) groups.push(exact);
-      // Wildcards longest suffix first: the dots of the host from the left give them in that order.
-      if (table.wildcard.size)
-        for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
-          const w = table.wildcard.get(`*${host.slice(i)}`);
-          if (w) groups.push(w);
-        }
-      groups.push(table.any);
       let winner: Entry | undefined;
       if (!explain) for (const g of groups) if ((winner = firstMatch(g, req))) break;
       // Explaining walks every match to say why each one lost; the winner is the first that matches, as above.
@@ -310,20 +358,7 @@ export function compileGatewayRouter(
               });
           }
       if (!winner)
-        return {
-          status: 404,
-          backends: [],
-          mirrors: [],
-          lost,
-          notes: [
-            ...listenerNotes.get(table)!,
-            notAccepted
-              ? 'no route is attached: the Gateway is not accepted (a real one would have no address to answer on)'
-              : 'no route rule matches: the gateway answers 404',
-            ...parentlessFor(analysis, gateway, host),
-            ...refusedFor(analysis, gateway, host),
-          ],
-        };
+        return explain || hostNotesPossible ? unmatched(table, lost, host) : unmatchedOf.get(table)!;
       const notes = [...listenerNotes.get(table)!];
       return decide(
         winner,
