@@ -16,6 +16,10 @@ export const meshFields: readonly KindFields[] = [
       spec.http list
       spec.http.*.directResponse map
       spec.http.*.fault map
+      spec.http.*.fault.abort map
+      spec.http.*.fault.abort.httpStatus integer
+      spec.http.*.fault.delay map
+      spec.http.*.fault.delay.fixedDelay string
       spec.http.*.match list
       spec.http.*.match.*.authority map
       spec.http.*.match.*.headers map
