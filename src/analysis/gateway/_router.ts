@@ -16,15 +16,16 @@ import { applyFilters, type FilterEffect } from './_filters.ts';
 import { gatewayHostMatch, lowerHost } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
+import type { Condition, RouteStatus } from './_conditions.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
 import { portHostLookup, type HostRoutes } from './_port-hosts.ts';
+import { firstMatch, indexMatchGroup, type MatchGroup } from './_path-index.ts';
 
 /** HTTPS and TLS listeners terminate or pass TLS: a handshake's SNI selects among them. */
 const isTls = (l: Listener) => l.protocol === 'HTTPS' || l.protocol === 'TLS';
-import { firstMatch, indexMatchGroup, type MatchGroup } from './_path-index.ts';
 
 const caNames = (fv: FrontendValidation, gw: Gateway) =>
   fv.caCertificateRefs.map((r) => `${r.kind} ${r.namespace ?? gw.namespace}/${r.name}`).join(', ') || 'none';
@@ -91,47 +92,64 @@ function gatewayNotAccepted(analysis: GatewayAnalysis, gateway: Gateway): string
   return `GATEWAY NOT ACCEPTED (Accepted=${accepted?.status ?? 'Unknown'}(${accepted?.reason ?? 'Pending'}): ${accepted?.message ?? 'no status'}): no route attaches to it and no controller serves it, so the answer below says nothing about its routes; ${fix}`;
 }
 
+/** The HTTPRoutes a 404 through one Gateway may name, found once when its router is compiled. */
+interface UnattachedRoutes {
+  /** HTTPRoutes with no parentRefs: they attach to no Gateway. */
+  readonly parentless: readonly RouteStatus[];
+  /** HTTPRoutes naming this Gateway as a parent that it did not accept, with that parent's Accepted condition. */
+  readonly refused: readonly {
+    readonly route: RouteStatus;
+    readonly parent: string;
+    readonly accepted: Condition;
+  }[];
+}
+
 /**
- * HTTPRoutes for the requested host with no parentRefs attach to no Gateway (a route attaches only to the parents
- * it names; the guides' snippets, e.g. http-redirect-rewrite's http-filter-rewrite, leave them out): a 404 names them.
- * https://gateway-api.sigs.k8s.io/reference/spec/#commonroutespec
+ * The HTTPRoutes that a 404 through `gateway` names when they are for the requested host: those with no parentRefs
+ * (a route attaches only to the parents it names; the guides' snippets, e.g. http-redirect-rewrite's
+ * http-filter-rewrite, leave them out; https://gateway-api.sigs.k8s.io/reference/spec/#commonroutespec), and those
+ * naming this Gateway that it did not accept (Accepted=False: NotAllowedByListeners, NoMatchingListenerHostname, …;
+ * https://gateway-api.sigs.k8s.io/reference/spec/#routeconditionreason), so the route the user meant is not
+ * silently absent from the answer.
  */
-function parentlessFor(analysis: GatewayAnalysis, gateway: Gateway, host: string): string[] {
-  return analysis.routes
-    .filter(
-      (r) =>
-        r.kind === 'HTTPRoute' &&
-        !r.parents.length &&
-        (!r.hostnames.length || r.hostnames.some((h) => gatewayHostMatch(h, host))),
-    )
+function unattachedRoutes(analysis: GatewayAnalysis, gateway: Gateway): UnattachedRoutes {
+  const self = `Gateway/${gateway.namespace}/${gateway.name}`;
+  const parentless: RouteStatus[] = [];
+  const refused: UnattachedRoutes['refused'][number][] = [];
+  for (const route of analysis.routes) {
+    if (route.kind !== 'HTTPRoute') continue;
+    if (!route.parents.length) parentless.push(route);
+    for (const p of route.parents) {
+      if (p.parent !== self && !p.parent.startsWith(`${self}/`) && !p.parent.startsWith(`${self}:`)) continue;
+      const accepted = p.conditions.find((x) => x.type === 'Accepted');
+      if (accepted?.status === 'False') refused.push({ route, parent: p.parent, accepted });
+    }
+  }
+  return { parentless, refused };
+}
+
+/** A route without hostnames is for every host. */
+const isFor = (r: RouteStatus, host: string) =>
+  !r.hostnames.length || r.hostnames.some((h) => gatewayHostMatch(h, host));
+
+/** Notes naming the routes for `host` that have no parentRefs. */
+function parentlessFor(u: UnattachedRoutes, gateway: Gateway, host: string): string[] {
+  return u.parentless
+    .filter((r) => isFor(r, host))
     .map(
       (r) =>
         `${r.key} is for ${host} but has no parentRefs, so it attaches to no Gateway (add parentRefs: [{name: ${gateway.name}, namespace: ${gateway.namespace}}])`,
     );
 }
 
-/**
- * HTTPRoutes for the requested host that name this Gateway as a parent but that it did not accept (Accepted=False:
- * NotAllowedByListeners, NoMatchingListenerHostname, NoMatchingParent, …): they serve nothing through it, and a 404
- * names them with the reason, so the route the user meant is not silently absent from the answer.
- * https://gateway-api.sigs.k8s.io/reference/spec/#routeconditionreason
- */
-function refusedFor(analysis: GatewayAnalysis, gateway: Gateway, host: string): string[] {
-  const self = `Gateway/${gateway.namespace}/${gateway.name}`;
-  const out: string[] = [];
-  for (const r of analysis.routes) {
-    if (r.kind !== 'HTTPRoute') continue;
-    if (r.hostnames.length && !r.hostnames.some((h) => gatewayHostMatch(h, host))) continue;
-    for (const p of r.parents) {
-      if (p.parent !== self && !p.parent.startsWith(`${self}/`) && !p.parent.startsWith(`${self}:`)) continue;
-      const c = p.conditions.find((x) => x.type === 'Accepted');
-      if (c?.status === 'False')
-        out.push(
-          `${r.key} names ${p.parent} but is not attached to it: ${c.reason}${c.message ? ` — ${c.message}` : ''}`,
-        );
-    }
-  }
-  return out;
+/** Notes naming the routes for `host` that name this Gateway but that it did not accept, with the reason. */
+function refusedFor(u: UnattachedRoutes, host: string): string[] {
+  return u.refused
+    .filter((x) => isFor(x.route, host))
+    .map(
+      ({ route, parent, accepted: c }) =>
+        `${route.key} names ${parent} but is not attached to it: ${c.reason}${c.message ? ` — ${c.message}` : ''}`,
+    );
 }
 
 const classOf = (analysis: GatewayAnalysis, name: string) => analysis.classes.find((c) => c.name === name);
@@ -252,20 +270,11 @@ export function compileGatewayRouter(
       return [t, notes] as const;
     }),
   );
-  // No rule matches: the 404 a listener answers, built once per listener for `decide` (frozen: a shared answer).
-  // A 404 names routes meant for the host that attach nowhere or that this Gateway refused; when no route is either
-  // (the common case), the 404 of a listener is the same for every host and is built once.
-  const self = `Gateway/${gateway.namespace}/${gateway.name}`;
-  const hostNotesPossible = analysis.routes.some(
-    (r) =>
-      r.kind === 'HTTPRoute' &&
-      (!r.parents.length ||
-        r.parents.some(
-          (p) =>
-            (p.parent === self || p.parent.startsWith(`${self}/`) || p.parent.startsWith(`${self}:`)) &&
-            p.conditions.some((c) => c.type === 'Accepted' && c.status === 'False'),
-        )),
-  );
+  // No rule matches: the 404 a listener answers. It names the routes for the host that attach nowhere or that this
+  // Gateway refused; when there are none (the common case) it is the same for every host, built once per listener
+  // and frozen (a shared answer).
+  const unattached = unattachedRoutes(analysis, gateway);
+  const hostNotesPossible = unattached.parentless.length + unattached.refused.length > 0;
   const unmatched = (t: ListenerTable, lost: readonly LostCandidate[], host?: string): RouteDecision => ({
     status: 404,
     backends: [],
@@ -277,7 +286,7 @@ export function compileGatewayRouter(
         ? 'no route is attached: the Gateway is not accepted (a real one would have no address to answer on)'
         : 'no route rule matches: the gateway answers 404',
       ...(host !== undefined && hostNotesPossible
-        ? [...parentlessFor(analysis, gateway, host), ...refusedFor(analysis, gateway, host)]
+        ? [...parentlessFor(unattached, gateway, host), ...refusedFor(unattached, host)]
         : []),
     ],
   });
@@ -311,7 +320,7 @@ export function compileGatewayRouter(
           notes: [
             `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${byPort.has(req.port) ? '' : ' (nothing listens on that port: the connection is refused)'}`,
             ...detachedFor(analysis, gateway, req.port, host),
-            ...refusedFor(analysis, gateway, host),
+            ...refusedFor(unattached, host),
           ],
         };
       const { table, groups } = found;
