@@ -1,4 +1,4 @@
-import { analyzeGateways } from '../gateway/index.ts';
+import { gatewayAnalysisOf } from './_gateway-analysis.ts';
 import type { DoctorRule, Finding } from './types.ts';
 
 /**
@@ -18,7 +18,7 @@ export const backendTlsPolicyProblem: DoctorRule = {
     if (!policies.length) return [];
     const byKey = new Map(policies.map((p) => [p.key, p]));
     const out: Finding[] = [];
-    for (const s of analyzeGateways(model).backendTLS.statuses) {
+    for (const s of gatewayAnalysisOf(model).backendTLS.statuses) {
       const p = byKey.get(s.key)!;
       const accepted = s.conditions.find((c) => c.type === 'Accepted')!;
       const resolved = s.conditions.find((c) => c.type === 'ResolvedRefs')!;

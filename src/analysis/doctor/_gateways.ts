@@ -1,4 +1,4 @@
-import { analyzeGateways } from '../gateway/index.ts';
+import { gatewayAnalysisOf } from './_gateway-analysis.ts';
 import type { DoctorRule, Finding } from './types.ts';
 
 /**
@@ -17,7 +17,7 @@ export const gatewayNotAccepted: DoctorRule = {
     const gateways = model.routing?.gateways ?? [];
     if (!gateways.length) return [];
     const byKey = new Map(gateways.map((g) => [g.key, g]));
-    const analysis = analyzeGateways(model);
+    const analysis = gatewayAnalysisOf(model);
     const declared = new Set(analysis.classes.map((c) => c.name));
     const out: Finding[] = [];
     for (const st of analysis.gateways) {

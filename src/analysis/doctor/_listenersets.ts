@@ -1,4 +1,4 @@
-import { analyzeGateways } from '../gateway/index.ts';
+import { gatewayAnalysisOf } from './_gateway-analysis.ts';
 import type { DoctorRule, Finding } from './types.ts';
 
 /**
@@ -19,7 +19,7 @@ export const listenerSetNotAccepted: DoctorRule = {
     if (!sets.length) return [];
     const source = new Map(sets.map((s) => [s.key, s.source]));
     const out: Finding[] = [];
-    for (const s of analyzeGateways(model).listenerSets) {
+    for (const s of gatewayAnalysisOf(model).listenerSets) {
       const c = s.conditions.find((x) => x.type === 'Accepted');
       if (!c || c.status !== 'False') continue;
       const gw = model.routing?.gateways.find((g) => `Gateway/${g.namespace}/${g.name}` === s.parent);

@@ -1,15 +1,13 @@
 import type { IngressBackend } from '../../model/routing.ts';
 import { resolveIngressClass } from '../ingress/index.ts';
-import { analyzeGateways } from '../gateway/index.ts';
+import { gatewayAnalysisOf } from './_gateway-analysis.ts';
 import { judgeCertificate } from '../tls/index.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import type { HTTPRoute } from '../../model/routing.ts';
 import { lookup } from '../../model/lookup.ts';
-import type { Condition, GatewayAnalysis, RouteStatus } from '../gateway/index.ts';
+import type { Condition, RouteStatus } from '../gateway/index.ts';
 import { openshiftRouteBackendProblems } from './_openshift-routes.ts';
-
-const analyses = new WeakMap<ClusterModel, GatewayAnalysis>();
 
 /**
  * Every route-parent condition of a given type that is False, with the route it belongs to. The Gateway API
@@ -18,8 +16,7 @@ const analyses = new WeakMap<ClusterModel, GatewayAnalysis>();
 function falseRouteConditions(model: ClusterModel, type: 'Accepted' | 'ResolvedRefs') {
   const out: { rs: RouteStatus; parent: string; c: Condition; route?: HTTPRoute }[] = [];
   if (!model.routing?.routes.length && !model.routing?.l4Routes.length) return out;
-  let analysis = analyses.get(model);
-  if (!analysis) analyses.set(model, (analysis = analyzeGateways(model)));
+  const analysis = gatewayAnalysisOf(model);
   const routes = new Map(model.routing.routes.map((r) => [r.key, r]));
   for (const rs of analysis.routes)
     for (const parent of rs.parents)
