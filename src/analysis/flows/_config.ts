@@ -27,6 +27,12 @@ interface Text {
   readonly pairedPort?: { readonly port: number; readonly evidence: Evidence };
 }
 
+/** `host` without the cluster's Service domain (`.svc.<clusterDomain>`, or `.svc` alone); as written when it has none. */
+function withoutServiceDomain(model: ClusterModel, host: string): string {
+  const domain = `.svc.${model.profile.clusterDomain}`;
+  return host.endsWith(domain) ? host.slice(0, -domain.length) : host.replace(/\.svc$/, '');
+}
+
 /**
  * The Service an address names, read as the pod's resolver would: `name` in the pod's namespace, `name.ns`,
  * `name.ns.svc`, `name.ns.svc.<clusterDomain>`, or `host.name.ns…` (a pod behind a headless Service).
@@ -34,9 +40,7 @@ interface Text {
  */
 export function serviceNamed(model: ClusterModel, host: string, ns: string): Service | undefined {
   const l = lookup(model);
-  const domain = `.svc.${model.profile.clusterDomain}`;
-  const h = host.endsWith(domain) ? host.slice(0, -domain.length) : host.replace(/\.svc$/, '');
-  const labels = h.split('.');
+  const labels = withoutServiceDomain(model, host).split('.');
   if (labels.length === 1) return l.serviceByRef(`${ns}/${labels[0]}`);
   if (labels.length === 2)
     return l.serviceByRef(`${labels[1]}/${labels[0]}`) ?? l.serviceByRef(`${ns}/${labels[1]}`);
@@ -188,8 +192,7 @@ export function callsFromConfig(model: ClusterModel): { calls: Call[]; unresolve
         if (!s) {
           // A name in the cluster's Service domain (`zipkin.jaeger.svc.cluster.local`) is meant for a Service even
           // without a port: one the input does not have is said, like an address with a port.
-          const inClusterDomain =
-            a.host.endsWith(`.svc.${model.profile.clusterDomain}`) || a.host.endsWith('.svc');
+          const inClusterDomain = withoutServiceDomain(model, a.host) !== a.host;
           if (a.port !== undefined || a.scheme !== undefined || inClusterDomain)
             unresolved.push({
               text: `${a.text} (${evidence()[0].text})`,
