@@ -1,7 +1,10 @@
 /**
- * Fixtures shared by the Gateway API tests: the GatewayClass `gc` they attach to, and the CA ConfigMaps the TLS
- * validation tests name (each a YAML document, newline-terminated).
+ * Fixtures shared by the Gateway API tests: the GatewayClass `gc` they attach to, the CA ConfigMaps the TLS
+ * validation tests name (each a YAML document, newline-terminated), and the explained decision of one request
+ * through Gateway `default/gw`.
  */
+import { buildFromTexts } from '../../api/index.ts';
+import { compileRouter, parseRequest } from '../route/index.ts';
 
 /** The GatewayClass `gc` of controller `example.com/gc`. */
 export const gatewayClass = `apiVersion: gateway.networking.k8s.io/v1
@@ -24,3 +27,13 @@ kind: ConfigMap
 metadata: {name: empty, namespace: default}
 data: {other: x}
 `;
+
+/** The decision, with its losers and notes, of `url` through Gateway `default/gw` of `text`; throws what refuses it. */
+export function explainViaGateway(text: string, url: string) {
+  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
+  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
+  if (typeof r === 'string') throw new Error(r);
+  const req = parseRequest({ url });
+  if (typeof req === 'string') throw new Error(req);
+  return r.explain(req).decision;
+}

@@ -9,6 +9,7 @@ import type { Listener } from '../../model/routing.ts';
 import { buildFromTexts } from '../../api/index.ts';
 import { hostIndex, listenerForHost } from './_host-index.ts';
 import { analyzeGateways, compileGatewayRouter } from './index.ts';
+import { gatewayClass } from './_test-fixtures.ts';
 
 const at = (name: string, hostname?: string, protocol = 'HTTPS') => ({
   listener: { name, port: 443, protocol, ...(hostname ? { hostname } : {}) } as Listener,
@@ -50,11 +51,7 @@ describe('listener host index', () => {
   });
 
   it('gives an SNI the TLS listener of its port: an HTTP listener with the same exact hostname is not one', () => {
-    const text = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+    const text = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}

@@ -6,9 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter, parseRequest } from '../route/index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { explainViaGateway, gatewayClass } from './_test-fixtures.ts';
 
 const guide = (cls: string) => `${cls}---
 apiVersion: gateway.networking.k8s.io/v1
@@ -32,14 +30,7 @@ spec:
   rules: [{backendRefs: [{name: bar-svc, port: 8080}]}]
 `;
 
-function notes(yaml: string) {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  if (typeof r === 'string') throw new Error(r);
-  const req = parseRequest({ url: 'http://bar.example.com/' });
-  if (typeof req === 'string') throw new Error(req);
-  return r.explain(req).decision;
-}
+const notes = (yaml: string) => explainViaGateway(yaml, 'http://bar.example.com/');
 
 test('route: a Gateway without its GatewayClass says it is not accepted and no route attaches, not "no route rule matches"', () => {
   const d = notes(guide(''));
@@ -71,12 +62,7 @@ test('route: a Gateway refused for its listeners (ListenersNotValid) still has r
     'listeners: [{name: http, protocol: HTTP, port: 80}]',
     'listeners: [{name: https, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: missing}]}}]',
   );
-  const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  if (typeof r === 'string') throw new Error(r);
-  const req = parseRequest({ url: 'https://bar.example.com/' });
-  if (typeof req === 'string') throw new Error(req);
-  const d = r.explain(req).decision;
+  const d = explainViaGateway(yaml, 'https://bar.example.com/');
   assert.equal(d.winner?.object, 'HTTPRoute/default/bar-route');
   assert.ok(!d.notes.some((n) => n.startsWith('GATEWAY NOT ACCEPTED')), d.notes.join('\n'));
   assert.ok(

@@ -4,9 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter, parseRequest } from '../route/index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { explainViaGateway, gatewayClass } from './_test-fixtures.ts';
 
 const yaml = (parentRefs: string) => `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
@@ -27,14 +25,7 @@ spec:
   rules: [{matches: [{path: {type: PathPrefix, value: /cardamom}}], backendRefs: [{name: example-svc, port: 80}]}]
 `;
 
-function decide(text: string, url: string) {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  if (typeof r === 'string') throw new Error(r);
-  const req = parseRequest({ url });
-  if (typeof req === 'string') throw new Error(req);
-  return r.explain(req).decision;
-}
+const decide = explainViaGateway;
 
 test('route: a 404 for a host whose HTTPRoute has no parentRefs names the route and the parentRefs to add', () => {
   const d = decide(yaml(''), 'http://rewrite.example/cardamom');

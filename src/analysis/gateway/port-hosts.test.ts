@@ -14,6 +14,7 @@ import { groupsFor, portHostLookup, type HostTables } from './_port-hosts.ts';
 import { lowerHost } from './_hostnames.ts';
 import { buildFromTexts } from '../../api/index.ts';
 import { analyzeGateways, compileGatewayRouter } from './index.ts';
+import { gatewayClass } from './_test-fixtures.ts';
 
 type Table = HostTables<string>;
 
@@ -89,11 +90,7 @@ describe('port host lookup (one lookup per request)', () => {
   });
 
   it('routes an upper-case Host as its lower-case name, on a Gateway listener and on a ListenerSet listener', () => {
-    const text = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
----
+    const text = `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: gw}

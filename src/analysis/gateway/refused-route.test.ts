@@ -4,9 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter, parseRequest } from '../route/index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { explainViaGateway, gatewayClass } from './_test-fixtures.ts';
 
 const text = `${gatewayClass}---
 apiVersion: v1
@@ -38,12 +36,7 @@ spec:
 `;
 
 test('a 404 through a Gateway names the route for that host the Gateway refused (NotAllowedByListeners), and not the refused routes of other hosts', () => {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  if (typeof r === 'string') throw new Error(r);
-  const req = parseRequest({ url: 'http://shop.example.com/' });
-  if (typeof req === 'string') throw new Error(req);
-  const d = r.explain(req).decision;
+  const d = explainViaGateway(text, 'http://shop.example.com/');
   assert.equal(d.status, 404);
   const refused = d.notes.filter((n) => n.includes('is not attached to it'));
   assert.equal(refused.length, 1, d.notes.join('\n'));
