@@ -12,7 +12,7 @@ import type { SourceRef } from '../../model/diagnostic.ts';
 import type { MeshName } from '../../model/mesh.ts';
 import { linkerdInboundJudge } from './linkerd/_inbound.ts';
 import type { ClusterModel, Pod, Protocol, Service, ServicePort } from '../../model/types.ts';
-import type { AuthzHttp } from './istio/_authz-match.ts';
+import { IDENTITY_NOT_KNOWN, type AuthzHttp } from './istio/_authz-match.ts';
 import { authorize, policiesFor, type AuthzVerdict } from './istio/_authz.ts';
 import { effectiveMtls } from './istio/_mtls.ts';
 import { destinationRuleIndex } from './istio/_subsets.ts';
@@ -154,14 +154,15 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
         eff.mode === 'DISABLE'
           ? `the server port's mode is DISABLE (${eff.by})`
           : 'addressed to the pod, not through a Service: Istio may send it through its passthrough cluster without mTLS';
-      if (transport === 'unknown')
-        unknown.push(
-          `whether ${clientPod.namespace}/${clientPod.name}'s proxy uses mTLS for a pod address (not a Service) is not modeled by kubetwin; query the Service instead`,
-        );
     }
+    // Said only where it can change the answer: a STRICT port, or a rule that reads the client's identity.
+    const transportUnknown = `whether ${clientPod?.namespace}/${clientPod?.name}'s proxy uses mTLS for a pod address (not a Service) is not modeled by kubetwin; query the Service instead`;
     const refused = transport === 'plaintext' && eff.mode === 'STRICT';
     if (transport === 'unknown' && eff.mode === 'STRICT')
-      unknown.push(`the server port is STRICT (${eff.by}): it refuses the connection unless it is mTLS`);
+      unknown.push(
+        transportUnknown,
+        `the server port is STRICT (${eff.by}): it refuses the connection unless it is mTLS`,
+      );
     const mtls: MtlsHop = {
       transport,
       ...(transport === 'mtls' ? { clientIdentity: client?.identity, serverIdentity: server.identity } : {}),
@@ -191,6 +192,12 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
       http: q.http,
     });
     notes.push(...authz.notes);
+    if (
+      transport === 'unknown' &&
+      eff.mode !== 'STRICT' &&
+      authz.unknown.some((u) => u.endsWith(IDENTITY_NOT_KNOWN))
+    )
+      unknown.push(transportUnknown);
     const allUnknown = [...new Set([...unknown, ...authz.unknown])].sort();
     return {
       mesh: 'istio',

@@ -89,6 +89,30 @@ test('authorization-policy ALLOW without rules allows nothing', () => {
   assert.equal(run(ap('foo', '  rules: [{}]'), 'foo/sleep').verdict, 'allowed');
 });
 
+test('authorization-policy ALLOW denial names the rule that missed and what it asked, beside an allow-nothing', () => {
+  const viewer = ap(
+    'foo',
+    `${selHttpbin}\n  rules: [{from: [{source: {principals: ["cluster.local/ns/foo/sa/sleep"]}}], to: [{operation: {methods: [GET]}}]}]`,
+    'viewer',
+  );
+  const nothing = ap('foo', '  {}', 'allow-nothing');
+  const post = run(viewer + nothing, 'foo/sleep', undefined, { method: 'POST', path: '/' });
+  assert.equal(post.verdict, 'denied');
+  assert.match(
+    post.pairs[0].mesh!.summary,
+    /viewer spec\.rules\[0\] needs to\.operation\.methods \[GET\] \(the request is POST\); AuthorizationPolicy\/foo\/allow-nothing has no rules/,
+  );
+  assert.equal(post.pairs[0].mesh!.authz?.policy, 'AuthorizationPolicy/foo/viewer');
+  const other = run(viewer + nothing, 'bar/sleep', undefined, { method: 'GET', path: '/' });
+  assert.match(
+    other.pairs[0].mesh!.summary,
+    /needs from\.source\.principals \[cluster\.local\/ns\/foo\/sa\/sleep\] \(the client is cluster\.local\/ns\/bar\/sa\/sleep\)/,
+  );
+  // Only rule-less ALLOW policies: the fix is a new policy, not a change to allow-nothing.
+  assert.equal(run(nothing, 'foo/sleep').pairs[0].mesh!.authz?.allowsNothing, true);
+  assert.equal(post.pairs[0].mesh!.authz?.allowsNothing, undefined);
+});
+
 test('authorization-policy principals and namespaces need mTLS: a plaintext client has neither', () => {
   const p = ap(
     'foo',
@@ -187,6 +211,21 @@ test('authorization-policy CUSTOM, targetRefs and when keys kubetwin does not kn
 test('mesh pod-direct: a meshed client addressing a STRICT pod (not its Service) is unknown', () => {
   const r = run(pa('foo', '  mtls: {mode: STRICT}'), 'bar/sleep', 'foo/httpbin');
   assert.equal(r.verdict, 'unknown');
+});
+
+test('mesh pod-direct: whether the proxy speaks mTLS to a pod address is said only where the answer reads it', () => {
+  // PERMISSIVE and an allow-nothing policy: denied whatever the transport.
+  assert.equal(run(ap('foo', '  {}', 'allow-nothing'), 'bar/sleep', 'foo/httpbin').verdict, 'denied');
+  // No policy: allowed whatever the transport.
+  assert.equal(run('', 'bar/sleep', 'foo/httpbin').verdict, 'allowed');
+  // A rule on the client's principal: plaintext would miss it, so the verdict waits on the transport.
+  const byPrincipal = ap(
+    'foo',
+    `  rules: [{from: [{source: {principals: ["cluster.local/ns/bar/sa/sleep"]}}]}]`,
+  );
+  const r = run(byPrincipal, 'bar/sleep', 'foo/httpbin');
+  assert.equal(r.verdict, 'unknown');
+  assert.ok(r.pairs[0].mesh!.unknown.some((u) => /uses mTLS for a pod address/.test(u)));
 });
 
 test('mesh security gap: Istio security objects without a known mesh make allowed verdicts unknown', () => {

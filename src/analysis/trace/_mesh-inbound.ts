@@ -108,7 +108,9 @@ export function meshInboundHops(
         ? `inject the mesh proxy into ${who}, or set the server port's PeerAuthentication mode to PERMISSIVE`
         : first.m.mesh === 'linkerd'
           ? `authorize ${who} where ${first.m.authz?.policy ?? 'the server port'} decides (an AuthorizationPolicy or ServerAuthorization, or a default inbound policy that admits it)`
-          : `change ${first.m.authz?.policy ?? 'the AuthorizationPolicies of the server'} to admit ${who}`,
+          : first.m.authz?.allowsNothing
+            ? `add an ALLOW AuthorizationPolicy that selects ${first.t.label} and admits ${who} (${first.m.authz.policy} allows nothing)`
+            : `change ${first.m.authz?.policy ?? 'the AuthorizationPolicies of the server'} to admit ${who}`,
     },
   };
 }

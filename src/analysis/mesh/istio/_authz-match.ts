@@ -32,6 +32,9 @@ export interface AuthzFacts {
   readonly http?: AuthzHttp;
 }
 
+/** The reason a rule's verdict waits on whether the client speaks mTLS (a pod address, not a Service). */
+export const IDENTITY_NOT_KNOWN = 'whether the client presents an mTLS identity is not known';
+
 /** Why a value was `unknown`, collected per judgement. */
 export type Unknowns = Set<string>;
 
@@ -74,7 +77,7 @@ function identity(
   what: string,
 ): Tri {
   if (f.peer === 'unknown') {
-    u.add(`${what}: whether the client presents an mTLS identity is not known`);
+    u.add(`${what}: ${IDENTITY_NOT_KNOWN}`);
     return 'unknown';
   }
   const v = f.peer === 'plaintext' ? undefined : pick(f.peer.principal);
@@ -175,7 +178,7 @@ function condition(f: AuthzFacts, c: AuthzCondition, u: Unknowns): Tri {
   if (k === 'destination.port') return value((p) => Number(p) === f.port);
   if (k === 'source.namespace' || k === 'source.principal') {
     if (f.peer === 'unknown') {
-      u.add(`when ${k}: whether the client presents an mTLS identity is not known`);
+      u.add(`when ${k}: ${IDENTITY_NOT_KNOWN}`);
       return 'unknown';
     }
     const p = principalOf(f);
@@ -217,4 +220,56 @@ export function ruleMatches(f: AuthzFacts, r: AuthzRule, u: Unknowns, deny: bool
       .filter((c) => !(dropHttp && isHttpKey(c.key)))
       .map((c) => (f.tcp && isHttpKey(c.key) ? 'no' : condition(f, c, u))),
   ]);
+}
+
+/** What the request shows for one source, operation or condition field, in words. */
+function shown(f: AuthzFacts, field: string): string {
+  const base = field.startsWith('not') ? field[3].toLowerCase() + field.slice(4) : field;
+  if (['principals', 'namespaces', 'serviceAccounts', 'source.principal', 'source.namespace'].includes(base))
+    return f.peer === 'plaintext'
+      ? 'the client sends plaintext: no identity'
+      : `the client is ${principalOf(f)}`;
+  if (['ipBlocks', 'remoteIpBlocks', 'source.ip', 'remote.ip'].includes(base))
+    return `the client is ${f.sourceIp}`;
+  if (base === 'destination.ip') return `the destination is ${f.destinationIp}`;
+  if (base === 'ports' || base === 'destination.port') return `the port is ${f.port}`;
+  if (f.tcp) return 'the port is proxied as TCP: HTTP fields match nothing';
+  if (base === 'methods') return `the request is ${f.http?.method}`;
+  if (base === 'paths') return `the path is ${f.http?.path.split('?')[0]}`;
+  if (base === 'hosts') return `the Host is ${header(f, 'host')}`;
+  const h = field.match(/^request\.headers\[(.+)\]$/)?.[1];
+  const v = h === undefined ? undefined : header(f, h);
+  return v === undefined ? 'the request has no such header' : `the request has ${v}`;
+}
+
+const listed = (vs: readonly string[]) => vs.join(', ');
+
+/**
+ * The first part of a rule that does not match the request (`no`), in words: the field, what it asks and what
+ * the request shows — so a denial by "no ALLOW rule matches" can say which condition the nearest rule missed.
+ * Undefined when no part is a plain `no` (the rule matches, or depends on what is not known).
+ */
+export function firstMiss(f: AuthzFacts, r: AuthzRule): string | undefined {
+  const u: Unknowns = new Set();
+  const fieldMiss = (
+    kind: string,
+    fields: Readonly<Record<string, readonly string[] | undefined>>,
+    judge: (k: string, vs: readonly string[]) => Tri,
+  ) => {
+    for (const [k, vs] of Object.entries(fields))
+      if (judge(k, vs!) === 'no') return `${kind}.${k} [${listed(vs!)}] (${shown(f, k)})`;
+    return undefined;
+  };
+  if (r.from && any(r.from.map((s) => sourceMatch(f, s, u, false))) === 'no')
+    return fieldMiss('from.source', r.from[0].fields, (k, vs) =>
+      f.tcp && httpSourceFields.has(k) ? 'no' : sourceField(f, k, vs, u),
+    );
+  if (r.to && any(r.to.map((o) => operationMatch(f, o, u, false))) === 'no')
+    return fieldMiss('to.operation', r.to[0].fields, (k, vs) =>
+      f.tcp && httpOperationFields.has(k) ? 'no' : operationField(f, k, vs, u),
+    );
+  for (const c of r.when)
+    if ((f.tcp && isHttpKey(c.key) ? 'no' : condition(f, c, u)) === 'no')
+      return `when ${c.key} ${c.values.length ? `[${listed(c.values)}]` : `not [${listed(c.notValues)}]`} (${shown(f, c.key)})`;
+  return undefined;
 }

@@ -10,7 +10,7 @@ import { matches, selectorFromMap } from '../../../lib/labels.ts';
 import type { AuthorizationPolicy } from '../../../model/mesh.ts';
 import type { SourceRef } from '../../../model/diagnostic.ts';
 import type { Pod } from '../../../model/types.ts';
-import { ruleMatches, type AuthzFacts } from './_authz-match.ts';
+import { firstMiss, ruleMatches, type AuthzFacts } from './_authz-match.ts';
 
 export interface AuthzVerdict {
   /** What the modeled policies decide; without an HTTP request, whether some request may pass (L4). */
@@ -29,6 +29,8 @@ export interface AuthzVerdict {
   readonly notes: readonly string[];
   /** Every policy that applies to the pod, sorted. */
   readonly policies: readonly string[];
+  /** Denied because the only ALLOW policies that apply have no rules: a new ALLOW policy is the fix. */
+  readonly allowsNothing?: boolean;
 }
 
 /**
@@ -99,14 +101,26 @@ export function authorize(applicable: readonly AuthorizationPolicy[], facts: Aut
     const l7 = allows.filter((a) => a.t === 'l7');
     if (!maybe.length && !l7.length) {
       const empty = allowPolicies.filter((p) => !p.rules.length);
+      // The rules that missed, each with the first condition it asks that the request does not meet: the nearest
+      // rule is the policy to change, not an allow-nothing beside it.
+      const missed = allows.flatMap((a) => {
+        const why = firstMiss(facts, a.r);
+        return why ? [{ a, why }] : [];
+      });
+      const nearest = missed[0]?.a.p ?? allowPolicies[0];
+      const parts = [
+        ...missed.map((m) => `${at(m.a.p, m.a.r.index)} needs ${m.why}`),
+        ...(empty.length ? [`${empty.map((p) => p.key).join(', ')} has no rules: it allows nothing`] : []),
+      ];
       return {
         ...base,
         allowed: false,
         action: 'ALLOW',
-        policy: allowPolicies[0].key,
-        source: allowPolicies[0].source,
-        reason: empty.length
-          ? `no ALLOW rule matches (${empty.map((p) => p.key).join(', ')} has no rules: it allows nothing)`
+        policy: nearest.key,
+        source: missed[0]?.a.r.source ?? nearest.source,
+        ...(missed.length || allowPolicies.some((p) => p.rules.length) ? {} : { allowsNothing: true }),
+        reason: parts.length
+          ? `no ALLOW rule matches (${parts.join('; ')})`
           : `no rule of the ALLOW policies (${allowPolicies.map((p) => p.key).join(', ')}) matches: denied by default`,
         l7: false,
         // A CUSTOM policy can only deny more; a targetRefs one might be an ALLOW that admits.
