@@ -16,6 +16,8 @@ export interface Resolved {
   readonly label: string;
   readonly endpoints: readonly Endpoint[];
   readonly notes: readonly string[];
+  /** An outside name with no known address, judged at every public range: ranges that disagree make it unknown. */
+  readonly unresolvedName?: string;
 }
 
 const workloadOrder = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
@@ -35,7 +37,7 @@ export function resolveRef(
   role: 'from' | 'to' = 'to',
 ): Resolved | string {
   if (text === 'internet') return { label: 'internet', endpoints: internetParties(blocks), notes: [] };
-  if (text.startsWith('fqdn:')) return fqdnRef(model, text);
+  if (text.startsWith('fqdn:')) return fqdnRef(model, text, blocks);
   if (text.startsWith('ip:')) {
     const ip = canonicalIP(text.slice(3));
     if (!ip) return `"${text}" is not an address (ip:A.B.C.D or ip:x::y)`;
@@ -102,14 +104,27 @@ export function resolveRef(
 
 /**
  * `fqdn:NAME`: an outside name, one endpoint per address the profile's `externalHosts` gives it; the verdict
- * knows the name (Cilium's toFQDNs selects by name).
+ * knows the name (Cilium's toFQDNs selects by name, whatever addresses the name resolves to:
+ * https://docs.cilium.io/en/stable/security/policy/language/#dns-based). A name with no address there (kubetwin
+ * never queries public DNS) is judged at one address per public range, as `internet` is: where every range
+ * agrees the answer does not depend on the address.
  */
-function fqdnRef(model: ClusterModel, text: string): Resolved | string {
+function fqdnRef(model: ClusterModel, text: string, blocks: readonly string[]): Resolved | string {
   const name = text.slice(5).toLowerCase().replace(/\.$/, '');
   if (!name) return `"${text}" must be fqdn:NAME`;
   const ips = model.profile.externalHosts[name];
   if (!ips?.length)
-    return `${name} has no address in the profile's externalHosts (add externalHosts: {${name}: [ADDRESS]} to kubetwin.yaml)`;
+    return {
+      label: text,
+      endpoints: internetParties(blocks).map((e) => ({
+        party: { ...e.party, label: name, fqdn: name } as Party,
+        label: `${name} (${e.label.replace(/^internet /, 'any address in ')})`,
+      })),
+      notes: [
+        `${name} has no address in the profile's externalHosts and kubetwin never queries public DNS: judged at every public address range (add externalHosts: {${name}: [ADDRESS]} to kubetwin.yaml to judge its own addresses)`,
+      ],
+      unresolvedName: name,
+    };
   return {
     label: text,
     endpoints: ips.map((ip) => ({

@@ -244,6 +244,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);
   for (const p of pairs)
     for (const w of p.verdict?.warnings ?? []) if (notModeledWarning.test(w)) reasons.add(w);
+  const unresolved = from.unresolvedName ?? to.unresolvedName;
+  if (unresolved && outcome === 'partial')
+    reasons.add(
+      `${unresolved} has no known address and the policies admit some public ranges but not others: the answer depends on what it resolves to`,
+    );
   const unread = (model.unread ?? []).filter((k) => reachKinds.has(k));
   if (unread.length)
     reasons.add(

@@ -152,3 +152,39 @@ test('reach: from the internet to a LoadBalancer Service with no external addres
     'no note once it has an address',
   );
 });
+
+// https://docs.cilium.io/en/stable/security/policy/language/#dns-based
+test('reach fqdn without externalHosts: judged at every public range; toFQDNs decides by name, disagreeing ranges are unknown', () => {
+  const cilium = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}\n';
+  const fqdnPolicy = `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: fq, namespace: x}\nspec:
+  endpointSelector: {matchLabels: {pod: a}}
+  egress:
+  - toFQDNs: [{matchName: api.github.com}]
+  - toEndpoints: [{matchLabels: {"k8s:io.kubernetes.pod.namespace": kube-system, k8s-app: kube-dns}}]
+    toPorts: [{ports: [{port: "53", protocol: ANY}], rules: {dns: [{matchPattern: "*"}]}}]`;
+  const at = (yaml: string, to: string, profile?: string) => {
+    const r = reach(engineFor(e2eTopology(yaml), profile ? { profile } : {}), {
+      from: 'x/a',
+      to,
+      port: 443,
+      protocol: 'TCP',
+    });
+    assert.ok(typeof r !== 'string', String(r));
+    return r;
+  };
+  const github = at(fqdnPolicy, 'fqdn:api.github.com', cilium);
+  assert.equal(github.verdict, 'allowed');
+  assert.ok(github.pairs.length > 1);
+  assert.match(github.notes.join('\n'), /no address in the profile's externalHosts/);
+  assert.equal(at(fqdnPolicy, 'fqdn:support.github.com', cilium).verdict, 'denied');
+  // An ipBlock admits some public ranges: the answer depends on the address, so it is unknown, not ALLOWED.
+  const someRanges = np(
+    'eg',
+    'x',
+    '  podSelector: {matchLabels: {pod: a}}\n  policyTypes: [Egress]\n  egress: [{to: [{ipBlock: {cidr: 8.8.8.0/24}}]}]',
+  );
+  const google = at(someRanges, 'fqdn:dns.google');
+  assert.equal(google.outcome, 'partial');
+  assert.equal(google.verdict, 'unknown');
+  assert.match(google.unknownReasons.join('\n'), /depends on what it resolves to/);
+});
