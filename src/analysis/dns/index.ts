@@ -95,17 +95,18 @@ export function createDnsFromData(data: DnsData): Dns {
   const { config, index, profile } = data;
   const externalHosts = new Map(Object.entries(profile.externalHosts).map(([k, v]) => [canonicalName(k), v]));
   const ctx: ServerContext = { config, index, externalHosts };
-  // Only the forward answers (the profile's externalHosts) are known for resolvers other than the cluster DNS.
-  const upstreamOnly: ServerContext = {
+  // Only the forward answers (the profile's externalHosts) are known for resolvers other than the cluster DNS;
+  // the answers name the resolver the pod asks (its first nameserver, or the node's own).
+  const upstreamOnly = (nameserver: string): ServerContext => ({
     config: {
       origin: 'default',
       servers: [
-        { zones: ['.'], port: 53, rewrites: [], notModeled: [], forward: { from: '.', to: [nodeResolver] } },
+        { zones: ['.'], port: 53, rewrites: [], notModeled: [], forward: { from: '.', to: [nameserver] } },
       ],
     },
     index,
     externalHosts,
-  };
+  });
   const answer = (q: DnsQuestion) => serve(ctx, q);
   return {
     config,
@@ -117,7 +118,7 @@ export function createDnsFromData(data: DnsData): Dns {
       const server =
         resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '')
           ? ctx
-          : upstreamOnly;
+          : upstreamOnly(resolvConf.nameservers[0] ?? nodeResolver);
       const hosts = podHostsFile(pod, profile.clusterDomain);
       const fromFile = hosts ? lookupHostsFile(hosts, q.name, q.type.toUpperCase()) : [];
       if (fromFile.length) return { pod, resolvConf, walk: hostsFileAnswer(q, fromFile, libc) };

@@ -71,6 +71,16 @@ describe('pod resolv.conf (dnsPolicy, dnsConfig)', () => {
       'search shop.svc.cluster.local svc.cluster.local cluster.local corp.example\nnameserver 10.96.0.10\nnameserver 8.8.8.8\noptions ndots:1\n',
     );
   });
+
+  it('a nameserver other than the cluster DNS: its answers name that server, never the cluster DNS or the node', () => {
+    const none = pod({
+      dnsPolicy: 'None',
+      dnsConfig: { nameservers: ['192.0.2.1'], searches: [], options: [] },
+    });
+    const r = dns.resolveFrom(none, { name: 'web.shop.svc.cluster.local', type: 'A' });
+    assert.equal(r.walk.rcode, 'NXDOMAIN');
+    assert.match(r.walk.final.notes.join('\n'), /forwarded to 192\.0\.2\.1: kubetwin sends no query/);
+  });
 });
 
 describe('search-list walk', () => {
