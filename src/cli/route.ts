@@ -15,11 +15,12 @@ import { clientPod, compileMesh } from '../analysis/mesh/index.ts';
 import { meshRouteJson, renderMeshRoute } from '../render/mesh-route.ts';
 import { istioGatewayRouteJson, renderIstioGatewayRoute } from '../render/istio-gateway-route.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
-import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
+import { exitCodes, loadCluster, withInputOptions, type InputOptions, type Loaded } from './_common.ts';
+import { defaultVia } from '../analysis/route/_routers.ts';
 import type { Io } from './io.ts';
 
 interface RouteOptions extends InputOptions {
-  via: string;
+  via?: string;
   listenerPort?: string;
   request?: string;
   header?: string[];
@@ -46,9 +47,9 @@ export function routeCommand(io: Io): Command {
       '<url>',
       'the request URL, e.g. https://api.example.com/path?q=1; or a connection: tls://SNI[:PORT], tcp://HOST:PORT, udp://HOST:PORT (with --via mesh or istio-gateway: tcp and tls)',
     )
-    .requiredOption(
+    .option(
       '--via <router>',
-      'ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME] (OpenShift Routes), istio-gateway[:NAMESPACE/NAME], or mesh (with --from)',
+      'ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME] (OpenShift Routes), istio-gateway[:NAMESPACE/NAME], or mesh (with --from); default: the only Ingress class, Gateway or router in the input',
     )
     .option('--from <ref>', 'with --via mesh: the client, NS/NAME of a pod or workload')
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
@@ -81,44 +82,63 @@ export function routeCommand(io: Io): Command {
     );
   withInputOptions(cmd).action(async (url: string, opts: RouteOptions) => {
     if (opts.via === 'mesh') return meshRoute(io, url, opts);
-    if (opts.via === 'istio-gateway' || opts.via.startsWith('istio-gateway:'))
+    if (opts.via === 'istio-gateway' || opts.via?.startsWith('istio-gateway:'))
       return istioGatewayRoute(io, url, opts);
-    const via = parseVia(opts.via);
-    const port = opts.listenerPort === undefined ? undefined : Number(opts.listenerPort);
-    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
-      return fail(io, `--listener-port "${opts.listenerPort}" is not a port number`);
-    const conn = parseConnection(url, port);
-    if (typeof via === 'string') return fail(io, via);
-    if (conn !== undefined) return connectionRoute(io, conn, via, opts);
-    const req = parseRequest({
-      url,
-      method: opts.request,
-      headers: opts.header,
-      listenerPort: port,
-      sni: opts.sni,
-      clientCertificate: opts.clientCert,
-    });
-    if (typeof req === 'string') return fail(io, req);
-    if (opts.sni !== undefined && req.scheme !== 'https') return fail(io, '--sni needs an https URL');
-    if (opts.at && Number.isNaN(Date.parse(opts.at))) return fail(io, `--at "${opts.at}" is not a date`);
-    const loaded = await loadCluster(opts, io);
-    if (typeof loaded === 'number') return io.exit(loaded);
-    const model = loaded.cluster.model;
-    const router = compileRouter(model, {
-      via,
-      controller: opts.controller,
-      strictPrefixMatching: opts.strictPrefix,
-      certificates: parseTlsSecrets(model.routing),
-      now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
-    });
-    if (typeof router === 'string') return fail(io, router);
-    const result = router.explain(req);
-    io.stdout(
-      opts.output === 'json' ? JSON.stringify(routeJson(result), null, 2) + '\n' : renderRoute(result),
-    );
-    io.exit(loaded.inputExit || (routeDelivered(result) ? exitCodes.ok : exitCodes.findings));
+    if (opts.via === undefined) return routeWithDefaultVia(io, url, opts);
+    return routeThrough(io, url, { ...opts, via: opts.via });
   });
   return cmd;
+}
+
+/** `route --via ingress-class:NAME | gateway:NS/NAME | router[:NAME] URL`, over `preloaded` when the caller loaded. */
+async function routeThrough(
+  io: Io,
+  url: string,
+  opts: RouteOptions & { via: string },
+  preloaded?: Loaded,
+): Promise<void> {
+  const via = parseVia(opts.via);
+  const port = opts.listenerPort === undefined ? undefined : Number(opts.listenerPort);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+    return fail(io, `--listener-port "${opts.listenerPort}" is not a port number`);
+  const conn = parseConnection(url, port);
+  if (typeof via === 'string') return fail(io, via);
+  if (conn !== undefined) return connectionRoute(io, conn, via, opts, preloaded);
+  const req = parseRequest({
+    url,
+    method: opts.request,
+    headers: opts.header,
+    listenerPort: port,
+    sni: opts.sni,
+    clientCertificate: opts.clientCert,
+  });
+  if (typeof req === 'string') return fail(io, req);
+  if (opts.sni !== undefined && req.scheme !== 'https') return fail(io, '--sni needs an https URL');
+  if (opts.at && Number.isNaN(Date.parse(opts.at))) return fail(io, `--at "${opts.at}" is not a date`);
+  const loaded = preloaded ?? (await loadCluster(opts, io));
+  if (typeof loaded === 'number') return io.exit(loaded);
+  const model = loaded.cluster.model;
+  const router = compileRouter(model, {
+    via,
+    controller: opts.controller,
+    strictPrefixMatching: opts.strictPrefix,
+    certificates: parseTlsSecrets(model.routing),
+    now: opts.at ? new Date(opts.at).toISOString() : new Date().toISOString(),
+  });
+  if (typeof router === 'string') return fail(io, router);
+  const result = router.explain(req);
+  io.stdout(opts.output === 'json' ? JSON.stringify(routeJson(result), null, 2) + '\n' : renderRoute(result));
+  io.exit(loaded.inputExit || (routeDelivered(result) ? exitCodes.ok : exitCodes.findings));
+}
+
+/** `route URL` without `--via`: the only router in the input (said on the first line), or the list to choose from. */
+async function routeWithDefaultVia(io: Io, url: string, opts: RouteOptions): Promise<void> {
+  const loaded = await loadCluster(opts, io);
+  if (typeof loaded === 'number') return io.exit(loaded);
+  const picked = defaultVia(loaded.cluster.model);
+  if ('error' in picked) return fail(io, picked.error);
+  if (opts.output !== 'json') io.stdout(`via ${picked.via} (the only router in the input)\n`);
+  return routeThrough(io, url, { ...opts, via: picked.via }, loaded);
 }
 
 /** `route --via gateway:NS/NAME tls://SNI:PORT | tcp://HOST:PORT | udp://HOST:PORT`: a Layer-4 connection. */
@@ -127,9 +147,10 @@ async function connectionRoute(
   conn: ReturnType<typeof parseConnection>,
   via: Exclude<ReturnType<typeof parseVia>, string>,
   opts: RouteOptions,
+  preloaded?: Loaded,
 ): Promise<void> {
   if (typeof conn === 'string' || conn === undefined) return fail(io, String(conn));
-  const loaded = await loadCluster(opts, io);
+  const loaded = preloaded ?? (await loadCluster(opts, io));
   if (typeof loaded === 'number') return io.exit(loaded);
   const router = compileRouter(loaded.cluster.model, { via });
   if (typeof router === 'string') return fail(io, router);
@@ -168,7 +189,7 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
  * (the Istio Gateway server, the bound VirtualService, the destinations).
  */
 async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
-  const rest = opts.via.slice('istio-gateway'.length + 1);
+  const rest = (opts.via ?? '').slice('istio-gateway'.length + 1);
   const gateway = rest ? (rest.includes('/') ? rest : `default/${rest}`) : undefined;
   const asked = meshRequest(url, opts);
   if (typeof asked === 'string') return fail(io, asked);

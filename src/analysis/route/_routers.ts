@@ -1,0 +1,36 @@
+/**
+ * The routers a request from outside can enter through, as `--via` values: each IngressClass (and each class an
+ * Ingress names without one), each Gateway, and the OpenShift router when Routes exist. `route` without `--via`
+ * takes the only one, or lists them.
+ */
+import type { ClusterModel } from '../../model/types.ts';
+
+export function routerCandidates(model: ClusterModel): string[] {
+  const r = model.routing;
+  if (!r) return [];
+  const classes = new Set<string>(r.ingressClasses.map((c) => c.name));
+  for (const i of r.ingresses) {
+    const named = i.ingressClassName ?? i.classAnnotation;
+    if (named) classes.add(named);
+  }
+  return [
+    ...[...classes].sort().map((c) => `ingress-class:${c}`),
+    ...r.gateways.map((g) => `gateway:${g.namespace}/${g.name}`).sort(),
+    ...(r.openshiftRoutes?.length ? ['router'] : []),
+  ];
+}
+
+/** The `--via` to use when none was given: the only router, or why there is none to pick. */
+export function defaultVia(model: ClusterModel): { via: string } | { error: string } {
+  const all = routerCandidates(model);
+  if (all.length === 1) return { via: all[0] };
+  if (!all.length) {
+    const classless = model.routing?.ingresses.length ?? 0;
+    return {
+      error: classless
+        ? `--via is needed: the input has ${classless} Ingress(es) but no IngressClass and no class named on them (doctor: ingress-class-unresolved); give --via ingress-class:NAME for the controller that serves them`
+        : '--via is needed: the input has no IngressClass, Gateway or OpenShift Route (for east-west traffic use --via mesh --from NS/NAME)',
+    };
+  }
+  return { error: `--via is needed: the input has ${all.length} routers: ${all.join(', ')}` };
+}

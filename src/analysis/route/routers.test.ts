@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
+import { defaultVia, routerCandidates } from './_routers.ts';
+
+const ingress = (name: string, cls?: string) =>
+  `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: ${name}}\nspec:\n${cls ? `  ingressClassName: ${cls}\n` : ''}  defaultBackend: {service: {name: s, port: {number: 80}}}`;
+const gateway = `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: infra}\nspec: {gatewayClassName: x, listeners: [{name: http, port: 80, protocol: HTTP}]}`;
+const viaOf = (...docs: string[]) => defaultVia(buildYaml(docs.join('\n---\n')).model);
+
+test('route without --via: the only Ingress class or Gateway of the input is taken', () => {
+  assert.deepEqual(viaOf(ingress('a', 'nginx'), ingress('b', 'nginx')), { via: 'ingress-class:nginx' });
+  assert.deepEqual(viaOf(gateway), { via: 'gateway:infra/edge' });
+});
+
+test('route without --via: several routers are listed to choose from; none, or classless Ingresses, say why', () => {
+  const two = viaOf(ingress('a', 'nginx'), gateway);
+  assert.ok('error' in two);
+  assert.match(two.error, /2 routers: ingress-class:nginx, gateway:infra\/edge/);
+  assert.deepEqual(routerCandidates(buildYaml(`${ingress('a', 'nginx')}\n---\n${gateway}`).model), [
+    'ingress-class:nginx',
+    'gateway:infra/edge',
+  ]);
+  const classless = viaOf(ingress('a'));
+  assert.ok('error' in classless && /no IngressClass and no class named on them/.test(classless.error));
+  const none = viaOf('apiVersion: v1\nkind: Namespace\nmetadata: {name: x}');
+  assert.ok('error' in none && /no IngressClass, Gateway or OpenShift Route/.test(none.error));
+});
