@@ -7,8 +7,8 @@ import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_
 import type { Io } from './io.ts';
 
 interface ReachOptions extends InputOptions {
-  from: string;
-  to: string;
+  from?: string;
+  to?: string;
   port: string;
   protocol: Protocol;
   output: 'text' | 'json';
@@ -27,8 +27,10 @@ export function reachCommand(io: Io): Command {
     .description(
       'can REF talk to REF on a port, and which NetworkPolicy (or Cilium policy) rule decided (REF: ns/pod, ns/WORKLOAD, service:ns/NAME, ip:ADDR, fqdn:NAME, internet)',
     )
-    .requiredOption('--from <ref>', 'source')
-    .requiredOption('--to <ref>', 'destination (for service:ns/NAME the port is the Service port)')
+    .argument('[from]', 'source REF (or --from)')
+    .argument('[to]', 'destination REF (or --to)')
+    .option('--from <ref>', 'source')
+    .option('--to <ref>', 'destination (for service:ns/NAME the port is the Service port)')
     .requiredOption('--port <port>', 'destination port')
     .addOption(new Option('--protocol <protocol>', 'protocol').choices(['TCP', 'UDP', 'SCTP']).default('TCP'))
     .addOption(
@@ -47,29 +49,36 @@ export function reachCommand(io: Io): Command {
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
     );
-  withInputOptions(cmd).action(async (opts: ReachOptions) => {
-    const port = Number(opts.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535)
-      return fail(io, `--port "${opts.port}" is not a port number (1-65535)`);
-    const loaded = await loadCluster(opts, io);
-    if (typeof loaded === 'number') return io.exit(loaded);
-    const engine = new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork });
-    const http = httpRequest(opts);
-    if (typeof http === 'string') return fail(io, http);
-    const result = reach(engine, {
-      from: opts.from,
-      to: opts.to,
-      port,
-      protocol: opts.protocol,
-      ...(http ? { http } : {}),
-    });
-    if (typeof result === 'string') return fail(io, result);
-    io.stdout(
-      opts.output === 'json' ? JSON.stringify(reachJson(result), null, 2) + '\n' : renderReach(result),
-    );
-    // An unknown is not a pass: exit 1, as for a denial.
-    io.exit(loaded.inputExit || (result.verdict === 'allowed' ? exitCodes.ok : exitCodes.findings));
-  });
+  withInputOptions(cmd).action(
+    async (fromArg: string | undefined, toArg: string | undefined, given: ReachOptions) => {
+      const from = given.from ?? fromArg;
+      const to = given.to ?? (given.from === undefined ? toArg : fromArg);
+      if (from === undefined || to === undefined)
+        return fail(io, 'give the two ends: kubetwin reach FROM TO --port P (or --from FROM --to TO)');
+      const opts = { ...given, from, to };
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        return fail(io, `--port "${opts.port}" is not a port number (1-65535)`);
+      const loaded = await loadCluster(opts, io);
+      if (typeof loaded === 'number') return io.exit(loaded);
+      const engine = new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork });
+      const http = httpRequest(opts);
+      if (typeof http === 'string') return fail(io, http);
+      const result = reach(engine, {
+        from: opts.from,
+        to: opts.to,
+        port,
+        protocol: opts.protocol,
+        ...(http ? { http } : {}),
+      });
+      if (typeof result === 'string') return fail(io, result);
+      io.stdout(
+        opts.output === 'json' ? JSON.stringify(reachJson(result), null, 2) + '\n' : renderReach(result),
+      );
+      // An unknown is not a pass: exit 1, as for a denial.
+      io.exit(loaded.inputExit || (result.verdict === 'allowed' ? exitCodes.ok : exitCodes.findings));
+    },
+  );
   return cmd;
 }
 
