@@ -9,12 +9,16 @@ const addonSource = { file: '<addon>', doc: 0, line: 1, column: 1 };
  * `kube-dns` Service at the profile's DNS IP, and kube-proxy on every node. Each is added only when the
  * manifests do not define an object with the same key. CoreDNS is `system-cluster-critical` and kube-proxy
  * `system-node-critical`, as kubeadm deploys them, so they keep their places when nodes are full.
+ * k3s runs kube-proxy inside its own server and agent processes, not as pods (`--disable-kube-proxy` turns it
+ * off), so on a k3s cluster (`kubeProxyPods: false`) no kube-proxy pods are added.
  * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
+ * https://docs.k3s.io/architecture https://docs.k3s.io/cli/server
  */
 export function addonObjects(
   profile: Profile,
   firstAddressOfServiceCidr: string,
   apiServerIP: string | undefined,
+  options: { readonly kubeProxyPods?: boolean } = {},
 ): RawObject[] {
   const dnsPorts = [
     { name: 'dns', containerPort: 53, protocol: 'UDP' },
@@ -117,5 +121,6 @@ export function addonObjects(
       },
     },
   ];
-  return objects.map((body) => rawFromData(body, addonSource));
+  const kept = options.kubeProxyPods === false ? objects.filter((o) => o.kind !== 'DaemonSet') : objects;
+  return kept.map((body) => rawFromData(body, addonSource));
 }

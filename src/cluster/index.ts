@@ -106,7 +106,11 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
         .filter((e) => e.kind === 'Service' && e.f.get(['metadata', 'uid']) !== undefined)
         .map((e) => e.f.str(['spec', 'clusterIP'])),
     );
-    const made = () => addonObjects(profile, firstServiceIP, firstNodeIP);
+    // A k3s node (its kubelet version says +k3s) runs kube-proxy in the k3s process: no kube-proxy pods.
+    const k3s = userEnvs.some(
+      (e) => e.kind === 'Node' && /\+k3s/.test(e.f.str(['status', 'nodeInfo', 'kubeletVersion']) ?? ''),
+    );
+    const made = () => addonObjects(profile, firstServiceIP, firstNodeIP, { kubeProxyPods: !k3s });
     const addonRaws = memo ? memo.addons(made) : made();
     const addons = readEnvelopes(addonRaws, 'default', sink).filter(
       (e) => !taken.has(e.key) && !(e.kind === 'Service' && heldIPs.has(e.f.str(['spec', 'clusterIP']))),

@@ -399,3 +399,14 @@ test('owner-refused: pods of a refused Deployment stay grouped into it by ownerR
   );
   assert.deepEqual(shopPods(model), ['web-6d4cf56db6-aaaaa']);
 });
+
+// https://docs.k3s.io/architecture: k3s runs kube-proxy inside its server and agent processes.
+test('addon kube-proxy: a k3s cluster (kubelet version +k3s) gets no kube-proxy pods; CoreDNS is still added', () => {
+  const node = (name: string, version: string) =>
+    `---\napiVersion: v1\nkind: Node\nmetadata: {name: ${name}}\nspec: {podCIDR: 10.42.0.0/24}\nstatus:\n  addresses: [{type: InternalIP, address: 192.168.50.10}]\n  nodeInfo: {kubeletVersion: ${version}}\n`;
+  const k3s = buildYaml(ns + node('k3s-server-0', 'v1.30.4+k3s1')).model;
+  assert.equal(k3s.pods.filter((p) => p.name.startsWith('kube-proxy-')).length, 0);
+  assert.ok(k3s.pods.some((p) => p.name.startsWith('coredns-')));
+  const kubeadm = buildYaml(ns + node('n1', 'v1.30.4')).model;
+  assert.equal(kubeadm.pods.filter((p) => p.name.startsWith('kube-proxy-')).length, 1);
+});

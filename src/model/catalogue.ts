@@ -707,6 +707,12 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'Node',
+    path: 'status.nodeInfo.kubeletVersion',
+    level: 'modeled',
+    note: 'a +k3s kubelet: the CNI is inferred as k3s flannel, and no kube-proxy pods are added (k3s runs kube-proxy in its own process)',
+  },
+  {
+    kind: 'Node',
     path: 'spec.taints',
     level: 'ignored',
     note: 'taints do not keep pods off nodes in the model',

@@ -27,6 +27,7 @@ export const coreFields: readonly KindFields[] = [
       status.addresses list
       status.addresses.*.address string
       status.addresses.*.type string
+      status.nodeInfo.kubeletVersion string
     `,
   },
   {
