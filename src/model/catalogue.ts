@@ -40,7 +40,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Node',
     namespaced: false,
     level: 'modeled',
-    note: 'name, labels (kubelet well-known labels added where missing), zone, InternalIP (status.addresses), spec.podCIDRs, unschedulable; a node only pods name is added with their status.hostIP',
+    note: 'name, labels (kubelet well-known labels added where missing), zone, InternalIP (status.addresses), spec.podCIDRs, unschedulable, status.nodeInfo.kubeletVersion (a +k3s kubelet: k3s flannel inferred, no kube-proxy pods, as k3s runs kube-proxy in its own process); a node only pods name is added with their status.hostIP',
   },
   {
     group: '',
@@ -704,12 +704,6 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.loadBalancerClass',
     level: 'ignored',
     note: "every LoadBalancer is given the profile's address or stays <pending>",
-  },
-  {
-    kind: 'Node',
-    path: 'status.nodeInfo.kubeletVersion',
-    level: 'modeled',
-    note: 'a +k3s kubelet: the CNI is inferred as k3s flannel, and no kube-proxy pods are added (k3s runs kube-proxy in its own process)',
   },
   {
     kind: 'Node',
