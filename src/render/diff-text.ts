@@ -11,7 +11,6 @@ export interface DiffTextOptions {
 /** The diff on one screen: counts, then each layer's effects (capped) with their cause, then object changes. */
 export function renderDiffText(diff: ClusterDiff, options: DiffTextOptions): string {
   const max = options.perLayer ?? 4;
-  const cut = (t: string) => (t.length > 90 ? `${t.slice(0, 89)}…` : t);
   const s = diff.summary;
   const lines = [`kubetwin diff — ${options.title}`, ''];
   lines.push(
@@ -30,7 +29,8 @@ export function renderDiffText(diff: ClusterDiff, options: DiffTextOptions): str
     if (!list.length) continue;
     lines.push('', `${layerTitle[layer].toUpperCase()} (${list.length})`);
     for (const e of list.slice(0, max)) {
-      lines.push(`  [${tag(e)}] ${e.subject}: ${cut(e.before)} → ${cut(e.after)}`);
+      const [before, after] = cutPair(e.before, e.after);
+      lines.push(`  [${tag(e)}] ${e.subject}: ${before} → ${after}`);
       for (const d of e.details.filter((d) => d !== 'opened' && d !== 'closed')) lines.push(`      ${d}`);
       lines.push(`      ${causeText(e.cause, diff, 3)}`);
     }
@@ -43,4 +43,21 @@ export function renderDiffText(diff: ClusterDiff, options: DiffTextOptions): str
   }
   for (const n of diff.notes) lines.push('', `Note: ${n}`);
   return lines.join('\n') + '\n';
+}
+
+const width = 90;
+
+/**
+ * Before and after cut to one line each so that what differs stays visible: a long common start (the same
+ * backend, the same certificate name) is elided on both sides rather than the differing end cut off.
+ */
+export function cutPair(before: string, after: string): [string, string] {
+  const cut = (t: string) => (t.length > width ? `${t.slice(0, width - 1)}…` : t);
+  if (before.length <= width && after.length <= width) return [before, after];
+  let same = 0;
+  while (same < before.length && same < after.length && before[same] === after[same]) same++;
+  // Keep a little context before the first difference, from a word start.
+  const from = same < 30 ? 0 : Math.max(0, before.lastIndexOf(' ', same - 20) + 1);
+  if (from === 0) return [cut(before), cut(after)];
+  return [cut(`…${before.slice(from)}`), cut(`…${after.slice(from)}`)];
 }
