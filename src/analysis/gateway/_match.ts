@@ -78,7 +78,8 @@ export function describeMatch(m: RouteMatch): string {
  * then most query matches. Lower sorts first.
  * https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
  */
-export function matchRank(m: RouteMatch): number[] {
+export function matchRank(m: RouteMatch, kind: 'HTTPRoute' | 'GRPCRoute' = 'HTTPRoute'): number[] {
+  if (kind === 'GRPCRoute') return grpcMatchRank(m);
   const t = m.path?.type;
   return [
     t === 'Exact' ? 0 : t === 'PathPrefix' ? 1 : 2,
@@ -87,4 +88,17 @@ export function matchRank(m: RouteMatch): number[] {
     -m.headers.length,
     -m.queryParams.length,
   ];
+}
+
+/**
+ * GRPCRoute's precedence between matches of one hostname: the most characters in a matching service, then in a
+ * matching method, then the most header matches (a match without a method matches every service and method).
+ * Ranked after every HTTPRoute match: the spec forbids merging GRPCRoutes and HTTPRoutes on one hostname, so
+ * which one an implementation prefers is its own.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#grpcrouterule
+ */
+export function grpcMatchRank(m: RouteMatch): number[] {
+  const [service = '*', method = '*'] = (m.grpcMethod ?? '*/*').split('/');
+  const chars = (s: string) => (s === '*' ? 0 : s.length);
+  return [3, -chars(service), -chars(method), -m.headers.length, 0];
 }

@@ -202,7 +202,7 @@ export function compileGatewayRouter(
               match: describeMatch(match),
             },
             rank: [
-              ...matchRank(match),
+              ...matchRank(match, a.route.kind),
               ts,
               `${a.route.namespace}/${a.route.name}`,
               a.route.kind,

@@ -29,11 +29,15 @@ data: {other: x}
 `;
 
 /** The decision, with its losers and notes, of `url` through Gateway `default/gw` of `text`; throws what refuses it. */
-export function explainViaGateway(text: string, url: string) {
+export function explainViaGateway(
+  text: string,
+  url: string,
+  request: { readonly method?: string; readonly headers?: readonly string[] } = {},
+) {
   const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
   const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
   if (typeof r === 'string') throw new Error(r);
-  const req = parseRequest({ url });
+  const req = parseRequest({ url, ...request });
   if (typeof req === 'string') throw new Error(req);
   return r.explain(req).decision;
 }

@@ -99,7 +99,7 @@ export function gammaTables(
             matchIndex,
             port: p.port,
             rank: [
-              ...matchRank(match),
+              ...matchRank(match, route.kind),
               route.creationTimestamp ?? '9999',
               `${route.namespace}/${route.name}`,
               rule.index,

@@ -307,7 +307,7 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
             r.route.rules.flatMap((rule) =>
               rule.matches
                 .filter((m) => !matchFailure(m, req, false))
-                .map((m) => ({ r, rank: matchRank(m) })),
+                .map((m) => ({ r, rank: matchRank(m, r.route.kind) })),
             ),
           )
           .sort((a, b) => {
