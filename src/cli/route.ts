@@ -17,6 +17,7 @@ import { istioGatewayRouteJson, renderIstioGatewayRoute } from '../render/istio-
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions, type Loaded } from './_common.ts';
 import { defaultVia } from '../analysis/route/_routers.ts';
+import { meshRouteNotes } from '../analysis/unmodeled/index.ts';
 import type { Io } from './io.ts';
 
 interface RouteOptions extends InputOptions {
@@ -175,13 +176,18 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
   const model = loaded.cluster.model;
   const client = clientPod(model, opts.from, opts.namespace);
   if (typeof client === 'string') return fail(io, client);
-  const decision = compileMesh(model).route(req, client);
-  if (typeof decision === 'string') return fail(io, decision);
+  const routed = compileMesh(model).route(req, client);
+  if (typeof routed === 'string') return fail(io, routed);
+  const unknown = meshRouteNotes(model, [client.namespace, ...routed.destinations.map((d) => d.namespace)]);
+  const decision = unknown.length ? { ...routed, notes: [...routed.notes, ...unknown] } : routed;
   const result = { ...asked, decision };
   io.stdout(
     opts.output === 'json' ? JSON.stringify(meshRouteJson(result), null, 2) + '\n' : renderMeshRoute(result),
   );
-  io.exit(loaded.inputExit || (meshDelivered(decision) ? exitCodes.ok : exitCodes.findings));
+  // An answer objects kubetwin does not model may change is not a pass.
+  io.exit(
+    loaded.inputExit || (meshDelivered(decision) && !unknown.length ? exitCodes.ok : exitCodes.findings),
+  );
 }
 
 /**

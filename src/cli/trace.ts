@@ -8,7 +8,13 @@ import {
   type Flow,
   type FlowTarget,
 } from '../analysis/flows/index.ts';
-import { createTraceContext, trace, traceFlow, type JudgedFlow } from '../analysis/trace/index.ts';
+import {
+  createTraceContext,
+  trace,
+  traceFlow,
+  type JudgedFlow,
+  type Trace,
+} from '../analysis/trace/index.ts';
 import { renderTraceText, renderFlowTracesText } from '../render/trace-text.ts';
 import { renderTraceMd, renderFlowTracesMd } from '../render/trace-md.ts';
 import { renderHubble } from '../render/hubble.ts';
@@ -142,7 +148,9 @@ export function traceCommand(io: Io): Command {
       else io.stdout(opts.output === 'md' ? renderFlowTracesMd(traces) : renderFlowTracesText(traces));
       return io.exit(
         loaded.inputExit ||
-          (traces.every((t) => t.outcome === 'delivered') ? exitCodes.ok : exitCodes.findings),
+          (traces.every((t) => t.steps.every((s) => answeredDelivered(s.trace)))
+            ? exitCodes.ok
+            : exitCodes.findings),
       );
     }
     const from = parseFlowSource(opts.from!, opts.namespace);
@@ -174,10 +182,13 @@ export function traceCommand(io: Io): Command {
             ? renderTraceMd(t)
             : renderTraceText(t),
     );
-    io.exit(loaded.inputExit || (t.outcome === 'delivered' ? exitCodes.ok : exitCodes.findings));
+    io.exit(loaded.inputExit || (answeredDelivered(t) ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;
 }
+
+/** Delivered, and no object kubetwin does not model may change it: an unknown is not a pass (exit 1). */
+const answeredDelivered = (t: Trace) => t.outcome === 'delivered' && !t.unknown?.length;
 
 /**
  * The target with `-H 'Name: value'` headers (names lowercased, as HTTP/2 and Envoy carry them); an error message

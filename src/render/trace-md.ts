@@ -7,7 +7,7 @@ const esc = (s: string) => s.replace(/\|/g, '\\|');
 /** A trace as a Markdown table of hops, the outcome and the fix. */
 export function renderTraceMd(t: Trace): string {
   const lines = [
-    `#### \`${t.from}\` → \`${t.to}\`: **${t.outcome}**`,
+    `#### \`${t.from}\` → \`${t.to}\`: **${t.unknown?.length ? `unknown (modeled: ${t.outcome})` : t.outcome}**`,
     '',
     '| # | | hop | what | decided by |',
     '| --- | --- | --- | --- | --- |',
@@ -25,6 +25,8 @@ export function renderTraceMd(t: Trace): string {
     );
   });
   if (t.failure) lines.push('', `**Fails at hop ${t.failure.hop + 1}:** ${t.failure.reason}`);
+  if (t.unknown?.length)
+    lines.push('', `**Unknown:** objects kubetwin does not model may change this: ${t.unknown.join(', ')}`);
   if (t.fix)
     lines.push('', `**Fix:** ${t.fix.summary}`, ...(t.fix.patch ? ['', '```yaml', t.fix.patch, '```'] : []));
   return lines.join('\n') + '\n';

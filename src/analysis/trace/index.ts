@@ -83,6 +83,7 @@ function finish(
   candidates = delivered.length,
 ): Trace {
   const failedAt = hops.findIndex((h) => h.verdict === 'fail');
+  const unknown = [...new Set(hops.flatMap((h) => h.unknown ?? []))].sort();
   const outcome = delivered.length === 0 ? 'failed' : delivered.length < candidates ? 'partial' : 'delivered';
   hops.push(
     outcome === 'failed'
@@ -111,6 +112,7 @@ function finish(
       ? { failure: { hop: failedAt >= 0 ? failedAt : hops.length - 1, reason } }
       : {}),
     ...(outcome !== 'delivered' && fix ? { fix } : {}),
+    ...(unknown.length ? { unknown } : {}),
   };
 }
 

@@ -64,6 +64,11 @@ export interface Trace {
   /** The first hop that fails, and why. */
   readonly failure?: { readonly hop: number; readonly reason: string };
   readonly fix?: Fix;
+  /**
+   * Keys of objects kubetwin does not model that may change a hop of this trace (every hop's `unknown`): the
+   * outcome is then what the modeled objects say, not an answer.
+   */
+  readonly unknown?: readonly string[];
 }
 
 export interface FlowTrace {

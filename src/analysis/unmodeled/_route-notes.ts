@@ -80,3 +80,20 @@ export function routeNotes(model: ClusterModel, answer: RouteAnswer): string[] {
     ...unmodeledFieldNotes(model, answer),
   ];
 }
+
+/**
+ * East-west: the unmodeled objects that may change where a meshed client's request goes (an Istio Sidecar that
+ * narrows what the client's proxy knows, an EnvoyFilter): routing objects in the client's or a destination's
+ * namespace, or cluster-wide ones. Conservative, as `touchingConnection` is.
+ */
+export function meshRouteNotes(model: ClusterModel, namespaces: readonly string[]): string[] {
+  return unmodeledObjects(model)
+    .filter(
+      (o) =>
+        o.affects.includes('routing') && (o.scope === 'cluster' || namespaces.includes(o.namespace ?? '')),
+    )
+    .map(
+      (o) =>
+        `unknown: ${describeObject(o)} applies here and kubetwin does not model it (${o.note}); it may change where this request goes`,
+    );
+}

@@ -11,7 +11,13 @@ export {
   type RequestNames,
   type UnmodeledObject,
 } from './_objects.ts';
-export { routeNotes, unmodeledFieldNotes, unmodeledRouteObjects, type RouteAnswer } from './_route-notes.ts';
+export {
+  meshRouteNotes,
+  routeNotes,
+  unmodeledFieldNotes,
+  unmodeledRouteObjects,
+  type RouteAnswer,
+} from './_route-notes.ts';
 export {
   ipBlockPodWarnings,
   matrixUnknown,
