@@ -179,7 +179,6 @@ function shapeFactory(keys: readonly string[]): (next: () => unknown) => Record<
   const fields = keys.map(
     (k) => `${k === '__proto__' ? `[${JSON.stringify(k)}]` : JSON.stringify(k)}: next()`,
   );
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- keys are quoted with JSON.stringify
   return new Function('next', `return { ${fields.join(', ')} };`) as (
     next: () => unknown,
   ) => Record<string, unknown>;
