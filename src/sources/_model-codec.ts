@@ -21,15 +21,14 @@ const enum Tag {
   /** `doubles[payload]`: a finite number that is not a small integer (or is -0: `Special`). */
   Double = 5,
   String = 6,
+  /** An array of `payload` items, which follow. */
   Array = 7,
+  /** An object of shape `payload`, its values following in the shape's key order. */
   Object = 8,
-  /** The shared object or array numbered `payload`, written before. */
+  /** The object or array numbered `payload` (in order of appearance), met before. */
   Ref = 9,
-  /** An array read more than once: numbered in order of appearance, its items follow. */
-  SharedArray = 10,
-  SharedObject = 11,
   /** `specials[payload]`. */
-  Special = 12,
+  Special = 10,
 }
 
 const specials = [-0, NaN, Infinity, -Infinity];
@@ -62,49 +61,6 @@ class Tokens {
 /** An object made by a literal: read back as one (class instances and null-prototype objects would not be). */
 const isPlainObject = (v: object) => Object.getPrototypeOf(v) === Object.prototype;
 
-/** Counts how often each object or array is reached; refuses what cannot be stored, naming its path. */
-function countReferences(root: unknown): Map<object, number> {
-  const counts = new Map<object, number>();
-  const path: (string | number)[] = [];
-  // The objects on the path: one met again there is a cycle, which reading back could not rebuild.
-  const open = new Set<object>();
-  const refuse = (what: string) => {
-    throw new Error(
-      `model cache: $${path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')} ${what}`,
-    );
-  };
-  const visit = (v: unknown): void => {
-    if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') refuse(`is a ${typeof v}`);
-    if (typeof v !== 'object' || v === null) return;
-    const n = counts.get(v);
-    counts.set(v, (n ?? 0) + 1);
-    if (open.has(v)) refuse('holds itself');
-    if (n !== undefined) return;
-    open.add(v);
-    visitChildren(v);
-    open.delete(v);
-  };
-  const visitChildren = (v: object) => {
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        path.push(i);
-        if (!(i in v)) refuse('is a hole');
-        visit(v[i]);
-        path.pop();
-      }
-      return;
-    }
-    if (!isPlainObject(v) || Object.getOwnPropertySymbols(v).length) refuse('is not plain data');
-    for (const k of Object.keys(v)) {
-      path.push(k);
-      visit((v as Record<string, unknown>)[k]);
-      path.pop();
-    }
-  };
-  visit(root);
-  return counts;
-}
-
 /** Shape ids by key list, through a trie of keys (no string made per object). */
 class ShapeTable {
   readonly shapes: string[][] = [];
@@ -124,15 +80,24 @@ interface ShapeNode {
   id?: number;
 }
 
-/** Encodes `root` (plain objects, arrays, strings, numbers, booleans, null, undefined). */
+/**
+ * Encodes `root` (plain objects, arrays, strings, numbers, booleans, null, undefined) in one pass: every object
+ * and array is numbered as it is first met, and met again it is written as a reference to that number.
+ */
 export function encodeValue(root: unknown): EncodedValue {
-  const counts = countReferences(root);
   const strings: string[] = [];
   const stringIds = new Map<string, number>();
   const shapes = new ShapeTable();
   const doubles: number[] = [];
-  const shared = new Map<object, number>();
+  // Each object's number; while its own values are written, the number's complement: met then, it is a cycle,
+  // which reading back could not rebuild.
+  const ids = new Map<object, number>();
   const out = new Tokens();
+  const path: (string | number)[] = [];
+  const refuse = (what: string): never => {
+    const at = path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('');
+    throw new Error(`model cache: $${at} ${what}`);
+  };
   const stringId = (s: string) => {
     let id = stringIds.get(s);
     if (id === undefined) stringIds.set(s, (id = strings.push(s) - 1));
@@ -148,22 +113,33 @@ export function encodeValue(root: unknown): EncodedValue {
   const write = (v: unknown): void => {
     if (v === undefined) return out.push(Tag.Undefined, 0);
     if (v === null) return out.push(Tag.Null, 0);
-    if (typeof v === 'boolean') return out.push(v ? Tag.True : Tag.False, 0);
-    if (typeof v === 'number') return number(v);
     if (typeof v === 'string') return out.push(Tag.String, stringId(v));
-    const o = v as object;
-    const ref = shared.get(o);
-    if (ref !== undefined) return out.push(Tag.Ref, ref);
-    const many = (counts.get(o) ?? 0) > 1;
-    if (many) shared.set(o, shared.size);
-    if (Array.isArray(o)) {
-      out.push(many ? Tag.SharedArray : Tag.Array, o.length);
-      for (const item of o) write(item);
-      return;
+    if (typeof v === 'number') return number(v);
+    if (typeof v === 'boolean') return out.push(v ? Tag.True : Tag.False, 0);
+    if (typeof v !== 'object') return refuse(`is a ${typeof v}`);
+    const id = ids.get(v);
+    if (id !== undefined) return id < 0 ? refuse('holds itself') : out.push(Tag.Ref, id);
+    const mine = ids.size;
+    ids.set(v, ~mine);
+    if (Array.isArray(v)) {
+      out.push(Tag.Array, v.length);
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        if (!(i in v)) refuse('is a hole');
+        write(v[i]);
+        path.pop();
+      }
+    } else {
+      if (!isPlainObject(v) || Object.getOwnPropertySymbols(v).length) refuse('is not plain data');
+      const keys = Object.keys(v);
+      out.push(Tag.Object, shapes.id(keys));
+      for (const k of keys) {
+        path.push(k);
+        write((v as Record<string, unknown>)[k]);
+        path.pop();
+      }
     }
-    const keys = Object.keys(o);
-    out.push(many ? Tag.SharedObject : Tag.Object, shapes.id(keys));
-    for (const k of keys) write((o as Record<string, unknown>)[k]);
+    ids.set(v, mine);
   };
   write(root);
   return { strings, shapes: shapes.shapes, doubles, tokens: out.buf.subarray(0, out.length) };
@@ -188,7 +164,9 @@ function shapeFactory(keys: readonly string[]): (next: () => unknown) => Record<
 export function decodeValue(encoded: EncodedValue): unknown {
   const { strings, shapes, doubles, tokens } = encoded;
   const factories = shapes.map(shapeFactory);
+  // Every object and array in order of appearance; `placeholder` until its values are read.
   const refs: object[] = [];
+  const placeholder = {};
   let at = 0;
   const inRange = (i: number, list: { length: number }) => {
     if (i < 0 || i >= list.length) throw new Error(`model cache: index ${i} out of range`);
@@ -215,20 +193,20 @@ export function decodeValue(encoded: EncodedValue): unknown {
         return specials[inRange(payload, specials)];
       case Tag.String:
         return strings[inRange(payload, strings)];
-      case Tag.Ref:
-        return refs[inRange(payload, refs)];
-      case Tag.Array:
-        return readArray(payload);
-      case Tag.SharedArray: {
+      case Tag.Ref: {
+        const ref = refs[inRange(payload, refs)];
+        if (ref === placeholder) throw new Error('model cache: a value holds itself');
+        return ref;
+      }
+      case Tag.Array: {
         // Numbered before its items, as the encoder numbers it before writing them.
-        const slot = refs.push([]) - 1;
+        const slot = refs.push(placeholder) - 1;
         return (refs[slot] = readArray(payload));
       }
-      case Tag.Object:
-        return factories[inRange(payload, factories)](read);
-      case Tag.SharedObject: {
-        const slot = refs.push({}) - 1;
-        return (refs[slot] = factories[inRange(payload, factories)](read));
+      case Tag.Object: {
+        const make = factories[inRange(payload, factories)];
+        const slot = refs.push(placeholder) - 1;
+        return (refs[slot] = make(read));
       }
       default:
         throw new Error(`model cache: unknown token ${token}`);
