@@ -84,5 +84,6 @@ export function readSelector(
   });
   if (!ok) return undefined;
   if (dialect.sorted) requirements.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return requirements.length ? { requirements } : everything;
+  // A copy sized to its items (`push` reserved 17 slots for the first): every policy and workload keeps one.
+  return requirements.length ? { requirements: requirements.slice() } : everything;
 }

@@ -25,7 +25,22 @@ export function formatPath(path: readonly PathSegment[]): string {
     else if (plainKey.test(seg)) out += out ? `.${seg}` : seg;
     else out += `[${JSON.stringify(seg)}]`;
   }
-  return out;
+  return interned(out);
+}
+
+/**
+ * One string per path text. A path made by concatenation is a tree of its pieces, and the model keeps one per
+ * located field (every NetworkPolicy rule, peer and port has a `source`): the same `spec.ingress[0].from[0]` of
+ * 16,400 policies was ~40 MB of such trees at 150k pods (design note 0006, Decision 10). Bounded, as a process
+ * that keeps rebuilding (watch mode) meets new paths: emptied past 65,536 texts.
+ */
+const paths = new Map<string, string>();
+function interned(path: string): string {
+  const known = paths.get(path);
+  if (known !== undefined) return known;
+  if (paths.size >= 65_536) paths.clear();
+  paths.set(path, path);
+  return path;
 }
 
 /** RawObjects made by `rawFromData`: their positions are a function of their `source` alone. */
