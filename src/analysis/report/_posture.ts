@@ -2,6 +2,7 @@ import type { ClusterModel, NetworkPolicy, Pod } from '../../model/types.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { computeMatrix, portClasses, type MatrixRow } from '../matrix/index.ts';
 import { admitsEverything } from '../doctor/index.ts';
+import { namespaceReachMatrix } from './_namespace-reach.ts';
 import { internetClient } from '../trace/index.ts';
 import type { DirectionPosture, OpenRule } from './types.ts';
 
@@ -121,6 +122,21 @@ export function namespaceReach(
         }
   };
   const part = options.part;
+  if (!part && engine.enforced && engine.networkPolicyOnly && podEngine === engine) {
+    // The class-level reachability read once into namespace pairs (the matrix's pair counts are not needed).
+    const { names, reach } = namespaceReachMatrix(
+      engine,
+      model.pods.filter((p) => p.ip && (!pods || pods(p))),
+    );
+    const N = names.length;
+    for (let g = 0; g < N; g++)
+      for (let h = 0; h < N; h++)
+        if (reach[g * N + h]) {
+          add(from, names[h], names[g]);
+          add(to, names[g], names[h]);
+        }
+    return { from, to };
+  }
   if (!part) {
     record(computeMatrix(podEngine, { by: 'namespace', ports, pods }).rows());
     return { from, to };
