@@ -32,7 +32,10 @@ test('property: namespace reach read from the class-level reachability equals th
     }),
     { numRuns: 150, seed: 19 },
   );
-  assert.ok(pairs > 100, `only ${pairs} namespace pairs reached in all runs: the comparison would prove little`);
+  assert.ok(
+    pairs > 100,
+    `only ${pairs} namespace pairs reached in all runs: the comparison would prove little`,
+  );
 });
 
 test('namespace reach equals the matrix by namespace on generated clusters (random labels, realistic)', () => {
