@@ -63,7 +63,7 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
     // Policies and namespaces by name, once: not a filter of every policy per namespace.
     const npsIn = grouped(model.networkPolicies, (np) => np.namespace);
     const cnpsIn = grouped(model.ciliumPolicies ?? [], (p) => p.namespace);
-    const namespaces = new Map(model.namespaces.map((n) => [n.name, n]).reverse());
+    const namespaces = new Map(model.namespaces.map((n) => [n.name, n] as const).reverse());
     for (const ns of appNamespaces(model)) {
       const nps = npsIn.get(ns) ?? [];
       const cnps = cnpsIn.get(ns) ?? [];
