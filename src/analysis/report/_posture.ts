@@ -126,7 +126,7 @@ export function namespaceReach(
     // The class-level reachability read once into namespace pairs (the matrix's pair counts are not needed).
     const { names, reach } = namespaceReachMatrix(
       engine,
-      model.pods.filter((p) => p.ip && (!pods || pods(p))),
+      engine.model.pods.filter((p) => p.ip && (!pods || pods(p))),
     );
     const N = names.length;
     for (let g = 0; g < N; g++)
