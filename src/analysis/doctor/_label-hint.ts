@@ -3,6 +3,25 @@ import { editDistance } from '../../model/schema.ts';
 import type { Selector } from '../../lib/labels.ts';
 import { selectPods } from './_select.ts';
 
+const valuesOf = new WeakMap<ClusterModel, Map<string, Map<string, Set<string>>>>();
+
+/**
+ * Per namespace, per label key: the values its pods carry. Built once per model (nobody mutates a model), so a
+ * hint reads the values of its namespaces instead of every pod (policies × pods on a large cluster).
+ */
+function labelValues(model: ClusterModel): Map<string, Map<string, Set<string>>> {
+  let got = valuesOf.get(model);
+  if (!got) {
+    got = new Map();
+    for (const p of model.pods) {
+      const keys = got.get(p.namespace) ?? got.set(p.namespace, new Map()).get(p.namespace)!;
+      for (const [k, v] of Object.entries(p.labels)) (keys.get(k) ?? keys.set(k, new Set()).get(k)!).add(v);
+    }
+    valuesOf.set(model, got);
+  }
+  return got;
+}
+
 /**
  * A "did you mean" for a podSelector that matches no pod: labels drift when a workload is renamed (Sock Shop's
  * `name: cart` became `name: carts`, and two of its policies still say `cart`). For the first `key: value`
@@ -15,15 +34,12 @@ export function closestLabelHint(
   namespaces: readonly string[],
   selector: Selector,
 ): string | undefined {
-  const inScope = new Set(namespaces);
+  const index = labelValues(model);
   for (const [i, r] of selector.requirements.entries()) {
     if (r.operator !== 'In' || r.values.length !== 1) continue;
     const wanted = r.values[0];
     const carried = new Set<string>();
-    for (const p of model.pods) {
-      const v = inScope.has(p.namespace) ? p.labels[r.key] : undefined;
-      if (v !== undefined) carried.add(v);
-    }
+    for (const ns of namespaces) for (const v of index.get(ns)?.get(r.key) ?? []) carried.add(v);
     if (carried.has(wanted)) continue;
     const near = [...carried]
       .map((v) => ({ v, d: editDistance(v, wanted) }))

@@ -1,4 +1,4 @@
-import type { ClusterModel, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types.ts';
+import type { ClusterModel, Namespace, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types.ts';
 import { formatSelector, type Selector } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { selectNamespaces, selectPods } from './_select.ts';
@@ -65,14 +65,22 @@ export const peerSelectsNothing: DoctorRule = {
     'a NetworkPolicy peer whose namespaceSelector matches no namespace, or whose podSelector matches no pod',
   check: ({ model }) => {
     const out: Finding[] = [];
+    // Namespaces by name, and those each distinct namespaceSelector matches: once, not per peer.
+    const named = new Map<string, Namespace[]>();
+    for (const n of model.namespaces) (named.get(n.name) ?? named.set(n.name, []).get(n.name)!).push(n);
+    const matched = new Map<string, Namespace[]>();
+    const selected = (sel: Selector) => {
+      const k = JSON.stringify(sel);
+      return matched.get(k) ?? matched.set(k, selectNamespaces(model, sel)).get(k)!;
+    };
     for (const np of model.networkPolicies)
       for (const { rule, dir, peer, index } of peers(np)) {
         if (peer.ipBlock) continue;
         const path = `spec.${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${index}]`;
         const where = { key: np.key, source: peer.source ? { ...peer.source, path } : np.source };
         const namespaces = peer.namespaceSelector
-          ? selectNamespaces(model, peer.namespaceSelector)
-          : model.namespaces.filter((n) => n.name === np.namespace);
+          ? selected(peer.namespaceSelector)
+          : (named.get(np.namespace) ?? []);
         if (peer.namespaceSelector && namespaces.length === 0) {
           const { hint, patch } = nameLabelHint(model, peer.namespaceSelector);
           out.push({

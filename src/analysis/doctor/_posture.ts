@@ -38,6 +38,13 @@ export function admitsEverything(np: NetworkPolicy, type: PolicyType): boolean {
   );
 }
 
+/** Items by a key, each list in input order. */
+function grouped<T>(items: readonly T[], key: (x: T) => string | undefined): Map<string | undefined, T[]> {
+  const out = new Map<string | undefined, T[]>();
+  for (const x of items) (out.get(key(x)) ?? out.set(key(x), []).get(key(x))!).push(x);
+  return out;
+}
+
 /** Application namespaces: those running pods, minus the control-plane ones. */
 function appNamespaces(model: ClusterModel): string[] {
   return [...new Set(model.pods.map((p) => p.namespace))].filter((n) => !systemNamespaces.has(n)).sort();
@@ -53,14 +60,18 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
   summary: 'an application namespace with no default-deny policy for ingress or egress',
   check: ({ model }) => {
     const out: Finding[] = [];
+    // Policies and namespaces by name, once: not a filter of every policy per namespace.
+    const npsIn = grouped(model.networkPolicies, (np) => np.namespace);
+    const cnpsIn = grouped(model.ciliumPolicies ?? [], (p) => p.namespace);
+    const namespaces = new Map(model.namespaces.map((n) => [n.name, n] as const).reverse());
     for (const ns of appNamespaces(model)) {
-      const nps = model.networkPolicies.filter((np) => np.namespace === ns);
-      const cnps = (model.ciliumPolicies ?? []).filter((p) => p.namespace === ns);
+      const nps = npsIn.get(ns) ?? [];
+      const cnps = cnpsIn.get(ns) ?? [];
       const missing = (['Ingress', 'Egress'] as const).filter(
         (t) => !nps.some((np) => isDefaultDeny(np, t)) && !cnps.some((p) => isCiliumDefaultDeny(p, t)),
       );
       if (!missing.length) continue;
-      const n = model.namespaces.find((x) => x.name === ns);
+      const n = namespaces.get(ns);
       out.push({
         code: 'namespace-without-default-deny',
         severity: 'warning',

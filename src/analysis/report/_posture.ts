@@ -2,6 +2,8 @@ import type { ClusterModel, NetworkPolicy, Pod } from '../../model/types.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { computeMatrix, portClasses, type MatrixRow } from '../matrix/index.ts';
 import { admitsEverything } from '../doctor/index.ts';
+import { namespaceReachMatrix } from './_namespace-reach.ts';
+import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
 import { internetClient } from '../trace/index.ts';
 import type { DirectionPosture, OpenRule } from './types.ts';
 
@@ -30,6 +32,18 @@ export function reachPosture(
   for (const c of engine.classes)
     if (c.pods[0]?.ip && !c.hostNetwork) add2(classesIn, c.namespace, c.pods[0]);
   const internet = { kind: 'ip' as const, ip: internetClient };
+  const client = parseIP(internetClient)!;
+  // May this ipBlock hold the client (its `except`s aside)? Each CIDR text parsed once; one that does not parse is
+  // kept (asked), never skipped.
+  const holds = new Map<string, boolean>();
+  const holdsClient = (cidr: string) => {
+    let v = holds.get(cidr);
+    if (v === undefined) {
+      const c = parseCidr(cidr);
+      holds.set(cidr, (v = !c || cidrContains(c, client)));
+    }
+    return v;
+  };
   const some = (
     reps: readonly Pod[],
     fn: (pod: Pod, port: number, protocol: (typeof ports)[0]['protocol']) => boolean,
@@ -52,8 +66,9 @@ export function reachPosture(
         openRules: openRules(policiesIn.get(ns) ?? [], type),
       };
     };
-    // NetworkPolicy alone: a class isolated only by rules without `ipBlock` or open peers admits no address, so
-    // it is skipped without asking each port (exact; other tiers are asked).
+    // NetworkPolicy alone: a class isolated only by rules without an open peer or an ipBlock whose CIDR holds the
+    // stand-in client admits no traffic from (or to) it, so it is skipped without asking each port (exact: the
+    // client's address is no pod's, so selectors never match it; other tiers are asked).
     const addressable = (direction: 'Ingress' | 'Egress') =>
       engine.networkPolicyOnly
         ? reps.filter((pod) => {
@@ -62,7 +77,7 @@ export function reachPosture(
               !iso.length ||
               iso.some((np) =>
                 (direction === 'Ingress' ? np.ingress : np.egress).some(
-                  (r) => r.peers === 'all' || r.peers.some((x) => x.ipBlock),
+                  (r) => r.peers === 'all' || r.peers.some((x) => x.ipBlock && holdsClient(x.ipBlock.cidr)),
                 ),
               )
             );
@@ -121,6 +136,21 @@ export function namespaceReach(
         }
   };
   const part = options.part;
+  if (!part && engine.enforced && engine.networkPolicyOnly && podEngine === engine) {
+    // The class-level reachability read once into namespace pairs (the matrix's pair counts are not needed).
+    const { names, reach } = namespaceReachMatrix(
+      engine,
+      engine.model.pods.filter((p) => p.ip && (!pods || pods(p))),
+    );
+    const N = names.length;
+    for (let g = 0; g < N; g++)
+      for (let h = 0; h < N; h++)
+        if (reach[g * N + h]) {
+          add(from, names[h], names[g]);
+          add(to, names[g], names[h]);
+        }
+    return { from, to };
+  }
   if (!part) {
     record(computeMatrix(podEngine, { by: 'namespace', ports, pods }).rows());
     return { from, to };

@@ -87,6 +87,22 @@ test('posture egress-except-pods-is-internet: 0.0.0.0/0 with an except reaches t
   assert.deepEqual(p.egress.openRules, []);
 });
 
+test('posture ipblock-internet-is-the-client-block: an ipBlock holding the stand-in client (203.0.113.7) reaches the internet; one beside it, or excepting the client, does not', () => {
+  const ingress = (block: string) =>
+    postureOf(
+      `${pods}---\n${denyAll}---\n${allow(`policyTypes: [Ingress], ingress: [{from: [{ipBlock: ${block}}]}]`)}`,
+    ).ingress.reach;
+  assert.equal(ingress('{cidr: 203.0.113.0/24}'), 'internet');
+  assert.equal(ingress('{cidr: 198.51.100.0/24}'), 'none');
+  assert.equal(ingress('{cidr: 203.0.113.0/24, except: [203.0.113.0/28]}'), 'none');
+  const egress = (block: string) =>
+    postureOf(
+      `${pods}---\n${denyAll}---\n${allow(`policyTypes: [Egress], egress: [{to: [{ipBlock: ${block}}]}]`)}`,
+    ).egress.reach;
+  assert.equal(egress('{cidr: 203.0.113.7/32}'), 'internet');
+  assert.equal(egress('{cidr: 198.51.100.0/24}'), 'none');
+});
+
 const ciliumProfile = '---\napiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}\n';
 const cnp = (spec: string) =>
   `---\napiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: c, namespace: x}\nspec: {${spec}}\n`;

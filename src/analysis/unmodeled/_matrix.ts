@@ -1,4 +1,5 @@
-import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
+import { parseCidr } from '../../lib/ip.ts';
+import { PodAddressIndex } from './_pod-addresses.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { touchingConnection, unknownSentence, unmodeledObjects, type UnmodeledObject } from './_objects.ts';
 
@@ -77,6 +78,7 @@ export function matrixUnknownWarning(u: MatrixUnknown): string {
 export function ipBlockPodWarnings(model: ClusterModel, namespaces: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const pods = model.pods.filter((p) => namespaces.has(p.namespace) && !p.hostNetwork && p.ips.length);
+  let index: PodAddressIndex | undefined;
   for (const np of model.networkPolicies)
     for (const dir of ['ingress', 'egress'] as const)
       for (const rule of np[dir]) {
@@ -84,17 +86,13 @@ export function ipBlockPodWarnings(model: ClusterModel, namespaces: ReadonlySet<
         rule.peers.forEach((peer, i) => {
           const block = peer.ipBlock && parseCidr(peer.ipBlock.cidr);
           if (!peer.ipBlock || !block) return;
-          const excepts = peer.ipBlock.except.map((e) => parseCidr(e)).filter((c) => !!c);
-          const hits = pods.filter((p) =>
-            p.ips.some((ip) => {
-              const a = parseIP(ip);
-              return !!a && cidrContains(block, a) && !excepts.some((c) => cidrContains(c, a));
-            }),
-          );
-          if (!hits.length) return;
+          index ??= new PodAddressIndex(pods.map((p) => p.ips));
+          const hits = index.hits(block, peer.ipBlock.except);
+          if (!hits.count) return;
+          const e = pods[hits.first];
           const at = peer.source ? ` (${peer.source.file}:${peer.source.line})` : '';
           out.push(
-            `${np.key} ${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${i}] ipBlock ${peer.ipBlock.cidr}${at} matches the IPs of ${hits.length} pod(s) (e.g. ${hits[0].namespace}/${hits[0].name} ${hits[0].ips[0]}): kubetwin assigned pod IPs the manifests do not give (status.podIP), and CNIs disagree whether ipBlock applies to pod traffic`,
+            `${np.key} ${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${i}] ipBlock ${peer.ipBlock.cidr}${at} matches the IPs of ${hits.count} pod(s) (e.g. ${e.namespace}/${e.name} ${e.ips[0]}): kubetwin assigned pod IPs the manifests do not give (status.podIP), and CNIs disagree whether ipBlock applies to pod traffic`,
           );
         });
       }
