@@ -78,22 +78,25 @@ export function renderReportText(
         : d.reach === 'peers'
           ? `${d.peers.length} namespace${d.peers.length === 1 ? '' : 's'}`
           : 'nothing';
-  out.push(
-    renderTable(
-      ['NAMESPACE', 'POSTURE', 'PODS', 'INGRESS-FROM', 'EGRESS-TO', 'DEFAULT-DENY', 'POLICIES'],
-      r.posture.map((p) => [
-        p.namespace,
-        p.posture,
-        `${p.readyPods}/${p.pods}`,
-        reachCell(p.ingress),
-        reachCell(p.egress),
-        [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : '']
-          .filter(Boolean)
-          .join('+') || 'none',
-        describePolicies(p),
-      ]),
-    ).trimEnd(),
-  );
+  if (!r.posture.length)
+    out.push('  (no namespace but kube-system, kube-public and kube-node-lease has pods or policies)');
+  else
+    out.push(
+      renderTable(
+        ['NAMESPACE', 'POSTURE', 'PODS', 'INGRESS-FROM', 'EGRESS-TO', 'DEFAULT-DENY', 'POLICIES'],
+        r.posture.map((p) => [
+          p.namespace,
+          p.posture,
+          `${p.readyPods}/${p.pods}`,
+          reachCell(p.ingress),
+          reachCell(p.egress),
+          [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : '']
+            .filter(Boolean)
+            .join('+') || 'none',
+          describePolicies(p),
+        ]),
+      ).trimEnd(),
+    );
   for (const p of r.posture) {
     for (const [d, dir] of [
       [p.ingress, 'ingress'],
