@@ -2,17 +2,14 @@
 import { buildFromTexts, type Cluster } from '../api/index.ts';
 import type { BuildMemo } from '../cluster/index.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import {
-  parseManifests,
-  renamedRaw,
-  type ManifestText,
-  type ParseResult,
-  type RawObject,
-} from '../parse/index.ts';
+import type { ManifestText, RawObject } from '../parse/index.ts';
+import { parseThrough, type ParseCache } from './_diff-parse.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
 import { loadInputsAtRef } from '../sources/git.ts';
 import { readLive, type LiveState } from './_live.ts';
 import { keyOfObject } from '../analysis/diff/index.ts';
+
+export { parseThrough, type ParseCache } from './_diff-parse.ts';
 
 const keyOfRaw = (o: RawObject, ns: string) => keyOfObject(o, ns)?.key;
 
@@ -35,36 +32,6 @@ export interface SideOptions {
   readonly parsed?: ParseCache;
   /** Shared by both sides' builds: what the after side reads from the same objects is built once (`BuildMemo`). */
   readonly memo?: BuildMemo;
-}
-
-/** Parse results by text, with the file they were read from. */
-export type ParseCache = Map<string, { readonly file: string; readonly result: ParseResult }>;
-
-/**
- * `parseManifests(texts)`, file by file through `cache`: parsing reads each file on its own (objects, positions
- * and diagnostics name that file only), so the results of the files, in order, are the result of the whole list.
- * A text the other side holds byte for byte is not parsed again: under the same name its objects are reused;
- * under another (`--base git:REF` names files `REF:path`, `--base DIR` another folder) they are the same bodies
- * with every position naming this side's file — only when that file read without a diagnostic, whose message
- * may name the file. Nobody mutates raw objects, so both sides may hold them.
- */
-export function parseThrough(texts: readonly ManifestText[], cache: ParseCache = new Map()): ParseResult {
-  const objects: RawObject[] = [];
-  const diagnostics: ParseResult['diagnostics'] = [];
-  for (const t of texts) {
-    const hit = cache.get(t.text);
-    let got: ParseResult;
-    if (hit?.file === t.file) got = hit.result;
-    else if (hit && !hit.result.diagnostics.length)
-      got = { objects: hit.result.objects.map((o) => renamedRaw(o, hit.file, t.file)), diagnostics: [] };
-    else {
-      got = parseManifests([t]);
-      if (!hit) cache.set(t.text, { file: t.file, result: got });
-    }
-    objects.push(...got.objects);
-    diagnostics.push(...got.diagnostics);
-  }
-  return { objects, diagnostics };
 }
 
 export interface LoadedSide {
