@@ -40,8 +40,41 @@ export interface LoadedSide {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** One side's inputs as read, before parsing: manifest texts, the live objects, the profile, what went wrong. */
+export interface ReadSide {
+  readonly texts: readonly ManifestText[];
+  readonly live?: LiveState;
+  readonly profile?: ManifestText;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 /** Reads one side's inputs and builds its cluster; the raw objects come back for the object-level diff. */
 export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<LoadedSide> {
+  return buildSide(await readSide(spec, opts), opts);
+}
+
+/**
+ * Both sides: read at once (the files of one are read while the other's are, so their waits overlap), then
+ * parsed and built in order, the after side's build after the before side's (it takes over what that one kept:
+ * `SideOptions.memo`, `parsed`). A side reading stdin (`-`) is read alone, so stdin goes to the side it went to.
+ */
+export async function loadSides(
+  before: SideSpec,
+  after: SideSpec,
+  opts: SideOptions,
+): Promise<readonly [LoadedSide, LoadedSide]> {
+  const stdin = (s: SideSpec) =>
+    s.kind === 'files' ? s.paths.includes('-') : s.kind === 'live' && !!s.overlay?.includes('-');
+  const [a, b] =
+    stdin(before) || stdin(after)
+      ? [await readSide(before, opts), await readSide(after, opts)]
+      : await Promise.all([readSide(before, opts), readSide(after, opts)]);
+  const first = buildSide(a, opts);
+  return [first, buildSide(b, opts)];
+}
+
+/** Reads one side's inputs: manifests, the files at a git ref, or a live cluster (and the manifests over it). */
+export async function readSide(spec: SideSpec, opts: SideOptions): Promise<ReadSide> {
   const extra: Diagnostic[] = [];
   let texts: ManifestText[] = [];
   let live: LiveState | undefined;
@@ -68,6 +101,12 @@ export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<Loade
     if ('text' in p) profile = p;
     else extra.push(p);
   }
+  return { texts, live, profile, diagnostics: extra };
+}
+
+/** Parses and builds one side as read (through `opts.parsed` and `opts.memo`, shared by both sides). */
+export function buildSide(side: ReadSide, opts: SideOptions): LoadedSide {
+  const { texts, live, profile } = side;
   // Parsed once for the build and the object-level diff alike (and once for both sides where a file is unchanged).
   const read = parseThrough(texts, opts.parsed);
   const built = buildFromTexts(texts, {
@@ -87,6 +126,6 @@ export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<Loade
   }
   const unread = live?.unread.length ? live.unread : undefined;
   const model = unread ? { ...built.model, unread } : built.model;
-  const diagnostics = [...extra, ...built.diagnostics];
+  const diagnostics = [...side.diagnostics, ...built.diagnostics];
   return { cluster: { model, diagnostics }, objects, diagnostics };
 }
