@@ -123,6 +123,12 @@ function samePods(
   for (let i = 0; i < x.length; i++) {
     const p = x[i];
     const q = y[i];
+    // The same pod record (both builds share what they read from the same objects): only its namespace's labels,
+    // read from each side's namespaces, may differ.
+    if (p === q) {
+      if (nsX.get(p.namespace) !== nsY.get(q.namespace)) return false;
+      continue;
+    }
     if (
       p.key !== q.key ||
       nsX.get(p.namespace) !== nsY.get(q.namespace) ||
