@@ -12,6 +12,11 @@ export interface DirtyGroups {
   readonly sources: ReadonlySet<string>;
   /** Groups whose verdicts as a destination may differ: pods changed, or a changed policy isolates them for ingress. */
   readonly destinations: ReadonlySet<string>;
+  /**
+   * Groups whose pods differ (in all the engine reads of them), or that are on one side only; every other group
+   * has the same pods on both sides, hence the same pod pairs with any other such group. Undefined: not known.
+   */
+  readonly pods?: ReadonlySet<string>;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface DirtyGroups {
  */
 export function dirtyGroups(a: DiffSide, b: DiffSide): DirtyGroups | undefined {
   const d = dirtyState(a, b);
-  return d && { sources: d.sources, destinations: d.destinations };
+  return d && { sources: d.sources, destinations: d.destinations, pods: d.pods };
 }
 
 /** The dirty groups, and the namespaces of the NetworkPolicies that differ (added, removed or changed). */
@@ -68,7 +73,7 @@ export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
     touchedGroups(a, changed, 'Ingress', destinations);
     touchedGroups(b, changed, 'Ingress', destinations);
   }
-  return { sources, destinations, policyNamespaces };
+  return { sources, destinations, pods, policyNamespaces };
 }
 
 /**
