@@ -36,7 +36,7 @@ export interface DirtyGroups {
  */
 export function dirtyGroups(a: DiffSide, b: DiffSide): DirtyGroups | undefined {
   const d = dirtyState(a, b);
-  return d && { sources: d.sources, destinations: d.destinations, pods: d.pods };
+  return d && { sources: d.sources, destinations: d.destinations };
 }
 
 /** The dirty groups, and the namespaces of the NetworkPolicies that differ (added, removed or changed). */
