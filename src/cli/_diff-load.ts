@@ -56,17 +56,17 @@ export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<Loade
 /**
  * Both sides: read at once (the files of one are read while the other's are, so their waits overlap), then
  * parsed and built in order, the after side's build after the before side's (it takes over what that one kept:
- * `SideOptions.memo`, `parsed`). A side reading stdin (`-`) is read alone, so stdin goes to the side it went to.
+ * `SideOptions.memo`, `parsed`). A side reading stdin (`-`) or a live cluster is read alone: stdin goes to the
+ * side it went to, and a kubeconfig's credential plugin is never run twice at once.
  */
 export async function loadSides(
   before: SideSpec,
   after: SideSpec,
   opts: SideOptions,
 ): Promise<readonly [LoadedSide, LoadedSide]> {
-  const stdin = (s: SideSpec) =>
-    s.kind === 'files' ? s.paths.includes('-') : s.kind === 'live' && !!s.overlay?.includes('-');
+  const alone = (s: SideSpec) => s.kind === 'live' || (s.kind === 'files' && s.paths.includes('-'));
   const [a, b] =
-    stdin(before) || stdin(after)
+    alone(before) || alone(after)
       ? [await readSide(before, opts), await readSide(after, opts)]
       : await Promise.all([readSide(before, opts), readSide(after, opts)]);
   const first = buildSide(a, opts);
