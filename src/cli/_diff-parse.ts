@@ -19,11 +19,20 @@ interface DocumentHit {
   readonly objects: readonly RawObject[];
 }
 
-/** Per cache: its documents by `documentKey`, and the entries already indexed (filled as the cache grows). */
+/**
+ * Per cache: its documents by `documentKey`, and the files `parseThrough` added since they were last indexed
+ * (indexed on the next file that changed, so each file is cut into documents once, and only when some file did).
+ */
 const documents = new WeakMap<
   ParseCache,
-  { readonly byKey: Map<string, DocumentHit>; readonly indexed: WeakSet<Entry> }
+  { readonly byKey: Map<string, DocumentHit>; pending: [string, Entry][] }
 >();
+
+function stateOf(cache: ParseCache) {
+  let state = documents.get(cache);
+  if (!state) documents.set(cache, (state = { byKey: new Map(), pending: [] }));
+  return state;
+}
 
 /** A document as it reads on its own: its index, its first line and its text (`separateDocuments`). */
 const documentKey = (doc: number, line: number, text: string) => `${doc}:${line}:${text}`;
@@ -51,7 +60,11 @@ export function parseThrough(texts: readonly ManifestText[], cache: ParseCache =
       got = { objects: renamed(hit.result.objects, hit.file, t.file), diagnostics: [] };
     else {
       got = sameDocuments(t, parseManifests([t]), cache);
-      if (!hit) cache.set(t.text, { file: t.file, result: got });
+      if (!hit) {
+        const entry = { file: t.file, result: got };
+        cache.set(t.text, entry);
+        stateOf(cache).pending.push([t.text, entry]);
+      }
     }
     objects.push(...got.objects);
     diagnostics.push(...got.diagnostics);
@@ -88,13 +101,15 @@ function sameDocuments(t: ManifestText, read: ParseResult, cache: ParseCache): P
   return replaced ? { objects, diagnostics: read.diagnostics } : read;
 }
 
-/** The documents of the cache's files that read on their own and without a diagnostic, indexed once each. */
+/**
+ * The documents of the files `parseThrough` put in the cache that read on their own and without a diagnostic,
+ * each file indexed once.
+ */
 function indexed(cache: ParseCache): Map<string, DocumentHit> {
-  let state = documents.get(cache);
-  if (!state) documents.set(cache, (state = { byKey: new Map(), indexed: new WeakSet() }));
-  for (const [text, entry] of cache) {
-    if (state.indexed.has(entry)) continue;
-    state.indexed.add(entry);
+  const state = stateOf(cache);
+  const pending = state.pending;
+  state.pending = [];
+  for (const [text, entry] of pending) {
     if (entry.result.diagnostics.length) continue;
     const chunks = separateDocuments(text);
     if (!chunks) continue;
