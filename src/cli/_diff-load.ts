@@ -2,17 +2,14 @@
 import { buildFromTexts, type Cluster } from '../api/index.ts';
 import type { BuildMemo } from '../cluster/index.ts';
 import type { Diagnostic } from '../model/diagnostic.ts';
-import {
-  parseManifests,
-  renamedRaw,
-  type ManifestText,
-  type ParseResult,
-  type RawObject,
-} from '../parse/index.ts';
+import type { ManifestText, RawObject } from '../parse/index.ts';
+import { parseThrough, type ParseCache } from './_diff-parse.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
 import { loadInputsAtRef } from '../sources/git.ts';
 import { readLive, type LiveState } from './_live.ts';
 import { keyOfObject } from '../analysis/diff/index.ts';
+
+export { parseThrough, type ParseCache } from './_diff-parse.ts';
 
 const keyOfRaw = (o: RawObject, ns: string) => keyOfObject(o, ns)?.key;
 
@@ -37,44 +34,47 @@ export interface SideOptions {
   readonly memo?: BuildMemo;
 }
 
-/** Parse results by text, with the file they were read from. */
-export type ParseCache = Map<string, { readonly file: string; readonly result: ParseResult }>;
-
-/**
- * `parseManifests(texts)`, file by file through `cache`: parsing reads each file on its own (objects, positions
- * and diagnostics name that file only), so the results of the files, in order, are the result of the whole list.
- * A text the other side holds byte for byte is not parsed again: under the same name its objects are reused;
- * under another (`--base git:REF` names files `REF:path`, `--base DIR` another folder) they are the same bodies
- * with every position naming this side's file — only when that file read without a diagnostic, whose message
- * may name the file. Nobody mutates raw objects, so both sides may hold them.
- */
-export function parseThrough(texts: readonly ManifestText[], cache: ParseCache = new Map()): ParseResult {
-  const objects: RawObject[] = [];
-  const diagnostics: ParseResult['diagnostics'] = [];
-  for (const t of texts) {
-    const hit = cache.get(t.text);
-    let got: ParseResult;
-    if (hit?.file === t.file) got = hit.result;
-    else if (hit && !hit.result.diagnostics.length)
-      got = { objects: hit.result.objects.map((o) => renamedRaw(o, hit.file, t.file)), diagnostics: [] };
-    else {
-      got = parseManifests([t]);
-      if (!hit) cache.set(t.text, { file: t.file, result: got });
-    }
-    objects.push(...got.objects);
-    diagnostics.push(...got.diagnostics);
-  }
-  return { objects, diagnostics };
-}
-
 export interface LoadedSide {
   readonly cluster: Cluster;
   readonly objects: readonly RawObject[];
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** One side's inputs as read, before parsing: manifest texts, the live objects, the profile, what went wrong. */
+export interface ReadSide {
+  readonly texts: readonly ManifestText[];
+  readonly live?: LiveState;
+  readonly profile?: ManifestText;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
 /** Reads one side's inputs and builds its cluster; the raw objects come back for the object-level diff. */
 export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<LoadedSide> {
+  return buildSide(await readSide(spec, opts), opts);
+}
+
+/**
+ * Both sides: read at once (the files of one are read while the other's are, so their waits overlap), then
+ * parsed and built in order, the after side's build after the before side's (it takes over what that one kept:
+ * `SideOptions.memo`, `parsed`). A side reading stdin (`-`) or a live cluster is read alone: stdin goes to the
+ * side it went to, and a kubeconfig's credential plugin is never run twice at once.
+ */
+export async function loadSides(
+  before: SideSpec,
+  after: SideSpec,
+  opts: SideOptions,
+): Promise<readonly [LoadedSide, LoadedSide]> {
+  const alone = (s: SideSpec) => s.kind === 'live' || (s.kind === 'files' && s.paths.includes('-'));
+  const [a, b] =
+    alone(before) || alone(after)
+      ? [await readSide(before, opts), await readSide(after, opts)]
+      : await Promise.all([readSide(before, opts), readSide(after, opts)]);
+  const first = buildSide(a, opts);
+  return [first, buildSide(b, opts)];
+}
+
+/** Reads one side's inputs: manifests, the files at a git ref, or a live cluster (and the manifests over it). */
+export async function readSide(spec: SideSpec, opts: SideOptions): Promise<ReadSide> {
   const extra: Diagnostic[] = [];
   let texts: ManifestText[] = [];
   let live: LiveState | undefined;
@@ -101,6 +101,12 @@ export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<Loade
     if ('text' in p) profile = p;
     else extra.push(p);
   }
+  return { texts, live, profile, diagnostics: extra };
+}
+
+/** Parses and builds one side as read (through `opts.parsed` and `opts.memo`, shared by both sides). */
+export function buildSide(side: ReadSide, opts: SideOptions): LoadedSide {
+  const { texts, live, profile } = side;
   // Parsed once for the build and the object-level diff alike (and once for both sides where a file is unchanged).
   const read = parseThrough(texts, opts.parsed);
   const built = buildFromTexts(texts, {
@@ -120,6 +126,6 @@ export async function loadSide(spec: SideSpec, opts: SideOptions): Promise<Loade
   }
   const unread = live?.unread.length ? live.unread : undefined;
   const model = unread ? { ...built.model, unread } : built.model;
-  const diagnostics = [...extra, ...built.diagnostics];
+  const diagnostics = [...side.diagnostics, ...built.diagnostics];
   return { cluster: { model, diagnostics }, objects, diagnostics };
 }

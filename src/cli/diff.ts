@@ -10,7 +10,7 @@ import { renderDiffText } from '../render/diff-text.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes } from './_common.ts';
 import { BuildMemo } from '../cluster/index.ts';
-import { loadSide, type LoadedSide, type SideSpec } from './_diff-load.ts';
+import { loadSides, type LoadedSide, type SideSpec } from './_diff-load.ts';
 import type { Io } from './io.ts';
 import { loadFlows } from './trace.ts';
 import { version } from './version.ts';
@@ -136,8 +136,7 @@ export function diffCommand(io: Io): Command {
       parsed: new Map(),
       memo: new BuildMemo(),
     };
-    const before = await loadSide(baseSpec, sideOpts);
-    const after = await loadSide(headSpec, sideOpts);
+    const [before, after] = await loadSides(baseSpec, headSpec, sideOpts);
     const inputExit = report(io, 'base', before, opts) || report(io, 'head', after, opts);
     if (inputExit && !opts.keepGoing) return io.exit(exitCodes.input);
     let flows: Flow[] = [];

@@ -1,4 +1,4 @@
-export { parseManifests, type ManifestText, type ParseResult } from './yaml.ts';
+export { parseManifests, separateDocuments, type ManifestText, type ParseResult } from './yaml.ts';
 export {
   formatPath,
   rawFromData,

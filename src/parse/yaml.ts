@@ -23,6 +23,7 @@ import {
   splitDocuments,
   valueProblem,
   yamlLimits,
+  type DocumentChunk,
   type YamlProblem,
 } from './_yaml-limits.ts';
 
@@ -100,6 +101,17 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
   }
   for (const o of found) objects.push(o);
   for (const d of problems) diagnostics.push(d);
+}
+
+/**
+ * The documents of a file when each is read on its own (`fastPathFits`: no directive, `...` document end,
+ * byte-order mark or Helm `# Source:` comment ties a document to the stream around it), else undefined. Then,
+ * when the file reads without a diagnostic, a document's objects — bodies and every position — are a function of
+ * its text, its first line, its index and the file name alone: the fast reader reads `[start, end)` only, and a
+ * document it leaves to the yaml package is read from its own text (`parsePart`) at its own line.
+ */
+export function separateDocuments(text: string): DocumentChunk[] | undefined {
+  return fastPathFits(text) ? documentChunks(text) : undefined;
 }
 
 /**

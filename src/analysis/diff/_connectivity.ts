@@ -72,11 +72,39 @@ export function* changedConnections(
   const ma = computeMatrix(a, { by: 'workload', destinations });
   const mb = computeMatrix(b, { by: 'workload', destinations });
   const rest = new Set(ma.groups.map((g) => g.name).filter((g) => !sources.has(g)));
-  yield* inStep(ma.rows({ denied: true, sources: rest }), mb.rows({ denied: true, sources: rest }));
+  const moved = dirty.pods;
+  if (!moved) {
+    yield* inStep(ma.rows({ denied: true, sources: rest }), mb.rows({ denied: true, sources: rest }));
+    return;
+  }
+  // Towards a destination with the same pods on both sides, from a source of `rest` (the same pods too: a group
+  // whose pods changed is a dirty source), a cell has the same pod pairs on both sides: only the allowed cells
+  // are listed, and a cell listed on one side only is denied on the other with the pairs it has here.
+  const same = new Set([...destinations].filter((g) => !moved.has(g)));
+  const other = new Set([...destinations].filter((g) => moved.has(g)));
+  if (same.size)
+    yield* inStep(
+      ma.rows({ sources: rest, destinations: same }),
+      mb.rows({ sources: rest, destinations: same }),
+      true,
+    );
+  if (other.size)
+    yield* inStep(
+      ma.rows({ denied: true, sources: rest, destinations: other }),
+      mb.rows({ denied: true, sources: rest, destinations: other }),
+    );
 }
 
-/** Walks two row sequences sorted by source, and each row's entries in matrix order, yielding verdicts that differ. */
-function* inStep(rowsA: Iterable<MatrixRow>, rowsB: Iterable<MatrixRow>): Generator<ChangedConnection> {
+/**
+ * Walks two row sequences sorted by source, and each row's entries in matrix order, yielding verdicts that differ.
+ * `samePairs`: the rows list allowed cells only, and every cell has the same pod pairs on both sides, so a cell
+ * listed on one side only is denied on the other with those pairs (as a row listing denied cells gives it).
+ */
+function* inStep(
+  rowsA: Iterable<MatrixRow>,
+  rowsB: Iterable<MatrixRow>,
+  samePairs = false,
+): Generator<ChangedConnection> {
   const ra = rowsA[Symbol.iterator]();
   const rb = rowsB[Symbol.iterator]();
   let x = ra.next();
@@ -97,13 +125,16 @@ function* inStep(rowsA: Iterable<MatrixRow>, rowsB: Iterable<MatrixRow>): Genera
       const v2 = e2 ? verdictOf(e2.pairs, e2.allowedPairs) : 'denied';
       if (v1 === v2) continue;
       const e = (e1 ?? e2)!;
+      const denied = samePairs ? ([e.pairs, 0] as const) : undefined;
+      const c1 = e1 ? ([e1.pairs, e1.allowedPairs] as const) : denied;
+      const c2 = e2 ? ([e2.pairs, e2.allowedPairs] as const) : denied;
       yield {
         from,
         to: e.to,
         port: e.port,
         protocol: e.protocol,
-        ...(e1 ? { before: [e1.pairs, e1.allowedPairs] as const } : {}),
-        ...(e2 ? { after: [e2.pairs, e2.allowedPairs] as const } : {}),
+        ...(c1 ? { before: c1 } : {}),
+        ...(c2 ? { after: c2 } : {}),
       };
     }
     if (c <= 0) x = ra.next();

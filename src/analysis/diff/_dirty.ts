@@ -12,6 +12,11 @@ export interface DirtyGroups {
   readonly sources: ReadonlySet<string>;
   /** Groups whose verdicts as a destination may differ: pods changed, or a changed policy isolates them for ingress. */
   readonly destinations: ReadonlySet<string>;
+  /**
+   * Groups whose pods differ (in all the engine reads of them), or that are on one side only; every other group
+   * has the same pods on both sides, hence the same pod pairs with any other such group. Undefined: not known.
+   */
+  readonly pods?: ReadonlySet<string>;
 }
 
 /**
@@ -68,7 +73,7 @@ export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
     touchedGroups(a, changed, 'Ingress', destinations);
     touchedGroups(b, changed, 'Ingress', destinations);
   }
-  return { sources, destinations, policyNamespaces };
+  return { sources, destinations, pods, policyNamespaces };
 }
 
 /**
@@ -123,6 +128,12 @@ function samePods(
   for (let i = 0; i < x.length; i++) {
     const p = x[i];
     const q = y[i];
+    // The same pod record (both builds share what they read from the same objects): only its namespace's labels,
+    // read from each side's namespaces, may differ.
+    if (p === q) {
+      if (nsX.get(p.namespace) !== nsY.get(q.namespace)) return false;
+      continue;
+    }
     if (
       p.key !== q.key ||
       nsX.get(p.namespace) !== nsY.get(q.namespace) ||

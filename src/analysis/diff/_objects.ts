@@ -65,7 +65,8 @@ function walk(
   rb: RawObject,
   out: FieldChange[],
 ): void {
-  if (json(a) === json(b)) return;
+  // The same value (an unchanged body shared by both sides) needs no writing out.
+  if (a === b || json(a) === json(b)) return;
   const skip = (k: string) =>
     (path.length === 1 && path[0] === 'metadata' && ignoredMeta.has(k)) ||
     (path.length === 2 && path[1] === 'annotations' && k === lastApplied);

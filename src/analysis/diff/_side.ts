@@ -1,4 +1,4 @@
-import type { Pod } from '../../model/types.ts';
+import type { ClusterModel, Pod, Workload } from '../../model/types.ts';
 import type { RawObject } from '../../parse/index.ts';
 import type { AnalysedCluster } from '../../pipeline/index.ts';
 
@@ -25,21 +25,7 @@ export interface DiffSide {
 
 export function sideOf(analysed: AnalysedCluster): DiffSide {
   const { model, engine } = analysed.context;
-  const groupOf = new Map<string, string>();
-  const keys = new Map<string, Set<string>>();
-  for (const w of model.workloads) for (const k of w.podKeys) groupOf.set(k, `${w.namespace}/${w.name}`);
-  const pods = new Map<string, Pod[]>();
-  for (const p of model.pods) {
-    const g = groupOf.get(p.key) ?? `${p.namespace}/${p.name}`;
-    let list = pods.get(g);
-    if (!list) pods.set(g, (list = []));
-    list.push(p);
-    let ks = keys.get(g);
-    if (!ks) keys.set(g, (ks = new Set()));
-    if (!groupOf.has(p.key)) ks.add(p.key);
-  }
-  for (const w of model.workloads) keys.get(`${w.namespace}/${w.name}`)?.add(w.key);
-  const sorted = [...pods.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const { groupOf, keys, pods, sorted } = groupingOf(model);
   const isolation = new Map<string, readonly string[]>();
   return {
     analysed,
@@ -65,4 +51,46 @@ export function sideOf(analysed: AnalysedCluster): DiffSide {
       return got;
     },
   };
+}
+
+/** The workload groups of a model's pods: a function of its workloads and pods alone. */
+interface Grouping {
+  readonly groupOf: ReadonlyMap<string, string>;
+  readonly keys: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly pods: ReadonlyMap<string, readonly Pod[]>;
+  readonly sorted: readonly string[];
+}
+
+/**
+ * Per pods array, then workloads array: the grouping, computed once. Both sides of a diff share these arrays
+ * when no pod input changed (the build takes the pod phases over), so the after side's grouping is the before
+ * side's; nobody mutates a model.
+ */
+const groupings = new WeakMap<readonly Pod[], WeakMap<readonly Workload[], Grouping>>();
+
+function groupingOf(model: ClusterModel): Grouping {
+  let byWorkloads = groupings.get(model.pods);
+  if (!byWorkloads) groupings.set(model.pods, (byWorkloads = new WeakMap()));
+  let got = byWorkloads.get(model.workloads);
+  if (!got) byWorkloads.set(model.workloads, (got = grouping(model)));
+  return got;
+}
+
+function grouping(model: ClusterModel): Grouping {
+  const groupOf = new Map<string, string>();
+  const keys = new Map<string, Set<string>>();
+  for (const w of model.workloads) for (const k of w.podKeys) groupOf.set(k, `${w.namespace}/${w.name}`);
+  const pods = new Map<string, Pod[]>();
+  for (const p of model.pods) {
+    const g = groupOf.get(p.key) ?? `${p.namespace}/${p.name}`;
+    let list = pods.get(g);
+    if (!list) pods.set(g, (list = []));
+    list.push(p);
+    let ks = keys.get(g);
+    if (!ks) keys.set(g, (ks = new Set()));
+    if (!groupOf.has(p.key)) ks.add(p.key);
+  }
+  for (const w of model.workloads) keys.get(`${w.namespace}/${w.name}`)?.add(w.key);
+  const sorted = [...pods.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { groupOf, keys, pods, sorted };
 }
