@@ -6,11 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../src/cli/program.ts';
 import { graphGeometry } from './helpers/graph-geometry.ts';
+import { tempDir } from './helpers/temp-dir.ts';
 
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
@@ -36,7 +36,7 @@ test(
     );
     // as-documented has broken flows: report exits 1 (README's exit codes), the HTML is printed all the same.
     assert.equal(code, 1);
-    const dir = mkdtempSync(join(tmpdir(), 'kubetwin-report-'));
+    const dir = tempDir('kubetwin-report-');
     const page = join(dir, 'report.html');
     writeFileSync(page, html);
     const { chromium: pw } = await import('playwright-core');

@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './_test-run.ts';
 import { startFakeApiServer, type FakeApiServer } from '../sources/live/_test-apiserver.ts';
+import { tempDir } from '../../test/helpers/temp-dir.ts';
 
 const pod = (name: string, ip: string) => ({
   apiVersion: 'v1',
@@ -65,7 +65,7 @@ test('reach --kubeconfig with -f: the manifests overlay the live cluster', async
     assert.equal(live.code, 1, live.stdout + live.stderr);
     assert.match(live.stdout, /DENIED/);
     assert.match(live.stdout, /live:NetworkPolicy\/shop\/db-deny-all/);
-    const dir = mkdtempSync(join(tmpdir(), 'kubetwin-overlay-'));
+    const dir = tempDir('kubetwin-overlay-');
     const fix = join(dir, 'allow-web.yaml');
     writeFileSync(
       fix,

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from './_test-run.ts';
+import { tempDir } from '../../test/helpers/temp-dir.ts';
 
 const example = 'examples/e-commerce/fixed';
 const commands = [
@@ -19,7 +19,7 @@ const commands = [
 ];
 
 test('model cache: a cached run answers byte for byte as an uncached one, and reads the stored model', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kubetwin-cache-'));
+  const dir = tempDir('kubetwin-cache-');
   for (const args of commands) {
     const plain = await runCli([...args, '-f', example]);
     const cold = await runCli([...args, '-f', example, '--cache', dir]);
@@ -32,8 +32,8 @@ test('model cache: a cached run answers byte for byte as an uncached one, and re
 });
 
 test('model cache: a changed input is a new key; a corrupt stored model is a miss, not an error', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kubetwin-cache-'));
-  const input = mkdtempSync(join(tmpdir(), 'kubetwin-input-'));
+  const dir = tempDir('kubetwin-cache-');
+  const input = tempDir('kubetwin-input-');
   cpSync(example, input, { recursive: true });
   const args = ['get', 'services', '-A', '-f', input, '--cache', dir];
   const before = await runCli(args);
@@ -54,7 +54,7 @@ test('model cache: a changed input is a new key; a corrupt stored model is a mis
 });
 
 test('model cache: a directory that cannot be written is a warning, and the answer is still given', async () => {
-  const blocker = join(mkdtempSync(join(tmpdir(), 'kubetwin-cache-')), 'file');
+  const blocker = join(tempDir('kubetwin-cache-'), 'file');
   writeFileSync(blocker, 'a file where the cache directory should be');
   const r = await runCli(['get', 'services', '-A', '-f', example, '--cache', join(blocker, 'sub')]);
   assert.match(r.stderr, /warning cache-not-written/);

@@ -5,13 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadInputsAtRef } from './git.ts';
+import { tempDir } from '../../test/helpers/temp-dir.ts';
 
 test('git base: a chart folder at the ref is read as plain manifests with input-not-rendered; the files are still read', async () => {
-  const repo = mkdtempSync(join(tmpdir(), 'kubetwin-git-'));
+  const repo = tempDir('kubetwin-git-');
   const g = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo });
   g('init', '-q');
@@ -32,7 +32,7 @@ test('git base: a chart folder at the ref is read as plain manifests with input-
 });
 
 test('git base: every file is read at the ref through one cat-file batch, from a subfolder, byte for byte as git show gives it', async () => {
-  const repo = mkdtempSync(join(tmpdir(), 'kubetwin-git-'));
+  const repo = tempDir('kubetwin-git-');
   const g = (cwd: string, ...args: string[]) =>
     execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
       cwd,

@@ -5,12 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { liveKinds, loadLive, pageSize, unmappedKinds, watchLive, type LiveState } from './index.ts';
 import { startFakeApiServer, type FakeApiServer } from './_test-apiserver.ts';
+import { tempDir } from '../../../test/helpers/temp-dir.ts';
 
 const pod = (ns: string, name: string, ip = '10.244.0.5') => ({
   apiVersion: 'v1',
@@ -97,7 +97,7 @@ test('a CRD that is not installed is a note, not an error', async () =>
 test('refused credentials (401) and an unreachable server are clear errors', async () => {
   const s = await startFakeApiServer({ token: 'other' });
   s.serveBuiltins();
-  const bad = join(mkdtempSync(join(tmpdir(), 'kubetwin-live-')), 'config');
+  const bad = join(tempDir('kubetwin-live-'), 'config');
   writeFileSync(bad, readFileSync(s.kubeconfig, 'utf8').replace('token: other', 'token: wrong'));
   const st = await loadLive({ kubeconfig: bad });
   assert.deepEqual(
