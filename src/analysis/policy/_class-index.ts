@@ -98,7 +98,14 @@ export class ClassIndex {
     }
     let ids = one ?? all;
     if (lists) {
-      lists.sort((a, b) => a.length - b.length);
+      // Shortest first: an insertion sort in place (a selector has a few requirements; `Array.prototype.sort`
+      // allocated a work copy per call).
+      for (let i = 1; i < lists.length; i++)
+        for (let j = i; j > 0 && lists[j].length < lists[j - 1].length; j--) {
+          const t = lists[j];
+          lists[j] = lists[j - 1];
+          lists[j - 1] = t;
+        }
       ids = lists[0];
       for (let i = 1; i < lists.length && ids.length; i++) ids = intersect(ids, lists[i]);
     }

@@ -178,7 +178,6 @@ export function buildClasses(
         const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
         key = (p.id * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
         if (key === lastKey) {
-          lastCls!.pods.push(pod);
           classIdOf[at] = lastCls!.id;
           continue;
         }
@@ -205,13 +204,31 @@ export function buildClasses(
         if (sig) bySignature.set(sig, cls);
         else byKey.set(key, cls);
       }
-      cls.pods.push(pod);
       classIdOf[at] = cls.id;
       lastKey = sig ? -1 : key;
       lastCls = cls;
     }
   }
+  fillPods(pods, classes, classIdOf);
   return { classes, classIdOf };
+}
+
+/**
+ * Each class's pods, in the order of `pods`, into arrays of their exact size: counted from `classIdOf`, then
+ * filled (pushing grew every class's array by steps, which left ~3× the pod count in discarded backing stores,
+ * and 16 spare slots per one-pod class). Within a class this is the order the classes loop meets its pods (runs
+ * of one namespace, by position).
+ */
+function fillPods(pods: readonly Pod[], classes: readonly PodClass[], classIdOf: Int32Array): void {
+  const counts = new Int32Array(classes.length);
+  for (let i = 0; i < classIdOf.length; i++) counts[classIdOf[i]]++;
+  const lists: Pod[][] = classes.map((c) => c.pods);
+  for (let c = 0; c < lists.length; c++) lists[c].length = counts[c];
+  counts.fill(0);
+  for (let i = 0; i < classIdOf.length; i++) {
+    const c = classIdOf[i];
+    lists[c][counts[c]++] = pods[i];
+  }
 }
 
 /** The label and named-port parts of a signature, interned: `id` numbers the (label, port) pair. */
