@@ -204,7 +204,10 @@ export class PolicyEngine {
   isolating(pod: Pod, direction: 'Ingress' | 'Egress'): NetworkPolicy[] {
     const c = this.classOf(pod);
     if (!c) return [];
-    return Array.from((direction === 'Ingress' ? this.#ingressOf : this.#egressOf).of(c.id), (i) => this.policies[i]);
+    return Array.from(
+      (direction === 'Ingress' ? this.#ingressOf : this.#egressOf).of(c.id),
+      (i) => this.policies[i],
+    );
   }
 
   /**
