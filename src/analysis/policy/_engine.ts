@@ -5,7 +5,7 @@ import { PeerSets } from './_peer-sets.ts';
 import { SidePrograms } from './_side-programs.ts';
 import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
-import { assignSlots, markOf, slotOf } from './_pod-slots.ts';
+import { assignSlots, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
@@ -165,9 +165,9 @@ export class PolicyEngine {
     });
     this.classes = built.classes;
     this.#classIdOf = built.classIdOf;
+    assignSlots(this.#pods, built.classIdOf);
     this.#nodeAddress = new Uint8Array(this.classes.length);
     if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
-    assignSlots(this.#pods, built.classIdOf, this.#nodeAddress);
     this.#index = new ClassIndex(
       this.classes,
       (c) => !(c.hostNetwork && this.hostNetwork === 'node'),
@@ -248,22 +248,18 @@ export class PolicyEngine {
     if (table !== undefined && from.kind === 'pod' && to.kind === 'pod') {
       const fromPod = from.pod;
       const toPod = to.pod;
-      // Each pod's mark read once: its class id and whether it is its node's address (`#nodeAddress`).
-      const a = markOf(fromPod);
-      const b = markOf(toPod);
-      const pods = this.#pods;
+      const ai = slotOf(this.#pods, fromPod);
+      const bi = slotOf(this.#pods, toPod);
       // A hostNetwork pod (node mode) is its node's address: with a pod on its own node the pair is allowed (a
       // pod-level exception, `#allowsSlow`); with any other, the table's class bit is the verdict (the plan
       // treats its class as the node address: never isolated, in ipBlock sets only, named ports match nothing).
       if (
-        a !== undefined &&
-        b !== undefined &&
-        a.list === pods &&
-        b.list === pods &&
+        ai >= 0 &&
+        bi >= 0 &&
         fromPod !== toPod &&
-        ((a.flag | b.flag) === 0 || !onOneNode(fromPod, toPod))
+        ((this.#nodeAddress[ai] | this.#nodeAddress[bi]) === 0 || !onOneNode(fromPod, toPod))
       ) {
-        const v = table.has(a.value, b.value, port, protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
+        const v = table.has(ai, bi, port, protocol === 'TCP' ? 0 : protocol === 'UDP' ? 1 : 2);
         if (v !== undefined) return v;
       }
     }

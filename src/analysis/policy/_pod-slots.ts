@@ -18,31 +18,24 @@ import type { Pod } from '../../model/types.ts';
  */
 const SLOT = Symbol('kubetwin.podSlot');
 
-/**
- * One list's value for the pods that share it, and a flag the list's owner keeps with it (the engine: 1 when the
- * pods are their node's address), so a hot path reads both from the one mark it has loaded.
- */
-export class SlotMark {
+/** One list's value for the pods that share it. */
+class SlotMark {
   constructor(
     readonly value: number,
     readonly list: readonly Pod[],
-    readonly flag: number,
   ) {}
 }
 
 type Marked = Pod & { [SLOT]?: SlotMark };
 
-/**
- * Writes `values[i]` (≥ 0) on `pods[i]` for the list `pods` (the caller's own copy), which `slotOf` then reads;
- * `flags[v]` (default 0) is kept in the mark of value v.
- */
-export function assignSlots(pods: readonly Pod[], values: Int32Array, flags?: Uint8Array): void {
+/** Writes `values[i]` (≥ 0) on `pods[i]` for the list `pods` (the caller's own copy), which `slotOf` then reads. */
+export function assignSlots(pods: readonly Pod[], values: Int32Array): void {
   const marks: SlotMark[] = [];
   for (let i = 0; i < pods.length; i++) {
     const p = pods[i] as Marked;
     if (!Object.isExtensible(p)) continue; // frozen or sealed: no value, `slotOf` answers -1
     const v = values[i];
-    const mark = marks[v] ?? (marks[v] = new SlotMark(v, pods, flags ? flags[v] : 0));
+    const mark = marks[v] ?? (marks[v] = new SlotMark(v, pods));
     // Not enumerable: a copy of the pod (`{ ...pod, labels }`) must not claim the original's value.
     if (p[SLOT] === undefined) Object.defineProperty(p, SLOT, { value: mark, writable: true });
     else p[SLOT] = mark;
@@ -53,9 +46,4 @@ export function assignSlots(pods: readonly Pod[], values: Int32Array, flags?: Ui
 export function slotOf(pods: readonly Pod[], pod: Pod): number {
   const mark = (pod as Marked)[SLOT];
   return mark !== undefined && mark.list === pods ? mark.value : -1;
-}
-
-/** The pod's mark (any list's: the caller compares `list` with its own), undefined when it has none. */
-export function markOf(pod: Pod): SlotMark | undefined {
-  return (pod as Marked)[SLOT];
 }
