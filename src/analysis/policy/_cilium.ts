@@ -149,7 +149,8 @@ export class CiliumTier {
     this.#fast = new Array<FastEntry | undefined>(this.entries.length).fill(undefined);
     this.#index = index;
     this.#nsLabels = nsLabels;
-    this.#of = [classes.map(() => []), classes.map(() => [])];
+    // Classes no entry names share one empty list (never written): no array per class when the tier has none.
+    this.#of = [perClass(classes.length), perClass(classes.length)];
     this.#isolating = [new Uint8Array(classes.length), new Uint8Array(classes.length)];
     const bySpec = new Map<CiliumSpec, Int32Array>();
     this.entries.forEach((e, i) => {
@@ -157,10 +158,10 @@ export class CiliumTier {
       let ids = bySpec.get(e.spec);
       if (!ids) bySpec.set(e.spec, (ids = this.select(e.spec.endpointSelector)));
       const d = e.rule.section.startsWith('ingress') ? 0 : 1;
-      for (const id of ids) this.#of[d][id].push(i);
+      for (const id of ids) addTo(this.#of[d], id, i);
     });
     // Default deny per direction, and which policies cause it (specs without rules may enable it too).
-    this.#isolatingBy = [classes.map(() => []), classes.map(() => [])];
+    this.#isolatingBy = [perClass(classes.length), perClass(classes.length)];
     this.policies.forEach((p, pi) => {
       for (const spec of p.specs) {
         if (!spec.endpointSelector || !(spec.defaultDeny.ingress || spec.defaultDeny.egress)) continue;
@@ -172,7 +173,7 @@ export class CiliumTier {
           for (let k = 0; k < ids.length; k++) {
             flags[ids[k]] = 1;
             const list = by[ids[k]];
-            if (list[list.length - 1] !== pi) list.push(pi);
+            if (list[list.length - 1] !== pi) addTo(by, ids[k], pi);
           }
         }
       }
@@ -430,4 +431,19 @@ export class CiliumTier {
     }
     return false;
   }
+}
+
+/** A list shared by every class nothing was added to (`perClass`, `addTo`); never written. */
+const NONE: number[] = [];
+
+/** One list per class, all the shared empty one until something is added (`addTo`). */
+function perClass(n: number): number[][] {
+  return new Array<number[]>(n).fill(NONE);
+}
+
+/** Appends `i` to class `id`'s list, giving the class its own list on the first. */
+function addTo(lists: number[][], id: number, i: number): void {
+  const list = lists[id];
+  if (list === NONE) lists[id] = [i];
+  else list.push(i);
 }

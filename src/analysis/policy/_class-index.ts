@@ -65,16 +65,17 @@ export class ClassIndex {
       for (let i = 1; i < out.length; i++) if (out[i] < out[i - 1]) return out.sort();
       return out;
     };
-    for (const [n, ids] of all) this.#all.set(n, sorted(ids));
-    for (const [n, byK] of postings) {
+    // `forEach`, not `for…of` over entries: no [key, value] pair allocated per posting list.
+    all.forEach((ids, n) => this.#all.set(n, sorted(ids)));
+    postings.forEach((byK, n) => {
       const out = new Map<string, Map<string, Int32Array>>();
-      for (const [k, byValue] of byK) {
+      byK.forEach((byValue, k) => {
         const values = new Map<string, Int32Array>();
-        for (const [v, ids] of byValue) values.set(v, sorted(ids));
+        byValue.forEach((ids, v) => values.set(v, sorted(ids)));
         out.set(k, values);
-      }
+      });
       this.#postings.set(n, out);
-    }
+    });
   }
 
   /** Ids of the indexed classes of `namespace` the selector selects, sorted. */
@@ -97,7 +98,14 @@ export class ClassIndex {
     }
     let ids = one ?? all;
     if (lists) {
-      lists.sort((a, b) => a.length - b.length);
+      // Shortest first: an insertion sort in place (a selector has a few requirements; `Array.prototype.sort`
+      // allocated a work copy per call).
+      for (let i = 1; i < lists.length; i++)
+        for (let j = i; j > 0 && lists[j].length < lists[j - 1].length; j--) {
+          const t = lists[j];
+          lists[j] = lists[j - 1];
+          lists[j - 1] = t;
+        }
       ids = lists[0];
       for (let i = 1; i < lists.length && ids.length; i++) ids = intersect(ids, lists[i]);
     }

@@ -6,6 +6,7 @@ import { SidePrograms } from './_side-programs.ts';
 import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
 import { assignSlots, slotOf } from './_pod-slots.ts';
+import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -15,12 +16,6 @@ import { CiliumTier } from './_cilium.ts';
 import type { CiliumTarget } from './_cilium-peers.ts';
 import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
-
-/**
- * The policy list of a class no policy selects in a direction: shared, never written (not frozen, so every list
- * keeps one elements kind for the readers' loops).
- */
-const NO_POLICIES: number[] = [];
 
 /** Pod-pair `allows` queries (at most) before the verdict table is built. */
 const TABLE_AFTER = 4096;
@@ -50,8 +45,8 @@ export class PolicyEngine {
   readonly #nsLabels = new Map<string, Labels>();
   readonly #blocks = new Map<PolicyPeer, CompiledBlock>();
   /** Per class id: indices of the policies selecting it with policyType Ingress / Egress. */
-  readonly #ingressOf: number[][];
-  readonly #egressOf: number[][];
+  readonly #ingressOf: PolicyLists;
+  readonly #egressOf: PolicyLists;
   readonly #nodeOfIP = new Map<string, string>();
   readonly #cache = new Map<number, boolean>();
   /** The NetworkPolicy tier's verdict table (`#verdicts`); only `networkPolicyOnly` engines build one. */
@@ -95,15 +90,19 @@ export class PolicyEngine {
     const labelKeys = new Set<string>();
     const portNames = new Map<string, { name: string; protocol: string }>();
     const blocks: CompiledBlock[] = [];
+    // Indexed loops over the policies' arrays (no iterator per array; the walk runs once per engine, partly in
+    // unoptimized code).
     const readSel = (s?: { requirements: readonly { key: string }[] }) => {
-      if (s) for (const r of s.requirements) labelKeys.add(r.key);
+      if (s) for (let i = 0; i < s.requirements.length; i++) labelKeys.add(s.requirements[i].key);
     };
     // ipBlocks repeat across policies (the same CIDR and excepts): compiled once per text, the object shared.
     const compiled = new Map<string, CompiledBlock | undefined>();
     const readRules = (rules: NetworkPolicy['ingress']) => {
-      for (const rule of rules) {
+      for (let r = 0; r < rules.length; r++) {
+        const rule = rules[r];
         if (rule.peers !== 'all')
-          for (const peer of rule.peers) {
+          for (let k = 0; k < rule.peers.length; k++) {
+            const peer = rule.peers[k];
             readSel(peer.podSelector);
             if (peer.ipBlock) {
               const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
@@ -116,21 +115,27 @@ export class PolicyEngine {
             }
           }
         if (rule.ports !== 'all')
-          for (const pp of rule.ports)
+          for (let k = 0; k < rule.ports.length; k++) {
+            const pp = rule.ports[k];
             if (typeof pp.port === 'string') {
-              portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
+              // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
               let protocols = this.ruleNamedPorts.get(pp.port);
               if (!protocols) this.ruleNamedPorts.set(pp.port, (protocols = new Set()));
-              protocols.add(pp.protocol);
+              if (!protocols.has(pp.protocol)) {
+                protocols.add(pp.protocol);
+                portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
+              }
             } else if (typeof pp.port === 'number') {
               const ranges = this.ruleRanges[pp.protocol];
               const last = pp.endPort ?? pp.port;
               const key = pp.port * 65537 + last;
               if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
             }
+          }
       }
     };
-    for (const np of this.policies) {
+    for (let i = 0; i < this.policies.length; i++) {
+      const np = this.policies[i];
       readSel(np.podSelector);
       readRules(np.ingress);
       readRules(np.egress);
@@ -163,29 +168,15 @@ export class PolicyEngine {
     assignSlots(this.#pods, built.classIdOf);
     this.#nodeAddress = new Uint8Array(this.classes.length);
     if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
-    // Classes no policy selects in a direction share one empty list (most classes in one direction or both).
-    this.#ingressOf = new Array<number[]>(this.classes.length).fill(NO_POLICIES);
-    this.#egressOf = new Array<number[]>(this.classes.length).fill(NO_POLICIES);
     this.#index = new ClassIndex(
       this.classes,
       (c) => !(c.hostNetwork && this.hostNetwork === 'node'),
       labelKeys,
     );
     this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
-    const add = (lists: number[][], id: number, i: number) => {
-      const list = lists[id];
-      if (list === NO_POLICIES) lists[id] = [i];
-      else list.push(i);
-    };
-    this.policies.forEach((np, i) => {
-      const ingress = np.policyTypes.includes('Ingress');
-      const egress = np.policyTypes.includes('Egress');
-      const ids = this.#index.select(np.namespace, np.podSelector);
-      for (let k = 0; k < ids.length; k++) {
-        if (ingress) add(this.#ingressOf, ids[k], i);
-        if (egress) add(this.#egressOf, ids[k], i);
-      }
-    });
+    const lists = selectPolicies(this.policies, this.classes.length, (ns, s) => this.#index.select(ns, s));
+    this.#ingressOf = lists.ingress;
+    this.#egressOf = lists.egress;
   }
 
   classOf(pod: Pod): PodClass | undefined {
@@ -213,7 +204,10 @@ export class PolicyEngine {
   isolating(pod: Pod, direction: 'Ingress' | 'Egress'): NetworkPolicy[] {
     const c = this.classOf(pod);
     if (!c) return [];
-    return (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[c.id].map((i) => this.policies[i]);
+    return Array.from(
+      (direction === 'Ingress' ? this.#ingressOf : this.#egressOf).of(c.id),
+      (i) => this.policies[i],
+    );
   }
 
   /**
@@ -399,7 +393,7 @@ export class PolicyEngine {
   ): boolean {
     const c = this.cilium.fastSide(direction, cls, other.id, port, protocol, dest, destPod);
     if (c === 'deny') return false;
-    const np = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id].length > 0;
+    const np = (direction === 'Ingress' ? this.#ingressOf : this.#egressOf).count(cls.id) > 0;
     if (!np && !this.cilium.isolates(cls, direction)) return true;
     if (c === 'allow') return true;
     return np && this.#side(direction, cls, other, dest, destPod, port, protocol);
@@ -419,7 +413,7 @@ export class PolicyEngine {
     port: number,
     protocol: Protocol,
   ): boolean {
-    if (!(direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id].length) return true;
+    if (!(direction === 'Ingress' ? this.#ingressOf : this.#egressOf).count(cls.id)) return true;
     this.#programs ??= new SidePrograms(
       this.classes,
       this.policies,
@@ -543,9 +537,17 @@ export class PolicyEngine {
     return { pod, nsLabels: this.nsLabels(pod.namespace), node: pod.nodeName, cls: this.classOf(pod) };
   }
 
-  /** Indices of the policies isolating a class (internal to the side evaluator). */
-  policiesOf(cls: PodClass, direction: 'Ingress' | 'Egress'): readonly number[] {
-    return (direction === 'Ingress' ? this.#ingressOf : this.#egressOf)[cls.id];
+  /** Indices of the policies isolating a class, ascending (a view: never written). */
+  policiesOf(cls: PodClass, direction: 'Ingress' | 'Egress'): Int32Array {
+    return (direction === 'Ingress' ? this.#ingressOf : this.#egressOf).of(cls.id);
+  }
+
+  /**
+   * The same lists for every class at once, compressed (`ids[start[c]..start[c + 1]]`): for readers that walk
+   * every class and would otherwise ask `policiesOf` once per class.
+   */
+  policyLists(direction: 'Ingress' | 'Egress'): PolicyLists {
+    return direction === 'Ingress' ? this.#ingressOf : this.#egressOf;
   }
 
   blockOf(peer: PolicyPeer): CompiledBlock | undefined {

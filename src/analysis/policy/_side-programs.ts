@@ -27,7 +27,10 @@ export class SidePrograms {
   constructor(
     private readonly classes: readonly PodClass[],
     private readonly policies: readonly NetworkPolicy[],
-    private readonly policiesOf: (c: PodClass, d: 'Ingress' | 'Egress') => readonly number[],
+    private readonly policiesOf: (
+      c: PodClass,
+      d: 'Ingress' | 'Egress',
+    ) => ArrayLike<number> & Iterable<number>,
     private readonly sets: PeerSets,
   ) {
     // Filled at random class ids on first use: dense arrays, so V8 keeps them out of dictionary mode.

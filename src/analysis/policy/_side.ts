@@ -84,7 +84,7 @@ export function evaluateSide(
       match: c.deny,
       notes: [...passNote, ...hostNote],
     };
-  const indices = cls ? engine.policiesOf(cls, direction) : [];
+  const indices: ArrayLike<number> & Iterable<number> = cls ? engine.policiesOf(cls, direction) : [];
   if (!indices.length && !c?.isolating) {
     const baseline = engine.admin.decide(
       'baseline',
@@ -106,7 +106,7 @@ export function evaluateSide(
     return { ...base, allowed: true, reason: 'not-isolated', notes: [...passNote, ...hostNote] };
   }
   const isolatedBy = [
-    ...indices.map((i) => ({
+    ...Array.from(indices, (i) => ({
       policy: engine.policies[i].key,
       source: engine.policies[i].source,
     })),

@@ -25,6 +25,7 @@ export type {
 export { describeSide, formatRule } from './_describe.ts';
 export { portMatches } from './_ports.ts';
 export type { PeerSets } from './_peer-sets.ts';
+export type { PolicyLists } from './_policy-lists.ts';
 export { identityLabels as ciliumIdentityLabels } from './_cilium-match.ts';
 export {
   computeTierReachability,
