@@ -1,5 +1,6 @@
 import type { NetworkPolicy, PolicyRule } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
+import { invert } from './_reach-invert.ts';
 import { PortMasks, portClasses, type PortClass, type RulePorts } from './_port-classes.ts';
 
 /**
@@ -50,7 +51,10 @@ export interface ReachPlan {
   readonly egNs: Int32Array;
   readonly egSrcStart: Int32Array;
   readonly egSrc: Int32Array;
-  /** Egress rules without peers (they admit every destination), then per destination the rules naming it. */
+  /**
+   * Egress rules without peers (they admit every destination), then per destination the rules naming it whose
+   * namespace its ingress admits from (`_reach-invert.ts`).
+   */
   readonly everyPeer: Int32Array;
   readonly invStart: Int32Array;
   readonly invRules: Int32Array;
@@ -240,7 +244,26 @@ export function buildReachPlan(
     u8(nss),
   );
   const rulePeers = from(peers);
-  const inv = invert(C, egRule, rulePeerStart, rulePeers, setStart, setIds, i32);
+  const inRuleList = from(inRules);
+  const inv = invert(
+    {
+      C,
+      namespaces: sets.namespaces.length,
+      egRule,
+      egNs,
+      rulePeerStart,
+      rulePeers,
+      ruleAllPeers,
+      setStart,
+      setIds,
+      setNsStart,
+      setNs,
+      inStart,
+      inRules: inRuleList,
+      isolated,
+    },
+    i32,
+  );
   const plan: ReachPlan = {
     C,
     P,
@@ -258,7 +281,7 @@ export function buildReachPlan(
     rulePeers,
     namedAt,
     inStart,
-    inRules: from(inRules),
+    inRules: inRuleList,
     setStart,
     setIds,
     setNsStart,
@@ -314,40 +337,4 @@ function fullNamespaces(
     }
   }
   return out;
-}
-
-/** Destination class → egress rules (indices into `egRule`) whose peers contain it, each rule once per class. */
-function invert(
-  C: number,
-  egRule: readonly number[],
-  rulePeerStart: Int32Array,
-  peers: Int32Array,
-  setStart: Int32Array,
-  setIds: Int32Array,
-  i32: (n: number) => Int32Array,
-): { start: Int32Array; rules: Int32Array } {
-  const start = i32(C + 1);
-  const last = new Int32Array(C);
-  const each = (fn: (d: number, e: number) => void) => {
-    last.fill(-1);
-    for (let e = 0; e < egRule.length; e++) {
-      const r = egRule[e];
-      for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
-        const k = peers[x];
-        for (let y = setStart[k]; y < setStart[k + 1]; y++) {
-          const d = setIds[y];
-          if (last[d] !== e) {
-            last[d] = e;
-            fn(d, e);
-          }
-        }
-      }
-    }
-  };
-  each((d) => start[d + 1]++);
-  for (let d = 0; d < C; d++) start[d + 1] += start[d];
-  const rules = i32(start[C]);
-  const fill = start.slice(0, C);
-  each((d, e) => (rules[fill[d]++] = e));
-  return { start, rules };
 }
