@@ -27,10 +27,10 @@ export interface InvertInput {
 
 /**
  * Per destination class, the namespaces its ingress rules' peers live in (`bits`, `words` per class), or every
- * namespace (`any`: not isolated — a node-mode host class included — or a rule without peers). A superset over
+ * namespace (all bits: not isolated — a node-mode host class included — or a rule without peers). A superset over
  * every chunk: the row checks the namespaces its chunk's masks actually admit from.
  */
-export function admittedNamespaces(p: InvertInput): { any: Uint8Array; bits: Uint32Array; words: number } {
+export function admittedNamespaces(p: InvertInput): { bits: Uint32Array; words: number } {
   const words = (p.namespaces + 31) >>> 5;
   const any = new Uint8Array(p.C);
   const bits = new Uint32Array(p.C * words);
@@ -39,10 +39,7 @@ export function admittedNamespaces(p: InvertInput): { any: Uint8Array; bits: Uin
   const setBits = new Uint32Array(S * words);
   const made = new Uint8Array(S);
   for (let d = 0; d < p.C; d++) {
-    if (p.isolated[d] !== 1) {
-      any[d] = 1;
-      continue;
-    }
+    if (p.isolated[d] !== 1) any[d] = 1;
     for (let j = p.inStart[d]; j < p.inStart[d + 1] && !any[d]; j++) {
       const r = p.inRules[j];
       if (p.ruleAllPeers[r] === 1) any[d] = 1;
@@ -57,48 +54,57 @@ export function admittedNamespaces(p: InvertInput): { any: Uint8Array; bits: Uin
           for (let w = 0; w < words; w++) bits[d * words + w] |= setBits[k * words + w];
         }
     }
+    if (any[d]) bits.fill(-1 >>> 0, d * words, d * words + words);
   }
-  return { any, bits, words };
+  return { bits, words };
 }
 
 /**
  * Destination class → egress rules (indices into `egRule`) whose peers contain it, each rule once per class, left
- * out where the destination admits nothing from the rule's namespace (`admittedNamespaces`).
+ * out where the destination admits nothing from the rule's namespace (`admittedNamespaces`). One pass over the
+ * (rule, member) pairs keeps the admitted ones in a flat buffer; a counting sort by destination then fills the
+ * index from the buffer alone.
  */
 export function invert(
   p: InvertInput,
   i32: (n: number) => Int32Array,
 ): { start: Int32Array; rules: Int32Array } {
   const { C, egRule, egNs, rulePeerStart, rulePeers, setStart, setIds } = p;
-  const { any, bits, words } = admittedNamespaces(p);
+  const { bits, words } = admittedNamespaces(p);
   const start = i32(C + 1);
-  const last = new Int32Array(C);
-  let rules: Int32Array | undefined;
-  let fill: Int32Array | undefined;
-  // Two passes over the same pairs: count per destination, then fill.
-  for (let pass = 0; pass < 2; pass++) {
-    last.fill(-1);
-    for (let e = 0; e < egRule.length; e++) {
-      const r = egRule[e];
-      const nsWord = egNs[e] >>> 5;
-      const nsBit = 1 << (egNs[e] & 31);
-      for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
-        const k = rulePeers[x];
-        for (let y = setStart[k]; y < setStart[k + 1]; y++) {
-          const d = setIds[y];
-          if (last[d] === e) continue;
-          last[d] = e;
-          if (any[d] !== 1 && (bits[d * words + nsWord] & nsBit) === 0) continue;
-          if (fill) rules![fill[d]++] = e;
-          else start[d + 1]++;
+  const last = new Int32Array(C).fill(-1);
+  let pairD = new Int32Array(1024);
+  let pairE = new Int32Array(1024);
+  let n = 0;
+  for (let e = 0; e < egRule.length; e++) {
+    const r = egRule[e];
+    const nsWord = egNs[e] >>> 5;
+    const nsBit = 1 << (egNs[e] & 31);
+    for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
+      const k = rulePeers[x];
+      for (let y = setStart[k]; y < setStart[k + 1]; y++) {
+        const d = setIds[y];
+        if (last[d] === e || (bits[d * words + nsWord] & nsBit) === 0) continue;
+        last[d] = e;
+        if (n === pairD.length) {
+          pairD = grown(pairD);
+          pairE = grown(pairE);
         }
+        pairD[n] = d;
+        pairE[n++] = e;
+        start[d + 1]++;
       }
     }
-    if (!fill) {
-      for (let d = 0; d < C; d++) start[d + 1] += start[d];
-      rules = i32(start[C]);
-      fill = start.slice(0, C);
-    }
   }
-  return { start, rules: rules! };
+  for (let d = 0; d < C; d++) start[d + 1] += start[d];
+  const rules = i32(n);
+  const fill = start.slice(0, C);
+  for (let j = 0; j < n; j++) rules[fill[pairD[j]]++] = pairE[j];
+  return { start, rules };
+}
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
