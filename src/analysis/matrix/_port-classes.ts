@@ -1,6 +1,6 @@
 import type { PolicyRule, Protocol } from '../../model/types.ts';
 import { portMatches } from '../policy/index.ts';
-import type { PolicyEngine } from '../policy/index.ts';
+import type { PodClass, PolicyEngine } from '../policy/index.ts';
 
 /** Ports that no policy tells apart: one protocol, one or more ranges; `port` (the first) stands for all of them. */
 export interface PortClass {
@@ -202,10 +202,44 @@ export class PortMasks {
     for (let i = 0; i < slots.length; i++) {
       const port = cls.namedPorts[slots[i]];
       if (port >= 0) at[i] |= this.#bit(i, port);
-      else if (port === -2)
-        for (const cp of cls.pods[0].ports)
-          if (`${cp.protocol}/${cp.name}` === this.named[i]) at[i] |= this.#bit(i, cp.containerPort);
+      else if (port === -2) at[i] |= this.#declaredTwice(cls, i);
     }
+  }
+
+  /**
+   * Every class's mask per named-port kind over the current chunk, into `out[at + id * named.length + i]`, as
+   * `destination` then `mask` per class would give (classes `host` marks are their node's address: named ports
+   * match nothing, left 0). One loop without a call per class; a kind's last resolved port and its bit are kept,
+   * since neighbouring classes (one workload's) resolve a name alike.
+   */
+  fillNamed(classes: readonly PodClass[], host: Uint8Array, out: Int32Array, at: number): void {
+    const N = this.named.length;
+    const slots = this.#slots();
+    const lastPort = new Int32Array(N).fill(-1);
+    const lastBit = new Int32Array(N);
+    for (const cls of classes) {
+      if (host[cls.id] === 1) continue;
+      const resolved = cls.namedPorts;
+      const row = at + cls.id * N;
+      for (let i = 0; i < N; i++) {
+        const port = resolved[slots[i]];
+        if (port >= 0) {
+          if (port !== lastPort[i]) {
+            lastPort[i] = port;
+            lastBit[i] = this.#bit(i, port);
+          }
+          out[row + i] = lastBit[i];
+        } else if (port === -2) out[row + i] = this.#declaredTwice(cls, i);
+      }
+    }
+  }
+
+  /** Named-port kind i at a class whose pods declare the name twice: every declaration's port class. */
+  #declaredTwice(cls: PodClass, i: number): number {
+    let m = 0;
+    for (const cp of cls.pods[0].ports)
+      if (`${cp.protocol}/${cp.name}` === this.named[i]) m |= this.#bit(i, cp.containerPort);
+    return m;
   }
 
   /** The chunk bit of the port class holding `port` for named-port kind `i` (0 outside the chunk). */

@@ -171,30 +171,20 @@ export function buildReachPlan(
   const N = masks.named.length;
   const ruleFixed = i32(chunks * R);
   const namedAt = i32(chunks * C * N);
-  const probes = Array.from({ length: N }, (_, n) => ({
-    ...rulePorts[0],
-    all: false,
-    fixed: 0,
-    named: Int32Array.of(n),
-  }));
+  const hostClass = u8(C);
+  if (engine.hostNetwork === 'node') for (const c of classes) if (c.hostNetwork) hostClass[c.id] = 1;
   for (let k = 0; k < chunks; k++) {
     const base = k * width;
     masks.chunk(base, Math.min(width, P - base), rulePorts);
     for (let r = 0; r < R; r++) ruleFixed[k * R + r] = rulePorts[r].fixed;
-    if (N)
-      for (const c of classes) {
-        masks.destination(c.hostNetwork && engine.hostNetwork === 'node' ? undefined : c.id);
-        for (let n = 0; n < N; n++) namedAt[(k * C + c.id) * N + n] = masks.mask(probes[n]);
-      }
+    if (N) masks.fillNamed(classes, hostClass, namedAt, k * C * N);
   }
   // Ingress rules per destination class.
   const inStart = i32(C + 1);
   const inRules: number[] = [];
-  const hostClass = u8(C);
   const isolated = u8(C);
   for (const c of classes) {
-    if (c.hostNetwork && engine.hostNetwork === 'node') hostClass[c.id] = 1;
-    else
+    if (hostClass[c.id] !== 1)
       for (const i of engine.policiesOf(c, 'Ingress')) {
         isolated[c.id] = 1;
         for (let r = polIn[i]; r < polIn[i + 1]; r++) inRules.push(r);
@@ -238,8 +228,8 @@ export function buildReachPlan(
     }
   }
   const setNsFull = fullNamespaces(
-    classes,
-    nsIndex,
+    sets.nsOf,
+    sets.namespaces.length,
     { setStart, setIds, setNsStart, setNs, setDense },
     u8(nss),
   );
@@ -314,15 +304,15 @@ export function buildReachPlan(
  * against the namespace's class count.
  */
 function fullNamespaces(
-  classes: readonly { readonly id: number; readonly namespace: string }[],
-  nsIndex: ReadonlyMap<string, number>,
+  /** Namespace index of every class (`PeerSets.nsOf`), and the number of namespaces. */
+  classNs: Int32Array,
+  namespaces: number,
   sets: Pick<ReachPlan, 'setStart' | 'setIds' | 'setNsStart' | 'setNs' | 'setDense'>,
   out: Uint8Array,
 ): Uint8Array {
   const { setStart, setIds, setNsStart, setNs, setDense } = sets;
-  const classNs = new Int32Array(classes.length);
-  const perNs = new Int32Array(nsIndex.size);
-  for (const c of classes) perNs[(classNs[c.id] = nsIndex.get(c.namespace)!)]++;
+  const perNs = new Int32Array(namespaces);
+  for (let c = 0; c < classNs.length; c++) perNs[classNs[c]]++;
   for (let k = 0; k < setDense.length; k++) {
     if (setDense[k] < 0) continue;
     let y = setNsStart[k];
