@@ -154,18 +154,19 @@ export class PortMasks {
     if (rule.ports === 'all') return { all: true, fixed: 0, named: NONE, rule };
     let named: number[] | undefined;
     for (const pp of rule.ports)
-      if (typeof pp.port === 'string') {
-        named ??= [];
-        const byProtocol =
-          this.#namedIndex.get(pp.port) ?? this.#namedIndex.set(pp.port, new Map()).get(pp.port)!;
-        let i = byProtocol.get(pp.protocol);
-        if (i === undefined) {
-          byProtocol.set(pp.protocol, (i = this.named.push(`${pp.protocol}/${pp.port}`) - 1));
-          this.#protocols.push(pp.protocol);
-        }
-        named.push(i);
-      }
+      if (typeof pp.port === 'string') (named ??= []).push(this.kind(pp.port, pp.protocol));
     return { all: false, fixed: 0, named: named ? new Int32Array(named) : NONE, rule };
+  }
+
+  /** The index in `named` of a port name with a protocol (added on first use). */
+  kind(name: string, protocol: Protocol): number {
+    const byProtocol = this.#namedIndex.get(name) ?? this.#namedIndex.set(name, new Map()).get(name)!;
+    let i = byProtocol.get(protocol);
+    if (i === undefined) {
+      byProtocol.set(protocol, (i = this.named.push(`${protocol}/${name}`) - 1));
+      this.#protocols.push(protocol);
+    }
+    return i;
   }
 
   /** Moves to the chunk [base, base + width) and recomputes the fixed masks of `rules`. */
@@ -240,6 +241,16 @@ export class PortMasks {
     for (const cp of cls.pods[0].ports)
       if (`${cp.protocol}/${cp.name}` === this.named[i]) m |= this.#bit(i, cp.containerPort);
     return m;
+  }
+
+  /** Moves to the chunk [base, base + width) without rules (for `fillNamed` and `namedMask`). */
+  within(base: number, width: number): void {
+    this.chunk(base, width, []);
+  }
+
+  /** Named-port kind i's mask at the current destination (`destination`). */
+  namedMask(i: number): number {
+    return this.#dest === undefined ? 0 : this.#at[i];
   }
 
   /** The chunk bit of the port class holding `port` for named-port kind `i` (0 outside the chunk). */
