@@ -15,7 +15,11 @@ import { computeFlatReachability, rowBits, ReachScratch, type ReachPlan } from '
  * Every row bit of the flat plan against `engine.allows` (first pods of the classes; a class with itself takes
  * its second pod); returns the allowed pairs as `src -> dst` names.
  */
-function checkRows(engine: PolicyEngine, options: { bigAt?: number }, label: string): Set<string> {
+function checkRows(
+  engine: PolicyEngine,
+  options: { bigAt?: number; chunk?: number },
+  label: string,
+): Set<string> {
   const { plan, portClasses } = computeFlatReachability(engine, options);
   const out = new Uint32Array(plan.P * plan.W);
   const scratch = new ReachScratch(plan);
@@ -125,5 +129,37 @@ test('the inverted egress index keeps only rules from namespaces the destination
     const allowed = checkRows(engine, { bigAt }, `bigAt ${bigAt}`);
     // One class per namespace here (no selector reads the pod label): its first pod stands for it.
     assert.ok(allowed.has('z/a -> y/a') && !allowed.has('x/a -> y/a') && allowed.has('y/a -> x/a'));
+  }
+});
+
+/**
+ * A rule's ports admit only the listed port classes
+ * (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec): with
+ * more than 8 port classes in a pass the row scratch keeps 32-bit masks, with at most 8 bytes; both agree with
+ * `allows` on every row bit.
+ */
+test('rows with more than 8 port classes per pass (32-bit masks) and with 8 (byte masks) agree with allows', () => {
+  const ports = Array.from({ length: 12 }, (_, i) => `{port: ${80 + i}}`).join(', ');
+  const engine = engineFor(
+    e2eTopology(
+      [
+        np(
+          'y-some-ports',
+          'y',
+          `  podSelector: {}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports: [${ports}]`,
+        ),
+        np(
+          'x-egress',
+          'x',
+          `  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to: [{namespaceSelector: {}}]\n    ports: [{port: 81}, {port: 85}]`,
+        ),
+      ].join('\n---\n'),
+    ),
+  );
+  for (const chunk of [30, 8, 3]) {
+    const { plan } = computeFlatReachability(engine, { chunk });
+    assert.ok(plan.P > 8, `${plan.P} port classes`);
+    const allowed = checkRows(engine, { chunk }, `chunk ${chunk}`);
+    assert.ok(allowed.has('x/a -> y/a') && allowed.has('z/a -> y/a'));
   }
 });
