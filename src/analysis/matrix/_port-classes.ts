@@ -1,6 +1,6 @@
 import type { PolicyRule, Protocol } from '../../model/types.ts';
 import { portMatches } from '../policy/index.ts';
-import type { PolicyEngine } from '../policy/index.ts';
+import type { PodClass, PolicyEngine } from '../policy/index.ts';
 
 /** Ports that no policy tells apart: one protocol, one or more ranges; `port` (the first) stands for all of them. */
 export interface PortClass {
@@ -154,18 +154,19 @@ export class PortMasks {
     if (rule.ports === 'all') return { all: true, fixed: 0, named: NONE, rule };
     let named: number[] | undefined;
     for (const pp of rule.ports)
-      if (typeof pp.port === 'string') {
-        named ??= [];
-        const byProtocol =
-          this.#namedIndex.get(pp.port) ?? this.#namedIndex.set(pp.port, new Map()).get(pp.port)!;
-        let i = byProtocol.get(pp.protocol);
-        if (i === undefined) {
-          byProtocol.set(pp.protocol, (i = this.named.push(`${pp.protocol}/${pp.port}`) - 1));
-          this.#protocols.push(pp.protocol);
-        }
-        named.push(i);
-      }
+      if (typeof pp.port === 'string') (named ??= []).push(this.kind(pp.port, pp.protocol));
     return { all: false, fixed: 0, named: named ? new Int32Array(named) : NONE, rule };
+  }
+
+  /** The index in `named` of a port name with a protocol (added on first use). */
+  kind(name: string, protocol: Protocol): number {
+    const byProtocol = this.#namedIndex.get(name) ?? this.#namedIndex.set(name, new Map()).get(name)!;
+    let i = byProtocol.get(protocol);
+    if (i === undefined) {
+      byProtocol.set(protocol, (i = this.named.push(`${protocol}/${name}`) - 1));
+      this.#protocols.push(protocol);
+    }
+    return i;
   }
 
   /** Moves to the chunk [base, base + width) and recomputes the fixed masks of `rules`. */
@@ -202,10 +203,54 @@ export class PortMasks {
     for (let i = 0; i < slots.length; i++) {
       const port = cls.namedPorts[slots[i]];
       if (port >= 0) at[i] |= this.#bit(i, port);
-      else if (port === -2)
-        for (const cp of cls.pods[0].ports)
-          if (`${cp.protocol}/${cp.name}` === this.named[i]) at[i] |= this.#bit(i, cp.containerPort);
+      else if (port === -2) at[i] |= this.#declaredTwice(cls, i);
     }
+  }
+
+  /**
+   * Every class's mask per named-port kind over the current chunk, into `out[at + id * named.length + i]`, as
+   * `destination` then `mask` per class would give (classes `host` marks are their node's address: named ports
+   * match nothing, left 0). One loop without a call per class; a kind's last resolved port and its bit are kept,
+   * since neighbouring classes (one workload's) resolve a name alike.
+   */
+  fillNamed(classes: readonly PodClass[], host: Uint8Array, out: Int32Array, at: number): void {
+    const N = this.named.length;
+    const slots = this.#slots();
+    const lastPort = new Int32Array(N).fill(-1);
+    const lastBit = new Int32Array(N);
+    for (const cls of classes) {
+      if (host[cls.id] === 1) continue;
+      const resolved = cls.namedPorts;
+      const row = at + cls.id * N;
+      for (let i = 0; i < N; i++) {
+        const port = resolved[slots[i]];
+        if (port >= 0) {
+          if (port !== lastPort[i]) {
+            lastPort[i] = port;
+            lastBit[i] = this.#bit(i, port);
+          }
+          out[row + i] = lastBit[i];
+        } else if (port === -2) out[row + i] = this.#declaredTwice(cls, i);
+      }
+    }
+  }
+
+  /** Named-port kind i at a class whose pods declare the name twice: every declaration's port class. */
+  #declaredTwice(cls: PodClass, i: number): number {
+    let m = 0;
+    for (const cp of cls.pods[0].ports)
+      if (`${cp.protocol}/${cp.name}` === this.named[i]) m |= this.#bit(i, cp.containerPort);
+    return m;
+  }
+
+  /** Moves to the chunk [base, base + width) without rules (for `fillNamed` and `namedMask`). */
+  within(base: number, width: number): void {
+    this.chunk(base, width, []);
+  }
+
+  /** Named-port kind i's mask at the current destination (`destination`). */
+  namedMask(i: number): number {
+    return this.#dest === undefined ? 0 : this.#at[i];
   }
 
   /** The chunk bit of the port class holding `port` for named-port kind `i` (0 outside the chunk). */

@@ -10,8 +10,9 @@ import { popcount } from './_row-scratch.ts';
  * its namespace.
  */
 export class ReachScratch {
-  readonly inMask: Int32Array;
-  readonly done: Int32Array;
+  /** Bytes when a pass has at most 8 port classes (a quarter of the cache lines), else 32-bit words. */
+  readonly inMask: Uint8Array | Int32Array;
+  readonly done: Uint8Array | Int32Array;
   readonly spread: Int32Array;
   readonly touched: Int32Array;
   readonly nsMark: Int32Array;
@@ -28,8 +29,9 @@ export class ReachScratch {
   stamp = 0;
 
   constructor(plan: ReachPlan) {
-    this.inMask = new Int32Array(plan.C);
-    this.done = new Int32Array(plan.C);
+    const masks = (n: number) => (Math.min(plan.width, plan.P) <= 8 ? new Uint8Array(n) : new Int32Array(n));
+    this.inMask = masks(plan.C);
+    this.done = masks(plan.C);
     this.spread = new Int32Array(plan.C);
     this.touched = new Int32Array(plan.C);
     this.nsMark = new Int32Array(plan.namespaces).fill(-1);

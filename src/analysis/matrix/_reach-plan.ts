@@ -1,5 +1,6 @@
 import type { NetworkPolicy, PolicyRule } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
+import { invert } from './_reach-invert.ts';
 import { PortMasks, portClasses, type PortClass, type RulePorts } from './_port-classes.ts';
 
 /**
@@ -50,7 +51,10 @@ export interface ReachPlan {
   readonly egNs: Int32Array;
   readonly egSrcStart: Int32Array;
   readonly egSrc: Int32Array;
-  /** Egress rules without peers (they admit every destination), then per destination the rules naming it. */
+  /**
+   * Egress rules without peers (they admit every destination), then per destination the rules naming it whose
+   * namespace its ingress admits from (`_reach-invert.ts`).
+   */
   readonly everyPeer: Int32Array;
   readonly invStart: Int32Array;
   readonly invRules: Int32Array;
@@ -167,30 +171,20 @@ export function buildReachPlan(
   const N = masks.named.length;
   const ruleFixed = i32(chunks * R);
   const namedAt = i32(chunks * C * N);
-  const probes = Array.from({ length: N }, (_, n) => ({
-    ...rulePorts[0],
-    all: false,
-    fixed: 0,
-    named: Int32Array.of(n),
-  }));
+  const hostClass = u8(C);
+  if (engine.hostNetwork === 'node') for (const c of classes) if (c.hostNetwork) hostClass[c.id] = 1;
   for (let k = 0; k < chunks; k++) {
     const base = k * width;
     masks.chunk(base, Math.min(width, P - base), rulePorts);
     for (let r = 0; r < R; r++) ruleFixed[k * R + r] = rulePorts[r].fixed;
-    if (N)
-      for (const c of classes) {
-        masks.destination(c.hostNetwork && engine.hostNetwork === 'node' ? undefined : c.id);
-        for (let n = 0; n < N; n++) namedAt[(k * C + c.id) * N + n] = masks.mask(probes[n]);
-      }
+    if (N) masks.fillNamed(classes, hostClass, namedAt, k * C * N);
   }
   // Ingress rules per destination class.
   const inStart = i32(C + 1);
   const inRules: number[] = [];
-  const hostClass = u8(C);
   const isolated = u8(C);
   for (const c of classes) {
-    if (c.hostNetwork && engine.hostNetwork === 'node') hostClass[c.id] = 1;
-    else
+    if (hostClass[c.id] !== 1)
       for (const i of engine.policiesOf(c, 'Ingress')) {
         isolated[c.id] = 1;
         for (let r = polIn[i]; r < polIn[i + 1]; r++) inRules.push(r);
@@ -234,13 +228,32 @@ export function buildReachPlan(
     }
   }
   const setNsFull = fullNamespaces(
-    classes,
-    nsIndex,
+    sets.nsOf,
+    sets.namespaces.length,
     { setStart, setIds, setNsStart, setNs, setDense },
     u8(nss),
   );
   const rulePeers = from(peers);
-  const inv = invert(C, egRule, rulePeerStart, rulePeers, setStart, setIds, i32);
+  const inRuleList = from(inRules);
+  const inv = invert(
+    {
+      C,
+      namespaces: sets.namespaces.length,
+      egRule,
+      egNs,
+      rulePeerStart,
+      rulePeers,
+      ruleAllPeers,
+      setStart,
+      setIds,
+      setNsStart,
+      setNs,
+      inStart,
+      inRules: inRuleList,
+      isolated,
+    },
+    i32,
+  );
   const plan: ReachPlan = {
     C,
     P,
@@ -258,7 +271,7 @@ export function buildReachPlan(
     rulePeers,
     namedAt,
     inStart,
-    inRules: from(inRules),
+    inRules: inRuleList,
     setStart,
     setIds,
     setNsStart,
@@ -291,15 +304,15 @@ export function buildReachPlan(
  * against the namespace's class count.
  */
 function fullNamespaces(
-  classes: readonly { readonly id: number; readonly namespace: string }[],
-  nsIndex: ReadonlyMap<string, number>,
+  /** Namespace index of every class (`PeerSets.nsOf`), and the number of namespaces. */
+  classNs: Int32Array,
+  namespaces: number,
   sets: Pick<ReachPlan, 'setStart' | 'setIds' | 'setNsStart' | 'setNs' | 'setDense'>,
   out: Uint8Array,
 ): Uint8Array {
   const { setStart, setIds, setNsStart, setNs, setDense } = sets;
-  const classNs = new Int32Array(classes.length);
-  const perNs = new Int32Array(nsIndex.size);
-  for (const c of classes) perNs[(classNs[c.id] = nsIndex.get(c.namespace)!)]++;
+  const perNs = new Int32Array(namespaces);
+  for (let c = 0; c < classNs.length; c++) perNs[classNs[c]]++;
   for (let k = 0; k < setDense.length; k++) {
     if (setDense[k] < 0) continue;
     let y = setNsStart[k];
@@ -314,40 +327,4 @@ function fullNamespaces(
     }
   }
   return out;
-}
-
-/** Destination class → egress rules (indices into `egRule`) whose peers contain it, each rule once per class. */
-function invert(
-  C: number,
-  egRule: readonly number[],
-  rulePeerStart: Int32Array,
-  peers: Int32Array,
-  setStart: Int32Array,
-  setIds: Int32Array,
-  i32: (n: number) => Int32Array,
-): { start: Int32Array; rules: Int32Array } {
-  const start = i32(C + 1);
-  const last = new Int32Array(C);
-  const each = (fn: (d: number, e: number) => void) => {
-    last.fill(-1);
-    for (let e = 0; e < egRule.length; e++) {
-      const r = egRule[e];
-      for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
-        const k = peers[x];
-        for (let y = setStart[k]; y < setStart[k + 1]; y++) {
-          const d = setIds[y];
-          if (last[d] !== e) {
-            last[d] = e;
-            fn(d, e);
-          }
-        }
-      }
-    }
-  };
-  each((d) => start[d + 1]++);
-  for (let d = 0; d < C; d++) start[d + 1] += start[d];
-  const rules = i32(start[C]);
-  const fill = start.slice(0, C);
-  each((d, e) => (rules[fill[d]++] = e));
-  return { start, rules };
 }

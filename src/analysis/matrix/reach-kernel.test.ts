@@ -8,7 +8,58 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { e2eTopology, engineFor, np } from '../policy/_test-helpers.ts';
-import { computeFlatReachability, rowBits, ReachScratch } from './index.ts';
+import type { PolicyEngine } from '../policy/index.ts';
+import { computeFlatReachability, rowBits, ReachScratch, type ReachPlan } from './index.ts';
+
+/**
+ * Every row bit of the flat plan against `engine.allows` (first pods of the classes; a class with itself takes
+ * its second pod); returns the allowed pairs as `src -> dst` names.
+ */
+function checkRows(
+  engine: PolicyEngine,
+  options: { bigAt?: number; chunk?: number },
+  label: string,
+): Set<string> {
+  const { plan, portClasses } = computeFlatReachability(engine, options);
+  const out = new Uint32Array(plan.P * plan.W);
+  const scratch = new ReachScratch(plan);
+  const allowed = new Set<string>();
+  for (const d of engine.classes) {
+    rowBits(plan, d.id, out, scratch);
+    for (const s of engine.classes)
+      portClasses.forEach((pc, p) => {
+        const bit = (out[p * plan.W + (s.id >>> 5)] >>> (s.id & 31)) & 1;
+        const src = s.pods[0];
+        const dst = s === d ? d.pods[1] : d.pods[0];
+        // hostNetwork pods (the profile's kube-proxy) are the matrix's own-node exception, not the kernel's.
+        if (!dst || !src.ip || !dst.ip || src.hostNetwork || dst.hostNetwork) return;
+        const want = engine.allows(
+          { kind: 'pod', pod: src },
+          { kind: 'pod', pod: dst },
+          pc.port,
+          pc.protocol,
+        );
+        assert.equal(
+          bit === 1,
+          want,
+          `${src.namespace}/${src.name} -> ${dst.namespace}/${dst.name} ${label}`,
+        );
+        if (want) allowed.add(`${src.namespace}/${src.name} -> ${dst.namespace}/${dst.name}`);
+      });
+  }
+  return allowed;
+}
+
+/** The egress rules (policy names) the plan's inverted index lists for a destination pod `ns/name`. */
+function invertedFor(engine: PolicyEngine, plan: ReachPlan, ref: string): string[] {
+  const [ns, name] = ref.split('/');
+  const d = engine.classes.find((c) => c.pods.some((p) => p.namespace === ns && p.name === name))!.id;
+  const egressPolicies = engine.policies.filter((p) => p.policyTypes.includes('Egress'));
+  const names: string[] = [];
+  for (let j = plan.invStart[d]; j < plan.invStart[d + 1]; j++)
+    names.push(egressPolicies[plan.invRules[j]].name);
+  return names.sort();
+}
 
 const yaml = e2eTopology(
   [
@@ -32,39 +83,83 @@ test('a big peer set held in part by a namespace admits only its members there; 
   const engine = engineFor(yaml);
   // bigAt 1: every peer set is a big set, so both the whole-namespace mask and the per-source bit tests run.
   for (const bigAt of [1, 2, 256]) {
-    const { plan, portClasses } = computeFlatReachability(engine, { bigAt });
-    const out = new Uint32Array(plan.P * plan.W);
-    const scratch = new ReachScratch(plan);
-    const intoY = new Set<string>();
-    for (const d of engine.classes) {
-      rowBits(plan, d.id, out, scratch);
-      for (const s of engine.classes)
-        portClasses.forEach((pc, p) => {
-          const bit = (out[p * plan.W + (s.id >>> 5)] >>> (s.id & 31)) & 1;
-          const src = s.pods[0];
-          const dst = s === d ? d.pods[1] : d.pods[0];
-          // hostNetwork pods (the profile's kube-proxy) are the matrix's own-node exception, not the kernel's.
-          if (!dst || !src.ip || !dst.ip || src.hostNetwork || dst.hostNetwork) return;
-          const want = engine.allows(
-            { kind: 'pod', pod: src },
-            { kind: 'pod', pod: dst },
-            pc.port,
-            pc.protocol,
-          );
-          assert.equal(
-            bit === 1,
-            want,
-            `${src.namespace}/${src.name} -> ${dst.namespace}/${dst.name} bigAt ${bigAt}`,
-          );
-          if (want && dst.namespace === 'y') intoY.add(`${src.namespace}/${src.name} -> ${dst.name}`);
-        });
-    }
+    const allowed = checkRows(engine, { bigAt }, `bigAt ${bigAt}`);
+    const intoY = [...allowed].filter((pair) => pair.split(' -> ')[1].startsWith('y/'));
     // x/a and z/a, z/b, z/c into each of y's three pods; never x/b nor x/c.
     assert.deepEqual(
-      [...new Set([...intoY].map((pair) => pair.split(' ')[0]))].sort(),
+      [...new Set(intoY.map((pair) => pair.split(' ')[0]))].sort(),
       ['x/a', 'z/a', 'z/b', 'z/c'],
       `bigAt ${bigAt}`,
     );
-    assert.equal(intoY.size, 12, `bigAt ${bigAt}`);
+    assert.equal(intoY.length, 12, `bigAt ${bigAt}`);
+  }
+});
+
+/**
+ * An egress rule's sources are the pods its policy selects, all in the policy's namespace
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/: a policy selects pods in its own
+ * namespace), so a destination whose ingress admits nothing from that namespace can never be reached through the
+ * rule: the inverted index leaves such rules out, and keeps every rule for a destination no ingress policy
+ * isolates.
+ */
+test('the inverted egress index keeps only rules from namespaces the destination admits from', () => {
+  const egressTo = (ns: string) =>
+    np(
+      `egress-${ns}`,
+      ns,
+      `  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{to: [{namespaceSelector: {}}]}]`,
+    );
+  const engine = engineFor(
+    e2eTopology(
+      [
+        np(
+          'y-from-z',
+          'y',
+          `  podSelector: {}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {ns: z}}}]`,
+        ),
+        ...['x', 'y', 'z'].map(egressTo),
+      ].join('\n---\n'),
+    ),
+  );
+  for (const bigAt of [1, 256]) {
+    const { plan } = computeFlatReachability(engine, { bigAt });
+    // y admits from z only; x is not isolated for ingress, so every namespace's rules can reach it.
+    assert.deepEqual(invertedFor(engine, plan, 'y/a'), ['egress-z']);
+    assert.deepEqual(invertedFor(engine, plan, 'x/a'), ['egress-x', 'egress-y', 'egress-z']);
+    const allowed = checkRows(engine, { bigAt }, `bigAt ${bigAt}`);
+    // One class per namespace here (no selector reads the pod label): its first pod stands for it.
+    assert.ok(allowed.has('z/a -> y/a') && !allowed.has('x/a -> y/a') && allowed.has('y/a -> x/a'));
+  }
+});
+
+/**
+ * A rule's ports admit only the listed port classes
+ * (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec): with
+ * more than 8 port classes in a pass the row scratch keeps 32-bit masks, with at most 8 bytes; both agree with
+ * `allows` on every row bit.
+ */
+test('rows with more than 8 port classes per pass (32-bit masks) and with 8 (byte masks) agree with allows', () => {
+  const ports = Array.from({ length: 12 }, (_, i) => `{port: ${80 + i}}`).join(', ');
+  const engine = engineFor(
+    e2eTopology(
+      [
+        np(
+          'y-some-ports',
+          'y',
+          `  podSelector: {}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports: [${ports}]`,
+        ),
+        np(
+          'x-egress',
+          'x',
+          `  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to: [{namespaceSelector: {}}]\n    ports: [{port: 81}, {port: 85}]`,
+        ),
+      ].join('\n---\n'),
+    ),
+  );
+  for (const chunk of [30, 8, 3]) {
+    const { plan } = computeFlatReachability(engine, { chunk });
+    assert.ok(plan.P > 8, `${plan.P} port classes`);
+    const allowed = checkRows(engine, { chunk }, `chunk ${chunk}`);
+    assert.ok(allowed.has('x/a -> y/a') && allowed.has('z/a -> y/a'));
   }
 });
