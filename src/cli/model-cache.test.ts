@@ -9,6 +9,11 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './_test-run.ts';
+import { run } from './program.ts';
+import { loadInputs } from '../sources/files.ts';
+import { readCachedCluster } from '../sources/model-cache.ts';
+import { buildFromTexts } from '../api/index.ts';
+import { withLocatedWords } from '../cluster/index.ts';
 
 const example = 'examples/e-commerce/fixed';
 const commands = [
@@ -59,4 +64,40 @@ test('model cache: a directory that cannot be written is a warning, and the answ
   const r = await runCli(['get', 'services', '-A', '-f', example, '--cache', join(blocker, 'sub')]);
   assert.match(r.stderr, /warning cache-not-written/);
   assert.match(r.stdout, /api-gateway/);
+});
+
+test('model cache: the model is stored after the answer — no file while the output is written, the file after', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetwin-cache-'));
+  const models = () => readdirSync(dir).filter((f) => f.endsWith('.model'));
+  let stdout = '';
+  let filesWhenFlushed: string[] | undefined;
+  const code = await run(['get', 'services', '-A', '-f', example, '--cache', dir], {
+    stdout: (s) => (stdout += s),
+    stderr: () => undefined,
+    readStdin: async () => '',
+    flushed: async () => void (filesWhenFlushed = models()),
+  });
+  assert.equal(code, 0);
+  assert.match(stdout, /api-gateway/);
+  assert.deepEqual(filesWhenFlushed, [], 'nothing stored before the answer was written');
+  assert.equal(models().length, 1, 'stored once the command had answered');
+  assert.deepEqual(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+    'no temporary file left',
+  );
+});
+
+test('model cache: what a command stores after answering is the model as built, whatever the command read', async () => {
+  const inputs = await loadInputs([example], async () => '');
+  const built = buildFromTexts(inputs.texts, { namespace: 'default' });
+  const expected = { ...built, model: withLocatedWords(built.model) };
+  for (const args of [...commands, ['doctor', '-A'], ['trace', '--flows', 'examples/e-commerce/flows.yaml']]) {
+    const dir = mkdtempSync(join(tmpdir(), 'kubetwin-cache-'));
+    const r = await runCli([...args, '-f', example, '--cache', dir]);
+    assert.doesNotMatch(r.stderr, /cache-not-written/, `${args[0]}: stored`);
+    const [file] = readdirSync(dir).filter((f) => f.endsWith('.model'));
+    const stored = await readCachedCluster(dir, file.replace(/\.model$/, ''));
+    assert.deepStrictEqual(stored, expected, `${args[0]}: the stored model`);
+  }
 });

@@ -61,6 +61,15 @@ class Tokens {
 /** An object made by a literal: read back as one (class instances and null-prototype objects would not be). */
 const isPlainObject = (v: object) => Object.getPrototypeOf(v) === Object.prototype;
 
+/**
+ * An enumerable symbol-keyed property is data the tables cannot hold. A non-enumerable one is left out, as
+ * `Object.keys` leaves out non-enumerable string keys: it is bookkeeping a reader keeps on the model, such as the
+ * policy engine's class mark on each pod (src/analysis/policy/_pod-slots.ts), which the model cache may store
+ * after a command has built an engine over it (design note 0006, Decision 12).
+ */
+const hasEnumerableSymbol = (v: object) =>
+  Object.getOwnPropertySymbols(v).some((s) => Object.prototype.propertyIsEnumerable.call(v, s));
+
 /** Shape ids by key list, through a trie of keys (no string made per object). */
 class ShapeTable {
   readonly shapes: string[][] = [];
@@ -130,7 +139,7 @@ export function encodeValue(root: unknown): EncodedValue {
         path.pop();
       }
     } else {
-      if (!isPlainObject(v) || Object.getOwnPropertySymbols(v).length) refuse('is not plain data');
+      if (!isPlainObject(v) || hasEnumerableSymbol(v)) refuse('is not plain data');
       const keys = Object.keys(v);
       out.push(Tag.Object, shapes.id(keys));
       for (const k of keys) {
