@@ -92,7 +92,11 @@ test('model cache: what a command stores after answering is the model as built, 
   const inputs = await loadInputs([example], async () => '');
   const built = buildFromTexts(inputs.texts, { namespace: 'default' });
   const expected = { ...built, model: withLocatedWords(built.model) };
-  for (const args of [...commands, ['doctor', '-A'], ['trace', '--flows', 'examples/e-commerce/flows.yaml']]) {
+  for (const args of [
+    ...commands,
+    ['doctor', '-A'],
+    ['trace', '--flows', 'examples/e-commerce/flows.yaml'],
+  ]) {
     const dir = mkdtempSync(join(tmpdir(), 'kubetwin-cache-'));
     const r = await runCli([...args, '-f', example, '--cache', dir]);
     assert.doesNotMatch(r.stderr, /cache-not-written/, `${args[0]}: stored`);

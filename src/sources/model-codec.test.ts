@@ -136,7 +136,7 @@ test('model codec: what it cannot store is refused with its path, not stored as 
   for (const [value, message] of cases) assert.throws(() => encodeValue(value), message);
 });
 
-test('model codec: a non-enumerable symbol-keyed property (a reader\'s mark, as the policy engine\'s pod slot) is left out', () => {
+test("model codec: a non-enumerable symbol-keyed property (a reader's mark, as the policy engine's pod slot) is left out", () => {
   const pod = { name: 'a' };
   Object.defineProperty(pod, Symbol('slot'), { value: { list: [pod] }, writable: true });
   const back = decodeValue(encodeValue({ pods: [pod] })) as { pods: object[] };
