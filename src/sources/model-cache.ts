@@ -26,7 +26,7 @@ export interface CacheKeyParts {
 }
 
 /** Bumped when the stored shape changes. */
-const format = 'kubetwin-model-cache/2';
+const format = 'kubetwin-model-cache/3';
 
 /**
  * The running build's identity: the content hash of the bundle when kubetwin runs from `dist/kubetwin.mjs`, so a
