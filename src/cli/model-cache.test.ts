@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './_test-run.ts';
 import { run } from './program.ts';
+import { loadCluster } from './_common.ts';
+import { onceEach } from './_reload.ts';
 import { loadInputs } from '../sources/files.ts';
 import { readCachedCluster } from '../sources/model-cache.ts';
 import { buildFromTexts } from '../api/index.ts';
@@ -104,4 +106,22 @@ test('model cache: what a command stores after answering is the model as built, 
     const stored = await readCachedCluster(dir, file.replace(/\.model$/, ''));
     assert.deepStrictEqual(stored, expected, `${args[0]}: the stored model`);
   }
+});
+
+test('model cache: servers and watches (their io through onceEach) store at once, not after an answer they never end', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetwin-cache-'));
+  const deferred: unknown[] = [];
+  const io = onceEach({
+    stderr: () => undefined,
+    readStdin: async () => '',
+    afterAnswer: (task: () => Promise<void>) => void deferred.push(task),
+  });
+  const loaded = await loadCluster({ file: [example], namespace: 'default', cache: dir }, io);
+  assert.notEqual(typeof loaded, 'number');
+  assert.deepEqual(deferred, [], 'nothing left for later');
+  assert.equal(
+    readdirSync(dir).filter((f) => f.endsWith('.model')).length,
+    1,
+    'stored before loadCluster returned',
+  );
 });
