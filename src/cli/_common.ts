@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildFromTexts, type Cluster, type ManifestText } from '../api/index.ts';
-import { cacheKey, readCachedCluster, writeCachedCluster } from '../sources/model-cache.ts';
+import { cacheKey, makeCacheDir, readCachedCluster, writeCachedCluster } from '../sources/model-cache.ts';
 import { version } from './version.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
 import type { Io } from './io.ts';
@@ -68,11 +68,17 @@ function positiveInt(v: string): number {
   return n;
 }
 
-/** The cluster from the model cache when these inputs were built before, else built and stored. */
+/**
+ * The cluster from the model cache when these inputs were built before, else built, and stored — after the
+ * answer when `io.afterAnswer` is given (storing a 150k-pod model costs seconds, design note 0006, Decision 12),
+ * else at once. The directory is made before the answer, so one that cannot be made is a warning among the
+ * answer's diagnostics; a store that fails later prints its warning after the answer.
+ */
 async function cachedBuild(
   dir: string,
   inputs: { texts: readonly ManifestText[]; profile?: ManifestText; opts: InputOptions },
   build: () => Cluster,
+  io: Pick<Io, 'stderr' | 'afterAnswer'>,
   diagnostics: Diagnostic[],
 ): Promise<Cluster> {
   const key = cacheKey({
@@ -84,14 +90,28 @@ async function cachedBuild(
   const hit = await readCachedCluster(dir, key);
   if (hit) return hit;
   const built = build();
-  const problem = await writeCachedCluster(dir, key, built);
-  if (problem)
-    diagnostics.push({
-      code: 'cache-not-written',
-      severity: 'warning',
-      message: `the built model could not be stored in --cache ${dir}: ${problem}`,
-      hint: 'Check that the directory is writable, or leave out --cache.',
-    });
+  const notWritten = (problem: string): Diagnostic => ({
+    code: 'cache-not-written',
+    severity: 'warning',
+    message: `the built model could not be stored in --cache ${dir}: ${problem}`,
+    hint: 'Check that the directory is writable, or leave out --cache.',
+  });
+  const unmade = await makeCacheDir(dir);
+  if (unmade) {
+    diagnostics.push(notWritten(unmade));
+    return built;
+  }
+  const store = () => writeCachedCluster(dir, key, built);
+  if (!io.afterAnswer) {
+    const problem = await store();
+    if (problem) diagnostics.push(notWritten(problem));
+    return built;
+  }
+  io.afterAnswer(async () => {
+    const problem = await store();
+    const shown = problem && renderDiagnostics([notWritten(problem)], inputs.opts.quiet ? 'error' : 'info');
+    if (shown) io.stderr(shown);
+  });
   return built;
 }
 
@@ -107,7 +127,7 @@ export interface Loaded {
  */
 export async function loadCluster(
   opts: InputOptions,
-  io: Pick<Io, 'stderr' | 'readStdin'>,
+  io: Pick<Io, 'stderr' | 'readStdin' | 'afterAnswer'>,
   state?: LiveState,
 ): Promise<Loaded | number> {
   const stderr = io.stderr;
@@ -135,7 +155,7 @@ export async function loadCluster(
   // A live cluster changes under the same command line: only file inputs are cached.
   const built =
     opts.cache && !live
-      ? await cachedBuild(opts.cache, { texts: inputs.texts, profile: profileText, opts }, build, extra)
+      ? await cachedBuild(opts.cache, { texts: inputs.texts, profile: profileText, opts }, build, io, extra)
       : build();
   const diagnostics = [...extra, ...built.diagnostics, ...overlayNote(built.overlay)];
   // Kinds the live cluster would not give: answers that depend on them say so (reach, for one).

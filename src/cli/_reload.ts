@@ -23,11 +23,15 @@ export function coalesce(run: () => Promise<void>): () => void {
   };
 }
 
-/** An io whose stderr prints each distinct text once: rebuilds repeat the same diagnostics. */
+/**
+ * An io whose stderr prints each distinct text once: rebuilds repeat the same diagnostics. Long-running commands
+ * use it; it drops `afterAnswer`, which would hold their work (and each rebuilt model) until they stop.
+ */
 export function onceEach<T extends Pick<Io, 'stderr'>>(io: T): T {
   const printed = new Set<string>();
   return {
     ...io,
+    afterAnswer: undefined,
     stderr: (text: string) => (printed.has(text) ? undefined : (printed.add(text), io.stderr(text))),
   };
 }

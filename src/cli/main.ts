@@ -11,6 +11,8 @@ run(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   readStdin: readAllStdin,
+  // The callback of an empty write runs once everything written before it is handed to the OS.
+  flushed: () => new Promise<void>((done) => process.stdout.write('', () => done())),
 }).then(
   (code) => {
     process.exitCode = code;

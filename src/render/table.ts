@@ -6,7 +6,8 @@ import { printable } from './printable.ts';
  */
 export function renderTable(headers: readonly string[], cells: readonly (readonly string[])[]): string {
   const rows = cells.map((r) => r.map((c) => printable(c ?? '')));
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // A loop, not `Math.max(...column)`: spreading 150k rows as arguments overflows the stack (`get all -A`).
+  const widths = headers.map((h, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), h.length));
   const line = (cells: readonly string[]) =>
     cells
       .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i])))

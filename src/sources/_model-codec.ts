@@ -25,10 +25,14 @@ const enum Tag {
   Array = 7,
   /** An object of shape `payload`, its values following in the shape's key order. */
   Object = 8,
-  /** The object or array numbered `payload` (in order of appearance), met before. */
+  /** The shared object or array numbered `payload` (in order of appearance), met before. */
   Ref = 9,
   /** `specials[payload]`. */
   Special = 10,
+  /** As `Array`, for an array met more than once: numbered, for the `Ref`s to it that follow. */
+  SharedArray = 11,
+  /** As `Object`, for an object met more than once: numbered, for the `Ref`s to it that follow. */
+  SharedObject = 12,
 }
 
 const specials = [-0, NaN, Infinity, -Infinity];
@@ -61,6 +65,15 @@ class Tokens {
 /** An object made by a literal: read back as one (class instances and null-prototype objects would not be). */
 const isPlainObject = (v: object) => Object.getPrototypeOf(v) === Object.prototype;
 
+/**
+ * An enumerable symbol-keyed property is data the tables cannot hold. A non-enumerable one is left out, as
+ * `Object.keys` leaves out non-enumerable string keys: it is bookkeeping a reader keeps on the model, such as the
+ * policy engine's class mark on each pod (src/analysis/policy/_pod-slots.ts), which the model cache may store
+ * after a command has built an engine over it (design note 0006, Decision 12).
+ */
+const hasEnumerableSymbol = (v: object) =>
+  Object.getOwnPropertySymbols(v).some((s) => Object.prototype.propertyIsEnumerable.call(v, s));
+
 /** Shape ids by key list, through a trie of keys (no string made per object). */
 class ShapeTable {
   readonly shapes: string[][] = [];
@@ -81,10 +94,34 @@ interface ShapeNode {
 }
 
 /**
- * Encodes `root` (plain objects, arrays, strings, numbers, booleans, null, undefined) in one pass: every object
- * and array is numbered as it is first met, and met again it is written as a reference to that number.
+ * The objects and arrays met more than once walking `root` (one met again is not walked again). Only these are
+ * numbered: the reader then keeps a table of the shared values alone, not of every object it makes (design note
+ * 0006, Decision 12).
+ */
+function sharedValues(root: unknown): Set<object> {
+  const met = new Set<object>();
+  const shared = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v !== 'object' || v === null) continue;
+    if (met.has(v)) {
+      shared.add(v);
+      continue;
+    }
+    met.add(v);
+    if (Array.isArray(v)) for (let i = 0; i < v.length; i++) stack.push(v[i]);
+    else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+  }
+  return shared;
+}
+
+/**
+ * Encodes `root` (plain objects, arrays, strings, numbers, booleans, null, undefined): every object and array met
+ * more than once is numbered as it is first met, and met again it is written as a reference to that number.
  */
 export function encodeValue(root: unknown): EncodedValue {
+  const shared = sharedValues(root);
   const strings: string[] = [];
   const stringIds = new Map<string, number>();
   const shapes = new ShapeTable();
@@ -119,10 +156,12 @@ export function encodeValue(root: unknown): EncodedValue {
     if (typeof v !== 'object') return refuse(`is a ${typeof v}`);
     const id = ids.get(v);
     if (id !== undefined) return id < 0 ? refuse('holds itself') : out.push(Tag.Ref, id);
+    // A value met twice is shared, a cycle included: `~mine` marks it as being written.
+    const numbered = shared.has(v);
     const mine = ids.size;
-    ids.set(v, ~mine);
+    if (numbered) ids.set(v, ~mine);
     if (Array.isArray(v)) {
-      out.push(Tag.Array, v.length);
+      out.push(numbered ? Tag.SharedArray : Tag.Array, v.length);
       for (let i = 0; i < v.length; i++) {
         path.push(i);
         if (!(i in v)) refuse('is a hole');
@@ -130,16 +169,16 @@ export function encodeValue(root: unknown): EncodedValue {
         path.pop();
       }
     } else {
-      if (!isPlainObject(v) || Object.getOwnPropertySymbols(v).length) refuse('is not plain data');
+      if (!isPlainObject(v) || hasEnumerableSymbol(v)) refuse('is not plain data');
       const keys = Object.keys(v);
-      out.push(Tag.Object, shapes.id(keys));
+      out.push(numbered ? Tag.SharedObject : Tag.Object, shapes.id(keys));
       for (const k of keys) {
         path.push(k);
         write((v as Record<string, unknown>)[k]);
         path.pop();
       }
     }
-    ids.set(v, mine);
+    if (numbered) ids.set(v, mine);
   };
   write(root);
   return { strings, shapes: shapes.shapes, doubles, tokens: out.buf.subarray(0, out.length) };
@@ -164,7 +203,7 @@ function shapeFactory(keys: readonly string[]): (next: () => unknown) => Record<
 export function decodeValue(encoded: EncodedValue): unknown {
   const { strings, shapes, doubles, tokens } = encoded;
   const factories = shapes.map(shapeFactory);
-  // Every object and array in order of appearance; `placeholder` until its values are read.
+  // Every shared object and array in order of appearance; `placeholder` until its values are read.
   const refs: object[] = [];
   const placeholder = {};
   let at = 0;
@@ -198,12 +237,16 @@ export function decodeValue(encoded: EncodedValue): unknown {
         if (ref === placeholder) throw new Error('model cache: a value holds itself');
         return ref;
       }
-      case Tag.Array: {
+      case Tag.Array:
+        return readArray(payload);
+      case Tag.Object:
+        return factories[inRange(payload, factories)](read);
+      case Tag.SharedArray: {
         // Numbered before its items, as the encoder numbers it before writing them.
         const slot = refs.push(placeholder) - 1;
         return (refs[slot] = readArray(payload));
       }
-      case Tag.Object: {
+      case Tag.SharedObject: {
         const make = factories[inRange(payload, factories)];
         const slot = refs.push(placeholder) - 1;
         return (refs[slot] = make(read));

@@ -76,3 +76,20 @@ test('model cache: a stored cluster reads back deep-equal; another key, a short 
   writeFileSync(join(dir, file), bytes);
   assert.deepStrictEqual((await readCachedCluster(dir, key))?.model.pods, cluster.model.pods, 'restored');
 });
+
+test('model cache: a store that fails leaves no file, and a temporary file left by a stopped store is no hit', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetwin-model-cache-'));
+  t.after(() => rmSync(dir, { recursive: true }));
+  const cluster = buildFromTexts(texts);
+  const key = cacheKey(parts);
+  const unstorable = { ...cluster, model: { ...cluster.model, extra: () => 1 } } as unknown as typeof cluster;
+  assert.match((await writeCachedCluster(dir, key, unstorable)) ?? '', /is a function/);
+  assert.deepEqual(readdirSync(dir), [], 'neither the model nor its temporary file');
+  // A run killed while writing leaves `<key>.model.<pid>.tmp`, cut short: the key's file is still missing.
+  assert.equal(await writeCachedCluster(dir, key, cluster), undefined);
+  const [file] = readdirSync(dir);
+  const bytes = readFileSync(join(dir, file));
+  rmSync(join(dir, file));
+  writeFileSync(join(dir, `${file}.4242.tmp`), bytes.subarray(0, bytes.length >> 1));
+  assert.equal(await readCachedCluster(dir, key), undefined, 'a partial temporary file');
+});

@@ -9,7 +9,7 @@
  * can always be deleted.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { endianness } from 'node:os';
@@ -26,7 +26,7 @@ export interface CacheKeyParts {
 }
 
 /** Bumped when the stored shape changes. */
-const format = 'kubetwin-model-cache/2';
+const format = 'kubetwin-model-cache/3';
 
 /**
  * The running build's identity: the content hash of the bundle when kubetwin runs from `dist/kubetwin.mjs`, so a
@@ -93,12 +93,26 @@ export async function readCachedCluster(dir: string, key: string): Promise<Clust
 /** The tokens start after the 4-byte length and the header, at a multiple of 4. */
 const tokensAt = (headerLength: number) => 4 + Math.ceil(headerLength / 4) * 4;
 
-/** Stores `cluster` under `key`; returns the problem as text when it cannot be stored. */
+/** Makes the cache directory; returns the problem as text when it cannot be made. */
+export async function makeCacheDir(dir: string): Promise<string | undefined> {
+  try {
+    await mkdir(dir, { recursive: true });
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * Stores `cluster` under `key`; returns the problem as text when it cannot be stored. The file is written under a
+ * temporary name and renamed into place, so a run stopped while storing leaves no file that reads as a hit.
+ */
 export async function writeCachedCluster(
   dir: string,
   key: string,
   cluster: Cluster,
 ): Promise<string | undefined> {
+  const tmp = `${pathOf(dir, key)}.${process.pid}.tmp`;
   try {
     const encoded = encodeValue({ ...cluster, model: withLocatedWords(cluster.model) });
     const header: Header = {
@@ -116,11 +130,11 @@ export async function writeCachedCluster(
     json.copy(head, 4);
     const body = Buffer.from(encoded.tokens.buffer, encoded.tokens.byteOffset, encoded.tokens.byteLength);
     await mkdir(dir, { recursive: true });
-    const tmp = `${pathOf(dir, key)}.${process.pid}.tmp`;
     await writeFile(tmp, Buffer.concat([head, body]));
     await rename(tmp, pathOf(dir, key));
     return undefined;
   } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
     return e instanceof Error ? e.message : String(e);
   }
 }

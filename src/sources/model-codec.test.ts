@@ -128,11 +128,20 @@ test('model codec: what it cannot store is refused with its path, not stored as 
     [{ n: Object.create(null) as object }, /\$\.n is not plain data/],
     [{ b: 1n }, /\$\.b is a bigint/],
     [{ s: Symbol('s') }, /\$\.s is a symbol/],
+    [{ k: { [Symbol('k')]: 1 } }, /\$\.k is not plain data/],
     // eslint-disable-next-line no-sparse-arrays -- a hole, on purpose
     [{ h: [1, , 3] }, /\$\.h\[1\] is a hole/],
     [cyclic, /\$\.self\.back holds itself/],
   ];
   for (const [value, message] of cases) assert.throws(() => encodeValue(value), message);
+});
+
+test("model codec: a non-enumerable symbol-keyed property (a reader's mark, as the policy engine's pod slot) is left out", () => {
+  const pod = { name: 'a' };
+  Object.defineProperty(pod, Symbol('slot'), { value: { list: [pod] }, writable: true });
+  const back = decodeValue(encodeValue({ pods: [pod] })) as { pods: object[] };
+  assert.deepStrictEqual(back, { pods: [{ name: 'a' }] });
+  assert.equal(Object.getOwnPropertySymbols(back.pods[0]).length, 0);
 });
 
 test('model codec: damaged tokens are an error, never a different value', () => {
