@@ -184,7 +184,14 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Middleware',
     namespaced: true,
     level: 'partial' as const,
-    note: 'applied, in order, to Ingresses of a Traefik class that name it in router.middlewares (<namespace>-<name>@kubernetescrd): redirectScheme, redirectRegex (301/302, 308/307 for other methods than GET), stripPrefix, stripPrefixRegex, addPrefix, replacePath, replacePathRegex, basicAuth (401 without an Authorization header; credentials not checked), ipAllowList/ipWhiteList (named: the client address is not part of a route request); the other middlewares are named on the answer. Middlewares of IngressRoutes (not modeled) are not applied',
+    note: 'applied, in order, to Ingresses of a Traefik class that name it in router.middlewares (<namespace>-<name>@kubernetescrd): redirectScheme, redirectRegex (301/302, 308/307 for other methods than GET), stripPrefix, stripPrefixRegex, addPrefix, replacePath, replacePathRegex, basicAuth (401 without an Authorization header; credentials not checked), ipAllowList/ipWhiteList (named: the client address is not part of a route request); the other middlewares are named on the answer. Also applied when the routes[].middlewares of an IngressRoute name it (a Middleware of another namespace is named unknown: it needs allowCrossNamespace on the provider)',
+  })),
+  ...['traefik.io', 'traefik.containo.us'].map((group) => ({
+    group,
+    kind: 'IngressRoute',
+    namespaced: true,
+    level: 'partial' as const,
+    note: "HTTP routers of Traefik (route --via ingress-class:<a Traefik class>), competing with the class's Ingresses by priority: routes[].match in the v3 rule syntax (Host, HostRegexp, Path, PathPrefix, PathRegexp, Method, Header, HeaderRegexp, Query, QueryRegexp with &&, ||, !, parentheses), priority (default: the rule's length), entryPoints (web 80/8000, websecure 443/8443), tls (TLS requests only; secretName is the certificate served for the Host names of its rules), middlewares, services of kind Service (port, weight, namespace). Not modeled, and named unknown on the answers they may change: ClientIP, wildcard Host, v2 syntax (routes[].syntax, Headers, HostHeader, several values), TraefikService backends, cross-namespace references (allowCrossNamespace), routers of equal priority; the provider's ingressClass / labelSelector filters, parentRefs, tls.certResolver/options/domains, service strategy, sticky sessions, mirroring are not read",
   })),
   {
     group: 'gateway.networking.k8s.io',
@@ -591,7 +598,6 @@ export const trafficKinds: readonly TrafficKind[] = [
     admits: false,
     note: 'OVN-Kubernetes: egress firewall of its namespace',
   },
-  ...traefik('IngressRoute', 'HTTP routes of the Traefik router'),
   ...traefik('IngressRouteTCP', 'TCP routes of the Traefik router'),
   ...traefik('IngressRouteUDP', 'UDP routes of the Traefik router'),
   ...traefik('TraefikService', 'weighted and mirrored backends of Traefik routes'),
