@@ -12,6 +12,8 @@ export interface CompiledIngressRoute {
   readonly rule: RuleNode | { readonly error: string };
   /** `priority` when set (not 0), else the length of `match`. */
   readonly priority: number;
+  /** Why Traefik builds no router for this route (empty match, a Service or port that does not exist). */
+  readonly broken?: string;
 }
 
 /** A router that may take the request but whose rule kubetwin cannot decide. */
@@ -35,19 +37,46 @@ const crossNamespace =
  * https://doc.traefik.io/traefik/reference/routing-configuration/http/routing/rules-and-priority/#priority-calculation
  * https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/crd/http/ingressroute/
  */
-export function compileIngressRoutes(irs: readonly TraefikIngressRoute[]): CompiledIngressRoute[] {
+export function compileIngressRoutes(
+  irs: readonly TraefikIngressRoute[],
+  resolve: IngressRouteDecisionOptions['resolve'],
+): CompiledIngressRoute[] {
   return irs
     .flatMap((ir) =>
-      ir.routes.map((route) => ({
-        ir,
-        route,
-        rule: parseTraefikRule(route.match),
-        priority: route.priority && route.priority > 0 ? route.priority : route.match.length,
-      })),
+      ir.routes.map((route) => {
+        const broken = brokenRoute(route, resolve);
+        return {
+          ir,
+          route,
+          rule: parseTraefikRule(route.match),
+          priority: route.priority && route.priority > 0 ? route.priority : route.match.length,
+          ...(broken ? { broken } : {}),
+        };
+      }),
     )
     .map((c, i) => ({ c, i }))
     .sort((a, b) => b.c.priority - a.c.priority || a.i - b.i)
     .map((x) => x.c);
+}
+
+/**
+ * Traefik's CRD provider skips a route (logs an error, builds no router) whose match is empty or whose Service
+ * does not exist, lacks the port, or is of an unsupported kind, so the request falls to the next router.
+ * https://github.com/traefik/traefik/blob/master/pkg/provider/kubernetes/crd/kubernetes_http.go
+ */
+function brokenRoute(
+  route: TraefikRoute,
+  resolve: IngressRouteDecisionOptions['resolve'],
+): string | undefined {
+  if (!route.match) return 'its match is empty';
+  for (const [j, s] of route.services.entries()) {
+    if (s.kind === 'TraefikService') continue;
+    if (s.kind !== 'Service') return `services[${j}] has the unsupported kind ${s.kind}`;
+    if (s.port === undefined) continue;
+    const problem = resolve(s.namespace, s.name, s.port).problem;
+    if (problem) return `services[${j}]: ${problem.replace(/: the controller answers 503$/, '')}`;
+  }
+  return undefined;
 }
 
 const describe = (c: CompiledIngressRoute) => `${c.ir.key} ${c.route.at}`;
@@ -70,6 +99,10 @@ export function pickIngressRoute(
     if (win && c.priority < win.priority && !lost) break;
     if (entryPointsMiss(c.ir.entryPoints, req.port)) {
       reject(`entryPoints ${c.ir.entryPoints.join(',')} do not listen on port ${req.port}`);
+      continue;
+    }
+    if (c.broken) {
+      reject(`Traefik builds no router for it: ${c.broken}`);
       continue;
     }
     if (!!c.ir.tls !== (req.scheme === 'https')) {

@@ -58,7 +58,7 @@ export function compileIngressRouter(
   const ingresses = ingressesOfClass(routing, className);
   const entries = entriesOf(ingresses);
   const ingressRoutes =
-    opts.profile === 'traefik' ? compileIngressRoutes(routing.traefikIngressRoutes ?? []) : [];
+    opts.profile === 'traefik' ? compileIngressRoutes(routing.traefikIngressRoutes ?? [], opts.resolve) : [];
   /** The Ingresses' answer, and the priority of the Traefik router that gave it. */
   const byIngress = (req: HttpRequest, explain: boolean): { d: RouteDecision; priority?: number } => {
     const lost: { entry: Entry; reason: string }[] | undefined = explain ? [] : undefined;

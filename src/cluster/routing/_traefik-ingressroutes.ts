@@ -15,12 +15,12 @@ export function readTraefikIngressRoute(e: Envelope): TraefikIngressRoute {
     const at = ['spec', 'routes', i];
     const services = f.list([...at, 'services']).map((_, j) => {
       const s = [...at, 'services', j];
-      const port = f.get([...s, 'port']);
+      const port = f.intOrString([...s, 'port']);
       return {
         kind: f.str([...s, 'kind']) || 'Service',
         name: f.str([...s, 'name']) ?? '',
         namespace: f.str([...s, 'namespace']) || meta.namespace,
-        ...(typeof port === 'number' || typeof port === 'string' ? { port } : {}),
+        ...(port !== undefined ? { port } : {}),
         ...(f.int([...s, 'weight']) !== undefined ? { weight: f.int([...s, 'weight']) } : {}),
       };
     });
