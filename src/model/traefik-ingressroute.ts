@@ -20,6 +20,8 @@ export interface TraefikRouteService {
 export interface TraefikRoute {
   /** `routes[i]`, for answers. */
   readonly at: string;
+  /** `kind` as written; Traefik only builds routes of kind Rule (or unset). */
+  readonly kind?: string;
   readonly match: string;
   /** `priority` as written; undefined or 0: the length of `match`. */
   readonly priority?: number;

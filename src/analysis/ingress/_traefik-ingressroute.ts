@@ -68,6 +68,7 @@ function brokenRoute(
   route: TraefikRoute,
   resolve: IngressRouteDecisionOptions['resolve'],
 ): string | undefined {
+  if (route.kind && route.kind !== 'Rule') return `its kind is ${route.kind}, not Rule`;
   if (!route.match) return 'its match is empty';
   for (const [j, s] of route.services.entries()) {
     if (s.kind === 'TraefikService') continue;

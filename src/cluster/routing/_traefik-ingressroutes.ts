@@ -30,8 +30,10 @@ export function readTraefikIngressRoute(e: Envelope): TraefikIngressRoute {
     }));
     const priority = f.int([...at, 'priority']);
     const syntax = f.str([...at, 'syntax']);
+    const kind = f.str([...at, 'kind']);
     return {
       at: `routes[${i}]`,
+      ...(kind ? { kind } : {}),
       match: f.str([...at, 'match']) ?? '',
       ...(priority !== undefined ? { priority } : {}),
       ...(syntax ? { syntax } : {}),

@@ -324,6 +324,7 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
       spec.entryPoints list
       spec.entryPoints.* string
       spec.routes list
+      spec.routes.*.kind string
       spec.routes.*.match string
       spec.routes.*.middlewares list
       spec.routes.*.middlewares.*.name string
