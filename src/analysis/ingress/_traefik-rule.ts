@@ -15,101 +15,119 @@ export type Truth = true | false | 'unknown';
 
 type Token = { t: 'id' | 'str' | '(' | ')' | ',' | '&&' | '||' | '!'; v: string };
 
+/** One token at the start of `rest`: its kind, value and length; a string when none fits. */
+function token(rest: string): { tok: Token; len: number } | string {
+  const op = /^(&&|\|\||[(),!])/.exec(rest)?.[1];
+  if (op) return { tok: { t: op as Token['t'], v: op }, len: op.length };
+  const id = /^[A-Za-z][A-Za-z0-9]*/.exec(rest)?.[0];
+  if (id) return { tok: { t: 'id', v: id }, len: id.length };
+  // A raw string: everything up to the next backtick, no escapes.
+  const raw = /^`([^`]*)`/.exec(rest);
+  if (raw) return { tok: { t: 'str', v: raw[1] }, len: raw[0].length };
+  // An interpreted string: backslash escapes the next character.
+  const quoted = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
+  if (quoted) return { tok: { t: 'str', v: quoted[1].replace(/\\(.)/g, '$1') }, len: quoted[0].length };
+  return rest[0] === '`' || rest[0] === '"' ? 'unterminated value' : `unexpected "${rest[0]}"`;
+}
+
 function tokenize(src: string): Token[] | string {
   const out: Token[] = [];
   let i = 0;
   while (i < src.length) {
-    const c = src[i];
-    if (/\s/.test(c)) i++;
-    else if ('(),!'.includes(c)) (out.push({ t: c as Token['t'], v: c }), i++);
-    else if (src.startsWith('&&', i) || src.startsWith('||', i))
-      (out.push({ t: src.slice(i, i + 2) as Token['t'], v: '' }), (i += 2));
-    else if (c === '`') {
-      const end = src.indexOf('`', i + 1);
-      if (end < 0) return `unterminated backtick at ${i}`;
-      out.push({ t: 'str', v: src.slice(i + 1, end) });
-      i = end + 1;
-    } else if (c === '"') {
-      let j = i + 1;
-      let v = '';
-      while (j < src.length && src[j] !== '"') ((v += src[j] === '\\' ? src[++j] : src[j]), j++);
-      if (j >= src.length) return `unterminated string at ${i}`;
-      out.push({ t: 'str', v });
-      i = j + 1;
-    } else if (/[A-Za-z]/.test(c)) {
-      const m = /^[A-Za-z0-9]+/.exec(src.slice(i))![0];
-      out.push({ t: 'id', v: m });
-      i += m.length;
-    } else return `unexpected "${c}" at ${i}`;
+    const space = /^\s+/.exec(src.slice(i))?.[0].length ?? 0;
+    i += space;
+    if (i >= src.length) break;
+    const next = token(src.slice(i));
+    if (typeof next === 'string') return `${next} at ${i}`;
+    out.push(next.tok);
+    i += next.len;
   }
   return out;
+}
+
+/** Recursive descent over the tokens: or := and ('||' and)*; and := unary ('&&' unary)*; unary := '!' unary | '(' or ')' | matcher. */
+class RuleParser {
+  private p = 0;
+  error?: string;
+  constructor(private readonly toks: readonly Token[]) {}
+  private peek = () => this.toks[this.p]?.t;
+  private take(t: Token['t']): Token | undefined {
+    if (this.peek() === t) return this.toks[this.p++];
+    this.error ??= `expected ${t} at token ${this.p}`;
+    return undefined;
+  }
+  or(): RuleNode {
+    let left = this.and();
+    while (!this.error && this.peek() === '||') {
+      this.p++;
+      left = { op: 'or', left, right: this.and() };
+    }
+    return left;
+  }
+  private and(): RuleNode {
+    let left = this.unary();
+    while (!this.error && this.peek() === '&&') {
+      this.p++;
+      left = { op: 'and', left, right: this.unary() };
+    }
+    return left;
+  }
+  private unary(): RuleNode {
+    if (this.peek() === '!') {
+      this.p++;
+      return { op: 'not', arg: this.unary() };
+    }
+    if (this.peek() === '(') {
+      this.p++;
+      const n = this.or();
+      this.take(')');
+      return n;
+    }
+    const name = this.take('id')?.v ?? '';
+    this.take('(');
+    const args: string[] = [];
+    while (!this.error && this.peek() === 'str') {
+      args.push(this.toks[this.p++].v);
+      if (this.peek() !== ',') break;
+      this.p++;
+    }
+    this.take(')');
+    return { op: 'matcher', name, args };
+  }
+  /** The token left over after a whole rule, if any. */
+  rest = () => this.toks[this.p];
 }
 
 /** Parses a rule into its tree, or says why it cannot (single quotes, unbalanced parentheses, …). */
 export function parseTraefikRule(src: string): RuleNode | { readonly error: string } {
   const toks = tokenize(src);
   if (typeof toks === 'string') return { error: toks };
-  let p = 0;
-  const fail = (why: string) => {
-    throw new Error(why);
-  };
-  const expect = (t: Token['t']) => (toks[p]?.t === t ? toks[p++] : fail(`expected ${t} at token ${p}`));
-  const or = (): RuleNode => {
-    let left = and();
-    while (toks[p]?.t === '||') (p++, (left = { op: 'or', left, right: and() }));
-    return left;
-  };
-  const and = (): RuleNode => {
-    let left = unary();
-    while (toks[p]?.t === '&&') (p++, (left = { op: 'and', left, right: unary() }));
-    return left;
-  };
-  const unary = (): RuleNode => {
-    const t = toks[p];
-    if (t?.t === '!') return (p++, { op: 'not', arg: unary() });
-    if (t?.t === '(') {
-      p++;
-      const n = or();
-      expect(')');
-      return n;
-    }
-    const name = expect('id')!.v;
-    expect('(');
-    const args: string[] = [];
-    while (toks[p]?.t === 'str') {
-      args.push(toks[p++].v);
-      if (toks[p]?.t !== ',') break;
-      p++;
-    }
-    expect(')');
-    return { op: 'matcher', name, args };
-  };
-  try {
-    if (!toks.length) return { error: 'empty rule' };
-    const n = or();
-    if (p < toks.length) return { error: `unexpected token ${toks[p].t} ${toks[p].v}`.trim() };
-    return n;
-  } catch (e) {
-    return { error: (e as Error).message };
-  }
+  if (!toks.length) return { error: 'empty rule' };
+  const parser = new RuleParser(toks);
+  const n = parser.or();
+  if (parser.error) return { error: parser.error };
+  const rest = parser.rest();
+  return rest ? { error: `unexpected ${rest.v}` } : n;
 }
 
-const and3 = (a: Truth, b: () => Truth): Truth =>
-  a === false
-    ? false
-    : ((x) => (x === false ? false : a === 'unknown' || x === 'unknown' ? 'unknown' : true))(b());
-const or3 = (a: Truth, b: () => Truth): Truth =>
-  a === true
-    ? true
-    : ((x) => (x === true ? true : a === 'unknown' || x === 'unknown' ? 'unknown' : false))(b());
+/**
+ * Kleene's three-valued `&&` (`||` when `absorbing` is true): the absorbing value decides whatever the other side
+ * is; otherwise unknown if either side is.
+ */
+function combine(absorbing: boolean, a: Truth, b: () => Truth): Truth {
+  if (a === absorbing) return absorbing;
+  const x = b();
+  if (x === absorbing) return absorbing;
+  return a === 'unknown' || x === 'unknown' ? 'unknown' : !absorbing;
+}
 
 /** Evaluates a parsed rule for one request; `why` collects the matchers kubetwin could not decide. */
 export function evalTraefikRule(n: RuleNode, req: HttpRequest, why: string[]): Truth {
   switch (n.op) {
     case 'and':
-      return and3(evalTraefikRule(n.left, req, why), () => evalTraefikRule(n.right, req, why));
+      return combine(false, evalTraefikRule(n.left, req, why), () => evalTraefikRule(n.right, req, why));
     case 'or':
-      return or3(evalTraefikRule(n.left, req, why), () => evalTraefikRule(n.right, req, why));
+      return combine(true, evalTraefikRule(n.left, req, why), () => evalTraefikRule(n.right, req, why));
     case 'not': {
       const v = evalTraefikRule(n.arg, req, why);
       return v === 'unknown' ? v : !v;
