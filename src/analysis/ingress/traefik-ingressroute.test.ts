@@ -218,3 +218,21 @@ test('rule traefik-ingressroute-traefikservice: a TraefikService backend is name
   assert.equal(d.status, 503);
   assert.ok(d.notes.some((n) => n.startsWith('unknown:') && /TraefikService/.test(n)));
 });
+
+test('rule traefik-ingressroute-tls-secret: tls.secretName is the certificate served for the Host names of its rules', () => {
+  const text = [
+    services,
+    route(
+      'secure',
+      '  tls: {secretName: foo-tls}\n  routes: [{match: "Host(`foo.com`)", services: [{name: a, port: 80}]}]',
+    ),
+  ].join('\n---\n');
+  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
+  const r = compileRouter(model, { via: { kind: 'ingress-class', name: 'traefik' } });
+  assert.ok(typeof r !== 'string');
+  const req = parseRequest({ url: 'https://foo.com/', method: 'GET', headers: [] });
+  assert.ok(typeof req !== 'string');
+  const cert = r.explain(req).certificate;
+  assert.equal(cert?.status, 'secret-missing');
+  assert.match(cert?.message ?? '', /Secret web\/foo-tls /);
+});
