@@ -14,6 +14,8 @@ export interface CompiledIngressRoute {
   readonly priority: number;
   /** Why Traefik builds no router for this route (empty match, a Service or port that does not exist). */
   readonly broken?: string;
+  /** The host a top-level `Host(…) && …` requires (lower case): other hosts are rejected without evaluating. */
+  readonly host?: string;
 }
 
 /** A router that may take the request but whose rule kubetwin cannot decide. */
@@ -45,10 +47,13 @@ export function compileIngressRoutes(
     .flatMap((ir) =>
       ir.routes.map((route) => {
         const broken = brokenRoute(route, resolve);
+        const rule = parseTraefikRule(route.match);
+        const host = 'error' in rule ? undefined : requiredHost(rule);
         return {
           ir,
           route,
-          rule: parseTraefikRule(route.match),
+          rule,
+          ...(host ? { host } : {}),
           priority: route.priority && route.priority > 0 ? route.priority : route.match.length,
           ...(broken ? { broken } : {}),
         };
@@ -80,6 +85,15 @@ function brokenRoute(
   return undefined;
 }
 
+/** The literal host of a `Host` matcher every match needs (a conjunct at the top of the rule), if any. */
+function requiredHost(n: RuleNode): string | undefined {
+  if (n.op === 'matcher')
+    return n.name === 'Host' && n.args.length === 1 && !n.args[0].includes('*')
+      ? n.args[0].toLowerCase()
+      : undefined;
+  return n.op === 'and' ? (requiredHost(n.left) ?? requiredHost(n.right)) : undefined;
+}
+
 const describe = (c: CompiledIngressRoute) => `${c.ir.key} ${c.route.at}`;
 
 /**
@@ -93,11 +107,16 @@ export function pickIngressRoute(
   lost?: LostCandidate[],
 ): IngressRoutePick {
   const undecided: UndecidedRoute[] = [];
+  const host = req.host.toLowerCase();
   let win: CompiledIngressRoute | undefined;
   for (const c of compiled) {
     const reject = (reason: string) =>
       lost?.push({ object: c.ir.key, at: c.route.at, match: c.route.match, reason });
     if (win && c.priority < win.priority && !lost) break;
+    if (c.host !== undefined && c.host !== host) {
+      reject(`rule ${c.route.match} does not match`);
+      continue;
+    }
     if (entryPointsMiss(c.ir.entryPoints, req.port)) {
       reject(`entryPoints ${c.ir.entryPoints.join(',')} do not listen on port ${req.port}`);
       continue;

@@ -161,19 +161,20 @@ const arity: Readonly<Record<string, number>> = {
 };
 
 function matcher(name: string, args: readonly string[], req: HttpRequest, why: string[]): Truth {
-  const shown = `${name}(${args.map((a) => `\`${a}\``).join(', ')})`;
+  // Built only for a note: this runs once per router per request.
+  const shown = () => `${name}(${args.map((a) => `\`${a}\``).join(', ')})`;
   if (arity[name] === undefined) {
     why.push(
       name === 'ClientIP'
-        ? `${shown}: a route request carries no client address`
+        ? `${shown()}: a route request carries no client address`
         : ['Headers', 'HeadersRegexp', 'HostHeader'].includes(name)
-          ? `${shown} is Traefik v2 rule syntax (routes[].syntax v2 or core.defaultRuleSyntax), not modeled`
-          : `${shown}: matcher not modeled`,
+          ? `${shown()} is Traefik v2 rule syntax (routes[].syntax v2 or core.defaultRuleSyntax), not modeled`
+          : `${shown()}: matcher not modeled`,
     );
     return 'unknown';
   }
   if (args.length !== arity[name]) {
-    why.push(`${shown}: ${args.length} values (v3 takes ${arity[name]}; several values are v2 syntax)`);
+    why.push(`${shown()}: ${args.length} values (v3 takes ${arity[name]}; several values are v2 syntax)`);
     return 'unknown';
   }
   const [a, b] = args;
@@ -184,7 +185,7 @@ function matcher(name: string, args: readonly string[], req: HttpRequest, why: s
   switch (name) {
     case 'Host':
       if (a.includes('*')) {
-        why.push(`${shown}: wildcard Host matching is not modeled`);
+        why.push(`${shown()}: wildcard Host matching is not modeled`);
         return 'unknown';
       }
       return a.toLowerCase() === req.host.toLowerCase();
