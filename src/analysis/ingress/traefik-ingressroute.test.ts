@@ -236,3 +236,23 @@ test('rule traefik-ingressroute-tls-secret: tls.secretName is the certificate se
   assert.equal(cert?.status, 'secret-missing');
   assert.match(cert?.message ?? '', /Secret web\/foo-tls /);
 });
+
+test('rule traefik-ingressroute-host-index: only a Host every match needs (a top-level && conjunct) skips a router', () => {
+  const docs = [
+    route(
+      'either',
+      '  routes: [{match: "Host(`a.com`) || Host(`foo.com`)", services: [{name: a, port: 80}]}]',
+    ),
+    route(
+      'not',
+      '  routes: [{match: "!Host(`a.com`) && PathPrefix(`/x`)", services: [{name: b, port: 80}]}]',
+    ),
+    route(
+      'and',
+      '  routes: [{match: "PathPrefix(`/x`) && Host(`A.com`)", priority: 900, services: [{name: c, port: 80}]}]',
+    ),
+  ];
+  assert.equal(to(decide(docs, 'http://foo.com/')), 'IngressRoute/web/either routes[0] a:80x1');
+  assert.equal(to(decide(docs, 'http://foo.com/x')), 'IngressRoute/web/not routes[0] b:80x1');
+  assert.equal(to(decide(docs, 'http://a.com/x')), 'IngressRoute/web/and routes[0] c:80x1');
+});
