@@ -28,6 +28,7 @@ const fixtures: Record<string, string> = {
   UDPRoute: 'testdata/schema/udproute.yaml',
   Route: 'testdata/schema/openshift-route.yaml',
   Middleware: 'testdata/schema/traefik-middleware.yaml',
+  IngressRoute: 'testdata/schema/traefik-ingressroute.yaml',
 };
 const schemas = { ...knownFields, ...gatewayApiFields, ...otherCrdFields };
 

@@ -9,6 +9,7 @@ import type { ObjectKey, ObjectMeta } from './types.ts';
 import type { Selector } from '../lib/labels.ts';
 import type { OpenShiftRoute } from './openshift-route.ts';
 import type { TraefikMiddleware } from './traefik-middleware.ts';
+import type { TraefikIngressRoute } from './traefik-ingressroute.ts';
 
 export interface IngressClass extends ObjectMeta {
   readonly controller: string;
@@ -418,6 +419,8 @@ export interface RoutingModel {
   readonly openshiftRoutes?: readonly OpenShiftRoute[];
   /** Traefik Middlewares (traefik.io and traefik.containo.us), sorted by namespace/name. */
   readonly traefikMiddlewares?: readonly TraefikMiddleware[];
+  /** Traefik IngressRoutes (traefik.io and traefik.containo.us), sorted by namespace/name. */
+  readonly traefikIngressRoutes?: readonly TraefikIngressRoute[];
 }
 
 /** The behaviour profile routing runs under: the spec, or a controller's documented departures from it. */

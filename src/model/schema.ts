@@ -217,6 +217,30 @@ export const otherCrdFields: Readonly<Record<string, Readonly<Record<string, rea
     'spec.ipWhiteList': ['sourceRange', 'ipStrategy'],
     'spec.basicAuth': ['users', 'secret', 'realm', 'headerField', 'removeHeader'],
   },
+  // Traefik IngressRoute (traefik.io/v1alpha1; traefik.containo.us the older group), IngressRouteSpec as documented at
+  // https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/crd/http/ingressroute/
+  IngressRoute: {
+    spec: ['entryPoints', 'routes', 'tls'],
+    'spec.routes.*': ['kind', 'match', 'priority', 'syntax', 'services', 'middlewares', 'observability'],
+    'spec.routes.*.services.*': [
+      'kind',
+      'name',
+      'namespace',
+      'port',
+      'weight',
+      'scheme',
+      'passHostHeader',
+      'responseForwarding',
+      'serversTransport',
+      'sticky',
+      'strategy',
+      'nativeLB',
+      'nodePortLB',
+      'healthCheck',
+    ],
+    'spec.routes.*.middlewares.*': ['name', 'namespace'],
+    'spec.tls': ['secretName', 'options', 'store', 'certResolver', 'domains'],
+  },
   Route: {
     spec: [
       'host',

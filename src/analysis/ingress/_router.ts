@@ -26,6 +26,8 @@ export interface IngressPick {
   readonly redirect?: { readonly status: number; readonly location: string };
   /** ingress-nginx: the canary Ingress merged into the winning location, and where this request goes. */
   readonly canary?: { readonly entry: Entry; readonly choice: CanaryChoice };
+  /** Traefik: the winning router's priority (explicit, or the length of its rule). */
+  readonly priority?: number;
   readonly notes: string[];
 }
 

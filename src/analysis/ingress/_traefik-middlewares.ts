@@ -40,9 +40,7 @@ export function applyTraefikMiddlewares(
     .map((x) => x.trim())
     .filter(Boolean);
   if (!refs?.length) return undefined;
-  const notes: string[] = [];
-  let path = req.path;
-  for (const ref of refs) {
+  const chain = refs.map((ref): TraefikMiddleware | string => {
     const [id, provider] = ref.includes('@') ? ref.split('@', 2) : [ref, undefined];
     const m =
       provider === undefined || provider === 'kubernetescrd'
@@ -52,12 +50,31 @@ export function applyTraefikMiddlewares(
               (provider === undefined && x.namespace === ing.namespace && x.name === id),
           )
         : undefined;
-    if (!m) {
-      notes.push(
-        provider !== undefined && provider !== 'kubernetescrd'
-          ? `not modeled: middleware ${ref} comes from Traefik's ${provider} provider, which is not in the input — it may change this answer`
-          : `unknown: middleware ${ref} (router.middlewares of ${ing.key}) is not among the manifests; Traefik does not build a router whose middleware is missing, so this request may get 404 instead`,
-      );
+    return (
+      m ??
+      (provider !== undefined && provider !== 'kubernetescrd'
+        ? `not modeled: middleware ${ref} comes from Traefik's ${provider} provider, which is not in the input — it may change this answer`
+        : `unknown: middleware ${ref} (router.middlewares of ${ing.key}) is not among the manifests; Traefik does not build a router whose middleware is missing, so this request may get 404 instead`)
+    );
+  });
+  return runTraefikMiddlewares(chain, req);
+}
+
+/**
+ * Runs a resolved middleware chain in order (a string stands for a middleware that could not be resolved and is
+ * the note that says so): a redirect or basicAuth's 401 ends it, path middlewares change the path the next one
+ * and the Service see.
+ * https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/overview/
+ */
+export function runTraefikMiddlewares(
+  chain: readonly (TraefikMiddleware | string)[],
+  req: HttpRequest,
+): MiddlewareOutcome {
+  const notes: string[] = [];
+  let path = req.path;
+  for (const m of chain) {
+    if (typeof m === 'string') {
+      notes.push(m);
       continue;
     }
     for (const e of m.effects) {

@@ -13,6 +13,17 @@ export const traefikEntryPoints: Readonly<Record<string, readonly number[]>> = {
 };
 
 /**
+ * Whether a router restricted to entry points `eps` is certainly not listening on `port`: every name is one of
+ * the known entry points and none of them is exposed on it (an unknown name is assumed to listen).
+ * https://doc.traefik.io/traefik/reference/install-configuration/entrypoints/
+ */
+export function entryPointsMiss(eps: readonly string[], port: number): boolean {
+  return (
+    eps.length > 0 && eps.every((ep) => traefikEntryPoints[ep] && !traefikEntryPoints[ep].includes(port))
+  );
+}
+
+/**
  * Traefik v3's Kubernetes Ingress provider: each path becomes a router `Host(`h`) && PathPrefix(`/p`)`
  * (Exact: `Path`; wildcard host: `HostRegexp` over one label) whose default priority is the length of that
  * rule; the highest priority router that matches wins. `PathPrefix` is a string prefix, so `/v1` matches
@@ -38,10 +49,7 @@ export function traefikRouter(
       .map((s) => s.trim())
       .filter(Boolean);
     const reject = (reason: string) => lost?.push({ entry: e, reason });
-    if (
-      eps?.length &&
-      eps.every((ep) => traefikEntryPoints[ep] && !traefikEntryPoints[ep].includes(req.port))
-    ) {
+    if (eps && entryPointsMiss(eps, req.port)) {
       reject(`router.entrypoints ${eps.join(',')} does not listen on port ${req.port}`);
       continue;
     }
@@ -82,7 +90,11 @@ export function traefikRouter(
       notes.push(
         `Traefik's PathPrefix(\`${win.e.path}\`) is a string prefix: it matches ${req.path}, which the spec's element-wise Prefix does not (set strictPrefixMatching to align)`,
       );
-    return { entry: win.e, notes: [...notes, `Traefik router rule ${win.rule}, priority ${win.priority}`] };
+    return {
+      entry: win.e,
+      priority: win.priority,
+      notes: [...notes, `Traefik router rule ${win.rule}, priority ${win.priority}`],
+    };
   }
   const d = ingresses.find((i) => i.defaultBackend);
   return d ? { defaultBackend: { ingress: d, backend: d.defaultBackend! }, notes } : { notes };

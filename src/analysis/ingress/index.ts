@@ -16,10 +16,14 @@ import { describeEntry, entriesOf, reportedAnnotations, type Entry } from './_en
 import { pick, type IngressPick } from './_router.ts';
 import { resolveIngressClass } from './_class.ts';
 import { applyTraefikMiddlewares } from './_traefik-middlewares.ts';
+import { compileIngressRoutes, type CompiledIngressRoute } from './_traefik-ingressroute.ts';
+import { withIngressRoutes } from './_traefik-combined.ts';
 
 export { resolveIngressClass, controllerProfileFor, controllerProfiles } from './_class.ts';
 export { ingressHostMatch, prefixElementMatch, nginxWildcardMatch } from './_match.ts';
 export { traefikRule, traefikEntryPoints } from './_traefik.ts';
+export { parseTraefikRule, evalTraefikRule, type RuleNode, type Truth } from './_traefik-rule.ts';
+export { ingressRouteSecretFor, type CompiledIngressRoute } from './_traefik-ingressroute.ts';
 export { entriesOf, type Entry } from './_entries.ts';
 export { canaryAnnotations, canaryFor, canaryPolicy, isCanary, type CanaryPolicy } from './_nginx-canary.ts';
 
@@ -33,6 +37,8 @@ export interface IngressRouterOptions {
 export interface IngressRouter {
   /** The Ingresses the class owns, sorted by key. */
   readonly ingresses: readonly Ingress[];
+  /** Traefik: the routers of every IngressRoute, highest priority first (empty under other profiles). */
+  readonly ingressRoutes: readonly CompiledIngressRoute[];
   route(req: HttpRequest, explain?: boolean): RouteDecision;
 }
 
@@ -51,44 +57,55 @@ export function compileIngressRouter(
 ): IngressRouter {
   const ingresses = ingressesOfClass(routing, className);
   const entries = entriesOf(ingresses);
+  const ingressRoutes =
+    opts.profile === 'traefik' ? compileIngressRoutes(routing.traefikIngressRoutes ?? [], opts.resolve) : [];
+  /** The Ingresses' answer, and the priority of the Traefik router that gave it. */
+  const byIngress = (req: HttpRequest, explain: boolean): { d: RouteDecision; priority?: number } => {
+    const lost: { entry: Entry; reason: string }[] | undefined = explain ? [] : undefined;
+    const p = pick(
+      entries,
+      ingresses,
+      req,
+      { profile: opts.profile, strictPrefixMatching: opts.strictPrefixMatching },
+      lost,
+    );
+    const d = withMiddlewares(toDecision(p, opts, lost ?? []), p, req, routing, opts);
+    const priority = p.entry ? p.priority : undefined;
+    if (!explain || opts.profile === 'spec') return { d, priority };
+    const specPick = pick(entries, ingresses, req, { profile: 'spec' });
+    const spec = toDecision(specPick, opts, []);
+    const differs =
+      spec.status !== d.status ||
+      spec.winner?.object !== d.winner?.object ||
+      spec.winner?.at !== d.winner?.at ||
+      spec.rewrittenPath !== d.rewrittenPath;
+    const specSays = spec.winner
+      ? `${spec.status} via ${spec.winner.object} ${spec.winner.at} (${spec.winner.match})`
+      : `${spec.status}`;
+    const notes = [
+      ...d.notes,
+      differs
+        ? `DIFFERS FROM SPEC: under the Ingress spec this request gets ${specSays}${
+            p.entry?.pathType === 'ImplementationSpecific' ||
+            specPick.entry?.pathType === 'ImplementationSpecific'
+              ? implementationSpecific
+              : ''
+          }`
+        : 'same answer as the Ingress spec',
+    ];
+    return { d: { ...d, notes }, priority };
+  };
   return {
     ingresses,
-    route(req, explain = false) {
-      const lost: { entry: Entry; reason: string }[] | undefined = explain ? [] : undefined;
-      const p = pick(
-        entries,
-        ingresses,
-        req,
-        { profile: opts.profile, strictPrefixMatching: opts.strictPrefixMatching },
-        lost,
-      );
-      const d = withMiddlewares(toDecision(p, opts, lost ?? []), p, req, routing, opts);
-      if (!explain || opts.profile === 'spec') return d;
-      const specPick = pick(entries, ingresses, req, { profile: 'spec' });
-      const spec = toDecision(specPick, opts, []);
-      const differs =
-        spec.status !== d.status ||
-        spec.winner?.object !== d.winner?.object ||
-        spec.winner?.at !== d.winner?.at ||
-        spec.rewrittenPath !== d.rewrittenPath;
-      const specSays = spec.winner
-        ? `${spec.status} via ${spec.winner.object} ${spec.winner.at} (${spec.winner.match})`
-        : `${spec.status}`;
-      return {
-        ...d,
-        notes: [
-          ...d.notes,
-          differs
-            ? `DIFFERS FROM SPEC: under the Ingress spec this request gets ${specSays}${
-                p.entry?.pathType === 'ImplementationSpecific' ||
-                specPick.entry?.pathType === 'ImplementationSpecific'
-                  ? implementationSpecific
-                  : ''
-              }`
-            : 'same answer as the Ingress spec',
-        ],
-      };
-    },
+    ingressRoutes,
+    route: (req, explain = false) =>
+      ingressRoutes.length
+        ? withIngressRoutes(ingressRoutes, req, explain, {
+            resolve: opts.resolve,
+            middlewares: routing.traefikMiddlewares ?? [],
+            byIngress,
+          })
+        : byIngress(req, explain).d,
   };
 }
 

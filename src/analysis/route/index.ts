@@ -16,6 +16,7 @@ import type {
 import type { ClusterModel } from '../../model/types.ts';
 import {
   compileIngressRouter,
+  ingressRouteSecretFor,
   controllerProfileFor,
   ingressHostMatch,
   ingressesOfClass,
@@ -310,7 +311,9 @@ export function compileRouter(
   if (via.kind === 'ingress-class') {
     const known =
       routing.ingressClasses.some((c) => c.name === via.name) ||
-      ingressesOfClass(routing, via.name).length > 0;
+      ingressesOfClass(routing, via.name).length > 0 ||
+      (controllerProfileFor(via.name, routing.ingressClasses) === 'traefik' &&
+        (routing.traefikIngressRoutes ?? []).length > 0);
     if (!known)
       return `no IngressClass or Ingress of class "${via.name}" among the manifests (classes: ${routing.ingressClasses.map((c) => c.name).join(', ') || 'none'})`;
     const profile =
@@ -323,6 +326,8 @@ export function compileRouter(
       resolve: (ns, n, p) => resolveServiceBackend(services, ns, n, p),
     });
     const secretFor = (host: string) => {
+      const fromIngressRoute = ingressRouteSecretFor(router.ingressRoutes, host);
+      if (fromIngressRoute) return fromIngressRoute;
       for (const ing of router.ingresses) {
         const i = ing.tls.findIndex((t) => t.secretName && t.hosts.some((h) => ingressHostMatch(h, host)));
         if (i >= 0)

@@ -79,6 +79,14 @@ function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via |
       .filter((t) => t.length >= 4 && !generic.has(t));
     if (tokens.some((t) => values.some((v) => v.includes(t)))) return { kind: 'ingress-class', name: c.name };
   }
+  // k3s installs Traefik without an IngressClass among the manifests: its pods (labelled traefik) serve the
+  // IngressRoutes through the class kubetwin assumes, `traefik`.
+  if (
+    routing.traefikIngressRoutes?.length &&
+    !routing.ingressClasses.some((c) => c.name === 'traefik') &&
+    values.some((v) => v.includes('traefik'))
+  )
+    return { kind: 'ingress-class', name: 'traefik' };
   const gateways = routing.gateways.filter((g) => g.listeners.some((l) => l.port === port));
   if (gateways.length === 1)
     return { kind: 'gateway', namespace: gateways[0].namespace, name: gateways[0].name };
@@ -321,7 +329,7 @@ function certificateHop(c: CertificateChoice | undefined) {
   };
 }
 
-/** Does the input declare anything that routes HTTP (Ingress, Gateway, HTTP/L4 routes, OpenShift Routes, a mesh)? */
+/** Does the input declare anything that routes HTTP (Ingress, Gateway, HTTP/L4 routes, OpenShift Routes, IngressRoutes, a mesh)? */
 function declaresL7Routing(model: ClusterModel): boolean {
   const r = model.routing;
   return (
@@ -331,6 +339,7 @@ function declaresL7Routing(model: ClusterModel): boolean {
         r.gateways.length > 0 ||
         r.routes.length > 0 ||
         r.l4Routes.length > 0 ||
-        (r.openshiftRoutes?.length ?? 0) > 0))
+        (r.openshiftRoutes?.length ?? 0) > 0 ||
+        (r.traefikIngressRoutes?.length ?? 0) > 0))
   );
 }

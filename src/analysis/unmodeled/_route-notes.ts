@@ -28,19 +28,26 @@ export function unmodeledFieldNotes(model: ClusterModel, answer: RouteAnswer): s
   const notes: string[] = [];
   const body = (key: string) => model.others.find((o) => o.key === key)?.body;
   const winner = answer.decision.winner;
-  const rule = winner ? /^rules\[(\d+)\]/.exec(winner.at)?.[1] : undefined;
-  if (winner && rule !== undefined) {
+  // HTTPRoute-like `rules[i]`, or a Traefik IngressRoute's `routes[i]`.
+  const at = winner ? /^(rules|routes)\[(\d+)\]/.exec(winner.at) : undefined;
+  if (winner && at) {
+    const [, list, rule] = at;
     const kind = winner.object.split('/')[0];
     const b = body(winner.object);
+    const spec = b?.spec as Record<string, unknown> | undefined;
     for (const f of fields)
-      if (f.kind === kind && f.path.startsWith('spec.rules.*.')) {
-        const inRule = f.path.slice('spec.rules.*.'.length).split('.');
-        const r = (b?.spec as { rules?: unknown[] } | undefined)?.rules?.[Number(rule)];
+      if (f.kind === kind && f.path.startsWith(`spec.${list}.*.`)) {
+        const inRule = f.path.slice(`spec.${list}.*.`.length).split('.');
+        const r = (spec?.[list] as unknown[] | undefined)?.[Number(rule)];
         if (present(r, inRule))
           notes.push(
-            `${f.level === 'partial' ? 'partly modeled' : 'not modeled'}: ${winner.object} rules[${rule}].${inRule.join('.').replace(/\.\*/g, '[*]')} — ${f.note}`,
+            `${f.level === 'partial' ? 'partly modeled' : 'not modeled'}: ${winner.object} ${list}[${rule}].${inRule.join('.').replace(/\.\*/g, '[*]')} — ${f.note}`,
           );
       }
+    if (kind === 'IngressRoute')
+      for (const f of fields)
+        if (f.kind === kind && f.path.startsWith('spec.tls.') && present(b, f.path.split('.')))
+          notes.push(`not modeled: ${winner.object} ${f.path} — ${f.note}`);
   }
   if (answer.gateway) {
     const b = body(answer.gateway);

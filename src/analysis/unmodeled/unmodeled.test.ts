@@ -105,17 +105,18 @@ test('rule modeled-kind-stops-counting: once the catalogue lists a kind at model
   assert.equal(unmodeledTrafficKind('NetworkPolicy', 'networking.k8s.io'), undefined);
 });
 
-test('rule routing-object-names-the-request: a Traefik IngressRoute naming the host or the Service is found; others are not (an OpenShift Route is modeled now, and is not among them)', () => {
+test('rule routing-object-names-the-request: a Traefik IngressRouteTCP naming the host or the Service is found; others are not (OpenShift Routes and Traefik IngressRoutes are modeled now, and are not among them)', () => {
   const m = build(
     'apiVersion: route.openshift.io/v1\nkind: Route\nmetadata: {name: r, namespace: x}\nspec: {host: shop.example.com, to: {kind: Service, name: web}}\n---\n' +
-      'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: t, namespace: x}\nspec: {routes: [{match: "Host(`api.example.com`)", kind: Rule, services: [{name: api, port: 80}]}]}\n',
+      'apiVersion: traefik.io/v1alpha1\nkind: IngressRoute\nmetadata: {name: h, namespace: x}\nspec: {routes: [{match: "Host(`shop.example.com`)", kind: Rule, services: [{name: web, port: 80}]}]}\n---\n' +
+      'apiVersion: traefik.io/v1alpha1\nkind: IngressRouteTCP\nmetadata: {name: t, namespace: x}\nspec: {routes: [{match: "HostSNI(`api.example.com`)", services: [{name: api, port: 80}]}]}\n',
   );
   const objs = unmodeledObjects(m);
   const keys = (host: string, services: string[]) =>
     namingRequest(objs, { host, services }).map((o) => o.key);
   assert.deepEqual(keys('shop.example.com', []), []);
-  assert.deepEqual(keys('api.example.com', []), ['IngressRoute.traefik.io/x/t']);
-  assert.deepEqual(keys('other.example.com', ['x/api']), ['IngressRoute.traefik.io/x/t']);
+  assert.deepEqual(keys('api.example.com', []), ['IngressRouteTCP.traefik.io/x/t']);
+  assert.deepEqual(keys('other.example.com', ['x/api']), ['IngressRouteTCP.traefik.io/x/t']);
   assert.deepEqual(keys('other.example.com', ['z/db']), []);
 });
 

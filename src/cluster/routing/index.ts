@@ -14,6 +14,7 @@ import type { Namespace } from '../../model/types.ts';
 import { readBackendTLSPolicy } from './_backend-tls.ts';
 import { openshiftRouteGroup, readOpenShiftRoute } from './_openshift-routes.ts';
 import { readTraefikMiddleware, traefikGroups } from './_traefik-middlewares.ts';
+import { readTraefikIngressRoute } from './_traefik-ingressroutes.ts';
 import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
 /** Reads every routing object among `envs`; `sink` receives the diagnostics. */
@@ -74,6 +75,10 @@ export function buildRouting(envs: readonly Envelope[], namespaces: readonly Nam
     traefikMiddlewares: traefikGroups
       .flatMap((g) => of('Middleware', g))
       .flatMap((e) => keep(e, readTraefikMiddleware(e)))
+      .sort(byNamespaceName),
+    traefikIngressRoutes: traefikGroups
+      .flatMap((g) => of('IngressRoute', g))
+      .flatMap((e) => keep(e, readTraefikIngressRoute(e)))
       .sort(byNamespaceName),
   };
 }

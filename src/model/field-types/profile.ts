@@ -14,6 +14,8 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts map
       externalHosts.api.yourdomain.com list
       externalHosts.api.yourdomain.com.* string
+      externalHosts.blog.example.com list
+      externalHosts.blog.example.com.* string
       externalHosts.bookinfo.example.com list
       externalHosts.bookinfo.example.com.* string
       externalHosts.httpbin.org list

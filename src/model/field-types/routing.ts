@@ -315,6 +315,33 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
     `,
   },
   {
+    kind: 'IngressRoute',
+    source:
+      'https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/crd/http/ingressroute/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.entryPoints list
+      spec.entryPoints.* string
+      spec.routes list
+      spec.routes.*.kind string
+      spec.routes.*.match string
+      spec.routes.*.middlewares list
+      spec.routes.*.middlewares.*.name string
+      spec.routes.*.middlewares.*.namespace string
+      spec.routes.*.priority integer
+      spec.routes.*.services list
+      spec.routes.*.services.*.kind string
+      spec.routes.*.services.*.name string
+      spec.routes.*.services.*.namespace string
+      spec.routes.*.services.*.port integer-or-string port
+      spec.routes.*.services.*.weight integer 0..2147483647
+      spec.routes.*.syntax string
+      spec.tls map
+      spec.tls.secretName string
+    `,
+  },
+  {
     kind: 'Middleware',
     source: 'https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/overview/',
     fields: `
