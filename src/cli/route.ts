@@ -129,7 +129,9 @@ async function routeThrough(
   if (typeof router === 'string') return fail(io, router);
   const result = router.explain(req);
   io.stdout(opts.output === 'json' ? JSON.stringify(routeJson(result), null, 2) + '\n' : renderRoute(result));
-  io.exit(loaded.inputExit || (routeDelivered(result) ? exitCodes.ok : exitCodes.findings));
+  // An answer that objects or fields kubetwin does not model may change (an `unknown:` note) is not a pass.
+  const unknown = result.decision.notes.some((n) => n.startsWith('unknown:'));
+  io.exit(loaded.inputExit || (routeDelivered(result) && !unknown ? exitCodes.ok : exitCodes.findings));
 }
 
 /** `route URL` without `--via`: the only router in the input (said on the first line), or the list to choose from. */
