@@ -1,6 +1,7 @@
 import type { PolicyEngine } from '../policy/index.ts';
 import { CHUNK, matrixSlots } from './_class-verdicts.ts';
 import type { Layout } from './_layout.ts';
+import { OwnNodePairs } from './_own-node.ts';
 import { computeReachability } from './_reachability.ts';
 import type { MatrixEntry, MatrixRow } from './index.ts';
 
@@ -17,9 +18,10 @@ const MAX_CELLS = 1 << 24;
  * pods at the end; a pod with itself is taken out where d reaches itself. Counts are those of `RowBuilder`
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/: a connection is allowed when the
  * source's egress and the destination's ingress both allow it).
- * Not used (`of` returns undefined, the caller takes the triples path) under other tiers, when NetworkPolicy is
- * not enforced, with hostNetwork pods of node mode (their own-node pairs are pod-level exceptions), when a class
- * spans two groups (never by namespace), or when the table would pass `MAX_CELLS`.
+ * Pairs of a hostNetwork pod and a pod on its own node (node mode) are corrected as `RowBuilder` does
+ * (`OwnNodePairs`). Not used (`of` returns undefined, the caller takes the triples path) under other tiers, when
+ * NetworkPolicy is not enforced, when a class spans two groups (never by namespace), or when the table would
+ * pass `MAX_CELLS`.
  */
 export class NamespaceCells {
   readonly #layout: Layout;
@@ -36,9 +38,6 @@ export class NamespaceCells {
     const X = layout.ports.length;
     const C = engine.classes.length;
     if (!engine.enforced || !engine.networkPolicyOnly || N * N * X > MAX_CELLS) return undefined;
-    if (engine.hostNetwork === 'node')
-      for (const pod of layout.groupOf.keys())
-        if (pod.hostNetwork && pod.nodeName !== undefined) return undefined;
     // Per class: its group and its pods in the matrix; per group: the pods of its open classes.
     const groupOf = new Int32Array(C).fill(-1);
     const weight = new Float64Array(C);
@@ -57,14 +56,12 @@ export class NamespaceCells {
     }
     const allowed = new Float64Array(N * N * X);
     const { slots, slotOf } = matrixSlots(engine, layout.ports);
-    if (slots.length)
-      addReachable(
-        engine,
-        layout,
-        { slots, slotOf, groupOf, weight, isOpen, openPods },
-        allowed,
-        destinations,
-      );
+    const ownNode = OwnNodePairs.of(engine, layout, Math.max(1, Math.ceil(slots.length / CHUNK)));
+    const src = { slots, slotOf, groupOf, weight, isOpen, openPods, ownNode };
+    if (slots.length) addReachable(engine, layout, src, allowed, destinations);
+    ownNode?.corrections(slotOf, isOpen, (a, b, x, delta) => {
+      allowed[(layout.groupOf.get(a)! * N + layout.groupOf.get(b)!) * X + x] += delta;
+    });
     return new NamespaceCells(layout, allowed);
   }
 
@@ -105,6 +102,8 @@ interface Sources {
   readonly weight: Float64Array;
   readonly isOpen: Uint8Array;
   readonly openPods: Float64Array;
+  /** The own-node pairs of hostNetwork pods, whose class verdicts are recorded as the rows pass. */
+  readonly ownNode: OwnNodePairs | undefined;
 }
 
 /** Runs the reachability over the matrix's port classes and adds every allowed pod pair into `allowed`. */
@@ -117,7 +116,7 @@ function addReachable(
 ): void {
   const N = layout.groups.length;
   const X = layout.ports.length;
-  const { slotOf, groupOf, weight, isOpen, openPods } = src;
+  const { slotOf, groupOf, weight, isOpen, openPods, ownNode } = src;
   // Per row: the pods of its allowed sources summed by (namespace, mask), and the (namespace, mask) keys touched.
   const sum = new Float64Array(N * 256);
   const touched: number[] = [];
@@ -136,7 +135,10 @@ function addReachable(
         return slot >> 3 === k ? 1 << (slot & 7) : 0;
       };
       let self = isOpen[d] ? row.everyone : 0;
+      const needs = ownNode?.needs(d);
+      if (needs) ownNode!.recordEveryone(d, k, row.everyone);
       row.forEach((s, mask) => {
+        if (needs?.has(s)) ownNode!.record(s, d, k, mask);
         const w = weight[s];
         if (!w) return;
         if (s === d) self |= mask;
