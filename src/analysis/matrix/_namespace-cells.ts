@@ -122,6 +122,7 @@ function addReachable(
   const touched: number[] = [];
   // Per (destination namespace, port): the pods every open source reaches.
   const byAll = new Float64Array(N * X);
+  const wanted = new Uint8Array(engine.classes.length);
   computeReachability(engine, {
     portClasses: src.slots,
     chunk: CHUNK,
@@ -135,10 +136,14 @@ function addReachable(
         return slot >> 3 === k ? 1 << (slot & 7) : 0;
       };
       let self = isOpen[d] ? row.everyone : 0;
+      // The sources whose verdict towards d an own-node pair reads, marked for the pass (a byte per class).
       const needs = ownNode?.needs(d);
-      if (needs) ownNode!.recordEveryone(d, k, row.everyone);
+      if (needs) {
+        ownNode!.recordEveryone(d, k, row.everyone);
+        for (let j = 0; j < needs.length; j++) wanted[needs[j]] = 1;
+      }
       row.forEach((s, mask) => {
-        if (needs?.has(s)) ownNode!.record(s, d, k, mask);
+        if (wanted[s] === 1) ownNode!.record(s, d, k, mask);
         const w = weight[s];
         if (!w) return;
         if (s === d) self |= mask;
@@ -155,6 +160,7 @@ function addReachable(
           if (bit(q) & mask) allowed[(rowAt + m[q]) * X + m[q + 1]] += w * m[q + 2];
       }
       touched.length = 0;
+      if (needs) for (let j = 0; j < needs.length; j++) wanted[needs[j]] = 0;
       for (let q = 0; q < m.length; q += 3) {
         const b = bit(q);
         if (b & row.everyone) byAll[m[q] * X + m[q + 1]] += m[q + 2];

@@ -16,7 +16,7 @@ export class OwnNodePairs {
   /** Ordered pairs (a, b): a ≠ b, same node, a or b hostNetwork. */
   readonly #pairs: readonly (readonly [Pod, Pod])[];
   /** Per destination class: the source classes whose verdict towards it a pair reads. */
-  readonly #needs = new Map<number, Set<number>>();
+  readonly #needs = new Map<number, Int32Array>();
   /** `s * C + d` → per chunk, the slots on which s reaches d (beyond `everyone` for an open s). */
   readonly #masks = new Map<number, Uint8Array>();
   /** Per needed destination class: per chunk, the slots on which every open source reaches it. */
@@ -28,10 +28,12 @@ export class OwnNodePairs {
     this.#layout = layout;
     this.#pairs = pairs;
     this.#chunks = chunks;
+    const needs = new Map<number, Set<number>>();
     for (const [a, b] of pairs) {
       const d = engine.classOf(b)!.id;
-      (this.#needs.get(d) ?? this.#needs.set(d, new Set()).get(d)!).add(engine.classOf(a)!.id);
+      (needs.get(d) ?? needs.set(d, new Set()).get(d)!).add(engine.classOf(a)!.id);
     }
+    for (const [d, sources] of needs) this.#needs.set(d, Int32Array.from(sources));
   }
 
   /** Undefined when no laid-out hostNetwork pod shares a node with another laid-out pod (or not node mode). */
@@ -51,7 +53,7 @@ export class OwnNodePairs {
   }
 
   /** The source classes whose verdict towards destination class `d` is needed, if any. */
-  needs(d: number): ReadonlySet<number> | undefined {
+  needs(d: number): Int32Array | undefined {
     return this.#needs.get(d);
   }
 
