@@ -7,7 +7,25 @@ import { tierVerdicts, type ChunkVerdicts } from './_tier-verdicts.ts';
 import { Triples } from './_triples.ts';
 
 /** Slots per chunk: `computeReachability` decides 8 port classes per pass (one byte per source). */
-const CHUNK = 8;
+export const CHUNK = 8;
+
+/**
+ * The slots of the matrix ports under NetworkPolicy alone: the port classes (no policy tells their ports apart)
+ * that hold a matrix port, ascending, and each matrix port's slot among them.
+ */
+export function matrixSlots(
+  engine: PolicyEngine,
+  ports: readonly { readonly port: number; readonly protocol: Protocol }[],
+): { readonly slots: readonly PortClass[]; readonly slotOf: Int32Array } {
+  const all = portClasses(engine);
+  const classOf = ports.map((p) =>
+    all.findIndex(
+      (pc) => pc.protocol === p.protocol && pc.ranges.some(([lo, hi]) => p.port >= lo && p.port <= hi),
+    ),
+  );
+  const used = [...new Set(classOf)].sort((a, b) => a - b);
+  return { slots: used.map((i) => all[i]), slotOf: Int32Array.from(classOf, (i) => used.indexOf(i)) };
+}
 
 /**
  * Every (source class, destination class, port) verdict the matrix needs, class-compressed: the ports asked about
@@ -59,15 +77,8 @@ export class ClassVerdicts {
       return;
     }
     if (engine.networkPolicyOnly) {
-      const all = portClasses(engine);
-      const classOf = ports.map((p) =>
-        all.findIndex(
-          (pc) => pc.protocol === p.protocol && pc.ranges.some(([lo, hi]) => p.port >= lo && p.port <= hi),
-        ),
-      );
-      const used = [...new Set(classOf)].sort((a, b) => a - b);
-      const slots: PortClass[] = used.map((i) => all[i]);
-      this.slotOf = Int32Array.from(classOf, (i) => used.indexOf(i));
+      const { slots, slotOf } = matrixSlots(engine, ports);
+      this.slotOf = slotOf;
       this.chunks = Math.max(1, Math.ceil(slots.length / CHUNK));
       const triples = Array.from({ length: this.chunks }, () => new Triples());
       const everyone = Array.from({ length: this.chunks }, () => new Uint8Array(C));

@@ -1,7 +1,8 @@
 /**
  * `matrix`: the connectivity matrix between pods, workloads or namespaces, over every declared container port
  * (or the ports asked for). Computed from class-level verdicts (`ClassVerdicts`) and per-class pod counts, never
- * per pod pair; rows are computed as they are read, one source group at a time.
+ * per pod pair; rows are computed as they are read, one source group at a time. By namespace (NetworkPolicy alone),
+ * the class-level reachability is added straight into namespace cells (`NamespaceCells`), no class triple kept.
  */
 import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
@@ -12,6 +13,7 @@ import { leftOutNote } from './_left-out.ts';
 import { portlessNote } from './_portless.ts';
 import { RowBuilder } from './_rows.ts';
 import { meshCells } from './_mesh.ts';
+import { NamespaceCells } from './_namespace-cells.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
 export { portClasses, type PortClass } from './_port-classes.ts';
@@ -97,14 +99,20 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
         : `${p.namespace}/${p.name}`;
   const layout = buildLayout(engine, pods, groupOf, options.ports);
   const towards = options.destinations;
-  let builder: RowBuilder | undefined;
+  let builder: Pick<RowBuilder, 'row'> | undefined;
   let firstPods: Map<string, Pod> | undefined;
+  // By namespace, the class-level reachability is added straight into namespace cells where it can be; else
+  // the class triples are kept and each row reads them.
   const rowBuilder = () =>
-    (builder ??= new RowBuilder(
-      engine,
-      layout,
-      new ClassVerdicts(engine, layout.ports, layout.classPods, towards && classesIn(layout, towards)),
-    ));
+    (builder ??=
+      (options.by === 'namespace'
+        ? NamespaceCells.of(engine, layout, towards && classesIn(layout, towards))
+        : undefined) ??
+      new RowBuilder(
+        engine,
+        layout,
+        new ClassVerdicts(engine, layout.ports, layout.classPods, towards && classesIn(layout, towards)),
+      ));
   const mesh = meshCells(engine, layout);
   let warnings: string[] | undefined;
   return {
