@@ -5,16 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BuildMemo } from '../cluster/index.ts';
 import { loadSide, loadSides, type LoadedSide } from './_diff-load.ts';
+import { shopWebDeployment } from '../../test/helpers/shop.ts';
 
-const app = (port: number) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]}
+const app = (port: number) => `${shopWebDeployment}
 ---
 apiVersion: v1
 kind: Service

@@ -4,21 +4,14 @@ import fc from 'fast-check';
 import { parseManifests, type ManifestText, type PathSegment, type RawObject } from '../parse/index.ts';
 import { BuildMemo, buildCluster } from '../cluster/index.ts';
 import { parseThrough, type ParseCache } from './_diff-parse.ts';
+import { shopWebDeployment } from '../../test/helpers/shop.ts';
 
 /** Documents files are made of: every kind the reused build phases read, flow and block styles, a List, a comment. */
 const pool: readonly string[] = [
   `apiVersion: v1
 kind: Node
 metadata: {name: n1, labels: {zone: a}}`,
-  `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]}`,
+  shopWebDeployment,
   `apiVersion: apps/v1
 kind: Deployment
 metadata:

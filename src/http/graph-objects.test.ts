@@ -3,20 +3,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../api/index.ts';
 import { objectGraph } from './_graph-objects.ts';
+import { shopWebDeployment } from '../../test/helpers/shop.ts';
 
 const text = `apiVersion: v1
 kind: Namespace
 metadata: {name: shop}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]}
+${shopWebDeployment}
 ---
 apiVersion: v1
 kind: Service

@@ -4,21 +4,14 @@ import { parseManifests } from '../../parse/index.ts';
 import { analyseCluster } from '../../pipeline/index.ts';
 import type { Flow } from '../flows/index.ts';
 import type { DiffInput } from './_side.ts';
+import { shopWebDeployment } from '../../../test/helpers/shop.ts';
 
 export const shop: Readonly<Record<string, string>> = {
   'apps.yaml': `apiVersion: v1
 kind: Namespace
 metadata: {name: shop}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web, namespace: shop}
-spec:
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: web, ports: [{containerPort: 8080}]}]}
+${shopWebDeployment}
 ---
 apiVersion: apps/v1
 kind: Deployment
