@@ -274,15 +274,9 @@ export class PolicyEngine {
       const toPod = to.pod;
       const ai = this.#idOf(fromPod);
       const bi = this.#idOf(toPod);
-      // A hostNetwork pod (node mode) is its node's address: with a pod on its own node the pair is allowed (a
-      // pod-level exception, `#allowsSlow`); with any other, the table's class bit is the verdict (the plan
-      // treats its class as the node address: never isolated, in ipBlock sets only, named ports match nothing).
-      if (
-        ai >= 0 &&
-        bi >= 0 &&
-        fromPod !== toPod &&
-        ((this.#nodeAddress[ai] | this.#nodeAddress[bi]) === 0 || !onOneNode(fromPod, toPod))
-      ) {
+      // Every pair of two pods of this engine's list, hostNetwork ones on one node included (answered below from
+      // their sides, without `explain`: the matrix's own-node corrections ask exactly those).
+      if (ai >= 0 && bi >= 0 && fromPod !== toPod) {
         const aHost = this.#nodeAddress[ai] === 1;
         const bHost = this.#nodeAddress[bi] === 1;
         // hostNetwork pods in `node` mode are their node's address (as `explain` treats them): no side of theirs

@@ -44,3 +44,27 @@ test('compiled paths: a port name declared twice in a pod admits each of its por
   for (const row of r.rows!) for (const w of row) bits += w.toString(2).replace(/0/g, '').length;
   assert.equal(r.allowedTriples, bits, 'counted = kept');
 });
+
+test('allows: a hostNetwork pod and a pod on its own node are answered from their sides, never through explain', () => {
+  const { model } = buildYaml(
+    [
+      `apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {addresses: [{type: InternalIP, address: 10.0.0.1}]}`,
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: x, labels: {app: agent}}\nspec: {nodeName: n1, hostNetwork: true, containers: [{name: c, image: i}]}`,
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: x, labels: {app: web}}\nspec: {nodeName: n1, containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}`,
+      np('deny', 'x', '  podSelector: {}\n  policyTypes: [Ingress, Egress]'),
+    ].join('\n---\n'),
+  );
+  const engine = new PolicyEngine(model);
+  const pod = (name: string) => model.pods.find((p) => p.name === name)!;
+  const agent = { kind: 'pod' as const, pod: pod('agent') };
+  const web = { kind: 'pod' as const, pod: pod('web') };
+  const expected = [engine.allows(agent, web, 80, 'TCP'), engine.allows(web, agent, 80, 'TCP')];
+  // Traffic to and from the node a pod runs on is always allowed, isolation or not
+  // (https://kubernetes.io/docs/concepts/services-networking/network-policies/).
+  assert.deepEqual(expected, [true, true]);
+  engine.explain = () => {
+    throw new Error('explain called for a pod pair of the engine');
+  };
+  for (let i = 0; i < 3 * model.pods.length + 10; i++)
+    assert.deepEqual([engine.allows(agent, web, 80, 'TCP'), engine.allows(web, agent, 80, 'TCP')], expected);
+});
