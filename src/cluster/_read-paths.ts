@@ -31,21 +31,29 @@ export class ReadTrackingFieldReader extends FieldReader {
    */
   unread(skip: readonly string[]): { path: PathSegment[]; near?: string }[] {
     const out: { path: PathSegment[]; near?: string }[] = [];
-    const walk = (value: unknown, path: PathSegment[]) => {
+    // The read paths as a trie, built once: a walk step is one lookup, not a scan of every read (a profile that
+    // lists 1,500 nodes was read through ~9,000 paths, and scanning them per field took 0.4 s).
+    const root = readTrie();
+    for (const r of this.read) nodeAt(root, r).whole = true;
+    for (const r of this.lists) nodeAt(root, r);
+    const walk = (value: unknown, path: PathSegment[], node: ReadTrie) => {
       if (value === null || typeof value !== 'object') return;
       const keys: PathSegment[] = Array.isArray(value) ? value.map((_, i) => i) : Object.keys(value);
       for (const key of keys) {
         const here = [...path, key];
         if (path.length === 0 && skip.includes(String(key))) continue;
-        if (this.read.some((r) => startsWith(here, r))) continue;
-        if (this.read.some((r) => startsWith(r, here)) || this.lists.some((r) => startsWith(r, here))) {
-          walk((value as Record<string | number, unknown>)[key as string], here);
+        const child = node.children.get(key);
+        // Read whole (this field or, through `node`, an ancestor): everything under it counts as read.
+        if (child?.whole) continue;
+        // A descendant was read, or the field is a list read for its items: its own fields are checked.
+        if (child) {
+          walk((value as Record<string | number, unknown>)[key as string], here, child);
           continue;
         }
         out.push({ path: here, near: this.nearSibling(here) });
       }
     };
-    walk(this.raw.body, []);
+    if (!root.whole) walk(this.raw.body, [], root);
     return out;
   }
 
@@ -71,4 +79,23 @@ function startsWith(path: readonly PathSegment[], prefix: readonly PathSegment[]
   if (prefix.length > path.length) return false;
   for (let i = 0; i < prefix.length; i++) if (path[i] !== prefix[i]) return false;
   return true;
+}
+
+/** Read paths by segment; `whole` marks a path read as a value (everything under it counts as read). */
+interface ReadTrie {
+  whole: boolean;
+  readonly children: Map<PathSegment, ReadTrie>;
+}
+
+const readTrie = (): ReadTrie => ({ whole: false, children: new Map() });
+
+/** The node of `path` under `root`, made where missing. */
+function nodeAt(root: ReadTrie, path: readonly PathSegment[]): ReadTrie {
+  let node = root;
+  for (const seg of path) {
+    let next = node.children.get(seg);
+    if (!next) node.children.set(seg, (next = readTrie()));
+    node = next;
+  }
+  return node;
 }
