@@ -67,7 +67,7 @@ ${rows(r.notModeled.map((o) => [esc(`${o.kind} (${o.group}) ${o.namespace ? `${o
     r.flows.length
       ? `<h2 id="flows">What works and what is broken</h2>
 <table><tr><th></th><th>flow</th><th>step</th><th>why it fails</th><th>fix</th></tr>
-${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.outcome][0]}">${badge[s.trace.outcome][1]}</span>${s.trace.hops.some((h) => h.unknown?.length) ? ' <span class="warn">unknown</span>' : ''}`, esc(f.flow.origin === 'discovered' ? `${f.flow.name} (inferred)` : f.flow.name), esc(s.step.text), esc(s.trace.failure?.reason ?? ''), esc(s.trace.fix?.summary ?? '')])))}
+${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.outcome][0]}">${badge[s.trace.outcome][1]}</span>${s.trace.unknown?.length ? ' <span class="warn">unknown</span>' : ''}`, esc(f.flow.origin === 'discovered' ? `${f.flow.name} (inferred)` : f.flow.name), esc(s.step.text), esc(s.trace.failure?.reason ?? ''), esc(s.trace.fix?.summary ?? '')])))}
 </table>
 <h2 id="graph">Connectivity of the declared flows</h2>
 <div class="graph">${renderGraphSvg(graph, { title: 'connectivity of the declared flows' })}</div>${graph.aggregated.length ? `\n<p>${graph.input.nodes} nodes: each namespace is drawn as one node with its count.</p>` : ''}

@@ -64,7 +64,7 @@ export function renderReportMd(r: ReportData): string {
     ...r.flows.flatMap((f) =>
       f.steps.map(
         (s) =>
-          `| ${icon[s.trace.outcome]}${s.trace.hops.some((h) => h.unknown?.length) ? ' ❔ unknown' : ''} | ${esc(f.flow.origin === 'discovered' ? `${f.flow.name} (inferred)` : f.flow.name)} | ${esc(s.step.text)} | ${esc(s.trace.failure?.reason ?? '')} | ${esc(s.trace.fix?.summary ?? '')} |`,
+          `| ${icon[s.trace.outcome]}${s.trace.unknown?.length ? ' ❔ unknown' : ''} | ${esc(f.flow.origin === 'discovered' ? `${f.flow.name} (inferred)` : f.flow.name)} | ${esc(s.step.text)} | ${esc(s.trace.failure?.reason ?? '')} | ${esc(s.trace.fix?.summary ?? '')} |`,
       ),
     ),
     '',

@@ -28,9 +28,7 @@ export function renderReportText(
   const steps = r.flows.flatMap((f) => f.steps);
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
-  const unknownFlows = r.flows.filter((f) =>
-    f.steps.some((s) => s.trace.hops.some((h) => h.unknown?.length)),
-  ).length;
+  const unknownFlows = r.flows.filter((f) => f.steps.some((s) => s.trace.unknown?.length)).length;
   const out: string[] = [
     `kubetwin report — ${r.title}`,
     '',
@@ -62,7 +60,7 @@ export function renderReportText(
       const ok = f.steps.filter((s) => s.trace.outcome === 'delivered').length;
       const broken = f.steps.find((s) => s.trace.outcome !== 'delivered');
       out.push(
-        `  [${f.outcome === 'delivered' && f.steps.some((x) => x.trace.hops.some((h) => h.unknown?.length)) ? 'UNKN' : mark[f.outcome]}] ${label(f).padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
+        `  [${f.outcome === 'delivered' && f.steps.some((x) => x.trace.unknown?.length) ? 'UNKN' : mark[f.outcome]}] ${label(f).padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
       );
       if (broken?.trace.failure) out.push(...wrapped('         why: ', brief(broken.trace.failure.reason)));
       if (broken?.trace.fix) out.push(...wrapped('         fix: ', brief(broken.trace.fix.summary)));

@@ -26,7 +26,7 @@ export function renderTraceMd(t: Trace): string {
   });
   if (t.failure) lines.push('', `**Fails at hop ${t.failure.hop + 1}:** ${t.failure.reason}`);
   if (t.unknown?.length)
-    lines.push('', `**Unknown:** objects kubetwin does not model may change this: ${t.unknown.join(', ')}`);
+    lines.push('', `**Unknown:** what kubetwin does not model may change this — ${t.unknown.join('; ')}`);
   if (t.fix)
     lines.push('', `**Fix:** ${t.fix.summary}`, ...(t.fix.patch ? ['', '```yaml', t.fix.patch, '```'] : []));
   return lines.join('\n') + '\n';

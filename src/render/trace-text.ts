@@ -17,9 +17,7 @@ export function renderTraceText(t: Trace, indent = ''): string {
     `${indent}  result: ${traceResult(t)}${t.failure ? ` — hop ${t.failure.hop + 1}: ${t.failure.reason}` : ''}`,
   );
   if (t.unknown?.length)
-    lines.push(
-      `${indent}  unknown: objects kubetwin does not model may change this: ${t.unknown.join(', ')}`,
-    );
+    lines.push(`${indent}  unknown: what kubetwin does not model may change this — ${t.unknown.join('; ')}`);
   if (t.fix) {
     lines.push(`${indent}  fix: ${t.fix.summary}`);
     if (t.fix.patch) lines.push(...t.fix.patch.split('\n').map((l) => `${indent}      ${l}`));

@@ -95,6 +95,7 @@ export function meshInboundHops(
         ...unknown.map((u) => `unknown: ${u}`),
       ],
       objects: objects((m) => ({ key: m.authz?.policy, source: m.authz?.source })),
+      ...(unknown.length ? { unknown } : {}),
     });
   }
   if (kept.length) return { hops, delivered: kept };

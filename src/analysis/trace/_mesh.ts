@@ -101,6 +101,7 @@ export function sidecarLeg(
           'the trace goes on over every ready endpoint of the Service',
         ],
         objects: routeObjects(ctx, d),
+        unknown: [d.unknown],
       },
     };
   if (d.closed)

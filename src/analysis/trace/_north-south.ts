@@ -256,16 +256,19 @@ export function northSouth(
   const winner = d.winner ? `${d.winner.object} ${d.winner.at} (${d.winner.match})` : 'no rule';
   const lost = d.lost.slice(0, 5).map((l) => `lost: ${l.object} ${l.at} — ${l.reason}`);
   const routeObjects = d.winner ? [{ key: d.winner.object }] : [];
+  // What the router could not decide (another router for the host, an undecidable rule, an unmodeled field).
+  const undecided = d.notes.filter((n) => n.startsWith('unknown: ')).map((n) => n.slice('unknown: '.length));
   if (d.status === 200 && d.backends.length) {
     const b = d.backends.find((x) => !x.problem) ?? d.backends[0];
     hops.push({
       kind: 'route',
       title: `${result.via}${result.profile ? ` (${result.profile})` : ''}: ${req.host}${req.path} → Service ${b.namespace}/${b.name}:${b.port ?? '?'}`,
       // A router or mesh kubetwin does not model names this host or backend: never a plain `ok`.
-      verdict: b.problem ? 'fail' : d.notes.some((n) => n.startsWith('unknown:')) ? 'warn' : 'ok',
+      verdict: b.problem ? 'fail' : undecided.length ? 'warn' : 'ok',
       destinations: [{ target: `service:${b.namespace}/${b.name}`, port: b.port ?? 0 }],
       details: [`won: ${winner}`, ...lost, ...d.notes],
       objects: routeObjects,
+      ...(undecided.length ? { unknown: undecided } : {}),
     });
     const cert = certificateHop(result.certificate);
     if (cert) hops.push(cert.hop);

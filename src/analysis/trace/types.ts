@@ -28,7 +28,10 @@ export interface Hop {
    * the port), allowed or not; for route hops the backend (`service:ns/name`).
    */
   readonly destinations?: readonly { readonly target: string; readonly port: number }[];
-  /** Keys of objects kubetwin does not model that may change this hop's verdict (src/analysis/unmodeled). */
+  /**
+   * What kubetwin does not model that may change this hop's verdict: keys of unmodeled objects
+   * (src/analysis/unmodeled), or in words what a router, mesh proxy or policy could not decide.
+   */
   readonly unknown?: readonly string[];
   /**
    * Set when the hop fails only because the input lacks what would decide it (a public name with no address in the
@@ -65,8 +68,8 @@ export interface Trace {
   readonly failure?: { readonly hop: number; readonly reason: string };
   readonly fix?: Fix;
   /**
-   * Keys of objects kubetwin does not model that may change a hop of this trace (every hop's `unknown`): the
-   * outcome is then what the modeled objects say, not an answer.
+   * What kubetwin does not model that may change a hop of this trace (every hop's `unknown`): the outcome is then
+   * what the modeled objects say, not an answer.
    */
   readonly unknown?: readonly string[];
 }
