@@ -19,6 +19,7 @@ import { addonObjects } from './_addons.ts';
 import { buildRouting } from './routing/index.ts';
 import { buildMesh } from './mesh-config/index.ts';
 import { readConfigMaps, readContainerSettings } from './_container-settings.ts';
+import { isK3sKubelet } from './profile-inference/index.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
@@ -108,7 +109,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     );
     // A k3s node (its kubelet version says +k3s) runs kube-proxy in the k3s process: no kube-proxy pods.
     const k3s = userEnvs.some(
-      (e) => e.kind === 'Node' && /\+k3s/.test(e.f.str(['status', 'nodeInfo', 'kubeletVersion']) ?? ''),
+      (e) => e.kind === 'Node' && isK3sKubelet(e.f.str(['status', 'nodeInfo', 'kubeletVersion'])),
     );
     const made = () => addonObjects(profile, firstServiceIP, firstNodeIP, { kubeProxyPods: !k3s });
     const addonRaws = memo ? memo.addons(made) : made();

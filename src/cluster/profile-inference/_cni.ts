@@ -114,8 +114,7 @@ export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']
       };
     const k3s = objects.find(
       (o) =>
-        isKind(o, 'Node', '') &&
-        /\+k3s/.test(asString(at(o.body, 'status', 'nodeInfo', 'kubeletVersion')) ?? ''),
+        isKind(o, 'Node', '') && isK3sKubelet(asString(at(o.body, 'status', 'nodeInfo', 'kubeletVersion'))),
     );
     if (!k3s) return undefined;
     return {
@@ -206,4 +205,9 @@ export function inferKubeProxy(objects: readonly RawObject[]): Inferred<Profile[
     };
   }
   return undefined;
+}
+
+/** A k3s node: its kubelet version carries the `+k3s` build suffix (`v1.30.4+k3s1`). https://docs.k3s.io/architecture */
+export function isK3sKubelet(version: string | undefined): boolean {
+  return version !== undefined && /\+k3s/.test(version);
 }

@@ -22,6 +22,7 @@ import { inferMaxPods, inferNodes } from './_nodes.ts';
 import type { Inferred } from './_observed.ts';
 
 export type { Inferred } from './_observed.ts';
+export { isK3sKubelet } from './_cni.ts';
 
 export interface InferProfileOptions {
   /** The ClusterProfile object given (`--profile`, or `kubetwin.yaml` among the manifests). */
