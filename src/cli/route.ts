@@ -16,7 +16,7 @@ import { meshRouteJson, renderMeshRoute } from '../render/mesh-route.ts';
 import { istioGatewayRouteJson, renderIstioGatewayRoute } from '../render/istio-gateway-route.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions, type Loaded } from './_common.ts';
-import { defaultVia } from '../analysis/route/_routers.ts';
+import { onlyRouter } from '../analysis/route/_routers.ts';
 import { meshRouteNotes } from '../analysis/unmodeled/index.ts';
 import type { Io } from './io.ts';
 
@@ -138,7 +138,7 @@ async function routeThrough(
 async function routeWithDefaultVia(io: Io, url: string, opts: RouteOptions): Promise<void> {
   const loaded = await loadCluster(opts, io);
   if (typeof loaded === 'number') return io.exit(loaded);
-  const picked = defaultVia(loaded.cluster.model);
+  const picked = onlyRouter(loaded.cluster.model);
   if ('error' in picked) return fail(io, picked.error);
   if (opts.output !== 'json') io.stdout(`via ${picked.via} (the only router in the input)\n`);
   return routeThrough(io, url, { ...opts, via: picked.via }, loaded);

@@ -20,8 +20,8 @@ export function routerCandidates(model: ClusterModel): string[] {
   ];
 }
 
-/** The `--via` to use when none was given: the only router, or why there is none to pick. */
-export function defaultVia(model: ClusterModel): { via: string } | { error: string } {
+/** The `--via` to use when none was given: the only router, or why there is none to pick (the web UI preselects one of several instead: src/http/_ask.ts `defaultVia`). */
+export function onlyRouter(model: ClusterModel): { via: string } | { error: string } {
   const all = routerCandidates(model);
   if (all.length === 1) return { via: all[0] };
   if (!all.length) {

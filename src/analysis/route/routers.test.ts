@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
-import { defaultVia, routerCandidates } from './_routers.ts';
+import { onlyRouter, routerCandidates } from './_routers.ts';
 
 const ingress = (name: string, cls?: string) =>
   `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: ${name}}\nspec:\n${cls ? `  ingressClassName: ${cls}\n` : ''}  defaultBackend: {service: {name: s, port: {number: 80}}}`;
 const gateway = `apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge, namespace: infra}\nspec: {gatewayClassName: x, listeners: [{name: http, port: 80, protocol: HTTP}]}`;
-const viaOf = (...docs: string[]) => defaultVia(buildYaml(docs.join('\n---\n')).model);
+const viaOf = (...docs: string[]) => onlyRouter(buildYaml(docs.join('\n---\n')).model);
 
 test('route without --via: the only Ingress class or Gateway of the input is taken', () => {
   assert.deepEqual(viaOf(ingress('a', 'nginx'), ingress('b', 'nginx')), { via: 'ingress-class:nginx' });
