@@ -11,6 +11,10 @@ run(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),
   stderr: (s) => void process.stderr.write(s),
   readStdin: readAllStdin,
+  stdoutRoom: () =>
+    process.stdout.writableNeedDrain
+      ? new Promise<void>((room) => process.stdout.once('drain', room))
+      : undefined,
   // The callback of an empty write runs once everything written before it is handed to the OS.
   flushed: () => new Promise<void>((done) => process.stdout.write('', () => done())),
 }).then(

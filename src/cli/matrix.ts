@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { writeStream } from './io.ts';
 import { computeMatrix, type MatrixBy } from '../analysis/matrix/index.ts';
 import { PolicyEngine } from '../analysis/policy/index.ts';
 import type { Protocol } from '../model/types.ts';
@@ -121,8 +122,9 @@ export function matrixCommand(io: Io): Command {
             : undefined,
         }),
     }[opts.output];
-    // Written as computed, row by row: a large matrix is never one string.
-    for (const chunk of render(matrix)) io.stdout(chunk);
+    // Written as computed, row by row, as fast as the reader takes it: a large matrix is never one string, nor
+    // queued whole in the process.
+    await writeStream(io, render(matrix));
     // CSV and Hubble's JSON lines have no place for a warning line: say it on stderr rather than not at all.
     if (opts.output === 'csv' || opts.output === 'hubble')
       for (const w of matrix.warnings) io.stderr(`warning: ${w}\n`);
