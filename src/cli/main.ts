@@ -3,9 +3,11 @@ import { readAllStdin } from '../sources/files.ts';
 
 // The Node adapter: real stdout/stderr and exit code. Bugs still print a short message, not a bare stack.
 // A reader that stops early (`kubetwin matrix … | head`) closes the pipe: stop writing, as other CLIs do.
+// Any other write error (a full disk, ENOBUFS) is said in one line, not as a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.exit(process.exitCode ?? 0);
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  process.stderr.write(`kubetwin: cannot write the answer to standard output: ${err.message}\n`);
+  process.exit(3);
 });
 run(process.argv.slice(2), {
   stdout: (s) => void process.stdout.write(s),

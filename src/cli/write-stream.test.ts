@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { writeStream } from './io.ts';
 
 /**
@@ -38,4 +40,20 @@ test('writeStream writes every chunk at once where output never fills', async ()
   const written: string[] = [];
   await writeStream({ stdout: (s) => void written.push(s) }, ['a', 'b', 'c']);
   assert.deepEqual(written, ['a', 'b', 'c']);
+});
+
+test('a write error on standard output is one line and exit 3, not a stack trace', () => {
+  const out = openSync('/dev/full', 'w');
+  try {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'matrix', '-q', '-f', 'examples/e-commerce/fixed'],
+      { stdio: ['ignore', out, 'pipe'], encoding: 'utf8' },
+    );
+    assert.equal(r.status, 3, r.stderr);
+    assert.match(r.stderr, /^kubetwin: cannot write the answer to standard output: ENOSPC/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  } finally {
+    closeSync(out);
+  }
 });
