@@ -1,5 +1,5 @@
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
-import { compileRouter, parseVia, routeSplit, type Router } from '../route/index.ts';
+import { compileRouter, parseVia, routeSplit, unknownLines, type Router } from '../route/index.ts';
 import type { AssertContext, EntryHandler, EntryProblem, Outcome } from './types.ts';
 import { parseSplit, sameSplit, splitAsExpected } from './_route-split.ts';
 import { evaluateMeshRoute, isIstioGatewayVia, parseMeshRoute, type MeshRouteEntry } from './_route-mesh.ts';
@@ -203,7 +203,7 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
         : `status ${d.status}`;
   const details = [
     ...(d.winner ? [`won: ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
-    ...d.notes.map((n) => `note: ${n}`),
+    ...[...d.notes, ...unknownLines(d.unknown)].map((n) => `note: ${n}`),
   ];
   if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected`, details };
   return { passed: false, actual, message: wrong.join('; '), details };
