@@ -1,5 +1,5 @@
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
-import { compileRouter, parseVia, routeSplit, unknownLines, type Router } from '../route/index.ts';
+import { compileRouter, parseVia, routeSplit, type Router } from '../route/index.ts';
 import type { AssertContext, EntryHandler, EntryProblem, Outcome } from './types.ts';
 import { parseSplit, sameSplit, splitAsExpected } from './_route-split.ts';
 import { evaluateMeshRoute, isIstioGatewayVia, parseMeshRoute, type MeshRouteEntry } from './_route-mesh.ts';
@@ -203,8 +203,17 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
         : `status ${d.status}`;
   const details = [
     ...(d.winner ? [`won: ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
-    ...[...d.notes, ...unknownLines(d.unknown)].map((n) => `note: ${n}`),
+    ...d.notes.map((n) => `note: ${n}`),
   ];
+  // A router kubetwin cannot decide may have taken the request: never a pass, whatever was expected.
+  if (d.unknown?.length)
+    return {
+      passed: false,
+      unknown: true,
+      actual: { ...actual, unknown: d.unknown.map((u) => u.object) },
+      message: `unknown: ${d.unknown.map((u) => u.text).join('; ')} (the objects kubetwin models say ${summary}${wrong.length ? `: ${wrong.join('; ')}` : ', as expected'})`,
+      details,
+    };
   if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected`, details };
   return { passed: false, actual, message: wrong.join('; '), details };
 }
