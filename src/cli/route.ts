@@ -17,7 +17,7 @@ import { istioGatewayRouteJson, renderIstioGatewayRoute } from '../render/istio-
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions, type Loaded } from './_common.ts';
 import { onlyRouter } from '../analysis/route/_routers.ts';
-import { meshRouteNotes } from '../analysis/unmodeled/index.ts';
+import { meshRouteUnknowns } from '../analysis/unmodeled/index.ts';
 import type { Io } from './io.ts';
 
 interface RouteOptions extends InputOptions {
@@ -129,8 +129,8 @@ async function routeThrough(
   if (typeof router === 'string') return fail(io, router);
   const result = router.explain(req);
   io.stdout(opts.output === 'json' ? JSON.stringify(routeJson(result), null, 2) + '\n' : renderRoute(result));
-  // An answer that objects or fields kubetwin does not model may change (an `unknown:` note) is not a pass.
-  const unknown = result.decision.notes.some((n) => n.startsWith('unknown:'));
+  // An answer that objects or fields kubetwin does not model may change (the decision's `unknown`) is not a pass.
+  const unknown = !!result.decision.unknown?.length;
   io.exit(loaded.inputExit || (routeDelivered(result) && !unknown ? exitCodes.ok : exitCodes.findings));
 }
 
@@ -180,9 +180,12 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
   if (typeof client === 'string') return fail(io, client);
   const routed = compileMesh(model).route(req, client);
   if (typeof routed === 'string') return fail(io, routed);
-  const unknown = meshRouteNotes(model, [client.namespace, ...routed.destinations.map((d) => d.namespace)]);
-  const decision = unknown.length ? { ...routed, notes: [...routed.notes, ...unknown] } : routed;
-  const result = { ...asked, decision };
+  const unknown = meshRouteUnknowns(model, [
+    client.namespace,
+    ...routed.destinations.map((d) => d.namespace),
+  ]);
+  const decision = routed;
+  const result = { ...asked, decision, unknown };
   io.stdout(
     opts.output === 'json' ? JSON.stringify(meshRouteJson(result), null, 2) + '\n' : renderMeshRoute(result),
   );

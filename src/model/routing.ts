@@ -496,6 +496,20 @@ export interface LostCandidate extends DecisionSource {
 }
 
 /**
+ * One point a router could not decide: an object or field kubetwin does not model, a rule it cannot evaluate for
+ * the request, another router for the same host. An answer with one is not a pass: `route` exits 1 and the trace
+ * says UNKNOWN.
+ */
+export interface RouteUnknown {
+  /** The object at stake, by canonical key (`IngressRoute/blog/blog`). */
+  readonly object: ObjectKey;
+  /** The field path in `object` when one field is at stake (`routes[2]`, `spec.routes[0].middlewares[1]`). */
+  readonly path?: string;
+  /** What could not be decided and why, in words (printed after `unknown: `). */
+  readonly text: string;
+}
+
+/**
  * A router's answer for one request. `status` is what the client gets from the router itself: 200 means
  * forwarded to `backends`, 3xx a redirect, 404 nothing matched, 500 an invalid rule, 503 no usable backend.
  */
@@ -522,4 +536,10 @@ export interface RouteDecision {
   readonly lost: readonly LostCandidate[];
   /** Facts worth knowing: annotations in effect or ignored, controller departures, unmodeled filters. */
   readonly notes: readonly string[];
+  /**
+   * What the router could not decide, in the order found (never in `notes`). Absent or empty: nothing kubetwin
+   * does not model bears on this answer. Written by every router; `explain` adds the unmodeled objects and the
+   * other routers that name the host.
+   */
+  readonly unknown?: readonly RouteUnknown[];
 }

@@ -1,5 +1,6 @@
 import { meshActual, type MeshDecision } from '../analysis/mesh/index.ts';
-import type { HttpRequest } from '../model/routing.ts';
+import { unknownLines } from '../analysis/route/index.ts';
+import type { HttpRequest, RouteUnknown } from '../model/routing.ts';
 
 /** One `route --via mesh` answer: the request, the client it is sent from, and the mesh's decision. */
 export interface MeshRouteResult {
@@ -7,6 +8,8 @@ export interface MeshRouteResult {
   readonly decision: MeshDecision;
   /** What the user asked for when it was a connection (`tcp://`, `tls://`), not an HTTP request. */
   readonly connection?: 'tcp' | 'tls';
+  /** Objects kubetwin does not model that apply to the client or a destination: the answer is not a pass. */
+  readonly unknown?: readonly RouteUnknown[];
 }
 
 /**
@@ -51,7 +54,8 @@ export function renderMeshRoute(r: MeshRouteResult): string {
   if (d.timeout) lines.push(`timeout: ${d.timeout}`);
   if (d.retries) lines.push(`retries: ${d.retries}`);
   if (d.mirror) lines.push(`mirrored to: ${d.mirror}`);
-  if (d.notes.length) lines.push('notes:', ...d.notes.map((n) => `  - ${n}`));
+  const notes = [...d.notes, ...unknownLines(r.unknown)];
+  if (notes.length) lines.push('notes:', ...notes.map((n) => `  - ${n}`));
   if (d.lost.length)
     lines.push('lost:', ...d.lost.map((l) => `  - ${l.object} ${l.at} (${l.match}): ${l.reason}`));
   return lines.join('\n') + '\n';
@@ -59,5 +63,11 @@ export function renderMeshRoute(r: MeshRouteResult): string {
 
 /** The machine form: the contract fields `kubetwin test` compares (`actual`), then the full decision. */
 export function meshRouteJson(r: MeshRouteResult): Record<string, unknown> {
-  return { via: 'mesh', request: r.request, actual: meshActual(r.decision), decision: r.decision };
+  return {
+    via: 'mesh',
+    request: r.request,
+    actual: meshActual(r.decision),
+    decision: r.decision,
+    ...(r.unknown?.length ? { unknown: r.unknown } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import { routeSplit, type RouteResult } from '../analysis/route/index.ts';
+import { routeSplit, unknownLines, type RouteResult } from '../analysis/route/index.ts';
 import type { DecisionBackend, HeaderModifier } from '../model/routing.ts';
 
 const backendName = (b: DecisionBackend) =>
@@ -83,7 +83,9 @@ export function renderRoute(r: RouteResult): string {
     lines.push(
       `certificate: ${r.certificate.status} — ${r.certificate.message}${r.certificate.from ? ` [from ${r.certificate.from}]` : ''}`,
     );
-  if (d.notes.length) lines.push('notes:', ...d.notes.map((n) => `  - ${n}`));
+  // What the router could not decide closes the notes: the points that keep the answer from being a pass.
+  const notes = [...d.notes, ...unknownLines(d.unknown)];
+  if (notes.length) lines.push('notes:', ...notes.map((n) => `  - ${n}`));
   if (d.lost.length)
     lines.push('lost:', ...d.lost.map((l) => `  - ${l.object} ${l.at} (${l.match}): ${l.reason}`));
   return lines.join('\n') + '\n';

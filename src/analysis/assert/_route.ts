@@ -205,6 +205,15 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
     ...(d.winner ? [`won: ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
     ...d.notes.map((n) => `note: ${n}`),
   ];
+  // A router kubetwin cannot decide may have taken the request: never a pass, whatever was expected.
+  if (d.unknown?.length)
+    return {
+      passed: false,
+      unknown: true,
+      actual: { ...actual, unknown: d.unknown.map((u) => u.object) },
+      message: `unknown: ${d.unknown.map((u) => u.text).join('; ')} (the objects kubetwin models say ${summary}${wrong.length ? `: ${wrong.join('; ')}` : ', as expected'})`,
+      details,
+    };
   if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected`, details };
   return { passed: false, actual, message: wrong.join('; '), details };
 }

@@ -6,12 +6,8 @@
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 
-/** The GatewayClass `gc` of controller `example.com/gc`. */
-export const gatewayClass = `apiVersion: gateway.networking.k8s.io/v1
-kind: GatewayClass
-metadata: {name: gc}
-spec: {controllerName: example.com/gc}
-`;
+/** The GatewayClass `gc` of controller `example.com/gc` (shared with the tests outside this folder). */
+export { gatewayClass } from '../../../test/helpers/gateway.ts';
 
 /** A certificate-shaped PEM block (not a parsable certificate), as a YAML double-quoted string's content. */
 export const pemLike = '-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n';

@@ -11,18 +11,11 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
-import { gatewayClass, caConfigMaps } from './_test-fixtures.ts';
+import { gatewayPreamble, httpListener } from '../../../test/helpers/gateway.ts';
+import { caConfigMaps } from './_test-fixtures.ts';
 
 function setup(policies: string) {
-  const text = `${gatewayClass}---
-${caConfigMaps}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: gc
-  listeners: [{name: http, port: 80, protocol: HTTP}]
----
+  const text = `${gatewayPreamble([httpListener])}${caConfigMaps}---
 apiVersion: v1
 kind: Pod
 metadata: {name: web-1, namespace: default, labels: {app: web}}

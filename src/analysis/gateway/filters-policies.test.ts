@@ -15,17 +15,9 @@ import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest, routeDelivered } from '../route/index.ts';
 import { renderRoute } from '../../render/route.ts';
 import { corsOriginAllowed } from './_cors.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { gatewayPreamble, httpListener } from '../../../test/helpers/gateway.ts';
 
-const base = `${gatewayClass}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: gc
-  listeners: [{name: http, port: 80, protocol: HTTP}]
----
-${['a', 'b', 'idle']
+const base = `${gatewayPreamble([httpListener])}${['a', 'b', 'idle']
   .map(
     (n) => `apiVersion: v1
 kind: Service

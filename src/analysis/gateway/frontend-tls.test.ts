@@ -11,7 +11,8 @@ import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
 import { readFileSync } from 'node:fs';
-import { gatewayClass, caConfigMaps, pemLike } from './_test-fixtures.ts';
+import { gatewayPreamble, httpListener } from '../../../test/helpers/gateway.ts';
+import { caConfigMaps, pemLike } from './_test-fixtures.ts';
 
 // A real certificate and key (the route-gateway scenario's), renamed into this namespace.
 const secret = readFileSync('testdata/scenarios/route-gateway/input/tls.yaml', 'utf8').replace(
@@ -20,21 +21,11 @@ const secret = readFileSync('testdata/scenarios/route-gateway/input/tls.yaml', '
 );
 
 function setup(frontend: string, extra = '') {
-  const text = `${gatewayClass}---
-${caConfigMaps}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: gc
-  listeners:
-  - {name: https, port: 443, protocol: HTTPS, tls: {certificateRefs: [{name: cert}]}}
-  - {name: alt, port: 8443, protocol: HTTPS, tls: {certificateRefs: [{name: cert}]}}
-  - {name: http, port: 80, protocol: HTTP}
-  tls:
-    frontend:
-${frontend}
----
+  const listeners = ['https', 'alt'].map(
+    (name, i) =>
+      `{name: ${name}, port: ${[443, 8443][i]}, protocol: HTTPS, tls: {certificateRefs: [{name: cert}]}}`,
+  );
+  const text = `${gatewayPreamble([...listeners, httpListener], { spec: `  tls:\n    frontend:\n${frontend}\n` })}${caConfigMaps}---
 ${secret}
 ---
 apiVersion: v1

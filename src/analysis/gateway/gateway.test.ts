@@ -7,28 +7,24 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { gatewayPreamble } from '../../../test/helpers/gateway.ts';
 
 const infra =
-  `${gatewayClass}---
-apiVersion: v1
+  `${gatewayPreamble(
+    [
+      '{name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}}',
+      '{name: any, port: 8080, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}',
+      '{name: foo, port: 8081, protocol: HTTP, hostname: "*.foo.com", allowedRoutes: {namespaces: {from: All}}}',
+      '{name: barfoo, port: 8081, protocol: HTTP, hostname: "bar.foo.com", allowedRoutes: {namespaces: {from: All}}}',
+    ],
+    { namespace: 'infra' },
+  )}apiVersion: v1
 kind: Namespace
 metadata: {name: infra, labels: {shared: "yes"}}
 ---
 apiVersion: v1
 kind: Namespace
 metadata: {name: apps}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: infra}
-spec:
-  gatewayClassName: gc
-  listeners:
-  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: Same}}}
-  - {name: any, port: 8080, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}
-  - {name: foo, port: 8081, protocol: HTTP, hostname: "*.foo.com", allowedRoutes: {namespaces: {from: All}}}
-  - {name: barfoo, port: 8081, protocol: HTTP, hostname: "bar.foo.com", allowedRoutes: {namespaces: {from: All}}}
 ---
 ` +
   ['v1', 'v2', 'v3']

@@ -9,7 +9,7 @@ import type { Listener } from '../../model/routing.ts';
 import { buildFromTexts } from '../../api/index.ts';
 import { hostIndex, listenerForHost } from './_host-index.ts';
 import { analyzeGateways, compileGatewayRouter } from './index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { gatewayPreamble } from '../../../test/helpers/gateway.ts';
 
 const at = (name: string, hostname?: string, protocol = 'HTTPS') => ({
   listener: { name, port: 443, protocol, ...(hostname ? { hostname } : {}) } as Listener,
@@ -51,17 +51,11 @@ describe('listener host index', () => {
   });
 
   it('gives an SNI the TLS listener of its port: an HTTP listener with the same exact hostname is not one', () => {
-    const text = `${gatewayClass}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: gc
-  listeners:
-  - {name: plain, port: 443, protocol: HTTP, hostname: a.example.com}
-  - {name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: c}]}}
-  - {name: exact, port: 443, protocol: HTTPS, hostname: b.example.com, tls: {certificateRefs: [{name: c}]}}
-`;
+    const text = gatewayPreamble([
+      '{name: plain, port: 443, protocol: HTTP, hostname: a.example.com}',
+      '{name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: c}]}}',
+      '{name: exact, port: 443, protocol: HTTPS, hostname: b.example.com, tls: {certificateRefs: [{name: c}]}}',
+    ]);
     const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
     const gw = model.routing!.gateways[0];
     const router = compileGatewayRouter(analyzeGateways(model), gw, model.routing!.referenceGrants);

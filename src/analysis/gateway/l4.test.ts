@@ -9,21 +9,17 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, connectionDelivered, parseConnection } from '../route/index.ts';
 import { analyzeGateways } from './index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { gatewayPreamble, httpListener } from '../../../test/helpers/gateway.ts';
 
-const base = `${gatewayClass}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: infra}
-spec:
-  gatewayClassName: gc
-  listeners:
-  - {name: tls, port: 443, protocol: TLS, hostname: "*.example.com", tls: {mode: Passthrough}, allowedRoutes: {namespaces: {from: All}}}
-  - {name: tcp, port: 5432, protocol: TCP, allowedRoutes: {namespaces: {from: All}}}
-  - {name: udp, port: 53, protocol: UDP, allowedRoutes: {namespaces: {from: All}}}
-  - {name: http, port: 80, protocol: HTTP}
----
-apiVersion: v1
+const base = `${gatewayPreamble(
+  [
+    '{name: tls, port: 443, protocol: TLS, hostname: "*.example.com", tls: {mode: Passthrough}, allowedRoutes: {namespaces: {from: All}}}',
+    '{name: tcp, port: 5432, protocol: TCP, allowedRoutes: {namespaces: {from: All}}}',
+    '{name: udp, port: 53, protocol: UDP, allowedRoutes: {namespaces: {from: All}}}',
+    httpListener,
+  ],
+  { namespace: 'infra' },
+)}apiVersion: v1
 kind: Namespace
 metadata: {name: infra}
 ---

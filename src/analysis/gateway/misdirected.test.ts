@@ -10,19 +10,12 @@ import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { routeHandler } from '../assert/_route.ts';
 import { isProblem, type AssertContext } from '../assert/types.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { gatewayPreamble } from '../../../test/helpers/gateway.ts';
 
-const misdirectedYaml = `${gatewayClass}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: gc
-  listeners:
-  - {name: foo, port: 443, protocol: HTTPS, hostname: foo.example.com, tls: {certificateRefs: [{name: foo-cert}]}}
-  - {name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: wild-cert}]}}
----
-${['foo', 'wild']
+const misdirectedYaml = `${gatewayPreamble([
+  '{name: foo, port: 443, protocol: HTTPS, hostname: foo.example.com, tls: {certificateRefs: [{name: foo-cert}]}}',
+  '{name: wild, port: 443, protocol: HTTPS, hostname: "*.example.com", tls: {certificateRefs: [{name: wild-cert}]}}',
+])}${['foo', 'wild']
   .map(
     (n) => `apiVersion: v1
 kind: Service

@@ -4,15 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainViaGateway, gatewayClass } from './_test-fixtures.ts';
+import { gatewayPreamble, httpListener } from '../../../test/helpers/gateway.ts';
+import { explainViaGateway } from './_test-fixtures.ts';
 
-const yaml = (parentRefs: string) => `${gatewayClass}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec: {gatewayClassName: gc, listeners: [{name: http, protocol: HTTP, port: 80}]}
----
-apiVersion: v1
+const yaml = (parentRefs: string) => `${gatewayPreamble([httpListener])}apiVersion: v1
 kind: Service
 metadata: {name: example-svc, namespace: default}
 spec: {selector: {app: x}, ports: [{port: 80}]}

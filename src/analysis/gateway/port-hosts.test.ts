@@ -14,7 +14,7 @@ import { groupsFor, portHostLookup, type HostTables } from './_port-hosts.ts';
 import { lowerHost } from './_hostnames.ts';
 import { buildFromTexts } from '../../api/index.ts';
 import { analyzeGateways, compileGatewayRouter } from './index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { gatewayPreamble, httpListener } from '../../../test/helpers/gateway.ts';
 
 type Table = HostTables<string>;
 
@@ -90,16 +90,7 @@ describe('port host lookup (one lookup per request)', () => {
   });
 
   it('routes an upper-case Host as its lower-case name, on a Gateway listener and on a ListenerSet listener', () => {
-    const text = `${gatewayClass}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw}
-spec:
-  gatewayClassName: gc
-  allowedListeners: {namespaces: {from: Same}}
-  listeners: [{name: http, port: 80, protocol: HTTP}]
----
-apiVersion: gateway.networking.k8s.io/v1
+    const text = `${gatewayPreamble([httpListener], { spec: '  allowedListeners: {namespaces: {from: Same}}\n' })}apiVersion: gateway.networking.k8s.io/v1
 kind: ListenerSet
 metadata: {name: ls}
 spec:

@@ -4,19 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainViaGateway, gatewayClass } from './_test-fixtures.ts';
+import { gatewayPreamble } from '../../../test/helpers/gateway.ts';
+import { explainViaGateway } from './_test-fixtures.ts';
 
-const text = `${gatewayClass}---
-apiVersion: v1
+const text = `${gatewayPreamble(['{name: http, port: 80, protocol: HTTP, hostname: "*.example.com"}'])}apiVersion: v1
 kind: Namespace
 metadata: {name: other}
----
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: gc
-  listeners: [{name: http, port: 80, protocol: HTTP, hostname: "*.example.com"}]
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute

@@ -1,10 +1,11 @@
-import type { HttpRequest, LostCandidate, RouteDecision } from '../../model/routing.ts';
+import type { HttpRequest, LostCandidate, RouteDecision, RouteUnknown } from '../../model/routing.ts';
 import {
   ingressRouteDecision,
   pickIngressRoute,
   type CompiledIngressRoute,
   type IngressRouteDecisionOptions,
 } from './_traefik-ingressroute.ts';
+import { addUnknown } from './_unknown.ts';
 
 export interface CombinedOptions extends IngressRouteDecisionOptions {
   /** The answer from the class's Ingresses, with the priority of the Traefik router that gave it (if one did). */
@@ -29,7 +30,7 @@ export function withIngressRoutes(
   const ing = opts.byIngress(req, explain);
   const win = pick.win;
   const undecidedAbove = (floor: number | undefined) =>
-    pick.undecided.filter((u) => floor === undefined || u.priority >= floor).map((u) => u.note);
+    pick.undecided.filter((u) => floor === undefined || u.priority >= floor).map((u) => u.unknown);
   if (win && (ing.priority === undefined || win.priority > ing.priority)) {
     const d = ingressRouteDecision(win, req, opts);
     const beaten = ing.d.winner
@@ -43,16 +44,19 @@ export function withIngressRoutes(
           },
         ]
       : [];
-    return {
-      ...d,
-      lost: explain ? [...(lost ?? []), ...beaten, ...ing.d.lost] : [],
-      notes: [...d.notes, ...undecidedAbove(win.priority)],
-    };
+    return addUnknown(
+      { ...d, lost: explain ? [...(lost ?? []), ...beaten, ...ing.d.lost] : [] },
+      undecidedAbove(win.priority),
+    );
   }
-  const tie =
+  const tie: RouteUnknown[] =
     win && win.priority === ing.priority
       ? [
-          `unknown: ${win.ir.key} ${win.route.at} also matches with the same priority ${win.priority} as ${ing.d.winner?.object} ${ing.d.winner?.at}; Traefik's order between routers of equal priority is not defined`,
+          {
+            object: win.ir.key,
+            path: win.route.at,
+            text: `${win.ir.key} ${win.route.at} also matches with the same priority ${win.priority} as ${ing.d.winner?.object} ${ing.d.winner?.at}; Traefik's order between routers of equal priority is not defined`,
+          },
         ]
       : [];
   if (win && !tie.length)
@@ -62,9 +66,8 @@ export function withIngressRoutes(
       match: win.route.match,
       reason: `matches, but router priority ${win.priority} is below ${ing.priority}`,
     });
-  return {
-    ...ing.d,
-    lost: explain ? [...ing.d.lost, ...(lost ?? [])] : ing.d.lost,
-    notes: [...ing.d.notes, ...tie, ...undecidedAbove(ing.priority)],
-  };
+  return addUnknown({ ...ing.d, lost: explain ? [...ing.d.lost, ...(lost ?? [])] : ing.d.lost }, [
+    ...tie,
+    ...undecidedAbove(ing.priority),
+  ]);
 }

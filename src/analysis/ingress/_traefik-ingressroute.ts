@@ -1,9 +1,16 @@
-import type { DecisionBackend, HttpRequest, LostCandidate, RouteDecision } from '../../model/routing.ts';
+import type {
+  DecisionBackend,
+  HttpRequest,
+  LostCandidate,
+  RouteDecision,
+  RouteUnknown,
+} from '../../model/routing.ts';
 import type { TraefikIngressRoute, TraefikRoute } from '../../model/traefik-ingressroute.ts';
 import type { TraefikMiddleware } from '../../model/traefik-middleware.ts';
 import { entryPointsMiss } from './_traefik.ts';
 import { evalTraefikRule, parseTraefikRule, type RuleNode } from './_traefik-rule.ts';
 import { runTraefikMiddlewares } from './_traefik-middlewares.ts';
+import { someUnknown } from './_unknown.ts';
 
 /** One `routes[]` entry of an IngressRoute, its rule parsed once. */
 export interface CompiledIngressRoute {
@@ -21,7 +28,7 @@ export interface CompiledIngressRoute {
 /** A router that may take the request but whose rule kubetwin cannot decide. */
 export interface UndecidedRoute {
   readonly priority: number;
-  readonly note: string;
+  readonly unknown: RouteUnknown;
 }
 
 export interface IngressRoutePick {
@@ -96,6 +103,13 @@ function requiredHost(n: RuleNode): string | undefined {
 
 const describe = (c: CompiledIngressRoute) => `${c.ir.key} ${c.route.at}`;
 
+/** An undecided point of the route `c` (its object and `routes[i]` path, `at` when a field under it). */
+const unknownOf = (c: CompiledIngressRoute, text: string, at = c.route.at): RouteUnknown => ({
+  object: c.ir.key,
+  path: at,
+  text,
+});
+
 /**
  * The highest-priority router that takes the request. A router only listens on its `entryPoints` (all of them
  * when empty); with `tls` set it answers TLS requests only, without it plain HTTP only.
@@ -137,7 +151,10 @@ export function pickIngressRoute(
       if (!win || c.priority >= win.priority)
         undecided.push({
           priority: c.priority,
-          note: `unknown: ${describe(c)} rule ${c.route.match} cannot be parsed by kubetwin (${c.rule.error}); whether it takes this request is not known (Traefik does not build a router whose rule it cannot parse)`,
+          unknown: unknownOf(
+            c,
+            `${describe(c)} rule ${c.route.match} cannot be parsed by kubetwin (${c.rule.error}); whether it takes this request is not known (Traefik does not build a router whose rule it cannot parse)`,
+          ),
         });
       continue;
     }
@@ -148,13 +165,19 @@ export function pickIngressRoute(
       if (c.priority === win.priority)
         undecided.push({
           priority: c.priority,
-          note: `unknown: ${describe(c)} also ${v === true ? 'matches' : 'may match'} with the same priority ${c.priority} as ${describe(win)}; Traefik's order between routers of equal priority is not defined`,
+          unknown: unknownOf(
+            c,
+            `${describe(c)} also ${v === true ? 'matches' : 'may match'} with the same priority ${c.priority} as ${describe(win)}; Traefik's order between routers of equal priority is not defined`,
+          ),
         });
       else reject(`matches, but router priority ${c.priority} is below ${win.priority}`);
     } else if (v === 'unknown')
       undecided.push({
         priority: c.priority,
-        note: `unknown: ${describe(c)} rule ${c.route.match} (priority ${c.priority}) may take this request: ${why.join('; ')}`,
+        unknown: unknownOf(
+          c,
+          `${describe(c)} rule ${c.route.match} (priority ${c.priority}) may take this request: ${why.join('; ')}`,
+        ),
       });
     else win = c;
   }
@@ -173,31 +196,56 @@ export function ingressRouteDecision(
   opts: IngressRouteDecisionOptions,
 ): Omit<RouteDecision, 'lost'> {
   const notes = [`Traefik router rule ${c.route.match}, priority ${c.priority} (${describe(c)})`];
-  const chain = c.route.middlewares.map((ref, i): TraefikMiddleware | string => {
+  const unknown: RouteUnknown[] = [];
+  const chain = c.route.middlewares.map((ref, i): TraefikMiddleware | RouteUnknown => {
     const m = opts.middlewares.find((x) => x.namespace === ref.namespace && x.name === ref.name);
+    const path = `${c.route.at}.middlewares[${i}]`;
     if (m && ref.namespace !== c.ir.namespace)
-      notes.push(
-        `unknown: ${describe(c)} middlewares[${i}] names ${ref.namespace}/${ref.name}: ${crossNamespace}`,
+      unknown.push(
+        unknownOf(
+          c,
+          `${describe(c)} middlewares[${i}] names ${ref.namespace}/${ref.name}: ${crossNamespace}`,
+          path,
+        ),
       );
     return (
       m ??
-      `unknown: middleware ${ref.namespace}/${ref.name} (${describe(c)} middlewares[${i}]) is not among the manifests; Traefik does not build a router whose middleware is missing, so this request may get 404 instead`
+      unknownOf(
+        c,
+        `middleware ${ref.namespace}/${ref.name} (${describe(c)} middlewares[${i}]) is not among the manifests; Traefik does not build a router whose middleware is missing, so this request may get 404 instead`,
+        path,
+      )
     );
   });
   const out = runTraefikMiddlewares(chain, req);
   notes.push(...out.notes);
+  unknown.push(...out.unknown);
   const winner = { object: c.ir.key, at: c.route.at, match: c.route.match };
   if (out.redirect)
-    return { status: out.redirect.status, redirect: out.redirect, winner, backends: [], mirrors: [], notes };
-  if (out.status) return { status: out.status, winner, backends: [], mirrors: [], notes };
+    return {
+      status: out.redirect.status,
+      redirect: out.redirect,
+      winner,
+      backends: [],
+      mirrors: [],
+      notes,
+      ...someUnknown(unknown),
+    };
+  if (out.status)
+    return { status: out.status, winner, backends: [], mirrors: [], notes, ...someUnknown(unknown) };
   const backends = c.route.services.map((s, j): DecisionBackend => {
     const at = `${describe(c)} services[${j}]`;
+    const path = `${c.route.at}.services[${j}]`;
     const weight = s.weight ?? 1;
     if (s.namespace !== c.ir.namespace)
-      notes.push(`unknown: ${at} names namespace ${s.namespace}: ${crossNamespace}`);
+      unknown.push(unknownOf(c, `${at} names namespace ${s.namespace}: ${crossNamespace}`, path));
     if (s.kind !== 'Service') {
-      notes.push(
-        `unknown: ${at} is a ${s.kind}, which kubetwin does not model; where it sends the request is not known`,
+      unknown.push(
+        unknownOf(
+          c,
+          `${at} is a ${s.kind}, which kubetwin does not model; where it sends the request is not known`,
+          path,
+        ),
       );
       return {
         namespace: s.namespace,
@@ -207,8 +255,12 @@ export function ingressRouteDecision(
       };
     }
     if (s.port === undefined) {
-      notes.push(
-        `unknown: ${at} sets no port; kubetwin does not choose one of the Service's ports for Traefik`,
+      unknown.push(
+        unknownOf(
+          c,
+          `${at} sets no port; kubetwin does not choose one of the Service's ports for Traefik`,
+          path,
+        ),
       );
       return { namespace: s.namespace, name: s.name, weight, problem: 'no port set' };
     }
@@ -221,6 +273,7 @@ export function ingressRouteDecision(
     ...(out.rewrittenPath !== undefined ? { rewrittenPath: out.rewrittenPath } : {}),
     mirrors: [],
     notes,
+    ...someUnknown(unknown),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { HttpRequest, Ingress } from '../../model/routing.ts';
+import type { HttpRequest, Ingress, RouteUnknown } from '../../model/routing.ts';
 import type { MiddlewareEffect, TraefikMiddleware } from '../../model/traefik-middleware.ts';
 import { queryString } from './_router.ts';
 
@@ -9,6 +9,8 @@ export interface MiddlewareOutcome {
   readonly status?: number;
   readonly rewrittenPath?: string;
   readonly notes: readonly string[];
+  /** Middlewares the chain names that kubetwin cannot resolve: what they do to the request is not known. */
+  readonly unknown: readonly RouteUnknown[];
 }
 
 const annotation = 'traefik.ingress.kubernetes.io/router.middlewares';
@@ -40,7 +42,7 @@ export function applyTraefikMiddlewares(
     .map((x) => x.trim())
     .filter(Boolean);
   if (!refs?.length) return undefined;
-  const chain = refs.map((ref): TraefikMiddleware | string => {
+  const chain = refs.map((ref): ChainLink => {
     const [id, provider] = ref.includes('@') ? ref.split('@', 2) : [ref, undefined];
     const m =
       provider === undefined || provider === 'kubernetescrd'
@@ -54,36 +56,47 @@ export function applyTraefikMiddlewares(
       m ??
       (provider !== undefined && provider !== 'kubernetescrd'
         ? `not modeled: middleware ${ref} comes from Traefik's ${provider} provider, which is not in the input — it may change this answer`
-        : `unknown: middleware ${ref} (router.middlewares of ${ing.key}) is not among the manifests; Traefik does not build a router whose middleware is missing, so this request may get 404 instead`)
+        : {
+            object: ing.key,
+            path: `metadata.annotations['${annotation}']`,
+            text: `middleware ${ref} (router.middlewares of ${ing.key}) is not among the manifests; Traefik does not build a router whose middleware is missing, so this request may get 404 instead`,
+          })
     );
   });
   return runTraefikMiddlewares(chain, req);
 }
 
 /**
- * Runs a resolved middleware chain in order (a string stands for a middleware that could not be resolved and is
- * the note that says so): a redirect or basicAuth's 401 ends it, path middlewares change the path the next one
- * and the Service see.
+ * One link of a middleware chain: the Middleware, or one that could not be resolved — a note (a provider kubetwin
+ * is not given) or an undecided point (a Middleware missing from the manifests).
+ */
+export type ChainLink = TraefikMiddleware | string | RouteUnknown;
+
+/**
+ * Runs a resolved middleware chain in order (links that could not be resolved become notes or unknowns): a
+ * redirect or basicAuth's 401 ends it, path middlewares change the path the next one and the Service see.
  * https://doc.traefik.io/traefik/reference/routing-configuration/http/middlewares/overview/
  */
-export function runTraefikMiddlewares(
-  chain: readonly (TraefikMiddleware | string)[],
-  req: HttpRequest,
-): MiddlewareOutcome {
+export function runTraefikMiddlewares(chain: readonly ChainLink[], req: HttpRequest): MiddlewareOutcome {
   const notes: string[] = [];
+  const unknown: RouteUnknown[] = [];
   let path = req.path;
   for (const m of chain) {
     if (typeof m === 'string') {
       notes.push(m);
       continue;
     }
+    if (!('effects' in m)) {
+      unknown.push(m);
+      continue;
+    }
     for (const e of m.effects) {
       const out = applyOne(e, m, req, path, notes);
-      if ('end' in out) return { ...out.end, notes };
+      if ('end' in out) return { ...out.end, notes, unknown };
       path = out.path;
     }
   }
-  return { ...(path !== req.path ? { rewrittenPath: path } : {}), notes };
+  return { ...(path !== req.path ? { rewrittenPath: path } : {}), notes, unknown };
 }
 
 function applyOne(
@@ -92,7 +105,7 @@ function applyOne(
   req: HttpRequest,
   path: string,
   notes: string[],
-): { path: string } | { end: Omit<MiddlewareOutcome, 'notes'> } {
+): { path: string } | { end: Omit<MiddlewareOutcome, 'notes' | 'unknown'> } {
   const who = `middleware ${m.namespace}/${m.name}`;
   const q = queryString(req);
   switch (e.type) {

@@ -18,6 +18,7 @@ import { resolveIngressClass } from './_class.ts';
 import { applyTraefikMiddlewares } from './_traefik-middlewares.ts';
 import { compileIngressRoutes, type CompiledIngressRoute } from './_traefik-ingressroute.ts';
 import { withIngressRoutes } from './_traefik-combined.ts';
+import { addUnknown } from './_unknown.ts';
 
 export { resolveIngressClass, controllerProfileFor, controllerProfiles } from './_class.ts';
 export { ingressHostMatch, prefixElementMatch, nginxWildcardMatch } from './_match.ts';
@@ -129,9 +130,15 @@ function withMiddlewares(
   const out = applyTraefikMiddlewares(p.entry.ingress, req, routing.traefikMiddlewares ?? []);
   if (!out) return d;
   const notes = [...d.notes, ...out.notes];
-  if (out.redirect) return { ...d, status: out.redirect.status, redirect: out.redirect, backends: [], notes };
-  if (out.status) return { ...d, status: out.status, backends: [], notes };
-  return { ...d, ...(out.rewrittenPath !== undefined ? { rewrittenPath: out.rewrittenPath } : {}), notes };
+  const with_ = (x: RouteDecision) => addUnknown(x, out.unknown);
+  if (out.redirect)
+    return with_({ ...d, status: out.redirect.status, redirect: out.redirect, backends: [], notes });
+  if (out.status) return with_({ ...d, status: out.status, backends: [], notes });
+  return with_({
+    ...d,
+    ...(out.rewrittenPath !== undefined ? { rewrittenPath: out.rewrittenPath } : {}),
+    notes,
+  });
 }
 
 function backendOf(ing: Ingress, b: IngressBackend, opts: IngressRouterOptions): DecisionBackend {

@@ -152,7 +152,11 @@ spec: {stripPrefix: {prefixes: [/api]}}`;
     ],
     'http://foo.com/api/x',
   );
-  assert.ok(cross.notes.some((n) => n.startsWith('unknown:') && /allowCrossNamespace/.test(n)));
+  assert.deepEqual(
+    cross.unknown?.map((u) => [u.object, u.path]),
+    [['IngressRoute/web/r', 'routes[0].middlewares[0]']],
+  );
+  assert.match(cross.unknown?.[0]?.text ?? '', /allowCrossNamespace/);
   const missing = decide(
     [
       route(
@@ -162,7 +166,8 @@ spec: {stripPrefix: {prefixes: [/api]}}`;
     ],
     'http://foo.com/',
   );
-  assert.ok(missing.notes.some((n) => n.startsWith('unknown: middleware web/nope')));
+  assert.match(missing.unknown?.[0]?.text ?? '', /^middleware web\/nope/);
+  assert.ok(!missing.notes.some((n) => /web\/nope/.test(n)), 'an unknown is data, not a note');
 });
 
 test('rule traefik-ingressroute-unknown-matcher: a higher-priority router kubetwin cannot decide makes the answer unknown', () => {
@@ -179,10 +184,13 @@ test('rule traefik-ingressroute-unknown-matcher: a higher-priority router kubetw
   ];
   const d = decide(docs, 'http://foo.com/x');
   assert.equal(to(d), 'IngressRoute/web/all routes[0] a:80x1');
-  const unknown = d.notes.filter((n) => n.startsWith('unknown:'));
-  assert.equal(unknown.length, 2);
-  assert.match(unknown[0], /broken routes\[0\].*cannot be parsed/);
-  assert.match(unknown[1], /office routes\[0\].*ClientIP/);
+  const unknown = d.unknown ?? [];
+  assert.deepEqual(
+    unknown.map((u) => `${u.object} ${u.path}`),
+    ['IngressRoute/web/broken routes[0]', 'IngressRoute/web/office routes[0]'],
+  );
+  assert.match(unknown[0].text, /broken routes\[0\].*cannot be parsed/);
+  assert.match(unknown[1].text, /office routes\[0\].*ClientIP/);
   // Below the winner's priority an undecidable router changes nothing and is not named.
   const low = [
     docs[0],
@@ -191,10 +199,7 @@ test('rule traefik-ingressroute-unknown-matcher: a higher-priority router kubetw
       '  routes: [{match: "ClientIP(`10.0.0.0/8`)", priority: 1, services: [{name: b, port: 80}]}]',
     ),
   ];
-  assert.deepEqual(
-    decide(low, 'http://foo.com/').notes.filter((n) => n.startsWith('unknown:')),
-    [],
-  );
+  assert.deepEqual(decide(low, 'http://foo.com/').unknown ?? [], []);
 });
 
 test('rule traefik-ingressroute-unbuilt-router: a route whose Service is missing gets no router, so the next one answers', () => {
@@ -216,7 +221,11 @@ test('rule traefik-ingressroute-traefikservice: a TraefikService backend is name
   ];
   const d = decide(docs, 'http://foo.com/');
   assert.equal(d.status, 503);
-  assert.ok(d.notes.some((n) => n.startsWith('unknown:') && /TraefikService/.test(n)));
+  assert.deepEqual(
+    d.unknown?.map((u) => [u.object, u.path]),
+    [['IngressRoute/web/ts', 'routes[0].services[0]']],
+  );
+  assert.match(d.unknown?.[0]?.text ?? '', /TraefikService/);
 });
 
 test('rule traefik-ingressroute-tls-secret: tls.secretName is the certificate served for the Host names of its rules', () => {

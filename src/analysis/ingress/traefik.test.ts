@@ -74,8 +74,9 @@ test('rule traefik-unmodeled-annotations-named: router.pathmatcher and router.ru
       d.notes.some((n) => n.startsWith(`not modeled: traefik.ingress.kubernetes.io/${a}`)),
       `${a} not named: ${JSON.stringify(d.notes)}`,
     );
-  assert.ok(
-    d.notes.some((n) => n.startsWith('unknown: middleware default-strip@kubernetescrd')),
-    JSON.stringify(d.notes),
+  assert.deepEqual(
+    d.unknown?.map((u) => [u.object, u.path]),
+    [['Ingress/default/web', "metadata.annotations['traefik.ingress.kubernetes.io/router.middlewares']"]],
   );
+  assert.match(d.unknown?.[0]?.text ?? '', /^middleware default-strip@kubernetescrd/);
 });

@@ -246,7 +246,12 @@ spec:
   assert.ok(typeof r !== 'string');
   const req = parseRequest({ url: 'http://a.example.com/' });
   assert.ok(typeof req !== 'string');
-  assert.ok(r.explain(req).decision.notes.some((n) => n.startsWith('unknown: OpenShift Route shop/w')));
+  const d = r.explain(req).decision;
+  assert.deepEqual(
+    d.unknown?.map((u) => [u.object, u.path]),
+    [['Route/shop/w', 'spec.host']],
+  );
+  assert.match(d.unknown?.[0]?.text ?? '', /^OpenShift Route shop\/w/);
 });
 
 test('rule openshift-route-wildcard-match: with wildcards allowed, a Subdomain Route answers one more label and an exact host wins over it; another namespace cannot claim a host in that subdomain', async () => {

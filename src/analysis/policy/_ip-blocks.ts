@@ -1,4 +1,4 @@
-import { cidrContains, dottedQuad, parseCidr, parseIP, type Cidr, type IP } from '../../lib/ip.ts';
+import { cidrContains, cidrSize, dottedQuad, parseCidr, parseIP, type Cidr, type IP } from '../../lib/ip.ts';
 
 /** An `ipBlock` peer compiled: the CIDR and its `except` blocks. */
 export interface CompiledBlock {
@@ -57,7 +57,7 @@ export class AddressSegments {
   constructor(blocks: readonly CompiledBlock[]) {
     const points = new Map<string, { family: 4 | 6; value: bigint }>();
     const add = (c: Cidr) => {
-      const end = c.base + (1n << BigInt((c.family === 4 ? 32 : 128) - c.prefix));
+      const end = c.base + cidrSize(c);
       points.set(`${c.family}:${c.base}`, { family: c.family, value: c.base });
       points.set(`${c.family}:${end}`, { family: c.family, value: end });
     };
@@ -74,6 +74,30 @@ export class AddressSegments {
   /** Boundaries: `segmentOf` answers from -1 to `size - 1`. */
   get size(): number {
     return this.#starts.length;
+  }
+
+  /**
+   * The segments `[from, to)` that make up `c`, a cidr or except of the blocks the space was cut at (its first
+   * address and the one past its last are boundaries); an empty range for any other CIDR.
+   */
+  segmentsOf(c: Cidr): [number, number] {
+    const from = this.#boundary(c.family, c.base);
+    const to = this.#boundary(c.family, c.base + cidrSize(c));
+    return from < 0 || to < 0 ? [0, 0] : [from, to];
+  }
+
+  /** The index of the boundary at exactly this address, -1 when none is. */
+  #boundary(family: 4 | 6, value: bigint): number {
+    let lo = 0;
+    let hi = this.#starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = this.#starts[mid];
+      if (s.family < family || (s.family === family && s.value < value)) lo = mid + 1;
+      else hi = mid;
+    }
+    const s = this.#starts[lo];
+    return s && s.family === family && s.value === value ? lo : -1;
   }
 
   /** Index of the segment holding the address (stable for one compilation); -1 before the first boundary. */

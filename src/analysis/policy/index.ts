@@ -23,6 +23,7 @@ export type {
   Verdict,
 } from './types.ts';
 export { describeSide, formatRule } from './_describe.ts';
+export { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 export { portMatches } from './_ports.ts';
 export type { PeerSets } from './_peer-sets.ts';
 export type { PolicyLists } from './_policy-lists.ts';

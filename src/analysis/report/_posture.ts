@@ -227,11 +227,45 @@ export function describeReach(d: DirectionPosture, direction: 'ingress' | 'egres
         : `${w} nothing`;
 }
 
-/** The allow-everything rules of both directions, one line each: `policy rule (file:line) admits every peer on every port`. */
+/**
+ * The allow-everything rules of a namespace, one line per direction that has any: each policy named once (by
+ * name: the line is the namespace's) with its rules and line, the file said once when they share one —
+ * `egress open to every peer on every port by 2 NetworkPolicies: a egress[0] (line 34), b egress[0,1] (line 59)
+ * in policies.yaml`. An allow-all `egress: [{}]` in every policy of a namespace is one line, not one a policy.
+ */
 export function describeOpenRules(p: { ingress: DirectionPosture; egress: DirectionPosture }): string[] {
-  return [...p.ingress.openRules, ...p.egress.openRules].map(
-    (r) => `${r.policy} ${r.rule}${r.source ? ` (${r.source})` : ''} admits every peer on every port`,
+  return [
+    ...openLine(p.ingress.openRules, 'ingress open from'),
+    ...openLine(p.egress.openRules, 'egress open to'),
+  ];
+}
+
+function openLine(rules: readonly OpenRule[], opening: string): string[] {
+  if (!rules.length) return [];
+  const byPolicy = new Map<string, OpenRule[]>();
+  for (const r of rules) add2(byPolicy, r.policy, r);
+  const split = (source: string) => [
+    source.slice(0, source.lastIndexOf(':')),
+    source.slice(source.lastIndexOf(':') + 1),
+  ];
+  const files = new Set(rules.map((r) => (r.source ? split(r.source)[0] : undefined)));
+  const oneFile = files.size === 1 ? [...files][0] : undefined;
+  const where = (rs: readonly OpenRule[]) => {
+    const sources = [...new Set(rs.flatMap((r) => (r.source ? [r.source] : [])))];
+    if (!sources.length) return '';
+    return ` (${oneFile ? `line ${sources.map((s) => split(s)[1]).join(', ')}` : sources.join(', ')})`;
+  };
+  // `egress[0]` and `egress[2]` of one policy read `egress[0,2]`.
+  const indices = (rs: readonly OpenRule[]) =>
+    rs.map((r) => /\[(\d+)\]$/.exec(r.rule)?.[1] ?? r.rule).join(',');
+  const direction = rules[0].rule.replace(/\[.*$/, '');
+  const policies = [...byPolicy].map(
+    ([key, rs]) => `${key.split('/').slice(2).join('/')} ${direction}[${indices(rs)}]${where(rs)}`,
   );
+  const count = policies.length === 1 ? 'NetworkPolicy' : `${policies.length} NetworkPolicies:`;
+  return [
+    `${opening} every peer on every port by ${count} ${policies.join(', ')}${oneFile ? ` in ${oneFile}` : ''}`,
+  ];
 }
 
 /** The policies a posture row counts: `3`, or `0 + 1 Cilium` when the input holds Cilium policies. */

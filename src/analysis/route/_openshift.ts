@@ -1,4 +1,4 @@
-import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
+import type { HttpRequest, RouteDecision, RouteUnknown } from '../../model/routing.ts';
 import type { ClusterModel, Service } from '../../model/types.ts';
 import type { CertificateChoice } from '../tls/index.ts';
 import { compileOpenShiftRouter, hostMatch, routerAssumptions } from '../openshift/index.ts';
@@ -71,11 +71,12 @@ export function openshiftRouter(
  * On an answer through an Ingress controller or a Gateway: the OpenShift Routes that expose the same host on the
  * OpenShift router, another entry point for it — which one a client reaches depends on where DNS sends it.
  */
-export function otherRouterNotes(model: ClusterModel, host: string): string[] {
+export function otherRouterUnknowns(model: ClusterModel, host: string): RouteUnknown[] {
   return (model.routing?.openshiftRoutes ?? [])
     .filter((r) => hostMatch(r, host))
-    .map(
-      (r) =>
-        `unknown: OpenShift Route ${r.namespace}/${r.name}${r.source ? ` at ${r.source.file}:${r.source.line}` : ''} also exposes ${host} on the OpenShift router; which router answers depends on where DNS sends the client (route --via router answers for that one)`,
-    );
+    .map((r) => ({
+      object: r.key,
+      path: 'spec.host',
+      text: `OpenShift Route ${r.namespace}/${r.name}${r.source ? ` at ${r.source.file}:${r.source.line}` : ''} also exposes ${host} on the OpenShift router; which router answers depends on where DNS sends the client (route --via router answers for that one)`,
+    }));
 }

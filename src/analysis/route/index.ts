@@ -35,12 +35,13 @@ import {
 } from '../gateway/index.ts';
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
-import { routeNotes } from '../unmodeled/index.ts';
-import { openshiftRouter, otherRouterNotes } from './_openshift.ts';
+import { routeUnknowns, unmodeledFieldNotes } from '../unmodeled/index.ts';
+import { openshiftRouter, otherRouterUnknowns } from './_openshift.ts';
 
 export { parseConnection, parseRequest, type RequestInput } from './_request.ts';
 export { connectionDelivered, meshDelivered, routeDelivered } from './_delivered.ts';
 export { routeSplit } from './_split.ts';
+export { unknownLines } from './_unknown.ts';
 
 export type Via =
   | { readonly kind: 'ingress-class'; readonly name: string }
@@ -271,19 +272,21 @@ export function compileRouter(
       }
       const gateway =
         options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
-      const extra = [
-        ...backendNotes(decided),
-        ...viaNotes,
-        ...routeNotes(model, { host: req.host, gateway, decision: decided }),
-        ...(options.via.kind === 'router' ? [] : otherRouterNotes(model, req.host)),
+      const answer = { host: req.host, gateway, decision: decided };
+      const extra = [...backendNotes(decided), ...viaNotes, ...unmodeledFieldNotes(model, answer)];
+      const undecided = [
+        ...(decided.unknown ?? []),
+        ...routeUnknowns(model, answer),
+        ...(options.via.kind === 'router' ? [] : otherRouterUnknowns(model, req.host)),
       ];
       const unready = noReadyEndpoints(decided, endpoints, options.via);
       const decision =
-        extra.length || unready
+        extra.length || undecided.length || unready
           ? {
               ...decided,
               ...(unready?.status ? { status: unready.status } : {}),
               notes: [...decided.notes, ...(unready ? [unready.note] : []), ...extra],
+              ...(undecided.length ? { unknown: undecided } : {}),
             }
           : decided;
       const ref = req.scheme === 'https' ? secretFor(req.sni ?? req.host) : undefined;

@@ -1,4 +1,6 @@
 import { compileMesh, type MeshDecision } from '../mesh/index.ts';
+import { unknownLines } from '../route/index.ts';
+import { meshRouteUnknowns } from '../unmodeled/index.ts';
 import type { Pod } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
 import type { Hop } from './types.ts';
@@ -68,6 +70,11 @@ export function sidecarLeg(
     (x) =>
       `→ ${x.kind ?? 'Service'} ${x.namespace}/${x.name}:${x.port}${x.subset ? ` subset ${x.subset}` : ''}${d.destinations.length > 1 ? ` weight ${x.weight} (${x.share}%)` : ''}${x.problem ? ` — ${x.problem}` : `: ${x.workloads.join(', ') || x.endpoints.join(', ')}`}`,
   );
+  // Unmodeled routing objects (an Istio Sidecar, an EnvoyFilter) where the client or a destination lives, as
+  // `route --via mesh` names them: the sidecar's choice may differ, so the hop is not a plain `ok`.
+  const undecided = meshRouteUnknowns(ctx.model, [pod.namespace, ...d.destinations.map((x) => x.namespace)]);
+  const unknownKeys = [...new Set(undecided.map((u) => u.object))];
+  const unknown = unknownKeys.length ? { unknown: unknownKeys } : {};
   const details = [
     `routed by ${d.by}`,
     ...(d.winner ? [`rule ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
@@ -79,6 +86,7 @@ export function sidecarLeg(
     ...(d.timeout ? [`timeout: ${d.timeout}`] : []),
     ...(d.retries ? [`retries: ${d.retries}`] : []),
     ...d.notes,
+    ...unknownLines(undecided),
     // Only a request the sidecar forwards has an endpoint: an abort, a redirect or a closed connection has none.
     ...(d.unknown || (!d.closed && d.status === 200)
       ? [
@@ -101,7 +109,7 @@ export function sidecarLeg(
           'the trace goes on over every ready endpoint of the Service',
         ],
         objects: routeObjects(ctx, d),
-        unknown: [d.unknown],
+        unknown: [d.unknown, ...unknownKeys],
       },
     };
   if (d.closed)
@@ -112,6 +120,7 @@ export function sidecarLeg(
         verdict: 'fail',
         details,
         objects: routeObjects(ctx, d),
+        ...unknown,
       },
       reason: `the sidecar closes the connection (${d.closed})`,
     };
@@ -126,6 +135,7 @@ export function sidecarLeg(
         verdict: 'fail',
         details,
         objects: routeObjects(ctx, d),
+        ...unknown,
       },
       reason,
     };
@@ -145,9 +155,10 @@ export function sidecarLeg(
     hop: {
       kind: 'sidecar',
       title: `${title}: ${summary}`,
-      verdict: d.destinations.some((x) => x.problem && x.weight > 0) ? 'warn' : 'ok',
+      verdict: d.destinations.some((x) => x.problem && x.weight > 0) || unknownKeys.length ? 'warn' : 'ok',
       details,
       objects: routeObjects(ctx, d),
+      ...unknown,
     },
     allowed,
   };

@@ -1,6 +1,6 @@
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import type { FlowTarget } from '../flows/index.ts';
-import { parseRequest, type Via } from '../route/index.ts';
+import { parseRequest, unknownLines, type Via } from '../route/index.ts';
 import type { Party } from '../policy/index.ts';
 import type { CertificateChoice } from '../tls/index.ts';
 import type { TraceContext } from './_context.ts';
@@ -257,7 +257,8 @@ export function northSouth(
   const lost = d.lost.slice(0, 5).map((l) => `lost: ${l.object} ${l.at} — ${l.reason}`);
   const routeObjects = d.winner ? [{ key: d.winner.object }] : [];
   // What the router could not decide (another router for the host, an undecidable rule, an unmodeled field).
-  const undecided = d.notes.filter((n) => n.startsWith('unknown: ')).map((n) => n.slice('unknown: '.length));
+  const undecided = (d.unknown ?? []).map((u) => u.text);
+  const notes = [...d.notes, ...unknownLines(d.unknown)];
   if (d.status === 200 && d.backends.length) {
     const b = d.backends.find((x) => !x.problem) ?? d.backends[0];
     hops.push({
@@ -266,7 +267,7 @@ export function northSouth(
       // A router or mesh kubetwin does not model names this host or backend: never a plain `ok`.
       verdict: b.problem ? 'fail' : undecided.length ? 'warn' : 'ok',
       destinations: [{ target: `service:${b.namespace}/${b.name}`, port: b.port ?? 0 }],
-      details: [`won: ${winner}`, ...lost, ...d.notes],
+      details: [`won: ${winner}`, ...lost, ...notes],
       objects: routeObjects,
       ...(undecided.length ? { unknown: undecided } : {}),
     });
@@ -284,8 +285,10 @@ export function northSouth(
     kind: 'route',
     title: `${result.via}: ${req.host}${req.path} → ${status}`,
     verdict: d.redirect ? 'warn' : 'fail',
-    details: [`won: ${winner}`, ...lost, ...d.notes],
+    details: [`won: ${winner}`, ...lost, ...notes],
     objects: routeObjects,
+    // A router kubetwin cannot decide may have taken the request: the 404 or redirect is not certain either.
+    ...(undecided.length ? { unknown: undecided } : {}),
   });
   return d.redirect
     ? { hops, client }

@@ -1,5 +1,5 @@
-import { parseCidr } from '../../lib/ip.ts';
-import { PodAddressIndex } from './_pod-addresses.ts';
+import { compileBlock, type CompiledBlock } from '../policy/index.ts';
+import { BlockHitIndex } from './_ip-block-hits.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { touchingConnection, unknownSentence, unmodeledObjects, type UnmodeledObject } from './_objects.ts';
 
@@ -78,23 +78,34 @@ export function matrixUnknownWarning(u: MatrixUnknown): string {
 export function ipBlockPodWarnings(model: ClusterModel, namespaces: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const pods = model.pods.filter((p) => namespaces.has(p.namespace) && !p.hostNetwork && p.ips.length);
-  let index: PodAddressIndex | undefined;
+  const peers: { at: string; cidr: string; where: string; block: CompiledBlock }[] = [];
   for (const np of model.networkPolicies)
     for (const dir of ['ingress', 'egress'] as const)
       for (const rule of np[dir]) {
         if (rule.peers === 'all') continue;
         rule.peers.forEach((peer, i) => {
-          const block = peer.ipBlock && parseCidr(peer.ipBlock.cidr);
+          const block = peer.ipBlock && compileBlock(peer.ipBlock.cidr, peer.ipBlock.except);
           if (!peer.ipBlock || !block) return;
-          index ??= new PodAddressIndex(pods.map((p) => p.ips));
-          const hits = index.hits(block, peer.ipBlock.except);
-          if (!hits.count) return;
-          const e = pods[hits.first];
-          const at = peer.source ? ` (${peer.source.file}:${peer.source.line})` : '';
-          out.push(
-            `${np.key} ${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${i}] ipBlock ${peer.ipBlock.cidr}${at} matches the IPs of ${hits.count} pod(s) (e.g. ${e.namespace}/${e.name} ${e.ips[0]}): kubetwin assigned pod IPs the manifests do not give (status.podIP), and CNIs disagree whether ipBlock applies to pod traffic`,
-          );
+          peers.push({
+            at: `${np.key} ${dir}[${rule.index}].${dir === 'ingress' ? 'from' : 'to'}[${i}]`,
+            cidr: peer.ipBlock.cidr,
+            where: peer.source ? ` (${peer.source.file}:${peer.source.line})` : '',
+            block,
+          });
         });
       }
+  if (!peers.length) return out;
+  const index = new BlockHitIndex(
+    peers.map((p) => p.block),
+    pods.map((p) => p.ips),
+  );
+  for (const p of peers) {
+    const hits = index.hits(p.block);
+    if (!hits.count) continue;
+    const e = pods[hits.first];
+    out.push(
+      `${p.at} ipBlock ${p.cidr}${p.where} matches the IPs of ${hits.count} pod(s) (e.g. ${e.namespace}/${e.name} ${e.ips[0]}): kubetwin assigned pod IPs the manifests do not give (status.podIP), and CNIs disagree whether ipBlock applies to pod traffic`,
+    );
+  }
   return out;
 }

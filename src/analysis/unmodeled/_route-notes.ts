@@ -1,5 +1,5 @@
 import { fields } from '../../model/catalogue.ts';
-import type { RouteDecision } from '../../model/routing.ts';
+import type { RouteDecision, RouteUnknown } from '../../model/routing.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { describeObject, namingRequest, unmodeledObjects, type UnmodeledObject } from './_objects.ts';
 
@@ -77,15 +77,12 @@ export function unmodeledRouteObjects(model: ClusterModel, answer: RouteAnswer):
   return namingRequest(unmodeledObjects(model), { host: answer.host, services }, model.profile.clusterDomain);
 }
 
-/** The notes a route answer carries about what kubetwin did not model. */
-export function routeNotes(model: ClusterModel, answer: RouteAnswer): string[] {
-  return [
-    ...unmodeledRouteObjects(model, answer).map(
-      (o) =>
-        `unknown: ${describeObject(o)} names this host or backend and kubetwin does not model it (${o.note}); it may change where this request goes`,
-    ),
-    ...unmodeledFieldNotes(model, answer),
-  ];
+/** What a route answer cannot decide: the unmodeled objects (another router, a mesh) that name its host or a backend. */
+export function routeUnknowns(model: ClusterModel, answer: RouteAnswer): RouteUnknown[] {
+  return unmodeledRouteObjects(model, answer).map((o) => ({
+    object: o.key,
+    text: `${describeObject(o)} names this host or backend and kubetwin does not model it (${o.note}); it may change where this request goes`,
+  }));
 }
 
 /**
@@ -93,14 +90,14 @@ export function routeNotes(model: ClusterModel, answer: RouteAnswer): string[] {
  * narrows what the client's proxy knows, an EnvoyFilter): routing objects in the client's or a destination's
  * namespace, or cluster-wide ones. Conservative, as `touchingConnection` is.
  */
-export function meshRouteNotes(model: ClusterModel, namespaces: readonly string[]): string[] {
+export function meshRouteUnknowns(model: ClusterModel, namespaces: readonly string[]): RouteUnknown[] {
   return unmodeledObjects(model)
     .filter(
       (o) =>
         o.affects.includes('routing') && (o.scope === 'cluster' || namespaces.includes(o.namespace ?? '')),
     )
-    .map(
-      (o) =>
-        `unknown: ${describeObject(o)} applies here and kubetwin does not model it (${o.note}); it may change where this request goes`,
-    );
+    .map((o) => ({
+      object: o.key,
+      text: `${describeObject(o)} applies here and kubetwin does not model it (${o.note}); it may change where this request goes`,
+    }));
 }

@@ -12,8 +12,8 @@ export {
   type UnmodeledObject,
 } from './_objects.ts';
 export {
-  meshRouteNotes,
-  routeNotes,
+  meshRouteUnknowns,
+  routeUnknowns,
   unmodeledFieldNotes,
   unmodeledRouteObjects,
   type RouteAnswer,

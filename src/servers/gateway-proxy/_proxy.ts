@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Router } from '../../analysis/route/index.ts';
+import { unknownLines, type Router } from '../../analysis/route/index.ts';
 import type { DecisionBackend, HttpRequest } from '../../model/routing.ts';
 import { parseTarget } from './_target.ts';
 import { refusesClient } from './_client-cert.ts';
@@ -174,7 +174,13 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   }
   // Status 0 (an SNI no listener accepts) cannot be an HTTP answer; the handshake already succeeded on the
   // fallback certificate here, so the request is refused as misdirected.
-  if (d.status !== 200) return explain(res, d.status || 421, d.notes.join('; ') || 'no route', req);
+  if (d.status !== 200)
+    return explain(
+      res,
+      d.status || 421,
+      [...d.notes, ...unknownLines(d.unknown)].join('; ') || 'no route',
+      req,
+    );
   // A CORS preflight the route's CORS filter answers: the gateway replies itself (GEP-1767), nothing goes upstream.
   if (d.preflight) {
     const h: OutgoingHttpHeaders = { 'content-length': '0' };

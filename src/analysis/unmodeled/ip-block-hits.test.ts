@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
-import { PodAddressIndex } from './_pod-addresses.ts';
+import { compileBlock } from '../policy/index.ts';
+import { BlockHitIndex } from './_ip-block-hits.ts';
 
 /** The reference: every pod tested against the block and its excepts. */
 function bruteForce(ips: readonly (readonly string[])[], cidr: string, excepts: readonly string[]) {
@@ -23,7 +24,7 @@ function random(seed: number): () => number {
   return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
-test('PodAddressIndex finds the pods an ipBlock matches as testing every pod does (excepts, both families, two addresses of one family)', () => {
+test('BlockHitIndex finds the pods an ipBlock matches on the engine address segments as testing every pod does (excepts, both families, two addresses of one family)', () => {
   const rand = random(7);
   const int = (n: number) => Math.floor(rand() * n);
   const v4 = () => `10.${int(4)}.${int(4)}.${int(8)}`;
@@ -37,8 +38,7 @@ test('PodAddressIndex finds the pods an ipBlock matches as testing every pod doe
       if (int(50) === 0) list.push('not-an-ip');
       return list;
     });
-    const index = new PodAddressIndex(ips);
-    for (let q = 0; q < 400; q++) {
+    const blocks = Array.from({ length: 400 }, () => {
       const six = int(4) === 0;
       const cidr = six
         ? `fd00::${int(4).toString(16)}:0/${[112, 120, 124, 128][int(4)]}`
@@ -47,20 +47,28 @@ test('PodAddressIndex finds the pods an ipBlock matches as testing every pod doe
         int(4) === 0 ? `${v6()}/126` : `${v4()}/${[22, 24, 30, 31, 32][int(5)]}`,
       );
       if (int(20) === 0) excepts.push('bad');
+      return { cidr, excepts, block: compileBlock(cidr, excepts)! };
+    });
+    // Every block at once, as the matrix warning indexes them: the segments are cut at all their boundaries.
+    const index = new BlockHitIndex(
+      blocks.map((b) => b.block),
+      ips,
+    );
+    for (const { cidr, excepts, block } of blocks) {
       const want = bruteForce(ips, cidr, excepts);
       if (want.count) matched++;
-      assert.deepEqual(index.hits(parseCidr(cidr)!, excepts), want, `${cidr} except ${excepts.join(',')}`);
+      assert.deepEqual(index.hits(block), want, `${cidr} except ${excepts.join(',')}`);
     }
   }
   assert.ok(matched > 200, `only ${matched} of 800 blocks matched a pod: the comparison would prove little`);
 });
 
-test('PodAddressIndex: no pod of the family, and a block every except covers, match nothing', () => {
-  const index = new PodAddressIndex([['10.0.0.1'], ['10.0.0.2']]);
-  assert.deepEqual(index.hits(parseCidr('fd00::/64')!, []), { count: 0, first: -1 });
-  assert.deepEqual(index.hits(parseCidr('10.0.0.0/24')!, ['10.0.0.0/25', '10.0.0.0/30']), {
-    count: 0,
-    first: -1,
-  });
-  assert.deepEqual(index.hits(parseCidr('10.0.0.0/24')!, ['10.0.0.1/32']), { count: 1, first: 1 });
+test('BlockHitIndex: no pod of the family, and a block every except covers, match nothing', () => {
+  const six = compileBlock('fd00::/64', [])!;
+  const covered = compileBlock('10.0.0.0/24', ['10.0.0.0/25', '10.0.0.0/30'])!;
+  const one = compileBlock('10.0.0.0/24', ['10.0.0.1/32'])!;
+  const index = new BlockHitIndex([six, covered, one], [['10.0.0.1'], ['10.0.0.2']]);
+  assert.deepEqual(index.hits(six), { count: 0, first: -1 });
+  assert.deepEqual(index.hits(covered), { count: 0, first: -1 });
+  assert.deepEqual(index.hits(one), { count: 1, first: 1 });
 });
