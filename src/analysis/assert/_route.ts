@@ -154,7 +154,12 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
     compileRouter(ctx.model, { via: parseVia(entry.via) as Exclude<ReturnType<typeof parseVia>, string> }),
   );
   if (typeof router === 'string') return { passed: false, actual: { error: router }, message: router };
-  const d: RouteDecision = router.decide(entry.request);
+  // The routing decision is asserted (a backend without ready pods still counts as chosen), but its unknowns are the
+  // full answer's, as `route` gives them: `explain` adds another router for the host and objects kubetwin does not
+  // model that name it.
+  const decided: RouteDecision = router.decide(entry.request);
+  const unknown = router.explain(entry.request).decision.unknown;
+  const d: RouteDecision = unknown?.length ? { ...decided, unknown } : decided;
   const usable = d.status === 200 ? d.backends.filter((b) => !b.problem && b.weight > 0) : [];
   const one = usable.length === 1 ? usable[0] : undefined;
   const split = routeSplit(d.backends);
