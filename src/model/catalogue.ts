@@ -733,7 +733,19 @@ export const fields: readonly FieldSupport[] = [
     kind: 'VirtualService',
     path: 'spec.http.*.mirror',
     level: 'partial',
-    note: 'shown on the answer; the mirrored copy is not traced',
+    note: 'shown on the answer with mirrorPercentage (absent: 100%, 0: no copy); the mirrored copy is not traced',
+  },
+  {
+    kind: 'VirtualService',
+    path: 'spec.http.*.mirrors',
+    level: 'partial',
+    note: 'each destination shown on the answer with its percentage (absent: 100%); the mirrored copies are not traced',
+  },
+  {
+    kind: 'VirtualService',
+    path: 'spec.http.*.fault.abort',
+    level: 'partial',
+    note: 'at 100% the sidecar answers its httpStatus; below 100% the answer names the share and trace and test (status) say unknown, since which requests abort is chance; without a percentage nothing is aborted',
   },
   {
     kind: 'VirtualService',

@@ -235,6 +235,7 @@ function build(model: ClusterModel): Mesh {
         timeout: a.timeout ?? policy.timeout,
         retries: a.retries ?? policy.retries,
         mirror: a.mirror,
+        ...(a.sometimes ? { sometimes: a.sometimes } : {}),
         notes: [...new Set(notes)],
       };
     },
