@@ -151,6 +151,11 @@ export interface VirtualService extends ObjectMeta {
 export interface TrafficPolicySummary {
   readonly loadBalancer?: string;
   readonly tlsMode?: string;
+  /**
+   * Each `portLevelSettings` entry by Service port number with its `tls.mode`: for that port it replaces the
+   * destination-level policy, so a missing mode means none (auto mTLS), not `tlsMode`.
+   */
+  readonly portTls: readonly { readonly port: number; readonly mode?: string }[];
   /** Other settings present, by field name (`connectionPool`, `outlierDetection`, ...). */
   readonly other: readonly string[];
 }

@@ -363,6 +363,11 @@ function policySummary(f: FieldReader, at: PathSegment[]): TrafficPolicySummary 
       f.str([...at, 'loadBalancer', 'simple']) ??
       (f.map([...at, 'loadBalancer', 'consistentHash']) ? 'consistentHash' : undefined),
     tlsMode: f.str([...at, 'tls', 'mode']),
+    portTls: f.list([...at, 'portLevelSettings']).flatMap((_, i) => {
+      const port = f.int([...at, 'portLevelSettings', i, 'port', 'number']);
+      const mode = f.str([...at, 'portLevelSettings', i, 'tls', 'mode']);
+      return port !== undefined ? [{ port, mode }] : [];
+    }),
     other: Object.keys(m)
       .filter((k) => k !== 'loadBalancer' && k !== 'tls')
       .sort(),
