@@ -769,7 +769,13 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Pod',
     path: 'metadata.annotations.config.linkerd.io/opaque-ports',
     level: 'ignored',
-    note: 'protocol detection is not modeled',
+    note: "the pod's own annotation (server side) is not read; the Service's (or its namespace's) decides the client side",
+  },
+  {
+    kind: 'Service',
+    path: 'metadata.annotations.config.linkerd.io/opaque-ports',
+    level: 'partial',
+    note: "Linkerd clients (route --via mesh, trace): a listed port (or a range; else the namespace's annotation, else Linkerd's default list 25, 587, 3306, 4444, 5432, 6379, 9300, 11211), or appProtocol linkerd.io/opaque, is opaque TCP: HTTPRoutes and ServiceProfile routes do not apply; another appProtocol is unknown (opaque from Linkerd 2.18)",
   },
   {
     kind: 'Gateway',

@@ -11,6 +11,7 @@ import type { MeshProfile } from './_profile.ts';
 import { gammaTables } from './_gamma.ts';
 import { serviceForHost } from './_hosts.ts';
 import { sidecarOutcome, destinations, evaluateTable, opaquePort } from './_router.ts';
+import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
@@ -177,19 +178,20 @@ function build(model: ClusterModel): Mesh {
         );
         return everyEndpoint('kube-proxy (client outside the mesh)');
       }
-      const opaque = opaquePort(sp);
-      if (opaque && name === 'istio') {
+      const opaque = name === 'istio' ? opaquePort(sp) : undefined;
+      if (opaque) {
         const kind = opaque === 'tls' || opaque === 'https' ? 'tls' : 'tcp';
         notes.push(
           `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is a ${opaque} port to Istio: the sidecar proxies it as ${kind.toUpperCase()}, so HTTP routes do not apply; VirtualService ${kind} rules do`,
         );
         return istioMeshL4(model, profile, svc, req, client, kind, common, notes);
       }
-      if (opaque) {
+      const linkerdPort = name === 'linkerd' ? linkerdPortProtocol(svc, sp, namespaces.get(svc.namespace)) : undefined;
+      if (linkerdPort?.opaque === true) {
         notes.push(
-          `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is ${opaque}: the sidecar proxies it as TCP, so HTTP routes do not apply`,
+          `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is opaque to Linkerd (${linkerdPort.by}): the client's proxy forwards the connection as TCP without protocol detection, so HTTPRoutes and ServiceProfile routes do not apply`,
         );
-        return everyEndpoint(`${name} sidecar (TCP port)`);
+        return everyEndpoint('linkerd proxy (opaque port: every ready endpoint)');
       }
       const { table, notes: tableNotes } = tableFor(svc, client.namespace);
       const policy = profile.policy(svc, client.namespace, req);
@@ -209,6 +211,11 @@ function build(model: ClusterModel): Mesh {
         timeout: d.timeout ?? policy.timeout,
         retries: d.retries ?? policy.retries,
       });
+      if (table && linkerdPort?.opaque === 'unknown')
+        return {
+          ...everyEndpoint(`linkerd proxy (HTTP routes or opaque TCP: ${table.by} applies only to HTTP)`),
+          unknown: `whether ${table.by} applies: ${linkerdPort.by}`,
+        };
       if (!table)
         return withPolicy(
           everyEndpoint(`${name} sidecar default (no route names this Service: every ready endpoint)`),
