@@ -769,7 +769,7 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Pod',
     path: 'metadata.annotations.config.linkerd.io/opaque-ports',
     level: 'ignored',
-    note: "the pod's own annotation (server side) is not read; the Service's (or its namespace's) decides the client side",
+    note: "reach and trace: a meshed client's connection to a port listed on the server pod (or its namespace) arrives on the proxy's port 4143 (opaque transport), so NetworkPolicies are judged on 4143; a port of Linkerd's default list without the annotation is unknown there. matrix still judges the application port",
   },
   {
     kind: 'Service',
@@ -850,7 +850,7 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Server',
     path: 'spec.proxyProtocol',
     level: 'partial',
-    note: 'shown; protocol detection is not modeled (HTTPRoutes of an opaque Server are noted, not applied to TCP)',
+    note: 'opaque: a meshed client connects to the selected pod port through the proxy port 4143 (reach and trace judge NetworkPolicies on 4143; matrix does not); HTTPRoutes of an opaque Server are noted, not applied to TCP; other values are shown',
   },
   {
     kind: 'AuthorizationPolicy',

@@ -12,6 +12,7 @@ import { gammaTables } from './_gamma.ts';
 import { serviceForHost } from './_hosts.ts';
 import { sidecarOutcome, destinations, evaluateTable, opaquePort } from './_router.ts';
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
+import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
 import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
@@ -65,6 +66,12 @@ export interface Mesh {
    * connection does not carry), so the verdict is unknown.
    */
   outboundUnknown(client: Pod, ip: string, port: number): string | undefined;
+  /**
+   * The port a connection from `client` to `server`'s container `port` carries on the wire, when the mesh
+   * changes it (Linkerd's opaque transport sends to the proxy's inbound port 4143), with why; `{unknown}` when
+   * it may; undefined when the connection keeps `port`. NetworkPolicies are judged on the port returned.
+   */
+  arrival(client: Pod, server: Pod, port: number): Arrival;
   /**
    * Where the Istio ingress gateway sends a request from outside (`req.port` is the port the client connects
    * to): the Gateway server, the bound VirtualService's rule, the destinations. `gateway` (`ns/name`) names
@@ -136,6 +143,7 @@ function build(model: ClusterModel): Mesh {
       if (e?.port) return undefined;
       return `Istio's outboundTrafficPolicy is REGISTRY_ONLY and no ServiceEntry exported to ${client.namespace} declares ${ip} port ${port} in its addresses: the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
     },
+    arrival: name === 'linkerd' ? linkerdArrival(model, sidecar) : () => undefined,
     gatewayRoute: (req, gateway) =>
       istioGatewayRoute(model, name === 'istio' ? profile : istioProfile(model), req, gateway),
     routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),

@@ -179,7 +179,15 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         });
         continue;
       }
-      const verdict = engine.explain(a.party, b.party, port, query.protocol, { http: query.http });
+      // A mesh may send the connection to another port of the server pod (Linkerd's opaque transport: 4143).
+      const arrival =
+        a.party.kind === 'pod' && b.party.kind === 'pod' && query.protocol === 'TCP'
+          ? mesh.arrival(a.party.pod, b.party.pod, port)
+          : undefined;
+      if (arrival && 'unknown' in arrival) meshReasons.add(`${b.label}: ${arrival.unknown}`);
+      if (arrival && 'port' in arrival && !notes.includes(arrival.why)) notes.push(arrival.why);
+      const wirePort = arrival && 'port' in arrival ? arrival.port : port;
+      const verdict = engine.explain(a.party, b.party, wirePort, query.protocol, { http: query.http });
       verdict.warnings.forEach((w) => warnings.add(w));
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =
