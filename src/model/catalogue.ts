@@ -768,7 +768,7 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Pod',
     path: 'metadata.annotations.config.linkerd.io/opaque-ports',
-    level: 'ignored',
+    level: 'partial',
     note: "reach and trace: a meshed client's connection to a port listed on the server pod (or its namespace) arrives on the proxy's port 4143 (opaque transport), so NetworkPolicies are judged on 4143; a port of Linkerd's default list without the annotation is unknown there. matrix still judges the application port",
   },
   {

@@ -9,6 +9,8 @@
  * https://istio.io/latest/docs/reference/config/networking/destination-rule/#Subset
  */
 import type { DestinationRule, TrafficPolicySummary } from '../../../model/mesh.ts';
+import type { ClusterModel } from '../../../model/types.ts';
+import { destinationRuleForHost } from './_subsets.ts';
 
 export interface ClientTls {
   /** The mode for traffic to the Service port as a whole (no subset); undefined: auto mTLS. */
@@ -36,4 +38,35 @@ export function clientTls(dr: DestinationRule | undefined, port: number | undefi
     return own && own.mode !== base?.mode ? [`${s.name}: ${own.mode ?? 'auto mTLS'}`] : [];
   });
   return { mode: base?.mode, at: base?.at, subsetsDiffer };
+}
+
+const originate: Readonly<Record<string, string>> = {
+  SIMPLE: 'originates TLS (the application sends plain HTTP; the server certificate is not checked by kubetwin)',
+  MUTUAL: 'originates mutual TLS with the client certificate the DestinationRule names (not checked by kubetwin)',
+  ISTIO_MUTUAL: "sends Istio mTLS, which an outside host does not accept unless it runs Istio's proxy",
+  DISABLE: 'sends plaintext',
+};
+
+/**
+ * What the client's sidecar sends to a ServiceEntry host's `port` by the DestinationRule for that host (TLS
+ * origination, https://istio.io/latest/docs/tasks/traffic-management/egress/egress-tls-origination/), or
+ * undefined when no DestinationRule sets a TLS mode for it.
+ */
+export function entryTlsNote(
+  model: ClusterModel,
+  host: string,
+  entryNs: string,
+  port: number,
+  clientNs: string,
+): string | undefined {
+  const dr = destinationRuleForHost(
+    model.mesh?.destinationRules ?? [],
+    host,
+    entryNs,
+    clientNs,
+    model.profile.clusterDomain,
+  );
+  const t = clientTls(dr, port);
+  if (!dr || !t.mode) return undefined;
+  return `${dr.key} ${t.at} ${t.mode}: the sidecar ${originate[t.mode] ?? `uses TLS mode ${t.mode}`} to ${host}:${port}${t.subsetsDiffer.length ? `; subsets set other modes (${t.subsetsDiffer.join(', ')})` : ''}`;
 }

@@ -10,6 +10,7 @@ export function describePolicy(p: TrafficPolicySummary): string {
   const parts = [
     ...(p.loadBalancer ? [`loadBalancer ${p.loadBalancer}`] : []),
     ...(p.tlsMode ? [`tls ${p.tlsMode}`] : []),
+    ...p.portTls.map((x) => `port ${x.port}: tls ${x.mode ?? 'unset (auto mTLS)'}`),
     ...(p.other.length ? [`${p.other.join(', ')} (shown, not applied)`] : []),
   ];
   return parts.join('; ') || 'empty';
@@ -27,8 +28,18 @@ export function destinationRuleFor(
   clientNs: string,
   clusterDomain: string,
 ): DestinationRule | undefined {
-  const fqdn = serviceFqdn(svc, clusterDomain);
-  const visible = [clientNs, svc.namespace, rootNamespace];
+  return destinationRuleForHost(rules, serviceFqdn(svc, clusterDomain), svc.namespace, clientNs, clusterDomain);
+}
+
+/** As `destinationRuleFor`, for a host (a Service FQDN or a ServiceEntry host) declared in `hostNs`. */
+export function destinationRuleForHost(
+  rules: readonly DestinationRule[],
+  fqdn: string,
+  hostNs: string,
+  clientNs: string,
+  clusterDomain: string,
+): DestinationRule | undefined {
+  const visible = [clientNs, hostNs, rootNamespace];
   const rank = (dr: DestinationRule, host: string) =>
     [visible.indexOf(dr.namespace), host === fqdn ? 0 : 1, dr.creationTimestamp ?? '9999', dr.name].join('|');
   let best: { dr: DestinationRule; rank: string } | undefined;
