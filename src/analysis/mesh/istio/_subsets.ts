@@ -11,7 +11,12 @@ export function describePolicy(p: TrafficPolicySummary): string {
     ...(p.loadBalancer ? [`loadBalancer ${p.loadBalancer}`] : []),
     ...(p.tlsMode ? [`tls ${p.tlsMode}`] : []),
     ...p.portTls.map((x) => `port ${x.port}: tls ${x.mode ?? 'unset (auto mTLS)'}`),
-    ...(p.other.length ? [`${p.other.join(', ')} (shown, not applied)`] : []),
+    // Port-level tls is applied (istio/_client-tls.ts); the rest of a port-level entry is only shown.
+    ...(p.other.length
+      ? [
+          `${p.other.map((o) => (o === 'portLevelSettings' && p.portTls.length ? 'portLevelSettings other than tls' : o)).join(', ')} (shown, not applied)`,
+        ]
+      : []),
   ];
   return parts.join('; ') || 'empty';
 }
