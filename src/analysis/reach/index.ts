@@ -184,10 +184,16 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         a.party.kind === 'pod' && b.party.kind === 'pod' && query.protocol === 'TCP'
           ? mesh.arrival(a.party.pod, b.party.pod, port)
           : undefined;
-      if (arrival && 'unknown' in arrival) meshReasons.add(`${b.label}: ${arrival.unknown}`);
       if (arrival && 'port' in arrival && !notes.includes(arrival.why)) notes.push(arrival.why);
       const wirePort = arrival && 'port' in arrival ? arrival.port : port;
       const verdict = engine.explain(a.party, b.party, wirePort, query.protocol, { http: query.http });
+      if (arrival && 'maybe' in arrival) {
+        const there = engine.allows(a.party, b.party, arrival.maybe, query.protocol);
+        if (there !== verdict.allowed)
+          meshReasons.add(
+            `${b.label}: the NetworkPolicies ${verdict.allowed ? 'admit' : 'refuse'} port ${port} but ${there ? 'admit' : 'refuse'} ${arrival.maybe}; ${arrival.why}`,
+          );
+      }
       verdict.warnings.forEach((w) => warnings.add(w));
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =

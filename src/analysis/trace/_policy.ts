@@ -69,8 +69,12 @@ export function policyHop(
     );
     for (const line of [...describeSide(v.egress, partyLabel(from)), ...describeSide(v.ingress, t.label)])
       details.push(`  ${line}`);
-    if (arrival) details.push(`  mesh: ${'port' in arrival ? arrival.why : `unknown: ${arrival.unknown}`}`);
-    if (arrival && 'unknown' in arrival) meshUnknown.add(arrival.unknown);
+    if (arrival && 'port' in arrival) details.push(`  mesh: ${arrival.why}`);
+    if (arrival && 'maybe' in arrival && ctx.engine.allows(from, to, arrival.maybe, protocol) !== v.allowed) {
+      const why = `the NetworkPolicies ${v.allowed ? 'admit' : 'refuse'} port ${t.port} but ${v.allowed ? 'refuse' : 'admit'} ${arrival.maybe}; ${arrival.why}`;
+      details.push(`  unknown: ${why}`);
+      meshUnknown.add(why);
+    }
     for (const w of v.warnings) details.push(`  warning: ${w}`);
     const touching = touchingConnection(unmodeled, [
       from.kind === 'pod' ? from.pod.namespace : undefined,

@@ -5,7 +5,8 @@
  * port (edge-21.11.4) — is sent with Linkerd's opaque transport to the proxy's inbound port 4143, "its original
  * target port replaced with the proxy's inbound port", so NetworkPolicies see 4143, not the application's port.
  * A pod port in Linkerd's default opaque list without an annotation is unknown (whether the injector wrote the
- * default list onto the pod is not in the manifests). Other ports keep their number.
+ * default list onto the pod is not in the manifests). Other ports: Linkerd's pages disagree (see `maybeWhy`), so a
+ * NetworkPolicy verdict that differs between the port and 4143 is unknown.
  * https://linkerd.io/2.15/features/protocol-detection/#using-networkpolicy-resources-with-opaque-ports
  */
 import { matches } from '../../../lib/labels.ts';
@@ -18,8 +19,16 @@ export const linkerdInboundProxyPort = 4143;
 
 export type Arrival =
   | { readonly port: number; readonly why: string }
-  | { readonly unknown: string }
+  /** The connection may arrive on `maybe` instead: a verdict that differs there is unknown, for `why`. */
+  | { readonly maybe: number; readonly why: string }
   | undefined;
+
+/**
+ * Linkerd's network-policy page (https://linkerd.io/2/common-errors/network-policy/) says every meshed
+ * connection arrives on 4143, its protocol-detection page only opaque ones: for other ports both are possible.
+ */
+const maybeWhy = (port: number) =>
+  `Linkerd's network-policy page says a connection between meshed pods always arrives on the proxy's inbound port ${linkerdInboundProxyPort}, its protocol-detection page says only opaque ports do (this port ${port} is not opaque): where the NetworkPolicies admit one port and not the other, the verdict is unknown`;
 
 /** `undefined`: the connection arrives on `port` itself. */
 export function linkerdArrival(
@@ -50,8 +59,9 @@ export function linkerdArrival(
     if (by) return sent(by.startsWith('Server/') ? `${by} proxyProtocol opaque` : by);
     if (own === undefined && defaultOpaquePorts.includes(port))
       return {
-        unknown: `port ${port} is in Linkerd's default opaque ports and ${server.namespace}/${server.name} has no ${opaquePortsAnnotation} annotation: if the injector marked it opaque, the connection arrives on the proxy's port ${linkerdInboundProxyPort}, which the NetworkPolicies were not asked about`,
+        maybe: linkerdInboundProxyPort,
+        why: `port ${port} is in Linkerd's default opaque ports and ${server.namespace}/${server.name} has no ${opaquePortsAnnotation} annotation: if the injector marked it opaque, the connection arrives on the proxy's port ${linkerdInboundProxyPort}`,
       };
-    return undefined;
+    return { maybe: linkerdInboundProxyPort, why: maybeWhy(port) };
   };
 }
