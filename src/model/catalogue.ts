@@ -772,10 +772,10 @@ export const fields: readonly FieldSupport[] = [
     note: "reach and trace: a meshed client's connection to a port listed on the server pod (or its namespace) arrives on the proxy's port 4143 (opaque transport), so NetworkPolicies are judged on 4143; a port of Linkerd's default list without the annotation is unknown there. matrix still judges the application port",
   },
   {
-    kind: 'Service',
+    kind: 'Namespace',
     path: 'metadata.annotations.config.linkerd.io/opaque-ports',
     level: 'partial',
-    note: "Linkerd clients (route --via mesh, trace): a listed port (or a range; else the namespace's annotation, else Linkerd's default list 25, 587, 3306, 4444, 5432, 6379, 9300, 11211), or appProtocol linkerd.io/opaque, is opaque TCP: HTTPRoutes and ServiceProfile routes do not apply; another appProtocol is unknown (opaque from Linkerd 2.18)",
+    note: "read on a Service, else on its Namespace (the proxy injector copies it onto the Service): for Linkerd clients (route --via mesh, trace) a listed port or range — without any annotation Linkerd's default list 25, 587, 3306, 4444, 5432, 6379, 9300, 11211 — or a Service port with appProtocol linkerd.io/opaque is opaque TCP, so HTTPRoutes and ServiceProfile routes do not apply; another appProtocol is unknown (opaque from Linkerd 2.18)",
   },
   {
     kind: 'Gateway',
