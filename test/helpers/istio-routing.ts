@@ -110,4 +110,3 @@ spec:
   http:
 ${http}`;
 export const toV = (v: string) => `    route: [{destination: {host: backend, subset: ${v}}}]`;
-

@@ -194,7 +194,8 @@ function build(model: ClusterModel): Mesh {
         );
         return istioMeshL4(model, profile, svc, req, client, kind, common, notes);
       }
-      const linkerdPort = name === 'linkerd' ? linkerdPortProtocol(svc, sp, namespaces.get(svc.namespace)) : undefined;
+      const linkerdPort =
+        name === 'linkerd' ? linkerdPortProtocol(svc, sp, namespaces.get(svc.namespace)) : undefined;
       if (linkerdPort?.opaque === true) {
         notes.push(
           `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is opaque to Linkerd (${linkerdPort.by}): the client's proxy forwards the connection as TCP without protocol detection, so HTTPRoutes and ServiceProfile routes do not apply`,

@@ -67,7 +67,9 @@ test('destination-rule-port-level-tls: a port-level entry without tls does not i
 });
 
 test('destination-rule-subset-tls: a subset with its own tls mode makes a STRICT verdict unknown (reach does not route)', () => {
-  const r = run(dr('  subsets:\n  - {name: v1, labels: {version: v1}, trafficPolicy: {tls: {mode: DISABLE}}}'));
+  const r = run(
+    dr('  subsets:\n  - {name: v1, labels: {version: v1}, trafficPolicy: {tls: {mode: DISABLE}}}'),
+  );
   assert.equal(r.pairs[0].mesh?.mtls.transport, 'unknown');
   assert.ok(r.pairs[0].mesh!.unknown.some((u) => u.includes('v1: DISABLE')));
   const same = run(

@@ -9,7 +9,9 @@ import { routeWith, toV, vs } from '../../../test/helpers/istio-routing.ts';
 
 test('mirror-percentage: mirrorPercentage 0 copies no request; absent copies every request', () => {
   const zero = routeWith(
-    vs(`  - ${toV('v1').trim()}\n    mirror: {host: backend, subset: v2}\n    mirrorPercentage: {value: 0}\n`),
+    vs(
+      `  - ${toV('v1').trim()}\n    mirror: {host: backend, subset: v2}\n    mirrorPercentage: {value: 0}\n`,
+    ),
     'shop/web',
     'http://backend/',
   ).d;

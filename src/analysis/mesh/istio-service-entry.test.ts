@@ -201,7 +201,9 @@ spec:
   assert.ok(typeof d !== 'string', String(d));
   assert.ok(
     d.notes.some((n) =>
-      n.startsWith('DestinationRule/shop/cnn trafficPolicy.portLevelSettings[port 443] SIMPLE: the sidecar originates TLS'),
+      n.startsWith(
+        'DestinationRule/shop/cnn trafficPolicy.portLevelSettings[port 443] SIMPLE: the sidecar originates TLS',
+      ),
     ),
     d.notes.join('\n'),
   );

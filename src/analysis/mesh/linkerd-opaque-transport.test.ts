@@ -41,7 +41,12 @@ function run(extra: string, from = 'emojivoto/web', apps?: string): ReachResult 
     ],
     { profile: { file: 'kubetwin.yaml', text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') } },
   );
-  const r = reach(new PolicyEngine(model), { from, to: 'service:emojivoto/voting-svc', port: 8080, protocol: 'TCP' });
+  const r = reach(new PolicyEngine(model), {
+    from,
+    to: 'service:emojivoto/voting-svc',
+    port: 8080,
+    protocol: 'TCP',
+  });
   assert.ok(typeof r !== 'string', String(r));
   return r;
 }
@@ -49,7 +54,10 @@ function run(extra: string, from = 'emojivoto/web', apps?: string): ReachResult 
 test('linkerd-opaque-transport: a Server proxyProtocol opaque sends meshed connections to 4143, which the policy must admit', () => {
   const http = run(policy('{port: 8080}'));
   assert.equal(http.verdict, 'unknown', "an HTTP port: Linkerd's pages disagree on 8080 or 4143");
-  assert.ok(http.unknownReasons.some((u) => u.includes("Linkerd's network-policy page says")), JSON.stringify(http));
+  assert.ok(
+    http.unknownReasons.some((u) => u.includes("Linkerd's network-policy page says")),
+    JSON.stringify(http),
+  );
   assert.equal(run(policy('{port: 8080}, {port: 4143}')).verdict, 'allowed', 'both ports admitted: no doubt');
   const denied = run(policy('{port: 8080}') + opaqueServer);
   assert.equal(denied.verdict, 'denied');
@@ -73,5 +81,9 @@ spec:
   - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: default}}}]
     ports: [{port: 8080}]
 `;
-  assert.equal(run(unmeshed, 'default/grpcurl', apps).verdict, 'allowed', 'plaintext from outside the mesh: 8080');
+  assert.equal(
+    run(unmeshed, 'default/grpcurl', apps).verdict,
+    'allowed',
+    'plaintext from outside the mesh: 8080',
+  );
 });

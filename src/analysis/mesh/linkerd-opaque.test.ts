@@ -40,12 +40,23 @@ spec:
   - backendRefs: [{name: backend-b, port: ${port}}]
 `;
   const { model } = buildFromTexts([{ file: 'books.yaml', text }], {
-    profile: { file: 'p.yaml', text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: linkerd}\n' },
+    profile: {
+      file: 'p.yaml',
+      text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: linkerd}\n',
+    },
   });
   const pod = clientPod(model, 'books/client');
   assert.ok(typeof pod !== 'string');
   const d = compileMesh(model).route(
-    { scheme: 'http', host: 'backend-a', port, path: '/', query: [], method: 'GET', headers: { host: 'backend-a' } },
+    {
+      scheme: 'http',
+      host: 'backend-a',
+      port,
+      path: '/',
+      query: [],
+      method: 'GET',
+      headers: { host: 'backend-a' },
+    },
     pod,
   );
   assert.ok(typeof d !== 'string', String(d));
@@ -59,7 +70,9 @@ test('linkerd-opaque-ports: an annotated Service port is opaque TCP, so the HTTP
   const d = split(8080, ', annotations: {config.linkerd.io/opaque-ports: "8080"}');
   assert.deepEqual(names(d), ['backend-a']);
   assert.match(d.by, /opaque port/);
-  assert.ok(d.notes.some((n) => n.includes("the Service's config.linkerd.io/opaque-ports annotation (8080)")));
+  assert.ok(
+    d.notes.some((n) => n.includes("the Service's config.linkerd.io/opaque-ports annotation (8080)")),
+  );
 });
 
 test('linkerd-opaque-ports: the namespace annotation is inherited, a range counts, the default list applies without one', () => {

@@ -110,9 +110,7 @@ export function policyHop(
       target: t.pod ? `${t.pod.namespace}/${t.pod.name}` : t.address,
       port: t.port,
     })),
-    ...(unknown.size || meshUnknown.size
-      ? { unknown: [...unknown.keys(), ...meshUnknown].sort() }
-      : {}),
+    ...(unknown.size || meshUnknown.size ? { unknown: [...unknown.keys(), ...meshUnknown].sort() } : {}),
   };
   if (!firstDenied) return { hop, delivered };
   const side = firstDenied.verdict.egress.allowed ? 'ingress' : 'egress';

@@ -41,8 +41,10 @@ export function clientTls(dr: DestinationRule | undefined, port: number | undefi
 }
 
 const originate: Readonly<Record<string, string>> = {
-  SIMPLE: 'originates TLS (the application sends plain HTTP; the server certificate is not checked by kubetwin)',
-  MUTUAL: 'originates mutual TLS with the client certificate the DestinationRule names (not checked by kubetwin)',
+  SIMPLE:
+    'originates TLS (the application sends plain HTTP; the server certificate is not checked by kubetwin)',
+  MUTUAL:
+    'originates mutual TLS with the client certificate the DestinationRule names (not checked by kubetwin)',
   ISTIO_MUTUAL: "sends Istio mTLS, which an outside host does not accept unless it runs Istio's proxy",
   DISABLE: 'sends plaintext',
 };

@@ -120,7 +120,9 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
       ? `${r.retries.attempts ?? 2} attempts${r.retries.perTryTimeout ? `, ${r.retries.perTryTimeout} per try` : ''}${r.retries.retryOn ? ` on ${r.retries.retryOn}` : ''}`
       : defaultRetries,
     mirror: r.mirrors.length
-      ? r.mirrors.map((m) => `${m.host}${m.subset ? `:${m.subset}` : ''} (${m.percentage ?? 100}%)`).join(', ')
+      ? r.mirrors
+          .map((m) => `${m.host}${m.subset ? `:${m.subset}` : ''} (${m.percentage ?? 100}%)`)
+          .join(', ')
       : undefined,
     ...(sometimes.length ? { sometimes } : {}),
     notes,

@@ -33,7 +33,13 @@ export function destinationRuleFor(
   clientNs: string,
   clusterDomain: string,
 ): DestinationRule | undefined {
-  return destinationRuleForHost(rules, serviceFqdn(svc, clusterDomain), svc.namespace, clientNs, clusterDomain);
+  return destinationRuleForHost(
+    rules,
+    serviceFqdn(svc, clusterDomain),
+    svc.namespace,
+    clientNs,
+    clusterDomain,
+  );
 }
 
 /** As `destinationRuleFor`, for a host (a Service FQDN or a ServiceEntry host) declared in `hostNs`. */

@@ -41,11 +41,13 @@ export function linkerdArrival(
     if (!sidecar(client).meshed || !sidecar(server).meshed) return undefined;
     if (portListed(client.annotations[skipOutAnnotation], port)) return undefined;
     const ns = namespaces.get(server.namespace);
-    if (portListed(server.annotations[skipAnnotation] ?? ns?.annotations[skipAnnotation], port)) return undefined;
+    if (portListed(server.annotations[skipAnnotation] ?? ns?.annotations[skipAnnotation], port))
+      return undefined;
     const own = server.annotations[opaquePortsAnnotation] ?? ns?.annotations[opaquePortsAnnotation];
-    const by = own !== undefined && portListed(own, port)
-      ? `${opaquePortsAnnotation} (${own}) on the server pod${server.annotations[opaquePortsAnnotation] === undefined ? ` (from namespace ${server.namespace})` : ''}`
-      : servers.find(
+    const by =
+      own !== undefined && portListed(own, port)
+        ? `${opaquePortsAnnotation} (${own}) on the server pod${server.annotations[opaquePortsAnnotation] === undefined ? ` (from namespace ${server.namespace})` : ''}`
+        : servers.find(
             (s) =>
               s.proxyProtocol === 'opaque' &&
               s.namespace === server.namespace &&

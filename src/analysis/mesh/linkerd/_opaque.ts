@@ -39,9 +39,10 @@ export function linkerdPortProtocol(
     if (portListed(list, sp.port))
       return {
         opaque: true,
-        by: own !== undefined
-          ? `the Service's ${opaquePortsAnnotation} annotation (${list})`
-          : `${opaquePortsAnnotation} (${list}) on namespace ${svc.namespace}, which the proxy injector copies onto the Service`,
+        by:
+          own !== undefined
+            ? `the Service's ${opaquePortsAnnotation} annotation (${list})`
+            : `${opaquePortsAnnotation} (${list}) on namespace ${svc.namespace}, which the proxy injector copies onto the Service`,
       };
   } else if (defaultOpaquePorts.includes(sp.port))
     return { opaque: true, by: `Linkerd's default opaque ports (${defaultOpaquePorts.join(', ')})` };
