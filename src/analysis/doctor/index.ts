@@ -32,6 +32,7 @@ import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
 import { istioGatewaySelectsNoPods } from './_istio-gateway-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
+import { meshDestinationRulePlaintextToStrict } from './_mesh-destination-rule-plaintext-to-strict.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -88,6 +89,7 @@ export const doctorRules: readonly DoctorRule[] = [
   destinationRuleSubsetSelectsNoPods,
   istioGatewaySelectsNoPods,
   meshStrictPlaintextClients,
+  meshDestinationRulePlaintextToStrict,
   flowBlocked,
   removedOrUnknown,
 ];

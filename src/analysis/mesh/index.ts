@@ -35,6 +35,7 @@ export type {
   MtlsHop,
 } from './_inbound.ts';
 export { readyEndpoints } from './_router.ts';
+export { plaintextToStrict, type PlaintextToStrict } from './istio/_tls-conflicts.ts';
 export { clientPod, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
