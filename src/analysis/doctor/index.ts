@@ -33,6 +33,7 @@ import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-s
 import { istioGatewaySelectsNoPods } from './_istio-gateway-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
 import { meshDestinationRulePlaintextToStrict } from './_mesh-destination-rule-plaintext-to-strict.ts';
+import { meshPortLevelMtlsServicePort } from './_mesh-port-level-mtls-service-port.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -90,6 +91,7 @@ export const doctorRules: readonly DoctorRule[] = [
   istioGatewaySelectsNoPods,
   meshStrictPlaintextClients,
   meshDestinationRulePlaintextToStrict,
+  meshPortLevelMtlsServicePort,
   flowBlocked,
   removedOrUnknown,
 ];
