@@ -733,7 +733,19 @@ export const fields: readonly FieldSupport[] = [
     kind: 'VirtualService',
     path: 'spec.http.*.mirror',
     level: 'partial',
-    note: 'shown on the answer; the mirrored copy is not traced',
+    note: 'shown on the answer with mirrorPercentage (absent: 100%, 0: no copy); the mirrored copy is not traced',
+  },
+  {
+    kind: 'VirtualService',
+    path: 'spec.http.*.mirrors',
+    level: 'partial',
+    note: 'each destination shown on the answer with its percentage (absent: 100%); the mirrored copies are not traced',
+  },
+  {
+    kind: 'VirtualService',
+    path: 'spec.http.*.fault.abort',
+    level: 'partial',
+    note: 'at 100% the sidecar answers its httpStatus; below 100% the answer names the share and trace and test (status) say unknown, since which requests abort is chance; without a percentage nothing is aborted',
   },
   {
     kind: 'VirtualService',
@@ -751,13 +763,19 @@ export const fields: readonly FieldSupport[] = [
     kind: 'DestinationRule',
     path: 'spec.trafficPolicy',
     level: 'partial',
-    note: 'shown on route answers; load balancing, connection pools, outlier detection and TLS settings are not applied',
+    note: 'shown on route answers; tls.mode decides what a meshed client sends (DISABLE: plaintext, ISTIO_MUTUAL: mTLS, SIMPLE/MUTUAL: unknown), a portLevelSettings entry for the Service port replacing the destination level (a tls it omits is auto mTLS), and a subset with another mode makes reach unknown (reach does not route); load balancing, connection pools and outlier detection are not applied',
   },
   {
     kind: 'Pod',
     path: 'metadata.annotations.config.linkerd.io/opaque-ports',
-    level: 'ignored',
-    note: 'protocol detection is not modeled',
+    level: 'partial',
+    note: "reach and trace: a meshed client's connection to a port listed on the server pod (or its namespace) arrives on the proxy's port 4143 (opaque transport), so NetworkPolicies are judged on 4143; a port of Linkerd's default list without the annotation is unknown there. matrix still judges the application port",
+  },
+  {
+    kind: 'Namespace',
+    path: 'metadata.annotations.config.linkerd.io/opaque-ports',
+    level: 'partial',
+    note: "read on a Service, else on its Namespace (the proxy injector copies it onto the Service): for Linkerd clients (route --via mesh, trace) a listed port or range — without any annotation Linkerd's default list 25, 587, 3306, 4444, 5432, 6379, 9300, 11211 — or a Service port with appProtocol linkerd.io/opaque is opaque TCP, so HTTPRoutes and ServiceProfile routes do not apply; another appProtocol is unknown (opaque from Linkerd 2.18)",
   },
   {
     kind: 'Gateway',
@@ -832,7 +850,7 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Server',
     path: 'spec.proxyProtocol',
     level: 'partial',
-    note: 'shown; protocol detection is not modeled (HTTPRoutes of an opaque Server are noted, not applied to TCP)',
+    note: 'opaque: a meshed client connects to the selected pod port through the proxy port 4143 (reach and trace judge NetworkPolicies on 4143; matrix does not); HTTPRoutes of an opaque Server are noted, not applied to TCP; other values are shown',
   },
   {
     kind: 'AuthorizationPolicy',

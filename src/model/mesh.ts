@@ -86,8 +86,22 @@ export interface IstioHttpRoute {
     readonly abort?: { readonly httpStatus?: number; readonly percentage?: number };
     readonly delay?: { readonly fixedDelay?: string; readonly percentage?: number };
   };
-  readonly mirror?: { readonly host: string; readonly subset?: string; readonly port?: number };
+  /** `mirror` (with `mirrorPercentage`) and `mirrors`, in that order. */
+  readonly mirrors: readonly IstioMirror[];
   readonly source?: SourceRef;
+}
+
+/**
+ * A copy of each request sent besides the route: `mirror` with `mirrorPercentage`, or one `mirrors` entry
+ * (`destination`, `percentage`). An absent percentage mirrors every request (100%).
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
+ */
+export interface IstioMirror {
+  readonly host: string;
+  readonly subset?: string;
+  readonly port?: number;
+  /** As written; undefined: 100. */
+  readonly percentage?: number;
 }
 
 /**
@@ -137,6 +151,11 @@ export interface VirtualService extends ObjectMeta {
 export interface TrafficPolicySummary {
   readonly loadBalancer?: string;
   readonly tlsMode?: string;
+  /**
+   * Each `portLevelSettings` entry by Service port number with its `tls.mode`: for that port it replaces the
+   * destination-level policy, so a missing mode means none (auto mTLS), not `tlsMode`.
+   */
+  readonly portTls: readonly { readonly port: number; readonly mode?: string }[];
   /** Other settings present, by field name (`connectionPool`, `outlierDetection`, ...). */
   readonly other: readonly string[];
 }

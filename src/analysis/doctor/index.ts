@@ -32,6 +32,8 @@ import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
 import { istioGatewaySelectsNoPods } from './_istio-gateway-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
+import { meshDestinationRulePlaintextToStrict } from './_mesh-destination-rule-plaintext-to-strict.ts';
+import { meshPortLevelMtlsServicePort } from './_mesh-port-level-mtls-service-port.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
@@ -88,6 +90,8 @@ export const doctorRules: readonly DoctorRule[] = [
   destinationRuleSubsetSelectsNoPods,
   istioGatewaySelectsNoPods,
   meshStrictPlaintextClients,
+  meshDestinationRulePlaintextToStrict,
+  meshPortLevelMtlsServicePort,
   flowBlocked,
   removedOrUnknown,
 ];

@@ -68,6 +68,7 @@ export function externalRoute(
         timeout: a.timeout,
         retries: a.retries,
         mirror: a.mirror,
+        ...(a.sometimes ? { sometimes: a.sometimes } : {}),
         notes: [...new Set(notes)],
       };
     }

@@ -16,6 +16,7 @@ import { IDENTITY_NOT_KNOWN, type AuthzHttp } from './istio/_authz-match.ts';
 import { authorize, policiesFor, type AuthzVerdict } from './istio/_authz.ts';
 import { effectiveMtls } from './istio/_mtls.ts';
 import { destinationRuleIndex } from './istio/_subsets.ts';
+import { clientTls } from './istio/_client-tls.ts';
 import { opaquePort } from './_router.ts';
 import type { Sidecar } from './types.ts';
 
@@ -68,6 +69,17 @@ export interface MeshInbound {
 
 export type InboundJudge = (q: InboundQuery) => MeshInbound | undefined;
 
+/** Whether a Service port sends to the server's container port `q.port` (by number or container port name). */
+const targetsPort = (p: ServicePort, q: { server: Pod; port: number }) =>
+  p.protocol === 'TCP' &&
+  (typeof p.targetPort === 'number'
+    ? p.targetPort === q.port
+    : q.server.ports.some((c) => c.name === p.targetPort && c.containerPort === q.port));
+
+/** The Service port a connection to the server's container port `q.port` was addressed to (the first such). */
+const servicePortOf = (svc: Service, q: { server: Pod; port: number }) =>
+  svc.ports.find((p) => targetsPort(p, q))?.port;
+
 const strip = (id?: string) => id?.replace(/^spiffe:\/\//, '');
 
 /** The inbound judge of a model's mesh; `sidecar` says which pods carry the proxy. */
@@ -92,11 +104,6 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     return v;
   };
   const tcpPortOf = (q: InboundQuery) => {
-    const targets = (p: ServicePort) =>
-      p.protocol === 'TCP' &&
-      (typeof p.targetPort === 'number'
-        ? p.targetPort === q.port
-        : q.server.ports.some((c) => c.name === p.targetPort && c.containerPort === q.port));
     const services = q.service
       ? [q.service]
       : model.services.filter(
@@ -105,7 +112,7 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
             s.selector &&
             matches(selectorFromMap(s.selector), q.server.labels),
         );
-    return services.some((s) => s.ports.some((p) => targets(p) && !!opaquePort(p)));
+    return services.some((s) => s.ports.some((p) => targetsPort(p, q) && !!opaquePort(p)));
   };
   return (q) => {
     if (q.protocol !== 'TCP') return undefined;
@@ -118,29 +125,36 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     const client = clientPod ? sidecar(clientPod) : undefined;
     let transport: MtlsHop['transport'];
     let why: string;
+    let transportWhy: string | undefined;
     if (!clientPod || !client?.meshed) {
       transport = 'plaintext';
       why = clientPod ? `the client has no istio proxy: ${client?.reason}` : 'the client is outside the mesh';
     } else if (q.service) {
       const dr = drFor(q.service, clientPod.namespace);
-      const tls = dr?.trafficPolicy?.tlsMode;
-      if (tls === 'DISABLE' || tls === 'ISTIO_MUTUAL') {
+      const ct = clientTls(dr, servicePortOf(q.service, q));
+      const tls = ct.mode;
+      const by = `${dr?.key} ${ct.at}`;
+      if (ct.subsetsDiffer.length) {
+        transport = 'unknown';
+        why = `${dr!.key} sets another TLS mode for some subsets (${ct.subsetsDiffer.join(', ')}) than for the host (${tls ?? 'auto mTLS'})`;
+        transportWhy = `${why}: the subset a route picks decides what the client sends, and reach does not route (route --via mesh names the subset)`;
+      } else if (tls === 'DISABLE' || tls === 'ISTIO_MUTUAL') {
         transport = tls === 'DISABLE' ? 'plaintext' : 'mtls';
-        why = `${dr!.key} trafficPolicy.tls.mode ${tls}`;
+        why = `${by} ${tls}`;
         if (tls === 'ISTIO_MUTUAL' && eff.mode === 'DISABLE')
           unknown.push(
             `${dr!.key} sends mTLS to a port whose mTLS mode is DISABLE (${eff.by}), which kubetwin does not model`,
           );
       } else if (tls) {
         transport = 'unknown';
-        why = `${dr!.key} trafficPolicy.tls.mode ${tls}`;
+        why = `${by} ${tls}`;
         unknown.push(`${why} (TLS to the application) is not modeled by kubetwin`);
       } else if (eff.mode === 'DISABLE') {
         transport = 'plaintext';
         why = `auto mTLS: the server port's mode is DISABLE (${eff.by})`;
       } else {
         transport = 'mtls';
-        why = 'auto mTLS: both sides run the istio proxy';
+        why = `auto mTLS: both sides run the istio proxy${ct.at ? ` (${by} sets no tls)` : ''}`;
       }
     } else if (q.assumeService) {
       transport = eff.mode === 'DISABLE' ? 'plaintext' : 'mtls';
@@ -156,7 +170,9 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
           : 'addressed to the pod, not through a Service: Istio may send it through its passthrough cluster without mTLS';
     }
     // Said only where it can change the answer: a STRICT port, or a rule that reads the client's identity.
-    const transportUnknown = `whether ${clientPod?.namespace}/${clientPod?.name}'s proxy uses mTLS for a pod address (not a Service) is not modeled by kubetwin; query the Service instead`;
+    const transportUnknown =
+      transportWhy ??
+      `whether ${clientPod?.namespace}/${clientPod?.name}'s proxy uses mTLS for a pod address (not a Service) is not modeled by kubetwin; query the Service instead`;
     const refused = transport === 'plaintext' && eff.mode === 'STRICT';
     if (transport === 'unknown' && eff.mode === 'STRICT')
       unknown.push(

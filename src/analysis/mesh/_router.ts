@@ -4,6 +4,7 @@ import type { ClusterModel, Pod, Service, ServicePort } from '../../model/types.
 import type { Labels } from '../../lib/labels.ts';
 import type { MeshProfile } from './_profile.ts';
 import { entryEndpoints } from './istio/_service-entries.ts';
+import { entryTlsNote } from './istio/_client-tls.ts';
 import type {
   MeshAction,
   MeshClient,
@@ -73,6 +74,8 @@ export function destinations(
       if (!ep) return none(`${t.entry.key} declares no port ${port} for ${t.name} — the sidecar answers 503`);
       const r = entryEndpoints(model, t.entry, ep, t.name);
       notes.push(...r.notes);
+      const tls = entryTlsNote(model, t.name, t.entry.namespace, port, clientNs);
+      if (tls) notes.push(tls);
       return {
         ...base,
         kind: 'ServiceEntry host',

@@ -11,6 +11,8 @@ import type { MeshProfile } from './_profile.ts';
 import { gammaTables } from './_gamma.ts';
 import { serviceForHost } from './_hosts.ts';
 import { sidecarOutcome, destinations, evaluateTable, opaquePort } from './_router.ts';
+import { linkerdPortProtocol } from './linkerd/_opaque.ts';
+import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
 import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
@@ -33,6 +35,7 @@ export type {
   MtlsHop,
 } from './_inbound.ts';
 export { readyEndpoints } from './_router.ts';
+export { plaintextToStrict, type PlaintextToStrict } from './istio/_tls-conflicts.ts';
 export { clientPod, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
@@ -64,6 +67,12 @@ export interface Mesh {
    * connection does not carry), so the verdict is unknown.
    */
   outboundUnknown(client: Pod, ip: string, port: number): string | undefined;
+  /**
+   * The port a connection from `client` to `server`'s container `port` carries on the wire, when the mesh
+   * changes it (Linkerd's opaque transport sends to the proxy's inbound port 4143), with why; `{unknown}` when
+   * it may; undefined when the connection keeps `port`. NetworkPolicies are judged on the port returned.
+   */
+  arrival(client: Pod, server: Pod, port: number): Arrival;
   /**
    * Where the Istio ingress gateway sends a request from outside (`req.port` is the port the client connects
    * to): the Gateway server, the bound VirtualService's rule, the destinations. `gateway` (`ns/name`) names
@@ -135,6 +144,7 @@ function build(model: ClusterModel): Mesh {
       if (e?.port) return undefined;
       return `Istio's outboundTrafficPolicy is REGISTRY_ONLY and no ServiceEntry exported to ${client.namespace} declares ${ip} port ${port} in its addresses: the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
     },
+    arrival: name === 'linkerd' ? linkerdArrival(model, sidecar) : () => undefined,
     gatewayRoute: (req, gateway) =>
       istioGatewayRoute(model, name === 'istio' ? profile : istioProfile(model), req, gateway),
     routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),
@@ -177,19 +187,21 @@ function build(model: ClusterModel): Mesh {
         );
         return everyEndpoint('kube-proxy (client outside the mesh)');
       }
-      const opaque = opaquePort(sp);
-      if (opaque && name === 'istio') {
+      const opaque = name === 'istio' ? opaquePort(sp) : undefined;
+      if (opaque) {
         const kind = opaque === 'tls' || opaque === 'https' ? 'tls' : 'tcp';
         notes.push(
           `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is a ${opaque} port to Istio: the sidecar proxies it as ${kind.toUpperCase()}, so HTTP routes do not apply; VirtualService ${kind} rules do`,
         );
         return istioMeshL4(model, profile, svc, req, client, kind, common, notes);
       }
-      if (opaque) {
+      const linkerdPort =
+        name === 'linkerd' ? linkerdPortProtocol(svc, sp, namespaces.get(svc.namespace)) : undefined;
+      if (linkerdPort?.opaque === true) {
         notes.push(
-          `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is ${opaque}: the sidecar proxies it as TCP, so HTTP routes do not apply`,
+          `port ${sp.port}${sp.name ? ` (${sp.name})` : ''} is opaque to Linkerd (${linkerdPort.by}): the client's proxy forwards the connection as TCP without protocol detection, so HTTPRoutes and ServiceProfile routes do not apply`,
         );
-        return everyEndpoint(`${name} sidecar (TCP port)`);
+        return everyEndpoint('linkerd proxy (opaque port: every ready endpoint)');
       }
       const { table, notes: tableNotes } = tableFor(svc, client.namespace);
       const policy = profile.policy(svc, client.namespace, req);
@@ -209,6 +221,11 @@ function build(model: ClusterModel): Mesh {
         timeout: d.timeout ?? policy.timeout,
         retries: d.retries ?? policy.retries,
       });
+      if (table && linkerdPort?.opaque === 'unknown')
+        return {
+          ...everyEndpoint(`linkerd proxy (HTTP routes or opaque TCP: ${table.by} applies only to HTTP)`),
+          unknown: `whether ${table.by} applies: ${linkerdPort.by}`,
+        };
       if (!table)
         return withPolicy(
           everyEndpoint(`${name} sidecar default (no route names this Service: every ready endpoint)`),
@@ -235,6 +252,7 @@ function build(model: ClusterModel): Mesh {
         timeout: a.timeout ?? policy.timeout,
         retries: a.retries ?? policy.retries,
         mirror: a.mirror,
+        ...(a.sometimes ? { sometimes: a.sometimes } : {}),
         notes: [...new Set(notes)],
       };
     },

@@ -170,3 +170,41 @@ test('a declared host on a port the entry does not list is not in the registry',
 test('a short name that is no Service stays an input error, not a passthrough', () => {
   assert.equal(typeof route('', 'shop/web', 'http://nosuchservice/'), 'string');
 });
+
+test('service-entry-tls-origination: a DestinationRule port-level tls SIMPLE for the entry host is named on the answer', () => {
+  const entries = `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: cnn, namespace: shop}
+spec:
+  hosts: [edition.cnn.com]
+  ports: [{number: 80, name: http, protocol: HTTP}, {number: 443, name: https, protocol: HTTPS}]
+  resolution: DNS
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: cnn, namespace: shop}
+spec:
+  hosts: [edition.cnn.com]
+  http:
+  - match: [{port: 80}]
+    route: [{destination: {host: edition.cnn.com, port: {number: 443}}}]
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: cnn, namespace: shop}
+spec:
+  host: edition.cnn.com
+  trafficPolicy:
+    portLevelSettings: [{port: {number: 443}, tls: {mode: SIMPLE}}]
+`;
+  const d = route(entries, 'shop/web', 'http://edition.cnn.com/politics');
+  assert.ok(typeof d !== 'string', String(d));
+  assert.ok(
+    d.notes.some((n) =>
+      n.startsWith(
+        'DestinationRule/shop/cnn trafficPolicy.portLevelSettings[port 443] SIMPLE: the sidecar originates TLS',
+      ),
+    ),
+    d.notes.join('\n'),
+  );
+});

@@ -50,6 +50,8 @@ export type MeshAction =
       readonly timeout?: string;
       readonly retries?: string;
       readonly mirror?: string;
+      /** What befalls only a share of the requests (a `fault.abort` below 100%): this request may or may not. */
+      readonly sometimes?: readonly string[];
       readonly notes: readonly string[];
     }
   | {
@@ -142,6 +144,11 @@ export interface MeshDecision {
   readonly timeout?: string;
   readonly retries?: string;
   readonly mirror?: string;
+  /**
+   * Outcomes the route gives only a share of the requests (a `fault.abort` below 100%): one request's answer is
+   * not known, so `trace` and `test` say unknown where it matters.
+   */
+  readonly sometimes?: readonly string[];
   /**
    * A connection decided by VirtualService `tcp` or `tls` rules (ports Istio proxies as TCP or TLS, gateway
    * PASSTHROUGH and TCP servers): `status` is 200 when forwarded, 503 when the proxy closes it (`closed` says why).

@@ -179,7 +179,21 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         });
         continue;
       }
-      const verdict = engine.explain(a.party, b.party, port, query.protocol, { http: query.http });
+      // A mesh may send the connection to another port of the server pod (Linkerd's opaque transport: 4143).
+      const arrival =
+        a.party.kind === 'pod' && b.party.kind === 'pod' && query.protocol === 'TCP'
+          ? mesh.arrival(a.party.pod, b.party.pod, port)
+          : undefined;
+      if (arrival && 'port' in arrival && !notes.includes(arrival.why)) notes.push(arrival.why);
+      const wirePort = arrival && 'port' in arrival ? arrival.port : port;
+      const verdict = engine.explain(a.party, b.party, wirePort, query.protocol, { http: query.http });
+      if (arrival && 'maybe' in arrival) {
+        const there = engine.allows(a.party, b.party, arrival.maybe, query.protocol);
+        if (there !== verdict.allowed)
+          meshReasons.add(
+            `${b.label}: the NetworkPolicies ${verdict.allowed ? 'admit' : 'refuse'} port ${port} but ${there ? 'admit' : 'refuse'} ${arrival.maybe}; ${arrival.why}`,
+          );
+      }
       verdict.warnings.forEach((w) => warnings.add(w));
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =

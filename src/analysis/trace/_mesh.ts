@@ -151,14 +151,19 @@ export function sidecarLeg(
     .filter((x) => !x.problem && x.weight > 0)
     .map((x) => `${x.name}${x.subset ? `:${x.subset}` : ''}`)
     .join(', ');
+  // A fault that aborts only a share of requests: this request may be one of them (the trace goes on as if not).
+  const sometimes = d.sometimes ?? [];
   return {
     hop: {
       kind: 'sidecar',
       title: `${title}: ${summary}`,
-      verdict: d.destinations.some((x) => x.problem && x.weight > 0) || unknownKeys.length ? 'warn' : 'ok',
-      details,
+      verdict:
+        sometimes.length || d.destinations.some((x) => x.problem && x.weight > 0) || unknownKeys.length
+          ? 'warn'
+          : 'ok',
+      details: [...details, ...sometimes.map((x) => `unknown: ${x}`)],
       objects: routeObjects(ctx, d),
-      ...unknown,
+      ...(sometimes.length || unknownKeys.length ? { unknown: [...sometimes, ...unknownKeys] } : {}),
     },
     allowed,
   };

@@ -2,6 +2,7 @@ import type { Pod, Protocol } from '../../model/types.ts';
 import type { HttpRequest, Party, Verdict } from '../policy/index.ts';
 import { describeSide, formatRule } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
+import { compileMesh } from '../mesh/index.ts';
 import {
   touchingConnection,
   unknownSentence,
@@ -45,11 +46,18 @@ export function policyHop(
   let firstDenied: { target: Target; verdict: Verdict } | undefined;
   const unmodeled = unmodeledObjects(ctx.model);
   const unknown = new Map<string, UnmodeledObject>();
+  const meshUnknown = new Set<string>();
   for (const t of targets) {
     const to: Party = t.pod
       ? { kind: 'pod', pod: t.pod }
       : { kind: 'ip', ip: t.address, ...(options.fqdn ? { fqdn: options.fqdn } : {}) };
-    const v = ctx.engine.explain(from, to, t.port, protocol, { http: options.http });
+    // A mesh may carry the connection on another port of the pod (Linkerd's opaque transport: 4143).
+    const arrival =
+      from.kind === 'pod' && t.pod && protocol === 'TCP'
+        ? compileMesh(ctx.model).arrival(from.pod, t.pod, t.port)
+        : undefined;
+    const wire = arrival && 'port' in arrival ? arrival.port : t.port;
+    const v = ctx.engine.explain(from, to, wire, protocol, { http: options.http });
     ctx.onJudged?.({ from, to, port: t.port, protocol, http: options.http, verdict: v });
     for (const side of [v.egress, v.ingress]) {
       if (side.match) objects.set(side.match.policy, { key: side.match.policy, source: side.match.source });
@@ -61,6 +69,12 @@ export function policyHop(
     );
     for (const line of [...describeSide(v.egress, partyLabel(from)), ...describeSide(v.ingress, t.label)])
       details.push(`  ${line}`);
+    if (arrival && 'port' in arrival) details.push(`  mesh: ${arrival.why}`);
+    if (arrival && 'maybe' in arrival && ctx.engine.allows(from, to, arrival.maybe, protocol) !== v.allowed) {
+      const why = `the NetworkPolicies ${v.allowed ? 'admit' : 'refuse'} port ${t.port} but ${v.allowed ? 'refuse' : 'admit'} ${arrival.maybe}; ${arrival.why}`;
+      details.push(`  unknown: ${why}`);
+      meshUnknown.add(why);
+    }
     for (const w of v.warnings) details.push(`  warning: ${w}`);
     const touching = touchingConnection(unmodeled, [
       from.kind === 'pod' ? from.pod.namespace : undefined,
@@ -74,11 +88,12 @@ export function policyHop(
         ip: t.address,
         port: t.port,
       });
-    else firstDenied ??= { target: t, verdict: v };
+    // The fix and the reason name the port the connection carries (4143 for an opaque Linkerd port).
+    else firstDenied ??= { target: wire === t.port ? t : { ...t, port: wire }, verdict: v };
   }
   const judged = delivered.length === targets.length ? 'ok' : delivered.length ? 'warn' : 'fail';
   // Objects kubetwin does not model may change this hop: never a plain `ok`.
-  const verdict = unknown.size && judged === 'ok' ? 'warn' : judged;
+  const verdict = (unknown.size || meshUnknown.size) && judged === 'ok' ? 'warn' : judged;
   const kinds =
     ctx.engine.cilium.active && ctx.engine.cilium.policies.length
       ? 'NetworkPolicy and Cilium policy'
@@ -95,7 +110,7 @@ export function policyHop(
       target: t.pod ? `${t.pod.namespace}/${t.pod.name}` : t.address,
       port: t.port,
     })),
-    ...(unknown.size ? { unknown: [...unknown.keys()].sort() } : {}),
+    ...(unknown.size || meshUnknown.size ? { unknown: [...unknown.keys(), ...meshUnknown].sort() } : {}),
   };
   if (!firstDenied) return { hop, delivered };
   const side = firstDenied.verdict.egress.allowed ? 'ingress' : 'egress';

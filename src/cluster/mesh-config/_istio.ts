@@ -3,6 +3,7 @@ import type {
   IstioDestination,
   IstioHttpMatch,
   IstioHttpRoute,
+  IstioMirror,
   IstioL4Match,
   IstioL4Route,
   NamedStringMatch,
@@ -129,6 +130,31 @@ const percent = (f: FieldReader, at: PathSegment[]) => {
   return typeof v === 'number' ? v : undefined;
 };
 
+/**
+ * `mirror` with `mirrorPercentage`, then each `mirrors[]` entry (`destination`, `percentage`); an absent
+ * percentage is 100%. https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
+ */
+function readMirrors(f: FieldReader, at: PathSegment[]): IstioMirror[] {
+  const one = (d: PathSegment[], pct: PathSegment[]): IstioMirror[] => {
+    const host = f.str([...d, 'host']);
+    if (!host) return [];
+    return [
+      {
+        host: host.toLowerCase(),
+        subset: f.str([...d, 'subset']),
+        port: f.int([...d, 'port', 'number']),
+        percentage: percent(f, pct),
+      },
+    ];
+  };
+  return [
+    ...one([...at, 'mirror'], [...at, 'mirrorPercentage']),
+    ...f
+      .list([...at, 'mirrors'])
+      .flatMap((_, k) => one([...at, 'mirrors', k, 'destination'], [...at, 'mirrors', k, 'percentage'])),
+  ];
+}
+
 function readHttpRoute(f: FieldReader, i: number): IstioHttpRoute {
   const at: PathSegment[] = ['spec', 'http', i];
   const routes = f.list([...at, 'route']);
@@ -195,13 +221,7 @@ function readHttpRoute(f: FieldReader, i: number): IstioHttpRoute {
               : undefined,
           }
         : undefined,
-    mirror: f.str([...at, 'mirror', 'host'])
-      ? {
-          host: f.str([...at, 'mirror', 'host'])!.toLowerCase(),
-          subset: f.str([...at, 'mirror', 'subset']),
-          port: f.int([...at, 'mirror', 'port', 'number']),
-        }
-      : undefined,
+    mirrors: readMirrors(f, at),
     source: f.raw.locate(at),
   };
 }
@@ -343,6 +363,11 @@ function policySummary(f: FieldReader, at: PathSegment[]): TrafficPolicySummary 
       f.str([...at, 'loadBalancer', 'simple']) ??
       (f.map([...at, 'loadBalancer', 'consistentHash']) ? 'consistentHash' : undefined),
     tlsMode: f.str([...at, 'tls', 'mode']),
+    portTls: f.list([...at, 'portLevelSettings']).flatMap((_, i) => {
+      const port = f.int([...at, 'portLevelSettings', i, 'port', 'number']);
+      const mode = f.str([...at, 'portLevelSettings', i, 'tls', 'mode']);
+      return port !== undefined ? [{ port, mode }] : [];
+    }),
     other: Object.keys(m)
       .filter((k) => k !== 'loadBalancer' && k !== 'tls')
       .sort(),

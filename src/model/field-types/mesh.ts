@@ -43,6 +43,12 @@ export const meshFields: readonly KindFields[] = [
       spec.http.*.match.*.uri.regex string
       spec.http.*.match.*.withoutHeaders map
       spec.http.*.mirror.host string
+      spec.http.*.mirror.port.number integer port
+      spec.http.*.mirror.subset string
+      spec.http.*.mirrors list
+      spec.http.*.mirrors.*.destination.host string
+      spec.http.*.mirrors.*.destination.port.number integer port
+      spec.http.*.mirrors.*.destination.subset string
       spec.http.*.name string
       spec.http.*.redirect map
       spec.http.*.retries map
@@ -97,10 +103,16 @@ export const meshFields: readonly KindFields[] = [
       spec.subsets.*.labels.* string
       spec.subsets.*.name string
       spec.subsets.*.trafficPolicy map
+      spec.subsets.*.trafficPolicy.loadBalancer.consistentHash map
+      spec.subsets.*.trafficPolicy.loadBalancer.simple string
+      spec.subsets.*.trafficPolicy.portLevelSettings list
+      spec.subsets.*.trafficPolicy.tls.mode string
       spec.trafficPolicy map
       spec.trafficPolicy.loadBalancer.consistentHash map
       spec.trafficPolicy.loadBalancer.simple string
       spec.trafficPolicy.portLevelSettings list
+      spec.trafficPolicy.portLevelSettings.*.port.number integer port
+      spec.trafficPolicy.portLevelSettings.*.tls.mode string
       spec.trafficPolicy.tls.mode string
     `,
   },

@@ -299,6 +299,7 @@ export function istioGatewayRoute(
       timeout: a.timeout,
       retries: a.retries,
       mirror: a.mirror,
+      ...(a.sometimes ? { sometimes: a.sometimes } : {}),
       notes: [...new Set(notes)],
     },
   };

@@ -2,6 +2,7 @@ import type {
   IstioDestination,
   IstioHttpMatch,
   IstioHttpRoute,
+  IstioMirror,
   ServiceEntry,
   VirtualService,
 } from '../../../model/mesh.ts';
@@ -51,9 +52,22 @@ function target(ctx: Ctx, vs: VirtualService, d: IstioDestination): MeshTarget {
   };
 }
 
+/**
+ * What one mirror copies: `mirrorPercentage` (or a `mirrors[]` entry's `percentage`) of the requests, every
+ * request when absent; 0 copies none. The copy's response is discarded, so it never changes the answer.
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
+ */
+function mirrorNote(m: IstioMirror): string {
+  const to = `${m.host}${m.subset ? ` subset ${m.subset}` : ''}`;
+  const pct = m.percentage ?? 100;
+  if (pct <= 0) return `mirroring to ${to} is set to 0%: no request is copied`;
+  return `${pct >= 100 ? 'a copy of each request' : `a copy of ${pct}% of requests`} is mirrored to ${to}${m.percentage === undefined ? ' (no percentage: 100%)' : ''} (not traced; its response is discarded)`;
+}
+
 /** The action of one `HTTPRoute` rule for a request its match block `matchIndex` matched. */
 function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpRequest, mi: number): MeshAction {
   const notes: string[] = [];
+  const sometimes: string[] = [];
   const abort = r.fault?.abort;
   if (abort) {
     if (abort.percentage === undefined)
@@ -67,10 +81,11 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
         why: `fault.abort: every request is aborted with ${abort.httpStatus}`,
         notes,
       };
-    else if (abort.percentage > 0)
-      notes.push(
-        `fault.abort: ${abort.percentage}% of requests are aborted with ${abort.httpStatus ?? '(no status)'}`,
-      );
+    else if (abort.percentage > 0) {
+      const what = `fault.abort: ${abort.percentage}% of requests are aborted with ${abort.httpStatus ?? '(no status)'}`;
+      notes.push(what);
+      sometimes.push(`${what}, the others forwarded: which one this request is, is chance`);
+    }
   }
   const delay = r.fault?.delay;
   if (delay)
@@ -94,10 +109,7 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
       notes,
     };
   }
-  if (r.mirror)
-    notes.push(
-      `a copy of each request is mirrored to ${r.mirror.host}${r.mirror.subset ? ` subset ${r.mirror.subset}` : ''} (not traced)`,
-    );
+  for (const m of r.mirrors) notes.push(mirrorNote(m));
   return {
     kind: 'route',
     targets: r.route.map((d) => target(ctx, vs, d)),
@@ -107,7 +119,12 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
     retries: r.retries
       ? `${r.retries.attempts ?? 2} attempts${r.retries.perTryTimeout ? `, ${r.retries.perTryTimeout} per try` : ''}${r.retries.retryOn ? ` on ${r.retries.retryOn}` : ''}`
       : defaultRetries,
-    mirror: r.mirror ? `${r.mirror.host}${r.mirror.subset ? `:${r.mirror.subset}` : ''}` : undefined,
+    mirror: r.mirrors.length
+      ? r.mirrors
+          .map((m) => `${m.host}${m.subset ? `:${m.subset}` : ''} (${m.percentage ?? 100}%)`)
+          .join(', ')
+      : undefined,
+    ...(sometimes.length ? { sometimes } : {}),
     notes,
   };
 }

@@ -1,4 +1,4 @@
-import type { DestinationRule, TrafficPolicySummary } from '../../../model/mesh.ts';
+import type { DestinationRule, Subset, TrafficPolicySummary } from '../../../model/mesh.ts';
 import type { Labels } from '../../../lib/labels.ts';
 import type { Service } from '../../../model/types.ts';
 import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
@@ -10,7 +10,13 @@ export function describePolicy(p: TrafficPolicySummary): string {
   const parts = [
     ...(p.loadBalancer ? [`loadBalancer ${p.loadBalancer}`] : []),
     ...(p.tlsMode ? [`tls ${p.tlsMode}`] : []),
-    ...(p.other.length ? [`${p.other.join(', ')} (shown, not applied)`] : []),
+    ...p.portTls.map((x) => `port ${x.port}: tls ${x.mode ?? 'unset (auto mTLS)'}`),
+    // Port-level tls is applied (istio/_client-tls.ts); the rest of a port-level entry is only shown.
+    ...(p.other.length
+      ? [
+          `${p.other.map((o) => (o === 'portLevelSettings' && p.portTls.length ? 'portLevelSettings other than tls' : o)).join(', ')} (shown, not applied)`,
+        ]
+      : []),
   ];
   return parts.join('; ') || 'empty';
 }
@@ -27,19 +33,54 @@ export function destinationRuleFor(
   clientNs: string,
   clusterDomain: string,
 ): DestinationRule | undefined {
-  const fqdn = serviceFqdn(svc, clusterDomain);
-  const visible = [clientNs, svc.namespace, rootNamespace];
-  const rank = (dr: DestinationRule, host: string) =>
-    [visible.indexOf(dr.namespace), host === fqdn ? 0 : 1, dr.creationTimestamp ?? '9999', dr.name].join('|');
-  let best: { dr: DestinationRule; rank: string } | undefined;
-  for (const dr of rules) {
-    if (!visible.includes(dr.namespace)) continue;
+  return destinationRuleForHost(
+    rules,
+    serviceFqdn(svc, clusterDomain),
+    svc.namespace,
+    clientNs,
+    clusterDomain,
+  );
+}
+
+/**
+ * As `destinationRuleFor`, for a host (a Service FQDN or a ServiceEntry host) declared in `hostNs`. Several
+ * DestinationRules of the chosen namespace for the same host are merged as istiod merges them
+ * (`mergeDestinationRule` in istio/istio pilot/pkg/model/destination_rule.go), oldest first: subsets of a name
+ * not seen yet are appended, and the top-level `trafficPolicy` is the first one set; the merged rule keeps the
+ * oldest rule's name.
+ */
+export function destinationRuleForHost(
+  rules: readonly DestinationRule[],
+  fqdn: string,
+  hostNs: string,
+  clientNs: string,
+  clusterDomain: string,
+): DestinationRule | undefined {
+  const visible = [clientNs, hostNs, rootNamespace];
+  const candidates = rules.flatMap((dr) => {
+    if (!visible.includes(dr.namespace)) return [];
     const host = resolveMeshHost(dr.host, dr.namespace, clusterDomain);
-    if (!hostCovers(host, fqdn)) continue;
-    const r = rank(dr, host);
-    if (!best || r < best.rank) best = { dr, rank: r };
-  }
-  return best?.dr;
+    if (!hostCovers(host, fqdn)) return [];
+    const rank = [
+      visible.indexOf(dr.namespace),
+      host === fqdn ? 0 : 1,
+      dr.creationTimestamp ?? '9999',
+      dr.name,
+    ].join('|');
+    return [{ dr, host, rank }];
+  });
+  candidates.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
+  const best = candidates[0];
+  if (!best) return undefined;
+  const same = candidates.filter((c) => c.dr.namespace === best.dr.namespace && c.host === best.host);
+  if (same.length === 1) return best.dr;
+  const subsets = new Map<string, Subset>();
+  for (const c of same) for (const x of c.dr.subsets) if (!subsets.has(x.name)) subsets.set(x.name, x);
+  return {
+    ...best.dr,
+    subsets: [...subsets.values()],
+    trafficPolicy: same.find((c) => c.dr.trafficPolicy)?.dr.trafficPolicy,
+  };
 }
 
 /** `destinationRuleFor` over a fixed rule list, memoized per Service and client namespace. */

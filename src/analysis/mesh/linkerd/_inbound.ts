@@ -31,8 +31,8 @@ import {
 
 const policyAnnotation = 'config.linkerd.io/default-inbound-policy';
 const requireIdAnnotation = 'config.linkerd.io/proxy-require-identity-inbound-ports';
-const skipAnnotation = 'config.linkerd.io/skip-inbound-ports';
-const skipOutAnnotation = 'config.linkerd.io/skip-outbound-ports';
+export const skipAnnotation = 'config.linkerd.io/skip-inbound-ports';
+export const skipOutAnnotation = 'config.linkerd.io/skip-outbound-ports';
 
 /** `8080,9000-9010` → whether `port` is listed. */
 export function portListed(list: string | undefined, port: number): boolean {
@@ -44,7 +44,7 @@ export function portListed(list: string | undefined, port: number): boolean {
 }
 
 /** Whether a Server's `port` (number, or a container port name) names the pod's `port`. */
-const serverPort = (s: LinkerdServer, pod: Pod, port: number) =>
+export const serverPort = (s: LinkerdServer, pod: Pod, port: number) =>
   typeof s.port === 'number'
     ? s.port === port
     : pod.ports.some((c) => c.name === s.port && c.containerPort === port);
