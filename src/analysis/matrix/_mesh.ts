@@ -1,6 +1,6 @@
-import type { Pod } from '../../model/types.ts';
-import { compileMesh, meshMatrix } from '../mesh/index.ts';
-import type { PolicyEngine } from '../policy/index.ts';
+import type { Pod, PolicyRule } from '../../model/types.ts';
+import { compileMesh, linkerdInboundProxyPort, meshMatrix } from '../mesh/index.ts';
+import { portMatches, type PolicyEngine } from '../policy/index.ts';
 import type { Layout } from './_layout.ts';
 import type { MatrixRow } from './index.ts';
 
@@ -50,4 +50,37 @@ export function meshCells(engine: PolicyEngine, layout: Layout) {
       return { from: row.from, entries };
     },
   };
+}
+
+/**
+ * Linkerd sends a meshed client's connection to an opaque port (and, by its network-policy page, any meshed
+ * connection) to the server proxy's inbound port 4143, where NetworkPolicies judge 4143; the matrix judges the
+ * application ports. `reach` and `trace` judge both per pair; the matrix names the meshed destinations whose
+ * isolating policies admit an application port and 4143 differently, whose cells may be wrong.
+ * https://linkerd.io/2.15/features/protocol-detection/#using-networkpolicy-resources-with-opaque-ports
+ */
+export function linkerdPortWarnings(engine: PolicyEngine, layout: Layout): string[] {
+  if (engine.model.mesh?.name !== 'linkerd' || !engine.enforced) return [];
+  const { sidecar } = compileMesh(engine.model);
+  const proxy = linkerdInboundProxyPort;
+  const admits = (rule: PolicyRule, port: number, p: Pod) =>
+    rule.ports === 'all' || rule.ports.some((pp) => portMatches(pp, port, 'TCP', p));
+  const differs = (p: Pod) => {
+    // A Cilium policy isolating the pod is not read here: its ports may tell the two apart.
+    if (engine.isolatedBy(p, 'Ingress').length > engine.isolating(p, 'Ingress').length) return true;
+    const rules = engine.isolating(p, 'Ingress').flatMap((np) => np.ingress);
+    return p.ports.some(
+      (cp) =>
+        cp.protocol === 'TCP' && rules.some((r) => admits(r, cp.containerPort, p) !== admits(r, proxy, p)),
+    );
+  };
+  const suspect = new Set<string>();
+  for (const [p, g] of layout.groupOf)
+    if (sidecar(p).meshed && !suspect.has(layout.groups[g].name) && differs(p))
+      suspect.add(layout.groups[g].name);
+  if (!suspect.size) return [];
+  const names = [...suspect].sort();
+  return [
+    `unknown: connections between Linkerd-meshed pods may arrive on the proxy's inbound port ${proxy} (opaque transport), and the NetworkPolicies of ${names.length} meshed destination(s) admit their ports and ${proxy} differently, so cells towards them may be wrong (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); judge a pair with reach or trace`,
+  ];
 }

@@ -12,7 +12,7 @@ import { l7Warnings } from './_l7.ts';
 import { leftOutNote } from './_left-out.ts';
 import { portlessNote } from './_portless.ts';
 import { RowBuilder } from './_rows.ts';
-import { meshCells } from './_mesh.ts';
+import { linkerdPortWarnings, meshCells } from './_mesh.ts';
 import { NamespaceCells } from './_namespace-cells.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
@@ -129,6 +129,7 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
         ...engine.tierWarnings,
         ...l7Warnings(engine, layout),
         ...(mesh?.warnings ?? []),
+        ...linkerdPortWarnings(engine, layout),
         ...(options.ports ? [] : portlessNote(model, pods, groupOf)),
         ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
       ]);

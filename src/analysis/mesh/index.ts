@@ -39,6 +39,7 @@ export { plaintextToStrict, type PlaintextToStrict } from './istio/_tls-conflict
 export { clientPod, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
+export { linkerdInboundProxyPort } from './linkerd/_arrival.ts';
 
 export interface Mesh {
   readonly name?: MeshName;
