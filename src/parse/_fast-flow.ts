@@ -1,5 +1,6 @@
 import { invalid, resolvePlain } from './_scalars.ts';
 import type { Positions } from './_positions.ts';
+import { sized } from '../lib/sized.ts';
 import { interned } from './_interned.ts';
 
 /**
@@ -21,16 +22,6 @@ import { interned } from './_interned.ts';
 
 /** Thrown inside the fast reader to give up on a document; caught in `readFast`. */
 export const giveUp = new Error('not for the fast path');
-
-/**
- * A short sequence read by `push`, copied to its length: an array grown by `push` reserves 17 slots for its first
- * item, and every parsed body keeps its sequences until the build ends (`containers`, `ports`, `from`, ...: about
- * 15 MB of empty slots at 150k pods, design note 0006, Decision 14). Long ones keep their array (≤ 1.5× their
- * length) rather than being copied.
- */
-export function sized<T>(items: T[]): T[] {
-  return items.length < 64 ? items.slice() : items;
-}
 
 const SPACE = 32;
 const NL = 10;

@@ -1,7 +1,7 @@
 import { invalid, resolvePlain } from './_scalars.ts';
 import { Positions } from './_positions.ts';
 import { interned } from './_interned.ts';
-import { sized } from './_fast-flow.ts';
+import { sized } from '../lib/sized.ts';
 
 /**
  * A fast reader for a document written as JSON (`kubectl get -o json`, `.json` manifests): JSON is YAML's flow

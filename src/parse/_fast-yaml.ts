@@ -2,7 +2,8 @@ import { invalid, resolvePlain } from './_scalars.ts';
 import { Positions, PositionTable } from './_positions.ts';
 import { interned } from './_interned.ts';
 import { readJson } from './_fast-json.ts';
-import { FlowReader, giveUp, quotedScalar, sized } from './_fast-flow.ts';
+import { FlowReader, giveUp, quotedScalar } from './_fast-flow.ts';
+import { sized } from '../lib/sized.ts';
 
 /**
  * A fast reader for the plain block YAML that generators and `kubectl get -o yaml` write: block mappings and
