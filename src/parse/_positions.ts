@@ -168,10 +168,15 @@ export class Positions {
 
 /** Line starts of a text, for turning offsets into 1-based line and column (as the yaml package's LineCounter). */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  /** Counted first, then filled: one typed array off the heap (960k lines at 150k pods), not a growing array. */
+  private readonly starts: Int32Array;
 
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    this.starts = new Int32Array(lines);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts[line++] = i + 1;
   }
 
   /** The 0-based line of an offset. */
