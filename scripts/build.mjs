@@ -1,6 +1,7 @@
 // Bundles the CLI into one ESM file so `npx kubetwin` starts without a TypeScript loader.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { bundleExternals } from './bundle-externals.mjs';
 
 await build({
   entryPoints: ['src/cli/main.ts'],
@@ -10,11 +11,7 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: false,
-  // Loaded from node_modules, only by the commands that use them: the Kubernetes client (2 MB, live clusters),
-  // ELK (3.3 MB, the report's graph layout), undici (0.8 MB, the gateway's upstreams) and esbuild (the web UI run
-  // from sources). Bundled, they were two thirds of the file, and every command paid for compiling them (undici:
-  // evaluating it too) at start: `kubetwin --version` 0.33 → 0.18 s CPU (design note 0006, Decision 14).
-  external: ['@kubernetes/client-node', 'elkjs', 'esbuild', 'undici'],
+  external: bundleExternals,
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __kubetwinRequire } from 'node:module'; const require = __kubetwinRequire(import.meta.url);",
   },
