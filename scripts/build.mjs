@@ -1,6 +1,7 @@
 // Bundles the CLI into one ESM file so `npx kubetwin` starts without a TypeScript loader.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { bundleExternals } from './bundle-externals.mjs';
 
 await build({
   entryPoints: ['src/cli/main.ts'],
@@ -10,8 +11,7 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: false,
-  // The Kubernetes client (2 MB) is loaded from node_modules, only by commands that read a live cluster.
-  external: ['@kubernetes/client-node'],
+  external: bundleExternals,
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __kubetwinRequire } from 'node:module'; const require = __kubetwinRequire(import.meta.url);",
   },

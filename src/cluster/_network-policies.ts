@@ -6,6 +6,7 @@ import type { Envelope } from './_envelope.ts';
 import { readSelector } from './_selectors.ts';
 import { everything, type Selector } from '../lib/labels.ts';
 import { namespacedMetaOf } from './_envelope.ts';
+import { sized } from '../lib/sized.ts';
 
 /** Reads one policy: `read()`, or an earlier reading of the same object (`BuildMemo`). */
 export type PolicyReader = (
@@ -59,15 +60,15 @@ function readPolicy(env: Envelope): NetworkPolicy | undefined {
     ? egress.length
       ? ['Ingress', 'Egress']
       : ['Ingress']
-    : (['Ingress', 'Egress'] as const).filter((t) => declaredTypes.includes(t));
+    : sized((['Ingress', 'Egress'] as const).filter((t) => declaredTypes.includes(t)));
   if (!podSelector || f.invalid) return undefined;
   return {
     ...namespacedMetaOf(env),
     podSelector,
     policyTypes,
     policyTypesInferred: inferred,
-    ingress: ingress.filter((r): r is PolicyRule => !!r),
-    egress: egress.filter((r): r is PolicyRule => !!r),
+    ingress: sized(ingress.filter((r): r is PolicyRule => !!r)),
+    egress: sized(egress.filter((r): r is PolicyRule => !!r)),
   };
 }
 
@@ -215,8 +216,8 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
   });
   return {
     index,
-    peers: rawPeers.length ? peers : 'all',
-    ports: rawPorts.length ? ports : 'all',
+    peers: rawPeers.length ? sized(peers) : 'all',
+    ports: rawPorts.length ? sized(ports) : 'all',
     source: env.raw.locate(at),
   };
 }

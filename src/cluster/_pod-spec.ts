@@ -4,6 +4,7 @@ import type { ContainerPort, Pod } from '../model/types.ts';
 import type { PathSegment } from '../parse/index.ts';
 import type { FieldReader } from './_fields.ts';
 import type { FieldCursor } from './_field-cursor.ts';
+import { sized } from '../lib/sized.ts';
 
 /** What a pod template (or a Pod) says about networking, before scheduling and IPAM. */
 export interface PodTemplate {
@@ -156,8 +157,8 @@ export function readPodTemplate(
   return {
     labels: f.stringMap([...meta, 'labels']),
     annotations: f.stringMap([...meta, 'annotations']),
-    containers: containerNames,
-    ports,
+    containers: sized(containerNames),
+    ports: sized(ports),
     hostNetwork,
     nodeSelector: f.stringMap([...spec, 'nodeSelector']),
     nodeName: s.str('nodeName'),

@@ -124,3 +124,19 @@ test('trafficDistribution PreferClose sets zone hints on endpoints', () => {
     pod('a', '[{containerPort: 80}]') + svc('  trafficDistribution: PreferClose\n  ports: [{port: 80}]');
   assert.deepEqual(slicesOf(text)[0].endpoints[0].hints, { forZones: ['zone-a'] });
 });
+
+test('EndpointSlice: endpoints with the same conditions share one conditions object, with the same values as before', () => {
+  // Design note 0006, Decision 14: one object per combination (an endpoint per selected pod otherwise made one).
+  const text =
+    pod('a', '[{containerPort: 8080}]') +
+    pod('b', '[{containerPort: 8080}]') +
+    pod('c', '[{containerPort: 8080}]', ', deletionTimestamp: "2026-01-01T00:00:00Z"') +
+    svc('  ports: [{port: 80, targetPort: 8080}]');
+  const endpoints = slicesOf(text).flatMap((s) => s.endpoints);
+  const of = (name: string) => endpoints.find((e) => e.targetRef === `Pod/default/${name}`)!;
+  assert.deepEqual(of('a').conditions, { ready: true, serving: true, terminating: false });
+  assert.equal(of('a').conditions, of('b').conditions);
+  assert.deepEqual(of('c').conditions, { ready: false, serving: true, terminating: true });
+  assert.notEqual(of('a').conditions, of('c').conditions);
+  assert.ok(Object.isFrozen(of('a').conditions));
+});

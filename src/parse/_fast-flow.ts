@@ -1,5 +1,6 @@
 import { invalid, resolvePlain } from './_scalars.ts';
 import type { Positions } from './_positions.ts';
+import { sized } from '../lib/sized.ts';
 import { interned } from './_interned.ts';
 
 /**
@@ -99,7 +100,7 @@ export class FlowReader {
       out.push(value);
       i = this.space(stop);
       const c = text.charCodeAt(i);
-      if (c === RBRACKET) return { value: out, stop: i + 1 };
+      if (c === RBRACKET) return { value: sized(out), stop: i + 1 };
       if (c !== COMMA) throw giveUp; // `[a: b]`, `[a b]`, a comment, a missing `]`
       i = this.space(i + 1);
     }

@@ -1,6 +1,7 @@
 import { invalid, resolvePlain } from './_scalars.ts';
 import { Positions } from './_positions.ts';
 import { interned } from './_interned.ts';
+import { sized } from '../lib/sized.ts';
 
 /**
  * A fast reader for a document written as JSON (`kubectl get -o json`, `.json` manifests): JSON is YAML's flow
@@ -21,8 +22,9 @@ export function readJson(
   text: string,
   start: number,
   end: number,
+  positions: Positions = new Positions(),
 ): { value: Record<string, unknown>; positions: Positions } | undefined {
-  const reader = new JsonReader(text, end);
+  const reader = new JsonReader(text, end, positions);
   try {
     const root = reader.positions.add(-1, '', start);
     const value = reader.object(start, root, 1);
@@ -49,13 +51,13 @@ const LBRACE = 123;
 const RBRACE = 125;
 
 class JsonReader {
-  readonly positions = new Positions();
   /** The offset after the last value read. */
   private at = 0;
 
   constructor(
     private readonly text: string,
     private readonly end: number,
+    readonly positions: Positions,
   ) {}
 
   /** Only spaces and newlines may follow the root (YAML comments would be an error in JSON: left to the package). */
@@ -122,7 +124,7 @@ class JsonReader {
       const c = text.charCodeAt(i);
       if (c === RBRACKET) {
         this.at = i + 1;
-        return out;
+        return sized(out);
       }
       if (c !== COMMA) throw giveUp;
       i = this.skip(i + 1);

@@ -1,8 +1,9 @@
 import { invalid, resolvePlain } from './_scalars.ts';
-import { Positions } from './_positions.ts';
+import { Positions, PositionTable } from './_positions.ts';
 import { interned } from './_interned.ts';
 import { readJson } from './_fast-json.ts';
 import { FlowReader, giveUp, quotedScalar } from './_fast-flow.ts';
+import { sized } from '../lib/sized.ts';
 
 /**
  * A fast reader for the plain block YAML that generators and `kubectl get -o yaml` write: block mappings and
@@ -39,11 +40,22 @@ const STAR = 42;
 const LBRACKET = 91;
 const LBRACE = 123;
 
-/** Reads the document in `text[start, end)` (a chunk that starts at a `---` line or the file's start). */
-export function readFast(text: string, start: number, end: number): FastDocument | undefined {
+/**
+ * Reads the document in `text[start, end)` (a chunk that starts at a `---` line or the file's start); its
+ * position entries go to `table` (one per file: the documents of a file are read in turn), and none stay there
+ * when the document is given up.
+ */
+export function readFast(
+  text: string,
+  start: number,
+  end: number,
+  table: PositionTable = new PositionTable(),
+): FastDocument | undefined {
+  const positions = new Positions(table);
   try {
-    return new Reader(text, start, end).document();
+    return new Reader(text, start, end, positions).document();
   } catch (e) {
+    positions.discard();
     if (e === giveUp) return undefined;
     throw e;
   }
@@ -56,7 +68,6 @@ class Reader {
   private lineEnd = 0;
   /** Offset of the next line to read. */
   private next: number;
-  private readonly positions = new Positions();
   private readonly anchors = new Map<string, unknown>();
   private aliases = 0;
 
@@ -64,6 +75,7 @@ class Reader {
     private readonly text: string,
     start: number,
     private readonly end: number,
+    private readonly positions: Positions,
   ) {
     this.next = start;
     // Comment lines may come before the `---` that starts the document.
@@ -81,7 +93,7 @@ class Reader {
     if (this.isDash(this.content)) throw giveUp; // a sequence root: not an object, the full reader says so
     if (this.text.charCodeAt(this.content) === LBRACE) {
       // A document written as JSON (`kubectl get -o json`): its own reader, the same position entries.
-      const json = readJson(this.text, this.content, this.end);
+      const json = readJson(this.text, this.content, this.end, this.positions);
       if (!json) throw giveUp;
       return json;
     }
@@ -162,7 +174,7 @@ class Reader {
       out.push(this.inline(at, indent, this.positions.add(entry, index, at), depth + 1));
     }
     if (this.indent > indent) throw giveUp;
-    return out;
+    return sized(out);
   }
 
   /**

@@ -1,23 +1,24 @@
 import type { PathSegment } from './raw-object.ts';
 
 /**
- * The positions of one document's nodes, as `locate` needs them and no more: one entry per mapping entry (at
- * its key) and per sequence item (at the item), with its parent entry and its key or index. A mapping entry
- * stands for its value, so the entries below a value have the entry as their parent; an alias has none below
- * it (the full reader's lookup stops at an alias too). Entry 0 is the root.
- *
- * Stored in typed arrays, 12 bytes an entry (offset, parent, key code) plus the text of each mapping key: a
- * million-item sequence costs 12 MB, where three arrays of JavaScript values cost about 30 MB.
+ * The position entries of one file's documents, appended as the fast reader reads each (see `Positions`, one
+ * document's view of it): 16 bytes an entry (offset, parent, key code, subtree end) in four typed arrays shared by
+ * every document of the file, plus one string per mapping key. One table per file instead of one per document:
+ * four typed arrays, their buffers, a key array and a map per document were ~1 KB of heap each (41,000 documents at
+ * 150k pods), all of it live until the build ends and copied by the young-generation collector on the way
+ * (design note 0006, Decision 14).
  */
-export class Positions {
-  private offsets = new Int32Array(16);
-  private parents = new Int32Array(16);
+export class PositionTable {
+  offsets = new Int32Array(256);
+  parents = new Int32Array(256);
   /** A sequence item's index (≥ 0), or `-1 - i` for the mapping key `names[i]`. */
-  private codes = new Int32Array(16);
-  private readonly names: string[] = [];
-  private count = 0;
+  codes = new Int32Array(256);
+  /** Per entry, the index after its subtree; filled per document on its first lookup (`Positions.child`). */
+  ends = new Int32Array(256);
+  readonly names: string[] = [];
+  count = 0;
 
-  /** Adds an entry; returns its index. */
+  /** Adds an entry (its parent as an index of this table, -1 for a root); returns its index. */
   add(parent: number, key: PathSegment, offset: number): number {
     if (this.count === this.offsets.length) this.grow();
     const j = this.count++;
@@ -25,6 +26,12 @@ export class Positions {
     this.offsets[j] = offset;
     this.codes[j] = typeof key === 'number' && key >= 0 ? key : -1 - (this.names.push(String(key)) - 1);
     return j;
+  }
+
+  /** Drops the entries from `count` and the keys from `names` on (a document the reader gave up on). */
+  truncate(count: number, names: number): void {
+    this.count = count;
+    this.names.length = names;
   }
 
   private grow(): void {
@@ -36,23 +43,56 @@ export class Positions {
     this.offsets = twice(this.offsets);
     this.parents = twice(this.parents);
     this.codes = twice(this.codes);
+    this.ends = twice(this.ends);
+  }
+}
+
+/**
+ * The positions of one document's nodes, as `locate` needs them and no more: one entry per mapping entry (at
+ * its key) and per sequence item (at the item), with its parent entry and its key or index. A mapping entry
+ * stands for its value, so the entries below a value have the entry as their parent; an alias has none below
+ * it (the full reader's lookup stops at an alias too). Entry 0 is the root.
+ *
+ * The entries live in the file's `PositionTable` from `base` on (a document's are contiguous: documents are read
+ * one after another, and one given up is `discard`ed before the next starts).
+ */
+export class Positions {
+  private readonly base: number;
+  private readonly namesBase: number;
+  private count = 0;
+  /** Whether the table's `ends` hold this document's subtree ends (computed on the first lookup below the root). */
+  private endsReady = false;
+
+  constructor(private readonly table: PositionTable = new PositionTable()) {
+    this.base = table.count;
+    this.namesBase = table.names.length;
+  }
+
+  /** Adds an entry (`parent` an index of this document, -1 for the root); returns its index. */
+  add(parent: number, key: PathSegment, offset: number): number {
+    this.table.add(parent < 0 ? -1 : this.base + parent, key, offset);
+    return this.count++;
+  }
+
+  /** Removes this document's entries from the table (the reader gave the document up). */
+  discard(): void {
+    this.table.truncate(this.base, this.namesBase);
+    this.count = 0;
   }
 
   /** Whether entry `j`'s key matches `seg`: a mapping entry by its text, a sequence item only a numeric segment. */
   private matches(j: number, seg: PathSegment): boolean {
-    const code = this.codes[j];
+    const code = this.table.codes[this.base + j];
     if (code >= 0) return code === seg;
-    return this.names[-1 - code] === (typeof seg === 'string' ? seg : String(seg));
+    return this.table.names[-1 - code] === (typeof seg === 'string' ? seg : String(seg));
   }
 
-  /** Per entry, the index after its subtree (computed on the first lookup): siblings are skipped over. */
-  private ends: Int32Array | undefined;
   /**
    * Children of entries with many children (a List's items), by key, built on the first lookup into them: a
    * sequence's items as an array by index (4 bytes an item: a million-item flow sequence stays small), a
    * mapping's entries as a map.
    */
-  private readonly wide = new Map<number, Map<string, number> | Int32Array>();
+  private wide: Map<number, Map<string, number> | Int32Array> | undefined;
 
   /**
    * Offset of the deepest entry on `path` (the key, for mapping entries), as the full reader's lookup finds
@@ -66,32 +106,38 @@ export class Positions {
       if (found < 0) break;
       at = found;
     }
-    return this.offsets[at];
+    return this.table.offsets[this.base + at];
+  }
+
+  /** The end of entry `j`'s subtree, as an index of this document. */
+  private end(j: number): number {
+    if (!this.endsReady) this.subtreeEnds();
+    return this.table.ends[this.base + j] - this.base;
   }
 
   private child(at: number, seg: PathSegment): number {
-    const ends = (this.ends ??= this.subtreeEnds());
-    const wide = this.wide.get(at);
+    const wide = this.wide?.get(at);
     if (wide instanceof Int32Array) return typeof seg === 'number' ? (wide[seg] ?? -1) : -1;
     if (wide) return wide.get(String(seg)) ?? -1;
     let hops = 0;
     let found = -1;
-    for (let j = at + 1; j < ends[at]; j = ends[j], hops++)
+    const last = this.end(at);
+    for (let j = at + 1; j < last; j = this.end(j), hops++)
       if (found < 0 && this.matches(j, seg)) {
         found = j;
         if (hops < 32) return j;
       }
-    if (hops >= 32) this.wide.set(at, this.sequenceItems(at, hops) ?? this.byKey(at));
+    if (hops >= 32) (this.wide ??= new Map()).set(at, this.sequenceItems(at, hops) ?? this.byKey(at));
     return found;
   }
 
   /** The `count` children of `at` by index, when they are a sequence's items (keys 0, 1, 2, …). */
   private sequenceItems(at: number, count: number): Int32Array | undefined {
-    const { codes, ends } = this;
+    const { codes } = this.table;
     const items = new Int32Array(count);
     let k = 0;
-    for (let j = at + 1; j < ends![at]; j = ends![j], k++) {
-      if (codes[j] !== k) return undefined;
+    for (let j = at + 1; j < this.end(at); j = this.end(j), k++) {
+      if (codes[this.base + j] !== k) return undefined;
       items[k] = j;
     }
     return items;
@@ -99,30 +145,38 @@ export class Positions {
 
   /** The children of `at` that are mapping entries, by key text, the first of each key. */
   private byKey(at: number): Map<string, number> {
-    const { codes, ends, names } = this;
+    const { codes, names } = this.table;
     const byKey = new Map<string, number>();
-    for (let j = at + 1; j < ends![at]; j = ends![j]) {
-      const name = codes[j] < 0 ? names[-1 - codes[j]] : undefined;
+    for (let j = at + 1; j < this.end(at); j = this.end(j)) {
+      const code = codes[this.base + j];
+      const name = code < 0 ? names[-1 - code] : undefined;
       if (name !== undefined && !byKey.has(name)) byKey.set(name, j);
     }
     return byKey;
   }
 
-  private subtreeEnds(): Int32Array {
-    const { parents, count } = this;
-    const ends = new Int32Array(count);
-    for (let j = 0; j < count; j++) ends[j] = j + 1;
-    for (let j = count - 1; j > 0; j--) if (ends[j] > ends[parents[j]]) ends[parents[j]] = ends[j];
-    return ends;
+  /** Fills the table's `ends` for this document's entries (indexes of the table). */
+  private subtreeEnds(): void {
+    const { parents, ends } = this.table;
+    const first = this.base;
+    const stop = this.base + this.count;
+    for (let j = first; j < stop; j++) ends[j] = j + 1;
+    for (let j = stop - 1; j > first; j--) if (ends[j] > ends[parents[j]]) ends[parents[j]] = ends[j];
+    this.endsReady = true;
   }
 }
 
 /** Line starts of a text, for turning offsets into 1-based line and column (as the yaml package's LineCounter). */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  /** Counted first, then filled: one typed array off the heap (960k lines at 150k pods), not a growing array. */
+  private readonly starts: Int32Array;
 
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    let lines = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+    this.starts = new Int32Array(lines);
+    let line = 1;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts[line++] = i + 1;
   }
 
   /** The 0-based line of an offset. */

@@ -9,7 +9,7 @@ import { readFast } from './_fast-yaml.ts';
 import { resolveBySchema, resolvePlain } from './_scalars.ts';
 import { documentChunks, splitDocuments } from './_yaml-limits.ts';
 import { generateBodies } from '../../bench/generate.ts';
-import type { ManifestText } from './index.ts';
+import { parseManifests, type ManifestText } from './index.ts';
 
 /** Both readers give the same objects, sources, positions of every field and diagnostics. */
 function assertSame(inputs: ManifestText[], label: string): void {
@@ -404,4 +404,32 @@ test('fast reader: a long flow sequence is read in linear time (doubling its ite
   }
   t.diagnostic(`200k items: ${small} µs, 400k items: ${large} µs`);
   assert.ok(large <= small * 3.5, `200k items: ${small} µs, 400k items: ${large} µs`);
+});
+
+test('fast reader: documents given up part-way leave no position entries in the file’s table (one table per file)', () => {
+  // Each given-up document adds entries before the reader gives up: a block scalar, a tag, a JSON document with
+  // a tab in a string, a flow collection it leaves to the package. The documents after them must still point
+  // at their own keys, and the given-up documents (read by the package) at theirs.
+  const fast = (n: number) =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${n}\n  labels:\n    app: a${n}\ndata:\n  k: v${n}\n  list:\n    - x\n    - name: z\n`;
+  const text = [
+    fast(0),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b1\ndata:\n  a: 1\n  script: |\n    echo hi\n`,
+    fast(2),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b3\n  labels:\n    x: !tag y\n`,
+    `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "b4", "labels": {"a": "b\tc"}}}\n`,
+    fast(5),
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b6\ndata:\n  a: [x, {y: [1, &z 2]}]\n`,
+    fast(7),
+  ].join('---\n');
+  const chunks = documentChunks(text);
+  assert.deepEqual(
+    chunks.map((c) => readFast(text, c.start, c.end) !== undefined),
+    [true, false, true, false, false, true, false, true],
+  );
+  // Not read whole by the package (a syntax error in a given-up document would make it so): the fast path's own.
+  assert.ok(
+    !parseManifests([{ file: 'mixed.yaml', text }]).diagnostics.some((d) => d.code === 'yaml-syntax'),
+  );
+  assertSame([{ file: 'mixed.yaml', text }], 'mixed');
 });

@@ -13,7 +13,7 @@ import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
 import { formatPath, type PathSegment, type RawObject } from './raw-object.ts';
 import { kubectlScalars } from './_scalars.ts';
 import { readFast } from './_fast-yaml.ts';
-import { LineIndex } from './_positions.ts';
+import { LineIndex, PositionTable, type Positions } from './_positions.ts';
 import {
   documentChunks,
   depthMessage,
@@ -65,10 +65,11 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
   const found: RawObject[] = [];
   const problems: Diagnostic[] = [];
   let lines: LineIndex | undefined;
+  const table = new PositionTable();
   const chunks = documentChunks(input.text);
   for (let doc = 0; doc < chunks.length; doc++) {
     const chunk = chunks[doc];
-    const fast = readFast(input.text, chunk.start, chunk.end);
+    const fast = readFast(input.text, chunk.start, chunk.end, table);
     if (!fast) {
       const before = problems.length;
       const part = { text: input.text.slice(chunk.start, chunk.end), line: chunk.line, doc };
@@ -81,23 +82,16 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
     }
     if (!fast.value) continue; // an empty document, as kubectl skips it
     lines ??= new LineIndex(input.text);
-    const index = lines;
-    const at = (offset: number | undefined, path?: string): SourceRef => {
-      const o = offset ?? 0;
-      // Searched from the document's first line: its fields are a few lines below it (design note 0006).
-      const line = index.lineFrom(o, chunk.line);
-      return {
-        file: input.file,
-        doc,
-        line: line + 1,
-        column: o - index.startOf(line) + 1,
-        origin: undefined,
-        path,
-      };
+    const where: FastDocumentAt = {
+      file: input.file,
+      doc,
+      line: chunk.line,
+      lines,
+      positions: fast.positions,
     };
     // No recursion check here: the fast reader resolves an alias only to a node already closed and gives up on
     // an anchored node that holds an alias, so what it reads cannot contain itself.
-    emit(fast.value, at, (path) => fast.positions.offsetOf(path), found, problems);
+    emit(fast.value, (body, prefix) => new FastObject(body, where, prefix), found, problems);
   }
   for (const o of found) objects.push(o);
   for (const d of problems) diagnostics.push(d);
@@ -255,7 +249,12 @@ function parseStream(input: ManifestText, part: Part, objects: RawObject[], diag
       return refuse(valueProblem(root, e));
     }
     if (refuseRecursive(body, at, (path) => findOffset(root, path), diagnostics)) return;
-    emit(body, at, (path) => findOffset(root, path), objects, diagnostics);
+    emit(
+      body,
+      located(at, (path) => findOffset(root, path)),
+      objects,
+      diagnostics,
+    );
   });
 }
 
@@ -315,43 +314,92 @@ function refuseRecursive(
   return true;
 }
 
+/** A raw object of `body`, whose paths are located under `prefix` (`['items', i]` for a List's item). */
+type MakeObject = (body: Record<string, unknown>, prefix: readonly PathSegment[]) => RawObject;
+
 /**
  * One document's objects: the document itself, or each item of a `List`, each with `locate` over the
- * document's positions (`offsetOf` a path from the document's root).
+ * document's positions (`make` a raw object of a body under a path from the document's root).
  */
 function emit(
   body: Record<string, unknown>,
-  at: (offset: number | undefined, path?: string) => SourceRef,
-  offsetOf: (path: readonly PathSegment[]) => number | undefined,
+  make: MakeObject,
   objects: RawObject[],
   diagnostics: Diagnostic[],
 ): void {
-  const locate = (prefix: readonly PathSegment[]) => (path: readonly PathSegment[]) =>
-    at(offsetOf(prefix.length ? [...prefix, ...path] : path), formatPath(path));
   const listKind = typeof body.kind === 'string' && body.kind.endsWith('List') ? body.kind : undefined;
   if (listKind && Array.isArray(body.items)) {
     const itemKind = listKind === 'List' ? undefined : listKind.slice(0, -'List'.length);
     body.items.forEach((item, i) => {
-      const loc = locate(['items', i]);
       if (item === null || typeof item !== 'object' || Array.isArray(item)) {
         diagnostics.push({
           code: 'not-an-object',
           severity: 'error',
           message: `items[${i}] of a List is not an object`,
-          source: loc([]),
+          source: make({}, ['items', i]).source,
         });
         return;
       }
-      objects.push({
-        body: typedItem(item as Record<string, unknown>, itemKind, body.apiVersion),
-        source: loc([]),
-        locate: loc,
-      });
+      objects.push(make(typedItem(item as Record<string, unknown>, itemKind, body.apiVersion), ['items', i]));
     });
     return;
   }
-  const loc = locate([]);
-  objects.push({ body, source: loc([]), locate: loc });
+  objects.push(make(body, noPrefix));
+}
+
+const noPrefix: readonly PathSegment[] = [];
+
+/** Raw objects located through `offsetOf` a path from the document's root and `at` an offset (closures). */
+function located(
+  at: (offset: number | undefined, path?: string) => SourceRef,
+  offsetOf: (path: readonly PathSegment[]) => number | undefined,
+): MakeObject {
+  return (body, prefix) => {
+    const locate = (path: readonly PathSegment[]) =>
+      at(offsetOf(prefix.length ? [...prefix, ...path] : path), formatPath(path));
+    return { body, source: locate([]), locate };
+  };
+}
+
+/** Where a document the fast reader read sits: its file, index, first line (0-based) and position entries. */
+interface FastDocumentAt {
+  readonly file: string;
+  readonly doc: number;
+  readonly line: number;
+  readonly lines: LineIndex;
+  readonly positions: Positions;
+}
+
+/**
+ * A raw object the fast reader read: `locate` is a method over the document's position entries, not closures made
+ * per document (three closures and their contexts per object, live until the build ends: design note 0006,
+ * Decision 14). Its sources are the ones the closures made, field for field and in the same key order.
+ */
+class FastObject implements RawObject {
+  readonly source: SourceRef;
+
+  constructor(
+    readonly body: Record<string, unknown>,
+    private readonly where: FastDocumentAt,
+    private readonly prefix: readonly PathSegment[],
+  ) {
+    this.source = this.locate([]);
+  }
+
+  locate(path: readonly PathSegment[]): SourceRef {
+    const { where, prefix } = this;
+    const o = where.positions.offsetOf(prefix.length ? [...prefix, ...path] : path) ?? 0;
+    // Searched from the document's first line: its fields are a few lines below it (design note 0006).
+    const line = where.lines.lineFrom(o, where.line);
+    return {
+      file: where.file,
+      doc: where.doc,
+      line: line + 1,
+      column: o - where.lines.startOf(line) + 1,
+      origin: undefined,
+      path: formatPath(path),
+    };
+  }
 }
 
 /**
