@@ -20,6 +20,8 @@ import type { Condition, RouteStatus } from './_conditions.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
+import { listenerNotProgrammedNote } from './_not-programmed.ts';
+import { regexPrecedenceNote } from './_regex-precedence.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
 import { portHostLookup, type HostRoutes } from './_port-hosts.ts';
 import { firstMatch, indexMatchGroup, type MatchGroup } from './_path-index.ts';
@@ -254,7 +256,6 @@ export function compileGatewayRouter(
       const notes = [
         `listener ${listenerLabel(l)} (${l.protocol} ${l.port}${l.hostname ? ` ${l.hostname}` : ''})`,
       ];
-      const programmed = analysis.listenerStatus.get(l)?.conditions.find((c) => c.type === 'Programmed');
       const fv = frontendValidationOf(gateway, l);
       if (fv)
         notes.push(
@@ -263,10 +264,11 @@ export function compileGatewayRouter(
             : `client certificate requested (spec.tls.frontend, AllowInsecureFallback; trust anchors ${caNames(fv, gateway)}): a client without a valid one is admitted too, and authorizing it is left to the backend`,
         );
       if (notAccepted) notes.push(notAccepted);
-      if (programmed?.status !== 'True')
-        notes.push(
-          `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`,
-        );
+      const notServed = listenerNotProgrammedNote(
+        analysis.listenerStatus.get(l),
+        '; what follows is the routing it would apply once the listener is fixed',
+      );
+      if (notServed) notes.push(notServed);
       return [t, notes] as const;
     }),
   );
@@ -350,13 +352,21 @@ export function compileGatewayRouter(
           ],
         };
       let winner: Entry | undefined;
-      if (!explain) for (const g of groups) if ((winner = firstMatch(g, req))) break;
+      let winnerGroup: MatchGroup<Entry> | undefined;
+      if (!explain)
+        for (const g of groups) {
+          winner = firstMatch(g, req);
+          if (winner) {
+            winnerGroup = g;
+            break;
+          }
+        }
       // Explaining walks every match to say why each one lost; the winner is the first that matches, as above.
       if (explain)
         for (const g of groups)
           for (const e of g.entries) {
             const why = matchFailure(e.match, req, true);
-            if (!why && !winner) winner = e;
+            if (!why && !winner) [winner, winnerGroup] = [e, g];
             else
               lost.push({
                 object: e.route.key,
@@ -369,6 +379,8 @@ export function compileGatewayRouter(
       if (!winner)
         return explain || hostNotesPossible ? unmatched(table, lost, host) : unmatchedOf.get(table)!;
       const notes = [...listenerNotes.get(table)!];
+      const regexRival = regexPrecedenceNote(winnerGroup!, winner, req);
+      if (regexRival) notes.push(regexRival);
       return decide(
         winner,
         req,

@@ -25,6 +25,7 @@ import {
   analyzeGateways,
   caBundle,
   caBundleProblem,
+  certificateRefNotPermitted,
   compileGatewayRouter,
   compileL4Router,
   frontendTrustAnchors,
@@ -358,13 +359,14 @@ export function compileRouter(
     );
     const l = ls.sort((a, b) => (b.hostname?.length ?? 0) - (a.hostname?.length ?? 0))[0];
     const ref = l?.tls?.certificateRefs[0];
-    return ref
-      ? {
-          namespace: ref.namespace ?? l.set?.namespace ?? gw.namespace,
-          name: ref.name,
-          from: `${l.set?.key ?? gw.key} listener ${l.name}`,
-        }
-      : undefined;
+    if (!ref) return undefined;
+    const namespace = ref.namespace ?? l.set?.namespace ?? gw.namespace;
+    return {
+      namespace,
+      name: ref.name,
+      from: `${l.set?.key ?? gw.key} listener ${l.name}`,
+      notPermitted: certificateRefNotPermitted(routing.referenceGrants, l, gw, { namespace, name: ref.name }),
+    };
   };
   const routerOf = finish(
     (r, e) => router.route(r, e),
