@@ -66,7 +66,20 @@ export function evaluateSide(
   const pod = subject.pod;
   const destination = direction === 'Ingress' ? subject.pod : peer.pod;
   const hostNote = peer.hostPod ? [notes.hostNetwork] : [];
-  const admin = engine.admin.decide('admin', direction, subject, peer, ctx.port, ctx.protocol, destination);
+  const unmodeled: string[] = [];
+  const admin = engine.admin.decide(
+    'admin',
+    direction,
+    subject,
+    peer,
+    ctx.port,
+    ctx.protocol,
+    destination,
+    unmodeled,
+  );
+  // An admin rule kubetwin cannot match (domainNames) may decide instead: the verdict is not an answer.
+  for (const u of unmodeled)
+    ctx.warnings?.push(`${u} is not modeled by kubetwin and may change this verdict`);
   if (admin && admin.action !== 'Pass')
     return { ...base, allowed: admin.action === 'Allow', reason: 'admin', match: admin, notes: hostNote };
   const passNote = admin

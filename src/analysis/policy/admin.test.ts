@@ -111,3 +111,29 @@ test('rule cluster-network-policy: v1alpha2 tiers, Accept, protocols with destin
     `z/c -> x/a 80/TCP allow\nz/c -> x/a 81/SCTP allow\nz/c -> x/a 81/TCP deny\ny/a -> z/a 81/UDP deny\ny/a -> z/a 81/TCP allow`,
   );
 });
+
+test('rule admin-domain-names-unmodeled: an egress domainNames peer is read, never matched, and makes a verdict to an outside address unknown', async () => {
+  const { reach } = await import('../reach/index.ts');
+  const fqdn = anp(
+    'allow-example',
+    10,
+    `${subjectX}\n  egress: [{name: example, action: Allow, to: [{domainNames: ["*.example.com"]}]}]`,
+  );
+  const denyOut = banp(
+    `  subject: {namespaces: {}}\n  egress: [{name: deny-out, action: Deny, to: [{networks: ["0.0.0.0/0"]}]}]`,
+  );
+  const e = engineFor(e2eTopology(`${fqdn}\n---\n${denyOut}`));
+  const out = reach(e, { from: 'x/a', to: 'ip:203.0.113.7', port: 443, protocol: 'TCP' });
+  assert.equal(out.outcome, 'denied', 'the baseline Deny is what the modeled rules say');
+  assert.equal(out.verdict, 'unknown');
+  assert.ok(
+    out.unknownReasons.some((r) =>
+      r.startsWith(
+        'AdminNetworkPolicy/allow-example egress[0].to[0].domainNames (*.example.com) is not modeled',
+      ),
+    ),
+    out.unknownReasons.join('\n'),
+  );
+  // Pod-to-pod traffic is never a domainNames match: that verdict stays certain.
+  assert.equal(reach(e, { from: 'x/a', to: 'y/a', port: 80, protocol: 'TCP' }).verdict, 'denied');
+});

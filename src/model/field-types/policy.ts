@@ -76,6 +76,8 @@ export const policyFields: readonly KindFields[] = [
       metadata.annotations map
       metadata.labels map
       spec.egress list
+      spec.egress.*.to.*.domainNames list
+      spec.egress.*.to.*.domainNames.* string
       spec.egress.*.ports.*.portNumber.port integer port
       spec.ingress list
       spec.ingress.*.action string
