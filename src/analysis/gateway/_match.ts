@@ -99,8 +99,14 @@ export function describeMatch(m: RouteMatch): string {
   if (m.grpcMethod) parts.push(`gRPC method ${m.grpcMethod}`);
   else if (m.path) parts.push(`${m.path.type} ${m.path.value}`);
   if (m.method) parts.push(`method ${m.method}`);
-  for (const h of m.headers) parts.push(`header ${h.name}${h.type === 'Exact' ? '=' : '~'}${h.value}`);
-  for (const q of m.queryParams) parts.push(`query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}`);
+  // An entry that repeats an earlier name is shown as written and marked: the spec ignores it.
+  const { headers, queryParams } = effectiveMatches(m);
+  const ignored = (counted: readonly unknown[], x: unknown) =>
+    counted.includes(x) ? '' : ' (ignored: repeats a name)';
+  for (const h of m.headers)
+    parts.push(`header ${h.name}${h.type === 'Exact' ? '=' : '~'}${h.value}${ignored(headers, h)}`);
+  for (const q of m.queryParams)
+    parts.push(`query ${q.name}${q.type === 'Exact' ? '=' : '~'}${q.value}${ignored(queryParams, q)}`);
   return parts.join(', ');
 }
 
