@@ -139,3 +139,38 @@ test('rule admin-domain-names-unmodeled: an egress domainNames peer is read, nev
   const pods = reach(e, { from: 'x/a', to: 'y/a', port: 80, protocol: 'TCP' });
   assert.equal(typeof pods === 'string' ? pods : pods.verdict, 'denied');
 });
+
+test("rule admin-own-node-deny-unknown: an admin Deny that selects the pod's own node makes that egress unknown, not an exempt ALLOWED", async () => {
+  const { reach } = await import('../reach/index.ts');
+  const yaml = `apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status: {addresses: [{type: InternalIP, address: 172.18.0.2}]}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2}
+status: {addresses: [{type: InternalIP, address: 172.18.0.3}]}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: x, labels: {ns: x}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x}
+spec: {nodeName: n2, containers: [{name: c, image: i}]}
+---
+${anp('no-nodes', 10, `${subjectX}\n  egress: [{name: deny-nodes, action: Deny, to: [{nodes: {}}]}]`)}`;
+  const e = engineFor(yaml);
+  const own = reach(e, { from: 'x/a', to: 'ip:172.18.0.3', port: 10250, protocol: 'TCP' });
+  if (typeof own === 'string') throw new Error(own);
+  assert.equal(own.outcome, 'allowed', "NetworkPolicy's own-node exemption is what kubetwin applies");
+  assert.equal(own.verdict, 'unknown');
+  assert.match(
+    own.unknownReasons.join('\n'),
+    /AdminNetworkPolicy\/no-nodes egress\[0\] \(a Deny that selects the pod's own node/,
+  );
+  const other = reach(e, { from: 'x/a', to: 'ip:172.18.0.2', port: 10250, protocol: 'TCP' });
+  assert.equal(typeof other === 'string' ? other : other.verdict, 'denied');
+});
