@@ -20,7 +20,7 @@ const prefixModifier = (f: RouteFilter) =>
 export function checkRuleCel(
   f: FieldReader,
   at: PathSegment[],
-  rule: Pick<RouteRule, 'matches' | 'filters' | 'backendRefs'>,
+  rule: Pick<RouteRule, 'matches' | 'filters' | 'backendRefs' | 'timeouts'>,
   refuse: string,
 ): void {
   const fail = (path: PathSegment[], message: string) =>
@@ -35,6 +35,7 @@ export function checkRuleCel(
       [...at, 'filters', redirect],
       'a RequestRedirect filter must not be used together with backendRefs (the API server refuses the route)',
     );
+  checkTimeouts(rule.timeouts, [...at, 'timeouts'], fail);
   const onePrefix = rule.matches.length === 1 && rule.matches[0].path?.type === 'PathPrefix';
   const lists: [readonly RouteFilter[], PathSegment[]][] = [
     [rule.filters, [...at, 'filters']],
@@ -70,4 +71,34 @@ function checkFilterList(
     if (where.length > 1)
       fail([...at, where[1]], `the ${type} filter cannot be repeated (the API server refuses the route)`);
   }
+}
+
+/**
+ * A Gateway API Duration (GEP-2257: one to four `<number><unit>` parts, units h, m, s, ms) in milliseconds, or
+ * undefined when it is not one. https://gateway-api.sigs.k8s.io/geps/gep-2257/
+ */
+export function gatewayDurationMs(text: string | undefined): number | undefined {
+  if (text === undefined || !/^([0-9]{1,5}(h|m|s|ms)){1,4}$/.test(text)) return undefined;
+  const unit: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1 };
+  let ms = 0;
+  for (const [, n, u] of text.matchAll(/([0-9]+)(ms|h|m|s)/g)) ms += Number(n) * unit[u];
+  return ms;
+}
+
+/**
+ * HTTPRouteTimeouts' CEL rule: "backendRequest timeout cannot be longer than request timeout" (a request timeout
+ * of 0s disables it and is exempt). https://gateway-api.sigs.k8s.io/reference/spec/#httproutetimeouts
+ */
+function checkTimeouts(
+  t: RouteRule['timeouts'],
+  at: PathSegment[],
+  fail: (path: PathSegment[], message: string) => void,
+): void {
+  const request = gatewayDurationMs(t?.request);
+  const backend = gatewayDurationMs(t?.backendRequest);
+  if (request === undefined || backend === undefined || request === 0 || backend <= request) return;
+  fail(
+    [...at, 'backendRequest'],
+    `backendRequest timeout ${t!.backendRequest} cannot be longer than request timeout ${t!.request} (the API server refuses the route)`,
+  );
 }

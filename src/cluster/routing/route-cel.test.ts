@@ -79,3 +79,22 @@ test('rule httproute-replace-prefix-one-pathprefix: ReplacePrefixMatch needs exa
   );
   assert.equal(ok.model.routing?.routes.length, 1);
 });
+
+test('rule httproute-backendrequest-within-request: a backendRequest timeout longer than the request timeout is refused', () => {
+  refused(
+    `  - timeouts: {request: 10s, backendRequest: 1m}
+    backendRefs: [{name: web, port: 80}]`,
+    /backendRequest timeout 1m cannot be longer than request timeout 10s/,
+    'spec.rules[0].timeouts.backendRequest',
+  );
+  for (const t of [
+    '{request: 0s, backendRequest: 1m}',
+    '{request: 1m, backendRequest: 500ms}',
+    '{request: 1h, backendRequest: 1m30s}',
+  ])
+    assert.equal(
+      build(`  - timeouts: ${t}\n    backendRefs: [{name: web, port: 80}]`).model.routing?.routes.length,
+      1,
+      t,
+    );
+});
