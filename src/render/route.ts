@@ -36,7 +36,12 @@ export function renderRoute(r: RouteResult): string {
   ];
   if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
   else if (d.preflight) lines.push(`=> ${d.status} CORS preflight answered by the gateway`);
-  else if (d.status === 0) lines.push('=> no HTTP response (the TLS handshake fails)');
+  else if (d.status === 0)
+    lines.push(
+      r.certificate?.status === 'passthrough'
+        ? '=> no HTTP response from the gateway (TLS passthrough: the stream goes to a TLSRoute backend)'
+        : '=> no HTTP response (the TLS handshake fails)',
+    );
   else if (d.status === 200) {
     const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
     const total = usable.reduce((s, b) => s + b.weight, 0);

@@ -351,6 +351,13 @@ export function compileGatewayRouter(
             `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
         };
+      // A TLS listener takes the handshake for its hostname: HTTPRoutes do not run there (TLSRoutes do).
+      if (table.listener.protocol === 'TLS')
+        return {
+          status: 0,
+          ...empty(),
+          notes: [...listenerNotes.get(table)!, tlsListenerNote(table.listener, host, req.port)],
+        };
       let winner: Entry | undefined;
       let winnerGroup: MatchGroup<Entry> | undefined;
       if (!explain)
@@ -577,4 +584,15 @@ function decide(
   if (timeouts) decision.timeouts = timeouts;
   if (retry) decision.retry = retry;
   return decision;
+}
+
+/**
+ * An HTTPS request whose SNI a `TLS` listener takes (the most specific hostname on the port wins the handshake):
+ * with `Passthrough` the gateway forwards the encrypted stream unread, with `Terminate` it ends TLS and forwards
+ * the bytes; either way a TLSRoute, not an HTTPRoute, picks the backend, and the gateway sends no HTTP answer.
+ * https://gateway-api.sigs.k8s.io/guides/tls/ (listener modes), https://gateway-api.sigs.k8s.io/reference/spec/#tlsroute
+ */
+function tlsListenerNote(l: Listener, host: string, port: number): string {
+  const mode = l.tls?.mode ?? 'Terminate';
+  return `SNI ${host} reaches listener ${listenerLabel(l)} (TLS ${mode}): ${mode === 'Passthrough' ? 'the gateway forwards the encrypted stream without reading it (the backend presents its own certificate)' : 'the gateway ends TLS and forwards the bytes without reading HTTP'}, so no HTTPRoute applies and the gateway sends no HTTP answer; its TLSRoute decides: kubetwin route tls://${host}${port === 443 ? '' : `:${port}`}`;
 }
