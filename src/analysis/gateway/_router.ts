@@ -22,6 +22,7 @@ import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
 import { listenerNotProgrammedNote } from './_not-programmed.ts';
 import { regexPrecedenceNote } from './_regex-precedence.ts';
+import { repeatedQueryNote } from './_repeated-query.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
 import { portHostLookup, type HostRoutes } from './_port-hosts.ts';
 import { firstMatch, indexMatchGroup, type MatchGroup } from './_path-index.ts';
@@ -388,6 +389,8 @@ export function compileGatewayRouter(
       const notes = [...listenerNotes.get(table)!];
       const regexRival = regexPrecedenceNote(winnerGroup!, winner, req);
       if (regexRival) notes.push(regexRival);
+      const repeated = repeatedQueryNote(winnerGroup!, req);
+      if (repeated) notes.push(repeated);
       return decide(
         winner,
         req,

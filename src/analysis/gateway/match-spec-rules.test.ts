@@ -66,3 +66,18 @@ test('PathMatchType RegularExpression: a regex winner with no other match of the
   assert.equal(d.winner?.at, 'rules[1].matches[0]');
   assert.ok(!d.notes.some((n) => n.startsWith('unknown: ')), d.notes.join('\n'));
 });
+
+test('HTTPQueryParamMatch: a request that repeats a tested query parameter is matched on its first value and says unknown', () => {
+  const yaml = cluster(`  - matches: [{queryParams: [{name: v, value: "1"}]}]
+    backendRefs: [{name: v1, port: 80}]
+`);
+  const d = explainViaGateway(yaml, 'http://shop.example.com/?v=1&v=2');
+  assert.equal(d.winner?.at, 'rules[1].matches[0]');
+  assert.match(
+    d.notes.find((n) => n.startsWith('unknown: ')) ?? '',
+    /repeats query parameter v, which a match tests/,
+  );
+  assert.ok(
+    !explainViaGateway(yaml, 'http://shop.example.com/?w=1&w=2').notes.some((n) => n.startsWith('unknown: ')),
+  );
+});
