@@ -141,8 +141,9 @@ function readRule(
   const peers: AdminPeer[] = f.list([...at, peerField]).map((_, i) => {
     const p: PathSegment[] = [...at, peerField, i];
     const networks = f.list([...p, 'networks']).map((_, j) => f.str([...p, 'networks', j]) ?? '');
+    // domainNames is an AdminNetworkPolicy (and Admin-tier ClusterNetworkPolicy) egress peer; the baseline has none.
     const domainNames =
-      dir === 'egress'
+      dir === 'egress' && tier === 'Admin'
         ? f.list([...p, 'domainNames']).map((_, j) => f.str([...p, 'domainNames', j]) ?? '')
         : [];
     const peer = {
