@@ -1,5 +1,6 @@
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
 import { compileRouter, parseVia, routeSplit, type Router } from '../route/index.ts';
+import { listenerNotServed } from '../gateway/index.ts';
 import type { AssertContext, EntryHandler, EntryProblem, Outcome } from './types.ts';
 import { parseSplit, sameSplit, splitAsExpected } from './_route-split.ts';
 import { evaluateMeshRoute, isIstioGatewayVia, parseMeshRoute, type MeshRouteEntry } from './_route-mesh.ts';
@@ -154,7 +155,10 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
     compileRouter(ctx.model, { via: parseVia(entry.via) as Exclude<ReturnType<typeof parseVia>, string> }),
   );
   if (typeof router === 'string') return { passed: false, actual: { error: router }, message: router };
+  // The routing decision is judged; the notes of the full answer `kubetwin route` gives name what kubetwin does not
+  // model (another router for the host, an undecidable rule) and a listener that is not served.
   const d: RouteDecision = router.decide(entry.request);
+  const notes = router.explain(entry.request).decision.notes;
   const usable = d.status === 200 ? d.backends.filter((b) => !b.problem && b.weight > 0) : [];
   const one = usable.length === 1 ? usable[0] : undefined;
   const split = routeSplit(d.backends);
@@ -205,6 +209,19 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
     ...(d.winner ? [`won: ${d.winner.object} ${d.winner.at} (${d.winner.match})`] : []),
     ...d.notes.map((n) => `note: ${n}`),
   ];
+  // A listener that is not programmed serves nothing, whatever its routes say: never a pass.
+  const off = listenerNotServed(notes);
+  if (off) wrong.unshift(off);
+  // An answer that objects or fields kubetwin does not model may change is never a pass either (as `route` exits 1).
+  const unknown = notes.filter((n) => n.startsWith('unknown: ')).map((n) => n.slice('unknown: '.length));
+  if (!wrong.length && unknown.length)
+    return {
+      passed: false,
+      unknown: true,
+      actual,
+      message: `unknown: ${unknown.join('; ')} (the objects kubetwin models say ${summary}, as expected)`,
+      details,
+    };
   if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected`, details };
   return { passed: false, actual, message: wrong.join('; '), details };
 }
