@@ -141,19 +141,26 @@ function readRule(
   const peers: AdminPeer[] = f.list([...at, peerField]).map((_, i) => {
     const p: PathSegment[] = [...at, peerField, i];
     const networks = f.list([...p, 'networks']).map((_, j) => f.str([...p, 'networks', j]) ?? '');
+    // domainNames is an AdminNetworkPolicy (and Admin-tier ClusterNetworkPolicy) egress peer; the baseline has none.
+    const domainNames =
+      dir === 'egress' && tier === 'Admin'
+        ? f.list([...p, 'domainNames']).map((_, j) => f.str([...p, 'domainNames', j]) ?? '')
+        : [];
     const peer = {
       namespaces: sel(env, [...p, 'namespaces']),
       pods: pods(env, [...p, 'pods']),
       nodes: sel(env, [...p, 'nodes']),
       ...(networks.length ? { networks } : {}),
+      ...(domainNames.length ? { domainNames } : {}),
       source: env.raw.locate(p),
     };
-    if (!peer.namespaces && !peer.pods && !peer.nodes && !networks.length && !f.invalid)
+    const some = peer.namespaces || peer.pods || peer.nodes || networks.length || domainNames.length;
+    if (!some && !f.invalid)
       f.report(
         'invalid-peer',
         'error',
         p,
-        `${dir}[${index}].${peerField}[${i}] selects nothing: a peer must set exactly one of namespaces, pods${dir === 'egress' ? ', nodes or networks' : ''}`,
+        `${dir}[${index}].${peerField}[${i}] selects nothing: a peer must set exactly one of namespaces, pods${dir === 'egress' ? ', nodes, networks or domainNames' : ''}`,
         'The API server refuses an empty peer; write namespaces: {} for every namespace.',
       );
     return peer;

@@ -23,6 +23,12 @@ export interface AdminPeer {
   readonly nodes?: Selector;
   /** Egress only: CIDRs. */
   readonly networks?: readonly string[];
+  /**
+   * Egress only, Allow rules only (AdminNetworkPolicy v1alpha1, experimental): FQDNs and `*.` wildcards, matched by
+   * the implementation from DNS answers. Not modeled: kubetwin resolves no public name, so a verdict to an
+   * address outside the cluster that such a rule reaches says unknown.
+   */
+  readonly domainNames?: readonly string[];
   readonly source?: SourceRef;
 }
 

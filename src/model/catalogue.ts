@@ -669,6 +669,12 @@ export function unmodeledTrafficKind(
 
 export const fields: readonly FieldSupport[] = [
   {
+    kind: 'AdminNetworkPolicy',
+    path: 'spec.egress.*.to.*.domainNames',
+    level: 'partial',
+    note: 'read, never matched: kubetwin resolves no public name, so reach, trace and test say unknown for a connection to an address outside the cluster that reaches such an Allow rule',
+  },
+  {
     kind: 'PodSpec',
     path: 'affinity',
     level: 'ignored',

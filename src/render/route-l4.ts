@@ -1,4 +1,5 @@
 import type { L4Result } from '../analysis/route/index.ts';
+import { weightShare } from './_weight-share.ts';
 
 /** `kubetwin route tls://… | tcp://… | udp://…` in words: verdict, listener, route, backends, notes, lost. */
 export function renderConnection(r: L4Result): string {
@@ -9,17 +10,16 @@ export function renderConnection(r: L4Result): string {
   ];
   if (d.refused) lines.push(`=> refused: ${d.refused}`);
   const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
-  const total = usable.reduce((s, b) => s + b.weight, 0);
   if (!d.refused)
     lines.push(
       `=> ${usable.length === 1 ? `Service ${usable[0].namespace}/${usable[0].name}:${usable[0].port}` : `${usable.length} weighted backends`}${d.tlsMode ? ` (TLS ${d.tlsMode})` : ''}`,
     );
   d.backends.forEach((b, i) => {
-    const share =
-      !b.problem && b.weight > 0 && total ? ` ${Math.round((b.weight / total) * 1000) / 10}%` : '';
+    const share = weightShare(d.backends, i);
     const eps = r.endpoints[i] ?? [];
+    const invalid = b.problem && share && !d.refused ? ' (this share of connections is rejected)' : '';
     lines.push(
-      `   Service ${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (connections fail)'}`}`,
+      `   Service ${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}${invalid}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (connections fail)'}`}`,
     );
   });
   if (d.winner) lines.push(`matched: ${d.winner.object} ${d.winner.at} (${d.winner.match})`);

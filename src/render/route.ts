@@ -1,4 +1,5 @@
 import { routeSplit, unknownLines, type RouteResult } from '../analysis/route/index.ts';
+import { weightShare } from './_weight-share.ts';
 import type { DecisionBackend, HeaderModifier } from '../model/routing.ts';
 
 const backendName = (b: DecisionBackend) =>
@@ -36,18 +37,23 @@ export function renderRoute(r: RouteResult): string {
   ];
   if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
   else if (d.preflight) lines.push(`=> ${d.status} CORS preflight answered by the gateway`);
-  else if (d.status === 0) lines.push('=> no HTTP response (the TLS handshake fails)');
+  else if (d.status === 0)
+    lines.push(
+      r.certificate?.status === 'passthrough'
+        ? '=> no HTTP response from the gateway (TLS passthrough: the stream goes to a TLSRoute backend)'
+        : '=> no HTTP response (the TLS handshake fails)',
+    );
   else if (d.status === 200) {
     const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
-    const total = usable.reduce((s, b) => s + b.weight, 0);
     lines.push(
       `=> ${usable.length === 1 ? `Service ${backendName(usable[0])}` : `${usable.length} weighted backends`}`,
     );
     d.backends.forEach((b, i) => {
-      const share = !b.problem && b.weight > 0 ? ` ${Math.round((b.weight / total) * 1000) / 10}%` : '';
+      const share = weightShare(d.backends, i);
       const eps = r.endpoints[i] ?? [];
+      const invalid = b.problem && share ? ' (this share gets 500)' : '';
       lines.push(
-        `   Service ${backendName(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`,
+        `   Service ${backendName(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}${invalid}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`,
       );
       if (b.tls && !b.problem)
         lines.push(

@@ -11,6 +11,7 @@ import { gatewayHostMatch, hostScore } from './_hostnames.ts';
 import type { Attachment, GatewayAnalysis } from './_status.ts';
 import { toBackend } from './_router.ts';
 import { listenerLabel } from './_listener.ts';
+import { listenerNotProgrammedNote } from './_not-programmed.ts';
 import type { checkBackendRef } from './_refs.ts';
 
 export interface L4Router {
@@ -103,13 +104,8 @@ export function compileL4Router(
       const notes = [
         `listener ${listenerLabel(listener)} (${listener.protocol} ${listener.port}${listener.hostname ? ` ${listener.hostname}` : ''})`,
       ];
-      const programmed = analysis.listenerStatus
-        .get(listener)
-        ?.conditions.find((c) => c.type === 'Programmed');
-      if (programmed?.status !== 'True')
-        notes.push(
-          `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener`,
-        );
+      const notServed = listenerNotProgrammedNote(analysis.listenerStatus.get(listener));
+      if (notServed) notes.push(notServed);
       const tlsMode = listener.protocol === 'TLS' ? (listener.tls?.mode ?? 'Terminate') : undefined;
       const ix = indexes.get(listener);
       const winners = ix ? matching(ix, req.protocol === 'tls' ? sni : undefined) : [];

@@ -1,10 +1,31 @@
-import type { Gateway, Listener } from '../../model/routing.ts';
+import type { Gateway, Listener, ReferenceGrant } from '../../model/routing.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { cond, type Condition } from './_conditions.ts';
 import { refPermitted } from './_refs.ts';
 import { group, protocolKinds } from './_protocols.ts';
 import { pemProblem } from './_pem.ts';
 import { frontendConditions } from './_frontend.ts';
+
+/**
+ * Why a listener may not use the certificate Secret `secret` (undefined when it may): a Secret of another
+ * namespace needs a ReferenceGrant there from the Gateway (or, for a ListenerSet's listener, from the ListenerSet).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#gatewaytlsconfig
+ */
+export function certificateRefNotPermitted(
+  grants: readonly ReferenceGrant[],
+  l: Listener,
+  gw: Gateway,
+  secret: { namespace: string; name: string },
+): string | undefined {
+  const home = l.set?.namespace ?? gw.namespace;
+  return refPermitted(
+    grants,
+    { group: l.set?.group ?? group, kind: l.set?.kind ?? 'Gateway', namespace: home },
+    { group: '', kind: 'Secret', namespace: secret.namespace, name: secret.name },
+  )
+    ? undefined
+    : `certificateRef to Secret ${secret.namespace}/${secret.name} crosses namespaces and no ReferenceGrant in ${secret.namespace} allows it`;
+}
 
 /**
  * A listener's conditions: `Accepted` (UnsupportedProtocol), `ResolvedRefs` (InvalidRouteKinds,
@@ -48,6 +69,10 @@ export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel
   const home = l.set?.namespace ?? gw.namespace;
   for (const ref of l.tls?.certificateRefs ?? []) {
     const ns = ref.namespace ?? home;
+    const notPermitted = certificateRefNotPermitted(r.referenceGrants, l, gw, {
+      namespace: ns,
+      name: ref.name,
+    });
     if (ref.group !== '' || ref.kind !== 'Secret')
       refs = cond(
         'ResolvedRefs',
@@ -55,19 +80,7 @@ export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel
         'InvalidCertificateRef',
         `certificateRef ${ref.kind} ${ref.name} is not a Secret`,
       );
-    else if (
-      !refPermitted(
-        r.referenceGrants,
-        { group: l.set?.group ?? group, kind: l.set?.kind ?? 'Gateway', namespace: home },
-        { group: '', kind: 'Secret', namespace: ns, name: ref.name },
-      )
-    )
-      refs = cond(
-        'ResolvedRefs',
-        false,
-        'RefNotPermitted',
-        `certificateRef to Secret ${ns}/${ref.name} crosses namespaces and no ReferenceGrant in ${ns} allows it`,
-      );
+    else if (notPermitted) refs = cond('ResolvedRefs', false, 'RefNotPermitted', notPermitted);
     else if (!r.tlsSecrets.some((s) => s.namespace === ns && s.name === ref.name)) {
       const cm = r.certificates.find((c) => c.namespace === ns && c.secretName === ref.name);
       refs = cond(

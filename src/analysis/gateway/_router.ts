@@ -20,6 +20,9 @@ import type { Condition, RouteStatus } from './_conditions.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
+import { listenerNotProgrammedNote } from './_not-programmed.ts';
+import { regexPrecedenceUnknown } from './_regex-precedence.ts';
+import { repeatedQueryUnknown } from './_repeated-query.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
 import { portHostLookup, type HostRoutes } from './_port-hosts.ts';
 import { firstMatch, indexMatchGroup, type MatchGroup } from './_path-index.ts';
@@ -254,7 +257,6 @@ export function compileGatewayRouter(
       const notes = [
         `listener ${listenerLabel(l)} (${l.protocol} ${l.port}${l.hostname ? ` ${l.hostname}` : ''})`,
       ];
-      const programmed = analysis.listenerStatus.get(l)?.conditions.find((c) => c.type === 'Programmed');
       const fv = frontendValidationOf(gateway, l);
       if (fv)
         notes.push(
@@ -263,10 +265,11 @@ export function compileGatewayRouter(
             : `client certificate requested (spec.tls.frontend, AllowInsecureFallback; trust anchors ${caNames(fv, gateway)}): a client without a valid one is admitted too, and authorizing it is left to the backend`,
         );
       if (notAccepted) notes.push(notAccepted);
-      if (programmed?.status !== 'True')
-        notes.push(
-          `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}): a real gateway would not serve this listener; what follows is the routing it would apply once the listener is fixed`,
-        );
+      const notServed = listenerNotProgrammedNote(
+        analysis.listenerStatus.get(l),
+        '; what follows is the routing it would apply once the listener is fixed',
+      );
+      if (notServed) notes.push(notServed);
       return [t, notes] as const;
     }),
   );
@@ -349,14 +352,29 @@ export function compileGatewayRouter(
             `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
           ],
         };
+      // A TLS listener takes the handshake for its hostname: HTTPRoutes do not run there (TLSRoutes do).
+      if (table.listener.protocol === 'TLS')
+        return {
+          status: 0,
+          ...empty(),
+          notes: [...listenerNotes.get(table)!, tlsListenerNote(table.listener, host, req.port)],
+        };
       let winner: Entry | undefined;
-      if (!explain) for (const g of groups) if ((winner = firstMatch(g, req))) break;
+      let winnerGroup: MatchGroup<Entry> | undefined;
+      if (!explain)
+        for (const g of groups) {
+          winner = firstMatch(g, req);
+          if (winner) {
+            winnerGroup = g;
+            break;
+          }
+        }
       // Explaining walks every match to say why each one lost; the winner is the first that matches, as above.
       if (explain)
         for (const g of groups)
           for (const e of g.entries) {
             const why = matchFailure(e.match, req, true);
-            if (!why && !winner) winner = e;
+            if (!why && !winner) [winner, winnerGroup] = [e, g];
             else
               lost.push({
                 object: e.route.key,
@@ -368,15 +386,19 @@ export function compileGatewayRouter(
           }
       if (!winner)
         return explain || hostNotesPossible ? unmatched(table, lost, host) : unmatchedOf.get(table)!;
-      const notes = [...listenerNotes.get(table)!];
-      return decide(
+      const undecided = [
+        regexPrecedenceUnknown(winnerGroup!, winner, req),
+        repeatedQueryUnknown(winnerGroup!, req),
+      ].filter((u) => u !== undefined);
+      const decided = decide(
         winner,
         req,
         backendsOf(winner),
         (r) => toBackend(r, winner!.route, analysis, grants),
         lost,
-        notes,
+        [...listenerNotes.get(table)!],
       );
+      return undecided.length ? { ...decided, unknown: [...(decided.unknown ?? []), ...undecided] } : decided;
     },
   };
 }
@@ -565,4 +587,15 @@ function decide(
   if (timeouts) decision.timeouts = timeouts;
   if (retry) decision.retry = retry;
   return decision;
+}
+
+/**
+ * An HTTPS request whose SNI a `TLS` listener takes (the most specific hostname on the port wins the handshake):
+ * with `Passthrough` the gateway forwards the encrypted stream unread, with `Terminate` it ends TLS and forwards
+ * the bytes; either way a TLSRoute, not an HTTPRoute, picks the backend, and the gateway sends no HTTP answer.
+ * https://gateway-api.sigs.k8s.io/guides/tls/ (listener modes), https://gateway-api.sigs.k8s.io/reference/spec/#tlsroute
+ */
+function tlsListenerNote(l: Listener, host: string, port: number): string {
+  const mode = l.tls?.mode ?? 'Terminate';
+  return `SNI ${host} reaches listener ${listenerLabel(l)} (TLS ${mode}): ${mode === 'Passthrough' ? 'the gateway forwards the encrypted stream without reading it (the backend presents its own certificate)' : 'the gateway ends TLS and forwards the bytes without reading HTTP'}, so no HTTPRoute applies and the gateway sends no HTTP answer; its TLSRoute decides: kubetwin route tls://${host}${port === 443 ? '' : `:${port}`}`;
 }

@@ -22,10 +22,16 @@ export interface AdminTiers {
     port: number,
     protocol: Protocol,
     destination: Pod | undefined,
+    unmodeled?: string[],
   ): RuleRef | undefined;
 }
 
 /**
+ * An egress `domainNames` peer (AdminNetworkPolicy, Allow rules only) matches the addresses the implementation saw
+ * the names resolve to; kubetwin resolves no public name, so a rule reached by a connection to an address outside
+ * the cluster is named in `unmodeled` (the verdict then says unknown) and never matched.
+ * https://network-policy-api.sigs.k8s.io/reference/spec/#policy.networking.k8s.io/v1alpha1.AdminNetworkPolicyEgressPeer
+ *
  * Precedence of the Network Policy API: AdminNetworkPolicy / ClusterNetworkPolicy `tier: Admin` rules by
  * ascending priority (then rule order) before NetworkPolicy; `Pass` hands over to NetworkPolicy; the baseline
  * tier (BaselineAdminNetworkPolicy, `tier: Baseline`) applies only where no NetworkPolicy isolates the pod.
@@ -88,7 +94,7 @@ export function compileAdminTiers(model: ClusterModel): AdminTiers {
     portNames,
     blocks: [...blocks.values()],
     empty: policies.length === 0,
-    decide(tier, direction, subject, peer, port, protocol, destination) {
+    decide(tier, direction, subject, peer, port, protocol, destination, unmodeled) {
       const pod = subject.pod;
       if (!pod) return undefined;
       for (const p of policies) {
@@ -101,6 +107,13 @@ export function compileAdminTiers(model: ClusterModel): AdminTiers {
           )
             continue;
           const hit = rule.peers.findIndex((pe) => peerMatches(pe, peer));
+          if (hit < 0 && !peer.pod && unmodeled)
+            rule.peers.forEach((pe, i) => {
+              if (pe.domainNames)
+                unmodeled.push(
+                  `${p.key} ${direction.toLowerCase()}[${rule.index}].to[${i}].domainNames (${pe.domainNames.join(', ')})`,
+                );
+            });
           if (hit >= 0)
             return {
               tier,

@@ -61,12 +61,27 @@ export function evaluateSide(
     peer.node !== undefined &&
     peer.node === subject.node &&
     (!cilium || direction === 'Ingress')
-  )
+  ) {
+    if (direction === 'Egress') ownNodeAdminDeny(ctx, subject, peer);
     return { ...base, allowed: true, reason: 'own-node', notes: peer.hostPod ? [notes.hostNetwork] : [] };
+  }
   const pod = subject.pod;
   const destination = direction === 'Ingress' ? subject.pod : peer.pod;
   const hostNote = peer.hostPod ? [notes.hostNetwork] : [];
-  const admin = engine.admin.decide('admin', direction, subject, peer, ctx.port, ctx.protocol, destination);
+  const unmodeled: string[] = [];
+  const admin = engine.admin.decide(
+    'admin',
+    direction,
+    subject,
+    peer,
+    ctx.port,
+    ctx.protocol,
+    destination,
+    unmodeled,
+  );
+  // An admin rule kubetwin cannot match (domainNames) may decide instead: the verdict is not an answer.
+  for (const u of unmodeled)
+    ctx.warnings?.push(`${u} is not modeled by kubetwin and may change this verdict`);
   if (admin && admin.action !== 'Pass')
     return { ...base, allowed: admin.action === 'Allow', reason: 'admin', match: admin, notes: hostNote };
   const passNote = admin
@@ -193,4 +208,24 @@ export function evaluateSide(
     misses: [...misses, ...(c?.misses ?? [])],
     notes: [...passNote, ...hostNote],
   };
+}
+
+/**
+ * NetworkPolicy exempts the pod's own node ("traffic to and from the node where a Pod is running is always
+ * allowed", https://kubernetes.io/docs/concepts/services-networking/network-policies/); the Network Policy API
+ * states no such exemption for its admin tiers, and an admin `nodes` or `networks` Deny that selects the pod's own
+ * node is enforced or not as the implementation chooses. kubetwin keeps the exemption and names the rule, so the
+ * verdict says unknown instead of a confident ALLOWED.
+ * https://network-policy-api.sigs.k8s.io/reference/spec/#policy.networking.k8s.io/v1alpha1.AdminNetworkPolicyEgressPeer
+ */
+function ownNodeAdminDeny(ctx: SideContext, subject: PartyTarget, peer: PartyTarget): void {
+  const admin = ctx.engine.admin;
+  if (admin.empty || !ctx.warnings) return;
+  const at = (tier: 'admin' | 'baseline') =>
+    admin.decide(tier, 'Egress', subject, peer, ctx.port, ctx.protocol, undefined);
+  const rule = at('admin') ?? at('baseline');
+  if (rule?.action === 'Deny')
+    ctx.warnings.push(
+      `${rule.policy} egress[${rule.rule}] (a Deny that selects the pod's own node, exempt under NetworkPolicy) is not modeled by kubetwin and may change this verdict`,
+    );
 }

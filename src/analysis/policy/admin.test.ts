@@ -111,3 +111,66 @@ test('rule cluster-network-policy: v1alpha2 tiers, Accept, protocols with destin
     `z/c -> x/a 80/TCP allow\nz/c -> x/a 81/SCTP allow\nz/c -> x/a 81/TCP deny\ny/a -> z/a 81/UDP deny\ny/a -> z/a 81/TCP allow`,
   );
 });
+
+test('rule admin-domain-names-unmodeled: an egress domainNames peer is read, never matched, and makes a verdict to an outside address unknown', async () => {
+  const { reach } = await import('../reach/index.ts');
+  const fqdn = anp(
+    'allow-example',
+    10,
+    `${subjectX}\n  egress: [{name: example, action: Allow, to: [{domainNames: ["*.example.com"]}]}]`,
+  );
+  const denyOut = banp(
+    `  subject: {namespaces: {}}\n  egress: [{name: deny-out, action: Deny, to: [{networks: ["0.0.0.0/0"]}]}]`,
+  );
+  const e = engineFor(e2eTopology(`${fqdn}\n---\n${denyOut}`));
+  const out = reach(e, { from: 'x/a', to: 'ip:203.0.113.7', port: 443, protocol: 'TCP' });
+  if (typeof out === 'string') throw new Error(out);
+  assert.equal(out.outcome, 'denied', 'the baseline Deny is what the modeled rules say');
+  assert.equal(out.verdict, 'unknown');
+  assert.ok(
+    out.unknownReasons.some((r) =>
+      r.startsWith(
+        'AdminNetworkPolicy/allow-example egress[0].to[0].domainNames (*.example.com) is not modeled',
+      ),
+    ),
+    out.unknownReasons.join('\n'),
+  );
+  // Pod-to-pod traffic is never a domainNames match: that verdict stays certain.
+  const pods = reach(e, { from: 'x/a', to: 'y/a', port: 80, protocol: 'TCP' });
+  assert.equal(typeof pods === 'string' ? pods : pods.verdict, 'denied');
+});
+
+test("rule admin-own-node-deny-unknown: an admin Deny that selects the pod's own node makes that egress unknown, not an exempt ALLOWED", async () => {
+  const { reach } = await import('../reach/index.ts');
+  const yaml = `apiVersion: v1
+kind: Node
+metadata: {name: n1}
+status: {addresses: [{type: InternalIP, address: 172.18.0.2}]}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: n2}
+status: {addresses: [{type: InternalIP, address: 172.18.0.3}]}
+---
+apiVersion: v1
+kind: Namespace
+metadata: {name: x, labels: {ns: x}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: a, namespace: x}
+spec: {nodeName: n2, containers: [{name: c, image: i}]}
+---
+${anp('no-nodes', 10, `${subjectX}\n  egress: [{name: deny-nodes, action: Deny, to: [{nodes: {}}]}]`)}`;
+  const e = engineFor(yaml);
+  const own = reach(e, { from: 'x/a', to: 'ip:172.18.0.3', port: 10250, protocol: 'TCP' });
+  if (typeof own === 'string') throw new Error(own);
+  assert.equal(own.outcome, 'allowed', "NetworkPolicy's own-node exemption is what kubetwin applies");
+  assert.equal(own.verdict, 'unknown');
+  assert.match(
+    own.unknownReasons.join('\n'),
+    /AdminNetworkPolicy\/no-nodes egress\[0\] \(a Deny that selects the pod's own node/,
+  );
+  const other = reach(e, { from: 'x/a', to: 'ip:172.18.0.2', port: 10250, protocol: 'TCP' });
+  assert.equal(typeof other === 'string' ? other : other.verdict, 'denied');
+});

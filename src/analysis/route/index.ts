@@ -25,6 +25,7 @@ import {
   analyzeGateways,
   caBundle,
   caBundleProblem,
+  certificateRefNotPermitted,
   compileGatewayRouter,
   compileL4Router,
   frontendTrustAnchors,
@@ -185,8 +186,16 @@ export interface Router {
   connect(req: L4Request): L4Result;
   /** The connection's routing only, for the gateway server and benchmarks: no losers, no endpoints. */
   decideConnection(req: L4Request): L4Decision;
-  /** Secret `namespace/name` to serve for an SNI name, if any is configured. */
-  secretFor(host: string): { namespace: string; name: string; from: string } | undefined;
+  /**
+   * Secret `namespace/name` to serve for an SNI name, if any is configured. Through a Gateway, `notPermitted` says
+   * why the listener may not use it (no ReferenceGrant), and `passthrough` that a TLS Passthrough listener takes the
+   * name (no Secret: namespace and name are empty).
+   */
+  secretFor(
+    host: string,
+  ):
+    | { namespace: string; name: string; from: string; notPermitted?: string; passthrough?: boolean }
+    | undefined;
   /**
    * The PEM CA certificates a BackendTLSPolicy's ConfigMaps hold (`ca.crt`), for a gateway that originates the
    * TLS; undefined for `wellKnownCACertificates: System` (the platform's trust store).
@@ -356,18 +365,29 @@ export function compileRouter(
     .notes.filter((n) => !n.startsWith('addresses:'))
     .map((n) => (n.startsWith('not checked:') ? n : `assumed: ${n}`));
   const secretFor = (host: string) => {
+    // The most specific TLS-capable listener takes the handshake; a Passthrough one presents no certificate.
     const ls = gw.listeners.filter(
-      (l) => l.tls?.certificateRefs.length && (!l.hostname || gatewayHostMatch(l.hostname, host)),
+      (l) =>
+        (l.tls?.certificateRefs.length || l.tls?.mode === 'Passthrough') &&
+        (!l.hostname || gatewayHostMatch(l.hostname, host)),
     );
     const l = ls.sort((a, b) => (b.hostname?.length ?? 0) - (a.hostname?.length ?? 0))[0];
+    if (l?.tls?.mode === 'Passthrough')
+      return {
+        namespace: '',
+        name: '',
+        from: `${l.set?.key ?? gw.key} listener ${l.name}`,
+        passthrough: true,
+      };
     const ref = l?.tls?.certificateRefs[0];
-    return ref
-      ? {
-          namespace: ref.namespace ?? l.set?.namespace ?? gw.namespace,
-          name: ref.name,
-          from: `${l.set?.key ?? gw.key} listener ${l.name}`,
-        }
-      : undefined;
+    if (!ref) return undefined;
+    const namespace = ref.namespace ?? l.set?.namespace ?? gw.namespace;
+    return {
+      namespace,
+      name: ref.name,
+      from: `${l.set?.key ?? gw.key} listener ${l.name}`,
+      notPermitted: certificateRefNotPermitted(routing.referenceGrants, l, gw, { namespace, name: ref.name }),
+    };
   };
   const routerOf = finish(
     (r, e) => router.route(r, e),

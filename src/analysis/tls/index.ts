@@ -39,6 +39,10 @@ export interface CertificateChoice {
     /** The router's own default certificate (OpenShift: a wildcard for the ingress domain), not in the input. */
     | 'router-default'
     | 'secret-missing'
+    /** A Gateway listener's certificateRef to another namespace that no ReferenceGrant there allows. */
+    | 'ref-not-permitted'
+    /** A Gateway `TLS` listener in Passthrough mode takes the SNI: the backend, not the gateway, presents one. */
+    | 'passthrough'
     | 'unparsable'
     | 'host-not-covered'
     | 'expired'
@@ -74,7 +78,7 @@ function untilItExists(from: string): string {
  */
 export function judgeCertificate(
   routing: RoutingModel,
-  ref: { namespace: string; name: string; from: string },
+  ref: { namespace: string; name: string; from: string; notPermitted?: string; passthrough?: boolean },
   host: string,
   certs: CertTable,
   now: string,
@@ -82,6 +86,16 @@ export function judgeCertificate(
   const secret = `${ref.namespace}/${ref.name}`;
   const cm = certManagerFor(routing, ref.namespace, ref.name);
   const base = { secret, from: ref.from, certManager: cm };
+  // GatewayTLSConfig.certificateRefs: a Secret of another namespace is used only when a ReferenceGrant there
+  // allows it; otherwise the listener is ResolvedRefs=False(RefNotPermitted) and serves nothing, whatever the
+  // Secret holds. https://gateway-api.sigs.k8s.io/reference/spec/#gatewaytlsconfig
+  if (ref.notPermitted) return { ...base, status: 'ref-not-permitted', message: ref.notPermitted };
+  if (ref.passthrough)
+    return {
+      from: ref.from,
+      status: 'passthrough',
+      message: `TLS passthrough: the gateway presents no certificate for ${host}; the backend behind the TLSRoute does (kubetwin does not know it)`,
+    };
   const present = routing.tlsSecrets.some((s) => s.namespace === ref.namespace && s.name === ref.name);
   if (!present) {
     const how = cm

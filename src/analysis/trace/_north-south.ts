@@ -8,6 +8,7 @@ import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
+import { listenerNotServed } from '../gateway/index.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -259,6 +260,18 @@ export function northSouth(
   // What the router could not decide (another router for the host, an undecidable rule, an unmodeled field).
   const undecided = (d.unknown ?? []).map((u) => u.text);
   const notes = [...d.notes, ...unknownLines(d.unknown)];
+  // A Gateway listener that is not programmed is not served: the request fails there, whatever its routes say.
+  const offListener = listenerNotServed(d.notes);
+  if (offListener) {
+    hops.push({
+      kind: 'route',
+      title: `${result.via}: ${req.host}${req.path} → listener not programmed`,
+      verdict: 'fail',
+      details: [`would win: ${winner}`, ...lost, ...notes],
+      objects: routeObjects,
+    });
+    return { hops, reason: offListener };
+  }
   if (d.status === 200 && d.backends.length) {
     const b = d.backends.find((x) => !x.problem) ?? d.backends[0];
     hops.push({

@@ -14,6 +14,7 @@ import type { Envelope } from '../_envelope.ts';
 import type { FieldReader } from '../_fields.ts';
 import { gatewayGroup } from './_gateway.ts';
 import { namespacedMetaOf } from '../_envelope.ts';
+import { checkRuleCel } from './_route-cel.ts';
 
 const refuse = 'The API server would refuse this route; kubetwin leaves it out.';
 
@@ -33,7 +34,7 @@ export function readRoute(e: Envelope): HTTPRoute {
     const matches = f
       .list([...at, 'matches'])
       .map((__, j) => (grpc ? readGrpcMatch(f, [...at, 'matches', j]) : readMatch(f, [...at, 'matches', j])));
-    return {
+    const rule: RouteRule = {
       index: i,
       name: f.str([...at, 'name']),
       matches: matches.length
@@ -48,6 +49,8 @@ export function readRoute(e: Envelope): HTTPRoute {
       ...readTimeoutsAndRetry(f, at),
       source: f.raw.locate(at),
     };
+    if (!grpc) checkRuleCel(f, at, rule, refuse);
+    return rule;
   });
   const meta = f.map(['metadata']);
   return {

@@ -76,12 +76,35 @@ export const policyFields: readonly KindFields[] = [
       metadata.annotations map
       metadata.labels map
       spec.egress list
+      spec.egress.*.action string
+      spec.egress.*.name string
+      spec.egress.*.ports list
+      spec.egress.*.ports.*.destinationNamedPort string
+      spec.egress.*.ports.*.namedPort string
+      spec.egress.*.ports.*.portNumber map
       spec.egress.*.ports.*.portNumber.port integer port
+      spec.egress.*.ports.*.portNumber.protocol string
+      spec.egress.*.to list
+      spec.egress.*.to.*.domainNames list
+      spec.egress.*.to.*.domainNames.* string
+      spec.egress.*.to.*.namespaces map
+      spec.egress.*.to.*.namespaces.matchExpressions list
+      spec.egress.*.to.*.namespaces.matchLabels map
+      spec.egress.*.to.*.networks list
+      spec.egress.*.to.*.nodes map
+      spec.egress.*.to.*.nodes.matchExpressions list
+      spec.egress.*.to.*.nodes.matchExpressions.*.key string
+      spec.egress.*.to.*.nodes.matchExpressions.*.operator string
+      spec.egress.*.to.*.nodes.matchExpressions.*.values list
+      spec.egress.*.to.*.nodes.matchLabels map
       spec.ingress list
       spec.ingress.*.action string
       spec.ingress.*.from list
       spec.ingress.*.from.*.namespaces map
       spec.ingress.*.from.*.namespaces.matchExpressions list
+      spec.ingress.*.from.*.namespaces.matchExpressions.*.key string
+      spec.ingress.*.from.*.namespaces.matchExpressions.*.operator string
+      spec.ingress.*.from.*.namespaces.matchExpressions.*.values list
       spec.ingress.*.from.*.namespaces.matchLabels map
       spec.ingress.*.from.*.namespaces.matchLabels.* string
       spec.ingress.*.from.*.networks list
@@ -106,6 +129,12 @@ export const policyFields: readonly KindFields[] = [
       metadata.annotations map
       metadata.labels map
       spec.egress list
+      spec.egress.*.action string
+      spec.egress.*.name string
+      spec.egress.*.ports list
+      spec.egress.*.to list
+      spec.egress.*.to.*.networks list
+      spec.egress.*.to.*.networks.* string
       spec.ingress list
       spec.ingress.*.action string
       spec.ingress.*.from list

@@ -18,12 +18,16 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts.blog.example.com.* string
       externalHosts.bookinfo.example.com list
       externalHosts.bookinfo.example.com.* string
+      externalHosts.certs.example.com list
+      externalHosts.certs.example.com.* string
       externalHosts.httpbin.org list
       externalHosts.httpbin.org.* string
       externalHosts.nowhere.example.com list
       externalHosts.nowhere.example.com.* string
       externalHosts.raw.example.com list
       externalHosts.raw.example.com.* string
+      externalHosts.redirect.example list
+      externalHosts.redirect.example.* string
       externalHosts.shop.example.com list
       externalHosts.shop.example.com.* string
       externalHosts.tcp-echo.example.com list
