@@ -7,6 +7,7 @@ import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
 import { assignSlots, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
+import { RuleRecorder, type RuleTable } from './_rule-table.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -78,6 +79,11 @@ export class PolicyEngine {
     SCTP: new Map(),
   };
   readonly ruleNamedPorts = new Map<string, Set<Protocol>>();
+  /**
+   * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), recorded by the compile's
+   * walk of the policies: for readers of every rule (the reachability plan), which then touch no policy object.
+   */
+  readonly rules: RuleTable;
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
@@ -97,26 +103,30 @@ export class PolicyEngine {
     };
     // ipBlocks repeat across policies (the same CIDR and excepts): compiled once per text, the object shared.
     const compiled = new Map<string, CompiledBlock | undefined>();
-    const readRules = (rules: NetworkPolicy['ingress']) => {
+    const recorder = new RuleRecorder();
+    const readRules = (rules: NetworkPolicy['ingress'], ns: string) => {
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r];
         if (rule.peers !== 'all')
           for (let k = 0; k < rule.peers.length; k++) {
             const peer = rule.peers[k];
             readSel(peer.podSelector);
+            let b: CompiledBlock | undefined;
             if (peer.ipBlock) {
               const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
-              let b = compiled.get(text);
+              b = compiled.get(text);
               if (!compiled.has(text)) {
                 compiled.set(text, (b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except)));
                 if (b) blocks.push(b);
               }
               if (b) this.#blocks.set(peer, b);
             }
+            recorder.peer(peer, ns, b);
           }
         if (rule.ports !== 'all')
           for (let k = 0; k < rule.ports.length; k++) {
             const pp = rule.ports[k];
+            recorder.port(pp);
             if (typeof pp.port === 'string') {
               // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
               let protocols = this.ruleNamedPorts.get(pp.port);
@@ -132,14 +142,18 @@ export class PolicyEngine {
               if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
             }
           }
+        recorder.rule(rule);
       }
     };
     for (let i = 0; i < this.policies.length; i++) {
       const np = this.policies[i];
       readSel(np.podSelector);
-      readRules(np.ingress);
-      readRules(np.egress);
+      recorder.policy();
+      readRules(np.ingress, np.namespace);
+      recorder.egress();
+      readRules(np.egress, np.namespace);
     }
+    this.rules = recorder.finish();
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
     this.cilium = new CiliumTier(model);
@@ -434,6 +448,7 @@ export class PolicyEngine {
               : []
             : c.pods[0].ips,
       (peer) => this.#blocks.get(peer),
+      this.rules,
     ));
   }
 
