@@ -123,25 +123,7 @@ export class PolicyEngine {
             }
             recorder.peer(peer, ns, b);
           }
-        if (rule.ports !== 'all')
-          for (let k = 0; k < rule.ports.length; k++) {
-            const pp = rule.ports[k];
-            recorder.port(pp);
-            if (typeof pp.port === 'string') {
-              // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
-              let protocols = this.ruleNamedPorts.get(pp.port);
-              if (!protocols) this.ruleNamedPorts.set(pp.port, (protocols = new Set()));
-              if (!protocols.has(pp.protocol)) {
-                protocols.add(pp.protocol);
-                portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
-              }
-            } else if (typeof pp.port === 'number') {
-              const ranges = this.ruleRanges[pp.protocol];
-              const last = pp.endPort ?? pp.port;
-              const key = pp.port * 65537 + last;
-              if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
-            }
-          }
+        if (rule.ports !== 'all') for (let k = 0; k < rule.ports.length; k++) recorder.port(rule.ports[k]);
         recorder.rule(rule);
       }
     };
@@ -154,6 +136,20 @@ export class PolicyEngine {
       readRules(np.egress, np.namespace);
     }
     this.rules = recorder.finish();
+    // The distinct named ports (in order of first use) and numeric ranges, from the table's interned ones.
+    for (const { name, protocol } of this.rules.named) {
+      let protocols = this.ruleNamedPorts.get(name);
+      if (!protocols) this.ruleNamedPorts.set(name, (protocols = new Set()));
+      protocols.add(protocol);
+      portNames.set(`${name}/${protocol}`, { name, protocol });
+    }
+    for (const pp of this.rules.specs)
+      if (typeof pp.port === 'number') {
+        const last = pp.endPort ?? pp.port;
+        const key = pp.port * 65537 + last;
+        const ranges = this.ruleRanges[pp.protocol];
+        if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
+      }
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
     this.cilium = new CiliumTier(model);

@@ -100,7 +100,8 @@ export class RuleRecorder {
   /** Numeric and port-less specs by content (`specKey`). */
   readonly #specIndex = new Map<number | string, number>();
   readonly #specs: PolicyPort[] = [];
-  readonly #namedIndex = new Map<string, number>();
+  /** Named port → protocol → index in `named`. */
+  readonly #namedIndex = new Map<string, Map<Protocol, number>>();
   readonly #named: { name: string; protocol: Protocol }[] = [];
 
   /** The next policy's ingress rules start here. */
@@ -129,10 +130,11 @@ export class RuleRecorder {
   /** Records one port of the current rule. */
   port(pp: PolicyPort): void {
     if (typeof pp.port === 'string') {
-      const key = `${pp.port}/${pp.protocol}`;
-      let id = this.#namedIndex.get(key);
+      let byProtocol = this.#namedIndex.get(pp.port);
+      if (!byProtocol) this.#namedIndex.set(pp.port, (byProtocol = new Map()));
+      let id = byProtocol.get(pp.protocol);
       if (id === undefined) {
-        this.#namedIndex.set(key, (id = this.#named.length));
+        byProtocol.set(pp.protocol, (id = this.#named.length));
         this.#named.push({ name: pp.port, protocol: pp.protocol });
       }
       this.#namedIds.push(id);
