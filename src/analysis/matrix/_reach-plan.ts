@@ -115,7 +115,8 @@ export function buildReachPlan(
   for (let c = 0; c < C; c++) {
     let count = 0;
     if (hostClass[c] !== 1)
-      for (let j = ing.start[c]; j < ing.start[c + 1]; j++) count += polIn[ing.ids[j] + 1] - polIn[ing.ids[j]];
+      for (let j = ing.start[c]; j < ing.start[c + 1]; j++)
+        count += polIn[ing.ids[j] + 1] - polIn[ing.ids[j]];
     if (hostClass[c] !== 1 && ing.start[c + 1] > ing.start[c]) isolated[c] = 1;
     inStart[c + 1] = inStart[c] + count;
   }

@@ -146,7 +146,8 @@ export function planRules(
     for (let s = 0; s < S; s++) {
       let m = 0;
       for (let p = 0; p < w; p++)
-        if (portMatches(table.specs[s], ports[base + p].port, ports[base + p].protocol, undefined)) m |= 1 << p;
+        if (portMatches(table.specs[s], ports[base + p].port, ports[base + p].protocol, undefined))
+          m |= 1 << p;
       specMask[s] = m;
     }
     for (let x = 0; x < R; x++) {

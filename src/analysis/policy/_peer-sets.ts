@@ -98,7 +98,12 @@ export class PeerSets {
     let id = this.#keySet[key];
     if (id === -1) {
       const peer = rules.keyPeer[key];
-      id = this.#setFor(rules.keys[key], peer, rules.keyNamespace[key], peer.ipBlock ? this.#blockOf(peer) : undefined);
+      id = this.#setFor(
+        rules.keys[key],
+        peer,
+        rules.keyNamespace[key],
+        peer.ipBlock ? this.#blockOf(peer) : undefined,
+      );
       this.#keySet[key] = id;
     }
     return id;
