@@ -110,6 +110,11 @@ function child(node: SelectorNode, token: string): SelectorNode {
 
 const PROTOCOLS: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 
+/** An integer in 0–65535 (a module function: a closure per call costs a name per call under tsx). */
+function isPort(x: number): boolean {
+  return Number.isInteger(x) && x >= 0 && x <= 65535;
+}
+
 /**
  * A numeric or port-less port spec's content as a number, `(first * 65537 + last) * 3 + protocol`, for integer
  * ports in 0–65535 (port-less: first = last = 65536, which no such port is); anything else as a string.
@@ -117,9 +122,8 @@ const PROTOCOLS: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 function specKey(pp: PolicyPort): number | string {
   const first = pp.port === undefined ? 65536 : (pp.port as number);
   const last = pp.port === undefined ? 65536 : (pp.endPort ?? first);
-  const inRange = (x: number) => Number.isInteger(x) && x >= 0 && x <= 65535;
   const protocol = PROTOCOLS[pp.protocol] as number | undefined;
-  if (protocol !== undefined && (pp.port === undefined || (inRange(first) && inRange(last))))
+  if (protocol !== undefined && (pp.port === undefined || (isPort(first) && isPort(last))))
     return (first * 65537 + last) * 3 + protocol;
   return `${pp.protocol}:${pp.port}:${pp.endPort}`;
 }
