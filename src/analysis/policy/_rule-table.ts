@@ -65,8 +65,8 @@ function selectorKey(selector: Selector): string {
   return key;
 }
 
-/** Selector ids stay below this (small integers: map keys without a heap number). */
-const SELECTORS = 2 ** 28;
+/** Selector ids stay below this (a peer key is `namespace part * SELECTORS + pod selector part`, exact). */
+const SELECTORS = 2 ** 26;
 
 /** A trie node: the next token's children, and the id of the selector ending here (-1: none). */
 interface SelectorNode {
@@ -140,9 +140,8 @@ export class RuleRecorder {
   readonly #specIds: number[] = [];
   readonly #namedStart: number[] = [0];
   readonly #namedIds: number[] = [];
-  /** Peer key ids: selector peers by namespace part then pod selector part (`peer`), others by key string. */
-  readonly #byWhere = new Map<number, Map<number, number>>();
-  readonly #byString = new Map<string, number>();
+  /** Peer keys: selector peers by number (`peer`), ipBlock peers by their content key string. */
+  readonly #keyIndex = new Map<number | string, number>();
   readonly #selectors = new SelectorIds();
   readonly #nsIds = new Map<string, number>();
   readonly #keys: string[] = [];
@@ -167,9 +166,9 @@ export class RuleRecorder {
 
   /** Records one peer of the current rule (call `rule` after its peers and ports). */
   peer(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): void {
-    // Selector peers by two small numbers (the namespace part: the namespaceSelector's id in the trie or the
-    // namespace's; the podSelector's id), so no string per peer; the content key string is made once per new
-    // key. ipBlock peers (rare) keep the string.
+    // Selector peers by number (their selectors' ids in the trie, the namespace's id): no string per peer; the
+    // content key string is made once per new key (ipBlocks, rare, keep the string).
+    let key: number | string = -1;
     if (!peer.ipBlock) {
       let where: number;
       if (peer.namespaceSelector) where = 2 * this.#selectors.id(peer.namespaceSelector);
@@ -178,30 +177,18 @@ export class RuleRecorder {
         if (n === undefined) this.#nsIds.set(ns, (n = this.#nsIds.size));
         where = 2 * n + 1;
       }
-      const podId = peer.podSelector ? this.#selectors.id(peer.podSelector) : -1;
-      // 0: no podSelector; -1: past the trie's ids (keyed by string below).
-      const pod = !peer.podSelector ? 0 : podId < 0 ? -1 : podId + 1;
-      if (where >= 0 && pod >= 0) {
-        let byPod = this.#byWhere.get(where);
-        if (!byPod) this.#byWhere.set(where, (byPod = new Map()));
-        let id = byPod.get(pod);
-        if (id === undefined) byPod.set(pod, (id = this.#keyId(peerKey(peer, ns, block), peer, ns)));
-        this.#peerKeys.push(id);
-        return;
-      }
+      const pod = peer.podSelector ? this.#selectors.id(peer.podSelector) : -1;
+      if (where >= 0 && !(peer.podSelector && pod < 0)) key = where * SELECTORS + pod + 1;
     }
-    const key = peerKey(peer, ns, block);
-    let id = this.#byString.get(key);
-    if (id === undefined) this.#byString.set(key, (id = this.#keyId(key, peer, ns)));
+    if (key === -1) key = peerKey(peer, ns, block);
+    let id = this.#keyIndex.get(key);
+    if (id === undefined) {
+      this.#keyIndex.set(key, (id = this.#keys.length));
+      this.#keys.push(typeof key === 'string' ? key : peerKey(peer, ns, block));
+      this.#keyPeer.push(peer);
+      this.#keyNamespace.push(ns);
+    }
     this.#peerKeys.push(id);
-  }
-
-  /** A new peer key id. */
-  #keyId(key: string, peer: PolicyPeer, ns: string): number {
-    this.#keys.push(key);
-    this.#keyPeer.push(peer);
-    this.#keyNamespace.push(ns);
-    return this.#keys.length - 1;
   }
 
   /** Records one port of the current rule. */
