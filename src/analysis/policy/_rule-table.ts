@@ -65,49 +65,6 @@ function selectorKey(selector: Selector): string {
   return key;
 }
 
-/** Selector ids stay below this (a peer key is `namespace part * SELECTORS + pod selector part`, exact). */
-const SELECTORS = 2 ** 26;
-
-/** A trie node: the next token's children, and the id of the selector ending here (-1: none). */
-interface SelectorNode {
-  readonly next: Map<string, SelectorNode>;
-  id: number;
-}
-
-/**
- * Selectors interned by content without building a key: a path through a trie of the requirements' keys,
- * operators, value counts and values, in order (the position of each token on the path fixes its kind, so no
- * separator can collide with a label), ending at the selector's id. Equal requirement lists in the same order
- * get one id, as `selectorKey` strings are equal for them.
- */
-class SelectorIds {
-  readonly #root: SelectorNode = { next: new Map(), id: -1 };
-  #count = 1;
-
-  /** The selector's id (0: `nothing`), or -1 once `SELECTORS` ids are taken. */
-  id(selector: Selector): number {
-    if (selector.nothing) return 0;
-    let node = this.#root;
-    const reqs = selector.requirements;
-    for (let i = 0; i < reqs.length; i++) {
-      const r = reqs[i];
-      node = child(node, r.key);
-      node = child(node, r.operator);
-      node = child(node, `${r.values.length}`);
-      for (let j = 0; j < r.values.length; j++) node = child(node, r.values[j]);
-    }
-    // Past SELECTORS ids the caller keys by string instead (-1), so peer keys stay exact.
-    if (node.id < 0 && this.#count < SELECTORS) node.id = this.#count++;
-    return node.id;
-  }
-}
-
-function child(node: SelectorNode, token: string): SelectorNode {
-  let next = node.next.get(token);
-  if (!next) node.next.set(token, (next = { next: new Map(), id: -1 }));
-  return next;
-}
-
 const PROTOCOLS: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
 
 /** An integer in 0–65535 (a module function: a closure per call costs a name per call under tsx). */
@@ -140,10 +97,7 @@ export class RuleRecorder {
   readonly #specIds: number[] = [];
   readonly #namedStart: number[] = [0];
   readonly #namedIds: number[] = [];
-  /** Peer keys: selector peers by number (`peer`), ipBlock peers by their content key string. */
-  readonly #keyIndex = new Map<number | string, number>();
-  readonly #selectors = new SelectorIds();
-  readonly #nsIds = new Map<string, number>();
+  readonly #keyIndex = new Map<string, number>();
   readonly #keys: string[] = [];
   readonly #keyPeer: PolicyPeer[] = [];
   readonly #keyNamespace: string[] = [];
@@ -166,25 +120,11 @@ export class RuleRecorder {
 
   /** Records one peer of the current rule (call `rule` after its peers and ports). */
   peer(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): void {
-    // Selector peers by number (their selectors' ids in the trie, the namespace's id): no string per peer; the
-    // content key string is made once per new key (ipBlocks, rare, keep the string).
-    let key: number | string = -1;
-    if (!peer.ipBlock) {
-      let where: number;
-      if (peer.namespaceSelector) where = 2 * this.#selectors.id(peer.namespaceSelector);
-      else {
-        let n = this.#nsIds.get(ns);
-        if (n === undefined) this.#nsIds.set(ns, (n = this.#nsIds.size));
-        where = 2 * n + 1;
-      }
-      const pod = peer.podSelector ? this.#selectors.id(peer.podSelector) : -1;
-      if (where >= 0 && !(peer.podSelector && pod < 0)) key = where * SELECTORS + pod + 1;
-    }
-    if (key === -1) key = peerKey(peer, ns, block);
+    const key = peerKey(peer, ns, block);
     let id = this.#keyIndex.get(key);
     if (id === undefined) {
       this.#keyIndex.set(key, (id = this.#keys.length));
-      this.#keys.push(typeof key === 'string' ? key : peerKey(peer, ns, block));
+      this.#keys.push(key);
       this.#keyPeer.push(peer);
       this.#keyNamespace.push(ns);
     }
