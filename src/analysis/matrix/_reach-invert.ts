@@ -11,8 +11,8 @@ export interface InvertInput {
   readonly C: number;
   readonly namespaces: number;
   /** Egress rules: rule id and namespace of the policy. */
-  readonly egRule: readonly number[];
-  readonly egNs: readonly number[];
+  readonly egRule: ArrayLike<number>;
+  readonly egNs: ArrayLike<number>;
   readonly rulePeerStart: Int32Array;
   readonly rulePeers: Int32Array;
   readonly ruleAllPeers: Uint8Array;

@@ -1,7 +1,7 @@
-import type { NetworkPolicy, PolicyRule } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import { invert } from './_reach-invert.ts';
-import { PortMasks, portClasses, type PortClass, type RulePorts } from './_port-classes.ts';
+import { PortMasks, portClasses, type PortClass } from './_port-classes.ts';
+import { planRules } from './_reach-rules.ts';
 
 /**
  * The NetworkPolicy tier's full reachability as flat typed arrays: everything one destination row of
@@ -85,11 +85,6 @@ export function buildReachPlan(
 ): { plan: ReachPlan; ports: readonly PortClass[] } {
   const shared = options.shared ?? false;
   const i32 = (n: number) => (shared ? new Int32Array(new SharedArrayBuffer(4 * n)) : new Int32Array(n));
-  const from = (xs: ArrayLike<number>) => {
-    const out = i32(xs.length);
-    out.set(xs);
-    return out;
-  };
   const u8 = (n: number) => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
   const u32 = (n: number) => (shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n));
   const classes = engine.classes;
@@ -101,96 +96,35 @@ export function buildReachPlan(
   const bigAt = options.bigAt ?? BIG;
   const chunks = Math.max(1, Math.ceil(P / width));
   const sets = engine.peerSets;
-  const nsIndex = new Map(sets.namespaces.map((n, i) => [n, i]));
   const masks = new PortMasks(engine, ports);
-  // Rules: ingress rules of every policy, then egress rules of the policies selecting some class.
-  const rulePorts: RulePorts[] = [];
-  // Per rule: all peers (a byte), and the set ids of its peers as one list (no array per rule).
-  const allPeers: number[] = [];
-  const peerStart: number[] = [0];
-  const peers: number[] = [];
-  const addPeers = (rule: PolicyRule, np: NetworkPolicy) => {
-    allPeers.push(rule.peers === 'all' ? 1 : 0);
-    if (rule.peers !== 'all') for (const peer of rule.peers) peers.push(sets.setOf(peer, np.namespace));
-    peerStart.push(peers.length);
-  };
-  const polIn = new Int32Array(engine.policies.length + 1);
-  engine.policies.forEach((np, i) => {
-    polIn[i] = rulePorts.length;
-    for (const rule of np.ingress) {
-      rulePorts.push(masks.rule(rule));
-      addPeers(rule, np);
-    }
-  });
-  polIn[engine.policies.length] = rulePorts.length;
-  // Per policy: the classes it selects for egress (only policies that isolate some class get a list).
-  const selected: (number[] | undefined)[] = new Array(engine.policies.length);
-  const isOpen = u8(C);
-  const openBits = u32(W);
-  let openCount = 0;
-  for (const c of classes) {
-    const eg = engine.policiesOf(c, 'Egress');
-    for (const i of eg) (selected[i] ??= []).push(c.id);
-    if (!eg.length) {
-      isOpen[c.id] = 1;
-      openBits[c.id >>> 5] |= 1 << (c.id & 31);
-      openCount++;
-    }
-  }
-  const egRule: number[] = [];
-  const egNs: number[] = [];
-  const egSrcStart: number[] = [0];
-  const egSrc: number[] = [];
-  const everyPeer: number[] = [];
-  engine.policies.forEach((np, i) => {
-    const sources = selected[i];
-    if (!sources || !np.policyTypes.includes('Egress')) return;
-    for (const rule of np.egress) {
-      if (rule.peers === 'all') everyPeer.push(egRule.length);
-      egRule.push(rulePorts.length);
-      egNs.push(nsIndex.get(np.namespace)!);
-      for (const s of sources) egSrc.push(s);
-      egSrcStart.push(egSrc.length);
-      rulePorts.push(masks.rule(rule));
-      addPeers(rule, np);
-    }
-  });
-  const R = rulePorts.length;
-  const ruleAllPorts = u8(R);
-  const ruleAllPeers = u8(R);
-  ruleAllPeers.set(allPeers);
-  const ruleNamedStart = i32(R + 1);
-  const rulePeerStart = from(peerStart);
-  const named: number[] = [];
-  for (let r = 0; r < R; r++) {
-    ruleAllPorts[r] = rulePorts[r].all ? 1 : 0;
-    const ns = rulePorts[r].named;
-    for (let x = 0; x < ns.length; x++) named.push(ns[x]);
-    ruleNamedStart[r + 1] = named.length;
-  }
+  const rules = planRules(engine, ports, masks, { chunks, width }, { i32, u8, u32 });
+  const { R, ruleAllPeers, rulePeerStart, polIn, egRule, egNs, isOpen } = rules;
   const N = masks.named.length;
-  const ruleFixed = i32(chunks * R);
   const namedAt = i32(chunks * C * N);
   const hostClass = u8(C);
   if (engine.hostNetwork === 'node') for (const c of classes) if (c.hostNetwork) hostClass[c.id] = 1;
   for (let k = 0; k < chunks; k++) {
     const base = k * width;
-    masks.chunk(base, Math.min(width, P - base), rulePorts);
-    for (let r = 0; r < R; r++) ruleFixed[k * R + r] = rulePorts[r].fixed;
+    masks.within(base, Math.min(width, P - base));
     if (N) masks.fillNamed(classes, hostClass, namedAt, k * C * N);
   }
-  // Ingress rules per destination class.
+  // Ingress rules per destination class (those of the policies isolating it), counted then filled.
+  const ing = engine.policyLists('Ingress');
   const inStart = i32(C + 1);
-  const inRules: number[] = [];
   const isolated = u8(C);
-  for (const c of classes) {
-    if (hostClass[c.id] !== 1)
-      for (const i of engine.policiesOf(c, 'Ingress')) {
-        isolated[c.id] = 1;
-        for (let r = polIn[i]; r < polIn[i + 1]; r++) inRules.push(r);
-      }
-    inStart[c.id + 1] = inRules.length;
+  for (let c = 0; c < C; c++) {
+    let count = 0;
+    if (hostClass[c] !== 1)
+      for (let j = ing.start[c]; j < ing.start[c + 1]; j++)
+        count += polIn[ing.ids[j] + 1] - polIn[ing.ids[j]];
+    if (hostClass[c] !== 1 && ing.start[c + 1] > ing.start[c]) isolated[c] = 1;
+    inStart[c + 1] = inStart[c] + count;
   }
+  const inRuleList = i32(inStart[C]);
+  for (let c = 0, y = 0; c < C; c++)
+    if (hostClass[c] !== 1)
+      for (let j = ing.start[c]; j < ing.start[c + 1]; j++)
+        for (let r = polIn[ing.ids[j]]; r < polIn[ing.ids[j] + 1]; r++) inRuleList[y++] = r;
   // Peer sets.
   const S = sets.sets.length;
   const setStart = i32(S + 1);
@@ -233,8 +167,6 @@ export function buildReachPlan(
     { setStart, setIds, setNsStart, setNs, setDense },
     u8(nss),
   );
-  const rulePeers = from(peers);
-  const inRuleList = from(inRules);
   const inv = invert(
     {
       C,
@@ -242,7 +174,7 @@ export function buildReachPlan(
       egRule,
       egNs,
       rulePeerStart,
-      rulePeers,
+      rulePeers: rules.rulePeers,
       ruleAllPeers,
       setStart,
       setIds,
@@ -262,13 +194,13 @@ export function buildReachPlan(
     W,
     N,
     R,
-    ruleAllPorts,
+    ruleAllPorts: rules.ruleAllPorts,
     ruleAllPeers,
-    ruleFixed,
-    ruleNamedStart,
-    ruleNamed: from(named),
+    ruleFixed: rules.ruleFixed,
+    ruleNamedStart: rules.ruleNamedStart,
+    ruleNamed: rules.ruleNamed,
     rulePeerStart,
-    rulePeers,
+    rulePeers: rules.rulePeers,
     namedAt,
     inStart,
     inRules: inRuleList,
@@ -281,16 +213,16 @@ export function buildReachPlan(
     dense,
     openStart,
     openIds,
-    egRule: from(egRule),
-    egNs: from(egNs),
-    egSrcStart: from(egSrcStart),
-    egSrc: from(egSrc),
-    everyPeer: from(everyPeer),
+    egRule,
+    egNs,
+    egSrcStart: rules.egSrcStart,
+    egSrc: rules.egSrc,
+    everyPeer: rules.everyPeer,
     invStart: inv.start,
     invRules: inv.rules,
     isOpen,
-    openBits,
-    openCount,
+    openBits: rules.openBits,
+    openCount: rules.openCount,
     namespaces: sets.namespaces.length,
     hostClass,
     isolated,

@@ -163,3 +163,43 @@ test('rows with more than 8 port classes per pass (32-bit masks) and with 8 (byt
     assert.ok(allowed.has('x/a -> y/a') && allowed.has('z/a -> y/a'));
   }
 });
+
+/**
+ * A rule's fixed port mask is every port class one of its numeric entries admits: a port-less entry admits every
+ * port of its protocol, `endPort` an inclusive range, a port only itself
+ * (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec:
+ * NetworkPolicyPort). The plan reads the entries from the compile's rule table (`engine.rules`), one mask per
+ * distinct entry ORed per rule; every row bit agrees with `allows`.
+ */
+test('a rule with several port entries (port-less, range, single port, named) admits the union of their port classes', () => {
+  const engine = engineFor(
+    e2eTopology(
+      [
+        np(
+          'y-from-x',
+          'y',
+          `  podSelector: {}\n  ingress:\n  - from: [{namespaceSelector: {matchLabels: {ns: x}}}]\n    ports: [{protocol: UDP}, {port: 80}, {port: 81, protocol: SCTP}, {port: serve-81-tcp}]`,
+        ),
+        np(
+          'x-egress',
+          'x',
+          `  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to: [{namespaceSelector: {}}]\n    ports: [{port: 80, endPort: 81}, {protocol: SCTP}]`,
+        ),
+      ].join('\n---\n'),
+    ),
+  );
+  for (const chunk of [30, 1]) {
+    const allowed = checkRows(engine, { chunk }, `chunk ${chunk}`);
+    assert.ok(allowed.has('x/a -> y/a') && !allowed.has('z/a -> y/a'), `chunk ${chunk}`);
+  }
+  const { plan, portClasses } = computeFlatReachability(engine);
+  const x = engine.classes.find((c) => c.namespace === 'x')!.id;
+  const y = engine.classes.find((c) => c.namespace === 'y')!.id;
+  const out = new Uint32Array(plan.P * plan.W);
+  rowBits(plan, y, out, new ReachScratch(plan));
+  const admitted = portClasses
+    .filter((_, p) => (out[p * plan.W + (x >>> 5)] >>> (x & 31)) & 1)
+    .map((pc) => `${pc.port}/${pc.protocol}`);
+  // x's egress admits TCP 80-81 and all of SCTP; y's ingress TCP 80, TCP 81 (named), all of UDP and SCTP 81.
+  assert.deepEqual(admitted, ['80/TCP', '81/TCP', '81/SCTP']);
+});

@@ -1,9 +1,10 @@
-import { everything, formatSelector, matches, type Selector } from '../../lib/labels.ts';
+import { everything, formatSelector, matches } from '../../lib/labels.ts';
 import { parseIP, type IP } from '../../lib/ip.ts';
 import type { NetworkPolicy, PolicyPeer } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 import type { ClassIndex } from './_class-index.ts';
 import { blockContains, type CompiledBlock } from './_ip-blocks.ts';
+import { peerKey, type RuleTable } from './_rule-table.ts';
 
 /** Sets at least this large get a bitset for O(1) membership; smaller ones are searched (sorted ids). */
 const DENSE_AT = 256;
@@ -36,6 +37,9 @@ export class PeerSets {
   #sortedAddresses?: { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[];
   readonly #addressesOf: (c: PodClass) => readonly string[];
   readonly #blockOf: (peer: PolicyPeer) => CompiledBlock | undefined;
+  /** The compile's rule table, and per peer key its set id (-1: not asked yet). */
+  readonly #rules: RuleTable;
+  readonly #keySet: Int32Array;
 
   constructor(
     classes: readonly PodClass[],
@@ -44,7 +48,10 @@ export class PeerSets {
     /** The addresses ipBlock peers see for a class (a hostNetwork class in `node` mode: its node's). */
     addressesOf: (c: PodClass) => readonly string[],
     blockOf: (peer: PolicyPeer) => CompiledBlock | undefined,
+    rules: RuleTable,
   ) {
+    this.#rules = rules;
+    this.#keySet = new Int32Array(rules.keys.length).fill(-1);
     this.#classes = classes;
     this.#nsLabels = namespaces;
     this.#blockOf = blockOf;
@@ -79,9 +86,30 @@ export class PeerSets {
    */
   setOf(peer: PolicyPeer, ns: string): number {
     const block = peer.ipBlock ? this.#blockOf(peer) : undefined;
-    const key = peer.ipBlock
-      ? `b:${block?.key ?? ''}`
-      : `${peer.namespaceSelector ? `s:${selectorKey(peer.namespaceSelector)}` : `n:${ns}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+    return this.#setFor(peerKey(peer, ns, block), peer, ns, block);
+  }
+
+  /**
+   * The set id of a rule table's peer key (`RuleTable.keys`, recorded by the compile): one `setOf` per key,
+   * remembered, so readers of every rule ask by integer without touching the peers again.
+   */
+  setOfKey(key: number): number {
+    const rules = this.#rules;
+    let id = this.#keySet[key];
+    if (id === -1) {
+      const peer = rules.keyPeer[key];
+      id = this.#setFor(
+        rules.keys[key],
+        peer,
+        rules.keyNamespace[key],
+        peer.ipBlock ? this.#blockOf(peer) : undefined,
+      );
+      this.#keySet[key] = id;
+    }
+    return id;
+  }
+
+  #setFor(key: string, peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
     let id = this.#bySelectorKey.get(key);
     if (id === undefined) {
       id = this.sets.length;
@@ -179,21 +207,4 @@ export class PeerSets {
       for (const id of this.#index.select(n, peer.podSelector ?? everything)) ids.push(id);
     return new Int32Array(ids).sort();
   }
-}
-
-/**
- * A selector as a map key: equal for selectors with the same requirements in the same order (as
- * `formatSelector`, which it replaces here: one string, no intermediate array per requirement).
- */
-function selectorKey(selector: Selector): string {
-  if (selector.nothing) return '\u0000';
-  let key = '';
-  const reqs = selector.requirements;
-  for (let i = 0; i < reqs.length; i++) {
-    const r = reqs[i];
-    key += `${r.key}\u0001${r.operator}\u0001`;
-    for (let j = 0; j < r.values.length; j++) key += `${r.values[j]}\u0002`;
-    key += '\u0003';
-  }
-  return key;
 }

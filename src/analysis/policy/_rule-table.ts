@@ -1,0 +1,188 @@
+import type { Selector } from '../../lib/labels.ts';
+import type { PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
+import type { CompiledBlock } from './_ip-blocks.ts';
+
+/**
+ * Every NetworkPolicy rule as flat arrays, recorded by the compile's one walk of the policies (`RuleRecorder`)
+ * so that readers of every rule — the reachability plan (`src/analysis/matrix/_reach-plan.ts`) — read integers
+ * instead of walking the policy objects again (design note 0008, ninth session). Rules are numbered policy by
+ * policy, each policy's ingress rules then its egress rules, in the model's order. Lists are compressed rows:
+ * `xStart[r]..xStart[r + 1]` indexes `x`.
+ *
+ * Peers are recorded by content key (`peerKey`: the same selectors in the same namespace, or the same ipBlock),
+ * which `PeerSets.setOfKey` turns into a set id once per key; numeric ports by (protocol, port, endPort) and
+ * named ports by (name, protocol), each interned once.
+ */
+export interface RuleTable {
+  /** Per policy i: ingress rules `policyStart[i]..egressStart[i]`, egress rules `egressStart[i]..policyStart[i + 1]`. */
+  readonly policyStart: Int32Array;
+  readonly egressStart: Int32Array;
+  /** Per rule: 1 when `ports` is `all` / `peers` is `all`. */
+  readonly allPorts: Uint8Array;
+  readonly allPeers: Uint8Array;
+  /** Per rule: its peers' content keys (indices into `keys`). */
+  readonly peerStart: Int32Array;
+  readonly peerKeys: Int32Array;
+  /** Per rule: its numeric (or port-less) port specs (indices into `specs`). */
+  readonly specStart: Int32Array;
+  readonly specIds: Int32Array;
+  /** Per rule: its named ports (indices into `named`). */
+  readonly namedStart: Int32Array;
+  readonly namedIds: Int32Array;
+  /** Per peer key: the key, and one peer with that content and its policy's namespace. */
+  readonly keys: readonly string[];
+  readonly keyPeer: readonly PolicyPeer[];
+  readonly keyNamespace: readonly string[];
+  /** Per numeric spec: one port with that content (`port` a number or undefined). */
+  readonly specs: readonly PolicyPort[];
+  /** Per named port: its name and protocol. */
+  readonly named: readonly { readonly name: string; readonly protocol: Protocol }[];
+}
+
+/**
+ * A peer's content key: equal for peers with the same ipBlock (by its compiled key), or the same namespace
+ * selector (or, without one, the policy's namespace) and pod selector, requirements in the same order.
+ */
+export function peerKey(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): string {
+  if (peer.ipBlock) return `b:${block?.key ?? ''}`;
+  return `${peer.namespaceSelector ? `s:${selectorKey(peer.namespaceSelector)}` : `n:${ns}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+}
+
+/**
+ * A selector as a map key: equal for selectors with the same requirements in the same order (as
+ * `formatSelector`, which it replaces here: one string, no intermediate array per requirement).
+ */
+function selectorKey(selector: Selector): string {
+  if (selector.nothing) return '\u0000';
+  let key = '';
+  const reqs = selector.requirements;
+  for (let i = 0; i < reqs.length; i++) {
+    const r = reqs[i];
+    key += `${r.key}\u0001${r.operator}\u0001`;
+    for (let j = 0; j < r.values.length; j++) key += `${r.values[j]}\u0002`;
+    key += '\u0003';
+  }
+  return key;
+}
+
+const PROTOCOLS: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+
+/** An integer in 0–65535 (a module function: a closure per call costs a name per call under tsx). */
+function isPort(x: number): boolean {
+  return Number.isInteger(x) && x >= 0 && x <= 65535;
+}
+
+/**
+ * A numeric or port-less port spec's content as a number, `(first * 65537 + last) * 3 + protocol`, for integer
+ * ports in 0–65535 (port-less: first = last = 65536, which no such port is); anything else as a string.
+ */
+function specKey(pp: PolicyPort): number | string {
+  const first = pp.port === undefined ? 65536 : (pp.port as number);
+  const last = pp.port === undefined ? 65536 : (pp.endPort ?? first);
+  const protocol = PROTOCOLS[pp.protocol] as number | undefined;
+  if (protocol !== undefined && (pp.port === undefined || (isPort(first) && isPort(last))))
+    return (first * 65537 + last) * 3 + protocol;
+  return `${pp.protocol}:${pp.port}:${pp.endPort}`;
+}
+
+/** Records rules as the compile walks them (`rule`), then lays them out as a `RuleTable` (`finish`). */
+export class RuleRecorder {
+  readonly #policyStart: number[] = [];
+  readonly #egressStart: number[] = [];
+  readonly #allPorts: number[] = [];
+  readonly #allPeers: number[] = [];
+  readonly #peerStart: number[] = [0];
+  readonly #peerKeys: number[] = [];
+  readonly #specStart: number[] = [0];
+  readonly #specIds: number[] = [];
+  readonly #namedStart: number[] = [0];
+  readonly #namedIds: number[] = [];
+  readonly #keyIndex = new Map<string, number>();
+  readonly #keys: string[] = [];
+  readonly #keyPeer: PolicyPeer[] = [];
+  readonly #keyNamespace: string[] = [];
+  /** Numeric and port-less specs by content (`specKey`). */
+  readonly #specIndex = new Map<number | string, number>();
+  readonly #specs: PolicyPort[] = [];
+  /** Named port → protocol → index in `named`. */
+  readonly #namedIndex = new Map<string, Map<Protocol, number>>();
+  readonly #named: { name: string; protocol: Protocol }[] = [];
+
+  /** The next policy's ingress rules start here. */
+  policy(): void {
+    this.#policyStart.push(this.#allPorts.length);
+  }
+
+  /** The current policy's egress rules start here. */
+  egress(): void {
+    this.#egressStart.push(this.#allPorts.length);
+  }
+
+  /** Records one peer of the current rule (call `rule` after its peers and ports). */
+  peer(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): void {
+    const key = peerKey(peer, ns, block);
+    let id = this.#keyIndex.get(key);
+    if (id === undefined) {
+      this.#keyIndex.set(key, (id = this.#keys.length));
+      this.#keys.push(key);
+      this.#keyPeer.push(peer);
+      this.#keyNamespace.push(ns);
+    }
+    this.#peerKeys.push(id);
+  }
+
+  /** Records one port of the current rule. */
+  port(pp: PolicyPort): void {
+    if (typeof pp.port === 'string') {
+      let byProtocol = this.#namedIndex.get(pp.port);
+      if (!byProtocol) this.#namedIndex.set(pp.port, (byProtocol = new Map()));
+      let id = byProtocol.get(pp.protocol);
+      if (id === undefined) {
+        byProtocol.set(pp.protocol, (id = this.#named.length));
+        this.#named.push({ name: pp.port, protocol: pp.protocol });
+      }
+      this.#namedIds.push(id);
+      return;
+    }
+    const key = specKey(pp);
+    let id = this.#specIndex.get(key);
+    if (id === undefined) {
+      this.#specIndex.set(key, (id = this.#specs.length));
+      this.#specs.push(pp);
+    }
+    this.#specIds.push(id);
+  }
+
+  /** Closes the current rule (its peers and ports recorded before). */
+  rule(rule: PolicyRule): void {
+    this.#allPorts.push(rule.ports === 'all' ? 1 : 0);
+    this.#allPeers.push(rule.peers === 'all' ? 1 : 0);
+    this.#peerStart.push(this.#peerKeys.length);
+    this.#specStart.push(this.#specIds.length);
+    this.#namedStart.push(this.#namedIds.length);
+  }
+
+  finish(): RuleTable {
+    const policyStart = Int32Array.from(this.#policyStart, (x) => x);
+    const all = new Int32Array(policyStart.length + 1);
+    all.set(policyStart);
+    all[policyStart.length] = this.#allPorts.length;
+    return {
+      policyStart: all,
+      egressStart: Int32Array.from(this.#egressStart),
+      allPorts: Uint8Array.from(this.#allPorts),
+      allPeers: Uint8Array.from(this.#allPeers),
+      peerStart: Int32Array.from(this.#peerStart),
+      peerKeys: Int32Array.from(this.#peerKeys),
+      specStart: Int32Array.from(this.#specStart),
+      specIds: Int32Array.from(this.#specIds),
+      namedStart: Int32Array.from(this.#namedStart),
+      namedIds: Int32Array.from(this.#namedIds),
+      keys: this.#keys,
+      keyPeer: this.#keyPeer,
+      keyNamespace: this.#keyNamespace,
+      specs: this.#specs,
+      named: this.#named,
+    };
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The compile's rule table (`engine.rules`, `_rule-table.ts`) must hold every NetworkPolicy rule as written: a
+ * policy's ingress rules then its egress rules, `from`/`to` and `ports` missing or empty as "all", each peer as
+ * the classes it selects (its selectors in the policy's namespace, or its ipBlock), and each port's protocol, port and endPort — a port-less entry being every port of its protocol
+ * (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec:
+ * NetworkPolicyPort, NetworkPolicyPeer).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
+import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
+import { matches } from '../../lib/labels.ts';
+import type { PolicyPeer, PolicyPort, PolicyRule } from '../../model/types.ts';
+import { PolicyEngine } from './_engine.ts';
+import { clusterArb, toYaml } from './_cluster-arb.ts';
+import { e2eTopology, engineFor, np } from './_test-helpers.ts';
+
+const seed = Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261203);
+
+/** A numeric or port-less port's content: what `portMatches` reads of it. */
+const content = (pp: PolicyPort) =>
+  `${pp.protocol} ${pp.port ?? '*'}-${pp.port === undefined ? '*' : (pp.endPort ?? pp.port)}`;
+
+/**
+ * The classes a peer of a policy in `ns` selects, from the definition: an ipBlock holds the classes with an
+ * address inside its CIDR and outside every except (a node-mode hostNetwork class: its node's address, the pod's
+ * primary IP); selectors hold the pod classes (not node-mode hostNetwork ones) of the namespaces the
+ * namespaceSelector matches (without one: the policy's) whose labels the podSelector matches.
+ */
+function selected(engine: PolicyEngine, peer: PolicyPeer, ns: string): number[] {
+  return engine.classes
+    .filter((c) => {
+      const host = c.hostNetwork && engine.hostNetwork === 'node';
+      if (peer.ipBlock) {
+        const { cidr, except } = peer.ipBlock;
+        const ips = host ? (c.pods[0].ip ? [c.pods[0].ip] : []) : c.pods[0].ips;
+        return ips.some((text) => {
+          const ip = parseIP(text);
+          const inside = (block: string) => !!ip && !!parseCidr(block) && cidrContains(parseCidr(block)!, ip);
+          return inside(cidr) && !except.some(inside);
+        });
+      }
+      if (host) return false;
+      const nsOk = peer.namespaceSelector
+        ? matches(peer.namespaceSelector, engine.nsLabels(c.namespace))
+        : c.namespace === ns;
+      return nsOk && (!peer.podSelector || matches(peer.podSelector, c.labels));
+    })
+    .map((c) => c.id);
+}
+
+/** Every rule of every policy against the table. */
+function checkTable(engine: PolicyEngine): void {
+  const t = engine.rules;
+  const sets = engine.peerSets;
+  assert.equal(t.policyStart.length, engine.policies.length + 1);
+  engine.policies.forEach((policy, i) => {
+    const check = (rules: readonly PolicyRule[], from: number, to: number) => {
+      assert.equal(to - from, rules.length, `${policy.key}: rule count`);
+      rules.forEach((rule, k) => {
+        const r = from + k;
+        assert.equal(t.allPeers[r], rule.peers === 'all' ? 1 : 0, `${policy.key} rule ${k}: all peers`);
+        assert.equal(t.allPorts[r], rule.ports === 'all' ? 1 : 0, `${policy.key} rule ${k}: all ports`);
+        const peers = rule.peers === 'all' ? [] : rule.peers;
+        assert.deepEqual(
+          Array.from(t.peerKeys.subarray(t.peerStart[r], t.peerStart[r + 1]), (key) => [
+            ...sets.sets[sets.setOfKey(key)],
+          ]),
+          peers.map((peer) => selected(engine, peer, policy.namespace)),
+          `${policy.key} rule ${k}: peer sets`,
+        );
+        const ports = rule.ports === 'all' ? [] : rule.ports;
+        assert.deepEqual(
+          Array.from(t.specIds.subarray(t.specStart[r], t.specStart[r + 1]), (s) => content(t.specs[s])),
+          ports.filter((pp) => typeof pp.port !== 'string').map(content),
+          `${policy.key} rule ${k}: numeric ports`,
+        );
+        assert.deepEqual(
+          Array.from(t.namedIds.subarray(t.namedStart[r], t.namedStart[r + 1]), (n) => t.named[n]),
+          ports.flatMap((pp) =>
+            typeof pp.port === 'string' ? [{ name: pp.port, protocol: pp.protocol }] : [],
+          ),
+          `${policy.key} rule ${k}: named ports`,
+        );
+      });
+    };
+    check(policy.ingress, t.policyStart[i], t.egressStart[i]);
+    check(policy.egress, t.egressStart[i], t.policyStart[i + 1]);
+  });
+}
+
+test('property: the rule table holds every policy rule as written (peers as the sets allows reads, ports by protocol, port and endPort)', () => {
+  fc.assert(
+    fc.property(clusterArb, (cluster) => {
+      const { model } = buildYaml(toYaml(cluster));
+      checkTable(new PolicyEngine(model));
+    }),
+    { numRuns: 300, seed },
+  );
+});
+
+test('the rule table tells apart a port-less entry, a single port, a range, and the same port on another protocol', () => {
+  const engine = engineFor(
+    e2eTopology(
+      np(
+        'ports',
+        'y',
+        `  podSelector: {}
+  policyTypes: [Ingress, Egress]
+  ingress:
+  - ports: [{protocol: UDP}, {port: 80}, {port: 80, endPort: 81}, {port: 80, protocol: SCTP}, {port: 80, endPort: 80}]
+  - from: []
+    ports: []
+  egress:
+  - to: [{namespaceSelector: {}}, {namespaceSelector: {}, podSelector: {}}, {ipBlock: {cidr: 10.0.0.0/8}}]
+    ports: [{protocol: TCP}, {port: serve-80-tcp}, {port: serve-80-tcp, protocol: UDP}]`,
+      ),
+    ),
+  );
+  checkTable(engine);
+  const t = engine.rules;
+  // Five entries in the first rule, four distinct contents (80 and 80-80 are one); one more port-less spec.
+  assert.equal(new Set(t.specIds.subarray(t.specStart[0], t.specStart[1])).size, 4);
+  assert.equal(t.specs.length, 5);
+  assert.equal(t.named.length, 2);
+});
