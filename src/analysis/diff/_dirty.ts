@@ -2,6 +2,7 @@ import type { ClusterModel, Pod } from '../../model/types.ts';
 import { policyCidrs } from '../reach/index.ts';
 import { sameWithoutPositions } from './_same.ts';
 import type { DiffSide } from './_side.ts';
+import { ingressCandidates } from './_candidates.ts';
 
 /**
  * The workload groups whose policy verdicts can differ between two sides, per direction, so the connectivity and
@@ -17,6 +18,12 @@ export interface DirtyGroups {
    * has the same pods on both sides, hence the same pod pairs with any other such group. Undefined: not known.
    */
   readonly pods?: ReadonlySet<string>;
+  /**
+   * The clean source groups whose verdicts towards the destinations with the same pods on both sides (those not in
+   * `pods`) may differ: the groups a changed policy's ingress rules admit, on either side (`ingressCandidates`).
+   * Undefined: every clean source.
+   */
+  readonly candidates?: ReadonlySet<string>;
 }
 
 /**
@@ -73,7 +80,9 @@ export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
     touchedGroups(a, changed, 'Ingress', destinations);
     touchedGroups(b, changed, 'Ingress', destinations);
   }
-  return { sources, destinations, pods, policyNamespaces };
+  const same = [...destinations].filter((g) => !pods.has(g));
+  const candidates = changed.size ? ingressCandidates(a, b, changed, same) : new Set<string>();
+  return { sources, destinations, pods, policyNamespaces, ...(candidates ? { candidates } : {}) };
 }
 
 /**

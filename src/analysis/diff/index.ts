@@ -227,7 +227,7 @@ function connectivityEffects(
   dirty?: DirtyGroups,
 ): Effect[] {
   const out: Effect[] = [];
-  for (const c of changedConnections(a.analysed.context.engine, b.analysed.context.engine, dirty)) {
+  for (const c of changedConnections(a, b, dirty)) {
     const { from, to, port, protocol, before: c1, after: c2 } = c;
     const rank = (n: Counts | undefined) => (n ? (n[1] === 0 ? 0 : n[1] === n[0] ? 2 : 1) : 0);
     const opened = rank(c2) > rank(c1);
