@@ -28,17 +28,22 @@ export function ingressCandidates(
   return out;
 }
 
-/** Whether a pod of the group (the same pods on both sides) is isolated for ingress on one side only. */
+/**
+ * Whether a pod of the group is isolated for ingress on one side only. The group has the same pods on both sides,
+ * in the same order (`samePods`), each side's records being asked of its own engine.
+ */
 function isolationMoves(a: DiffSide, b: DiffSide, group: string): boolean {
   const ea = a.analysed.context.engine;
   const eb = b.analysed.context.engine;
+  const x = a.podsOf(group);
+  const y = b.podsOf(group);
   const seen = new Set<string>();
-  for (const p of a.podsOf(group)) {
+  for (let i = 0; i < x.length; i++) {
     // Pods of one template share their classes: each pair of classes is asked once.
-    const id = `${ea.classOf(p)?.id ?? -1} ${eb.classOf(p)?.id ?? -1}`;
+    const id = `${ea.classOf(x[i])?.id ?? -1} ${eb.classOf(y[i])?.id ?? -1}`;
     if (seen.has(id)) continue;
     seen.add(id);
-    if (!ea.isolating(p, 'Ingress').length !== !eb.isolating(p, 'Ingress').length) return true;
+    if (!ea.isolating(x[i], 'Ingress').length !== !eb.isolating(y[i], 'Ingress').length) return true;
   }
   return false;
 }

@@ -5,6 +5,8 @@ import { diffClusters } from './index.ts';
 import { shop, sideFrom } from './_fixture.ts';
 import { namespaceReach } from '../report/index.ts';
 import { dnsScope } from './_dns.ts';
+import { dirtyState } from './_dirty.ts';
+import { sideOf } from './_side.ts';
 
 /** A second namespace, so postures and namespace peers can move across namespaces. */
 const ops = `apiVersion: v1
@@ -72,6 +74,19 @@ const edits: readonly [string, (t: string) => string][] = [
   ['ingress.yaml', (t) => t.replace('- path: /api', '- path: /v2')],
   ['coredns.yaml', (t) => t.replace('api.shop.svc.cluster.local', 'web.shop.svc.cluster.local')],
   ['apps.yaml', (t) => t.replace('labels: {app: web}}', 'labels: {app: web, tier: x}}')],
+  // A changed rule that admits pods by address (api-canary, a coredns pod), then one that admits every peer.
+  [
+    'policies.yaml',
+    (t) =>
+      t.replace(
+        '    - podSelector: {matchLabels: {app: web}}\n',
+        '    - podSelector: {matchLabels: {app: web}}\n    - ipBlock: {cidr: 10.244.2.0/24}\n',
+      ),
+  ],
+  [
+    'policies.yaml',
+    (t) => t.replace('  - from:\n    - podSelector: {matchLabels: {app: web}}\n    ports:\n', '  - ports:\n'),
+  ],
 ];
 
 function apply(picks: readonly boolean[]): Record<string, string> {
@@ -86,7 +101,7 @@ const picks = fc.array(fc.boolean(), { minLength: edits.length, maxLength: edits
 
 /** Draws two subsets of the edits (those `allowed`), and holds the diff with its shortcuts to the exhaustive one. */
 function holdsShortcuts(allowed: (file: string) => boolean, runs: number, seed: number) {
-  const seen = { posture: 0, scopedDns: 0 };
+  const seen = { posture: 0, scopedDns: 0, candidates: 0 };
   const only = (p: readonly boolean[]) => p.map((on, i) => on && allowed(edits[i][0]));
   fc.assert(
     fc.property(picks, picks, (pa, pb) => {
@@ -95,6 +110,8 @@ function holdsShortcuts(allowed: (file: string) => boolean, runs: number, seed: 
       const fast = diffClusters(a, b);
       assert.deepEqual(fast, diffClusters(a, b, { exhaustive: true }));
       seen.posture += fast.effects.filter((e) => e.layer === 'posture').length;
+      if (dirtyState(sideOf(a.analysed), sideOf(b.analysed))?.candidates)
+        seen.candidates += fast.effects.filter((e) => e.layer === 'connectivity').length;
       if (dnsScope(fast.objects, a.analysed, b.analysed))
         seen.scopedDns += fast.effects.filter((e) => e.layer === 'dns').length;
     }),
@@ -115,6 +132,12 @@ test('the diff with the DNS names scoped to the changed Services equals the exha
     seen.scopedDns > 0,
     'some drawn edit changed an answer with the names scoped: the property compared something',
   );
+});
+
+test('the connectivity from the sources a changed ingress rule admits alone (selectors, ipBlocks, every peer) equals the exhaustive diff (property)', () => {
+  // Policy edits only: most draws leave every destination's isolation as it was, so the candidates are known.
+  const seen = holdsShortcuts((f) => f === 'policies.yaml', 40, 23);
+  assert.ok(seen.candidates > 0, 'some connection moved with the candidates known: the property compared something');
 });
 
 test('namespace reach over the engine itself, hostNetwork pods left out of the layout, equals a second engine without them (property)', () => {
