@@ -1,8 +1,8 @@
 import type { Pod, Protocol } from '../../model/types.ts';
 import { computeMatrix, type MatrixEntry, type MatrixRow } from '../matrix/index.ts';
-import { policyCidrs, resolveRef, type ReachEndpoint } from '../reach/index.ts';
+import { resolveRef, type ReachEndpoint } from '../reach/index.ts';
 import type { PolicyEngine } from '../policy/index.ts';
-import type { DirtyGroups } from './_dirty.ts';
+import { cidrsOf, type DirtyGroups } from './_dirty.ts';
 import type { DiffSide } from './_side.ts';
 
 export type Verdict = 'allowed' | 'partial' | 'denied';
@@ -93,13 +93,15 @@ export function* changedConnections(
   const candidates = dirty.candidates;
   const from = candidates ? new Set([...candidates].filter((g) => !sources.has(g))) : rest(a);
   if (!from.size) return;
-  const laid = new Set([...from, ...same]);
-  const matrix = (side: DiffSide) =>
-    computeMatrix(side.analysed.context.engine, {
+  const laid = [...from, ...same];
+  const matrix = (side: DiffSide) => {
+    const pods = candidates && new Set(laid.flatMap((g) => side.podsOf(g)));
+    return computeMatrix(side.analysed.context.engine, {
       by: 'workload',
       destinations: same,
-      ...(candidates ? { pods: (p: Pod) => laid.has(side.groupOf(p)) } : {}),
+      ...(pods ? { pods: (p: Pod) => pods.has(p) } : {}),
     }).rows({ sources: from, destinations: same });
+  };
   yield* inStep(matrix(a), matrix(b), true);
 }
 
@@ -168,7 +170,7 @@ export interface Exposure {
  */
 export function exposures(side: DiffSide, only?: ReadonlySet<string>): Map<string, Exposure> {
   const { engine, model } = side.analysed.context;
-  const cidrs = policyCidrs(model);
+  const cidrs = cidrsOf(model);
   const out = new Map<string, Exposure>();
   for (const w of side.workloads()) {
     if (only && !only.has(w)) continue;

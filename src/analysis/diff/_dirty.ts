@@ -109,7 +109,16 @@ function touchedGroups(
  * ipBlock boundary of every policy, so the cut must be the same on both sides.
  */
 export function sameInternetCut(a: DiffSide, b: DiffSide): boolean {
-  return JSON.stringify(policyCidrs(a.analysed.model)) === JSON.stringify(policyCidrs(b.analysed.model));
+  return JSON.stringify(cidrsOf(a.analysed.model)) === JSON.stringify(cidrsOf(b.analysed.model));
+}
+
+const cidrs = new WeakMap<ClusterModel, readonly string[]>();
+
+/** `policyCidrs` of a model, once (the exposures of both sides read them again; nobody mutates a model). */
+export function cidrsOf(model: ClusterModel): readonly string[] {
+  let got = cidrs.get(model);
+  if (!got) cidrs.set(model, (got = policyCidrs(model)));
+  return got;
 }
 
 /**
