@@ -7,6 +7,7 @@ import { namespaceReach } from '../report/index.ts';
 import { dnsScope } from './_dns.ts';
 import { dirtyState } from './_dirty.ts';
 import { sideOf } from './_side.ts';
+import { samePeers } from './_peers.ts';
 
 /** A second namespace, so postures and namespace peers can move across namespaces. */
 const ops = `apiVersion: v1
@@ -41,6 +42,15 @@ apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata: {name: open, namespace: ops}
 spec: {podSelector: {}, ingress: [{}]}
+`;
+
+const apiFromWeb = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-from-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
 `;
 
 const base: Readonly<Record<string, string>> = { ...shop, 'ops.yaml': ops };
@@ -87,6 +97,8 @@ const edits: readonly [string, (t: string) => string][] = [
     'policies.yaml',
     (t) => t.replace('  - from:\n    - podSelector: {matchLabels: {app: web}}\n    ports:\n', '  - ports:\n'),
   ],
+  // A second policy on pods already isolated: no peer moves, the namespace's policy count does.
+  ['policies.yaml', (t) => t + apiFromWeb],
 ];
 
 function apply(picks: readonly boolean[]): Record<string, string> {
@@ -101,7 +113,7 @@ const picks = fc.array(fc.boolean(), { minLength: edits.length, maxLength: edits
 
 /** Draws two subsets of the edits (those `allowed`), and holds the diff with its shortcuts to the exhaustive one. */
 function holdsShortcuts(allowed: (file: string) => boolean, runs: number, seed: number) {
-  const seen = { posture: 0, scopedDns: 0, candidates: 0 };
+  const seen = { posture: 0, scopedDns: 0, candidates: 0, samePeers: 0 };
   const only = (p: readonly boolean[]) => p.map((on, i) => on && allowed(edits[i][0]));
   fc.assert(
     fc.property(picks, picks, (pa, pb) => {
@@ -110,8 +122,10 @@ function holdsShortcuts(allowed: (file: string) => boolean, runs: number, seed: 
       const fast = diffClusters(a, b);
       assert.deepEqual(fast, diffClusters(a, b, { exhaustive: true }));
       seen.posture += fast.effects.filter((e) => e.layer === 'posture').length;
-      if (dirtyState(sideOf(a.analysed), sideOf(b.analysed))?.candidates)
-        seen.candidates += fast.effects.filter((e) => e.layer === 'connectivity').length;
+      const state = dirtyState(sideOf(a.analysed), sideOf(b.analysed));
+      if (state?.candidates) seen.candidates += fast.effects.filter((e) => e.layer === 'connectivity').length;
+      if (state && state.destinations.size && samePeers(a.analysed, b.analysed, state))
+        seen.samePeers += fast.effects.filter((e) => e.layer === 'posture').length;
       if (dnsScope(fast.objects, a.analysed, b.analysed))
         seen.scopedDns += fast.effects.filter((e) => e.layer === 'dns').length;
     }),
@@ -138,6 +152,10 @@ test('the connectivity from the sources a changed ingress rule admits alone (sel
   // Policy edits only: most draws leave every destination's isolation as it was, so the candidates are known.
   const seen = holdsShortcuts((f) => f === 'policies.yaml', 40, 23);
   assert.ok(seen.candidates > 0, 'some connection moved with the candidates known: the property compared something');
+  assert.ok(
+    seen.samePeers > 0,
+    'some posture moved with every peer shown unchanged: the stand-in rows were compared',
+  );
 });
 
 test('namespace reach over the engine itself, hostNetwork pods left out of the layout, equals a second engine without them (property)', () => {
