@@ -32,9 +32,10 @@ function cells(side: AnalysedCluster, rows: ReadonlySet<string>, columns: Readon
   const engine = side.context.engine;
   const ports = portClasses(engine).map((c) => ({ port: c.port, protocol: c.protocol }));
   const laid = (p: Pod) => !p.hostNetwork && (rows.has(p.namespace) || columns.has(p.namespace));
-  const out: string[] = [];
+  // A cell is allowed when some port is: each side has its own port classes, so the entries per port may differ.
+  const out = new Set<string>();
   const matrix = computeMatrix(engine, { by: 'namespace', ports, pods: laid, destinations: columns });
   for (const row of matrix.rows({ sources: rows }))
-    for (const e of row.entries) if (e.allowedPairs > 0) out.push(`${e.from} ${e.to}`);
-  return out.sort().join('\n');
+    for (const e of row.entries) if (e.allowedPairs > 0) out.add(`${e.from} ${e.to}`);
+  return [...out].sort().join('\n');
 }
