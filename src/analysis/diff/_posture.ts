@@ -10,6 +10,7 @@ import {
 } from '../report/index.ts';
 import type { DirtyState } from './_dirty.ts';
 import { samePeers } from './_peers.ts';
+import type { DiffSide } from './_side.ts';
 
 /** The posture rows to compare: every shown namespace on each side, or only those whose posture may differ. */
 export interface ComparedPostures {
@@ -43,10 +44,12 @@ const withPods = (m: ClusterModel) =>
  * is unknown (other tiers, a mesh, other settings), every shown namespace is compared, from the whole reports.
  */
 export function comparedPostures(
-  before: AnalysedCluster,
-  after: AnalysedCluster,
+  a: DiffSide,
+  b: DiffSide,
   dirty: DirtyState | undefined,
 ): ComparedPostures {
+  const before = a.analysed;
+  const after = b.analysed;
   const ma = before.model;
   const mb = after.model;
   if (!dirty || withPods(ma) !== withPods(mb))
@@ -68,7 +71,7 @@ export function comparedPostures(
   // No verdict can differ, or none of the cells that could did: every namespace has the same peers on both sides.
   // A row then differs only where what it reads besides its peers does, which the rows over one stand-in set of
   // peers (the same on both sides) show without any matrix: a namespace whose stand-in rows are equal is not asked.
-  if (!(dirty.sources.size + dirty.destinations.size) || samePeers(before, after, dirty)) {
+  if (!(dirty.sources.size + dirty.destinations.size) || samePeers(a, b, dirty)) {
     const standIn: NamespaceReach = { from: new Map(), to: new Map() };
     const x = new Map(rows(before, shownA, standIn).map((r) => [r.namespace, JSON.stringify(r)]));
     const y = new Map(rows(after, shownB, standIn).map((r) => [r.namespace, JSON.stringify(r)]));

@@ -83,7 +83,7 @@ export function diffClusters(before: DiffInput, after: DiffInput, options: DiffO
   const state = options.exhaustive ? undefined : dirtyState(a, b);
   const dirty = policyBlind ? undefined : state;
   const exposedDirty = dirty && sameInternetCut(a, b) ? dirty.destinations : undefined;
-  const postures = comparedPostures(before.analysed, after.analysed, state);
+  const postures = comparedPostures(a, b, state);
   const effects: Effect[] = [
     ...(policyBlind ? [] : exposureEffects(a, b, attr, connectivityDeps, isConnectivity, exposedDirty)),
     ...flowEffects(before.analysed.traces, after.analysed.traces, attr),

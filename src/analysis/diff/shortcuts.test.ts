@@ -122,9 +122,10 @@ function holdsShortcuts(allowed: (file: string) => boolean, runs: number, seed: 
       const fast = diffClusters(a, b);
       assert.deepEqual(fast, diffClusters(a, b, { exhaustive: true }));
       seen.posture += fast.effects.filter((e) => e.layer === 'posture').length;
-      const state = dirtyState(sideOf(a.analysed), sideOf(b.analysed));
+      const [sa, sb] = [sideOf(a.analysed), sideOf(b.analysed)];
+      const state = dirtyState(sa, sb);
       if (state?.candidates) seen.candidates += fast.effects.filter((e) => e.layer === 'connectivity').length;
-      if (state && state.destinations.size && samePeers(a.analysed, b.analysed, state))
+      if (state && state.destinations.size && samePeers(sa, sb, state))
         seen.samePeers += fast.effects.filter((e) => e.layer === 'posture').length;
       if (dnsScope(fast.objects, a.analysed, b.analysed))
         seen.scopedDns += fast.effects.filter((e) => e.layer === 'dns').length;
