@@ -211,3 +211,27 @@ test('namespace reach of some rows and columns alone equals the whole namespace 
     { numRuns: 16, seed: 21 },
   );
 });
+
+test('posture: a namespace gaining a peer through a changed rule is found when the destination is no peer of it (samePeers lays the destinations out too)', () => {
+  const opsAdmits = (from: string) => `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: admit, namespace: ops}
+spec:
+  podSelector: {}
+  ingress: [{from: [${from}]}]
+`;
+  const nobody = '{podSelector: {matchLabels: {app: nobody}}}';
+  const a = sideFrom({ ...base, 'ops.yaml': ops + opsAdmits(nobody) });
+  const b = sideFrom({
+    ...base,
+    'ops.yaml': ops + opsAdmits(`${nobody}, {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}`),
+  });
+  const state = dirtyState(sideOf(a.analysed), sideOf(b.analysed));
+  assert.ok(state?.candidates?.has('shop/web') && !state.candidates.has('ops/tool'), 'web is admitted, tool is not');
+  const d = diffClusters(a, b);
+  assert.deepEqual(d, diffClusters(a, b, { exhaustive: true }));
+  const ops1 = d.effects.find((e) => e.layer === 'posture' && e.subject === 'namespace ops');
+  assert.ok(ops1, 'ops gained shop as an ingress peer');
+  assert.match(ops1.after, /ingress from 1 namespace\b/);
+});
