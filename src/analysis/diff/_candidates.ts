@@ -57,7 +57,8 @@ function admittedBy(side: DiffSide, changed: ReadonlySet<string>, out: Set<strin
     if (!changed.has(np.key)) continue;
     for (const rule of np.ingress) {
       if (rule.peers === 'all') return false;
-      for (const peer of rule.peers) for (const c of sets.sets[sets.setOf(peer, np.namespace)]) classes.add(c);
+      for (const peer of rule.peers)
+        for (const c of sets.sets[sets.setOf(peer, np.namespace)]) classes.add(c);
     }
   }
   for (const c of classes) for (const p of engine.classes[c].pods) out.add(side.groupOf(p));

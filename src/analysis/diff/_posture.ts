@@ -43,11 +43,7 @@ const withPods = (m: ClusterModel) =>
  * matrix is computed once, on the before side, for the others. When the namespaces with pods differ, or `dirty`
  * is unknown (other tiers, a mesh, other settings), every shown namespace is compared, from the whole reports.
  */
-export function comparedPostures(
-  a: DiffSide,
-  b: DiffSide,
-  dirty: DirtyState | undefined,
-): ComparedPostures {
+export function comparedPostures(a: DiffSide, b: DiffSide, dirty: DirtyState | undefined): ComparedPostures {
   const before = a.analysed;
   const after = b.analysed;
   const ma = before.model;

@@ -152,7 +152,10 @@ test('the diff with the DNS names scoped to the changed Services equals the exha
 test('the connectivity from the sources a changed ingress rule admits alone (selectors, ipBlocks, every peer) equals the exhaustive diff (property)', () => {
   // Policy edits only: most draws leave every destination's isolation as it was, so the candidates are known.
   const seen = holdsShortcuts((f) => f === 'policies.yaml', 40, 23);
-  assert.ok(seen.candidates > 0, 'some connection moved with the candidates known: the property compared something');
+  assert.ok(
+    seen.candidates > 0,
+    'some connection moved with the candidates known: the property compared something',
+  );
   assert.ok(
     seen.samePeers > 0,
     'some posture moved with every peer shown unchanged: the stand-in rows were compared',
@@ -228,7 +231,10 @@ spec:
     'ops.yaml': ops + opsAdmits(`${nobody}, {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}`),
   });
   const state = dirtyState(sideOf(a.analysed), sideOf(b.analysed));
-  assert.ok(state?.candidates?.has('shop/web') && !state.candidates.has('ops/tool'), 'web is admitted, tool is not');
+  assert.ok(
+    state?.candidates?.has('shop/web') && !state.candidates.has('ops/tool'),
+    'web is admitted, tool is not',
+  );
   const d = diffClusters(a, b);
   assert.deepEqual(d, diffClusters(a, b, { exhaustive: true }));
   const ops1 = d.effects.find((e) => e.layer === 'posture' && e.subject === 'namespace ops');

@@ -176,7 +176,8 @@ export function computeReachability(
 /** The policies (by index) isolating for ingress some class `marked` marks. */
 function isolatingAny(engine: PolicyEngine, marked: Uint8Array): Uint8Array {
   const out = new Uint8Array(engine.policies.length);
-  for (const c of engine.classes) if (marked[c.id]) for (const i of engine.policiesOf(c, 'Ingress')) out[i] = 1;
+  for (const c of engine.classes)
+    if (marked[c.id]) for (const i of engine.policiesOf(c, 'Ingress')) out[i] = 1;
   return out;
 }
 
