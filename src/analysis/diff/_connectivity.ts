@@ -1,8 +1,8 @@
 import type { Pod, Protocol } from '../../model/types.ts';
 import { computeMatrix, type MatrixEntry, type MatrixRow } from '../matrix/index.ts';
-import { policyCidrs, resolveRef, type ReachEndpoint } from '../reach/index.ts';
+import { resolveRef, type ReachEndpoint } from '../reach/index.ts';
 import type { PolicyEngine } from '../policy/index.ts';
-import type { DirtyGroups } from './_dirty.ts';
+import { cidrsOf, type DirtyGroups } from './_dirty.ts';
 import type { DiffSide } from './_side.ts';
 
 export type Verdict = 'allowed' | 'partial' | 'denied';
@@ -47,52 +47,62 @@ const entryOrder = (e: MatrixEntry, f: MatrixEntry) =>
  *
  * With `dirty` (the groups whose verdicts may differ, per direction: `dirtyGroups`), only the rows of dirty
  * sources and, in the other rows, the entries to dirty destinations are computed and compared: a cell from a
- * clean source to a clean destination is the same on both sides.
+ * clean source to a clean destination is the same on both sides; towards a destination whose pods are the same
+ * on both sides, only the rows of `dirty.candidates` (when known) are.
  */
 export function* changedConnections(
-  a: PolicyEngine,
-  b: PolicyEngine,
+  a: DiffSide,
+  b: DiffSide,
   dirty?: DirtyGroups,
 ): Generator<ChangedConnection> {
+  const ea = a.analysed.context.engine;
+  const eb = b.analysed.context.engine;
   if (!dirty) {
-    const ma = computeMatrix(a, { by: 'workload' });
-    const mb = computeMatrix(b, { by: 'workload' });
+    const ma = computeMatrix(ea, { by: 'workload' });
+    const mb = computeMatrix(eb, { by: 'workload' });
     yield* inStep(ma.rows({ denied: true }), mb.rows({ denied: true }));
     return;
   }
   const { sources, destinations } = dirty;
   if (sources.size) {
-    const ma = computeMatrix(a, { by: 'workload' });
-    const mb = computeMatrix(b, { by: 'workload' });
+    const ma = computeMatrix(ea, { by: 'workload' });
+    const mb = computeMatrix(eb, { by: 'workload' });
     yield* inStep(ma.rows({ denied: true, sources }), mb.rows({ denied: true, sources }));
   }
   if (!destinations.size) return;
-  // Every source row not compared whole yet, towards the dirty destinations only: the class verdicts are decided
-  // towards those groups' classes alone (a group on one side only is dirty both ways, so `rest` is on both).
-  const ma = computeMatrix(a, { by: 'workload', destinations });
-  const mb = computeMatrix(b, { by: 'workload', destinations });
-  const rest = new Set(ma.groups.map((g) => g.name).filter((g) => !sources.has(g)));
+  // Every source row not compared whole yet (`rest`: on both sides, a group on one side only being dirty both
+  // ways), towards the dirty destinations only: the class verdicts are decided towards those groups' classes alone.
+  const rest = (side: DiffSide) => new Set(side.workloads().filter((g) => !sources.has(g)));
   const moved = dirty.pods;
-  if (!moved) {
-    yield* inStep(ma.rows({ denied: true, sources: rest }), mb.rows({ denied: true, sources: rest }));
-    return;
+  const same = new Set([...destinations].filter((g) => !moved?.has(g)));
+  const other = new Set([...destinations].filter((g) => moved?.has(g)));
+  if (!moved || other.size) {
+    const towards = moved ? other : destinations;
+    const from = rest(a);
+    yield* inStep(
+      computeMatrix(ea, { by: 'workload', destinations: towards }).rows({ denied: true, sources: from }),
+      computeMatrix(eb, { by: 'workload', destinations: towards }).rows({ denied: true, sources: from }),
+    );
   }
+  if (!moved || !same.size) return;
   // Towards a destination with the same pods on both sides, from a source of `rest` (the same pods too: a group
   // whose pods changed is a dirty source), a cell has the same pod pairs on both sides: only the allowed cells
-  // are listed, and a cell listed on one side only is denied on the other with the pairs it has here.
-  const same = new Set([...destinations].filter((g) => !moved.has(g)));
-  const other = new Set([...destinations].filter((g) => moved.has(g)));
-  if (same.size)
-    yield* inStep(
-      ma.rows({ sources: rest, destinations: same }),
-      mb.rows({ sources: rest, destinations: same }),
-      true,
-    );
-  if (other.size)
-    yield* inStep(
-      ma.rows({ denied: true, sources: rest, destinations: other }),
-      mb.rows({ denied: true, sources: rest, destinations: other }),
-    );
+  // are listed, and a cell listed on one side only is denied on the other with the pairs it has here. Only the
+  // sources some changed rule admits can differ there (`DirtyGroups.candidates`): with them known, the matrix
+  // lays out their pods and the destinations' alone (a cell counts the pods of its two groups only).
+  const candidates = dirty.candidates;
+  const from = candidates ? new Set([...candidates].filter((g) => !sources.has(g))) : rest(a);
+  if (!from.size) return;
+  const laid = [...from, ...same];
+  const matrix = (side: DiffSide) => {
+    const pods = candidates && new Set(laid.flatMap((g) => side.podsOf(g)));
+    return computeMatrix(side.analysed.context.engine, {
+      by: 'workload',
+      destinations: same,
+      ...(pods ? { pods: (p: Pod) => pods.has(p) } : {}),
+    }).rows({ sources: from, destinations: same });
+  };
+  yield* inStep(matrix(a), matrix(b), true);
 }
 
 /**
@@ -160,7 +170,7 @@ export interface Exposure {
  */
 export function exposures(side: DiffSide, only?: ReadonlySet<string>): Map<string, Exposure> {
   const { engine, model } = side.analysed.context;
-  const cidrs = policyCidrs(model);
+  const cidrs = cidrsOf(model);
   const out = new Map<string, Exposure>();
   for (const w of side.workloads()) {
     if (only && !only.has(w)) continue;

@@ -2,6 +2,7 @@ import type { ClusterModel, Pod } from '../../model/types.ts';
 import { policyCidrs } from '../reach/index.ts';
 import { sameWithoutPositions } from './_same.ts';
 import type { DiffSide } from './_side.ts';
+import { ingressCandidates } from './_candidates.ts';
 
 /**
  * The workload groups whose policy verdicts can differ between two sides, per direction, so the connectivity and
@@ -17,6 +18,12 @@ export interface DirtyGroups {
    * has the same pods on both sides, hence the same pod pairs with any other such group. Undefined: not known.
    */
   readonly pods?: ReadonlySet<string>;
+  /**
+   * The clean source groups whose verdicts towards the destinations with the same pods on both sides (those not in
+   * `pods`) may differ: the groups a changed policy's ingress rules admit, on either side (`ingressCandidates`).
+   * Undefined: every clean source.
+   */
+  readonly candidates?: ReadonlySet<string>;
 }
 
 /**
@@ -73,7 +80,9 @@ export function dirtyState(a: DiffSide, b: DiffSide): DirtyState | undefined {
     touchedGroups(a, changed, 'Ingress', destinations);
     touchedGroups(b, changed, 'Ingress', destinations);
   }
-  return { sources, destinations, pods, policyNamespaces };
+  const same = [...destinations].filter((g) => !pods.has(g));
+  const candidates = changed.size ? ingressCandidates(a, b, changed, same) : new Set<string>();
+  return { sources, destinations, pods, policyNamespaces, ...(candidates ? { candidates } : {}) };
 }
 
 /**
@@ -100,7 +109,16 @@ function touchedGroups(
  * ipBlock boundary of every policy, so the cut must be the same on both sides.
  */
 export function sameInternetCut(a: DiffSide, b: DiffSide): boolean {
-  return JSON.stringify(policyCidrs(a.analysed.model)) === JSON.stringify(policyCidrs(b.analysed.model));
+  return JSON.stringify(cidrsOf(a.analysed.model)) === JSON.stringify(cidrsOf(b.analysed.model));
+}
+
+const cidrs = new WeakMap<ClusterModel, readonly string[]>();
+
+/** `policyCidrs` of a model, once (the exposures of both sides read them again; nobody mutates a model). */
+export function cidrsOf(model: ClusterModel): readonly string[] {
+  let got = cidrs.get(model);
+  if (!got) cidrs.set(model, (got = policyCidrs(model)));
+  return got;
 }
 
 /**

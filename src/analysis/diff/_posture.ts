@@ -9,6 +9,8 @@ import {
   type NamespaceReach,
 } from '../report/index.ts';
 import type { DirtyState } from './_dirty.ts';
+import { samePeers } from './_peers.ts';
+import type { DiffSide } from './_side.ts';
 
 /** The posture rows to compare: every shown namespace on each side, or only those whose posture may differ. */
 export interface ComparedPostures {
@@ -34,14 +36,16 @@ const withPods = (m: ClusterModel) =>
  * whose pods changed is dirty) and the same policies isolating them, so the same internet verdicts; one without
  * a changed policy has the same policies. So a namespace is compared when it has a dirty group or a changed
  * policy, is listed on one side only, or its peers (compared whole, from each side's namespace matrix) moved;
- * every other has the same row on both sides. When the namespaces with pods differ, or `dirty` is unknown (other
- * tiers, a mesh, other settings), every shown namespace is compared, from the whole reports.
+ * every other has the same row on both sides. When no namespace's peers can move (`samePeers`: no verdict moved,
+ * or none of the cells that could), a compared namespace whose rows over the same stand-in peers are equal has
+ * equal rows (the peers enter a row only as its peer list and its reach, which is `internet` from the internet's
+ * verdicts alone, else read from the peers: equal stand-in rows mean equal internet verdicts), and the namespace
+ * matrix is computed once, on the before side, for the others. When the namespaces with pods differ, or `dirty`
+ * is unknown (other tiers, a mesh, other settings), every shown namespace is compared, from the whole reports.
  */
-export function comparedPostures(
-  before: AnalysedCluster,
-  after: AnalysedCluster,
-  dirty: DirtyState | undefined,
-): ComparedPostures {
+export function comparedPostures(a: DiffSide, b: DiffSide, dirty: DirtyState | undefined): ComparedPostures {
+  const before = a.analysed;
+  const after = b.analysed;
   const ma = before.model;
   const mb = after.model;
   if (!dirty || withPods(ma) !== withPods(mb))
@@ -54,21 +58,28 @@ export function comparedPostures(
   const inB = new Set(shownB);
   for (const n of shownA) if (!inB.has(n)) asked.add(n);
   for (const n of shownB) if (!inA.has(n)) asked.add(n);
-  // No verdict can differ: the peers cannot either, and no matrix is needed.
-  const verdicts = dirty.sources.size + dirty.destinations.size > 0;
-  const ra = verdicts ? namespaceReach(ma, before.context.engine, { shareEngine: true }) : undefined;
-  const rb = ra && reachAfter(after, ra, dirty);
-  if (ra && rb)
-    for (const n of new Set([...shownA, ...shownB]))
-      if (!sameSet(ra.from.get(n), rb.from.get(n)) || !sameSet(ra.to.get(n), rb.to.get(n))) asked.add(n);
-  if (!asked.size) return { before: [], after: [] };
-  const rows = (a: AnalysedCluster, shown: readonly string[], reach: NamespaceReach | undefined) => {
+  const rows = (a: AnalysedCluster, shown: readonly string[], reach: NamespaceReach) => {
     const names = shown.filter((n) => asked.has(n));
     const { model, engine } = a.context;
     if (!names.length) return [];
-    const peers = reach ?? namespaceReach(model, engine, { shareEngine: true });
-    return namespacePostures(model, engine, names, reachPosture(model, engine, names, peers));
+    return namespacePostures(model, engine, names, reachPosture(model, engine, names, reach));
   };
+  // No verdict can differ, or none of the cells that could did: every namespace has the same peers on both sides.
+  // A row then differs only where what it reads besides its peers does, which the rows over one stand-in set of
+  // peers (the same on both sides) show without any matrix: a namespace whose stand-in rows are equal is not asked.
+  if (!(dirty.sources.size + dirty.destinations.size) || samePeers(a, b, dirty)) {
+    const standIn: NamespaceReach = { from: new Map(), to: new Map() };
+    const x = new Map(rows(before, shownA, standIn).map((r) => [r.namespace, JSON.stringify(r)]));
+    const y = new Map(rows(after, shownB, standIn).map((r) => [r.namespace, JSON.stringify(r)]));
+    for (const n of [...asked]) if (x.get(n) === y.get(n)) asked.delete(n);
+    if (!asked.size) return { before: [], after: [] };
+    const peers = namespaceReach(ma, before.context.engine, { shareEngine: true });
+    return { before: rows(before, shownA, peers), after: rows(after, shownB, peers) };
+  }
+  const ra = namespaceReach(ma, before.context.engine, { shareEngine: true });
+  const rb = reachAfter(after, ra, dirty);
+  for (const n of new Set([...shownA, ...shownB]))
+    if (!sameSet(ra.from.get(n), rb.from.get(n)) || !sameSet(ra.to.get(n), rb.to.get(n))) asked.add(n);
   return { before: rows(before, shownA, ra), after: rows(after, shownB, rb) };
 }
 

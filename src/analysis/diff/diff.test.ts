@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { diffClusters, type ClusterDiff } from './index.ts';
 import { edited, shop, sideFrom } from './_fixture.ts';
 import { changedConnections, exposures } from './_connectivity.ts';
-import { dirtyGroups } from './_dirty.ts';
+import { dirtyGroups, dirtyState } from './_dirty.ts';
 import { sideOf } from './_side.ts';
 
 const base = sideFrom(shop);
@@ -202,10 +202,10 @@ test('connectivity and exposure compared over dirty groups only equal the full c
         const b = sideOf(sideFrom(files(pb)).analysed);
         const dirty = dirtyGroups(a, b);
         assert.ok(dirty, 'the shop has NetworkPolicies only: the dirty set is known');
-        const ea = a.analysed.context.engine;
-        const eb = b.analysed.context.engine;
-        const full = [...changedConnections(ea, eb)].map(line).sort();
-        assert.deepEqual([...changedConnections(ea, eb, dirty)].map(line).sort(), full);
+        const full = [...changedConnections(a, b)].map(line).sort();
+        assert.deepEqual([...changedConnections(a, b, dirty)].map(line).sort(), full);
+        const state = dirtyState(a, b)!;
+        assert.deepEqual([...changedConnections(a, b, state)].map(line).sort(), full, 'with the candidates');
         const presence = (only?: ReadonlySet<string>) => {
           const x = exposures(a, only);
           const y = exposures(b, only);

@@ -83,7 +83,7 @@ export function diffClusters(before: DiffInput, after: DiffInput, options: DiffO
   const state = options.exhaustive ? undefined : dirtyState(a, b);
   const dirty = policyBlind ? undefined : state;
   const exposedDirty = dirty && sameInternetCut(a, b) ? dirty.destinations : undefined;
-  const postures = comparedPostures(before.analysed, after.analysed, state);
+  const postures = comparedPostures(a, b, state);
   const effects: Effect[] = [
     ...(policyBlind ? [] : exposureEffects(a, b, attr, connectivityDeps, isConnectivity, exposedDirty)),
     ...flowEffects(before.analysed.traces, after.analysed.traces, attr),
@@ -227,7 +227,7 @@ function connectivityEffects(
   dirty?: DirtyGroups,
 ): Effect[] {
   const out: Effect[] = [];
-  for (const c of changedConnections(a.analysed.context.engine, b.analysed.context.engine, dirty)) {
+  for (const c of changedConnections(a, b, dirty)) {
     const { from, to, port, protocol, before: c1, after: c2 } = c;
     const rank = (n: Counts | undefined) => (n ? (n[1] === 0 ? 0 : n[1] === n[0] ? 2 : 1) : 0);
     const opened = rank(c2) > rank(c1);

@@ -5,6 +5,9 @@ import { diffClusters } from './index.ts';
 import { shop, sideFrom } from './_fixture.ts';
 import { namespaceReach } from '../report/index.ts';
 import { dnsScope } from './_dns.ts';
+import { dirtyState } from './_dirty.ts';
+import { sideOf } from './_side.ts';
+import { samePeers } from './_peers.ts';
 
 /** A second namespace, so postures and namespace peers can move across namespaces. */
 const ops = `apiVersion: v1
@@ -41,6 +44,15 @@ metadata: {name: open, namespace: ops}
 spec: {podSelector: {}, ingress: [{}]}
 `;
 
+const apiFromWeb = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-from-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}]}]
+`;
+
 const base: Readonly<Record<string, string>> = { ...shop, 'ops.yaml': ops };
 
 /** Edits across both namespaces and every layer; the property tests draw any subset for each side. */
@@ -72,6 +84,21 @@ const edits: readonly [string, (t: string) => string][] = [
   ['ingress.yaml', (t) => t.replace('- path: /api', '- path: /v2')],
   ['coredns.yaml', (t) => t.replace('api.shop.svc.cluster.local', 'web.shop.svc.cluster.local')],
   ['apps.yaml', (t) => t.replace('labels: {app: web}}', 'labels: {app: web, tier: x}}')],
+  // A changed rule that admits pods by address (api-canary, a coredns pod), then one that admits every peer.
+  [
+    'policies.yaml',
+    (t) =>
+      t.replace(
+        '    - podSelector: {matchLabels: {app: web}}\n',
+        '    - podSelector: {matchLabels: {app: web}}\n    - ipBlock: {cidr: 10.244.2.0/24}\n',
+      ),
+  ],
+  [
+    'policies.yaml',
+    (t) => t.replace('  - from:\n    - podSelector: {matchLabels: {app: web}}\n    ports:\n', '  - ports:\n'),
+  ],
+  // A second policy on pods already isolated: no peer moves, the namespace's policy count does.
+  ['policies.yaml', (t) => t + apiFromWeb],
 ];
 
 function apply(picks: readonly boolean[]): Record<string, string> {
@@ -86,7 +113,7 @@ const picks = fc.array(fc.boolean(), { minLength: edits.length, maxLength: edits
 
 /** Draws two subsets of the edits (those `allowed`), and holds the diff with its shortcuts to the exhaustive one. */
 function holdsShortcuts(allowed: (file: string) => boolean, runs: number, seed: number) {
-  const seen = { posture: 0, scopedDns: 0 };
+  const seen = { posture: 0, scopedDns: 0, candidates: 0, samePeers: 0 };
   const only = (p: readonly boolean[]) => p.map((on, i) => on && allowed(edits[i][0]));
   fc.assert(
     fc.property(picks, picks, (pa, pb) => {
@@ -95,6 +122,11 @@ function holdsShortcuts(allowed: (file: string) => boolean, runs: number, seed: 
       const fast = diffClusters(a, b);
       assert.deepEqual(fast, diffClusters(a, b, { exhaustive: true }));
       seen.posture += fast.effects.filter((e) => e.layer === 'posture').length;
+      const [sa, sb] = [sideOf(a.analysed), sideOf(b.analysed)];
+      const state = dirtyState(sa, sb);
+      if (state?.candidates) seen.candidates += fast.effects.filter((e) => e.layer === 'connectivity').length;
+      if (state && state.destinations.size && samePeers(sa, sb, state))
+        seen.samePeers += fast.effects.filter((e) => e.layer === 'posture').length;
       if (dnsScope(fast.objects, a.analysed, b.analysed))
         seen.scopedDns += fast.effects.filter((e) => e.layer === 'dns').length;
     }),
@@ -114,6 +146,19 @@ test('the diff with the DNS names scoped to the changed Services equals the exha
   assert.ok(
     seen.scopedDns > 0,
     'some drawn edit changed an answer with the names scoped: the property compared something',
+  );
+});
+
+test('the connectivity from the sources a changed ingress rule admits alone (selectors, ipBlocks, every peer) equals the exhaustive diff (property)', () => {
+  // Policy edits only: most draws leave every destination's isolation as it was, so the candidates are known.
+  const seen = holdsShortcuts((f) => f === 'policies.yaml', 40, 23);
+  assert.ok(
+    seen.candidates > 0,
+    'some connection moved with the candidates known: the property compared something',
+  );
+  assert.ok(
+    seen.samePeers > 0,
+    'some posture moved with every peer shown unchanged: the stand-in rows were compared',
   );
 });
 
@@ -168,4 +213,31 @@ test('namespace reach of some rows and columns alone equals the whole namespace 
     }),
     { numRuns: 16, seed: 21 },
   );
+});
+
+test('posture: a namespace gaining a peer through a changed rule is found when the destination is no peer of it (samePeers lays the destinations out too)', () => {
+  const opsAdmits = (from: string) => `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: admit, namespace: ops}
+spec:
+  podSelector: {}
+  ingress: [{from: [${from}]}]
+`;
+  const nobody = '{podSelector: {matchLabels: {app: nobody}}}';
+  const a = sideFrom({ ...base, 'ops.yaml': ops + opsAdmits(nobody) });
+  const b = sideFrom({
+    ...base,
+    'ops.yaml': ops + opsAdmits(`${nobody}, {namespaceSelector: {}, podSelector: {matchLabels: {app: web}}}`),
+  });
+  const state = dirtyState(sideOf(a.analysed), sideOf(b.analysed));
+  assert.ok(
+    state?.candidates?.has('shop/web') && !state.candidates.has('ops/tool'),
+    'web is admitted, tool is not',
+  );
+  const d = diffClusters(a, b);
+  assert.deepEqual(d, diffClusters(a, b, { exhaustive: true }));
+  const ops1 = d.effects.find((e) => e.layer === 'posture' && e.subject === 'namespace ops');
+  assert.ok(ops1, 'ops gained shop as an ingress peer');
+  assert.match(ops1.after, /ingress from 1 namespace\b/);
 });

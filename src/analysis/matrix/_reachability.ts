@@ -92,12 +92,16 @@ export function computeReachability(
     }
   });
   const inverted = invert(C, egressPeers, sets.sets);
-  // Ingress: each policy's rules with their ports and peer sets.
-  const ingress = engine.policies.map((np) =>
-    np.ingress.map((rule) => ({
-      ports: masks.rule(rule),
-      ids: rule.peers === 'all' ? undefined : sets.idsOf(rule.peers, np),
-    })),
+  // Ingress: each policy's rules with their ports and peer sets; with `destinations`, only the policies isolating
+  // one of them (no other policy's rules are read; `keep` reads every class).
+  const read = options.destinations && !options.keep && isolatingAny(engine, options.destinations);
+  const ingress = engine.policies.map((np, i) =>
+    read && !read[i]
+      ? []
+      : np.ingress.map((rule) => ({
+          ports: masks.rule(rule),
+          ids: rule.peers === 'all' ? undefined : sets.idsOf(rule.peers, np),
+        })),
   );
   // The open members of big sets, spread like small sets (open sources are counted on the ingress side).
   const openPart = new Map<number, Int32Array>();
@@ -167,6 +171,14 @@ export function computeReachability(
   }
   if (options.keep) keepRows(engine, ports, masks, egress, everyPeer, inverted, ingress, rows);
   return { classes: C, portClasses: ports, allowedTriples: triples, ...(options.keep ? { rows } : {}) };
+}
+
+/** The policies (by index) isolating for ingress some class `marked` marks. */
+function isolatingAny(engine: PolicyEngine, marked: Uint8Array): Uint8Array {
+  const out = new Uint8Array(engine.policies.length);
+  for (const c of engine.classes)
+    if (marked[c.id]) for (const i of engine.policiesOf(c, 'Ingress')) out[i] = 1;
+  return out;
 }
 
 /** Destination class → egress rules whose peers contain it, in compressed rows (each rule once per class). */

@@ -162,15 +162,18 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
   };
 }
 
-const workloadNames = new WeakMap<ClusterModel, ReadonlyMap<string, string>>();
+const workloadNames = new WeakMap<ClusterModel['workloads'], ReadonlyMap<string, string>>();
 
-/** Each pod's workload (`ns/name`) by pod key, once per model (nobody mutates a model). */
+/**
+ * Each pod's workload (`ns/name`) by pod key, once per workloads array (nobody mutates a model; the two sides of a
+ * `diff` hold the same array when the after side's build takes the workloads over).
+ */
 function workloadsOf(model: ClusterModel): ReadonlyMap<string, string> {
-  let got = workloadNames.get(model);
+  let got = workloadNames.get(model.workloads);
   if (!got) {
     const m = new Map<string, string>();
     for (const w of model.workloads) for (const k of w.podKeys) m.set(k, `${w.namespace}/${w.name}`);
-    workloadNames.set(model, (got = m));
+    workloadNames.set(model.workloads, (got = m));
   }
   return got;
 }
