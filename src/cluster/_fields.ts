@@ -159,11 +159,18 @@ export class FieldReader {
     const m = this.map(path);
     if (!m) return {};
     // One record for the values of the map (`labels.*`), not one per key.
+    return this.keyed([...path, '*'], 'string', () => this.strings(path, m));
+  }
+  /**
+   * What `read` reads below a map's keys (`portLevelMtls.<port>.mode`), recorded once as `recordAs` with `*` for
+   * the key: the field-type table lists the field, not every key a manifest uses.
+   */
+  keyed<T>(recordAs: readonly PathSegment[], want: Want, read: () => T): T {
     const record = fieldReads.record;
-    record?.(String(this.raw.body.kind), [...path, '*'], 'string');
+    record?.(String(this.raw.body.kind), recordAs, want);
     fieldReads.record = undefined;
     try {
-      return this.strings(path, m);
+      return read();
     } finally {
       fieldReads.record = record;
     }

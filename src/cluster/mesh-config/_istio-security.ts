@@ -80,22 +80,24 @@ export function readPeerAuthentication(e: Envelope): PeerAuthentication {
       ['spec', 'portLevelMtls'],
       `portLevelMtls needs a workload selector; ${refused}`,
     );
-  const portLevel = Object.keys(ports)
-    .sort((a, b) => Number(a) - Number(b))
-    .flatMap((k) => {
-      const port = Number(k);
-      if (!Number.isInteger(port) || port < 1 || port > 65535) {
-        f.report(
-          'invalid-mesh-policy',
-          'error',
-          ['spec', 'portLevelMtls', k],
-          `port "${k}" is not a port number; ${refused}`,
-        );
-        return [];
-      }
-      const at = ['spec', 'portLevelMtls', k, 'mode'];
-      return [{ port, mode: mode(f, at), source: f.raw.locate(['spec', 'portLevelMtls', k]) }];
-    });
+  const portLevel = f.keyed(['spec', 'portLevelMtls', '*', 'mode'], 'string', () =>
+    Object.keys(ports)
+      .sort((a, b) => Number(a) - Number(b))
+      .flatMap((k) => {
+        const port = Number(k);
+        if (!Number.isInteger(port) || port < 1 || port > 65535) {
+          f.report(
+            'invalid-mesh-policy',
+            'error',
+            ['spec', 'portLevelMtls', k],
+            `port "${k}" is not a port number; ${refused}`,
+          );
+          return [];
+        }
+        const at = ['spec', 'portLevelMtls', k, 'mode'];
+        return [{ port, mode: mode(f, at), source: f.raw.locate(['spec', 'portLevelMtls', k]) }];
+      }),
+  );
   return {
     ...namespacedMetaOf(e),
     ...(selector ? { selector } : {}),

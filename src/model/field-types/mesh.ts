@@ -124,7 +124,10 @@ export const meshFields: readonly KindFields[] = [
       metadata.labels map
       spec.mtls.mode string
       spec.portLevelMtls map
+      spec.portLevelMtls.*.mode string
       spec.selector map
+      spec.selector.matchLabels map
+      spec.selector.matchLabels.* string
     `,
   },
   {
