@@ -32,7 +32,7 @@ const finding = (i: number, patch?: string): Finding => ({
   code: 'egress-without-dns',
   severity: 'error',
   message: `Pod/x/p-${i}: <isolated> & more`,
-  objects: [{ key: `Pod/x/p-${i}`, source: { file: 'c.yaml', line: i + 1, column: 1 } }],
+  objects: [{ key: `Pod/x/p-${i}`, source: { file: 'c.yaml', doc: 0, line: i + 1, column: 1 } }],
   breaks: 'DNS',
   fix: 'Allow "DNS"',
   ...(patch === undefined ? {} : { patch }),
