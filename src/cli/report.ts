@@ -6,7 +6,7 @@ import type { Flow } from '../analysis/flows/index.ts';
 import { renderReportText } from '../render/report-text.ts';
 import { textWidth } from '../render/wrap.ts';
 import { renderReportMd } from '../render/report-md.ts';
-import { renderReportHtml, reportGraphLayout } from '../render/report-html.ts';
+import { renderReportHtmlParts, reportGraphLayout } from '../render/report-html.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import { loadFlows } from './trace.ts';
@@ -69,15 +69,17 @@ export function reportCommand(io: Io): Command {
       now,
       title: opts.title ?? (opts.file ?? []).join(', '),
     });
-    io.stdout(
-      opts.output === 'html'
-        ? renderReportHtml(data, await reportGraphLayout(data))
-        : opts.output === 'md'
+    // HTML in parts (the findings a batch at a time): a page of 100,000s of findings is never one string.
+    if (opts.output === 'html')
+      for (const part of renderReportHtmlParts(data, await reportGraphLayout(data))) io.stdout(part);
+    else
+      io.stdout(
+        opts.output === 'md'
           ? renderReportMd(data)
           : renderReportText(data, {
               width: textWidth(process.env, process.stdout.isTTY ? process.stdout.columns : undefined),
             }),
-    );
+      );
     // As README's exit-code line says: 1 when a flow is broken or a finding reaches --fail-on.
     const broken = traces.some((t) => t.outcome !== 'delivered');
     io.exit(

@@ -39,12 +39,29 @@ export function reportGraphLayout(r: ReportData, options: LayoutOptions = {}): P
  * awaits it first — `reportGraphLayout`). Sections with nothing to show are left out, not drawn as empty frames.
  */
 export function renderReportHtml(r: ReportData, graph: LaidOutGraph): string {
+  return [...renderReportHtmlParts(r, graph)].join('');
+}
+
+/**
+ * The same page in parts, in order: the findings table's rows come `FINDINGS_BATCH` at a time, so a report with
+ * 100,000s of findings (one per pod) is never held as one string; the CLI writes each part as it comes.
+ */
+export function* renderReportHtmlParts(r: ReportData, graph: LaidOutGraph): Generator<string> {
+  yield pageHead(r, graph);
+  yield* findingsTable(r.findings);
+  yield pageTail(r);
+}
+
+/** Table rows, one per line. */
+const rows = (cells: readonly string[][]) => cells.map(row).join('\n');
+const row = (cs: readonly string[]) => `<tr>${cs.map((x) => `<td>${x}</td>`).join('')}</tr>`;
+
+/** Everything up to the findings section's heading. */
+function pageHead(r: ReportData, graph: LaidOutGraph): string {
   const c = r.cluster;
   const steps = r.flows.flatMap((f) => f.steps);
   const okFlows = r.flows.filter((f) => f.outcome === 'delivered').length;
   const errors = r.findings.filter((f) => f.severity === 'error').length;
-  const rows = (cells: readonly string[][]) =>
-    cells.map((cs) => `<tr>${cs.map((x) => `<td>${x}</td>`).join('')}</tr>`).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>kubetwin report — ${esc(r.title)}</title><style>${css}</style></head>
 <body>
@@ -84,13 +101,41 @@ ${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'ze
       : ''
   }
 <h2 id="findings">Findings</h2>
-${
-  r.findings.length
-    ? `<table class="findings"><tr><th>severity</th><th>code</th><th>where</th><th>message</th><th>fix</th></tr>
-${rows(r.findings.map((f) => [`<span class="${f.severity}">${f.severity}</span>`, `<code>${esc(f.code)}</code>`, esc(f.objects[0]?.source ? formatSource(f.objects[0].source, false) : ''), esc(f.message), esc(f.fix) + (f.patch ? `<pre>${esc(f.patch)}</pre>` : '')]))}
-</table>`
-    : '<p>No findings.</p>'
+`;
 }
+
+const FINDINGS_BATCH = 1000;
+
+/** The findings table (or its absence), its rows a batch at a time. */
+function* findingsTable(findings: ReportData['findings']): Generator<string> {
+  if (!findings.length) {
+    yield '<p>No findings.</p>';
+    return;
+  }
+  yield '<table class="findings"><tr><th>severity</th><th>code</th><th>where</th><th>message</th><th>fix</th></tr>\n';
+  // Consecutive findings often carry the same patch (one per pod of a namespace): escaped once for the run.
+  let patch: string | undefined;
+  let patchHtml = '';
+  for (let i = 0; i < findings.length; i += FINDINGS_BATCH) {
+    const batch = findings.slice(i, i + FINDINGS_BATCH).map((f) => {
+      if (f.patch && f.patch !== patch) patchHtml = `<pre>${esc((patch = f.patch))}</pre>`;
+      return row([
+        `<span class="${f.severity}">${f.severity}</span>`,
+        `<code>${esc(f.code)}</code>`,
+        esc(f.objects[0]?.source ? formatSource(f.objects[0].source, false) : ''),
+        esc(f.message),
+        esc(f.fix) + (f.patch ? patchHtml : ''),
+      ]);
+    });
+    yield `${i ? '\n' : ''}${batch.join('\n')}`;
+  }
+  yield '\n</table>';
+}
+
+/** Everything after the findings section. */
+function pageTail(r: ReportData): string {
+  const c = r.cluster;
+  return `
 ${
   r.flows.length
     ? `<h2 id="traces">Traces</h2>

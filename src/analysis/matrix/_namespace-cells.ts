@@ -1,8 +1,9 @@
 import type { PolicyEngine } from '../policy/index.ts';
-import { CHUNK, matrixSlots } from './_class-verdicts.ts';
+import { matrixSlots } from './_class-verdicts.ts';
 import type { Layout } from './_layout.ts';
 import { OwnNodePairs } from './_own-node.ts';
-import { computeReachability } from './_reachability.ts';
+import { buildReachPlan, type ReachPlan } from './_reach-plan.ts';
+import { ReachScratch, rowSources } from './_reach-kernel.ts';
 import type { MatrixEntry, MatrixRow } from './index.ts';
 
 /** Tables of more cells (source namespace × destination namespace × port) than this take the class-triples path. */
@@ -10,14 +11,15 @@ const MAX_CELLS = 1 << 24;
 
 /**
  * The matrix by namespace read from the class-level reachability once (NetworkPolicy alone, enforced): each
- * destination row of `computeReachability` adds its allowed pod pairs straight into (source namespace,
- * destination namespace, port) cells, so no class triple is kept (`ClassVerdicts`) and no row re-reads them
- * (`RowBuilder`). Per row of destination class d: its allowed sources are summed by (namespace, port mask) —
- * their pods — and each sum adds (those pods × d's pods in a namespace with a port of the mask); the pods every
- * open source reaches (`everyone`) are summed per (namespace, port) and multiplied by each namespace's open
- * pods at the end; a pod with itself is taken out where d reaches itself. Counts are those of `RowBuilder`
- * (https://kubernetes.io/docs/concepts/services-networking/network-policies/: a connection is allowed when the
- * source's egress and the destination's ingress both allow it).
+ * destination row of the reachability kernel (`buildReachPlan`, `rowSources`: the rows of `computeReachability`
+ * over flat typed arrays, up to 30 port classes per pass) adds its allowed pod pairs straight into (source
+ * namespace, destination namespace, port) cells, so no class triple is kept (`ClassVerdicts`) and no row
+ * re-reads them (`RowBuilder`). Per row of destination class d: its allowed sources' pods are summed by
+ * (namespace, port class), and each sum adds (those pods × d's pods in a namespace with a port of that class);
+ * the pods every open source reaches (`everyone`) are summed per (namespace, port) and multiplied by each
+ * namespace's open pods at the end; a pod with itself is taken out where d reaches itself. Counts are those of
+ * `RowBuilder` (https://kubernetes.io/docs/concepts/services-networking/network-policies/: a connection is
+ * allowed when the source's egress and the destination's ingress both allow it).
  * Pairs of a hostNetwork pod and a pod on its own node (node mode) are corrected as `RowBuilder` does
  * (`OwnNodePairs`). Not used (`of` returns undefined, the caller takes the triples path) under other tiers, when
  * NetworkPolicy is not enforced, when a class spans two groups (never by namespace), or when the table would
@@ -56,9 +58,10 @@ export class NamespaceCells {
     }
     const allowed = new Float64Array(N * N * X);
     const { slots, slotOf } = matrixSlots(engine, layout.ports);
-    const ownNode = OwnNodePairs.of(engine, layout, Math.max(1, Math.ceil(slots.length / CHUNK)));
-    const src = { slots, slotOf, groupOf, weight, isOpen, openPods, ownNode };
-    if (slots.length) addReachable(engine, layout, src, allowed, destinations);
+    const plan = slots.length ? buildReachPlan(engine, { ports: slots }).plan : undefined;
+    const ownNode = plan && OwnNodePairs.of(engine, layout, plan.chunks, plan.width);
+    const src = { slotOf, groupOf, weight, isOpen, openPods, ownNode };
+    if (plan) addReachable(plan, layout, src, allowed, destinations);
     ownNode?.corrections(slotOf, isOpen, (a, b, x, delta) => {
       allowed[(layout.groupOf.get(a)! * N + layout.groupOf.get(b)!) * X + x] += delta;
     });
@@ -95,7 +98,6 @@ export class NamespaceCells {
 }
 
 interface Sources {
-  readonly slots: ReturnType<typeof matrixSlots>['slots'];
   readonly slotOf: Int32Array;
   /** Per class: its group (-1: no pod in the matrix) and its pods in the matrix. */
   readonly groupOf: Int32Array;
@@ -106,9 +108,12 @@ interface Sources {
   readonly ownNode: OwnNodePairs | undefined;
 }
 
-/** Runs the reachability over the matrix's port classes and adds every allowed pod pair into `allowed`. */
+/**
+ * Runs the reachability kernel over the plan's port classes (the matrix's slots), row by row, and adds every
+ * allowed pod pair into `allowed`.
+ */
 function addReachable(
-  engine: PolicyEngine,
+  plan: ReachPlan,
   layout: Layout,
   src: Sources,
   allowed: Float64Array,
@@ -117,57 +122,65 @@ function addReachable(
   const N = layout.groups.length;
   const X = layout.ports.length;
   const { slotOf, groupOf, weight, isOpen, openPods, ownNode } = src;
-  // Per row: the pods of its allowed sources summed by (namespace, mask), and the (namespace, mask) keys touched.
-  const sum = new Float64Array(N * 256);
+  const width = plan.width;
+  // Per row: the pods of its allowed sources summed by (namespace, port class of the chunk), and the namespaces
+  // touched.
+  const sum = new Float64Array(N * width);
+  const seen = new Uint8Array(N);
   const touched: number[] = [];
   // Per (destination namespace, port): the pods every open source reaches.
   const byAll = new Float64Array(N * X);
-  const wanted = new Uint8Array(engine.classes.length);
-  computeReachability(engine, {
-    portClasses: src.slots,
-    chunk: CHUNK,
-    destinations,
-    onRow: (d, base, row) => {
+  const wanted = new Uint8Array(plan.C);
+  const scratch = new ReachScratch(plan);
+  for (let k = 0; k < plan.chunks; k++)
+    for (let d = 0; d < plan.C; d++) {
       const m = layout.members[d];
-      if (!m.length) return;
-      const k = base / CHUNK;
-      const bit = (q: number) => {
-        const slot = slotOf[m[q + 1]];
-        return slot >> 3 === k ? 1 << (slot & 7) : 0;
-      };
-      let self = isOpen[d] ? row.everyone : 0;
+      if (!m.length || (destinations && !destinations[d])) continue;
       // The sources whose verdict towards d an own-node pair reads, marked for the pass (a byte per class).
       const needs = ownNode?.needs(d);
-      if (needs) {
-        ownNode!.recordEveryone(d, k, row.everyone);
-        for (let j = 0; j < needs.length; j++) wanted[needs[j]] = 1;
-      }
-      row.forEach((s, mask) => {
+      if (needs) for (let j = 0; j < needs.length; j++) wanted[needs[j]] = 1;
+      let self = 0;
+      const everyone = rowSources(plan, d, k, scratch, (s, mask) => {
         if (wanted[s] === 1) ownNode!.record(s, d, k, mask);
         const w = weight[s];
         if (!w) return;
         if (s === d) self |= mask;
-        const key = groupOf[s] * 256 + mask;
-        if (sum[key] === 0) touched.push(key);
-        sum[key] += w;
+        const G = groupOf[s];
+        if (seen[G] === 0) {
+          seen[G] = 1;
+          touched.push(G);
+        }
+        const at = G * width;
+        for (let b = mask; b !== 0; b &= b - 1) sum[at + 31 - Math.clz32(b & -b)] += w;
       });
-      for (const key of touched) {
-        const rowAt = (key >> 8) * N;
-        const mask = key & 255;
-        const w = sum[key];
-        sum[key] = 0;
-        for (let q = 0; q < m.length; q += 3)
-          if (bit(q) & mask) allowed[(rowAt + m[q]) * X + m[q + 1]] += w * m[q + 2];
+      if (needs) {
+        ownNode!.recordEveryone(d, k, everyone);
+        for (let j = 0; j < needs.length; j++) wanted[needs[j]] = 0;
+      }
+      if (isOpen[d]) self |= everyone;
+      // Per member (namespace H, port x, pods): the port's bit in this chunk, 0 when its slot is in another.
+      const bit = (q: number) => {
+        const slot = slotOf[m[q + 1]] - k * width;
+        return slot >= 0 && slot < width ? slot : -1;
+      };
+      for (const G of touched) {
+        const rowAt = G * N;
+        const at = G * width;
+        for (let q = 0; q < m.length; q += 3) {
+          const p = bit(q);
+          if (p >= 0 && sum[at + p] !== 0) allowed[(rowAt + m[q]) * X + m[q + 1]] += sum[at + p] * m[q + 2];
+        }
+        sum.fill(0, at, at + width);
+        seen[G] = 0;
       }
       touched.length = 0;
-      if (needs) for (let j = 0; j < needs.length; j++) wanted[needs[j]] = 0;
       for (let q = 0; q < m.length; q += 3) {
-        const b = bit(q);
-        if (b & row.everyone) byAll[m[q] * X + m[q + 1]] += m[q + 2];
-        if (b & self) allowed[(m[q] * N + m[q]) * X + m[q + 1]] -= m[q + 2];
+        const p = bit(q);
+        if (p < 0) continue;
+        if ((everyone >>> p) & 1) byAll[m[q] * X + m[q + 1]] += m[q + 2];
+        if ((self >>> p) & 1) allowed[(m[q] * N + m[q]) * X + m[q + 1]] -= m[q + 2];
       }
-    },
-  });
+    }
   for (let G = 0; G < N; G++) {
     if (!openPods[G]) continue;
     const at = G * N * X;

@@ -18,16 +18,25 @@ export class OwnNodePairs {
   /** Per destination class: the source classes whose verdict towards it a pair reads. */
   readonly #needs = new Map<number, Int32Array>();
   /** `s * C + d` → per chunk, the slots on which s reaches d (beyond `everyone` for an open s). */
-  readonly #masks = new Map<number, Uint8Array>();
+  readonly #masks = new Map<number, Int32Array>();
   /** Per needed destination class: per chunk, the slots on which every open source reaches it. */
-  readonly #everyone = new Map<number, Uint8Array>();
+  readonly #everyone = new Map<number, Int32Array>();
+  /** Chunks of slots, and slots per chunk (bit p of chunk k's mask is slot `k * width + p`). */
   readonly #chunks: number;
+  readonly #width: number;
 
-  private constructor(engine: PolicyEngine, layout: Layout, pairs: (readonly [Pod, Pod])[], chunks: number) {
+  private constructor(
+    engine: PolicyEngine,
+    layout: Layout,
+    pairs: (readonly [Pod, Pod])[],
+    chunks: number,
+    width: number,
+  ) {
     this.#engine = engine;
     this.#layout = layout;
     this.#pairs = pairs;
     this.#chunks = chunks;
+    this.#width = width;
     const needs = new Map<number, Set<number>>();
     for (const [a, b] of pairs) {
       const d = engine.classOf(b)!.id;
@@ -37,7 +46,7 @@ export class OwnNodePairs {
   }
 
   /** Undefined when no laid-out hostNetwork pod shares a node with another laid-out pod (or not node mode). */
-  static of(engine: PolicyEngine, layout: Layout, chunks: number): OwnNodePairs | undefined {
+  static of(engine: PolicyEngine, layout: Layout, chunks: number, width: number): OwnNodePairs | undefined {
     if (!engine.enforced || engine.hostNetwork !== 'node') return undefined;
     const onNode = new Map<string, Pod[]>();
     for (const pod of layout.groupOf.keys())
@@ -49,7 +58,7 @@ export class OwnNodePairs {
       if (!hosts.length) continue;
       for (const a of pods) for (const b of a.hostNetwork ? pods : hosts) if (b !== a) pairs.push([a, b]);
     }
-    return pairs.length ? new OwnNodePairs(engine, layout, pairs, chunks) : undefined;
+    return pairs.length ? new OwnNodePairs(engine, layout, pairs, chunks, width) : undefined;
   }
 
   /** The source classes whose verdict towards destination class `d` is needed, if any. */
@@ -60,12 +69,12 @@ export class OwnNodePairs {
   /** Records, for chunk `k`, that source class `s` reaches `d` on the slots of `mask`. */
   record(s: number, d: number, k: number, mask: number): void {
     const key = s * this.#engine.classes.length + d;
-    (this.#masks.get(key) ?? this.#masks.set(key, new Uint8Array(this.#chunks)).get(key)!)[k] = mask;
+    (this.#masks.get(key) ?? this.#masks.set(key, new Int32Array(this.#chunks)).get(key)!)[k] = mask;
   }
 
   /** Records, for chunk `k`, the slots on which every open source reaches `d`. */
   recordEveryone(d: number, k: number, everyone: number): void {
-    (this.#everyone.get(d) ?? this.#everyone.set(d, new Uint8Array(this.#chunks)).get(d)!)[k] = everyone;
+    (this.#everyone.get(d) ?? this.#everyone.set(d, new Int32Array(this.#chunks)).get(d)!)[k] = everyone;
   }
 
   /** Each (pair, port of b) whose truth differs from the class verdict: `fn(a, b, x, +1 | -1)`. */
@@ -83,9 +92,9 @@ export class OwnNodePairs {
       const masks = this.#masks.get(s * C + d);
       const everyone = isOpen[s] ? this.#everyone.get(d) : undefined;
       for (const x of layout.portsOf(b)) {
-        const slot = slotOf[x];
-        const bit = 1 << (slot & 7);
-        const verdict = ((masks?.[slot >> 3] ?? 0) | (everyone?.[slot >> 3] ?? 0)) & bit;
+        const k = Math.floor(slotOf[x] / this.#width);
+        const bit = 1 << (slotOf[x] - k * this.#width);
+        const verdict = ((masks?.[k] ?? 0) | (everyone?.[k] ?? 0)) & bit;
         const { port, protocol } = layout.ports[x];
         const truth = engine.allows({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, port, protocol);
         if (truth !== (verdict !== 0)) fn(a, b, x, truth ? 1 : -1);

@@ -80,6 +80,32 @@ export function rowBits(plan: ReachPlan, d: number, out: Uint32Array, scratch: R
   }
 }
 
+/**
+ * Destination class d's allowed sources in chunk k, as `computeReachability`'s `RowView` names them: calls
+ * `fn(s, mask)` for each source allowed beyond `everyone` (an open source on what ingress admits beyond it, an
+ * isolated one on what its egress rules and d's ingress both admit; each source once), then returns `everyone`
+ * (the port classes on which every open source reaches d). Bit p of a mask is port class `k * plan.width + p`.
+ */
+export function rowSources(
+  plan: ReachPlan,
+  d: number,
+  k: number,
+  scratch: ReachScratch,
+  fn: (source: number, mask: number) => void,
+): number {
+  row(plan, scratch, k, d);
+  const { inMask, spread, done, touched, everyone } = scratch;
+  const isOpen = plan.isOpen;
+  for (let j = 0; j < scratch.spreadN; j++) {
+    const s = spread[j];
+    const m = inMask[s] & ~everyone;
+    if (m !== 0 && isOpen[s] === 1) fn(s, m);
+  }
+  for (let j = 0; j < scratch.doneN; j++) fn(touched[j], done[touched[j]]);
+  clear(scratch);
+  return everyone;
+}
+
 /** A rule's port mask at destination d in chunk k. */
 function maskOf(plan: ReachPlan, k: number, r: number, d: number, full: number, host: boolean): number {
   if (plan.ruleAllPorts[r] === 1) return full;

@@ -18,7 +18,7 @@ import { NamespaceCells } from './_namespace-cells.ts';
 export { computeReachability, type Reachability } from './_reachability.ts';
 export { portClasses, type PortClass } from './_port-classes.ts';
 export { buildReachPlan, type ReachPlan } from './_reach-plan.ts';
-export { countRows, rowBits, ReachScratch } from './_reach-kernel.ts';
+export { countRows, rowBits, rowSources, ReachScratch } from './_reach-kernel.ts';
 export { computeFlatReachability } from './_reach-flat.ts';
 
 export type MatrixBy = 'pod' | 'workload' | 'namespace';

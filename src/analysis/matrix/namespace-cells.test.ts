@@ -16,6 +16,8 @@ import { ClassVerdicts } from './_class-verdicts.ts';
 import { buildLayout } from './_layout.ts';
 import { NamespaceCells } from './_namespace-cells.ts';
 import { RowBuilder } from './_rows.ts';
+import { portClasses } from './_port-classes.ts';
+import { manyPortsArb } from './_test-many-ports.ts';
 
 /** Compares both paths on one model; returns the allowed entries compared (undefined: the cells path declined). */
 function sameAsTriples(
@@ -77,4 +79,20 @@ test('namespace cells equal the class-triples rows on generated clusters (random
       assert.ok(n !== undefined && n > 0, `${family} ${mode}`);
     }
   }
+});
+
+test('property: with more port classes than one kernel pass decides (30), namespace cells still equal the class-triples rows', () => {
+  let passes = 0;
+  fc.assert(
+    fc.property(manyPortsArb, fc.constantFrom<HostNetworkMode>('node', 'pod'), (yaml, mode) => {
+      const model = buildYaml(yaml).model;
+      if (portClasses(new PolicyEngine(model)).length > 30) passes++;
+      assert.ok(
+        sameAsTriples(model, mode) !== undefined,
+        'the cells path declined a NetworkPolicy-only cluster',
+      );
+    }),
+    { numRuns: 40, seed: 29 },
+  );
+  assert.equal(passes, 40, 'every cluster must need two kernel passes');
 });

@@ -44,15 +44,18 @@ export function namespacePostures(
   const narrow = (d: { reach: string; openRules: readonly unknown[] }) =>
     (d.reach === 'peers' || d.reach === 'none') && !d.openRules.length;
   const wide = (d: { reach: string }) => d.reach === 'internet' || d.reach === 'cluster';
-  // What isolates a pod is its class's (NetworkPolicies and Cilium policies select classes): asked once per class.
-  const isolation = new Map<string, boolean>();
+  // What isolates a pod is its class's (NetworkPolicies and Cilium policies select classes): asked once per class
+  // (-1: not yet), and a class a NetworkPolicy isolates is isolated without listing every policy (`isolatedBy`).
+  const C = engine.classes.length;
+  const isolation = { Ingress: new Int8Array(C).fill(-1), Egress: new Int8Array(C).fill(-1) };
   const isolated = (p: Pod, direction: 'Ingress' | 'Egress') => {
     const c = engine.classOf(p);
     if (!c) return engine.isolatedBy(p, direction).length > 0;
-    const k = `${direction} ${c.id}`;
-    let v = isolation.get(k);
-    if (v === undefined) isolation.set(k, (v = engine.isolatedBy(p, direction).length > 0));
-    return v;
+    const memo = isolation[direction];
+    if (memo[c.id] < 0)
+      memo[c.id] =
+        engine.policiesOf(c, direction).length > 0 || engine.isolatedBy(p, direction).length > 0 ? 1 : 0;
+    return memo[c.id] === 1;
   };
   return names.map((name) => {
     const pods = podsIn.get(name) ?? [];

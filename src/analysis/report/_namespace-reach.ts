@@ -1,11 +1,12 @@
 import type { Pod } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
-import { computeReachability } from '../matrix/index.ts';
+import { buildReachPlan, rowSources, ReachScratch } from '../matrix/index.ts';
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Which namespace reaches which, read from the class-level reachability once (NetworkPolicy alone, enforced):
+ * Which namespace reaches which, read from the class-level reachability once (NetworkPolicy alone, enforced;
+ * the rows of `computeReachability` from the kernel over the flat plan, `buildReachPlan` and `rowSources`):
  * namespace G reaches H when some laid-out pod of G may reach another laid-out pod of H on some port class. Per
  * destination class d (of namespace H), each allowed source class s (of namespace G) marks (G, H) unless the only
  * pair is a pod with itself (s = d with a single pod); the sources every open class reaches (`everyone`) mark
@@ -44,17 +45,18 @@ export function namespaceReachMatrix(
   // An allowed (s, d) holds a pair of two pods unless s = d has a single pod.
   const pairs = (s: number, d: number) => s !== d || size[s] >= 2;
   const reach = new Uint8Array(N * N);
-  computeReachability(engine, {
-    destinations: present,
-    onRow: (d, _base, row) => {
+  const { plan } = buildReachPlan(engine);
+  const scratch = new ReachScratch(plan);
+  for (let k = 0; k < plan.chunks; k++)
+    for (let d = 0; d < plan.C; d++) {
+      if (!present[d]) continue;
       const H = nsOf[d];
-      if (row.everyone)
-        for (let G = 0; G < N; G++)
-          if (openCount[G] > 1 || (openCount[G] === 1 && pairs(oneOpen[G], d))) reach[G * N + H] = 1;
-      row.forEach((s, mask) => {
+      const everyone = rowSources(plan, d, k, scratch, (s, mask) => {
         if (mask && present[s] && pairs(s, d)) reach[nsOf[s] * N + H] = 1;
       });
-    },
-  });
+      if (everyone)
+        for (let G = 0; G < N; G++)
+          if (openCount[G] > 1 || (openCount[G] === 1 && pairs(oneOpen[G], d))) reach[G * N + H] = 1;
+    }
   return { names, reach };
 }

@@ -1,5 +1,5 @@
 import type { ClusterModel, NetworkPolicy, Pod } from '../../model/types.ts';
-import { PolicyEngine } from '../policy/index.ts';
+import { PolicyEngine, type PodClass } from '../policy/index.ts';
 import { computeMatrix, portClasses, type MatrixRow } from '../matrix/index.ts';
 import { admitsEverything } from '../doctor/index.ts';
 import { namespaceReachMatrix } from './_namespace-reach.ts';
@@ -28,9 +28,8 @@ export function reachPosture(
   const withPods = [
     ...new Set(model.pods.filter((p) => p.ip && !p.hostNetwork).map((p) => p.namespace)),
   ].sort();
-  const classesIn = new Map<string, Pod[]>();
-  for (const c of engine.classes)
-    if (c.pods[0]?.ip && !c.hostNetwork) add2(classesIn, c.namespace, c.pods[0]);
+  const classesIn = new Map<string, PodClass[]>();
+  for (const c of engine.classes) if (c.pods[0]?.ip && !c.hostNetwork) add2(classesIn, c.namespace, c);
   const internet = { kind: 'ip' as const, ip: internetClient };
   const client = parseIP(internetClient)!;
   // May this ipBlock hold the client (its `except`s aside)? Each CIDR text parsed once; one that does not parse is
@@ -45,9 +44,27 @@ export function reachPosture(
     return v;
   };
   const some = (
-    reps: readonly Pod[],
+    reps: readonly PodClass[],
     fn: (pod: Pod, port: number, protocol: (typeof ports)[0]['protocol']) => boolean,
-  ) => reps.some((pod) => ports.some((p) => fn(pod, p.port, p.protocol)));
+  ) => reps.some((c) => ports.some((p) => fn(c.pods[0], p.port, p.protocol)));
+  // Per policy (by index) and direction: does a rule admit the stand-in client (an open peer, or an ipBlock whose
+  // CIDR may hold it)? Decided once per policy (-1: not yet), not once per class it isolates.
+  const admits = {
+    Ingress: new Int8Array(engine.policies.length).fill(-1),
+    Egress: new Int8Array(engine.policies.length).fill(-1),
+  };
+  const admitsClient = (i: number, direction: 'Ingress' | 'Egress') => {
+    const memo = admits[direction];
+    if (memo[i] < 0) {
+      const np = engine.policies[i];
+      memo[i] = (direction === 'Ingress' ? np.ingress : np.egress).some(
+        (r) => r.peers === 'all' || r.peers.some((x) => x.ipBlock && holdsClient(x.ipBlock.cidr)),
+      )
+        ? 1
+        : 0;
+    }
+    return memo[i] === 1;
+  };
   const policiesIn = new Map<string, NetworkPolicy[]>();
   for (const np of model.networkPolicies) add2(policiesIn, np.namespace, np);
   const out = new Map<string, { ingress: DirectionPosture; egress: DirectionPosture }>();
@@ -71,16 +88,11 @@ export function reachPosture(
     // client's address is no pod's, so selectors never match it; other tiers are asked).
     const addressable = (direction: 'Ingress' | 'Egress') =>
       engine.networkPolicyOnly
-        ? reps.filter((pod) => {
-            const iso = engine.isolating(pod, direction);
-            return (
-              !iso.length ||
-              iso.some((np) =>
-                (direction === 'Ingress' ? np.ingress : np.egress).some(
-                  (r) => r.peers === 'all' || r.peers.some((x) => x.ipBlock && holdsClient(x.ipBlock.cidr)),
-                ),
-              )
-            );
+        ? reps.filter((c) => {
+            const iso = engine.policiesOf(c, direction);
+            if (!iso.length) return true;
+            for (let j = 0; j < iso.length; j++) if (admitsClient(iso[j], direction)) return true;
+            return false;
           })
         : reps;
     const inFromInternet = some(addressable('Ingress'), (pod, port, protocol) =>

@@ -8,6 +8,7 @@ import { PolicyEngine } from '../policy/index.ts';
 import { clusterArb, toYaml } from '../policy/_cluster-arb.ts';
 import { generateCluster } from '../../../bench/generate.ts';
 import { namespaceReach, type NamespaceReach } from './index.ts';
+import { manyPortsArb } from '../matrix/_test-many-ports.ts';
 
 const flat = (r: NamespaceReach) =>
   (['from', 'to'] as const).flatMap((side) =>
@@ -43,4 +44,13 @@ test('namespace reach equals the matrix by namespace on generated clusters (rand
     const { objects, profile } = generateCluster({ family, pods: 600, seed: 3 });
     assert.ok(sameAsMatrix(buildCluster(objects, { profile }).model) > 0, family);
   }
+});
+
+test('property: with more port classes than one kernel pass decides (30), namespace reach still equals the matrix by namespace', () => {
+  fc.assert(
+    fc.property(manyPortsArb, (yaml) => {
+      sameAsMatrix(buildYaml(yaml).model);
+    }),
+    { numRuns: 40, seed: 31 },
+  );
 });

@@ -123,3 +123,30 @@ test('posture cilium-default-deny: endpointSelector {} with ingress [{}] is a de
   const p = postureOf(`${pods}${ciliumProfile}${cnp('endpointSelector: {}, ingress: [{}]')}`);
   assert.deepEqual([p.defaultDenyIngress, p.defaultDenyEgress, p.ingress.reach], [true, false, 'none']);
 });
+
+test('posture ipblock-internet-per-direction: one policy whose egress holds the client block and whose ingress does not reaches the internet, and is not reached from it (each direction read from its own rules)', () => {
+  const both = (ingress: string, egress: string) =>
+    summary(
+      postureOf(
+        `${pods}---\n${allow(`policyTypes: [Ingress, Egress], ingress: [{from: [${ingress}]}], egress: [{to: [${egress}]}]`)}`,
+      ),
+    );
+  const client = '{ipBlock: {cidr: 203.0.113.0/24}}';
+  const pod = '{podSelector: {}}';
+  assert.deepEqual(both(pod, client), ['partial', 'none', 'internet']);
+  assert.deepEqual(both(client, pod), ['partial', 'internet', 'none']);
+});
+
+test('posture isolated-counts-per-class: pods of one class share its isolation, NetworkPolicy or Cilium', () => {
+  const two = `${pods}---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: x, labels: {app: b}}\nspec: {containers: [{name: c, image: i}]}\n`;
+  const onA = allow('policyTypes: [Ingress], ingress: []').replace(
+    'podSelector: {}',
+    'podSelector: {matchLabels: {app: a}}',
+  );
+  const p = postureOf(`${two}---\n${onA}`);
+  assert.deepEqual([p.pods, p.ingressIsolated, p.egressIsolated], [2, 1, 0]);
+  const c = postureOf(
+    `${two}${ciliumProfile}${cnp('endpointSelector: {matchLabels: {app: b}}, egress: [{}]')}`,
+  );
+  assert.deepEqual([c.pods, c.ingressIsolated, c.egressIsolated], [2, 0, 1]);
+});
