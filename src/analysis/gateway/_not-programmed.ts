@@ -33,3 +33,20 @@ export function listenerNotProgrammedNote(status: ListenerStatus | undefined, ta
 export function listenerNotServed(notes: readonly string[]): string | undefined {
   return notes.find((n) => n.startsWith(listenerNotProgrammedPrefix));
 }
+
+/**
+ * What to change so a listener that is not programmed is served, from its note (`listenerNotProgrammedNote`): the
+ * condition it names decides. https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditionreason
+ * (InvalidCertificateRef: a Secret that does not exist or holds no valid certificate; RefNotPermitted: a reference
+ * to another namespace that no ReferenceGrant there allows; Conflicted: a hostname or protocol another listener on
+ * the port uses).
+ */
+export function listenerFix(note: string): string {
+  if (note.includes('(RefNotPermitted)'))
+    return "add a ReferenceGrant in the Secret's namespace that allows Gateways of the Gateway's namespace to reference Secrets, or move the Secret next to the Gateway";
+  if (note.includes('(InvalidCertificateRef)'))
+    return "create the Secret the listener's certificateRefs name (type kubernetes.io/tls, with a valid tls.crt and tls.key), or point certificateRefs at one";
+  if (note.includes('Conflicted=True'))
+    return 'give the listener a hostname (or port) no other listener of the Gateway uses with another protocol';
+  return "fix what the listener's conditions name so that Programmed is True";
+}

@@ -6,6 +6,7 @@
  * https://gateway-api.sigs.k8s.io/reference/spec/#gatewaytlsconfig,
  * https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditionreason
  */
+import { listenerFix, listenerNotProgrammedNote } from './_not-programmed.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
@@ -117,4 +118,23 @@ test('route: a TLS connection through a listener that is not programmed is not a
     c.decision.notes.join('\n'),
   );
   assert.equal(connectionDelivered(c), false);
+});
+
+test('rule listener-fix-by-condition: the fix for a listener that is not programmed follows the condition its note names', () => {
+  const note = (cond: string) =>
+    listenerNotProgrammedNote({
+      conditions: [
+        { type: 'Programmed', status: 'False', reason: 'Invalid' },
+        cond === 'Conflicted'
+          ? { type: 'Conflicted', status: 'True', reason: 'HostnameConflict' }
+          : { type: 'ResolvedRefs', status: 'False', reason: cond },
+      ],
+    } as never)!;
+  assert.match(listenerFix(note('RefNotPermitted')), /^add a ReferenceGrant in the Secret's namespace/);
+  assert.match(
+    listenerFix(note('InvalidCertificateRef')),
+    /^create the Secret the listener's certificateRefs name/,
+  );
+  assert.match(listenerFix(note('Conflicted')), /^give the listener a hostname/);
+  assert.match(listenerFix(listenerNotProgrammedNote(undefined)!), /Programmed is True/);
 });

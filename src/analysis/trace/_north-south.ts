@@ -8,7 +8,7 @@ import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
-import { listenerNotServed } from '../gateway/index.ts';
+import { listenerFix, listenerNotServed } from '../gateway/index.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -270,7 +270,14 @@ export function northSouth(
       details: [`would win: ${winner}`, ...lost, ...notes],
       objects: routeObjects,
     });
-    return { hops, reason: offListener };
+    return {
+      hops,
+      reason: offListener,
+      fix: {
+        summary: listenerFix(offListener),
+        ...(via.kind === 'gateway' ? { culprit: `Gateway/${via.namespace}/${via.name}` } : {}),
+      },
+    };
   }
   if (d.status === 200 && d.backends.length) {
     const b = d.backends.find((x) => !x.problem) ?? d.backends[0];
