@@ -7,7 +7,7 @@ import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
 import { assignSlots, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
-import { RuleRecorder, type RuleTable } from './_rule-table.ts';
+import { recordRules, type RuleTable } from './_rule-table.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -80,10 +80,14 @@ export class PolicyEngine {
   };
   readonly ruleNamedPorts = new Map<string, Set<Protocol>>();
   /**
-   * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), recorded by the compile's
-   * walk of the policies: for readers of every rule (the reachability plan), which then touch no policy object.
+   * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), recorded on first ask by one
+   * walk of the policies: only the readers of every rule (the reachability plan) pay for it, not every command
+   * that compiles an engine to answer one pair.
    */
-  readonly rules: RuleTable;
+  get rules(): RuleTable {
+    return (this.#rules ??= recordRules(this.policies, this.#blocks));
+  }
+  #rules: RuleTable | undefined;
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
@@ -103,53 +107,49 @@ export class PolicyEngine {
     };
     // ipBlocks repeat across policies (the same CIDR and excepts): compiled once per text, the object shared.
     const compiled = new Map<string, CompiledBlock | undefined>();
-    const recorder = new RuleRecorder();
-    const readRules = (rules: NetworkPolicy['ingress'], ns: string) => {
+    const readRules = (rules: NetworkPolicy['ingress']) => {
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r];
         if (rule.peers !== 'all')
           for (let k = 0; k < rule.peers.length; k++) {
             const peer = rule.peers[k];
             readSel(peer.podSelector);
-            let b: CompiledBlock | undefined;
             if (peer.ipBlock) {
               const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
-              b = compiled.get(text);
+              let b = compiled.get(text);
               if (!compiled.has(text)) {
                 compiled.set(text, (b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except)));
                 if (b) blocks.push(b);
               }
               if (b) this.#blocks.set(peer, b);
             }
-            recorder.peer(peer, ns, b);
           }
-        if (rule.ports !== 'all') for (let k = 0; k < rule.ports.length; k++) recorder.port(rule.ports[k]);
-        recorder.rule(rule);
+        if (rule.ports !== 'all')
+          for (let k = 0; k < rule.ports.length; k++) {
+            const pp = rule.ports[k];
+            if (typeof pp.port === 'string') {
+              // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
+              let protocols = this.ruleNamedPorts.get(pp.port);
+              if (!protocols) this.ruleNamedPorts.set(pp.port, (protocols = new Set()));
+              if (!protocols.has(pp.protocol)) {
+                protocols.add(pp.protocol);
+                portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
+              }
+            } else if (typeof pp.port === 'number') {
+              const ranges = this.ruleRanges[pp.protocol];
+              const last = pp.endPort ?? pp.port;
+              const key = pp.port * 65537 + last;
+              if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
+            }
+          }
       }
     };
     for (let i = 0; i < this.policies.length; i++) {
       const np = this.policies[i];
       readSel(np.podSelector);
-      recorder.policy();
-      readRules(np.ingress, np.namespace);
-      recorder.egress();
-      readRules(np.egress, np.namespace);
+      readRules(np.ingress);
+      readRules(np.egress);
     }
-    this.rules = recorder.finish();
-    // The distinct named ports (in order of first use) and numeric ranges, from the table's interned ones.
-    for (const { name, protocol } of this.rules.named) {
-      let protocols = this.ruleNamedPorts.get(name);
-      if (!protocols) this.ruleNamedPorts.set(name, (protocols = new Set()));
-      protocols.add(protocol);
-      portNames.set(`${name}/${protocol}`, { name, protocol });
-    }
-    for (const pp of this.rules.specs)
-      if (typeof pp.port === 'number') {
-        const last = pp.endPort ?? pp.port;
-        const key = pp.port * 65537 + last;
-        const ranges = this.ruleRanges[pp.protocol];
-        if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
-      }
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
     this.cilium = new CiliumTier(model);

@@ -1,5 +1,5 @@
 import type { Selector } from '../../lib/labels.ts';
-import type { PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
+import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
 import type { CompiledBlock } from './_ip-blocks.ts';
 
 /**
@@ -185,4 +185,33 @@ export class RuleRecorder {
       named: this.#named,
     };
   }
+}
+
+/**
+ * The rule table of `policies`, in the model's order: per policy its ingress then its egress rules, each peer with
+ * its compiled ipBlock (`blocks`, as the engine compiled them).
+ */
+export function recordRules(
+  policies: readonly NetworkPolicy[],
+  blocks: ReadonlyMap<PolicyPeer, CompiledBlock>,
+): RuleTable {
+  const recorder = new RuleRecorder();
+  const read = (rules: readonly PolicyRule[], ns: string) => {
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r];
+      if (rule.peers !== 'all')
+        for (let k = 0; k < rule.peers.length; k++)
+          recorder.peer(rule.peers[k], ns, blocks.get(rule.peers[k]));
+      if (rule.ports !== 'all') for (let k = 0; k < rule.ports.length; k++) recorder.port(rule.ports[k]);
+      recorder.rule(rule);
+    }
+  };
+  for (let i = 0; i < policies.length; i++) {
+    const np = policies[i];
+    recorder.policy();
+    read(np.ingress, np.namespace);
+    recorder.egress();
+    read(np.egress, np.namespace);
+  }
+  return recorder.finish();
 }
