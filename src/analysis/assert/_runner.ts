@@ -77,13 +77,7 @@ export function runAssertions(
     });
   }
   if (problems.length) return problems;
-  const memo = new Map<string, unknown>();
-  const ctx: AssertContext = {
-    model,
-    hostNetwork: options.hostNetwork ?? 'node',
-    memo: <T>(key: string, make: () => T) =>
-      memo.has(key) ? (memo.get(key) as T) : (memo.set(key, make()), memo.get(key) as T),
-  };
+  const ctx = assertContext(model, options.hostNetwork);
   const results: AssertResult[] = [];
   for (const w of work) {
     const o = w.handler.evaluate(w.query, ctx);
@@ -121,5 +115,16 @@ export function runAssertions(
     failed: count('failed'),
     unsupported: count('unsupported'),
     unknown: results.filter((r) => r.unknown).length,
+  };
+}
+
+/** The context every entry of one run reads: the model, the hostNetwork mode, one memo for the handlers. */
+export function assertContext(model: ClusterModel, hostNetwork: HostNetworkMode = 'node'): AssertContext {
+  const memo = new Map<string, unknown>();
+  return {
+    model,
+    hostNetwork,
+    memo: <T>(key: string, make: () => T) =>
+      memo.has(key) ? (memo.get(key) as T) : (memo.set(key, make()), memo.get(key) as T),
   };
 }

@@ -9,7 +9,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { routeHandler } from './_route.ts';
-import { isProblem, type AssertContext } from './types.ts';
+import { assertContext, evaluateRouteEntry } from '../../../test/helpers/route-entry.ts';
+import { isProblem } from './types.ts';
 
 const svc = (name: string, port: number) => `---
 apiVersion: v1
@@ -58,19 +59,10 @@ spec:
     backendRefs: [{name: stable, port: 80}]
 `;
 const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-const memo = new Map<string, unknown>();
-const ctx: AssertContext = {
-  model,
-  hostNetwork: 'node',
-  memo: <T>(k: string, make: () => T) => (memo.has(k) ? memo.get(k) : memo.set(k, make()).get(k)) as T,
-};
+const ctx = assertContext(model);
 const canary = { via: 'ingress-class:nginx', host: 'shop.example.com', path: '/cart' };
 const gateway = { via: 'gateway:default/gw', host: 'api.example.com', path: '/' };
-const run = (route: unknown, expect: unknown) => {
-  const q = routeHandler.parse(route, expect);
-  assert.ok(!isProblem(q), JSON.stringify(q));
-  return routeHandler.evaluate(q, ctx);
-};
+const run = (route: unknown, expect: unknown) => evaluateRouteEntry(ctx, route, expect);
 
 test('route entry split: ingress-nginx canary-weight 20 gives the canary 20 of 100, by service or service:port', () => {
   const byPort = run(canary, { split: { 'default/stable:80': 80, 'default/next:80': 20 } });

@@ -9,8 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
-import { routeHandler } from './_route.ts';
-import { isProblem, type AssertContext } from './types.ts';
+import { assertContext, evaluateRouteEntry } from '../../../test/helpers/route-entry.ts';
 import { gatewayClass } from '../gateway/_test-fixtures.ts';
 
 const traefikYaml = `apiVersion: networking.k8s.io/v1
@@ -34,18 +33,11 @@ spec:
 
 test('rule route-entry-unknown-is-not-a-pass: an undecided Traefik router makes the entry unknown though the modeled answer is as expected', () => {
   const { model } = buildFromTexts([{ file: 'in.yaml', text: traefikYaml }]);
-  const memo = new Map<string, unknown>();
-  const ctx: AssertContext = {
-    model,
-    hostNetwork: 'node',
-    memo: <T>(k: string, make: () => T) => (memo.has(k) ? memo.get(k) : memo.set(k, make()).get(k)) as T,
-  };
-  const q = routeHandler.parse(
+  const o = evaluateRouteEntry(
+    assertContext(model),
     { via: 'ingress-class:traefik', host: 'a.example.com', path: '/' },
     { backend: 'default/web' },
   );
-  assert.ok(!isProblem(q), JSON.stringify(q));
-  const o = routeHandler.evaluate(q, ctx);
   assert.equal(o.passed, false);
   assert.equal(o.unknown, true);
   assert.match(o.message, /^unknown: IngressRoute\/default\/r routes\[1\] .*ClientIP.*, as expected\)$/);
@@ -79,17 +71,8 @@ metadata: {name: api, namespace: default}
 spec: {selector: {app: api}, ports: [{port: 80}]}
 `;
 const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-const memo = new Map<string, unknown>();
-const ctx: AssertContext = {
-  model,
-  hostNetwork: 'node',
-  memo: <T>(k: string, make: () => T) => (memo.has(k) ? memo.get(k) : memo.set(k, make()).get(k)) as T,
-};
-const run = (route: unknown, expect: unknown) => {
-  const q = routeHandler.parse(route, expect);
-  assert.ok(!isProblem(q), JSON.stringify(q));
-  return routeHandler.evaluate(q, ctx);
-};
+const ctx = assertContext(model);
+const run = (route: unknown, expect: unknown) => evaluateRouteEntry(ctx, route, expect);
 
 test('route entry: a RegularExpression rival makes the expected backend unknown, not a pass', () => {
   const o = run(

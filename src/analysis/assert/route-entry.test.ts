@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { routeHandler } from './_route.ts';
-import { isProblem, type AssertContext } from './types.ts';
+import { assertContext, evaluateRouteEntry } from '../../../test/helpers/route-entry.ts';
+import { isProblem } from './types.ts';
 
 const yaml = `apiVersion: networking.k8s.io/v1
 kind: IngressClass
@@ -28,17 +29,8 @@ spec:
     http: {paths: [{path: /v1, pathType: Prefix, backend: {service: {name: api, port: {number: 8080}}}}]}
 `;
 const { model } = buildFromTexts([{ file: 'in.yaml', text: yaml }]);
-const memo = new Map<string, unknown>();
-const ctx: AssertContext = {
-  model,
-  hostNetwork: 'node',
-  memo: <T>(k: string, make: () => T) => (memo.has(k) ? memo.get(k) : memo.set(k, make()).get(k)) as T,
-};
-const run = (route: unknown, expect: unknown) => {
-  const q = routeHandler.parse(route, expect);
-  assert.ok(!isProblem(q), JSON.stringify(q));
-  return routeHandler.evaluate(q, ctx);
-};
+const ctx = assertContext(model);
+const run = (route: unknown, expect: unknown) => evaluateRouteEntry(ctx, route, expect);
 
 test('route entry: backend and port, with the rewritten path (listenerPort 443 means https)', () => {
   const o = run(

@@ -8,22 +8,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildFromTexts } from '../../api/index.ts';
 import { routeHandler } from './_route.ts';
-import { isProblem, type AssertContext } from './types.ts';
+import { assertContext, evaluateRouteEntry } from '../../../test/helpers/route-entry.ts';
+import { isProblem } from './types.ts';
 
 const dir = 'testdata/scenarios/mesh-istio-bookinfo-gateway/input/';
 const files = ['kubetwin.yaml', 'bookinfo.yaml', 'istio-ingressgateway.yaml', 'bookinfo-gateway.yaml'];
 const { model } = buildFromTexts(files.map((f) => ({ file: dir + f, text: readFileSync(dir + f, 'utf8') })));
-const memo = new Map<string, unknown>();
-const ctx: AssertContext = {
-  model,
-  hostNetwork: 'node',
-  memo: <T>(k: string, make: () => T) => (memo.has(k) ? memo.get(k) : memo.set(k, make()).get(k)) as T,
-};
-const run = (route: unknown, expect: unknown) => {
-  const q = routeHandler.parse(route, expect);
-  assert.ok(!isProblem(q), JSON.stringify(q));
-  return routeHandler.evaluate(q, ctx);
-};
+const ctx = assertContext(model);
+const run = (route: unknown, expect: unknown) => evaluateRouteEntry(ctx, route, expect);
 
 test('istio-gateway route entry: /productpage reaches productpage, with the mesh route actual shape', () => {
   const o = run(

@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildFromTexts } from '../../api/index.ts';
 import { routeHandler } from './_route.ts';
-import { isProblem, type AssertContext } from './types.ts';
+import { assertContext, evaluateRouteEntry } from '../../../test/helpers/route-entry.ts';
+import type { AssertContext } from './types.ts';
 
 const deploy = (name: string, version: string) => `---
 apiVersion: apps/v1
@@ -60,20 +61,11 @@ const tcpDir = 'testdata/scenarios/mesh-istio-tcp-traffic-shifting/';
 const read = (file: string) => ({ file, text: readFileSync(file, 'utf8') });
 
 function contextOf(files: { file: string; text: string }[]): AssertContext {
-  const { model } = buildFromTexts(files);
-  const memo = new Map<string, unknown>();
-  return {
-    model,
-    hostNetwork: 'node',
-    memo: <T>(k: string, make: () => T) => (memo.has(k) ? memo.get(k) : memo.set(k, make()).get(k)) as T,
-  };
+  return assertContext(buildFromTexts(files).model);
 }
 const tlsCtx = contextOf([read(gwDir + 'kubetwin.yaml'), { file: 'tls-echo.yaml', text: tlsApp }]);
-const run = (ctx: AssertContext, route: Record<string, unknown>, expect: unknown) => {
-  const q = routeHandler.parse({ via: 'mesh', from: 'default/sleep-v1', path: '/', ...route }, expect);
-  assert.ok(!isProblem(q), JSON.stringify(q));
-  return routeHandler.evaluate(q, ctx);
-};
+const run = (ctx: AssertContext, route: Record<string, unknown>, expect: unknown) =>
+  evaluateRouteEntry(ctx, { via: 'mesh', from: 'default/sleep-v1', path: '/', ...route }, expect);
 
 test('TLSMatchAttributes sniHosts in a via: mesh route entry: the entry sni picks the tls rule (port 443 by default)', () => {
   const v2 = run(tlsCtx, { scheme: 'https', sni: 'v2.example.com', host: 'tls-echo' }, { subset: 'v2' });

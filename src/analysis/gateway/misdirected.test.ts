@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, parseRequest } from '../route/index.ts';
 import { routeHandler } from '../assert/_route.ts';
-import { isProblem, type AssertContext } from '../assert/types.ts';
+import { assertContext, evaluateRouteEntry } from '../../../test/helpers/route-entry.ts';
+import { isProblem } from '../assert/types.ts';
 import { gatewayPreamble } from '../../../test/helpers/gateway.ts';
 
 const misdirectedYaml = `${gatewayPreamble([
@@ -76,12 +77,7 @@ describe('421 Misdirected Request (GEP-3567)', () => {
   });
   it('rule misdirected-test-entry: a route: test entry takes sni', () => {
     const { model } = buildFromTexts([{ file: 'in.yaml', text: misdirectedYaml }]);
-    const memo = new Map<string, unknown>();
-    const ctx: AssertContext = {
-      model,
-      hostNetwork: 'node',
-      memo: <T>(k: string, make: () => T) => (memo.has(k) ? memo.get(k) : memo.set(k, make()).get(k)) as T,
-    };
+    const ctx = assertContext(model);
     const route = {
       via: 'gateway:default/gw',
       listenerPort: 443,
@@ -89,9 +85,7 @@ describe('421 Misdirected Request (GEP-3567)', () => {
       host: 'foo.example.com',
       path: '/',
     };
-    const q = routeHandler.parse(route, { status: 421 });
-    assert.ok(!isProblem(q), JSON.stringify(q));
-    assert.equal(routeHandler.evaluate(q, ctx).passed, true);
+    assert.equal(evaluateRouteEntry(ctx, route, { status: 421 }).passed, true);
     const bad = routeHandler.parse({ ...route, listenerPort: 80, sni: 'x' }, { status: 421 });
     assert.ok(isProblem(bad) && /sni needs scheme https/.test(bad.error));
   });
