@@ -10,26 +10,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { assertContext, evaluateRouteEntry } from '../../../test/helpers/route-entry.ts';
+import { undecidedIngressRoute, webService } from '../../../test/helpers/traefik.ts';
 import { gatewayClass } from '../gateway/_test-fixtures.ts';
 
-const traefikYaml = `apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: traefik}
-spec: {controller: traefik.io/ingress-controller}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
----
-apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: {name: r}
-spec:
-  routes:
-  - {match: "Host(\`a.example.com\`)", services: [{name: web, port: 80}]}
-  - {match: "Host(\`a.example.com\`) && ClientIP(\`10.0.0.0/8\`)", services: [{name: web, port: 80}]}
-`;
+const traefikYaml = webService + undecidedIngressRoute;
 
 test('rule route-entry-unknown-is-not-a-pass: an undecided Traefik router makes the entry unknown though the modeled answer is as expected', () => {
   const { model } = buildFromTexts([{ file: 'in.yaml', text: traefikYaml }]);

@@ -13,12 +13,8 @@ import { parseFlowTarget } from '../flows/index.ts';
 import { explainViaGateway, gatewayClass } from '../gateway/_test-fixtures.ts';
 import { createTraceContext, trace } from '../trace/index.ts';
 import { compileRouter, parseRequest, type Via } from './index.ts';
+import { undecidedIngressRoute, webService } from '../../../test/helpers/traefik.ts';
 
-const service = `apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {selector: {app: web}, ports: [{port: 80}]}
-`;
 /** A Traefik IngressRouteTCP naming the host: a router kubetwin does not model. */
 const tcpRoute = `---
 apiVersion: traefik.io/v1alpha1
@@ -26,22 +22,6 @@ kind: IngressRouteTCP
 metadata: {name: t}
 spec: {routes: [{match: "HostSNI(\`a.example.com\`)", services: [{name: web, port: 80}]}]}
 `;
-/** An IngressRoute whose ClientIP matcher a route request cannot decide, above the plain Host router. */
-const traefik = `---
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata: {name: traefik}
-spec: {controller: traefik.io/ingress-controller}
----
-apiVersion: traefik.io/v1alpha1
-kind: IngressRoute
-metadata: {name: r}
-spec:
-  routes:
-  - {match: "Host(\`a.example.com\`)", services: [{name: web, port: 80}]}
-  - {match: "Host(\`a.example.com\`) && ClientIP(\`10.0.0.0/8\`)", services: [{name: web, port: 80}]}
-`;
-
 function explain(yaml: string, via: Via, url: string) {
   const { model } = buildYaml(yaml);
   const r = compileRouter(model, { via });
@@ -52,7 +32,11 @@ function explain(yaml: string, via: Via, url: string) {
 }
 
 test('rule route-unknown-is-data: a Traefik IngressRoute router kubetwin cannot decide is in decision.unknown with its object and path, not in the notes', () => {
-  const r = explain(service + traefik, { kind: 'ingress-class', name: 'traefik' }, 'http://a.example.com/');
+  const r = explain(
+    webService + undecidedIngressRoute,
+    { kind: 'ingress-class', name: 'traefik' },
+    'http://a.example.com/',
+  );
   const u = r.decision.unknown ?? [];
   assert.deepEqual(
     u.map((x) => [x.object, x.path]),
@@ -76,7 +60,7 @@ kind: HTTPRoute
 metadata: {name: h}
 spec: {parentRefs: [{name: gw}], hostnames: [a.example.com], rules: [{backendRefs: [{name: web, port: 80}]}]}
 ---
-${service}${tcpRoute}`;
+${webService}${tcpRoute}`;
   const d = explainViaGateway(gateway, 'http://a.example.com/');
   assert.deepEqual(
     (d.unknown ?? []).map((u) => u.object),
