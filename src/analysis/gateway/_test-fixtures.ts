@@ -24,8 +24,8 @@ metadata: {name: empty, namespace: default}
 data: {other: x}
 `;
 
-/** The decision, with its losers and notes, of `url` through Gateway `default/gw` of `text`; throws what refuses it. */
-export function explainViaGateway(
+/** The full `route` answer (decision, endpoints, certificate) of `url` through Gateway `default/gw` of `text`; throws what refuses it. */
+export function routeViaGateway(
   text: string,
   url: string,
   request: { readonly method?: string; readonly headers?: readonly string[] } = {},
@@ -35,5 +35,14 @@ export function explainViaGateway(
   if (typeof r === 'string') throw new Error(r);
   const req = parseRequest({ url, ...request });
   if (typeof req === 'string') throw new Error(req);
-  return r.explain(req).decision;
+  return r.explain(req);
+}
+
+/** The decision, with its losers and notes, of `url` through Gateway `default/gw` of `text`; throws what refuses it. */
+export function explainViaGateway(
+  text: string,
+  url: string,
+  request: { readonly method?: string; readonly headers?: readonly string[] } = {},
+) {
+  return routeViaGateway(text, url, request).decision;
 }

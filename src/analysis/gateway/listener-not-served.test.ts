@@ -10,14 +10,8 @@ import { listenerFix, listenerNotProgrammedNote } from './_not-programmed.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
-import {
-  compileRouter,
-  connectionDelivered,
-  parseConnection,
-  parseRequest,
-  routeDelivered,
-} from '../route/index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { compileRouter, connectionDelivered, parseConnection, routeDelivered } from '../route/index.ts';
+import { gatewayClass, routeViaGateway } from './_test-fixtures.ts';
 
 const cluster = (grant: string, listener: string) => `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
@@ -62,17 +56,8 @@ spec: {containers: [{name: c, image: nginx}]}
 const https =
   '{name: https, protocol: HTTPS, port: 443, tls: {certificateRefs: [{name: wildcard, namespace: certs}]}}';
 
-function routeOf(text: string, url: string) {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  if (typeof r === 'string') throw new Error(r);
-  const req = parseRequest({ url });
-  if (typeof req === 'string') throw new Error(req);
-  return r.explain(req);
-}
-
 test('route: an HTTPS listener whose certificateRef crosses namespaces without a ReferenceGrant is not a delivery, and says RefNotPermitted', () => {
-  const r = routeOf(cluster('', https), 'https://shop.example.com/');
+  const r = routeViaGateway(cluster('', https), 'https://shop.example.com/');
   assert.equal(r.decision.backends[0]?.name, 'web', 'the routing once fixed is still shown');
   const note = r.decision.notes.find((n) => n.startsWith('LISTENER NOT PROGRAMMED'));
   assert.match(note ?? '', /ResolvedRefs=False\(RefNotPermitted\): certificateRef to Secret certs\/wildcard/);
@@ -89,7 +74,7 @@ spec:
   to: [{group: "", kind: Secret}]
 ---
 `;
-  const r = routeOf(cluster(grant, https), 'https://shop.example.com/');
+  const r = routeViaGateway(cluster(grant, https), 'https://shop.example.com/');
   assert.equal(r.certificate?.status, 'unparsable');
   assert.match(
     r.decision.notes.find((n) => n.startsWith('LISTENER NOT PROGRAMMED')) ?? '',
@@ -99,7 +84,10 @@ spec:
 });
 
 test('route: a programmed HTTP listener to a ready backend is still a delivery', () => {
-  const r = routeOf(cluster('', '{name: http, protocol: HTTP, port: 80}'), 'http://shop.example.com/');
+  const r = routeViaGateway(
+    cluster('', '{name: http, protocol: HTTP, port: 80}'),
+    'http://shop.example.com/',
+  );
   assert.ok(!r.decision.notes.some((n) => n.startsWith('LISTENER NOT PROGRAMMED')));
   assert.equal(routeDelivered(r), true);
 });

@@ -6,9 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildFromTexts } from '../../api/index.ts';
-import { compileRouter, parseRequest } from '../route/index.ts';
-import { gatewayClass } from './_test-fixtures.ts';
+import { gatewayClass, routeViaGateway } from './_test-fixtures.ts';
 
 const yaml = (mode: string) => `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
@@ -28,17 +26,8 @@ spec:
   rules: [{backendRefs: [{name: web, port: 80}]}]
 `;
 
-function explain(text: string, url: string) {
-  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
-  const r = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
-  if (typeof r === 'string') throw new Error(r);
-  const req = parseRequest({ url });
-  if (typeof req === 'string') throw new Error(req);
-  return r.explain(req);
-}
-
 test('route: an HTTPS request to a TLS Passthrough listener gets no HTTP answer and no gateway certificate', () => {
-  const r = explain(yaml('Passthrough'), 'https://db.example.com/');
+  const r = routeViaGateway(yaml('Passthrough'), 'https://db.example.com/');
   assert.equal(r.decision.status, 0);
   assert.ok(
     r.decision.notes.some((n) =>
@@ -50,10 +39,10 @@ test('route: an HTTPS request to a TLS Passthrough listener gets no HTTP answer 
 });
 
 test('route: under TLS Terminate the HTTPRoutes do not run either; other names still reach the HTTPS listener', () => {
-  const r = explain(yaml('Terminate'), 'https://db.example.com/');
+  const r = routeViaGateway(yaml('Terminate'), 'https://db.example.com/');
   assert.equal(r.decision.status, 0);
   assert.ok(r.decision.notes.some((n) => /\(TLS Terminate\): the gateway ends TLS/.test(n)));
   assert.equal(r.certificate?.secret, 'default/db-cert');
-  const other = explain(yaml('Passthrough'), 'https://shop.example.com/');
+  const other = routeViaGateway(yaml('Passthrough'), 'https://shop.example.com/');
   assert.equal(other.decision.winner?.object, 'HTTPRoute/default/web');
 });
