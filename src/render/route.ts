@@ -1,5 +1,5 @@
 import { routeSplit, unknownLines, type RouteResult } from '../analysis/route/index.ts';
-import { listenerNotServed } from '../analysis/gateway/index.ts';
+import { listenerNotServed, routingOnceFixed } from '../analysis/gateway/index.ts';
 import { weightShare } from './_weight-share.ts';
 import type { DecisionBackend, HeaderModifier } from '../model/routing.ts';
 
@@ -40,7 +40,7 @@ export function renderRoute(r: RouteResult): string {
   const off = listenerNotServed(d.notes);
   if (off)
     lines.push(
-      `=> not served: ${off.replace(/; what follows is the routing it would apply once the listener is fixed$/, '')}`,
+      `=> not served: ${off.endsWith(routingOnceFixed) ? off.slice(0, -routingOnceFixed.length) : off}`,
       'once the listener is fixed:',
     );
   if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);

@@ -1,5 +1,8 @@
 import type { ListenerStatus } from './_conditions.ts';
 
+/** How the HTTP router's note of a listener that is not programmed ends: what the answer shows past it. */
+export const routingOnceFixed = '; what follows is the routing it would apply once the listener is fixed';
+
 /** How every answer through a listener that is not programmed starts its note (HTTP and Layer 4 alike). */
 export const listenerNotProgrammedPrefix = 'LISTENER NOT PROGRAMMED';
 

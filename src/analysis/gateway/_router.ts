@@ -20,7 +20,7 @@ import type { Condition, RouteStatus } from './_conditions.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
-import { listenerNotProgrammedNote } from './_not-programmed.ts';
+import { listenerNotProgrammedNote, routingOnceFixed } from './_not-programmed.ts';
 import { regexPrecedenceUnknown } from './_regex-precedence.ts';
 import { repeatedQueryUnknown } from './_repeated-query.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
@@ -265,10 +265,7 @@ export function compileGatewayRouter(
             : `client certificate requested (spec.tls.frontend, AllowInsecureFallback; trust anchors ${caNames(fv, gateway)}): a client without a valid one is admitted too, and authorizing it is left to the backend`,
         );
       if (notAccepted) notes.push(notAccepted);
-      const notServed = listenerNotProgrammedNote(
-        analysis.listenerStatus.get(l),
-        '; what follows is the routing it would apply once the listener is fixed',
-      );
+      const notServed = listenerNotProgrammedNote(analysis.listenerStatus.get(l), routingOnceFixed);
       if (notServed) notes.push(notServed);
       return [t, notes] as const;
     }),
