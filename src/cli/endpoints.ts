@@ -15,6 +15,12 @@ interface EndpointsOptions extends InputOptions {
   output: 'text' | 'json';
 }
 
+/** `service:ns/NAME` or `ns/NAME` (the argument can only be a Service, as for `kubectl get endpoints`) → `ns/NAME`. */
+export function serviceName(target: string): string | undefined {
+  const m = /^(?:service:)?([^/:]+\/[^/]+)$/.exec(target);
+  return m?.[1];
+}
+
 /**
  * `kubetwin endpoints -f … service:ns/NAME [--port P] [--from ns/pod | --client-ip IP --via node/NAME|loadbalancer]
  * [--requests N] [-o text|json]`: where kube-proxy sends the traffic. Exit 0 when routed, 1 when rejected, dropped or
@@ -25,7 +31,7 @@ export function endpointsCommand(io: Io): Command {
     .description(
       'which endpoints traffic to a Service reaches as kube-proxy programs it, and how connections spread',
     )
-    .argument('<service>', 'service:NAMESPACE/NAME')
+    .argument('<service>', 'service:NAMESPACE/NAME (or NAMESPACE/NAME: the argument is always a Service)')
     .option('--port <port>', 'Service port number or name (needed when the Service has several)')
     .option('--from <pod>', 'an in-cluster client: namespace/pod (or namespace/workload)')
     .option('--client-ip <ip>', 'an outside client address (with --via)')
@@ -39,7 +45,8 @@ export function endpointsCommand(io: Io): Command {
       io.stderr(`error: ${m}\n`);
       io.exit(exitCodes.input);
     };
-    if (!/^service:[^/]+\/[^/]+$/.test(target)) return fail(`"${target}" is not service:NAMESPACE/NAME`);
+    const service = serviceName(target);
+    if (!service) return fail(`"${target}" is not service:NAMESPACE/NAME (or NAMESPACE/NAME)`);
     if (opts.from && (opts.clientIp || opts.via))
       return fail('--from and --client-ip/--via exclude each other');
     if (!!opts.clientIp !== !!opts.via) return fail('--client-ip and --via go together');
@@ -65,7 +72,7 @@ export function endpointsCommand(io: Io): Command {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const r = servicePath(loaded.cluster.model, {
-      service: target.slice('service:'.length),
+      service,
       port,
       client,
       ...(requests ? { requests } : {}),
@@ -74,7 +81,7 @@ export function endpointsCommand(io: Io): Command {
     // A meshed client's proxy, not kube-proxy, picks the endpoint: say so (docs/mesh.md).
     const model = loaded.cluster.model;
     const pod = opts.from ? clientPod(model, opts.from) : undefined;
-    const svc = model.services.find((x) => `${x.namespace}/${x.name}` === target.slice('service:'.length));
+    const svc = model.services.find((x) => `${x.namespace}/${x.name}` === service);
     const meshNotes =
       pod && typeof pod !== 'string' && svc ? meshEndpointNotes(compileMesh(model), pod, svc) : [];
     const out = meshNotes.length ? { ...r, notes: [...r.notes, ...meshNotes] } : r;
