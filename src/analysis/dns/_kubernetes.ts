@@ -27,7 +27,7 @@ export type UpstreamLookup = (
   name: string,
   type: string,
   depth: number,
-) => { answer: readonly ResourceRecord[] } | undefined;
+) => { answer: readonly ResourceRecord[]; notes?: readonly string[] } | undefined;
 
 export interface KubernetesContext {
   readonly index: DnsIndex;
@@ -162,8 +162,9 @@ function addresses(
       const up = ctx.upstream(h.host, type, depth + 1);
       if (!up) continue;
       out.push(cname, ...up.answer);
-      if (!up.answer.length)
-        notes.push(`${h.host} has no ${type} record upstream; only the CNAME is returned`);
+      // What the upstream lookup assumed (kubetwin sends no query) is said, not a claim that the name has no record.
+      for (const n of up.notes ?? []) notes.push(`${h.host}: ${n}`);
+      if (!up.answer.length) notes.push(`${h.host}: no ${type} record known, so only the CNAME is returned`);
     }
   }
   return out;
