@@ -52,7 +52,7 @@ export function resolveRef(
     if (svc)
       return role === 'from'
         ? servicePods(model, svc, text)
-        : serviceEndpoints(model, svc, port, protocol, text);
+        : serviceEndpoints(model, svc, port, protocol, text, blocks);
     const node = model.nodes.find((n) => n.internalIP === ip);
     return {
       label: text,
@@ -73,7 +73,7 @@ export function resolveRef(
       return `no Service ${ref.ns}/${ref.name}${suggest(model.services.filter((s) => s.namespace === ref.ns).map((s) => s.name))}`;
     return role === 'from'
       ? servicePods(model, svc, text)
-      : serviceEndpoints(model, svc, port, protocol, text);
+      : serviceEndpoints(model, svc, port, protocol, text, blocks);
   }
   const explicitPod = text.startsWith('pod:');
   const ref = splitRef(explicitPod ? text.slice(4) : text);
@@ -169,9 +169,11 @@ function serviceEndpoints(
   port: number,
   protocol: Protocol,
   label: string,
+  blocks: readonly string[],
+  depth = 0,
 ): Resolved | string {
   if (svc.type === 'ExternalName')
-    return `Service ${svc.namespace}/${svc.name} is ExternalName (${svc.externalName ?? ''}): DNS answers a CNAME, there is nothing to connect to in the cluster`;
+    return externalNameTarget(model, svc, port, protocol, label, blocks, depth);
   const sp = svc.ports.find((p) => p.port === port && p.protocol === protocol);
   if (!sp)
     return `Service ${svc.namespace}/${svc.name} has no port ${port}/${protocol} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'})`;
@@ -205,6 +207,39 @@ function serviceEndpoints(
       notes,
     };
   return { label, endpoints, notes };
+}
+
+/**
+ * An ExternalName Service has no virtual IP and no kube-proxy rule: cluster DNS answers a CNAME to
+ * `spec.externalName` and the client connects to what that name resolves to, on the port it dialled (no port
+ * mapping). A name inside the cluster zone (`NAME.NS.svc.<zone>`) is that Service, reached as any client reaches
+ * it; any other name is judged as `fqdn:` judges it.
+ * https://kubernetes.io/docs/concepts/services-networking/service/#externalname
+ */
+function externalNameTarget(
+  model: ClusterModel,
+  svc: Service,
+  port: number,
+  protocol: Protocol,
+  label: string,
+  blocks: readonly string[],
+  depth: number,
+): Resolved | string {
+  const target = (svc.externalName ?? '').toLowerCase().replace(/\.$/, '');
+  const via = `Service ${svc.namespace}/${svc.name} is ExternalName: DNS answers a CNAME to ${target}, and the client connects to that name on port ${port}/${protocol} (no virtual IP, no port mapping)`;
+  if (!target)
+    return `Service ${svc.namespace}/${svc.name} is ExternalName without spec.externalName: nothing to connect to`;
+  const inZone = new RegExp(
+    `^([^.]+)\\.([^.]+)\\.svc\\.${model.profile.clusterDomain.replace(/\./g, '\\.')}$`,
+  ).exec(target);
+  const next = inZone && model.services.find((s) => s.namespace === inZone[2] && s.name === inZone[1]);
+  if (inZone && !next)
+    return `${via}; no Service ${inZone[2]}/${inZone[1]} exists, so the name does not resolve`;
+  if (next && depth >= 7) return `${via}; the chain of ExternalName Services is too long to follow`;
+  const r = next
+    ? serviceEndpoints(model, next, port, protocol, label, blocks, depth + 1)
+    : fqdnRef(model, `fqdn:${target}`, blocks);
+  return typeof r === 'string' ? `${via}; ${r}` : { ...r, label, notes: [via, ...r.notes] };
 }
 
 /** A Service as a source: the pods behind it (a connection leaves from a pod, never from a virtual IP). */
