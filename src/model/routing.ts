@@ -337,6 +337,8 @@ export interface L4Decision {
   readonly refused?: string;
   readonly lost: readonly LostCandidate[];
   readonly notes: readonly string[];
+  /** Set when the connection goes through a Gateway listener that is not programmed: nothing is served. */
+  readonly notServed?: ListenerNotServed;
 }
 
 /** A `targetRefs` entry of a BackendTLSPolicy: a Service (core group), optionally one of its ports by name. */
@@ -510,6 +512,40 @@ export interface RouteUnknown {
 }
 
 /**
+ * A Gateway listener whose `Programmed` condition is not True, on an answer through it: a conformant gateway does
+ * not serve it (the connection fails before any route runs), so the answer is never a delivery, whatever the
+ * routing shown (what the listener would do once fixed). Written by the Gateway routers only; `route`'s headline
+ * and exit code, the renderers, `test` route entries and the trace's fix read it (never the note's text).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditiontype
+ */
+export interface ListenerNotServed {
+  /** The Gateway, by canonical key (`Gateway/infra/edge`). */
+  readonly gateway: ObjectKey;
+  /** The listener as answers name it (`https`, or `https of ListenerSet/ns/name`). */
+  readonly listener: string;
+  /** The `Programmed` condition's reason (`Invalid`, …; `Pending` when the listener has no status). */
+  readonly programmed: string;
+  /**
+   * The condition that keeps it off, as upstream spells it (`ResolvedRefs=False` with `InvalidCertificateRef` or
+   * `RefNotPermitted`, `Accepted=False`, `Conflicted=True`), when one does.
+   */
+  readonly condition?: {
+    readonly type: 'Accepted' | 'ResolvedRefs' | 'Conflicted';
+    readonly status: 'True' | 'False' | 'Unknown';
+    readonly reason: string;
+    readonly message: string;
+  };
+  /** The object declaring the listener (the Gateway, or its ListenerSet) and the field to fix in it. */
+  readonly object: ObjectKey;
+  /** As kubectl prints it (`spec.listeners[1].tls.certificateRefs`); absent when the listener's source is unknown. */
+  readonly path?: string;
+  /** The answer's headline in words: `LISTENER NOT PROGRAMMED (Invalid; ResolvedRefs=False(…): …): a real gateway would not serve this listener`. */
+  readonly message: string;
+  /** What to change so the listener is served, in words (the trace's fix). */
+  readonly fix: string;
+}
+
+/**
  * A router's answer for one request. `status` is what the client gets from the router itself: 200 means
  * forwarded to `backends`, 3xx a redirect, 404 nothing matched, 500 an invalid rule, 503 no usable backend.
  */
@@ -542,4 +578,6 @@ export interface RouteDecision {
    * other routers that name the host.
    */
   readonly unknown?: readonly RouteUnknown[];
+  /** Set when the answer goes through a Gateway listener that is not programmed: nothing is served. */
+  readonly notServed?: ListenerNotServed;
 }

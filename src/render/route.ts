@@ -1,5 +1,4 @@
 import { routeSplit, unknownLines, type RouteResult } from '../analysis/route/index.ts';
-import { listenerNotServed, routingOnceFixed } from '../analysis/gateway/index.ts';
 import { weightShare } from './_weight-share.ts';
 import type { DecisionBackend, HeaderModifier } from '../model/routing.ts';
 
@@ -37,12 +36,7 @@ export function renderRoute(r: RouteResult): string {
     `${r.request.method} ${r.request.scheme}://${r.request.host}${r.request.path}${q} on port ${r.request.port}${r.request.sni !== undefined ? ` (SNI ${r.request.sni})` : ''} via ${r.via}${r.profile ? ` (controller profile: ${r.profile})` : ''}`,
   ];
   // A listener that is not programmed serves nothing: that is the answer; the routing is what it would do once fixed.
-  const off = listenerNotServed(d.notes);
-  if (off)
-    lines.push(
-      `=> not served: ${off.endsWith(routingOnceFixed) ? off.slice(0, -routingOnceFixed.length) : off}`,
-      'once the listener is fixed:',
-    );
+  if (d.notServed) lines.push(`=> not served: ${d.notServed.message}`, 'once the listener is fixed:');
   if (d.redirect) lines.push(`=> ${d.redirect.status} redirect to ${d.redirect.location}`);
   else if (d.preflight) lines.push(`=> ${d.status} CORS preflight answered by the gateway`);
   else if (d.status === 0)

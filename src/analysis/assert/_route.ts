@@ -1,6 +1,5 @@
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
 import { compileRouter, parseVia, routeSplit, type Router } from '../route/index.ts';
-import { listenerNotServed } from '../gateway/index.ts';
 import type { AssertContext, EntryHandler, EntryProblem, Outcome } from './types.ts';
 import { parseSplit, sameSplit, splitAsExpected } from './_route-split.ts';
 import { evaluateMeshRoute, isIstioGatewayVia, parseMeshRoute, type MeshRouteEntry } from './_route-mesh.ts';
@@ -155,12 +154,10 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
     compileRouter(ctx.model, { via: parseVia(entry.via) as Exclude<ReturnType<typeof parseVia>, string> }),
   );
   if (typeof router === 'string') return { passed: false, actual: { error: router }, message: router };
-  // The routing decision is asserted (a backend without ready pods still counts as chosen), but its unknowns are the
-  // full answer's, as `route` gives them: `explain` adds another router for the host and objects kubetwin does not
-  // model that name it; its notes say when the listener is not served.
-  const decided: RouteDecision = router.decide(entry.request);
-  const full = router.explain(entry.request).decision;
-  const d: RouteDecision = full.unknown?.length ? { ...decided, unknown: full.unknown } : decided;
+  // One question: the routing decision is asserted (a backend without ready pods still counts as chosen, where
+  // `route` answers 503), with the full answer's unknowns (another router for the host, objects kubetwin does not
+  // model that name it) and its listener that is not served.
+  const d: RouteDecision = router.explain(entry.request).routed;
   const usable = d.status === 200 ? d.backends.filter((b) => !b.problem && b.weight > 0) : [];
   const one = usable.length === 1 ? usable[0] : undefined;
   const split = routeSplit(d.backends);
@@ -212,8 +209,8 @@ function evaluateRouter(entry: RouteEntry, ctx: AssertContext): Outcome {
     ...d.notes.map((n) => `note: ${n}`),
   ];
   // A listener that is not programmed serves nothing, whatever its routes say: never a pass.
-  const off = listenerNotServed(full.notes);
-  if (off) return { passed: false, actual, message: [off, ...wrong].join('; '), details };
+  const off = d.notServed;
+  if (off) return { passed: false, actual, message: [off.message, ...wrong].join('; '), details };
   // A router kubetwin cannot decide may have taken the request: never a pass, whatever was expected.
   if (d.unknown?.length)
     return {

@@ -11,7 +11,7 @@ import { gatewayHostMatch, hostScore } from './_hostnames.ts';
 import type { Attachment, GatewayAnalysis } from './_status.ts';
 import { toBackend } from './_router.ts';
 import { listenerLabel } from './_listener.ts';
-import { listenerNotProgrammedNote } from './_not-programmed.ts';
+import { listenerNotServedOf } from './_not-programmed.ts';
 import type { checkBackendRef } from './_refs.ts';
 
 export interface L4Router {
@@ -104,8 +104,12 @@ export function compileL4Router(
       const notes = [
         `listener ${listenerLabel(listener)} (${listener.protocol} ${listener.port}${listener.hostname ? ` ${listener.hostname}` : ''})`,
       ];
-      const notServed = listenerNotProgrammedNote(analysis.listenerStatus.get(listener));
-      if (notServed) notes.push(notServed);
+      const notServed = listenerNotServedOf(gateway, listener, {
+        status: analysis.listenerStatus.get(listener),
+        grants,
+      });
+      if (notServed) notes.push(notServed.message);
+      const off = notServed ? { notServed } : {};
       const tlsMode = listener.protocol === 'TLS' ? (listener.tls?.mode ?? 'Terminate') : undefined;
       const ix = indexes.get(listener);
       const winners = ix ? matching(ix, req.protocol === 'tls' ? sni : undefined) : [];
@@ -123,6 +127,7 @@ export function compileL4Router(
           backends: [],
           lost,
           notes,
+          ...off,
           refused: `no ${listener.protocol === 'TLS' ? 'TLSRoute' : `${listener.protocol}Route`} on listener ${listenerLabel(listener)} ${req.protocol === 'tls' ? `matches SNI ${sni ?? '(none)'}` : 'is attached'}: the connection is refused`,
         };
       const [win, ...rest] = winners;
@@ -160,6 +165,7 @@ export function compileL4Router(
         backends,
         lost,
         notes,
+        ...off,
         refused: usable.length
           ? undefined
           : 'no valid backendRef: the implementation "MUST actively reject connection attempts"',

@@ -1,55 +1,102 @@
-import type { ListenerStatus } from './_conditions.ts';
+import type { Gateway, Listener, ListenerNotServed, ReferenceGrant } from '../../model/routing.ts';
+import type { Condition, ListenerStatus } from './_conditions.ts';
+import { certificateRefNotPermitted, listenerLabel } from './_listener.ts';
 
 /** How the HTTP router's note of a listener that is not programmed ends: what the answer shows past it. */
 export const routingOnceFixed = '; what follows is the routing it would apply once the listener is fixed';
 
-/** How every answer through a listener that is not programmed starts its note (HTTP and Layer 4 alike). */
-export const listenerNotProgrammedPrefix = 'LISTENER NOT PROGRAMMED';
+/** The condition that keeps a listener off, in the order its conditions list them. */
+const keepsOff = (c: Condition) =>
+  (c.type === 'ResolvedRefs' && c.status === 'False') ||
+  (c.type === 'Accepted' && c.status === 'False') ||
+  (c.type === 'Conflicted' && c.status === 'True');
+
+/** Reasons only `spec.tls.frontend` (client certificate validation, on the Gateway) gives a listener. */
+const frontendReasons = new Set([
+  'InvalidCACertificateRef',
+  'InvalidCACertificateKind',
+  'NoValidCACertificate',
+]);
+
+/** The listener field each reason names (under the listener's own path). */
+const listenerField: Readonly<Record<string, string>> = {
+  InvalidCertificateRef: 'tls.certificateRefs',
+  RefNotPermitted: 'tls.certificateRefs',
+  InvalidRouteKinds: 'allowedRoutes.kinds',
+  UnsupportedProtocol: 'protocol',
+  ProtocolConflict: 'protocol',
+  HostnameConflict: 'hostname',
+  PortUnavailable: 'port',
+};
 
 /**
- * The note of an answer through a listener whose `Programmed` condition is not True, naming the condition that
- * keeps it off (a `ResolvedRefs=False` certificate ref, a `Conflicted=True` hostname, …) so the user sees why.
- * A listener that is not programmed is not served by a conformant gateway: the connection fails before any route
- * runs, so such an answer is never a delivery (`listenerNotServed`).
+ * What to change so the listener is served, by the condition that keeps it off.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditionreason (InvalidCertificateRef: a Secret that
+ * does not exist or holds no valid certificate; RefNotPermitted: a reference to another namespace that no
+ * ReferenceGrant there allows; Conflicted: a hostname or protocol another listener on the port uses);
+ * https://gateway-api.sigs.k8s.io/reference/spec/#frontendtlsvalidation (caCertificateRefs: ConfigMaps with ca.crt).
+ */
+function fixFor(why: Condition | undefined, frontend: boolean): string {
+  if (frontend)
+    return "make every caCertificateRef of the Gateway's spec.tls.frontend name a ConfigMap holding a valid ca.crt (one in another namespace needs a ReferenceGrant there)";
+  if (why?.reason === 'RefNotPermitted')
+    return "add a ReferenceGrant in the Secret's namespace that allows Gateways of the Gateway's namespace to reference Secrets, or move the Secret next to the Gateway";
+  if (why?.reason === 'InvalidCertificateRef')
+    return "create the Secret the listener's certificateRefs name (type kubernetes.io/tls, with a valid tls.crt and tls.key), or point certificateRefs at one";
+  if (why?.type === 'Conflicted')
+    return 'give the listener a hostname (or port) no other listener of the Gateway uses with another protocol';
+  return "fix what the listener's conditions name so that Programmed is True";
+}
+
+/**
+ * Why a listener whose `Programmed` condition is not True is off, as data (undefined when it is programmed): the
+ * condition that keeps it off (a `ResolvedRefs=False` certificate ref, a `Conflicted=True` hostname, …), the field
+ * to fix and the fix. A listener that is not programmed is not served by a conformant gateway: the connection fails
+ * before any route runs, so an answer through it is never a delivery. A `RefNotPermitted` comes from the client
+ * certificate trust anchors of `spec.tls.frontend` when every certificateRef of the listener is permitted.
  * https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditiontype ("Programmed": the listener has been
  * configured on the data plane; ResolvedRefs=False with InvalidCertificateRef or RefNotPermitted keeps it off)
  */
-export function listenerNotProgrammedNote(status: ListenerStatus | undefined, tail = ''): string | undefined {
-  const programmed = status?.conditions.find((c) => c.type === 'Programmed');
+export function listenerNotServedOf(
+  gateway: Gateway,
+  listener: Listener,
+  opts: { readonly status: ListenerStatus | undefined; readonly grants: readonly ReferenceGrant[] },
+): ListenerNotServed | undefined {
+  const conditions = opts.status?.conditions ?? [];
+  const programmed = conditions.find((c) => c.type === 'Programmed');
   if (programmed?.status === 'True') return undefined;
-  const why = (status?.conditions ?? []).find(
-    (c) =>
-      (c.type === 'ResolvedRefs' && c.status === 'False') ||
-      (c.type === 'Accepted' && c.status === 'False') ||
-      (c.type === 'Conflicted' && c.status === 'True'),
+  const why = conditions.find(keepsOff);
+  const home = listener.set?.namespace ?? gateway.namespace;
+  const certificateRefused = (listener.tls?.certificateRefs ?? []).some((r) =>
+    certificateRefNotPermitted(opts.grants, listener, gateway, {
+      namespace: r.namespace ?? home,
+      name: r.name,
+    }),
   );
+  const frontend =
+    !!why && (frontendReasons.has(why.reason) || (why.reason === 'RefNotPermitted' && !certificateRefused));
+  const field = why && listenerField[why.reason];
+  const at = listener.source?.path;
   const cause = why
     ? `; ${why.type}=${why.status}(${why.reason})${why.message ? `: ${why.message}` : ''}`
     : '';
-  return `${listenerNotProgrammedPrefix} (${programmed?.reason ?? 'Pending'}${cause}): a real gateway would not serve this listener${tail}`;
-}
-
-/**
- * The note of an answer that says its listener is not programmed, if any: the request or connection is then not
- * delivered, whatever the routing behind the listener would do once it is fixed.
- */
-export function listenerNotServed(notes: readonly string[]): string | undefined {
-  return notes.find((n) => n.startsWith(listenerNotProgrammedPrefix));
-}
-
-/**
- * What to change so a listener that is not programmed is served, from its note (`listenerNotProgrammedNote`): the
- * condition it names decides. https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditionreason
- * (InvalidCertificateRef: a Secret that does not exist or holds no valid certificate; RefNotPermitted: a reference
- * to another namespace that no ReferenceGrant there allows; Conflicted: a hostname or protocol another listener on
- * the port uses).
- */
-export function listenerFix(note: string): string {
-  if (note.includes('(RefNotPermitted)'))
-    return "add a ReferenceGrant in the Secret's namespace that allows Gateways of the Gateway's namespace to reference Secrets, or move the Secret next to the Gateway";
-  if (note.includes('(InvalidCertificateRef)'))
-    return "create the Secret the listener's certificateRefs name (type kubernetes.io/tls, with a valid tls.crt and tls.key), or point certificateRefs at one";
-  if (note.includes('Conflicted=True'))
-    return 'give the listener a hostname (or port) no other listener of the Gateway uses with another protocol';
-  return "fix what the listener's conditions name so that Programmed is True";
+  return {
+    gateway: gateway.key,
+    listener: listenerLabel(listener),
+    programmed: programmed?.reason ?? 'Pending',
+    ...(why
+      ? {
+          condition: {
+            type: why.type as 'Accepted' | 'ResolvedRefs' | 'Conflicted',
+            status: why.status,
+            reason: why.reason,
+            message: why.message,
+          },
+        }
+      : {}),
+    object: frontend ? gateway.key : (listener.set?.key ?? gateway.key),
+    ...(frontend ? { path: 'spec.tls.frontend' } : at ? { path: field ? `${at}.${field}` : at } : {}),
+    message: `LISTENER NOT PROGRAMMED (${programmed?.reason ?? 'Pending'}${cause}): a real gateway would not serve this listener`,
+    fix: fixFor(why, frontend),
+  };
 }

@@ -20,7 +20,7 @@ import type { Condition, RouteStatus } from './_conditions.ts';
 import { checkBackendRef } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
-import { listenerNotProgrammedNote, routingOnceFixed } from './_not-programmed.ts';
+import { listenerNotServedOf, routingOnceFixed } from './_not-programmed.ts';
 import { regexPrecedenceUnknown } from './_regex-precedence.ts';
 import { repeatedQueryUnknown } from './_repeated-query.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
@@ -251,6 +251,16 @@ export function compileGatewayRouter(
     tlsByPort.set(port, hostIndex(list.filter((t) => t.tls)));
   }
   const notAccepted = gatewayNotAccepted(analysis, gateway);
+  // Every answer through a listener that is not programmed says so as data (`notServed`) and in its notes.
+  const notServedOf = new Map(
+    tables.map((t) => {
+      const off = listenerNotServedOf(gateway, t.listener, {
+        status: analysis.listenerStatus.get(t.listener),
+        grants,
+      });
+      return [t, off ? { notServed: Object.freeze(off) } : {}] as const;
+    }),
+  );
   const listenerNotes = new Map(
     tables.map((t) => {
       const l = t.listener;
@@ -265,8 +275,8 @@ export function compileGatewayRouter(
             : `client certificate requested (spec.tls.frontend, AllowInsecureFallback; trust anchors ${caNames(fv, gateway)}): a client without a valid one is admitted too, and authorizing it is left to the backend`,
         );
       if (notAccepted) notes.push(notAccepted);
-      const notServed = listenerNotProgrammedNote(analysis.listenerStatus.get(l), routingOnceFixed);
-      if (notServed) notes.push(notServed);
+      const off = notServedOf.get(t)!.notServed;
+      if (off) notes.push(`${off.message}${routingOnceFixed}`);
       return [t, notes] as const;
     }),
   );
@@ -280,6 +290,7 @@ export function compileGatewayRouter(
     backends: [],
     mirrors: [],
     lost,
+    ...notServedOf.get(t)!,
     notes: [
       ...listenerNotes.get(t)!,
       notAccepted
@@ -354,6 +365,7 @@ export function compileGatewayRouter(
         return {
           status: 0,
           ...empty(),
+          ...notServedOf.get(table)!,
           notes: [...listenerNotes.get(table)!, tlsListenerNote(table.listener, host, req.port)],
         };
       let winner: Entry | undefined;
@@ -395,7 +407,14 @@ export function compileGatewayRouter(
         lost,
         [...listenerNotes.get(table)!],
       );
-      return undecided.length ? { ...decided, unknown: [...(decided.unknown ?? []), ...undecided] } : decided;
+      const off = notServedOf.get(table)!;
+      return undecided.length || off.notServed
+        ? {
+            ...decided,
+            ...off,
+            ...(undecided.length ? { unknown: [...(decided.unknown ?? []), ...undecided] } : {}),
+          }
+        : decided;
     },
   };
 }

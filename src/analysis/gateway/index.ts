@@ -8,7 +8,6 @@ export { gatewayClassStatuses, knownClasses, type GatewayClassStatus } from './_
 export { gatewayAddresses, gatewayNameLabel } from './_addresses.ts';
 export { compileL4Router, type L4Router } from './_l4router.ts';
 export { compileGatewayRouter, type GatewayRouter } from './_router.ts';
-export { listenerFix, listenerNotServed, routingOnceFixed } from './_not-programmed.ts';
 export { certificateRefNotPermitted } from './_listener.ts';
 export type {
   Condition,

@@ -6,11 +6,12 @@
  * https://gateway-api.sigs.k8s.io/reference/spec/#gatewaytlsconfig,
  * https://gateway-api.sigs.k8s.io/reference/spec/#listenerconditionreason
  */
-import { listenerFix, listenerNotProgrammedNote } from './_not-programmed.ts';
+import { listenerNotServedOf } from './_not-programmed.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, connectionDelivered, parseConnection, routeDelivered } from '../route/index.ts';
+import { renderRoute } from '../../render/route.ts';
 import { gatewayClass, routeViaGateway } from './_test-fixtures.ts';
 
 const cluster = (grant: string, listener: string) => `${gatewayClass}---
@@ -59,8 +60,10 @@ const https =
 test('route: an HTTPS listener whose certificateRef crosses namespaces without a ReferenceGrant is not a delivery, and says RefNotPermitted', () => {
   const r = routeViaGateway(cluster('', https), 'https://shop.example.com/');
   assert.equal(r.decision.backends[0]?.name, 'web', 'the routing once fixed is still shown');
-  const note = r.decision.notes.find((n) => n.startsWith('LISTENER NOT PROGRAMMED'));
-  assert.match(note ?? '', /ResolvedRefs=False\(RefNotPermitted\): certificateRef to Secret certs\/wildcard/);
+  assert.match(
+    r.decision.notServed?.message ?? '',
+    /ResolvedRefs=False\(RefNotPermitted\): certificateRef to Secret certs\/wildcard/,
+  );
   assert.equal(routeDelivered(r), false);
   assert.equal(r.certificate?.status, 'ref-not-permitted');
 });
@@ -76,10 +79,7 @@ spec:
 `;
   const r = routeViaGateway(cluster(grant, https), 'https://shop.example.com/');
   assert.equal(r.certificate?.status, 'unparsable');
-  assert.match(
-    r.decision.notes.find((n) => n.startsWith('LISTENER NOT PROGRAMMED')) ?? '',
-    /InvalidCertificateRef/,
-  );
+  assert.equal(r.decision.notServed?.condition?.reason, 'InvalidCertificateRef');
   assert.equal(routeDelivered(r), false);
 });
 
@@ -88,7 +88,7 @@ test('route: a programmed HTTP listener to a ready backend is still a delivery',
     cluster('', '{name: http, protocol: HTTP, port: 80}'),
     'http://shop.example.com/',
   );
-  assert.ok(!r.decision.notes.some((n) => n.startsWith('LISTENER NOT PROGRAMMED')));
+  assert.equal(r.decision.notServed, undefined);
   assert.equal(routeDelivered(r), true);
 });
 
@@ -101,28 +101,95 @@ test('route: a TLS connection through a listener that is not programmed is not a
   const conn = parseConnection('tls://shop.example.com');
   if (typeof conn !== 'object') throw new Error(String(conn));
   const c = r.connect(conn);
-  assert.ok(
-    c.decision.notes.some((n) => n.startsWith('LISTENER NOT PROGRAMMED')),
-    c.decision.notes.join('\n'),
-  );
+  assert.equal(c.decision.notServed?.listener, 'tls', c.decision.notes.join('\n'));
+  assert.ok(c.decision.notes.includes(c.decision.notServed.message), 'the note says it in words too');
   assert.equal(connectionDelivered(c), false);
 });
 
-test('rule listener-fix-by-condition: the fix for a listener that is not programmed follows the condition its note names', () => {
-  const note = (cond: string) =>
-    listenerNotProgrammedNote({
-      conditions: [
-        { type: 'Programmed', status: 'False', reason: 'Invalid' },
-        cond === 'Conflicted'
-          ? { type: 'Conflicted', status: 'True', reason: 'HostnameConflict' }
-          : { type: 'ResolvedRefs', status: 'False', reason: cond },
-      ],
-    } as never)!;
-  assert.match(listenerFix(note('RefNotPermitted')), /^add a ReferenceGrant in the Secret's namespace/);
+test('rule listener-not-served-typed: the answer names the Gateway, the listener, the condition and the field to fix as data', () => {
+  const r = routeViaGateway(cluster('', https), 'https://shop.example.com/');
+  const off = r.decision.notServed;
+  assert.deepEqual(off && { ...off, message: undefined, fix: undefined }, {
+    gateway: 'Gateway/default/gw',
+    listener: 'https',
+    programmed: 'Invalid',
+    condition: {
+      type: 'ResolvedRefs',
+      status: 'False',
+      reason: 'RefNotPermitted',
+      message:
+        'certificateRef to Secret certs/wildcard crosses namespaces and no ReferenceGrant in certs allows it',
+    },
+    object: 'Gateway/default/gw',
+    path: 'spec.listeners[0].tls.certificateRefs',
+    message: undefined,
+    fix: undefined,
+  });
   assert.match(
-    listenerFix(note('InvalidCertificateRef')),
-    /^create the Secret the listener's certificateRefs name/,
+    renderRoute(r),
+    /^=> not served: LISTENER NOT PROGRAMMED \(Invalid; ResolvedRefs=False\(RefNotPermitted\)/m,
   );
-  assert.match(listenerFix(note('Conflicted')), /^give the listener a hostname/);
-  assert.match(listenerFix(listenerNotProgrammedNote(undefined)!), /Programmed is True/);
+  assert.doesNotMatch(renderRoute(r), /=> not served: .*once the listener is fixed/);
+});
+
+test('rule listener-not-served-typed: a note that only reads like a listener that is not programmed changes no verdict', () => {
+  const r = routeViaGateway(
+    cluster('', '{name: http, protocol: HTTP, port: 80}'),
+    'http://shop.example.com/',
+  );
+  const d = r.decision;
+  const lookalike = {
+    ...r,
+    decision: { ...d, notes: [...d.notes, 'LISTENER NOT PROGRAMMED (Invalid): words'] },
+  };
+  assert.equal(routeDelivered(lookalike), true);
+  assert.doesNotMatch(renderRoute(lookalike), /not served/);
+});
+
+/** The not-served data of a listener whose conditions are `conditions` (cert refs `refs`), in Gateway default/gw. */
+function offWith(conditions: readonly object[], refs: readonly { name: string; namespace?: string }[] = []) {
+  const gw = { key: 'Gateway/default/gw', namespace: 'default', name: 'gw' };
+  const listener = {
+    name: 'https',
+    tls: { certificateRefs: refs },
+    source: { path: 'spec.listeners[2]' },
+  };
+  return listenerNotServedOf(gw as never, listener as never, {
+    status: conditions.length ? ({ conditions } as never) : undefined,
+    grants: [],
+  })!;
+}
+
+test('rule listener-fix-by-condition: the fix and the field for a listener that is not programmed follow the condition that keeps it off', () => {
+  const programmed = { type: 'Programmed', status: 'False', reason: 'Invalid' };
+  const resolved = (reason: string) => [programmed, { type: 'ResolvedRefs', status: 'False', reason }];
+  const refused = offWith(resolved('RefNotPermitted'), [{ name: 'c', namespace: 'certs' }]);
+  assert.match(refused.fix, /^add a ReferenceGrant in the Secret's namespace/);
+  assert.equal(refused.path, 'spec.listeners[2].tls.certificateRefs');
+  const missing = offWith(resolved('InvalidCertificateRef'));
+  assert.match(missing.fix, /^create the Secret the listener's certificateRefs name/);
+  const conflicted = offWith([
+    programmed,
+    { type: 'Conflicted', status: 'True', reason: 'HostnameConflict' },
+  ]);
+  assert.match(conflicted.fix, /^give the listener a hostname/);
+  assert.equal(conflicted.path, 'spec.listeners[2].hostname');
+  const pending = offWith([]);
+  assert.match(pending.fix, /Programmed is True/);
+  assert.equal(pending.programmed, 'Pending');
+  assert.equal(pending.path, 'spec.listeners[2]');
+});
+
+test("rule listener-fix-by-condition: a RefNotPermitted of spec.tls.frontend's CA refs (every certificateRef permitted) points at the frontend, not at a Secret", () => {
+  const off = offWith(
+    [
+      { type: 'Programmed', status: 'False', reason: 'Invalid' },
+      { type: 'ResolvedRefs', status: 'False', reason: 'RefNotPermitted' },
+    ],
+    [{ name: 'cert' }],
+  );
+  assert.equal(off.path, 'spec.tls.frontend');
+  assert.equal(off.object, 'Gateway/default/gw');
+  assert.match(off.fix, /caCertificateRef of the Gateway's spec\.tls\.frontend/);
+  assert.doesNotMatch(off.fix, /Secret/);
 });

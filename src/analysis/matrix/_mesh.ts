@@ -56,7 +56,9 @@ export function meshCells(engine: PolicyEngine, layout: Layout) {
  * Linkerd sends a meshed client's connection to an opaque port (and, by its network-policy page, any meshed
  * connection) to the server proxy's inbound port 4143, where NetworkPolicies judge 4143; the matrix judges the
  * application ports. `reach` and `trace` judge both per pair; the matrix names the meshed destinations whose
- * isolating policies admit an application port and 4143 differently, whose cells may be wrong.
+ * isolating policies admit an application port and 4143 differently, whose cells may be wrong. The policies are
+ * asked once per class (its pods share them), and the ports compared once per class and container-port list
+ * (replicas share their template's list; a named port resolves against it).
  * https://linkerd.io/2.15/features/protocol-detection/#using-networkpolicy-resources-with-opaque-ports
  */
 export function linkerdPortWarnings(engine: PolicyEngine, layout: Layout): string[] {
@@ -65,19 +67,27 @@ export function linkerdPortWarnings(engine: PolicyEngine, layout: Layout): strin
   const proxy = linkerdInboundProxyPort;
   const admits = (rule: PolicyRule, port: number, p: Pod) =>
     rule.ports === 'all' || rule.ports.some((pp) => portMatches(pp, port, 'TCP', p));
-  const differs = (p: Pod) => {
-    // A Cilium policy isolating the pod is not read here: its ports may tell the two apart.
-    if (engine.isolatedBy(p, 'Ingress').length > engine.isolating(p, 'Ingress').length) return true;
-    const rules = engine.isolating(p, 'Ingress').flatMap((np) => np.ingress);
-    return p.ports.some(
-      (cp) =>
-        cp.protocol === 'TCP' && rules.some((r) => admits(r, cp.containerPort, p) !== admits(r, proxy, p)),
-    );
-  };
   const suspect = new Set<string>();
-  for (const [p, g] of layout.groupOf)
-    if (sidecar(p).meshed && !suspect.has(layout.groups[g].name) && differs(p))
-      suspect.add(layout.groups[g].name);
+  for (const pods of layout.classPods.values()) {
+    const meshed = pods.filter((p) => sidecar(p).meshed);
+    if (!meshed.length) continue;
+    const nps = engine.isolating(meshed[0], 'Ingress');
+    // A Cilium policy isolating the class is not read here: its ports may tell the two apart.
+    const cilium = engine.isolatedBy(meshed[0], 'Ingress').length > nps.length;
+    const rules = nps.flatMap((np) => np.ingress);
+    const byPorts = new Map<Pod['ports'], boolean>();
+    const differs = (p: Pod) =>
+      cilium ||
+      p.ports.some(
+        (cp) =>
+          cp.protocol === 'TCP' && rules.some((r) => admits(r, cp.containerPort, p) !== admits(r, proxy, p)),
+      );
+    for (const p of meshed) {
+      let d = byPorts.get(p.ports);
+      if (d === undefined) byPorts.set(p.ports, (d = differs(p)));
+      if (d) suspect.add(layout.groups[layout.groupOf.get(p)!].name);
+    }
+  }
   if (!suspect.size) return [];
   const names = [...suspect].sort();
   return [

@@ -1,5 +1,4 @@
 import type { MeshDecision } from '../mesh/index.ts';
-import { listenerNotServed } from '../gateway/index.ts';
 import type { L4Result, RouteResult } from './index.ts';
 
 /**
@@ -12,7 +11,7 @@ import type { L4Result, RouteResult } from './index.ts';
  */
 export function routeDelivered(r: RouteResult): boolean {
   const d = r.decision;
-  if (d.status !== 200 || d.redirect || listenerNotServed(d.notes)) return false;
+  if (d.status !== 200 || d.redirect || d.notServed) return false;
   const sharing = d.backends.map((b, i) => ({ b, eps: r.endpoints[i] ?? [] })).filter((x) => x.b.weight > 0);
   return sharing.length > 0 && sharing.every((x) => !x.b.problem && x.eps.length > 0);
 }
@@ -26,7 +25,7 @@ export function meshDelivered(d: MeshDecision): boolean {
 
 /** A Layer-4 connection is delivered when it is not refused, its listener is programmed and every weighted backend has a ready endpoint. */
 export function connectionDelivered(r: L4Result): boolean {
-  if (r.decision.refused || listenerNotServed(r.decision.notes)) return false;
+  if (r.decision.refused || r.decision.notServed) return false;
   const sharing = r.decision.backends
     .map((b, i) => ({ b, eps: r.endpoints[i] ?? [] }))
     .filter((x) => x.b.weight > 0);

@@ -18,12 +18,10 @@ const backend = (name: string, weight = 1, problem?: string): DecisionBackend =>
   weight,
   ...(problem ? { problem } : {}),
 });
-const result = (d: Partial<RouteDecision>, endpoints: readonly (readonly string[])[] = []): RouteResult => ({
-  via: 'gateway:infra/edge',
-  request,
-  decision: { status: 200, backends: [], mirrors: [], lost: [], notes: [], ...d },
-  endpoints,
-});
+const result = (d: Partial<RouteDecision>, endpoints: readonly (readonly string[])[] = []): RouteResult => {
+  const decision = { status: 200, backends: [], mirrors: [], lost: [], notes: [], ...d };
+  return { via: 'gateway:infra/edge', request, decision, routed: decision, endpoints };
+};
 
 describe('route delivered: the exit code is 0 only when the request reaches a backend with ready endpoints', () => {
   it('200 to a Service with a ready endpoint is delivered', () => {

@@ -162,6 +162,13 @@ export interface RouteResult {
   readonly profile?: ControllerProfile;
   readonly request: HttpRequest;
   readonly decision: RouteDecision;
+  /**
+   * The routing decision as the router made it, before endpoints bear on it (no 503 for a backend without ready
+   * endpoints, no ingress-nginx `default-backend` in its place, none of `decision`'s added notes), carrying the full
+   * answer's `unknown` and `notServed`: what a `kubetwin test` route entry asserts (a backend without ready pods
+   * still counts as chosen). Not printed.
+   */
+  readonly routed: RouteDecision;
   /** Ready `ip:port` endpoints per backend, in `decision.backends` order. */
   readonly endpoints: readonly (readonly string[])[];
   readonly certificate?: CertificateChoice;
@@ -270,7 +277,8 @@ export function compileRouter(
     },
     decide: (r) => decide(r, false),
     explain(req) {
-      let decided = decide(req, true);
+      const chosen = decide(req, true);
+      let decided = chosen;
       let endpoints: readonly (readonly string[])[] = decided.backends.map((b: DecisionBackend) =>
         b.problem ? [] : endpointsOf(model, b),
       );
@@ -313,6 +321,7 @@ export function compileRouter(
         profile,
         request: req,
         decision,
+        routed: undecided.length ? { ...chosen, unknown: undecided } : chosen,
         endpoints,
         certificate,
       };

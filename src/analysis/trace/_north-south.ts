@@ -8,7 +8,6 @@ import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
-import { listenerFix, listenerNotServed } from '../gateway/index.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -261,7 +260,7 @@ export function northSouth(
   const undecided = (d.unknown ?? []).map((u) => u.text);
   const notes = [...d.notes, ...unknownLines(d.unknown)];
   // A Gateway listener that is not programmed is not served: the request fails there, whatever its routes say.
-  const offListener = listenerNotServed(d.notes);
+  const offListener = d.notServed;
   if (offListener) {
     hops.push({
       kind: 'route',
@@ -272,11 +271,8 @@ export function northSouth(
     });
     return {
       hops,
-      reason: offListener,
-      fix: {
-        summary: listenerFix(offListener),
-        ...(via.kind === 'gateway' ? { culprit: `Gateway/${via.namespace}/${via.name}` } : {}),
-      },
+      reason: offListener.message,
+      fix: { summary: offListener.fix, culprit: offListener.object },
     };
   }
   if (d.status === 200 && d.backends.length) {
