@@ -9,6 +9,7 @@ import { policyHop } from './_policy.ts';
 import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 import { listenerFix, listenerNotServed } from '../gateway/index.ts';
+import { passthroughLeg } from './_passthrough.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -278,6 +279,12 @@ export function northSouth(
         ...(via.kind === 'gateway' ? { culprit: `Gateway/${via.namespace}/${via.name}` } : {}),
       },
     };
+  }
+  // A TLS Passthrough listener took the SNI: its TLSRoute, not an HTTPRoute, picks the backend.
+  const passthrough = passthroughLeg(ctx, router, result, pods);
+  if (passthrough) {
+    hops.push(...passthrough.hops);
+    return { ...passthrough, hops, client };
   }
   if (d.status === 200 && d.backends.length) {
     const b = d.backends.find((x) => !x.problem) ?? d.backends[0];
