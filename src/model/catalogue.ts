@@ -769,7 +769,7 @@ export const fields: readonly FieldSupport[] = [
     kind: 'DestinationRule',
     path: 'spec.trafficPolicy',
     level: 'partial',
-    note: 'shown on route answers; tls.mode decides what a meshed client sends (DISABLE: plaintext, ISTIO_MUTUAL: mTLS, SIMPLE/MUTUAL: unknown), a portLevelSettings entry for the Service port replacing the destination level (a tls it omits is auto mTLS), and a subset with another mode makes reach unknown (reach does not route); load balancing, connection pools and outlier detection are not applied',
+    note: "shown on route answers; tls.mode decides what a meshed client sends (DISABLE: plaintext, ISTIO_MUTUAL: mTLS, SIMPLE/MUTUAL: unknown), a portLevelSettings entry for the Service port replacing the destination level (a tls it omits is auto mTLS), and a subset with another mode makes reach unknown (reach does not route) while trace applies the mode of the subset its route picks (the subset's port-level entry, else its tls, else the rule's); load balancing, connection pools and outlier detection are not applied",
   },
   {
     kind: 'Pod',

@@ -30,6 +30,22 @@ const levelOf = (p: TrafficPolicySummary | undefined, port: number | undefined):
   return p?.tlsMode ? { mode: p.tlsMode, at: 'trafficPolicy.tls.mode' } : undefined;
 };
 
+/**
+ * The TLS mode for the traffic a route sends to `subset` of the Service port `port`: the subset's own port-level
+ * entry, else its own `tls`, else the rule's level (`MergeSubsetTrafficPolicy` overrides `tls` only when the
+ * subset sets it or has a port-level entry). `at` names the subset: `subsets[v1].trafficPolicy.tls.mode`.
+ */
+export function subsetTls(
+  dr: DestinationRule | undefined,
+  port: number | undefined,
+  subset: string,
+): { readonly mode?: string; readonly at?: string } {
+  const own = levelOf(dr?.subsets.find((s) => s.name === subset)?.trafficPolicy, port);
+  if (own) return { mode: own.mode, at: `subsets[${subset}].${own.at}` };
+  const base = levelOf(dr?.trafficPolicy, port);
+  return { mode: base?.mode, at: base?.at };
+}
+
 /** The client-side TLS mode of `dr` for the Service port `port` (undefined: the port is not known). */
 export function clientTls(dr: DestinationRule | undefined, port: number | undefined): ClientTls {
   const base = levelOf(dr?.trafficPolicy, port);
