@@ -884,6 +884,12 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'DestinationRule',
+    path: 'spec.workloadSelector',
+    level: 'partial',
+    note: "matchLabels: the rule applies only to the client proxies of its own namespace whose labels it selects, before a rule for the same host without one (istiod's SidecarScope.DestinationRule), and is not visible to other namespaces; route, trace and reach from a pod apply it to that pod; doctor, which has no client, judges each group of clients (selected, the others) apart; inbound (server-side) settings ignore it, as Istio does",
+  },
+  {
+    kind: 'DestinationRule',
     path: 'spec.exportTo',
     level: 'ignored',
     note: 'every DestinationRule is taken as visible to every namespace',

@@ -54,7 +54,7 @@ export function externalRoute(
       const outcome = sidecarOutcome({ ...common, service }, table.by, evaluated, notes);
       if ('answered' in outcome) return outcome.answered;
       const { forward: a, won, lost } = outcome;
-      const ds = destinations(model, profile, a.targets, req.port, client.namespace, notes);
+      const ds = destinations(model, profile, a.targets, req.port, client, notes);
       return {
         ...common,
         service,
@@ -77,7 +77,7 @@ export function externalRoute(
       profile,
       [{ namespace: se.namespace, name: host, weight: 100, entry: se }],
       req.port,
-      client.namespace,
+      client,
       notes,
     );
     return {

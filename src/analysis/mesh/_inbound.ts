@@ -16,7 +16,7 @@ import { IDENTITY_NOT_KNOWN, type AuthzHttp } from './istio/_authz-match.ts';
 import { authorize, policiesFor, type AuthzVerdict } from './istio/_authz.ts';
 import { effectiveMtls } from './istio/_mtls.ts';
 import { destinationRuleIndex } from './istio/_subsets.ts';
-import { clientTls, subsetTls } from './istio/_client-tls.ts';
+import { clientTls, subsetTls, type ClientTls } from './istio/_client-tls.ts';
 import { opaquePort } from './_router.ts';
 import type { Sidecar } from './types.ts';
 
@@ -88,6 +88,8 @@ const servicePortOf = (svc: Service, q: { server: Pod; port: number }) =>
 
 const strip = (id?: string) => id?.replace(/^spiffe:\/\//, '');
 
+type RoutedTls = ClientTls & { readonly routedDiffer?: string };
+
 /**
  * The TLS mode of the traffic a route sends through `subsets` (its own trafficPolicy per subset, as istiod merges
  * it: istio/_client-tls.ts subsetTls), or undefined when no route was followed. `routedDiffer` lists the modes when
@@ -97,7 +99,7 @@ function routedTls(
   dr: Parameters<typeof clientTls>[0],
   port: number | undefined,
   subsets: InboundQuery['routedSubsets'],
-): { mode?: string; at?: string; subsetsDiffer: readonly string[]; routedDiffer?: string } | undefined {
+): RoutedTls | undefined {
   if (!subsets?.length) return undefined;
   const whole = clientTls(dr, port);
   const each = [...new Set(subsets)].map((s) =>
@@ -162,9 +164,9 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
       transport = 'plaintext';
       why = clientPod ? `the client has no istio proxy: ${client?.reason}` : 'the client is outside the mesh';
     } else if (q.service) {
-      const dr = drFor(q.service, clientPod.namespace);
+      const dr = drFor(q.service, clientPod).rule;
       const port = servicePortOf(q.service, q);
-      const ct = routedTls(dr, port, q.routedSubsets) ?? clientTls(dr, port);
+      const ct: RoutedTls = routedTls(dr, port, q.routedSubsets) ?? clientTls(dr, port);
       const tls = ct.mode;
       const by = `${dr?.key} ${ct.at}`;
       if (ct.routedDiffer) {

@@ -2,7 +2,7 @@ import { lookup } from '../../model/lookup.ts';
 import type { LostCandidate } from '../../model/routing.ts';
 import type { ClusterModel, Pod, Service, ServicePort } from '../../model/types.ts';
 import type { Labels } from '../../lib/labels.ts';
-import type { MeshProfile } from './_profile.ts';
+import type { MeshProfile, RoutingClient } from './_profile.ts';
 import { entryEndpoints } from './istio/_service-entries.ts';
 import { entryTlsNote } from './istio/_client-tls.ts';
 import type {
@@ -59,7 +59,7 @@ export function destinations(
   profile: MeshProfile | undefined,
   targets: readonly MeshTarget[],
   reqPort: number,
-  clientNs: string,
+  client: RoutingClient,
   notes: string[],
 ): MeshDestination[] {
   const total = targets.reduce((s, t) => s + Math.max(0, t.weight), 0);
@@ -74,7 +74,7 @@ export function destinations(
       if (!ep) return none(`${t.entry.key} declares no port ${port} for ${t.name} — the sidecar answers 503`);
       const r = entryEndpoints(model, t.entry, ep, t.name);
       notes.push(...r.notes);
-      const tls = entryTlsNote(model, t.name, t.entry.namespace, port, clientNs);
+      const tls = entryTlsNote(model, t.name, t.entry.namespace, port, client);
       if (tls) notes.push(tls);
       return {
         ...base,
@@ -92,7 +92,7 @@ export function destinations(
     let eps = readyEndpoints(model, svc, sp);
     if (t.subset) {
       const sub = profile
-        ? profile.subset(svc, t.subset, clientNs)
+        ? profile.subset(svc, t.subset, client)
         : `subset ${t.subset}: no mesh resolves subsets`;
       if (typeof sub === 'string') return none(sub);
       notes.push(...sub.notes);

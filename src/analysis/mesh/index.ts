@@ -176,7 +176,7 @@ function build(model: ClusterModel): Mesh {
           profile,
           [{ namespace: svc.namespace, name: svc.name, weight: 100 }],
           req.port,
-          client.namespace,
+          client,
           notes,
         );
         return { ...common, by, status: ds[0]?.problem ? 503 : 200, lost: [], destinations: ds, notes };
@@ -205,7 +205,7 @@ function build(model: ClusterModel): Mesh {
         return everyEndpoint('linkerd proxy (opaque port: every ready endpoint)');
       }
       const { table, notes: tableNotes } = tableFor(svc, client.namespace);
-      const policy = profile.policy(svc, client.namespace, req);
+      const policy = profile.policy(svc, client, req);
       notes.push(...tableNotes, ...(table?.notes ?? []), ...policy.notes);
       if (
         name === 'linkerd' &&
@@ -235,7 +235,7 @@ function build(model: ClusterModel): Mesh {
       const outcome = sidecarOutcome(common, table.by, evaluated, notes);
       if ('answered' in outcome) return outcome.answered;
       const { forward: a, won, lost } = outcome;
-      const ds = destinations(model, profile, a.targets, req.port, client.namespace, notes);
+      const ds = destinations(model, profile, a.targets, req.port, client, notes);
       const usable = ds.filter((d) => !d.problem && d.weight > 0);
       if (usable.length && usable.length < ds.filter((d) => d.weight > 0).length)
         notes.push(

@@ -10,7 +10,7 @@
  */
 import type { DestinationRule, TrafficPolicySummary } from '../../../model/mesh.ts';
 import type { ClusterModel } from '../../../model/types.ts';
-import { destinationRuleForHost } from './_subsets.ts';
+import { destinationRuleForHost, type DrClient } from './_subsets.ts';
 
 export interface ClientTls {
   /** The mode for traffic to the Service port as a whole (no subset); undefined: auto mTLS. */
@@ -75,13 +75,13 @@ export function entryTlsNote(
   host: string,
   entryNs: string,
   port: number,
-  clientNs: string,
+  client: DrClient,
 ): string | undefined {
   const dr = destinationRuleForHost(
     model.mesh?.destinationRules ?? [],
     host,
     entryNs,
-    clientNs,
+    client,
     model.profile.clusterDomain,
   );
   const t = clientTls(dr, port);

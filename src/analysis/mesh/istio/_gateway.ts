@@ -281,7 +281,7 @@ export function istioGatewayRoute(
   }
   const { forward: a, won, lost } = outcome;
   const targets = a.targets.map((t) => ({ ...t, port: t.port ?? onlyPort(model, t.namespace, t.name) }));
-  const ds = destinations(model, profile, targets, req.port, client.namespace, notes);
+  const ds = destinations(model, profile, targets, req.port, client, notes);
   const usable = ds.filter((d) => !d.problem && d.weight > 0);
   return {
     ...at,
