@@ -10,6 +10,8 @@ import type {
   MeshClient,
   MeshDecision,
   MeshDestination,
+  MeshMirror,
+  MeshMirrorTarget,
   MeshRequest,
   MeshRouteTable,
   MeshTarget,
@@ -51,6 +53,42 @@ const round = (x: number) => Math.round(x * 10) / 10;
 export function opaquePort(sp: ServicePort): string | undefined {
   const proto = (sp.appProtocol ?? sp.name?.split('-')[0] ?? '').toLowerCase();
   return ['tcp', 'tls', 'https', 'mongo', 'mysql', 'redis'].includes(proto) ? proto : undefined;
+}
+
+/**
+ * The mirrors of a forwarded request as the answer shows them: each copy's destination resolved as a route target
+ * is (Service or ServiceEntry host, subset pods, endpoints), with the share of requests copied. A destination that
+ * cannot take the copies says why; the copies are fire-and-forget, so that never changes the answer.
+ */
+export function mirrorDestinations(
+  model: ClusterModel,
+  profile: MeshProfile | undefined,
+  mirrors: readonly MeshMirrorTarget[] | undefined,
+  reqPort: number,
+  client: RoutingClient,
+): { mirrors?: MeshMirror[] } {
+  if (!mirrors?.length) return {};
+  const ds = destinations(model, profile, mirrors, reqPort, client, []);
+  return {
+    mirrors: ds.map((d, i) => ({
+      ...(d.kind ? { kind: d.kind } : {}),
+      namespace: d.namespace,
+      name: d.name,
+      ...(d.subset ? { subset: d.subset } : {}),
+      port: d.port ?? reqPort,
+      percent: mirrors[i].percent,
+      workloads: d.workloads,
+      endpoints: d.endpoints,
+      ...(d.problem
+        ? {
+            problem: d.problem.replace(
+              / — (the sidecar answers 503|the proxy answers 500|requests sent here get 503)$/,
+              '',
+            ),
+          }
+        : {}),
+    })),
+  };
 }
 
 /** Turns a rule's targets into destinations: Service port, subset pods, workloads, endpoints and shares. */

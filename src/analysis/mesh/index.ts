@@ -10,7 +10,7 @@ import { lookup } from '../../model/lookup.ts';
 import type { MeshProfile } from './_profile.ts';
 import { gammaTables } from './_gamma.ts';
 import { serviceForHost } from './_hosts.ts';
-import { sidecarOutcome, destinations, evaluateTable, opaquePort } from './_router.ts';
+import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations, opaquePort } from './_router.ts';
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
 import { istioProfile } from './istio/index.ts';
@@ -36,7 +36,7 @@ export type {
 } from './_inbound.ts';
 export { readyEndpoints } from './_router.ts';
 export { plaintextToStrict, type PlaintextToStrict } from './istio/_tls-conflicts.ts';
-export { clientPod, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
+export { clientPod, describeMirror, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 export { linkerdInboundProxyPort } from './linkerd/_arrival.ts';
@@ -252,7 +252,7 @@ function build(model: ClusterModel): Mesh {
         rewrittenHost: a.rewrittenHost,
         timeout: a.timeout ?? policy.timeout,
         retries: a.retries ?? policy.retries,
-        mirror: a.mirror,
+        ...mirrorDestinations(model, profile, a.mirrors, req.port, client),
         ...(a.sometimes ? { sometimes: a.sometimes } : {}),
         notes: [...new Set(notes)],
       };

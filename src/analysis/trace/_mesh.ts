@@ -4,6 +4,7 @@ import { meshRouteUnknowns } from '../unmodeled/index.ts';
 import type { Pod } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
 import type { Hop } from './types.ts';
+import { meshMirrorHops } from './_mirror.ts';
 
 /**
  * The ready endpoint addresses a client's sidecar sends to within one Service, each with the subsets the route sends
@@ -14,6 +15,8 @@ export type RoutedEndpoints = ReadonlyMap<string, readonly (string | undefined)[
 /** What the client's sidecar decided: the hop that says so, and the endpoints it may send to. */
 export interface SidecarLeg {
   readonly hop: Hop;
+  /** Side hops after `hop`: the copies the sidecar mirrors (they never change the verdict). */
+  readonly mirrors?: readonly Hop[];
   /** Ready `ip` addresses per Service `ns/name` the sidecar sends to; undefined when it forwards nothing. */
   readonly allowed?: ReadonlyMap<string, RoutedEndpoints>;
   readonly reason?: string;
@@ -176,6 +179,7 @@ export function sidecarLeg(
       objects: routeObjects(ctx, d),
       ...(sometimes.length || unknownKeys.length ? { unknown: [...sometimes, ...unknownKeys] } : {}),
     },
+    mirrors: meshMirrorHops(d),
     allowed,
   };
 }

@@ -10,6 +10,7 @@ import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 import { listenerFix, listenerNotServed } from '../gateway/index.ts';
 import { passthroughLeg } from './_passthrough.ts';
+import { gatewayMirrorHops } from './_mirror.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -298,6 +299,7 @@ export function northSouth(
       objects: routeObjects,
       ...(undecided.length ? { unknown: undecided } : {}),
     });
+    hops.push(...gatewayMirrorHops(d.mirrors, d.winner?.object));
     const cert = certificateHop(result.certificate);
     if (cert) hops.push(cert.hop);
     if (cert?.hop.verdict === 'fail') return { hops, reason: cert.reason, fix: cert.fix };

@@ -316,7 +316,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (side) {
-    hops.push(side.hop);
+    hops.push(side.hop, ...(side.mirrors ?? []));
     if (side.reason) return finish(from, to, hops, [], side.reason);
     if (side.allowed) {
       const r = throughSidecar(ctx, src, pod, side.allowed, port, protocol, hops, http);
@@ -345,7 +345,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (outside) {
-    hops.push(outside.hop);
+    hops.push(outside.hop, ...(outside.mirrors ?? []));
     if (outside.reason) return finish(from, to, hops, [], outside.reason);
   }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
