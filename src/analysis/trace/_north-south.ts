@@ -11,6 +11,7 @@ import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 import { listenerFix, listenerNotServed } from '../gateway/index.ts';
 import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
+import { gatewaysTakingHost } from './_gateway-host.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -112,19 +113,26 @@ export function northSouth(
   if (target.kind === 'url' && !/^[\d.]+$|:/.test(target.host)) {
     const ips = ctx.model.profile.externalHosts[target.host];
     if (!ips?.length) {
+      // Public DNS is never queried; a Gateway that takes the name says which address to give it.
+      const takers = gatewaysTakingHost(ctx.model, target.host);
       const reason = `${target.host} has no address: the profile's externalHosts does not list it (kubetwin does not query public DNS)`;
       hops.push({
         kind: 'external-dns',
         title: `${target.host}: no external address`,
         verdict: 'fail',
-        details: [reason],
+        details: [reason, ...takers.map((g) => `the input routes ${target.host} through ${g.text}`)],
         objects: [{ key: 'ClusterProfile', source: ctx.model.profile.source }],
         undecided: `the profile's externalHosts does not give ${target.host} an address`,
       });
       return {
         hops,
         reason,
-        fix: { summary: `add ${target.host} to externalHosts in kubetwin.yaml (its public DNS record)` },
+        fix: {
+          summary:
+            takers.length === 1
+              ? `add ${target.host}: [${takers[0].address}] to externalHosts in kubetwin.yaml if its public DNS record points at ${takers[0].text}`
+              : `add ${target.host} to externalHosts in kubetwin.yaml (its public DNS record)`,
+        },
       };
     }
     address = ips[0];

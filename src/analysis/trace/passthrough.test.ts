@@ -13,10 +13,10 @@ import { createTraceContext, internetClient, trace } from './index.ts';
 
 const dir = 'testdata/scenarios/gateway-tls-passthrough-trace/input';
 
-function traceUrl(url: string) {
+function traceUrl(url: string, profile = `${dir}/kubetwin.yaml`) {
   const { model } = buildFromTexts(
     [{ file: 'cluster.yaml', text: readFileSync(`${dir}/cluster.yaml`, 'utf8') }],
-    { profile: { file: 'kubetwin.yaml', text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') } },
+    { profile: { file: 'kubetwin.yaml', text: readFileSync(profile, 'utf8') } },
   );
   const to = parseFlowTarget(url, undefined, undefined);
   assert.ok(typeof to !== 'string', String(to));
@@ -46,4 +46,17 @@ test('tls-passthrough: an SNI no TLSRoute matches is refused by the gateway (not
   assert.equal(t.outcome, 'failed');
   assert.match(t.failure!.reason, /refuses the TLS connection for SNI blog\.example\.com/);
   assert.match(t.fix!.summary, /attach a TLSRoute with hostname blog\.example\.com/);
+});
+
+test('external-host-gateway: a name externalHosts lacks still fails (no public DNS), and the fix names the Gateway taking it with its address', () => {
+  const t = traceUrl(
+    'https://shop.example.com/',
+    'testdata/scenarios/gateway-tls-passthrough-trace/variants/kubetwin-no-external-hosts.yaml',
+  );
+  assert.equal(t.outcome, 'failed');
+  assert.equal(t.hops[0].undecided, "the profile's externalHosts does not give shop.example.com an address");
+  assert.match(
+    t.fix!.summary,
+    /add shop\.example\.com: \[198\.51\.100\.40\] to externalHosts .* Gateway infra\/edge \(listener tls, TLSRoute\/apps\/shop\)/,
+  );
 });
