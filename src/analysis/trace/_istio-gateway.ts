@@ -110,7 +110,10 @@ export function istioGatewayLeg(
   const backend = ctx.serviceNamed(pick.namespace, pick.name);
   if (!backend || pick.port === undefined)
     return { hops, reason: `backend Service ${pick.namespace}/${pick.name} not found` };
-  const only = new Set(pick.endpoints.map((e) => e.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')));
+  // The subset the gateway's route picked decides its DestinationRule TLS mode toward these endpoints.
+  const only = new Map(
+    pick.endpoints.map((e) => [e.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), [pick.subset]] as const),
+  );
   const from = pods.find((p) => `${p.namespace}/${p.name}` === d.client) ?? pods[0];
   return { hops, next: { service: backend, port: pick.port, from, only } };
 }

@@ -12,6 +12,7 @@ import { listenerFix, listenerNotServed } from '../gateway/index.ts';
 import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewaysTakingHost } from './_gateway-host.ts';
+import type { RoutedEndpoints } from './_mesh.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -20,8 +21,11 @@ export interface Leg {
     readonly service: Service;
     readonly port: number;
     readonly from: Pod;
-    /** Only these endpoint addresses (a mesh gateway picks them, not kube-proxy). */
-    readonly only?: ReadonlySet<string>;
+    /**
+     * Only these endpoint addresses (a mesh gateway picks them, not kube-proxy); a map also gives the subsets its
+     * route sends each one's traffic through (their DestinationRule TLS mode applies).
+     */
+    readonly only?: ReadonlySet<string> | RoutedEndpoints;
   };
   /** Final destinations when no router follows (plain TCP to the controller pods). */
   readonly candidates?: Candidate[];
