@@ -739,13 +739,13 @@ export const fields: readonly FieldSupport[] = [
     kind: 'VirtualService',
     path: 'spec.http.*.mirror',
     level: 'partial',
-    note: 'shown on the answer with mirrorPercentage (absent: 100%, 0: no copy); the mirrored copy is not traced',
+    note: "route answers carry it as data (the destination resolved to its workloads, and mirrorPercentage: absent 100%, 0 no copy) and trace shows it as an info side hop; the copy is fire-and-forget, so it never changes the answer; the copy's own path (policy, mTLS) is not traced",
   },
   {
     kind: 'VirtualService',
     path: 'spec.http.*.mirrors',
     level: 'partial',
-    note: 'each destination shown on the answer with its percentage (absent: 100%); the mirrored copies are not traced',
+    note: "each destination carried on route answers as data with its percentage (absent: 100%) and shown by trace as an info side hop; fire-and-forget, never changing the answer; the copies' own paths are not traced",
   },
   {
     kind: 'VirtualService',
@@ -769,7 +769,7 @@ export const fields: readonly FieldSupport[] = [
     kind: 'DestinationRule',
     path: 'spec.trafficPolicy',
     level: 'partial',
-    note: 'shown on route answers; tls.mode decides what a meshed client sends (DISABLE: plaintext, ISTIO_MUTUAL: mTLS, SIMPLE/MUTUAL: unknown), a portLevelSettings entry for the Service port replacing the destination level (a tls it omits is auto mTLS), and a subset with another mode makes reach unknown (reach does not route); load balancing, connection pools and outlier detection are not applied',
+    note: "shown on route answers; tls.mode decides what a meshed client sends (DISABLE: plaintext, ISTIO_MUTUAL: mTLS, SIMPLE/MUTUAL: unknown), a portLevelSettings entry for the Service port replacing the destination level (a tls it omits is auto mTLS), and a subset with another mode makes reach unknown (reach does not route) while trace applies the mode of the subset its route picks (the subset's port-level entry, else its tls, else the rule's); load balancing, connection pools and outlier detection are not applied",
   },
   {
     kind: 'Pod',
@@ -884,6 +884,12 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'DestinationRule',
+    path: 'spec.workloadSelector',
+    level: 'partial',
+    note: "matchLabels: the rule applies only to the client proxies of its own namespace whose labels it selects, before a rule for the same host without one (istiod's SidecarScope.DestinationRule), and is not visible to other namespaces; route, trace and reach from a pod apply it to that pod; doctor, which has no client, judges each group of clients (selected, the others) apart; inbound (server-side) settings ignore it, as Istio does",
+  },
+  {
+    kind: 'DestinationRule',
     path: 'spec.exportTo',
     level: 'ignored',
     note: 'every DestinationRule is taken as visible to every namespace',
@@ -923,14 +929,14 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'HTTPRoute',
     path: 'spec.rules.*.filters.*.requestMirror.percent',
-    level: 'ignored',
-    note: 'every request is shown as mirrored, whatever the percentage',
+    level: 'partial',
+    note: "the share of requests copied (GEP-3171), carried on route answers with the mirror's backend (json: mirrors[].percent) and shown by trace as an info side hop; fire-and-forget, never changing the answer; with fraction too the route is refused as the API server's CEL rule does",
   },
   {
     kind: 'HTTPRoute',
     path: 'spec.rules.*.filters.*.requestMirror.fraction',
-    level: 'ignored',
-    note: 'every request is shown as mirrored, whatever the fraction',
+    level: 'partial',
+    note: 'numerator/denominator (default 100) as a percentage, as percent is; a numerator above the denominator is refused as the CEL rule does',
   },
   {
     kind: 'HTTPRoute',

@@ -174,6 +174,11 @@ export interface DestinationRule extends ObjectMeta {
   readonly subsets: readonly Subset[];
   readonly trafficPolicy?: TrafficPolicySummary;
   readonly exportTo: readonly string[];
+  /**
+   * `workloadSelector.matchLabels`: the rule applies only to the client proxies in its own namespace whose labels
+   * include these (empty: every proxy of the namespace), before a rule without one; undefined: every client.
+   */
+  readonly workloadSelector?: Labels;
   readonly creationTimestamp?: string;
 }
 

@@ -270,7 +270,14 @@ export type RouteFilter =
     }
   | { readonly type: 'URLRewrite'; readonly hostname?: string; readonly path?: PathModifier }
   | { readonly type: 'RequestHeaderModifier' | 'ResponseHeaderModifier'; readonly modifier: HeaderModifier }
-  | { readonly type: 'RequestMirror'; readonly backendRef: BackendRef }
+  | {
+      readonly type: 'RequestMirror';
+      readonly backendRef: BackendRef;
+      /** `percent` (0-100) as written; with neither it nor `fraction`, every request is mirrored. */
+      readonly percent?: number;
+      /** `fraction` as written (`denominator` defaults to 100). https://gateway-api.sigs.k8s.io/geps/gep-3171/ */
+      readonly fraction?: { readonly numerator: number; readonly denominator: number };
+    }
   | { readonly type: 'CORS'; readonly cors: CorsPolicy }
   | { readonly type: 'Other'; readonly name: string };
 
@@ -462,6 +469,11 @@ export interface DecisionBackend {
   readonly filtered?: BackendFilterEffect;
   /** The BackendTLSPolicy in effect on this Service port: the gateway connects to the pods over TLS. */
   readonly tls?: BackendTLS;
+  /**
+   * A mirror (RequestMirror filter) only: the share of requests copied to it, 0-100. Mirroring is fire-and-forget:
+   * the response comes from the backends, whatever the mirror answers.
+   */
+  readonly percent?: number;
 }
 
 /** The TLS a gateway originates towards a backend, from the BackendTLSPolicy that won for its Service port. */

@@ -1,4 +1,4 @@
-import { meshActual, type MeshDecision } from '../analysis/mesh/index.ts';
+import { describeMirror, meshActual, type MeshDecision } from '../analysis/mesh/index.ts';
 import { unknownLines } from '../analysis/route/index.ts';
 import type { HttpRequest, RouteUnknown } from '../model/routing.ts';
 
@@ -53,7 +53,7 @@ export function renderMeshRoute(r: MeshRouteResult): string {
   if (d.rewrittenHost !== undefined) lines.push(`host rewritten to: ${d.rewrittenHost}`);
   if (d.timeout) lines.push(`timeout: ${d.timeout}`);
   if (d.retries) lines.push(`retries: ${d.retries}`);
-  if (d.mirror) lines.push(`mirrored to: ${d.mirror}`);
+  for (const m of d.mirrors ?? []) lines.push(`mirrored to: ${describeMirror(m)}`);
   const notes = [...d.notes, ...unknownLines(r.unknown)];
   if (notes.length) lines.push('notes:', ...notes.map((n) => `  - ${n}`));
   if (d.lost.length)

@@ -16,6 +16,12 @@ function headers(label: string, m: HeaderModifier | undefined): string[] {
 }
 
 /** A backendRef's own filters, indented under its line: they apply to requests sent to that backend only. */
+/** A RequestMirror's backend, the share of requests copied, and that the answer does not wait for it. */
+function mirrorLine(m: DecisionBackend): string {
+  const pct = m.percent ?? 100;
+  return `Service ${backendName(m)}, ${pct <= 0 ? '0% of requests: no copy is sent' : `${pct}% of requests`}${m.problem ? ` — ${m.problem}` : ''} (fire-and-forget: the response comes from the backends)`;
+}
+
 function backendFilterLines(b: DecisionBackend): string[] {
   const f = b.filtered;
   if (!f) return [];
@@ -24,7 +30,7 @@ function backendFilterLines(b: DecisionBackend): string[] {
     ...(f.rewrittenHost !== undefined ? [`host rewritten to: ${f.rewrittenHost}`] : []),
     ...headers('request headers', f.requestHeaders),
     ...headers('response headers', f.responseHeaders),
-    ...f.mirrors.map((m) => `mirrored to: Service ${backendName(m)}${m.problem ? ` — ${m.problem}` : ''}`),
+    ...f.mirrors.map((m) => `mirrored to: ${mirrorLine(m)}`),
   ].map((l) => `     (this backend only) ${l}`);
 }
 
@@ -85,8 +91,7 @@ export function renderRoute(r: RouteResult): string {
     lines.push(
       `retry: ${[d.retry.codes.length && `on ${d.retry.codes.join(', ')}`, d.retry.attempts !== undefined && `${d.retry.attempts} attempts`, d.retry.backoff && `backoff ${d.retry.backoff}`].filter(Boolean).join(', ') || 'implementation defaults'} — kubetwin knows no backend failure, so none is taken`,
     );
-  for (const m of d.mirrors)
-    lines.push(`mirrored to: Service ${backendName(m)}${m.problem ? ` — ${m.problem}` : ''}`);
+  for (const m of d.mirrors) lines.push(`mirrored to: ${mirrorLine(m)}`);
   if (r.certificate)
     lines.push(
       `certificate: ${r.certificate.status} — ${r.certificate.message}${r.certificate.from ? ` [from ${r.certificate.from}]` : ''}`,

@@ -68,6 +68,9 @@ const profile = {
   text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: istio}\n',
 };
 
+/** The fixture's manifests and profile, for tests that build the model themselves (doctor, reach). */
+export const routingFixture = { text: app, profile };
+
 export function routeWith(
   vs: string,
   from: string,

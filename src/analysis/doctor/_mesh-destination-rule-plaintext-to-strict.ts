@@ -20,7 +20,7 @@ export const meshDestinationRulePlaintextToStrict: DoctorRule = {
       return {
         code: 'mesh-destination-rule-plaintext-to-strict',
         severity: 'error' as const,
-        message: `${c.rule.key} ${c.at} is DISABLE for Service ${svc} port ${c.port}, but ${c.pod.namespace}/${c.pod.name} port ${c.targetPort} is STRICT (${c.modeBy}): meshed clients send plaintext and are refused`,
+        message: `${c.rule.key} ${c.at} is DISABLE for Service ${svc} port ${c.port}, but ${c.pod.namespace}/${c.pod.name} port ${c.targetPort} is STRICT (${c.modeBy}): ${c.clients ? `meshed ${c.clients}` : 'meshed clients'} send plaintext and are refused`,
         objects: [
           { key: c.rule.key, source: c.rule.source },
           { key: c.modeBy.split(' ')[0], source: c.modeSource },

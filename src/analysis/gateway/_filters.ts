@@ -9,13 +9,29 @@ import type {
 import { pathPrefixMatch } from './_match.ts';
 import { applyCors, type CorsEffect } from './_cors.ts';
 
+/** A RequestMirror filter's backend and the share of requests it copies (0-100). */
+export type MirrorRef = BackendRef & { readonly percent: number };
+
+/**
+ * The share of requests a RequestMirror filter copies: `percent`, else `fraction` (numerator / denominator), else
+ * every request. https://gateway-api.sigs.k8s.io/geps/gep-3171/
+ */
+export function mirrorPercent(f: {
+  readonly percent?: number;
+  readonly fraction?: { readonly numerator: number; readonly denominator: number };
+}): number {
+  if (f.percent !== undefined) return f.percent;
+  if (f.fraction) return Math.round((f.fraction.numerator / f.fraction.denominator) * 10000) / 100;
+  return 100;
+}
+
 export interface FilterEffect {
   redirect?: { status: number; location: string };
   rewrittenPath?: string;
   rewrittenHost?: string;
   requestHeaders?: HeaderModifier;
   responseHeaders?: HeaderModifier;
-  mirrors: BackendRef[];
+  mirrors: MirrorRef[];
   cors?: CorsEffect;
   notes: string[];
 }
@@ -79,7 +95,7 @@ export function applyFilters(
         out.responseHeaders = f.modifier;
         break;
       case 'RequestMirror':
-        out.mirrors.push(f.backendRef);
+        out.mirrors.push({ ...f.backendRef, percent: mirrorPercent(f) });
         break;
       case 'CORS':
         out.cors = applyCors(f.cors, req);

@@ -516,7 +516,7 @@ function backendFilters(
       responseHeaders: fx.responseHeaders,
       rewrittenPath: fx.rewrittenPath,
       rewrittenHost: fx.rewrittenHost,
-      mirrors: fx.mirrors.map(mirror),
+      mirrors: fx.mirrors.map((m) => ({ ...mirror(m), percent: m.percent })),
       notes,
     },
   };
@@ -550,7 +550,7 @@ function decide(
 ): RouteDecision {
   const fx = e.rule.filters.length ? applyFilters(e.rule.filters, e.match, req) : noEffect;
   for (const n of fx.notes) notes.push(n);
-  const mirrors = fx.mirrors.length ? fx.mirrors.map(mirror) : [];
+  const mirrors = fx.mirrors.length ? fx.mirrors.map((m) => ({ ...mirror(m), percent: m.percent })) : [];
   const { timeouts, retry } = e.rule;
   if (fx.cors?.preflight)
     return {

@@ -1,7 +1,7 @@
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import type { Mesh } from './index.ts';
 import { lookup } from '../../model/lookup.ts';
-import type { MeshDecision } from './types.ts';
+import type { MeshDecision, MeshMirror } from './types.ts';
 
 /**
  * The client pod a `NS/NAME` (or `NAME` in `defaultNs`) names: that pod, else the first ready pod of a
@@ -87,4 +87,17 @@ export function meshEndpointNotes(mesh: Mesh, client: Pod, service: Service): st
   return [
     `${client.namespace}/${client.name} runs the ${mesh.name} proxy (${s.reason}): for HTTP the proxy, not kube-proxy, picks the endpoint, with ${lb}${by ? `; ${by} narrows the endpoints first — see kubetwin route --via mesh` : ''}`,
   ];
+}
+
+/**
+ * One mirror in words, for `route --via mesh` and the trace's side hop: where the copies go, the share of requests
+ * copied, and that the answer does not depend on them (the proxy discards the copy's response).
+ */
+export function describeMirror(m: MeshMirror): string {
+  const to = `${m.kind ?? 'Service'} ${m.namespace}/${m.name}:${m.port}${m.subset ? ` subset ${m.subset}` : ''}`;
+  const share = m.percent <= 0 ? '0% of requests: no copy is sent' : `${m.percent}% of requests`;
+  const where = m.problem
+    ? ` — ${m.problem}: the copies are lost`
+    : ` — workloads: ${m.workloads.join(', ') || 'none'}`;
+  return `${to}, ${share}${m.percent > 0 ? where : ''} (fire-and-forget: the response comes from the route's destinations)`;
 }

@@ -9,7 +9,7 @@
  */
 import type { ClusterModel, Pod } from '../../model/types.ts';
 import type { MeshProfile } from './_profile.ts';
-import { sidecarOutcome, destinations, evaluateTable } from './_router.ts';
+import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations } from './_router.ts';
 import { entryFor } from './istio/_service-entries.ts';
 import type { MeshDecision, MeshRequest, Sidecar } from './types.ts';
 
@@ -54,7 +54,7 @@ export function externalRoute(
       const outcome = sidecarOutcome({ ...common, service }, table.by, evaluated, notes);
       if ('answered' in outcome) return outcome.answered;
       const { forward: a, won, lost } = outcome;
-      const ds = destinations(model, profile, a.targets, req.port, client.namespace, notes);
+      const ds = destinations(model, profile, a.targets, req.port, client, notes);
       return {
         ...common,
         service,
@@ -67,7 +67,7 @@ export function externalRoute(
         rewrittenHost: a.rewrittenHost,
         timeout: a.timeout,
         retries: a.retries,
-        mirror: a.mirror,
+        ...mirrorDestinations(model, profile, a.mirrors, req.port, client),
         ...(a.sometimes ? { sometimes: a.sometimes } : {}),
         notes: [...new Set(notes)],
       };
@@ -77,7 +77,7 @@ export function externalRoute(
       profile,
       [{ namespace: se.namespace, name: host, weight: 100, entry: se }],
       req.port,
-      client.namespace,
+      client,
       notes,
     );
     return {

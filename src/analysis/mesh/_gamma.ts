@@ -45,10 +45,6 @@ function action(
 ): MeshAction {
   const fx = e.rule.filters.length ? applyFilters(e.rule.filters, e.match, req) : undefined;
   const notes = [...(fx?.notes ?? [])];
-  if (fx?.mirrors.length)
-    notes.push(
-      `a copy of each request is mirrored to ${fx.mirrors.map((m) => m.name).join(', ')} (not traced)`,
-    );
   if (fx?.requestHeaders || fx?.responseHeaders) notes.push('header modifiers apply (see the HTTPRoute)');
   if (fx?.redirect) return { kind: 'redirect', ...fx.redirect, notes };
   if (!e.rule.backendRefs.length)
@@ -58,6 +54,15 @@ function action(
     targets: targets(e.route, e.rule, services, grants),
     rewrittenPath: fx?.rewrittenPath,
     rewrittenHost: fx?.rewrittenHost,
+    // RequestMirror: a copy of `percent`% of the requests (GEP-3171), checked as a backendRef is.
+    ...(fx?.mirrors.length
+      ? {
+          mirrors: fx.mirrors.map((m) => ({
+            ...targets(e.route, { ...e.rule, backendRefs: [{ ...m, weight: 100 }] }, services, grants)[0],
+            percent: m.percent,
+          })),
+        }
+      : {}),
     notes,
   };
 }

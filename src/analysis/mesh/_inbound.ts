@@ -16,7 +16,7 @@ import { IDENTITY_NOT_KNOWN, type AuthzHttp } from './istio/_authz-match.ts';
 import { authorize, policiesFor, type AuthzVerdict } from './istio/_authz.ts';
 import { effectiveMtls } from './istio/_mtls.ts';
 import { destinationRuleIndex } from './istio/_subsets.ts';
-import { clientTls } from './istio/_client-tls.ts';
+import { clientTls, subsetTls, type ClientTls } from './istio/_client-tls.ts';
 import { opaquePort } from './_router.ts';
 import type { Sidecar } from './types.ts';
 
@@ -33,6 +33,12 @@ export interface InboundQuery {
   readonly protocol: Protocol;
   /** The Service the client addressed (its DestinationRule and port protocol apply); absent: the pod directly. */
   readonly service?: Service;
+  /**
+   * The subsets of `service` the client's sidecar route sends this endpoint's traffic through, as the route chose
+   * them (an undefined entry: the Service without a subset); absent when no route was followed (reach). Each
+   * subset's own trafficPolicy decides the TLS mode of its traffic.
+   */
+  readonly routedSubsets?: readonly (string | undefined)[];
   /** Judge as if through some Service of the server (auto mTLS, no DestinationRule): what `matrix` assumes. */
   readonly assumeService?: boolean;
   readonly http?: AuthzHttp;
@@ -82,6 +88,34 @@ const servicePortOf = (svc: Service, q: { server: Pod; port: number }) =>
 
 const strip = (id?: string) => id?.replace(/^spiffe:\/\//, '');
 
+type RoutedTls = ClientTls & { readonly routedDiffer?: string };
+
+/**
+ * The TLS mode of the traffic a route sends through `subsets` (its own trafficPolicy per subset, as istiod merges
+ * it: istio/_client-tls.ts subsetTls), or undefined when no route was followed. `routedDiffer` lists the modes when
+ * the subsets holding the endpoint disagree.
+ */
+function routedTls(
+  dr: Parameters<typeof clientTls>[0],
+  port: number | undefined,
+  subsets: InboundQuery['routedSubsets'],
+): RoutedTls | undefined {
+  if (!subsets?.length) return undefined;
+  const whole = clientTls(dr, port);
+  const each = [...new Set(subsets)].map((s) =>
+    s === undefined
+      ? { name: '(no subset)', mode: whole.mode, at: whole.at }
+      : { name: s, ...subsetTls(dr, port, s) },
+  );
+  const modes = new Set(each.map((e) => e.mode));
+  if (modes.size > 1)
+    return {
+      subsetsDiffer: [],
+      routedDiffer: each.map((e) => `${e.name}: ${e.mode ?? 'auto mTLS'}`).join(', '),
+    };
+  return { mode: each[0].mode, at: each[0].at, subsetsDiffer: [] };
+}
+
 /** The inbound judge of a model's mesh; `sidecar` says which pods carry the proxy. */
 export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar): InboundJudge {
   const mesh = model.mesh;
@@ -130,14 +164,19 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
       transport = 'plaintext';
       why = clientPod ? `the client has no istio proxy: ${client?.reason}` : 'the client is outside the mesh';
     } else if (q.service) {
-      const dr = drFor(q.service, clientPod.namespace);
-      const ct = clientTls(dr, servicePortOf(q.service, q));
+      const dr = drFor(q.service, clientPod).rule;
+      const port = servicePortOf(q.service, q);
+      const ct: RoutedTls = routedTls(dr, port, q.routedSubsets) ?? clientTls(dr, port);
       const tls = ct.mode;
       const by = `${dr?.key} ${ct.at}`;
-      if (ct.subsetsDiffer.length) {
+      if (ct.routedDiffer) {
+        transport = 'unknown';
+        why = `${dr!.key} gives the subsets the route sends this endpoint's traffic through different TLS modes (${ct.routedDiffer})`;
+        transportWhy = `${why}: which one a request takes is not known`;
+      } else if (ct.subsetsDiffer.length) {
         transport = 'unknown';
         why = `${dr!.key} sets another TLS mode for some subsets (${ct.subsetsDiffer.join(', ')}) than for the host (${tls ?? 'auto mTLS'})`;
-        transportWhy = `${why}: the subset a route picks decides what the client sends, and reach does not route (route --via mesh names the subset)`;
+        transportWhy = `${why}: the subset a route picks decides what the client sends, and reach does not route (trace from the pod follows the route and decides it)`;
       } else if (tls === 'DISABLE' || tls === 'ISTIO_MUTUAL') {
         transport = tls === 'DISABLE' ? 'plaintext' : 'mtls';
         why = `${by} ${tls}`;

@@ -3,6 +3,9 @@ import type { MeshName } from '../../model/mesh.ts';
 import type { Namespace, Pod, Service } from '../../model/types.ts';
 import type { MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
 
+/** The client pod a sidecar routes for, as far as per-client settings (an Istio DestinationRule workloadSelector) need it. */
+export type RoutingClient = Pick<Pod, 'namespace' | 'labels'>;
+
 export interface MeshPolicy {
   readonly notes: readonly string[];
   readonly timeout?: string;
@@ -20,11 +23,15 @@ export interface MeshProfile {
   table(service: Service, clientNs: string): MeshRouteTable | undefined;
   /** The mesh's routes for a host that is not a Service (an Istio ServiceEntry host). */
   hostTable?(host: string): MeshRouteTable | undefined;
-  /** A named subset's pod labels, or why it does not exist. */
-  subset(service: Service, subset: string, clientNs: string): { labels: Labels; notes: string[] } | string;
+  /** A named subset's pod labels, or why it does not exist, for the client pod routing (its namespace and labels). */
+  subset(
+    service: Service,
+    subset: string,
+    client: RoutingClient,
+  ): { labels: Labels; notes: string[] } | string;
   /**
    * Settings in effect for this request to a Service (DestinationRule traffic policy, a ServiceProfile
    * route's timeout and retries); `timeout`/`retries` fill the answer when the winning route sets none.
    */
-  policy(service: Service, clientNs: string, req: MeshRequest): MeshPolicy;
+  policy(service: Service, client: RoutingClient, req: MeshRequest): MeshPolicy;
 }

@@ -2,7 +2,7 @@ import { lookup } from '../../model/lookup.ts';
 import type { LostCandidate } from '../../model/routing.ts';
 import type { ClusterModel, Pod, Service, ServicePort } from '../../model/types.ts';
 import type { Labels } from '../../lib/labels.ts';
-import type { MeshProfile } from './_profile.ts';
+import type { MeshProfile, RoutingClient } from './_profile.ts';
 import { entryEndpoints } from './istio/_service-entries.ts';
 import { entryTlsNote } from './istio/_client-tls.ts';
 import type {
@@ -10,6 +10,8 @@ import type {
   MeshClient,
   MeshDecision,
   MeshDestination,
+  MeshMirror,
+  MeshMirrorTarget,
   MeshRequest,
   MeshRouteTable,
   MeshTarget,
@@ -53,13 +55,49 @@ export function opaquePort(sp: ServicePort): string | undefined {
   return ['tcp', 'tls', 'https', 'mongo', 'mysql', 'redis'].includes(proto) ? proto : undefined;
 }
 
+/**
+ * The mirrors of a forwarded request as the answer shows them: each copy's destination resolved as a route target
+ * is (Service or ServiceEntry host, subset pods, endpoints), with the share of requests copied. A destination that
+ * cannot take the copies says why; the copies are fire-and-forget, so that never changes the answer.
+ */
+export function mirrorDestinations(
+  model: ClusterModel,
+  profile: MeshProfile | undefined,
+  mirrors: readonly MeshMirrorTarget[] | undefined,
+  reqPort: number,
+  client: RoutingClient,
+): { mirrors?: MeshMirror[] } {
+  if (!mirrors?.length) return {};
+  const ds = destinations(model, profile, mirrors, reqPort, client, []);
+  return {
+    mirrors: ds.map((d, i) => ({
+      ...(d.kind ? { kind: d.kind } : {}),
+      namespace: d.namespace,
+      name: d.name,
+      ...(d.subset ? { subset: d.subset } : {}),
+      port: d.port ?? reqPort,
+      percent: mirrors[i].percent,
+      workloads: d.workloads,
+      endpoints: d.endpoints,
+      ...(d.problem
+        ? {
+            problem: d.problem.replace(
+              / — (the sidecar answers 503|the proxy answers 500|requests sent here get 503)$/,
+              '',
+            ),
+          }
+        : {}),
+    })),
+  };
+}
+
 /** Turns a rule's targets into destinations: Service port, subset pods, workloads, endpoints and shares. */
 export function destinations(
   model: ClusterModel,
   profile: MeshProfile | undefined,
   targets: readonly MeshTarget[],
   reqPort: number,
-  clientNs: string,
+  client: RoutingClient,
   notes: string[],
 ): MeshDestination[] {
   const total = targets.reduce((s, t) => s + Math.max(0, t.weight), 0);
@@ -74,7 +112,7 @@ export function destinations(
       if (!ep) return none(`${t.entry.key} declares no port ${port} for ${t.name} — the sidecar answers 503`);
       const r = entryEndpoints(model, t.entry, ep, t.name);
       notes.push(...r.notes);
-      const tls = entryTlsNote(model, t.name, t.entry.namespace, port, clientNs);
+      const tls = entryTlsNote(model, t.name, t.entry.namespace, port, client);
       if (tls) notes.push(tls);
       return {
         ...base,
@@ -92,7 +130,7 @@ export function destinations(
     let eps = readyEndpoints(model, svc, sp);
     if (t.subset) {
       const sub = profile
-        ? profile.subset(svc, t.subset, clientNs)
+        ? profile.subset(svc, t.subset, client)
         : `subset ${t.subset}: no mesh resolves subsets`;
       if (typeof sub === 'string') return none(sub);
       notes.push(...sub.notes);

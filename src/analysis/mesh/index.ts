@@ -10,7 +10,7 @@ import { lookup } from '../../model/lookup.ts';
 import type { MeshProfile } from './_profile.ts';
 import { gammaTables } from './_gamma.ts';
 import { serviceForHost } from './_hosts.ts';
-import { sidecarOutcome, destinations, evaluateTable, opaquePort } from './_router.ts';
+import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations, opaquePort } from './_router.ts';
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
 import { istioProfile } from './istio/index.ts';
@@ -36,7 +36,7 @@ export type {
 } from './_inbound.ts';
 export { readyEndpoints } from './_router.ts';
 export { plaintextToStrict, type PlaintextToStrict } from './istio/_tls-conflicts.ts';
-export { clientPod, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
+export { clientPod, describeMirror, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 export { linkerdInboundProxyPort } from './linkerd/_arrival.ts';
@@ -176,7 +176,7 @@ function build(model: ClusterModel): Mesh {
           profile,
           [{ namespace: svc.namespace, name: svc.name, weight: 100 }],
           req.port,
-          client.namespace,
+          client,
           notes,
         );
         return { ...common, by, status: ds[0]?.problem ? 503 : 200, lost: [], destinations: ds, notes };
@@ -205,7 +205,7 @@ function build(model: ClusterModel): Mesh {
         return everyEndpoint('linkerd proxy (opaque port: every ready endpoint)');
       }
       const { table, notes: tableNotes } = tableFor(svc, client.namespace);
-      const policy = profile.policy(svc, client.namespace, req);
+      const policy = profile.policy(svc, client, req);
       notes.push(...tableNotes, ...(table?.notes ?? []), ...policy.notes);
       if (
         name === 'linkerd' &&
@@ -235,7 +235,7 @@ function build(model: ClusterModel): Mesh {
       const outcome = sidecarOutcome(common, table.by, evaluated, notes);
       if ('answered' in outcome) return outcome.answered;
       const { forward: a, won, lost } = outcome;
-      const ds = destinations(model, profile, a.targets, req.port, client.namespace, notes);
+      const ds = destinations(model, profile, a.targets, req.port, client, notes);
       const usable = ds.filter((d) => !d.problem && d.weight > 0);
       if (usable.length && usable.length < ds.filter((d) => d.weight > 0).length)
         notes.push(
@@ -252,7 +252,7 @@ function build(model: ClusterModel): Mesh {
         rewrittenHost: a.rewrittenHost,
         timeout: a.timeout ?? policy.timeout,
         retries: a.retries ?? policy.retries,
-        mirror: a.mirror,
+        ...mirrorDestinations(model, profile, a.mirrors, req.port, client),
         ...(a.sometimes ? { sometimes: a.sometimes } : {}),
         notes: [...new Set(notes)],
       };

@@ -40,6 +40,32 @@ export interface MeshTarget {
   readonly entry?: ServiceEntry;
 }
 
+/** Where a rule copies requests to, and the share of the requests it copies (0-100; 100 when unset). */
+export interface MeshMirrorTarget extends MeshTarget {
+  readonly percent: number;
+}
+
+/**
+ * A mirror on the answer: where the copies go and the share of requests copied. Mirroring is fire-and-forget: the
+ * proxy discards the copy's response, so the client's answer comes from the destinations, whatever the mirror does.
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
+ * https://gateway-api.sigs.k8s.io/geps/gep-3171/ (percent, fraction)
+ */
+export interface MeshMirror {
+  readonly kind?: 'ServiceEntry host' | 'outside host';
+  readonly namespace: string;
+  readonly name: string;
+  readonly subset?: string;
+  readonly port: number;
+  /** Share of requests copied, 0-100 (0: none). */
+  readonly percent: number;
+  /** `ns/name` of the workloads whose ready pods receive the copies, sorted. */
+  readonly workloads: readonly string[];
+  readonly endpoints: readonly string[];
+  /** Why the copies go nowhere (unknown host or subset, no endpoint): the answer is unchanged. */
+  readonly problem?: string;
+}
+
 /** What a winning rule does with the request. */
 export type MeshAction =
   | {
@@ -49,7 +75,8 @@ export type MeshAction =
       readonly rewrittenHost?: string;
       readonly timeout?: string;
       readonly retries?: string;
-      readonly mirror?: string;
+      /** Copies of the request sent besides the targets (VirtualService mirror/mirrors, HTTPRoute RequestMirror). */
+      readonly mirrors?: readonly MeshMirrorTarget[];
       /** What befalls only a share of the requests (a `fault.abort` below 100%): this request may or may not. */
       readonly sometimes?: readonly string[];
       readonly notes: readonly string[];
@@ -143,7 +170,8 @@ export interface MeshDecision {
   readonly rewrittenHost?: string;
   readonly timeout?: string;
   readonly retries?: string;
-  readonly mirror?: string;
+  /** Copies of this request the client's proxy sends besides it, each with its share of requests; see MeshMirror. */
+  readonly mirrors?: readonly MeshMirror[];
   /**
    * Outcomes the route gives only a share of the requests (a `fault.abort` below 100%): one request's answer is
    * not known, so `trace` and `test` say unknown where it matters.

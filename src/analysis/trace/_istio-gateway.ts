@@ -3,6 +3,7 @@ import { matches, selectorFromMap } from '../../lib/labels.ts';
 import type { Pod } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
 import type { Leg } from './_north-south.ts';
+import { meshMirrorHops } from './_mirror.ts';
 import type { Hop } from './types.ts';
 
 /** Is one of `pods` an Istio ingress gateway proxy (an Istio Gateway's selector picks it)? */
@@ -105,10 +106,14 @@ export function istioGatewayLeg(
     details,
     objects: routeObjects,
   });
+  hops.push(...meshMirrorHops(d));
   const backend = ctx.serviceNamed(pick.namespace, pick.name);
   if (!backend || pick.port === undefined)
     return { hops, reason: `backend Service ${pick.namespace}/${pick.name} not found` };
-  const only = new Set(pick.endpoints.map((e) => e.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')));
+  // The subset the gateway's route picked decides its DestinationRule TLS mode toward these endpoints.
+  const only = new Map(
+    pick.endpoints.map((e) => [e.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), [pick.subset]] as const),
+  );
   const from = pods.find((p) => `${p.namespace}/${p.name}` === d.client) ?? pods[0];
   return { hops, next: { service: backend, port: pick.port, from, only } };
 }

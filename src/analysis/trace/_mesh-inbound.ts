@@ -4,6 +4,7 @@ import type { HttpRequest, Party } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
 import type { Target } from './_policy.ts';
 import type { Delivery, Fix, Hop } from './types.ts';
+import type { RoutedEndpoints } from './_mesh.ts';
 
 const at = (s?: { file: string; line: number }) => (s ? ` (${s.file}:${s.line})` : '');
 const label = (p: Party) => (p.kind === 'pod' ? `${p.pod.namespace}/${p.pod.name}` : (p.label ?? p.ip));
@@ -20,7 +21,11 @@ export function meshInboundHops(
   targets: readonly Target[],
   delivered: readonly Delivery[],
   protocol: Protocol,
-  options: { readonly service?: Service; readonly http?: HttpRequest } = {},
+  options: {
+    readonly service?: Service;
+    readonly http?: HttpRequest;
+    readonly routed?: RoutedEndpoints;
+  } = {},
 ): { hops: Hop[]; delivered: Delivery[]; reason?: string; fix?: Fix } {
   const mesh = compileMesh(ctx.model);
   const judged: { d: Delivery; t: Target; m: MeshInbound }[] = [];
@@ -35,6 +40,7 @@ export function meshInboundHops(
           protocol,
           service: options.service,
           http: options.http,
+          routedSubsets: options.routed?.get(t.address),
         })
       : undefined;
     if (!m || !t) {

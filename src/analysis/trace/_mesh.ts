@@ -4,12 +4,21 @@ import { meshRouteUnknowns } from '../unmodeled/index.ts';
 import type { Pod } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
 import type { Hop } from './types.ts';
+import { meshMirrorHops } from './_mirror.ts';
+
+/**
+ * The ready endpoint addresses a client's sidecar sends to within one Service, each with the subsets the route sends
+ * its traffic through (an undefined entry: the Service without a subset), which decide the TLS the sidecar uses.
+ */
+export type RoutedEndpoints = ReadonlyMap<string, readonly (string | undefined)[]>;
 
 /** What the client's sidecar decided: the hop that says so, and the endpoints it may send to. */
 export interface SidecarLeg {
   readonly hop: Hop;
+  /** Side hops after `hop`: the copies the sidecar mirrors (they never change the verdict). */
+  readonly mirrors?: readonly Hop[];
   /** Ready `ip` addresses per Service `ns/name` the sidecar sends to; undefined when it forwards nothing. */
-  readonly allowed?: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly allowed?: ReadonlyMap<string, RoutedEndpoints>;
   readonly reason?: string;
 }
 
@@ -140,12 +149,17 @@ export function sidecarLeg(
       reason,
     };
   }
-  const allowed = new Map<string, Set<string>>();
+  const allowed = new Map<string, Map<string, (string | undefined)[]>>();
   for (const x of d.destinations) {
     if (x.problem || x.weight <= 0) continue;
-    const set = allowed.get(`${x.namespace}/${x.name}`) ?? new Set<string>();
-    for (const e of x.endpoints) set.add(e.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''));
-    allowed.set(`${x.namespace}/${x.name}`, set);
+    const ips = allowed.get(`${x.namespace}/${x.name}`) ?? new Map<string, (string | undefined)[]>();
+    for (const e of x.endpoints) {
+      const ip = e.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+      const subsets = ips.get(ip) ?? [];
+      if (!subsets.includes(x.subset)) subsets.push(x.subset);
+      ips.set(ip, subsets);
+    }
+    allowed.set(`${x.namespace}/${x.name}`, ips);
   }
   const summary = d.destinations
     .filter((x) => !x.problem && x.weight > 0)
@@ -165,6 +179,7 @@ export function sidecarLeg(
       objects: routeObjects(ctx, d),
       ...(sometimes.length || unknownKeys.length ? { unknown: [...sometimes, ...unknownKeys] } : {}),
     },
+    mirrors: meshMirrorHops(d),
     allowed,
   };
 }

@@ -8,6 +8,10 @@ import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
+import { passthroughLeg } from './_passthrough.ts';
+import { gatewayMirrorHops } from './_mirror.ts';
+import { gatewaysTakingHost } from './_gateway-host.ts';
+import type { RoutedEndpoints } from './_mesh.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -16,8 +20,11 @@ export interface Leg {
     readonly service: Service;
     readonly port: number;
     readonly from: Pod;
-    /** Only these endpoint addresses (a mesh gateway picks them, not kube-proxy). */
-    readonly only?: ReadonlySet<string>;
+    /**
+     * Only these endpoint addresses (a mesh gateway picks them, not kube-proxy); a map also gives the subsets its
+     * route sends each one's traffic through (their DestinationRule TLS mode applies).
+     */
+    readonly only?: ReadonlySet<string> | RoutedEndpoints;
   };
   /** Final destinations when no router follows (plain TCP to the controller pods). */
   readonly candidates?: Candidate[];
@@ -109,19 +116,26 @@ export function northSouth(
   if (target.kind === 'url' && !/^[\d.]+$|:/.test(target.host)) {
     const ips = ctx.model.profile.externalHosts[target.host];
     if (!ips?.length) {
+      // Public DNS is never queried; a Gateway that takes the name says which address to give it.
+      const takers = gatewaysTakingHost(ctx.model, target.host);
       const reason = `${target.host} has no address: the profile's externalHosts does not list it (kubetwin does not query public DNS)`;
       hops.push({
         kind: 'external-dns',
         title: `${target.host}: no external address`,
         verdict: 'fail',
-        details: [reason],
+        details: [reason, ...takers.map((g) => `the input routes ${target.host} through ${g.text}`)],
         objects: [{ key: 'ClusterProfile', source: ctx.model.profile.source }],
         undecided: `the profile's externalHosts does not give ${target.host} an address`,
       });
       return {
         hops,
         reason,
-        fix: { summary: `add ${target.host} to externalHosts in kubetwin.yaml (its public DNS record)` },
+        fix: {
+          summary:
+            takers.length === 1
+              ? `add ${target.host}: [${takers[0].address}] to externalHosts in kubetwin.yaml if its public DNS record points at ${takers[0].text}`
+              : `add ${target.host} to externalHosts in kubetwin.yaml (its public DNS record)`,
+        },
       };
     }
     address = ips[0];
@@ -275,6 +289,12 @@ export function northSouth(
       fix: { summary: offListener.fix, culprit: offListener.object },
     };
   }
+  // A TLS Passthrough listener took the SNI: its TLSRoute, not an HTTPRoute, picks the backend.
+  const passthrough = passthroughLeg(ctx, router, result, pods);
+  if (passthrough) {
+    hops.push(...passthrough.hops);
+    return { ...passthrough, hops, client };
+  }
   if (d.status === 200 && d.backends.length) {
     const b = d.backends.find((x) => !x.problem) ?? d.backends[0];
     hops.push({
@@ -287,6 +307,7 @@ export function northSouth(
       objects: routeObjects,
       ...(undecided.length ? { unknown: undecided } : {}),
     });
+    hops.push(...gatewayMirrorHops(d.mirrors, d.winner?.object));
     const cert = certificateHop(result.certificate);
     if (cert) hops.push(cert.hop);
     if (cert?.hop.verdict === 'fail') return { hops, reason: cert.reason, fix: cert.fix };

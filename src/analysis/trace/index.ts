@@ -14,7 +14,7 @@ import { publicEgressSentence } from './_public-egress.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
-import { sidecarLeg } from './_mesh.ts';
+import { sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
@@ -61,13 +61,19 @@ function admissionHops(
   targets: readonly Target[],
   protocol: Protocol,
   hops: Hop[],
-  options: { readonly http?: HttpRequest; readonly fqdn?: string; readonly service?: Service } = {},
+  options: {
+    readonly http?: HttpRequest;
+    readonly fqdn?: string;
+    readonly service?: Service;
+    readonly routed?: RoutedEndpoints;
+  } = {},
 ): { delivered: Delivery[]; reason?: string; fix?: Fix } {
   const pol = policyHop(ctx, from, targets, protocol, { http: options.http, fqdn: options.fqdn });
   hops.push(pol.hop);
   const mesh = meshInboundHops(ctx, from, targets, pol.delivered, protocol, {
     service: options.service,
     http: options.http,
+    routed: options.routed,
   });
   hops.push(...mesh.hops);
   return { delivered: mesh.delivered, reason: pol.reason ?? mesh.reason, fix: pol.fix ?? mesh.fix };
@@ -126,7 +132,7 @@ function throughService(
   port: number,
   protocol: Protocol,
   hops: Hop[],
-  only?: ReadonlySet<string>,
+  only?: ReadonlySet<string> | RoutedEndpoints,
   http?: HttpRequest,
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const svc = ctx.serviceNamed(svcNs, svcName);
@@ -145,7 +151,9 @@ function throughService(
       },
     };
   const targets = leg.candidates.map(label);
-  const admitted = admissionHops(ctx, from, targets, protocol, hops, { service: svc, http });
+  // Endpoints a client sidecar routed to carry the subsets it sends through (their TLS mode decides mTLS).
+  const routed = only instanceof Map ? only : undefined;
+  const admitted = admissionHops(ctx, from, targets, protocol, hops, { service: svc, http, routed });
   return { ...admitted, candidates: leg.candidates.length };
 }
 
@@ -155,7 +163,7 @@ function throughService(
  */
 function onlyEndpoints(
   leg: ReturnType<typeof serviceHop>,
-  only?: ReadonlySet<string>,
+  only?: ReadonlySet<string> | RoutedEndpoints,
 ): ReturnType<typeof serviceHop> {
   if (!only || leg.reason) return leg;
   const kept = leg.candidates.filter((c) => only.has(c.address));
@@ -193,7 +201,7 @@ function throughSidecar(
   ctx: TraceContext,
   src: Party,
   pod: Pod,
-  allowed: ReadonlyMap<string, ReadonlySet<string>>,
+  allowed: ReadonlyMap<string, RoutedEndpoints>,
   port: number,
   protocol: Protocol,
   hops: Hop[],
@@ -308,7 +316,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (side) {
-    hops.push(side.hop);
+    hops.push(side.hop, ...(side.mirrors ?? []));
     if (side.reason) return finish(from, to, hops, [], side.reason);
     if (side.allowed) {
       const r = throughSidecar(ctx, src, pod, side.allowed, port, protocol, hops, http);
@@ -337,7 +345,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (outside) {
-    hops.push(outside.hop);
+    hops.push(outside.hop, ...(outside.mirrors ?? []));
     if (outside.reason) return finish(from, to, hops, [], outside.reason);
   }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.

@@ -9,6 +9,7 @@ export type HopKind =
   | 'controller'
   | 'route'
   | 'sidecar'
+  | 'mirror'
   | 'tls'
   | 'service'
   | 'endpoints'

@@ -413,6 +413,9 @@ export function readDestinationRule(e: Envelope): DestinationRule {
     subsets,
     trafficPolicy: policySummary(f, ['spec', 'trafficPolicy']),
     exportTo: strings(f, ['spec', 'exportTo']),
+    ...(f.map(['spec', 'workloadSelector'])
+      ? { workloadSelector: f.stringMap(['spec', 'workloadSelector', 'matchLabels']) }
+      : {}),
     creationTimestamp: created(f),
   };
 }

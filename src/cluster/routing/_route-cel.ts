@@ -66,6 +66,20 @@ function checkFilterList(
       at,
       'a filters list may hold RequestRedirect or URLRewrite, not both (the API server refuses the route)',
     );
+  // HTTPRequestMirrorFilter's CEL rules (GEP-3171): percent or fraction, not both; a fraction at most 1.
+  list.forEach((x, i) => {
+    if (x.type !== 'RequestMirror') return;
+    if (x.percent !== undefined && x.fraction)
+      fail(
+        [...at, i, 'requestMirror'],
+        'requestMirror may set percent or fraction, not both (the API server refuses the route)',
+      );
+    else if (x.fraction && (x.fraction.numerator > x.fraction.denominator || x.fraction.denominator < 1))
+      fail(
+        [...at, i, 'requestMirror', 'fraction'],
+        'requestMirror.fraction needs 0 <= numerator <= denominator and denominator >= 1 (the API server refuses the route)',
+      );
+  });
   for (const type of once) {
     const where = list.flatMap((x, i) => (x.type === type ? [i] : []));
     if (where.length > 1)

@@ -188,8 +188,24 @@ function readFilters(f: FieldReader, at: PathSegment[]): RouteFilter[] {
         return { type, modifier: modifier('requestHeaderModifier') };
       case 'ResponseHeaderModifier':
         return { type, modifier: modifier('responseHeaderModifier') };
-      case 'RequestMirror':
-        return { type, backendRef: readBackendRef(f, [...p, 'requestMirror', 'backendRef']) };
+      case 'RequestMirror': {
+        const m = [...p, 'requestMirror'];
+        const percent = f.int([...m, 'percent']);
+        const numerator = f.int([...m, 'fraction', 'numerator']);
+        return {
+          type,
+          backendRef: readBackendRef(f, [...m, 'backendRef']),
+          ...(percent !== undefined ? { percent } : {}),
+          ...(f.map([...m, 'fraction'])
+            ? {
+                fraction: {
+                  numerator: numerator ?? 0,
+                  denominator: f.int([...m, 'fraction', 'denominator']) ?? 100,
+                },
+              }
+            : {}),
+        };
+      }
       case 'CORS':
         return { type, cors: readCors(f, [...p, 'cors']) };
       default:

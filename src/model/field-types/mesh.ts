@@ -114,6 +114,9 @@ export const meshFields: readonly KindFields[] = [
       spec.trafficPolicy.portLevelSettings.*.port.number integer port
       spec.trafficPolicy.portLevelSettings.*.tls.mode string
       spec.trafficPolicy.tls.mode string
+      spec.workloadSelector map
+      spec.workloadSelector.matchLabels map
+      spec.workloadSelector.matchLabels.* string
     `,
   },
   {

@@ -196,6 +196,10 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
       spec.rules.*.filters.*.requestMirror.backendRef.namespace string
       spec.rules.*.filters.*.requestMirror.backendRef.port integer port
       spec.rules.*.filters.*.requestMirror.backendRef.weight integer 0..1000000
+      spec.rules.*.filters.*.requestMirror.fraction map
+      spec.rules.*.filters.*.requestMirror.fraction.denominator integer
+      spec.rules.*.filters.*.requestMirror.fraction.numerator integer
+      spec.rules.*.filters.*.requestMirror.percent integer 0..100
       spec.rules.*.filters.*.requestRedirect.hostname string
       spec.rules.*.filters.*.requestRedirect.path.replaceFullPath string
       spec.rules.*.filters.*.requestRedirect.path.replacePrefixMatch string

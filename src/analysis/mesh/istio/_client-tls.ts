@@ -10,7 +10,7 @@
  */
 import type { DestinationRule, TrafficPolicySummary } from '../../../model/mesh.ts';
 import type { ClusterModel } from '../../../model/types.ts';
-import { destinationRuleForHost } from './_subsets.ts';
+import { destinationRuleForHost, type DrClient } from './_subsets.ts';
 
 export interface ClientTls {
   /** The mode for traffic to the Service port as a whole (no subset); undefined: auto mTLS. */
@@ -29,6 +29,22 @@ const levelOf = (p: TrafficPolicySummary | undefined, port: number | undefined):
   if (pl) return { mode: pl.mode, at: `trafficPolicy.portLevelSettings[port ${port}]` };
   return p?.tlsMode ? { mode: p.tlsMode, at: 'trafficPolicy.tls.mode' } : undefined;
 };
+
+/**
+ * The TLS mode for the traffic a route sends to `subset` of the Service port `port`: the subset's own port-level
+ * entry, else its own `tls`, else the rule's level (`MergeSubsetTrafficPolicy` overrides `tls` only when the
+ * subset sets it or has a port-level entry). `at` names the subset: `subsets[v1].trafficPolicy.tls.mode`.
+ */
+export function subsetTls(
+  dr: DestinationRule | undefined,
+  port: number | undefined,
+  subset: string,
+): { readonly mode?: string; readonly at?: string } {
+  const own = levelOf(dr?.subsets.find((s) => s.name === subset)?.trafficPolicy, port);
+  if (own) return { mode: own.mode, at: `subsets[${subset}].${own.at}` };
+  const base = levelOf(dr?.trafficPolicy, port);
+  return { mode: base?.mode, at: base?.at };
+}
 
 /** The client-side TLS mode of `dr` for the Service port `port` (undefined: the port is not known). */
 export function clientTls(dr: DestinationRule | undefined, port: number | undefined): ClientTls {
@@ -59,13 +75,13 @@ export function entryTlsNote(
   host: string,
   entryNs: string,
   port: number,
-  clientNs: string,
+  client: DrClient,
 ): string | undefined {
   const dr = destinationRuleForHost(
     model.mesh?.destinationRules ?? [],
     host,
     entryNs,
-    clientNs,
+    client,
     model.profile.clusterDomain,
   );
   const t = clientTls(dr, port);

@@ -10,7 +10,7 @@ import type { IstioGateway, IstioGatewayServer, VirtualService } from '../../../
 import type { ClusterModel, Pod, Service } from '../../../model/types.ts';
 import { matches, selectorFromMap } from '../../../lib/labels.ts';
 import type { MeshProfile } from '../_profile.ts';
-import { destinations, evaluateTable, sidecarOutcome } from '../_router.ts';
+import { destinations, evaluateTable, mirrorDestinations, sidecarOutcome } from '../_router.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable } from '../types.ts';
 import { age, virtualServiceRules } from './_routes.ts';
 import { autoPassthrough, gatewayL4, onlyPort } from './_gateway-l4.ts';
@@ -281,7 +281,7 @@ export function istioGatewayRoute(
   }
   const { forward: a, won, lost } = outcome;
   const targets = a.targets.map((t) => ({ ...t, port: t.port ?? onlyPort(model, t.namespace, t.name) }));
-  const ds = destinations(model, profile, targets, req.port, client.namespace, notes);
+  const ds = destinations(model, profile, targets, req.port, client, notes);
   const usable = ds.filter((d) => !d.problem && d.weight > 0);
   return {
     ...at,
@@ -298,7 +298,7 @@ export function istioGatewayRoute(
       rewrittenHost: a.rewrittenHost,
       timeout: a.timeout,
       retries: a.retries,
-      mirror: a.mirror,
+      ...mirrorDestinations(model, profile, a.mirrors, req.port, client),
       ...(a.sometimes ? { sometimes: a.sometimes } : {}),
       notes: [...new Set(notes)],
     },

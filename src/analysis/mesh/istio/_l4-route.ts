@@ -75,7 +75,7 @@ export function l4Decision(
       )(o.won.vs, o.won.rule.route).map(closedText)
     : [fallback!.target];
   const filled = targets.map(fill);
-  const ds = destinations(model, profile, filled, c.port, client.pod.namespace, notes).map((d) =>
+  const ds = destinations(model, profile, filled, c.port, client.pod, notes).map((d) =>
     d.problem
       ? { ...d, problem: d.problem.replace('the sidecar answers 503', 'the proxy closes the connection') }
       : d,

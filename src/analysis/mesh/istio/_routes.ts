@@ -2,7 +2,6 @@ import type {
   IstioDestination,
   IstioHttpMatch,
   IstioHttpRoute,
-  IstioMirror,
   ServiceEntry,
   VirtualService,
 } from '../../../model/mesh.ts';
@@ -52,18 +51,6 @@ function target(ctx: Ctx, vs: VirtualService, d: IstioDestination): MeshTarget {
   };
 }
 
-/**
- * What one mirror copies: `mirrorPercentage` (or a `mirrors[]` entry's `percentage`) of the requests, every
- * request when absent; 0 copies none. The copy's response is discarded, so it never changes the answer.
- * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPRoute
- */
-function mirrorNote(m: IstioMirror): string {
-  const to = `${m.host}${m.subset ? ` subset ${m.subset}` : ''}`;
-  const pct = m.percentage ?? 100;
-  if (pct <= 0) return `mirroring to ${to} is set to 0%: no request is copied`;
-  return `${pct >= 100 ? 'a copy of each request' : `a copy of ${pct}% of requests`} is mirrored to ${to}${m.percentage === undefined ? ' (no percentage: 100%)' : ''} (not traced; its response is discarded)`;
-}
-
 /** The action of one `HTTPRoute` rule for a request its match block `matchIndex` matched. */
 function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpRequest, mi: number): MeshAction {
   const notes: string[] = [];
@@ -109,7 +96,6 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
       notes,
     };
   }
-  for (const m of r.mirrors) notes.push(mirrorNote(m));
   return {
     kind: 'route',
     targets: r.route.map((d) => target(ctx, vs, d)),
@@ -119,11 +105,17 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
     retries: r.retries
       ? `${r.retries.attempts ?? 2} attempts${r.retries.perTryTimeout ? `, ${r.retries.perTryTimeout} per try` : ''}${r.retries.retryOn ? ` on ${r.retries.retryOn}` : ''}`
       : defaultRetries,
-    mirror: r.mirrors.length
-      ? r.mirrors
-          .map((m) => `${m.host}${m.subset ? `:${m.subset}` : ''} (${m.percentage ?? 100}%)`)
-          .join(', ')
-      : undefined,
+    // mirror/mirrors: a copy of `percentage` of the requests (absent: every one, 0: none); its response is
+    // discarded, so it never changes the answer (shown as data: MeshMirror).
+    // https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
+    ...(r.mirrors.length
+      ? {
+          mirrors: r.mirrors.map((m) => ({
+            ...target(ctx, vs, { host: m.host, subset: m.subset, port: m.port, weight: 100 }),
+            percent: m.percentage ?? 100,
+          })),
+        }
+      : {}),
     ...(sometimes.length ? { sometimes } : {}),
     notes,
   };

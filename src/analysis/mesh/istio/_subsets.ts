@@ -1,7 +1,10 @@
-import type { DestinationRule, Subset, TrafficPolicySummary } from '../../../model/mesh.ts';
+import type { DestinationRule, TrafficPolicySummary } from '../../../model/mesh.ts';
 import type { Labels } from '../../../lib/labels.ts';
 import type { Service } from '../../../model/types.ts';
 import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
+import { chooseForClient, consolidate, type DrChoice, type DrClient } from './_dr-select.ts';
+
+export type { DrChoice, DrClient } from './_dr-select.ts';
 
 /** meshConfig.rootNamespace's default. */
 export const rootNamespace = 'istio-system';
@@ -24,41 +27,38 @@ export function describePolicy(p: TrafficPolicySummary): string {
 /**
  * The DestinationRule that applies to a Service for a client: among those whose host (short names resolved
  * in their namespace) covers the Service, Istio looks in the client's namespace first, then the Service's,
- * then the root namespace (`istio-system`); an exact host before a wildcard; the oldest on a tie.
+ * then the root namespace (`istio-system`); an exact host before a wildcard; the oldest on a tie. A rule with a
+ * workloadSelector is seen only from its own namespace and decides per client pod (istio/_dr-select.ts).
  * https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
  */
 export function destinationRuleFor(
   rules: readonly DestinationRule[],
   svc: Service,
-  clientNs: string,
+  client: DrClient,
   clusterDomain: string,
-): DestinationRule | undefined {
-  return destinationRuleForHost(
-    rules,
-    serviceFqdn(svc, clusterDomain),
-    svc.namespace,
-    clientNs,
-    clusterDomain,
-  );
+): DrChoice {
+  return destinationRuleChoice(rules, serviceFqdn(svc, clusterDomain), svc.namespace, client, clusterDomain);
 }
 
 /**
  * As `destinationRuleFor`, for a host (a Service FQDN or a ServiceEntry host) declared in `hostNs`. Several
- * DestinationRules of the chosen namespace for the same host are merged as istiod merges them
- * (`mergeDestinationRule` in istio/istio pilot/pkg/model/destination_rule.go), oldest first: subsets of a name
- * not seen yet are appended, and the top-level `trafficPolicy` is the first one set; the merged rule keeps the
- * oldest rule's name.
+ * DestinationRules of the chosen namespace for the same host are consolidated as istiod does (`mergeDestinationRule`
+ * in istio/istio pilot/pkg/model/destination_rule.go), oldest first: subsets of a name not seen yet are appended,
+ * and the top-level `trafficPolicy` is the first one set; a merged rule keeps the oldest rule's name; rules with
+ * different workloadSelectors stay apart, and the client's labels pick one (istio/_dr-select.ts).
  */
-export function destinationRuleForHost(
+export function destinationRuleChoice(
   rules: readonly DestinationRule[],
   fqdn: string,
   hostNs: string,
-  clientNs: string,
+  client: DrClient,
   clusterDomain: string,
-): DestinationRule | undefined {
-  const visible = [clientNs, hostNs, rootNamespace];
+): DrChoice {
+  const visible = [client.namespace, hostNs, rootNamespace];
   const candidates = rules.flatMap((dr) => {
     if (!visible.includes(dr.namespace)) return [];
+    // A rule with a workloadSelector is not exported: only its own namespace's proxies see it.
+    if (dr.workloadSelector && dr.namespace !== client.namespace) return [];
     const host = resolveMeshHost(dr.host, dr.namespace, clusterDomain);
     if (!hostCovers(host, fqdn)) return [];
     const rank = [
@@ -71,28 +71,38 @@ export function destinationRuleForHost(
   });
   candidates.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
   const best = candidates[0];
-  if (!best) return undefined;
+  if (!best) return { notes: [] };
   const same = candidates.filter((c) => c.dr.namespace === best.dr.namespace && c.host === best.host);
-  if (same.length === 1) return best.dr;
-  const subsets = new Map<string, Subset>();
-  for (const c of same) for (const x of c.dr.subsets) if (!subsets.has(x.name)) subsets.set(x.name, x);
-  return {
-    ...best.dr,
-    subsets: [...subsets.values()],
-    trafficPolicy: same.find((c) => c.dr.trafficPolicy)?.dr.trafficPolicy,
-  };
+  return chooseForClient(consolidate(same.map((c) => c.dr)), client);
 }
 
-/** `destinationRuleFor` over a fixed rule list, memoized per Service and client namespace. */
+/** `destinationRuleChoice(...).rule`: the rule in effect for a client whose labels are given. */
+export function destinationRuleForHost(
+  rules: readonly DestinationRule[],
+  fqdn: string,
+  hostNs: string,
+  client: DrClient,
+  clusterDomain: string,
+): DestinationRule | undefined {
+  return destinationRuleChoice(rules, fqdn, hostNs, client, clusterDomain).rule;
+}
+
+/**
+ * `destinationRuleFor` over a fixed rule list, memoized per Service and client namespace (and the client's labels
+ * when some rule has a workloadSelector).
+ */
 export function destinationRuleIndex(
   rules: readonly DestinationRule[],
   clusterDomain: string,
-): (svc: Service, clientNs: string) => DestinationRule | undefined {
-  const memo = new Map<string, DestinationRule | undefined>();
-  return (svc, clientNs) => {
-    const key = `${svc.namespace}/${svc.name}|${clientNs}`;
-    if (!memo.has(key)) memo.set(key, destinationRuleFor(rules, svc, clientNs, clusterDomain));
-    return memo.get(key);
+): (svc: Service, client: DrClient) => DrChoice {
+  const memo = new Map<string, DrChoice>();
+  const selective = rules.some((r) => r.workloadSelector);
+  return (svc, client) => {
+    const who = selective ? (client.labels ? JSON.stringify(Object.entries(client.labels).sort()) : '?') : '';
+    const key = `${svc.namespace}/${svc.name}|${client.namespace}|${who}`;
+    let c = memo.get(key);
+    if (!c) memo.set(key, (c = destinationRuleFor(rules, svc, client, clusterDomain)));
+    return c;
   };
 }
 

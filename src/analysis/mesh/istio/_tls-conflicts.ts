@@ -26,6 +26,8 @@ export interface PlaintextToStrict {
   readonly targetPort: number;
   readonly modeBy: string;
   readonly modeSource?: SourceRef;
+  /** The clients that use the rule when a workloadSelector makes it depend on the client (`clients in ns labelled …`). */
+  readonly clients?: string;
 }
 
 /** Every (Service port) where the DestinationRule in effect sends plaintext to a STRICT meshed endpoint. */
@@ -35,28 +37,44 @@ export function plaintextToStrict(model: ClusterModel, sidecar: (p: Pod) => Side
   const drFor = destinationRuleIndex(mesh.destinationRules, model.profile.clusterDomain);
   const out: PlaintextToStrict[] = [];
   for (const service of model.services) {
-    const rule = drFor(service, service.namespace);
-    if (!rule) continue;
-    for (const sp of service.ports) {
-      if (sp.protocol !== 'TCP') continue;
-      const t = clientTls(rule, sp.port);
-      if (t.mode !== 'DISABLE') continue;
-      for (const e of readyEndpoints(model, service, sp)) {
-        if (!e.pod || !sidecar(e.pod).meshed) continue;
-        const eff = effectiveMtls(mesh.peerAuthentications, mesh.rootNamespace, e.pod, e.port);
-        if (eff.mode !== 'STRICT') continue;
-        out.push({
-          rule,
-          at: t.at!,
-          service,
-          port: sp.port,
-          pod: e.pod,
-          targetPort: e.port,
-          modeBy: eff.by,
-          modeSource: eff.source,
-        });
-        break;
-      }
+    // No client pod here: with workloadSelector rules, each group of clients is judged with its own rule.
+    const choice = drFor(service, { namespace: service.namespace });
+    for (const { rule, clients } of choice.byClient ?? [{ rule: choice.rule, clients: undefined }])
+      if (rule) out.push(...strictConflicts(model, sidecar, service, rule, clients));
+  }
+  return out;
+}
+
+/** The Service ports `rule` sends plaintext to while one of their meshed endpoints is STRICT. */
+function strictConflicts(
+  model: ClusterModel,
+  sidecar: (p: Pod) => Sidecar,
+  service: Service,
+  rule: DestinationRule,
+  clients: string | undefined,
+): PlaintextToStrict[] {
+  const mesh = model.mesh!;
+  const out: PlaintextToStrict[] = [];
+  for (const sp of service.ports) {
+    if (sp.protocol !== 'TCP') continue;
+    const t = clientTls(rule, sp.port);
+    if (t.mode !== 'DISABLE') continue;
+    for (const e of readyEndpoints(model, service, sp)) {
+      if (!e.pod || !sidecar(e.pod).meshed) continue;
+      const eff = effectiveMtls(mesh.peerAuthentications, mesh.rootNamespace, e.pod, e.port);
+      if (eff.mode !== 'STRICT') continue;
+      out.push({
+        rule,
+        at: t.at!,
+        service,
+        port: sp.port,
+        pod: e.pod,
+        targetPort: e.port,
+        modeBy: eff.by,
+        modeSource: eff.source,
+        ...(clients ? { clients } : {}),
+      });
+      break;
     }
   }
   return out;

@@ -43,11 +43,14 @@ export function istioProfile(model: ClusterModel): MeshProfile {
     sidecar: (pod, ns) => gatewayProxy(pod) ?? istioSidecar(pod, ns, domain),
     table: (svc) => tables.byService.get(`${svc.namespace}/${svc.name}`),
     hostTable: (host) => tables.forHost(host),
-    subset: (svc, subset, clientNs) => subsetLabels(drFor(svc, clientNs), svc, subset),
-    policy(svc, clientNs) {
-      const dr = drFor(svc, clientNs);
+    subset: (svc, subset, client) => subsetLabels(drFor(svc, client).rule, svc, subset),
+    policy(svc, client) {
+      const { rule: dr, notes } = drFor(svc, client);
       return {
-        notes: dr?.trafficPolicy ? [`${dr.key} trafficPolicy: ${describePolicy(dr.trafficPolicy)}`] : [],
+        notes: [
+          ...notes,
+          ...(dr?.trafficPolicy ? [`${dr.key} trafficPolicy: ${describePolicy(dr.trafficPolicy)}`] : []),
+        ],
         timeout: 'none (Istio disables the HTTP route timeout by default)',
         retries: defaultRetries,
       };

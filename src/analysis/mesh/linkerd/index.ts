@@ -18,6 +18,6 @@ export function linkerdProfile(model: ClusterModel): MeshProfile {
     sidecar: (pod, ns) => linkerdSidecar(pod, ns, domain),
     table: () => undefined,
     subset: (svc, subset) => `subset ${subset} of ${svc.namespace}/${svc.name}: Linkerd has no subsets`,
-    policy: (svc, clientNs, req) => profilePolicy(profiles, svc, clientNs, req, domain),
+    policy: (svc, client, req) => profilePolicy(profiles, svc, client.namespace, req, domain),
   };
 }

@@ -1,0 +1,86 @@
+/**
+ * Request mirroring in `trace`: the copy is fire-and-forget (Istio's mirroring task: "responses to the mirrored
+ * traffic are ignored", https://istio.io/latest/docs/tasks/traffic-management/mirroring/; GEP-3171 for the Gateway
+ * API's RequestMirror percent), so the trace shows it as an `info` side hop with its destination and share, and its
+ * verdict stays the primary request's. The trace said nothing of a mirror.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { buildFromTexts } from '../../api/index.ts';
+import { parseFlowTarget } from '../flows/index.ts';
+import { createTraceContext, internetClient, trace } from './index.ts';
+import { routingFixture, toV, vs } from '../../../test/helpers/istio-routing.ts';
+
+function traceIn(
+  model: Parameters<typeof createTraceContext>[0],
+  from: Parameters<typeof trace>[1],
+  url: string,
+) {
+  const to = parseFlowTarget(url, undefined, undefined);
+  assert.ok(typeof to !== 'string', String(to));
+  return trace(createTraceContext(model), from, to);
+}
+
+test('mirror-side-hop: a VirtualService mirror is an info side hop after the sidecar; the verdict is the primary’s', () => {
+  const { model } = buildFromTexts(
+    [
+      { file: 'app.yaml', text: routingFixture.text },
+      {
+        file: 'vs.yaml',
+        text: vs(
+          `  - ${toV('v1').trim()}\n    mirror: {host: backend, subset: v2}\n    mirrorPercentage: {value: 25}\n`,
+        ),
+      },
+    ],
+    { profile: routingFixture.profile },
+  );
+  const t = traceIn(model, { kind: 'ref', namespace: 'shop', name: 'web' }, 'http://backend/');
+  assert.equal(t.outcome, 'delivered', t.failure?.reason);
+  assert.ok(
+    t.delivered.every((d) => d.pod.startsWith('shop/backend-v1')),
+    'only the primary is delivered',
+  );
+  const i = t.hops.findIndex((h) => h.kind === 'mirror');
+  assert.equal(t.hops[i - 1].kind, 'sidecar');
+  assert.equal(t.hops[i].verdict, 'info');
+  assert.match(t.hops[i].title, /side hop, a copy of 25% of requests → Service shop\/backend:80 subset v2/);
+  assert.match(t.hops[i].details.join('\n'), /workloads: shop\/backend-v2/);
+});
+
+test('mirror-side-hop: a Gateway HTTPRoute RequestMirror with percent is a side hop after the route hop', () => {
+  const dir = 'testdata/scenarios/gateway-tls-passthrough-trace/input';
+  const cluster = readFileSync(`${dir}/cluster.yaml`, 'utf8')
+    .replace(
+      '  - {name: postgres,',
+      '  - {name: http, port: 80, protocol: HTTP, allowedRoutes: {namespaces: {from: All}}}\n  - {name: postgres,',
+    )
+    .replace(
+      'ports: [{name: tls, port: 443, targetPort: 8443},',
+      'ports: [{name: http, port: 80, targetPort: 8080}, {name: tls, port: 443, targetPort: 8443},',
+    )
+    .replace(
+      'ports: [{containerPort: 8443}, {containerPort: 5432}]',
+      'ports: [{containerPort: 8080}, {containerPort: 8443}, {containerPort: 5432}]',
+    );
+  const route = `---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: shop-http, namespace: apps}
+spec:
+  parentRefs: [{name: edge, namespace: infra, sectionName: http}]
+  hostnames: [shop.example.com]
+  rules:
+  - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: db, port: 5432}, fraction: {numerator: 1, denominator: 10}}}]
+    backendRefs: [{name: shop, port: 8443}]
+`;
+  const { model } = buildFromTexts([{ file: 'cluster.yaml', text: cluster + route }], {
+    profile: { file: 'kubetwin.yaml', text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') },
+  });
+  const t = traceIn(model, { kind: 'ip', ip: internetClient }, 'http://shop.example.com/');
+  assert.equal(t.outcome, 'delivered', t.failure?.reason);
+  const i = t.hops.findIndex((h) => h.kind === 'mirror');
+  assert.equal(t.hops[i - 1].kind, 'route');
+  assert.equal(t.hops[i].verdict, 'info');
+  assert.match(t.hops[i].title, /side hop, a copy of 10% of requests → Service apps\/db:5432/);
+});
