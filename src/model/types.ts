@@ -83,7 +83,8 @@ export interface Workload extends ObjectMeta {
   readonly replicas: number;
   /**
    * Where `replicas` came from: the manifest, the default of 1, a HorizontalPodAutoscaler, one per node, the
-   * Job's parallelism, or the pods the input holds (`observed`: its pods were dumped from a cluster).
+   * Job's parallelism, or the pods the input holds (`observed`: its pods were dumped from a cluster; only the
+   * active ones count, not Succeeded, Failed or terminating pods, as the ReplicaSet controller counts them).
    */
   readonly replicasFrom: 'spec' | 'default' | 'hpa' | 'nodes' | 'job' | 'observed';
   readonly selector?: Selector;
