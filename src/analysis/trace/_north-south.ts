@@ -118,7 +118,7 @@ export function northSouth(
   const hops: Hop[] = [];
   let address = target.kind === 'ip' ? target.ip : target.host;
   const lbName = target.kind === 'url' ? loadBalancerNamed(ctx, target.host) : undefined;
-  if (lbName) {
+  if (target.kind === 'url' && lbName) {
     address = target.host.toLowerCase().replace(/\.$/, '');
     hops.push({
       kind: 'external-dns',
