@@ -142,6 +142,7 @@ export const coreFields: readonly KindFields[] = [
       spec.trafficDistribution string
       spec.type string
       status.loadBalancer.ingress list
+      status.loadBalancer.ingress.*.hostname string
       status.loadBalancer.ingress.*.ip string
     `,
   },
