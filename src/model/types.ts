@@ -116,6 +116,12 @@ export interface Service extends ObjectMeta {
   readonly externalIPs: readonly string[];
   /** `status.loadBalancer.ingress` IPs or hostnames, `spec.loadBalancerIP`, or the profile's address. */
   readonly loadBalancerIngress: readonly string[];
+  /**
+   * The `status.loadBalancer.ingress` IPs with `ipMode: Proxy`: the load balancer proxies, so kube-proxy does not
+   * take in-cluster traffic to them straight to the endpoints as it does for `VIP` (the default).
+   * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode
+   */
+  readonly loadBalancerProxied?: readonly string[];
   readonly externalTrafficPolicy: 'Cluster' | 'Local';
   readonly internalTrafficPolicy: 'Cluster' | 'Local';
   readonly healthCheckNodePort?: number;

@@ -144,6 +144,7 @@ export const coreFields: readonly KindFields[] = [
       status.loadBalancer.ingress list
       status.loadBalancer.ingress.*.hostname string
       status.loadBalancer.ingress.*.ip string
+      status.loadBalancer.ingress.*.ipMode string
     `,
   },
   {
