@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { createDns, findPod, reverseName, type Libc } from '../analysis/dns/index.ts';
-import { createTraceContext, dnsQueryFailure } from '../analysis/trace/index.ts';
+import { createTraceContext, queriesBlocked } from '../analysis/trace/index.ts';
 import {
   dnsResponseJson,
   podResolveJson,
@@ -78,13 +78,7 @@ export function resolveCommand(io: Io): Command {
       }
       const res = dns.resolveFrom(pod, { name, type }, { libc: opts.libc });
       // The queries are traffic: an egress policy that drops 53/UDP to the DNS pods leaves the pod without a reply.
-      const failed = res.walk.steps.length
-        ? dnsQueryFailure(createTraceContext(model), pod, res.resolvConf.nameservers[0])
-        : undefined;
-      const blocked = failed && {
-        reason: failed.reason ?? 'DNS queries get no reply',
-        details: failed.hops.flatMap((h) => h.details),
-      };
+      const blocked = queriesBlocked(createTraceContext(model), res);
       io.stdout(
         opts.output === 'json'
           ? JSON.stringify(

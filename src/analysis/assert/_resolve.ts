@@ -1,5 +1,5 @@
 import { createDns, findPod, rdataText, type Dns } from '../dns/index.ts';
-import { createTraceContext, dnsQueryFailure, type TraceContext } from '../trace/index.ts';
+import { createTraceContext, queriesBlocked, type TraceContext } from '../trace/index.ts';
 import type { EntryHandler, EntryProblem } from './types.ts';
 
 interface ResolveEntry {
@@ -90,18 +90,14 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
       const res = dns.resolveFrom(pod, { name: entry.name, type: entry.type });
       // The pod's queries are traffic: when its egress policy drops them, it gets no reply at all.
       const trace = ctx.memo<TraceContext>('resolve/trace', () => createTraceContext(ctx.model));
-      const failed = res.walk.steps.length
-        ? dnsQueryFailure(trace, pod, res.resolvConf.nameservers[0])
-        : undefined;
-      if (failed) {
-        const reason = failed.reason ?? 'DNS queries get no reply';
+      const blocked = queriesBlocked(trace, res);
+      if (blocked)
         return {
           passed: false,
-          actual: { rcode: null, answers: [], resolvedName: null, noReply: reason },
-          message: `no reply: ${reason}`,
-          details: failed.hops.flatMap((h) => h.details),
+          actual: { rcode: null, answers: [], resolvedName: null, noReply: blocked.reason },
+          message: `no reply: ${blocked.reason}`,
+          details: [...blocked.details],
         };
-      }
       response = res.walk.final;
       resolvedName = res.walk.resolvedName ?? null;
     } else {

@@ -1,4 +1,5 @@
 import type { Pod } from '../../model/types.ts';
+import type { PodResolution } from '../dns/index.ts';
 import { editDistance } from '../../model/schema.ts';
 import type { TraceContext } from './_context.ts';
 import { serviceHop } from './_service.ts';
@@ -61,6 +62,27 @@ export function dnsQueryFailure(
     reason: `DNS queries from ${pod.namespace}/${pod.name} time out: ${pol.reason}`,
     fix: pol.fix,
   };
+}
+
+/** Why a pod's resolution gets no reply, for `resolve --from`, a `resolve: {from}` test entry and the HTTP API. */
+export interface QueriesBlocked {
+  readonly reason: string;
+  readonly details: readonly string[];
+}
+
+/**
+ * Whether the queries of a pod's search-list walk (`res`, from `dns.resolveFrom`) get no reply: see dnsQueryFailure.
+ * Undefined when they get through, or when /etc/hosts answered and no query was sent.
+ */
+export function queriesBlocked(ctx: TraceContext, res: PodResolution): QueriesBlocked | undefined {
+  if (!res.walk.steps.length) return undefined;
+  const failed = dnsQueryFailure(ctx, res.pod, res.resolvConf.nameservers[0]);
+  return (
+    failed && {
+      reason: failed.reason ?? 'DNS queries get no reply',
+      details: failed.hops.flatMap((h) => h.details),
+    }
+  );
 }
 
 /**
