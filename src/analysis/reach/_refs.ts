@@ -2,6 +2,7 @@ import { canonicalIP } from '../../lib/ip.ts';
 import type { ClusterModel, Pod, Protocol, Service, Workload } from '../../model/types.ts';
 import type { Party } from '../policy/index.ts';
 import { internetParties } from './_internet.ts';
+import { capturedNote, capturedService, masqueradeUnknown } from '../service-path/index.ts';
 
 /** One concrete end of a connection, with its display name and, for Service targets, the port after DNAT. */
 export interface Endpoint {
@@ -58,14 +59,12 @@ export function resolveRef(
       return role === 'from'
         ? servicePods(model, svc, text)
         : serviceEndpoints(model, svc, port, protocol, text);
-    const front = role === 'to' ? capturedAddress(model, ip, port, protocol) : undefined;
+    const front = role === 'to' ? capturedService(model, ip, port, protocol) : undefined;
     if (front) {
       const r = serviceEndpoints(model, front, port, protocol, text);
       if (typeof r === 'string') return r;
       const masqueraded =
-        front.externalTrafficPolicy === 'Cluster'
-          ? `kube-proxy masquerades connections to ${ip} (externalTrafficPolicy: Cluster of Service ${front.namespace}/${front.name}): the endpoints' ingress policies see the client node's address, which these pairs do not judge`
-          : undefined;
+        front.externalTrafficPolicy === 'Cluster' ? masqueradeUnknown(front, ip) : undefined;
       return { ...r, notes: [...r.notes, capturedNote(front, ip)], ...(masqueraded ? { masqueraded } : {}) };
     }
     const node = model.nodes.find((n) => n.internalIP === ip);
@@ -166,37 +165,6 @@ function workloadPods(model: ClusterModel, w: Workload, text: string): Resolved 
         : []),
     ],
   };
-}
-
-/**
- * The Service whose load-balancer address (`status.loadBalancer.ingress` IP, `ipMode` VIP or unset) or externalIP
- * `ip` is, on a port it serves: kube-proxy on the client's node captures in-cluster connections to it and sends
- * them to the Service's endpoints, so they never reach the load balancer (iptables: the KUBE-EXT chain of
- * kubernetes/kubernetes pkg/proxy/iptables/proxier.go). With `ipMode: Proxy` it does not.
- * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode
- */
-function capturedAddress(model: ClusterModel, ip: string, port: number, protocol: Protocol) {
-  return model.services.find(
-    (s) =>
-      ((s.type === 'LoadBalancer' &&
-        s.loadBalancerIngress.includes(ip) &&
-        !s.loadBalancerProxied?.includes(ip)) ||
-        s.externalIPs.includes(ip)) &&
-      s.ports.some((p) => p.port === port && p.protocol === protocol),
-  );
-}
-
-/**
- * Said with a captured address: with externalTrafficPolicy Cluster kube-proxy masquerades the connection (its
- * source becomes the client's node), with Local a pod's connection keeps its address (the same proxier.go).
- */
-function capturedNote(svc: Service, ip: string): string {
-  const what = svc.externalIPs.includes(ip) ? 'an externalIP' : 'the load-balancer address';
-  const source =
-    svc.externalTrafficPolicy === 'Cluster'
-      ? "kube-proxy masquerades it (externalTrafficPolicy: Cluster): the endpoint sees the client node's address, not the pod's"
-      : 'with externalTrafficPolicy: Local a pod keeps its own address';
-  return `${ip} is ${what} of Service ${svc.namespace}/${svc.name}: kube-proxy on the client's node sends the connection straight to the Service's endpoints (it never reaches the load balancer); ${source}`;
 }
 
 function splitRef(text: string): { ns: string; name: string } | undefined {
