@@ -1,6 +1,13 @@
 import { Command, Option } from 'commander';
 import { createDns, findPod, reverseName, type Libc } from '../analysis/dns/index.ts';
-import { dnsResponseJson, podResolveJson, renderPodResolve, renderResolve } from '../render/dig.ts';
+import { createTraceContext, queriesBlocked } from '../analysis/trace/index.ts';
+import {
+  dnsResponseJson,
+  podResolveJson,
+  renderPodResolve,
+  renderQueriesBlocked,
+  renderResolve,
+} from '../render/dig.ts';
 import { renderDiagnostics } from '../render/diagnostics.ts';
 import { canonicalIP } from '../lib/ip.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
@@ -70,12 +77,18 @@ export function resolveCommand(io: Io): Command {
         return io.exit(exitCodes.input);
       }
       const res = dns.resolveFrom(pod, { name, type }, { libc: opts.libc });
+      // The queries are traffic: an egress policy that drops 53/UDP to the DNS pods leaves the pod without a reply.
+      const blocked = queriesBlocked(createTraceContext(model), res);
       io.stdout(
         opts.output === 'json'
-          ? JSON.stringify(podResolveJson(res), null, 2) + '\n'
-          : renderPodResolve(res, name, type),
+          ? JSON.stringify(
+              { ...podResolveJson(res), ...(blocked ? { queriesBlocked: blocked } : {}) },
+              null,
+              2,
+            ) + '\n'
+          : renderPodResolve(res, name, type) + (blocked ? renderQueriesBlocked(blocked) : ''),
       );
-      resolved = res.walk.resolvedName !== undefined;
+      resolved = res.walk.resolvedName !== undefined && !blocked;
     } else {
       const r = dns.answer({ name, type });
       io.stdout(

@@ -11,14 +11,21 @@ const addonSource = { file: '<addon>', doc: 0, line: 1, column: 1 };
  * `system-node-critical`, as kubeadm deploys them, so they keep their places when nodes are full.
  * k3s runs kube-proxy inside its own server and agent processes, not as pods (`--disable-kube-proxy` turns it
  * off), so on a k3s cluster (`kubeProxyPods: false`) no kube-proxy pods are added.
+ * Pods read back from a cluster's kube-system (`systemPods: false`) are its system pods: no stand-in CoreDNS or
+ * kube-proxy pods are added beside them. Clusters differ there: GKE serves DNS from a `kube-dns` Deployment (a
+ * stand-in `coredns` would be a second, invented backend of the kube-dns Service), and a cluster set up without
+ * the kube-proxy add-on (Cilium's kube-proxy replacement: `kubeadm init --skip-phases=addon/kube-proxy`) runs none.
+ * The Services are still added when absent: they are not pods, and the stand-ins name no invented endpoint.
  * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/
  * https://docs.k3s.io/architecture https://docs.k3s.io/cli/server
+ * https://cloud.google.com/kubernetes-engine/docs/concepts/kube-dns
+ * https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/
  */
 export function addonObjects(
   profile: Profile,
   firstAddressOfServiceCidr: string,
   apiServerIP: string | undefined,
-  options: { readonly kubeProxyPods?: boolean } = {},
+  options: { readonly kubeProxyPods?: boolean; readonly systemPods?: boolean } = {},
 ): RawObject[] {
   const dnsPorts = [
     { name: 'dns', containerPort: 53, protocol: 'UDP' },
@@ -121,6 +128,10 @@ export function addonObjects(
       },
     },
   ];
-  const kept = options.kubeProxyPods === false ? objects.filter((o) => o.kind !== 'DaemonSet') : objects;
+  const kept = objects.filter(
+    (o) =>
+      !(options.systemPods === false && (o.kind === 'Deployment' || o.kind === 'DaemonSet')) &&
+      !(options.kubeProxyPods === false && o.kind === 'DaemonSet'),
+  );
   return kept.map((body) => rawFromData(body, addonSource));
 }

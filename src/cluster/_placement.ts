@@ -118,7 +118,10 @@ function placeInOrder(
   const explicit: string[][] = new Array<string[]>(sorted.length);
   for (let at = 0; at < sorted.length; at++) {
     const d = sorted[at];
-    if (!d.explicitIPs.length) {
+    // A finished pod's status.podIP is the address it last had: its sandbox is gone and the IP back in the pool,
+    // so a running pod holding it now is the normal case, not a conflict (kubernetes/kubernetes#92697 and #98611:
+    // the last IP is shown on purpose; Calico treats finished pods as having no IPs, projectcalico/libcalico-go#1047).
+    if (!d.explicitIPs.length || isFinished(d)) {
       explicit[at] = noIPs;
       continue;
     }
@@ -232,7 +235,7 @@ function placeInOrder(
     if (!pass.byPriority && highestWaiting > lowestPlaced)
       return { pods: [], diagnostics: [], displaced: true };
     slot.pods++;
-    const finished = d.phase === 'Succeeded' || d.phase === 'Failed';
+    const finished = isFinished(d);
     let podIPs = ips; // replaced below when empty: `noIPs` itself is never handed out
     if (d.template.hostNetwork && !podIPs.length) podIPs = slot.node.internalIP ? [slot.node.internalIP] : [];
     else if (!podIPs.length && !finished) {
@@ -269,6 +272,11 @@ function placeInOrder(
       hint: 'Add nodes to the profile, or fix nodeSelector/nodeName.',
     });
   return { pods, diagnostics, displaced: false };
+}
+
+/** A pod in phase Succeeded or Failed: its containers have stopped and it holds no address. */
+function isFinished(d: PodDraft): boolean {
+  return d.phase === 'Succeeded' || d.phase === 'Failed';
 }
 
 /** The end of a reason a pod waits for room (not for a matching node). */

@@ -198,11 +198,12 @@ export function readService(env: Envelope): Draft | undefined {
       'timeoutSeconds must be between 1 and 86400',
     );
   const lbIngress: string[] = [];
+  const lbProxied: string[] = [];
   f.list(['status', 'loadBalancer', 'ingress']).forEach((_, i) => {
-    const v =
-      f.str(['status', 'loadBalancer', 'ingress', i, 'ip']) ??
-      f.str(['status', 'loadBalancer', 'ingress', i, 'hostname']);
+    const ip = f.str(['status', 'loadBalancer', 'ingress', i, 'ip']);
+    const v = ip ?? f.str(['status', 'loadBalancer', 'ingress', i, 'hostname']);
     if (v) lbIngress.push(v);
+    if (ip && f.str(['status', 'loadBalancer', 'ingress', i, 'ipMode']) === 'Proxy') lbProxied.push(ip);
   });
   if (type === 'LoadBalancer' && !lbIngress.length) {
     const fromSpec = spec.str('loadBalancerIP');
@@ -238,6 +239,7 @@ export function readService(env: Envelope): Draft | undefined {
       externalName,
       externalIPs,
       loadBalancerIngress: lbIngress,
+      ...(lbProxied.length ? { loadBalancerProxied: lbProxied } : {}),
       externalTrafficPolicy: external && etp === 'Local' ? 'Local' : 'Cluster',
       internalTrafficPolicy: itp === 'Local' ? 'Local' : 'Cluster',
       sessionAffinity: affinity === 'ClientIP' ? 'ClientIP' : 'None',

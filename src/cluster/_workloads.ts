@@ -121,6 +121,7 @@ export function expandWorkloads(
   const pods: PodDraft[] = [];
   const budget = { maxPods: options.maxPods ?? defaultMaxPods, used: 0 };
   const validPods = new Set<string>();
+  const activePods = new Set<string>();
   for (const env of envs) {
     if (env.kind !== 'Pod') continue;
     budget.used++;
@@ -128,11 +129,15 @@ export function expandWorkloads(
     if (env.f.invalid) continue;
     pods.push(draft);
     validPods.add(env.key);
+    if (isActivePod(draft)) activePods.add(env.key);
   }
   const observedPods = (key: string) => ownership.observed.get(key)?.podKeys.filter((k) => validPods.has(k));
+  const activeCount = (podKeys: readonly string[]) => podKeys.filter((k) => activePods.has(k)).length;
   const foldedEnvs: Envelope[] = [];
   const expand = (env: Envelope): void => {
-    const result = expandOne(env, nodes, hpaMin, { sink, budget, observedPods: observedPods(env.key) });
+    const observed = observedPods(env.key);
+    const observedReplicas = observed && activeCount(observed);
+    const result = expandOne(env, nodes, hpaMin, { sink, budget, observedPods: observed, observedReplicas });
     if (!result || env.f.invalid) return;
     workloads.push(result.workload);
     // One push per pod: spreading 200,000 pods as arguments overflows the stack.
@@ -169,7 +174,7 @@ export function expandWorkloads(
       labels: {},
       annotations: {},
       source: seen.source,
-      replicas: podKeys.length,
+      replicas: activeCount(podKeys),
       replicasFrom: 'observed',
       podKeys,
     });
@@ -295,6 +300,16 @@ function barePod(env: Envelope, owner: string | undefined): PodDraft {
   });
 }
 
+/**
+ * Whether a pod counts among its controller's replicas: not finished (phase Succeeded or Failed) and not being
+ * deleted, as the ReplicaSet controller counts `status.replicas` (`IsPodActive` in kubernetes/kubernetes
+ * pkg/controller/controller_utils.go). An evicted pod or one of an old ReplicaSet still terminating is listed,
+ * not counted. https://kubernetes.io/docs/concepts/workloads/controllers/replicaset/
+ */
+export function isActivePod(pod: Pick<PodDraft, 'phase' | 'terminating'>): boolean {
+  return pod.phase !== 'Succeeded' && pod.phase !== 'Failed' && !pod.terminating;
+}
+
 /** The default bound on the pods kubetwin expands (`--max-pods`): its own work stays bounded whatever the input. */
 export const defaultMaxPods = 500_000;
 
@@ -316,7 +331,14 @@ function expandOne(
     sink,
     budget,
     observedPods,
-  }: { sink: (d: Diagnostic) => void; budget: PodBudget; observedPods: string[] | undefined },
+    observedReplicas,
+  }: {
+    sink: (d: Diagnostic) => void;
+    budget: PodBudget;
+    observedPods: string[] | undefined;
+    /** How many of `observedPods` are active (see isActivePod). */
+    observedReplicas: number | undefined;
+  },
 ): Expanded | undefined {
   const f = env.f;
   const ns = env.namespace as string;
@@ -379,7 +401,7 @@ function expandOne(
   if (f.invalid) return undefined;
   if (observedPods?.length) {
     // Its pods are in the input: they are the workload's pods, as observed; the controller is not run again.
-    replicas = observedPods.length;
+    replicas = observedReplicas ?? observedPods.length;
     replicasFrom = 'observed';
   }
   const planned = observedPods?.length ? 0 : env.kind === 'DaemonSet' ? nodes.length : replicas;

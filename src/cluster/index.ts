@@ -111,7 +111,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     const k3s = userEnvs.some(
       (e) => e.kind === 'Node' && isK3sKubelet(e.f.str(['status', 'nodeInfo', 'kubeletVersion'])),
     );
-    const made = () => addonObjects(profile, firstServiceIP, firstNodeIP, { kubeProxyPods: !k3s });
+    // Pods read back from kube-system (a `kubectl get -A` dump) are the system pods: no stand-ins beside them.
+    const systemPods = !userEnvs.some(
+      (e) => e.kind === 'Pod' && e.namespace === 'kube-system' && e.f.str(['status', 'hostIP']),
+    );
+    const made = () =>
+      addonObjects(profile, firstServiceIP, firstNodeIP, { kubeProxyPods: !k3s, systemPods });
     const addonRaws = memo ? memo.addons(made) : made();
     const addons = readEnvelopes(addonRaws, 'default', sink).filter(
       (e) => !taken.has(e.key) && !(e.kind === 'Service' && heldIPs.has(e.f.str(['spec', 'clusterIP']))),

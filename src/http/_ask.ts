@@ -7,7 +7,7 @@
 import type { AnalysedCluster } from '../pipeline/index.ts';
 import type { Protocol } from '../model/types.ts';
 import { parseFlowSource, parseFlowTarget } from '../analysis/flows/index.ts';
-import { trace } from '../analysis/trace/index.ts';
+import { queriesBlocked, trace } from '../analysis/trace/index.ts';
 import { reach } from '../analysis/reach/index.ts';
 import { findPod } from '../analysis/dns/index.ts';
 import { compileRouter, parseRequest, parseVia } from '../analysis/route/index.ts';
@@ -85,7 +85,9 @@ export function askResolve(a: AnalysedCluster, q: Query): Answer {
   if (q.from) {
     const pod = findPod(a.model, q.from);
     if (!pod) return bad(`from ${q.from}: no pod or workload of that name (use namespace/name)`);
-    return { status: 200, body: podResolveJson(dns.resolveFrom(pod, { name, type })) };
+    const res = dns.resolveFrom(pod, { name, type });
+    const blocked = queriesBlocked(a.context, res);
+    return { status: 200, body: { ...podResolveJson(res), ...(blocked ? { queriesBlocked: blocked } : {}) } };
   }
   return { status: 200, body: dnsResponseJson(dns.answer({ name, type })) };
 }

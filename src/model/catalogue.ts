@@ -104,7 +104,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Service',
     namespaced: true,
     level: 'modeled',
-    note: 'every type; ClusterIP and NodePort allocation (observed spec.clusterIPs and nodePorts kept); status.loadBalancer.ingress',
+    note: 'every type; ClusterIP and NodePort allocation (observed spec.clusterIPs and nodePorts kept); status.loadBalancer.ingress (ipMode VIP: reach --to ip:ADDRESS from a pod goes to the endpoints, as kube-proxy takes it; trace treats the address as outside)',
   },
   {
     group: 'discovery.k8s.io',
@@ -711,6 +711,7 @@ export const fields: readonly FieldSupport[] = [
     level: 'planned',
     note: 'source ranges are not enforced yet',
   },
+
   {
     kind: 'Service',
     path: 'spec.loadBalancerClass',

@@ -83,7 +83,8 @@ export interface Workload extends ObjectMeta {
   readonly replicas: number;
   /**
    * Where `replicas` came from: the manifest, the default of 1, a HorizontalPodAutoscaler, one per node, the
-   * Job's parallelism, or the pods the input holds (`observed`: its pods were dumped from a cluster).
+   * Job's parallelism, or the pods the input holds (`observed`: its pods were dumped from a cluster; only the
+   * active ones count, not Succeeded, Failed or terminating pods, as the ReplicaSet controller counts them).
    */
   readonly replicasFrom: 'spec' | 'default' | 'hpa' | 'nodes' | 'job' | 'observed';
   readonly selector?: Selector;
@@ -115,6 +116,12 @@ export interface Service extends ObjectMeta {
   readonly externalIPs: readonly string[];
   /** `status.loadBalancer.ingress` IPs or hostnames, `spec.loadBalancerIP`, or the profile's address. */
   readonly loadBalancerIngress: readonly string[];
+  /**
+   * The `status.loadBalancer.ingress` IPs with `ipMode: Proxy`: the load balancer proxies, so kube-proxy does not
+   * take in-cluster traffic to them straight to the endpoints as it does for `VIP` (the default).
+   * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode
+   */
+  readonly loadBalancerProxied?: readonly string[];
   readonly externalTrafficPolicy: 'Cluster' | 'Local';
   readonly internalTrafficPolicy: 'Cluster' | 'Local';
   readonly healthCheckNodePort?: number;

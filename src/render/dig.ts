@@ -69,6 +69,24 @@ export function renderPodResolve(res: PodResolution, name: string, type: string)
   return lines.join('\n') + '\n';
 }
 
+/**
+ * What `resolve --from` adds when the pod's queries never reach a DNS pod (its egress policy drops them, or the DNS
+ * Service has no endpoints): the reply above is CoreDNS's, which the pod never receives.
+ */
+export function renderQueriesBlocked(blocked: {
+  readonly reason: string;
+  readonly details: readonly string[];
+}): string {
+  return (
+    [
+      '',
+      `;; NO REPLY: ${blocked.reason}`,
+      ...blocked.details.map((d) => `;;   ${d}`),
+      ';; the pod\'s resolver times out (dig: "connection timed out; no servers could be reached"); the reply above is what CoreDNS would give',
+    ].join('\n') + '\n'
+  );
+}
+
 const recordJson = (x: ResourceRecord) => ({
   name: x.name,
   ttl: x.ttl,

@@ -1,4 +1,5 @@
 import { createDns, findPod, rdataText, type Dns } from '../dns/index.ts';
+import { createTraceContext, queriesBlocked, type TraceContext } from '../trace/index.ts';
 import type { EntryHandler, EntryProblem } from './types.ts';
 
 interface ResolveEntry {
@@ -87,6 +88,16 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
           message: `no pod or workload ${entry.from}`,
         };
       const res = dns.resolveFrom(pod, { name: entry.name, type: entry.type });
+      // The pod's queries are traffic: when its egress policy drops them, it gets no reply at all.
+      const trace = ctx.memo<TraceContext>('resolve/trace', () => createTraceContext(ctx.model));
+      const blocked = queriesBlocked(trace, res);
+      if (blocked)
+        return {
+          passed: false,
+          actual: { rcode: null, answers: [], resolvedName: null, noReply: blocked.reason },
+          message: `no reply: ${blocked.reason}`,
+          details: [...blocked.details],
+        };
       response = res.walk.final;
       resolvedName = res.walk.resolvedName ?? null;
     } else {

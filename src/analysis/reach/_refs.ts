@@ -1,7 +1,8 @@
 import { canonicalIP } from '../../lib/ip.ts';
-import type { ClusterModel, Pod, Protocol, Service } from '../../model/types.ts';
+import type { ClusterModel, Pod, Protocol, Service, Workload } from '../../model/types.ts';
 import type { Party } from '../policy/index.ts';
 import { internetParties } from './_internet.ts';
+import { capturedNote, capturedService, masqueradeUnknown } from '../service-path/index.ts';
 
 /** One concrete end of a connection, with its display name and, for Service targets, the port after DNAT. */
 export interface Endpoint {
@@ -18,6 +19,11 @@ export interface Resolved {
   readonly notes: readonly string[];
   /** An outside name with no known address, judged at every public range: ranges that disagree make it unknown. */
   readonly unresolvedName?: string;
+  /**
+   * Set when kube-proxy masquerades the connection on the way (a load-balancer address with externalTrafficPolicy
+   * Cluster): an endpoint's ingress policy sees the client node's address, which the pairs do not judge.
+   */
+  readonly masqueraded?: string;
 }
 
 const workloadOrder = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
@@ -53,6 +59,14 @@ export function resolveRef(
       return role === 'from'
         ? servicePods(model, svc, text)
         : serviceEndpoints(model, svc, port, protocol, text, blocks);
+    const front = role === 'to' ? capturedService(model, ip, port, protocol) : undefined;
+    if (front) {
+      const r = serviceEndpoints(model, front, port, protocol, text, blocks);
+      if (typeof r === 'string') return r;
+      const masqueraded =
+        front.externalTrafficPolicy === 'Cluster' ? masqueradeUnknown(front, ip) : undefined;
+      return { ...r, notes: [...r.notes, capturedNote(front, ip)], ...(masqueraded ? { masqueraded } : {}) };
+    }
     const node = model.nodes.find((n) => n.internalIP === ip);
     return {
       label: text,
@@ -83,15 +97,7 @@ export function resolveRef(
     const ws = model.workloads
       .filter((w) => w.namespace === ref.ns && w.name === ref.name)
       .sort((a, b) => workloadOrder.indexOf(a.kind) - workloadOrder.indexOf(b.kind));
-    if (ws.length) {
-      const keys = new Set(ws[0].podKeys);
-      const pods = model.pods.filter((p) => keys.has(p.key));
-      return {
-        label: text,
-        endpoints: pods.map(podEndpoint),
-        notes: pods.length ? [] : [`${ws[0].kind} ${ref.ns}/${ref.name} has no pods`],
-      };
-    }
+    if (ws.length) return workloadPods(model, ws[0], text);
   }
   const pod = model.pods.find((p) => p.namespace === ref.ns && p.name === ref.name);
   if (pod) return { label: text, endpoints: [podEndpoint(pod)], notes: [] };
@@ -132,6 +138,32 @@ function fqdnRef(model: ClusterModel, text: string, blocks: readonly string[]): 
       label: `${name} (${ip})`,
     })),
     notes: [],
+  };
+}
+
+/**
+ * A workload's pods, one endpoint each, without its finished pods (phase Succeeded or Failed: an evicted pod, a
+ * Job's completed run), which a dump lists but which run no containers and hold no IP; the note counts them.
+ * They are not among its replicas either (`IsPodActive`, kubernetes/kubernetes pkg/controller/controller_utils.go).
+ * https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase
+ */
+function workloadPods(model: ClusterModel, w: Workload, text: string): Resolved {
+  const keys = new Set(w.podKeys);
+  const all = model.pods.filter((p) => keys.has(p.key));
+  const pods = all.filter((p) => p.phase !== 'Succeeded' && p.phase !== 'Failed');
+  const finished = all.length - pods.length;
+  const name = `${w.kind} ${w.namespace}/${w.name}`;
+  return {
+    label: text,
+    endpoints: pods.map(podEndpoint),
+    notes: [
+      ...(pods.length ? [] : [`${name} has no ${finished ? 'running ' : ''}pods`]),
+      ...(finished
+        ? [
+            `${finished} finished pod(s) of ${name} (Succeeded or Failed) left out: they run nothing and hold no IP`,
+          ]
+        : []),
+    ],
   };
 }
 

@@ -258,6 +258,9 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);
   for (const p of pairs)
     for (const w of p.verdict?.warnings ?? []) if (notModeledWarning.test(w)) reasons.add(w);
+  // Judged with the pod's address, but the endpoint sees its node's: only an endpoint no ingress policy isolates is sure.
+  if (to.masqueraded && pairs.some((p) => p.verdict?.ingress.isolatedBy.length || p.verdict?.ingress.match))
+    reasons.add(to.masqueraded);
   const unresolved = from.unresolvedName ?? to.unresolvedName;
   if (unresolved && outcome === 'partial')
     reasons.add(

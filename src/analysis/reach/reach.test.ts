@@ -188,3 +188,17 @@ test('reach fqdn without externalHosts: judged at every public range; toFQDNs de
   assert.equal(google.verdict, 'unknown');
   assert.match(google.unknownReasons.join('\n'), /depends on what it resolves to/);
 });
+
+// A finished pod (phase Succeeded or Failed: an evicted pod, a completed Job run) runs nothing and holds no IP; it is
+// not among its workload's replicas (IsPodActive, kubernetes/kubernetes pkg/controller/controller_utils.go).
+test('reach: a workload REF leaves its finished pods out, and says how many', () => {
+  const pod = (name: string, phase: string, ip: string) =>
+    `---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web-5d8f7c9b4-${name}\n  namespace: x\n  uid: u-${name}\n  labels: {app: web, pod-template-hash: 5d8f7c9b4}\n  ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-5d8f7c9b4, uid: u-rs, controller: true}]\nspec: {nodeName: n1, containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}\nstatus: {phase: ${phase}, hostIP: 10.0.0.11, ${ip ? `podIP: ${ip}, ` : ''}conditions: [{type: Ready, status: "True"}]}\n`;
+  const yaml = e2eTopology(pod('aaaaa', 'Running', '10.244.1.50') + pod('evict', 'Failed', ''));
+  const r = run(yaml, 'z/a', 'x/web', 8080);
+  assert.deepEqual([r.outcome, r.pairs.length], ['allowed', 1]);
+  assert.ok(
+    r.notes.some((n) => n.startsWith('1 finished pod(s) of Deployment x/web')),
+    r.notes.join('\n'),
+  );
+});

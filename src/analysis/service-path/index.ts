@@ -12,6 +12,7 @@ import { balancing, spread } from './_spread.ts';
 import type { EndpointRow, PathVerdict, ServicePathQuery, ServicePathResult } from './types.ts';
 
 export type * from './types.ts';
+export { capturedNote, capturedService, masqueradeUnknown } from './_captured.ts';
 
 /** Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours). */
 export const defaultAffinityTimeout = 10800;

@@ -1,4 +1,5 @@
 import type { Pod } from '../../model/types.ts';
+import type { PodResolution } from '../dns/index.ts';
 import { editDistance } from '../../model/schema.ts';
 import type { TraceContext } from './_context.ts';
 import { serviceHop } from './_service.ts';
@@ -15,6 +16,76 @@ export interface DnsOutcome {
 }
 
 /**
+ * Whether a pod's DNS queries to `nameserver` get an answer: when it is a Service (kube-dns), the query is traffic
+ * too, so the Service needs endpoints and the pod's egress (and the DNS pods' ingress) must admit 53/UDP to one.
+ * Returns the failing hop, the reason and the fix; undefined when the queries get through or the nameserver is
+ * not a Service of the model (dnsPolicy Default or None: kubetwin does not judge the node's resolver).
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/ (egress isolation covers DNS too)
+ */
+export function dnsQueryFailure(
+  ctx: TraceContext,
+  pod: Pod,
+  nameserver: string | undefined,
+): DnsOutcome | undefined {
+  const dnsSvc = nameserver ? ctx.serviceByIP(nameserver) : undefined;
+  if (!dnsSvc) return undefined;
+  const svc = serviceHop(ctx, dnsSvc, 53, 'UDP', { kind: 'pod', pod: `${pod.namespace}/${pod.name}` });
+  if (svc.reason)
+    return {
+      hops: svc.hops.map((h) => ({ ...h, kind: 'dns' as const })),
+      addresses: [],
+      reason: `DNS: ${svc.reason}`,
+    };
+  const pol = policyHop(
+    ctx,
+    { kind: 'pod', pod },
+    svc.candidates.map((c) => ({
+      label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+      address: c.address,
+      port: c.port,
+      pod: c.pod,
+    })),
+    'UDP',
+  );
+  if (pol.delivered.length) return undefined;
+  return {
+    hops: [
+      {
+        kind: 'dns',
+        title: `DNS query to ${nameserver}:53/UDP blocked`,
+        verdict: 'fail',
+        details: pol.hop.details,
+        objects: pol.hop.objects,
+      },
+    ],
+    addresses: [],
+    reason: `DNS queries from ${pod.namespace}/${pod.name} time out: ${pol.reason}`,
+    fix: pol.fix,
+  };
+}
+
+/** Why a pod's resolution gets no reply, for `resolve --from`, a `resolve: {from}` test entry and the HTTP API. */
+export interface QueriesBlocked {
+  readonly reason: string;
+  readonly details: readonly string[];
+}
+
+/**
+ * Whether the queries of a pod's search-list walk (`res`, from `dns.resolveFrom`) get no reply: see dnsQueryFailure.
+ * Undefined when they get through, or when /etc/hosts answered and no query was sent.
+ */
+export function queriesBlocked(ctx: TraceContext, res: PodResolution): QueriesBlocked | undefined {
+  if (!res.walk.steps.length) return undefined;
+  const failed = dnsQueryFailure(ctx, res.pod, res.resolvConf.nameservers[0]);
+  return (
+    failed && {
+      reason: failed.reason ?? 'DNS queries get no reply',
+      details: failed.hops.flatMap((h) => h.details),
+    }
+  );
+}
+
+/**
  * The source pod's name resolution: its resolver walks the search list (as glibc or musl do) against CoreDNS,
  * and the queries themselves must get through: egress from the pod to the DNS Service's endpoints on 53/UDP.
  * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#namespaces-of-services
@@ -27,42 +98,8 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
   });
   const nameserver = resolvConf.nameservers[0];
   const dnsSvc = nameserver ? ctx.serviceByIP(nameserver) : undefined;
-  if (dnsSvc) {
-    // The query is traffic too: a pod whose egress is isolated needs a rule for 53/UDP to the DNS pods.
-    const svc = serviceHop(ctx, dnsSvc, 53, 'UDP', { kind: 'pod', pod: `${pod.namespace}/${pod.name}` });
-    if (svc.reason)
-      return {
-        hops: [...hops, ...svc.hops.map((h) => ({ ...h, kind: 'dns' as const }))],
-        addresses: [],
-        reason: `DNS: ${svc.reason}`,
-      };
-    const pol = policyHop(
-      ctx,
-      { kind: 'pod', pod },
-      svc.candidates.map((c) => ({
-        label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
-        address: c.address,
-        port: c.port,
-        pod: c.pod,
-      })),
-      'UDP',
-    );
-    if (!pol.delivered.length) {
-      hops.push({
-        kind: 'dns',
-        title: `DNS query to ${nameserver}:53/UDP blocked`,
-        verdict: 'fail',
-        details: pol.hop.details,
-        objects: pol.hop.objects,
-      });
-      return {
-        hops,
-        addresses: [],
-        reason: `DNS queries from ${pod.namespace}/${pod.name} time out: ${pol.reason}`,
-        fix: pol.fix,
-      };
-    }
-  }
+  const failed = dnsQueryFailure(ctx, pod, nameserver);
+  if (failed) return failed;
   const details = [
     `resolv.conf: nameserver ${resolvConf.nameservers.join(' ')}; search ${resolvConf.searches.join(' ')}; options ndots:${resolvConf.ndots} (${walk.libc})`,
     ...walk.steps.map(

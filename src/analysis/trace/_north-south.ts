@@ -52,6 +52,16 @@ function ownerOf(
   return undefined;
 }
 
+/**
+ * The Service whose load balancer a name is: `status.loadBalancer.ingress[].hostname`, which a DNS-based load
+ * balancer (AWS ELB/NLB) reports instead of an IP. The name is that load balancer's, so the request goes to it.
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceStatus
+ */
+function loadBalancerNamed(ctx: TraceContext, host: string): Service | undefined {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return ctx.model.services.find((s) => s.type === 'LoadBalancer' && s.loadBalancerIngress.includes(name));
+}
+
 /** The IngressClass (or Gateway) the pods behind a Service implement, matched by controller name and labels. */
 function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via | undefined {
   const routing = ctx.model.routing;
@@ -113,7 +123,19 @@ export function northSouth(
 ): Leg {
   const hops: Hop[] = [];
   let address = target.kind === 'ip' ? target.ip : target.host;
-  if (target.kind === 'url' && !/^[\d.]+$|:/.test(target.host)) {
+  const lbName = target.kind === 'url' ? loadBalancerNamed(ctx, target.host) : undefined;
+  if (target.kind === 'url' && lbName) {
+    address = target.host.toLowerCase().replace(/\.$/, '');
+    hops.push({
+      kind: 'external-dns',
+      title: `${target.host} → load balancer of Service ${lbName.namespace}/${lbName.name}`,
+      verdict: 'ok',
+      details: [
+        `the Service's status.loadBalancer.ingress[].hostname: the DNS name its load balancer answers on (its addresses are the cloud's, not in the model)`,
+      ],
+      objects: [{ key: lbName.key, source: lbName.source }],
+    });
+  } else if (target.kind === 'url' && !/^[\d.]+$|:/.test(target.host)) {
     const ips = ctx.model.profile.externalHosts[target.host];
     if (!ips?.length) {
       // Public DNS is never queried; a Gateway that takes the name says which address to give it.

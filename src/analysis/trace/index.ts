@@ -19,6 +19,7 @@ import { meshInboundHops } from './_mesh-inbound.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
 export { internetClient } from './_sources.ts';
+export { queriesBlocked, type QueriesBlocked } from './_dns.ts';
 import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
 
 export {

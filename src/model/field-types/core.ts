@@ -142,7 +142,9 @@ export const coreFields: readonly KindFields[] = [
       spec.trafficDistribution string
       spec.type string
       status.loadBalancer.ingress list
+      status.loadBalancer.ingress.*.hostname string
       status.loadBalancer.ingress.*.ip string
+      status.loadBalancer.ingress.*.ipMode string
     `,
   },
   {

@@ -83,7 +83,11 @@ export const workloadFields: readonly KindFields[] = [
     fields: `
       metadata.annotations map
       metadata.labels map
+      metadata.labels.* string
       metadata.ownerReferences list
+      metadata.ownerReferences.*.controller boolean
+      metadata.ownerReferences.*.kind string
+      metadata.ownerReferences.*.name string
       spec.completions integer 0..2147483647
       spec.parallelism integer 0..2147483647
     `,
