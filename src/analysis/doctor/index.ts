@@ -11,7 +11,8 @@ import { serviceNoReadyEndpoints, serviceSelectsNoPods, targetPortNotExposed } f
 import { peerAndOrTrap, peerSelectsNothing, policySelectsNoPods } from './_policies.ts';
 import { cniDoesNotEnforce, ipBlockMisuse, namespaceWithoutDefaultDeny } from './_posture.ts';
 import { scrapePortNotExposed } from './_scrape.ts';
-import { egressWithoutDns, flowBlocked } from './_flows.ts';
+import { flowBlocked } from './_flows.ts';
+import { egressWithoutDns } from './_egress-without-dns.ts';
 import { serviceMonitorMisses } from './_service-monitors.ts';
 import { removedOrUnknown } from './_input.ts';
 import { kindChangesTrafficNotModeled } from './_unmodeled.ts';
