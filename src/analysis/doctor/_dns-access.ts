@@ -57,8 +57,7 @@ function dnsTarget(engine: PolicyEngine, dns: Pod, dnsClass: PodClass): { admits
     if (!ingress.length) return true;
     const asSource = { pod: c.pods[0], nsLabels: engine.nsLabels(c.namespace), node: c.pods[0].nodeName };
     return rules.some(
-      ({ np, r }) =>
-        r.peers === 'all' || r.peers.some((p) => engine.peer(p, np.namespace, asSource).matched),
+      ({ np, r }) => r.peers === 'all' || r.peers.some((p) => engine.peer(p, np.namespace, asSource).matched),
     );
   };
   return {

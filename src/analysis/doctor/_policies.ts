@@ -94,10 +94,7 @@ export const peerSelectsNothing: DoctorRule = {
           });
           continue;
         }
-        if (
-          peer.podSelector &&
-          !namespaces.some((n) => selectsAnyPod(model, n.name, peer.podSelector!))
-        )
+        if (peer.podSelector && !namespaces.some((n) => selectsAnyPod(model, n.name, peer.podSelector!)))
           out.push({
             code: 'peer-selects-nothing',
             severity: 'warning',
