@@ -5,7 +5,7 @@ import { dnsAccess } from './_dns-access.ts';
 /**
  * Pods whose egress is isolated but may not reach the cluster DNS on 53/UDP: every lookup times out, and the
  * application usually reports it as "host not found" or a connect timeout. One finding per workload (its first
- * pod in input order speaks for it); whether a pod may query the DNS pods is decided per class (`dnsAccess`).
+ * pod in input order speaks for it), summarized per namespace (one patch) for people (`summarize`); whether a pod may query the DNS pods is decided per class (`dnsAccess`).
  * https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-egress-traffic
  */
 export const egressWithoutDns: DoctorRule = {
@@ -30,6 +30,19 @@ export const egressWithoutDns: DoctorRule = {
       out.push(finding(pod, group, isolating, dnsSvc));
     }
     return out;
+  },
+  summarize: (findings) => {
+    const first = findings[0];
+    const workloads = findings.map((f) => f.objects[1]);
+    // The DNS Service as this rule's own message names it: "…, and no rule lets it query <ns>/<name> (53/UDP)".
+    const dns = first.message.slice(first.message.lastIndexOf(' query ') + ' query '.length);
+    const namespace = workloads[0].key.split('/')[1];
+    return {
+      ...first,
+      message: `${findings.length} workloads in ${namespace} have isolated egress (the policies isolating each: doctor --all, -o json) and no rule lets them query ${dns}: ${workloads.map((w) => w.key).join(', ')}`,
+      objects: [first.objects[0], ...workloads],
+      breaks: `every DNS lookup from these ${findings.length} workloads times out: they cannot reach any Service by name`,
+    };
   },
 };
 
