@@ -37,7 +37,7 @@ test('egress-without-dns: DNS access per class equals engine.allows for every po
   fc.assert(
     fc.property(
       clusterArb,
-      fc.constantFrom({}, { app: 'a' }, { tier: 'b' }),
+      fc.constantFrom<Record<string, string>>({}, { app: 'a' }, { tier: 'b' }),
       fc.constantFrom('node' as const, 'pod' as const),
       (cluster, selector, hostNetwork) => {
         const { model } = buildYaml(toYaml(cluster) + nodes + dnsService(selector));
