@@ -17,6 +17,7 @@ interface DoctorOptions extends InputOptions {
   at?: string;
   flows?: string;
   discover?: boolean;
+  all?: boolean;
 }
 
 /** `kubetwin doctor -f … [--flows FILE] [--fail-on info|warning|error] [-o text|json|sarif]`: every misconfiguration found. */
@@ -35,6 +36,10 @@ export function doctorCommand(io: Io): Command {
     .option(
       '--discover',
       'with --flows: trace the flows found in the manifests too (the default without --flows)',
+    )
+    .option(
+      '--all',
+      'text: print each finding, also those shown as one (workloads of a namespace that one patch fixes)',
     )
     .option(
       '--at <time>',
@@ -72,7 +77,7 @@ export function doctorCommand(io: Io): Command {
         ) + '\n',
       );
     else if (opts.output === 'sarif') io.stdout(renderFindingsSarif(findings, doctorRules, version));
-    else io.stdout(renderFindingsText(findings));
+    else io.stdout(renderFindingsText(findings, { all: opts.all }));
     io.exit(loaded.inputExit || (failsAt(findings, opts.failOn) ? exitCodes.findings : exitCodes.ok));
   });
   return cmd;

@@ -33,12 +33,23 @@ export class LabelIndex<T> {
   /** Items matching the selector, in the index's original order. */
   select(selector: Selector): T[] {
     if (selector.nothing) return [];
+    return this.#candidates(selector).filter((item) => matches(selector, this.labelsOf(item)));
+  }
+
+  /** Does any item match the selector? Stops at the first (no list is built). */
+  any(selector: Selector): boolean {
+    if (selector.nothing) return false;
+    return this.#candidates(selector).some((item) => matches(selector, this.labelsOf(item)));
+  }
+
+  /** The items of the selector's rarest equality requirement (every item when it has none). */
+  #candidates(selector: Selector): readonly T[] {
     let candidates: readonly T[] = this.items;
     for (const r of selector.requirements) {
       if (r.operator !== 'In' || r.values.length !== 1) continue;
       const list = this.#byPair.get(`${r.key}=${r.values[0]}`) ?? [];
       if (list.length < candidates.length) candidates = list;
     }
-    return candidates.filter((item) => matches(selector, this.labelsOf(item)));
+    return candidates;
   }
 }

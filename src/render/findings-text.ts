@@ -1,11 +1,16 @@
 import { formatSource } from '../model/diagnostic.ts';
-import type { Finding } from '../analysis/doctor/index.ts';
+import { groupFindings, type Finding } from '../analysis/doctor/index.ts';
 import { printable } from './printable.ts';
 
-/** `file:line:col: severity code: message`, then what breaks, the fix and the patch, indented; input escaped. */
-export function renderFindingsText(findings: readonly Finding[]): string {
+/**
+ * `file:line:col: severity code: message`, then what breaks, the fix and the patch, indented; input escaped.
+ * Findings one rule makes per workload with one location and patch are shown as one (`groupFindings`) unless
+ * `all`; the counts are always of every finding.
+ */
+export function renderFindingsText(findings: readonly Finding[], options: { all?: boolean } = {}): string {
   if (!findings.length) return 'No findings.\n';
-  const blocks = findings.map((f) => {
+  const shown = options.all ? findings : groupFindings(findings);
+  const blocks = shown.map((f) => {
     const s = f.objects[0]?.source;
     const where = s ? `${printable(formatSource(s))}: ` : '';
     const lines = [`${where}${f.severity} ${f.code}: ${printable(f.message)}`];
@@ -15,5 +20,7 @@ export function renderFindingsText(findings: readonly Finding[]): string {
     return lines.join('\n');
   });
   const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
-  return `${blocks.join('\n')}\n\n${findings.length} finding(s): ${count('error')} error, ${count('warning')} warning, ${count('info')} info\n`;
+  const grouped =
+    shown.length < findings.length ? ` (shown as ${shown.length} block(s): --all prints each finding)` : '';
+  return `${blocks.join('\n')}\n\n${findings.length} finding(s): ${count('error')} error, ${count('warning')} warning, ${count('info')} info${grouped}\n`;
 }

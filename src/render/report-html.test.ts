@@ -1,7 +1,8 @@
 /**
  * The HTML report in parts (`renderReportHtmlParts`): the findings table comes a batch of rows at a time, so a
- * report with one finding per pod of a large cluster is never held as one string, and the parts joined are the
- * page `renderReportHtml` returns, one row per line, each row with its own escaped patch.
+ * report with one finding per peer of a large cluster is never held as one string, and the parts joined are the
+ * page `renderReportHtml` returns, one row per line, each row with its own escaped patch. The findings of
+ * `egress-without-dns` that one patch fixes are one row naming every workload.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,8 +29,9 @@ async function pageWith(findings: Finding[]) {
   return { parts: [...renderReportHtmlParts(data, graph)], page: renderReportHtml(data, graph) };
 }
 
+// A code the doctor does not summarize (`groupFindings`): every finding is its own row.
 const finding = (i: number, patch?: string): Finding => ({
-  code: 'egress-without-dns',
+  code: 'peer-selects-nothing',
   severity: 'error',
   message: `Pod/x/p-${i}: <isolated> & more`,
   objects: [{ key: `Pod/x/p-${i}`, source: { file: 'c.yaml', doc: 0, line: i + 1, column: 1 } }],
@@ -63,4 +65,26 @@ test('report html in parts: no findings is a paragraph, not an empty table', asy
   assert.equal(parts.join(''), page);
   assert.ok(page.includes('<h2 id="findings">Findings</h2>\n<p>No findings.</p>\n'));
   assert.ok(!page.includes('<table class="findings">'));
+});
+
+test('report html: egress-without-dns findings that one patch fixes are one row naming every workload; another patch, another row', async () => {
+  const egress = (i: number, ns: string): Finding => ({
+    code: 'egress-without-dns',
+    severity: 'error',
+    message: `Pod/${ns}/p-${i}: egress is isolated by NetworkPolicy/${ns}/deny, and no rule lets it query kube-system/kube-dns (53/UDP)`,
+    objects: [
+      { key: `NetworkPolicy/${ns}/deny`, source: { file: 'c.yaml', doc: 0, line: 1, column: 1 } },
+      { key: `Pod/${ns}/p-${i}`, source: { file: 'c.yaml', doc: 0, line: i + 2, column: 1 } },
+    ],
+    breaks: `every DNS lookup from Pod/${ns}/p-${i} times out`,
+    fix: 'Allow egress to the DNS pods on 53/UDP and 53/TCP.',
+    patch: `kind: NetworkPolicy\nnamespace: ${ns}`,
+  });
+  const findings = [...[0, 1, 2].map((i) => egress(i, 'a')), egress(3, 'b')];
+  const { page } = await pageWith(findings);
+  const rows = page.split('\n').filter((l) => l.startsWith('<tr><td><span class="error">'));
+  assert.equal(rows.length, 2);
+  assert.match(rows[0], /3 workloads in a have isolated egress .*: Pod\/a\/p-0, Pod\/a\/p-1, Pod\/a\/p-2</);
+  assert.match(rows[1], /Pod\/b\/p-3: egress is isolated by NetworkPolicy\/b\/deny/);
+  assert.ok(page.includes('<b class="fail">4</b>error findings'), 'the card counts every finding');
 });

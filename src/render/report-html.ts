@@ -1,6 +1,7 @@
 import { formatSource } from '../model/diagnostic.ts';
 import { describeOpenRules, describePolicies, describeReach } from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
+import { groupFindings } from '../analysis/doctor/index.ts';
 import {
   escapeXml as esc,
   layoutGraph,
@@ -48,7 +49,7 @@ export function renderReportHtml(r: ReportData, graph: LaidOutGraph): string {
  */
 export function* renderReportHtmlParts(r: ReportData, graph: LaidOutGraph): Generator<string> {
   yield pageHead(r, graph);
-  yield* findingsTable(r.findings);
+  yield* findingsTable(groupFindings(r.findings));
   yield pageTail(r);
 }
 

@@ -6,6 +6,7 @@ import {
   describeReach,
 } from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
+import { groupFindings } from '../analysis/doctor/index.ts';
 import { renderFlowTracesMd } from './trace-md.ts';
 
 const icon = { delivered: '✅', partial: '⚠️', failed: '❌' } as const;
@@ -89,7 +90,7 @@ export function renderReportMd(r: ReportData): string {
     '',
     '| severity | code | where | message | fix |',
     '| --- | --- | --- | --- | --- |',
-    ...r.findings.map(
+    ...groupFindings(r.findings).map(
       (f) =>
         `| ${f.severity} | \`${f.code}\` | ${f.objects[0]?.source ? formatSource(f.objects[0].source, false) : ''} | ${esc(f.message)} | ${esc(f.fix)} |`,
     ),

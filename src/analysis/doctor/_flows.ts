@@ -1,57 +1,5 @@
-import type { Pod } from '../../model/types.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import type { FlowTrace } from '../trace/index.ts';
-
-/**
- * Pods whose egress is isolated but may not reach the cluster DNS on 53/UDP: every lookup times out, and the
- * application usually reports it as "host not found" or a connect timeout.
- * https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-egress-traffic
- */
-export const egressWithoutDns: DoctorRule = {
-  code: 'egress-without-dns',
-  severity: 'error',
-  summary: 'pods whose egress is isolated with no rule letting them query the cluster DNS (53/UDP)',
-  check: ({ model, engine }) => {
-    if (!engine) return [];
-    const dnsSvc = model.services.find((s) => s.clusterIPs.includes(model.profile.dnsServiceIP));
-    const dnsPods = dnsSvc
-      ? model.pods.filter(
-          (p) =>
-            p.namespace === dnsSvc.namespace &&
-            p.ip &&
-            Object.entries(dnsSvc.selector ?? {}).every(([k, v]) => p.labels[k] === v),
-        )
-      : [];
-    if (!dnsPods.length) return [];
-    const out: Finding[] = [];
-    const seen = new Set<string>();
-    for (const pod of model.pods) {
-      if (!pod.ip || pod.hostNetwork || pod.dnsPolicy === 'Default' || pod.dnsPolicy === 'None') continue;
-      const group = pod.owner ?? pod.key;
-      if (seen.has(group)) continue;
-      seen.add(group);
-      const isolating = engine.isolatedBy(pod, 'Egress');
-      if (!isolating.length) continue;
-      const ok = dnsPods.some((d: Pod) =>
-        engine.allows({ kind: 'pod', pod }, { kind: 'pod', pod: d }, 53, 'UDP'),
-      );
-      if (ok) continue;
-      out.push({
-        code: 'egress-without-dns',
-        severity: 'error',
-        message: `${group}: egress is isolated by ${isolating.map((p) => p.key).join(', ')}, and no rule lets it query ${dnsSvc!.namespace}/${dnsSvc!.name} (53/UDP)`,
-        objects: [
-          { key: isolating[0].key, source: isolating[0].source },
-          { key: group, source: pod.source },
-        ],
-        breaks: `every DNS lookup from ${group} times out: it cannot reach any Service by name`,
-        fix: 'Allow egress to the DNS pods on 53/UDP and 53/TCP.',
-        patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-dns\n  namespace: ${pod.namespace}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n    - to:\n        - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${dnsSvc!.namespace}}}\n          podSelector: {matchLabels: {k8s-app: kube-dns}}\n      ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]`,
-      });
-    }
-    return out;
-  },
-};
 
 /** Declared flows (a flows file, Otterize ClientIntents) that are not delivered, with the hop and rule to blame. */
 export const flowBlocked: DoctorRule = {

@@ -1,7 +1,7 @@
 import type { ClusterModel, Namespace, NetworkPolicy, PolicyPeer, PolicyRule } from '../../model/types.ts';
 import { formatSelector, type Selector } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
-import { selectNamespaces, selectPods } from './_select.ts';
+import { selectNamespaces, selectsAnyPod } from './_select.ts';
 import { closestLabelHint } from './_label-hint.ts';
 
 const at = (np: NetworkPolicy, path?: string) => ({
@@ -16,7 +16,7 @@ export const policySelectsNoPods: DoctorRule = {
   summary: 'a NetworkPolicy whose podSelector matches no pod in its namespace',
   check: ({ model }) =>
     model.networkPolicies
-      .filter((np) => selectPods(model, np.namespace, np.podSelector).length === 0)
+      .filter((np) => !selectsAnyPod(model, np.namespace, np.podSelector))
       .map((np) => ({
         code: 'policy-selects-no-pods',
         severity: 'warning',
@@ -94,10 +94,7 @@ export const peerSelectsNothing: DoctorRule = {
           });
           continue;
         }
-        if (
-          peer.podSelector &&
-          namespaces.every((n) => selectPods(model, n.name, peer.podSelector!).length === 0)
-        )
+        if (peer.podSelector && !namespaces.some((n) => selectsAnyPod(model, n.name, peer.podSelector!)))
           out.push({
             code: 'peer-selects-nothing',
             severity: 'warning',

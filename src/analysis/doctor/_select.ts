@@ -6,6 +6,15 @@ const cache = new WeakMap<ClusterModel, Map<string, LabelIndex<Pod>>>();
 
 /** Pods of a namespace matching a selector, through a per-namespace label index built once per model. */
 export function selectPods(model: ClusterModel, namespace: string, selector: Selector): Pod[] {
+  return podIndex(model, namespace)?.select(selector) ?? [];
+}
+
+/** Does any pod of the namespace match the selector? (`selectPods(…).length > 0` without the list.) */
+export function selectsAnyPod(model: ClusterModel, namespace: string, selector: Selector): boolean {
+  return podIndex(model, namespace)?.any(selector) ?? false;
+}
+
+function podIndex(model: ClusterModel, namespace: string): LabelIndex<Pod> | undefined {
   let byNs = cache.get(model);
   if (!byNs) {
     byNs = new Map();
@@ -18,7 +27,7 @@ export function selectPods(model: ClusterModel, namespace: string, selector: Sel
     for (const [ns, pods] of lists) byNs.set(ns, new LabelIndex(pods, (p) => p.labels));
     cache.set(model, byNs);
   }
-  return byNs.get(namespace)?.select(selector) ?? [];
+  return byNs.get(namespace);
 }
 
 /** Pods a Service's selector picks in its namespace (empty without a selector). */

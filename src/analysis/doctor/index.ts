@@ -11,7 +11,8 @@ import { serviceNoReadyEndpoints, serviceSelectsNoPods, targetPortNotExposed } f
 import { peerAndOrTrap, peerSelectsNothing, policySelectsNoPods } from './_policies.ts';
 import { cniDoesNotEnforce, ipBlockMisuse, namespaceWithoutDefaultDeny } from './_posture.ts';
 import { scrapePortNotExposed } from './_scrape.ts';
-import { egressWithoutDns, flowBlocked } from './_flows.ts';
+import { flowBlocked } from './_flows.ts';
+import { egressWithoutDns } from './_egress-without-dns.ts';
 import { serviceMonitorMisses } from './_service-monitors.ts';
 import { removedOrUnknown } from './_input.ts';
 import { kindChangesTrafficNotModeled } from './_unmodeled.ts';
@@ -47,6 +48,7 @@ import { backendTlsPolicyProblem } from './_backend-tls-policy.ts';
 import { openshiftRouteNotAdmitted } from './_openshift-routes.ts';
 import { listenerSetNotAccepted } from './_listenersets.ts';
 import { gatewayNotAccepted } from './_gateways.ts';
+import { groupFindings as groupRuns } from './_group.ts';
 
 export type { DoctorRule, Finding, FindingObject } from './types.ts';
 export { admitsEverything, isDefaultDeny } from './_posture.ts';
@@ -141,6 +143,11 @@ export function runDoctor(model: ClusterModel, options: DoctorOptions = {}): Fin
       byString(a.code, b.code) ||
       byString(a.message, b.message),
   );
+}
+
+/** Findings as text and report tables show them: a rule's findings that share one fix and patch, as one (`_group.ts`). */
+export function groupFindings(findings: readonly Finding[]): Finding[] {
+  return groupRuns(findings, doctorRules);
 }
 
 /** Does any finding reach `threshold` (for `--fail-on`)? */

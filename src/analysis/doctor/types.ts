@@ -51,4 +51,11 @@ export interface DoctorRule {
   /** Fixture name under testdata/doctor when several rules share a code (default: the code). */
   readonly fixture?: string;
   check(ctx: DoctorContext): Finding[];
+  /**
+   * For rules that report one finding per workload with one fix for many (a patch per namespace): one finding
+   * standing for several of this rule's findings that share their fix and patch, naming every one of them
+   * (`objects[0]`: the first one's location). Text and report tables show it instead of the findings (`groupFindings`); JSON and
+   * SARIF, and `doctor --all`, keep each finding. Called with at least two findings.
+   */
+  summarize?(findings: readonly Finding[]): Finding;
 }

@@ -1,0 +1,29 @@
+import type { DoctorRule, Finding } from './types.ts';
+
+/**
+ * Findings as a person reads them: the findings of a rule with `summarize` that share their fix and patch (one
+ * change fixes them all) become one finding (the rule's summary, naming each of them) at the place of the first;
+ * a finding alone in its group, and every finding of other rules, is kept as it is. Order is kept.
+ */
+export function groupFindings(findings: readonly Finding[], rules: readonly DoctorRule[]): Finding[] {
+  const summarizers = new Map<string, NonNullable<DoctorRule['summarize']>>();
+  for (const r of rules) if (r.summarize) summarizers.set(r.code, r.summarize);
+  if (!summarizers.size) return [...findings];
+  const groups = new Map<string, Finding[]>();
+  const out: (Finding | Finding[])[] = [];
+  for (const f of findings) {
+    if (!summarizers.has(f.code)) {
+      out.push(f);
+      continue;
+    }
+    const key = JSON.stringify([f.code, f.severity, f.fix, f.patch ?? null]);
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else {
+      const fresh = [f];
+      groups.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out.map((g) => (!Array.isArray(g) ? g : g.length === 1 ? g[0] : summarizers.get(g[0].code)!(g)));
+}
