@@ -177,13 +177,24 @@ export class FieldReader {
   }
   private strings(path: readonly PathSegment[], m: Record<string, unknown>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const k of Object.keys(m).sort()) {
+    for (const k of sortedKeys(m)) {
       const v = this.typedAt<string>(m[k], 'string', path, k);
       if (v !== undefined) out[k] = v;
       else if (m[k] === null) out[k] = '';
     }
     return out;
   }
+}
+
+/**
+ * `Object.keys(m).sort()`, without the sort when the keys already come in order (labels as written usually do;
+ * two or three per map, one map per labels, annotations and selector of every object: design note 0006, Decision
+ * 16). `<` compares strings by UTF-16 code units, as the default sort does.
+ */
+export function sortedKeys(m: object): string[] {
+  const keys = Object.keys(m);
+  for (let i = 1; i < keys.length; i++) if (!(keys[i - 1] < keys[i])) return keys.sort();
+  return keys;
 }
 
 export type Want = 'string' | 'integer' | 'boolean' | 'map' | 'list' | 'integer or string';

@@ -15,7 +15,13 @@ export class PositionTable {
   codes = new Int32Array(256);
   /** Per entry, the index after its subtree; filled per document on its first lookup (`Positions.child`). */
   ends = new Int32Array(256);
+  /**
+   * The distinct mapping keys, each once (`nameIds` finds it): a few hundred names for the ~0.9M keys of a 150k-pod
+   * file, which an array of one name per entry held, grown by `push` in old space and pointing at young strings,
+   * i.e. in the young collector's remembered set (design note 0006, Decision 16).
+   */
   readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
   count = 0;
 
   /** Adds an entry (its parent as an index of this table, -1 for a root); returns its index. */
@@ -24,14 +30,19 @@ export class PositionTable {
     const j = this.count++;
     this.parents[j] = parent;
     this.offsets[j] = offset;
-    this.codes[j] = typeof key === 'number' && key >= 0 ? key : -1 - (this.names.push(String(key)) - 1);
+    this.codes[j] = typeof key === 'number' && key >= 0 ? key : -1 - this.nameId(String(key));
     return j;
   }
 
-  /** Drops the entries from `count` and the keys from `names` on (a document the reader gave up on). */
-  truncate(count: number, names: number): void {
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) this.nameIds.set(name, (id = this.names.push(name) - 1));
+    return id;
+  }
+
+  /** Drops the entries from `count` on (a document the reader gave up on); the names stay, unreferenced. */
+  truncate(count: number): void {
     this.count = count;
-    this.names.length = names;
   }
 
   private grow(): void {
@@ -58,14 +69,12 @@ export class PositionTable {
  */
 export class Positions {
   private readonly base: number;
-  private readonly namesBase: number;
   private count = 0;
   /** Whether the table's `ends` hold this document's subtree ends (computed on the first lookup below the root). */
   private endsReady = false;
 
   constructor(private readonly table: PositionTable = new PositionTable()) {
     this.base = table.count;
-    this.namesBase = table.names.length;
   }
 
   /** Adds an entry (`parent` an index of this document, -1 for the root); returns its index. */
@@ -76,7 +85,7 @@ export class Positions {
 
   /** Removes this document's entries from the table (the reader gave the document up). */
   discard(): void {
-    this.table.truncate(this.base, this.namesBase);
+    this.table.truncate(this.base);
     this.count = 0;
   }
 

@@ -19,28 +19,48 @@ const plainKey = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
 /** Formats a field path as kubectl prints it: `spec.ports[0].targetPort`, `metadata.labels["app.kubernetes.io/name"]`. */
 export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (plainKey.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return interned(out);
+  let node = pathRoot;
+  for (const seg of path) node = childText(node, seg);
+  return node.text;
 }
 
 /**
- * One string per path text. A path made by concatenation is a tree of its pieces, and the model keeps one per
- * located field (every NetworkPolicy rule, peer and port has a `source`): the same `spec.ingress[0].from[0]` of
- * 16,400 policies was ~40 MB of such trees at 150k pods (design note 0006, Decision 10). Bounded, as a process
- * that keeps rebuilding (watch mode) meets new paths: emptied past 65,536 texts.
+ * One string per path text, found by walking the path's segments from the root: a path made by concatenation
+ * is a tree of its pieces, and the model keeps one per located field (every NetworkPolicy rule, peer and port has
+ * a `source`): the same `spec.ingress[0].from[0]` of 16,400 policies was ~40 MB of such trees at 150k pods
+ * (design note 0006, Decision 10). A walk of a few maps keyed by the segments (strings the reader or the code
+ * already holds, their hashes cached) replaces concatenating the text, testing each key and hashing the result
+ * in one map of texts on every call (Decision 16). Bounded, as a process that keeps rebuilding (watch mode) meets
+ * new paths: emptied past 65,536 texts.
  */
-const paths = new Map<string, string>();
-function interned(path: string): string {
-  const known = paths.get(path);
+interface PathText {
+  readonly text: string;
+  next?: Map<PathSegment, PathText>;
+}
+let pathRoot: PathText = { text: '' };
+let pathTexts = 0;
+
+function childText(node: PathText, seg: PathSegment): PathText {
+  const known = node.next?.get(seg);
   if (known !== undefined) return known;
-  if (paths.size >= 65_536) paths.clear();
-  paths.set(path, path);
-  return path;
+  if (pathTexts >= 65_536) {
+    // A new tree from here on; this walk finishes in the old one, which nothing then holds.
+    pathRoot = { text: '' };
+    pathTexts = 0;
+  }
+  const out = node.text;
+  const text =
+    typeof seg === 'number'
+      ? `${out}[${seg}]`
+      : plainKey.test(seg)
+        ? out
+          ? `${out}.${seg}`
+          : seg
+        : `${out}[${JSON.stringify(seg)}]`;
+  const child: PathText = { text };
+  (node.next ??= new Map()).set(seg, child);
+  pathTexts++;
+  return child;
 }
 
 /** RawObjects made by `rawFromData`: their positions are a function of their `source` alone. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseManifests } from './index.ts';
+import { parseManifests, separateDocuments } from './index.ts';
 
 const one = (text: string) => parseManifests([{ file: 'm.yaml', text }]);
 
@@ -89,5 +89,43 @@ test('typed lists (PodList, NetworkPolicyList, ...) are read item by item: kind-
       ['networking.k8s.io/v1', 'NetworkPolicy', 5],
       ['v1', 'ConfigMap', 7],
     ],
+  );
+});
+
+test('separateDocuments: a file is read whole exactly when a directive, `...` or Helm `# Source:` marks it (the regular expressions it replaced)', () => {
+  // The rule as first written: a byte-order mark, `%` or `...` at a line start (`^` of a multi-line regular
+  // expression: after \n, \r, U+2028, U+2029), or `#`, optional white space and `Source:` anywhere.
+  const whole = (text: string) =>
+    text.charCodeAt(0) === 0xfeff || /^(%|\.\.\.)/m.test(text) || /#\s*Source:/.test(text);
+  const pieces = [
+    '%',
+    '.',
+    '..',
+    '...',
+    '#',
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '\u2028',
+    '\u2029',
+    '\u00a0',
+    'Source:',
+    'a: b',
+    '-',
+  ];
+  let seed = 11;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  let wholeCount = 0;
+  for (let n = 0; n < 5000; n++) {
+    let text = n % 50 === 0 ? '\ufeff' : '';
+    for (let k = next() % 8; k > 0; k--) text += pieces[next() % pieces.length];
+    const expected = whole(text);
+    if (expected) wholeCount++;
+    assert.equal(separateDocuments(text) === undefined, expected, JSON.stringify(text));
+  }
+  assert.ok(
+    wholeCount > 500 && wholeCount < 4500,
+    `both answers are tried (${wholeCount} of 5000 read whole)`,
   );
 });

@@ -4,6 +4,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { kustomizeNonResources, renderHint } from './_rendered-trees.ts';
 import type { ManifestText } from '../parse/index.ts';
+import { utf8Text } from './_text.ts';
 
 const manifestExtensions = new Set(['.yaml', '.yml', '.json']);
 export const profileFileName = 'kubetwin.yaml';
@@ -40,7 +41,7 @@ export async function loadInputs(
       const real = realOrSame(file);
       if (seen.has(real)) continue;
       seen.add(real);
-      texts.push({ file, text: readFileSync(file, 'utf8') });
+      texts.push({ file, text: utf8Text(readFileSync(file)) });
     }
   };
   const add = (file: string) => addAll([file]);
@@ -182,7 +183,7 @@ async function exists(path: string): Promise<boolean> {
 /** Reads a profile given with --profile. */
 export async function loadProfile(path: string): Promise<ManifestText | Diagnostic> {
   try {
-    return { file: path, text: await readFile(path, 'utf8') };
+    return { file: path, text: utf8Text(await readFile(path)) };
   } catch {
     return {
       code: 'input-not-found',
@@ -198,7 +199,7 @@ export async function loadProfile(path: string): Promise<ManifestText | Diagnost
 export async function readAllStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return utf8Text(Buffer.concat(chunks));
 }
 
 /** The file's real path (symlinks resolved), or the path itself when it cannot be resolved. */
