@@ -1,6 +1,7 @@
 import type { Labels } from '../../lib/labels.ts';
 import type { Pod } from '../../model/types.ts';
 import type { AddressSegments } from './_ip-blocks.ts';
+import type { SlotWriter } from './_pod-slots.ts';
 
 /**
  * Pods that no policy can tell apart: same namespace, same values of every label key some selector reads,
@@ -54,11 +55,12 @@ export const FEW_KEYS = 4;
 export function buildClasses(
   pods: readonly Pod[],
   inputs: ClassInputs,
+  slots?: SlotWriter,
 ): { classes: PodClass[]; classIdOf: Int32Array } {
   const keySet = inputs.labelKeys;
   /** The selector keys in order when they are few (the realistic case), else undefined: the labels are read. */
   const sortedKeys = keySet.size <= FEW_KEYS ? [...keySet].sort() : undefined;
-  const classes: PodClass[] = [];
+  const classes: MutableClass[] = [];
   const classIdOf = new Int32Array(pods.length);
   const labelIds = new Map<string, number>();
   const portIds = new Map<string, number>();
@@ -135,82 +137,110 @@ export function buildClasses(
   };
   // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
   const codes = inputs.segments.size + 2;
-  // Runs of consecutive pods in one namespace (models list pods namespace by namespace, so there are about as
-  // many runs as namespaces), visited by namespace and then position: the order a per-namespace list of
-  // positions would give, without one.
-  const runStart: number[] = [];
-  for (let i = 0; i < pods.length; i++)
-    if (i === 0 || pods[i].namespace !== pods[i - 1].namespace) runStart.push(i);
-  runStart.push(pods.length);
-  const runs = Array.from({ length: runStart.length - 1 }, (_, r) => r).sort((a, b) => {
-    const x = pods[runStart[a]].namespace;
-    const y = pods[runStart[b]].namespace;
-    return x < y ? -1 : x > y ? 1 : a - b;
-  });
-  let byKey = new Map<number, PodClass>();
-  let bySignature = new Map<string, PodClass>();
+  // One walk of the pods in their order (each pod object touched once: its class found and its slot mark written
+  // in the same visit). Classes are numbered as they appear (`q`); ids then run namespace by namespace, in the
+  // order the pods come within their namespace — the walk's order unless a namespace comes back after another
+  // (models list pods namespace by namespace, sorted: then q is the id and nothing is renumbered).
+  const byNamespace = new Map<string, NamespaceClasses>();
+  let ns: NamespaceClasses | undefined;
+  /** True while every namespace met so far came after the previous one and was met in one run. */
+  let inOrder = true;
   // Replicas of one workload come one after the other and share their labels and ports objects: the previous
   // pod's part, and its class when the numeric key is the same, are reused without a map lookup.
   let lastLabels: Labels | undefined;
   let lastPorts: Pod['ports'] | undefined;
   let p: Part | undefined;
   let lastKey = -1;
-  let lastCls: PodClass | undefined;
-  for (let r = 0; r < runs.length; r++) {
-    const run = runs[r];
-    if (r > 0 && pods[runStart[run]].namespace !== pods[runStart[runs[r - 1]]].namespace) {
-      byKey = new Map();
-      bySignature = new Map();
+  let lastCls: MutableClass | undefined;
+  for (let at = 0; at < pods.length; at++) {
+    const pod = pods[at];
+    if (ns === undefined || pod.namespace !== ns.name) {
+      const name = pod.namespace;
+      const seen = byNamespace.get(name);
+      if (seen || (ns !== undefined && name < ns.name)) inOrder = false;
+      ns = seen ?? { name, byKey: new Map(), bySignature: new Map(), classes: [] };
+      if (!seen) byNamespace.set(name, ns);
       lastKey = -1;
     }
-    for (let at = runStart[run]; at < runStart[run + 1]; at++) {
-      const pod = pods[at];
-      if (pod.labels !== lastLabels || pod.ports !== lastPorts || !p) {
-        lastLabels = pod.labels;
-        lastPorts = pod.ports;
-        p = part(pod);
-      }
-      let cls: PodClass | undefined;
-      let key = 0;
-      let sig = '';
-      const byNode = inputs.hostByNode && pod.hostNetwork;
-      if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
-        const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
-        key = (p.id * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
-        if (key === lastKey) {
-          classIdOf[at] = lastCls!.id;
-          continue;
-        }
-        cls = byKey.get(key);
-      } else {
-        // Several IPs (dual stack) or a service-account split: a string signature.
-        sig = `${pod.hostNetwork ? 'h' : 'p'}${p.label},${p.ports}\u0000`;
-        if (inputs.serviceAccounts) sig += pod.serviceAccountName;
-        sig += '\u0000';
-        if (byNode) sig += `${pod.nodeName ?? ''}\u0000`;
-        for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
-        cls = bySignature.get(sig);
-      }
-      if (!cls) {
-        cls = {
-          id: classes.length,
-          namespace: pod.namespace,
-          labels: pod.labels,
-          hostNetwork: pod.hostNetwork,
-          pods: [],
-          namedPorts: p.named,
-        };
-        classes.push(cls);
-        if (sig) bySignature.set(sig, cls);
-        else byKey.set(key, cls);
-      }
-      classIdOf[at] = cls.id;
-      lastKey = sig ? -1 : key;
-      lastCls = cls;
+    if (pod.labels !== lastLabels || pod.ports !== lastPorts || !p) {
+      lastLabels = pod.labels;
+      lastPorts = pod.ports;
+      p = part(pod);
     }
+    let cls: MutableClass | undefined;
+    let key = 0;
+    let sig = '';
+    const byNode = inputs.hostByNode && pod.hostNetwork;
+    if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
+      const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
+      key = (p.id * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
+      if (key === lastKey) {
+        classIdOf[at] = lastCls!.id;
+        slots?.put(pod, lastCls!.id);
+        continue;
+      }
+      cls = ns.byKey.get(key);
+    } else {
+      // Several IPs (dual stack) or a service-account split: a string signature.
+      sig = `${pod.hostNetwork ? 'h' : 'p'}${p.label},${p.ports}\u0000`;
+      if (inputs.serviceAccounts) sig += pod.serviceAccountName;
+      sig += '\u0000';
+      if (byNode) sig += `${pod.nodeName ?? ''}\u0000`;
+      for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
+      cls = ns.bySignature.get(sig);
+    }
+    if (!cls) {
+      cls = {
+        id: classes.length,
+        namespace: pod.namespace,
+        labels: pod.labels,
+        hostNetwork: pod.hostNetwork,
+        pods: [],
+        namedPorts: p.named,
+      };
+      classes.push(cls);
+      ns.classes.push(cls);
+      if (sig) ns.bySignature.set(sig, cls);
+      else ns.byKey.set(key, cls);
+    }
+    classIdOf[at] = cls.id;
+    slots?.put(pod, cls.id);
+    lastKey = sig ? -1 : key;
+    lastCls = cls;
   }
-  fillPods(pods, classes, classIdOf);
-  return { classes, classIdOf };
+  const ordered = inOrder ? classes : renumber(byNamespace, classIdOf);
+  slots?.settle((q) => classes[q].id);
+  fillPods(pods, ordered, classIdOf);
+  return { classes: ordered, classIdOf };
+}
+
+/** One namespace's classes while the walk meets its pods, in the order they appear. */
+interface NamespaceClasses {
+  readonly name: string;
+  readonly byKey: Map<number, MutableClass>;
+  readonly bySignature: Map<string, MutableClass>;
+  readonly classes: MutableClass[];
+}
+
+type MutableClass = { -readonly [K in keyof PodClass]: PodClass[K] };
+
+/**
+ * Gives the classes their ids namespace by namespace (names sorted; within a namespace, in the order they
+ * appeared) when the walk met the namespaces in another order, and rewrites `classIdOf` from the walk's numbers
+ * to those ids. Returns the classes in id order.
+ */
+function renumber(byNamespace: ReadonlyMap<string, NamespaceClasses>, classIdOf: Int32Array): PodClass[] {
+  const names = [...byNamespace.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const ordered: MutableClass[] = [];
+  const idOf: number[] = [];
+  for (const name of names)
+    for (const cls of byNamespace.get(name)!.classes) {
+      idOf[cls.id] = ordered.length;
+      ordered.push(cls);
+    }
+  for (const cls of ordered) cls.id = idOf[cls.id];
+  for (let i = 0; i < classIdOf.length; i++) classIdOf[i] = idOf[classIdOf[i]];
+  return ordered;
 }
 
 /**

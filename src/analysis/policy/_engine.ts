@@ -5,7 +5,7 @@ import { PeerSets } from './_peer-sets.ts';
 import { SidePrograms } from './_side-programs.ts';
 import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
-import { assignSlots, slotOf } from './_pod-slots.ts';
+import { SlotWriter, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
 import { recordRules, type RuleTable } from './_rule-table.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
@@ -166,16 +166,20 @@ export class PolicyEngine {
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
     this.portNames = [...portNames.values()];
     this.#pods = model.pods.slice();
-    const built = buildClasses(this.#pods, {
-      labelKeys,
-      portNames: this.portNames,
-      segments: new AddressSegments([...blocks, ...this.admin.blocks]),
-      serviceAccounts: this.cilium.serviceAccounts,
-      hostByNode: this.#ciliumOn && this.hostNetwork === 'node',
-    });
+    // The pods' slot marks are written by the same walk that finds their classes (one touch per pod).
+    const built = buildClasses(
+      this.#pods,
+      {
+        labelKeys,
+        portNames: this.portNames,
+        segments: new AddressSegments([...blocks, ...this.admin.blocks]),
+        serviceAccounts: this.cilium.serviceAccounts,
+        hostByNode: this.#ciliumOn && this.hostNetwork === 'node',
+      },
+      new SlotWriter(this.#pods),
+    );
     this.classes = built.classes;
     this.#classIdOf = built.classIdOf;
-    assignSlots(this.#pods, built.classIdOf);
     this.#nodeAddress = new Uint8Array(this.classes.length);
     if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
     this.#index = new ClassIndex(
