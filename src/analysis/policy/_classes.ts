@@ -46,9 +46,12 @@ export const FEW_KEYS = 4;
 
 /**
  * Groups pods into classes; pods without an IP get classes too (they are simply unreachable). Replicas share
- * their template's labels and ports objects, so the label part and the named-port part of a pod's signature are
- * computed once per object and interned as small numbers; a pod with at most one IP (and no service-account
- * split) is then keyed by one number — (label and port part, hostNetwork, ipBlock segment) — not a string.
+ * their template's labels and ports objects and come one after the other, so the label part and the named-port
+ * part of a pod's signature are computed once per run of pods sharing both objects and interned by content as
+ * small numbers (no object-keyed map: an object seldom comes back after another, and keying by it cost a hash of
+ * every labels and ports object); a pod with at most one IP (and no service-account split) is then keyed by one
+ * number — (label and port part, hostNetwork, ipBlock segment) — not a string. When `slots` is given, the same
+ * walk writes each pod's slot mark (its class id, `_pod-slots.ts`).
  * Class ids run namespace by namespace, in the order the pods come within their namespace. `classIdOf[i]` is the
  * class id of `pods[i]` (an array, not a `Map<Pod, …>`: see `_pod-slots.ts`).
  */
@@ -69,71 +72,62 @@ export function buildClasses(
     if (id === undefined) ids.set(text, (id = ids.size));
     return id;
   };
-  const labelPart = new Map<Labels, number>();
-  const portPart = new Map<Pod['ports'], number>();
   /** Per interned port part: the resolution of every entry of `portNames` (see `PodClass.namedPorts`). */
   const namedOf: Int32Array[] = [];
   const scratch = new Int32Array(inputs.portNames.length);
-  const pairIds = new Map<number, number>();
   /** Scratch for the sorted keys of one labels object (`labelIdOf`). */
   const present: string[] = [];
+  /** The label part of a labels object: the values of the keys selectors read, interned by content. */
   const labelIdOf = (labels: Labels): number => {
-    let label = labelPart.get(labels);
-    if (label === undefined) {
-      let sig = '';
-      if (sortedKeys) {
-        // Few selector keys: read them in order (no key list to build and sort per labels object).
-        for (const k of sortedKeys) {
-          const v = labels[k];
-          if (typeof v === 'string' && Object.hasOwn(labels, k)) sig += `${k}=${v}\u0001`;
-        }
-      } else {
-        // The keys selectors read, in order: an insertion sort into one scratch list (a pod carries a few
-        // labels; `Array.prototype.sort` allocated a work copy per labels object — 80 MB per compile of the
-        // random-label 100k cluster, design note 0008).
-        let n = 0;
-        for (const k in labels) {
-          if (!keySet.has(k)) continue;
-          let at = n++;
-          for (; at > 0 && present[at - 1] > k; at--) present[at] = present[at - 1];
-          present[at] = k;
-        }
-        for (let i = 0; i < n; i++) sig += `${present[i]}=${labels[present[i]]}\u0001`;
+    let sig = '';
+    if (sortedKeys) {
+      // Few selector keys: read them in order (no key list to build and sort per labels object).
+      for (const k of sortedKeys) {
+        const v = labels[k];
+        if (typeof v === 'string' && Object.hasOwn(labels, k)) sig += `${k}=${v}\u0001`;
       }
-      labelPart.set(labels, (label = intern(labelIds, sig)));
+    } else {
+      // The keys selectors read, in order: an insertion sort into one scratch list (a pod carries a few
+      // labels; `Array.prototype.sort` allocated a work copy per labels object — 80 MB per compile of the
+      // random-label 100k cluster, design note 0008).
+      let n = 0;
+      for (const k in labels) {
+        if (!keySet.has(k)) continue;
+        let at = n++;
+        for (; at > 0 && present[at - 1] > k; at--) present[at] = present[at - 1];
+        present[at] = k;
+      }
+      for (let i = 0; i < n; i++) sig += `${present[i]}=${labels[present[i]]}\u0001`;
     }
-    return label;
+    return intern(labelIds, sig);
   };
+  /** The port part of a ports list: the resolution of every entry of `portNames`, interned by content. */
   const portIdOf = (ports: Pod['ports']): number => {
-    let id = portPart.get(ports);
+    // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
+    let key = '';
+    for (let i = 0; i < scratch.length; i++) {
+      const pn = inputs.portNames[i];
+      let at = -1;
+      for (let k = 0; k < ports.length; k++) {
+        const cp = ports[k];
+        if (cp.name === pn.name && cp.protocol === pn.protocol) at = at === -1 ? cp.containerPort : -2;
+      }
+      scratch[i] = at;
+      key += `${at},`;
+    }
+    let id = portIds.get(key);
     if (id === undefined) {
-      // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
-      let key = '';
-      for (let i = 0; i < scratch.length; i++) {
-        const pn = inputs.portNames[i];
-        let at = -1;
-        for (const p of ports)
-          if (p.name === pn.name && p.protocol === pn.protocol) at = at === -1 ? p.containerPort : -2;
-        scratch[i] = at;
-        key += `${at},`;
-      }
-      id = portIds.get(key);
-      if (id === undefined) {
-        portIds.set(key, (id = portIds.size));
-        namedOf.push(scratch.slice());
-      }
-      portPart.set(ports, id);
+      portIds.set(key, (id = portIds.size));
+      namedOf.push(scratch.slice());
     }
     return id;
   };
-  /** The interned (label part, port part) of a pod: one object-keyed lookup per part, no per-pod allocation. */
-  const part = (pod: Pod): Part => {
-    const label = labelIdOf(pod.labels);
-    const ports = portIdOf(pod.ports);
-    const pairKey = label * 2097152 + ports;
-    let id = pairIds.get(pairKey);
-    if (id === undefined) pairIds.set(pairKey, (id = pairIds.size));
-    return { id, label, ports, named: namedOf[ports] };
+  /** Per label part, per port part: the number of the (label, port) pair (small arrays: no heap-number keys). */
+  const pairsOf: number[][] = [];
+  let pairs = 0;
+  const pairIdOf = (label: number, ports: number): number => {
+    const row = pairsOf[label] ?? (pairsOf[label] = []);
+    return row[ports] ?? (row[ports] = pairs++);
   };
   // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
   const codes = inputs.segments.size + 2;
@@ -149,7 +143,10 @@ export function buildClasses(
   // pod's part, and its class when the numeric key is the same, are reused without a map lookup.
   let lastLabels: Labels | undefined;
   let lastPorts: Pod['ports'] | undefined;
-  let p: Part | undefined;
+  /** The current run's part: label part, port part and their pair number (-1 before the first pod). */
+  let label = -1;
+  let portPart = -1;
+  let pair = -1;
   let lastKey = -1;
   let lastCls: MutableClass | undefined;
   for (let at = 0; at < pods.length; at++) {
@@ -162,10 +159,12 @@ export function buildClasses(
       if (!seen) byNamespace.set(name, ns);
       lastKey = -1;
     }
-    if (pod.labels !== lastLabels || pod.ports !== lastPorts || !p) {
+    if (pod.labels !== lastLabels || pod.ports !== lastPorts || pair < 0) {
       lastLabels = pod.labels;
       lastPorts = pod.ports;
-      p = part(pod);
+      label = labelIdOf(pod.labels);
+      portPart = portIdOf(pod.ports);
+      pair = pairIdOf(label, portPart);
     }
     let cls: MutableClass | undefined;
     let key = 0;
@@ -173,7 +172,7 @@ export function buildClasses(
     const byNode = inputs.hostByNode && pod.hostNetwork;
     if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
       const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
-      key = (p.id * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
+      key = (pair * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
       if (key === lastKey) {
         classIdOf[at] = lastCls!.id;
         slots?.put(pod, lastCls!.id);
@@ -182,7 +181,7 @@ export function buildClasses(
       cls = ns.byKey.get(key);
     } else {
       // Several IPs (dual stack) or a service-account split: a string signature.
-      sig = `${pod.hostNetwork ? 'h' : 'p'}${p.label},${p.ports}\u0000`;
+      sig = `${pod.hostNetwork ? 'h' : 'p'}${label},${portPart}\u0000`;
       if (inputs.serviceAccounts) sig += pod.serviceAccountName;
       sig += '\u0000';
       if (byNode) sig += `${pod.nodeName ?? ''}\u0000`;
@@ -196,7 +195,7 @@ export function buildClasses(
         labels: pod.labels,
         hostNetwork: pod.hostNetwork,
         pods: [],
-        namedPorts: p.named,
+        namedPorts: namedOf[portPart],
       };
       classes.push(cls);
       ns.classes.push(cls);
@@ -259,12 +258,4 @@ function fillPods(pods: readonly Pod[], classes: readonly PodClass[], classIdOf:
     const c = classIdOf[i];
     lists[c][counts[c]++] = pods[i];
   }
-}
-
-/** The label and named-port parts of a signature, interned: `id` numbers the (label, port) pair. */
-interface Part {
-  readonly id: number;
-  readonly label: number;
-  readonly ports: number;
-  readonly named: Int32Array;
 }

@@ -6,7 +6,7 @@ import { SidePrograms } from './_side-programs.ts';
 import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
 import { SlotWriter, slotOf } from './_pod-slots.ts';
-import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
+import { selectPolicies, typeBits, type PolicyLists } from './_policy-lists.ts';
 import { recordRules, type RuleTable } from './_rule-table.ts';
 import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
@@ -144,8 +144,18 @@ export class PolicyEngine {
           }
       }
     };
+    // What selection reads is kept here too, so `selectPolicies` (after the classes) does not touch the policy
+    // objects again.
+    const targets = {
+      types: new Uint8Array(this.policies.length),
+      namespaces: new Array<string>(this.policies.length),
+      selectors: new Array<NetworkPolicy['podSelector']>(this.policies.length),
+    };
     for (let i = 0; i < this.policies.length; i++) {
       const np = this.policies[i];
+      targets.types[i] = typeBits(np.policyTypes);
+      targets.namespaces[i] = np.namespace;
+      targets.selectors[i] = np.podSelector;
       readSel(np.podSelector);
       readRules(np.ingress);
       readRules(np.egress);
@@ -188,7 +198,7 @@ export class PolicyEngine {
       labelKeys,
     );
     this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
-    const lists = selectPolicies(this.policies, this.classes.length, (ns, s) => this.#index.select(ns, s));
+    const lists = selectPolicies(targets, this.classes.length, (ns, s) => this.#index.select(ns, s));
     this.#ingressOf = lists.ingress;
     this.#egressOf = lists.egress;
   }
