@@ -137,7 +137,7 @@ export function buildClasses(
   // (models list pods namespace by namespace, sorted: then q is the id and nothing is renumbered).
   const byNamespace = new Map<string, NamespaceClasses>();
   let ns: NamespaceClasses | undefined;
-  /** True while every namespace met so far came after the previous one and was met in one run. */
+  /** True while the namespaces met so far came in ascending order, each in one run. */
   let inOrder = true;
   // Replicas of one workload come one after the other and share their labels and ports objects: the previous
   // pod's part, and its class when the numeric key is the same, are reused without a map lookup.
@@ -154,7 +154,9 @@ export function buildClasses(
     if (ns === undefined || pod.namespace !== ns.name) {
       const name = pod.namespace;
       const seen = byNamespace.get(name);
-      if (seen || (ns !== undefined && name < ns.name)) inOrder = false;
+      // A namespace met again must have been left for a later name and come back to an earlier one: the names
+      // at the run changes are ascending exactly when every namespace is one run, in sorted order.
+      if (ns !== undefined && name < ns.name) inOrder = false;
       ns = seen ?? { name, byKey: new Map(), bySignature: new Map(), classes: [] };
       if (!seen) byNamespace.set(name, ns);
       lastKey = -1;
