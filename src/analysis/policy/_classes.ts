@@ -1,6 +1,7 @@
 import type { Labels } from '../../lib/labels.ts';
 import type { Pod } from '../../model/types.ts';
 import type { AddressSegments } from './_ip-blocks.ts';
+import type { SlotWriter } from './_pod-slots.ts';
 
 /**
  * Pods that no policy can tell apart: same namespace, same values of every label key some selector reads,
@@ -45,20 +46,24 @@ export const FEW_KEYS = 4;
 
 /**
  * Groups pods into classes; pods without an IP get classes too (they are simply unreachable). Replicas share
- * their template's labels and ports objects, so the label part and the named-port part of a pod's signature are
- * computed once per object and interned as small numbers; a pod with at most one IP (and no service-account
- * split) is then keyed by one number — (label and port part, hostNetwork, ipBlock segment) — not a string.
+ * their template's labels and ports objects and come one after the other, so the label part and the named-port
+ * part of a pod's signature are computed once per run of pods sharing both objects and interned by content as
+ * small numbers (no object-keyed map: an object seldom comes back after another, and keying by it cost a hash of
+ * every labels and ports object); a pod with at most one IP (and no service-account split) is then keyed by one
+ * number — (label and port part, hostNetwork, ipBlock segment) — not a string. When `slots` is given, the same
+ * walk writes each pod's slot mark (its class id, `_pod-slots.ts`).
  * Class ids run namespace by namespace, in the order the pods come within their namespace. `classIdOf[i]` is the
  * class id of `pods[i]` (an array, not a `Map<Pod, …>`: see `_pod-slots.ts`).
  */
 export function buildClasses(
   pods: readonly Pod[],
   inputs: ClassInputs,
+  slots?: SlotWriter,
 ): { classes: PodClass[]; classIdOf: Int32Array } {
   const keySet = inputs.labelKeys;
   /** The selector keys in order when they are few (the realistic case), else undefined: the labels are read. */
   const sortedKeys = keySet.size <= FEW_KEYS ? [...keySet].sort() : undefined;
-  const classes: PodClass[] = [];
+  const classes: MutableClass[] = [];
   const classIdOf = new Int32Array(pods.length);
   const labelIds = new Map<string, number>();
   const portIds = new Map<string, number>();
@@ -67,150 +72,176 @@ export function buildClasses(
     if (id === undefined) ids.set(text, (id = ids.size));
     return id;
   };
-  const labelPart = new Map<Labels, number>();
-  const portPart = new Map<Pod['ports'], number>();
   /** Per interned port part: the resolution of every entry of `portNames` (see `PodClass.namedPorts`). */
   const namedOf: Int32Array[] = [];
   const scratch = new Int32Array(inputs.portNames.length);
-  const pairIds = new Map<number, number>();
   /** Scratch for the sorted keys of one labels object (`labelIdOf`). */
   const present: string[] = [];
+  /** The label part of a labels object: the values of the keys selectors read, interned by content. */
   const labelIdOf = (labels: Labels): number => {
-    let label = labelPart.get(labels);
-    if (label === undefined) {
-      let sig = '';
-      if (sortedKeys) {
-        // Few selector keys: read them in order (no key list to build and sort per labels object).
-        for (const k of sortedKeys) {
-          const v = labels[k];
-          if (typeof v === 'string' && Object.hasOwn(labels, k)) sig += `${k}=${v}\u0001`;
-        }
-      } else {
-        // The keys selectors read, in order: an insertion sort into one scratch list (a pod carries a few
-        // labels; `Array.prototype.sort` allocated a work copy per labels object — 80 MB per compile of the
-        // random-label 100k cluster, design note 0008).
-        let n = 0;
-        for (const k in labels) {
-          if (!keySet.has(k)) continue;
-          let at = n++;
-          for (; at > 0 && present[at - 1] > k; at--) present[at] = present[at - 1];
-          present[at] = k;
-        }
-        for (let i = 0; i < n; i++) sig += `${present[i]}=${labels[present[i]]}\u0001`;
+    let sig = '';
+    if (sortedKeys) {
+      // Few selector keys: read them in order (no key list to build and sort per labels object).
+      for (const k of sortedKeys) {
+        const v = labels[k];
+        if (typeof v === 'string' && Object.hasOwn(labels, k)) sig += `${k}=${v}\u0001`;
       }
-      labelPart.set(labels, (label = intern(labelIds, sig)));
+    } else {
+      // The keys selectors read, in order: an insertion sort into one scratch list (a pod carries a few
+      // labels; `Array.prototype.sort` allocated a work copy per labels object — 80 MB per compile of the
+      // random-label 100k cluster, design note 0008).
+      let n = 0;
+      for (const k in labels) {
+        if (!keySet.has(k)) continue;
+        let at = n++;
+        for (; at > 0 && present[at - 1] > k; at--) present[at] = present[at - 1];
+        present[at] = k;
+      }
+      for (let i = 0; i < n; i++) sig += `${present[i]}=${labels[present[i]]}\u0001`;
     }
-    return label;
+    return intern(labelIds, sig);
   };
+  /** The port part of a ports list: the resolution of every entry of `portNames`, interned by content. */
   const portIdOf = (ports: Pod['ports']): number => {
-    let id = portPart.get(ports);
+    // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
+    let key = '';
+    for (let i = 0; i < scratch.length; i++) {
+      const pn = inputs.portNames[i];
+      let at = -1;
+      for (let k = 0; k < ports.length; k++) {
+        const cp = ports[k];
+        if (cp.name === pn.name && cp.protocol === pn.protocol) at = at === -1 ? cp.containerPort : -2;
+      }
+      scratch[i] = at;
+      key += `${at},`;
+    }
+    let id = portIds.get(key);
     if (id === undefined) {
-      // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
-      let key = '';
-      for (let i = 0; i < scratch.length; i++) {
-        const pn = inputs.portNames[i];
-        let at = -1;
-        for (const p of ports)
-          if (p.name === pn.name && p.protocol === pn.protocol) at = at === -1 ? p.containerPort : -2;
-        scratch[i] = at;
-        key += `${at},`;
-      }
-      id = portIds.get(key);
-      if (id === undefined) {
-        portIds.set(key, (id = portIds.size));
-        namedOf.push(scratch.slice());
-      }
-      portPart.set(ports, id);
+      portIds.set(key, (id = portIds.size));
+      namedOf.push(scratch.slice());
     }
     return id;
   };
-  /** The interned (label part, port part) of a pod: one object-keyed lookup per part, no per-pod allocation. */
-  const part = (pod: Pod): Part => {
-    const label = labelIdOf(pod.labels);
-    const ports = portIdOf(pod.ports);
-    const pairKey = label * 2097152 + ports;
-    let id = pairIds.get(pairKey);
-    if (id === undefined) pairIds.set(pairKey, (id = pairIds.size));
-    return { id, label, ports, named: namedOf[ports] };
+  /** Per label part, per port part: the number of the (label, port) pair (small arrays: no heap-number keys). */
+  const pairsOf: number[][] = [];
+  let pairs = 0;
+  const pairIdOf = (label: number, ports: number): number => {
+    const row = pairsOf[label] ?? (pairsOf[label] = []);
+    return row[ports] ?? (row[ports] = pairs++);
   };
   // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
   const codes = inputs.segments.size + 2;
-  // Runs of consecutive pods in one namespace (models list pods namespace by namespace, so there are about as
-  // many runs as namespaces), visited by namespace and then position: the order a per-namespace list of
-  // positions would give, without one.
-  const runStart: number[] = [];
-  for (let i = 0; i < pods.length; i++)
-    if (i === 0 || pods[i].namespace !== pods[i - 1].namespace) runStart.push(i);
-  runStart.push(pods.length);
-  const runs = Array.from({ length: runStart.length - 1 }, (_, r) => r).sort((a, b) => {
-    const x = pods[runStart[a]].namespace;
-    const y = pods[runStart[b]].namespace;
-    return x < y ? -1 : x > y ? 1 : a - b;
-  });
-  let byKey = new Map<number, PodClass>();
-  let bySignature = new Map<string, PodClass>();
+  // One walk of the pods in their order (each pod object touched once: its class found and its slot mark written
+  // in the same visit). Classes are numbered as they appear (`q`); ids then run namespace by namespace, in the
+  // order the pods come within their namespace — the walk's order unless a namespace comes back after another
+  // (models list pods namespace by namespace, sorted: then q is the id and nothing is renumbered).
+  const byNamespace = new Map<string, NamespaceClasses>();
+  let ns: NamespaceClasses | undefined;
+  /** True while the namespaces met so far came in ascending order, each in one run. */
+  let inOrder = true;
   // Replicas of one workload come one after the other and share their labels and ports objects: the previous
   // pod's part, and its class when the numeric key is the same, are reused without a map lookup.
   let lastLabels: Labels | undefined;
   let lastPorts: Pod['ports'] | undefined;
-  let p: Part | undefined;
+  /** The current run's part: label part, port part and their pair number (-1 before the first pod). */
+  let label = -1;
+  let portPart = -1;
+  let pair = -1;
   let lastKey = -1;
-  let lastCls: PodClass | undefined;
-  for (let r = 0; r < runs.length; r++) {
-    const run = runs[r];
-    if (r > 0 && pods[runStart[run]].namespace !== pods[runStart[runs[r - 1]]].namespace) {
-      byKey = new Map();
-      bySignature = new Map();
+  let lastCls: MutableClass | undefined;
+  for (let at = 0; at < pods.length; at++) {
+    const pod = pods[at];
+    if (ns === undefined || pod.namespace !== ns.name) {
+      const name = pod.namespace;
+      const seen = byNamespace.get(name);
+      // A namespace met again must have been left for a later name and come back to an earlier one: the names
+      // at the run changes are ascending exactly when every namespace is one run, in sorted order.
+      if (ns !== undefined && name < ns.name) inOrder = false;
+      ns = seen ?? { name, byKey: new Map(), bySignature: new Map(), classes: [] };
+      if (!seen) byNamespace.set(name, ns);
       lastKey = -1;
     }
-    for (let at = runStart[run]; at < runStart[run + 1]; at++) {
-      const pod = pods[at];
-      if (pod.labels !== lastLabels || pod.ports !== lastPorts || !p) {
-        lastLabels = pod.labels;
-        lastPorts = pod.ports;
-        p = part(pod);
-      }
-      let cls: PodClass | undefined;
-      let key = 0;
-      let sig = '';
-      const byNode = inputs.hostByNode && pod.hostNetwork;
-      if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
-        const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
-        key = (p.id * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
-        if (key === lastKey) {
-          classIdOf[at] = lastCls!.id;
-          continue;
-        }
-        cls = byKey.get(key);
-      } else {
-        // Several IPs (dual stack) or a service-account split: a string signature.
-        sig = `${pod.hostNetwork ? 'h' : 'p'}${p.label},${p.ports}\u0000`;
-        if (inputs.serviceAccounts) sig += pod.serviceAccountName;
-        sig += '\u0000';
-        if (byNode) sig += `${pod.nodeName ?? ''}\u0000`;
-        for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
-        cls = bySignature.get(sig);
-      }
-      if (!cls) {
-        cls = {
-          id: classes.length,
-          namespace: pod.namespace,
-          labels: pod.labels,
-          hostNetwork: pod.hostNetwork,
-          pods: [],
-          namedPorts: p.named,
-        };
-        classes.push(cls);
-        if (sig) bySignature.set(sig, cls);
-        else byKey.set(key, cls);
-      }
-      classIdOf[at] = cls.id;
-      lastKey = sig ? -1 : key;
-      lastCls = cls;
+    if (pod.labels !== lastLabels || pod.ports !== lastPorts || pair < 0) {
+      lastLabels = pod.labels;
+      lastPorts = pod.ports;
+      label = labelIdOf(pod.labels);
+      portPart = portIdOf(pod.ports);
+      pair = pairIdOf(label, portPart);
     }
+    let cls: MutableClass | undefined;
+    let key = 0;
+    let sig = '';
+    const byNode = inputs.hostByNode && pod.hostNetwork;
+    if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
+      const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
+      key = (pair * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
+      if (key === lastKey) {
+        classIdOf[at] = lastCls!.id;
+        slots?.put(pod, lastCls!.id);
+        continue;
+      }
+      cls = ns.byKey.get(key);
+    } else {
+      // Several IPs (dual stack) or a service-account split: a string signature.
+      sig = `${pod.hostNetwork ? 'h' : 'p'}${label},${portPart}\u0000`;
+      if (inputs.serviceAccounts) sig += pod.serviceAccountName;
+      sig += '\u0000';
+      if (byNode) sig += `${pod.nodeName ?? ''}\u0000`;
+      for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
+      cls = ns.bySignature.get(sig);
+    }
+    if (!cls) {
+      cls = {
+        id: classes.length,
+        namespace: pod.namespace,
+        labels: pod.labels,
+        hostNetwork: pod.hostNetwork,
+        pods: [],
+        namedPorts: namedOf[portPart],
+      };
+      classes.push(cls);
+      ns.classes.push(cls);
+      if (sig) ns.bySignature.set(sig, cls);
+      else ns.byKey.set(key, cls);
+    }
+    classIdOf[at] = cls.id;
+    slots?.put(pod, cls.id);
+    lastKey = sig ? -1 : key;
+    lastCls = cls;
   }
-  fillPods(pods, classes, classIdOf);
-  return { classes, classIdOf };
+  const ordered = inOrder ? classes : renumber(byNamespace, classIdOf);
+  slots?.settle((q) => classes[q].id);
+  fillPods(pods, ordered, classIdOf);
+  return { classes: ordered, classIdOf };
+}
+
+/** One namespace's classes while the walk meets its pods, in the order they appear. */
+interface NamespaceClasses {
+  readonly name: string;
+  readonly byKey: Map<number, MutableClass>;
+  readonly bySignature: Map<string, MutableClass>;
+  readonly classes: MutableClass[];
+}
+
+type MutableClass = { -readonly [K in keyof PodClass]: PodClass[K] };
+
+/**
+ * Gives the classes their ids namespace by namespace (names sorted; within a namespace, in the order they
+ * appeared) when the walk met the namespaces in another order, and rewrites `classIdOf` from the walk's numbers
+ * to those ids. Returns the classes in id order.
+ */
+function renumber(byNamespace: ReadonlyMap<string, NamespaceClasses>, classIdOf: Int32Array): PodClass[] {
+  const names = [...byNamespace.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const ordered: MutableClass[] = [];
+  const idOf: number[] = [];
+  for (const name of names)
+    for (const cls of byNamespace.get(name)!.classes) {
+      idOf[cls.id] = ordered.length;
+      ordered.push(cls);
+    }
+  for (const cls of ordered) cls.id = idOf[cls.id];
+  for (let i = 0; i < classIdOf.length; i++) classIdOf[i] = idOf[classIdOf[i]];
+  return ordered;
 }
 
 /**
@@ -229,12 +260,4 @@ function fillPods(pods: readonly Pod[], classes: readonly PodClass[], classIdOf:
     const c = classIdOf[i];
     lists[c][counts[c]++] = pods[i];
   }
-}
-
-/** The label and named-port parts of a signature, interned: `id` numbers the (label, port) pair. */
-interface Part {
-  readonly id: number;
-  readonly label: number;
-  readonly ports: number;
-  readonly named: Int32Array;
 }

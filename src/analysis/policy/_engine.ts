@@ -5,10 +5,11 @@ import { PeerSets } from './_peer-sets.ts';
 import { SidePrograms } from './_side-programs.ts';
 import { ClassIndex } from './_class-index.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
-import { assignSlots, slotOf } from './_pod-slots.ts';
+import { SlotWriter, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
+import { walkPolicies } from './_policy-walk.ts';
 import { recordRules, type RuleTable } from './_rule-table.ts';
-import { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
+import { AddressSegments, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
 import type { AdminTiers } from './_admin.ts';
@@ -44,7 +45,7 @@ export class PolicyEngine {
   /** Per class id: 1 when its pods are their node's address (hostNetwork in `node` mode). */
   readonly #nodeAddress: Uint8Array;
   readonly #nsLabels = new Map<string, Labels>();
-  readonly #blocks = new Map<PolicyPeer, CompiledBlock>();
+  readonly #blocks: Map<PolicyPeer, CompiledBlock>;
   /** Per class id: indices of the policies selecting it with policyType Ingress / Egress. */
   readonly #ingressOf: PolicyLists;
   readonly #egressOf: PolicyLists;
@@ -73,12 +74,8 @@ export class PolicyEngine {
    * and the protocols each named port is used with: read once here for the port classes (`portClasses`), which
    * would otherwise walk every policy again.
    */
-  readonly ruleRanges: Readonly<Record<Protocol, Map<number, readonly [number, number]>>> = {
-    TCP: new Map(),
-    UDP: new Map(),
-    SCTP: new Map(),
-  };
-  readonly ruleNamedPorts = new Map<string, Set<Protocol>>();
+  readonly ruleRanges: Readonly<Record<Protocol, Map<number, readonly [number, number]>>>;
+  readonly ruleNamedPorts: Map<string, Set<Protocol>>;
   /**
    * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), recorded on first ask by one
    * walk of the policies: only the readers of every rule (the reachability plan) pay for it, not every command
@@ -97,59 +94,11 @@ export class PolicyEngine {
     this.policies = model.networkPolicies;
     for (const ns of model.namespaces) this.#nsLabels.set(ns.name, ns.labels);
     for (const n of model.nodes) if (n.internalIP) this.#nodeOfIP.set(n.internalIP, n.name);
-    const labelKeys = new Set<string>();
-    const portNames = new Map<string, { name: string; protocol: string }>();
-    const blocks: CompiledBlock[] = [];
-    // Indexed loops over the policies' arrays (no iterator per array; the walk runs once per engine, partly in
-    // unoptimized code).
-    const readSel = (s?: { requirements: readonly { key: string }[] }) => {
-      if (s) for (let i = 0; i < s.requirements.length; i++) labelKeys.add(s.requirements[i].key);
-    };
-    // ipBlocks repeat across policies (the same CIDR and excepts): compiled once per text, the object shared.
-    const compiled = new Map<string, CompiledBlock | undefined>();
-    const readRules = (rules: NetworkPolicy['ingress']) => {
-      for (let r = 0; r < rules.length; r++) {
-        const rule = rules[r];
-        if (rule.peers !== 'all')
-          for (let k = 0; k < rule.peers.length; k++) {
-            const peer = rule.peers[k];
-            readSel(peer.podSelector);
-            if (peer.ipBlock) {
-              const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
-              let b = compiled.get(text);
-              if (!compiled.has(text)) {
-                compiled.set(text, (b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except)));
-                if (b) blocks.push(b);
-              }
-              if (b) this.#blocks.set(peer, b);
-            }
-          }
-        if (rule.ports !== 'all')
-          for (let k = 0; k < rule.ports.length; k++) {
-            const pp = rule.ports[k];
-            if (typeof pp.port === 'string') {
-              // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
-              let protocols = this.ruleNamedPorts.get(pp.port);
-              if (!protocols) this.ruleNamedPorts.set(pp.port, (protocols = new Set()));
-              if (!protocols.has(pp.protocol)) {
-                protocols.add(pp.protocol);
-                portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
-              }
-            } else if (typeof pp.port === 'number') {
-              const ranges = this.ruleRanges[pp.protocol];
-              const last = pp.endPort ?? pp.port;
-              const key = pp.port * 65537 + last;
-              if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
-            }
-          }
-      }
-    };
-    for (let i = 0; i < this.policies.length; i++) {
-      const np = this.policies[i];
-      readSel(np.podSelector);
-      readRules(np.ingress);
-      readRules(np.egress);
-    }
+    const walk = walkPolicies(this.policies);
+    const { labelKeys, portNames, blocks, targets } = walk;
+    this.#blocks = walk.blockOf;
+    this.ruleNamedPorts = walk.ruleNamedPorts;
+    this.ruleRanges = walk.ruleRanges;
     this.admin = compileAdminTiers(model);
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
     this.cilium = new CiliumTier(model);
@@ -166,16 +115,20 @@ export class PolicyEngine {
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
     this.portNames = [...portNames.values()];
     this.#pods = model.pods.slice();
-    const built = buildClasses(this.#pods, {
-      labelKeys,
-      portNames: this.portNames,
-      segments: new AddressSegments([...blocks, ...this.admin.blocks]),
-      serviceAccounts: this.cilium.serviceAccounts,
-      hostByNode: this.#ciliumOn && this.hostNetwork === 'node',
-    });
+    // The pods' slot marks are written by the same walk that finds their classes (one touch per pod).
+    const built = buildClasses(
+      this.#pods,
+      {
+        labelKeys,
+        portNames: this.portNames,
+        segments: new AddressSegments([...blocks, ...this.admin.blocks]),
+        serviceAccounts: this.cilium.serviceAccounts,
+        hostByNode: this.#ciliumOn && this.hostNetwork === 'node',
+      },
+      new SlotWriter(this.#pods),
+    );
     this.classes = built.classes;
     this.#classIdOf = built.classIdOf;
-    assignSlots(this.#pods, built.classIdOf);
     this.#nodeAddress = new Uint8Array(this.classes.length);
     if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
     this.#index = new ClassIndex(
@@ -184,7 +137,7 @@ export class PolicyEngine {
       labelKeys,
     );
     this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
-    const lists = selectPolicies(this.policies, this.classes.length, (ns, s) => this.#index.select(ns, s));
+    const lists = selectPolicies(targets, this.classes.length, (ns, s) => this.#index.select(ns, s));
     this.#ingressOf = lists.ingress;
     this.#egressOf = lists.egress;
   }

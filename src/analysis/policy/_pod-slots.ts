@@ -18,31 +18,46 @@ import type { Pod } from '../../model/types.ts';
  */
 const SLOT = Symbol('kubetwin.podSlot');
 
-/** One list's value for the pods that share it. */
+/** One list's value for the pods that share it (set by `SlotWriter.settle`, once every pod is marked). */
 class SlotMark {
-  constructor(
-    readonly value: number,
-    readonly list: readonly Pod[],
-  ) {}
+  value = -1;
+  constructor(readonly list: readonly Pod[]) {}
 }
 
 type Marked = Pod & { [SLOT]?: SlotMark };
 
-/** Writes `values[i]` (≥ 0) on `pods[i]` for the list `pods` (the caller's own copy), which `slotOf` then reads. */
-export function assignSlots(pods: readonly Pod[], values: Int32Array): void {
-  const marks: SlotMark[] = [];
-  for (let i = 0; i < pods.length; i++) {
-    const p = pods[i] as Marked;
-    if (!Object.isExtensible(p)) continue; // frozen or sealed: no value, `slotOf` answers -1
-    const v = values[i];
-    const mark = marks[v] ?? (marks[v] = new SlotMark(v, pods));
+/**
+ * Marks the pods of one list (the caller's own copy) while the caller walks them, so the walk that finds a pod's
+ * class also writes its mark (one touch of each pod object, not two: design note 0008, tenth session). A pod is
+ * put in a group — the same number for every pod that will share a value — and `settle` then gives each group its
+ * value, which `slotOf` answers. Frozen or sealed pods get no mark (`slotOf` answers -1 for them).
+ */
+export class SlotWriter {
+  readonly #pods: readonly Pod[];
+  readonly #marks: SlotMark[] = [];
+
+  constructor(pods: readonly Pod[]) {
+    this.#pods = pods;
+  }
+
+  /** Marks `pod` (an element of the list) as a member of `group` (≥ 0). */
+  put(pod: Pod, group: number): void {
+    const p = pod as Marked;
+    if (!Object.isExtensible(p)) return;
+    const mark = this.#marks[group] ?? (this.#marks[group] = new SlotMark(this.#pods));
     // Not enumerable: a copy of the pod (`{ ...pod, labels }`) must not claim the original's value.
     if (p[SLOT] === undefined) Object.defineProperty(p, SLOT, { value: mark, writable: true });
     else p[SLOT] = mark;
   }
+
+  /** Gives every group its value: `values(group)` (≥ 0). */
+  settle(values: (group: number) => number): void {
+    const marks = this.#marks;
+    for (let g = 0; g < marks.length; g++) if (marks[g] !== undefined) marks[g].value = values(g);
+  }
 }
 
-/** The pod's value for `pods` (a list given to `assignSlots`), or -1 when its value is another list's. */
+/** The pod's value for `pods` (a list a `SlotWriter` marked), or -1 when its value is another list's. */
 export function slotOf(pods: readonly Pod[], pod: Pod): number {
   const mark = (pod as Marked)[SLOT];
   return mark !== undefined && mark.list === pods ? mark.value : -1;

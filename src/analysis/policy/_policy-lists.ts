@@ -37,26 +37,43 @@ export class PolicyLists {
 }
 
 /**
+ * What selection reads of each policy, gathered by the compile's one walk of the policies (so selecting, which
+ * runs after the classes are built, does not touch the policy objects and their `policyTypes` arrays again):
+ * per policy index, its `policyTypes` as bits (`typeBits`), its namespace and its podSelector.
+ */
+export interface PolicyTargets {
+  readonly types: Uint8Array;
+  readonly namespaces: readonly string[];
+  readonly selectors: readonly Selector[];
+}
+
+/** A policy's `policyTypes` as bits: 1 Ingress, 2 Egress. */
+export function typeBits(policyTypes: NetworkPolicy['policyTypes']): number {
+  let t = 0;
+  for (let k = 0; k < policyTypes.length; k++)
+    t |= policyTypes[k] === 'Ingress' ? 1 : policyTypes[k] === 'Egress' ? 2 : 0;
+  return t;
+}
+
+/**
  * Selects every policy's pods (`select`: the sorted class ids of a selector in a namespace) once and lays the
  * selections out per class and direction: a policy isolates the classes it selects for each of its
  * `policyTypes` (https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies).
  * Counted first, then filled into exact-size arrays (no growing arrays, no per-class allocation).
  */
 export function selectPolicies(
-  policies: readonly NetworkPolicy[],
+  targets: PolicyTargets,
   classes: number,
   select: (namespace: string, selector: Selector) => Int32Array,
 ): { ingress: PolicyLists; egress: PolicyLists } {
-  const n = policies.length;
+  const { types, namespaces, selectors } = targets;
+  const n = types.length;
   const selected: Int32Array[] = new Array<Int32Array>(n);
-  const types = new Uint8Array(n);
   const inStart = new Int32Array(classes + 1);
   const egStart = new Int32Array(classes + 1);
   for (let i = 0; i < n; i++) {
-    const np = policies[i];
-    const t = (np.policyTypes.includes('Ingress') ? 1 : 0) | (np.policyTypes.includes('Egress') ? 2 : 0);
-    types[i] = t;
-    const ids = t === 0 ? EMPTY : select(np.namespace, np.podSelector);
+    const t = types[i];
+    const ids = t === 0 ? EMPTY : select(namespaces[i], selectors[i]);
     selected[i] = ids;
     // Counts at c + 1, so the running sum below turns them into start offsets.
     if (t & 1) for (let k = 0; k < ids.length; k++) inStart[ids[k] + 1]++;

@@ -212,6 +212,13 @@ test('property: buildClasses groups pods exactly by the class definition, whethe
         );
         const nss = classes.map((c) => c.namespace);
         assert.deepEqual(nss, [...nss].sort());
+        // Within a namespace, ids follow the position of each class's first pod (pods come interleaved by
+        // namespace here, so the walk's own numbering is renumbered).
+        const firstAt = classes.map((c) => pods.indexOf(c.pods[0]));
+        classes.forEach((c, id) => {
+          assert.equal(c.id, id);
+          if (id > 0 && classes[id - 1].namespace === c.namespace) assert.ok(firstAt[id - 1] < firstAt[id]);
+        });
       },
     ),
     { numRuns: 400, seed },

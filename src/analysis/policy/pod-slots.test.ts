@@ -56,3 +56,31 @@ test('pod slots: one hidden property per pod, however many engines marked it (it
     assert.equal(second.classOf(p)!.id, first.classOf(p)!.id);
   }
 });
+
+test('pod slots: with the namespaces listed out of order (z, x, y, x again) each pod answers the class that lists it, and ids run namespace by namespace', () => {
+  const first = engineFor(e2eTopology(policy));
+  const pods = first.model.pods;
+  // z's pods, then x/a, then y's, then x/b and x/c: the one walk numbers classes as met and renumbers them.
+  const order = [
+    ...pods.filter((p) => p.namespace === 'z'),
+    ...pods.filter((p) => p.namespace === 'x' && p.name === 'a'),
+    ...pods.filter((p) => p.namespace === 'y'),
+    ...pods.filter((p) => p.namespace === 'x' && p.name !== 'a'),
+  ];
+  const engine = new PolicyEngine({ ...first.model, pods: order });
+  const namespaces = engine.classes.map((c) => c.namespace);
+  assert.deepEqual(namespaces, [...namespaces].sort());
+  engine.classes.forEach((c, id) => assert.equal(c.id, id));
+  for (const p of order) {
+    const c = engine.classOf(p)!;
+    assert.ok(c.pods.includes(p), `${p.key} is listed by the class it answers`);
+    assert.equal(c.namespace, p.namespace);
+  }
+  // x/a is isolated for ingress (deny-a), x/b is not: their classes differ and answer as the policy says.
+  const a = party(engine.model, 'x/a');
+  const b = party(engine.model, 'x/b');
+  const pod = (name: string) => order.find((p) => p.namespace === 'x' && p.name === name)!;
+  assert.notEqual(engine.classOf(pod('a'))!.id, engine.classOf(pod('b'))!.id);
+  assert.equal(engine.allows(b, a, 80, 'TCP'), false);
+  assert.equal(engine.allows(a, b, 80, 'TCP'), true);
+});
