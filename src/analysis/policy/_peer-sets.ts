@@ -115,6 +115,14 @@ export class PeerSets {
     return id;
   }
 
+  /**
+   * Selects the set of every rule-table key now (`setOfKey` for each), so that readers of every rule — the plan —
+   * find them made; the benchmark times the selection as the peer sets' own phase.
+   */
+  selectAll(): void {
+    for (let key = 0; key < this.#keySet.length; key++) this.setOfKey(key);
+  }
+
   #setFor(key: string, peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
     let id = this.#bySelectorKey.get(key);
     if (id === undefined) {

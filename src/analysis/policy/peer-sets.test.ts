@@ -64,3 +64,24 @@ test('property: class addresses sorted by family, value and class id (IPv4 as nu
     { numRuns: 1000, seed: 9 },
   );
 });
+
+test("property: selectAll makes every rule peer's set up front, with the members selected on first ask", () => {
+  fc.assert(
+    fc.property(clusterArb, (c) => {
+      const { model } = buildYaml(toYaml(c));
+      const eager = new PolicyEngine(model);
+      eager.peerSets.selectAll();
+      const made = eager.peerSets.sets.length;
+      const lazy = new PolicyEngine(model);
+      for (let k = eager.rules.keys.length - 1; k >= 0; k--)
+        assert.deepEqual(
+          Array.from(eager.peerSets.sets[eager.peerSets.setOfKey(k)]),
+          Array.from(lazy.peerSets.sets[lazy.peerSets.setOfKey(k)]),
+          eager.rules.keys[k],
+        );
+      // Every set was made up front: asking again selects nothing new.
+      assert.equal(eager.peerSets.sets.length, made);
+    }),
+    { numRuns: 200, seed: 4 },
+  );
+});
