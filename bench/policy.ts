@@ -5,9 +5,11 @@
  * Measured per case, after the model is built (model build is bench/results/build.md):
  * - compileMs: PolicyEngine construction — pod equivalence classes, policy selection per class.
  * - reachMs: the full reachability — every (source class, destination class, port class) — on the flat plan
- *   (design note 0008): planMs (peer sets, inverted egress index, typed arrays) plus the rows counted on every
- *   core (`src/workers/reach-pool.ts`, workers started before timing: poolStartMs). reach1Ms: the same plan's rows
- *   on one thread; reachOldMs: `computeReachability` (objects, one thread). Every count is checked equal.
+ *   (design note 0008) on every core (`src/workers/reach-pool.ts`, workers started before timing: poolStartMs):
+ *   peerSetsMs (the rule table, recorded on first ask, and every rule peer's set of classes selected) + planParMs (the plan, its
+ *   inverted egress index on every core) + the rows counted on every core. reach1Ms: peerSetsMs + planMs (the
+ *   plan on one thread) + the rows on one thread; reachOldMs: `computeReachability` (objects, one thread). Every
+ *   count is checked equal.
  *   Compile and reach are the median of 3 rounds (a new engine each round).
  * - compileCpuMs, peerSetsCpuMs, planCpuMs, rows1CpuMs: the same phases in process CPU time (user), and
  *   total1CpuMs their sum (compile + full reachability on one thread): the figures to compare on a shared machine.
@@ -27,7 +29,7 @@ import { PolicyEngine } from '../src/analysis/policy/index.ts';
 import { computeReachability } from '../src/analysis/matrix/index.ts';
 import { computeTierReachability } from '../src/analysis/policy/index.ts';
 import { buildReachPlan, countRows } from '../src/analysis/matrix/index.ts';
-import { countRowsParallel, warmReachPool } from '../src/workers/reach-pool.ts';
+import { buildReachPlanParallel, countRowsParallel, warmReachPool } from '../src/workers/reach-pool.ts';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -64,6 +66,8 @@ async function one(
     setsCpu: [],
     plan: [],
     planCpu: [],
+    planPar: [],
+    planParCpu: [],
     rows: [],
     rows1: [],
     rows1Cpu: [],
@@ -90,7 +94,7 @@ async function one(
     }
     t = performance.now();
     c0 = cpu();
-    void engine.peerSets;
+    engine.peerSets.selectAll();
     times.sets.push(performance.now() - t);
     times.setsCpu.push(cpu() - c0);
     t = performance.now();
@@ -99,7 +103,12 @@ async function one(
     times.plan.push(performance.now() - t);
     times.planCpu.push(cpu() - c0);
     t = performance.now();
-    const triples = await countRowsParallel(plan);
+    c0 = cpu();
+    const { plan: planPar } = await buildReachPlanParallel(engine);
+    times.planPar.push(performance.now() - t);
+    times.planParCpu.push(cpu() - c0);
+    t = performance.now();
+    const triples = await countRowsParallel(planPar);
     times.rows.push(performance.now() - t);
     t = performance.now();
     c0 = cpu();
@@ -118,7 +127,8 @@ async function one(
   const compileMs = median(times.compile);
   const setsMs = cilium ? 0 : median(times.sets);
   const planMs = cilium ? 0 : median(times.plan);
-  const reachMs = setsMs + planMs + median(times.rows);
+  const planParMs = cilium ? 0 : median(times.planPar);
+  const reachMs = setsMs + planParMs + median(times.rows);
   const heapMB = (process.memoryUsage().heapUsed - heap0) / 1048576;
   // Three passes over different random pairs (each cold for the engine's cache); the median is reported, since
   // other work on the machine can stall one pass.
@@ -158,6 +168,7 @@ async function one(
     compileMs: Math.round(compileMs),
     peerSetsMs: Math.round(setsMs),
     planMs: Math.round(planMs),
+    planParMs: Math.round(planParMs),
     reachMs: Math.round(reachMs),
     totalMs: Math.round(compileMs + reachMs),
     reach1Ms: cilium ? '' : Math.round(setsMs + planMs + median(times.rows1)),
@@ -165,6 +176,8 @@ async function one(
     compileCpuMs: Math.round(median(times.compileCpu)),
     peerSetsCpuMs: cilium ? '' : Math.round(median(times.setsCpu)),
     planCpuMs: cilium ? '' : Math.round(median(times.planCpu)),
+    // Process CPU: the worker threads' share included.
+    planParCpuMs: cilium ? '' : Math.round(median(times.planParCpu)),
     rows1CpuMs: cilium ? '' : Math.round(median(times.rows1Cpu)),
     // Compile + full reachability on one thread, in CPU time of this thread's process (steadier than wall time
     // on a shared machine; GC threads count).
@@ -242,8 +255,9 @@ if (args.length) {
     ...rows.map((r) => `| ${cols.map((k) => String(r[k])).join(' | ')} |`),
     '',
     'compileMs: equivalence classes and policy selection. reachMs: every (source class, destination class, port class)',
-    'verdict of the NetworkPolicy tier, counted (allowedClassTriples): planMs (flat arrays) + rows on every core',
-    '(workers started before timing, poolStartMs); reach1Ms the same on one thread, reachOldMs `computeReachability`.',
+    'verdict of the NetworkPolicy tier, counted (allowedClassTriples): peerSetsMs (rule table, peer-set tables) +',
+    'planParMs (flat arrays, the inverted egress index on every core) + rows on every core (workers started before',
+    'timing, poolStartMs); reach1Ms: peerSetsMs + planMs + rows, all on one thread; reachOldMs `computeReachability`.',
     'Compile and reach: median of 3 rounds. cpuUserS: the whole process. peakRssMB includes the generated objects',
     'and the model. qps: `PolicyEngine.allows` on random pod pairs and declared ports, median of three passes of',
     '300,000 (the first builds the verdict table rows it meets, or the side programs; qpsFirstPass is that pass).',

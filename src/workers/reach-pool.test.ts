@@ -11,7 +11,8 @@ import {
   ReachScratch,
   type ReachPlan,
 } from '../analysis/matrix/index.ts';
-import { countRowsParallel, rowsParallel, stopReachPool } from './reach-pool.ts';
+import { buildReachPlanParallel, countRowsParallel, rowsParallel, stopReachPool } from './reach-pool.ts';
+import { e2eTopology, engineFor, np } from '../analysis/policy/_test-helpers.ts';
 import { generateCluster } from '../../bench/generate.ts';
 import { buildCluster } from '../cluster/index.ts';
 
@@ -64,4 +65,76 @@ test('multi-thread reachability of a generated cluster (random labels, 3,000 pod
   assert.ok(engine.classes.length > 1000);
   await sameOnThreads(engine);
   await sameOnThreads(engine, { bigAt: 1 });
+});
+
+/** Every array of two plans equal, element for element (the inverted index included). */
+function samePlan(got: ReachPlan, want: ReachPlan, label: string) {
+  for (const [key, value] of Object.entries(want)) {
+    const other = (got as unknown as Record<string, unknown>)[key];
+    if (ArrayBuffer.isView(value))
+      assert.deepEqual(Array.from(other as Int32Array), Array.from(value as Int32Array), `${key} ${label}`);
+    else assert.equal(other, value, `${key} ${label}`);
+  }
+}
+
+/**
+ * The inverted egress index built on several threads (each counts, then fills, its range of egress rules after
+ * the earlier ranges' entries) is the single-thread index, entry for entry and in the same order.
+ */
+test('property: the plan built with its inverted index on several threads equals the single-thread plan', async () => {
+  await fc.assert(
+    fc.asyncProperty(clusterArb, async (c) => {
+      const engine = new PolicyEngine(buildYaml(toYaml(c)).model);
+      for (const options of [{}, { bigAt: 1 }]) {
+        const { plan: want } = buildReachPlan(engine, options);
+        for (const mode of [
+          { threads: 2, minClasses: 0 },
+          { threads: 3, minClasses: 0 },
+          { threads: 2, minClasses: 0, mainThread: false },
+        ]) {
+          const { plan } = await buildReachPlanParallel(engine, { ...options, ...mode });
+          samePlan(plan, want, JSON.stringify({ ...options, ...mode }));
+        }
+      }
+    }),
+    { numRuns: 60, seed: 23 },
+  );
+});
+
+test('the plan of a generated cluster (random labels, 3,000 pods) is the same with its index built on two threads', async () => {
+  const { objects, profile } = generateCluster({ family: 'random-labels', pods: 3000, policies: 1500 });
+  const engine = new PolicyEngine(buildCluster(objects, { profile }).model);
+  const { plan: want } = buildReachPlan(engine);
+  assert.ok(want.invRules.length > 10_000, `${want.invRules.length} index entries`);
+  const { plan } = await buildReachPlanParallel(engine, { threads: 2, minClasses: 0 });
+  samePlan(plan, want, 'random labels');
+});
+
+/**
+ * A worker keeps its row scratch between jobs only while it fits the plan: a plan of as many classes and
+ * namespaces whose passes hold more than 8 port classes needs 32-bit masks where the previous one had bytes.
+ */
+test('a worker counts a plan of more than 8 port classes per pass after one of at most 8 (same classes)', async () => {
+  const ports = Array.from({ length: 12 }, (_, i) => `{port: ${80 + i}}`).join(', ');
+  const engine = engineFor(
+    e2eTopology(
+      [
+        np(
+          'y-some-ports',
+          'y',
+          `  podSelector: {}\n  ingress:\n  - from: [{namespaceSelector: {}}]\n    ports: [${ports}]`,
+        ),
+        // Every source egress-isolated, so rows read the ingress masks a source keeps (not only what it adds).
+        ...['x', 'y', 'z'].map((ns) =>
+          np(`egress-all-${ns}`, ns, `  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{}]`),
+        ),
+      ].join('\n---\n'),
+    ),
+  );
+  const workersOnly = { threads: 2, mainThread: false, minClasses: 0, block: 1 };
+  for (const chunk of [8, 30, 8, 30]) {
+    const { plan } = buildReachPlan(engine, { chunk, shared: true });
+    assert.ok(plan.P > 8, `${plan.P} port classes`);
+    assert.equal(await countRowsParallel(plan, workersOnly), countRows(plan, 0, plan.C), `chunk ${chunk}`);
+  }
 });

@@ -11,14 +11,24 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { PolicyEngine } from '../analysis/policy/index.ts';
 import {
-  buildReachPlan,
+  admittedNamespaces,
   countRows,
+  draftReachPlan,
+  finishReachPlan,
+  invertOffsets,
+  invert,
+  invertPass,
+  invertRanges,
+  planAlloc,
   ReachScratch,
+  type InvertScan,
+  type PlanOptions,
   type PortClass,
   type ReachPlan,
+  type ReachPlanDraft,
   type Reachability,
 } from '../analysis/matrix/index.ts';
-import { drain } from './reach-worker.ts';
+import { drain, type InvertJob, type ReachJob } from './reach-worker.ts';
 
 /** Classes below which the count stays on one thread. */
 export const MIN_CLASSES = 2048;
@@ -97,47 +107,134 @@ export async function rowsParallel(plan: ReachPlan, options: ParallelOptions = {
 /** One job at a time: each worker answers the job it was given, in order. */
 let queue: Promise<unknown> = Promise.resolve();
 
-function run(plan: ReachPlan, threads: number, options: ParallelOptions, out?: Uint32Array): Promise<number> {
-  const job = queue.then(() => runNow(plan, threads, options, out));
+function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  const job = queue.then(fn);
   queue = job.catch(() => undefined);
   return job;
 }
 
-async function runNow(
-  plan: ReachPlan,
-  threads: number,
-  options: ParallelOptions,
-  out?: Uint32Array,
+function run(plan: ReachPlan, threads: number, options: ParallelOptions, out?: Uint32Array): Promise<number> {
+  return exclusive(async () => {
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const job: ReachJob = { kind: 'rows', plan, next, block: options.block ?? BLOCK, out };
+    const main = options.mainThread ?? true;
+    if (threads <= 1) return drain(job, new ReachScratch(plan));
+    const parts = Array.from({ length: main ? threads : threads + 1 }, () => job);
+    return onThreads(
+      parts,
+      main,
+      (j) => j,
+      (j) => drain(j, new ReachScratch(plan)),
+    );
+  });
+}
+
+/** One worker's answer to one job (the job's count, or 0). */
+function ask(w: Worker, job: ReachJob | InvertJob): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    w.ref();
+    w.once('error', onError);
+    w.once('message', (m: { triples?: number; error?: string }) => {
+      w.off('error', onError);
+      w.unref();
+      if (m.error !== undefined) reject(new Error(m.error));
+      else resolve(m.triples!);
+    });
+    w.postMessage(job);
+  });
+}
+
+/**
+ * Runs one part per thread and sums the answers: with `main`, part 0 on the calling thread (while the workers
+ * run theirs) and the others on workers; without, parts 1.. on workers only (part 0 is left out).
+ */
+async function onThreads<P>(
+  parts: readonly P[],
+  main: boolean,
+  toJob: (part: P) => ReachJob | InvertJob,
+  here: (part: P) => number,
 ): Promise<number> {
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  const main = options.mainThread ?? true;
-  const job = { plan, next, block: options.block ?? BLOCK, out };
-  if (threads <= 1) return drain(job, new ReachScratch(plan));
-  const results = (await workers(main ? threads - 1 : threads)).map(
-    (w) =>
-      new Promise<number>((resolve, reject) => {
-        const onError = (e: Error) => reject(e);
-        w.ref();
-        w.once('error', onError);
-        w.once('message', (m: { triples?: number; error?: string }) => {
-          w.off('error', onError);
-          w.unref();
-          if (m.error !== undefined) reject(new Error(m.error));
-          else resolve(m.triples!);
-        });
-        w.postMessage(job);
-      }),
-  );
-  const mine = main ? drain(job, new ReachScratch(plan)) : 0;
+  const rest = parts.slice(1);
+  const ws = await workers(rest.length);
+  const results = ws.map((w, i) => ask(w, toJob(rest[i])));
+  let mine = 0;
+  try {
+    if (main) mine = here(parts[0]);
+  } catch (e) {
+    await Promise.allSettled(results);
+    throw e;
+  }
   return (await Promise.all(results)).reduce((a, b) => a + b, mine);
+}
+
+/**
+ * The inverted egress index (`invert`, `_reach-invert.ts`) on several threads: the egress rules cut into one
+ * range per thread of about equal work; each thread counts its range's entries per destination, the offsets are
+ * summed here, and each thread fills its range's entries after the earlier ranges' (the same arrays as one pass).
+ */
+async function invertOnThreads(
+  draft: ReachPlanDraft,
+  threads: number,
+  main: boolean,
+): Promise<{ start: Int32Array; rules: Int32Array }> {
+  const { i32, u32 } = planAlloc(true);
+  const { C, egRule, egNs, rulePeerStart, rulePeers, setStart, setIds } = draft;
+  const scan: InvertScan = {
+    C,
+    egRule,
+    egNs,
+    rulePeerStart,
+    rulePeers,
+    setStart,
+    setIds,
+    ...admittedNamespaces(draft, u32),
+  };
+  // Without the calling thread, part 0 is an empty range (no rules, no entries) that nobody runs.
+  const bounds = main ? invertRanges(scan, threads) : [0, ...invertRanges(scan, threads)];
+  const counts = Array.from({ length: bounds.length - 1 }, () => i32(C));
+  const parts = counts.map((c, t) => ({ lo: bounds[t], hi: bounds[t + 1], counts: c }));
+  await onThreads(
+    parts,
+    main,
+    (p): InvertJob => ({ kind: 'invert', scan, ...p }),
+    (p) => (invertPass(scan, p.lo, p.hi, p.counts), 0),
+  );
+  const start = i32(C + 1);
+  const at = invertOffsets(C, counts, start, i32);
+  const rules = i32(start[C]);
+  const fills = parts.map((p, t) => ({ ...p, fill: { at: at[t], rules } }));
+  await onThreads(
+    fills,
+    main,
+    (p): InvertJob => ({ kind: 'invert', scan, ...p }),
+    (p) => (invertPass(scan, p.lo, p.hi, p.counts, p.fill), 0),
+  );
+  return { start, rules };
+}
+
+/**
+ * `buildReachPlan` (shared arrays) with its inverted egress index built on several threads (`invertOnThreads`);
+ * below `minClasses` classes, on the calling thread. The same plan, array for array (property-tested).
+ */
+export async function buildReachPlanParallel(
+  engine: PolicyEngine,
+  options: ParallelOptions & PlanOptions = {},
+): Promise<{ plan: ReachPlan; ports: readonly PortClass[] }> {
+  const threads = options.threads ?? availableParallelism();
+  const { draft, ports } = draftReachPlan(engine, { ...options, shared: true });
+  if (threads <= 1 || draft.C < (options.minClasses ?? MIN_CLASSES))
+    return { plan: finishReachPlan(draft, invert(draft, planAlloc(true).i32)), ports };
+  const inv = await exclusive(() => invertOnThreads(draft, threads, options.mainThread ?? true));
+  return { plan: finishReachPlan(draft, inv), ports };
 }
 
 /** `computeFlatReachability` on several threads: the same counts (property-tested bit for bit). */
 export async function computeReachabilityParallel(
   engine: PolicyEngine,
-  options: ParallelOptions & { ports?: readonly PortClass[]; bigAt?: number; chunk?: number } = {},
+  options: ParallelOptions & PlanOptions = {},
 ): Promise<Reachability> {
-  const { plan, ports } = buildReachPlan(engine, { ...options, shared: true });
+  const { plan, ports } = await buildReachPlanParallel(engine, options);
   const allowedTriples = await countRowsParallel(plan, options);
   return { classes: plan.C, portClasses: ports, allowedTriples };
 }

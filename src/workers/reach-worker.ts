@@ -1,11 +1,20 @@
 /**
- * Worker side of `reach-pool.ts`: counts rows of a shared `ReachPlan`, taking blocks of destination classes from
- * a shared counter until none is left, and posts its total. One scratch per plan, kept between jobs.
+ * Worker side of `reach-pool.ts`. Rows: counts (or writes) rows of a shared `ReachPlan`, taking blocks of
+ * destination classes from a shared counter until none is left, and posts its total; one scratch kept between
+ * jobs while it fits the plan. Inverted index: one pass (count or fill) over its range of egress rules.
  */
 import { parentPort } from 'node:worker_threads';
-import { countRows, rowBits, ReachScratch, type ReachPlan } from '../analysis/matrix/index.ts';
+import {
+  countRows,
+  invertPass,
+  rowBits,
+  ReachScratch,
+  type InvertScan,
+  type ReachPlan,
+} from '../analysis/matrix/index.ts';
 
 export interface ReachJob {
+  readonly kind: 'rows';
   readonly plan: ReachPlan;
   /** `[next block start]`, shared by every thread of the job. */
   readonly next: Int32Array;
@@ -14,13 +23,27 @@ export interface ReachJob {
   readonly out?: Uint32Array;
 }
 
-let last: { plan: ReachPlan; scratch: ReachScratch } | undefined;
+/** One pass of `invertPass` over egress rules `[lo, hi)`: counts into `counts`, or fills through `at`. */
+export interface InvertJob {
+  readonly kind: 'invert';
+  readonly scan: InvertScan;
+  readonly lo: number;
+  readonly hi: number;
+  readonly counts: Int32Array;
+  readonly fill?: { readonly at: Int32Array; readonly rules: Int32Array };
+}
 
-parentPort?.on('message', (job: ReachJob) => {
+let scratch: ReachScratch | undefined;
+
+parentPort?.on('message', (job: ReachJob | InvertJob) => {
   try {
-    if (last?.plan.C !== job.plan.C || last.plan.namespaces !== job.plan.namespaces)
-      last = { plan: job.plan, scratch: new ReachScratch(job.plan) };
-    parentPort!.postMessage({ triples: drain(job, last.scratch) });
+    if (job.kind === 'invert') {
+      invertPass(job.scan, job.lo, job.hi, job.counts, job.fill);
+      parentPort!.postMessage({ triples: 0 });
+      return;
+    }
+    if (!scratch?.fits(job.plan)) scratch = new ReachScratch(job.plan);
+    parentPort!.postMessage({ triples: drain(job, scratch) });
   } catch (e) {
     parentPort!.postMessage({ error: String((e as Error)?.stack ?? e) });
   }

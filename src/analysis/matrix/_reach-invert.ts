@@ -30,10 +30,13 @@ export interface InvertInput {
  * namespace (all bits: not isolated — a node-mode host class included — or a rule without peers). A superset over
  * every chunk: the row checks the namespaces its chunk's masks actually admit from.
  */
-export function admittedNamespaces(p: InvertInput): { bits: Uint32Array; words: number } {
+export function admittedNamespaces(
+  p: InvertInput,
+  u32: (n: number) => Uint32Array = (n) => new Uint32Array(n),
+): { bits: Uint32Array; words: number } {
   const words = (p.namespaces + 31) >>> 5;
   const any = new Uint8Array(p.C);
-  const bits = new Uint32Array(p.C * words);
+  const bits = u32(p.C * words);
   // Each peer set's namespaces as a bitset, made on first use.
   const S = p.setStart.length - 1;
   const setBits = new Uint32Array(S * words);
@@ -59,6 +62,103 @@ export function admittedNamespaces(p: InvertInput): { bits: Uint32Array; words: 
   return { bits, words };
 }
 
+/** What a scan of egress rules reads: the rules' peer sets and each destination's admitted namespaces. */
+export interface InvertScan {
+  readonly C: number;
+  readonly egRule: ArrayLike<number>;
+  readonly egNs: ArrayLike<number>;
+  readonly rulePeerStart: Int32Array;
+  readonly rulePeers: Int32Array;
+  readonly setStart: Int32Array;
+  readonly setIds: Int32Array;
+  /** `admittedNamespaces`' bitsets, `words` per class. */
+  readonly bits: Uint32Array;
+  readonly words: number;
+}
+
+/**
+ * One pass over the egress rules `[lo, hi)`: each (rule, member) pair kept (the member admits from the rule's
+ * namespace; a rule counted once per member) is counted into `counts[d]` or, with `fill`, written at
+ * `rules[at[d]++]`. Passes over disjoint ranges of rules, taken in order, write the same index as one pass
+ * over every rule (`invertRanges` runs them on several threads).
+ */
+export function invertPass(
+  s: InvertScan,
+  lo: number,
+  hi: number,
+  counts: Int32Array,
+  fill?: { readonly at: Int32Array; readonly rules: Int32Array },
+): void {
+  const { egRule, egNs, rulePeerStart, rulePeers, setStart, setIds, bits, words } = s;
+  const last = new Int32Array(s.C).fill(-1);
+  const at = fill?.at;
+  const rules = fill?.rules;
+  for (let e = lo; e < hi; e++) {
+    const r = egRule[e];
+    const nsWord = egNs[e] >>> 5;
+    const nsBit = 1 << (egNs[e] & 31);
+    for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
+      const k = rulePeers[x];
+      for (let y = setStart[k]; y < setStart[k + 1]; y++) {
+        const d = setIds[y];
+        if (last[d] === e || (bits[d * words + nsWord] & nsBit) === 0) continue;
+        last[d] = e;
+        if (at) rules![at[d]++] = e;
+        else counts[d]++;
+      }
+    }
+  }
+}
+
+/**
+ * Cuts the egress rules into `parts` consecutive ranges of about equal work (the members of their peer sets):
+ * `parts + 1` bounds, from 0 to the rule count.
+ */
+export function invertRanges(
+  s: Pick<InvertScan, 'egRule' | 'rulePeerStart' | 'rulePeers' | 'setStart'>,
+  parts: number,
+): number[] {
+  const E = s.egRule.length;
+  let total = 0;
+  const work = new Float64Array(E);
+  for (let e = 0; e < E; e++) {
+    const r = s.egRule[e];
+    for (let x = s.rulePeerStart[r]; x < s.rulePeerStart[r + 1]; x++)
+      work[e] += s.setStart[s.rulePeers[x] + 1] - s.setStart[s.rulePeers[x]];
+    total += work[e];
+  }
+  const bounds = [0];
+  let sum = 0;
+  for (let e = 0; e < E && bounds.length < parts; e++) {
+    sum += work[e];
+    if (sum >= (total * bounds.length) / parts) bounds.push(e + 1);
+  }
+  while (bounds.length <= parts) bounds.push(E);
+  return bounds;
+}
+
+/**
+ * The index's offsets from the counts of consecutive ranges of rules (`counts[t]` from range t): `start` (C + 1
+ * offsets, written) and, per range, where its entries of each destination begin (after the earlier ranges').
+ */
+export function invertOffsets(
+  C: number,
+  counts: readonly Int32Array[],
+  start: Int32Array,
+  i32: (n: number) => Int32Array,
+): Int32Array[] {
+  const at = counts.map(() => i32(C));
+  for (let d = 0; d < C; d++) {
+    let o = start[d];
+    for (let t = 0; t < counts.length; t++) {
+      at[t][d] = o;
+      o += counts[t][d];
+    }
+    start[d + 1] = o;
+  }
+  return at;
+}
+
 /**
  * Destination class → egress rules (indices into `egRule`) whose peers contain it, each rule once per class, left
  * out where the destination admits nothing from the rule's namespace (`admittedNamespaces`). Two passes over the
@@ -69,34 +169,12 @@ export function invert(
   p: InvertInput,
   i32: (n: number) => Int32Array,
 ): { start: Int32Array; rules: Int32Array } {
-  const { C, egRule, egNs, rulePeerStart, rulePeers, setStart, setIds } = p;
-  const { bits, words } = admittedNamespaces(p);
-  const start = i32(C + 1);
-  const last = new Int32Array(C);
-  let rules: Int32Array | undefined;
-  let fill: Int32Array | undefined;
-  for (let pass = 0; pass < 2; pass++) {
-    last.fill(-1);
-    for (let e = 0; e < egRule.length; e++) {
-      const r = egRule[e];
-      const nsWord = egNs[e] >>> 5;
-      const nsBit = 1 << (egNs[e] & 31);
-      for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
-        const k = rulePeers[x];
-        for (let y = setStart[k]; y < setStart[k + 1]; y++) {
-          const d = setIds[y];
-          if (last[d] === e || (bits[d * words + nsWord] & nsBit) === 0) continue;
-          last[d] = e;
-          if (fill) rules![fill[d]++] = e;
-          else start[d + 1]++;
-        }
-      }
-    }
-    if (!fill) {
-      for (let d = 0; d < C; d++) start[d + 1] += start[d];
-      rules = i32(start[C]);
-      fill = start.slice(0, C);
-    }
-  }
-  return { start, rules: rules! };
+  const scan: InvertScan = { ...p, ...admittedNamespaces(p) };
+  const counts = new Int32Array(p.C);
+  invertPass(scan, 0, p.egRule.length, counts);
+  const start = i32(p.C + 1);
+  const [at] = invertOffsets(p.C, [counts], start, (n) => new Int32Array(n));
+  const rules = i32(start[p.C]);
+  invertPass(scan, 0, p.egRule.length, counts, { at, rules });
+  return { start, rules };
 }

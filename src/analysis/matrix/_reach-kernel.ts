@@ -29,7 +29,7 @@ export class ReachScratch {
   stamp = 0;
 
   constructor(plan: ReachPlan) {
-    const masks = (n: number) => (Math.min(plan.width, plan.P) <= 8 ? new Uint8Array(n) : new Int32Array(n));
+    const masks = (n: number) => (ReachScratch.byteMasks(plan) ? new Uint8Array(n) : new Int32Array(n));
     this.inMask = masks(plan.C);
     this.done = masks(plan.C);
     this.spread = new Int32Array(plan.C);
@@ -37,6 +37,23 @@ export class ReachScratch {
     this.nsMark = new Int32Array(plan.namespaces).fill(-1);
     this.nsAll = new Int32Array(plan.namespaces);
     this.nsHead = new Int32Array(plan.namespaces);
+  }
+
+  /** Masks fit a byte when a pass has at most 8 port classes. */
+  static byteMasks(plan: Pick<ReachPlan, 'width' | 'P'>): boolean {
+    return Math.min(plan.width, plan.P) <= 8;
+  }
+
+  /**
+   * Can this scratch serve `plan`'s rows? Its sizes (classes, namespaces) and mask width must be the plan's: a
+   * byte scratch would drop port classes past the eighth.
+   */
+  fits(plan: ReachPlan): boolean {
+    return (
+      this.inMask.length === plan.C &&
+      this.nsMark.length === plan.namespaces &&
+      this.inMask instanceof Uint8Array === ReachScratch.byteMasks(plan)
+    );
   }
 }
 

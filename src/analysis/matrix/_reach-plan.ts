@@ -1,7 +1,7 @@
 import type { PolicyEngine } from '../policy/index.ts';
 import { invert } from './_reach-invert.ts';
 import { PortMasks, portClasses, type PortClass } from './_port-classes.ts';
-import { planRules } from './_reach-rules.ts';
+import { planRules, type PlanAlloc } from './_reach-rules.ts';
 
 /**
  * The NetworkPolicy tier's full reachability as flat typed arrays: everything one destination row of
@@ -74,19 +74,53 @@ export const BIG = 256;
 /** Port classes per pass: masks are 32-bit integers, and the sign bit is left alone. */
 export const PLAN_CHUNK = 30;
 
+/** Options of a plan: `bigAt` and `chunk` are for the tests (the set size from which sets are bitset-tested, port classes per pass). */
+export interface PlanOptions {
+  readonly ports?: readonly PortClass[];
+  readonly shared?: boolean;
+  readonly bigAt?: number;
+  readonly chunk?: number;
+}
+
+/** The plan without its inverted egress index (`invert`), which `finishReachPlan` adds. */
+export type ReachPlanDraft = Omit<ReachPlan, 'invStart' | 'invRules'>;
+
+/** Allocators of typed arrays, over `SharedArrayBuffer`s when `shared` (threads read them without copying). */
+export function planAlloc(shared: boolean): PlanAlloc {
+  return {
+    i32: (n) => (shared ? new Int32Array(new SharedArrayBuffer(4 * n)) : new Int32Array(n)),
+    u8: (n) => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n)),
+    u32: (n) => (shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n)),
+  };
+}
+
 /**
  * Builds the plan of `engine`'s NetworkPolicy tier over `ports` (default: every port class). With `shared`, the
  * arrays live in `SharedArrayBuffer`s (threads read them without copying).
  */
 export function buildReachPlan(
   engine: PolicyEngine,
-  /** bigAt and chunk are for the tests: the set size from which sets are bitset-tested, port classes per pass. */
-  options: { ports?: readonly PortClass[]; shared?: boolean; bigAt?: number; chunk?: number } = {},
+  options: PlanOptions = {},
 ): { plan: ReachPlan; ports: readonly PortClass[] } {
-  const shared = options.shared ?? false;
-  const i32 = (n: number) => (shared ? new Int32Array(new SharedArrayBuffer(4 * n)) : new Int32Array(n));
-  const u8 = (n: number) => (shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n));
-  const u32 = (n: number) => (shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n));
+  const { draft, ports } = draftReachPlan(engine, options);
+  const inv = invert(draft, planAlloc(options.shared ?? false).i32);
+  return { plan: finishReachPlan(draft, inv), ports };
+}
+
+/** The draft with its inverted egress index (`invert`, or its passes run on several threads). */
+export function finishReachPlan(
+  draft: ReachPlanDraft,
+  inv: { readonly start: Int32Array; readonly rules: Int32Array },
+): ReachPlan {
+  return { ...draft, invStart: inv.start, invRules: inv.rules };
+}
+
+/** Everything of the plan but the inverted egress index, which reads the rest (`invert`). */
+export function draftReachPlan(
+  engine: PolicyEngine,
+  options: PlanOptions = {},
+): { draft: ReachPlanDraft; ports: readonly PortClass[] } {
+  const { i32, u8, u32 } = planAlloc(options.shared ?? false);
   const classes = engine.classes;
   const C = classes.length;
   const W = (C + 31) >>> 5;
@@ -167,26 +201,7 @@ export function buildReachPlan(
     { setStart, setIds, setNsStart, setNs, setDense },
     u8(nss),
   );
-  const inv = invert(
-    {
-      C,
-      namespaces: sets.namespaces.length,
-      egRule,
-      egNs,
-      rulePeerStart,
-      rulePeers: rules.rulePeers,
-      ruleAllPeers,
-      setStart,
-      setIds,
-      setNsStart,
-      setNs,
-      inStart,
-      inRules: inRuleList,
-      isolated,
-    },
-    i32,
-  );
-  const plan: ReachPlan = {
+  const draft: ReachPlanDraft = {
     C,
     P,
     chunks,
@@ -218,8 +233,6 @@ export function buildReachPlan(
     egSrcStart: rules.egSrcStart,
     egSrc: rules.egSrc,
     everyPeer: rules.everyPeer,
-    invStart: inv.start,
-    invRules: inv.rules,
     isOpen,
     openBits: rules.openBits,
     openCount: rules.openCount,
@@ -227,7 +240,7 @@ export function buildReachPlan(
     hostClass,
     isolated,
   };
-  return { plan, ports };
+  return { draft, ports };
 }
 
 /**

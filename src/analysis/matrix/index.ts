@@ -17,7 +17,23 @@ import { NamespaceCells } from './_namespace-cells.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
 export { portClasses, type PortClass } from './_port-classes.ts';
-export { buildReachPlan, type ReachPlan } from './_reach-plan.ts';
+export {
+  buildReachPlan,
+  draftReachPlan,
+  finishReachPlan,
+  planAlloc,
+  type PlanOptions,
+  type ReachPlan,
+  type ReachPlanDraft,
+} from './_reach-plan.ts';
+export {
+  admittedNamespaces,
+  invert,
+  invertOffsets,
+  invertPass,
+  invertRanges,
+  type InvertScan,
+} from './_reach-invert.ts';
 export { countRows, rowBits, rowSources, ReachScratch } from './_reach-kernel.ts';
 export { computeFlatReachability } from './_reach-flat.ts';
 
