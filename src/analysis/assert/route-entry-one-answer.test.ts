@@ -9,19 +9,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { assertContext, evaluateRouteEntry } from '../../../test/helpers/route-entry.ts';
-import { gatewayClass, routeViaGateway } from '../gateway/_test-fixtures.ts';
+import { routeViaGateway } from '../gateway/_test-fixtures.ts';
+import { gatewayPreamble, httpListener } from '../../../test/helpers/gateway.ts';
 import { compileRouter, type Router } from '../route/index.ts';
 
 /** Gateway default/gw routing shop.example.com to Service api, which selects no pod (no ready endpoint). */
-const yaml = `${gatewayClass}---
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: gw, namespace: default}
-spec:
-  gatewayClassName: gc
-  listeners: [{name: http, protocol: HTTP, port: 80}]
----
-apiVersion: gateway.networking.k8s.io/v1
+const yaml = `${gatewayPreamble([httpListener])}apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: api, namespace: default}
 spec:
