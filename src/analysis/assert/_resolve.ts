@@ -10,6 +10,8 @@ interface ResolveEntry {
     readonly rcode?: string;
     readonly answers?: readonly string[];
     readonly resolvedName?: string;
+    /** The pod gets no reply at all: its own egress policy drops its DNS queries (needs `from`). */
+    readonly noReply?: true;
   };
 }
 
@@ -18,7 +20,8 @@ const rcodes = ['NOERROR', 'NXDOMAIN', 'SERVFAIL', 'REFUSED'];
 const fq = (n: string) => (n.endsWith('.') ? n : `${n}.`).toLowerCase();
 
 /**
- * `resolve: {from?, name, type?}` with `expect: {rcode?, answers?, resolvedName?}` — evaluated as `kubetwin resolve`
+ * `resolve: {from?, name, type?}` with `expect: {rcode?, answers?, resolvedName?}` or `expect: {noReply: true}` (the
+ * pod's egress policy drops its queries, so its resolver times out: there is no rcode to expect) — evaluated as `kubetwin resolve`
  * does (through the pod's search list when `from` is given). Answers compare as a set in presentation form, since
  * CoreDNS's loadbalance plugin shuffles their order.
  */
@@ -43,15 +46,38 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
       return { error: `resolve.type must be one of ${types.join(', ')}`, path: ['resolve', 'type'] };
     if (typeof expect !== 'object' || expect === null || Array.isArray(expect))
       return {
-        error: 'expect must be a map {rcode, answers, resolvedName} for a resolve entry',
+        error: 'expect must be a map {rcode, answers, resolvedName} or {noReply: true} for a resolve entry',
         path: ['expect'],
       };
     const e = expect as Record<string, unknown>;
     for (const k of Object.keys(e))
-      if (!['rcode', 'answers', 'resolvedName'].includes(k))
-        return { error: `expect.${k} is not a field (rcode, answers, resolvedName)`, path: ['expect', k] };
+      if (!['rcode', 'answers', 'resolvedName', 'noReply'].includes(k))
+        return {
+          error: `expect.${k} is not a field (rcode, answers, resolvedName, noReply)`,
+          path: ['expect', k],
+        };
     if (!Object.keys(e).length)
-      return { error: 'expect needs at least one of rcode, answers, resolvedName', path: ['expect'] };
+      return {
+        error: 'expect needs at least one of rcode, answers, resolvedName, noReply',
+        path: ['expect'],
+      };
+    if (e.noReply !== undefined) {
+      if (e.noReply !== true)
+        return {
+          error: 'expect.noReply must be true (leave it out to expect a reply)',
+          path: ['expect', 'noReply'],
+        };
+      if (Object.keys(e).length > 1)
+        return {
+          error: 'expect.noReply goes alone: without a reply there is no rcode or answer',
+          path: ['expect'],
+        };
+      if (typeof v.from !== 'string')
+        return {
+          error: "expect.noReply needs resolve.from: only a pod's queries can be dropped",
+          path: ['expect', 'noReply'],
+        };
+    }
     if (e.rcode !== undefined && !rcodes.includes(String(e.rcode)))
       return { error: `expect.rcode must be one of ${rcodes.join(', ')}`, path: ['expect', 'rcode'] };
     if (
@@ -72,6 +98,7 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
         ...(e.rcode !== undefined ? { rcode: String(e.rcode) } : {}),
         ...(e.answers ? { answers: e.answers as string[] } : {}),
         ...(e.resolvedName !== undefined ? { resolvedName: e.resolvedName as string } : {}),
+        ...(e.noReply === true ? { noReply: true as const } : {}),
       },
     };
   },
@@ -91,6 +118,12 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
       // The pod's queries are traffic: when its egress policy drops them, it gets no reply at all.
       const trace = ctx.memo<TraceContext>('resolve/trace', () => createTraceContext(ctx.model));
       const blocked = queriesBlocked(trace, res);
+      if (blocked && entry.expect.noReply)
+        return {
+          passed: true,
+          actual: { rcode: null, answers: [], resolvedName: null, noReply: blocked.reason },
+          message: `no reply, as expected: ${blocked.reason}`,
+        };
       if (blocked)
         return {
           passed: false,
@@ -106,7 +139,7 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
     }
     const answers = response.answer.map((r) => rdataText(r.rdata));
     const actual = { rcode: response.rcode, answers, resolvedName };
-    const wrong: string[] = [];
+    const wrong: string[] = entry.expect.noReply ? [`a reply (${response.rcode}), expected none`] : [];
     const e = entry.expect;
     if (e.rcode !== undefined && e.rcode !== actual.rcode)
       wrong.push(`rcode ${actual.rcode}, expected ${e.rcode}`);

@@ -38,9 +38,9 @@ const tests = `tests:
     expect: {rcode: NOERROR}
 `;
 
-function run(manifests: string) {
+function run(manifests: string, testFile = tests) {
   const { model } = buildFromTexts([{ file: 'm.yaml', text: manifests }]);
-  const docs = parseManifests([{ file: 't.yaml', text: tests }]).objects;
+  const docs = parseManifests([{ file: 't.yaml', text: testFile }]).objects;
   const report = runAssertions(model, docs, { handlers, planned: {} });
   assert.ok(!Array.isArray(report));
   return report;
@@ -54,4 +54,31 @@ test('resolve entry: a pod whose egress policy drops DNS queries gets no reply',
 
 test('resolve entry: without the policy the same entry passes', () => {
   assert.deepEqual([run(cluster).passed, run(cluster).failed], [1, 0]);
+});
+
+const expectNoReply = (resolve: string, expect = '{noReply: true}') => `tests:
+  - name: test gets no DNS reply
+    resolve: ${resolve}
+    expect: ${expect}
+`;
+
+test("resolve entry: expect noReply passes where the pod's egress policy drops its queries, fails where it gets a reply", () => {
+  const blocked = run(cluster + denyEgress, expectNoReply('{from: default/test, name: web}'));
+  assert.deepEqual([blocked.passed, blocked.failed], [1, 0]);
+  const open = run(cluster, expectNoReply('{from: default/test, name: web}'));
+  assert.deepEqual([open.passed, open.failed], [0, 1]);
+  assert.match(JSON.stringify(open), /a reply \(NOERROR\), expected none/);
+});
+
+test('resolve entry: noReply goes alone, as true, and only with from', () => {
+  for (const [resolve, expect, message] of [
+    ['{name: web}', '{noReply: true}', /needs resolve.from/],
+    ['{from: default/test, name: web}', '{noReply: true, rcode: NOERROR}', /noReply goes alone/],
+    ['{from: default/test, name: web}', '{noReply: false}', /noReply must be true/],
+  ] as const) {
+    const { model } = buildFromTexts([{ file: 'm.yaml', text: cluster }]);
+    const docs = parseManifests([{ file: 't.yaml', text: expectNoReply(resolve, expect) }]).objects;
+    const report = runAssertions(model, docs, { handlers, planned: {} });
+    assert.match(JSON.stringify(report), message);
+  }
 });
