@@ -39,12 +39,19 @@ export const egressWithoutDns: DoctorRule = {
     const namespace = workloads[0].key.split('/')[1];
     return {
       ...first,
-      message: `${findings.length} workloads in ${namespace} have isolated egress (the policies isolating each: doctor --all, -o json) and no rule lets them query ${dns}: ${workloads.map((w) => w.key).join(', ')}`,
+      message: `${findings.length} workloads in ${namespace} have isolated egress (the policies isolating each: doctor --all, -o json) and no rule lets them query ${dns}: ${named(workloads.map((w) => w.key))}`,
       objects: [first.objects[0], ...workloads],
       breaks: `every DNS lookup from these ${findings.length} workloads times out: they cannot reach any Service by name`,
     };
   },
 };
+
+/** The first ten workloads by name, then how many more (the message is one line; every one stays in `objects`). */
+function named(keys: readonly string[]): string {
+  const shown = 10;
+  const more = keys.length - shown;
+  return `${keys.slice(0, shown).join(', ')}${more > 0 ? `, and ${more} more (doctor --all, -o json)` : ''}`;
+}
 
 /** The DNS Service's pods with an address (its selector read as equality on every label). */
 function podsBehind(model: ClusterModel, dnsSvc: Service): Pod[] {

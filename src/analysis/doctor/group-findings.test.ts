@@ -1,7 +1,7 @@
 /**
  * Rule egress-without-dns, as people read it: one finding per workload whose egress is isolated without DNS, each
  * with the same per-namespace patch, is one finding per namespace (`groupFindings`) in text and report tables,
- * naming every workload; `--all` (and JSON, SARIF) keep each finding, and the counts are always of every finding.
+ * naming its workloads (ten, then a count); `--all` (and JSON, SARIF) keep each finding, and the counts are always of every finding.
  * https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-egress-traffic
  */
 import { test } from 'node:test';
@@ -39,7 +39,7 @@ const findings = [
   egress('d', 'web', 'deny', 5),
 ];
 
-test('egress-without-dns: findings one patch fixes are one, at the first one, naming every workload', () => {
+test('egress-without-dns: findings one patch fixes are one, at the first one, naming its workloads', () => {
   const shown = groupFindings(findings);
   assert.deepEqual(
     shown.map((f) => f.code),
@@ -71,4 +71,17 @@ test('egress-without-dns: the text shows the summary, --all each finding; both c
   const all = renderFindingsText(findings, { all: true });
   assert.equal(all.match(/error egress-without-dns/g)?.length, 4);
   assert.match(all, /5 finding\(s\): 5 error, 0 warning, 0 info\n$/);
+});
+
+test('egress-without-dns: the summary line names ten workloads and counts the rest; its objects keep every one', () => {
+  const many = Array.from({ length: 12 }, (_, i) =>
+    egress(`p${String(i).padStart(2, '0')}`, 'big', 'deny', i + 1),
+  );
+  const [big] = groupFindings(many);
+  assert.match(
+    big.message,
+    /: Pod\/big\/p00, (Pod\/big\/p0\d, ){8}Pod\/big\/p09, and 2 more \(doctor --all, -o json\)$/,
+  );
+  assert.doesNotMatch(big.message, /p10|p11/);
+  assert.equal(big.objects.length, 13);
 });
