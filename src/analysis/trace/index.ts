@@ -7,7 +7,8 @@ import type { Flow, FlowSource, FlowTarget } from '../flows/index.ts';
 import type { HttpRequest, Party } from '../policy/index.ts';
 import type { Protocol } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
-import type { Client } from '../service-path/index.ts';
+import { capturedService, type Client } from '../service-path/index.ts';
+import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHops } from './_dns.ts';
 import { publicEgressSentence } from './_public-egress.ts';
@@ -339,6 +340,25 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
+  // A Service's load-balancer address or externalIP: kube-proxy on the pod's node takes it to the endpoints.
+  const captured = capturedService(ctx.model, addresses[0], port, protocol);
+  if (captured) {
+    const own: Hop[] = [];
+    const r = throughService(
+      ctx,
+      src,
+      podClient(pod),
+      captured.namespace,
+      captured.name,
+      port,
+      protocol,
+      own,
+      undefined,
+      http,
+    );
+    hops.push(...capturedServiceHops(own, captured, addresses[0], sourceJudged(ctx, captured)));
+    return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+  }
   // A meshed Istio client's sidecar decides an HTTP request for a host outside the Service registry: a
   // ServiceEntry host (and its VirtualService), else the outboundTrafficPolicy (502 under REGISTRY_ONLY).
   const outside =
@@ -357,6 +377,20 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
   const admitted = admissionHops(ctx, src, targets, protocol, hops, { http, fqdn });
   return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, targets.length);
+}
+
+/** Whether anything judges the source address at a Service's endpoints: an ingress-isolated endpoint pod, or admin policies. */
+function sourceJudged(ctx: TraceContext, svc: Service): boolean {
+  if (ctx.model.adminPolicies?.length) return true;
+  return ctx.model.endpointSlices.some(
+    (slice) =>
+      slice.namespace === svc.namespace &&
+      slice.serviceName === svc.name &&
+      slice.endpoints.some((e) => {
+        const pod = ctx.podByIP(e.addresses[0]);
+        return !pod || ctx.engine.isolatedBy(pod, 'Ingress').length > 0;
+      }),
+  );
 }
 
 /** Traces every step of a declared flow; the flow's outcome is its worst step's. */

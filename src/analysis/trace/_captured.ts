@@ -1,0 +1,36 @@
+import type { Service } from '../../model/types.ts';
+import { capturedNote, masqueradeUnknown } from '../service-path/index.ts';
+import type { Hop } from './types.ts';
+
+/**
+ * The Service hops of a pod's connection to a Service's load-balancer address or externalIP, restated: kube-proxy on
+ * the pod's node captures it and sends it to the Service's endpoints (service-path `capturedService`, from
+ * kubernetes/kubernetes pkg/proxy/iptables/proxier.go, the KUBE-EXT chain), so the ClusterIP's words on the source
+ * address do not apply. With externalTrafficPolicy Cluster the connection is masqueraded: the endpoints' ingress
+ * policies see the client node, which the policy hops (judged for the pod) do not, so the hop carries an unknown when
+ * something judges the source there (`sourceJudged`: an endpoint isolated for ingress, or admin policies).
+ * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode
+ */
+export function capturedServiceHops(
+  hops: readonly Hop[],
+  svc: Service,
+  ip: string,
+  sourceJudged: boolean,
+): Hop[] {
+  const masqueraded = svc.externalTrafficPolicy === 'Cluster' && sourceJudged;
+  return hops.map((h) =>
+    h.kind === 'service' && h.title.startsWith(`Service ${svc.namespace}/${svc.name}`)
+      ? {
+          ...h,
+          title: `${ip} → ${h.title} (captured by kube-proxy)`,
+          details: [
+            capturedNote(svc, ip),
+            ...h.details.filter((d) => !d.startsWith('source address seen by the endpoint:')),
+          ],
+          ...(masqueraded
+            ? { verdict: 'warn' as const, unknown: [...(h.unknown ?? []), masqueradeUnknown(svc, ip)] }
+            : {}),
+        }
+      : h,
+  );
+}

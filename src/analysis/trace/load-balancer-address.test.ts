@@ -1,0 +1,71 @@
+/**
+ * A pod's connection to a Service's load-balancer address is taken by kube-proxy on its node straight to the
+ * Service's endpoints (kubernetes/kubernetes pkg/proxy/iptables/proxier.go, the KUBE-EXT chain); with
+ * externalTrafficPolicy Cluster it is masqueraded, so an ingress-isolated endpoint sees the node, not the pod, and
+ * the trace is unknown there; with Local the pod keeps its address and the policy verdict stands.
+ * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
+import { parseFlowTarget } from '../flows/index.ts';
+import { createTraceContext, trace } from './index.ts';
+
+const app = (policy: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: LoadBalancer, ${policy}selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+status: {loadBalancer: {ingress: [{ip: 203.0.113.10}]}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {containers: [{name: c, image: x}]}
+`;
+const isolated = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-in}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [{podSelector: {matchLabels: {app: other}}}]}]
+`;
+
+function traceLb(yaml: string) {
+  const { model } = buildYaml(yaml);
+  const to = parseFlowTarget('tcp://203.0.113.10:80', undefined, undefined);
+  assert.ok(typeof to !== 'string', String(to));
+  return trace(createTraceContext(model), { kind: 'ref', namespace: 'default', name: 'client' }, to);
+}
+
+test('load balancer address from a pod: kube-proxy takes it to the endpoints, not to an outside address', () => {
+  const t = traceLb(app(''));
+  assert.equal(t.outcome, 'delivered');
+  assert.equal(t.unknown, undefined);
+  assert.match(t.hops[0].title, /^203\.0\.113\.10 → Service default\/web .*captured by kube-proxy/);
+  assert.deepEqual(
+    t.delivered.map((d) => [d.pod.startsWith('default/web-'), d.port]),
+    [[true, 8080]],
+  );
+});
+
+test('load balancer address from a pod: masqueraded (externalTrafficPolicy Cluster) to an isolated endpoint is unknown', () => {
+  const t = traceLb(app('') + isolated);
+  assert.notEqual(t.outcome, 'delivered');
+  assert.match((t.unknown ?? []).join('\n'), /masquerades connections to 203\.0\.113\.10/);
+});
+
+test('load balancer address from a pod: externalTrafficPolicy Local keeps the pod address, so the denial stands', () => {
+  const t = traceLb(app('externalTrafficPolicy: Local, ') + isolated);
+  assert.equal(t.outcome, 'failed');
+  assert.equal(t.unknown, undefined);
+});
