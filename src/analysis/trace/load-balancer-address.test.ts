@@ -7,25 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../cluster/_test-helpers.ts';
-import { parseFlowTarget } from '../flows/index.ts';
-import { createTraceContext, trace } from './index.ts';
+import { traceOn, webBehindService } from './_test-fixtures.ts';
 
-const app = (policy: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: LoadBalancer, ${policy}selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
-status: {loadBalancer: {ingress: [{ip: 203.0.113.10}]}}
----
+const app = (policy: string) => `${webBehindService(8080, {
+  spec: `type: LoadBalancer, ${policy}`,
+  ports: '[{port: 80, targetPort: 8080}]',
+  status: '{loadBalancer: {ingress: [{ip: 203.0.113.10}]}}',
+})}---
 apiVersion: v1
 kind: Pod
 metadata: {name: client}
@@ -40,12 +28,8 @@ spec:
   ingress: [{from: [{podSelector: {matchLabels: {app: other}}}]}]
 `;
 
-function traceLb(yaml: string) {
-  const { model } = buildYaml(yaml);
-  const to = parseFlowTarget('tcp://203.0.113.10:80', undefined, undefined);
-  assert.ok(typeof to !== 'string', String(to));
-  return trace(createTraceContext(model), { kind: 'ref', namespace: 'default', name: 'client' }, to);
-}
+const traceLb = (yaml: string) =>
+  traceOn(yaml, { kind: 'ref', namespace: 'default', name: 'client' }, 'tcp://203.0.113.10:80');
 
 test('load balancer address from a pod: kube-proxy takes it to the endpoints, not to an outside address', () => {
   const t = traceLb(app(''));

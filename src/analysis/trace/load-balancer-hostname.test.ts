@@ -5,32 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../cluster/_test-helpers.ts';
-import { parseFlowTarget } from '../flows/index.ts';
-import { createTraceContext, trace } from './index.ts';
+import { traceOn, webBehindService } from './_test-fixtures.ts';
 
-const app = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: LoadBalancer, selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
-status: {loadBalancer: {ingress: [{hostname: a1b2c3-123.eu-west-1.elb.amazonaws.com}]}}
-`;
+const app = webBehindService(8080, {
+  spec: 'type: LoadBalancer, ',
+  ports: '[{port: 80, targetPort: 8080}]',
+  status: '{loadBalancer: {ingress: [{hostname: a1b2c3-123.eu-west-1.elb.amazonaws.com}]}}',
+});
 
-function traceUrl(url: string) {
-  const { model } = buildYaml(app);
-  const to = parseFlowTarget(url, undefined, undefined);
-  assert.ok(typeof to !== 'string', String(to));
-  return trace(createTraceContext(model), { kind: 'internet' }, to);
-}
+const traceUrl = (url: string) => traceOn(app, { kind: 'internet' }, url);
 
 test("load balancer hostname: a request to a Service's status hostname reaches that Service's pods", () => {
   const t = traceUrl('http://A1B2C3-123.eu-west-1.elb.amazonaws.com/');

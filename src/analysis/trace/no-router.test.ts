@@ -5,24 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildYaml } from '../../cluster/_test-helpers.ts';
-import { parseFlowTarget } from '../flows/index.ts';
-import { createTraceContext, trace } from './index.ts';
+import { traceOn, webBehindService } from './_test-fixtures.ts';
 
-const app = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8079}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8079, nodePort: 30001}]}
-`;
+const app = webBehindService(8079, {
+  spec: 'type: NodePort, ',
+  ports: '[{port: 80, targetPort: 8079, nodePort: 30001}]',
+});
 const ingress = `---
 apiVersion: networking.k8s.io/v1
 kind: Ingress
@@ -31,10 +19,7 @@ spec: {rules: [{host: other.example, http: {paths: [{path: /, pathType: Prefix, 
 `;
 
 function controllerHop(yaml: string) {
-  const { model } = buildYaml(yaml);
-  const to = parseFlowTarget('http://10.0.0.11:30001/', undefined, undefined);
-  assert.ok(typeof to !== 'string', String(to));
-  const t = trace(createTraceContext(model), { kind: 'internet' }, to);
+  const t = traceOn(yaml, { kind: 'internet' }, 'http://10.0.0.11:30001/');
   assert.equal(t.outcome, 'delivered');
   return t.hops.find((h) => h.kind === 'controller');
 }
