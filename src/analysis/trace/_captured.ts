@@ -3,7 +3,7 @@ import { capturedNote, masqueradeUnknown } from '../service-path/index.ts';
 import type { Hop } from './types.ts';
 
 /**
- * The Service hops of a pod's connection to a Service's load-balancer address or externalIP, restated: kube-proxy on
+ * The hops of a pod's connection to a Service's load-balancer address or externalIP, restated: kube-proxy on
  * the pod's node captures it and sends it to the Service's endpoints (service-path `capturedService`, from
  * kubernetes/kubernetes pkg/proxy/iptables/proxier.go, the KUBE-EXT chain), so the ClusterIP's words on the source
  * address do not apply. With externalTrafficPolicy Cluster the connection is masqueraded: the endpoints' ingress
@@ -19,7 +19,7 @@ export function capturedServiceHops(
 ): Hop[] {
   const masqueraded = svc.externalTrafficPolicy === 'Cluster' && sourceJudged;
   return hops.map((h) =>
-    h.kind === 'service' && h.title.startsWith(`Service ${svc.namespace}/${svc.name}`)
+    h.kind === 'service'
       ? {
           ...h,
           title: `${ip} → ${h.title} (captured by kube-proxy)`,
