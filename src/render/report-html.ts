@@ -68,7 +68,7 @@ function pageHead(r: ReportData, graph: LaidOutGraph): string {
 <body>
 <h1>kubetwin report — ${esc(r.title)}</h1>
 <div class="summary">
-<div class="card" id="card-flows"><b class="${okFlows === r.flows.length ? 'ok' : 'fail'}">${okFlows}/${r.flows.length}</b>flows delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)</div>
+<div class="card" id="card-flows"><b class="${!r.flows.length ? '' : okFlows === r.flows.length ? 'ok' : 'fail'}">${okFlows}/${r.flows.length}</b>flows delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)</div>
 <div class="card" id="card-findings"><b class="${errors ? 'fail' : 'ok'}">${errors}</b>error findings, ${r.findings.length - errors} other</div>
 <div class="card"><b>${c.pods}</b>pods (${c.readyPods} ready) in ${c.workloads} workloads</div>
 <div class="card"><b>${c.networkPolicies}</b>NetworkPolicies${c.ciliumPolicies ? ` + ${c.ciliumPolicies} Cilium` : ''} — CNI ${esc(c.cni)} ${c.enforces ? 'enforces them' : '<span class="fail">does NOT enforce them</span>'}</div>

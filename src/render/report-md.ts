@@ -1,5 +1,6 @@
 import { formatSource } from '../model/diagnostic.ts';
 import {
+  describeFlowTotals,
   describeOpenRules,
   describePolicies,
   describePolicyTotals,
@@ -34,30 +35,9 @@ export function renderFlowGraphMermaid(r: ReportData): string {
   return lines.join('\n');
 }
 
-export function renderReportMd(r: ReportData): string {
-  const c = r.cluster;
-  const steps = r.flows.flatMap((f) => f.steps);
-  const out = [
-    `# kubetwin report — ${r.title}`,
-    '',
-    `- **Cluster:** ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${describePolicyTotals(c)}; CNI ${c.cni} (${c.enforces ? 'enforces' : 'does **not** enforce'} NetworkPolicy)`,
-    `- **Flows:** ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)`,
-    `- **Findings:** ${r.findings.filter((f) => f.severity === 'error').length} errors, ${r.findings.filter((f) => f.severity === 'warning').length} warnings`,
-    ...(r.notModeled.length
-      ? [
-          `- **Not modeled:** ${r.notModeled.length} object(s) that change traffic; answers they touch are unknown`,
-          '',
-          '## Not modeled: answers they touch are unknown',
-          '',
-          '| object | changes | applies to | where | what it does |',
-          '| --- | --- | --- | --- | --- |',
-          ...r.notModeled.map(
-            (o) =>
-              `| ${esc(`${o.kind} (${o.group}) ${o.namespace ? `${o.namespace}/` : ''}${o.name}`)} | ${o.affects.join(', ')} | ${o.applies === 'cluster' ? 'every namespace' : esc(o.applies)} | ${esc(o.source ?? '')} | ${esc(o.note)} |`,
-          ),
-        ]
-      : []),
-    '',
+/** What works and what is broken, and the graph of the flows: only when some flow was traced. */
+function flowSections(r: ReportData): string[] {
+  return [
     '## What works and what is broken',
     '',
     '| | flow | step | why it fails | fix |',
@@ -75,6 +55,33 @@ export function renderReportMd(r: ReportData): string {
     renderFlowGraphMermaid(r),
     '```',
     '',
+  ];
+}
+
+export function renderReportMd(r: ReportData): string {
+  const c = r.cluster;
+  const out = [
+    `# kubetwin report — ${r.title}`,
+    '',
+    `- **Cluster:** ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${describePolicyTotals(c)}; CNI ${c.cni} (${c.enforces ? 'enforces' : 'does **not** enforce'} NetworkPolicy)`,
+    `- **Flows:** ${describeFlowTotals(r.flows)}`,
+    `- **Findings:** ${r.findings.filter((f) => f.severity === 'error').length} errors, ${r.findings.filter((f) => f.severity === 'warning').length} warnings`,
+    ...(r.notModeled.length
+      ? [
+          `- **Not modeled:** ${r.notModeled.length} object(s) that change traffic; answers they touch are unknown`,
+          '',
+          '## Not modeled: answers they touch are unknown',
+          '',
+          '| object | changes | applies to | where | what it does |',
+          '| --- | --- | --- | --- | --- |',
+          ...r.notModeled.map(
+            (o) =>
+              `| ${esc(`${o.kind} (${o.group}) ${o.namespace ? `${o.namespace}/` : ''}${o.name}`)} | ${o.affects.join(', ')} | ${o.applies === 'cluster' ? 'every namespace' : esc(o.applies)} | ${esc(o.source ?? '')} | ${esc(o.note)} |`,
+          ),
+        ]
+      : []),
+    '',
+    ...(r.flows.length ? flowSections(r) : ['## Flows', '', `No flows: ${describeFlowTotals(r.flows)}.`, '']),
     '## Zero-trust posture',
     '',
     'Rated by what the policies let through on some port, not by the presence of a default deny.',
@@ -95,9 +102,7 @@ export function renderReportMd(r: ReportData): string {
         `| ${f.severity} | \`${f.code}\` | ${f.objects[0]?.source ? formatSource(f.objects[0].source, false) : ''} | ${esc(f.message)} | ${esc(f.fix)} |`,
     ),
     '',
-    '## Traces',
-    '',
-    renderFlowTracesMd(r.flows),
+    ...(r.flows.length ? ['## Traces', '', renderFlowTracesMd(r.flows)] : []),
     '## Services',
     '',
     '| service | type | cluster IP | ports | ready endpoints |',

@@ -1,5 +1,6 @@
 import { formatSource } from '../model/diagnostic.ts';
 import {
+  describeFlowTotals,
   describeOpenRules,
   describePolicies,
   describePolicyTotals,
@@ -25,16 +26,14 @@ export function renderReportText(
   const width = options.width ?? 100;
   const wrapped = (head: string, text: string) => wrapText(`${head}${text}`, width, ' '.repeat(head.length));
   const c = r.cluster;
-  const steps = r.flows.flatMap((f) => f.steps);
   const errors = r.findings.filter((f) => f.severity === 'error').length;
   const warnings = r.findings.filter((f) => f.severity === 'warning').length;
-  const unknownFlows = r.flows.filter((f) => f.steps.some((s) => s.trace.unknown?.length)).length;
   const out: string[] = [
     `kubetwin report — ${r.title}`,
     '',
     `Cluster   ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${describePolicyTotals(c)}`,
     `Network   pods ${c.podCIDR}, Services ${c.serviceCIDR}, domain ${c.clusterDomain}, CNI ${c.cni} (${c.enforces ? 'enforces' : 'does NOT enforce'} NetworkPolicy)`,
-    `Flows     ${r.flows.filter((f) => f.outcome === 'delivered').length}/${r.flows.length} delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)${unknownFlows ? `, ${unknownFlows} of them unknown (objects kubetwin does not model may change them)` : ''}${r.flows.length ? '' : ' — no declared flows and none found in the manifests (pass --flows FILE)'}`,
+    `Flows     ${describeFlowTotals(r.flows)}`,
     `Findings  ${errors} error(s), ${warnings} warning(s)    Input: ${r.inputProblems.errors} error(s), ${r.inputProblems.warnings} warning(s)${r.notModeled.length ? `, ${r.notModeled.length} object(s) that change traffic and are not modeled` : ''}`,
     '',
   ];

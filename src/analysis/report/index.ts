@@ -20,6 +20,7 @@ export {
   type NamespaceReachOptions,
 } from './_posture.ts';
 export { namespacePostures, shownNamespaces } from './_namespace-posture.ts';
+export { describeFlowTotals } from './_flow-totals.ts';
 import type { FlowTrace } from '../trace/index.ts';
 import { flowGraph } from './_graph.ts';
 import { unmodeledObjects } from '../unmodeled/index.ts';
