@@ -3,6 +3,9 @@ import { kinds, kindSupport } from '../../model/catalogue.ts';
 import { byString, objectKey } from '../../model/keys.ts';
 import { formatPath, type PathSegment, type RawObject } from '../../parse/index.ts';
 import type { FieldChange, ObjectChange } from './types.ts';
+import { listGaps } from './_list-align.ts';
+
+const range = (from: number, n: number) => Array.from({ length: n }, (_, k) => from + k);
 
 /** Bookkeeping fields the API server writes: a change in them changes nothing in the network. */
 const ignoredMeta = new Set(['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp']);
@@ -56,7 +59,10 @@ function isPlain(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The deepest paths where two values part: a map key or list index present on one side only stops the walk. */
+/**
+ * The deepest paths where two values part: a map key present on one side only stops the walk; lists are aligned
+ * first (`listGaps`), so an element removed or added is one change at its index and the rest stay matched.
+ */
 function walk(
   a: unknown,
   b: unknown,
@@ -76,7 +82,20 @@ function walk(
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) walk(a[i], b[i], [...path, i], ra, rb, out);
+    for (const gap of listGaps(a, b)) {
+      // An element changed in place (as many out as in, at the same index on both sides): its own fields.
+      if (gap.removed === gap.added && gap.before === gap.after) {
+        for (let i = gap.before; i < gap.before + gap.removed; i++)
+          walk(a[i], b[i], [...path, i], ra, rb, out);
+        continue;
+      }
+      // Otherwise whole elements left or came: each at its own index, ordered by index then value on both sides.
+      const ends = [
+        ...range(gap.before, gap.removed).map((i) => ({ i, before: a[i], after: undefined as unknown })),
+        ...range(gap.after, gap.added).map((i) => ({ i, before: undefined as unknown, after: b[i] })),
+      ].sort((x, y) => x.i - y.i || byString(json(x.before ?? x.after), json(y.before ?? y.after)));
+      for (const e of ends) walk(e.before, e.after, [...path, e.i], ra, rb, out);
+    }
     return;
   }
   const p = formatPath(path);
