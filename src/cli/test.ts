@@ -54,10 +54,8 @@ export function testCommand(io: Io): Command {
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
     const report = runTests(loaded.cluster.model, parsed.objects, { hostNetwork: opts.hostNetwork });
-    if (Array.isArray(report)) {
-      io.stderr(renderDiagnostics(report, 'info'));
-      return io.exit(exitCodes.input);
-    }
+    // Malformed entries: their errors first; the well-formed entries still run and are reported, and the run exits 2.
+    if (report.problems.length) io.stderr(renderDiagnostics(report.problems, 'info'));
     io.stdout(
       opts.output === 'json'
         ? JSON.stringify(testJson(report), null, 2) + '\n'
@@ -66,7 +64,8 @@ export function testCommand(io: Io): Command {
           : renderTestText(report),
     );
     const failed = report.failed > 0 || (opts.strict && report.unsupported > 0);
-    io.exit(loaded.inputExit || (failed ? exitCodes.findings : exitCodes.ok));
+    const inputExit = loaded.inputExit || (report.problems.length ? exitCodes.input : 0);
+    io.exit(inputExit || (failed ? exitCodes.findings : exitCodes.ok));
   });
   return cmd;
 }

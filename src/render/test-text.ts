@@ -1,13 +1,15 @@
 import type { AssertReport } from '../analysis/assert/index.ts';
 
-const tag = { passed: 'PASS', failed: 'FAIL', unsupported: 'SKIP' } as const;
+const tag = { passed: 'PASS', failed: 'FAIL', unsupported: 'SKIP', invalid: 'ERR ' } as const;
 
 /** `kubetwin test` in words: one line per assertion, the explanation under each failure, totals last. */
 export function renderTestText(r: AssertReport): string {
   const lines: string[] = [];
   for (const t of r.results) {
     const where =
-      t.status === 'failed' && t.source ? `  (${t.source.file}:${t.source.line}:${t.source.column})` : '';
+      (t.status === 'failed' || t.status === 'invalid') && t.source
+        ? `  (${t.source.file}:${t.source.line}:${t.source.column})`
+        : '';
     lines.push(`${tag[t.status]}  ${t.name} — ${t.message}${where}`);
     for (const d of t.details) lines.push(`      ${d}`);
   }
@@ -16,10 +18,13 @@ export function renderTestText(r: AssertReport): string {
 }
 
 export function summaryLine(r: AssertReport): string {
-  return `${r.passed} passed, ${r.failed} failed${r.unknown ? ` (${r.unknown} of them unknown: objects kubetwin does not model may change the answer)` : ''}${r.unsupported ? `, ${r.unsupported} not checked (entry kind not supported yet)` : ''}`;
+  return `${r.passed} passed, ${r.failed} failed${r.unknown ? ` (${r.unknown} of them unknown: objects kubetwin does not model may change the answer)` : ''}${r.unsupported ? `, ${r.unsupported} not checked (entry kind not supported yet)` : ''}${r.invalid ? `, ${r.invalid} invalid (not run: see the errors)` : ''}`;
 }
 
-/** The JSON contract: `{results: [{name, passed, actual, message}], passed, failed}`, plus `status` and `unsupported`. */
+/**
+ * The JSON contract: `{results: [{name, passed, actual, message}], passed, failed}`, plus `status` and `unsupported`,
+ * and `invalid` when malformed entries were not run.
+ */
 export function testJson(r: AssertReport): unknown {
   return {
     results: r.results.map((t) => ({
@@ -37,5 +42,6 @@ export function testJson(r: AssertReport): unknown {
     failed: r.failed,
     unsupported: r.unsupported,
     ...(r.unknown ? { unknown: r.unknown } : {}),
+    ...(r.invalid ? { invalid: r.invalid } : {}),
   };
 }

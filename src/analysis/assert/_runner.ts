@@ -19,15 +19,17 @@ export interface RunOptions {
 }
 
 /**
- * Reads every `tests:` entry of the assertion documents and evaluates it. Malformed entries are diagnostics
- * (`invalid-test`, with file:line:col) and nothing is evaluated, so a typo never passes for a result.
+ * Reads every `tests:` entry of the assertion documents and evaluates it. A malformed entry is a diagnostic
+ * (`invalid-test`, with file:line:col) and an `invalid` result, never evaluated, and the run is an input error, so a
+ * typo never passes for a result; the well-formed entries beside it are still evaluated and reported.
  */
 export function runAssertions(
   model: ClusterModel,
   docs: readonly RawObject[],
   options: RunOptions,
-): AssertReport | Diagnostic[] {
+): AssertReport {
   const problems: Diagnostic[] = [];
+  const invalid: { name: string; message: string; doc: RawObject; i: number }[] = [];
   const planned: { name: string; key: string; doc: RawObject; i: number }[] = [];
   const work: { name: string; handler: EntryHandler; query: unknown; doc: RawObject; i: number }[] = [];
   const names = new Set<string>();
@@ -44,39 +46,60 @@ export function runAssertions(
       continue;
     }
     tests.forEach((entry, i) => {
-      if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
-        return bad(doc, ['tests', i], `tests[${i}] must be a map`);
-      const e = entry as Record<string, unknown>;
-      const name = typeof e.name === 'string' && e.name ? e.name : undefined;
-      if (!name) return bad(doc, ['tests', i], `tests[${i}] needs a name`);
-      if (names.has(name)) bad(doc, ['tests', i, 'name'], `test name "${name}" is used twice`);
-      names.add(name);
-      const keys = Object.keys(e).filter((k) => k !== 'name' && k !== 'expect' && k !== 'description');
-      if (keys.length !== 1)
-        return bad(
-          doc,
-          ['tests', i],
-          `test "${name}" must have exactly one of ${[...options.handlers.map((h) => h.key), ...Object.keys(options.planned)].join(', ')} (found: ${keys.join(', ') || 'none'})`,
-        );
-      const key = keys[0];
-      const handler = options.handlers.find((h) => h.key === key);
-      if (!handler) {
-        if (key in options.planned) planned.push({ name, key, doc, i });
-        else
-          bad(
-            doc,
-            ['tests', i, key],
-            `test "${name}": unknown entry "${key}" (known: ${[...options.handlers.map((h) => h.key), ...Object.keys(options.planned)].join(', ')})`,
-          );
-        return;
-      }
-      if (!('expect' in e)) return bad(doc, ['tests', i], `test "${name}" needs expect`);
-      const query = handler.parse(e[key], e.expect);
-      if (isProblem(query)) return bad(doc, ['tests', i, ...query.path], `test "${name}": ${query.error}`);
-      work.push({ name, handler, query, doc, i });
+      const before = problems.length;
+      const name = readEntry(entry, i, doc);
+      if (problems.length === before) return;
+      const message = problems[before].message;
+      const own = name === undefined ? '' : `test "${name}": `;
+      invalid.push({
+        name: name ?? `tests[${i}]`,
+        message: message.startsWith(own) ? message.slice(own.length) : message,
+        doc,
+        i,
+      });
     });
   }
-  if (problems.length) return problems;
+
+  /** One entry: queued for evaluation (or as planned), or its problems recorded; its name when it has one. */
+  function readEntry(entry: unknown, i: number, doc: RawObject): string | undefined {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return void bad(doc, ['tests', i], `tests[${i}] must be a map`);
+    const e = entry as Record<string, unknown>;
+    const name = typeof e.name === 'string' && e.name ? e.name : undefined;
+    if (!name) return void bad(doc, ['tests', i], `tests[${i}] needs a name`);
+    const duplicate = names.has(name);
+    if (duplicate) bad(doc, ['tests', i, 'name'], `test name "${name}" is used twice`);
+    names.add(name);
+    const keys = Object.keys(e).filter((k) => k !== 'name' && k !== 'expect' && k !== 'description');
+    if (keys.length !== 1) {
+      bad(
+        doc,
+        ['tests', i],
+        `test "${name}" must have exactly one of ${[...options.handlers.map((h) => h.key), ...Object.keys(options.planned)].join(', ')} (found: ${keys.join(', ') || 'none'})`,
+      );
+      return name;
+    }
+    const key = keys[0];
+    const handler = options.handlers.find((h) => h.key === key);
+    if (!handler) {
+      if (!(key in options.planned))
+        bad(
+          doc,
+          ['tests', i, key],
+          `test "${name}": unknown entry "${key}" (known: ${[...options.handlers.map((h) => h.key), ...Object.keys(options.planned)].join(', ')})`,
+        );
+      else if (!duplicate) planned.push({ name, key, doc, i });
+      return name;
+    }
+    if (!('expect' in e)) {
+      bad(doc, ['tests', i], `test "${name}" needs expect`);
+      return name;
+    }
+    const query = handler.parse(e[key], e.expect);
+    if (isProblem(query)) bad(doc, ['tests', i, ...query.path], `test "${name}": ${query.error}`);
+    else if (!duplicate) work.push({ name, handler, query, doc, i });
+    return name;
+  }
   const ctx = assertContext(model, options.hostNetwork);
   const results: AssertResult[] = [];
   for (const w of work) {
@@ -102,12 +125,21 @@ export function runAssertions(
       details: [],
       source: p.doc.locate(['tests', p.i]),
     });
-  const order = new Map<string, number>();
-  [
-    ...work.map((w) => ({ n: w.name, d: w.doc, i: w.i })),
-    ...planned.map((p) => ({ n: p.name, d: p.doc, i: p.i })),
-  ].forEach((x) => order.set(x.n, docs.indexOf(x.d) * 1e6 + x.i));
-  results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+  for (const x of invalid)
+    results.push({
+      name: x.name,
+      key: 'invalid',
+      status: 'invalid',
+      actual: null,
+      message: `not run: ${x.message}`,
+      details: [],
+      source: x.doc.locate(['tests', x.i]),
+    });
+  // Results in file order: each entry's document, then its index (a name may be shared by an invalid entry).
+  const order = new Map<AssertResult, number>();
+  const places = [...work, ...planned, ...invalid].map((x) => docs.indexOf(x.doc) * 1e6 + x.i);
+  results.forEach((r, k) => order.set(r, places[k]));
+  results.sort((a, b) => order.get(a)! - order.get(b)!);
   const count = (s: AssertResult['status']) => results.filter((r) => r.status === s).length;
   return {
     results,
@@ -115,6 +147,8 @@ export function runAssertions(
     failed: count('failed'),
     unsupported: count('unsupported'),
     unknown: results.filter((r) => r.unknown).length,
+    invalid: count('invalid'),
+    problems,
   };
 }
 

@@ -2,7 +2,6 @@
  * `kubetwin test`: assertion files evaluated against the model. Entry kinds are handlers listed explicitly below;
  * kinds of the contract that have no handler yet are reported as `unsupported`, never passed or failed silently.
  */
-import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import type { HostNetworkMode } from '../policy/index.ts';
 import type { RawObject } from '../../parse/index.ts';
@@ -40,12 +39,12 @@ export interface TestOptions {
   readonly hostNetwork?: HostNetworkMode;
 }
 
-/** Evaluates the `tests:` of every assertion document; diagnostics instead when an entry is malformed. */
+/** Evaluates the `tests:` of every assertion document; a malformed entry is a diagnostic and an `invalid` result. */
 export function runTests(
   model: ClusterModel,
   docs: readonly RawObject[],
   options: TestOptions = {},
-): AssertReport | Diagnostic[] {
+): AssertReport {
   return runAssertions(model, docs, {
     hostNetwork: options.hostNetwork,
     handlers: handlers.filter((h) => !!h),

@@ -3,7 +3,7 @@
  * picks an entry handler. Handlers are listed explicitly in `handlers` (index.ts); adding `resolve:` or `route:`
  * is one handler file and one line in that array.
  */
-import type { SourceRef } from '../../model/diagnostic.ts';
+import type { Diagnostic, SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import type { PathSegment } from '../../parse/index.ts';
 import type { HostNetworkMode } from '../policy/index.ts';
@@ -44,8 +44,11 @@ export interface EntryHandler<Q = unknown> {
 export interface AssertResult {
   readonly name: string;
   readonly key: string;
-  /** `unsupported`: the entry kind is known but not built yet; it neither passes nor fails silently. */
-  readonly status: 'passed' | 'failed' | 'unsupported';
+  /**
+   * `unsupported`: the entry kind is known but not built yet; it neither passes nor fails silently. `invalid`: the
+   * entry is malformed (its diagnostic says where and why) and was not evaluated.
+   */
+  readonly status: 'passed' | 'failed' | 'unsupported' | 'invalid';
   readonly actual: unknown;
   readonly message: string;
   readonly details: readonly string[];
@@ -61,6 +64,10 @@ export interface AssertReport {
   readonly unsupported: number;
   /** How many of `failed` are unknowns (objects kubetwin does not model may change them). */
   readonly unknown: number;
+  /** Entries not evaluated because they are malformed. */
+  readonly invalid: number;
+  /** Every malformed entry or document (`invalid-test`, file:line:col): the run is an input error when any. */
+  readonly problems: readonly Diagnostic[];
 }
 
 export function isProblem(x: unknown): x is EntryProblem {
