@@ -12,7 +12,13 @@ import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHops } from './_dns.ts';
 import { publicEgressSentence } from './_public-egress.ts';
-import { serviceHop, type Candidate } from './_service.ts';
+import {
+  serviceDetailLines,
+  serviceHop,
+  type Candidate,
+  type ServiceDetails,
+  type ServiceLeg,
+} from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
 import { sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
@@ -136,7 +142,7 @@ function throughService(
   hops: Hop[],
   only?: ReadonlySet<string> | RoutedEndpoints,
   http?: HttpRequest,
-): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
+): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix; details?: ServiceDetails } {
   const svc = ctx.serviceNamed(svcNs, svcName);
   if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
   const leg = onlyEndpoints(serviceHop(ctx, svc, port, protocol, client), only);
@@ -146,6 +152,7 @@ function throughService(
       delivered: [],
       candidates: 0,
       reason: leg.reason,
+      details: leg.details,
       fix: {
         summary: leg.reason.includes('defines no port')
           ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
@@ -156,17 +163,14 @@ function throughService(
   // Endpoints a client sidecar routed to carry the subsets it sends through (their TLS mode decides mTLS).
   const routed = only instanceof Map ? only : undefined;
   const admitted = admissionHops(ctx, from, targets, protocol, hops, { service: svc, http, routed });
-  return { ...admitted, candidates: leg.candidates.length };
+  return { ...admitted, candidates: leg.candidates.length, details: leg.details };
 }
 
 /**
  * Keeps the endpoints a client sidecar may send to (`only`: their addresses), restating the endpoints hop;
  * no endpoint left is a failure of that hop.
  */
-function onlyEndpoints(
-  leg: ReturnType<typeof serviceHop>,
-  only?: ReadonlySet<string> | RoutedEndpoints,
-): ReturnType<typeof serviceHop> {
+function onlyEndpoints(leg: ServiceLeg, only?: ReadonlySet<string> | RoutedEndpoints): ServiceLeg {
   if (!only || leg.reason) return leg;
   const kept = leg.candidates.filter((c) => only.has(c.address));
   const last = leg.hops[leg.hops.length - 1];
@@ -177,7 +181,9 @@ function onlyEndpoints(
       ? {
           ...h,
           details: [
-            ...h.details.filter((d) => !/^(kube-proxy |source address seen by the endpoint:)/.test(d)),
+            ...(leg.details
+              ? serviceDetailLines(leg.details, { sourceAddress: true, balancing: true })
+              : h.details),
             'the mesh proxy picks the endpoint itself from the Service endpoints: the ClusterIP is not dialed and kube-proxy is not involved; the endpoint sees the proxy pod as the source',
           ],
         }
@@ -195,7 +201,7 @@ function onlyEndpoints(
         )
       : [reason!],
   };
-  return { hops: [...service, hop], candidates: kept, reason };
+  return { hops: [...service, hop], candidates: kept, reason, details: leg.details };
 }
 
 /** Through a meshed client's sidecar: each Service it routes to, with only the endpoints it picks. */
@@ -356,7 +362,12 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       undefined,
       http,
     );
-    hops.push(...capturedServiceHops(own, captured, addresses[0], sourceJudged(ctx, captured)));
+    hops.push(
+      ...capturedServiceHops(own, r.details, captured, {
+        ip: addresses[0],
+        sourceJudged: sourceJudged(ctx, captured),
+      }),
+    );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
   // A meshed Istio client's sidecar decides an HTTP request for a host outside the Service registry: a
