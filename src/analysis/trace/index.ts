@@ -12,6 +12,7 @@ import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHops } from './_dns.ts';
 import { publicEgressSentence } from './_public-egress.ts';
+import { podToLoadBalancerName } from './_load-balancer-name.ts';
 import {
   serviceDetailLines,
   serviceHop,
@@ -244,28 +245,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   if (from.kind !== 'ref') {
     if (to.kind !== 'url' && to.kind !== 'ip')
       return finish(from, to, hops, [], 'from outside the cluster, a target is a URL or ip:ADDRESS:PORT');
-    const leg = northSouth(ctx, from.kind === 'ip' ? from.ip : internetClient, to);
-    hops.push(...leg.hops);
-    if (leg.next) {
-      const r = throughService(
-        ctx,
-        { kind: 'pod', pod: leg.next.from },
-        podClient(leg.next.from),
-        leg.next.service.namespace,
-        leg.next.service.name,
-        leg.next.port,
-        'TCP',
-        hops,
-        leg.next.only,
-      );
-      return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
-    }
-    const delivered = (leg.candidates ?? []).map((c) => ({
-      pod: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
-      ip: c.address,
-      port: c.port,
-    }));
-    return finish(from, to, hops, delivered, leg.reason, leg.fix);
+    return fromOutside(ctx, from, to, from.kind === 'ip' ? from.ip : internetClient, hops);
   }
   const pods = podsOf(ctx, from.namespace, from.name);
   const pod = pods.find((p) => p.ip);
@@ -310,6 +290,22 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   else if (/^[\d.]+$/.test(to.host) || to.host.includes(':')) addresses = [to.host];
   else {
     const d = dnsHops(ctx, pod, to.host, 'IPv4');
+    // A load balancer's hostname: cluster DNS forwards it upstream, and the connection goes out to that load balancer.
+    const lb =
+      to.kind === 'url'
+        ? podToLoadBalancerName(ctx, pod, {
+            host: to.host,
+            port,
+            protocol,
+            dns: d,
+            sourceJudged: (s) => sourceJudged(ctx, s),
+          })
+        : undefined;
+    if (lb && to.kind === 'url') {
+      hops.push(...lb.hops);
+      if (lb.reason) return finish(from, to, hops, [], lb.reason, lb.fix);
+      return fromOutside(ctx, from, to, internetClient, hops);
+    }
     hops.push(...d.hops);
     if (d.reason && d.outside) {
       const either = publicEgressSentence(ctx, pod, { host: to.host, port, protocol });
@@ -388,6 +384,41 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
   const admitted = admissionHops(ctx, src, targets, protocol, hops, { http, fqdn });
   return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, targets.length);
+}
+
+/**
+ * The rest of a trace that enters the cluster from outside (`clientIP`): the load balancer, node port or external IP,
+ * then the L7 router and the Service it routes to, if any.
+ */
+function fromOutside(
+  ctx: TraceContext,
+  from: FlowSource,
+  to: Extract<FlowTarget, { kind: 'url' } | { kind: 'ip' }>,
+  clientIP: string,
+  hops: Hop[],
+): Trace {
+  const leg = northSouth(ctx, clientIP, to);
+  hops.push(...leg.hops);
+  if (leg.next) {
+    const r = throughService(
+      ctx,
+      { kind: 'pod', pod: leg.next.from },
+      podClient(leg.next.from),
+      leg.next.service.namespace,
+      leg.next.service.name,
+      leg.next.port,
+      'TCP',
+      hops,
+      leg.next.only,
+    );
+    return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+  }
+  const delivered = (leg.candidates ?? []).map((c) => ({
+    pod: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+    ip: c.address,
+    port: c.port,
+  }));
+  return finish(from, to, hops, delivered, leg.reason, leg.fix);
 }
 
 /** Whether anything judges the source address at a Service's endpoints: an ingress-isolated endpoint pod, or admin policies. */
