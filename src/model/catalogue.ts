@@ -727,8 +727,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'VirtualService',
     path: 'spec.exportTo',
-    level: 'partial',
-    note: 'applied at Istio gateways and for tcp/tls rules; for http rules of mesh traffic every VirtualService is taken as visible to every namespace',
+    level: 'modeled',
+    note: "`*`, `.`, namespace names and `~`: a sidecar's http, tcp and tls routes use only the VirtualServices exported to its namespace, and an Istio Gateway only those exported to the Gateway's namespace; empty takes meshConfig.defaultVirtualServiceExportTo's default `*` (kubetwin does not read the mesh config)",
   },
   {
     kind: 'VirtualService',
@@ -892,8 +892,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'DestinationRule',
     path: 'spec.exportTo',
-    level: 'ignored',
-    note: 'every DestinationRule is taken as visible to every namespace',
+    level: 'modeled',
+    note: "`*`, `.`, namespace names and `~`: a rule applies to a client's traffic only when its namespace sees it, as istiod looks rules up (the client's namespace, then the rules the host's namespace and the root namespace export to the client's); a rule not exported there is named in the answer's notes; empty takes meshConfig.defaultDestinationRuleExportTo's default `*` (kubetwin does not read the mesh config)",
   },
   {
     kind: 'Service',
