@@ -296,14 +296,14 @@ export const kinds: readonly KindSupport[] = [
     kind: 'VirtualService',
     namespaced: true,
     level: 'partial',
-    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); delegation is not modeled',
+    note: "mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); exportTo (a sidecar uses only the VirtualServices exported to its namespace; empty is taken as meshConfig.defaultVirtualServiceExportTo's default `*`); delegation is not modeled",
   },
   {
     group: 'networking.istio.io',
     kind: 'DestinationRule',
     namespaced: true,
     level: 'partial',
-    note: 'host and subsets by labels; trafficPolicy (load balancer, TLS mode, connection pool, outlier detection) is shown, not applied',
+    note: "host and subsets by labels; exportTo as istiod looks rules up (a rule applies to a client's traffic only when exported to its namespace; empty is taken as meshConfig.defaultDestinationRuleExportTo's default `*`); trafficPolicy (load balancer, TLS mode, connection pool, outlier detection) is shown, not applied",
   },
   {
     group: 'networking.istio.io',
@@ -726,12 +726,6 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'VirtualService',
-    path: 'spec.exportTo',
-    level: 'modeled',
-    note: "`*`, `.`, namespace names and `~`: a sidecar's http, tcp and tls routes use only the VirtualServices exported to its namespace, and an Istio Gateway only those exported to the Gateway's namespace; empty takes meshConfig.defaultVirtualServiceExportTo's default `*` (kubetwin does not read the mesh config)",
-  },
-  {
-    kind: 'VirtualService',
     path: 'spec.http.*.delegate',
     level: 'planned',
     note: 'delegate VirtualServices are not followed yet',
@@ -888,12 +882,6 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.workloadSelector',
     level: 'partial',
     note: "matchLabels: the rule applies only to the client proxies of its own namespace whose labels it selects, before a rule for the same host without one (istiod's SidecarScope.DestinationRule), and is not visible to other namespaces; route, trace and reach from a pod apply it to that pod; doctor, which has no client, judges each group of clients (selected, the others) apart; inbound (server-side) settings ignore it, as Istio does",
-  },
-  {
-    kind: 'DestinationRule',
-    path: 'spec.exportTo',
-    level: 'modeled',
-    note: "`*`, `.`, namespace names and `~`: a rule applies to a client's traffic only when its namespace sees it, as istiod looks rules up (the client's namespace, then the rules the host's namespace and the root namespace export to the client's); a rule not exported there is named in the answer's notes; empty takes meshConfig.defaultDestinationRuleExportTo's default `*` (kubetwin does not read the mesh config)",
   },
   {
     kind: 'Service',
