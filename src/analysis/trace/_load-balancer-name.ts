@@ -19,7 +19,9 @@ export interface ToLoadBalancerName {
  * ELB): cluster DNS forwards the name upstream, whose answer (the load balancer's addresses, the cloud's) kubetwin
  * does not know, and kube-proxy does not capture it: it takes in-cluster connections straight to the endpoints only
  * for `ingress[].ip` (ipMode VIP), so the connection leaves the cluster through the pod's egress and comes back
- * through the load balancer, as it does from outside (`northSouth`). With externalTrafficPolicy Local the endpoints
+ * through the load balancer, as it does from outside (`northSouth`, whose hostname hop is `ok` likewise: the name
+ * is the load balancer's). The unknown addresses are in the trace's `unknown` only where a verdict depends on them
+ * (egress allowed to some public ranges only). With externalTrafficPolicy Local the endpoints
  * see the address the connection left the cluster with, which the model does not hold: unknown where it is judged.
  * Undefined when `host` is no such hostname.
  * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceStatus (hostname: DNS based)
@@ -47,14 +49,13 @@ export function podToLoadBalancerName(
     i === dns.hops.length - 1
       ? {
           ...h,
-          title: `${host}: forwarded upstream by cluster DNS — the load-balancer hostname of ${name}`,
-          verdict: 'warn',
+          title: `${host}: forwarded upstream by cluster DNS — the load-balancer hostname of ${name} (its addresses, the upstream answer, are unknown to kubetwin)`,
+          verdict: 'ok',
           details: [
             ...h.details,
-            `kubetwin sends no query upstream, so the NXDOMAIN above is assumed; ${host} is ${name}'s status.loadBalancer.ingress[].hostname, so the answer is its load balancer's addresses, which the model does not hold`,
+            `kubetwin sends no query upstream, so the NXDOMAIN above is assumed; ${host} is ${name}'s status.loadBalancer.ingress[].hostname, so the answer is its load balancer's addresses, which the model does not hold (they matter only where a policy tells addresses apart: then the hop that judges them says unknown)`,
           ],
           objects: [...h.objects, { key: service.key, source: service.source }],
-          unknown: [upstream],
         }
       : h,
   );
