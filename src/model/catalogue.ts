@@ -734,13 +734,13 @@ export const fields: readonly FieldSupport[] = [
     kind: 'VirtualService',
     path: 'spec.http.*.mirror',
     level: 'partial',
-    note: "route answers carry it as data (the destination resolved to its workloads, and mirrorPercentage: absent 100%, 0 no copy) and trace shows it as an info side hop; the copy is fire-and-forget, so it never changes the answer; from a client sidecar, trace follows the copy's own path to the mirror's endpoints (NetworkPolicy, mTLS, authorization) on the side hop; from an Istio ingress gateway it is not traced",
+    note: "route answers carry it as data (the destination resolved to its workloads, and mirrorPercentage: absent 100%, 0 no copy) and trace shows it as an info side hop; the copy is fire-and-forget, so it never changes the answer; trace follows the copy's own path from the client sidecar or the Istio ingress gateway pod to the mirror's endpoints (NetworkPolicy, mTLS, authorization) on the side hop",
   },
   {
     kind: 'VirtualService',
     path: 'spec.http.*.mirrors',
     level: 'partial',
-    note: "each destination carried on route answers as data with its percentage (absent: 100%) and shown by trace as an info side hop; fire-and-forget, never changing the answer; from a client sidecar, trace follows each copy's own path to its endpoints on the side hop; from an Istio ingress gateway they are not traced",
+    note: "each destination carried on route answers as data with its percentage (absent: 100%) and shown by trace as an info side hop; fire-and-forget, never changing the answer; trace follows each copy's own path from the client sidecar or the Istio ingress gateway pod to its endpoints on the side hop",
   },
   {
     kind: 'VirtualService',

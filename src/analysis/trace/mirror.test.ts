@@ -131,3 +131,34 @@ spec: {podSelector: {matchLabels: {version: v2}}, policyTypes: [Ingress]}
   assert.match(text, /DENIED/);
   assert.match(text, /the copy reaches 0 of 1 endpoint\(s\)/);
 });
+
+test("mirror-copy-path: the Istio ingress gateway's copy is traced from the gateway pod to the mirror's endpoints", () => {
+  const dir = 'testdata/scenarios/mesh-istio-bookinfo-gateway/input';
+  const texts = ['bookinfo.yaml', 'istio-ingressgateway.yaml', 'bookinfo-gateway.yaml'].map((f) => ({
+    file: `${dir}/${f}`,
+    text: readFileSync(`${dir}/${f}`, 'utf8'),
+  }));
+  const gw = texts[2];
+  const mirrored = {
+    ...gw,
+    text: gw.text.replace(
+      '    route:\n    - destination:\n        host: productpage\n',
+      '    mirror: {host: details, port: {number: 9080}}\n    route:\n    - destination:\n        host: productpage\n',
+    ),
+  };
+  assert.notEqual(mirrored.text, gw.text);
+  const { model } = buildFromTexts([texts[0], texts[1], mirrored], {
+    profile: { file: `${dir}/kubetwin.yaml`, text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') },
+  });
+  const t = traceIn(model, { kind: 'ip', ip: internetClient }, 'http://bookinfo.example.com/productpage');
+  assert.equal(t.outcome, 'delivered', t.failure?.reason);
+  const hop = t.hops.find((h) => h.kind === 'mirror')!;
+  assert.equal(hop.verdict, 'info');
+  const text = hop.details.join('\n');
+  assert.match(text, /the copy's path: NetworkPolicy: 1\/1 destination\(s\) allowed/);
+  assert.match(
+    text,
+    /istio-system\/istio-ingressgateway-[^\s]+ → default\/details-v1-[^\s]+:9080\/TCP: ALLOWED/,
+  );
+  assert.match(text, /the copy reaches its endpoint/);
+});
