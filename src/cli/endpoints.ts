@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
-import { servicePath, type Client } from '../analysis/service-path/index.ts';
+import { externalNamePath, servicePath, type Client } from '../analysis/service-path/index.ts';
 import { clientPod, compileMesh, meshEndpointNotes } from '../analysis/mesh/index.ts';
-import { renderEndpoints } from '../render/endpoints.ts';
+import { renderEndpoints, renderExternalName } from '../render/endpoints.ts';
 import { canonicalIP } from '../lib/ip.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
@@ -24,7 +24,8 @@ export function serviceName(target: string): string | undefined {
 /**
  * `kubetwin endpoints -f … service:ns/NAME [--port P] [--from ns/pod | --client-ip IP --via node/NAME|loadbalancer]
  * [--requests N] [-o text|json]`: where kube-proxy sends the traffic. Exit 0 when routed, 1 when rejected, dropped or
- * not routed, 2 on bad input.
+ * not routed, 2 on bad input. An ExternalName Service has no endpoints by design: its externalName and what cluster
+ * DNS answers for it, exit 0.
  */
 export function endpointsCommand(io: Io): Command {
   const cmd = new Command('endpoints')
@@ -71,7 +72,15 @@ export function endpointsCommand(io: Io): Command {
         : { kind: 'unspecified' };
     const loaded = await loadCluster(opts, io);
     if (typeof loaded === 'number') return io.exit(loaded);
-    const r = servicePath(loaded.cluster.model, {
+    // An ExternalName Service has no endpoints by design: answer with its DNS alias, not an input error.
+    const model = loaded.cluster.model;
+    const svc = model.services.find((x) => `${x.namespace}/${x.name}` === service);
+    if (svc?.type === 'ExternalName') {
+      const e = externalNamePath(model, svc);
+      io.stdout(opts.output === 'json' ? JSON.stringify(e, null, 2) + '\n' : renderExternalName(e));
+      return io.exit(loaded.inputExit || exitCodes.ok);
+    }
+    const r = servicePath(model, {
       service,
       port,
       client,
@@ -79,9 +88,7 @@ export function endpointsCommand(io: Io): Command {
     });
     if (typeof r === 'string') return fail(r);
     // A meshed client's proxy, not kube-proxy, picks the endpoint: say so (docs/mesh.md).
-    const model = loaded.cluster.model;
     const pod = opts.from ? clientPod(model, opts.from) : undefined;
-    const svc = model.services.find((x) => `${x.namespace}/${x.name}` === service);
     const meshNotes =
       pod && typeof pod !== 'string' && svc ? meshEndpointNotes(compileMesh(model), pod, svc) : [];
     const out = meshNotes.length ? { ...r, notes: [...r.notes, ...meshNotes] } : r;

@@ -296,14 +296,14 @@ export const kinds: readonly KindSupport[] = [
     kind: 'VirtualService',
     namespaced: true,
     level: 'partial',
-    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); delegation is not modeled',
+    note: "mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); exportTo (a sidecar uses only the VirtualServices exported to its namespace; empty is taken as meshConfig.defaultVirtualServiceExportTo's default `*`); delegation is not modeled",
   },
   {
     group: 'networking.istio.io',
     kind: 'DestinationRule',
     namespaced: true,
     level: 'partial',
-    note: 'host and subsets by labels; trafficPolicy (load balancer, TLS mode, connection pool, outlier detection) is shown, not applied',
+    note: "host and subsets by labels; exportTo as istiod looks rules up (a rule applies to a client's traffic only when exported to its namespace; empty is taken as meshConfig.defaultDestinationRuleExportTo's default `*`); trafficPolicy (load balancer, TLS mode, connection pool, outlier detection) is shown, not applied",
   },
   {
     group: 'networking.istio.io',
@@ -726,12 +726,6 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'VirtualService',
-    path: 'spec.exportTo',
-    level: 'partial',
-    note: 'applied at Istio gateways and for tcp/tls rules; for http rules of mesh traffic every VirtualService is taken as visible to every namespace',
-  },
-  {
-    kind: 'VirtualService',
     path: 'spec.http.*.delegate',
     level: 'planned',
     note: 'delegate VirtualServices are not followed yet',
@@ -740,13 +734,13 @@ export const fields: readonly FieldSupport[] = [
     kind: 'VirtualService',
     path: 'spec.http.*.mirror',
     level: 'partial',
-    note: "route answers carry it as data (the destination resolved to its workloads, and mirrorPercentage: absent 100%, 0 no copy) and trace shows it as an info side hop; the copy is fire-and-forget, so it never changes the answer; the copy's own path (policy, mTLS) is not traced",
+    note: "route answers carry it as data (the destination resolved to its workloads, and mirrorPercentage: absent 100%, 0 no copy) and trace shows it as an info side hop; the copy is fire-and-forget, so it never changes the answer; trace follows the copy's own path from the client sidecar or the Istio ingress gateway pod to the mirror's endpoints (NetworkPolicy, mTLS, authorization) on the side hop",
   },
   {
     kind: 'VirtualService',
     path: 'spec.http.*.mirrors',
     level: 'partial',
-    note: "each destination carried on route answers as data with its percentage (absent: 100%) and shown by trace as an info side hop; fire-and-forget, never changing the answer; the copies' own paths are not traced",
+    note: "each destination carried on route answers as data with its percentage (absent: 100%) and shown by trace as an info side hop; fire-and-forget, never changing the answer; trace follows each copy's own path from the client sidecar or the Istio ingress gateway pod to its endpoints on the side hop",
   },
   {
     kind: 'VirtualService',
@@ -888,12 +882,6 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.workloadSelector',
     level: 'partial',
     note: "matchLabels: the rule applies only to the client proxies of its own namespace whose labels it selects, before a rule for the same host without one (istiod's SidecarScope.DestinationRule), and is not visible to other namespaces; route, trace and reach from a pod apply it to that pod; doctor, which has no client, judges each group of clients (selected, the others) apart; inbound (server-side) settings ignore it, as Istio does",
-  },
-  {
-    kind: 'DestinationRule',
-    path: 'spec.exportTo',
-    level: 'ignored',
-    note: 'every DestinationRule is taken as visible to every namespace',
   },
   {
     kind: 'Service',

@@ -1,5 +1,5 @@
 /** `kubetwin endpoints` in words and a table: verdict, frontends, endpoints used and why not, source address, spread. */
-import type { ServicePathResult } from '../analysis/service-path/index.ts';
+import type { ExternalNameResult, ServicePathResult } from '../analysis/service-path/index.ts';
 import { renderTable } from './table.ts';
 
 const verdictText: Record<ServicePathResult['verdict'], string> = {
@@ -42,6 +42,20 @@ export function renderEndpoints(r: ServicePathResult): string {
     );
     for (const s of r.spread) lines.push(`  ${s.endpoint}  ${s.connections}`);
   }
+  if (r.notes.length) lines.push('', 'notes:', ...r.notes.map((n) => `  - ${n}`));
+  return lines.join('\n') + '\n';
+}
+
+/** `kubetwin endpoints` on an ExternalName Service: no endpoints by design, and what cluster DNS answers instead. */
+export function renderExternalName(r: ExternalNameResult): string {
+  const lines = [
+    `Service ${r.service} is ExternalName: externalName ${r.externalName || '(none)'}`,
+    '=> no endpoints (by design: no EndpointSlice, no kube-proxy rule)',
+    '',
+    `resolve ${r.dns.name} A → ${r.dns.rcode}`,
+    ...r.dns.answer.map((a) => `  ${a}`),
+    ...r.dns.notes.map((n) => `  ;; note: ${n}`),
+  ];
   if (r.notes.length) lines.push('', 'notes:', ...r.notes.map((n) => `  - ${n}`));
   return lines.join('\n') + '\n';
 }

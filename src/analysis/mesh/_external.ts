@@ -47,7 +47,7 @@ export function externalRoute(
       port: req.port,
       kind: 'ServiceEntry host' as const,
     };
-    const table = profile.hostTable?.(host);
+    const table = profile.hostTable?.(host, client.namespace);
     if (table) {
       notes.push(...table.notes);
       const evaluated = evaluateTable(table, req, { pod: client }, true);

@@ -19,10 +19,13 @@ export interface MeshPolicy {
 export interface MeshProfile {
   readonly name: MeshName;
   sidecar(pod: Pod, ns: Namespace | undefined): Sidecar;
-  /** The mesh's own routes for a Service (Istio VirtualService); GAMMA routes are added by the shared layer. */
+  /**
+   * The mesh's own routes for a Service (Istio VirtualService) as a client of `clientNs` sees them (exportTo);
+   * GAMMA routes are added by the shared layer.
+   */
   table(service: Service, clientNs: string): MeshRouteTable | undefined;
-  /** The mesh's routes for a host that is not a Service (an Istio ServiceEntry host). */
-  hostTable?(host: string): MeshRouteTable | undefined;
+  /** The mesh's routes for a host that is not a Service (an Istio ServiceEntry host), for a client's namespace. */
+  hostTable?(host: string, clientNs: string): MeshRouteTable | undefined;
   /** A named subset's pod labels, or why it does not exist, for the client pod routing (its namespace and labels). */
   subset(
     service: Service,

@@ -106,7 +106,14 @@ export function istioGatewayLeg(
     details,
     objects: routeObjects,
   });
-  hops.push(...meshMirrorHops(d));
+  // The gateway pod that routes the request sends the copies too.
+  const from = pods.find((p) => `${p.namespace}/${p.name}` === d.client) ?? pods[0];
+  hops.push(
+    ...meshMirrorHops(
+      d,
+      from && { ctx, pod: from, http: { method: 'GET', path: req.path, headers: { host: req.host } } },
+    ),
+  );
   const backend = ctx.serviceNamed(pick.namespace, pick.name);
   if (!backend || pick.port === undefined)
     return { hops, reason: `backend Service ${pick.namespace}/${pick.name} not found` };
@@ -114,6 +121,5 @@ export function istioGatewayLeg(
   const only = new Map(
     pick.endpoints.map((e) => [e.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), [pick.subset]] as const),
   );
-  const from = pods.find((p) => `${p.namespace}/${p.name}` === d.client) ?? pods[0];
   return { hops, next: { service: backend, port: pick.port, from, only } };
 }

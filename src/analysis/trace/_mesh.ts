@@ -179,7 +179,11 @@ export function sidecarLeg(
       objects: routeObjects(ctx, d),
       ...(sometimes.length || unknownKeys.length ? { unknown: [...sometimes, ...unknownKeys] } : {}),
     },
-    mirrors: meshMirrorHops(d),
+    mirrors: meshMirrorHops(d, {
+      ctx,
+      pod,
+      http: { method: req.method ?? 'GET', path: req.path, headers: { ...req.headers, host: req.host } },
+    }),
     allowed,
   };
 }

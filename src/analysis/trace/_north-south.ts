@@ -57,7 +57,7 @@ function ownerOf(
  * balancer (AWS ELB/NLB) reports instead of an IP. The name is that load balancer's, so the request goes to it.
  * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceStatus
  */
-function loadBalancerNamed(ctx: TraceContext, host: string): Service | undefined {
+export function loadBalancerNamed(ctx: TraceContext, host: string): Service | undefined {
   const name = host.toLowerCase().replace(/\.$/, '');
   return ctx.model.services.find((s) => s.type === 'LoadBalancer' && s.loadBalancerIngress.includes(name));
 }

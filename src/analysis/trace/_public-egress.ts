@@ -15,6 +15,29 @@ export function publicEgressSentence(
   pod: Pod,
   target: { readonly host: string; readonly port: number; readonly protocol: Protocol },
 ): string {
+  const e = publicEgress(ctx, pod, target);
+  if (e.allowed === 'none')
+    return `whatever it resolves to, ${e.where} is denied (isolated by ${e.isolating.join(', ')}): the request is blocked either way`;
+  return e.allowed === 'all'
+    ? `whether the request gets through is unknown: ${e.where} is allowed, so it depends on the address and what answers there`
+    : `whether the request gets through is unknown: ${e.where} is allowed to some ranges and denied to others, so it depends on the address`;
+}
+
+/** How a pod's egress to public addresses on one port is judged (see publicEgressSentence), and its isolating policies. */
+export interface PublicEgress {
+  readonly allowed: 'all' | 'some' | 'none';
+  /** The policies isolating the pod for the ranges denied, sorted. */
+  readonly isolating: readonly string[];
+  /** `egress from ns/pod to public addresses on port/protocol`. */
+  readonly where: string;
+}
+
+/** Egress from a pod to every range of public addresses the policies distinguish, on one port (`host` for toFQDNs). */
+export function publicEgress(
+  ctx: TraceContext,
+  pod: Pod,
+  target: { readonly host: string; readonly port: number; readonly protocol: Protocol },
+): PublicEgress {
   const { host, port, protocol } = target;
   const parties = internetParties(policyCidrs(ctx.model));
   const isolating = new Set<string>();
@@ -29,10 +52,9 @@ export function publicEgressSentence(
     if (v.allowed) allowed++;
     else v.isolatedBy.forEach((i) => isolating.add(i.policy));
   }
-  const where = `egress from ${pod.namespace}/${pod.name} to public addresses on ${port}/${protocol}`;
-  if (allowed === 0)
-    return `whatever it resolves to, ${where} is denied (isolated by ${[...isolating].sort().join(', ')}): the request is blocked either way`;
-  return allowed === parties.length
-    ? `whether the request gets through is unknown: ${where} is allowed, so it depends on the address and what answers there`
-    : `whether the request gets through is unknown: ${where} is allowed to some ranges and denied to others, so it depends on the address`;
+  return {
+    allowed: allowed === 0 ? 'none' : allowed === parties.length ? 'all' : 'some',
+    isolating: [...isolating].sort(),
+    where: `egress from ${pod.namespace}/${pod.name} to public addresses on ${port}/${protocol}`,
+  };
 }

@@ -14,6 +14,42 @@ export interface Candidate {
 const at = (s: Service) => [{ key: s.key, source: s.source }];
 
 /**
+ * The routed Service hop's details, kept as fields where a restated hop leaves some out: `sourceAddress` (the source
+ * address seen by the endpoint) and `balancing` hold for kube-proxy's own path only. A connection kube-proxy captures
+ * at a load-balancer address (`_captured.ts`) states its own source address; a mesh proxy that picks the endpoint
+ * itself (`onlyEndpoints`) bypasses kube-proxy altogether.
+ */
+export interface ServiceDetails {
+  /** The frontend and targetPort, the traffic policy and topology, the endpoints. */
+  readonly lead: readonly string[];
+  readonly sourceAddress?: string;
+  readonly balancing: string;
+  readonly notes: readonly string[];
+}
+
+/** A Service leg: its hops (the Service, then its endpoints), the endpoints kube-proxy may pick, and why none. */
+export interface ServiceLeg {
+  readonly hops: Hop[];
+  readonly candidates: Candidate[];
+  readonly reason?: string;
+  /** The Service hop's details as fields, when the port is routed (the hop's `details` are these lines in order). */
+  readonly details?: ServiceDetails;
+}
+
+/** The Service hop's detail lines, in order, without those `omit` names. */
+export function serviceDetailLines(
+  d: ServiceDetails,
+  omit: { readonly sourceAddress?: boolean; readonly balancing?: boolean } = {},
+): string[] {
+  return [
+    ...d.lead,
+    ...(d.sourceAddress && !omit.sourceAddress ? [d.sourceAddress] : []),
+    ...(omit.balancing ? [] : [d.balancing]),
+    ...d.notes,
+  ];
+}
+
+/**
  * The Service hop, from the kube-proxy data path (`servicePath`): the frontend, the endpoints this client's
  * traffic policy and topology leave (ready, else serving-terminating), and what happens when none is left.
  * https://kubernetes.io/docs/reference/networking/virtual-ips/
@@ -24,7 +60,7 @@ export function serviceHop(
   port: number,
   protocol: Protocol,
   client: Client,
-): { hops: Hop[]; candidates: Candidate[]; reason?: string } {
+): ServiceLeg {
   const name = `Service ${svc.namespace}/${svc.name}`;
   const wanted = svc.ports.find((p) => p.port === port && p.protocol === protocol);
   const path = servicePath(ctx.model, { service: `${svc.namespace}/${svc.name}`, port, client });
@@ -47,22 +83,24 @@ export function serviceHop(
     };
   }
   const used = path.endpoints.filter((e) => e.used && e.port !== undefined);
-  const details = [
-    `${path.frontends.join(', ') || 'headless'} (${path.entry}) → targetPort ${String(wanted.targetPort)} — ${path.clientDescription}`,
-    `${path.policy.field}: ${path.policy.value}${path.topology ? `; ${path.topology}` : ''}`,
-    `${path.endpoints.length} endpoint(s): ${path.endpoints.map((e) => `${e.ip}${e.port ? `:${e.port}` : ''} ${e.state}${e.used ? '' : ` (unused: ${e.reason ?? 'not chosen'})`}`).join(', ') || 'none'}`,
+  const details: ServiceDetails = {
+    lead: [
+      `${path.frontends.join(', ') || 'headless'} (${path.entry}) → targetPort ${String(wanted.targetPort)} — ${path.clientDescription}`,
+      `${path.policy.field}: ${path.policy.value}${path.topology ? `; ${path.topology}` : ''}`,
+      `${path.endpoints.length} endpoint(s): ${path.endpoints.map((e) => `${e.ip}${e.port ? `:${e.port}` : ''} ${e.state}${e.used ? '' : ` (unused: ${e.reason ?? 'not chosen'})`}`).join(', ') || 'none'}`,
+    ],
     ...(path.sourceIP
-      ? [`source address seen by the endpoint: ${path.sourceIP.seen} (${path.sourceIP.why})`]
-      : []),
-    `kube-proxy ${path.balancing.description}`,
-    ...path.notes,
-  ];
+      ? { sourceAddress: `source address seen by the endpoint: ${path.sourceIP.seen} (${path.sourceIP.why})` }
+      : {}),
+    balancing: `kube-proxy ${path.balancing.description}`,
+    notes: path.notes,
+  };
   const hops: Hop[] = [
     {
       kind: 'service',
       title: `${name} ${path.frontends[0] ?? ''}/${protocol}`.replace(' /', ' '),
       verdict: 'ok',
-      details,
+      details: serviceDetailLines(details),
       objects: at(svc),
     },
   ];
@@ -77,7 +115,7 @@ export function serviceHop(
       details: [reason],
       objects: slices,
     });
-    return { hops, candidates: [], reason };
+    return { hops, candidates: [], reason, details };
   }
   const podOf = (p?: string) => (p ? ctx.podNamed(p) : undefined);
   const candidates: Candidate[] = used.map((e) => ({
@@ -96,5 +134,5 @@ export function serviceHop(
     ),
     objects: slices,
   });
-  return { hops, candidates };
+  return { hops, candidates, details };
 }

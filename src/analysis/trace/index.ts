@@ -12,7 +12,14 @@ import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHops } from './_dns.ts';
 import { publicEgressSentence } from './_public-egress.ts';
-import { serviceHop, type Candidate } from './_service.ts';
+import { podToLoadBalancerName } from './_load-balancer-name.ts';
+import {
+  serviceDetailLines,
+  serviceHop,
+  type Candidate,
+  type ServiceDetails,
+  type ServiceLeg,
+} from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
 import { sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
@@ -136,7 +143,7 @@ function throughService(
   hops: Hop[],
   only?: ReadonlySet<string> | RoutedEndpoints,
   http?: HttpRequest,
-): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
+): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix; details?: ServiceDetails } {
   const svc = ctx.serviceNamed(svcNs, svcName);
   if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
   const leg = onlyEndpoints(serviceHop(ctx, svc, port, protocol, client), only);
@@ -146,6 +153,7 @@ function throughService(
       delivered: [],
       candidates: 0,
       reason: leg.reason,
+      details: leg.details,
       fix: {
         summary: leg.reason.includes('defines no port')
           ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
@@ -156,17 +164,14 @@ function throughService(
   // Endpoints a client sidecar routed to carry the subsets it sends through (their TLS mode decides mTLS).
   const routed = only instanceof Map ? only : undefined;
   const admitted = admissionHops(ctx, from, targets, protocol, hops, { service: svc, http, routed });
-  return { ...admitted, candidates: leg.candidates.length };
+  return { ...admitted, candidates: leg.candidates.length, details: leg.details };
 }
 
 /**
  * Keeps the endpoints a client sidecar may send to (`only`: their addresses), restating the endpoints hop;
  * no endpoint left is a failure of that hop.
  */
-function onlyEndpoints(
-  leg: ReturnType<typeof serviceHop>,
-  only?: ReadonlySet<string> | RoutedEndpoints,
-): ReturnType<typeof serviceHop> {
+function onlyEndpoints(leg: ServiceLeg, only?: ReadonlySet<string> | RoutedEndpoints): ServiceLeg {
   if (!only || leg.reason) return leg;
   const kept = leg.candidates.filter((c) => only.has(c.address));
   const last = leg.hops[leg.hops.length - 1];
@@ -177,7 +182,9 @@ function onlyEndpoints(
       ? {
           ...h,
           details: [
-            ...h.details.filter((d) => !/^(kube-proxy |source address seen by the endpoint:)/.test(d)),
+            ...(leg.details
+              ? serviceDetailLines(leg.details, { sourceAddress: true, balancing: true })
+              : h.details),
             'the mesh proxy picks the endpoint itself from the Service endpoints: the ClusterIP is not dialed and kube-proxy is not involved; the endpoint sees the proxy pod as the source',
           ],
         }
@@ -195,7 +202,7 @@ function onlyEndpoints(
         )
       : [reason!],
   };
-  return { hops: [...service, hop], candidates: kept, reason };
+  return { hops: [...service, hop], candidates: kept, reason, details: leg.details };
 }
 
 /** Through a meshed client's sidecar: each Service it routes to, with only the endpoints it picks. */
@@ -238,28 +245,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   if (from.kind !== 'ref') {
     if (to.kind !== 'url' && to.kind !== 'ip')
       return finish(from, to, hops, [], 'from outside the cluster, a target is a URL or ip:ADDRESS:PORT');
-    const leg = northSouth(ctx, from.kind === 'ip' ? from.ip : internetClient, to);
-    hops.push(...leg.hops);
-    if (leg.next) {
-      const r = throughService(
-        ctx,
-        { kind: 'pod', pod: leg.next.from },
-        podClient(leg.next.from),
-        leg.next.service.namespace,
-        leg.next.service.name,
-        leg.next.port,
-        'TCP',
-        hops,
-        leg.next.only,
-      );
-      return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
-    }
-    const delivered = (leg.candidates ?? []).map((c) => ({
-      pod: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
-      ip: c.address,
-      port: c.port,
-    }));
-    return finish(from, to, hops, delivered, leg.reason, leg.fix);
+    return fromOutside(ctx, from, to, from.kind === 'ip' ? from.ip : internetClient, hops);
   }
   const pods = podsOf(ctx, from.namespace, from.name);
   const pod = pods.find((p) => p.ip);
@@ -304,6 +290,22 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   else if (/^[\d.]+$/.test(to.host) || to.host.includes(':')) addresses = [to.host];
   else {
     const d = dnsHops(ctx, pod, to.host, 'IPv4');
+    // A load balancer's hostname: cluster DNS forwards it upstream, and the connection goes out to that load balancer.
+    const lb =
+      to.kind === 'url'
+        ? podToLoadBalancerName(ctx, pod, {
+            host: to.host,
+            port,
+            protocol,
+            dns: d,
+            sourceJudged: (s) => sourceJudged(ctx, s),
+          })
+        : undefined;
+    if (lb && to.kind === 'url') {
+      hops.push(...lb.hops);
+      if (lb.reason) return finish(from, to, hops, [], lb.reason, lb.fix);
+      return fromOutside(ctx, from, to, internetClient, hops);
+    }
     hops.push(...d.hops);
     if (d.reason && d.outside) {
       const either = publicEgressSentence(ctx, pod, { host: to.host, port, protocol });
@@ -356,7 +358,12 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       undefined,
       http,
     );
-    hops.push(...capturedServiceHops(own, captured, addresses[0], sourceJudged(ctx, captured)));
+    hops.push(
+      ...capturedServiceHops(own, r.details, captured, {
+        ip: addresses[0],
+        sourceJudged: sourceJudged(ctx, captured),
+      }),
+    );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
   // A meshed Istio client's sidecar decides an HTTP request for a host outside the Service registry: a
@@ -377,6 +384,41 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
   const admitted = admissionHops(ctx, src, targets, protocol, hops, { http, fqdn });
   return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, targets.length);
+}
+
+/**
+ * The rest of a trace that enters the cluster from outside (`clientIP`): the load balancer, node port or external IP,
+ * then the L7 router and the Service it routes to, if any.
+ */
+function fromOutside(
+  ctx: TraceContext,
+  from: FlowSource,
+  to: Extract<FlowTarget, { kind: 'url' } | { kind: 'ip' }>,
+  clientIP: string,
+  hops: Hop[],
+): Trace {
+  const leg = northSouth(ctx, clientIP, to);
+  hops.push(...leg.hops);
+  if (leg.next) {
+    const r = throughService(
+      ctx,
+      { kind: 'pod', pod: leg.next.from },
+      podClient(leg.next.from),
+      leg.next.service.namespace,
+      leg.next.service.name,
+      leg.next.port,
+      'TCP',
+      hops,
+      leg.next.only,
+    );
+    return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+  }
+  const delivered = (leg.candidates ?? []).map((c) => ({
+    pod: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+    ip: c.address,
+    port: c.port,
+  }));
+  return finish(from, to, hops, delivered, leg.reason, leg.fix);
 }
 
 /** Whether anything judges the source address at a Service's endpoints: an ingress-isolated endpoint pod, or admin policies. */

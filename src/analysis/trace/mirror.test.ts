@@ -84,3 +84,81 @@ spec:
   assert.equal(t.hops[i].verdict, 'info');
   assert.match(t.hops[i].title, /side hop, a copy of 10% of requests → Service apps\/db:5432/);
 });
+
+/*
+ * The copy's own path: from the client to the mirror's endpoints, NetworkPolicy at both ends (Envoy mirrors the
+ * request with its Host suffixed `-shadow`: RequestMirrorPolicy). It is fire-and-forget, so a copy denied at the
+ * mirror's pods leaves the trace's outcome the primary request's, and the hop stays `info`.
+ */
+const mirrorToV2 = vs(
+  `  - ${toV('v1').trim()}\n    mirror: {host: backend, subset: v2}\n    mirrorPercentage: {value: 25}\n`,
+);
+const traceMirror = (extra = '') => {
+  const { model } = buildFromTexts(
+    [
+      { file: 'app.yaml', text: routingFixture.text },
+      { file: 'vs.yaml', text: mirrorToV2 + extra },
+    ],
+    { profile: routingFixture.profile },
+  );
+  return traceIn(model, { kind: 'ref', namespace: 'shop', name: 'web' }, 'http://backend/');
+};
+
+test("mirror-copy-path: the copy's own path is traced to the mirror's endpoints, and it reaches them", () => {
+  const t = traceMirror();
+  const hop = t.hops.find((h) => h.kind === 'mirror')!;
+  assert.equal(hop.verdict, 'info');
+  const text = hop.details.join('\n');
+  assert.match(text, /the copy's path: NetworkPolicy: 1\/1 destination\(s\) allowed/);
+  assert.match(text, /shop\/backend-v2-[^\s]+:8080\/TCP: ALLOWED/);
+  assert.match(text, /the copy reaches its endpoint/);
+  assert.match(text, /never changes this trace's verdict/);
+  assert.doesNotMatch(text, /own path \(policy, mTLS\) is not traced/);
+});
+
+test("mirror-copy-path: a copy denied at the mirror's pods is said on the side hop and leaves the outcome the primary's", () => {
+  const t = traceMirror(`---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: v2-closed, namespace: shop}
+spec: {podSelector: {matchLabels: {version: v2}}, policyTypes: [Ingress]}
+`);
+  assert.equal(t.outcome, 'delivered', t.failure?.reason);
+  assert.equal(t.unknown, undefined);
+  const hop = t.hops.find((h) => h.kind === 'mirror')!;
+  assert.equal(hop.verdict, 'info');
+  const text = hop.details.join('\n');
+  assert.match(text, /DENIED/);
+  assert.match(text, /the copy reaches 0 of 1 endpoint\(s\)/);
+});
+
+test("mirror-copy-path: the Istio ingress gateway's copy is traced from the gateway pod to the mirror's endpoints", () => {
+  const dir = 'testdata/scenarios/mesh-istio-bookinfo-gateway/input';
+  const texts = ['bookinfo.yaml', 'istio-ingressgateway.yaml', 'bookinfo-gateway.yaml'].map((f) => ({
+    file: `${dir}/${f}`,
+    text: readFileSync(`${dir}/${f}`, 'utf8'),
+  }));
+  const gw = texts[2];
+  const mirrored = {
+    ...gw,
+    text: gw.text.replace(
+      '    route:\n    - destination:\n        host: productpage\n',
+      '    mirror: {host: details, port: {number: 9080}}\n    route:\n    - destination:\n        host: productpage\n',
+    ),
+  };
+  assert.notEqual(mirrored.text, gw.text);
+  const { model } = buildFromTexts([texts[0], texts[1], mirrored], {
+    profile: { file: `${dir}/kubetwin.yaml`, text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') },
+  });
+  const t = traceIn(model, { kind: 'ip', ip: internetClient }, 'http://bookinfo.example.com/productpage');
+  assert.equal(t.outcome, 'delivered', t.failure?.reason);
+  const hop = t.hops.find((h) => h.kind === 'mirror')!;
+  assert.equal(hop.verdict, 'info');
+  const text = hop.details.join('\n');
+  assert.match(text, /the copy's path: NetworkPolicy: 1\/1 destination\(s\) allowed/);
+  assert.match(
+    text,
+    /istio-system\/istio-ingressgateway-[^\s]+ → default\/details-v1-[^\s]+:9080\/TCP: ALLOWED/,
+  );
+  assert.match(text, /the copy reaches its endpoint/);
+});

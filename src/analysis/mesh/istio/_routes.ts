@@ -10,6 +10,7 @@ import type { Service } from '../../../model/types.ts';
 import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
 import type { MeshAction, MeshRouteTable, MeshRule, MeshTarget } from '../types.ts';
 import { compileIstioMatch } from './_match.ts';
+import { exportedTo } from './_service-entries.ts';
 
 /** Istio's retry policy for a route that sets none (pilot `retry.DefaultPolicy()`). */
 export const defaultRetries =
@@ -165,10 +166,13 @@ export function virtualServiceRules(
 export const age = (vs: VirtualService) => [vs.creationTimestamp ?? '9999', vs.namespace, vs.name].join('/');
 
 /**
- * Route tables from the VirtualServices that apply to sidecars (`gateways` absent or naming `mesh`): per
- * Service (or ServiceEntry host), the VirtualService whose host names it exactly, else the most specific
- * wildcard. When several name the same host, the oldest is taken and the others are noted (Istio reports
- * IST0109 and the result is not defined). https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ * Route tables from the VirtualServices that apply to sidecars (`gateways` absent or naming `mesh`) and that are
+ * exported to the client's namespace (`exportTo` empty or `*`, `.` for its own, or naming it: the default of
+ * meshConfig.defaultVirtualServiceExportTo is `*`, which kubetwin takes): per Service (or ServiceEntry host), the
+ * VirtualService whose host names it exactly, else the most specific wildcard. When several name the same host,
+ * the oldest is taken and the others are noted (Istio reports IST0109 and the result is not defined).
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#VirtualService-export_to
  * https://istio.io/latest/docs/reference/config/analysis/ist0109/
  */
 export function istioTables(
@@ -176,7 +180,10 @@ export function istioTables(
   virtualServices: readonly VirtualService[],
   clusterDomain: string,
   entries: readonly ServiceEntry[] = [],
-): { byService: Map<string, MeshRouteTable>; forHost: (host: string) => MeshRouteTable | undefined } {
+): {
+  forService: (svc: Service, clientNs: string) => MeshRouteTable | undefined;
+  forHost: (host: string, clientNs: string) => MeshRouteTable | undefined;
+} {
   const ctx = makeCtx(services, clusterDomain, entries);
   const mesh = virtualServices.filter(
     (v) => !v.delegate && (!v.gateways.length || v.gateways.includes('mesh')),
@@ -185,32 +192,39 @@ export function istioTables(
     vs,
     hosts: vs.hosts.map((h) => resolveMeshHost(h, vs.namespace, clusterDomain)),
   }));
-  const tableFor = (fqdn: string, svc?: Service): MeshRouteTable | undefined => {
+  const memo = new Map<string, MeshRouteTable | undefined>();
+  const tableFor = (fqdn: string, clientNs: string, svc?: Service): MeshRouteTable | undefined => {
+    const key = `${fqdn}|${clientNs}`;
+    if (memo.has(key)) return memo.get(key);
     let best: { score: number; list: VirtualService[] } = { score: -1, list: [] };
-    for (const { vs, hosts: hs } of hosts)
+    for (const { vs, hosts: hs } of hosts) {
+      if (!exportedTo(vs, clientNs)) continue;
       for (const h of hs) {
         if (!hostCovers(h, fqdn)) continue;
         const score = h === fqdn ? 1e6 : h.length;
         if (score > best.score) best = { score, list: [vs] };
         else if (score === best.score && !best.list.includes(vs)) best.list.push(vs);
       }
-    if (!best.list.length) return undefined;
-    const [vs, ...others] = [...best.list].sort((a, b) => (age(a) < age(b) ? -1 : 1));
-    const notes = others.map(
-      (o) =>
-        `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest (by creationTimestamp, then namespace/name), ${vs.key}, and ignores ${o.key}`,
-    );
-    return {
-      ...(svc ? { service: svc } : {}),
-      by: `Istio VirtualService ${vs.namespace}/${vs.name}`,
-      rules: compileRules(ctx, vs),
-      notes,
-    };
+    }
+    let table: MeshRouteTable | undefined;
+    if (best.list.length) {
+      const [vs, ...others] = [...best.list].sort((a, b) => (age(a) < age(b) ? -1 : 1));
+      const notes = others.map(
+        (o) =>
+          `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest (by creationTimestamp, then namespace/name), ${vs.key}, and ignores ${o.key}`,
+      );
+      table = {
+        ...(svc ? { service: svc } : {}),
+        by: `Istio VirtualService ${vs.namespace}/${vs.name}`,
+        rules: compileRules(ctx, vs),
+        notes,
+      };
+    }
+    memo.set(key, table);
+    return table;
   };
-  const byService = new Map<string, MeshRouteTable>();
-  for (const svc of services) {
-    const t = tableFor(serviceFqdn(svc, clusterDomain), svc);
-    if (t) byService.set(`${svc.namespace}/${svc.name}`, t);
-  }
-  return { byService, forHost: (host) => tableFor(host) };
+  return {
+    forService: (svc, clientNs) => tableFor(serviceFqdn(svc, clusterDomain), clientNs, svc),
+    forHost: (host, clientNs) => tableFor(host, clientNs),
+  };
 }

@@ -3,6 +3,7 @@ import type { Labels } from '../../../lib/labels.ts';
 import type { Service } from '../../../model/types.ts';
 import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
 import { chooseForClient, consolidate, type DrChoice, type DrClient } from './_dr-select.ts';
+import { exportedToClient, notExportedNote, privateOnly, seenAtHome } from './_dr-export.ts';
 
 export type { DrChoice, DrClient } from './_dr-select.ts';
 
@@ -27,7 +28,8 @@ export function describePolicy(p: TrafficPolicySummary): string {
 /**
  * The DestinationRule that applies to a Service for a client: among those whose host (short names resolved
  * in their namespace) covers the Service, Istio looks in the client's namespace first, then the Service's,
- * then the root namespace (`istio-system`); an exact host before a wildcard; the oldest on a tie. A rule with a
+ * then the root namespace (`istio-system`); an exact host before a wildcard; the oldest on a tie. A rule of another
+ * namespace applies only when its `exportTo` reaches the client's namespace (istio/_dr-export.ts). A rule with a
  * workloadSelector is seen only from its own namespace and decides per client pod (istio/_dr-select.ts).
  * https://istio.io/latest/docs/ops/best-practices/traffic-management/#cross-namespace-configuration
  */
@@ -54,26 +56,48 @@ export function destinationRuleChoice(
   client: DrClient,
   clusterDomain: string,
 ): DrChoice {
-  const visible = [client.namespace, hostNs, rootNamespace];
-  const candidates = rules.flatMap((dr) => {
-    if (!visible.includes(dr.namespace)) return [];
-    // A rule with a workloadSelector is not exported: only its own namespace's proxies see it.
-    if (dr.workloadSelector && dr.namespace !== client.namespace) return [];
+  const covering = rules.flatMap((dr) => {
     const host = resolveMeshHost(dr.host, dr.namespace, clusterDomain);
-    if (!hostCovers(host, fqdn)) return [];
-    const rank = [
-      visible.indexOf(dr.namespace),
-      host === fqdn ? 0 : 1,
-      dr.creationTimestamp ?? '9999',
-      dr.name,
-    ].join('|');
-    return [{ dr, host, rank }];
+    return hostCovers(host, fqdn) ? [{ dr, host }] : [];
   });
-  candidates.sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : 0));
-  const best = candidates[0];
-  if (!best) return { notes: [] };
-  const same = candidates.filter((c) => c.dr.namespace === best.dr.namespace && c.host === best.host);
-  return chooseForClient(consolidate(same.map((c) => c.dr)), client);
+  const ns = client.namespace;
+  // istiod's lookup order: the client's namespace (its rules seen at home; in the root namespace, its private
+  // ones), then the rules the host's namespace exports, then those the root namespace exports.
+  const stages: {
+    readonly ns: string;
+    readonly keep: (dr: DestinationRule) => boolean;
+    readonly exported: boolean;
+  }[] = [
+    ns !== rootNamespace
+      ? { ns, keep: seenAtHome, exported: false }
+      : { ns, keep: privateOnly, exported: false },
+    { ns: hostNs, keep: (dr) => !privateOnly(dr), exported: true },
+    { ns: rootNamespace, keep: (dr) => !privateOnly(dr), exported: true },
+  ];
+  const hidden: string[] = [];
+  for (const stage of stages) {
+    const pool = covering.filter((c) => c.dr.namespace === stage.ns && stage.keep(c.dr));
+    if (!pool.length) continue;
+    const rank = (c: (typeof pool)[number]) =>
+      [c.host === fqdn ? 0 : 1, c.dr.creationTimestamp ?? '9999', c.dr.name].join('|');
+    pool.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+    // The most specific host first; then, for another namespace's rules, those exported to the client's.
+    const same = pool.filter((c) => c.host === pool[0].host);
+    const seen = stage.exported ? same.filter((c) => exportedToClient(c.dr, ns)) : same;
+    if (stage.exported)
+      hidden.push(...same.filter((c) => !seen.includes(c)).map((c) => notExportedNote(c.dr, ns)));
+    if (!seen.length) continue;
+    const choice = chooseForClient(consolidate(seen.map((c) => c.dr)), client);
+    return hidden.length ? { ...choice, notes: [...new Set(hidden), ...choice.notes] } : choice;
+  }
+  // Rules for the host that the client's namespace does not see, said rather than dropped.
+  const home = (dr: DestinationRule) =>
+    ns !== rootNamespace ? seenAtHome(dr) : privateOnly(dr) || exportedToClient(dr, ns);
+  for (const c of covering)
+    if ([ns, hostNs, rootNamespace].includes(c.dr.namespace))
+      if (!(c.dr.namespace === ns ? home(c.dr) : exportedToClient(c.dr, ns)))
+        hidden.push(notExportedNote(c.dr, ns));
+  return { notes: [...new Set(hidden)].sort() };
 }
 
 /** `destinationRuleChoice(...).rule`: the rule in effect for a client whose labels are given. */

@@ -41,8 +41,8 @@ export function istioProfile(model: ClusterModel): MeshProfile {
   return {
     name: 'istio',
     sidecar: (pod, ns) => gatewayProxy(pod) ?? istioSidecar(pod, ns, domain),
-    table: (svc) => tables.byService.get(`${svc.namespace}/${svc.name}`),
-    hostTable: (host) => tables.forHost(host),
+    table: (svc, clientNs) => tables.forService(svc, clientNs),
+    hostTable: (host, clientNs) => tables.forHost(host, clientNs),
     subset: (svc, subset, client) => subsetLabels(drFor(svc, client).rule, svc, subset),
     policy(svc, client) {
       const { rule: dr, notes } = drFor(svc, client);
