@@ -25,6 +25,15 @@ function pickPort(svc: Service, port: number | string | undefined): ServicePort 
   return svc.ports.find((p) => p.port === port || (p.name !== undefined && p.name === port));
 }
 
+/**
+ * A headless Service has no cluster IP and "kube-proxy does not handle these Services": the client dials the
+ * endpoint addresses DNS returns, so a Local traffic policy narrows nothing and drops nothing.
+ * https://kubernetes.io/docs/concepts/services-networking/service/#headless-services
+ */
+function headlessLocalNote(field: string): string {
+  return `${field} Local does not apply: kube-proxy does not handle headless Services, the client connects to the addresses DNS returns`;
+}
+
 /** What an undefined port on a Service address does, per kube-proxy mode. */
 function undefinedPortNote(mode: string): string {
   if (mode === 'ipvs')
@@ -149,14 +158,18 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       }
   }
   const zone = clientNode ? idx.nodeByName(clientNode)?.zone : undefined;
+  // kube-proxy does not handle headless Services: no traffic policy or topology narrows what the client dials.
+  const proxied = !svc.headless;
   const hintsWanted =
+    proxied &&
     !external &&
     (svc.trafficDistribution === 'PreferClose' ||
       svc.trafficDistribution === 'PreferSameZone' ||
       svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto');
   const lbLocal = entry === 'LoadBalancer' && policy.value === 'Local';
-  const local = policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
-  if (policy.value === 'Local' && c.kind === 'unspecified')
+  const local = proxied && policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
+  if (!proxied && policy.value === 'Local') notes.push(headlessLocalNote(policy.field));
+  if (local && c.kind === 'unspecified')
     notes.push(
       'internalTrafficPolicy Local: which endpoints are used depends on the client node; pass --from',
     );
@@ -216,7 +229,9 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       sourceIP = {
         seen: clientIP,
         preserved: true,
-        why: 'in-cluster traffic to a ClusterIP keeps the client address (a pod reaching itself through the VIP is masqueraded)',
+        why: proxied
+          ? 'in-cluster traffic to a ClusterIP keeps the client address (a pod reaching itself through the VIP is masqueraded)'
+          : 'the client connects to the endpoint address itself: no NAT',
       };
     else if (policy.value === 'Local')
       sourceIP = {

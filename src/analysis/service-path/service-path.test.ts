@@ -192,6 +192,18 @@ describe('kube-proxy data path', () => {
     );
   });
 
+  it('headless Service: kube-proxy does not handle it, so internalTrafficPolicy Local drops nothing', () => {
+    const headless = `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {clusterIP: None, internalTrafficPolicy: Local, selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}\n`;
+    const r = path(headless + pod('web-2', 'node-2', '10.244.2.10'));
+    assert.equal(r.verdict, 'routed');
+    assert.deepEqual(
+      r.endpoints.filter((e) => e.used).map((e) => e.ip),
+      ['10.244.2.10'],
+    );
+    assert.match(r.notes.join(' '), /internalTrafficPolicy Local does not apply: kube-proxy does not handle headless/);
+    assert.equal(r.sourceIP?.why, 'the client connects to the endpoint address itself: no NAT');
+  });
+
   it('trafficDistribution PreferClose: endpoints hinted for the client zone; hints ignored when none is for that zone', () => {
     const r = path(service('trafficDistribution: PreferClose') + three);
     assert.equal(r.topology, 'zone zone-a (topology hints)');
