@@ -12,6 +12,7 @@ import {
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
 import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
+import { nodeLocalChooser, nodeLocalSkippedNote } from './_node-local.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -163,10 +164,21 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const viaService = query.to.startsWith('service:')
     ? model.services.find((s) => `service:${s.namespace}/${s.name}` === query.to)
     : undefined;
+  const nodeLocal = viaService && nodeLocalChooser(model, viaService, query.port, query.protocol);
+  let offNode = 0;
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
-      const problem = a.problem ?? b.problem;
+      // A meshed client's proxy picks the endpoint itself (kube-proxy is not involved): judged as before.
+      const local =
+        nodeLocal && !b.problem && a.party.kind === 'pod' && !mesh.sidecar(a.party.pod).meshed
+          ? nodeLocal(a.party.pod)
+          : undefined;
+      if (local && 'uses' in local && !local.uses(b)) {
+        offNode++;
+        continue;
+      }
+      const problem = a.problem ?? b.problem ?? (local && 'dropped' in local ? local.dropped : undefined);
       if (problem) {
         const because = judge(a, b, false);
         pairs.push({
@@ -226,6 +238,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         ...(meshVerdict ? { mesh: meshVerdict } : {}),
       });
     }
+  if (offNode && viaService) notes.push(nodeLocalSkippedNote(viaService, offNode));
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
   const allowedPairs = pairs.filter((p) => p.allowed).length;
   const outcome =

@@ -1,0 +1,56 @@
+import type { ClusterModel, Pod, Protocol, Service } from '../../model/types.ts';
+import { servicePath } from '../service-path/index.ts';
+import type { Endpoint } from './_refs.ts';
+
+/** What kube-proxy does with one client pod's connections to the Service: the endpoints it may use, or a drop. */
+export type NodeLocalChoice = { readonly uses: (e: Endpoint) => boolean } | { readonly dropped: string };
+
+/**
+ * `internalTrafficPolicy: Local`: kube-proxy sends a pod's connection to the Service's cluster IP only to the
+ * endpoints on the pod's own node, and drops it when there is none there — "no fallback" to other nodes
+ * (https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/). Returns a chooser per client
+ * pod, computed once per node (the node is the equivalence class); undefined when the policy is Cluster or the
+ * Service is headless (kube-proxy does not handle it:
+ * https://kubernetes.io/docs/concepts/services-networking/service/#headless-services).
+ */
+export function nodeLocalChooser(
+  model: ClusterModel,
+  svc: Service,
+  port: number,
+  protocol: Protocol,
+): ((client: Pod) => NodeLocalChoice) | undefined {
+  if (svc.internalTrafficPolicy !== 'Local' || svc.headless || svc.type === 'ExternalName') return undefined;
+  if (!svc.ports.some((p) => p.port === port && p.protocol === protocol)) return undefined;
+  const byNode = new Map<string, NodeLocalChoice>();
+  return (client) => {
+    const node = client.nodeName ?? '';
+    let choice = byNode.get(node);
+    if (!choice) {
+      choice = choose(model, svc, port, client);
+      byNode.set(node, choice);
+    }
+    return choice;
+  };
+}
+
+function choose(model: ClusterModel, svc: Service, port: number, client: Pod): NodeLocalChoice {
+  const path = servicePath(model, {
+    service: `${svc.namespace}/${svc.name}`,
+    port,
+    client: { kind: 'pod', pod: `${client.namespace}/${client.name}` },
+  });
+  if (typeof path === 'string') return { uses: () => true };
+  if (path.verdict === 'dropped')
+    return {
+      dropped: `Service ${svc.namespace}/${svc.name} has internalTrafficPolicy Local and no ready endpoint on ${client.nodeName ?? 'the client node (not scheduled)'}: kube-proxy drops the connection, with no fallback to other nodes`,
+    };
+  const used = new Set(path.endpoints.filter((e) => e.used).map((e) => e.ip));
+  return {
+    uses: (e) => (e.party.kind === 'pod' ? e.party.pod.ips.some((ip) => used.has(ip)) : used.has(e.party.ip)),
+  };
+}
+
+/** The note for pairs left out because kube-proxy never sends their client to that endpoint. */
+export function nodeLocalSkippedNote(svc: Service, skipped: number): string {
+  return `Service ${svc.namespace}/${svc.name} has internalTrafficPolicy Local: kube-proxy sends each client only to the endpoints on its own node; ${skipped} pair(s) with an endpoint on another node are never connected and not judged`;
+}
