@@ -1,5 +1,5 @@
 import type { Pod, Protocol, Service } from '../../model/types.ts';
-import { servicePath, type Client } from '../service-path/index.ts';
+import { servicePath, type Client, type ServicePathResult } from '../service-path/index.ts';
 import type { TraceContext } from './_context.ts';
 import type { Hop } from './types.ts';
 
@@ -11,7 +11,22 @@ export interface Candidate {
   readonly nodeName?: string;
 }
 
+const clientNode = (ctx: TraceContext, c: Client) =>
+  c.kind === 'pod'
+    ? ctx.podNamed(c.pod)?.nodeName
+    : c.kind === 'external' && c.via !== 'loadbalancer'
+      ? c.via.node
+      : undefined;
 const at = (s: Service) => [{ key: s.key, source: s.source }];
+
+/**
+ * A Local traffic policy with no endpoint on the client's node drops the connection, with "no fallback" to other
+ * nodes: the Service selects ready pods, they run elsewhere
+ * (https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/).
+ */
+function localFix(svc: Service, path: ServicePathResult, node: string | undefined): string {
+  return `run a ready endpoint of Service ${svc.namespace}/${svc.name} on ${node ?? "the client's node"}, or set ${path.policy.field}: Cluster`;
+}
 
 /**
  * The Service hop, from the kube-proxy data path (`servicePath`): the frontend, the endpoints this client's
@@ -24,7 +39,7 @@ export function serviceHop(
   port: number,
   protocol: Protocol,
   client: Client,
-): { hops: Hop[]; candidates: Candidate[]; reason?: string } {
+): { hops: Hop[]; candidates: Candidate[]; reason?: string; fix?: string } {
   const name = `Service ${svc.namespace}/${svc.name}`;
   const wanted = svc.ports.find((p) => p.port === port && p.protocol === protocol);
   const path = servicePath(ctx.model, { service: `${svc.namespace}/${svc.name}`, port, client });
@@ -77,7 +92,12 @@ export function serviceHop(
       details: [reason],
       objects: slices,
     });
-    return { hops, candidates: [], reason };
+    return {
+      hops,
+      candidates: [],
+      reason,
+      ...(path.verdict === 'dropped' ? { fix: localFix(svc, path, clientNode(ctx, client)) } : {}),
+    };
   }
   const podOf = (p?: string) => (p ? ctx.podNamed(p) : undefined);
   const candidates: Candidate[] = used.map((e) => ({

@@ -147,9 +147,11 @@ function throughService(
       candidates: 0,
       reason: leg.reason,
       fix: {
-        summary: leg.reason.includes('defines no port')
-          ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
-          : `make Service ${svcNs}/${svcName} select ready pods`,
+        summary:
+          leg.fix ??
+          (leg.reason.includes('defines no port')
+            ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
+            : `make Service ${svcNs}/${svcName} select ready pods`),
       },
     };
   const targets = leg.candidates.map(label);
