@@ -106,7 +106,13 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     clientDescription,
     policy,
     affinity,
-    balancing: { mode: bal.mode, algorithm: bal.algorithm, description: bal.description },
+    balancing: {
+      mode: bal.mode,
+      algorithm: bal.algorithm,
+      description: svc.headless
+        ? 'no kube-proxy rule (headless): the client picks among the addresses DNS returns'
+        : bal.description,
+    },
   };
 
   // The frontends, and the entries that do not exist.

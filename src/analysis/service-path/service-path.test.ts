@@ -200,8 +200,12 @@ describe('kube-proxy data path', () => {
       r.endpoints.filter((e) => e.used).map((e) => e.ip),
       ['10.244.2.10'],
     );
-    assert.match(r.notes.join(' '), /internalTrafficPolicy Local does not apply: kube-proxy does not handle headless/);
+    assert.match(
+      r.notes.join(' '),
+      /internalTrafficPolicy Local does not apply: kube-proxy does not handle headless/,
+    );
     assert.equal(r.sourceIP?.why, 'the client connects to the endpoint address itself: no NAT');
+    assert.match(r.balancing.description, /^no kube-proxy rule \(headless\)/);
   });
 
   it('trafficDistribution PreferClose: endpoints hinted for the client zone; hints ignored when none is for that zone', () => {

@@ -69,7 +69,7 @@ export function serviceHop(
     ...(path.sourceIP
       ? [`source address seen by the endpoint: ${path.sourceIP.seen} (${path.sourceIP.why})`]
       : []),
-    `kube-proxy ${path.balancing.description}`,
+    svc.headless ? path.balancing.description : `kube-proxy ${path.balancing.description}`,
     ...path.notes,
   ];
   const hops: Hop[] = [
