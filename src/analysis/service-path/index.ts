@@ -4,7 +4,7 @@
  * endpoint sees, session affinity and how connections spread in the profile's kube-proxy mode.
  * https://kubernetes.io/docs/reference/networking/virtual-ips/
  */
-import type { ClusterModel, Service, ServicePort } from '../../model/types.ts';
+import type { ClusterModel, EndpointSlice, Service, ServicePort } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
 import { findPod } from '../dns/index.ts';
 import { selectEndpoints, type Candidate } from './_select.ts';
@@ -32,6 +32,18 @@ function pickPort(svc: Service, port: number | string | undefined): ServicePort 
  */
 function headlessLocalNote(field: string): string {
   return `${field} Local does not apply: kube-proxy does not handle headless Services, the client connects to the addresses DNS returns`;
+}
+
+/**
+ * Why an endpoint has no port for the Service port. kube-proxy pairs an EndpointSlice port with the Service port by
+ * name; the controller leaves a port out for a pod without the targetPort, while a hand-written slice must name its
+ * port as the Service port is named ("should match with the name of the service port",
+ * https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors).
+ */
+function missingPortReason(slice: EndpointSlice, sp: ServicePort): string {
+  if (slice.managedBy === 'endpointslice-controller.k8s.io')
+    return 'its pod has no port matching the targetPort';
+  return `EndpointSlice ${slice.name} has no ${sp.protocol} port named "${sp.name ?? ''}" (a slice port is used for the Service port of the same name)`;
 }
 
 /** What an undefined port on a Service address does, per kube-proxy mode. */
@@ -155,8 +167,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     for (const ep of slice.endpoints)
       for (const ip of ep.addresses) {
         const cand = { endpoint: ep, ip };
-        if (p?.port === undefined)
-          rows.push(row(cand, undefined, false, 'its pod has no port matching the targetPort'));
+        if (p?.port === undefined) rows.push(row(cand, undefined, false, missingPortReason(slice, sp)));
         else {
           candidates.push(cand);
           portOf.set(cand, p.port);
