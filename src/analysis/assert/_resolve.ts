@@ -1,4 +1,4 @@
-import { createDns, findPod, rdataText, type Dns } from '../dns/index.ts';
+import { createDns, findPod, rdataText, type Dns, type PodResolution } from '../dns/index.ts';
 import { createTraceContext, queriesBlocked, type TraceContext } from '../trace/index.ts';
 import type { EntryHandler, EntryProblem } from './types.ts';
 
@@ -13,6 +13,20 @@ interface ResolveEntry {
     /** The pod gets no reply at all: its own egress policy drops its DNS queries (needs `from`). */
     readonly noReply?: true;
   };
+}
+
+/**
+ * Why the pod's answer is an assumption, when it is: its nameserver is not cluster DNS (dnsPolicy Default or None,
+ * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy) and a reply that
+ * decided the search-list walk (an NXDOMAIN that moved it on, or the last one) came from no externalHosts entry:
+ * kubetwin sends no query to that server.
+ */
+function assumedReply(res: PodResolution): string | undefined {
+  if (res.clusterDNS) return undefined;
+  const replies = [...res.walk.steps.map((s) => s.response), res.walk.final];
+  if (!replies.some((r) => r.answeredBy === 'forward' && r.rcode === 'NXDOMAIN')) return undefined;
+  const ns = res.resolvConf.nameservers[0] ?? "the node's resolver";
+  return `the pod asks ${ns}, not cluster DNS, and kubetwin sends it no query: a name not in the profile's externalHosts is assumed NXDOMAIN`;
 }
 
 const types = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA'];
@@ -106,6 +120,7 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
     const dns = ctx.memo<Dns>('resolve/dns', () => createDns(ctx.model));
     let response;
     let resolvedName: string | null;
+    let assumed: string | undefined;
     if (entry.from) {
       const pod = findPod(ctx.model, entry.from);
       if (!pod)
@@ -133,6 +148,7 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
         };
       response = res.walk.final;
       resolvedName = res.walk.resolvedName ?? null;
+      assumed = assumedReply(res);
     } else {
       response = dns.answer({ name: entry.name, type: entry.type });
       resolvedName = response.rcode === 'NOERROR' && response.answer.length ? fq(entry.name) : null;
@@ -148,6 +164,14 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
     if (e.resolvedName !== undefined && fq(e.resolvedName) !== (resolvedName ?? ''))
       wrong.push(`resolved as ${resolvedName ?? '(nothing)'}, expected ${fq(e.resolvedName)}`);
     const summary = `${actual.rcode}${answers.length ? ` ${answers.join(', ')}` : ''}${resolvedName ? ` (as ${resolvedName})` : ''}`;
+    // An unknown is never a pass, whatever was expected: the reply that decided is an assumption.
+    if (assumed)
+      return {
+        passed: false,
+        unknown: true,
+        actual,
+        message: `unknown: ${assumed} (kubetwin assumes ${summary})`,
+      };
     if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected` };
     return {
       passed: false,
