@@ -1,4 +1,4 @@
-import { createDns, findPod, rdataText, type Dns, type PodResolution } from '../dns/index.ts';
+import { assumedNxdomain, createDns, findPod, rdataText, type Dns } from '../dns/index.ts';
 import { createTraceContext, queriesBlocked, type TraceContext } from '../trace/index.ts';
 import type { EntryHandler, EntryProblem } from './types.ts';
 
@@ -13,20 +13,6 @@ interface ResolveEntry {
     /** The pod gets no reply at all: its own egress policy drops its DNS queries (needs `from`). */
     readonly noReply?: true;
   };
-}
-
-/**
- * Why the pod's answer is an assumption, when it is: its nameserver is not cluster DNS (dnsPolicy Default or None,
- * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy) and a reply that
- * decided the search-list walk (an NXDOMAIN that moved it on, or the last one) came from no externalHosts entry:
- * kubetwin sends no query to that server.
- */
-function assumedReply(res: PodResolution): string | undefined {
-  if (res.clusterDNS) return undefined;
-  const replies = [...res.walk.steps.map((s) => s.response), res.walk.final];
-  if (!replies.some((r) => r.answeredBy === 'forward' && r.rcode === 'NXDOMAIN')) return undefined;
-  const ns = res.resolvConf.nameservers[0] ?? "the node's resolver";
-  return `the pod asks ${ns}, not cluster DNS, and kubetwin sends it no query: a name not in the profile's externalHosts is assumed NXDOMAIN`;
 }
 
 const types = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA'];
@@ -148,7 +134,7 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
         };
       response = res.walk.final;
       resolvedName = res.walk.resolvedName ?? null;
-      assumed = assumedReply(res);
+      assumed = assumedNxdomain(res);
     } else {
       response = dns.answer({ name: entry.name, type: entry.type });
       resolvedName = response.rcode === 'NOERROR' && response.answer.length ? fq(entry.name) : null;

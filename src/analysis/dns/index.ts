@@ -39,6 +39,7 @@ export { rdataText, recordLine } from './_present.ts';
 export { reverseName, dashedIP } from './_names.ts';
 export { schemaVersion } from './_kubernetes.ts';
 export { zoneQuestions } from './_zone-questions.ts';
+export { assumedNxdomain } from './_assumed.ts';
 
 export interface PodResolution {
   readonly pod: Pod;
