@@ -167,7 +167,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     for (const ep of slice.endpoints)
       for (const ip of ep.addresses) {
         const cand = { endpoint: ep, ip };
-        if (p?.port === undefined) rows.push(row(cand, undefined, false, missingPortReason(slice, sp)));
+        if (p?.port === undefined) rows.push(row(cand, undefined, false, missingPortReason(slice, sp!)));
         else {
           candidates.push(cand);
           portOf.set(cand, p.port);
