@@ -211,9 +211,12 @@ function serviceEndpoints(
     return `Service ${svc.namespace}/${svc.name} has no port ${port}/${protocol} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'})`;
   const notes = svc.headless ? ['headless Service: clients connect to the endpoint addresses directly'] : [];
   const endpoints: Endpoint[] = [];
+  const family = clusterIPFamily(svc);
+  const seen = new Set<string>();
   for (const slice of model.endpointSlices) {
     if (slice.namespace !== svc.namespace || slice.serviceName !== svc.name || slice.addressType === 'FQDN')
       continue;
+    if (family && slice.addressType !== family) continue;
     const ep = slice.ports.find((p) => (p.name ?? '') === (sp.name ?? '') && p.protocol === protocol);
     if (!ep || ep.port === undefined) continue;
     for (const e of slice.endpoints) {
@@ -221,6 +224,9 @@ function serviceEndpoints(
       const pod = e.targetRef
         ? model.pods.find((p) => p.key === e.targetRef)
         : model.pods.find((p) => p.ips.includes(e.addresses[0]) && !p.hostNetwork);
+      // A dual-stack pod is one endpoint in each family's slice: one pair, judged once.
+      if (pod && seen.has(`${pod.key}:${ep.port}`)) continue;
+      if (pod) seen.add(`${pod.key}:${ep.port}`);
       if (pod) endpoints.push({ ...podEndpoint(pod), port: ep.port });
       else
         endpoints.push({ party: { kind: 'ip', ip: e.addresses[0] }, label: e.addresses[0], port: ep.port });
@@ -239,6 +245,17 @@ function serviceEndpoints(
       notes,
     };
   return { label, endpoints, notes };
+}
+
+/**
+ * The family of a Service's primary cluster IP: kube-proxy sends a connection to it only to endpoints of that family
+ * ("IPv4 and IPv6 proxying are generally entirely separate", kubernetes/kubernetes
+ * docs/dev/sig-network/service-proxy.md; https://kubernetes.io/docs/concepts/services-networking/dual-stack/#services).
+ * Undefined for a headless Service: its clients dial whichever address DNS gives them.
+ */
+function clusterIPFamily(svc: Service): 'IPv4' | 'IPv6' | undefined {
+  const ip = svc.headless ? undefined : svc.clusterIPs[0];
+  return ip ? (ip.includes(':') ? 'IPv6' : 'IPv4') : undefined;
 }
 
 /**
