@@ -84,7 +84,11 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     const pod = findPod(model, c.pod);
     if (!pod) return `--from ${c.pod}: no pod or workload of that name`;
     clientNode = pod.nodeName;
-    clientIP = pod.hostNetwork ? idx.nodeByName(pod.nodeName ?? '')?.internalIP : pod.ip;
+    // A dual-stack pod dials the Service's family from its address of that family.
+    const family = (ip: string) => ip.includes(':') === (svc.clusterIPs[0] ?? '').includes(':');
+    clientIP = pod.hostNetwork
+      ? idx.nodeByName(pod.nodeName ?? '')?.internalIP
+      : (pod.ips.find(family) ?? pod.ip);
     clientDescription = `pod ${pod.namespace}/${pod.name}${pod.nodeName ? ` on ${pod.nodeName}` : ' (not scheduled)'}`;
   } else if (c.kind === 'external') {
     clientIP = c.ip;

@@ -147,6 +147,21 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
 }
 
 /**
+ * The name as a client resolves it: getaddrinfo with AF_UNSPEC (curl's default) asks for A and AAAA records, so a
+ * name with only AAAA records (a single-stack IPv6 Service) resolves too. The A answer is taken when there is one;
+ * otherwise the AAAA one, with a note. https://man7.org/linux/man-pages/man3/getaddrinfo.3.html (AF_UNSPEC)
+ */
+export function dnsHopsAnyFamily(ctx: TraceContext, pod: Pod, host: string): DnsOutcome {
+  const v4 = dnsHops(ctx, pod, host, 'IPv4');
+  if (v4.addresses.length || v4.outside) return v4;
+  const v6 = dnsHops(ctx, pod, host, 'IPv6');
+  if (!v6.addresses.length) return v4;
+  const [first, ...rest] = v6.hops;
+  const note = `no A record: the AAAA answer is used (getaddrinfo asks for both address families)`;
+  return { ...v6, hops: first ? [{ ...first, details: [...first.details, note] }, ...rest] : v6.hops };
+}
+
+/**
  * A name the pod asks a server other than cluster DNS about, answered by an assumed NXDOMAIN: the outcome is unknown,
  * not a failure. A hostNetwork pod gets there by the ClusterFirst fallback to the node's resolver, which
  * ClusterFirstWithHostNet avoids (https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy).

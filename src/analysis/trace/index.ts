@@ -10,7 +10,7 @@ import type { TraceContext } from './_context.ts';
 import { capturedService, type Client } from '../service-path/index.ts';
 import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
-import { dnsHops } from './_dns.ts';
+import { dnsHopsAnyFamily } from './_dns.ts';
 import { publicEgressSentence } from './_public-egress.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
@@ -305,7 +305,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   if (to.kind === 'ip') addresses = [to.ip];
   else if (/^[\d.]+$/.test(to.host) || to.host.includes(':')) addresses = [to.host];
   else {
-    const d = dnsHops(ctx, pod, to.host, 'IPv4');
+    const d = dnsHopsAnyFamily(ctx, pod, to.host);
     hops.push(...d.hops);
     if (d.reason && d.outside) {
       const either = publicEgressSentence(ctx, pod, { host: to.host, port, protocol });
