@@ -13,6 +13,7 @@ import {
 } from '../unmodeled/index.ts';
 import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
 import { nodeLocalChooser, nodeLocalSkippedNote } from './_node-local.ts';
+import { canonicalIP } from '../../lib/ip.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -164,7 +165,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const viaService = query.to.startsWith('service:')
     ? model.services.find((s) => `service:${s.namespace}/${s.name}` === query.to)
     : undefined;
-  const nodeLocal = viaService && nodeLocalChooser(model, viaService, query.port, query.protocol);
+  // A Service named, or its cluster IP dialed: kube-proxy's traffic policy decides the endpoints either way.
+  const toVip = query.to.startsWith('ip:') ? canonicalIP(query.to.slice(3)) : undefined;
+  const proxied =
+    viaService ?? (toVip ? model.services.find((s) => s.clusterIPs.includes(toVip)) : undefined);
+  const nodeLocal = proxied && nodeLocalChooser(model, proxied, query.port, query.protocol);
   let offNode = 0;
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
@@ -238,7 +243,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         ...(meshVerdict ? { mesh: meshVerdict } : {}),
       });
     }
-  if (offNode && viaService) notes.push(nodeLocalSkippedNote(viaService, offNode));
+  if (offNode && proxied) notes.push(nodeLocalSkippedNote(proxied, offNode));
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
   const allowedPairs = pairs.filter((p) => p.allowed).length;
   const outcome =

@@ -19,7 +19,7 @@ const service = (spec: string) => `---
 apiVersion: v1
 kind: Service
 metadata: {name: web, namespace: demo}
-spec: {${spec}selector: {app: web}, internalTrafficPolicy: Local, ports: [{port: 80, targetPort: 8080}]}
+spec: {${spec || 'clusterIP: 10.96.0.80, '}selector: {app: web}, internalTrafficPolicy: Local, ports: [{port: 80, targetPort: 8080}]}
 `;
 const cluster =
   'apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n' +
@@ -28,8 +28,8 @@ const cluster =
   pod('client-2', 'node-2', 'app: client') +
   pod('client-3', 'node-3', 'app: client');
 
-function run(yaml: string, from: string): ReachResult {
-  const r = reach(engineFor(yaml), { from, to: 'service:demo/web', port: 80, protocol: 'TCP' });
+function run(yaml: string, from: string, to = 'service:demo/web'): ReachResult {
+  const r = reach(engineFor(yaml), { from, to, port: 80, protocol: 'TCP' });
   assert.ok(typeof r !== 'string', String(r));
   return r;
 }
@@ -70,4 +70,10 @@ test('rule internal-traffic-policy-local: a headless Service is not handled by k
   const r = run(cluster + service('clusterIP: None, '), 'demo/client-3');
   assert.equal(r.verdict, 'allowed');
   assert.equal(r.pairs.length, 2);
+});
+
+test('rule internal-traffic-policy-local: the cluster IP dialed as ip:ADDRESS is the same kube-proxy path', () => {
+  const r = run(cluster + service(''), 'demo/client-3', 'ip:10.96.0.80');
+  assert.equal(r.verdict, 'denied');
+  assert.match(r.pairs[0]!.problem ?? '', /no ready endpoint on node-3/);
 });
