@@ -8,10 +8,12 @@ export type NodeLocalChoice = { readonly uses: (e: Endpoint) => boolean } | { re
 /**
  * `internalTrafficPolicy: Local`: kube-proxy sends a pod's connection to the Service's cluster IP only to the
  * endpoints on the pod's own node, and drops it when there is none there — "no fallback" to other nodes
- * (https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/). Returns a chooser per client
- * pod, computed once per node (the node is the equivalence class); undefined when the policy is Cluster or the
- * Service is headless (kube-proxy does not handle it:
- * https://kubernetes.io/docs/concepts/services-networking/service/#headless-services).
+ * (https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/). Topology hints
+ * (`trafficDistribution: PreferClose`, the `topology-mode: Auto` annotation) narrow them to the endpoints hinted
+ * for the node's zone when every endpoint carries hints and one is for that zone
+ * (https://kubernetes.io/docs/concepts/services-networking/topology-aware-routing/). Returns a chooser per client
+ * pod, computed once per node (the node is the equivalence class); undefined when neither applies or the Service is
+ * headless (kube-proxy does not handle it: https://kubernetes.io/docs/concepts/services-networking/service/#headless-services).
  */
 export function nodeLocalChooser(
   model: ClusterModel,
@@ -19,7 +21,12 @@ export function nodeLocalChooser(
   port: number,
   protocol: Protocol,
 ): ((client: Pod) => NodeLocalChoice) | undefined {
-  if (svc.internalTrafficPolicy !== 'Local' || svc.headless || svc.type === 'ExternalName') return undefined;
+  const hints =
+    svc.trafficDistribution === 'PreferClose' ||
+    svc.trafficDistribution === 'PreferSameZone' ||
+    svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto';
+  if ((svc.internalTrafficPolicy !== 'Local' && !hints) || svc.headless || svc.type === 'ExternalName')
+    return undefined;
   if (!svc.ports.some((p) => p.port === port && p.protocol === protocol)) return undefined;
   const byNode = new Map<string, NodeLocalChoice>();
   return (client) => {
@@ -52,5 +59,10 @@ function choose(model: ClusterModel, svc: Service, port: number, client: Pod): N
 
 /** The note for pairs left out because kube-proxy never sends their client to that endpoint. */
 export function nodeLocalSkippedNote(svc: Service, skipped: number): string {
-  return `Service ${svc.namespace}/${svc.name} has internalTrafficPolicy Local: kube-proxy sends each client only to the endpoints on its own node; ${skipped} pair(s) with an endpoint on another node are never connected and not judged`;
+  const local = svc.internalTrafficPolicy === 'Local';
+  const why = local
+    ? 'has internalTrafficPolicy Local: kube-proxy sends each client only to the endpoints on its own node'
+    : "has topology hints: kube-proxy sends each client only to the endpoints hinted for its node's zone";
+  const other = local ? 'on another node' : 'hinted for another zone';
+  return `Service ${svc.namespace}/${svc.name} ${why}; ${skipped} pair(s) with an endpoint ${other} are never connected and not judged`;
 }

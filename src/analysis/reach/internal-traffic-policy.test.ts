@@ -77,3 +77,19 @@ test('rule internal-traffic-policy-local: the cluster IP dialed as ip:ADDRESS is
   assert.equal(r.verdict, 'denied');
   assert.match(r.pairs[0]!.problem ?? '', /no ready endpoint on node-3/);
 });
+
+test('rule topology-hints: with trafficDistribution PreferClose only the endpoints hinted for the client zone are judged', () => {
+  // Default profile: node-1 zone-a, node-2 zone-b; the controller hints each endpoint for its own zone.
+  const hinted =
+    cluster.replace(/---\napiVersion: v1\nkind: Pod\nmetadata: \{name: client-3[^]*$/, '') +
+    service('clusterIP: 10.96.0.81, trafficDistribution: PreferClose, ').replace(
+      'internalTrafficPolicy: Local, ',
+      '',
+    );
+  const r = run(hinted, 'demo/client-2');
+  assert.deepEqual(
+    r.pairs.map((p) => p.to),
+    ['demo/web-2'],
+  );
+  assert.match(r.notes.join(' '), /topology hints: .* 1 pair\(s\) with an endpoint hinted for another zone/);
+});
