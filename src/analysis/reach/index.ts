@@ -12,7 +12,7 @@ import {
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
 import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
-import { nodeLocalChooser, nodeLocalSkippedNote } from './_node-local.ts';
+import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 
 export { resolveRef } from './_refs.ts';
@@ -169,15 +169,15 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const toVip = query.to.startsWith('ip:') ? canonicalIP(query.to.slice(3)) : undefined;
   const proxied =
     viaService ?? (toVip ? model.services.find((s) => s.clusterIPs.includes(toVip)) : undefined);
-  const nodeLocal = proxied && nodeLocalChooser(model, proxied, query.port, query.protocol);
+  const proxyChoice = proxied && kubeProxyChooser(model, proxied, query.port, query.protocol);
   let offNode = 0;
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
       // A meshed client's proxy picks the endpoint itself (kube-proxy is not involved): judged as before.
       const local =
-        nodeLocal && !b.problem && a.party.kind === 'pod' && !mesh.sidecar(a.party.pod).meshed
-          ? nodeLocal(a.party.pod)
+        proxyChoice && !b.problem && a.party.kind === 'pod' && !mesh.sidecar(a.party.pod).meshed
+          ? proxyChoice(a.party.pod)
           : undefined;
       if (local && 'uses' in local && !local.uses(b)) {
         offNode++;
@@ -243,7 +243,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         ...(meshVerdict ? { mesh: meshVerdict } : {}),
       });
     }
-  if (offNode && proxied) notes.push(nodeLocalSkippedNote(proxied, offNode));
+  if (offNode && proxied) notes.push(unusedPairsNote(proxied, offNode));
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
   const allowedPairs = pairs.filter((p) => p.allowed).length;
   const outcome =

@@ -3,7 +3,7 @@ import { servicePath } from '../service-path/index.ts';
 import type { Endpoint } from './_refs.ts';
 
 /** What kube-proxy does with one client pod's connections to the Service: the endpoints it may use, or a drop. */
-export type NodeLocalChoice = { readonly uses: (e: Endpoint) => boolean } | { readonly dropped: string };
+export type KubeProxyChoice = { readonly uses: (e: Endpoint) => boolean } | { readonly dropped: string };
 
 /**
  * `internalTrafficPolicy: Local`: kube-proxy sends a pod's connection to the Service's cluster IP only to the
@@ -15,12 +15,12 @@ export type NodeLocalChoice = { readonly uses: (e: Endpoint) => boolean } | { re
  * pod, computed once per node (the node is the equivalence class); undefined when neither applies or the Service is
  * headless (kube-proxy does not handle it: https://kubernetes.io/docs/concepts/services-networking/service/#headless-services).
  */
-export function nodeLocalChooser(
+export function kubeProxyChooser(
   model: ClusterModel,
   svc: Service,
   port: number,
   protocol: Protocol,
-): ((client: Pod) => NodeLocalChoice) | undefined {
+): ((client: Pod) => KubeProxyChoice) | undefined {
   const hints =
     svc.trafficDistribution === 'PreferClose' ||
     svc.trafficDistribution === 'PreferSameZone' ||
@@ -28,7 +28,7 @@ export function nodeLocalChooser(
   if ((svc.internalTrafficPolicy !== 'Local' && !hints) || svc.headless || svc.type === 'ExternalName')
     return undefined;
   if (!svc.ports.some((p) => p.port === port && p.protocol === protocol)) return undefined;
-  const byNode = new Map<string, NodeLocalChoice>();
+  const byNode = new Map<string, KubeProxyChoice>();
   return (client) => {
     const node = client.nodeName ?? '';
     let choice = byNode.get(node);
@@ -40,7 +40,7 @@ export function nodeLocalChooser(
   };
 }
 
-function choose(model: ClusterModel, svc: Service, port: number, client: Pod): NodeLocalChoice {
+function choose(model: ClusterModel, svc: Service, port: number, client: Pod): KubeProxyChoice {
   const path = servicePath(model, {
     service: `${svc.namespace}/${svc.name}`,
     port,
@@ -58,7 +58,7 @@ function choose(model: ClusterModel, svc: Service, port: number, client: Pod): N
 }
 
 /** The note for pairs left out because kube-proxy never sends their client to that endpoint. */
-export function nodeLocalSkippedNote(svc: Service, skipped: number): string {
+export function unusedPairsNote(svc: Service, skipped: number): string {
   const local = svc.internalTrafficPolicy === 'Local';
   const why = local
     ? 'has internalTrafficPolicy Local: kube-proxy sends each client only to the endpoints on its own node'
