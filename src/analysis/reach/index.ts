@@ -170,20 +170,20 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const proxied =
     viaService ?? (toVip ? model.services.find((s) => s.clusterIPs.includes(toVip)) : undefined);
   const proxyChoice = proxied && kubeProxyChooser(model, proxied, query.port, query.protocol);
-  let offNode = 0;
+  let unusedPairs = 0;
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
       // A meshed client's proxy picks the endpoint itself (kube-proxy is not involved): judged as before.
-      const local =
+      const choice =
         proxyChoice && !b.problem && a.party.kind === 'pod' && !mesh.sidecar(a.party.pod).meshed
           ? proxyChoice(a.party.pod)
           : undefined;
-      if (local && 'uses' in local && !local.uses(b)) {
-        offNode++;
+      if (choice && 'uses' in choice && !choice.uses(b)) {
+        unusedPairs++;
         continue;
       }
-      const problem = a.problem ?? b.problem ?? (local && 'dropped' in local ? local.dropped : undefined);
+      const problem = a.problem ?? b.problem ?? (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {
         const because = judge(a, b, false);
         pairs.push({
@@ -243,7 +243,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         ...(meshVerdict ? { mesh: meshVerdict } : {}),
       });
     }
-  if (offNode && proxied) notes.push(unusedPairsNote(proxied, offNode));
+  if (unusedPairs && proxied) notes.push(unusedPairsNote(proxied, unusedPairs));
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
   const allowedPairs = pairs.filter((p) => p.allowed).length;
   const outcome =
