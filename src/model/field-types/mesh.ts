@@ -280,7 +280,8 @@ export const meshFields: readonly KindFields[] = [
   },
   {
     kind: 'TrafficSplit',
-    source: 'https://github.com/servicemeshinterface/smi-spec/blob/main/apis/traffic-split/v1alpha4/traffic-split.md',
+    source:
+      'https://github.com/servicemeshinterface/smi-spec/blob/main/apis/traffic-split/v1alpha4/traffic-split.md',
     fields: `
       metadata.annotations map
       metadata.labels map
