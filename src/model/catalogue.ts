@@ -582,6 +582,16 @@ export const trafficKinds: readonly TrafficKind[] = [
   linkerd('NetworkAuthentication', ['connectivity'], false, 'networks an AuthorizationPolicy admits'),
   linkerd('HTTPRoute', both, true, 'per-route authorization and routing'),
   linkerd('ServiceProfile', both, true, 'routes, retries, timeouts and traffic splits (dstOverrides)'),
+  // SMI TrafficSplit: the traffic-split API of Linkerd's linkerd-smi extension and Open Service Mesh; a client's proxy
+  // sends requests for spec.service to spec.backends by weight. https://github.com/servicemeshinterface/smi-spec/blob/main/apis/traffic-split/v1alpha4/traffic-split.md
+  {
+    group: 'split.smi-spec.io',
+    kind: 'TrafficSplit',
+    namespaced: true,
+    affects: ['routing'],
+    admits: false,
+    note: "SMI: a mesh client's requests for spec.service go to spec.backends by weight",
+  },
   {
     group: 'network.openshift.io',
     kind: 'EgressNetworkPolicy',

@@ -1,4 +1,4 @@
-import { createDns, findPod, rdataText, type Dns } from '../dns/index.ts';
+import { assumedNxdomain, createDns, findPod, rdataText, type Dns } from '../dns/index.ts';
 import { createTraceContext, queriesBlocked, type TraceContext } from '../trace/index.ts';
 import type { EntryHandler, EntryProblem } from './types.ts';
 
@@ -106,6 +106,7 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
     const dns = ctx.memo<Dns>('resolve/dns', () => createDns(ctx.model));
     let response;
     let resolvedName: string | null;
+    let assumed: string | undefined;
     if (entry.from) {
       const pod = findPod(ctx.model, entry.from);
       if (!pod)
@@ -133,6 +134,7 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
         };
       response = res.walk.final;
       resolvedName = res.walk.resolvedName ?? null;
+      assumed = assumedNxdomain(res);
     } else {
       response = dns.answer({ name: entry.name, type: entry.type });
       resolvedName = response.rcode === 'NOERROR' && response.answer.length ? fq(entry.name) : null;
@@ -148,6 +150,14 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
     if (e.resolvedName !== undefined && fq(e.resolvedName) !== (resolvedName ?? ''))
       wrong.push(`resolved as ${resolvedName ?? '(nothing)'}, expected ${fq(e.resolvedName)}`);
     const summary = `${actual.rcode}${answers.length ? ` ${answers.join(', ')}` : ''}${resolvedName ? ` (as ${resolvedName})` : ''}`;
+    // An unknown is never a pass, whatever was expected: the reply that decided is an assumption.
+    if (assumed)
+      return {
+        passed: false,
+        unknown: true,
+        actual,
+        message: `unknown: ${assumed} (kubetwin assumes ${summary})`,
+      };
     if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected` };
     return {
       passed: false,

@@ -39,11 +39,17 @@ export { rdataText, recordLine } from './_present.ts';
 export { reverseName, dashedIP } from './_names.ts';
 export { schemaVersion } from './_kubernetes.ts';
 export { zoneQuestions } from './_zone-questions.ts';
+export { assumedNxdomain } from './_assumed.ts';
 
 export interface PodResolution {
   readonly pod: Pod;
   readonly resolvConf: ResolvConf;
   readonly walk: WalkResult;
+  /**
+   * True when the pod's first nameserver is cluster DNS (its replies come from the model); false for another server
+   * (dnsPolicy Default or None), whose replies are assumed: the profile's externalHosts, else NXDOMAIN.
+   */
+  readonly clusterDNS: boolean;
 }
 
 export interface Dns {
@@ -115,13 +121,12 @@ export function createDnsFromData(data: DnsData): Dns {
     resolveFrom(pod, q, opts = {}) {
       const resolvConf = podResolvConf(pod, profile);
       const libc = opts.libc ?? libcOf(pod, profile);
-      const server =
-        resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '')
-          ? ctx
-          : upstreamOnly(resolvConf.nameservers[0] ?? nodeResolver);
+      const clusterDNS =
+        resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '');
+      const server = clusterDNS ? ctx : upstreamOnly(resolvConf.nameservers[0] ?? nodeResolver);
       const hosts = podHostsFile(pod, profile.clusterDomain);
       const fromFile = hosts ? lookupHostsFile(hosts, q.name, q.type.toUpperCase()) : [];
-      if (fromFile.length) return { pod, resolvConf, walk: hostsFileAnswer(q, fromFile, libc) };
+      if (fromFile.length) return { pod, resolvConf, walk: hostsFileAnswer(q, fromFile, libc), clusterDNS };
       const walk = walkSearchList(
         resolvConf,
         q.name,
@@ -129,7 +134,7 @@ export function createDnsFromData(data: DnsData): Dns {
         (name, type) => serve(server, { name, type }),
         libc,
       );
-      return { pod, resolvConf, walk };
+      return { pod, resolvConf, walk, clusterDNS };
     },
   };
 }

@@ -128,7 +128,9 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       const accepted =
         ref.kind === 'Service' && (ref.group === '' || ref.group === 'core')
           ? meshParent(ref, route.namespace, services, model.mesh?.name)
-          : acceptRoute(route, ref, r.gateways, r.listenerSets ?? [], gwStatus, nsLabels, all);
+          : ref.kind === 'Server' && ref.group === 'policy.linkerd.io'
+            ? linkerdServerParent(ref, route.namespace, model)
+            : acceptRoute(route, ref, r.gateways, r.listenerSets ?? [], gwStatus, nsLabels, all);
       return { parent: parentName(ref, route.namespace), conditions: [accepted, resolved] };
     });
     return {
@@ -268,6 +270,30 @@ function meshParent(
     true,
     'Accepted',
     `bound to Service ${at} (GAMMA): ${mesh} routes its east-west requests`,
+  );
+}
+
+/**
+ * A Linkerd Server parent: Linkerd's inbound proxies, not a Gateway, take an HTTPRoute of either API group parented
+ * to a Server, for per-route authorization ("HTTPRoutes with a Server as their parent resource configure policy for
+ * inbound proxies", https://linkerd.io/2.15/features/httproute/).
+ */
+function linkerdServerParent(ref: ParentRef, routeNs: string, model: ClusterModel): Condition {
+  const at = `${ref.namespace ?? routeNs}/${ref.name}`;
+  if (model.mesh?.name !== 'linkerd')
+    return cond(
+      'Accepted',
+      'unknown',
+      'Pending',
+      `bound to Server ${at} (policy.linkerd.io): no Linkerd mesh is declared or detected to apply it (set mesh.name: linkerd in the profile)`,
+    );
+  if (!model.mesh.linkerd.servers.some((x) => `${x.namespace}/${x.name}` === at))
+    return cond('Accepted', false, 'NoMatchingParent', `Server ${at} not found`);
+  return cond(
+    'Accepted',
+    true,
+    'Accepted',
+    `bound to Server ${at}: the linkerd proxies of its pods apply it to inbound requests (per-route authorization)`,
   );
 }
 

@@ -1,5 +1,13 @@
 import { canonicalIP } from '../../lib/ip.ts';
-import type { ClusterModel, Pod, Protocol, Service, Workload } from '../../model/types.ts';
+import type {
+  ClusterModel,
+  EndpointConditions,
+  Pod,
+  Protocol,
+  Service,
+  ServicePort,
+  Workload,
+} from '../../model/types.ts';
 import type { Party } from '../policy/index.ts';
 import { internetParties } from './_internet.ts';
 import { capturedNote, capturedService, masqueradeUnknown } from '../service-path/index.ts';
@@ -210,21 +218,15 @@ function serviceEndpoints(
   if (!sp)
     return `Service ${svc.namespace}/${svc.name} has no port ${port}/${protocol} (ports: ${svc.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'})`;
   const notes = svc.headless ? ['headless Service: clients connect to the endpoint addresses directly'] : [];
-  const endpoints: Endpoint[] = [];
-  for (const slice of model.endpointSlices) {
-    if (slice.namespace !== svc.namespace || slice.serviceName !== svc.name || slice.addressType === 'FQDN')
-      continue;
-    const ep = slice.ports.find((p) => (p.name ?? '') === (sp.name ?? '') && p.protocol === protocol);
-    if (!ep || ep.port === undefined) continue;
-    for (const e of slice.endpoints) {
-      if (!e.conditions.ready) continue;
-      const pod = e.targetRef
-        ? model.pods.find((p) => p.key === e.targetRef)
-        : model.pods.find((p) => p.ips.includes(e.addresses[0]) && !p.hostNetwork);
-      if (pod) endpoints.push({ ...podEndpoint(pod), port: ep.port });
-      else
-        endpoints.push({ party: { kind: 'ip', ip: e.addresses[0] }, label: e.addresses[0], port: ep.port });
-    }
+  let endpoints = sliceEndpoints(model, svc, sp, (c) => c.ready);
+  // kube-proxy falls back to serving-terminating endpoints when none is ready (KEP-1669); DNS, which headless
+  // clients use, publishes ready ones only.
+  if (!endpoints.length && !svc.headless) {
+    endpoints = sliceEndpoints(model, svc, sp, (c) => c.serving && c.terminating);
+    if (endpoints.length)
+      notes.push(
+        `Service ${svc.namespace}/${svc.name} has no ready endpoint: kube-proxy sends connections to its serving-terminating ones`,
+      );
   }
   if (!endpoints.length)
     return {
@@ -239,6 +241,53 @@ function serviceEndpoints(
       notes,
     };
   return { label, endpoints, notes };
+}
+
+/**
+ * The endpoints of a Service's slices the condition `accept` keeps, on the EndpointSlice port named as the Service
+ * port, in the primary cluster IP's family; a pod in both families' slices once.
+ * https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/#conditions
+ */
+function sliceEndpoints(
+  model: ClusterModel,
+  svc: Service,
+  sp: ServicePort,
+  accept: (c: EndpointConditions) => boolean,
+): Endpoint[] {
+  const endpoints: Endpoint[] = [];
+  const family = clusterIPFamily(svc);
+  const seen = new Set<string>();
+  for (const slice of model.endpointSlices) {
+    if (slice.namespace !== svc.namespace || slice.serviceName !== svc.name || slice.addressType === 'FQDN')
+      continue;
+    if (family && slice.addressType !== family) continue;
+    const ep = slice.ports.find((p) => (p.name ?? '') === (sp.name ?? '') && p.protocol === sp.protocol);
+    if (!ep || ep.port === undefined) continue;
+    for (const e of slice.endpoints) {
+      if (!accept(e.conditions)) continue;
+      const pod = e.targetRef
+        ? model.pods.find((p) => p.key === e.targetRef)
+        : model.pods.find((p) => p.ips.includes(e.addresses[0]) && !p.hostNetwork);
+      // A dual-stack pod is one endpoint in each family's slice: one pair, judged once.
+      if (pod && seen.has(`${pod.key}:${ep.port}`)) continue;
+      if (pod) seen.add(`${pod.key}:${ep.port}`);
+      if (pod) endpoints.push({ ...podEndpoint(pod), port: ep.port });
+      else
+        endpoints.push({ party: { kind: 'ip', ip: e.addresses[0] }, label: e.addresses[0], port: ep.port });
+    }
+  }
+  return endpoints;
+}
+
+/**
+ * The family of a Service's primary cluster IP: kube-proxy sends a connection to it only to endpoints of that family
+ * ("IPv4 and IPv6 proxying are generally entirely separate", kubernetes/kubernetes
+ * docs/dev/sig-network/service-proxy.md; https://kubernetes.io/docs/concepts/services-networking/dual-stack/#services).
+ * Undefined for a headless Service: its clients dial whichever address DNS gives them.
+ */
+function clusterIPFamily(svc: Service): 'IPv4' | 'IPv6' | undefined {
+  const ip = svc.headless ? undefined : svc.clusterIPs[0];
+  return ip ? (ip.includes(':') ? 'IPv6' : 'IPv4') : undefined;
 }
 
 /**

@@ -12,6 +12,8 @@ import {
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
 import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
+import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
+import { canonicalIP } from '../../lib/ip.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -163,10 +165,25 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const viaService = query.to.startsWith('service:')
     ? model.services.find((s) => `service:${s.namespace}/${s.name}` === query.to)
     : undefined;
+  // A Service named, or its cluster IP dialed: kube-proxy's traffic policy decides the endpoints either way.
+  const toVip = query.to.startsWith('ip:') ? canonicalIP(query.to.slice(3)) : undefined;
+  const proxied =
+    viaService ?? (toVip ? model.services.find((s) => s.clusterIPs.includes(toVip)) : undefined);
+  const proxyChoice = proxied && kubeProxyChooser(model, proxied, query.port, query.protocol);
+  let unusedPairs = 0;
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
-      const problem = a.problem ?? b.problem;
+      // A meshed client's proxy picks the endpoint itself (kube-proxy is not involved): judged as before.
+      const choice =
+        proxyChoice && !b.problem && a.party.kind === 'pod' && !mesh.sidecar(a.party.pod).meshed
+          ? proxyChoice(a.party.pod)
+          : undefined;
+      if (choice && 'uses' in choice && !choice.uses(b)) {
+        unusedPairs++;
+        continue;
+      }
+      const problem = a.problem ?? b.problem ?? (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {
         const because = judge(a, b, false);
         pairs.push({
@@ -226,6 +243,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         ...(meshVerdict ? { mesh: meshVerdict } : {}),
       });
     }
+  if (unusedPairs && proxied) notes.push(unusedPairsNote(proxied, unusedPairs));
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
   const allowedPairs = pairs.filter((p) => p.allowed).length;
   const outcome =

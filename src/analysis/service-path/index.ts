@@ -4,7 +4,7 @@
  * endpoint sees, session affinity and how connections spread in the profile's kube-proxy mode.
  * https://kubernetes.io/docs/reference/networking/virtual-ips/
  */
-import type { ClusterModel, Service, ServicePort } from '../../model/types.ts';
+import type { ClusterModel, EndpointSlice, Service, ServicePort } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
 import { findPod } from '../dns/index.ts';
 import { selectEndpoints, type Candidate } from './_select.ts';
@@ -24,6 +24,27 @@ function pickPort(svc: Service, port: number | string | undefined): ServicePort 
       ? svc.ports[0]
       : `Service ${svc.namespace}/${svc.name} has ${svc.ports.length} ports (${svc.ports.map((p) => p.name ?? p.port).join(', ')}); pass --port`;
   return svc.ports.find((p) => p.port === port || (p.name !== undefined && p.name === port));
+}
+
+/**
+ * A headless Service has no cluster IP and "kube-proxy does not handle these Services": the client dials the
+ * endpoint addresses DNS returns, so a Local traffic policy narrows nothing and drops nothing.
+ * https://kubernetes.io/docs/concepts/services-networking/service/#headless-services
+ */
+function headlessLocalNote(field: string): string {
+  return `${field} Local does not apply: kube-proxy does not handle headless Services, the client connects to the addresses DNS returns`;
+}
+
+/**
+ * Why an endpoint has no port for the Service port. kube-proxy pairs an EndpointSlice port with the Service port by
+ * name; the controller leaves a port out for a pod without the targetPort, while a hand-written slice must name its
+ * port as the Service port is named ("should match with the name of the service port",
+ * https://kubernetes.io/docs/concepts/services-networking/service/#services-without-selectors).
+ */
+function missingPortReason(slice: EndpointSlice, sp: ServicePort): string {
+  if (slice.managedBy === 'endpointslice-controller.k8s.io')
+    return 'its pod has no port matching the targetPort';
+  return `EndpointSlice ${slice.name} has no ${sp.protocol} port named "${sp.name ?? ''}" (a slice port is used for the Service port of the same name)`;
 }
 
 /** What an undefined port on a Service address does, per kube-proxy mode. */
@@ -64,7 +85,11 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     const pod = findPod(model, c.pod);
     if (!pod) return `--from ${c.pod}: no pod or workload of that name`;
     clientNode = pod.nodeName;
-    clientIP = pod.hostNetwork ? idx.nodeByName(pod.nodeName ?? '')?.internalIP : pod.ip;
+    // A dual-stack pod dials the Service's family from its address of that family.
+    const family = (ip: string) => ip.includes(':') === (svc.clusterIPs[0] ?? '').includes(':');
+    clientIP = pod.hostNetwork
+      ? idx.nodeByName(pod.nodeName ?? '')?.internalIP
+      : (pod.ips.find(family) ?? pod.ip);
     clientDescription = `pod ${pod.namespace}/${pod.name}${pod.nodeName ? ` on ${pod.nodeName}` : ' (not scheduled)'}`;
   } else if (c.kind === 'external') {
     clientIP = c.ip;
@@ -98,7 +123,13 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     clientDescription,
     policy,
     affinity,
-    balancing: { mode: bal.mode, algorithm: bal.algorithm, description: bal.description },
+    balancing: {
+      mode: bal.mode,
+      algorithm: bal.algorithm,
+      description: svc.headless
+        ? 'no kube-proxy rule (headless): the client picks among the addresses DNS returns'
+        : bal.description,
+    },
   };
 
   // The frontends, and the entries that do not exist.
@@ -141,8 +172,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     for (const ep of slice.endpoints)
       for (const ip of ep.addresses) {
         const cand = { endpoint: ep, ip };
-        if (p?.port === undefined)
-          rows.push(row(cand, undefined, false, 'its pod has no port matching the targetPort'));
+        if (p?.port === undefined) rows.push(row(cand, undefined, false, missingPortReason(slice, sp!)));
         else {
           candidates.push(cand);
           portOf.set(cand, p.port);
@@ -150,14 +180,18 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       }
   }
   const zone = clientNode ? idx.nodeByName(clientNode)?.zone : undefined;
+  // kube-proxy does not handle headless Services: no traffic policy or topology narrows what the client dials.
+  const proxied = !svc.headless;
   const hintsWanted =
+    proxied &&
     !external &&
     (svc.trafficDistribution === 'PreferClose' ||
       svc.trafficDistribution === 'PreferSameZone' ||
       svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto');
   const lbLocal = entry === 'LoadBalancer' && policy.value === 'Local';
-  const local = policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
-  if (policy.value === 'Local' && c.kind === 'unspecified')
+  const local = proxied && policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
+  if (!proxied && policy.value === 'Local') notes.push(headlessLocalNote(policy.field));
+  if (local && c.kind === 'unspecified')
     notes.push(
       'internalTrafficPolicy Local: which endpoints are used depends on the client node; pass --from',
     );
@@ -217,7 +251,9 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       sourceIP = {
         seen: clientIP,
         preserved: true,
-        why: 'in-cluster traffic to a ClusterIP keeps the client address (a pod reaching itself through the VIP is masqueraded)',
+        why: proxied
+          ? 'in-cluster traffic to a ClusterIP keeps the client address (a pod reaching itself through the VIP is masqueraded)'
+          : 'the client connects to the endpoint address itself: no NAT',
       };
     else if (policy.value === 'Local')
       sourceIP = {

@@ -192,6 +192,32 @@ describe('kube-proxy data path', () => {
     );
   });
 
+  it('headless Service: kube-proxy does not handle it, so internalTrafficPolicy Local drops nothing', () => {
+    const headless = `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {clusterIP: None, internalTrafficPolicy: Local, selector: {app: web}, ports: [{name: http, port: 80, targetPort: http}]}\n`;
+    const r = path(headless + pod('web-2', 'node-2', '10.244.2.10'));
+    assert.equal(r.verdict, 'routed');
+    assert.deepEqual(
+      r.endpoints.filter((e) => e.used).map((e) => e.ip),
+      ['10.244.2.10'],
+    );
+    assert.match(
+      r.notes.join(' '),
+      /internalTrafficPolicy Local does not apply: kube-proxy does not handle headless/,
+    );
+    assert.equal(r.sourceIP?.why, 'the client connects to the endpoint address itself: no NAT');
+    assert.match(r.balancing.description, /^no kube-proxy rule \(headless\)/);
+  });
+
+  it('a hand-written EndpointSlice whose port is not named as the Service port: the reason names the slice port', () => {
+    const selectorless = `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {clusterIP: 10.96.0.20, ports: [{name: http, port: 80, targetPort: 9376}]}\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata: {name: web-1, namespace: shop, labels: {kubernetes.io/service-name: web}}\naddressType: IPv4\nports: [{protocol: TCP, port: 9376}]\nendpoints: [{addresses: [10.4.5.6]}]\n`;
+    const r = path(selectorless);
+    assert.equal(r.verdict, 'rejected');
+    assert.equal(
+      r.endpoints[0]?.reason,
+      'EndpointSlice web-1 has no TCP port named "http" (a slice port is used for the Service port of the same name)',
+    );
+  });
+
   it('trafficDistribution PreferClose: endpoints hinted for the client zone; hints ignored when none is for that zone', () => {
     const r = path(service('trafficDistribution: PreferClose') + three);
     assert.equal(r.topology, 'zone zone-a (topology hints)');

@@ -1,5 +1,5 @@
 import type { Pod } from '../../model/types.ts';
-import type { PodResolution } from '../dns/index.ts';
+import { assumedNxdomain, type PodResolution, type ResolvConf } from '../dns/index.ts';
 import { editDistance } from '../../model/schema.ts';
 import type { TraceContext } from './_context.ts';
 import { serviceHop } from './_service.ts';
@@ -92,10 +92,8 @@ export function queriesBlocked(ctx: TraceContext, res: PodResolution): QueriesBl
  */
 export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4' | 'IPv6'): DnsOutcome {
   const hops: Hop[] = [];
-  const { resolvConf, walk } = ctx.dns.resolveFrom(pod, {
-    name: host,
-    type: family === 'IPv6' ? 'AAAA' : 'A',
-  });
+  const res = ctx.dns.resolveFrom(pod, { name: host, type: family === 'IPv6' ? 'AAAA' : 'A' });
+  const { resolvConf, walk } = res;
   const nameserver = resolvConf.nameservers[0];
   const dnsSvc = nameserver ? ctx.serviceByIP(nameserver) : undefined;
   const failed = dnsQueryFailure(ctx, pod, nameserver);
@@ -110,6 +108,8 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
   const addresses = walk.final.answer.flatMap((r) =>
     r.rdata.type === 'A' || r.rdata.type === 'AAAA' ? [r.rdata.address] : [],
   );
+  const assumed = assumedNxdomain(res);
+  if (assumed) return assumedHop(pod, host, walk.rcode, assumed, resolvConf, details);
   if (walk.rcode !== 'NOERROR' || !addresses.length) {
     const near = closestServices(ctx, pod.namespace, host);
     const outside = isOutsideName(ctx, host);
@@ -144,6 +144,57 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
     objects: dnsSvc ? [{ key: dnsSvc.key }] : [],
   });
   return { hops, addresses };
+}
+
+/**
+ * The name as a client resolves it: getaddrinfo with AF_UNSPEC (curl's default) asks for A and AAAA records, so a
+ * name with only AAAA records (a single-stack IPv6 Service) resolves too. The A answer is taken when there is one;
+ * otherwise the AAAA one, with a note. https://man7.org/linux/man-pages/man3/getaddrinfo.3.html (AF_UNSPEC)
+ */
+export function dnsHopsAnyFamily(ctx: TraceContext, pod: Pod, host: string): DnsOutcome {
+  const v4 = dnsHops(ctx, pod, host, 'IPv4');
+  if (v4.addresses.length || v4.outside) return v4;
+  const v6 = dnsHops(ctx, pod, host, 'IPv6');
+  if (!v6.addresses.length) return v4;
+  const [first, ...rest] = v6.hops;
+  const note = `no A record: the AAAA answer is used (getaddrinfo asks for both address families)`;
+  return { ...v6, hops: first ? [{ ...first, details: [...first.details, note] }, ...rest] : v6.hops };
+}
+
+/**
+ * A name the pod asks a server other than cluster DNS about, answered by an assumed NXDOMAIN: the outcome is unknown,
+ * not a failure. A hostNetwork pod gets there by the ClusterFirst fallback to the node's resolver, which
+ * ClusterFirstWithHostNet avoids (https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy).
+ */
+function assumedHop(
+  pod: Pod,
+  host: string,
+  rcode: string,
+  assumed: string,
+  resolvConf: ResolvConf,
+  details: string[],
+): DnsOutcome {
+  const fallback = pod.hostNetwork && pod.dnsPolicy === 'ClusterFirst';
+  return {
+    hops: [
+      {
+        kind: 'dns',
+        title: `${host} is not resolved here (${rcode} assumed): ${resolvConf.nameservers[0] ?? 'the nameserver'} is not cluster DNS`,
+        verdict: 'fail',
+        details: [...details, ...resolvConf.notes],
+        objects: [{ key: pod.key, source: pod.source }],
+        unknown: [assumed],
+        undecided: assumed,
+      },
+    ],
+    addresses: [],
+    reason: `${host} is not resolved from ${pod.namespace}/${pod.name}: ${assumed}`,
+    fix: {
+      summary: fallback
+        ? `set dnsPolicy: ClusterFirstWithHostNet on ${pod.namespace}/${pod.name} to use cluster DNS (with hostNetwork, ClusterFirst falls back to the node's resolver)`
+        : `if ${resolvConf.nameservers[0] ?? 'its nameserver'} answers ${host}, list the name with its addresses in the profile's externalHosts`,
+    },
+  };
 }
 
 function closestServices(ctx: TraceContext, ns: string, host: string): string[] {

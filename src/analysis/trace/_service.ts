@@ -1,5 +1,5 @@
 import type { Pod, Protocol, Service } from '../../model/types.ts';
-import { servicePath, type Client } from '../service-path/index.ts';
+import { servicePath, type Client, type ServicePathResult } from '../service-path/index.ts';
 import type { TraceContext } from './_context.ts';
 import type { Hop } from './types.ts';
 
@@ -11,6 +11,12 @@ export interface Candidate {
   readonly nodeName?: string;
 }
 
+const clientNode = (ctx: TraceContext, c: Client) =>
+  c.kind === 'pod'
+    ? ctx.podNamed(c.pod)?.nodeName
+    : c.kind === 'external' && c.via !== 'loadbalancer'
+      ? c.via.node
+      : undefined;
 const at = (s: Service) => [{ key: s.key, source: s.source }];
 
 /**
@@ -32,6 +38,8 @@ export interface ServiceLeg {
   readonly hops: Hop[];
   readonly candidates: Candidate[];
   readonly reason?: string;
+  /** What to change when the leg drops the connection (a Local traffic policy with no endpoint on the node). */
+  readonly fix?: string;
   /** The Service hop's details as fields, when the port is routed (the hop's `details` are these lines in order). */
   readonly details?: ServiceDetails;
 }
@@ -47,6 +55,15 @@ export function serviceDetailLines(
     ...(omit.balancing ? [] : [d.balancing]),
     ...d.notes,
   ];
+}
+
+/**
+ * A Local traffic policy with no endpoint on the client's node drops the connection, with "no fallback" to other
+ * nodes: the Service selects ready pods, they run elsewhere
+ * (https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/).
+ */
+function localFix(svc: Service, path: ServicePathResult, node: string | undefined): string {
+  return `run a ready endpoint of Service ${svc.namespace}/${svc.name} on ${node ?? "the client's node"}, or set ${path.policy.field}: Cluster`;
 }
 
 /**
@@ -92,7 +109,7 @@ export function serviceHop(
     ...(path.sourceIP
       ? { sourceAddress: `source address seen by the endpoint: ${path.sourceIP.seen} (${path.sourceIP.why})` }
       : {}),
-    balancing: `kube-proxy ${path.balancing.description}`,
+    balancing: svc.headless ? path.balancing.description : `kube-proxy ${path.balancing.description}`,
     notes: path.notes,
   };
   const hops: Hop[] = [
@@ -115,7 +132,13 @@ export function serviceHop(
       details: [reason],
       objects: slices,
     });
-    return { hops, candidates: [], reason, details };
+    return {
+      hops,
+      candidates: [],
+      reason,
+      details,
+      ...(path.verdict === 'dropped' ? { fix: localFix(svc, path, clientNode(ctx, client)) } : {}),
+    };
   }
   const podOf = (p?: string) => (p ? ctx.podNamed(p) : undefined);
   const candidates: Candidate[] = used.map((e) => ({

@@ -10,7 +10,7 @@ import type { TraceContext } from './_context.ts';
 import { capturedService, type Client } from '../service-path/index.ts';
 import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
-import { dnsHops } from './_dns.ts';
+import { dnsHopsAnyFamily } from './_dns.ts';
 import { publicEgressSentence } from './_public-egress.ts';
 import { podToLoadBalancerName } from './_load-balancer-name.ts';
 import {
@@ -155,9 +155,11 @@ function throughService(
       reason: leg.reason,
       details: leg.details,
       fix: {
-        summary: leg.reason.includes('defines no port')
-          ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
-          : `make Service ${svcNs}/${svcName} select ready pods`,
+        summary:
+          leg.fix ??
+          (leg.reason.includes('defines no port')
+            ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
+            : `make Service ${svcNs}/${svcName} select ready pods`),
       },
     };
   const targets = leg.candidates.map(label);
@@ -289,7 +291,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   if (to.kind === 'ip') addresses = [to.ip];
   else if (/^[\d.]+$/.test(to.host) || to.host.includes(':')) addresses = [to.host];
   else {
-    const d = dnsHops(ctx, pod, to.host, 'IPv4');
+    const d = dnsHopsAnyFamily(ctx, pod, to.host);
     // A load balancer's hostname: cluster DNS forwards it upstream, and the connection goes out to that load balancer.
     const lb =
       to.kind === 'url'

@@ -71,6 +71,13 @@ export const coreFields: readonly KindFields[] = [
       containers.*.ports.*.name string
       containers.*.ports.*.protocol string
       dnsConfig map
+      dnsConfig.nameservers list
+      dnsConfig.nameservers.* string
+      dnsConfig.options list
+      dnsConfig.options.*.name string
+      dnsConfig.options.*.value string
+      dnsConfig.searches list
+      dnsConfig.searches.* string
       dnsPolicy string
       hostAliases list
       hostNetwork boolean

@@ -279,6 +279,15 @@ export const meshFields: readonly KindFields[] = [
     `,
   },
   {
+    kind: 'TrafficSplit',
+    source:
+      'https://github.com/servicemeshinterface/smi-spec/blob/main/apis/traffic-split/v1alpha4/traffic-split.md',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
+  {
     kind: 'ServiceProfile',
     source: 'https://linkerd.io/2.15/reference/service-profiles/',
     fields: `
