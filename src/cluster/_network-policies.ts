@@ -7,6 +7,7 @@ import { readSelector } from './_selectors.ts';
 import { everything, type Selector } from '../lib/labels.ts';
 import { namespacedMetaOf } from './_envelope.ts';
 import { sized } from '../lib/sized.ts';
+import { laterSite } from './_located-later.ts';
 
 /** Reads one policy: `read()`, or an earlier reading of the same object (`BuildMemo`). */
 export type PolicyReader = (
@@ -93,6 +94,8 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
   const f = env.f;
   const at = ['spec', direction, index];
   const rule = f.cursor(at);
+  // Positions located when an answer asks for one (design note 0006, Decision 18).
+  const site = laterSite(env.raw, at);
   const peerField = direction === 'ingress' ? 'from' : 'to';
   const rawPeers = rule.list(peerField);
   const peerList = rule.at(peerField);
@@ -147,7 +150,7 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
             `ipBlock.except "${e}" must be a strict subset of cidr ${cidrText}`,
           );
       }
-      peers.push({ ipBlock: { cidr: cidrText, except }, source: env.raw.locate(p) });
+      peers.push(site.attach({ ipBlock: { cidr: cidrText, except } }, peerField, i));
       return;
     }
     if (peer.get('namespaceSelector') === null && has('podSelector'))
@@ -162,11 +165,16 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
     const namespaceSelector = has('namespaceSelector')
       ? readSelector(f, peer.pathOf('namespaceSelector'))
       : undefined;
-    peers.push({
-      ...(podSelector ? { podSelector } : {}),
-      ...(namespaceSelector ? { namespaceSelector } : {}),
-      source: env.raw.locate(p),
-    });
+    peers.push(
+      site.attach(
+        {
+          ...(podSelector ? { podSelector } : {}),
+          ...(namespaceSelector ? { namespaceSelector } : {}),
+        },
+        peerField,
+        i,
+      ),
+    );
   });
   const rawPorts = rule.list('ports');
   const portList = rule.at('ports');
@@ -207,17 +215,21 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
           `endPort ${endPort} must be between port ${port} and 65535`,
         );
     }
-    ports.push({
-      protocol,
-      ...(port !== undefined ? { port } : {}),
-      ...(endPort !== undefined ? { endPort } : {}),
-      source: env.raw.locate(entry.path),
-    });
+    ports.push(
+      site.attach(
+        {
+          protocol,
+          ...(port !== undefined ? { port } : {}),
+          ...(endPort !== undefined ? { endPort } : {}),
+        },
+        'ports',
+        i,
+      ),
+    );
   });
-  return {
+  return site.attach<Omit<PolicyRule, 'source'>>({
     index,
     peers: rawPeers.length ? sized(peers) : 'all',
     ports: rawPorts.length ? sized(ports) : 'all',
-    source: env.raw.locate(at),
-  };
+  });
 }

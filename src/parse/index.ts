@@ -7,4 +7,5 @@ export {
   sameRawObject,
   type PathSegment,
   type RawObject,
+  type SourceLocator,
 } from './raw-object.ts';
