@@ -7,7 +7,6 @@ import { readSelector } from './_selectors.ts';
 import { everything, type Selector } from '../lib/labels.ts';
 import { namespacedMetaOf } from './_envelope.ts';
 import { sized } from '../lib/sized.ts';
-import { laterSite } from './_located-later.ts';
 
 /** Reads one policy: `read()`, or an earlier reading of the same object (`BuildMemo`). */
 export type PolicyReader = (
@@ -94,8 +93,6 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
   const f = env.f;
   const at = ['spec', direction, index];
   const rule = f.cursor(at);
-  // Positions located when an answer asks for one (design note 0006, Decision 18).
-  const site = laterSite(env.raw, at);
   const peerField = direction === 'ingress' ? 'from' : 'to';
   const rawPeers = rule.list(peerField);
   const peerList = rule.at(peerField);
@@ -150,7 +147,7 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
             `ipBlock.except "${e}" must be a strict subset of cidr ${cidrText}`,
           );
       }
-      peers.push(site.attach({ ipBlock: { cidr: cidrText, except } }, peerField, i));
+      peers.push({ ipBlock: { cidr: cidrText, except }, source: env.raw.locate(p) });
       return;
     }
     if (peer.get('namespaceSelector') === null && has('podSelector'))
@@ -165,16 +162,11 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
     const namespaceSelector = has('namespaceSelector')
       ? readSelector(f, peer.pathOf('namespaceSelector'))
       : undefined;
-    peers.push(
-      site.attach(
-        {
-          ...(podSelector ? { podSelector } : {}),
-          ...(namespaceSelector ? { namespaceSelector } : {}),
-        },
-        peerField,
-        i,
-      ),
-    );
+    peers.push({
+      ...(podSelector ? { podSelector } : {}),
+      ...(namespaceSelector ? { namespaceSelector } : {}),
+      source: env.raw.locate(p),
+    });
   });
   const rawPorts = rule.list('ports');
   const portList = rule.at('ports');
@@ -215,21 +207,17 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
           `endPort ${endPort} must be between port ${port} and 65535`,
         );
     }
-    ports.push(
-      site.attach(
-        {
-          protocol,
-          ...(port !== undefined ? { port } : {}),
-          ...(endPort !== undefined ? { endPort } : {}),
-        },
-        'ports',
-        i,
-      ),
-    );
+    ports.push({
+      protocol,
+      ...(port !== undefined ? { port } : {}),
+      ...(endPort !== undefined ? { endPort } : {}),
+      source: env.raw.locate(entry.path),
+    });
   });
-  return site.attach<Omit<PolicyRule, 'source'>>({
+  return {
     index,
     peers: rawPeers.length ? sized(peers) : 'all',
     ports: rawPorts.length ? sized(ports) : 'all',
-  });
+    source: env.raw.locate(at),
+  };
 }

@@ -7,5 +7,4 @@ export {
   sameRawObject,
   type PathSegment,
   type RawObject,
-  type SourceLocator,
 } from './raw-object.ts';

@@ -13,17 +13,6 @@ export interface RawObject {
   readonly source: SourceRef;
   /** Position of a field (the key, for map entries); falls back to the nearest ancestor that exists. */
   locate(path: readonly PathSegment[]): SourceRef;
-  /**
-   * `locate` without the body: what a model value keeps to locate one of its fields when a reader first asks
-   * (design note 0006, Decision 18), so the parsed body is not kept alive by it. Absent where locating needs
-   * the object itself; then locate at once.
-   */
-  readonly locator?: SourceLocator;
-}
-
-/** Locates fields of one raw object as its `locate` does. */
-export interface SourceLocator {
-  locate(path: readonly PathSegment[]): SourceRef;
 }
 
 const plainKey = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;

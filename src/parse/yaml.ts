@@ -10,7 +10,7 @@ import {
   type YAMLWarning,
 } from 'yaml';
 import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
-import { formatPath, type PathSegment, type RawObject, type SourceLocator } from './raw-object.ts';
+import { formatPath, type PathSegment, type RawObject } from './raw-object.ts';
 import { kubectlScalars } from './_scalars.ts';
 import { readFast } from './_fast-yaml.ts';
 import { LineIndex, PositionTable, type Positions } from './_positions.ts';
@@ -404,54 +404,29 @@ interface FastDocumentAt {
  */
 class FastObject implements RawObject {
   readonly source: SourceRef;
-  #locator: FastLocator | undefined;
 
   constructor(
     readonly body: Record<string, unknown>,
     private readonly where: FastDocumentAt,
     private readonly prefix: readonly PathSegment[],
   ) {
-    this.source = locateIn(where, prefix, noPrefix);
+    this.source = this.locate([]);
   }
 
   locate(path: readonly PathSegment[]): SourceRef {
-    return locateIn(this.where, this.prefix, path);
+    const { where, prefix } = this;
+    const o = where.positions.offsetOf(prefix.length ? [...prefix, ...path] : path) ?? 0;
+    // Searched from the document's first line: its fields are a few lines below it (design note 0006).
+    const line = where.lines.lineFrom(o, where.line);
+    return {
+      file: where.file,
+      doc: where.doc,
+      line: line + 1,
+      column: o - where.lines.startOf(line) + 1,
+      origin: undefined,
+      path: formatPath(path),
+    };
   }
-
-  /** Made on first use: most objects are never asked (design note 0006, Decision 18). */
-  get locator(): SourceLocator {
-    return (this.#locator ??= new FastLocator(this.where, this.prefix));
-  }
-}
-
-/** A `FastObject`'s `locate` without its body. */
-class FastLocator implements SourceLocator {
-  constructor(
-    private readonly where: FastDocumentAt,
-    private readonly prefix: readonly PathSegment[],
-  ) {}
-
-  locate(path: readonly PathSegment[]): SourceRef {
-    return locateIn(this.where, this.prefix, path);
-  }
-}
-
-function locateIn(
-  where: FastDocumentAt,
-  prefix: readonly PathSegment[],
-  path: readonly PathSegment[],
-): SourceRef {
-  const o = where.positions.offsetOf(prefix.length ? [...prefix, ...path] : path) ?? 0;
-  // Searched from the document's first line: its fields are a few lines below it (design note 0006).
-  const line = where.lines.lineFrom(o, where.line);
-  return {
-    file: where.file,
-    doc: where.doc,
-    line: line + 1,
-    column: o - where.lines.startOf(line) + 1,
-    origin: undefined,
-    path: formatPath(path),
-  };
 }
 
 /**
