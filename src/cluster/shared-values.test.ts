@@ -36,3 +36,21 @@ test('matchLabels requirements: the table is bounded, and a requirement made aga
   assert.notEqual(again, first, 'the table was emptied past its bound');
   assert.deepEqual(again, { key: 'bound-test', operator: 'In', values: ['v0'] });
 });
+
+test('absent or empty string maps: one frozen empty map, shared, that no write reaches', () => {
+  const { model } = buildYaml(
+    [
+      policy('a', 'web'),
+      policy('b', 'web').replace('metadata: {name: b,', 'metadata: {labels: {}, name: b,'),
+    ].join('---\n'),
+  );
+  const [a, b] = model.networkPolicies;
+  assert.deepEqual([a.labels, a.annotations, b.labels], [{}, {}, {}]);
+  assert.equal(a.labels, b.labels);
+  assert.equal(a.labels, a.annotations);
+  assert.ok(Object.isFrozen(a.labels));
+  assert.throws(() => {
+    (a.labels as Record<string, string>).x = 'y';
+  }, TypeError);
+  assert.deepEqual(b.labels, {});
+});
