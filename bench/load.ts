@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/load.ts [--sizes 10000,100000,150000] [--family realistic] [--repeat 3]
  *                                   [--dir /tmp/kubetwin-e2e] [--node-flags '--max-semi-space-size=32']
- *                                   [--cache /tmp/kubetwin-load-cache]
+ *                                   [--cache /tmp/kubetwin-load-cache] [--gc]
  *
  * Each measurement runs in a child process of its own, from this file bundled by esbuild as `npm run build`
  * bundles the CLI (tsx would time its own helpers: it wraps every closure in `__name`): the parse alone in one,
@@ -13,6 +13,8 @@
  * (code not yet optimised, heap growing; design note 0006, Decisions 9–10), not one after a warm-up parse.
  * With `--cache DIR`, two more per repeat, as `--cache` runs them: `cold` builds and stores the model (the
  * directory emptied first), `warm` hashes the inputs and reads it back.
+ * With `--gc`, each process runs with `--trace-gc-nvp` and the row adds, per mode, the scavenges, the MB they
+ * copied and the mark-compacts (`_gc-nvp.ts`): what the load keeps, in a figure the machine's load moves little.
  * A CPU profile of one case: `node --cpu-prof /tmp/kubetwin-load-bench.mjs --one load realistic 150000`
  * after one run has written the bundle.
  */
@@ -21,6 +23,7 @@ import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { clusterDir, type Family } from './_cluster-dir.ts';
+import { summarizeGcNvp, type GcSummary } from './_gc-nvp.ts';
 import { loadInputs } from '../src/sources/files.ts';
 import { parseManifests } from '../src/parse/index.ts';
 import { buildFromTexts } from '../src/api/index.ts';
@@ -36,6 +39,7 @@ const root = arg('dir', '/tmp/kubetwin-e2e');
 type Mode = 'parse' | 'load' | 'cold' | 'warm';
 
 interface One {
+  gc?: GcSummary;
   pods: number;
   yamlMB: number;
   wallMs: number;
@@ -88,6 +92,7 @@ if (process.argv[2] === '--one') {
   // V8 flags for each case's process, e.g. `--node-flags --max-semi-space-size=32` (design note 0006, Decision 8);
   // none by default, as the `kubetwin` bin starts Node.
   const nodeFlags = arg('node-flags', '').split(' ').filter(Boolean);
+  const gc = process.argv.includes('--gc');
   // Imported here only: the bundle (run from /tmp) never loads esbuild.
   const { build } = await import('esbuild');
   await build({
@@ -113,8 +118,8 @@ if (process.argv[2] === '--one') {
   };
   process.stdout.write(
     `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version} ${nodeFlags.join(' ')}; median of ${repeat}, each in a fresh process\n\n` +
-      `| family | pods | YAML MB | ${modes.map((m) => heads[m]).join(' | ')} | peak RSS MB (${modes.join(' / ')}) | load before |\n` +
-      `| --- | --- | --- | ${modes.map(() => '---').join(' | ')} | --- | --- |\n`,
+      `| family | pods | YAML MB | ${modes.map((m) => heads[m]).join(' | ')} | peak RSS MB (${modes.join(' / ')}) |${gc ? ` scavenges / MB copied / mark-compacts (${modes.join('; ')}) |` : ''} load before |\n` +
+      `| --- | --- | --- | ${modes.map(() => '---').join(' | ')} | --- |${gc ? ' --- |' : ''} --- |\n`,
   );
   for (const pods of sizes) {
     clusterDir(root, family, pods);
@@ -127,11 +132,26 @@ if (process.argv[2] === '--one') {
         if (mode === 'cold') rmSync(cacheDir, { recursive: true, force: true });
         const r = spawnSync(
           process.execPath,
-          [...nodeFlags, bundle, '--one', mode, family, String(pods), '--dir', root, '--cache', cacheDir],
-          { encoding: 'utf8', maxBuffer: 1 << 24 },
+          [
+            ...nodeFlags,
+            ...(gc ? ['--trace-gc-nvp'] : []),
+            bundle,
+            '--one',
+            mode,
+            family,
+            String(pods),
+            '--dir',
+            root,
+            '--cache',
+            cacheDir,
+          ],
+          { encoding: 'utf8', maxBuffer: 1 << 26 },
         );
         if (r.status !== 0) throw new Error(r.stderr);
-        runs.get(mode)!.push(JSON.parse(r.stdout) as One);
+        const result = r.stdout.split('\n').find((l) => l.startsWith('{'));
+        runs
+          .get(mode)!
+          .push({ ...(JSON.parse(result!) as One), ...(gc ? { gc: summarizeGcNvp(r.stdout) } : {}) });
       }
     const med = (mode: Mode, f: (r: One) => number) =>
       [...runs.get(mode)!.map(f)].sort((a, b) => a - b)[Math.floor(repeat / 2)];
@@ -139,7 +159,16 @@ if (process.argv[2] === '--one') {
     process.stdout.write(
       `| ${family} | ${first.pods} | ${first.yamlMB.toFixed(1)} | ` +
         modes.map((m) => `${s(med(m, (r) => r.wallMs))} / ${s(med(m, (r) => r.cpuMs))}`).join(' | ') +
-        ` | ${modes.map((m) => Math.round(med(m, (r) => r.peakRssMB))).join(' / ')} | ${load} |\n`,
+        ` | ${modes.map((m) => Math.round(med(m, (r) => r.peakRssMB))).join(' / ')} |` +
+        (gc ? ` ${modes.map((m) => gcCell(runs.get(m)!)).join('; ')} |` : '') +
+        ` ${load} |\n`,
     );
   }
+}
+
+/** The runs' median scavenges, MB copied and mark-compacts (each median on its own). */
+function gcCell(runs: readonly One[]): string {
+  const med = (f: (g: GcSummary) => number) =>
+    runs.map((r) => f(r.gc!)).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  return `${med((g) => g.scavenges)} / ${Math.round(med((g) => g.copiedMB))} / ${med((g) => g.markCompacts)}`;
 }

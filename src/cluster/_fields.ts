@@ -157,7 +157,7 @@ export class FieldReader {
   /** A map of strings (labels, annotations, selectors, nodeSelector). */
   stringMap(path: readonly PathSegment[]): Record<string, string> {
     const m = this.map(path);
-    if (!m) return {};
+    if (!m) return noStrings;
     // One record for the values of the map (`labels.*`), not one per key.
     return this.keyed([...path, '*'], 'string', () => this.strings(path, m));
   }
@@ -176,8 +176,10 @@ export class FieldReader {
     }
   }
   private strings(path: readonly PathSegment[], m: Record<string, unknown>): Record<string, string> {
+    const keys = sortedKeys(m);
+    if (!keys.length) return noStrings;
     const out: Record<string, string> = {};
-    for (const k of sortedKeys(m)) {
+    for (const k of keys) {
       const v = this.typedAt<string>(m[k], 'string', path, k);
       if (v !== undefined) out[k] = v;
       else if (m[k] === null) out[k] = '';
@@ -185,6 +187,13 @@ export class FieldReader {
     return out;
   }
 }
+
+/**
+ * The map of no strings every absent or empty labels, annotations or selector map is (~75,000 at 150k pods, 56
+ * bytes each as `{}`: design note 0006, Decision 18). Frozen, as it is shared: nobody mutates a model value (the
+ * builders spread a map to add to it), and a write would throw instead of reaching every object.
+ */
+const noStrings: Record<string, string> = Object.freeze({});
 
 /**
  * `Object.keys(m).sort()`, without the sort when the keys already come in order (labels as written usually do;

@@ -56,7 +56,7 @@ export function readSelector(
       ? (labelKeyProblem(key) ?? labelValueProblem(matchLabels[key]))
       : undefined;
     if (problem) bad([...path, 'matchLabels', key], `matchLabels: ${problem}`);
-    requirements.push({ key: dialect.key(key), operator: 'In', values: [matchLabels[key]] });
+    requirements.push(labelRequirement(dialect.key(key), matchLabels[key]));
   }
   f.list([...path, 'matchExpressions']).forEach((_, i) => {
     const at = [...path, 'matchExpressions', i];
@@ -87,3 +87,29 @@ export function readSelector(
   // A copy sized to its items (`push` reserved 17 slots for the first): every policy and workload keeps one.
   return requirements.length ? { requirements: requirements.slice() } : everything;
 }
+
+/**
+ * The requirement of one `matchLabels` entry (`key In [value]`), one object per key and value: the same labels are
+ * selected by thousands of policies, peers and workloads (100,000 requirements at 150k pods, a few thousand
+ * distinct), and each kept its own requirement and values array — ~8 MB the young collector copied twice (design
+ * note 0006, Decision 18). Shared like every model value: nobody mutates one (the model's types are readonly), and
+ * no reader keys a map by a requirement's identity. Bounded, as a process that keeps rebuilding (watch mode) meets
+ * new labels: a new table past 65,536 requirements.
+ */
+export function labelRequirement(key: string, value: string): Requirement {
+  let byValue = labelRequirements.get(key);
+  if (!byValue) labelRequirements.set(key, (byValue = new Map()));
+  let r = byValue.get(value);
+  if (!r) {
+    if (labelRequirementCount >= 65_536) {
+      labelRequirements = new Map([[key, (byValue = new Map())]]);
+      labelRequirementCount = 0;
+    }
+    byValue.set(value, (r = { key, operator: 'In', values: [value] }));
+    labelRequirementCount++;
+  }
+  return r;
+}
+
+let labelRequirements = new Map<string, Map<string, Requirement>>();
+let labelRequirementCount = 0;
