@@ -38,7 +38,11 @@ async function sameOnThreads(model: ClusterModel, hostNetwork: HostNetworkMode):
     for (const mode of modes) {
       const many = await computeMatrixParallel(engine, options, mode);
       for (const denied of [false, true])
-        assert.deepEqual(matrixEntries(many, { denied }), want[denied ? 1 : 0], `${JSON.stringify(mode)} ${denied}`);
+        assert.deepEqual(
+          matrixEntries(many, { denied }),
+          want[denied ? 1 : 0],
+          `${JSON.stringify(mode)} ${denied}`,
+        );
     }
   }
   return allowed;
@@ -59,6 +63,7 @@ test('the matrix by namespace on several threads equals it on one on generated c
   for (const family of ['random-labels', 'realistic'] as const) {
     const { objects, profile } = generateCluster({ family, pods: 800, seed: 3 });
     const model = buildCluster(objects, { profile }).model;
-    for (const mode of ['node', 'pod'] as const) assert.ok((await sameOnThreads(model, mode)) > 0, `${family} ${mode}`);
+    for (const mode of ['node', 'pod'] as const)
+      assert.ok((await sameOnThreads(model, mode)) > 0, `${family} ${mode}`);
   }
 });

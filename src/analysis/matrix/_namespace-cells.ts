@@ -41,7 +41,7 @@ export class NamespaceCells {
     if (!input) return undefined;
     const plan = input.slots.length ? buildReachPlan(engine, { ports: input.slots }).plan : undefined;
     const sums = cellSums(layout);
-    if (plan) addRows(plan, flatCells(layout, input, plan, false), 0, plan.C, sums, recorder(input, plan));
+    if (plan) addRows(plan, flatCells(layout, input, plan, false), 0, plan.C, sums, input.ownNode(plan));
     return NamespaceCells.finish(engine, layout, input, plan, [sums]);
   }
 
@@ -123,7 +123,11 @@ export interface CellsInput {
  * The per-class inputs of the cells, or undefined when the cells do not apply (other tiers, not enforced, a
  * class in two groups, more than `MAX_CELLS` cells).
  */
-export function cellsInput(engine: PolicyEngine, layout: Layout, destinations?: Uint8Array): CellsInput | undefined {
+export function cellsInput(
+  engine: PolicyEngine,
+  layout: Layout,
+  destinations?: Uint8Array,
+): CellsInput | undefined {
   const N = layout.groups.length;
   const X = layout.ports.length;
   const C = engine.classes.length;
@@ -145,7 +149,8 @@ export function cellsInput(engine: PolicyEngine, layout: Layout, destinations?: 
     }
   }
   const wanted = new Uint8Array(C);
-  for (let d = 0; d < C; d++) if (layout.members[d].length && (!destinations || destinations[d])) wanted[d] = 1;
+  for (let d = 0; d < C; d++)
+    if (layout.members[d].length && (!destinations || destinations[d])) wanted[d] = 1;
   const { slots, slotOf } = matrixSlots(engine, layout.ports);
   let ownNode: { plan: ReachPlan; pairs: OwnNodePairs | undefined } | undefined;
   return {
@@ -157,7 +162,8 @@ export function cellsInput(engine: PolicyEngine, layout: Layout, destinations?: 
     openPods,
     wanted,
     ownNode(plan) {
-      if (ownNode?.plan !== plan) ownNode = { plan, pairs: OwnNodePairs.of(engine, layout, plan.chunks, plan.width) };
+      if (ownNode?.plan !== plan)
+        ownNode = { plan, pairs: OwnNodePairs.of(engine, layout, plan.chunks, plan.width) };
       return ownNode.pairs;
     },
   };
@@ -233,11 +239,6 @@ export interface RowRecorder {
   needs(d: number): Int32Array | undefined;
   record(s: number, d: number, k: number, mask: number): void;
   recordEveryone(d: number, k: number, everyone: number): void;
-}
-
-/** The own-node recorder of `input` for `plan`, if any pair needs one. */
-export function recorder(input: CellsInput, plan: ReachPlan): RowRecorder | undefined {
-  return input.ownNode(plan);
 }
 
 /**
