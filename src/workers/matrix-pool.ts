@@ -55,5 +55,5 @@ async function namespaceCellsParallel(
     const rows = Uint8Array.from(input.wanted, (w, d) => (w && ownNode.needs(d) ? 1 : 0));
     addRows(plan, { ...flat, rows }, 0, plan.C, parts[0], ownNode);
   }
-  return NamespaceCells.finish(engine, layout, input, plan, parts);
+  return NamespaceCells.finish(layout, input, plan, parts);
 }

@@ -24,7 +24,8 @@ const MAX_CELLS = 1 << 24;
  * Pairs of a hostNetwork pod and a pod on its own node (node mode) are corrected as `RowBuilder` does
  * (`OwnNodePairs`). Not used (`of` returns undefined, the caller takes the triples path) under other tiers, when
  * NetworkPolicy is not enforced, when a class spans two groups (never by namespace), or when the table would
- * pass `MAX_CELLS`.
+ * pass `MAX_CELLS`. The rows can be added in parts, on several threads (`addRows`, `finish`;
+ * `src/workers/matrix-pool.ts`).
  */
 export class NamespaceCells {
   readonly #layout: Layout;
@@ -42,7 +43,7 @@ export class NamespaceCells {
     const plan = input.slots.length ? buildReachPlan(engine, { ports: input.slots }).plan : undefined;
     const sums = cellSums(layout);
     if (plan) addRows(plan, flatCells(layout, input, plan, false), 0, plan.C, sums, input.ownNode(plan));
-    return NamespaceCells.finish(engine, layout, input, plan, [sums]);
+    return NamespaceCells.finish(layout, input, plan, [sums]);
   }
 
   /**
@@ -50,7 +51,6 @@ export class NamespaceCells {
    * every open source reaches times each namespace's open pods, and the own-node pairs corrected.
    */
   static finish(
-    engine: PolicyEngine,
     layout: Layout,
     input: CellsInput,
     plan: ReachPlan | undefined,
