@@ -1,7 +1,7 @@
 /**
  * The matrix by namespace on several threads (`computeMatrixParallel`) against `computeMatrix` on one: every row,
- * denied or not, whole or towards some groups, both hostNetwork modes (own-node pairs of hostNetwork pods are
- * added on the calling thread).
+ * denied or not, whole, towards some groups, over some namespaces or asked ports, both hostNetwork modes (own-node
+ * pairs of hostNetwork pods are added on the calling thread).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,8 +30,20 @@ async function sameOnThreads(model: ClusterModel, hostNetwork: HostNetworkMode):
   const engine = new PolicyEngine(model, { hostNetwork });
   const names = [...new Set(model.pods.map((p) => p.namespace))].sort();
   let allowed = 0;
-  for (const destinations of [undefined, new Set(names.filter((_, i) => i % 2 === 0))]) {
-    const options: MatrixOptions = { by: 'namespace', destinations };
+  const half = names.filter((_, i) => i % 2 === 0);
+  const variants: MatrixOptions[] = [
+    { by: 'namespace' },
+    { by: 'namespace', destinations: new Set(half) },
+    { by: 'namespace', namespaces: half },
+    {
+      by: 'namespace',
+      ports: [
+        { port: 80, protocol: 'TCP' },
+        { port: 53, protocol: 'UDP' },
+      ],
+    },
+  ];
+  for (const options of variants) {
     const one = computeMatrix(engine, options);
     const want = [false, true].map((denied) => matrixEntries(one, { denied }));
     allowed += want[0].filter((e) => e.allowedPairs > 0).length;
@@ -48,7 +60,7 @@ async function sameOnThreads(model: ClusterModel, hostNetwork: HostNetworkMode):
   return allowed;
 }
 
-test('property: the matrix by namespace on several threads equals it on one (every row, denied, destinations, both hostNetwork modes)', async () => {
+test('property: the matrix by namespace on several threads equals it on one (every row, denied, destinations, namespaces, ports, both hostNetwork modes)', async () => {
   let entries = 0;
   await fc.assert(
     fc.asyncProperty(clusterArb, fc.constantFrom<HostNetworkMode>('node', 'pod'), async (c, mode) => {
