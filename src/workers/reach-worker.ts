@@ -7,12 +7,14 @@
 import { parentPort } from 'node:worker_threads';
 import {
   addRows,
+  admittedRange,
   countRows,
   invertPass,
   rowBits,
   ReachScratch,
   type CellSums,
   type FlatCells,
+  type InvertInput,
   type InvertScan,
   type ReachPlan,
 } from '../analysis/matrix/index.ts';
@@ -37,6 +39,15 @@ export interface InvertJob {
   readonly fill?: { readonly at: Int32Array; readonly rules: Int32Array };
 }
 
+/** `admittedRange` over destination classes [lo, hi), into the shared `bits`. */
+export interface AdmittedJob {
+  readonly kind: 'admitted';
+  readonly input: InvertInput;
+  readonly lo: number;
+  readonly hi: number;
+  readonly bits: Uint32Array;
+}
+
 /** Rows of the matrix by namespace (`addRows`): blocks of destinations from `next`, added into this thread's `out`. */
 export interface CellsJob {
   readonly kind: 'cells';
@@ -49,8 +60,13 @@ export interface CellsJob {
 
 let scratch: ReachScratch | undefined;
 
-parentPort?.on('message', (job: ReachJob | InvertJob | CellsJob) => {
+parentPort?.on('message', (job: ReachJob | InvertJob | CellsJob | AdmittedJob) => {
   try {
+    if (job.kind === 'admitted') {
+      admittedRange(job.input, job.lo, job.hi, job.bits);
+      parentPort!.postMessage({ triples: 0 });
+      return;
+    }
     if (job.kind === 'invert') {
       invertPass(job.scan, job.lo, job.hi, job.counts, job.fill);
       parentPort!.postMessage({ triples: 0 });
