@@ -11,8 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { PolicyEngine } from '../analysis/policy/index.ts';
 import {
-  admittedRange,
-  classRanges,
+  admittedNamespaces,
   countRows,
   draftReachPlan,
   finishReachPlan,
@@ -22,7 +21,6 @@ import {
   invertRanges,
   planAlloc,
   ReachScratch,
-  type InvertInput,
   type InvertScan,
   type PlanOptions,
   type PortClass,
@@ -32,14 +30,7 @@ import {
   type CellSums,
   type FlatCells,
 } from '../analysis/matrix/index.ts';
-import {
-  drain,
-  drainCells,
-  type AdmittedJob,
-  type CellsJob,
-  type InvertJob,
-  type ReachJob,
-} from './reach-worker.ts';
+import { drain, drainCells, type CellsJob, type InvertJob, type ReachJob } from './reach-worker.ts';
 
 /** Classes below which the count stays on one thread. */
 export const MIN_CLASSES = 2048;
@@ -144,10 +135,8 @@ function run(plan: ReachPlan, threads: number, options: ParallelOptions, out?: U
   });
 }
 
-type Job = ReachJob | InvertJob | CellsJob | AdmittedJob;
-
 /** One worker's answer to one job (the job's count, or 0). */
-function ask(w: Worker, job: Job): Promise<number> {
+function ask(w: Worker, job: ReachJob | InvertJob | CellsJob): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const onError = (e: Error) => reject(e);
     w.ref();
@@ -169,7 +158,7 @@ function ask(w: Worker, job: Job): Promise<number> {
 async function onThreads<P>(
   parts: readonly P[],
   main: boolean,
-  toJob: (part: P) => Job,
+  toJob: (part: P) => ReachJob | InvertJob | CellsJob,
   here: (part: P) => number,
 ): Promise<number> {
   const rest = parts.slice(1);
@@ -197,35 +186,16 @@ async function invertOnThreads(
 ): Promise<{ start: Int32Array; rules: Int32Array }> {
   const { i32, u32 } = planAlloc(true);
   const { C, egRule, egNs, rulePeerStart, rulePeers, setStart, setIds } = draft;
-  // Each destination's admitted namespaces, one range of classes per thread (`admittedRange`).
-  const { namespaces, ruleAllPeers, setNsStart, setNs, inStart, inRules, isolated } = draft;
-  const input: InvertInput = {
+  const scan: InvertScan = {
     C,
-    namespaces,
     egRule,
     egNs,
     rulePeerStart,
     rulePeers,
-    ruleAllPeers,
     setStart,
     setIds,
-    setNsStart,
-    setNs,
-    inStart,
-    inRules,
-    isolated,
+    ...admittedNamespaces(draft, u32),
   };
-  const words = (namespaces + 31) >>> 5;
-  const bits = u32(C * words);
-  const cuts = classRanges(inStart, threads);
-  const ranges = (main ? [] : [{ lo: 0, hi: 0 }]).concat(cuts.slice(1).map((hi, t) => ({ lo: cuts[t], hi })));
-  await onThreads(
-    ranges,
-    main,
-    (r): AdmittedJob => ({ kind: 'admitted', input, ...r, bits }),
-    (r) => (admittedRange(input, r.lo, r.hi, bits), 0),
-  );
-  const scan: InvertScan = { C, egRule, egNs, rulePeerStart, rulePeers, setStart, setIds, bits, words };
   // Without the calling thread, part 0 is an empty range (no rules, no entries) that nobody runs.
   const bounds = main ? invertRanges(scan, threads) : [0, ...invertRanges(scan, threads)];
   const counts = Array.from({ length: bounds.length - 1 }, () => i32(C));

@@ -7,14 +7,12 @@
 import { parentPort } from 'node:worker_threads';
 import {
   addRows,
-  admittedRange,
   countRows,
   invertPass,
   rowBits,
   ReachScratch,
   type CellSums,
   type FlatCells,
-  type InvertInput,
   type InvertScan,
   type ReachPlan,
 } from '../analysis/matrix/index.ts';
@@ -39,15 +37,6 @@ export interface InvertJob {
   readonly fill?: { readonly at: Int32Array; readonly rules: Int32Array };
 }
 
-/** `admittedRange` over destination classes [lo, hi), into the shared `bits`. */
-export interface AdmittedJob {
-  readonly kind: 'admitted';
-  readonly input: InvertInput;
-  readonly lo: number;
-  readonly hi: number;
-  readonly bits: Uint32Array;
-}
-
 /** Rows of the matrix by namespace (`addRows`): blocks of destinations from `next`, added into this thread's `out`. */
 export interface CellsJob {
   readonly kind: 'cells';
@@ -60,13 +49,8 @@ export interface CellsJob {
 
 let scratch: ReachScratch | undefined;
 
-parentPort?.on('message', (job: ReachJob | InvertJob | CellsJob | AdmittedJob) => {
+parentPort?.on('message', (job: ReachJob | InvertJob | CellsJob) => {
   try {
-    if (job.kind === 'admitted') {
-      admittedRange(job.input, job.lo, job.hi, job.bits);
-      parentPort!.postMessage({ triples: 0 });
-      return;
-    }
     if (job.kind === 'invert') {
       invertPass(job.scan, job.lo, job.hi, job.counts, job.fill);
       parentPort!.postMessage({ triples: 0 });

@@ -35,26 +35,17 @@ export function admittedNamespaces(
   u32: (n: number) => Uint32Array = (n) => new Uint32Array(n),
 ): { bits: Uint32Array; words: number } {
   const words = (p.namespaces + 31) >>> 5;
+  const any = new Uint8Array(p.C);
   const bits = u32(p.C * words);
-  admittedRange(p, 0, p.C, bits);
-  return { bits, words };
-}
-
-/**
- * `admittedNamespaces`' rows of the destination classes [lo, hi), written into `bits` (all zero there before):
- * ranges filled apart (on several threads) give the same array.
- */
-export function admittedRange(p: InvertInput, lo: number, hi: number, bits: Uint32Array): void {
-  const words = (p.namespaces + 31) >>> 5;
   // Each peer set's namespaces as a bitset, made on first use.
   const S = p.setStart.length - 1;
   const setBits = new Uint32Array(S * words);
   const made = new Uint8Array(S);
-  for (let d = lo; d < hi; d++) {
-    let any = p.isolated[d] !== 1;
-    for (let j = p.inStart[d]; j < p.inStart[d + 1] && !any; j++) {
+  for (let d = 0; d < p.C; d++) {
+    if (p.isolated[d] !== 1) any[d] = 1;
+    for (let j = p.inStart[d]; j < p.inStart[d + 1] && !any[d]; j++) {
       const r = p.inRules[j];
-      if (p.ruleAllPeers[r] === 1) any = true;
+      if (p.ruleAllPeers[r] === 1) any[d] = 1;
       else
         for (let x = p.rulePeerStart[r]; x < p.rulePeerStart[r + 1]; x++) {
           const k = p.rulePeers[x];
@@ -66,24 +57,9 @@ export function admittedRange(p: InvertInput, lo: number, hi: number, bits: Uint
           for (let w = 0; w < words; w++) bits[d * words + w] |= setBits[k * words + w];
         }
     }
-    if (any) bits.fill(-1 >>> 0, d * words, d * words + words);
+    if (any[d]) bits.fill(-1 >>> 0, d * words, d * words + words);
   }
-}
-
-/**
- * Destination classes cut into `parts` ranges of about equal ingress rules (the work of `admittedRange`):
- * `bounds[t]..bounds[t + 1]`, from 0 to C.
- */
-export function classRanges(inStart: Int32Array, parts: number): number[] {
-  const C = inStart.length - 1;
-  const bounds = [0];
-  for (let t = 1, d = 0; t < parts; t++) {
-    const target = (inStart[C] * t) / parts;
-    while (d < C && inStart[d] < target) d++;
-    bounds.push(Math.max(d, bounds[t - 1]));
-  }
-  bounds.push(C);
-  return bounds;
+  return { bits, words };
 }
 
 /** What a scan of egress rules reads: the rules' peer sets and each destination's admitted namespaces. */

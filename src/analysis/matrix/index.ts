@@ -28,13 +28,10 @@ export {
 } from './_reach-plan.ts';
 export {
   admittedNamespaces,
-  admittedRange,
-  classRanges,
   invert,
   invertOffsets,
   invertPass,
   invertRanges,
-  type InvertInput,
   type InvertScan,
 } from './_reach-invert.ts';
 export { countRows, rowBits, rowSources, ReachScratch } from './_reach-kernel.ts';

@@ -6,19 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { buildYaml } from '../../cluster/_test-helpers.ts';
-import { PolicyEngine } from '../policy/index.ts';
-import { clusterArb, toYaml } from '../policy/_cluster-arb.ts';
-import {
-  admittedNamespaces,
-  admittedRange,
-  classRanges,
-  draftReachPlan,
-  invertOffsets,
-  invertPass,
-  invertRanges,
-  type InvertScan,
-} from './index.ts';
+import { invertOffsets, invertPass, invertRanges, type InvertScan } from './index.ts';
 
 /** Random egress rules over random peer sets of C classes, every namespace admitted or not per class. */
 const scanArb = fc
@@ -103,31 +91,4 @@ test('egress rules are cut into ranges of about equal work (members of their pee
   };
   assert.deepEqual(invertRanges(s, 2), [0, 5, 9]);
   assert.deepEqual(invertRanges(s, 1), [0, 9]);
-});
-
-test('property: the admitted namespaces filled over 1 to 4 ranges of destination classes (in reverse order) equal one pass', () => {
-  fc.assert(
-    fc.property(clusterArb, fc.integer({ min: 1, max: 4 }), (c, parts) => {
-      const { draft } = draftReachPlan(new PolicyEngine(buildYaml(toYaml(c)).model));
-      const whole = admittedNamespaces(draft);
-      const bounds = classRanges(draft.inStart, parts);
-      assert.equal(bounds.length, parts + 1);
-      assert.equal(bounds[0], 0);
-      assert.equal(bounds[parts], draft.C);
-      for (let t = 0; t < parts; t++) assert.ok(bounds[t] <= bounds[t + 1], `bounds ${bounds}`);
-      const bits = new Uint32Array(whole.bits.length);
-      for (let t = parts - 1; t >= 0; t--) admittedRange(draft, bounds[t], bounds[t + 1], bits);
-      assert.deepEqual(bits, whole.bits);
-    }),
-    { numRuns: 200, seed: 41 },
-  );
-});
-
-test('destination classes are cut into ranges of about equal ingress rules', () => {
-  // Classes with 0, 10, 0, 10, 10, 0 ingress rules: each cut at the first class whose rules start at or past its
-  // share (15 of 30 for two parts: class 4, whose rules start at 20).
-  const inStart = Int32Array.from([0, 0, 10, 10, 20, 30, 30]);
-  assert.deepEqual(classRanges(inStart, 2), [0, 4, 6]);
-  assert.deepEqual(classRanges(inStart, 1), [0, 6]);
-  assert.deepEqual(classRanges(inStart, 3), [0, 2, 4, 6]);
 });
