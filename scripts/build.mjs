@@ -18,6 +18,22 @@ await build({
   logLevel: 'warning',
 });
 
+// The reachability workers of the CLI (src/workers/reach-pool.ts starts them from this file, beside the CLI).
+await build({
+  entryPoints: ['src/workers/reach-worker.ts'],
+  outfile: 'dist/kubetwin-reach-worker.mjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: false,
+  external: bundleExternals,
+  banner: {
+    js: "import { createRequire as __kubetwinRequire } from 'node:module'; const require = __kubetwinRequire(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+
 // The serving process of `serve dns`, alone: it loads only the DNS server, not the whole CLI (see
 // src/cli/serve-dns-process.ts). CommonJS: Node's ESM loader alone touches about 1 MB more of its own code.
 await build({

@@ -27,8 +27,10 @@ import {
   type ReachPlan,
   type ReachPlanDraft,
   type Reachability,
+  type CellSums,
+  type FlatCells,
 } from '../analysis/matrix/index.ts';
-import { drain, type InvertJob, type ReachJob } from './reach-worker.ts';
+import { drain, drainCells, type CellsJob, type InvertJob, type ReachJob } from './reach-worker.ts';
 
 /** Classes below which the count stays on one thread. */
 export const MIN_CLASSES = 2048;
@@ -45,12 +47,16 @@ const pool: Member[] = [];
 
 /**
  * A worker running `reach-worker`. From TypeScript sources (tests, benchmarks under tsx) the worker registers
- * tsx's loader first, which workers do not inherit; a bundled build would need the worker as its own entry.
+ * tsx's loader first, which workers do not inherit; the bundled build loads the worker's own bundle.
  */
 function spawn(): Member {
-  const url = new URL('./reach-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((t) => t.register()).then(() => import(${JSON.stringify(url)}))`;
-  const worker = new Worker(boot, { eval: true });
+  const worker = import.meta.url.endsWith('.ts')
+    ? new Worker(
+        `import('tsx/esm/api').then((t) => t.register()).then(() => import(${JSON.stringify(new URL('./reach-worker.ts', import.meta.url).href)}))`,
+        { eval: true },
+      )
+    : // The bundled CLI (dist/kubetwin.mjs): the worker is its own bundle beside it (scripts/build.mjs).
+      new Worker(new URL('./kubetwin-reach-worker.mjs', import.meta.url));
   const ready = new Promise<void>((resolve, reject) => {
     worker.once('message', () => {
       worker.off('error', reject);
@@ -130,7 +136,7 @@ function run(plan: ReachPlan, threads: number, options: ParallelOptions, out?: U
 }
 
 /** One worker's answer to one job (the job's count, or 0). */
-function ask(w: Worker, job: ReachJob | InvertJob): Promise<number> {
+function ask(w: Worker, job: ReachJob | InvertJob | CellsJob): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const onError = (e: Error) => reject(e);
     w.ref();
@@ -152,7 +158,7 @@ function ask(w: Worker, job: ReachJob | InvertJob): Promise<number> {
 async function onThreads<P>(
   parts: readonly P[],
   main: boolean,
-  toJob: (part: P) => ReachJob | InvertJob,
+  toJob: (part: P) => ReachJob | InvertJob | CellsJob,
   here: (part: P) => number,
 ): Promise<number> {
   const rest = parts.slice(1);
@@ -237,6 +243,30 @@ export async function computeReachabilityParallel(
   const { plan, ports } = await buildReachPlanParallel(engine, options);
   const allowedTriples = await countRowsParallel(plan, options);
   return { classes: plan.C, portClasses: ports, allowedTriples };
+}
+
+/**
+ * The matrix's rows by namespace (`addRows`) on one thread per part of `parts`: the calling thread adds into
+ * `parts[0]`, each worker into its own part (over `SharedArrayBuffer`s), taking blocks of destinations from one
+ * shared counter.
+ */
+export function cellsParallel(
+  plan: ReachPlan,
+  cells: FlatCells,
+  parts: readonly CellSums[],
+  options: Pick<ParallelOptions, 'block' | 'mainThread'> = {},
+): Promise<void> {
+  return exclusive(async () => {
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const block = options.block ?? BLOCK;
+    const jobs = parts.map((out): CellsJob => ({ kind: 'cells', plan, cells, next, block, out }));
+    await onThreads(
+      options.mainThread === false ? [jobs[0], ...jobs] : jobs,
+      options.mainThread ?? true,
+      (j) => j,
+      (j) => (drainCells(j, new ReachScratch(plan)), 0),
+    );
+  });
 }
 
 /** Ends the workers (tests; a process exits without it, the workers being unref'd). */

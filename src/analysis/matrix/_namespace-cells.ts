@@ -2,6 +2,7 @@ import type { PolicyEngine } from '../policy/index.ts';
 import { matrixSlots } from './_class-verdicts.ts';
 import type { Layout } from './_layout.ts';
 import { OwnNodePairs } from './_own-node.ts';
+import type { PortClass } from './_port-classes.ts';
 import { buildReachPlan, type ReachPlan } from './_reach-plan.ts';
 import { ReachScratch, rowSources } from './_reach-kernel.ts';
 import type { MatrixEntry, MatrixRow } from './index.ts';
@@ -23,7 +24,8 @@ const MAX_CELLS = 1 << 24;
  * Pairs of a hostNetwork pod and a pod on its own node (node mode) are corrected as `RowBuilder` does
  * (`OwnNodePairs`). Not used (`of` returns undefined, the caller takes the triples path) under other tiers, when
  * NetworkPolicy is not enforced, when a class spans two groups (never by namespace), or when the table would
- * pass `MAX_CELLS`.
+ * pass `MAX_CELLS`. The rows can be added in parts, on several threads (`addRows`, `finish`;
+ * `src/workers/matrix-pool.ts`).
  */
 export class NamespaceCells {
   readonly #layout: Layout;
@@ -36,33 +38,38 @@ export class NamespaceCells {
   }
 
   static of(engine: PolicyEngine, layout: Layout, destinations?: Uint8Array): NamespaceCells | undefined {
+    const input = cellsInput(engine, layout, destinations);
+    if (!input) return undefined;
+    const plan = input.slots.length ? buildReachPlan(engine, { ports: input.slots }).plan : undefined;
+    const sums = cellSums(layout);
+    if (plan) addRows(plan, flatCells(layout, input, plan, false), 0, plan.C, sums, input.ownNode(plan));
+    return NamespaceCells.finish(layout, input, plan, [sums]);
+  }
+
+  /**
+   * The cells from the sums of the rows (`addRows` over every destination, in any number of parts): the pods
+   * every open source reaches times each namespace's open pods, and the own-node pairs corrected.
+   */
+  static finish(
+    layout: Layout,
+    input: CellsInput,
+    plan: ReachPlan | undefined,
+    parts: readonly CellSums[],
+  ): NamespaceCells {
     const N = layout.groups.length;
     const X = layout.ports.length;
-    const C = engine.classes.length;
-    if (!engine.enforced || !engine.networkPolicyOnly || N * N * X > MAX_CELLS) return undefined;
-    // Per class: its group and its pods in the matrix; per group: the pods of its open classes.
-    const groupOf = new Int32Array(C).fill(-1);
-    const weight = new Float64Array(C);
-    const isOpen = new Uint8Array(C);
-    for (const c of engine.classes) if (!engine.policiesOf(c, 'Egress').length) isOpen[c.id] = 1;
-    const openPods = new Float64Array(N);
-    for (let g = 0; g < N; g++) {
-      const src = layout.sources[g];
-      for (let j = 0; j < src.length; j += 2) {
-        const s = src[j];
-        if (groupOf[s] !== -1) return undefined;
-        groupOf[s] = g;
-        weight[s] = src[j + 1];
-        if (isOpen[s]) openPods[g] += src[j + 1];
-      }
+    const { allowed, byAll } = parts[0];
+    for (const part of parts.slice(1)) {
+      for (let i = 0; i < allowed.length; i++) allowed[i] += part.allowed[i];
+      for (let i = 0; i < byAll.length; i++) byAll[i] += part.byAll[i];
     }
-    const allowed = new Float64Array(N * N * X);
-    const { slots, slotOf } = matrixSlots(engine, layout.ports);
-    const plan = slots.length ? buildReachPlan(engine, { ports: slots }).plan : undefined;
-    const ownNode = plan && OwnNodePairs.of(engine, layout, plan.chunks, plan.width);
-    const src = { slotOf, groupOf, weight, isOpen, openPods, ownNode };
-    if (plan) addReachable(plan, layout, src, allowed, destinations);
-    ownNode?.corrections(slotOf, isOpen, (a, b, x, delta) => {
+    for (let G = 0; G < N; G++) {
+      if (!input.openPods[G]) continue;
+      const at = G * N * X;
+      for (let i = 0; i < N * X; i++) if (byAll[i]) allowed[at + i] += input.openPods[G] * byAll[i];
+    }
+    const ownNode = plan && input.ownNode(plan);
+    ownNode?.corrections(input.slotOf, input.isOpen, (a, b, x, delta) => {
       allowed[(layout.groupOf.get(a)! * N + layout.groupOf.get(b)!) * X + x] += delta;
     });
     return new NamespaceCells(layout, allowed);
@@ -97,45 +104,171 @@ export class NamespaceCells {
   }
 }
 
-interface Sources {
+/** What the rows of `NamespaceCells` read besides the plan (`cellsInput`). */
+export interface CellsInput {
+  readonly slots: readonly PortClass[];
   readonly slotOf: Int32Array;
   /** Per class: its group (-1: no pod in the matrix) and its pods in the matrix. */
   readonly groupOf: Int32Array;
   readonly weight: Float64Array;
   readonly isOpen: Uint8Array;
   readonly openPods: Float64Array;
-  /** The own-node pairs of hostNetwork pods, whose class verdicts are recorded as the rows pass. */
-  readonly ownNode: OwnNodePairs | undefined;
+  /** Per class: a row is wanted (a pod in the matrix, among the destinations). */
+  readonly wanted: Uint8Array;
+  /** The own-node pairs of hostNetwork pods (made once per plan): their rows record class verdicts. */
+  ownNode(plan: ReachPlan): OwnNodePairs | undefined;
 }
 
 /**
- * Runs the reachability kernel over the plan's port classes (the matrix's slots), row by row, and adds every
- * allowed pod pair into `allowed`.
+ * The per-class inputs of the cells, or undefined when the cells do not apply (other tiers, not enforced, a
+ * class in two groups, more than `MAX_CELLS` cells).
  */
-function addReachable(
-  plan: ReachPlan,
+export function cellsInput(
+  engine: PolicyEngine,
   layout: Layout,
-  src: Sources,
-  allowed: Float64Array,
   destinations?: Uint8Array,
-): void {
+): CellsInput | undefined {
   const N = layout.groups.length;
   const X = layout.ports.length;
-  const { slotOf, groupOf, weight, isOpen, openPods, ownNode } = src;
+  const C = engine.classes.length;
+  if (!engine.enforced || !engine.networkPolicyOnly || N * N * X > MAX_CELLS) return undefined;
+  // Per class: its group and its pods in the matrix; per group: the pods of its open classes.
+  const groupOf = new Int32Array(C).fill(-1);
+  const weight = new Float64Array(C);
+  const isOpen = new Uint8Array(C);
+  for (const c of engine.classes) if (!engine.policiesOf(c, 'Egress').length) isOpen[c.id] = 1;
+  const openPods = new Float64Array(N);
+  for (let g = 0; g < N; g++) {
+    const src = layout.sources[g];
+    for (let j = 0; j < src.length; j += 2) {
+      const s = src[j];
+      if (groupOf[s] !== -1) return undefined;
+      groupOf[s] = g;
+      weight[s] = src[j + 1];
+      if (isOpen[s]) openPods[g] += src[j + 1];
+    }
+  }
+  const wanted = new Uint8Array(C);
+  for (let d = 0; d < C; d++)
+    if (layout.members[d].length && (!destinations || destinations[d])) wanted[d] = 1;
+  const { slots, slotOf } = matrixSlots(engine, layout.ports);
+  let ownNode: { plan: ReachPlan; pairs: OwnNodePairs | undefined } | undefined;
+  return {
+    slots,
+    slotOf,
+    groupOf,
+    weight,
+    isOpen,
+    openPods,
+    wanted,
+    ownNode(plan) {
+      if (ownNode?.plan !== plan)
+        ownNode = { plan, pairs: OwnNodePairs.of(engine, layout, plan.chunks, plan.width) };
+      return ownNode.pairs;
+    },
+  };
+}
+
+/** Per (source namespace, destination namespace, port) the allowed pod pairs, and per (destination namespace, port) the pods every open source reaches. */
+export interface CellSums {
+  readonly allowed: Float64Array;
+  readonly byAll: Float64Array;
+}
+
+export function cellSums(
+  layout: Layout,
+  f64: (n: number) => Float64Array = (n) => new Float64Array(n),
+): CellSums {
+  const N = layout.groups.length;
+  const X = layout.ports.length;
+  return { allowed: f64(N * N * X), byAll: f64(N * X) };
+}
+
+/**
+ * The rows' inputs as flat typed arrays (over `SharedArrayBuffer`s when `shared`): what `addRows` reads, so a
+ * range of rows can be added on another thread. `rows`: per class, 1 when its row is added here.
+ */
+export interface FlatCells {
+  readonly N: number;
+  readonly X: number;
+  readonly slotOf: Int32Array;
+  readonly groupOf: Int32Array;
+  readonly weight: Float64Array;
+  readonly isOpen: Uint8Array;
+  readonly rows: Uint8Array;
+  /** Per destination class: its members (namespace, port, pods) as `members[memberStart[d]..memberStart[d + 1])`. */
+  readonly memberStart: Int32Array;
+  readonly members: Float64Array;
+}
+
+/**
+ * The flat inputs of `addRows` for `plan`. With `shared` (the rows go to other threads), the rows some own-node
+ * pair records a verdict of are left out (`rows` 0): the calling thread adds them with the recorder.
+ */
+export function flatCells(layout: Layout, input: CellsInput, plan: ReachPlan, shared: boolean): FlatCells {
+  const C = plan.C;
+  const buf = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  const memberStart = new Int32Array(buf(4 * (C + 1)));
+  for (let d = 0; d < C; d++) memberStart[d + 1] = memberStart[d] + layout.members[d].length;
+  const members = new Float64Array(buf(8 * memberStart[C]));
+  for (let d = 0; d < C; d++) members.set(layout.members[d], memberStart[d]);
+  const share = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => {
+    if (!shared) return a;
+    const b = new (a.constructor as new (x: ArrayBufferLike) => T)(buf(a.byteLength));
+    b.set(a);
+    return b;
+  };
+  const rows = share(input.wanted);
+  const ownNode = shared ? input.ownNode(plan) : undefined;
+  if (ownNode) for (let d = 0; d < C; d++) if (ownNode.needs(d)) rows[d] = 0;
+  return {
+    N: layout.groups.length,
+    X: layout.ports.length,
+    slotOf: share(input.slotOf),
+    groupOf: share(input.groupOf),
+    weight: share(input.weight),
+    isOpen: share(input.isOpen),
+    rows,
+    memberStart,
+    members,
+  };
+}
+
+/** Records the verdicts the own-node pairs read, as the rows pass. */
+export interface RowRecorder {
+  needs(d: number): Int32Array | undefined;
+  record(s: number, d: number, k: number, mask: number): void;
+  recordEveryone(d: number, k: number, everyone: number): void;
+}
+
+/**
+ * Runs the reachability kernel over the plan's port classes (the matrix's slots) for the destination classes
+ * [lo, hi) that `cells.rows` marks, row by row, and adds every allowed pod pair into `out`. The sums are of whole
+ * numbers (pods), exact in doubles, so parts added in any order give the same cells.
+ */
+export function addRows(
+  plan: ReachPlan,
+  cells: FlatCells,
+  lo: number,
+  hi: number,
+  out: CellSums,
+  ownNode?: RowRecorder,
+  scratch = new ReachScratch(plan),
+): void {
+  const { N, X, slotOf, groupOf, weight, isOpen, rows, memberStart, members } = cells;
+  const { allowed, byAll } = out;
   const width = plan.width;
   // Per row: the pods of its allowed sources summed by (namespace, port class of the chunk), and the namespaces
   // touched.
   const sum = new Float64Array(N * width);
   const seen = new Uint8Array(N);
   const touched: number[] = [];
-  // Per (destination namespace, port): the pods every open source reaches.
-  const byAll = new Float64Array(N * X);
   const wanted = new Uint8Array(plan.C);
-  const scratch = new ReachScratch(plan);
   for (let k = 0; k < plan.chunks; k++)
-    for (let d = 0; d < plan.C; d++) {
-      const m = layout.members[d];
-      if (!m.length || (destinations && !destinations[d])) continue;
+    for (let d = lo; d < hi; d++) {
+      if (rows[d] !== 1) continue;
+      const m0 = memberStart[d];
+      const m1 = memberStart[d + 1];
       // The sources whose verdict towards d an own-node pair reads, marked for the pass (a byte per class).
       const needs = ownNode?.needs(d);
       if (needs) for (let j = 0; j < needs.length; j++) wanted[needs[j]] = 1;
@@ -158,32 +291,28 @@ function addReachable(
         for (let j = 0; j < needs.length; j++) wanted[needs[j]] = 0;
       }
       if (isOpen[d]) self |= everyone;
-      // Per member (namespace H, port x, pods): the port's bit in this chunk, 0 when its slot is in another.
+      // Per member (namespace H, port x, pods): the port's bit in this chunk, -1 when its slot is in another.
       const bit = (q: number) => {
-        const slot = slotOf[m[q + 1]] - k * width;
+        const slot = slotOf[members[q + 1]] - k * width;
         return slot >= 0 && slot < width ? slot : -1;
       };
       for (const G of touched) {
         const rowAt = G * N;
         const at = G * width;
-        for (let q = 0; q < m.length; q += 3) {
+        for (let q = m0; q < m1; q += 3) {
           const p = bit(q);
-          if (p >= 0 && sum[at + p] !== 0) allowed[(rowAt + m[q]) * X + m[q + 1]] += sum[at + p] * m[q + 2];
+          if (p >= 0 && sum[at + p] !== 0)
+            allowed[(rowAt + members[q]) * X + members[q + 1]] += sum[at + p] * members[q + 2];
         }
         sum.fill(0, at, at + width);
         seen[G] = 0;
       }
       touched.length = 0;
-      for (let q = 0; q < m.length; q += 3) {
+      for (let q = m0; q < m1; q += 3) {
         const p = bit(q);
         if (p < 0) continue;
-        if ((everyone >>> p) & 1) byAll[m[q] * X + m[q + 1]] += m[q + 2];
-        if ((self >>> p) & 1) allowed[(m[q] * N + m[q]) * X + m[q + 1]] -= m[q + 2];
+        if ((everyone >>> p) & 1) byAll[members[q] * X + members[q + 1]] += members[q + 2];
+        if ((self >>> p) & 1) allowed[(members[q] * N + members[q]) * X + members[q + 1]] -= members[q + 2];
       }
     }
-  for (let G = 0; G < N; G++) {
-    if (!openPods[G]) continue;
-    const at = G * N * X;
-    for (let i = 0; i < N * X; i++) if (byAll[i]) allowed[at + i] += openPods[G] * byAll[i];
-  }
 }

@@ -7,7 +7,7 @@
 import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import { ClassVerdicts } from './_class-verdicts.ts';
-import { buildLayout } from './_layout.ts';
+import { buildLayout, type Layout } from './_layout.ts';
 import { l7Warnings } from './_l7.ts';
 import { leftOutNote } from './_left-out.ts';
 import { portlessNote } from './_portless.ts';
@@ -102,6 +102,19 @@ export interface Matrix {
 }
 
 export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Matrix {
+  return matrixOf(engine, options, matrixLayout(engine, options));
+}
+
+/** The matrix's pods, groups and ports laid out (`computeMatrix`'s first step), with its destination classes. */
+export interface MatrixSetup {
+  readonly pods: readonly Pod[];
+  readonly groupOf: (p: Pod) => string;
+  readonly layout: Layout;
+  /** The classes with a pod in `options.destinations`' groups (by id), when given. */
+  readonly towards?: Uint8Array;
+}
+
+export function matrixLayout(engine: PolicyEngine, options: MatrixOptions): MatrixSetup {
   const model = engine.model;
   const nsSet = options.namespaces ? new Set(options.namespaces) : undefined;
   const only = options.pods;
@@ -114,6 +127,23 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
         ? (workloadOf.get(p.key) ?? `${p.namespace}/${p.name}`)
         : `${p.namespace}/${p.name}`;
   const layout = buildLayout(engine, pods, groupOf, options.ports);
+  const towards = options.destinations && classesIn(layout, options.destinations);
+  return { pods, groupOf, layout, towards };
+}
+
+/**
+ * The matrix of a laid-out setup. `cells`: the namespace cells computed already (on several threads,
+ * `src/workers/matrix-pool.ts`); else they are computed here on first read where they apply.
+ */
+export function matrixOf(
+  engine: PolicyEngine,
+  options: MatrixOptions,
+  setup: MatrixSetup,
+  cells?: NamespaceCells,
+): Matrix {
+  const model = engine.model;
+  const nsSet = options.namespaces ? new Set(options.namespaces) : undefined;
+  const { pods, groupOf, layout } = setup;
   const towards = options.destinations;
   let builder: Pick<RowBuilder, 'row'> | undefined;
   let firstPods: Map<string, Pod> | undefined;
@@ -121,13 +151,12 @@ export function computeMatrix(engine: PolicyEngine, options: MatrixOptions): Mat
   // the class triples are kept and each row reads them.
   const rowBuilder = () =>
     (builder ??=
-      (options.by === 'namespace'
-        ? NamespaceCells.of(engine, layout, towards && classesIn(layout, towards))
-        : undefined) ??
+      cells ??
+      (options.by === 'namespace' ? NamespaceCells.of(engine, layout, setup.towards) : undefined) ??
       new RowBuilder(
         engine,
         layout,
-        new ClassVerdicts(engine, layout.ports, layout.classPods, towards && classesIn(layout, towards)),
+        new ClassVerdicts(engine, layout.ports, layout.classPods, setup.towards),
       ));
   const mesh = meshCells(engine, layout);
   let warnings: string[] | undefined;
@@ -211,3 +240,13 @@ export function matrixEntries(m: Matrix, options: { readonly denied?: boolean } 
   return out;
 }
 export { VerdictTable, TABLE_BYTES } from './_verdict-table.ts';
+export {
+  addRows,
+  cellSums,
+  cellsInput,
+  flatCells,
+  NamespaceCells,
+  type CellsInput,
+  type CellSums,
+  type FlatCells,
+} from './_namespace-cells.ts';
