@@ -8,7 +8,7 @@ import { buildClasses, type PodClass } from './_classes.ts';
 import { SlotWriter, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
 import { walkPolicies } from './_policy-walk.ts';
-import { recordRules, type RuleTable } from './_rule-table.ts';
+import type { RuleTable } from './_rule-table.ts';
 import { AddressSegments, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -82,9 +82,9 @@ export class PolicyEngine {
    * that compiles an engine to answer one pair.
    */
   get rules(): RuleTable {
-    return (this.#rules ??= recordRules(this.policies, this.#blocks));
+    return this.#rules;
   }
-  #rules: RuleTable | undefined;
+  readonly #rules: RuleTable;
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
@@ -97,6 +97,7 @@ export class PolicyEngine {
     const walk = walkPolicies(this.policies);
     const { labelKeys, portNames, blocks, targets } = walk;
     this.#blocks = walk.blockOf;
+    this.#rules = walk.rules;
     this.ruleNamedPorts = walk.ruleNamedPorts;
     this.ruleRanges = walk.ruleRanges;
     this.admin = compileAdminTiers(model);
