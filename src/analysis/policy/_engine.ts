@@ -77,9 +77,10 @@ export class PolicyEngine {
   readonly ruleRanges: Readonly<Record<Protocol, Map<number, readonly [number, number]>>>;
   readonly ruleNamedPorts: Map<string, Set<Protocol>>;
   /**
-   * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), recorded on first ask by one
-   * walk of the policies: only the readers of every rule (the reachability plan) pay for it, not every command
-   * that compiles an engine to answer one pair.
+   * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), laid out by the compile's own
+   * walk of the policies (`walkPolicies`): every policy is touched once. Recorded on first ask, the table was a
+   * second walk of every policy's rules, most of whose cost was their first touch (design note 0008, eleventh
+   * session).
    */
   get rules(): RuleTable {
     return this.#rules;

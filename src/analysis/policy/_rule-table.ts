@@ -3,9 +3,10 @@ import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from
 import type { CompiledBlock } from './_ip-blocks.ts';
 
 /**
- * Every NetworkPolicy rule as flat arrays, recorded by the compile's one walk of the policies (`RuleRecorder`)
- * so that readers of every rule — the reachability plan (`src/analysis/matrix/_reach-plan.ts`) — read integers
- * instead of walking the policy objects again (design note 0008, ninth session). Rules are numbered policy by
+ * Every NetworkPolicy rule as flat arrays, laid out by the compile's one walk of the policies (`walkPolicies`,
+ * `_policy-walk.ts`) so that readers of every rule — the reachability plan (`src/analysis/matrix/_reach-plan.ts`)
+ * — read integers instead of walking the policy objects again (design note 0008, ninth and eleventh sessions).
+ * `recordRules` is its definition, one policy at a time. Rules are numbered policy by
  * policy, each policy's ingress rules then its egress rules, in the model's order. Lists are compressed rows:
  * `xStart[r]..xStart[r + 1]` indexes `x`.
  *
