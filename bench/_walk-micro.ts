@@ -38,7 +38,11 @@ for (let round = 0; round < Number(roundsArg ?? 20); round++) {
       t = performance.now();
       const r = oldRules.recordRules(policies, w.blockOf);
       const b = performance.now() - t;
-      if (round) times.oldWalk.push(a), times.oldRules.push(b), times.oldSum.push(a + b);
+      if (round) {
+        times.oldWalk.push(a);
+        times.oldRules.push(b);
+        times.oldSum.push(a + b);
+      }
       return r.keys.length;
     },
     () => {

@@ -37,7 +37,9 @@ test('property: the class index fed by buildClasses label parts selects what the
       values: fc.constant([] as string[]),
     }),
   );
-  const selector = fc.array(requirement, { maxLength: 3 }).map((requirements): Selector => ({ requirements }));
+  const selector = fc
+    .array(requirement, { maxLength: 3 })
+    .map((requirements): Selector => ({ requirements }));
   fc.assert(
     fc.property(
       fc.array(workload, { minLength: 1, maxLength: 12 }),
@@ -59,7 +61,11 @@ test('property: the class index fed by buildClasses label parts selects what the
             } as unknown as Pod);
         // The selectors read only the keys of the set (as the engine's `labelKeys`: every key a selector reads).
         const keySet = new Set(keys);
-        const built = buildClasses(pods, { labelKeys: keySet, portNames: [], segments: new AddressSegments([]) });
+        const built = buildClasses(pods, {
+          labelKeys: keySet,
+          portNames: [],
+          segments: new AddressSegments([]),
+        });
         const include = (c: { hostNetwork: boolean }) => !c.hostNetwork;
         const fed = new ClassIndex(built.classes, include, keySet, built.labelParts);
         const read = new ClassIndex(built.classes, include, keySet);
