@@ -1,5 +1,5 @@
 import { matches, type Selector } from '../../lib/labels.ts';
-import { FEW_KEYS, type LabelParts, type PodClass } from './_classes.ts';
+import { FEW_KEYS, type PodClass } from './_classes.ts';
 
 const EMPTY = new Int32Array(0);
 
@@ -20,15 +20,9 @@ export class ClassIndex {
   /**
    * Indexes the classes `include` accepts (class ids ascending within each namespace), with postings for the
    * label `keys` (the keys selectors read: a class's other labels are those of its first pod only, and a posting
-   * per class label was most of the index's cost). With `parts` — `buildClasses`'s label parts, read for these
-   * same `keys` — a class's postings come from its part, and no labels object is read again.
+   * per class label was most of the index's cost).
    */
-  constructor(
-    classes: readonly PodClass[],
-    include: (c: PodClass) => boolean,
-    keys?: ReadonlySet<string>,
-    parts?: LabelParts,
-  ) {
+  constructor(classes: readonly PodClass[], include: (c: PodClass) => boolean, keys?: ReadonlySet<string>) {
     this.#classes = classes;
     this.#keys = keys;
     const all = new Map<string, number[]>();
@@ -53,12 +47,7 @@ export class ClassIndex {
       }
       allOfNs.push(c.id);
       const labels = c.labels;
-      if (parts) {
-        const p = parts.partOf[c.id];
-        const ks = parts.keys[p];
-        const vs = parts.values[p];
-        for (let i = 0; i < ks.length; i++) post(ks[i], vs[i], c.id);
-      } else if (sortedKeys) {
+      if (sortedKeys) {
         // Few keys: read each from the labels (no walk over every label of the class).
         for (const k of sortedKeys) {
           const v = labels[k];

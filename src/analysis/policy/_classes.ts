@@ -38,17 +38,6 @@ export interface ClassInputs {
 }
 
 /**
- * The label part of every class as `buildClasses` read it: per part the selector keys its labels carry and their
- * values (in key order), and per class id its part. `ClassIndex` posts classes from these instead of reading
- * every class's labels object again (design note 0008, eleventh session).
- */
-export interface LabelParts {
-  readonly keys: readonly (readonly string[])[];
-  readonly values: readonly (readonly string[])[];
-  readonly partOf: Int32Array;
-}
-
-/**
  * Up to this many selector keys, a label part (and a `ClassIndex` posting) reads each key from the labels
  * instead of walking the labels' own keys and sorting the ones selectors read. Pods carry about three labels:
  * with a few keys the lookups win; with ten (the random-label clusters) the walk does.
@@ -70,7 +59,7 @@ export function buildClasses(
   pods: readonly Pod[],
   inputs: ClassInputs,
   slots?: SlotWriter,
-): { classes: PodClass[]; classIdOf: Int32Array; labelParts: LabelParts } {
+): { classes: PodClass[]; classIdOf: Int32Array } {
   const keySet = inputs.labelKeys;
   /** The selector keys in order when they are few (the realistic case), else undefined: the labels are read. */
   const sortedKeys = keySet.size <= FEW_KEYS ? [...keySet].sort() : undefined;
@@ -88,46 +77,29 @@ export function buildClasses(
   const scratch = new Int32Array(inputs.portNames.length);
   /** Scratch for the sorted keys of one labels object (`labelIdOf`). */
   const present: string[] = [];
-  /** Per label part: the keys read and their values (`LabelParts`); `values` the scratch of the last one read. */
-  const partKeys: string[][] = [];
-  const partValues: string[][] = [];
-  const values: string[] = [];
   /** The label part of a labels object: the values of the keys selectors read, interned by content. */
   const labelIdOf = (labels: Labels): number => {
     let sig = '';
-    let n = 0;
     if (sortedKeys) {
       // Few selector keys: read them in order (no key list to build and sort per labels object).
       for (const k of sortedKeys) {
         const v = labels[k];
-        if (typeof v === 'string' && Object.hasOwn(labels, k)) {
-          sig += `${k}=${v}\u0001`;
-          present[n] = k;
-          values[n++] = v;
-        }
+        if (typeof v === 'string' && Object.hasOwn(labels, k)) sig += `${k}=${v}\u0001`;
       }
     } else {
       // The keys selectors read, in order: an insertion sort into one scratch list (a pod carries a few
       // labels; `Array.prototype.sort` allocated a work copy per labels object — 80 MB per compile of the
       // random-label 100k cluster, design note 0008).
+      let n = 0;
       for (const k in labels) {
         if (!keySet.has(k)) continue;
         let at = n++;
         for (; at > 0 && present[at - 1] > k; at--) present[at] = present[at - 1];
         present[at] = k;
       }
-      for (let i = 0; i < n; i++) {
-        const v = labels[present[i]];
-        sig += `${present[i]}=${v}\u0001`;
-        values[i] = v;
-      }
+      for (let i = 0; i < n; i++) sig += `${present[i]}=${labels[present[i]]}\u0001`;
     }
-    const id = intern(labelIds, sig);
-    if (id === partKeys.length) {
-      partKeys.push(present.slice(0, n));
-      partValues.push(values.slice(0, n));
-    }
-    return id;
+    return intern(labelIds, sig);
   };
   /** The port part of a ports list: the resolution of every entry of `portNames`, interned by content. */
   const portIdOf = (ports: Pod['ports']): number => {
@@ -171,8 +143,6 @@ export function buildClasses(
   // pod's part, and its class when the numeric key is the same, are reused without a map lookup.
   let lastLabels: Labels | undefined;
   let lastPorts: Pod['ports'] | undefined;
-  /** Per class, in the walk's numbering: its label part. */
-  const partOfClass: number[] = [];
   /** The current run's part: label part, port part and their pair number (-1 before the first pod). */
   let label = -1;
   let portPart = -1;
@@ -230,7 +200,6 @@ export function buildClasses(
         namedPorts: namedOf[portPart],
       };
       classes.push(cls);
-      partOfClass.push(label);
       ns.classes.push(cls);
       if (sig) ns.bySignature.set(sig, cls);
       else ns.byKey.set(key, cls);
@@ -243,10 +212,7 @@ export function buildClasses(
   const ordered = inOrder ? classes : renumber(byNamespace, classIdOf);
   slots?.settle((q) => classes[q].id);
   fillPods(pods, ordered, classIdOf);
-  // `classes` is in the walk's numbering and its objects carry their final ids.
-  const partOf = new Int32Array(classes.length);
-  for (let q = 0; q < classes.length; q++) partOf[classes[q].id] = partOfClass[q];
-  return { classes: ordered, classIdOf, labelParts: { keys: partKeys, values: partValues, partOf } };
+  return { classes: ordered, classIdOf };
 }
 
 /** One namespace's classes while the walk meets its pods, in the order they appear. */

@@ -137,7 +137,6 @@ export class PolicyEngine {
       this.classes,
       (c) => !(c.hostNetwork && this.hostNetwork === 'node'),
       labelKeys,
-      built.labelParts,
     );
     this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
     const lists = selectPolicies(targets, this.classes.length, (ns, s) => this.#index.select(ns, s));
