@@ -8,7 +8,7 @@ import { buildClasses, type PodClass } from './_classes.ts';
 import { SlotWriter, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
 import { walkPolicies } from './_policy-walk.ts';
-import { recordRules, type RuleTable } from './_rule-table.ts';
+import type { RuleTable } from './_rule-table.ts';
 import { AddressSegments, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -77,14 +77,15 @@ export class PolicyEngine {
   readonly ruleRanges: Readonly<Record<Protocol, Map<number, readonly [number, number]>>>;
   readonly ruleNamedPorts: Map<string, Set<Protocol>>;
   /**
-   * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), recorded on first ask by one
-   * walk of the policies: only the readers of every rule (the reachability plan) pay for it, not every command
-   * that compiles an engine to answer one pair.
+   * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), laid out by the compile's own
+   * walk of the policies (`walkPolicies`): every policy is touched once. Recorded on first ask, the table was a
+   * second walk of every policy's rules, most of whose cost was their first touch (design note 0008, eleventh
+   * session).
    */
   get rules(): RuleTable {
-    return (this.#rules ??= recordRules(this.policies, this.#blocks));
+    return this.#rules;
   }
-  #rules: RuleTable | undefined;
+  readonly #rules: RuleTable;
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
@@ -97,6 +98,7 @@ export class PolicyEngine {
     const walk = walkPolicies(this.policies);
     const { labelKeys, portNames, blocks, targets } = walk;
     this.#blocks = walk.blockOf;
+    this.#rules = walk.rules;
     this.ruleNamedPorts = walk.ruleNamedPorts;
     this.ruleRanges = walk.ruleRanges;
     this.admin = compileAdminTiers(model);

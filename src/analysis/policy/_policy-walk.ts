@@ -1,6 +1,7 @@
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
 import { compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { typeBits, type PolicyTargets } from './_policy-lists.ts';
+import { PeerKeys, PortSpecs, type RuleTable } from './_rule-table.ts';
 
 /** What the compile needs from every NetworkPolicy before the pod classes exist (`walkPolicies`). */
 export interface PolicyWalk {
@@ -16,6 +17,8 @@ export interface PolicyWalk {
   readonly ruleRanges: Record<Protocol, Map<number, readonly [number, number]>>;
   /** What selection reads of each policy (`selectPolicies`). */
   readonly targets: PolicyTargets;
+  /** Every rule as flat arrays, equal to `recordRules` (the one-policy-at-a-time definition). */
+  readonly rules: RuleTable;
 }
 
 /**
@@ -53,62 +56,134 @@ export function walkPolicies(policies: readonly NetworkPolicy[]): PolicyWalk {
   for (let i = 0; i < n; i++) readSel(targets.selectors[i]);
   // Every rule in walk order (a policy's ingress rules, then its egress rules).
   const rules: PolicyRule[] = [];
+  const policyStart = new Int32Array(n + 1);
+  const egressStart = new Int32Array(n);
   for (let i = 0; i < n; i++) {
+    policyStart[i] = rules.length;
     const ins = ingress[i];
     for (let r = 0; r < ins.length; r++) rules.push(ins[r]);
+    egressStart[i] = rules.length;
     const egs = egress[i];
     for (let r = 0; r < egs.length; r++) rules.push(egs[r]);
   }
+  const R = (policyStart[n] = rules.length);
+  // Per rule its peer and port lists (`all`: a flag), and each list's rule and namespace.
+  const allPeers = new Uint8Array(R);
+  const allPorts = new Uint8Array(R);
   const peerLists: (readonly PolicyPeer[])[] = [];
+  const peerRule: number[] = [];
+  const peerNs: string[] = [];
   const portLists: (readonly PolicyPort[])[] = [];
-  for (let r = 0; r < rules.length; r++) {
+  const portRule: number[] = [];
+  for (let i = 0, r = 0; r < R; r++) {
+    while (policyStart[i + 1] <= r) i++;
     const rule = rules[r];
-    if (rule.peers !== 'all') peerLists.push(rule.peers);
-    if (rule.ports !== 'all') portLists.push(rule.ports);
+    if (rule.peers !== 'all') {
+      peerLists.push(rule.peers);
+      peerRule.push(r);
+      peerNs.push(targets.namespaces[i]);
+    } else allPeers[r] = 1;
+    if (rule.ports !== 'all') {
+      portLists.push(rule.ports);
+      portRule.push(r);
+    } else allPorts[r] = 1;
   }
-  const { blocks, blockOf } = readPeers(peerLists, readSel);
-  return { labelKeys, blocks, blockOf, ...readPorts(portLists), targets };
+  const peers = readPeers(peerLists, peerNs, readSel);
+  const ports = readPorts(portLists);
+  const rulesTable: RuleTable = {
+    policyStart,
+    egressStart,
+    allPorts,
+    allPeers,
+    peerStart: starts(R, peerRule, peers.counts),
+    peerKeys: Int32Array.from(peers.keyIds),
+    specStart: starts(R, portRule, ports.specCounts),
+    specIds: Int32Array.from(ports.specIds),
+    namedStart: starts(R, portRule, ports.namedCounts),
+    namedIds: Int32Array.from(ports.namedIds),
+    keys: peers.keys.keys,
+    keyPeer: peers.keys.keyPeer,
+    keyNamespace: peers.keys.keyNamespace,
+    specs: ports.specs.specs,
+    named: ports.specs.named,
+  };
+  return {
+    labelKeys,
+    blocks: peers.blocks,
+    blockOf: peers.blockOf,
+    ruleNamedPorts: ports.ruleNamedPorts,
+    portNames: ports.portNames,
+    ruleRanges: ports.ruleRanges,
+    targets,
+    rules: rulesTable,
+  };
 }
 
-/** The peers' podSelector keys (through `readSel`) and ipBlocks, compiled once per text (the object shared). */
+/** Compressed-row starts over `R` rules from the entry counts of the rules listed in `ruleOf` (others: none). */
+function starts(R: number, ruleOf: readonly number[], counts: readonly number[]): Int32Array {
+  const out = new Int32Array(R + 1);
+  for (let l = 0; l < ruleOf.length; l++) out[ruleOf[l] + 1] = counts[l];
+  for (let r = 0; r < R; r++) out[r + 1] += out[r];
+  return out;
+}
+
+/**
+ * The peers' podSelector keys (through `readSel`) and ipBlocks, compiled once per text (the object shared); each
+ * peer's content key (`PeerKeys`, the list's policy namespace `ns[l]`) and each list's length.
+ */
 function readPeers(
   lists: readonly (readonly PolicyPeer[])[],
+  ns: readonly string[],
   readSel: (s?: { requirements: readonly { key: string }[] }) => void,
-): Pick<PolicyWalk, 'blocks' | 'blockOf'> {
+) {
   const blocks: CompiledBlock[] = [];
   const blockOf = new Map<PolicyPeer, CompiledBlock>();
   const compiled = new Map<string, CompiledBlock | undefined>();
+  const keys = new PeerKeys();
+  const keyIds: number[] = [];
+  const counts: number[] = new Array(lists.length);
   for (let l = 0; l < lists.length; l++) {
     const peers = lists[l];
+    counts[l] = peers.length;
     for (let k = 0; k < peers.length; k++) {
       const peer = peers[k];
       readSel(peer.podSelector);
+      let b: CompiledBlock | undefined;
       if (peer.ipBlock) {
         const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
-        let b = compiled.get(text);
+        b = compiled.get(text);
         if (!compiled.has(text)) {
           compiled.set(text, (b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except)));
           if (b) blocks.push(b);
         }
         if (b) blockOf.set(peer, b);
       }
+      keyIds.push(keys.id(peer, ns[l], b));
     }
   }
-  return { blocks, blockOf };
+  return { blocks, blockOf, keys, keyIds, counts };
 }
 
-/** The rules' named ports (with their protocols) and numeric ranges, in first-use order. */
-function readPorts(
-  lists: readonly (readonly PolicyPort[])[],
-): Pick<PolicyWalk, 'ruleNamedPorts' | 'portNames' | 'ruleRanges'> {
+/**
+ * The rules' named ports (with their protocols) and numeric ranges, in first-use order; each port's spec or named
+ * id (`PortSpecs`) and each list's count of both.
+ */
+function readPorts(lists: readonly (readonly PolicyPort[])[]) {
   const ruleNamedPorts = new Map<string, Set<Protocol>>();
   const portNames = new Map<string, { name: string; protocol: string }>();
   const ruleRanges: PolicyWalk['ruleRanges'] = { TCP: new Map(), UDP: new Map(), SCTP: new Map() };
+  const specs = new PortSpecs();
+  const specIds: number[] = [];
+  const namedIds: number[] = [];
+  const specCounts: number[] = new Array(lists.length);
+  const namedCounts: number[] = new Array(lists.length);
   for (let l = 0; l < lists.length; l++) {
     const ports = lists[l];
+    const named0 = namedIds.length;
     for (let k = 0; k < ports.length; k++) {
       const pp = ports[k];
       if (typeof pp.port === 'string') {
+        namedIds.push(specs.namedId(pp));
         // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
         let protocols = ruleNamedPorts.get(pp.port);
         if (!protocols) ruleNamedPorts.set(pp.port, (protocols = new Set()));
@@ -116,13 +191,18 @@ function readPorts(
           protocols.add(pp.protocol);
           portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
         }
-      } else if (typeof pp.port === 'number') {
+        continue;
+      }
+      specIds.push(specs.specId(pp));
+      if (typeof pp.port === 'number') {
         const ranges = ruleRanges[pp.protocol];
         const last = pp.endPort ?? pp.port;
         const key = pp.port * 65537 + last;
         if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
       }
     }
+    namedCounts[l] = namedIds.length - named0;
+    specCounts[l] = ports.length - namedCounts[l];
   }
-  return { ruleNamedPorts, portNames, ruleRanges };
+  return { ruleNamedPorts, portNames, ruleRanges, specs, specIds, namedIds, specCounts, namedCounts };
 }

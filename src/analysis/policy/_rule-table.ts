@@ -3,9 +3,10 @@ import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from
 import type { CompiledBlock } from './_ip-blocks.ts';
 
 /**
- * Every NetworkPolicy rule as flat arrays, recorded by the compile's one walk of the policies (`RuleRecorder`)
- * so that readers of every rule — the reachability plan (`src/analysis/matrix/_reach-plan.ts`) — read integers
- * instead of walking the policy objects again (design note 0008, ninth session). Rules are numbered policy by
+ * Every NetworkPolicy rule as flat arrays, laid out by the compile's one walk of the policies (`walkPolicies`,
+ * `_policy-walk.ts`) so that readers of every rule — the reachability plan (`src/analysis/matrix/_reach-plan.ts`)
+ * — read integers instead of walking the policy objects again (design note 0008, ninth and eleventh sessions).
+ * `recordRules` is its definition, one policy at a time. Rules are numbered policy by
  * policy, each policy's ingress rules then its egress rules, in the model's order. Lists are compressed rows:
  * `xStart[r]..xStart[r + 1]` indexes `x`.
  *
@@ -85,7 +86,67 @@ function specKey(pp: PolicyPort): number | string {
   return `${pp.protocol}:${pp.port}:${pp.endPort}`;
 }
 
-/** Records rules as the compile walks them (`rule`), then lays them out as a `RuleTable` (`finish`). */
+/**
+ * Peer keys interned in first-use order (`peerKey`): per key one peer with that content and its policy's
+ * namespace, as `PeerSets.setOfKey` selects it.
+ */
+export class PeerKeys {
+  readonly #index = new Map<string, number>();
+  readonly keys: string[] = [];
+  readonly keyPeer: PolicyPeer[] = [];
+  readonly keyNamespace: string[] = [];
+
+  /** The key id of a peer of a policy in `ns`. */
+  id(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
+    const key = peerKey(peer, ns, block);
+    let id = this.#index.get(key);
+    if (id === undefined) {
+      this.#index.set(key, (id = this.keys.length));
+      this.keys.push(key);
+      this.keyPeer.push(peer);
+      this.keyNamespace.push(ns);
+    }
+    return id;
+  }
+}
+
+/** Numeric (and port-less) port specs by content (`specKey`), named ports by (name, protocol), in first-use order. */
+export class PortSpecs {
+  readonly #specIndex = new Map<number | string, number>();
+  readonly specs: PolicyPort[] = [];
+  /** Named port → protocol → index in `named`. */
+  readonly #namedIndex = new Map<string, Map<Protocol, number>>();
+  readonly named: { name: string; protocol: Protocol }[] = [];
+
+  /** The id of a numeric or port-less port (`pp.port` not a string). */
+  specId(pp: PolicyPort): number {
+    const key = specKey(pp);
+    let id = this.#specIndex.get(key);
+    if (id === undefined) {
+      this.#specIndex.set(key, (id = this.specs.length));
+      this.specs.push(pp);
+    }
+    return id;
+  }
+
+  /** The id of a named port (`pp.port` a string). */
+  namedId(pp: PolicyPort): number {
+    const name = pp.port as string;
+    let byProtocol = this.#namedIndex.get(name);
+    if (!byProtocol) this.#namedIndex.set(name, (byProtocol = new Map()));
+    let id = byProtocol.get(pp.protocol);
+    if (id === undefined) {
+      byProtocol.set(pp.protocol, (id = this.named.length));
+      this.named.push({ name, protocol: pp.protocol });
+    }
+    return id;
+  }
+}
+
+/**
+ * Records rules one at a time (`peer`, `port`, then `rule`), then lays them out as a `RuleTable` (`finish`): the
+ * one-policy-at-a-time definition of the table (`recordRules`), which the compile's walk must equal.
+ */
 export class RuleRecorder {
   readonly #policyStart: number[] = [];
   readonly #egressStart: number[] = [];
@@ -97,16 +158,8 @@ export class RuleRecorder {
   readonly #specIds: number[] = [];
   readonly #namedStart: number[] = [0];
   readonly #namedIds: number[] = [];
-  readonly #keyIndex = new Map<string, number>();
-  readonly #keys: string[] = [];
-  readonly #keyPeer: PolicyPeer[] = [];
-  readonly #keyNamespace: string[] = [];
-  /** Numeric and port-less specs by content (`specKey`). */
-  readonly #specIndex = new Map<number | string, number>();
-  readonly #specs: PolicyPort[] = [];
-  /** Named port → protocol → index in `named`. */
-  readonly #namedIndex = new Map<string, Map<Protocol, number>>();
-  readonly #named: { name: string; protocol: Protocol }[] = [];
+  readonly #keys = new PeerKeys();
+  readonly #ports = new PortSpecs();
 
   /** The next policy's ingress rules start here. */
   policy(): void {
@@ -120,37 +173,13 @@ export class RuleRecorder {
 
   /** Records one peer of the current rule (call `rule` after its peers and ports). */
   peer(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): void {
-    const key = peerKey(peer, ns, block);
-    let id = this.#keyIndex.get(key);
-    if (id === undefined) {
-      this.#keyIndex.set(key, (id = this.#keys.length));
-      this.#keys.push(key);
-      this.#keyPeer.push(peer);
-      this.#keyNamespace.push(ns);
-    }
-    this.#peerKeys.push(id);
+    this.#peerKeys.push(this.#keys.id(peer, ns, block));
   }
 
   /** Records one port of the current rule. */
   port(pp: PolicyPort): void {
-    if (typeof pp.port === 'string') {
-      let byProtocol = this.#namedIndex.get(pp.port);
-      if (!byProtocol) this.#namedIndex.set(pp.port, (byProtocol = new Map()));
-      let id = byProtocol.get(pp.protocol);
-      if (id === undefined) {
-        byProtocol.set(pp.protocol, (id = this.#named.length));
-        this.#named.push({ name: pp.port, protocol: pp.protocol });
-      }
-      this.#namedIds.push(id);
-      return;
-    }
-    const key = specKey(pp);
-    let id = this.#specIndex.get(key);
-    if (id === undefined) {
-      this.#specIndex.set(key, (id = this.#specs.length));
-      this.#specs.push(pp);
-    }
-    this.#specIds.push(id);
+    if (typeof pp.port === 'string') this.#namedIds.push(this.#ports.namedId(pp));
+    else this.#specIds.push(this.#ports.specId(pp));
   }
 
   /** Closes the current rule (its peers and ports recorded before). */
@@ -178,11 +207,11 @@ export class RuleRecorder {
       specIds: Int32Array.from(this.#specIds),
       namedStart: Int32Array.from(this.#namedStart),
       namedIds: Int32Array.from(this.#namedIds),
-      keys: this.#keys,
-      keyPeer: this.#keyPeer,
-      keyNamespace: this.#keyNamespace,
-      specs: this.#specs,
-      named: this.#named,
+      keys: this.#keys.keys,
+      keyPeer: this.#keys.keyPeer,
+      keyNamespace: this.#keys.keyNamespace,
+      specs: this.#ports.specs,
+      named: this.#ports.named,
     };
   }
 }

@@ -13,6 +13,8 @@ import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
 import { matches } from '../../lib/labels.ts';
 import type { PolicyPeer, PolicyPort, PolicyRule } from '../../model/types.ts';
 import { PolicyEngine } from './_engine.ts';
+import { walkPolicies } from './_policy-walk.ts';
+import { recordRules } from './_rule-table.ts';
 import { clusterArb, toYaml } from './_cluster-arb.ts';
 import { e2eTopology, engineFor, np } from './_test-helpers.ts';
 
@@ -95,6 +97,21 @@ test('property: the rule table holds every policy rule as written (peers as the 
     fc.property(clusterArb, (cluster) => {
       const { model } = buildYaml(toYaml(cluster));
       checkTable(new PolicyEngine(model));
+    }),
+    { numRuns: 300, seed },
+  );
+});
+
+test("property: the table the compile's level-by-level walk lays out equals the one recorded policy by policy", () => {
+  fc.assert(
+    fc.property(fc.array(clusterArb, { minLength: 1, maxLength: 3 }), (clusters) => {
+      // Several clusters' policies in one list: more rules, so keys and specs are first used across policies.
+      const policies = clusters.flatMap((c) => buildYaml(toYaml(c)).model.networkPolicies);
+      const walk = walkPolicies(policies);
+      const reference = recordRules(policies, walk.blockOf);
+      assert.deepEqual(walk.rules, reference);
+      // The same peer objects, not only equal ones (`PeerSets` selects from them).
+      reference.keyPeer.forEach((peer, k) => assert.equal(walk.rules.keyPeer[k], peer, `key ${k}`));
     }),
     { numRuns: 300, seed },
   );
