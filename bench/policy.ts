@@ -3,10 +3,11 @@
  * case's own) and writes bench/results/policy.md; `bench/policy.ts realistic 30000` runs one case, one JSON line.
  *
  * Measured per case, after the model is built (model build is bench/results/build.md):
- * - compileMs: PolicyEngine construction — pod equivalence classes, policy selection per class.
+ * - compileMs: PolicyEngine construction — pod equivalence classes, policy selection per class, and the rule table
+ *   (laid out by the compile's walk of the policies since the eleventh session of design note 0008).
  * - reachMs: the full reachability — every (source class, destination class, port class) — on the flat plan
  *   (design note 0008) on every core (`src/workers/reach-pool.ts`, workers started before timing: poolStartMs):
- *   peerSetsMs (the rule table, recorded on first ask, and every rule peer's set of classes selected) + planParMs (the plan, its
+ *   peerSetsMs (every rule peer's set of classes selected) + planParMs (the plan, its
  *   inverted egress index on every core) + the rows counted on every core. reach1Ms: peerSetsMs + planMs (the
  *   plan on one thread) + the rows on one thread; reachOldMs: `computeReachability` (objects, one thread). Every
  *   count is checked equal.
@@ -255,7 +256,7 @@ if (args.length) {
     ...rows.map((r) => `| ${cols.map((k) => String(r[k])).join(' | ')} |`),
     '',
     'compileMs: equivalence classes and policy selection. reachMs: every (source class, destination class, port class)',
-    'verdict of the NetworkPolicy tier, counted (allowedClassTriples): peerSetsMs (rule table, peer-set tables) +',
+    'verdict of the NetworkPolicy tier, counted (allowedClassTriples): peerSetsMs (peer-set tables and selection) +',
     'planParMs (flat arrays, the inverted egress index on every core) + rows on every core (workers started before',
     'timing, poolStartMs); reach1Ms: peerSetsMs + planMs + rows, all on one thread; reachOldMs `computeReachability`.',
     'Compile and reach: median of 3 rounds. cpuUserS: the whole process. peakRssMB includes the generated objects',
