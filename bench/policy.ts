@@ -255,7 +255,7 @@ if (args.length) {
     `| ${cols.map(() => '---').join(' | ')} |`,
     ...rows.map((r) => `| ${cols.map((k) => String(r[k])).join(' | ')} |`),
     '',
-    'compileMs: equivalence classes and policy selection. reachMs: every (source class, destination class, port class)',
+    'compileMs: equivalence classes, policy selection and the rule table. reachMs: every (source class, destination class, port class)',
     'verdict of the NetworkPolicy tier, counted (allowedClassTriples): peerSetsMs (peer-set tables and selection) +',
     'planParMs (flat arrays, the inverted egress index on every core) + rows on every core (workers started before',
     'timing, poolStartMs); reach1Ms: peerSetsMs + planMs + rows, all on one thread; reachOldMs `computeReachability`.',
