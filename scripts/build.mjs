@@ -3,35 +3,33 @@ import { build } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { bundleExternals } from './bundle-externals.mjs';
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/kubetwin.mjs',
+// Both bundles: one ESM file each for Node 20, the heavy packages left to node_modules, and `require` for the
+// CommonJS packages bundled in.
+const requireShim =
+  "import { createRequire as __kubetwinRequire } from 'node:module'; const require = __kubetwinRequire(import.meta.url);";
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
   sourcemap: false,
   external: bundleExternals,
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __kubetwinRequire } from 'node:module'; const require = __kubetwinRequire(import.meta.url);",
-  },
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/kubetwin.mjs',
+  banner: { js: `#!/usr/bin/env node\n${requireShim}` },
 });
 
 // The reachability workers of the CLI (src/workers/reach-pool.ts starts them from this file, beside the CLI).
 await build({
+  ...common,
   entryPoints: ['src/workers/reach-worker.ts'],
   outfile: 'dist/kubetwin-reach-worker.mjs',
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'esm',
-  sourcemap: false,
-  external: bundleExternals,
-  banner: {
-    js: "import { createRequire as __kubetwinRequire } from 'node:module'; const require = __kubetwinRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
+  banner: { js: requireShim },
 });
 
 // The serving process of `serve dns`, alone: it loads only the DNS server, not the whole CLI (see
