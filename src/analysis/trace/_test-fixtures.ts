@@ -31,6 +31,23 @@ spec: {${service.spec}selector: {app: web}, ports: ${service.ports}}
 ${service.status ? `status: ${service.status}\n` : ''}`;
 }
 
+/**
+ * `web` behind a LoadBalancer Service at 203.0.113.10 (port 80 → 8080), `spec` the Service's extra flow-map
+ * entries (`externalTrafficPolicy: Local, `), and a bare Pod `client` in the default namespace.
+ */
+export function loadBalancedWebAndClient(spec = ''): string {
+  return `${webBehindService(8080, {
+    spec: `type: LoadBalancer, ${spec}`,
+    ports: '[{port: 80, targetPort: 8080}]',
+    status: '{loadBalancer: {ingress: [{ip: 203.0.113.10}]}}',
+  })}---
+apiVersion: v1
+kind: Pod
+metadata: {name: client}
+spec: {containers: [{name: c, image: x}]}
+`;
+}
+
 /** The trace of `target` (a flow target as a user writes it) from `from`, on the cluster `yaml` builds. */
 export function traceOn(yaml: string, from: FlowSource, target: string): Trace {
   const { model } = buildYaml(yaml);

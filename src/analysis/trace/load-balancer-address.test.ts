@@ -7,18 +7,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { traceOn, webBehindService } from './_test-fixtures.ts';
+import { loadBalancedWebAndClient, traceOn } from './_test-fixtures.ts';
 
-const app = (policy: string) => `${webBehindService(8080, {
-  spec: `type: LoadBalancer, ${policy}`,
-  ports: '[{port: 80, targetPort: 8080}]',
-  status: '{loadBalancer: {ingress: [{ip: 203.0.113.10}]}}',
-})}---
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec: {containers: [{name: c, image: x}]}
-`;
+const app = loadBalancedWebAndClient;
 const isolated = `---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy

@@ -11,18 +11,9 @@ import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { capturedServiceHops } from './_captured.ts';
 import { createTraceContext } from './_context.ts';
 import { serviceDetailLines, serviceHop } from './_service.ts';
-import { traceOn, webBehindService } from './_test-fixtures.ts';
+import { loadBalancedWebAndClient, traceOn } from './_test-fixtures.ts';
 
-const yaml = `${webBehindService(8080, {
-  spec: 'type: LoadBalancer, ',
-  ports: '[{port: 80, targetPort: 8080}]',
-  status: '{loadBalancer: {ingress: [{ip: 203.0.113.10}]}}',
-})}---
-apiVersion: v1
-kind: Pod
-metadata: {name: client}
-spec: {containers: [{name: c, image: x}]}
-`;
+const yaml = loadBalancedWebAndClient();
 
 function leg() {
   const { model } = buildYaml(yaml);
