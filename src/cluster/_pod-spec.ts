@@ -5,6 +5,7 @@ import type { PathSegment } from '../parse/index.ts';
 import type { FieldReader } from './_fields.ts';
 import type { FieldCursor } from './_field-cursor.ts';
 import { sized } from '../lib/sized.ts';
+import { editDistance } from '../model/schema.ts';
 
 /** What a pod template (or a Pod) says about networking, before scheduling and IPAM. */
 export interface PodTemplate {
@@ -32,6 +33,34 @@ const dnsPolicies: readonly Pod['dnsPolicy'][] = [
   'Default',
   'None',
 ];
+
+/** The fields of a container port (API reference, core/v1 ContainerPort). */
+const portFields = ['containerPort', 'hostIP', 'hostPort', 'name', 'protocol'];
+
+/**
+ * A container port with a field the API does not define is refused by kubectl apply (strict field validation,
+ * https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation), and without validation the API
+ * server drops the field: a misspelt `protocl: UDP` is a TCP port and a misspelt `nmae` leaves the port unnamed, so
+ * reach, named targetPorts and named policy ports would answer for a port the user did not write. An error at the
+ * field, with the nearest known name; the workload is left out as the API server would refuse it.
+ */
+function knownPortFields(f: FieldReader, p: FieldCursor, item: unknown): boolean {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return true;
+  let known = true;
+  for (const key of Object.keys(item)) {
+    if (portFields.includes(key)) continue;
+    known = false;
+    const near = portFields.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+    f.report(
+      'unknown-field',
+      'error',
+      p.pathOf(key),
+      `unknown field "${key}" in a container port${near ? ` (did you mean "${near}"?)` : ''}; kubectl apply refuses it (strict field validation), and without validation the API server would drop it`,
+      near ? `Rename it to ${near}.` : `Remove it; known fields here: ${portFields.join(', ')}.`,
+    );
+  }
+  return known;
+}
 
 /**
  * Reads a PodSpec at `spec` and its metadata at `meta`. Container ports come from `containers` and from
@@ -68,8 +97,9 @@ export function readPodTemplate(
     containerNames.push(container);
     const names = new Set<string>();
     const portList = c.at('ports');
-    c.list('ports').forEach((_, j) => {
+    c.list('ports').forEach((item, j) => {
       const p = portList.at(j);
+      if (!knownPortFields(f, p, item)) return;
       const containerPort = p.int('containerPort');
       const name = p.str('name');
       const protocol = p.protocol('protocol');
