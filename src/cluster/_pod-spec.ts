@@ -5,7 +5,7 @@ import type { PathSegment } from '../parse/index.ts';
 import type { FieldReader } from './_fields.ts';
 import type { FieldCursor } from './_field-cursor.ts';
 import { sized } from '../lib/sized.ts';
-import { editDistance } from '../model/schema.ts';
+import { reportUnknownField } from './_unknown-fields.ts';
 
 /** What a pod template (or a Pod) says about networking, before scheduling and IPAM. */
 export interface PodTemplate {
@@ -50,14 +50,7 @@ function knownPortFields(f: FieldReader, p: FieldCursor, item: unknown): boolean
   for (const key of Object.keys(item)) {
     if (portFields.includes(key)) continue;
     known = false;
-    const near = portFields.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
-    f.report(
-      'unknown-field',
-      'error',
-      p.pathOf(key),
-      `unknown field "${key}" in a container port${near ? ` (did you mean "${near}"?)` : ''}; kubectl apply refuses it (strict field validation), and without validation the API server would drop it`,
-      near ? `Rename it to ${near}.` : `Remove it; known fields here: ${portFields.join(', ')}.`,
-    );
+    reportUnknownField(f, p.pathOf(key), key, portFields, `unknown field "${key}" in a container port`);
   }
   return known;
 }

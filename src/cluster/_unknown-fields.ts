@@ -1,6 +1,7 @@
 import { editDistance, knownFields } from '../model/schema.ts';
 import { formatPath, type PathSegment } from '../parse/index.ts';
 import type { Envelope } from './_envelope.ts';
+import type { FieldReader } from './_fields.ts';
 
 /**
  * Reports fields the API reference does not define, for the kinds in `knownFields`, with a "did you mean".
@@ -39,16 +40,12 @@ function walk(
   const known = knownSet(allowed);
   for (const key of Object.keys(value)) {
     if (!known.has(key)) {
-      const here = [...path, key];
-      const near = allowed
-        .filter((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= 2)
-        .sort((a, b) => editDistance(a, key) - editDistance(b, key))[0];
-      env.f.report(
-        'unknown-field',
-        'error',
-        here,
-        `${formatPath(here)}: unknown field "${key}" in ${env.kind}${near ? ` (did you mean "${near}"?)` : ''}; kubectl apply refuses it (strict field validation), and without validation the API server would drop it`,
-        near ? `Rename it to ${near}.` : `Remove it; known fields here: ${allowed.join(', ')}.`,
+      reportUnknownField(
+        env.f,
+        [...path, key],
+        key,
+        allowed,
+        `${formatPath([...path, key])}: unknown field "${key}" in ${env.kind}`,
       );
       continue;
     }
@@ -77,4 +74,28 @@ function knownSet(allowed: readonly string[]): ReadonlySet<string> {
   let set = knownSets.get(allowed);
   if (!set) knownSets.set(allowed, (set = new Set(allowed)));
   return set;
+}
+
+/**
+ * One field the API does not define, at `path`: an error with the nearest of `allowed` (edit distance ≤ 2), since
+ * kubectl apply refuses it (strict field validation) and without validation the API server drops it. `what` opens
+ * the message (`spec.x: unknown field "x" in Service`).
+ */
+export function reportUnknownField(
+  f: FieldReader,
+  path: readonly PathSegment[],
+  key: string,
+  allowed: readonly string[],
+  what: string,
+): void {
+  const near = allowed
+    .filter((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= 2)
+    .sort((a, b) => editDistance(a, key) - editDistance(b, key))[0];
+  f.report(
+    'unknown-field',
+    'error',
+    [...path],
+    `${what}${near ? ` (did you mean "${near}"?)` : ''}; kubectl apply refuses it (strict field validation), and without validation the API server would drop it`,
+    near ? `Rename it to ${near}.` : `Remove it; known fields here: ${allowed.join(', ')}.`,
+  );
 }
