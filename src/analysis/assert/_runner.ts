@@ -29,7 +29,7 @@ export function runAssertions(
   options: RunOptions,
 ): AssertReport {
   const problems: Diagnostic[] = [];
-  const invalid: { name: string; message: string; doc: RawObject; i: number }[] = [];
+  const invalid: { name: string; key: string; message: string; doc: RawObject; i: number }[] = [];
   const planned: { name: string; key: string; doc: RawObject; i: number }[] = [];
   const work: { name: string; handler: EntryHandler; query: unknown; doc: RawObject; i: number }[] = [];
   const names = new Set<string>();
@@ -53,6 +53,7 @@ export function runAssertions(
       const own = name === undefined ? '' : `test "${name}": `;
       invalid.push({
         name: name ?? `tests[${i}]`,
+        key: entryKeys(entry).length === 1 ? entryKeys(entry)[0] : 'invalid',
         message: message.startsWith(own) ? message.slice(own.length) : message,
         doc,
         i,
@@ -70,7 +71,7 @@ export function runAssertions(
     const duplicate = names.has(name);
     if (duplicate) bad(doc, ['tests', i, 'name'], `test name "${name}" is used twice`);
     names.add(name);
-    const keys = Object.keys(e).filter((k) => k !== 'name' && k !== 'expect' && k !== 'description');
+    const keys = entryKeys(e);
     if (keys.length !== 1) {
       bad(
         doc,
@@ -128,7 +129,7 @@ export function runAssertions(
   for (const x of invalid)
     results.push({
       name: x.name,
-      key: 'invalid',
+      key: x.key,
       status: 'invalid',
       actual: null,
       message: `not run: ${x.message}`,
@@ -150,6 +151,12 @@ export function runAssertions(
     invalid: count('invalid'),
     problems,
   };
+}
+
+/** An entry's kind keys (`reach`, `resolve`, …): every key but its name, expect and description. */
+function entryKeys(entry: unknown): string[] {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return [];
+  return Object.keys(entry).filter((k) => k !== 'name' && k !== 'expect' && k !== 'description');
 }
 
 /** The context every entry of one run reads: the model, the hostNetwork mode, one memo for the handlers. */

@@ -42,12 +42,12 @@ test('test file with malformed entries: each is an invalid result and an error; 
   const docs = parseManifests([{ file: 't.yaml', text: file }]).objects;
   const report = runTests(model, docs);
   assert.deepEqual(
-    report.results.map((r) => [r.name, r.status]),
+    report.results.map((r) => [r.name, r.key, r.status]),
     [
-      ['b reaches a', 'passed'],
-      ['typo', 'invalid'],
-      ['b reaches a', 'invalid'],
-      ['wrong', 'failed'],
+      ['b reaches a', 'reach', 'passed'],
+      ['typo', 'reach', 'invalid'],
+      ['b reaches a', 'reach', 'invalid'],
+      ['wrong', 'reach', 'failed'],
     ],
   );
   assert.deepEqual([report.passed, report.failed, report.invalid], [1, 1, 2]);
