@@ -63,18 +63,14 @@ export function admittedNamespaces(
 }
 
 /** What a scan of egress rules reads: the rules' peer sets and each destination's admitted namespaces. */
-export interface InvertScan {
-  readonly C: number;
-  readonly egRule: ArrayLike<number>;
-  readonly egNs: ArrayLike<number>;
-  readonly rulePeerStart: Int32Array;
-  readonly rulePeers: Int32Array;
-  readonly setStart: Int32Array;
-  readonly setIds: Int32Array;
+export type InvertScan = Pick<
+  InvertInput,
+  'C' | 'egRule' | 'egNs' | 'rulePeerStart' | 'rulePeers' | 'setStart' | 'setIds'
+> & {
   /** `admittedNamespaces`' bitsets, `words` per class. */
   readonly bits: Uint32Array;
   readonly words: number;
-}
+};
 
 /**
  * One pass over the egress rules `[lo, hi)`: each (rule, member) pair kept (the member admits from the rule's
