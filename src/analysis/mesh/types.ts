@@ -51,17 +51,13 @@ export interface MeshMirrorTarget extends MeshTarget {
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMirrorPolicy
  * https://gateway-api.sigs.k8s.io/geps/gep-3171/ (percent, fraction)
  */
-export interface MeshMirror {
-  readonly kind?: 'ServiceEntry host' | 'outside host';
-  readonly namespace: string;
-  readonly name: string;
-  readonly subset?: string;
+export interface MeshMirror extends Pick<
+  MeshDestination,
+  'kind' | 'namespace' | 'name' | 'subset' | 'workloads' | 'endpoints'
+> {
   readonly port: number;
   /** Share of requests copied, 0-100 (0: none). */
   readonly percent: number;
-  /** `ns/name` of the workloads whose ready pods receive the copies, sorted. */
-  readonly workloads: readonly string[];
-  readonly endpoints: readonly string[];
   /** Why the copies go nowhere (unknown host or subset, no endpoint): the answer is unchanged. */
   readonly problem?: string;
 }
