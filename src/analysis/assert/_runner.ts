@@ -51,9 +51,10 @@ export function runAssertions(
       if (problems.length === before) return;
       const message = problems[before].message;
       const own = name === undefined ? '' : `test "${name}": `;
+      const kinds = entryKeys(entry);
       invalid.push({
         name: name ?? `tests[${i}]`,
-        key: entryKeys(entry).length === 1 ? entryKeys(entry)[0] : 'invalid',
+        key: kinds.length === 1 ? kinds[0] : 'invalid',
         message: message.startsWith(own) ? message.slice(own.length) : message,
         doc,
         i,
