@@ -1,4 +1,6 @@
 import type { Directive, ServerBlock, Token } from './_tokenize.ts';
+import { fqdn } from './_fqdn.ts';
+import { pluginOrder, unmodeledAnswerers } from './_unmodeled.ts';
 import type {
   CacheConfig,
   ForwardConfig,
@@ -17,11 +19,7 @@ export interface PluginProblem {
   readonly at: Token;
 }
 
-/** A zone or name in canonical form: lowercase, one trailing dot (`.` is the root). */
-export function fqdn(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
-}
+export { fqdn };
 
 // Plugins with no effect on the answers themselves (health, metrics, logging, reload).
 const operational = new Set([
@@ -40,6 +38,10 @@ const operational = new Set([
   'timeouts',
 ]);
 
+const answers = new Set(
+  pluginOrder.filter((p) => !['cache', 'rewrite', 'hosts', 'kubernetes', 'forward'].includes(p)),
+);
+
 /** Interprets one server block's directives. Unknown plugins are recorded in `notModeled`. */
 export function serverConfig(block: ServerBlock, problems: PluginProblem[]): ServerConfig {
   const zones: string[] = [];
@@ -55,6 +57,7 @@ export function serverConfig(block: ServerBlock, problems: PluginProblem[]): Ser
     port,
     rewrites: [],
     notModeled: [],
+    unmodeledAnswerers: [],
   };
   const notModeled: string[] = [];
   const rewrites: RewriteNameRule[] = [];
@@ -70,7 +73,9 @@ export function serverConfig(block: ServerBlock, problems: PluginProblem[]): Ser
       if (!operational.has(name))
         problems.push({
           code: 'corefile-plugin-not-modeled',
-          message: `Corefile plugin "${name}" is not modeled: kubetwin answers as if it were absent${name === 'loadbalance' ? ' (records keep a fixed order instead of being shuffled)' : ''}`,
+          message: answers.has(name)
+            ? `Corefile plugin "${name}" is not modeled: the names it answers are resolved as unknown`
+            : `Corefile plugin "${name}" is not modeled: kubetwin answers as if it were absent${name === 'loadbalance' ? ' (records keep a fixed order instead of being shuffled)' : ''}`,
           at: d.name,
         });
     }
@@ -82,7 +87,7 @@ export function serverConfig(block: ServerBlock, problems: PluginProblem[]): Ser
       message: `Corefile plugins without effect on answers are not modeled: ${quiet.join(', ')}`,
       at: block.keys[0] ?? block.directives[0].name,
     });
-  return { ...out, rewrites, notModeled };
+  return { ...out, rewrites, notModeled, unmodeledAnswerers: unmodeledAnswerers(block.directives, zones) };
 }
 
 function int(t: Token | undefined, problems: PluginProblem[], what: string, fallback: number): number {

@@ -70,6 +70,25 @@ export interface ForwardConfig {
   readonly to: readonly string[];
 }
 
+/**
+ * A plugin kubetwin does not model that answers queries itself (`template`, `k8s_external`, `file`, …): the
+ * questions it may take, so that kubetwin says "unknown" for them instead of answering from the plugins it models.
+ */
+export interface UnmodeledAnswerer {
+  readonly plugin: string;
+  /** Line of the plugin in the Corefile. */
+  readonly line: number;
+  /** Zones whose names it may answer, canonical. */
+  readonly zones: readonly string[];
+  /** Query classes / types it takes; absent means all. */
+  readonly classes?: readonly string[];
+  readonly types?: readonly string[];
+  /** `template`'s `match` regexes (Go syntax), empty for "everything". */
+  readonly match: readonly string[];
+  /** `template`'s `fallthrough` zones. */
+  readonly fallthrough: readonly string[];
+}
+
 /** One server block: the zones it serves and the plugins in it. */
 export interface ServerConfig {
   readonly zones: readonly string[];
@@ -81,6 +100,8 @@ export interface ServerConfig {
   readonly forward?: ForwardConfig;
   /** Plugins present that kubetwin does not model. */
   readonly notModeled: readonly string[];
+  /** The unmodeled plugins among them that answer queries, in plugin.cfg order. */
+  readonly unmodeledAnswerers: readonly UnmodeledAnswerer[];
 }
 
 export interface DnsServerConfig {

@@ -107,7 +107,14 @@ export function createDnsFromData(data: DnsData): Dns {
     config: {
       origin: 'default',
       servers: [
-        { zones: ['.'], port: 53, rewrites: [], notModeled: [], forward: { from: '.', to: [nameserver] } },
+        {
+          zones: ['.'],
+          port: 53,
+          rewrites: [],
+          notModeled: [],
+          unmodeledAnswerers: [],
+          forward: { from: '.', to: [nameserver] },
+        },
       ],
     },
     index,
