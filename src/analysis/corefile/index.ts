@@ -10,6 +10,7 @@ import type { DnsServerConfig } from './types.ts';
 
 export type * from './types.ts';
 export { fqdn } from './_plugins.ts';
+export { claimedBy } from './_unmodeled.ts';
 
 /**
  * The Corefile kubeadm installs (cmd/kubeadm/app/phases/addons/dns), with the cluster domain filled in; used

@@ -1,11 +1,12 @@
 /**
  * One CoreDNS server answering a question: the server block with the most specific zone is chosen, then its
- * plugins run in CoreDNS's fixed order (plugin.cfg): cache → rewrite → hosts → kubernetes → forward. No block for
+ * plugins run in CoreDNS's fixed order (plugin.cfg): cache → rewrite → hosts → kubernetes → forward; a plugin
+ * kubetwin does not model that answers the name at its own place in that order makes the reply unknown. No block for
  * the name: REFUSED; no plugin answers: SERVFAIL. kubetwin never sends a query: `forward` answers from the
  * profile's `externalHosts`, otherwise NXDOMAIN with a note naming the upstream that would have been asked.
  * https://coredns.io/manual/toc/#server-blocks · https://github.com/coredns/coredns/blob/master/plugin.cfg
  */
-import type { CacheConfig, DnsServerConfig, ServerConfig } from '../corefile/index.ts';
+import { claimedBy, type CacheConfig, type DnsServerConfig, type ServerConfig } from '../corefile/index.ts';
 import type { DnsIndex } from './_index.ts';
 import { serveHosts } from './_hosts.ts';
 import { serveKubernetes, type KubernetesContext } from './_kubernetes.ts';
@@ -49,6 +50,7 @@ export function serve(ctx: ServerContext, q: DnsQuestion, depth = 0): DnsRespons
     additional: r.additional,
     answeredBy: r.answeredBy,
     notes: notes.length ? [...notes, ...r.notes] : r.notes,
+    ...(r.unknown !== undefined ? { unknown: r.unknown } : {}),
   };
   return server.cache ? capTTLs(out, server.cache) : out;
 }
@@ -63,6 +65,7 @@ type PluginsResult = Pick<
   | 'additional'
   | 'answeredBy'
   | 'notes'
+  | 'unknown'
 >;
 
 function runPlugins(
@@ -74,6 +77,9 @@ function runPlugins(
   depth: number,
   notes: string[],
 ): PluginsResult {
+  const claimed = (before: string) => unmodeledReply(server, name, type, before);
+  const beforeHosts = claimed('hosts');
+  if (beforeHosts) return beforeHosts;
   if (server.hosts) {
     const h = serveHosts(server.hosts, name, qname, type);
     if (!('next' in h))
@@ -88,6 +94,8 @@ function runPlugins(
         notes: h.notes,
       };
   }
+  const beforeKubernetes = claimed('kubernetes');
+  if (beforeKubernetes) return beforeKubernetes;
   const k = server.kubernetes;
   const zone = k && bestZone(name, k.zones);
   if (k && zone) {
@@ -110,6 +118,8 @@ function runPlugins(
       };
     notes.push(`kubernetes: ${a.next}; fallthrough passes the query on`);
   }
+  const beforeForward = claimed('forward');
+  if (beforeForward) return beforeForward;
   const f = server.forward;
   if (f && inZone(name, f.from)) {
     const upstream = f.to.join(' ');
@@ -141,12 +151,31 @@ function runPlugins(
       ],
     };
   }
-  return noAnswer(
-    'SERVFAIL',
-    'none',
-    false,
-    'no plugin of the server block answers this name: CoreDNS replies SERVFAIL',
+  return (
+    claimed('end') ??
+    noAnswer(
+      'SERVFAIL',
+      'none',
+      false,
+      'no plugin of the server block answers this name: CoreDNS replies SERVFAIL',
+    )
   );
+}
+
+/**
+ * The reply when a plugin kubetwin does not model takes the question before the plugin `before` would: unknown,
+ * naming the plugin and its Corefile line (SERVFAIL stands in for the reply kubetwin cannot compute).
+ */
+function unmodeledReply(
+  server: ServerConfig,
+  name: string,
+  type: string,
+  before: string,
+): PluginsResult | undefined {
+  const a = claimedBy(server.unmodeledAnswerers, name, type, before);
+  if (!a) return undefined;
+  const why = `the Corefile's ${a.plugin} plugin (line ${a.line}) answers ${name} ${type} and kubetwin does not model it, so the reply is unknown`;
+  return { ...noAnswer('SERVFAIL', 'none', false, why), unknown: why };
 }
 
 /** A reply with no records and no AA flag, for the reason `note`. */
