@@ -1,5 +1,6 @@
 import type { Directive, ServerBlock, Token } from './_tokenize.ts';
 import { fqdn } from './_fqdn.ts';
+import type { CorefileFiles } from './_import.ts';
 import { pluginOrder, unmodeledAnswerers } from './_unmodeled.ts';
 import type {
   CacheConfig,
@@ -42,8 +43,14 @@ const answers = new Set(
   pluginOrder.filter((p) => !['cache', 'rewrite', 'hosts', 'kubernetes', 'forward'].includes(p)),
 );
 
+const onlyOnce = new Set(['hosts', 'kubernetes']);
+
 /** Interprets one server block's directives. Unknown plugins are recorded in `notModeled`. */
-export function serverConfig(block: ServerBlock, problems: PluginProblem[]): ServerConfig {
+export function serverConfig(
+  block: ServerBlock,
+  problems: PluginProblem[],
+  fs?: CorefileFiles,
+): ServerConfig {
   const zones: string[] = [];
   let port = 53;
   for (const k of block.keys) {
@@ -61,16 +68,27 @@ export function serverConfig(block: ServerBlock, problems: PluginProblem[]): Ser
   };
   const notModeled: string[] = [];
   const rewrites: RewriteNameRule[] = [];
+  const seen = new Map<string, Token>();
   for (const d of block.directives) {
     const name = d.name.text;
+    const before = seen.get(name);
+    // https://coredns.io/plugins/hosts/, https://coredns.io/plugins/kubernetes/: "can only be used once per Server Block"
+    if (before && onlyOnce.has(name))
+      problems.push({
+        code: 'corefile-invalid-option',
+        message: `${name} appears again in this server block (first at ${before.file ?? 'Corefile'} line ${before.line}): CoreDNS does not start, as ${name} can only be used once per server block; kubetwin answers from the last one`,
+        at: d.name,
+      });
+    seen.set(name, d.name);
     if (name === 'kubernetes') out.kubernetes = kubernetes(d, zones, problems);
-    else if (name === 'hosts') out.hosts = hosts(d, zones, problems);
+    else if (name === 'hosts') out.hosts = hosts(d, zones, problems, fs);
     else if (name === 'rewrite') rewrites.push(...rewrite(d, problems));
     else if (name === 'cache') out.cache = cache(d, problems);
     else if (name === 'forward') out.forward = forward(d, problems);
     else {
       notModeled.push(name);
-      if (!operational.has(name))
+      // An import left in the block could not be resolved; resolveImports has said so.
+      if (!operational.has(name) && name !== 'import')
         problems.push({
           code: 'corefile-plugin-not-modeled',
           message: answers.has(name)
@@ -165,9 +183,15 @@ function kubernetes(
 }
 
 /** https://coredns.io/plugins/hosts/ — inline `IP NAME…` lines, ttl default 3600, PTRs unless no_reverse. */
-function hosts(d: Directive, blockZones: readonly string[], problems: PluginProblem[]): HostsPluginConfig {
+function hosts(
+  d: Directive,
+  blockZones: readonly string[],
+  problems: PluginProblem[],
+  fs?: CorefileFiles,
+): HostsPluginConfig {
   const [file, ...zoneArgs] = d.args.map((a) => a.text);
-  const entries: HostsEntry[] = [];
+  const fromFile = file ? hostsFile(file, fs) : { entries: [] };
+  const entries: HostsEntry[] = [...fromFile.entries];
   let ttl = 3600;
   let fallthrough: string[] = [];
   let noReverse = false;
@@ -179,13 +203,52 @@ function hosts(d: Directive, blockZones: readonly string[], problems: PluginProb
     else if (word === 'reload') continue;
     else if (o.args.length) entries.push({ ip: word, names: o.args.map((a) => fqdn(a.text)) });
   }
+  if (file && fromFile.note)
+    problems.push({
+      code: 'corefile-plugin-not-modeled',
+      message: `hosts ${file}: ${fromFile.note}`,
+      at: d.name,
+    });
   return {
     ...(file ? { file } : {}),
+    ...(file && fromFile.unknown ? { fileUnknown: true } : {}),
     entries,
     zones: zoneArgs.length ? zoneArgs.map(fqdn) : [...blockZones],
     ttl,
     fallthrough,
     noReverse,
+  };
+}
+
+/**
+ * The entries of a hosts file the CoreDNS container reads: a mounted ConfigMap key (k3s's `NodeHosts`) is read in
+ * /etc/hosts format (`IP NAME…`, `#` comments); a path relative to the Corefile is taken under /etc/coredns. A file
+ * in a known directory that is not there gives no entries; one nowhere in the input is unknown.
+ * https://coredns.io/plugins/hosts/ ("FILE … relative paths are interpreted relative to the path specified by the
+ * root plugin"), https://github.com/k3s-io/k3s/blob/master/manifests/coredns.yaml (NodeHosts)
+ */
+function hostsFile(
+  file: string,
+  fs: CorefileFiles | undefined,
+): { entries: HostsEntry[]; unknown?: true; note?: string } {
+  const path = file.startsWith('/') ? file : `/etc/coredns/${file}`;
+  const text = fs?.files.get(path);
+  if (text !== undefined) {
+    const entries: HostsEntry[] = [];
+    for (const line of text.split('\n')) {
+      const [ip, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+      if (ip && names.length) entries.push({ ip, names: names.map(fqdn) });
+    }
+    return { entries };
+  }
+  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+  const from = fs?.directories.get(dir);
+  if (from !== undefined)
+    return { entries: [], note: `the file is not in ${from}: the plugin has no entries from it` };
+  return {
+    entries: [],
+    unknown: true,
+    note: 'the file is not in the input (no ConfigMap mounted there): names the plugin may answer are resolved as unknown',
   };
 }
 

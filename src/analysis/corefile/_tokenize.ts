@@ -9,6 +9,8 @@ export interface Token {
   /** 1-based line and column inside the Corefile. */
   readonly line: number;
   readonly column: number;
+  /** The imported file the token came from (`import`); absent for the Corefile itself. */
+  readonly file?: string;
 }
 
 export interface Directive {
@@ -25,7 +27,7 @@ export interface ServerBlock {
 }
 
 /** Splits into tokens, keeping `{`, `}` and line breaks (as `\n` tokens) significant. */
-export function tokenize(text: string): Token[] {
+export function tokenize(text: string, file?: string): Token[] {
   const out: Token[] = [];
   let line = 1;
   let col = 1;
@@ -33,7 +35,7 @@ export function tokenize(text: string): Token[] {
   while (i < text.length) {
     const c = text[i];
     if (c === '\n') {
-      out.push({ text: '\n', line, column: col });
+      out.push({ text: '\n', line, column: col, ...(file ? { file } : {}) });
       line++;
       col = 1;
       i++;
@@ -63,7 +65,7 @@ export function tokenize(text: string): Token[] {
       }
       i++;
       col++;
-      out.push({ text: s, ...start });
+      out.push({ text: s, ...start, ...(file ? { file } : {}) });
     } else {
       const start = { line, column: col };
       let s = '';
@@ -71,7 +73,7 @@ export function tokenize(text: string): Token[] {
         s += text[i++];
         col++;
       }
-      out.push({ text: s, ...start });
+      out.push({ text: s, ...start, ...(file ? { file } : {}) });
     }
   }
   return out;
@@ -79,13 +81,16 @@ export function tokenize(text: string): Token[] {
 
 export interface ParsedCorefile {
   readonly blocks: readonly ServerBlock[];
-  readonly errors: readonly { message: string; line: number; column: number }[];
+  /** Top-level `import PATTERN` lines (Caddy imports whole server blocks from the files matched). */
+  readonly imports: readonly Directive[];
+  readonly errors: readonly { message: string; line: number; column: number; file?: string }[];
 }
 
 /** Parses tokens into server blocks; syntax errors are returned, never thrown. */
-export function parseServerBlocks(text: string): ParsedCorefile {
-  const toks = tokenize(text);
-  const errors: { message: string; line: number; column: number }[] = [];
+export function parseServerBlocks(text: string, file?: string): ParsedCorefile {
+  const toks = tokenize(text, file);
+  const errors: { message: string; line: number; column: number; file?: string }[] = [];
+  const imports: Directive[] = [];
   let i = 0;
   const skipNewlines = () => {
     while (i < toks.length && toks[i].text === '\n') i++;
@@ -106,7 +111,13 @@ export function parseServerBlocks(text: string): ParsedCorefile {
           i++;
           block = readBlock();
           if (toks[i]?.text === '}') i++;
-          else errors.push({ message: `unclosed "{" of ${name.text}`, line: name.line, column: name.column });
+          else
+            errors.push({
+              message: `unclosed "{" of ${name.text}`,
+              line: name.line,
+              column: name.column,
+              ...(file ? { file } : {}),
+            });
           break;
         }
         args.push(toks[i++]);
@@ -118,6 +129,13 @@ export function parseServerBlocks(text: string): ParsedCorefile {
   for (;;) {
     skipNewlines();
     if (i >= toks.length) break;
+    if (toks[i].text === 'import') {
+      const name = toks[i++];
+      const args: Token[] = [];
+      while (i < toks.length && toks[i].text !== '\n') args.push(toks[i++]);
+      imports.push({ name, args, block: [] });
+      continue;
+    }
     const keys: Token[] = [];
     while (i < toks.length && toks[i].text !== '{' && toks[i].text !== '\n') keys.push(...split(toks[i++]));
     skipNewlines();
@@ -127,6 +145,7 @@ export function parseServerBlocks(text: string): ParsedCorefile {
         message: `server block ${keys.map((k) => k.text).join(' ')} has no "{"`,
         line: at.line,
         column: at.column,
+        ...(file ? { file } : {}),
       });
       while (i < toks.length && toks[i].text !== '\n') i++;
       continue;
@@ -139,10 +158,28 @@ export function parseServerBlocks(text: string): ParsedCorefile {
         message: `server block ${keys.map((k) => k.text).join(' ')} is not closed with "}"`,
         line: keys[0]?.line ?? 1,
         column: keys[0]?.column ?? 1,
+        ...(file ? { file } : {}),
       });
     blocks.push({ keys, directives });
   }
-  return { blocks, errors };
+  return { blocks, imports, errors };
+}
+
+/** Directives of a file imported inside a server block (a snippet: no server block keys, no braces around). */
+export function parseDirectives(text: string, file: string): ParsedCorefile {
+  const parsed = parseServerBlocks(`{\n${text}\n}`, file);
+  // The opening line added above shifts every line by one.
+  const shift = (t: Token): Token => ({ ...t, line: t.line - 1 });
+  const move = (d: Directive): Directive => ({
+    name: shift(d.name),
+    args: d.args.map(shift),
+    block: d.block.map(move),
+  });
+  return {
+    blocks: parsed.blocks.map((b) => ({ keys: [], directives: b.directives.map(move) })),
+    imports: [],
+    errors: parsed.errors.map((e) => ({ ...e, line: e.line - 1 })),
+  };
 }
 
 /** Server block keys may be separated by commas as well as spaces. */

@@ -19,6 +19,8 @@ import type { UnmodeledAnswerer } from './types.ts';
  * listed so an unmodeled plugin's place among them is known.
  */
 export const pluginOrder: readonly string[] = [
+  // An `import` left unresolved (its files are not in the input) may bring any plugin: it comes first.
+  'import',
   'view',
   'acl',
   'dns64',
@@ -95,7 +97,8 @@ export function unmodeledAnswerers(
     else if (name === 'file') out.push({ ...base, zones: zonesOf(args.slice(1), blockZones) });
     else if (name === 'grpc') out.push({ ...base, zones: zonesOf(args.slice(0, 1), blockZones) });
     // acl and view read rules from their block: every name of the block may be refused or routed elsewhere.
-    else if (name === 'acl' || name === 'view') out.push({ ...base, zones: [...blockZones] });
+    else if (name === 'acl' || name === 'view' || name === 'import')
+      out.push({ ...base, zones: [...blockZones] });
     else out.push({ ...base, zones: zonesOf(args, blockZones) });
   }
   return out.sort((a, b) => pluginOrder.indexOf(a.plugin) - pluginOrder.indexOf(b.plugin));

@@ -6,11 +6,13 @@ import type { Diagnostic, SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { parseServerBlocks } from './_tokenize.ts';
 import { fqdn, serverConfig, type PluginProblem } from './_plugins.ts';
+import { resolveImports, type CorefileFiles } from './_import.ts';
 import type { DnsServerConfig } from './types.ts';
 
 export type * from './types.ts';
 export { fqdn } from './_plugins.ts';
 export { claimedBy } from './_unmodeled.ts';
+export type { CorefileFiles } from './_import.ts';
 
 /**
  * The Corefile kubeadm installs (cmd/kubeadm/app/phases/addons/dns), with the cluster domain filled in; used
@@ -51,29 +53,36 @@ export interface CorefileResult {
 /** Parses a Corefile; problems are diagnostics placed at the ConfigMap with the Corefile line in the message. */
 export function parseCorefile(
   text: string,
-  options: { source?: SourceRef; object?: string; origin?: DnsServerConfig['origin'] } = {},
+  options: {
+    source?: SourceRef;
+    object?: string;
+    origin?: DnsServerConfig['origin'];
+    /** The files the CoreDNS container sees, for `import` and `hosts FILE`. */
+    files?: CorefileFiles;
+  } = {},
 ): CorefileResult {
   const parsed = parseServerBlocks(text);
+  const imported = resolveImports(parsed.blocks, parsed.imports, options.files);
   const diagnostics: Diagnostic[] = [];
   // The ConfigMap's position; the line inside the Corefile goes into the message.
   const where: Pick<Diagnostic, 'source' | 'object'> = {
     ...(options.source ? { source: { ...options.source, path: 'data.Corefile' } } : {}),
     ...(options.object ? { object: options.object } : {}),
   };
-  for (const e of parsed.errors)
+  for (const e of [...parsed.errors, ...imported.errors])
     diagnostics.push({
       code: 'corefile-syntax',
       severity: 'warning',
-      message: `Corefile line ${e.line}:${e.column}: ${e.message}`,
+      message: `${e.file ?? 'Corefile'} line ${e.line}:${e.column}: ${e.message}`,
       ...where,
     });
-  const problems: PluginProblem[] = [];
-  const servers = parsed.blocks.map((b) => serverConfig(b, problems));
+  const problems: PluginProblem[] = [...imported.problems];
+  const servers = imported.blocks.map((b) => serverConfig(b, problems, options.files));
   for (const p of problems)
     diagnostics.push({
       code: p.code,
       severity: p.code === 'corefile-invalid-option' ? 'warning' : 'info',
-      message: `Corefile line ${p.at.line}:${p.at.column}: ${p.message}`,
+      message: `${p.at.file ?? 'Corefile'} line ${p.at.line}:${p.at.column}: ${p.message}`,
       ...where,
     });
   if (!servers.some((s) => s.kubernetes))
@@ -87,6 +96,34 @@ export function parseCorefile(
   return { config: { origin: options.origin ?? 'corefile', servers }, diagnostics };
 }
 
+/**
+ * The files the CoreDNS container reads besides the Corefile, by the mounts kubeadm's and k3s's CoreDNS Deployments
+ * make: every key of the `coredns` ConfigMap under /etc/coredns (k3s's `NodeHosts`), and every key of the optional
+ * `coredns-custom` ConfigMap under /etc/coredns/custom (k3s and AKS), empty when the input has none.
+ * https://github.com/k3s-io/k3s/blob/master/manifests/coredns.yaml · https://learn.microsoft.com/azure/aks/coredns-custom
+ */
+function corefileFiles(model: ClusterModel, data: Record<string, unknown> | undefined): CorefileFiles {
+  const files = new Map<string, string>();
+  const keys = (dir: string, d: Record<string, unknown> | undefined) => {
+    for (const [k, v] of Object.entries(d ?? {})) if (typeof v === 'string') files.set(`${dir}/${k}`, v);
+  };
+  keys('/etc/coredns', data);
+  const custom = model.others.find(
+    (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns-custom',
+  );
+  keys('/etc/coredns/custom', custom?.body.data as Record<string, unknown> | undefined);
+  const directories = new Map([
+    ['/etc/coredns', 'the coredns ConfigMap'],
+    [
+      '/etc/coredns/custom',
+      custom
+        ? 'the coredns-custom ConfigMap'
+        : 'no coredns-custom ConfigMap in the input: the optional volume k3s and AKS mount there is empty',
+    ],
+  ]);
+  return { files, directories };
+}
+
 /** The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else kubeadm's default. */
 export function dnsServerConfig(model: ClusterModel): CorefileResult {
   const cm = model.others.find(
@@ -95,7 +132,11 @@ export function dnsServerConfig(model: ClusterModel): CorefileResult {
   const data = cm?.body.data as Record<string, unknown> | undefined;
   const text = data?.Corefile;
   if (cm && typeof text === 'string') {
-    const parsed = parseCorefile(text, { source: cm.source, object: cm.key });
+    const parsed = parseCorefile(text, {
+      source: cm.source,
+      object: cm.key,
+      files: corefileFiles(model, data),
+    });
     const domain = fqdn(model.profile.clusterDomain);
     const zones = parsed.config.servers.flatMap((s) => s.kubernetes?.zones ?? []);
     // kubelet writes the profile's domain into every pod's search list; CoreDNS must serve that zone.

@@ -31,8 +31,10 @@ export interface HostsEntry {
 }
 
 export interface HostsPluginConfig {
-  /** The hosts file named, when not only inline entries (its content is not known to kubetwin). */
+  /** The hosts file named, when not only inline entries; its entries are in `entries` when the input holds it. */
   readonly file?: string;
+  /** Set when the file is not in the input: what it answers is unknown. */
+  readonly fileUnknown?: true;
   readonly entries: readonly HostsEntry[];
   /** Zones the plugin answers for (default: the server block's). */
   readonly zones: readonly string[];

@@ -1,7 +1,8 @@
 /**
  * The hosts plugin with inline entries: A/AAAA for the names listed, PTR for their addresses unless `no_reverse`.
  * A name it does not know goes on with `fallthrough`; otherwise the reply is SERVFAIL when no record of any type
- * exists for it (the plugin has no SOA to send NXDOMAIN with). https://coredns.io/plugins/hosts/
+ * exists for it (the plugin has no SOA to send NXDOMAIN with). A hosts file the input does not hold makes the
+ * address and reverse replies in its zones unknown. https://coredns.io/plugins/hosts/
  */
 import type { HostsPluginConfig } from '../corefile/index.ts';
 import { addressFromReverse, inZone } from './_names.ts';
@@ -12,8 +13,12 @@ export function serveHosts(
   name: string,
   qname: string,
   type: string,
-): { rcode: Rcode; answer: ResourceRecord[]; notes: string[] } | { next: true } {
+): { rcode: Rcode; answer: ResourceRecord[]; notes: string[]; unknown?: string } | { next: true } {
   if (!cfg.zones.some((z) => inZone(name, z))) return { next: true };
+  if (cfg.fileUnknown && (type === 'A' || type === 'AAAA' || type === 'PTR')) {
+    const why = `the hosts plugin reads ${cfg.file ?? 'a file'}, which is not in the input: its entries may answer ${name} ${type}, so the reply is unknown`;
+    return { rcode: 'SERVFAIL', answer: [], notes: [why], unknown: why };
+  }
   const answer: ResourceRecord[] = [];
   const known = cfg.entries.some((e) => e.names.includes(name));
   if (type === 'A' || type === 'AAAA') {
@@ -35,12 +40,9 @@ export function serveHosts(
       answer: [],
       notes: [`the hosts plugin knows ${name} but has no ${type} record`],
     };
-  const fileNote = cfg.file ? ` (the entries of ${cfg.file} are not known to kubetwin)` : '';
   return {
     rcode: 'SERVFAIL',
     answer: [],
-    notes: [
-      `the hosts plugin has no entry for ${name} and no fallthrough: CoreDNS replies SERVFAIL${fileNote}`,
-    ],
+    notes: [`the hosts plugin has no entry for ${name} and no fallthrough: CoreDNS replies SERVFAIL`],
   };
 }

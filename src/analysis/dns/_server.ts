@@ -92,6 +92,7 @@ function runPlugins(
         additional: [],
         answeredBy: 'hosts',
         notes: h.notes,
+        ...(h.unknown !== undefined ? { unknown: h.unknown } : {}),
       };
   }
   const beforeKubernetes = claimed('kubernetes');
