@@ -9,6 +9,7 @@
  * (https://github.com/k3s-io/k3s/blob/master/manifests/coredns.yaml,
  * https://learn.microsoft.com/azure/aks/coredns-custom).
  */
+import type { SourceRef } from '../../model/diagnostic.ts';
 import type { PluginProblem } from './_plugins.ts';
 import { parseDirectives, parseServerBlocks, type Directive, type ServerBlock } from './_tokenize.ts';
 
@@ -18,6 +19,8 @@ export interface CorefileFiles {
   readonly files: ReadonlyMap<string, string>;
   /** Directories whose every file is in `files`, each with where it comes from (for notes). */
   readonly directories: ReadonlyMap<string, string>;
+  /** Where each file is written in the input (its ConfigMap), for placing diagnostics. */
+  readonly sources?: ReadonlyMap<string, { readonly source?: SourceRef; readonly object?: string }>;
 }
 
 export interface Imported {

@@ -3,7 +3,7 @@
  * settings that change DNS answers. https://coredns.io/manual/configuration/
  */
 import type { Diagnostic, SourceRef } from '../../model/diagnostic.ts';
-import type { ClusterModel } from '../../model/types.ts';
+import type { ClusterModel, OtherObject } from '../../model/types.ts';
 import { parseServerBlocks } from './_tokenize.ts';
 import { fqdn, serverConfig, type PluginProblem } from './_plugins.ts';
 import { resolveImports, type CorefileFiles } from './_import.ts';
@@ -69,12 +69,23 @@ export function parseCorefile(
     ...(options.source ? { source: { ...options.source, path: 'data.Corefile' } } : {}),
     ...(options.object ? { object: options.object } : {}),
   };
+  // A line of an imported file is placed at the ConfigMap key it is mounted from.
+  const at = (file: string | undefined): Pick<Diagnostic, 'source' | 'object'> => {
+    const from = file === undefined ? undefined : options.files?.sources?.get(file);
+    if (!from) return where;
+    return {
+      ...(from.source
+        ? { source: { ...from.source, path: `data.${file?.slice(file.lastIndexOf('/') + 1)}` } }
+        : {}),
+      ...(from.object ? { object: from.object } : {}),
+    };
+  };
   for (const e of [...parsed.errors, ...imported.errors])
     diagnostics.push({
       code: 'corefile-syntax',
       severity: 'warning',
       message: `${e.file ?? 'Corefile'} line ${e.line}:${e.column}: ${e.message}`,
-      ...where,
+      ...at(e.file),
     });
   const problems: PluginProblem[] = [...imported.problems];
   const servers = imported.blocks.map((b) => serverConfig(b, problems, options.files));
@@ -83,7 +94,7 @@ export function parseCorefile(
       code: p.code,
       severity: p.code === 'corefile-invalid-option' ? 'warning' : 'info',
       message: `${p.at.file ?? 'Corefile'} line ${p.at.line}:${p.at.column}: ${p.message}`,
-      ...where,
+      ...at(p.at.file),
     });
   if (!servers.some((s) => s.kubernetes))
     diagnostics.push({
@@ -102,16 +113,21 @@ export function parseCorefile(
  * `coredns-custom` ConfigMap under /etc/coredns/custom (k3s and AKS), empty when the input has none.
  * https://github.com/k3s-io/k3s/blob/master/manifests/coredns.yaml · https://learn.microsoft.com/azure/aks/coredns-custom
  */
-function corefileFiles(model: ClusterModel, data: Record<string, unknown> | undefined): CorefileFiles {
+function corefileFiles(model: ClusterModel, coredns: OtherObject): CorefileFiles {
   const files = new Map<string, string>();
-  const keys = (dir: string, d: Record<string, unknown> | undefined) => {
-    for (const [k, v] of Object.entries(d ?? {})) if (typeof v === 'string') files.set(`${dir}/${k}`, v);
+  const sources = new Map<string, { source?: SourceRef; object?: string }>();
+  const keys = (dir: string, cm: OtherObject | undefined) => {
+    for (const [k, v] of Object.entries((cm?.body.data as Record<string, unknown> | undefined) ?? {}))
+      if (typeof v === 'string') {
+        files.set(`${dir}/${k}`, v);
+        sources.set(`${dir}/${k}`, { ...(cm?.source ? { source: cm.source } : {}), object: cm?.key });
+      }
   };
-  keys('/etc/coredns', data);
+  keys('/etc/coredns', coredns);
   const custom = model.others.find(
     (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns-custom',
   );
-  keys('/etc/coredns/custom', custom?.body.data as Record<string, unknown> | undefined);
+  keys('/etc/coredns/custom', custom);
   const directories = new Map([
     ['/etc/coredns', 'the coredns ConfigMap'],
     [
@@ -121,7 +137,7 @@ function corefileFiles(model: ClusterModel, data: Record<string, unknown> | unde
         : 'no coredns-custom ConfigMap in the input: the optional volume k3s and AKS mount there is empty',
     ],
   ]);
-  return { files, directories };
+  return { files, directories, sources };
 }
 
 /** The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else kubeadm's default. */
@@ -135,7 +151,7 @@ export function dnsServerConfig(model: ClusterModel): CorefileResult {
     const parsed = parseCorefile(text, {
       source: cm.source,
       object: cm.key,
-      files: corefileFiles(model, data),
+      files: corefileFiles(model, cm),
     });
     const domain = fqdn(model.profile.clusterDomain);
     const zones = parsed.config.servers.flatMap((s) => s.kubernetes?.zones ?? []);
