@@ -50,7 +50,7 @@ export function routeCommand(io: Io): Command {
     )
     .option(
       '--via <router>',
-      'ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME] (OpenShift Routes), istio-gateway[:NAMESPACE/NAME], or mesh (with --from); default: the only Ingress class, Gateway or router in the input',
+      'ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME] (OpenShift Routes), istio-gateway[:NAMESPACE/NAME], or mesh (with --from); default: the only Ingress class, Gateway (Gateway API or Istio) or router in the input',
     )
     .option('--from <ref>', 'with --via mesh: the client, NS/NAME of a pod or workload')
     .option('--listener-port <port>', 'port the request arrives on (default: the URL port, 80 or 443)')
@@ -141,6 +141,8 @@ async function routeWithDefaultVia(io: Io, url: string, opts: RouteOptions): Pro
   const picked = onlyRouter(loaded.cluster.model);
   if ('error' in picked) return fail(io, picked.error);
   if (opts.output !== 'json') io.stdout(`via ${picked.via} (the only router in the input)\n`);
+  if (picked.via.startsWith('istio-gateway:'))
+    return istioGatewayRoute(io, url, { ...opts, via: picked.via }, loaded);
   return routeThrough(io, url, { ...opts, via: picked.via }, loaded);
 }
 
@@ -199,12 +201,12 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
  * `route --via istio-gateway[:NS/NAME] URL`: where the Istio ingress gateway sends a request from outside
  * (the Istio Gateway server, the bound VirtualService, the destinations).
  */
-async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions): Promise<void> {
+async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions, preloaded?: Loaded): Promise<void> {
   const rest = (opts.via ?? '').slice('istio-gateway'.length + 1);
   const gateway = rest ? (rest.includes('/') ? rest : `default/${rest}`) : undefined;
   const asked = meshRequest(url, opts);
   if (typeof asked === 'string') return fail(io, asked);
-  const loaded = await loadCluster(opts, io);
+  const loaded = preloaded ?? (await loadCluster(opts, io));
   if (typeof loaded === 'number') return io.exit(loaded);
   const answer = compileMesh(loaded.cluster.model).gatewayRoute(asked.request, gateway);
   const result = { ...asked, answer };

@@ -1,13 +1,14 @@
 /**
  * The routers a request from outside can enter through, as `--via` values: each IngressClass (and each class an
- * Ingress names without one), each Gateway, and the OpenShift router when Routes exist. `route` without `--via`
- * takes the only one, or lists them.
+ * Ingress names without one), each Gateway API Gateway, each Istio Gateway (networking.istio.io), and the
+ * OpenShift router when Routes exist. `route` without `--via` takes the only one, or lists them.
  */
 import type { ClusterModel } from '../../model/types.ts';
 
 export function routerCandidates(model: ClusterModel): string[] {
   const r = model.routing;
-  if (!r) return [];
+  const istio = (model.mesh?.istioGateways ?? []).map((g) => `istio-gateway:${g.namespace}/${g.name}`).sort();
+  if (!r) return istio;
   const classes = new Set<string>(r.ingressClasses.map((c) => c.name));
   for (const i of r.ingresses) {
     const named = i.ingressClassName ?? i.classAnnotation;
@@ -17,6 +18,7 @@ export function routerCandidates(model: ClusterModel): string[] {
     ...[...classes].sort().map((c) => `ingress-class:${c}`),
     ...r.gateways.map((g) => `gateway:${g.namespace}/${g.name}`).sort(),
     ...(r.openshiftRoutes?.length ? ['router'] : []),
+    ...istio,
   ];
 }
 
@@ -29,7 +31,7 @@ export function onlyRouter(model: ClusterModel): { via: string } | { error: stri
     return {
       error: classless
         ? `--via is needed: the input has ${classless} Ingress(es) but no IngressClass and no class named on them (doctor: ingress-class-unresolved); give --via ingress-class:NAME for the controller that serves them`
-        : '--via is needed: the input has no IngressClass, Gateway or OpenShift Route (for east-west traffic use --via mesh --from NS/NAME)',
+        : '--via is needed: the input has no IngressClass, Gateway (Gateway API or Istio) or OpenShift Route (for east-west traffic use --via mesh --from NS/NAME)',
     };
   }
   return { error: `--via is needed: the input has ${all.length} routers: ${all.join(', ')}` };

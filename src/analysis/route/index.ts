@@ -60,7 +60,7 @@ export function parseVia(text: string): Via | string {
     const [ns, name] = rest.includes('/') ? rest.split('/', 2) : ['default', rest];
     return { kind, namespace: ns, name };
   }
-  return `--via "${text}" must be ingress-class:NAME, gateway:NAMESPACE/NAME or router[:NAME]`;
+  return `--via "${text}" must be ingress-class:NAME, gateway:NAMESPACE/NAME, router[:NAME], istio-gateway[:NAMESPACE/NAME] or mesh`;
 }
 
 export const formatVia = (v: Via) =>

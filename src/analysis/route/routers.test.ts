@@ -24,5 +24,17 @@ test('route without --via: several routers are listed to choose from; none, or c
   const classless = viaOf(ingress('a'));
   assert.ok('error' in classless && /no IngressClass and no class named on them/.test(classless.error));
   const none = viaOf('apiVersion: v1\nkind: Namespace\nmetadata: {name: x}');
-  assert.ok('error' in none && /no IngressClass, Gateway or OpenShift Route/.test(none.error));
+  assert.ok(
+    'error' in none &&
+      /no IngressClass, Gateway \(Gateway API or Istio\) or OpenShift Route/.test(none.error),
+  );
+});
+
+test('route without --via: an Istio Gateway (networking.istio.io) is a router too', () => {
+  const istio = `apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: frontend-gateway, namespace: shop}\nspec:\n  selector: {istio: ingressgateway}\n  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ['*']}]`;
+  assert.deepEqual(viaOf(istio), { via: 'istio-gateway:shop/frontend-gateway' });
+  const two = viaOf(istio, gateway);
+  assert.ok(
+    'error' in two && /2 routers: gateway:infra\/edge, istio-gateway:shop\/frontend-gateway/.test(two.error),
+  );
 });
