@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { createDns, findPod, reverseName, type Libc } from '../analysis/dns/index.ts';
+import { createDns, findPod, reverseName, unknownResolution, type Libc } from '../analysis/dns/index.ts';
 import { createTraceContext, queriesBlocked } from '../analysis/trace/index.ts';
 import {
   dnsResponseJson,
@@ -25,7 +25,8 @@ const types = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA'];
 /**
  * `kubetwin resolve -f … [--from ns/pod] NAME [--type T] [-o text|json]`: what cluster DNS answers, dig style; with
  * `--from`, the pod's resolv.conf and every query of its search-list walk. Exit 0 when the name resolves, 1 when it
- * does not (NXDOMAIN, no data, SERVFAIL, REFUSED), 2 on bad input.
+ * does not (NXDOMAIN, no data, SERVFAIL, REFUSED) or the answer is UNKNOWN (a name CoreDNS forwards upstream that
+ * the profile's externalHosts does not list), 2 on bad input.
  */
 export function resolveCommand(io: Io): Command {
   const cmd = new Command('resolve')
@@ -88,7 +89,7 @@ export function resolveCommand(io: Io): Command {
             ) + '\n'
           : renderPodResolve(res, name, type) + (blocked ? renderQueriesBlocked(blocked) : ''),
       );
-      resolved = res.walk.resolvedName !== undefined && !blocked;
+      resolved = res.walk.resolvedName !== undefined && !blocked && !unknownResolution(res);
     } else {
       const r = dns.answer({ name, type });
       io.stdout(
@@ -96,7 +97,7 @@ export function resolveCommand(io: Io): Command {
           ? JSON.stringify(dnsResponseJson(r), null, 2) + '\n'
           : renderResolve(r, model.profile.dnsServiceIP),
       );
-      resolved = r.rcode === 'NOERROR' && r.answer.length > 0;
+      resolved = r.rcode === 'NOERROR' && r.answer.length > 0 && r.unknown === undefined;
     }
     io.exit(loaded.inputExit || (resolved ? exitCodes.ok : exitCodes.findings));
   });

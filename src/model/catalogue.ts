@@ -369,7 +369,7 @@ export const kinds: readonly KindSupport[] = [
       [
         'AuthorizationPolicy',
         'modeled',
-        'targetRef Server, HTTPRoute (policy.linkerd.io or gateway.networking.k8s.io) or its Namespace; every requiredAuthenticationRef (MeshTLSAuthentication, NetworkAuthentication, ServiceAccount) must hold; a missing ref makes Linkerd ignore the policy; none: unknown',
+        'targetRef Server, HTTPRoute (policy.linkerd.io or gateway.networking.k8s.io), GRPCRoute or its Namespace; every requiredAuthenticationRef (MeshTLSAuthentication, NetworkAuthentication, ServiceAccount) must hold; refs match by group and kind together, ASCII case aside (an absent group is core), another group/kind is an error; a missing ref makes Linkerd ignore the policy; none: unknown',
       ],
       [
         'MeshTLSAuthentication',

@@ -62,6 +62,11 @@ export interface ServerAuthorization extends ObjectMeta {
   };
 }
 
+/**
+ * A reference to another object. In an AuthorizationPolicy the builder has checked group and kind together, as
+ * Linkerd does (ASCII case aside), and spells them as Linkerd's types are (`Server`, `policy.linkerd.io`; `''` for
+ * the core group), so analyses compare them exactly.
+ */
 export interface LinkerdRef {
   readonly group: string;
   readonly kind: string;

@@ -6,6 +6,7 @@ import {
   recordLine,
   rdataText,
   renderResolvConf,
+  unknownResolution,
   type DnsResponse,
   type PodResolution,
   type ResourceRecord,
@@ -39,13 +40,17 @@ export function renderResolve(r: DnsResponse, server: string): string {
     `; <<>> kubetwin resolve <<>> ${r.question.name} ${r.question.type} @${server} (answered from the model)`,
     ...renderDigMessage(r),
   ];
-  if (r.notes.length) lines.push('', ...r.notes.map((n) => `;; note: ${n}`));
+  if (r.unknown) lines.push('', `;; UNKNOWN: ${r.unknown}`);
+  // The reason the reply is unknown is said once, on the UNKNOWN line.
+  const notes = r.notes.filter((n) => n !== r.unknown);
+  if (notes.length) lines.push('', ...notes.map((n) => `;; note: ${n}`));
   return lines.join('\n') + '\n';
 }
 
 /** `kubetwin resolve --from POD NAME`: the pod's resolv.conf, each query of the walk, then the reply the application gets. */
 export function renderPodResolve(res: PodResolution, name: string, type: string): string {
   const { pod, resolvConf, walk } = res;
+  const unknown = unknownResolution(res);
   const lines = [
     `; <<>> kubetwin resolve <<>> ${name} ${type} from ${pod.namespace}/${pod.name} (dnsPolicy ${resolvConf.effectivePolicy}, ${walk.libc} resolver)`,
     ';; /etc/resolv.conf:',
@@ -57,11 +62,13 @@ export function renderPodResolve(res: PodResolution, name: string, type: string)
     walk.steps.length ? ';; search-list walk:' : ';; no DNS query: /etc/hosts answers',
     ...walk.steps.map(
       (s, i) =>
-        `;;   ${i + 1}. ${s.name} ${type} -> ${s.response.rcode}${s.response.rcode === 'NOERROR' && !s.response.answer.length ? ' (no data)' : s.response.answer.length ? ` (${s.response.answer.length} answer${s.response.answer.length > 1 ? 's' : ''})` : ''}; ${s.verdict === 'answer' ? 'answered' : s.verdict === 'continue' ? 'next' : 'walk ends'}`,
+        `;;   ${i + 1}. ${s.name} ${type} -> ${s.response.rcode}${s.response.unknown ? ` (unknown: ${s.response.answeredBy === 'forward' ? 'forwarded upstream' : 'a plugin kubetwin does not model'})` : ''}${s.response.rcode === 'NOERROR' && !s.response.answer.length ? ' (no data)' : s.response.answer.length ? ` (${s.response.answer.length} answer${s.response.answer.length > 1 ? 's' : ''})` : ''}; ${s.verdict === 'answer' ? 'answered' : s.verdict === 'continue' ? 'next' : 'walk ends'}`,
     ),
-    walk.resolvedName
-      ? `;; resolved as ${walk.resolvedName}`
-      : `;; not resolved: ${walk.rcode}${walk.rcode === 'NOERROR' ? ' (no data)' : ''}`,
+    unknown
+      ? `;; UNKNOWN: ${unknown}`
+      : walk.resolvedName
+        ? `;; resolved as ${walk.resolvedName}`
+        : `;; not resolved: ${walk.rcode}${walk.rcode === 'NOERROR' ? ' (no data)' : ''}`,
     '',
     ...renderDigMessage(walk.final),
   ];
@@ -107,10 +114,12 @@ export function dnsResponseJson(r: DnsResponse) {
     additional: r.additional.map(recordJson),
     answeredBy: r.answeredBy,
     notes: r.notes,
+    ...(r.unknown !== undefined ? { unknown: r.unknown } : {}),
   };
 }
 
 export function podResolveJson(res: PodResolution) {
+  const unknown = unknownResolution(res);
   return {
     from: `${res.pod.namespace}/${res.pod.name}`,
     dnsPolicy: res.resolvConf.effectivePolicy,
@@ -127,8 +136,10 @@ export function podResolveJson(res: PodResolution) {
       rcode: s.response.rcode,
       answers: s.response.answer.map((x) => rdataText(x.rdata)),
       verdict: s.verdict,
+      ...(s.response.unknown !== undefined ? { unknown: true } : {}),
     })),
     resolvedName: res.walk.resolvedName ?? null,
     ...dnsResponseJson(res.walk.final),
+    ...(unknown !== undefined ? { unknown } : {}),
   };
 }

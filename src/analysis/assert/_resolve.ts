@@ -1,4 +1,4 @@
-import { assumedNxdomain, createDns, findPod, rdataText, type Dns } from '../dns/index.ts';
+import { unknownResolution, createDns, findPod, rdataText, type Dns } from '../dns/index.ts';
 import { createTraceContext, queriesBlocked, type TraceContext } from '../trace/index.ts';
 import type { EntryHandler, EntryProblem } from './types.ts';
 
@@ -134,9 +134,10 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
         };
       response = res.walk.final;
       resolvedName = res.walk.resolvedName ?? null;
-      assumed = assumedNxdomain(res);
+      assumed = unknownResolution(res);
     } else {
       response = dns.answer({ name: entry.name, type: entry.type });
+      assumed = response.unknown;
       resolvedName = response.rcode === 'NOERROR' && response.answer.length ? fq(entry.name) : null;
     }
     const answers = response.answer.map((r) => rdataText(r.rdata));
@@ -156,7 +157,7 @@ export const resolveHandler: EntryHandler<ResolveEntry> = {
         passed: false,
         unknown: true,
         actual,
-        message: `unknown: ${assumed} (kubetwin assumes ${summary})`,
+        message: `unknown: ${assumed} (kubetwin's own reply: ${summary})`,
       };
     if (!wrong.length) return { passed: true, actual, message: `${summary}, as expected` };
     return {

@@ -1,16 +1,19 @@
 import type { PodResolution } from './index.ts';
 
 /**
- * Why a pod's resolution is an assumption, when it is: its nameserver is not cluster DNS (dnsPolicy Default, or None
- * with its own nameservers: https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy)
- * and a reply that decided the search-list walk (an NXDOMAIN that moved it on, or the last one) is the NXDOMAIN
- * kubetwin assumes for a name the profile's externalHosts does not list: that server is never queried.
- * Undefined when the answer comes from the model (cluster DNS, /etc/hosts) or from externalHosts.
+ * Why a pod's resolution is unknown, when it is: a reply its search-list walk reached stands for an upstream
+ * kubetwin never queries (`DnsResponse.unknown`: a name CoreDNS's `forward` plugin sends upstream, or a pod whose
+ * nameserver is not cluster DNS — dnsPolicy Default, or None with its own nameservers:
+ * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy). Any such reply could
+ * have been the answer, so the walk's outcome is unknown, not NXDOMAIN. Undefined when every reply comes from the
+ * model (cluster DNS, /etc/hosts), the profile's externalHosts, or the single-label NXDOMAIN that is assumed
+ * (ICANN SAC053, see `dotlessAssumed`).
  */
-export function assumedNxdomain(res: PodResolution): string | undefined {
-  if (res.clusterDNS) return undefined;
+export function unknownResolution(res: PodResolution): string | undefined {
   const replies = [...res.walk.steps.map((s) => s.response), res.walk.final];
-  if (!replies.some((r) => r.answeredBy === 'forward' && r.rcode === 'NXDOMAIN')) return undefined;
+  const unknown = replies.find((r) => r.unknown !== undefined)?.unknown;
+  if (unknown === undefined) return undefined;
+  if (res.clusterDNS) return unknown;
   const ns = res.resolvConf.nameservers[0] ?? "the node's resolver";
-  return `the pod asks ${ns}, not cluster DNS, and kubetwin sends it no query: a name not in the profile's externalHosts is assumed NXDOMAIN`;
+  return `the pod asks ${ns}, not cluster DNS, and kubetwin sends it no query: a name not in the profile's externalHosts is unknown`;
 }

@@ -13,6 +13,8 @@ export interface Case {
   readonly answer?: readonly string[];
   readonly ns?: readonly string[];
   readonly extra?: readonly string[];
+  /** The reply stands for an upstream kubetwin never queries (`DnsResponse.unknown`). */
+  readonly unknown?: true;
 }
 
 const norm = (line: string) => line.trim().split(/\s+/).join(' ');
@@ -32,6 +34,7 @@ export function observe(dns: Dns, c: Case): Case {
     answer: lines(r.answer),
     ...(c.ns ? { ns: lines(r.authority).map(soa) } : {}),
     ...(c.extra ? { extra: lines(r.additional) } : {}),
+    ...(r.unknown !== undefined ? { unknown: true as const } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ export interface PluginAnswer {
   readonly additional: ResourceRecord[];
   readonly authority: ResourceRecord[];
   readonly notes: string[];
+  /** Why the answer cannot be known: an ExternalName target's records come from an upstream kubetwin never asks. */
+  readonly unknown?: string;
 }
 
 /** How the plugin asks the rest of the server about a name outside its zone (an ExternalName target). */
@@ -27,7 +29,7 @@ export type UpstreamLookup = (
   name: string,
   type: string,
   depth: number,
-) => { answer: readonly ResourceRecord[]; notes?: readonly string[] } | undefined;
+) => { answer: readonly ResourceRecord[]; notes?: readonly string[]; unknown?: string } | undefined;
 
 export interface KubernetesContext {
   readonly index: DnsIndex;
@@ -50,6 +52,7 @@ export function serveKubernetes(
   let records: ResourceRecord[] = [];
   const additional: ResourceRecord[] = [];
   const notes: string[] = [];
+  const unknowns: string[] = [];
   let error: string | undefined;
   const fail = (l: Lookup): l is Extract<Lookup, { nameError: string }> => 'nameError' in l;
 
@@ -82,7 +85,7 @@ export function serveKubernetes(
     const l = lookupRecords(index, cfg, zone, name);
     if (fail(l)) error = l.nameError;
     else if (type === 'A' || type === 'AAAA')
-      records = addresses(ctx, zone, qname, type, l.hits, depth, notes);
+      records = addresses(ctx, zone, qname, type, l.hits, depth, { notes, unknowns });
     else if (type === 'SRV') {
       records = srv(ctx, qname, l.hits, additional);
       if (!records.length && l.hits.some((h) => !isIP(h.host)))
@@ -104,7 +107,8 @@ export function serveKubernetes(
       authority: [soa(ctx, zone)],
       notes: [...notes, `the name exists but has no ${type} record`],
     };
-  return { rcode: 'NOERROR', answer: records, additional, authority: [], notes };
+  const unknown = unknowns.length ? { unknown: unknowns.join('; ') } : {};
+  return { rcode: 'NOERROR', answer: records, additional, authority: [], notes, ...unknown };
 }
 
 function rr(name: string, ttl: number, rdata: ResourceRecord['rdata']): ResourceRecord {
@@ -139,8 +143,9 @@ function addresses(
   type: 'A' | 'AAAA',
   hits: readonly Hit[],
   depth: number,
-  notes: string[],
+  said: { notes: string[]; unknowns: string[] },
 ): ResourceRecord[] {
+  const { notes, unknowns } = said;
   const out: ResourceRecord[] = [];
   const seen = new Set<string>();
   const ttl = ctx.cfg.ttl;
@@ -164,6 +169,7 @@ function addresses(
       out.push(cname, ...up.answer);
       // What the upstream lookup assumed (kubetwin sends no query) is said, not a claim that the name has no record.
       for (const n of up.notes ?? []) notes.push(`${h.host}: ${n}`);
+      if (up.unknown) unknowns.push(`${h.host}: ${up.unknown}`);
       if (!up.answer.length) notes.push(`${h.host}: no ${type} record known, so only the CNAME is returned`);
     }
   }

@@ -3,7 +3,8 @@
  * plugins run in CoreDNS's fixed order (plugin.cfg): cache → rewrite → hosts → kubernetes → forward; a plugin
  * kubetwin does not model that answers the name at its own place in that order makes the reply unknown. No block for
  * the name: REFUSED; no plugin answers: SERVFAIL. kubetwin never sends a query: `forward` answers from the
- * profile's `externalHosts`, otherwise NXDOMAIN with a note naming the upstream that would have been asked.
+ * profile's `externalHosts`; otherwise the upstream's reply is unknown (SERVFAIL with `unknown` set), except for an
+ * A or AAAA query of a single-label name, assumed NXDOMAIN (see `dotlessAssumed`).
  * https://coredns.io/manual/toc/#server-blocks · https://github.com/coredns/coredns/blob/master/plugin.cfg
  */
 import { claimedBy, type CacheConfig, type DnsServerConfig, type ServerConfig } from '../corefile/index.ts';
@@ -116,6 +117,7 @@ function runPlugins(
         additional: a.additional,
         answeredBy: 'kubernetes',
         notes: a.notes,
+        ...(a.unknown !== undefined ? { unknown: a.unknown } : {}),
       };
     notes.push(`kubernetes: ${a.next}; fallthrough passes the query on`);
   }
@@ -125,13 +127,17 @@ function runPlugins(
   if (f && inZone(name, f.from)) {
     const upstream = f.to.join(' ');
     const ips = ctx.externalHosts.get(name);
-    if (!ips)
+    if (!ips && dotlessAssumed(name, type))
       return noAnswer(
         'NXDOMAIN',
         'forward',
         true,
-        `forwarded to ${upstream}: kubetwin sends no query; the name is not in the profile's externalHosts, so NXDOMAIN is assumed`,
+        `forwarded to ${upstream}: kubetwin sends no query; a single-label name has no A or AAAA record in public DNS (ICANN SAC053: dotless domains are prohibited), so NXDOMAIN is assumed`,
       );
+    if (!ips) {
+      const why = `forwarded to ${upstream}: kubetwin sends no query and the profile's externalHosts does not list ${name}, so the upstream's reply is unknown`;
+      return { ...noAnswer('SERVFAIL', 'forward', true, why), unknown: why };
+    }
     const answer = ips
       .filter((ip) => (type === 'A' && !ip.includes(':')) || (type === 'AAAA' && ip.includes(':')))
       .map((ip): ResourceRecord => ({
@@ -177,6 +183,16 @@ function unmodeledReply(
   if (!a) return undefined;
   const why = `the Corefile's ${a.plugin} plugin (line ${a.line}) answers ${name} ${type} and kubetwin does not model it, so the reply is unknown`;
   return { ...noAnswer('SERVFAIL', 'none', false, why), unknown: why };
+}
+
+/**
+ * Whether an upstream's reply to `type` for `name` is assumed NXDOMAIN: an A or AAAA query of a single-label
+ * (dotless) name, which is what a search-list walk asks last once every expansion missed. ICANN's SSAC advises
+ * against A, AAAA and MX records at a TLD's apex and the New gTLD Program Committee prohibited dotless domains
+ * (2013-08-13), so no public resolver answers one. SAC053: https://www.icann.org/en/system/files/files/sac-053-en.pdf
+ */
+export function dotlessAssumed(name: string, type: string): boolean {
+  return (type === 'A' || type === 'AAAA') && /^[^.]+\.$/.test(name);
 }
 
 /** A reply with no records and no AA flag, for the reason `note`. */

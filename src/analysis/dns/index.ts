@@ -39,7 +39,8 @@ export { rdataText, recordLine } from './_present.ts';
 export { reverseName, dashedIP } from './_names.ts';
 export { schemaVersion } from './_kubernetes.ts';
 export { zoneQuestions } from './_zone-questions.ts';
-export { assumedNxdomain } from './_assumed.ts';
+export { unknownResolution } from './_assumed.ts';
+export { dotlessAssumed } from './_server.ts';
 
 export interface PodResolution {
   readonly pod: Pod;
@@ -47,7 +48,7 @@ export interface PodResolution {
   readonly walk: WalkResult;
   /**
    * True when the pod's first nameserver is cluster DNS (its replies come from the model); false for another server
-   * (dnsPolicy Default or None), whose replies are assumed: the profile's externalHosts, else NXDOMAIN.
+   * (dnsPolicy Default or None), whose replies are the profile's externalHosts, else unknown.
    */
   readonly clusterDNS: boolean;
 }

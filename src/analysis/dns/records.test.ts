@@ -165,8 +165,15 @@ describe('Kubernetes DNS specification records', () => {
           '20.1.244.10.in-addr.arpa. 30 IN PTR db-0.db.shop.svc.cluster.local.',
         ],
       },
-      // Not an endpoint of anything: NXDOMAIN goes on (fallthrough in-addr.arpa) to forward, whose upstream is not asked.
-      { qname: '99.9.244.10.in-addr.arpa.', qtype: 'PTR', rcode: 'NXDOMAIN', answer: [] },
+      // Not an endpoint of anything: NXDOMAIN goes on (fallthrough in-addr.arpa) to forward, whose upstream is not
+      // asked: its reply is unknown, and kubetwin answers SERVFAIL rather than a made-up NXDOMAIN.
+      {
+        qname: '99.9.244.10.in-addr.arpa.',
+        qtype: 'PTR',
+        rcode: 'SERVFAIL',
+        answer: [],
+        unknown: true,
+      },
     ]),
   );
 
@@ -287,7 +294,7 @@ describe('Kubernetes DNS specification records', () => {
   );
 
   it(
-    'names outside the cluster zone go to forward: the profile externalHosts, else NXDOMAIN (no query is sent)',
+    'forward: names outside the cluster zone are answered from the profile externalHosts, else unknown (SERVFAIL: no query is sent), a single-label A/AAAA name NXDOMAIN (SAC053)',
     run([
       {
         qname: 'target.example.com.',
@@ -295,7 +302,12 @@ describe('Kubernetes DNS specification records', () => {
         rcode: 'NOERROR',
         answer: ['target.example.com. 30 IN A 93.184.216.34'],
       },
-      { qname: 'unknown.example.com.', qtype: 'A', rcode: 'NXDOMAIN', answer: [] },
+      { qname: 'unknown.example.com.', qtype: 'A', rcode: 'SERVFAIL', answer: [], unknown: true },
+      { qname: 'unknown.example.com.', qtype: 'MX', rcode: 'SERVFAIL', answer: [], unknown: true },
+      // ICANN SAC053: no TLD apex holds an A or AAAA record, so a dotless name is assumed NXDOMAIN; other types are not.
+      { qname: 'intranet.', qtype: 'A', rcode: 'NXDOMAIN', answer: [] },
+      { qname: 'intranet.', qtype: 'AAAA', rcode: 'NXDOMAIN', answer: [] },
+      { qname: 'com.', qtype: 'NS', rcode: 'SERVFAIL', answer: [], unknown: true },
     ]),
   );
 });

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import type { Pod } from '../../model/types.ts';
-import { createDns, renderResolvConf, type Libc } from './index.ts';
+import { createDns, renderResolvConf, unknownResolution, type Libc } from './index.ts';
 import { fixtureProfile, fixtureYaml } from './_fixture.ts';
 
 const model = buildYaml(fixtureYaml, { profile: fixtureProfile }).model;
@@ -78,8 +78,9 @@ describe('pod resolv.conf (dnsPolicy, dnsConfig)', () => {
       dnsConfig: { nameservers: ['192.0.2.1'], searches: [], options: [] },
     });
     const r = dns.resolveFrom(none, { name: 'web.shop.svc.cluster.local', type: 'A' });
-    assert.equal(r.walk.rcode, 'NXDOMAIN');
+    assert.equal(r.walk.rcode, 'SERVFAIL');
     assert.match(r.walk.final.notes.join('\n'), /forwarded to 192\.0\.2\.1: kubetwin sends no query/);
+    assert.match(unknownResolution(r) ?? '', /the pod asks 192\.0\.2\.1, not cluster DNS/);
   });
 });
 
@@ -121,14 +122,15 @@ describe('search-list walk', () => {
     const ndots1 = pod({
       dnsConfig: { nameservers: [], searches: [], options: [{ name: 'ndots', value: '1' }] },
     });
+    // web.shop. goes upstream (forward): its reply is unknown (SERVFAIL), and glibc goes on after a SERVFAIL.
     assert.deepEqual(walk(ndots1, 'web.shop', 'glibc').lines, [
-      'web.shop. NXDOMAIN continue',
+      'web.shop. SERVFAIL continue',
       'web.shop.shop.svc.cluster.local. NXDOMAIN continue',
       'web.shop.svc.cluster.local. NOERROR answer',
     ]);
     assert.deepEqual(walk(ndots1, 'web.shop', 'musl'), {
-      lines: ['web.shop. NXDOMAIN stop'],
-      rcode: 'NXDOMAIN',
+      lines: ['web.shop. SERVFAIL stop'],
+      rcode: 'SERVFAIL',
       resolvedName: undefined,
     });
   });
@@ -153,9 +155,32 @@ describe('search-list walk', () => {
     });
   });
 
-  it('dnsPolicy Default asks the node resolver: cluster names do not resolve', () => {
+  it('dnsPolicy Default asks the node resolver: cluster names are unknown there, not answered from the model', () => {
     const r = walk(pod({ dnsPolicy: 'Default' }), 'web.shop.svc.cluster.local', 'glibc');
-    assert.equal(r.rcode, 'NXDOMAIN');
+    assert.equal(r.rcode, 'SERVFAIL');
+  });
+
+  it('forward: a name CoreDNS forwards upstream makes the walk unknown, even when a later try answers', () => {
+    const ndots1 = pod({
+      dnsConfig: { nameservers: [], searches: [], options: [{ name: 'ndots', value: '1' }] },
+    });
+    // The upstream might have answered web.shop. itself: the answer from the search list is not certain.
+    const answered = dns.resolveFrom(ndots1, { name: 'web.shop', type: 'A' }, { libc: 'glibc' });
+    assert.equal(answered.walk.resolvedName, 'web.shop.svc.cluster.local.');
+    assert.match(
+      unknownResolution(answered) ?? '',
+      /forwarded to \/etc\/resolv\.conf: kubetwin sends no query/,
+    );
+    const external = dns.resolveFrom(pod({}), { name: 'nowhere.example.com', type: 'A' }, { libc: 'glibc' });
+    assert.equal(external.walk.rcode, 'SERVFAIL');
+    assert.ok(unknownResolution(external));
+  });
+
+  it('SAC053: a single-label name whose search-list expansions all miss is NXDOMAIN, assumed and not unknown', () => {
+    const r = dns.resolveFrom(pod({}), { name: 'nosuchservice', type: 'A' }, { libc: 'glibc' });
+    assert.equal(r.walk.rcode, 'NXDOMAIN');
+    assert.equal(unknownResolution(r), undefined);
+    assert.match(r.walk.final.notes.join('\n'), /SAC053/);
   });
 });
 

@@ -59,8 +59,10 @@ export interface DnsResponse {
   readonly notes: readonly string[];
   /**
    * Set when the real reply cannot be known from the input: the name is forwarded to an upstream kubetwin never
-   * queries and the profile's externalHosts does not list it. The reply is then SERVFAIL, as a CoreDNS that cannot
-   * reach its upstream answers, and `unknown` says why; a resolution that passes through such a reply is unknown.
+   * queries and the profile's externalHosts does not list it, or a Corefile plugin kubetwin does not model (template,
+   * k8s_external, an unresolvable import or hosts file, …) takes it. The reply is then SERVFAIL, as a CoreDNS that
+   * cannot reach its upstream answers, and `unknown` says why; a resolution that passes through such a reply is
+   * unknown.
    */
   readonly unknown?: string;
 }

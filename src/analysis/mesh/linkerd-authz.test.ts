@@ -250,3 +250,53 @@ test('linkerd-profile-values: mesh.defaultInboundPolicy and mesh.clusterNetworks
   assert.equal(model.mesh!.linkerd.defaultInboundPolicy, 'all-unauthenticated');
   assert.equal(model.mesh!.linkerd.clusterNetworks[0], '10.0.0.0/8');
 });
+
+test('linkerd-targets-kind: targetRef and requiredAuthenticationRefs match by group and kind together, ASCII case aside; a kind name under another group is an error at its field', () => {
+  const anyMeshed = mtlsAuthn('any', "['*']");
+  // Linkerd compares group and kind with eq_ignore_ascii_case, an absent or empty group being `core`.
+  const cased = ap(
+    'cased',
+    '[{kind: meshtlsauthentication, group: POLICY.LINKERD.IO, name: any}]',
+    '{group: Policy.Linkerd.IO, kind: server, name: voting-grpc}',
+  );
+  assert.equal(run(server + anyMeshed + cased, 'emojivoto/web').verdict, 'allowed');
+  const coreSa = ap(
+    'core-sa',
+    '[{kind: ServiceAccount, group: core, name: web}]',
+    '{kind: Namespace, name: emojivoto}',
+  );
+  assert.equal(run(server + coreSa, 'emojivoto/web').verdict, 'allowed');
+  const wrong = [
+    // A ServiceAccount is a core kind: under policy.linkerd.io it names nothing Linkerd knows.
+    ap('sa-wrong-group', '[{kind: ServiceAccount, group: policy.linkerd.io, name: web}]'),
+    // A MeshTLSAuthentication without its group is a core kind Linkerd does not accept.
+    ap('mtls-no-group', '[{kind: MeshTLSAuthentication, name: any}]'),
+    // An HTTPRoute with no group is not policy.linkerd.io's (nor Gateway API's).
+    ap('route-no-group', '[{kind: ServiceAccount, name: web}]', '{kind: HTTPRoute, name: votes}'),
+    ap(
+      'ns-wrong-group',
+      '[{kind: ServiceAccount, name: web}]',
+      '{group: policy.linkerd.io, kind: Namespace, name: emojivoto}',
+    ),
+    ap('unknown-kind', '[{kind: Secret, name: web}]'),
+  ].join('');
+  const { diagnostics, model } = build(server + anyMeshed + wrong);
+  const errs = diagnostics.filter((d) => d.code === 'invalid-mesh-policy');
+  assert.deepEqual(
+    errs.map((d) => d.source?.path),
+    [
+      'spec.requiredAuthenticationRefs[0].group',
+      'spec.requiredAuthenticationRefs[0].group',
+      'spec.targetRef.group',
+      'spec.targetRef.group',
+      'spec.requiredAuthenticationRefs[0].kind',
+    ],
+  );
+  assert.match(
+    errs[0].message,
+    /ServiceAccount\.policy\.linkerd\.io is not one of MeshTLSAuthentication\.policy\.linkerd\.io, NetworkAuthentication\.policy\.linkerd\.io, ServiceAccount/,
+  );
+  assert.deepEqual(model.mesh!.linkerd.authorizationPolicies, []);
+  // Left out, none of them admits web: the Server denies by default.
+  assert.equal(run(server + anyMeshed + wrong, 'emojivoto/web').verdict, 'denied');
+});

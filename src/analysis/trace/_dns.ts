@@ -1,5 +1,5 @@
 import type { Pod } from '../../model/types.ts';
-import { assumedNxdomain, type PodResolution, type ResolvConf } from '../dns/index.ts';
+import { unknownResolution, type PodResolution, type ResolvConf } from '../dns/index.ts';
 import { editDistance } from '../../model/schema.ts';
 import type { TraceContext } from './_context.ts';
 import { serviceHop } from './_service.ts';
@@ -108,25 +108,32 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
   const addresses = walk.final.answer.flatMap((r) =>
     r.rdata.type === 'A' || r.rdata.type === 'AAAA' ? [r.rdata.address] : [],
   );
-  const assumed = assumedNxdomain(res);
-  if (assumed) return assumedHop(pod, host, walk.rcode, assumed, resolvConf, details);
+  const assumed = unknownResolution(res);
+  if (assumed && !res.clusterDNS) return assumedHop(pod, host, walk.rcode, assumed, resolvConf, details);
+  // Cluster DNS forwarded a query upstream: its answer is unknown (the caller weighs the pod's public egress).
+  const unknown = assumed !== undefined ? { unknown: [assumed], undecided: assumed } : {};
   if (walk.rcode !== 'NOERROR' || !addresses.length) {
     const near = closestServices(ctx, pod.namespace, host);
-    const outside = isOutsideName(ctx, host);
+    const outside = assumed !== undefined || isOutsideName(ctx, host);
     hops.push({
       kind: 'dns',
-      title: outside
-        ? `${host} is not resolved here (${walk.rcode}): outside the cluster, and not in the profile's externalHosts`
-        : `${host} does not resolve (${walk.rcode})`,
+      title: assumed
+        ? `${host} is not resolved here: cluster DNS forwards it upstream, whose answer is unknown`
+        : outside
+          ? `${host} is not resolved here (${walk.rcode}): outside the cluster, and not in the profile's externalHosts`
+          : `${host} does not resolve (${walk.rcode})`,
       verdict: 'fail',
       details,
       objects: dnsSvc ? [{ key: dnsSvc.key }] : [],
+      ...unknown,
     });
     return {
       hops,
       addresses: [],
       ...(outside ? { outside } : {}),
-      reason: `${host} does not resolve from ${pod.namespace}/${pod.name} (${walk.rcode})${outside ? ": a name outside the cluster, and kubetwin never queries public DNS; the profile's externalHosts does not list it" : ''}`,
+      reason: assumed
+        ? `${host} is not resolved from ${pod.namespace}/${pod.name}: ${assumed}`
+        : `${host} does not resolve from ${pod.namespace}/${pod.name} (${walk.rcode})${outside ? ": a name outside the cluster, and kubetwin never queries public DNS; the profile's externalHosts does not list it" : ''}`,
       fix: {
         summary: outside
           ? `if ${host} is a public name, list it with its addresses in the profile's externalHosts (kubetwin profile prints a profile to edit); kubetwin does not resolve public names itself`
@@ -139,9 +146,10 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
   hops.push({
     kind: 'dns',
     title: `${host} → ${addresses.join(', ')}${walk.resolvedName && walk.resolvedName !== host ? ` (as ${walk.resolvedName})` : ''}`,
-    verdict: 'ok',
+    verdict: assumed ? 'warn' : 'ok',
     details,
     objects: dnsSvc ? [{ key: dnsSvc.key }] : [],
+    ...(assumed ? { unknown: [assumed] } : {}),
   });
   return { hops, addresses };
 }
@@ -179,7 +187,7 @@ function assumedHop(
     hops: [
       {
         kind: 'dns',
-        title: `${host} is not resolved here (${rcode} assumed): ${resolvConf.nameservers[0] ?? 'the nameserver'} is not cluster DNS`,
+        title: `${host} is not resolved here (kubetwin's reply ${rcode}, the real one unknown): ${resolvConf.nameservers[0] ?? 'the nameserver'} is not cluster DNS`,
         verdict: 'fail',
         details: [...details, ...resolvConf.notes],
         objects: [{ key: pod.key, source: pod.source }],

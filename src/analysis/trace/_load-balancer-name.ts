@@ -45,7 +45,8 @@ export function podToLoadBalancerName(
   if (!service || !dns.outside) return undefined;
   const name = `Service ${service.namespace}/${service.name}`;
   const upstream = `the upstream DNS answer for ${host}: the addresses of the load balancer of ${name} (the cloud's; kubetwin sends no query)`;
-  const hops: Hop[] = dns.hops.map((h, i) =>
+  // The name is the load balancer's: what the upstream answers is known in kind, so the DNS hop is not unknown.
+  const hops: Hop[] = dns.hops.map(({ unknown: _u, undecided: _d, ...h }, i) =>
     i === dns.hops.length - 1
       ? {
           ...h,
@@ -53,7 +54,7 @@ export function podToLoadBalancerName(
           verdict: 'ok',
           details: [
             ...h.details,
-            `kubetwin sends no query upstream, so the NXDOMAIN above is assumed; ${host} is ${name}'s status.loadBalancer.ingress[].hostname, so the answer is its load balancer's addresses, which the model does not hold (they matter only where a policy tells addresses apart: then the hop that judges them says unknown)`,
+            `kubetwin sends no query upstream, so the reply above stands for an unknown one; ${host} is ${name}'s status.loadBalancer.ingress[].hostname, so the answer is its load balancer's addresses, which the model does not hold (they matter only where a policy tells addresses apart: then the hop that judges them says unknown)`,
           ],
           objects: [...h.objects, { key: service.key, source: service.source }],
         }

@@ -15,7 +15,11 @@ export function publicEgressSentence(
   pod: Pod,
   target: { readonly host: string; readonly port: number; readonly protocol: Protocol },
 ): string {
-  const e = publicEgress(ctx, pod, target);
+  return publicEgressWords(publicEgress(ctx, pod, target));
+}
+
+/** `publicEgressSentence` for an egress already judged. */
+export function publicEgressWords(e: PublicEgress): string {
   if (e.allowed === 'none')
     return `whatever it resolves to, ${e.where} is denied (isolated by ${e.isolating.join(', ')}): the request is blocked either way`;
   return e.allowed === 'all'

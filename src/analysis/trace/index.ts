@@ -11,7 +11,7 @@ import { capturedService, type Client } from '../service-path/index.ts';
 import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHopsAnyFamily } from './_dns.ts';
-import { publicEgressSentence } from './_public-egress.ts';
+import { publicEgress, publicEgressWords } from './_public-egress.ts';
 import { podToLoadBalancerName } from './_load-balancer-name.ts';
 import {
   serviceDetailLines,
@@ -86,6 +86,13 @@ function admissionHops(
   });
   hops.push(...mesh.hops);
   return { delivered: mesh.delivered, reason: pol.reason ?? mesh.reason, fix: pol.fix ?? mesh.fix };
+}
+
+/** A DNS hop whose unknown answer no longer matters (every address it could give is denied). */
+function settled(h: Hop): Hop {
+  if (!h.undecided) return h;
+  const { unknown: _u, undecided: _d, ...rest } = h;
+  return { ...rest, details: [...rest.details, `whatever it resolves to is denied: ${h.undecided}`] };
 }
 
 function finish(
@@ -308,11 +315,13 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       if (lb.reason) return finish(from, to, hops, [], lb.reason, lb.fix);
       return fromOutside(ctx, from, to, internetClient, hops);
     }
-    hops.push(...d.hops);
     if (d.reason && d.outside) {
-      const either = publicEgressSentence(ctx, pod, { host: to.host, port, protocol });
-      return finish(from, to, hops, [], `${d.reason}; ${either}`, d.fix);
+      // Denied to every public address, the request is blocked whatever the upstream answers: no longer unknown.
+      const e = publicEgress(ctx, pod, { host: to.host, port, protocol });
+      hops.push(...(e.allowed === 'none' ? d.hops.map(settled) : d.hops));
+      return finish(from, to, hops, [], `${d.reason}; ${publicEgressWords(e)}`, d.fix);
     }
+    hops.push(...d.hops);
     if (d.reason) return finish(from, to, hops, [], d.reason, d.fix);
     addresses = d.addresses;
   }

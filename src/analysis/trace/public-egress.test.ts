@@ -68,3 +68,21 @@ test('trace: a public name with egress allowed to some public ranges only depend
     /allowed to some ranges and denied to others, so it depends on the address/,
   );
 });
+
+function traced(yaml: string) {
+  const { model } = buildYaml(yaml);
+  const to = parseFlowTarget('http://www.example.com/', undefined, undefined);
+  assert.ok(typeof to !== 'string', String(to));
+  return trace(createTraceContext(model), { kind: 'ref', namespace: 'default', name: 'test' }, to);
+}
+
+test('forward: a name cluster DNS forwards upstream is unknown where egress admits public addresses, not a confident NXDOMAIN', () => {
+  const open = traced(foo);
+  assert.match(open.unknown?.[0] ?? '', /forwarded to \/etc\/resolv\.conf: kubetwin sends no query/);
+  assert.equal(open.hops[0]?.undecided, open.unknown?.[0]);
+  assert.doesNotMatch(open.failure?.reason ?? '', /NXDOMAIN/);
+  // Denied to every public address, the upstream's answer does not matter: blocked, and no unknown.
+  const denied = traced(foo + denyExternal);
+  assert.equal(denied.unknown, undefined);
+  assert.equal(denied.hops[0]?.undecided, undefined);
+});

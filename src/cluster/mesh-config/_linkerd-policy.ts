@@ -149,20 +149,71 @@ function ref(f: FieldReader, at: PathSegment[]): LinkerdRef {
   };
 }
 
-const targetKinds = ['Server', 'HTTPRoute', 'GRPCRoute', 'Namespace'];
-const authnKinds = ['MeshTLSAuthentication', 'NetworkAuthentication', 'ServiceAccount'];
+/** A kind Linkerd accepts in a reference: its API group (`''` for the core group) and its kind. */
+interface GroupKind {
+  readonly group: string;
+  readonly kind: string;
+}
+
+/** AuthorizationPolicy `targetRef` kinds (the policy controller's `validate_policy_target` and index `target`). */
+export const linkerdTargetKinds: readonly GroupKind[] = [
+  { group: linkerdPolicyGroup, kind: 'Server' },
+  { group: linkerdPolicyGroup, kind: 'HTTPRoute' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
+  { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute' },
+  { group: '', kind: 'Namespace' },
+];
+
+/** `requiredAuthenticationRefs` kinds (the policy controller's index `authentication_ref`). */
+export const linkerdAuthenticationKinds: readonly GroupKind[] = [
+  { group: linkerdPolicyGroup, kind: 'MeshTLSAuthentication' },
+  { group: linkerdPolicyGroup, kind: 'NetworkAuthentication' },
+  { group: '', kind: 'ServiceAccount' },
+];
+
+const canonicalKind = (k: GroupKind) => (k.group ? `${k.kind}.${k.group}` : k.kind);
+
+/**
+ * The kind of `allowed` a reference names, as Linkerd's policy controller decides it (`targets_kind`): the group
+ * (absent or empty meaning `core`) and the kind must both match, each compared without regard to ASCII case.
+ * Undefined when none does: the kind name alone never matches (a ServiceAccount with group policy.linkerd.io is
+ * no ServiceAccount). https://github.com/linkerd/linkerd2/blob/main/policy-controller/k8s/api/src/policy/mod.rs
+ * (`targets_kind`) · https://linkerd.io/2.15/reference/authorization-policy/
+ */
+export function linkerdRefKind(
+  ref: { readonly group: string; readonly kind: string },
+  allowed: readonly GroupKind[],
+): GroupKind | undefined {
+  const group = (ref.group || 'core').toLowerCase();
+  const kind = ref.kind.toLowerCase();
+  return allowed.find((k) => (k.group || 'core').toLowerCase() === group && k.kind.toLowerCase() === kind);
+}
+
+/** The reference at `at`, its group and kind spelled as Linkerd's types are when it names one of `allowed`. */
+function checkedRef(
+  f: FieldReader,
+  at: PathSegment[],
+  allowed: readonly GroupKind[],
+  what: string,
+): LinkerdRef {
+  const r = ref(f, at);
+  const k = linkerdRefKind(r, allowed);
+  if (k) return { ...r, group: k.group, kind: k.kind };
+  const named = f.str([...at, 'group']) === undefined ? r.kind : canonicalKind(r);
+  const sameName = allowed.some((x) => x.kind.toLowerCase() === r.kind.toLowerCase());
+  f.report(
+    'invalid-mesh-policy',
+    'error',
+    [...at, sameName ? 'group' : 'kind'],
+    `${what} ${named || '(no kind)'} is not one of ${allowed.map(canonicalKind).join(', ')} (group and kind must both match; an absent group is the core group); ${refused}`,
+  );
+  return r;
+}
 
 /** An AuthorizationPolicy: targetRef (Server, HTTPRoute or its Namespace) and requiredAuthenticationRefs. */
 export function readLinkerdAuthorizationPolicy(e: Envelope): LinkerdAuthorizationPolicy {
   const f = e.f;
-  const targetRef = ref(f, ['spec', 'targetRef']);
-  if (!targetKinds.includes(targetRef.kind))
-    f.report(
-      'invalid-mesh-policy',
-      'error',
-      ['spec', 'targetRef', 'kind'],
-      `targetRef kind "${targetRef.kind}" is not one of ${targetKinds.join(', ')}; ${refused}`,
-    );
+  const targetRef = checkedRef(f, ['spec', 'targetRef'], linkerdTargetKinds, 'targetRef');
   if (targetRef.kind === 'Namespace' && targetRef.name !== (e.namespace ?? 'default'))
     f.report(
       'invalid-mesh-policy',
@@ -170,17 +221,16 @@ export function readLinkerdAuthorizationPolicy(e: Envelope): LinkerdAuthorizatio
       ['spec', 'targetRef', 'name'],
       `a Namespace target must be the policy's own namespace (${e.namespace ?? 'default'}); ${refused}`,
     );
-  const refs = f.list(['spec', 'requiredAuthenticationRefs']).map((_, i) => {
-    const r = ref(f, ['spec', 'requiredAuthenticationRefs', i]);
-    if (!authnKinds.includes(r.kind))
-      f.report(
-        'invalid-mesh-policy',
-        'error',
-        ['spec', 'requiredAuthenticationRefs', i, 'kind'],
-        `kind "${r.kind}" is not one of ${authnKinds.join(', ')}; ${refused}`,
-      );
-    return r;
-  });
+  const refs = f
+    .list(['spec', 'requiredAuthenticationRefs'])
+    .map((_, i) =>
+      checkedRef(
+        f,
+        ['spec', 'requiredAuthenticationRefs', i],
+        linkerdAuthenticationKinds,
+        'requiredAuthenticationRefs entry',
+      ),
+    );
   return { ...namespacedMetaOf(e), targetRef, requiredAuthenticationRefs: refs };
 }
 

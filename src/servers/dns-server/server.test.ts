@@ -63,6 +63,14 @@ describe('serve dns over UDP and TCP', () => {
     }
   });
 
+  it('forward: a name sent upstream that externalHosts does not list gets SERVFAIL, not a made-up NXDOMAIN', async () => {
+    const reply = decode((await udp(server.port, query('unknown.example.com', 'A')))!);
+    assert.equal(reply.rcode, 'SERVFAIL');
+    assert.equal((reply.answers ?? []).length, 0);
+    // A single-label A name is still NXDOMAIN (ICANN SAC053: no dotless domains).
+    assert.equal(decode((await udp(server.port, query('intranet', 'A')))!).rcode, 'NXDOMAIN');
+  });
+
   it('EDNS0: an OPT record comes back; a large answer fits the advertised size', async () => {
     const reply = decode((await udp(server.port, query('big.shop.svc.cluster.local', 'A', { edns: 4096 })))!);
     assert.equal(reply.answers?.length, 60);

@@ -93,7 +93,7 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
         ((p.targetRef.kind === 'Server' &&
           p.targetRef.group === 'policy.linkerd.io' &&
           p.targetRef.name === s.name) ||
-          (p.targetRef.kind === 'Namespace' && p.targetRef.name === s.namespace)),
+          (p.targetRef.kind === 'Namespace' && p.targetRef.group === '' && p.targetRef.name === s.namespace)),
     ),
   });
   const routePolicies = (r: Route) =>
@@ -102,7 +102,7 @@ export function linkerdInboundJudge(model: ClusterModel, sidecar: (pod: Pod) => 
         p.namespace === r.route.namespace &&
         p.targetRef.kind === 'HTTPRoute' &&
         p.targetRef.name === r.route.name &&
-        (p.targetRef.group || 'policy.linkerd.io') === r.group,
+        p.targetRef.group === r.group,
     );
 
   /** The first authorization that admits, else the unknowns, else no. */
