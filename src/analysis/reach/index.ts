@@ -4,6 +4,7 @@
  */
 import type { ClusterModel, Protocol, Service } from '../../model/types.ts';
 import type { HttpRequest, PolicyEngine, Verdict } from '../policy/index.ts';
+import { namespacesNotInInput, unknownNamespaceLabels } from '../policy/index.ts';
 import { resolveRef, type Endpoint } from './_refs.ts';
 import {
   touchingConnection,
@@ -171,6 +172,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     viaService ?? (toVip ? model.services.find((s) => s.clusterIPs.includes(toVip)) : undefined);
   const proxyChoice = proxied && kubeProxyChooser(model, proxied, query.port, query.protocol);
   let unusedPairs = 0;
+  const absent = namespacesNotInInput(model);
+  const labelReasons = new Set<string>();
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
@@ -212,6 +215,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
           );
       }
       verdict.warnings.forEach((w) => warnings.add(w));
+      for (const r of unknownNamespaceLabels(model, a.party, b.party, verdict, absent)) labelReasons.add(r);
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =
         verdict.allowed && b.party.kind === 'pod'
@@ -271,7 +275,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       `${mesh.name === 'linkerd' ? 'Linkerd per-route authorization' : 'Istio AuthorizationPolicy HTTP rules'} apply (${[...meshL7].sort().join('; ')}): this verdict is about the connection; give --http-method/--http-path (test: http: {method, path}) to judge one request`,
     );
   // A verdict that rests on input kubetwin could not read or does not model is not an answer: never ALLOWED.
-  const reasons = new Set<string>(meshReasons);
+  const reasons = new Set<string>([...meshReasons, ...labelReasons]);
   const gap = meshSecurityGap(model);
   if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);
   for (const p of pairs)
