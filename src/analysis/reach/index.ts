@@ -4,7 +4,7 @@
  */
 import type { ClusterModel, Protocol, Service } from '../../model/types.ts';
 import type { HttpRequest, PolicyEngine, Verdict } from '../policy/index.ts';
-import { namespacesNotInInput, unknownNamespaceLabels } from '../policy/index.ts';
+import { namespacesNotInInput, unheldPodAddress, unknownNamespaceLabels } from '../policy/index.ts';
 import { resolveRef, type Endpoint } from './_refs.ts';
 import {
   touchingConnection,
@@ -216,6 +216,10 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       }
       verdict.warnings.forEach((w) => warnings.add(w));
       for (const r of unknownNamespaceLabels(model, a.party, b.party, verdict, absent)) labelReasons.add(r);
+      for (const e of [a, b]) {
+        const unheld = unheldPodAddress(model, e.party);
+        if (unheld) labelReasons.add(unheld);
+      }
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =
         verdict.allowed && b.party.kind === 'pod'

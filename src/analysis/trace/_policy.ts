@@ -1,6 +1,12 @@
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { HttpRequest, Party, Verdict } from '../policy/index.ts';
-import { describeSide, formatRule, namespacesNotInInput, unknownNamespaceLabels } from '../policy/index.ts';
+import {
+  describeSide,
+  formatRule,
+  namespacesNotInInput,
+  unheldPodAddress,
+  unknownNamespaceLabels,
+} from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
 import { compileMesh } from '../mesh/index.ts';
 import {
@@ -78,7 +84,8 @@ export function policyHop(
       unknownWhy.add(why);
     }
     for (const w of v.warnings) details.push(`  warning: ${w}`);
-    for (const why of unknownNamespaceLabels(ctx.model, from, to, v, absent)) {
+    const unheld = [from, to].map((p) => unheldPodAddress(ctx.model, p)).filter((w) => w !== undefined);
+    for (const why of [...unknownNamespaceLabels(ctx.model, from, to, v, absent), ...unheld]) {
       details.push(`  unknown: ${why}`);
       unknownWhy.add(why);
     }
