@@ -729,6 +729,12 @@ export const fields: readonly FieldSupport[] = [
     note: "every LoadBalancer is given the profile's address or stays <pending>",
   },
   {
+    kind: 'Service',
+    path: 'metadata.labels.service.kubernetes.io/service-proxy-name',
+    level: 'partial',
+    note: 'kube-proxy ignores a Service with this label (another proxy serves it): reach and trace through its ClusterIP, externalIPs or load-balancer address are unknown; a headless Service, which has no virtual IP, is not affected',
+  },
+  {
     kind: 'Node',
     path: 'spec.taints',
     level: 'ignored',

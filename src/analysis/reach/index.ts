@@ -15,6 +15,7 @@ import {
 import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
 import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { canonicalIP } from '../../lib/ip.ts';
+import { capturedService, otherServiceProxy } from '../service-path/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -171,6 +172,9 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const proxied =
     viaService ?? (toVip ? model.services.find((s) => s.clusterIPs.includes(toVip)) : undefined);
   const proxyChoice = proxied && kubeProxyChooser(model, proxied, query.port, query.protocol);
+  // A Service another proxy serves: kube-proxy's rules, which the pairs follow, are not what carries the connection.
+  const served = proxied ?? (toVip ? capturedService(model, toVip, query.port, query.protocol) : undefined);
+  const otherProxy = served && otherServiceProxy(served);
   let unusedPairs = 0;
   const absent = namespacesNotInInput(model);
   const labelReasons = new Set<string>();
@@ -280,6 +284,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     );
   // A verdict that rests on input kubetwin could not read or does not model is not an answer: never ALLOWED.
   const reasons = new Set<string>([...meshReasons, ...labelReasons]);
+  if (otherProxy) reasons.add(otherProxy);
   const gap = meshSecurityGap(model);
   if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);
   for (const p of pairs)
