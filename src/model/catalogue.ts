@@ -718,8 +718,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Service',
     path: 'spec.loadBalancerSourceRanges',
-    level: 'planned',
-    note: 'source ranges are not enforced yet',
+    level: 'partial',
+    note: 'reach and trace to a load-balancer address drop sources outside the ranges (per family, as kube-proxy does; a pod dials from its own address); node ports and externalIPs are not filtered, as kube-proxy does not filter them; the service.beta.kubernetes.io/load-balancer-source-ranges annotation is not read',
   },
 
   {

@@ -15,7 +15,7 @@ import {
 import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
 import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { canonicalIP } from '../../lib/ip.ts';
-import { capturedService, otherServiceProxy } from '../service-path/index.ts';
+import { capturedService, otherServiceProxy, sourceRangeDrop } from '../service-path/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -190,7 +190,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         unusedPairs++;
         continue;
       }
-      const problem = a.problem ?? b.problem ?? (choice && 'dropped' in choice ? choice.dropped : undefined);
+      // Dialing a load-balancer address: kube-proxy drops sources outside spec.loadBalancerSourceRanges first.
+      const clientIP = a.party.kind === 'pod' ? a.party.pod.ip : a.party.ip;
+      const outOfRange = served && toVip && clientIP ? sourceRangeDrop(served, toVip, clientIP) : undefined;
+      const problem =
+        a.problem ?? b.problem ?? outOfRange ?? (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {
         const because = judge(a, b, false);
         pairs.push({
