@@ -1,5 +1,6 @@
 import type { Service, ServicePort, ServiceType } from '../model/types.ts';
 import { isDns1035Label, isDns1123Label, isIanaSvcName } from '../lib/label-validation.ts';
+import { parseCidr } from '../lib/ip.ts';
 import { namespacedMetaOf, type Envelope } from './_envelope.ts';
 import type { IPFamily } from './_service-ips.ts';
 
@@ -210,6 +211,18 @@ export function readService(env: Envelope): Draft | undefined {
     if (fromSpec) lbIngress.push(fromSpec);
   }
   const externalIPs = spec.list('externalIPs').map((_, i) => f.str(['spec', 'externalIPs', i]) ?? '');
+  // The API server keeps each entry as written and validates it as a CIDR (surrounding spaces trimmed).
+  const sourceRanges = spec.list('loadBalancerSourceRanges').map((_, i) => {
+    const text = (f.str(['spec', 'loadBalancerSourceRanges', i]) ?? '').trim();
+    if (!parseCidr(text))
+      f.report(
+        'invalid-field',
+        'error',
+        ['spec', 'loadBalancerSourceRanges', i],
+        `loadBalancerSourceRanges[${i}] "${text}" must be a CIDR (e.g. 203.0.113.0/24)`,
+      );
+    return text;
+  });
   const families: IPFamily[] = [];
   spec.list('ipFamilies').forEach((_, i) => {
     const fam = f.str(['spec', 'ipFamilies', i]);
@@ -240,6 +253,7 @@ export function readService(env: Envelope): Draft | undefined {
       externalIPs,
       loadBalancerIngress: lbIngress,
       ...(lbProxied.length ? { loadBalancerProxied: lbProxied } : {}),
+      ...(sourceRanges.length ? { loadBalancerSourceRanges: sourceRanges } : {}),
       externalTrafficPolicy: external && etp === 'Local' ? 'Local' : 'Cluster',
       internalTrafficPolicy: itp === 'Local' ? 'Local' : 'Cluster',
       sessionAffinity: affinity === 'ClientIP' ? 'ClientIP' : 'None',

@@ -1,3 +1,4 @@
+import { workloadPodsNotInInput } from './_partial-dump.ts';
 import type { Diagnostic, SourceRef } from '../model/diagnostic.ts';
 import type { Node, Pod, Workload, WorkloadKind } from '../model/types.ts';
 import { byNamespaceName, objectKey } from '../model/keys.ts';
@@ -139,6 +140,8 @@ export function expandWorkloads(
     const observedReplicas = observed && activeCount(observed);
     const result = expandOne(env, nodes, hpaMin, { sink, budget, observedPods: observed, observedReplicas });
     if (!result || env.f.invalid) return;
+    const partial = workloadPodsNotInInput(env, result.pods.length, observed?.length ?? 0);
+    if (partial) sink(partial);
     workloads.push(result.workload);
     // One push per pod: spreading 200,000 pods as arguments overflows the stack.
     for (const pod of result.pods) pods.push(pod);

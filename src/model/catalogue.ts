@@ -718,8 +718,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Service',
     path: 'spec.loadBalancerSourceRanges',
-    level: 'planned',
-    note: 'source ranges are not enforced yet',
+    level: 'partial',
+    note: 'reach and trace to a load-balancer address drop sources outside the ranges (per family, as kube-proxy does; a pod dials from its own address); node ports and externalIPs are not filtered, as kube-proxy does not filter them; the service.beta.kubernetes.io/load-balancer-source-ranges annotation is not read',
   },
 
   {
@@ -727,6 +727,12 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.loadBalancerClass',
     level: 'ignored',
     note: "every LoadBalancer is given the profile's address or stays <pending>",
+  },
+  {
+    kind: 'Service',
+    path: 'metadata.labels.service.kubernetes.io/service-proxy-name',
+    level: 'partial',
+    note: 'kube-proxy ignores a Service with this label (another proxy serves it): reach and trace through its ClusterIP, externalIPs or load-balancer address are unknown; a headless Service, which has no virtual IP, is not affected',
   },
   {
     kind: 'Node',

@@ -122,6 +122,11 @@ export interface Service extends ObjectMeta {
    * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode
    */
   readonly loadBalancerProxied?: readonly string[];
+  /**
+   * `spec.loadBalancerSourceRanges` (CIDRs): the only sources kube-proxy and the cloud load balancer let reach the
+   * load-balancer addresses; undefined or empty: every source.
+   */
+  readonly loadBalancerSourceRanges?: readonly string[];
   readonly externalTrafficPolicy: 'Cluster' | 'Local';
   readonly internalTrafficPolicy: 'Cluster' | 'Local';
   readonly healthCheckNodePort?: number;

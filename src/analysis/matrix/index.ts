@@ -4,6 +4,7 @@
  * per pod pair; rows are computed as they are read, one source group at a time. By namespace (NetworkPolicy alone),
  * the class-level reachability is added straight into namespace cells (`NamespaceCells`), no class triple kept.
  */
+import { namespaceLabelWarnings } from './_namespace-labels.ts';
 import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
 import type { PolicyEngine } from '../policy/index.ts';
 import { ClassVerdicts } from './_class-verdicts.ts';
@@ -175,6 +176,7 @@ export function matrixOf(
         ...l7Warnings(engine, layout),
         ...(mesh?.warnings ?? []),
         ...linkerdPortWarnings(engine, layout),
+        ...namespaceLabelWarnings(model, pods),
         ...(options.ports ? [] : portlessNote(model, pods, groupOf)),
         ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
       ]);

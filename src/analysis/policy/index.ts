@@ -25,6 +25,8 @@ export type {
 export { describeSide, formatRule } from './_describe.ts';
 export { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 export { portMatches } from './_ports.ts';
+export { namespacesNotInInput, readsOtherLabels, unknownNamespaceLabels } from './_namespace-labels.ts';
+export { unheldPodAddress } from './_unheld-address.ts';
 export type { PeerSets } from './_peer-sets.ts';
 export type { PolicyLists } from './_policy-lists.ts';
 export { identityLabels as ciliumIdentityLabels } from './_cilium-match.ts';

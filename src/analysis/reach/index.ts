@@ -4,6 +4,7 @@
  */
 import type { ClusterModel, Protocol, Service } from '../../model/types.ts';
 import type { HttpRequest, PolicyEngine, Verdict } from '../policy/index.ts';
+import { namespacesNotInInput, unheldPodAddress, unknownNamespaceLabels } from '../policy/index.ts';
 import { resolveRef, type Endpoint } from './_refs.ts';
 import {
   touchingConnection,
@@ -14,6 +15,7 @@ import {
 import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
 import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { canonicalIP } from '../../lib/ip.ts';
+import { capturedService, otherServiceProxy, sourceRangeDrop } from '../service-path/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -170,7 +172,12 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const proxied =
     viaService ?? (toVip ? model.services.find((s) => s.clusterIPs.includes(toVip)) : undefined);
   const proxyChoice = proxied && kubeProxyChooser(model, proxied, query.port, query.protocol);
+  // A Service another proxy serves: kube-proxy's rules, which the pairs follow, are not what carries the connection.
+  const served = proxied ?? (toVip ? capturedService(model, toVip, query.port, query.protocol) : undefined);
+  const otherProxy = served && otherServiceProxy(served);
   let unusedPairs = 0;
+  const absent = namespacesNotInInput(model);
+  const labelReasons = new Set<string>();
   for (const a of from.endpoints)
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
@@ -183,7 +190,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         unusedPairs++;
         continue;
       }
-      const problem = a.problem ?? b.problem ?? (choice && 'dropped' in choice ? choice.dropped : undefined);
+      // Dialing a load-balancer address: kube-proxy drops sources outside spec.loadBalancerSourceRanges first.
+      const clientIP = a.party.kind === 'pod' ? a.party.pod.ip : a.party.ip;
+      const outOfRange = served && toVip && clientIP ? sourceRangeDrop(served, toVip, clientIP) : undefined;
+      const problem =
+        a.problem ?? b.problem ?? outOfRange ?? (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {
         const because = judge(a, b, false);
         pairs.push({
@@ -212,6 +223,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
           );
       }
       verdict.warnings.forEach((w) => warnings.add(w));
+      for (const r of unknownNamespaceLabels(model, a.party, b.party, verdict, absent)) labelReasons.add(r);
+      for (const e of [a, b]) {
+        const unheld = unheldPodAddress(model, e.party);
+        if (unheld) labelReasons.add(unheld);
+      }
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =
         verdict.allowed && b.party.kind === 'pod'
@@ -271,7 +287,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       `${mesh.name === 'linkerd' ? 'Linkerd per-route authorization' : 'Istio AuthorizationPolicy HTTP rules'} apply (${[...meshL7].sort().join('; ')}): this verdict is about the connection; give --http-method/--http-path (test: http: {method, path}) to judge one request`,
     );
   // A verdict that rests on input kubetwin could not read or does not model is not an answer: never ALLOWED.
-  const reasons = new Set<string>(meshReasons);
+  const reasons = new Set<string>([...meshReasons, ...labelReasons]);
+  if (otherProxy) reasons.add(otherProxy);
   const gap = meshSecurityGap(model);
   if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);
   for (const p of pairs)

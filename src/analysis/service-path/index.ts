@@ -14,6 +14,8 @@ import type { EndpointRow, PathVerdict, ServicePathQuery, ServicePathResult } fr
 export type * from './types.ts';
 export { capturedNote, capturedService, masqueradeUnknown } from './_captured.ts';
 export { externalNamePath, type ExternalNameResult } from './_external-name.ts';
+export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
+export { sourceRangeDrop } from './_source-ranges.ts';
 
 /** Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours). */
 export const defaultAffinityTimeout = 10800;

@@ -6,6 +6,7 @@ import type { CertificateChoice } from '../tls/index.ts';
 import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
+import { sourceRangeDrop } from '../service-path/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 import { passthroughLeg } from './_passthrough.ts';
@@ -192,6 +193,23 @@ export function northSouth(
     owner.via === 'node-port' ? p.nodePort === target.port : p.port === target.port,
   )!;
   const local = svc.externalTrafficPolicy === 'Local';
+  const outOfRange = owner.via === 'load-balancer' ? sourceRangeDrop(svc, address, clientIP) : undefined;
+  if (outOfRange) {
+    hops.push({
+      kind: 'load-balancer',
+      title: `${owner.via} ${address}:${target.port}: source ${clientIP} not in loadBalancerSourceRanges`,
+      verdict: 'fail',
+      details: [outOfRange],
+      objects: [{ key: svc.key, source: svc.source }],
+    });
+    return {
+      hops,
+      reason: outOfRange,
+      fix: {
+        summary: `add ${clientIP} (or its range) to spec.loadBalancerSourceRanges of Service ${svc.namespace}/${svc.name}`,
+      },
+    };
+  }
   hops.push({
     kind: 'load-balancer',
     title: `${owner.via === 'node-port' ? `node ${owner.node} port ${target.port}` : `${owner.via} ${address}:${target.port}`} → Service ${svc.namespace}/${svc.name} port ${sp.port} (nodePort ${sp.nodePort ?? 'none'})`,

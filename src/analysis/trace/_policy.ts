@@ -1,6 +1,12 @@
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { HttpRequest, Party, Verdict } from '../policy/index.ts';
-import { describeSide, formatRule } from '../policy/index.ts';
+import {
+  describeSide,
+  formatRule,
+  namespacesNotInInput,
+  unheldPodAddress,
+  unknownNamespaceLabels,
+} from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
 import { compileMesh } from '../mesh/index.ts';
 import {
@@ -46,7 +52,9 @@ export function policyHop(
   let firstDenied: { target: Target; verdict: Verdict } | undefined;
   const unmodeled = unmodeledObjects(ctx.model);
   const unknown = new Map<string, UnmodeledObject>();
-  const meshUnknown = new Set<string>();
+  /** In words: what a mesh port or a namespace's unknown labels leave undecided. */
+  const unknownWhy = new Set<string>();
+  const absent = namespacesNotInInput(ctx.model);
   for (const t of targets) {
     const to: Party = t.pod
       ? { kind: 'pod', pod: t.pod }
@@ -73,9 +81,14 @@ export function policyHop(
     if (arrival && 'maybe' in arrival && ctx.engine.allows(from, to, arrival.maybe, protocol) !== v.allowed) {
       const why = `the NetworkPolicies ${v.allowed ? 'admit' : 'refuse'} port ${t.port} but ${v.allowed ? 'refuse' : 'admit'} ${arrival.maybe}; ${arrival.why}`;
       details.push(`  unknown: ${why}`);
-      meshUnknown.add(why);
+      unknownWhy.add(why);
     }
     for (const w of v.warnings) details.push(`  warning: ${w}`);
+    const unheld = [from, to].map((p) => unheldPodAddress(ctx.model, p)).filter((w) => w !== undefined);
+    for (const why of [...unknownNamespaceLabels(ctx.model, from, to, v, absent), ...unheld]) {
+      details.push(`  unknown: ${why}`);
+      unknownWhy.add(why);
+    }
     const touching = touchingConnection(unmodeled, [
       from.kind === 'pod' ? from.pod.namespace : undefined,
       t.pod?.namespace,
@@ -93,7 +106,7 @@ export function policyHop(
   }
   const judged = delivered.length === targets.length ? 'ok' : delivered.length ? 'warn' : 'fail';
   // Objects kubetwin does not model may change this hop: never a plain `ok`.
-  const verdict = (unknown.size || meshUnknown.size) && judged === 'ok' ? 'warn' : judged;
+  const verdict = (unknown.size || unknownWhy.size) && judged === 'ok' ? 'warn' : judged;
   const kinds =
     ctx.engine.cilium.active && ctx.engine.cilium.policies.length
       ? 'NetworkPolicy and Cilium policy'
@@ -110,7 +123,7 @@ export function policyHop(
       target: t.pod ? `${t.pod.namespace}/${t.pod.name}` : t.address,
       port: t.port,
     })),
-    ...(unknown.size || meshUnknown.size ? { unknown: [...unknown.keys(), ...meshUnknown].sort() } : {}),
+    ...(unknown.size || unknownWhy.size ? { unknown: [...unknown.keys(), ...unknownWhy].sort() } : {}),
   };
   if (!firstDenied) return { hop, delivered };
   const side = firstDenied.verdict.egress.allowed ? 'ingress' : 'egress';

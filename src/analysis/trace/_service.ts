@@ -1,5 +1,10 @@
 import type { Pod, Protocol, Service } from '../../model/types.ts';
-import { servicePath, type Client, type ServicePathResult } from '../service-path/index.ts';
+import {
+  otherServiceProxy,
+  servicePath,
+  type Client,
+  type ServicePathResult,
+} from '../service-path/index.ts';
 import type { TraceContext } from './_context.ts';
 import type { Hop } from './types.ts';
 
@@ -112,13 +117,15 @@ export function serviceHop(
     balancing: svc.headless ? path.balancing.description : `kube-proxy ${path.balancing.description}`,
     notes: path.notes,
   };
+  const otherProxy = otherServiceProxy(svc);
   const hops: Hop[] = [
     {
       kind: 'service',
       title: `${name} ${path.frontends[0] ?? ''}/${protocol}`.replace(' /', ' '),
-      verdict: 'ok',
-      details: serviceDetailLines(details),
+      verdict: otherProxy ? 'warn' : 'ok',
+      details: [...serviceDetailLines(details), ...(otherProxy ? [`unknown: ${otherProxy}`] : [])],
       objects: at(svc),
+      ...(otherProxy ? { unknown: [otherProxy] } : {}),
     },
   ];
   const slices = ctx.slicesOf(svc.namespace, svc.name).map((s) => ({ key: s.key, source: s.source }));

@@ -7,7 +7,7 @@ import type { Flow, FlowSource, FlowTarget } from '../flows/index.ts';
 import type { HttpRequest, Party } from '../policy/index.ts';
 import type { Protocol } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
-import { capturedService, type Client } from '../service-path/index.ts';
+import { capturedService, sourceRangeDrop, type Client } from '../service-path/index.ts';
 import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHopsAnyFamily } from './_dns.ts';
@@ -355,6 +355,19 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   }
   // A Service's load-balancer address or externalIP: kube-proxy on the pod's node takes it to the endpoints.
   const captured = capturedService(ctx.model, addresses[0], port, protocol);
+  const outOfRange = captured && pod.ip ? sourceRangeDrop(captured, addresses[0], pod.ip) : undefined;
+  if (captured && outOfRange) {
+    hops.push({
+      kind: 'service',
+      title: `${addresses[0]}:${port}: source ${pod.ip} not in loadBalancerSourceRanges of Service ${captured.namespace}/${captured.name}`,
+      verdict: 'fail',
+      details: [outOfRange],
+      objects: [{ key: captured.key, source: captured.source }],
+    });
+    return finish(from, to, hops, [], outOfRange, {
+      summary: `add ${pod.ip} (or its range) to spec.loadBalancerSourceRanges of Service ${captured.namespace}/${captured.name}`,
+    });
+  }
   if (captured) {
     const own: Hop[] = [];
     const r = throughService(

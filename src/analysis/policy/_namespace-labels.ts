@@ -1,0 +1,77 @@
+import type { ClusterModel, NetworkPolicy, Pod, Protocol } from '../../model/types.ts';
+import { formatSelector, matches, type Selector } from '../../lib/labels.ts';
+import { portMatches } from './_ports.ts';
+import type { Party, SideVerdict, Verdict } from './types.ts';
+
+/** The one namespace label the API server sets itself, known whether or not the Namespace is in the input. */
+const nameLabel = 'kubernetes.io/metadata.name';
+
+/**
+ * Namespaces whose object is not in the input (kubetwin made them: a namespace objects use, or a system one):
+ * their labels are unknown beyond `kubernetes.io/metadata.name`.
+ */
+export function namespacesNotInInput(model: ClusterModel): Set<string> {
+  return new Set(model.namespaces.filter((n) => !n.source).map((n) => n.name));
+}
+
+/** Does a namespaceSelector read a label other than `kubernetes.io/metadata.name`? */
+export const readsOtherLabels = (s: Selector | undefined): boolean =>
+  !!s && !s.nothing && s.requirements.some((r) => r.key !== nameLabel);
+
+/**
+ * Why a verdict may be wrong because a NetworkPolicy peer selects namespaces by labels the input does not give:
+ * "namespaceSelector … selects namespaces based on labels" (the labels of the Namespace object,
+ * https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors),
+ * and only `kubernetes.io/metadata.name` is set by the API server on every namespace
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#targeting-a-namespace-by-its-name).
+ * For a namespace absent from the input, such a peer could match or not. A side admitted by a rule that does not
+ * depend on it stands; otherwise each dependent rule (on this port) is named. Empty when the verdict is sure.
+ */
+export function unknownNamespaceLabels(
+  model: ClusterModel,
+  from: Party,
+  to: Party,
+  verdict: Verdict,
+  absent: ReadonlySet<string> = namespacesNotInInput(model),
+): string[] {
+  const out: string[] = [];
+  const dest = to.kind === 'pod' ? to.pod : undefined;
+  const side = (sv: SideVerdict, other: Party, rules: 'ingress' | 'egress') => {
+    if (other.kind !== 'pod' || !absent.has(other.pod.namespace) || !sv.isolatedBy.length) return;
+    const deps = dependentRules(model, sv, other.pod, rules, verdict.port, verdict.protocol, dest);
+    // Admitted by a rule that does not read the unknown labels: whatever they are, the side is admitted.
+    if (sv.allowed && !(sv.match && deps.some((d) => d.policy.key === sv.match!.policy))) return;
+    for (const d of deps)
+      out.push(
+        `namespace ${other.pod.namespace} is not in the input, so its labels are unknown: ${d.policy.key} ${rules}[${d.rule}] selects namespaces by ${formatSelector(d.selector)}, which could ${sv.allowed ? 'miss' : 'match'} it (add the Namespace object to the input)`,
+      );
+  };
+  side(verdict.egress, to, 'egress');
+  side(verdict.ingress, from, 'ingress');
+  return [...new Set(out)].sort();
+}
+
+/** Rules of the isolating NetworkPolicies whose namespaceSelector peer reads unknown labels of `other`'s namespace. */
+function dependentRules(
+  model: ClusterModel,
+  sv: SideVerdict,
+  other: Pod,
+  rules: 'ingress' | 'egress',
+  port: number,
+  protocol: Protocol,
+  dest: Pod | undefined,
+): { policy: NetworkPolicy; rule: number; selector: Selector }[] {
+  const keys = new Set(sv.isolatedBy.map((i) => i.policy));
+  const out: { policy: NetworkPolicy; rule: number; selector: Selector }[] = [];
+  for (const np of model.networkPolicies) {
+    if (!keys.has(np.key)) continue;
+    for (const r of np[rules]) {
+      if (r.peers === 'all') continue;
+      if (r.ports !== 'all' && !r.ports.some((pp) => portMatches(pp, port, protocol, dest))) continue;
+      for (const p of r.peers)
+        if (readsOtherLabels(p.namespaceSelector) && (!p.podSelector || matches(p.podSelector, other.labels)))
+          out.push({ policy: np, rule: r.index, selector: p.namespaceSelector! });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * spec.loadBalancerSourceRanges: kube-proxy lets only those sources reach a LoadBalancer Service's load-balancer
+ * address and drops the rest (KUBE-PROXY-FIREWALL, kubernetes/kubernetes pkg/proxy/iptables/proxier.go;
+ * https://kubernetes.io/docs/tasks/access-application-cluster/configure-cloud-provider-firewall/#restrict-access-for-loadbalancer-service).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
+import { PolicyEngine } from '../policy/index.ts';
+import { reach } from './index.ts';
+import { loadBalancedWebAndClient, traceOn } from '../trace/_test-fixtures.ts';
+
+const yaml = loadBalancedWebAndClient('loadBalancerSourceRanges: [198.51.100.0/24], ');
+
+function verdict(cluster: string, from: string, to = 'ip:203.0.113.10') {
+  const r = reach(new PolicyEngine(buildYaml(cluster).model), { from, to, port: 80, protocol: 'TCP' });
+  assert.ok(typeof r !== 'string', String(r));
+  return r;
+}
+
+test('rule load-balancer-source-ranges: reach to the load-balancer address drops sources outside the ranges', () => {
+  assert.equal(verdict(yaml, 'ip:198.51.100.7').verdict, 'allowed');
+  const out = verdict(yaml, 'ip:192.0.2.1');
+  assert.equal(out.verdict, 'denied');
+  assert.match(
+    out.pairs[0].problem ?? '',
+    /admits only spec\.loadBalancerSourceRanges \[198\.51\.100\.0\/24\] to its load-balancer address 203\.0\.113\.10: the source 192\.0\.2\.1 is outside them/,
+  );
+  assert.equal(verdict(yaml, 'default/client').verdict, 'denied', 'a pod dials it from its own address');
+  assert.equal(verdict(loadBalancedWebAndClient(), 'ip:192.0.2.1').verdict, 'allowed', 'no ranges');
+  assert.equal(
+    verdict(loadBalancedWebAndClient('loadBalancerSourceRanges: ["2001:db8::/32"], '), 'ip:192.0.2.1')
+      .verdict,
+    'allowed',
+    'no range of the source family',
+  );
+});
+
+test('rule load-balancer-source-ranges: trace from outside and from a pod fails at the load balancer, naming the fix', () => {
+  const outside = traceOn(yaml, { kind: 'ip', ip: '192.0.2.1' }, 'ip:203.0.113.10:80');
+  assert.equal(outside.outcome, 'failed');
+  assert.match(outside.failure?.reason ?? '', /the source 192\.0\.2\.1 is outside them/);
+  assert.match(
+    outside.fix?.summary ?? '',
+    /add 192\.0\.2\.1 \(or its range\) to spec\.loadBalancerSourceRanges/,
+  );
+  assert.equal(traceOn(yaml, { kind: 'ip', ip: '198.51.100.7' }, 'ip:203.0.113.10:80').outcome, 'delivered');
+  const pod = traceOn(yaml, { kind: 'ref', namespace: 'default', name: 'client' }, 'ip:203.0.113.10:80');
+  assert.equal(pod.outcome, 'failed');
+  assert.match(pod.failure?.reason ?? '', /loadBalancerSourceRanges/);
+});
+
+test('rule load-balancer-source-ranges: an entry that is not a CIDR is an invalid-field error at its line', () => {
+  const built = buildYaml(loadBalancedWebAndClient('loadBalancerSourceRanges: [not-a-range], '));
+  const d = built.diagnostics.find((x) => x.code === 'invalid-field');
+  assert.match(d?.message ?? '', /loadBalancerSourceRanges\[0\] "not-a-range" must be a CIDR/);
+  assert.ok(d?.source?.line);
+});
