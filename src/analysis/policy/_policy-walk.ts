@@ -1,7 +1,7 @@
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
 import { compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { typeBits, type PolicyTargets } from './_policy-lists.ts';
-import { PeerKeys, PortSpecs, type RuleTable } from './_rule-table.ts';
+import { PeerKeys, PortSpecs, peerKeyOf, type RuleTable } from './_rule-table.ts';
 
 /** What the compile needs from every NetworkPolicy before the pod classes exist (`walkPolicies`). */
 export interface PolicyWalk {
@@ -147,18 +147,24 @@ function readPeers(
     counts[l] = peers.length;
     for (let k = 0; k < peers.length; k++) {
       const peer = peers[k];
-      readSel(peer.podSelector);
+      // Each field read once (`peerKeyOf`): the key and the walk share the reads.
+      const podSelector = peer.podSelector;
+      const ipBlock = peer.ipBlock;
+      readSel(podSelector);
       let b: CompiledBlock | undefined;
-      if (peer.ipBlock) {
-        const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
+      if (ipBlock) {
+        const text = `${ipBlock.cidr}!${ipBlock.except.join(',')}`;
         b = compiled.get(text);
         if (!compiled.has(text)) {
-          compiled.set(text, (b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except)));
+          compiled.set(text, (b = compileBlock(ipBlock.cidr, ipBlock.except)));
           if (b) blocks.push(b);
         }
         if (b) blockOf.set(peer, b);
       }
-      keyIds.push(keys.id(peer, ns[l], b));
+      const key = ipBlock
+        ? peerKeyOf(true, undefined, undefined, ns[l], b)
+        : peerKeyOf(false, peer.namespaceSelector, podSelector, ns[l], b);
+      keyIds.push(keys.idOf(key, peer, ns[l]));
     }
   }
   return { blocks, blockOf, keys, keyIds, counts };

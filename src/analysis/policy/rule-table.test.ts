@@ -117,6 +117,40 @@ test("property: the table the compile's level-by-level walk lays out equals the 
   );
 });
 
+test('property: peerKeyOf — two peers share a key exactly when they have the same ipBlock, or the same namespace selector (else namespace) and pod selector', () => {
+  // What a peer selects depends on nothing else (NetworkPolicyPeer: https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec),
+  // so `PeerSets` selects once per key; the walk builds the key from fields it read once.
+  const sel = (s?: { requirements: readonly unknown[]; nothing?: boolean }) =>
+    s ? JSON.stringify([s.requirements, !!s.nothing]) : '*';
+  fc.assert(
+    fc.property(fc.array(clusterArb, { minLength: 1, maxLength: 3 }), (clusters) => {
+      const policies = clusters.flatMap((c) => buildYaml(toYaml(c)).model.networkPolicies);
+      const walk = walkPolicies(policies);
+      const t = walk.rules;
+      const contentOf = new Map<number, string>();
+      const keyOf = new Map<string, number>();
+      policies.forEach((policy, i) =>
+        [...policy.ingress, ...policy.egress].forEach((rule, k) => {
+          const r = t.policyStart[i] + k;
+          if (rule.peers === 'all') return;
+          rule.peers.forEach((peer, j) => {
+            const block = walk.blockOf.get(peer);
+            const content = peer.ipBlock
+              ? `b ${block?.key ?? ''}`
+              : `${peer.namespaceSelector ? sel(peer.namespaceSelector) : `ns ${policy.namespace}`} ${sel(peer.podSelector)}`;
+            const key = t.peerKeys[t.peerStart[r] + j];
+            assert.equal(contentOf.get(key) ?? content, content, `key ${key}`);
+            assert.equal(keyOf.get(content) ?? key, key, content);
+            contentOf.set(key, content);
+            keyOf.set(content, key);
+          });
+        }),
+      );
+    }),
+    { numRuns: 300, seed },
+  );
+});
+
 test('the rule table tells apart a port-less entry, a single port, a range, and the same port on another protocol', () => {
   const engine = engineFor(
     e2eTopology(
