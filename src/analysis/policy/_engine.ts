@@ -8,7 +8,7 @@ import { buildClasses, type PodClass } from './_classes.ts';
 import { SlotWriter, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
 import { walkPolicies } from './_policy-walk.ts';
-import type { RuleTable } from './_rule-table.ts';
+import { recordRules, type RuleTable } from './_rule-table.ts';
 import { AddressSegments, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -80,12 +80,13 @@ export class PolicyEngine {
    * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), laid out by the compile's own
    * walk of the policies (`walkPolicies`): every policy is touched once. Recorded on first ask, the table was a
    * second walk of every policy's rules, most of whose cost was their first touch (design note 0008, eleventh
-   * session).
+   * session); engines built with `ruleTable: 'on-demand'` record it so (`recordRules`), as commands answering a
+   * few pairs never ask for it (twelfth session).
    */
   get rules(): RuleTable {
-    return this.#rules;
+    return (this.#rules ??= recordRules(this.policies, this.#blocks));
   }
-  readonly #rules: RuleTable;
+  #rules?: RuleTable;
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
@@ -95,7 +96,7 @@ export class PolicyEngine {
     this.policies = model.networkPolicies;
     for (const ns of model.namespaces) this.#nsLabels.set(ns.name, ns.labels);
     for (const n of model.nodes) if (n.internalIP) this.#nodeOfIP.set(n.internalIP, n.name);
-    const walk = walkPolicies(this.policies);
+    const walk = walkPolicies(this.policies, { table: options.ruleTable !== 'on-demand' });
     const { labelKeys, portNames, blocks, targets } = walk;
     this.#blocks = walk.blockOf;
     this.#rules = walk.rules;
