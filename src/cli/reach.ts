@@ -61,7 +61,11 @@ export function reachCommand(io: Io): Command {
         return fail(io, `--port "${opts.port}" is not a port number (1-65535)`);
       const loaded = await loadCluster(opts, io);
       if (typeof loaded === 'number') return io.exit(loaded);
-      const engine = new PolicyEngine(loaded.cluster.model, { hostNetwork: opts.hostNetwork });
+      // One pair: the rule table (read by all-pairs readers only) is not laid out.
+      const engine = new PolicyEngine(loaded.cluster.model, {
+        hostNetwork: opts.hostNetwork,
+        ruleTable: 'on-demand',
+      });
       const http = httpRequest(opts);
       if (typeof http === 'string') return fail(io, http);
       const result = reach(engine, {

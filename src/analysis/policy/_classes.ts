@@ -1,7 +1,6 @@
 import type { Labels } from '../../lib/labels.ts';
 import type { Pod } from '../../model/types.ts';
 import type { AddressSegments } from './_ip-blocks.ts';
-import type { SlotWriter } from './_pod-slots.ts';
 
 /**
  * Pods that no policy can tell apart: same namespace, same values of every label key some selector reads,
@@ -50,15 +49,13 @@ export const FEW_KEYS = 4;
  * part of a pod's signature are computed once per run of pods sharing both objects and interned by content as
  * small numbers (no object-keyed map: an object seldom comes back after another, and keying by it cost a hash of
  * every labels and ports object); a pod with at most one IP (and no service-account split) is then keyed by one
- * number — (label and port part, hostNetwork, ipBlock segment) — not a string. When `slots` is given, the same
- * walk writes each pod's slot mark (its class id, `_pod-slots.ts`).
+ * number — (label and port part, hostNetwork, ipBlock segment) — not a string.
  * Class ids run namespace by namespace, in the order the pods come within their namespace. `classIdOf[i]` is the
  * class id of `pods[i]` (an array, not a `Map<Pod, …>`: see `_pod-slots.ts`).
  */
 export function buildClasses(
   pods: readonly Pod[],
   inputs: ClassInputs,
-  slots?: SlotWriter,
 ): { classes: PodClass[]; classIdOf: Int32Array } {
   const keySet = inputs.labelKeys;
   /** The selector keys in order when they are few (the realistic case), else undefined: the labels are read. */
@@ -131,8 +128,8 @@ export function buildClasses(
   };
   // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
   const codes = inputs.segments.size + 2;
-  // One walk of the pods in their order (each pod object touched once: its class found and its slot mark written
-  // in the same visit). Classes are numbered as they appear (`q`); ids then run namespace by namespace, in the
+  // One walk of the pods in their order (each pod object touched once; the engine writes slot marks on first
+  // ask, `_pod-slots.ts`). Classes are numbered as they appear (`q`); ids then run namespace by namespace, in the
   // order the pods come within their namespace — the walk's order unless a namespace comes back after another
   // (models list pods namespace by namespace, sorted: then q is the id and nothing is renumbered).
   const byNamespace = new Map<string, NamespaceClasses>();
@@ -177,7 +174,6 @@ export function buildClasses(
       key = (pair * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
       if (key === lastKey) {
         classIdOf[at] = lastCls!.id;
-        slots?.put(pod, lastCls!.id);
         continue;
       }
       cls = ns.byKey.get(key);
@@ -205,12 +201,10 @@ export function buildClasses(
       else ns.byKey.set(key, cls);
     }
     classIdOf[at] = cls.id;
-    slots?.put(pod, cls.id);
     lastKey = sig ? -1 : key;
     lastCls = cls;
   }
   const ordered = inOrder ? classes : renumber(byNamespace, classIdOf);
-  slots?.settle((q) => classes[q].id);
   fillPods(pods, ordered, classIdOf);
   return { classes: ordered, classIdOf };
 }

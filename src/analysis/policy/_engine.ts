@@ -8,7 +8,7 @@ import { buildClasses, type PodClass } from './_classes.ts';
 import { SlotWriter, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
 import { walkPolicies } from './_policy-walk.ts';
-import type { RuleTable } from './_rule-table.ts';
+import { recordRules, type RuleTable } from './_rule-table.ts';
 import { AddressSegments, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
 import { evaluateSide, type SideContext } from './_side.ts';
@@ -40,6 +40,8 @@ export class PolicyEngine {
   /** The model's pods (a copy), and per position the class id (pod → class id: `_pod-slots.ts`, else `#fallback`). */
   readonly #pods: readonly Pod[];
   readonly #classIdOf: Int32Array;
+  /** True once `#markPods` has written the pods' slot marks. */
+  #marked = false;
   /** Positions of the pods whose slot another pod list has taken (built on first need). */
   #fallback?: Map<Pod, number>;
   /** Per class id: 1 when its pods are their node's address (hostNetwork in `node` mode). */
@@ -80,12 +82,13 @@ export class PolicyEngine {
    * Every NetworkPolicy rule as flat arrays (peers by content key, ports by spec), laid out by the compile's own
    * walk of the policies (`walkPolicies`): every policy is touched once. Recorded on first ask, the table was a
    * second walk of every policy's rules, most of whose cost was their first touch (design note 0008, eleventh
-   * session).
+   * session); engines built with `ruleTable: 'on-demand'` record it so (`recordRules`), as commands answering a
+   * few pairs never ask for it (twelfth session).
    */
   get rules(): RuleTable {
-    return this.#rules;
+    return (this.#rules ??= recordRules(this.policies, this.#blocks));
   }
-  readonly #rules: RuleTable;
+  #rules?: RuleTable;
 
   constructor(model: ClusterModel, options: EngineOptions = {}) {
     this.model = model;
@@ -95,7 +98,7 @@ export class PolicyEngine {
     this.policies = model.networkPolicies;
     for (const ns of model.namespaces) this.#nsLabels.set(ns.name, ns.labels);
     for (const n of model.nodes) if (n.internalIP) this.#nodeOfIP.set(n.internalIP, n.name);
-    const walk = walkPolicies(this.policies);
+    const walk = walkPolicies(this.policies, { table: options.ruleTable !== 'on-demand' });
     const { labelKeys, portNames, blocks, targets } = walk;
     this.#blocks = walk.blockOf;
     this.#rules = walk.rules;
@@ -117,18 +120,14 @@ export class PolicyEngine {
     this.admin.portNames.forEach((p) => portNames.set(`${p.name}/${p.protocol}`, p));
     this.portNames = [...portNames.values()];
     this.#pods = model.pods.slice();
-    // The pods' slot marks are written by the same walk that finds their classes (one touch per pod).
-    const built = buildClasses(
-      this.#pods,
-      {
-        labelKeys,
-        portNames: this.portNames,
-        segments: new AddressSegments([...blocks, ...this.admin.blocks]),
-        serviceAccounts: this.cilium.serviceAccounts,
-        hostByNode: this.#ciliumOn && this.hostNetwork === 'node',
-      },
-      new SlotWriter(this.#pods),
-    );
+    // The pods' slot marks are written on first ask (`#idOf`): a command answering a few pairs asks for a few pods.
+    const built = buildClasses(this.#pods, {
+      labelKeys,
+      portNames: this.portNames,
+      segments: new AddressSegments([...blocks, ...this.admin.blocks]),
+      serviceAccounts: this.cilium.serviceAccounts,
+      hostByNode: this.#ciliumOn && this.hostNetwork === 'node',
+    });
     this.classes = built.classes;
     this.#classIdOf = built.classIdOf;
     this.#nodeAddress = new Uint8Array(this.classes.length);
@@ -151,6 +150,7 @@ export class PolicyEngine {
 
   /** The pod's class id, -1 when it is not one of the model's pods. */
   #idOf(pod: Pod): number {
+    if (!this.#marked) this.#markPods();
     const id = slotOf(this.#pods, pod);
     if (id >= 0) return id;
     if (!this.#fallback) {
@@ -159,6 +159,19 @@ export class PolicyEngine {
     }
     const i = this.#fallback.get(pod);
     return i === undefined ? -1 : this.#classIdOf[i];
+  }
+
+  /**
+   * Writes every pod's slot mark (its class id), once, on the first question about a pod. Written during the
+   * compile, the marks (one `defineProperty` per pod, 151,502 at realistic 150k) were paid by every command,
+   * though one that answers a pair asks about two pods (design note 0008, twelfth session). `allows` reads marks
+   * only once the verdict table exists, which `#allowsSlow` builds after asking `#idOf`.
+   */
+  #markPods(): void {
+    const writer = new SlotWriter(this.#pods);
+    for (let i = 0; i < this.#pods.length; i++) writer.put(this.#pods[i], this.#classIdOf[i]);
+    writer.settle((id) => id);
+    this.#marked = true;
   }
 
   nsLabels(namespace: string): Labels {

@@ -27,10 +27,10 @@ class SlotMark {
 type Marked = Pod & { [SLOT]?: SlotMark };
 
 /**
- * Marks the pods of one list (the caller's own copy) while the caller walks them, so the walk that finds a pod's
- * class also writes its mark (one touch of each pod object, not two: design note 0008, tenth session). A pod is
- * put in a group — the same number for every pod that will share a value — and `settle` then gives each group its
- * value, which `slotOf` answers. Frozen or sealed pods get no mark (`slotOf` answers -1 for them).
+ * Marks the pods of one list (the caller's own copy). A pod is put in a group — the same number for every pod
+ * that will share a value — and `settle` then gives each group its value, which `slotOf` answers. Frozen or sealed
+ * pods get no mark (`slotOf` answers -1 for them). The engine marks its pods on the first question about a pod,
+ * not during the compile (design note 0008, twelfth session).
  */
 export class SlotWriter {
   readonly #pods: readonly Pod[];

@@ -1,7 +1,7 @@
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
 import { compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { typeBits, type PolicyTargets } from './_policy-lists.ts';
-import { PeerKeys, PortSpecs, type RuleTable } from './_rule-table.ts';
+import { PeerKeys, PortSpecs, peerKeyOf, type RuleTable } from './_rule-table.ts';
 
 /** What the compile needs from every NetworkPolicy before the pod classes exist (`walkPolicies`). */
 export interface PolicyWalk {
@@ -17,8 +17,11 @@ export interface PolicyWalk {
   readonly ruleRanges: Record<Protocol, Map<number, readonly [number, number]>>;
   /** What selection reads of each policy (`selectPolicies`). */
   readonly targets: PolicyTargets;
-  /** Every rule as flat arrays, equal to `recordRules` (the one-policy-at-a-time definition). */
-  readonly rules: RuleTable;
+  /**
+   * Every rule as flat arrays, equal to `recordRules` (the one-policy-at-a-time definition); undefined when the
+   * walk was asked not to lay it out (`table: false`).
+   */
+  readonly rules?: RuleTable;
 }
 
 /**
@@ -30,7 +33,11 @@ export interface PolicyWalk {
  * egress, each rule's peers and ports in order): peers and ports feed different outputs, so splitting them apart
  * reorders nothing.
  */
-export function walkPolicies(policies: readonly NetworkPolicy[]): PolicyWalk {
+export function walkPolicies(
+  policies: readonly NetworkPolicy[],
+  options: { readonly table?: boolean } = {},
+): PolicyWalk {
+  const table = options.table ?? true;
   const n = policies.length;
   const labelKeys = new Set<string>();
   const readSel = (s?: { requirements: readonly { key: string }[] }) => {
@@ -88,25 +95,27 @@ export function walkPolicies(policies: readonly NetworkPolicy[]): PolicyWalk {
       portRule.push(r);
     } else allPorts[r] = 1;
   }
-  const peers = readPeers(peerLists, peerNs, readSel);
-  const ports = readPorts(portLists);
-  const rulesTable: RuleTable = {
-    policyStart,
-    egressStart,
-    allPorts,
-    allPeers,
-    peerStart: starts(R, peerRule, peers.counts),
-    peerKeys: Int32Array.from(peers.keyIds),
-    specStart: starts(R, portRule, ports.specCounts),
-    specIds: Int32Array.from(ports.specIds),
-    namedStart: starts(R, portRule, ports.namedCounts),
-    namedIds: Int32Array.from(ports.namedIds),
-    keys: peers.keys.keys,
-    keyPeer: peers.keys.keyPeer,
-    keyNamespace: peers.keys.keyNamespace,
-    specs: ports.specs.specs,
-    named: ports.specs.named,
-  };
+  const peers = readPeers(peerLists, peerNs, readSel, table);
+  const ports = readPorts(portLists, table);
+  const rulesTable: RuleTable | undefined = table
+    ? {
+        policyStart,
+        egressStart,
+        allPorts,
+        allPeers,
+        peerStart: starts(R, peerRule, peers.counts),
+        peerKeys: Int32Array.from(peers.keyIds),
+        specStart: starts(R, portRule, ports.specCounts),
+        specIds: Int32Array.from(ports.specIds),
+        namedStart: starts(R, portRule, ports.namedCounts),
+        namedIds: Int32Array.from(ports.namedIds),
+        keys: peers.keys.keys,
+        keyPeer: peers.keys.keyPeer,
+        keyNamespace: peers.keys.keyNamespace,
+        specs: ports.specs.specs,
+        named: ports.specs.named,
+      }
+    : undefined;
   return {
     labelKeys,
     blocks: peers.blocks,
@@ -135,6 +144,7 @@ function readPeers(
   lists: readonly (readonly PolicyPeer[])[],
   ns: readonly string[],
   readSel: (s?: { requirements: readonly { key: string }[] }) => void,
+  table: boolean,
 ) {
   const blocks: CompiledBlock[] = [];
   const blockOf = new Map<PolicyPeer, CompiledBlock>();
@@ -147,18 +157,25 @@ function readPeers(
     counts[l] = peers.length;
     for (let k = 0; k < peers.length; k++) {
       const peer = peers[k];
-      readSel(peer.podSelector);
+      // Each field read once (`peerKeyOf`): the key and the walk share the reads.
+      const podSelector = peer.podSelector;
+      const ipBlock = peer.ipBlock;
+      readSel(podSelector);
       let b: CompiledBlock | undefined;
-      if (peer.ipBlock) {
-        const text = `${peer.ipBlock.cidr}!${peer.ipBlock.except.join(',')}`;
+      if (ipBlock) {
+        const text = `${ipBlock.cidr}!${ipBlock.except.join(',')}`;
         b = compiled.get(text);
         if (!compiled.has(text)) {
-          compiled.set(text, (b = compileBlock(peer.ipBlock.cidr, peer.ipBlock.except)));
+          compiled.set(text, (b = compileBlock(ipBlock.cidr, ipBlock.except)));
           if (b) blocks.push(b);
         }
         if (b) blockOf.set(peer, b);
       }
-      keyIds.push(keys.id(peer, ns[l], b));
+      if (!table) continue;
+      const key = ipBlock
+        ? peerKeyOf(true, undefined, undefined, ns[l], b)
+        : peerKeyOf(false, peer.namespaceSelector, podSelector, ns[l], b);
+      keyIds.push(keys.idOf(key, peer, ns[l]));
     }
   }
   return { blocks, blockOf, keys, keyIds, counts };
@@ -168,7 +185,7 @@ function readPeers(
  * The rules' named ports (with their protocols) and numeric ranges, in first-use order; each port's spec or named
  * id (`PortSpecs`) and each list's count of both.
  */
-function readPorts(lists: readonly (readonly PolicyPort[])[]) {
+function readPorts(lists: readonly (readonly PolicyPort[])[], table: boolean) {
   const ruleNamedPorts = new Map<string, Set<Protocol>>();
   const portNames = new Map<string, { name: string; protocol: string }>();
   const ruleRanges: PolicyWalk['ruleRanges'] = { TCP: new Map(), UDP: new Map(), SCTP: new Map() };
@@ -183,7 +200,7 @@ function readPorts(lists: readonly (readonly PolicyPort[])[]) {
     for (let k = 0; k < ports.length; k++) {
       const pp = ports[k];
       if (typeof pp.port === 'string') {
-        namedIds.push(specs.namedId(pp));
+        if (table) namedIds.push(specs.namedId(pp));
         // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
         let protocols = ruleNamedPorts.get(pp.port);
         if (!protocols) ruleNamedPorts.set(pp.port, (protocols = new Set()));
@@ -193,7 +210,7 @@ function readPorts(lists: readonly (readonly PolicyPort[])[]) {
         }
         continue;
       }
-      specIds.push(specs.specId(pp));
+      if (table) specIds.push(specs.specId(pp));
       if (typeof pp.port === 'number') {
         const ranges = ruleRanges[pp.protocol];
         const last = pp.endPort ?? pp.port;

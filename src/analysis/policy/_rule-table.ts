@@ -45,8 +45,23 @@ export interface RuleTable {
  * selector (or, without one, the policy's namespace) and pod selector, requirements in the same order.
  */
 export function peerKey(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): string {
-  if (peer.ipBlock) return `b:${block?.key ?? ''}`;
-  return `${peer.namespaceSelector ? `s:${selectorKey(peer.namespaceSelector)}` : `n:${ns}`}|${peer.podSelector ? selectorKey(peer.podSelector) : '*'}`;
+  return peerKeyOf(!!peer.ipBlock, peer.namespaceSelector, peer.podSelector, ns, block);
+}
+
+/**
+ * `peerKey` from the peer's fields, read once by the caller: the compile's walk reads a peer's `podSelector` and
+ * `ipBlock` anyway, and every read of a model object's field is a lookup by its shape (the walk met each field
+ * two or three times per peer; design note 0008, twelfth session).
+ */
+export function peerKeyOf(
+  hasBlock: boolean,
+  namespaceSelector: Selector | undefined,
+  podSelector: Selector | undefined,
+  ns: string,
+  block: CompiledBlock | undefined,
+): string {
+  if (hasBlock) return `b:${block?.key ?? ''}`;
+  return `${namespaceSelector ? `s:${selectorKey(namespaceSelector)}` : `n:${ns}`}|${podSelector ? selectorKey(podSelector) : '*'}`;
 }
 
 /**
@@ -98,7 +113,11 @@ export class PeerKeys {
 
   /** The key id of a peer of a policy in `ns`. */
   id(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
-    const key = peerKey(peer, ns, block);
+    return this.idOf(peerKey(peer, ns, block), peer, ns);
+  }
+
+  /** The id of `key` (`peerKey` of `peer`, a peer of a policy in `ns`), interned on first use. */
+  idOf(key: string, peer: PolicyPeer, ns: string): number {
     let id = this.#index.get(key);
     if (id === undefined) {
       this.#index.set(key, (id = this.keys.length));

@@ -51,10 +51,30 @@ test('pod slots: a relabelled copy, a frozen pod and a foreign pod are not taken
 test('pod slots: one hidden property per pod, however many engines marked it (it must fit the spare in-object field)', () => {
   const first = engineFor(e2eTopology(policy));
   const second = new PolicyEngine(first.model, { hostNetwork: 'pod' });
+  // Marks are written on first ask: both engines mark every pod before the check.
+  first.classOf(first.model.pods[0]);
+  second.classOf(first.model.pods[0]);
   for (const p of first.model.pods) {
     assert.equal(Object.getOwnPropertySymbols(p).length, 1, `${p.key} carries one mark`);
     assert.equal(second.classOf(p)!.id, first.classOf(p)!.id);
   }
+});
+
+test('pod slots: the compile marks no pod; the first question about a pod marks every pod of the list', () => {
+  const engine = engineFor(e2eTopology(policy));
+  const pods = engine.model.pods;
+  assert.ok(
+    pods.every((p) => Object.getOwnPropertySymbols(p).length === 0),
+    'no mark after the compile',
+  );
+  const a = party(engine.model, 'x/a');
+  const b = party(engine.model, 'x/b');
+  assert.equal(engine.allows(b, a, 80, 'TCP'), false);
+  assert.ok(
+    pods.every((p) => Object.getOwnPropertySymbols(p).length === 1),
+    'every pod marked after one ask',
+  );
+  for (const p of pods) assert.ok(engine.classOf(p)!.pods.includes(p), `${p.key} answers its class`);
 });
 
 test('pod slots: with the namespaces listed out of order (z, x, y, x again) each pod answers the class that lists it, and ids run namespace by namespace', () => {

@@ -111,9 +111,65 @@ test("property: the table the compile's level-by-level walk lays out equals the 
       const reference = recordRules(policies, walk.blockOf);
       assert.deepEqual(walk.rules, reference);
       // The same peer objects, not only equal ones (`PeerSets` selects from them).
-      reference.keyPeer.forEach((peer, k) => assert.equal(walk.rules.keyPeer[k], peer, `key ${k}`));
+      reference.keyPeer.forEach((peer, k) => assert.equal(walk.rules!.keyPeer[k], peer, `key ${k}`));
     }),
     { numRuns: 300, seed },
+  );
+});
+
+test('property: peerKeyOf — two peers share a key exactly when they have the same ipBlock, or the same namespace selector (else namespace) and pod selector', () => {
+  // What a peer selects depends on nothing else (NetworkPolicyPeer: https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec),
+  // so `PeerSets` selects once per key; the walk builds the key from fields it read once.
+  const sel = (s?: { requirements: readonly unknown[]; nothing?: boolean }) =>
+    s ? JSON.stringify([s.requirements, !!s.nothing]) : '*';
+  fc.assert(
+    fc.property(fc.array(clusterArb, { minLength: 1, maxLength: 3 }), (clusters) => {
+      const policies = clusters.flatMap((c) => buildYaml(toYaml(c)).model.networkPolicies);
+      const walk = walkPolicies(policies);
+      const t = walk.rules!;
+      const contentOf = new Map<number, string>();
+      const keyOf = new Map<string, number>();
+      policies.forEach((policy, i) =>
+        [...policy.ingress, ...policy.egress].forEach((rule, k) => {
+          const r = t.policyStart[i] + k;
+          if (rule.peers === 'all') return;
+          rule.peers.forEach((peer, j) => {
+            const block = walk.blockOf.get(peer);
+            const content = peer.ipBlock
+              ? `b ${block?.key ?? ''}`
+              : `${peer.namespaceSelector ? sel(peer.namespaceSelector) : `ns ${policy.namespace}`} ${sel(peer.podSelector)}`;
+            const key = t.peerKeys[t.peerStart[r] + j];
+            assert.equal(contentOf.get(key) ?? content, content, `key ${key}`);
+            assert.equal(keyOf.get(content) ?? key, key, content);
+            contentOf.set(key, content);
+            keyOf.set(content, key);
+          });
+        }),
+      );
+    }),
+    { numRuns: 300, seed },
+  );
+});
+
+test("property: ruleTable 'on-demand' — the table recorded on first ask equals the one the compile lays out, and every peer set and verdict is the same", () => {
+  fc.assert(
+    fc.property(clusterArb, (cluster) => {
+      const { model } = buildYaml(toYaml(cluster));
+      const compiled = new PolicyEngine(model);
+      const onDemand = new PolicyEngine(model, { ruleTable: 'on-demand' });
+      // Asked before the table exists: the side programs and explanations do not need it.
+      const pods = model.pods.filter((p) => p.ip);
+      for (const a of pods.slice(0, 4))
+        for (const b of pods.slice(0, 4))
+          assert.equal(
+            onDemand.allows({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, 80, 'TCP'),
+            compiled.allows({ kind: 'pod', pod: a }, { kind: 'pod', pod: b }, 80, 'TCP'),
+          );
+      assert.deepEqual(onDemand.rules, compiled.rules);
+      assert.equal(onDemand.rules, onDemand.rules, 'recorded once');
+      checkTable(onDemand);
+    }),
+    { numRuns: 200, seed },
   );
 });
 

@@ -21,6 +21,13 @@ export type HostNetworkMode = 'node' | 'pod';
 
 export interface EngineOptions {
   readonly hostNetwork?: HostNetworkMode;
+  /**
+   * When the rule table (`engine.rules`, read by the reachability plan, the peer sets and the verdict table) is
+   * laid out: by the compile's own walk of the policies (`compile`, the default: for matrix, report and every
+   * reader of all pairs), or on first ask by a second walk (`on-demand`: for commands that answer a few pairs,
+   * `reach` and `trace`, which then never pay for it). Answers are the same either way.
+   */
+  readonly ruleTable?: 'compile' | 'on-demand';
 }
 
 /** One HTTP request, judged by Cilium's L7 HTTP rules (`reach --http-*`, test `http:`). */

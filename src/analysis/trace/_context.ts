@@ -45,7 +45,8 @@ export interface TraceContextOptions {
 }
 
 export function createTraceContext(model: ClusterModel, options: TraceContextOptions = {}): TraceContext {
-  const engine = new PolicyEngine(model);
+  // A trace judges a few connections: the rule table (read by all-pairs readers only) is laid out on first ask.
+  const engine = new PolicyEngine(model, { ruleTable: 'on-demand' });
   const dns = createDns(model);
   const routers = new Map<string, Router | string>();
   const byClusterIP = new Map<string, Service>();
