@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { buildFromTexts, type Cluster, type ManifestText } from '../api/index.ts';
+import { parseManifests } from '../parse/index.ts';
+import { withParseHeap } from './_load-heap.ts';
 import { cacheKey, makeCacheDir, readCachedCluster, writeCachedCluster } from '../sources/model-cache.ts';
 import { version } from './version.ts';
 import { loadInputs, loadProfile } from '../sources/files.ts';
@@ -145,12 +147,14 @@ export async function loadCluster(
     if ('text' in p) profileText = p;
     else extra.push(p);
   }
+  const chars = inputs.texts.reduce((n, t) => n + t.text.length, 0);
   const build = () =>
     buildFromTexts(inputs.texts, {
       namespace: opts.namespace,
       profile: profileText,
       maxPods: opts.maxPods,
       live: fromCluster?.objects,
+      parsed: withParseHeap(chars, () => parseManifests(inputs.texts)),
     });
   // A live cluster changes under the same command line: only file inputs are cached.
   const built =

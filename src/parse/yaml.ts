@@ -64,8 +64,9 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
   // One document at a time: the fast reader where it can, the yaml package where it cannot.
   const found: RawObject[] = [];
   const problems: Diagnostic[] = [];
-  let lines: LineIndex | undefined;
-  const table = new PositionTable();
+  // Every fast-read document needs the line index; its line count sizes the position table once (Decision 19).
+  const lines = new LineIndex(input.text);
+  const table = new PositionTable(PositionTable.capacityForLines(lines.count));
   const chunks = documentChunks(input.text);
   for (let doc = 0; doc < chunks.length; doc++) {
     const chunk = chunks[doc];
@@ -81,7 +82,6 @@ function parseOne(input: ManifestText, objects: RawObject[], diagnostics: Diagno
       continue;
     }
     if (!fast.value) continue; // an empty document, as kubectl skips it
-    lines ??= new LineIndex(input.text);
     const where: FastDocumentAt = {
       file: input.file,
       doc,
