@@ -34,7 +34,7 @@ export class PeerSets {
   readonly #nsLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly #nsBySelector = new Map<string, string[]>();
   /** Every class address, sorted by family then value, for range lookups of ipBlocks (made on the first one). */
-  #sortedAddresses?: { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[];
+  #sortedAddresses?: ClassAddresses;
   readonly #addressesOf: (c: PodClass) => readonly string[];
   readonly #blockOf: (peer: PolicyPeer) => CompiledBlock | undefined;
   /** The compile's rule table, and per peer key its set id (-1: not asked yet). */
@@ -74,7 +74,7 @@ export class PeerSets {
     this.#addressesOf = addressesOf;
   }
 
-  get #addresses(): { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[] {
+  get #addresses(): ClassAddresses {
     this.#sortedAddresses ??= sortAddresses(this.#classes, this.#addressesOf);
     return this.#sortedAddresses;
   }
@@ -187,20 +187,21 @@ export class PeerSets {
     const ids: number[] = [];
     if (peer.ipBlock) {
       if (block) {
+        const { v4, v4Ids, rest } = this.#addresses;
+        if (block.cidr.family === 4) v4Members(block, v4, v4Ids, ids);
         // The addresses inside the CIDR are one run of the sorted list; `except` is checked on that run only.
         const { family, base, prefix } = block.cidr;
         const end = base + (1n << BigInt((family === 4 ? 32 : 128) - prefix));
-        const list = this.#addresses;
         let lo = 0;
-        let hi = list.length;
+        let hi = rest.length;
         while (lo < hi) {
           const mid = (lo + hi) >>> 1;
-          const a = list[mid];
+          const a = rest[mid];
           if (a.family < family || (a.family === family && a.value < base)) lo = mid + 1;
           else hi = mid;
         }
-        for (let i = lo; i < list.length && list[i].family === family && list[i].value < end; i++)
-          if (blockContains(block, list[i])) ids.push(list[i].id);
+        for (let i = lo; i < rest.length && rest[i].family === family && rest[i].value < end; i++)
+          if (blockContains(block, rest[i])) ids.push(rest[i].id);
       }
       return new Int32Array([...new Set(ids)]).sort();
     }
@@ -224,39 +225,75 @@ export class PeerSets {
 }
 
 /**
- * Every class address (`addressesOf`), sorted by family, then value, then class id. IPv4 addresses are read as
- * numbers and sorted as one number each (value × M + id, exact below 2^53), without a bigint per comparison;
- * IPv6 ones (and IPv4 past that bound) by bigint.
+ * Every class address, sorted by family, then value, then class id: IPv4 ones as numbers in typed arrays (`v4`,
+ * `v4Ids`), so an ipBlock is looked up by a binary search over numbers without a bigint per address; the rest
+ * (IPv6, and IPv4 when value × (classes + 1) + id would pass 2^53) as bigints in `rest`, IPv4 before IPv6.
+ */
+export interface ClassAddresses {
+  readonly v4: Float64Array;
+  readonly v4Ids: Int32Array;
+  readonly rest: readonly { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[];
+}
+
+/**
+ * Every class address (`addressesOf`), sorted (`ClassAddresses`). IPv4 addresses are read as numbers and sorted
+ * as one number each (value × M + id, exact below 2^53), without a bigint per comparison.
  */
 export function sortAddresses(
   classes: readonly PodClass[],
   addressesOf: (c: PodClass) => readonly string[],
-): { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[] {
+): ClassAddresses {
   const M = classes.length + 1;
   const numeric = 2 ** 32 * M <= Number.MAX_SAFE_INTEGER;
-  const v4: number[] = [];
-  const slow: { family: 4 | 6; value: bigint; id: number }[] = [];
+  const keys: number[] = [];
+  const rest: { family: 4 | 6; value: bigint; id: number }[] = [];
   for (let i = 0; i < classes.length; i++) {
     const c = classes[i];
     const texts = addressesOf(c);
     for (let j = 0; j < texts.length; j++) {
       const q = dottedQuad(texts[j]);
-      if (q !== undefined && numeric) v4.push(q * M + c.id);
+      if (q !== undefined && numeric) keys.push(q * M + c.id);
       else {
         const ip = parseIP(texts[j]);
-        if (ip) slow.push({ family: ip.family, value: ip.value, id: c.id });
+        if (ip) rest.push({ family: ip.family, value: ip.value, id: c.id });
       }
     }
   }
-  const keys = Float64Array.from(v4).sort();
-  const out: { readonly family: 4 | 6; readonly value: bigint; readonly id: number }[] = new Array(
-    keys.length,
-  );
-  for (let i = 0; i < keys.length; i++) {
-    const value = Math.floor(keys[i] / M);
-    out[i] = { family: 4, value: BigInt(value), id: keys[i] - value * M };
+  const v4 = Float64Array.from(keys).sort();
+  const v4Ids = new Int32Array(v4.length);
+  for (let i = 0; i < v4.length; i++) {
+    const value = Math.floor(v4[i] / M);
+    v4Ids[i] = v4[i] - value * M;
+    v4[i] = value;
   }
-  slow.sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : a.id - b.id));
-  for (const a of slow) out.push(a);
-  return out;
+  rest.sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : a.id - b.id));
+  return { v4, v4Ids, rest };
+}
+
+/**
+ * Pushes the class ids of the IPv4 addresses `v4` (ascending, `ids` beside them) an IPv4 ipBlock holds: inside
+ * its CIDR and outside every `except` block, as `blockContains` decides
+ * (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#IPBlock), in numbers: the
+ * CIDR's addresses are one run of the list, found by binary search.
+ */
+export function v4Members(block: CompiledBlock, v4: Float64Array, ids: Int32Array, out: number[]): void {
+  const [base, end] = v4Range(block.cidr);
+  const except = block.except.map(v4Range);
+  let lo = 0;
+  let hi = v4.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (v4[mid] < base) lo = mid + 1;
+    else hi = mid;
+  }
+  next: for (let i = lo; i < v4.length && v4[i] < end; i++) {
+    for (let x = 0; x < except.length; x++) if (v4[i] >= except[x][0] && v4[i] < except[x][1]) continue next;
+    out.push(ids[i]);
+  }
+}
+
+/** An IPv4 CIDR's first address and the one past its last, as numbers. */
+function v4Range(c: CompiledBlock['cidr']): [number, number] {
+  const base = Number(c.base);
+  return [base, base + 2 ** (32 - c.prefix)];
 }

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { clusterArb, toYaml } from './_cluster-arb.ts';
 import { PolicyEngine } from './index.ts';
-import { sortAddresses } from './_peer-sets.ts';
+import { sortAddresses, v4Members } from './_peer-sets.ts';
+import { blockContains, compileBlock } from './_ip-blocks.ts';
 import { parseIP } from '../../lib/ip.ts';
 import type { PodClass } from './_classes.ts';
 
@@ -47,11 +48,15 @@ const textArb = fc.oneof(
   ),
 );
 
-test('property: class addresses sorted by family, value and class id (IPv4 as numbers, IPv6 by bigint), non-addresses left out', () => {
+test('property: class addresses sorted by family, value and class id (IPv4 as numbers in typed arrays, IPv6 by bigint), non-addresses left out', () => {
   fc.assert(
     fc.property(fc.array(fc.array(textArb, { maxLength: 3 }), { maxLength: 30 }), (perClass) => {
       const classes = perClass.map((_, id) => ({ id }) as PodClass);
-      const got = sortAddresses(classes, (k) => perClass[k.id]);
+      const { v4, v4Ids, rest } = sortAddresses(classes, (k) => perClass[k.id]);
+      const got = [
+        ...Array.from(v4, (value, i) => ({ family: 4, value: BigInt(value), id: v4Ids[i] })),
+        ...rest,
+      ];
       const want = perClass
         .flatMap((texts, id) => texts.map((t) => ({ ip: parseIP(t), id })))
         .filter((a) => a.ip)
@@ -83,5 +88,61 @@ test("property: selectAll makes every rule peer's set up front, with the members
       assert.equal(eager.peerSets.sets.length, made);
     }),
     { numRuns: 200, seed: 4 },
+  );
+});
+
+const B = 10 * 2 ** 24 + 2 ** 16; // 10.1.0.0
+const quad = (v: number) => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+
+/**
+ * An IPv4 block at 10.1.0.0 with up to three except blocks inside it, and class addresses around it: each at the
+ * first or last address of the block or of an except, one before or past them, or anywhere near.
+ */
+const blockCaseArb = fc
+  .integer({ min: 20, max: 32 })
+  .chain((p) =>
+    fc.record({
+      p: fc.constant(p),
+      ex: fc.array(
+        fc
+          .tuple(fc.integer({ min: p, max: 32 }), fc.nat(2 ** (32 - p) - 1))
+          .map(([q, off]) => ({ q, at: off - (off % 2 ** (32 - q)) })),
+        { maxLength: 3 },
+      ),
+    }),
+  )
+  .chain(({ p, ex }) => {
+    const edges = [0, 2 ** (32 - p), ...ex.flatMap((e) => [e.at, e.at + 2 ** (32 - e.q)])].flatMap((x) => [
+      x - 1,
+      x,
+    ]);
+    const offset = fc.oneof(fc.constantFrom(...edges), fc.integer({ min: -3, max: 2 ** (32 - p) + 3 }));
+    return fc.record({
+      cidr: fc.constant(`${quad(B)}/${p}`),
+      except: fc.constant(ex.map((e) => `${quad(B + e.at)}/${e.q}`)),
+      perClass: fc.array(
+        fc.array(
+          offset.map((x) => quad(B + x)),
+          { maxLength: 3 },
+        ),
+        { maxLength: 40 },
+      ),
+    });
+  });
+
+test('property: IPBlock — an IPv4 ipBlock holds the sorted addresses inside its cidr and outside every except (v4Members against blockContains)', () => {
+  fc.assert(
+    fc.property(blockCaseArb, ({ cidr, except, perClass }) => {
+      const classes = perClass.map((_, id) => ({ id }) as PodClass);
+      const block = compileBlock(cidr, except)!;
+      const { v4, v4Ids } = sortAddresses(classes, (k) => perClass[k.id]);
+      const got: number[] = [];
+      v4Members(block, v4, v4Ids, got);
+      const want = Array.from(v4Ids).filter((_, i) =>
+        blockContains(block, { family: 4, value: BigInt(v4[i]) }),
+      );
+      assert.deepEqual(got, want);
+    }),
+    { numRuns: 1000, seed: 11 },
   );
 });
