@@ -198,7 +198,11 @@ export class Positions {
 
 /** Line starts of a text, for turning offsets into 1-based line and column (as the yaml package's LineCounter). */
 export class LineIndex {
-  /** Counted first, then filled: one typed array off the heap (960k lines at 150k pods), not a growing array. */
+  /**
+   * One typed array off the heap (960k lines at 150k pods), not a growing array of numbers. Filled in one scan of
+   * the text, from a first guess of a line per 32 characters (doubled when short, trimmed at the end), instead of
+   * a scan to count the lines and a second to fill them (design note 0006, Decision 19).
+   */
   private readonly starts: Int32Array;
 
   /** The number of lines (one more than the line feeds). */
@@ -207,11 +211,17 @@ export class LineIndex {
   }
 
   constructor(text: string) {
-    let lines = 1;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-    this.starts = new Int32Array(lines);
-    let line = 1;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts[line++] = i + 1;
+    let starts = new Int32Array((text.length >> 5) + 64);
+    let lines = 1; // starts[0] = 0: the first line
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      if (lines === starts.length) {
+        const twice = new Int32Array(lines * 2);
+        twice.set(starts);
+        starts = twice;
+      }
+      starts[lines++] = i + 1;
+    }
+    this.starts = starts.slice(0, lines);
   }
 
   /** The 0-based line of an offset. */

@@ -14,3 +14,25 @@ test('LineIndex.lineFrom gives lineOf for every offset whatever the hint (before
       assert.equal(index.lineFrom(offset, from), index.lineOf(offset), `offset ${offset} from ${from}`);
   assert.equal(index.startOf(index.lineOf(text.length)), text.length - 'last'.length);
 });
+
+test('LineIndex: one scan gives every line start, whether the first guess of a line per 32 characters is short or long', () => {
+  // Decision 19 (design note 0006): filled in one scan, doubled past the guess, trimmed to the lines.
+  const texts = [
+    '',
+    '\n',
+    'a',
+    '\n'.repeat(5000),
+    'x'.repeat(100_000),
+    ('ab\n'.repeat(700) + 'y'.repeat(400) + '\n').repeat(9),
+  ];
+  for (const text of texts) {
+    const index = new LineIndex(text);
+    const want: number[] = [0];
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n') want.push(i + 1);
+    assert.equal(index.count, want.length);
+    assert.deepEqual(
+      want.map((_, line) => index.startOf(line)),
+      want,
+    );
+  }
+});
