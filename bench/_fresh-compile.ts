@@ -3,7 +3,8 @@
  * cold, so this is the figure a one-pair `reach` or `trace` pays. Builds the generated model, collects, pauses
  * 300 ms (so the collection's concurrent sweeping is not counted), then times `new PolicyEngine(model, options)`
  * (wall and process CPU, user + system), then `engine.peerSets.selectAll()` (the rule table when it is built on
- * demand, plus every peer set), then a second compile. One JSON line. Alternate two trees from a shell loop:
+ * demand, plus every peer set), then the first `classOf` (the pods' slot marks, when written on first ask), then
+ * a second compile. One JSON line. Alternate two trees from a shell loop:
  *
  *   node --expose-gc --max-old-space-size=6144 --import tsx bench/_fresh-compile.ts ROOT realistic 150000 [policies|-] [on-demand]
  */
@@ -40,6 +41,12 @@ engine.peerSets.selectAll();
 out.sets1 = Math.round(performance.now() - t);
 out.sets1Cpu = Math.round(cpu() - c);
 out.shape = `${engine.classes.length}/${engine.rules.keys.length}/${engine.peerSets.sets.length}`;
+// The first question about a pod (the slot marks, when they are written on first ask).
+t = performance.now();
+c = cpu();
+engine.classOf(model.pods[model.pods.length >> 1]);
+out.ask1 = Math.round(performance.now() - t);
+out.ask1Cpu = Math.round(cpu() - c);
 await settle();
 t = performance.now();
 c = cpu();

@@ -21,6 +21,8 @@ import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict
 
 /** Pod-pair `allows` queries (at most) before the verdict table is built. */
 const TABLE_AFTER = 4096;
+/** Questions about a pod answered by a scan of the pod list before every pod's slot mark is written. */
+const SCAN_ASKS = 16;
 /** Entries of the `allows` cache (Cilium tier) before it is dropped and refilled. */
 const CACHE_LIMIT = 1 << 22;
 /** Past this many classes pairs rarely repeat, and the cache costs more than the evaluation it saves. */
@@ -40,8 +42,9 @@ export class PolicyEngine {
   /** The model's pods (a copy), and per position the class id (pod → class id: `_pod-slots.ts`, else `#fallback`). */
   readonly #pods: readonly Pod[];
   readonly #classIdOf: Int32Array;
-  /** True once `#markPods` has written the pods' slot marks. */
+  /** True once `#markPods` has written the pods' slot marks; questions answered by a scan before that. */
   #marked = false;
+  #scans = 0;
   /** Positions of the pods whose slot another pod list has taken (built on first need). */
   #fallback?: Map<Pod, number>;
   /** Per class id: 1 when its pods are their node's address (hostNetwork in `node` mode). */
@@ -150,7 +153,14 @@ export class PolicyEngine {
 
   /** The pod's class id, -1 when it is not one of the model's pods. */
   #idOf(pod: Pod): number {
-    if (!this.#marked) this.#markPods();
+    if (!this.#marked) {
+      // The first few questions scan the list (~0.1 ms each at 150k pods) rather than mark every pod (~40 ms).
+      if (++this.#scans <= SCAN_ASKS) {
+        const i = this.#pods.indexOf(pod);
+        return i < 0 ? -1 : this.#classIdOf[i];
+      }
+      this.#markPods();
+    }
     const id = slotOf(this.#pods, pod);
     if (id >= 0) return id;
     if (!this.#fallback) {
@@ -162,10 +172,10 @@ export class PolicyEngine {
   }
 
   /**
-   * Writes every pod's slot mark (its class id), once, on the first question about a pod. Written during the
-   * compile, the marks (one `defineProperty` per pod, 151,502 at realistic 150k) were paid by every command,
-   * though one that answers a pair asks about two pods (design note 0008, twelfth session). `allows` reads marks
-   * only once the verdict table exists, which `#allowsSlow` builds after asking `#idOf`.
+   * Writes every pod's slot mark (its class id), once, past the first `SCAN_ASKS` questions about a pod. Written
+   * during the compile, the marks (one `defineProperty` per pod, 151,502 at realistic 150k: 30–45 ms CPU) were paid
+   * by every command, though one that answers a pair asks about a few pods (design note 0008, twelfth session).
+   * `allows` reads marks only once the verdict table exists, and `#verdicts` writes them when it builds the table.
    */
   #markPods(): void {
     const writer = new SlotWriter(this.#pods);
@@ -293,6 +303,8 @@ export class PolicyEngine {
   #verdicts(): VerdictTable | undefined {
     if (this.#table !== undefined || this.#noTable) return this.#table;
     if (++this.#queries <= Math.min(TABLE_AFTER, this.classes.length)) return undefined;
+    // The hot path of `allows` reads the marks from here on.
+    if (!this.#marked) this.#markPods();
     this.#table = VerdictTable.for(this);
     this.#noTable = this.#table === undefined;
     return this.#table;

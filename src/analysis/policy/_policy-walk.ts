@@ -138,7 +138,7 @@ function starts(R: number, ruleOf: readonly number[], counts: readonly number[])
 
 /**
  * The peers' podSelector keys (through `readSel`) and ipBlocks, compiled once per text (the object shared); each
- * peer's content key (`PeerKeys`, the list's policy namespace `ns[l]`) and each list's length.
+ * peer's content key (`PeerKeys`, the list's policy namespace `ns[l]`; only when `table`) and each list's length.
  */
 function readPeers(
   lists: readonly (readonly PolicyPeer[])[],
@@ -183,7 +183,7 @@ function readPeers(
 
 /**
  * The rules' named ports (with their protocols) and numeric ranges, in first-use order; each port's spec or named
- * id (`PortSpecs`) and each list's count of both.
+ * id (`PortSpecs`) and each list's count of both (only when `table`).
  */
 function readPorts(lists: readonly (readonly PolicyPort[])[], table: boolean) {
   const ruleNamedPorts = new Map<string, Set<Protocol>>();

@@ -15,6 +15,11 @@ kind: NetworkPolicy
 metadata: {name: deny-a, namespace: x}
 spec: {podSelector: {matchLabels: {pod: a}}, policyTypes: [Ingress]}`;
 
+/** More questions about a pod than the engine answers by scanning its pod list (`SCAN_ASKS`). */
+function askMany(engine: PolicyEngine): void {
+  for (let i = 0; i < 17; i++) engine.classOf(engine.model.pods[0]);
+}
+
 test('pod slots: an engine answers its own classes after a second engine on the same model took the slots', () => {
   const first = engineFor(e2eTopology(policy));
   const model = first.model;
@@ -51,30 +56,41 @@ test('pod slots: a relabelled copy, a frozen pod and a foreign pod are not taken
 test('pod slots: one hidden property per pod, however many engines marked it (it must fit the spare in-object field)', () => {
   const first = engineFor(e2eTopology(policy));
   const second = new PolicyEngine(first.model, { hostNetwork: 'pod' });
-  // Marks are written on first ask: both engines mark every pod before the check.
-  first.classOf(first.model.pods[0]);
-  second.classOf(first.model.pods[0]);
+  // Marks are written past the first questions: both engines mark every pod before the check.
+  askMany(first);
+  askMany(second);
   for (const p of first.model.pods) {
     assert.equal(Object.getOwnPropertySymbols(p).length, 1, `${p.key} carries one mark`);
     assert.equal(second.classOf(p)!.id, first.classOf(p)!.id);
   }
 });
 
-test('pod slots: the compile marks no pod; the first question about a pod marks every pod of the list', () => {
+test('pod slots: the compile marks no pod; the first questions scan the list, later ones mark every pod of the list', () => {
   const engine = engineFor(e2eTopology(policy));
   const pods = engine.model.pods;
-  assert.ok(
-    pods.every((p) => Object.getOwnPropertySymbols(p).length === 0),
-    'no mark after the compile',
-  );
+  const marks = () => pods.filter((p) => Object.getOwnPropertySymbols(p).length === 1).length;
+  assert.equal(marks(), 0, 'no mark after the compile');
   const a = party(engine.model, 'x/a');
   const b = party(engine.model, 'x/b');
   assert.equal(engine.allows(b, a, 80, 'TCP'), false);
-  assert.ok(
-    pods.every((p) => Object.getOwnPropertySymbols(p).length === 1),
-    'every pod marked after one ask',
-  );
+  assert.equal(marks(), 0, 'one pair: answered by scans');
   for (const p of pods) assert.ok(engine.classOf(p)!.pods.includes(p), `${p.key} answers its class`);
+  askMany(engine);
+  assert.equal(marks(), pods.length, 'every pod marked past the first questions');
+  for (const p of pods) assert.ok(engine.classOf(p)!.pods.includes(p), `${p.key} answers its class`);
+});
+
+test('pod slots: the verdict table is built with every pod marked, so allows answers from it', () => {
+  const model = engineFor(e2eTopology(policy)).model;
+  // Two pods, two classes: the table comes after three queries, six questions about a pod (fewer than the scans).
+  const two = model.pods.filter((p) => p.namespace === 'x' && (p.name === 'a' || p.name === 'b'));
+  const engine = new PolicyEngine({ ...model, pods: two });
+  assert.equal(engine.classes.length, 2);
+  const a = party(engine.model, 'x/a');
+  const b = party(engine.model, 'x/b');
+  for (let i = 0; i < 4; i++) assert.equal(engine.allows(b, a, 80, 'TCP'), false);
+  assert.equal(Object.getOwnPropertySymbols(a.kind === 'pod' ? a.pod : {}).length, 1);
+  assert.equal(engine.allows(a, b, 80, 'TCP'), true);
 });
 
 test('pod slots: with the namespaces listed out of order (z, x, y, x again) each pod answers the class that lists it, and ids run namespace by namespace', () => {
