@@ -207,6 +207,8 @@ function build(model: ClusterModel): Mesh {
       const { table, notes: tableNotes } = tableFor(svc, client.namespace);
       const policy = profile.policy(svc, client, req);
       notes.push(...tableNotes, ...(table?.notes ?? []), ...policy.notes);
+      // Which VirtualServices, DestinationRules and ServiceEntries this client sees rests on exportTo defaults.
+      if (name === 'istio' && model.mesh?.exportToAssumed) notes.push(model.mesh.exportToAssumed);
       if (
         name === 'linkerd' &&
         table &&

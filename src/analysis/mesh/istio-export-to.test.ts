@@ -120,3 +120,71 @@ test('virtual-service-export-to: a namespace name routes the clients of that nam
   const d = route('front/web', { extra: toSubset('v1', '[front]') });
   assert.deepEqual(meshActual(d).workloads, ['shop/backend-v1'], d.notes.join('\n'));
 });
+
+const meshConfigMap = (mesh: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |-
+${mesh
+  .split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
+`;
+const operator = (meshConfig: string) => `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {name: installed, namespace: istio-system}
+spec:
+  meshConfig: ${meshConfig}
+`;
+
+test('mesh-config-export-to-defaults: defaultVirtualServiceExportTo and defaultDestinationRuleExportTo from the istio ConfigMap apply to objects without exportTo', () => {
+  const vsLocal = meshConfigMap('defaultVirtualServiceExportTo: ["."]');
+  const other = route('front/web', { extra: `${toSubset('v1')}---\n${vsLocal}` });
+  assert.deepEqual(
+    meshActual(other).workloads,
+    ['shop/backend-v1', 'shop/backend-v2'],
+    other.notes.join('\n'),
+  );
+  assert.ok(!other.notes.some((n) => n.includes('is assumed')), other.notes.join('\n'));
+  const own = route('shop/web', { extra: `${toSubset('v1')}---\n${vsLocal}` });
+  assert.deepEqual(meshActual(own).workloads, ['shop/backend-v1'], own.notes.join('\n'));
+  const drLocal = meshConfigMap('defaultDestinationRuleExportTo:\n- "."');
+  assert.equal(route('front/web', { extra: `${toSubset('v1')}---\n${drLocal}` }).status, 503);
+  // An object's own exportTo still wins over the default.
+  assert.deepEqual(
+    meshActual(route('front/web', { extra: `${toSubset('v1', '["*"]')}---\n${vsLocal}` })).workloads,
+    ['shop/backend-v1'],
+  );
+});
+
+test("mesh-config-export-to-defaults: an IstioOperator's spec.meshConfig is read when the ConfigMap is not in the input", () => {
+  const d = route('front/web', {
+    extra: `${toSubset('v1')}---\n${operator('{defaultVirtualServiceExportTo: ["."]}')}`,
+  });
+  assert.deepEqual(meshActual(d).workloads, ['shop/backend-v1', 'shop/backend-v2'], d.notes.join('\n'));
+});
+
+test('mesh-config-export-to-defaults: with neither in the input, the answer notes that `*` is assumed', () => {
+  const d = route('front/web', { extra: toSubset('v1') });
+  assert.deepEqual(meshActual(d).workloads, ['shop/backend-v1']);
+  assert.ok(
+    d.notes.some((n) =>
+      /exportTo defaults: neither the istio ConfigMap \(istio-system, key mesh\) nor an IstioOperator spec\.meshConfig is in the input, so `\*` .* is assumed for 1 VirtualService\(s\) \(defaultVirtualServiceExportTo\), 1 DestinationRule\(s\)/.test(
+        n,
+      ),
+    ),
+    d.notes.join('\n'),
+  );
+});
+
+test('mesh-config-export-to-defaults: a mesh key that is not a MeshConfig is an error at its line, and `*` is assumed', () => {
+  const { diagnostics, model } = buildFromTexts([
+    { file: 'cm.yaml', text: meshConfigMap('defaultVirtualServiceExportTo: "."') },
+  ]);
+  const bad = diagnostics.filter((x) => x.code === 'invalid-mesh-config');
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].source?.line, 5);
+  assert.match(bad[0].message, /defaultVirtualServiceExportTo: must be a list of strings/);
+  assert.equal(model.mesh?.exportDefaults, undefined);
+});
