@@ -104,7 +104,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Service',
     namespaced: true,
     level: 'modeled',
-    note: 'every type; ClusterIP and NodePort allocation (observed spec.clusterIPs and nodePorts kept); status.loadBalancer.ingress (ipMode VIP: reach --to ip:ADDRESS from a pod goes to the endpoints, as kube-proxy takes it; trace treats the address as outside)',
+    note: 'every type; ClusterIP and NodePort allocation (observed spec.clusterIPs and nodePorts kept); status.loadBalancer.ingress (ipMode VIP: reach --to ip:ADDRESS from a pod goes to the endpoints, as kube-proxy takes it; trace treats the address as outside); under Istio, the networking.istio.io/exportTo annotation (else meshConfig.defaultServiceExportTo): a meshed client of a namespace it is not exported to gets unknown (route --via mesh, trace, reach, test)',
   },
   {
     group: 'discovery.k8s.io',

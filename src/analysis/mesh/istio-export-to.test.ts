@@ -16,6 +16,8 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { routingFixture } from '../../../test/helpers/istio-routing.ts';
 import { clientPod, compileMesh, meshActual, type MeshDecision } from './index.ts';
+import { PolicyEngine } from '../policy/index.ts';
+import { reach } from '../reach/index.ts';
 
 const front = `apiVersion: v1
 kind: Namespace
@@ -187,4 +189,68 @@ test('mesh-config-export-to-defaults: a mesh key that is not a MeshConfig is an 
   assert.equal(bad[0].source?.line, 5);
   assert.match(bad[0].message, /defaultVirtualServiceExportTo: must be a list of strings/);
   assert.equal(model.mesh?.exportDefaults, undefined);
+});
+
+test('networking-istio-io-export-to: a Service annotated exportTo "." is unknown to sidecars of other namespaces, not routed', () => {
+  const annotated = routingFixture.text.replace(
+    'metadata: {name: backend, namespace: shop}',
+    "metadata: {name: backend, namespace: shop, annotations: {networking.istio.io/exportTo: '.'}}",
+  );
+  const { model } = buildFromTexts(
+    [
+      { file: 'app.yaml', text: annotated },
+      { file: 'extra.yaml', text: front },
+    ],
+    { profile: routingFixture.profile },
+  );
+  const host = 'backend.shop.svc.cluster.local';
+  const ask = (from: string) => {
+    const pod = clientPod(model, from);
+    assert.ok(typeof pod !== 'string', String(pod));
+    const d = compileMesh(model).route(
+      { scheme: 'http', host, port: 80, path: '/', query: [], method: 'GET', headers: { host } },
+      pod,
+    );
+    assert.ok(typeof d !== 'string', String(d));
+    return d;
+  };
+  assert.match(
+    ask('front/web').unknown ?? '',
+    /Service shop\/backend is not exported to namespace front \(its networking\.istio\.io\/exportTo annotation is "\."\)/,
+  );
+  assert.equal(ask('shop/web').unknown, undefined);
+});
+
+test('mesh-config-export-to-defaults: defaultServiceExportTo "." makes a Service without the annotation unknown to other namespaces', () => {
+  const d = route('front/web', { extra: meshConfigMap('defaultServiceExportTo: ["."]') });
+  assert.match(
+    d.unknown ?? '',
+    /defaultServiceExportTo \[\.\] from ConfigMap\/istio-system\/istio data\.mesh/,
+  );
+});
+
+test('networking-istio-io-export-to: reach through a Service not exported to the meshed client namespace is unknown, never ALLOWED', () => {
+  const annotated = routingFixture.text.replace(
+    'metadata: {name: backend, namespace: shop}',
+    "metadata: {name: backend, namespace: shop, annotations: {networking.istio.io/exportTo: '.'}}",
+  );
+  const { model } = buildFromTexts(
+    [
+      { file: 'app.yaml', text: annotated },
+      { file: 'extra.yaml', text: front },
+    ],
+    { profile: routingFixture.profile },
+  );
+  const r = reach(new PolicyEngine(model), {
+    from: 'front/web',
+    to: 'service:shop/backend',
+    port: 80,
+    protocol: 'TCP',
+  });
+  assert.ok(typeof r !== 'string', String(r));
+  assert.equal(r.verdict, 'unknown');
+  assert.ok(
+    r.unknownReasons.some((x) => /is not exported to namespace front/.test(x)),
+    r.unknownReasons.join('\n'),
+  );
 });
