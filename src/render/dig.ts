@@ -41,7 +41,8 @@ export function renderResolve(r: DnsResponse, server: string): string {
     ...renderDigMessage(r),
   ];
   if (r.unknown) lines.push('', `;; UNKNOWN: ${r.unknown}`);
-  if (r.notes.length) lines.push('', ...r.notes.map((n) => `;; note: ${n}`));
+  const notes = r.notes.filter((n) => n !== r.unknown);
+  if (notes.length) lines.push('', ...notes.map((n) => `;; note: ${n}`));
   return lines.join('\n') + '\n';
 }
 
