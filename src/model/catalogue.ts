@@ -104,7 +104,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Service',
     namespaced: true,
     level: 'modeled',
-    note: 'every type; ClusterIP and NodePort allocation (observed spec.clusterIPs and nodePorts kept); status.loadBalancer.ingress (ipMode VIP: reach --to ip:ADDRESS from a pod goes to the endpoints, as kube-proxy takes it; trace treats the address as outside)',
+    note: 'every type; ClusterIP and NodePort allocation (observed spec.clusterIPs and nodePorts kept); status.loadBalancer.ingress (ipMode VIP: reach --to ip:ADDRESS from a pod goes to the endpoints, as kube-proxy takes it; trace treats the address as outside); under Istio, the networking.istio.io/exportTo annotation (else meshConfig.defaultServiceExportTo): a meshed client of a namespace it is not exported to gets unknown (route --via mesh, trace, reach, test)',
   },
   {
     group: 'discovery.k8s.io',
@@ -247,7 +247,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'ConfigMap',
     namespaced: true,
     level: 'partial',
-    note: 'kube-system/coredns: its Corefile configures cluster DNS (kubernetes, hosts, rewrite name, cache, forward; plugins that answer and are not modeled make their names unknown; others are reported), its other keys are the files under /etc/coredns (k3s NodeHosts); kube-system/coredns-custom (k3s, AKS): the files under /etc/coredns/custom that the Corefile imports; other ConfigMaps are kept only',
+    note: 'kube-system/coredns: its Corefile configures cluster DNS (kubernetes, hosts, rewrite name, cache, forward; plugins that answer and are not modeled make their names unknown; others are reported), its other keys are the files under /etc/coredns (k3s NodeHosts); kube-system/coredns-custom (k3s, AKS): the files under /etc/coredns/custom that the Corefile imports; istio-system/istio: its mesh key (MeshConfig) gives the exportTo defaults, the rest of it is ignored; other ConfigMaps are kept only',
   },
   {
     group: '',
@@ -296,21 +296,21 @@ export const kinds: readonly KindSupport[] = [
     kind: 'VirtualService',
     namespaced: true,
     level: 'partial',
-    note: "mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); exportTo (a sidecar uses only the VirtualServices exported to its namespace; empty is taken as meshConfig.defaultVirtualServiceExportTo's default `*`); delegation is not modeled",
+    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); exportTo (a sidecar uses only the VirtualServices exported to its namespace; empty takes meshConfig.defaultVirtualServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note); delegation is not modeled',
   },
   {
     group: 'networking.istio.io',
     kind: 'DestinationRule',
     namespaced: true,
     level: 'partial',
-    note: "host and subsets by labels; exportTo as istiod looks rules up (a rule applies to a client's traffic only when exported to its namespace; empty is taken as meshConfig.defaultDestinationRuleExportTo's default `*`); trafficPolicy (load balancer, TLS mode, connection pool, outlier detection) is shown, not applied",
+    note: "host and subsets by labels; exportTo as istiod looks rules up (a rule applies to a client's traffic only when exported to its namespace; empty takes meshConfig.defaultDestinationRuleExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note); trafficPolicy (load balancer, TLS mode, connection pool, outlier detection) is shown, not applied",
   },
   {
     group: 'networking.istio.io',
     kind: 'ServiceEntry',
     namespaced: true,
     level: 'partial',
-    note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods), exportTo: route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; WorkloadEntry endpoints, subjectAltNames and DNS proxying are not modeled",
+    note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods), exportTo (empty takes meshConfig.defaultServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note): route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; WorkloadEntry endpoints, subjectAltNames and DNS proxying are not modeled",
   },
   {
     group: 'networking.istio.io',
@@ -318,6 +318,13 @@ export const kinds: readonly KindSupport[] = [
     namespaced: true,
     level: 'partial',
     note: 'selector (pods in any namespace), servers[].port (number as the gateway Service port or its targetPort, protocol), hosts with ns/ prefix and wildcards, tls.mode SIMPLE/MUTUAL/OPTIONAL_MUTUAL/ISTIO_MUTUAL (credentialName Secret looked up in the gateway pod namespace), tls.httpsRedirect (301), PASSTHROUGH (VirtualService tls rules by SNI), AUTO_PASSTHROUGH (SNI outbound_.PORT_.SUBSET_.HOST), TCP servers (tcp rules): route --via istio-gateway and trace from outside; doctor: selector matching no pod, servers no VirtualService binds',
+  },
+  {
+    group: 'install.istio.io',
+    kind: 'IstioOperator',
+    namespaced: true,
+    level: 'partial',
+    note: "only spec.meshConfig's exportTo defaults (defaultVirtualServiceExportTo, defaultDestinationRuleExportTo, defaultServiceExportTo), read when the root namespace's istio ConfigMap (key mesh, which istiod reads and which is preferred) is not in the input; every other field is ignored",
   },
   ...['Sidecar', 'EnvoyFilter', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',

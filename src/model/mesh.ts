@@ -284,6 +284,21 @@ export interface ServiceProfile extends ObjectMeta {
   readonly hasDstOverrides: boolean;
 }
 
+/**
+ * Istio's mesh-wide `exportTo` defaults (MeshConfig), each `*` when its source does not set it.
+ * https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig
+ */
+export interface IstioExportDefaults {
+  /** `defaultVirtualServiceExportTo`. */
+  readonly virtualService: readonly string[];
+  /** `defaultDestinationRuleExportTo`. */
+  readonly destinationRule: readonly string[];
+  /** `defaultServiceExportTo` (ServiceEntries and Services). */
+  readonly service: readonly string[];
+  /** Where they were read: `ConfigMap/istio-system/istio data.mesh` or `IstioOperator/… spec.meshConfig`. */
+  readonly from: string;
+}
+
 export interface MeshModel {
   /** The mesh in use: from the profile, else detected from its control plane; undefined: no mesh. */
   readonly name?: MeshName;
@@ -305,6 +320,16 @@ export interface MeshModel {
   readonly authorizationPolicies: readonly AuthorizationPolicy[];
   /** Istio's root namespace (the profile's `mesh.rootNamespace`, else `istio-system`). */
   readonly rootNamespace: string;
+  /**
+   * The exportTo defaults read from the input (the `istio` ConfigMap or an IstioOperator); the builder has already
+   * put them in place of every empty Istio `exportTo`. Undefined when the input holds neither.
+   */
+  readonly exportDefaults?: IstioExportDefaults;
+  /**
+   * Set when the defaults are not in the input and some VirtualService, DestinationRule or ServiceEntry leaves
+   * `exportTo` empty: the sentence that says `*` (Istio's default) was assumed for them, for answers to repeat.
+   */
+  readonly exportToAssumed?: string;
   /** Linkerd's policy objects and defaults (`mesh-linkerd.ts`). */
   readonly linkerd: LinkerdPolicy;
 }

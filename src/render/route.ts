@@ -91,7 +91,14 @@ export function renderRoute(r: RouteResult): string {
     lines.push(
       `retry: ${[d.retry.codes.length && `on ${d.retry.codes.join(', ')}`, d.retry.attempts !== undefined && `${d.retry.attempts} attempts`, d.retry.backoff && `backoff ${d.retry.backoff}`].filter(Boolean).join(', ') || 'implementation defaults'} — kubetwin knows no backend failure, so none is taken`,
     );
-  for (const m of d.mirrors) lines.push(`mirrored to: ${mirrorLine(m)}`);
+  d.mirrors.forEach((m, i) => {
+    lines.push(`mirrored to: ${mirrorLine(m)}`);
+    const eps = r.mirrorEndpoints[i] ?? [];
+    if (!m.problem && (m.percent ?? 100) > 0)
+      lines.push(
+        `   copies land on: ${eps.length ? eps.join(', ') : 'no ready endpoint (the copies are lost)'}`,
+      );
+  });
   if (r.certificate)
     lines.push(
       `certificate: ${r.certificate.status} — ${r.certificate.message}${r.certificate.from ? ` [from ${r.certificate.from}]` : ''}`,
@@ -123,6 +130,7 @@ export function routeJson(r: RouteResult): Record<string, unknown> {
     },
     decision: r.decision,
     endpoints: r.endpoints,
+    mirrorEndpoints: r.mirrorEndpoints,
     certificate: r.certificate,
   };
 }

@@ -4,6 +4,8 @@
  * Gateway API routes bound to the Service (GAMMA), else over every endpoint. One shared model; Istio and
  * Linkerd are profiles filling it (`istio/`, `linkerd/`).
  */
+import { serviceNotExported } from './istio/_service-export.ts';
+export { serviceNotExported } from './istio/_service-export.ts';
 import type { MeshName } from '../../model/mesh.ts';
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
@@ -188,6 +190,13 @@ function build(model: ClusterModel): Mesh {
         );
         return everyEndpoint('kube-proxy (client outside the mesh)');
       }
+      const hidden =
+        name === 'istio' ? serviceNotExported(svc, client.namespace, model.mesh?.exportDefaults) : undefined;
+      if (hidden)
+        return {
+          ...everyEndpoint('istio sidecar (Service not exported to the client namespace)'),
+          unknown: hidden,
+        };
       const opaque = name === 'istio' ? opaquePort(sp) : undefined;
       if (opaque) {
         const kind = opaque === 'tls' || opaque === 'https' ? 'tls' : 'tcp';
@@ -207,6 +216,8 @@ function build(model: ClusterModel): Mesh {
       const { table, notes: tableNotes } = tableFor(svc, client.namespace);
       const policy = profile.policy(svc, client, req);
       notes.push(...tableNotes, ...(table?.notes ?? []), ...policy.notes);
+      // Which VirtualServices, DestinationRules and ServiceEntries this client sees rests on exportTo defaults.
+      if (name === 'istio' && model.mesh?.exportToAssumed) notes.push(model.mesh.exportToAssumed);
       if (
         name === 'linkerd' &&
         table &&

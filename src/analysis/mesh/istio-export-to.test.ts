@@ -16,6 +16,8 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { routingFixture } from '../../../test/helpers/istio-routing.ts';
 import { clientPod, compileMesh, meshActual, type MeshDecision } from './index.ts';
+import { PolicyEngine } from '../policy/index.ts';
+import { reach } from '../reach/index.ts';
 
 const front = `apiVersion: v1
 kind: Namespace
@@ -119,4 +121,136 @@ test('virtual-service-export-to: "." keeps the VirtualService from routing clien
 test('virtual-service-export-to: a namespace name routes the clients of that namespace', () => {
   const d = route('front/web', { extra: toSubset('v1', '[front]') });
   assert.deepEqual(meshActual(d).workloads, ['shop/backend-v1'], d.notes.join('\n'));
+});
+
+const meshConfigMap = (mesh: string) => `apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |-
+${mesh
+  .split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
+`;
+const operator = (meshConfig: string) => `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {name: installed, namespace: istio-system}
+spec:
+  meshConfig: ${meshConfig}
+`;
+
+test('mesh-config-export-to-defaults: defaultVirtualServiceExportTo and defaultDestinationRuleExportTo from the istio ConfigMap apply to objects without exportTo', () => {
+  const vsLocal = meshConfigMap('defaultVirtualServiceExportTo: ["."]');
+  const other = route('front/web', { extra: `${toSubset('v1')}---\n${vsLocal}` });
+  assert.deepEqual(
+    meshActual(other).workloads,
+    ['shop/backend-v1', 'shop/backend-v2'],
+    other.notes.join('\n'),
+  );
+  assert.ok(!other.notes.some((n) => n.includes('is assumed')), other.notes.join('\n'));
+  const own = route('shop/web', { extra: `${toSubset('v1')}---\n${vsLocal}` });
+  assert.deepEqual(meshActual(own).workloads, ['shop/backend-v1'], own.notes.join('\n'));
+  const drLocal = meshConfigMap('defaultDestinationRuleExportTo:\n- "."');
+  assert.equal(route('front/web', { extra: `${toSubset('v1')}---\n${drLocal}` }).status, 503);
+  // An object's own exportTo still wins over the default.
+  assert.deepEqual(
+    meshActual(route('front/web', { extra: `${toSubset('v1', '["*"]')}---\n${vsLocal}` })).workloads,
+    ['shop/backend-v1'],
+  );
+});
+
+test("mesh-config-export-to-defaults: an IstioOperator's spec.meshConfig is read when the ConfigMap is not in the input", () => {
+  const d = route('front/web', {
+    extra: `${toSubset('v1')}---\n${operator('{defaultVirtualServiceExportTo: ["."]}')}`,
+  });
+  assert.deepEqual(meshActual(d).workloads, ['shop/backend-v1', 'shop/backend-v2'], d.notes.join('\n'));
+});
+
+test('mesh-config-export-to-defaults: with neither in the input, the answer notes that `*` is assumed', () => {
+  const d = route('front/web', { extra: toSubset('v1') });
+  assert.deepEqual(meshActual(d).workloads, ['shop/backend-v1']);
+  assert.ok(
+    d.notes.some((n) =>
+      /exportTo defaults: neither the istio ConfigMap \(istio-system, key mesh\) nor an IstioOperator spec\.meshConfig is in the input, so `\*` .* is assumed for 1 VirtualService\(s\) \(defaultVirtualServiceExportTo\), 1 DestinationRule\(s\)/.test(
+        n,
+      ),
+    ),
+    d.notes.join('\n'),
+  );
+});
+
+test('mesh-config-export-to-defaults: a mesh key that is not a MeshConfig is an error at its line, and `*` is assumed', () => {
+  const { diagnostics, model } = buildFromTexts([
+    { file: 'cm.yaml', text: meshConfigMap('defaultVirtualServiceExportTo: "."') },
+  ]);
+  const bad = diagnostics.filter((x) => x.code === 'invalid-mesh-config');
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].source?.line, 5);
+  assert.match(bad[0].message, /defaultVirtualServiceExportTo: must be a list of strings/);
+  assert.equal(model.mesh?.exportDefaults, undefined);
+});
+
+test('networking-istio-io-export-to: a Service annotated exportTo "." is unknown to sidecars of other namespaces, not routed', () => {
+  const annotated = routingFixture.text.replace(
+    'metadata: {name: backend, namespace: shop}',
+    "metadata: {name: backend, namespace: shop, annotations: {networking.istio.io/exportTo: '.'}}",
+  );
+  const { model } = buildFromTexts(
+    [
+      { file: 'app.yaml', text: annotated },
+      { file: 'extra.yaml', text: front },
+    ],
+    { profile: routingFixture.profile },
+  );
+  const host = 'backend.shop.svc.cluster.local';
+  const ask = (from: string) => {
+    const pod = clientPod(model, from);
+    assert.ok(typeof pod !== 'string', String(pod));
+    const d = compileMesh(model).route(
+      { scheme: 'http', host, port: 80, path: '/', query: [], method: 'GET', headers: { host } },
+      pod,
+    );
+    assert.ok(typeof d !== 'string', String(d));
+    return d;
+  };
+  assert.match(
+    ask('front/web').unknown ?? '',
+    /Service shop\/backend is not exported to namespace front \(its networking\.istio\.io\/exportTo annotation is "\."\)/,
+  );
+  assert.equal(ask('shop/web').unknown, undefined);
+});
+
+test('mesh-config-export-to-defaults: defaultServiceExportTo "." makes a Service without the annotation unknown to other namespaces', () => {
+  const d = route('front/web', { extra: meshConfigMap('defaultServiceExportTo: ["."]') });
+  assert.match(
+    d.unknown ?? '',
+    /defaultServiceExportTo \[\.\] from ConfigMap\/istio-system\/istio data\.mesh/,
+  );
+});
+
+test('networking-istio-io-export-to: reach through a Service not exported to the meshed client namespace is unknown, never ALLOWED', () => {
+  const annotated = routingFixture.text.replace(
+    'metadata: {name: backend, namespace: shop}',
+    "metadata: {name: backend, namespace: shop, annotations: {networking.istio.io/exportTo: '.'}}",
+  );
+  const { model } = buildFromTexts(
+    [
+      { file: 'app.yaml', text: annotated },
+      { file: 'extra.yaml', text: front },
+    ],
+    { profile: routingFixture.profile },
+  );
+  const r = reach(new PolicyEngine(model), {
+    from: 'front/web',
+    to: 'service:shop/backend',
+    port: 80,
+    protocol: 'TCP',
+  });
+  assert.ok(typeof r !== 'string', String(r));
+  assert.equal(r.verdict, 'unknown');
+  assert.ok(
+    r.unknownReasons.some((x) => /is not exported to namespace front/.test(x)),
+    r.unknownReasons.join('\n'),
+  );
 });

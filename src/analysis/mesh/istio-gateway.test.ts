@@ -103,6 +103,28 @@ test('exportTo "." keeps a VirtualService from a Gateway in another namespace', 
   assert.equal(ask(moved, 'http://x/productpage').decision?.status, 404);
 });
 
+test('mesh-config-export-to-defaults: defaultVirtualServiceExportTo "." keeps a VirtualService without exportTo from a Gateway in another namespace', () => {
+  const moved = bookinfoGateway
+    .replace('name: bookinfo-gateway\nspec:', 'name: bookinfo-gateway\n  namespace: istio-system\nspec:')
+    .replace('  - bookinfo-gateway\n', '  - istio-system/bookinfo-gateway\n');
+  const meshConfig = `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: istio-system}
+data:
+  mesh: |
+    defaultVirtualServiceExportTo: ["."]
+`;
+  assert.equal(ask(moved + meshConfig, 'http://x/productpage').decision?.status, 404);
+  // Without the mesh config, `*` is assumed, and the answer says so.
+  const a = ask(moved, 'http://x/productpage');
+  assert.equal(a.decision?.status, 200);
+  assert.ok(
+    a.notes.some((n) => /exportTo defaults: .* `\*` .* is assumed/.test(n)),
+    a.notes.join('\n'),
+  );
+});
+
 test('server hosts with a namespace/ prefix admit only VirtualServices of that namespace', () => {
   const other = bookinfoGateway.replace('    hosts:\n    - "*"', '    hosts:\n    - "shop/*"');
   assert.equal(ask(other, 'http://x/productpage').decision?.status, 404);

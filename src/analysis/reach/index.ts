@@ -12,7 +12,7 @@ import {
   unmodeledObjects,
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
-import { compileMesh, meshSecurityGap, type MeshInbound } from '../mesh/index.ts';
+import { compileMesh, meshSecurityGap, serviceNotExported, type MeshInbound } from '../mesh/index.ts';
 import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import { capturedService, otherServiceProxy, sourceRangeDrop } from '../service-path/index.ts';
@@ -266,12 +266,19 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     pairs.length && allowedPairs === pairs.length ? 'allowed' : allowedPairs === 0 ? 'denied' : 'partial';
   if (!pairs.length) notes.push('no pairs to judge: one side has no pods');
   // Reach judges every pair the Service could join; a meshed client's sidecar may send requests to only some.
+  const hidden = new Set<string>();
   if (viaService && mesh.name) {
     const routers = new Set<string>();
     for (const a of from.endpoints)
       if (a.party.kind === 'pod' && mesh.sidecar(a.party.pod).meshed) {
         const by = mesh.routedBy(viaService, a.party.pod.namespace);
         if (by) routers.add(by);
+        // A Service Istio does not export to the client's namespace leaves its sidecar without a route (unknown).
+        const why =
+          mesh.name === 'istio'
+            ? serviceNotExported(viaService, a.party.pod.namespace, model.mesh?.exportDefaults)
+            : undefined;
+        if (why) hidden.add(why);
       }
     if (routers.size)
       notes.push(
@@ -287,7 +294,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       `${mesh.name === 'linkerd' ? 'Linkerd per-route authorization' : 'Istio AuthorizationPolicy HTTP rules'} apply (${[...meshL7].sort().join('; ')}): this verdict is about the connection; give --http-method/--http-path (test: http: {method, path}) to judge one request`,
     );
   // A verdict that rests on input kubetwin could not read or does not model is not an answer: never ALLOWED.
-  const reasons = new Set<string>([...meshReasons, ...labelReasons]);
+  const reasons = new Set<string>([...meshReasons, ...labelReasons, ...hidden]);
   if (otherProxy) reasons.add(otherProxy);
   const gap = meshSecurityGap(model);
   if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);

@@ -20,7 +20,7 @@ const backend = (name: string, weight = 1, problem?: string): DecisionBackend =>
 });
 const result = (d: Partial<RouteDecision>, endpoints: readonly (readonly string[])[] = []): RouteResult => {
   const decision = { status: 200, backends: [], mirrors: [], lost: [], notes: [], ...d };
-  return { via: 'gateway:infra/edge', request, decision, routed: decision, endpoints };
+  return { via: 'gateway:infra/edge', request, decision, routed: decision, endpoints, mirrorEndpoints: [] };
 };
 
 describe('route delivered: the exit code is 0 only when the request reaches a backend with ready endpoints', () => {

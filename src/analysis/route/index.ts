@@ -171,6 +171,13 @@ export interface RouteResult {
   readonly routed: RouteDecision;
   /** Ready `ip:port` endpoints per backend, in `decision.backends` order. */
   readonly endpoints: readonly (readonly string[])[];
+  /**
+   * Where the copies of a rule's `RequestMirror` filters land: the mirror Service's ready `ip:port` endpoints, in
+   * `decision.mirrors` order; empty when no copy is sent (0%, an invalid backendRef, no ready endpoint). The
+   * copies are fire-and-forget: the response still comes from `endpoints`.
+   * https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.HTTPRequestMirrorFilter
+   */
+  readonly mirrorEndpoints: readonly (readonly string[])[];
   readonly certificate?: CertificateChoice;
 }
 
@@ -323,6 +330,9 @@ export function compileRouter(
         decision,
         routed: undecided.length ? { ...chosen, unknown: undecided } : chosen,
         endpoints,
+        mirrorEndpoints: decision.mirrors.map((m) =>
+          m.problem || (m.percent ?? 100) <= 0 ? [] : endpointsOf(model, m),
+        ),
         certificate,
       };
     },

@@ -92,14 +92,48 @@ export function mirrorCopyPath(source: MirrorSource, m: MeshMirror): string[] | 
   ];
 }
 
-/** One side hop per RequestMirror of a gateway route decision that forwards the request. */
-export function gatewayMirrorHops(mirrors: readonly DecisionBackend[], winner?: string): Hop[] {
-  return mirrors.map((m) => ({
-    kind: 'mirror',
-    title: `side hop, a copy of ${share(m.percent ?? 100)} → Service ${m.namespace}/${m.name}:${m.port ?? '?'}`,
-    verdict: 'info',
-    details: [...(m.problem ? [`${m.problem}: the copies are lost`] : []), sideNote],
-    objects: winner ? [{ key: winner }] : [],
-    destinations: [{ target: `service:${m.namespace}/${m.name}`, port: m.port ?? 0 }],
-  }));
+/**
+ * One side hop per RequestMirror of a gateway route decision that forwards the request (HTTPRequestMirrorFilter:
+ * `backendRef`, `percent` or `fraction`): where the copies land (`endpoints`, the route answer's
+ * `mirrorEndpoints`) and, with `source` (the gateway pod that forwards the request), the copy's own path there.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#gateway.networking.k8s.io/v1.HTTPRequestMirrorFilter
+ */
+export function gatewayMirrorHops(
+  mirrors: readonly DecisionBackend[],
+  endpoints: readonly (readonly string[])[],
+  options: { readonly winner?: string; readonly source?: MirrorSource } = {},
+): Hop[] {
+  const { winner, source } = options;
+  return mirrors.map((m, i) => {
+    const percent = m.percent ?? 100;
+    const eps = endpoints[i] ?? [];
+    const copy =
+      source && !m.problem
+        ? mirrorCopyPath(source, {
+            namespace: m.namespace,
+            name: m.name,
+            port: m.port ?? 0,
+            percent,
+            workloads: [],
+            endpoints: eps,
+          })
+        : undefined;
+    const lands =
+      m.problem || percent <= 0
+        ? []
+        : [`the copies land on: ${eps.length ? eps.join(', ') : 'no ready endpoint (the copies are lost)'}`];
+    return {
+      kind: 'mirror',
+      title: `side hop, a copy of ${share(percent)} → Service ${m.namespace}/${m.name}:${m.port ?? '?'}`,
+      verdict: 'info',
+      details: [
+        ...(m.problem ? [`${m.problem}: the copies are lost`] : []),
+        ...lands,
+        ...(copy ?? []),
+        copy ? tracedNote : sideNote,
+      ],
+      objects: winner ? [{ key: winner }] : [],
+      destinations: [{ target: `service:${m.namespace}/${m.name}`, port: m.port ?? 0 }],
+    };
+  });
 }

@@ -347,7 +347,22 @@ export function northSouth(
       objects: routeObjects,
       ...(undecided.length ? { unknown: undecided } : {}),
     });
-    hops.push(...gatewayMirrorHops(d.mirrors, d.winner?.object));
+    // The gateway pod that forwards the request sends the copies too (the first one the request reached).
+    const sender = pods[0];
+    hops.push(
+      ...gatewayMirrorHops(d.mirrors, result.mirrorEndpoints, {
+        winner: d.winner?.object,
+        ...(sender
+          ? {
+              source: {
+                ctx,
+                pod: sender,
+                http: { method: req.method, path: req.path, headers: { host: req.host } },
+              },
+            }
+          : {}),
+      }),
+    );
     const cert = certificateHop(result.certificate);
     if (cert) hops.push(cert.hop);
     if (cert?.hop.verdict === 'fail') return { hops, reason: cert.reason, fix: cert.fix };

@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { buildFromTexts } from '../../api/index.ts';
 import { parseFlowTarget } from '../flows/index.ts';
 import { createTraceContext, internetClient, trace } from './index.ts';
+import { compileRouter, parseRequest } from '../route/index.ts';
+import { renderRoute, routeJson } from '../../render/route.ts';
 import { routingFixture, toV, vs } from '../../../test/helpers/istio-routing.ts';
 
 function traceIn(
@@ -48,7 +50,8 @@ test('mirror-side-hop: a VirtualService mirror is an info side hop after the sid
   assert.match(t.hops[i].details.join('\n'), /workloads: shop\/backend-v2/);
 });
 
-test('mirror-side-hop: a Gateway HTTPRoute RequestMirror with percent is a side hop after the route hop', () => {
+/** The TLS passthrough scenario's Gateway with an HTTP listener, a `shop-shadow` app, and `route` attached. */
+function gatewayWithRoute(route: string) {
   const dir = 'testdata/scenarios/gateway-tls-passthrough-trace/input';
   const cluster = readFileSync(`${dir}/cluster.yaml`, 'utf8')
     .replace(
@@ -63,7 +66,28 @@ test('mirror-side-hop: a Gateway HTTPRoute RequestMirror with percent is a side 
       'ports: [{containerPort: 8443}, {containerPort: 5432}]',
       'ports: [{containerPort: 8080}, {containerPort: 8443}, {containerPort: 5432}]',
     );
-  const route = `---
+  const shadow = `---
+apiVersion: v1
+kind: Service
+metadata: {name: shop-shadow, namespace: apps}
+spec: {selector: {app: shop-shadow}, ports: [{port: 8443}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop-shadow, namespace: apps}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: shop-shadow}}
+  template:
+    metadata: {labels: {app: shop-shadow}}
+    spec: {containers: [{name: shop, image: shop, ports: [{containerPort: 8443}]}]}
+`;
+  return buildFromTexts([{ file: 'cluster.yaml', text: cluster + shadow + route }], {
+    profile: { file: 'kubetwin.yaml', text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') },
+  }).model;
+}
+
+const mirrorRoute = (backendRef: string, share: string) => `---
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
 metadata: {name: shop-http, namespace: apps}
@@ -71,18 +95,53 @@ spec:
   parentRefs: [{name: edge, namespace: infra, sectionName: http}]
   hostnames: [shop.example.com]
   rules:
-  - filters: [{type: RequestMirror, requestMirror: {backendRef: {name: db, port: 5432}, fraction: {numerator: 1, denominator: 10}}}]
+  - filters: [{type: RequestMirror, requestMirror: {backendRef: ${backendRef}, ${share}}}]
     backendRefs: [{name: shop, port: 8443}]
 `;
-  const { model } = buildFromTexts([{ file: 'cluster.yaml', text: cluster + route }], {
-    profile: { file: 'kubetwin.yaml', text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') },
-  });
+
+test('mirror-side-hop: a Gateway HTTPRoute RequestMirror with percent is a side hop after the route hop', () => {
+  const model = gatewayWithRoute(
+    mirrorRoute('{name: db, port: 5432}', 'fraction: {numerator: 1, denominator: 10}'),
+  );
   const t = traceIn(model, { kind: 'ip', ip: internetClient }, 'http://shop.example.com/');
   assert.equal(t.outcome, 'delivered', t.failure?.reason);
   const i = t.hops.findIndex((h) => h.kind === 'mirror');
   assert.equal(t.hops[i - 1].kind, 'route');
   assert.equal(t.hops[i].verdict, 'info');
   assert.match(t.hops[i].title, /side hop, a copy of 10% of requests → Service apps\/db:5432/);
+  // No pod backs apps/db: the copies are lost, which the side hop says.
+  assert.match(t.hops[i].details.join('\n'), /the copies land on: no ready endpoint \(the copies are lost\)/);
+});
+
+test("HTTPRequestMirrorFilter: the copy's path is traced from the gateway pod to where the copies land; the response still comes from the main backend", () => {
+  const model = gatewayWithRoute(mirrorRoute('{name: shop-shadow, port: 8443}', 'percent: 50'));
+  const t = traceIn(model, { kind: 'ip', ip: internetClient }, 'http://shop.example.com/');
+  assert.equal(t.outcome, 'delivered', t.failure?.reason);
+  const hop = t.hops.find((h) => h.kind === 'mirror')!;
+  assert.match(hop.title, /a copy of 50% of requests → Service apps\/shop-shadow:8443/);
+  const text = hop.details.join('\n');
+  assert.match(text, /the copies land on: [\d.]+:8443/);
+  assert.match(text, /the copy's path: NetworkPolicy/);
+  assert.match(text, /the copy reaches its endpoint/);
+  assert.ok(t.delivered.length > 0);
+  assert.ok(
+    t.delivered.every((d) => d.pod.startsWith('apps/shop-') && !d.pod.startsWith('apps/shop-shadow')),
+    'the response still comes from the main backend',
+  );
+  // route: `mirrorEndpoints` lists where the copies land, in `decision.mirrors` order.
+  const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'infra', name: 'edge' } });
+  assert.ok(typeof router !== 'string', String(router));
+  const req = parseRequest({ url: 'http://shop.example.com/' });
+  assert.ok(typeof req !== 'string', String(req));
+  const r = router.explain(req);
+  assert.deepEqual(
+    r.decision.mirrors.map((m) => `${m.namespace}/${m.name}:${m.port}`),
+    ['apps/shop-shadow:8443'],
+  );
+  assert.equal(r.mirrorEndpoints.length, 1);
+  assert.match(r.mirrorEndpoints[0][0] ?? '', /^[\d.]+:8443$/);
+  assert.deepEqual(routeJson(r).mirrorEndpoints, r.mirrorEndpoints);
+  assert.match(renderRoute(r), /copies land on: [\d.]+:8443/);
 });
 
 /*

@@ -18,6 +18,7 @@ import { istioNetworkingGroup, readDestinationRule, readVirtualService } from '.
 import { readServiceProfile } from './_linkerd.ts';
 import { readServiceEntry } from './_istio-entries.ts';
 import { readIstioGateway } from './_istio-gateway.ts';
+import { readIstioExportDefaults } from './_istio-export-defaults.ts';
 import { checkGatewayBinding } from './_istio-gateway-check.ts';
 import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
 import { readRoute } from '../routing/index.ts';
@@ -91,14 +92,33 @@ export function buildMesh(
   const of = (kind: string) =>
     envs.filter((e) => e.kind === kind && e.group === istioNetworkingGroup && !e.f.invalid);
   const keep = <T>(e: Envelope, v: T) => (e.f.invalid ? [] : [v]);
-  const virtualServices = of('VirtualService')
-    .flatMap((e) => keep(e, readVirtualService(e)))
+  const rootNamespace = profile.mesh?.rootNamespace ?? 'istio-system';
+  const defaults = readIstioExportDefaults(envs, rootNamespace, sink);
+  // An empty exportTo is the mesh-wide default, as istiod reads it (push_context.go, exportToDefaults).
+  const exported = <T extends { exportTo: readonly string[] }>(x: T, d?: readonly string[]): T =>
+    x.exportTo.length || !d ? x : { ...x, exportTo: d };
+  const written = { virtualServices: 0, destinationRules: 0, serviceEntries: 0 };
+  const count = <T extends { exportTo: readonly string[] }>(k: keyof typeof written, xs: T[]) => {
+    written[k] = xs.filter((x) => !x.exportTo.length).length;
+    return xs;
+  };
+  const virtualServices = count(
+    'virtualServices',
+    of('VirtualService').flatMap((e) => keep(e, readVirtualService(e))),
+  )
+    .map((x) => exported(x, defaults?.virtualService))
     .sort(byNamespaceName);
-  const destinationRules = of('DestinationRule')
-    .flatMap((e) => keep(e, readDestinationRule(e)))
+  const destinationRules = count(
+    'destinationRules',
+    of('DestinationRule').flatMap((e) => keep(e, readDestinationRule(e))),
+  )
+    .map((x) => exported(x, defaults?.destinationRule))
     .sort(byNamespaceName);
-  const serviceEntries = of('ServiceEntry')
-    .flatMap((e) => keep(e, readServiceEntry(e)))
+  const serviceEntries = count(
+    'serviceEntries',
+    of('ServiceEntry').flatMap((e) => keep(e, readServiceEntry(e))),
+  )
+    .map((x) => exported(x, defaults?.service))
     .sort(byNamespaceName);
   const istioGateways = of('Gateway')
     .flatMap((e) => keep(e, readIstioGateway(e)))
@@ -138,7 +158,8 @@ export function buildMesh(
     serviceProfiles,
     peerAuthentications,
     authorizationPolicies,
-    rootNamespace: profile.mesh?.rootNamespace ?? 'istio-system',
+    rootNamespace,
+    ...(defaults ? { exportDefaults: defaults } : exportToAssumed(written, rootNamespace)),
     linkerd: {
       servers: linkerd('Server', readServer),
       serverAuthorizations: linkerd('ServerAuthorization', readServerAuthorization),
@@ -150,6 +171,26 @@ export function buildMesh(
         (profile.mesh?.defaultInboundPolicy as LinkerdDefaultPolicy | undefined) ?? 'all-unauthenticated',
       clusterNetworks: profile.mesh?.clusterNetworks ?? linkerdClusterNetworks,
     },
+  };
+}
+
+/**
+ * The note for answers when the exportTo defaults are not in the input and some objects rely on them: Istio's own
+ * default, `*`, is assumed. Empty when nothing relies on them.
+ */
+function exportToAssumed(
+  written: { virtualServices: number; destinationRules: number; serviceEntries: number },
+  rootNamespace: string,
+): Pick<MeshModel, 'exportToAssumed'> {
+  const parts = [
+    written.virtualServices && `${written.virtualServices} VirtualService(s) (defaultVirtualServiceExportTo)`,
+    written.destinationRules &&
+      `${written.destinationRules} DestinationRule(s) (defaultDestinationRuleExportTo)`,
+    written.serviceEntries && `${written.serviceEntries} ServiceEntry(s) (defaultServiceExportTo)`,
+  ].filter(Boolean);
+  if (!parts.length) return {};
+  return {
+    exportToAssumed: `exportTo defaults: neither the istio ConfigMap (${rootNamespace}, key mesh) nor an IstioOperator spec.meshConfig is in the input, so \`*\` (Istio's default: every namespace) is assumed for ${parts.join(', ')} without exportTo`,
   };
 }
 

@@ -229,6 +229,19 @@ export const meshFields: readonly KindFields[] = [
     `,
   },
   {
+    kind: 'IstioOperator',
+    source: 'https://istio.io/latest/docs/reference/config/istio.operator.v1alpha1/',
+    fields: `
+      spec.meshConfig map
+      spec.meshConfig.defaultDestinationRuleExportTo list
+      spec.meshConfig.defaultDestinationRuleExportTo.* string
+      spec.meshConfig.defaultServiceExportTo list
+      spec.meshConfig.defaultServiceExportTo.* string
+      spec.meshConfig.defaultVirtualServiceExportTo list
+      spec.meshConfig.defaultVirtualServiceExportTo.* string
+    `,
+  },
+  {
     kind: 'Gateway',
     source: 'https://istio.io/latest/docs/reference/config/networking/gateway/',
     fields: `

@@ -88,6 +88,8 @@ export function istioGatewayRoute(
 ): IstioGatewayAnswer {
   const notes: string[] = [
     'Gateway selectors are matched against pods in every namespace (PILOT_SCOPE_GATEWAY_TO_NAMESPACE unset, its default)',
+    // Which VirtualServices bind to the Gateway depends on their exportTo (istio/_gateway-bind).
+    ...(model.mesh?.exportToAssumed ? [model.mesh.exportToAssumed] : []),
   ];
   const all = model.mesh?.istioGateways ?? [];
   const named = gateway ? all.find((g) => `${g.namespace}/${g.name}` === gateway) : undefined;
