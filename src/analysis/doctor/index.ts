@@ -12,6 +12,7 @@ import { peerAndOrTrap, peerSelectsNothing, policySelectsNoPods } from './_polic
 import { cniDoesNotEnforce, ipBlockMisuse, namespaceWithoutDefaultDeny } from './_posture.ts';
 import { scrapePortNotExposed } from './_scrape.ts';
 import { flowBlocked } from './_flows.ts';
+import { corefileProblem } from './_corefile.ts';
 import { egressWithoutDns } from './_egress-without-dns.ts';
 import { serviceMonitorMisses } from './_service-monitors.ts';
 import { removedOrUnknown } from './_input.ts';
@@ -65,6 +66,7 @@ export const doctorRules: readonly DoctorRule[] = [
   peerSelectsNothing,
   peerAndOrTrap,
   egressWithoutDns,
+  corefileProblem,
   namespaceWithoutDefaultDeny,
   ipBlockMisuse,
   ciliumNotEnforced,
