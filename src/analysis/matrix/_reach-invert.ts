@@ -26,26 +26,31 @@ export interface InvertInput {
 }
 
 /**
- * Per destination class, the namespaces its ingress rules' peers live in (`bits`, `words` per class), or every
- * namespace (all bits: not isolated — a node-mode host class included — or a rule without peers). A superset over
- * every chunk: the row checks the namespaces its chunk's masks actually admit from.
+ * The destination classes admitting from each namespace, as class bitsets (`admits[ns * W + (d >>> 5)]`, W words
+ * per namespace): the namespaces d's ingress rules' peers live in. Classes admitting from every namespace (not
+ * isolated — a node-mode host class included — or a rule without peers) are in `every` instead, one bitset. A
+ * superset over every chunk: the row checks the namespaces its chunk's masks actually admit from. Per class, so
+ * that a pass over one rule's members reads one namespace's bitset in class order (the members are sorted).
  */
 export function admittedNamespaces(
   p: InvertInput,
   u32: (n: number) => Uint32Array = (n) => new Uint32Array(n),
-): { bits: Uint32Array; words: number } {
+): { admits: Uint32Array; every: Uint32Array; W: number } {
   const words = (p.namespaces + 31) >>> 5;
-  const any = new Uint8Array(p.C);
-  const bits = u32(p.C * words);
-  // Each peer set's namespaces as a bitset, made on first use.
+  const W = (p.C + 31) >>> 5;
+  const admits = u32(p.namespaces * W);
+  const every = u32(W);
+  // Each peer set's namespaces as a bitset, made on first use; one class's namespaces in `row`.
   const S = p.setStart.length - 1;
   const setBits = new Uint32Array(S * words);
   const made = new Uint8Array(S);
+  const row = new Uint32Array(words);
   for (let d = 0; d < p.C; d++) {
-    if (p.isolated[d] !== 1) any[d] = 1;
-    for (let j = p.inStart[d]; j < p.inStart[d + 1] && !any[d]; j++) {
+    let any = p.isolated[d] !== 1;
+    row.fill(0);
+    for (let j = p.inStart[d]; j < p.inStart[d + 1] && !any; j++) {
       const r = p.inRules[j];
-      if (p.ruleAllPeers[r] === 1) any[d] = 1;
+      if (p.ruleAllPeers[r] === 1) any = true;
       else
         for (let x = p.rulePeerStart[r]; x < p.rulePeerStart[r + 1]; x++) {
           const k = p.rulePeers[x];
@@ -54,22 +59,28 @@ export function admittedNamespaces(
             for (let y = p.setNsStart[k]; y < p.setNsStart[k + 1]; y++)
               setBits[k * words + (p.setNs[y] >>> 5)] |= 1 << (p.setNs[y] & 31);
           }
-          for (let w = 0; w < words; w++) bits[d * words + w] |= setBits[k * words + w];
+          for (let w = 0; w < words; w++) row[w] |= setBits[k * words + w];
         }
     }
-    if (any[d]) bits.fill(-1 >>> 0, d * words, d * words + words);
+    const bit = 1 << (d & 31);
+    if (any) every[d >>> 5] |= bit;
+    else
+      for (let w = 0; w < words; w++)
+        for (let v = row[w]; v !== 0; v &= v - 1)
+          admits[(w * 32 + 31 - Math.clz32(v & -v)) * W + (d >>> 5)] |= bit;
   }
-  return { bits, words };
+  return { admits, every, W };
 }
 
-/** What a scan of egress rules reads: the rules' peer sets and each destination's admitted namespaces. */
+/** What a scan of egress rules reads: the rules' peer sets and the classes admitting from each namespace. */
 export type InvertScan = Pick<
   InvertInput,
   'C' | 'egRule' | 'egNs' | 'rulePeerStart' | 'rulePeers' | 'setStart' | 'setIds'
 > & {
-  /** `admittedNamespaces`' bitsets, `words` per class. */
-  readonly bits: Uint32Array;
-  readonly words: number;
+  /** `admittedNamespaces`' bitsets: per namespace (W words each), and the classes admitting from every one. */
+  readonly admits: Uint32Array;
+  readonly every: Uint32Array;
+  readonly W: number;
 };
 
 /**
@@ -85,20 +96,24 @@ export function invertPass(
   counts: Int32Array,
   fill?: { readonly at: Int32Array; readonly rules: Int32Array },
 ): void {
-  const { egRule, egNs, rulePeerStart, rulePeers, setStart, setIds, bits, words } = s;
+  const { egRule, egNs, rulePeerStart, rulePeers, setStart, setIds, admits, every, W } = s;
   const last = new Int32Array(s.C).fill(-1);
   const at = fill?.at;
   const rules = fill?.rules;
   for (let e = lo; e < hi; e++) {
     const r = egRule[e];
-    const nsWord = egNs[e] >>> 5;
-    const nsBit = 1 << (egNs[e] & 31);
+    const base = egNs[e] * W;
+    // A set's ids are distinct: only a rule of several peers can meet a class twice.
+    const one = rulePeerStart[r + 1] - rulePeerStart[r] === 1;
     for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
       const k = rulePeers[x];
       for (let y = setStart[k]; y < setStart[k + 1]; y++) {
         const d = setIds[y];
-        if (last[d] === e || (bits[d * words + nsWord] & nsBit) === 0) continue;
-        last[d] = e;
+        if ((((admits[base + (d >>> 5)] | every[d >>> 5]) >>> (d & 31)) & 1) === 0) continue;
+        if (!one) {
+          if (last[d] === e) continue;
+          last[d] = e;
+        }
         if (at) rules![at[d]++] = e;
         else counts[d]++;
       }

@@ -8,17 +8,28 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { invertOffsets, invertPass, invertRanges, type InvertScan } from './index.ts';
 
-/** Random egress rules over random peer sets of C classes, every namespace admitted or not per class. */
+/**
+ * Random egress rules over random peer sets of C classes (up to 70: more than two words per namespace), each
+ * namespace admitted or not per class, or every namespace.
+ */
 const scanArb = fc
   .record({
-    C: fc.integer({ min: 1, max: 40 }),
-    sets: fc.array(fc.uniqueArray(fc.nat(39), { maxLength: 12 }), { minLength: 1, maxLength: 8 }),
+    C: fc.integer({ min: 1, max: 70 }),
+    sets: fc.array(fc.uniqueArray(fc.nat(69), { maxLength: 20 }), { minLength: 1, maxLength: 8 }),
     rules: fc.array(fc.record({ ns: fc.nat(2), peers: fc.array(fc.nat(7), { maxLength: 3 }) }), {
       maxLength: 20,
     }),
-    admitted: fc.array(fc.nat(7), { minLength: 40, maxLength: 40 }),
+    admitted: fc.array(fc.nat(8), { minLength: 70, maxLength: 70 }),
   })
-  .map(({ C, sets, rules, admitted }): InvertScan => {
+  .map(({ C, sets, rules, admitted }): InvertScan & { admitted: number[] } => {
+    // 8: every namespace (the `every` bitset); else bits of namespaces 0–2.
+    const W = (C + 31) >>> 5;
+    const admits = new Uint32Array(3 * W);
+    const every = new Uint32Array(W);
+    for (let d = 0; d < C; d++)
+      if (admitted[d] === 8) every[d >>> 5] |= 1 << (d & 31);
+      else
+        for (let n = 0; n < 3; n++) if ((admitted[d] >>> n) & 1) admits[n * W + (d >>> 5)] |= 1 << (d & 31);
     const members = sets.map((s) => s.filter((c) => c < C).sort((a, b) => a - b));
     const setStart = Int32Array.from([0, ...members.map((_, k) => members.slice(0, k + 1).flat().length)]);
     const peers = rules.map((r) => r.peers.filter((k) => k < members.length));
@@ -30,17 +41,19 @@ const scanArb = fc
       rulePeers: Int32Array.from(peers.flat()),
       setStart,
       setIds: Int32Array.from(members.flat()),
-      bits: Uint32Array.from(admitted.slice(0, C)),
-      words: 1,
+      admits,
+      every,
+      W,
+      admitted: admitted.slice(0, C).map((a) => (a === 8 ? 7 : a)),
     };
   });
 
 /** The index by its definition: per class, the rules (ascending) with it in a peer set and its namespace admitted. */
-function byDefinition(s: InvertScan): number[][] {
+function byDefinition(s: InvertScan & { admitted: number[] }): number[][] {
   return Array.from({ length: s.C }, (_, d) => {
     const out: number[] = [];
     for (let e = 0; e < s.egRule.length; e++) {
-      if (((s.bits[d] >>> s.egNs[e]) & 1) === 0) continue;
+      if (((s.admitted[d] >>> s.egNs[e]) & 1) === 0) continue;
       let hit = false;
       for (let x = s.rulePeerStart[e]; x < s.rulePeerStart[e + 1]; x++)
         for (let y = s.setStart[s.rulePeers[x]]; y < s.setStart[s.rulePeers[x] + 1]; y++)
