@@ -19,6 +19,7 @@ import { capturedService, otherServiceProxy, sourceRangeDrop } from '../service-
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
+export { hostPortTarget } from './_host-port.ts';
 export type { Endpoint, Resolved } from './_refs.ts';
 
 export interface ReachQuery {
