@@ -51,6 +51,10 @@ export function unknownNamespaceLabels(
   return [...new Set(out)].sort();
 }
 
+/** Do the selector's requirements on `kubernetes.io/metadata.name` (known for every namespace) admit `namespace`? */
+const nameAllows = (s: Selector, namespace: string): boolean =>
+  matches({ requirements: s.requirements.filter((r) => r.key === nameLabel) }, { [nameLabel]: namespace });
+
 /** Rules of the isolating NetworkPolicies whose namespaceSelector peer reads unknown labels of `other`'s namespace. */
 function dependentRules(
   model: ClusterModel,
@@ -69,7 +73,11 @@ function dependentRules(
       if (r.peers === 'all') continue;
       if (r.ports !== 'all' && !r.ports.some((pp) => portMatches(pp, port, protocol, dest))) continue;
       for (const p of r.peers)
-        if (readsOtherLabels(p.namespaceSelector) && (!p.podSelector || matches(p.podSelector, other.labels)))
+        if (
+          readsOtherLabels(p.namespaceSelector) &&
+          nameAllows(p.namespaceSelector!, other.namespace) &&
+          (!p.podSelector || matches(p.podSelector, other.labels))
+        )
           out.push({ policy: np, rule: r.index, selector: p.namespaceSelector! });
     }
   }

@@ -51,6 +51,15 @@ test('rule namespace-labels-unknown: sure where the labels cannot change it (dec
     run(e2eTopology(`${client('undeclared')}\n---\n${fromTeam}`), 'undeclared/client', 'x/a', 81).verdict,
     'denied',
   );
+  const otherName = fromTeam.replace(
+    '{matchLabels: {team: blue}}',
+    '{matchLabels: {team: blue, kubernetes.io/metadata.name: elsewhere}}',
+  );
+  assert.equal(
+    run(e2eTopology(`${client('undeclared')}\n---\n${otherName}`), 'undeclared/client', 'x/a').verdict,
+    'denied',
+    'its name already rules it out',
+  );
   const both = e2eTopology(`${client('undeclared')}\n---\n${fromTeam}\n---\n${fromName}`);
   assert.equal(run(both, 'undeclared/client', 'x/a').verdict, 'allowed');
 });
