@@ -14,8 +14,6 @@ export function unheldPodAddress(model: ClusterModel, party: Party): string | un
   if (party.kind !== 'ip') return undefined;
   const ip = parseIP(party.ip);
   if (!ip) return undefined;
-  if (model.pods.some((p) => p.ips.includes(party.ip))) return undefined;
-  if (model.nodes.some((n) => n.internalIP === party.ip)) return undefined;
   const ranges = [...model.profile.podCIDR.split(','), ...model.nodes.flatMap((n) => n.podCIDRs)].map((t) =>
     t.trim(),
   );
@@ -23,7 +21,9 @@ export function unheldPodAddress(model: ClusterModel, party: Party): string | un
     const c = parseCidr(t);
     return c && cidrContains(c, ip);
   });
-  return range
-    ? `${party.ip} is in the pod range ${range} but no pod in the input holds it: the pod that does in the cluster (its labels, the policies that select it) is unknown to kubetwin, which judges it as an outside address`
-    : undefined;
+  // The range first: most addresses judged (the internet's) are outside it, and the pods need not be scanned.
+  if (!range) return undefined;
+  if (model.pods.some((p) => p.ips.includes(party.ip))) return undefined;
+  if (model.nodes.some((n) => n.internalIP === party.ip)) return undefined;
+  return `${party.ip} is in the pod range ${range} but no pod in the input holds it: the pod that does in the cluster (its labels, the policies that select it) is unknown to kubetwin, which judges it as an outside address`;
 }
