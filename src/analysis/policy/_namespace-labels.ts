@@ -55,6 +55,21 @@ export function unknownNamespaceLabels(
 const nameAllows = (s: Selector, namespace: string): boolean =>
   matches({ requirements: s.requirements.filter((r) => r.key === nameLabel) }, { [nameLabel]: namespace });
 
+/** Per model, by key, the NetworkPolicies with a peer that reads namespace labels: most models have none. */
+const readersOf = new WeakMap<ClusterModel, ReadonlyMap<string, NetworkPolicy>>();
+function labelReaders(model: ClusterModel): ReadonlyMap<string, NetworkPolicy> {
+  let m = readersOf.get(model);
+  if (!m) {
+    const reads = (np: NetworkPolicy) =>
+      [...np.ingress, ...np.egress].some(
+        (r) => r.peers !== 'all' && r.peers.some((p) => readsOtherLabels(p.namespaceSelector)),
+      );
+    m = new Map(model.networkPolicies.filter(reads).map((np) => [np.key, np]));
+    readersOf.set(model, m);
+  }
+  return m;
+}
+
 /** Rules of the isolating NetworkPolicies whose namespaceSelector peer reads unknown labels of `other`'s namespace. */
 function dependentRules(
   model: ClusterModel,
@@ -65,10 +80,12 @@ function dependentRules(
   protocol: Protocol,
   dest: Pod | undefined,
 ): { policy: NetworkPolicy; rule: number; selector: Selector }[] {
-  const keys = new Set(sv.isolatedBy.map((i) => i.policy));
+  const readers = labelReaders(model);
   const out: { policy: NetworkPolicy; rule: number; selector: Selector }[] = [];
-  for (const np of model.networkPolicies) {
-    if (!keys.has(np.key)) continue;
+  if (!readers.size) return out;
+  for (const { policy: key } of sv.isolatedBy) {
+    const np = readers.get(key);
+    if (!np) continue;
     for (const r of np[rules]) {
       if (r.peers === 'all') continue;
       if (r.ports !== 'all' && !r.ports.some((pp) => portMatches(pp, port, protocol, dest))) continue;
