@@ -46,7 +46,7 @@ export function buildNamespaces(envs: readonly Envelope[], sink: (d: Diagnostic)
     sink({
       code: 'implicit-namespace',
       severity: 'warning',
-      message: `namespace ${env.namespace} is used by ${env.key} but no manifest declares it; kubetwin creates it with only the kubernetes.io/metadata.name label`,
+      message: `namespace ${env.namespace} is used by ${env.key} but no manifest declares it; kubetwin creates it with only the kubernetes.io/metadata.name label, so a verdict that rests on its other labels (a namespaceSelector on them) is unknown`,
       source: env.raw.locate(['metadata', 'namespace']),
       object: env.key,
       hint: `Add a Namespace manifest for ${env.namespace} (kubectl apply fails with 'namespaces "${env.namespace}" not found' otherwise).`,

@@ -97,6 +97,7 @@ export function readPodTemplate(
       const name = p.str('name');
       const protocol = p.protocol('protocol');
       const hostPort = p.int('hostPort');
+      const hostIP = hostPort ? p.str('hostIP') : undefined;
       if (containerPort === undefined) {
         // A value of the wrong type or out of range was reported by the read (src/model/field-types).
         if (p.get('containerPort') === undefined)
@@ -128,7 +129,14 @@ export function readPodTemplate(
           );
         names.add(name);
       }
-      ports.push({ container, name, containerPort, protocol, ...(hostPort ? { hostPort } : {}) });
+      ports.push({
+        container,
+        name,
+        containerPort,
+        protocol,
+        ...(hostPort ? { hostPort } : {}),
+        ...(hostIP ? { hostIP } : {}),
+      });
     });
   }
   const hostNetwork = s.bool('hostNetwork') ?? false;

@@ -700,6 +700,12 @@ export const fields: readonly FieldSupport[] = [
   { kind: 'PodSpec', path: 'tolerations', level: 'ignored', note: 'node taints are not evaluated' },
   {
     kind: 'PodSpec',
+    path: 'containers.*.ports.*.hostPort',
+    level: 'partial',
+    note: "reach and trace to NODE_IP:hostPort go to the pod on that node (the CNI portmap plugin's DNAT to the containerPort, client address kept), judged by its ingress policies; hostIP binds it to that address only. The source rewrite of a connection from the node itself (hairpin) is not modeled, nor a CNI without hostPort support",
+  },
+  {
+    kind: 'PodSpec',
     path: 'topologySpreadConstraints',
     level: 'ignored',
     note: 'pods are spread round-robin, not by these constraints',

@@ -43,6 +43,8 @@ export interface ContainerPort {
   readonly containerPort: number;
   readonly protocol: Protocol;
   readonly hostPort?: number;
+  /** The node address the hostPort binds (`hostIP`); undefined: every address of the node. */
+  readonly hostIP?: string;
 }
 
 export type WorkloadKind =

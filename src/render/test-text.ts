@@ -18,7 +18,7 @@ export function renderTestText(r: AssertReport): string {
 }
 
 export function summaryLine(r: AssertReport): string {
-  return `${r.passed} passed, ${r.failed} failed${r.unknown ? ` (${r.unknown} of them unknown: objects kubetwin does not model may change the answer)` : ''}${r.unsupported ? `, ${r.unsupported} not checked (entry kind not supported yet)` : ''}${r.invalid ? `, ${r.invalid} invalid (not run: see the errors)` : ''}`;
+  return `${r.passed} passed, ${r.failed} failed${r.unknown ? ` (${r.unknown} of them unknown: what kubetwin does not model, or the input lacks, may change the answer)` : ''}${r.unsupported ? `, ${r.unsupported} not checked (entry kind not supported yet)` : ''}${r.invalid ? `, ${r.invalid} invalid (not run: see the errors)` : ''}`;
 }
 
 /**

@@ -30,7 +30,7 @@ export interface Outcome {
   readonly message: string;
   /** Extra lines (the explained verdict) for text output. */
   readonly details?: readonly string[];
-  /** Not passed because objects kubetwin does not model may change the answer (counted as failed). */
+  /** Not passed because what kubetwin does not model, or the input lacks, may change the answer (counted as failed). */
   readonly unknown?: boolean;
 }
 
@@ -53,7 +53,7 @@ export interface AssertResult {
   readonly message: string;
   readonly details: readonly string[];
   readonly source?: SourceRef;
-  /** A failure because objects kubetwin does not model may change the answer (never a pass). */
+  /** A failure because what kubetwin does not model, or the input lacks, may change the answer (never a pass). */
   readonly unknown?: boolean;
 }
 

@@ -28,3 +28,12 @@ test('rule namespace-labels-unknown: matrix warns when a policy selects namespac
     [],
   );
 });
+
+test('rule namespace-labels-unknown: matrix names an admin policy whose subject selects namespaces by other labels', () => {
+  const anp = `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: team}\nspec:\n  priority: 5\n  subject: {namespaces: {matchLabels: {team: red}}}\n  egress: [{action: Deny, to: [{namespaces: {}}]}]`;
+  const w = computeMatrix(engineFor(e2eTopology(`${client}\n---\n${anp}`)), { by: 'namespace' }).warnings;
+  assert.match(
+    w.join('\n'),
+    /undeclared not in the input.*AdminNetworkPolicy\/team select namespaces by other labels/,
+  );
+});

@@ -10,6 +10,7 @@ import type {
 } from '../../model/types.ts';
 import type { Party } from '../policy/index.ts';
 import { internetParties } from './_internet.ts';
+import { hostPortTarget } from './_host-port.ts';
 import { capturedNote, capturedService, masqueradeUnknown } from '../service-path/index.ts';
 
 /** One concrete end of a connection, with its display name and, for Service targets, the port after DNAT. */
@@ -76,6 +77,15 @@ export function resolveRef(
       return { ...r, notes: [...r.notes, capturedNote(front, ip)], ...(masqueraded ? { masqueraded } : {}) };
     }
     const node = model.nodes.find((n) => n.internalIP === ip);
+    const mapped = node && role === 'to' ? hostPortTarget(model, node.name, ip, port, protocol) : undefined;
+    if (mapped)
+      return {
+        label: text,
+        endpoints: [{ ...podEndpoint(mapped.pod), port: mapped.containerPort }],
+        notes: [
+          `${ip}:${port}/${protocol} is hostPort ${port} of pod ${mapped.pod.namespace}/${mapped.pod.name} on node ${node!.name}: the CNI portmap plugin DNATs it to the pod's containerPort ${mapped.containerPort}, so the pod's ingress policies judge it`,
+        ],
+      };
     return {
       label: text,
       endpoints: [

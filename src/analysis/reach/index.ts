@@ -19,6 +19,7 @@ import { capturedService, otherServiceProxy, sourceRangeDrop } from '../service-
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
+export { hostPortTarget } from './_host-port.ts';
 export type { Endpoint, Resolved } from './_refs.ts';
 
 export interface ReachQuery {
@@ -141,6 +142,14 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     if (svc?.type === 'ClusterIP') notes.push(clusterIpFromOutside(svc.namespace, svc.name));
     if (svc?.type === 'LoadBalancer' && !svc.loadBalancerIngress.length && !svc.externalIPs.length)
       notes.push(pendingLoadBalancer(svc));
+    if (
+      svc?.type === 'LoadBalancer' &&
+      svc.loadBalancerSourceRanges?.length &&
+      svc.loadBalancerIngress.length
+    )
+      notes.push(
+        `Service ${svc.namespace}/${svc.name} has spec.loadBalancerSourceRanges [${svc.loadBalancerSourceRanges.join(', ')}]: through its load-balancer address only those sources pass (reach --to ip:${svc.loadBalancerIngress[0]} judges that path); node ports are not filtered by them`,
+      );
     if (svc && svc.type !== 'ClusterIP' && svc.externalTrafficPolicy === 'Cluster')
       notes.push(
         `externalTrafficPolicy: Cluster — traffic arriving from outside through a node port or load balancer is SNATed to a node address; kubetwin judges the client address`,

@@ -36,6 +36,14 @@ test('rule load-balancer-source-ranges: reach to the load-balancer address drops
   );
 });
 
+test('rule load-balancer-source-ranges: reach to the Service by name from outside notes the ranges and where they apply', () => {
+  const r = verdict(yaml, 'internet', 'service:default/web');
+  assert.match(
+    r.notes.join('\n'),
+    /has spec\.loadBalancerSourceRanges \[198\.51\.100\.0\/24\]: through its load-balancer address only those sources pass \(reach --to ip:203\.0\.113\.10 judges that path\)/,
+  );
+});
+
 test('rule load-balancer-source-ranges: trace from outside and from a pod fails at the load balancer, naming the fix', () => {
   const outside = traceOn(yaml, { kind: 'ip', ip: '192.0.2.1' }, 'ip:203.0.113.10:80');
   assert.equal(outside.outcome, 'failed');

@@ -51,6 +51,15 @@ test('rule namespace-labels-unknown: sure where the labels cannot change it (dec
     run(e2eTopology(`${client('undeclared')}\n---\n${fromTeam}`), 'undeclared/client', 'x/a', 81).verdict,
     'denied',
   );
+  const otherName = fromTeam.replace(
+    '{matchLabels: {team: blue}}',
+    '{matchLabels: {team: blue, kubernetes.io/metadata.name: elsewhere}}',
+  );
+  assert.equal(
+    run(e2eTopology(`${client('undeclared')}\n---\n${otherName}`), 'undeclared/client', 'x/a').verdict,
+    'denied',
+    'its name already rules it out',
+  );
   const both = e2eTopology(`${client('undeclared')}\n---\n${fromTeam}\n---\n${fromName}`);
   assert.equal(run(both, 'undeclared/client', 'x/a').verdict, 'allowed');
 });
@@ -63,4 +72,34 @@ test('rule namespace-labels-unknown: trace names the unknown labels on the polic
   assert.match(t.unknown?.join('\n') ?? '', /namespace undeclared is not in the input/);
   const policy = t.hops.find((h) => h.kind === 'policy');
   assert.match(policy?.details.join('\n') ?? '', /unknown: namespace undeclared is not in the input/);
+});
+
+const anp = (spec: string) =>
+  `apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: team}\nspec:\n  priority: 5\n${spec}`;
+
+test('rule namespace-labels-unknown: admin tiers — a subject or peer selecting namespaces by other labels makes a pair in a namespace not in the input unknown', () => {
+  const denyFromTeam = anp(
+    '  subject: {namespaces: {matchLabels: {ns: x}}}\n  ingress: [{action: Deny, from: [{namespaces: {matchLabels: {team: red}}}]}]',
+  );
+  const peer = run(e2eTopology(`${client('undeclared')}\n---\n${denyFromTeam}`), 'undeclared/client', 'x/a');
+  assert.equal(peer.outcome, 'allowed');
+  assert.equal(peer.verdict, 'unknown');
+  assert.match(
+    peer.unknownReasons.join('\n'),
+    /AdminNetworkPolicy\/team ingress\[0\] selects namespaces by labels/,
+  );
+  // The subject (ns=x) cannot take y/a: the rule's peers do not matter there.
+  assert.equal(
+    run(e2eTopology(`${client('undeclared')}\n---\n${denyFromTeam}`), 'undeclared/client', 'y/a').verdict,
+    'allowed',
+  );
+  const denyToTeam = anp(
+    '  subject: {namespaces: {matchLabels: {team: red}}}\n  egress: [{action: Deny, to: [{namespaces: {}}]}]',
+  );
+  const subject = run(e2eTopology(`${client('undeclared')}\n---\n${denyToTeam}`), 'undeclared/client', 'x/a');
+  assert.equal(subject.verdict, 'unknown');
+  assert.match(
+    subject.unknownReasons.join('\n'),
+    /AdminNetworkPolicy\/team subject selects namespaces by labels/,
+  );
 });

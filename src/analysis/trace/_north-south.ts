@@ -7,6 +7,7 @@ import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import { sourceRangeDrop } from '../service-path/index.ts';
+import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 import { passthroughLeg } from './_passthrough.ts';
@@ -51,6 +52,37 @@ function ownerOf(
     for (const s of ctx.model.services)
       if (s.ports.some((p) => p.nodePort === port)) return { svc: s, via: 'node-port', node: node.name };
   return undefined;
+}
+
+/**
+ * A node address and a port a pod on that node maps as `hostPort`: the CNI portmap plugin DNATs it to the pod's
+ * containerPort, keeping the client address, and the pod's ingress policies judge it (rule `host-port-portmap`).
+ */
+function hostPortLeg(
+  ctx: TraceContext,
+  clientIP: string,
+  address: string,
+  target: Extract<FlowTarget, { kind: 'url' } | { kind: 'ip' }>,
+): Leg | undefined {
+  const node = ctx.model.nodes.find((n) => n.internalIP === address);
+  const protocol = target.kind === 'ip' ? target.protocol : 'TCP';
+  const m = node && hostPortTarget(ctx.model, node.name, address, target.port, protocol);
+  if (!m || !m.pod.ip) return undefined;
+  const label = `${m.pod.namespace}/${m.pod.name}`;
+  const hop: Hop = {
+    kind: 'node',
+    title: `node ${node.name} port ${target.port}/${protocol} → hostPort of pod ${label} (containerPort ${m.containerPort})`,
+    verdict: 'ok',
+    details: [
+      `the CNI portmap plugin DNATs ${address}:${target.port} to ${m.pod.ip}:${m.containerPort}, keeping the client address ${clientIP}`,
+    ],
+    objects: [{ key: m.pod.owner ?? m.pod.key, source: m.pod.source }],
+  };
+  const client: Party = { kind: 'ip', ip: clientIP, label: `client ${clientIP}` };
+  const candidate = { address: m.pod.ip, port: m.containerPort, pod: m.pod, nodeName: node.name };
+  const pol = policyHop(ctx, client, [{ label, ...candidate }], protocol);
+  if (!pol.delivered.length) return { hops: [hop, pol.hop], reason: pol.reason, fix: pol.fix, client };
+  return { hops: [hop, pol.hop], candidates: [candidate], client };
 }
 
 /**
@@ -171,6 +203,8 @@ export function northSouth(
     });
   }
   const owner = ownerOf(ctx, address, target.port);
+  const mapped = owner ? undefined : hostPortLeg(ctx, clientIP, address, target);
+  if (mapped) return { ...mapped, hops: [...hops, ...mapped.hops] };
   if (!owner) {
     const reason = `${address}:${target.port} is not a load balancer, external IP or node port of this cluster`;
     hops.push({

@@ -9,6 +9,7 @@ import type { Protocol } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
 import { capturedService, sourceRangeDrop, type Client } from '../service-path/index.ts';
 import { capturedServiceHops } from './_captured.ts';
+import { hostPortTarget } from '../reach/index.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHopsAnyFamily } from './_dns.ts';
 import { publicEgress, publicEgressWords } from './_public-egress.ts';
@@ -403,6 +404,16 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
   const targets: Target[] = addresses.map((ip) => {
     const p = ctx.podByIP(ip);
+    // A node address on a port a pod there maps as hostPort: portmap DNATs it to that pod (rule host-port-portmap).
+    const node = p ? undefined : ctx.model.nodes.find((n) => n.internalIP === ip);
+    const m = node && hostPortTarget(ctx.model, node.name, ip, port, protocol);
+    if (m?.pod.ip)
+      return {
+        label: `${m.pod.namespace}/${m.pod.name}`,
+        address: m.pod.ip,
+        port: m.containerPort,
+        pod: m.pod,
+      };
     return { label: p ? `${p.namespace}/${p.name}` : ip, address: ip, port, pod: p };
   });
   const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
