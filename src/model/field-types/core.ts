@@ -134,6 +134,8 @@ export const coreFields: readonly KindFields[] = [
       spec.ipFamilies.* string
       spec.ipFamilyPolicy string
       spec.loadBalancerIP string
+      spec.loadBalancerSourceRanges list
+      spec.loadBalancerSourceRanges.* string
       spec.ports list
       spec.ports.*.appProtocol string
       spec.ports.*.name string

@@ -101,6 +101,8 @@ const groupVersions: Record<string, readonly string[]> = {
   'consul.hashicorp.com': ['v1alpha1'],
   // SMI TrafficSplit (Linkerd's SMI extension serves v1alpha2 and v1alpha1; the spec's last is v1alpha4).
   'split.smi-spec.io': ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'],
+  // IstioOperator (istioctl's in-cluster operator CR; only spec.meshConfig's exportTo defaults are read).
+  'install.istio.io': ['v1alpha1'],
 };
 
 function plural(kind: string): string {
