@@ -22,7 +22,10 @@ export interface SideQuery {
 /**
  * One side: `subject` is the pod whose policies apply, `target` the other end; `destination` the pod that
  * resolves named ports (undefined for an address). Deny rules first, then every allow rule that admits the
- * connection (the first one is the match; HTTP rules apply only when each of them carries some).
+ * connection (the first one is the match; HTTP rules apply only when each of them carries some). A rule's
+ * unmodeled fields are named for every connection it may judge; a port rule's (Kafka, listeners, TLS,
+ * `headerMatches`) only for the ports it covers, since "Layer 7 policy rules are embedded into Layer 4 rules"
+ * (https://docs.cilium.io/en/stable/security/policy/layer7/).
  */
 export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   const { direction, subject, target, port, protocol, destination, withReasons } = q;
@@ -51,9 +54,20 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
         : rule.toPorts.filter((pr) => portRuleMatches(pr, port, protocol, destination));
     if (ports !== 'all' && !ports.length) {
       if (withReasons && !isDeny)
-        misses.push(miss(e, `port ${port}/${protocol} is not in its toPorts`, rule.source));
+        misses.push(
+          miss(
+            e,
+            rule.icmps
+              ? `its icmps admit ICMP only, not ${port}/${protocol}`
+              : `port ${port}/${protocol} is not in its toPorts`,
+            rule.source,
+          ),
+        );
       continue;
     }
+    // A port rule's unmodeled L7 or listener fields matter only on the ports it covers.
+    if (ports !== 'all')
+      for (const pr of ports) for (const u of pr.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
     const peer = matchPeer(tier, rule, e, subject, target, entities);
     if (peer === undefined) {
       if (withReasons && !isDeny)

@@ -489,7 +489,10 @@ export class PolicyEngine {
       );
     if (this.cilium.active)
       for (const e of this.cilium.entries)
-        for (const u of e.rule.unmodeled)
+        for (const u of [
+          ...e.rule.unmodeled,
+          ...(e.rule.toPorts === 'all' ? [] : e.rule.toPorts.flatMap((pr) => pr.unmodeled)),
+        ])
           out.push(
             `${e.policy.key} ${e.path}.${u} is not modeled by kubetwin and may change verdicts of the pods it selects`,
           );
