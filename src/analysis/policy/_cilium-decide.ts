@@ -1,5 +1,5 @@
 import { matches } from '../../lib/labels.ts';
-import type { CiliumHttpRule, CiliumPeer, CiliumRule } from '../../model/cilium-policy.ts';
+import type { CiliumDnsRule, CiliumHttpRule, CiliumPeer, CiliumRule } from '../../model/cilium-policy.ts';
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 import type { CiliumEntry, CiliumSide, CiliumTier } from './_cilium.ts';
@@ -22,7 +22,7 @@ export interface SideQuery {
 /**
  * One side: `subject` is the pod whose policies apply, `target` the other end; `destination` the pod that
  * resolves named ports (undefined for an address). Deny rules first, then every allow rule that admits the
- * connection (the first one is the match; HTTP rules apply only when each of them carries some). A rule's
+ * connection (the first one is the match; HTTP or DNS rules apply only when each of them carries some). A rule's
  * unmodeled fields are named for every connection it may judge; a port rule's (Kafka, listeners, TLS,
  * `headerMatches`) only for the ports it covers, since "Layer 7 policy rules are embedded into Layer 4 rules"
  * (https://docs.cilium.io/en/stable/security/policy/layer7/).
@@ -41,6 +41,7 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   const unmodeled: string[] = [];
   let allow: RuleRef | undefined;
   let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];
+  let dns: CiliumDnsRule[] | undefined = [];
   let deny: RuleRef | undefined;
   for (const i of list) {
     const e = tier.entries[i];
@@ -96,6 +97,11 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       continue;
     }
     allow ??= ref;
+    // DNS rules restrict lookups only when every admitting rule carries some on this port (an empty list admits all).
+    if (dns) {
+      if (ports === 'all' || ports.some((pr) => !pr.dns?.length)) dns = undefined;
+      else for (const pr of ports) dns.push(...pr.dns!);
+    }
     if (http) {
       if (ports === 'all' || ports.some((pr) => !pr.http)) http = undefined;
       else
@@ -117,6 +123,7 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     deny,
     allow,
     ...(allow && http ? { http } : {}),
+    ...(allow && dns?.length ? { dns } : {}),
     misses,
     unmodeled,
   };

@@ -62,3 +62,28 @@ test('rule cilium-l7-port-scope: an unmodeled L7 part (Kafka) may change only ve
     'CiliumNetworkPolicy/x/kafka ingress[0].toPorts[0].rules.kafka is not modeled by kubetwin and may change this verdict',
   ]);
 });
+
+// https://docs.cilium.io/en/stable/security/policy/language/#dns-based — lookups go through the DNS proxy,
+// which lets through only names the DNS rules match.
+test('rule cilium-dns-proxy-note: DNS rules on the admitting port say the proxy answers only the names they match', () => {
+  const e = cilium(
+    cnp(
+      'dns',
+      `  endpointSelector: {matchLabels: {pod: a}}
+  egress:
+  - toEndpoints: [{matchLabels: {"k8s:io.kubernetes.pod.namespace": z, pod: c}}]
+    toPorts: [{ports: [{port: "81", protocol: ANY}], rules: {dns: [{matchPattern: "*.example.com"}, {matchName: api.example.org}]}}]
+  - toEndpoints: [{matchLabels: {"k8s:io.kubernetes.pod.namespace": "y"}}]
+    toPorts: [{ports: [{port: "81", protocol: ANY}], rules: {dns: [{matchPattern: "*"}]}}]
+  - toEndpoints: [{matchLabels: {"k8s:io.kubernetes.pod.namespace": "y", pod: b}}]`,
+    ),
+  );
+  expectTable(e, `x/a -> z/c 81/UDP allow\nx/a -> y/b 81/UDP allow\nx/a -> y/c 81/UDP allow`);
+  const dnsNotes = (to: string) =>
+    verdict(e, 'x/a', to, 81, 'UDP').egress.notes.filter((n) => n.startsWith('L7 DNS rules'));
+  assert.deepEqual(dnsNotes('z/c'), [
+    "L7 DNS rules apply on this port: the connection is admitted, but Cilium's DNS proxy answers only lookups of names matching *.example.com, api.example.org and rejects the others",
+  ]);
+  assert.equal(dnsNotes('y/c').length, 1, 'only DNS rules admit y/c');
+  assert.deepEqual(dnsNotes('y/b'), [], 'an L3-only rule admits y/b with no DNS restriction');
+});
