@@ -42,7 +42,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: 'nodeSelector',
     level: 'ignored',
-    note: 'host firewall policies are not enforced: traffic to and from nodes is judged without them (warning)',
+    note: 'host firewall policies are not enforced (nor is it known whether the host firewall is on): verdicts on traffic into or out of a node they may select are unknown',
   },
   {
     path: 'enableDefaultDeny',
