@@ -83,6 +83,9 @@ export function readCiliumRule(
       if (f.get([...rule, field, i, 'cidr']) === undefined) unmodeled.push(`${field}[${i}] (CIDR group)`);
     });
   const hasPorts = present('toPorts');
+  // "toServices statements cannot be combined with toPorts statements in the same rule" (Cilium's language
+  // reference, Services based, Limitations): the agent accepts it but what it enforces is not documented.
+  if (hasPorts && l3.includes('toServices')) unmodeled.push('toServices with toPorts');
   const icmps = icmpRule(f, rule, name, hasPorts);
   const toPorts = hasPorts
     ? f.list([...rule, 'toPorts']).map((_, i) => readPortRule(f, [...rule, 'toPorts', i], i, name, section))
@@ -94,7 +97,7 @@ export function readCiliumRule(
     f.report(
       'field-not-modeled',
       'warning',
-      [...rule, u.replace(/\[.*$/, '')],
+      [...rule, u.replace(/[[ ].*$/, '')],
       `${name}.${u} is not modeled: verdicts this rule could change carry a warning (see docs/support.md)`,
     );
   return {

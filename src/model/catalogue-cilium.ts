@@ -77,8 +77,8 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   },
   {
     path: 'egress.*.toServices',
-    level: 'modeled',
-    note: `${l3}: k8sService and k8sServiceSelector, judged at the backends (selector Services by their pods, selector-less ones by their endpoint addresses, which select no pod)`,
+    level: 'partial',
+    note: `${l3}: k8sService and k8sServiceSelector, judged at the backends (selector-less Services by their endpoint addresses, which select no pod); a Service with a selector (Cilium documents toServices for Services without one) or toServices with toPorts makes the verdicts it touches unknown`,
   },
   {
     path: 'egress.*.toFQDNs',

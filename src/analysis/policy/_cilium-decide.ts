@@ -83,6 +83,9 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
         );
       continue;
     }
+    const via = peer >= 0 ? (rule.peers as CiliumPeer[])[peer] : undefined;
+    if (via?.kind === 'service' && target.cls)
+      unmodeled.push(`${e.policy.key} ${e.path}.${via.path} (${selectorServiceNote})`);
     const ref: RuleRef = {
       tier: 'cilium',
       policy: e.policy.key,
@@ -128,6 +131,14 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     unmodeled,
   };
 }
+
+/**
+ * `toServices` matching a pod is a Service with a selector: Cilium's documentation says "These rules will only
+ * take effect on Kubernetes services without a selector" ("For services backed by pods, use labels based rules"),
+ * https://docs.cilium.io/en/stable/security/policy/language/#services-based — kubetwin matches its pods, but the
+ * agent may not, so the verdict names it as not modeled (reach/test: unknown).
+ */
+const selectorServiceNote = 'a Service with a selector, which Cilium documents toServices as not applying to';
 
 /** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */
 function matchPeer(
