@@ -24,8 +24,8 @@ export interface SideQuery {
  * resolves named ports (undefined for an address). Deny rules first, then every allow rule that admits the
  * connection (the first one is the match; HTTP or DNS rules apply only when each of them carries some). A rule's
  * unmodeled fields are named for every connection it may judge; a port rule's (Kafka, listeners, TLS,
- * `headerMatches`) only for the ports it covers, since "Layer 7 policy rules are embedded into Layer 4 rules"
- * (https://docs.cilium.io/en/stable/security/policy/layer7/).
+ * `headerMatches`) only for a connection it admits on its ports with no plain admitting rule beside it, since
+ * "Layer 7 policy rules are embedded into Layer 4 rules" (https://docs.cilium.io/en/stable/security/policy/layer7/).
  */
 export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   const { direction, subject, target, port, protocol, destination, withReasons } = q;
@@ -42,6 +42,8 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   let allow: RuleRef | undefined;
   let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];
   let dns: CiliumDnsRule[] | undefined = [];
+  const portUnmodeled: string[] = [];
+  let plain = false;
   let deny: RuleRef | undefined;
   for (const i of list) {
     const e = tier.entries[i];
@@ -66,9 +68,6 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
         );
       continue;
     }
-    // A port rule's unmodeled L7 or listener fields matter only on the ports it covers.
-    if (ports !== 'all')
-      for (const pr of ports) for (const u of pr.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
     const peer = matchPeer(tier, rule, e, subject, target, entities);
     if (peer === undefined) {
       if (withReasons && !isDeny)
@@ -100,6 +99,15 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       continue;
     }
     allow ??= ref;
+    // A port rule's unmodeled L7 parts (Kafka, l7proto, headerMatches) only restrict what its peers send on
+    // its ports; another admitting rule with no L7 part on the port lifts them ("the layer 7 portions of the
+    // latter rule will have no effect", https://docs.cilium.io/en/stable/security/policy/layer7/).
+    // Listeners and TLS settings are not L7 rules: kubetwin does not know what a plain rule beside them does.
+    if (ports === 'all' || ports.some((pr) => !pr.http && !pr.dns && !pr.unmodeled.length)) plain = true;
+    if (ports !== 'all')
+      for (const pr of ports)
+        for (const u of pr.unmodeled)
+          (u.includes('.rules.') ? portUnmodeled : unmodeled).push(`${e.policy.key} ${e.path}.${u}`);
     // DNS rules restrict lookups only when every admitting rule carries some on this port (an empty list admits all).
     if (dns) {
       if (ports === 'all' || ports.some((pr) => !pr.dns?.length)) dns = undefined;
@@ -120,6 +128,7 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
             });
     }
   }
+  if (allow && !deny && !plain) unmodeled.push(...portUnmodeled);
   return {
     isolating,
     isolatedBy,

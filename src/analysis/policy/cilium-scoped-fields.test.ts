@@ -43,7 +43,7 @@ test('rule cilium-icmps: an icmps rule admits or denies ICMP only, never a TCP, 
 });
 
 // https://docs.cilium.io/en/stable/security/policy/layer7/ — "Layer 7 policy rules are embedded into Layer 4 rules".
-test('rule cilium-l7-port-scope: an unmodeled L7 part (Kafka) may change only verdicts on the ports its port rule covers', () => {
+test('rule cilium-l7-port-scope: an unmodeled L7 part (Kafka) may change only verdicts it admits on its ports, unless a plain rule admits too', () => {
   const e = cilium(
     cnp(
       'kafka',
@@ -53,14 +53,30 @@ test('rule cilium-l7-port-scope: an unmodeled L7 part (Kafka) may change only ve
     toPorts:
     - ports: [{port: "80", protocol: TCP}]
       rules: {kafka: [{role: produce, topic: deathstar-plans}]}
-    - ports: [{port: "81", protocol: TCP}]`,
+    - ports: [{port: "81", protocol: TCP}]
+  - fromEndpoints: [{matchLabels: {pod: c}}]
+    toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules: {kafka: [{role: produce, topic: deathstar-plans}]}
+  - fromEndpoints: [{matchLabels: {pod: c}}]
+    toPorts: [{ports: [{port: "80", protocol: TCP}]}]`,
     ),
   );
-  expectTable(e, `x/b -> x/a 80/TCP allow\nx/b -> x/a 81/TCP allow\nx/c -> x/a 80/TCP deny`);
+  expectTable(
+    e,
+    `x/b -> x/a 80/TCP allow\nx/b -> x/a 81/TCP allow\nx/c -> x/a 80/TCP allow\ny/a -> x/a 80/TCP deny`,
+  );
   assert.deepEqual(notModeled(verdict(e, 'x/b', 'x/a', 81).warnings), []);
   assert.deepEqual(notModeled(verdict(e, 'x/b', 'x/a', 80).warnings), [
     'CiliumNetworkPolicy/x/kafka ingress[0].toPorts[0].rules.kafka is not modeled by kubetwin and may change this verdict',
   ]);
+  // "the layer 7 portions of the latter rule will have no effect" beside an L4 rule for the same peer and port.
+  assert.deepEqual(notModeled(verdict(e, 'x/c', 'x/a', 80).warnings), []);
+  assert.deepEqual(
+    notModeled(verdict(e, 'y/a', 'x/a', 80).warnings),
+    [],
+    'Kafka rules only restrict: denied either way',
+  );
 });
 
 // https://docs.cilium.io/en/stable/security/policy/language/#dns-based — lookups go through the DNS proxy,
