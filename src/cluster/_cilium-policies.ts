@@ -87,7 +87,7 @@ function readSpec(
       'field-not-modeled',
       'warning',
       [...at, 'nodeSelector'],
-      `${path}.nodeSelector: host firewall policies are not modeled; traffic to and from nodes is judged without this policy`,
+      `${path}.nodeSelector: host firewall policies are not modeled; verdicts on traffic into or out of the nodes it selects are unknown`,
     );
   const rules: CiliumRule[] = [];
   for (const section of sections)

@@ -30,14 +30,7 @@ const l3Fields = {
 } as const;
 
 /** Rule fields kubetwin reads but does not model: verdicts they could change carry a warning. */
-const unmodeledFields = [
-  'fromRequires',
-  'toRequires',
-  'fromGroups',
-  'toGroups',
-  'icmps',
-  'authentication',
-] as const;
+const unmodeledFields = ['fromRequires', 'toRequires', 'fromGroups', 'toGroups', 'authentication'] as const;
 
 /** Port-rule fields kubetwin does not model. */
 const portExtras = ['listener', 'originatingTLS', 'terminatingTLS', 'serverNames'] as const;
@@ -90,35 +83,59 @@ export function readCiliumRule(
       if (f.get([...rule, field, i, 'cidr']) === undefined) unmodeled.push(`${field}[${i}] (CIDR group)`);
     });
   const hasPorts = present('toPorts');
+  // "toServices statements cannot be combined with toPorts statements in the same rule" (Cilium's language
+  // reference, Services based, Limitations): the agent accepts it but what it enforces is not documented.
+  if (hasPorts && l3.includes('toServices')) unmodeled.push('toServices with toPorts');
+  const icmps = icmpRule(f, rule, name, hasPorts);
   const toPorts = hasPorts
     ? f.list([...rule, 'toPorts']).map((_, i) => readPortRule(f, [...rule, 'toPorts', i], i, name, section))
-    : ('all' as const);
-  if (toPorts !== 'all')
-    toPorts.forEach((pr, i) => {
-      for (const k of portExtras)
-        if (f.get([...rule, 'toPorts', i, k]) !== undefined) unmodeled.push(`toPorts[${i}].${k}`);
-      if (pr.otherL7) unmodeled.push(`toPorts[${i}].rules.${pr.otherL7}`);
-      f.list([...rule, 'toPorts', i, 'rules', 'http']).forEach((_, j) => {
-        if (f.get([...rule, 'toPorts', i, 'rules', 'http', j, 'headerMatches']) !== undefined)
-          unmodeled.push(`toPorts[${i}].rules.http[${j}].headerMatches`);
-      });
-    });
-  for (const u of unmodeled)
+    : icmps
+      ? []
+      : ('all' as const);
+  const portUnmodeled = toPorts === 'all' ? [] : toPorts.flatMap((pr) => pr.unmodeled);
+  for (const u of [...unmodeled, ...portUnmodeled])
     f.report(
       'field-not-modeled',
       'warning',
-      [...rule, u.replace(/\[.*$/, '')],
+      [...rule, u.replace(/[[ ].*$/, '')],
       `${name}.${u} is not modeled: verdicts this rule could change carry a warning (see docs/support.md)`,
     );
   return {
     section,
     index,
-    // No L3 field: with toPorts, every peer on those ports; with nothing at all, no peer (the rule only isolates).
-    peers: l3.length ? peers : hasPorts ? 'all' : [],
+    // No L3 field: with toPorts (or icmps), every peer on those ports; with nothing at all, no peer (it only isolates).
+    peers: l3.length ? peers : hasPorts || icmps ? 'all' : [],
     toPorts,
+    ...(icmps ? { icmps } : {}),
     unmodeled,
     source: f.raw.locate(rule),
   };
+}
+
+/**
+ * `icmps`: Cilium turns each ICMP field into a port rule of protocol ICMP or ICMPv6 (cilium/cilium
+ * pkg/policy/utils RulesToPolicyEntries, `icmpRules`), so the rule's L4 part is ICMP only: it admits (or denies)
+ * no TCP, UDP or SCTP port, whatever its peers. With `toPorts` as well the rule is refused ("the ICMPs block may
+ * only be present without ToPorts", pkg/policy/api/rule_validation.go).
+ * https://docs.cilium.io/en/stable/security/policy/language/#icmp-icmpv6
+ */
+function icmpRule(
+  f: FieldReader,
+  rule: readonly PathSegment[],
+  name: string,
+  hasPorts: boolean,
+): true | undefined {
+  const v = f.get([...rule, 'icmps']);
+  if (v === undefined || v === null || (Array.isArray(v) && !v.length)) return undefined;
+  if (hasPorts)
+    f.report(
+      'cilium-invalid-rule',
+      'error',
+      [...rule, 'icmps'],
+      `${name}: icmps may only be present without toPorts; Cilium refuses the policy`,
+      'Put the ICMP rule and the port rule in separate rules.',
+    );
+  return true;
 }
 
 function readPeers(
@@ -258,8 +275,17 @@ function readPortRule(
       [...r, 'dns'],
       `${rule}: DNS rules are supported at egress only`,
     );
+  const unmodeled = portExtras
+    .filter((k) => f.get([...p, k]) !== undefined)
+    .map((k) => `toPorts[${index}].${k}`);
+  if (other) unmodeled.push(`toPorts[${index}].rules.${other}`);
+  f.list([...r, 'http']).forEach((_, j) => {
+    if (f.get([...r, 'http', j, 'headerMatches']) !== undefined)
+      unmodeled.push(`toPorts[${index}].rules.http[${j}].headerMatches`);
+  });
   return {
     ports,
+    unmodeled,
     ...(http ? { http } : {}),
     ...(dns ? { dns } : {}),
     ...(other ? { otherL7: other } : {}),

@@ -69,12 +69,46 @@ test('cilium bad input: two L3 selectors, a non-string port, an unknown entity, 
   assert.ok(model.pods.some((p) => p.name === 'web'));
 });
 
-test('cilium fields kubetwin does not model are reported at their line', () => {
+test("cilium fields kubetwin does not model are reported at their line, a port rule's with the port rule", () => {
   const { diagnostics, model } = buildYaml(
-    cnp('icmp', `  endpointSelector: {}\n  egress:\n  - icmps: [{fields: [{type: 8}]}]`),
+    cnp(
+      'auth',
+      `  endpointSelector: {}\n  ingress:\n  - authentication: {mode: required}\n    toPorts: [{ports: [{port: "9092"}], rules: {kafka: [{topic: t}]}}]`,
+    ),
   );
-  const d = diagnostics.find((x) => x.code === 'field-not-modeled')!;
-  assert.equal(d.severity, 'warning');
-  assert.equal(d.source?.line, 7);
-  assert.deepEqual(model.ciliumPolicies![0].specs[0].rules[0].unmodeled, ['icmps']);
+  const d = diagnostics.filter((x) => x.code === 'field-not-modeled');
+  assert.deepEqual(
+    d.map((x) => [x.severity, x.source?.line]),
+    [
+      ['warning', 7],
+      ['warning', 8],
+    ],
+  );
+  const rule = model.ciliumPolicies![0].specs[0].rules[0];
+  assert.deepEqual(rule.unmodeled, ['authentication']);
+  assert.deepEqual(rule.toPorts !== 'all' && rule.toPorts[0].unmodeled, ['toPorts[0].rules.kafka']);
+});
+
+test('rule cilium-icmps-read: icmps make the rule ICMP-only (no TCP/UDP/SCTP port); with toPorts Cilium refuses the policy', () => {
+  const { diagnostics, model } = buildYaml(
+    [
+      cnp('icmp', `  endpointSelector: {}\n  egress:\n  - icmps: [{fields: [{type: 8}]}]`),
+      cnp(
+        'both',
+        `  endpointSelector: {}\n  egress:\n  - icmps: [{fields: [{type: 8}]}]\n    toPorts: [{ports: [{port: "80"}]}]`,
+      ),
+    ].join('\n---\n'),
+  );
+  const errors = diagnostics.filter((x) => x.code.startsWith('cilium-') || x.code === 'field-not-modeled');
+  assert.deepEqual(
+    errors.map((x) => x.code),
+    ['cilium-invalid-rule'],
+  );
+  assert.match(errors[0].message, /icmps may only be present without toPorts/);
+  assert.deepEqual(
+    model.ciliumPolicies?.map((p) => p.name),
+    ['icmp'],
+  );
+  const rule = model.ciliumPolicies![0].specs[0].rules[0];
+  assert.deepEqual([rule.peers, rule.toPorts, rule.icmps, rule.unmodeled], ['all', [], true, []]);
 });

@@ -42,7 +42,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: 'nodeSelector',
     level: 'ignored',
-    note: 'host firewall policies are not enforced: traffic to and from nodes is judged without them (warning)',
+    note: 'host firewall policies are not enforced (nor is it known whether the host firewall is on): verdicts on traffic into or out of a node they may select are unknown',
   },
   {
     path: 'enableDefaultDeny',
@@ -77,8 +77,8 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   },
   {
     path: 'egress.*.toServices',
-    level: 'modeled',
-    note: `${l3}: k8sService and k8sServiceSelector, judged at the backends (selector Services by their pods, selector-less ones by their endpoint addresses, which select no pod)`,
+    level: 'partial',
+    note: `${l3}: k8sService and k8sServiceSelector, judged at the backends (selector-less Services by their endpoint addresses, which select no pod); a Service with a selector (Cilium documents toServices for Services without one) or toServices with toPorts makes the verdicts it touches unknown`,
   },
   {
     path: 'egress.*.toFQDNs',
@@ -113,7 +113,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: '*.toPorts.rules.http.headerMatches',
     level: 'ignored',
-    note: 'header match with mismatch actions and secrets are not evaluated (warning)',
+    note: 'header match with mismatch actions and secrets are not evaluated: verdicts on the ports of their port rule are unknown',
   },
   {
     path: 'egress.*.toPorts.rules.dns',
@@ -123,17 +123,17 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: '*.toPorts.rules.kafka / l7proto',
     level: 'ignored',
-    note: 'Kafka and generic L7 rules are judged at L4 only (warning)',
+    note: 'Kafka and generic L7 rules are judged at L4 only: verdicts on the ports of their port rule are unknown',
   },
   {
     path: '*.toPorts.listener / originatingTLS / terminatingTLS / serverNames',
     level: 'ignored',
-    note: 'Envoy listeners, TLS interception and SNI matching are not modeled (warning)',
+    note: 'Envoy listeners, TLS interception and SNI matching are not modeled: verdicts on the ports of their port rule are unknown',
   },
   {
     path: '*.icmps',
-    level: 'ignored',
-    note: 'ICMP rules: kubetwin answers TCP, UDP and SCTP only (warning)',
+    level: 'partial',
+    note: 'a rule with icmps admits or denies ICMP only, so it decides no TCP, UDP or SCTP connection (it still enables default deny); ICMP itself is not judged; icmps with toPorts is refused',
   },
   { path: '*.authentication', level: 'ignored', note: 'mutual authentication is not modeled (warning)' },
   {

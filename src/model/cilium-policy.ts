@@ -78,6 +78,11 @@ export interface CiliumPortRule {
   readonly dns?: readonly CiliumDnsRule[];
   /** L7 protocols read but not modeled (kafka, l7proto): the rule is judged at L4 with a warning. */
   readonly otherL7?: string;
+  /**
+   * Fields of this port rule kubetwin does not model (`toPorts[0].rules.kafka`, `toPorts[0].listener`,
+   * `toPorts[0].rules.http[1].headerMatches`): they can change only verdicts on the ports it covers.
+   */
+  readonly unmodeled: readonly string[];
   readonly index: number;
   readonly source?: SourceRef;
 }
@@ -92,9 +97,14 @@ export interface CiliumRule {
    * and no port (`ingress: [{}]`), so it selects nothing and only isolates.
    */
   readonly peers: readonly CiliumPeer[] | 'all';
-  /** `all` when the rule has no `toPorts`. */
+  /** `all` when the rule has no `toPorts` and no `icmps`; empty for an `icmps` rule (it admits ICMP only). */
   readonly toPorts: readonly CiliumPortRule[] | 'all';
-  /** Fields of the rule kubetwin does not model (`icmps`, `fromRequires`, `authentication`, ...). */
+  /** The rule has `icmps`: its L4 part is ICMP only, so it admits or denies no TCP, UDP or SCTP port. */
+  readonly icmps?: true;
+  /**
+   * Fields of the rule kubetwin does not model that can change a verdict on any port (`fromRequires`,
+   * `authentication`, ...); those of one port rule are in its `unmodeled`.
+   */
   readonly unmodeled: readonly string[];
   readonly source?: SourceRef;
 }

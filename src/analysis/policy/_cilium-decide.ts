@@ -1,5 +1,5 @@
 import { matches } from '../../lib/labels.ts';
-import type { CiliumHttpRule, CiliumPeer, CiliumRule } from '../../model/cilium-policy.ts';
+import type { CiliumDnsRule, CiliumHttpRule, CiliumPeer, CiliumRule } from '../../model/cilium-policy.ts';
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 import type { CiliumEntry, CiliumSide, CiliumTier } from './_cilium.ts';
@@ -22,7 +22,10 @@ export interface SideQuery {
 /**
  * One side: `subject` is the pod whose policies apply, `target` the other end; `destination` the pod that
  * resolves named ports (undefined for an address). Deny rules first, then every allow rule that admits the
- * connection (the first one is the match; HTTP rules apply only when each of them carries some).
+ * connection (the first one is the match; HTTP or DNS rules apply only when each of them carries some). A rule's
+ * unmodeled fields are named for every connection it may judge; a port rule's (Kafka, listeners, TLS,
+ * `headerMatches`) only for a connection it admits on its ports with no plain admitting rule beside it, since
+ * "Layer 7 policy rules are embedded into Layer 4 rules" (https://docs.cilium.io/en/stable/security/policy/layer7/).
  */
 export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   const { direction, subject, target, port, protocol, destination, withReasons } = q;
@@ -38,6 +41,9 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   const unmodeled: string[] = [];
   let allow: RuleRef | undefined;
   let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];
+  let dns: CiliumDnsRule[] | undefined = [];
+  const portUnmodeled: string[] = [];
+  let plain = false;
   let deny: RuleRef | undefined;
   for (const i of list) {
     const e = tier.entries[i];
@@ -51,7 +57,15 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
         : rule.toPorts.filter((pr) => portRuleMatches(pr, port, protocol, destination));
     if (ports !== 'all' && !ports.length) {
       if (withReasons && !isDeny)
-        misses.push(miss(e, `port ${port}/${protocol} is not in its toPorts`, rule.source));
+        misses.push(
+          miss(
+            e,
+            rule.icmps
+              ? `its icmps admit ICMP only, not ${port}/${protocol}`
+              : `port ${port}/${protocol} is not in its toPorts`,
+            rule.source,
+          ),
+        );
       continue;
     }
     const peer = matchPeer(tier, rule, e, subject, target, entities);
@@ -68,6 +82,9 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
         );
       continue;
     }
+    const via = peer >= 0 ? (rule.peers as CiliumPeer[])[peer] : undefined;
+    if (via?.kind === 'service' && target.cls)
+      unmodeled.push(`${e.policy.key} ${e.path}.${via.path} (${selectorServiceNote})`);
     const ref: RuleRef = {
       tier: 'cilium',
       policy: e.policy.key,
@@ -82,6 +99,20 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       continue;
     }
     allow ??= ref;
+    // A port rule's unmodeled L7 parts (Kafka, l7proto, headerMatches) only restrict what its peers send on
+    // its ports; another admitting rule with no L7 part on the port lifts them ("the layer 7 portions of the
+    // latter rule will have no effect", https://docs.cilium.io/en/stable/security/policy/layer7/).
+    // Listeners and TLS settings are not L7 rules: kubetwin does not know what a plain rule beside them does.
+    if (ports === 'all' || ports.some((pr) => !pr.http && !pr.dns && !pr.unmodeled.length)) plain = true;
+    if (ports !== 'all')
+      for (const pr of ports)
+        for (const u of pr.unmodeled)
+          (u.includes('.rules.') ? portUnmodeled : unmodeled).push(`${e.policy.key} ${e.path}.${u}`);
+    // DNS rules restrict lookups only when every admitting rule carries some on this port (an empty list admits all).
+    if (dns) {
+      if (ports === 'all' || ports.some((pr) => !pr.dns?.length)) dns = undefined;
+      else for (const pr of ports) dns.push(...pr.dns!);
+    }
     if (http) {
       if (ports === 'all' || ports.some((pr) => !pr.http)) http = undefined;
       else
@@ -97,16 +128,26 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
             });
     }
   }
+  if (allow && !deny && !plain) unmodeled.push(...portUnmodeled);
   return {
     isolating,
     isolatedBy,
     deny,
     allow,
     ...(allow && http ? { http } : {}),
+    ...(allow && dns?.length ? { dns } : {}),
     misses,
     unmodeled,
   };
 }
+
+/**
+ * `toServices` matching a pod is a Service with a selector: Cilium's documentation says "These rules will only
+ * take effect on Kubernetes services without a selector" ("For services backed by pods, use labels based rules"),
+ * https://docs.cilium.io/en/stable/security/policy/language/#services-based — kubetwin matches its pods, but the
+ * agent may not, so the verdict names it as not modeled (reach/test: unknown).
+ */
+const selectorServiceNote = 'a Service with a selector, which Cilium documents toServices as not applying to';
 
 /** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */
 function matchPeer(

@@ -3,6 +3,7 @@ import type { PartyTarget } from './_engine.ts';
 import type { SideContext } from './_side.ts';
 import { httpRuleMatches } from './_cilium-match.ts';
 import type { CiliumSide } from './_cilium.ts';
+import type { CiliumDnsRule } from '../../model/cilium-policy.ts';
 import type { L7Verdict, SideVerdict } from './types.ts';
 
 /** The Cilium tier's say on one side, with the verdict it gives when one of its allow rules admits. */
@@ -39,6 +40,7 @@ export function ciliumSide(
     ...s,
     allowed(isolatedBy, notes) {
       const base = { direction, isolatedBy, misses: [], notes: [...notes] };
+      if (s.dns) base.notes.push(dnsNote(s.dns));
       if (!s.http) return { ...base, allowed: true, reason: 'rule', match: s.allow };
       const rules = s.http.map((h) => h.ref);
       const req = ctx.http;
@@ -55,4 +57,14 @@ export function ciliumSide(
       return { ...base, allowed: false, reason: 'l7-denied', match: s.allow, l7 };
     },
   };
+}
+
+/**
+ * DNS rules on the admitting port send the lookups through Cilium's DNS proxy, which forwards only those whose
+ * name one of the rules matches and rejects the others: the connection is allowed, not every lookup.
+ * https://docs.cilium.io/en/stable/security/policy/language/#dns-based
+ */
+function dnsNote(rules: readonly CiliumDnsRule[]): string {
+  const names = [...new Set(rules.map((r) => r.matchName ?? r.matchPattern ?? '*'))].sort();
+  return `L7 DNS rules apply on this port: the connection is admitted, but Cilium's DNS proxy answers only lookups of names matching ${names.join(', ')} and rejects the others`;
 }

@@ -2,6 +2,7 @@ import { formatSelector, matches, selectorFromMap, type Labels, type Selector } 
 import { parseIP } from '../../lib/ip.ts';
 import {
   ciliumLabels,
+  type CiliumDnsRule,
   type CiliumHttpRule,
   type CiliumPeer,
   type CiliumPolicy,
@@ -53,6 +54,8 @@ export interface CiliumSide {
   readonly allow?: RuleRef;
   /** HTTP rules that apply: set when every allow rule that admits the connection carries HTTP rules. */
   readonly http?: readonly { readonly rule: CiliumHttpRule; readonly ref: RuleRef }[];
+  /** DNS rules that apply (egress to a DNS server): set when every allow rule that admits the connection carries some. */
+  readonly dns?: readonly CiliumDnsRule[];
   readonly misses: readonly Miss[];
   /** Rules of the side that use fields kubetwin does not model. */
   readonly unmodeled: readonly string[];

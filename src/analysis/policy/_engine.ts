@@ -16,6 +16,8 @@ import type { AdminTiers } from './_admin.ts';
 import { compileAdminTiers } from './_admin.ts';
 import { CiliumTier } from './_cilium.ts';
 import type { CiliumTarget } from './_cilium-peers.ts';
+import type { CiliumPolicy } from '../../model/cilium-policy.ts';
+import { hostPolicyWarnings } from './_cilium-host-policies.ts';
 import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
@@ -64,6 +66,8 @@ export class PolicyEngine {
   /** `networkPolicyOnly` and the Cilium tier's enforcement, fixed at construction (read by every `allows`). */
   readonly #npOnly: boolean;
   readonly #ciliumOn: boolean;
+  /** Cilium policies with a host (nodeSelector) spec: read, not enforced. */
+  readonly #hostPolicies: readonly CiliumPolicy[];
   /** hostNetwork pods are their node's address (`hostNetwork === 'node'`). */
   readonly #nodeMode: boolean;
   /** Classes by namespace and label (hostNetwork classes in `node` mode left out: policies never select them). */
@@ -112,6 +116,7 @@ export class PolicyEngine {
     this.cilium = new CiliumTier(model);
     this.cilium.labelKeys.forEach((k) => labelKeys.add(k));
     this.#ciliumOn = this.cilium.active && this.cilium.policies.length > 0 && this.enforced;
+    this.#hostPolicies = this.cilium.policies.filter((p) => p.specs.some((sp) => sp.nodeSelector));
     this.#npOnly = this.enforced && this.admin.empty && !this.#ciliumOn;
     for (const e of this.cilium.entries)
       if (e.rule.toPorts !== 'all')
@@ -449,6 +454,8 @@ export class PolicyEngine {
       warnings,
     };
     this.#ciliumIgnored(src, dst, warnings);
+    if (this.#ciliumOn && this.#hostPolicies.length)
+      warnings.push(...hostPolicyWarnings(this.model, this.#hostPolicies, src, dst));
     if (!this.enforced) {
       warnings.push(
         `CNI ${this.model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
@@ -488,8 +495,16 @@ export class PolicyEngine {
         `${this.cilium.policies.length} Cilium polic${this.cilium.policies.length === 1 ? 'y is' : 'ies are'} not enforced: the CNI is ${this.model.profile.cni.name}, not Cilium`,
       );
     if (this.cilium.active)
+      for (const p of this.#hostPolicies)
+        out.push(
+          `${p.key} nodeSelector (a host firewall policy) is not modeled by kubetwin and may change verdicts on traffic into or out of the nodes it selects`,
+        );
+    if (this.cilium.active)
       for (const e of this.cilium.entries)
-        for (const u of e.rule.unmodeled)
+        for (const u of [
+          ...e.rule.unmodeled,
+          ...(e.rule.toPorts === 'all' ? [] : e.rule.toPorts.flatMap((pr) => pr.unmodeled)),
+        ])
           out.push(
             `${e.policy.key} ${e.path}.${u} is not modeled by kubetwin and may change verdicts of the pods it selects`,
           );

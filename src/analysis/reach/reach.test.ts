@@ -91,7 +91,7 @@ test('reach: a Service as a source stands for the pods behind it, whatever the p
   assert.match(r.notes.join(), /stands for the pods behind it/);
 });
 
-test('rule unmodeled-field-is-unknown: a Cilium rule with a field kubetwin does not model (icmps) makes reach unknown, never ALLOWED', () => {
+test('rule unmodeled-field-is-unknown: a Cilium rule with a field kubetwin does not model (authentication, Kafka) makes reach unknown, never ALLOWED', () => {
   const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}\n';
   const cnp = (extra: string) =>
     `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: web, namespace: x}\nspec:\n  endpointSelector: {matchLabels: {pod: a}}\n  ingress:\n  - fromEndpoints: [{matchLabels: {pod: b}}]\n${extra}`;
@@ -108,10 +108,13 @@ test('rule unmodeled-field-is-unknown: a Cilium rule with a field kubetwin does 
   const plain = judge('');
   assert.equal(plain.verdict, 'allowed');
   assert.deepEqual(plain.unknownReasons, []);
-  const icmp = judge('    icmps: [{fields: [{type: 8, family: IPv4}]}]\n');
-  assert.equal(icmp.outcome, 'allowed', 'the modeled parts allow it');
-  assert.equal(icmp.verdict, 'unknown');
-  assert.match(icmp.unknownReasons.join('\n'), /icmps is not modeled by kubetwin/);
+  const auth = judge('    authentication: {mode: required}\n');
+  assert.equal(auth.outcome, 'allowed', 'the modeled parts allow it');
+  assert.equal(auth.verdict, 'unknown');
+  assert.match(auth.unknownReasons.join('\n'), /authentication is not modeled by kubetwin/);
+  const kafka = judge('    toPorts: [{ports: [{port: "80"}], rules: {kafka: [{topic: t}]}}]\n');
+  assert.equal(kafka.verdict, 'unknown');
+  assert.match(kafka.unknownReasons.join('\n'), /toPorts\[0\]\.rules\.kafka is not modeled by kubetwin/);
 });
 
 test('reach: from the internet to a ClusterIP Service, a note says there is no path through it from outside', () => {

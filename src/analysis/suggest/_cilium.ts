@@ -81,7 +81,9 @@ function rulesOf(list: readonly RuleSpec[], dir: 'ingress' | 'egress'): CiliumRu
     section: dir,
     index,
     peers: ciliumPeers(r.peer, dir).peers,
-    toPorts: [{ ports: r.ports.map((x) => ({ port: x.port, protocol: x.protocol })), index: 0 }],
+    toPorts: [
+      { ports: r.ports.map((x) => ({ port: x.port, protocol: x.protocol })), index: 0, unmodeled: [] },
+    ],
     unmodeled: [],
   }));
 }
