@@ -8,42 +8,15 @@ import { parseServerBlocks } from './_tokenize.ts';
 import { fqdn, serverConfig, type PluginProblem } from './_plugins.ts';
 import { resolveImports, type CorefileFiles } from './_import.ts';
 import type { DnsServerConfig } from './types.ts';
+import { defaultCorefile } from './_default.ts';
+import { kubeDnsCorefile } from './_kube-dns.ts';
+
+export { defaultCorefile } from './_default.ts';
 
 export type * from './types.ts';
 export { fqdn } from './_plugins.ts';
 export { claimedBy } from './_unmodeled.ts';
 export type { CorefileFiles } from './_import.ts';
-
-/**
- * The Corefile kubeadm installs (cmd/kubeadm/app/phases/addons/dns), with the cluster domain filled in; used
- * when the manifests hold no `coredns` ConfigMap.
- * https://github.com/kubernetes/kubernetes/blob/master/cmd/kubeadm/app/phases/addons/dns/manifests.go
- */
-export function defaultCorefile(clusterDomain: string): string {
-  return [
-    '.:53 {',
-    '    errors',
-    '    health {',
-    '       lameduck 5s',
-    '    }',
-    '    ready',
-    `    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {`,
-    '       pods insecure',
-    '       fallthrough in-addr.arpa ip6.arpa',
-    '       ttl 30',
-    '    }',
-    '    prometheus :9153',
-    '    forward . /etc/resolv.conf {',
-    '       max_concurrent 1000',
-    '    }',
-    '    cache 30',
-    '    loop',
-    '    reload',
-    '    loadbalance',
-    '}',
-    '',
-  ].join('\n');
-}
 
 export interface CorefileResult {
   readonly config: DnsServerConfig;
@@ -140,7 +113,10 @@ function corefileFiles(model: ClusterModel, coredns: OtherObject): CorefileFiles
   return { files, directories, sources };
 }
 
-/** The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else kubeadm's default. */
+/**
+ * The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else the kube-dns
+ * ConfigMap's stub domains and upstream nameservers (GKE), else kubeadm's default.
+ */
 export function dnsServerConfig(model: ClusterModel): CorefileResult {
   const cm = model.others.find(
     (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns',
@@ -167,6 +143,44 @@ export function dnsServerConfig(model: ClusterModel): CorefileResult {
       });
     return parsed;
   }
+  const kubeDns = model.others.find(
+    (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'kube-dns',
+  );
+  if (kubeDns) return kubeDnsConfig(kubeDns, model.profile.clusterDomain);
   const result = parseCorefile(defaultCorefile(model.profile.clusterDomain), { origin: 'default' });
   return { config: result.config, diagnostics: [] };
+}
+
+/**
+ * The configuration of kube-dns from its `kube-system/kube-dns` ConfigMap (GKE; see `_kube-dns.ts`), read only when
+ * there is no `coredns` ConfigMap: CoreDNS does not read it. Problems are placed at the ConfigMap key.
+ */
+function kubeDnsConfig(cm: OtherObject, clusterDomain: string): CorefileResult {
+  const data = (cm.body.data as Record<string, unknown> | undefined) ?? {};
+  const t = kubeDnsCorefile(data, clusterDomain);
+  const parsed = parseCorefile(t.corefile, { origin: 'kube-dns' });
+  const at = (key: string) => ({
+    ...(cm.source ? { source: { ...cm.source, path: `data.${key}` } } : {}),
+    object: cm.key,
+  });
+  const diagnostics: Diagnostic[] = [
+    ...parsed.diagnostics.map((d) => ({ ...d, ...at('stubDomains') })),
+    ...t.problems.map((p): Diagnostic => ({
+      code: 'kube-dns-config-invalid',
+      severity: 'warning',
+      message: p.message,
+      ...at(p.key),
+    })),
+    ...t.notModeled.map((p): Diagnostic => ({
+      code: 'kube-dns-config-not-modeled',
+      severity: 'info',
+      message: p.message,
+      ...at(p.key),
+    })),
+  ];
+  const servers = parsed.config.servers.map((s) => ({
+    ...s,
+    unmodeledAnswerers: [...t.unknown, ...s.unmodeledAnswerers],
+  }));
+  return { config: { origin: 'kube-dns', servers }, diagnostics };
 }

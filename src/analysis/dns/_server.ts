@@ -181,7 +181,9 @@ function unmodeledReply(
 ): PluginsResult | undefined {
   const a = claimedBy(server.unmodeledAnswerers, name, type, before);
   if (!a) return undefined;
-  const why = `the Corefile's ${a.plugin} plugin (line ${a.line}) answers ${name} ${type} and kubetwin does not model it, so the reply is unknown`;
+  const why =
+    a.reason ??
+    `the Corefile's ${a.plugin} plugin (line ${a.line}) answers ${name} ${type} and kubetwin does not model it, so the reply is unknown`;
   return { ...noAnswer('SERVFAIL', 'none', false, why), unknown: why };
 }
 
