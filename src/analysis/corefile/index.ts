@@ -10,6 +10,7 @@ import { resolveImports, type CorefileFiles } from './_import.ts';
 import type { DnsServerConfig } from './types.ts';
 import { defaultCorefile } from './_default.ts';
 import { kubeDnsCorefile } from './_kube-dns.ts';
+import { nodeLocalDns, type NodeLocalDns } from './_node-local.ts';
 
 export { defaultCorefile } from './_default.ts';
 
@@ -17,6 +18,7 @@ export type * from './types.ts';
 export { fqdn } from './_plugins.ts';
 export { claimedBy } from './_unmodeled.ts';
 export type { CorefileFiles } from './_import.ts';
+export type { NodeLocalDns } from './_node-local.ts';
 
 export interface CorefileResult {
   readonly config: DnsServerConfig;
@@ -183,4 +185,31 @@ function kubeDnsConfig(cm: OtherObject, clusterDomain: string): CorefileResult {
     unmodeledAnswerers: [...t.unknown, ...s.unmodeledAnswerers],
   }));
   return { config: { origin: 'kube-dns', servers }, diagnostics };
+}
+
+/**
+ * NodeLocal DNSCache from the `kube-system/node-local-dns` ConfigMap (see `_node-local.ts`), or undefined when the
+ * input has none. Its Corefile problems are diagnostics placed at that ConfigMap.
+ */
+export function nodeLocalDnsConfig(
+  model: ClusterModel,
+): { nodeLocal: NodeLocalDns; diagnostics: Diagnostic[] } | undefined {
+  const cm = model.others.find(
+    (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'node-local-dns',
+  );
+  const text = (cm?.body.data as Record<string, unknown> | undefined)?.Corefile;
+  if (!cm || typeof text !== 'string') return undefined;
+  const parsed = parseCorefile(text, { source: cm.source, object: cm.key });
+  const ipsOf = (name: string) =>
+    model.services
+      .filter((s) => s.namespace === 'kube-system' && s.name === name)
+      .flatMap((s) => s.clusterIPs);
+  const clusterIPs = ipsOf('kube-dns');
+  const nodeLocal = nodeLocalDns(text, parsed.config, {
+    clusterIPs: clusterIPs.length ? clusterIPs : [model.profile.dnsServiceIP],
+    upstreamIPs: ipsOf('kube-dns-upstream'),
+  });
+  // node-local-dns serves zones, not the cluster: a Corefile without a kubernetes plugin is what it should be.
+  const diagnostics = parsed.diagnostics.filter((d) => d.code !== 'corefile-no-kubernetes');
+  return { nodeLocal, diagnostics };
 }

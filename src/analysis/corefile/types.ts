@@ -70,6 +70,8 @@ export interface ForwardConfig {
   /** Zone forwarded, lowercase with a trailing dot (`.` for everything). */
   readonly from: string;
   readonly to: readonly string[];
+  /** node-local-dns only: every target is cluster DNS, which answers the name (see `_node-local.ts`). */
+  readonly clusterDNS?: boolean;
 }
 
 /**
