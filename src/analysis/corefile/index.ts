@@ -166,7 +166,10 @@ function kubeDnsConfig(cm: OtherObject, clusterDomain: string): CorefileResult {
     object: cm.key,
   });
   const diagnostics: Diagnostic[] = [
-    ...parsed.diagnostics.map((d) => ({ ...d, ...at('stubDomains') })),
+    // The generated Corefile's unmodeled plugins are kubeadm's defaults, not the user's: only real problems are kept.
+    ...parsed.diagnostics
+      .filter((d) => d.code !== 'corefile-plugin-not-modeled')
+      .map((d) => ({ ...d, ...at('stubDomains') })),
     ...t.problems.map((p): Diagnostic => ({
       code: 'kube-dns-config-invalid',
       severity: 'warning',
