@@ -200,9 +200,14 @@ export function nodeLocalDnsConfig(
   const cm = model.others.find(
     (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'node-local-dns',
   );
-  const text = (cm?.body.data as Record<string, unknown> | undefined)?.Corefile;
-  if (!cm || typeof text !== 'string') return undefined;
-  const parsed = parseCorefile(text, { source: cm.source, object: cm.key });
+  const fromConfigMap = (cm?.body.data as Record<string, unknown> | undefined)?.Corefile;
+  const ds = model.workloads.find(
+    (w) => w.kind === 'DaemonSet' && w.namespace === 'kube-system' && w.name === 'node-local-dns',
+  );
+  if (typeof fromConfigMap !== 'string' && !ds) return undefined;
+  const text =
+    typeof fromConfigMap === 'string' ? fromConfigMap : nodeLocalWithoutConfig(model.profile.clusterDomain);
+  const parsed = parseCorefile(text, cm ? { source: cm.source, object: cm.key } : {});
   const ipsOf = (name: string) =>
     model.services
       .filter((s) => s.namespace === 'kube-system' && s.name === name)
@@ -214,5 +219,39 @@ export function nodeLocalDnsConfig(
   });
   // node-local-dns serves zones, not the cluster: a Corefile without a kubernetes plugin is what it should be.
   const diagnostics = parsed.diagnostics.filter((d) => d.code !== 'corefile-no-kubernetes');
+  if (typeof fromConfigMap !== 'string' && ds) {
+    const why =
+      'the node-local-dns DaemonSet is in the input but not its kube-system/node-local-dns ConfigMap: how it answers names outside the cluster zones is unknown';
+    diagnostics.length = 0;
+    diagnostics.push({
+      code: 'node-local-dns-config-missing',
+      severity: 'info',
+      message: why,
+      ...(ds.source ? { source: ds.source } : {}),
+      object: ds.key,
+      hint: 'Add the node-local-dns ConfigMap to the input.',
+    });
+    const unknown = {
+      plugin: 'node-local-dns',
+      line: 0,
+      zones: ['.'],
+      match: [],
+      fallthrough: [],
+      reason: why,
+    };
+    const servers = nodeLocal.config.servers.map((sv) =>
+      sv.zones.includes('.') ? { ...sv, unmodeledAnswerers: [unknown] } : sv,
+    );
+    return { nodeLocal: { ...nodeLocal, config: { ...nodeLocal.config, servers } }, diagnostics };
+  }
   return { nodeLocal, diagnostics };
+}
+
+/**
+ * The shape of the upstream node-local-dns Corefile, for a DaemonSet whose ConfigMap the input lacks: the cluster
+ * domain and reverse zones go to cluster DNS; the rest (its own upstream rules) is made unknown by the caller.
+ */
+function nodeLocalWithoutConfig(clusterDomain: string): string {
+  const toCluster = (zone: string) => `${zone}:53 {\n    forward . __PILLAR__CLUSTER__DNS__\n}\n`;
+  return [clusterDomain, 'in-addr.arpa', 'ip6.arpa'].map(toCluster).join('') + '.:53 {\n}\n';
 }

@@ -117,6 +117,27 @@ status: {phase: Running, podIP: 10.244.0.6}
     assert.equal(res.walk.rcode, 'NOERROR');
   });
 
+  it('nodelocaldns: a DaemonSet without its ConfigMap makes names outside the cluster zones unknown', () => {
+    const ds = `---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: node-local-dns, namespace: kube-system}
+spec:
+  selector: {matchLabels: {k8s-app: node-local-dns}}
+  template:
+    metadata: {labels: {k8s-app: node-local-dns}}
+    spec: {hostNetwork: true, containers: [{name: node-cache, image: registry.k8s.io/dns/k8s-dns-node-cache:1.23.1}]}
+`;
+    const { unknown } = resolve(cluster + ds, 'db.corp.example');
+    assert.match(
+      unknown ?? '',
+      /DaemonSet is in the input but not its kube-system\/node-local-dns ConfigMap/,
+    );
+    const web = resolve(cluster + ds, 'web.shop.svc.cluster.local');
+    assert.equal(web.unknown, undefined);
+    assert.equal(web.res.walk.rcode, 'NOERROR');
+  });
+
   it("nodelocaldns: node-local-dns's cache caps a denial at its own TTL (denial 9984 5)", () => {
     const { res } = resolve(cluster + nodeLocal, 'nope.shop.svc.cluster.local.');
     const soa = res.walk.final.authority.find((r) => r.rdata.type === 'SOA');
