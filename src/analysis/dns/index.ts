@@ -60,6 +60,8 @@ export interface PodResolution {
 
 export interface Dns {
   readonly config: DnsServerConfig;
+  /** NodeLocal DNSCache, when the input has it (see `DnsData.nodeLocal`). */
+  readonly nodeLocal?: NodeLocalDns;
   /** Corefile problems and plugins not modeled. */
   readonly diagnostics: readonly Diagnostic[];
   /** CoreDNS's reply to one query (no search list: the name is taken as absolute). */
@@ -138,6 +140,7 @@ export function createDnsFromData(data: DnsData): Dns {
   const answer = (q: DnsQuestion) => serve(ctx, q);
   return {
     config,
+    ...(data.nodeLocal ? { nodeLocal: data.nodeLocal } : {}),
     diagnostics: data.diagnostics,
     answer,
     resolveFrom(pod, q, opts = {}) {
