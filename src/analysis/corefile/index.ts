@@ -204,7 +204,9 @@ export function nodeLocalDnsConfig(
   const ds = model.workloads.find(
     (w) => w.kind === 'DaemonSet' && w.namespace === 'kube-system' && w.name === 'node-local-dns',
   );
-  if (typeof fromConfigMap !== 'string' && !ds) return undefined;
+  // kubelet's clusterDNS on a link-local address is a node-local cache (NodeLocal DNSCache in IPVS mode).
+  const linkLocal = /^169\.254\./.test(model.profile.dnsServiceIP) ? model.profile.dnsServiceIP : undefined;
+  if (typeof fromConfigMap !== 'string' && !ds && !linkLocal) return undefined;
   const text =
     typeof fromConfigMap === 'string' ? fromConfigMap : nodeLocalWithoutConfig(model.profile.clusterDomain);
   const parsed = parseCorefile(text, cm ? { source: cm.source, object: cm.key } : {});
@@ -219,16 +221,17 @@ export function nodeLocalDnsConfig(
   });
   // node-local-dns serves zones, not the cluster: a Corefile without a kubernetes plugin is what it should be.
   const diagnostics = parsed.diagnostics.filter((d) => d.code !== 'corefile-no-kubernetes');
-  if (typeof fromConfigMap !== 'string' && ds) {
-    const why =
-      'the node-local-dns DaemonSet is in the input but not its kube-system/node-local-dns ConfigMap: how it answers names outside the cluster zones is unknown';
+  if (typeof fromConfigMap !== 'string') {
+    const why = ds
+      ? 'the node-local-dns DaemonSet is in the input but not its kube-system/node-local-dns ConfigMap: how it answers names outside the cluster zones is unknown'
+      : `the pods' nameserver ${linkLocal} is a link-local node cache (NodeLocal DNSCache) whose configuration is not in the input: how it answers names outside the cluster zones is unknown`;
     diagnostics.length = 0;
     diagnostics.push({
       code: 'node-local-dns-config-missing',
       severity: 'info',
       message: why,
-      ...(ds.source ? { source: ds.source } : {}),
-      object: ds.key,
+      ...(ds?.source ? { source: ds.source } : {}),
+      ...(ds ? { object: ds.key } : {}),
       hint: 'Add the node-local-dns ConfigMap to the input.',
     });
     const unknown = {
@@ -242,7 +245,8 @@ export function nodeLocalDnsConfig(
     const servers = nodeLocal.config.servers.map((sv) =>
       sv.zones.includes('.') ? { ...sv, unmodeledAnswerers: [unknown] } : sv,
     );
-    return { nodeLocal: { ...nodeLocal, config: { ...nodeLocal.config, servers } }, diagnostics };
+    const addresses = [...new Set([...nodeLocal.addresses, ...(linkLocal ? [linkLocal] : [])])].sort();
+    return { nodeLocal: { addresses, config: { ...nodeLocal.config, servers } }, diagnostics };
   }
   return { nodeLocal, diagnostics };
 }

@@ -138,6 +138,18 @@ spec:
     assert.equal(web.res.walk.rcode, 'NOERROR');
   });
 
+  it("nodelocaldns: kubelet's clusterDNS on 169.254.20.10 without node-local-dns in the input: other names unknown", () => {
+    const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ndnsServiceIP: 169.254.20.10\n';
+    const { model } = buildYaml(cluster, { profile });
+    const client = findPod(model, 'shop/client')!;
+    const dns = createDns(model);
+    const hosts = dns.resolveFrom(client, { name: 'db.corp.example', type: 'A' });
+    assert.match(unknownResolution(hosts) ?? '', /link-local node cache \(NodeLocal DNSCache\)/);
+    const web = dns.resolveFrom(client, { name: 'web', type: 'A' });
+    assert.equal(unknownResolution(web), undefined);
+    assert.equal(web.walk.rcode, 'NOERROR');
+  });
+
   it("nodelocaldns: node-local-dns's cache caps a denial at its own TTL (denial 9984 5)", () => {
     const { res } = resolve(cluster + nodeLocal, 'nope.shop.svc.cluster.local.');
     const soa = res.walk.final.authority.find((r) => r.rdata.type === 'SOA');
