@@ -247,7 +247,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'ConfigMap',
     namespaced: true,
     level: 'partial',
-    note: 'kube-system/coredns: its Corefile configures cluster DNS (kubernetes, hosts, rewrite name, cache, forward; plugins that answer and are not modeled make their names unknown; others are reported), its other keys are the files under /etc/coredns (k3s NodeHosts); kube-system/coredns-custom (k3s, AKS): the files under /etc/coredns/custom that the Corefile imports; istio-system/istio: its mesh key (MeshConfig) gives the exportTo defaults, the rest of it is ignored; other ConfigMaps are kept only',
+    note: 'kube-system/coredns: its Corefile configures cluster DNS (kubernetes, hosts, rewrite name, cache, forward; plugins that answer and are not modeled make their names unknown; others are reported), its other keys are the files under /etc/coredns (k3s NodeHosts); kube-system/coredns-custom (k3s, AKS): the files under /etc/coredns/custom that the Corefile imports; kube-system/kube-dns (GKE, without a coredns ConfigMap): stubDomains and upstreamNameservers as forward rules, federations and other keys make their names unknown; kube-system/node-local-dns: its Corefile answers pods whose nameserver it binds (cluster zones through cluster DNS, other names from the resolv.conf of the node); istio-system/istio: its mesh key (MeshConfig) gives the exportTo defaults, the rest of it is ignored; other ConfigMaps are kept only',
   },
   {
     group: '',

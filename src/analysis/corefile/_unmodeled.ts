@@ -132,7 +132,7 @@ export function claimedBy(
     if (!a.zones.some((z) => within(name, z))) continue;
     if (a.classes && !a.classes.includes('IN')) continue;
     if (a.types && !a.types.includes(type)) continue;
-    if (a.plugin === 'template' && a.match.length) {
+    if (a.match.length) {
       const regexes = a.match.map(goRegex);
       const mayMatch = regexes.some((r) => r === undefined || r.test(name));
       if (!mayMatch && a.fallthrough.some((z) => within(name, z))) continue;

@@ -8,42 +8,17 @@ import { parseServerBlocks } from './_tokenize.ts';
 import { fqdn, serverConfig, type PluginProblem } from './_plugins.ts';
 import { resolveImports, type CorefileFiles } from './_import.ts';
 import type { DnsServerConfig } from './types.ts';
+import { defaultCorefile } from './_default.ts';
+import { kubeDnsCorefile } from './_kube-dns.ts';
+import { nodeLocalDns, type NodeLocalDns } from './_node-local.ts';
+
+export { defaultCorefile } from './_default.ts';
 
 export type * from './types.ts';
 export { fqdn } from './_plugins.ts';
 export { claimedBy } from './_unmodeled.ts';
 export type { CorefileFiles } from './_import.ts';
-
-/**
- * The Corefile kubeadm installs (cmd/kubeadm/app/phases/addons/dns), with the cluster domain filled in; used
- * when the manifests hold no `coredns` ConfigMap.
- * https://github.com/kubernetes/kubernetes/blob/master/cmd/kubeadm/app/phases/addons/dns/manifests.go
- */
-export function defaultCorefile(clusterDomain: string): string {
-  return [
-    '.:53 {',
-    '    errors',
-    '    health {',
-    '       lameduck 5s',
-    '    }',
-    '    ready',
-    `    kubernetes ${clusterDomain} in-addr.arpa ip6.arpa {`,
-    '       pods insecure',
-    '       fallthrough in-addr.arpa ip6.arpa',
-    '       ttl 30',
-    '    }',
-    '    prometheus :9153',
-    '    forward . /etc/resolv.conf {',
-    '       max_concurrent 1000',
-    '    }',
-    '    cache 30',
-    '    loop',
-    '    reload',
-    '    loadbalance',
-    '}',
-    '',
-  ].join('\n');
-}
+export type { NodeLocalDns } from './_node-local.ts';
 
 export interface CorefileResult {
   readonly config: DnsServerConfig;
@@ -140,7 +115,10 @@ function corefileFiles(model: ClusterModel, coredns: OtherObject): CorefileFiles
   return { files, directories, sources };
 }
 
-/** The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else kubeadm's default. */
+/**
+ * The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else the kube-dns
+ * ConfigMap's stub domains and upstream nameservers (GKE), else kubeadm's default.
+ */
 export function dnsServerConfig(model: ClusterModel): CorefileResult {
   const cm = model.others.find(
     (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns',
@@ -167,6 +145,117 @@ export function dnsServerConfig(model: ClusterModel): CorefileResult {
       });
     return parsed;
   }
+  const kubeDns = model.others.find(
+    (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'kube-dns',
+  );
+  if (kubeDns) return kubeDnsConfig(kubeDns, model.profile.clusterDomain);
   const result = parseCorefile(defaultCorefile(model.profile.clusterDomain), { origin: 'default' });
   return { config: result.config, diagnostics: [] };
+}
+
+/**
+ * The configuration of kube-dns from its `kube-system/kube-dns` ConfigMap (GKE; see `_kube-dns.ts`), read only when
+ * there is no `coredns` ConfigMap: CoreDNS does not read it. Problems are placed at the ConfigMap key.
+ */
+function kubeDnsConfig(cm: OtherObject, clusterDomain: string): CorefileResult {
+  const data = (cm.body.data as Record<string, unknown> | undefined) ?? {};
+  const t = kubeDnsCorefile(data, clusterDomain);
+  const parsed = parseCorefile(t.corefile, { origin: 'kube-dns' });
+  const at = (key: string) => ({
+    ...(cm.source ? { source: { ...cm.source, path: `data.${key}` } } : {}),
+    object: cm.key,
+  });
+  const diagnostics: Diagnostic[] = [
+    // The generated Corefile's unmodeled plugins are kubeadm's defaults, not the user's: only real problems are kept.
+    ...parsed.diagnostics
+      .filter((d) => d.code !== 'corefile-plugin-not-modeled')
+      .map((d) => ({ ...d, ...at('stubDomains') })),
+    ...t.problems.map((p): Diagnostic => ({
+      code: 'kube-dns-config-invalid',
+      severity: 'warning',
+      message: p.message,
+      ...at(p.key),
+    })),
+    ...t.notModeled.map((p): Diagnostic => ({
+      code: 'kube-dns-config-not-modeled',
+      severity: 'info',
+      message: p.message,
+      ...at(p.key),
+    })),
+  ];
+  const servers = parsed.config.servers.map((s) => ({
+    ...s,
+    unmodeledAnswerers: [...t.unknown, ...s.unmodeledAnswerers],
+  }));
+  return { config: { origin: 'kube-dns', servers }, diagnostics };
+}
+
+/**
+ * NodeLocal DNSCache from the `kube-system/node-local-dns` ConfigMap (see `_node-local.ts`), or undefined when the
+ * input has none. Its Corefile problems are diagnostics placed at that ConfigMap.
+ */
+export function nodeLocalDnsConfig(
+  model: ClusterModel,
+): { nodeLocal: NodeLocalDns; diagnostics: Diagnostic[] } | undefined {
+  const cm = model.others.find(
+    (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'node-local-dns',
+  );
+  const fromConfigMap = (cm?.body.data as Record<string, unknown> | undefined)?.Corefile;
+  const ds = model.workloads.find(
+    (w) => w.kind === 'DaemonSet' && w.namespace === 'kube-system' && w.name === 'node-local-dns',
+  );
+  // kubelet's clusterDNS on a link-local address is a node-local cache (NodeLocal DNSCache in IPVS mode).
+  const linkLocal = /^169\.254\./.test(model.profile.dnsServiceIP) ? model.profile.dnsServiceIP : undefined;
+  if (typeof fromConfigMap !== 'string' && !ds && !linkLocal) return undefined;
+  const text =
+    typeof fromConfigMap === 'string' ? fromConfigMap : nodeLocalWithoutConfig(model.profile.clusterDomain);
+  const parsed = parseCorefile(text, cm ? { source: cm.source, object: cm.key } : {});
+  const ipsOf = (name: string) =>
+    model.services
+      .filter((s) => s.namespace === 'kube-system' && s.name === name)
+      .flatMap((s) => s.clusterIPs);
+  const clusterIPs = ipsOf('kube-dns');
+  const nodeLocal = nodeLocalDns(text, parsed.config, {
+    clusterIPs: clusterIPs.length ? clusterIPs : [model.profile.dnsServiceIP],
+    upstreamIPs: ipsOf('kube-dns-upstream'),
+  });
+  // node-local-dns serves zones, not the cluster: a Corefile without a kubernetes plugin is what it should be.
+  const diagnostics = parsed.diagnostics.filter((d) => d.code !== 'corefile-no-kubernetes');
+  if (typeof fromConfigMap !== 'string') {
+    const why = ds
+      ? 'the node-local-dns DaemonSet is in the input but not its kube-system/node-local-dns ConfigMap: how it answers names outside the cluster zones is unknown'
+      : `the pods' nameserver ${linkLocal} is a link-local node cache (NodeLocal DNSCache) whose configuration is not in the input: how it answers names outside the cluster zones is unknown`;
+    diagnostics.length = 0;
+    diagnostics.push({
+      code: 'node-local-dns-config-missing',
+      severity: 'info',
+      message: why,
+      ...(ds?.source ? { source: ds.source } : {}),
+      ...(ds ? { object: ds.key } : {}),
+      hint: 'Add the node-local-dns ConfigMap to the input.',
+    });
+    const unknown = {
+      plugin: 'node-local-dns',
+      line: 0,
+      zones: ['.'],
+      match: [],
+      fallthrough: [],
+      reason: why,
+    };
+    const servers = nodeLocal.config.servers.map((sv) =>
+      sv.zones.includes('.') ? { ...sv, unmodeledAnswerers: [unknown] } : sv,
+    );
+    const addresses = [...new Set([...nodeLocal.addresses, ...(linkLocal ? [linkLocal] : [])])].sort();
+    return { nodeLocal: { addresses, config: { ...nodeLocal.config, servers } }, diagnostics };
+  }
+  return { nodeLocal, diagnostics };
+}
+
+/**
+ * The shape of the upstream node-local-dns Corefile, for a DaemonSet whose ConfigMap the input lacks: the cluster
+ * domain and reverse zones go to cluster DNS; the rest (its own upstream rules) is made unknown by the caller.
+ */
+function nodeLocalWithoutConfig(clusterDomain: string): string {
+  const toCluster = (zone: string) => `${zone}:53 {\n    forward . __PILLAR__CLUSTER__DNS__\n}\n`;
+  return [clusterDomain, 'in-addr.arpa', 'ip6.arpa'].map(toCluster).join('') + '.:53 {\n}\n';
 }

@@ -70,6 +70,8 @@ export interface ForwardConfig {
   /** Zone forwarded, lowercase with a trailing dot (`.` for everything). */
   readonly from: string;
   readonly to: readonly string[];
+  /** node-local-dns only: every target is cluster DNS, which answers the name (see `_node-local.ts`). */
+  readonly clusterDNS?: boolean;
 }
 
 /**
@@ -89,6 +91,8 @@ export interface UnmodeledAnswerer {
   readonly match: readonly string[];
   /** `template`'s `fallthrough` zones. */
   readonly fallthrough: readonly string[];
+  /** Why the reply is unknown, when not a Corefile plugin (the kube-dns ConfigMap's keys). */
+  readonly reason?: string;
 }
 
 /** One server block: the zones it serves and the plugins in it. */
@@ -108,6 +112,6 @@ export interface ServerConfig {
 
 export interface DnsServerConfig {
   /** Where the configuration came from. */
-  readonly origin: 'corefile' | 'default';
+  readonly origin: 'corefile' | 'default' | 'kube-dns';
   readonly servers: readonly ServerConfig[];
 }

@@ -126,6 +126,11 @@ function runPlugins(
   const f = server.forward;
   if (f && inZone(name, f.from)) {
     const upstream = f.to.join(' ');
+    if (f.clusterDNS) {
+      // Only reached when node-local-dns's own plugins passed the name on (see serveNodeLocal).
+      const why = `node-local-dns forwards ${name} to cluster DNS after plugins of its own, which kubetwin does not combine, so the reply is unknown`;
+      return { ...noAnswer('SERVFAIL', 'forward', true, why), unknown: why };
+    }
     const ips = ctx.externalHosts.get(name);
     if (!ips && dotlessAssumed(name, type))
       return noAnswer(
@@ -170,6 +175,41 @@ function runPlugins(
 }
 
 /**
+ * A query to node-local-dns (NodeLocal DNSCache) at `via`: a name of a block that only forwards to cluster DNS is
+ * answered as cluster DNS answers it, under node-local-dns's cache; any other name is answered by node-local-dns's
+ * own Corefile (its upstream is the node's resolv.conf, so CoreDNS's rules for that name do not apply).
+ * https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
+ */
+export function serveNodeLocal(
+  front: ServerContext,
+  cluster: ServerContext,
+  q: DnsQuestion & { via: string },
+): DnsResponse {
+  const name = canonicalName(q.name.endsWith('.') ? q.name : `${q.name}.`);
+  const type = q.type.toUpperCase();
+  const server = pickServer(front.config.servers, name);
+  const note = `asked node-local-dns (NodeLocal DNSCache) at ${q.via}`;
+  const f = server?.forward;
+  const delegated =
+    server &&
+    f?.clusterDNS &&
+    inZone(name, f.from) &&
+    !server.hosts &&
+    !server.rewrites.length &&
+    !claimedBy(server.unmodeledAnswerers, name, type, 'forward');
+  if (!delegated) {
+    const r = serve(front, q);
+    return { ...r, notes: [`${note}, which answers ${name} itself, not through cluster DNS`, ...r.notes] };
+  }
+  const r = serve(cluster, q);
+  const out = {
+    ...r,
+    notes: [`${note}, which forwards ${server.zones.join(' ')} to cluster DNS`, ...r.notes],
+  };
+  return server.cache ? capTTLs(out, server.cache) : out;
+}
+
+/**
  * The reply when a plugin kubetwin does not model takes the question before the plugin `before` would: unknown,
  * naming the plugin and its Corefile line (SERVFAIL stands in for the reply kubetwin cannot compute).
  */
@@ -181,7 +221,9 @@ function unmodeledReply(
 ): PluginsResult | undefined {
   const a = claimedBy(server.unmodeledAnswerers, name, type, before);
   if (!a) return undefined;
-  const why = `the Corefile's ${a.plugin} plugin (line ${a.line}) answers ${name} ${type} and kubetwin does not model it, so the reply is unknown`;
+  const why =
+    a.reason ??
+    `the Corefile's ${a.plugin} plugin (line ${a.line}) answers ${name} ${type} and kubetwin does not model it, so the reply is unknown`;
   return { ...noAnswer('SERVFAIL', 'none', false, why), unknown: why };
 }
 

@@ -11,7 +11,12 @@ import type { ClusterModel, EndpointSlice, Pod } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { Profile } from '../../model/profile.ts';
-import { dnsServerConfig, type DnsServerConfig } from '../corefile/index.ts';
+import {
+  dnsServerConfig,
+  nodeLocalDnsConfig,
+  type DnsServerConfig,
+  type NodeLocalDns,
+} from '../corefile/index.ts';
 import { buildDnsIndex, type DnsIndex, type EndpointAddress } from './_index.ts';
 export type { AddressMemo, DnsIndex, EndpointAddress, ServiceEntry, DnsService } from './_index.ts';
 export {
@@ -25,7 +30,7 @@ export {
 } from './_index.ts';
 import { canonicalName } from './_names.ts';
 import { nodeResolver, podResolvConf, type Libc, type ResolvConf } from './_resolv-conf.ts';
-import { serve, type ServerContext } from './_server.ts';
+import { serve, serveNodeLocal, type ServerContext } from './_server.ts';
 import { walkSearchList, type WalkResult } from './_walk.ts';
 import { lookupHostsFile, podHostsFile } from './_etc-hosts.ts';
 import type { DnsQuestion, DnsResponse } from './types.ts';
@@ -55,6 +60,8 @@ export interface PodResolution {
 
 export interface Dns {
   readonly config: DnsServerConfig;
+  /** NodeLocal DNSCache, when the input has it (see `DnsData.nodeLocal`). */
+  readonly nodeLocal?: NodeLocalDns;
   /** Corefile problems and plugins not modeled. */
   readonly diagnostics: readonly Diagnostic[];
   /** CoreDNS's reply to one query (no search list: the name is taken as absolute). */
@@ -80,6 +87,8 @@ export interface DnsData {
   readonly diagnostics: readonly Diagnostic[];
   readonly index: DnsIndex;
   readonly profile: Profile;
+  /** NodeLocal DNSCache, when the input has its ConfigMap: pods whose nameserver it listens on ask it. */
+  readonly nodeLocal?: NodeLocalDns;
 }
 
 export function buildDnsData(model: ClusterModel, options: CreateDnsOptions = {}): DnsData {
@@ -90,7 +99,14 @@ export function buildDnsData(model: ClusterModel, options: CreateDnsOptions = {}
     podNames: config.servers.some((s) => s.kubernetes?.endpointPodNames),
     ...(options.onSlice ? { onSlice: options.onSlice } : {}),
   });
-  return { config, diagnostics: fromModel?.diagnostics ?? [], index, profile: model.profile };
+  const nodeLocal = options.config ? undefined : nodeLocalDnsConfig(model);
+  return {
+    config,
+    diagnostics: [...(fromModel?.diagnostics ?? []), ...(nodeLocal?.diagnostics ?? [])],
+    index,
+    profile: model.profile,
+    ...(nodeLocal ? { nodeLocal: nodeLocal.nodeLocal } : {}),
+  };
 }
 
 export function createDns(model: ClusterModel, options: CreateDnsOptions = {}): Dns {
@@ -124,24 +140,25 @@ export function createDnsFromData(data: DnsData): Dns {
   const answer = (q: DnsQuestion) => serve(ctx, q);
   return {
     config,
+    ...(data.nodeLocal ? { nodeLocal: data.nodeLocal } : {}),
     diagnostics: data.diagnostics,
     answer,
     resolveFrom(pod, q, opts = {}) {
       const resolvConf = podResolvConf(pod, profile);
       const libc = opts.libc ?? libcOf(pod, profile);
-      const clusterDNS =
-        resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(resolvConf.nameservers[0] ?? '');
-      const server = clusterDNS ? ctx : upstreamOnly(resolvConf.nameservers[0] ?? nodeResolver);
+      const first = resolvConf.nameservers[0] ?? '';
+      const viaNodeLocal = data.nodeLocal?.addresses.includes(first) ?? false;
+      const clusterDNS = viaNodeLocal || resolvConf.usesClusterDNS || index.dnsServiceIPs.includes(first);
+      const server = clusterDNS ? ctx : upstreamOnly(first || nodeResolver);
+      const ask =
+        viaNodeLocal && data.nodeLocal
+          ? (name: string, type: string) =>
+              serveNodeLocal({ ...ctx, config: data.nodeLocal!.config }, ctx, { name, type, via: first })
+          : (name: string, type: string) => serve(server, { name, type });
       const hosts = podHostsFile(pod, profile.clusterDomain);
       const fromFile = hosts ? lookupHostsFile(hosts, q.name, q.type.toUpperCase()) : [];
       if (fromFile.length) return { pod, resolvConf, walk: hostsFileAnswer(q, fromFile, libc), clusterDNS };
-      const walk = walkSearchList(
-        resolvConf,
-        q.name,
-        q.type,
-        (name, type) => serve(server, { name, type }),
-        libc,
-      );
+      const walk = walkSearchList(resolvConf, q.name, q.type, ask, libc);
       return { pod, resolvConf, walk, clusterDNS };
     },
   };

@@ -160,6 +160,21 @@ describe('search-list walk', () => {
     assert.equal(r.rcode, 'SERVFAIL');
   });
 
+  it("dnsPolicy Default: a short name is unknown, not NXDOMAIN — the node's search domains are not in the input", () => {
+    for (const p of [pod({ dnsPolicy: 'Default' }), pod({ dnsPolicy: 'ClusterFirst', hostNetwork: true })]) {
+      const r = dns.resolveFrom(p, { name: 'web', type: 'A' }, { libc: 'glibc' });
+      assert.equal(r.walk.rcode, 'NXDOMAIN', 'the walk itself assumes SAC053 for the dotless try');
+      assert.match(
+        unknownResolution(r) ?? '',
+        /node's resolv\.conf, whose search domains are not in the input/,
+      );
+    }
+    // A name with ndots dots is asked as-is first: its answer is known.
+    const known = dns.resolveFrom(pod({ dnsPolicy: 'Default' }), { name: 'target.example.com', type: 'A' });
+    assert.equal(known.walk.rcode, 'NOERROR');
+    assert.equal(unknownResolution(known), undefined);
+  });
+
   it('forward: a name CoreDNS forwards upstream makes the walk unknown, even when a later try answers', () => {
     const ndots1 = pod({
       dnsConfig: { nameservers: [], searches: [], options: [{ name: 'ndots', value: '1' }] },

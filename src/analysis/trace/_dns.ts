@@ -27,6 +27,8 @@ export function dnsQueryFailure(
   pod: Pod,
   nameserver: string | undefined,
 ): DnsOutcome | undefined {
+  if (nameserver && ctx.dns.nodeLocal?.addresses.includes(nameserver))
+    return nodeLocalQueries(ctx, pod, nameserver);
   const dnsSvc = nameserver ? ctx.serviceByIP(nameserver) : undefined;
   if (!dnsSvc) return undefined;
   const svc = serviceHop(ctx, dnsSvc, 53, 'UDP', { kind: 'pod', pod: `${pod.namespace}/${pod.name}` });
@@ -61,6 +63,35 @@ export function dnsQueryFailure(
     addresses: [],
     reason: `DNS queries from ${pod.namespace}/${pod.name} time out: ${pol.reason}`,
     fix: pol.fix,
+  };
+}
+
+/**
+ * Queries to node-local-dns (NodeLocal DNSCache) stay on the pod's node: they never reach the kube-dns Service's
+ * endpoints, so that Service is not judged. A pod whose egress NetworkPolicies admit 53/UDP to the address gets
+ * through; otherwise the outcome is unknown — how a CNI applies policy to the link-local or NOTRACK'd kube-dns
+ * address node-local-dns listens on is not modeled (the docs ask for the address to be allowed).
+ * https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
+ */
+function nodeLocalQueries(ctx: TraceContext, pod: Pod, nameserver: string): DnsOutcome | undefined {
+  const label = `node-local-dns ${nameserver}`;
+  const pol = policyHop(ctx, { kind: 'pod', pod }, [{ label, address: nameserver, port: 53 }], 'UDP');
+  if (pol.delivered.length) return undefined;
+  const why = `DNS queries go to node-local-dns at ${nameserver} on the pod's node; the pod's egress policies do not admit that address on 53/UDP, and how the CNI applies them to node-local-dns is not modeled`;
+  return {
+    hops: [
+      {
+        kind: 'dns',
+        title: `DNS query to node-local-dns ${nameserver}:53/UDP: not admitted by the pod's egress policies`,
+        verdict: 'fail',
+        details: pol.hop.details,
+        objects: pol.hop.objects,
+        unknown: [why],
+        undecided: why,
+      },
+    ],
+    addresses: [],
+    reason: why,
   };
 }
 
