@@ -1,0 +1,107 @@
+/**
+ * Istio ambient mode: kubetwin does not model ztunnel or waypoints, so a connection they could decide is unknown,
+ * never allowed; one they cannot change keeps its answer.
+ * https://istio.io/latest/docs/ambient/usage/add-workloads/
+ * https://istio.io/latest/docs/ambient/usage/l4-policy/
+ * The apps are the mtls-migration task's (sleep and httpbin in foo, bar — injected — and legacy).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { buildFromTexts } from '../../api/index.ts';
+import { PolicyEngine, type HttpRequest } from '../policy/index.ts';
+import { reach, type ReachResult } from '../reach/index.ts';
+
+const dir = 'testdata/scenarios/mesh-istio-mtls-migration/input';
+const apps = readFileSync(`${dir}/apps.yaml`, 'utf8');
+const profile = { file: 'kubetwin.yaml', text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') };
+const injected = (ns: string) => `metadata: {name: ${ns}, labels: {istio-injection: enabled}}`;
+
+/** `apps` with namespace `ns` labelled `labels` instead of its own labels. */
+const relabel = (text: string, ns: string, labels: string) =>
+  text.replace(
+    ns === 'legacy' ? 'metadata: {name: legacy, labels: {}}' : injected(ns),
+    `metadata: {name: ${ns}, labels: {${labels}}}`,
+  );
+const ambientFoo = relabel(apps, 'foo', 'istio.io/dataplane-mode: ambient');
+
+function run(appsText: string, extra: string, from: string, http?: HttpRequest): ReachResult {
+  const { model } = buildFromTexts(
+    [
+      { file: 'apps.yaml', text: appsText },
+      { file: 'policy.yaml', text: extra },
+    ],
+    { profile },
+  );
+  const r = reach(new PolicyEngine(model), {
+    from,
+    to: 'service:foo/httpbin',
+    port: 8000,
+    protocol: 'TCP',
+    ...(http ? { http } : {}),
+  });
+  assert.ok(typeof r !== 'string', String(r));
+  return r;
+}
+
+const allowGet = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: httpbin-get, namespace: foo}
+spec:
+  selector: {matchLabels: {app: httpbin}}
+  action: ALLOW
+  rules: [{to: [{operation: {methods: [GET]}}]}]
+`;
+const strictFoo = `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: foo}
+spec: {mtls: {mode: STRICT}}
+`;
+const post = { method: 'POST', path: '/post' } as HttpRequest;
+
+test('ambient-l4-policy: an AuthorizationPolicy on an ambient server is enforced by ztunnel, so reach is unknown', () => {
+  const r = run(ambientFoo, allowGet, 'bar/sleep', post);
+  assert.equal(r.verdict, 'unknown');
+  assert.match(r.pairs[0].mesh?.unknown[0] ?? '', /ambient mode.*AuthorizationPolicy\/foo\/httpbin-get/);
+});
+
+test('ambient-strict: a STRICT port of an ambient server refuses plaintext at ztunnel, so reach is unknown', () => {
+  assert.equal(run(ambientFoo, strictFoo, 'legacy/sleep').verdict, 'unknown');
+});
+
+test('ambient-use-waypoint: a waypoint bound to the namespace makes reach unknown', () => {
+  const waypointed = relabel(
+    apps,
+    'foo',
+    'istio.io/dataplane-mode: ambient, istio.io/use-waypoint: waypoint',
+  );
+  const r = run(waypointed, '', 'bar/sleep');
+  assert.equal(r.verdict, 'unknown');
+  assert.match(r.pairs[0].mesh?.unknown[0] ?? '', /use-waypoint=waypoint/);
+});
+
+test('ambient-add-workloads: without a waypoint, a policy or STRICT, ztunnel passes the connection on', () => {
+  assert.equal(run(ambientFoo, '', 'legacy/sleep').verdict, 'allowed');
+});
+
+test('ambient-add-workloads: the pod label istio.io/dataplane-mode=none opts a pod out', () => {
+  const optedOut = ambientFoo.replace(
+    'metadata: {labels: {app: httpbin, version: v1}}',
+    "metadata: {labels: {app: httpbin, version: v1, 'istio.io/dataplane-mode': none}}",
+  );
+  assert.notEqual(optedOut, ambientFoo);
+  // No proxy at all judges the request: the policy has no effect.
+  assert.equal(run(optedOut, allowGet, 'bar/sleep', post).verdict, 'allowed');
+});
+
+test('ambient-sidecar-precedence: a pod with a sidecar is judged by its sidecar, not ztunnel', () => {
+  const both = relabel(apps, 'foo', 'istio-injection: enabled, istio.io/dataplane-mode: ambient');
+  assert.equal(run(both, allowGet, 'bar/sleep', post).verdict, 'denied');
+});
+
+test('ambient-client: an ambient client to a STRICT sidecar server is unknown, not refused as plaintext', () => {
+  const ambientLegacy = relabel(apps, 'legacy', 'istio.io/dataplane-mode: ambient');
+  const r = run(ambientLegacy, strictFoo, 'legacy/sleep');
+  assert.equal(r.verdict, 'unknown');
+  assert.equal(r.pairs[0].mesh?.mtls.transport, 'unknown');
+});
