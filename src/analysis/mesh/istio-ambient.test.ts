@@ -105,3 +105,24 @@ test('ambient-client: an ambient client to a STRICT sidecar server is unknown, n
   assert.equal(r.verdict, 'unknown');
   assert.equal(r.pairs[0].mesh?.mtls.transport, 'unknown');
 });
+
+test('ambient-client: matrix keeps an ambient client apart from plaintext ones and warns that its cells may be wrong', async () => {
+  const { computeMatrix, matrixEntries } = await import('../matrix/index.ts');
+  const { model } = buildFromTexts(
+    [
+      { file: 'apps.yaml', text: relabel(apps, 'legacy', 'istio.io/dataplane-mode: ambient') },
+      { file: 'p.yaml', text: strictFoo },
+    ],
+    { profile },
+  );
+  const m = computeMatrix(new PolicyEngine(model), {
+    by: 'workload',
+    namespaces: ['kube-system', 'foo', 'legacy'],
+  });
+  const cell = (from: string, to: string) =>
+    matrixEntries(m, { denied: true }).find((e) => e.from === from && e.to === to && e.port === 80)
+      ?.allowedPairs;
+  assert.equal(cell('kube-system/coredns', 'foo/httpbin'), 0);
+  assert.equal(cell('legacy/sleep', 'foo/httpbin'), 1);
+  assert.ok(m.warnings.some((w) => w.includes('ambient mode (namespaces legacy)')));
+});
