@@ -811,7 +811,7 @@ export const fields: readonly FieldSupport[] = [
     kind,
     path: 'metadata.labels.istio.io/use-waypoint',
     level: 'partial' as const,
-    note: 'an Istio ambient waypoint bound to the namespace, pod or a Service selecting the pod: connections to that ambient pod are unknown (waypoint L7 policy and routing are not modeled)',
+    note: 'an Istio ambient waypoint bound to the namespace, pod or a Service selecting the pod: connections to that ambient pod are unknown (waypoint L7 policy and routing are not modeled), and so is route --via mesh (and trace, test) from a sidecar-less client to a Service the label on it or its namespace binds (none opts a Service out)',
   })),
   {
     kind: 'Gateway',

@@ -23,6 +23,7 @@ import { externalRoute } from './_external.ts';
 import { entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
+import { serviceWaypoint } from './istio/_ambient.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
@@ -188,6 +189,12 @@ function build(model: ClusterModel): Mesh {
         notes.push(
           `client ${client.namespace}/${client.name} has no ${name} proxy (${me.reason}): mesh routes do not apply to it`,
         );
+        const waypoint = name === 'istio' ? serviceWaypoint(svc, namespaces.get(svc.namespace)) : undefined;
+        if (waypoint)
+          return {
+            ...everyEndpoint('kube-proxy (client outside the mesh)'),
+            unknown: `Service ${svc.namespace}/${svc.name} has an Istio ambient waypoint (${waypoint}): requests from ambient clients go through it, and its routes and L7 policy are not modeled by kubetwin`,
+          };
         return everyEndpoint('kube-proxy (client outside the mesh)');
       }
       const hidden =

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { buildFromTexts } from '../../api/index.ts';
 import { PolicyEngine, type HttpRequest } from '../policy/index.ts';
 import { reach, type ReachResult } from '../reach/index.ts';
+import { clientPod, compileMesh } from './index.ts';
 
 const dir = 'testdata/scenarios/mesh-istio-mtls-migration/input';
 const apps = readFileSync(`${dir}/apps.yaml`, 'utf8');
@@ -125,4 +126,31 @@ test('ambient-client: matrix keeps an ambient client apart from plaintext ones a
   assert.equal(cell('kube-system/coredns', 'foo/httpbin'), 0);
   assert.equal(cell('legacy/sleep', 'foo/httpbin'), 1);
   assert.ok(m.warnings.some((w) => w.includes('ambient mode (namespaces legacy)')));
+});
+
+test('ambient-waypoint-routing: route for a Service with a waypoint from a sidecar-less client is unknown', () => {
+  const waypointed = relabel(
+    apps,
+    'foo',
+    'istio.io/dataplane-mode: ambient, istio.io/use-waypoint: waypoint',
+  );
+  const { model } = buildFromTexts([{ file: 'apps.yaml', text: waypointed }], { profile });
+  const pod = clientPod(model, 'legacy/sleep');
+  assert.ok(typeof pod !== 'string', String(pod));
+  const host = 'httpbin.foo.svc.cluster.local';
+  const req = {
+    scheme: 'http',
+    host,
+    port: 8000,
+    path: '/',
+    query: [],
+    method: 'GET',
+    headers: { host },
+  } as const;
+  const d = compileMesh(model).route(req, pod);
+  assert.ok(typeof d !== 'string', String(d));
+  assert.match(d.unknown ?? '', /ambient waypoint \(namespace label istio.io\/use-waypoint=waypoint\)/);
+  const { model: plain } = buildFromTexts([{ file: 'apps.yaml', text: ambientFoo }], { profile });
+  const d2 = compileMesh(plain).route(req, clientPod(plain, 'legacy/sleep') as typeof pod);
+  assert.ok(typeof d2 !== 'string' && d2.unknown === undefined);
 });

@@ -64,3 +64,17 @@ export function ambientUnknowns(s: AmbientServer, why: string): string[] {
   ];
   return gaps.length ? [`${lead}: ${gaps.join('; ')}`] : [];
 }
+
+/**
+ * The waypoint bound to a Service (`istio.io/use-waypoint` on it, else on its namespace; `none` opts the Service
+ * out), or undefined. Requests for such a Service from ambient clients go through the waypoint, where its
+ * VirtualServices and HTTPRoutes apply: not modeled.
+ * https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-service-to-use-a-specific-waypoint
+ */
+export function serviceWaypoint(svc: Service, ns: Namespace | undefined): string | undefined {
+  const own = svc.labels[WAYPOINT];
+  if (own === 'none') return undefined;
+  if (own !== undefined) return `Service label ${WAYPOINT}=${own}`;
+  const nsLabel = ns?.labels[WAYPOINT];
+  return nsLabel !== undefined && nsLabel !== 'none' ? `namespace label ${WAYPOINT}=${nsLabel}` : undefined;
+}
