@@ -23,7 +23,7 @@ import { externalRoute } from './_external.ts';
 import { entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
-import { serviceWaypoint } from './istio/_ambient.ts';
+import { istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
@@ -50,6 +50,8 @@ export interface Mesh {
   readonly detectedFrom?: string;
   /** Whether a pod runs the mesh's proxy (never, without a mesh). */
   sidecar(pod: Pod): Sidecar;
+  /** Why Istio's ztunnel captures a pod that has no sidecar (ambient mode), or undefined (always, for Linkerd). */
+  ambient(pod: Pod): string | undefined;
   /**
    * Where `client`'s sidecar sends `req` (host as the client wrote it, port the Service port), or why the
    * request names no Service port. Without a mesh, or from an unmeshed client, kube-proxy's choice: every
@@ -140,6 +142,8 @@ function build(model: ClusterModel): Mesh {
     name,
     detectedFrom: model.mesh?.detectedFrom,
     sidecar,
+    ambient: (pod) =>
+      name === 'istio' && !sidecar(pod).meshed ? istioAmbient(pod, namespaces.get(pod.namespace)) : undefined,
     inbound: inboundJudge(model, sidecar),
     outboundUnknown(client, ip, port) {
       if (name !== 'istio' || model.mesh?.outboundTrafficPolicy !== 'REGISTRY_ONLY') return undefined;

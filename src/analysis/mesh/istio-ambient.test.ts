@@ -12,6 +12,7 @@ import { buildFromTexts } from '../../api/index.ts';
 import { PolicyEngine, type HttpRequest } from '../policy/index.ts';
 import { reach, type ReachResult } from '../reach/index.ts';
 import { clientPod, compileMesh } from './index.ts';
+import { renderGet } from '../../render/get.ts';
 
 const dir = 'testdata/scenarios/mesh-istio-mtls-migration/input';
 const apps = readFileSync(`${dir}/apps.yaml`, 'utf8');
@@ -153,4 +154,17 @@ test('ambient-waypoint-routing: route for a Service with a waypoint from a sidec
   const { model: plain } = buildFromTexts([{ file: 'apps.yaml', text: ambientFoo }], { profile });
   const d2 = compileMesh(plain).route(req, clientPod(plain, 'legacy/sleep') as typeof pod);
   assert.ok(typeof d2 !== 'string' && d2.unknown === undefined);
+});
+
+test('ambient-add-workloads: get pods -o wide shows istio-ambient in the MESH column for a pod ztunnel captures', () => {
+  const { model } = buildFromTexts([{ file: 'apps.yaml', text: ambientFoo }], { profile });
+  const rows = renderGet(model, 'pods', { wide: true }).split('\n');
+  const mesh = (ns: string, name: string) =>
+    rows
+      .find((r) => r.startsWith(`${ns} `) && r.includes(` ${name}-`))
+      ?.split(/\s+/)
+      .at(-2);
+  assert.equal(mesh('foo', 'httpbin'), 'istio-ambient');
+  assert.equal(mesh('bar', 'httpbin'), 'istio');
+  assert.equal(mesh('legacy', 'httpbin'), '<none>');
 });
