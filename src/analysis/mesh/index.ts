@@ -190,8 +190,11 @@ function build(model: ClusterModel): Mesh {
       };
       if (!profile) return everyEndpoint('kube-proxy (no service mesh: set mesh.name in the profile)');
       if (!me.meshed) {
+        const amb = name === 'istio' ? istioAmbient(client, namespaces.get(client.namespace)) : undefined;
         notes.push(
-          `client ${client.namespace}/${client.name} has no ${name} proxy (${me.reason}): mesh routes do not apply to it`,
+          amb
+            ? `client ${client.namespace}/${client.name} has no istio sidecar but is in ambient mode (${amb}): its ztunnel carries the connection at L4, so sidecar routes do not apply to it (a waypoint's would)`
+            : `client ${client.namespace}/${client.name} has no ${name} proxy (${me.reason}): mesh routes do not apply to it`,
         );
         const waypoint = name === 'istio' ? serviceWaypoint(svc, namespaces.get(svc.namespace)) : undefined;
         if (waypoint)

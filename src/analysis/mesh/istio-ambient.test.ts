@@ -152,8 +152,9 @@ test('ambient-waypoint-routing: route for a Service with a waypoint from a sidec
   assert.ok(typeof d !== 'string', String(d));
   assert.match(d.unknown ?? '', /ambient waypoint \(namespace label istio.io\/use-waypoint=waypoint\)/);
   const { model: plain } = buildFromTexts([{ file: 'apps.yaml', text: ambientFoo }], { profile });
-  const d2 = compileMesh(plain).route(req, clientPod(plain, 'legacy/sleep') as typeof pod);
+  const d2 = compileMesh(plain).route(req, clientPod(plain, 'foo/sleep') as typeof pod);
   assert.ok(typeof d2 !== 'string' && d2.unknown === undefined);
+  assert.ok(d2.notes.some((n) => /in ambient mode .*ztunnel carries the connection at L4/.test(n)));
 });
 
 test('ambient-add-workloads: get pods -o wide shows istio-ambient in the MESH column for a pod ztunnel captures', () => {
