@@ -807,6 +807,18 @@ export const fields: readonly FieldSupport[] = [
     level: 'partial',
     note: "read on a Service, else on its Namespace (the proxy injector copies it onto the Service): for Linkerd clients (route --via mesh, trace) a listed port or range — without any annotation Linkerd's default list 25, 587, 3306, 4444, 5432, 6379, 9300, 11211 — or a Service port with appProtocol linkerd.io/opaque is opaque TCP, so HTTPRoutes and ServiceProfile routes do not apply; another appProtocol is unknown (opaque from Linkerd 2.18)",
   },
+  ...(['Namespace', 'Pod'] as const).map((kind) => ({
+    kind,
+    path: 'metadata.labels.istio.io/dataplane-mode',
+    level: 'partial' as const,
+    note: `Istio ambient mode: ambient on the pod or its namespace enrolls a pod without a sidecar in ztunnel (none on the pod opts it out; a sidecar takes precedence; host-network pods are never captured). ztunnel and waypoints are not modeled: reach, trace and test to an ambient pod are unknown when a waypoint is bound to it (istio.io/use-waypoint), an AuthorizationPolicy of its namespace or the root namespace exists or its port is STRICT, and from an ambient pod to a STRICT sidecar server; otherwise ztunnel passes the connection on${kind === 'Pod' ? '' : ' (the label is read on Namespaces and Pods)'}`,
+  })),
+  ...(['Namespace', 'Pod', 'Service'] as const).map((kind) => ({
+    kind,
+    path: 'metadata.labels.istio.io/use-waypoint',
+    level: 'partial' as const,
+    note: 'an Istio ambient waypoint bound to the namespace, pod or a Service selecting the pod: connections to that ambient pod are unknown (waypoint L7 policy and routing are not modeled), and so is route --via mesh (and trace, test) from a sidecar-less client to a Service the label on it or its namespace binds (none opts a Service out)',
+  })),
   {
     kind: 'Gateway',
     group: 'networking.istio.io',

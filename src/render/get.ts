@@ -70,9 +70,11 @@ interface TableContext {
 const tables: Readonly<Record<CoreResource, (c: TableContext) => string>> = {
   pods: (c) => {
     const pods = c.inNs(c.model.pods);
-    // MESH (wide, with a mesh): the mesh whose proxy the pod runs, as the injector decides.
+    // MESH (wide, with a mesh): the mesh whose proxy the pod runs, as the injector decides; istio-ambient for a
+    // pod Istio's ztunnel captures instead (ambient mode, no sidecar).
     const mesh = c.wide && c.model.mesh?.name ? compileMesh(c.model) : undefined;
-    const meshCell = (p: Pod) => (mesh!.sidecar(p).meshed ? mesh!.name! : none);
+    const meshCell = (p: Pod) =>
+      mesh!.sidecar(p).meshed ? mesh!.name! : mesh!.ambient(p) ? 'istio-ambient' : none;
     return c.table(
       [
         'NAME',

@@ -5,6 +5,22 @@ import { refPermitted } from './_refs.ts';
 import { group, protocolKinds } from './_protocols.ts';
 import { pemProblem } from './_pem.ts';
 import { frontendConditions } from './_frontend.ts';
+import { knownClasses } from './_class.ts';
+
+/** The controller of Istio's ambient waypoints (GatewayClass `istio-waypoint`). */
+const meshController = 'istio.io/mesh-controller';
+
+/**
+ * Whether `l` is the HBONE listener of an Istio ambient waypoint: istiod accepts protocol HBONE (port 15008, as
+ * `istioctl waypoint generate` writes it) on a Gateway of a class its mesh controller owns. Such a Gateway is a
+ * waypoint, not a way in from outside; its routing is not modeled (docs/mesh.md).
+ * https://istio.io/latest/docs/ambient/usage/waypoint/
+ */
+function waypointHbone(gw: Gateway, l: Listener, model: ClusterModel): boolean {
+  if (l.protocol !== 'HBONE') return false;
+  const declared = model.routing?.gatewayClasses.find((c) => c.name === gw.gatewayClassName);
+  return (declared?.controllerName ?? knownClasses[gw.gatewayClassName]) === meshController;
+}
 
 /**
  * Why a listener may not use the certificate Secret `secret` (undefined when it may): a Secret of another
@@ -37,7 +53,7 @@ export function certificateRefNotPermitted(
 export function listenerConditions(gw: Gateway, l: Listener, model: ClusterModel): Condition[] {
   const r = model.routing!;
   const out: Condition[] = [];
-  const supported = !!protocolKinds[l.protocol];
+  const supported = !!protocolKinds[l.protocol] || waypointHbone(gw, l, model);
   out.push(
     supported
       ? cond('Accepted', true, 'Accepted')

@@ -18,6 +18,7 @@ import { effectiveMtls } from './istio/_mtls.ts';
 import { destinationRuleIndex } from './istio/_subsets.ts';
 import { clientTls, subsetTls, type ClientTls } from './istio/_client-tls.ts';
 import { opaquePort } from './_router.ts';
+import { ambientUnknowns, istioAmbient } from './istio/_ambient.ts';
 import type { Sidecar } from './types.ts';
 
 export type { AuthzVerdict } from './istio/_authz.ts';
@@ -148,10 +149,48 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
         );
     return services.some((s) => s.ports.some((p) => targetsPort(p, q) && !!opaquePort(p)));
   };
+  const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
+  const ambientOf = (pod: Pod) => istioAmbient(pod, namespaces.get(pod.namespace));
+  /** An ambient server (no sidecar): unknown when ztunnel or a waypoint could change the answer. */
+  const ambientServer = (q: InboundQuery): MeshInbound | undefined => {
+    const why = ambientOf(q.server);
+    if (!why) return undefined;
+    const eff = effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
+    const unknown = ambientUnknowns(
+      {
+        pod: q.server,
+        ns: namespaces.get(q.server.namespace),
+        services: model.services.filter((s) => s.namespace === q.server.namespace),
+        policies: mesh.authorizationPolicies
+          .filter((p) => p.namespace === q.server.namespace || p.namespace === root)
+          .map((p) => p.key)
+          .sort(),
+        mode: eff.mode,
+        modeBy: eff.by,
+      },
+      why,
+    );
+    if (!unknown.length) return undefined;
+    return {
+      mesh: 'istio',
+      mtls: {
+        transport: 'unknown',
+        why: 'ztunnel carries the connection (HBONE mTLS), which kubetwin does not model',
+        mode: eff.mode,
+        modeBy: eff.by,
+        refused: false,
+      },
+      allowed: true,
+      l7: false,
+      unknown,
+      notes: [],
+      summary: `not judged: ${unknown[0]}`,
+    };
+  };
   return (q) => {
     if (q.protocol !== 'TCP') return undefined;
     const server = sidecar(q.server);
-    if (!server.meshed) return undefined;
+    if (!server.meshed) return ambientServer(q);
     const eff = effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
     const notes = [...eff.notes];
     const unknown: string[] = [];
@@ -160,7 +199,12 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     let transport: MtlsHop['transport'];
     let why: string;
     let transportWhy: string | undefined;
-    if (!clientPod || !client?.meshed) {
+    const clientAmbient = clientPod && !client?.meshed ? ambientOf(clientPod) : undefined;
+    if (clientPod && clientAmbient) {
+      transport = 'unknown';
+      why = `the client is in Istio ambient mode (${clientAmbient}): its ztunnel, not modeled by kubetwin, may send HBONE mTLS`;
+      transportWhy = why;
+    } else if (!clientPod || !client?.meshed) {
       transport = 'plaintext';
       why = clientPod ? `the client has no istio proxy: ${client?.reason}` : 'the client is outside the mesh';
     } else if (q.service) {

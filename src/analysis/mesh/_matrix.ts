@@ -9,6 +9,7 @@ import type { AuthorizationPolicy } from '../../model/mesh.ts';
 import type { InboundJudge } from './_inbound.ts';
 import type { Sidecar } from './types.ts';
 import { inNetworks } from './linkerd/_authn.ts';
+import { istioAmbient } from './istio/_ambient.ts';
 
 export interface MeshMatrix {
   /** Static warnings: what the matrix assumes and which policies it cannot fully judge. */
@@ -61,6 +62,10 @@ export function meshMatrix(
       p.targetRefs ||
       uses(p, (f) => /requestPrincipals/i.test(f) || /^request\.auth|^connection\.|^experimental\./.test(f)),
   );
+  const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
+  const ambient = (p: Pod) =>
+    !sidecar(p).meshed && istioAmbient(p, namespaces.get(p.namespace)) !== undefined;
+  const ambientNs = [...new Set(model.pods.filter(ambient).map((p) => p.namespace))].sort();
   const warnings = [
     'mesh: cells are judged as if each client addressed the server through a Service (Istio auto mTLS; DestinationRule TLS settings not applied)',
     ...(http.length
@@ -73,10 +78,17 @@ export function meshMatrix(
           `unknown: ${partial.map((p) => p.key).join(', ')} use CUSTOM, targetRefs, JWT or other fields kubetwin does not model: cells to the pods they select may be wrong`,
         ]
       : []),
+    ...(ambientNs.length
+      ? [
+          `unknown: pods in Istio ambient mode (namespaces ${ambientNs.join(', ')}) are judged without ztunnel and waypoints, which kubetwin does not model: cells to or from them may be wrong (reach or trace one pair to see why)`,
+        ]
+      : []),
   ];
+  // An ambient client is not a plaintext one: its ztunnel may send mTLS (the judge says unknown for it).
   const clientKey = (p: Pod) => {
     const s = sidecar(p);
-    return `${s.meshed ? s.identity : 'plaintext'}${byIp ? `|${p.ip}` : ''}`;
+    const kind = s.meshed ? s.identity : ambient(p) ? 'ambient' : 'plaintext';
+    return `${kind}${byIp ? `|${p.ip}` : ''}`;
   };
   const serverKey = (p: Pod) =>
     `${p.namespace}|${JSON.stringify(p.labels)}|${p.annotations['sidecar.istio.io/inject'] ?? ''}|${p.annotations['linkerd.io/inject'] ?? ''}|${p.hostNetwork}${byDestIp ? `|${p.ip}` : ''}`;

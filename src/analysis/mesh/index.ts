@@ -23,6 +23,7 @@ import { externalRoute } from './_external.ts';
 import { entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
+import { istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
@@ -49,6 +50,8 @@ export interface Mesh {
   readonly detectedFrom?: string;
   /** Whether a pod runs the mesh's proxy (never, without a mesh). */
   sidecar(pod: Pod): Sidecar;
+  /** Why Istio's ztunnel captures a pod that has no sidecar (ambient mode), or undefined (always, for Linkerd). */
+  ambient(pod: Pod): string | undefined;
   /**
    * Where `client`'s sidecar sends `req` (host as the client wrote it, port the Service port), or why the
    * request names no Service port. Without a mesh, or from an unmeshed client, kube-proxy's choice: every
@@ -139,6 +142,8 @@ function build(model: ClusterModel): Mesh {
     name,
     detectedFrom: model.mesh?.detectedFrom,
     sidecar,
+    ambient: (pod) =>
+      name === 'istio' && !sidecar(pod).meshed ? istioAmbient(pod, namespaces.get(pod.namespace)) : undefined,
     inbound: inboundJudge(model, sidecar),
     outboundUnknown(client, ip, port) {
       if (name !== 'istio' || model.mesh?.outboundTrafficPolicy !== 'REGISTRY_ONLY') return undefined;
@@ -185,9 +190,18 @@ function build(model: ClusterModel): Mesh {
       };
       if (!profile) return everyEndpoint('kube-proxy (no service mesh: set mesh.name in the profile)');
       if (!me.meshed) {
+        const amb = name === 'istio' ? istioAmbient(client, namespaces.get(client.namespace)) : undefined;
         notes.push(
-          `client ${client.namespace}/${client.name} has no ${name} proxy (${me.reason}): mesh routes do not apply to it`,
+          amb
+            ? `client ${client.namespace}/${client.name} has no istio sidecar but is in ambient mode (${amb}): its ztunnel carries the connection at L4, so sidecar routes do not apply to it (a waypoint's would)`
+            : `client ${client.namespace}/${client.name} has no ${name} proxy (${me.reason}): mesh routes do not apply to it`,
         );
+        const waypoint = name === 'istio' ? serviceWaypoint(svc, namespaces.get(svc.namespace)) : undefined;
+        if (waypoint)
+          return {
+            ...everyEndpoint('kube-proxy (client outside the mesh)'),
+            unknown: `Service ${svc.namespace}/${svc.name} has an Istio ambient waypoint (${waypoint}): requests from ambient clients go through it, and its routes and L7 policy are not modeled by kubetwin`,
+          };
         return everyEndpoint('kube-proxy (client outside the mesh)');
       }
       const hidden =

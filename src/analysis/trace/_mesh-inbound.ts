@@ -74,12 +74,16 @@ export function meshInboundHops(
     }
     return [...out.values()];
   };
+  // Without an authorization hop (an Istio ambient server: no sidecar judges it) the unknowns go on this one.
+  const tlsUnknown = judged.some((j) => j.m.authz) ? [] : unknown;
   const hops: Hop[] = [
     {
       kind: 'tls',
       title: `mesh mTLS: ${judged.length - refused.length}/${judged.length} accepted`,
-      verdict: refused.length === judged.length ? 'fail' : refused.length ? 'warn' : 'ok',
-      details: mtlsDetails,
+      verdict:
+        refused.length === judged.length ? 'fail' : refused.length || tlsUnknown.length ? 'warn' : 'ok',
+      details: [...mtlsDetails, ...tlsUnknown.map((u) => `unknown: ${u}`)],
+      ...(tlsUnknown.length ? { unknown: tlsUnknown } : {}),
       objects: objects((m) => ({
         key: m.mtls.modeBy.split(' ')[0].includes('/') ? m.mtls.modeBy.split(' ')[0] : undefined,
         source: m.mtls.modeSource,

@@ -1,0 +1,80 @@
+/**
+ * Istio ambient mode, as far as kubetwin knows it: which pods ztunnel captures, and what about an ambient server
+ * could change a connection's fate. ztunnel (mTLS over HBONE, L4 AuthorizationPolicy, PeerAuthentication) and
+ * waypoint proxies (L7 policy and routing) are not modeled, so a query they touch is unknown, never allowed.
+ * https://istio.io/latest/docs/ambient/usage/add-workloads/
+ * https://istio.io/latest/docs/ambient/usage/l4-policy/
+ */
+import type { Namespace, Pod, Service } from '../../../model/types.ts';
+import { matches, selectorFromMap, type Labels } from '../../../lib/labels.ts';
+
+const MODE = 'istio.io/dataplane-mode';
+const WAYPOINT = 'istio.io/use-waypoint';
+
+/**
+ * Why ztunnel captures `pod`, or undefined: the label `istio.io/dataplane-mode=ambient` on the pod or its
+ * namespace enrolls it, the pod label `istio.io/dataplane-mode=none` opts it out, and host-network pods are
+ * never captured. A pod that also has a sidecar is the sidecar's (the caller checks that first: "the sidecar
+ * takes precedence over ztunnel for pods that have both").
+ * https://istio.io/latest/docs/ambient/usage/add-workloads/
+ * https://istio.io/latest/docs/ambient/migrate/enable-ambient-mode/
+ */
+export function istioAmbient(pod: Pod, ns: Namespace | undefined): string | undefined {
+  if (pod.hostNetwork) return undefined;
+  const own = pod.labels[MODE];
+  if (own === 'none') return undefined;
+  if (own === 'ambient') return `pod label ${MODE}=ambient`;
+  if (ns?.labels[MODE] === 'ambient') return `namespace label ${MODE}=ambient`;
+  return undefined;
+}
+
+const waypoint = (where: string, labels: Labels) =>
+  labels[WAYPOINT] !== undefined && labels[WAYPOINT] !== 'none'
+    ? [`${where} has ${WAYPOINT}=${labels[WAYPOINT]}`]
+    : [];
+
+export interface AmbientServer {
+  readonly pod: Pod;
+  readonly ns: Namespace | undefined;
+  /** Services selecting the pod (a waypoint may be bound to one of them). */
+  readonly services: readonly Service[];
+  /** Keys of the AuthorizationPolicies in the pod's namespace or the root namespace, whatever they select. */
+  readonly policies: readonly string[];
+  /** The effective PeerAuthentication mode of the port and what set it. */
+  readonly mode: string;
+  readonly modeBy: string;
+}
+
+/**
+ * What could change a connection to an ambient `server` that kubetwin does not model: a waypoint bound to the
+ * pod, its namespace or a Service of it (L7 policy and routing happen there), an AuthorizationPolicy ztunnel or a
+ * waypoint enforces (one with L7 attributes that ztunnel enforces becomes a DENY), a STRICT mode (ztunnel refuses
+ * plaintext). Empty: nothing, ztunnel passes the connection on.
+ */
+export function ambientUnknowns(s: AmbientServer, why: string): string[] {
+  const lead = `${s.pod.namespace}/${s.pod.name} is in Istio ambient mode (${why}), whose ztunnel and waypoint proxies kubetwin does not model`;
+  const gaps = [
+    ...waypoint(`namespace ${s.pod.namespace}`, s.ns?.labels ?? {}),
+    ...waypoint('the pod', s.pod.labels),
+    ...s.services
+      .filter((v) => v.selector && matches(selectorFromMap(v.selector), s.pod.labels))
+      .flatMap((v) => waypoint(`Service ${v.namespace}/${v.name}`, v.labels)),
+    ...(s.policies.length ? [`AuthorizationPolicies ${s.policies.join(', ')} may apply there`] : []),
+    ...(s.mode === 'STRICT' ? [`the port's mTLS mode is STRICT (${s.modeBy})`] : []),
+  ];
+  return gaps.length ? [`${lead}: ${gaps.join('; ')}`] : [];
+}
+
+/**
+ * The waypoint bound to a Service (`istio.io/use-waypoint` on it, else on its namespace; `none` opts the Service
+ * out), or undefined. Requests for such a Service from ambient clients go through the waypoint, where its
+ * VirtualServices and HTTPRoutes apply: not modeled.
+ * https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-service-to-use-a-specific-waypoint
+ */
+export function serviceWaypoint(svc: Service, ns: Namespace | undefined): string | undefined {
+  const own = svc.labels[WAYPOINT];
+  if (own === 'none') return undefined;
+  if (own !== undefined) return `Service label ${WAYPOINT}=${own}`;
+  const nsLabel = ns?.labels[WAYPOINT];
+  return nsLabel !== undefined && nsLabel !== 'none' ? `namespace label ${WAYPOINT}=${nsLabel}` : undefined;
+}
