@@ -15,6 +15,7 @@ export type * from './types.ts';
 export { capturedNote, capturedService, masqueradeUnknown } from './_captured.ts';
 export { externalNamePath, type ExternalNameResult } from './_external-name.ts';
 export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
+export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
 
 /** Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours). */

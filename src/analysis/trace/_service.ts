@@ -1,6 +1,7 @@
 import type { Pod, Protocol, Service } from '../../model/types.ts';
 import {
   otherServiceProxy,
+  apiServerEndpointsUnknown,
   servicePath,
   type Client,
   type ServicePathResult,
@@ -117,7 +118,7 @@ export function serviceHop(
     balancing: svc.headless ? path.balancing.description : `kube-proxy ${path.balancing.description}`,
     notes: path.notes,
   };
-  const otherProxy = otherServiceProxy(svc);
+  const otherProxy = otherServiceProxy(svc) ?? apiServerEndpointsUnknown(ctx.model, svc);
   const hops: Hop[] = [
     {
       kind: 'service',
