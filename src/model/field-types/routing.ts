@@ -106,6 +106,7 @@ export const routingFields: readonly KindFields[] = [
     fields: `
       metadata.annotations map
       metadata.labels map
+      metadata.labels.* string
       spec.addresses list
       spec.addresses.*.type string
       spec.addresses.*.value string
