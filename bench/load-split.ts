@@ -21,6 +21,7 @@ import { loadInputs } from '../src/sources/files.ts';
 import { parseManifests } from '../src/parse/index.ts';
 import { buildFromParsed } from '../src/api/index.ts';
 import { withParseHeap } from '../src/cli/_load-heap.ts';
+import { bundleSelf } from './_bundle-self.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -94,20 +95,7 @@ if (process.argv[2] === '--one') {
   const variants = arg('variants', 'heap,plain').split(',');
   const bundle = arg('bundle', '/tmp/kubetwin-load-split.mjs');
   const dir = clusterDir(arg('dir', '/tmp/kubetwin-e2e'), family, pods);
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['@kubernetes/client-node', 'esbuild'],
-    banner: {
-      js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await bundleSelf(fileURLToPath(import.meta.url), bundle);
   const load = () =>
     loadavg()
       .map((l) => l.toFixed(1))

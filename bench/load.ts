@@ -28,6 +28,7 @@ import { loadInputs } from '../src/sources/files.ts';
 import { parseManifests } from '../src/parse/index.ts';
 import { buildFromTexts } from '../src/api/index.ts';
 import { cacheKey, readCachedCluster, writeCachedCluster } from '../src/sources/model-cache.ts';
+import { bundleSelf } from './_bundle-self.ts';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -93,21 +94,7 @@ if (process.argv[2] === '--one') {
   // none by default, as the `kubetwin` bin starts Node.
   const nodeFlags = arg('node-flags', '').split(' ').filter(Boolean);
   const gc = process.argv.includes('--gc');
-  // Imported here only: the bundle (run from /tmp) never loads esbuild.
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [fileURLToPath(import.meta.url)],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external: ['@kubernetes/client-node', 'esbuild'],
-    banner: {
-      js: "import { createRequire as __r } from 'node:module'; const require = __r(import.meta.url);",
-    },
-    logLevel: 'warning',
-  });
+  await bundleSelf(fileURLToPath(import.meta.url), bundle);
   const s = (ms: number) => (ms / 1000).toFixed(2);
   const modes: Mode[] = cacheDir ? ['parse', 'load', 'cold', 'warm'] : ['parse', 'load'];
   const heads: Record<Mode, string> = {
