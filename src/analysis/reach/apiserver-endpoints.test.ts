@@ -36,6 +36,11 @@ test('rule apiserver-endpoints-unknown: the kubernetes Service without its Endpo
     'https://kubernetes.default:443/',
   );
   assert.match(t.unknown?.join('\n') ?? '', /kube-apiserver writes its endpoints/);
+  // A Service without a selector gets its endpoints from elsewhere: selecting pods is not the fix.
+  assert.match(
+    t.fix?.summary ?? '',
+    /has no selector, so its EndpointSlices are written by hand or by a controller/,
+  );
 });
 
 test('rule apiserver-endpoints-unknown: with its EndpointSlice in the input the verdict stands', () => {

@@ -167,7 +167,9 @@ function throughService(
           leg.fix ??
           (leg.reason.includes('defines no port')
             ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
-            : `make Service ${svcNs}/${svcName} select ready pods`),
+            : svc.selector
+              ? `make Service ${svcNs}/${svcName} select ready pods`
+              : `give Service ${svcNs}/${svcName} endpoints: it has no selector, so its EndpointSlices are written by hand or by a controller (kube-apiserver for default/kubernetes), and they are not in the input`),
       },
     };
   const targets = leg.candidates.map(label);
