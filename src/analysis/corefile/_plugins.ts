@@ -1,7 +1,7 @@
 import type { Directive, ServerBlock, Token } from './_tokenize.ts';
 import { fqdn } from './_fqdn.ts';
 import type { CorefileFiles } from './_import.ts';
-import { pluginOrder, unmodeledAnswerers } from './_unmodeled.ts';
+import { answeringUnmodeled, unmodeledAnswerers } from './_unmodeled.ts';
 import type {
   CacheConfig,
   ForwardConfig,
@@ -38,10 +38,6 @@ const operational = new Set([
   'cancel',
   'timeouts',
 ]);
-
-const answers = new Set(
-  pluginOrder.filter((p) => !['cache', 'rewrite', 'hosts', 'kubernetes', 'forward'].includes(p)),
-);
 
 const onlyOnce = new Set(['hosts', 'kubernetes']);
 
@@ -91,7 +87,7 @@ export function serverConfig(
       if (!operational.has(name) && name !== 'import')
         problems.push({
           code: 'corefile-plugin-not-modeled',
-          message: answers.has(name)
+          message: answeringUnmodeled.has(name)
             ? `Corefile plugin "${name}" is not modeled: the names it answers are resolved as unknown`
             : `Corefile plugin "${name}" is not modeled: kubetwin answers as if it were absent${name === 'loadbalance' ? ' (records keep a fixed order instead of being shuffled)' : ''}`,
           at: d.name,

@@ -18,7 +18,7 @@ import type { UnmodeledAnswerer } from './types.ts';
  * order whatever the Corefile says. The modeled ones (`cache`, `rewrite`, `hosts`, `kubernetes`, `forward`) are
  * listed so an unmodeled plugin's place among them is known.
  */
-export const pluginOrder: readonly string[] = [
+const pluginOrder: readonly string[] = [
   // An `import` left unresolved (its files are not in the input) may bring any plugin: it comes first.
   'import',
   'view',
@@ -41,22 +41,16 @@ export const pluginOrder: readonly string[] = [
   'grpc',
 ];
 
+/** The plugins kubetwin models; every other one of `pluginOrder` answers queries itself and is not modeled. */
+const modeled = new Set(['cache', 'rewrite', 'hosts', 'kubernetes', 'forward']);
+
+/** The plugins of `pluginOrder` that answer queries and that kubetwin does not model. */
+export const answeringUnmodeled: ReadonlySet<string> = new Set(pluginOrder.filter((p) => !modeled.has(p)));
+
 /** Zones from a plugin's arguments where they are domain names (`ZONE:ID` keeps the zone), else the block's. */
 function zonesOf(args: readonly string[], blockZones: readonly string[]): string[] {
   const zones = args.map((a) => a.split(':')[0]).filter((a) => /^[a-z0-9.-]*\.?$/i.test(a) && a.length > 0);
   return zones.length ? zones.map(fqdn) : [...blockZones];
-}
-
-/**
- * Go's RE2 syntax as far as JavaScript reads it the same: `(?P<name>` is `(?<name>`. A pattern JavaScript cannot
- * compile is kept as undefined, which counts as "may match".
- */
-function goRegex(source: string): RegExp | undefined {
-  try {
-    return new RegExp(source.replace(/\(\?P</g, '(?<'));
-  } catch {
-    return undefined;
-  }
 }
 
 /** The questions `template CLASS TYPE [ZONE…] { match …; fallthrough [ZONE…] }` may answer. */
@@ -87,8 +81,7 @@ export function unmodeledAnswerers(
   const out: UnmodeledAnswerer[] = [];
   for (const d of directives) {
     const name = d.name.text;
-    if (!pluginOrder.includes(name) || ['cache', 'rewrite', 'hosts', 'kubernetes', 'forward'].includes(name))
-      continue;
+    if (!answeringUnmodeled.has(name)) continue;
     const args = d.args.map((a) => a.text);
     const base = { plugin: name, line: d.name.line, match: [], fallthrough: [] };
     if (name === 'template') out.push(template(d, blockZones));
@@ -101,43 +94,10 @@ export function unmodeledAnswerers(
       out.push({ ...base, zones: [...blockZones] });
     else out.push({ ...base, zones: zonesOf(args, blockZones) });
   }
-  return out.sort((a, b) => pluginOrder.indexOf(a.plugin) - pluginOrder.indexOf(b.plugin));
+  return out.sort((a, b) => orderOf(a.plugin) - orderOf(b.plugin));
 }
 
 /** The place of a plugin in plugin.cfg (for comparing with the modeled plugins). */
 export function orderOf(plugin: string): number {
   return pluginOrder.indexOf(plugin);
-}
-
-/** Whether `name` lies in `zone` (both canonical). */
-function within(name: string, zone: string): boolean {
-  return zone === '.' || name === zone || name.endsWith(`.${zone}`);
-}
-
-/**
- * The first unmodeled plugin placed before `before` in plugin.cfg that may answer `name`/`type` (IN class), or
- * undefined. A template whose regexes all compile and none matches passes the query on only with `fallthrough`
- * covering the name (template.go returns NXDOMAIN otherwise; kubetwin does not model that reply either, so it
- * counts as claimed).
- */
-export function claimedBy(
-  answerers: readonly UnmodeledAnswerer[],
-  name: string,
-  type: string,
-  before: string,
-): UnmodeledAnswerer | undefined {
-  const limit = before === 'end' ? Infinity : orderOf(before);
-  for (const a of answerers) {
-    if (orderOf(a.plugin) >= limit) continue;
-    if (!a.zones.some((z) => within(name, z))) continue;
-    if (a.classes && !a.classes.includes('IN')) continue;
-    if (a.types && !a.types.includes(type)) continue;
-    if (a.match.length) {
-      const regexes = a.match.map(goRegex);
-      const mayMatch = regexes.some((r) => r === undefined || r.test(name));
-      if (!mayMatch && a.fallthrough.some((z) => within(name, z))) continue;
-    }
-    return a;
-  }
-  return undefined;
 }

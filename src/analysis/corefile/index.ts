@@ -16,7 +16,7 @@ export { defaultCorefile } from './_default.ts';
 
 export type * from './types.ts';
 export { fqdn } from './_plugins.ts';
-export { claimedBy } from './_unmodeled.ts';
+export { orderOf } from './_unmodeled.ts';
 export type { CorefileFiles } from './_import.ts';
 export type { NodeLocalDns } from './_node-local.ts';
 

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCorefile } from './index.ts';
-import { claimedBy } from './_unmodeled.ts';
+import { claimedBy } from '../dns/_unmodeled.ts';
 
 const block = (body: string) =>
   parseCorefile(`.:53 {\n${body}\n  kubernetes cluster.local\n  forward . 1.1.1.1\n}\n`);

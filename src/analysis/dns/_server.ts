@@ -7,7 +7,8 @@
  * A or AAAA query of a single-label name, assumed NXDOMAIN (see `dotlessAssumed`).
  * https://coredns.io/manual/toc/#server-blocks · https://github.com/coredns/coredns/blob/master/plugin.cfg
  */
-import { claimedBy, type CacheConfig, type DnsServerConfig, type ServerConfig } from '../corefile/index.ts';
+import type { CacheConfig, DnsServerConfig, ServerConfig } from '../corefile/index.ts';
+import { claimedBy } from './_unmodeled.ts';
 import type { DnsIndex } from './_index.ts';
 import { serveHosts } from './_hosts.ts';
 import { serveKubernetes, type KubernetesContext } from './_kubernetes.ts';
