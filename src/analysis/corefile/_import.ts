@@ -43,20 +43,27 @@ function globRegex(glob: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
+/** A path's directory (`/` for a file at the root or a bare name) and its last element. */
+export function splitPath(path: string): { readonly dir: string; readonly base: string } {
+  const cut = path.lastIndexOf('/');
+  return { dir: cut > 0 ? path.slice(0, cut) : '/', base: path.slice(cut + 1) };
+}
+
 type Matched = { readonly paths: string[] } | { readonly unknown: string };
 
 /** The files an import pattern names, or why they cannot be known. */
 function match(pattern: string, fs: CorefileFiles | undefined): Matched {
-  const cut = pattern.lastIndexOf('/');
-  const dir = cut > 0 ? pattern.slice(0, cut) : '/';
-  const base = pattern.slice(cut + 1);
+  const { dir, base } = splitPath(pattern);
   if (fs?.files.has(pattern)) return { paths: [pattern] };
   const from = fs?.directories.get(dir);
   if (from === undefined)
     return { unknown: `no ConfigMap in the input is mounted at ${dir} in the CoreDNS container` };
   const re = globRegex(base);
   const paths = [...(fs?.files.keys() ?? [])]
-    .filter((p) => p.slice(0, p.lastIndexOf('/')) === dir && re.test(p.slice(p.lastIndexOf('/') + 1)))
+    .filter((p) => {
+      const file = splitPath(p);
+      return file.dir === dir && re.test(file.base);
+    })
     .sort();
   return { paths };
 }
@@ -76,7 +83,7 @@ function problemFor(
       },
     ];
   if (m.paths.length) return [];
-  const dir = pattern.slice(0, pattern.lastIndexOf('/')) || '/';
+  const { dir } = splitPath(pattern);
   if (/[*?[]/.test(pattern))
     return [
       {

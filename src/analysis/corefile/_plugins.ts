@@ -1,6 +1,6 @@
 import type { Directive, ServerBlock, Token } from './_tokenize.ts';
 import { fqdn } from './_fqdn.ts';
-import type { CorefileFiles } from './_import.ts';
+import { splitPath, type CorefileFiles } from './_import.ts';
 import { answeringUnmodeled, unmodeledAnswerers } from './_unmodeled.ts';
 import type {
   CacheConfig,
@@ -237,8 +237,7 @@ function hostsFile(
     }
     return { entries };
   }
-  const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-  const from = fs?.directories.get(dir);
+  const from = fs?.directories.get(splitPath(path).dir);
   if (from !== undefined)
     return { entries: [], note: `the file is not in ${from}: the plugin has no entries from it` };
   return {

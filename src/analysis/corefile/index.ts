@@ -6,7 +6,7 @@ import type { Diagnostic, SourceRef } from '../../model/diagnostic.ts';
 import type { ClusterModel, OtherObject } from '../../model/types.ts';
 import { parseServerBlocks } from './_tokenize.ts';
 import { fqdn, serverConfig, type PluginProblem } from './_plugins.ts';
-import { resolveImports, type CorefileFiles } from './_import.ts';
+import { resolveImports, splitPath, type CorefileFiles } from './_import.ts';
 import type { DnsServerConfig } from './types.ts';
 import { defaultCorefile } from './_default.ts';
 import { kubeDnsCorefile } from './_kube-dns.ts';
@@ -49,9 +49,7 @@ export function parseCorefile(
     const from = file === undefined ? undefined : options.files?.sources?.get(file);
     if (!from) return where;
     return {
-      ...(from.source
-        ? { source: { ...from.source, path: `data.${file?.slice(file.lastIndexOf('/') + 1)}` } }
-        : {}),
+      ...(from.source ? { source: { ...from.source, path: `data.${splitPath(file ?? '').base}` } } : {}),
       ...(from.object ? { object: from.object } : {}),
     };
   };
