@@ -97,7 +97,11 @@ export function unmodeledAnswerers(
   return out.sort((a, b) => orderOf(a.plugin) - orderOf(b.plugin));
 }
 
-/** The place of a plugin in plugin.cfg (for comparing with the modeled plugins). */
+/**
+ * The place of a plugin in plugin.cfg (for comparing with the modeled plugins); -1, before every plugin, for a
+ * stand-in kubetwin adds itself where the input hides what answers (kube-dns settings it does not model,
+ * node-local-dns without its ConfigMap).
+ */
 export function orderOf(plugin: string): number {
   return pluginOrder.indexOf(plugin);
 }
