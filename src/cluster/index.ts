@@ -7,6 +7,7 @@ import { cidrAt, formatIP, parseCidr, type Cidr } from '../lib/ip.ts';
 import type { RawObject } from '../parse/index.ts';
 import { readEnvelopes, type Envelope } from './_envelope.ts';
 import { buildNamespaces } from './_namespaces.ts';
+import { prometheusOperatorObjects } from './_prometheus-operator.ts';
 import { workloadKinds } from './_workloads.ts';
 import { buildPods } from './_pod-phases.ts';
 import { BuildMemo, type PhaseSinks } from './_reuse.ts';
@@ -88,7 +89,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const read = readEnvelopes(objects, options.defaultNamespace ?? 'default', sink);
   // Kinds kept only as unmodeled traffic objects go to `others` and never to a builder (which picks by kind).
   const trafficOnly = read.filter((e) => !e.listed);
-  const userEnvs = read.filter((e) => e.listed);
+  const listed = read.filter((e) => e.listed);
+  // What an operator makes from a custom resource (a Prometheus's StatefulSet), unless the input holds it already.
+  const operated = prometheusOperatorObjects(listed, new Set(listed.map((e) => e.key)));
+  const userEnvs = operated.length
+    ? [...listed, ...readEnvelopes(operated, options.defaultNamespace ?? 'default', sink)]
+    : listed;
   const nodesEarly = userEnvs.some((e) => e.kind === 'Node');
   const serviceCidr = parseCidr(cidrList(profile.serviceCIDR)[0]) as Cidr;
   const firstServiceIP = formatIP(cidrAt(serviceCidr, 1n));

@@ -284,6 +284,13 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: 'read by doctor: its Service selector and endpoint port names; the scrape itself is not modeled',
   },
+  {
+    group: 'monitoring.coreos.com',
+    kind: 'Prometheus',
+    namespaced: true,
+    level: 'partial',
+    note: "built as the Prometheus Operator builds it: a StatefulSet prometheus-<name> (spec.replicas pods, 1 when unset) whose pods carry spec.podMetadata.labels and the operator's labels (app.kubernetes.io/name=prometheus, app.kubernetes.io/instance, prometheus, operator.prometheus.io/name and shard) and ports spec.portName (web) 9090, reloader-web 8080 (none with spec.listenLocal), thanos-sidecar http 10902 and grpc 10901 (with spec.thanos); spec.nodeSelector, hostNetwork and serviceAccountName; and the headless governing Service prometheus-operated; unless the input holds that StatefulSet (a dump)",
+  },
   ...['TLSRoute', 'TCPRoute', 'UDPRoute'].map((kind) => ({
     group: 'gateway.networking.k8s.io',
     kind,
@@ -698,6 +705,37 @@ export const fields: readonly FieldSupport[] = [
     note: 'scheduling spreads pods round-robin over nodes that pass nodeSelector; affinity rules are not evaluated',
   },
   { kind: 'PodSpec', path: 'tolerations', level: 'ignored', note: 'node taints are not evaluated' },
+  {
+    kind: 'Prometheus',
+    path: 'spec.shards',
+    level: 'partial',
+    note: 'only shard 0 is built (StatefulSet prometheus-<name>); the other shards run pods with the same labels but operator.prometheus.io/shard',
+  },
+  {
+    kind: 'Prometheus',
+    path: 'spec.containers',
+    level: 'ignored',
+    note: "containers merged into the operator's by name (sidecars, extra ports) are not built",
+  },
+  {
+    kind: 'Prometheus',
+    path: 'spec.initContainers',
+    level: 'ignored',
+    note: 'init containers do not serve traffic',
+  },
+  { kind: 'Prometheus', path: 'spec.tolerations', level: 'ignored', note: 'node taints are not evaluated' },
+  {
+    kind: 'Prometheus',
+    path: 'spec.affinity',
+    level: 'ignored',
+    note: 'scheduling spreads pods round-robin over nodes that pass nodeSelector; affinity rules are not evaluated',
+  },
+  {
+    kind: 'Prometheus',
+    path: 'spec.topologySpreadConstraints',
+    level: 'ignored',
+    note: 'scheduling spreads pods round-robin over nodes that pass nodeSelector',
+  },
   {
     kind: 'PodSpec',
     path: 'containers.*.ports.*.hostPort',

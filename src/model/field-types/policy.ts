@@ -8,6 +8,7 @@ export const policyFields: readonly KindFields[] = [
     fields: `
       metadata.annotations map
       metadata.labels map
+      metadata.labels.* string
       spec.egress list
       spec.egress.*.ports list
       spec.egress.*.ports.*.endPort integer port
