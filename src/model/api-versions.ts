@@ -27,6 +27,10 @@ export const servedVersions: Readonly<Record<string, Readonly<Record<string, rea
   apps: Object.fromEntries(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].map((k) => [k, ['v1']])),
   batch: { Job: ['v1'], CronJob: ['v1'] },
   autoscaling: { HorizontalPodAutoscaler: ['v1', 'v2'] },
+  'admissionregistration.k8s.io': {
+    ValidatingWebhookConfiguration: ['v1'],
+    MutatingWebhookConfiguration: ['v1'],
+  },
   'discovery.k8s.io': { EndpointSlice: ['v1'] },
   'networking.k8s.io': {
     NetworkPolicy: ['v1'],

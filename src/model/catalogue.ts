@@ -284,6 +284,13 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: 'read by doctor: its Service selector and endpoint port names; the scrape itself is not modeled',
   },
+  ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
+    group: 'admissionregistration.k8s.io',
+    kind,
+    namespaced: false,
+    level: 'partial' as const,
+    note: "read by doctor (webhook-unreachable): webhooks[].clientConfig.service (namespace, name, port, 443 when unset), failurePolicy and rules[].resources; the API server's call is judged by whether the Service exists and exposes the port and whether Ingress NetworkPolicies admit its target port from anyone (the API server's address is not in the input); webhooks called by url and the admission itself are not modeled",
+  })),
   {
     group: 'monitoring.coreos.com',
     kind: 'Prometheus',
@@ -428,8 +435,6 @@ export const quietKinds: readonly string[] = [
   'LimitRange',
   'ResourceQuota',
   'CustomResourceDefinition',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
 ];
 
 /** What an object of another tool can change: whether a connection is admitted, or where a request goes. */

@@ -32,6 +32,13 @@ export const removedVersions: readonly RemovedVersion[] = [
     use: 'networking.k8s.io/v1',
   },
   { apiVersion: 'batch/v1beta1', kind: 'CronJob', removedIn: '1.25', use: 'batch/v1' },
+  // https://kubernetes.io/docs/reference/using-api/deprecation-guide/#webhook-resources-v122
+  ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
+    apiVersion: 'admissionregistration.k8s.io/v1beta1',
+    kind,
+    removedIn: '1.22',
+    use: 'admissionregistration.k8s.io/v1',
+  })),
   {
     apiVersion: 'discovery.k8s.io/v1beta1',
     kind: 'EndpointSlice',

@@ -29,6 +29,7 @@ import { meshInput } from './_mesh-input.ts';
 import { meshControlPlaneBlocked } from './_mesh-control-plane-blocked.ts';
 import { meshProxyPortBlocked } from './_mesh-proxy-port-blocked.ts';
 import { meshIstioPortBlocked } from './_mesh-istio-port-blocked.ts';
+import { webhookUnreachable } from './_webhooks.ts';
 import { meshAuthzAdmitsNothing } from './_mesh-authz-admits-nothing.ts';
 import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
@@ -60,6 +61,7 @@ export const doctorRules: readonly DoctorRule[] = [
   serviceSelectsNoPods,
   serviceNoReadyEndpoints,
   targetPortNotExposed,
+  webhookUnreachable,
   cniDoesNotEnforce,
   kindChangesTrafficNotModeled,
   policySelectsNoPods,

@@ -67,6 +67,16 @@ export const kubetwinFields: readonly KindFields[] = [
       metadata.labels map
     `,
   },
+  ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
+    kind,
+    source:
+      'https://kubernetes.io/docs/reference/kubernetes-api/extend-resources/validating-webhook-configuration-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+    `,
+  })),
   {
     kind: 'Prometheus',
     source: 'https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Prometheus',

@@ -74,6 +74,14 @@ const resources: Record<string, { resource: string; versions: readonly string[];
   'cert-manager.io/ClusterIssuer': { resource: 'clusterissuers', versions: ['v1'] },
   'monitoring.coreos.com/ServiceMonitor': { resource: 'servicemonitors', versions: ['v1'] },
   'monitoring.coreos.com/Prometheus': { resource: 'prometheuses', versions: ['v1'] },
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration': {
+    resource: 'validatingwebhookconfigurations',
+    versions: ['v1'],
+  },
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration': {
+    resource: 'mutatingwebhookconfigurations',
+    versions: ['v1'],
+  },
   'scheduling.k8s.io/PriorityClass': { resource: 'priorityclasses', versions: ['v1'] },
   'k8s.otterize.com/ClientIntents': { resource: 'clientintents', versions: ['v2', 'v2beta1', 'v1alpha3'] },
 };

@@ -1,0 +1,140 @@
+import type { NetworkPolicy, OtherObject, Pod, PolicyRule, Service } from '../../model/types.ts';
+import { findPort } from '../../cluster/index.ts';
+import { matches } from '../../lib/labels.ts';
+import type { DoctorRule, Finding } from './types.ts';
+import { podsSelectedBy } from './_select.ts';
+
+/**
+ * Admission webhooks served in the cluster (`clientConfig.service`) are called by the Kubernetes API server, which
+ * is not a pod: it dials the Service's port (`port`, default 443) and lands on a ready endpoint's target port.
+ * When it cannot (no such Service, no such port, or every Ingress NetworkPolicy on the webhook's pods admits
+ * nothing on that port from any peer), the call fails, and `failurePolicy` decides: `Fail` (the v1 default)
+ * refuses every API request the webhook's rules match, `Ignore` lets them through unchecked.
+ * https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#service-reference,
+ * https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy
+ * The API server's own address is not in the input, so policies are judged as for Istio's webhook port
+ * (`mesh-istio-port-blocked`): a finding only when no rule admits the port from anyone at all. A Service whose
+ * selector matches no pod is `service-selects-no-pods`, not repeated here.
+ */
+const kinds = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface Webhook {
+  readonly config: OtherObject;
+  readonly name: string;
+  readonly namespace: string;
+  readonly service: string;
+  readonly port: number;
+  readonly fail: boolean;
+  readonly matches: string;
+}
+
+/** The in-cluster webhooks of one configuration; fields of another type are skipped, never a crash. */
+function webhooksOf(o: OtherObject): Webhook[] {
+  const list = Array.isArray(o.body.webhooks) ? o.body.webhooks : [];
+  return list.filter(isRecord).flatMap((w) => {
+    const cc = isRecord(w.clientConfig) ? w.clientConfig : {};
+    const svc = isRecord(cc.service) ? cc.service : undefined;
+    if (!svc || typeof svc.namespace !== 'string' || typeof svc.name !== 'string') return [];
+    const resources = (Array.isArray(w.rules) ? w.rules : [])
+      .filter(isRecord)
+      .flatMap((r) => (Array.isArray(r.resources) ? r.resources.filter((x) => typeof x === 'string') : []));
+    return [
+      {
+        config: o,
+        name: typeof w.name === 'string' ? w.name : '',
+        namespace: svc.namespace,
+        service: svc.name,
+        port: typeof svc.port === 'number' ? svc.port : 443,
+        fail: w.failurePolicy !== 'Ignore',
+        matches: resources.length ? [...new Set(resources)].join(', ') : 'the requests it matches',
+      },
+    ];
+  });
+}
+
+/** Does an ingress rule admit TCP `port` (named ports resolved on the pod) from some peer? */
+function admitsPort(rule: PolicyRule, port: number, pod: Pod): boolean {
+  if (rule.peers !== 'all' && !rule.peers.length) return false;
+  if (rule.ports === 'all') return true;
+  return rule.ports.some((p) => {
+    if (p.protocol !== 'TCP') return false;
+    if (p.port === undefined) return true;
+    const n = typeof p.port === 'number' ? p.port : pod.ports.find((c) => c.name === p.port)?.containerPort;
+    return n !== undefined && (p.endPort !== undefined ? n <= port && port <= p.endPort : n === port);
+  });
+}
+
+/** Why the API server's call cannot land, or undefined when nothing in the input stops it. */
+function problem(
+  w: Webhook,
+  service: Service | undefined,
+  pods: readonly Pod[],
+  policies: readonly NetworkPolicy[],
+): { message: string; fix: string; at?: { key: string; source?: Service['source'] } } | undefined {
+  const ref = `Service ${w.namespace}/${w.service}`;
+  if (!service)
+    return {
+      message: `names ${ref}, which the input does not hold`,
+      fix: `Deploy ${ref} in front of the webhook's pods, or fix clientConfig.service.`,
+    };
+  const sp = service.ports.find((p) => p.port === w.port && p.protocol === 'TCP');
+  if (!sp)
+    return {
+      message: `calls ${ref} on port ${w.port}, which it does not expose (ports: ${service.ports.map((p) => p.port).join(', ') || 'none'})`,
+      fix: `Set clientConfig.service.port to the Service port that leads to the webhook (or add port ${w.port} to the Service).`,
+      at: { key: service.key, source: service.source },
+    };
+  for (const pod of pods) {
+    if (!pod.ip || pod.hostNetwork) continue;
+    const target = findPort(pod, sp.targetPort, 'TCP');
+    if (target === undefined) continue;
+    const selecting = policies.filter(
+      (n) =>
+        n.namespace === pod.namespace &&
+        n.policyTypes.includes('Ingress') &&
+        matches(n.podSelector, pod.labels),
+    );
+    if (!selecting.length || selecting.some((n) => n.ingress.some((r) => admitsPort(r, target, pod))))
+      continue;
+    return {
+      message: `calls ${ref} port ${w.port}, which leads to TCP ${target} on ${pod.owner ?? pod.key}; ${selecting.map((n) => n.key).join(', ')} select${selecting.length > 1 ? '' : 's'} those pods for Ingress and no rule admits TCP ${target} from anywhere`,
+      fix: `Allow ingress to the webhook's pods on TCP ${target} from the API server's addresses (an ipBlock of the control plane, or from everywhere on that port).`,
+      at: { key: selecting[0].key, source: selecting[0].source },
+    };
+  }
+  return undefined;
+}
+
+export const webhookUnreachable: DoctorRule = {
+  code: 'webhook-unreachable',
+  severity: 'error',
+  summary:
+    'an admission webhook the API server cannot call: its Service is missing, lacks the port, or NetworkPolicies admit nothing on the target port',
+  check({ model }) {
+    const out: Finding[] = [];
+    const configs = model.others.filter(
+      (o) => kinds.has(o.kind) && o.apiVersion.startsWith('admissionregistration.k8s.io/'),
+    );
+    for (const config of configs)
+      for (const w of webhooksOf(config)) {
+        const service = model.services.find((s) => s.namespace === w.namespace && s.name === w.service);
+        const pods = service?.selector ? podsSelectedBy(model, service) : [];
+        const p = problem(w, service, pods, model.networkPolicies);
+        if (!p) continue;
+        out.push({
+          code: 'webhook-unreachable',
+          severity: w.fail ? 'error' : 'warning',
+          message: `${config.kind} ${config.name} webhook ${w.name} ${p.message}`,
+          objects: [{ key: config.key, source: config.source }, ...(p.at ? [p.at] : [])],
+          breaks: w.fail
+            ? `the API server cannot call the webhook, and with failurePolicy Fail it refuses every request the webhook matches (${w.matches})`
+            : `the API server cannot call the webhook; with failurePolicy Ignore the requests it matches (${w.matches}) go through unchecked`,
+          fix: p.fix,
+        });
+      }
+    return out;
+  },
+};

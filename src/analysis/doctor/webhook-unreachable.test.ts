@@ -1,0 +1,92 @@
+/**
+ * Rule webhook-unreachable: the API server calls an admission webhook through `clientConfig.service` (port 443
+ * when unset) and a failed call refuses the matched requests under `failurePolicy: Fail` (the v1 default).
+ * https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#service-reference
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
+import { runDoctor } from './index.ts';
+
+const base = `apiVersion: v1
+kind: Namespace
+metadata: {name: cert-manager}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: cert-manager-webhook, namespace: cert-manager}
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: webhook}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: webhook}}
+    spec: {containers: [{name: cert-manager-webhook, ports: [{containerPort: 10250, name: https, protocol: TCP}]}]}
+`;
+const service = (port: number) => `---
+apiVersion: v1
+kind: Service
+metadata: {name: cert-manager-webhook, namespace: cert-manager}
+spec:
+  ports: [{name: https, port: ${port}, protocol: TCP, targetPort: https}]
+  selector: {app.kubernetes.io/name: webhook}
+`;
+const webhook = (extra = '') => `---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata: {name: cert-manager-webhook}
+webhooks:
+  - name: webhook.cert-manager.io
+    admissionReviewVersions: [v1]
+    sideEffects: None
+    ${extra}
+    clientConfig:
+      service: {name: cert-manager-webhook, namespace: cert-manager, path: /validate}
+    rules: [{apiGroups: [cert-manager.io], apiVersions: [v1], operations: [CREATE, UPDATE], resources: ["*/*"]}]
+`;
+const findings = (yaml: string) =>
+  runDoctor(buildYaml(yaml).model)
+    .filter((f) => f.code === 'webhook-unreachable')
+    .map((f) => `${f.severity}: ${f.message}`);
+
+test('webhook-unreachable: clientConfig.service.port defaults to 443, and the Service must expose it', () => {
+  assert.deepEqual(findings(base + service(443) + webhook()), []);
+  assert.deepEqual(findings(base + service(8443) + webhook()), [
+    'error: ValidatingWebhookConfiguration cert-manager-webhook webhook webhook.cert-manager.io calls Service cert-manager/cert-manager-webhook on port 443, which it does not expose (ports: 8443)',
+  ]);
+});
+
+test('webhook-unreachable: a webhook naming a Service the input does not hold', () => {
+  assert.deepEqual(findings(base + webhook()), [
+    'error: ValidatingWebhookConfiguration cert-manager-webhook webhook webhook.cert-manager.io names Service cert-manager/cert-manager-webhook, which the input does not hold',
+  ]);
+});
+
+test('webhook-unreachable: failurePolicy Ignore lets the requests through unchecked (a warning, not an error)', () => {
+  assert.deepEqual(
+    findings(base + webhook('failurePolicy: Ignore')).map((f) => f.split(':')[0]),
+    ['warning'],
+  );
+});
+
+test('webhook-unreachable: Ingress policies that admit nothing on the target port from anyone block the API server; one admitting it from anywhere does not', () => {
+  const deny = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-monitoring, namespace: cert-manager}
+spec:
+  podSelector: {}
+  policyTypes: [Ingress]
+  ingress: [{ports: [{port: 9402}]}]
+`;
+  assert.deepEqual(findings(base + service(443) + webhook() + deny), [
+    'error: ValidatingWebhookConfiguration cert-manager-webhook webhook webhook.cert-manager.io calls Service cert-manager/cert-manager-webhook port 443, which leads to TCP 10250 on Deployment/cert-manager/cert-manager-webhook; NetworkPolicy/cert-manager/only-monitoring selects those pods for Ingress and no rule admits TCP 10250 from anywhere',
+  ]);
+  const open = deny.replace('{port: 9402}', '{port: https}');
+  assert.deepEqual(findings(base + service(443) + webhook() + open), []);
+});
+
+test('webhook-unreachable: the ingress-nginx fixture pair (admission webhook on the controller port 8443)', () => {
+  const read = (f: string) => readFileSync(`testdata/doctor/webhook-unreachable.${f}.yaml`, 'utf8');
+  assert.equal(findings(read('bad')).length, 1);
+  assert.deepEqual(findings(read('good')), []);
+});
