@@ -90,3 +90,41 @@ spec:
     [['prometheus-k8s-0', 'yes']],
   );
 });
+
+const alertmanager = (spec: string) => `apiVersion: monitoring.coreos.com/v1
+kind: Alertmanager
+metadata: {name: main, namespace: monitoring}
+spec:
+  ${spec}
+`;
+
+test("Prometheus Operator: an Alertmanager becomes StatefulSet alertmanager-<name> with the operator's labels and ports web 9093, mesh-tcp and mesh-udp 9094, reloader-web 8080", () => {
+  const { model } = buildYaml(
+    ns + alertmanager('replicas: 3\n  podMetadata: {labels: {app.kubernetes.io/component: alert-router}}'),
+  );
+  const pods = model.pods.filter((p) => p.namespace === 'monitoring');
+  assert.deepEqual(
+    pods.map((p) => p.name),
+    ['alertmanager-main-0', 'alertmanager-main-1', 'alertmanager-main-2'],
+  );
+  for (const [k, v] of Object.entries({
+    'app.kubernetes.io/component': 'alert-router',
+    'app.kubernetes.io/name': 'alertmanager',
+    'app.kubernetes.io/managed-by': 'prometheus-operator',
+    'app.kubernetes.io/instance': 'main',
+    alertmanager: 'main',
+  }))
+    assert.equal(pods[0].labels[k], v, k);
+  assert.deepEqual(pods[0].ports.map((p) => `${p.name}:${p.containerPort}/${p.protocol}`).sort(), [
+    'mesh-tcp:9094/TCP',
+    'mesh-udp:9094/UDP',
+    'reloader-web:8080/TCP',
+    'web:9093/TCP',
+  ]);
+  const svc = model.services.find((s) => s.key === 'Service/monitoring/alertmanager-operated')!;
+  assert.deepEqual(
+    svc.ports.map((p) => `${p.name}:${p.port}/${p.protocol}`),
+    ['web:9093/TCP', 'tcp-mesh:9094/TCP', 'udp-mesh:9094/UDP'],
+  );
+  assert.deepEqual(svc.selector, { 'app.kubernetes.io/name': 'alertmanager' });
+});

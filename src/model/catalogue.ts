@@ -298,6 +298,14 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: "built as the Prometheus Operator builds it: a StatefulSet prometheus-<name> (spec.replicas pods, 1 when unset) whose pods carry spec.podMetadata.labels and the operator's labels (app.kubernetes.io/name=prometheus, app.kubernetes.io/instance, prometheus, operator.prometheus.io/name and shard) and ports spec.portName (web) 9090, reloader-web 8080 (none with spec.listenLocal), thanos-sidecar http 10902 and grpc 10901 (with spec.thanos); spec.nodeSelector, hostNetwork and serviceAccountName; and the headless governing Service prometheus-operated; unless the input holds that StatefulSet (a dump)",
   },
+  {
+    group: 'monitoring.coreos.com',
+    kind: 'Alertmanager',
+    namespaced: true,
+    level: 'partial',
+    note: "built as the Prometheus Operator builds it: a StatefulSet alertmanager-<name> (spec.replicas pods, 1 when unset) whose pods carry spec.podMetadata.labels and the operator's labels (app.kubernetes.io/name=alertmanager, app.kubernetes.io/instance, alertmanager) and ports spec.portName (web) 9093, mesh-tcp 9094, mesh-udp 9094/UDP, reloader-web 8080 (web and reloader-web not with spec.listenLocal); spec.nodeSelector, hostNetwork and serviceAccountName; and the headless governing Service alertmanager-operated; unless the input holds that StatefulSet (a dump)",
+  },
+
   ...['TLSRoute', 'TCPRoute', 'UDPRoute'].map((kind) => ({
     group: 'gateway.networking.k8s.io',
     kind,
@@ -710,6 +718,19 @@ export const fields: readonly FieldSupport[] = [
     note: 'scheduling spreads pods round-robin over nodes that pass nodeSelector; affinity rules are not evaluated',
   },
   { kind: 'PodSpec', path: 'tolerations', level: 'ignored', note: 'node taints are not evaluated' },
+  ...(
+    ['spec.containers', 'spec.tolerations', 'spec.affinity', 'spec.topologySpreadConstraints'] as const
+  ).map((path) => ({
+    kind: 'Alertmanager',
+    path,
+    level: 'ignored' as const,
+    note:
+      path === 'spec.containers'
+        ? "containers merged into the operator's by name (sidecars, extra ports) are not built"
+        : path === 'spec.tolerations'
+          ? 'node taints are not evaluated'
+          : 'scheduling spreads pods round-robin over nodes that pass nodeSelector; affinity and spread constraints are not evaluated',
+  })),
   {
     kind: 'Prometheus',
     path: 'spec.shards',

@@ -98,6 +98,25 @@ export const kubetwinFields: readonly KindFields[] = [
     `,
   },
   {
+    kind: 'Alertmanager',
+    source: 'https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Alertmanager',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+      spec.hostNetwork boolean
+      spec.listenLocal boolean
+      spec.nodeSelector map
+      spec.nodeSelector.* string
+      spec.podMetadata.labels map
+      spec.podMetadata.labels.* string
+      spec.portName string
+      spec.replicas integer -2147483648..2147483647
+      spec.serviceAccountName string
+      spec.version string
+    `,
+  },
+  {
     kind: 'ServiceMonitor',
     source: 'https://prometheus-operator.dev/docs/api-reference/api/',
     fields: `

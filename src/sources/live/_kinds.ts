@@ -74,6 +74,7 @@ const resources: Record<string, { resource: string; versions: readonly string[];
   'cert-manager.io/ClusterIssuer': { resource: 'clusterissuers', versions: ['v1'] },
   'monitoring.coreos.com/ServiceMonitor': { resource: 'servicemonitors', versions: ['v1'] },
   'monitoring.coreos.com/Prometheus': { resource: 'prometheuses', versions: ['v1'] },
+  'monitoring.coreos.com/Alertmanager': { resource: 'alertmanagers', versions: ['v1'] },
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': {
     resource: 'validatingwebhookconfigurations',
     versions: ['v1'],
