@@ -86,6 +86,9 @@ export function resolveRef(
           `${ip}:${port}/${protocol} is hostPort ${port} of pod ${mapped.pod.namespace}/${mapped.pod.name} on node ${node!.name}: the CNI portmap plugin DNATs it to the pod's containerPort ${mapped.containerPort}, so the pod's ingress policies judge it`,
         ],
       };
+    const viaNodePort =
+      node && role === 'to' ? nodePortTarget(model, node.name, ip, port, protocol, blocks) : undefined;
+    if (viaNodePort) return { ...viaNodePort, label: text };
     return {
       label: text,
       endpoints: [
@@ -251,6 +254,59 @@ function serviceEndpoints(
       notes,
     };
   return { label, endpoints, notes };
+}
+
+/**
+ * A node's address on a Service's `nodePort`: kube-proxy on that node takes the connection to the Service's
+ * endpoints. With `externalTrafficPolicy: Local` only the endpoints on that node, the client address kept, and
+ * none means the packets are dropped (no fallback to other nodes); with `Cluster` any endpoint, the connection
+ * masqueraded to the node's address, so an endpoint's ingress policy sees the node, not the client.
+ * https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport,
+ * https://kubernetes.io/docs/reference/networking/virtual-ips/#external-traffic-policy
+ */
+function nodePortTarget(
+  model: ClusterModel,
+  nodeName: string,
+  ip: string,
+  port: number,
+  protocol: Protocol,
+  blocks: readonly string[],
+): Resolved | undefined {
+  const svc = model.services.find(
+    (s) =>
+      (s.type === 'NodePort' || s.type === 'LoadBalancer') &&
+      s.ports.some((p) => p.nodePort === port && p.protocol === protocol),
+  );
+  const sp = svc?.ports.find((p) => p.nodePort === port && p.protocol === protocol);
+  if (!svc || !sp) return undefined;
+  const r = serviceEndpoints(model, svc, sp.port, protocol, `ip:${ip}`, blocks);
+  if (typeof r === 'string') return undefined;
+  const what = `${ip}:${port}/${protocol} is nodePort ${port} of Service ${svc.namespace}/${svc.name} (port ${sp.port}) on node ${nodeName}`;
+  if (svc.externalTrafficPolicy !== 'Local')
+    return {
+      ...r,
+      notes: [
+        ...r.notes,
+        `${what}: kube-proxy sends it to any endpoint of the Service, masqueraded to the node's address`,
+      ],
+      masqueraded: `kube-proxy masquerades connections to node port ${port} (externalTrafficPolicy: Cluster of Service ${svc.namespace}/${svc.name}): the endpoints' ingress policies see node ${nodeName}'s address, which these pairs do not judge`,
+    };
+  const local = r.endpoints.filter(
+    (e) => !e.problem && e.party.kind === 'pod' && e.party.pod.nodeName === nodeName,
+  );
+  const note = `${what}: externalTrafficPolicy Local, so kube-proxy sends it only to endpoints on ${nodeName}, keeping the client address`;
+  if (local.length) return { ...r, endpoints: local, notes: [...r.notes, note] };
+  return {
+    ...r,
+    endpoints: [
+      {
+        party: { kind: 'ip', ip, label: `node ${nodeName}` },
+        label: `${ip} (node ${nodeName})`,
+        problem: `Service ${svc.namespace}/${svc.name} has externalTrafficPolicy Local and no ready endpoint on node ${nodeName}: packets to node port ${port} there are dropped, with no fallback to other nodes`,
+      },
+    ],
+    notes: [...r.notes, note],
+  };
 }
 
 /**
