@@ -97,6 +97,7 @@ export const routingFields: readonly KindFields[] = [
       metadata.annotations map
       metadata.annotations.* string
       metadata.labels map
+      metadata.labels.* string
       spec.controller string
     `,
   },
