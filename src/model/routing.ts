@@ -210,6 +210,8 @@ export interface RouteMatch {
   readonly method?: string;
   /** GRPCRoute method match as written (`service/method`), for display. */
   readonly grpcMethod?: string;
+  /** A GRPCRoute method match of `type: RegularExpression` (else Exact: its rank is the spec's, not open). */
+  readonly grpcMethodRegex?: true;
 }
 
 export interface HeaderModifier {

@@ -22,6 +22,8 @@ import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
 import { listenerNotServedOf, routingOnceFixed } from './_not-programmed.ts';
 import { regexPrecedenceUnknown } from './_regex-precedence.ts';
+import { crossKindUnknown, type OnListener } from './_cross-kind.ts';
+import { grpcMethodOnlyUnknown } from './_grpc-method-only.ts';
 import { repeatedQueryUnknown } from './_repeated-query.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
 import { portHostLookup, type HostRoutes } from './_port-hosts.ts';
@@ -51,6 +53,8 @@ interface ListenerTable {
   readonly exact: Map<string, MatchGroup<Entry>>;
   readonly wildcard: Map<string, MatchGroup<Entry>>;
   readonly any: MatchGroup<Entry>;
+  /** The routes attached here with their hostnames, kept only when HTTPRoutes and GRPCRoutes both attach. */
+  readonly mixedKinds?: readonly OnListener[];
 }
 
 export interface GatewayRouter {
@@ -189,8 +193,10 @@ export function compileGatewayRouter(
 ): GatewayRouter {
   const tables: ListenerTable[] = gateway.listeners.map((listener) => {
     const t = { exact: new Map<string, Entry[]>(), wildcard: new Map<string, Entry[]>(), any: [] as Entry[] };
+    const here: OnListener[] = [];
     for (const a of analysis.attachments) {
       if (a.gateway !== gateway || a.listener !== listener) continue;
+      here.push({ route: a.route, hostnames: a.hostnames });
       const ts = a.route.creationTimestamp ?? '9999';
       for (const rule of a.route.rules)
         rule.matches.forEach((match, matchIndex) => {
@@ -230,6 +236,7 @@ export function compileGatewayRouter(
       exact: indexAll(t.exact),
       wildcard: indexAll(t.wildcard),
       any: indexed(t.any),
+      ...(new Set(here.map((a) => a.route.kind)).size > 1 ? { mixedKinds: here } : {}),
     };
   });
   // Per port, the listeners by hostname (exact ones by a Map lookup), and the TLS ones alone for the SNI a
@@ -398,6 +405,8 @@ export function compileGatewayRouter(
       const undecided = [
         regexPrecedenceUnknown(winnerGroup!, winner, req),
         repeatedQueryUnknown(winnerGroup!, req),
+        table.mixedKinds && crossKindUnknown(winner, table.mixedKinds, groups, req),
+        grpcMethodOnlyUnknown(winner),
       ].filter((u) => u !== undefined);
       const decided = decide(
         winner,
