@@ -939,6 +939,12 @@ export const fields: readonly FieldSupport[] = [
     },
     {
       kind,
+      path: 'spec.rules.*.backendRefs.*.kind',
+      level: 'partial',
+      note: 'Service is modeled; another kind (ServiceImport, a controller CRD) is implementation-specific: it is named on the answer, its share is unknown (forwarded by a controller that supports it, 500 from one that does not) and ResolvedRefs is Unknown(InvalidKind)',
+    },
+    {
+      kind,
       path: 'spec.rules.*.sessionPersistence',
       level: 'ignored',
       note: 'session persistence is not modeled: each request is routed on its own',

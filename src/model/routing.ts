@@ -464,6 +464,8 @@ export interface HttpRequest {
 export interface DecisionBackend {
   readonly namespace: string;
   readonly name: string;
+  /** `group/Kind` of a backendRef that is not a core Service (absent for a Service): named as written, not resolved. */
+  readonly kind?: string;
   readonly port?: number;
   readonly weight: number;
   readonly problem?: string;

@@ -11,13 +11,14 @@ import type {
   RouteDecision,
   RouteMatch,
   RouteRule,
+  RouteUnknown,
 } from '../../model/routing.ts';
 import { applyFilters, type FilterEffect } from './_filters.ts';
 import { gatewayHostMatch, lowerHost } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import type { Condition, RouteStatus } from './_conditions.ts';
-import { checkBackendRef } from './_refs.ts';
+import { checkBackendRef, refKind } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
 import { listenerNotServedOf, routingOnceFixed } from './_not-programmed.ts';
@@ -481,6 +482,7 @@ export function toBackend(
   return {
     namespace,
     name: b.name,
+    ...(b.group !== '' || b.kind !== 'Service' ? { kind: refKind(b) } : {}),
     port: b.port,
     weight: b.weight,
     problem: problem ? `${problem.reason}: ${problem.message}` : tls?.problem,
@@ -611,7 +613,27 @@ function decide(
   // Set after the literal (not spread into it): the object keeps one shape and its keys their order.
   if (timeouts) decision.timeouts = timeouts;
   if (retry) decision.retry = retry;
+  const otherKinds = otherKindUnknowns(e, backends);
+  if (otherKinds.length) decision.unknown = otherKinds;
   return decision;
+}
+
+/**
+ * The backendRefs of the winning rule that name a kind other than a core Service and get a share: support for them
+ * is implementation-specific, so where that share lands (the referent, or a 500 from a controller that does not
+ * support the kind) is open. https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
+ */
+function otherKindUnknowns(e: Entry, backends: readonly DecisionBackend[]): RouteUnknown[] {
+  const out: RouteUnknown[] = [];
+  backends.forEach((b, i) => {
+    if (b.kind && b.weight > 0)
+      out.push({
+        object: e.route.key,
+        path: `rules[${e.rule.index}].backendRefs[${i}]`,
+        text: `backendRef ${b.kind} ${b.namespace}/${b.name}: the Gateway API leaves kinds other than Service to the implementation; a controller that supports ${b.kind.replace(/^.*\//, '')} forwards ${backends.length > 1 ? 'its share' : 'the request'} there (kubetwin does not model where it lands), one that does not answers 500 (ResolvedRefs=False, InvalidKind)`,
+      });
+  });
+  return out;
 }
 
 /**
