@@ -5,11 +5,18 @@ import {
   wwwAnnotated,
   wwwRedirect,
 } from './_nginx-redirects.ts';
-import type { ControllerProfile, HttpRequest, Ingress, IngressBackend } from '../../model/routing.ts';
+import type {
+  ControllerProfile,
+  HttpRequest,
+  Ingress,
+  IngressBackend,
+  RouteUnknown,
+} from '../../model/routing.ts';
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
 import { traefikRouter } from './_traefik.ts';
 import {
+  canaryAffinity,
   canaryChoice,
   canaryFor,
   canaryPolicy,
@@ -25,7 +32,12 @@ export interface IngressPick {
   readonly rewrittenPath?: string;
   readonly redirect?: { readonly status: number; readonly location: string };
   /** ingress-nginx: the canary Ingress merged into the winning location, and where this request goes. */
-  readonly canary?: { readonly entry: Entry; readonly choice: CanaryChoice };
+  readonly canary?: {
+    readonly entry: Entry;
+    readonly choice: CanaryChoice;
+    /** Session affinity that may override the choice (a request carrying an affinity cookie). */
+    readonly unknown: readonly RouteUnknown[];
+  };
   /** Traefik: the winning router's priority (explicit, or the length of its rule). */
   readonly priority?: number;
   readonly notes: string[];
@@ -322,7 +334,9 @@ function canaryOf(
       : `${what}: ${choice.by} → ${choice.to === 'canary' ? 'the canary backend' : 'the primary backend'}`,
     `ingress-nginx ignores the canary Ingress's other annotations: the location's own (${winner.ingress.key}) apply`,
   );
-  return { entry: c, choice };
+  const affinity = canaryAffinity(winner.ingress, c.ingress, req);
+  notes.push(...affinity.notes);
+  return { entry: c, choice, unknown: affinity.unknown };
 }
 
 export function queryString(req: HttpRequest): string {

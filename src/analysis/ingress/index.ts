@@ -18,7 +18,7 @@ import { resolveIngressClass } from './_class.ts';
 import { applyTraefikMiddlewares } from './_traefik-middlewares.ts';
 import { compileIngressRoutes, type CompiledIngressRoute } from './_traefik-ingressroute.ts';
 import { withIngressRoutes } from './_traefik-combined.ts';
-import { addUnknown } from './_unknown.ts';
+import { addUnknown, someUnknown } from './_unknown.ts';
 
 export { resolveIngressClass, controllerProfileFor, controllerProfiles } from './_class.ts';
 export { ingressHostMatch, prefixElementMatch, nginxWildcardMatch } from './_match.ts';
@@ -177,7 +177,12 @@ function toDecision(
 ): RouteDecision {
   const notes = [...p.notes];
   const ing = p.entry?.ingress ?? p.defaultBackend?.ingress;
-  if (ing) notes.push(...reportedAnnotations(ing, opts.profile));
+  // With a canary, session affinity does choose between the two backends: its own note (canaryAffinity) says how.
+  const affinity = 'nginx.ingress.kubernetes.io/affinity:';
+  if (ing)
+    notes.push(
+      ...reportedAnnotations(ing, opts.profile).filter((n) => !(p.canary && n.startsWith(affinity))),
+    );
   const lostOut = lost.map((l) => ({
     object: l.entry.ingress.key,
     at: l.entry.at,
@@ -222,5 +227,6 @@ function toDecision(
     mirrors: [],
     lost: lostOut,
     notes,
+    ...someUnknown(p.canary?.unknown ?? []),
   };
 }
