@@ -51,6 +51,8 @@ export interface Ingress extends ObjectMeta {
   readonly defaultBackend?: IngressBackend;
   readonly rules: readonly IngressRule[];
   readonly tls: readonly IngressTLS[];
+  /** `metadata.creationTimestamp` when the manifest carries one (ingress-nginx orders Ingresses by it). */
+  readonly creationTimestamp?: string;
 }
 
 /** A reference to a controller-specific parameters object (`namespace` only for a GatewayClass's ref). */

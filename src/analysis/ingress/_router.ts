@@ -15,6 +15,7 @@ import type {
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
 import { traefikRouter } from './_traefik.ts';
+import { nginxFallback } from './_nginx-default-backend.ts';
 import {
   canaryAffinity,
   canaryChoice,
@@ -41,6 +42,8 @@ export interface IngressPick {
   /** Traefik: the winning router's priority (explicit, or the length of its rule). */
   readonly priority?: number;
   readonly notes: string[];
+  /** What the controller's answer rests on that the manifests do not say (e.g. which Ingress is older). */
+  readonly unknown?: readonly RouteUnknown[];
 }
 
 export interface PickOptions {
@@ -283,7 +286,13 @@ function nginxPick(
       notes.push(
         `canary ${c.ingress.key} ${c.at} matches, but a canary Ingress has no location of its own: ingress-nginx merges it into a non-canary Ingress of the same host, path and pathType, and there is none`,
       );
-    return fallback(ingresses, notes);
+    const server = kind === 'rules without host' ? { catchAll: true as const } : { host: group[0].host! };
+    const f = nginxFallback(server, ingresses);
+    return {
+      ...(f.defaultBackend ? { defaultBackend: f.defaultBackend } : {}),
+      notes: [...notes, ...f.notes],
+      ...(f.unknown.length ? { unknown: f.unknown } : {}),
+    };
   }
   const returned = annotationRedirect(winner.ingress, notes);
   if (returned) return { entry: winner, redirect: returned, notes };

@@ -207,10 +207,11 @@ function toDecision(
       backends: [],
       mirrors: [],
       lost: lostOut,
+      ...someUnknown(p.unknown ?? []),
       notes: [
         ...notes,
         opts.profile === 'ingress-nginx'
-          ? "no rule matches and no Ingress of the class has a defaultBackend: ingress-nginx's default backend answers 404 (its built-in one, or the Service of the controller's --default-backend-service flag, which the manifests do not show)"
+          ? "no rule matches and no spec.defaultBackend answers for this server: ingress-nginx's default backend answers 404 (its built-in one, or the Service of the controller's --default-backend-service flag, which the manifests do not show)"
           : 'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
       ],
     };
@@ -227,6 +228,6 @@ function toDecision(
     mirrors: [],
     lost: lostOut,
     notes,
-    ...someUnknown(p.canary?.unknown ?? []),
+    ...someUnknown([...(p.unknown ?? []), ...(p.canary?.unknown ?? [])]),
   };
 }
