@@ -63,6 +63,7 @@ export const routingFields: readonly KindFields[] = [
     kind: 'Ingress',
     source: 'https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/',
     fields: `
+      metadata map
       metadata.annotations map
       metadata.annotations.* string
       metadata.labels map
