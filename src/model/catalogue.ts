@@ -198,7 +198,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'HTTPRoute',
     namespaced: true,
     level: 'modeled',
-    note: 'attachment, matches, precedence, core filters, backendRefs with weights, status conditions; parentRefs naming a Service (GAMMA) route east-west mesh traffic',
+    note: 'attachment, matches, precedence, core filters, backendRefs with weights (a kind other than Service is implementation-specific: its share is unknown), status conditions; parentRefs naming a Service (GAMMA) route east-west mesh traffic',
   },
   {
     group: 'gateway.networking.k8s.io',
@@ -936,12 +936,6 @@ export const fields: readonly FieldSupport[] = [
       path: 'spec.rules.*.backendRefs.*.filters',
       level: 'partial',
       note: 'header modifiers, URLRewrite and RequestMirror of one backendRef apply to the requests sent to that backend only (shown per backend); a RequestRedirect, CORS or ExtensionRef filter at this level is named on the answer and not applied',
-    },
-    {
-      kind,
-      path: 'spec.rules.*.backendRefs.*.kind',
-      level: 'partial',
-      note: 'Service is modeled; another kind (ServiceImport, a controller CRD) is implementation-specific: it is named on the answer, its share is unknown (forwarded by a controller that supports it, 500 from one that does not) and ResolvedRefs is Unknown(InvalidKind)',
     },
     {
       kind,
