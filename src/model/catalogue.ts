@@ -198,7 +198,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'HTTPRoute',
     namespaced: true,
     level: 'modeled',
-    note: 'attachment, matches, precedence, core filters, backendRefs with weights, status conditions; parentRefs naming a Service (GAMMA) route east-west mesh traffic',
+    note: 'attachment, matches, precedence, core filters, backendRefs with weights (a kind other than Service is implementation-specific: its share is unknown), status conditions; parentRefs naming a Service (GAMMA) route east-west mesh traffic',
   },
   {
     group: 'gateway.networking.k8s.io',

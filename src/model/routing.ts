@@ -51,6 +51,8 @@ export interface Ingress extends ObjectMeta {
   readonly defaultBackend?: IngressBackend;
   readonly rules: readonly IngressRule[];
   readonly tls: readonly IngressTLS[];
+  /** `metadata.creationTimestamp` when the manifest carries one (ingress-nginx orders Ingresses by it). */
+  readonly creationTimestamp?: string;
 }
 
 /** A reference to a controller-specific parameters object (`namespace` only for a GatewayClass's ref). */
@@ -210,6 +212,8 @@ export interface RouteMatch {
   readonly method?: string;
   /** GRPCRoute method match as written (`service/method`), for display. */
   readonly grpcMethod?: string;
+  /** A GRPCRoute method match of `type: RegularExpression` (else Exact: its rank is the spec's, not open). */
+  readonly grpcMethodRegex?: true;
 }
 
 export interface HeaderModifier {
@@ -462,6 +466,8 @@ export interface HttpRequest {
 export interface DecisionBackend {
   readonly namespace: string;
   readonly name: string;
+  /** `group/Kind` of a backendRef that is not a core Service (absent for a Service): named as written, not resolved. */
+  readonly kind?: string;
   readonly port?: number;
   readonly weight: number;
   readonly problem?: string;

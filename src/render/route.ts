@@ -5,6 +5,9 @@ import type { DecisionBackend, HeaderModifier } from '../model/routing.ts';
 const backendName = (b: DecisionBackend) =>
   `${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}`;
 
+/** `Service ns/name:port`, or the backendRef's own `group/Kind` when it names another kind. */
+const backendLabel = (b: DecisionBackend) => `${b.kind ?? 'Service'} ${backendName(b)}`;
+
 function headers(label: string, m: HeaderModifier | undefined): string[] {
   if (!m) return [];
   const parts = [
@@ -19,7 +22,7 @@ function headers(label: string, m: HeaderModifier | undefined): string[] {
 /** A RequestMirror's backend, the share of requests copied, and that the answer does not wait for it. */
 function mirrorLine(m: DecisionBackend): string {
   const pct = m.percent ?? 100;
-  return `Service ${backendName(m)}, ${pct <= 0 ? '0% of requests: no copy is sent' : `${pct}% of requests`}${m.problem ? ` — ${m.problem}` : ''} (fire-and-forget: the response comes from the backends)`;
+  return `${backendLabel(m)}, ${pct <= 0 ? '0% of requests: no copy is sent' : `${pct}% of requests`}${m.problem ? ` — ${m.problem}` : ''} (fire-and-forget: the response comes from the backends)`;
 }
 
 function backendFilterLines(b: DecisionBackend): string[] {
@@ -53,15 +56,18 @@ export function renderRoute(r: RouteResult): string {
     );
   else if (d.status === 200) {
     const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
-    lines.push(
-      `=> ${usable.length === 1 ? `Service ${backendName(usable[0])}` : `${usable.length} weighted backends`}`,
-    );
+    lines.push(`=> ${usable.length === 1 ? backendLabel(usable[0]) : `${usable.length} weighted backends`}`);
     d.backends.forEach((b, i) => {
       const share = weightShare(d.backends, i);
       const eps = r.endpoints[i] ?? [];
-      const invalid = b.problem && share ? ' (this share gets 500)' : '';
+      const invalid =
+        b.problem && share
+          ? b.kind
+            ? ' (this share gets 500 unless the controller supports the kind)'
+            : ' (this share gets 500)'
+          : '';
       lines.push(
-        `   Service ${backendName(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}${invalid}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`,
+        `   ${backendLabel(b)}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}${invalid}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (requests fail with 503)'}`}`,
       );
       if (b.tls && !b.problem)
         lines.push(
@@ -72,8 +78,8 @@ export function renderRoute(r: RouteResult): string {
   } else {
     lines.push(`=> ${d.status}`);
     d.backends.forEach((b, i) => {
-      if (b.problem) lines.push(`   Service ${backendName(b)} — ${b.problem}`);
-      else if (!(r.endpoints[i] ?? []).length) lines.push(`   Service ${backendName(b)} — no ready endpoint`);
+      if (b.problem) lines.push(`   ${backendLabel(b)} — ${b.problem}`);
+      else if (!(r.endpoints[i] ?? []).length) lines.push(`   ${backendLabel(b)} — no ready endpoint`);
     });
   }
   if (d.winner) lines.push(`matched: ${d.winner.object} ${d.winner.at} (${d.winner.match})`);

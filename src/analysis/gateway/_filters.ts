@@ -37,17 +37,22 @@ export interface FilterEffect {
 }
 
 /**
- * `ReplacePrefixMatch` replaces the matched path prefix element-wise: prefix `/foo` with `/xyz` turns
- * `/foo/bar` into `/xyz/bar`; with `/` it turns `/foo/bar` into `/bar` and `/foo` into `/`.
+ * `ReplacePrefixMatch` replaces the matched path prefix element-wise, as HTTPPathModifier's table has it (a trailing
+ * `/` of the prefix or the replacement is ignored, what follows the matched elements is kept as written): prefix
+ * `/foo` with `/xyz` turns `/foo/bar` into `/xyz/bar`, `/foo` into `/xyz` and `/foo/` into `/xyz/`; with `/` or the
+ * empty string it turns `/foo/bar` into `/bar` and `/foo` or `/foo/` into `/`.
  * https://gateway-api.sigs.k8s.io/reference/spec/#httppathmodifier
  */
 export function replacePrefix(path: string, prefix: string, replacement: string): string {
   const p = prefix.length > 1 && prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (!pathPrefixMatch(p, path)) return path;
-  const rest = p === '/' ? path.slice(1) : path.slice(p.length).replace(/^\//, '');
   const base = replacement.endsWith('/') ? replacement.slice(0, -1) : replacement;
-  if (!rest) return base || '/';
-  return `${base}/${rest}`;
+  if (p === '/') {
+    const rest = path.slice(1);
+    return rest ? `${base}/${rest}` : base || '/';
+  }
+  // What follows the matched elements, with its leading `/`: '' for /foo, '/' for /foo/, '/bar' for /foo/bar.
+  return `${base}${path.slice(p.length)}` || '/';
 }
 
 function modifyPath(m: PathModifier | undefined, match: RouteMatch, path: string): string | undefined {

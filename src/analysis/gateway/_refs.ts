@@ -25,12 +25,26 @@ export function refPermitted(
 export type BackendProblem = {
   reason: 'InvalidKind' | 'RefNotPermitted' | 'BackendNotFound' | 'UnsupportedValue';
   message: string;
+  /**
+   * Set for a kind other than a core Service: whether the controller resolves it is its own choice, so InvalidKind
+   * is what one that does not support the kind answers, not a certainty.
+   */
+  implementationSpecific?: true;
 };
+
+/** `group/Kind` as a backendRef names it, for a kind other than a core Service. */
+export const refKind = (ref: { group: string; kind: string }) =>
+  `${ref.group ? `${ref.group}/` : ''}${ref.kind}`;
 
 /**
  * Checks a route's backendRef as ResolvedRefs does: kind Service (core group), a ReferenceGrant for other
- * namespaces, an existing Service, and a port (required for Service backends).
+ * namespaces, an existing Service, and a port (required for Service backends). Any other kind is
+ * implementation-specific ("Support: Core for Kubernetes Service … Implementation-specific for any other
+ * resource"; ServiceImport is Extended): a controller that does not support it sets InvalidKind ("a reference to an
+ * unknown or unsupported Group and/or Kind") and answers 500, one that does forwards there — kubetwin, which models
+ * Service backends only, cannot say which.
  * https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
+ * https://gateway-api.sigs.k8s.io/reference/spec/#routeconditionreason (InvalidKind)
  */
 export function checkBackendRef(
   ref: BackendRef,
@@ -42,7 +56,8 @@ export function checkBackendRef(
   if (ref.group !== '' || ref.kind !== 'Service')
     return {
       reason: 'InvalidKind',
-      message: `backendRef ${ref.group ? `${ref.group}/` : ''}${ref.kind} ${ref.name} is not a core Service`,
+      message: `backendRef ${refKind(ref)} ${ref.name} is not a core Service: support for other kinds is implementation-specific (a controller that does not support ${ref.kind} sets InvalidKind; kubetwin models Service backends only)`,
+      implementationSpecific: true,
     };
   if (
     !refPermitted(

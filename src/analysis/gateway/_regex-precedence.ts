@@ -4,13 +4,19 @@ import type { MatchGroup } from './_path-index.ts';
 
 interface Candidate {
   readonly match: RouteMatch;
-  readonly route: { readonly key: string };
+  readonly route: { readonly key: string; readonly kind?: string };
   readonly rule: { readonly index: number };
 }
 
 const regexOf = new WeakMap<MatchGroup<Candidate>, readonly Candidate[]>();
 
-const isRegex = (m: RouteMatch) => m.path?.type === 'RegularExpression';
+/**
+ * A RegularExpression path as written: an HTTPRoute's, or a GRPCRoute method match of `type: RegularExpression`. A
+ * GRPCRoute Exact match naming only a service or only a method is kept as a pattern path, but its rank is the spec's
+ * (characters of service, then of method), not open.
+ */
+const isRegex = (m: RouteMatch) =>
+  m.path?.type === 'RegularExpression' && (m.grpcMethod === undefined || m.grpcMethodRegex === true);
 
 /**
  * What an answer cannot decide when its winner is decided against a `RegularExpression` path match (the winner has
@@ -31,7 +37,10 @@ export function regexPrecedenceUnknown<E extends Candidate>(
   if (!regex) regexOf.set(g, (regex = g.entries.filter((e) => isRegex(e.match))));
   if (!regex.length) return undefined;
   const pool = isRegex(winner.match) ? g.entries : regex;
-  const rivals = pool.filter((e) => e.rule !== winner.rule && !matchFailure(e.match, req, false));
+  // A rival of the other kind (HTTPRoute against GRPCRoute) is _cross-kind.ts's question, not a regex rank.
+  const rivals = pool.filter(
+    (e) => e.rule !== winner.rule && e.route.kind === winner.route.kind && !matchFailure(e.match, req, false),
+  );
   if (!rivals.length) return undefined;
   const names = rivals.map((e) => `${e.route.key} rules[${e.rule.index}] (${describeMatch(e.match)})`);
   return {

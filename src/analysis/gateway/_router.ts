@@ -11,17 +11,20 @@ import type {
   RouteDecision,
   RouteMatch,
   RouteRule,
+  RouteUnknown,
 } from '../../model/routing.ts';
 import { applyFilters, type FilterEffect } from './_filters.ts';
 import { gatewayHostMatch, lowerHost } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
 import type { Condition, RouteStatus } from './_conditions.ts';
-import { checkBackendRef } from './_refs.ts';
+import { checkBackendRef, refKind } from './_refs.ts';
 import { frontendValidationOf } from './_frontend.ts';
 import { listenerLabel } from './_listener.ts';
 import { listenerNotServedOf, routingOnceFixed } from './_not-programmed.ts';
 import { regexPrecedenceUnknown } from './_regex-precedence.ts';
+import { crossKindUnknown, type OnListener } from './_cross-kind.ts';
+import { grpcMethodOnlyUnknown } from './_grpc-method-only.ts';
 import { repeatedQueryUnknown } from './_repeated-query.ts';
 import { hostIndex, listenerForHost, type HostIndex } from './_host-index.ts';
 import { portHostLookup, type HostRoutes } from './_port-hosts.ts';
@@ -51,6 +54,8 @@ interface ListenerTable {
   readonly exact: Map<string, MatchGroup<Entry>>;
   readonly wildcard: Map<string, MatchGroup<Entry>>;
   readonly any: MatchGroup<Entry>;
+  /** The routes attached here with their hostnames, kept only when HTTPRoutes and GRPCRoutes both attach. */
+  readonly mixedKinds?: readonly OnListener[];
 }
 
 export interface GatewayRouter {
@@ -189,8 +194,10 @@ export function compileGatewayRouter(
 ): GatewayRouter {
   const tables: ListenerTable[] = gateway.listeners.map((listener) => {
     const t = { exact: new Map<string, Entry[]>(), wildcard: new Map<string, Entry[]>(), any: [] as Entry[] };
+    const here: OnListener[] = [];
     for (const a of analysis.attachments) {
       if (a.gateway !== gateway || a.listener !== listener) continue;
+      here.push({ route: a.route, hostnames: a.hostnames });
       const ts = a.route.creationTimestamp ?? '9999';
       for (const rule of a.route.rules)
         rule.matches.forEach((match, matchIndex) => {
@@ -230,6 +237,7 @@ export function compileGatewayRouter(
       exact: indexAll(t.exact),
       wildcard: indexAll(t.wildcard),
       any: indexed(t.any),
+      ...(new Set(here.map((a) => a.route.kind)).size > 1 ? { mixedKinds: here } : {}),
     };
   });
   // Per port, the listeners by hostname (exact ones by a Map lookup), and the TLS ones alone for the SNI a
@@ -398,6 +406,8 @@ export function compileGatewayRouter(
       const undecided = [
         regexPrecedenceUnknown(winnerGroup!, winner, req),
         repeatedQueryUnknown(winnerGroup!, req),
+        table.mixedKinds && crossKindUnknown(winner, table.mixedKinds, groups, req),
+        grpcMethodOnlyUnknown(winner),
       ].filter((u) => u !== undefined);
       const decided = decide(
         winner,
@@ -472,6 +482,7 @@ export function toBackend(
   return {
     namespace,
     name: b.name,
+    ...(b.group !== '' || b.kind !== 'Service' ? { kind: refKind(b) } : {}),
     port: b.port,
     weight: b.weight,
     problem: problem ? `${problem.reason}: ${problem.message}` : tls?.problem,
@@ -602,7 +613,27 @@ function decide(
   // Set after the literal (not spread into it): the object keeps one shape and its keys their order.
   if (timeouts) decision.timeouts = timeouts;
   if (retry) decision.retry = retry;
+  const otherKinds = otherKindUnknowns(e, backends);
+  if (otherKinds.length) decision.unknown = otherKinds;
   return decision;
+}
+
+/**
+ * The backendRefs of the winning rule that name a kind other than a core Service and get a share: support for them
+ * is implementation-specific, so where that share lands (the referent, or a 500 from a controller that does not
+ * support the kind) is open. https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
+ */
+function otherKindUnknowns(e: Entry, backends: readonly DecisionBackend[]): RouteUnknown[] {
+  const out: RouteUnknown[] = [];
+  backends.forEach((b, i) => {
+    if (b.kind && b.weight > 0)
+      out.push({
+        object: e.route.key,
+        path: `rules[${e.rule.index}].backendRefs[${i}]`,
+        text: `backendRef ${b.kind} ${b.namespace}/${b.name}: the Gateway API leaves kinds other than Service to the implementation; a controller that supports ${b.kind.replace(/^.*\//, '')} forwards ${backends.length > 1 ? 'its share' : 'the request'} there (kubetwin does not model where it lands), one that does not answers 500 (ResolvedRefs=False, InvalidKind)`,
+      });
+  });
+  return out;
 }
 
 /**

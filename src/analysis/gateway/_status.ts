@@ -115,11 +115,14 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
   }
   const all: Attachment<HTTPRoute | L4Route>[] = [];
   const routes: RouteStatus[] = [...r.routes, ...r.l4Routes].map((route) => {
+    // The first definite problem decides; a kind only some controllers support leaves the condition Unknown.
     let resolved: Condition = cond('ResolvedRefs', true, 'ResolvedRefs');
     outer: for (const rule of route.rules)
       for (const b of rule.backendRefs) {
         const p = checkBackendRef(b, route, r.referenceGrants, services);
-        if (p) {
+        if (p?.implementationSpecific) {
+          if (resolved.status === 'True') resolved = cond('ResolvedRefs', 'unknown', p.reason, p.message);
+        } else if (p) {
           resolved = cond('ResolvedRefs', false, p.reason, p.message);
           break outer;
         }

@@ -1,4 +1,4 @@
-import type { HttpRequest, Ingress } from '../../model/routing.ts';
+import type { HttpRequest, Ingress, RouteUnknown } from '../../model/routing.ts';
 import type { Entry } from './_entries.ts';
 
 const p = 'nginx.ingress.kubernetes.io/';
@@ -135,4 +135,41 @@ export function describePolicy(pol: CanaryPolicy): string {
   if (pol.cookie) parts.push(`cookie ${pol.cookie} = always/never`);
   parts.push(`weight ${pol.weight}/${pol.weightTotal}`);
   return parts.join(', then ');
+}
+
+/**
+ * Session affinity ahead of the canary rules: ingress-nginx's balancer first asks the location's balancer, then the
+ * canary's, whether the request is affinitized (its affinity cookie names that backend) and, if so, keeps it there
+ * before reading header, cookie or weight (balancer.lua route_to_alternative_balancer, `is_affinitized`; the sticky
+ * balancer compares the cookie's backend key). Each side's affinity comes from its own Ingress (`affinity: cookie`,
+ * cookie `session-cookie-name`, default `INGRESSCOOKIE`). A request carrying such a cookie goes where the cookie
+ * was issued, which kubetwin cannot tell: that is an unknown; without one, a note says later requests will stick.
+ * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#session-affinity
+ * https://github.com/kubernetes/ingress-nginx/blob/main/rootfs/etc/nginx/lua/balancer.lua
+ */
+export function canaryAffinity(
+  primary: Ingress,
+  canary: Ingress,
+  req: HttpRequest,
+): { readonly notes: string[]; readonly unknown: RouteUnknown[] } {
+  const notes: string[] = [];
+  const unknown: RouteUnknown[] = [];
+  for (const [ing, side] of [
+    [primary, 'primary'],
+    [canary, 'canary'],
+  ] as const) {
+    if (ing.annotations[`${p}affinity`] !== 'cookie') continue;
+    const name = ing.annotations[`${p}session-cookie-name`] || 'INGRESSCOOKIE';
+    if (cookieOf(req, name) !== undefined)
+      unknown.push({
+        object: ing.key,
+        path: `metadata.annotations["${p}affinity"]`,
+        text: `the request carries session-affinity cookie ${name} of ${ing.key} (affinity: cookie): ingress-nginx keeps a request whose cookie was issued by the ${side} backend there, before any canary rule; kubetwin cannot tell which backend issued it`,
+      });
+    else
+      notes.push(
+        `affinity: cookie on ${ing.key}: a response from the ${side} backend sets cookie ${name}, and later requests carrying it stay on the ${side} backend whatever the canary rules say`,
+      );
+  }
+  return { notes, unknown };
 }

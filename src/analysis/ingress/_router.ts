@@ -5,11 +5,19 @@ import {
   wwwAnnotated,
   wwwRedirect,
 } from './_nginx-redirects.ts';
-import type { ControllerProfile, HttpRequest, Ingress, IngressBackend } from '../../model/routing.ts';
+import type {
+  ControllerProfile,
+  HttpRequest,
+  Ingress,
+  IngressBackend,
+  RouteUnknown,
+} from '../../model/routing.ts';
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
 import { traefikRouter } from './_traefik.ts';
+import { nginxFallback } from './_nginx-default-backend.ts';
 import {
+  canaryAffinity,
   canaryChoice,
   canaryFor,
   canaryPolicy,
@@ -25,10 +33,17 @@ export interface IngressPick {
   readonly rewrittenPath?: string;
   readonly redirect?: { readonly status: number; readonly location: string };
   /** ingress-nginx: the canary Ingress merged into the winning location, and where this request goes. */
-  readonly canary?: { readonly entry: Entry; readonly choice: CanaryChoice };
+  readonly canary?: {
+    readonly entry: Entry;
+    readonly choice: CanaryChoice;
+    /** Session affinity that may override the choice (a request carrying an affinity cookie). */
+    readonly unknown: readonly RouteUnknown[];
+  };
   /** Traefik: the winning router's priority (explicit, or the length of its rule). */
   readonly priority?: number;
   readonly notes: string[];
+  /** What the controller's answer rests on that the manifests do not say (e.g. which Ingress is older). */
+  readonly unknown?: readonly RouteUnknown[];
 }
 
 export interface PickOptions {
@@ -271,7 +286,13 @@ function nginxPick(
       notes.push(
         `canary ${c.ingress.key} ${c.at} matches, but a canary Ingress has no location of its own: ingress-nginx merges it into a non-canary Ingress of the same host, path and pathType, and there is none`,
       );
-    return fallback(ingresses, notes);
+    const server = kind === 'rules without host' ? { catchAll: true as const } : { host: group[0].host! };
+    const f = nginxFallback(server, ingresses);
+    return {
+      ...(f.defaultBackend ? { defaultBackend: f.defaultBackend } : {}),
+      notes: [...notes, ...f.notes],
+      ...(f.unknown.length ? { unknown: f.unknown } : {}),
+    };
   }
   const returned = annotationRedirect(winner.ingress, notes);
   if (returned) return { entry: winner, redirect: returned, notes };
@@ -322,7 +343,9 @@ function canaryOf(
       : `${what}: ${choice.by} → ${choice.to === 'canary' ? 'the canary backend' : 'the primary backend'}`,
     `ingress-nginx ignores the canary Ingress's other annotations: the location's own (${winner.ingress.key}) apply`,
   );
-  return { entry: c, choice };
+  const affinity = canaryAffinity(winner.ingress, c.ingress, req);
+  notes.push(...affinity.notes);
+  return { entry: c, choice, unknown: affinity.unknown };
 }
 
 export function queryString(req: HttpRequest): string {

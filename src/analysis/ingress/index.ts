@@ -18,7 +18,7 @@ import { resolveIngressClass } from './_class.ts';
 import { applyTraefikMiddlewares } from './_traefik-middlewares.ts';
 import { compileIngressRoutes, type CompiledIngressRoute } from './_traefik-ingressroute.ts';
 import { withIngressRoutes } from './_traefik-combined.ts';
-import { addUnknown } from './_unknown.ts';
+import { addUnknown, someUnknown } from './_unknown.ts';
 
 export { resolveIngressClass, controllerProfileFor, controllerProfiles } from './_class.ts';
 export { ingressHostMatch, prefixElementMatch, nginxWildcardMatch } from './_match.ts';
@@ -177,7 +177,12 @@ function toDecision(
 ): RouteDecision {
   const notes = [...p.notes];
   const ing = p.entry?.ingress ?? p.defaultBackend?.ingress;
-  if (ing) notes.push(...reportedAnnotations(ing, opts.profile));
+  // With a canary, session affinity does choose between the two backends: its own note (canaryAffinity) says how.
+  const affinity = 'nginx.ingress.kubernetes.io/affinity:';
+  if (ing)
+    notes.push(
+      ...reportedAnnotations(ing, opts.profile).filter((n) => !(p.canary && n.startsWith(affinity))),
+    );
   const lostOut = lost.map((l) => ({
     object: l.entry.ingress.key,
     at: l.entry.at,
@@ -202,10 +207,11 @@ function toDecision(
       backends: [],
       mirrors: [],
       lost: lostOut,
+      ...someUnknown(p.unknown ?? []),
       notes: [
         ...notes,
         opts.profile === 'ingress-nginx'
-          ? "no rule matches and no Ingress of the class has a defaultBackend: ingress-nginx's default backend answers 404 (its built-in one, or the Service of the controller's --default-backend-service flag, which the manifests do not show)"
+          ? "no rule matches and no spec.defaultBackend answers for this server: ingress-nginx's default backend answers 404 (its built-in one, or the Service of the controller's --default-backend-service flag, which the manifests do not show)"
           : 'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
       ],
     };
@@ -222,5 +228,6 @@ function toDecision(
     mirrors: [],
     lost: lostOut,
     notes,
+    ...someUnknown([...(p.unknown ?? []), ...(p.canary?.unknown ?? [])]),
   };
 }

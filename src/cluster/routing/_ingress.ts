@@ -86,6 +86,7 @@ export function readIngress(e: Envelope): Ingress {
     f.get(['spec', 'defaultBackend']) !== undefined ? readBackend(f, ['spec', 'defaultBackend']) : undefined;
   if (!rules.length && !defaultBackend)
     f.report('invalid-ingress', 'error', ['spec'], 'an Ingress needs rules or a defaultBackend', refuse);
+  const created = f.map(['metadata'])?.creationTimestamp;
   return {
     ...namespacedMetaOf(e),
     ingressClassName: f.str(['spec', 'ingressClassName']),
@@ -93,6 +94,7 @@ export function readIngress(e: Envelope): Ingress {
     defaultBackend,
     rules,
     tls,
+    ...(typeof created === 'string' ? { creationTimestamp: created } : {}),
   };
 }
 

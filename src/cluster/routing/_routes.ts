@@ -124,6 +124,7 @@ function readGrpcMatch(f: FieldReader, at: PathSegment[]): RouteMatch {
     headers: valueMatches(f, [...at, 'headers']),
     queryParams: [],
     grpcMethod: service || method ? `${service ?? '*'}/${method ?? '*'}` : undefined,
+    ...(regex && (service || method) ? { grpcMethodRegex: true as const } : {}),
   };
 }
 

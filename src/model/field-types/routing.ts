@@ -63,6 +63,7 @@ export const routingFields: readonly KindFields[] = [
     kind: 'Ingress',
     source: 'https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/',
     fields: `
+      metadata map
       metadata.annotations map
       metadata.annotations.* string
       metadata.labels map
@@ -152,6 +153,7 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
       metadata map
       metadata.annotations map
       metadata.labels map
+      metadata.labels.* string
       spec.hostnames list
       spec.hostnames.* string
       spec.parentRefs list
@@ -245,8 +247,36 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
   },
   {
     kind: 'GRPCRoute',
-    source: 'https://gateway-api.sigs.k8s.io/reference/spec/',
+    source: 'https://gateway-api.sigs.k8s.io/reference/spec/#grpcroute',
     fields: `
+      metadata map
+      metadata.annotations map
+      metadata.labels map
+      spec.hostnames list
+      spec.hostnames.* string
+      spec.parentRefs list
+      spec.parentRefs.*.group string
+      spec.parentRefs.*.kind string
+      spec.parentRefs.*.name string
+      spec.parentRefs.*.namespace string
+      spec.parentRefs.*.sectionName string
+      spec.rules list
+      spec.rules.*.backendRefs list
+      spec.rules.*.backendRefs.*.filters list
+      spec.rules.*.backendRefs.*.group string
+      spec.rules.*.backendRefs.*.kind string
+      spec.rules.*.backendRefs.*.name string
+      spec.rules.*.backendRefs.*.namespace string
+      spec.rules.*.filters list
+      spec.rules.*.matches list
+      spec.rules.*.matches.*.headers list
+      spec.rules.*.matches.*.headers.*.name string
+      spec.rules.*.matches.*.headers.*.type string
+      spec.rules.*.matches.*.headers.*.value string
+      spec.rules.*.matches.*.method.method string
+      spec.rules.*.matches.*.method.service string
+      spec.rules.*.matches.*.method.type string
+      spec.rules.*.name string
       spec.parentRefs.*.port integer port
       spec.rules.*.backendRefs.*.port integer port
       spec.rules.*.backendRefs.*.weight integer 0..1000000
