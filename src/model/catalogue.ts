@@ -381,7 +381,7 @@ export const kinds: readonly KindSupport[] = [
       [
         'MeshTLSAuthentication',
         'modeled',
-        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts',
+        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts or to Namespaces (every ServiceAccount of the namespace named); another group/kind is an error',
       ],
       ['NetworkAuthentication', 'modeled', 'networks: cidr with except'],
       [
