@@ -449,6 +449,8 @@ export interface TrafficKind {
   readonly exported?: boolean;
   /** Objects in this namespace apply cluster-wide (a mesh's root namespace). */
   readonly rootNamespace?: string;
+  /** It changes only connections to addresses outside the cluster (an egress control): not pod-to-pod ones. */
+  readonly outsideOnly?: boolean;
   readonly note: string;
 }
 
@@ -589,6 +591,19 @@ export const trafficKinds: readonly TrafficKind[] = [
   linkerd('NetworkAuthentication', ['connectivity'], false, 'networks an AuthorizationPolicy admits'),
   linkerd('HTTPRoute', both, true, 'per-route authorization and routing'),
   linkerd('ServiceProfile', both, true, 'routes, retries, timeouts and traffic splits (dstOverrides)'),
+  // Linkerd 2.17 egress: an EgressNetwork captures its namespace's meshed clients' traffic to outside networks
+  // (every namespace's from the global egress namespace, linkerd-egress by default); `trafficPolicy: Deny`
+  // blocks what no route attached to it describes. https://linkerd.io/2.17/reference/egress-network/
+  {
+    ...linkerd(
+      'EgressNetwork',
+      both,
+      false,
+      "meshed clients' traffic to networks outside the cluster (trafficPolicy Deny blocks what no attached route describes); in the global egress namespace linkerd-egress it applies to every namespace",
+    ),
+    rootNamespace: 'linkerd-egress',
+    outsideOnly: true,
+  },
   // SMI TrafficSplit: the traffic-split API of Linkerd's linkerd-smi extension and Open Service Mesh; a client's proxy
   // sends requests for spec.service to spec.backends by weight. https://github.com/servicemeshinterface/smi-spec/blob/main/apis/traffic-split/v1alpha4/traffic-split.md
   {
