@@ -310,7 +310,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'ServiceEntry',
     namespaced: true,
     level: 'partial',
-    note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods), exportTo (empty takes meshConfig.defaultServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note): route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; WorkloadEntry endpoints, subjectAltNames and DNS proxying are not modeled",
+    note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods and WorkloadEntries), exportTo (empty takes meshConfig.defaultServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note): route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; subjectAltNames and DNS proxying are not modeled",
   },
   {
     group: 'networking.istio.io',
@@ -326,7 +326,14 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: "only spec.meshConfig's exportTo defaults (defaultVirtualServiceExportTo, defaultDestinationRuleExportTo, defaultServiceExportTo), read when the root namespace's istio ConfigMap (key mesh, which istiod reads and which is preferred) is not in the input; every other field is ignored",
   },
-  ...['Sidecar', 'EnvoyFilter', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
+  {
+    group: 'networking.istio.io',
+    kind: 'WorkloadEntry',
+    namespaced: true,
+    level: 'partial',
+    note: "address, labels and ports (by service port name): a ServiceEntry's workloadSelector picks it in its namespace as it picks pods (route --via mesh, trace, test); a Kubernetes Service whose selector picks it (Istio adds it to the Service's endpoints) makes a sidecar client's route unknown; network, locality, weight and serviceAccount are not read",
+  },
+  ...['Sidecar', 'EnvoyFilter', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',
     kind,
     namespaced: true,

@@ -306,6 +306,18 @@ export const meshFields: readonly KindFields[] = [
     `,
   },
   {
+    kind: 'WorkloadEntry',
+    source: 'https://istio.io/latest/docs/reference/config/networking/workload-entry/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.address string
+      spec.labels map
+      spec.ports map
+      spec.ports.* integer port
+    `,
+  },
+  {
     kind: 'TrafficSplit',
     source:
       'https://github.com/servicemeshinterface/smi-spec/blob/main/apis/traffic-split/v1alpha4/traffic-split.md',
