@@ -191,9 +191,10 @@ async function meshRoute(io: Io, url: string, opts: RouteOptions): Promise<void>
   io.stdout(
     opts.output === 'json' ? JSON.stringify(meshRouteJson(result), null, 2) + '\n' : renderMeshRoute(result),
   );
-  // An answer objects kubetwin does not model may change is not a pass.
+  // An answer objects kubetwin does not model may change (or whose decision is unknown) is not a pass.
   io.exit(
-    loaded.inputExit || (meshDelivered(decision) && !unknown.length ? exitCodes.ok : exitCodes.findings),
+    loaded.inputExit ||
+      (meshDelivered(decision) && !decision.unknown && !unknown.length ? exitCodes.ok : exitCodes.findings),
   );
 }
 

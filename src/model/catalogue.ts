@@ -332,7 +332,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'ServiceEntry',
     namespaced: true,
     level: 'partial',
-    note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods), exportTo (empty takes meshConfig.defaultServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note): route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; WorkloadEntry endpoints, subjectAltNames and DNS proxying are not modeled",
+    note: "hosts, addresses, ports (number, targetPort), location, resolution, endpoints and workloadSelector (pods and WorkloadEntries), exportTo (empty takes meshConfig.defaultServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note): route --via mesh, trace and test route a meshed Istio client to the entry (and a VirtualService naming its host); the profile's mesh.outboundTrafficPolicy (REGISTRY_ONLY: 502 for undeclared hosts; ALLOW_ANY, the default: passthrough); reach under REGISTRY_ONLY is unknown for addresses no entry declares; subjectAltNames and DNS proxying are not modeled",
   },
   {
     group: 'networking.istio.io',
@@ -348,7 +348,14 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: "only spec.meshConfig's exportTo defaults (defaultVirtualServiceExportTo, defaultDestinationRuleExportTo, defaultServiceExportTo), read when the root namespace's istio ConfigMap (key mesh, which istiod reads and which is preferred) is not in the input; every other field is ignored",
   },
-  ...['Sidecar', 'EnvoyFilter', 'WorkloadEntry', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
+  {
+    group: 'networking.istio.io',
+    kind: 'WorkloadEntry',
+    namespaced: true,
+    level: 'partial',
+    note: "address, labels and ports (by service port name): a ServiceEntry's workloadSelector picks it in its namespace as it picks pods (route --via mesh, trace, test); a Kubernetes Service whose selector picks it (Istio adds it to the Service's endpoints) makes a sidecar client's route unknown; network, locality, weight and serviceAccount are not read",
+  },
+  ...['Sidecar', 'EnvoyFilter', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',
     kind,
     namespaced: true,
@@ -403,7 +410,7 @@ export const kinds: readonly KindSupport[] = [
       [
         'MeshTLSAuthentication',
         'modeled',
-        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts',
+        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts or to Namespaces (every ServiceAccount of the namespace named); another group/kind is an error',
       ],
       ['NetworkAuthentication', 'modeled', 'networks: cidr with except'],
       [
@@ -469,6 +476,8 @@ export interface TrafficKind {
   readonly exported?: boolean;
   /** Objects in this namespace apply cluster-wide (a mesh's root namespace). */
   readonly rootNamespace?: string;
+  /** It changes only connections to addresses outside the cluster (an egress control): not pod-to-pod ones. */
+  readonly outsideOnly?: boolean;
   readonly note: string;
 }
 
@@ -609,6 +618,19 @@ export const trafficKinds: readonly TrafficKind[] = [
   linkerd('NetworkAuthentication', ['connectivity'], false, 'networks an AuthorizationPolicy admits'),
   linkerd('HTTPRoute', both, true, 'per-route authorization and routing'),
   linkerd('ServiceProfile', both, true, 'routes, retries, timeouts and traffic splits (dstOverrides)'),
+  // Linkerd 2.17 egress: an EgressNetwork captures its namespace's meshed clients' traffic to outside networks
+  // (every namespace's from the global egress namespace, linkerd-egress by default); `trafficPolicy: Deny`
+  // blocks what no route attached to it describes. https://linkerd.io/2.17/reference/egress-network/
+  {
+    ...linkerd(
+      'EgressNetwork',
+      both,
+      false,
+      "meshed clients' traffic to networks outside the cluster (trafficPolicy Deny blocks what no attached route describes); in the global egress namespace linkerd-egress it applies to every namespace",
+    ),
+    rootNamespace: 'linkerd-egress',
+    outsideOnly: true,
+  },
   // SMI TrafficSplit: the traffic-split API of Linkerd's linkerd-smi extension and Open Service Mesh; a client's proxy
   // sends requests for spec.service to spec.backends by weight. https://github.com/servicemeshinterface/smi-spec/blob/main/apis/traffic-split/v1alpha4/traffic-split.md
   {

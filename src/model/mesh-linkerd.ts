@@ -87,9 +87,12 @@ export interface MeshTLSAuthentication extends ObjectMeta {
   readonly namespace: string;
   /** `*`, `*.suffix` or exact identities. */
   readonly identities: readonly string[];
-  /** ServiceAccounts (a ref without a name: every ServiceAccount of its namespace). */
+  /**
+   * ServiceAccounts (a ref without a name: every ServiceAccount of its namespace) and Namespaces (every
+   * ServiceAccount of the namespace named, in `namespace`).
+   */
   readonly identityRefs: readonly {
-    readonly kind: string;
+    readonly kind: 'ServiceAccount' | 'Namespace';
     readonly name?: string;
     readonly namespace: string;
   }[];

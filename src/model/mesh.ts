@@ -200,6 +200,15 @@ export interface ServiceEntryEndpoint {
 }
 
 /**
+ * Istio `WorkloadEntry`: a workload outside Kubernetes (a VM) with an address and labels. A ServiceEntry's
+ * `workloadSelector` picks it, as it picks pods, in its own namespace.
+ * https://istio.io/latest/docs/reference/config/networking/workload-entry/
+ */
+export interface IstioWorkloadEntry extends ObjectMeta, ServiceEntryEndpoint {
+  readonly namespace: string;
+}
+
+/**
  * Istio `ServiceEntry`: hosts the mesh adds to its registry (outside the mesh, or inside it without a
  * Kubernetes Service). https://istio.io/latest/docs/reference/config/networking/service-entry/
  */
@@ -307,6 +316,8 @@ export interface MeshModel {
   readonly virtualServices: readonly VirtualService[];
   readonly destinationRules: readonly DestinationRule[];
   readonly serviceEntries: readonly ServiceEntry[];
+  /** Istio `WorkloadEntry`s, sorted by namespace/name. */
+  readonly workloadEntries: readonly IstioWorkloadEntry[];
   /** Istio `Gateway`s (networking.istio.io), sorted by namespace/name. */
   readonly istioGateways: readonly IstioGateway[];
   /**

@@ -20,7 +20,7 @@ import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
 import { inboundJudge, type InboundJudge } from './_inbound.ts';
 import { externalRoute } from './_external.ts';
-import { entryFor } from './istio/_service-entries.ts';
+import { behindWorkloadEntries, entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
 import { istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
@@ -138,7 +138,7 @@ function build(model: ClusterModel): Mesh {
       };
     return { table: own ?? g, notes: [] };
   };
-  return {
+  const mesh: Mesh = {
     name,
     detectedFrom: model.mesh?.detectedFrom,
     sidecar,
@@ -282,5 +282,11 @@ function build(model: ClusterModel): Mesh {
         notes: [...new Set(notes)],
       };
     },
+  };
+  // Istio: a Kubernetes Service's selector also picks the WorkloadEntries of its namespace (not modeled).
+  if (name !== 'istio') return mesh;
+  return {
+    ...mesh,
+    route: (req, client, explain) => behindWorkloadEntries(model, mesh.route(req, client, explain)),
   };
 }

@@ -130,6 +130,43 @@ test('workloadSelector picks the ready pods of the entry namespace', () => {
   assert.match(d.destinations[0].endpoints[0], /:9090$/);
 });
 
+test('service-entry-workload-selector-workload-entries: workloadSelector picks the WorkloadEntries of the entry namespace too, on their port by name', () => {
+  // https://istio.io/latest/docs/reference/config/networking/workload-entry/: a ServiceEntry selects WorkloadEntries
+  // (VMs) and pods by its labels; the entry's ports map (by service port name) overrides targetPort.
+  const we = (name: string, ns: string, spec: string) =>
+    `---\napiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: ${spec}\n`;
+  const sel = entry(
+    'vms',
+    '  hosts: [vm.corp]\n  location: MESH_INTERNAL\n  ports: [{number: 80, name: http, protocol: HTTP, targetPort: 8080}]\n  resolution: STATIC\n  workloadSelector: {labels: {app: vm}}\n',
+  );
+  const vms = [
+    we('vm-1', 'shop', '{address: 10.128.0.5, labels: {app: vm}}'),
+    we('vm-2', 'shop', '{address: 10.128.0.6, labels: {app: vm}, ports: {http: 9000}}'),
+    // Another namespace's, or other labels: not picked.
+    we('vm-3', 'other', '{address: 10.128.0.7, labels: {app: vm}}'),
+    we('db', 'shop', '{address: 10.128.0.8, labels: {app: db}}'),
+  ].join('');
+  const d = decided(route(sel + vms, 'shop/web', 'http://vm.corp/'));
+  assert.equal(d.status, 200);
+  assert.deepEqual(d.destinations[0].workloads, ['WorkloadEntry/shop/vm-1', 'WorkloadEntry/shop/vm-2']);
+  assert.deepEqual(d.destinations[0].endpoints, ['10.128.0.5:8080', '10.128.0.6:9000']);
+  // Without any: 503, said of pods and WorkloadEntries.
+  const none = decided(route(sel, 'shop/web', 'http://vm.corp/'));
+  assert.equal(none.status, 503);
+  assert.match(none.destinations[0].problem ?? '', /no ready pod and no WorkloadEntry in shop/);
+});
+
+test('kubernetes-service-selects-workload-entries: a Service whose selector picks a WorkloadEntry of its namespace is unknown for a sidecar client', () => {
+  // istio/istio pilot/pkg/serviceregistry/kube/controller (WorkloadInstanceHandler): Kubernetes Services select
+  // WorkloadEntries with labels in their namespace, so the sidecar may send requests to the VM.
+  const svc = `---\napiVersion: v1\nkind: Service\nmetadata: {name: legacy, namespace: shop}\nspec: {selector: {app: legacy}, ports: [{port: 80, targetPort: 9090}]}\n`;
+  const vm = `---\napiVersion: networking.istio.io/v1\nkind: WorkloadEntry\nmetadata: {name: legacy-vm, namespace: shop}\nspec: {address: 10.128.0.9, labels: {app: legacy}}\n`;
+  const d = decided(route(svc + vm, 'shop/web', 'http://legacy.shop/'));
+  assert.match(d.unknown ?? '', /WorkloadEntry\/shop\/legacy-vm \(Service shop\/legacy\)/);
+  // Without the WorkloadEntry the answer stands.
+  assert.equal(decided(route(svc, 'shop/web', 'http://legacy.shop/')).unknown, undefined);
+});
+
 test('exportTo "." hides the entry from other namespaces (they fall to the outbound policy)', () => {
   const se = entry(
     'private',

@@ -170,6 +170,37 @@ test('linkerd-authorization-policy: every required authentication must hold; a m
   assert.equal(run(server + refs + byRefs, 'default/grpcurl').verdict, 'denied');
 });
 
+test('linkerd-meshtls-identity-refs-namespace: an identityRef of kind Namespace admits every ServiceAccount identity of that namespace', () => {
+  // policy-controller/k8s/index/src/inbound/meshtls_authentication.rs: `targets_kind::<Namespace>()` becomes
+  // the suffix match `*.NS.serviceaccount.identity.linkerd.DOMAIN` (ClusterInfo::namespace_identity).
+  const byNs = ap('from-ns', '[{kind: MeshTLSAuthentication, group: policy.linkerd.io, name: from-ns}]');
+  const ns = (name: string, extra = '') =>
+    doc('MeshTLSAuthentication', 'from-ns', `  identityRefs: [{kind: Namespace, name: ${name}${extra}}]`);
+  const emojivoto = build(server + ns('emojivoto') + byNs);
+  assert.deepEqual(
+    emojivoto.diagnostics.filter((d) => d.code === 'invalid-mesh-policy'),
+    [],
+  );
+  assert.equal(run(server + ns('emojivoto') + byNs, 'emojivoto/web').verdict, 'allowed');
+  assert.equal(run(server + ns('emojivoto') + byNs, 'emojivoto/vote-bot').verdict, 'allowed');
+  // Another namespace's accounts do not match, nor does a plaintext client.
+  assert.equal(run(server + ns('default') + byNs, 'emojivoto/web').verdict, 'denied');
+  assert.equal(run(server + ns('emojivoto') + byNs, 'default/grpcurl').verdict, 'denied');
+  // Group and kind are matched as for every Linkerd reference: core, ASCII case aside.
+  assert.equal(run(server + ns('emojivoto', ', group: core') + byNs, 'emojivoto/web').verdict, 'allowed');
+  const wrong = doc(
+    'MeshTLSAuthentication',
+    'from-ns',
+    '  identityRefs: [{kind: Namespace, group: policy.linkerd.io, name: emojivoto}]',
+  );
+  assert.deepEqual(
+    build(server + wrong + byNs)
+      .diagnostics.filter((d) => d.code === 'invalid-mesh-policy')
+      .map((d) => d.source?.path),
+    ['spec.identityRefs[0].group'],
+  );
+});
+
 test('linkerd-per-route-authorization: the matching HTTPRoute picks its policies; no match answers 404; without a request, some requests', () => {
   const route = (name: string, match: string) =>
     doc(

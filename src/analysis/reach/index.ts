@@ -169,7 +169,9 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   /** Unknown when an unmodeled object touches the pair and could flip it: any can deny, some can also admit. */
   const judge = (a: Endpoint, b: Endpoint, allowed: boolean): string[] | undefined => {
     if (!unmodeled.length) return undefined;
-    const touching = touchingConnection(unmodeled, [partyNamespace(a), partyNamespace(b), svcNs]);
+    const touching = touchingConnection(unmodeled, [partyNamespace(a), partyNamespace(b), svcNs], {
+      outside: b.party.kind === 'ip',
+    });
     const flips = touching.filter((o) => allowed || o.admits);
     touching.filter((o) => !flips.includes(o)).forEach((o) => restrictOnly.set(o.key, o));
     flips.forEach((o) => unknown.set(o.key, o));

@@ -89,10 +89,11 @@ export function policyHop(
       details.push(`  unknown: ${why}`);
       unknownWhy.add(why);
     }
-    const touching = touchingConnection(unmodeled, [
-      from.kind === 'pod' ? from.pod.namespace : undefined,
-      t.pod?.namespace,
-    ]).filter((o) => v.allowed || o.admits);
+    const touching = touchingConnection(
+      unmodeled,
+      [from.kind === 'pod' ? from.pod.namespace : undefined, t.pod?.namespace],
+      { outside: !t.pod },
+    ).filter((o) => v.allowed || o.admits);
     if (touching.length) details.push(`  unknown: ${unknownSentence(touching)}`);
     touching.forEach((o) => unknown.set(o.key, o));
     if (v.allowed)

@@ -22,6 +22,8 @@ export interface UnmodeledObject {
   readonly admits: boolean;
   /** `cluster`: touches every connection; `namespace`: those with an end in `namespace`. */
   readonly scope: 'cluster' | 'namespace';
+  /** Touches only connections to an address outside the cluster (Linkerd's EgressNetwork). */
+  readonly outsideOnly: boolean;
   readonly note: string;
   /** Every string in its spec, lower case: what `namesRequest` looks for hosts and Services in. */
   readonly words: readonly string[];
@@ -68,6 +70,7 @@ export function unmodeledObjects(model: ClusterModel): UnmodeledObject[] {
       affects: t.affects,
       admits: t.admits,
       scope: wide ? 'cluster' : 'namespace',
+      outsideOnly: t.outsideOnly === true,
       note: t.note,
       words: words(o.body.spec ?? {}, []),
     });
@@ -78,14 +81,18 @@ export function unmodeledObjects(model: ClusterModel): UnmodeledObject[] {
 /**
  * The objects that could change whether a connection between the given namespaces is admitted (`undefined` for
  * an end outside the cluster or a node). The connection's namespaces are both ends', plus a Service's when the
- * destination is one.
+ * destination is one. `outside`: the destination is an address, not a pod (egress controls touch only those).
  */
 export function touchingConnection(
   objects: readonly UnmodeledObject[],
   namespaces: readonly (string | undefined)[],
+  options: { readonly outside?: boolean } = {},
 ): UnmodeledObject[] {
   return objects.filter(
-    (o) => o.affects.includes('connectivity') && (o.scope === 'cluster' || namespaces.includes(o.namespace)),
+    (o) =>
+      o.affects.includes('connectivity') &&
+      (o.scope === 'cluster' || namespaces.includes(o.namespace)) &&
+      (!o.outsideOnly || options.outside === true),
   );
 }
 

@@ -4,8 +4,14 @@
  * resolution) is reported at its line and the object is left out.
  * https://istio.io/latest/docs/reference/config/networking/service-entry/
  */
-import type { ServiceEntry, ServiceEntryEndpoint, ServiceEntryPort } from '../../model/mesh.ts';
+import type {
+  IstioWorkloadEntry,
+  ServiceEntry,
+  ServiceEntryEndpoint,
+  ServiceEntryPort,
+} from '../../model/mesh.ts';
 import { namespacedMetaOf, type Envelope } from '../_envelope.ts';
+import type { FieldReader } from '../_fields.ts';
 
 const refused = 'istiod validation refuses it, so kubetwin leaves the object out.';
 const locations = ['MESH_EXTERNAL', 'MESH_INTERNAL'] as const;
@@ -40,21 +46,9 @@ export function readServiceEntry(e: Envelope): ServiceEntry {
     bad(['spec', 'location'], `location "${location}" must be MESH_EXTERNAL or MESH_INTERNAL`);
   if (!(resolutions as readonly string[]).includes(resolution))
     bad(['spec', 'resolution'], `resolution "${resolution}" must be one of ${resolutions.join(', ')}`);
-  const endpoints: ServiceEntryEndpoint[] = f.list(['spec', 'endpoints']).map((_, i) => {
-    const at = ['spec', 'endpoints', i];
-    const address = f.str([...at, 'address']) ?? '';
-    const ports = f.map([...at, 'ports']) ?? {};
-    return {
-      address,
-      ports: Object.fromEntries(
-        Object.keys(ports).flatMap((k) => {
-          const n = f.int([...at, 'ports', k]);
-          return n === undefined ? [] : [[k, n]];
-        }),
-      ),
-      labels: f.stringMap([...at, 'labels']),
-    };
-  });
+  const endpoints: ServiceEntryEndpoint[] = f
+    .list(['spec', 'endpoints'])
+    .map((_, i) => readEndpoint(f, ['spec', 'endpoints', i]));
   const selector = f.map(['spec', 'workloadSelector'])
     ? f.stringMap(['spec', 'workloadSelector', 'labels'])
     : undefined;
@@ -79,4 +73,28 @@ export function readServiceEntry(e: Envelope): ServiceEntry {
     exportTo: strings(['spec', 'exportTo']),
     creationTimestamp: typeof t === 'string' ? t : undefined,
   };
+}
+
+/** A WorkloadEntry spec (an entry of `endpoints`, or a WorkloadEntry's `spec`): address, ports by name, labels. */
+function readEndpoint(f: FieldReader, at: (string | number)[]): ServiceEntryEndpoint {
+  const ports = f.map([...at, 'ports']) ?? {};
+  return {
+    address: f.str([...at, 'address']) ?? '',
+    ports: Object.fromEntries(
+      Object.keys(ports).flatMap((k) => {
+        const n = f.int([...at, 'ports', k]);
+        return n === undefined ? [] : [[k, n]];
+      }),
+    ),
+    labels: f.stringMap([...at, 'labels']),
+  };
+}
+
+/**
+ * Istio `WorkloadEntry` → the mesh model: its address, port map and labels (what a ServiceEntry's
+ * `workloadSelector` picks it by). `network`, `locality`, `weight` and `serviceAccount` are not read.
+ * https://istio.io/latest/docs/reference/config/networking/workload-entry/
+ */
+export function readWorkloadEntry(e: Envelope): IstioWorkloadEntry {
+  return { ...namespacedMetaOf(e), ...readEndpoint(e.f, ['spec']) };
 }

@@ -234,28 +234,46 @@ export function readLinkerdAuthorizationPolicy(e: Envelope): LinkerdAuthorizatio
   return { ...namespacedMetaOf(e), targetRef, requiredAuthenticationRefs: refs };
 }
 
-/** A MeshTLSAuthentication: identities and identityRefs (ServiceAccounts). */
+/** `identityRefs` kinds (the policy controller's `meshtls_authentication.rs`): a ServiceAccount or a Namespace. */
+export const linkerdIdentityRefKinds: readonly GroupKind[] = [
+  { group: '', kind: 'ServiceAccount' },
+  { group: '', kind: 'Namespace' },
+];
+
+/**
+ * A MeshTLSAuthentication: identities and identityRefs. A ServiceAccount ref is that account's identity (its
+ * `namespace` defaulting to the authentication's); a Namespace ref is every ServiceAccount identity of the
+ * namespace it names (`*.NS.serviceaccount.identity.linkerd.DOMAIN`), as the policy controller's
+ * `namespace_identity` builds it. https://github.com/linkerd/linkerd2/blob/main/policy-controller/k8s/index/src/inbound/meshtls_authentication.rs
+ */
 export function readMeshTLSAuthentication(e: Envelope): MeshTLSAuthentication {
   const f = e.f;
   const ns = e.namespace ?? 'default';
   const identities = f.list(['spec', 'identities']).map((_, i) => f.str(['spec', 'identities', i]) ?? '');
-  const identityRefs = f.list(['spec', 'identityRefs']).map((_, i) => {
-    const at = ['spec', 'identityRefs', i];
-    const kind = f.str([...at, 'kind']) ?? '';
-    if (kind !== 'ServiceAccount')
-      f.report(
-        'invalid-mesh-policy',
-        'error',
-        [...at, 'kind'],
-        `identityRefs kind "${kind}" is not ServiceAccount; ${refused}`,
-      );
-    return {
-      kind,
-      ...(f.str([...at, 'name']) ? { name: f.str([...at, 'name']) } : {}),
-      namespace: f.str([...at, 'namespace']) ?? ns,
-    };
-  });
-  if (!identities.length && !identityRefs.length)
+  const identityRefs = f
+    .list(['spec', 'identityRefs'])
+    .flatMap((_, i): MeshTLSAuthentication['identityRefs'] => {
+      const at = ['spec', 'identityRefs', i];
+      const r = checkedRef(f, at, linkerdIdentityRefKinds, 'identityRefs entry');
+      const name = f.str([...at, 'name']);
+      if (r.kind === 'Namespace') {
+        if (!name) {
+          f.report(
+            'invalid-mesh-policy',
+            'error',
+            [...at, 'name'],
+            `a Namespace identityRef needs name (the namespace whose ServiceAccounts it admits); ${refused}`,
+          );
+          return [];
+        }
+        return [{ kind: 'Namespace', namespace: name }];
+      }
+      if (r.kind !== 'ServiceAccount') return [];
+      return [
+        { kind: 'ServiceAccount', ...(name ? { name } : {}), namespace: f.str([...at, 'namespace']) ?? ns },
+      ];
+    });
+  if (!identities.length && !f.list(['spec', 'identityRefs']).length)
     f.report('invalid-mesh-policy', 'error', ['spec'], `spec needs identities or identityRefs; ${refused}`);
   return { ...namespacedMetaOf(e), identities, identityRefs };
 }

@@ -16,7 +16,7 @@ import { byNamespaceName } from '../../model/keys.ts';
 import type { Envelope } from '../_envelope.ts';
 import { istioNetworkingGroup, readDestinationRule, readVirtualService } from './_istio.ts';
 import { readServiceProfile } from './_linkerd.ts';
-import { readServiceEntry } from './_istio-entries.ts';
+import { readServiceEntry, readWorkloadEntry } from './_istio-entries.ts';
 import { readIstioGateway } from './_istio-gateway.ts';
 import { readIstioExportDefaults } from './_istio-export-defaults.ts';
 import { checkGatewayBinding } from './_istio-gateway-check.ts';
@@ -120,6 +120,9 @@ export function buildMesh(
   )
     .map((x) => exported(x, defaults?.service))
     .sort(byNamespaceName);
+  const workloadEntries = of('WorkloadEntry')
+    .flatMap((e) => keep(e, readWorkloadEntry(e)))
+    .sort(byNamespaceName);
   const istioGateways = of('Gateway')
     .flatMap((e) => keep(e, readIstioGateway(e)))
     .sort(byNamespaceName);
@@ -151,6 +154,7 @@ export function buildMesh(
     virtualServices,
     destinationRules,
     serviceEntries,
+    workloadEntries,
     istioGateways,
     ...(profile.mesh?.outboundTrafficPolicy
       ? { outboundTrafficPolicy: profile.mesh.outboundTrafficPolicy }

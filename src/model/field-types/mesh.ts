@@ -149,12 +149,18 @@ export const meshFields: readonly KindFields[] = [
       spec.rules.*.from list
       spec.rules.*.from.*.source.principals list
       spec.rules.*.from.*.source.principals.* string
+      spec.rules.*.from.*.source.requestPrincipals list
+      spec.rules.*.from.*.source.requestPrincipals.* string
       spec.rules.*.to list
       spec.rules.*.to.*.operation.methods list
       spec.rules.*.to.*.operation.methods.* string
       spec.rules.*.to.*.operation.paths list
       spec.rules.*.to.*.operation.paths.* string
       spec.rules.*.when list
+      spec.rules.*.when.*.key string
+      spec.rules.*.when.*.notValues list
+      spec.rules.*.when.*.notValues.* string
+      spec.rules.*.when.*.values list
       spec.selector map
       spec.selector.matchLabels map
       spec.selector.matchLabels.* string
@@ -162,6 +168,14 @@ export const meshFields: readonly KindFields[] = [
       spec.targetRef.kind string
       spec.targetRef.name string
       spec.targetRef.namespace string
+    `,
+  },
+  {
+    kind: 'RequestAuthentication',
+    source: 'https://istio.io/latest/docs/reference/config/security/request_authentication/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
     `,
   },
   {
@@ -289,6 +303,18 @@ export const meshFields: readonly KindFields[] = [
       spec.resolution string
       spec.workloadSelector map
       spec.workloadSelector.labels map
+    `,
+  },
+  {
+    kind: 'WorkloadEntry',
+    source: 'https://istio.io/latest/docs/reference/config/networking/workload-entry/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.address string
+      spec.labels map
+      spec.ports map
+      spec.ports.* integer port
     `,
   },
   {

@@ -8,6 +8,7 @@ import type { ServiceEntry, ServiceEntryPort } from '../../../model/mesh.ts';
 import type { ClusterModel, Pod } from '../../../model/types.ts';
 import { cidrContains, parseCidr, parseIP } from '../../../lib/ip.ts';
 import { hostCovers } from '../_hosts.ts';
+import type { MeshDecision } from '../types.ts';
 
 /**
  * Whether a ServiceEntry is visible to a namespace: `exportTo` empty or `*` (every namespace, the default of
@@ -105,21 +106,29 @@ export function entryEndpoints(
     );
   if (se.workloadSelector) {
     const sel = se.workloadSelector;
-    const pods = model.pods.filter(
-      (p) =>
-        p.namespace === se.namespace &&
-        p.ready &&
-        p.ip &&
-        Object.entries(sel).every(([k, v]) => p.labels[k] === v),
+    const picks = (labels: Readonly<Record<string, string>>) =>
+      Object.entries(sel).every(([k, v]) => labels[k] === v);
+    const pods = model.pods.filter((p) => p.namespace === se.namespace && p.ready && p.ip && picks(p.labels));
+    // WorkloadEntries (VMs) of the entry's namespace are picked by the same labels; an entry's `ports[name]`
+    // overrides the target port. One without an address is reached through its network's gateway (not modeled).
+    const vms = (model.mesh?.workloadEntries ?? []).filter(
+      (w) => w.namespace === se.namespace && picks(w.labels),
     );
-    const endpoints = pods.map((p) => hostPort(p.ip!, target)).sort();
+    const vmEndpoints = vms.map((w) =>
+      w.address
+        ? hostPort(w.address, (port.name ? w.ports[port.name] : undefined) ?? target)
+        : `${w.key} (no address: reached through its network's gateway, not modeled)`,
+    );
+    const endpoints = [...pods.map((p) => hostPort(p.ip!, target)), ...vmEndpoints].sort();
     return {
-      workloads: [...new Set(pods.map(owner))].sort(),
+      workloads: [...new Set([...pods.map(owner), ...vms.map((w) => w.key)])].sort(),
       endpoints,
-      notes: [...notes, 'WorkloadEntries (VMs) the selector may also pick are not in the model'],
+      notes,
       ...(endpoints.length
         ? {}
-        : { problem: `${se.key} workloadSelector picks no ready pod in ${se.namespace} — requests get 503` }),
+        : {
+            problem: `${se.key} workloadSelector picks no ready pod and no WorkloadEntry in ${se.namespace} — requests get 503`,
+          }),
     };
   }
   if (se.endpoints.length) {
@@ -148,5 +157,36 @@ export function entryEndpoints(
     workloads: [],
     endpoints: [hostPort(host, target)],
     notes: [...notes, `resolution ${se.resolution}: the sidecar resolves ${host} itself by DNS`],
+  };
+}
+
+/**
+ * Istio's Kubernetes registry adds to a Service the WorkloadEntries of its namespace that its selector picks
+ * (istio/istio pilot/pkg/serviceregistry/kube/controller, `WorkloadInstanceHandler`; a WorkloadEntry without
+ * labels is never picked): a sidecar may send such a Service's requests to a VM, which kubetwin does not model.
+ * The decision becomes unknown, naming them.
+ */
+export function behindWorkloadEntries(model: ClusterModel, d: MeshDecision | string): MeshDecision | string {
+  if (typeof d === 'string' || d.unknown) return d;
+  const entries = model.mesh?.workloadEntries ?? [];
+  if (!entries.length) return d;
+  const named = new Set<string>();
+  for (const x of d.destinations) {
+    if (x.kind) continue;
+    const svc = model.services.find((s) => s.namespace === x.namespace && s.name === x.name);
+    const sel = svc?.selector;
+    if (!sel || !Object.keys(sel).length) continue;
+    for (const w of entries)
+      if (
+        w.namespace === x.namespace &&
+        Object.keys(w.labels).length &&
+        Object.entries(sel).every(([k, v]) => w.labels[k] === v)
+      )
+        named.add(`${w.key} (Service ${x.namespace}/${x.name})`);
+  }
+  if (!named.size) return d;
+  return {
+    ...d,
+    unknown: `Istio adds to a Service the WorkloadEntries its selector picks in its namespace, and the sidecar may send requests to them; kubetwin does not model that: ${[...named].sort().join(', ')}`,
   };
 }

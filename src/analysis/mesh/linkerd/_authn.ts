@@ -115,7 +115,7 @@ export function policyAdmits(
       const ok =
         m.identities.some((x) => identityMatches(x, c.identity!)) ||
         m.identityRefs.some((x) =>
-          x.name
+          x.kind === 'ServiceAccount' && x.name
             ? saIdentity(x.name, x.namespace, domain) === c.identity
             : c.identity!.endsWith(`.${x.namespace}.serviceaccount.identity.linkerd.${domain}`),
         );
