@@ -97,6 +97,11 @@ export interface CiliumRule {
    * and no port (`ingress: [{}]`), so it selects nothing and only isolates.
    */
   readonly peers: readonly CiliumPeer[] | 'all';
+  /**
+   * The L3 field given as an explicitly empty list (`fromCIDR: []`): the rule selects no peer (Cilium 1.15+,
+   * cilium/cilium#29608), so `peers` is empty.
+   */
+  readonly emptyPeerList?: string;
   /** `all` when the rule has no `toPorts` and no `icmps`; empty for an `icmps` rule (it admits ICMP only). */
   readonly toPorts: readonly CiliumPortRule[] | 'all';
   /** The rule has `icmps`: its L4 part is ICMP only, so it admits or denies no TCP, UDP or SCTP port. */

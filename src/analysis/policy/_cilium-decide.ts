@@ -74,9 +74,11 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
         misses.push(
           miss(
             e,
-            rule.peers === 'all' || !rule.peers.length
-              ? 'the rule names no peer: it only enables default deny'
-              : rule.peers.map((p) => `${p.path}: ${peerMissReason(p, target, entities)}`).join('; '),
+            rule.emptyPeerList
+              ? `its ${rule.emptyPeerList} is an empty list, which selects no peer (Cilium 1.15+): it only enables default deny`
+              : rule.peers === 'all' || !rule.peers.length
+                ? 'the rule names no peer: it only enables default deny'
+                : rule.peers.map((p) => `${p.path}: ${peerMissReason(p, target, entities)}`).join('; '),
             rule.source,
           ),
         );

@@ -1,0 +1,39 @@
+/**
+ * Where a Cilium rule's peers are not what they look like: L3 fields given as empty lists, and peer selectors of a
+ * CiliumNetworkPolicy that name namespace labels (Cilium versions disagree on their scope).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { e2eTopology, engineFor, expectTable, verdict } from './_test-helpers.ts';
+
+const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}\n';
+const cnp = (name: string, spec: string) =>
+  `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: ${name}, namespace: x}\nspec:\n  endpointSelector: {matchLabels: {pod: a}}\n${spec}`;
+const cilium = (...policies: string[]) => engineFor(e2eTopology(policies.join('\n---\n')), { profile });
+
+// cilium/cilium#29608 (Cilium 1.15): "In case of egress/ingress policies with an explicit (non-nil) empty slice in
+// one of toEndpoints/fromEndpoints, toCIDR/fromCIDR, toCIDRSet/fromCIDRSet, toEntities/fromEntities no identities
+// should be selected, thus falling back to default deny for an allow policy" (pkg/policy/types mergeEndpointSelectors).
+test('rule cilium-empty-peer-list: an L3 field given as an empty list selects no peer', () => {
+  const allow = cilium(cnp('empty', `  ingress:\n  - fromCIDR: []\n    toPorts: [{ports: [{port: "80"}]}]`));
+  expectTable(allow, `x/b -> x/a 80/TCP deny\ny/b -> x/a 80/TCP deny\nx/b -> x/a 81/TCP deny`);
+  const v = verdict(allow, 'x/b', 'x/a', 80);
+  assert.match(v.ingress.misses[0]?.reason ?? '', /fromCIDR is an empty list, which selects no peer/);
+  // Without the empty list the same rule admits every peer on 80.
+  expectTable(
+    cilium(cnp('ports', `  ingress:\n  - toPorts: [{ports: [{port: "80"}]}]`)),
+    `x/b -> x/a 80/TCP allow`,
+  );
+  // An empty list in a deny rule denies nothing (it still isolates: allow what another rule admits).
+  const deny = cilium(
+    cnp(
+      'deny',
+      `  ingress: [{fromEndpoints: [{}]}]\n  ingressDeny:\n  - fromEntities: []\n    toPorts: [{ports: [{port: "80"}]}]`,
+    ),
+  );
+  expectTable(deny, `x/b -> x/a 80/TCP allow\ny/b -> x/a 80/TCP deny`);
+  const egress = cilium(
+    cnp('egress', `  egress:\n  - toEndpoints: []\n  - toEndpoints: [{matchLabels: {pod: c}}]`),
+  );
+  expectTable(egress, `x/a -> x/b 80/TCP deny\nx/a -> x/c 80/TCP allow`);
+});
