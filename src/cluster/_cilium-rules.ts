@@ -12,7 +12,7 @@ import {
 } from '../model/cilium-policy.ts';
 import type { PathSegment } from '../parse/index.ts';
 import type { FieldReader } from './_fields.ts';
-import { readCiliumSelector, scopeSelector } from './_cilium-selectors.ts';
+import { namespaceLabelsUnscoped, readCiliumSelector, scopeSelector } from './_cilium-selectors.ts';
 
 /** The L3 fields of a rule; Cilium refuses a rule that combines two of them ("combining X and Y is not supported"). */
 const l3Fields = {
@@ -173,7 +173,14 @@ function readPeers(
     const base = { path: `${field}[${i}]`, source: f.raw.locate(p) };
     if (field.endsWith('Endpoints')) {
       const sel = readCiliumSelector(f, p);
-      if (sel) out.push({ ...base, kind: 'endpoints', selector: scopeSelector(sel, namespace) });
+      if (!sel) return;
+      const unscoped = namespaceLabelsUnscoped(sel, namespace);
+      out.push({
+        ...base,
+        kind: 'endpoints',
+        selector: scopeSelector(sel, namespace),
+        ...(unscoped ? { unscoped } : {}),
+      });
     } else if (field.endsWith('Nodes')) {
       const sel = readCiliumSelector(f, p);
       if (sel) out.push({ ...base, kind: 'nodes', selector: sel });

@@ -59,8 +59,8 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   { path: 'ingressDeny / egressDeny', level: 'modeled', note: 'deny rules override every allow' },
   {
     path: '*.fromEndpoints / toEndpoints',
-    level: 'modeled',
-    note: `${l3}: the policy's namespace is implied unless io.kubernetes.pod.namespace is named; io.cilium.k8s.namespace.labels.*, io.cilium.k8s.policy.serviceaccount and io.cilium.k8s.policy.cluster labels; ${emptyList}`,
+    level: 'partial',
+    note: `${l3}: the policy's namespace is implied unless io.kubernetes.pod.namespace is named; io.cilium.k8s.namespace.labels.*, io.cilium.k8s.policy.serviceaccount and io.cilium.k8s.policy.cluster labels; ${emptyList}. A CiliumNetworkPolicy selector on namespace labels naming no namespace is read in the policy's namespace (the documentation); recent Cilium reads it over every namespace, so verdicts with pods of other namespaces it would match are unknown`,
   },
   {
     path: '*.fromEntities / toEntities',

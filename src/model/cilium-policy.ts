@@ -29,7 +29,16 @@ export type CiliumEntity = (typeof ciliumEntities)[number];
  * removed), already scoped to the policy's namespace where Cilium scopes them.
  */
 export type CiliumPeer = (
-  | { readonly kind: 'endpoints'; readonly selector: Selector }
+  | {
+      readonly kind: 'endpoints';
+      readonly selector: Selector;
+      /**
+       * A CiliumNetworkPolicy selector on namespace labels naming no namespace: the same selector over every
+       * namespace, as recent Cilium reads it (`selector` is the one scoped to the policy's namespace, as its
+       * documentation and older releases read it). A pod only `unscoped` selects gets an unknown verdict.
+       */
+      readonly unscoped?: Selector;
+    }
   | { readonly kind: 'entity'; readonly entity: CiliumEntity }
   | { readonly kind: 'cidr'; readonly cidr: string; readonly except: readonly string[] }
   | {

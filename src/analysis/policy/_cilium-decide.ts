@@ -69,6 +69,10 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       continue;
     }
     const peer = matchPeer(tier, rule, e, subject, target, entities);
+    if (peer === undefined && rule.peers !== 'all' && target.cls)
+      for (const p of rule.peers)
+        if (p.kind === 'endpoints' && p.unscoped && sortedHas(tier.select(p.unscoped), target.cls.id))
+          unmodeled.push(`${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote})`);
     if (peer === undefined) {
       if (withReasons && !isDeny)
         misses.push(
@@ -150,6 +154,10 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
  * agent may not, so the verdict names it as not modeled (reach/test: unknown).
  */
 const selectorServiceNote = 'a Service with a selector, which Cilium documents toServices as not applying to';
+
+/** Why a peer on namespace labels in a CiliumNetworkPolicy makes a verdict unknown (see `CiliumPeer.unscoped`). */
+export const namespaceLabelsNote =
+  "namespace labels without io.kubernetes.pod.namespace in a CiliumNetworkPolicy: recent Cilium selects matching pods of every namespace, its documentation and older releases only the policy's namespace";
 
 /** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */
 function matchPeer(

@@ -18,6 +18,7 @@ import { CiliumTier } from './_cilium.ts';
 import type { CiliumTarget } from './_cilium-peers.ts';
 import type { CiliumPolicy } from '../../model/cilium-policy.ts';
 import { hostPolicyWarnings } from './_cilium-host-policies.ts';
+import { namespaceLabelsNote } from './_cilium-decide.ts';
 import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
@@ -508,6 +509,14 @@ export class PolicyEngine {
           out.push(
             `${e.policy.key} ${e.path}.${u} is not modeled by kubetwin and may change verdicts of the pods it selects`,
           );
+    if (this.cilium.active)
+      for (const e of this.cilium.entries)
+        if (e.rule.peers !== 'all')
+          for (const p of e.rule.peers)
+            if (p.kind === 'endpoints' && p.unscoped)
+              out.push(
+                `${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote}) may change verdicts of the pods it selects with pods of other namespaces: cells show the policy's namespace only`,
+              );
     return out.sort();
   }
 

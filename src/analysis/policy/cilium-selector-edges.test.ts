@@ -37,3 +37,43 @@ test('rule cilium-empty-peer-list: an L3 field given as an empty list selects no
   );
   expectTable(egress, `x/a -> x/b 80/TCP deny\nx/a -> x/c 80/TCP allow`);
 });
+
+const unknowns = (v: { warnings: readonly string[] }) =>
+  v.warnings.filter((w) => w.endsWith('is not modeled by kubetwin and may change this verdict'));
+
+// Cilium's sources add the policy's namespace to a peer selector "if !es.HasKeyPrefix(podK8SNamespaceLabelsPrefix)"
+// (pkg/k8s/apis/cilium.io/utils, getEndpointSelector), so recent releases select pods of every namespace whose labels
+// match; the documentation (https://docs.cilium.io/en/stable/security/policy/kubernetes/, "Namespace Specific
+// Information") and older releases keep the selector in the policy's namespace.
+test('rule cilium-namespace-labels-scope-unknown: namespace labels in a CiliumNetworkPolicy peer make other namespaces unknown', () => {
+  const e = cilium(
+    cnp(
+      'nslabels',
+      `  ingress:\n  - fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.ns: "y", pod: b}}]`,
+    ),
+  );
+  const other = verdict(e, 'y/b', 'x/a', 80);
+  assert.equal(other.allowed, false, 'the modeled reading: the policy namespace applies');
+  assert.equal(unknowns(other).length, 1);
+  assert.match(
+    unknowns(other)[0],
+    /ingress\[0\]\.fromEndpoints\[0\] \(namespace labels without io\.kubernetes\.pod\.namespace/,
+  );
+  // Pods the selector does not match either way stay confident.
+  assert.deepEqual(unknowns(verdict(e, 'z/b', 'x/a', 80)), []);
+  assert.deepEqual(unknowns(verdict(e, 'y/c', 'x/a', 80)), []);
+  // A selector naming the namespace, or a clusterwide policy, has one reading.
+  const named = cilium(
+    cnp(
+      'named',
+      `  ingress:\n  - fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.ns: "y", io.kubernetes.pod.namespace: "y"}}]`,
+    ),
+  );
+  const v = verdict(named, 'y/b', 'x/a', 80);
+  assert.equal(v.allowed, true);
+  assert.deepEqual(unknowns(v), []);
+  assert.ok(
+    e.tierWarnings.some((w) => w.includes('CiliumNetworkPolicy/x/nslabels ingress[0].fromEndpoints[0]')),
+    'matrix warns too',
+  );
+});
