@@ -101,6 +101,13 @@ export function readCiliumRule(
       [...rule, u.replace(/[[ ].*$/, '')],
       `${name}.${u} is not modeled: verdicts this rule could change carry a warning (see docs/support.md)`,
     );
+  for (const field of l3.filter((k) => k === 'fromNodes' || k === 'toNodes'))
+    f.report(
+      'field-not-modeled',
+      'warning',
+      [...rule, field],
+      `${name}.${field}: Cilium accepts it only when the agent runs with enable-node-selector-labels (off by default) and otherwise refuses the whole policy; kubetwin does not read the agent's settings, so verdicts this policy judges are unknown (see docs/cilium.md)`,
+    );
   return {
     section,
     index,

@@ -90,7 +90,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: '*.fromNodes / toNodes',
     level: 'partial',
-    note: `${l3}: node labels, as with enable-node-selector-labels; off by default in Cilium; ${emptyList}`,
+    note: `${l3}: node labels, as with enable-node-selector-labels; ${emptyList}. Cilium accepts them only when the agent runs with enable-node-selector-labels (off by default) and otherwise refuses the whole policy, so every verdict the policy judges is unknown`,
   },
   {
     path: '*.fromRequires / toRequires',

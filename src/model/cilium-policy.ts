@@ -141,6 +141,11 @@ export interface CiliumPolicy extends ObjectMeta {
   /** Undefined for CiliumClusterwideNetworkPolicy. */
   readonly namespace?: string;
   readonly specs: readonly CiliumSpec[];
+  /**
+   * Fields that make the agent refuse the whole policy under some agent settings kubetwin does not read
+   * (`specs[0].ingress[1].fromNodes (...)`): every verdict a rule of the policy judges names them (unknown).
+   */
+  readonly unmodeled?: readonly string[];
 }
 
 /** Identity labels Cilium gives every pod (https://docs.cilium.io/en/stable/security/policy/kubernetes/). */

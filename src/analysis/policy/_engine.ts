@@ -510,6 +510,10 @@ export class PolicyEngine {
             `${e.policy.key} ${e.path}.${u} is not modeled by kubetwin and may change verdicts of the pods it selects`,
           );
     if (this.cilium.active)
+      for (const p of this.cilium.policies)
+        for (const u of p.unmodeled ?? [])
+          out.push(`${p.key} ${u} is not modeled by kubetwin and may change verdicts of the pods it selects`);
+    if (this.cilium.active)
       for (const e of this.cilium.entries)
         if (e.rule.peers !== 'all')
           for (const p of e.rule.peers)

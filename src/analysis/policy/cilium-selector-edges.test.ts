@@ -77,3 +77,26 @@ test('rule cilium-namespace-labels-scope-unknown: namespace labels in a CiliumNe
     'matrix warns too',
   );
 });
+
+// pkg/policy/api/rule_validation.go: "FromNodes/ToNodes rules can only be applied when the
+// "enable-node-selector-labels" flag is set", and pkg/defaults: EnableNodeSelectorLabels = false. Refused, the
+// policy is not imported at all; kubetwin does not read the agent's flags.
+test('rule cilium-nodes-need-agent-flag-unknown: a policy with fromNodes or toNodes makes the verdicts it judges unknown', () => {
+  const e = cilium(
+    cnp(
+      'nodes',
+      `  ingress:\n  - fromNodes: [{}]\n  - fromEndpoints: [{matchLabels: {pod: b}}]\n  egress:\n  - toEndpoints: [{matchLabels: {pod: c}}]`,
+    ),
+  );
+  const note =
+    'CiliumNetworkPolicy/x/nodes ingress[0].fromNodes (Cilium accepts fromNodes/toNodes only when the agent runs with enable-node-selector-labels, off by default, and otherwise refuses the whole policy) is not modeled by kubetwin and may change this verdict';
+  // Admitted by another rule of the policy, denied by it, or by its egress rules: refused, the policy decides nothing.
+  for (const [from, to] of [
+    ['x/b', 'x/a'],
+    ['x/c', 'x/a'],
+    ['x/a', 'x/b'],
+  ])
+    assert.deepEqual(unknowns(verdict(e, from, to, 80)), [note], `${from} -> ${to}`);
+  assert.deepEqual(unknowns(verdict(e, 'x/b', 'x/c', 80)), [], 'pods the policy does not select');
+  assert.ok(e.tierWarnings.some((w) => w.startsWith('CiliumNetworkPolicy/x/nodes ingress[0].fromNodes (')));
+});
