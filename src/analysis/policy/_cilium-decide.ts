@@ -49,7 +49,9 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     const e = tier.entries[i];
     const rule = e.rule;
     for (const u of rule.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
-    for (const u of e.policy.unmodeled ?? []) unmodeled.push(`${e.policy.key} ${u}`);
+    // fromNodes/toNodes: unknown unless the input's cilium-config says the agent accepts them.
+    if (!tier.agent.nodeSelectorLabels)
+      for (const u of e.policy.unmodeled ?? []) unmodeled.push(`${e.policy.key} ${u}`);
     const isDeny = rule.section.endsWith('Deny');
     if (isDeny && deny) continue;
     const ports =

@@ -19,6 +19,7 @@ import type { CiliumTarget } from './_cilium-peers.ts';
 import type { CiliumPolicy } from '../../model/cilium-policy.ts';
 import { hostPolicyWarnings } from './_cilium-host-policies.ts';
 import { namespaceLabelsNote } from './_cilium-decide.ts';
+import { agentWarnings } from './_cilium-agent.ts';
 import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
@@ -455,6 +456,16 @@ export class PolicyEngine {
       warnings,
     };
     this.#ciliumIgnored(src, dst, warnings);
+    // The agent's settings matter with or without Cilium policies (enforcement mode, NetworkPolicy support).
+    if (this.cilium.active && this.enforced)
+      warnings.push(
+        ...agentWarnings(
+          this.cilium.agent,
+          { networkPolicies: this.model.networkPolicies, selecting: (c) => this.cilium.selectingPolicies(c) },
+          src,
+          dst,
+        ),
+      );
     if (this.#ciliumOn && this.#hostPolicies.length)
       warnings.push(...hostPolicyWarnings(this.model, this.#hostPolicies, src, dst));
     if (!this.enforced) {
@@ -510,6 +521,9 @@ export class PolicyEngine {
             `${e.policy.key} ${e.path}.${u} is not modeled by kubetwin and may change verdicts of the pods it selects`,
           );
     if (this.cilium.active)
+      for (const d of this.cilium.agent.departures)
+        out.push(`${d.text} is not modeled by kubetwin and may change verdicts`);
+    if (this.cilium.active && !this.cilium.agent.nodeSelectorLabels)
       for (const p of this.cilium.policies)
         for (const u of p.unmodeled ?? [])
           out.push(`${p.key} ${u} is not modeled by kubetwin and may change verdicts of the pods it selects`);
