@@ -35,6 +35,14 @@ function readPolicy(env: Envelope): CiliumPolicy | undefined {
   if (!specs.length)
     f.report('missing-field', 'error', ['spec'], `${env.kind} ${env.name} has neither spec nor specs`);
   if (f.invalid) return undefined;
+  const unmodeled = specs.flatMap((spec) =>
+    spec.rules.flatMap((r) =>
+      nodePeerFields(r).map(
+        (field) =>
+          `${spec.path === 'spec' ? '' : `${spec.path}.`}${r.section}[${r.index}].${field} (${nodesNote})`,
+      ),
+    ),
+  );
   return {
     key: env.key,
     name: env.name,
@@ -44,7 +52,24 @@ function readPolicy(env: Envelope): CiliumPolicy | undefined {
     source: env.raw.source,
     kind: env.kind as CiliumPolicy['kind'],
     specs,
+    ...(unmodeled.length ? { unmodeled } : {}),
   };
+}
+
+/**
+ * Why `fromNodes` / `toNodes` make a policy's verdicts unknown: Cilium's rule validation refuses them unless the
+ * agent runs with `enable-node-selector-labels` ("FromNodes/ToNodes rules can only be applied when the
+ * "enable-node-selector-labels" flag is set", pkg/policy/api/rule_validation.go), which is off by default
+ * (pkg/defaults), and a refused rule leaves the whole policy out; kubetwin reads neither the flag nor the agent's
+ * configuration. https://docs.cilium.io/en/stable/security/policy/language/#node-based
+ */
+export const nodesNote =
+  'Cilium accepts fromNodes/toNodes only when the agent runs with enable-node-selector-labels, off by default, and otherwise refuses the whole policy';
+
+/** The `fromNodes` / `toNodes` fields of a rule that name nodes. */
+function nodePeerFields(r: CiliumRule): string[] {
+  if (r.peers === 'all') return [];
+  return [...new Set(r.peers.filter((p) => p.kind === 'nodes').map((p) => p.path.replace(/\[.*$/, '')))];
 }
 
 function readSpec(

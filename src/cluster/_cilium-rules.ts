@@ -12,7 +12,7 @@ import {
 } from '../model/cilium-policy.ts';
 import type { PathSegment } from '../parse/index.ts';
 import type { FieldReader } from './_fields.ts';
-import { readCiliumSelector, scopeSelector } from './_cilium-selectors.ts';
+import { namespaceLabelsUnscoped, readCiliumSelector, scopeSelector } from './_cilium-selectors.ts';
 
 /** The L3 fields of a rule; Cilium refuses a rule that combines two of them ("combining X and Y is not supported"). */
 const l3Fields = {
@@ -77,6 +77,7 @@ export function readCiliumRule(
     );
   const peers: CiliumPeer[] = [];
   for (const field of l3) readPeers(f, rule, field, namespace, peers);
+  const emptyList = emptyPeerList(f, rule, ingress);
   const unmodeled: string[] = unmodeledFields.filter((k) => present(k));
   for (const field of ['fromCIDRSet', 'toCIDRSet'])
     f.list([...rule, field]).forEach((_, i) => {
@@ -100,16 +101,45 @@ export function readCiliumRule(
       [...rule, u.replace(/[[ ].*$/, '')],
       `${name}.${u} is not modeled: verdicts this rule could change carry a warning (see docs/support.md)`,
     );
+  for (const field of l3.filter((k) => k === 'fromNodes' || k === 'toNodes'))
+    f.report(
+      'field-not-modeled',
+      'warning',
+      [...rule, field],
+      `${name}.${field}: Cilium accepts it only when the agent runs with enable-node-selector-labels (off by default) and otherwise refuses the whole policy; kubetwin does not read the agent's settings, so verdicts this policy judges are unknown (see docs/cilium.md)`,
+    );
   return {
     section,
     index,
-    // No L3 field: with toPorts (or icmps), every peer on those ports; with nothing at all, no peer (it only isolates).
-    peers: l3.length ? peers : hasPorts || icmps ? 'all' : [],
+    // No L3 field: with toPorts (or icmps), every peer on those ports; with nothing at all, no peer (it only
+    // isolates). An L3 field given as an empty list selects no peer, whatever the others hold.
+    peers: emptyList ? [] : l3.length ? peers : hasPorts || icmps ? 'all' : [],
+    ...(emptyList ? { emptyPeerList: emptyList } : {}),
     toPorts,
     ...(icmps ? { icmps } : {}),
     unmodeled,
     source: f.raw.locate(rule),
   };
+}
+
+/** The L3 fields whose explicitly empty list makes a rule select no peer (cilium/cilium#29608). */
+const emptySelectsNothing = {
+  ingress: ['fromEndpoints', 'fromCIDR', 'fromCIDRSet', 'fromEntities', 'fromNodes'],
+  egress: ['toEndpoints', 'toCIDR', 'toCIDRSet', 'toEntities', 'toNodes'],
+} as const;
+
+/**
+ * The first L3 field of the rule given as an explicitly empty list (`fromCIDR: []`), if any. Since Cilium 1.15 such
+ * a rule selects no identity, so it admits (or denies) nothing and only enables default deny, where the same rule
+ * without the field would admit every peer on its ports ("explicit (non-nil) empty slice [...] no identities should
+ * be selected, thus falling back to default deny for an allow policy", cilium/cilium#29608; pkg/policy/types
+ * `mergeEndpointSelectors`). Cilium before 1.15 read the empty list as absent.
+ */
+function emptyPeerList(f: FieldReader, rule: readonly PathSegment[], ingress: boolean): string | undefined {
+  return (ingress ? emptySelectsNothing.ingress : emptySelectsNothing.egress).find((k) => {
+    const v = f.get([...rule, k]);
+    return Array.isArray(v) && v.length === 0;
+  });
 }
 
 /**
@@ -150,7 +180,14 @@ function readPeers(
     const base = { path: `${field}[${i}]`, source: f.raw.locate(p) };
     if (field.endsWith('Endpoints')) {
       const sel = readCiliumSelector(f, p);
-      if (sel) out.push({ ...base, kind: 'endpoints', selector: scopeSelector(sel, namespace) });
+      if (!sel) return;
+      const unscoped = namespaceLabelsUnscoped(sel, namespace);
+      out.push({
+        ...base,
+        kind: 'endpoints',
+        selector: scopeSelector(sel, namespace),
+        ...(unscoped ? { unscoped } : {}),
+      });
     } else if (field.endsWith('Nodes')) {
       const sel = readCiliumSelector(f, p);
       if (sel) out.push({ ...base, kind: 'nodes', selector: sel });

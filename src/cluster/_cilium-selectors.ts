@@ -45,6 +45,25 @@ export function scopeSelector(selector: Selector, namespace: string | undefined)
   return { requirements: sortRequirements([...selector.requirements, extra]) };
 }
 
+/**
+ * A CiliumNetworkPolicy peer selector that reads namespace labels (`io.cilium.k8s.namespace.labels.*`) but names no
+ * namespace: the selector recent Cilium enforces, over every namespace — its sources add the policy's namespace
+ * only "if !es.HasKeyPrefix(podK8SNamespaceLabelsPrefix)" (pkg/k8s/apis/cilium.io/utils, getEndpointSelector) —
+ * while its documentation and older releases keep it in the policy's namespace ("io.cilium.k8s.namespace.labels
+ * will be ignored in CiliumNetworkPolicy resources", https://docs.cilium.io/en/stable/security/policy/kubernetes/).
+ * Undefined for every other selector. kubetwin enforces the scoped one; a pod only this one selects is unknown.
+ */
+export function namespaceLabelsUnscoped(
+  selector: Selector,
+  namespace: string | undefined,
+): Selector | undefined {
+  if (namespace === undefined) return undefined;
+  const keys = selector.requirements.map((r) => r.key);
+  if (keys.some((k) => k.startsWith('reserved:') || k === ciliumLabels.namespace)) return undefined;
+  if (!keys.some((k) => k.startsWith(ciliumLabels.namespaceLabels))) return undefined;
+  return scopeSelector(selector, undefined);
+}
+
 function sortRequirements(rs: Requirement[]): Requirement[] {
   return rs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

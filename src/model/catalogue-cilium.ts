@@ -33,6 +33,8 @@ export const ciliumKinds: readonly KindSupport[] = [
 ];
 
 const l3 = 'L3 peer; a rule may name one kind of L3 peer';
+/** cilium/cilium#29608 (Cilium 1.15). */
+const emptyList = 'an empty list selects no peer (Cilium 1.15+)';
 export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: 'endpointSelector',
@@ -57,18 +59,18 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   { path: 'ingressDeny / egressDeny', level: 'modeled', note: 'deny rules override every allow' },
   {
     path: '*.fromEndpoints / toEndpoints',
-    level: 'modeled',
-    note: `${l3}: the policy's namespace is implied unless io.kubernetes.pod.namespace is named; io.cilium.k8s.namespace.labels.*, io.cilium.k8s.policy.serviceaccount and io.cilium.k8s.policy.cluster labels`,
+    level: 'partial',
+    note: `${l3}: the policy's namespace is implied unless io.kubernetes.pod.namespace is named; io.cilium.k8s.namespace.labels.*, io.cilium.k8s.policy.serviceaccount and io.cilium.k8s.policy.cluster labels; ${emptyList}. A CiliumNetworkPolicy selector on namespace labels naming no namespace is read in the policy's namespace (the documentation); recent Cilium reads it over every namespace, so verdicts with pods of other namespaces it would match are unknown`,
   },
   {
     path: '*.fromEntities / toEntities',
     level: 'modeled',
-    note: `${l3}: world, cluster, host, remote-node, kube-apiserver, all; health, init, ingress, unmanaged match no modeled party`,
+    note: `${l3}: world, cluster, host, remote-node, kube-apiserver, all; health, init, ingress, unmanaged match no modeled party; ${emptyList}`,
   },
   {
     path: '*.fromCIDR / toCIDR / fromCIDRSet / toCIDRSet',
     level: 'modeled',
-    note: `${l3}: with except; never select pods or nodes (Cilium's default CIDR match mode)`,
+    note: `${l3}: with except; never select pods or nodes (Cilium's default CIDR match mode); ${emptyList}`,
   },
   {
     path: '*.fromCIDRSet.cidrGroupRef / cidrGroupSelector',
@@ -88,7 +90,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: '*.fromNodes / toNodes',
     level: 'partial',
-    note: `${l3}: node labels, as with enable-node-selector-labels; off by default in Cilium`,
+    note: `${l3}: node labels, as with enable-node-selector-labels; ${emptyList}. Cilium accepts them only when the agent runs with enable-node-selector-labels (off by default) and otherwise refuses the whole policy, so every verdict the policy judges is unknown`,
   },
   {
     path: '*.fromRequires / toRequires',

@@ -29,7 +29,16 @@ export type CiliumEntity = (typeof ciliumEntities)[number];
  * removed), already scoped to the policy's namespace where Cilium scopes them.
  */
 export type CiliumPeer = (
-  | { readonly kind: 'endpoints'; readonly selector: Selector }
+  | {
+      readonly kind: 'endpoints';
+      readonly selector: Selector;
+      /**
+       * A CiliumNetworkPolicy selector on namespace labels naming no namespace: the same selector over every
+       * namespace, as recent Cilium reads it (`selector` is the one scoped to the policy's namespace, as its
+       * documentation and older releases read it). A pod only `unscoped` selects gets an unknown verdict.
+       */
+      readonly unscoped?: Selector;
+    }
   | { readonly kind: 'entity'; readonly entity: CiliumEntity }
   | { readonly kind: 'cidr'; readonly cidr: string; readonly except: readonly string[] }
   | {
@@ -97,6 +106,11 @@ export interface CiliumRule {
    * and no port (`ingress: [{}]`), so it selects nothing and only isolates.
    */
   readonly peers: readonly CiliumPeer[] | 'all';
+  /**
+   * The L3 field given as an explicitly empty list (`fromCIDR: []`): the rule selects no peer (Cilium 1.15+,
+   * cilium/cilium#29608), so `peers` is empty.
+   */
+  readonly emptyPeerList?: string;
   /** `all` when the rule has no `toPorts` and no `icmps`; empty for an `icmps` rule (it admits ICMP only). */
   readonly toPorts: readonly CiliumPortRule[] | 'all';
   /** The rule has `icmps`: its L4 part is ICMP only, so it admits or denies no TCP, UDP or SCTP port. */
@@ -127,6 +141,11 @@ export interface CiliumPolicy extends ObjectMeta {
   /** Undefined for CiliumClusterwideNetworkPolicy. */
   readonly namespace?: string;
   readonly specs: readonly CiliumSpec[];
+  /**
+   * Fields that make the agent refuse the whole policy under some agent settings kubetwin does not read
+   * (`specs[0].ingress[1].fromNodes (...)`): every verdict a rule of the policy judges names them (unknown).
+   */
+  readonly unmodeled?: readonly string[];
 }
 
 /** Identity labels Cilium gives every pod (https://docs.cilium.io/en/stable/security/policy/kubernetes/). */

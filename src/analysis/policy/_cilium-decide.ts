@@ -49,6 +49,9 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     const e = tier.entries[i];
     const rule = e.rule;
     for (const u of rule.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
+    // fromNodes/toNodes: unknown unless the input's cilium-config says the agent accepts them.
+    if (!tier.agent.nodeSelectorLabels)
+      for (const u of e.policy.unmodeled ?? []) unmodeled.push(`${e.policy.key} ${u}`);
     const isDeny = rule.section.endsWith('Deny');
     if (isDeny && deny) continue;
     const ports =
@@ -69,14 +72,20 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       continue;
     }
     const peer = matchPeer(tier, rule, e, subject, target, entities);
+    if (peer === undefined && rule.peers !== 'all' && target.cls)
+      for (const p of rule.peers)
+        if (p.kind === 'endpoints' && p.unscoped && sortedHas(tier.select(p.unscoped), target.cls.id))
+          unmodeled.push(`${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote})`);
     if (peer === undefined) {
       if (withReasons && !isDeny)
         misses.push(
           miss(
             e,
-            rule.peers === 'all' || !rule.peers.length
-              ? 'the rule names no peer: it only enables default deny'
-              : rule.peers.map((p) => `${p.path}: ${peerMissReason(p, target, entities)}`).join('; '),
+            rule.emptyPeerList
+              ? `its ${rule.emptyPeerList} is an empty list, which selects no peer (Cilium 1.15+): it only enables default deny`
+              : rule.peers === 'all' || !rule.peers.length
+                ? 'the rule names no peer: it only enables default deny'
+                : rule.peers.map((p) => `${p.path}: ${peerMissReason(p, target, entities)}`).join('; '),
             rule.source,
           ),
         );
@@ -148,6 +157,10 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
  * agent may not, so the verdict names it as not modeled (reach/test: unknown).
  */
 const selectorServiceNote = 'a Service with a selector, which Cilium documents toServices as not applying to';
+
+/** Why a peer on namespace labels in a CiliumNetworkPolicy makes a verdict unknown (see `CiliumPeer.unscoped`). */
+export const namespaceLabelsNote =
+  "namespace labels without io.kubernetes.pod.namespace in a CiliumNetworkPolicy: recent Cilium selects matching pods of every namespace, its documentation and older releases only the policy's namespace";
 
 /** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */
 function matchPeer(

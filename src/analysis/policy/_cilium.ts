@@ -15,6 +15,7 @@ import type { ClassIndex } from './_class-index.ts';
 import { blockContains, compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { dnsMatches as dnsRuleMatches, identityLabels, isIdentityKey, sortedHas } from './_cilium-match.ts';
 import { decideSide } from './_cilium-decide.ts';
+import { readCiliumAgent, type CiliumAgent } from './_cilium-agent.ts';
 import type { CiliumTarget } from './_cilium-peers.ts';
 import type { Miss, RuleRef } from './types.ts';
 
@@ -100,12 +101,15 @@ export class CiliumTier {
   readonly model: ClusterModel;
   /** The kube-apiserver's addresses (the `default/kubernetes` endpoints). */
   readonly apiserver = new Set<string>();
+  /** The agent settings of the input's `cilium-config` ConfigMap that depart from what kubetwin models. */
+  readonly agent: CiliumAgent;
 
   constructor(model: ClusterModel) {
     this.model = model;
     this.active = model.profile.cni.name.toLowerCase() === 'cilium';
     this.policies = model.ciliumPolicies ?? [];
     this.cluster = model.profile.cni.cluster ?? 'default';
+    this.agent = readCiliumAgent(model);
     let sa = false;
     const read = (s?: Selector) =>
       s?.requirements.forEach((r) => {
@@ -252,6 +256,13 @@ export class CiliumTier {
 
   isolates(cls: PodClass, direction: 'Ingress' | 'Egress'): boolean {
     return this.#isolating[direction === 'Ingress' ? 0 : 1][cls.id] === 1;
+  }
+
+  /** The policies with rules for a class, in key order. */
+  selectingPolicies(cls: PodClass): CiliumPolicy[] {
+    const out = new Set<CiliumPolicy>();
+    for (const d of [0, 1]) for (const i of this.#of[d][cls.id] ?? []) out.add(this.entries[i].policy);
+    return [...out].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** The policies selecting a class (for the warning when the CNI is not Cilium). */

@@ -18,6 +18,8 @@ import { CiliumTier } from './_cilium.ts';
 import type { CiliumTarget } from './_cilium-peers.ts';
 import type { CiliumPolicy } from '../../model/cilium-policy.ts';
 import { hostPolicyWarnings } from './_cilium-host-policies.ts';
+import { namespaceLabelsNote } from './_cilium-decide.ts';
+import { agentWarnings } from './_cilium-agent.ts';
 import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
@@ -454,6 +456,16 @@ export class PolicyEngine {
       warnings,
     };
     this.#ciliumIgnored(src, dst, warnings);
+    // The agent's settings matter with or without Cilium policies (enforcement mode, NetworkPolicy support).
+    if (this.cilium.active && this.enforced)
+      warnings.push(
+        ...agentWarnings(
+          this.cilium.agent,
+          { networkPolicies: this.model.networkPolicies, selecting: (c) => this.cilium.selectingPolicies(c) },
+          src,
+          dst,
+        ),
+      );
     if (this.#ciliumOn && this.#hostPolicies.length)
       warnings.push(...hostPolicyWarnings(this.model, this.#hostPolicies, src, dst));
     if (!this.enforced) {
@@ -508,6 +520,21 @@ export class PolicyEngine {
           out.push(
             `${e.policy.key} ${e.path}.${u} is not modeled by kubetwin and may change verdicts of the pods it selects`,
           );
+    if (this.cilium.active)
+      for (const d of this.cilium.agent.departures)
+        out.push(`${d.text} is not modeled by kubetwin and may change verdicts`);
+    if (this.cilium.active && !this.cilium.agent.nodeSelectorLabels)
+      for (const p of this.cilium.policies)
+        for (const u of p.unmodeled ?? [])
+          out.push(`${p.key} ${u} is not modeled by kubetwin and may change verdicts of the pods it selects`);
+    if (this.cilium.active)
+      for (const e of this.cilium.entries)
+        if (e.rule.peers !== 'all')
+          for (const p of e.rule.peers)
+            if (p.kind === 'endpoints' && p.unscoped)
+              out.push(
+                `${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote}) may change verdicts of the pods it selects with pods of other namespaces: cells show the policy's namespace only`,
+              );
     return out.sort();
   }
 
