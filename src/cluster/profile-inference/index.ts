@@ -11,6 +11,7 @@ import {
   type Profile,
   type ProfileField,
   type ProfileOrigin,
+  unknownCNI,
 } from '../../model/profile.ts';
 import { cidrAt, cidrContains, formatIP, parseCidr, parseIP } from '../../lib/ip.ts';
 import type { RawObject } from '../../parse/index.ts';
@@ -137,6 +138,7 @@ function guessNote(field: ProfileField, guess: Inferred<unknown>): Diagnostic {
 function display(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   const cni = value as Partial<Profile['cni']>;
+  if (cni.name === unknownCNI) return `${unknownCNI} (NetworkPolicy enforcement unknown)`;
   if (typeof cni.name === 'string' && typeof cni.enforcesNetworkPolicy === 'boolean')
     return `${cni.name} (${cni.enforcesNetworkPolicy ? 'enforces' : 'does not enforce'} NetworkPolicy)`;
   return JSON.stringify(value);
