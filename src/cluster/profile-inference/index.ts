@@ -17,6 +17,7 @@ import { cidrAt, cidrContains, formatIP, parseCidr, parseIP } from '../../lib/ip
 import type { RawObject } from '../../parse/index.ts';
 import { readProfile } from '../profile.ts';
 import { inferCni, inferKubeProxy } from './_cni.ts';
+import { inferControlPlaneFlags } from './_control-plane.ts';
 import { inferClusterDomain, inferDnsServiceIP } from './_dns.ts';
 import { inferPodRanges, inferServiceCIDR, primaryFamily } from './_network.ts';
 import { inferMaxPods, inferNodes } from './_nodes.ts';
@@ -43,11 +44,14 @@ type Inferences = Partial<{ [K in ProfileField]: Inferred<Profile[K]> }>;
 export function inferFromObjects(objects: readonly RawObject[]): Inferences {
   const primary = primaryFamily(objects);
   const pods = inferPodRanges(objects, primary);
+  // What the control plane is started with is the range itself; the nodes' and pods' addresses only a sample of it.
+  const flags = inferControlPlaneFlags(objects);
   const all: Inferences = {
-    podCIDR: pods.podCIDR,
-    nodeCIDRMaskSize: pods.nodeCIDRMaskSize,
-    nodeCIDRMaskSizeIPv6: pods.nodeCIDRMaskSizeIPv6,
-    serviceCIDR: inferServiceCIDR(objects, primary),
+    podCIDR: flags.podCIDR ?? pods.podCIDR,
+    nodeCIDRMaskSize: pods.nodeCIDRMaskSize ?? flags.nodeCIDRMaskSize,
+    nodeCIDRMaskSizeIPv6: pods.nodeCIDRMaskSizeIPv6 ?? flags.nodeCIDRMaskSizeIPv6,
+    serviceCIDR: inferServiceCIDR(objects, primary, flags.serviceCIDR),
+    nodePortRange: flags.nodePortRange,
     dnsServiceIP: inferDnsServiceIP(objects),
     clusterDomain: inferClusterDomain(objects),
     cni: inferCni(objects),
