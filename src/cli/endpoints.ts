@@ -93,7 +93,7 @@ export function endpointsCommand(io: Io): Command {
       pod && typeof pod !== 'string' && svc ? meshEndpointNotes(compileMesh(model), pod, svc) : [];
     const out = meshNotes.length ? { ...r, notes: [...r.notes, ...meshNotes] } : r;
     io.stdout(opts.output === 'json' ? JSON.stringify(out, null, 2) + '\n' : renderEndpoints(out));
-    io.exit(loaded.inputExit || (r.verdict === 'routed' ? exitCodes.ok : exitCodes.findings));
+    io.exit(loaded.inputExit || (r.verdict === 'routed' && !r.unknown ? exitCodes.ok : exitCodes.findings));
   });
   return cmd;
 }

@@ -120,6 +120,13 @@ export const defaultProfile: Profile = {
 /** CNIs known not to enforce NetworkPolicy on their own. */
 export const nonEnforcingCNIs: readonly string[] = ['flannel', 'kindnet', 'bridge', 'none'];
 
+/**
+ * The CNI name that says the cluster's CNI is not known (inferred from a dump whose kube-system holds no node agent
+ * kubetwin knows, or written in a profile): policies are evaluated as written, and a connection they deny is
+ * unknown, since a CNI that does not enforce NetworkPolicy would let it through.
+ */
+export const unknownCNI = 'unknown';
+
 /** The CIDRs of a comma-separated list (`10.244.0.0/16,fd00:10:244::/56`), trimmed, in order. */
 export function cidrList(text: string): string[] {
   return text

@@ -13,7 +13,8 @@ export function renderEndpoints(r: ServicePathResult): string {
   const p = r.port;
   const lines = [
     `Service ${r.service}${p ? ` port ${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}${p.nodePort ? ` (nodePort ${p.nodePort})` : ''}` : ''} from ${r.clientDescription}`,
-    `=> ${verdictText[r.verdict]}${r.frontends.length ? ` via ${r.entry} ${r.frontends.join(', ')}` : ''}`,
+    `=> ${r.unknown ? `UNKNOWN (the objects kubetwin models say ${verdictText[r.verdict]})` : verdictText[r.verdict]}${r.frontends.length ? ` via ${r.entry} ${r.frontends.join(', ')}` : ''}`,
+    ...(r.unknown ? [`unknown: ${r.unknown}`] : []),
     `${r.policy.field}: ${r.policy.value}${r.topology ? `; topology: ${r.topology}` : ''}; ${r.balancing.description}`,
   ];
   if (r.endpoints.length) {

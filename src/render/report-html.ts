@@ -71,7 +71,7 @@ function pageHead(r: ReportData, graph: LaidOutGraph): string {
 <div class="card" id="card-flows"><b class="${!r.flows.length ? '' : okFlows === r.flows.length ? 'ok' : 'fail'}">${okFlows}/${r.flows.length}</b>flows delivered (${steps.filter((s) => s.trace.outcome === 'delivered').length}/${steps.length} steps)</div>
 <div class="card" id="card-findings"><b class="${errors ? 'fail' : 'ok'}">${errors}</b>error findings, ${r.findings.length - errors} other</div>
 <div class="card"><b>${c.pods}</b>pods (${c.readyPods} ready) in ${c.workloads} workloads</div>
-<div class="card"><b>${c.networkPolicies}</b>NetworkPolicies${c.ciliumPolicies ? ` + ${c.ciliumPolicies} Cilium` : ''} — CNI ${esc(c.cni)} ${c.enforces ? 'enforces them' : '<span class="fail">does NOT enforce them</span>'}</div>
+<div class="card"><b>${c.networkPolicies}</b>NetworkPolicies${c.ciliumPolicies ? ` + ${c.ciliumPolicies} Cilium` : ''} — CNI ${esc(c.cni)} ${c.enforces === 'unknown' ? '<span class="warn">may not enforce them (CNI unknown)</span>' : c.enforces ? 'enforces them' : '<span class="fail">does NOT enforce them</span>'}</div>
 </div>
 ${
   r.notModeled.length

@@ -63,7 +63,7 @@ export function renderReportMd(r: ReportData): string {
   const out = [
     `# kubetwin report — ${r.title}`,
     '',
-    `- **Cluster:** ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${describePolicyTotals(c)}; CNI ${c.cni} (${c.enforces ? 'enforces' : 'does **not** enforce'} NetworkPolicy)`,
+    `- **Cluster:** ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${describePolicyTotals(c)}; CNI ${c.cni} (${c.enforces === 'unknown' ? 'NetworkPolicy enforcement unknown' : c.enforces ? 'enforces NetworkPolicy' : 'does **not** enforce NetworkPolicy'})`,
     `- **Flows:** ${describeFlowTotals(r.flows)}`,
     `- **Findings:** ${r.findings.filter((f) => f.severity === 'error').length} errors, ${r.findings.filter((f) => f.severity === 'warning').length} warnings`,
     ...(r.notModeled.length

@@ -32,7 +32,7 @@ export function renderReportText(
     `kubetwin report — ${r.title}`,
     '',
     `Cluster   ${c.namespaces} namespaces, ${c.nodes} nodes, ${c.workloads} workloads, ${c.pods} pods (${c.readyPods} ready), ${c.services} Services, ${describePolicyTotals(c)}`,
-    `Network   pods ${c.podCIDR}, Services ${c.serviceCIDR}, domain ${c.clusterDomain}, CNI ${c.cni} (${c.enforces ? 'enforces' : 'does NOT enforce'} NetworkPolicy)`,
+    `Network   pods ${c.podCIDR}, Services ${c.serviceCIDR}, domain ${c.clusterDomain}, CNI ${c.cni} (${c.enforces === 'unknown' ? 'NetworkPolicy enforcement unknown' : c.enforces ? 'enforces NetworkPolicy' : 'does NOT enforce NetworkPolicy'})`,
     `Flows     ${describeFlowTotals(r.flows)}`,
     `Findings  ${errors} error(s), ${warnings} warning(s)    Input: ${r.inputProblems.errors} error(s), ${r.inputProblems.warnings} warning(s)${r.notModeled.length ? `, ${r.notModeled.length} object(s) that change traffic and are not modeled` : ''}`,
     '',

@@ -1,4 +1,5 @@
 import type {
+  Pod,
   ClusterModel,
   ContainerSetting,
   ContainerWords,
@@ -157,6 +158,15 @@ function* textsOf(model: ClusterModel, w: WorkloadSettings): Generator<Text> {
   }
 }
 
+/**
+ * Pods read back as Succeeded or Failed have run to completion (a finished Job's pods, an evicted pod): their
+ * containers no longer run, so what their settings name is no call the cluster makes now
+ * (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-phase). A workload without pods keeps its
+ * calls: they are what its pods will make.
+ */
+const allFinished = (pods: readonly Pod[]): boolean =>
+  pods.length > 0 && pods.every((p) => p.phase === 'Succeeded' || p.phase === 'Failed');
+
 /** A workload's word lists by container, in document order. */
 function wordsByContainer(lists: readonly ContainerWords[]): Map<string, ContainerWords[]> {
   const by = new Map<string, ContainerWords[]>();
@@ -179,6 +189,7 @@ export function callsFromConfig(model: ClusterModel): { calls: Call[]; unresolve
   for (const w of model.settings ?? []) {
     const pod = w.owner.startsWith('Pod/') ? l.podByKey(w.owner) : l.podsOfWorkload(w.owner)[0];
     if (pod?.owner && pod.key === w.owner && owners.has(pod.owner)) continue; // its workload speaks for it
+    if (allFinished(w.owner.startsWith('Pod/') ? (pod ? [pod] : []) : l.podsOfWorkload(w.owner))) continue;
     const name = w.owner.split('/').pop()!;
     for (const text of textsOf(model, w)) {
       // Only a `:` or `.` can make an address qualified; without one, only a setting named for an address counts.

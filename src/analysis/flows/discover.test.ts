@@ -210,3 +210,20 @@ test('a name in the cluster Service domain that names no Service, even without a
     ],
   );
 });
+
+test('rule finished-pods-make-no-calls: a Succeeded or Failed pod read back from a cluster is no caller (and makes no DNS lookups)', () => {
+  const pod = (name: string, phase: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}, namespace: shop, uid: u-${name}, resourceVersion: "1"}\nspec:\n  nodeName: node-1\n  containers: [{name: c, image: x, args: ["--host=http://web.shop:80"]}]\nstatus: {phase: ${phase}, hostIP: 10.0.0.1, podIP: 10.244.0.9, podIPs: [{ip: 10.244.0.9}]}\n`;
+  const web =
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n';
+  for (const phase of ['Succeeded', 'Failed']) {
+    const d = discoverFlows(build(`${web}---\n${pod('job-run', phase)}`).model);
+    assert.deepEqual(
+      d.flows.map((f) => f.name),
+      [],
+      phase,
+    );
+  }
+  const running = discoverFlows(build(`${web}---\n${pod('job-run', 'Running')}`).model);
+  assert.deepEqual(running.flows.map((f) => f.name).sort(), ['DNS lookups', 'calls of shop/job-run']);
+});

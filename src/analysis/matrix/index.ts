@@ -6,7 +6,7 @@
  */
 import { namespaceLabelWarnings } from './_namespace-labels.ts';
 import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
-import type { PolicyEngine } from '../policy/index.ts';
+import { enforcementUnknown, type PolicyEngine } from '../policy/index.ts';
 import { ClassVerdicts } from './_class-verdicts.ts';
 import { buildLayout, type Layout } from './_layout.ts';
 import { l7Warnings } from './_l7.ts';
@@ -172,6 +172,11 @@ export function matrixOf(
           : [
               `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
             ]),
+        ...(enforcementUnknown(model) && (model.networkPolicies.length || model.adminPolicies?.length)
+          ? [
+              `the cluster's CNI is unknown (no node agent kubetwin knows is in the input): cells the policies deny may be allowed by a CNI that does not enforce them; name the CNI in the profile (cni: {name: …, enforcesNetworkPolicy: …})`,
+            ]
+          : []),
         ...engine.tierWarnings,
         ...l7Warnings(engine, layout),
         ...(mesh?.warnings ?? []),

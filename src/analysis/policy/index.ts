@@ -27,6 +27,7 @@ export { AddressSegments, compileBlock, type CompiledBlock } from './_ip-blocks.
 export { portMatches } from './_ports.ts';
 export { namespacesNotInInput, readsOtherLabels, unknownNamespaceLabels } from './_namespace-labels.ts';
 export { unheldPodAddress } from './_unheld-address.ts';
+export { enforcementUnknown, unknownEnforcement } from './_enforcement.ts';
 export type { PeerSets } from './_peer-sets.ts';
 export type { PolicyLists } from './_policy-lists.ts';
 export { identityLabels as ciliumIdentityLabels } from './_cilium-match.ts';

@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { e2eTopology, engineFor } from '../policy/_test-helpers.ts';
 import { reach } from './index.ts';
 import { traceOn } from '../trace/_test-fixtures.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
+import { servicePath } from '../service-path/index.ts';
+import { renderEndpoints } from '../../render/endpoints.ts';
 
 const apiService =
   'apiVersion: v1\nkind: Service\nmetadata: {name: kubernetes, namespace: default, labels: {component: apiserver, provider: kubernetes}}\nspec: {ports: [{name: https, port: 443, targetPort: 6443}]}';
@@ -47,4 +50,19 @@ test('rule apiserver-endpoints-unknown: with its EndpointSlice in the input the 
   const r = run(e2eTopology(`${apiService}\n---\n${apiSlice}`));
   assert.notEqual(r.verdict, 'unknown');
   assert.doesNotMatch(r.unknownReasons.join('\n'), /kube-apiserver/);
+});
+
+test('rule apiserver-endpoints-unknown: endpoints says unknown, not REJECTED, for the kubernetes Service without its slice', () => {
+  const { model } = buildYaml(e2eTopology(apiService));
+  const r = servicePath(model, { service: 'default/kubernetes', client: { kind: 'unspecified' } });
+  assert.ok(typeof r !== 'string', String(r));
+  assert.match(r.unknown ?? '', /kube-apiserver writes its endpoints/);
+  assert.match(renderEndpoints(r), /=> UNKNOWN \(the objects kubetwin models say REJECTED/);
+  const sliced = servicePath(buildYaml(e2eTopology(`${apiService}\n---\n${apiSlice}`)).model, {
+    service: 'default/kubernetes',
+    client: { kind: 'unspecified' },
+  });
+  assert.ok(typeof sliced !== 'string', String(sliced));
+  assert.equal(sliced.unknown, undefined);
+  assert.equal(sliced.verdict, 'routed');
 });

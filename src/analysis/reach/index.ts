@@ -4,7 +4,12 @@
  */
 import type { ClusterModel, Protocol, Service } from '../../model/types.ts';
 import type { HttpRequest, PolicyEngine, Verdict } from '../policy/index.ts';
-import { namespacesNotInInput, unheldPodAddress, unknownNamespaceLabels } from '../policy/index.ts';
+import {
+  namespacesNotInInput,
+  unheldPodAddress,
+  unknownEnforcement,
+  unknownNamespaceLabels,
+} from '../policy/index.ts';
 import { resolveRef, type Endpoint } from './_refs.ts';
 import {
   touchingConnection,
@@ -240,6 +245,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       }
       verdict.warnings.forEach((w) => warnings.add(w));
       for (const r of unknownNamespaceLabels(model, a.party, b.party, verdict, absent)) labelReasons.add(r);
+      const enforcement = unknownEnforcement(model, verdict);
+      if (enforcement) labelReasons.add(enforcement);
       for (const e of [a, b]) {
         const unheld = unheldPodAddress(model, e.party);
         if (unheld) labelReasons.add(unheld);

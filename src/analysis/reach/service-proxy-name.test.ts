@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { e2eTopology, engineFor } from '../policy/_test-helpers.ts';
 import { reach, type ReachResult } from './index.ts';
 import { traceOn } from '../trace/_test-fixtures.ts';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
+import { servicePath } from '../service-path/index.ts';
 
 const service = (labels: string, spec = '') =>
   `apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: x, labels: {${labels}}}\nspec: {${spec}selector: {pod: a}, ports: [{port: 8080, targetPort: 80}]}`;
@@ -42,4 +44,14 @@ test('rule service-proxy-name: trace marks the Service hop unknown', () => {
   const t = traceOn(e2eTopology(labelled), { kind: 'ref', namespace: 'z', name: 'b' }, 'http://web.x:8080/');
   assert.equal(t.hops.find((h) => h.kind === 'service')?.verdict, 'warn');
   assert.match(t.unknown?.join('\n') ?? '', /kube-proxy ignores it/);
+});
+
+test('rule service-proxy-name: endpoints says unknown for a Service kube-proxy ignores', () => {
+  const r = servicePath(buildYaml(e2eTopology(labelled)).model, {
+    service: 'x/web',
+    client: { kind: 'unspecified' },
+  });
+  assert.ok(typeof r !== 'string', String(r));
+  assert.equal(r.verdict, 'routed');
+  assert.match(r.unknown ?? '', /kube-proxy ignores it/);
 });

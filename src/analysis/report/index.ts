@@ -4,7 +4,7 @@
  */
 import type { ClusterModel } from '../../model/types.ts';
 import type { Diagnostic } from '../../model/diagnostic.ts';
-import type { PolicyEngine } from '../policy/index.ts';
+import { enforcementUnknown, type PolicyEngine } from '../policy/index.ts';
 import type { Finding } from '../doctor/index.ts';
 import { reachPosture } from './_posture.ts';
 import { namespacePostures, shownNamespaces } from './_namespace-posture.ts';
@@ -68,7 +68,7 @@ export function buildReport(input: ReportInput): ReportData {
       ...(model.ciliumPolicies?.length ? { ciliumPolicies: model.ciliumPolicies.length } : {}),
       // A CNI nobody named (no profile, no agent in the input) is an assumption, and the answers rest on it.
       cni: `${model.profile.cni.name}${model.profile.origins?.cni?.from === 'default' ? ' (assumed: no profile or CNI agent in the input names one)' : ''}`,
-      enforces: model.profile.cni.enforcesNetworkPolicy,
+      enforces: enforcementUnknown(model) ? 'unknown' : model.profile.cni.enforcesNetworkPolicy,
       podCIDR: model.profile.podCIDR,
       serviceCIDR: model.profile.serviceCIDR,
       clusterDomain: model.profile.clusterDomain,

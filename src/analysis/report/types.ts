@@ -75,7 +75,8 @@ export interface ReportData {
     /** CiliumNetworkPolicies and CiliumClusterwideNetworkPolicies; present only when the input holds some. */
     readonly ciliumPolicies?: number;
     readonly cni: string;
-    readonly enforces: boolean;
+    /** Does the CNI enforce NetworkPolicy; `unknown` when the CNI is (`cni.name: unknown`). */
+    readonly enforces: boolean | 'unknown';
     readonly podCIDR: string;
     readonly serviceCIDR: string;
     readonly clusterDomain: string;

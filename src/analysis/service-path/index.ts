@@ -10,6 +10,8 @@ import { findPod } from '../dns/index.ts';
 import { selectEndpoints, type Candidate } from './_select.ts';
 import { balancing, spread } from './_spread.ts';
 import type { EndpointRow, PathVerdict, ServicePathQuery, ServicePathResult } from './types.ts';
+import { otherServiceProxy } from './_proxy-name.ts';
+import { apiServerEndpointsUnknown } from './_apiserver.ts';
 
 export type * from './types.ts';
 export { capturedNote, capturedService, masqueradeUnknown } from './_captured.ts';
@@ -119,8 +121,11 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
         ...(sp.nodePort ? { nodePort: sp.nodePort } : {}),
       }
     : undefined;
+  // Where kube-proxy's rules are not what carries the connection, or the endpoints are not in the input: unknown.
+  const unknown = otherServiceProxy(svc) ?? apiServerEndpointsUnknown(model, svc);
   const base = {
     service: `${svc.namespace}/${svc.name}`,
+    ...(unknown ? { unknown } : {}),
     ...(portInfo ? { port: portInfo } : {}),
     entry,
     clientDescription,

@@ -48,6 +48,12 @@ export type PathVerdict =
 
 export interface ServicePathResult {
   readonly service: string;
+  /**
+   * Why the answer is unknown, when it is: kube-proxy ignores the Service (`service.kubernetes.io/service-proxy-name`)
+   * or its endpoints are written by kube-apiserver and not in the input (`default/kubernetes` without its slice).
+   * The verdict and rows are then what the objects kubetwin models say.
+   */
+  readonly unknown?: string;
   readonly port?: {
     readonly name?: string;
     readonly port: number;

@@ -5,6 +5,7 @@ import {
   formatRule,
   namespacesNotInInput,
   unheldPodAddress,
+  unknownEnforcement,
   unknownNamespaceLabels,
 } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
@@ -85,7 +86,12 @@ export function policyHop(
     }
     for (const w of v.warnings) details.push(`  warning: ${w}`);
     const unheld = [from, to].map((p) => unheldPodAddress(ctx.model, p)).filter((w) => w !== undefined);
-    for (const why of [...unknownNamespaceLabels(ctx.model, from, to, v, absent), ...unheld]) {
+    const enforcement = unknownEnforcement(ctx.model, v);
+    for (const why of [
+      ...unknownNamespaceLabels(ctx.model, from, to, v, absent),
+      ...unheld,
+      ...(enforcement ? [enforcement] : []),
+    ]) {
       details.push(`  unknown: ${why}`);
       unknownWhy.add(why);
     }

@@ -1,6 +1,16 @@
-import type { KubeProxyMode, Profile } from '../../model/profile.ts';
+import { unknownCNI, type KubeProxyMode, type Profile } from '../../model/profile.ts';
 import type { RawObject } from '../../parse/index.ts';
-import { asList, asString, at, findObject, isKind, nameOf, type Inferred } from './_observed.ts';
+import {
+  asList,
+  asString,
+  at,
+  findObject,
+  isKind,
+  isObserved,
+  nameOf,
+  namespaceOf,
+  type Inferred,
+} from './_observed.ts';
 
 interface Agent {
   /** The profile's `cni.name`. */
@@ -116,7 +126,7 @@ export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']
       (o) =>
         isKind(o, 'Node', '') && isK3sKubelet(asString(at(o.body, 'status', 'nodeInfo', 'kubeletVersion'))),
     );
-    if (!k3s) return undefined;
+    if (!k3s) return unknownAgent(objects);
     return {
       value: { name: 'k3s-flannel', enforcesNetworkPolicy: true },
       sources: [k3s.source],
@@ -142,6 +152,37 @@ export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']
             ? `${cni.name} enforces NetworkPolicy only when its agent runs with the flag that turns it on`
             : undefined,
     exact: true,
+  };
+}
+
+/**
+ * A dump that holds the cluster's kube-system (Pods or DaemonSets read back from it) and no node agent of the list:
+ * the CNI is one kubetwin does not know, or none runs as a pod (minikube's and AKS kubenet's bridge plugin, GKE
+ * without network policy enforcement). "Creating a NetworkPolicy resource without a controller that implements it
+ * will have no effect" (https://kubernetes.io/docs/concepts/services-networking/network-policies/#prerequisites),
+ * so whether policies are enforced is unknown (`cni.name: unknown`): they are evaluated as written, and what they
+ * deny is unknown. Manifests without kube-system keep the default CNI, as a cluster would be asked to run them.
+ */
+function unknownAgent(objects: readonly RawObject[]): Inferred<Profile['cni']> | undefined {
+  const system = objects.filter(
+    (o) =>
+      namespaceOf(o) === 'kube-system' &&
+      isObserved(o) &&
+      (isKind(o, 'Pod', '') || isKind(o, 'DaemonSet', 'apps')),
+  );
+  if (!system.length) return undefined;
+  const pods = system.filter((o) => isKind(o, 'Pod', '')).length;
+  const daemonSets = system.length - pods;
+  const counted = [
+    ...(pods ? [`${pods} Pod(s)`] : []),
+    ...(daemonSets ? [`${daemonSets} DaemonSet(s)`] : []),
+  ].join(' and ');
+  return {
+    value: { name: unknownCNI, enforcesNetworkPolicy: true },
+    sources: system.slice(0, 3).map((o) => o.source),
+    rule: `no CNI node agent kubetwin knows among the ${counted} read back from kube-system (and none elsewhere in the input)`,
+    note: 'whether NetworkPolicy is enforced is unknown: connections the policies deny are answered unknown; name the CNI in the profile (cni: {name: …, enforcesNetworkPolicy: …})',
+    exact: false,
   };
 }
 

@@ -128,7 +128,8 @@ function podIPs(pod: RawObject): IP[] {
 
 /**
  * The service CIDR (kube-apiserver `--service-cluster-ip-range`): the default `ServiceCIDR` object named
- * `kubernetes` (created from that flag) or else the first one; without any, the smallest prefix covering the
+ * `kubernetes` (created from that flag) or else the first one; without any, the flag itself where the control
+ * plane's pods are in the input (`fromFlag`); else the smallest prefix covering the
  * ClusterIPs of observed Services, at least a /24 (IPv4, the size of kube-apiserver's own built-in default
  * 10.0.0.0/24) or a /112 (IPv6). Dual-stack when Services hold addresses of both families (`ipFamilies`).
  * https://kubernetes.io/docs/reference/kubernetes-api/cluster-resources/service-cidr-v1/
@@ -137,6 +138,7 @@ function podIPs(pod: RawObject): IP[] {
 export function inferServiceCIDR(
   objects: readonly RawObject[],
   primary: Family,
+  fromFlag?: Inferred<string>,
 ): Inferred<string> | undefined {
   const serviceCIDRs = objects
     .filter((o) => isKind(o, 'ServiceCIDR', 'networking.k8s.io'))
@@ -159,6 +161,7 @@ export function inferServiceCIDR(
       exact: true,
     };
   }
+  if (fromFlag) return fromFlag;
   const services = objects.filter((o) => isKind(o, 'Service', '') && isObserved(o));
   const ips = byFamily(services.flatMap(clusterIPs));
   const cidrs: string[] = [];

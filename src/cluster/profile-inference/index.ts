@@ -11,11 +11,13 @@ import {
   type Profile,
   type ProfileField,
   type ProfileOrigin,
+  unknownCNI,
 } from '../../model/profile.ts';
 import { cidrAt, cidrContains, formatIP, parseCidr, parseIP } from '../../lib/ip.ts';
 import type { RawObject } from '../../parse/index.ts';
 import { readProfile } from '../profile.ts';
 import { inferCni, inferKubeProxy } from './_cni.ts';
+import { inferControlPlaneFlags } from './_control-plane.ts';
 import { inferClusterDomain, inferDnsServiceIP } from './_dns.ts';
 import { inferPodRanges, inferServiceCIDR, primaryFamily } from './_network.ts';
 import { inferMaxPods, inferNodes } from './_nodes.ts';
@@ -42,11 +44,14 @@ type Inferences = Partial<{ [K in ProfileField]: Inferred<Profile[K]> }>;
 export function inferFromObjects(objects: readonly RawObject[]): Inferences {
   const primary = primaryFamily(objects);
   const pods = inferPodRanges(objects, primary);
+  // What the control plane is started with is the range itself; the nodes' and pods' addresses only a sample of it.
+  const flags = inferControlPlaneFlags(objects);
   const all: Inferences = {
-    podCIDR: pods.podCIDR,
-    nodeCIDRMaskSize: pods.nodeCIDRMaskSize,
-    nodeCIDRMaskSizeIPv6: pods.nodeCIDRMaskSizeIPv6,
-    serviceCIDR: inferServiceCIDR(objects, primary),
+    podCIDR: flags.podCIDR ?? pods.podCIDR,
+    nodeCIDRMaskSize: pods.nodeCIDRMaskSize ?? flags.nodeCIDRMaskSize,
+    nodeCIDRMaskSizeIPv6: pods.nodeCIDRMaskSizeIPv6 ?? flags.nodeCIDRMaskSizeIPv6,
+    serviceCIDR: inferServiceCIDR(objects, primary, flags.serviceCIDR),
+    nodePortRange: flags.nodePortRange,
     dnsServiceIP: inferDnsServiceIP(objects),
     clusterDomain: inferClusterDomain(objects),
     cni: inferCni(objects),
@@ -137,6 +142,7 @@ function guessNote(field: ProfileField, guess: Inferred<unknown>): Diagnostic {
 function display(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   const cni = value as Partial<Profile['cni']>;
+  if (cni.name === unknownCNI) return `${unknownCNI} (NetworkPolicy enforcement unknown)`;
   if (typeof cni.name === 'string' && typeof cni.enforcesNetworkPolicy === 'boolean')
     return `${cni.name} (${cni.enforcesNetworkPolicy ? 'enforces' : 'does not enforce'} NetworkPolicy)`;
   return JSON.stringify(value);

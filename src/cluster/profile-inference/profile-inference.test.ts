@@ -284,3 +284,53 @@ test('rule cni-from-cilium-policies: Cilium policies and no node agent in the in
   ]);
   assert.equal(given.model.profile.cni.name, 'calico');
 });
+
+test('rule control-plane-flags: the ranges kube-apiserver and kube-controller-manager are started with win over covering prefixes', () => {
+  const staticPod = (name: string, component: string, flags: string[]) =>
+    meta('Pod', 'kube-system', name, `, labels: {component: ${component}, tier: control-plane}`) +
+    `  spec:\n    hostNetwork: true\n    nodeName: minikube\n    containers:\n    - name: ${component}\n      image: registry.k8s.io/${component}:v1.27.4\n      command:\n      - ${component}\n${flags.map((f) => `      - ${f}\n`).join('')}` +
+    '  status: {phase: Running, hostIP: 192.168.49.2, podIP: 192.168.49.2}\n';
+  const dump =
+    'apiVersion: v1\nkind: List\nitems:\n' +
+    staticPod('kube-apiserver-minikube', 'kube-apiserver', [
+      '--secure-port=8443',
+      '--service-cluster-ip-range=10.96.0.0/12',
+      '--service-node-port-range=30000-31000',
+    ]) +
+    staticPod('kube-controller-manager-minikube', 'kube-controller-manager', [
+      '--allocate-node-cidrs=true',
+      '--cluster-cidr=10.244.0.0/16',
+      '--node-cidr-mask-size=25',
+    ]) +
+    svc('default', 'kubernetes', ['10.96.0.1']) +
+    svc('kube-system', 'kube-dns', ['10.96.0.10']);
+  const { profile, diagnostics } = infer(dump);
+  assert.equal(profile.serviceCIDR, '10.96.0.0/12');
+  assert.equal(profile.podCIDR, '10.244.0.0/16');
+  assert.equal(profile.nodeCIDRMaskSize, 25);
+  assert.deepEqual(profile.nodePortRange, { min: 30000, max: 31000 });
+  assert.match(
+    profile.origins?.serviceCIDR?.rule ?? '',
+    /--service-cluster-ip-range of Pod kube-system\/kube-apiserver-minikube/,
+  );
+  assert.equal(profile.origins?.podCIDR?.sources?.[0]?.line, 31); // the --cluster-cidr word
+  // Stated, not guessed: no profile-inferred note for them.
+  assert.ok(!diagnostics.some((d) => d.code === 'profile-inferred' && /serviceCIDR|podCIDR/.test(d.message)));
+  // A profile that says otherwise is told so, and wins.
+  const given = infer(
+    dump,
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nserviceCIDR: 10.100.0.0/16\n',
+  );
+  assert.equal(given.profile.serviceCIDR, '10.100.0.0/16');
+  assert.ok(codes(given.diagnostics).includes('profile-contradicts-observed'));
+});
+
+test('rule control-plane-flags: without the control plane pods (a managed cluster) the covering prefix stays a noted guess', () => {
+  const { profile, diagnostics } = infer(
+    'apiVersion: v1\nkind: List\nitems:\n' +
+      svc('default', 'kubernetes', ['10.96.0.1']) +
+      svc('kube-system', 'kube-dns', ['10.96.0.10']),
+  );
+  assert.equal(profile.serviceCIDR, '10.96.0.0/24');
+  assert.ok(diagnostics.some((d) => d.code === 'profile-inferred' && /serviceCIDR/.test(d.message)));
+});
