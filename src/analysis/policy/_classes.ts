@@ -98,10 +98,14 @@ export function buildClasses(
     }
     return intern(labelIds, sig);
   };
-  /** The port part of a ports list: the resolution of every entry of `portNames`, interned by content. */
-  const portIdOf = (ports: Pod['ports']): number => {
+  /**
+   * The port part of a ports list: the resolution of every entry of `portNames`, interned by content. `previous`
+   * is the last pod's part: a list resolving as it did takes it without a key string (every pod of the
+   * random-label family has its own ports list, all resolving alike).
+   */
+  const portIdOf = (ports: Pod['ports'], previous: number): number => {
     // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
-    let key = '';
+    let same = previous >= 0;
     for (let i = 0; i < scratch.length; i++) {
       const pn = inputs.portNames[i];
       let at = -1;
@@ -110,8 +114,11 @@ export function buildClasses(
         if (cp.name === pn.name && cp.protocol === pn.protocol) at = at === -1 ? cp.containerPort : -2;
       }
       scratch[i] = at;
-      key += `${at},`;
+      if (same && namedOf[previous][i] !== at) same = false;
     }
+    if (same) return previous;
+    let key = '';
+    for (let i = 0; i < scratch.length; i++) key += `${scratch[i]},`;
     let id = portIds.get(key);
     if (id === undefined) {
       portIds.set(key, (id = portIds.size));
@@ -119,12 +126,15 @@ export function buildClasses(
     }
     return id;
   };
-  /** Per label part, per port part: the number of the (label, port) pair (small arrays: no heap-number keys). */
+  /**
+   * Per port part, per label part: the number of the (label, port) pair. Rows by port part, which are few: a row
+   * per label part was an array per pod on the random-label family, where nearly every pod has its own label part.
+   */
   const pairsOf: number[][] = [];
   let pairs = 0;
   const pairIdOf = (label: number, ports: number): number => {
-    const row = pairsOf[label] ?? (pairsOf[label] = []);
-    return row[ports] ?? (row[ports] = pairs++);
+    const row = pairsOf[ports] ?? (pairsOf[ports] = []);
+    return row[label] ?? (row[label] = pairs++);
   };
   // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
   const codes = inputs.segments.size + 2;
@@ -162,7 +172,7 @@ export function buildClasses(
       lastLabels = pod.labels;
       lastPorts = pod.ports;
       label = labelIdOf(pod.labels);
-      portPart = portIdOf(pod.ports);
+      portPart = portIdOf(pod.ports, portPart);
       pair = pairIdOf(label, portPart);
     }
     let cls: MutableClass | undefined;

@@ -1,7 +1,7 @@
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
 import { compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { typeBits, type PolicyTargets } from './_policy-lists.ts';
-import { PeerKeys, PortSpecs, peerKeyOf, type RuleTable } from './_rule-table.ts';
+import { PeerKeys, PortSpecs, type RuleTable } from './_rule-table.ts';
 
 /** What the compile needs from every NetworkPolicy before the pod classes exist (`walkPolicies`). */
 export interface PolicyWalk {
@@ -172,10 +172,11 @@ function readPeers(
         if (b) blockOf.set(peer, b);
       }
       if (!table) continue;
-      const key = ipBlock
-        ? peerKeyOf(true, undefined, undefined, ns[l], b)
-        : peerKeyOf(false, peer.namespaceSelector, podSelector, ns[l], b);
-      keyIds.push(keys.idOf(key, peer, ns[l]));
+      keyIds.push(
+        ipBlock
+          ? keys.idOfFields(true, undefined, undefined, ns[l], b, peer)
+          : keys.idOfFields(false, peer.namespaceSelector, podSelector, ns[l], b, peer),
+      );
     }
   }
   return { blocks, blockOf, keys, keyIds, counts };

@@ -224,3 +224,40 @@ test('property: buildClasses groups pods exactly by the class definition, whethe
     { numRuns: 400, seed },
   );
 });
+
+test('buildClasses: pods with their own ports lists share a class while the named ports resolve alike, and split where a name resolves to another port, is undeclared or is declared twice', () => {
+  // Every pod its own ports list (as the random-label family builds them): the part of the previous pod is taken
+  // only when each name resolves exactly as it did.
+  const ports = (...list: [string, number][]) =>
+    list.map(([name, containerPort]) => ({
+      name,
+      containerPort,
+      protocol: 'TCP',
+    })) as unknown as Pod['ports'];
+  const labels = { app: 'web' };
+  const pods = [
+    ports(['http', 80], ['metrics', 9090]),
+    ports(['http', 80], ['metrics', 9090]),
+    ports(['metrics', 9090], ['http', 80]),
+    ports(['http', 81], ['metrics', 9090]),
+    ports(['http', 81], ['metrics', 9090]),
+    ports(['metrics', 9090]),
+    ports(['http', 80], ['http', 80], ['metrics', 9090]),
+    ports(['http', 80], ['metrics', 9090]),
+  ].map((p, i) => ({ ...pod(`p${i}`, { ports: p }), labels }));
+  const { classIdOf, classes } = buildClasses(pods, {
+    labelKeys: new Set(['app']),
+    portNames: ['http', 'metrics'].map((name) => ({ name, protocol: 'TCP' })),
+    segments: new AddressSegments([]),
+  });
+  assert.deepEqual([...classIdOf], [0, 0, 0, 1, 1, 2, 3, 0]);
+  assert.deepEqual(
+    classes.map((c) => [...c.namedPorts]),
+    [
+      [80, 9090],
+      [81, 9090],
+      [-1, 9090],
+      [-2, 9090],
+    ],
+  );
+});

@@ -12,9 +12,10 @@ import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
 import { matches } from '../../lib/labels.ts';
 import type { PolicyPeer, PolicyPort, PolicyRule } from '../../model/types.ts';
+import type { CompiledBlock } from './_ip-blocks.ts';
 import { PolicyEngine } from './_engine.ts';
 import { walkPolicies } from './_policy-walk.ts';
-import { recordRules } from './_rule-table.ts';
+import { PeerKeys, peerKeyOf, recordRules } from './_rule-table.ts';
 import { clusterArb, toYaml } from './_cluster-arb.ts';
 import { e2eTopology, engineFor, np } from './_test-helpers.ts';
 
@@ -148,6 +149,55 @@ test('property: peerKeyOf — two peers share a key exactly when they have the s
       );
     }),
     { numRuns: 300, seed },
+  );
+});
+
+test('property: PeerKeys — a peer found by its content hash gets the id its key string has (first-use order), also when keys collide or selectors repeat in other objects', () => {
+  // `idOfFields` builds the key string only for a content not met before; the ids must be those of interning the
+  // strings themselves (`peerKeyOf`), which `PeerSets` shares sets by.
+  const selArb = fc.option(
+    fc.record({
+      requirements: fc.array(
+        fc.record({
+          key: fc.constantFrom('app', 'ap', 'pa'),
+          operator: fc.constantFrom('In', 'NotIn'),
+          values: fc.array(fc.constantFrom('a', 'b', 'ab', ''), { minLength: 1, maxLength: 2 }),
+        }),
+        { maxLength: 2 },
+      ),
+      nothing: fc.constantFrom(false, false, false, true),
+    }),
+    { nil: undefined },
+  );
+  const peerArb = fc.record({
+    block: fc.option(fc.constantFrom('10.0.0.0/8', '10.0.0.0/8!10.1.0.0/16', ''), {
+      nil: undefined,
+      freq: 2,
+    }),
+    namespaceSelector: fc.option(selArb, { nil: undefined, freq: 2 }),
+    podSelector: selArb,
+    ns: fc.constantFrom('a', 'b', 'ab', ''),
+  });
+  fc.assert(
+    fc.property(fc.array(peerArb, { minLength: 10, maxLength: 40 }), fc.boolean(), (peers, collide) => {
+      // With a constant hash every lookup is a collision: the fields comparison alone tells keys apart.
+      const keys = collide ? new PeerKeys(() => 0) : new PeerKeys();
+      const reference = new Map<string, number>();
+      for (const p of peers) {
+        // Each peer its own objects (as the model builds them): equal content is found by value, not identity.
+        const copy = (s: typeof p.podSelector) => (s ? (JSON.parse(JSON.stringify(s)) as typeof s) : s);
+        const block = p.block === undefined ? undefined : ({ key: p.block } as CompiledBlock);
+        const hasBlock = p.block !== undefined;
+        const args = [hasBlock, copy(p.namespaceSelector), copy(p.podSelector), p.ns, block] as const;
+        const key = peerKeyOf(...args);
+        if (!reference.has(key)) reference.set(key, reference.size);
+        const peer = { podSelector: args[2] } as PolicyPeer;
+        assert.equal(keys.idOfFields(...args, peer), reference.get(key), key);
+        assert.equal(keys.keys[reference.get(key)!], key);
+      }
+      assert.equal(keys.keys.length, reference.size);
+    }),
+    { numRuns: 500, seed },
   );
 });
 
