@@ -1,13 +1,14 @@
 import type { ReachPlan } from './_reach-plan.ts';
 import { popcount } from './_row-scratch.ts';
+import { PieceSources } from './_piece-sources.ts';
 
 /**
  * One thread's scratch for rows of a `ReachPlan`: per source class, the port classes of the current chunk
- * admitted by ingress (`inMask`) and already counted (`done`), with the lists of entries touched (only those
- * are cleared after a row). Big peer sets are kept per namespace of their members: the port classes of the
- * namespaces a big set holds whole (`nsAll`), and a list of (bitset, mask) pairs per namespace it holds in part
- * (`nsHead`, `pairNext`, `big`, `bigMask`), so an egress source is tested only against the sets with members in
- * its namespace.
+ * admitted by ingress to an open source (`inMask`) and counted for an egress-isolated one (`done`), with the lists
+ * of entries touched (only those are cleared after a row). Per namespace, the port classes of the namespaces big
+ * sets hold whole (`nsAll`) and a list of the row's pieces there (`nsHead`; `pieceAt`, `pieceMask`, `pieceNext`:
+ * a peer set's members in that namespace with the port classes its rule admits), which an egress rule of the
+ * namespace meets through `sources` (`_piece-sources.ts`).
  */
 export class ReachScratch {
   /** Bytes when a pass has at most 8 port classes (a quarter of the cache lines), else 32-bit words. */
@@ -18,13 +19,14 @@ export class ReachScratch {
   readonly nsMark: Int32Array;
   readonly nsAll: Int32Array;
   readonly nsHead: Int32Array;
-  /** The (bitset offset, mask, next on its namespace's list) pairs of the current row; grown on demand. */
-  pairNext = new Int32Array(256);
-  big = new Int32Array(256);
-  bigMask = new Int32Array(256);
+  /** The (piece, mask, next on its namespace's list) entries of the current row; grown on demand. */
+  pieceNext = new Int32Array(256);
+  pieceAt = new Int32Array(256);
+  pieceMask = new Int32Array(256);
+  readonly sources = new PieceSources();
   spreadN = 0;
   doneN = 0;
-  bigN = 0;
+  pieceN = 0;
   everyone = 0;
   stamp = 0;
 
@@ -73,7 +75,7 @@ export function countRows(plan: ReachPlan, lo: number, hi: number, scratch = new
  * is overwritten).
  */
 export function rowBits(plan: ReachPlan, d: number, out: Uint32Array, scratch: ReachScratch): void {
-  const { W, P, isOpen, openBits } = plan;
+  const { W, P, openBits } = plan;
   out.fill(0);
   for (let k = 0; k < plan.chunks; k++) {
     row(plan, scratch, k, d);
@@ -84,7 +86,6 @@ export function rowBits(plan: ReachPlan, d: number, out: Uint32Array, scratch: R
     const { inMask, spread, done, touched } = scratch;
     for (let j = 0; j < scratch.spreadN; j++) {
       const s = spread[j];
-      if (isOpen[s] !== 1) continue;
       const m = inMask[s] & ~everyone;
       for (let p = 0; p < width; p++) if ((m >>> p) & 1) out[(base + p) * W + (s >>> 5)] |= 1 << (s & 31);
     }
@@ -112,11 +113,11 @@ export function rowSources(
 ): number {
   row(plan, scratch, k, d);
   const { inMask, spread, done, touched, everyone } = scratch;
-  const isOpen = plan.isOpen;
+  // The spread sources are the open ones (`row`).
   for (let j = 0; j < scratch.spreadN; j++) {
     const s = spread[j];
     const m = inMask[s] & ~everyone;
-    if (m !== 0 && isOpen[s] === 1) fn(s, m);
+    if (m !== 0) fn(s, m);
   }
   for (let j = 0; j < scratch.doneN; j++) fn(touched[j], done[touched[j]]);
   clear(scratch);
@@ -135,16 +136,17 @@ function maskOf(plan: ReachPlan, k: number, r: number, d: number, full: number, 
 }
 
 /**
- * One row (destination d, chunk k) as `computeReachability` computes it: the ingress peer sets admitting d are
- * spread into `inMask` (open sources counted there; big sets tested through their bitset), then the egress rules
- * admitting d (inverted) visit their sources, only in namespaces ingress admits from. Returns the new triples.
+ * One row (destination d, chunk k) as `computeReachability` computes it: the open members of the ingress peer sets
+ * admitting d are spread into `inMask` and counted, and every set's namespaces noted (`markNamespaces`); then the
+ * egress rules admitting d (inverted) meet their sources, only in namespaces ingress admits from: all of them on
+ * the ports ingress admits from everyone or from the whole namespace, and on each piece's ports those the piece's
+ * set holds (`PieceSources`). Each (source, port class) is counted once (`done`). Returns the new triples.
  */
 function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
   const base = k * plan.width;
   const width = Math.min(plan.width, plan.P - base);
   const full = width === 32 ? -1 : (1 << width) - 1;
-  const { inStart, inRules, ruleAllPeers, rulePeerStart, rulePeers, setStart, setIds } = plan;
-  const { setDense, openStart, openIds, isOpen, dense } = plan;
+  const { inStart, inRules, ruleAllPeers, rulePeerStart, rulePeers, setStart, openStart, openIds } = plan;
   const { nsAll, nsHead } = s;
   const host = plan.hostClass[d] === 1;
   const stamp = ++s.stamp;
@@ -165,24 +167,17 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
     if (m === 0) continue;
     for (let x = rulePeerStart[r]; x < rulePeerStart[r + 1]; x++) {
       const set = rulePeers[x];
-      let a = setStart[set];
-      let b = setStart[set + 1];
-      if (a === b) continue;
+      if (setStart[set] === setStart[set + 1]) continue;
       markNamespaces(plan, s, set, m, stamp);
-      if (setDense[set] >= 0) {
-        a = openStart[set];
-        b = openStart[set + 1];
-      }
-      const ids = setDense[set] >= 0 ? openIds : setIds;
       let n = s.spreadN;
-      for (let y = a; y < b; y++) {
-        const src = ids[y];
+      for (let y = openStart[set]; y < openStart[set + 1]; y++) {
+        const src = openIds[y];
         const old = inMask[src];
         const added = m & ~old;
         if (added === 0) continue;
         if (old === 0) spread[n++] = src;
         inMask[src] = old | added;
-        if (isOpen[src] === 1) triples += popcount(added);
+        triples += popcount(added);
       }
       s.spreadN = n;
     }
@@ -194,9 +189,7 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
   const count = everyPeer.length + invStart[d + 1] - first;
   const done = s.done;
   const touched = s.touched;
-  const big = s.big;
-  const bigMask = s.bigMask;
-  const pairNext = s.pairNext;
+  const { pieceAt, pieceMask, pieceNext, sources } = s;
   for (let j = 0; j < count; j++) {
     const e = j < everyPeer.length ? everyPeer[j] : invRules[first + j - everyPeer.length];
     const ns = egNs[e];
@@ -204,36 +197,48 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
     if (!anyNs && !marked) continue;
     const em = maskOf(plan, k, egRule[e], d, full, host);
     if (em === 0) continue;
-    // Sources of a rule live in its policy's namespace: what big sets admit there whole, and those held in part.
-    const whole = marked ? nsAll[ns] | everyone : everyone;
-    const head = marked ? nsHead[ns] : -1;
+    // Sources of a rule live in its policy's namespace: what ingress admits there whole, then piece by piece.
+    const whole = (marked ? nsAll[ns] | everyone : everyone) & em;
     let n = s.doneN;
-    for (let y = egSrcStart[e]; y < egSrcStart[e + 1]; y++) {
-      const src = egSrc[y];
-      const old = done[src];
-      const need = em & ~old;
-      if (need === 0) continue;
-      let have = (inMask[src] | whole) & need;
-      for (let q = head; q >= 0 && have !== need; q = pairNext[q])
-        if ((dense[big[q] + (src >>> 5)] >>> (src & 31)) & 1) have |= bigMask[q] & need;
-      if (have === 0) continue;
-      if (old === 0) touched[n++] = src;
-      done[src] = old | have;
-      triples += popcount(have);
-    }
+    if (whole !== 0)
+      for (let y = egSrcStart[e]; y < egSrcStart[e + 1]; y++) {
+        const src = egSrc[y];
+        const old = done[src];
+        const have = whole & ~old;
+        if (have === 0) continue;
+        if (old === 0) touched[n++] = src;
+        done[src] = old | have;
+        triples += popcount(have);
+      }
+    if (marked)
+      for (let q = nsHead[ns]; q >= 0; q = pieceNext[q]) {
+        const pm = pieceMask[q] & em & ~whole;
+        if (pm === 0) continue;
+        const at = sources.list(plan, e, pieceAt[q]);
+        const lists = sources.lists;
+        for (let y = at + 1, end = at + 1 + lists[at]; y < end; y++) {
+          const src = lists[y];
+          const old = done[src];
+          const have = pm & ~old;
+          if (have === 0) continue;
+          if (old === 0) touched[n++] = src;
+          done[src] = old | have;
+          triples += popcount(have);
+        }
+      }
     s.doneN = n;
   }
   return triples;
 }
 
 /**
- * Marks the namespaces of peer set `set` (admitting port mask m) for this row; for a big set, each namespace it
- * holds whole adds m to `nsAll`, and each it holds in part gets a (bitset, m) pair on its list.
+ * Marks the namespaces of peer set `set` (admitting port mask m) for this row: each namespace a big set holds
+ * whole adds m to `nsAll`; every other namespace of the set gets a (piece, m) entry on its list.
  */
 function markNamespaces(plan: ReachPlan, s: ReachScratch, set: number, m: number, stamp: number): void {
   const { setNsStart, setNs, setNsFull, setDense } = plan;
   const { nsMark, nsAll, nsHead } = s;
-  const dense = setDense[set];
+  const big = setDense[set] >= 0;
   for (let y = setNsStart[set]; y < setNsStart[set + 1]; y++) {
     const ns = setNs[y];
     if (nsMark[ns] !== stamp) {
@@ -241,14 +246,13 @@ function markNamespaces(plan: ReachPlan, s: ReachScratch, set: number, m: number
       nsAll[ns] = 0;
       nsHead[ns] = -1;
     }
-    if (dense < 0) continue;
-    if (setNsFull[y] === 1) nsAll[ns] |= m;
+    if (big && setNsFull[y] === 1) nsAll[ns] |= m;
     else {
-      const q = s.bigN++;
-      if (q === s.big.length) grow(s);
-      s.big[q] = dense;
-      s.bigMask[q] = m;
-      s.pairNext[q] = nsHead[ns];
+      const q = s.pieceN++;
+      if (q === s.pieceAt.length) grow(s);
+      s.pieceAt[q] = y;
+      s.pieceMask[q] = m;
+      s.pieceNext[q] = nsHead[ns];
       nsHead[ns] = q;
     }
   }
@@ -260,9 +264,9 @@ function grow(s: ReachScratch): void {
     b.set(a);
     return b;
   };
-  s.big = twice(s.big);
-  s.bigMask = twice(s.bigMask);
-  s.pairNext = twice(s.pairNext);
+  s.pieceAt = twice(s.pieceAt);
+  s.pieceMask = twice(s.pieceMask);
+  s.pieceNext = twice(s.pieceNext);
 }
 
 function clear(s: ReachScratch): void {
@@ -271,5 +275,5 @@ function clear(s: ReachScratch): void {
   for (let j = 0; j < s.doneN; j++) done[touched[j]] = 0;
   s.spreadN = 0;
   s.doneN = 0;
-  s.bigN = 0;
+  s.pieceN = 0;
 }

@@ -32,11 +32,16 @@ export interface ReachPlan {
   /** Per destination class: its ingress rules (those of the policies isolating it; none for a node-mode host). */
   readonly inStart: Int32Array;
   readonly inRules: Int32Array;
-  /** Peer sets: class ids, namespaces of the members, bitset offset for big sets (-1: small), open members. */
+  /**
+   * Peer sets: class ids, namespaces of the members, bitset offset for big sets (-1: small), open members (those
+   * no egress policy isolates: a row spreads only these; it meets isolated ones through their egress rules).
+   */
   readonly setStart: Int32Array;
   readonly setIds: Int32Array;
   readonly setNsStart: Int32Array;
   readonly setNs: Int32Array;
+  /** The set of each `setNs` entry (a *piece*: the set's members in one namespace, `_piece-sources.ts`). */
+  readonly pieceSet: Int32Array;
   /**
    * Per `setNs` entry of a big set: 1 when the set holds every class of that namespace (a row then admits the
    * namespace's sources by one mask instead of a bit test per source).
@@ -51,6 +56,9 @@ export interface ReachPlan {
   readonly egNs: Int32Array;
   readonly egSrcStart: Int32Array;
   readonly egSrc: Int32Array;
+  /** Per egress rule its index among the egress rules of its namespace, and per namespace their number. */
+  readonly egLocal: Int32Array;
+  readonly nsEgress: Int32Array;
   /**
    * Egress rules without peers (they admit every destination), then per destination the rules naming it whose
    * namespace its ingress admits from (`_reach-invert.ts`).
@@ -164,37 +172,30 @@ export function draftReachPlan(
   const setStart = i32(S + 1);
   const setNsStart = i32(S + 1);
   const setDense = i32(S).fill(-1);
-  const openStart = i32(S + 1);
   let ids = 0;
   let nss = 0;
   let big = 0;
-  let open = 0;
   for (let k = 0; k < S; k++) {
     ids += sets.sets[k].length;
     nss += sets.namespacesOf[k].length;
-    if (sets.sets[k].length >= bigAt) {
-      setDense[k] = big++ * W;
-      for (const s of sets.sets[k]) open += isOpen[s];
-    }
+    if (sets.sets[k].length >= bigAt) setDense[k] = big++ * W;
     setStart[k + 1] = ids;
     setNsStart[k + 1] = nss;
-    openStart[k + 1] = open;
   }
   const setIds = i32(ids);
   const setNs = i32(nss);
   const dense = u32(big * W);
-  const openIds = i32(open);
+  const pieceSet = i32(nss);
   for (let k = 0; k < S; k++) {
     setIds.set(sets.sets[k], setStart[k]);
     setNs.set(sets.namespacesOf[k], setNsStart[k]);
-    if (setDense[k] >= 0) {
-      let at = openStart[k];
-      for (const s of sets.sets[k]) {
-        dense[setDense[k] + (s >>> 5)] |= 1 << (s & 31);
-        if (isOpen[s]) openIds[at++] = s;
-      }
-    }
+    pieceSet.fill(k, setNsStart[k], setNsStart[k + 1]);
+    if (setDense[k] >= 0) for (const s of sets.sets[k]) dense[setDense[k] + (s >>> 5)] |= 1 << (s & 31);
   }
+  const { openStart, openIds } = openMembers(setStart, setIds, isOpen, rules.openCount, i32);
+  const nsEgress = i32(sets.namespaces.length);
+  const egLocal = i32(egNs.length);
+  for (let e = 0; e < egNs.length; e++) egLocal[e] = nsEgress[egNs[e]]++;
   const setNsFull = fullNamespaces(
     sets.nsOf,
     sets.namespaces.length,
@@ -223,6 +224,7 @@ export function draftReachPlan(
     setIds,
     setNsStart,
     setNs,
+    pieceSet,
     setNsFull,
     setDense,
     dense,
@@ -232,6 +234,8 @@ export function draftReachPlan(
     egNs,
     egSrcStart: rules.egSrcStart,
     egSrc: rules.egSrc,
+    egLocal,
+    nsEgress,
     everyPeer: rules.everyPeer,
     isOpen,
     openBits: rules.openBits,
@@ -272,4 +276,28 @@ function fullNamespaces(
     }
   }
   return out;
+}
+
+/**
+ * The members of every set that no egress policy isolates (a compressed list like the sets'): the sets' own arrays
+ * when every class is open, else counted then filled.
+ */
+function openMembers(
+  setStart: Int32Array,
+  setIds: Int32Array,
+  isOpen: Uint8Array,
+  openCount: number,
+  i32: PlanAlloc['i32'],
+): { openStart: Int32Array; openIds: Int32Array } {
+  if (openCount === isOpen.length) return { openStart: setStart, openIds: setIds };
+  const S = setStart.length - 1;
+  const openStart = i32(S + 1);
+  if (openCount === 0) return { openStart, openIds: i32(0) };
+  for (let k = 0, n = 0; k < S; k++) {
+    for (let y = setStart[k]; y < setStart[k + 1]; y++) n += isOpen[setIds[y]];
+    openStart[k + 1] = n;
+  }
+  const openIds = i32(openStart[S]);
+  for (let y = 0, n = 0; y < setIds.length; y++) if (isOpen[setIds[y]] === 1) openIds[n++] = setIds[y];
+  return { openStart, openIds };
 }

@@ -203,3 +203,53 @@ test('a rule with several port entries (port-less, range, single port, named) ad
   // x's egress admits TCP 80-81 and all of SCTP; y's ingress TCP 80, TCP 81 (named), all of UDP and SCTP 81.
   assert.deepEqual(admitted, ['80/TCP', '81/TCP', '81/SCTP']);
 });
+
+/**
+ * A destination's ingress may admit a namespace whole on some ports and only some of its pods on others: each
+ * peer admits on its own rule's ports
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource: traffic must
+ * match both the `from` and the `ports` of one rule). An egress-isolated source there is met on both: on the
+ * whole namespace's ports by its rule, and on the other ports only if the partial peer's set holds it.
+ */
+test('an egress rule meets its sources on the ports a namespace is admitted whole and, piece by piece, on the ports it is admitted in part', () => {
+  const engine = engineFor(
+    e2eTopology(
+      [
+        np(
+          'all-of-z-on-80-z-a-on-81',
+          'y',
+          `  podSelector: {}
+  ingress:
+  - from: [{namespaceSelector: {matchLabels: {ns: z}}}]
+    ports: [{port: 80}]
+  - from: [{namespaceSelector: {matchLabels: {ns: z}}, podSelector: {matchLabels: {pod: a}}}]
+    ports: [{port: 81}]`,
+        ),
+        ...['x', 'y', 'z'].map((ns) =>
+          np(`egress-all-${ns}`, ns, `  podSelector: {}\n  policyTypes: [Egress]\n  egress: [{}]`),
+        ),
+      ].join('\n---\n'),
+    ),
+  );
+  // bigAt 1: the namespace-only peer holds z whole (one mask); the other is a piece of z met by its list.
+  for (const bigAt of [1, 256]) {
+    const allowed = checkRows(engine, { bigAt }, `bigAt ${bigAt}`);
+    const intoY = [...allowed].filter((pair) => pair.split(' -> ')[1].startsWith('y/'));
+    assert.deepEqual(
+      [...new Set(intoY.map((pair) => pair.split(' ')[0]))].sort(),
+      ['z/a', 'z/b', 'z/c'],
+      `bigAt ${bigAt}`,
+    );
+  }
+  const { plan, portClasses } = computeFlatReachability(engine, { bigAt: 1 });
+  const out = new Uint32Array(plan.P * plan.W);
+  const za = engine.classes.find((c) => c.pods.some((p) => p.namespace === 'z' && p.name === 'a'))!.id;
+  const ya = engine.classes.find((c) => c.pods.some((p) => p.namespace === 'y' && p.name === 'a'))!.id;
+  rowBits(plan, ya, out, new ReachScratch(plan));
+  const on = (port: number) =>
+    portClasses.some(
+      (pc, p) =>
+        pc.port === port && pc.protocol === 'TCP' && (out[p * plan.W + (za >>> 5)] >>> (za & 31)) & 1,
+    );
+  assert.ok(on(80) && on(81), 'z/a reaches y/a on 80 (z whole) and on 81 (its piece)');
+});
