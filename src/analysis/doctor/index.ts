@@ -30,6 +30,7 @@ import { meshControlPlaneBlocked } from './_mesh-control-plane-blocked.ts';
 import { meshProxyPortBlocked } from './_mesh-proxy-port-blocked.ts';
 import { meshIstioPortBlocked } from './_mesh-istio-port-blocked.ts';
 import { webhookUnreachable } from './_webhooks.ts';
+import { policySelectsOnlyHostNetworkPods } from './_policy-host-network.ts';
 import { meshAuthzAdmitsNothing } from './_mesh-authz-admits-nothing.ts';
 import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
@@ -65,6 +66,7 @@ export const doctorRules: readonly DoctorRule[] = [
   cniDoesNotEnforce,
   kindChangesTrafficNotModeled,
   policySelectsNoPods,
+  policySelectsOnlyHostNetworkPods,
   peerSelectsNothing,
   peerAndOrTrap,
   egressWithoutDns,
