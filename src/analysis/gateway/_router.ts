@@ -110,6 +110,8 @@ interface UnattachedRoutes {
     readonly parent: string;
     readonly accepted: Condition;
   }[];
+  /** HTTPRoutes whose attachment to this Gateway is unknown (Accepted=Unknown: namespace labels not in the input). */
+  readonly unsure: readonly { readonly route: RouteStatus; readonly accepted: Condition }[];
 }
 
 /**
@@ -124,6 +126,7 @@ function unattachedRoutes(analysis: GatewayAnalysis, gateway: Gateway): Unattach
   const self = `Gateway/${gateway.namespace}/${gateway.name}`;
   const parentless: RouteStatus[] = [];
   const refused: UnattachedRoutes['refused'][number][] = [];
+  const unsure: UnattachedRoutes['unsure'][number][] = [];
   for (const route of analysis.routes) {
     if (route.kind !== 'HTTPRoute') continue;
     if (!route.parents.length) parentless.push(route);
@@ -131,9 +134,25 @@ function unattachedRoutes(analysis: GatewayAnalysis, gateway: Gateway): Unattach
       if (p.parent !== self && !p.parent.startsWith(`${self}/`) && !p.parent.startsWith(`${self}:`)) continue;
       const accepted = p.conditions.find((x) => x.type === 'Accepted');
       if (accepted?.status === 'False') refused.push({ route, parent: p.parent, accepted });
+      else if (accepted?.status === 'Unknown' && accepted.reason === 'NotAllowedByListeners')
+        unsure.push({ route, accepted });
     }
   }
-  return { parentless, refused };
+  return { parentless, refused, unsure };
+}
+
+/**
+ * The routes for `host` whose attachment to this Gateway is unknown: if they attach, they may take the request, so
+ * every answer for the host says so.
+ */
+function unsureFor(u: UnattachedRoutes, gateway: Gateway, host: string): RouteUnknown[] {
+  return u.unsure
+    .filter((x) => isFor(x.route, host))
+    .map(({ route, accepted }) => ({
+      object: route.key,
+      path: 'spec.parentRefs',
+      text: `${route.key} may attach to ${gateway.key} and take this request: ${accepted.message}`,
+    }));
 }
 
 /** A route without hostnames is for every host. */
@@ -323,108 +342,112 @@ export function compileGatewayRouter(
       );
     return b;
   };
+  const answer: GatewayRouter['route'] = (req, explain = false) => {
+    // Losers are listed only when explaining; `decide` shares one empty list (nothing allocated per request).
+    const lost: LostCandidate[] = explain ? [] : noLosers;
+    const host = lowerHost(req.host);
+    const found = hostsByPort.get(req.port)?.(host);
+    const empty = () => ({ backends: [], mirrors: [], lost });
+    if (!found)
+      return {
+        status: 404,
+        ...empty(),
+        notes: [
+          `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${byPort.has(req.port) ? '' : ' (nothing listens on that port: the connection is refused)'}`,
+          ...detachedFor(analysis, gateway, req.port, host),
+          ...refusedFor(unattached, host),
+        ],
+      };
+    const { table, groups } = found;
+    const wantTls = table.tls;
+    if (
+      req.clientCertificate === 'none' &&
+      req.scheme === 'https' &&
+      frontendValidationOf(gateway, table.listener)?.mode === 'AllowValidOnly'
+    )
+      return {
+        status: 0,
+        ...empty(),
+        notes: [
+          `listener ${listenerLabel(table.listener)} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
+        ],
+      };
+    if (req.sni !== undefined && wantTls && req.scheme === 'https') {
+      const misdirected = misdirectedBySni(tlsByPort.get(req.port), table, req.sni, host);
+      if (misdirected) return { ...misdirected, ...empty() };
+    }
+    if (wantTls !== (req.scheme === 'https'))
+      return {
+        status: 400,
+        ...empty(),
+        notes: [
+          `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
+        ],
+      };
+    // A TLS listener takes the handshake for its hostname: HTTPRoutes do not run there (TLSRoutes do).
+    if (table.listener.protocol === 'TLS')
+      return {
+        status: 0,
+        ...empty(),
+        ...notServedOf.get(table)!,
+        notes: [...listenerNotes.get(table)!, tlsListenerNote(table.listener, host, req.port)],
+      };
+    let winner: Entry | undefined;
+    let winnerGroup: MatchGroup<Entry> | undefined;
+    if (!explain)
+      for (const g of groups) {
+        winner = firstMatch(g, req);
+        if (winner) {
+          winnerGroup = g;
+          break;
+        }
+      }
+    // Explaining walks every match to say why each one lost; the winner is the first that matches, as above.
+    if (explain)
+      for (const g of groups)
+        for (const e of g.entries) {
+          const why = matchFailure(e.match, req, true);
+          if (!why && !winner) [winner, winnerGroup] = [e, g];
+          else
+            lost.push({
+              object: e.route.key,
+              at: `rules[${e.rule.index}].matches[${e.matchIndex}]`,
+              match: describeMatch(e.match),
+              reason:
+                why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence`,
+            });
+        }
+    if (!winner) return explain || hostNotesPossible ? unmatched(table, lost, host) : unmatchedOf.get(table)!;
+    const undecided = [
+      regexPrecedenceUnknown(winnerGroup!, winner, req),
+      repeatedQueryUnknown(winnerGroup!, req),
+      table.mixedKinds && crossKindUnknown(winner, table.mixedKinds, groups, req),
+      grpcMethodOnlyUnknown(winner),
+    ].filter((u) => u !== undefined);
+    const decided = decide(
+      winner,
+      req,
+      backendsOf(winner),
+      (r) => toBackend(r, winner!.route, analysis, grants),
+      lost,
+      [...listenerNotes.get(table)!],
+    );
+    const off = notServedOf.get(table)!;
+    return undecided.length || off.notServed
+      ? {
+          ...decided,
+          ...off,
+          ...(undecided.length ? { unknown: [...(decided.unknown ?? []), ...undecided] } : {}),
+        }
+      : decided;
+  };
   return {
     gateway,
     listenerForSni: (port, sni) => listenerForHost(tlsByPort.get(port), sni)?.listener,
     route(req, explain = false) {
-      // Losers are listed only when explaining; `decide` shares one empty list (nothing allocated per request).
-      const lost: LostCandidate[] = explain ? [] : noLosers;
-      const host = lowerHost(req.host);
-      const found = hostsByPort.get(req.port)?.(host);
-      const empty = () => ({ backends: [], mirrors: [], lost });
-      if (!found)
-        return {
-          status: 404,
-          ...empty(),
-          notes: [
-            `no listener of ${gateway.key} on port ${req.port} accepts host ${host}${byPort.has(req.port) ? '' : ' (nothing listens on that port: the connection is refused)'}`,
-            ...detachedFor(analysis, gateway, req.port, host),
-            ...refusedFor(unattached, host),
-          ],
-        };
-      const { table, groups } = found;
-      const wantTls = table.tls;
-      if (
-        req.clientCertificate === 'none' &&
-        req.scheme === 'https' &&
-        frontendValidationOf(gateway, table.listener)?.mode === 'AllowValidOnly'
-      )
-        return {
-          status: 0,
-          ...empty(),
-          notes: [
-            `listener ${listenerLabel(table.listener)} requires a client certificate (spec.tls.frontend, AllowValidOnly) and the client presents none: the TLS handshake fails (no HTTP answer)`,
-          ],
-        };
-      if (req.sni !== undefined && wantTls && req.scheme === 'https') {
-        const misdirected = misdirectedBySni(tlsByPort.get(req.port), table, req.sni, host);
-        if (misdirected) return { ...misdirected, ...empty() };
-      }
-      if (wantTls !== (req.scheme === 'https'))
-        return {
-          status: 400,
-          ...empty(),
-          notes: [
-            `listener ${listenerLabel(table.listener)} speaks ${table.listener.protocol}; a ${req.scheme} request cannot be served on it`,
-          ],
-        };
-      // A TLS listener takes the handshake for its hostname: HTTPRoutes do not run there (TLSRoutes do).
-      if (table.listener.protocol === 'TLS')
-        return {
-          status: 0,
-          ...empty(),
-          ...notServedOf.get(table)!,
-          notes: [...listenerNotes.get(table)!, tlsListenerNote(table.listener, host, req.port)],
-        };
-      let winner: Entry | undefined;
-      let winnerGroup: MatchGroup<Entry> | undefined;
-      if (!explain)
-        for (const g of groups) {
-          winner = firstMatch(g, req);
-          if (winner) {
-            winnerGroup = g;
-            break;
-          }
-        }
-      // Explaining walks every match to say why each one lost; the winner is the first that matches, as above.
-      if (explain)
-        for (const g of groups)
-          for (const e of g.entries) {
-            const why = matchFailure(e.match, req, true);
-            if (!why && !winner) [winner, winnerGroup] = [e, g];
-            else
-              lost.push({
-                object: e.route.key,
-                at: `rules[${e.rule.index}].matches[${e.matchIndex}]`,
-                match: describeMatch(e.match),
-                reason:
-                  why ?? `matches, but ${winner!.route.key} rules[${winner!.rule.index}] takes precedence`,
-              });
-          }
-      if (!winner)
-        return explain || hostNotesPossible ? unmatched(table, lost, host) : unmatchedOf.get(table)!;
-      const undecided = [
-        regexPrecedenceUnknown(winnerGroup!, winner, req),
-        repeatedQueryUnknown(winnerGroup!, req),
-        table.mixedKinds && crossKindUnknown(winner, table.mixedKinds, groups, req),
-        grpcMethodOnlyUnknown(winner),
-      ].filter((u) => u !== undefined);
-      const decided = decide(
-        winner,
-        req,
-        backendsOf(winner),
-        (r) => toBackend(r, winner!.route, analysis, grants),
-        lost,
-        [...listenerNotes.get(table)!],
-      );
-      const off = notServedOf.get(table)!;
-      return undecided.length || off.notServed
-        ? {
-            ...decided,
-            ...off,
-            ...(undecided.length ? { unknown: [...(decided.unknown ?? []), ...undecided] } : {}),
-          }
-        : decided;
+      const d = answer(req, explain);
+      const maybe = unattached.unsure.length ? unsureFor(unattached, gateway, lowerHost(req.host)) : [];
+      return maybe.length ? { ...d, unknown: [...(d.unknown ?? []), ...maybe] } : d;
     },
   };
 }

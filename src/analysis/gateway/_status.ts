@@ -1,6 +1,5 @@
 import type { Gateway, HTTPRoute, L4Route, Listener, ListenerSet, ParentRef } from '../../model/routing.ts';
 import type { ClusterModel, Service } from '../../model/types.ts';
-import { matches } from '../../lib/labels.ts';
 import {
   cond,
   type Condition,
@@ -10,6 +9,7 @@ import {
   type RouteStatus,
 } from './_conditions.ts';
 import { intersectHostnames } from './_hostnames.ts';
+import { selectorAdmits, type NamespaceLabels } from './_namespace-selector.ts';
 import { checkBackendRef } from './_refs.ts';
 import {
   gatewayClassStatuses,
@@ -75,7 +75,9 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       services,
       backendTLS,
     };
-  const nsLabels = new Map(model.namespaces.map((n) => [n.name, n.labels]));
+  const nsLabels = new Map<string, NamespaceLabels>(
+    model.namespaces.map((n) => [n.name, { labels: n.labels, inInput: n.source !== undefined }]),
+  );
   const listenerOk = new Map<Listener, boolean>();
   const gwStatus = new Map<
     string,
@@ -310,7 +312,7 @@ function acceptRoute(
   gateways: readonly Gateway[],
   sets: readonly ListenerSet[],
   gwStatus: Map<string, { classOk: boolean; rejected?: Condition }>,
-  nsLabels: Map<string, Record<string, string> | Readonly<Record<string, string>>>,
+  nsLabels: ReadonlyMap<string, NamespaceLabels>,
   out: Attachment<HTTPRoute | L4Route>[],
 ): Condition {
   const ns = ref.namespace ?? route.namespace;
@@ -358,14 +360,24 @@ function acceptRoute(
       'NoMatchingParent',
       `no listener of ${parentKey} matches${ref.sectionName ? ` sectionName ${ref.sectionName}` : ''}${ref.port ? ` port ${ref.port}` : ''}`,
     );
-  const allowed = named.filter((l) => allowsRoute(l, gw, route, nsLabels));
-  if (!allowed.length)
-    return cond(
-      'Accepted',
-      false,
-      'NotAllowedByListeners',
-      `listeners ${named.map((l) => l.name).join(', ')} do not allow ${route.kind} from namespace ${route.namespace}`,
-    );
+  const allowed = named.filter((l) => allowsRoute(l, gw, route, nsLabels) === true);
+  if (!allowed.length) {
+    // A Selector reading labels of a namespace the input does not declare: it may admit the route or not.
+    const unsure = named.filter((l) => allowsRoute(l, gw, route, nsLabels) === 'unknown');
+    return unsure.length
+      ? cond(
+          'Accepted',
+          'unknown',
+          'NotAllowedByListeners',
+          `listeners ${unsure.map((l) => l.name).join(', ')} admit ${route.kind}s from namespaces selected by labels, and namespace ${route.namespace} is not in the input, so its labels (beyond kubernetes.io/metadata.name) are unknown: add the Namespace object to know whether the route attaches`,
+        )
+      : cond(
+          'Accepted',
+          false,
+          'NotAllowedByListeners',
+          `listeners ${named.map((l) => l.name).join(', ')} do not allow ${route.kind} from namespace ${route.namespace}`,
+        );
+  }
   let any = false;
   for (const l of allowed) {
     const hostnames = intersectHostnames(l.hostname, route.hostnames);
@@ -389,8 +401,8 @@ function allowsRoute(
   l: Listener,
   gw: Gateway,
   route: HTTPRoute | L4Route,
-  nsLabels: Map<string, Readonly<Record<string, string>>>,
-): boolean {
+  nsLabels: ReadonlyMap<string, NamespaceLabels>,
+): boolean | 'unknown' {
   const kinds = l.allowedRoutes.kinds.length
     ? l.allowedRoutes.kinds.filter((k) => k.group === group).map((k) => k.kind)
     : (protocolKinds[l.protocol] ?? []);
@@ -400,10 +412,7 @@ function allowsRoute(
   if (l.allowedRoutes.from === 'Same') return route.namespace === (l.set?.namespace ?? gw.namespace);
   return (
     !!l.allowedRoutes.selector &&
-    matches(
-      l.allowedRoutes.selector,
-      nsLabels.get(route.namespace) ?? { 'kubernetes.io/metadata.name': route.namespace },
-    )
+    selectorAdmits(l.allowedRoutes.selector, route.namespace, nsLabels.get(route.namespace))
   );
 }
 

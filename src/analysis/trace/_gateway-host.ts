@@ -41,3 +41,25 @@ export function gatewaysTakingHost(
     ];
   });
 }
+
+/**
+ * The Gateway whose address (`status.addresses` as kubetwin derives it: `spec.addresses` or the profile's
+ * `loadBalancers` entry) is `ip` and that listens on `port`, when no Service of the input carries that address: the
+ * request reaches the Gateway's data plane, which the input does not hold, so the trace cannot follow it further.
+ * https://gateway-api.sigs.k8s.io/reference/spec/#gatewaystatus
+ */
+export function gatewayAtAddress(
+  model: ClusterModel,
+  ip: string,
+  port: number,
+):
+  | { readonly key: string; readonly namespace: string; readonly name: string; readonly from: string }
+  | undefined {
+  for (const gw of model.routing?.gateways ?? []) {
+    if (!gw.listeners.some((l) => l.port === port)) continue;
+    const a = gatewayAddresses(model, gw);
+    if (a.addresses.some((x) => x.value === ip))
+      return { key: gw.key, namespace: gw.namespace, name: gw.name, from: a.note ?? 'its status.addresses' };
+  }
+  return undefined;
+}

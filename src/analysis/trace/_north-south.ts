@@ -12,7 +12,7 @@ import type { Fix, Hop } from './types.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
-import { gatewaysTakingHost } from './_gateway-host.ts';
+import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
 import type { RoutedEndpoints } from './_mesh.ts';
 
 export interface Leg {
@@ -205,6 +205,33 @@ export function northSouth(
   const owner = ownerOf(ctx, address, target.port);
   const mapped = owner ? undefined : hostPortLeg(ctx, clientIP, address, target);
   if (mapped) return { ...mapped, hops: [...hops, ...mapped.hops] };
+  const gateway = owner ? undefined : gatewayAtAddress(ctx.model, address, target.port);
+  if (gateway) {
+    const ref = `${gateway.namespace}/${gateway.name}`;
+    const reason = `${address}:${target.port} is the address of Gateway ${ref} (${gateway.from}), but no Service of the input carries it: the Gateway's data plane (the Service and pods its controller creates) is not among the manifests, so kubetwin cannot follow the request into it`;
+    hops.push({
+      kind: 'load-balancer',
+      title: `${address}:${target.port} → Gateway ${ref} (its data plane is not in the input)`,
+      verdict: 'fail',
+      details: [
+        reason,
+        ...(target.kind === 'url'
+          ? [
+              `kubetwin route --via gateway:${ref} ${target.scheme}://${target.host}${target.path} shows the routing it applies`,
+            ]
+          : []),
+      ],
+      objects: [{ key: gateway.key }],
+      undecided: `the data plane of Gateway ${ref} is not among the manifests`,
+    });
+    return {
+      hops,
+      reason,
+      fix: {
+        summary: `add the Service its controller creates for Gateway ${ref} (type LoadBalancer, label gateway.networking.k8s.io/gateway-name: ${gateway.name}) and the pods behind it, to follow the request through the Gateway`,
+      },
+    };
+  }
   if (!owner) {
     const reason = `${address}:${target.port} is not a load balancer, external IP or node port of this cluster`;
     hops.push({

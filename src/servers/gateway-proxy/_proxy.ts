@@ -103,14 +103,19 @@ function hostProblem(req: Req): string | undefined {
 }
 
 let turn = 0;
-/** Weighted choice among usable backends, deterministic round robin over the weights. */
+/**
+ * Weighted choice among the backends with a weight, deterministic round robin over the weights. An invalid backend
+ * keeps its share, which the caller answers 500: "the proportion of requests that would otherwise have been routed
+ * to an invalid backend MUST receive a 500 status code" (HTTPRouteRule.BackendRefs).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httprouterule
+ */
 function choose(backends: readonly DecisionBackend[]): DecisionBackend | undefined {
-  const usable = backends.filter((b) => !b.problem && b.weight > 0);
-  const total = usable.reduce((s, b) => s + b.weight, 0);
+  const weighted = backends.filter((b) => b.weight > 0);
+  const total = weighted.reduce((s, b) => s + b.weight, 0);
   if (!total) return undefined;
   let n = turn++ % total;
-  for (const b of usable) if ((n -= b.weight) < 0) return b;
-  return usable[0];
+  for (const b of weighted) if ((n -= b.weight) < 0) return b;
+  return weighted[0];
 }
 
 /** Closes the connection `req` came on without an answer (HTTP/2: the whole session, not just the stream). */
@@ -190,6 +195,8 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   }
   const b = choose(d.backends);
   if (!b) return explain(res, 503, 'no usable backend', req);
+  if (b.problem)
+    return explain(res, 500, `${b.kind ?? 'Service'} ${b.namespace}/${b.name}: ${b.problem}`, req);
   const up =
     opts.upstreams.get(`${b.namespace}/${b.name}:${b.port}`) ??
     opts.upstreams.get(`${b.namespace}/${b.name}`);
