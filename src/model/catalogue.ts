@@ -388,7 +388,7 @@ export const kinds: readonly KindSupport[] = [
       [
         'MeshTLSAuthentication',
         'modeled',
-        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts or to Namespaces (every ServiceAccount of the namespace named); another group/kind is an error',
+        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts or to Namespaces (every ServiceAccount of the namespace named); another group/kind is an error; a ref without name (the CRD: every object of the kind; the policy controller requires a name) makes meshed clients unknown',
       ],
       ['NetworkAuthentication', 'modeled', 'networks: cidr with except'],
       [
