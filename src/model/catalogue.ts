@@ -318,7 +318,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'VirtualService',
     namespaced: true,
     level: 'partial',
-    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); exportTo (a sidecar uses only the VirtualServices exported to its namespace; empty takes meshConfig.defaultVirtualServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note); delegation is not modeled',
+    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); exportTo (a sidecar uses only the VirtualServices exported to its namespace; empty takes meshConfig.defaultVirtualServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note); delegation is not followed (a request a delegate rule matches is unknown)',
   },
   {
     group: 'networking.istio.io',
@@ -410,7 +410,7 @@ export const kinds: readonly KindSupport[] = [
       [
         'MeshTLSAuthentication',
         'modeled',
-        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts or to Namespaces (every ServiceAccount of the namespace named); another group/kind is an error',
+        'identities (*, *.domain, exact) and identityRefs to ServiceAccounts or to Namespaces (every ServiceAccount of the namespace named); another group/kind is an error; a ref without name (the CRD: every object of the kind; the policy controller requires a name) makes meshed clients unknown',
       ],
       ['NetworkAuthentication', 'modeled', 'networks: cidr with except'],
       [
@@ -842,8 +842,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'VirtualService',
     path: 'spec.http.*.delegate',
-    level: 'planned',
-    note: 'delegate VirtualServices are not followed yet',
+    level: 'partial',
+    note: 'accepted as istiod accepts it (in place of route and redirect); a request the rule matches is unknown (route --via mesh, trace, test): the delegate VirtualService, whose rules merged with the match decide, is not followed yet',
   },
   {
     kind: 'VirtualService',

@@ -88,8 +88,9 @@ export interface MeshTLSAuthentication extends ObjectMeta {
   /** `*`, `*.suffix` or exact identities. */
   readonly identities: readonly string[];
   /**
-   * ServiceAccounts (a ref without a name: every ServiceAccount of its namespace) and Namespaces (every
-   * ServiceAccount of the namespace named, in `namespace`).
+   * ServiceAccounts and Namespaces (every ServiceAccount of the namespace `name`). A ref without `name` is kept
+   * as such: the CRD reads it as every object of the kind, Linkerd's policy controller cannot (its `name` is
+   * required), so what Linkerd does with it is not known.
    */
   readonly identityRefs: readonly {
     readonly kind: 'ServiceAccount' | 'Namespace';

@@ -232,6 +232,10 @@ export function sidecarOutcome(
         notes,
       },
     };
+  if (a.kind === 'unknown')
+    return {
+      answered: { ...base, by, status: 200, winner: won, lost, destinations: [], unknown: a.why, notes },
+    };
   if (a.kind === 'respond') {
     notes.push(`${a.why}: the sidecar answers ${a.status} without forwarding`);
     return { answered: { ...base, by, status: a.status, winner: won, lost, destinations: [], notes } };

@@ -164,10 +164,6 @@ test('linkerd-authorization-policy: every required authentication must hold; a m
   );
   const sa = ap('web-sa', '[{kind: ServiceAccount, name: web}]', '{kind: Namespace, name: emojivoto}');
   assert.equal(run(server + sa, 'emojivoto/web').verdict, 'allowed');
-  const refs = doc('MeshTLSAuthentication', 'ns-wide', '  identityRefs: [{kind: ServiceAccount}]');
-  const byRefs = ap('ns-wide', '[{kind: MeshTLSAuthentication, group: policy.linkerd.io, name: ns-wide}]');
-  assert.equal(run(server + refs + byRefs, 'emojivoto/vote-bot').verdict, 'allowed');
-  assert.equal(run(server + refs + byRefs, 'default/grpcurl').verdict, 'denied');
 });
 
 test('linkerd-meshtls-identity-refs-namespace: an identityRef of kind Namespace admits every ServiceAccount identity of that namespace', () => {
@@ -199,6 +195,18 @@ test('linkerd-meshtls-identity-refs-namespace: an identityRef of kind Namespace 
       .map((d) => d.source?.path),
     ['spec.identityRefs[0].group'],
   );
+});
+
+test('linkerd-meshtls-identity-ref-without-name: the CRD allows it, the policy controller requires a name: unknown for meshed clients, never ALLOWED', () => {
+  // charts/linkerd-crds meshtls-authentication.yaml: name optional ("all resources of the kind");
+  // policy-controller/k8s/api/src/policy/target_ref.rs NamespacedTargetRef: `name: String`, required.
+  // Plaintext clients stay denied: no MeshTLSAuthentication admits them.
+  const refs = doc('MeshTLSAuthentication', 'ns-wide', '  identityRefs: [{kind: ServiceAccount}]');
+  const byRefs = ap('ns-wide', '[{kind: MeshTLSAuthentication, group: policy.linkerd.io, name: ns-wide}]');
+  const nameless = run(server + refs + byRefs, 'emojivoto/vote-bot');
+  assert.equal(nameless.verdict, 'unknown');
+  assert.match(nameless.unknownReasons.join(' '), /identityRefs\[0\] has no name/);
+  assert.equal(run(server + refs + byRefs, 'default/grpcurl').verdict, 'denied');
 });
 
 test('linkerd-per-route-authorization: the matching HTTPRoute picks its policies; no match answers 404; without a request, some requests', () => {

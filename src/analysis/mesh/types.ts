@@ -88,6 +88,12 @@ export type MeshAction =
       readonly status: number;
       readonly why: string;
       readonly notes: readonly string[];
+    }
+  | {
+      /** What the rule does is not modeled (an Istio `delegate`): the answer is unknown, for `why`. */
+      readonly kind: 'unknown';
+      readonly why: string;
+      readonly notes: readonly string[];
     };
 
 /** One match block of a rule: blocks are ORed, the conditions inside one ANDed. */

@@ -155,11 +155,25 @@ function readMirrors(f: FieldReader, at: PathSegment[]): IstioMirror[] {
   ];
 }
 
-function readHttpRoute(f: FieldReader, i: number): IstioHttpRoute {
+function readHttpRoute(f: FieldReader, i: number, namespace: string): IstioHttpRoute {
   const at: PathSegment[] = ['spec', 'http', i];
   const routes = f.list([...at, 'route']);
   const route = routes.map((_, j) => readDestination(f, [...at, 'route', j], routes.length === 1));
   const has = (k: string) => f.map([...at, k]) !== undefined;
+  // istiod's validateHTTPRoute: a delegate goes with neither route nor redirect, and stands for them.
+  const delegate = has('delegate')
+    ? {
+        name: f.str([...at, 'delegate', 'name']) ?? '',
+        namespace: f.str([...at, 'delegate', 'namespace']) ?? namespace,
+      }
+    : undefined;
+  if (delegate && (routes.length || has('redirect')))
+    f.report(
+      'invalid-mesh-route',
+      'error',
+      [...at, 'delegate'],
+      `http[${i}] sets delegate with ${routes.length ? 'route' : 'redirect'}: a delegate stands for them; ${refused}`,
+    );
   if (has('redirect') && routes.length)
     f.report(
       'invalid-mesh-route',
@@ -167,7 +181,7 @@ function readHttpRoute(f: FieldReader, i: number): IstioHttpRoute {
       [...at, 'redirect'],
       `http[${i}] sets both redirect and route; ${refused}`,
     );
-  if (!has('redirect') && !has('directResponse') && !routes.length)
+  if (!delegate && !has('redirect') && !has('directResponse') && !routes.length)
     f.report(
       'invalid-mesh-route',
       'error',
@@ -222,6 +236,7 @@ function readHttpRoute(f: FieldReader, i: number): IstioHttpRoute {
           }
         : undefined,
     mirrors: readMirrors(f, at),
+    ...(delegate ? { delegate } : {}),
     source: f.raw.locate(at),
   };
 }
@@ -324,7 +339,7 @@ export function readVirtualService(e: Envelope): VirtualService {
     hosts,
     gateways: strings(f, ['spec', 'gateways']),
     exportTo: strings(f, ['spec', 'exportTo']),
-    http: f.list(['spec', 'http']).map((_, i) => readHttpRoute(f, i)),
+    http: f.list(['spec', 'http']).map((_, i) => readHttpRoute(f, i, e.namespace ?? 'default')),
     hasTcpOrTls: f.list(['spec', 'tcp']).length + f.list(['spec', 'tls']).length > 0,
     tcp: f.list(['spec', 'tcp']).map((_, i) => readL4Route(f, 'tcp', i, hosts)),
     tls: f.list(['spec', 'tls']).map((_, i) => readL4Route(f, 'tls', i, hosts)),

@@ -256,18 +256,8 @@ export function readMeshTLSAuthentication(e: Envelope): MeshTLSAuthentication {
       const at = ['spec', 'identityRefs', i];
       const r = checkedRef(f, at, linkerdIdentityRefKinds, 'identityRefs entry');
       const name = f.str([...at, 'name']);
-      if (r.kind === 'Namespace') {
-        if (!name) {
-          f.report(
-            'invalid-mesh-policy',
-            'error',
-            [...at, 'name'],
-            `a Namespace identityRef needs name (the namespace whose ServiceAccounts it admits); ${refused}`,
-          );
-          return [];
-        }
-        return [{ kind: 'Namespace', namespace: name }];
-      }
+      if (r.kind === 'Namespace')
+        return [{ kind: 'Namespace', ...(name ? { name } : {}), namespace: name ?? '' }];
       if (r.kind !== 'ServiceAccount') return [];
       return [
         { kind: 'ServiceAccount', ...(name ? { name } : {}), namespace: f.str([...at, 'namespace']) ?? ns },

@@ -14,6 +14,9 @@ export const meshFields: readonly KindFields[] = [
       spec.hosts list
       spec.hosts.* string
       spec.http list
+      spec.http.*.delegate map
+      spec.http.*.delegate.name string
+      spec.http.*.delegate.namespace string
       spec.http.*.directResponse map
       spec.http.*.fault map
       spec.http.*.fault.abort map

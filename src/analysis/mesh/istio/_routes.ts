@@ -82,6 +82,14 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
     );
   if (r.directResponse)
     return { kind: 'respond', status: r.directResponse.status, why: 'directResponse', notes };
+  // https://istio.io/latest/docs/reference/config/networking/virtual-service/#Delegate: the delegate's rules,
+  // each merged with this rule's match (conflicting ones dropped), decide; kubetwin does not follow them yet.
+  if (r.delegate)
+    return {
+      kind: 'unknown',
+      why: `${vs.key} spec.http[${r.index}] delegates to VirtualService ${r.delegate.namespace}/${r.delegate.name}, whose rules (merged with this match) decide; kubetwin does not model delegation`,
+      notes,
+    };
   const match = r.matches[mi];
   if (r.redirect) {
     const rd = r.redirect;

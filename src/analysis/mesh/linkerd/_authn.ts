@@ -112,12 +112,22 @@ export function policyAdmits(
         };
       if (!c.identity)
         return { t: 'no', why: `${p.key} requires mTLS (${m.key}); the client sends plaintext` };
+      // The CRD lets a ref omit `name` ("every object of the kind"), but the policy controller's
+      // NamespacedTargetRef requires one (policy-controller/k8s/api/src/policy/target_ref.rs): not known.
+      const unnamed = m.identityRefs.findIndex((x) => !x.name);
+      if (unnamed >= 0)
+        return {
+          t: 'unknown',
+          why: `${m.key} spec.identityRefs[${unnamed}] has no name: the CRD reads it as every ${m.identityRefs[unnamed].kind}, but Linkerd's policy controller requires a name, so whether it admits ${c.identity} is not known`,
+        };
+      // A ServiceAccount ref is that identity; a Namespace ref every ServiceAccount identity of the namespace
+      // (policy-controller/k8s/index/src/inbound/meshtls_authentication.rs, ClusterInfo::namespace_identity).
       const ok =
         m.identities.some((x) => identityMatches(x, c.identity!)) ||
         m.identityRefs.some((x) =>
-          x.kind === 'ServiceAccount' && x.name
-            ? saIdentity(x.name, x.namespace, domain) === c.identity
-            : c.identity!.endsWith(`.${x.namespace}.serviceaccount.identity.linkerd.${domain}`),
+          x.kind === 'ServiceAccount'
+            ? saIdentity(x.name!, x.namespace, domain) === c.identity
+            : c.identity!.endsWith(`.${x.name!}.serviceaccount.identity.linkerd.${domain}`),
         );
       if (!ok) return { t: 'no', why: `${m.key} does not name identity ${c.identity}` };
       continue;
