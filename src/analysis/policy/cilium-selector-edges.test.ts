@@ -100,3 +100,33 @@ test('rule cilium-nodes-need-agent-flag-unknown: a policy with fromNodes or toNo
   assert.deepEqual(unknowns(verdict(e, 'x/b', 'x/c', 80)), [], 'pods the policy does not select');
   assert.ok(e.tierWarnings.some((w) => w.startsWith('CiliumNetworkPolicy/x/nodes ingress[0].fromNodes (')));
 });
+
+// cilium/cilium#46949 (open; affects 1.19, 1.20): "the NotIn selector does not require the existence of the label",
+// and Cilium adds the namespace requirement only to selectors that do not name the namespace, so such a peer also
+// selects world, host and remote-node identities.
+test('rule cilium-negative-selector-unknown: a peer selector of only NotIn/DoesNotExist makes verdicts with addresses unknown', () => {
+  const e = cilium(
+    cnp(
+      'notin',
+      `  egress:\n  - toEndpoints: [{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: NotIn, values: ["y"]}]}]`,
+    ),
+  );
+  expectTable(e, `x/a -> z/b 80/TCP allow\nx/a -> y/b 80/TCP deny`);
+  assert.deepEqual(unknowns(verdict(e, 'x/a', 'z/b', 80)), []);
+  assert.deepEqual(unknowns(verdict(e, 'x/a', 'y/b', 80)), [], 'a pod the selector excludes');
+  const world = verdict(e, 'x/a', 'ip:8.8.8.8', 443);
+  assert.equal(world.allowed, false, 'kubetwin: endpoint selectors match pods only');
+  assert.equal(unknowns(world).length, 1);
+  assert.match(
+    unknowns(world)[0],
+    /egress\[0\]\.toEndpoints\[0\] \(a selector of only NotIn\/DoesNotExist requirements/,
+  );
+  // A positive requirement beside it keeps the selector on pods.
+  const pods = cilium(
+    cnp(
+      'notin-app',
+      `  egress:\n  - toEndpoints: [{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: NotIn, values: ["y"]}, {key: pod, operator: Exists}]}]`,
+    ),
+  );
+  assert.deepEqual(unknowns(verdict(pods, 'x/a', 'ip:8.8.8.8', 443)), []);
+});
