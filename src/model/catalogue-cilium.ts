@@ -39,7 +39,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: 'endpointSelector',
     level: 'modeled',
-    note: 'pods by identity labels (k8s:/any: prefixes); a CiliumNetworkPolicy selects its own namespace only',
+    note: "pods by identity labels (k8s:/any: prefixes); a CiliumNetworkPolicy selects its own namespace only; one naming another namespace may select no pod in Cilium (a match other than k8s:io.kubernetes.pod.namespace stays beside the policy's namespace), so the policy's verdicts are unknown",
   },
   {
     path: 'nodeSelector',

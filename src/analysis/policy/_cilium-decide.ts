@@ -51,7 +51,8 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     for (const u of rule.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
     // fromNodes/toNodes: unknown unless the input's cilium-config says the agent accepts them.
     if (!tier.agent.nodeSelectorLabels)
-      for (const u of e.policy.unmodeled ?? []) unmodeled.push(`${e.policy.key} ${u}`);
+      for (const u of e.policy.nodeRules ?? []) unmodeled.push(`${e.policy.key} ${u}`);
+    for (const u of e.policy.unmodeled ?? []) unmodeled.push(`${e.policy.key} ${u}`);
     const isDeny = rule.section.endsWith('Deny');
     if (isDeny && deny) continue;
     const ports =

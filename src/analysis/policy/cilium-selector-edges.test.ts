@@ -130,3 +130,22 @@ test('rule cilium-negative-selector-unknown: a peer selector of only NotIn/DoesN
   );
   assert.deepEqual(unknowns(verdict(pods, 'x/a', 'ip:8.8.8.8', 443)), []);
 });
+
+// pkg/k8s/apis/cilium.io/utils ParseToCiliumRule: "EndpointSelector always applies in namespace of the policy
+// resource" — it sets k8s:io.kubernetes.pod.namespace to the policy's namespace; a match of another source stays.
+test('rule cilium-endpoint-selector-foreign-namespace-unknown: an endpointSelector naming another namespace makes the policy unknown', () => {
+  const policy = (ns: string) =>
+    `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: other-ns, namespace: x}\nspec:\n  endpointSelector: {matchLabels: {io.kubernetes.pod.namespace: "${ns}", pod: a}}\n  ingress: [{}]`;
+  const foreign = cilium(policy('y'));
+  const v = verdict(foreign, 'x/b', 'x/a', 80);
+  assert.equal(v.allowed, false, "kubetwin: the policy's namespace applies");
+  assert.deepEqual(unknowns(v), [
+    "CiliumNetworkPolicy/x/other-ns spec.endpointSelector (io.kubernetes.pod.namespace: y: a namespace other than the policy's; Cilium sets the k8s: one to x and keeps others beside it, so the policy may select no pod) is not modeled by kubetwin and may change this verdict",
+  ]);
+  assert.deepEqual(
+    unknowns(verdict(foreign, 'x/b', 'y/a', 80)),
+    [],
+    'pods of the named namespace are not selected',
+  );
+  assert.deepEqual(unknowns(verdict(cilium(policy('x')), 'x/b', 'x/a', 80)), [], 'its own namespace');
+});
