@@ -43,6 +43,8 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];
   let dns: CiliumDnsRule[] | undefined = [];
   const portUnmodeled: string[] = [];
+  const maybeAllow: string[] = [];
+  const maybeDeny: string[] = [];
   let plain = false;
   let deny: RuleRef | undefined;
   for (const i of list) {
@@ -73,14 +75,16 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       continue;
     }
     const peer = matchPeer(tier, rule, e, subject, target, entities);
+    // A peer Cilium may match where kubetwin does not: it matters only if nothing else decides the same way.
+    const maybe = isDeny ? maybeDeny : maybeAllow;
     if (peer === undefined && rule.peers !== 'all' && target.cls)
       for (const p of rule.peers)
         if (p.kind === 'endpoints' && p.unscoped && sortedHas(tier.select(p.unscoped), target.cls.id))
-          unmodeled.push(`${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote})`);
+          maybe.push(`${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote})`);
     if (peer === undefined && rule.peers !== 'all' && !target.pod)
       for (const p of rule.peers)
         if (p.kind === 'endpoints' && requiresNoLabel(p.selector))
-          unmodeled.push(`${e.policy.key} ${e.path}.${p.path} (${negativeSelectorNote})`);
+          maybe.push(`${e.policy.key} ${e.path}.${p.path} (${negativeSelectorNote})`);
     if (peer === undefined) {
       if (withReasons && !isDeny)
         misses.push(
@@ -143,6 +147,8 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     }
   }
   if (allow && !deny && !plain) unmodeled.push(...portUnmodeled);
+  if (!allow && !deny) unmodeled.push(...maybeAllow);
+  if (!deny) unmodeled.push(...maybeDeny);
   return {
     isolating,
     isolatedBy,

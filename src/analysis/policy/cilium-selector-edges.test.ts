@@ -59,6 +59,16 @@ test('rule cilium-namespace-labels-scope-unknown: namespace labels in a CiliumNe
     unknowns(other)[0],
     /ingress\[0\]\.fromEndpoints\[0\] \(namespace labels without io\.kubernetes\.pod\.namespace/,
   );
+  // Admitted by another rule: the selector's reading cannot change the verdict.
+  const both = cilium(
+    cnp(
+      'nslabels',
+      `  ingress:\n  - fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.ns: "y", pod: b}}]\n  - fromEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: "y", pod: b}}]`,
+    ),
+  );
+  const admitted = verdict(both, 'y/b', 'x/a', 80);
+  assert.equal(admitted.allowed, true);
+  assert.deepEqual(unknowns(admitted), []);
   // Pods the selector does not match either way stay confident.
   assert.deepEqual(unknowns(verdict(e, 'z/b', 'x/a', 80)), []);
   assert.deepEqual(unknowns(verdict(e, 'y/c', 'x/a', 80)), []);
