@@ -1,9 +1,15 @@
-import type { CiliumPolicy, CiliumRule, CiliumSection, CiliumSpec } from '../model/cilium-policy.ts';
+import {
+  ciliumLabels,
+  type CiliumPolicy,
+  type CiliumRule,
+  type CiliumSection,
+  type CiliumSpec,
+} from '../model/cilium-policy.ts';
 import { byKey } from '../model/keys.ts';
 import type { PathSegment } from '../parse/index.ts';
 import type { Envelope } from './_envelope.ts';
 import { readCiliumRule } from './_cilium-rules.ts';
-import { readCiliumSelector, scopeSelector } from './_cilium-selectors.ts';
+import { ciliumKey, readCiliumSelector, scopeSelector } from './_cilium-selectors.ts';
 
 const kinds = new Set(['CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy']);
 const sections: readonly CiliumSection[] = ['ingress', 'ingressDeny', 'egress', 'egressDeny'];
@@ -35,7 +41,9 @@ function readPolicy(env: Envelope): CiliumPolicy | undefined {
   if (!specs.length)
     f.report('missing-field', 'error', ['spec'], `${env.kind} ${env.name} has neither spec nor specs`);
   if (f.invalid) return undefined;
-  const unmodeled = specs.flatMap((spec) =>
+  const unmodeled =
+    namespace === undefined ? [] : specs.flatMap((spec) => foreignNamespace(env, spec, namespace));
+  const nodeRules = specs.flatMap((spec) =>
     spec.rules.flatMap((r) =>
       nodePeerFields(r).map(
         (field) =>
@@ -52,9 +60,44 @@ function readPolicy(env: Envelope): CiliumPolicy | undefined {
     source: env.raw.source,
     kind: env.kind as CiliumPolicy['kind'],
     specs,
+    ...(nodeRules.length ? { nodeRules } : {}),
     ...(unmodeled.length ? { unmodeled } : {}),
   };
 }
+
+/**
+ * A CiliumNetworkPolicy whose endpointSelector names a namespace other than its own: Cilium "always applies [it]
+ * in namespace of the policy resource" by setting `k8s:io.kubernetes.pod.namespace` to the policy's namespace
+ * (pkg/k8s/apis/cilium.io/utils, ParseToCiliumRule, which only logs "removing illegal namespace match"): a
+ * `k8s:`-prefixed match is replaced, but one with another source (no prefix is `any:`) or a matchExpression stays
+ * beside it, and then no pod matches both. kubetwin selects the pods of the policy's namespace; the verdicts of the
+ * policy are unknown.
+ */
+function foreignNamespace(env: Envelope, spec: CiliumSpec, namespace: string): string[] {
+  const at = spec.path === 'spec' ? ['spec'] : ['specs', Number(spec.path.slice(6, -1))];
+  const sel = [...at, 'endpointSelector'];
+  const named: string[] = [];
+  const labels = env.f.map([...sel, 'matchLabels']);
+  for (const [k, v] of Object.entries(labels ?? {}))
+    if (ciliumKey(k) === ciliumLabels.namespace && v !== namespace) named.push(`${k}: ${String(v)}`);
+  env.f.list([...sel, 'matchExpressions']).forEach((_, i) => {
+    const k = env.f.str([...sel, 'matchExpressions', i, 'key']);
+    if (k !== undefined && ciliumKey(k) === ciliumLabels.namespace)
+      named.push(`matchExpressions[${i}] on ${k}`);
+  });
+  if (!named.length) return [];
+  env.f.report(
+    'field-not-modeled',
+    'warning',
+    sel,
+    `${spec.path}.endpointSelector names a namespace (${named.join(', ')}), but a CiliumNetworkPolicy applies in its own namespace (${namespace}): Cilium replaces a k8s:io.kubernetes.pod.namespace match with it and keeps any other beside it, so the policy may select no pod; verdicts it judges are unknown`,
+    'Drop the namespace from the endpointSelector, or use a CiliumClusterwideNetworkPolicy.',
+  );
+  return [`${spec.path}.endpointSelector (${named.join(', ')}: ${foreignNamespaceNote(namespace)})`];
+}
+
+const foreignNamespaceNote = (ns: string) =>
+  `a namespace other than the policy's; Cilium sets the k8s: one to ${ns} and keeps others beside it, so the policy may select no pod`;
 
 /**
  * Why `fromNodes` / `toNodes` make a policy's verdicts unknown: Cilium's rule validation refuses them unless the

@@ -39,7 +39,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: 'endpointSelector',
     level: 'modeled',
-    note: 'pods by identity labels (k8s:/any: prefixes); a CiliumNetworkPolicy selects its own namespace only',
+    note: "pods by identity labels (k8s:/any: prefixes); a CiliumNetworkPolicy selects its own namespace only; one naming another namespace may select no pod in Cilium (a match other than k8s:io.kubernetes.pod.namespace stays beside the policy's namespace), so the policy's verdicts are unknown",
   },
   {
     path: 'nodeSelector',
@@ -60,7 +60,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: '*.fromEndpoints / toEndpoints',
     level: 'partial',
-    note: `${l3}: the policy's namespace is implied unless io.kubernetes.pod.namespace is named; io.cilium.k8s.namespace.labels.*, io.cilium.k8s.policy.serviceaccount and io.cilium.k8s.policy.cluster labels; ${emptyList}. A CiliumNetworkPolicy selector on namespace labels naming no namespace is read in the policy's namespace (the documentation); recent Cilium reads it over every namespace, so verdicts with pods of other namespaces it would match are unknown`,
+    note: `${l3}: the policy's namespace is implied unless io.kubernetes.pod.namespace is named; io.cilium.k8s.namespace.labels.*, io.cilium.k8s.policy.serviceaccount and io.cilium.k8s.policy.cluster labels; ${emptyList}. A CiliumNetworkPolicy selector on namespace labels naming no namespace is read in the policy's namespace (the documentation); recent Cilium reads it over every namespace, so verdicts with pods of other namespaces it would match are unknown; a selector of only NotIn/DoesNotExist requirements also matches non-pod identities in Cilium releases (cilium/cilium#46949), so verdicts with addresses are unknown`,
   },
   {
     path: '*.fromEntities / toEntities',

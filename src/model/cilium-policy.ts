@@ -142,9 +142,12 @@ export interface CiliumPolicy extends ObjectMeta {
   readonly namespace?: string;
   readonly specs: readonly CiliumSpec[];
   /**
-   * Fields that make the agent refuse the whole policy under some agent settings kubetwin does not read
-   * (`specs[0].ingress[1].fromNodes (...)`): every verdict a rule of the policy judges names them (unknown).
+   * `fromNodes`/`toNodes` fields (`specs[0].ingress[1].fromNodes (...)`), which the agent refuses (and with them
+   * the whole policy) unless it runs with enable-node-selector-labels: every verdict a rule of the policy judges
+   * names them (unknown) unless the input's cilium-config turns that flag on.
    */
+  readonly nodeRules?: readonly string[];
+  /** What else about the whole policy kubetwin does not model: every verdict a rule of it judges names them. */
   readonly unmodeled?: readonly string[];
 }
 

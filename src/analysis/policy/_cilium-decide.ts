@@ -1,4 +1,4 @@
-import { matches } from '../../lib/labels.ts';
+import { matches, type Selector } from '../../lib/labels.ts';
 import type { CiliumDnsRule, CiliumHttpRule, CiliumPeer, CiliumRule } from '../../model/cilium-policy.ts';
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
@@ -43,6 +43,8 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];
   let dns: CiliumDnsRule[] | undefined = [];
   const portUnmodeled: string[] = [];
+  const maybeAllow: string[] = [];
+  const maybeDeny: string[] = [];
   let plain = false;
   let deny: RuleRef | undefined;
   for (const i of list) {
@@ -51,7 +53,8 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     for (const u of rule.unmodeled) unmodeled.push(`${e.policy.key} ${e.path}.${u}`);
     // fromNodes/toNodes: unknown unless the input's cilium-config says the agent accepts them.
     if (!tier.agent.nodeSelectorLabels)
-      for (const u of e.policy.unmodeled ?? []) unmodeled.push(`${e.policy.key} ${u}`);
+      for (const u of e.policy.nodeRules ?? []) unmodeled.push(`${e.policy.key} ${u}`);
+    for (const u of e.policy.unmodeled ?? []) unmodeled.push(`${e.policy.key} ${u}`);
     const isDeny = rule.section.endsWith('Deny');
     if (isDeny && deny) continue;
     const ports =
@@ -72,10 +75,16 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       continue;
     }
     const peer = matchPeer(tier, rule, e, subject, target, entities);
+    // A peer Cilium may match where kubetwin does not: it matters only if nothing else decides the same way.
+    const maybe = isDeny ? maybeDeny : maybeAllow;
     if (peer === undefined && rule.peers !== 'all' && target.cls)
       for (const p of rule.peers)
         if (p.kind === 'endpoints' && p.unscoped && sortedHas(tier.select(p.unscoped), target.cls.id))
-          unmodeled.push(`${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote})`);
+          maybe.push(`${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote})`);
+    if (peer === undefined && rule.peers !== 'all' && !target.pod)
+      for (const p of rule.peers)
+        if (p.kind === 'endpoints' && requiresNoLabel(p.selector))
+          maybe.push(`${e.policy.key} ${e.path}.${p.path} (${negativeSelectorNote})`);
     if (peer === undefined) {
       if (withReasons && !isDeny)
         misses.push(
@@ -138,6 +147,8 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     }
   }
   if (allow && !deny && !plain) unmodeled.push(...portUnmodeled);
+  if (!allow && !deny) unmodeled.push(...maybeAllow);
+  if (!deny) unmodeled.push(...maybeDeny);
   return {
     isolating,
     isolatedBy,
@@ -161,6 +172,24 @@ const selectorServiceNote = 'a Service with a selector, which Cilium documents t
 /** Why a peer on namespace labels in a CiliumNetworkPolicy makes a verdict unknown (see `CiliumPeer.unscoped`). */
 export const namespaceLabelsNote =
   "namespace labels without io.kubernetes.pod.namespace in a CiliumNetworkPolicy: recent Cilium selects matching pods of every namespace, its documentation and older releases only the policy's namespace";
+
+/**
+ * An endpoint selector made only of negative requirements (NotIn, DoesNotExist) requires no label, so it matches
+ * identities that are not pods (world, host, remote nodes): Cilium adds the namespace requirement that keeps a
+ * peer selector on pods only when the selector does not name the namespace, and "the NotIn selector does not
+ * require the existence of the label" (cilium/cilium#46949, open, affects 1.19 and 1.20; the fix, #46996, was not
+ * merged). kubetwin matches pods only, so a verdict with an address such a selector may match is unknown.
+ */
+export const negativeSelectorNote =
+  'a selector of only NotIn/DoesNotExist requirements, which Cilium releases (cilium/cilium#46949) also match against world, host and remote-node identities';
+
+function requiresNoLabel(selector: Selector): boolean {
+  return (
+    !selector.nothing &&
+    selector.requirements.length > 0 &&
+    selector.requirements.every((r) => r.operator === 'NotIn' || r.operator === 'DoesNotExist')
+  );
+}
 
 /** Index of the first peer of the rule that matches (-1: the rule admits every peer), undefined for none. */
 function matchPeer(

@@ -523,9 +523,12 @@ export class PolicyEngine {
     if (this.cilium.active)
       for (const d of this.cilium.agent.departures)
         out.push(`${d.text} is not modeled by kubetwin and may change verdicts`);
-    if (this.cilium.active && !this.cilium.agent.nodeSelectorLabels)
+    if (this.cilium.active)
       for (const p of this.cilium.policies)
-        for (const u of p.unmodeled ?? [])
+        for (const u of [
+          ...(this.cilium.agent.nodeSelectorLabels ? [] : (p.nodeRules ?? [])),
+          ...(p.unmodeled ?? []),
+        ])
           out.push(`${p.key} ${u} is not modeled by kubetwin and may change verdicts of the pods it selects`);
     if (this.cilium.active)
       for (const e of this.cilium.entries)

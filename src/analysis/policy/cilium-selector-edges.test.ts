@@ -59,6 +59,16 @@ test('rule cilium-namespace-labels-scope-unknown: namespace labels in a CiliumNe
     unknowns(other)[0],
     /ingress\[0\]\.fromEndpoints\[0\] \(namespace labels without io\.kubernetes\.pod\.namespace/,
   );
+  // Admitted by another rule: the selector's reading cannot change the verdict.
+  const both = cilium(
+    cnp(
+      'nslabels',
+      `  ingress:\n  - fromEndpoints: [{matchLabels: {io.cilium.k8s.namespace.labels.ns: "y", pod: b}}]\n  - fromEndpoints: [{matchLabels: {io.kubernetes.pod.namespace: "y", pod: b}}]`,
+    ),
+  );
+  const admitted = verdict(both, 'y/b', 'x/a', 80);
+  assert.equal(admitted.allowed, true);
+  assert.deepEqual(unknowns(admitted), []);
   // Pods the selector does not match either way stay confident.
   assert.deepEqual(unknowns(verdict(e, 'z/b', 'x/a', 80)), []);
   assert.deepEqual(unknowns(verdict(e, 'y/c', 'x/a', 80)), []);
@@ -99,4 +109,53 @@ test('rule cilium-nodes-need-agent-flag-unknown: a policy with fromNodes or toNo
     assert.deepEqual(unknowns(verdict(e, from, to, 80)), [note], `${from} -> ${to}`);
   assert.deepEqual(unknowns(verdict(e, 'x/b', 'x/c', 80)), [], 'pods the policy does not select');
   assert.ok(e.tierWarnings.some((w) => w.startsWith('CiliumNetworkPolicy/x/nodes ingress[0].fromNodes (')));
+});
+
+// cilium/cilium#46949 (open; affects 1.19, 1.20): "the NotIn selector does not require the existence of the label",
+// and Cilium adds the namespace requirement only to selectors that do not name the namespace, so such a peer also
+// selects world, host and remote-node identities.
+test('rule cilium-negative-selector-unknown: a peer selector of only NotIn/DoesNotExist makes verdicts with addresses unknown', () => {
+  const e = cilium(
+    cnp(
+      'notin',
+      `  egress:\n  - toEndpoints: [{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: NotIn, values: ["y"]}]}]`,
+    ),
+  );
+  expectTable(e, `x/a -> z/b 80/TCP allow\nx/a -> y/b 80/TCP deny`);
+  assert.deepEqual(unknowns(verdict(e, 'x/a', 'z/b', 80)), []);
+  assert.deepEqual(unknowns(verdict(e, 'x/a', 'y/b', 80)), [], 'a pod the selector excludes');
+  const world = verdict(e, 'x/a', 'ip:8.8.8.8', 443);
+  assert.equal(world.allowed, false, 'kubetwin: endpoint selectors match pods only');
+  assert.equal(unknowns(world).length, 1);
+  assert.match(
+    unknowns(world)[0],
+    /egress\[0\]\.toEndpoints\[0\] \(a selector of only NotIn\/DoesNotExist requirements/,
+  );
+  // A positive requirement beside it keeps the selector on pods.
+  const pods = cilium(
+    cnp(
+      'notin-app',
+      `  egress:\n  - toEndpoints: [{matchExpressions: [{key: io.kubernetes.pod.namespace, operator: NotIn, values: ["y"]}, {key: pod, operator: Exists}]}]`,
+    ),
+  );
+  assert.deepEqual(unknowns(verdict(pods, 'x/a', 'ip:8.8.8.8', 443)), []);
+});
+
+// pkg/k8s/apis/cilium.io/utils ParseToCiliumRule: "EndpointSelector always applies in namespace of the policy
+// resource" — it sets k8s:io.kubernetes.pod.namespace to the policy's namespace; a match of another source stays.
+test('rule cilium-endpoint-selector-foreign-namespace-unknown: an endpointSelector naming another namespace makes the policy unknown', () => {
+  const policy = (ns: string) =>
+    `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: other-ns, namespace: x}\nspec:\n  endpointSelector: {matchLabels: {io.kubernetes.pod.namespace: "${ns}", pod: a}}\n  ingress: [{}]`;
+  const foreign = cilium(policy('y'));
+  const v = verdict(foreign, 'x/b', 'x/a', 80);
+  assert.equal(v.allowed, false, "kubetwin: the policy's namespace applies");
+  assert.deepEqual(unknowns(v), [
+    "CiliumNetworkPolicy/x/other-ns spec.endpointSelector (io.kubernetes.pod.namespace: y: a namespace other than the policy's; Cilium sets the k8s: one to x and keeps others beside it, so the policy may select no pod) is not modeled by kubetwin and may change this verdict",
+  ]);
+  assert.deepEqual(
+    unknowns(verdict(foreign, 'x/b', 'y/a', 80)),
+    [],
+    'pods of the named namespace are not selected',
+  );
+  assert.deepEqual(unknowns(verdict(cilium(policy('x')), 'x/b', 'x/a', 80)), [], 'its own namespace');
 });
