@@ -67,6 +67,7 @@ export const coreFields: readonly KindFields[] = [
       containers.*.name string
       containers.*.ports list
       containers.*.ports.*.containerPort integer port
+      containers.*.ports.*.hostIP string
       containers.*.ports.*.hostPort integer port
       containers.*.ports.*.name string
       containers.*.ports.*.protocol string
