@@ -269,6 +269,7 @@ function checkDeprecations(env: Envelope, sink: (d: Diagnostic) => void): void {
 /** Warns on fields the catalogue marks below `modeled`, once per field per object. */
 function checkModeledFields(env: Envelope, sink: (d: Diagnostic) => void): void {
   for (const { field, segs } of modeledPathsOf(env.kind)) {
+    if (field.observedBy && env.kind === 'Pod' && observed(env, field.observedBy)) continue;
     const at = findPresent(env.raw.body, segs, 0, []);
     if (!at) continue;
     sink({
@@ -279,6 +280,24 @@ function checkModeledFields(env: Envelope, sink: (d: Diagnostic) => void): void 
       object: env.key,
     });
   }
+}
+
+/**
+ * Does this Pod, as read back from a cluster, state what the field would decide? Its placement: the scheduler bound
+ * it (`spec.nodeName`) and the kubelet reports it (`status.hostIP`): affinity, tolerations and spread constraints
+ * chose that node already (https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/). Its readiness:
+ * the kubelet's `Ready` condition, the outcome of probes and readiness gates
+ * (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-conditions).
+ */
+function observed(env: Envelope, what: 'placement' | 'readiness'): boolean {
+  if (what === 'placement') return !!env.f.str(['spec', 'nodeName']) && !!env.f.str(['status', 'hostIP']);
+  const conditions = env.raw.body.status as { conditions?: unknown } | undefined;
+  return (
+    Array.isArray(conditions?.conditions) &&
+    conditions.conditions.some(
+      (c) => !!c && typeof c === 'object' && (c as Record<string, unknown>).type === 'Ready',
+    )
+  );
 }
 
 /** The catalogue's fields that apply to a kind, with their paths split, in catalogue order; made once per kind. */

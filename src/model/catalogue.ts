@@ -25,6 +25,12 @@ export interface FieldSupport {
   readonly path: string;
   readonly level: Exclude<SupportLevel, 'modeled'>;
   readonly note: string;
+  /**
+   * What a Pod read back from a cluster states in place of this field, which then changes no answer about it and
+   * is not warned about: `placement` (the scheduler bound it: `spec.nodeName` with the kubelet's `status.hostIP`),
+   * `readiness` (the kubelet's `Ready` condition).
+   */
+  readonly observedBy?: 'placement' | 'readiness';
 }
 
 export const kinds: readonly KindSupport[] = [
@@ -738,8 +744,15 @@ export const fields: readonly FieldSupport[] = [
     path: 'affinity',
     level: 'ignored',
     note: 'scheduling spreads pods round-robin over nodes that pass nodeSelector; affinity rules are not evaluated',
+    observedBy: 'placement',
   },
-  { kind: 'PodSpec', path: 'tolerations', level: 'ignored', note: 'node taints are not evaluated' },
+  {
+    kind: 'PodSpec',
+    path: 'tolerations',
+    level: 'ignored',
+    note: 'node taints are not evaluated',
+    observedBy: 'placement',
+  },
   ...(
     ['spec.containers', 'spec.tolerations', 'spec.affinity', 'spec.topologySpreadConstraints'] as const
   ).map((path) => ({
@@ -795,18 +808,21 @@ export const fields: readonly FieldSupport[] = [
     path: 'topologySpreadConstraints',
     level: 'ignored',
     note: 'pods are spread round-robin, not by these constraints',
+    observedBy: 'placement',
   },
   {
     kind: 'PodSpec',
     path: 'readinessGates',
     level: 'ignored',
     note: 'pods are ready unless status says otherwise',
+    observedBy: 'readiness',
   },
   {
     kind: 'PodSpec',
     path: 'containers.*.readinessProbe',
     level: 'partial',
     note: 'probes are assumed to pass: pods are ready unless status says otherwise',
+    observedBy: 'readiness',
   },
   {
     kind: 'PodSpec',

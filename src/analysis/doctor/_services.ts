@@ -3,6 +3,7 @@ import { findPort } from '../../cluster/index.ts';
 import { formatSelector, selectorFromMap } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { podsSelectedBy } from './_select.ts';
+import { isStandIn } from '../service-path/index.ts';
 
 const at = (s: Service) => ({ key: s.key, source: s.source });
 
@@ -16,7 +17,12 @@ export const serviceSelectsNoPods: DoctorRule = {
   summary: 'a Service whose selector matches no pod in its namespace',
   check: ({ model }) =>
     model.services
-      .filter((s) => s.selector && s.type !== 'ExternalName' && podsSelectedBy(model, s).length === 0)
+      // A stand-in kubetwin added (kube-dns beside a dump's own kube-system pods) is not the user's Service: what
+      // backs it is unknown (reach, trace and endpoints say so), not a selector to fix.
+      .filter(
+        (s) =>
+          s.selector && s.type !== 'ExternalName' && !isStandIn(s) && podsSelectedBy(model, s).length === 0,
+      )
       .map((s) => {
         const near = nearMisses(
           model.pods.filter((p) => p.namespace === s.namespace),

@@ -143,6 +143,7 @@ function* textsOf(model: ClusterModel, w: WorkloadSettings): Generator<Text> {
           : before && /^-{1,2}[\w.-]+$/.test(before) && !value.startsWith('-')
             ? before
             : place;
+        if (identifierFlags.has(name.replace(/^-+/, ''))) continue;
         yield {
           name,
           value: flag ? flag[2] : value,
@@ -166,6 +167,14 @@ function* textsOf(model: ClusterModel, w: WorkloadSettings): Generator<Text> {
  */
 const allFinished = (pods: readonly Pod[]): boolean =>
   pods.length > 0 && pods.every((p) => p.phase === 'Succeeded' || p.phase === 'Failed');
+
+/**
+ * Flags whose URL is a name, not an address the program connects to: kube-apiserver's
+ * `--service-account-issuer` is "Identifier of the service account token issuer", asserted in the `iss` claim of
+ * the tokens it issues (https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/), e.g.
+ * `https://kubernetes.default.svc.cluster.local` on kubeadm and minikube.
+ */
+const identifierFlags: ReadonlySet<string> = new Set(['service-account-issuer']);
 
 /** A workload's word lists by container, in document order. */
 function wordsByContainer(lists: readonly ContainerWords[]): Map<string, ContainerWords[]> {

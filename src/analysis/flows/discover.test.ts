@@ -227,3 +227,18 @@ test('rule finished-pods-make-no-calls: a Succeeded or Failed pod read back from
   const running = discoverFlows(build(`${web}---\n${pod('job-run', 'Running')}`).model);
   assert.deepEqual(running.flows.map((f) => f.name).sort(), ['DNS lookups', 'calls of shop/job-run']);
 });
+
+test('rule issuer-flag-is-no-call: kube-apiserver --service-account-issuer names the token issuer, it is no call; an address in another flag still is', () => {
+  const svc =
+    'apiVersion: v1\nkind: Service\nmetadata: {name: kubernetes, namespace: default}\nspec: {ports: [{name: https, port: 443, targetPort: 6443}]}\n---\n' +
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n---\n';
+  const apiserver = (flag: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver-cp, namespace: kube-system, labels: {component: kube-apiserver}}\nspec:\n  hostNetwork: true\n  dnsPolicy: ClusterFirstWithHostNet\n  containers: [{name: kube-apiserver, image: x, command: [kube-apiserver, "${flag}"]}]\n`;
+  assert.deepEqual(
+    calls(svc + apiserver('--service-account-issuer=https://kubernetes.default.svc.cluster.local')),
+    [],
+  );
+  assert.deepEqual(calls(svc + apiserver('--some-upstream=http://web.default:80')), [
+    'kube-system/kube-apiserver-cp → http://web.default:80/',
+  ]);
+});

@@ -20,12 +20,7 @@ import {
 import { compileMesh, meshSecurityGap, serviceNotExported, type MeshInbound } from '../mesh/index.ts';
 import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { canonicalIP } from '../../lib/ip.ts';
-import {
-  apiServerEndpointsUnknown,
-  capturedService,
-  otherServiceProxy,
-  sourceRangeDrop,
-} from '../service-path/index.ts';
+import { capturedService, servicePathUnknown, sourceRangeDrop } from '../service-path/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -195,7 +190,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const proxyChoice = proxied && kubeProxyChooser(model, proxied, query.port, query.protocol);
   // A Service another proxy serves: kube-proxy's rules, which the pairs follow, are not what carries the connection.
   const served = proxied ?? (toVip ? capturedService(model, toVip, query.port, query.protocol) : undefined);
-  const otherProxy = served && (otherServiceProxy(served) ?? apiServerEndpointsUnknown(model, served));
+  const otherProxy = served && servicePathUnknown(model, served);
   let unusedPairs = 0;
   const absent = namespacesNotInInput(model);
   const labelReasons = new Set<string>();

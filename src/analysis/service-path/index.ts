@@ -10,14 +10,14 @@ import { findPod } from '../dns/index.ts';
 import { selectEndpoints, type Candidate } from './_select.ts';
 import { balancing, spread } from './_spread.ts';
 import type { EndpointRow, PathVerdict, ServicePathQuery, ServicePathResult } from './types.ts';
-import { otherServiceProxy } from './_proxy-name.ts';
-import { apiServerEndpointsUnknown } from './_apiserver.ts';
+import { servicePathUnknown } from './_stand-in.ts';
 
 export type * from './types.ts';
 export { capturedNote, capturedService, masqueradeUnknown } from './_captured.ts';
 export { externalNamePath, type ExternalNameResult } from './_external-name.ts';
 export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
 export { apiServerEndpointsUnknown } from './_apiserver.ts';
+export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
 
 /** Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours). */
@@ -122,7 +122,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       }
     : undefined;
   // Where kube-proxy's rules are not what carries the connection, or the endpoints are not in the input: unknown.
-  const unknown = otherServiceProxy(svc) ?? apiServerEndpointsUnknown(model, svc);
+  const unknown = servicePathUnknown(model, svc);
   const base = {
     service: `${svc.namespace}/${svc.name}`,
     ...(unknown ? { unknown } : {}),

@@ -1,8 +1,7 @@
 import type { Pod, Protocol, Service } from '../../model/types.ts';
 import {
-  otherServiceProxy,
-  apiServerEndpointsUnknown,
   servicePath,
+  servicePathUnknown,
   type Client,
   type ServicePathResult,
 } from '../service-path/index.ts';
@@ -118,7 +117,7 @@ export function serviceHop(
     balancing: svc.headless ? path.balancing.description : `kube-proxy ${path.balancing.description}`,
     notes: path.notes,
   };
-  const otherProxy = otherServiceProxy(svc) ?? apiServerEndpointsUnknown(ctx.model, svc);
+  const otherProxy = servicePathUnknown(ctx.model, svc);
   const hops: Hop[] = [
     {
       kind: 'service',

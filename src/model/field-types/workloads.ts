@@ -57,6 +57,7 @@ export const workloadFields: readonly KindFields[] = [
     source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/daemon-set-v1/',
     fields: `
       metadata.annotations map
+      metadata.annotations.* string
       metadata.labels map
       metadata.labels.* string
       spec.replicas integer 0..2147483647
