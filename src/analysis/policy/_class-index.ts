@@ -1,5 +1,6 @@
 import { matches, type Selector } from '../../lib/labels.ts';
-import { FEW_KEYS, type PodClass } from './_classes.ts';
+import type { PodClass } from './_classes.ts';
+import { FEW_KEYS } from './_label-parts.ts';
 
 const EMPTY = new Int32Array(0);
 

@@ -1,6 +1,7 @@
 import type { Labels } from '../../lib/labels.ts';
 import type { Pod } from '../../model/types.ts';
 import type { AddressSegments } from './_ip-blocks.ts';
+import { LabelParts, type PairsHash } from './_label-parts.ts';
 
 /**
  * Pods that no policy can tell apart: same namespace, same values of every label key some selector reads,
@@ -34,14 +35,9 @@ export interface ClassInputs {
    * `host` or `remote-node`, `kube-apiserver`, the node's labels — depends on the node).
    */
   readonly hostByNode?: boolean;
+  /** The label parts' content hash (`LabelParts`; tests pass a constant one). */
+  readonly labelHash?: PairsHash;
 }
-
-/**
- * Up to this many selector keys, a label part (and a `ClassIndex` posting) reads each key from the labels
- * instead of walking the labels' own keys and sorting the ones selectors read. Pods carry about three labels:
- * with a few keys the lookups win; with ten (the random-label clusters) the walk does.
- */
-export const FEW_KEYS = 4;
 
 /**
  * Groups pods into classes; pods without an IP get classes too (they are simply unreachable). Replicas share
@@ -57,47 +53,13 @@ export function buildClasses(
   pods: readonly Pod[],
   inputs: ClassInputs,
 ): { classes: PodClass[]; classIdOf: Int32Array } {
-  const keySet = inputs.labelKeys;
-  /** The selector keys in order when they are few (the realistic case), else undefined: the labels are read. */
-  const sortedKeys = keySet.size <= FEW_KEYS ? [...keySet].sort() : undefined;
   const classes: MutableClass[] = [];
   const classIdOf = new Int32Array(pods.length);
-  const labelIds = new Map<string, number>();
+  const labelParts = new LabelParts(inputs.labelKeys, inputs.labelHash);
   const portIds = new Map<string, number>();
-  const intern = (ids: Map<string, number>, text: string) => {
-    let id = ids.get(text);
-    if (id === undefined) ids.set(text, (id = ids.size));
-    return id;
-  };
   /** Per interned port part: the resolution of every entry of `portNames` (see `PodClass.namedPorts`). */
   const namedOf: Int32Array[] = [];
   const scratch = new Int32Array(inputs.portNames.length);
-  /** Scratch for the sorted keys of one labels object (`labelIdOf`). */
-  const present: string[] = [];
-  /** The label part of a labels object: the values of the keys selectors read, interned by content. */
-  const labelIdOf = (labels: Labels): number => {
-    let sig = '';
-    if (sortedKeys) {
-      // Few selector keys: read them in order (no key list to build and sort per labels object).
-      for (const k of sortedKeys) {
-        const v = labels[k];
-        if (typeof v === 'string' && Object.hasOwn(labels, k)) sig += `${k}=${v}\u0001`;
-      }
-    } else {
-      // The keys selectors read, in order: an insertion sort into one scratch list (a pod carries a few
-      // labels; `Array.prototype.sort` allocated a work copy per labels object — 80 MB per compile of the
-      // random-label 100k cluster, design note 0008).
-      let n = 0;
-      for (const k in labels) {
-        if (!keySet.has(k)) continue;
-        let at = n++;
-        for (; at > 0 && present[at - 1] > k; at--) present[at] = present[at - 1];
-        present[at] = k;
-      }
-      for (let i = 0; i < n; i++) sig += `${present[i]}=${labels[present[i]]}\u0001`;
-    }
-    return intern(labelIds, sig);
-  };
   /**
    * The port part of a ports list: the resolution of every entry of `portNames`, interned by content. `previous`
    * is the last pod's part: a list resolving as it did takes it without a key string (every pod of the
@@ -171,7 +133,7 @@ export function buildClasses(
     if (pod.labels !== lastLabels || pod.ports !== lastPorts || pair < 0) {
       lastLabels = pod.labels;
       lastPorts = pod.ports;
-      label = labelIdOf(pod.labels);
+      label = labelParts.idOf(pod.labels);
       portPart = portIdOf(pod.ports, portPart);
       pair = pairIdOf(label, portPart);
     }

@@ -61,40 +61,49 @@ export function walkPolicies(
   }
   for (let i = 0; i < n; i++) targets.types[i] = typeBits(typeLists[i]);
   for (let i = 0; i < n; i++) readSel(targets.selectors[i]);
-  // Every rule in walk order (a policy's ingress rules, then its egress rules).
-  const rules: PolicyRule[] = [];
+  // Every rule in walk order (a policy's ingress rules, then its egress rules), into arrays of their final size:
+  // growing them by `push` left their earlier backing stores behind (design note 0008, thirteenth session).
   const policyStart = new Int32Array(n + 1);
   const egressStart = new Int32Array(n);
+  let R = 0;
   for (let i = 0; i < n; i++) {
-    policyStart[i] = rules.length;
-    const ins = ingress[i];
-    for (let r = 0; r < ins.length; r++) rules.push(ins[r]);
-    egressStart[i] = rules.length;
-    const egs = egress[i];
-    for (let r = 0; r < egs.length; r++) rules.push(egs[r]);
+    policyStart[i] = R;
+    egressStart[i] = R += ingress[i].length;
+    R += egress[i].length;
   }
-  const R = (policyStart[n] = rules.length);
-  // Per rule its peer and port lists (`all`: a flag), and each list's rule and namespace.
+  policyStart[n] = R;
+  const rules = new Array<PolicyRule>(R);
+  for (let i = 0, r = 0; i < n; i++) {
+    const ins = ingress[i];
+    for (let k = 0; k < ins.length; k++) rules[r++] = ins[k];
+    const egs = egress[i];
+    for (let k = 0; k < egs.length; k++) rules[r++] = egs[k];
+  }
+  // Per rule its peer and port lists (`all`: a flag), and each list's rule and namespace (at most one per rule).
   const allPeers = new Uint8Array(R);
   const allPorts = new Uint8Array(R);
-  const peerLists: (readonly PolicyPeer[])[] = [];
-  const peerRule: number[] = [];
-  const peerNs: string[] = [];
-  const portLists: (readonly PolicyPort[])[] = [];
-  const portRule: number[] = [];
+  const peerLists = new Array<readonly PolicyPeer[]>(R);
+  const peerRule = new Int32Array(R);
+  const peerNs = new Array<string>(R);
+  const portLists = new Array<readonly PolicyPort[]>(R);
+  const portRule = new Int32Array(R);
+  let peerCount = 0;
+  let portCount = 0;
   for (let i = 0, r = 0; r < R; r++) {
     while (policyStart[i + 1] <= r) i++;
     const rule = rules[r];
     if (rule.peers !== 'all') {
-      peerLists.push(rule.peers);
-      peerRule.push(r);
-      peerNs.push(targets.namespaces[i]);
+      peerLists[peerCount] = rule.peers;
+      peerRule[peerCount] = r;
+      peerNs[peerCount++] = targets.namespaces[i];
     } else allPeers[r] = 1;
     if (rule.ports !== 'all') {
-      portLists.push(rule.ports);
-      portRule.push(r);
+      portLists[portCount] = rule.ports;
+      portRule[portCount++] = r;
     } else allPorts[r] = 1;
   }
+  peerLists.length = peerNs.length = peerCount;
+  portLists.length = portCount;
   const peers = readPeers(peerLists, peerNs, readSel, table);
   const ports = readPorts(portLists, table);
   const rulesTable: RuleTable | undefined = table
@@ -103,12 +112,12 @@ export function walkPolicies(
         egressStart,
         allPorts,
         allPeers,
-        peerStart: starts(R, peerRule, peers.counts),
-        peerKeys: Int32Array.from(peers.keyIds),
-        specStart: starts(R, portRule, ports.specCounts),
-        specIds: Int32Array.from(ports.specIds),
-        namedStart: starts(R, portRule, ports.namedCounts),
-        namedIds: Int32Array.from(ports.namedIds),
+        peerStart: starts(R, peerRule.subarray(0, peerCount), peers.counts),
+        peerKeys: peers.keyIds,
+        specStart: starts(R, portRule.subarray(0, portCount), ports.specCounts),
+        specIds: ports.specIds,
+        namedStart: starts(R, portRule.subarray(0, portCount), ports.namedCounts),
+        namedIds: ports.namedIds,
         keys: peers.keys.keys,
         keyPeer: peers.keys.keyPeer,
         keyNamespace: peers.keys.keyNamespace,
@@ -129,7 +138,7 @@ export function walkPolicies(
 }
 
 /** Compressed-row starts over `R` rules from the entry counts of the rules listed in `ruleOf` (others: none). */
-function starts(R: number, ruleOf: readonly number[], counts: readonly number[]): Int32Array {
+function starts(R: number, ruleOf: Int32Array, counts: readonly number[]): Int32Array {
   const out = new Int32Array(R + 1);
   for (let l = 0; l < ruleOf.length; l++) out[ruleOf[l] + 1] = counts[l];
   for (let r = 0; r < R; r++) out[r + 1] += out[r];
@@ -150,8 +159,11 @@ function readPeers(
   const blockOf = new Map<PolicyPeer, CompiledBlock>();
   const compiled = new Map<string, CompiledBlock | undefined>();
   const keys = new PeerKeys();
-  const keyIds: number[] = [];
   const counts: number[] = new Array(lists.length);
+  let total = 0;
+  if (table) for (let l = 0; l < lists.length; l++) total += lists[l].length;
+  const keyIds = new Int32Array(total);
+  let at = 0;
   for (let l = 0; l < lists.length; l++) {
     const peers = lists[l];
     counts[l] = peers.length;
@@ -172,11 +184,9 @@ function readPeers(
         if (b) blockOf.set(peer, b);
       }
       if (!table) continue;
-      keyIds.push(
-        ipBlock
-          ? keys.idOfFields(true, undefined, undefined, ns[l], b, peer)
-          : keys.idOfFields(false, peer.namespaceSelector, podSelector, ns[l], b, peer),
-      );
+      keyIds[at++] = ipBlock
+        ? keys.idOfFields(true, undefined, undefined, ns[l], b, peer)
+        : keys.idOfFields(false, peer.namespaceSelector, podSelector, ns[l], b, peer);
     }
   }
   return { blocks, blockOf, keys, keyIds, counts };
@@ -191,17 +201,22 @@ function readPorts(lists: readonly (readonly PolicyPort[])[], table: boolean) {
   const portNames = new Map<string, { name: string; protocol: string }>();
   const ruleRanges: PolicyWalk['ruleRanges'] = { TCP: new Map(), UDP: new Map(), SCTP: new Map() };
   const specs = new PortSpecs();
-  const specIds: number[] = [];
-  const namedIds: number[] = [];
+  let total = 0;
+  if (table) for (let l = 0; l < lists.length; l++) total += lists[l].length;
+  // Each port is a spec or a named port: both lists fit in `total`, and are cut to their counts at the end.
+  const specIds = new Int32Array(total);
+  const namedIds = new Int32Array(total);
+  let specAt = 0;
+  let namedAt = 0;
   const specCounts: number[] = new Array(lists.length);
   const namedCounts: number[] = new Array(lists.length);
   for (let l = 0; l < lists.length; l++) {
     const ports = lists[l];
-    const named0 = namedIds.length;
+    const named0 = namedAt;
     for (let k = 0; k < ports.length; k++) {
       const pp = ports[k];
       if (typeof pp.port === 'string') {
-        if (table) namedIds.push(specs.namedId(pp));
+        if (table) namedIds[namedAt++] = specs.namedId(pp);
         // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
         let protocols = ruleNamedPorts.get(pp.port);
         if (!protocols) ruleNamedPorts.set(pp.port, (protocols = new Set()));
@@ -211,7 +226,7 @@ function readPorts(lists: readonly (readonly PolicyPort[])[], table: boolean) {
         }
         continue;
       }
-      if (table) specIds.push(specs.specId(pp));
+      if (table) specIds[specAt++] = specs.specId(pp);
       if (typeof pp.port === 'number') {
         const ranges = ruleRanges[pp.protocol];
         const last = pp.endPort ?? pp.port;
@@ -219,8 +234,17 @@ function readPorts(lists: readonly (readonly PolicyPort[])[], table: boolean) {
         if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
       }
     }
-    namedCounts[l] = namedIds.length - named0;
+    namedCounts[l] = namedAt - named0;
     specCounts[l] = ports.length - namedCounts[l];
   }
-  return { ruleNamedPorts, portNames, ruleRanges, specs, specIds, namedIds, specCounts, namedCounts };
+  return {
+    ruleNamedPorts,
+    portNames,
+    ruleRanges,
+    specs,
+    specIds: specIds.slice(0, specAt),
+    namedIds: namedIds.slice(0, namedAt),
+    specCounts,
+    namedCounts,
+  };
 }
