@@ -1,8 +1,9 @@
 /**
  * The full reachability of the NetworkPolicy tier on several threads: the pure core builds a flat plan over
  * `SharedArrayBuffer`s (`buildReachPlan`), and this rim module counts its rows on the main thread and on
- * worker threads at once, each taking blocks of destination classes from one shared counter (rows cost unevenly,
- * so a static split would leave one thread idle). Below `MIN_CLASSES` classes one thread is faster than posting
+ * worker threads at once, each taking blocks of destination classes from shared counters, its own segment of the
+ * classes first and then the others' (`forBlocks`: rows cost unevenly, so a static split would leave one thread
+ * idle, and blocks dealt in turn would have each thread build every `PieceSources` list). Below `MIN_CLASSES` classes one thread is faster than posting
  * the plan (measured: BENCHMARKS.md, design note 0008), and the count runs on the calling thread alone.
  *
  * Workers are started on first use and kept (unref'd between jobs, so they never hold the process open).
@@ -11,7 +12,6 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { PolicyEngine } from '../analysis/policy/index.ts';
 import {
-  admittedNamespaces,
   countRows,
   draftReachPlan,
   finishReachPlan,
@@ -30,11 +30,11 @@ import {
   type CellSums,
   type FlatCells,
 } from '../analysis/matrix/index.ts';
-import { drain, drainCells, type CellsJob, type InvertJob, type ReachJob } from './reach-worker.ts';
+import { blocksOf, drain, drainCells, type CellsJob, type InvertJob, type ReachJob } from './reach-worker.ts';
 
 /** Classes below which the count stays on one thread. */
 export const MIN_CLASSES = 2048;
-/** Destination classes per block taken from the shared counter. */
+/** Destination classes per block taken from a shared counter. */
 const BLOCK = 128;
 
 interface Member {
@@ -121,11 +121,17 @@ function exclusive<T>(fn: () => Promise<T>): Promise<T> {
 
 function run(plan: ReachPlan, threads: number, options: ParallelOptions, out?: Uint32Array): Promise<number> {
   return exclusive(async () => {
-    const next = new Int32Array(new SharedArrayBuffer(4));
-    const job: ReachJob = { kind: 'rows', plan, next, block: options.block ?? BLOCK, out };
     const main = options.mainThread ?? true;
-    if (threads <= 1) return drain(job, new ReachScratch(plan));
-    const parts = Array.from({ length: main ? threads : threads + 1 }, () => job);
+    const n = threads <= 1 ? 1 : main ? threads : threads + 1;
+    const blocks = blocksOf(plan.C, n, options.block ?? BLOCK);
+    const parts = Array.from({ length: n }, (_, part): ReachJob => ({
+      kind: 'rows',
+      plan,
+      blocks,
+      part,
+      out,
+    }));
+    if (threads <= 1) return drain(parts[0], new ReachScratch(plan));
     return onThreads(
       parts,
       main,
@@ -175,7 +181,7 @@ async function onThreads<P>(
 }
 
 /**
- * The inverted egress index (`invert`, `_reach-invert.ts`) on several threads: the egress rules cut into one
+ * The inverted egress index (`invert`, `_reach-invert.ts`) on several threads: the egress units cut into one
  * range per thread of about equal work; each thread counts its range's entries per destination, the offsets are
  * summed here, and each thread fills its range's entries after the earlier ranges' (the same arrays as one pass).
  */
@@ -183,20 +189,11 @@ async function invertOnThreads(
   draft: ReachPlanDraft,
   threads: number,
   main: boolean,
-): Promise<{ start: Int32Array; rules: Int32Array }> {
-  const { i32, u32 } = planAlloc(true);
-  const { C, egRule, egNs, rulePeerStart, rulePeers, setStart, setIds } = draft;
-  const scan: InvertScan = {
-    C,
-    egRule,
-    egNs,
-    rulePeerStart,
-    rulePeers,
-    setStart,
-    setIds,
-    ...admittedNamespaces(draft, u32),
-  };
-  // Without the calling thread, part 0 is an empty range (no rules, no entries) that nobody runs.
+): Promise<{ start: Int32Array; units: Int32Array }> {
+  const { i32 } = planAlloc(true);
+  const { C, unitSet, setStart, setIds } = draft;
+  const scan: InvertScan = { C, unitSet, setStart, setIds };
+  // Without the calling thread, part 0 is an empty range (no units, no entries) that nobody runs.
   const bounds = main ? invertRanges(scan, threads) : [0, ...invertRanges(scan, threads)];
   const counts = Array.from({ length: bounds.length - 1 }, () => i32(C));
   const parts = counts.map((c, t) => ({ lo: bounds[t], hi: bounds[t + 1], counts: c }));
@@ -208,15 +205,15 @@ async function invertOnThreads(
   );
   const start = i32(C + 1);
   const at = invertOffsets(C, counts, start, i32);
-  const rules = i32(start[C]);
-  const fills = parts.map((p, t) => ({ ...p, fill: { at: at[t], rules } }));
+  const units = i32(start[C]);
+  const fills = parts.map((p, t) => ({ ...p, fill: { at: at[t], units } }));
   await onThreads(
     fills,
     main,
     (p): InvertJob => ({ kind: 'invert', scan, ...p }),
     (p) => (invertPass(scan, p.lo, p.hi, p.counts, p.fill), 0),
   );
-  return { start, rules };
+  return { start, units };
 }
 
 /**
@@ -247,8 +244,8 @@ export async function computeReachabilityParallel(
 
 /**
  * The matrix's rows by namespace (`addRows`) on one thread per part of `parts`: the calling thread adds into
- * `parts[0]`, each worker into its own part (over `SharedArrayBuffer`s), taking blocks of destinations from one
- * shared counter.
+ * `parts[0]`, each worker into its own part (over `SharedArrayBuffer`s), taking blocks of destinations as
+ * `forBlocks` deals them.
  */
 export function cellsParallel(
   plan: ReachPlan,
@@ -257,11 +254,11 @@ export function cellsParallel(
   options: Pick<ParallelOptions, 'block' | 'mainThread'> = {},
 ): Promise<void> {
   return exclusive(async () => {
-    const next = new Int32Array(new SharedArrayBuffer(4));
-    const block = options.block ?? BLOCK;
-    const jobs = parts.map((out): CellsJob => ({ kind: 'cells', plan, cells, next, block, out }));
+    const sums = options.mainThread === false ? [parts[0], ...parts] : parts;
+    const blocks = blocksOf(plan.C, sums.length, options.block ?? BLOCK);
+    const jobs = sums.map((out, part): CellsJob => ({ kind: 'cells', plan, cells, blocks, part, out }));
     await onThreads(
-      options.mainThread === false ? [jobs[0], ...jobs] : jobs,
+      jobs,
       options.mainThread ?? true,
       (j) => j,
       (j) => (drainCells(j, new ReachScratch(plan)), 0),

@@ -182,16 +182,26 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
       s.spreadN = n;
     }
   }
-  // Egress, inverted: the isolated sources whose rules admit d, only in namespaces ingress admits from.
+  // Egress, inverted: the rules without peers, then the rules of each unit whose set holds d; only rules of
+  // namespaces ingress admits from meet their sources.
   const anyNs = everyone !== 0;
-  const { everyPeer, invStart, invRules, egRule, egNs, egSrcStart, egSrc } = plan;
-  const first = invStart[d];
-  const count = everyPeer.length + invStart[d + 1] - first;
+  const { everyPeer, invStart, invUnits, unitRuleStart, unitRules, egRule, egNs, egSrcStart, egSrc } = plan;
   const done = s.done;
   const touched = s.touched;
   const { pieceAt, pieceMask, pieceNext, sources } = s;
-  for (let j = 0; j < count; j++) {
-    const e = j < everyPeer.length ? everyPeer[j] : invRules[first + j - everyPeer.length];
+  let list = everyPeer;
+  let x = 0;
+  let end = everyPeer.length;
+  for (let j = invStart[d], last = invStart[d + 1]; ;) {
+    if (x === end) {
+      if (j === last) break;
+      const u = invUnits[j++];
+      list = unitRules;
+      x = unitRuleStart[u];
+      end = unitRuleStart[u + 1];
+      continue;
+    }
+    const e = list[x++];
     const ns = egNs[e];
     const marked = nsMark[ns] === stamp;
     if (!anyNs && !marked) continue;

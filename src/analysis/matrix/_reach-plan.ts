@@ -1,5 +1,5 @@
 import type { PolicyEngine } from '../policy/index.ts';
-import { invert } from './_reach-invert.ts';
+import { egressUnits, invert } from './_reach-invert.ts';
 import { PortMasks, portClasses, type PortClass } from './_port-classes.ts';
 import { planRules, type PlanAlloc } from './_reach-rules.ts';
 
@@ -60,12 +60,16 @@ export interface ReachPlan {
   readonly egLocal: Int32Array;
   readonly nsEgress: Int32Array;
   /**
-   * Egress rules without peers (they admit every destination), then per destination the rules naming it whose
-   * namespace its ingress admits from (`_reach-invert.ts`).
+   * Egress rules without peers (they admit every destination); the egress units (each distinct non-empty peer set
+   * of the egress rules, with the rules naming it); per destination the units whose set holds it
+   * (`_reach-invert.ts`).
    */
   readonly everyPeer: Int32Array;
+  readonly unitSet: Int32Array;
+  readonly unitRuleStart: Int32Array;
+  readonly unitRules: Int32Array;
   readonly invStart: Int32Array;
-  readonly invRules: Int32Array;
+  readonly invUnits: Int32Array;
   /** Classes no egress policy isolates: a byte per class, a bitset, their count. */
   readonly isOpen: Uint8Array;
   readonly openBits: Uint32Array;
@@ -91,7 +95,7 @@ export interface PlanOptions {
 }
 
 /** The plan without its inverted egress index (`invert`), which `finishReachPlan` adds. */
-export type ReachPlanDraft = Omit<ReachPlan, 'invStart' | 'invRules'>;
+export type ReachPlanDraft = Omit<ReachPlan, 'invStart' | 'invUnits'>;
 
 /** Allocators of typed arrays, over `SharedArrayBuffer`s when `shared` (threads read them without copying). */
 export function planAlloc(shared: boolean): PlanAlloc {
@@ -118,9 +122,9 @@ export function buildReachPlan(
 /** The draft with its inverted egress index (`invert`, or its passes run on several threads). */
 export function finishReachPlan(
   draft: ReachPlanDraft,
-  inv: { readonly start: Int32Array; readonly rules: Int32Array },
+  inv: { readonly start: Int32Array; readonly units: Int32Array },
 ): ReachPlan {
-  return { ...draft, invStart: inv.start, invRules: inv.rules };
+  return { ...draft, invStart: inv.start, invUnits: inv.units };
 }
 
 /** Everything of the plan but the inverted egress index, which reads the rest (`invert`). */
@@ -193,6 +197,10 @@ export function draftReachPlan(
     if (setDense[k] >= 0) for (const s of sets.sets[k]) dense[setDense[k] + (s >>> 5)] |= 1 << (s & 31);
   }
   const { openStart, openIds } = openMembers(setStart, setIds, isOpen, rules.openCount, i32);
+  const units = egressUnits(
+    { egRule, ruleAllPeers, rulePeerStart, rulePeers: rules.rulePeers, setStart },
+    i32,
+  );
   const nsEgress = i32(sets.namespaces.length);
   const egLocal = i32(egNs.length);
   for (let e = 0; e < egNs.length; e++) egLocal[e] = nsEgress[egNs[e]]++;
@@ -237,6 +245,7 @@ export function draftReachPlan(
     egLocal,
     nsEgress,
     everyPeer: rules.everyPeer,
+    ...units,
     isOpen,
     openBits: rules.openBits,
     openCount: rules.openCount,

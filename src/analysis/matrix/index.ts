@@ -28,7 +28,7 @@ export {
   type ReachPlanDraft,
 } from './_reach-plan.ts';
 export {
-  admittedNamespaces,
+  egressUnits,
   invert,
   invertOffsets,
   invertPass,

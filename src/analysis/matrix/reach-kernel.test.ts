@@ -50,14 +50,17 @@ function checkRows(
   return allowed;
 }
 
-/** The egress rules (policy names) the plan's inverted index lists for a destination pod `ns/name`. */
+/** The egress rules (policy names) the plan's inverted index lists for a destination pod `ns/name`, through its units. */
 function invertedFor(engine: PolicyEngine, plan: ReachPlan, ref: string): string[] {
   const [ns, name] = ref.split('/');
   const d = engine.classes.find((c) => c.pods.some((p) => p.namespace === ns && p.name === name))!.id;
   const egressPolicies = engine.policies.filter((p) => p.policyTypes.includes('Egress'));
   const names: string[] = [];
-  for (let j = plan.invStart[d]; j < plan.invStart[d + 1]; j++)
-    names.push(egressPolicies[plan.invRules[j]].name);
+  for (let j = plan.invStart[d]; j < plan.invStart[d + 1]; j++) {
+    const u = plan.invUnits[j];
+    for (let x = plan.unitRuleStart[u]; x < plan.unitRuleStart[u + 1]; x++)
+      names.push(egressPolicies[plan.unitRules[x]].name);
+  }
   return names.sort();
 }
 
@@ -99,10 +102,11 @@ test('a big peer set held in part by a namespace admits only its members there; 
  * An egress rule's sources are the pods its policy selects, all in the policy's namespace
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/: a policy selects pods in its own
  * namespace), so a destination whose ingress admits nothing from that namespace can never be reached through the
- * rule: the inverted index leaves such rules out, and keeps every rule for a destination no ingress policy
+ * rule. Rules whose peers select the same classes share one unit of the inverted index; the row meets only the
+ * unit's rules of namespaces its destination admits from, and every rule for a destination no ingress policy
  * isolates.
  */
-test('the inverted egress index keeps only rules from namespaces the destination admits from', () => {
+test('egress rules of one peer set share a unit of the inverted index, and a row meets only those of namespaces its destination admits from', () => {
   const egressTo = (ns: string) =>
     np(
       `egress-${ns}`,
@@ -123,9 +127,11 @@ test('the inverted egress index keeps only rules from namespaces the destination
   );
   for (const bigAt of [1, 256]) {
     const { plan } = computeFlatReachability(engine, { bigAt });
-    // y admits from z only; x is not isolated for ingress, so every namespace's rules can reach it.
-    assert.deepEqual(invertedFor(engine, plan, 'y/a'), ['egress-z']);
+    // The three rules name one set (every namespace): one unit, listed for every class.
+    assert.equal(plan.unitSet.length, 1);
+    assert.deepEqual(invertedFor(engine, plan, 'y/a'), ['egress-x', 'egress-y', 'egress-z']);
     assert.deepEqual(invertedFor(engine, plan, 'x/a'), ['egress-x', 'egress-y', 'egress-z']);
+    // y admits from z only; x is not isolated for ingress, so every namespace's rules reach it.
     const allowed = checkRows(engine, { bigAt }, `bigAt ${bigAt}`);
     // One class per namespace here (no selector reads the pod label): its first pod stands for it.
     assert.ok(allowed.has('z/a -> y/a') && !allowed.has('x/a -> y/a') && allowed.has('y/a -> x/a'));
