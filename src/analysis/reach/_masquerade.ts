@@ -24,6 +24,8 @@ export function masqueradedVerdict(
     via: m.via ?? (a.party.kind === 'pod' ? a.party.pod.nodeName : undefined),
     endpointNode: b.party.kind === 'pod' ? b.party.pod.nodeName : undefined,
     endpointIP,
+    // From outside to a load-balancer address (k3s's ServiceLB may carry it); a pod's is captured by kube-proxy.
+    loadBalancer: a.party.kind !== 'pod' && m.service.loadBalancerIngress.includes(m.address),
   });
   if (!sources.length) return undefined;
   const { port, protocol, http } = wire;

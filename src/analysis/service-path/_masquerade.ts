@@ -1,5 +1,5 @@
 import type { ClusterModel, Node } from '../../model/types.ts';
-import { cidrAt, cidrsOverlap, formatIP, parseCidr, parseIP } from '../../lib/ip.ts';
+import { cidrAt, cidrSize, cidrsOverlap, formatIP, parseCidr, parseIP } from '../../lib/ip.ts';
 
 /**
  * One address kube-proxy's masquerade can give a connection: what the endpoint (and its ingress policies) sees.
@@ -23,6 +23,8 @@ export interface MasqueradeHop {
   readonly endpointNode?: string;
   /** The endpoint's address, for its family. */
   readonly endpointIP: string;
+  /** The connection came from outside through a load-balancer address (k3s's ServiceLB may carry it). */
+  readonly loadBalancer?: boolean;
 }
 
 /**
@@ -47,6 +49,10 @@ export interface MasqueradeHop {
  * - the AWS VPC CNI: pods hold VPC addresses, routed over the uplink: the node's address.
  * - any other CNI: kubetwin does not model its devices; the node's address and the first two of its pod range (where
  *   bridge- and tunnel-based CNIs put their own) are judged.
+ * - k3s (its embedded flannel) through a load-balancer address: its ServiceLB may carry the connection instead, a
+ *   `svclb-*` pod on the node that DNATs it to the ClusterIP and masquerades it from the pod's own address
+ *   (k3s-io/klipper-lb `entry`: `-t nat -I POSTROUTING -d <dest> -j MASQUERADE`); kube-proxy then leaves a pod's
+ *   source as it is. kubetwin does not build those pods: the last address of the node's range stands in for one.
  * Sorted by address, one entry per address.
  */
 export function masqueradeSources(model: ClusterModel, hop: MasqueradeHop): MasqueradeSource[] {
@@ -54,16 +60,12 @@ export function masqueradeSources(model: ClusterModel, hop: MasqueradeHop): Masq
   const family = parseIP(hop.endpointIP)?.family ?? 4;
   const out = new Map<string, MasqueradeSource>();
   for (const node of nodes)
-    for (const s of nodeSources(model, node, family, hop.endpointNode)) if (!out.has(s.ip)) out.set(s.ip, s);
+    for (const s of nodeSources(model, node, family, hop)) if (!out.has(s.ip)) out.set(s.ip, s);
   return [...out.values()].sort((a, b) => cmpIP(a.ip, b.ip));
 }
 
-function nodeSources(
-  model: ClusterModel,
-  node: Node,
-  family: 4 | 6,
-  endpointNode: string | undefined,
-): MasqueradeSource[] {
+function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: MasqueradeHop): MasqueradeSource[] {
+  const endpointNode = hop.endpointNode;
   const cni = model.profile.cni.name.toLowerCase();
   const own = node.internalIP && parseIP(node.internalIP)?.family === family ? node.internalIP : undefined;
   const rangeText = node.podCIDRs.find((c) => parseCidr(c)?.family === family);
@@ -93,6 +95,13 @@ function nodeSources(
       device(at(0n), 'flannel.1', `${node.name}'s flannel.1, flannel's VXLAN backend (its default)`);
       nodeAddress("flannel's host-gw backend routes over the uplink");
     }
+    if (cni === 'k3s-flannel' && hop.loadBalancer && range)
+      device(
+        formatIP(cidrAt(range, cidrSize(range) - 1n)),
+        'svclb pod',
+        `a k3s ServiceLB svclb-* pod on ${node.name}, which masquerades from its own address in ${rangeText}; kubetwin stands in the range's last`,
+        rangeText,
+      );
     return out;
   }
   if (cni === 'calico') {

@@ -282,6 +282,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
           via: entry === 'NodePort' ? clientNode : undefined,
           endpointNode: u.endpoint.nodeName,
           endpointIP: u.ip,
+          loadBalancer: entry === 'LoadBalancer',
         }))
           if (!seen.has(m.ip)) seen.set(m.ip, m);
       const list = [...seen.values()];

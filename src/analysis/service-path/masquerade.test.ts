@@ -61,3 +61,30 @@ test('kube-proxy masquerade source — a load balancer picks any node: every nod
     '10.244.3.1 cni0',
   ]);
 });
+
+test('kube-proxy masquerade source — k3s ServiceLB: through a load-balancer address a svclb pod on the node may carry the connection, masquerading from its own pod address (a stand-in for the node range)', () => {
+  const m = model('k3s-flannel');
+  const lb = masqueradeSources(m, {
+    via: 'node-1',
+    endpointNode: 'node-3',
+    endpointIP: '10.244.3.3',
+    loadBalancer: true,
+  });
+  assert.deepEqual(
+    lb.map((s) => [s.ip, s.device, s.range]),
+    [
+      ['10.0.0.11', undefined, undefined],
+      ['10.244.1.0', 'flannel.1', undefined],
+      ['10.244.1.255', 'svclb pod', '10.244.1.0/24'],
+    ],
+  );
+  // Not through a load balancer (a node port), and not on plain flannel: no svclb pod.
+  assert.equal(sources('k3s-flannel', 'node-3').length, 2);
+  const plain = masqueradeSources(model('flannel'), {
+    via: 'node-1',
+    endpointNode: 'node-3',
+    endpointIP: '10.244.3.3',
+    loadBalancer: true,
+  });
+  assert.equal(plain.length, 2);
+});

@@ -83,7 +83,9 @@ export function deviceBlocks(
   model: ClusterModel,
   p: Extract<Peer, { kind: 'world' }>,
 ): { cidr: string; why: string }[] {
-  const sources = new Map(masqueradeSources(model, { endpointIP: '0.0.0.0' }).map((s) => [s.ip, s]));
+  const sources = new Map(
+    masqueradeSources(model, { endpointIP: '0.0.0.0', loadBalancer: true }).map((s) => [s.ip, s]),
+  );
   const out = new Map<string, string>();
   for (const ip of [...p.addresses].sort()) {
     const s = sources.get(ip);

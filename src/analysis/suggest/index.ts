@@ -362,7 +362,9 @@ export function suggestPolicies(
 
 /** Leaves out of every `world` peer the node-device addresses the profile's CNI masquerades to (not Cilium's). */
 function dropDeviceSources(model: ClusterModel, edges: readonly Edge[]): void {
-  const devices = masqueradeSources(model, { endpointIP: '0.0.0.0' }).filter((s) => s.device);
+  const devices = masqueradeSources(model, { endpointIP: '0.0.0.0', loadBalancer: true }).filter(
+    (s) => s.device,
+  );
   for (const e of edges)
     for (const p of [e.from, e.to]) if (p.kind === 'world') for (const d of devices) p.addresses.delete(d.ip);
 }

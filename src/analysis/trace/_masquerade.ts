@@ -31,6 +31,7 @@ export function masqueradedPolicyHop(
   targets: readonly MasqueradedTarget[],
   protocol: Protocol,
   fallback: Party,
+  options: { readonly loadBalancer?: boolean } = {},
 ): { hop: Hop; delivered: Delivery[]; fix?: Fix; reason?: string; client: Party } {
   const sourcesOf = new Map<MasqueradedTarget, MasqueradeSource[]>();
   const groups = new Map<string, { source: MasqueradeSource; targets: MasqueradedTarget[] }>();
@@ -39,6 +40,7 @@ export function masqueradedPolicyHop(
       via,
       endpointNode: t.nodeName,
       endpointIP: t.address,
+      loadBalancer: options.loadBalancer,
     });
     sourcesOf.set(t, list);
     for (const s of list) {

@@ -279,7 +279,9 @@ export function northSouth(
   // Cluster: kube-proxy masquerades; each endpoint is judged for every source address that can give it.
   const pol = local
     ? { ...policyHop(ctx, outside, targets, sp.protocol), client: outside }
-    : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside);
+    : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside, {
+        loadBalancer: owner.via === 'load-balancer',
+      });
   const client = pol.client;
   hops.push({
     ...pol.hop,

@@ -92,3 +92,23 @@ test('kube-proxy masquerade source — externalTrafficPolicy Local keeps the cli
   const t = trace(createTraceContext(model), { kind: 'internet' }, to);
   assert.deepEqual([t.outcome, t.unknown], ['delivered', undefined]);
 });
+
+test('kube-proxy masquerade source — k3s ServiceLB: through a load-balancer address the svclb pod address is judged too; admitting only the flannel addresses is unknown', () => {
+  const lb = app(
+    'Cluster',
+    `${outsideOnly}, {ipBlock: {cidr: 10.244.0.0/32}}, {ipBlock: {cidr: 10.244.1.0/32}}, {ipBlock: {cidr: 10.244.2.0/32}}`,
+  )
+    .replace('type: NodePort,', 'type: LoadBalancer,')
+    .replace(
+      'nodePort: 30080}]}',
+      'nodePort: 30080}]}\nstatus: {loadBalancer: {ingress: [{ip: 198.51.100.9}]}}',
+    );
+  const { model } = buildYaml(lb, { profile: profile('k3s-flannel') });
+  const to = parseFlowTarget('http://198.51.100.9:80/', undefined, undefined);
+  if (typeof to === 'string') throw new Error(to);
+  const t = trace(createTraceContext(model), { kind: 'internet' }, to);
+  assert.match(
+    (t.unknown ?? []).join('\n'),
+    /but not 10\.244\.1\.255 \(a k3s ServiceLB svclb-\* pod on node-1/,
+  );
+});
