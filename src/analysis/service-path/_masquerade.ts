@@ -1,5 +1,5 @@
 import type { ClusterModel, Node } from '../../model/types.ts';
-import { cidrAt, cidrSize, cidrsOverlap, formatIP, parseCidr, parseIP } from '../../lib/ip.ts';
+import { cidrAt, cidrSize, cidrsOverlap, formatIP, parseCidr, parseIP, type Cidr } from '../../lib/ip.ts';
 
 /**
  * One address kube-proxy's masquerade can give a connection: what the endpoint (and its ingress policies) sees.
@@ -139,20 +139,29 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
 export function rangeCut(model: ClusterModel, s: MasqueradeSource): string | undefined {
   const range = s.range ? parseCidr(s.range) : undefined;
   if (!range) return undefined;
-  const cidrs: string[] = [];
-  for (const np of model.networkPolicies)
-    for (const r of [...np.ingress, ...np.egress])
-      if (r.peers !== 'all')
-        for (const p of r.peers) if (p.ipBlock) cidrs.push(p.ipBlock.cidr, ...p.ipBlock.except);
-  for (const ap of model.adminPolicies ?? [])
-    for (const r of [...ap.ingress, ...ap.egress]) for (const p of r.peers) cidrs.push(...(p.networks ?? []));
-  const cut = cidrs.find((t) => {
-    const c = parseCidr(t);
-    return !!c && c.prefix > range.prefix && cidrsOverlap(c, range);
-  });
+  const cut = policyCidrs(model).find((c) => c.prefix > range.prefix && cidrsOverlap(c, range));
   return cut
-    ? `${s.ip} stands in for the address of ${s.device ?? 'a device'} on ${s.node}, one of ${s.range}, which the policy CIDR ${cut} cuts: its verdict is not the range's`
+    ? `${s.ip} stands in for the address of ${s.device ?? 'a device'} on ${s.node}, one of ${s.range}, which the policy CIDR ${cut.text} cuts: its verdict is not the range's`
     : undefined;
+}
+
+/** Every ipBlock cidr and except and admin `networks` entry of a model, parsed once per model. */
+const cidrsOf = new WeakMap<ClusterModel, readonly Cidr[]>();
+function policyCidrs(model: ClusterModel): readonly Cidr[] {
+  let list = cidrsOf.get(model);
+  if (!list) {
+    const texts: string[] = [];
+    for (const np of model.networkPolicies)
+      for (const r of [...np.ingress, ...np.egress])
+        if (r.peers !== 'all')
+          for (const p of r.peers) if (p.ipBlock) texts.push(p.ipBlock.cidr, ...p.ipBlock.except);
+    for (const ap of model.adminPolicies ?? [])
+      for (const r of [...ap.ingress, ...ap.egress])
+        for (const p of r.peers) texts.push(...(p.networks ?? []));
+    list = texts.map(parseCidr).filter((c): c is Cidr => !!c);
+    cidrsOf.set(model, list);
+  }
+  return list;
 }
 
 const cmpIP = (a: string, b: string): number => {
