@@ -26,6 +26,7 @@ export function masqueradedVerdict(
     endpointIP,
     // From outside to a load-balancer address (k3s's ServiceLB may carry it); a pod's is captured by kube-proxy.
     loadBalancer: a.party.kind !== 'pod' && m.service.loadBalancerIngress.includes(m.address),
+    ...(a.party.kind === 'ip' ? { client: a.party.ip } : {}),
   });
   if (!sources.length) return undefined;
   const { port, protocol, http } = wire;

@@ -14,6 +14,8 @@ export interface MasqueradeSource {
   readonly device?: string;
   /** Which device the address is on, and why the kernel picks it. */
   readonly why: string;
+  /** The client's own address, which a policy on the masquerading node may judge before the rewrite. */
+  readonly unmasqueraded?: boolean;
 }
 
 /** Where the masquerading node forwards to: the endpoint's node, or undefined when that is not known. */
@@ -25,6 +27,11 @@ export interface MasqueradeHop {
   readonly endpointIP: string;
   /** The connection came from outside through a load-balancer address (k3s's ServiceLB may carry it). */
   readonly loadBalancer?: boolean;
+  /**
+   * The client's own address, from outside: on the node that masquerades and hosts the endpoint, a CNI that enforces
+   * policy in the iptables FORWARD chain judges the packet before kube-proxy's POSTROUTING masquerade rewrites it.
+   */
+  readonly client?: string;
 }
 
 /**
@@ -49,6 +56,12 @@ export interface MasqueradeHop {
  * - the AWS VPC CNI: pods hold VPC addresses, routed over the uplink: the node's address.
  * - any other CNI: kubetwin does not model its devices; the node's address and the first two of its pod range (where
  *   bridge- and tunnel-based CNIs put their own) are judged.
+ * - an endpoint on the masquerading node itself, from outside: the packet is forwarded there, and a CNI that enforces
+ *   policy in netfilter's FORWARD chain (Calico and Canal's Felix, k3s's kube-router controller, any unmodeled CNI)
+ *   judges it before POSTROUTING, where the masquerade happens: the client's own address is a candidate too
+ *   (https://kubernetes.io/docs/concepts/services-networking/network-policies/: "it is not defined whether this
+ *   happens before or after NetworkPolicy processing"). Cilium and the VPC CNIs judge at the pod's own interface,
+ *   after it.
  * - k3s (its embedded flannel) through a load-balancer address: its ServiceLB may carry the connection instead, a
  *   `svclb-*` pod on the node that DNATs it to the ClusterIP and masquerades it from the pod's own address
  *   (k3s-io/klipper-lb `entry`: `-t nat -I POSTROUTING -d <dest> -j MASQUERADE`); kube-proxy then leaves a pod's
@@ -81,6 +94,16 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
   const nodeAddress = (why: string) => {
     if (own) out.push({ ip: own, node: node.name, why: `node ${node.name}'s address: ${why}` });
   };
+  const client = hop.client && parseIP(hop.client)?.family === family ? hop.client : undefined;
+  const beforeMasquerade = () => {
+    if (same && client)
+      out.push({
+        ip: client,
+        node: node.name,
+        unmasqueraded: true,
+        why: `the client's own address: on ${node.name}, which hosts the endpoint, the CNI's FORWARD-chain policy may judge it before the masquerade (the order is undefined upstream)`,
+      });
+  };
   if (cni === 'cilium' || cni === 'gke-dataplane-v2' || cni === 'aws-vpc-cni') {
     nodeAddress(
       cni === 'aws-vpc-cni'
@@ -90,6 +113,7 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
     return out;
   }
   if (cni === 'flannel' || cni === 'k3s-flannel' || cni === 'canal') {
+    beforeMasquerade();
     if (same) device(at(1n), 'cni0', `${node.name}'s cni0 bridge, the gateway of its pod range ${rangeText}`);
     if (other) {
       device(at(0n), 'flannel.1', `${node.name}'s flannel.1, flannel's VXLAN backend (its default)`);
@@ -105,6 +129,7 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
     return out;
   }
   if (cni === 'calico') {
+    beforeMasquerade();
     if (other) {
       device(
         at(0n),
@@ -118,6 +143,7 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
     return out;
   }
   const name = model.profile.cni.name;
+  beforeMasquerade();
   nodeAddress(`kubetwin does not model the devices of CNI ${name}`);
   device(
     at(0n),
@@ -173,7 +199,13 @@ const cmpIP = (a: string, b: string): number => {
 
 /** The sources in short: `10.0.0.11 (node-1), 10.244.1.0 (flannel.1 of node-1)`. */
 export function sourcesShort(sources: readonly MasqueradeSource[]): string {
-  return sources.map((s) => `${s.ip} (${s.device ? `${s.device} of ${s.node}` : s.node})`).join(', ');
+  const label = (s: MasqueradeSource) =>
+    s.unmasqueraded
+      ? `the client, before ${s.node}'s masquerade`
+      : s.device
+        ? `${s.device} of ${s.node}`
+        : s.node;
+  return sources.map((s) => `${s.ip} (${label(s)})`).join(', ');
 }
 
 /** The sources in words: `10.0.0.11 (node node-1's address …) or 10.244.1.0 (flannel.1 …)`. */

@@ -283,6 +283,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
           endpointNode: u.endpoint.nodeName,
           endpointIP: u.ip,
           loadBalancer: entry === 'LoadBalancer',
+          client: clientIP,
         }))
           if (!seen.has(m.ip)) seen.set(m.ip, m);
       const list = [...seen.values()];

@@ -88,3 +88,25 @@ test('kube-proxy masquerade source — k3s ServiceLB: through a load-balancer ad
   });
   assert.equal(plain.length, 2);
 });
+
+test('kube-proxy masquerade source — an endpoint on the masquerading node: a FORWARD-chain policy (Calico, flannel with k3s or Canal) may judge the client address before the masquerade; Cilium after it', () => {
+  const hop = { via: 'node-1', endpointNode: 'node-1', endpointIP: '10.244.1.5', client: '203.0.113.7' };
+  assert.deepEqual(
+    masqueradeSources(model('calico'), hop).map((s) => s.ip),
+    ['10.0.0.11', '203.0.113.7'],
+  );
+  assert.deepEqual(
+    masqueradeSources(model('k3s-flannel'), hop).map((s) => s.ip),
+    ['10.244.1.1', '203.0.113.7'],
+  );
+  assert.deepEqual(
+    masqueradeSources(model('cilium'), hop).map((s) => s.ip),
+    ['10.0.0.11'],
+  );
+  // Toward another node the packet leaves masqueraded: the client address is never seen there.
+  assert.ok(
+    !masqueradeSources(model('calico'), { ...hop, endpointNode: 'node-3' }).some(
+      (s) => s.ip === '203.0.113.7',
+    ),
+  );
+});

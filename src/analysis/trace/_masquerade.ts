@@ -41,6 +41,7 @@ export function masqueradedPolicyHop(
       endpointNode: t.nodeName,
       endpointIP: t.address,
       loadBalancer: options.loadBalancer,
+      ...(fallback.kind === 'ip' ? { client: fallback.ip } : {}),
     });
     sourcesOf.set(t, list);
     for (const s of list) {
