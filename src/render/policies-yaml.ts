@@ -4,7 +4,7 @@
  */
 import type { ClusterModel } from '../model/types.ts';
 import type { PolicySpec, RuleSpec, Suggestion } from '../analysis/suggest/index.ts';
-import { podRanges } from '../analysis/suggest/_policies.ts';
+import { deviceBlocks, podRanges } from '../analysis/suggest/_policies.ts';
 import { ciliumPolicyYaml } from './cilium-policies-yaml.ts';
 
 export const q = (s: string) =>
@@ -24,7 +24,10 @@ function peer(model: ClusterModel, r: RuleSpec, indent: string): string[] {
       `${indent}  podSelector: {matchLabels: ${labels(p.labels)}}`,
     ];
   if (p.kind === 'world')
-    return [`${indent}- ipBlock: {cidr: 0.0.0.0/0, except: [${podRanges(model).join(', ')}]}`];
+    return [
+      `${indent}- ipBlock: {cidr: 0.0.0.0/0, except: [${podRanges(model).join(', ')}]}`,
+      ...deviceBlocks(model, p).map((d) => `${indent}- ipBlock: {cidr: ${d.cidr}}`),
+    ];
   return [`${indent}- ipBlock: {cidr: ${p.cidr}}`];
 }
 
@@ -41,6 +44,12 @@ function rules(model: ClusterModel, list: RuleSpec[], dir: 'ingress' | 'egress')
   const out = [`  ${dir}:`];
   for (const r of list) {
     out.push(...whyLines(r, '    '));
+    // The pod-range addresses a world peer admits: why each (kube-proxy's masquerade gives it).
+    if (r.peer.kind === 'world')
+      for (const d of deviceBlocks(model, r.peer))
+        out.push(
+          `    # ${d.cidr}: kube-proxy masquerades these clients and the endpoint may see ${oneLine(d.why)}${d.cidr.endsWith('/32') ? '' : ` (the whole block is admitted: it admits the pods in it too)`}`,
+        );
     out.push(`    - ${dir === 'ingress' ? 'from' : 'to'}:`, ...peer(model, r, '        '));
     out.push(
       `      ports: [${r.ports.map((p) => `{protocol: ${p.protocol}, port: ${typeof p.port === 'number' ? p.port : q(p.port)}}`).join(', ')}]`,

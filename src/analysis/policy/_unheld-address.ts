@@ -26,10 +26,11 @@ function podRanges(model: ClusterModel): readonly Cidr[] {
  * (https://kubernetes.io/docs/concepts/cluster-administration/networking/#the-kubernetes-network-model: "every Pod
  * in a cluster gets its own unique cluster-wide IP address"), so in the cluster it is most likely a pod the input
  * leaves out, whose labels and policies kubetwin does not know: judged as an outside address, the verdict could be
- * wrong either way. Undefined for a pod's address, a node's, or one outside the pod ranges.
+ * wrong either way. Undefined for a pod's address, a node's or a node device's (`device`), or one outside the pod
+ * ranges.
  */
 export function unheldPodAddress(model: ClusterModel, party: Party): string | undefined {
-  if (party.kind !== 'ip') return undefined;
+  if (party.kind !== 'ip' || party.device) return undefined;
   const ip = parseIP(party.ip);
   if (!ip) return undefined;
   const range = podRanges(model).find((c) => cidrContains(c, ip))?.text;

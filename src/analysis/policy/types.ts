@@ -14,6 +14,11 @@ export type Party =
       readonly label?: string;
       /** The outside name the address was reached by (`fqdn:NAME`), for Cilium's toFQDNs. */
       readonly fqdn?: string;
+      /**
+       * Set when the address is a node's own device (a masquerade source: `flannel.1`, `cni0`, a tunnel), which no
+       * pod holds though it lies in the pod range (service-path `masqueradeSources`).
+       */
+      readonly device?: string;
     };
 
 /** How hostNetwork pods are treated: as their node (what most CNIs do; the default) or as ordinary pods. */

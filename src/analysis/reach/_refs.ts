@@ -11,7 +11,7 @@ import type {
 import type { Party } from '../policy/index.ts';
 import { internetParties } from './_internet.ts';
 import { hostPortTarget } from './_host-port.ts';
-import { capturedNote, capturedService, masqueradeUnknown } from '../service-path/index.ts';
+import { capturedNote, capturedService } from '../service-path/index.ts';
 
 /** One concrete end of a connection, with its display name and, for Service targets, the port after DNAT. */
 export interface Endpoint {
@@ -29,10 +29,14 @@ export interface Resolved {
   /** An outside name with no known address, judged at every public range: ranges that disagree make it unknown. */
   readonly unresolvedName?: string;
   /**
-   * Set when kube-proxy masquerades the connection on the way (a load-balancer address with externalTrafficPolicy
-   * Cluster): an endpoint's ingress policy sees the client node's address, which the pairs do not judge.
+   * Set when kube-proxy masquerades the connection on the way (a load-balancer address, externalIP or node port
+   * with externalTrafficPolicy Cluster): an endpoint's ingress policies see an address the masquerade gives it
+   * (service-path `masqueradeSources`), judged in the client's place. `via`: the node that masquerades (a node
+   * port's); undefined: a pod client's own node, or any node for a client outside.
    */
-  readonly masqueraded?: string;
+  readonly masquerade?: { readonly service: Service; readonly address: string; readonly via?: string };
+  /** A node port of a Service with externalTrafficPolicy Local: from outside only the node's own endpoints answer. */
+  readonly localNodePort?: { readonly service: Service; readonly node: string };
 }
 
 const workloadOrder = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
@@ -72,9 +76,11 @@ export function resolveRef(
     if (front) {
       const r = serviceEndpoints(model, front, port, protocol, text, blocks);
       if (typeof r === 'string') return r;
-      const masqueraded =
-        front.externalTrafficPolicy === 'Cluster' ? masqueradeUnknown(front, ip) : undefined;
-      return { ...r, notes: [...r.notes, capturedNote(front, ip)], ...(masqueraded ? { masqueraded } : {}) };
+      return {
+        ...r,
+        notes: [...r.notes, capturedNote(front, ip)],
+        ...(front.externalTrafficPolicy === 'Cluster' ? { masquerade: { service: front, address: ip } } : {}),
+      };
     }
     const node = model.nodes.find((n) => n.internalIP === ip);
     const mapped = node && role === 'to' ? hostPortTarget(model, node.name, ip, port, protocol) : undefined;
@@ -86,9 +92,22 @@ export function resolveRef(
           `${ip}:${port}/${protocol} is hostPort ${port} of pod ${mapped.pod.namespace}/${mapped.pod.name} on node ${node!.name}: the CNI portmap plugin DNATs it to the pod's containerPort ${mapped.containerPort}, so the pod's ingress policies judge it`,
         ],
       };
-    const viaNodePort =
-      node && role === 'to' ? nodePortTarget(model, node.name, ip, port, protocol, blocks) : undefined;
-    if (viaNodePort) return { ...viaNodePort, label: text };
+    const nodePort = node && role === 'to' ? nodePortService(model, port, protocol) : undefined;
+    if (node && nodePort) {
+      const r = serviceEndpoints(model, nodePort.svc, nodePort.sp.port, protocol, text, blocks);
+      if (typeof r === 'string') return r;
+      const cluster = nodePort.svc.externalTrafficPolicy === 'Cluster';
+      return {
+        ...r,
+        notes: [
+          ...r.notes,
+          `${ip}:${port}/${protocol} is node port ${port} of Service ${nodePort.svc.namespace}/${nodePort.svc.name} on node ${node.name}: kube-proxy sends the connection to the Service's endpoints${cluster ? ', masquerading it (externalTrafficPolicy: Cluster)' : ' (externalTrafficPolicy: Local: from outside only the endpoints on this node, with the client address kept)'}`,
+        ],
+        ...(cluster
+          ? { masquerade: { service: nodePort.svc, address: `${ip}:${port}`, via: node.name } }
+          : { localNodePort: { service: nodePort.svc, node: node.name } }),
+      };
+    }
     return {
       label: text,
       endpoints: [
@@ -257,59 +276,6 @@ function serviceEndpoints(
 }
 
 /**
- * A node's address on a Service's `nodePort`: kube-proxy on that node takes the connection to the Service's
- * endpoints. With `externalTrafficPolicy: Local` only the endpoints on that node, the client address kept, and
- * none means the packets are dropped (no fallback to other nodes); with `Cluster` any endpoint, the connection
- * masqueraded to the node's address, so an endpoint's ingress policy sees the node, not the client.
- * https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport,
- * https://kubernetes.io/docs/reference/networking/virtual-ips/#external-traffic-policy
- */
-function nodePortTarget(
-  model: ClusterModel,
-  nodeName: string,
-  ip: string,
-  port: number,
-  protocol: Protocol,
-  blocks: readonly string[],
-): Resolved | undefined {
-  const svc = model.services.find(
-    (s) =>
-      (s.type === 'NodePort' || s.type === 'LoadBalancer') &&
-      s.ports.some((p) => p.nodePort === port && p.protocol === protocol),
-  );
-  const sp = svc?.ports.find((p) => p.nodePort === port && p.protocol === protocol);
-  if (!svc || !sp) return undefined;
-  const r = serviceEndpoints(model, svc, sp.port, protocol, `ip:${ip}`, blocks);
-  if (typeof r === 'string') return undefined;
-  const what = `${ip}:${port}/${protocol} is nodePort ${port} of Service ${svc.namespace}/${svc.name} (port ${sp.port}) on node ${nodeName}`;
-  if (svc.externalTrafficPolicy !== 'Local')
-    return {
-      ...r,
-      notes: [
-        ...r.notes,
-        `${what}: kube-proxy sends it to any endpoint of the Service, masqueraded to the node's address`,
-      ],
-      masqueraded: `kube-proxy masquerades connections to node port ${port} (externalTrafficPolicy: Cluster of Service ${svc.namespace}/${svc.name}): the endpoints' ingress policies see node ${nodeName}'s address, which these pairs do not judge`,
-    };
-  const local = r.endpoints.filter(
-    (e) => !e.problem && e.party.kind === 'pod' && e.party.pod.nodeName === nodeName,
-  );
-  const note = `${what}: externalTrafficPolicy Local, so kube-proxy sends it only to endpoints on ${nodeName}, keeping the client address`;
-  if (local.length) return { ...r, endpoints: local, notes: [...r.notes, note] };
-  return {
-    ...r,
-    endpoints: [
-      {
-        party: { kind: 'ip', ip, label: `node ${nodeName}` },
-        label: `${ip} (node ${nodeName})`,
-        problem: `Service ${svc.namespace}/${svc.name} has externalTrafficPolicy Local and no ready endpoint on node ${nodeName}: packets to node port ${port} there are dropped, with no fallback to other nodes`,
-      },
-    ],
-    notes: [...r.notes, note],
-  };
-}
-
-/**
  * The endpoints of a Service's slices the condition `accept` keeps, on the EndpointSlice port named as the Service
  * port, in the primary cluster IP's family; a pod in both families' slices once.
  * https://kubernetes.io/docs/concepts/services-networking/endpoint-slices/#conditions
@@ -387,6 +353,22 @@ function externalNameTarget(
     ? serviceEndpoints(model, next, port, protocol, label, blocks, depth + 1)
     : fqdnRef(model, `fqdn:${target}`, blocks);
   return typeof r === 'string' ? `${via}; ${r}` : { ...r, label, notes: [via, ...r.notes] };
+}
+
+/**
+ * The Service whose `nodePort` is `port`: kube-proxy serves it on every node address (the KUBE-NODEPORTS chain of
+ * kubernetes/kubernetes pkg/proxy/iptables/proxier.go). https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport
+ */
+function nodePortService(
+  model: ClusterModel,
+  port: number,
+  protocol: Protocol,
+): { svc: Service; sp: ServicePort } | undefined {
+  for (const svc of model.services) {
+    const sp = svc.ports.find((p) => p.nodePort === port && p.protocol === protocol);
+    if (sp && (svc.type === 'NodePort' || svc.type === 'LoadBalancer')) return { svc, sp };
+  }
+  return undefined;
 }
 
 /** A Service as a source: the pods behind it (a connection leaves from a pod, never from a virtual IP). */

@@ -19,6 +19,7 @@ import {
 } from '../unmodeled/index.ts';
 import { compileMesh, meshSecurityGap, serviceNotExported, type MeshInbound } from '../mesh/index.ts';
 import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
+import { masqueradedVerdict } from './_masquerade.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import { capturedService, servicePathUnknown, sourceRangeDrop } from '../service-path/index.ts';
 
@@ -192,6 +193,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const served = proxied ?? (toVip ? capturedService(model, toVip, query.port, query.protocol) : undefined);
   const otherProxy = served && servicePathUnknown(model, served);
   let unusedPairs = 0;
+  const masqueradeReasons = new Set<string>();
+  const masqueradeHolds = new Set<string>();
   const absent = namespacesNotInInput(model);
   const labelReasons = new Set<string>();
   for (const a of from.endpoints)
@@ -209,8 +212,18 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       // Dialing a load-balancer address: kube-proxy drops sources outside spec.loadBalancerSourceRanges first.
       const clientIP = a.party.kind === 'pod' ? a.party.pod.ip : a.party.ip;
       const outOfRange = served && toVip && clientIP ? sourceRangeDrop(served, toVip, clientIP) : undefined;
+      // A Local node port from outside: kube-proxy sends only to the node's own endpoints, keeping the client address.
+      const lnp = to.localNodePort;
+      const notLocal =
+        lnp && a.party.kind === 'ip' && b.party.kind === 'pod' && b.party.pod.nodeName !== lnp.node
+          ? `externalTrafficPolicy Local of Service ${lnp.service.namespace}/${lnp.service.name}: a connection from outside to node ${lnp.node}'s node port goes only to endpoints on ${lnp.node}, not to this one (on ${b.party.pod.nodeName ?? 'no node'})`
+          : undefined;
       const problem =
-        a.problem ?? b.problem ?? outOfRange ?? (choice && 'dropped' in choice ? choice.dropped : undefined);
+        a.problem ??
+        b.problem ??
+        outOfRange ??
+        notLocal ??
+        (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {
         const because = judge(a, b, false);
         pairs.push({
@@ -230,7 +243,18 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
           : undefined;
       if (arrival && 'port' in arrival && !notes.includes(arrival.why)) notes.push(arrival.why);
       const wirePort = arrival && 'port' in arrival ? arrival.port : port;
-      const verdict = engine.explain(a.party, b.party, wirePort, query.protocol, { http: query.http });
+      // Masqueraded on the way: the endpoint judges the addresses the masquerade gives, not the client's.
+      const masq = to.masquerade
+        ? masqueradedVerdict(engine, to.masquerade, a, b, {
+            port: wirePort,
+            protocol: query.protocol,
+            http: query.http,
+          })
+        : undefined;
+      if (masq?.unknown) masqueradeReasons.add(masq.unknown);
+      masq?.holds?.forEach((ip) => masqueradeHolds.add(ip));
+      const verdict =
+        masq?.verdict ?? engine.explain(a.party, b.party, wirePort, query.protocol, { http: query.http });
       if (arrival && 'maybe' in arrival) {
         const there = engine.allows(a.party, b.party, arrival.maybe, query.protocol);
         if (there !== verdict.allowed)
@@ -318,9 +342,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);
   for (const p of pairs)
     for (const w of p.verdict?.warnings ?? []) if (notModeledWarning.test(w)) reasons.add(w);
-  // Judged with the pod's address, but the endpoint sees its node's: only an endpoint no ingress policy isolates is sure.
-  if (to.masqueraded && pairs.some((p) => p.verdict?.ingress.isolatedBy.length || p.verdict?.ingress.match))
-    reasons.add(to.masqueraded);
+  for (const r of masqueradeReasons) reasons.add(r);
+  if (masqueradeHolds.size && !masqueradeReasons.size)
+    notes.push(
+      `kube-proxy masquerades the connection (externalTrafficPolicy: Cluster of Service ${to.masquerade!.service.namespace}/${to.masquerade!.service.name}): each endpoint's ingress verdict holds for every address the masquerade can give it (${[...masqueradeHolds].sort().join(', ')})`,
+    );
   const unresolved = from.unresolvedName ?? to.unresolvedName;
   if (unresolved && outcome === 'partial')
     reasons.add(

@@ -43,11 +43,26 @@ test('load-balancer address: kube-proxy takes a pod connection straight to the e
   assert.equal(ask(yaml, 'z/a').verdict, 'allowed');
 });
 
-test('load-balancer address: with externalTrafficPolicy Cluster an isolated endpoint sees the node address: unknown', () => {
-  const r = ask(`${web('Cluster')}\n---\n${onlyFromZ}`, 'z/a');
-  assert.equal(r.verdict, 'unknown');
-  assert.match(r.unknownReasons.join('\n'), /masquerades connections to 34\.120\.1\.2/);
+const outsideOnly = np(
+  'web',
+  'x',
+  '  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 0.0.0.0/0, except: [10.244.0.0/16]}}]}]',
+);
+
+test('load-balancer address: with externalTrafficPolicy Cluster the endpoint judges the masqueraded addresses, not the pod', () => {
+  // Only pods of namespace z are admitted: no address the masquerade gives (a node's, a tunnel's) is one.
+  const denied = ask(`${web('Cluster')}\n---\n${onlyFromZ}`, 'z/a');
+  assert.deepEqual([denied.verdict, denied.unknownReasons], ['denied', []]);
   assert.equal(ask(web('Cluster'), 'z/a').verdict, 'allowed');
+});
+
+test('kube-proxy masquerade source — Calico: the node address and the tunnel address get different verdicts, so the load-balancer address is unknown', () => {
+  const r = ask(`${web('Cluster')}\n---\n${outsideOnly}`, 'z/a');
+  assert.equal(r.verdict, 'unknown');
+  assert.match(
+    r.unknownReasons.join('\n'),
+    /kube-proxy masquerades the connection to x\/web-.* admit 10\.0\.0\.\d+ .* but not 10\.244\.\d+\.0 /,
+  );
 });
 
 test('load-balancer address: ipMode Proxy is left to the load balancer (an outside address)', () => {

@@ -4,7 +4,7 @@ import type { ClusterModel, Protocol, Service } from '../../model/types.ts';
  * The Service whose load-balancer address (`status.loadBalancer.ingress` IP, `ipMode` VIP or unset) or externalIP
  * `ip` is, on a port it serves: kube-proxy on the client's node captures in-cluster connections to it and sends
  * them to the Service's endpoints, so they never reach the load balancer; with externalTrafficPolicy Cluster it
- * masquerades them on the way (the client node's address), with Local a pod keeps its own (the KUBE-EXT chain of
+ * masquerades them on the way (an address of the client's node: `masqueradeSources`), with Local a pod keeps its own (the KUBE-EXT chain of
  * kubernetes/kubernetes pkg/proxy/iptables/proxier.go). With `ipMode: Proxy` it leaves them to the load balancer.
  * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode
  */
@@ -29,12 +29,7 @@ export function capturedNote(svc: Service, ip: string): string {
   const what = svc.externalIPs.includes(ip) ? 'an externalIP' : 'the load-balancer address';
   const source =
     svc.externalTrafficPolicy === 'Cluster'
-      ? "kube-proxy masquerades it (externalTrafficPolicy: Cluster): the endpoint sees the client node's address, not the pod's"
+      ? "kube-proxy masquerades it (externalTrafficPolicy: Cluster): the endpoint sees an address of the client's node (its own, or a CNI device's toward the endpoint), not the pod's"
       : 'with externalTrafficPolicy: Local a pod keeps its own address';
   return `${ip} is ${what} of Service ${svc.namespace}/${svc.name}: kube-proxy on the client's node sends the connection straight to the Service's endpoints (it never reaches the load balancer); ${source}`;
-}
-
-/** Said when the masquerade may change a verdict: an endpoint's ingress policy sees the node, not the pod. */
-export function masqueradeUnknown(svc: Service, ip: string): string {
-  return `kube-proxy masquerades connections to ${ip} (externalTrafficPolicy: Cluster of Service ${svc.namespace}/${svc.name}): the endpoints' ingress policies see the client node's address, which these pairs do not judge`;
 }

@@ -9,11 +9,21 @@ import { lookup } from '../../model/lookup.ts';
 import { findPod } from '../dns/index.ts';
 import { selectEndpoints, type Candidate } from './_select.ts';
 import { balancing, spread } from './_spread.ts';
+import { masqueradeSources, sourcesShort, type MasqueradeSource } from './_masquerade.ts';
 import type { EndpointRow, PathVerdict, ServicePathQuery, ServicePathResult } from './types.ts';
 import { servicePathUnknown } from './_stand-in.ts';
 
 export type * from './types.ts';
-export { capturedNote, capturedService, masqueradeUnknown } from './_captured.ts';
+export { capturedNote, capturedService } from './_captured.ts';
+export {
+  judgeSources,
+  masqueradeSources,
+  sourcesDisagree,
+  sourcesShort,
+  sourcesText,
+  type MasqueradeSource,
+  type SourceVerdicts,
+} from './_masquerade.ts';
 export { externalNamePath, type ExternalNameResult } from './_external-name.ts';
 export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
 export { apiServerEndpointsUnknown } from './_apiserver.ts';
@@ -269,15 +279,30 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
         preserved: true,
         why: 'externalTrafficPolicy Local: no SNAT, the client address is preserved',
       };
-    else
+    else {
+      // MASQUERADE takes the address of the interface toward each endpoint: the node's, or a CNI device's.
+      const seen = new Map<string, MasqueradeSource>();
+      for (const u of used)
+        for (const m of masqueradeSources(model, {
+          via: entry === 'NodePort' ? clientNode : undefined,
+          endpointNode: u.endpoint.nodeName,
+          endpointIP: u.ip,
+          loadBalancer: entry === 'LoadBalancer',
+          client: clientIP,
+        }))
+          if (!seen.has(m.ip)) seen.set(m.ip, m);
+      const list = [...seen.values()];
       sourceIP = {
-        seen:
-          entry === 'NodePort'
-            ? (idx.nodeByName(clientNode!)?.internalIP ?? 'the node address')
+        seen: list.length
+          ? sourcesShort([...list].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0)))
+          : entry === 'NodePort'
+            ? 'the node address'
             : 'the address of the node the load balancer picked',
         preserved: false,
-        why: 'externalTrafficPolicy Cluster: kube-proxy masquerades (SNAT) external traffic to the node address',
+        why: `externalTrafficPolicy Cluster: kube-proxy on ${entry === 'NodePort' ? clientNode : 'the node the load balancer picked'} masquerades (SNAT) external traffic to the address of its interface toward the endpoint, which CNI ${model.profile.cni.name} decides`,
+        ...(list.length ? { addresses: list.map((m) => m.ip).sort() } : {}),
       };
+    }
   }
   const usedNames = used.map((u) => `${u.ip.includes(':') ? `[${u.ip}]` : u.ip}:${portOf.get(u)}`);
   const s = q.requests

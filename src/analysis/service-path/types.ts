@@ -72,7 +72,16 @@ export interface ServicePathResult {
   readonly topology?: string;
   readonly verdict: PathVerdict;
   readonly endpoints: readonly EndpointRow[];
-  readonly sourceIP?: { readonly seen: string; readonly preserved: boolean; readonly why: string };
+  /**
+   * The source address the endpoint sees: the client's, or after kube-proxy's masquerade every address it can be
+   * (`addresses`, sorted; the node's, or a CNI device's in the node's pod range: `masqueradeSources`).
+   */
+  readonly sourceIP?: {
+    readonly seen: string;
+    readonly preserved: boolean;
+    readonly why: string;
+    readonly addresses?: readonly string[];
+  };
   readonly affinity: { readonly mode: 'None' | 'ClientIP'; readonly timeoutSeconds?: number };
   readonly balancing: {
     readonly mode: KubeProxyMode;

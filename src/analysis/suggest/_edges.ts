@@ -17,8 +17,8 @@ export type Peer =
   | {
       readonly kind: 'world';
       /**
-       * The client addresses seen: the internet stand-in (`internetAddress`), or node addresses (a client SNATed
-       * to a node). NetworkPolicy names both with one ipBlock; Cilium tells them apart (entity `world`, or `host`
+       * The client addresses seen: the internet stand-in (`internetAddress`), or the addresses kube-proxy's
+       * masquerade gives an outside client (a node's own, or a node device's in its pod range). NetworkPolicy names both with one ipBlock; Cilium tells them apart (entity `world`, or `host`
        * and `remote-node`), so the edges that merge keep every address, and the proof asks about each.
        */
       readonly addresses: Set<string>;
@@ -74,7 +74,9 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   const nodeIPs = new Set(model.nodes.flatMap((n) => (n.internalIP ? [n.internalIP] : [])));
   const peerOf = (p: Party): Peer | undefined => {
     if (p.kind === 'ip') {
-      if (p.ip === internetAddress || nodeIPs.has(p.ip)) return { kind: 'world', addresses: new Set([p.ip]) };
+      // A node device's address (a masquerade source in the pod range) stands for outside clients too.
+      if (p.ip === internetAddress || nodeIPs.has(p.ip) || p.device)
+        return { kind: 'world', addresses: new Set([p.ip]) };
       return { kind: 'cidr', cidr: `${p.ip}/${p.ip.includes(':') ? 128 : 32}` };
     }
     if (p.pod.hostNetwork) return undefined;

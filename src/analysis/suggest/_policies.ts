@@ -3,6 +3,7 @@ import { objectKey } from '../../model/keys.ts';
 import { everything, selectorFromMap, type Labels } from '../../lib/labels.ts';
 import { cidrList } from '../../model/profile.ts';
 import type { Party } from '../policy/index.ts';
+import { masqueradeSources } from '../service-path/index.ts';
 import { internetAddress, mergeSources, peerKey, type Edge, type Peer } from './_edges.ts';
 
 /** One rule of a suggested policy: one peer, its ports, and the flow steps that need it. */
@@ -53,14 +54,46 @@ export function podRanges(model: ClusterModel): string[] {
   return cidrList(model.profile.podCIDR).filter((c) => !c.includes(':'));
 }
 
-export function peerOf(model: ClusterModel, p: Peer): PolicyPeer {
+/**
+ * The peers of a rule: the pods by label, an address, or for `world` every address outside the pod ranges plus the
+ * node devices' addresses inside them that kube-proxy's masquerade gives outside clients (`deviceBlocks`).
+ */
+export function peersOf(model: ClusterModel, p: Peer): PolicyPeer[] {
   if (p.kind === 'pods')
-    return {
-      podSelector: selectorFromMap(p.labels),
-      namespaceSelector: selectorFromMap({ 'kubernetes.io/metadata.name': p.namespace }),
-    };
-  if (p.kind === 'world') return { ipBlock: { cidr: '0.0.0.0/0', except: podRanges(model) } };
-  return { ipBlock: { cidr: p.cidr, except: [] } };
+    return [
+      {
+        podSelector: selectorFromMap(p.labels),
+        namespaceSelector: selectorFromMap({ 'kubernetes.io/metadata.name': p.namespace }),
+      },
+    ];
+  if (p.kind === 'world')
+    return [
+      { ipBlock: { cidr: '0.0.0.0/0', except: podRanges(model) } },
+      ...deviceBlocks(model, p).map((d) => ({ ipBlock: { cidr: d.cidr, except: [] } })),
+    ];
+  return [{ ipBlock: { cidr: p.cidr, except: [] } }];
+}
+
+/**
+ * The masquerade sources among a `world` peer's addresses that lie in a pod range (a node's `flannel.1`, `cni0`
+ * or tunnel address: `masqueradeSources`), each as the block to admit — the address, or the range a stand-in
+ * address stands for (Calico's tunnel address, which its IPAM takes from the node's block) — with why, sorted.
+ */
+export function deviceBlocks(
+  model: ClusterModel,
+  p: Extract<Peer, { kind: 'world' }>,
+): { cidr: string; why: string }[] {
+  const sources = new Map(
+    masqueradeSources(model, { endpointIP: '0.0.0.0', loadBalancer: true }).map((s) => [s.ip, s]),
+  );
+  const out = new Map<string, string>();
+  for (const ip of [...p.addresses].sort()) {
+    const s = sources.get(ip);
+    if (!s?.device) continue;
+    const cidr = s.range ?? `${ip}/32`;
+    if (!out.has(cidr)) out.set(cidr, `${ip}: ${s.why}`);
+  }
+  return [...out.entries()].map(([cidr, why]) => ({ cidr, why }));
 }
 
 /** A suggested policy as the builder would read it from its YAML. */
@@ -68,7 +101,7 @@ export function toModel(model: ClusterModel, s: PolicySpec): NetworkPolicy {
   const rules = (list: RuleSpec[]): PolicyRule[] =>
     list.map((r, index) => ({
       index,
-      peers: [peerOf(model, r.peer)],
+      peers: peersOf(model, r.peer),
       ports: r.ports.map((p) => ({ protocol: p.protocol, port: p.port })),
     }));
   return {

@@ -12,6 +12,7 @@ import type { CiliumPolicy } from '../../model/cilium-policy.ts';
 import { byKey, byNamespaceName } from '../../model/keys.ts';
 import { isCiliumDefaultDeny, toCiliumModel } from './_cilium.ts';
 import { PolicyEngine } from '../policy/index.ts';
+import { masqueradeSources } from '../service-path/index.ts';
 import { allowedCount, proveEdges } from './_check.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
 import type { Flow } from '../flows/index.ts';
@@ -239,6 +240,9 @@ export function suggestPolicies(
   const cni = options.cni ?? 'kubernetes';
   const named = cni !== 'cilium';
   const { edges, direct } = flowEdges(model, flows);
+  // Under Cilium the masquerade gives the node's address (host or remote-node): a CNI device's of another CNI's
+  // profile is not what the policies are proven for.
+  if (cni === 'cilium') dropDeviceSources(model, edges);
   const withPods = new Set(model.pods.filter((p) => !p.hostNetwork).map((p) => p.namespace));
   const namespaces = model.namespaces
     .map((n) => n.name)
@@ -334,20 +338,35 @@ export function suggestPolicies(
       extra: proof.extra,
       before: options.before === false ? undefined : allowedCount(new PolicyEngine(model), namespaces),
       after: proof.allowed,
+      // A trace that is unknown (what kubetwin does not model, a masqueraded source the policies judge apart) is
+      // not claimed delivered.
       delivered:
-        traced.filter((s) => s.trace.outcome === 'delivered').length +
+        traced.filter((s) => s.trace.outcome === 'delivered' && !s.trace.unknown?.length).length +
         directSteps.length -
         directBroken.length,
       steps: traced.length + directSteps.length,
       broken: [
         ...directBroken.map((st) => `${st.text}: a connection it needs is denied`),
         ...traced
-          .filter((s) => s.trace.outcome !== 'delivered')
-          .map((s) => `${s.step.text}: ${s.trace.failure?.reason ?? s.trace.outcome}`),
+          .filter((s) => s.trace.outcome !== 'delivered' || s.trace.unknown?.length)
+          .map((s) =>
+            s.trace.outcome === 'delivered'
+              ? `${s.step.text}: unknown — ${s.trace.unknown!.join('; ')}`
+              : `${s.step.text}: ${s.trace.failure?.reason ?? s.trace.outcome}`,
+          ),
       ],
       ...unenforced(model, engineAfter, cni),
     },
   };
+}
+
+/** Leaves out of every `world` peer the node-device addresses the profile's CNI masquerades to (not Cilium's). */
+function dropDeviceSources(model: ClusterModel, edges: readonly Edge[]): void {
+  const devices = masqueradeSources(model, { endpointIP: '0.0.0.0', loadBalancer: true }).filter(
+    (s) => s.device,
+  );
+  for (const e of edges)
+    for (const p of [e.from, e.to]) if (p.kind === 'world') for (const d of devices) p.addresses.delete(d.ip);
 }
 
 function unenforced(model: ClusterModel, engine: PolicyEngine, cni: PolicyDialect): { unenforced?: string } {

@@ -6,6 +6,7 @@ import type { CertificateChoice } from '../tls/index.ts';
 import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
+import { masqueradedPolicyHop } from './_masquerade.ts';
 import { sourceRangeDrop } from '../service-path/index.ts';
 import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
@@ -146,7 +147,7 @@ function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via |
 /**
  * From outside the cluster to the L7 router: external DNS (the profile's externalHosts), the load balancer or
  * node port, `externalTrafficPolicy` (Local: nodes with a local endpoint, client address kept; Cluster: any node,
- * SNAT to the node), the controller pods, and NetworkPolicy at them; then the route and the certificate.
+ * masqueraded: `masqueradedPolicyHop`), the controller pods, and NetworkPolicy at them; then the route and the certificate.
  * https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip
  */
 export function northSouth(
@@ -278,7 +279,7 @@ export function northSouth(
     details: [
       local
         ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
-        : `externalTrafficPolicy: Cluster — any node accepts, and the connection is SNATed to that node's address (the client address is lost)`,
+        : `externalTrafficPolicy: Cluster — any node accepts, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
     ],
     objects: [{ key: svc.key, source: svc.source }],
   });
@@ -293,29 +294,22 @@ export function northSouth(
   );
   hops.push(...svcLeg.hops.map((h) => (h.kind === 'service' ? { ...h, kind: 'node' as const } : h)));
   if (svcLeg.reason) return { hops, reason: svcLeg.reason };
-  const nodes = new Set(svcLeg.candidates.map((c) => c.nodeName));
   const candidates = svcLeg.candidates;
-  const client: Party = local
-    ? { kind: 'ip', ip: clientIP, label: `client ${clientIP}` }
-    : {
-        kind: 'ip',
-        ip:
-          ctx.model.nodes.find((n) => !nodes.has(n.name))?.internalIP ??
-          ctx.model.nodes[0]?.internalIP ??
-          clientIP,
-        label: 'node (SNAT)',
-      };
-  const pol = policyHop(
-    ctx,
-    client,
-    candidates.map((c) => ({
-      label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
-      address: c.address,
-      port: c.port,
-      pod: c.pod,
-    })),
-    sp.protocol,
-  );
+  const targets = candidates.map((c) => ({
+    label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+    address: c.address,
+    port: c.port,
+    pod: c.pod,
+    nodeName: c.nodeName,
+  }));
+  const outside: Party = { kind: 'ip', ip: clientIP, label: `client ${clientIP}` };
+  // Cluster: kube-proxy masquerades; each endpoint is judged for every source address that can give it.
+  const pol = local
+    ? { ...policyHop(ctx, outside, targets, sp.protocol), client: outside }
+    : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside, {
+        loadBalancer: owner.via === 'load-balancer',
+      });
+  const client = pol.client;
   hops.push({
     ...pol.hop,
     title: `${pol.hop.title} at the pods behind ${svc.namespace}/${svc.name}`,

@@ -389,6 +389,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       ...capturedServiceHops(own, r.details, captured, {
         ip: addresses[0],
         sourceJudged: sourceJudged(ctx, captured),
+        client: { ctx, pod, protocol },
       }),
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);

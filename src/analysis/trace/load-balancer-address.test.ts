@@ -1,8 +1,9 @@
 /**
  * A pod's connection to a Service's load-balancer address is taken by kube-proxy on its node straight to the
  * Service's endpoints (kubernetes/kubernetes pkg/proxy/iptables/proxier.go, the KUBE-EXT chain); with
- * externalTrafficPolicy Cluster it is masqueraded, so an ingress-isolated endpoint sees the node, not the pod, and
- * the trace is unknown there; with Local the pod keeps its address and the policy verdict stands.
+ * externalTrafficPolicy Cluster it is masqueraded, so an ingress-isolated endpoint sees an address of the client's
+ * node (its own, or a CNI device's), not the pod's: the trace is unknown where those get another verdict than the
+ * pod; with Local the pod keeps its address and the policy verdict stands.
  * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode
  */
 import { test } from 'node:test';
@@ -33,10 +34,27 @@ test('load balancer address from a pod: kube-proxy takes it to the endpoints, no
   );
 });
 
-test('load balancer address from a pod: masqueraded (externalTrafficPolicy Cluster) to an isolated endpoint is unknown', () => {
+test('load balancer address from a pod: masqueraded (externalTrafficPolicy Cluster), denied for the pod and for every address the masquerade gives: failed, not unknown', () => {
   const t = traceLb(app('') + isolated);
-  assert.notEqual(t.outcome, 'delivered');
-  assert.match((t.unknown ?? []).join('\n'), /masquerades connections to 203\.0\.113\.10/);
+  assert.equal(t.outcome, 'failed');
+  assert.equal(t.unknown, undefined);
+});
+
+test('kube-proxy masquerade source — a pod to a load-balancer address: admitted for the pod but not for the masqueraded addresses is unknown', () => {
+  const admitsClient = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-in}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [{podSelector: {}}]}]
+`;
+  const t = traceLb(app('') + admitsClient);
+  assert.equal(t.outcome, 'delivered');
+  assert.match(
+    (t.unknown ?? []).join('\n'),
+    /kube-proxy masquerades the connection to default\/web-.*: its ingress policies admit the pod's address but refuse/,
+  );
 });
 
 test('load balancer address from a pod: externalTrafficPolicy Local keeps the pod address, so the denial stands', () => {

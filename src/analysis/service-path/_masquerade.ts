@@ -1,0 +1,249 @@
+import type { ClusterModel, Node } from '../../model/types.ts';
+import { cidrAt, cidrSize, cidrsOverlap, formatIP, parseCidr, parseIP, type Cidr } from '../../lib/ip.ts';
+
+/**
+ * One address kube-proxy's masquerade can give a connection: what the endpoint (and its ingress policies) sees.
+ * `range` is set when `ip` stands in for any address of that range (a tunnel address the CNI's IPAM picks).
+ */
+export interface MasqueradeSource {
+  readonly ip: string;
+  readonly range?: string;
+  /** The node whose kube-proxy masquerades. */
+  readonly node: string;
+  /** The node's device the address is on (`flannel.1`, `cni0`, a tunnel); undefined for the node's own address. */
+  readonly device?: string;
+  /** Which device the address is on, and why the kernel picks it. */
+  readonly why: string;
+  /** The client's own address, which a policy on the masquerading node may judge before the rewrite. */
+  readonly unmasqueraded?: boolean;
+}
+
+/** Where the masquerading node forwards to: the endpoint's node, or undefined when that is not known. */
+export interface MasqueradeHop {
+  /** The node that takes the connection (the node port's node); undefined: any node (a load balancer picks one). */
+  readonly via?: string;
+  readonly endpointNode?: string;
+  /** The endpoint's address, for its family. */
+  readonly endpointIP: string;
+  /** The connection came from outside through a load-balancer address (k3s's ServiceLB may carry it). */
+  readonly loadBalancer?: boolean;
+  /**
+   * The client's own address, from outside: on the node that masquerades and hosts the endpoint, a CNI that enforces
+   * policy in the iptables FORWARD chain judges the packet before kube-proxy's POSTROUTING masquerade rewrites it.
+   */
+  readonly client?: string;
+}
+
+/**
+ * The addresses kube-proxy's masquerade can give a connection it forwards to an endpoint. Its rule is
+ * `KUBE-POSTROUTING … -j MASQUERADE` (kubernetes/kubernetes pkg/proxy/iptables/proxier.go; the nftables proxier's
+ * `masquerade fully-random`, IPVS the same chain): MASQUERADE takes the address the kernel picks for the outgoing
+ * interface toward the endpoint, which is the node's own address only when that interface is the node's uplink.
+ * Per CNI, from its sources:
+ * - flannel, k3s's embedded flannel, Canal: another node's pods are routed over `flannel.1`, which flannel's VXLAN
+ *   backend (the default; k3s's and Canal's too) addresses with the `.0` of the node's pod range, as a /32 "used as a
+ *   source address for host to workload traffic" (flannel-io/flannel pkg/backend/vxlan/vxlan.go); its host-gw
+ *   backend routes over the uplink (the node's address). A pod on the same node is reached over the `cni0` bridge,
+ *   which the bridge plugin gives the range's gateway, `.1` (flannel's CNI plugin delegates to bridge with
+ *   isGateway; host-local's default gateway).
+ * - Calico: another node's pods are routed over `tunl0` (IPIP) or `vxlan.calico` (VXLAN), whose address Calico IPAM
+ *   takes from the IP pool, from the node's block (https://docs.tigera.io/calico/latest/reference/resources/node,
+ *   ipv4IPIPTunnelAddr / ipv4VXLANTunnelAddr); without encapsulation (BGP, or CrossSubnet within a subnet) over the
+ *   uplink. A pod on the same node is routed over its `cali*` veth, which has no address: the kernel takes the
+ *   node's. kubetwin's stand-in for the tunnel address is the first of the node's pod range.
+ * - Cilium (and GKE Dataplane V2, Cilium-based): the node's address, which its policy tier identifies as `host` or
+ *   `remote-node` whatever address the packet carries (`_cilium-hosts.ts`).
+ * - the AWS VPC CNI: pods hold VPC addresses, routed over the uplink: the node's address.
+ * - any other CNI: kubetwin does not model its devices; the node's address and the first two of its pod range (where
+ *   bridge- and tunnel-based CNIs put their own) are judged.
+ * - an endpoint on the masquerading node itself, from outside: the packet is forwarded there, and a CNI that enforces
+ *   policy in netfilter's FORWARD chain (Calico and Canal's Felix, k3s's kube-router controller, any unmodeled CNI)
+ *   judges it before POSTROUTING, where the masquerade happens: the client's own address is a candidate too
+ *   (https://kubernetes.io/docs/concepts/services-networking/network-policies/: "it is not defined whether this
+ *   happens before or after NetworkPolicy processing"). Cilium and the VPC CNIs judge at the pod's own interface,
+ *   after it.
+ * - k3s (its embedded flannel) through a load-balancer address: its ServiceLB may carry the connection instead, a
+ *   `svclb-*` pod on the node that DNATs it to the ClusterIP and masquerades it from the pod's own address
+ *   (k3s-io/klipper-lb `entry`: `-t nat -I POSTROUTING -d <dest> -j MASQUERADE`); kube-proxy then leaves a pod's
+ *   source as it is. kubetwin does not build those pods: the last address of the node's range stands in for one.
+ * Sorted by address, one entry per address.
+ */
+export function masqueradeSources(model: ClusterModel, hop: MasqueradeHop): MasqueradeSource[] {
+  const nodes = hop.via ? model.nodes.filter((n) => n.name === hop.via) : model.nodes;
+  const family = parseIP(hop.endpointIP)?.family ?? 4;
+  const out = new Map<string, MasqueradeSource>();
+  for (const node of nodes)
+    for (const s of nodeSources(model, node, family, hop)) if (!out.has(s.ip)) out.set(s.ip, s);
+  return [...out.values()].sort((a, b) => cmpIP(a.ip, b.ip));
+}
+
+function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: MasqueradeHop): MasqueradeSource[] {
+  const endpointNode = hop.endpointNode;
+  const cni = model.profile.cni.name.toLowerCase();
+  const own = node.internalIP && parseIP(node.internalIP)?.family === family ? node.internalIP : undefined;
+  const rangeText = node.podCIDRs.find((c) => parseCidr(c)?.family === family);
+  const range = rangeText ? parseCidr(rangeText) : undefined;
+  const at = (i: bigint) => (range ? formatIP(cidrAt(range, i)) : undefined);
+  // An endpoint whose node is not known may be on this node or another.
+  const same = endpointNode === undefined || endpointNode === node.name;
+  const other = endpointNode !== node.name;
+  const out: MasqueradeSource[] = [];
+  const device = (ip: string | undefined, name: string, why: string, wide?: string) => {
+    if (ip) out.push({ ip, node: node.name, device: name, why, ...(wide ? { range: wide } : {}) });
+  };
+  const nodeAddress = (why: string) => {
+    if (own) out.push({ ip: own, node: node.name, why: `node ${node.name}'s address: ${why}` });
+  };
+  const client = hop.client && parseIP(hop.client)?.family === family ? hop.client : undefined;
+  const beforeMasquerade = () => {
+    if (same && client)
+      out.push({
+        ip: client,
+        node: node.name,
+        unmasqueraded: true,
+        why: `the client's own address: on ${node.name}, which hosts the endpoint, the CNI's FORWARD-chain policy may judge it before the masquerade (the order is undefined upstream)`,
+      });
+  };
+  if (cni === 'cilium' || cni === 'gke-dataplane-v2' || cni === 'aws-vpc-cni') {
+    nodeAddress(
+      cni === 'aws-vpc-cni'
+        ? 'pods hold VPC addresses, routed over the uplink'
+        : 'Cilium identifies it as host or remote-node',
+    );
+    return out;
+  }
+  if (cni === 'flannel' || cni === 'k3s-flannel' || cni === 'canal') {
+    beforeMasquerade();
+    if (same) device(at(1n), 'cni0', `${node.name}'s cni0 bridge, the gateway of its pod range ${rangeText}`);
+    if (other) {
+      device(at(0n), 'flannel.1', `${node.name}'s flannel.1, flannel's VXLAN backend (its default)`);
+      nodeAddress("flannel's host-gw backend routes over the uplink");
+    }
+    if (cni === 'k3s-flannel' && hop.loadBalancer && range)
+      device(
+        formatIP(cidrAt(range, cidrSize(range) - 1n)),
+        'svclb pod',
+        `a k3s ServiceLB svclb-* pod on ${node.name}, which masquerades from its own address in ${rangeText}; kubetwin stands in the range's last`,
+        rangeText,
+      );
+    return out;
+  }
+  if (cni === 'calico') {
+    beforeMasquerade();
+    if (other) {
+      device(
+        at(0n),
+        'tunl0 or vxlan.calico',
+        `${node.name}'s IPIP or VXLAN tunnel, whose address Calico IPAM takes from the node's block; kubetwin stands in the first of ${rangeText}`,
+        rangeText,
+      );
+      nodeAddress('Calico without encapsulation, BGP or CrossSubnet within a subnet');
+    }
+    if (same) nodeAddress("the endpoint's cali* veth has no address of its own");
+    return out;
+  }
+  const name = model.profile.cni.name;
+  beforeMasquerade();
+  nodeAddress(`kubetwin does not model the devices of CNI ${name}`);
+  device(
+    at(0n),
+    `a ${name} device`,
+    `the first address of ${node.name}'s pod range, where a ${name} device may be`,
+  );
+  device(
+    at(1n),
+    `a ${name} device`,
+    `the gateway of ${node.name}'s pod range, where a ${name} device may be`,
+  );
+  return out;
+}
+
+/**
+ * Why a masquerade source's verdict may not stand for its whole range: a policy CIDR (an ipBlock's cidr or except,
+ * an admin policy's networks) narrower than the range cuts it, so addresses of the range are judged differently.
+ */
+export function rangeCut(model: ClusterModel, s: MasqueradeSource): string | undefined {
+  const range = s.range ? parseCidr(s.range) : undefined;
+  if (!range) return undefined;
+  const cut = policyCidrs(model).find((c) => c.prefix > range.prefix && cidrsOverlap(c, range));
+  return cut
+    ? `${s.ip} stands in for the address of ${s.device ?? 'a device'} on ${s.node}, one of ${s.range}, which the policy CIDR ${cut.text} cuts: its verdict is not the range's`
+    : undefined;
+}
+
+/** Every ipBlock cidr and except and admin `networks` entry of a model, parsed once per model. */
+const cidrsOf = new WeakMap<ClusterModel, readonly Cidr[]>();
+function policyCidrs(model: ClusterModel): readonly Cidr[] {
+  let list = cidrsOf.get(model);
+  if (!list) {
+    const texts: string[] = [];
+    for (const np of model.networkPolicies)
+      for (const r of [...np.ingress, ...np.egress])
+        if (r.peers !== 'all')
+          for (const p of r.peers) if (p.ipBlock) texts.push(p.ipBlock.cidr, ...p.ipBlock.except);
+    for (const ap of model.adminPolicies ?? [])
+      for (const r of [...ap.ingress, ...ap.egress])
+        for (const p of r.peers) texts.push(...(p.networks ?? []));
+    list = texts.map(parseCidr).filter((c): c is Cidr => !!c);
+    cidrsOf.set(model, list);
+  }
+  return list;
+}
+
+const cmpIP = (a: string, b: string): number => {
+  const x = parseIP(a);
+  const y = parseIP(b);
+  if (!x || !y) return a < b ? -1 : a > b ? 1 : 0;
+  return x.family - y.family || (x.value < y.value ? -1 : x.value > y.value ? 1 : 0);
+};
+
+/** The sources in short: `10.0.0.11 (node-1), 10.244.1.0 (flannel.1 of node-1)`. */
+export function sourcesShort(sources: readonly MasqueradeSource[]): string {
+  const label = (s: MasqueradeSource) =>
+    s.unmasqueraded
+      ? `the client, before ${s.node}'s masquerade`
+      : s.device
+        ? `${s.device} of ${s.node}`
+        : s.node;
+  return sources.map((s) => `${s.ip} (${label(s)})`).join(', ');
+}
+
+/** The sources in words: `10.0.0.11 (node node-1's address …) or 10.244.1.0 (flannel.1 …)`. */
+export function sourcesText(sources: readonly MasqueradeSource[]): string {
+  return sources.map((s) => `${s.ip} (${s.why})`).join(' or ');
+}
+
+/** The masquerade sources of one connection split by the verdict each gets, and the sources whose range is cut. */
+export interface SourceVerdicts {
+  readonly allowedBy: readonly MasqueradeSource[];
+  readonly deniedBy: readonly MasqueradeSource[];
+  /** Why a stand-in's verdict may not hold for its range (`rangeCut`). */
+  readonly cut: readonly string[];
+}
+
+/** Judges each source with `allows`; the answer is known when every source gets the same verdict and none is cut. */
+export function judgeSources(
+  model: ClusterModel,
+  sources: readonly MasqueradeSource[],
+  allows: (s: MasqueradeSource) => boolean,
+): SourceVerdicts {
+  const allowedBy: MasqueradeSource[] = [];
+  const deniedBy: MasqueradeSource[] = [];
+  const cut: string[] = [];
+  for (const s of sources) {
+    (allows(s) ? allowedBy : deniedBy).push(s);
+    const why = rangeCut(model, s);
+    if (why) cut.push(why);
+  }
+  return { allowedBy, deniedBy, cut };
+}
+
+/** Undefined when the verdicts agree; else why the answer is unknown, naming the addresses on each side. */
+export function sourcesDisagree(target: string, v: SourceVerdicts): string | undefined {
+  const split = v.allowedBy.length && v.deniedBy.length;
+  if (!split && !v.cut.length) return undefined;
+  const head = `kube-proxy masquerades the connection to ${target}: which source address the endpoint sees depends on the CNI's mode and the node (kubetwin does not know them)`;
+  return split
+    ? `${head}; its ingress policies admit ${sourcesText(v.allowedBy)} but not ${sourcesText(v.deniedBy)}`
+    : `${head}; ${v.cut.join('; ')}`;
+}

@@ -1,0 +1,62 @@
+/**
+ * suggest admits, for a client outside reaching a node port with externalTrafficPolicy Cluster, every address
+ * kube-proxy's masquerade can give it (service-path `masqueradeSources`): beside `0.0.0.0/0 except <pod CIDR>`, the
+ * node devices' addresses inside the pod range (flannel's `flannel.1`), each under a comment saying why; its proof
+ * then holds for each of them, and a trace left unknown is not counted as delivered.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
+import { parseFlowTarget, type Flow } from '../flows/index.ts';
+import { renderPoliciesYaml } from '../../render/policies-yaml.ts';
+import { createTraceContext, traceFlow } from '../trace/index.ts';
+import { suggestPolicies } from './index.ts';
+import { toModel } from './_policies.ts';
+
+const yaml = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {nodeName: node-3, containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}
+`;
+const flannel =
+  'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: flannel, enforcesNetworkPolicy: true}\n';
+
+test('kube-proxy masquerade source — suggest admits the flannel.1 address beside the outside world, says why, and its proof and trace hold for it', () => {
+  const { model } = buildYaml(yaml, { profile: flannel });
+  const to = parseFlowTarget('ip:10.0.0.11:30080', undefined, undefined);
+  if (typeof to === 'string') throw new Error(to);
+  const flows: Flow[] = [
+    {
+      name: 'outside',
+      origin: 'flows-file',
+      steps: [{ from: { kind: 'internet' }, to, text: 'internet → web' }],
+    },
+  ];
+  const s = suggestPolicies(model, flows);
+  const text = renderPoliciesYaml(model, s);
+  assert.match(
+    text,
+    /- ipBlock: \{cidr: 0\.0\.0\.0\/0, except: \[10\.244\.0\.0\/16\]\}\n {8}- ipBlock: \{cidr: 10\.244\.1\.0\/32\}/,
+  );
+  assert.match(
+    text,
+    /# 10\.244\.1\.0\/32: kube-proxy masquerades these clients and the endpoint may see 10\.244\.1\.0: node-1's flannel\.1/,
+  );
+  assert.deepEqual([s.check.denied, s.check.delivered, s.check.steps], [[], 1, 1]);
+  // Traced again with the suggested policies: delivered, nothing unknown.
+  const after = {
+    ...model,
+    networkPolicies: [...model.networkPolicies, ...s.policies.map((p) => toModel(model, p))],
+  };
+  const t = traceFlow(createTraceContext(after), flows[0]).steps[0].trace;
+  assert.deepEqual([t.outcome, t.unknown], ['delivered', undefined]);
+});
