@@ -230,6 +230,7 @@ export const policyFields: readonly KindFields[] = [
       spec.endpointSelector.matchLabels map
       spec.endpointSelector.matchLabels.* string
       spec.ingress list
+      spec.ingress.*.fromCIDR list
       spec.ingress.*.fromCIDRSet list
       spec.ingress.*.fromEndpoints list
       spec.ingress.*.fromEndpoints.* map
@@ -238,6 +239,11 @@ export const policyFields: readonly KindFields[] = [
       spec.ingress.*.fromEndpoints.*.matchLabels.* string
       spec.ingress.*.fromEntities list
       spec.ingress.*.fromEntities.* string
+      spec.ingress.*.fromNodes list
+      spec.ingress.*.fromNodes.* map
+      spec.ingress.*.fromNodes.*.matchExpressions list
+      spec.ingress.*.fromNodes.*.matchLabels map
+      spec.ingress.*.fromNodes.*.matchLabels.* string
       spec.ingress.*.toCIDRSet list
       spec.ingress.*.toPorts list
       spec.ingress.*.toPorts.*.ports list
@@ -248,6 +254,37 @@ export const policyFields: readonly KindFields[] = [
       spec.ingress.*.toPorts.*.rules.http.*.host string
       spec.ingress.*.toPorts.*.rules.http.*.method string
       spec.ingress.*.toPorts.*.rules.http.*.path string
+      spec.ingressDeny list
+      specs list
+    `,
+  },
+  {
+    kind: 'CiliumClusterwideNetworkPolicy',
+    source: 'https://docs.cilium.io/en/stable/network/kubernetes/policy/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec map
+      spec.egress list
+      spec.egressDeny list
+      spec.enableDefaultDeny.egress boolean
+      spec.enableDefaultDeny.ingress boolean
+      spec.endpointSelector map
+      spec.endpointSelector.matchExpressions list
+      spec.endpointSelector.matchLabels map
+      spec.endpointSelector.matchLabels.* string
+      spec.ingress list
+      spec.ingress.*.fromCIDRSet list
+      spec.ingress.*.fromEndpoints list
+      spec.ingress.*.fromEndpoints.* map
+      spec.ingress.*.fromEndpoints.*.matchExpressions list
+      spec.ingress.*.fromEndpoints.*.matchLabels map
+      spec.ingress.*.toCIDRSet list
+      spec.ingress.*.toPorts list
+      spec.ingress.*.toPorts.*.ports list
+      spec.ingress.*.toPorts.*.ports.*.endPort integer
+      spec.ingress.*.toPorts.*.ports.*.protocol string
+      spec.ingress.*.toPorts.*.rules.http list
       spec.ingressDeny list
       specs list
     `,
