@@ -1,6 +1,7 @@
 import { matches, selectorFromMap } from '../../lib/labels.ts';
-import type { NetworkPolicy, Pod, PolicyRule } from '../../model/types.ts';
+import type { NetworkPolicy, Pod } from '../../model/types.ts';
 import type { DoctorRule, Finding } from './types.ts';
+import { admitsPort } from './_admits-port.ts';
 
 /**
  * Istio ports that callers outside the mesh must reach on Istio's own pods
@@ -31,18 +32,6 @@ const ports = [
 ];
 
 const who = (p: Pod) => (p.owner ? p.owner.split('/').slice(1).join('/') : `${p.namespace}/${p.name}`);
-
-/** Does an ingress rule admit TCP `port` (named ports resolved on the pod) from some peer? */
-function admitsPort(rule: PolicyRule, port: number, pod: Pod): boolean {
-  if (rule.peers !== 'all' && !rule.peers.length) return false;
-  if (rule.ports === 'all') return true;
-  return rule.ports.some((p) => {
-    if (p.protocol !== 'TCP') return false;
-    if (p.port === undefined) return true;
-    const n = typeof p.port === 'number' ? p.port : pod.ports.find((c) => c.name === p.port)?.containerPort;
-    return n !== undefined && (p.endPort !== undefined ? n <= port && port <= p.endPort : n === port);
-  });
-}
 
 export const meshIstioPortBlocked: DoctorRule = {
   code: 'mesh-istio-port-blocked',

@@ -1,7 +1,8 @@
-import type { NetworkPolicy, OtherObject, Pod, PolicyRule, Service } from '../../model/types.ts';
+import type { NetworkPolicy, OtherObject, Pod, Service } from '../../model/types.ts';
 import { findPort } from '../../cluster/index.ts';
 import { matches } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
+import { admitsPort } from './_admits-port.ts';
 import { podsSelectedBy } from './_select.ts';
 
 /**
@@ -52,18 +53,6 @@ function webhooksOf(o: OtherObject): Webhook[] {
         matches: resources.length ? [...new Set(resources)].join(', ') : 'the requests it matches',
       },
     ];
-  });
-}
-
-/** Does an ingress rule admit TCP `port` (named ports resolved on the pod) from some peer? */
-function admitsPort(rule: PolicyRule, port: number, pod: Pod): boolean {
-  if (rule.peers !== 'all' && !rule.peers.length) return false;
-  if (rule.ports === 'all') return true;
-  return rule.ports.some((p) => {
-    if (p.protocol !== 'TCP') return false;
-    if (p.port === undefined) return true;
-    const n = typeof p.port === 'number' ? p.port : pod.ports.find((c) => c.name === p.port)?.containerPort;
-    return n !== undefined && (p.endPort !== undefined ? n <= port && port <= p.endPort : n === port);
   });
 }
 
