@@ -9,31 +9,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineFor } from '../policy/_test-helpers.ts';
 import { reach } from './index.ts';
+import { cniProfile, nodePortApp, outsideOnly } from '../service-path/_test-masquerade.ts';
 
-const app = (etp: string, from: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {nodeName: node-3, containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: NodePort, externalTrafficPolicy: ${etp}, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web-in}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  ingress: [{from: [${from}]}]
-`;
-const outsideOnly = '{ipBlock: {cidr: 0.0.0.0/0, except: [10.244.0.0/16]}}';
-const flannel =
-  'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: flannel, enforcesNetworkPolicy: true}\n';
+const app = nodePortApp;
+const flannel = cniProfile('flannel');
 
 function ask(yaml: string, from: string, node = '10.0.0.11') {
   const r = reach(engineFor(yaml, { profile: flannel }), {

@@ -12,23 +12,10 @@ import { renderPoliciesYaml } from '../../render/policies-yaml.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
 import { suggestPolicies } from './index.ts';
 import { toModel } from './_policies.ts';
+import { cniProfile, nodePortApp } from '../service-path/_test-masquerade.ts';
 
-const yaml = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {nodeName: node-3, containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: NodePort, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}
-`;
-const flannel =
-  'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: flannel, enforcesNetworkPolicy: true}\n';
+const yaml = nodePortApp(undefined);
+const flannel = cniProfile('flannel');
 
 test('kube-proxy masquerade source — suggest admits the flannel.1 address beside the outside world, says why, and its proof and trace hold for it', () => {
   const { model } = buildYaml(yaml, { profile: flannel });

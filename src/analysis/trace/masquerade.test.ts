@@ -12,32 +12,10 @@ import assert from 'node:assert/strict';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { parseFlowTarget } from '../flows/index.ts';
 import { createTraceContext, trace } from './index.ts';
+import { cniProfile, nodePortApp, outsideOnly } from '../service-path/_test-masquerade.ts';
 
-/** Deployment web pinned to node-3 behind NodePort 30080 (externalTrafficPolicy `etp`), admitting `from` only. */
-const app = (etp: string, from: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {nodeName: node-3, containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: NodePort, externalTrafficPolicy: ${etp}, selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}
----
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web-in}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  ingress: [{from: [${from}]}]
-`;
-const outsideOnly = '{ipBlock: {cidr: 0.0.0.0/0, except: [10.244.0.0/16]}}';
-const profile = (cni: string) =>
-  `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: ${cni}, enforcesNetworkPolicy: true}\n`;
+const app = nodePortApp;
+const profile = cniProfile;
 
 function traceNodePort(yaml: string, cni: string) {
   const { model } = buildYaml(yaml, { profile: profile(cni) });

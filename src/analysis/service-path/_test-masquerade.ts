@@ -1,0 +1,38 @@
+/**
+ * The fixture the kube-proxy masquerade source tests share (reach, trace, suggest): Deployment `web` pinned to
+ * node-3 behind NodePort 30080, and a profile naming the CNI whose devices the masquerade can take its address from.
+ */
+
+/** `web` behind NodePort 30080 with `externalTrafficPolicy: etp`; `ingressFrom` (peers YAML) adds an ingress policy. */
+export function nodePortApp(etp: 'Cluster' | 'Local' | undefined, ingressFrom?: string): string {
+  const base = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {nodeName: node-3, containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {type: NodePort, ${etp ? `externalTrafficPolicy: ${etp}, ` : ''}selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}
+`;
+  if (ingressFrom === undefined) return base;
+  return `${base}---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-in}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  ingress: [{from: [${ingressFrom}]}]
+`;
+}
+
+/** The peer "every address outside the pod CIDR" that suggest used to write for clients on the internet. */
+export const outsideOnly = '{ipBlock: {cidr: 0.0.0.0/0, except: [10.244.0.0/16]}}';
+
+/** A cluster profile whose CNI is `cni`, enforcing NetworkPolicy. */
+export const cniProfile = (cni: string) =>
+  `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: ${cni}, enforcesNetworkPolicy: true}\n`;
