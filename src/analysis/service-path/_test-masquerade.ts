@@ -2,23 +2,18 @@
  * The fixture the kube-proxy masquerade source tests share (reach, trace, suggest): Deployment `web` pinned to
  * node-3 behind NodePort 30080, and a profile naming the CNI whose devices the masquerade can take its address from.
  */
+import { webBehindService } from '../trace/_test-fixtures.ts';
 
 /** `web` behind NodePort 30080 with `externalTrafficPolicy: etp`; `ingressFrom` (peers YAML) adds an ingress policy. */
 export function nodePortApp(etp: 'Cluster' | 'Local' | undefined, ingressFrom?: string): string {
-  const base = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {nodeName: node-3, containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: web}
-spec: {type: NodePort, ${etp ? `externalTrafficPolicy: ${etp}, ` : ''}selector: {app: web}, ports: [{port: 80, targetPort: 8080, nodePort: 30080}]}
-`;
+  const base = webBehindService(
+    8080,
+    {
+      spec: `type: NodePort, ${etp ? `externalTrafficPolicy: ${etp}, ` : ''}`,
+      ports: '[{port: 80, targetPort: 8080, nodePort: 30080}]',
+    },
+    'node-3',
+  );
   if (ingressFrom === undefined) return base;
   return `${base}---
 apiVersion: networking.k8s.io/v1

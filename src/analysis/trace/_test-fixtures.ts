@@ -8,12 +8,14 @@ import { createTraceContext, trace } from './index.ts';
 import type { Trace } from './types.ts';
 
 /**
- * Deployment `web` listening on `containerPort`, then Service `web` with the flow-map entries `service` gives before
- * its selector (`type: NodePort, `), its `ports` list, and an optional status line (newline-terminated YAML).
+ * Deployment `web` listening on `containerPort` (its pod on `nodeName` when given), then Service `web` with the
+ * flow-map entries `service` gives before its selector (`type: NodePort, `), its `ports` list, and an optional status
+ * line (newline-terminated YAML).
  */
 export function webBehindService(
   containerPort: number,
   service: { readonly spec: string; readonly ports: string; readonly status?: string },
+  nodeName?: string,
 ): string {
   return `apiVersion: apps/v1
 kind: Deployment
@@ -22,7 +24,7 @@ spec:
   selector: {matchLabels: {app: web}}
   template:
     metadata: {labels: {app: web}}
-    spec: {containers: [{name: c, image: x, ports: [{containerPort: ${containerPort}}]}]}
+    spec: {${nodeName ? `nodeName: ${nodeName}, ` : ''}containers: [{name: c, image: x, ports: [{containerPort: ${containerPort}}]}]}
 ---
 apiVersion: v1
 kind: Service
