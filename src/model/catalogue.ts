@@ -176,7 +176,7 @@ export const kinds: readonly KindSupport[] = [
     kind,
     namespaced: true,
     level: 'modeled' as const,
-    note: "GEP-1713: listeners merged into the parentRef Gateway when its spec.allowedListeners admits the namespace (None by default, Same, All, Selector), after the Gateway's own and older ListenerSets (creationTimestamp, then namespace/name); a later listener that conflicts is Accepted=False(PortUnavailable), Conflicted; status Accepted/Programmed (NotAllowed, ParentNotAccepted, ListenersNotValid) and the Gateway's attachedListenerSets; routes attach with parentRef kind ListenerSet (sectionName, port) and are routed on those listeners",
+    note: "GEP-1713: listeners merged into the parentRef Gateway when its spec.allowedListeners admits the namespace (None by default, Same, All, Selector; a Selector over a namespace not in the input that reads another label than kubernetes.io/metadata.name is Accepted=Unknown and answers its listeners could take are unknown), after the Gateway's own and older ListenerSets (creationTimestamp, then namespace/name); a later listener that conflicts is Accepted=False(PortUnavailable), Conflicted; status Accepted/Programmed (NotAllowed, ParentNotAccepted, ListenersNotValid) and the Gateway's attachedListenerSets; routes attach with parentRef kind ListenerSet (sectionName, port) and are routed on those listeners",
   })),
   {
     group: 'route.openshift.io',

@@ -150,10 +150,12 @@ export interface ListenerSet extends ObjectMeta {
   readonly creationTimestamp?: string;
   /**
    * `Attached`: its listeners are merged into `gateway` (after the Gateway's own and those of older ListenerSets);
-   * `NotAllowed`: the Gateway's allowedListeners does not admit its namespace; `NoMatchingParent`: no such Gateway.
+   * `NotAllowed`: the Gateway's allowedListeners does not admit its namespace; `NoMatchingParent`: no such Gateway;
+   * `Unknown`: the Gateway's allowedListeners Selector reads labels of a namespace the input does not declare, so
+   * whether it is admitted is not known (its listeners are not merged; answers they could change say unknown).
    */
   readonly attachment: {
-    readonly state: 'Attached' | 'NotAllowed' | 'NoMatchingParent';
+    readonly state: 'Attached' | 'NotAllowed' | 'NoMatchingParent' | 'Unknown';
     readonly gateway?: ObjectKey;
     readonly message: string;
   };

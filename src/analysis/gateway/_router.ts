@@ -199,6 +199,30 @@ function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, 
 }
 
 /**
+ * ListenerSets whose handshake with this Gateway is unknown and that have a listener for `host` on `port`: if the
+ * Gateway admits them, their listeners (and the routes on them) may take the request, so the answer says so.
+ * https://gateway-api.sigs.k8s.io/geps/gep-1713/#allowedlisteners
+ */
+function unsureSetsFor(
+  analysis: GatewayAnalysis,
+  gateway: Gateway,
+  port: number,
+  host: string,
+): RouteUnknown[] {
+  return analysis.unsureListenerSets
+    .filter(
+      (s) =>
+        s.attachment.gateway === gateway.key &&
+        s.listeners.some((l) => l.port === port && (!l.hostname || gatewayHostMatch(l.hostname, host))),
+    )
+    .map((s) => ({
+      object: s.key,
+      path: 'spec.parentRef',
+      text: `${s.key} has a listener for ${host} on port ${port} and may be attached: ${s.attachment.message}`,
+    }));
+}
+
+/**
  * Compiles one Gateway's routing tables: per listener, its accepted routes' matches grouped by hostname and
  * sorted by the spec's precedence (match specificity, then oldest route, then `namespace/name`, then rule
  * and match order). Per request: the listener of the port with the most specific matching hostname, then
@@ -446,7 +470,11 @@ export function compileGatewayRouter(
     listenerForSni: (port, sni) => listenerForHost(tlsByPort.get(port), sni)?.listener,
     route(req, explain = false) {
       const d = answer(req, explain);
-      const maybe = unattached.unsure.length ? unsureFor(unattached, gateway, lowerHost(req.host)) : [];
+      const host = lowerHost(req.host);
+      const maybe = [
+        ...(unattached.unsure.length ? unsureFor(unattached, gateway, host) : []),
+        ...(analysis.unsureListenerSets.length ? unsureSetsFor(analysis, gateway, req.port, host) : []),
+      ];
       return maybe.length ? { ...d, unknown: [...(d.unknown ?? []), ...maybe] } : d;
     },
   };

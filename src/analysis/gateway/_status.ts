@@ -9,7 +9,7 @@ import {
   type RouteStatus,
 } from './_conditions.ts';
 import { intersectHostnames } from './_hostnames.ts';
-import { selectorAdmits, type NamespaceLabels } from './_namespace-selector.ts';
+import { selectorAdmits, type NamespaceLabels } from '../../lib/namespace-selector.ts';
 import { checkBackendRef } from './_refs.ts';
 import {
   gatewayClassStatuses,
@@ -40,6 +40,8 @@ export interface GatewayAnalysis {
   readonly listenerStatus: ReadonlyMap<Listener, ListenerStatus>;
   /** ListenerSets whose Gateway refused them (NotAllowed): their listeners serve nothing, and answers say so. */
   readonly detachedListenerSets: readonly ListenerSet[];
+  /** ListenerSets whose handshake is unknown (the Gateway's Selector reads labels of a namespace not in the input). */
+  readonly unsureListenerSets: readonly ListenerSet[];
   readonly routes: readonly RouteStatus[];
   /** HTTPRoutes and GRPCRoutes on their listeners. */
   readonly attachments: readonly Attachment[];
@@ -69,6 +71,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       listenerSets: [],
       listenerStatus: new Map(),
       detachedListenerSets: [],
+      unsureListenerSets: [],
       routes: [],
       attachments: [],
       l4Attachments: [],
@@ -222,6 +225,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
     listenerSets,
     listenerStatus,
     detachedListenerSets: (r.listenerSets ?? []).filter((x) => x.attachment.state === 'NotAllowed'),
+    unsureListenerSets: (r.listenerSets ?? []).filter((x) => x.attachment.state === 'Unknown'),
     routes,
     attachments,
     l4Attachments,
@@ -324,6 +328,8 @@ function acceptRoute(
   if (setKind) {
     set = sets.find((x) => x.kind === setKind.kind && x.namespace === ns && x.name === ref.name);
     if (!set) return cond('Accepted', false, 'NoMatchingParent', `${ref.kind} ${ns}/${ref.name} not found`);
+    if (set.attachment.state === 'Unknown')
+      return cond('Accepted', 'unknown', 'NoMatchingParent', `${set.key}: ${set.attachment.message}`);
     if (set.attachment.state !== 'Attached')
       return cond(
         'Accepted',
@@ -451,7 +457,11 @@ function listenerSetStatus(
   if (state !== 'Attached')
     return {
       ...base,
-      conditions: both(false, state === 'NotAllowed' ? 'NotAllowed' : 'ParentNotAccepted', message),
+      conditions: both(
+        state === 'Unknown' ? 'unknown' : false,
+        state === 'NotAllowed' || state === 'Unknown' ? 'NotAllowed' : 'ParentNotAccepted',
+        message,
+      ),
       listeners: [],
     };
   const gw = gateways.find((g) => g.key === ls.attachment.gateway)!;

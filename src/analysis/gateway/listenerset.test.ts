@@ -306,3 +306,54 @@ test("rule listenerset-certificate-namespace: a ListenerSet listener reads its c
   assert.match(refs('ListenerSet/team/ls').message, /team\/cert/);
   assert.equal(refs('ListenerSet/team/cross').reason, 'RefNotPermitted');
 });
+
+test('rule listenerset-allowedlisteners-selector-absent-namespace: a Selector over a namespace the input does not declare leaves the ListenerSet Accepted=Unknown, and answers its listeners could take say unknown', () => {
+  // GEP-1713 ListenerNamespaces.From Selector: the namespace's labels decide. A namespace only referenced by the
+  // ListenerSet has no labels in the input but `kubernetes.io/metadata.name`, which the API server sets itself.
+  const ghostListener = '[{name: shop, port: 80, protocol: HTTP, hostname: shop.example.com}]';
+  const { a, model } = build(
+    gateway('{from: Selector, selector: {matchLabels: {listeners: ok}}}') +
+      listenerSet('ls', 'ghost', ghostListener) +
+      service('shop', 'ghost') +
+      service('www', 'infra') +
+      route(
+        'shop',
+        'ghost',
+        '{name: ls, kind: ListenerSet, group: gateway.networking.k8s.io}',
+        'shop.example.com',
+      ) +
+      route('www', 'infra', '{name: gw}', 'www.example.com'),
+  );
+  assert.equal(
+    conds(setStatus(a, 'ListenerSet/ghost/ls').conditions.slice(0, 1)),
+    'Accepted=Unknown(NotAllowed)',
+  );
+  assert.equal(a.gateways[0].attachedListenerSets, 0);
+  assert.equal(
+    conds(a.routes.find((r) => r.name === 'shop')!.parents[0].conditions.slice(0, 1)),
+    'Accepted=Unknown(NoMatchingParent)',
+  );
+  const d = send(model, 'http://shop.example.com/');
+  assert.ok(
+    (d.unknown ?? []).some((u) => u.object === 'ListenerSet/ghost/ls' && /not in the input/.test(u.text)),
+    JSON.stringify(d),
+  );
+  // A host none of its listeners serves is decided as before.
+  const www = send(model, 'http://www.example.com/');
+  assert.deepEqual(
+    www.backends.map((b) => b.name),
+    ['www'],
+  );
+  assert.ok(!(www.unknown ?? []).length);
+  // Not a finding: doctor does not call an unknown handshake a refusal.
+  assert.ok(!runDoctor(model).some((f) => f.code === 'listenerset-not-accepted'));
+  // A selector on the name label alone is decided without the namespace object.
+  const byName = build(
+    gateway("{from: Selector, selector: {matchLabels: {'kubernetes.io/metadata.name': ghost}}}") +
+      listenerSet('ls', 'ghost', ghostListener),
+  );
+  assert.equal(
+    conds(setStatus(byName.a, 'ListenerSet/ghost/ls').conditions.slice(0, 1)),
+    'Accepted=True(Accepted)',
+  );
+});

@@ -1,6 +1,6 @@
 import type { Gateway, ListenerOwner, ListenerSet } from '../../model/routing.ts';
 import type { Namespace } from '../../model/types.ts';
-import { matches } from '../../lib/labels.ts';
+import { selectorAdmits, type NamespaceLabels } from '../../lib/namespace-selector.ts';
 import type { Envelope } from '../_envelope.ts';
 import { namespacedMetaOf } from '../_envelope.ts';
 import { gatewayGroup, readListeners } from './_gateway.ts';
@@ -45,15 +45,21 @@ export function readListenerSet(e: Envelope): ReadListenerSet {
  * `spec.allowedListeners.namespaces.from` says so (None, the default; Same: the Gateway's namespace; All; Selector:
  * namespaces whose labels match). The listeners of the admitted ones are appended to the Gateway's own in the
  * spec's precedence — the Gateway's, then ListenerSets oldest first (`metadata.creationTimestamp`), then by
- * `{namespace}/{name}` — so that conflicts are decided in that order.
+ * `{namespace}/{name}` — so that conflicts are decided in that order. A Selector over a namespace the input does not
+ * declare knows only its `kubernetes.io/metadata.name` label: when the selector reads another label the handshake is
+ * `Unknown` (the namespace's real labels decide), never a sure NotAllowed.
  * https://gateway-api.sigs.k8s.io/geps/gep-1713/#listener-precedence
+ * https://gateway-api.sigs.k8s.io/geps/gep-1713/#allowedlisteners ("Selector: ListenerSets in namespaces selected by
+ * the selector may be attached to this Gateway")
  */
 export function mergeListenerSets(
   gateways: readonly Gateway[],
   sets: readonly ReadListenerSet[],
   namespaces: readonly Namespace[],
 ): { gateways: Gateway[]; listenerSets: ListenerSet[] } {
-  const labels = new Map(namespaces.map((n) => [n.name, n.labels]));
+  const labels = new Map<string, NamespaceLabels>(
+    namespaces.map((n) => [n.name, { labels: n.labels, inInput: n.source !== undefined }]),
+  );
   const byKey = new Map(gateways.map((g) => [`${g.namespace}/${g.name}`, g]));
   const attached = new Map<string, ReadListenerSet[]>();
   const listenerSets = sets.map((s): ListenerSet => {
@@ -77,7 +83,16 @@ export function mergeListenerSets(
       (allowed.from === 'Same' && s.namespace === gw.namespace) ||
       (allowed.from === 'Selector' &&
         !!allowed.selector &&
-        matches(allowed.selector, labels.get(s.namespace) ?? { 'kubernetes.io/metadata.name': s.namespace }));
+        selectorAdmits(allowed.selector, s.namespace, labels.get(s.namespace)));
+    if (ok === 'unknown')
+      return {
+        ...s,
+        attachment: {
+          state: 'Unknown',
+          gateway: gw.key,
+          message: `${gw.key} admits ListenerSets by namespace labels (spec.allowedListeners.namespaces.selector) and namespace ${s.namespace} is not in the input: whether it is admitted depends on its labels`,
+        },
+      };
     if (!ok)
       return {
         ...s,

@@ -1,4 +1,4 @@
-import { matches, type Selector } from '../../lib/labels.ts';
+import { matches, type Selector } from './labels.ts';
 
 /** The one namespace label the API server sets itself, known whether or not the Namespace is in the input. */
 const nameLabel = 'kubernetes.io/metadata.name';
