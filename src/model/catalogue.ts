@@ -317,7 +317,7 @@ export const kinds: readonly KindSupport[] = [
     kind,
     namespaced: true,
     level: 'partial' as const,
-    note: `parentRefs, ${kind === 'TLSRoute' ? 'hostnames (matched against the SNI; passthrough and terminate), ' : ''}rules[].backendRefs with weights: status, get, doctor and route ${kind.slice(0, 3).toLowerCase()}://… (a route's rules[0] when it has several); serve gateway --l4-listen carries TCP and TLS passthrough on loopback (not UDP, not TLS terminate)`,
+    note: `parentRefs, ${kind === 'TLSRoute' ? 'hostnames (matched against the SNI; passthrough and terminate), ' : ''}rules[].backendRefs with weights (a kind other than Service is implementation-specific: the connection is unknown): status, get, doctor and route ${kind.slice(0, 3).toLowerCase()}://… (a route's rules[0] when it has several); serve gateway --l4-listen carries TCP and TLS passthrough on loopback (not UDP, not TLS terminate)`,
   })),
   {
     group: 'networking.istio.io',

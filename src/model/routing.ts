@@ -352,6 +352,8 @@ export interface L4Decision {
   readonly notes: readonly string[];
   /** Set when the connection goes through a Gateway listener that is not programmed: nothing is served. */
   readonly notServed?: ListenerNotServed;
+  /** What kubetwin cannot decide about this connection (a backendRef kind other than Service with a share). */
+  readonly unknown?: readonly RouteUnknown[];
 }
 
 /** A `targetRefs` entry of a BackendTLSPolicy: a Service (core group), optionally one of its ports by name. */

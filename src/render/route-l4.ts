@@ -1,4 +1,4 @@
-import type { L4Result } from '../analysis/route/index.ts';
+import { unknownLines, type L4Result } from '../analysis/route/index.ts';
 import { weightShare } from './_weight-share.ts';
 
 /** `kubetwin route tls://… | tcp://… | udp://…` in words: verdict, listener, route, backends, notes, lost. */
@@ -10,20 +10,26 @@ export function renderConnection(r: L4Result): string {
   ];
   if (d.refused) lines.push(`=> refused: ${d.refused}`);
   const usable = d.backends.filter((b) => !b.problem && b.weight > 0);
-  if (!d.refused)
+  if (!d.refused && d.unknown?.length)
+    lines.push(
+      `=> unknown: where ${usable.length ? 'part of the connections land' : 'the connection lands'} depends on the implementation`,
+    );
+  else if (!d.refused)
     lines.push(
       `=> ${usable.length === 1 ? `Service ${usable[0].namespace}/${usable[0].name}:${usable[0].port}` : `${usable.length} weighted backends`}${d.tlsMode ? ` (TLS ${d.tlsMode})` : ''}`,
     );
   d.backends.forEach((b, i) => {
     const share = weightShare(d.backends, i);
     const eps = r.endpoints[i] ?? [];
-    const invalid = b.problem && share && !d.refused ? ' (this share of connections is rejected)' : '';
+    const invalid =
+      b.problem && !b.kind && share && !d.refused ? ' (this share of connections is rejected)' : '';
     lines.push(
-      `   Service ${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}${invalid}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (connections fail)'}`}`,
+      `   ${b.kind ?? 'Service'} ${b.namespace}/${b.name}${b.port !== undefined ? `:${b.port}` : ''}${d.backends.length > 1 ? ` weight ${b.weight}${share}` : ''}${b.problem ? ` — ${b.problem}${invalid}` : ` — endpoints: ${eps.length ? eps.join(', ') : 'none ready (connections fail)'}`}`,
     );
   });
   if (d.winner) lines.push(`matched: ${d.winner.object} ${d.winner.at} (${d.winner.match})`);
-  if (d.notes.length) lines.push('notes:', ...d.notes.map((n) => `  - ${n}`));
+  const notes = [...d.notes, ...unknownLines(d.unknown)];
+  if (notes.length) lines.push('notes:', ...notes.map((n) => `  - ${n}`));
   if (d.lost.length) lines.push('lost:', ...d.lost.map((l) => `  - ${l.object} (${l.match}): ${l.reason}`));
   return lines.join('\n') + '\n';
 }
@@ -38,6 +44,7 @@ export function connectionJson(r: L4Result): Record<string, unknown> {
       backend: !r.decision.refused && usable[0] ? `${usable[0].namespace}/${usable[0].name}` : undefined,
       port: !r.decision.refused ? usable[0]?.port : undefined,
       refused: r.decision.refused,
+      ...(r.decision.unknown?.length ? { unknown: true } : {}),
     },
     decision: r.decision,
     endpoints: r.endpoints,

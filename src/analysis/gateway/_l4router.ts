@@ -9,7 +9,7 @@ import type {
 } from '../../model/routing.ts';
 import { gatewayHostMatch, hostScore } from './_hostnames.ts';
 import type { Attachment, GatewayAnalysis } from './_status.ts';
-import { toBackend } from './_router.ts';
+import { otherKindUnknowns, toBackend } from './_router.ts';
 import { listenerLabel } from './_listener.ts';
 import { listenerNotServedOf } from './_not-programmed.ts';
 import type { checkBackendRef } from './_refs.ts';
@@ -158,6 +158,8 @@ export function compileL4Router(
         );
       const backends = (rule?.backendRefs ?? []).map((b) => toBackend(b, route, analysis, grants));
       const usable = backends.filter((b) => !b.problem && b.weight > 0);
+      // A kind other than Service is the implementation's to support: its share may be forwarded, not refused.
+      const unknown = rule ? otherKindUnknowns(route.key, rule.index, backends, 'l4') : [];
       return {
         listener: listenerLabel(listener),
         tlsMode,
@@ -166,9 +168,11 @@ export function compileL4Router(
         lost,
         notes,
         ...off,
-        refused: usable.length
-          ? undefined
-          : 'no valid backendRef: the implementation "MUST actively reject connection attempts"',
+        ...(unknown.length ? { unknown } : {}),
+        refused:
+          usable.length || unknown.length
+            ? undefined
+            : 'no valid backendRef: the implementation "MUST actively reject connection attempts"',
       };
     },
   };

@@ -13,6 +13,7 @@ import type {
   RouteRule,
   RouteUnknown,
 } from '../../model/routing.ts';
+import type { ObjectKey } from '../../model/types.ts';
 import { applyFilters, type FilterEffect } from './_filters.ts';
 import { gatewayHostMatch, lowerHost } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
@@ -664,24 +665,33 @@ function decide(
   // Set after the literal (not spread into it): the object keeps one shape and its keys their order.
   if (timeouts) decision.timeouts = timeouts;
   if (retry) decision.retry = retry;
-  const otherKinds = otherKindUnknowns(e, backends);
+  const otherKinds = otherKindUnknowns(e.route.key, e.rule.index, backends, 'http');
   if (otherKinds.length) decision.unknown = otherKinds;
   return decision;
 }
 
 /**
  * The backendRefs of the winning rule that name a kind other than a core Service and get a share: support for them
- * is implementation-specific, so where that share lands (the referent, or a 500 from a controller that does not
- * support the kind) is open. https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref
+ * is implementation-specific, so where that share lands (the referent, or a 500 / a rejected connection from a
+ * controller that does not support the kind) is open. `layer`: an HTTPRoute/GRPCRoute request (such a controller
+ * answers 500) or a TCP/TLS/UDP route's connection (it rejects the connection).
+ * https://gateway-api.sigs.k8s.io/reference/spec/#httpbackendref https://gateway-api.sigs.k8s.io/reference/spec/#backendref
  */
-function otherKindUnknowns(e: Entry, backends: readonly DecisionBackend[]): RouteUnknown[] {
+export function otherKindUnknowns(
+  route: ObjectKey,
+  ruleIndex: number,
+  backends: readonly DecisionBackend[],
+  layer: 'http' | 'l4',
+): RouteUnknown[] {
   const out: RouteUnknown[] = [];
+  const [unit, refusal] =
+    layer === 'http' ? ['the request', 'answers 500'] : ['the connection', 'rejects the connection'];
   backends.forEach((b, i) => {
     if (b.kind && b.weight > 0)
       out.push({
-        object: e.route.key,
-        path: `rules[${e.rule.index}].backendRefs[${i}]`,
-        text: `backendRef ${b.kind} ${b.namespace}/${b.name}: the Gateway API leaves kinds other than Service to the implementation; a controller that supports ${b.kind.replace(/^.*\//, '')} forwards ${backends.length > 1 ? 'its share' : 'the request'} there (kubetwin does not model where it lands), one that does not answers 500 (ResolvedRefs=False, InvalidKind)`,
+        object: route,
+        path: `rules[${ruleIndex}].backendRefs[${i}]`,
+        text: `backendRef ${b.kind} ${b.namespace}/${b.name}: the Gateway API leaves kinds other than Service to the implementation; a controller that supports ${b.kind.replace(/^.*\//, '')} forwards ${backends.length > 1 ? 'its share' : unit} there (kubetwin does not model where it lands), one that does not ${refusal} (ResolvedRefs=False, InvalidKind)`,
       });
   });
   return out;

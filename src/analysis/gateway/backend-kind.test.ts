@@ -9,6 +9,9 @@ import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
 import { analyzeGateways } from './index.ts';
 import { explainViaGateway, gatewayClass } from './_test-fixtures.ts';
+import { compileRouter } from '../route/index.ts';
+import { connectionDelivered } from '../route/_delivered.ts';
+import { renderConnection } from '../../render/route-l4.ts';
 
 const cluster = (backendRefs: string) => `${gatewayClass}---
 apiVersion: gateway.networking.k8s.io/v1
@@ -69,4 +72,48 @@ test('rule RouteReasonInvalidKind: a definite problem in the same route (Backend
     '[{group: acme.io, kind: CustomBackend, name: x, port: 8080}, {name: missing, port: 8080}]',
   );
   assert.equal(resolvedRefs(text), 'False(BackendNotFound)');
+});
+
+/** A TCP listener and one TCPRoute whose only backendRef is `backendRef` (L4 routes: BackendRef, same support levels). */
+const tcpCluster = (backendRef: string) => `${gatewayClass}---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw}
+spec: {gatewayClassName: gc, listeners: [{name: pg, protocol: TCP, port: 5432}]}
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: db}
+spec:
+  parentRefs: [{name: gw}]
+  rules: [{backendRefs: [${backendRef}]}]
+`;
+
+function connect(text: string) {
+  const { model } = buildFromTexts([{ file: 'in.yaml', text }]);
+  const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'gw' } });
+  if (typeof router === 'string') throw new Error(router);
+  return router.connect({ protocol: 'tcp', port: 5432 });
+}
+
+test('rule BackendRef support for TCPRoute/TLSRoute/UDPRoute (implementation-specific for any other resource): a ServiceImport backend makes the connection unknown, not a certain rejection', () => {
+  const r = connect(
+    tcpCluster('{group: multicluster.x-k8s.io, kind: ServiceImport, name: db-global, port: 5432}'),
+  );
+  assert.equal(r.decision.refused, undefined);
+  assert.deepEqual(
+    (r.decision.unknown ?? []).map((u) => `${u.object} ${u.path}`),
+    ['TCPRoute/default/db rules[0].backendRefs[0]'],
+  );
+  assert.match(r.decision.unknown![0].text, /forwards the connection there .* rejects the connection/);
+  assert.equal(connectionDelivered(r), false, 'an unknown answer is not a delivery');
+  const text = renderConnection(r);
+  assert.match(text, /=> unknown: where the connection lands depends on the implementation/);
+  assert.match(text, /multicluster\.x-k8s\.io\/ServiceImport default\/db-global:5432/);
+  assert.doesNotMatch(text, /rejected/);
+  // A missing core Service is still a sure rejection.
+  assert.match(
+    connect(tcpCluster('{name: nowhere, port: 5432}')).decision.refused ?? '',
+    /no valid backendRef/,
+  );
 });

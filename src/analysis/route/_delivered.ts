@@ -25,7 +25,7 @@ export function meshDelivered(d: MeshDecision): boolean {
 
 /** A Layer-4 connection is delivered when it is not refused, its listener is programmed and every weighted backend has a ready endpoint. */
 export function connectionDelivered(r: L4Result): boolean {
-  if (r.decision.refused || r.decision.notServed) return false;
+  if (r.decision.refused || r.decision.notServed || r.decision.unknown?.length) return false;
   const sharing = r.decision.backends
     .map((b, i) => ({ b, eps: r.endpoints[i] ?? [] }))
     .filter((x) => x.b.weight > 0);
