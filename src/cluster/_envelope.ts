@@ -134,7 +134,8 @@ function readOne(
     return undefined;
   }
   const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-  const support = kindSupport(kind, group);
+  const attachedPolicy = policyAttachmentSupport(kind, group, body.spec);
+  const support = kindSupport(kind, group) ?? attachedPolicy;
   const meta =
     body.metadata !== null && typeof body.metadata === 'object'
       ? (body.metadata as Record<string, unknown>)
@@ -161,6 +162,14 @@ function readOne(
     else missing('metadata.name');
     return undefined;
   }
+  if (attachedPolicy && support === attachedPolicy)
+    sink({
+      code: 'unknown-kind',
+      severity: 'info',
+      message: `${kind} (${apiVersion}) ${name} is not a kind kubetwin models; it targets other objects (Gateway API policy attachment), so answers through them say unknown`,
+      source: raw.source,
+      hint: 'See docs/support.md for what kubetwin models.',
+    });
   if (!support) {
     if (!quietKinds.includes(kind))
       sink({
@@ -390,4 +399,23 @@ function suggestLabel(s: string): string {
  */
 function looksLikePlaceholder(name: string): boolean {
   return /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(name) || /[<>{}$]/.test(name);
+}
+
+/**
+ * A kind kubetwin does not know whose `spec` names a `targetRef` or `targetRefs` (GEP-713 policy attachment: an
+ * implementation's SecurityPolicy, BackendTrafficPolicy, AuthPolicy…) is kept, namespaced, as an unmodeled object,
+ * so the answers through the objects it targets can say it may change them (`src/analysis/unmodeled`).
+ * https://gateway-api.sigs.k8s.io/geps/gep-713/
+ */
+function policyAttachmentSupport(kind: string, group: string, spec: unknown): KindSupport | undefined {
+  if (!spec || typeof spec !== 'object') return undefined;
+  const s = spec as Record<string, unknown>;
+  if (!(s.targetRef && typeof s.targetRef === 'object') && !Array.isArray(s.targetRefs)) return undefined;
+  return {
+    group,
+    kind,
+    namespaced: true,
+    level: 'ignored',
+    note: 'not modeled; a policy attached to the objects its spec.targetRef(s) name: answers through them are unknown',
+  };
 }

@@ -36,7 +36,12 @@ import {
 } from '../gateway/index.ts';
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
-import { routeUnknowns, unmodeledFieldNotes } from '../unmodeled/index.ts';
+import {
+  answerTargets,
+  attachedPolicyUnknowns,
+  routeUnknowns,
+  unmodeledFieldNotes,
+} from '../unmodeled/index.ts';
 import { openshiftRouter, otherRouterUnknowns } from './_openshift.ts';
 
 export { parseConnection, parseRequest, type RequestInput } from './_request.ts';
@@ -261,7 +266,13 @@ export function compileRouter(
             refused:
               'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
           };
-      const decision = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
+      const gateway =
+        options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
+      const attached = attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection');
+      const noted = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
+      const decision = attached.length
+        ? { ...noted, unknown: [...(noted.unknown ?? []), ...attached] }
+        : noted;
       return {
         via: formatVia(options.via),
         request: req,
@@ -301,6 +312,7 @@ export function compileRouter(
       const undecided = [
         ...(decided.unknown ?? []),
         ...routeUnknowns(model, answer),
+        ...attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'request'),
         ...(options.via.kind === 'router' ? [] : otherRouterUnknowns(model, req.host)),
       ];
       const unready = noReadyEndpoints(decided, endpoints, options.via);

@@ -25,3 +25,4 @@ export {
   type MatrixShape,
   type MatrixUnknown,
 } from './_matrix.ts';
+export { answerTargets, attachedPolicyUnknowns, attachmentTargets } from './_policy-attachment.ts';

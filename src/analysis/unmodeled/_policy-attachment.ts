@@ -1,0 +1,114 @@
+/**
+ * Gateway API policy attachment (GEP-713, "Metaresources and Policy Attachment"; GEP-2648 direct and GEP-2649
+ * inherited policies): an implementation's own policy object names the object it governs in `spec.targetRef` or
+ * `spec.targetRefs` (`group`, `kind`, `name`, optional `sectionName`; same namespace as the policy). Envoy Gateway's
+ * SecurityPolicy, BackendTrafficPolicy, ClientTrafficPolicy and EnvoyExtensionPolicy, Kuadrant's AuthPolicy and
+ * RateLimitPolicy, NGINX Gateway Fabric's and GKE's policies all attach this way, and each can deny, redirect, retry,
+ * rate-limit or rewrite what goes through its target. kubetwin models the policy kinds its catalogue lists at
+ * `modeled` or `partial` (BackendTLSPolicy, Istio's AuthorizationPolicy); any other object that targets the Gateway,
+ * the route or a backend Service of an answer makes that answer unknown. Pure.
+ * https://gateway-api.sigs.k8s.io/geps/gep-713/ https://gateway-api.sigs.k8s.io/reference/spec/#localpolicytargetreference
+ */
+import { kindSupport } from '../../model/catalogue.ts';
+import type { RouteUnknown } from '../../model/routing.ts';
+import type { ClusterModel, ObjectKey, OtherObject } from '../../model/types.ts';
+
+const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+
+/** The canonical keys (`HTTPRoute/ns/name`) an object's `spec.targetRef`/`spec.targetRefs` name, in its namespace. */
+export function attachmentTargets(o: OtherObject): ObjectKey[] {
+  const spec = o.body.spec as Record<string, unknown> | undefined;
+  if (!spec) return [];
+  const refs = [spec.targetRef, ...(Array.isArray(spec.targetRefs) ? spec.targetRefs : [])];
+  const out: ObjectKey[] = [];
+  for (const r of refs) {
+    if (!r || typeof r !== 'object') continue;
+    const { kind, name, namespace } = r as Record<string, unknown>;
+    if (typeof kind !== 'string' || typeof name !== 'string') continue;
+    // Older policies (v1alpha2 PolicyTargetReference) may name a namespace; the current ones target their own.
+    const ns = typeof namespace === 'string' && namespace ? namespace : o.namespace;
+    out.push(kind === 'Namespace' ? `Namespace/${name}` : `${kind}/${ns ?? ''}/${name}`);
+  }
+  return out;
+}
+
+/** Whether kubetwin models the object's kind (catalogue level `modeled` or `partial`): then its own analysis answers. */
+const modeled = (o: OtherObject) => {
+  const level = kindSupport(o.kind, groupOf(o.apiVersion))?.level;
+  return level === 'modeled' || level === 'partial';
+};
+
+/** An unmodeled object with the keys it targets. */
+interface Attached {
+  readonly object: OtherObject;
+  readonly targets: readonly ObjectKey[];
+}
+
+/** Per model: the unmodeled objects that target anything, built once (answers ask many times). */
+const attachedOf = new WeakMap<ClusterModel, readonly Attached[]>();
+
+function attachedIn(model: ClusterModel): readonly Attached[] {
+  let list = attachedOf.get(model);
+  if (!list) {
+    list = model.others
+      .filter((o) => !modeled(o))
+      .map((object) => ({ object, targets: attachmentTargets(object) }))
+      .filter((a) => a.targets.length > 0);
+    attachedOf.set(model, list);
+  }
+  return list;
+}
+
+/**
+ * The unmodeled policies attached to any of `targets` (canonical keys: the Gateway, the route, the backend
+ * Services of one answer) or to the Namespace of one of them, sorted by key: each becomes one `unknown` of the
+ * answer about one `unit` (an HTTP request, or an L4 route's connection).
+ */
+export function attachedPolicyUnknowns(
+  model: ClusterModel,
+  targets: readonly (ObjectKey | undefined)[],
+  unit: 'request' | 'connection',
+): RouteUnknown[] {
+  const attached = attachedIn(model);
+  if (!attached.length) return [];
+  const wanted = new Set<ObjectKey>();
+  for (const t of targets) {
+    if (!t) continue;
+    wanted.add(t);
+    const ns = t.split('/')[1];
+    if (ns) wanted.add(`Namespace/${ns}`);
+  }
+  const out: RouteUnknown[] = [];
+  for (const { object: o, targets: named } of attached) {
+    const hit = named.find((t) => wanted.has(t));
+    if (!hit) continue;
+    const at = o.source ? ` at ${o.source.file}:${o.source.line}` : '';
+    out.push({
+      object: o.key,
+      path: o.body.spec && 'targetRef' in (o.body.spec as object) ? 'spec.targetRef' : 'spec.targetRefs',
+      text: `${o.kind} (${groupOf(o.apiVersion)}) ${o.namespace ? `${o.namespace}/` : ''}${o.name}${at} is attached to ${hit} (Gateway API policy attachment) and kubetwin does not model it: it may deny, redirect, retry or rewrite this ${unit}`,
+    });
+  }
+  return out.sort((a, b) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0));
+}
+
+/** The objects one answer went through, as policy targets: its Gateway, its winning route and its backend Services. */
+export function answerTargets(
+  gateway: ObjectKey | undefined,
+  decision: {
+    readonly winner?: { readonly object: ObjectKey };
+    readonly backends: readonly {
+      readonly namespace: string;
+      readonly name: string;
+      readonly kind?: string;
+    }[];
+  },
+): (ObjectKey | undefined)[] {
+  return [
+    gateway,
+    decision.winner?.object,
+    ...decision.backends.map(
+      (b) => `${b.kind ? b.kind.replace(/^.*\//, '') : 'Service'}/${b.namespace}/${b.name}`,
+    ),
+  ];
+}
