@@ -663,6 +663,78 @@ export const trafficKinds: readonly TrafficKind[] = [
     admits: false,
     note: 'OVN-Kubernetes: egress firewall of its namespace',
   },
+  // Other ingress controllers' own routing APIs: each serves the hosts and Services its spec names, beside (or
+  // instead of) Ingress and Gateway API. https://projectcontour.io/docs/main/config/api/ (HTTPProxy),
+  // https://docs.nginx.com/nginx-ingress-controller/configuration/virtualserver-and-virtualserverroute-resources/,
+  // https://docs.konghq.com/kubernetes-ingress-controller/latest/reference/custom-resources/,
+  // https://www.getambassador.io/docs/emissary/latest/topics/using/intro-mappings,
+  // https://apisix.apache.org/docs/ingress-controller/concepts/apisix_route/,
+  // https://opensource.zalando.com/skipper/kubernetes/routegroups/, https://docs.solo.io/gloo-edge/latest/
+  ...(
+    [
+      [
+        'projectcontour.io',
+        'HTTPProxy',
+        'Contour: HTTP routes with includes, conditions and weighted services',
+      ],
+      ['projectcontour.io', 'TLSCertificateDelegation', 'Contour: certificates one namespace lends another'],
+      [
+        'k8s.nginx.org',
+        'VirtualServer',
+        'NGINX Ingress Controller: HTTP routes, splits and matches of a host',
+      ],
+      ['k8s.nginx.org', 'VirtualServerRoute', 'NGINX Ingress Controller: routes a VirtualServer delegates'],
+      ['k8s.nginx.org', 'TransportServer', 'NGINX Ingress Controller: TCP, UDP and TLS passthrough routes'],
+      [
+        'k8s.nginx.org',
+        'Policy',
+        'NGINX Ingress Controller: access control, rate limits and auth of the routes naming it',
+      ],
+      [
+        'configuration.konghq.com',
+        'KongIngress',
+        'Kong: proxy, route and upstream overrides of an Ingress or Service',
+      ],
+      [
+        'configuration.konghq.com',
+        'KongPlugin',
+        'Kong: a plugin (auth, IP restriction, rate limiting…) of the objects annotated with it',
+      ],
+      ['configuration.konghq.com', 'TCPIngress', 'Kong: TCP and TLS routes'],
+      ['configuration.konghq.com', 'UDPIngress', 'Kong: UDP routes'],
+      [
+        'getambassador.io',
+        'Mapping',
+        'Emissary-ingress: HTTP routes from a prefix and hostname to a service',
+      ],
+      ['getambassador.io', 'TCPMapping', 'Emissary-ingress: TCP routes'],
+      [
+        'getambassador.io',
+        'Host',
+        'Emissary-ingress: the hostnames, TLS and insecure-request action it serves',
+      ],
+      ['apisix.apache.org', 'ApisixRoute', 'Apache APISIX: HTTP and stream routes with plugins'],
+      ['apisix.apache.org', 'ApisixUpstream', 'Apache APISIX: load balancing and health checks of a Service'],
+      ['zalando.org', 'RouteGroup', 'Skipper: routes with predicates, filters and weighted backends'],
+      ['gateway.solo.io', 'VirtualService', 'Gloo Edge: HTTP routes of a domain'],
+      ['gateway.solo.io', 'RouteTable', 'Gloo Edge: routes a VirtualService delegates'],
+    ] as const
+  ).map(([group, kind, note]) => ({
+    group,
+    kind,
+    namespaced: true,
+    affects: ['routing'] as const,
+    admits: true,
+    note,
+  })),
+  {
+    group: 'configuration.konghq.com',
+    kind: 'KongClusterPlugin',
+    namespaced: false,
+    affects: ['routing'],
+    admits: true,
+    note: 'Kong: a cluster-wide plugin (global, or of the objects annotated with it)',
+  },
   ...traefik('IngressRouteTCP', 'TCP routes of the Traefik router'),
   ...traefik('IngressRouteUDP', 'UDP routes of the Traefik router'),
   ...traefik('TraefikService', 'weighted and mirrored backends of Traefik routes'),

@@ -109,6 +109,12 @@ const serviceNames = (svc: string, domain: string) => {
   return [name, `${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.${domain}`];
 };
 
+/**
+ * A service reference with a scheme, a port or a path stripped (`quote:80`, `http://quote.default:8080/`, as
+ * Emissary's Mapping `service` and similar router specs write it) down to the name to compare.
+ */
+const bareService = (w: string) => w.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/(:\d+)?(\/.*)?$/, '');
+
 const wildcard = (w: string) => w === '*' || w.endsWith('/*') || w === '*/*';
 
 /**
@@ -126,6 +132,7 @@ export function namingRequest(
   const covers = (w: string) =>
     wildcard(w) ||
     names.has(w) ||
+    names.has(bareService(w)) ||
     (host !== '' && w.includes(host)) ||
     (w.startsWith('*.') && host.endsWith(w.slice(1)));
   return objects.filter((o) => o.affects.includes('routing') && o.words.some(covers));

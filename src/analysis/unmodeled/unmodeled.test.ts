@@ -183,3 +183,30 @@ test('rule linkerd-egress-network-unknown: an EgressNetwork makes a connection f
   // Pod to pod is not egress: the answer stands.
   assert.equal(verdict(ask(egress('linkerd-egress'))).verdict, 'allowed');
 });
+
+test('rule other-ingress-controllers-routing-apis: a Contour HTTPProxy naming the host, or an Emissary Mapping naming the Service as name.ns:port, is found; they are kept, not dropped as unknown kinds', () => {
+  const m = build(
+    'apiVersion: projectcontour.io/v1\nkind: HTTPProxy\nmetadata: {name: p, namespace: x}\nspec: {virtualhost: {fqdn: shop.example.com}, routes: [{conditions: [{prefix: /}], services: [{name: web, port: 80}]}]}\n---\n' +
+      'apiVersion: getambassador.io/v3alpha1\nkind: Mapping\nmetadata: {name: quote, namespace: x}\nspec: {hostname: "*", prefix: /backend/, service: "quote.x:8080"}\n',
+  );
+  const objs = unmodeledObjects(m);
+  assert.deepEqual(
+    objs.map((o) => o.key),
+    ['HTTPProxy.projectcontour.io/x/p', 'Mapping.getambassador.io/x/quote'],
+  );
+  const keys = (host: string, services: string[]) =>
+    namingRequest(objs, { host, services }).map((o) => o.key);
+  // The Mapping's hostname "*" covers every host; the HTTPProxy names shop.example.com and the Service web.
+  assert.deepEqual(keys('shop.example.com', []), [
+    'HTTPProxy.projectcontour.io/x/p',
+    'Mapping.getambassador.io/x/quote',
+  ]);
+  const proxyOnly = objs.filter((o) => o.kind === 'HTTPProxy');
+  assert.deepEqual(
+    namingRequest(proxyOnly, { host: 'other.example.com', services: ['x/web'] }).map((o) => o.key),
+    ['HTTPProxy.projectcontour.io/x/p'],
+  );
+  const mapping = objs.filter((o) => o.kind === 'Mapping').map((o) => ({ ...o, words: ['quote.x:8080'] }));
+  assert.equal(namingRequest(mapping, { host: 'a.example.com', services: ['x/quote'] }).length, 1);
+  assert.equal(namingRequest(mapping, { host: 'a.example.com', services: ['x/other'] }).length, 0);
+});

@@ -113,11 +113,21 @@ const groupVersions: Record<string, readonly string[]> = {
   'split.smi-spec.io': ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'],
   // IstioOperator (istioctl's in-cluster operator CR; only spec.meshConfig's exportTo defaults are read).
   'install.istio.io': ['v1alpha1'],
+  // Other ingress controllers' routing APIs (kept as unmodeled routing objects).
+  'projectcontour.io': ['v1', 'v1alpha1'],
+  'k8s.nginx.org': ['v1', 'v1alpha1'],
+  'configuration.konghq.com': ['v1', 'v1beta1'],
+  'getambassador.io': ['v3alpha1', 'v2'],
+  'apisix.apache.org': ['v2'],
+  'zalando.org': ['v1'],
+  'gateway.solo.io': ['v1'],
 };
 
 function plural(kind: string): string {
   const k = kind.toLowerCase();
   if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  // `KongIngress` → `kongingresses`; a kind already ending in one `s` is left as it is.
+  if (k.endsWith('ss')) return `${k}es`;
   return k.endsWith('s') ? k : `${k}s`;
 }
 
