@@ -7,7 +7,8 @@
 import type { ClusterModel, EndpointSlice, Service, ServicePort } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
 import { findPod } from '../dns/index.ts';
-import { selectEndpoints, type Candidate } from './_select.ts';
+import { selectEndpoints, type Candidate, type Vantage } from './_select.ts';
+import { topologyAutoUnknown } from './_topology-auto.ts';
 import { balancing, spread } from './_spread.ts';
 import { masqueradeSources, sourcesShort, type MasqueradeSource } from './_masquerade.ts';
 import type { EndpointRow, PathVerdict, ServicePathQuery, ServicePathResult } from './types.ts';
@@ -29,6 +30,7 @@ export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
 export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
+export { hintedEndpoints } from './_hinted.ts';
 
 /** Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours). */
 export const defaultAffinityTimeout = 10800;
@@ -135,7 +137,6 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   const unknown = servicePathUnknown(model, svc);
   const base = {
     service: `${svc.namespace}/${svc.name}`,
-    ...(unknown ? { unknown } : {}),
     ...(portInfo ? { port: portInfo } : {}),
     entry,
     clientDescription,
@@ -171,7 +172,14 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     else frontends = svc.loadBalancerIngress.map((a) => `${a}:${sp.port}`);
   }
   if (missing)
-    return { ...base, frontends, verdict: 'not-routed', endpoints: [], notes: [missing, ...notes] };
+    return {
+      ...base,
+      ...(unknown ? { unknown } : {}),
+      frontends,
+      verdict: 'not-routed',
+      endpoints: [],
+      notes: [missing, ...notes],
+    };
 
   // Candidates: addresses of the Service's slices of the frontend's family that serve this port.
   const v6 = (svc.clusterIPs[0] ?? '').includes(':');
@@ -200,12 +208,19 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   const zone = clientNode ? idx.nodeByName(clientNode)?.zone : undefined;
   // kube-proxy does not handle headless Services: no traffic policy or topology narrows what the client dials.
   const proxied = !svc.headless;
-  const hintsWanted =
-    proxied &&
-    !external &&
-    (svc.trafficDistribution === 'PreferClose' ||
-      svc.trafficDistribution === 'PreferSameZone' ||
-      svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto');
+  // Whose kube-proxy rules (and so which topology hints) apply: the client pod's node, or the node port's node.
+  const vantage: Vantage | 'no-kube-proxy' = !proxied
+    ? 'no-kube-proxy'
+    : c.kind === 'unspecified'
+      ? { unknown: "each client's node sends only to the endpoints hinted for it or its zone (pass --from)" }
+      : entry === 'LoadBalancer'
+        ? {
+            unknown:
+              'each node the load balancer sends to passes connections only to the endpoints hinted for it or its zone',
+          }
+        : clientNode
+          ? { node: clientNode, ...(zone ? { zone } : {}) }
+          : { unknown: 'the client pod is not scheduled on a node' };
   const lbLocal = entry === 'LoadBalancer' && policy.value === 'Local';
   const local = proxied && policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
   if (!proxied && policy.value === 'Local') notes.push(headlessLocalNote(policy.field));
@@ -215,10 +230,14 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     );
   const sel = selectEndpoints(candidates, {
     ...(local && c.kind !== 'unspecified' ? { local } : {}),
-    ...(zone ? { zone } : {}),
-    hintsWanted,
+    vantage,
   });
   notes.push(...sel.notes);
+  // The topology cache's hints (topology-mode Auto) follow each zone's CPU, which kubetwin does not model.
+  const autoUnknown =
+    proxied && !local
+      ? topologyAutoUnknown(svc, candidates, idx.slicesOf(svc.namespace, svc.name))
+      : undefined;
   function row(cand: Candidate, port: number | undefined, used: boolean, reason?: string): EndpointRow {
     const e = cand.endpoint;
     const pod = e.targetRef ? idx.podByKey(e.targetRef) : undefined;
@@ -305,17 +324,30 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     }
   }
   const usedNames = used.map((u) => `${u.ip.includes(':') ? `[${u.ip}]` : u.ip}:${portOf.get(u)}`);
-  const s = q.requests
-    ? spread(usedNames, q.requests, balancing(model.profile), svc.sessionAffinity === 'ClientIP')
-    : undefined;
+  // Spread over endpoints this client may not use would be a made-up count: none when the set is not known.
+  const unsure = !!autoUnknown || !!sel.perNode;
+  const s =
+    q.requests && !unsure
+      ? spread(usedNames, q.requests, balancing(model.profile), svc.sessionAffinity === 'ClientIP')
+      : undefined;
+  if (q.requests && unsure)
+    notes.push(
+      `${q.requests} connections are not spread: which endpoints this client's node uses is not known`,
+    );
   if (svc.sessionAffinity === 'ClientIP')
     notes.push(
       `sessionAffinity ClientIP: a client's connections stick to one endpoint for ${affinity.timeoutSeconds} s after its last one`,
     );
+  const why = unknown ?? autoUnknown;
   return {
     ...base,
+    ...(why ? { unknown: why } : {}),
     frontends,
-    ...(sel.topology ? { topology: sel.topology } : {}),
+    ...(sel.topology
+      ? { topology: sel.topology }
+      : autoUnknown
+        ? { topology: 'unknown (topology-mode Auto)', topologyUnknown: autoUnknown }
+        : {}),
     verdict,
     endpoints: rows,
     ...(sourceIP ? { sourceIP } : {}),

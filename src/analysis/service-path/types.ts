@@ -69,7 +69,13 @@ export interface ServicePathResult {
     readonly field: 'internalTrafficPolicy' | 'externalTrafficPolicy';
     readonly value: 'Cluster' | 'Local';
   };
+  /** The topology hints this client's node follows (`zone a (topology hints)`), when they narrow the endpoints. */
   readonly topology?: string;
+  /**
+   * Why the hints, and so which endpoints this client uses, are unknown (topology-mode Auto over slices kubetwin
+   * computes); `endpoints` then marks every endpoint a hint could leave as used, and `unknown` says the same.
+   */
+  readonly topologyUnknown?: string;
   readonly verdict: PathVerdict;
   readonly endpoints: readonly EndpointRow[];
   /**
