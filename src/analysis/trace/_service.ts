@@ -47,6 +47,11 @@ export interface ServiceLeg {
   readonly fix?: string;
   /** The Service hop's details as fields, when the port is routed (the hop's `details` are these lines in order). */
   readonly details?: ServiceDetails;
+  /**
+   * Why which candidates kube-proxy uses for this client is unknown (topology-mode Auto): the candidates are every
+   * endpoint it may use, and a verdict that differs among them is unknown.
+   */
+  readonly topologyUnknown?: string;
 }
 
 /** The Service hop's detail lines, in order, without those `omit` names. */
@@ -164,5 +169,10 @@ export function serviceHop(
     ),
     objects: slices,
   });
-  return { hops, candidates, details };
+  return {
+    hops,
+    candidates,
+    details,
+    ...(path.topologyUnknown ? { topologyUnknown: path.topologyUnknown } : {}),
+  };
 }
