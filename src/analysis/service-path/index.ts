@@ -64,6 +64,13 @@ function missingPortReason(slice: EndpointSlice, sp: ServicePort): string {
   return `EndpointSlice ${slice.name} has no ${sp.protocol} port named "${sp.name ?? ''}" (a slice port is used for the Service port of the same name)`;
 }
 
+/**
+ * kube-proxy programs an endpoint by its first address only (pkg/proxy/endpointslicecache.go `addEndpoints` reads
+ * `endpoint.Addresses[0]`); the API lets consumers do so ("clients may choose to only use the first element",
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/endpoint-slice-v1/#EndpointSlice).
+ */
+const extraAddressReason = "not the endpoint's first address (kube-proxy uses only addresses[0])";
+
 /** What an undefined port on a Service address does, per kube-proxy mode. */
 function undefinedPortNote(mode: string): string {
   if (mode === 'ipvs')
@@ -196,9 +203,10 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       continue;
     const p = slice.ports.find((x) => (x.name ?? '') === (sp!.name ?? '') && x.protocol === sp!.protocol);
     for (const ep of slice.endpoints)
-      for (const ip of ep.addresses) {
+      for (const [i, ip] of ep.addresses.entries()) {
         const cand = { endpoint: ep, ip };
         if (p?.port === undefined) rows.push(row(cand, undefined, false, missingPortReason(slice, sp!)));
+        else if (i > 0 && !svc.headless) rows.push(row(cand, p.port, false, extraAddressReason));
         else {
           candidates.push(cand);
           portOf.set(cand, p.port);

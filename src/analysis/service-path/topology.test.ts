@@ -196,3 +196,27 @@ endpoints:
     assert.deepEqual(used(r), ['10.244.1.11', '10.244.2.10']);
   });
 });
+
+describe('endpoint addresses', () => {
+  it('rule endpoint-first-address: kube-proxy programs an endpoint by its first address only', () => {
+    const twoAddresses = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {clusterIP: 10.96.0.20, ports: [{name: http, port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-1, namespace: shop, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints:
+- {addresses: [10.1.0.1, 10.1.0.2]}
+`;
+    const r = path(twoAddresses);
+    assert.deepEqual(used(r), ['10.1.0.1']);
+    assert.match(
+      r.endpoints.find((e) => e.ip === '10.1.0.2')?.reason ?? '',
+      /kube-proxy uses only addresses\[0\]/,
+    );
+  });
+});
