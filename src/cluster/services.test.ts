@@ -116,3 +116,17 @@ test('port name "" is accepted on a single-port Service, as the API server does 
   const two = buildYaml(svc('[{name: "", port: 80}, {name: b, port: 81}]'));
   assert.ok(codes(two.diagnostics).includes('missing-field'));
 });
+
+test('rule externally-accessible: a ClusterIP Service with externalIPs may set externalTrafficPolicy, one without may not', () => {
+  // pkg/api/service/util.go ExternallyAccessible: NodePort, LoadBalancer, or ClusterIP with externalIPs.
+  const withIPs = buildYaml(
+    svc('a', `  externalTrafficPolicy: Local\n  externalIPs: [198.51.100.32]\n${port80}`),
+  );
+  assert.deepEqual(
+    codes(withIPs.diagnostics).filter((c) => c === 'invalid-field'),
+    [],
+  );
+  assert.equal(withIPs.model.services.find((s) => s.name === 'a')!.externalTrafficPolicy, 'Local');
+  const without = buildYaml(svc('b', `  externalTrafficPolicy: Local\n${port80}`));
+  assert.ok(codes(without.diagnostics).includes('invalid-field'));
+});

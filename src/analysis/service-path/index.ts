@@ -120,6 +120,9 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     if (c.via === 'loadbalancer') {
       entry = 'LoadBalancer';
       clientDescription = `client ${c.ip} through the load balancer`;
+    } else if (c.via === 'external-ip') {
+      entry = 'ExternalIP';
+      clientDescription = `client ${c.ip} to an externalIP`;
     } else {
       entry = 'NodePort';
       if (!idx.nodeByName(c.via.node))
@@ -172,6 +175,11 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   } else if (entry === 'NodePort') {
     if (!sp.nodePort) missing = `Service type ${svc.type} has no NodePort`;
     else frontends = model.nodes.filter((n) => n.internalIP).map((n) => `${n.internalIP}:${sp.nodePort}`);
+  } else if (entry === 'ExternalIP') {
+    // kube-proxy captures spec.externalIPs on every node, whatever the Service type.
+    if (!svc.externalIPs.length) missing = 'the Service has no spec.externalIPs';
+    else
+      frontends = svc.externalIPs.map((ip) => (ip.includes(':') ? `[${ip}]:${sp.port}` : `${ip}:${sp.port}`));
   } else {
     if (svc.type !== 'LoadBalancer') missing = `Service type ${svc.type} is not a LoadBalancer`;
     else if (!svc.loadBalancerIngress.length)
@@ -221,15 +229,15 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     ? 'no-kube-proxy'
     : c.kind === 'unspecified'
       ? { unknown: "each client's node sends only to the endpoints hinted for it or its zone (pass --from)" }
-      : entry === 'LoadBalancer'
+      : entry === 'LoadBalancer' || entry === 'ExternalIP'
         ? {
-            unknown:
-              'each node the load balancer sends to passes connections only to the endpoints hinted for it or its zone',
+            unknown: `each node the ${entry === 'LoadBalancer' ? 'load balancer sends to' : 'externalIP is routed to'} passes connections only to the endpoints hinted for it or its zone`,
           }
         : clientNode
           ? { node: clientNode, ...(zone ? { zone } : {}) }
           : { unknown: 'the client pod is not scheduled on a node' };
-  const lbLocal = entry === 'LoadBalancer' && policy.value === 'Local';
+  // Through a load balancer or an externalIP the node is not known: a Local policy is that node's endpoints.
+  const lbLocal = (entry === 'LoadBalancer' || entry === 'ExternalIP') && policy.value === 'Local';
   const local = proxied && policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
   if (!proxied && policy.value === 'Local') notes.push(headlessLocalNote(policy.field));
   if (local && c.kind === 'unspecified')
@@ -273,7 +281,17 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     ),
   );
   const used = candidates.filter((cd) => sel.used.has(cd));
-  if (lbLocal) {
+  let entryUnknown: string | undefined;
+  if (lbLocal && entry === 'ExternalIP') {
+    // No health check steers an externalIP: the network outside the cluster picks the node.
+    const withEndpoint = new Set(used.map((u) => u.endpoint.nodeName).filter(Boolean));
+    const without = model.nodes.filter((n) => !withEndpoint.has(n.name)).map((n) => n.name);
+    notes.push(
+      `externalTrafficPolicy Local: the node the externalIP is routed to sends only to its own endpoints (nodes with one: ${[...withEndpoint].sort().join(', ') || 'none'}), keeping the client address; no health check steers an externalIP`,
+    );
+    if (without.length && used.length)
+      entryUnknown = `externalTrafficPolicy Local on an externalIP: a connection routed to ${without.join(', ')} (no ready endpoint there) is dropped, and which node the network outside the cluster routes ${frontends.join(', ')} to is not in the input`;
+  } else if (lbLocal) {
     const healthy = [...new Set(used.map((u) => u.endpoint.nodeName).filter(Boolean))];
     notes.push(
       `externalTrafficPolicy Local: the load balancer sends only to nodes passing the health check on healthCheckNodePort ${svc.healthCheckNodePort ?? '(unallocated)'} (${healthy.length ? healthy.join(', ') : 'none'}), and each node only to its own endpoints — load spreads per node, not per endpoint`,
@@ -324,9 +342,9 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
           ? sourcesShort([...list].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0)))
           : entry === 'NodePort'
             ? 'the node address'
-            : 'the address of the node the load balancer picked',
+            : `the address of the node the ${entry === 'ExternalIP' ? 'externalIP is routed to' : 'load balancer picked'}`,
         preserved: false,
-        why: `externalTrafficPolicy Cluster: kube-proxy on ${entry === 'NodePort' ? clientNode : 'the node the load balancer picked'} masquerades (SNAT) external traffic to the address of its interface toward the endpoint, which CNI ${model.profile.cni.name} decides`,
+        why: `externalTrafficPolicy Cluster: kube-proxy on ${entry === 'NodePort' ? clientNode : entry === 'ExternalIP' ? 'the node the externalIP is routed to' : 'the node the load balancer picked'} masquerades (SNAT) external traffic to the address of its interface toward the endpoint, which CNI ${model.profile.cni.name} decides`,
         ...(list.length ? { addresses: list.map((m) => m.ip).sort() } : {}),
       };
     }
@@ -346,10 +364,11 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     notes.push(
       `sessionAffinity ClientIP: a client's connections stick to one endpoint for ${affinity.timeoutSeconds} s after its last one`,
     );
-  const why = unknown ?? autoUnknown;
+  const why = unknown ?? autoUnknown ?? entryUnknown;
   return {
     ...base,
     ...(why ? { unknown: why } : {}),
+    ...(entryUnknown ? { entryUnknown } : {}),
     frontends,
     ...(sel.topology
       ? { topology: sel.topology }

@@ -220,3 +220,33 @@ endpoints:
     );
   });
 });
+
+describe('externalIPs', () => {
+  // The Service page's example (https://kubernetes.io/docs/concepts/services-networking/service/#external-ips).
+  const docs = (spec: string) => `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {clusterIP: 10.96.0.20, selector: {app: web}, externalIPs: [198.51.100.32], ports: [{name: http, port: 80, targetPort: http}]${spec}}
+`;
+  const outside: Client = { kind: 'external', ip: '203.0.113.7', via: 'external-ip' };
+
+  it('rule external-ips: kube-proxy takes an externalIP of a ClusterIP Service to its endpoints', () => {
+    const r = path(docs('') + pod('web-1', 'node-1', '10.244.1.10'), { client: outside });
+    assert.equal(r.verdict, 'routed');
+    assert.equal(r.entry, 'ExternalIP');
+    assert.deepEqual(r.frontends, ['198.51.100.32:80']);
+    assert.deepEqual(used(r), ['10.244.1.10']);
+    assert.equal(r.sourceIP?.preserved, false);
+  });
+
+  it('rule external-ips: with externalTrafficPolicy Local the node it is routed to decides: unknown when a node has no endpoint', () => {
+    const r = path(docs(', externalTrafficPolicy: Local') + pod('web-1', 'node-1', '10.244.1.10'), {
+      client: outside,
+    });
+    assert.equal(r.sourceIP?.preserved, true);
+    assert.match(
+      r.unknown ?? '',
+      /a connection routed to node-2, node-3 \(no ready endpoint there\) is dropped/,
+    );
+  });
+});

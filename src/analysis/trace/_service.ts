@@ -19,7 +19,7 @@ export interface Candidate {
 const clientNode = (ctx: TraceContext, c: Client) =>
   c.kind === 'pod'
     ? ctx.podNamed(c.pod)?.nodeName
-    : c.kind === 'external' && c.via !== 'loadbalancer'
+    : c.kind === 'external' && typeof c.via === 'object'
       ? c.via.node
       : undefined;
 const at = (s: Service) => [{ key: s.key, source: s.source }];
@@ -122,7 +122,7 @@ export function serviceHop(
     balancing: svc.headless ? path.balancing.description : `kube-proxy ${path.balancing.description}`,
     notes: path.notes,
   };
-  const otherProxy = servicePathUnknown(ctx.model, svc);
+  const otherProxy = servicePathUnknown(ctx.model, svc) ?? path.entryUnknown;
   const hops: Hop[] = [
     {
       kind: 'service',
