@@ -319,7 +319,9 @@ function manualSlices(
           addresses: addresses.map((a) => canonicalIP(a) ?? a),
           conditions: {
             ready,
-            serving: f.bool([...at, 'conditions', 'serving']) ?? ready,
+            // kube-proxy reads an unset serving as true (pkg/proxy/endpointslicecache.go addEndpoints): an endpoint
+            // written terminating without it is still its fallback.
+            serving: f.bool([...at, 'conditions', 'serving']) ?? true,
             terminating: f.bool([...at, 'conditions', 'terminating']) ?? false,
           },
           ...(hostname ? { hostname } : {}),

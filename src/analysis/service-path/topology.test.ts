@@ -250,3 +250,25 @@ spec: {clusterIP: 10.96.0.20, selector: {app: web}, externalIPs: [198.51.100.32]
     );
   });
 });
+
+describe('endpoint conditions', () => {
+  it('rule serving-unset-is-true: a terminating endpoint written without serving is still the fallback', () => {
+    // pkg/proxy/endpointslicecache.go: serving := Conditions.Serving == nil || *Conditions.Serving
+    const slice = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {clusterIP: 10.96.0.20, ports: [{name: http, port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-1, namespace: shop, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints:
+- {addresses: [10.1.0.1], conditions: {ready: false, terminating: true}}
+`;
+    const r = path(slice);
+    assert.equal(r.verdict, 'routed');
+    assert.deepEqual(used(r), ['10.1.0.1']);
+  });
+});
