@@ -187,6 +187,17 @@ export function readService(env: Envelope): Draft | undefined {
       ['spec', 'internalTrafficPolicy'],
       `internalTrafficPolicy "${itp}" must be Cluster or Local`,
     );
+  // The API server accepts only these (validation.go supportedTrafficDistribution, PreferSame* GA in 1.35): a typo
+  // is refused there, not ignored.
+  const td = spec.str('trafficDistribution');
+  if (td !== undefined && !['PreferClose', 'PreferSameZone', 'PreferSameNode'].includes(td))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'trafficDistribution'],
+      `trafficDistribution "${td}" must be PreferClose, PreferSameZone or PreferSameNode`,
+      'Use one of those values (PreferSameZone is the new name of PreferClose), or remove the field.',
+    );
   const affinity = spec.str('sessionAffinity') ?? 'None';
   if (!['None', 'ClientIP'].includes(affinity))
     f.report(

@@ -130,3 +130,18 @@ test('rule externally-accessible: a ClusterIP Service with externalIPs may set e
   const without = buildYaml(svc('b', `  externalTrafficPolicy: Local\n${port80}`));
   assert.ok(codes(without.diagnostics).includes('invalid-field'));
 });
+
+test('rule supported-traffic-distribution: a trafficDistribution the API server does not support is an error, not ignored', () => {
+  // validation.go supportedTrafficDistribution: PreferClose, PreferSameZone, PreferSameNode.
+  const bad = buildYaml(svc('a', `  selector: {app: a}\n  trafficDistribution: PreferSameRegion\n${port80}`));
+  assert.ok(
+    bad.diagnostics.some(
+      (d) => d.code === 'invalid-field' && /trafficDistribution "PreferSameRegion"/.test(d.message),
+    ),
+  );
+  const good = buildYaml(svc('a', `  selector: {app: a}\n  trafficDistribution: PreferSameNode\n${port80}`));
+  assert.deepEqual(
+    codes(good.diagnostics).filter((c) => c === 'invalid-field'),
+    [],
+  );
+});
