@@ -59,8 +59,7 @@ export function endpointsCommand(io: Io): Command {
         : opts.via?.startsWith('node/')
           ? { node: opts.via.slice(5) }
           : undefined;
-    if (opts.via && !via)
-      return fail(`--via "${opts.via}" must be node/NAME, loadbalancer or external-ip`);
+    if (opts.via && !via) return fail(`--via "${opts.via}" must be node/NAME, loadbalancer or external-ip`);
     const requests = opts.requests === undefined ? undefined : Number(opts.requests);
     if (requests !== undefined && !(Number.isInteger(requests) && requests > 0 && requests <= 1_000_000))
       return fail(`--requests "${opts.requests}" must be a whole number from 1 to 1000000`);
