@@ -36,7 +36,7 @@ export function endpointsCommand(io: Io): Command {
     .option('--port <port>', 'Service port number or name (needed when the Service has several)')
     .option('--from <pod>', 'an in-cluster client: namespace/pod (or namespace/workload)')
     .option('--client-ip <ip>', 'an outside client address (with --via)')
-    .option('--via <entry>', 'node/NAME (its NodePort) or loadbalancer, for --client-ip')
+    .option('--via <entry>', 'node/NAME (its NodePort), loadbalancer or external-ip, for --client-ip')
     .option('--requests <n>', 'spread this many connections from the client')
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
@@ -54,12 +54,12 @@ export function endpointsCommand(io: Io): Command {
     if (opts.clientIp && !canonicalIP(opts.clientIp))
       return fail(`--client-ip "${opts.clientIp}" is not an IP address`);
     const via =
-      opts.via === 'loadbalancer'
-        ? 'loadbalancer'
+      opts.via === 'loadbalancer' || opts.via === 'external-ip'
+        ? opts.via
         : opts.via?.startsWith('node/')
           ? { node: opts.via.slice(5) }
           : undefined;
-    if (opts.via && !via) return fail(`--via "${opts.via}" must be node/NAME or loadbalancer`);
+    if (opts.via && !via) return fail(`--via "${opts.via}" must be node/NAME, loadbalancer or external-ip`);
     const requests = opts.requests === undefined ? undefined : Number(opts.requests);
     if (requests !== undefined && !(Number.isInteger(requests) && requests > 0 && requests <= 1_000_000))
       return fail(`--requests "${opts.requests}" must be a whole number from 1 to 1000000`);

@@ -18,6 +18,7 @@ import type { Envelope } from './_envelope.ts';
 import { stableSuffix } from './_names.ts';
 import { namespacedMetaOf } from './_envelope.ts';
 import { preferObservedSlices } from './_endpointslice-drift.ts';
+import { trafficDistributionHints } from '../model/service-topology.ts';
 
 export const controllerName = 'endpointslice-controller.k8s.io';
 export const mirroringControllerName = 'endpointslicemirroring-controller.k8s.io';
@@ -165,6 +166,20 @@ function conditionsOf(ready: boolean, serving: boolean, terminating: boolean): E
   return c;
 }
 
+/**
+ * The hints of `trafficDistribution` PreferClose / PreferSameZone / PreferSameNode, per endpoint as the controller's
+ * preferCloseHeuristic writes them: a ready endpoint gets its own zone (when it has one) and, for PreferSameNode,
+ * its own node; a not-ready endpoint none. kube-proxy ignores hints unless every ready endpoint has them.
+ * kubernetes/kubernetes staging/src/k8s.io/endpointslice/trafficdist/trafficdist.go
+ */
+function withCloseHints(e: Endpoint, hinting: 'zone' | 'zone-and-node'): Endpoint {
+  if (!e.conditions.ready) return e;
+  const forZones = e.zone ? [e.zone] : [];
+  const forNodes = hinting === 'zone-and-node' && e.nodeName ? [e.nodeName] : [];
+  if (!forZones.length && !forNodes.length) return e;
+  return { ...e, hints: { forZones, ...(forNodes.length ? { forNodes } : {}) } };
+}
+
 function slicesFor(
   svc: Service,
   pods: readonly Pod[],
@@ -199,9 +214,7 @@ function slicesFor(
     if (group) group.endpoints.push(endpoint);
     else groups.set(hit.sig, { ports: hit.ports, endpoints: [endpoint] });
   }
-  const preferClose =
-    svc.trafficDistribution === 'PreferClose' ||
-    svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto';
+  const hinting = trafficDistributionHints(svc);
   const slices: EndpointSlice[] = [];
   const prefix = svc.name.slice(0, 58);
   const entries = [...groups.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1));
@@ -220,13 +233,9 @@ function slicesFor(
       },
     ]);
   for (const [sig, group] of entries) {
-    const allZoned = group.endpoints.every((e) => e.zone);
     for (let i = 0; i < Math.max(1, group.endpoints.length); i += maxEndpointsPerSlice) {
       const chunk = group.endpoints.slice(i, i + maxEndpointsPerSlice);
-      const endpoints =
-        preferClose && allZoned
-          ? chunk.map((e) => ({ ...e, hints: { forZones: [e.zone as string] } }))
-          : chunk;
+      const endpoints = hinting ? chunk.map((e) => withCloseHints(e, hinting)) : chunk;
       const name = `${prefix}-${stableSuffix(`${svc.key}/${family}/${sig}/${i}`)}`;
       slices.push({
         key: objectKey('EndpointSlice', svc.namespace, name),
@@ -305,16 +314,20 @@ function manualSlices(
         const nodeName = f.str([...at, 'nodeName']);
         const zone = f.str([...at, 'zone']);
         const ref = f.str([...at, 'targetRef', 'name']);
+        const hints = hintsOf(f, [...at, 'hints']);
         return {
           addresses: addresses.map((a) => canonicalIP(a) ?? a),
           conditions: {
             ready,
-            serving: f.bool([...at, 'conditions', 'serving']) ?? ready,
+            // kube-proxy reads an unset serving as true (pkg/proxy/endpointslicecache.go addEndpoints): an endpoint
+            // written terminating without it is still its fallback.
+            serving: f.bool([...at, 'conditions', 'serving']) ?? true,
             terminating: f.bool([...at, 'conditions', 'terminating']) ?? false,
           },
           ...(hostname ? { hostname } : {}),
           ...(nodeName ? { nodeName } : {}),
           ...(zone ? { zone } : {}),
+          ...(hints ? { hints } : {}),
           ...(ref
             ? { targetRef: objectKey(f.str([...at, 'targetRef', 'kind']) ?? 'Pod', env.namespace, ref) }
             : {}),
@@ -362,6 +375,23 @@ function manualSlices(
     }
   }
   return out;
+}
+
+/**
+ * An endpoint's `hints` as written (`forZones[].name`, `forNodes[].name`): kube-proxy reads them from any slice,
+ * whoever wrote it (pkg/proxy/topology.go). Undefined when the endpoint carries none.
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/endpoint-slice-v1/#EndpointSlice
+ */
+function hintsOf(f: Envelope['f'], at: (string | number)[]): Endpoint['hints'] {
+  const names = (field: string) =>
+    f
+      .list([...at, field])
+      .map((_, i) => f.str([...at, field, i, 'name']))
+      .filter((n): n is string => !!n);
+  const forZones = names('forZones');
+  const forNodes = names('forNodes');
+  if (!forZones.length && !forNodes.length) return undefined;
+  return { forZones, ...(forNodes.length ? { forNodes } : {}) };
 }
 
 /** The EndpointSlice mirroring controller: each subset of a selector-less Service's Endpoints becomes slices. */

@@ -157,7 +157,12 @@ export function readService(env: Envelope): Draft | undefined {
       appProtocol: at.str('appProtocol'),
     });
   });
-  const external = type === 'NodePort' || type === 'LoadBalancer';
+  // Externally accessible as the API server judges it (pkg/api/service/util.go ExternallyAccessible): NodePort,
+  // LoadBalancer, or ClusterIP with externalIPs — only those may set externalTrafficPolicy, and kube-proxy honours it.
+  const external =
+    type === 'NodePort' ||
+    type === 'LoadBalancer' ||
+    (type === 'ClusterIP' && spec.list('externalIPs').length > 0);
   const etp = spec.str('externalTrafficPolicy');
   if (etp && !['Cluster', 'Local'].includes(etp))
     f.report(
@@ -171,7 +176,7 @@ export function readService(env: Envelope): Draft | undefined {
       'invalid-field',
       'error',
       ['spec', 'externalTrafficPolicy'],
-      `externalTrafficPolicy may only be set on NodePort and LoadBalancer Services`,
+      `externalTrafficPolicy may only be set on externally-accessible Services (NodePort, LoadBalancer, or ClusterIP with externalIPs)`,
       'Remove it, or change the type.',
     );
   const itp = spec.str('internalTrafficPolicy') ?? 'Cluster';
@@ -181,6 +186,17 @@ export function readService(env: Envelope): Draft | undefined {
       'error',
       ['spec', 'internalTrafficPolicy'],
       `internalTrafficPolicy "${itp}" must be Cluster or Local`,
+    );
+  // The API server accepts only these (validation.go supportedTrafficDistribution, PreferSame* GA in 1.35): a typo
+  // is refused there, not ignored.
+  const td = spec.str('trafficDistribution');
+  if (td !== undefined && !['PreferClose', 'PreferSameZone', 'PreferSameNode'].includes(td))
+    f.report(
+      'invalid-field',
+      'error',
+      ['spec', 'trafficDistribution'],
+      `trafficDistribution "${td}" must be PreferClose, PreferSameZone or PreferSameNode`,
+      'Use one of those values (PreferSameZone is the new name of PreferClose), or remove the field.',
     );
   const affinity = spec.str('sessionAffinity') ?? 'None';
   if (!['None', 'ClientIP'].includes(affinity))

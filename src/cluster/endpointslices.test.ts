@@ -140,3 +140,38 @@ test('EndpointSlice: endpoints with the same conditions share one conditions obj
   assert.notEqual(of('a').conditions, of('c').conditions);
   assert.ok(Object.isFrozen(of('a').conditions));
 });
+
+test('rule trafficdist-prefer-close-heuristic: PreferSameNode hints a ready endpoint for its zone and node, a not-ready one for nothing', () => {
+  // staging/src/k8s.io/endpointslice/trafficdist/trafficdist.go preferCloseHeuristic.update
+  const text =
+    pod('a', '[{containerPort: 80}]') +
+    pod('b', '[{containerPort: 80}]', '', 'status: {conditions: [{type: Ready, status: "False"}]}\n') +
+    svc('  trafficDistribution: PreferSameNode\n  ports: [{port: 80}]');
+  const endpoints = slicesOf(text).flatMap((s) => s.endpoints);
+  const byReady = endpoints.map((e) => [e.conditions.ready, e.hints]);
+  assert.deepEqual(
+    byReady.find(([ready]) => ready),
+    [
+      true,
+      {
+        forZones: [endpoints.find((e) => e.conditions.ready)!.zone],
+        forNodes: [endpoints.find((e) => e.conditions.ready)!.nodeName],
+      },
+    ],
+  );
+  assert.deepEqual(
+    byReady.find(([ready]) => !ready),
+    [false, undefined],
+  );
+});
+
+test('rule topology-mode-auto: the topology cache, not trafficDistribution, writes the hints; kubetwin computes none', () => {
+  // reconciler.go: hintsEnabled(annotations) takes precedence over spec.trafficDistribution.
+  const text =
+    pod('a', '[{containerPort: 80}]') +
+    svc('  trafficDistribution: PreferClose\n  ports: [{port: 80}]').replace(
+      'metadata: {name: web}',
+      'metadata: {name: web, annotations: {service.kubernetes.io/topology-mode: Auto}}',
+    );
+  assert.equal(slicesOf(text)[0].endpoints[0].hints, undefined);
+});

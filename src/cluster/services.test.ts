@@ -116,3 +116,32 @@ test('port name "" is accepted on a single-port Service, as the API server does 
   const two = buildYaml(svc('[{name: "", port: 80}, {name: b, port: 81}]'));
   assert.ok(codes(two.diagnostics).includes('missing-field'));
 });
+
+test('rule externally-accessible: a ClusterIP Service with externalIPs may set externalTrafficPolicy, one without may not', () => {
+  // pkg/api/service/util.go ExternallyAccessible: NodePort, LoadBalancer, or ClusterIP with externalIPs.
+  const withIPs = buildYaml(
+    svc('a', `  externalTrafficPolicy: Local\n  externalIPs: [198.51.100.32]\n${port80}`),
+  );
+  assert.deepEqual(
+    codes(withIPs.diagnostics).filter((c) => c === 'invalid-field'),
+    [],
+  );
+  assert.equal(withIPs.model.services.find((s) => s.name === 'a')!.externalTrafficPolicy, 'Local');
+  const without = buildYaml(svc('b', `  externalTrafficPolicy: Local\n${port80}`));
+  assert.ok(codes(without.diagnostics).includes('invalid-field'));
+});
+
+test('rule supported-traffic-distribution: a trafficDistribution the API server does not support is an error, not ignored', () => {
+  // validation.go supportedTrafficDistribution: PreferClose, PreferSameZone, PreferSameNode.
+  const bad = buildYaml(svc('a', `  selector: {app: a}\n  trafficDistribution: PreferSameRegion\n${port80}`));
+  assert.ok(
+    bad.diagnostics.some(
+      (d) => d.code === 'invalid-field' && /trafficDistribution "PreferSameRegion"/.test(d.message),
+    ),
+  );
+  const good = buildYaml(svc('a', `  selector: {app: a}\n  trafficDistribution: PreferSameNode\n${port80}`));
+  assert.deepEqual(
+    codes(good.diagnostics).filter((c) => c === 'invalid-field'),
+    [],
+  );
+});

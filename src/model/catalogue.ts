@@ -117,7 +117,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'EndpointSlice',
     namespaced: true,
     level: 'modeled',
-    note: 'manual slices of selector-less Services; slices the controller wrote (a dump) kept as observed, compared with the computed ones',
+    note: 'manual slices of selector-less Services; slices the controller wrote (a dump) kept as observed, compared with the computed ones; endpoints[].hints (forZones, forNodes) followed as kube-proxy follows them, whoever wrote the slice',
   },
   {
     group: '',
@@ -921,6 +921,14 @@ export const fields: readonly FieldSupport[] = [
     level: 'partial',
     note: 'kube-proxy ignores a Service with this label (another proxy serves it): reach and trace through its ClusterIP, externalIPs or load-balancer address are unknown; a headless Service, which has no virtual IP, is not affected',
   },
+  ...['service.kubernetes.io/topology-mode', 'service.kubernetes.io/topology-aware-hints'].map(
+    (key): FieldSupport => ({
+      kind: 'Service',
+      path: `metadata.annotations.${key}`,
+      level: 'partial',
+      note: "Auto (or auto) hands the hints to the EndpointSlice controller's topology cache, which allocates endpoints to zones by each zone's allocatable CPU (node CPU is not modeled): for slices kubetwin computes, which endpoints a client uses is unknown (endpoints, trace; reach when the endpoints disagree); the hints of slices in the input (a dump) are followed. It takes precedence over spec.trafficDistribution, as upstream",
+    }),
+  ),
   {
     kind: 'Node',
     path: 'spec.taints',

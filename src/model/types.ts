@@ -153,7 +153,12 @@ export interface Endpoint {
   readonly zone?: string;
   /** Key of the Pod behind it, for slices the controller computed. */
   readonly targetRef?: ObjectKey;
-  readonly hints?: { readonly forZones: readonly string[] };
+  /**
+   * Topology hints (`hints.forZones[].name`, `hints.forNodes[].name`): the EndpointSlice controller writes them for
+   * `trafficDistribution` (and the topology-mode annotation); kube-proxy reads them from any slice.
+   * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/endpoint-slice-v1/
+   */
+  readonly hints?: { readonly forZones: readonly string[]; readonly forNodes?: readonly string[] };
 }
 
 export interface EndpointPort {

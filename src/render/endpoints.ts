@@ -25,7 +25,7 @@ export function renderEndpoints(r: ServicePathResult): string {
       e.node ?? '<none>',
       e.zone ?? '<none>',
       e.state,
-      e.used ? 'yes' : `no: ${e.reason ?? ''}`,
+      e.used ? (r.topologyUnknown ? 'maybe: topology unknown' : 'yes') : `no: ${e.reason ?? ''}`,
     ]);
     lines.push(renderTable(['ENDPOINT', 'POD', 'NODE', 'ZONE', 'STATE', 'USED'], rows).trimEnd());
   }

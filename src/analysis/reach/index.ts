@@ -18,7 +18,7 @@ import {
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
 import { compileMesh, meshSecurityGap, serviceNotExported, type MeshInbound } from '../mesh/index.ts';
-import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
+import { kubeProxyChooser, topologyUnknownReason, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { masqueradedVerdict } from './_masquerade.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import { capturedService, servicePathUnknown, sourceRangeDrop } from '../service-path/index.ts';
@@ -193,6 +193,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const served = proxied ?? (toVip ? capturedService(model, toVip, query.port, query.protocol) : undefined);
   const otherProxy = served && servicePathUnknown(model, served);
   let unusedPairs = 0;
+  // Clients whose node's topology hints kubetwin does not know (topology-mode Auto): their pairs must agree.
+  const topologyUnknownFor = new Map<string, string>();
   const masqueradeReasons = new Set<string>();
   const masqueradeHolds = new Set<string>();
   const absent = namespacesNotInInput(model);
@@ -209,6 +211,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         unusedPairs++;
         continue;
       }
+      if (choice && 'uses' in choice && choice.unknown) topologyUnknownFor.set(a.label, choice.unknown);
       // Dialing a load-balancer address: kube-proxy drops sources outside spec.loadBalancerSourceRanges first.
       const clientIP = a.party.kind === 'pod' ? a.party.pod.ip : a.party.ip;
       const outOfRange = served && toVip && clientIP ? sourceRangeDrop(served, toVip, clientIP) : undefined;
@@ -338,6 +341,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   // A verdict that rests on input kubetwin could not read or does not model is not an answer: never ALLOWED.
   const reasons = new Set<string>([...meshReasons, ...labelReasons, ...hidden]);
   if (otherProxy) reasons.add(otherProxy);
+  const topologyReason = topologyUnknownReason(pairs, topologyUnknownFor);
+  if (topologyReason) reasons.add(topologyReason);
   const gap = meshSecurityGap(model);
   if (gap && pairs.some((p) => p.allowed)) reasons.add(gap);
   for (const p of pairs)

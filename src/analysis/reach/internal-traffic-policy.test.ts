@@ -91,5 +91,8 @@ test('rule topology-hints: with trafficDistribution PreferClose only the endpoin
     r.pairs.map((p) => p.to),
     ['demo/web-2'],
   );
-  assert.match(r.notes.join(' '), /topology hints: .* 1 pair\(s\) with an endpoint hinted for another zone/);
+  assert.match(
+    r.notes.join(' '),
+    /topology hints: .* 1 pair\(s\) with an endpoint hinted for another node or zone/,
+  );
 });

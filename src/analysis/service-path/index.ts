@@ -7,7 +7,8 @@
 import type { ClusterModel, EndpointSlice, Service, ServicePort } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
 import { findPod } from '../dns/index.ts';
-import { selectEndpoints, type Candidate } from './_select.ts';
+import { selectEndpoints, type Candidate, type Vantage } from './_select.ts';
+import { topologyAutoUnknown } from './_topology-auto.ts';
 import { balancing, spread } from './_spread.ts';
 import { masqueradeSources, sourcesShort, type MasqueradeSource } from './_masquerade.ts';
 import type { EndpointRow, PathVerdict, ServicePathQuery, ServicePathResult } from './types.ts';
@@ -29,6 +30,7 @@ export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
 export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
+export { hintedEndpoints } from './_hinted.ts';
 
 /** Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours). */
 export const defaultAffinityTimeout = 10800;
@@ -61,6 +63,13 @@ function missingPortReason(slice: EndpointSlice, sp: ServicePort): string {
     return 'its pod has no port matching the targetPort';
   return `EndpointSlice ${slice.name} has no ${sp.protocol} port named "${sp.name ?? ''}" (a slice port is used for the Service port of the same name)`;
 }
+
+/**
+ * kube-proxy programs an endpoint by its first address only (pkg/proxy/endpointslicecache.go `addEndpoints` reads
+ * `endpoint.Addresses[0]`); the API lets consumers do so ("clients may choose to only use the first element",
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/endpoint-slice-v1/#EndpointSlice).
+ */
+const extraAddressReason = "not the endpoint's first address (kube-proxy uses only addresses[0])";
 
 /** What an undefined port on a Service address does, per kube-proxy mode. */
 function undefinedPortNote(mode: string): string {
@@ -111,6 +120,9 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     if (c.via === 'loadbalancer') {
       entry = 'LoadBalancer';
       clientDescription = `client ${c.ip} through the load balancer`;
+    } else if (c.via === 'external-ip') {
+      entry = 'ExternalIP';
+      clientDescription = `client ${c.ip} to an externalIP`;
     } else {
       entry = 'NodePort';
       if (!idx.nodeByName(c.via.node))
@@ -135,7 +147,6 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   const unknown = servicePathUnknown(model, svc);
   const base = {
     service: `${svc.namespace}/${svc.name}`,
-    ...(unknown ? { unknown } : {}),
     ...(portInfo ? { port: portInfo } : {}),
     entry,
     clientDescription,
@@ -164,6 +175,11 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   } else if (entry === 'NodePort') {
     if (!sp.nodePort) missing = `Service type ${svc.type} has no NodePort`;
     else frontends = model.nodes.filter((n) => n.internalIP).map((n) => `${n.internalIP}:${sp.nodePort}`);
+  } else if (entry === 'ExternalIP') {
+    // kube-proxy captures spec.externalIPs on every node, whatever the Service type.
+    if (!svc.externalIPs.length) missing = 'the Service has no spec.externalIPs';
+    else
+      frontends = svc.externalIPs.map((ip) => (ip.includes(':') ? `[${ip}]:${sp.port}` : `${ip}:${sp.port}`));
   } else {
     if (svc.type !== 'LoadBalancer') missing = `Service type ${svc.type} is not a LoadBalancer`;
     else if (!svc.loadBalancerIngress.length)
@@ -171,7 +187,14 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     else frontends = svc.loadBalancerIngress.map((a) => `${a}:${sp.port}`);
   }
   if (missing)
-    return { ...base, frontends, verdict: 'not-routed', endpoints: [], notes: [missing, ...notes] };
+    return {
+      ...base,
+      ...(unknown ? { unknown } : {}),
+      frontends,
+      verdict: 'not-routed',
+      endpoints: [],
+      notes: [missing, ...notes],
+    };
 
   // Candidates: addresses of the Service's slices of the frontend's family that serve this port.
   const v6 = (svc.clusterIPs[0] ?? '').includes(':');
@@ -188,9 +211,10 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       continue;
     const p = slice.ports.find((x) => (x.name ?? '') === (sp!.name ?? '') && x.protocol === sp!.protocol);
     for (const ep of slice.endpoints)
-      for (const ip of ep.addresses) {
+      for (const [i, ip] of ep.addresses.entries()) {
         const cand = { endpoint: ep, ip };
         if (p?.port === undefined) rows.push(row(cand, undefined, false, missingPortReason(slice, sp!)));
+        else if (i > 0 && !svc.headless) rows.push(row(cand, p.port, false, extraAddressReason));
         else {
           candidates.push(cand);
           portOf.set(cand, p.port);
@@ -200,13 +224,20 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   const zone = clientNode ? idx.nodeByName(clientNode)?.zone : undefined;
   // kube-proxy does not handle headless Services: no traffic policy or topology narrows what the client dials.
   const proxied = !svc.headless;
-  const hintsWanted =
-    proxied &&
-    !external &&
-    (svc.trafficDistribution === 'PreferClose' ||
-      svc.trafficDistribution === 'PreferSameZone' ||
-      svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto');
-  const lbLocal = entry === 'LoadBalancer' && policy.value === 'Local';
+  // Whose kube-proxy rules (and so which topology hints) apply: the client pod's node, or the node port's node.
+  const vantage: Vantage | 'no-kube-proxy' = !proxied
+    ? 'no-kube-proxy'
+    : c.kind === 'unspecified'
+      ? { unknown: "each client's node sends only to the endpoints hinted for it or its zone (pass --from)" }
+      : entry === 'LoadBalancer' || entry === 'ExternalIP'
+        ? {
+            unknown: `each node the ${entry === 'LoadBalancer' ? 'load balancer sends to' : 'externalIP is routed to'} passes connections only to the endpoints hinted for it or its zone`,
+          }
+        : clientNode
+          ? { node: clientNode, ...(zone ? { zone } : {}) }
+          : { unknown: 'the client pod is not scheduled on a node' };
+  // Through a load balancer or an externalIP the node is not known: a Local policy is that node's endpoints.
+  const lbLocal = (entry === 'LoadBalancer' || entry === 'ExternalIP') && policy.value === 'Local';
   const local = proxied && policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
   if (!proxied && policy.value === 'Local') notes.push(headlessLocalNote(policy.field));
   if (local && c.kind === 'unspecified')
@@ -215,10 +246,14 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     );
   const sel = selectEndpoints(candidates, {
     ...(local && c.kind !== 'unspecified' ? { local } : {}),
-    ...(zone ? { zone } : {}),
-    hintsWanted,
+    vantage,
   });
   notes.push(...sel.notes);
+  // The topology cache's hints (topology-mode Auto) follow each zone's CPU, which kubetwin does not model.
+  const autoUnknown =
+    proxied && !local
+      ? topologyAutoUnknown(svc, candidates, idx.slicesOf(svc.namespace, svc.name))
+      : undefined;
   function row(cand: Candidate, port: number | undefined, used: boolean, reason?: string): EndpointRow {
     const e = cand.endpoint;
     const pod = e.targetRef ? idx.podByKey(e.targetRef) : undefined;
@@ -246,7 +281,17 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     ),
   );
   const used = candidates.filter((cd) => sel.used.has(cd));
-  if (lbLocal) {
+  let entryUnknown: string | undefined;
+  if (lbLocal && entry === 'ExternalIP') {
+    // No health check steers an externalIP: the network outside the cluster picks the node.
+    const withEndpoint = new Set(used.map((u) => u.endpoint.nodeName).filter(Boolean));
+    const without = model.nodes.filter((n) => !withEndpoint.has(n.name)).map((n) => n.name);
+    notes.push(
+      `externalTrafficPolicy Local: the node the externalIP is routed to sends only to its own endpoints (nodes with one: ${[...withEndpoint].sort().join(', ') || 'none'}), keeping the client address; no health check steers an externalIP`,
+    );
+    if (without.length && used.length)
+      entryUnknown = `externalTrafficPolicy Local on an externalIP: a connection routed to ${without.join(', ')} (no ready endpoint there) is dropped, and which node the network outside the cluster routes ${frontends.join(', ')} to is not in the input`;
+  } else if (lbLocal) {
     const healthy = [...new Set(used.map((u) => u.endpoint.nodeName).filter(Boolean))];
     notes.push(
       `externalTrafficPolicy Local: the load balancer sends only to nodes passing the health check on healthCheckNodePort ${svc.healthCheckNodePort ?? '(unallocated)'} (${healthy.length ? healthy.join(', ') : 'none'}), and each node only to its own endpoints — load spreads per node, not per endpoint`,
@@ -297,25 +342,39 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
           ? sourcesShort([...list].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0)))
           : entry === 'NodePort'
             ? 'the node address'
-            : 'the address of the node the load balancer picked',
+            : `the address of the node the ${entry === 'ExternalIP' ? 'externalIP is routed to' : 'load balancer picked'}`,
         preserved: false,
-        why: `externalTrafficPolicy Cluster: kube-proxy on ${entry === 'NodePort' ? clientNode : 'the node the load balancer picked'} masquerades (SNAT) external traffic to the address of its interface toward the endpoint, which CNI ${model.profile.cni.name} decides`,
+        why: `externalTrafficPolicy Cluster: kube-proxy on ${entry === 'NodePort' ? clientNode : entry === 'ExternalIP' ? 'the node the externalIP is routed to' : 'the node the load balancer picked'} masquerades (SNAT) external traffic to the address of its interface toward the endpoint, which CNI ${model.profile.cni.name} decides`,
         ...(list.length ? { addresses: list.map((m) => m.ip).sort() } : {}),
       };
     }
   }
   const usedNames = used.map((u) => `${u.ip.includes(':') ? `[${u.ip}]` : u.ip}:${portOf.get(u)}`);
-  const s = q.requests
-    ? spread(usedNames, q.requests, balancing(model.profile), svc.sessionAffinity === 'ClientIP')
-    : undefined;
+  // Spread over endpoints this client may not use would be a made-up count: none when the set is not known.
+  const unsure = !!autoUnknown || !!sel.perNode;
+  const s =
+    q.requests && !unsure
+      ? spread(usedNames, q.requests, balancing(model.profile), svc.sessionAffinity === 'ClientIP')
+      : undefined;
+  if (q.requests && unsure)
+    notes.push(
+      `${q.requests} connections are not spread: which endpoints this client's node uses is not known`,
+    );
   if (svc.sessionAffinity === 'ClientIP')
     notes.push(
       `sessionAffinity ClientIP: a client's connections stick to one endpoint for ${affinity.timeoutSeconds} s after its last one`,
     );
+  const why = unknown ?? autoUnknown ?? entryUnknown;
   return {
     ...base,
+    ...(why ? { unknown: why } : {}),
+    ...(entryUnknown ? { entryUnknown } : {}),
     frontends,
-    ...(sel.topology ? { topology: sel.topology } : {}),
+    ...(sel.topology
+      ? { topology: sel.topology }
+      : autoUnknown
+        ? { topology: 'unknown (topology-mode Auto)', topologyUnknown: autoUnknown }
+        : {}),
     verdict,
     endpoints: rows,
     ...(sourceIP ? { sourceIP } : {}),

@@ -2,13 +2,16 @@
 import type { KubeProxyMode } from '../../model/profile.ts';
 import type { Protocol } from '../../model/types.ts';
 
-/** Where the connection comes from: a pod (to the ClusterIP), or a client outside through a node port or the load balancer. */
+/**
+ * Where the connection comes from: a pod (to the ClusterIP), or a client outside through a node port, the load
+ * balancer or one of the Service's `externalIPs` (routed to some node, which kube-proxy captures it on).
+ */
 export type Client =
   | { readonly kind: 'pod'; readonly pod: string }
   | {
       readonly kind: 'external';
       readonly ip: string;
-      readonly via: { readonly node: string } | 'loadbalancer';
+      readonly via: { readonly node: string } | 'loadbalancer' | 'external-ip';
     }
   | { readonly kind: 'unspecified' };
 
@@ -62,14 +65,22 @@ export interface ServicePathResult {
   };
   /** Addresses this client uses to reach the Service (`10.96.1.10:8000`, `10.0.1.11:30581`, `52.10.20.30:80`). */
   readonly frontends: readonly string[];
-  readonly entry: 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+  readonly entry: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalIP';
   readonly clientDescription: string;
   /** The traffic policy that applies (`internalTrafficPolicy` for in-cluster traffic, `externalTrafficPolicy` for the rest). */
   readonly policy: {
     readonly field: 'internalTrafficPolicy' | 'externalTrafficPolicy';
     readonly value: 'Cluster' | 'Local';
   };
+  /** The topology hints this client's node follows (`zone a (topology hints)`), when they narrow the endpoints. */
   readonly topology?: string;
+  /**
+   * Why the hints, and so which endpoints this client uses, are unknown (topology-mode Auto over slices kubetwin
+   * computes); `endpoints` then marks every endpoint a hint could leave as used, and `unknown` says the same.
+   */
+  readonly topologyUnknown?: string;
+  /** Why the entry itself makes the answer unknown (an externalIP with a Local policy: the node it is routed to). */
+  readonly entryUnknown?: string;
   readonly verdict: PathVerdict;
   readonly endpoints: readonly EndpointRow[];
   /**

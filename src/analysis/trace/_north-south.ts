@@ -277,9 +277,11 @@ export function northSouth(
     title: `${owner.via === 'node-port' ? `node ${owner.node} port ${target.port}` : `${owner.via} ${address}:${target.port}`} → Service ${svc.namespace}/${svc.name} port ${sp.port} (nodePort ${sp.nodePort ?? 'none'})`,
     verdict: 'ok',
     details: [
-      local
-        ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
-        : `externalTrafficPolicy: Cluster — any node accepts, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
+      local && owner.via === 'external-ip'
+        ? `externalTrafficPolicy: Local — the node the network routes ${address} to sends only to its own endpoints (no health check steers an externalIP); the client address ${clientIP} is preserved`
+        : local
+          ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
+          : `externalTrafficPolicy: Cluster — any node accepts, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
     ],
     objects: [{ key: svc.key, source: svc.source }],
   });
@@ -290,7 +292,7 @@ export function northSouth(
     sp.protocol,
     owner.via === 'node-port'
       ? { kind: 'external', ip: clientIP, via: { node: owner.node! } }
-      : { kind: 'external', ip: clientIP, via: 'loadbalancer' },
+      : { kind: 'external', ip: clientIP, via: owner.via === 'external-ip' ? 'external-ip' : 'loadbalancer' },
   );
   hops.push(...svcLeg.hops.map((h) => (h.kind === 'service' ? { ...h, kind: 'node' as const } : h)));
   if (svcLeg.reason) return { hops, reason: svcLeg.reason };

@@ -19,7 +19,7 @@ export interface Candidate {
 const clientNode = (ctx: TraceContext, c: Client) =>
   c.kind === 'pod'
     ? ctx.podNamed(c.pod)?.nodeName
-    : c.kind === 'external' && c.via !== 'loadbalancer'
+    : c.kind === 'external' && typeof c.via === 'object'
       ? c.via.node
       : undefined;
 const at = (s: Service) => [{ key: s.key, source: s.source }];
@@ -47,6 +47,11 @@ export interface ServiceLeg {
   readonly fix?: string;
   /** The Service hop's details as fields, when the port is routed (the hop's `details` are these lines in order). */
   readonly details?: ServiceDetails;
+  /**
+   * Why which candidates kube-proxy uses for this client is unknown (topology-mode Auto): the candidates are every
+   * endpoint it may use, and a verdict that differs among them is unknown.
+   */
+  readonly topologyUnknown?: string;
 }
 
 /** The Service hop's detail lines, in order, without those `omit` names. */
@@ -117,7 +122,7 @@ export function serviceHop(
     balancing: svc.headless ? path.balancing.description : `kube-proxy ${path.balancing.description}`,
     notes: path.notes,
   };
-  const otherProxy = servicePathUnknown(ctx.model, svc);
+  const otherProxy = servicePathUnknown(ctx.model, svc) ?? path.entryUnknown;
   const hops: Hop[] = [
     {
       kind: 'service',
@@ -164,5 +169,10 @@ export function serviceHop(
     ),
     objects: slices,
   });
-  return { hops, candidates, details };
+  return {
+    hops,
+    candidates,
+    details,
+    ...(path.topologyUnknown ? { topologyUnknown: path.topologyUnknown } : {}),
+  };
 }

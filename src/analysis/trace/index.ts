@@ -176,7 +176,22 @@ function throughService(
   // Endpoints a client sidecar routed to carry the subsets it sends through (their TLS mode decides mTLS).
   const routed = only instanceof Map ? only : undefined;
   const admitted = admissionHops(ctx, from, targets, protocol, hops, { service: svc, http, routed });
+  // Endpoints that disagree, when kubetwin does not know which of them kube-proxy uses (a mesh proxy picks itself).
+  const partly = admitted.delivered.length > 0 && admitted.delivered.length < leg.candidates.length;
+  if (leg.topologyUnknown && !only && partly) markUnknown(hops, leg.hops[0], leg.topologyUnknown);
   return { ...admitted, candidates: leg.candidates.length, details: leg.details };
+}
+
+/** Makes `hop` (one of `hops`) unknown for `why`, in place in the list. */
+function markUnknown(hops: Hop[], hop: Hop | undefined, why: string): void {
+  const i = hop ? hops.indexOf(hop) : -1;
+  if (i < 0) return;
+  hops[i] = {
+    ...hops[i],
+    verdict: hops[i].verdict === 'fail' ? 'fail' : 'warn',
+    details: [...hops[i].details, `unknown: ${why}`],
+    unknown: [...(hops[i].unknown ?? []), why],
+  };
 }
 
 /**

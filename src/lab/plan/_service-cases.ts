@@ -5,7 +5,7 @@
  * policy-enforcing CNI judges it).
  */
 import { describeSide, type PolicyEngine } from '../../analysis/policy/index.ts';
-import { servicePath } from '../../analysis/service-path/index.ts';
+import { hintedEndpoints, servicePath } from '../../analysis/service-path/index.ts';
 import type { ClusterModel, Pod } from '../../model/types.ts';
 import type { LabPlan, LabPod, LabServicePort } from './types.ts';
 import type { Disagreement } from './probes.ts';
@@ -117,12 +117,8 @@ export function serviceCases(
 function unsupported(model: ClusterModel, sp: LabServicePort): string | undefined {
   const [ns, name] = sp.service.split('/');
   const svc = model.services.find((s) => s.namespace === ns && s.name === name)!;
-  if (
-    svc.trafficDistribution === 'PreferClose' ||
-    svc.trafficDistribution === 'PreferSameZone' ||
-    svc.annotations['service.kubernetes.io/topology-mode'] === 'Auto'
-  )
-    return 'topology-aware routing (zone hints) is not programmed in the lab';
+  if (hintedEndpoints(model, svc))
+    return 'topology-aware routing (zone and node hints) is not programmed in the lab';
   const notReady = model.endpointSlices.some(
     (s) =>
       s.namespace === ns &&

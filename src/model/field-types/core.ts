@@ -189,6 +189,10 @@ export const coreFields: readonly KindFields[] = [
       endpoints.*.conditions.ready boolean
       endpoints.*.conditions.serving boolean
       endpoints.*.conditions.terminating boolean
+      endpoints.*.hints.forNodes list
+      endpoints.*.hints.forNodes.*.name string
+      endpoints.*.hints.forZones list
+      endpoints.*.hints.forZones.*.name string
       endpoints.*.hostname string
       endpoints.*.nodeName string
       endpoints.*.targetRef.kind string
