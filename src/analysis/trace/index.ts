@@ -23,7 +23,7 @@ import {
 } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
-import { sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
+import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints, type SidecarLeg } from './_mesh.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
@@ -222,11 +222,8 @@ function throughSidecar(
   ctx: TraceContext,
   src: Party,
   pod: Pod,
-  allowed: ReadonlyMap<string, RoutedEndpoints>,
-  port: number,
-  protocol: Protocol,
-  hops: Hop[],
-  http?: HttpRequest,
+  routed: ReadonlyMap<string, RoutedService>,
+  opts: { protocol: Protocol; hops: Hop[]; http?: HttpRequest },
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const out = {
     delivered: [] as Delivery[],
@@ -234,15 +231,63 @@ function throughSidecar(
     reason: undefined as string | undefined,
     fix: undefined as Fix | undefined,
   };
-  for (const [ref, ips] of allowed) {
+  for (const [ref, { ips, port }] of routed) {
     const [ns, name] = ref.split('/');
-    const r = throughService(ctx, src, podClient(pod), ns, name, port, protocol, hops, ips, http);
+    const r = throughService(
+      ctx,
+      src,
+      podClient(pod),
+      ns,
+      name,
+      port,
+      opts.protocol,
+      opts.hops,
+      ips,
+      opts.http,
+    );
     out.delivered.push(...r.delivered);
     out.candidates += r.candidates;
     out.reason ??= r.reason;
     out.fix ??= r.fix;
   }
   return out;
+}
+
+/** The endpoints a sidecar sends to within one Service, and the Service port it sends them on. */
+interface RoutedService {
+  readonly ips: RoutedEndpoints;
+  readonly port: number;
+}
+
+/**
+ * A request for a host outside the Service registry that the client's sidecar routes to Kubernetes Services — the
+ * egress gateway pattern, a VirtualService for the outside host whose `mesh` rule sends it to
+ * `istio-egressgateway.istio-system` — goes to those Services' endpoints on the route's port, not to the address
+ * the host resolves to: NetworkPolicy, mTLS and authorization are judged there. `services` is undefined when every
+ * destination is outside (the trace goes on to the dialed address). A split between Services and outside hosts
+ * follows the Services, and the hop says the outside share is not traced (unknown).
+ * https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+ */
+function routedServices(leg: SidecarLeg): { hop: Hop; services?: Map<string, RoutedService> } {
+  const ports = leg.servicePorts;
+  if (!leg.allowed || !ports?.size) return { hop: leg.hop };
+  const services = new Map<string, RoutedService>();
+  for (const [ref, port] of ports) {
+    const ips = leg.allowed.get(ref);
+    if (ips) services.set(ref, { ips, port });
+  }
+  const others = [...leg.allowed.keys()].filter((k) => !ports.has(k));
+  if (!others.length) return { hop: leg.hop, services };
+  const why = `the route also sends a share to ${others.join(', ')} outside the cluster, which this trace does not follow`;
+  return {
+    hop: {
+      ...leg.hop,
+      verdict: leg.hop.verdict === 'ok' ? 'warn' : leg.hop.verdict,
+      details: [...leg.hop.details, `unknown: ${why}`],
+      unknown: [...(leg.hop.unknown ?? []), why],
+    },
+    services,
+  };
 }
 
 /** Traces one request from a source to a target. */
@@ -337,7 +382,8 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     hops.push(side.hop, ...(side.mirrors ?? []));
     if (side.reason) return finish(from, to, hops, [], side.reason);
     if (side.allowed) {
-      const r = throughSidecar(ctx, src, pod, side.allowed, port, protocol, hops, http);
+      const routed = new Map([...side.allowed].map(([ref, ips]) => [ref, { ips, port }]));
+      const r = throughSidecar(ctx, src, pod, routed, { protocol, hops, http });
       return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
     }
   }
@@ -401,8 +447,15 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (outside) {
-    hops.push(outside.hop, ...(outside.mirrors ?? []));
+    const routed = routedServices(outside);
+    hops.push(routed.hop, ...(outside.mirrors ?? []));
     if (outside.reason) return finish(from, to, hops, [], outside.reason);
+    if (routed.services) {
+      const r = throughSidecar(ctx, src, pod, routed.services, { protocol, hops, http });
+      const onward = to.kind === 'url' ? gatewayOnwardHop(ctx, r.delivered, to.host) : undefined;
+      if (onward) hops.push(onward);
+      return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+    }
   }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
   const targets: Target[] = addresses.map((ip) => {
