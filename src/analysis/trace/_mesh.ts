@@ -25,6 +25,11 @@ export interface SidecarLeg {
    * outside host to a Service in the cluster.
    */
   readonly servicePorts?: ReadonlyMap<string, number>;
+  /**
+   * For a request the sidecar forwards to a ServiceEntry host, where it sends it, as the route answer lists them
+   * (`address:port`, `original destination address:port` for resolution NONE, a WorkloadEntry without address).
+   */
+  readonly entryEndpoints?: readonly string[];
   readonly reason?: string;
 }
 
@@ -196,6 +201,9 @@ export function sidecarLeg(
         .filter((x) => !x.kind && !x.problem && x.weight > 0)
         .map((x) => [`${x.namespace}/${x.name}`, x.port ?? req.port]),
     ),
+    entryEndpoints: d.destinations
+      .filter((x) => x.kind === 'ServiceEntry host' && !x.problem && x.weight > 0)
+      .flatMap((x) => x.endpoints),
   };
 }
 

@@ -23,7 +23,8 @@ import {
 } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
-import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints, type SidecarLeg } from './_mesh.ts';
+import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
+import { entryTargets, routedServices, type RoutedService } from './_sidecar-destinations.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
@@ -253,43 +254,6 @@ function throughSidecar(
   return out;
 }
 
-/** The endpoints a sidecar sends to within one Service, and the Service port it sends them on. */
-interface RoutedService {
-  readonly ips: RoutedEndpoints;
-  readonly port: number;
-}
-
-/**
- * A request for a host outside the Service registry that the client's sidecar routes to Kubernetes Services — the
- * egress gateway pattern, a VirtualService for the outside host whose `mesh` rule sends it to
- * `istio-egressgateway.istio-system` — goes to those Services' endpoints on the route's port, not to the address
- * the host resolves to: NetworkPolicy, mTLS and authorization are judged there. `services` is undefined when every
- * destination is outside (the trace goes on to the dialed address). A split between Services and outside hosts
- * follows the Services, and the hop says the outside share is not traced (unknown).
- * https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
- */
-function routedServices(leg: SidecarLeg): { hop: Hop; services?: Map<string, RoutedService> } {
-  const ports = leg.servicePorts;
-  if (!leg.allowed || !ports?.size) return { hop: leg.hop };
-  const services = new Map<string, RoutedService>();
-  for (const [ref, port] of ports) {
-    const ips = leg.allowed.get(ref);
-    if (ips) services.set(ref, { ips, port });
-  }
-  const others = [...leg.allowed.keys()].filter((k) => !ports.has(k));
-  if (!others.length) return { hop: leg.hop, services };
-  const why = `the route also sends a share to ${others.join(', ')} outside the cluster, which this trace does not follow`;
-  return {
-    hop: {
-      ...leg.hop,
-      verdict: leg.hop.verdict === 'ok' ? 'warn' : leg.hop.verdict,
-      details: [...leg.hop.details, `unknown: ${why}`],
-      unknown: [...(leg.hop.unknown ?? []), why],
-    },
-    services,
-  };
-}
-
 /** Traces one request from a source to a target. */
 export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trace {
   const hops: Hop[] = [];
@@ -456,6 +420,13 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       if (onward) hops.push(onward);
       return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
     }
+  }
+  const entry = outside && entryTargets(ctx, pod, outside.entryEndpoints ?? [], { addresses, port });
+  if (entry) {
+    if (entry.hop) hops.push(entry.hop);
+    const fqdn = to.kind === 'url' ? to.host : undefined;
+    const admitted = admissionHops(ctx, src, entry.targets, protocol, hops, { http, fqdn });
+    return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, entry.targets.length);
   }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
   const targets: Target[] = addresses.map((ip) => {
