@@ -160,6 +160,8 @@ export interface TrafficPolicySummary {
   readonly portTls: readonly { readonly port: number; readonly mode?: string }[];
   /** Other settings present, by field name (`connectionPool`, `outlierDetection`, ...). */
   readonly other: readonly string[];
+  /** `loadBalancer.localityLbSetting` is set (distribute, failover, failoverPriority or enabled). */
+  readonly localityLbSetting?: boolean;
 }
 
 export interface Subset {

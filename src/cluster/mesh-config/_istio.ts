@@ -416,6 +416,7 @@ function policySummary(f: FieldReader, at: PathSegment[]): TrafficPolicySummary 
     other: Object.keys(m)
       .filter((k) => k !== 'loadBalancer' && k !== 'tls')
       .sort(),
+    ...(f.map([...at, 'loadBalancer', 'localityLbSetting']) ? { localityLbSetting: true } : {}),
   };
 }
 
