@@ -324,7 +324,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'VirtualService',
     namespaced: true,
     level: 'partial',
-    note: 'mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); exportTo (a sidecar uses only the VirtualServices exported to its namespace; empty takes meshConfig.defaultVirtualServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note); delegation is not followed (a request a delegate rule matches is unknown)',
+    note: "mesh traffic (gateways absent or mesh) and Istio Gateway traffic (gateways naming ns/name or a short name; exportTo to the Gateway namespace; hosts intersected with server hosts; match gateways): hosts, http rules with match, route, redirect, directResponse, rewrite, timeout, retries, fault; tcp rules (port, sourceLabels, sourceNamespace, destinationSubnets; at a gateway only port and gateways, as istiod) and tls rules (sniHosts) with weighted destinations (route --via mesh and --via istio-gateway, trace, test); exportTo (a sidecar uses only the VirtualServices exported to its namespace; empty takes meshConfig.defaultVirtualServiceExportTo from the istio ConfigMap or an IstioOperator, else `*` with a note); delegation followed as istiod merges a root rule with its delegate's rules",
   },
   {
     group: 'networking.istio.io',
@@ -934,12 +934,6 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.taints',
     level: 'ignored',
     note: 'taints do not keep pods off nodes in the model',
-  },
-  {
-    kind: 'VirtualService',
-    path: 'spec.http.*.delegate',
-    level: 'partial',
-    note: 'accepted as istiod accepts it (in place of route and redirect); a request the rule matches is unknown (route --via mesh, trace, test): the delegate VirtualService, whose rules merged with the match decide, is not followed yet',
   },
   {
     kind: 'VirtualService',

@@ -88,7 +88,7 @@ export interface IstioHttpRoute {
   };
   /** `mirror` (with `mirrorPercentage`) and `mirrors`, in that order. */
   readonly mirrors: readonly IstioMirror[];
-  /** `delegate`: the VirtualService (namespace defaulting to this one's) whose rules take over (not modeled). */
+  /** `delegate`: the VirtualService (namespace defaulting to this one's) whose rules, merged with this one, take over. */
   readonly delegate?: { readonly name: string; readonly namespace: string };
   readonly source?: SourceRef;
 }
@@ -160,6 +160,8 @@ export interface TrafficPolicySummary {
   readonly portTls: readonly { readonly port: number; readonly mode?: string }[];
   /** Other settings present, by field name (`connectionPool`, `outlierDetection`, ...). */
   readonly other: readonly string[];
+  /** `loadBalancer.localityLbSetting` is set (distribute, failover, failoverPriority or enabled). */
+  readonly localityLbSetting?: boolean;
 }
 
 export interface Subset {

@@ -10,6 +10,11 @@ export interface MeshPolicy {
   readonly notes: readonly string[];
   readonly timeout?: string;
   readonly retries?: string;
+  /**
+   * Why the client's proxy weighs endpoints by locality (Istio: a DestinationRule with `outlierDetection` or
+   * `localityLbSetting`), so that which endpoints take a request depends on where they run; undefined when not.
+   */
+  readonly locality?: string;
 }
 
 /**

@@ -20,6 +20,7 @@ import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
 import { inboundJudge, type InboundJudge } from './_inbound.ts';
 import { externalRoute } from './_external.ts';
+import { byLocality } from './_locality.ts';
 import { behindWorkloadEntries, entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
@@ -242,11 +243,12 @@ function build(model: ClusterModel): Mesh {
         notes.push(
           'a ServiceProfile also describes this Service; Linkerd may prefer it over HTTPRoutes (linkerd.io/2.15/features/httproute) — kubetwin routes by the HTTPRoute',
         );
-      const withPolicy = (d: MeshDecision): MeshDecision => ({
-        ...d,
-        timeout: d.timeout ?? policy.timeout,
-        retries: d.retries ?? policy.retries,
-      });
+      const withPolicy = (d: MeshDecision): MeshDecision =>
+        byLocality(model, client, policy.locality, {
+          ...d,
+          timeout: d.timeout ?? policy.timeout,
+          retries: d.retries ?? policy.retries,
+        });
       if (table && linkerdPort?.opaque === 'unknown')
         return {
           ...everyEndpoint(`linkerd proxy (HTTP routes or opaque TCP: ${table.by} applies only to HTTP)`),
@@ -266,7 +268,7 @@ function build(model: ClusterModel): Mesh {
         notes.push(
           'part of the traffic is weighted to a destination that cannot take it: those requests get 503',
         );
-      return {
+      return byLocality(model, client, policy.locality, {
         ...common,
         by: table.by,
         status: usable.length ? 200 : 503,
@@ -280,7 +282,7 @@ function build(model: ClusterModel): Mesh {
         ...mirrorDestinations(model, profile, a.mirrors, req.port, client),
         ...(a.sometimes ? { sometimes: a.sometimes } : {}),
         notes: [...new Set(notes)],
-      };
+      });
     },
   };
   // Istio: a Kubernetes Service's selector also picks the WorkloadEntries of its namespace (not modeled).

@@ -103,25 +103,3 @@ ${toV('v2')}
   assert.match(d.by, /default/);
   assert.deepEqual(meshActual(d).workloads, ['shop/backend-v1', 'shop/backend-v2']);
 });
-
-test('virtual-service-delegate: a rule with delegate is valid (not an error); a request it matches is unknown, others are routed', () => {
-  // https://istio.io/latest/docs/reference/config/networking/virtual-service/#Delegate: delegate is set only when
-  // route and redirect are empty; the delegate VirtualService's rules, merged with this match, decide.
-  const rules = `  - match: [{uri: {prefix: /status}}]\n    delegate: {name: status}\n  - ${toV('v1').trim()}\n`;
-  const matched = routeWith(vs(rules), 'shop/web', 'http://backend/status/418');
-  assert.deepEqual(
-    matched.diagnostics.filter((x) => x.severity === 'error'),
-    [],
-  );
-  assert.match(matched.d.unknown ?? '', /spec\.http\[0\] delegates to VirtualService shop\/status/);
-  assert.equal(meshActual(matched.d).status, null);
-  const other = routeWith(vs(rules), 'shop/web', 'http://backend/get').d;
-  assert.equal(other.unknown, undefined);
-  assert.equal(meshActual(other).subset, 'v1');
-  // A delegate with a route is refused, as istiod refuses it.
-  const both = routeWith(vs(`  - delegate: {name: status}\n${toV('v1')}\n`), 'shop/web', 'http://backend/');
-  assert.deepEqual(
-    both.diagnostics.filter((x) => x.code === 'invalid-mesh-route').map((x) => x.source?.path),
-    ['spec.http[0].delegate'],
-  );
-});

@@ -90,7 +90,7 @@ export type MeshAction =
       readonly notes: readonly string[];
     }
   | {
-      /** What the rule does is not modeled (an Istio `delegate`): the answer is unknown, for `why`. */
+      /** What the rule does is not modeled: the answer is unknown, for `why`. */
       readonly kind: 'unknown';
       readonly why: string;
       readonly notes: readonly string[];

@@ -19,6 +19,17 @@ export interface SidecarLeg {
   readonly mirrors?: readonly Hop[];
   /** Ready `ip` addresses per Service `ns/name` the sidecar sends to; undefined when it forwards nothing. */
   readonly allowed?: ReadonlyMap<string, RoutedEndpoints>;
+  /**
+   * For a request the sidecar forwards, the Service port each Kubernetes Service among the destinations is sent to,
+   * by `ns/name` (ServiceEntry and outside hosts are not in it): a route to an egress gateway sends a request for an
+   * outside host to a Service in the cluster.
+   */
+  readonly servicePorts?: ReadonlyMap<string, number>;
+  /**
+   * For a request the sidecar forwards to a ServiceEntry host, where it sends it, as the route answer lists them
+   * (`address:port`, `original destination address:port` for resolution NONE, a WorkloadEntry without address).
+   */
+  readonly entryEndpoints?: readonly string[];
   readonly reason?: string;
 }
 
@@ -185,5 +196,47 @@ export function sidecarLeg(
       http: { method: req.method ?? 'GET', path: req.path, headers: { ...req.headers, host: req.host } },
     }),
     allowed,
+    servicePorts: new Map(
+      d.destinations
+        .filter((x) => !x.kind && !x.problem && x.weight > 0)
+        .map((x) => [`${x.namespace}/${x.name}`, x.port ?? req.port]),
+    ),
+    entryEndpoints: d.destinations
+      .filter((x) => x.kind === 'ServiceEntry host' && !x.problem && x.weight > 0)
+      .flatMap((x) => x.endpoints),
+  };
+}
+
+/**
+ * A hop for a request the client's sidecar handed to an Istio gateway's pods (the egress gateway pattern): the
+ * gateway proxy forwards it by its own Gateway servers and bound VirtualServices (`gateways` naming it) to the
+ * outside host, and the gateway pod's own egress (NetworkPolicy) decides whether it leaves the cluster. That leg
+ * is not traced, so the trace's outcome is unknown rather than delivered. Undefined when no delivered pod runs a
+ * gateway proxy. https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway/
+ */
+export function gatewayOnwardHop(
+  ctx: TraceContext,
+  delivered: readonly { pod: string }[],
+  host: string,
+): Hop | undefined {
+  const gateways = (ctx.model.mesh?.istioGateways ?? []).filter((g) => Object.keys(g.selector).length);
+  const hits = delivered.flatMap((d) => {
+    const pod = ctx.model.pods.find((p) => `${p.namespace}/${p.name}` === d.pod);
+    const g = pod && gateways.find((x) => Object.entries(x.selector).every(([k, v]) => pod.labels[k] === v));
+    return g && pod ? [{ pod, g }] : [];
+  });
+  if (!hits.length) return undefined;
+  const names = [...new Set(hits.map((h) => h.g.key))];
+  const why = `the Istio gateway (${names.join(', ')}) forwards the request for ${host} on by its own servers and bound VirtualServices; that leg (its route, the gateway pod's egress NetworkPolicy) is not traced`;
+  return {
+    kind: 'sidecar',
+    title: `gateway ${[...new Set(hits.map((h) => `${h.pod.namespace}/${h.pod.name}`))].join(', ')}: forwards to ${host} (not traced)`,
+    verdict: 'warn',
+    details: [
+      `unknown: ${why}`,
+      `ask the gateway's route with: kubetwin route --via istio-gateway:${names[0].split('/').slice(1).join('/')} http://${host}/`,
+    ],
+    objects: hits.map((h) => ({ key: h.g.key, source: h.g.source })),
+    unknown: [why],
   };
 }

@@ -23,7 +23,8 @@ import {
 } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
-import { sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
+import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
+import { entryTargets, routedServices, type RoutedService } from './_sidecar-destinations.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
@@ -237,11 +238,8 @@ function throughSidecar(
   ctx: TraceContext,
   src: Party,
   pod: Pod,
-  allowed: ReadonlyMap<string, RoutedEndpoints>,
-  port: number,
-  protocol: Protocol,
-  hops: Hop[],
-  http?: HttpRequest,
+  routed: ReadonlyMap<string, RoutedService>,
+  opts: { protocol: Protocol; hops: Hop[]; http?: HttpRequest },
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const out = {
     delivered: [] as Delivery[],
@@ -249,9 +247,20 @@ function throughSidecar(
     reason: undefined as string | undefined,
     fix: undefined as Fix | undefined,
   };
-  for (const [ref, ips] of allowed) {
+  for (const [ref, { ips, port }] of routed) {
     const [ns, name] = ref.split('/');
-    const r = throughService(ctx, src, podClient(pod), ns, name, port, protocol, hops, ips, http);
+    const r = throughService(
+      ctx,
+      src,
+      podClient(pod),
+      ns,
+      name,
+      port,
+      opts.protocol,
+      opts.hops,
+      ips,
+      opts.http,
+    );
     out.delivered.push(...r.delivered);
     out.candidates += r.candidates;
     out.reason ??= r.reason;
@@ -352,7 +361,8 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     hops.push(side.hop, ...(side.mirrors ?? []));
     if (side.reason) return finish(from, to, hops, [], side.reason);
     if (side.allowed) {
-      const r = throughSidecar(ctx, src, pod, side.allowed, port, protocol, hops, http);
+      const routed = new Map([...side.allowed].map(([ref, ips]) => [ref, { ips, port }]));
+      const r = throughSidecar(ctx, src, pod, routed, { protocol, hops, http });
       return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
     }
   }
@@ -416,8 +426,22 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })
       : undefined;
   if (outside) {
-    hops.push(outside.hop, ...(outside.mirrors ?? []));
+    const routed = routedServices(outside);
+    hops.push(routed.hop, ...(outside.mirrors ?? []));
     if (outside.reason) return finish(from, to, hops, [], outside.reason);
+    if (routed.services) {
+      const r = throughSidecar(ctx, src, pod, routed.services, { protocol, hops, http });
+      const onward = to.kind === 'url' ? gatewayOnwardHop(ctx, r.delivered, to.host) : undefined;
+      if (onward) hops.push(onward);
+      return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+    }
+  }
+  const entry = outside && entryTargets(ctx, pod, outside.entryEndpoints ?? [], { addresses, port });
+  if (entry) {
+    if (entry.hop) hops.push(entry.hop);
+    const fqdn = to.kind === 'url' ? to.host : undefined;
+    const admitted = admissionHops(ctx, src, entry.targets, protocol, hops, { http, fqdn });
+    return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, entry.targets.length);
   }
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
   const targets: Target[] = addresses.map((ip) => {

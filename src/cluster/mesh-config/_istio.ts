@@ -155,7 +155,7 @@ function readMirrors(f: FieldReader, at: PathSegment[]): IstioMirror[] {
   ];
 }
 
-function readHttpRoute(f: FieldReader, i: number, namespace: string): IstioHttpRoute {
+function readHttpRoute(f: FieldReader, i: number, namespace: string, inDelegate: boolean): IstioHttpRoute {
   const at: PathSegment[] = ['spec', 'http', i];
   const routes = f.list([...at, 'route']);
   const route = routes.map((_, j) => readDestination(f, [...at, 'route', j], routes.length === 1));
@@ -167,6 +167,14 @@ function readHttpRoute(f: FieldReader, i: number, namespace: string): IstioHttpR
         namespace: f.str([...at, 'delegate', 'namespace']) ?? namespace,
       }
     : undefined;
+  // validateHTTPRouteConflict: only one level of delegation.
+  if (delegate && inDelegate)
+    f.report(
+      'invalid-mesh-route',
+      'error',
+      [...at, 'delegate'],
+      `http[${i}] sets delegate in a delegate VirtualService (one without hosts): delegation is one level deep; ${refused}`,
+    );
   if (delegate && (routes.length || has('redirect')))
     f.report(
       'invalid-mesh-route',
@@ -327,6 +335,25 @@ const created = (f: FieldReader) => {
 };
 
 /**
+ * A VirtualService without `hosts` is a delegate: istiod's ValidateVirtualService refuses `gateways`, `tls` and
+ * `tcp` in it (the root's gateways apply; only HTTP rules are delegated).
+ * https://istio.io/latest/docs/reference/config/networking/virtual-service/#Delegate
+ */
+function checkDelegate(f: FieldReader): void {
+  for (const field of ['gateways', 'tls', 'tcp'])
+    if (f.list(['spec', field]).length)
+      f.report(
+        'invalid-mesh-route',
+        'error',
+        ['spec', field],
+        `a delegate VirtualService (no hosts) must have no ${field}: ${field === 'gateways' ? "the root's gateways apply" : 'only http rules can be delegated'}; ${refused}`,
+        field === 'gateways'
+          ? 'Remove spec.gateways from the delegate.'
+          : `Move the ${field} rules to the root VirtualService.`,
+      );
+}
+
+/**
  * A VirtualService's HTTP, `tcp` and `tls` routes. A rule with a regex that is not RE2,
  * or with a redirect and a route, is refused as istiod's validation refuses it.
  * https://istio.io/latest/docs/reference/config/networking/virtual-service/
@@ -334,12 +361,15 @@ const created = (f: FieldReader) => {
 export function readVirtualService(e: Envelope): VirtualService {
   const f = e.f;
   const hosts = strings(f, ['spec', 'hosts']).map((h) => h.toLowerCase());
+  if (!hosts.length) checkDelegate(f);
   return {
     ...namespacedMetaOf(e),
     hosts,
     gateways: strings(f, ['spec', 'gateways']),
     exportTo: strings(f, ['spec', 'exportTo']),
-    http: f.list(['spec', 'http']).map((_, i) => readHttpRoute(f, i, e.namespace ?? 'default')),
+    http: f
+      .list(['spec', 'http'])
+      .map((_, i) => readHttpRoute(f, i, e.namespace ?? 'default', hosts.length === 0)),
     hasTcpOrTls: f.list(['spec', 'tcp']).length + f.list(['spec', 'tls']).length > 0,
     tcp: f.list(['spec', 'tcp']).map((_, i) => readL4Route(f, 'tcp', i, hosts)),
     tls: f.list(['spec', 'tls']).map((_, i) => readL4Route(f, 'tls', i, hosts)),
@@ -386,6 +416,7 @@ function policySummary(f: FieldReader, at: PathSegment[]): TrafficPolicySummary 
     other: Object.keys(m)
       .filter((k) => k !== 'loadBalancer' && k !== 'tls')
       .sort(),
+    ...(f.map([...at, 'loadBalancer', 'localityLbSetting']) ? { localityLbSetting: true } : {}),
   };
 }
 

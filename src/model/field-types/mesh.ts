@@ -25,6 +25,8 @@ export const meshFields: readonly KindFields[] = [
       spec.http.*.fault.delay.fixedDelay string
       spec.http.*.match list
       spec.http.*.match.*.authority map
+      spec.http.*.match.*.gateways list
+      spec.http.*.match.*.gateways.* string
       spec.http.*.match.*.headers map
       spec.http.*.match.*.headers.end-user map
       spec.http.*.match.*.headers.end-user.exact string
@@ -107,11 +109,13 @@ export const meshFields: readonly KindFields[] = [
       spec.subsets.*.name string
       spec.subsets.*.trafficPolicy map
       spec.subsets.*.trafficPolicy.loadBalancer.consistentHash map
+      spec.subsets.*.trafficPolicy.loadBalancer.localityLbSetting map
       spec.subsets.*.trafficPolicy.loadBalancer.simple string
       spec.subsets.*.trafficPolicy.portLevelSettings list
       spec.subsets.*.trafficPolicy.tls.mode string
       spec.trafficPolicy map
       spec.trafficPolicy.loadBalancer.consistentHash map
+      spec.trafficPolicy.loadBalancer.localityLbSetting map
       spec.trafficPolicy.loadBalancer.simple string
       spec.trafficPolicy.portLevelSettings list
       spec.trafficPolicy.portLevelSettings.*.port.number integer port
@@ -293,6 +297,7 @@ export const meshFields: readonly KindFields[] = [
       spec.endpoints.*.labels map
       spec.endpoints.*.ports map
       spec.endpoints.*.ports.* integer port
+      spec.endpoints.*.ports.http integer
       spec.exportTo list
       spec.exportTo.* string
       spec.hosts list

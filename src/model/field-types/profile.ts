@@ -20,6 +20,10 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts.bookinfo.example.com.* string
       externalHosts.certs.example.com list
       externalHosts.certs.example.com.* string
+      externalHosts.edition.cnn.com list
+      externalHosts.edition.cnn.com.* string
+      externalHosts.foo.bar.com list
+      externalHosts.foo.bar.com.* string
       externalHosts.httpbin.org list
       externalHosts.httpbin.org.* string
       externalHosts.nowhere.example.com list
@@ -32,6 +36,10 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts.shop.example.com.* string
       externalHosts.tcp-echo.example.com list
       externalHosts.tcp-echo.example.com.* string
+      externalHosts.uk.foo.bar.com list
+      externalHosts.uk.foo.bar.com.* string
+      externalHosts.us.foo.bar.com list
+      externalHosts.us.foo.bar.com.* string
       externalHosts.www.google.com list
       externalHosts.www.google.com.* string
       ingressControllers map

@@ -48,11 +48,10 @@ const compiled = new WeakMap<
 const of = (model: ClusterModel) => {
   let c = compiled.get(model);
   if (!c) {
-    const rules = virtualServiceRules(
-      model.services,
-      model.profile.clusterDomain,
-      model.mesh?.serviceEntries ?? [],
-    );
+    const rules = virtualServiceRules(model.services, model.profile.clusterDomain, {
+      entries: model.mesh?.serviceEntries ?? [],
+      virtualServices: model.mesh?.virtualServices ?? [],
+    });
     compiled.set(model, (c = { pods: new Map(), rules }));
   }
   return c;
@@ -267,10 +266,11 @@ export function istioGatewayRoute(
     notes.push(
       `${chosen.map((v) => v.key).join(', ')} bind the same host at ${gwRef}: Istio merges their rules in creation order`,
     );
-  const rules = of(model).rules;
+  const compiledVs = chosen.map(of(model).rules);
+  notes.push(...compiledVs.flatMap((c) => c.notes));
   const table: MeshRouteTable = {
     by: `Istio Gateway ${gwRef} + VirtualService ${chosen.map((v) => `${v.namespace}/${v.name}`).join(', ')}`,
-    rules: chosen.flatMap(rules),
+    rules: compiledVs.flatMap((c) => c.rules),
     notes: [],
   };
   const client = gwPods[0];

@@ -10,6 +10,7 @@ import type { Service } from '../../../model/types.ts';
 import { hostCovers, resolveMeshHost, serviceFqdn } from '../_hosts.ts';
 import type { MeshAction, MeshRouteTable, MeshRule, MeshTarget } from '../types.ts';
 import { compileIstioMatch } from './_match.ts';
+import { expandDelegates } from './_delegate.ts';
 import { exportedTo } from './_service-entries.ts';
 
 /** Istio's retry policy for a route that sets none (pilot `retry.DefaultPolicy()`). */
@@ -21,6 +22,8 @@ interface Ctx {
   readonly serviceByFqdn: ReadonlyMap<string, Service>;
   /** The ServiceEntry that declares a host, if any. */
   readonly entryFor: (host: string) => ServiceEntry | undefined;
+  /** Every VirtualService, where delegates are looked up. */
+  readonly virtualServices: readonly VirtualService[];
 }
 
 const wellKnown: Readonly<Record<string, number>> = { http: 80, https: 443 };
@@ -82,14 +85,6 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
     );
   if (r.directResponse)
     return { kind: 'respond', status: r.directResponse.status, why: 'directResponse', notes };
-  // https://istio.io/latest/docs/reference/config/networking/virtual-service/#Delegate: the delegate's rules,
-  // each merged with this rule's match (conflicting ones dropped), decide; kubetwin does not follow them yet.
-  if (r.delegate)
-    return {
-      kind: 'unknown',
-      why: `${vs.key} spec.http[${r.index}] delegates to VirtualService ${r.delegate.namespace}/${r.delegate.name}, whose rules (merged with this match) decide; kubetwin does not model delegation`,
-      notes,
-    };
   const match = r.matches[mi];
   if (r.redirect) {
     const rd = r.redirect;
@@ -130,22 +125,49 @@ function action(ctx: Ctx, vs: VirtualService, r: IstioHttpRoute, req: HttpReques
   };
 }
 
-function compileRules(ctx: Ctx, vs: VirtualService): MeshRule[] {
-  return vs.http.map((r) => ({
-    object: vs.key,
-    at: `spec.http[${r.index}]`,
-    name: r.name,
-    matches: r.matches.length
-      ? r.matches.map((m) => compileIstioMatch(m, `spec.http[${r.index}].match[${m.index}]`, vs.namespace))
-      : [{ at: `spec.http[${r.index}]`, describe: 'any request', failure: () => undefined }],
-    act: (req, mi) => action(ctx, vs, r, req, mi),
-  }));
+/**
+ * The rules of a VirtualService, delegation followed (`expandDelegates`): a rule merged from a delegate is named
+ * by the delegate's object and index, its hosts read in the delegate's namespace (istiod resolves a delegate's
+ * short names in its own namespace), with a note naming the root rule that led to it.
+ */
+function compileRules(ctx: Ctx, vs: VirtualService): { rules: MeshRule[]; notes: string[] } {
+  const { rules, notes } = expandDelegates(vs, ctx.virtualServices);
+  return {
+    notes,
+    rules: rules.map(({ vs: owner, rule: r, via, matchAt }) => {
+      const at = `spec.http[${r.index}]`;
+      const through = via
+        ? [
+            `reached through ${via.root.key} spec.http[${via.index}], which delegates to ${owner.key}: their matches and settings are merged as istiod merges them`,
+          ]
+        : [];
+      return {
+        object: owner.key,
+        at,
+        name: r.name,
+        matches: r.matches.length
+          ? r.matches.map((m, k) =>
+              compileIstioMatch(m, matchAt?.[k] ?? `${at}.match[${m.index}]`, owner.namespace),
+            )
+          : [{ at, describe: 'any request', failure: () => undefined }],
+        act: (req, mi) => {
+          const a = action(ctx, owner, r, req, mi);
+          return through.length ? { ...a, notes: [...through, ...a.notes] } : a;
+        },
+      };
+    }),
+  };
 }
 
-function makeCtx(services: readonly Service[], clusterDomain: string, entries: readonly ServiceEntry[]): Ctx {
+function makeCtx(
+  services: readonly Service[],
+  clusterDomain: string,
+  entries: readonly ServiceEntry[],
+  virtualServices: readonly VirtualService[],
+): Ctx {
   const serviceByFqdn = new Map(services.map((s) => [serviceFqdn(s, clusterDomain), s]));
   const entryFor = (host: string) => entries.find((e) => e.hosts.some((h) => hostCovers(h, host)));
-  return { clusterDomain, serviceByFqdn, entryFor };
+  return { clusterDomain, serviceByFqdn, entryFor, virtualServices };
 }
 
 /** The targets of a `tcp` or `tls` rule's destinations, with the hosts resolved as for `http` rules. */
@@ -154,20 +176,21 @@ export function l4Targets(
   clusterDomain: string,
   entries: readonly ServiceEntry[] = [],
 ): (vs: VirtualService, route: readonly IstioDestination[]) => MeshTarget[] {
-  const ctx = makeCtx(services, clusterDomain, entries);
+  const ctx = makeCtx(services, clusterDomain, entries, []);
   return (vs, route) => route.map((d) => target(ctx, vs, d));
 }
 
 /**
- * The compiled `http` rules of any VirtualService (for the Istio ingress gateway, which binds VirtualServices
- * by its own rules rather than by Service).
+ * The compiled `http` rules of any VirtualService, delegation followed among `virtualServices`, with notes on
+ * what delegation left out (for the Istio ingress gateway, which binds VirtualServices by its own rules rather
+ * than by Service).
  */
 export function virtualServiceRules(
   services: readonly Service[],
   clusterDomain: string,
-  entries: readonly ServiceEntry[] = [],
-): (vs: VirtualService) => MeshRule[] {
-  const ctx = makeCtx(services, clusterDomain, entries);
+  opts: { entries?: readonly ServiceEntry[]; virtualServices?: readonly VirtualService[] } = {},
+): (vs: VirtualService) => { rules: MeshRule[]; notes: string[] } {
+  const ctx = makeCtx(services, clusterDomain, opts.entries ?? [], opts.virtualServices ?? []);
   return (vs) => compileRules(ctx, vs);
 }
 
@@ -192,7 +215,7 @@ export function istioTables(
   forService: (svc: Service, clientNs: string) => MeshRouteTable | undefined;
   forHost: (host: string, clientNs: string) => MeshRouteTable | undefined;
 } {
-  const ctx = makeCtx(services, clusterDomain, entries);
+  const ctx = makeCtx(services, clusterDomain, entries, virtualServices);
   const mesh = virtualServices.filter(
     (v) => !v.delegate && (!v.gateways.length || v.gateways.includes('mesh')),
   );
@@ -221,11 +244,12 @@ export function istioTables(
         (o) =>
           `${o.key} also names this host; Istio's behaviour is not defined for that (IST0109) — kubetwin takes the oldest (by creationTimestamp, then namespace/name), ${vs.key}, and ignores ${o.key}`,
       );
+      const compiled = compileRules(ctx, vs);
       table = {
         ...(svc ? { service: svc } : {}),
         by: `Istio VirtualService ${vs.namespace}/${vs.name}`,
-        rules: compileRules(ctx, vs),
-        notes,
+        rules: compiled.rules,
+        notes: [...notes, ...compiled.notes],
       };
     }
     memo.set(key, table);

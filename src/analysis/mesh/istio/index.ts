@@ -3,6 +3,7 @@
  * https://istio.io/latest/docs/reference/config/networking/
  */
 import type { ClusterModel } from '../../../model/types.ts';
+import type { DestinationRule } from '../../../model/mesh.ts';
 import type { MeshProfile } from '../_profile.ts';
 import { istioSidecar } from './_injection.ts';
 import { defaultRetries, istioTables } from './_routes.ts';
@@ -13,6 +14,21 @@ import type { Sidecar } from '../types.ts';
 
 export { istioSidecar } from './_injection.ts';
 export { stringMatches } from './_match.ts';
+
+/**
+ * Locality load balancing, on by default (meshConfig.localityLbSetting.enabled): with outlier detection in the
+ * DestinationRule, Envoy sends to the endpoints of the client's own locality (region/zone/subzone of its node) first
+ * and fails over to others by priority; `localityLbSetting` (distribute, failover) reshapes it. Either makes which
+ * endpoints take a request depend on where they run.
+ * https://istio.io/latest/docs/tasks/traffic-management/locality-load-balancing/failover/
+ * https://istio.io/latest/docs/reference/config/networking/destination-rule/#LocalityLoadBalancerSetting
+ */
+function localityWeighted(dr: DestinationRule): string | undefined {
+  const policies = [dr.trafficPolicy, ...dr.subsets.map((s) => s.trafficPolicy)];
+  const hit = policies.find((p) => p?.localityLbSetting || p?.other.includes('outlierDetection'));
+  if (!hit) return undefined;
+  return `${dr.key} sets ${hit.localityLbSetting ? 'loadBalancer.localityLbSetting' : 'outlierDetection'}, so Istio's locality load balancing applies: the sidecar prefers endpoints in its own region and zone while they are healthy, then fails over`;
+}
 
 export function istioProfile(model: ClusterModel): MeshProfile {
   const domain = model.profile.clusterDomain;
@@ -53,6 +69,7 @@ export function istioProfile(model: ClusterModel): MeshProfile {
         ],
         timeout: 'none (Istio disables the HTTP route timeout by default)',
         retries: defaultRetries,
+        ...(dr && localityWeighted(dr) ? { locality: localityWeighted(dr) } : {}),
       };
     },
   };
