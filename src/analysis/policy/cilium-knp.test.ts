@@ -143,6 +143,13 @@ test('rule cilium-own-node-egress-subject-to-policy: egress to the own node is j
   assert.equal(out.allowed, false);
   assert.match(out.egress.notes.join(' '), /egress to it is the host entity/);
   assert.equal(verdict(e, `ip:${ip}`, 'x/a', 80).allowed, true, 'allow-localhost');
+  // A hostNetwork pod on that node is its address: the matrix's fast path agrees with the explained verdict.
+  const node = e.model.pods.find((p) => p.namespace === 'x' && p.name === 'a')!.nodeName!;
+  const agent = `apiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: "z", labels: {app: agent}}\nspec: {nodeName: ${node}, hostNetwork: true, containers: [{name: c, image: x, ports: [{containerPort: 9100}]}]}`;
+  expectTable(
+    engineFor(e2eTopology(`${deny}\n---\n${agent}`), { profile }),
+    'x/a -> z/agent 9100/TCP deny\nz/agent -> x/a 80/TCP allow',
+  );
   // Upstream: "traffic to and from the node where a Pod is running is always allowed".
   const other = engineFor(e2eTopology(deny), { profile: calico });
   assert.equal(verdict(other, 'x/a', `ip:${nodeIP(other)}`, 10250).allowed, true);
