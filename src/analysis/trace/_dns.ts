@@ -100,6 +100,8 @@ function nodeLocalQueries(ctx: TraceContext, pod: Pod, nameserver: string): DnsO
 export interface QueriesBlocked {
   readonly reason: string;
   readonly details: readonly string[];
+  /** Cilium's DNS proxy answers REFUSED (a reply, not a timeout). */
+  readonly refused?: boolean;
 }
 
 /**
@@ -109,12 +111,17 @@ export interface QueriesBlocked {
 export function queriesBlocked(ctx: TraceContext, res: PodResolution): QueriesBlocked | undefined {
   if (!res.walk.steps.length) return undefined;
   const failed = dnsQueryFailure(ctx, res.pod, res.resolvConf.nameservers[0]);
-  return (
-    failed && {
+  if (failed)
+    return {
       reason: failed.reason ?? 'DNS queries get no reply',
       details: failed.hops.flatMap((h) => h.details),
-    }
-  );
+    };
+  // Cilium's DNS proxy refuses the name that answers (or, under musl, an earlier form that ends the search).
+  const rules = proxyDnsRules(ctx, res.pod, res.resolvConf.nameservers[0]);
+  const refusal = rules && proxyRefusal(res, rules);
+  if (refusal && (refusal.answer || res.walk.libc === 'musl'))
+    return { reason: refusal.why, details: [refusal.why], refused: true };
+  return undefined;
 }
 
 /**

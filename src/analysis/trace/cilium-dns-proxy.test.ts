@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { parseFlowTarget } from '../flows/index.ts';
-import { createTraceContext, trace } from './index.ts';
+import { createDns } from '../dns/index.ts';
+import { createTraceContext, queriesBlocked, trace } from './index.ts';
 
 const profile = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}\n';
 
@@ -74,4 +75,15 @@ test('rule cilium-dns-proxy-refuses-unmatched-names: a name the DNS rules do not
   );
   assert.equal(musl.outcome, 'failed');
   assert.deepEqual(musl.unknown ?? [], []);
+});
+
+test('rule cilium-dns-proxy-refuses-unmatched-names: resolve --from answers REFUSED for a name the proxy refuses', () => {
+  const blocked = (dns: string) => {
+    const { model } = buildYaml(cluster(dns), { profile });
+    const pod = model.pods.find((p) => p.name === 'client')!;
+    const res = createDns(model).resolveFrom(pod, { name: 'backend', type: 'A' });
+    return queriesBlocked(createTraceContext(model), res);
+  };
+  assert.equal(blocked('{matchPattern: "*.github.com"}')?.refused, true);
+  assert.equal(blocked('{matchPattern: "*"}'), undefined);
 });
