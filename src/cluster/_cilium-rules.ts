@@ -352,11 +352,7 @@ function readHttp(f: FieldReader, p: readonly PathSegment[]): CiliumHttpRule[] {
     };
     const headers = f.list([...q, 'headers']).flatMap((_, j) => {
       const h = f.str([...q, 'headers', j]);
-      if (h === undefined) return [];
-      const colon = h.indexOf(':');
-      return [
-        colon < 0 ? { name: h.trim() } : { name: h.slice(0, colon).trim(), value: h.slice(colon + 1).trim() },
-      ];
+      return h === undefined ? [] : [ciliumHeader(h)];
     });
     return {
       method: regex('method'),
@@ -378,4 +374,17 @@ function checkPattern(f: FieldReader, p: readonly PathSegment[], pattern: string
       p,
       `matchPattern "${pattern}" may only use letters, digits, -, _, . and *`,
     );
+}
+
+/**
+ * One `headers` entry as Cilium hands it to Envoy (cilium/cilium pkg/envoy, `getHTTPRule`): split at the first
+ * space — the part before it, trailing colons removed, is the header name and the rest its exact value
+ * (`X-My-Header: true`); with no space the whole entry is a header name that must be present. So
+ * `X-My-Header:true` asks for a header named `X-My-Header:true`, which no request carries, and `X-My-Header true`
+ * for `X-My-Header` equal to `true`.
+ */
+export function ciliumHeader(entry: string): { name: string; value?: string } {
+  const space = entry.indexOf(' ');
+  if (space < 0) return { name: entry };
+  return { name: entry.slice(0, space).replace(/:+$/, ''), value: entry.slice(space + 1) };
 }

@@ -83,7 +83,16 @@ export function renderPodResolve(res: PodResolution, name: string, type: string)
 export function renderQueriesBlocked(blocked: {
   readonly reason: string;
   readonly details: readonly string[];
+  readonly refused?: boolean;
 }): string {
+  if (blocked.refused)
+    return (
+      [
+        '',
+        `;; REFUSED: ${blocked.reason}`,
+        ';; the pod gets a REFUSED reply (dig: "status: REFUSED"); the reply above is what CoreDNS would give',
+      ].join('\n') + '\n'
+    );
   return (
     [
       '',

@@ -1,9 +1,16 @@
 import { matches, type Selector } from '../../lib/labels.ts';
-import type { CiliumDnsRule, CiliumHttpRule, CiliumPeer, CiliumRule } from '../../model/cilium-policy.ts';
+import type {
+  CiliumDnsRule,
+  CiliumHttpRule,
+  CiliumPeer,
+  CiliumPortRule,
+  CiliumRule,
+} from '../../model/cilium-policy.ts';
 import type { Pod, Protocol } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 import type { CiliumEntry, CiliumSide, CiliumTier } from './_cilium.ts';
-import { dnsMatches, portRuleMatches, sortedHas } from './_cilium-match.ts';
+import { ciliumPortMatches, dnsMatches, portRuleMatches, sortedHas } from './_cilium-match.ts';
+import { namedPortNumbers, unsettledEgressPortName, type NamedPortNumbers } from './_cilium-knp.ts';
 import { entitiesOf, peerMissReason, type CiliumTarget } from './_cilium-peers.ts';
 import type { Miss, RuleRef } from './types.ts';
 
@@ -47,6 +54,9 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   const maybeDeny: string[] = [];
   let plain = false;
   let deny: RuleRef | undefined;
+  const numbers = direction === 'Egress' ? namedPortNumbers(tier.model.pods) : undefined;
+  const unsettledAllow: string[] = [];
+  let settledAllow = false;
   for (const i of list) {
     const e = tier.entries[i];
     const rule = e.rule;
@@ -61,6 +71,20 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       rule.toPorts === 'all'
         ? 'all'
         : rule.toPorts.filter((pr) => portRuleMatches(pr, port, protocol, destination));
+    // An egress port name Cilium releases resolve differently (_cilium-knp.ts): the rule may or may not apply.
+    const unsettled = numbers && rule.toPorts !== 'all' ? unsettledNames(numbers, rule.toPorts, q) : [];
+    const onlyUnsettled =
+      unsettled.length > 0 &&
+      ports !== 'all' &&
+      ports.every((pr) => pr.ports.every((pp) => !plainPortMatches(pp, q) || unsettled.includes(pp)));
+    if (unsettled.length && (isDeny || !ports.length || onlyUnsettled)) {
+      if (matchPeer(tier, rule, e, subject, target, entities) !== undefined) {
+        const note = `${e.policy.key} ${e.path}.toPorts (${unsettledNote(numbers!, unsettled, q)})`;
+        if (isDeny || !ports.length) (isDeny ? maybeDeny : maybeAllow).push(note);
+        else unsettledAllow.push(note);
+      }
+      if (isDeny && (!ports.length || onlyUnsettled)) continue;
+    }
     if (ports !== 'all' && !ports.length) {
       if (withReasons && !isDeny)
         misses.push(
@@ -117,6 +141,7 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
       continue;
     }
     allow ??= ref;
+    if (!onlyUnsettled) settledAllow = true;
     // A port rule's unmodeled L7 parts (Kafka, l7proto, headerMatches) only restrict what its peers send on
     // its ports; another admitting rule with no L7 part on the port lifts them ("the layer 7 portions of the
     // latter rule will have no effect", https://docs.cilium.io/en/stable/security/policy/layer7/).
@@ -147,6 +172,7 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
     }
   }
   if (allow && !deny && !plain) unmodeled.push(...portUnmodeled);
+  if (allow && !deny && !settledAllow) unmodeled.push(...unsettledAllow);
   if (!allow && !deny) unmodeled.push(...maybeAllow);
   if (!deny) unmodeled.push(...maybeDeny);
   return {
@@ -249,4 +275,31 @@ function fqdnMatches(p: CiliumPeer & { kind: 'fqdn' }, name: string): boolean {
 
 function miss(e: CiliumEntry, reason: string, source: Miss['source']): Miss {
   return { policy: e.policy.key, rule: e.rule.index, path: e.path, reason, source };
+}
+
+type PortEntry = CiliumPortRule['ports'][number];
+
+/** Does the port entry admit the connection at the destination (as kubetwin reads a name: the destination's)? */
+function plainPortMatches(pp: PortEntry, q: SideQuery): boolean {
+  return ciliumPortMatches(pp, q.port, q.protocol, q.destination);
+}
+
+/** The port-name entries of a rule's `toPorts` whose reading differs across Cilium releases for this connection. */
+function unsettledNames(
+  numbers: NamedPortNumbers,
+  toPorts: readonly CiliumPortRule[],
+  q: SideQuery,
+): PortEntry[] {
+  return toPorts.flatMap((pr) =>
+    pr.ports.filter(
+      (pp) =>
+        typeof pp.port === 'string' &&
+        (pp.protocol === 'ANY' || pp.protocol === q.protocol) &&
+        unsettledEgressPortName(numbers, pp.port, q.protocol, q.port, q.destination) !== undefined,
+    ),
+  );
+}
+
+function unsettledNote(numbers: NamedPortNumbers, entries: readonly PortEntry[], q: SideQuery): string {
+  return unsettledEgressPortName(numbers, entries[0].port as string, q.protocol, q.port, q.destination)!;
 }

@@ -39,7 +39,13 @@ export function ciliumSide(
   return {
     ...s,
     allowed(isolatedBy, notes) {
-      const base = { direction, isolatedBy, misses: [], notes: [...notes] };
+      const base = {
+        direction,
+        isolatedBy,
+        misses: [],
+        notes: [...notes],
+        ...(s.dns ? { dnsRules: s.dns } : {}),
+      };
       if (s.dns) base.notes.push(dnsNote(s.dns));
       if (!s.http) return { ...base, allowed: true, reason: 'rule', match: s.allow };
       const rules = s.http.map((h) => h.ref);

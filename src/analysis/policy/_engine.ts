@@ -20,6 +20,7 @@ import type { CiliumPolicy } from '../../model/cilium-policy.ts';
 import { hostPolicyWarnings } from './_cilium-host-policies.ts';
 import { namespaceLabelsNote } from './_cilium-decide.ts';
 import { agentWarnings } from './_cilium-agent.ts';
+import { egressPortNamesOf, knpTierWarnings } from './_cilium-knp.ts';
 import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
 
@@ -282,7 +283,10 @@ export class PolicyEngine {
           const b = this.classes[bi];
           const sameNode = onOneNode(fromPod, toPod);
           return (
-            (aHost || sameNode || this.#side('Egress', a, b, undefined, undefined, port, protocol)) &&
+            // Under Cilium egress to the own node is the `host` entity, subject to policy (see _side.ts).
+            (aHost ||
+              (sameNode && !this.cilium.active) ||
+              this.#side('Egress', a, b, undefined, undefined, port, protocol)) &&
             (bHost || (aHost && sameNode) || this.#side('Ingress', b, a, b, toPod, port, protocol))
           );
         }
@@ -538,6 +542,14 @@ export class PolicyEngine {
               out.push(
                 `${e.policy.key} ${e.path}.${p.path} (${namespaceLabelsNote}) may change verdicts of the pods it selects with pods of other namespaces: cells show the policy's namespace only`,
               );
+    if (this.cilium.active && this.enforced)
+      out.push(
+        ...knpTierWarnings(
+          this.model.networkPolicies,
+          this.model.pods,
+          egressPortNamesOf(this.cilium.entries),
+        ),
+      );
     return out.sort();
   }
 

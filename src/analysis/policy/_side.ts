@@ -1,10 +1,16 @@
-import type { PolicyRule, Protocol } from '../../model/types.ts';
+import type { NetworkPolicy, Pod, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
 import type { PolicyEngine, PartyTarget } from './_engine.ts';
 import { peerMissReason } from './_peers.ts';
 import { portMatches, portMissReason } from './_ports.ts';
 import type { Miss, RuleRef, SideVerdict } from './types.ts';
 import type { HttpRequest } from './_cilium-match.ts';
 import { ciliumSide } from './_cilium-side.ts';
+import {
+  negativeNamespacePeerNote,
+  negativeOnlyPeer,
+  namedPortNumbers,
+  unsettledEgressPortName,
+} from './_cilium-knp.ts';
 
 export interface SideContext {
   readonly engine: PolicyEngine;
@@ -21,6 +27,8 @@ export interface SideContext {
 export const notes = {
   ipBlockOnPod:
     'an ipBlock matched a pod IP: the upstream e2e suite expects this, but CNIs disagree (some apply ipBlock to traffic leaving or entering the cluster only)',
+  ciliumOwnNodeEgress:
+    "under Cilium only traffic from a pod's own node is always allowed: egress to it is the host entity, subject to policy (Kubernetes NetworkPolicies included)",
   hostNetwork:
     'hostNetwork pods are treated as their node: NetworkPolicy does not select them and peers see the node address (upstream leaves this undefined; configurable)',
 } as const;
@@ -55,12 +63,13 @@ export function evaluateSide(
   const engine = ctx.engine;
   const cilium = engine.cilium.active && engine.cilium.policies.length > 0;
   // Under Cilium only ingress from the pod's own node is always allowed (allow-localhost); egress to the node
-  // is the `host` entity, subject to policy. https://docs.cilium.io/en/stable/security/policy/language/#access-to-from-local-host
+  // is the `host` entity, subject to policy — a Kubernetes NetworkPolicy's too, Cilium policies or not.
+  // https://docs.cilium.io/en/stable/security/policy/language/#access-to-from-local-host
   if (
     !peer.pod &&
     peer.node !== undefined &&
     peer.node === subject.node &&
-    (!cilium || direction === 'Ingress')
+    (!engine.cilium.active || direction === 'Ingress')
   ) {
     if (direction === 'Egress') ownNodeAdminDeny(ctx, subject, peer);
     return { ...base, allowed: true, reason: 'own-node', notes: peer.hostPod ? [notes.hostNetwork] : [] };
@@ -128,14 +137,20 @@ export function evaluateSide(
     ...(c?.isolatedBy ?? []),
   ];
   const misses: Miss[] = [];
+  // Under Cilium, rules whose reading differs across releases: they may admit where kubetwin finds no match,
+  // or admit only through a reading that some releases do not share (see _cilium-knp.ts).
+  const departs = engine.cilium.active ? ciliumDepartures(ctx, direction, peer, destination) : undefined;
+  let pending: { verdict: SideVerdict; why: string } | undefined;
   for (const i of indices) {
     const np = engine.policies[i];
     const rules: readonly PolicyRule[] = direction === 'Ingress' ? np.ingress : np.egress;
     for (const rule of rules) {
+      const unsettled = departs?.ports(np, rule) ?? [];
       if (
         rule.ports !== 'all' &&
         !rule.ports.some((pp) => portMatches(pp, ctx.port, ctx.protocol, destination))
       ) {
+        if (unsettled.length && departs!.peerMatches(np, rule)) departs!.maybe.push(...unsettled);
         if (ctx.withReasons)
           misses.push({
             policy: np.key,
@@ -145,6 +160,14 @@ export function evaluateSide(
           });
         continue;
       }
+      // Admitted only through a port name Cilium releases read differently: kept while a plain rule may follow.
+      const onlyUnsettled =
+        unsettled.length > 0 &&
+        rule.ports !== 'all' &&
+        rule.ports.every(
+          (pp) =>
+            !portMatches(pp, ctx.port, ctx.protocol, destination) || departs!.isUnsettled(pp, destination),
+        );
       if (rule.peers === 'all') {
         const match: RuleRef = {
           tier: 'networkpolicy',
@@ -152,7 +175,7 @@ export function evaluateSide(
           rule: rule.index,
           source: rule.source,
         };
-        return {
+        const verdict: SideVerdict = {
           direction,
           allowed: true,
           reason: 'rule',
@@ -161,6 +184,9 @@ export function evaluateSide(
           misses: [],
           notes: [...passNote, ...hostNote],
         };
+        if (!onlyUnsettled) return verdict;
+        pending ??= { verdict, why: unsettled[0] };
+        continue;
       }
       const reasons: string[] = [];
       for (const [p, pr] of rule.peers.entries()) {
@@ -173,7 +199,7 @@ export function evaluateSide(
             peer: p,
             source: pr.source ?? rule.source,
           };
-          return {
+          const verdict: SideVerdict = {
             direction,
             allowed: true,
             reason: 'rule',
@@ -182,7 +208,14 @@ export function evaluateSide(
             misses: [],
             notes: [...passNote, ...hostNote, ...(m.ipBlockOnPod ? [notes.ipBlockOnPod] : [])],
           };
+          if (!onlyUnsettled) return verdict;
+          pending ??= { verdict, why: unsettled[0] };
+          break;
         }
+        if (departs && !peer.pod && negativeOnlyPeer(pr))
+          departs.maybe.push(
+            `${np.key} ${direction.toLowerCase()}[${rule.index}].${direction === 'Ingress' ? 'from' : 'to'}[${p}] (${negativeNamespacePeerNote})`,
+          );
         if (ctx.withReasons)
           reasons.push(
             `${direction === 'Ingress' ? 'from' : 'to'}[${p}]: ${peerMissReason(pr, np.namespace, peer)}`,
@@ -200,13 +233,21 @@ export function evaluateSide(
       });
   }
   if (c?.allow) return c.allowed(isolatedBy, [...passNote, ...hostNote]);
+  if (pending) {
+    ctx.warnings?.push(`${pending.why} is not modeled by kubetwin and may change this verdict`);
+    return pending.verdict;
+  }
+  for (const u of departs?.maybe ?? [])
+    ctx.warnings?.push(`${u} is not modeled by kubetwin and may change this verdict`);
+  const ownNode =
+    departs && direction === 'Egress' && !peer.pod && peer.node !== undefined && peer.node === subject.node;
   return {
     direction,
     allowed: false,
     reason: 'no-rule-matched',
     isolatedBy,
     misses: [...misses, ...(c?.misses ?? [])],
-    notes: [...passNote, ...hostNote],
+    notes: [...passNote, ...hostNote, ...(ownNode ? [notes.ciliumOwnNodeEgress] : [])],
   };
 }
 
@@ -228,4 +269,35 @@ function ownNodeAdminDeny(ctx: SideContext, subject: PartyTarget, peer: PartyTar
     ctx.warnings.push(
       `${rule.policy} egress[${rule.rule}] (a Deny that selects the pod's own node, exempt under NetworkPolicy) is not modeled by kubetwin and may change this verdict`,
     );
+}
+
+/** What departs from upstream in the NetworkPolicy rules of one side under Cilium (see _cilium-knp.ts). */
+function ciliumDepartures(
+  ctx: SideContext,
+  direction: 'Ingress' | 'Egress',
+  peer: PartyTarget,
+  destination: Pod | undefined,
+) {
+  const numbers = direction === 'Egress' ? namedPortNumbers(ctx.engine.model.pods) : undefined;
+  const why = (pp: PolicyPort, dest: Pod | undefined) =>
+    numbers && typeof pp.port === 'string' && pp.protocol === ctx.protocol
+      ? unsettledEgressPortName(numbers, pp.port, pp.protocol, ctx.port, dest)
+      : undefined;
+  return {
+    /** Notes on rules that may admit where kubetwin finds no match (named when nothing admits). */
+    maybe: [] as string[],
+    /** The rule's egress port names whose reading differs across Cilium releases for this connection. */
+    ports(np: NetworkPolicy, rule: PolicyRule): string[] {
+      if (!numbers || rule.ports === 'all') return [];
+      return rule.ports.flatMap((pp, k) => {
+        const w = why(pp, destination);
+        return w ? [`${np.key} egress[${rule.index}].ports[${k}] (${w})`] : [];
+      });
+    },
+    isUnsettled: (pp: PolicyPort, dest: Pod | undefined) => why(pp, dest) !== undefined,
+    /** Does some peer of the rule select the other end (ports aside)? */
+    peerMatches(np: NetworkPolicy, rule: PolicyRule): boolean {
+      return rule.peers === 'all' || rule.peers.some((pr) => ctx.engine.peer(pr, np.namespace, peer).matched);
+    },
+  };
 }

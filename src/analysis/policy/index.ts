@@ -30,7 +30,7 @@ export { unheldPodAddress } from './_unheld-address.ts';
 export { enforcementUnknown, unknownEnforcement } from './_enforcement.ts';
 export type { PeerSets } from './_peer-sets.ts';
 export type { PolicyLists } from './_policy-lists.ts';
-export { identityLabels as ciliumIdentityLabels } from './_cilium-match.ts';
+export { identityLabels as ciliumIdentityLabels, dnsMatches as ciliumDnsMatches } from './_cilium-match.ts';
 export {
   computeTierReachability,
   hostAddress,

@@ -4,6 +4,7 @@
  */
 import type { SourceRef } from '../../model/diagnostic.ts';
 import type { ObjectKey, Pod, Protocol } from '../../model/types.ts';
+import type { CiliumDnsRule } from '../../model/cilium-policy.ts';
 
 /** One end of a connection: a pod, or an address (outside the cluster, a node, or the internet). */
 export type Party =
@@ -115,6 +116,11 @@ export interface SideVerdict {
   readonly notes: readonly string[];
   /** Cilium L7 HTTP rules on this side (the connection is admitted at L4; requests are judged by the proxy). */
   readonly l7?: L7Verdict;
+  /**
+   * Cilium L7 DNS rules on this side: the connection is admitted, and Cilium's DNS proxy answers only lookups of
+   * the names one of them matches (others are refused). Undefined: no DNS rules apply.
+   */
+  readonly dnsRules?: readonly CiliumDnsRule[];
 }
 
 export interface Verdict {

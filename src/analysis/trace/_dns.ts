@@ -4,6 +4,7 @@ import { editDistance } from '../../model/schema.ts';
 import type { TraceContext } from './_context.ts';
 import { serviceHop } from './_service.ts';
 import { policyHop } from './_policy.ts';
+import { proxyDnsRules, proxyRefusal } from './_cilium-dns-proxy.ts';
 import type { Fix, Hop } from './types.ts';
 
 export interface DnsOutcome {
@@ -99,6 +100,8 @@ function nodeLocalQueries(ctx: TraceContext, pod: Pod, nameserver: string): DnsO
 export interface QueriesBlocked {
   readonly reason: string;
   readonly details: readonly string[];
+  /** Cilium's DNS proxy answers REFUSED (a reply, not a timeout). */
+  readonly refused?: boolean;
 }
 
 /**
@@ -108,12 +111,17 @@ export interface QueriesBlocked {
 export function queriesBlocked(ctx: TraceContext, res: PodResolution): QueriesBlocked | undefined {
   if (!res.walk.steps.length) return undefined;
   const failed = dnsQueryFailure(ctx, res.pod, res.resolvConf.nameservers[0]);
-  return (
-    failed && {
+  if (failed)
+    return {
       reason: failed.reason ?? 'DNS queries get no reply',
       details: failed.hops.flatMap((h) => h.details),
-    }
-  );
+    };
+  // Cilium's DNS proxy refuses the name that answers (or, under musl, an earlier form that ends the search).
+  const rules = proxyDnsRules(ctx, res.pod, res.resolvConf.nameservers[0]);
+  const refusal = rules && proxyRefusal(res, rules);
+  if (refusal && (refusal.answer || res.walk.libc === 'musl'))
+    return { reason: refusal.why, details: [refusal.why], refused: true };
+  return undefined;
 }
 
 /**
@@ -171,6 +179,30 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
           : near.length
             ? `use a name that exists, e.g. ${near.join(' or ')}`
             : `create the Service ${host.split('.')[0]} (or fix the name)`,
+      },
+    };
+  }
+  const rules = proxyDnsRules(ctx, pod, nameserver);
+  const refusal = rules && proxyRefusal(res, rules);
+  if (refusal) {
+    // The answering name refused: no reply to use. An earlier form refused: musl ends the search there; glibc
+    // is said to go on (Cilium's documentation names musl only), so the outcome depends on the libc.
+    const libcDependent = !refusal.answer && walk.libc !== 'musl';
+    const undecided = `${refusal.why}; it is an earlier form of the search list than the name that answers, and whether the resolver goes on after a REFUSED reply depends on its libc (musl ends the search; Cilium's documentation says others go on)`;
+    hops.push({
+      kind: 'dns',
+      title: `${host}: lookup refused by Cilium's DNS proxy (${refusal.name})`,
+      verdict: 'fail',
+      details: [...details, refusal.why],
+      objects: dnsSvc ? [{ key: dnsSvc.key }] : [],
+      ...(libcDependent ? { unknown: [undecided], undecided } : {}),
+    });
+    return {
+      hops,
+      addresses: [],
+      reason: `${host} does not resolve from ${pod.namespace}/${pod.name}: ${refusal.why}`,
+      fix: {
+        summary: `admit ${refusal.name.replace(/\.$/, '')} in a DNS rule of the pod's egress to its DNS server (e.g. matchPattern "*" there, with toFQDNs restricting where it connects)`,
       },
     };
   }

@@ -23,6 +23,7 @@ export const policyFields: readonly KindFields[] = [
       spec.egress.*.to.*.namespaceSelector.matchExpressions.*.key string
       spec.egress.*.to.*.namespaceSelector.matchExpressions.*.operator string
       spec.egress.*.to.*.namespaceSelector.matchExpressions.*.values list
+      spec.egress.*.to.*.namespaceSelector.matchExpressions.*.values.* string
       spec.egress.*.to.*.namespaceSelector.matchLabels map
       spec.egress.*.to.*.namespaceSelector.matchLabels.* string
       spec.egress.*.to.*.podSelector map
