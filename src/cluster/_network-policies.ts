@@ -14,6 +14,7 @@ import type { Envelope } from './_envelope.ts';
 import { readSelector } from './_selectors.ts';
 import { everything, type Selector } from '../lib/labels.ts';
 import { sized } from '../lib/sized.ts';
+import { SharedSelectors } from './_shared-selectors.ts';
 
 /** Reads one policy: `read()`, or an earlier reading of the same object (`BuildMemo`). */
 export type PolicyReader = (
@@ -31,15 +32,17 @@ export function buildNetworkPolicies(
   through: PolicyReader = (env, read) => read(),
 ): NetworkPolicy[] {
   const out: NetworkPolicy[] = [];
+  // Equal selectors of this call's policies are one object (`SharedSelectors`).
+  const shared = new SharedSelectors();
   for (const env of envs) {
     if (env.kind !== 'NetworkPolicy') continue;
-    const np = through(env, () => readPolicy(env));
+    const np = through(env, () => readPolicy(env, shared));
     if (np && !env.f.invalid) out.push(np);
   }
   return out.sort(byNamespaceName);
 }
 
-function readPolicy(env: Envelope): NetworkPolicy | undefined {
+function readPolicy(env: Envelope, shared: SharedSelectors): NetworkPolicy | undefined {
   const f = env.f;
   if (f.get(['spec', 'podSelector']) === undefined)
     f.report(
@@ -49,7 +52,7 @@ function readPolicy(env: Envelope): NetworkPolicy | undefined {
       'spec.podSelector is required (use {} to select every pod in the namespace)',
       'Add spec.podSelector.',
     );
-  const podSelector = podSelectorOf(env);
+  const podSelector = podSelectorOf(env, shared);
   const typeList = f.cursor(['spec', 'policyTypes']);
   const declaredTypes = f.list(['spec', 'policyTypes']).map((_, i) => typeList.str(i) ?? '');
   for (const [i, t] of declaredTypes.entries())
@@ -60,8 +63,8 @@ function readPolicy(env: Envelope): NetworkPolicy | undefined {
         ['spec', 'policyTypes', i],
         `policyTypes[${i}] "${t}" must be Ingress or Egress`,
       );
-  const ingress = f.list(['spec', 'ingress']).map((_, i) => readRule(env, 'ingress', i));
-  const egress = f.list(['spec', 'egress']).map((_, i) => readRule(env, 'egress', i));
+  const ingress = f.list(['spec', 'ingress']).map((_, i) => readRule(env, 'ingress', i, shared));
+  const egress = f.list(['spec', 'egress']).map((_, i) => readRule(env, 'egress', i, shared));
   const inferred = declaredTypes.length === 0;
   const policyTypes: PolicyType[] = inferred
     ? egress.length
@@ -92,8 +95,11 @@ function readPolicy(env: Envelope): NetworkPolicy | undefined {
  * not a pointer (`NetworkPolicySpec.PodSelector metav1.LabelSelector`), so the API server stores null as the empty
  * selector. https://github.com/kubernetes/api/blob/master/networking/v1/types.go (NetworkPolicySpec)
  */
-function podSelectorOf(env: Envelope): Selector | undefined {
-  if (env.f.get(['spec', 'podSelector']) !== null) return readSelector(env.f, ['spec', 'podSelector']);
+function podSelectorOf(env: Envelope, shared: SharedSelectors): Selector | undefined {
+  if (env.f.get(['spec', 'podSelector']) !== null) {
+    const selector = readSelector(env.f, ['spec', 'podSelector']);
+    return selector && shared.share(selector);
+  }
   env.f.report(
     'null-selector',
     'info',
@@ -104,7 +110,12 @@ function podSelectorOf(env: Envelope): Selector | undefined {
   return everything;
 }
 
-function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number): PolicyRule | undefined {
+function readRule(
+  env: Envelope,
+  direction: 'ingress' | 'egress',
+  index: number,
+  shared: SharedSelectors,
+): PolicyRule | undefined {
   const f = env.f;
   const at = ['spec', direction, index];
   const rule = f.cursor(at);
@@ -177,7 +188,9 @@ function readRule(env: Envelope, direction: 'ingress' | 'egress', index: number)
     const namespaceSelector = has('namespaceSelector')
       ? readSelector(f, peer.pathOf('namespaceSelector'))
       : undefined;
-    peers.push(selectorPeer(podSelector, namespaceSelector, env.raw.locate(p)));
+    const sharedPod = podSelector && shared.share(podSelector);
+    const sharedNamespace = namespaceSelector && shared.share(namespaceSelector);
+    peers.push(selectorPeer(sharedPod, sharedNamespace, env.raw.locate(p)));
   });
   const rawPorts = rule.list('ports');
   const portList = rule.at('ports');

@@ -6,13 +6,15 @@ import type { FieldReader } from './_fields.ts';
 import type { FieldCursor } from './_field-cursor.ts';
 import { sized } from '../lib/sized.ts';
 import { reportUnknownField } from './_unknown-fields.ts';
+import { sharedPorts } from './_shared-ports.ts';
 
 /** What a pod template (or a Pod) says about networking, before scheduling and IPAM. */
 export interface PodTemplate {
   readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
   readonly containers: string[];
-  readonly ports: ContainerPort[];
+  /** One list per content (`sharedPorts`): never written. */
+  readonly ports: readonly ContainerPort[];
   readonly hostNetwork: boolean;
   readonly nodeSelector: Record<string, string>;
   readonly nodeName?: string;
@@ -189,7 +191,7 @@ export function readPodTemplate(
     labels: f.stringMap([...meta, 'labels']),
     annotations: f.stringMap([...meta, 'annotations']),
     containers: sized(containerNames),
-    ports: sized(ports),
+    ports: sharedPorts(ports),
     hostNetwork,
     nodeSelector: f.stringMap([...spec, 'nodeSelector']),
     nodeName: s.str('nodeName'),

@@ -11,9 +11,14 @@ const EMPTY = new Int32Array(0);
  * (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors).
  */
 export class ClassIndex {
-  readonly #all = new Map<string, Int32Array>();
-  /** namespace → key → value → sorted class ids (nested maps: no `key=value` string per class or lookup). */
-  readonly #postings = new Map<string, Map<string, Map<string, Int32Array>>>();
+  /** namespace → the number of the list of its classes. */
+  readonly #all = new Map<string, number>();
+  /** namespace → key → value → the number of its list (nested maps: no `key=value` string per class or lookup). */
+  readonly #postings = new Map<string, Map<string, Map<string, number>>>();
+  /** Every list's sorted class ids, list `l` at `#ids[#start[l]..#start[l + 1]]`. */
+  readonly #start: Int32Array;
+  readonly #ids: Int32Array;
+  readonly #views: (Int32Array | undefined)[];
   readonly #classes: readonly PodClass[];
   /** The label keys with postings (undefined: every key); requirements on other keys are checked by `matches`. */
   readonly #keys?: ReadonlySet<string>;
@@ -21,32 +26,50 @@ export class ClassIndex {
   /**
    * Indexes the classes `include` accepts (class ids ascending within each namespace), with postings for the
    * label `keys` (the keys selectors read: a class's other labels are those of its first pod only, and a posting
-   * per class label was most of the index's cost).
+   * per class label was most of the index's cost). Counted, then filled: every posting list is a range of one
+   * `Int32Array` (`#ids`), handed out as a view on first ask — no growing array and no buffer per list
+   * (design note 0008, fourteenth session).
    */
   constructor(classes: readonly PodClass[], include: (c: PodClass) => boolean, keys?: ReadonlySet<string>) {
     this.#classes = classes;
     this.#keys = keys;
-    const all = new Map<string, number[]>();
-    const postings = new Map<string, Map<string, Map<string, number[]>>>();
     const sortedKeys = keys && keys.size <= FEW_KEYS ? [...keys] : undefined;
+    // Pass 1: a number per list (a namespace's every class, or one of its (key, value) pairs), and per posting,
+    // in class order, its list's number and class id.
+    const counts: number[] = [];
+    const listOf: number[] = [];
+    const idOf: number[] = [];
     let ns = '';
-    let allOfNs: number[] = [];
-    let byKey = new Map<string, Map<string, number[]>>();
+    let allOfNs = -1;
+    let byKey = new Map<string, Map<string, number>>();
     const post = (k: string, v: string, id: number) => {
       let byValue = byKey.get(k);
       if (!byValue) byKey.set(k, (byValue = new Map()));
-      const list = byValue.get(v);
-      if (list) list.push(id);
-      else byValue.set(v, [id]);
+      let list = byValue.get(v);
+      if (list === undefined) {
+        byValue.set(v, (list = counts.length));
+        counts.push(0);
+      }
+      counts[list]++;
+      listOf.push(list);
+      idOf.push(id);
     };
     for (const c of classes) {
       if (!include(c)) continue;
-      if (c.namespace !== ns || !all.has(ns)) {
+      if (c.namespace !== ns || allOfNs < 0) {
         ns = c.namespace;
-        allOfNs = all.get(ns) ?? all.set(ns, []).get(ns)!;
-        byKey = postings.get(ns) ?? postings.set(ns, new Map()).get(ns)!;
+        let all = this.#all.get(ns);
+        if (all === undefined) {
+          this.#all.set(ns, (all = counts.length));
+          counts.push(0);
+          this.#postings.set(ns, new Map());
+        }
+        allOfNs = all;
+        byKey = this.#postings.get(ns)!;
       }
-      allOfNs.push(c.id);
+      counts[allOfNs]++;
+      listOf.push(allOfNs);
+      idOf.push(c.id);
       const labels = c.labels;
       if (sortedKeys) {
         // Few keys: read each from the labels (no walk over every label of the class).
@@ -60,29 +83,33 @@ export class ClassIndex {
           post(k, labels[k], c.id);
         }
     }
-    // Class ids are pushed in the order of `classes`; sorted only when that order is not ascending.
-    const sorted = (ids: number[]) => {
-      const out = new Int32Array(ids);
-      for (let i = 1; i < out.length; i++) if (out[i] < out[i - 1]) return out.sort();
-      return out;
-    };
-    // `forEach`, not `for…of` over entries: no [key, value] pair allocated per posting list.
-    all.forEach((ids, n) => this.#all.set(n, sorted(ids)));
-    postings.forEach((byK, n) => {
-      const out = new Map<string, Map<string, Int32Array>>();
-      byK.forEach((byValue, k) => {
-        const values = new Map<string, Int32Array>();
-        byValue.forEach((ids, v) => values.set(v, sorted(ids)));
-        out.set(k, values);
-      });
-      this.#postings.set(n, out);
-    });
+    // Pass 2: lists laid out one after the other, each filled in class order.
+    const start = new Int32Array(counts.length + 1);
+    for (let l = 0; l < counts.length; l++) start[l + 1] = start[l] + counts[l];
+    const ids = new Int32Array(listOf.length);
+    const at = start.slice(0, counts.length);
+    for (let p = 0; p < listOf.length; p++) ids[at[listOf[p]]++] = idOf[p];
+    // Class ids come in the order of `classes`; a list is sorted only when that order is not ascending.
+    for (let l = 0; l < counts.length; l++)
+      for (let i = start[l] + 1; i < start[l + 1]; i++)
+        if (ids[i] < ids[i - 1]) {
+          ids.subarray(start[l], start[l + 1]).sort();
+          break;
+        }
+    this.#start = start;
+    this.#ids = ids;
+    this.#views = new Array<Int32Array | undefined>(counts.length).fill(undefined);
+  }
+
+  /** List `l` as a view of `#ids` (made on first ask). */
+  #list(l: number): Int32Array {
+    return (this.#views[l] ??= this.#ids.subarray(this.#start[l], this.#start[l + 1]));
   }
 
   /** Ids of the indexed classes of `namespace` the selector selects, sorted. */
   select(namespace: string, selector: Selector): Int32Array {
-    const all = this.#all.get(namespace);
-    if (selector.nothing || !all) return EMPTY;
+    const allList = this.#all.get(namespace);
+    if (selector.nothing || allList === undefined) return EMPTY;
     const reqs = selector.requirements;
     const byKey = this.#postings.get(namespace);
     let rest = false;
@@ -91,13 +118,14 @@ export class ClassIndex {
     for (let i = 0; i < reqs.length; i++) {
       const r = reqs[i];
       if (r.operator === 'In' && r.values.length === 1 && (!this.#keys || this.#keys.has(r.key))) {
-        const list = byKey?.get(r.key)?.get(r.values[0]);
-        if (!list) return EMPTY;
+        const l = byKey?.get(r.key)?.get(r.values[0]);
+        if (l === undefined) return EMPTY;
+        const list = this.#list(l);
         if (!one) one = list;
         else (lists ??= [one]).push(list);
       } else rest = true;
     }
-    let ids = one ?? all;
+    let ids = one ?? this.#list(allList);
     if (lists) {
       // Shortest first: an insertion sort in place (a selector has a few requirements; `Array.prototype.sort`
       // allocated a work copy per call).

@@ -1,0 +1,76 @@
+/**
+ * The class index (`ClassIndex`, `_class-index.ts`) selects what `matches` selects over every indexed class of the
+ * namespace, sorted (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors),
+ * with the namespaces' classes in any order (the index is given the classes by id: `classes[id]`) and whichever
+ * label keys have postings.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { matches, type Requirement, type Selector } from '../../lib/labels.ts';
+import { ClassIndex } from './_class-index.ts';
+import type { PodClass } from './_classes.ts';
+
+const seed = Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261204);
+
+const keyPool = ['app', 'tier', 'zone', 'team', 'env', 'x'];
+const valuePool = ['a', 'b', 'c'];
+const labelsArb = fc.dictionary(fc.constantFrom(...keyPool), fc.constantFrom(...valuePool), { maxKeys: 4 });
+const requirementArb: fc.Arbitrary<Requirement> = fc.oneof(
+  fc.record({
+    key: fc.constantFrom(...keyPool),
+    operator: fc.constant('In' as const),
+    values: fc.subarray(valuePool, { minLength: 1, maxLength: 1 }),
+  }),
+  fc.record({
+    key: fc.constantFrom(...keyPool),
+    operator: fc.constantFrom('In' as const, 'NotIn' as const),
+    values: fc.subarray(valuePool, { minLength: 1 }),
+  }),
+  fc.record({
+    key: fc.constantFrom(...keyPool),
+    operator: fc.constantFrom('Exists' as const, 'DoesNotExist' as const),
+    values: fc.constant([]),
+  }),
+);
+const selectorArb: fc.Arbitrary<Selector> = fc.oneof(
+  { arbitrary: fc.record({ requirements: fc.array(requirementArb, { maxLength: 3 }) }), weight: 9 },
+  { arbitrary: fc.constant({ requirements: [], nothing: true }), weight: 1 },
+);
+
+test('property: ClassIndex — a selector selects, sorted, exactly the indexed classes of its namespace that match it, with namespaces interleaved and postings for any keys', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.record({ ns: fc.constantFrom('n0', 'n1', 'n2'), labels: labelsArb, host: fc.boolean() }), {
+        maxLength: 60,
+      }),
+      fc.option(fc.subarray(keyPool), { nil: undefined }),
+      fc.array(fc.record({ ns: fc.constantFrom('n0', 'n1', 'n2', 'n3'), selector: selectorArb }), {
+        minLength: 1,
+        maxLength: 20,
+      }),
+      (specs, keyList, queries) => {
+        const classes: PodClass[] = specs.map((s, id) => ({
+          id,
+          namespace: s.ns,
+          labels: s.labels,
+          hostNetwork: s.host,
+          pods: [],
+          namedPorts: new Int32Array(0),
+        }));
+        const include = (c: PodClass) => !c.hostNetwork;
+        const keys = keyList && new Set(keyList);
+        const index = new ClassIndex(classes, include, keys);
+        for (const { ns, selector } of queries) {
+          const want = selector.nothing
+            ? []
+            : classes
+                .filter((c) => include(c) && c.namespace === ns && matches(selector, c.labels))
+                .map((c) => c.id);
+          assert.deepEqual([...index.select(ns, selector)], want, JSON.stringify({ ns, selector }));
+        }
+      },
+    ),
+    { seed, numRuns: 400 },
+  );
+});
