@@ -10,6 +10,7 @@ import { masqueradedPolicyHop } from './_masquerade.ts';
 import { sourceRangeDrop } from '../service-path/index.ts';
 import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
+import { canonicalIP } from '../../lib/ip.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
@@ -93,6 +94,8 @@ function hostPortLeg(
  */
 export function loadBalancerNamed(ctx: TraceContext, host: string): Service | undefined {
   const name = host.toLowerCase().replace(/\.$/, '');
+  // An address is no name: an `ingress[].ip` (or a MetalLB address) is reached without DNS.
+  if (canonicalIP(name)) return undefined;
   return ctx.model.services.find((s) => s.type === 'LoadBalancer' && s.loadBalancerIngress.includes(name));
 }
 
