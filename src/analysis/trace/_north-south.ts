@@ -7,7 +7,7 @@ import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import { masqueradedPolicyHop } from './_masquerade.ts';
-import { sourceRangeDrop } from '../service-path/index.ts';
+import { sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
 import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
@@ -233,6 +233,27 @@ export function northSouth(
       reason,
       fix: {
         summary: `add the Service its controller creates for Gateway ${ref} (type LoadBalancer, label gateway.networking.k8s.io/gateway-name: ${gateway.name}) and the pods behind it, to follow the request through the Gateway`,
+      },
+    };
+  }
+  const maybe = owner ? [] : undeterminedLoadBalancers(ctx.model, address, target.port);
+  if (maybe.length) {
+    const names = maybe.map((s) => `${s.namespace}/${s.name}`).join(', ');
+    const reason = `${address}:${target.port} may be the load-balancer address of Service ${names}: ${maybe[0].loadBalancerPending?.reason}`;
+    hops.push({
+      kind: 'load-balancer',
+      title: `${address}:${target.port} → undetermined (MetalLB may give it to Service ${names})`,
+      verdict: 'fail',
+      details: [reason],
+      objects: maybe.map((s) => ({ key: s.key, source: s.source })),
+      undecided: `which Service MetalLB gives ${address}`,
+      unknown: [`which Service MetalLB gives ${address} (${names} may have it)`],
+    });
+    return {
+      hops,
+      reason,
+      fix: {
+        summary: `pin the address with the metallb.io/loadBalancerIPs annotation on the Service meant to have it, or give the observed status.loadBalancer.ingress (a cluster dump)`,
       },
     };
   }
