@@ -13,7 +13,8 @@
  * - `metallb.io/address-pool`: the first free address of that pool (unknown pool: refused);
  * - otherwise the pinned pools (serviceAllocation admitting the Service, autoAssign, by priority, lower first, 0
  *   last), else any autoAssign pool without serviceAllocation: the first free address of the first such pool;
- * - free: not requested by another Service, and not .0/.255 in an `avoidBuggyIPs` pool.
+ * - free: not requested by another Service, and not .0/.255 in an `avoidBuggyIPs` pool; a requested address is not
+ *   reserved (a Service drawing automatically may take it first).
  *
  * What the input cannot decide is said, never guessed: two pools of equal rank (MetalLB walks a Go map, in random
  * order), two Services drawing from one pool (the first Service the controller sees gets the first address), two
@@ -198,9 +199,32 @@ export function assignMetalLB(
   for (const p of plans)
     for (const ip of p.requested ?? []) requestedBy.set(ip, [...(requestedBy.get(ip) ?? []), p]);
   const taken = new Set(requestedBy.keys());
+  // A requested address is not reserved: a Service drawing automatically whose first free address another Service
+  // requests takes it if MetalLB sees it first (and the request then fails), so both depend on the order.
+  const firstOf = (p: Plan) =>
+    !p.answer && !p.requested && p.pool
+      ? wanted(p.svc, p.pool).flatMap((f) => firstFree(p.pool as AddressPool, f, new Set()) ?? [])
+      : [];
+  const contested = new Map<string, Plan>();
+  for (const p of plans) for (const ip of firstOf(p)) if (taken.has(ip)) contested.set(ip, p);
   for (const p of plans) {
+    const contender = (p.requested ?? []).map((ip) => contested.get(ip)).find((q) => q);
+    const wantedTaken = firstOf(p).find((ip) => contested.get(ip) === p);
     if (p.answer) out.set(p.svc.key, p.answer);
-    else if (p.requested && p.pool) {
+    else if (contender && p.pool)
+      out.set(p.svc.key, {
+        kind: 'undetermined',
+        reason: `Service ${contender.svc.namespace}/${contender.svc.name} draws from IPAddressPool ${contender.pool?.name} automatically and its first address is the one this Service requests: whichever MetalLB sees first takes it`,
+        pools: [p.pool],
+      });
+    else if (wantedTaken && p.pool) {
+      const by = (requestedBy.get(wantedTaken) ?? [])[0];
+      out.set(p.svc.key, {
+        kind: 'undetermined',
+        reason: `the first address of IPAddressPool ${p.pool.name}, ${wantedTaken}, is requested by Service ${by.svc.namespace}/${by.svc.name}: this Service gets it if MetalLB sees it first, the next free one otherwise`,
+        pools: [p.pool],
+      });
+    } else if (p.requested && p.pool) {
       const rivals = p.requested.flatMap((ip) => (requestedBy.get(ip) ?? []).filter((q) => q !== p));
       const key = annotation(p.svc, 'allow-shared-ip');
       const shared = rivals.every((q) => key && annotation(q.svc, 'allow-shared-ip') === key);

@@ -168,3 +168,18 @@ test('MetalLB poolsFor: an invalid or overlapping pool makes MetalLB refuse the 
   assert.deepEqual(got.codes, ['metallb-address-undetermined']);
   assert.match(got.pending ?? '', /IPAddressPools p and q overlap/);
 });
+
+test('MetalLB Assign: a requested address is not reserved, so a Service drawing it first makes both undetermined', () => {
+  const yaml =
+    pool('p', 'addresses: [192.168.10.0/24]') +
+    l2 +
+    service('a', '', ', annotations: {metallb.io/loadBalancerIPs: 192.168.10.0}') +
+    service('b');
+  assert.deepEqual(answer(yaml, 'a').codes, ['metallb-address-undetermined']);
+  assert.deepEqual(answer(yaml, 'b').codes, ['metallb-address-undetermined']);
+  const later = yaml.replace('loadBalancerIPs: 192.168.10.0', 'loadBalancerIPs: 192.168.10.9');
+  assert.deepEqual(
+    [answer(later, 'a').addresses, answer(later, 'b').addresses],
+    [['192.168.10.9'], ['192.168.10.0']],
+  );
+});
