@@ -73,6 +73,7 @@ export const kubetwinFields: readonly KindFields[] = [
       'https://kubernetes.io/docs/reference/kubernetes-api/extend-resources/validating-webhook-configuration-v1/',
     fields: `
       metadata.annotations map
+      metadata.annotations.* string
       metadata.labels map
       metadata.labels.* string
     `,
