@@ -6,11 +6,13 @@ import type { Envelope } from './_envelope.ts';
 import { BandAllocator } from './_allocator.ts';
 import { familyOf, resolveFamilies, ServiceIPs, type IPFamily } from './_service-ips.ts';
 import { readService, type Draft } from './_service-read.ts';
+import { withMetalLB } from './_metallb.ts';
 
 /**
  * Services of every type, validated as the API server validates them, with ClusterIPs, NodePorts and
  * health-check NodePorts allocated (explicit values honoured, conflicts refused) and load-balancer addresses
- * from status, `spec.loadBalancerIP` or the profile.
+ * from status, `spec.loadBalancerIP` or the profile, or as MetalLB would assign them when the input holds its
+ * IPAddressPools (`_metallb.ts`).
  * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/
  */
 export function buildServices(envs: readonly Envelope[], profile: Profile): Service[] {
@@ -171,5 +173,12 @@ export function buildServices(envs: readonly Envelope[], profile: Profile): Serv
       ...(healthCheckNodePort ? { healthCheckNodePort } : {}),
     });
   }
-  return out.sort(byNamespaceName);
+  const envOf = new Map(drafts.map((d) => [d.env.key, d.env]));
+  const metallb = withMetalLB(
+    envs,
+    out,
+    (s) => envOf.get(s.key) as Envelope,
+    (s) => profile.loadBalancers[`${s.namespace}/${s.name}`] !== undefined,
+  );
+  return metallb.sort(byNamespaceName);
 }

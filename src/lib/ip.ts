@@ -125,3 +125,23 @@ export function canonicalIP(text: string): string | undefined {
   const ip = parseIP(text);
   return ip ? formatIP(ip) : undefined;
 }
+
+/**
+ * Whether `address` is in `range`: a CIDR (`192.168.10.0/24`) or an inclusive range `first-last` of one family,
+ * as MetalLB's IPAddressPool writes its addresses.
+ */
+export function inAddressRange(range: string, address: string): boolean {
+  const ip = parseIP(address);
+  if (!ip) return false;
+  const cidr = parseCidr(range);
+  if (cidr) return cidrContains(cidr, ip);
+  const [first, last] = range.split('-').map((t) => parseIP(t.trim()));
+  return (
+    !!first &&
+    !!last &&
+    first.family === ip.family &&
+    last.family === ip.family &&
+    first.value <= ip.value &&
+    ip.value <= last.value
+  );
+}

@@ -284,6 +284,20 @@ export const kinds: readonly KindSupport[] = [
     note: 'presence only: a Certificate naming a missing issuer is reported',
   },
   {
+    group: 'metallb.io',
+    kind: 'IPAddressPool',
+    namespaced: true,
+    level: 'partial',
+    note: "MetalLB's controller: a LoadBalancer Service without an observed or profile address gets the address MetalLB would assign (requested by the metallb.io/loadBalancerIPs annotation or spec.loadBalancerIP, from the metallb.io/address-pool pool, else the first free address of the pinned or automatic pool: addresses, autoAssign, avoidBuggyIPs, serviceAllocation), or none with the reason; an assignment that depends on the order MetalLB sees the Services is said to be undetermined",
+  },
+  ...['L2Advertisement', 'BGPAdvertisement'].map((kind) => ({
+    group: 'metallb.io',
+    kind,
+    namespaced: true,
+    level: 'partial' as const,
+    note: 'which IPAddressPools are announced (spec.ipAddressPools, spec.ipAddressPoolSelectors; neither: all): an address from a pool no advertisement announces is reported, as nothing outside answers for it; which nodes announce and the BGP session are not modeled',
+  })),
+  {
     group: 'monitoring.coreos.com',
     kind: 'ServiceMonitor',
     namespaced: true,
@@ -838,6 +852,26 @@ export const fields: readonly FieldSupport[] = [
           ? 'node taints are not evaluated'
           : 'scheduling spreads pods round-robin over nodes that pass nodeSelector; affinity and spread constraints are not evaluated',
   })),
+  ...['nodeSelectors', 'interfaces'].map((field) => ({
+    kind: 'L2Advertisement',
+    path: `spec.${field}`,
+    level: 'ignored' as const,
+    note: 'which nodes answer ARP/NDP for the address is not modeled: the address is taken as reachable on any node',
+  })),
+  ...['nodeSelectors', 'peers', 'aggregationLength', 'aggregationLengthV6', 'communities', 'localPref'].map(
+    (field) => ({
+      kind: 'BGPAdvertisement',
+      path: `spec.${field}`,
+      level: 'ignored' as const,
+      note: 'BGP sessions and route attributes are not modeled: the announced address is taken as routed to the cluster',
+    }),
+  ),
+  {
+    kind: 'Service',
+    path: 'metadata.annotations.metallb.io/allow-shared-ip',
+    level: 'partial',
+    note: 'two Services requesting one address keep it only with the same key; the port and backend checks of sharing are not modeled',
+  },
   {
     kind: 'Prometheus',
     path: 'spec.shards',
@@ -912,8 +946,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Service',
     path: 'spec.loadBalancerClass',
-    level: 'ignored',
-    note: "every LoadBalancer is given the profile's address or stays <pending>",
+    level: 'partial',
+    note: "with MetalLB's IPAddressPools in the input, a Service with a class is not given a MetalLB address and its address is said to be undetermined (MetalLB serves it only when run with --lb-class); otherwise a LoadBalancer is given the profile's address or stays <pending>",
   },
   {
     kind: 'Service',

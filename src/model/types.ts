@@ -119,6 +119,17 @@ export interface Service extends ObjectMeta {
   /** `status.loadBalancer.ingress` IPs or hostnames, `spec.loadBalancerIP`, or the profile's address. */
   readonly loadBalancerIngress: readonly string[];
   /**
+   * Why a LoadBalancer Service has no address although a load-balancer controller in the input (MetalLB's
+   * IPAddressPools) would serve it: refused by the controller, or given one the input does not decide
+   * (`undetermined`: the Service has an external address, kubetwin cannot say which; `within`: the address ranges
+   * it is among, as the pools write them, or undefined when it may be any address).
+   */
+  readonly loadBalancerPending?: {
+    readonly reason: string;
+    readonly undetermined: boolean;
+    readonly within?: readonly string[];
+  };
+  /**
    * The `status.loadBalancer.ingress` IPs with `ipMode: Proxy`: the load balancer proxies, so kube-proxy does not
    * take in-cluster traffic to them straight to the endpoints as it does for `VIP` (the default).
    * https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode

@@ -254,7 +254,10 @@ function serviceRow(s: Service, model: ClusterModel, wide: boolean): string[] {
       : s.loadBalancerIngress.length || s.externalIPs.length
         ? [...s.loadBalancerIngress, ...s.externalIPs].join(',')
         : s.type === 'LoadBalancer'
-          ? '<pending>'
+          ? // MetalLB gives one the input does not decide: not <pending>, which would say there is none.
+            s.loadBalancerPending?.undetermined
+            ? '<unknown>'
+            : '<pending>'
           : none;
   const ports = s.ports.length
     ? s.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',')

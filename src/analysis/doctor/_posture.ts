@@ -3,6 +3,7 @@ import { cidrContains, cidrsOverlap, parseCidr, parseIP, type IP } from '../../l
 import { cidrList } from '../../model/profile.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { isCiliumDefaultDeny } from './_cilium-default-deny.ts';
+import { webhookTargets } from './_webhooks.ts';
 
 const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -72,13 +73,18 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
       );
       if (!missing.length) continue;
       const n = namespaces.get(ns);
+      // The API server's calls to admission webhooks are a flow no manifest declares: the bare deny would cut them.
+      const webhooks = missing.includes('Ingress') ? webhookTargets(model, ns) : [];
+      const webhookNote = webhooks.length
+        ? ` The API server calls admission webhooks here (${webhooks.join(', ')}): allow ingress on ${webhooks.length > 1 ? 'those ports' : 'that port'} too, or the default deny refuses its calls (webhook-unreachable).`
+        : '';
       out.push({
         code: 'namespace-without-default-deny',
         severity: 'warning',
         message: `namespace ${ns} has no default-deny policy for ${missing.join(' and ')}${otherPolicies(nps.length, cnps.length)}`,
         objects: [{ key: n?.key ?? `Namespace/${ns}`, source: n?.source }],
         breaks: `pods in ${ns} that no policy selects ${missing.length === 2 ? 'accept and send traffic from anywhere' : missing[0] === 'Ingress' ? 'accept traffic from anywhere' : 'send traffic anywhere'}`,
-        fix: `Add a default deny for ${missing.join(' and ')} and explicit allows for the flows the namespace needs.`,
+        fix: `Add a default deny for ${missing.join(' and ')} and explicit allows for the flows the namespace needs.${webhookNote}`,
         patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: ${ns}\nspec:\n  podSelector: {}\n  policyTypes: [${missing.join(', ')}]`,
       });
     }

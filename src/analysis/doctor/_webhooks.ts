@@ -1,4 +1,4 @@
-import type { NetworkPolicy, OtherObject, Pod, Service } from '../../model/types.ts';
+import type { ClusterModel, NetworkPolicy, OtherObject, Pod, Service } from '../../model/types.ts';
 import { findPort } from '../../cluster/index.ts';
 import { matches } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
@@ -32,6 +32,20 @@ interface Webhook {
   readonly matches: string;
 }
 
+/**
+ * What one rule matches, in the words of RuleWithOperations: its `resources` within its `apiGroups` ("" is the core
+ * group, "*" every group), so `*\/*` of cert-manager.io does not read as every request of the cluster.
+ * https://kubernetes.io/docs/reference/kubernetes-api/extend-resources/validating-webhook-configuration-v1/
+ */
+function ruleText(r: Record<string, unknown>): string[] {
+  const strings = (v: unknown) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  const resources = strings(r.resources);
+  if (!resources.length) return [];
+  const groups = strings(r.apiGroups).map((g) => (g === '' ? 'core' : g === '*' ? 'every API group' : g));
+  return [groups.length ? `${resources.join(', ')} of ${groups.join(', ')}` : resources.join(', ')];
+}
+
 /** The in-cluster webhooks of one configuration; fields of another type are skipped, never a crash. */
 function webhooksOf(o: OtherObject): Webhook[] {
   const list = Array.isArray(o.body.webhooks) ? o.body.webhooks : [];
@@ -39,9 +53,7 @@ function webhooksOf(o: OtherObject): Webhook[] {
     const cc = isRecord(w.clientConfig) ? w.clientConfig : {};
     const svc = isRecord(cc.service) ? cc.service : undefined;
     if (!svc || typeof svc.namespace !== 'string' || typeof svc.name !== 'string') return [];
-    const resources = (Array.isArray(w.rules) ? w.rules : [])
-      .filter(isRecord)
-      .flatMap((r) => (Array.isArray(r.resources) ? r.resources.filter((x) => typeof x === 'string') : []));
+    const resources = (Array.isArray(w.rules) ? w.rules : []).filter(isRecord).flatMap(ruleText);
     return [
       {
         config: o,
@@ -54,6 +66,30 @@ function webhooksOf(o: OtherObject): Webhook[] {
       },
     ];
   });
+}
+
+/**
+ * The ports the API server calls admission webhooks on in `namespace`: `TCP <target port> on <workload>` for each
+ * pod behind a webhook's Service, sorted. A default deny for Ingress there refuses those calls unless a policy
+ * admits the port (the API server's address is not in the input).
+ */
+export function webhookTargets(model: ClusterModel, namespace: string): string[] {
+  const out = new Set<string>();
+  const configs = model.others.filter(
+    (o) => kinds.has(o.kind) && o.apiVersion.startsWith('admissionregistration.k8s.io/'),
+  );
+  for (const config of configs)
+    for (const w of webhooksOf(config)) {
+      if (w.namespace !== namespace) continue;
+      const service = model.services.find((s) => s.namespace === w.namespace && s.name === w.service);
+      const sp = service?.ports.find((p) => p.port === w.port && p.protocol === 'TCP');
+      if (!service?.selector || !sp) continue;
+      for (const pod of podsSelectedBy(model, service)) {
+        const target = pod.hostNetwork ? undefined : findPort(pod, sp.targetPort, 'TCP');
+        if (target !== undefined) out.add(`TCP ${target} on ${pod.owner ?? pod.key}`);
+      }
+    }
+  return [...out].sort();
 }
 
 /** Why the API server's call cannot land, or undefined when nothing in the input stops it. */

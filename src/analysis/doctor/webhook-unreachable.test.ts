@@ -90,3 +90,31 @@ test('webhook-unreachable: the ingress-nginx fixture pair (admission webhook on 
   assert.equal(findings(read('bad')).length, 1);
   assert.deepEqual(findings(read('good')), []);
 });
+
+test("webhook-unreachable RuleWithOperations: what a failed call refuses names the rule's API groups with its resources", () => {
+  const deny = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: cert-manager}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`;
+  const breaks = runDoctor(buildYaml(base + service(443) + webhook() + deny).model)
+    .filter((f) => f.code === 'webhook-unreachable')
+    .map((f) => f.breaks);
+  assert.deepEqual(breaks, [
+    'the API server cannot call the webhook, and with failurePolicy Fail it refuses every request the webhook matches (*/* of cert-manager.io)',
+  ]);
+});
+
+test('namespace-without-default-deny: the fix names the webhook port the API server calls, which a bare default deny cuts', () => {
+  const fix = (yaml: string) =>
+    runDoctor(buildYaml(yaml).model)
+      .filter((f) => f.code === 'namespace-without-default-deny')
+      .map((f) => f.fix);
+  assert.deepEqual(fix(base + service(443) + webhook()), [
+    'Add a default deny for Ingress and Egress and explicit allows for the flows the namespace needs. The API server calls admission webhooks here (TCP 10250 on Deployment/cert-manager/cert-manager-webhook): allow ingress on that port too, or the default deny refuses its calls (webhook-unreachable).',
+  ]);
+  assert.deepEqual(fix(base + service(443)), [
+    'Add a default deny for Ingress and Egress and explicit allows for the flows the namespace needs.',
+  ]);
+});

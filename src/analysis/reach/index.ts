@@ -21,7 +21,12 @@ import { compileMesh, meshSecurityGap, serviceNotExported, type MeshInbound } fr
 import { kubeProxyChooser, topologyUnknownReason, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { masqueradedVerdict } from './_masquerade.ts';
 import { canonicalIP } from '../../lib/ip.ts';
-import { capturedService, servicePathUnknown, sourceRangeDrop } from '../service-path/index.ts';
+import {
+  capturedService,
+  servicePathUnknown,
+  sourceRangeDrop,
+  undeterminedLoadBalancerReason,
+} from '../service-path/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -123,11 +128,18 @@ function clusterIpFromOutside(namespace: string, name: string): string {
  * A LoadBalancer Service whose load balancer is not provisioned has no external address (`EXTERNAL-IP <pending>`):
  * "the actual creation of the load balancer happens asynchronously" and its address is published in
  * `status.loadBalancer` (https://kubernetes.io/docs/concepts/services-networking/service/#loadbalancer). Until then
- * the outside reaches it only through its node ports, where the nodes themselves are reachable.
+ * the outside reaches it only through its node ports, where the nodes themselves are reachable. With MetalLB's pools
+ * in the input, the reason is MetalLB's (`Service.loadBalancerPending`).
  */
 function pendingLoadBalancer(svc: Service): string {
   const nodePorts = svc.ports.flatMap((p) => (p.nodePort ? [`${p.nodePort}/${p.protocol}`] : []));
-  return `Service ${svc.namespace}/${svc.name} is type LoadBalancer with no external address (EXTERNAL-IP <pending>: neither status.loadBalancer.ingress nor the profile's loadBalancers give one): from outside it is reachable only through ${nodePorts.length ? `node port ${nodePorts.join(', ')}` : 'its node ports'} where the nodes are reachable; the verdicts are the policies' for a client that reaches its pods`;
+  const ports = nodePorts.length ? `node port ${nodePorts.join(', ')}` : 'its node ports';
+  const pending = svc.loadBalancerPending;
+  if (pending?.undetermined)
+    return `Service ${svc.namespace}/${svc.name} is type LoadBalancer with an external address kubetwin cannot name (${pending.reason}): from outside it is reachable through that address and through ${ports} where the nodes are reachable; the verdicts are the policies' for a client that reaches its pods`;
+  const why =
+    pending?.reason ?? "neither status.loadBalancer.ingress nor the profile's loadBalancers give one";
+  return `Service ${svc.namespace}/${svc.name} is type LoadBalancer with no external address (EXTERNAL-IP <pending>: ${why}): from outside it is reachable only through ${ports} where the nodes are reachable; the verdicts are the policies' for a client that reaches its pods`;
 }
 
 /** Answers one query; an error message when a REF names nothing or a Service lacks the port. */
@@ -273,6 +285,9 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         const unheld = unheldPodAddress(model, e.party);
         if (unheld) labelReasons.add(unheld);
       }
+      const lbUnknown =
+        b.party.kind === 'ip' ? undeterminedLoadBalancerReason(model, b.party.ip, port) : undefined;
+      if (lbUnknown) labelReasons.add(lbUnknown);
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =
         verdict.allowed && b.party.kind === 'pod'

@@ -31,6 +31,7 @@ export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
 export { hintedEndpoints } from './_hinted.ts';
+export { undeterminedLoadBalancerReason, undeterminedLoadBalancers } from './_undetermined-load-balancer.ts';
 
 /** Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours). */
 export const defaultAffinityTimeout = 10800;

@@ -7,9 +7,10 @@ import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import { masqueradedPolicyHop } from './_masquerade.ts';
-import { sourceRangeDrop } from '../service-path/index.ts';
+import { sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
 import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
+import { canonicalIP } from '../../lib/ip.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
 import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
@@ -93,6 +94,8 @@ function hostPortLeg(
  */
 export function loadBalancerNamed(ctx: TraceContext, host: string): Service | undefined {
   const name = host.toLowerCase().replace(/\.$/, '');
+  // An address is no name: an `ingress[].ip` (or a MetalLB address) is reached without DNS.
+  if (canonicalIP(name)) return undefined;
   return ctx.model.services.find((s) => s.type === 'LoadBalancer' && s.loadBalancerIngress.includes(name));
 }
 
@@ -230,6 +233,27 @@ export function northSouth(
       reason,
       fix: {
         summary: `add the Service its controller creates for Gateway ${ref} (type LoadBalancer, label gateway.networking.k8s.io/gateway-name: ${gateway.name}) and the pods behind it, to follow the request through the Gateway`,
+      },
+    };
+  }
+  const maybe = owner ? [] : undeterminedLoadBalancers(ctx.model, address, target.port);
+  if (maybe.length) {
+    const names = maybe.map((s) => `${s.namespace}/${s.name}`).join(', ');
+    const reason = `${address}:${target.port} may be the load-balancer address of Service ${names}: ${maybe[0].loadBalancerPending?.reason}`;
+    hops.push({
+      kind: 'load-balancer',
+      title: `${address}:${target.port} → undetermined (MetalLB may give it to Service ${names})`,
+      verdict: 'fail',
+      details: [reason],
+      objects: maybe.map((s) => ({ key: s.key, source: s.source })),
+      undecided: `which Service MetalLB gives ${address}`,
+      unknown: [`which Service MetalLB gives ${address} (${names} may have it)`],
+    });
+    return {
+      hops,
+      reason,
+      fix: {
+        summary: `pin the address with the metallb.io/loadBalancerIPs annotation on the Service meant to have it, or give the observed status.loadBalancer.ingress (a cluster dump)`,
       },
     };
   }

@@ -29,6 +29,20 @@ test('load balancer hostname: another outside name is still unresolved without e
   assert.equal(t.hops.find((h) => h.kind === 'external-dns')?.verdict, 'fail');
 });
 
+test('load balancer hostname: an ingress[].ip (an address, not a name) is reached without a DNS hop', () => {
+  const byIP = webBehindService(8080, {
+    spec: 'type: LoadBalancer, ',
+    ports: '[{port: 80, targetPort: 8080}]',
+    status: '{loadBalancer: {ingress: [{ip: 192.168.10.0}]}}',
+  });
+  const t = traceOn(byIP, { kind: 'internet' }, 'tcp://192.168.10.0:80');
+  assert.equal(t.outcome, 'delivered');
+  assert.deepEqual(
+    t.hops.filter((h) => h.kind === 'external-dns').map((h) => h.title),
+    [],
+  );
+});
+
 /*
  * From a pod: cluster DNS forwards the hostname upstream (kubetwin sends no query), and kube-proxy captures in-cluster
  * traffic only to ingress[].ip (KEP-1860 ipMode), so the connection leaves through the pod's egress and comes back

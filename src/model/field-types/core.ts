@@ -135,6 +135,7 @@ export const coreFields: readonly KindFields[] = [
       spec.ipFamilies.* string
       spec.ipFamilyPolicy string
       spec.loadBalancerIP string
+      spec.loadBalancerClass string
       spec.loadBalancerSourceRanges list
       spec.loadBalancerSourceRanges.* string
       spec.ports list

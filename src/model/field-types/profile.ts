@@ -81,6 +81,7 @@ export const kubetwinFields: readonly KindFields[] = [
       'https://kubernetes.io/docs/reference/kubernetes-api/extend-resources/validating-webhook-configuration-v1/',
     fields: `
       metadata.annotations map
+      metadata.annotations.* string
       metadata.labels map
       metadata.labels.* string
     `,
@@ -124,6 +125,59 @@ export const kubetwinFields: readonly KindFields[] = [
       spec.version string
     `,
   },
+  {
+    kind: 'IPAddressPool',
+    source: 'https://metallb.universe.tf/apis/#metallb.io/v1beta1.IPAddressPool',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.addresses list
+      spec.addresses.* string
+      spec.autoAssign boolean
+      spec.avoidBuggyIPs boolean
+      spec.serviceAllocation map
+      spec.serviceAllocation.namespaceSelectors list
+      spec.serviceAllocation.namespaceSelectors.* map
+      spec.serviceAllocation.namespaceSelectors.*.matchExpressions list
+      spec.serviceAllocation.namespaceSelectors.*.matchExpressions.*.key string
+      spec.serviceAllocation.namespaceSelectors.*.matchExpressions.*.operator string
+      spec.serviceAllocation.namespaceSelectors.*.matchExpressions.*.values list
+      spec.serviceAllocation.namespaceSelectors.*.matchExpressions.*.values.* string
+      spec.serviceAllocation.namespaceSelectors.*.matchLabels map
+      spec.serviceAllocation.namespaceSelectors.*.matchLabels.* string
+      spec.serviceAllocation.namespaces list
+      spec.serviceAllocation.namespaces.* string
+      spec.serviceAllocation.priority integer
+      spec.serviceAllocation.serviceSelectors list
+      spec.serviceAllocation.serviceSelectors.* map
+      spec.serviceAllocation.serviceSelectors.*.matchExpressions list
+      spec.serviceAllocation.serviceSelectors.*.matchExpressions.*.key string
+      spec.serviceAllocation.serviceSelectors.*.matchExpressions.*.operator string
+      spec.serviceAllocation.serviceSelectors.*.matchExpressions.*.values list
+      spec.serviceAllocation.serviceSelectors.*.matchExpressions.*.values.* string
+      spec.serviceAllocation.serviceSelectors.*.matchLabels map
+      spec.serviceAllocation.serviceSelectors.*.matchLabels.* string
+    `,
+  },
+  ...['L2Advertisement', 'BGPAdvertisement'].map((kind) => ({
+    kind,
+    source: `https://metallb.universe.tf/apis/#metallb.io/v1beta1.${kind}`,
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.ipAddressPoolSelectors list
+      spec.ipAddressPoolSelectors.* map
+      spec.ipAddressPoolSelectors.*.matchExpressions list
+      spec.ipAddressPoolSelectors.*.matchExpressions.*.key string
+      spec.ipAddressPoolSelectors.*.matchExpressions.*.operator string
+      spec.ipAddressPoolSelectors.*.matchExpressions.*.values list
+      spec.ipAddressPoolSelectors.*.matchExpressions.*.values.* string
+      spec.ipAddressPoolSelectors.*.matchLabels map
+      spec.ipAddressPoolSelectors.*.matchLabels.* string
+      spec.ipAddressPools list
+      spec.ipAddressPools.* string
+    `,
+  })),
   {
     kind: 'ServiceMonitor',
     source: 'https://prometheus-operator.dev/docs/api-reference/api/',
