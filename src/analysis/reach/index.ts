@@ -21,7 +21,12 @@ import { compileMesh, meshSecurityGap, serviceNotExported, type MeshInbound } fr
 import { kubeProxyChooser, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { masqueradedVerdict } from './_masquerade.ts';
 import { canonicalIP } from '../../lib/ip.ts';
-import { capturedService, servicePathUnknown, sourceRangeDrop } from '../service-path/index.ts';
+import {
+  capturedService,
+  hairpinUnknown,
+  servicePathUnknown,
+  sourceRangeDrop,
+} from '../service-path/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export { internetParties } from './_internet.ts';
@@ -263,6 +268,17 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
           );
       }
       verdict.warnings.forEach((w) => warnings.add(w));
+      // A pod back to itself through its Service's VIP: judged as any peer by FORWARD-chain CNIs (unknown upstream).
+      const hairpin =
+        a.party.kind === 'pod' && b.party.kind === 'pod' && !mesh.sidecar(a.party.pod).meshed
+          ? hairpinUnknown(engine, a.party.pod, {
+              service: proxied,
+              pod: b.party.pod,
+              port: wirePort,
+              protocol: query.protocol,
+            })
+          : undefined;
+      if (hairpin) labelReasons.add(hairpin);
       for (const r of unknownNamespaceLabels(model, a.party, b.party, verdict, absent)) labelReasons.add(r);
       const enforcement = unknownEnforcement(model, verdict);
       if (enforcement) labelReasons.add(enforcement);
