@@ -133,6 +133,13 @@ export const kinds: readonly KindSupport[] = [
     level: 'modeled',
     note: 'every field; verdicts with kubetwin reach, matrix and test',
   },
+  ...['crd.projectcalico.org', 'projectcalico.org'].map((group) => ({
+    group,
+    kind: 'IPPool',
+    namespaced: false,
+    level: 'partial' as const,
+    note: "Calico: spec.cidr, ipipMode and vxlanMode (Always, CrossSubnet, Never) and disabled pick the address kube-proxy's masquerade gives a connection toward another node's pod (with the Node annotations calico-node writes); nodeSelector, natOutgoing, blockSize and IPAM itself are not modeled (pod addresses come from the nodes' pod ranges)",
+  })),
   {
     group: 'networking.k8s.io',
     kind: 'ServiceCIDR',
@@ -915,7 +922,7 @@ export const fields: readonly FieldSupport[] = [
     note:
       cni === 'flannel'
         ? "written by flanneld (flannel, k3s, Canal): the backend (vxlan: flannel.1's .0 of the node's pod range; wireguard: flannel-wg's; ipip: flannel.ipip's; host-gw: the node's public-ip, unless overwritten) is the address kube-proxy's masquerade gives a connection toward another node's pod (reach, trace, suggest); vxlan or ipip with DirectRouting on, or not known, keeps the uplink a candidate; an unknown backend keeps every candidate"
-        : "written by calico-node: the tunnel address (tunl0, vxlan.calico) is the address kube-proxy's masquerade gives a connection toward another node's pod (reach, trace, suggest: the exact /32); no tunnel address means no encapsulation (the node's Calico address); the node's subnet decides whether an IP pool in CrossSubnet mode could route over the uplink (IPPools are not read, so within one subnet the node address stays a candidate)",
+        : "written by calico-node: the tunnel address (tunl0, vxlan.calico) is the address kube-proxy's masquerade gives a connection toward another node's pod (reach, trace, suggest: the exact /32); no tunnel address means no encapsulation (the node's Calico address); the IPPool holding the endpoint's address (ipipMode, vxlanMode) and the nodes' subnets decide between the tunnel and the uplink (CrossSubnet: the uplink within the subnet); without an IPPool in the input, within one subnet the node address stays a candidate",
   })),
   {
     kind: 'Pod',

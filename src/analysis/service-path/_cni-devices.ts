@@ -145,3 +145,59 @@ function ipOfFamily(text: string | undefined, family: 4 | 6): string | undefined
   const ip = text ? parseIP(text.trim()) : undefined;
   return ip && ip.family === family ? text!.trim() : undefined;
 }
+
+/** Encapsulation of a Calico IP pool in one mode field (`ipipMode`, `vxlanMode`). */
+export type EncapMode = 'Always' | 'CrossSubnet' | 'Never';
+
+/** A Calico IP pool as the masquerade needs it. */
+export interface CalicoPool {
+  readonly name: string;
+  readonly cidr: string;
+  readonly ipipMode: EncapMode;
+  readonly vxlanMode: EncapMode;
+}
+
+const pools = new WeakMap<ClusterModel, readonly CalicoPool[]>();
+
+/**
+ * The enabled Calico IP pools of the input (`IPPool`, projectcalico.org/v3 or the crd.projectcalico.org/v1 it is
+ * stored as): `spec.cidr`, `ipipMode` and `vxlanMode`, each `Never` when absent
+ * (https://docs.tigera.io/calico/latest/reference/resources/ippool), `disabled` pools left out. A mode kubetwin
+ * cannot read (a legacy `ipip:` block, another value) leaves the pool out, so its addresses fall back to judging
+ * every candidate. Sorted by name.
+ */
+export function calicoPools(model: ClusterModel): readonly CalicoPool[] {
+  let list = pools.get(model);
+  if (!list) {
+    const out: CalicoPool[] = [];
+    for (const o of model.others) {
+      if (o.kind !== 'IPPool' || !/^(crd\.)?projectcalico\.org\//.test(o.apiVersion)) continue;
+      const spec = o.body.spec as Record<string, unknown> | undefined;
+      if (!spec || spec.disabled === true || typeof spec.cidr !== 'string' || !parseCidr(spec.cidr)) continue;
+      if ('ipip' in spec || 'vxlan' in spec) continue;
+      const ipipMode = modeOf(spec.ipipMode);
+      const vxlanMode = modeOf(spec.vxlanMode);
+      if (ipipMode && vxlanMode) out.push({ name: o.name, cidr: spec.cidr, ipipMode, vxlanMode });
+    }
+    list = out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    pools.set(model, list);
+  }
+  return list;
+}
+
+/** The enabled pool holding `ip` (the most specific one), or undefined. */
+export function poolOf(model: ClusterModel, ip: string): CalicoPool | undefined {
+  const addr = parseIP(ip);
+  if (!addr) return undefined;
+  let best: { pool: CalicoPool; prefix: number } | undefined;
+  for (const p of calicoPools(model)) {
+    const c = parseCidr(p.cidr)!;
+    if (cidrContains(c, addr) && (!best || c.prefix > best.prefix)) best = { pool: p, prefix: c.prefix };
+  }
+  return best?.pool;
+}
+
+function modeOf(v: unknown): EncapMode | undefined {
+  if (v === undefined || v === null) return 'Never';
+  return v === 'Always' || v === 'CrossSubnet' || v === 'Never' ? v : undefined;
+}

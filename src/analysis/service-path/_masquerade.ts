@@ -4,7 +4,9 @@ import {
   calicoNode,
   crossesSubnet,
   flannelBackend,
+  poolOf,
   type CalicoNode,
+  type CalicoPool,
   type FlannelBackend,
 } from './_cni-devices.ts';
 
@@ -126,7 +128,7 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
     if (ip) out.push({ ip, node: node.name, why: `node ${node.name}'s address: ${why}` });
   };
   const pushRemote = (r: Remote) => {
-    if (r.device) device(r.ip, r.device, r.why);
+    if (r.device) device(r.ip, r.device, r.why, r.range);
     else uplink(r.ip, r.why);
   };
   if (cni === 'flannel' || cni === 'k3s-flannel' || cni === 'canal') {
@@ -149,10 +151,14 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
     beforeMasquerade();
     if (other) {
       const peer = endpointNode ? model.nodes.find((n) => n.name === endpointNode) : undefined;
-      const mine = calicoNode(node, family);
-      const remote = mine
-        ? calicoRemote(mine, peer && calicoNode(peer, family), node.name, family)
-        : undefined;
+      const remote = calicoRemote(
+        {
+          mine: calicoNode(node, family),
+          peer: peer && calicoNode(peer, family),
+          pool: poolOf(model, hop.endpointIP),
+        },
+        { node: node.name, family, own, standIn: at(0n), range: rangeText },
+      );
       if (remote) for (const r of remote) pushRemote(r);
       else {
         device(
@@ -187,6 +193,8 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
 interface Remote {
   readonly ip: string | undefined;
   readonly device?: string;
+  /** The range a stand-in address stands for. */
+  readonly range?: string;
   readonly why: string;
 }
 
@@ -246,53 +254,87 @@ function flannelRemote(
 }
 
 /**
- * Calico toward another node's pod, from the annotations calico-node writes (`calicoNode`): over `tunl0` (IPIP) or
- * `vxlan.calico` (VXLAN), whose address the annotation names, when the node has one; over the uplink (the node's
- * Calico address) when it has none (no pool encapsulates: BGP) — and, with a tunnel, also when the pool's mode is
- * CrossSubnet and the peer shares the node's subnet (https://docs.tigera.io/calico/latest/networking/configuring/vxlan-ipip),
- * which kubetwin cannot rule out unless the peer's Calico address is outside the node's subnet.
+ * Calico toward another node's pod. The IP pool holding the endpoint's address decides the encapsulation
+ * (https://docs.tigera.io/calico/latest/reference/resources/ippool `ipipMode`, `vxlanMode`;
+ * https://docs.tigera.io/calico/latest/networking/configuring/vxlan-ipip): `Always` routes over the tunnel —
+ * `tunl0` (IPIP) or `vxlan.calico` (VXLAN), whose address calico-node's Node annotation names (`calicoNode`; else
+ * kubetwin's stand-in, the first of the node's pod range) — `CrossSubnet` only toward a node outside the node's
+ * subnet (else over the uplink), `Never` over the uplink (the node's Calico address). Without the pool: over the
+ * tunnel the node's annotations name, and over the uplink when the node has no tunnel address (no pool
+ * encapsulates) or could share the peer's subnet (CrossSubnet). Undefined: nothing read, judge every candidate.
  */
 function calicoRemote(
-  mine: CalicoNode,
-  peer: CalicoNode | undefined,
-  node: string,
-  family: 4 | 6,
+  read: { mine?: CalicoNode; peer?: CalicoNode; pool?: CalicoPool },
+  at: { node: string; family: 4 | 6; own?: string; standIn?: string; range?: string },
 ): Remote[] | undefined {
+  const { mine, peer, pool } = read;
+  const { node, family } = at;
   const v = family === 4 ? 'IPv4' : 'IPv6';
-  const tunnels: Remote[] = [];
-  if (mine.ipip)
-    tunnels.push({
-      ip: mine.ipip,
-      device: 'tunl0',
-      why: `${node}'s IPIP tunnel tunl0 (annotation projectcalico.org/IPv4IPIPTunnelAddr)`,
-    });
-  if (mine.vxlan)
-    tunnels.push({
-      ip: mine.vxlan,
-      device: family === 4 ? 'vxlan.calico' : 'vxlan-v6.calico',
-      why: `${node}'s VXLAN tunnel (annotation projectcalico.org/${v}VXLANTunnelAddr)`,
-    });
-  const address = mine.address?.ip;
+  const address = mine?.address?.ip ?? at.own;
+  const uplink = (why: string): Remote => ({ ip: address, why });
+  const ipip = (): Remote =>
+    mine?.ipip
+      ? {
+          ip: mine.ipip,
+          device: 'tunl0',
+          why: `${node}'s IPIP tunnel tunl0 (annotation projectcalico.org/IPv4IPIPTunnelAddr)`,
+        }
+      : {
+          ip: at.standIn,
+          device: 'tunl0',
+          range: at.range,
+          why: `${node}'s IPIP tunnel tunl0, whose address Calico IPAM takes from the node's block; kubetwin stands in the first of ${at.range}`,
+        };
+  const vxlan = (): Remote => {
+    const name = family === 4 ? 'vxlan.calico' : 'vxlan-v6.calico';
+    return mine?.vxlan
+      ? {
+          ip: mine.vxlan,
+          device: name,
+          why: `${node}'s VXLAN tunnel (annotation projectcalico.org/${v}VXLANTunnelAddr)`,
+        }
+      : {
+          ip: at.standIn,
+          device: name,
+          range: at.range,
+          why: `${node}'s VXLAN tunnel ${name}, whose address Calico IPAM takes from the node's block; kubetwin stands in the first of ${at.range}`,
+        };
+  };
+  const crosses = crossesSubnet(mine, peer);
+  if (pool) {
+    const ipipOn = family === 4 && pool.ipipMode !== 'Never';
+    const mode = ipipOn ? pool.ipipMode : pool.vxlanMode;
+    const of = `IPPool ${pool.name} ${ipipOn ? 'ipipMode' : 'vxlanMode'}: ${mode}`;
+    if (mode === 'Never')
+      return [uplink(`IPPool ${pool.name} encapsulates nothing: Calico routes over the uplink`)];
+    const tunnel = { ...(ipipOn ? ipip() : vxlan()) };
+    const tagged = { ...tunnel, why: `${tunnel.why} (${of})` };
+    if (mode === 'Always' || crosses === true) return [tagged];
+    const within = uplink(
+      crosses === false
+        ? `${of} reaches a node of ${node}'s subnet ${mine?.address?.cidr} over the uplink`
+        : `${of} reaches a node of ${node}'s subnet over the uplink (the peer node's Calico address is not known)`,
+    );
+    return crosses === false ? [within] : [tagged, within];
+  }
+  if (!mine) return undefined;
+  const tunnels: Remote[] = [...(mine.ipip ? [ipip()] : []), ...(mine.vxlan ? [vxlan()] : [])];
   if (!tunnels.length)
-    return address
+    return mine.address
       ? [
-          {
-            ip: address,
-            why: `no Calico tunnel address on ${node} (annotation projectcalico.org/${v}Address ${mine.address?.cidr}): no IP pool encapsulates, Calico routes over the uplink`,
-          },
+          uplink(
+            `no Calico tunnel address on ${node} (annotation projectcalico.org/${v}Address ${mine.address.cidr}): no IP pool encapsulates, Calico routes over the uplink`,
+          ),
         ]
       : undefined;
-  const crosses = crossesSubnet(mine, peer);
-  if (crosses === true || !address) return tunnels;
+  if (crosses === true || !mine.address) return tunnels;
   return [
     ...tunnels,
-    {
-      ip: address,
-      why:
-        crosses === false
-          ? `an IP pool in CrossSubnet mode reaches a node of ${node}'s subnet ${mine.address?.cidr} over the uplink (kubetwin does not read IPPools)`
-          : `an IP pool in CrossSubnet mode reaches a node of ${node}'s subnet over the uplink (the peer node's Calico address is not known)`,
-    },
+    uplink(
+      crosses === false
+        ? `an IP pool in CrossSubnet mode reaches a node of ${node}'s subnet ${mine.address.cidr} over the uplink (no IPPool in the input)`
+        : `an IP pool in CrossSubnet mode reaches a node of ${node}'s subnet over the uplink (the peer node's Calico address is not known)`,
+    ),
   ];
 }
 

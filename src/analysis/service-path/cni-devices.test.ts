@@ -92,3 +92,49 @@ test('Calico CrossSubnet: toward a node of the same subnet an IP pool in CrossSu
 test('Calico without a tunnel address: no IP pool encapsulates, the packet leaves over the uplink with the node Calico address', () => {
   assert.deepEqual(sources('calico', annotatedNodes(calico('10.0.0.11/24'))), ['10.0.0.11']);
 });
+
+const ipPool = (spec: string, apiVersion = 'crd.projectcalico.org/v1') => `---
+apiVersion: ${apiVersion}
+kind: IPPool
+metadata: {name: default-ipv4-ippool}
+spec: {cidr: 10.244.0.0/16, ${spec}}
+`;
+const sameSubnet = annotatedNodes(
+  calico('10.0.0.11/24', { 'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.1.192' }),
+  calico('10.0.0.13/24', { 'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.3.192' }),
+);
+
+test('Calico IPPool ipipMode Always: every node is reached over tunl0, within the subnet too (the exact tunnel address)', () => {
+  assert.deepEqual(sources('calico', sameSubnet + ipPool('ipipMode: Always, natOutgoing: true')), [
+    '10.244.1.192 tunl0',
+  ]);
+  assert.deepEqual(sources('calico', sameSubnet + ipPool('ipipMode: Always', 'projectcalico.org/v3')), [
+    '10.244.1.192 tunl0',
+  ]);
+  // No annotation names the tunnel's address: the stand-in, with the range it stands for.
+  assert.deepEqual(sources('calico', annotatedNodes({}) + ipPool('ipipMode: Always')), [
+    '10.244.1.0 tunl0 10.244.1.0/24',
+  ]);
+});
+
+test('Calico IPPool CrossSubnet: a node of the same subnet over the uplink, of another subnet over the tunnel', () => {
+  const vxlanNodes = (peer: string, peerIP: string) =>
+    annotatedNodes(
+      calico('10.0.0.11/24', { 'projectcalico.org/IPv4VXLANTunnelAddr': '10.244.1.193' }),
+      calico(peer),
+      peerIP,
+    );
+  const pool = ipPool('ipipMode: Never, vxlanMode: CrossSubnet');
+  assert.deepEqual(sources('calico', vxlanNodes('10.0.0.13/24', '10.0.0.13') + pool), ['10.0.0.11']);
+  assert.deepEqual(sources('calico', vxlanNodes('10.0.1.13/24', '10.0.1.13') + pool), [
+    '10.244.1.193 vxlan.calico',
+  ]);
+});
+
+test('Calico IPPool without encapsulation (both modes Never, the default): the uplink; a disabled pool is not read', () => {
+  assert.deepEqual(sources('calico', sameSubnet + ipPool('natOutgoing: true')), ['10.0.0.11']);
+  assert.deepEqual(sources('calico', sameSubnet + ipPool('ipipMode: Never, disabled: true')), [
+    '10.0.0.11',
+    '10.244.1.192 tunl0',
+  ]);
+});
