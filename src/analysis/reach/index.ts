@@ -24,6 +24,7 @@ import { canonicalIP } from '../../lib/ip.ts';
 import {
   capturedService,
   hairpinUnknown,
+  hostSourceUnknown,
   servicePathUnknown,
   sourceRangeDrop,
 } from '../service-path/index.ts';
@@ -279,6 +280,16 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
             })
           : undefined;
       if (hairpin) labelReasons.add(hairpin);
+      // A hostNetwork client on another node: its node sends from a CNI device's address, not the node's.
+      const hostSource =
+        a.party.kind === 'pod' && b.party.kind === 'pod' && !masq
+          ? hostSourceUnknown(engine, a.party.pod, {
+              pod: b.party.pod,
+              port: wirePort,
+              protocol: query.protocol,
+            })
+          : undefined;
+      if (hostSource) labelReasons.add(hostSource);
       for (const r of unknownNamespaceLabels(model, a.party, b.party, verdict, absent)) labelReasons.add(r);
       const enforcement = unknownEnforcement(model, verdict);
       if (enforcement) labelReasons.add(enforcement);

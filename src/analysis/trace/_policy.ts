@@ -1,5 +1,5 @@
 import type { Pod, Protocol, Service } from '../../model/types.ts';
-import { hairpinUnknown } from '../service-path/index.ts';
+import { hairpinUnknown, hostSourceUnknown } from '../service-path/index.ts';
 import type { HttpRequest, Party, Verdict } from '../policy/index.ts';
 import {
   describeSide,
@@ -105,7 +105,10 @@ export function policyHop(
       ...unheld,
       ...(enforcement ? [enforcement] : []),
       ...(hairpin ? [hairpin] : []),
-    ]) {
+      ...(from.kind === 'pod'
+        ? [hostSourceUnknown(ctx.engine, from.pod, { pod: t.pod, port: wire, protocol })]
+        : []),
+    ].filter((w): w is string => w !== undefined)) {
       details.push(`  unknown: ${why}`);
       unknownWhy.add(why);
     }
