@@ -133,6 +133,13 @@ export const kinds: readonly KindSupport[] = [
     level: 'modeled',
     note: 'every field; verdicts with kubetwin reach, matrix and test',
   },
+  ...['crd.projectcalico.org', 'projectcalico.org'].map((group) => ({
+    group,
+    kind: 'IPPool',
+    namespaced: false,
+    level: 'partial' as const,
+    note: "Calico: spec.cidr, ipipMode and vxlanMode (Always, CrossSubnet, Never) and disabled pick the address kube-proxy's masquerade gives a connection toward another node's pod (with the Node annotations calico-node writes); nodeSelector, natOutgoing, blockSize and IPAM itself are not modeled (pod addresses come from the nodes' pod ranges)",
+  })),
   {
     group: 'networking.k8s.io',
     kind: 'ServiceCIDR',
@@ -253,7 +260,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'ConfigMap',
     namespaced: true,
     level: 'partial',
-    note: 'kube-system/coredns: its Corefile configures cluster DNS (kubernetes, hosts, rewrite name, cache, forward; plugins that answer and are not modeled make their names unknown; others are reported), its other keys are the files under /etc/coredns (k3s NodeHosts); kube-system/coredns-custom (k3s, AKS): the files under /etc/coredns/custom that the Corefile imports; kube-system/kube-dns (GKE, without a coredns ConfigMap): stubDomains and upstreamNameservers as forward rules, federations and other keys make their names unknown; kube-system/node-local-dns: its Corefile answers pods whose nameserver it binds (cluster zones through cluster DNS, other names from the resolv.conf of the node); istio-system/istio: its mesh key (MeshConfig) gives the exportTo defaults, the rest of it is ignored; cilium-config (any namespace, when the CNI is Cilium): enable-policy, enable-k8s-networkpolicy, enable-cilium-network-policy, enable-cilium-clusterwide-network-policy, policy-cidr-match-mode, allow-localhost, enable-non-default-deny-policies and enable-l7-proxy set otherwise than the default kubetwin models make the verdicts they can change unknown, and enable-node-selector-labels: true makes policies with fromNodes/toNodes confident; other ConfigMaps are kept only',
+    note: "kube-system/coredns: its Corefile configures cluster DNS (kubernetes, hosts, rewrite name, cache, forward; plugins that answer and are not modeled make their names unknown; others are reported), its other keys are the files under /etc/coredns (k3s NodeHosts); kube-system/coredns-custom (k3s, AKS): the files under /etc/coredns/custom that the Corefile imports; kube-system/kube-dns (GKE, without a coredns ConfigMap): stubDomains and upstreamNameservers as forward rules, federations and other keys make their names unknown; kube-system/node-local-dns: its Corefile answers pods whose nameserver it binds (cluster zones through cluster DNS, other names from the resolv.conf of the node); istio-system/istio: its mesh key (MeshConfig) gives the exportTo defaults, the rest of it is ignored; cilium-config (any namespace, when the CNI is Cilium): enable-policy, enable-k8s-networkpolicy, enable-cilium-network-policy, enable-cilium-clusterwide-network-policy, policy-cidr-match-mode, allow-localhost, enable-non-default-deny-policies and enable-l7-proxy set otherwise than the default kubetwin models make the verdicts they can change unknown, and enable-node-selector-labels: true makes policies with fromNodes/toNodes confident; kube-flannel-cfg and Canal's canal-config (any namespace, when the CNI is flannel, k3s flannel or Canal): net-conf.json Backend.Type and Backend.DirectRouting pick the address kube-proxy's masquerade gives a connection toward another node (a node's flannel.alpha.coreos.com/backend-type annotation wins); other ConfigMaps are kept only",
   },
   {
     group: '',
@@ -1005,6 +1012,26 @@ export const fields: readonly FieldSupport[] = [
     level: 'partial',
     note: "shown on route answers; tls.mode decides what a meshed client sends (DISABLE: plaintext, ISTIO_MUTUAL: mTLS, SIMPLE/MUTUAL: unknown), a portLevelSettings entry for the Service port replacing the destination level (a tls it omits is auto mTLS), and a subset with another mode makes reach unknown (reach does not route) while trace applies the mode of the subset its route picks (the subset's port-level entry, else its tls, else the rule's); load balancing, connection pools and outlier detection are not applied",
   },
+  ...(
+    [
+      ['flannel.alpha.coreos.com/backend-type', 'flannel'],
+      ['flannel.alpha.coreos.com/public-ip', 'flannel'],
+      ['flannel.alpha.coreos.com/public-ip-overwrite', 'flannel'],
+      ['projectcalico.org/IPv4Address', 'Calico'],
+      ['projectcalico.org/IPv4IPIPTunnelAddr', 'Calico'],
+      ['projectcalico.org/IPv4VXLANTunnelAddr', 'Calico'],
+      ['projectcalico.org/IPv6Address', 'Calico'],
+      ['projectcalico.org/IPv6VXLANTunnelAddr', 'Calico'],
+    ] as const
+  ).map(([annotation, cni]) => ({
+    kind: 'Node',
+    path: `metadata.annotations.${annotation}`,
+    level: 'partial' as const,
+    note:
+      cni === 'flannel'
+        ? "written by flanneld (flannel, k3s, Canal): the backend (vxlan: flannel.1's .0 of the node's pod range; wireguard: flannel-wg's; ipip: flannel.ipip's; host-gw: the node's public-ip, unless overwritten) is the address kube-proxy's masquerade gives a connection toward another node's pod (reach, trace, suggest); vxlan or ipip with DirectRouting on, or not known, keeps the uplink a candidate; an unknown backend keeps every candidate"
+        : "written by calico-node: the tunnel address (tunl0, vxlan.calico) is the address kube-proxy's masquerade gives a connection toward another node's pod (reach, trace, suggest: the exact /32); no tunnel address means no encapsulation (the node's Calico address); the IPPool holding the endpoint's address (ipipMode, vxlanMode) and the nodes' subnets decide between the tunnel and the uplink (CrossSubnet: the uplink within the subnet); without an IPPool in the input, within one subnet the node address stays a candidate",
+  })),
   {
     kind: 'Pod',
     path: 'metadata.annotations.config.linkerd.io/opaque-ports',

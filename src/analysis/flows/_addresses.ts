@@ -55,7 +55,13 @@ function hostPort(text: string): { host: string; port?: number } | undefined {
   return port === undefined ? { host } : { host, port };
 }
 
-const urlPattern = /([a-z][a-z0-9+.-]*):\/\/([^\s/?#"'`;]*)[^\s"'`]*/gi;
+/**
+ * A URL: scheme, authority, then the rest up to a blank, a quote, or a comma that starts another URL — a list of
+ * URLs joined by commas (Calico's stars probe `--urls=http://frontend.stars:80/status,http://backend.stars:6379/…`)
+ * is as many URLs (RFC 3986 allows a comma in a path, so only a comma followed by `scheme://` ends one).
+ */
+const urlPattern =
+  /([a-z][a-z0-9+.-]*):\/\/([^\s/?#"'`;,]*(?:,[^\s/?#"'`;,:]+(?::\d{1,5})?(?=[\s/?#"'`;,]|$))*)(?:(?!,[a-z][a-z0-9+.-]*:\/\/)[^\s"'`])*/gi;
 const oraclePattern = /jdbc:oracle:[a-z]+:@(?:\/\/)?([a-z0-9.-]+):(\d{1,5})/gi;
 
 /** Every address in `value`, URLs first, then the tokens left over, in the order written. */

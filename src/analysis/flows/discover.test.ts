@@ -101,6 +101,21 @@ test('addresses: URLs of any scheme, JDBC and Oracle strings, host lists, user i
   assert.deepEqual(hosts('-addr=:8080 0.0.0.0 10.0.0.1:80'), []);
 });
 
+test('addresses: a comma-separated list of URLs is as many URLs (a comma starts a new URL only before scheme://, RFC 3986 sec. 3)', () => {
+  const hosts = (v: string) => findAddresses(v).map((a) => `${a.scheme ?? ''}|${a.host}|${a.port ?? ''}`);
+  // Calico's stars demo probe (tigera/docs static/files/02-backend.yaml).
+  assert.deepEqual(
+    hosts(
+      '--urls=http://frontend.stars:80/status,http://backend.stars:6379/status,http://client.client:9000/status',
+    ),
+    ['http|frontend.stars|80', 'http|backend.stars|6379', 'http|client.client|9000'],
+  );
+  assert.deepEqual(hosts('http://a:80,http://b:81'), ['http|a|80', 'http|b|81']);
+  // A comma inside a path, or between the hosts of one authority, does not start a URL.
+  assert.deepEqual(hosts('http://x/a,b/c'), ['http|x|']);
+  assert.deepEqual(hosts('mongodb://m1,m2/x'), ['mongodb|m1|', 'mongodb|m2|']);
+});
+
 const app = (name: string, env: string, extra = '') => `---
 apiVersion: apps/v1
 kind: Deployment

@@ -23,6 +23,8 @@ import { masqueradedVerdict } from './_masquerade.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import {
   capturedService,
+  hairpinUnknown,
+  hostSourceUnknown,
   servicePathUnknown,
   sourceRangeDrop,
   undeterminedLoadBalancerReason,
@@ -278,6 +280,27 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
           );
       }
       verdict.warnings.forEach((w) => warnings.add(w));
+      // A pod back to itself through its Service's VIP: judged as any peer by FORWARD-chain CNIs (unknown upstream).
+      const hairpin =
+        a.party.kind === 'pod' && b.party.kind === 'pod' && !mesh.sidecar(a.party.pod).meshed
+          ? hairpinUnknown(engine, a.party.pod, {
+              service: proxied,
+              pod: b.party.pod,
+              port: wirePort,
+              protocol: query.protocol,
+            })
+          : undefined;
+      if (hairpin) labelReasons.add(hairpin);
+      // A hostNetwork client on another node: its node sends from a CNI device's address, not the node's.
+      const hostSource =
+        a.party.kind === 'pod' && b.party.kind === 'pod' && !masq
+          ? hostSourceUnknown(engine, a.party.pod, {
+              pod: b.party.pod,
+              port: wirePort,
+              protocol: query.protocol,
+            })
+          : undefined;
+      if (hostSource) labelReasons.add(hostSource);
       for (const r of unknownNamespaceLabels(model, a.party, b.party, verdict, absent)) labelReasons.add(r);
       const enforcement = unknownEnforcement(model, verdict);
       if (enforcement) labelReasons.add(enforcement);

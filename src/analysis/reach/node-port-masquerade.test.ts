@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineFor } from '../policy/_test-helpers.ts';
 import { reach } from './index.ts';
-import { cniProfile, nodePortApp, outsideOnly } from '../service-path/_test-masquerade.ts';
+import { annotatedNodes, cniProfile, nodePortApp, outsideOnly } from '../service-path/_test-masquerade.ts';
 
 const app = nodePortApp;
 const flannel = cniProfile('flannel');
@@ -49,4 +49,31 @@ test('kube-proxy masquerade source — reach to a Local node port from outside: 
   assert.equal(elsewhere.verdict, 'denied');
   assert.match(elsewhere.pairs[0].problem ?? '', /goes only to endpoints on node-1/);
   assert.equal(ask(app('Local', outsideOnly), 'internet', '10.0.0.13').verdict, 'allowed');
+});
+
+test('kube-proxy masquerade source — reach to a node port on Calico nodes whose annotations name the IPIP tunnel address: the exact source decides (denied, not unknown)', () => {
+  const nodes = annotatedNodes(
+    {
+      'projectcalico.org/IPv4Address': '10.0.0.11/24',
+      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.1.192',
+    },
+    {
+      'projectcalico.org/IPv4Address': '10.0.1.13/24',
+      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.3.64',
+    },
+    '10.0.1.13',
+  );
+  const ask = (ingressFrom: string) => {
+    const r = reach(engineFor(app('Cluster', ingressFrom) + nodes, { profile: cniProfile('calico') }), {
+      from: 'internet',
+      to: 'ip:10.0.0.11',
+      port: 30080,
+      protocol: 'TCP',
+    });
+    assert.ok(typeof r !== 'string', String(r));
+    return r;
+  };
+  // Only the tunnel address can reach node-3's endpoint: refused by "outside the pod CIDR", admitted by its /32.
+  assert.equal(ask(outsideOnly).verdict, 'denied');
+  assert.equal(ask('{ipBlock: {cidr: 10.244.1.192/32}}').verdict, 'allowed');
 });

@@ -1,5 +1,14 @@
 import type { ClusterModel, Node } from '../../model/types.ts';
 import { cidrAt, cidrSize, cidrsOverlap, formatIP, parseCidr, parseIP, type Cidr } from '../../lib/ip.ts';
+import {
+  calicoNode,
+  crossesSubnet,
+  flannelBackend,
+  poolOf,
+  type CalicoNode,
+  type CalicoPool,
+  type FlannelBackend,
+} from './_cni-devices.ts';
 
 /**
  * One address kube-proxy's masquerade can give a connection: what the endpoint (and its ingress policies) sees.
@@ -45,12 +54,15 @@ export interface MasqueradeHop {
  *   source address for host to workload traffic" (flannel-io/flannel pkg/backend/vxlan/vxlan.go); its host-gw
  *   backend routes over the uplink (the node's address). A pod on the same node is reached over the `cni0` bridge,
  *   which the bridge plugin gives the range's gateway, `.1` (flannel's CNI plugin delegates to bridge with
- *   isGateway; host-local's default gateway).
+ *   isGateway; host-local's default gateway). Where flanneld's Node annotation `flannel.alpha.coreos.com/backend-type`
+ *   or the `net-conf.json` of its ConfigMap names the backend (`flannelBackend`), only that backend's address is
+ *   judged (`flannelRemote`): the exact source.
  * - Calico: another node's pods are routed over `tunl0` (IPIP) or `vxlan.calico` (VXLAN), whose address Calico IPAM
  *   takes from the IP pool, from the node's block (https://docs.tigera.io/calico/latest/reference/resources/node,
  *   ipv4IPIPTunnelAddr / ipv4VXLANTunnelAddr); without encapsulation (BGP, or CrossSubnet within a subnet) over the
  *   uplink. A pod on the same node is routed over its `cali*` veth, which has no address: the kernel takes the
- *   node's. kubetwin's stand-in for the tunnel address is the first of the node's pod range.
+ *   node's. Where calico-node's Node annotations name the tunnel and node addresses (`calicoNode`), those are
+ *   judged (`calicoRemote`); else kubetwin's stand-in for the tunnel address is the first of the node's pod range.
  * - Cilium (and GKE Dataplane V2, Cilium-based): the node's address, which its policy tier identifies as `host` or
  *   `remote-node` whatever address the packet carries (`_cilium-hosts.ts`).
  * - the AWS VPC CNI: pods hold VPC addresses, routed over the uplink: the node's address.
@@ -112,12 +124,19 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
     );
     return out;
   }
+  const uplink = (ip: string | undefined, why: string) => {
+    if (ip) out.push({ ip, node: node.name, why: `node ${node.name}'s address: ${why}` });
+  };
+  const pushRemote = (r: Remote) => {
+    if (r.device) device(r.ip, r.device, r.why, r.range);
+    else uplink(r.ip, r.why);
+  };
   if (cni === 'flannel' || cni === 'k3s-flannel' || cni === 'canal') {
     beforeMasquerade();
     if (same) device(at(1n), 'cni0', `${node.name}'s cni0 bridge, the gateway of its pod range ${rangeText}`);
     if (other) {
-      device(at(0n), 'flannel.1', `${node.name}'s flannel.1, flannel's VXLAN backend (its default)`);
-      nodeAddress("flannel's host-gw backend routes over the uplink");
+      const remote = flannelRemote(flannelBackend(model, node, family), node.name, family, at(0n), own);
+      for (const r of remote) pushRemote(r);
     }
     if (cni === 'k3s-flannel' && hop.loadBalancer && range)
       device(
@@ -131,13 +150,25 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
   if (cni === 'calico') {
     beforeMasquerade();
     if (other) {
-      device(
-        at(0n),
-        'tunl0 or vxlan.calico',
-        `${node.name}'s IPIP or VXLAN tunnel, whose address Calico IPAM takes from the node's block; kubetwin stands in the first of ${rangeText}`,
-        rangeText,
+      const peer = endpointNode ? model.nodes.find((n) => n.name === endpointNode) : undefined;
+      const remote = calicoRemote(
+        {
+          mine: calicoNode(node, family),
+          peer: peer && calicoNode(peer, family),
+          pool: poolOf(model, hop.endpointIP),
+        },
+        { node: node.name, family, own, standIn: at(0n), range: rangeText },
       );
-      nodeAddress('Calico without encapsulation, BGP or CrossSubnet within a subnet');
+      if (remote) for (const r of remote) pushRemote(r);
+      else {
+        device(
+          at(0n),
+          'tunl0 or vxlan.calico',
+          `${node.name}'s IPIP or VXLAN tunnel, whose address Calico IPAM takes from the node's block; kubetwin stands in the first of ${rangeText}`,
+          rangeText,
+        );
+        nodeAddress('Calico without encapsulation, BGP or CrossSubnet within a subnet');
+      }
     }
     if (same) nodeAddress("the endpoint's cali* veth has no address of its own");
     return out;
@@ -156,6 +187,155 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
     `the gateway of ${node.name}'s pod range, where a ${name} device may be`,
   );
   return out;
+}
+
+/** One address toward another node's pod: a device's, or (no device) the node's uplink address. */
+interface Remote {
+  readonly ip: string | undefined;
+  readonly device?: string;
+  /** The range a stand-in address stands for. */
+  readonly range?: string;
+  readonly why: string;
+}
+
+/**
+ * flannel toward another node's pod, by backend (flannel-io/flannel pkg/backend): vxlan routes over `flannel.1`
+ * (`flannel-v6.1`), ipip over `flannel.ipip` and wireguard over `flannel-wg`, each addressed with the `.0` of the
+ * node's lease as a /32 (vxlan/device.go, ipip/ipip.go: "just used as a source address for host to workload
+ * traffic"; wireguard/device.go `Configure(lease.Subnet.IP)`); host-gw routes via the peer's public IP over the
+ * external interface (hostgw/hostgw.go), so the kernel takes that interface's address, flannel's `public-ip`.
+ * vxlan and ipip with DirectRouting do the same for a node on the same subnet, which kubetwin cannot tell.
+ * Without a backend kubetwin can read, or for another backend: the tunnel's and the node's address, both judged.
+ */
+function flannelRemote(
+  b: FlannelBackend | undefined,
+  node: string,
+  family: 4 | 6,
+  first: string | undefined,
+  own: string | undefined,
+): Remote[] {
+  const uplinkIP = b?.publicIP ?? own;
+  const tunnel: Record<string, string | undefined> = {
+    vxlan: family === 4 ? 'flannel.1' : 'flannel-v6.1',
+    wireguard: 'flannel-wg',
+    ipip: family === 4 ? 'flannel.ipip' : undefined,
+  };
+  if (!b || !(b.type in tunnel || b.type === 'host-gw'))
+    return [
+      { ip: first, device: 'flannel.1', why: `${node}'s flannel.1, flannel's VXLAN backend (its default)` },
+      {
+        ip: own,
+        why: b
+          ? `flannel's ${b.type} backend (${b.from}), whose devices kubetwin does not model`
+          : "flannel's host-gw backend routes over the uplink",
+      },
+    ];
+  if (b.type === 'host-gw')
+    return [{ ip: uplinkIP, why: `flannel's host-gw backend routes over the uplink (${b.from})` }];
+  const name = tunnel[b.type];
+  const out: Remote[] = name
+    ? [
+        {
+          ip: first,
+          device: name,
+          why: `${node}'s ${name}, addressed with the .0 of its pod range (${b.from})`,
+        },
+      ]
+    : [];
+  if (b.directRouting !== false && b.type !== 'wireguard')
+    out.push({
+      ip: uplinkIP,
+      why:
+        b.directRouting === true
+          ? `flannel's ${b.type} DirectRouting reaches a node of the same subnet over the uplink`
+          : `flannel's ${b.type} DirectRouting, which kubetwin does not know without the net-conf.json ConfigMap, reaches a node of the same subnet over the uplink`,
+    });
+  return out;
+}
+
+/**
+ * Calico toward another node's pod. The IP pool holding the endpoint's address decides the encapsulation
+ * (https://docs.tigera.io/calico/latest/reference/resources/ippool `ipipMode`, `vxlanMode`;
+ * https://docs.tigera.io/calico/latest/networking/configuring/vxlan-ipip): `Always` routes over the tunnel —
+ * `tunl0` (IPIP) or `vxlan.calico` (VXLAN), whose address calico-node's Node annotation names (`calicoNode`; else
+ * kubetwin's stand-in, the first of the node's pod range) — `CrossSubnet` only toward a node outside the node's
+ * subnet (else over the uplink), `Never` over the uplink (the node's Calico address). Without the pool: over the
+ * tunnel the node's annotations name, and over the uplink when the node has no tunnel address (no pool
+ * encapsulates) or could share the peer's subnet (CrossSubnet). Undefined: nothing read, judge every candidate.
+ */
+function calicoRemote(
+  read: { mine?: CalicoNode; peer?: CalicoNode; pool?: CalicoPool },
+  at: { node: string; family: 4 | 6; own?: string; standIn?: string; range?: string },
+): Remote[] | undefined {
+  const { mine, peer, pool } = read;
+  const { node, family } = at;
+  const v = family === 4 ? 'IPv4' : 'IPv6';
+  const address = mine?.address?.ip ?? at.own;
+  const uplink = (why: string): Remote => ({ ip: address, why });
+  const ipip = (): Remote =>
+    mine?.ipip
+      ? {
+          ip: mine.ipip,
+          device: 'tunl0',
+          why: `${node}'s IPIP tunnel tunl0 (annotation projectcalico.org/IPv4IPIPTunnelAddr)`,
+        }
+      : {
+          ip: at.standIn,
+          device: 'tunl0',
+          range: at.range,
+          why: `${node}'s IPIP tunnel tunl0, whose address Calico IPAM takes from the node's block; kubetwin stands in the first of ${at.range}`,
+        };
+  const vxlan = (): Remote => {
+    const name = family === 4 ? 'vxlan.calico' : 'vxlan-v6.calico';
+    return mine?.vxlan
+      ? {
+          ip: mine.vxlan,
+          device: name,
+          why: `${node}'s VXLAN tunnel (annotation projectcalico.org/${v}VXLANTunnelAddr)`,
+        }
+      : {
+          ip: at.standIn,
+          device: name,
+          range: at.range,
+          why: `${node}'s VXLAN tunnel ${name}, whose address Calico IPAM takes from the node's block; kubetwin stands in the first of ${at.range}`,
+        };
+  };
+  const crosses = crossesSubnet(mine, peer);
+  if (pool) {
+    const ipipOn = family === 4 && pool.ipipMode !== 'Never';
+    const mode = ipipOn ? pool.ipipMode : pool.vxlanMode;
+    const of = `IPPool ${pool.name} ${ipipOn ? 'ipipMode' : 'vxlanMode'}: ${mode}`;
+    if (mode === 'Never')
+      return [uplink(`IPPool ${pool.name} encapsulates nothing: Calico routes over the uplink`)];
+    const tunnel = { ...(ipipOn ? ipip() : vxlan()) };
+    const tagged = { ...tunnel, why: `${tunnel.why} (${of})` };
+    if (mode === 'Always' || crosses === true) return [tagged];
+    const within = uplink(
+      crosses === false
+        ? `${of} reaches a node of ${node}'s subnet ${mine?.address?.cidr} over the uplink`
+        : `${of} reaches a node of ${node}'s subnet over the uplink (the peer node's Calico address is not known)`,
+    );
+    return crosses === false ? [within] : [tagged, within];
+  }
+  if (!mine) return undefined;
+  const tunnels: Remote[] = [...(mine.ipip ? [ipip()] : []), ...(mine.vxlan ? [vxlan()] : [])];
+  if (!tunnels.length)
+    return mine.address
+      ? [
+          uplink(
+            `no Calico tunnel address on ${node} (annotation projectcalico.org/${v}Address ${mine.address.cidr}): no IP pool encapsulates, Calico routes over the uplink`,
+          ),
+        ]
+      : undefined;
+  if (crosses === true || !mine.address) return tunnels;
+  return [
+    ...tunnels,
+    uplink(
+      crosses === false
+        ? `an IP pool in CrossSubnet mode reaches a node of ${node}'s subnet ${mine.address.cidr} over the uplink (no IPPool in the input)`
+        : `an IP pool in CrossSubnet mode reaches a node of ${node}'s subnet over the uplink (the peer node's Calico address is not known)`,
+    ),
+  ];
 }
 
 /**

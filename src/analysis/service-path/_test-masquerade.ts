@@ -31,3 +31,33 @@ export const outsideOnly = '{ipBlock: {cidr: 0.0.0.0/0, except: [10.244.0.0/16]}
 /** A cluster profile whose CNI is `cni`, enforcing NetworkPolicy. */
 export const cniProfile = (cni: string) =>
   `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: ${cni}, enforcesNetworkPolicy: true}\n`;
+
+/** node-1 (10.0.0.11, 10.244.1.0/24) and node-3 (address `node3IP`, 10.244.3.0/24) with these annotations. */
+export function annotatedNodes(
+  node1: Record<string, string>,
+  node3: Record<string, string> = {},
+  node3IP = '10.0.0.13',
+): string {
+  const node = (name: string, ip: string, range: string, a: Record<string, string>) => `---
+apiVersion: v1
+kind: Node
+metadata:
+  name: ${name}
+  annotations: ${JSON.stringify(a)}
+spec: {podCIDR: ${range}, podCIDRs: [${range}]}
+status: {addresses: [{type: InternalIP, address: ${ip}}]}
+`;
+  return (
+    node('node-1', '10.0.0.11', '10.244.1.0/24', node1) + node('node-3', node3IP, '10.244.3.0/24', node3)
+  );
+}
+
+/** The ConfigMap flannel's manifest ships, with this `Backend`. */
+export const flannelConfig = (backend: string) => `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kube-flannel-cfg, namespace: kube-flannel}
+data:
+  net-conf.json: |
+    {"Network": "10.244.0.0/16", "Backend": ${backend}}
+`;

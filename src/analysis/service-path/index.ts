@@ -26,6 +26,8 @@ export {
   type SourceVerdicts,
 } from './_masquerade.ts';
 export { externalNamePath, type ExternalNameResult } from './_external-name.ts';
+export { hairpinUnknown } from './_hairpin.ts';
+export { hostSourceUnknown } from './_host-source.ts';
 export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
 export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';

@@ -12,7 +12,7 @@ import { renderPoliciesYaml } from '../../render/policies-yaml.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
 import { suggestPolicies } from './index.ts';
 import { toModel } from './_policies.ts';
-import { cniProfile, nodePortApp } from '../service-path/_test-masquerade.ts';
+import { annotatedNodes, cniProfile, nodePortApp } from '../service-path/_test-masquerade.ts';
 
 const yaml = nodePortApp(undefined);
 const flannel = cniProfile('flannel');
@@ -46,4 +46,37 @@ test('kube-proxy masquerade source — suggest admits the flannel.1 address besi
   };
   const t = traceFlow(createTraceContext(after), flows[0]).steps[0].trace;
   assert.deepEqual([t.outcome, t.unknown], ['delivered', undefined]);
+});
+
+test('kube-proxy masquerade source — suggest admits the exact /32 of the Calico tunnel address the node annotation names, not the stand-in range (which admits the node pods too)', () => {
+  const nodes = annotatedNodes(
+    {
+      'projectcalico.org/IPv4Address': '10.0.0.11/24',
+      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.1.192',
+    },
+    {
+      'projectcalico.org/IPv4Address': '10.0.1.13/24',
+      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.3.64',
+    },
+    '10.0.1.13',
+  );
+  const { model } = buildYaml(yaml + nodes, { profile: cniProfile('calico') });
+  const to = parseFlowTarget('ip:10.0.0.11:30080', undefined, undefined);
+  if (typeof to === 'string') throw new Error(to);
+  const flows: Flow[] = [
+    {
+      name: 'outside',
+      origin: 'flows-file',
+      steps: [{ from: { kind: 'internet' }, to, text: 'internet → web' }],
+    },
+  ];
+  const s = suggestPolicies(model, flows);
+  const text = renderPoliciesYaml(model, s);
+  assert.match(text, /- ipBlock: \{cidr: 10\.244\.1\.192\/32\}/);
+  assert.doesNotMatch(text, /10\.244\.1\.0\/24/);
+  assert.match(
+    text,
+    /# 10\.244\.1\.192\/32: kube-proxy masquerades these clients and the endpoint may see 10\.244\.1\.192: node-1's IPIP tunnel tunl0/,
+  );
+  assert.deepEqual([s.check.denied, s.check.delivered, s.check.steps], [[], 1, 1]);
 });

@@ -1,4 +1,5 @@
-import type { Pod, Protocol } from '../../model/types.ts';
+import type { Pod, Protocol, Service } from '../../model/types.ts';
+import { hairpinUnknown, hostSourceUnknown } from '../service-path/index.ts';
 import type { HttpRequest, Party, Verdict } from '../policy/index.ts';
 import {
   describeSide,
@@ -44,8 +45,11 @@ export function policyHop(
   from: Party,
   targets: readonly Target[],
   protocol: Protocol,
-  /** The HTTP request (for Cilium L7 rules) and the outside name the targets were resolved from (toFQDNs). */
-  options: { readonly http?: HttpRequest; readonly fqdn?: string } = {},
+  /**
+   * The HTTP request (for Cilium L7 rules), the outside name the targets were resolved from (toFQDNs), and the
+   * Service whose endpoints the targets are (a pod reaching itself through its VIP: `hairpinUnknown`).
+   */
+  options: { readonly http?: HttpRequest; readonly fqdn?: string; readonly service?: Service } = {},
 ): { hop: Hop; delivered: Delivery[]; fix?: Fix; reason?: string } {
   const delivered: Delivery[] = [];
   const details: string[] = [];
@@ -87,11 +91,24 @@ export function policyHop(
     for (const w of v.warnings) details.push(`  warning: ${w}`);
     const unheld = [from, to].map((p) => unheldPodAddress(ctx.model, p)).filter((w) => w !== undefined);
     const enforcement = unknownEnforcement(ctx.model, v);
+    const hairpin =
+      from.kind === 'pod' && !compileMesh(ctx.model).sidecar(from.pod).meshed
+        ? hairpinUnknown(ctx.engine, from.pod, {
+            service: options.service,
+            pod: t.pod,
+            port: wire,
+            protocol,
+          })
+        : undefined;
     for (const why of [
       ...unknownNamespaceLabels(ctx.model, from, to, v, absent),
       ...unheld,
       ...(enforcement ? [enforcement] : []),
-    ]) {
+      ...(hairpin ? [hairpin] : []),
+      ...(from.kind === 'pod'
+        ? [hostSourceUnknown(ctx.engine, from.pod, { pod: t.pod, port: wire, protocol })]
+        : []),
+    ].filter((w): w is string => w !== undefined)) {
       details.push(`  unknown: ${why}`);
       unknownWhy.add(why);
     }

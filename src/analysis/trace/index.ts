@@ -79,7 +79,11 @@ function admissionHops(
     readonly routed?: RoutedEndpoints;
   } = {},
 ): { delivered: Delivery[]; reason?: string; fix?: Fix } {
-  const pol = policyHop(ctx, from, targets, protocol, { http: options.http, fqdn: options.fqdn });
+  const pol = policyHop(ctx, from, targets, protocol, {
+    http: options.http,
+    fqdn: options.fqdn,
+    service: options.service,
+  });
   hops.push(pol.hop);
   const mesh = meshInboundHops(ctx, from, targets, pol.delivered, protocol, {
     service: options.service,

@@ -298,4 +298,12 @@ export const policyFields: readonly KindFields[] = [
       metadata.labels map
     `,
   },
+  {
+    kind: 'IPPool',
+    source: 'https://docs.tigera.io/calico/latest/reference/resources/ippool',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
 ];
