@@ -46,7 +46,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Node',
     namespaced: false,
     level: 'modeled',
-    note: 'name, labels (kubelet well-known labels added where missing), zone, InternalIP (status.addresses), spec.podCIDRs, unschedulable, status.nodeInfo.kubeletVersion (a +k3s kubelet: k3s flannel inferred, no kube-proxy pods, as k3s runs kube-proxy in its own process); a node only pods name is added with their status.hostIP',
+    note: 'name, labels (kubelet well-known labels added where missing), zone, InternalIP (status.addresses), spec.podCIDRs, unschedulable, status.nodeInfo.kubeletVersion (a +k3s kubelet: k3s flannel inferred, no kube-proxy pods, as k3s runs kube-proxy in its own process), the k3s.io/node-args annotation of a k3s server; a node only pods name is added with their status.hostIP',
   },
   {
     group: '',
@@ -896,6 +896,12 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.trafficPolicy',
     level: 'partial',
     note: "shown on route answers; tls.mode decides what a meshed client sends (DISABLE: plaintext, ISTIO_MUTUAL: mTLS, SIMPLE/MUTUAL: unknown), a portLevelSettings entry for the Service port replacing the destination level (a tls it omits is auto mTLS), and a subset with another mode makes reach unknown (reach does not route) while trace applies the mode of the subset its route picks (the subset's port-level entry, else its tls, else the rule's); load balancing, connection pools and outlier detection are not applied",
+  },
+  {
+    kind: 'Node',
+    path: 'metadata.annotations.k3s.io/node-args',
+    level: 'partial',
+    note: "a k3s server Node's recorded command line (config file merged): --disable-network-policy (k3s enforces no NetworkPolicy), --flannel-backend none (the CNI is another one: policy answers unknown unless a known agent is found), --cluster-cidr and --service-cidr (else k3s's defaults 10.42.0.0/16 and 10.43.0.0/16 when every observed address lies in them); other flags (--cluster-dns, --disable, --egress-selector-mode, …) are not read",
   },
   {
     kind: 'Pod',
