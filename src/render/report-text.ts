@@ -1,5 +1,7 @@
 import { formatSource } from '../model/diagnostic.ts';
 import {
+  postureCell,
+  unknownPostureNote,
   describeFlowTotals,
   describeOpenRules,
   describePolicies,
@@ -83,7 +85,7 @@ export function renderReportText(
         ['NAMESPACE', 'POSTURE', 'PODS', 'INGRESS-FROM', 'EGRESS-TO', 'DEFAULT-DENY', 'POLICIES'],
         r.posture.map((p) => [
           p.namespace,
-          p.posture,
+          postureCell(p),
           `${p.readyPods}/${p.pods}`,
           reachCell(p.ingress),
           reachCell(p.egress),
@@ -94,6 +96,8 @@ export function renderReportText(
         ]),
       ).trimEnd(),
     );
+  const unsure = unknownPostureNote(r.posture);
+  if (unsure) out.push(...wrapped('  ', unsure));
   for (const p of r.posture) {
     for (const [d, dir] of [
       [p.ingress, 'ingress'],
