@@ -26,6 +26,7 @@ import { inferK3sRange, k3sServers, strings } from './_k3s.ts';
 
 export type { Inferred } from './_observed.ts';
 export { isK3sKubelet } from './_cni.ts';
+export { isObserved } from './_observed.ts';
 
 export interface InferProfileOptions {
   /** The ClusterProfile object given (`--profile`, or `kubetwin.yaml` among the manifests). */
