@@ -1,4 +1,5 @@
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
+import { parseIP } from '../../lib/ip.ts';
 import type { FlowTarget } from '../flows/index.ts';
 import { parseRequest, unknownLines, type Via } from '../route/index.ts';
 import type { Party } from '../policy/index.ts';
@@ -157,7 +158,11 @@ export function northSouth(
 ): Leg {
   const hops: Hop[] = [];
   let address = target.kind === 'ip' ? target.ip : target.host;
-  const lbName = target.kind === 'url' ? loadBalancerNamed(ctx, target.host) : undefined;
+  // An address needs no DNS step: only a name is the load balancer's hostname (status.loadBalancer.ingress[].hostname).
+  const lbName =
+    target.kind === 'url' && !parseIP(target.host.replace(/^\[|\]$/g, ''))
+      ? loadBalancerNamed(ctx, target.host)
+      : undefined;
   if (target.kind === 'url' && lbName) {
     address = target.host.toLowerCase().replace(/\.$/, '');
     hops.push({
