@@ -186,6 +186,8 @@ export function northSouth(
         verdict: 'fail',
         details: [reason, ...takers.map((g) => `the input routes ${target.host} through ${g.text}`)],
         objects: [{ key: 'ClusterProfile', source: ctx.model.profile.source }],
+        // Failed only for want of input: the outcome is unknown (as an unknown DNS answer is), never a sure failure.
+        unknown: [`the profile's externalHosts does not give ${target.host} an address`],
         undecided: `the profile's externalHosts does not give ${target.host} an address`,
       });
       return {
@@ -228,6 +230,7 @@ export function northSouth(
           : []),
       ],
       objects: [{ key: gateway.key }],
+      unknown: [`the data plane of Gateway ${ref} is not among the manifests`],
       undecided: `the data plane of Gateway ${ref} is not among the manifests`,
     });
     return {
