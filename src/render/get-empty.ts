@@ -26,6 +26,6 @@ export function emptyGetNote(
   if (!model.namespaces.some((n) => n.name === namespace))
     return `No ${resource} found: namespace ${namespace} is not in the input (its namespaces: ${model.namespaces.map((n) => n.name).join(', ') || 'none'}).\n`;
   return elsewhere.length
-    ? `No ${resource} found in namespace ${namespace}; the input has ${resource} in ${elsewhere.join(', ')} (-A lists every namespace, -n NAMESPACE one).\n`
+    ? `No ${resource} found in namespace ${namespace}; the cluster as built has ${resource} in ${elsewhere.join(', ')} (-A lists every namespace, -n NAMESPACE one).\n`
     : `No ${resource} found in namespace ${namespace}: the input holds none in any namespace.\n`;
 }
