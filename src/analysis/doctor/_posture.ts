@@ -234,7 +234,12 @@ export const cniDoesNotEnforce: DoctorRule = {
               ...model.networkPolicies.slice(0, 1).map((np) => ({ key: np.key, source: np.source })),
             ],
             breaks: 'every connection is allowed: the policies are ignored',
-            fix: 'Run a CNI that enforces NetworkPolicy (Calico, Cilium, Antrea, …), or set cni.enforcesNetworkPolicy in the profile if it does.',
+            // k3s turns its embedded kube-router policy controller off with a server flag, not by its CNI.
+            // https://docs.k3s.io/networking/basic-network-options
+            fix:
+              model.profile.cni.name === 'k3s-flannel'
+                ? "Start the k3s servers without --disable-network-policy (k3s's embedded network policy controller then enforces them), or run a CNI that enforces NetworkPolicy."
+                : 'Run a CNI that enforces NetworkPolicy (Calico, Cilium, Antrea, …), or set cni.enforcesNetworkPolicy in the profile if it does.',
           },
         ]
       : [],
