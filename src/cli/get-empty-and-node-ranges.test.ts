@@ -19,7 +19,10 @@ test('get with no match: nothing on stdout, and stderr says where the pods are i
   const r = await runCli(['get', 'pods', '-q', '-f', dump]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^No pods found in namespace default; the cluster as built has pods in kube-system, shop \(-A/);
+  assert.match(
+    r.stderr,
+    /^No pods found in namespace default; the cluster as built has pods in kube-system, shop \(-A/,
+  );
 });
 
 test('get in a namespace the input does not hold says so, naming the namespaces it does hold', async () => {
