@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { stringify } from 'yaml';
 import { getResources, renderGet, resourceAliases, type GetResource } from '../render/get.ts';
 import { modelAsList } from '../render/model-json.ts';
+import { emptyGetNote } from '../render/get-empty.ts';
 import { exitCodes, loadCluster, withInputOptions, type InputOptions } from './_common.ts';
 import type { Io } from './io.ts';
 
@@ -33,7 +34,12 @@ export function getCommand(io: Io): Command {
       io.stdout(
         opts.output === 'json' ? JSON.stringify(list, null, 2) + '\n' : stringify(list, { lineWidth: 0 }),
       );
-    } else io.stdout(renderGet(model, resource, { namespace, wide: opts.output === 'wide' }));
+    } else {
+      // As kubectl: nothing on stdout, and on stderr what the empty answer means.
+      const empty = emptyGetNote(model, resource, namespace);
+      if (empty) io.stderr(empty);
+      else io.stdout(renderGet(model, resource, { namespace, wide: opts.output === 'wide' }));
+    }
     io.exit(loaded.inputExit);
   });
   return cmd;

@@ -6,16 +6,25 @@ import { nodesOfPods } from './_observed-nodes.ts';
 import { objectKey } from '../model/keys.ts';
 import { cidrsOverlap, parseCidr, parseIP, subnet, type Cidr } from '../lib/ip.ts';
 import type { Envelope } from './_envelope.ts';
+import { isObserved } from './profile-inference/index.ts';
 
 const zoneLabel = 'topology.kubernetes.io/zone';
 const regionLabel = 'topology.kubernetes.io/region';
 
-type Draft = Omit<Node, 'podCIDR' | 'podCIDRs'> & { podCIDRs: string[] };
+type Draft = Omit<Node, 'podCIDR' | 'podCIDRs'> & {
+  podCIDRs: string[];
+  /** A Node read back from a cluster that states no range: the one kubetwin hands it is an assumption. */
+  readonly observedWithoutRange?: boolean;
+};
 
 /**
  * Nodes from Node objects when the manifests have any, else the profile's nodes. A node without a pod range of
  * some family of the cluster's pod CIDRs gets the next free one, as kube-controller-manager's range allocator
- * does (`--node-cidr-mask-size`, `--node-cidr-mask-size-ipv6` for dual-stack). kubelet's well-known labels are
+ * does (`--node-cidr-mask-size`, `--node-cidr-mask-size-ipv6` for dual-stack). A Node read back from a cluster
+ * (uid, resourceVersion) whose spec states none is in a cluster that allocates no node ranges (kube-controller-
+ * manager without `--allocate-node-cidrs`; the CNI's own IPAM, as Calico's or the AWS VPC CNI's): the range it
+ * gets only gives hand-written pods an address, and is marked `podCIDRsAssumed` so no output shows it as the
+ * node's. kubelet's well-known labels are
  * added when missing.
  * https://kubernetes.io/docs/reference/labels-annotations-taints/
  * https://kubernetes.io/docs/concepts/services-networking/dual-stack/
@@ -111,12 +120,17 @@ export function buildNodes(
     }
   }
   const primaryFamily = parseCidr(cidrList(profile.podCIDR)[0])?.family;
-  return drafts.map((n) => {
+  return drafts.map(({ observedWithoutRange, ...n }) => {
     const podCIDRs = [...n.podCIDRs].sort(
       (a, b) =>
         (parseCidr(a)?.family === primaryFamily ? -1 : 0) - (parseCidr(b)?.family === primaryFamily ? -1 : 0),
     );
-    return { ...n, podCIDRs, ...(podCIDRs[0] ? { podCIDR: podCIDRs[0] } : {}) };
+    return {
+      ...n,
+      podCIDRs,
+      ...(podCIDRs[0] ? { podCIDR: podCIDRs[0] } : {}),
+      ...(observedWithoutRange && podCIDRs.length ? { podCIDRsAssumed: true } : {}),
+    };
   });
 }
 
@@ -199,5 +213,6 @@ function fromObject(env: Envelope, sink: (d: Diagnostic) => void): Draft {
     unschedulable: f.bool(['spec', 'unschedulable']) ?? false,
     fromProfile: false,
     source: env.raw.source,
+    ...(!podCIDRs.length && isObserved(env.raw) ? { observedWithoutRange: true } : {}),
   };
 }

@@ -46,7 +46,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Node',
     namespaced: false,
     level: 'modeled',
-    note: 'name, labels (kubelet well-known labels added where missing), zone, InternalIP (status.addresses), spec.podCIDRs, unschedulable, status.nodeInfo.kubeletVersion (a +k3s kubelet: k3s flannel inferred, no kube-proxy pods, as k3s runs kube-proxy in its own process); a node only pods name is added with their status.hostIP',
+    note: 'name, labels (kubelet well-known labels added where missing), zone, InternalIP (status.addresses), spec.podCIDRs, unschedulable, status.nodeInfo.kubeletVersion (a +k3s kubelet: k3s flannel inferred, no kube-proxy pods, as k3s runs kube-proxy in its own process), the k3s.io/node-args annotation of a k3s server; a node only pods name is added with their status.hostIP',
   },
   {
     group: '',
@@ -1032,6 +1032,12 @@ export const fields: readonly FieldSupport[] = [
         ? "written by flanneld (flannel, k3s, Canal): the backend (vxlan: flannel.1's .0 of the node's pod range; wireguard: flannel-wg's; ipip: flannel.ipip's; host-gw: the node's public-ip, unless overwritten) is the address kube-proxy's masquerade gives a connection toward another node's pod (reach, trace, suggest); vxlan or ipip with DirectRouting on, or not known, keeps the uplink a candidate; an unknown backend keeps every candidate"
         : "written by calico-node: the tunnel address (tunl0, vxlan.calico) is the address kube-proxy's masquerade gives a connection toward another node's pod (reach, trace, suggest: the exact /32); no tunnel address means no encapsulation (the node's Calico address); the IPPool holding the endpoint's address (ipipMode, vxlanMode) and the nodes' subnets decide between the tunnel and the uplink (CrossSubnet: the uplink within the subnet); without an IPPool in the input, within one subnet the node address stays a candidate",
   })),
+  {
+    kind: 'Node',
+    path: 'metadata.annotations.k3s.io/node-args',
+    level: 'partial',
+    note: "a k3s server Node's recorded command line (config file merged): --disable-network-policy (k3s enforces no NetworkPolicy), --flannel-backend none (the CNI is another one: policy answers unknown unless a known agent is found), --cluster-cidr and --service-cidr (else k3s's defaults 10.42.0.0/16 and 10.43.0.0/16 when every observed address lies in them); other flags (--cluster-dns, --disable, --egress-selector-mode, …) are not read",
+  },
   {
     kind: 'Pod',
     path: 'metadata.annotations.config.linkerd.io/opaque-ports',

@@ -33,6 +33,11 @@ export interface Node extends ObjectMeta {
   readonly podCIDR?: string;
   /** One range per IP family (`spec.podCIDRs`), primary first. */
   readonly podCIDRs: readonly string[];
+  /**
+   * The ranges are kubetwin's, not the cluster's: a Node read back from a cluster states none (the cluster
+   * allocates no node ranges), and these only give hand-written pods an address. Outputs show the range as absent.
+   */
+  readonly podCIDRsAssumed?: boolean;
   readonly unschedulable: boolean;
   readonly fromProfile: boolean;
 }

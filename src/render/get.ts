@@ -131,7 +131,7 @@ const tables: Readonly<Record<CoreResource, (c: TableContext) => string>> = {
         n.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready',
         n.internalIP ?? none,
         n.zone ?? none,
-        n.podCIDRs.join(',') || none,
+        (!n.podCIDRsAssumed && n.podCIDRs.join(',')) || none,
         ...(c.wide
           ? [String(c.model.pods.filter((p) => p.nodeName === n.name).length), formatLabels(n.labels)]
           : []),

@@ -1,5 +1,5 @@
 import { formatSource } from '../model/diagnostic.ts';
-import { describeOpenRules, describePolicies, describeReach } from '../analysis/report/index.ts';
+import { describeOpenRules, describePolicies, describeReach, postureCell } from '../analysis/report/index.ts';
 import type { ReportData } from '../analysis/report/index.ts';
 import { groupFindings } from '../analysis/doctor/index.ts';
 import {
@@ -96,7 +96,7 @@ ${rows(r.flows.flatMap((f) => f.steps.map((s) => [`<span class="${badge[s.trace.
       ? `<h2 id="posture">Zero-trust posture</h2>
 <p>Rated by what the policies let through on some port, not by the presence of a default deny.</p>
 <table><tr><th>namespace</th><th>posture</th><th>pods ready</th><th>ingress</th><th>egress</th><th>rules admitting everything</th><th>default deny</th><th>policies</th></tr>
-${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'zero-trust' ? 'ok' : p.posture === 'partial' ? 'warn' : 'fail'}">${p.posture}</span>`, `${p.readyPods}/${p.pods}`, esc(describeReach(p.ingress, 'ingress')), esc(describeReach(p.egress, 'egress')), esc(describeOpenRules(p).join('; ')) || '—', [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none', describePolicies(p)]))}
+${rows(r.posture.map((p) => [esc(p.namespace), `<span class="${p.posture === 'zero-trust' ? 'ok' : p.posture === 'partial' || p.posture === 'unknown' ? 'warn' : 'fail'}">${esc(postureCell(p))}</span>`, `${p.readyPods}/${p.pods}`, esc(describeReach(p.ingress, 'ingress')), esc(describeReach(p.egress, 'egress')), esc(describeOpenRules(p).join('; ')) || '—', [p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none', describePolicies(p)]))}
 </table>
 `
       : ''

@@ -1,5 +1,7 @@
 import { formatSource } from '../model/diagnostic.ts';
 import {
+  postureCell,
+  unknownPostureNote,
   describeFlowTotals,
   describeOpenRules,
   describePolicies,
@@ -90,9 +92,10 @@ export function renderReportMd(r: ReportData): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.posture.map(
       (p) =>
-        `| ${p.namespace} | ${p.posture} | ${p.readyPods}/${p.pods} | ${describeReach(p.ingress, 'ingress')} | ${describeReach(p.egress, 'egress')} | ${[p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none'} | ${describePolicies(p)} | ${describeOpenRules(p).join('; ') || '—'} |`,
+        `| ${p.namespace} | ${postureCell(p)} | ${p.readyPods}/${p.pods} | ${describeReach(p.ingress, 'ingress')} | ${describeReach(p.egress, 'egress')} | ${[p.defaultDenyIngress ? 'ingress' : '', p.defaultDenyEgress ? 'egress' : ''].filter(Boolean).join(' + ') || 'none'} | ${describePolicies(p)} | ${describeOpenRules(p).join('; ') || '—'} |`,
     ),
     '',
+    ...(unknownPostureNote(r.posture) ? [unknownPostureNote(r.posture)!, ''] : []),
     '## Findings',
     '',
     '| severity | code | where | message | fix |',

@@ -1,5 +1,7 @@
 import { formatSource } from '../model/diagnostic.ts';
 import {
+  postureCell,
+  unknownPostureNote,
   describeFlowTotals,
   describeOpenRules,
   describePolicies,
@@ -11,6 +13,10 @@ import { renderTable } from './table.ts';
 import { wrapText } from './wrap.ts';
 
 const mark = { delivered: 'OK  ', partial: 'PART', failed: 'FAIL' } as const;
+/** A flow whose every step not delivered (and some step) is unknown: not a sure failure. */
+const unsureFlow = (f: ReportData['flows'][number]) =>
+  f.steps.some((x) => x.trace.unknown?.length) &&
+  f.steps.every((x) => x.trace.outcome === 'delivered' || x.trace.unknown?.length);
 
 /** File paths shortened to their base name (the text is never cut; lines wrap to the width). */
 function brief(text: string): string {
@@ -59,7 +65,7 @@ export function renderReportText(
       const ok = f.steps.filter((s) => s.trace.outcome === 'delivered').length;
       const broken = f.steps.find((s) => s.trace.outcome !== 'delivered');
       out.push(
-        `  [${f.outcome === 'delivered' && f.steps.some((x) => x.trace.unknown?.length) ? 'UNKN' : mark[f.outcome]}] ${label(f).padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
+        `  [${unsureFlow(f) ? 'UNKN' : mark[f.outcome]}] ${label(f).padEnd(width)}  ${ok}/${f.steps.length} steps${broken ? `  first break: ${broken.step.text}` : ''}`,
       );
       if (broken?.trace.failure) out.push(...wrapped('         why: ', brief(broken.trace.failure.reason)));
       if (broken?.trace.fix) out.push(...wrapped('         fix: ', brief(broken.trace.fix.summary)));
@@ -83,7 +89,7 @@ export function renderReportText(
         ['NAMESPACE', 'POSTURE', 'PODS', 'INGRESS-FROM', 'EGRESS-TO', 'DEFAULT-DENY', 'POLICIES'],
         r.posture.map((p) => [
           p.namespace,
-          p.posture,
+          postureCell(p),
           `${p.readyPods}/${p.pods}`,
           reachCell(p.ingress),
           reachCell(p.egress),
@@ -94,6 +100,8 @@ export function renderReportText(
         ]),
       ).trimEnd(),
     );
+  const unsure = unknownPostureNote(r.posture);
+  if (unsure) out.push(...wrapped('  ', unsure));
   for (const p of r.posture) {
     for (const [d, dir] of [
       [p.ingress, 'ingress'],

@@ -63,7 +63,8 @@ export function findingEffects(
   return out;
 }
 
-const postureRank = { open: 0, partial: 1, 'zero-trust': 2 } as const;
+// Unknown (an unknown CNI) ranks as what it is sure to be at least: open.
+const postureRank = { open: 0, unknown: 0, partial: 1, 'zero-trust': 2 } as const;
 const postureText = (p: NamespacePosture | undefined) =>
   p
     ? `${p.posture} (ingress ${p.ingress.reach === 'peers' ? `from ${namespaces(p.ingress.peers.length)}` : describeReach(p.ingress, 'ingress')}; egress ${p.egress.reach === 'peers' ? `to ${namespaces(p.egress.peers.length)}` : describeReach(p.egress, 'egress')}; ${p.policies} ${p.policies === 1 ? 'policy' : 'policies'})`

@@ -1,8 +1,10 @@
 /**
  * The hosts plugin with inline entries: A/AAAA for the names listed, PTR for their addresses unless `no_reverse`.
- * A name it does not know goes on with `fallthrough`; otherwise the reply is SERVFAIL when no record of any type
- * exists for it (the plugin has no SOA to send NXDOMAIN with). A hosts file the input does not hold makes the
- * address and reverse replies in its zones unknown. https://coredns.io/plugins/hosts/
+ * As coredns/coredns plugin/hosts/hosts.go (`ServeDNS`) does: an address without an entry always goes on to the
+ * next plugin; a name it knows (a record of any family) gets an authoritative empty answer for another type; a
+ * name it does not know goes on with `fallthrough`, else the reply is SERVFAIL (the plugin has no SOA to send
+ * NXDOMAIN with). A hosts file the input does not hold makes the address and reverse replies in its zones
+ * unknown. https://coredns.io/plugins/hosts/
  */
 import type { HostsPluginConfig } from '../corefile/index.ts';
 import { addressFromReverse, inZone } from './_names.ts';
@@ -33,13 +35,19 @@ export function serveHosts(
           answer.push({ name: qname, ttl: cfg.ttl, rdata: { type: 'PTR', target: n } });
   }
   if (answer.length) return { rcode: 'NOERROR', answer, notes: ['answered by the hosts plugin'] };
-  if (cfg.fallthrough.some((z) => inZone(name, z))) return { next: true };
+  // An address without an entry goes on whatever `fallthrough` says.
+  if (type === 'PTR') return { next: true };
+  // A name with a record of the other family (or asked for another type) is an empty answer, not NXDOMAIN:
+  // only a name the plugin does not know falls through.
   if (known)
     return {
       rcode: 'NOERROR',
       answer: [],
-      notes: [`the hosts plugin knows ${name} but has no ${type} record`],
+      notes: [
+        `the hosts plugin knows ${name} but has no ${type} record: an empty answer (NODATA), not passed on`,
+      ],
     };
+  if (cfg.fallthrough.some((z) => inZone(name, z))) return { next: true };
   return {
     rcode: 'SERVFAIL',
     answer: [],

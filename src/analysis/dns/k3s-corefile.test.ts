@@ -65,4 +65,21 @@ describe("k3s's CoreDNS configuration", () => {
       'without the ConfigMap: forwarded',
     );
   });
+
+  // coredns/coredns plugin/hosts/hosts.go ServeDNS: "Only on NXDOMAIN we will fallthrough" — a known name asked for
+  // a type it has no record of is an authoritative empty answer (NODATA), and an address without an entry goes on.
+  it('rule hosts-nodata-not-fallthrough: a NodeHosts name asked for AAAA is an empty NOERROR from hosts, not forwarded', () => {
+    const r = createDns(buildYaml(coredns).model).answer({ name: 'k3s-server-1.', type: 'AAAA' });
+    assert.equal(r.rcode, 'NOERROR');
+    assert.deepEqual(r.answer, []);
+    assert.equal(r.answeredBy, 'hosts');
+  });
+
+  it('rule hosts-ptr-miss-goes-on: an address without a NodeHosts entry is passed on, even without fallthrough', () => {
+    const strict = coredns.replace('          ttl 60\n          fallthrough\n', '          ttl 60\n');
+    assert.notEqual(strict, coredns);
+    const r = createDns(buildYaml(strict).model).answer({ name: '9.0.0.10.in-addr.arpa.', type: 'PTR' });
+    // Forwarded upstream (whose reply kubetwin does not know), not the hosts plugin's SERVFAIL.
+    assert.equal(r.answeredBy, 'forward');
+  });
 });

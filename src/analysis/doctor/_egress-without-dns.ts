@@ -10,6 +10,7 @@ import { dnsAccess } from './_dns-access.ts';
  */
 export const egressWithoutDns: DoctorRule = {
   code: 'egress-without-dns',
+  reportsPolicyDenial: true,
   severity: 'error',
   summary: 'pods whose egress is isolated with no rule letting them query the cluster DNS (53/UDP)',
   check: ({ model, engine }) => {

@@ -1,4 +1,5 @@
 import type { DoctorRule, Finding } from './types.ts';
+import { ifEnforced, unknownEnforcementPrefix } from './_if-enforced.ts';
 
 /**
  * Findings as a person reads them: the findings of a rule with `summarize` that share their fix and patch (one
@@ -25,5 +26,16 @@ export function groupFindings(findings: readonly Finding[], rules: readonly Doct
       out.push(fresh);
     }
   }
-  return out.map((g) => (!Array.isArray(g) ? g : g.length === 1 ? g[0] : summarizers.get(g[0].code)!(g)));
+  return out.map((g) =>
+    !Array.isArray(g) ? g : g.length === 1 ? g[0] : summary(g, summarizers.get(g[0].code)!),
+  );
+}
+
+/** A group's summary, which keeps the findings' "if the CNI enforces NetworkPolicy" condition (`runDoctor`). */
+function summary(group: Finding[], summarize: NonNullable<DoctorRule['summarize']>): Finding {
+  const s = summarize(group);
+  const unsure = group.every((f) => f.breaks.startsWith(unknownEnforcementPrefix));
+  return unsure && !s.breaks.startsWith(unknownEnforcementPrefix)
+    ? { ...s, breaks: ifEnforced(s.breaks) }
+    : s;
 }

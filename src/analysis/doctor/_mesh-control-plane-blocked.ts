@@ -34,6 +34,7 @@ const who = (p: Pod) => (p.owner ? p.owner.split('/').slice(1).join('/') : `${p.
  */
 export const meshControlPlaneBlocked: DoctorRule = {
   code: 'mesh-control-plane-blocked',
+  reportsPolicyDenial: true,
   severity: 'error',
   summary:
     "NetworkPolicies that deny meshed pods egress to their control plane (istiod 15012; Linkerd's destination 8086, identity 8080, policy 8090)",

@@ -35,6 +35,7 @@ const who = (p: Pod) => (p.owner ? p.owner.split('/').slice(1).join('/') : `${p.
 
 export const meshIstioPortBlocked: DoctorRule = {
   code: 'mesh-istio-port-blocked',
+  reportsPolicyDenial: true,
   severity: 'error',
   summary:
     "Ingress NetworkPolicies on Istio's own pods that admit nothing on istiod's webhook port 15017 or the ingress gateway's health port 15021",

@@ -15,6 +15,7 @@ const who = (p: Pod) => (p.owner ? p.owner.split('/').slice(1).join('/') : `${p.
 
 export const meshProxyPortBlocked: DoctorRule = {
   code: 'mesh-proxy-port-blocked',
+  reportsPolicyDenial: true,
   severity: 'error',
   summary:
     "NetworkPolicies that admit meshed clients to a Linkerd-meshed pod's port but not to the proxy's inbound port 4143 (all meshed traffic arrives there)",

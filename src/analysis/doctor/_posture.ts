@@ -4,6 +4,7 @@ import { cidrList } from '../../model/profile.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { isCiliumDefaultDeny } from './_cilium-default-deny.ts';
 import { webhookTargets } from './_webhooks.ts';
+import { enforcementUnknown } from '../policy/index.ts';
 
 const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -54,16 +55,23 @@ function appNamespaces(model: ClusterModel): string[] {
 /**
  * Zero trust needs a default deny in every application namespace: without one, a pod that no policy selects
  * accepts (and sends) everything. https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-policies
+ * A namespace with some policies but no default deny is the common case, and the message says what it leaves
+ * open now: how many of the namespace's pods no policy isolates in each direction (policies isolate only the
+ * pods they select: "By default, a pod is non-isolated for ingress", same page, #isolated-and-non-isolated-pods).
  */
 export const namespaceWithoutDefaultDeny: DoctorRule = {
   code: 'namespace-without-default-deny',
   severity: 'warning',
   summary: 'an application namespace with no default-deny policy for ingress or egress',
-  check: ({ model }) => {
+  check: ({ model, engine }) => {
     const out: Finding[] = [];
-    // Policies and namespaces by name, once: not a filter of every policy per namespace.
+    // Policies, pods and namespaces by name, once: not a filter of every policy per namespace.
     const npsIn = grouped(model.networkPolicies, (np) => np.namespace);
     const cnpsIn = grouped(model.ciliumPolicies ?? [], (p) => p.namespace);
+    const podsIn = grouped(
+      model.pods.filter((p) => !p.hostNetwork && (p.phase === 'Running' || p.phase === 'Pending')),
+      (p) => p.namespace,
+    );
     const namespaces = new Map(model.namespaces.map((n) => [n.name, n] as const).reverse());
     for (const ns of appNamespaces(model)) {
       const nps = npsIn.get(ns) ?? [];
@@ -78,12 +86,35 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
       const webhookNote = webhooks.length
         ? ` The API server calls admission webhooks here (${webhooks.join(', ')}): allow ingress on ${webhooks.length > 1 ? 'those ports' : 'that port'} too, or the default deny refuses its calls (webhook-unreachable).`
         : '';
+      const pods = podsIn.get(ns) ?? [];
+      const open = missing.map((t) => ({
+        t,
+        pods: engine ? pods.filter((p) => !engine.isolatedBy(p, t).length) : pods,
+      }));
+      const none = !nps.length && !cnps.length;
       out.push({
         code: 'namespace-without-default-deny',
         severity: 'warning',
-        message: `namespace ${ns} has no default-deny policy for ${missing.join(' and ')}${otherPolicies(nps.length, cnps.length)}`,
+        message: none
+          ? `namespace ${ns} has no NetworkPolicy at all: no default deny for ${missing.join(' or ')}, and nothing isolates its ${countPods(pods.length)}`
+          : `namespace ${ns} has ${otherPolicies(nps.length, cnps.length)} but no default deny for ${missing.join(' or ')}: ${isolation(open, pods.length)}`,
         objects: [{ key: n?.key ?? `Namespace/${ns}`, source: n?.source }],
-        breaks: `pods in ${ns} that no policy selects ${missing.length === 2 ? 'accept and send traffic from anywhere' : missing[0] === 'Ingress' ? 'accept traffic from anywhere' : 'send traffic anywhere'}`,
+        breaks: (open.length === 2 && sameList(open[0]!.pods, open[1]!.pods)
+          ? [{ t: 'both' as const, pods: open[0]!.pods }]
+          : open
+        )
+          .map((o) => {
+            const does =
+              o.t === 'Ingress'
+                ? 'accepts connections from anywhere'
+                : o.t === 'Egress'
+                  ? 'may connect anywhere'
+                  : 'accepts connections from anywhere and may connect anywhere';
+            if (o.pods.length)
+              return `${o.pods.length === 1 ? `pod ${o.pods[0]!.namespace}/${o.pods[0]!.name}` : `${o.pods.length} pods (e.g. ${o.pods[0]!.namespace}/${o.pods[0]!.name})`} ${o.pods.length === 1 ? does : does.replace('accepts', 'accept')}`;
+            return `every pod in ${ns} is isolated for ${o.t === 'both' ? 'Ingress and Egress' : o.t} today by a policy that selects it, but a new pod none selects ${does}`;
+          })
+          .join('; '),
         fix: `Add a default deny for ${missing.join(' and ')} and explicit allows for the flows the namespace needs.${webhookNote}`,
         patch: `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: ${ns}\nspec:\n  podSelector: {}\n  policyTypes: [${missing.join(', ')}]`,
       });
@@ -92,15 +123,31 @@ export const namespaceWithoutDefaultDeny: DoctorRule = {
   },
 };
 
-/** What else the namespace holds, for the message: its other NetworkPolicies and Cilium policies, or none at all. */
+const sameList = <T>(a: readonly T[], b: readonly T[]) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
+/** What the namespace's policies leave open in each direction lacking a default deny, for the message. */
+function isolation(open: readonly { t: string; pods: readonly unknown[] }[], total: number): string {
+  const which = (k: number) => (k === total ? `its ${countPods(total)}` : `${k} of its ${countPods(total)}`);
+  const gaps = open.filter((o) => o.pods.length).map((o) => `${which(o.pods.length)} for ${o.t}`);
+  const covered = open.filter((o) => !o.pods.length).map((o) => o.t);
+  return [
+    ...(gaps.length ? [`no policy isolates ${gaps.join(', nor ')}`] : []),
+    ...(covered.length
+      ? [
+          `the policies select every pod for ${covered.join(' and ')}, but a new pod none selects is not isolated`,
+        ]
+      : []),
+  ].join('; ');
+}
+
+const countPods = (n: number) => `${n} pod${n === 1 ? '' : 's'}`;
+
+/** The namespace's policies, for the message: its NetworkPolicies and Cilium policies (which isolate only the pods they select). */
 function otherPolicies(nps: number, cnps: number): string {
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-  if (!cnps)
-    return nps ? ` (${plural(nps, 'other policy', 'other policies')})` : ' (no NetworkPolicy at all)';
-  const cilium = `${plural(cnps, 'CiliumNetworkPolicy', 'CiliumNetworkPolicies')}, which ${cnps === 1 ? 'isolates only the pods it selects' : 'isolate only the pods they select'}`;
-  return nps
-    ? ` (${plural(nps, 'other NetworkPolicy', 'other NetworkPolicies')}; ${cilium})`
-    : ` (no NetworkPolicy; ${cilium})`;
+  const np = plural(nps, 'NetworkPolicy', 'NetworkPolicies');
+  const cilium = plural(cnps, 'CiliumNetworkPolicy', 'CiliumNetworkPolicies');
+  return nps && cnps ? `${np} and ${cilium}` : cnps ? cilium : np;
 }
 
 /**
@@ -193,7 +240,44 @@ export const cniDoesNotEnforce: DoctorRule = {
               ...model.networkPolicies.slice(0, 1).map((np) => ({ key: np.key, source: np.source })),
             ],
             breaks: 'every connection is allowed: the policies are ignored',
-            fix: 'Run a CNI that enforces NetworkPolicy (Calico, Cilium, Antrea, …), or set cni.enforcesNetworkPolicy in the profile if it does.',
+            // k3s turns its embedded kube-router policy controller off with a server flag, not by its CNI.
+            // https://docs.k3s.io/networking/basic-network-options
+            fix:
+              model.profile.cni.name === 'k3s-flannel'
+                ? "Start the k3s servers without --disable-network-policy (k3s's embedded network policy controller then enforces them), or run a CNI that enforces NetworkPolicy."
+                : 'Run a CNI that enforces NetworkPolicy (Calico, Cilium, Antrea, …), or set cni.enforcesNetworkPolicy in the profile if it does.',
+          },
+        ]
+      : [],
+};
+
+/**
+ * Policies whose effect is unknown: the CNI is unknown (`cni.name: unknown`: a dump whose kube-system holds no node
+ * agent kubetwin knows), and "creating a NetworkPolicy resource without a controller that implements it will have
+ * no effect" (https://kubernetes.io/docs/concepts/services-networking/network-policies/#prerequisites). The
+ * namespaces' default denies and the findings built on what the policies deny hold only if it enforces them.
+ */
+export const cniEnforcementUnknown: DoctorRule = {
+  code: 'cni-enforcement-unknown',
+  severity: 'warning',
+  summary: 'NetworkPolicies exist but whether the (unknown) CNI enforces them is unknown',
+  check: ({ model }) =>
+    model.networkPolicies.length && enforcementUnknown(model)
+      ? [
+          {
+            code: 'cni-enforcement-unknown',
+            severity: 'warning',
+            message: `${model.networkPolicies.length} NetworkPolic${model.networkPolicies.length === 1 ? 'y exists' : 'ies exist'}, but the cluster's CNI is unknown (no node agent kubetwin knows is in the input): whether NetworkPolicy is enforced is unknown`,
+            objects: [
+              {
+                key: 'ClusterProfile',
+                source: model.profile.origins?.cni?.sources?.[0] ?? model.profile.source,
+              },
+              ...model.networkPolicies.slice(0, 1).map((np) => ({ key: np.key, source: np.source })),
+            ],
+            breaks:
+              'if the CNI does not enforce NetworkPolicy, every connection is allowed: the default denies protect nothing, and the findings about traffic the policies block do not apply',
+            fix: 'Name the CNI in the profile (cni: {name: …, enforcesNetworkPolicy: …}); kubetwin profile prints one to edit.',
           },
         ]
       : [],

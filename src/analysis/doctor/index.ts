@@ -9,7 +9,12 @@ import type { ClusterModel } from '../../model/types.ts';
 import type { DoctorContext, DoctorRule, Finding } from './types.ts';
 import { serviceNoReadyEndpoints, serviceSelectsNoPods, targetPortNotExposed } from './_services.ts';
 import { peerAndOrTrap, peerSelectsNothing, policySelectsNoPods } from './_policies.ts';
-import { cniDoesNotEnforce, ipBlockMisuse, namespaceWithoutDefaultDeny } from './_posture.ts';
+import {
+  cniDoesNotEnforce,
+  cniEnforcementUnknown,
+  ipBlockMisuse,
+  namespaceWithoutDefaultDeny,
+} from './_posture.ts';
 import { scrapePortNotExposed } from './_scrape.ts';
 import { flowBlocked } from './_flows.ts';
 import { corefileProblem } from './_corefile.ts';
@@ -38,7 +43,8 @@ import { istioGatewaySelectsNoPods } from './_istio-gateway-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
 import { meshDestinationRulePlaintextToStrict } from './_mesh-destination-rule-plaintext-to-strict.ts';
 import { meshPortLevelMtlsServicePort } from './_mesh-port-level-mtls-service-port.ts';
-import { PolicyEngine } from '../policy/index.ts';
+import { enforcementUnknown, PolicyEngine } from '../policy/index.ts';
+import { ifEnforced } from './_if-enforced.ts';
 import { flowsFromClientIntents } from '../flows/index.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
 import {
@@ -64,6 +70,7 @@ export const doctorRules: readonly DoctorRule[] = [
   targetPortNotExposed,
   webhookUnreachable,
   cniDoesNotEnforce,
+  cniEnforcementUnknown,
   kindChangesTrafficNotModeled,
   policySelectsNoPods,
   policySelectsOnlyHostNetworkPods,
@@ -140,7 +147,12 @@ export function runDoctor(model: ClusterModel, options: DoctorOptions = {}): Fin
     diagnostics: options.diagnostics,
     flowTraces,
   };
-  const findings = [...doctorRules, ...(options.extraRules ?? [])].flatMap((r) => r.check(ctx));
+  const unsure = enforcementUnknown(model);
+  const findings = [...doctorRules, ...(options.extraRules ?? [])].flatMap((r) =>
+    unsure && r.reportsPolicyDenial
+      ? r.check(ctx).map((f) => ({ ...f, breaks: ifEnforced(f.breaks) }))
+      : r.check(ctx),
+  );
   return findings.sort(
     (a, b) =>
       rank[a.severity] - rank[b.severity] ||

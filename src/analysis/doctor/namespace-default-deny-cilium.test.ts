@@ -2,7 +2,8 @@
  * `namespace-without-default-deny` under Cilium: a CiliumNetworkPolicy with `endpointSelector: {}` and
  * `ingress: [{}]` is a namespace default deny for ingress (https://docs.cilium.io/en/stable/security/policy/intro/,
  * default mode: a selected endpoint with an ingress section is in default deny at ingress), and the message counts
- * the Cilium policies instead of saying the namespace has no policy at all (Cilium's star wars demo has one).
+ * the Cilium policies instead of saying the namespace has no policy at all (Cilium's star wars demo has one), and
+ * how many pods they leave unisolated.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,24 +30,24 @@ test('a CiliumNetworkPolicy selecting every pod with ingress: [{}] is a default 
   const f = finding(pod + cnp('  endpointSelector: {}\n  ingress: [{}]\n'));
   assert.equal(
     f?.message,
-    'namespace default has no default-deny policy for Egress (no NetworkPolicy; 1 CiliumNetworkPolicy, which isolates only the pods it selects)',
+    'namespace default has 1 CiliumNetworkPolicy but no default deny for Egress: no policy isolates its 1 pod for Egress',
   );
-  assert.equal(f?.breaks, 'pods in default that no policy selects send traffic anywhere');
+  assert.equal(f?.breaks, 'pod default/a may connect anywhere');
 });
 
 test('a CiliumNetworkPolicy that allows a peer or selects some pods is no default deny, and is counted', () => {
   const allows = cnp('  endpointSelector: {}\n  ingress: [{fromEndpoints: [{matchLabels: {app: a}}]}]\n');
   assert.match(
     finding(pod + allows)?.message ?? '',
-    /for Ingress and Egress \(no NetworkPolicy; 1 CiliumNetworkPolicy/,
+    /has 1 CiliumNetworkPolicy but no default deny for Ingress or Egress: no policy isolates its 1 pod for Egress; the policies select every pod for Ingress/,
   );
   const some = cnp('  endpointSelector: {matchLabels: {app: a}}\n  ingress: [{}]\n');
-  assert.match(finding(pod + some)?.message ?? '', /for Ingress and Egress/);
+  assert.match(finding(pod + some)?.message ?? '', /no default deny for Ingress or Egress/);
 });
 
-test('without Cilium policies the message is unchanged: no NetworkPolicy at all', () => {
+test('without Cilium policies: no NetworkPolicy at all, and nothing isolates the pods', () => {
   assert.equal(
     finding(pod)?.message,
-    'namespace default has no default-deny policy for Ingress and Egress (no NetworkPolicy at all)',
+    'namespace default has no NetworkPolicy at all: no default deny for Ingress or Egress, and nothing isolates its 1 pod',
   );
 });

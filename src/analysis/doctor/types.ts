@@ -52,6 +52,11 @@ export interface DoctorRule {
   readonly fixture?: string;
   check(ctx: DoctorContext): Finding[];
   /**
+   * The rule reports traffic the NetworkPolicies deny. Under an unknown CNI (`cni.name: unknown`) that holds only
+   * if the CNI enforces them, and each finding's `breaks` says so (`runDoctor`).
+   */
+  readonly reportsPolicyDenial?: boolean;
+  /**
    * For rules that report one finding per workload with one fix for many (a patch per namespace): one finding
    * standing for several of this rule's findings that share their fix and patch, naming every one of them
    * (`objects[0]`: the first one's location). Text and report tables show it instead of the findings (`groupFindings`); JSON and

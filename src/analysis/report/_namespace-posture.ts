@@ -1,5 +1,5 @@
 import type { ClusterModel, Pod } from '../../model/types.ts';
-import type { PolicyEngine } from '../policy/index.ts';
+import { enforcementUnknown, type PolicyEngine } from '../policy/index.ts';
 import { isCiliumDefaultDeny, isDefaultDeny } from '../doctor/index.ts';
 import type { DirectionPosture, NamespacePosture } from './types.ts';
 
@@ -57,6 +57,14 @@ export function namespacePostures(
         engine.policiesOf(c, direction).length > 0 || engine.isolatedBy(p, direction).length > 0 ? 1 : 0;
     return memo[c.id] === 1;
   };
+  // Under an unknown CNI what the policies hold back is unknown: "Creating a NetworkPolicy resource without a
+  // controller that implements it will have no effect"
+  // (https://kubernetes.io/docs/concepts/services-networking/network-policies/#prerequisites).
+  const unsure = enforcementUnknown(model);
+  const rated = (p: NamespacePosture['posture']): Pick<NamespacePosture, 'posture' | 'ifEnforced'> =>
+    unsure && (p === 'zero-trust' || p === 'partial')
+      ? { posture: 'unknown', ifEnforced: p }
+      : { posture: p };
   return names.map((name) => {
     const pods = podsIn.get(name) ?? [];
     const policies = policiesIn.get(name) ?? [];
@@ -82,13 +90,15 @@ export function namespacePostures(
       ingress,
       egress,
       // By what is reachable: a default deny undone by an allow-everything rule is not zero trust.
-      posture: !pods.length
-        ? 'open'
-        : narrow(ingress) && narrow(egress)
-          ? 'zero-trust'
-          : wide(ingress) && wide(egress)
-            ? 'open'
-            : 'partial',
+      ...rated(
+        !pods.length
+          ? 'open'
+          : narrow(ingress) && narrow(egress)
+            ? 'zero-trust'
+            : wide(ingress) && wide(egress)
+              ? 'open'
+              : 'partial',
+      ),
     };
   });
 }

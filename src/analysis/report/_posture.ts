@@ -292,3 +292,15 @@ export function describePolicyTotals(c: { networkPolicies: number; ciliumPolicie
     : '';
   return `${c.networkPolicies} NetworkPolicies${cilium}`;
 }
+
+/** A posture row's rating as people read it: `unknown (zero-trust if enforced)` under an unknown CNI. */
+export function postureCell(p: { posture: string; ifEnforced?: string }): string {
+  return p.posture === 'unknown' && p.ifEnforced ? `unknown (${p.ifEnforced} if enforced)` : p.posture;
+}
+
+/** The note under a posture table with `unknown` rows, or undefined. */
+export function unknownPostureNote(rows: readonly { posture: string }[]): string | undefined {
+  return rows.some((p) => p.posture === 'unknown')
+    ? "The cluster's CNI is unknown: the policies' effect, and the reach shown, hold only if it enforces NetworkPolicy; if it does not, every namespace is open."
+    : undefined;
+}

@@ -15,7 +15,9 @@ export {
   describePolicyTotals,
   describeReach,
   namespaceReach,
+  postureCell,
   reachPosture,
+  unknownPostureNote,
   type NamespaceReach,
   type NamespaceReachOptions,
 } from './_posture.ts';

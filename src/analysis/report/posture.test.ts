@@ -150,3 +150,18 @@ test('posture isolated-counts-per-class: pods of one class share its isolation, 
   );
   assert.deepEqual([c.pods, c.ingressIsolated, c.egressIsolated], [2, 0, 1]);
 });
+
+/**
+ * Under an unknown CNI the posture a namespace's policies give it is unknown: "Creating a NetworkPolicy resource
+ * without a controller that implements it will have no effect"
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#prerequisites).
+ */
+test('posture cni-unknown-is-unknown: a default deny under an unknown CNI rates unknown (zero-trust if enforced), not zero-trust', () => {
+  const unknown = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: unknown}\n---\n';
+  const p = postureOf(`${unknown}${pods}---\n${denyAll}`);
+  assert.deepEqual([p.posture, p.ifEnforced], ['unknown', 'zero-trust']);
+  // Open stays open: a CNI that does not enforce lets everything through too.
+  assert.equal(postureOf(`${unknown}${pods}`).posture, 'open');
+  const calico = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: calico}\n---\n';
+  assert.deepEqual([postureOf(`${calico}${pods}---\n${denyAll}`).posture], ['zero-trust']);
+});

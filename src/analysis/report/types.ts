@@ -42,9 +42,13 @@ export interface NamespacePosture {
   /**
    * `zero-trust`: both directions reach named peers only (or nothing) and no rule admits everything; `open`: both
    * directions reach the internet or every namespace (or the namespace has no pods); `partial` otherwise. Rated by
-   * what is reachable, not by the presence of a default deny.
+   * what is reachable, not by the presence of a default deny. `unknown`: the cluster's CNI is unknown, so whether
+   * the policies that make the namespace less than open are enforced is unknown (`ifEnforced` is the rating if
+   * they are; if they are not, the namespace is open).
    */
-  readonly posture: 'zero-trust' | 'partial' | 'open';
+  readonly posture: 'zero-trust' | 'partial' | 'open' | 'unknown';
+  /** With posture `unknown`: the rating if the CNI enforces the policies as written. */
+  readonly ifEnforced?: 'zero-trust' | 'partial';
 }
 
 export interface GraphNode {

@@ -50,6 +50,10 @@ export const ownLabels = (pod: Pod) =>
     ),
   );
 
+/** Does the policy's podSelector select any pod of its namespace? */
+const selectsAnyPod = (engine: PolicyEngine, np: NetworkPolicy) =>
+  engine.model.pods.some((p) => p.namespace === np.namespace && matches(np.podSelector, p.labels));
+
 /** How specifically a rule names its peers: a pod selector with labels names a workload. */
 const specificity = (r: PolicyRule) =>
   r.peers === 'all' ? 0 : Math.max(0, ...r.peers.map((p) => (p.podSelector?.requirements.length ? 2 : 1)));
@@ -57,7 +61,8 @@ const specificity = (r: PolicyRule) =>
 /**
  * The closest NetworkPolicy rule to a denied side: among the rules of the policies of the isolated pod's namespace
  * for that direction, those two of three conditions short of admitting it — (peer and pod selected, not the port),
- * (peer and port, the policy's podSelector misses the pod: a selector typo), (port and pod selected, not the peer).
+ * (peer and port, the policy's podSelector misses the pod and selects no other pod: a selector typo), (port and
+ * pod selected, not the peer).
  * A rule that admits the peer ranks first (it names who was meant to connect), the most specific peer first, then
  * by policy and rule order. Undefined when no rule comes that close: the isolating policies' misses stand.
  * https://kubernetes.io/docs/concepts/services-networking/network-policies/#behavior-of-to-and-from-selectors
@@ -80,8 +85,14 @@ export function intendedRule(
         rule.ports === 'all' || rule.ports.some((pp) => portMatches(pp, port, protocol, destination));
       const peerOk =
         rule.peers !== 'all' && rule.peers.some((pr) => peerMatches(engine, pr, np.namespace, other));
+      // A policy whose podSelector selects other pods is theirs, not a typo for this one: changing its selector
+      // would take their access away, so it is no evidence of what was meant here.
       const lacks =
-        !portOk && peerOk && selects ? 'port' : portOk && peerOk && !selects ? 'selector' : undefined;
+        !portOk && peerOk && selects
+          ? 'port'
+          : portOk && peerOk && !selects && !selectsAnyPod(engine, np)
+            ? 'selector'
+            : undefined;
       // The port alone is weak evidence: only a rule of a policy selecting the pod, naming some workload.
       const weak = portOk && selects && !peerOk && rule.peers !== 'all' && specificity(rule) === 2;
       if (lacks) found.push({ np, rule, lacks, rank: 10 + specificity(rule) });

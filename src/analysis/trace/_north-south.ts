@@ -95,7 +95,7 @@ function hostPortLeg(
 export function loadBalancerNamed(ctx: TraceContext, host: string): Service | undefined {
   const name = host.toLowerCase().replace(/\.$/, '');
   // An address is no name: an `ingress[].ip` (or a MetalLB address) is reached without DNS.
-  if (canonicalIP(name)) return undefined;
+  if (canonicalIP(name.replace(/^\[|\]$/g, ''))) return undefined;
   return ctx.model.services.find((s) => s.type === 'LoadBalancer' && s.loadBalancerIngress.includes(name));
 }
 
@@ -160,6 +160,7 @@ export function northSouth(
 ): Leg {
   const hops: Hop[] = [];
   let address = target.kind === 'ip' ? target.ip : target.host;
+  // An address needs no DNS step: only a name is the load balancer's hostname (loadBalancerNamed).
   const lbName = target.kind === 'url' ? loadBalancerNamed(ctx, target.host) : undefined;
   if (target.kind === 'url' && lbName) {
     address = target.host.toLowerCase().replace(/\.$/, '');
@@ -184,6 +185,8 @@ export function northSouth(
         verdict: 'fail',
         details: [reason, ...takers.map((g) => `the input routes ${target.host} through ${g.text}`)],
         objects: [{ key: 'ClusterProfile', source: ctx.model.profile.source }],
+        // Failed only for want of input: the outcome is unknown (as an unknown DNS answer is), never a sure failure.
+        unknown: [`the profile's externalHosts does not give ${target.host} an address`],
         undecided: `the profile's externalHosts does not give ${target.host} an address`,
       });
       return {
@@ -226,6 +229,7 @@ export function northSouth(
           : []),
       ],
       objects: [{ key: gateway.key }],
+      unknown: [`the data plane of Gateway ${ref} is not among the manifests`],
       undecided: `the data plane of Gateway ${ref} is not among the manifests`,
     });
     return {

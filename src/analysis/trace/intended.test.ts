@@ -112,3 +112,23 @@ test('why without a rule meant to admit it: the isolating policies are named, an
   assert.match(t.failure!.reason, /isolated by/);
   assert.match(t.fix!.summary, /^allow ingress to sock-shop\/carts on 80\/TCP from sock-shop\/orders/);
 });
+
+/**
+ * A policy whose podSelector selects other running pods is theirs: "podSelector: Each NetworkPolicy includes a
+ * podSelector which selects the grouping of pods to which the policy applies"
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource). Pointing its
+ * selector at the denied pod would take their access away (a k3s dump: web-from-traefik admits Traefik for the web
+ * pods, and the fix offered for a denied Traefik → api was to re-point it at api).
+ */
+test('rule intended-selector-is-a-typo: a policy selecting other pods is not the rule meant to admit it, and the fix is a new policy', () => {
+  const t = brokenStep(
+    base +
+      policy(
+        'orders-from-carts',
+        '{podSelector: {matchLabels: {name: orders}}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {name: orders}}}], ports: [{port: 80}]}]}',
+      ),
+  );
+  assert.doesNotMatch(t.failure!.reason, /the rule meant to admit it, orders-from-carts/);
+  assert.doesNotMatch(t.fix?.summary ?? '', /correct the podSelector/);
+  assert.match(t.fix?.summary ?? '', /^allow ingress to sock-shop\/carts on 80\/TCP from sock-shop\/orders/);
+});

@@ -62,3 +62,15 @@ test('load balancer address from a pod: externalTrafficPolicy Local keeps the po
   assert.equal(t.outcome, 'failed');
   assert.equal(t.unknown, undefined);
 });
+
+/**
+ * An address asked for by URL needs no DNS step: only a name is a load balancer's hostname
+ * (`status.loadBalancer.ingress[].hostname`, https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceStatus).
+ * A k3s ServiceLB publishes node IPs there, and `trace --from internet http://NODE_IP/` opened with an
+ * "external-dns" hop calling the IP the Service's hostname.
+ */
+test('rule lb-ip-url-no-dns-step: a URL to a load-balancer IP goes straight to the load balancer, no external-dns hop', () => {
+  const t = traceOn(app(''), { kind: 'internet' }, 'http://203.0.113.10/');
+  assert.notEqual(t.hops[0]?.kind, 'external-dns');
+  assert.equal(t.hops[0]?.kind, 'load-balancer');
+});

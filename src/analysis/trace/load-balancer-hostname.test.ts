@@ -43,6 +43,13 @@ test('load balancer hostname: an ingress[].ip (an address, not a name) is reache
   );
 });
 
+// A name whose public record kubetwin was not given fails only for want of input: unknown, not a sure failure
+// (kubetwin sends no DNS query; the record is what the profile's externalHosts states).
+test('rule external-host-unlisted-is-unknown: a public name without externalHosts makes the trace unknown', () => {
+  const t = traceUrl('http://shop.example.com/');
+  assert.deepEqual(t.unknown, ["the profile's externalHosts does not give shop.example.com an address"]);
+});
+
 /*
  * From a pod: cluster DNS forwards the hostname upstream (kubetwin sends no query), and kube-proxy captures in-cluster
  * traffic only to ingress[].ip (KEP-1860 ipMode), so the connection leaves through the pod's egress and comes back

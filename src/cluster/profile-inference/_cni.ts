@@ -11,6 +11,7 @@ import {
   namespaceOf,
   type Inferred,
 } from './_observed.ts';
+import { argOn, argValue, k3sNodeArgsAnnotation, k3sServers } from './_k3s.ts';
 
 interface Agent {
   /** The profile's `cni.name`. */
@@ -127,6 +128,8 @@ export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']
         isKind(o, 'Node', '') && isK3sKubelet(asString(at(o.body, 'status', 'nodeInfo', 'kubeletVersion'))),
     );
     if (!k3s) return unknownAgent(objects);
+    const stated = k3sEmbedded(objects);
+    if (stated) return stated;
     return {
       value: { name: 'k3s-flannel', enforcesNetworkPolicy: true },
       sources: [k3s.source],
@@ -151,6 +154,49 @@ export function inferCni(objects: readonly RawObject[]): Inferred<Profile['cni']
           : cni.enforcesWhen && !enforces
             ? `${cni.name} enforces NetworkPolicy only when its agent runs with the flag that turns it on`
             : undefined,
+    exact: true,
+  };
+}
+
+/**
+ * k3s's embedded CNI and policy controller as its server's command line states them (the `k3s.io/node-args`
+ * annotation of a server Node): `--disable-network-policy` turns off the kube-router network policy controller
+ * k3s otherwise runs on every node, and `--flannel-backend=none` runs no flannel, leaving the CNI to one installed
+ * separately (https://docs.k3s.io/networking/basic-network-options, https://docs.k3s.io/cli/server). Undefined
+ * when no server Node carries the annotation.
+ */
+function k3sEmbedded(objects: readonly RawObject[]): Inferred<Profile['cni']> | undefined {
+  const servers = k3sServers(objects);
+  const server = servers[0];
+  if (!server) return undefined;
+  const noPolicy = servers.filter((s) => argOn(s.args, 'disable-network-policy'));
+  const backend = argValue(server.args, 'flannel-backend') ?? 'vxlan';
+  const where = `the k3s.io/node-args of k3s server Node ${nameOf(server.node)}`;
+  const disagree =
+    noPolicy.length && noPolicy.length < servers.length
+      ? `; the k3s servers disagree (--disable-network-policy on ${noPolicy.map((s) => nameOf(s.node)).join(', ')} only)`
+      : '';
+  const enforces = noPolicy.length === 0;
+  const sources = [server.node.locate(['metadata', 'annotations', k3sNodeArgsAnnotation])];
+  // Without flannel the CNI is another one (and it may enforce policy itself); servers that disagree leave the
+  // controller on some nodes only. Either way whether a policy's denial holds is unknown, as for an unknown CNI.
+  if (backend === 'none' || disagree)
+    return {
+      value: { name: unknownCNI, enforcesNetworkPolicy: true },
+      sources,
+      rule:
+        backend === 'none'
+          ? `${where}: --flannel-backend none (k3s runs no flannel; the CNI is installed separately and kubetwin finds no agent it knows)${enforces ? '' : ', --disable-network-policy'}`
+          : `${where}${disagree}`,
+      note: 'whether NetworkPolicy is enforced is unknown: connections the policies deny are answered unknown; name the CNI in the profile (cni: {name: …, enforcesNetworkPolicy: …})',
+      exact: false,
+    };
+  return {
+    value: { name: 'k3s-flannel', enforcesNetworkPolicy: enforces },
+    sources,
+    rule: enforces
+      ? `${where}: flannel (backend ${backend}) and k3s's network policy controller (no --disable-network-policy)`
+      : `${where}: flannel (backend ${backend}) with --disable-network-policy: k3s enforces no NetworkPolicy`,
     exact: true,
   };
 }

@@ -21,10 +21,12 @@ import { inferControlPlaneFlags } from './_control-plane.ts';
 import { inferClusterDomain, inferDnsServiceIP } from './_dns.ts';
 import { inferPodRanges, inferServiceCIDR, primaryFamily } from './_network.ts';
 import { inferMaxPods, inferNodes } from './_nodes.ts';
-import type { Inferred } from './_observed.ts';
+import { at, isKind, isObserved, type Inferred } from './_observed.ts';
+import { inferK3sRange, k3sServers, strings } from './_k3s.ts';
 
 export type { Inferred } from './_observed.ts';
 export { isK3sKubelet } from './_cni.ts';
+export { isObserved } from './_observed.ts';
 
 export interface InferProfileOptions {
   /** The ClusterProfile object given (`--profile`, or `kubetwin.yaml` among the manifests). */
@@ -46,11 +48,24 @@ export function inferFromObjects(objects: readonly RawObject[]): Inferences {
   const pods = inferPodRanges(objects, primary);
   // What the control plane is started with is the range itself; the nodes' and pods' addresses only a sample of it.
   const flags = inferControlPlaneFlags(objects);
+  const k3s = k3sServers(objects);
+  const nodes = objects.filter((o) => isKind(o, 'Node', ''));
+  const services = objects.filter((o) => isKind(o, 'Service', '') && isObserved(o));
+  const k3sPods = inferK3sRange(
+    k3s,
+    'cluster-cidr',
+    nodes.flatMap((n) => strings(at(n.body, 'spec', 'podCIDRs'))),
+  );
+  const k3sServices = inferK3sRange(
+    k3s,
+    'service-cidr',
+    services.flatMap((s) => strings(at(s.body, 'spec', 'clusterIPs'))),
+  );
   const all: Inferences = {
-    podCIDR: flags.podCIDR ?? pods.podCIDR,
+    podCIDR: flags.podCIDR ?? k3sPods ?? pods.podCIDR,
     nodeCIDRMaskSize: pods.nodeCIDRMaskSize ?? flags.nodeCIDRMaskSize,
     nodeCIDRMaskSizeIPv6: pods.nodeCIDRMaskSizeIPv6 ?? flags.nodeCIDRMaskSizeIPv6,
-    serviceCIDR: inferServiceCIDR(objects, primary, flags.serviceCIDR),
+    serviceCIDR: inferServiceCIDR(objects, primary, flags.serviceCIDR ?? k3sServices),
     nodePortRange: flags.nodePortRange,
     dnsServiceIP: inferDnsServiceIP(objects),
     clusterDomain: inferClusterDomain(objects),

@@ -213,7 +213,9 @@ export const coreFields: readonly KindFields[] = [
     source: 'https://kubernetes.io/docs/reference/kubernetes-api/config-and-storage-resources/config-map-v1/',
     fields: `
       metadata.annotations map
+      metadata.annotations.* string
       metadata.labels map
+      metadata.labels.* string
     `,
   },
   {
