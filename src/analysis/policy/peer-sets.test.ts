@@ -10,7 +10,11 @@ import fc from 'fast-check';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { clusterArb, toYaml } from './_cluster-arb.ts';
 import { PolicyEngine } from './index.ts';
-import { sortAddresses, v4Members } from './_peer-sets.ts';
+import { buildCluster } from '../../cluster/index.ts';
+import { generateCluster } from '../../../bench/generate.ts';
+import { matches } from '../../lib/labels.ts';
+import type { ClusterModel } from '../../model/types.ts';
+import { DistinctIds, sortAddresses, v4Members } from './_peer-sets.ts';
 import { blockContains, compileBlock } from './_ip-blocks.ts';
 import { parseIP } from '../../lib/ip.ts';
 import type { PodClass } from './_classes.ts';
@@ -91,6 +95,81 @@ test("property: selectAll makes every rule peer's set up front, with the members
   );
 });
 
+/**
+ * Every rule peer's set against the NetworkPolicyPeer definition over the classes
+ * (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicyPeer): an
+ * ipBlock holds the classes with an address inside it; otherwise the namespace selector (else the policy's
+ * namespace) and the pod selector must both match, and node-mode hostNetwork classes are never selected. Also each
+ * set's namespaces. Returns the number of members checked.
+ */
+function checkSets(model: ClusterModel, engine: PolicyEngine, label: string): number {
+  const sets = engine.peerSets;
+  sets.selectAll();
+  const nsLabels = new Map<string, Readonly<Record<string, string>>>(
+    model.namespaces.map((n) => [n.name, n.labels]),
+  );
+  let members = 0;
+  for (let k = 0; k < engine.rules.keys.length; k++) {
+    const peer = engine.rules.keyPeer[k];
+    const ns = engine.rules.keyNamespace[k];
+    const block = peer.ipBlock ? compileBlock(peer.ipBlock.cidr, peer.ipBlock.except) : undefined;
+    const want = engine.classes
+      .filter((c) => {
+        const node = c.hostNetwork && engine.hostNetwork === 'node';
+        if (peer.ipBlock) {
+          const ips = node ? (c.pods[0].ip ? [c.pods[0].ip] : []) : c.pods[0].ips;
+          return !!block && ips.some((ip) => blockContains(block, parseIP(ip)!));
+        }
+        if (node) return false;
+        const nsOk = peer.namespaceSelector
+          ? nsLabels.has(c.namespace) && matches(peer.namespaceSelector, nsLabels.get(c.namespace)!)
+          : c.namespace === ns;
+        return nsOk && (!peer.podSelector || matches(peer.podSelector, c.labels));
+      })
+      .map((c) => c.id);
+    const id = sets.setOfKey(k);
+    assert.deepEqual(Array.from(sets.sets[id]), want, `${label}: ${engine.rules.keys[k]}`);
+    const nss = [...new Set(want.map((c) => sets.nsOf[c]))].sort((a, b) => a - b);
+    assert.deepEqual(
+      Array.from(sets.namespacesOf[id]),
+      nss,
+      `${label}: namespaces of ${engine.rules.keys[k]}`,
+    );
+    members += want.length;
+  }
+  return members;
+}
+
+test("property: a peer's set is the classes its peer selects, sorted, each once, with its namespaces (several namespaces laid end to end, ipBlock members marked once)", () => {
+  fc.assert(
+    fc.property(clusterArb, (c) => {
+      const { model } = buildYaml(toYaml(c));
+      checkSets(model, new PolicyEngine(model), 'random cluster');
+    }),
+    { numRuns: 300, seed: 12 },
+  );
+  // Random labels over five namespaces: namespace selectors select across several of them, in every order.
+  const { objects, profile } = generateCluster({ family: 'random-labels', pods: 5000, policies: 1500 });
+  const { model } = buildCluster(objects, { profile });
+  assert.ok(checkSets(model, new PolicyEngine(model), 'random labels, 5,000 pods') > 10_000);
+});
+
+test('property: DistinctIds — take gives the ids added since the last take, sorted, each once (a class with several addresses in one ipBlock is one member)', () => {
+  fc.assert(
+    fc.property(fc.array(fc.array(fc.nat(49)), { maxLength: 4 }), (batches) => {
+      const found = new DistinctIds(50);
+      for (const batch of batches) {
+        for (const id of batch) found.add(id);
+        assert.deepEqual(
+          Array.from(found.take()),
+          [...new Set(batch)].sort((a, b) => a - b),
+        );
+      }
+    }),
+    { numRuns: 500, seed: 13 },
+  );
+});
+
 const B = 10 * 2 ** 24 + 2 ** 16; // 10.1.0.0
 const quad = (v: number) => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
 
@@ -137,7 +216,7 @@ test('property: IPBlock — an IPv4 ipBlock holds the sorted addresses inside it
       const block = compileBlock(cidr, except)!;
       const { v4, v4Ids } = sortAddresses(classes, (k) => perClass[k.id]);
       const got: number[] = [];
-      v4Members(block, v4, v4Ids, got);
+      v4Members(block, v4, v4Ids, { add: (id) => got.push(id) });
       const want = Array.from(v4Ids).filter((_, i) =>
         blockContains(block, { family: 4, value: BigInt(v4[i]) }),
       );
