@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineFor } from '../policy/_test-helpers.ts';
 import { reach } from './index.ts';
-import { annotatedNodes, cniProfile, nodePortApp, outsideOnly } from '../service-path/_test-masquerade.ts';
+import { calicoIpipNodes, cniProfile, nodePortApp, outsideOnly } from '../service-path/_test-masquerade.ts';
 
 const app = nodePortApp;
 const flannel = cniProfile('flannel');
@@ -52,17 +52,7 @@ test('kube-proxy masquerade source — reach to a Local node port from outside: 
 });
 
 test('kube-proxy masquerade source — reach to a node port on Calico nodes whose annotations name the IPIP tunnel address: the exact source decides (denied, not unknown)', () => {
-  const nodes = annotatedNodes(
-    {
-      'projectcalico.org/IPv4Address': '10.0.0.11/24',
-      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.1.192',
-    },
-    {
-      'projectcalico.org/IPv4Address': '10.0.1.13/24',
-      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.3.64',
-    },
-    '10.0.1.13',
-  );
+  const nodes = calicoIpipNodes();
   const ask = (ingressFrom: string) => {
     const r = reach(engineFor(app('Cluster', ingressFrom) + nodes, { profile: cniProfile('calico') }), {
       from: 'internet',

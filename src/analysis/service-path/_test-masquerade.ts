@@ -61,3 +61,20 @@ data:
   net-conf.json: |
     {"Network": "10.244.0.0/16", "Backend": ${backend}}
 `;
+
+/**
+ * Two Calico nodes as calico-node annotates them, IPIP tunnels addressed: node-1 10.0.0.11/24 (tunl0 10.244.1.192)
+ * and node-3 on another subnet, 10.0.1.13/24 (tunl0 10.244.3.64).
+ */
+export const calicoIpipNodes = () =>
+  annotatedNodes(
+    {
+      'projectcalico.org/IPv4Address': '10.0.0.11/24',
+      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.1.192',
+    },
+    {
+      'projectcalico.org/IPv4Address': '10.0.1.13/24',
+      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.3.64',
+    },
+    '10.0.1.13',
+  );

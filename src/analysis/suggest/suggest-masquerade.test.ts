@@ -12,22 +12,27 @@ import { renderPoliciesYaml } from '../../render/policies-yaml.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
 import { suggestPolicies } from './index.ts';
 import { toModel } from './_policies.ts';
-import { annotatedNodes, cniProfile, nodePortApp } from '../service-path/_test-masquerade.ts';
+import { calicoIpipNodes, cniProfile, nodePortApp } from '../service-path/_test-masquerade.ts';
 
 const yaml = nodePortApp(undefined);
-const flannel = cniProfile('flannel');
 
-test('kube-proxy masquerade source — suggest admits the flannel.1 address beside the outside world, says why, and its proof and trace hold for it', () => {
-  const { model } = buildYaml(yaml, { profile: flannel });
+/** The one flow these tests ask about: the internet to node-1's node port 30080. */
+function internetToNodePort(): Flow[] {
   const to = parseFlowTarget('ip:10.0.0.11:30080', undefined, undefined);
   if (typeof to === 'string') throw new Error(to);
-  const flows: Flow[] = [
+  return [
     {
       name: 'outside',
       origin: 'flows-file',
       steps: [{ from: { kind: 'internet' }, to, text: 'internet → web' }],
     },
   ];
+}
+const flannel = cniProfile('flannel');
+
+test('kube-proxy masquerade source — suggest admits the flannel.1 address beside the outside world, says why, and its proof and trace hold for it', () => {
+  const { model } = buildYaml(yaml, { profile: flannel });
+  const flows = internetToNodePort();
   const s = suggestPolicies(model, flows);
   const text = renderPoliciesYaml(model, s);
   assert.match(
@@ -49,27 +54,9 @@ test('kube-proxy masquerade source — suggest admits the flannel.1 address besi
 });
 
 test('kube-proxy masquerade source — suggest admits the exact /32 of the Calico tunnel address the node annotation names, not the stand-in range (which admits the node pods too)', () => {
-  const nodes = annotatedNodes(
-    {
-      'projectcalico.org/IPv4Address': '10.0.0.11/24',
-      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.1.192',
-    },
-    {
-      'projectcalico.org/IPv4Address': '10.0.1.13/24',
-      'projectcalico.org/IPv4IPIPTunnelAddr': '10.244.3.64',
-    },
-    '10.0.1.13',
-  );
+  const nodes = calicoIpipNodes();
   const { model } = buildYaml(yaml + nodes, { profile: cniProfile('calico') });
-  const to = parseFlowTarget('ip:10.0.0.11:30080', undefined, undefined);
-  if (typeof to === 'string') throw new Error(to);
-  const flows: Flow[] = [
-    {
-      name: 'outside',
-      origin: 'flows-file',
-      steps: [{ from: { kind: 'internet' }, to, text: 'internet → web' }],
-    },
-  ];
+  const flows = internetToNodePort();
   const s = suggestPolicies(model, flows);
   const text = renderPoliciesYaml(model, s);
   assert.match(text, /- ipBlock: \{cidr: 10\.244\.1\.192\/32\}/);
