@@ -51,6 +51,21 @@ function path(yaml: string, opts: { from?: string; client?: Client } = {}): Serv
   assert.equal(typeof r, 'object', String(r));
   return r as ServicePathResult;
 }
+
+/** A Service without a selector and its hand-written EndpointSlice (`endpoints`: the slice's endpoint lines). */
+const handWritten = (endpoints: string) => `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {clusterIP: 10.96.0.20, ports: [{name: http, port: 80}]}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-1, namespace: shop, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints:
+${endpoints}`;
+
 const used = (r: ServicePathResult) => r.endpoints.filter((e) => e.used).map((e) => e.ip);
 
 describe('topology hints', () => {
@@ -85,20 +100,10 @@ describe('topology hints', () => {
   });
 
   it('rule topology-hints-from-any-slice: kube-proxy follows the hints of a hand-written EndpointSlice', () => {
-    const selectorless = `apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec: {clusterIP: 10.96.0.20, ports: [{name: http, port: 80}]}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: web-1, namespace: shop, labels: {kubernetes.io/service-name: web}}
-addressType: IPv4
-ports: [{name: http, port: 8080, protocol: TCP}]
-endpoints:
-- {addresses: [10.1.0.1], zone: zone-a, hints: {forZones: [{name: zone-a}]}}
+    const selectorless =
+      handWritten(`- {addresses: [10.1.0.1], zone: zone-a, hints: {forZones: [{name: zone-a}]}}
 - {addresses: [10.1.0.2], zone: zone-b, hints: {forZones: [{name: zone-b}]}}
-`;
+`);
     const r = path(selectorless);
     assert.equal(r.topology, 'zone zone-a (topology hints)');
     assert.deepEqual(used(r), ['10.1.0.1']);
@@ -199,19 +204,8 @@ endpoints:
 
 describe('endpoint addresses', () => {
   it('rule endpoint-first-address: kube-proxy programs an endpoint by its first address only', () => {
-    const twoAddresses = `apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec: {clusterIP: 10.96.0.20, ports: [{name: http, port: 80}]}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: web-1, namespace: shop, labels: {kubernetes.io/service-name: web}}
-addressType: IPv4
-ports: [{name: http, port: 8080, protocol: TCP}]
-endpoints:
-- {addresses: [10.1.0.1, 10.1.0.2]}
-`;
+    const twoAddresses = handWritten(`- {addresses: [10.1.0.1, 10.1.0.2]}
+`);
     const r = path(twoAddresses);
     assert.deepEqual(used(r), ['10.1.0.1']);
     assert.match(
@@ -254,19 +248,8 @@ spec: {clusterIP: 10.96.0.20, selector: {app: web}, externalIPs: [198.51.100.32]
 describe('endpoint conditions', () => {
   it('rule serving-unset-is-true: a terminating endpoint written without serving is still the fallback', () => {
     // pkg/proxy/endpointslicecache.go: serving := Conditions.Serving == nil || *Conditions.Serving
-    const slice = `apiVersion: v1
-kind: Service
-metadata: {name: web, namespace: shop}
-spec: {clusterIP: 10.96.0.20, ports: [{name: http, port: 80}]}
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: {name: web-1, namespace: shop, labels: {kubernetes.io/service-name: web}}
-addressType: IPv4
-ports: [{name: http, port: 8080, protocol: TCP}]
-endpoints:
-- {addresses: [10.1.0.1], conditions: {ready: false, terminating: true}}
-`;
+    const slice = handWritten(`- {addresses: [10.1.0.1], conditions: {ready: false, terminating: true}}
+`);
     const r = path(slice);
     assert.equal(r.verdict, 'routed');
     assert.deepEqual(used(r), ['10.1.0.1']);
