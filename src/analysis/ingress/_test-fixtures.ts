@@ -29,3 +29,25 @@ export function ingressRouter(text: string, className: string): Router {
   if (typeof r === 'string') throw new Error(r);
   return r;
 }
+
+/** An nginx-class Ingress for shop.example.com with `annotations`, one path to `backend` port 80 (canary tests). */
+export function annotatedIngress(
+  name: string,
+  backend: string,
+  annotations: Record<string, string>,
+  path = '/',
+  pathType = 'Prefix',
+) {
+  return `---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: ${name}
+  annotations: ${JSON.stringify(annotations)}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example.com
+    http: {paths: [{path: ${path}, pathType: ${pathType}, backend: {service: {name: ${backend}, port: {number: 80}}}}]}
+`;
+}

@@ -9,21 +9,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRequest } from '../route/index.ts';
-import { ingressRouter, nginxClass, service } from './_test-fixtures.ts';
+import { annotatedIngress as ingress, ingressRouter, nginxClass, service } from './_test-fixtures.ts';
 
 const n = 'nginx.ingress.kubernetes.io/';
-const ingress = (name: string, backend: string, annotations: Record<string, string>) => `---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: ${name}
-  annotations: ${JSON.stringify(annotations)}
-spec:
-  ingressClassName: nginx
-  rules:
-  - host: shop.example.com
-    http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: ${backend}, port: {number: 80}}}}]}
-`;
 const ask = (primary: Record<string, string>, canary: Record<string, string>, headers: string[] = []) => {
   const text = `${nginxClass}---\n${service('stable')}---\n${service('next')}${ingress('main', 'stable', primary)}${ingress('canary', 'next', { [`${n}canary`]: 'true', [`${n}canary-weight`]: '20', ...canary })}`;
   return ingressRouter(text, 'nginx').explain(

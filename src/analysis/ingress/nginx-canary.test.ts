@@ -8,31 +8,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRequest } from '../route/index.ts';
-import { ingressRouter, nginxClass, service } from './_test-fixtures.ts';
+import { annotatedIngress as ingress, ingressRouter, nginxClass, service } from './_test-fixtures.ts';
 import { routeDelivered } from '../route/index.ts';
 
 const n = 'nginx.ingress.kubernetes.io/';
 const svc = (name: string) => `---\n${service(name)}`;
-function ingress(
-  name: string,
-  backend: string,
-  annotations: Record<string, string>,
-  path = '/',
-  pathType = 'Prefix',
-) {
-  return `---
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: ${name}
-  annotations: ${JSON.stringify(annotations)}
-spec:
-  ingressClassName: nginx
-  rules:
-  - host: shop.example.com
-    http: {paths: [{path: ${path}, pathType: ${pathType}, backend: {service: {name: ${backend}, port: {number: 80}}}}]}
-`;
-}
 function router(
   canary: Record<string, string>,
   opts: { path?: string; pathType?: string; primary?: boolean } = {},
