@@ -245,6 +245,9 @@ export function compileRouter(
 ): Router | string {
   const routing = model.routing;
   if (!routing) return 'the model holds no routing objects';
+  // The Gateway an answer goes through, as the objects attached to it are keyed.
+  const gateway =
+    options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const finish = (
     decide: (r: HttpRequest, explain: boolean) => RouteDecision,
@@ -266,8 +269,6 @@ export function compileRouter(
             refused:
               'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
           };
-      const gateway =
-        options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
       const attached = attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection');
       const noted = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
       const decision = attached.length
@@ -305,8 +306,6 @@ export function compileRouter(
         if (custom && 'decision' in custom) ({ decision: decided, endpoints } = custom);
         else if (custom) decided = { ...decided, notes: [...decided.notes, custom.note] };
       }
-      const gateway =
-        options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
       const answer = { host: req.host, gateway, decision: decided };
       const extra = [...backendNotes(decided), ...viaNotes, ...unmodeledFieldNotes(model, answer)];
       const undecided = [

@@ -29,7 +29,8 @@ export interface UnmodeledObject {
   readonly words: readonly string[];
 }
 
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+/** The API group of an `apiVersion` (`''` for the core group). */
+export const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
 /**
  * Istio `exportTo`: a VirtualService, DestinationRule or ServiceEntry applies to every namespace unless it is
@@ -139,7 +140,9 @@ export function namingRequest(
 }
 
 /** `Kind.group ns/name at file:line`, for messages. */
-export function describeObject(o: UnmodeledObject): string {
+export function describeObject(
+  o: Pick<UnmodeledObject, 'kind' | 'group' | 'namespace' | 'name' | 'source'>,
+): string {
   const at = o.source ? ` at ${o.source.file}:${o.source.line}` : '';
   return `${o.kind} (${o.group}) ${o.namespace ? `${o.namespace}/` : ''}${o.name}${at}`;
 }

@@ -12,8 +12,7 @@
 import { kindSupport } from '../../model/catalogue.ts';
 import type { RouteUnknown } from '../../model/routing.ts';
 import type { ClusterModel, ObjectKey, OtherObject } from '../../model/types.ts';
-
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+import { describeObject, groupOf } from './_objects.ts';
 
 /** The canonical keys (`HTTPRoute/ns/name`) an object's `spec.targetRef`/`spec.targetRefs` name, in its namespace. */
 export function attachmentTargets(o: OtherObject): ObjectKey[] {
@@ -82,11 +81,10 @@ export function attachedPolicyUnknowns(
   for (const { object: o, targets: named } of attached) {
     const hit = named.find((t) => wanted.has(t));
     if (!hit) continue;
-    const at = o.source ? ` at ${o.source.file}:${o.source.line}` : '';
     out.push({
       object: o.key,
       path: o.body.spec && 'targetRef' in (o.body.spec as object) ? 'spec.targetRef' : 'spec.targetRefs',
-      text: `${o.kind} (${groupOf(o.apiVersion)}) ${o.namespace ? `${o.namespace}/` : ''}${o.name}${at} is attached to ${hit} (Gateway API policy attachment) and kubetwin does not model it: it may deny, redirect, retry or rewrite this ${unit}`,
+      text: `${describeObject({ ...o, group: groupOf(o.apiVersion) })} is attached to ${hit} (Gateway API policy attachment) and kubetwin does not model it: it may deny, redirect, retry or rewrite this ${unit}`,
     });
   }
   return out.sort((a, b) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0));
