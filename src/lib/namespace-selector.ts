@@ -27,3 +27,14 @@ export function selectorAdmits(
   if (selector.nothing || !matches(byName, { [nameLabel]: namespace })) return false;
   return selector.requirements.some((r) => r.key !== nameLabel) ? 'unknown' : true;
 }
+
+/** Every namespace of the input (or model) by name, as a Selector sees it: its labels and whether it is declared. */
+export function namespaceLabelsByName(
+  namespaces: readonly {
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly source?: unknown;
+  }[],
+): Map<string, NamespaceLabels> {
+  return new Map(namespaces.map((n) => [n.name, { labels: n.labels, inInput: n.source !== undefined }]));
+}

@@ -7,6 +7,7 @@ import type {
   HTTPRoute,
   HttpRequest,
   Listener,
+  ListenerSet,
   LostCandidate,
   RouteDecision,
   RouteMatch,
@@ -182,21 +183,28 @@ function refusedFor(u: UnattachedRoutes, host: string): string[] {
 
 const classOf = (analysis: GatewayAnalysis, name: string) => analysis.classes.find((c) => c.name === name);
 
+/** The ListenerSets of `sets` whose parent is `gateway` and that have a listener for `host` on `port`. */
+function listeningFor(
+  sets: readonly ListenerSet[],
+  gateway: Gateway,
+  port: number,
+  host: string,
+): readonly ListenerSet[] {
+  return sets.filter(
+    (s) =>
+      s.attachment.gateway === gateway.key &&
+      s.listeners.some((l) => l.port === port && (!l.hostname || gatewayHostMatch(l.hostname, host))),
+  );
+}
+
 /**
  * ListenerSets that would listen for `host` on `port` but that the Gateway does not admit (GEP-1713 handshake): the
  * answer names them, so a 404 or a refused connection is not a mystery.
  */
 function detachedFor(analysis: GatewayAnalysis, gateway: Gateway, port: number, host: string): string[] {
-  return analysis.detachedListenerSets
-    .filter(
-      (s) =>
-        s.attachment.gateway === gateway.key &&
-        s.listeners.some((l) => l.port === port && (!l.hostname || gatewayHostMatch(l.hostname, host))),
-    )
-    .map(
-      (s) =>
-        `${s.key} has a listener for ${host} on port ${port} but is not attached: ${s.attachment.message}`,
-    );
+  return listeningFor(analysis.detachedListenerSets, gateway, port, host).map(
+    (s) => `${s.key} has a listener for ${host} on port ${port} but is not attached: ${s.attachment.message}`,
+  );
 }
 
 /**
@@ -210,17 +218,11 @@ function unsureSetsFor(
   port: number,
   host: string,
 ): RouteUnknown[] {
-  return analysis.unsureListenerSets
-    .filter(
-      (s) =>
-        s.attachment.gateway === gateway.key &&
-        s.listeners.some((l) => l.port === port && (!l.hostname || gatewayHostMatch(l.hostname, host))),
-    )
-    .map((s) => ({
-      object: s.key,
-      path: 'spec.parentRef',
-      text: `${s.key} has a listener for ${host} on port ${port} and may be attached: ${s.attachment.message}`,
-    }));
+  return listeningFor(analysis.unsureListenerSets, gateway, port, host).map((s) => ({
+    object: s.key,
+    path: 'spec.parentRef',
+    text: `${s.key} has a listener for ${host} on port ${port} and may be attached: ${s.attachment.message}`,
+  }));
 }
 
 /**

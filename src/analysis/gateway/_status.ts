@@ -9,7 +9,7 @@ import {
   type RouteStatus,
 } from './_conditions.ts';
 import { intersectHostnames } from './_hostnames.ts';
-import { selectorAdmits, type NamespaceLabels } from '../../lib/namespace-selector.ts';
+import { namespaceLabelsByName, selectorAdmits, type NamespaceLabels } from '../../lib/namespace-selector.ts';
 import { checkBackendRef } from './_refs.ts';
 import {
   gatewayClassStatuses,
@@ -78,9 +78,7 @@ export function analyzeGateways(model: ClusterModel): GatewayAnalysis {
       services,
       backendTLS,
     };
-  const nsLabels = new Map<string, NamespaceLabels>(
-    model.namespaces.map((n) => [n.name, { labels: n.labels, inInput: n.source !== undefined }]),
-  );
+  const nsLabels = namespaceLabelsByName(model.namespaces);
   const listenerOk = new Map<Listener, boolean>();
   const gwStatus = new Map<
     string,

@@ -1,6 +1,6 @@
 import type { Gateway, ListenerOwner, ListenerSet } from '../../model/routing.ts';
 import type { Namespace } from '../../model/types.ts';
-import { selectorAdmits, type NamespaceLabels } from '../../lib/namespace-selector.ts';
+import { namespaceLabelsByName, selectorAdmits } from '../../lib/namespace-selector.ts';
 import type { Envelope } from '../_envelope.ts';
 import { namespacedMetaOf } from '../_envelope.ts';
 import { gatewayGroup, readListeners } from './_gateway.ts';
@@ -57,9 +57,7 @@ export function mergeListenerSets(
   sets: readonly ReadListenerSet[],
   namespaces: readonly Namespace[],
 ): { gateways: Gateway[]; listenerSets: ListenerSet[] } {
-  const labels = new Map<string, NamespaceLabels>(
-    namespaces.map((n) => [n.name, { labels: n.labels, inInput: n.source !== undefined }]),
-  );
+  const labels = namespaceLabelsByName(namespaces);
   const byKey = new Map(gateways.map((g) => [`${g.namespace}/${g.name}`, g]));
   const attached = new Map<string, ReadListenerSet[]>();
   const listenerSets = sets.map((s): ListenerSet => {
