@@ -1,6 +1,21 @@
 import type { KindFields } from './types.ts';
 
 /** kubetwin's own ClusterProfile, and the CRDs read for flow discovery: the type (and range) of every field kubetwin reads. Format in ./types.ts. */
+/** The fields the Prometheus Operator builds a Prometheus's or an Alertmanager's pods from (read for both). */
+const operatorPodFields = `
+      metadata.annotations map
+      metadata.labels map
+      metadata.labels.* string
+      spec.hostNetwork boolean
+      spec.listenLocal boolean
+      spec.nodeSelector map
+      spec.nodeSelector.* string
+      spec.podMetadata.labels map
+      spec.podMetadata.labels.* string
+      spec.portName string
+      spec.replicas integer -2147483648..2147483647
+      spec.serviceAccountName string`;
+
 export const kubetwinFields: readonly KindFields[] = [
   {
     kind: 'ClusterProfile',
@@ -89,19 +104,7 @@ export const kubetwinFields: readonly KindFields[] = [
   {
     kind: 'Prometheus',
     source: 'https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Prometheus',
-    fields: `
-      metadata.annotations map
-      metadata.labels map
-      metadata.labels.* string
-      spec.hostNetwork boolean
-      spec.listenLocal boolean
-      spec.nodeSelector map
-      spec.nodeSelector.* string
-      spec.podMetadata.labels map
-      spec.podMetadata.labels.* string
-      spec.portName string
-      spec.replicas integer -2147483648..2147483647
-      spec.serviceAccountName string
+    fields: `${operatorPodFields}
       spec.thanos map
       spec.version string
     `,
@@ -109,19 +112,7 @@ export const kubetwinFields: readonly KindFields[] = [
   {
     kind: 'Alertmanager',
     source: 'https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.Alertmanager',
-    fields: `
-      metadata.annotations map
-      metadata.labels map
-      metadata.labels.* string
-      spec.hostNetwork boolean
-      spec.listenLocal boolean
-      spec.nodeSelector map
-      spec.nodeSelector.* string
-      spec.podMetadata.labels map
-      spec.podMetadata.labels.* string
-      spec.portName string
-      spec.replicas integer -2147483648..2147483647
-      spec.serviceAccountName string
+    fields: `${operatorPodFields}
       spec.version string
     `,
   },
