@@ -1,28 +1,6 @@
-import { matches, selectorFromMap } from '../../lib/labels.ts';
-import type { Pod, Service } from '../../model/types.ts';
-import { compileMesh } from '../mesh/index.ts';
+import type { Pod } from '../../model/types.ts';
+import { compileMesh, controlPlaneTargets } from '../mesh/index.ts';
 import type { DoctorRule, Finding } from './types.ts';
-
-/**
- * The control-plane ports every proxy must reach: Istio's sidecars fetch configuration and certificates from
- * istiod on 15012 (https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio);
- * Linkerd's proxies reach the destination (8086), identity (8080) and policy (8090) controllers
- * (https://linkerd.io/2.15/reference/architecture/#control-plane). The policy port is confirmed by linkerd2's
- * charts/linkerd-control-plane/templates/destination.yaml: the headless Service `linkerd-policy` (port `grpc`
- * 8090 → targetPort 8090) selects the `linkerd-destination` pods, whose `policy` container serves gRPC on
- * `--grpc-addr=0.0.0.0:8090` (9990 is its admin port and 9443 the validating webhook behind
- * `linkerd-policy-validator`, which proxies do not use).
- */
-const controlPlane: Readonly<
-  Record<'istio' | 'linkerd', readonly { service: string; port: number; does: string }[]>
-> = {
-  istio: [{ service: 'istiod', port: 15012, does: 'configuration (xDS) and certificates' }],
-  linkerd: [
-    { service: 'linkerd-dst', port: 8086, does: 'service discovery' },
-    { service: 'linkerd-identity', port: 8080, does: 'its mTLS certificate' },
-    { service: 'linkerd-policy', port: 8090, does: 'its inbound policy' },
-  ],
-};
 
 const who = (p: Pod) => (p.owner ? p.owner.split('/').slice(1).join('/') : `${p.namespace}/${p.name}`);
 
@@ -41,7 +19,6 @@ export const meshControlPlaneBlocked: DoctorRule = {
   check({ model, engine }) {
     const name = model.mesh?.name;
     if (!name || !engine) return [];
-    const ns = name === 'istio' ? model.mesh!.rootNamespace : 'linkerd';
     const mesh = compileMesh(model);
     const seen = new Set<string>();
     const clients = model.pods.filter((p) => {
@@ -50,27 +27,19 @@ export const meshControlPlaneBlocked: DoctorRule = {
       return true;
     });
     const out: Finding[] = [];
-    for (const cp of controlPlane[name]) {
-      const svc: Service | undefined = model.services.find(
-        (s) => s.namespace === ns && s.name === cp.service,
-      );
-      const sp = svc?.ports.find((p) => p.port === cp.port && p.protocol === 'TCP');
-      if (!svc?.selector || !sp) continue;
-      const targets = model.pods.filter(
-        (p) => p.ip && p.namespace === ns && matches(selectorFromMap(svc.selector!), p.labels),
-      );
-      const port = (p: Pod) =>
-        typeof sp.targetPort === 'number'
-          ? sp.targetPort
-          : p.ports.find((c) => c.name === sp.targetPort)?.containerPort;
+    for (const {
+      namespace: ns,
+      entry: cp,
+      service: svc,
+      servicePort: sp,
+      pods: targets,
+    } of controlPlaneTargets(model)) {
+      if (!svc || !sp || !targets.length) continue;
       for (const c of clients) {
-        const denied = targets.filter((t) => {
-          const tp = port(t);
-          return (
-            tp !== undefined && !engine.allows({ kind: 'pod', pod: c }, { kind: 'pod', pod: t }, tp, 'TCP')
-          );
-        });
-        if (!denied.length || denied.length < targets.length) continue;
+        const allowed = targets.some(({ pod: t, port }) =>
+          engine.allows({ kind: 'pod', pod: c }, { kind: 'pod', pod: t }, port, 'TCP'),
+        );
+        if (allowed) continue;
         out.push({
           code: 'mesh-control-plane-blocked',
           severity: 'error',

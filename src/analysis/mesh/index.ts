@@ -44,6 +44,13 @@ export { clientPod, describeMirror, meshActual, meshEndpointNotes, type MeshActu
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 export { linkerdInboundProxyPort } from './linkerd/_arrival.ts';
+export {
+  controlPlaneNamespace,
+  controlPlaneTargets,
+  meshControlPlane,
+  type ControlPlanePort,
+  type ControlPlaneTarget,
+} from './_control-plane.ts';
 
 export interface Mesh {
   readonly name?: MeshName;
