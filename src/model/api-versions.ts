@@ -27,6 +27,7 @@ export const servedVersions: Readonly<Record<string, Readonly<Record<string, rea
   apps: Object.fromEntries(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].map((k) => [k, ['v1']])),
   batch: { Job: ['v1'], CronJob: ['v1'] },
   autoscaling: { HorizontalPodAutoscaler: ['v1', 'v2'] },
+  'rbac.authorization.k8s.io': { RoleBinding: ['v1'], ClusterRoleBinding: ['v1'] },
   'admissionregistration.k8s.io': {
     ValidatingWebhookConfiguration: ['v1'],
     MutatingWebhookConfiguration: ['v1'],

@@ -311,6 +311,13 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: 'read by doctor: its Service selector and endpoint port names; the scrape itself is not modeled',
   },
+  ...(['RoleBinding', 'ClusterRoleBinding'] as const).map((kind) => ({
+    group: 'rbac.authorization.k8s.io',
+    kind,
+    namespaced: kind === 'RoleBinding',
+    level: 'partial' as const,
+    note: "read by flows (and so report, doctor, trace and suggest policies): subjects of kind ServiceAccount (a RoleBinding's without namespace in its own) and the groups system:serviceaccounts and system:serviceaccounts:NAMESPACE — the pods of a workload running as a bound ServiceAccount call the Kubernetes API through Service default/kubernetes; roleRef and the rules it grants are not read (any grant counts)",
+  })),
   ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
     group: 'admissionregistration.k8s.io',
     kind,
@@ -467,9 +474,7 @@ export const kinds: readonly KindSupport[] = [
 export const quietKinds: readonly string[] = [
   'ServiceAccount',
   'Role',
-  'RoleBinding',
   'ClusterRole',
-  'ClusterRoleBinding',
   'PersistentVolumeClaim',
   'PersistentVolume',
   'StorageClass',

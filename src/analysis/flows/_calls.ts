@@ -10,8 +10,8 @@ export interface Call {
   readonly to: FlowTarget;
   readonly evidence: readonly Evidence[];
   readonly confidence: Confidence;
-  /** Which discoverer found it, for grouping: `config`, `route`, `scrape`, `dns`. */
-  readonly via: 'config' | 'route' | 'scrape' | 'dns';
+  /** Which discoverer found it, for grouping: `config`, `route`, `scrape`, `api`, `dns`. */
+  readonly via: 'config' | 'route' | 'scrape' | 'api' | 'dns';
 }
 
 const rank: Record<Confidence, number> = { high: 3, medium: 2, low: 1 };

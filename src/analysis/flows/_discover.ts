@@ -4,6 +4,8 @@ import { mergeCalls, sourceKey, type Call } from './_calls.ts';
 import { callsFromConfig } from './_config.ts';
 import { callsFromRoutes } from './_routes.ts';
 import { callsFromScrapes } from './_scrape.ts';
+import { callsToApi } from './_api.ts';
+import { callsFromIstioGateways } from './_istio-gateways.ts';
 import { sourceText, targetText } from './_format.ts';
 import type { Evidence, Flow, FlowStep } from './types.ts';
 
@@ -80,15 +82,28 @@ function stepOf(c: Call): FlowStep {
 
 /**
  * Flows found in the manifests, for clusters that come without a flows file: calls named in container settings
- * (`_config.ts`), entry points from the internet (`_routes.ts`), Prometheus scrapes (`_scrape.ts`), and the DNS
- * lookups every calling pod makes. Grouped as one flow per entry kind and per calling workload, in input order.
+ * (`_config.ts`), entry points from the internet (`_routes.ts`, Istio gateways in
+ * `_istio-gateways.ts`), Prometheus scrapes (`_scrape.ts`), calls of the
+ * Kubernetes API by workloads RBAC grants access (`_api.ts`), and the DNS lookups every calling pod makes. Grouped as one flow per entry kind and per calling workload, in input order.
  */
 export function discoverFlows(model: ClusterModel): Discovery {
   const config = callsFromConfig(model);
   const routes = callsFromRoutes(model);
   const scrapes = callsFromScrapes(model);
-  const found = mergeCalls([...routes.calls, ...config.calls, ...scrapes.calls]);
-  const dns = dnsCalls(model, found);
+  const istio = callsFromIstioGateways(model);
+  const api = callsToApi(model);
+  const found = mergeCalls([
+    ...routes.calls,
+    ...istio.calls,
+    ...config.calls,
+    ...scrapes.calls,
+    ...api.calls,
+  ]);
+  // The API is dialled by address (KUBERNETES_SERVICE_HOST), with no lookup.
+  const dns = dnsCalls(
+    model,
+    found.filter((c) => c.via !== 'api'),
+  );
   const flows: Flow[] = [];
   const push = (name: string, calls: readonly Call[]) => {
     if (calls.length)
@@ -113,13 +128,19 @@ export function discoverFlows(model: ClusterModel): Discovery {
     'metrics scraping',
     found.filter((c) => c.via === 'scrape'),
   );
+  push(
+    'to the Kubernetes API',
+    found.filter((c) => c.via === 'api'),
+  );
   push('DNS lookups', dns.calls);
   return {
     flows,
     notes: [
       ...config.unresolved.map((e) => ({ ...e, text: `names no Service of the cluster: ${e.text}` })),
       ...routes.skipped,
+      ...istio.skipped,
       ...scrapes.skipped,
+      ...api.skipped,
       ...dns.notes,
     ],
   };

@@ -90,6 +90,23 @@ export const kubetwinFields: readonly KindFields[] = [
       metadata.labels map
     `,
   },
+  ...['RoleBinding', 'ClusterRoleBinding'].map((kind) => ({
+    kind,
+    source: 'https://kubernetes.io/docs/reference/kubernetes-api/authorization-resources/role-binding-v1/',
+    fields: `
+      metadata.annotations map
+      metadata.annotations.* string
+      metadata.labels map
+      metadata.labels.* string
+      subjects list
+      subjects.* map
+      subjects.*.kind string
+      subjects.*.name string
+      subjects.*.namespace string
+      subjects.*.apiGroup string
+      roleRef map
+    `,
+  })),
   ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
     kind,
     source:

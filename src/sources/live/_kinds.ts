@@ -78,6 +78,8 @@ const resources: Record<string, { resource: string; versions: readonly string[];
   'monitoring.coreos.com/ServiceMonitor': { resource: 'servicemonitors', versions: ['v1'] },
   'monitoring.coreos.com/Prometheus': { resource: 'prometheuses', versions: ['v1'] },
   'monitoring.coreos.com/Alertmanager': { resource: 'alertmanagers', versions: ['v1'] },
+  'rbac.authorization.k8s.io/RoleBinding': { resource: 'rolebindings', versions: ['v1'] },
+  'rbac.authorization.k8s.io/ClusterRoleBinding': { resource: 'clusterrolebindings', versions: ['v1'] },
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': {
     resource: 'validatingwebhookconfigurations',
     versions: ['v1'],
