@@ -64,10 +64,10 @@ export function suggestCommand(io: Io): Command {
       cni: opts.cni,
     });
     io.stdout(renderPoliciesYaml(model, s));
-    const proven = !s.check.denied.length && !s.check.extra.length;
+    const proven = !s.check.denied.length && !s.check.extra.length && !s.check.unknown.length;
     if (!proven)
       io.stderr(
-        `suggest policies: the check failed (${s.check.denied.length} needed connections denied, ${s.check.extra.length} allowed outside the flows); see the comments at the top${s.dropped.length || opts.replace ? '' : ', or try --replace'}\n`,
+        `suggest policies: the check failed (${s.check.denied.length} needed connections denied, ${s.check.extra.length} allowed outside the flows${s.check.unknown.length ? `, ${s.check.unknown.length} not proven` : ''}); see the comments at the top${s.dropped.length || opts.replace || !(s.check.denied.length || s.check.extra.length) ? '' : ', or try --replace'}\n`,
       );
     io.exit(loaded.inputExit || (proven ? exitCodes.ok : exitCodes.findings));
   });

@@ -85,6 +85,7 @@ export function renderPoliciesYaml(model: ClusterModel, s: Suggestion): string {
     ...c.broken.map((b) => `#   still broken (not a policy matter): ${oneLine(b)}`),
     ...c.denied.map((d) => `#   DENIED: ${oneLine(d)}`),
     ...c.extra.map((d) => `#   allowed outside the flows: ${d}`),
+    ...c.unknown.map((u) => `# NOT PROVEN: ${oneLine(u)}`),
     ...(s.dropped.length ? [`# Replaced (delete them when applying these): ${s.dropped.join(', ')}`] : []),
     ...(c.unenforced ? [`# WARNING: ${c.unenforced}`] : []),
   ];

@@ -62,6 +62,7 @@ import { groupFindings as groupRuns } from './_group.ts';
 export type { DoctorRule, Finding, FindingObject } from './types.ts';
 export { admitsEverything, isDefaultDeny } from './_posture.ts';
 export { isCiliumDefaultDeny } from './_cilium-default-deny.ts';
+export { webhookTargets } from './_webhooks.ts';
 
 /** Every rule, in the order of the troubleshooting flowchart. Add new rules here, explicitly. */
 export const doctorRules: readonly DoctorRule[] = [

@@ -4,6 +4,7 @@ import { serviceNamed, type Flow, type FlowStep } from '../flows/index.ts';
 import { lookup } from '../../model/lookup.ts';
 import { createTraceContext, traceFlow, type JudgedFlow } from '../trace/index.ts';
 import type { Party } from '../policy/index.ts';
+import { meshControlPlaneNeeds } from './_mesh.ts';
 
 /** Who is on one side of an edge: the pods of one workload, every address outside the cluster, or one address. */
 export type Peer =
@@ -66,16 +67,19 @@ export interface FlowEdges {
   readonly edges: Edge[];
   /** Steps read without a trace (`direct`), with the keys of their edges: delivered when every edge is allowed. */
   readonly direct: ReadonlyMap<FlowStep, readonly string[]>;
+  /** What the edges cannot hold and the policies therefore do not admit (a mesh control plane not in the input). */
+  readonly unknown: readonly string[];
 }
 
 export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdges {
   const directSteps = new Map<FlowStep, string[]>();
   const workloads = new Map(model.workloads.map((w) => [w.key, w]));
   const nodeIPs = new Set(model.nodes.flatMap((n) => (n.internalIP ? [n.internalIP] : [])));
-  const peerOf = (p: Party): Peer | undefined => {
+  const peerOf = (p: Party, side: 'from' | 'to' = 'from'): Peer | undefined => {
     if (p.kind === 'ip') {
-      // A node device's address (a masquerade source in the pod range) stands for outside clients too.
-      if (p.ip === internetAddress || nodeIPs.has(p.ip) || p.device)
+      // A node device's address (a masquerade source in the pod range) stands for outside clients too. As a
+      // destination a node's address is that one address (the API server's endpoint, a hostNetwork server).
+      if (p.ip === internetAddress || (side === 'from' && (nodeIPs.has(p.ip) || p.device)))
         return { kind: 'world', addresses: new Set([p.ip]) };
       return { kind: 'cidr', cidr: `${p.ip}/${p.ip.includes(':') ? 128 : 32}` };
     }
@@ -107,7 +111,7 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   let ctx: ReturnType<typeof createTraceContext> | undefined;
   const context = () =>
     (ctx ??= createTraceContext(model, {
-      onJudged: (j: JudgedFlow) => add(peerOf(j.from), peerOf(j.to), j.port, j.protocol, current),
+      onJudged: (j: JudgedFlow) => add(peerOf(j.from), peerOf(j.to, 'to'), j.port, j.protocol, current),
     }));
   const memo: DirectMemo = { backends: new Map(), index: undefined };
   for (const f of flows)
@@ -118,7 +122,7 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
         const keys: string[] = [];
         for (const t of fast) {
           const a = peerOf(t.from);
-          const b = peerOf(t.to);
+          const b = peerOf(t.to, 'to');
           add(a, b, t.port, t.protocol, current);
           if (a && b) keys.push(edgeKey({ from: a, to: b, port: t.port, protocol: t.protocol }));
         }
@@ -152,9 +156,12 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
           );
       }
   }
+  const controlPlane = meshControlPlaneNeeds(model);
+  for (const n of controlPlane.needs)
+    add(peerOf({ kind: 'pod', pod: n.from }), peerOf({ kind: 'pod', pod: n.to }), n.port, 'TCP', n.why);
   // Sorted by edge key, each key built once (the map's), not once per comparison.
   const sorted = [...edges.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
-  return { edges: sorted, direct: directSteps };
+  return { edges: sorted, direct: directSteps, unknown: controlPlane.missing };
 }
 
 /**

@@ -13,6 +13,7 @@ import { byKey, byNamespaceName } from '../../model/keys.ts';
 import { isCiliumDefaultDeny, toCiliumModel } from './_cilium.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { masqueradeSources } from '../service-path/index.ts';
+import { webhookTargets } from '../doctor/index.ts';
 import { allowedCount, proveEdges } from './_check.ts';
 import { createTraceContext, traceFlow } from '../trace/index.ts';
 import type { Flow } from '../flows/index.ts';
@@ -71,6 +72,8 @@ export interface Suggestion {
      * not Cilium): they change nothing until it does. The Cilium proof is made as Cilium would enforce them.
      */
     readonly unenforced?: string;
+    /** Connections the result needs that it cannot admit (a mesh control plane not in the input): not proven. */
+    readonly unknown: readonly string[];
   };
 }
 
@@ -239,7 +242,7 @@ export function suggestPolicies(
 ): Suggestion {
   const cni = options.cni ?? 'kubernetes';
   const named = cni !== 'cilium';
-  const { edges, direct } = flowEdges(model, flows);
+  const { edges, direct, unknown } = flowEdges(model, flows);
   // Under Cilium the masquerade gives the node's address (host or remote-node): a CNI device's of another CNI's
   // profile is not what the policies are proven for.
   if (cni === 'cilium') dropDeviceSources(model, edges);
@@ -356,8 +359,29 @@ export function suggestPolicies(
           ),
       ],
       ...unenforced(model, engineAfter, cni),
+      unknown: [...unknown, ...webhookCalls(model, policies)],
     },
   };
+}
+
+/**
+ * The admission webhooks a written default deny cuts off (rule `default-deny-cuts-admission-webhooks`): the API
+ * server calls each webhook's Service (`clientConfig.service`) from the control plane, whose address is not in the
+ * input, so no rule written here can name it and the proof cannot show the call admitted; with `failurePolicy:
+ * Fail` (the v1 default) every API request the webhook checks is then refused.
+ * https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy
+ */
+function webhookCalls(model: ClusterModel, policies: readonly PolicySpec[]): string[] {
+  return policies
+    .filter((p) => p.name === 'kubetwin-default-deny')
+    .flatMap((p) => {
+      const targets = webhookTargets(model, p.namespace);
+      return targets.length
+        ? [
+            `the API server calls admission webhooks in ${p.namespace} (${targets.join(', ')}) from the control plane, whose address is not in the input: the default deny written for ${p.namespace} refuses those calls, and the API requests they check fail. Admit the control plane's addresses to those ports (an ipBlock) before applying`,
+          ]
+        : [];
+    });
 }
 
 /** Leaves out of every `world` peer the node-device addresses the profile's CNI masquerades to (not Cilium's). */
