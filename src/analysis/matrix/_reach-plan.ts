@@ -1,5 +1,6 @@
 import type { PolicyEngine } from '../policy/index.ts';
 import { egressUnits, invert } from './_reach-invert.ts';
+import { ingressRules } from './_reach-ingress.ts';
 import { PortMasks, portClasses, type PortClass } from './_port-classes.ts';
 import { planRules, type PlanAlloc } from './_reach-rules.ts';
 
@@ -154,23 +155,7 @@ export function draftReachPlan(
     masks.within(base, Math.min(width, P - base));
     if (N) masks.fillNamed(classes, hostClass, namedAt, k * C * N);
   }
-  // Ingress rules per destination class (those of the policies isolating it), counted then filled.
-  const ing = engine.policyLists('Ingress');
-  const inStart = i32(C + 1);
-  const isolated = u8(C);
-  for (let c = 0; c < C; c++) {
-    let count = 0;
-    if (hostClass[c] !== 1)
-      for (let j = ing.start[c]; j < ing.start[c + 1]; j++)
-        count += polIn[ing.ids[j] + 1] - polIn[ing.ids[j]];
-    if (hostClass[c] !== 1 && ing.start[c + 1] > ing.start[c]) isolated[c] = 1;
-    inStart[c + 1] = inStart[c] + count;
-  }
-  const inRuleList = i32(inStart[C]);
-  for (let c = 0, y = 0; c < C; c++)
-    if (hostClass[c] !== 1)
-      for (let j = ing.start[c]; j < ing.start[c + 1]; j++)
-        for (let r = polIn[ing.ids[j]]; r < polIn[ing.ids[j] + 1]; r++) inRuleList[y++] = r;
+  const ingress = ingressRules(engine.policyLists('Ingress'), polIn, hostClass, { i32, u8 });
   // Peer sets.
   const S = sets.sets.length;
   const setStart = i32(S + 1);
@@ -194,7 +179,14 @@ export function draftReachPlan(
     setIds.set(sets.sets[k], setStart[k]);
     setNs.set(sets.namespacesOf[k], setNsStart[k]);
     pieceSet.fill(k, setNsStart[k], setNsStart[k + 1]);
-    if (setDense[k] >= 0) for (const s of sets.sets[k]) dense[setDense[k] + (s >>> 5)] |= 1 << (s & 31);
+    // Indexed: the 1.2M members of big sets at random-label 100k/50k, read by `for…of` in this run-once loop,
+    // left enough garbage for a scavenge in every plan (`--trace-gc`; none with the index; design note 0008,
+    // fifteenth session).
+    const off = setDense[k];
+    if (off >= 0) {
+      const members = sets.sets[k];
+      for (let i = 0; i < members.length; i++) dense[off + (members[i] >>> 5)] |= 1 << (members[i] & 31);
+    }
   }
   const { openStart, openIds } = openMembers(setStart, setIds, isOpen, rules.openCount, i32);
   const units = egressUnits(
@@ -226,8 +218,8 @@ export function draftReachPlan(
     rulePeerStart,
     rulePeers: rules.rulePeers,
     namedAt,
-    inStart,
-    inRules: inRuleList,
+    inStart: ingress.start,
+    inRules: ingress.rules,
     setStart,
     setIds,
     setNsStart,
@@ -251,7 +243,7 @@ export function draftReachPlan(
     openCount: rules.openCount,
     namespaces: sets.namespaces.length,
     hostClass,
-    isolated,
+    isolated: ingress.isolated,
   };
   return { draft, ports };
 }
