@@ -1,6 +1,7 @@
 import type { PolicyEngine } from '../policy/index.ts';
 import { egressUnits, invert } from './_reach-invert.ts';
 import { ingressRules } from './_reach-ingress.ts';
+import { planSets } from './_reach-sets.ts';
 import { PortMasks, portClasses, type PortClass } from './_port-classes.ts';
 import { planRules, type PlanAlloc } from './_reach-rules.ts';
 
@@ -156,38 +157,10 @@ export function draftReachPlan(
     if (N) masks.fillNamed(classes, hostClass, namedAt, k * C * N);
   }
   const ingress = ingressRules(engine.policyLists('Ingress'), polIn, hostClass, { i32, u8 });
-  // Peer sets.
-  const S = sets.sets.length;
-  const setStart = i32(S + 1);
-  const setNsStart = i32(S + 1);
-  const setDense = i32(S).fill(-1);
-  let ids = 0;
-  let nss = 0;
-  let big = 0;
-  for (let k = 0; k < S; k++) {
-    ids += sets.sets[k].length;
-    nss += sets.namespacesOf[k].length;
-    if (sets.sets[k].length >= bigAt) setDense[k] = big++ * W;
-    setStart[k + 1] = ids;
-    setNsStart[k + 1] = nss;
-  }
-  const setIds = i32(ids);
-  const setNs = i32(nss);
-  const dense = u32(big * W);
-  const pieceSet = i32(nss);
-  for (let k = 0; k < S; k++) {
-    setIds.set(sets.sets[k], setStart[k]);
-    setNs.set(sets.namespacesOf[k], setNsStart[k]);
-    pieceSet.fill(k, setNsStart[k], setNsStart[k + 1]);
-    // Indexed: the 1.2M members of big sets at random-label 100k/50k, read by `for…of` in this run-once loop,
-    // left enough garbage for a scavenge in every plan (`--trace-gc`; none with the index; design note 0008,
-    // fifteenth session).
-    const off = setDense[k];
-    if (off >= 0) {
-      const members = sets.sets[k];
-      for (let i = 0; i < members.length; i++) dense[off + (members[i] >>> 5)] |= 1 << (members[i] & 31);
-    }
-  }
+  const { setStart, setIds, setNsStart, setNs, pieceSet, setDense, dense } = planSets(sets, W, bigAt, {
+    i32,
+    u32,
+  });
   const { openStart, openIds } = openMembers(setStart, setIds, isOpen, rules.openCount, i32);
   const units = egressUnits(
     { egRule, ruleAllPeers, rulePeerStart, rulePeers: rules.rulePeers, setStart },
@@ -200,7 +173,7 @@ export function draftReachPlan(
     sets.nsOf,
     sets.namespaces.length,
     { setStart, setIds, setNsStart, setNs, setDense },
-    u8(nss),
+    u8(setNs.length),
   );
   const draft: ReachPlanDraft = {
     C,
