@@ -1,5 +1,7 @@
 import type { PolicyEngine } from '../policy/index.ts';
 import { egressUnits, invert } from './_reach-invert.ts';
+import { ingressRules } from './_reach-ingress.ts';
+import { planSets } from './_reach-sets.ts';
 import { PortMasks, portClasses, type PortClass } from './_port-classes.ts';
 import { planRules, type PlanAlloc } from './_reach-rules.ts';
 
@@ -154,48 +156,11 @@ export function draftReachPlan(
     masks.within(base, Math.min(width, P - base));
     if (N) masks.fillNamed(classes, hostClass, namedAt, k * C * N);
   }
-  // Ingress rules per destination class (those of the policies isolating it), counted then filled.
-  const ing = engine.policyLists('Ingress');
-  const inStart = i32(C + 1);
-  const isolated = u8(C);
-  for (let c = 0; c < C; c++) {
-    let count = 0;
-    if (hostClass[c] !== 1)
-      for (let j = ing.start[c]; j < ing.start[c + 1]; j++)
-        count += polIn[ing.ids[j] + 1] - polIn[ing.ids[j]];
-    if (hostClass[c] !== 1 && ing.start[c + 1] > ing.start[c]) isolated[c] = 1;
-    inStart[c + 1] = inStart[c] + count;
-  }
-  const inRuleList = i32(inStart[C]);
-  for (let c = 0, y = 0; c < C; c++)
-    if (hostClass[c] !== 1)
-      for (let j = ing.start[c]; j < ing.start[c + 1]; j++)
-        for (let r = polIn[ing.ids[j]]; r < polIn[ing.ids[j] + 1]; r++) inRuleList[y++] = r;
-  // Peer sets.
-  const S = sets.sets.length;
-  const setStart = i32(S + 1);
-  const setNsStart = i32(S + 1);
-  const setDense = i32(S).fill(-1);
-  let ids = 0;
-  let nss = 0;
-  let big = 0;
-  for (let k = 0; k < S; k++) {
-    ids += sets.sets[k].length;
-    nss += sets.namespacesOf[k].length;
-    if (sets.sets[k].length >= bigAt) setDense[k] = big++ * W;
-    setStart[k + 1] = ids;
-    setNsStart[k + 1] = nss;
-  }
-  const setIds = i32(ids);
-  const setNs = i32(nss);
-  const dense = u32(big * W);
-  const pieceSet = i32(nss);
-  for (let k = 0; k < S; k++) {
-    setIds.set(sets.sets[k], setStart[k]);
-    setNs.set(sets.namespacesOf[k], setNsStart[k]);
-    pieceSet.fill(k, setNsStart[k], setNsStart[k + 1]);
-    if (setDense[k] >= 0) for (const s of sets.sets[k]) dense[setDense[k] + (s >>> 5)] |= 1 << (s & 31);
-  }
+  const ingress = ingressRules(engine.policyLists('Ingress'), polIn, hostClass, { i32, u8 });
+  const { setStart, setIds, setNsStart, setNs, pieceSet, setDense, dense } = planSets(sets, W, bigAt, {
+    i32,
+    u32,
+  });
   const { openStart, openIds } = openMembers(setStart, setIds, isOpen, rules.openCount, i32);
   const units = egressUnits(
     { egRule, ruleAllPeers, rulePeerStart, rulePeers: rules.rulePeers, setStart },
@@ -208,7 +173,7 @@ export function draftReachPlan(
     sets.nsOf,
     sets.namespaces.length,
     { setStart, setIds, setNsStart, setNs, setDense },
-    u8(nss),
+    u8(setNs.length),
   );
   const draft: ReachPlanDraft = {
     C,
@@ -226,8 +191,8 @@ export function draftReachPlan(
     rulePeerStart,
     rulePeers: rules.rulePeers,
     namedAt,
-    inStart,
-    inRules: inRuleList,
+    inStart: ingress.start,
+    inRules: ingress.rules,
     setStart,
     setIds,
     setNsStart,
@@ -251,7 +216,7 @@ export function draftReachPlan(
     openCount: rules.openCount,
     namespaces: sets.namespaces.length,
     hostClass,
-    isolated,
+    isolated: ingress.isolated,
   };
   return { draft, ports };
 }

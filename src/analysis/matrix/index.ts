@@ -35,6 +35,8 @@ export {
   invertRanges,
   type InvertScan,
 } from './_reach-invert.ts';
+export { ingressRules, type ClassPolicies } from './_reach-ingress.ts';
+export { planSets } from './_reach-sets.ts';
 export { countRows, rowBits, rowSources, ReachScratch } from './_reach-kernel.ts';
 export { computeFlatReachability } from './_reach-flat.ts';
 
