@@ -16,6 +16,7 @@ import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
 import type { RoutedEndpoints } from './_mesh.ts';
+import { ciliumIngressLeg, ciliumIngressService } from './_cilium-ingress.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -298,6 +299,18 @@ export function northSouth(
       fix: {
         summary: `add ${clientIP} (or its range) to spec.loadBalancerSourceRanges of Service ${svc.namespace}/${svc.name}`,
       },
+    };
+  }
+  // Cilium Ingress: the node's Envoy takes the connection, whatever the Service's endpoints say.
+  const cilium = ciliumIngressService(ctx, svc);
+  if (cilium) {
+    const url = target.kind === 'url' ? target : undefined;
+    const leg = ciliumIngressLeg(ctx, cilium, { client: { ip: clientIP }, address, port: target.port, url });
+    return {
+      hops: [...hops, ...leg.hops],
+      candidates: leg.candidates,
+      ...(leg.reason ? { reason: leg.reason } : {}),
+      ...(leg.fix ? { fix: leg.fix } : {}),
     };
   }
   hops.push({
