@@ -155,7 +155,16 @@ export function ciliumIngressLeg(
   if (!backend || b.port === undefined)
     return { hops, candidates: [], reason: `backend Service ${b.namespace}/${b.name} not found` };
   const leg = serviceHop(ctx, backend, b.port, 'TCP', { kind: 'unspecified' });
-  hops.push(...leg.hops);
+  // Envoy balances over the Service's endpoints itself: kube-proxy's choice does not apply.
+  const envoy =
+    "Cilium's Envoy picks the endpoint (its own load balancing over the Service's endpoints, not kube-proxy)";
+  hops.push(
+    ...leg.hops.map((h) =>
+      h.kind === 'service'
+        ? { ...h, details: [...h.details.filter((l) => !l.startsWith('kube-proxy')), envoy] }
+        : h,
+    ),
+  );
   if (leg.reason) return { hops, candidates: [], reason: leg.reason };
   return policyLeg(ctx, hops, leg.candidates, q.client);
 }
