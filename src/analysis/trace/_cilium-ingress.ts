@@ -9,40 +9,70 @@
  * cilium/cilium operator/pkg/ingress (ciliumIngressPrefix "cilium-ingress", ciliumIngressLabelKey "cilium.io/ingress")
  */
 import type { Pod, Service } from '../../model/types.ts';
-import type { Ingress } from '../../model/routing.ts';
-import { parseRequest, unknownLines } from '../route/index.ts';
+import { parseRequest, unknownLines, type Via } from '../route/index.ts';
 import { ciliumIngressPath, type CiliumIngressClient } from '../policy/index.ts';
 import { resolveIngressClass } from '../ingress/index.ts';
 import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import type { Fix, Hop } from './types.ts';
 
-/** The Ingress (dedicated mode) or the class (shared mode) a Cilium Ingress load-balancer Service serves. */
+/**
+ * What a Cilium load-balancer Service serves: the Ingress it was made for (dedicated mode), the Ingress class
+ * (shared mode), or a Gateway of Cilium's GatewayClass (`cilium-gateway-<gateway>`, label
+ * `io.cilium.gateway/owning-gateway`, cilium/cilium operator/pkg/gateway-api translation).
+ */
 export interface CiliumIngressService {
   readonly service: Service;
-  /** Dedicated mode: the one Ingress the Service was made for (undefined when it is not in the input). */
-  readonly ingress?: Ingress;
-  readonly className: string;
+  /** The router Envoy applies: the Ingress class, or the Gateway. */
+  readonly via: Via;
+  /** What the Service is, in words (`the dedicated load balancer of Ingress default/web`). */
+  readonly serves: string;
+  /** Dedicated mode: the Ingress whose rules alone the Service's listener carries (`Ingress/ns/name`). */
+  readonly own?: string;
 }
 
-const LABEL = 'cilium.io/ingress';
+const INGRESS_LABEL = 'cilium.io/ingress';
+const GATEWAY_LABEL = 'io.cilium.gateway/owning-gateway';
+const GATEWAY_CONTROLLER = 'io.cilium/gateway-controller';
 
-/** The Cilium Ingress a Service is the load balancer of, when the CNI is Cilium; undefined for any other Service. */
+/** The Cilium Ingress or Gateway a Service is the load balancer of, when the CNI is Cilium; else undefined. */
 export function ciliumIngressService(
   ctx: TraceContext,
   svc: Service | undefined,
 ): CiliumIngressService | undefined {
-  if (!svc || !ctx.engine.cilium.active || svc.labels[LABEL] === undefined) return undefined;
-  const ingresses = ctx.model.routing?.ingresses ?? [];
+  if (!svc || !ctx.engine.cilium.active) return undefined;
+  const routing = ctx.model.routing;
+  const gatewayName = svc.labels[GATEWAY_LABEL];
+  if (gatewayName !== undefined) {
+    const gw = routing?.gateways.find((g) => g.namespace === svc.namespace && g.name === gatewayName);
+    const cls = gw && routing?.gatewayClasses.find((c) => c.name === gw.gatewayClassName);
+    // Another controller's Gateway, or one not in the input: not Cilium's Envoy to follow.
+    if (!gw || (cls && cls.controllerName !== GATEWAY_CONTROLLER)) return undefined;
+    return {
+      service: svc,
+      via: { kind: 'gateway', namespace: gw.namespace, name: gw.name },
+      serves: `the load balancer of Gateway ${gw.namespace}/${gw.name}`,
+    };
+  }
+  if (svc.labels[INGRESS_LABEL] === undefined) return undefined;
   if (svc.name.startsWith('cilium-ingress-')) {
     const name = svc.name.slice('cilium-ingress-'.length);
-    const ingress = ingresses.find((i) => i.namespace === svc.namespace && i.name === name);
+    const ingress = routing?.ingresses.find((i) => i.namespace === svc.namespace && i.name === name);
     const className = ingress
-      ? (resolveIngressClass(ingress, ctx.model.routing!.ingressClasses).className ?? 'cilium')
+      ? (resolveIngressClass(ingress, routing!.ingressClasses).className ?? 'cilium')
       : 'cilium';
-    return { service: svc, ingress, className };
+    return {
+      service: svc,
+      via: { kind: 'ingress-class', name: className },
+      serves: `the dedicated load balancer of Ingress ${svc.namespace}/${name}${ingress ? '' : ' (not in the input)'}`,
+      ...(ingress ? { own: `Ingress/${ingress.namespace}/${ingress.name}` } : {}),
+    };
   }
-  return { service: svc, className: 'cilium' };
+  return {
+    service: svc,
+    via: { kind: 'ingress-class', name: 'cilium' },
+    serves: 'the shared load balancer of the Ingresses of class cilium',
+  };
 }
 
 export interface CiliumIngressLeg {
@@ -72,18 +102,13 @@ export function ciliumIngressLeg(
   },
 ): CiliumIngressLeg {
   const svc = at.service;
-  const serves = at.ingress
-    ? `the dedicated load balancer of Ingress ${at.ingress.namespace}/${at.ingress.name}`
-    : svc.name.startsWith('cilium-ingress-')
-      ? `the dedicated load balancer of Ingress ${svc.namespace}/${svc.name.slice('cilium-ingress-'.length)} (not in the input)`
-      : `the shared load balancer of the Ingresses of class ${at.className}`;
   const hops: Hop[] = [
     {
       kind: 'load-balancer',
-      title: `${q.address}:${q.port} → Service ${svc.namespace}/${svc.name}: Cilium Ingress (the receiving node's Envoy, identity ingress)`,
+      title: `${q.address}:${q.port} → Service ${svc.namespace}/${svc.name}: Cilium ${at.via.kind === 'gateway' ? 'Gateway' : 'Ingress'} (the receiving node's Envoy, identity ingress)`,
       verdict: 'ok',
       details: [
-        `${serves}; eBPF hands the connection to the Envoy of the node that receives it (TPROXY): the Service's endpoints are a placeholder, and Envoy connects to the backend as the reserved identity ingress`,
+        `${at.serves}; eBPF hands the connection to the Envoy of the node that receives it (TPROXY): the Service's endpoints are a placeholder, and Envoy connects to the backend as the reserved identity ingress`,
       ],
       objects: [{ key: svc.key, source: svc.source }],
     },
@@ -92,7 +117,7 @@ export function ciliumIngressLeg(
     const reason = `Cilium Ingress serves HTTP and HTTPS on ${q.address}: give an http:// or https:// URL to follow a request through it`;
     return { hops, candidates: [], reason };
   }
-  const router = ctx.router({ kind: 'ingress-class', name: at.className });
+  const router = ctx.router(at.via);
   if (typeof router === 'string') {
     hops.push({
       kind: 'route',
@@ -114,10 +139,9 @@ export function ciliumIngressLeg(
   const winner = d.winner ? `${d.winner.object} ${d.winner.at} (${d.winner.match})` : 'no rule';
   const undecided = (d.unknown ?? []).map((u) => u.text);
   // Dedicated mode: the Service's Envoy listener carries only its own Ingress's rules; kubetwin routes over the class.
-  const own = at.ingress ? `Ingress/${at.ingress.namespace}/${at.ingress.name}` : undefined;
-  if (own && d.winner && d.winner.object !== own)
+  if (at.own && d.winner && d.winner.object !== at.own)
     undecided.push(
-      `${d.winner.object} won over the class ${at.className}, but ${own}'s dedicated load balancer serves only its own rules`,
+      `${d.winner.object} won over the class, but the dedicated load balancer of ${at.own} serves only its own rules`,
     );
   const details = [
     `won: ${winner}`,

@@ -150,3 +150,54 @@ test('rule cilium-ingress-needs-cilium: without Cilium as the CNI the Service is
   assert.equal(t.outcome, 'failed');
   assert.doesNotMatch(t.hops.map((h) => h.title).join('\n'), /Cilium Ingress/);
 });
+
+// cilium/cilium operator/pkg/gateway-api: the Service of a Gateway of class io.cilium/gateway-controller is
+// cilium-gateway-<gateway>, labelled io.cilium.gateway/owning-gateway, with placeholder endpoints; the same Envoy serves it.
+const gateway = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: x, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: cilium}
+spec: {controllerName: io.cilium/gateway-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: my-gateway}
+spec:
+  gatewayClassName: cilium
+  listeners: [{name: web, protocol: HTTP, port: 80}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web}
+spec:
+  parentRefs: [{name: my-gateway}]
+  rules: [{backendRefs: [{name: web, port: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cilium-gateway-my-gateway, labels: {io.cilium.gateway/owning-gateway: my-gateway}}
+spec: {type: LoadBalancer, ports: [{name: port-80, port: 80}]}
+status: {loadBalancer: {ingress: [{ip: 172.18.255.194}]}}
+`;
+
+test('rule cilium-gateway-envoy-takes-the-load-balancer: a Cilium Gateway is served by the same Envoy, as the ingress identity', () => {
+  const t = traceFrom(gateway, outside);
+  assert.equal(t.outcome, 'delivered', JSON.stringify(t.failure));
+  assert.match(t.hops[0].title, /Cilium Gateway/);
+  assert.equal(traceFrom(gateway + onlyDefaultNamespace, client).outcome, 'failed');
+  const other = gateway.replace('io.cilium/gateway-controller', 'example.com/other');
+  assert.doesNotMatch(traceFrom(other, outside).hops[0].title, /Cilium/);
+});
