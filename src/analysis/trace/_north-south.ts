@@ -247,18 +247,20 @@ export function northSouth(
     const reason = `${address}:${target.port} may be the load-balancer address of Service ${names}: ${maybe[0].loadBalancerPending?.reason}`;
     hops.push({
       kind: 'load-balancer',
-      title: `${address}:${target.port} → undetermined (MetalLB may give it to Service ${names})`,
+      title: `${address}:${target.port} → undetermined (${maybe[0].loadBalancerPending?.controller ?? 'MetalLB'} may give it to Service ${names})`,
       verdict: 'fail',
       details: [reason],
       objects: maybe.map((s) => ({ key: s.key, source: s.source })),
-      undecided: `which Service MetalLB gives ${address}`,
-      unknown: [`which Service MetalLB gives ${address} (${names} may have it)`],
+      undecided: `which Service ${maybe[0].loadBalancerPending?.controller ?? 'MetalLB'} gives ${address}`,
+      unknown: [
+        `which Service ${maybe[0].loadBalancerPending?.controller ?? 'MetalLB'} gives ${address} (${names} may have it)`,
+      ],
     });
     return {
       hops,
       reason,
       fix: {
-        summary: `pin the address with the metallb.io/loadBalancerIPs annotation on the Service meant to have it, or give the observed status.loadBalancer.ingress (a cluster dump)`,
+        summary: `pin the address with the ${maybe[0].loadBalancerPending?.controller === 'Cilium LB IPAM' ? 'lbipam.cilium.io/ips' : 'metallb.io/loadBalancerIPs'} annotation on the Service meant to have it, or give the observed status.loadBalancer.ingress (a cluster dump)`,
       },
     };
   }
