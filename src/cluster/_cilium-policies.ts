@@ -165,6 +165,9 @@ function readSpec(
   return {
     path,
     ...(endpointSelector ? { endpointSelector } : {}),
+    // A clusterwide policy's endpointSelector gets no namespace from Cilium: as written, it also selects reserved
+    // identities such as ingress (pkg/k8s/apis/cilium.io/utils ParseToCiliumRule adds one only with a namespace).
+    ...(endpointSel && namespace === undefined ? { writtenSelector: endpointSel } : {}),
     ...(nodeSelector ? { nodeSelector } : {}),
     rules,
     defaultDeny: { ingress: flag('ingress'), egress: flag('egress') },

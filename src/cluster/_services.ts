@@ -7,6 +7,7 @@ import { BandAllocator } from './_allocator.ts';
 import { familyOf, resolveFamilies, ServiceIPs, type IPFamily } from './_service-ips.ts';
 import { readService, type Draft } from './_service-read.ts';
 import { withMetalLB } from './_metallb.ts';
+import { withCiliumLBIPAM } from './_cilium-lb-ipam.ts';
 
 /**
  * Services of every type, validated as the API server validates them, with ClusterIPs, NodePorts and
@@ -180,5 +181,15 @@ export function buildServices(envs: readonly Envelope[], profile: Profile): Serv
     (s) => envOf.get(s.key) as Envelope,
     (s) => profile.loadBalancers[`${s.namespace}/${s.name}`] !== undefined,
   );
-  return metallb.sort(byNamespaceName);
+  // Cilium's LB IPAM answers the LoadBalancer Services nothing else gave an address (or a MetalLB answer).
+  const lbipam = withCiliumLBIPAM(
+    envs,
+    metallb,
+    (s) => envOf.get(s.key) as Envelope,
+    (s) =>
+      !s.loadBalancerIngress.length &&
+      !s.loadBalancerPending &&
+      profile.loadBalancers[`${s.namespace}/${s.name}`] === undefined,
+  );
+  return lbipam.sort(byNamespaceName);
 }

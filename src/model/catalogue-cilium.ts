@@ -25,6 +25,13 @@ export const ciliumKinds: readonly KindSupport[] = [
   },
   {
     group: 'cilium.io',
+    kind: 'CiliumLoadBalancerIPPool',
+    namespaced: false,
+    level: 'partial',
+    note: "Cilium LB IPAM: a LoadBalancer Service without an observed, profile or MetalLB address (no loadBalancerClass, or io.cilium/l2-announcer, io.cilium/bgp-control-plane) gets the addresses it requests (lbipam.cilium.io/ips, io.cilium/lb-ipam-ips, spec.loadBalancerIP) from an enabled pool whose serviceSelector matches it (labels, io.kubernetes.service.namespace, io.kubernetes.service.name); otherwise its address is undetermined within the matching pools (the operator's allocation order), or pending with none; allowFirstLastIPs, pool conflicts by age and CiliumL2AnnouncementPolicy / BGP announcement are not modeled",
+  },
+  {
+    group: 'cilium.io',
     kind: 'CiliumCIDRGroup',
     namespaced: false,
     level: 'ignored',
@@ -39,7 +46,7 @@ export const ciliumFields: readonly CiliumFieldSupport[] = [
   {
     path: 'endpointSelector',
     level: 'modeled',
-    note: "pods by identity labels (k8s:/any: prefixes); a CiliumNetworkPolicy selects its own namespace only; one naming another namespace may select no pod in Cilium (a match other than k8s:io.kubernetes.pod.namespace stays beside the policy's namespace), so the policy's verdicts are unknown",
+    note: "pods by identity labels (k8s:/any: prefixes), and in a CiliumClusterwideNetworkPolicy, as written, the reserved ingress identity of Cilium Ingress and Gateway (trace); a CiliumNetworkPolicy selects its own namespace only; one naming another namespace may select no pod in Cilium (a match other than k8s:io.kubernetes.pod.namespace stays beside the policy's namespace), so the policy's verdicts are unknown",
   },
   {
     path: 'nodeSelector',

@@ -880,6 +880,12 @@ export const fields: readonly FieldSupport[] = [
   ),
   {
     kind: 'Service',
+    path: 'metadata.annotations.lbipam.cilium.io/sharing-key',
+    level: 'partial',
+    note: 'Services of one namespace requesting one address keep it only with the same key; sharing across namespaces and the port checks are not modeled',
+  },
+  {
+    kind: 'Service',
     path: 'metadata.annotations.metallb.io/allow-shared-ip',
     level: 'partial',
     note: 'two Services requesting one address keep it only with the same key; the port and backend checks of sharing are not modeled',

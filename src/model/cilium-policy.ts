@@ -129,6 +129,11 @@ export interface CiliumSpec {
   readonly path: string;
   /** Undefined with `nodeSelector` (a host policy). */
   readonly endpointSelector?: Selector;
+  /**
+   * A CiliumClusterwideNetworkPolicy's endpointSelector as written (`endpointSelector` adds the namespace label, so
+   * it selects pods only): what selects the reserved identities, such as the `ingress` of Cilium Ingress.
+   */
+  readonly writtenSelector?: Selector;
   readonly nodeSelector?: Selector;
   readonly rules: readonly CiliumRule[];
   /** `enableDefaultDeny`, defaulted as Cilium does: true for each direction that has rules (allow or deny). */

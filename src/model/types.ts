@@ -132,6 +132,8 @@ export interface Service extends ObjectMeta {
   readonly loadBalancerPending?: {
     readonly reason: string;
     readonly undetermined: boolean;
+    /** Who assigns the address (`Cilium LB IPAM`); undefined: MetalLB. */
+    readonly controller?: string;
     readonly within?: readonly string[];
   };
   /**

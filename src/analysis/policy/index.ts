@@ -39,3 +39,9 @@ export {
   type TierReachOptions,
   type TierRow,
 } from './_tier-reach.ts';
+export {
+  ciliumIngressPath,
+  type IngressClient as CiliumIngressClient,
+  type IngressPathVerdict as CiliumIngressPathVerdict,
+  type IngressPointVerdict as CiliumIngressPointVerdict,
+} from './_cilium-ingress-identity.ts';

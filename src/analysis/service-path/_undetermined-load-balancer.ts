@@ -24,5 +24,5 @@ export function undeterminedLoadBalancerReason(
 ): string | undefined {
   const maybe = undeterminedLoadBalancers(model, address, port);
   if (!maybe.length) return undefined;
-  return `${address} may be the load-balancer address MetalLB gives Service ${maybe.map((s) => `${s.namespace}/${s.name}`).join(', ')} (${maybe[0].loadBalancerPending?.reason}): a connection to it may land on its pods, judged by their policies`;
+  return `${address} may be the load-balancer address ${maybe[0].loadBalancerPending?.controller ?? 'MetalLB'} gives Service ${maybe.map((s) => `${s.namespace}/${s.name}`).join(', ')} (${maybe[0].loadBalancerPending?.reason}): a connection to it may land on its pods, judged by their policies`;
 }

@@ -16,6 +16,7 @@ import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
 import type { RoutedEndpoints } from './_mesh.ts';
+import { ciliumIngressLeg, ciliumIngressService } from './_cilium-ingress.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -246,18 +247,20 @@ export function northSouth(
     const reason = `${address}:${target.port} may be the load-balancer address of Service ${names}: ${maybe[0].loadBalancerPending?.reason}`;
     hops.push({
       kind: 'load-balancer',
-      title: `${address}:${target.port} → undetermined (MetalLB may give it to Service ${names})`,
+      title: `${address}:${target.port} → undetermined (${maybe[0].loadBalancerPending?.controller ?? 'MetalLB'} may give it to Service ${names})`,
       verdict: 'fail',
       details: [reason],
       objects: maybe.map((s) => ({ key: s.key, source: s.source })),
-      undecided: `which Service MetalLB gives ${address}`,
-      unknown: [`which Service MetalLB gives ${address} (${names} may have it)`],
+      undecided: `which Service ${maybe[0].loadBalancerPending?.controller ?? 'MetalLB'} gives ${address}`,
+      unknown: [
+        `which Service ${maybe[0].loadBalancerPending?.controller ?? 'MetalLB'} gives ${address} (${names} may have it)`,
+      ],
     });
     return {
       hops,
       reason,
       fix: {
-        summary: `pin the address with the metallb.io/loadBalancerIPs annotation on the Service meant to have it, or give the observed status.loadBalancer.ingress (a cluster dump)`,
+        summary: `pin the address with the ${maybe[0].loadBalancerPending?.controller === 'Cilium LB IPAM' ? 'lbipam.cilium.io/ips' : 'metallb.io/loadBalancerIPs'} annotation on the Service meant to have it, or give the observed status.loadBalancer.ingress (a cluster dump)`,
       },
     };
   }
@@ -298,6 +301,18 @@ export function northSouth(
       fix: {
         summary: `add ${clientIP} (or its range) to spec.loadBalancerSourceRanges of Service ${svc.namespace}/${svc.name}`,
       },
+    };
+  }
+  // Cilium Ingress: the node's Envoy takes the connection, whatever the Service's endpoints say.
+  const cilium = ciliumIngressService(ctx, svc);
+  if (cilium) {
+    const url = target.kind === 'url' ? target : undefined;
+    const leg = ciliumIngressLeg(ctx, cilium, { client: { ip: clientIP }, address, port: target.port, url });
+    return {
+      hops: [...hops, ...leg.hops],
+      candidates: leg.candidates,
+      ...(leg.reason ? { reason: leg.reason } : {}),
+      ...(leg.fix ? { fix: leg.fix } : {}),
     };
   }
   hops.push({

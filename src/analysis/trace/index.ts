@@ -23,6 +23,7 @@ import {
 } from './_service.ts';
 import { policyHop, type Target } from './_policy.ts';
 import { northSouth } from './_north-south.ts';
+import { ciliumIngressLeg, ciliumIngressService } from './_cilium-ingress.ts';
 import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
 import { entryTargets, routedServices, type RoutedService } from './_sidecar-destinations.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
@@ -357,6 +358,19 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     addresses = d.addresses;
   }
   const svc = ctx.serviceByIP(addresses[0]);
+  // A Cilium Ingress load balancer (its ClusterIP or its outside address): the node's Envoy takes the request.
+  const cilium = ciliumIngressService(ctx, svc ?? capturedService(ctx.model, addresses[0], port, protocol));
+  if (cilium) {
+    const url = to.kind === 'url' ? to : undefined;
+    const leg = ciliumIngressLeg(ctx, cilium, { client: { pod }, address: addresses[0], port, url });
+    hops.push(...leg.hops);
+    const delivered = leg.candidates.map((c) => ({
+      pod: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
+      ip: c.address,
+      port: c.port,
+    }));
+    return finish(from, to, hops, delivered, leg.reason, leg.fix, leg.judged ?? delivered.length);
+  }
   const side =
     svc && to.kind === 'url' && to.scheme === 'http'
       ? sidecarLeg(ctx, pod, { host: to.host, port, path: to.path, method: to.method, headers: to.headers })

@@ -267,19 +267,44 @@ export const policyFields: readonly KindFields[] = [
       metadata.labels map
       spec map
       spec.egress list
+      spec.egress.*.fromCIDRSet list
+      spec.egress.*.toCIDRSet list
+      spec.egress.*.toEndpoints list
+      spec.egress.*.toEndpoints.* map
+      spec.egress.*.toEndpoints.*.matchExpressions list
+      spec.egress.*.toEndpoints.*.matchLabels map
+      spec.egress.*.toEndpoints.*.matchLabels.* string
+      spec.egress.*.toEntities list
+      spec.egress.*.toEntities.* string
+      spec.egress.*.toPorts list
+      spec.egress.*.toPorts.*.ports list
+      spec.egress.*.toPorts.*.ports.*.endPort integer
+      spec.egress.*.toPorts.*.ports.*.protocol string
+      spec.egress.*.toPorts.*.rules.dns list
+      spec.egress.*.toPorts.*.rules.dns.*.matchName string
+      spec.egress.*.toPorts.*.rules.dns.*.matchPattern string
+      spec.egress.*.toPorts.*.rules.http list
       spec.egressDeny list
       spec.enableDefaultDeny.egress boolean
       spec.enableDefaultDeny.ingress boolean
       spec.endpointSelector map
       spec.endpointSelector.matchExpressions list
+      spec.endpointSelector.matchExpressions.*.key string
+      spec.endpointSelector.matchExpressions.*.operator string
+      spec.endpointSelector.matchExpressions.*.values list
+      spec.endpointSelector.matchExpressions.*.values.* string
       spec.endpointSelector.matchLabels map
       spec.endpointSelector.matchLabels.* string
       spec.ingress list
       spec.ingress.*.fromCIDRSet list
+      spec.ingress.*.fromCIDRSet.*.cidr string
+      spec.ingress.*.fromCIDRSet.*.except list
       spec.ingress.*.fromEndpoints list
       spec.ingress.*.fromEndpoints.* map
       spec.ingress.*.fromEndpoints.*.matchExpressions list
       spec.ingress.*.fromEndpoints.*.matchLabels map
+      spec.ingress.*.fromEntities list
+      spec.ingress.*.fromEntities.* string
       spec.ingress.*.toCIDRSet list
       spec.ingress.*.toPorts list
       spec.ingress.*.toPorts.*.ports list

@@ -167,6 +167,33 @@ export const kubetwinFields: readonly KindFields[] = [
       spec.serviceAllocation.serviceSelectors.*.matchLabels.* string
     `,
   },
+  {
+    kind: 'CiliumLoadBalancerIPPool',
+    source: 'https://docs.cilium.io/en/stable/network/lb-ipam/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.blocks list
+      spec.blocks.* map
+      spec.blocks.*.cidr string
+      spec.blocks.*.start string
+      spec.blocks.*.stop string
+      spec.cidrs list
+      spec.cidrs.* map
+      spec.cidrs.*.cidr string
+      spec.cidrs.*.start string
+      spec.cidrs.*.stop string
+      spec.disabled boolean
+      spec.serviceSelector map
+      spec.serviceSelector.matchExpressions list
+      spec.serviceSelector.matchExpressions.*.key string
+      spec.serviceSelector.matchExpressions.*.operator string
+      spec.serviceSelector.matchExpressions.*.values list
+      spec.serviceSelector.matchExpressions.*.values.* string
+      spec.serviceSelector.matchLabels map
+      spec.serviceSelector.matchLabels.* string
+    `,
+  },
   ...['L2Advertisement', 'BGPAdvertisement'].map((kind) => ({
     kind,
     source: `https://metallb.universe.tf/apis/#metallb.io/v1beta1.${kind}`,
