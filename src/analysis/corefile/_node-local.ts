@@ -37,15 +37,16 @@ export function nodeLocalDns(
     const host = to.replace(/^dns:\/\//, '').replace(/:\d+$/, '');
     return host === '__PILLAR__CLUSTER__DNS__' || [...clusterIPs, ...ips.upstreamIPs].includes(host);
   };
-  const servers = config.servers.map((s) => {
-    if (!s.forward?.to.length) return s;
-    if (s.forward.to.every(toCluster)) return { ...s, forward: { ...s.forward, clusterDNS: true } };
-    // node-cache fills the placeholder from the node's /etc/resolv.conf.
-    const to = s.forward.to.map((t) =>
-      t === '__PILLAR__UPSTREAM__SERVERS__' ? "the node's /etc/resolv.conf" : t,
-    );
-    return { ...s, forward: { ...s.forward, to } };
-  });
+  const servers = config.servers.map((s) => ({
+    ...s,
+    forwards: s.forwards.map((f) => {
+      if (!f.to.length) return f;
+      if (f.to.every(toCluster)) return { ...f, clusterDNS: true };
+      // node-cache fills the placeholder from the node's /etc/resolv.conf.
+      const to = f.to.map((t) => (t === '__PILLAR__UPSTREAM__SERVERS__' ? "the node's /etc/resolv.conf" : t));
+      return { ...f, to };
+    }),
+  }));
   const addresses = new Set<string>();
   for (const m of corefile.matchAll(/^\s*bind\s+([^\n{#]+)/gm))
     for (const a of m[1]!.trim().split(/\s+/)) {

@@ -68,7 +68,7 @@ describe('Corefile import and hosts files', () => {
     assert.equal(config.servers[0].rewrites.length, 1);
     assert.equal(config.servers[0].unmodeledAnswerers[0]?.plugin, 'template');
     assert.equal(config.servers[0].unmodeledAnswerers[0]?.line, 1, 'lines count in the imported file');
-    assert.deepEqual(config.servers[1].forward, { from: '.', to: ['10.0.0.53'] });
+    assert.deepEqual(config.servers[1].forwards, [{ from: '.', to: ['10.0.0.53'], except: [] }]);
   });
 
   it('an import from a directory no ConfigMap is mounted at leaves the block unknown', () => {

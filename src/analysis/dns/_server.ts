@@ -7,7 +7,7 @@
  * A or AAAA query of a single-label name, assumed NXDOMAIN (see `dotlessAssumed`).
  * https://coredns.io/manual/toc/#server-blocks · https://github.com/coredns/coredns/blob/master/plugin.cfg
  */
-import type { CacheConfig, DnsServerConfig, ServerConfig } from '../corefile/index.ts';
+import type { CacheConfig, DnsServerConfig, ForwardConfig, ServerConfig } from '../corefile/index.ts';
 import { claimedBy } from './_unmodeled.ts';
 import type { DnsIndex } from './_index.ts';
 import { serveHosts } from './_hosts.ts';
@@ -124,8 +124,8 @@ function runPlugins(
   }
   const beforeForward = claimed('forward');
   if (beforeForward) return beforeForward;
-  const f = server.forward;
-  if (f && inZone(name, f.from)) {
+  const f = forwardFor(server, name);
+  if (f) {
     const upstream = f.to.join(' ');
     if (f.clusterDNS) {
       // Only reached when node-local-dns's own plugins passed the name on (see serveNodeLocal).
@@ -190,11 +190,10 @@ export function serveNodeLocal(
   const type = q.type.toUpperCase();
   const server = pickServer(front.config.servers, name);
   const note = `asked node-local-dns (NodeLocal DNSCache) at ${q.via}`;
-  const f = server?.forward;
+  const f = server && forwardFor(server, name);
   const delegated =
     server &&
     f?.clusterDNS &&
-    inZone(name, f.from) &&
     !server.hosts &&
     !server.rewrites.length &&
     !claimedBy(server.unmodeledAnswerers, name, type, 'forward');
@@ -226,6 +225,18 @@ function unmodeledReply(
     a.reason ??
     `the Corefile's ${a.plugin} plugin (line ${a.line}) answers ${name} ${type} and kubetwin does not model it, so the reply is unknown`;
   return { ...noAnswer('SERVFAIL', 'none', false, why), unknown: why };
+}
+
+/**
+ * The `forward` stanza of the block that takes `name`: CoreDNS chains a block's stanzas in Corefile order, and each
+ * passes a name on unless it is in the stanza's `from` zone and not under an `except` zone (the `from` name itself
+ * is always taken). https://github.com/coredns/coredns/blob/master/plugin/forward/forward.go (`match`,
+ * `isAllowedDomain`), plugin/forward/setup.go (a stanza's next handler is the next stanza)
+ */
+export function forwardFor(server: ServerConfig, name: string): ForwardConfig | undefined {
+  return server.forwards.find(
+    (f) => inZone(name, f.from) && (name === f.from || !f.except.some((z) => inZone(name, z))),
+  );
 }
 
 /**

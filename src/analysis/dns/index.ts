@@ -130,7 +130,7 @@ export function createDnsFromData(data: DnsData): Dns {
           rewrites: [],
           notModeled: [],
           unmodeledAnswerers: [],
-          forward: { from: '.', to: [nameserver] },
+          forwards: [{ from: '.', to: [nameserver], except: [] }],
         },
       ],
     },
