@@ -112,6 +112,8 @@ export interface ServerConfig {
   readonly forwards: readonly ForwardConfig[];
   /** Plugins present that kubetwin does not model. */
   readonly notModeled: readonly string[];
+  /** Set when the block is kubetwin's stand-in for one the input does not hold: why, noted on every reply. */
+  readonly assumed?: string;
   /** The unmodeled plugins among them that answer queries, in plugin.cfg order. */
   readonly unmodeledAnswerers: readonly UnmodeledAnswerer[];
 }

@@ -39,7 +39,10 @@ export function serve(ctx: ServerContext, q: DnsQuestion, depth = 0): DnsRespons
     };
   const rewritten = rewriteName(server.rewrites, name);
   const rewrote = rewritten.applied.length > 0;
-  const notes: string[] = rewrote ? [`rewrite name: ${name} → ${rewritten.name}`] : [];
+  const notes: string[] = [
+    ...(server.assumed ? [server.assumed] : []),
+    ...(rewrote ? [`rewrite name: ${name} → ${rewritten.name}`] : []),
+  ];
   const target = rewritten.name;
   const r = runPlugins(ctx, server, target, rewrote ? target : qname, type, depth, notes);
   const out: DnsResponse = {
