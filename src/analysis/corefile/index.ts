@@ -10,7 +10,7 @@ import { resolveImports, splitPath, type CorefileFiles } from './_import.ts';
 import type { DnsServerConfig } from './types.ts';
 import { defaultCorefile } from './_default.ts';
 import { kubeDnsCorefile } from './_kube-dns.ts';
-import { nodeLocalDns, type NodeLocalDns } from './_node-local.ts';
+import { gkeMetadataServerIP, nodeLocalDns, type NodeLocalDns } from './_node-local.ts';
 import { locateCorefile, type CorefileLocation } from './_located.ts';
 
 export { defaultCorefile } from './_default.ts';
@@ -272,17 +272,22 @@ export function nodeLocalDnsConfig(
   // node-local-dns serves zones, not the cluster: a Corefile without a kubernetes plugin is what it should be.
   const diagnostics = parsed.diagnostics.filter((d) => d.code !== 'corefile-no-kubernetes');
   if (typeof fromConfigMap !== 'string') {
+    const cloudDns = !ds && linkLocal === gkeMetadataServerIP;
     const why = ds
       ? 'the node-local-dns DaemonSet is in the input but not its kube-system/node-local-dns ConfigMap: how it answers names outside the cluster zones is unknown'
-      : `the pods' nameserver ${linkLocal} is a link-local node cache (NodeLocal DNSCache) whose configuration is not in the input: how it answers names outside the cluster zones is unknown`;
+      : cloudDns
+        ? `the pods' nameserver ${linkLocal} is GKE's metadata server (Cloud DNS for GKE): it answers the cluster zones from the records Cloud DNS provisions, taken to be what cluster DNS answers, and other names from Cloud DNS, whose zones and response policies are not in the input: unknown`
+        : `the pods' nameserver ${linkLocal} is a link-local node cache (NodeLocal DNSCache) whose configuration is not in the input: how it answers names outside the cluster zones is unknown`;
     diagnostics.length = 0;
     diagnostics.push({
-      code: 'node-local-dns-config-missing',
+      code: cloudDns ? 'cloud-dns-for-gke' : 'node-local-dns-config-missing',
       severity: 'info',
       message: why,
       ...(ds?.source ? { source: ds.source } : {}),
       ...(ds ? { object: ds.key } : {}),
-      hint: 'Add the node-local-dns ConfigMap to the input.',
+      hint: cloudDns
+        ? 'List the outside names pods use, with their addresses, in the profile externalHosts.'
+        : 'Add the node-local-dns ConfigMap to the input.',
     });
     const unknown = {
       plugin: 'node-local-dns',
@@ -296,7 +301,14 @@ export function nodeLocalDnsConfig(
       sv.zones.includes('.') ? { ...sv, unmodeledAnswerers: [unknown] } : sv,
     );
     const addresses = [...new Set([...nodeLocal.addresses, ...(linkLocal ? [linkLocal] : [])])].sort();
-    return { nodeLocal: { addresses, config: { ...nodeLocal.config, servers } }, diagnostics };
+    return {
+      nodeLocal: {
+        kind: cloudDns ? 'cloud-dns' : 'node-local-dns',
+        addresses,
+        config: { ...nodeLocal.config, servers },
+      },
+      diagnostics,
+    };
   }
   return { nodeLocal, diagnostics };
 }

@@ -187,12 +187,15 @@ function runPlugins(
 export function serveNodeLocal(
   front: ServerContext,
   cluster: ServerContext,
-  q: DnsQuestion & { via: string },
+  q: DnsQuestion & { via: string; kind?: 'node-local-dns' | 'cloud-dns' },
 ): DnsResponse {
   const name = canonicalName(q.name.endsWith('.') ? q.name : `${q.name}.`);
   const type = q.type.toUpperCase();
   const server = pickServer(front.config.servers, name);
-  const note = `asked node-local-dns (NodeLocal DNSCache) at ${q.via}`;
+  const cloudDns = q.kind === 'cloud-dns';
+  const note = cloudDns
+    ? `asked GKE's metadata server (Cloud DNS for GKE) at ${q.via}`
+    : `asked node-local-dns (NodeLocal DNSCache) at ${q.via}`;
   const f = server && forwardFor(server, name);
   const delegated =
     server &&
@@ -207,7 +210,12 @@ export function serveNodeLocal(
   const r = serve(cluster, q);
   const out = {
     ...r,
-    notes: [`${note}, which forwards ${server.zones.join(' ')} to cluster DNS`, ...r.notes],
+    notes: [
+      cloudDns
+        ? `${note}, which answers ${server.zones.join(' ')} from the records Cloud DNS provisions, taken to be cluster DNS's answers`
+        : `${note}, which forwards ${server.zones.join(' ')} to cluster DNS`,
+      ...r.notes,
+    ],
   };
   return server.cache ? capTTLs(out, server.cache) : out;
 }
