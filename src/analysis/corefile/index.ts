@@ -114,7 +114,7 @@ function corefileFiles(model: ClusterModel, coredns: OtherObject, dir = '/etc/co
         : 'no coredns-custom ConfigMap in the input: the optional volume k3s and AKS mount there is empty',
     ],
   ]);
-  return { files, directories, sources };
+  return { files, directories, sources, dir };
 }
 
 /**
