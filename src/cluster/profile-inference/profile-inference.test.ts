@@ -350,3 +350,15 @@ test("rule dns-service-by-distribution: OpenShift's openshift-dns/dns-default an
   );
   assert.equal(rke2.profile.dnsServiceIP, '10.43.0.53');
 });
+
+test('rule link-local-dns-not-contradicted: a profile dnsServiceIP on 169.254.0.0/16 (NodeLocal DNSCache, Cloud DNS for GKE) is no contradiction of the kube-dns ClusterIP', () => {
+  const dump = 'apiVersion: v1\nkind: List\nitems:\n' + svc('kube-system', 'kube-dns', ['10.12.0.10']);
+  const warned = (ip: string) =>
+    codes(
+      infer(dump, `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ndnsServiceIP: ${ip}\n`)
+        .diagnostics,
+    ).includes('profile-contradicts-observed');
+  assert.equal(warned('169.254.169.254'), false);
+  assert.equal(warned('169.254.20.10'), false);
+  assert.equal(warned('10.12.0.53'), true);
+});
