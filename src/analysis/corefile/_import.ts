@@ -21,6 +21,19 @@ export interface CorefileFiles {
   readonly directories: ReadonlyMap<string, string>;
   /** Where each file is written in the input (its ConfigMap), for placing diagnostics. */
   readonly sources?: ReadonlyMap<string, { readonly source?: SourceRef; readonly object?: string }>;
+  /** The directory the Corefile is read from (the `-conf` path's), default `/etc/coredns`. */
+  readonly dir?: string;
+}
+
+/**
+ * The path an import pattern names: a relative pattern is joined to the directory of the file the `import` line is
+ * in — the Corefile's, or an imported file's (coredns/caddy parse.go `doImport`: "make path relative to the file of
+ * the _token_ being processed"). AKS writes `import custom/*.override`, k3s `import /etc/coredns/custom/*.override`.
+ */
+function absolutePattern(pattern: string, from: string | undefined, fs: CorefileFiles | undefined): string {
+  if (pattern.startsWith('/')) return pattern;
+  const dir = from ? splitPath(from).dir : (fs?.dir ?? '/etc/coredns');
+  return `${dir === '/' ? '' : dir}/${pattern.replace(/^\.\//, '')}`;
 }
 
 export interface Imported {
@@ -114,7 +127,7 @@ function expandDirectives(
       result.push(d);
       continue;
     }
-    const pattern = d.args[0].text;
+    const pattern = absolutePattern(d.args[0].text, d.args[0].file, fs);
     const m = match(pattern, fs);
     out.problems.push(...problemFor(d, pattern, m, fs));
     if ('unknown' in m) {
@@ -141,7 +154,7 @@ export function resolveImports(
   for (const b of blocks)
     out.blocks.push({ keys: b.keys, directives: expandDirectives(b.directives, fs, out, depth) });
   for (const d of imports) {
-    const pattern = d.args[0]?.text ?? '';
+    const pattern = absolutePattern(d.args[0]?.text ?? '', d.args[0]?.file, fs);
     const m = match(pattern, fs);
     if ('unknown' in m)
       out.problems.push({

@@ -14,7 +14,21 @@ import type { DnsServerConfig } from './types.ts';
 /** The address the upstream manifest and the docs give node-local-dns (`__PILLAR__LOCAL__DNS__`). */
 export const nodeLocalDefaultIP = '169.254.20.10';
 
+/**
+ * The GCE metadata server, which kubelet names as every pod's nameserver on a GKE cluster using Cloud DNS for GKE:
+ * Cloud DNS answers the cluster's names from the records its controller provisions (the Kubernetes DNS
+ * specification: A, AAAA, SRV, PTR), and other names from Cloud DNS. The kube-dns pods, if still running, are not
+ * asked. https://cloud.google.com/kubernetes-engine/docs/concepts/about-cloud-dns · field reports of the resolver
+ * address: github.com/tektoncd/operator issue 4000, github.com/gke-labs/kube-agents issue 1140.
+ */
+export const gkeMetadataServerIP = '169.254.169.254';
+
 export interface NodeLocalDns {
+  /**
+   * What listens there: NodeLocal DNSCache's node-local-dns, or GKE's metadata server serving Cloud DNS for GKE
+   * (which answers the cluster zones itself, as cluster DNS would, rather than forwarding them to the kube-dns pods).
+   */
+  readonly kind: 'node-local-dns' | 'cloud-dns';
   /** node-local-dns's Corefile, its forwards to cluster DNS marked `clusterDNS`. */
   readonly config: DnsServerConfig;
   /** The addresses it answers on: a pod whose nameserver is one of them asks node-local-dns. */
@@ -37,15 +51,16 @@ export function nodeLocalDns(
     const host = to.replace(/^dns:\/\//, '').replace(/:\d+$/, '');
     return host === '__PILLAR__CLUSTER__DNS__' || [...clusterIPs, ...ips.upstreamIPs].includes(host);
   };
-  const servers = config.servers.map((s) => {
-    if (!s.forward?.to.length) return s;
-    if (s.forward.to.every(toCluster)) return { ...s, forward: { ...s.forward, clusterDNS: true } };
-    // node-cache fills the placeholder from the node's /etc/resolv.conf.
-    const to = s.forward.to.map((t) =>
-      t === '__PILLAR__UPSTREAM__SERVERS__' ? "the node's /etc/resolv.conf" : t,
-    );
-    return { ...s, forward: { ...s.forward, to } };
-  });
+  const servers = config.servers.map((s) => ({
+    ...s,
+    forwards: s.forwards.map((f) => {
+      if (!f.to.length) return f;
+      if (f.to.every(toCluster)) return { ...f, clusterDNS: true };
+      // node-cache fills the placeholder from the node's /etc/resolv.conf.
+      const to = f.to.map((t) => (t === '__PILLAR__UPSTREAM__SERVERS__' ? "the node's /etc/resolv.conf" : t));
+      return { ...f, to };
+    }),
+  }));
   const addresses = new Set<string>();
   for (const m of corefile.matchAll(/^\s*bind\s+([^\n{#]+)/gm))
     for (const a of m[1]!.trim().split(/\s+/)) {
@@ -57,5 +72,5 @@ export function nodeLocalDns(
     }
   // Without a bind line CoreDNS listens on every address of the node.
   if (!addresses.size) [nodeLocalDefaultIP, ...clusterIPs].forEach((ip) => addresses.add(ip));
-  return { config: { ...config, servers }, addresses: [...addresses].sort() };
+  return { kind: 'node-local-dns', config: { ...config, servers }, addresses: [...addresses].sort() };
 }

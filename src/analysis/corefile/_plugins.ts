@@ -55,9 +55,11 @@ export function serverConfig(
     zones.push(fqdn(m[1] || '.'));
     if (m[2]) port = Number(m[2]);
   }
+  const forwards: ForwardConfig[] = [];
   const out: { -readonly [K in keyof ServerConfig]: ServerConfig[K] } = {
     zones,
     port,
+    forwards,
     rewrites: [],
     notModeled: [],
     unmodeledAnswerers: [],
@@ -80,7 +82,7 @@ export function serverConfig(
     else if (name === 'hosts') out.hosts = hosts(d, zones, problems, fs);
     else if (name === 'rewrite') rewrites.push(...rewrite(d, problems));
     else if (name === 'cache') out.cache = cache(d, problems);
-    else if (name === 'forward') out.forward = forward(d, problems);
+    else if (name === 'forward') forwards.push(forward(d, problems));
     else {
       notModeled.push(name);
       // An import left in the block could not be resolved; resolveImports has said so.
@@ -328,7 +330,10 @@ function cache(d: Directive, problems: PluginProblem[]): CacheConfig {
   return c;
 }
 
-/** https://coredns.io/plugins/forward/ — `forward FROM TO…`; kubetwin never sends the query, it says where it would go. */
+/**
+ * https://coredns.io/plugins/forward/ — `forward FROM TO… { except IGNORED_NAMES… }`; kubetwin never sends the query,
+ * it says where it would go. Several stanzas in one block are chained in order (plugin/forward/setup.go).
+ */
 function forward(d: Directive, problems: PluginProblem[]): ForwardConfig {
   const [from, ...to] = d.args.map((a) => a.text);
   if (!from || !to.length)
@@ -337,5 +342,8 @@ function forward(d: Directive, problems: PluginProblem[]): ForwardConfig {
       message: 'forward needs FROM and at least one TO',
       at: d.name,
     });
-  return { from: fqdn(from ?? '.'), to };
+  const except = d.block
+    .filter((o) => o.name.text === 'except')
+    .flatMap((o) => o.args.map((a) => fqdn(a.text)));
+  return { from: fqdn(from ?? '.'), to, except };
 }

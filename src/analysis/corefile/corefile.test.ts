@@ -27,7 +27,7 @@ describe('Corefile', () => {
       successCapacity: 9984,
       denialCapacity: 9984,
     });
-    assert.deepEqual(s.forward, { from: '.', to: ['/etc/resolv.conf'] });
+    assert.deepEqual(s.forwards, [{ from: '.', to: ['/etc/resolv.conf'], except: [] }]);
     assert.deepEqual(s.notModeled, [
       'errors',
       'health',
@@ -100,7 +100,7 @@ corp.example:53, other.example {
       denialCapacity: 2000,
     });
     assert.deepEqual(stub.zones, ['corp.example.', 'other.example.']);
-    assert.deepEqual(stub.forward, { from: '.', to: ['10.10.0.1', '10.10.0.2'] });
+    assert.deepEqual(stub.forwards, [{ from: '.', to: ['10.10.0.1', '10.10.0.2'], except: [] }]);
   });
 
   it('syntax errors, bad options and a missing kubernetes plugin are diagnostics, never exceptions', () => {

@@ -37,6 +37,31 @@ const mounted = (custom: Record<string, string> | undefined): CorefileFiles => (
 });
 
 describe('Corefile import and hosts files', () => {
+  it("rule import-relative-to-corefile: AKS's `import custom/*.override` is read from the Corefile's directory, /etc/coredns/custom", () => {
+    const aks = `.:53 {
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+      fallthrough in-addr.arpa ip6.arpa
+    }
+    forward . /etc/resolv.conf
+    import custom/*.override
+}
+import custom/*.server
+`;
+    const { config, diagnostics } = parseCorefile(aks, {
+      files: mounted({
+        'test.override': 'hosts {\n  10.0.0.1 example1.org\n  fallthrough\n}\n',
+        'puglife.server': 'puglife.local:53 {\n  forward . 192.11.0.1\n}\n',
+      }),
+    });
+    assert.deepEqual(
+      config.servers.map((s) => s.zones),
+      [['.'], ['puglife.local.']],
+    );
+    assert.deepEqual(config.servers[0].hosts?.entries, [{ ip: '10.0.0.1', names: ['example1.org.'] }]);
+    assert.deepEqual(config.servers[0].unmodeledAnswerers, [], 'no import left unresolved');
+    assert.ok(!diagnostics.some((d) => /no ConfigMap in the input is mounted/.test(d.message)));
+  });
+
   it("k3s's Corefile: NodeHosts entries come from the ConfigMap; imports matching no file add nothing, without a syntax warning", () => {
     const { config, diagnostics } = parseCorefile(k3sCorefile, { files: mounted(undefined) });
     assert.equal(config.servers.length, 1);
@@ -68,7 +93,7 @@ describe('Corefile import and hosts files', () => {
     assert.equal(config.servers[0].rewrites.length, 1);
     assert.equal(config.servers[0].unmodeledAnswerers[0]?.plugin, 'template');
     assert.equal(config.servers[0].unmodeledAnswerers[0]?.line, 1, 'lines count in the imported file');
-    assert.deepEqual(config.servers[1].forward, { from: '.', to: ['10.0.0.53'] });
+    assert.deepEqual(config.servers[1].forwards, [{ from: '.', to: ['10.0.0.53'], except: [] }]);
   });
 
   it('an import from a directory no ConfigMap is mounted at leaves the block unknown', () => {

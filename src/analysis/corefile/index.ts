@@ -10,7 +10,8 @@ import { resolveImports, splitPath, type CorefileFiles } from './_import.ts';
 import type { DnsServerConfig } from './types.ts';
 import { defaultCorefile } from './_default.ts';
 import { kubeDnsCorefile } from './_kube-dns.ts';
-import { nodeLocalDns, type NodeLocalDns } from './_node-local.ts';
+import { gkeMetadataServerIP, nodeLocalDns, type NodeLocalDns } from './_node-local.ts';
+import { locateCorefile, type CorefileLocation } from './_located.ts';
 
 export { defaultCorefile } from './_default.ts';
 
@@ -19,6 +20,7 @@ export { fqdn } from './_plugins.ts';
 export { orderOf } from './_unmodeled.ts';
 export type { CorefileFiles } from './_import.ts';
 export type { NodeLocalDns } from './_node-local.ts';
+export { confFlag } from './_located.ts';
 
 export interface CorefileResult {
   readonly config: DnsServerConfig;
@@ -34,6 +36,8 @@ export function parseCorefile(
     origin?: DnsServerConfig['origin'];
     /** The files the CoreDNS container sees, for `import` and `hosts FILE`. */
     files?: CorefileFiles;
+    /** The ConfigMap key holding the Corefile (default `Corefile`). */
+    key?: string;
   } = {},
 ): CorefileResult {
   const parsed = parseServerBlocks(text);
@@ -41,7 +45,7 @@ export function parseCorefile(
   const diagnostics: Diagnostic[] = [];
   // The ConfigMap's position; the line inside the Corefile goes into the message.
   const where: Pick<Diagnostic, 'source' | 'object'> = {
-    ...(options.source ? { source: { ...options.source, path: 'data.Corefile' } } : {}),
+    ...(options.source ? { source: { ...options.source, path: `data.${options.key ?? 'Corefile'}` } } : {}),
     ...(options.object ? { object: options.object } : {}),
   };
   // A line of an imported file is placed at the ConfigMap key it is mounted from.
@@ -86,7 +90,7 @@ export function parseCorefile(
  * `coredns-custom` ConfigMap under /etc/coredns/custom (k3s and AKS), empty when the input has none.
  * https://github.com/k3s-io/k3s/blob/master/manifests/coredns.yaml · https://learn.microsoft.com/azure/aks/coredns-custom
  */
-function corefileFiles(model: ClusterModel, coredns: OtherObject): CorefileFiles {
+function corefileFiles(model: ClusterModel, coredns: OtherObject, dir = '/etc/coredns'): CorefileFiles {
   const files = new Map<string, string>();
   const sources = new Map<string, { source?: SourceRef; object?: string }>();
   const keys = (dir: string, cm: OtherObject | undefined) => {
@@ -96,13 +100,13 @@ function corefileFiles(model: ClusterModel, coredns: OtherObject): CorefileFiles
         sources.set(`${dir}/${k}`, { ...(cm?.source ? { source: cm.source } : {}), object: cm?.key });
       }
   };
-  keys('/etc/coredns', coredns);
+  keys(dir, coredns);
   const custom = model.others.find(
     (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns-custom',
   );
   keys('/etc/coredns/custom', custom);
   const directories = new Map([
-    ['/etc/coredns', 'the coredns ConfigMap'],
+    [dir, `the ${coredns.name} ConfigMap`],
     [
       '/etc/coredns/custom',
       custom
@@ -110,24 +114,30 @@ function corefileFiles(model: ClusterModel, coredns: OtherObject): CorefileFiles
         : 'no coredns-custom ConfigMap in the input: the optional volume k3s and AKS mount there is empty',
     ],
   ]);
-  return { files, directories, sources };
+  return { files, directories, sources, dir };
 }
 
 /**
- * The DNS server configuration of a cluster: the `coredns` ConfigMap's Corefile if present, else the kube-dns
- * ConfigMap's stub domains and upstream nameservers (GKE), else kubeadm's default.
+ * The DNS server configuration of a cluster: the Corefile the CoreDNS pods behind the cluster DNS Service load
+ * (their `-conf` file in a ConfigMap volume, see `_located.ts`: RKE2's rke2-coredns, OpenShift's dns-default), else
+ * the `kube-system/coredns` ConfigMap's, else the kube-dns ConfigMap's stub domains and upstream nameservers (GKE),
+ * else kubeadm's default.
  */
 export function dnsServerConfig(model: ClusterModel): CorefileResult {
-  const cm = model.others.find(
-    (o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns',
-  );
+  const located = locateCorefile(model);
+  if (located && 'missing' in located) return missingCorefile(model, located);
+  const cm =
+    located?.configMap ??
+    model.others.find((o) => o.kind === 'ConfigMap' && o.namespace === 'kube-system' && o.name === 'coredns');
+  const key = located?.key ?? 'Corefile';
   const data = cm?.body.data as Record<string, unknown> | undefined;
-  const text = data?.Corefile;
+  const text = data?.[key];
   if (cm && typeof text === 'string') {
     const parsed = parseCorefile(text, {
       source: cm.source,
       object: cm.key,
-      files: corefileFiles(model, cm),
+      files: corefileFiles(model, cm, located?.dir),
+      key,
     });
     const domain = fqdn(model.profile.clusterDomain);
     const zones = parsed.config.servers.flatMap((s) => s.kubernetes?.zones ?? []);
@@ -137,7 +147,7 @@ export function dnsServerConfig(model: ClusterModel): CorefileResult {
         code: 'corefile-zone-mismatch',
         severity: 'warning',
         message: `the kubernetes plugin serves ${zones.join(', ')} but the cluster domain is ${domain}: pods' search lists name a zone CoreDNS does not answer`,
-        ...(cm.source ? { source: { ...cm.source, path: 'data.Corefile' } } : {}),
+        ...(cm.source ? { source: { ...cm.source, path: `data.${key}` } } : {}),
         object: cm.key,
         hint: `Serve ${model.profile.clusterDomain} in the kubernetes block, or set clusterDomain in the profile.`,
       });
@@ -149,6 +159,48 @@ export function dnsServerConfig(model: ClusterModel): CorefileResult {
   if (kubeDns) return kubeDnsConfig(kubeDns, model.profile.clusterDomain);
   const result = parseCorefile(defaultCorefile(model.profile.clusterDomain), { origin: 'default' });
   return { config: result.config, diagnostics: [] };
+}
+
+/**
+ * The cluster's CoreDNS runs from a ConfigMap the input does not hold (a `kubectl get all` dump has no ConfigMaps).
+ * Names of the cluster domain and the reverse zones are answered as kubeadm's default Corefile answers them, each
+ * reply noting that this is assumed; every other name is unknown, since what the real Corefile does with it (hosts,
+ * rewrite, stub domains, forward) is not in the input (`corefile-not-in-input`).
+ */
+function missingCorefile(
+  model: ClusterModel,
+  located: Extract<CorefileLocation, { missing: string }>,
+): CorefileResult {
+  const server =
+    model.workloads.find((w) => w.key === located.server) ?? model.pods.find((p) => p.key === located.server);
+  const domain = fqdn(model.profile.clusterDomain);
+  const result = parseCorefile(defaultCorefile(model.profile.clusterDomain), { origin: 'default' });
+  const assumed = `${located.missing}: kubeadm's default Corefile is assumed for the cluster zones`;
+  const unknown = {
+    plugin: 'corefile',
+    line: 0,
+    zones: ['.'],
+    match: [],
+    fallthrough: [],
+    reason: `${located.missing}: the Corefile it runs is not in the input, so the reply is unknown`,
+  };
+  const servers = [
+    ...result.config.servers.map((s) => ({ ...s, zones: [domain, 'in-addr.arpa.', 'ip6.arpa.'], assumed })),
+    { zones: ['.'], port: 53, forwards: [], rewrites: [], notModeled: [], unmodeledAnswerers: [unknown] },
+  ];
+  return {
+    config: { origin: 'default', servers },
+    diagnostics: [
+      {
+        code: 'corefile-not-in-input',
+        severity: 'warning',
+        message: `${located.missing}: names outside the cluster zones are unknown, and cluster names are answered as kubeadm's default Corefile would`,
+        ...(server?.source ? { source: server.source } : {}),
+        object: located.server,
+        hint: 'Add the ConfigMap holding the Corefile to the input (kubectl get cm -A -o yaml).',
+      },
+    ],
+  };
 }
 
 /**
@@ -220,17 +272,22 @@ export function nodeLocalDnsConfig(
   // node-local-dns serves zones, not the cluster: a Corefile without a kubernetes plugin is what it should be.
   const diagnostics = parsed.diagnostics.filter((d) => d.code !== 'corefile-no-kubernetes');
   if (typeof fromConfigMap !== 'string') {
+    const cloudDns = !ds && linkLocal === gkeMetadataServerIP;
     const why = ds
       ? 'the node-local-dns DaemonSet is in the input but not its kube-system/node-local-dns ConfigMap: how it answers names outside the cluster zones is unknown'
-      : `the pods' nameserver ${linkLocal} is a link-local node cache (NodeLocal DNSCache) whose configuration is not in the input: how it answers names outside the cluster zones is unknown`;
+      : cloudDns
+        ? `the pods' nameserver ${linkLocal} is GKE's metadata server (Cloud DNS for GKE): it answers the cluster zones from the records Cloud DNS provisions, taken to be what cluster DNS answers, and other names from Cloud DNS, whose zones and response policies are not in the input: unknown`
+        : `the pods' nameserver ${linkLocal} is a link-local node cache (NodeLocal DNSCache) whose configuration is not in the input: how it answers names outside the cluster zones is unknown`;
     diagnostics.length = 0;
     diagnostics.push({
-      code: 'node-local-dns-config-missing',
+      code: cloudDns ? 'cloud-dns-for-gke' : 'node-local-dns-config-missing',
       severity: 'info',
       message: why,
       ...(ds?.source ? { source: ds.source } : {}),
       ...(ds ? { object: ds.key } : {}),
-      hint: 'Add the node-local-dns ConfigMap to the input.',
+      hint: cloudDns
+        ? 'List the outside names pods use, with their addresses, in the profile externalHosts.'
+        : 'Add the node-local-dns ConfigMap to the input.',
     });
     const unknown = {
       plugin: 'node-local-dns',
@@ -244,7 +301,14 @@ export function nodeLocalDnsConfig(
       sv.zones.includes('.') ? { ...sv, unmodeledAnswerers: [unknown] } : sv,
     );
     const addresses = [...new Set([...nodeLocal.addresses, ...(linkLocal ? [linkLocal] : [])])].sort();
-    return { nodeLocal: { addresses, config: { ...nodeLocal.config, servers } }, diagnostics };
+    return {
+      nodeLocal: {
+        kind: cloudDns ? 'cloud-dns' : 'node-local-dns',
+        addresses,
+        config: { ...nodeLocal.config, servers },
+      },
+      diagnostics,
+    };
   }
   return { nodeLocal, diagnostics };
 }

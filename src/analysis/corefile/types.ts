@@ -70,6 +70,8 @@ export interface ForwardConfig {
   /** Zone forwarded, lowercase with a trailing dot (`.` for everything). */
   readonly from: string;
   readonly to: readonly string[];
+  /** `except ZONE…`: names under these zones (other than `from` itself) are not forwarded, canonical. */
+  readonly except: readonly string[];
   /** node-local-dns only: every target is cluster DNS, which answers the name (see `_node-local.ts`). */
   readonly clusterDNS?: boolean;
 }
@@ -103,9 +105,15 @@ export interface ServerConfig {
   readonly hosts?: HostsPluginConfig;
   readonly rewrites: readonly RewriteNameRule[];
   readonly cache?: CacheConfig;
-  readonly forward?: ForwardConfig;
+  /**
+   * The block's `forward` stanzas in Corefile order: CoreDNS chains them, and the first whose `from` zone holds the
+   * name (and whose `except` does not) takes it (plugin/forward/setup.go, forward.go `match`).
+   */
+  readonly forwards: readonly ForwardConfig[];
   /** Plugins present that kubetwin does not model. */
   readonly notModeled: readonly string[];
+  /** Set when the block is kubetwin's stand-in for one the input does not hold: why, noted on every reply. */
+  readonly assumed?: string;
   /** The unmodeled plugins among them that answer queries, in plugin.cfg order. */
   readonly unmodeledAnswerers: readonly UnmodeledAnswerer[];
 }

@@ -7,7 +7,7 @@
  * A or AAAA query of a single-label name, assumed NXDOMAIN (see `dotlessAssumed`).
  * https://coredns.io/manual/toc/#server-blocks · https://github.com/coredns/coredns/blob/master/plugin.cfg
  */
-import type { CacheConfig, DnsServerConfig, ServerConfig } from '../corefile/index.ts';
+import type { CacheConfig, DnsServerConfig, ForwardConfig, ServerConfig } from '../corefile/index.ts';
 import { claimedBy } from './_unmodeled.ts';
 import type { DnsIndex } from './_index.ts';
 import { serveHosts } from './_hosts.ts';
@@ -39,7 +39,10 @@ export function serve(ctx: ServerContext, q: DnsQuestion, depth = 0): DnsRespons
     };
   const rewritten = rewriteName(server.rewrites, name);
   const rewrote = rewritten.applied.length > 0;
-  const notes: string[] = rewrote ? [`rewrite name: ${name} → ${rewritten.name}`] : [];
+  const notes: string[] = [
+    ...(server.assumed ? [server.assumed] : []),
+    ...(rewrote ? [`rewrite name: ${name} → ${rewritten.name}`] : []),
+  ];
   const target = rewritten.name;
   const r = runPlugins(ctx, server, target, rewrote ? target : qname, type, depth, notes);
   const out: DnsResponse = {
@@ -124,8 +127,8 @@ function runPlugins(
   }
   const beforeForward = claimed('forward');
   if (beforeForward) return beforeForward;
-  const f = server.forward;
-  if (f && inZone(name, f.from)) {
+  const f = forwardFor(server, name);
+  if (f) {
     const upstream = f.to.join(' ');
     if (f.clusterDNS) {
       // Only reached when node-local-dns's own plugins passed the name on (see serveNodeLocal).
@@ -184,17 +187,19 @@ function runPlugins(
 export function serveNodeLocal(
   front: ServerContext,
   cluster: ServerContext,
-  q: DnsQuestion & { via: string },
+  q: DnsQuestion & { via: string; kind?: 'node-local-dns' | 'cloud-dns' },
 ): DnsResponse {
   const name = canonicalName(q.name.endsWith('.') ? q.name : `${q.name}.`);
   const type = q.type.toUpperCase();
   const server = pickServer(front.config.servers, name);
-  const note = `asked node-local-dns (NodeLocal DNSCache) at ${q.via}`;
-  const f = server?.forward;
+  const cloudDns = q.kind === 'cloud-dns';
+  const note = cloudDns
+    ? `asked GKE's metadata server (Cloud DNS for GKE) at ${q.via}`
+    : `asked node-local-dns (NodeLocal DNSCache) at ${q.via}`;
+  const f = server && forwardFor(server, name);
   const delegated =
     server &&
     f?.clusterDNS &&
-    inZone(name, f.from) &&
     !server.hosts &&
     !server.rewrites.length &&
     !claimedBy(server.unmodeledAnswerers, name, type, 'forward');
@@ -205,7 +210,12 @@ export function serveNodeLocal(
   const r = serve(cluster, q);
   const out = {
     ...r,
-    notes: [`${note}, which forwards ${server.zones.join(' ')} to cluster DNS`, ...r.notes],
+    notes: [
+      cloudDns
+        ? `${note}, which answers ${server.zones.join(' ')} from the records Cloud DNS provisions, taken to be cluster DNS's answers`
+        : `${note}, which forwards ${server.zones.join(' ')} to cluster DNS`,
+      ...r.notes,
+    ],
   };
   return server.cache ? capTTLs(out, server.cache) : out;
 }
@@ -226,6 +236,18 @@ function unmodeledReply(
     a.reason ??
     `the Corefile's ${a.plugin} plugin (line ${a.line}) answers ${name} ${type} and kubetwin does not model it, so the reply is unknown`;
   return { ...noAnswer('SERVFAIL', 'none', false, why), unknown: why };
+}
+
+/**
+ * The `forward` stanza of the block that takes `name`: CoreDNS chains a block's stanzas in Corefile order, and each
+ * passes a name on unless it is in the stanza's `from` zone and not under an `except` zone (the `from` name itself
+ * is always taken). https://github.com/coredns/coredns/blob/master/plugin/forward/forward.go (`match`,
+ * `isAllowedDomain`), plugin/forward/setup.go (a stanza's next handler is the next stanza)
+ */
+export function forwardFor(server: ServerConfig, name: string): ForwardConfig | undefined {
+  return server.forwards.find(
+    (f) => inZone(name, f.from) && (name === f.from || !f.except.some((z) => inZone(name, z))),
+  );
 }
 
 /**

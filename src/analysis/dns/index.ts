@@ -130,7 +130,7 @@ export function createDnsFromData(data: DnsData): Dns {
           rewrites: [],
           notModeled: [],
           unmodeledAnswerers: [],
-          forward: { from: '.', to: [nameserver] },
+          forwards: [{ from: '.', to: [nameserver], except: [] }],
         },
       ],
     },
@@ -153,7 +153,12 @@ export function createDnsFromData(data: DnsData): Dns {
       const ask =
         viaNodeLocal && data.nodeLocal
           ? (name: string, type: string) =>
-              serveNodeLocal({ ...ctx, config: data.nodeLocal!.config }, ctx, { name, type, via: first })
+              serveNodeLocal({ ...ctx, config: data.nodeLocal!.config }, ctx, {
+                name,
+                type,
+                via: first,
+                kind: data.nodeLocal!.kind,
+              })
           : (name: string, type: string) => serve(server, { name, type });
       const hosts = podHostsFile(pod, profile.clusterDomain);
       const fromFile = hosts ? lookupHostsFile(hosts, q.name, q.type.toUpperCase()) : [];

@@ -150,6 +150,27 @@ spec:
     assert.equal(web.walk.rcode, 'NOERROR');
   });
 
+  it("rule cloud-dns-for-gke: kubelet's clusterDNS on GKE's metadata server 169.254.169.254 is Cloud DNS for GKE, not a NodeLocal DNSCache: cluster names as cluster DNS answers them, the rest unknown", () => {
+    const profile =
+      'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ndnsServiceIP: 169.254.169.254\n';
+    const { model } = buildYaml(cluster, { profile });
+    const client = findPod(model, 'shop/client')!;
+    const dns = createDns(model);
+    assert.deepEqual(
+      dns.diagnostics.map((d) => d.code),
+      ['cloud-dns-for-gke'],
+    );
+    const web = dns.resolveFrom(client, { name: 'web', type: 'A' });
+    assert.equal(web.walk.rcode, 'NOERROR');
+    assert.match(
+      web.walk.final.notes.join(' '),
+      /GKE's metadata server \(Cloud DNS for GKE\).*records Cloud DNS provisions/,
+    );
+    assert.doesNotMatch(web.walk.final.notes.join(' '), /NodeLocal DNSCache/);
+    const outside = dns.resolveFrom(client, { name: 'db.corp.example', type: 'A' });
+    assert.match(unknownResolution(outside) ?? '', /Cloud DNS for GKE/);
+  });
+
   it("nodelocaldns: node-local-dns's cache caps a denial at its own TTL (denial 9984 5)", () => {
     const { res } = resolve(cluster + nodeLocal, 'nope.shop.svc.cluster.local.');
     const soa = res.walk.final.authority.find((r) => r.rdata.type === 'SOA');

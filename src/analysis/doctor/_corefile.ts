@@ -15,7 +15,8 @@ export const corefileProblem: DoctorRule = {
     'the coredns ConfigMap (and the coredns-custom files it imports): syntax, rejected options, plugins twice in a block, a zone that is not the cluster domain',
   check: ({ model }) =>
     dnsServerConfig(model)
-      .diagnostics.filter((d) => d.severity !== 'info')
+      // A Corefile the input lacks is no problem of the cluster's: resolve and serve dns say so with their answers.
+      .diagnostics.filter((d) => d.severity !== 'info' && d.code !== 'corefile-not-in-input')
       .map((d): Finding => ({
         code: 'corefile-problem',
         severity: d.severity,

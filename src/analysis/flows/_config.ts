@@ -9,6 +9,7 @@ import type {
 import { wordName, wordSource } from '../../model/container-words.ts';
 import { lookup } from '../../model/lookup.ts';
 import { matches, selectorFromMap } from '../../lib/labels.ts';
+import { confFlag } from '../corefile/index.ts';
 import { findAddresses, schemePorts, type Address } from './_addresses.ts';
 import type { Call } from './_calls.ts';
 import type { Confidence, Evidence } from './types.ts';
@@ -80,7 +81,11 @@ function* textsOf(model: ClusterModel, w: WorkloadSettings): Generator<Text> {
   for (const s of w.settings)
     if (s.kind === 'env' && s.value !== undefined)
       envValues.set(`${s.container}/${s.name}`, { value: s.value, source: s.source });
+  // CoreDNS's mounted files (its -conf Corefile, k3s's NodeHosts, coredns-custom) are DNS data: zone names,
+  // rewrite targets and hosts entries it answers with, not addresses it connects to (https://coredns.io/manual/toc/).
+  const runsCoreDns = w.words.some((l) => confFlag(l.values) !== undefined);
   for (const s of w.settings) {
+    if (runsCoreDns && s.kind === 'volume') continue;
     const cm = s.configMap && maps.get(`${w.namespace}/${s.configMap.name}`);
     if (s.kind === 'env' && s.value !== undefined) {
       const stem = /^(.*)_HOST(NAME)?$/.exec(s.name)?.[1];

@@ -257,3 +257,15 @@ test('rule issuer-flag-is-no-call: kube-apiserver --service-account-issuer names
     'kube-system/kube-apiserver-cp → http://web.default:80/',
   ]);
 });
+
+test("rule coredns-files-are-no-calls: names in the Corefile CoreDNS loads (a rewrite target, a hosts entry) are DNS data, not CoreDNS's calls", () => {
+  const yaml = (args: string) =>
+    'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n---\n' +
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dns-config, namespace: kube-system}\ndata:\n  Corefile: |\n    .:53 {\n        rewrite name shop.example.com web.shop.svc.cluster.local:80\n    }\n---\n' +
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: dns, namespace: kube-system}\nspec:\n  selector: {matchLabels: {k8s-app: kube-dns}}\n  template:\n    metadata: {labels: {k8s-app: kube-dns}}\n    spec:\n      containers: [{name: coredns, image: coredns/coredns, args: [${args}]}]\n      volumes: [{name: config-volume, configMap: {name: dns-config}}]\n`;
+  assert.deepEqual(calls(yaml('-conf, /etc/coredns/Corefile')), []);
+  // Any other program mounting the same file is read as before.
+  assert.deepEqual(calls(yaml('--config, /etc/app/Corefile')), [
+    'kube-system/dns → tcp://web.shop.svc.cluster.local:80',
+  ]);
+});

@@ -75,15 +75,17 @@ export function dnsQueryFailure(
  * https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
  */
 function nodeLocalQueries(ctx: TraceContext, pod: Pod, nameserver: string): DnsOutcome | undefined {
-  const label = `node-local-dns ${nameserver}`;
+  // GKE's metadata server (Cloud DNS for GKE) listens on the node as node-local-dns does.
+  const server = ctx.dns.nodeLocal?.kind === 'cloud-dns' ? 'the GKE metadata server' : 'node-local-dns';
+  const label = `${server} ${nameserver}`;
   const pol = policyHop(ctx, { kind: 'pod', pod }, [{ label, address: nameserver, port: 53 }], 'UDP');
   if (pol.delivered.length) return undefined;
-  const why = `DNS queries go to node-local-dns at ${nameserver} on the pod's node; the pod's egress policies do not admit that address on 53/UDP, and how the CNI applies them to node-local-dns is not modeled`;
+  const why = `DNS queries go to ${server} at ${nameserver} on the pod's node; the pod's egress policies do not admit that address on 53/UDP, and how the CNI applies them to ${server} is not modeled`;
   return {
     hops: [
       {
         kind: 'dns',
-        title: `DNS query to node-local-dns ${nameserver}:53/UDP: not admitted by the pod's egress policies`,
+        title: `DNS query to ${label}:53/UDP: not admitted by the pod's egress policies`,
         verdict: 'fail',
         details: pol.hop.details,
         objects: pol.hop.objects,

@@ -1,23 +1,56 @@
 import { parseIP } from '../../lib/ip.ts';
 import type { RawObject } from '../../parse/index.ts';
-import { asRecord, asString, at, findObject, isObserved, type Inferred } from './_observed.ts';
+import {
+  asRecord,
+  asString,
+  at,
+  findObject,
+  isKind,
+  isObserved,
+  labelsOf,
+  nameOf,
+  namespaceOf,
+  type Inferred,
+} from './_observed.ts';
 
 /**
- * The DNS Service IP pods are given (kubelet `clusterDNS`): the ClusterIP of `kube-system/kube-dns` (the name
- * CoreDNS keeps for compatibility) read back from a cluster, else kubeadm's `kube-system/kubelet-config`
- * ConfigMap `clusterDNS`. A hand-written kube-dns Service is not evidence of what kubelet says: a ClusterIP other
- * than the profile's stays a finding.
+ * The cluster DNS Service a distribution creates, read back from a cluster: `kube-system/kube-dns` (kubeadm, k3s,
+ * EKS, GKE, AKS: the name CoreDNS keeps for compatibility), OpenShift's `openshift-dns/dns-default` (the DNS
+ * operator's Service, https://github.com/openshift/cluster-dns-operator pkg/operator/controller/names.go), or a
+ * kube-system Service labelled `k8s-app: kube-dns` (RKE2's `rke2-coredns-rke2-coredns`, rancher/rke2-charts
+ * packages/rke2-coredns, `k8sApp: kube-dns`).
+ */
+function dnsService(objects: readonly RawObject[]): RawObject | undefined {
+  const observed = (o: RawObject | undefined) => (o && isObserved(o) ? o : undefined);
+  return (
+    observed(findObject(objects, 'Service', 'kube-system', 'kube-dns')) ??
+    observed(findObject(objects, 'Service', 'openshift-dns', 'dns-default')) ??
+    objects.find(
+      (o) =>
+        isKind(o, 'Service', '') &&
+        namespaceOf(o) === 'kube-system' &&
+        labelsOf(o)['k8s-app'] === 'kube-dns' &&
+        isObserved(o),
+    )
+  );
+}
+
+/**
+ * The DNS Service IP pods are given (kubelet `clusterDNS`): the ClusterIP of the cluster DNS Service (see
+ * `dnsService`) read back from a cluster, else kubeadm's `kube-system/kubelet-config` ConfigMap `clusterDNS`. A
+ * hand-written kube-dns Service is not evidence of what kubelet says: a ClusterIP other than the profile's stays a
+ * finding.
  * https://kubernetes.io/docs/tasks/administer-cluster/dns-custom-nameservers/
  * https://kubernetes.io/docs/reference/config-api/kubelet-config.v1beta1/
  */
 export function inferDnsServiceIP(objects: readonly RawObject[]): Inferred<string> | undefined {
-  const svc = findObject(objects, 'Service', 'kube-system', 'kube-dns');
+  const svc = dnsService(objects);
   const ip = asString(at(svc?.body, 'spec', 'clusterIPs', 0)) ?? asString(at(svc?.body, 'spec', 'clusterIP'));
-  if (svc && isObserved(svc) && ip && parseIP(ip))
+  if (svc && ip && parseIP(ip))
     return {
       value: ip,
       sources: [svc.source],
-      rule: 'Service kube-system/kube-dns spec.clusterIP',
+      rule: `Service ${namespaceOf(svc)}/${nameOf(svc)} spec.clusterIP`,
       exact: true,
     };
   const kubelet = kubeletConfig(objects);

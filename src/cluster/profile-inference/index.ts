@@ -87,6 +87,16 @@ const comparable: Partial<Record<ProfileField, (p: Profile) => string>> = {
 };
 
 /**
+ * A link-local `dnsServiceIP` (kubelet's clusterDNS on NodeLocal DNSCache's 169.254.20.10, or GKE's metadata server
+ * 169.254.169.254 with Cloud DNS for GKE) is not contradicted by the kube-dns Service: that Service keeps its
+ * ClusterIP while pods ask the node-local address. https://kubernetes.io/docs/tasks/administer-cluster/nodelocaldns/
+ * · https://cloud.google.com/kubernetes-engine/docs/concepts/about-cloud-dns
+ */
+function nodeLocalResolver(field: ProfileField, profile: { readonly dnsServiceIP?: string }): boolean {
+  return field === 'dnsServiceIP' && /^169\.254\./.test(String(profile.dnsServiceIP ?? ''));
+}
+
+/**
  * The profile in use: each field from the given ClusterProfile when it sets it (validly), else inferred from
  * the objects, else the default. A guess (a covering prefix) is reported as a `profile-inferred` note; a profile
  * field that an object contradicts is a `profile-contradicts-observed` warning (the profile still wins).
@@ -109,7 +119,12 @@ export function inferProfile(
     if (isSet(field)) {
       origins[field] = { from: 'profile', sources: [given!.locate([field])] };
       const show = comparable[field];
-      if (guess?.exact && show && show(read.profile) !== show({ ...read.profile, [field]: guess.value })) {
+      if (
+        guess?.exact &&
+        show &&
+        show(read.profile) !== show({ ...read.profile, [field]: guess.value }) &&
+        !nodeLocalResolver(field, read.profile)
+      ) {
         diagnostics.push({
           code: 'profile-contradicts-observed',
           severity: 'warning',

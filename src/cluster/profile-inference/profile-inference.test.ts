@@ -334,3 +334,31 @@ test('rule control-plane-flags: without the control plane pods (a managed cluste
   assert.equal(profile.serviceCIDR, '10.96.0.0/24');
   assert.ok(diagnostics.some((d) => d.code === 'profile-inferred' && /serviceCIDR/.test(d.message)));
 });
+
+test("rule dns-service-by-distribution: OpenShift's openshift-dns/dns-default and RKE2's kube-system Service labelled k8s-app: kube-dns give the DNS IP", () => {
+  const openshift = infer(
+    'apiVersion: v1\nkind: List\nitems:\n' +
+      svc('openshift-dns', 'dns-default', ['172.30.0.10']) +
+      svc('payments', 'ledger', ['172.30.88.14']),
+  );
+  assert.equal(openshift.profile.dnsServiceIP, '172.30.0.10');
+  const rke2 = infer(
+    'apiVersion: v1\nkind: List\nitems:\n' +
+      meta('Service', 'kube-system', 'rke2-coredns-rke2-coredns', ', labels: {k8s-app: kube-dns}') +
+      '  spec: {clusterIP: 10.43.0.53, clusterIPs: [10.43.0.53], ports: [{port: 53}]}\n' +
+      svc('shop', 'web', ['10.43.12.40']),
+  );
+  assert.equal(rke2.profile.dnsServiceIP, '10.43.0.53');
+});
+
+test('rule link-local-dns-not-contradicted: a profile dnsServiceIP on 169.254.0.0/16 (NodeLocal DNSCache, Cloud DNS for GKE) is no contradiction of the kube-dns ClusterIP', () => {
+  const dump = 'apiVersion: v1\nkind: List\nitems:\n' + svc('kube-system', 'kube-dns', ['10.12.0.10']);
+  const warned = (ip: string) =>
+    codes(
+      infer(dump, `apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ndnsServiceIP: ${ip}\n`)
+        .diagnostics,
+    ).includes('profile-contradicts-observed');
+  assert.equal(warned('169.254.169.254'), false);
+  assert.equal(warned('169.254.20.10'), false);
+  assert.equal(warned('10.12.0.53'), true);
+});
