@@ -947,14 +947,33 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Service',
     path: 'spec.loadBalancerSourceRanges',
     level: 'partial',
-    note: 'reach and trace to a load-balancer address drop sources outside the ranges (per family, as kube-proxy does; a pod dials from its own address); node ports and externalIPs are not filtered, as kube-proxy does not filter them; the service.beta.kubernetes.io/load-balancer-source-ranges annotation is not read',
+    note: 'reach and trace to a load-balancer address drop sources outside the ranges (per family, as kube-proxy does; a pod dials from its own address); node ports and externalIPs are not filtered, as kube-proxy does not filter them',
   },
+  {
+    kind: 'Service',
+    path: 'metadata.annotations.service.beta.kubernetes.io/load-balancer-source-ranges',
+    level: 'partial',
+    note: "read when spec.loadBalancerSourceRanges is empty, as the cloud controllers read it (GetLoadBalancerSourceRanges): reach and trace from outside the cluster to the load-balancer address or hostname drop sources outside the comma-separated ranges; a pod's connection to the load-balancer address, which kube-proxy takes and filters by the spec field only, is not filtered by it; an entry that is not a CIDR is an invalid-field error",
+  },
+  ...[
+    'service.beta.kubernetes.io/aws-load-balancer-scheme',
+    'service.beta.kubernetes.io/aws-load-balancer-internal',
+    'service.beta.kubernetes.io/aws-load-balancer-type',
+    'networking.gke.io/load-balancer-type',
+    'cloud.google.com/load-balancer-type',
+    'service.beta.kubernetes.io/azure-load-balancer-internal',
+  ].map((key): FieldSupport => ({
+    kind: 'Service',
+    path: `metadata.annotations.${key}`,
+    level: 'partial',
+    note: 'decides whether the cloud load balancer is internal (private addresses of the VPC or VNet) or internet-facing, as the AWS Load Balancer Controller (type external or nlb-ip: aws-load-balancer-scheme, else the boolean aws-load-balancer-internal, else undetermined: a new NLB is internal, an existing one keeps its scheme), the AWS in-tree controller (aws-load-balancer-internal other than "false"), GKE (load-balancer-type Internal) and AKS (azure-load-balancer-internal "true") read it: reach and trace from a public address to the load-balancer address or hostname of an internal one are denied, and unknown where the scheme is undetermined; a private client outside the cluster is judged as before (whether it is in the cloud network is not in the input). Other load-balancer annotations (subnets, global access, EIPs, security groups) are not read',
+  })),
 
   {
     kind: 'Service',
     path: 'spec.loadBalancerClass',
     level: 'partial',
-    note: "with MetalLB's IPAddressPools in the input, a Service with a class is not given a MetalLB address and its address is said to be undetermined (MetalLB serves it only when run with --lb-class); otherwise a LoadBalancer is given the profile's address or stays <pending>",
+    note: "with MetalLB's IPAddressPools in the input, a Service with a class is not given a MetalLB address and its address is said to be undetermined (MetalLB serves it only when run with --lb-class); otherwise a LoadBalancer is given the profile's address or stays <pending>. service.k8s.aws/nlb (the AWS Load Balancer Controller) and GKE's networking.gke.io/l4-regional-internal / -external decide whether the load balancer is internal (see the scheme annotations)",
   },
   {
     kind: 'Service',

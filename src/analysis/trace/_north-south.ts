@@ -7,7 +7,7 @@ import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import { masqueradedPolicyHop } from './_masquerade.ts';
-import { sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
+import { loadBalancerSchemeDrop, sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
 import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
@@ -283,7 +283,31 @@ export function northSouth(
     owner.via === 'node-port' ? p.nodePort === target.port : p.port === target.port,
   )!;
   const local = svc.externalTrafficPolicy === 'Local';
-  const outOfRange = owner.via === 'load-balancer' ? sourceRangeDrop(svc, address, clientIP) : undefined;
+  const outOfRange =
+    owner.via === 'load-balancer' ? sourceRangeDrop(svc, address, clientIP, { outside: true }) : undefined;
+  // An internal cloud load balancer has only addresses of the cloud network: a public client cannot reach it.
+  const scheme = owner.via === 'load-balancer' ? loadBalancerSchemeDrop(svc, address, clientIP) : undefined;
+  if (scheme) {
+    const internal = 'drop' in scheme;
+    const why = internal ? scheme.drop : scheme.unknown;
+    hops.push({
+      kind: 'load-balancer',
+      title: `${owner.via} ${address}:${target.port}: ${internal ? 'internal load balancer, not reachable from' : 'internal or internet-facing? undetermined for'} ${clientIP}`,
+      verdict: 'fail',
+      details: [why],
+      objects: [{ key: svc.key, source: svc.source }],
+      ...(internal ? {} : { unknown: [why], undecided: why }),
+    });
+    return {
+      hops,
+      reason: why,
+      fix: {
+        summary: internal
+          ? `reach it from the cloud network (VPC/VNet, peering, VPN), or make the load balancer of Service ${svc.namespace}/${svc.name} internet-facing if it is meant to be public`
+          : `set the scheme annotation of Service ${svc.namespace}/${svc.name} (service.beta.kubernetes.io/aws-load-balancer-scheme: internal or internet-facing)`,
+      },
+    };
+  }
   if (outOfRange) {
     hops.push({
       kind: 'load-balancer',
@@ -296,7 +320,7 @@ export function northSouth(
       hops,
       reason: outOfRange,
       fix: {
-        summary: `add ${clientIP} (or its range) to spec.loadBalancerSourceRanges of Service ${svc.namespace}/${svc.name}`,
+        summary: `add ${clientIP} (or its range) to ${svc.loadBalancerSourceRanges?.length ? 'spec.loadBalancerSourceRanges' : 'the annotation service.beta.kubernetes.io/load-balancer-source-ranges'} of Service ${svc.namespace}/${svc.name}`,
       },
     };
   }
