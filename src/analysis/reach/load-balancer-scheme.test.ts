@@ -89,7 +89,11 @@ test('rule load-balancer-scheme: trace from the internet stops at an internal lo
     `http://${host}/`,
   );
   assert.equal(undetermined.outcome, 'failed', 'the modeled objects say failed …');
-  assert.match(undetermined.unknown?.join('\n') ?? '', /internal or internet-facing/, '… and the answer is unknown');
+  assert.match(
+    undetermined.unknown?.join('\n') ?? '',
+    /internal or internet-facing/,
+    '… and the answer is unknown',
+  );
 });
 
 test('rule load-balancer-scheme: reach to the Service by name from outside says the load balancer is internal', () => {
