@@ -152,7 +152,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Ingress',
     namespaced: true,
     level: 'modeled',
-    note: 'class, hosts, paths, defaultBackend, TLS; routed under spec, ingress-nginx or Traefik behaviour (kubetwin route)',
+    note: 'class, hosts, paths, defaultBackend, TLS; routed under spec, ingress-nginx, Traefik or AWS ALB behaviour (kubetwin route)',
   },
   {
     group: 'networking.k8s.io',
@@ -969,6 +969,36 @@ export const fields: readonly FieldSupport[] = [
     note: 'decides whether the cloud load balancer is internal (private addresses of the VPC or VNet) or internet-facing, as the AWS Load Balancer Controller (type external or nlb-ip: aws-load-balancer-scheme, else the boolean aws-load-balancer-internal, else undetermined: a new NLB is internal, an existing one keeps its scheme), the AWS in-tree controller (aws-load-balancer-internal other than "false"), GKE (load-balancer-type Internal) and AKS (azure-load-balancer-internal "true") read it: reach and trace from a public address to the load-balancer address or hostname of an internal one are denied, and unknown where the scheme is undetermined; a private client outside the cluster is judged as before (whether it is in the cloud network is not in the input). Other load-balancer annotations (subnets, global access, EIPs, security groups) are not read',
   })),
 
+  ...[
+    'alb.ingress.kubernetes.io/group.name',
+    'alb.ingress.kubernetes.io/group.order',
+    'alb.ingress.kubernetes.io/listen-ports',
+    'alb.ingress.kubernetes.io/ssl-redirect',
+    'alb.ingress.kubernetes.io/certificate-arn',
+  ].map((key): FieldSupport => ({
+    kind: 'Ingress',
+    path: `metadata.annotations.${key}`,
+    level: 'partial',
+    note: 'read by the alb controller profile (IngressClass controller ingress.k8s.aws/alb, or kubernetes.io/ingress.class: alb): group.name merges Ingresses into one ALB, group.order orders them, listen-ports (default HTTP:80, HTTPS:443 with certificate-arn or spec.tls) decides which listeners their rules attach to, ssl-redirect answers HTTP with a 301 to HTTPS; the certificate itself (ACM) is not checked. IngressClassParams, which can set the group and scheme, are not read',
+  })),
+  ...['alb.ingress.kubernetes.io/actions.*', 'alb.ingress.kubernetes.io/conditions.*'].map(
+    (key): FieldSupport => ({
+      kind: 'Ingress',
+      path: `metadata.annotations.${key}`,
+      level: 'partial',
+      note: 'not modeled: an answer whose matching ALB rule has a use-annotation backend (actions: weighted forward, redirect, fixed response) or extra conditions (header, method, query, source address) names it as unknown',
+    }),
+  ),
+  ...[
+    'alb.ingress.kubernetes.io/scheme',
+    'alb.ingress.kubernetes.io/target-type',
+    'alb.ingress.kubernetes.io/inbound-cidrs',
+  ].map((key): FieldSupport => ({
+    kind: 'Ingress',
+    path: `metadata.annotations.${key}`,
+    level: 'ignored',
+    note: "reported on route answers as applying at the controller; the ALB's own address is not modeled (an Ingress's status.loadBalancer is not read), so trace from outside does not reach an ALB and neither its scheme (internal by default) nor inbound-cidrs filter a client",
+  })),
   {
     kind: 'Service',
     path: 'spec.loadBalancerClass',

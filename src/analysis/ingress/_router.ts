@@ -15,6 +15,7 @@ import type {
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
 import { traefikRouter } from './_traefik.ts';
+import { albPick } from './_alb.ts';
 import { nginxFallback } from './_nginx-default-backend.ts';
 import {
   canaryAffinity,
@@ -63,6 +64,7 @@ export function pick(
   if (opts.profile === 'traefik')
     return traefikRouter(entries, ingresses, req, opts.strictPrefixMatching ?? false, lost);
   if (opts.profile === 'ingress-nginx') return nginxPick(entries, ingresses, req, lost);
+  if (opts.profile === 'alb') return albPick(entries, ingresses, req, lost);
   return specPick(entries, ingresses, req, lost);
 }
 
