@@ -1,4 +1,4 @@
-import type { LoadBalancerScheme } from '../model/types.ts';
+import type { LoadBalancerScheme, LoadBalancerTargets } from '../model/types.ts';
 
 const aws = 'service.beta.kubernetes.io/aws-load-balancer-';
 const gkeType = 'networking.gke.io/load-balancer-type';
@@ -10,6 +10,8 @@ export const schemeAnnotations = [
   `${aws}scheme`,
   `${aws}internal`,
   `${aws}type`,
+  `${aws}nlb-target-type`,
+  `${aws}target-group-attributes`,
   gkeType,
   gkeTypeOld,
   azureInternal,
@@ -78,4 +80,39 @@ export function loadBalancerScheme(
   if (annotations[azureInternal] === 'true')
     return { scheme: 'internal', by: `${at(azureInternal)} (AKS internal load balancer)` };
   return undefined;
+}
+
+/**
+ * How the AWS Load Balancer Controller's NLB reaches the pods of a Service it serves (type `external` or `nlb-ip`,
+ * or class `service.k8s.aws/nlb`): `aws-load-balancer-nlb-target-type` `ip` (`nlb-ip` implies it) registers the pod
+ * addresses as targets, so the NLB connects to the pods itself — no node port, no kube-proxy, and
+ * externalTrafficPolicy does not apply; `instance` (the default) registers the nodes on the node port, as any
+ * LoadBalancer Service. The target group attribute `preserve_client_ip.enabled` (annotation
+ * `aws-load-balancer-target-group-attributes`) keeps the client address; its default is off for ip targets over
+ * TCP, on for instance targets
+ * (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#nlb-target-type,
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation).
+ * Undefined for a Service the controller does not serve.
+ */
+export function awsLoadBalancerTargets(
+  annotations: Readonly<Record<string, string>>,
+  loadBalancerClass: string | undefined,
+): LoadBalancerTargets | undefined {
+  const lbcType = annotations[`${aws}type`];
+  if (lbcType !== 'external' && lbcType !== 'nlb-ip' && loadBalancerClass !== 'service.k8s.aws/nlb')
+    return undefined;
+  const written = annotations[`${aws}nlb-target-type`];
+  const type = lbcType === 'nlb-ip' || written === 'ip' ? 'ip' : 'instance';
+  const attrs = annotations[`${aws}target-group-attributes`] ?? '';
+  const preserve = /(?:^|,)\s*preserve_client_ip\.enabled\s*=\s*(true|false)\s*(?:,|$)/.exec(attrs)?.[1];
+  return {
+    type,
+    clientAddressKept: preserve ? preserve === 'true' : type === 'instance',
+    by:
+      lbcType === 'nlb-ip'
+        ? `${aws}type: "nlb-ip"`
+        : written !== undefined
+          ? `${aws}nlb-target-type: "${written}"`
+          : 'the AWS Load Balancer Controller (nlb-target-type defaults to instance)',
+  };
 }

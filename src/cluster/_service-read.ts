@@ -3,7 +3,7 @@ import { isDns1035Label, isDns1123Label, isIanaSvcName } from '../lib/label-vali
 import { parseCidr } from '../lib/ip.ts';
 import { namespacedMetaOf, type Envelope } from './_envelope.ts';
 import type { IPFamily } from './_service-ips.ts';
-import { loadBalancerScheme } from './_load-balancer-scheme.ts';
+import { awsLoadBalancerTargets, loadBalancerScheme } from './_load-balancer-scheme.ts';
 
 const types: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
@@ -255,8 +255,9 @@ export function readService(env: Envelope): Draft | undefined {
         return text.trim();
       })
     : [];
-  const scheme =
-    type === 'LoadBalancer' ? loadBalancerScheme(env.annotations, spec.str('loadBalancerClass')) : undefined;
+  const lbClass = spec.str('loadBalancerClass');
+  const scheme = type === 'LoadBalancer' ? loadBalancerScheme(env.annotations, lbClass) : undefined;
+  const targets = type === 'LoadBalancer' ? awsLoadBalancerTargets(env.annotations, lbClass) : undefined;
   const families: IPFamily[] = [];
   spec.list('ipFamilies').forEach((_, i) => {
     const fam = f.str(['spec', 'ipFamilies', i]);
@@ -290,6 +291,7 @@ export function readService(env: Envelope): Draft | undefined {
       ...(sourceRanges.length ? { loadBalancerSourceRanges: sourceRanges } : {}),
       ...(annotatedRanges.length ? { loadBalancerSourceRangesAnnotation: annotatedRanges } : {}),
       ...(scheme ? { loadBalancerScheme: scheme } : {}),
+      ...(targets ? { loadBalancerTargets: targets } : {}),
       externalTrafficPolicy: external && etp === 'Local' ? 'Local' : 'Cluster',
       internalTrafficPolicy: itp === 'Local' ? 'Local' : 'Cluster',
       sessionAffinity: affinity === 'ClientIP' ? 'ClientIP' : 'None',

@@ -970,6 +970,15 @@ export const fields: readonly FieldSupport[] = [
   })),
 
   ...[
+    'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type',
+    'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes',
+  ].map((key): FieldSupport => ({
+    kind: 'Service',
+    path: `metadata.annotations.${key}`,
+    level: 'partial',
+    note: "for a Service the AWS Load Balancer Controller serves (aws-load-balancer-type external or nlb-ip, or class service.k8s.aws/nlb): target type ip (nlb-ip implies it) makes the NLB connect to the pod addresses itself — trace and endpoints from outside skip the node port and kube-proxy (externalTrafficPolicy and topology do not apply) and the pods see the NLB's private address, so a trace to pods whose ingress policies decide by source is unknown; only preserve_client_ip.enabled is read from the target group attributes (it keeps the client address; default off for ip targets, on for instance). Instance targets (the default) go through the node port as any LoadBalancer Service",
+  })),
+  ...[
     'alb.ingress.kubernetes.io/group.name',
     'alb.ingress.kubernetes.io/group.order',
     'alb.ingress.kubernetes.io/listen-ports',

@@ -154,6 +154,8 @@ export interface Service extends ObjectMeta {
   readonly loadBalancerSourceRangesAnnotation?: readonly string[];
   /** Internal or internet-facing, as the cloud controller reads the Service's annotations (`loadBalancerScheme`). */
   readonly loadBalancerScheme?: LoadBalancerScheme;
+  /** How the AWS Load Balancer Controller's NLB reaches the pods (`awsLoadBalancerTargets`); undefined otherwise. */
+  readonly loadBalancerTargets?: LoadBalancerTargets;
   readonly externalTrafficPolicy: 'Cluster' | 'Local';
   readonly internalTrafficPolicy: 'Cluster' | 'Local';
   readonly healthCheckNodePort?: number;
@@ -171,6 +173,17 @@ export interface Service extends ObjectMeta {
  */
 export interface LoadBalancerScheme {
   readonly scheme: 'internal' | 'internet-facing' | 'undetermined';
+  readonly by: string;
+}
+
+/**
+ * The targets of a cloud load balancer: `ip` (it connects to the pod addresses itself, bypassing node ports and
+ * kube-proxy) or `instance` (the nodes' node port); `clientAddressKept`: the pod (or node) sees the client's address,
+ * else the load balancer's own private one.
+ */
+export interface LoadBalancerTargets {
+  readonly type: 'ip' | 'instance';
+  readonly clientAddressKept: boolean;
   readonly by: string;
 }
 

@@ -283,6 +283,10 @@ export function northSouth(
     owner.via === 'node-port' ? p.nodePort === target.port : p.port === target.port,
   )!;
   const local = svc.externalTrafficPolicy === 'Local';
+  const ipTargets =
+    owner.via === 'load-balancer' && svc.loadBalancerTargets?.type === 'ip'
+      ? svc.loadBalancerTargets
+      : undefined;
   const outOfRange =
     owner.via === 'load-balancer' ? sourceRangeDrop(svc, address, clientIP, { outside: true }) : undefined;
   // An internal cloud load balancer has only addresses of the cloud network: a public client cannot reach it.
@@ -329,11 +333,13 @@ export function northSouth(
     title: `${owner.via === 'node-port' ? `node ${owner.node} port ${target.port}` : `${owner.via} ${address}:${target.port}`} → Service ${svc.namespace}/${svc.name} port ${sp.port} (nodePort ${sp.nodePort ?? 'none'})`,
     verdict: 'ok',
     details: [
-      local && owner.via === 'external-ip'
-        ? `externalTrafficPolicy: Local — the node the network routes ${address} to sends only to its own endpoints (no health check steers an externalIP); the client address ${clientIP} is preserved`
-        : local
-          ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
-          : `externalTrafficPolicy: Cluster — any node accepts, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
+      ipTargets
+        ? `target type ip (${ipTargets.by}): the load balancer connects to the pod addresses itself — no node port, no kube-proxy, externalTrafficPolicy does not apply; the pods see ${ipTargets.clientAddressKept ? `the client address ${clientIP}` : "the load balancer's own private address (client IP preservation off)"}`
+        : local && owner.via === 'external-ip'
+          ? `externalTrafficPolicy: Local — the node the network routes ${address} to sends only to its own endpoints (no health check steers an externalIP); the client address ${clientIP} is preserved`
+          : local
+            ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
+            : `externalTrafficPolicy: Cluster — any node accepts, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
     ],
     objects: [{ key: svc.key, source: svc.source }],
   });
@@ -358,11 +364,13 @@ export function northSouth(
   }));
   const outside: Party = { kind: 'ip', ip: clientIP, label: `client ${clientIP}` };
   // Cluster: kube-proxy masquerades; each endpoint is judged for every source address that can give it.
-  const pol = local
-    ? { ...policyHop(ctx, outside, targets, sp.protocol), client: outside }
-    : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside, {
-        loadBalancer: owner.via === 'load-balancer',
-      });
+  const pol = ipTargets
+    ? ipTargetPolicyHop(ctx, outside, targets, sp.protocol, ipTargets)
+    : local
+      ? { ...policyHop(ctx, outside, targets, sp.protocol), client: outside }
+      : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside, {
+          loadBalancer: owner.via === 'load-balancer',
+        });
   const client = pol.client;
   hops.push({
     ...pol.hop,
@@ -507,6 +515,43 @@ export function northSouth(
         },
       };
 }
+
+/**
+ * The policy hop of a load balancer with ip targets (`Service.loadBalancerTargets`): it connects to each pod itself,
+ * from the client's address when client IP preservation is on, else from its own private address in the VPC, which
+ * the input does not hold — so where a pod's ingress policies decide by source (it is isolated), the verdict is
+ * unknown; judged here with the client's address.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+ */
+function ipTargetPolicyHop(
+  ctx: TraceContext,
+  outside: Extract<Party, { kind: 'ip' }>,
+  targets: Parameters<typeof policyHop>[2],
+  protocol: Service['ports'][number]['protocol'],
+  lb: NonNullable<Service['loadBalancerTargets']>,
+) {
+  const pol = policyHop(ctx, outside, targets, protocol);
+  if (lb.clientAddressKept) return { ...pol, client: outside };
+  const bySource = targets.filter((t) => {
+    if (!t.pod) return true;
+    const reason = ctx.engine.explain(outside, { kind: 'pod', pod: t.pod }, t.port, protocol).ingress.reason;
+    return !sourceFree.has(reason);
+  });
+  if (!bySource.length) return { ...pol, client: outside };
+  const why = `the load balancer connects to ${bySource.map((t) => t.label).join(', ')} from its own private address in the VPC (target type ip, client IP preservation off), which the input does not hold, and their ingress policies decide by source address`;
+  return {
+    ...pol,
+    hop: {
+      ...pol.hop,
+      unknown: [...(pol.hop.unknown ?? []), why],
+      details: [...pol.hop.details, `judged with the client's address ${outside.ip}; ${why}`],
+    },
+    client: outside,
+  };
+}
+
+/** Ingress verdicts that do not depend on the source address. */
+const sourceFree = new Set(['not-isolated', 'host-network', 'not-enforced']);
 
 function certificateHop(c: CertificateChoice | undefined) {
   if (!c) return undefined;
