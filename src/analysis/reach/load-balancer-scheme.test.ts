@@ -10,6 +10,7 @@ import { buildYaml } from '../../cluster/_test-helpers.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { reach } from './index.ts';
 import { traceOn, webBehindService } from '../trace/_test-fixtures.ts';
+import { discoverFlows } from '../flows/index.ts';
 
 /** `web` behind a LoadBalancer Service with `annotations`, at the address (or hostname) `address`. */
 function cloudLb(annotations: string, address = '{ip: 10.128.15.245}', extra = ''): string {
@@ -103,4 +104,18 @@ test('rule load-balancer-scheme: reach to the Service by name from outside says 
     'service:default/web',
   );
   assert.match(r.notes.join('\n'), /has an internal load balancer .*reachable only from the cloud network/);
+});
+
+test('rule load-balancer-scheme: an internal load balancer invites no flow from the internet (doctor reports no blocked entry point)', () => {
+  const flowsOf = (yaml: string) => discoverFlows(buildYaml(yaml).model);
+  const internal = flowsOf(cloudLb('networking.gke.io/load-balancer-type: "Internal"'));
+  assert.equal(
+    internal.flows.find((f) => f.name === 'from the internet'),
+    undefined,
+  );
+  assert.match(
+    internal.notes.map((e) => e.text).join('\n'),
+    /an internal load balancer .* is reached from the cloud network, not from the internet/,
+  );
+  assert.ok(flowsOf(cloudLb('')).flows.some((f) => f.name === 'from the internet'));
 });
