@@ -31,7 +31,7 @@ export function convertCommand(io: Io): Command {
       new Option(
         '--controller <profile>',
         'controller behaviour profile the Ingress side runs under (default: from the IngressClass or the cluster profile)',
-      ).choices(['spec', 'ingress-nginx', 'traefik']),
+      ).choices(['spec', 'ingress-nginx', 'traefik', 'alb']),
     )
     .addOption(
       new Option('-o, --output <format>', 'yaml (report on stderr) or json')

@@ -74,7 +74,7 @@ export function routeCommand(io: Io): Command {
       new Option(
         '--controller <profile>',
         'override the controller behaviour profile of an IngressClass',
-      ).choices(['spec', 'ingress-nginx', 'traefik']),
+      ).choices(['spec', 'ingress-nginx', 'traefik', 'alb']),
     )
     .option('--at <time>', 'judge certificate validity at this ISO time (default: now)')
     .option('--strict-prefix', "Traefik's strictPrefixMatching (element-wise Prefix)")

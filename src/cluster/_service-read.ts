@@ -3,6 +3,7 @@ import { isDns1035Label, isDns1123Label, isIanaSvcName } from '../lib/label-vali
 import { parseCidr } from '../lib/ip.ts';
 import { namespacedMetaOf, type Envelope } from './_envelope.ts';
 import type { IPFamily } from './_service-ips.ts';
+import { awsLoadBalancerTargets, loadBalancerScheme } from './_load-balancer-scheme.ts';
 
 const types: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 
@@ -239,6 +240,24 @@ export function readService(env: Envelope): Draft | undefined {
       );
     return text;
   });
+  // The cloud controllers' fallback when the spec field is empty (GetLoadBalancerSourceRanges); kube-proxy ignores it.
+  const rangesKey = 'service.beta.kubernetes.io/load-balancer-source-ranges';
+  const rangesText = sourceRanges.length ? undefined : env.annotations[rangesKey]?.trim();
+  const annotatedRanges = rangesText
+    ? rangesText.split(',').map((text, i) => {
+        if (!parseCidr(text.trim()))
+          f.report(
+            'invalid-field',
+            'error',
+            ['metadata', 'annotations', rangesKey],
+            `${rangesKey} entry ${i} "${text.trim()}" must be a CIDR (a comma-separated list, e.g. 203.0.113.0/24,198.51.100.0/24): the cloud controller refuses the Service and builds no load balancer`,
+          );
+        return text.trim();
+      })
+    : [];
+  const lbClass = spec.str('loadBalancerClass');
+  const scheme = type === 'LoadBalancer' ? loadBalancerScheme(env.annotations, lbClass) : undefined;
+  const targets = type === 'LoadBalancer' ? awsLoadBalancerTargets(env.annotations, lbClass) : undefined;
   const families: IPFamily[] = [];
   spec.list('ipFamilies').forEach((_, i) => {
     const fam = f.str(['spec', 'ipFamilies', i]);
@@ -270,6 +289,9 @@ export function readService(env: Envelope): Draft | undefined {
       loadBalancerIngress: lbIngress,
       ...(lbProxied.length ? { loadBalancerProxied: lbProxied } : {}),
       ...(sourceRanges.length ? { loadBalancerSourceRanges: sourceRanges } : {}),
+      ...(annotatedRanges.length ? { loadBalancerSourceRangesAnnotation: annotatedRanges } : {}),
+      ...(scheme ? { loadBalancerScheme: scheme } : {}),
+      ...(targets ? { loadBalancerTargets: targets } : {}),
       externalTrafficPolicy: external && etp === 'Local' ? 'Local' : 'Cluster',
       internalTrafficPolicy: itp === 'Local' ? 'Local' : 'Cluster',
       sessionAffinity: affinity === 'ClientIP' ? 'ClientIP' : 'None',

@@ -158,9 +158,9 @@ function resolverLibc(
   return {};
 }
 
-const controllerProfiles = ['spec', 'ingress-nginx', 'traefik'] as const;
+const controllerProfiles = ['spec', 'ingress-nginx', 'traefik', 'alb'] as const;
 
-/** `ingressControllers: {<IngressClass name>: spec | ingress-nginx | traefik}`, absent when not set. */
+/** `ingressControllers: {<IngressClass name>: spec | ingress-nginx | traefik | alb}`, absent when not set. */
 function ingressControllers(
   map: Record<string, string>,
   bad: (path: (string | number)[], message: string) => unknown,

@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
-import { canonicalIP, cidrContains, cidrsOverlap, parseCidr, parseIP, subnet } from './ip.ts';
+import {
+  canonicalIP,
+  cidrContains,
+  cidrsOverlap,
+  isPublicAddress,
+  parseCidr,
+  parseIP,
+  subnet,
+} from './ip.ts';
 
 test('IPv4 and IPv6 parse and format canonically', () => {
   assert.equal(canonicalIP('10.0.0.1'), '10.0.0.1');
@@ -58,4 +66,19 @@ test('subnets of a pod CIDR, as the node range allocator hands them out', () => 
   assert.equal(subnet(pods, 24, 3)?.text, '10.244.3.0/24');
   assert.equal(subnet(pods, 24, 256), undefined);
   assert.equal(cidrsOverlap(parseCidr('10.0.0.0/8')!, parseCidr('10.1.0.0/16')!), true);
+});
+
+test('isPublicAddress: IPv4 outside the special-purpose ranges, IPv6 in global unicast 2000::/3', () => {
+  for (const a of ['203.0.113.7', '1.1.1.1', '2001:db8::1']) assert.equal(isPublicAddress(a), true, a);
+  for (const a of [
+    '10.128.0.9',
+    '172.16.5.5',
+    '192.168.1.1',
+    '100.64.0.1',
+    '169.254.1.1',
+    'fd00::1',
+    'fe80::1',
+    'nope',
+  ])
+    assert.equal(isPublicAddress(a), false, a);
 });

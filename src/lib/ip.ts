@@ -145,3 +145,29 @@ export function inAddressRange(range: string, address: string): boolean {
     ip.value <= last.value
   );
 }
+
+/**
+ * IPv4 space that is not the internet's (RFC 1918, CGNAT, loopback, link-local, "this network", multicast and
+ * reserved: the IANA special-purpose registry, https://www.iana.org/assignments/iana-ipv4-special-registry/).
+ */
+export const nonPublicIPv4 = [
+  '0.0.0.0/8',
+  '10.0.0.0/8',
+  '100.64.0.0/10',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '224.0.0.0/3',
+] as const;
+
+/**
+ * Whether an address can be a client on the internet: IPv4 outside `nonPublicIPv4`, IPv6 in global unicast
+ * 2000::/3 (RFC 4291; unique-local fc00::/7 and link-local fe80::/10 lie outside it). False for text that is no address.
+ */
+export function isPublicAddress(text: string): boolean {
+  const ip = parseIP(text);
+  if (!ip) return false;
+  if (ip.family === 6) return cidrContains(parseCidr('2000::/3')!, ip);
+  return !nonPublicIPv4.some((c) => cidrContains(parseCidr(c)!, ip));
+}

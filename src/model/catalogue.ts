@@ -152,7 +152,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Ingress',
     namespaced: true,
     level: 'modeled',
-    note: 'class, hosts, paths, defaultBackend, TLS; routed under spec, ingress-nginx or Traefik behaviour (kubetwin route)',
+    note: 'class, hosts, paths, defaultBackend, TLS; routed under spec, ingress-nginx, Traefik or AWS ALB behaviour (kubetwin route)',
   },
   {
     group: 'networking.k8s.io',
@@ -958,14 +958,72 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Service',
     path: 'spec.loadBalancerSourceRanges',
     level: 'partial',
-    note: 'reach and trace to a load-balancer address drop sources outside the ranges (per family, as kube-proxy does; a pod dials from its own address); node ports and externalIPs are not filtered, as kube-proxy does not filter them; the service.beta.kubernetes.io/load-balancer-source-ranges annotation is not read',
+    note: 'reach and trace to a load-balancer address drop sources outside the ranges (per family, as kube-proxy does; a pod dials from its own address); node ports and externalIPs are not filtered, as kube-proxy does not filter them',
   },
+  {
+    kind: 'Service',
+    path: 'metadata.annotations.service.beta.kubernetes.io/load-balancer-source-ranges',
+    level: 'partial',
+    note: "read when spec.loadBalancerSourceRanges is empty, as the cloud controllers read it (GetLoadBalancerSourceRanges): reach and trace from outside the cluster to the load-balancer address or hostname drop sources outside the comma-separated ranges; a pod's connection to the load-balancer address, which kube-proxy takes and filters by the spec field only, is not filtered by it; an entry that is not a CIDR is an invalid-field error",
+  },
+  ...[
+    'service.beta.kubernetes.io/aws-load-balancer-scheme',
+    'service.beta.kubernetes.io/aws-load-balancer-internal',
+    'service.beta.kubernetes.io/aws-load-balancer-type',
+    'networking.gke.io/load-balancer-type',
+    'cloud.google.com/load-balancer-type',
+    'service.beta.kubernetes.io/azure-load-balancer-internal',
+  ].map((key): FieldSupport => ({
+    kind: 'Service',
+    path: `metadata.annotations.${key}`,
+    level: 'partial',
+    note: 'decides whether the cloud load balancer is internal (private addresses of the VPC or VNet) or internet-facing, as the AWS Load Balancer Controller (type external or nlb-ip: aws-load-balancer-scheme, else the boolean aws-load-balancer-internal, else undetermined: a new NLB is internal, an existing one keeps its scheme), the AWS in-tree controller (aws-load-balancer-internal other than "false"), GKE (load-balancer-type Internal) and AKS (azure-load-balancer-internal "true") read it: reach and trace from a public address to the load-balancer address or hostname of an internal one are denied, and unknown where the scheme is undetermined; a private client outside the cluster is judged as before (whether it is in the cloud network is not in the input). Other load-balancer annotations (subnets, global access, EIPs, security groups) are not read',
+  })),
 
+  ...[
+    'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type',
+    'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes',
+  ].map((key): FieldSupport => ({
+    kind: 'Service',
+    path: `metadata.annotations.${key}`,
+    level: 'partial',
+    note: "for a Service the AWS Load Balancer Controller serves (aws-load-balancer-type external or nlb-ip, or class service.k8s.aws/nlb): target type ip (nlb-ip implies it) makes the NLB connect to the pod addresses itself — trace and endpoints from outside skip the node port and kube-proxy (externalTrafficPolicy and topology do not apply) and the pods see the NLB's private address, so a trace to pods whose ingress policies decide by source is unknown; only preserve_client_ip.enabled is read from the target group attributes (it keeps the client address; default off for ip targets, on for instance). Instance targets (the default) go through the node port as any LoadBalancer Service",
+  })),
+  ...[
+    'alb.ingress.kubernetes.io/group.name',
+    'alb.ingress.kubernetes.io/group.order',
+    'alb.ingress.kubernetes.io/listen-ports',
+    'alb.ingress.kubernetes.io/ssl-redirect',
+    'alb.ingress.kubernetes.io/certificate-arn',
+  ].map((key): FieldSupport => ({
+    kind: 'Ingress',
+    path: `metadata.annotations.${key}`,
+    level: 'partial',
+    note: 'read by the alb controller profile (IngressClass controller ingress.k8s.aws/alb, or kubernetes.io/ingress.class: alb): group.name merges Ingresses into one ALB, group.order orders them, listen-ports (default HTTP:80, HTTPS:443 with certificate-arn or spec.tls) decides which listeners their rules attach to, ssl-redirect answers HTTP with a 301 to HTTPS; the certificate itself (ACM) is not checked. IngressClassParams, which can set the group and scheme, are not read',
+  })),
+  ...['alb.ingress.kubernetes.io/actions.*', 'alb.ingress.kubernetes.io/conditions.*'].map(
+    (key): FieldSupport => ({
+      kind: 'Ingress',
+      path: `metadata.annotations.${key}`,
+      level: 'partial',
+      note: 'not modeled: an answer whose matching ALB rule has a use-annotation backend (actions: weighted forward, redirect, fixed response) or extra conditions (header, method, query, source address) names it as unknown',
+    }),
+  ),
+  ...[
+    'alb.ingress.kubernetes.io/scheme',
+    'alb.ingress.kubernetes.io/target-type',
+    'alb.ingress.kubernetes.io/inbound-cidrs',
+  ].map((key): FieldSupport => ({
+    kind: 'Ingress',
+    path: `metadata.annotations.${key}`,
+    level: 'ignored',
+    note: "reported on route answers as applying at the controller; the ALB's own address is not modeled (an Ingress's status.loadBalancer is not read), so trace from outside does not reach an ALB and neither its scheme (internal by default) nor inbound-cidrs filter a client",
+  })),
   {
     kind: 'Service',
     path: 'spec.loadBalancerClass',
     level: 'partial',
-    note: "with MetalLB's IPAddressPools in the input, a Service with a class is not given a MetalLB address and its address is said to be undetermined (MetalLB serves it only when run with --lb-class); otherwise a LoadBalancer is given the profile's address or stays <pending>",
+    note: "with MetalLB's IPAddressPools in the input, a Service with a class is not given a MetalLB address and its address is said to be undetermined (MetalLB serves it only when run with --lb-class); otherwise a LoadBalancer is given the profile's address or stays <pending>. service.k8s.aws/nlb (the AWS Load Balancer Controller) and GKE's networking.gke.io/l4-regional-internal / -external decide whether the load balancer is internal (see the scheme annotations)",
   },
   {
     kind: 'Service',

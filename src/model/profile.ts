@@ -59,7 +59,7 @@ export interface Profile {
    * Controller behaviour profile per IngressClass name (`spec`, `ingress-nginx`, `traefik`), overriding the one
    * the IngressClass's controller implies (`route`, `convert`, `serve gateway`, `test`).
    */
-  readonly ingressControllers?: Readonly<Record<string, 'spec' | 'ingress-nginx' | 'traefik'>>;
+  readonly ingressControllers?: Readonly<Record<string, 'spec' | 'ingress-nginx' | 'traefik' | 'alb'>>;
   /**
    * The service mesh the cluster runs (`istio` or `linkerd`); when absent, kubetwin detects it from the
    * control plane's objects among the manifests. `rootNamespace`: Istio's root namespace (default `istio-system`).

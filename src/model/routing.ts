@@ -441,7 +441,7 @@ export interface RoutingModel {
 }
 
 /** The behaviour profile routing runs under: the spec, or a controller's documented departures from it. */
-export type ControllerProfile = 'spec' | 'ingress-nginx' | 'traefik';
+export type ControllerProfile = 'spec' | 'ingress-nginx' | 'traefik' | 'alb';
 
 /** One HTTP request as a router sees it. Header names are lower case; `host` has no port. */
 export interface HttpRequest {

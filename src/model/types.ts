@@ -147,6 +147,17 @@ export interface Service extends ObjectMeta {
    * load-balancer addresses; undefined or empty: every source.
    */
   readonly loadBalancerSourceRanges?: readonly string[];
+  /**
+   * The annotation `service.beta.kubernetes.io/load-balancer-source-ranges` (comma-separated CIDRs), kept only when
+   * `spec.loadBalancerSourceRanges` is empty: the cloud controllers fall back to it (`GetLoadBalancerSourceRanges`,
+   * k8s.io/cloud-provider service helpers) and filter clients at the load balancer, while kube-proxy reads the spec
+   * field only, so a pod that dials the load-balancer address is not filtered by it.
+   */
+  readonly loadBalancerSourceRangesAnnotation?: readonly string[];
+  /** Internal or internet-facing, as the cloud controller reads the Service's annotations (`loadBalancerScheme`). */
+  readonly loadBalancerScheme?: LoadBalancerScheme;
+  /** How the AWS Load Balancer Controller's NLB reaches the pods (`awsLoadBalancerTargets`); undefined otherwise. */
+  readonly loadBalancerTargets?: LoadBalancerTargets;
   readonly externalTrafficPolicy: 'Cluster' | 'Local';
   readonly internalTrafficPolicy: 'Cluster' | 'Local';
   readonly healthCheckNodePort?: number;
@@ -155,6 +166,27 @@ export interface Service extends ObjectMeta {
   readonly publishNotReadyAddresses: boolean;
   readonly trafficDistribution?: string;
   readonly ipFamilies: readonly ('IPv4' | 'IPv6')[];
+}
+
+/**
+ * Where a cloud load balancer listens: `internal` (a private address of the VPC or VNet, out of reach of the
+ * internet), `internet-facing`, or `undetermined` (the controller's choice rests on what the input does not hold);
+ * `by` names the annotation or class that decided, for answers.
+ */
+export interface LoadBalancerScheme {
+  readonly scheme: 'internal' | 'internet-facing' | 'undetermined';
+  readonly by: string;
+}
+
+/**
+ * The targets of a cloud load balancer: `ip` (it connects to the pod addresses itself, bypassing node ports and
+ * kube-proxy) or `instance` (the nodes' node port); `clientAddressKept`: the pod (or node) sees the client's address,
+ * else the load balancer's own private one.
+ */
+export interface LoadBalancerTargets {
+  readonly type: 'ip' | 'instance';
+  readonly clientAddressKept: boolean;
+  readonly by: string;
 }
 
 export interface EndpointConditions {

@@ -9,7 +9,8 @@ const plainPath = (p: string | undefined): string => (p && /^\/[\w\-./~%]*$/.tes
  * Calls from the internet that the cluster's entry points invite: each Ingress rule with a host (`https` when a
  * `tls` entry covers the host), each HTTPRoute hostname with a path match, and each LoadBalancer Service port at its
  * address. Each becomes `internet → URL`, traced through the controller to the backend. A rule without a host has
- * no name to call it by and is returned as `skipped`.
+ * no name to call it by and is returned as `skipped`, and so is an internal cloud load balancer
+ * (`Service.loadBalancerScheme`), which the internet cannot reach.
  * https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-rules
  * https://gateway-api.sigs.k8s.io/reference/spec/#httproutespec
  */
@@ -83,6 +84,14 @@ export function callsFromRoutes(model: ClusterModel): { calls: Call[]; skipped: 
   }
   for (const s of model.services) {
     if (s.type !== 'LoadBalancer') continue;
+    // An internal cloud load balancer is an entry point from the cloud network, not from the internet.
+    if (s.loadBalancerScheme?.scheme === 'internal') {
+      skipped.push({
+        text: `${s.key} type LoadBalancer: an internal load balancer (${s.loadBalancerScheme.by}) is reached from the cloud network, not from the internet`,
+        source: s.source,
+      });
+      continue;
+    }
     const address = s.loadBalancerIngress.map((a) => canonicalIP(a)).find(Boolean);
     for (const p of s.ports) {
       const text = `${s.key} type LoadBalancer port ${p.port}/${p.protocol}`;

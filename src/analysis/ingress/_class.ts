@@ -43,6 +43,8 @@ export function resolveIngressClass(ing: Ingress, classes: readonly IngressClass
 export const controllerProfiles: Readonly<Record<string, ControllerProfile>> = {
   'k8s.io/ingress-nginx': 'ingress-nginx',
   'traefik.io/ingress-controller': 'traefik',
+  // The AWS Load Balancer Controller (IngressClassControllerALB, pkg/ingress/class.go).
+  'ingress.k8s.aws/alb': 'alb',
 };
 
 /** The behaviour profile of an IngressClass's controller (the class name itself is a fallback hint). */
@@ -51,5 +53,7 @@ export function controllerProfileFor(className: string, classes: readonly Ingres
   if (c && controllerProfiles[c.controller]) return controllerProfiles[c.controller];
   if (!c && (className === 'nginx' || className === 'traefik'))
     return className === 'nginx' ? 'ingress-nginx' : 'traefik';
+  // The controller matches the annotation `kubernetes.io/ingress.class: alb` itself, with no IngressClass object.
+  if (!c && className === 'alb') return 'alb';
   return 'spec';
 }

@@ -1,4 +1,5 @@
 import { canaryAnnotations } from './_nginx-canary.ts';
+import { albModeledAnnotations, albRoutingAnnotations } from './_alb.ts';
 import type { ControllerProfile, Ingress, IngressBackend, IngressPathType } from '../../model/routing.ts';
 
 /** One (Ingress, rule, path) of a class: the unit every controller turns into a route or location. */
@@ -38,6 +39,7 @@ export function describeEntry(e: Entry): string {
 
 const nginx = 'nginx.ingress.kubernetes.io/';
 const traefik = 'traefik.ingress.kubernetes.io/';
+const albPrefix = 'alb.ingress.kubernetes.io/';
 
 /** Annotations that change routing for a profile (modeled), and the ones that only shape traffic (reported). */
 export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly string[]>> = {
@@ -56,6 +58,7 @@ export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly str
     `${nginx}default-backend`,
     `${nginx}from-to-www-redirect`,
   ],
+  alb: albModeledAnnotations,
   traefik: [
     `${traefik}router.entrypoints`,
     `${traefik}router.tls`,
@@ -81,11 +84,19 @@ const routingAnnotations = [
   // _traefik-middlewares.ts). https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/
   `${traefik}router.pathmatcher`,
   `${traefik}router.rulesyntax`,
+  ...albRoutingAnnotations,
 ];
 
 /** Annotations of an Ingress that a profile does not model, worded for `route` notes. */
 export function reportedAnnotations(ing: Ingress, profile: ControllerProfile): string[] {
-  const mine = profile === 'ingress-nginx' ? nginx : profile === 'traefik' ? traefik : undefined;
+  const mine =
+    profile === 'ingress-nginx'
+      ? nginx
+      : profile === 'traefik'
+        ? traefik
+        : profile === 'alb'
+          ? albPrefix
+          : undefined;
   const out: string[] = [];
   for (const [k, v] of Object.entries(ing.annotations)) {
     if (mine && k.startsWith(mine) && !modeledAnnotations[profile].includes(k))
@@ -94,7 +105,7 @@ export function reportedAnnotations(ing: Ingress, profile: ControllerProfile): s
           ? `not modeled: ${k}: ${v} — it can change where the request goes (another backend, a redirect or an answer from the controller); kubetwin routes as if it were absent`
           : `${k}: ${v} (applies at the controller; it does not change which backend is chosen)`,
       );
-    else if (!mine && (k.startsWith(nginx) || k.startsWith(traefik)))
+    else if (!mine && (k.startsWith(nginx) || k.startsWith(traefik) || k.startsWith(albPrefix)))
       out.push(`${k} is ignored under the ${profile} profile`);
   }
   return out.sort();

@@ -15,6 +15,7 @@ import type {
 import { describeEntry, type Entry } from './_entries.ts';
 import { ingressHostMatch, nginxRegex, nginxWildcardMatch, prefixElementMatch } from './_match.ts';
 import { traefikRouter } from './_traefik.ts';
+import { albGlob, albPick } from './_alb.ts';
 import { nginxFallback } from './_nginx-default-backend.ts';
 import {
   canaryAffinity,
@@ -63,6 +64,7 @@ export function pick(
   if (opts.profile === 'traefik')
     return traefikRouter(entries, ingresses, req, opts.strictPrefixMatching ?? false, lost);
   if (opts.profile === 'ingress-nginx') return nginxPick(entries, ingresses, req, lost);
+  if (opts.profile === 'alb') return albPick(entries, ingresses, req, lost);
   return specPick(entries, ingresses, req, lost);
 }
 
@@ -188,7 +190,36 @@ function specPick(
       `${[winner!, ...tied].map((e) => e.ingress.key).join(' and ')} all claim ${describeEntry(winner!)}: ${tieNote}`,
     );
   rejectOthers(entries, winner, group, kind, req, m, lost);
-  return winner ? { entry: winner, notes } : fallback(ingresses, notes);
+  const unknown = wildcardUnknown(group, winner, req);
+  const pick = winner ? { entry: winner, notes } : fallback(ingresses, notes);
+  return unknown.length ? { ...pick, unknown } : pick;
+}
+
+/**
+ * An ImplementationSpecific path with `*` that the spec profile's literal Prefix reading passes over, though a glob
+ * reading matches the request: "matching for ImplementationSpecific is up to the IngressClass"
+ * (https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types), and the cloud controllers read `*`
+ * as a wildcard — GKE's (`/*`, `/foo/*`: https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#paths) and
+ * the AWS ALB's path patterns. Under a controller kubetwin does not know, such a path may take the request: unknown.
+ */
+function wildcardUnknown(
+  group: readonly Entry[],
+  winner: Entry | undefined,
+  req: HttpRequest,
+): RouteUnknown[] {
+  return group
+    .filter(
+      (e) =>
+        e !== winner &&
+        e.pathType === 'ImplementationSpecific' &&
+        e.path.includes('*') &&
+        albGlob(e.path, req.path),
+    )
+    .map((e) => ({
+      object: e.ingress.key,
+      path: e.at,
+      text: `ImplementationSpecific path ${e.path} holds a wildcard: the spec profile reads it as a literal prefix, but its meaning is the controller's, and the cloud controllers (GKE, the AWS ALB) read * as any characters, so this request may go to ${e.backend.service?.name ?? 'its backend'} instead`,
+    }));
 }
 
 const rank = (e: Entry) => (e.pathType === 'Exact' ? 0 : 1);

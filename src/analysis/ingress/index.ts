@@ -200,6 +200,7 @@ function toDecision(
       mirrors: [],
       lost: lostOut,
       notes,
+      ...someUnknown(p.unknown ?? []),
     };
   if (!ing)
     return {
@@ -210,9 +211,14 @@ function toDecision(
       ...someUnknown(p.unknown ?? []),
       notes: [
         ...notes,
-        opts.profile === 'ingress-nginx'
-          ? "no rule matches and no spec.defaultBackend answers for this server: ingress-nginx's default backend answers 404 (its built-in one, or the Service of the controller's --default-backend-service flag, which the manifests do not show)"
-          : 'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
+        // The ALB profile says itself why nothing answers (no listener, or the fixed-response 404 default action).
+        ...(opts.profile === 'alb'
+          ? []
+          : [
+              opts.profile === 'ingress-nginx'
+                ? "no rule matches and no spec.defaultBackend answers for this server: ingress-nginx's default backend answers 404 (its built-in one, or the Service of the controller's --default-backend-service flag, which the manifests do not show)"
+                : 'no rule matches and no Ingress of the class has a defaultBackend: the controller answers 404',
+            ]),
       ],
     };
   const primary = backendOf(ing, p.entry ? p.entry.backend : p.defaultBackend!.backend, opts);

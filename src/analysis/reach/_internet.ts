@@ -1,17 +1,5 @@
-import { formatIP, parseCidr } from '../../lib/ip.ts';
+import { formatIP, nonPublicIPv4, parseCidr } from '../../lib/ip.ts';
 import type { Endpoint } from './_refs.ts';
-
-/** Non-public IPv4 space (RFC 1918, CGNAT, loopback, link-local, "this network", multicast and reserved). */
-const special = [
-  '0.0.0.0/8',
-  '10.0.0.0/8',
-  '100.64.0.0/10',
-  '127.0.0.0/8',
-  '169.254.0.0/16',
-  '172.16.0.0/12',
-  '192.168.0.0/16',
-  '224.0.0.0/3',
-];
 
 /**
  * `internet` as a set of addresses: the public IPv4 space cut at every ipBlock boundary, one representative
@@ -26,9 +14,9 @@ export function internetParties(cidrs: readonly string[]): Endpoint[] {
     cuts.add(c.base + (1n << BigInt(32 - c.prefix)));
   };
   cidrs.forEach(add);
-  special.forEach(add);
+  nonPublicIPv4.forEach(add);
   const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const blocked = special.map((s) => parseCidr(s)!);
+  const blocked = nonPublicIPv4.map((s) => parseCidr(s)!);
   const out: Endpoint[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const start = points[i];

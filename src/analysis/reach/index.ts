@@ -25,6 +25,7 @@ import {
   capturedService,
   hairpinUnknown,
   hostSourceUnknown,
+  loadBalancerSchemeDrop,
   servicePathUnknown,
   sourceRangeDrop,
   undeterminedLoadBalancerReason,
@@ -170,6 +171,24 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       notes.push(
         `Service ${svc.namespace}/${svc.name} has spec.loadBalancerSourceRanges [${svc.loadBalancerSourceRanges.join(', ')}]: through its load-balancer address only those sources pass (reach --to ip:${svc.loadBalancerIngress[0]} judges that path); node ports are not filtered by them`,
       );
+    if (
+      svc?.type === 'LoadBalancer' &&
+      svc.loadBalancerSourceRangesAnnotation?.length &&
+      svc.loadBalancerIngress.length
+    )
+      notes.push(
+        `Service ${svc.namespace}/${svc.name} has the annotation service.beta.kubernetes.io/load-balancer-source-ranges [${svc.loadBalancerSourceRangesAnnotation.join(', ')}]: its cloud load balancer passes only those sources (reach --to ip:${svc.loadBalancerIngress[0]} judges that path); node ports are not filtered by them`,
+      );
+    if (
+      svc?.type === 'LoadBalancer' &&
+      svc.loadBalancerScheme &&
+      svc.loadBalancerScheme.scheme !== 'internet-facing'
+    )
+      notes.push(
+        svc.loadBalancerScheme.scheme === 'internal'
+          ? `Service ${svc.namespace}/${svc.name} has an internal load balancer (${svc.loadBalancerScheme.by}): it is reachable only from the cloud network, not from internet addresses (reach --to ip:ADDRESS of its load balancer judges that path); the verdicts are the policies' for a client that reaches its pods`
+          : `whether the load balancer of Service ${svc.namespace}/${svc.name} is internal or internet-facing is undetermined (${svc.loadBalancerScheme.by}); the verdicts are the policies' for a client that reaches its pods`,
+      );
     if (svc && svc.type !== 'ClusterIP' && svc.externalTrafficPolicy === 'Cluster')
       notes.push(
         `externalTrafficPolicy: Cluster — traffic arriving from outside through a node port or load balancer is SNATed to a node address; kubetwin judges the client address`,
@@ -228,7 +247,13 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       if (choice && 'uses' in choice && choice.unknown) topologyUnknownFor.set(a.label, choice.unknown);
       // Dialing a load-balancer address: kube-proxy drops sources outside spec.loadBalancerSourceRanges first.
       const clientIP = a.party.kind === 'pod' ? a.party.pod.ip : a.party.ip;
-      const outOfRange = served && toVip && clientIP ? sourceRangeDrop(served, toVip, clientIP) : undefined;
+      const outside = a.party.kind === 'ip';
+      const outOfRange =
+        served && toVip && clientIP ? sourceRangeDrop(served, toVip, clientIP, { outside }) : undefined;
+      // From outside, an internal cloud load balancer is out of reach of a public address.
+      const scheme =
+        served && toVip && clientIP && outside ? loadBalancerSchemeDrop(served, toVip, clientIP) : undefined;
+      if (scheme && 'unknown' in scheme) labelReasons.add(scheme.unknown);
       // A Local node port from outside: kube-proxy sends only to the node's own endpoints, keeping the client address.
       const lnp = to.localNodePort;
       const notLocal =
@@ -239,6 +264,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         a.problem ??
         b.problem ??
         outOfRange ??
+        (scheme && 'drop' in scheme ? scheme.drop : undefined) ??
         notLocal ??
         (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {

@@ -64,3 +64,39 @@ test('rule load-balancer-source-ranges: an entry that is not a CIDR is an invali
   assert.match(d?.message ?? '', /loadBalancerSourceRanges\[0\] "not-a-range" must be a CIDR/);
   assert.ok(d?.source?.line);
 });
+
+test('rule load-balancer-source-ranges: the cloud controller reads the load-balancer-source-ranges annotation when the field is empty; kube-proxy does not', () => {
+  const annotated = loadBalancedWebAndClient().replace(
+    'metadata: {name: web}\nspec: {type',
+    'metadata: {name: web, annotations: {service.beta.kubernetes.io/load-balancer-source-ranges: "198.51.100.0/24, 192.0.2.128/25"}}\nspec: {type',
+  );
+  assert.equal(verdict(annotated, 'ip:198.51.100.7').verdict, 'allowed');
+  const out = verdict(annotated, 'ip:192.0.2.1');
+  assert.equal(out.verdict, 'denied');
+  assert.match(
+    out.pairs[0].problem ?? '',
+    /annotation service\.beta\.kubernetes\.io\/load-balancer-source-ranges .*\[198\.51\.100\.0\/24, 192\.0\.2\.128\/25\]/,
+  );
+  assert.equal(
+    verdict(annotated, 'default/client').verdict,
+    'allowed',
+    'a pod is taken by kube-proxy, which reads the field only',
+  );
+  const outside = traceOn(annotated, { kind: 'ip', ip: '192.0.2.1' }, 'ip:203.0.113.10:80');
+  assert.equal(outside.outcome, 'failed');
+  assert.match(
+    outside.fix?.summary ?? '',
+    /to the annotation service\.beta\.kubernetes\.io\/load-balancer-source-ranges/,
+  );
+  // The field wins over the annotation, as GetLoadBalancerSourceRanges reads it first.
+  const both = annotated.replace(
+    'type: LoadBalancer, ',
+    'type: LoadBalancer, loadBalancerSourceRanges: [192.0.2.0/24], ',
+  );
+  assert.equal(verdict(both, 'ip:192.0.2.1').verdict, 'allowed');
+  const bad = buildYaml(annotated.replace('192.0.2.128/25', 'nope'));
+  assert.match(
+    bad.diagnostics.find((d) => d.code === 'invalid-field')?.message ?? '',
+    /load-balancer-source-ranges entry 1 "nope" must be a CIDR/,
+  );
+});

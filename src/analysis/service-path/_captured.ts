@@ -29,7 +29,12 @@ export function capturedNote(svc: Service, ip: string): string {
   const what = svc.externalIPs.includes(ip) ? 'an externalIP' : 'the load-balancer address';
   const source =
     svc.externalTrafficPolicy === 'Cluster'
-      ? "kube-proxy masquerades it (externalTrafficPolicy: Cluster): the endpoint sees an address of the client's node (its own, or a CNI device's toward the endpoint), not the pod's"
-      : 'with externalTrafficPolicy: Local a pod keeps its own address';
-  return `${ip} is ${what} of Service ${svc.namespace}/${svc.name}: kube-proxy on the client's node sends the connection straight to the Service's endpoints (it never reaches the load balancer); ${source}`;
+      ? "kube-proxy masquerades it (externalTrafficPolicy: Cluster): the endpoint sees an address of that node (its own, or a CNI device's toward the endpoint), not the client's"
+      : 'with externalTrafficPolicy: Local the client keeps its own address';
+  // A client outside the cluster does go through the cloud's load balancer (or the network routing the externalIP).
+  const outside =
+    what === 'an externalIP'
+      ? 'a client outside the cluster reaches a node the network routes it to, whose kube-proxy does the same'
+      : 'a client outside the cluster goes through the load balancer to a node, whose kube-proxy does the same';
+  return `${ip} is ${what} of Service ${svc.namespace}/${svc.name}: kube-proxy on a pod client's node sends the connection straight to the Service's endpoints (it never reaches the load balancer); ${outside}; ${source}`;
 }

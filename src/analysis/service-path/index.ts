@@ -32,6 +32,7 @@ export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
 export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
+export { loadBalancerSchemeDrop } from './_internal-load-balancer.ts';
 export { hintedEndpoints } from './_hinted.ts';
 export { undeterminedLoadBalancerReason, undeterminedLoadBalancers } from './_undetermined-load-balancer.ts';
 
@@ -225,8 +226,14 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       }
   }
   const zone = clientNode ? idx.nodeByName(clientNode)?.zone : undefined;
+  // An NLB with ip targets connects to the pod addresses itself: no node, no kube-proxy (awsLoadBalancerTargets).
+  const ipTargets = entry === 'LoadBalancer' && svc.loadBalancerTargets?.type === 'ip';
+  if (ipTargets)
+    notes.push(
+      `target type ip (${svc.loadBalancerTargets!.by}): the load balancer registers the ready pod addresses and connects to them itself, health-checking each — no node port, no kube-proxy, so externalTrafficPolicy and topology do not apply`,
+    );
   // kube-proxy does not handle headless Services: no traffic policy or topology narrows what the client dials.
-  const proxied = !svc.headless;
+  const proxied = !svc.headless && !ipTargets;
   // Whose kube-proxy rules (and so which topology hints) apply: the client pod's node, or the node port's node.
   const vantage: Vantage | 'no-kube-proxy' = !proxied
     ? 'no-kube-proxy'
@@ -240,9 +247,10 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
           ? { node: clientNode, ...(zone ? { zone } : {}) }
           : { unknown: 'the client pod is not scheduled on a node' };
   // Through a load balancer or an externalIP the node is not known: a Local policy is that node's endpoints.
-  const lbLocal = (entry === 'LoadBalancer' || entry === 'ExternalIP') && policy.value === 'Local';
+  const lbLocal =
+    (entry === 'LoadBalancer' || entry === 'ExternalIP') && policy.value === 'Local' && !ipTargets;
   const local = proxied && policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
-  if (!proxied && policy.value === 'Local') notes.push(headlessLocalNote(policy.field));
+  if (!proxied && !ipTargets && policy.value === 'Local') notes.push(headlessLocalNote(policy.field));
   if (local && c.kind === 'unspecified')
     notes.push(
       'internalTrafficPolicy Local: which endpoints are used depends on the client node; pass --from',
@@ -313,7 +321,14 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     );
 
   if (clientIP) {
-    if (!external)
+    if (ipTargets) {
+      const kept = svc.loadBalancerTargets!.clientAddressKept;
+      sourceIP = {
+        seen: kept ? clientIP : "the load balancer's own private address in the VPC (not in the input)",
+        preserved: kept,
+        why: `target type ip: the load balancer connects to the pod itself, with client IP preservation ${kept ? 'on' : 'off (the default for ip targets over TCP; the target group attribute preserve_client_ip.enabled turns it on)'}`,
+      };
+    } else if (!external)
       sourceIP = {
         seen: clientIP,
         preserved: true,

@@ -7,7 +7,7 @@ import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import { masqueradedPolicyHop } from './_masquerade.ts';
-import { sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
+import { loadBalancerSchemeDrop, sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
 import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
@@ -286,7 +286,35 @@ export function northSouth(
     owner.via === 'node-port' ? p.nodePort === target.port : p.port === target.port,
   )!;
   const local = svc.externalTrafficPolicy === 'Local';
-  const outOfRange = owner.via === 'load-balancer' ? sourceRangeDrop(svc, address, clientIP) : undefined;
+  const ipTargets =
+    owner.via === 'load-balancer' && svc.loadBalancerTargets?.type === 'ip'
+      ? svc.loadBalancerTargets
+      : undefined;
+  const outOfRange =
+    owner.via === 'load-balancer' ? sourceRangeDrop(svc, address, clientIP, { outside: true }) : undefined;
+  // An internal cloud load balancer has only addresses of the cloud network: a public client cannot reach it.
+  const scheme = owner.via === 'load-balancer' ? loadBalancerSchemeDrop(svc, address, clientIP) : undefined;
+  if (scheme) {
+    const internal = 'drop' in scheme;
+    const why = internal ? scheme.drop : scheme.unknown;
+    hops.push({
+      kind: 'load-balancer',
+      title: `${owner.via} ${address}:${target.port}: ${internal ? 'internal load balancer, not reachable from' : 'internal or internet-facing? undetermined for'} ${clientIP}`,
+      verdict: 'fail',
+      details: [why],
+      objects: [{ key: svc.key, source: svc.source }],
+      ...(internal ? {} : { unknown: [why], undecided: why }),
+    });
+    return {
+      hops,
+      reason: why,
+      fix: {
+        summary: internal
+          ? `reach it from the cloud network (VPC/VNet, peering, VPN), or make the load balancer of Service ${svc.namespace}/${svc.name} internet-facing if it is meant to be public`
+          : `set the scheme annotation of Service ${svc.namespace}/${svc.name} (service.beta.kubernetes.io/aws-load-balancer-scheme: internal or internet-facing)`,
+      },
+    };
+  }
   if (outOfRange) {
     hops.push({
       kind: 'load-balancer',
@@ -299,7 +327,7 @@ export function northSouth(
       hops,
       reason: outOfRange,
       fix: {
-        summary: `add ${clientIP} (or its range) to spec.loadBalancerSourceRanges of Service ${svc.namespace}/${svc.name}`,
+        summary: `add ${clientIP} (or its range) to ${svc.loadBalancerSourceRanges?.length ? 'spec.loadBalancerSourceRanges' : 'the annotation service.beta.kubernetes.io/load-balancer-source-ranges'} of Service ${svc.namespace}/${svc.name}`,
       },
     };
   }
@@ -320,11 +348,13 @@ export function northSouth(
     title: `${owner.via === 'node-port' ? `node ${owner.node} port ${target.port}` : `${owner.via} ${address}:${target.port}`} → Service ${svc.namespace}/${svc.name} port ${sp.port} (nodePort ${sp.nodePort ?? 'none'})`,
     verdict: 'ok',
     details: [
-      local && owner.via === 'external-ip'
-        ? `externalTrafficPolicy: Local — the node the network routes ${address} to sends only to its own endpoints (no health check steers an externalIP); the client address ${clientIP} is preserved`
-        : local
-          ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
-          : `externalTrafficPolicy: Cluster — any node accepts, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
+      ipTargets
+        ? `target type ip (${ipTargets.by}): the load balancer connects to the pod addresses itself — no node port, no kube-proxy, externalTrafficPolicy does not apply; the pods see ${ipTargets.clientAddressKept ? `the client address ${clientIP}` : "the load balancer's own private address (client IP preservation off)"}`
+        : local && owner.via === 'external-ip'
+          ? `externalTrafficPolicy: Local — the node the network routes ${address} to sends only to its own endpoints (no health check steers an externalIP); the client address ${clientIP} is preserved`
+          : local
+            ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
+            : `externalTrafficPolicy: Cluster — any node accepts, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
     ],
     objects: [{ key: svc.key, source: svc.source }],
   });
@@ -349,11 +379,13 @@ export function northSouth(
   }));
   const outside: Party = { kind: 'ip', ip: clientIP, label: `client ${clientIP}` };
   // Cluster: kube-proxy masquerades; each endpoint is judged for every source address that can give it.
-  const pol = local
-    ? { ...policyHop(ctx, outside, targets, sp.protocol), client: outside }
-    : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside, {
-        loadBalancer: owner.via === 'load-balancer',
-      });
+  const pol = ipTargets
+    ? ipTargetPolicyHop(ctx, outside, targets, sp.protocol, ipTargets)
+    : local
+      ? { ...policyHop(ctx, outside, targets, sp.protocol), client: outside }
+      : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside, {
+          loadBalancer: owner.via === 'load-balancer',
+        });
   const client = pol.client;
   hops.push({
     ...pol.hop,
@@ -498,6 +530,43 @@ export function northSouth(
         },
       };
 }
+
+/**
+ * The policy hop of a load balancer with ip targets (`Service.loadBalancerTargets`): it connects to each pod itself,
+ * from the client's address when client IP preservation is on, else from its own private address in the VPC, which
+ * the input does not hold — so where a pod's ingress policies decide by source (it is isolated), the verdict is
+ * unknown; judged here with the client's address.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+ */
+function ipTargetPolicyHop(
+  ctx: TraceContext,
+  outside: Extract<Party, { kind: 'ip' }>,
+  targets: Parameters<typeof policyHop>[2],
+  protocol: Service['ports'][number]['protocol'],
+  lb: NonNullable<Service['loadBalancerTargets']>,
+) {
+  const pol = policyHop(ctx, outside, targets, protocol);
+  if (lb.clientAddressKept) return { ...pol, client: outside };
+  const bySource = targets.filter((t) => {
+    if (!t.pod) return true;
+    const reason = ctx.engine.explain(outside, { kind: 'pod', pod: t.pod }, t.port, protocol).ingress.reason;
+    return !sourceFree.has(reason);
+  });
+  if (!bySource.length) return { ...pol, client: outside };
+  const why = `the load balancer connects to ${bySource.map((t) => t.label).join(', ')} from its own private address in the VPC (target type ip, client IP preservation off), which the input does not hold, and their ingress policies decide by source address`;
+  return {
+    ...pol,
+    hop: {
+      ...pol.hop,
+      unknown: [...(pol.hop.unknown ?? []), why],
+      details: [...pol.hop.details, `judged with the client's address ${outside.ip}; ${why}`],
+    },
+    client: outside,
+  };
+}
+
+/** Ingress verdicts that do not depend on the source address. */
+const sourceFree = new Set(['not-isolated', 'host-network', 'not-enforced']);
 
 function certificateHop(c: CertificateChoice | undefined) {
   if (!c) return undefined;

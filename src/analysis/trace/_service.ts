@@ -119,7 +119,12 @@ export function serviceHop(
     ...(path.sourceIP
       ? { sourceAddress: `source address seen by the endpoint: ${path.sourceIP.seen} (${path.sourceIP.why})` }
       : {}),
-    balancing: svc.headless ? path.balancing.description : `kube-proxy ${path.balancing.description}`,
+    balancing: svc.headless
+      ? path.balancing.description
+      : path.entry === 'LoadBalancer' && svc.loadBalancerTargets?.type === 'ip'
+        ? // https://docs.aws.amazon.com/elasticloadbalancing/latest/network/introduction.html (flow hash per TCP connection)
+          'the load balancer picks a registered pod itself for each connection (an NLB hashes the flow), not kube-proxy'
+        : `kube-proxy ${path.balancing.description}`,
     notes: path.notes,
   };
   const otherProxy = servicePathUnknown(ctx.model, svc) ?? path.entryUnknown;
