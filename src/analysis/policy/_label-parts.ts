@@ -154,7 +154,7 @@ export class LabelParts {
 }
 
 /** A copy of `a` with room for `length` entries. */
-function grown(a: Int32Array, length: number): Int32Array {
+function grown(a: Int32Array, length: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(length);
   b.set(a);
   return b;
