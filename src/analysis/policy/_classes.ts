@@ -131,10 +131,11 @@ export function buildClasses(
       lastKey = -1;
     }
     if (pod.labels !== lastLabels || pod.ports !== lastPorts || pair < 0) {
+      // Each part only when its own object changed: bare pods have their own labels but share a ports list.
+      if (pod.labels !== lastLabels || pair < 0) label = labelParts.idOf(pod.labels);
+      if (pod.ports !== lastPorts || pair < 0) portPart = portIdOf(pod.ports, portPart);
       lastLabels = pod.labels;
       lastPorts = pod.ports;
-      label = labelParts.idOf(pod.labels);
-      portPart = portIdOf(pod.ports, portPart);
       pair = pairIdOf(label, portPart);
     }
     let cls: MutableClass | undefined;

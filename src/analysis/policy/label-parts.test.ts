@@ -47,3 +47,41 @@ test('property: LabelParts — labels share a part exactly when they hold the sa
     { numRuns: 500, seed },
   );
 });
+
+test('property: LabelParts table — over thousands of labels objects the part numbers are those of a Map keyed by the read pairs, while the table doubles, a labels object holds more read keys than the scratch, and keys come in any order', () => {
+  // Twelve read keys (more than the scratch's eight), six values: enough distinct parts to double the table
+  // (1,024 slots, half full) and the part arrays (512 parts) several times.
+  const pool = Array.from({ length: 12 }, (_, i) => `k${i}`);
+  const labelsArb = fc.dictionary(
+    fc.constantFrom(...pool, 'unread', 'other'),
+    fc.constantFrom('a', 'b', 'c', 'd', 'e', ''),
+    {
+      maxKeys: 14,
+    },
+  );
+  fc.assert(
+    fc.property(
+      fc.array(labelsArb, { minLength: 1200, maxLength: 3000, size: 'max' }),
+      fc.subarray(pool, { minLength: 5 }),
+      fc.boolean(),
+      (all, keyList, collide) => {
+        const keys = new Set(keyList);
+        // Every hash equal: a probe walks every part, so fewer labels objects.
+        const objects = collide ? all.slice(0, 300) : all;
+        const parts = collide ? new LabelParts(keys, () => -5) : new LabelParts(keys);
+        const reference = new Map<string, number>();
+        for (const labels of objects) {
+          const c = content(labels, keys);
+          if (!reference.has(c)) reference.set(c, reference.size);
+          assert.equal(parts.idOf(labels), reference.get(c), c);
+        }
+        // Asked again, in reverse: every labels object finds the part it was given.
+        for (let i = objects.length - 1; i >= 0; i--)
+          assert.equal(parts.idOf(objects[i]), reference.get(content(objects[i], keys)));
+        assert.equal(parts.size, reference.size);
+      },
+    ),
+    // No shrinking: a failing case of thousands of labels objects would shrink for minutes.
+    { numRuns: 60, seed, endOnFailure: true },
+  );
+});
