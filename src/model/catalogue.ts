@@ -382,7 +382,14 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: "address, labels and ports (by service port name): a ServiceEntry's workloadSelector picks it in its namespace as it picks pods (route --via mesh, trace, test); a Kubernetes Service whose selector picks it (Istio adds it to the Service's endpoints) makes a sidecar client's route unknown; network, locality, weight and serviceAccount are not read",
   },
-  ...['Sidecar', 'EnvoyFilter', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
+  {
+    group: 'networking.istio.io',
+    kind: 'Sidecar',
+    namespaced: true,
+    level: 'partial',
+    note: "which Sidecar a proxy takes (one whose workloadSelector picks it, else its namespace's without selector, else the root namespace's), egress hosts (namespace/dnsName with ., *, ~ and wildcard names), egress port and outboundTrafficPolicy.mode: a meshed client's request for a Service, ServiceEntry host or VirtualService its Sidecar does not import goes to the PassthroughCluster (ALLOW_ANY: plaintext to the address dialed, no routes, no mTLS) or the BlackHoleCluster (REGISTRY_ONLY: 502, connection reset) in route --via mesh, trace, reach and test; egress bind and captureMode, outboundTrafficPolicy.egressProxy and ingress listeners are not modeled (answers they can change say unknown); inboundConnectionPool is ignored",
+  },
+  ...['EnvoyFilter', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',
     kind,
     namespaced: true,
@@ -608,7 +615,6 @@ export const trafficKinds: readonly TrafficKind[] = [
     true,
   ),
   istio('networking.istio.io', 'ServiceEntry', both, true, 'hosts the mesh adds to its registry', true),
-  istio('networking.istio.io', 'Sidecar', both, false, 'which hosts the sidecars of its namespace can reach'),
   istio(
     'networking.istio.io',
     'Gateway',

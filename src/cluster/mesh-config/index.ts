@@ -18,6 +18,7 @@ import { istioNetworkingGroup, readDestinationRule, readVirtualService } from '.
 import { readServiceProfile } from './_linkerd.ts';
 import { readServiceEntry, readWorkloadEntry } from './_istio-entries.ts';
 import { readIstioGateway } from './_istio-gateway.ts';
+import { readIstioSidecar } from './_istio-sidecar.ts';
 import { readIstioExportDefaults } from './_istio-export-defaults.ts';
 import { checkGatewayBinding } from './_istio-gateway-check.ts';
 import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
@@ -126,6 +127,9 @@ export function buildMesh(
   const istioGateways = of('Gateway')
     .flatMap((e) => keep(e, readIstioGateway(e)))
     .sort(byNamespaceName);
+  const sidecars = of('Sidecar')
+    .flatMap((e) => keep(e, readIstioSidecar(e)))
+    .sort(byNamespaceName);
   checkGatewayBinding(of('VirtualService'), virtualServices, istioGateways, profile.clusterDomain, sink);
   checkSubsets(virtualServices, destinationRules, profile.clusterDomain, sink);
   checkHosts(virtualServices, envs, profile.clusterDomain, sink);
@@ -156,6 +160,7 @@ export function buildMesh(
     serviceEntries,
     workloadEntries,
     istioGateways,
+    sidecars,
     ...(profile.mesh?.outboundTrafficPolicy
       ? { outboundTrafficPolicy: profile.mesh.outboundTrafficPolicy }
       : {}),
