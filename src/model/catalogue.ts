@@ -448,6 +448,11 @@ export const kinds: readonly KindSupport[] = [
       ],
       ['NetworkAuthentication', 'modeled', 'networks: cidr with except'],
       [
+        'EgressNetwork',
+        'partial',
+        "networks (cidr with except; none: every address outside the cluster networks) and trafficPolicy for a meshed client's connection to an outside address (reach, test, trace): the client namespace's EgressNetworks first, else the global egress namespace linkerd-egress's; Deny with no HTTPRoute, GRPCRoute, TLSRoute or TCPRoute attached on the port refuses it, Allow lets it through; attached routes (hostname, SNI, path matches, Service backends) and two EgressNetworks capturing one address are unknown; route --via mesh to an outside host is not modeled",
+      ],
+      [
         'HTTPRoute',
         'partial',
         'parented to a Server: the route a request matches (Gateway API matches and precedence) picks its AuthorizationPolicies, no match answers 404; parented to a Service: routes like a GAMMA HTTPRoute (route --via mesh, trace)',

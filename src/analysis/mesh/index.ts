@@ -17,6 +17,8 @@ import { serviceFqdn, serviceForHost } from './_hosts.ts';
 import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations, opaquePort } from './_router.ts';
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
+import { linkerdEgress, type EgressVerdict } from './linkerd/_egress.ts';
+export type { EgressVerdict } from './linkerd/_egress.ts';
 import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
@@ -82,6 +84,11 @@ export interface Mesh {
    * it may; undefined when the connection keeps `port`. NetworkPolicies are judged on the port returned.
    */
   arrival(client: Pod, server: Pod, port: number): Arrival;
+  /**
+   * What a meshed Linkerd client's proxy does with a connection to an outside address `ip:port` (its EgressNetwork:
+   * allowed, denied or unknown, with why), or undefined when no EgressNetwork captures it or another mesh runs.
+   */
+  egress(client: Pod, ip: string, port: number): EgressVerdict | undefined;
   /**
    * Where the Istio ingress gateway sends a request from outside (`req.port` is the port the client connects
    * to): the Gateway server, the bound VirtualService's rule, the destinations. `gateway` (`ns/name`) names
@@ -169,6 +176,19 @@ function build(model: ClusterModel): Mesh {
       return `${policy} and no ServiceEntry exported to ${client.namespace} declares ${ip} port ${port} in its addresses: the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
     },
     arrival: name === 'linkerd' ? linkerdArrival(model, sidecar) : () => undefined,
+    egress(client, ip, port) {
+      if (name === 'linkerd')
+        return sidecar(client).meshed ? linkerdEgress(model, client, ip, port) : undefined;
+      // Another mesh runs: Linkerd's objects have no effect. None known: whether Linkerd judges it is not known.
+      const v = name ? undefined : linkerdEgress(model, client, ip, port);
+      return v
+        ? {
+            verdict: 'unknown',
+            by: v.by,
+            why: `${v.by} is in the input and would judge this connection, but no mesh is known to run (set mesh.name: linkerd in the profile if Linkerd runs): ${v.why}`,
+          }
+        : undefined;
+    },
     gatewayRoute: (req, gateway) =>
       istioGatewayRoute(model, name === 'istio' ? profile : istioProfile(model), req, gateway),
     routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),

@@ -27,6 +27,7 @@ import {
   linkerdPolicyGroup,
   readLinkerdAuthorizationPolicy,
   readMeshTLSAuthentication,
+  readEgressNetwork,
   readNetworkAuthentication,
   readServer,
   readServerAuthorization,
@@ -179,6 +180,7 @@ export function buildMesh(
       defaultInboundPolicy:
         (profile.mesh?.defaultInboundPolicy as LinkerdDefaultPolicy | undefined) ?? 'all-unauthenticated',
       clusterNetworks: profile.mesh?.clusterNetworks ?? linkerdClusterNetworks,
+      egressNetworks: linkerd('EgressNetwork', readEgressNetwork),
     },
   };
 }

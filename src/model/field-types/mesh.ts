@@ -229,6 +229,18 @@ export const meshFields: readonly KindFields[] = [
     `,
   },
   {
+    kind: 'EgressNetwork',
+    source: 'https://linkerd.io/2.17/reference/egress-network/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.networks list
+      spec.networks.*.cidr string
+      spec.networks.*.except list
+      spec.trafficPolicy string
+    `,
+  },
+  {
     kind: 'NetworkAuthentication',
     source: 'https://linkerd.io/2.15/reference/authorization-policy/#networkauthentication',
     fields: `
