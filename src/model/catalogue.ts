@@ -389,7 +389,14 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial',
     note: "address, labels and ports (by service port name): a ServiceEntry's workloadSelector picks it in its namespace as it picks pods (route --via mesh, trace, test); a Kubernetes Service whose selector picks it (Istio adds it to the Service's endpoints) makes a sidecar client's route unknown; network, locality, weight and serviceAccount are not read",
   },
-  ...['Sidecar', 'EnvoyFilter', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
+  {
+    group: 'networking.istio.io',
+    kind: 'Sidecar',
+    namespaced: true,
+    level: 'partial',
+    note: "which Sidecar a proxy takes (one whose workloadSelector picks it, else its namespace's without selector, else the root namespace's), egress hosts (namespace/dnsName with ., *, ~ and wildcard names), egress port and outboundTrafficPolicy.mode: a meshed client's request for a Service, ServiceEntry host or VirtualService its Sidecar does not import goes to the PassthroughCluster (ALLOW_ANY: plaintext to the address dialed, no routes, no mTLS) or the BlackHoleCluster (REGISTRY_ONLY: 502, connection reset) in route --via mesh, trace, reach and test; egress bind and captureMode, outboundTrafficPolicy.egressProxy and ingress listeners are not modeled (answers they can change say unknown); inboundConnectionPool is ignored",
+  },
+  ...['EnvoyFilter', 'WorkloadGroup', 'ProxyConfig'].map((kind) => ({
     group: 'networking.istio.io',
     kind,
     namespaced: true,
@@ -447,6 +454,11 @@ export const kinds: readonly KindSupport[] = [
         'identities (*, *.domain, exact) and identityRefs to ServiceAccounts or to Namespaces (every ServiceAccount of the namespace named); another group/kind is an error; a ref without name (the CRD: every object of the kind; the policy controller requires a name) makes meshed clients unknown',
       ],
       ['NetworkAuthentication', 'modeled', 'networks: cidr with except'],
+      [
+        'EgressNetwork',
+        'partial',
+        "networks (cidr with except; none: every address outside the cluster networks) and trafficPolicy for a meshed client's connection to an outside address (reach, test, trace): the client namespace's EgressNetworks first, else the global egress namespace linkerd-egress's; Deny with no HTTPRoute, GRPCRoute, TLSRoute or TCPRoute attached on the port refuses it, Allow lets it through; attached routes (hostname, SNI, path matches, Service backends) and two EgressNetworks capturing one address are unknown; route --via mesh to an outside host is not modeled",
+      ],
       [
         'HTTPRoute',
         'partial',
@@ -613,7 +625,6 @@ export const trafficKinds: readonly TrafficKind[] = [
     true,
   ),
   istio('networking.istio.io', 'ServiceEntry', both, true, 'hosts the mesh adds to its registry', true),
-  istio('networking.istio.io', 'Sidecar', both, false, 'which hosts the sidecars of its namespace can reach'),
   istio(
     'networking.istio.io',
     'Gateway',

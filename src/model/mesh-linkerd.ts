@@ -104,6 +104,19 @@ export interface NetworkAuthentication extends ObjectMeta {
   readonly networks: readonly LinkerdNetwork[];
 }
 
+/**
+ * Linkerd `EgressNetwork` (policy.linkerd.io, 2.17+): the outside networks whose traffic from meshed clients of its
+ * namespace (of every namespace, in the global egress namespace) the proxy captures, and what it does with traffic
+ * no attached route describes. https://linkerd.io/2.17/reference/egress-network/
+ */
+export interface LinkerdEgressNetwork extends ObjectMeta {
+  readonly namespace: string;
+  /** Empty: every address outside the cluster networks. */
+  readonly networks: readonly LinkerdNetwork[];
+  readonly trafficPolicy: 'Allow' | 'Deny';
+  readonly creationTimestamp?: string;
+}
+
 /** Linkerd's policy objects as `src/cluster/mesh-config` reads them. */
 export interface LinkerdPolicy {
   readonly servers: readonly LinkerdServer[];
@@ -117,4 +130,6 @@ export interface LinkerdPolicy {
   readonly defaultInboundPolicy: LinkerdDefaultPolicy;
   /** The profile's `mesh.clusterNetworks`, else Linkerd's default `clusterNetworks`. */
   readonly clusterNetworks: readonly string[];
+  /** EgressNetworks, sorted by namespace/name. */
+  readonly egressNetworks: readonly LinkerdEgressNetwork[];
 }

@@ -266,6 +266,44 @@ export interface IstioGateway extends ObjectMeta {
   readonly creationTimestamp?: string;
 }
 
+/**
+ * One `IstioEgressListener` of a Sidecar: the hosts (`namespace/dnsName`) whose Services, ServiceEntries and
+ * VirtualServices the client's proxy imports, on one port or (no port) on every other one.
+ * https://istio.io/latest/docs/reference/config/networking/sidecar/#IstioEgressListener
+ */
+export interface IstioSidecarEgress {
+  readonly index: number;
+  /** `port.number`; undefined: the catch-all listener. */
+  readonly port?: number;
+  /** `port.protocol`, upper case (HTTP_PROXY makes the listener a plain HTTP proxy). */
+  readonly protocol?: string;
+  readonly bind?: string;
+  /** DEFAULT, IPTABLES or NONE; undefined when not written. */
+  readonly captureMode?: string;
+  /** As written, lower case: `ns/host`, `./host`, `*\/host`, `~/*`. */
+  readonly hosts: readonly string[];
+  readonly source?: SourceRef;
+}
+
+/**
+ * Istio `Sidecar` (networking.istio.io): which hosts the proxies it selects import, what they do with the rest
+ * (outboundTrafficPolicy), and their inbound listeners. https://istio.io/latest/docs/reference/config/networking/sidecar/
+ */
+export interface IstioSidecar extends ObjectMeta {
+  readonly namespace: string;
+  /** `workloadSelector.labels`; undefined: every workload of the namespace (or, in the root namespace, the mesh). */
+  readonly workloadSelector?: Labels;
+  readonly egress: readonly IstioSidecarEgress[];
+  /** The `ingress` listeners' ports (inbound listeners are not modeled: answers they can change say unknown). */
+  readonly ingressPorts: readonly number[];
+  readonly outboundTrafficPolicy?: {
+    readonly mode: 'ALLOW_ANY' | 'REGISTRY_ONLY';
+    /** `egressProxy.host`: where ALLOW_ANY sends unknown traffic instead of passing it through. */
+    readonly egressProxy?: string;
+  };
+  readonly creationTimestamp?: string;
+}
+
 /** Linkerd `RequestMatch`: several fields set means all of them. */
 export interface ProfileMatch {
   readonly pathRegex?: string;
@@ -324,6 +362,8 @@ export interface MeshModel {
   readonly workloadEntries: readonly IstioWorkloadEntry[];
   /** Istio `Gateway`s (networking.istio.io), sorted by namespace/name. */
   readonly istioGateways: readonly IstioGateway[];
+  /** Istio `Sidecar`s, sorted by namespace/name. */
+  readonly sidecars: readonly IstioSidecar[];
   /**
    * meshConfig.outboundTrafficPolicy.mode from the profile's `mesh.outboundTrafficPolicy`; undefined when the
    * profile does not say (Istio's default is ALLOW_ANY).

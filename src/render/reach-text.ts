@@ -32,9 +32,12 @@ export function meshLines(m: MeshInbound): string[] {
         ? 'plaintext'
         : 'mTLS or plaintext (not known)';
   const lines = [
-    m.mesh === 'linkerd'
-      ? `mesh: ${transport} (${t.why})`
-      : `mesh: ${transport} (${t.why}); server port mode ${t.mode} by ${t.modeBy}${at(t.modeSource)}${t.refused ? ': REFUSED' : ''}`,
+    // Refused before the server's proxy judges it (the client's own sidecar, e.g. an Istio Sidecar's black hole).
+    m.clientFix && !m.allowed && !t.refused
+      ? `mesh: ${m.summary}`
+      : m.mesh === 'linkerd'
+        ? `mesh: ${transport} (${t.why})`
+        : `mesh: ${transport} (${t.why}); server port mode ${t.mode} by ${t.modeBy}${at(t.modeSource)}${t.refused ? ': REFUSED' : ''}`,
   ];
   if (m.authz)
     lines.push(

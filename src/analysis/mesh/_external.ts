@@ -11,6 +11,9 @@ import type { ClusterModel, Pod } from '../../model/types.ts';
 import type { MeshProfile } from './_profile.ts';
 import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations } from './_router.ts';
 import { entryFor } from './istio/_service-entries.ts';
+import { hostCovers } from './_hosts.ts';
+import { scopeUnknown, sidecarScope } from './istio/_sidecar-scope.ts';
+import { outsideSidecarScope } from './istio/_sidecar-route.ts';
 import type { MeshDecision, MeshRequest, Sidecar } from './types.ts';
 
 /** True for a name a client may mean as an in-cluster Service (a short name, or one under the cluster domain). */
@@ -38,6 +41,8 @@ export function externalRoute(
     return `${notService}, and the client has no istio proxy (${me.reason}): no mesh route applies`;
   const common = { mesh: name, client: who, clientMeshed: true };
   const found = entryFor(model.mesh?.serviceEntries ?? [], host, req.port, client.namespace);
+  const scope = sidecarScope(model, client);
+  const scoped = { pod: client, port: req.port };
   if (found?.port) {
     const se = found.entry;
     const notes = [...found.notes];
@@ -47,7 +52,25 @@ export function externalRoute(
       port: req.port,
       kind: 'ServiceEntry host' as const,
     };
-    const table = profile.hostTable?.(host, client.namespace);
+    const table = profile.hostTable?.(host, client.namespace, scoped);
+    // The client's Sidecar may not import the entry's host (SidecarScope): passthrough or black hole.
+    const out = scope.sidecar
+      ? outsideSidecarScope(
+          {
+            scope,
+            // An address an entry declares reaches it by all of its hosts.
+            hosts: se.hosts.some((h) => hostCovers(h, host))
+              ? se.hosts.filter((h) => hostCovers(h, host))
+              : se.hosts,
+            hostNs: se.namespace,
+            port: req.port,
+            routed: !!table,
+          },
+          { ...common, service: { ...service, kind: 'outside host' } },
+          (by) => passthrough(client, host, req.port, by, []),
+        )
+      : undefined;
+    if (out) return out;
     if (table) {
       notes.push(...table.notes);
       const evaluated = evaluateTable(table, req, { pod: client }, true);
@@ -94,9 +117,10 @@ export function externalRoute(
   const why = found
     ? `${found.entry.key} declares ${host} but not port ${req.port} (ports: ${found.entry.ports.map((p) => p.number).join(', ') || 'none'}), so the host is not in the registry on that port`
     : `no ServiceEntry exported to ${client.namespace} declares ${host}`;
-  const mode = model.mesh?.outboundTrafficPolicy;
   const service = { namespace: client.namespace, name: host, port: req.port, kind: 'outside host' as const };
-  if (mode === 'REGISTRY_ONLY')
+  // The outbound policy is the client's Sidecar's when it sets one, else meshConfig's (SidecarScope).
+  const bySidecar = scope.sidecar?.outboundTrafficPolicy ? `${scope.modeBy}` : undefined;
+  if (scope.mode === 'REGISTRY_ONLY')
     return {
       ...common,
       service,
@@ -106,13 +130,41 @@ export function externalRoute(
       destinations: [],
       notes: [
         why,
-        'meshConfig.outboundTrafficPolicy.mode is REGISTRY_ONLY (profile mesh.outboundTrafficPolicy): the sidecar refuses hosts outside its registry (502)',
+        bySidecar
+          ? `${bySidecar}: the sidecar refuses hosts outside its registry (502)`
+          : 'meshConfig.outboundTrafficPolicy.mode is REGISTRY_ONLY (profile mesh.outboundTrafficPolicy): the sidecar refuses hosts outside its registry (502)',
       ],
+      ...(scope.unsure ? { unknown: scope.unsure } : {}),
     };
+  const odd = scopeUnknown(scope);
   return {
-    ...common,
-    service,
-    by: 'Istio sidecar outboundTrafficPolicy ALLOW_ANY (PassthroughCluster)',
+    ...passthrough(
+      client,
+      host,
+      req.port,
+      'Istio sidecar outboundTrafficPolicy ALLOW_ANY (PassthroughCluster)',
+      [
+        why,
+        bySidecar
+          ? `${bySidecar}: the sidecar passes the request through to the address the application dialed, with no mesh routing`
+          : model.mesh?.outboundTrafficPolicy
+            ? 'meshConfig.outboundTrafficPolicy.mode is ALLOW_ANY (profile mesh.outboundTrafficPolicy): the sidecar passes the request through to the address the application dialed, with no mesh routing'
+            : "the profile does not set mesh.outboundTrafficPolicy, so Istio's default ALLOW_ANY is taken: the sidecar passes the request through to the address the application dialed (with REGISTRY_ONLY it would answer 502)",
+        'what the outside host answers is not modeled',
+      ],
+    ),
+    ...(odd ? { unknown: odd } : {}),
+  };
+}
+
+/** The PassthroughCluster's answer: the request leaves for the address the application dialed. */
+function passthrough(client: Pod, host: string, port: number, by: string, notes: string[]): MeshDecision {
+  return {
+    mesh: 'istio',
+    client: `${client.namespace}/${client.name}`,
+    clientMeshed: true,
+    service: { namespace: client.namespace, name: host, port, kind: 'outside host' },
+    by,
     status: 200,
     lost: [],
     destinations: [
@@ -120,19 +172,13 @@ export function externalRoute(
         kind: 'outside host',
         namespace: client.namespace,
         name: host,
-        port: req.port,
+        port,
         weight: 100,
         share: 100,
         workloads: [],
-        endpoints: [`original destination ${host}:${req.port}`],
+        endpoints: [`original destination ${host}:${port}`],
       },
     ],
-    notes: [
-      why,
-      mode
-        ? 'meshConfig.outboundTrafficPolicy.mode is ALLOW_ANY (profile mesh.outboundTrafficPolicy): the sidecar passes the request through to the address the application dialed, with no mesh routing'
-        : "the profile does not set mesh.outboundTrafficPolicy, so Istio's default ALLOW_ANY is taken: the sidecar passes the request through to the address the application dialed (with REGISTRY_ONLY it would answer 502)",
-      'what the outside host answers is not modeled',
-    ],
+    notes,
   };
 }

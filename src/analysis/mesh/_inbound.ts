@@ -20,6 +20,8 @@ import { clientTls, subsetTls, type ClientTls } from './istio/_client-tls.ts';
 import { opaquePort } from './_router.ts';
 import { ambientUnknowns, istioAmbient } from './istio/_ambient.ts';
 import type { Sidecar } from './types.ts';
+import { sidecarTransport } from './istio/_sidecar-route.ts';
+import { sidecarScope } from './istio/_sidecar-scope.ts';
 
 export type { AuthzVerdict } from './istio/_authz.ts';
 
@@ -72,6 +74,8 @@ export interface MeshInbound {
   readonly notes: readonly string[];
   /** One line: `mTLS STRICT refuses plaintext from …`, `allowed by …`. */
   readonly summary: string;
+  /** When the client's own proxy refused the connection (an Istio Sidecar's black hole): what to change there. */
+  readonly clientFix?: string;
 }
 
 export type InboundJudge = (q: InboundQuery) => MeshInbound | undefined;
@@ -194,11 +198,19 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     const eff = effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
     const notes = [...eff.notes];
     const unknown: string[] = [];
+    // A Sidecar's ingress listeners replace the inbound ports istiod would build (not modeled).
+    const own = sidecarScope(model, q.server).sidecar;
+    if (own?.ingressPorts.length)
+      unknown.push(
+        `Sidecar ${own.namespace}/${own.name} declares ingress listeners (ports ${own.ingressPorts.join(', ')}) for ${q.server.namespace}/${q.server.name}: they replace the inbound ports istiod builds, which kubetwin does not model`,
+      );
     const clientPod = 'pod' in q.client ? q.client.pod : undefined;
     const client = clientPod ? sidecar(clientPod) : undefined;
     let transport: MtlsHop['transport'];
     let why: string;
     let transportWhy: string | undefined;
+    let scoped: ReturnType<typeof sidecarTransport>;
+    let clientFix: string | undefined;
     const clientAmbient = clientPod && !client?.meshed ? ambientOf(clientPod) : undefined;
     if (clientPod && clientAmbient) {
       transport = 'unknown';
@@ -207,6 +219,33 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     } else if (!clientPod || !client?.meshed) {
       transport = 'plaintext';
       why = clientPod ? `the client has no istio proxy: ${client?.reason}` : 'the client is outside the mesh';
+    } else if (
+      q.service &&
+      (scoped = sidecarTransport(model, clientPod, q.service, servicePortOf(q.service, q)))
+    ) {
+      // The client's Sidecar leaves the Service out: no route, no DestinationRule, no auto mTLS.
+      if (scoped.kind === 'blackhole')
+        return {
+          mesh: 'istio',
+          mtls: {
+            transport: 'plaintext',
+            why: scoped.why,
+            mode: eff.mode,
+            modeBy: eff.by,
+            modeSource: eff.source,
+            refused: false,
+          },
+          allowed: false,
+          l7: false,
+          unknown: [],
+          notes,
+          summary: `refused by the client's own sidecar: ${scoped.why}`,
+          clientFix: `import ${q.service.namespace}/${q.service.name} in the client's Sidecar (egress hosts ${q.service.namespace}/${q.service.name}.${q.service.namespace}.svc.${model.profile.clusterDomain})`,
+        };
+      clientFix = `import ${q.service.namespace}/${q.service.name} in the client's Sidecar (egress hosts ${q.service.namespace}/${q.service.name}.${q.service.namespace}.svc.${model.profile.clusterDomain})`;
+      transport = scoped.kind === 'passthrough' ? 'plaintext' : 'unknown';
+      why = scoped.why;
+      if (scoped.kind === 'unknown') transportWhy = scoped.why;
     } else if (q.service) {
       const dr = drFor(q.service, clientPod).rule;
       const port = servicePortOf(q.service, q);
@@ -281,6 +320,7 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
         unknown: [],
         notes,
         summary: `mTLS STRICT (${eff.by}) refuses plaintext from ${from} (${why})`,
+        ...(clientFix ? { clientFix } : {}),
       };
     const authz = authorize(policies(q.server), {
       peer: transport === 'mtls' ? { principal: strip(client?.identity) ?? '' } : transport,

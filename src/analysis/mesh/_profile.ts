@@ -6,6 +6,15 @@ import type { MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
 /** The client pod a sidecar routes for, as far as per-client settings (an Istio DestinationRule workloadSelector) need it. */
 export type RoutingClient = Pick<Pod, 'namespace' | 'labels'>;
 
+/**
+ * The client pod and the port a request goes to, when the routes its proxy has depend on them (an Istio Sidecar
+ * imports VirtualServices per egress listener); without it, every route exported to the client's namespace counts.
+ */
+export interface ScopedClient {
+  readonly pod: Pod;
+  readonly port: number;
+}
+
 export interface MeshPolicy {
   readonly notes: readonly string[];
   readonly timeout?: string;
@@ -28,9 +37,9 @@ export interface MeshProfile {
    * The mesh's own routes for a Service (Istio VirtualService) as a client of `clientNs` sees them (exportTo);
    * GAMMA routes are added by the shared layer.
    */
-  table(service: Service, clientNs: string): MeshRouteTable | undefined;
+  table(service: Service, clientNs: string, client?: ScopedClient): MeshRouteTable | undefined;
   /** The mesh's routes for a host that is not a Service (an Istio ServiceEntry host), for a client's namespace. */
-  hostTable?(host: string, clientNs: string): MeshRouteTable | undefined;
+  hostTable?(host: string, clientNs: string, client?: ScopedClient): MeshRouteTable | undefined;
   /** A named subset's pod labels, or why it does not exist, for the client pod routing (its namespace and labels). */
   subset(
     service: Service,

@@ -9,12 +9,16 @@ export { serviceNotExported } from './istio/_service-export.ts';
 import type { MeshName } from '../../model/mesh.ts';
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
-import type { MeshProfile } from './_profile.ts';
+import type { MeshProfile, ScopedClient } from './_profile.ts';
+import { importsHost, scopeUnknown, sidecarScope } from './istio/_sidecar-scope.ts';
+import { outsideSidecarScope } from './istio/_sidecar-route.ts';
 import { gammaTables } from './_gamma.ts';
-import { serviceForHost } from './_hosts.ts';
+import { serviceFqdn, serviceForHost } from './_hosts.ts';
 import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations, opaquePort } from './_router.ts';
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
+import { linkerdEgress, type EgressVerdict } from './linkerd/_egress.ts';
+export type { EgressVerdict } from './linkerd/_egress.ts';
 import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
@@ -88,6 +92,11 @@ export interface Mesh {
    */
   arrival(client: Pod, server: Pod, port: number): Arrival;
   /**
+   * What a meshed Linkerd client's proxy does with a connection to an outside address `ip:port` (its EgressNetwork:
+   * allowed, denied or unknown, with why), or undefined when no EgressNetwork captures it or another mesh runs.
+   */
+  egress(client: Pod, ip: string, port: number): EgressVerdict | undefined;
+  /**
    * Where the Istio ingress gateway sends a request from outside (`req.port` is the port the client connects
    * to): the Gateway server, the bound VirtualService's rule, the destinations. `gateway` (`ns/name`) names
    * the Istio Gateway; without it every Gateway is a candidate.
@@ -134,8 +143,12 @@ function build(model: ClusterModel): Mesh {
     return s;
   };
   /** The mesh's table for a Service, else the GAMMA one; notes when both exist. */
-  const tableFor = (svc: Service, clientNs: string): { table?: MeshRouteTable; notes: string[] } => {
-    const own = profile?.table(svc, clientNs);
+  const tableFor = (
+    svc: Service,
+    clientNs: string,
+    client?: ScopedClient,
+  ): { table?: MeshRouteTable; notes: string[] } => {
+    const own = profile?.table(svc, clientNs, client);
     const g = gamma(svc, clientNs);
     if (own && g)
       return {
@@ -154,13 +167,35 @@ function build(model: ClusterModel): Mesh {
       name === 'istio' && !sidecar(pod).meshed ? istioAmbient(pod, namespaces.get(pod.namespace)) : undefined,
     inbound: inboundJudge(model, sidecar),
     outboundUnknown(client, ip, port) {
-      if (name !== 'istio' || model.mesh?.outboundTrafficPolicy !== 'REGISTRY_ONLY') return undefined;
-      if (!sidecar(client).meshed) return undefined;
-      const e = entryFor(model.mesh.serviceEntries, ip, port, client.namespace);
-      if (e?.port) return undefined;
-      return `Istio's outboundTrafficPolicy is REGISTRY_ONLY and no ServiceEntry exported to ${client.namespace} declares ${ip} port ${port} in its addresses: the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
+      if (name !== 'istio' || !sidecar(client).meshed) return undefined;
+      // The client's Sidecar may set its own outbound policy and leave entries out (SidecarScope).
+      const scope = sidecarScope(model, client);
+      if (scope.unsure) return scope.unsure;
+      if (scope.mode !== 'REGISTRY_ONLY') return scopeUnknown(scope);
+      const e = entryFor(model.mesh?.serviceEntries ?? [], ip, port, client.namespace);
+      const imp = e?.port ? importsHost(scope, e.entry.hosts, e.entry.namespace, port) : undefined;
+      if (imp?.imported === true) return undefined;
+      if (imp)
+        return `${imp.why}, and the outbound policy is REGISTRY_ONLY (${scope.modeBy}): the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
+      const policy = scope.sidecar?.outboundTrafficPolicy
+        ? `${scope.modeBy}`
+        : "Istio's outboundTrafficPolicy is REGISTRY_ONLY";
+      return `${policy} and no ServiceEntry exported to ${client.namespace} declares ${ip} port ${port} in its addresses: the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
     },
     arrival: name === 'linkerd' ? linkerdArrival(model, sidecar) : () => undefined,
+    egress(client, ip, port) {
+      if (name === 'linkerd')
+        return sidecar(client).meshed ? linkerdEgress(model, client, ip, port) : undefined;
+      // Another mesh runs: Linkerd's objects have no effect. None known: whether Linkerd judges it is not known.
+      const v = name ? undefined : linkerdEgress(model, client, ip, port);
+      return v
+        ? {
+            verdict: 'unknown',
+            by: v.by,
+            why: `${v.by} is in the input and would judge this connection, but no mesh is known to run (set mesh.name: linkerd in the profile if Linkerd runs): ${v.why}`,
+          }
+        : undefined;
+    },
     gatewayRoute: (req, gateway) =>
       istioGatewayRoute(model, name === 'istio' ? profile : istioProfile(model), req, gateway),
     routedBy: (svc, clientNs) => (profile ? tableFor(svc, clientNs).table?.by : undefined),
@@ -219,6 +254,22 @@ function build(model: ClusterModel): Mesh {
           ...everyEndpoint('istio sidecar (Service not exported to the client namespace)'),
           unknown: hidden,
         };
+      // The client's Sidecar may not import the Service (SidecarScope): passthrough or black hole.
+      const scope = name === 'istio' ? sidecarScope(model, client) : undefined;
+      if (scope?.sidecar) {
+        const out = outsideSidecarScope(
+          {
+            scope,
+            hosts: [serviceFqdn(svc, model.profile.clusterDomain)],
+            hostNs: svc.namespace,
+            port: req.port,
+            routed: !!profile.table(svc, client.namespace, { pod: client, port: req.port }),
+          },
+          common,
+          everyEndpoint,
+        );
+        if (out) return out;
+      }
       const opaque = name === 'istio' ? opaquePort(sp) : undefined;
       if (opaque) {
         const kind = opaque === 'tls' || opaque === 'https' ? 'tls' : 'tcp';
@@ -235,7 +286,7 @@ function build(model: ClusterModel): Mesh {
         );
         return everyEndpoint('linkerd proxy (opaque port: every ready endpoint)');
       }
-      const { table, notes: tableNotes } = tableFor(svc, client.namespace);
+      const { table, notes: tableNotes } = tableFor(svc, client.namespace, { pod: client, port: req.port });
       const policy = profile.policy(svc, client, req);
       notes.push(...tableNotes, ...(table?.notes ?? []), ...policy.notes);
       // Which VirtualServices, DestinationRules and ServiceEntries this client sees rests on exportTo defaults.
@@ -296,6 +347,19 @@ function build(model: ClusterModel): Mesh {
   if (name !== 'istio') return mesh;
   return {
     ...mesh,
-    route: (req, client, explain) => behindWorkloadEntries(model, mesh.route(req, client, explain)),
+    route: (req, client, explain) =>
+      unsureSidecar(model, client, mesh, behindWorkloadEntries(model, mesh.route(req, client, explain))),
   };
+}
+
+/** An answer for a meshed client two Sidecars apply to (istio.io: undefined) is unknown, whichever istiod takes. */
+function unsureSidecar(
+  model: ClusterModel,
+  client: Pod,
+  mesh: Mesh,
+  d: MeshDecision | string,
+): MeshDecision | string {
+  if (typeof d === 'string' || d.unknown || !mesh.sidecar(client).meshed) return d;
+  const unsure = sidecarScope(model, client).unsure;
+  return unsure ? { ...d, unknown: unsure } : d;
 }

@@ -161,6 +161,11 @@ export interface MeshDecision {
     /** Undefined for a Service. */
     readonly kind?: 'ServiceEntry host' | 'outside host';
   };
+  /**
+   * The proxy passes the connection on to the address the application dialed (Istio's PassthroughCluster for a
+   * Service its Sidecar does not import): kube-proxy, not the proxy, picks the endpoint behind the ClusterIP.
+   */
+  readonly passthrough?: boolean;
   /** Who picked the destinations: a VirtualService, an HTTPRoute, or the sidecar's / kube-proxy's default. */
   readonly by: string;
   readonly status: number;

@@ -17,7 +17,13 @@ import {
   unmodeledObjects,
   type UnmodeledObject,
 } from '../unmodeled/index.ts';
-import { compileMesh, meshSecurityGap, serviceNotExported, type MeshInbound } from '../mesh/index.ts';
+import {
+  compileMesh,
+  meshSecurityGap,
+  serviceNotExported,
+  type EgressVerdict,
+  type MeshInbound,
+} from '../mesh/index.ts';
 import { kubeProxyChooser, topologyUnknownReason, unusedPairsNote } from './_kube-proxy-choice.ts';
 import { masqueradedVerdict } from './_masquerade.ts';
 import { canonicalIP } from '../../lib/ip.ts';
@@ -355,8 +361,15 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
           ? mesh.outboundUnknown(a.party.pod, b.party.ip, port)
           : undefined;
       if (egress) meshReasons.add(`${b.label}: ${egress}`);
+      // A meshed Linkerd client's own proxy judges a connection an EgressNetwork captures.
+      const out =
+        verdict.allowed && a.party.kind === 'pod' && b.party.kind === 'ip'
+          ? mesh.egress(a.party.pod, b.party.ip, port)
+          : undefined;
+      if (out?.verdict === 'unknown') meshReasons.add(`${b.label}: ${out.why}`);
+      const outMesh = out && out.verdict !== 'unknown' ? egressVerdict(out) : undefined;
       if (meshVerdict?.l7 && meshVerdict.authz) meshL7.add(meshVerdict.authz.reason);
-      const allowed = verdict.allowed && (meshVerdict?.allowed ?? true);
+      const allowed = verdict.allowed && (meshVerdict?.allowed ?? true) && out?.verdict !== 'denied';
       const because = judge(a, b, allowed);
       pairs.push({
         from: a.label,
@@ -365,7 +378,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         allowed,
         verdict,
         ...(because ? { unknownBecause: because } : {}),
-        ...(meshVerdict ? { mesh: meshVerdict } : {}),
+        ...(meshVerdict ? { mesh: meshVerdict } : outMesh ? { mesh: outMesh } : {}),
       });
     }
   if (unusedPairs && proxied) notes.push(unusedPairsNote(proxied, unusedPairs));
@@ -453,3 +466,27 @@ function partyNamespace(e: Endpoint): string | undefined {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export type { Endpoint as ReachEndpoint };
+
+/** A Linkerd EgressNetwork's decision, in the shape reach shows a mesh proxy's verdict in (the client's own proxy). */
+function egressVerdict(v: EgressVerdict): MeshInbound {
+  return {
+    mesh: 'linkerd',
+    mtls: {
+      transport: 'plaintext',
+      why: v.why,
+      mode: 'PERMISSIVE',
+      modeBy: 'not applicable',
+      refused: false,
+    },
+    allowed: v.verdict === 'allowed',
+    l7: false,
+    unknown: [],
+    notes: [],
+    summary: `${v.verdict === 'allowed' ? 'let through' : 'refused'} by the client's own proxy: ${v.why}`,
+    ...(v.verdict === 'denied'
+      ? {
+          clientFix: `attach a route to ${v.by} that describes this traffic, or set its trafficPolicy to Allow`,
+        }
+      : {}),
+  };
+}

@@ -115,13 +115,15 @@ export function meshInboundHops(
     delivered: kept,
     reason: first.m.summary,
     fix: {
-      summary: first.m.mtls.refused
-        ? `inject the mesh proxy into ${who}, or set the server port's PeerAuthentication mode to PERMISSIVE`
-        : first.m.mesh === 'linkerd'
-          ? `authorize ${who} where ${first.m.authz?.policy ?? 'the server port'} decides (an AuthorizationPolicy or ServerAuthorization, or a default inbound policy that admits it)`
-          : first.m.authz?.allowsNothing
-            ? `add an ALLOW AuthorizationPolicy that selects ${first.t.label} and admits ${who} (${first.m.authz.policy} allows nothing)`
-            : `change ${first.m.authz?.policy ?? 'the AuthorizationPolicies of the server'} to admit ${who}`,
+      summary: first.m.clientFix
+        ? first.m.clientFix
+        : first.m.mtls.refused
+          ? `inject the mesh proxy into ${who}, or set the server port's PeerAuthentication mode to PERMISSIVE`
+          : first.m.mesh === 'linkerd'
+            ? `authorize ${who} where ${first.m.authz?.policy ?? 'the server port'} decides (an AuthorizationPolicy or ServerAuthorization, or a default inbound policy that admits it)`
+            : first.m.authz?.allowsNothing
+              ? `add an ALLOW AuthorizationPolicy that selects ${first.t.label} and admits ${who} (${first.m.authz.policy} allows nothing)`
+              : `change ${first.m.authz?.policy ?? 'the AuthorizationPolicies of the server'} to admit ${who}`,
     },
   };
 }

@@ -31,6 +31,8 @@ export interface SidecarLeg {
    */
   readonly entryEndpoints?: readonly string[];
   readonly reason?: string;
+  /** The sidecar passes the connection on to the ClusterIP (Istio PassthroughCluster): kube-proxy picks the endpoint. */
+  readonly passthrough?: boolean;
 }
 
 const routeObjects = (ctx: TraceContext, d: MeshDecision) => {
@@ -90,7 +92,7 @@ export function sidecarLeg(
     (x) =>
       `→ ${x.kind ?? 'Service'} ${x.namespace}/${x.name}:${x.port}${x.subset ? ` subset ${x.subset}` : ''}${d.destinations.length > 1 ? ` weight ${x.weight} (${x.share}%)` : ''}${x.problem ? ` — ${x.problem}` : `: ${x.workloads.join(', ') || x.endpoints.join(', ')}`}`,
   );
-  // Unmodeled routing objects (an Istio Sidecar, an EnvoyFilter) where the client or a destination lives, as
+  // Unmodeled routing objects (an Istio EnvoyFilter) where the client or a destination lives, as
   // `route --via mesh` names them: the sidecar's choice may differ, so the hop is not a plain `ok`.
   const undecided = meshRouteUnknowns(ctx.model, [pod.namespace, ...d.destinations.map((x) => x.namespace)]);
   const unknownKeys = [...new Set(undecided.map((u) => u.object))];
@@ -110,9 +112,11 @@ export function sidecarLeg(
     // Only a request the sidecar forwards has an endpoint: an abort, a redirect or a closed connection has none.
     ...(d.unknown || (!d.closed && d.status === 200)
       ? [
-          d.service?.kind
-            ? 'the sidecar, not kube-proxy, forwards the request outside the Service registry'
-            : 'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
+          d.passthrough
+            ? 'the sidecar passes the connection on to the ClusterIP dialed: kube-proxy picks the endpoint'
+            : d.service?.kind
+              ? 'the sidecar, not kube-proxy, forwards the request outside the Service registry'
+              : 'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
         ]
       : []),
   ];
@@ -204,6 +208,7 @@ export function sidecarLeg(
     entryEndpoints: d.destinations
       .filter((x) => x.kind === 'ServiceEntry host' && !x.problem && x.weight > 0)
       .flatMap((x) => x.endpoints),
+    ...(d.passthrough ? { passthrough: true } : {}),
   };
 }
 

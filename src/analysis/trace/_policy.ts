@@ -10,7 +10,7 @@ import {
   unknownNamespaceLabels,
 } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
-import { compileMesh } from '../mesh/index.ts';
+import { compileMesh, type EgressVerdict } from '../mesh/index.ts';
 import {
   touchingConnection,
   unknownSentence,
@@ -55,6 +55,7 @@ export function policyHop(
   const details: string[] = [];
   const objects = new Map<string, { key: string; source?: Hop['objects'][0]['source'] }>();
   let firstDenied: { target: Target; verdict: Verdict } | undefined;
+  let egressDenied: EgressVerdict | undefined;
   const unmodeled = unmodeledObjects(ctx.model);
   const unknown = new Map<string, UnmodeledObject>();
   /** In words: what a mesh port or a namespace's unknown labels leave undecided. */
@@ -119,7 +120,17 @@ export function policyHop(
     ).filter((o) => v.allowed || o.admits);
     if (touching.length) details.push(`  unknown: ${unknownSentence(touching)}`);
     touching.forEach((o) => unknown.set(o.key, o));
-    if (v.allowed)
+    // A meshed Linkerd client's own proxy judges a connection its EgressNetwork captures.
+    const out =
+      v.allowed && from.kind === 'pod' && !t.pod
+        ? compileMesh(ctx.model).egress(from.pod, t.address, t.port)
+        : undefined;
+    if (out?.verdict === 'unknown') {
+      details.push(`  unknown: ${out.why}`);
+      unknownWhy.add(out.why);
+    } else if (out) details.push(`  mesh: ${out.why}`);
+    if (out?.verdict === 'denied') egressDenied ??= out;
+    else if (v.allowed)
       delivered.push({
         pod: t.pod ? `${t.pod.namespace}/${t.pod.name}` : t.address,
         ip: t.address,
@@ -149,6 +160,15 @@ export function policyHop(
     })),
     ...(unknown.size || unknownWhy.size ? { unknown: [...unknown.keys(), ...unknownWhy].sort() } : {}),
   };
+  if (!firstDenied && egressDenied && !delivered.length)
+    return {
+      hop,
+      delivered,
+      reason: `refused by the client's own Linkerd proxy: ${egressDenied.why}`,
+      fix: {
+        summary: `attach a route to ${egressDenied.by} that describes this traffic, or set its trafficPolicy to Allow`,
+      },
+    };
   if (!firstDenied) return { hop, delivered };
   const side = firstDenied.verdict.egress.allowed ? 'ingress' : 'egress';
   const where = side === 'egress' ? partyLabel(from) : firstDenied.target.label;

@@ -378,7 +378,8 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   if (side) {
     hops.push(side.hop, ...(side.mirrors ?? []));
     if (side.reason) return finish(from, to, hops, [], side.reason);
-    if (side.allowed) {
+    // A passthrough leaves the endpoint to kube-proxy behind the ClusterIP: the Service hop below as without a mesh.
+    if (side.allowed && !side.passthrough) {
       const routed = new Map([...side.allowed].map(([ref, ips]) => [ref, { ips, port }]));
       const r = throughSidecar(ctx, src, pod, routed, { protocol, hops, http });
       return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);

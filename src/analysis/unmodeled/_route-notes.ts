@@ -86,9 +86,8 @@ export function routeUnknowns(model: ClusterModel, answer: RouteAnswer): RouteUn
 }
 
 /**
- * East-west: the unmodeled objects that may change where a meshed client's request goes (an Istio Sidecar that
- * narrows what the client's proxy knows, an EnvoyFilter): routing objects in the client's or a destination's
- * namespace, or cluster-wide ones. Conservative, as `touchingConnection` is.
+ * East-west: the unmodeled objects that may change where a meshed client's request goes (an Istio EnvoyFilter):
+ * routing objects in the client's or a destination's namespace, or cluster-wide ones. Conservative, as `touchingConnection` is.
  */
 export function meshRouteUnknowns(model: ClusterModel, namespaces: readonly string[]): RouteUnknown[] {
   return unmodeledObjects(model)

@@ -158,32 +158,6 @@ test('rule matrix-warns-ipblock-on-assigned-pod-ips: an ipBlock that matches pod
   assert.deepEqual(ipBlockPodWarnings(build(np(`${ip}/32`)), new Set(['x'])), [], 'pods outside the matrix');
 });
 
-test('rule linkerd-egress-network-unknown: an EgressNetwork makes a connection from its namespace (every namespace from linkerd-egress) to an outside address unknown, never ALLOWED; pod-to-pod answers stand', () => {
-  // https://linkerd.io/2.17/reference/egress-network/: namespaced, applying to the clients of its namespace, or of
-  // every namespace from the global egress namespace (linkerd-egress); trafficPolicy Deny blocks what no
-  // attached route describes. It only captures traffic leaving the cluster.
-  const egress = (ns: string) =>
-    `apiVersion: policy.linkerd.io/v1alpha1\nkind: EgressNetwork\nmetadata: {name: all-egress-traffic, namespace: ${ns}}\nspec: {trafficPolicy: Deny}\n`;
-  const verdict = (r: ReturnType<typeof ask>) => {
-    assert.ok(typeof r !== 'string', String(r));
-    return r;
-  };
-  const out = (extra: string, from = 'x/a') => verdict(ask(extra, from, 'ip:93.184.216.34'));
-  const global = out(
-    `apiVersion: v1\nkind: Namespace\nmetadata: {name: linkerd-egress}\n---\n${egress('linkerd-egress')}`,
-  );
-  assert.equal(global.verdict, 'unknown');
-  assert.deepEqual(
-    global.unknown.map((o) => o.key),
-    ['EgressNetwork.policy.linkerd.io/linkerd-egress/all-egress-traffic'],
-  );
-  // Local to x: x's clients are unknown, z's are not.
-  assert.equal(out(egress('x')).verdict, 'unknown');
-  assert.equal(out(egress('x'), 'z/a').verdict, 'allowed');
-  // Pod to pod is not egress: the answer stands.
-  assert.equal(verdict(ask(egress('linkerd-egress'))).verdict, 'allowed');
-});
-
 test('rule other-ingress-controllers-routing-apis: a Contour HTTPProxy naming the host, or an Emissary Mapping naming the Service as name.ns:port, is found; they are kept, not dropped as unknown kinds', () => {
   const m = build(
     'apiVersion: projectcontour.io/v1\nkind: HTTPProxy\nmetadata: {name: p, namespace: x}\nspec: {virtualhost: {fqdn: shop.example.com}, routes: [{conditions: [{prefix: /}], services: [{name: web, port: 80}]}]}\n---\n' +

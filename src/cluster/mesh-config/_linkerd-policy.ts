@@ -11,6 +11,7 @@ import {
   linkerdDefaultPolicies,
   type LinkerdAuthorizationPolicy,
   type LinkerdDefaultPolicy,
+  type LinkerdEgressNetwork,
   type LinkerdNetwork,
   type LinkerdRef,
   type LinkerdServer,
@@ -280,4 +281,27 @@ export function readNetworkAuthentication(e: Envelope): NetworkAuthentication {
       `spec.networks needs at least one network; ${refused}`,
     );
   return { ...namespacedMetaOf(e), networks: nets };
+}
+
+/**
+ * Linkerd `EgressNetwork`: `networks` (none: everything outside the cluster networks) and `trafficPolicy`, which the
+ * CRD requires to be Allow or Deny. https://linkerd.io/2.17/reference/egress-network/
+ */
+export function readEgressNetwork(e: Envelope): LinkerdEgressNetwork {
+  const f = e.f;
+  const policy = f.str(['spec', 'trafficPolicy']);
+  if (policy !== 'Allow' && policy !== 'Deny')
+    f.report(
+      'invalid-mesh-policy',
+      'error',
+      ['spec', 'trafficPolicy'],
+      `spec.trafficPolicy must be Allow or Deny (got ${policy === undefined ? 'none' : `"${policy}"`}); ${refused}`,
+    );
+  const t = f.get(['metadata', 'creationTimestamp']);
+  return {
+    ...namespacedMetaOf(e),
+    networks: networks(f, ['spec', 'networks']),
+    trafficPolicy: policy === 'Deny' ? 'Deny' : 'Allow',
+    creationTimestamp: typeof t === 'string' ? t : undefined,
+  };
 }

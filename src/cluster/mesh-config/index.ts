@@ -18,6 +18,7 @@ import { istioNetworkingGroup, readDestinationRule, readVirtualService } from '.
 import { readServiceProfile } from './_linkerd.ts';
 import { readServiceEntry, readWorkloadEntry } from './_istio-entries.ts';
 import { readIstioGateway } from './_istio-gateway.ts';
+import { readIstioSidecar } from './_istio-sidecar.ts';
 import { readIstioExportDefaults } from './_istio-export-defaults.ts';
 import { checkGatewayBinding } from './_istio-gateway-check.ts';
 import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
@@ -26,6 +27,7 @@ import {
   linkerdPolicyGroup,
   readLinkerdAuthorizationPolicy,
   readMeshTLSAuthentication,
+  readEgressNetwork,
   readNetworkAuthentication,
   readServer,
   readServerAuthorization,
@@ -126,6 +128,9 @@ export function buildMesh(
   const istioGateways = of('Gateway')
     .flatMap((e) => keep(e, readIstioGateway(e)))
     .sort(byNamespaceName);
+  const sidecars = of('Sidecar')
+    .flatMap((e) => keep(e, readIstioSidecar(e)))
+    .sort(byNamespaceName);
   checkGatewayBinding(of('VirtualService'), virtualServices, istioGateways, profile.clusterDomain, sink);
   checkSubsets(virtualServices, destinationRules, profile.clusterDomain, sink);
   checkHosts(virtualServices, envs, profile.clusterDomain, sink);
@@ -156,6 +161,7 @@ export function buildMesh(
     serviceEntries,
     workloadEntries,
     istioGateways,
+    sidecars,
     ...(profile.mesh?.outboundTrafficPolicy
       ? { outboundTrafficPolicy: profile.mesh.outboundTrafficPolicy }
       : {}),
@@ -174,6 +180,7 @@ export function buildMesh(
       defaultInboundPolicy:
         (profile.mesh?.defaultInboundPolicy as LinkerdDefaultPolicy | undefined) ?? 'all-unauthenticated',
       clusterNetworks: profile.mesh?.clusterNetworks ?? linkerdClusterNetworks,
+      egressNetworks: linkerd('EgressNetwork', readEgressNetwork),
     },
   };
 }

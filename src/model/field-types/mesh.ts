@@ -190,6 +190,30 @@ export const meshFields: readonly KindFields[] = [
     source: 'https://istio.io/latest/docs/reference/config/networking/sidecar/',
     fields: `
       metadata.annotations map
+      metadata.creationTimestamp string
+      metadata.labels map
+      spec.egress list
+      spec.egress.*.bind string
+      spec.egress.*.captureMode string
+      spec.egress.*.hosts list
+      spec.egress.*.hosts.* string
+      spec.egress.*.port.number integer
+      spec.egress.*.port.protocol string
+      spec.ingress list
+      spec.ingress.*.port.number integer
+      spec.outboundTrafficPolicy map
+      spec.outboundTrafficPolicy.egressProxy.host string
+      spec.outboundTrafficPolicy.mode string
+      spec.workloadSelector map
+      spec.workloadSelector.labels map
+      spec.workloadSelector.labels.* string
+    `,
+  },
+  {
+    kind: 'WorkloadGroup',
+    source: 'https://istio.io/latest/docs/reference/config/networking/workload-group/',
+    fields: `
+      metadata.annotations map
       metadata.labels map
     `,
   },
@@ -202,6 +226,18 @@ export const meshFields: readonly KindFields[] = [
       spec.identities list
       spec.identities.* string
       spec.identityRefs list
+    `,
+  },
+  {
+    kind: 'EgressNetwork',
+    source: 'https://linkerd.io/2.17/reference/egress-network/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.networks list
+      spec.networks.*.cidr string
+      spec.networks.*.except list
+      spec.trafficPolicy string
     `,
   },
   {

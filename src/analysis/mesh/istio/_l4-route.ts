@@ -15,6 +15,7 @@ import { destinations } from '../_router.ts';
 import type { MeshClient, MeshDecision, MeshTarget } from '../types.ts';
 import { chooseL4, type L4Connection } from './_l4.ts';
 import { age, l4Targets } from './_routes.ts';
+import { importsVirtualService, sidecarScope } from './_sidecar-scope.ts';
 
 type Common = Pick<MeshDecision, 'mesh' | 'client' | 'clientMeshed' | 'service'>;
 
@@ -110,6 +111,10 @@ export function istioMeshL4(
   common: Common,
   notes: string[],
 ): MeshDecision {
+  // Only the VirtualServices the client's Sidecar imports on this port route it (SidecarScope).
+  const scope = sidecarScope(model, client);
+  const fqdnOf = (vs: VirtualService) => (h: string) =>
+    resolveMeshHost(h, vs.namespace, model.profile.clusterDomain);
   const dialed = parseIP(req.host) ? req.host : svc.clusterIPs.find((ip) => parseIP(ip));
   if (kind === 'tls' && req.sni === undefined)
     notes.push(
@@ -118,7 +123,9 @@ export function istioMeshL4(
   return l4Decision(
     model,
     profile,
-    vsForService(model, svc, client.namespace),
+    vsForService(model, svc, client.namespace).filter((vs) =>
+      importsVirtualService(scope, { namespace: vs.namespace, hosts: vs.hosts.map(fqdnOf(vs)) }, req.port),
+    ),
     { kind, port: req.port, destIP: dialed, sni: kind === 'tls' ? (req.sni ?? req.host) : undefined },
     { pod: client },
     common,

@@ -194,6 +194,15 @@ export function virtualServiceRules(
   return (vs) => compileRules(ctx, vs);
 }
 
+/**
+ * Which VirtualServices a client's proxy has, beyond exportTo (an Istio Sidecar's egress hosts); `key` names the
+ * scope for the memo.
+ */
+export interface VisibleTo {
+  readonly key: string;
+  sees(vs: { readonly namespace: string; readonly hosts: readonly string[] }): boolean;
+}
+
 export const age = (vs: VirtualService) => [vs.creationTimestamp ?? '9999', vs.namespace, vs.name].join('/');
 
 /**
@@ -212,8 +221,8 @@ export function istioTables(
   clusterDomain: string,
   entries: readonly ServiceEntry[] = [],
 ): {
-  forService: (svc: Service, clientNs: string) => MeshRouteTable | undefined;
-  forHost: (host: string, clientNs: string) => MeshRouteTable | undefined;
+  forService: (svc: Service, clientNs: string, visible?: VisibleTo) => MeshRouteTable | undefined;
+  forHost: (host: string, clientNs: string, visible?: VisibleTo) => MeshRouteTable | undefined;
 } {
   const ctx = makeCtx(services, clusterDomain, entries, virtualServices);
   const mesh = virtualServices.filter(
@@ -224,12 +233,18 @@ export function istioTables(
     hosts: vs.hosts.map((h) => resolveMeshHost(h, vs.namespace, clusterDomain)),
   }));
   const memo = new Map<string, MeshRouteTable | undefined>();
-  const tableFor = (fqdn: string, clientNs: string, svc?: Service): MeshRouteTable | undefined => {
-    const key = `${fqdn}|${clientNs}`;
+  const tableFor = (
+    fqdn: string,
+    clientNs: string,
+    svc?: Service,
+    visible?: VisibleTo,
+  ): MeshRouteTable | undefined => {
+    const key = `${fqdn}|${clientNs}|${visible?.key ?? ''}`;
     if (memo.has(key)) return memo.get(key);
     let best: { score: number; list: VirtualService[] } = { score: -1, list: [] };
     for (const { vs, hosts: hs } of hosts) {
       if (!exportedTo(vs, clientNs)) continue;
+      if (visible && !visible.sees({ namespace: vs.namespace, hosts: hs })) continue;
       for (const h of hs) {
         if (!hostCovers(h, fqdn)) continue;
         const score = h === fqdn ? 1e6 : h.length;
@@ -256,7 +271,7 @@ export function istioTables(
     return table;
   };
   return {
-    forService: (svc, clientNs) => tableFor(serviceFqdn(svc, clusterDomain), clientNs, svc),
-    forHost: (host, clientNs) => tableFor(host, clientNs),
+    forService: (svc, clientNs, visible) => tableFor(serviceFqdn(svc, clusterDomain), clientNs, svc, visible),
+    forHost: (host, clientNs, visible) => tableFor(host, clientNs, undefined, visible),
   };
 }

@@ -4,9 +4,10 @@
  */
 import type { ClusterModel } from '../../../model/types.ts';
 import type { DestinationRule } from '../../../model/mesh.ts';
-import type { MeshProfile } from '../_profile.ts';
+import type { MeshProfile, ScopedClient } from '../_profile.ts';
+import { importsVirtualService, sidecarScope } from './_sidecar-scope.ts';
 import { istioSidecar } from './_injection.ts';
-import { defaultRetries, istioTables } from './_routes.ts';
+import { defaultRetries, istioTables, type VisibleTo } from './_routes.ts';
 import { describePolicy, destinationRuleIndex, subsetLabels } from './_subsets.ts';
 import { matches, selectorFromMap } from '../../../lib/labels.ts';
 import type { Pod } from '../../../model/types.ts';
@@ -54,11 +55,20 @@ export function istioProfile(model: ClusterModel): MeshProfile {
         }
       : undefined;
   };
+  /** The VirtualServices the client's Sidecar imports on the port (all, without a Sidecar). */
+  const visibleTo = (client: ScopedClient): VisibleTo | undefined => {
+    const scope = sidecarScope(model, client.pod);
+    if (!scope.sidecar) return undefined;
+    return {
+      key: `${scope.sidecar.key}|${client.port}|${scope.namespace}`,
+      sees: (vs) => importsVirtualService(scope, vs, client.port),
+    };
+  };
   return {
     name: 'istio',
     sidecar: (pod, ns) => gatewayProxy(pod) ?? istioSidecar(pod, ns, domain),
-    table: (svc, clientNs) => tables.forService(svc, clientNs),
-    hostTable: (host, clientNs) => tables.forHost(host, clientNs),
+    table: (svc, clientNs, client) => tables.forService(svc, clientNs, client && visibleTo(client)),
+    hostTable: (host, clientNs, client) => tables.forHost(host, clientNs, client && visibleTo(client)),
     subset: (svc, subset, client) => subsetLabels(drFor(svc, client).rule, svc, subset),
     policy(svc, client) {
       const { rule: dr, notes } = drFor(svc, client);
