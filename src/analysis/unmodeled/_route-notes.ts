@@ -1,4 +1,5 @@
 import { fields } from '../../model/catalogue.ts';
+import { catalogueSegments } from '../../model/catalogue-path.ts';
 import type { RouteDecision, RouteUnknown } from '../../model/routing.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { describeObject, namingRequest, unmodeledObjects, type UnmodeledObject } from './_objects.ts';
@@ -46,13 +47,13 @@ export function unmodeledFieldNotes(model: ClusterModel, answer: RouteAnswer): s
       }
     if (kind === 'IngressRoute')
       for (const f of fields)
-        if (f.kind === kind && f.path.startsWith('spec.tls.') && present(b, f.path.split('.')))
+        if (f.kind === kind && f.path.startsWith('spec.tls.') && present(b, catalogueSegments(f.path)))
           notes.push(`not modeled: ${winner.object} ${f.path} — ${f.note}`);
   }
   if (answer.gateway) {
     const b = body(answer.gateway);
     for (const f of fields)
-      if (f.kind === 'Gateway' && present(b, f.path.split('.')))
+      if (f.kind === 'Gateway' && present(b, catalogueSegments(f.path)))
         notes.push(
           `${f.level === 'partial' ? 'partly modeled' : 'not modeled'}: ${answer.gateway} ${f.path} — ${f.note}`,
         );
