@@ -1,9 +1,9 @@
 import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
 import type { RawObject } from '../../parse/index.ts';
+import { argValue, k3sNodeArgsAnnotation, parseNodeArgs } from '../../model/k3s-node-args.ts';
 import { asList, asString, at, isKind, nameOf, type Inferred } from './_observed.ts';
 
-/** The annotation k3s writes on each Node: its command line (config file included), JSON-encoded. */
-export const k3sNodeArgsAnnotation = 'k3s.io/node-args';
+export { argOn, argValue, k3sNodeArgsAnnotation } from '../../model/k3s-node-args.ts';
 
 /** A k3s server's command line as its Node records it. */
 export interface K3sServerArgs {
@@ -22,39 +22,10 @@ export function k3sServers(objects: readonly RawObject[]): K3sServerArgs[] {
   const out: K3sServerArgs[] = [];
   for (const node of objects.filter((o) => isKind(o, 'Node', ''))) {
     const text = asString(at(node.body, 'metadata', 'annotations', k3sNodeArgsAnnotation));
-    const args = text ? parseArgs(text) : undefined;
+    const args = text ? parseNodeArgs(text) : undefined;
     if (args?.[0] === 'server') out.push({ node, args });
   }
   return out.sort((a, b) => ((nameOf(a.node) ?? '') < (nameOf(b.node) ?? '') ? -1 : 1));
-}
-
-function parseArgs(text: string): string[] | undefined {
-  try {
-    const list: unknown = JSON.parse(text);
-    return Array.isArray(list) && list.every((w) => typeof w === 'string') ? list : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The value of `--name` in a k3s node-args list (`--name value`, as k3s splits `--name=value`), last one wins. */
-export function argValue(args: readonly string[], name: string): string | undefined {
-  let value: string | undefined;
-  args.forEach((w, i) => {
-    if (w === `--${name}` && i + 1 < args.length && !args[i + 1]!.startsWith('--')) value = args[i + 1];
-  });
-  return value;
-}
-
-/** Is the boolean `--name` on: given alone, or followed by `true` (a config file's `name: true`)? */
-export function argOn(args: readonly string[], name: string): boolean {
-  let on = false;
-  args.forEach((w, i) => {
-    if (w !== `--${name}`) return;
-    const next = args[i + 1];
-    on = next === 'false' ? false : true;
-  });
-  return on;
 }
 
 /**
