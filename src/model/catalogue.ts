@@ -1039,7 +1039,7 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Node',
     path: 'metadata.annotations["k3s.io/node-args"]',
     level: 'partial',
-    note: "a k3s server Node's recorded command line (config file merged): --disable-network-policy (k3s enforces no NetworkPolicy), --flannel-backend none (the CNI is another one: policy answers unknown unless a known agent is found), --cluster-cidr and --service-cidr (else k3s's defaults 10.42.0.0/16 and 10.43.0.0/16 when every observed address lies in them); other flags (--cluster-dns, --disable, --egress-selector-mode, …) are not read",
+    note: "a k3s server Node's recorded command line (config file merged): --disable-network-policy (k3s enforces no NetworkPolicy), --flannel-backend none (the CNI is another one: policy answers unknown unless a known agent is found), --cluster-cidr and --service-cidr (else k3s's defaults 10.42.0.0/16 and 10.43.0.0/16 when every observed address lies in them), --cluster-dns and --cluster-domain (what kubelet gives pods; else the 10th address of the service range and cluster.local), --disable servicelb (no svclb pod carries a load-balancer connection); --disable coredns/traefik need nothing of kubetwin (it stands in no CoreDNS pod or Traefik for a dump: what is absent answers unknown); other flags (--egress-selector-mode, --disable-kube-proxy, …) are not read",
   },
   {
     kind: 'Pod',

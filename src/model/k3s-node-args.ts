@@ -74,17 +74,14 @@ export function k3sServerArgs(
 /**
  * The packaged component a k3s server's `--disable` leaves out: k3s does not deploy it and deletes it if deployed
  * (https://docs.k3s.io/cli/server: `--disable value` "Do not deploy packaged components and delete any deployed
- * components (valid items: coredns, servicelb, traefik, local-storage, metrics-server, runtimes)"); ServiceLB is
- * also off with `--disable-cloud-controller`, which runs no k3s cloud provider (its controller is ServiceLB).
- * `disabled` is the first server's answer; `servers` names the servers that disagree, when they do.
+ * components (valid items: coredns, servicelb, traefik, local-storage, metrics-server, runtimes)"; k3s-io/k3s
+ * pkg/cli/server/server.go sets `DisableServiceLB` from `--disable servicelb` alone). `disabled` is the first server's answer; `servers` names the servers that disagree, when they do.
  */
 export function k3sDisabled(
   servers: readonly { readonly node: string; readonly args: readonly string[] }[],
   component: K3sComponent,
 ): { readonly disabled: boolean; readonly node: string; readonly disagree?: readonly string[] } | undefined {
-  const off = (args: readonly string[]) =>
-    argValues(args, 'disable').includes(component) ||
-    (component === 'servicelb' && argOn(args, 'disable-cloud-controller'));
+  const off = (args: readonly string[]) => argValues(args, 'disable').includes(component);
   const first = servers[0];
   if (!first) return undefined;
   const disabled = off(first.args);

@@ -85,7 +85,7 @@ export interface MasqueradeHop {
  *   (k3s-io/klipper-lb `entry`: `-t nat -I POSTROUTING -d <dest> -j MASQUERADE`); kube-proxy then leaves a pod's
  *   source as it is. Where the input holds the Service's svclb pods (a dump), the Ready one on the node is that
  *   source, judged as the pod it is, and a node without one has none (`_servicelb.ts`); where a k3s server's
- *   `--disable servicelb` (or `--disable-cloud-controller`) runs no ServiceLB, there is none; otherwise kubetwin,
+ *   `--disable servicelb` runs no ServiceLB, there is none; otherwise kubetwin,
  *   which does not build those pods, stands in the last address of the node's range for one.
  * Sorted by address, one entry per address.
  */
