@@ -1053,6 +1053,12 @@ export const fields: readonly FieldSupport[] = [
     level: 'partial',
     note: "read on a Service, else on its Namespace (the proxy injector copies it onto the Service): for Linkerd clients (route --via mesh, trace) a listed port or range — without any annotation Linkerd's default list 25, 587, 3306, 4444, 5432, 6379, 9300, 11211 — or a Service port with appProtocol linkerd.io/opaque is opaque TCP, so HTTPRoutes and ServiceProfile routes do not apply; another appProtocol is unknown (opaque from Linkerd 2.18)",
   },
+  ...(['Ingress', 'HTTPRoute', 'Service'] as const).map((kind) => ({
+    kind,
+    path: 'metadata.annotations["konghq.com/plugins"]',
+    level: 'partial' as const,
+    note: 'Kong Ingress Controller\'s plugins (KongPlugin of the namespace, or KongClusterPlugin) on the winning Ingress or HTTPRoute and the backend Services of a route answer: kubetwin does not run them, so one that can refuse or rewrite the request (any but the logging, metrics and response-transformer plugins; disabled: true skips it), one missing from the input, and a KongClusterPlugin labelled global: "true" on a Kong-served answer make the answer unknown, naming the plugin',
+  })),
   ...(['Namespace', 'Pod'] as const).map((kind) => ({
     kind,
     path: 'metadata.labels["istio.io/dataplane-mode"]',
