@@ -10,7 +10,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { buildFromTexts } from '../../api/index.ts';
-import { parseFlowTarget } from '../flows/index.ts';
+import { discoverFlows, parseFlowTarget } from '../flows/index.ts';
+import { suggestPolicies } from '../suggest/index.ts';
 import { masqueradeSources } from '../service-path/index.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { reach } from '../reach/index.ts';
@@ -117,4 +118,15 @@ test('rule k3s-disable-servicelb: a k3s server started with --disable servicelb 
   assert.ok(standIn.includes('10.42.1.255'), 'without the pods and with ServiceLB on, the stand-in stays');
   const disabled = masqueradeSources(noPods(build('', true)), hop).map((s) => s.ip);
   assert.deepEqual(disabled, ['10.42.1.0']);
+});
+
+test('rule k3s-servicelb-svclb-pods: a svclb pod forwards to fixed ClusterIPs, so suggest gives it no DNS lookups', () => {
+  const model = build();
+  const s = suggestPolicies(model, discoverFlows(model).flows);
+  assert.ok(s.edges.some((e) => e.from.kind === 'pods' && e.from.pod.name.startsWith('svclb-')));
+  assert.deepEqual(
+    s.edges.filter((e) => e.why.some((w) => w.startsWith('DNS lookups of kube-system'))).map((e) => e.from),
+    [],
+  );
+  assert.ok(!s.policies.some((p) => p.name === 'kubetwin-allow-dns'));
 });
