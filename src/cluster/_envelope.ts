@@ -8,6 +8,7 @@ import {
   type KindSupport,
 } from '../model/catalogue.ts';
 import { apiVersionProblem } from '../model/api-versions.ts';
+import { catalogueSegments } from '../model/catalogue-path.ts';
 import { deprecatedAnnotations, deprecatedFields, removedVersions } from '../model/deprecations.ts';
 import { objectKey } from '../model/keys.ts';
 import {
@@ -16,7 +17,7 @@ import {
   labelKeyProblem,
   labelValueProblem,
 } from '../lib/label-validation.ts';
-import type { RawObject } from '../parse/index.ts';
+import { formatPath, type RawObject } from '../parse/index.ts';
 import { FieldReader } from './_fields.ts';
 import { checkUnknownFields } from './_unknown-fields.ts';
 import { stableSuffix } from './_names.ts';
@@ -253,7 +254,7 @@ function readOne(
 function checkDeprecations(env: Envelope, sink: (d: Diagnostic) => void): void {
   for (const field of deprecatedFields) {
     if (field.kind !== env.kind) continue;
-    const at = findPresent(env.raw.body, field.path.split('.'), 0, []);
+    const at = findPresent(env.raw.body, catalogueSegments(field.path), 0, []);
     if (!at) continue;
     sink({
       code: field.status === 'removed' ? 'removed-field' : 'deprecated-field',
@@ -284,7 +285,7 @@ function checkModeledFields(env: Envelope, sink: (d: Diagnostic) => void): void 
     sink({
       code: 'field-not-modeled',
       severity: field.level === 'partial' ? 'info' : 'warning',
-      message: `${at.join('.').replace(/\.(\d+)(?=\.|$)/g, '[$1]')} is ${field.level === 'partial' ? 'partly modeled' : field.level === 'planned' ? 'not modeled yet' : 'not modeled'}: ${field.note}`,
+      message: `${formatPath(at)} is ${field.level === 'partial' ? 'partly modeled' : field.level === 'planned' ? 'not modeled yet' : 'not modeled'}: ${field.note}`,
       source: env.raw.locate(at),
       object: env.key,
     });
@@ -309,7 +310,10 @@ function observed(env: Envelope, what: 'placement' | 'readiness'): boolean {
   );
 }
 
-/** The catalogue's fields that apply to a kind, with their paths split, in catalogue order; made once per kind. */
+/**
+ * The catalogue's fields that apply to a kind, with their paths split (a bracketed label or annotation key kept
+ * whole), in catalogue order; made once per kind.
+ */
 const modeledPaths = new Map<string, { field: (typeof fields)[number]; segs: string[] }[]>();
 function modeledPathsOf(kind: string): { field: (typeof fields)[number]; segs: string[] }[] {
   let list = modeledPaths.get(kind);
@@ -317,10 +321,9 @@ function modeledPathsOf(kind: string): { field: (typeof fields)[number]; segs: s
   list = [];
   const podPrefix = podSpecPaths[kind];
   for (const field of fields) {
-    let path: string | undefined;
-    if (field.kind === kind) path = field.path;
-    else if (field.kind === 'PodSpec' && podPrefix) path = `${podPrefix}.${field.path}`;
-    if (path) list.push({ field, segs: path.split('.') });
+    if (field.kind === kind) list.push({ field, segs: catalogueSegments(field.path) });
+    else if (field.kind === 'PodSpec' && podPrefix)
+      list.push({ field, segs: [...catalogueSegments(podPrefix), ...catalogueSegments(field.path)] });
   }
   modeledPaths.set(kind, list);
   return list;

@@ -21,7 +21,10 @@ export interface FieldSupport {
   readonly kind: string;
   /** API group when the kind name is shared across groups (Istio's `Gateway` next to Gateway API's). */
   readonly group?: string;
-  /** Dotted path; `*` stands for every element of a list. */
+  /**
+   * Dotted path; `*` stands for every element of a list; a key with dots or slashes (a label or annotation key) is
+   * written whole in brackets, `metadata.annotations["k3s.io/node-args"]` (split by `catalogueSegments`).
+   */
   readonly path: string;
   readonly level: Exclude<SupportLevel, 'modeled'>;
   readonly note: string;
@@ -891,13 +894,13 @@ export const fields: readonly FieldSupport[] = [
   ),
   {
     kind: 'Service',
-    path: 'metadata.annotations.lbipam.cilium.io/sharing-key',
+    path: 'metadata.annotations["lbipam.cilium.io/sharing-key"]',
     level: 'partial',
     note: 'Services of one namespace requesting one address keep it only with the same key; sharing across namespaces and the port checks are not modeled',
   },
   {
     kind: 'Service',
-    path: 'metadata.annotations.metallb.io/allow-shared-ip',
+    path: 'metadata.annotations["metallb.io/allow-shared-ip"]',
     level: 'partial',
     note: 'two Services requesting one address keep it only with the same key; the port and backend checks of sharing are not modeled',
   },
@@ -1038,14 +1041,14 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'Service',
-    path: 'metadata.labels.service.kubernetes.io/service-proxy-name',
+    path: 'metadata.labels["service.kubernetes.io/service-proxy-name"]',
     level: 'partial',
     note: 'kube-proxy ignores a Service with this label (another proxy serves it): reach and trace through its ClusterIP, externalIPs or load-balancer address are unknown; a headless Service, which has no virtual IP, is not affected',
   },
   ...['service.kubernetes.io/topology-mode', 'service.kubernetes.io/topology-aware-hints'].map(
     (key): FieldSupport => ({
       kind: 'Service',
-      path: `metadata.annotations.${key}`,
+      path: `metadata.annotations[${JSON.stringify(key)}]`,
       level: 'partial',
       note: "Auto (or auto) hands the hints to the EndpointSlice controller's topology cache, which allocates endpoints to zones by each zone's allocatable CPU (node CPU is not modeled): for slices kubetwin computes, which endpoints a client uses is unknown (endpoints, trace; reach when the endpoints disagree); the hints of slices in the input (a dump) are followed. It takes precedence over spec.trafficDistribution, as upstream",
     }),
@@ -1105,7 +1108,7 @@ export const fields: readonly FieldSupport[] = [
     ] as const
   ).map(([annotation, cni]) => ({
     kind: 'Node',
-    path: `metadata.annotations.${annotation}`,
+    path: `metadata.annotations[${JSON.stringify(annotation)}]`,
     level: 'partial' as const,
     note:
       cni === 'flannel'
@@ -1114,31 +1117,37 @@ export const fields: readonly FieldSupport[] = [
   })),
   {
     kind: 'Node',
-    path: 'metadata.annotations.k3s.io/node-args',
+    path: 'metadata.annotations["k3s.io/node-args"]',
     level: 'partial',
-    note: "a k3s server Node's recorded command line (config file merged): --disable-network-policy (k3s enforces no NetworkPolicy), --flannel-backend none (the CNI is another one: policy answers unknown unless a known agent is found), --cluster-cidr and --service-cidr (else k3s's defaults 10.42.0.0/16 and 10.43.0.0/16 when every observed address lies in them); other flags (--cluster-dns, --disable, --egress-selector-mode, …) are not read",
+    note: "a k3s server Node's recorded command line (config file merged): --disable-network-policy (k3s enforces no NetworkPolicy), --flannel-backend none (the CNI is another one: policy answers unknown unless a known agent is found), --cluster-cidr and --service-cidr (else k3s's defaults 10.42.0.0/16 and 10.43.0.0/16 when every observed address lies in them), --cluster-dns and --cluster-domain (what kubelet gives pods; else the 10th address of the service range and cluster.local), --disable servicelb (no svclb pod carries a load-balancer connection); --disable coredns/traefik need nothing of kubetwin (it stands in no CoreDNS pod or Traefik for a dump: what is absent answers unknown); other flags (--egress-selector-mode, --disable-kube-proxy, …) are not read",
   },
   {
     kind: 'Pod',
-    path: 'metadata.annotations.config.linkerd.io/opaque-ports',
+    path: 'metadata.annotations["config.linkerd.io/opaque-ports"]',
     level: 'partial',
     note: "reach and trace: a meshed client's connection to a port listed on the server pod (or its namespace) arrives on the proxy's port 4143 (opaque transport), so NetworkPolicies are judged on 4143; a port of Linkerd's default list without the annotation is unknown there. matrix still judges the application port",
   },
   {
     kind: 'Namespace',
-    path: 'metadata.annotations.config.linkerd.io/opaque-ports',
+    path: 'metadata.annotations["config.linkerd.io/opaque-ports"]',
     level: 'partial',
     note: "read on a Service, else on its Namespace (the proxy injector copies it onto the Service): for Linkerd clients (route --via mesh, trace) a listed port or range — without any annotation Linkerd's default list 25, 587, 3306, 4444, 5432, 6379, 9300, 11211 — or a Service port with appProtocol linkerd.io/opaque is opaque TCP, so HTTPRoutes and ServiceProfile routes do not apply; another appProtocol is unknown (opaque from Linkerd 2.18)",
   },
+  ...(['Ingress', 'HTTPRoute', 'Service'] as const).map((kind) => ({
+    kind,
+    path: 'metadata.annotations["konghq.com/plugins"]',
+    level: 'partial' as const,
+    note: 'Kong Ingress Controller\'s plugins (KongPlugin of the namespace, or KongClusterPlugin) on the winning Ingress or HTTPRoute and the backend Services of a route answer: kubetwin does not run them, so one that can refuse or rewrite the request (any but the logging, metrics and response-transformer plugins; disabled: true skips it), one missing from the input, and a KongClusterPlugin labelled global: "true" on a Kong-served answer make the answer unknown, naming the plugin',
+  })),
   ...(['Namespace', 'Pod'] as const).map((kind) => ({
     kind,
-    path: 'metadata.labels.istio.io/dataplane-mode',
+    path: 'metadata.labels["istio.io/dataplane-mode"]',
     level: 'partial' as const,
     note: `Istio ambient mode: ambient on the pod or its namespace enrolls a pod without a sidecar in ztunnel (none on the pod opts it out; a sidecar takes precedence; host-network pods are never captured). ztunnel and waypoints are not modeled: reach, trace and test to an ambient pod are unknown when a waypoint is bound to it (istio.io/use-waypoint), an AuthorizationPolicy of its namespace or the root namespace exists or its port is STRICT, and from an ambient pod to a STRICT sidecar server; otherwise ztunnel passes the connection on${kind === 'Pod' ? '' : ' (the label is read on Namespaces and Pods)'}`,
   })),
   ...(['Namespace', 'Pod', 'Service'] as const).map((kind) => ({
     kind,
-    path: 'metadata.labels.istio.io/use-waypoint',
+    path: 'metadata.labels["istio.io/use-waypoint"]',
     level: 'partial' as const,
     note: 'an Istio ambient waypoint bound to the namespace, pod or a Service selecting the pod: connections to that ambient pod are unknown (waypoint L7 policy and routing are not modeled), and so is route --via mesh (and trace, test) from a sidecar-less client to a Service the label on it or its namespace binds (none opts a Service out)',
   })),

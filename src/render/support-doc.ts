@@ -61,7 +61,10 @@ export function renderSupportDoc(): string {
     '',
     `Pod-spec fields (\`PodSpec\`) apply under each workload's pod template: ${Object.entries(podSpecPaths)
       .map(([k, p]) => `${k} \`${p}\``)
-      .join(', ')}.`,
+      .join(
+        ', ',
+      )}. \`*\` is every item of a list; a label or annotation key is written whole in brackets, as kubectl`,
+    'prints it (`metadata.annotations["k3s.io/node-args"]`).',
     '',
     '| Kind | Field | Level | Notes |',
     '| --- | --- | --- | --- |',

@@ -5,6 +5,7 @@
  * the class-level reachability is added straight into namespace cells (`NamespaceCells`), no class triple kept.
  */
 import { namespaceLabelWarnings } from './_namespace-labels.ts';
+import { hostSourceWarnings } from './_host-sources.ts';
 import type { ClusterModel, Pod, Protocol } from '../../model/types.ts';
 import { enforcementUnknown, type PolicyEngine } from '../policy/index.ts';
 import { ClassVerdicts } from './_class-verdicts.ts';
@@ -184,6 +185,7 @@ export function matrixOf(
         ...(mesh?.warnings ?? []),
         ...linkerdPortWarnings(engine, layout),
         ...namespaceLabelWarnings(model, pods),
+        ...hostSourceWarnings(engine, layout, groupOf),
         ...(options.ports ? [] : portlessNote(model, pods, groupOf)),
         ...leftOutNote(model.pods, (p) => !nsSet || nsSet.has(p.namespace), groupOf, options.by),
       ]);

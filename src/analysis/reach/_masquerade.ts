@@ -26,18 +26,28 @@ export function masqueradedVerdict(
     endpointIP,
     // From outside to a load-balancer address (k3s's ServiceLB may carry it); a pod's is captured by kube-proxy.
     loadBalancer: a.party.kind !== 'pod' && m.service.loadBalancerIngress.includes(m.address),
+    service: m.service,
     ...(a.party.kind === 'ip' ? { client: a.party.ip } : {}),
   });
   if (!sources.length) return undefined;
   const { port, protocol, http } = wire;
   const client = engine.explain(a.party, b.party, port, protocol, { http });
+  // A svclb pod's own address is judged as that pod, its egress policies included (it sends the connection on).
   const seen = new Map(
     sources.map((s) => [
       s.ip,
-      engine.explain({ kind: 'ip', ip: s.ip, device: s.device }, b.party, port, protocol, { http }),
+      engine.explain(
+        s.pod ? { kind: 'pod', pod: s.pod } : { kind: 'ip', ip: s.ip, device: s.device },
+        b.party,
+        port,
+        protocol,
+        { http },
+      ),
     ]),
   );
-  const v = judgeSources(engine.model, sources, (s) => seen.get(s.ip)!.ingress.allowed);
+  const v = judgeSources(engine.model, sources, (s) =>
+    s.pod ? seen.get(s.ip)!.allowed : seen.get(s.ip)!.ingress.allowed,
+  );
   const at = seen.get((v.allowedBy[0] ?? v.deniedBy[0]).ip)!;
   const verdict: Verdict = {
     ...at,

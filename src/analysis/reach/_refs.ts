@@ -11,7 +11,7 @@ import type {
 import type { Party } from '../policy/index.ts';
 import { internetParties } from './_internet.ts';
 import { hostPortTarget } from './_host-port.ts';
-import { capturedNote, capturedService } from '../service-path/index.ts';
+import { capturedNote, capturedService, serviceLbNode } from '../service-path/index.ts';
 
 /** One concrete end of a connection, with its display name and, for Service targets, the port after DNAT. */
 export interface Endpoint {
@@ -79,7 +79,7 @@ export function resolveRef(
       return {
         ...r,
         notes: [...r.notes, capturedNote(front, ip)],
-        ...(front.externalTrafficPolicy === 'Cluster' ? { masquerade: { service: front, address: ip } } : {}),
+        ...(front.externalTrafficPolicy === 'Cluster' ? { masquerade: lbMasquerade(model, front, ip) } : {}),
       };
     }
     const node = model.nodes.find((n) => n.internalIP === ip);
@@ -383,4 +383,17 @@ function servicePods(model: ClusterModel, svc: Service, label: string): Resolved
     endpoints: pods.map(podEndpoint),
     notes: [`as a source, ${label} stands for the pods behind it`],
   };
+}
+
+/**
+ * The masquerade of a connection to a Service's load-balancer address or externalIP: on any node, or on the node
+ * whose own address a k3s ServiceLB address is (rule k3s-servicelb-svclb-pods).
+ */
+function lbMasquerade(
+  model: ClusterModel,
+  service: Service,
+  ip: string,
+): NonNullable<Resolved['masquerade']> {
+  const via = service.loadBalancerIngress.includes(ip) ? serviceLbNode(model, service, ip) : undefined;
+  return { service, address: ip, ...(via ? { via } : {}) };
 }

@@ -1,4 +1,5 @@
-import type { ClusterModel, Node } from '../../model/types.ts';
+import { k3sDisabled, k3sServerArgs } from '../../model/k3s-node-args.ts';
+import type { ClusterModel, Node, Pod, Service } from '../../model/types.ts';
 import { cidrAt, cidrSize, cidrsOverlap, formatIP, parseCidr, parseIP, type Cidr } from '../../lib/ip.ts';
 import {
   calicoNode,
@@ -9,6 +10,7 @@ import {
   type CalicoPool,
   type FlannelBackend,
 } from './_cni-devices.ts';
+import { serviceLbPods, serviceLbPodsOn } from './_servicelb.ts';
 
 /**
  * One address kube-proxy's masquerade can give a connection: what the endpoint (and its ingress policies) sees.
@@ -25,6 +27,8 @@ export interface MasqueradeSource {
   readonly why: string;
   /** The client's own address, which a policy on the masquerading node may judge before the rewrite. */
   readonly unmasqueraded?: boolean;
+  /** The pod whose own address it is (a k3s ServiceLB svclb pod): judged as that pod, egress included. */
+  readonly pod?: Pod;
 }
 
 /** Where the masquerading node forwards to: the endpoint's node, or undefined when that is not known. */
@@ -36,6 +40,8 @@ export interface MasqueradeHop {
   readonly endpointIP: string;
   /** The connection came from outside through a load-balancer address (k3s's ServiceLB may carry it). */
   readonly loadBalancer?: boolean;
+  /** The Service it came through, whose svclb pods carry it; undefined: any Service's. */
+  readonly service?: Pick<Service, 'namespace' | 'name'>;
   /**
    * The client's own address, from outside: on the node that masquerades and hosts the endpoint, a CNI that enforces
    * policy in the iptables FORWARD chain judges the packet before kube-proxy's POSTROUTING masquerade rewrites it.
@@ -77,7 +83,10 @@ export interface MasqueradeHop {
  * - k3s (its embedded flannel) through a load-balancer address: its ServiceLB may carry the connection instead, a
  *   `svclb-*` pod on the node that DNATs it to the ClusterIP and masquerades it from the pod's own address
  *   (k3s-io/klipper-lb `entry`: `-t nat -I POSTROUTING -d <dest> -j MASQUERADE`); kube-proxy then leaves a pod's
- *   source as it is. kubetwin does not build those pods: the last address of the node's range stands in for one.
+ *   source as it is. Where the input holds the Service's svclb pods (a dump), the Ready one on the node is that
+ *   source, judged as the pod it is, and a node without one has none (`_servicelb.ts`); where a k3s server's
+ *   `--disable servicelb` runs no ServiceLB, there is none; otherwise kubetwin,
+ *   which does not build those pods, stands in the last address of the node's range for one.
  * Sorted by address, one entry per address.
  */
 export function masqueradeSources(model: ClusterModel, hop: MasqueradeHop): MasqueradeSource[] {
@@ -138,13 +147,7 @@ function nodeSources(model: ClusterModel, node: Node, family: 4 | 6, hop: Masque
       const remote = flannelRemote(flannelBackend(model, node, family), node.name, family, at(0n), own);
       for (const r of remote) pushRemote(r);
     }
-    if (cni === 'k3s-flannel' && hop.loadBalancer && range)
-      device(
-        formatIP(cidrAt(range, cidrSize(range) - 1n)),
-        'svclb pod',
-        `a k3s ServiceLB svclb-* pod on ${node.name}, which masquerades from its own address in ${rangeText}; kubetwin stands in the range's last`,
-        rangeText,
-      );
+    if (cni === 'k3s-flannel' && hop.loadBalancer) out.push(...serviceLbSources(model, node, family, hop));
     return out;
   }
   if (cni === 'calico') {
@@ -382,9 +385,11 @@ export function sourcesShort(sources: readonly MasqueradeSource[]): string {
   const label = (s: MasqueradeSource) =>
     s.unmasqueraded
       ? `the client, before ${s.node}'s masquerade`
-      : s.device
-        ? `${s.device} of ${s.node}`
-        : s.node;
+      : s.pod
+        ? `${s.device ?? 'pod'} ${s.pod.namespace}/${s.pod.name} on ${s.node}`
+        : s.device
+          ? `${s.device} of ${s.node}`
+          : s.node;
   return sources.map((s) => `${s.ip} (${label(s)})`).join(', ');
 }
 
@@ -426,4 +431,40 @@ export function sourcesDisagree(target: string, v: SourceVerdicts): string | und
   return split
     ? `${head}; its ingress policies admit ${sourcesText(v.allowedBy)} but not ${sourcesText(v.deniedBy)}`
     : `${head}; ${v.cut.join('; ')}`;
+}
+
+/**
+ * The k3s ServiceLB sources of a connection arriving on `node` through a load-balancer address (rule
+ * `k3s-servicelb-svclb-pods`): the Ready svclb pods there when the input holds the Service's svclb pods, none when
+ * the k3s servers run without ServiceLB, else kubetwin's stand-in, the last address of the node's pod range.
+ */
+function serviceLbSources(
+  model: ClusterModel,
+  node: Node,
+  family: 4 | 6,
+  hop: MasqueradeHop,
+): MasqueradeSource[] {
+  const pods = serviceLbPods(model, { service: hop.service });
+  if (pods.length)
+    return serviceLbPodsOn(pods, node, family).map((pod) => ({
+      ip: pod.ips.find((ip) => parseIP(ip)?.family === family)!,
+      node: node.name,
+      device: 'svclb pod',
+      pod,
+      why: `k3s ServiceLB pod ${pod.namespace}/${pod.name} on ${node.name}, which DNATs the connection to the Service and masquerades it from its own address`,
+    }));
+  const off = k3sDisabled(k3sServerArgs(model.nodes), 'servicelb');
+  if (off?.disabled && !off.disagree) return [];
+  const rangeText = node.podCIDRs.find((c) => parseCidr(c)?.family === family);
+  const range = rangeText ? parseCidr(rangeText) : undefined;
+  if (!range) return [];
+  return [
+    {
+      ip: formatIP(cidrAt(range, cidrSize(range) - 1n)),
+      node: node.name,
+      device: 'svclb pod',
+      range: rangeText,
+      why: `a k3s ServiceLB svclb-* pod on ${node.name}, which masquerades from its own address in ${rangeText}; kubetwin stands in the range's last`,
+    },
+  ];
 }

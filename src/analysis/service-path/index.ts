@@ -33,6 +33,7 @@ export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
 export { loadBalancerSchemeDrop } from './_internal-load-balancer.ts';
+export { serviceLbNode, serviceLbPods, svcNameLabel, svcNamespaceLabel } from './_servicelb.ts';
 export { hintedEndpoints } from './_hinted.ts';
 export { undeterminedLoadBalancerReason, undeterminedLoadBalancers } from './_undetermined-load-balancer.ts';
 
@@ -109,6 +110,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   let sourceIP: ServicePathResult['sourceIP'];
   let clientIP: string | undefined;
   const c = q.client;
+  const arrival = c.kind === 'external' && c.via === 'loadbalancer' ? c.arrival : undefined;
   if (c.kind === 'pod') {
     const pod = findPod(model, c.pod);
     if (!pod) return `--from ${c.pod}: no pod or workload of that name`;
@@ -347,10 +349,11 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
       const seen = new Map<string, MasqueradeSource>();
       for (const u of used)
         for (const m of masqueradeSources(model, {
-          via: entry === 'NodePort' ? clientNode : undefined,
+          via: entry === 'NodePort' ? clientNode : arrival,
           endpointNode: u.endpoint.nodeName,
           endpointIP: u.ip,
           loadBalancer: entry === 'LoadBalancer',
+          service: svc,
           client: clientIP,
         }))
           if (!seen.has(m.ip)) seen.set(m.ip, m);
@@ -362,7 +365,7 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
             ? 'the node address'
             : `the address of the node the ${entry === 'ExternalIP' ? 'externalIP is routed to' : 'load balancer picked'}`,
         preserved: false,
-        why: `externalTrafficPolicy Cluster: kube-proxy on ${entry === 'NodePort' ? clientNode : entry === 'ExternalIP' ? 'the node the externalIP is routed to' : 'the node the load balancer picked'} masquerades (SNAT) external traffic to the address of its interface toward the endpoint, which CNI ${model.profile.cni.name} decides`,
+        why: `externalTrafficPolicy Cluster: kube-proxy on ${entry === 'NodePort' ? clientNode : entry === 'ExternalIP' ? 'the node the externalIP is routed to' : (arrival ?? 'the node the load balancer picked')} masquerades (SNAT) external traffic to the address of its interface toward the endpoint, which CNI ${model.profile.cni.name} decides`,
         ...(list.length ? { addresses: list.map((m) => m.ip).sort() } : {}),
       };
     }

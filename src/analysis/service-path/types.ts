@@ -12,6 +12,11 @@ export type Client =
       readonly kind: 'external';
       readonly ip: string;
       readonly via: { readonly node: string } | 'loadbalancer' | 'external-ip';
+      /**
+       * The node a load-balancer connection arrives on, when the address says it: a k3s ServiceLB address is that
+       * node's own (`serviceLbNode`). Undefined: the load balancer picks a node.
+       */
+      readonly arrival?: string;
     }
   | { readonly kind: 'unspecified' };
 

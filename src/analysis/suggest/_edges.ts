@@ -5,6 +5,7 @@ import { lookup } from '../../model/lookup.ts';
 import { createTraceContext, traceFlow, type JudgedFlow } from '../trace/index.ts';
 import type { Party } from '../policy/index.ts';
 import { meshControlPlaneNeeds } from './_mesh.ts';
+import { svcNameLabel } from '../service-path/index.ts';
 
 /** Who is on one side of an edge: the pods of one workload, every address outside the cluster, or one address. */
 export type Peer =
@@ -139,6 +140,8 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   for (const e of edges.values()) if (e.from.kind === 'pods') callers.set(peerKey(e.from), e.from);
   for (const caller of callers.values()) {
     if (caller.kind !== 'pods' || caller.pod.dnsPolicy !== 'ClusterFirst') continue;
+    // A k3s ServiceLB pod forwards to the ClusterIPs it is given (klipper-lb's DEST_IPS): it looks up no name.
+    if (caller.pod.labels[svcNameLabel] !== undefined) continue;
     // Port 53 only: the DNS Service's other ports (CoreDNS metrics on 9153) are not lookups.
     for (const sp of (dns?.ports ?? []).filter((x) => x.port === 53))
       for (const pod of dnsPods) {

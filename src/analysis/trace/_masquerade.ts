@@ -1,4 +1,4 @@
-import type { Protocol } from '../../model/types.ts';
+import type { Protocol, Service } from '../../model/types.ts';
 import type { Party } from '../policy/index.ts';
 import {
   judgeSources,
@@ -31,7 +31,7 @@ export function masqueradedPolicyHop(
   targets: readonly MasqueradedTarget[],
   protocol: Protocol,
   fallback: Party,
-  options: { readonly loadBalancer?: boolean } = {},
+  options: { readonly loadBalancer?: boolean; readonly service?: Pick<Service, 'namespace' | 'name'> } = {},
 ): { hop: Hop; delivered: Delivery[]; fix?: Fix; reason?: string; client: Party } {
   const sourcesOf = new Map<MasqueradedTarget, MasqueradeSource[]>();
   const groups = new Map<string, { source: MasqueradeSource; targets: MasqueradedTarget[] }>();
@@ -41,6 +41,7 @@ export function masqueradedPolicyHop(
       endpointNode: t.nodeName,
       endpointIP: t.address,
       loadBalancer: options.loadBalancer,
+      service: options.service,
       ...(fallback.kind === 'ip' ? { client: fallback.ip } : {}),
     });
     sourcesOf.set(t, list);
@@ -53,12 +54,15 @@ export function masqueradedPolicyHop(
   const runs = [...groups.values()]
     .sort((a, b) => ipOrder(a.source.ip, b.source.ip))
     .map((g) => {
-      const party: Party = {
-        kind: 'ip',
-        ip: g.source.ip,
-        label: `masquerade ${g.source.ip}`,
-        ...(g.source.device ? { device: g.source.device } : {}),
-      };
+      // A svclb pod's own address is that pod, judged with its egress policies (it sends the connection on).
+      const party: Party = g.source.pod
+        ? { kind: 'pod', pod: g.source.pod }
+        : {
+            kind: 'ip',
+            ip: g.source.ip,
+            label: `masquerade ${g.source.ip}`,
+            ...(g.source.device ? { device: g.source.device } : {}),
+          };
       return { ...g, party, pol: policyHop(ctx, party, g.targets, protocol) };
     });
   const delivered: Delivery[] = [];

@@ -7,7 +7,7 @@ import type { TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import { masqueradedPolicyHop } from './_masquerade.ts';
-import { loadBalancerSchemeDrop, sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
+import { loadBalancerSchemeDrop, serviceLbNode, sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
 import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
@@ -45,8 +45,11 @@ function ownerOf(
   port: number,
 ): { svc: Service; via: 'load-balancer' | 'external-ip' | 'node-port'; node?: string } | undefined {
   for (const s of ctx.model.services) {
-    if (s.loadBalancerIngress.includes(ip) && s.ports.some((p) => p.port === port))
-      return { svc: s, via: 'load-balancer' };
+    if (s.loadBalancerIngress.includes(ip) && s.ports.some((p) => p.port === port)) {
+      // A k3s ServiceLB address is a node's own: the connection arrives on that node (rule k3s-servicelb-svclb-pods).
+      const node = serviceLbNode(ctx.model, s, ip);
+      return { svc: s, via: 'load-balancer', ...(node ? { node } : {}) };
+    }
     if (s.externalIPs.includes(ip) && s.ports.some((p) => p.port === port))
       return { svc: s, via: 'external-ip' };
   }
@@ -354,7 +357,12 @@ export function northSouth(
           ? `externalTrafficPolicy: Local — the node the network routes ${address} to sends only to its own endpoints (no health check steers an externalIP); the client address ${clientIP} is preserved`
           : local
             ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
-            : `externalTrafficPolicy: Cluster — any node accepts, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
+            : `externalTrafficPolicy: Cluster — ${owner.via === 'load-balancer' && owner.node ? `node ${owner.node} accepts` : 'any node accepts'}, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
+      ...(owner.via === 'load-balancer' && owner.node
+        ? [
+            `k3s ServiceLB: ${address} is node ${owner.node}'s own address (the Service's status lists the nodes running its svclb pods), so the connection arrives on ${owner.node}`,
+          ]
+        : []),
     ],
     objects: [{ key: svc.key, source: svc.source }],
   });
@@ -365,7 +373,14 @@ export function northSouth(
     sp.protocol,
     owner.via === 'node-port'
       ? { kind: 'external', ip: clientIP, via: { node: owner.node! } }
-      : { kind: 'external', ip: clientIP, via: owner.via === 'external-ip' ? 'external-ip' : 'loadbalancer' },
+      : owner.via === 'external-ip'
+        ? { kind: 'external', ip: clientIP, via: 'external-ip' }
+        : {
+            kind: 'external',
+            ip: clientIP,
+            via: 'loadbalancer',
+            ...(owner.node ? { arrival: owner.node } : {}),
+          },
   );
   hops.push(...svcLeg.hops.map((h) => (h.kind === 'service' ? { ...h, kind: 'node' as const } : h)));
   if (svcLeg.reason) return { hops, reason: svcLeg.reason };
@@ -385,6 +400,7 @@ export function northSouth(
       ? { ...policyHop(ctx, outside, targets, sp.protocol), client: outside }
       : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside, {
           loadBalancer: owner.via === 'load-balancer',
+          service: svc,
         });
   const client = pol.client;
   hops.push({

@@ -1,7 +1,9 @@
 import { fields } from '../../model/catalogue.ts';
+import { catalogueSegments } from '../../model/catalogue-path.ts';
 import type { RouteDecision, RouteUnknown } from '../../model/routing.ts';
 import type { ClusterModel } from '../../model/types.ts';
 import { describeObject, namingRequest, unmodeledObjects, type UnmodeledObject } from './_objects.ts';
+import { kongPluginUnknowns } from './_kong-plugins.ts';
 
 /** Where one request went: what a route answer is about. */
 export interface RouteAnswer {
@@ -46,13 +48,13 @@ export function unmodeledFieldNotes(model: ClusterModel, answer: RouteAnswer): s
       }
     if (kind === 'IngressRoute')
       for (const f of fields)
-        if (f.kind === kind && f.path.startsWith('spec.tls.') && present(b, f.path.split('.')))
+        if (f.kind === kind && f.path.startsWith('spec.tls.') && present(b, catalogueSegments(f.path)))
           notes.push(`not modeled: ${winner.object} ${f.path} — ${f.note}`);
   }
   if (answer.gateway) {
     const b = body(answer.gateway);
     for (const f of fields)
-      if (f.kind === 'Gateway' && present(b, f.path.split('.')))
+      if (f.kind === 'Gateway' && present(b, catalogueSegments(f.path)))
         notes.push(
           `${f.level === 'partial' ? 'partly modeled' : 'not modeled'}: ${answer.gateway} ${f.path} — ${f.note}`,
         );
@@ -79,10 +81,16 @@ export function unmodeledRouteObjects(model: ClusterModel, answer: RouteAnswer):
 
 /** What a route answer cannot decide: the unmodeled objects (another router, a mesh) that name its host or a backend. */
 export function routeUnknowns(model: ClusterModel, answer: RouteAnswer): RouteUnknown[] {
-  return unmodeledRouteObjects(model, answer).map((o) => ({
-    object: o.key,
-    text: `${describeObject(o)} names this host or backend and kubetwin does not model it (${o.note}); it may change where this request goes`,
-  }));
+  const kong = kongPluginUnknowns(model, answer);
+  return [
+    ...unmodeledRouteObjects(model, answer)
+      .filter((o) => !kong.some((k) => k.object === o.key))
+      .map((o) => ({
+        object: o.key,
+        text: `${describeObject(o)} names this host or backend and kubetwin does not model it (${o.note}); it may change where this request goes`,
+      })),
+    ...kong,
+  ];
 }
 
 /**

@@ -1,9 +1,9 @@
-import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
+import { cidrAt, cidrContains, formatIP, parseCidr, parseIP } from '../../lib/ip.ts';
 import type { RawObject } from '../../parse/index.ts';
+import { argValue, k3sNodeArgsAnnotation, parseNodeArgs } from '../../model/k3s-node-args.ts';
 import { asList, asString, at, isKind, nameOf, type Inferred } from './_observed.ts';
 
-/** The annotation k3s writes on each Node: its command line (config file included), JSON-encoded. */
-export const k3sNodeArgsAnnotation = 'k3s.io/node-args';
+export { argOn, argValue, k3sNodeArgsAnnotation } from '../../model/k3s-node-args.ts';
 
 /** A k3s server's command line as its Node records it. */
 export interface K3sServerArgs {
@@ -22,39 +22,10 @@ export function k3sServers(objects: readonly RawObject[]): K3sServerArgs[] {
   const out: K3sServerArgs[] = [];
   for (const node of objects.filter((o) => isKind(o, 'Node', ''))) {
     const text = asString(at(node.body, 'metadata', 'annotations', k3sNodeArgsAnnotation));
-    const args = text ? parseArgs(text) : undefined;
+    const args = text ? parseNodeArgs(text) : undefined;
     if (args?.[0] === 'server') out.push({ node, args });
   }
   return out.sort((a, b) => ((nameOf(a.node) ?? '') < (nameOf(b.node) ?? '') ? -1 : 1));
-}
-
-function parseArgs(text: string): string[] | undefined {
-  try {
-    const list: unknown = JSON.parse(text);
-    return Array.isArray(list) && list.every((w) => typeof w === 'string') ? list : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The value of `--name` in a k3s node-args list (`--name value`, as k3s splits `--name=value`), last one wins. */
-export function argValue(args: readonly string[], name: string): string | undefined {
-  let value: string | undefined;
-  args.forEach((w, i) => {
-    if (w === `--${name}` && i + 1 < args.length && !args[i + 1]!.startsWith('--')) value = args[i + 1];
-  });
-  return value;
-}
-
-/** Is the boolean `--name` on: given alone, or followed by `true` (a config file's `name: true`)? */
-export function argOn(args: readonly string[], name: string): boolean {
-  let on = false;
-  args.forEach((w, i) => {
-    if (w !== `--${name}`) return;
-    const next = args[i + 1];
-    on = next === 'false' ? false : true;
-  });
-  return on;
 }
 
 /**
@@ -104,3 +75,64 @@ export function inferK3sRange(
 /** Every string of `list` (a helper for the samples above). */
 export const strings = (list: unknown): string[] =>
   asList(list).filter((s): s is string => typeof s === 'string');
+
+/**
+ * What a k3s server's kubelet gives pods, from the server's `k3s.io/node-args` (https://docs.k3s.io/cli/server#networking):
+ * `stated` where the command line (or config file) sets the flag, `defaulted` k3s's own default otherwise.
+ * - DNS address (`clusterDNS`): the first address of `--cluster-dns` (a comma-separated list); unset, k3s takes the
+ *   10th address of each service range, the first one's being `ClusterDNS` (k3s-io/k3s pkg/cli/server/server.go;
+ *   default 10.43.0.10), counted only where the service range is known (`serviceCIDR`, itself exact or not).
+ * - cluster domain: `--cluster-domain`, else `cluster.local`.
+ */
+export function inferK3sDns(
+  servers: readonly K3sServerArgs[],
+  serviceCIDR: Inferred<string> | undefined,
+): { stated?: Inferred<string>; defaulted?: Inferred<string> } {
+  const server = servers[0];
+  if (!server) return {};
+  const source = server.node.locate(['metadata', 'annotations', k3sNodeArgsAnnotation]);
+  const where = `the k3s.io/node-args of k3s server Node ${nameOf(server.node)}`;
+  const stated = argValue(server.args, 'cluster-dns');
+  if (stated) {
+    const first = stated.split(',')[0]!.trim();
+    return parseIP(first)
+      ? { stated: { value: first, sources: [source], rule: `--cluster-dns in ${where}`, exact: true } }
+      : {};
+  }
+  const range = serviceCIDR && parseCidr(serviceCIDR.value.split(',')[0]!.trim());
+  if (!serviceCIDR || !range) return {};
+  return {
+    defaulted: {
+      value: formatIP(cidrAt(range, 10n)),
+      sources: [source, ...serviceCIDR.sources],
+      rule: `k3s's default --cluster-dns, the 10th address of the service range ${range.text}: ${where} (its command line and config file) set none`,
+      ...(serviceCIDR.note ? { note: serviceCIDR.note } : {}),
+      exact: serviceCIDR.exact,
+    },
+  };
+}
+
+/** The cluster domain of a k3s cluster (`inferK3sDns` says where it comes from). */
+export function inferK3sDomain(servers: readonly K3sServerArgs[]): {
+  stated?: Inferred<string>;
+  defaulted?: Inferred<string>;
+} {
+  const server = servers[0];
+  if (!server) return {};
+  const source = server.node.locate(['metadata', 'annotations', k3sNodeArgsAnnotation]);
+  const where = `the k3s.io/node-args of k3s server Node ${nameOf(server.node)}`;
+  const stated = argValue(server.args, 'cluster-domain')?.replace(/\.$/, '').toLowerCase();
+  if (stated)
+    return /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(stated)
+      ? { stated: { value: stated, sources: [source], rule: `--cluster-domain in ${where}`, exact: true } }
+      : {};
+  return {
+    defaulted: {
+      value: 'cluster.local',
+      sources: [source],
+      rule: `k3s's default --cluster-domain: ${where} (its command line and config file) set none`,
+      note: "k3s's default holds for a server started without the flag; k3s.io/node-args records the arguments of the server's last start",
+      exact: false,
+    },
+  };
+}

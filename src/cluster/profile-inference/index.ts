@@ -22,7 +22,7 @@ import { inferClusterDomain, inferDnsServiceIP } from './_dns.ts';
 import { inferPodRanges, inferServiceCIDR, primaryFamily } from './_network.ts';
 import { inferMaxPods, inferNodes } from './_nodes.ts';
 import { at, isKind, isObserved, type Inferred } from './_observed.ts';
-import { inferK3sRange, k3sServers, strings } from './_k3s.ts';
+import { inferK3sDns, inferK3sDomain, inferK3sRange, k3sServers, strings } from './_k3s.ts';
 
 export type { Inferred } from './_observed.ts';
 export { isK3sKubelet } from './_cni.ts';
@@ -61,14 +61,19 @@ export function inferFromObjects(objects: readonly RawObject[]): Inferences {
     'service-cidr',
     services.flatMap((s) => strings(at(s.body, 'spec', 'clusterIPs'))),
   );
+  const serviceCIDR = inferServiceCIDR(objects, primary, flags.serviceCIDR ?? k3sServices);
+  // k3s's kubelet takes --cluster-dns and --cluster-domain from the server: stated, they are what pods are given;
+  // k3s's defaults come after what the cluster shows (the kube-dns Service k3s creates at --cluster-dns).
+  const k3sDns = inferK3sDns(k3s, serviceCIDR);
+  const k3sDomain = inferK3sDomain(k3s);
   const all: Inferences = {
     podCIDR: flags.podCIDR ?? k3sPods ?? pods.podCIDR,
     nodeCIDRMaskSize: pods.nodeCIDRMaskSize ?? flags.nodeCIDRMaskSize,
     nodeCIDRMaskSizeIPv6: pods.nodeCIDRMaskSizeIPv6 ?? flags.nodeCIDRMaskSizeIPv6,
-    serviceCIDR: inferServiceCIDR(objects, primary, flags.serviceCIDR ?? k3sServices),
+    serviceCIDR,
     nodePortRange: flags.nodePortRange,
-    dnsServiceIP: inferDnsServiceIP(objects),
-    clusterDomain: inferClusterDomain(objects),
+    dnsServiceIP: k3sDns.stated ?? inferDnsServiceIP(objects) ?? k3sDns.defaulted,
+    clusterDomain: k3sDomain.stated ?? inferClusterDomain(objects) ?? k3sDomain.defaulted,
     cni: inferCni(objects),
     kubeProxy: inferKubeProxy(objects),
     nodes: inferNodes(objects),

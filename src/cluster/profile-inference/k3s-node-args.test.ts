@@ -60,3 +60,30 @@ test("k3s --cluster-cidr and --service-cidr come from the server's node-args, el
   const outside = 'apiVersion: v1\nkind: List\nitems:\n' + node('k3s-server-0', '10.244.0.0/24', ['server']);
   assert.notEqual(infer(outside).podCIDR, '10.42.0.0/16');
 });
+
+test('rule k3s-cluster-dns-and-domain: --cluster-dns and --cluster-domain in the server node-args are what kubelet gives pods', () => {
+  const stated = infer(
+    dump(['server', '--cluster-dns', '10.43.0.53,fd00:43::a', '--cluster-domain', 'k3s.internal.']),
+  );
+  assert.equal(stated.dnsServiceIP, '10.43.0.53');
+  assert.equal(stated.clusterDomain, 'k3s.internal');
+  assert.match(stated.origins?.dnsServiceIP?.rule ?? '', /--cluster-dns in the k3s\.io\/node-args/);
+  assert.match(stated.origins?.clusterDomain?.rule ?? '', /--cluster-domain in the k3s\.io\/node-args/);
+  // Stated, it wins over the kube-dns Service the dump shows (kubelet points pods at --cluster-dns).
+  const kubeDns =
+    '- apiVersion: v1\n  kind: Service\n  metadata: {name: kube-dns, namespace: kube-system, uid: u-dns, resourceVersion: "1"}\n' +
+    '  spec: {clusterIP: 10.43.0.10, clusterIPs: [10.43.0.10], ports: [{name: dns, port: 53, protocol: UDP}]}\n';
+  assert.equal(infer(dump(['server', '--cluster-dns', '10.43.0.53']) + kubeDns).dnsServiceIP, '10.43.0.53');
+  assert.equal(infer(dump(['server']) + kubeDns).dnsServiceIP, '10.43.0.10');
+});
+
+test("rule k3s-cluster-dns-and-domain: unset, k3s's defaults: the 10th address of the service range and cluster.local", () => {
+  const defaults = infer(dump(['server', '--service-cidr', '10.96.0.0/16']));
+  assert.equal(defaults.dnsServiceIP, '10.96.0.10');
+  assert.equal(defaults.clusterDomain, 'cluster.local');
+  assert.match(
+    defaults.origins?.dnsServiceIP?.rule ?? '',
+    /k3s's default --cluster-dns, the 10th address of the service range 10\.96\.0\.0\/16/,
+  );
+  assert.equal(infer(dump(['server'])).dnsServiceIP, '10.43.0.10');
+});

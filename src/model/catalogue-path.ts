@@ -1,0 +1,34 @@
+/**
+ * The path form of the support catalogue (src/model/catalogue.ts `fields`): dotted map keys, `*` for every item of
+ * a list, and a map key that holds dots or slashes written whole in brackets, as kubectl prints a path
+ * (`metadata.annotations["k3s.io/node-args"]`, `metadata.labels["istio.io/dataplane-mode"]`). Label and annotation
+ * keys carry a DNS prefix (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set),
+ * so splitting on every dot would cut `k3s.io/node-args` into `k3s` and `io/node-args`, and no object would ever hold
+ * the field.
+ */
+
+/**
+ * The segments of a catalogue path, a bracketed key kept whole.
+ * @example catalogueSegments('metadata.annotations["k3s.io/node-args"]') // ['metadata', 'annotations', 'k3s.io/node-args']
+ */
+export function catalogueSegments(path: string): string[] {
+  const segs: string[] = [];
+  let i = 0;
+  while (i < path.length) {
+    if (path[i] === '[') {
+      const end = path.indexOf('"]', i + 2);
+      if (path[i + 1] !== '"' || end < 0) throw new Error(`catalogue path ${path}: unclosed ["…"] key`);
+      segs.push(JSON.parse(path.slice(i + 1, end + 1)) as string);
+      i = end + 2;
+      if (path[i] === '.') i++;
+      continue;
+    }
+    const dot = path.indexOf('.', i);
+    const bracket = path.indexOf('[', i);
+    const stop = [dot, bracket].filter((n) => n >= 0);
+    const end = stop.length ? Math.min(...stop) : path.length;
+    segs.push(path.slice(i, end));
+    i = end === dot ? end + 1 : end;
+  }
+  return segs;
+}
