@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { Pod } from '../../model/types.ts';
-import { buildClasses } from './_classes.ts';
+import { buildClasses, type PodClass } from './_classes.ts';
+import { ClassIndex } from './_class-index.ts';
 import { AddressSegments } from './_ip-blocks.ts';
 
 /** The heap in use after a full collection (`gc` exposed for this process only). */
@@ -17,6 +18,19 @@ function heapAfterGc(): number {
   v8.setFlagsFromString('--expose-gc');
   (vm.runInNewContext('gc') as () => void)();
   return process.memoryUsage().heapUsed;
+}
+
+/**
+ * Bytes in use in V8's large-object spaces, young and old: objects past the regular object size (128 kB). A young
+ * one fills the young generation as fast as its size says, and one still live at a scavenge moves to the old
+ * generation whole.
+ */
+function largeObjectBytes(): number {
+  let out = 0;
+  for (const s of v8.getHeapSpaceStatistics())
+    if (s.space_name === 'large_object_space' || s.space_name === 'new_large_object_space')
+      out += s.space_used_size;
+  return out;
 }
 
 /** The least of `rounds` measurements, so a collection or a code allocation landing in one round does not decide. */
@@ -60,4 +74,62 @@ test('buildClasses: each class keeps its pod list at its exact length, with no s
     return kept / classes.length;
   });
   assert.ok(perClass < 180, `${Math.round(perClass)} bytes a one-pod class`);
+});
+
+test('ClassIndex: counting the postings allocates nothing in the large-object spaces (typed scratch, not arrays grown by push)', () => {
+  // Each posting's list and class were `number[]`s grown by `push`: at 100k classes every step of their growth
+  // passed V8's regular object size, filling the young generation by ~11 MB here, and the live ones moved to the
+  // old generation at the next scavenge (the index's step grew the old generation by ~30 MB a compile on the
+  // random-label family; ~0 now), bringing the major collection of the whole heap forward.
+  const classes: PodClass[] = Array.from({ length: 60_000 }, (_, id) => ({
+    id,
+    namespace: id < 30_000 ? 'a' : 'b',
+    labels: { app: `a${id % 3}`, tier: `t${id % 5}`, zone: `z${id % 2}` },
+    hostNetwork: false,
+    pods: [],
+    namedPorts: new Int32Array(0),
+  }));
+  const keys = new Set(['app', 'tier', 'zone']);
+  const grown = least(3, () => {
+    heapAfterGc();
+    const before = largeObjectBytes();
+    const index = new ClassIndex(classes, () => true, keys);
+    const after = largeObjectBytes();
+    assert.equal(
+      index.select('b', { requirements: [{ key: 'app', operator: 'In', values: ['a1'] }] }).length,
+      10_000,
+    );
+    return after - before;
+  });
+  assert.ok(grown < 64 * 1024, `${Math.round(grown / 1024)} kB allocated in the large-object spaces`);
+});
+
+test('ClassIndex: postings past the first size of the count scratch are laid out as the selectors select them', () => {
+  // 3,000 classes with four read labels each: 15,000 postings and ~9,000 lists, past the scratch's starting sizes
+  // (twice the classes, and 1,024 lists), so both grow while counting.
+  const classes: PodClass[] = Array.from({ length: 3_000 }, (_, id) => ({
+    id,
+    namespace: id % 2 ? 'a' : 'b',
+    labels: { u: `u${id}`, v: `v${id % 7}`, w: `w${id >> 1}`, x: 'x' },
+    hostNetwork: false,
+    pods: [],
+    namedPorts: new Int32Array(0),
+  }));
+  const index = new ClassIndex(classes, () => true, new Set(['u', 'v', 'w', 'x']));
+  const ids = (ns: string, f: (c: PodClass) => boolean) =>
+    classes.filter((c) => c.namespace === ns && f(c)).map((c) => c.id);
+  const eq = (key: string, value: string) => ({ key, operator: 'In' as const, values: [value] });
+  assert.deepEqual([...index.select('a', { requirements: [eq('u', 'u2999')] })], [2999]);
+  assert.deepEqual(
+    [...index.select('b', { requirements: [eq('v', 'v3'), eq('x', 'x')] })],
+    ids('b', (c) => c.labels.v === 'v3'),
+  );
+  assert.deepEqual(
+    [...index.select('a', { requirements: [eq('w', 'w1000')] })],
+    ids('a', (c) => c.labels.w === 'w1000'),
+  );
+  assert.deepEqual(
+    [...index.select('a', { requirements: [] })],
+    ids('a', () => true),
+  );
 });
