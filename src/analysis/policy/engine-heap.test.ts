@@ -8,10 +8,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { buildYaml } from '../../cluster/_test-helpers.ts';
 import type { Pod } from '../../model/types.ts';
 import { buildClasses, type PodClass } from './_classes.ts';
 import { ClassIndex } from './_class-index.ts';
+import { CiliumTier } from './_cilium.ts';
 import { AddressSegments } from './_ip-blocks.ts';
+import { PolicyLists } from './_policy-lists.ts';
 
 /** The heap in use after a full collection (`gc` exposed for this process only). */
 function heapAfterGc(): number {
@@ -30,6 +33,16 @@ function largeObjectBytes(): number {
   for (const s of v8.getHeapSpaceStatistics())
     if (s.space_name === 'large_object_space' || s.space_name === 'new_large_object_space')
       out += s.space_used_size;
+  return out;
+}
+
+/** Heap bytes kept per object by `n` objects `make` returns, all kept alive while measured. */
+function keptEach(n: number, make: () => unknown): number {
+  const kept: unknown[] = [];
+  const before = heapAfterGc();
+  for (let i = 0; i < n; i++) kept.push(make());
+  const out = (heapAfterGc() - before) / n;
+  assert.equal(kept.length, n);
   return out;
 }
 
@@ -132,4 +145,41 @@ test('ClassIndex: postings past the first size of the count scratch are laid out
     [...index.select('a', { requirements: [] })],
     ids('a', () => true),
   );
+});
+
+test('PolicyLists: lists nobody asks for as views keep no per-class array', () => {
+  // `of(c)` hands out views, remembered per class; the array that remembers them was made with the lists, a
+  // class-long array (0.8 MB at 100k classes, twice per engine) that readers which only count never used.
+  const classes = 100_000;
+  const start = new Int32Array(classes + 1).map((_, i) => i);
+  const ids = new Int32Array(classes);
+  const kept = keptEach(3, () => new PolicyLists(start, ids));
+  assert.ok(kept < 64 * 1024, `${Math.round(kept / 1024)} kB kept`);
+  const lists = new PolicyLists(start, ids);
+  assert.equal(lists.of(7), lists.of(7), 'a view asked twice is the same view');
+});
+
+test('CiliumTier.bind: a tier without policies keeps no per-class array, and isolates and selects nothing', () => {
+  // Four class-long arrays (rules and isolating policies per direction) and two flag arrays were made for every
+  // engine, ~3 MB at 100k classes, though nearly every cluster has no Cilium policy.
+  const { model } = buildYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: x}');
+  const classes: PodClass[] = Array.from({ length: 100_000 }, (_, id) => ({
+    id,
+    namespace: 'x',
+    labels: {},
+    hostNetwork: false,
+    pods: [],
+    namedPorts: new Int32Array(0),
+  }));
+  const index = new ClassIndex(classes, () => true, new Set());
+  const tiers = Array.from({ length: 3 }, () => new CiliumTier(model));
+  let bound = 0;
+  const kept = keptEach(tiers.length, () => tiers[bound++].bind(classes, index, new Map(), []));
+  assert.ok(kept < 64 * 1024, `${Math.round(kept / 1024)} kB kept`);
+  const tier = tiers[0];
+  const last = classes[classes.length - 1];
+  assert.equal(tier.isolates(last, 'Ingress'), false);
+  assert.deepEqual(tier.rulesOf(last, 'Egress'), []);
+  assert.deepEqual(tier.isolatingPolicies(last, 'Ingress'), []);
+  assert.deepEqual(tier.selecting(last), []);
 });
