@@ -156,6 +156,14 @@ export class CiliumTier {
     this.#fast = new Array<FastEntry | undefined>(this.entries.length).fill(undefined);
     this.#index = index;
     this.#nsLabels = nsLabels;
+    // No Cilium policy (nearly every cluster): no per-class list or flag at all; readers take a missing list as
+    // empty and a missing flag as not isolated (four class-long arrays were ~3 MB of the engine at 100k classes).
+    if (!this.policies.length) {
+      this.#of = [[], []];
+      this.#isolating = [NO_FLAGS, NO_FLAGS];
+      this.#isolatingBy = [[], []];
+      return;
+    }
     // Classes no entry names share one empty list (never written): no array per class when the tier has none.
     this.#of = [perClass(classes.length), perClass(classes.length)];
     this.#isolating = [new Uint8Array(classes.length), new Uint8Array(classes.length)];
@@ -446,6 +454,9 @@ export class CiliumTier {
     return false;
   }
 }
+
+/** Per class flags of a tier without policies: none (a class past the end reads as not isolated). */
+const NO_FLAGS = new Uint8Array(0);
 
 /** A list shared by every class nothing was added to (`perClass`, `addTo`); never written. */
 const NONE: number[] = [];

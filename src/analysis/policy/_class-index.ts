@@ -28,31 +28,43 @@ export class ClassIndex {
    * label `keys` (the keys selectors read: a class's other labels are those of its first pod only, and a posting
    * per class label was most of the index's cost). Counted, then filled: every posting list is a range of one
    * `Int32Array` (`#ids`), handed out as a view on first ask — no growing array and no buffer per list
-   * (design note 0008, fourteenth session).
+   * (design note 0008, fourteenth session). The count's own scratch (each posting's list, each list's count, each
+   * class's posting count) is typed arrays, grown by doubling: as `number[]`s grown by `push`, every step of their
+   * growth at 100k classes was an object past V8's regular size, filling the young generation, and the live ones
+   * moved to the old generation at the next scavenge (fifteenth session: the index's step grew the old generation
+   * by ~30 MB a random-label compile, ~0 now).
    */
   constructor(classes: readonly PodClass[], include: (c: PodClass) => boolean, keys?: ReadonlySet<string>) {
     this.#classes = classes;
     this.#keys = keys;
     const sortedKeys = keys && keys.size <= FEW_KEYS ? [...keys] : undefined;
-    // Pass 1: a number per list (a namespace's every class, or one of its (key, value) pairs), and per posting,
-    // in class order, its list's number and class id.
-    const counts: number[] = [];
-    const listOf: number[] = [];
-    const idOf: number[] = [];
+    // Pass 1: a number per list (a namespace's every class, or one of its (key, value) pairs); per posting, in
+    // class order, its list's number; per indexed class, its id and how many postings it has.
+    let counts = new Int32Array(1024);
+    let lists = 0;
+    let listOf = new Int32Array(Math.max(1024, classes.length * 2));
+    let n = 0;
+    const indexed = new Int32Array(classes.length);
+    const postings = new Int32Array(classes.length);
+    let m = 0;
+    const newList = (): number => {
+      if (lists === counts.length) counts = grown(counts);
+      return lists++;
+    };
+    const add = (list: number) => {
+      if (n === listOf.length) listOf = grown(listOf);
+      listOf[n++] = list;
+      counts[list]++;
+    };
     let ns = '';
     let allOfNs = -1;
     let byKey = new Map<string, Map<string, number>>();
-    const post = (k: string, v: string, id: number) => {
+    const post = (k: string, v: string) => {
       let byValue = byKey.get(k);
       if (!byValue) byKey.set(k, (byValue = new Map()));
       let list = byValue.get(v);
-      if (list === undefined) {
-        byValue.set(v, (list = counts.length));
-        counts.push(0);
-      }
-      counts[list]++;
-      listOf.push(list);
-      idOf.push(id);
+      if (list === undefined) byValue.set(v, (list = newList()));
+      add(list);
     };
     for (const c of classes) {
       if (!include(c)) continue;
@@ -60,37 +72,40 @@ export class ClassIndex {
         ns = c.namespace;
         let all = this.#all.get(ns);
         if (all === undefined) {
-          this.#all.set(ns, (all = counts.length));
-          counts.push(0);
+          this.#all.set(ns, (all = newList()));
           this.#postings.set(ns, new Map());
         }
         allOfNs = all;
         byKey = this.#postings.get(ns)!;
       }
-      counts[allOfNs]++;
-      listOf.push(allOfNs);
-      idOf.push(c.id);
+      const n0 = n;
+      add(allOfNs);
       const labels = c.labels;
       if (sortedKeys) {
         // Few keys: read each from the labels (no walk over every label of the class).
         for (const k of sortedKeys) {
           const v = labels[k];
-          if (typeof v === 'string' && Object.hasOwn(labels, k)) post(k, v, c.id);
+          if (typeof v === 'string' && Object.hasOwn(labels, k)) post(k, v);
         }
       } else
         for (const k in labels) {
           if (keys && !keys.has(k)) continue;
-          post(k, labels[k], c.id);
+          post(k, labels[k]);
         }
+      indexed[m] = c.id;
+      postings[m++] = n - n0;
     }
     // Pass 2: lists laid out one after the other, each filled in class order.
-    const start = new Int32Array(counts.length + 1);
-    for (let l = 0; l < counts.length; l++) start[l + 1] = start[l] + counts[l];
-    const ids = new Int32Array(listOf.length);
-    const at = start.slice(0, counts.length);
-    for (let p = 0; p < listOf.length; p++) ids[at[listOf[p]]++] = idOf[p];
+    const start = new Int32Array(lists + 1);
+    for (let l = 0; l < lists; l++) start[l + 1] = start[l] + counts[l];
+    const ids = new Int32Array(n);
+    const at = start.slice(0, lists);
+    for (let i = 0, p = 0; i < m; i++) {
+      const id = indexed[i];
+      for (const end = p + postings[i]; p < end; p++) ids[at[listOf[p]]++] = id;
+    }
     // Class ids come in the order of `classes`; a list is sorted only when that order is not ascending.
-    for (let l = 0; l < counts.length; l++)
+    for (let l = 0; l < lists; l++)
       for (let i = start[l] + 1; i < start[l + 1]; i++)
         if (ids[i] < ids[i - 1]) {
           ids.subarray(start[l], start[l + 1]).sort();
@@ -98,7 +113,7 @@ export class ClassIndex {
         }
     this.#start = start;
     this.#ids = ids;
-    this.#views = new Array<Int32Array | undefined>(counts.length).fill(undefined);
+    this.#views = new Array<Int32Array | undefined>(lists).fill(undefined);
   }
 
   /** List `l` as a view of `#ids` (made on first ask). */
@@ -142,6 +157,13 @@ export class ClassIndex {
     const classes = this.#classes;
     return ids.filter((id) => matches(selector, classes[id].labels));
   }
+}
+
+/** `a` in a buffer twice as long (the first `a.length` entries copied). */
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Sorted intersection of two sorted id lists (the first the shorter). */

@@ -13,13 +13,15 @@ const EMPTY = new Int32Array(0);
 export class PolicyLists {
   readonly start: Int32Array;
   readonly ids: Int32Array;
-  /** Per class, its list as a view of `ids` (made on first ask: most readers only count). */
-  readonly #views: (Int32Array | undefined)[];
+  /**
+   * Per class, its list as a view of `ids` (made on first ask: most readers only count; the array itself too, as
+   * a compile whose reader never asks would keep a class-long array for nothing).
+   */
+  #views?: (Int32Array | undefined)[];
 
   constructor(start: Int32Array, ids: Int32Array) {
     this.start = start;
     this.ids = ids;
-    this.#views = new Array<Int32Array | undefined>(start.length - 1).fill(undefined);
   }
 
   /** How many policies select class `c`. */
@@ -32,7 +34,8 @@ export class PolicyLists {
     const from = this.start[c];
     const to = this.start[c + 1];
     if (from === to) return EMPTY;
-    return (this.#views[c] ??= this.ids.subarray(from, to));
+    const views = (this.#views ??= new Array<Int32Array | undefined>(this.start.length - 1).fill(undefined));
+    return (views[c] ??= this.ids.subarray(from, to));
   }
 }
 
