@@ -976,7 +976,7 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'Service',
-    path: 'metadata.annotations.service.beta.kubernetes.io/load-balancer-source-ranges',
+    path: 'metadata.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"]',
     level: 'partial',
     note: "read when spec.loadBalancerSourceRanges is empty, as the cloud controllers read it (GetLoadBalancerSourceRanges): reach and trace from outside the cluster to the load-balancer address or hostname drop sources outside the comma-separated ranges; a pod's connection to the load-balancer address, which kube-proxy takes and filters by the spec field only, is not filtered by it; an entry that is not a CIDR is an invalid-field error",
   },
@@ -989,7 +989,7 @@ export const fields: readonly FieldSupport[] = [
     'service.beta.kubernetes.io/azure-load-balancer-internal',
   ].map((key): FieldSupport => ({
     kind: 'Service',
-    path: `metadata.annotations.${key}`,
+    path: `metadata.annotations[${JSON.stringify(key)}]`,
     level: 'partial',
     note: 'decides whether the cloud load balancer is internal (private addresses of the VPC or VNet) or internet-facing, as the AWS Load Balancer Controller (type external or nlb-ip: aws-load-balancer-scheme, else the boolean aws-load-balancer-internal, else undetermined: a new NLB is internal, an existing one keeps its scheme), the AWS in-tree controller (aws-load-balancer-internal other than "false"), GKE (load-balancer-type Internal) and AKS (azure-load-balancer-internal "true") read it: reach and trace from a public address to the load-balancer address or hostname of an internal one are denied, and unknown where the scheme is undetermined; a private client outside the cluster is judged as before (whether it is in the cloud network is not in the input). Other load-balancer annotations (subnets, global access, EIPs, security groups) are not read',
   })),
@@ -999,7 +999,7 @@ export const fields: readonly FieldSupport[] = [
     'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes',
   ].map((key): FieldSupport => ({
     kind: 'Service',
-    path: `metadata.annotations.${key}`,
+    path: `metadata.annotations[${JSON.stringify(key)}]`,
     level: 'partial',
     note: "for a Service the AWS Load Balancer Controller serves (aws-load-balancer-type external or nlb-ip, or class service.k8s.aws/nlb): target type ip (nlb-ip implies it) makes the NLB connect to the pod addresses itself — trace and endpoints from outside skip the node port and kube-proxy (externalTrafficPolicy and topology do not apply) and the pods see the NLB's private address, so a trace to pods whose ingress policies decide by source is unknown; only preserve_client_ip.enabled is read from the target group attributes (it keeps the client address; default off for ip targets, on for instance). Instance targets (the default) go through the node port as any LoadBalancer Service",
   })),
@@ -1011,14 +1011,14 @@ export const fields: readonly FieldSupport[] = [
     'alb.ingress.kubernetes.io/certificate-arn',
   ].map((key): FieldSupport => ({
     kind: 'Ingress',
-    path: `metadata.annotations.${key}`,
+    path: `metadata.annotations[${JSON.stringify(key)}]`,
     level: 'partial',
     note: 'read by the alb controller profile (IngressClass controller ingress.k8s.aws/alb, or kubernetes.io/ingress.class: alb): group.name merges Ingresses into one ALB, group.order orders them, listen-ports (default HTTP:80, HTTPS:443 with certificate-arn or spec.tls) decides which listeners their rules attach to, ssl-redirect answers HTTP with a 301 to HTTPS; the certificate itself (ACM) is not checked. IngressClassParams, which can set the group and scheme, are not read',
   })),
   ...['alb.ingress.kubernetes.io/actions.*', 'alb.ingress.kubernetes.io/conditions.*'].map(
     (key): FieldSupport => ({
       kind: 'Ingress',
-      path: `metadata.annotations.${key}`,
+      path: `metadata.annotations[${JSON.stringify(key)}]`,
       level: 'partial',
       note: 'not modeled: an answer whose matching ALB rule has a use-annotation backend (actions: weighted forward, redirect, fixed response) or extra conditions (header, method, query, source address) names it as unknown',
     }),
@@ -1029,7 +1029,7 @@ export const fields: readonly FieldSupport[] = [
     'alb.ingress.kubernetes.io/inbound-cidrs',
   ].map((key): FieldSupport => ({
     kind: 'Ingress',
-    path: `metadata.annotations.${key}`,
+    path: `metadata.annotations[${JSON.stringify(key)}]`,
     level: 'ignored',
     note: "reported on route answers as applying at the controller; the ALB's own address is not modeled (an Ingress's status.loadBalancer is not read), so trace from outside does not reach an ALB and neither its scheme (internal by default) nor inbound-cidrs filter a client",
   })),
