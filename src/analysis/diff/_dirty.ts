@@ -1,5 +1,5 @@
 import type { ClusterModel, Pod } from '../../model/types.ts';
-import { policyCidrs } from '../reach/index.ts';
+import { policyCidrTexts } from '../service-path/index.ts';
 import { sameWithoutPositions } from './_same.ts';
 import type { DiffSide } from './_side.ts';
 import { ingressCandidates } from './_candidates.ts';
@@ -114,10 +114,10 @@ export function sameInternetCut(a: DiffSide, b: DiffSide): boolean {
 
 const cidrs = new WeakMap<ClusterModel, readonly string[]>();
 
-/** `policyCidrs` of a model, once (the exposures of both sides read them again; nobody mutates a model). */
+/** `policyCidrTexts` of a model, once (the exposures of both sides read them again; nobody mutates a model). */
 export function cidrsOf(model: ClusterModel): readonly string[] {
   let got = cidrs.get(model);
-  if (!got) cidrs.set(model, (got = policyCidrs(model)));
+  if (!got) cidrs.set(model, (got = policyCidrTexts(model)));
   return got;
 }
 

@@ -1,7 +1,7 @@
 import type { Pod } from '../../model/types.ts';
 import { cidrContains, cidrsOverlap, parseCidr, parseIP, type Cidr } from '../../lib/ip.ts';
 import type { PolicyEngine } from '../policy/index.ts';
-import { hostSourceUnknown, masqueradeSources } from '../service-path/index.ts';
+import { hostSourceUnknown, masqueradeSources, policyCidrs } from '../service-path/index.ts';
 import type { Layout } from './_layout.ts';
 
 /** At most this many (source node, destination pod, port) checks per matrix: each is a few policy evaluations. */
@@ -27,7 +27,7 @@ export function hostSourceWarnings(
   const model = engine.model;
   const hosts = [...layout.groupOf.keys()].filter((p) => p.hostNetwork && p.nodeName);
   if (!hosts.length) return [];
-  const cidrs = policyCidrs(engine);
+  const cidrs = policyCidrs(engine.model);
   if (!cidrs.length) return [];
   // One pod per (class, node) stands for the others: its policies and its node decide the verdict.
   const targets: Pod[] = [];
@@ -83,19 +83,6 @@ export function hostSourceWarnings(
       `hostNetwork pods on ${unchecked.length} node(s) (${unchecked.slice(0, 3).join(', ')}${unchecked.length > 3 ? ', …' : ''}) not checked (over ${budget} checks): toward pods on other nodes their node sends from a CNI device's address the policy CIDRs may judge otherwise than the node's, so those cells may be unknown (reach and trace say which)`,
     );
   return out;
-}
-
-/** Every CIDR a policy tier names (NetworkPolicy ipBlocks and excepts, admin policies' networks). */
-function policyCidrs(engine: PolicyEngine): Cidr[] {
-  const model = engine.model;
-  const out: string[] = [];
-  for (const np of model.networkPolicies)
-    for (const r of [...np.ingress, ...np.egress])
-      if (r.peers !== 'all')
-        for (const p of r.peers) if (p.ipBlock) out.push(p.ipBlock.cidr, ...p.ipBlock.except);
-  for (const ap of model.adminPolicies ?? [])
-    for (const r of [...ap.ingress, ...ap.egress]) for (const p of r.peers) out.push(...(p.networks ?? []));
-  return [...new Set(out)].map((t) => parseCidr(t)).filter((c): c is Cidr => !!c);
 }
 
 /** Could a policy CIDR hold one of the node's address and a device address it sends from (or cut its range)? */

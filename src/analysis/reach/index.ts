@@ -2,7 +2,7 @@
  * `reach`: can REF talk to REF on a port, and which rules decided — one explained verdict per concrete pair
  * (pod to pod, pod to each Service endpoint, address to pod), summarised.
  */
-import type { ClusterModel, Protocol, Service } from '../../model/types.ts';
+import type { Protocol, Service } from '../../model/types.ts';
 import type { HttpRequest, PolicyEngine, Verdict } from '../policy/index.ts';
 import {
   namespacesNotInInput,
@@ -32,6 +32,7 @@ import {
   hairpinUnknown,
   hostSourceUnknown,
   loadBalancerSchemeDrop,
+  policyCidrTexts,
   servicePathUnknown,
   sourceRangeDrop,
   undeterminedLoadBalancerReason,
@@ -85,18 +86,6 @@ export interface ReachResult {
    * rule's ICMP or Kafka part, …) on a judged pair, and kinds a live cluster would not let kubetwin read.
    */
   readonly unknownReasons: readonly string[];
-}
-
-/** Every address an ipBlock or admin `networks` peer names, to cut the internet into ranges. */
-export function policyCidrs(model: ClusterModel): string[] {
-  const out: string[] = [];
-  for (const np of model.networkPolicies)
-    for (const r of [...np.ingress, ...np.egress])
-      if (r.peers !== 'all')
-        for (const p of r.peers) if (p.ipBlock) out.push(p.ipBlock.cidr, ...p.ipBlock.except);
-  for (const ap of model.adminPolicies ?? [])
-    for (const r of [...ap.ingress, ...ap.egress]) for (const p of r.peers) out.push(...(p.networks ?? []));
-  return out;
 }
 
 /** Kinds a reachability verdict depends on: the parties, their addresses and every policy tier. */
@@ -154,7 +143,7 @@ function pendingLoadBalancer(svc: Service): string {
 /** Answers one query; an error message when a REF names nothing or a Service lacks the port. */
 export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | string {
   const model = engine.model;
-  const cidrs = policyCidrs(model);
+  const cidrs = policyCidrTexts(model);
   const from = resolveRef(model, query.from, query.port, query.protocol, cidrs, 'from');
   if (typeof from === 'string') return `--from: ${from}`;
   const to = resolveRef(model, query.to, query.port, query.protocol, cidrs);

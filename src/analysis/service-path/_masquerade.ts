@@ -1,6 +1,7 @@
+import { policyCidrs } from './_policy-cidrs.ts';
 import { k3sDisabled, k3sServerArgs } from '../../model/k3s-node-args.ts';
 import type { ClusterModel, Node, Pod, Service } from '../../model/types.ts';
-import { cidrAt, cidrSize, cidrsOverlap, formatIP, parseCidr, parseIP, type Cidr } from '../../lib/ip.ts';
+import { cidrAt, cidrSize, cidrsOverlap, formatIP, parseCidr, parseIP } from '../../lib/ip.ts';
 import {
   calicoNode,
   crossesSubnet,
@@ -352,25 +353,6 @@ export function rangeCut(model: ClusterModel, s: MasqueradeSource): string | und
   return cut
     ? `${s.ip} stands in for the address of ${s.device ?? 'a device'} on ${s.node}, one of ${s.range}, which the policy CIDR ${cut.text} cuts: its verdict is not the range's`
     : undefined;
-}
-
-/** Every ipBlock cidr and except and admin `networks` entry of a model, parsed once per model. */
-const cidrsOf = new WeakMap<ClusterModel, readonly Cidr[]>();
-function policyCidrs(model: ClusterModel): readonly Cidr[] {
-  let list = cidrsOf.get(model);
-  if (!list) {
-    const texts: string[] = [];
-    for (const np of model.networkPolicies)
-      for (const r of [...np.ingress, ...np.egress])
-        if (r.peers !== 'all')
-          for (const p of r.peers) if (p.ipBlock) texts.push(p.ipBlock.cidr, ...p.ipBlock.except);
-    for (const ap of model.adminPolicies ?? [])
-      for (const r of [...ap.ingress, ...ap.egress])
-        for (const p of r.peers) texts.push(...(p.networks ?? []));
-    list = texts.map(parseCidr).filter((c): c is Cidr => !!c);
-    cidrsOf.set(model, list);
-  }
-  return list;
 }
 
 const cmpIP = (a: string, b: string): number => {

@@ -403,3 +403,4 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     notes,
   };
 }
+export { policyCidrs, policyCidrTexts } from './_policy-cidrs.ts';

@@ -1,5 +1,6 @@
 import type { Pod, Protocol } from '../../model/types.ts';
-import { internetParties, policyCidrs } from '../reach/index.ts';
+import { internetParties } from '../reach/index.ts';
+import { policyCidrTexts } from '../service-path/index.ts';
 import type { TraceContext } from './_context.ts';
 
 /**
@@ -43,7 +44,7 @@ export function publicEgress(
   target: { readonly host: string; readonly port: number; readonly protocol: Protocol },
 ): PublicEgress {
   const { host, port, protocol } = target;
-  const parties = internetParties(policyCidrs(ctx.model));
+  const parties = internetParties(policyCidrTexts(ctx.model));
   const isolating = new Set<string>();
   let allowed = 0;
   for (const p of parties) {
