@@ -8,27 +8,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineFor } from '../policy/_test-helpers.ts';
 import { reach } from '../reach/index.ts';
-import { webBehindService } from '../trace/_test-fixtures.ts';
+
 import { cniProfile } from '../service-path/_test-masquerade.ts';
 import { computeMatrix } from './index.ts';
-
-const agent = (node: string) => `---
-apiVersion: v1
-kind: Pod
-metadata: {name: agent, labels: {app: agent}}
-spec: {nodeName: ${node}, hostNetwork: true, containers: [{name: c, image: x}]}
-`;
-const webFrom = (peer: string) =>
-  webBehindService(8080, { spec: '', ports: '[{port: 80, targetPort: 8080}]' }, 'node-3') +
-  `---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web-in}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  ingress: [{from: [${peer}]}]
-`;
-const nodes = '{ipBlock: {cidr: 10.0.0.0/24}}';
+import { agent, nodes, webFrom } from '../reach/_test-host-network.ts';
 
 const warnings = (yaml: string, cni = 'flannel') =>
   computeMatrix(engineFor(yaml, { profile: cniProfile(cni) }), { by: 'pod' }).warnings.filter((w) =>

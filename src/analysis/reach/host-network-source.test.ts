@@ -8,26 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { engineFor } from '../policy/_test-helpers.ts';
 import { reach } from './index.ts';
-import { traceOn, webBehindService } from '../trace/_test-fixtures.ts';
+import { traceOn } from '../trace/_test-fixtures.ts';
 import { cniProfile } from '../service-path/_test-masquerade.ts';
-
-const agent = (node: string) => `---
-apiVersion: v1
-kind: Pod
-metadata: {name: agent, labels: {app: agent}}
-spec: {nodeName: ${node}, hostNetwork: true, containers: [{name: c, image: x}]}
-`;
-const webFrom = (peer: string) =>
-  webBehindService(8080, { spec: '', ports: '[{port: 80, targetPort: 8080}]' }, 'node-3') +
-  `---
-apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata: {name: web-in}
-spec:
-  podSelector: {matchLabels: {app: web}}
-  ingress: [{from: [${peer}]}]
-`;
-const nodes = '{ipBlock: {cidr: 10.0.0.0/24}}';
+import { agent, nodes, webFrom } from './_test-host-network.ts';
 
 function ask(yaml: string, cni = 'flannel') {
   const r = reach(engineFor(yaml, { profile: cniProfile(cni) }), {
