@@ -2,9 +2,8 @@ import type { ConfigMapData, ContainerSetting, ContainerWords, WorkloadSettings 
 import type { PathSegment } from '../parse/index.ts';
 import type { Envelope } from './_envelope.ts';
 import { workloadKinds } from './_ownership.ts';
+import { isRecord } from '../lib/record.ts';
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const at = (body: unknown, path: readonly PathSegment[]): unknown => {
   let v = body;

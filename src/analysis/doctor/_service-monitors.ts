@@ -1,6 +1,7 @@
 import type { Service } from '../../model/types.ts';
 import { matches, type Selector } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
+import { isRecord } from '../../lib/record.ts';
 
 interface MonitorSpec {
   readonly selector?: {
@@ -11,8 +12,6 @@ interface MonitorSpec {
   readonly endpoints?: { port?: string; targetPort?: number | string }[];
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const stringsOf = (v: unknown): string[] => listOf(v).filter((x): x is string => typeof x === 'string');
 

@@ -4,6 +4,7 @@ import { matches } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { admitsPort } from './_admits-port.ts';
 import { podsSelectedBy } from './_select.ts';
+import { isRecord } from '../../lib/record.ts';
 
 /**
  * Admission webhooks served in the cluster (`clientConfig.service`) are called by the Kubernetes API server, which
@@ -18,9 +19,6 @@ import { podsSelectedBy } from './_select.ts';
  * selector matches no pod is `service-selects-no-pods`, not repeated here.
  */
 const kinds = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Webhook {
   readonly config: OtherObject;

@@ -1,9 +1,7 @@
 import type { ClusterModel, OtherObject, Pod } from '../../model/types.ts';
 import type { Call } from './_calls.ts';
 import type { Evidence } from './types.ts';
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../../lib/record.ts';
 
 /** A binding's grant to ServiceAccounts: one named account, every account of a namespace, or every account. */
 type Grantee =

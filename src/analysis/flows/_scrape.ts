@@ -3,9 +3,8 @@ import { lookup } from '../../model/lookup.ts';
 import { matches, selectorFromMap, type Selector } from '../../lib/labels.ts';
 import type { Call } from './_calls.ts';
 import type { Evidence } from './types.ts';
+import { isRecord } from '../../lib/record.ts';
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Prometheus servers: pods labelled `app.kubernetes.io/name=prometheus` (the Operator's and the chart's) or `app=prometheus`. */

@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import type { Diagnostic } from '../../model/diagnostic.ts';
 import type { IstioExportDefaults } from '../../model/mesh.ts';
 import type { Envelope } from '../_envelope.ts';
+import { isRecord } from '../../lib/record.ts';
 
 const fields = {
   virtualService: 'defaultVirtualServiceExportTo',
@@ -19,9 +20,6 @@ const fields = {
 } as const;
 
 type Which = keyof typeof fields;
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * The defaults from the root namespace's `istio` ConfigMap (`mesh` key, MeshConfig as YAML), else the first
