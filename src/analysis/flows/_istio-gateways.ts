@@ -1,11 +1,9 @@
 import type { ClusterModel } from '../../model/types.ts';
 import type { IstioGateway, IstioGatewayServer, VirtualService } from '../../model/mesh.ts';
-import { canonicalIP } from '../../lib/ip.ts';
 import { matches, selectorFromMap } from '../../lib/labels.ts';
 import type { Call } from './_calls.ts';
+import { internetAddressOf, plainPath } from './_routes.ts';
 import type { Evidence } from './types.ts';
-
-const plainPath = (p: string | undefined): string => (p && /^\/[\w\-./~%]*$/.test(p) ? p : '/');
 
 /** Whether a server host (`host`, `ns/host`, `./host`, `*` or `*.suffix` after the namespace) admits `host`. */
 function serverAdmits(serverHost: string, vsNamespace: string, gwNamespace: string, host: string): boolean {
@@ -105,7 +103,7 @@ export function callsFromIstioGateways(model: ClusterModel): { calls: Call[]; sk
 const httpServer = (s: IstioGatewayServer): boolean =>
   ['HTTP', 'HTTP2', 'HTTPS'].includes(s.protocol) && s.tls?.mode !== 'PASSTHROUGH';
 
-/** The load-balancer address of a Service in front of the gateway's pods that exposes the server's port. */
+/** The internet's address of a LoadBalancer Service in front of the gateway's pods that exposes the server's port. */
 function addressFor(
   model: ClusterModel,
   gwPods: readonly ClusterModel['pods'][number][],
@@ -115,7 +113,7 @@ function addressFor(
     if (svc.type !== 'LoadBalancer' || !svc.selector || !svc.ports.some((p) => p.port === s.port)) continue;
     const sel = selectorFromMap(svc.selector);
     if (!gwPods.some((p) => p.namespace === svc.namespace && matches(sel, p.labels))) continue;
-    const a = svc.loadBalancerIngress.map((x) => canonicalIP(x)).find(Boolean);
+    const a = internetAddressOf(svc);
     if (a) return a;
   }
   return undefined;

@@ -1,9 +1,19 @@
-import type { ClusterModel } from '../../model/types.ts';
+import type { ClusterModel, Service } from '../../model/types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import type { Call } from './_calls.ts';
 import type { Evidence } from './types.ts';
 
-const plainPath = (p: string | undefined): string => (p && /^\/[\w\-./~%]*$/.test(p) ? p : '/');
+/**
+ * The address the internet reaches a LoadBalancer Service at: its first load-balancer address; none for an internal
+ * cloud load balancer, which is reached from the cloud network only.
+ */
+export const internetAddressOf = (s: Service): string | undefined =>
+  s.loadBalancerScheme?.scheme === 'internal'
+    ? undefined
+    : s.loadBalancerIngress.map((a) => canonicalIP(a)).find(Boolean);
+
+/** A route's path as a URL path to call, or `/` where it is a pattern (a regex, a glob) rather than a path. */
+export const plainPath = (p: string | undefined): string => (p && /^\/[\w\-./~%]*$/.test(p) ? p : '/');
 
 /**
  * Calls from the internet that the cluster's entry points invite: each Ingress rule with a host (`https` when a
@@ -92,7 +102,7 @@ export function callsFromRoutes(model: ClusterModel): { calls: Call[]; skipped: 
       });
       continue;
     }
-    const address = s.loadBalancerIngress.map((a) => canonicalIP(a)).find(Boolean);
+    const address = internetAddressOf(s);
     for (const p of s.ports) {
       const text = `${s.key} type LoadBalancer port ${p.port}/${p.protocol}`;
       // Without an address (no status, no profile loadBalancers entry) the cloud balancer's path is kept: it

@@ -104,4 +104,28 @@ spec:
     wild.notes.map((n) => n.text).join('\n'),
     /VirtualService\/shop\/any bound to Gateway\/shop\/gw servers\[0\] \(HTTP 80\): no host name to call it by/,
   );
+  // Behind a public load balancer the wildcard host is called at its address; behind an internal one it is not.
+  const front = (annotations: string) => `apiVersion: v1
+kind: Pod
+metadata: {name: gw-0, namespace: shop, labels: {istio: ingressgateway}}
+spec: {containers: [{name: istio-proxy, image: x, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: gw, namespace: shop, annotations: {${annotations}}}
+spec: {type: LoadBalancer, selector: {istio: ingressgateway}, ports: [{port: 80, targetPort: 8080}]}
+status: {loadBalancer: {ingress: [{ip: 203.0.113.20}]}}`;
+  const wildGateway = [gateway.replace('"shop/*.example.com"', '"*"'), vs('any', '["*"]', '[gw]')];
+  assert.deepEqual(steps(discover(...wildGateway, front('')), 'from the internet'), [
+    'internet → ip:203.0.113.20:80',
+    'internet → http://203.0.113.20:80/api',
+    'internet → http://203.0.113.20:80/',
+  ]);
+  assert.deepEqual(
+    steps(
+      discover(...wildGateway, front('networking.gke.io/load-balancer-type: Internal')),
+      'from the internet',
+    ),
+    [],
+  );
 });
