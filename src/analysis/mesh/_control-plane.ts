@@ -1,3 +1,4 @@
+import { findPort } from '../../cluster/index.ts';
 import { matches, selectorFromMap } from '../../lib/labels.ts';
 import type { MeshName } from '../../model/mesh.ts';
 import type { ClusterModel, Pod, Service, ServicePort } from '../../model/types.ts';
@@ -58,10 +59,7 @@ export function controlPlaneTargets(model: ClusterModel): ControlPlaneTarget[] {
     const pods: { pod: Pod; port: number }[] = [];
     for (const pod of model.pods) {
       if (!pod.ip || pod.namespace !== namespace || !matches(selector, pod.labels)) continue;
-      const port =
-        typeof servicePort.targetPort === 'number'
-          ? servicePort.targetPort
-          : pod.ports.find((c) => c.name === servicePort.targetPort)?.containerPort;
+      const port = findPort(pod, servicePort.targetPort, 'TCP');
       if (port !== undefined) pods.push({ pod, port });
     }
     return { namespace, entry, service, servicePort, pods };
