@@ -12,7 +12,7 @@ import type { Pod, Service } from '../../model/types.ts';
 import { parseRequest, unknownLines, type Via } from '../route/index.ts';
 import { ciliumIngressPath, type CiliumIngressClient } from '../policy/index.ts';
 import { resolveIngressClass } from '../ingress/index.ts';
-import type { TraceContext } from './_context.ts';
+import { routerUnavailable, type TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import type { Fix, Hop } from './types.ts';
 
@@ -119,13 +119,7 @@ export function ciliumIngressLeg(
   }
   const router = ctx.router(at.via);
   if (typeof router === 'string') {
-    hops.push({
-      kind: 'route',
-      title: 'router unavailable',
-      verdict: 'fail',
-      details: [router],
-      objects: [],
-    });
+    hops.push(routerUnavailable(router));
     return { hops, candidates: [], reason: router };
   }
   const req = parseRequest({

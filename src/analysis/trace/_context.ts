@@ -15,6 +15,7 @@ import { lookup } from '../../model/lookup.ts';
 import { createDns, type Dns } from '../dns/index.ts';
 import { compileRouter, type Router, type Via } from '../route/index.ts';
 import type { CertTable } from '../tls/index.ts';
+import type { Hop } from './types.ts';
 
 /** Everything a trace consults, compiled once per model and shared by every trace. */
 export interface TraceContext {
@@ -79,3 +80,12 @@ export function createTraceContext(model: ClusterModel, options: TraceContextOpt
     slicesOf: idx.slicesOf,
   };
 }
+
+/** The failed hop when `router()` cannot build the router a request needs (its reason, as `router()` gives it). */
+export const routerUnavailable = (reason: string): Hop => ({
+  kind: 'route',
+  title: 'router unavailable',
+  verdict: 'fail',
+  details: [reason],
+  objects: [],
+});

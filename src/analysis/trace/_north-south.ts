@@ -3,11 +3,16 @@ import type { FlowTarget } from '../flows/index.ts';
 import { parseRequest, unknownLines, type Via } from '../route/index.ts';
 import type { Party } from '../policy/index.ts';
 import type { CertificateChoice } from '../tls/index.ts';
-import type { TraceContext } from './_context.ts';
+import { routerUnavailable, type TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
 import { masqueradedPolicyHop } from './_masquerade.ts';
-import { loadBalancerSchemeDrop, serviceLbNode, sourceRangeDrop, undeterminedLoadBalancers } from '../service-path/index.ts';
+import {
+  loadBalancerSchemeDrop,
+  serviceLbNode,
+  sourceRangeDrop,
+  undeterminedLoadBalancers,
+} from '../service-path/index.ts';
 import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
@@ -438,13 +443,7 @@ export function northSouth(
   }
   const router = ctx.router(via);
   if (typeof router === 'string') {
-    hops.push({
-      kind: 'route',
-      title: 'router unavailable',
-      verdict: 'fail',
-      details: [router],
-      objects: [],
-    });
+    hops.push(routerUnavailable(router));
     return { hops, reason: router };
   }
   const req = parseRequest({
