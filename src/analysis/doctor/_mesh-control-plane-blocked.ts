@@ -1,5 +1,5 @@
 import type { Pod } from '../../model/types.ts';
-import { compileMesh, controlPlaneTargets } from '../mesh/index.ts';
+import { controlPlaneTargets, meshedWorkloadPods } from '../mesh/index.ts';
 import type { DoctorRule, Finding } from './types.ts';
 
 const who = (p: Pod) => (p.owner ? p.owner.split('/').slice(1).join('/') : `${p.namespace}/${p.name}`);
@@ -19,13 +19,7 @@ export const meshControlPlaneBlocked: DoctorRule = {
   check({ model, engine }) {
     const name = model.mesh?.name;
     if (!name || !engine) return [];
-    const mesh = compileMesh(model);
-    const seen = new Set<string>();
-    const clients = model.pods.filter((p) => {
-      if (!p.ip || !mesh.sidecar(p).meshed || seen.has(p.owner ?? p.key)) return false;
-      seen.add(p.owner ?? p.key);
-      return true;
-    });
+    const clients = meshedWorkloadPods(model);
     const out: Finding[] = [];
     for (const {
       namespace: ns,

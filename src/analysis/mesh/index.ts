@@ -118,6 +118,17 @@ export function compileMesh(model: ClusterModel): Mesh {
   return m;
 }
 
+/** One pod with an address per workload (or bare pod) whose pods carry the mesh's proxy, in model order. */
+export function meshedWorkloadPods(model: ClusterModel): Pod[] {
+  const mesh = compileMesh(model);
+  const seen = new Set<string>();
+  return model.pods.filter((p) => {
+    if (!p.ip || !mesh.sidecar(p).meshed || seen.has(p.owner ?? p.key)) return false;
+    seen.add(p.owner ?? p.key);
+    return true;
+  });
+}
+
 function build(model: ClusterModel): Mesh {
   const name = model.mesh?.name;
   const profile = name ? profiles[name](model) : undefined;

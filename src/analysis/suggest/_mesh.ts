@@ -1,5 +1,5 @@
 import type { ClusterModel, Pod } from '../../model/types.ts';
-import { compileMesh, controlPlaneTargets } from '../mesh/index.ts';
+import { controlPlaneTargets, meshedWorkloadPods } from '../mesh/index.ts';
 
 /** One connection a mesh proxy needs to its control plane: from a meshed pod to a control-plane pod. */
 export interface ControlPlaneNeed {
@@ -23,13 +23,8 @@ export function meshControlPlaneNeeds(model: ClusterModel): {
 } {
   const name = model.mesh?.name;
   if (!name) return { needs: [], missing: [] };
-  const mesh = compileMesh(model);
-  const seen = new Set<string>();
-  const meshed = model.pods.filter((p) => {
-    if (!p.ip || p.hostNetwork || seen.has(p.owner ?? p.key) || !mesh.sidecar(p).meshed) return false;
-    seen.add(p.owner ?? p.key);
-    return true;
-  });
+  // A hostNetwork pod is never a NetworkPolicy peer, so no rule can name it.
+  const meshed = meshedWorkloadPods(model).filter((p) => !p.hostNetwork);
   if (!meshed.length) return { needs: [], missing: [] };
   const group = (p: Pod) =>
     p.owner ? `${p.namespace}/${p.owner.split('/').pop()}` : `${p.namespace}/${p.name}`;
