@@ -125,6 +125,12 @@ export function readProfile(raw: RawObject | undefined): { profile: Profile; dia
     externalHosts,
     loadBalancers: f.stringMap(['loadBalancers']),
     ...resolverLibc(f.str(['resolverLibc']), bad),
+    ...nodeSearchDomains(
+      f.get(['nodeSearchDomains']) === undefined
+        ? undefined
+        : f.list(['nodeSearchDomains']).map((_, i) => f.str(['nodeSearchDomains', i])),
+      bad,
+    ),
     ...ingressControllers(f.stringMap(['ingressControllers']), bad),
     ...mesh(f.str(['mesh', 'name']), bad, f.str(['mesh', 'rootNamespace']), {
       outboundTrafficPolicy: f.str(['mesh', 'outboundTrafficPolicy']),
@@ -157,6 +163,31 @@ function resolverLibc(
   bad(['resolverLibc'], `resolverLibc "${value}" must be glibc or musl`);
   return {};
 }
+
+/**
+ * `nodeSearchDomains: [domain, …]`, absent when not set. Each must be a DNS subdomain, as the API server requires of
+ * a pod's `dnsConfig.searches` (a trailing dot allowed); an invalid one is left out.
+ * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-dns-config
+ */
+function nodeSearchDomains(
+  values: readonly (string | undefined)[] | undefined,
+  bad: (path: (string | number)[], message: string) => unknown,
+): Pick<Profile, 'nodeSearchDomains'> {
+  if (values === undefined) return {};
+  const out: string[] = [];
+  values.forEach((v, i) => {
+    const domain = v?.replace(/\.$/, '').toLowerCase();
+    if (domain && dnsSubdomain.test(domain) && domain.length <= 253) out.push(domain);
+    else
+      bad(
+        ['nodeSearchDomains', i],
+        `nodeSearchDomains[${i}] ${JSON.stringify(v ?? null)} is not a DNS domain (lower-case labels of letters, digits and '-', separated by dots)`,
+      );
+  });
+  return { nodeSearchDomains: out };
+}
+
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const controllerProfiles = ['spec', 'ingress-nginx', 'traefik', 'alb'] as const;
 

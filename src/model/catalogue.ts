@@ -1055,6 +1055,12 @@ export const fields: readonly FieldSupport[] = [
   ),
   {
     kind: 'Node',
+    path: 'spec.providerID',
+    level: 'partial',
+    note: "a Compute Engine (gce://) or EC2 (aws://) providerID gives the nodes' own DNS search domains (profile nodeSearchDomains, inferred), which kubelet appends to ClusterFirst pods' search lists; other providers are not read",
+  },
+  {
+    kind: 'Node',
     path: 'spec.taints',
     level: 'ignored',
     note: 'taints do not keep pods off nodes in the model',

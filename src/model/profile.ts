@@ -56,6 +56,13 @@ export interface Profile {
    */
   readonly resolverLibc?: 'glibc' | 'musl';
   /**
+   * The search domains of the nodes' own resolv.conf (kubelet `--resolv-conf`, from the cloud's DHCP lease):
+   * kubelet appends them after the cluster's for ClusterFirst pods and gives them as they are to dnsPolicy Default
+   * pods. Absent when not stated: kubetwin takes none and says so in the answers that depend on them. An empty
+   * list states that the nodes have none.
+   */
+  readonly nodeSearchDomains?: readonly string[];
+  /**
    * Controller behaviour profile per IngressClass name (`spec`, `ingress-nginx`, `traefik`), overriding the one
    * the IngressClass's controller implies (`route`, `convert`, `serve gateway`, `test`).
    */

@@ -6,6 +6,7 @@ import {
   recordLine,
   rdataText,
   renderResolvConf,
+  nodeSearchAssumed,
   unknownResolution,
   type DnsResponse,
   type PodResolution,
@@ -51,6 +52,7 @@ export function renderResolve(r: DnsResponse, server: string): string {
 export function renderPodResolve(res: PodResolution, name: string, type: string): string {
   const { pod, resolvConf, walk } = res;
   const unknown = unknownResolution(res);
+  const assumed = nodeSearchAssumed(res);
   const lines = [
     `; <<>> kubetwin resolve <<>> ${name} ${type} from ${pod.namespace}/${pod.name} (dnsPolicy ${resolvConf.effectivePolicy}, ${walk.libc} resolver)`,
     ';; /etc/resolv.conf:',
@@ -69,6 +71,7 @@ export function renderPodResolve(res: PodResolution, name: string, type: string)
       : walk.resolvedName
         ? `;; resolved as ${walk.resolvedName}`
         : `;; not resolved: ${walk.rcode}${walk.rcode === 'NOERROR' ? ' (no data)' : ''}`,
+    ...(assumed ? [`;; assumed: ${assumed}`] : []),
     '',
     ...renderDigMessage(walk.final),
   ];
@@ -129,6 +132,7 @@ export function dnsResponseJson(r: DnsResponse) {
 
 export function podResolveJson(res: PodResolution) {
   const unknown = unknownResolution(res);
+  const assumed = nodeSearchAssumed(res);
   return {
     from: `${res.pod.namespace}/${res.pod.name}`,
     dnsPolicy: res.resolvConf.effectivePolicy,
@@ -150,5 +154,6 @@ export function podResolveJson(res: PodResolution) {
     resolvedName: res.walk.resolvedName ?? null,
     ...dnsResponseJson(res.walk.final),
     ...(unknown !== undefined ? { unknown } : {}),
+    ...(assumed !== undefined ? { assumed } : {}),
   };
 }

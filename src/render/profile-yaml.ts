@@ -20,6 +20,7 @@ const order: readonly ProfileField[] = [
   'externalHosts',
   'loadBalancers',
   'resolverLibc',
+  'nodeSearchDomains',
   'ingressControllers',
 ];
 

@@ -27,6 +27,7 @@ export function unknownResolution(res: PodResolution): string | undefined {
  */
 function nodeSearchUnknown(res: PodResolution): string | undefined {
   if (res.resolvConf.effectivePolicy !== 'Default' || !res.walk.steps.length) return undefined;
+  if (res.resolvConf.nodeSearches) return undefined;
   const first = res.walk.steps[0]!;
   const expanded = res.resolvConf.searches.some((s) =>
     first.name.toLowerCase().endsWith(`.${s.toLowerCase()}.`),
@@ -34,4 +35,29 @@ function nodeSearchUnknown(res: PodResolution): string | undefined {
   const dots = first.name.replace(/\.$/, '').split('.').length - 1;
   if (first.verdict === 'answer' && !expanded && dots >= res.resolvConf.ndots) return undefined;
   return "dnsPolicy Default: the pod uses the node's resolv.conf, whose search domains are not in the input, and the resolver would try the name under them: the answer is unknown";
+}
+
+/**
+ * What a ClusterFirst pod's answer assumes when the profile does not state the node's search domains (rule
+ * `kubelet-appends-node-search-domains`): kubelet appends the node's own search list (its `--resolv-conf`) after
+ * the cluster's three domains, so a walk that goes past those three would try the name under the node's domains
+ * before the rest — domains the input does not hold. The answer then assumes the node has none, and says so.
+ * Undefined when the walk ended within the cluster's domains (answered there, or tried as-is first and answered),
+ * when /etc/hosts answered, when the node's domains are known, or when the answer is unknown anyway (a name
+ * forwarded upstream).
+ * https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/network/dns/dns.go (generateSearchesForDNSClusterFirst)
+ */
+export function nodeSearchAssumed(res: PodResolution): string | undefined {
+  const rc = res.resolvConf;
+  if (rc.nodeSearches || !res.walk.steps.length || unknownResolution(res) !== undefined) return undefined;
+  if (rc.effectivePolicy !== 'ClusterFirst' && rc.effectivePolicy !== 'ClusterFirstWithHostNet')
+    return undefined;
+  const cluster = rc.searches.slice(0, 3).map((d) => `.${d.toLowerCase()}.`);
+  let lastCluster = -1;
+  res.walk.steps.forEach((s, i) => {
+    if (cluster.some((d) => s.name.toLowerCase().endsWith(d))) lastCluster = i;
+  });
+  // No cluster domain tried (the name was answered as it is, or is absolute), or the walk ended among them.
+  if (lastCluster < 0 || lastCluster === res.walk.steps.length - 1) return undefined;
+  return "kubelet appends the node's own search domains (its --resolv-conf) after the cluster's; they are not in the input, so this walk assumes the node has none (set nodeSearchDomains in the profile; for GKE and EKS nodes kubetwin infers them from spec.providerID)";
 }

@@ -1,11 +1,16 @@
 /**
  * The resolv.conf kubelet writes into a pod, from its dnsPolicy and dnsConfig: ClusterFirst gives the cluster DNS
- * Service, the search list `<ns>.svc.<zone> svc.<zone> <zone>` and `ndots:5`; a hostNetwork pod with ClusterFirst
- * falls back to Default (the node's resolv.conf) unless the policy is ClusterFirstWithHostNet; None starts empty.
- * dnsConfig nameservers and searches are appended without duplicates, options merged by name (later wins); at
- * most 3 nameservers and 32 search domains are kept.
+ * Service, the search list `<ns>.svc.<zone> svc.<zone> <zone>` followed by the node's own search domains (rule
+ * `kubelet-appends-node-search-domains`: kubelet's `generateSearchesForDNSClusterFirst` appends the host's search
+ * list, read from its `--resolv-conf`, without duplicates) and `ndots:5`; a hostNetwork pod with ClusterFirst falls
+ * back to Default (the node's resolv.conf, its search domains as they are) unless the policy is
+ * ClusterFirstWithHostNet; None starts empty. The node's search domains are the profile's `nodeSearchDomains`
+ * (stated or inferred); when neither says, none are taken and `nodeSearches` is undefined. dnsConfig nameservers
+ * and searches are appended without duplicates, options merged by name (later wins); at most 3 nameservers and 32
+ * search domains are kept.
  * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-s-dns-policy
  * https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#pod-dns-config
+ * https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/network/dns/dns.go
  */
 import type { Pod } from '../../model/types.ts';
 import type { Profile } from '../../model/profile.ts';
@@ -22,6 +27,11 @@ export interface ResolvConf {
   readonly effectivePolicy: Pod['dnsPolicy'];
   /** True when the first nameserver is the cluster DNS Service. */
   readonly usesClusterDNS: boolean;
+  /**
+   * The node's search domains in `searches` (the profile's `nodeSearchDomains`), for the ClusterFirst and Default
+   * policies; undefined when the profile does not state them (none are then in `searches`).
+   */
+  readonly nodeSearches?: readonly string[];
   readonly notes: readonly string[];
 }
 
@@ -47,14 +57,18 @@ export function podResolvConf(
   let nameservers: string[] = [];
   let searches: string[] = [];
   let options: { name: string; value?: string }[] = [];
+  const nodeSearches = profile.nodeSearchDomains;
   if (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet') {
     nameservers = [profile.dnsServiceIP];
-    searches = [`${pod.namespace}.svc.${zone}`, `svc.${zone}`, zone];
+    searches = unique([`${pod.namespace}.svc.${zone}`, `svc.${zone}`, zone, ...(nodeSearches ?? [])]);
     options = [{ name: 'ndots', value: '5' }];
   } else if (policy === 'Default') {
     nameservers = [nodeResolver];
+    searches = [...(nodeSearches ?? [])];
     notes.push(
-      "dnsPolicy Default: the node's resolv.conf, which the profile does not describe; its search list is taken as empty",
+      nodeSearches
+        ? "dnsPolicy Default: the node's resolv.conf; its nameservers are not in the input, its search list is the profile's nodeSearchDomains"
+        : "dnsPolicy Default: the node's resolv.conf, which the profile does not describe; its search list is taken as empty",
     );
   }
   const cfg = pod.dnsConfig;
@@ -87,6 +101,10 @@ export function podResolvConf(
     ndots,
     effectivePolicy: policy,
     usesClusterDNS: nameservers[0] === profile.dnsServiceIP,
+    ...(nodeSearches &&
+    (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet' || policy === 'Default')
+      ? { nodeSearches }
+      : {}),
     notes,
   };
 }

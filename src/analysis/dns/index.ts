@@ -44,7 +44,7 @@ export { rdataText, recordLine } from './_present.ts';
 export { reverseName, dashedIP } from './_names.ts';
 export { schemaVersion } from './_kubernetes.ts';
 export { zoneQuestions } from './_zone-questions.ts';
-export { unknownResolution } from './_assumed.ts';
+export { nodeSearchAssumed, unknownResolution } from './_assumed.ts';
 export { dotlessAssumed } from './_server.ts';
 
 export interface PodResolution {

@@ -21,6 +21,7 @@ import { inferControlPlaneFlags } from './_control-plane.ts';
 import { inferClusterDomain, inferDnsServiceIP } from './_dns.ts';
 import { inferPodRanges, inferServiceCIDR, primaryFamily } from './_network.ts';
 import { inferMaxPods, inferNodes } from './_nodes.ts';
+import { inferNodeSearchDomains } from './_node-dns.ts';
 import { at, isKind, isObserved, type Inferred } from './_observed.ts';
 import { inferK3sDns, inferK3sDomain, inferK3sRange, k3sServers, strings } from './_k3s.ts';
 
@@ -78,6 +79,7 @@ export function inferFromObjects(objects: readonly RawObject[]): Inferences {
     kubeProxy: inferKubeProxy(objects),
     nodes: inferNodes(objects),
     maxPodsPerNode: inferMaxPods(objects),
+    nodeSearchDomains: inferNodeSearchDomains(objects),
   };
   return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as Inferences;
 }
@@ -118,7 +120,11 @@ export function inferProfile(
   const inferred = inferFromObjects(objects);
   const values: Record<string, unknown> = { ...read.profile };
   const origins: Partial<Record<ProfileField, ProfileOrigin>> = {};
-  const fields = Object.keys(defaultProfile).concat(['resolverLibc', 'ingressControllers']) as ProfileField[];
+  const fields = Object.keys(defaultProfile).concat([
+    'resolverLibc',
+    'nodeSearchDomains',
+    'ingressControllers',
+  ]) as ProfileField[];
   for (const field of fields) {
     const guess = inferred[field] as Inferred<unknown> | undefined;
     if (isSet(field)) {

@@ -362,3 +362,34 @@ test('rule link-local-dns-not-contradicted: a profile dnsServiceIP on 169.254.0.
   assert.equal(warned('169.254.20.10'), false);
   assert.equal(warned('10.12.0.53'), true);
 });
+
+/** Nodes with a providerID, as the cloud providers set it. */
+const cloudNodes = (...ids: string[]) =>
+  'apiVersion: v1\nkind: List\nitems:\n' +
+  ids
+    .map(
+      (id, i) =>
+        meta('Node', undefined, `n${i}`) +
+        `  spec: {providerID: "${id}"}\n  status:\n    addresses: [{type: InternalIP, address: 10.0.0.${i + 2}}]\n`,
+    )
+    .join('');
+const nodeSearch = (...ids: string[]) => {
+  const r = inferProfile(parseManifests([{ file: 'dump.yaml', text: cloudNodes(...ids) }]).objects);
+  return { domains: r.profile.nodeSearchDomains, origin: r.profile.origins?.nodeSearchDomains };
+};
+
+test("rule kubelet-appends-node-search-domains: the nodes' search domains are inferred from GCE and EC2 providerIDs", () => {
+  const gce = nodeSearch('gce://shop-prod/europe-west1-b/gke-a', 'gce://shop-prod/europe-west1-b/gke-b');
+  assert.deepEqual(gce.domains, [
+    'europe-west1-b.c.shop-prod.internal',
+    'c.shop-prod.internal',
+    'google.internal',
+  ]);
+  assert.equal(gce.origin?.from, 'inferred');
+  assert.deepEqual(nodeSearch('aws:///us-east-1a/i-0123').domains, ['ec2.internal']);
+  assert.deepEqual(nodeSearch('aws:///eu-west-1b/i-0123').domains, ['eu-west-1.compute.internal']);
+  // Azure's domain is generated per VNet; nodes of two projects disagree; no providerID says nothing.
+  assert.equal(nodeSearch('azure:///subscriptions/s/resourceGroups/g/providers/x/vm-0').domains, undefined);
+  assert.equal(nodeSearch('gce://a/europe-west1-b/n', 'gce://b/europe-west1-b/n').domains, undefined);
+  assert.equal(nodeSearch('').domains, undefined);
+});

@@ -23,6 +23,7 @@ export const coreFields: readonly KindFields[] = [
       spec.podCIDR string
       spec.podCIDRs list
       spec.podCIDRs.* string
+      spec.providerID string
       spec.unschedulable boolean
       status.addresses list
       status.addresses.*.address string

@@ -71,6 +71,8 @@ export const kubetwinFields: readonly KindFields[] = [
       nodeCIDRMaskSizeIPv6 integer 0..128
       nodePortRange.max integer port
       nodePortRange.min integer port
+      nodeSearchDomains list
+      nodeSearchDomains.* string
       nodes list
       nodes.*.internalIP string
       nodes.*.labels map
