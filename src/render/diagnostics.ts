@@ -19,13 +19,52 @@ export function renderDiagnostic(d: Diagnostic): string {
   return out;
 }
 
+/**
+ * The diagnostics at or above `minimum`, in order. Notes (info) with the same code and message — one field of one
+ * kind found on many objects, e.g. a flannel annotation on every Node of a dump — are shown once, at the first
+ * object, with the others' positions on an `also at` line (the first few, then how many more), so a dump of many
+ * nodes does not print the same paragraph per node. Warnings and errors are each shown in full.
+ */
 export function renderDiagnostics(
   list: readonly Diagnostic[],
   minimum: 'info' | 'warning' | 'error' = 'info',
 ): string {
   const rank = { error: 0, warning: 1, info: 2 };
   const shown = list.filter((d) => rank[d.severity] <= rank[minimum]);
-  return shown.length ? shown.map(renderDiagnostic).join('\n') + '\n' : '';
+  const repeats = new Map<string, Diagnostic[]>();
+  const blocks: (Diagnostic | Diagnostic[])[] = [];
+  for (const d of shown) {
+    if (d.severity !== 'info') {
+      blocks.push(d);
+      continue;
+    }
+    const key = `${d.code}\u0000${d.message}\u0000${d.hint ?? ''}`;
+    const same = repeats.get(key);
+    if (same) same.push(d);
+    else {
+      const group = [d];
+      repeats.set(key, group);
+      blocks.push(group);
+    }
+  }
+  const text = blocks.map((b) => (Array.isArray(b) ? renderRepeated(b) : renderDiagnostic(b)));
+  return text.length ? text.join('\n') + '\n' : '';
+}
+
+const shownPositions = 3;
+
+function renderRepeated(group: readonly Diagnostic[]): string {
+  const [first, ...others] = group;
+  const out = renderDiagnostic(first!);
+  if (!others.length) return out;
+  const where = others.slice(0, shownPositions).map((d) => {
+    const file = printable(d.source?.file ?? '');
+    return d.source && d.source.line > 0
+      ? `${file}:${d.source.line}:${d.source.column}`
+      : file || '(no position)';
+  });
+  const more = others.length - where.length;
+  return `${out}\n    also at ${where.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** One line: `2 errors, 5 warnings, 3 notes`. */
