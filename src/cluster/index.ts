@@ -16,6 +16,8 @@ import { buildEndpointSlices } from './_endpointslices.ts';
 import { buildNetworkPolicies } from './_network-policies.ts';
 import { buildAdminPolicies } from './_admin-policies.ts';
 import { buildCiliumPolicies } from './_cilium-policies.ts';
+import { buildRoleBindings } from './_role-bindings.ts';
+import { buildAdmissionWebhooks } from './_admission-webhooks.ts';
 import { addonObjects } from './_addons.ts';
 import { buildRouting } from './routing/index.ts';
 import { buildMesh } from './mesh-config/index.ts';
@@ -24,6 +26,7 @@ import { isK3sKubelet } from './profile-inference/index.ts';
 
 export { readProfile, isProfileObject, profileApiVersion, profileKind } from './profile.ts';
 export { findPort } from './_endpointslices.ts';
+export { defaultWebhookPort } from './_admission-webhooks.ts';
 export { BuildMemo } from './_reuse.ts';
 export { addonObjects } from './_addons.ts';
 export { withLocatedWords } from './_word-setting.ts';
@@ -143,6 +146,8 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   );
   const adminPolicies = buildAdminPolicies(envs);
   const ciliumPolicies = buildCiliumPolicies(envs);
+  const roleBindings = buildRoleBindings(envs);
+  const admissionWebhooks = buildAdmissionWebhooks(envs);
   const routing = buildRouting(envs, namespaces);
   const mesh = buildMesh(envs, profile, sink);
   const handled = new Set<string>([
@@ -202,6 +207,8 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     networkPolicies,
     adminPolicies,
     ...(ciliumPolicies.length ? { ciliumPolicies } : {}),
+    ...(roleBindings.length ? { roleBindings } : {}),
+    ...(admissionWebhooks.length ? { admissionWebhooks } : {}),
     others,
     routing,
     mesh,

@@ -319,14 +319,14 @@ export const kinds: readonly KindSupport[] = [
     kind,
     namespaced: kind === 'RoleBinding',
     level: 'partial' as const,
-    note: "read by flows (and so report, doctor, trace and suggest policies): subjects of kind ServiceAccount (a RoleBinding's without namespace in its own) and the groups system:serviceaccounts and system:serviceaccounts:NAMESPACE — the pods of a workload running as a bound ServiceAccount call the Kubernetes API through Service default/kubernetes; roleRef and the rules it grants are not read (any grant counts)",
+    note: "read by flows (and so report, doctor, trace and suggest policies): subjects (kind, name, namespace; a subject without name, of another kind, or a ClusterRoleBinding's ServiceAccount without namespace is refused as the API server refuses it) — a ServiceAccount subject (a RoleBinding's without namespace in its own), a User named system:serviceaccount:NAMESPACE:NAME and the groups system:serviceaccounts and system:serviceaccounts:NAMESPACE bind ServiceAccounts, whose workloads' pods call the Kubernetes API through Service default/kubernetes; roleRef and the rules it grants are not read (any grant counts), nor groups every user carries (system:authenticated)",
   })),
   ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
     group: 'admissionregistration.k8s.io',
     kind,
     namespaced: false,
     level: 'partial' as const,
-    note: "read by doctor (webhook-unreachable): webhooks[].clientConfig.service (namespace, name, port, 443 when unset), failurePolicy and rules[].resources; the API server's call is judged by whether the Service exists and exposes the port and whether Ingress NetworkPolicies admit its target port from anyone (the API server's address is not in the input); webhooks called by url and the admission itself are not modeled",
+    note: "read by doctor (webhook-unreachable, and the default-deny advice of doctor and suggest policies): webhooks[].name, clientConfig.service (namespace, name, port — 443 when unset, as the API server defaults it — and path), clientConfig.url, failurePolicy (Fail when unset), rules[].apiGroups and resources, namespaceSelector, objectSelector and matchConditions (named, not evaluated); the API server's call to a Service is judged by whether the Service exists and exposes the port and whether Ingress NetworkPolicies admit its target port from anyone (the API server's address is not in the input); a webhook called by url is not a Service and is not judged; which requests the selectors and conditions let through and the admission itself are not modeled",
   })),
   {
     group: 'monitoring.coreos.com',
@@ -845,6 +845,20 @@ export function unmodeledTrafficKind(
 }
 
 export const fields: readonly FieldSupport[] = [
+  ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].flatMap((kind) => [
+    {
+      kind,
+      path: 'webhooks.*.clientConfig.url',
+      level: 'partial' as const,
+      note: 'read, not followed: the API server calls the URL as written, from outside the cluster network kubetwin models, so doctor does not judge whether the call lands (a Service reference is judged)',
+    },
+    ...['namespaceSelector', 'objectSelector', 'matchConditions'].map((field) => ({
+      kind,
+      path: `webhooks.*.${field}`,
+      level: 'partial' as const,
+      note: "not evaluated: doctor's webhook-unreachable names the requests the webhook's rules match and says that this narrows them",
+    })),
+  ]),
   {
     kind: 'AdminNetworkPolicy',
     path: 'spec.egress.*.to.*.domainNames',

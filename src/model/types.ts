@@ -342,6 +342,10 @@ export interface ClusterModel {
   /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (also kept in `others`). */
   readonly ciliumPolicies?: readonly import('./cilium-policy.ts').CiliumPolicy[];
   readonly others: readonly OtherObject[];
+  /** RoleBindings and ClusterRoleBindings: their subjects (also kept in `others`). Absent: none in the input. */
+  readonly roleBindings?: readonly import('./rbac.ts').RoleBinding[];
+  /** Validating and mutating webhook configurations (also kept in `others`). Absent: none in the input. */
+  readonly admissionWebhooks?: readonly import('./admission.ts').AdmissionWebhookConfiguration[];
   /** Ingress, Gateway API and TLS objects read for routing (`src/cluster/routing`). */
   readonly routing?: import('./routing.ts').RoutingModel;
   /** The service mesh and its routing objects (`src/cluster/mesh-config`). */

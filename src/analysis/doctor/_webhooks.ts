@@ -1,33 +1,34 @@
-import type { ClusterModel, NetworkPolicy, OtherObject, Pod, Service } from '../../model/types.ts';
+import type { ClusterModel, NetworkPolicy, Pod, Service } from '../../model/types.ts';
+import type {
+  AdmissionWebhook,
+  AdmissionWebhookConfiguration,
+  WebhookRule,
+  WebhookService,
+} from '../../model/admission.ts';
 import { findPort } from '../../cluster/index.ts';
 import { matches } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { admitsPort } from './_admits-port.ts';
 import { podsSelectedBy } from './_select.ts';
-import { isRecord } from '../../lib/record.ts';
 
 /**
  * Admission webhooks served in the cluster (`clientConfig.service`) are called by the Kubernetes API server, which
- * is not a pod: it dials the Service's port (`port`, default 443) and lands on a ready endpoint's target port.
- * When it cannot (no such Service, no such port, or every Ingress NetworkPolicy on the webhook's pods admits
- * nothing on that port from any peer), the call fails, and `failurePolicy` decides: `Fail` (the v1 default)
- * refuses every API request the webhook's rules match, `Ignore` lets them through unchecked.
+ * is not a pod: it dials the Service's port (`port`, 443 when unset, as the API server defaults it) and lands on a
+ * ready endpoint's target port. When it cannot (no such Service, no such port, or every Ingress NetworkPolicy on the
+ * webhook's pods admits nothing on that port from any peer), the call fails, and `failurePolicy` decides: `Fail`
+ * (the v1 default) refuses every API request the webhook's rules match, `Ignore` lets them through unchecked. A
+ * webhook given by `url` is called at that address as written, not through a Service: kubetwin does not judge it.
  * https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#service-reference,
+ * https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#url,
  * https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy
  * The API server's own address is not in the input, so policies are judged as for Istio's webhook port
  * (`mesh-istio-port-blocked`): a finding only when no rule admits the port from anyone at all. A Service whose
  * selector matches no pod is `service-selects-no-pods`, not repeated here.
  */
-const kinds = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
-
 interface Webhook {
-  readonly config: OtherObject;
-  readonly name: string;
-  readonly namespace: string;
-  readonly service: string;
-  readonly port: number;
-  readonly fail: boolean;
-  readonly matches: string;
+  readonly config: AdmissionWebhookConfiguration;
+  readonly hook: AdmissionWebhook;
+  readonly service: WebhookService;
 }
 
 /**
@@ -35,35 +36,31 @@ interface Webhook {
  * group, "*" every group), so `*\/*` of cert-manager.io does not read as every request of the cluster.
  * https://kubernetes.io/docs/reference/kubernetes-api/extend-resources/validating-webhook-configuration-v1/
  */
-function ruleText(r: Record<string, unknown>): string[] {
-  const strings = (v: unknown) =>
-    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  const resources = strings(r.resources);
-  if (!resources.length) return [];
-  const groups = strings(r.apiGroups).map((g) => (g === '' ? 'core' : g === '*' ? 'every API group' : g));
-  return [groups.length ? `${resources.join(', ')} of ${groups.join(', ')}` : resources.join(', ')];
+function ruleText(r: WebhookRule): string[] {
+  if (!r.resources.length) return [];
+  const groups = r.apiGroups.map((g) => (g === '' ? 'core' : g === '*' ? 'every API group' : g));
+  return [groups.length ? `${r.resources.join(', ')} of ${groups.join(', ')}` : r.resources.join(', ')];
 }
 
-/** The in-cluster webhooks of one configuration; fields of another type are skipped, never a crash. */
-function webhooksOf(o: OtherObject): Webhook[] {
-  const list = Array.isArray(o.body.webhooks) ? o.body.webhooks : [];
-  return list.filter(isRecord).flatMap((w) => {
-    const cc = isRecord(w.clientConfig) ? w.clientConfig : {};
-    const svc = isRecord(cc.service) ? cc.service : undefined;
-    if (!svc || typeof svc.namespace !== 'string' || typeof svc.name !== 'string') return [];
-    const resources = (Array.isArray(w.rules) ? w.rules : []).filter(isRecord).flatMap(ruleText);
-    return [
-      {
-        config: o,
-        name: typeof w.name === 'string' ? w.name : '',
-        namespace: svc.namespace,
-        service: svc.name,
-        port: typeof svc.port === 'number' ? svc.port : 443,
-        fail: w.failurePolicy !== 'Ignore',
-        matches: resources.length ? [...new Set(resources)].join(', ') : 'the requests it matches',
-      },
-    ];
-  });
+/**
+ * The requests a webhook is sent, as its rules name them; its namespaceSelector, objectSelector and matchConditions
+ * narrow them, which kubetwin does not evaluate (said, not hidden).
+ */
+function matchesText(hook: AdmissionWebhook): string {
+  const resources = [...new Set(hook.rules.flatMap(ruleText))];
+  const selectors = [
+    ...(hook.namespaceSelector ? ['namespaceSelector'] : []),
+    ...(hook.objectSelector ? ['objectSelector'] : []),
+    ...(hook.matchConditions ? ['matchConditions'] : []),
+  ];
+  return `${resources.length ? resources.join(', ') : 'the requests it matches'}${selectors.length ? `, narrowed by its ${selectors.join(', ')}, which kubetwin does not evaluate` : ''}`;
+}
+
+/** The webhooks of the input called through a Service in the cluster (those given by `url` are not). */
+function serviceWebhooks(model: ClusterModel): Webhook[] {
+  return (model.admissionWebhooks ?? []).flatMap((config) =>
+    config.webhooks.flatMap((hook) => (hook.service ? [{ config, hook, service: hook.service }] : [])),
+  );
 }
 
 /**
@@ -73,31 +70,27 @@ function webhooksOf(o: OtherObject): Webhook[] {
  */
 export function webhookTargets(model: ClusterModel, namespace: string): string[] {
   const out = new Set<string>();
-  const configs = model.others.filter(
-    (o) => kinds.has(o.kind) && o.apiVersion.startsWith('admissionregistration.k8s.io/'),
-  );
-  for (const config of configs)
-    for (const w of webhooksOf(config)) {
-      if (w.namespace !== namespace) continue;
-      const service = model.services.find((s) => s.namespace === w.namespace && s.name === w.service);
-      const sp = service?.ports.find((p) => p.port === w.port && p.protocol === 'TCP');
-      if (!service?.selector || !sp) continue;
-      for (const pod of podsSelectedBy(model, service)) {
-        const target = pod.hostNetwork ? undefined : findPort(pod, sp.targetPort, 'TCP');
-        if (target !== undefined) out.add(`TCP ${target} on ${pod.owner ?? pod.key}`);
-      }
+  for (const { service: ref } of serviceWebhooks(model)) {
+    if (ref.namespace !== namespace) continue;
+    const service = model.services.find((s) => s.namespace === ref.namespace && s.name === ref.name);
+    const sp = service?.ports.find((p) => p.port === ref.port && p.protocol === 'TCP');
+    if (!service?.selector || !sp) continue;
+    for (const pod of podsSelectedBy(model, service)) {
+      const target = pod.hostNetwork ? undefined : findPort(pod, sp.targetPort, 'TCP');
+      if (target !== undefined) out.add(`TCP ${target} on ${pod.owner ?? pod.key}`);
     }
+  }
   return [...out].sort();
 }
 
 /** Why the API server's call cannot land, or undefined when nothing in the input stops it. */
 function problem(
-  w: Webhook,
+  w: WebhookService,
   service: Service | undefined,
   pods: readonly Pod[],
   policies: readonly NetworkPolicy[],
 ): { message: string; fix: string; at?: { key: string; source?: Service['source'] } } | undefined {
-  const ref = `Service ${w.namespace}/${w.service}`;
+  const ref = `Service ${w.namespace}/${w.name}`;
   if (!service)
     return {
       message: `names ${ref}, which the input does not hold`,
@@ -106,7 +99,7 @@ function problem(
   const sp = service.ports.find((p) => p.port === w.port && p.protocol === 'TCP');
   if (!sp)
     return {
-      message: `calls ${ref} on port ${w.port}, which it does not expose (ports: ${service.ports.map((p) => p.port).join(', ') || 'none'})`,
+      message: `calls ${ref} on port ${w.port}${w.portDefaulted ? ' (the default when clientConfig.service.port is unset)' : ''}, which it does not expose (ports: ${service.ports.map((p) => p.port).join(', ') || 'none'})`,
       fix: `Set clientConfig.service.port to the Service port that leads to the webhook (or add port ${w.port} to the Service).`,
       at: { key: service.key, source: service.source },
     };
@@ -138,26 +131,24 @@ export const webhookUnreachable: DoctorRule = {
     'an admission webhook the API server cannot call: its Service is missing, lacks the port, or NetworkPolicies admit nothing on the target port',
   check({ model }) {
     const out: Finding[] = [];
-    const configs = model.others.filter(
-      (o) => kinds.has(o.kind) && o.apiVersion.startsWith('admissionregistration.k8s.io/'),
-    );
-    for (const config of configs)
-      for (const w of webhooksOf(config)) {
-        const service = model.services.find((s) => s.namespace === w.namespace && s.name === w.service);
-        const pods = service?.selector ? podsSelectedBy(model, service) : [];
-        const p = problem(w, service, pods, model.networkPolicies);
-        if (!p) continue;
-        out.push({
-          code: 'webhook-unreachable',
-          severity: w.fail ? 'error' : 'warning',
-          message: `${config.kind} ${config.name} webhook ${w.name} ${p.message}`,
-          objects: [{ key: config.key, source: config.source }, ...(p.at ? [p.at] : [])],
-          breaks: w.fail
-            ? `the API server cannot call the webhook, and with failurePolicy Fail it refuses every request the webhook matches (${w.matches})`
-            : `the API server cannot call the webhook; with failurePolicy Ignore the requests it matches (${w.matches}) go through unchecked`,
-          fix: p.fix,
-        });
-      }
+    for (const { config, hook, service: ref } of serviceWebhooks(model)) {
+      const service = model.services.find((s) => s.namespace === ref.namespace && s.name === ref.name);
+      const pods = service?.selector ? podsSelectedBy(model, service) : [];
+      const p = problem(ref, service, pods, model.networkPolicies);
+      if (!p) continue;
+      const fail = hook.failurePolicy === 'Fail';
+      const matched = matchesText(hook);
+      out.push({
+        code: 'webhook-unreachable',
+        severity: fail ? 'error' : 'warning',
+        message: `${config.kind} ${config.name} webhook ${hook.name} ${p.message}`,
+        objects: [{ key: config.key, source: config.source }, ...(p.at ? [p.at] : [])],
+        breaks: fail
+          ? `the API server cannot call the webhook, and with failurePolicy Fail it refuses every request the webhook matches (${matched})`
+          : `the API server cannot call the webhook; with failurePolicy Ignore the requests it matches (${matched}) go through unchecked`,
+        fix: p.fix,
+      });
+    }
     return out;
   },
 };

@@ -51,7 +51,7 @@ const findings = (yaml: string) =>
 test('webhook-unreachable: clientConfig.service.port defaults to 443, and the Service must expose it', () => {
   assert.deepEqual(findings(base + service(443) + webhook()), []);
   assert.deepEqual(findings(base + service(8443) + webhook()), [
-    'error: ValidatingWebhookConfiguration cert-manager-webhook webhook webhook.cert-manager.io calls Service cert-manager/cert-manager-webhook on port 443, which it does not expose (ports: 8443)',
+    'error: ValidatingWebhookConfiguration cert-manager-webhook webhook webhook.cert-manager.io calls Service cert-manager/cert-manager-webhook on port 443 (the default when clientConfig.service.port is unset), which it does not expose (ports: 8443)',
   ]);
 });
 
@@ -116,5 +116,58 @@ test('namespace-without-default-deny: the fix names the webhook port the API ser
   ]);
   assert.deepEqual(fix(base + service(443)), [
     'Add a default deny for Ingress and Egress and explicit allows for the flows the namespace needs.',
+  ]);
+});
+
+test('webhook-unreachable ServiceReference.port is an integer: port "8443" is a positioned invalid-field-type and the configuration is left out, not read as the default 443', () => {
+  const quoted = webhook().replace('path: /validate}', 'path: /validate, port: "8443"}');
+  const built = buildYaml(base + service(8443) + quoted);
+  assert.deepEqual(
+    built.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `${d.code} ${d.source?.line} ${d.source?.path}`),
+    ['invalid-field-type 30 webhooks[0].clientConfig.service.port'],
+  );
+  assert.deepEqual(
+    runDoctor(built.model).filter((f) => f.code === 'webhook-unreachable'),
+    [],
+  );
+  // Written as a number, the port is the one called.
+  assert.deepEqual(findings(base + service(8443) + quoted.replace('"8443"', '8443')), []);
+});
+
+test('webhook-unreachable WebhookClientConfig.url: a webhook called by url is not a Service, and the url is said to be read but not followed', () => {
+  const byUrl = webhook().replace(
+    'service: {name: cert-manager-webhook, namespace: cert-manager, path: /validate}',
+    'url: "https://cert-manager-webhook.cert-manager.svc:443/validate"',
+  );
+  const built = buildYaml(base + byUrl);
+  assert.deepEqual(
+    runDoctor(built.model).filter((f) => f.code === 'webhook-unreachable'),
+    [],
+  );
+  assert.deepEqual(
+    built.diagnostics
+      .filter((d) => d.code === 'field-not-modeled')
+      .map((d) => `${d.severity} ${d.source?.path}`),
+    ['info webhooks[0].clientConfig.url'],
+  );
+});
+
+test('webhook-unreachable namespaceSelector, objectSelector and matchConditions narrow the requests a webhook is sent: what a failed call refuses says so', () => {
+  const deny = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: cert-manager}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`;
+  const selected = webhook(
+    'namespaceSelector: {matchExpressions: [{key: cert-manager.io/disable-validation, operator: NotIn, values: ["true"]}]}',
+  );
+  const breaks = runDoctor(buildYaml(base + service(443) + selected + deny).model)
+    .filter((f) => f.code === 'webhook-unreachable')
+    .map((f) => f.breaks);
+  assert.deepEqual(breaks, [
+    'the API server cannot call the webhook, and with failurePolicy Fail it refuses every request the webhook matches (*/* of cert-manager.io, narrowed by its namespaceSelector, which kubetwin does not evaluate)',
   ]);
 });

@@ -1,7 +1,7 @@
-import type { ClusterModel, OtherObject, Pod } from '../../model/types.ts';
+import type { ClusterModel, Pod } from '../../model/types.ts';
+import type { RoleBinding } from '../../model/rbac.ts';
 import type { Call } from './_calls.ts';
 import type { Evidence } from './types.ts';
-import { isRecord } from '../../lib/record.ts';
 
 /** A binding's grant to ServiceAccounts: one named account, every account of a namespace, or every account. */
 type Grantee =
@@ -10,21 +10,24 @@ type Grantee =
   | { readonly kind: 'all' };
 
 /**
- * The ServiceAccounts a RoleBinding or ClusterRoleBinding binds: `subjects` of kind ServiceAccount (a RoleBinding's
- * subject without a namespace is in the binding's namespace, as the API server defaults it), and the groups every
- * ServiceAccount's token carries, `system:serviceaccounts` (all) and `system:serviceaccounts:NAMESPACE`.
+ * The ServiceAccounts a RoleBinding or ClusterRoleBinding binds, as the RBAC authorizer matches a request's user
+ * against a subject (appliesToUser, pkg/registry/rbac/validation/rule.go): a `ServiceAccount` subject (without a
+ * namespace, in a RoleBinding, the binding's own namespace); a `User` subject named as a ServiceAccount's user name,
+ * `system:serviceaccount:NAMESPACE:NAME`; and a `Group` subject naming a group every ServiceAccount's token carries,
+ * `system:serviceaccounts` (all) or `system:serviceaccounts:NAMESPACE`.
  * https://kubernetes.io/docs/reference/access-authn-authz/rbac/#referring-to-subjects,
  * https://kubernetes.io/docs/reference/access-authn-authz/rbac/#service-account-permissions
  */
-function granteesOf(binding: OtherObject): Grantee[] {
-  const subjects = Array.isArray(binding.body.subjects) ? binding.body.subjects : [];
-  return subjects.filter(isRecord).flatMap((s): Grantee[] => {
-    if (typeof s.name !== 'string' || !s.name) return [];
+function granteesOf(binding: RoleBinding): Grantee[] {
+  return binding.subjects.flatMap((s): Grantee[] => {
     if (s.kind === 'ServiceAccount') {
-      const namespace = typeof s.namespace === 'string' && s.namespace ? s.namespace : binding.namespace;
+      const namespace = s.namespace || binding.namespace;
       return namespace ? [{ kind: 'account', namespace, name: s.name }] : [];
     }
-    if (s.kind !== 'Group') return [];
+    if (s.kind === 'User') {
+      const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(s.name);
+      return m ? [{ kind: 'account', namespace: m[1], name: m[2] }] : [];
+    }
     if (s.name === 'system:serviceaccounts') return [{ kind: 'all' }];
     const m = /^system:serviceaccounts:([^:]+)$/.exec(s.name);
     return m ? [{ kind: 'namespace', namespace: m[1] }] : [];
@@ -46,11 +49,7 @@ const grants = (g: Grantee, pod: Pod): boolean =>
  * Service in the model, the calls are said, not made into steps.
  */
 export function callsToApi(model: ClusterModel): { calls: Call[]; skipped: Evidence[] } {
-  const bindings = model.others.filter(
-    (o) =>
-      (o.kind === 'RoleBinding' || o.kind === 'ClusterRoleBinding') &&
-      o.apiVersion.startsWith('rbac.authorization.k8s.io/'),
-  );
+  const bindings = model.roleBindings ?? [];
   if (!bindings.length) return { calls: [], skipped: [] };
   const granted = bindings.map((b) => ({ binding: b, grantees: granteesOf(b) }));
   const api = model.services.find((s) => s.namespace === 'default' && s.name === 'kubernetes');

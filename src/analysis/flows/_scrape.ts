@@ -4,6 +4,7 @@ import { matches, selectorFromMap, type Selector } from '../../lib/labels.ts';
 import type { Call } from './_calls.ts';
 import type { Evidence } from './types.ts';
 import { isRecord } from '../../lib/record.ts';
+import { findPort } from '../../cluster/index.ts';
 
 const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -28,12 +29,14 @@ function matchLabels(v: unknown): Selector {
   );
 }
 
-/** The container port a Service port leads to on one pod (a number, or a container port name). */
+/**
+ * The container port a Service port leads to on one pod: a number, or the container port with that name and the
+ * Service port's protocol (`findPort`, as the EndpointSlice controller resolves it, so the endpoint Prometheus scrapes).
+ * https://github.com/kubernetes/kubernetes/blob/master/pkg/api/v1/pod/util.go (FindPort)
+ */
 function targetPort(s: Service, portName: string | undefined, pod: Pod): number | undefined {
   const sp = s.ports.find((p) => p.name === portName);
-  if (!sp) return undefined;
-  if (typeof sp.targetPort === 'number') return sp.targetPort;
-  return pod.ports.find((cp) => cp.name === sp.targetPort)?.containerPort;
+  return sp && findPort(pod, sp.targetPort, sp.protocol);
 }
 
 /**

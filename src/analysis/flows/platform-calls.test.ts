@@ -67,6 +67,48 @@ test('rule rbac-bound-workloads-call-the-api: a workload whose ServiceAccount a 
   );
 });
 
+test('rule rbac-bound-workloads-call-the-api, appliesToUser: a User subject named system:serviceaccount:NAMESPACE:NAME binds that ServiceAccount (its user name), another user binds none', () => {
+  const pods = [pod('ops', 'ctl', 'ctl'), pod('ops', 'other', 'default')];
+  const user = (name: string) =>
+    binding(
+      'ClusterRoleBinding',
+      undefined,
+      `[{kind: User, name: "${name}", apiGroup: rbac.authorization.k8s.io}]`,
+    );
+  assert.deepEqual(steps(discover(...pods, user('system:serviceaccount:ops:ctl')), 'to the Kubernetes API'), [
+    'ops/ctl → service:default/kubernetes:443',
+  ]);
+  assert.deepEqual(
+    steps(discover(...pods, user('system:serviceaccount:apps:ctl')), 'to the Kubernetes API'),
+    [],
+  );
+  assert.deepEqual(steps(discover(...pods, user('ctl')), 'to the Kubernetes API'), []);
+});
+
+test('rule rbac-bound-workloads-call-the-api reads only bindings the API server accepts: subjects: 5 is a positioned error, and the valid binding beside it still makes its call', () => {
+  const built = buildFromTexts([
+    {
+      file: 'in.yaml',
+      text: [
+        pod('ops', 'ctl', 'ctl'),
+        pod('ops', 'op', 'op'),
+        binding('RoleBinding', 'ops', '[{kind: ServiceAccount, name: op}]'),
+        binding('RoleBinding', 'ops', '5').replace('name: b,', 'name: bad,'),
+      ].join('\n---\n'),
+    },
+  ]);
+  assert.deepEqual(
+    built.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.source?.path}`),
+    ['invalid-field-type subjects'],
+  );
+  assert.deepEqual(
+    discoverFlows(built.model)
+      .flows.filter((f) => f.name === 'to the Kubernetes API')
+      .flatMap((f) => f.steps.map((s) => sourceText(s.from))),
+    ['ops/op'],
+  );
+});
+
 test('rule istio-gateway-routes-are-entry-points: each host a bound VirtualService routes at an Istio Gateway server is a call from the internet', () => {
   const gateway = `apiVersion: networking.istio.io/v1
 kind: Gateway

@@ -6,6 +6,7 @@ import { createTraceContext, traceFlow, type JudgedFlow } from '../trace/index.t
 import type { Party } from '../policy/index.ts';
 import { meshControlPlaneNeeds } from './_mesh.ts';
 import { svcNameLabel } from '../service-path/index.ts';
+import { findPort } from '../../cluster/index.ts';
 
 /** Who is on one side of an edge: the pods of one workload, every address outside the cluster, or one address. */
 export type Peer =
@@ -62,7 +63,11 @@ export function workloadLabels(w: Workload | undefined, pod: Pod): Labels {
 /**
  * The connections every flow needs, read from the policy hops of its trace (each connection the engine judges,
  * allowed or not), plus DNS (UDP and TCP to the cluster DNS pods) for every pod that makes a call. Addresses the
- * cluster uses for outside clients (the internet stand-in, node addresses after SNAT) are `world`.
+ * cluster uses for outside clients (the internet stand-in, node addresses after SNAT) are `world`. A Service's
+ * named `targetPort` resolves per pod as the EndpointSlice controller resolves it (`findPort`, podutil.FindPort): to
+ * the container port with that name AND the Service port's protocol — names are unique within a container only, so
+ * a pod may name a UDP and a TCP port alike in two containers, and a pod without the name on that protocol is no
+ * endpoint of that port. https://github.com/kubernetes/kubernetes/blob/master/pkg/api/v1/pod/util.go (FindPort)
  */
 export interface FlowEdges {
   readonly edges: Edge[];
@@ -145,10 +150,7 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
     // Port 53 only: the DNS Service's other ports (CoreDNS metrics on 9153) are not lookups.
     for (const sp of (dns?.ports ?? []).filter((x) => x.port === 53))
       for (const pod of dnsPods) {
-        const port =
-          typeof sp.targetPort === 'number'
-            ? sp.targetPort
-            : pod.ports.find((cp) => cp.name === sp.targetPort)?.containerPort;
+        const port = findPort(pod, sp.targetPort, sp.protocol);
         if (port)
           add(
             caller,
@@ -243,10 +245,7 @@ function direct(
     }
     for (const pod of candidates) {
       if (!pod.ip || !matches(selector, pod.labels)) continue;
-      const port =
-        typeof sp.targetPort === 'number'
-          ? sp.targetPort
-          : pod.ports.find((cp) => cp.name === sp.targetPort && cp.protocol === sp.protocol)?.containerPort;
+      const port = findPort(pod, sp.targetPort, sp.protocol);
       const g = `${pod.owner ?? pod.key} ${port}`;
       if (port === undefined || seen.has(g)) continue;
       seen.add(g);

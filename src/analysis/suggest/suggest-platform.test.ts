@@ -5,6 +5,7 @@ import { discoverFlows } from '../flows/index.ts';
 import { PolicyEngine } from '../policy/index.ts';
 import { renderPoliciesYaml } from '../../render/policies-yaml.ts';
 import { suggestPolicies } from './index.ts';
+import { flowEdges } from './_edges.ts';
 import { applied } from '../../../test/helpers/suggest-cases.ts';
 
 const build = (...docs: string[]) => buildFromTexts([{ file: 'in.yaml', text: docs.join('\n---\n') }]).model;
@@ -108,4 +109,37 @@ subjects: [{kind: ServiceAccount, name: web}]`;
   ]);
   // The unbound workload gets no such rule.
   assert.ok(!s.policies.find((p) => p.name === 'kubetwin-api')?.egress.some((r) => r.peer.kind === 'cidr'));
+});
+
+test('rule FindPort: a named targetPort resolves to the container port with that name and the Service port’s protocol, so the DNS edges of a pod naming dns on UDP 53 and on TCP 5353 (two containers) are UDP 53 and TCP 5353', () => {
+  // Port names are unique within a container (validateContainerPorts); two containers may share one, which the API
+  // server only warns about, and podutil.FindPort matches name and protocol.
+  const coredns = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system}
+spec:
+  selector: {matchLabels: {k8s-app: kube-dns}}
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec:
+      containers:
+        - {name: coredns, image: x, ports: [{name: dns, containerPort: 53, protocol: UDP}]}
+        - {name: tcp-front, image: x, ports: [{name: dns, containerPort: 5353, protocol: TCP}]}`;
+  const kubeDns = `apiVersion: v1
+kind: Service
+metadata: {name: kube-dns, namespace: kube-system}
+spec:
+  clusterIP: 10.96.0.10
+  selector: {k8s-app: kube-dns}
+  ports: [{name: dns, port: 53, protocol: UDP, targetPort: dns}, {name: dns-tcp, port: 53, protocol: TCP, targetPort: dns}]`;
+  const web = deployment('shop', 'web', '').replace(
+    'image: x,',
+    'image: x, env: [{name: API_ADDR, value: "api:8080"}],',
+  );
+  const model = build(coredns, kubeDns, web, deployment('shop', 'api', ''), service('shop', 'api'));
+  const dns = flowEdges(model, discoverFlows(model).flows)
+    .edges.filter((e) => e.to.kind === 'pods' && e.to.group === 'kube-system/coredns')
+    .filter((e) => e.from.kind === 'pods' && e.from.group === 'shop/web')
+    .map((e) => `${e.port}/${e.protocol}`);
+  assert.deepEqual(dns, ['53/UDP', '5353/TCP']);
 });

@@ -118,6 +118,40 @@ export const kubetwinFields: readonly KindFields[] = [
       metadata.annotations.* string
       metadata.labels map
       metadata.labels.* string
+      webhooks list
+      webhooks.* map
+      webhooks.*.name string
+      webhooks.*.clientConfig map
+      webhooks.*.clientConfig.url string
+      webhooks.*.clientConfig.service map
+      webhooks.*.clientConfig.service.namespace string
+      webhooks.*.clientConfig.service.name string
+      webhooks.*.clientConfig.service.path string
+      webhooks.*.clientConfig.service.port integer port
+      webhooks.*.failurePolicy string
+      webhooks.*.matchConditions list
+      webhooks.*.rules list
+      webhooks.*.rules.* map
+      webhooks.*.rules.*.apiGroups list
+      webhooks.*.rules.*.apiGroups.* string
+      webhooks.*.rules.*.resources list
+      webhooks.*.rules.*.resources.* string
+      webhooks.*.namespaceSelector map
+      webhooks.*.namespaceSelector.matchExpressions list
+      webhooks.*.namespaceSelector.matchExpressions.*.key string
+      webhooks.*.namespaceSelector.matchExpressions.*.operator string
+      webhooks.*.namespaceSelector.matchExpressions.*.values list
+      webhooks.*.namespaceSelector.matchExpressions.*.values.* string
+      webhooks.*.namespaceSelector.matchLabels map
+      webhooks.*.namespaceSelector.matchLabels.* string
+      webhooks.*.objectSelector map
+      webhooks.*.objectSelector.matchExpressions list
+      webhooks.*.objectSelector.matchExpressions.*.key string
+      webhooks.*.objectSelector.matchExpressions.*.operator string
+      webhooks.*.objectSelector.matchExpressions.*.values list
+      webhooks.*.objectSelector.matchExpressions.*.values.* string
+      webhooks.*.objectSelector.matchLabels map
+      webhooks.*.objectSelector.matchLabels.* string
     `,
   })),
   {

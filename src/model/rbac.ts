@@ -1,0 +1,23 @@
+/**
+ * RoleBindings and ClusterRoleBindings as kubetwin reads them (`src/cluster/_role-bindings.ts`): who they bind.
+ * Which permissions the `roleRef` grants is not read: any binding of a workload's ServiceAccount counts as API
+ * access (`src/analysis/flows`).
+ * https://kubernetes.io/docs/reference/kubernetes-api/authorization-resources/role-binding-v1/
+ */
+import type { ObjectMeta } from './types.ts';
+
+/** One `subjects[]` entry, as written (the API server defaults nothing the analyses read). */
+export interface RoleBindingSubject {
+  /** `ServiceAccount`, `User` or `Group` (the API server refuses another kind). */
+  readonly kind: 'ServiceAccount' | 'User' | 'Group';
+  readonly name: string;
+  /** A ServiceAccount's namespace; empty in a RoleBinding means the binding's own. */
+  readonly namespace?: string;
+}
+
+export interface RoleBinding extends ObjectMeta {
+  readonly kind: 'RoleBinding' | 'ClusterRoleBinding';
+  /** A RoleBinding's namespace; undefined for a ClusterRoleBinding. */
+  readonly namespace?: string;
+  readonly subjects: readonly RoleBindingSubject[];
+}
