@@ -581,7 +581,7 @@ function ipTargetPolicyHop(
 }
 
 /** Ingress verdicts that do not depend on the source address. */
-const sourceFree = new Set(['not-isolated', 'host-network', 'not-enforced']);
+const sourceFree = new Set(['not-isolated', 'host-network', 'not-enforced', 'audit']);
 
 function certificateHop(c: CertificateChoice | undefined) {
   if (!c) return undefined;
