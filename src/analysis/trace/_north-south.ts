@@ -339,6 +339,26 @@ export function northSouth(
       },
     };
   }
+  // Cilium LB IPAM only allocates: an address no L2 announcement (or BGP) answers for is not reachable from outside.
+  const announcement = owner.via === 'load-balancer' ? svc.loadBalancerAnnouncement : undefined;
+  if (announcement && announcement.state !== 'announced') {
+    const unsure = announcement.state === 'unknown';
+    hops.push({
+      kind: 'load-balancer',
+      title: `${owner.via} ${address}:${target.port}: ${unsure ? 'announced outside the cluster? undetermined' : 'not announced: nothing outside the cluster reaches it'}`,
+      verdict: 'fail',
+      details: [announcement.reason],
+      objects: [{ key: svc.key, source: svc.source }],
+      ...(unsure ? { unknown: [announcement.reason], undecided: announcement.reason } : {}),
+    });
+    return {
+      hops,
+      reason: announcement.reason,
+      fix: {
+        summary: `announce ${address}: a CiliumL2AnnouncementPolicy with loadBalancerIPs: true whose serviceSelector matches Service ${svc.namespace}/${svc.name} (and enable-l2-announcements: "true" in cilium-config), or a BGP advertisement of it`,
+      },
+    };
+  }
   // Cilium Ingress: the node's Envoy takes the connection, whatever the Service's endpoints say.
   const cilium = ciliumIngressService(ctx, svc);
   if (cilium) {
@@ -363,6 +383,7 @@ export function northSouth(
           : local
             ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
             : `externalTrafficPolicy: Cluster — ${owner.via === 'load-balancer' && owner.node ? `node ${owner.node} accepts` : 'any node accepts'}, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
+      ...(announcement ? [`Cilium L2 announcement: ${announcement.reason}`] : []),
       ...(owner.via === 'load-balancer' && owner.node
         ? [
             `k3s ServiceLB: ${address} is node ${owner.node}'s own address (the Service's status lists the nodes running its svclb pods), so the connection arrives on ${owner.node}`,
