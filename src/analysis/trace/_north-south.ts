@@ -21,7 +21,7 @@ import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
 import type { RoutedEndpoints } from './_mesh.ts';
-import { ciliumIngressLeg, ciliumIngressService } from './_cilium-ingress.ts';
+import { ciliumIngressLeg, ciliumIngressService, missingCiliumLoadBalancers } from './_cilium-ingress.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -269,6 +269,29 @@ export function northSouth(
       reason,
       fix: {
         summary: `pin the address with the ${maybe[0].loadBalancerPending?.controller === 'Cilium LB IPAM' ? 'lbipam.cilium.io/ips' : 'metallb.io/loadBalancerIPs'} annotation on the Service meant to have it, or give the observed status.loadBalancer.ingress (a cluster dump)`,
+      },
+    };
+  }
+  // Cilium's operator makes the load balancers of its Ingresses and Gateways: absent from a manifest set, one of
+  // them may hold the address, so the answer is unknown, never a sure failure.
+  const unplaced = owner ? [] : missingCiliumLoadBalancers(ctx);
+  if (!owner && unplaced.length) {
+    const reason = `${address}:${target.port} is no address of the input, but it may be the load-balancer address of ${unplaced.join('; or ')} — not in the input`;
+    const unknown = `the load balancers Cilium's operator creates are not in the input (${unplaced.length === 1 ? unplaced[0].split(',')[0] : `${unplaced.length} Services`})`;
+    hops.push({
+      kind: 'load-balancer',
+      title: `${address}:${target.port} → a Cilium Ingress or Gateway load balancer? undetermined`,
+      verdict: 'fail',
+      details: [reason],
+      objects: [],
+      unknown: [unknown],
+      undecided: unknown,
+    });
+    return {
+      hops,
+      reason,
+      fix: {
+        summary: `give the input the Service Cilium's operator created (kubectl get services -A -l cilium.io/ingress -o yaml; -l io.cilium.gateway/owning-gateway for Gateways), or trace a cluster dump`,
       },
     };
   }
