@@ -12,6 +12,7 @@ import { workloadKinds } from './_workloads.ts';
 import { buildPods } from './_pod-phases.ts';
 import { BuildMemo, type PhaseSinks } from './_reuse.ts';
 import { buildServices } from './_services.ts';
+import { withCiliumAnnouncements } from './_cilium-announce.ts';
 import { buildEndpointSlices } from './_endpointslices.ts';
 import { buildNetworkPolicies } from './_network-policies.ts';
 import { buildAdminPolicies } from './_admin-policies.ts';
@@ -138,7 +139,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const built = memo ? memo.podPhases(envs, settings, sinks, podPhases) : podPhases();
   ({ profile } = built);
   const { nodes, workloads } = built;
-  const services = buildServices(envs, profile);
+  const services = withCiliumAnnouncements(envs, buildServices(envs, profile), nodes);
   const endpointSlices = buildEndpointSlices(services, built.placed, nodes, envs, sink);
   const networkPolicies = buildNetworkPolicies(
     envs,

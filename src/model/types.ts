@@ -42,6 +42,17 @@ export interface Node extends ObjectMeta {
   readonly fromProfile: boolean;
 }
 
+/**
+ * Whether something announces a LoadBalancer address outside the cluster: `announced` (a node answers for it;
+ * `candidates`: the nodes one of which is elected), `none` (nothing does: unreachable from outside), `unknown`
+ * (the input does not decide). `reason` says why, naming the objects.
+ */
+export interface LoadBalancerAnnouncement {
+  readonly state: 'announced' | 'none' | 'unknown';
+  readonly reason: string;
+  readonly candidates?: readonly string[];
+}
+
 export interface ContainerPort {
   readonly container: string;
   readonly name?: string;
@@ -136,6 +147,12 @@ export interface Service extends ObjectMeta {
     readonly controller?: string;
     readonly within?: readonly string[];
   };
+  /**
+   * Who answers outside the cluster for the addresses Cilium's LB IPAM gave the Service (L2 announcements; BGP is
+   * not modeled). Undefined: not an LB IPAM address, or no LB IPAM pool in the input (the address is taken as
+   * reachable, as a cloud load balancer's is).
+   */
+  readonly loadBalancerAnnouncement?: LoadBalancerAnnouncement;
   /**
    * The `status.loadBalancer.ingress` IPs with `ipMode: Proxy`: the load balancer proxies, so kube-proxy does not
    * take in-cluster traffic to them straight to the endpoints as it does for `VIP` (the default).

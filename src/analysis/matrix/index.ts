@@ -170,11 +170,7 @@ export function matrixOf(
     // Read by the commands that print them, never by `diff` or the posture: assembled on first read.
     get warnings() {
       return (warnings ??= [
-        ...(engine.enforced
-          ? []
-          : [
-              `CNI ${model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
-            ]),
+        ...(engine.notEnforced ? [engine.notEnforced] : []),
         ...(enforcementUnknown(model) && (model.networkPolicies.length || model.adminPolicies?.length)
           ? [
               `the cluster's CNI is unknown (no node agent kubetwin knows is in the input): cells the policies deny may be allowed by a CNI that does not enforce them; name the CNI in the profile (cni: {name: …, enforcesNetworkPolicy: …})`,

@@ -36,12 +36,42 @@ export interface CiliumAgentSetting {
   readonly source?: SourceRef;
 }
 
+/**
+ * The policy enforcement mode (`enable-policy`, Helm `policyEnforcementMode`), as cilium/cilium
+ * pkg/policy/repository.go computePolicyEnforcementAndRules applies it to every endpoint but the host (whose policy
+ * only the host firewall enforces): `default` isolates an endpoint in a direction when a rule selecting it has
+ * rules there; `always` isolates every endpoint both ways, selected or not (and synthesizes no allow-all for
+ * `enableDefaultDeny: false`); `never` enforces nothing, whatever selects the endpoint.
+ * https://docs.cilium.io/en/stable/security/policy/intro/#policy-enforcement-modes
+ */
+export type EnforcementMode = 'default' | 'always' | 'never';
+
+/** A modeled setting of the ConfigMap, as answers name it (`ConfigMap kube-system/cilium-config enable-policy: "always"`). */
+export interface AgentSetting {
+  readonly text: string;
+  readonly source?: SourceRef;
+}
+
 /** What the agent settings kubetwin reads say, departures listed. */
 export interface CiliumAgent {
   readonly departures: readonly CiliumAgentSetting[];
   /** `enable-node-selector-labels: "true"`: policies with fromNodes/toNodes are accepted (as kubetwin enforces them). */
   readonly nodeSelectorLabels: boolean;
+  /** `enable-policy`, lower-cased as the agent reads it; `default` when the input does not say. */
+  readonly mode: EnforcementMode;
+  /** The key that set `always` or `never`. */
+  readonly modeSetting?: AgentSetting;
+  /**
+   * `policy-audit-mode: "true"` (Helm `policyAuditMode`): the datapath computes every verdict but lets what policy
+   * would drop through, logged as AUDIT ("allow all traffic while logging all connections that would otherwise be
+   * dropped by network policies", https://docs.cilium.io/en/stable/security/policy-creation/ — Policy Audit Mode).
+   */
+  readonly audit?: AgentSetting;
 }
+
+/** The values Go's strconv.ParseBool reads as true (the agent's flags are read so). */
+const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const MODES: readonly string[] = ['default', 'always', 'never'];
 
 /**
  * The settings kubetwin checks, the value it models and what a departure reaches. Defaults from cilium/cilium
@@ -57,8 +87,8 @@ const checked: readonly {
 }[] = [
   {
     key: 'enable-policy',
-    modeled: (v) => v === 'default',
-    means: 'the policy enforcement mode; kubetwin models "default"',
+    modeled: (v) => MODES.includes(v.toLowerCase()),
+    means: 'not a policy enforcement mode: default, always or never',
     reach: 'every',
   },
   {
@@ -112,11 +142,24 @@ const checked: readonly {
 export function readCiliumAgent(model: ClusterModel): CiliumAgent {
   const departures: CiliumAgentSetting[] = [];
   let nodeSelectorLabels = false;
+  let mode: EnforcementMode = 'default';
+  let modeSetting: AgentSetting | undefined;
+  let audit: AgentSetting | undefined;
   for (const cm of model.configMaps ?? []) {
     if (cm.name !== 'cilium-config') continue;
     for (const e of cm.entries) {
       const value = e.value.trim();
+      const setting = (): AgentSetting => ({
+        text: `ConfigMap ${cm.namespace}/${cm.name} ${e.key}: "${value}"`,
+        ...(e.source ? { source: e.source } : {}),
+      });
       if (e.key === 'enable-node-selector-labels' && value === 'true') nodeSelectorLabels = true;
+      // pkg/option/config.go lower-cases enable-policy before checking it against the three modes.
+      if (e.key === 'enable-policy' && MODES.includes(value.toLowerCase())) {
+        mode = value.toLowerCase() as EnforcementMode;
+        modeSetting = mode === 'default' ? undefined : setting();
+      }
+      if (e.key === 'policy-audit-mode') audit = TRUE.has(value) ? setting() : undefined;
       const c = checked.find((k) => k.key === e.key);
       if (!c || c.modeled(value)) continue;
       departures.push({
@@ -126,7 +169,13 @@ export function readCiliumAgent(model: ClusterModel): CiliumAgent {
       });
     }
   }
-  return { departures, nodeSelectorLabels };
+  return {
+    departures,
+    nodeSelectorLabels,
+    mode,
+    ...(modeSetting ? { modeSetting } : {}),
+    ...(audit ? { audit } : {}),
+  };
 }
 
 /** One end of a connection, as these checks read it. */

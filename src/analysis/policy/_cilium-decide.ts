@@ -40,11 +40,23 @@ export function decideSide(tier: CiliumTier, q: SideQuery): CiliumSide {
   const list = tier.rulesOf(cls, direction);
   const isolating = tier.isolates(cls, direction);
   const entities = entitiesOf(subject, target, tier.apiserver);
+  const mode = tier.modeIsolation;
   const isolatedBy =
     isolating && withReasons
-      ? tier.isolatingPolicies(cls, direction).map((p) => ({ policy: p.key, source: p.source }))
+      ? [
+          ...tier.isolatingPolicies(cls, direction).map((p) => ({ policy: p.key, source: p.source })),
+          ...(mode ? [mode] : []),
+        ]
       : [];
   const misses: Miss[] = [];
+  // `always` isolates a pod no Cilium rule names in this direction: say so where a rule's miss would stand.
+  if (mode && isolating && withReasons && !list.length)
+    misses.push({
+      policy: mode.policy,
+      rule: -1,
+      reason: `the policy enforcement mode isolates every endpoint both ways, selected by a policy or not, and no Cilium rule selects it for ${direction}`,
+      ...(mode.source ? { source: mode.source } : {}),
+    });
   const unmodeled: string[] = [];
   let allow: RuleRef | undefined;
   let http: { rule: CiliumHttpRule; ref: RuleRef }[] | undefined = [];

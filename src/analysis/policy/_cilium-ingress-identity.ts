@@ -74,7 +74,13 @@ export function ciliumIngressPath(
     text: `pod ${q.backend.namespace}/${q.backend.name}`,
     labels: peerLabels(q.backend),
   };
-  const common = tier.agent.departures.map((d) => `${d.text} is not modeled for the ingress identity`);
+  // The enforcement mode and audit mode are modeled for pods, not yet at the ingress identity's two points.
+  const agent = tier.agent;
+  const common = [
+    ...agent.departures.map((d) => d.text),
+    ...(agent.modeSetting ? [agent.modeSetting.text] : []),
+    ...(agent.audit ? [agent.audit.text] : []),
+  ].map((t) => `${t} is not modeled for the ingress identity`);
   const at = (point: IngressPointVerdict) => ({ ...point, unknown: [...point.unknown, ...common] });
   return {
     toIngress: at(identitySide(engine, specs, 'ingress', client, q)),

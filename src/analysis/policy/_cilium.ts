@@ -103,6 +103,8 @@ export class CiliumTier {
   readonly apiserver = new Set<string>();
   /** The agent settings of the input's `cilium-config` ConfigMap that depart from what kubetwin models. */
   readonly agent: CiliumAgent;
+  /** `enable-policy: always`: every class is isolated both ways. */
+  readonly #always: boolean;
 
   constructor(model: ClusterModel) {
     this.model = model;
@@ -110,6 +112,7 @@ export class CiliumTier {
     this.policies = model.ciliumPolicies ?? [];
     this.cluster = model.profile.cni.cluster ?? 'default';
     this.agent = readCiliumAgent(model);
+    this.#always = this.active && this.agent.mode === 'always';
     let sa = false;
     const read = (s?: Selector) =>
       s?.requirements.forEach((r) => {
@@ -262,8 +265,26 @@ export class CiliumTier {
     return this.#of[direction === 'Ingress' ? 0 : 1][cls.id] ?? [];
   }
 
+  /**
+   * Is the class in default deny in the direction? Under `enable-policy: always` every endpoint is, whether a rule
+   * selects it or not (computePolicyEnforcementAndRules returns true both ways).
+   */
   isolates(cls: PodClass, direction: 'Ingress' | 'Egress'): boolean {
-    return this.#isolating[direction === 'Ingress' ? 0 : 1][cls.id] === 1;
+    return this.#always || this.#isolating[direction === 'Ingress' ? 0 : 1][cls.id] === 1;
+  }
+
+  /**
+   * The tier judges pods: the CNI is Cilium and some Cilium policy exists, or the enforcement mode is `always`
+   * (which isolates every pod with no policy at all).
+   */
+  get enforcing(): boolean {
+    return this.active && (this.policies.length > 0 || this.#always);
+  }
+
+  /** What isolates a class in a direction beyond its policies: the `always` mode's ConfigMap key. */
+  get modeIsolation(): { readonly policy: string; readonly source?: RuleRef['source'] } | undefined {
+    const m = this.agent.modeSetting;
+    return this.#always && m ? { policy: m.text, ...(m.source ? { source: m.source } : {}) } : undefined;
   }
 
   /** The policies with rules for a class, in key order. */

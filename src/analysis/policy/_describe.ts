@@ -64,6 +64,21 @@ export function describeSide(side: SideVerdict, where: string): string[] {
     case 'not-enforced':
       lines.push(`${head} — the CNI does not enforce NetworkPolicy`);
       break;
+    case 'audit': {
+      const a = side.audit!;
+      const would =
+        a.dropped === 'deny' || a.dropped === 'admin' || a.dropped === 'baseline'
+          ? `by ${a.dropped === 'deny' ? 'deny rule ' : ''}${formatRule(side.match!, side.direction)}`
+          : `(isolated by ${side.isolatedBy.map((p) => `${p.policy}${at(p.source)}`).join(', ')}, and no rule admits this connection)`;
+      lines.push(
+        `${head} — ${a.setting}${at(a.source)}: policy audit mode lets it through and logs it as AUDIT; enforced, the policies would drop it ${would}`,
+      );
+      for (const m of side.misses)
+        lines.push(
+          `    - ${m.policy}${m.path ? ` ${m.path}` : m.rule >= 0 ? ` ${side.direction.toLowerCase()}[${m.rule}]` : ''}${at(m.source)}: ${m.reason}`,
+        );
+      break;
+    }
   }
   if (side.l7?.match && side.reason === 'rule')
     lines.push(

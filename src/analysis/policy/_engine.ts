@@ -19,7 +19,8 @@ import type { CiliumTarget } from './_cilium-peers.ts';
 import type { CiliumPolicy } from '../../model/cilium-policy.ts';
 import { hostPolicyWarnings } from './_cilium-host-policies.ts';
 import { namespaceLabelsNote } from './_cilium-decide.ts';
-import { agentWarnings } from './_cilium-agent.ts';
+import { agentWarnings, type AgentSetting } from './_cilium-agent.ts';
+import { auditedVerdict } from './_cilium-audit.ts';
 import { egressPortNamesOf, knpTierWarnings } from './_cilium-knp.ts';
 import { VerdictTable } from '../matrix/_verdict-table.ts';
 import type { EngineOptions, ExplainOptions, HostNetworkMode, Party, SideVerdict, Verdict } from './types.ts';
@@ -69,6 +70,8 @@ export class PolicyEngine {
   /** `networkPolicyOnly` and the Cilium tier's enforcement, fixed at construction (read by every `allows`). */
   readonly #npOnly: boolean;
   readonly #ciliumOn: boolean;
+  /** The cilium-config key under which Cilium drops nothing by policy (`enable-policy: never`, audit mode). */
+  readonly #unenforcedBy?: AgentSetting;
   /** Cilium policies with a host (nodeSelector) spec: read, not enforced. */
   readonly #hostPolicies: readonly CiliumPolicy[];
   /** hostNetwork pods are their node's address (`hostNetwork === 'node'`). */
@@ -104,7 +107,6 @@ export class PolicyEngine {
     this.model = model;
     this.hostNetwork = options.hostNetwork ?? 'node';
     this.#nodeMode = this.hostNetwork === 'node';
-    this.enforced = model.profile.cni.enforcesNetworkPolicy;
     this.policies = model.networkPolicies;
     for (const ns of model.namespaces) this.#nsLabels.set(ns.name, ns.labels);
     for (const n of model.nodes) if (n.internalIP) this.#nodeOfIP.set(n.internalIP, n.name);
@@ -118,7 +120,11 @@ export class PolicyEngine {
     this.admin.labelKeys.forEach((k) => labelKeys.add(k));
     this.cilium = new CiliumTier(model);
     this.cilium.labelKeys.forEach((k) => labelKeys.add(k));
-    this.#ciliumOn = this.cilium.active && this.cilium.policies.length > 0 && this.enforced;
+    // Cilium with `enable-policy: never` enforces no policy; in audit mode it drops nothing policy would drop.
+    const agent = this.cilium.active ? this.cilium.agent : undefined;
+    this.#unenforcedBy = agent?.mode === 'never' ? agent.modeSetting : agent?.audit;
+    this.enforced = model.profile.cni.enforcesNetworkPolicy && !this.#unenforcedBy;
+    this.#ciliumOn = this.cilium.enforcing && this.enforced;
     this.#hostPolicies = this.cilium.policies.filter((p) => p.specs.some((sp) => sp.nodeSelector));
     this.#npOnly = this.enforced && this.admin.empty && !this.#ciliumOn;
     for (const e of this.cilium.entries)
@@ -218,16 +224,22 @@ export class PolicyEngine {
 
   /**
    * Every policy isolating the pod in a direction: NetworkPolicies, then (when the CNI is Cilium) the Cilium
-   * policies that put it in default deny. Empty: the pod is not isolated in that direction.
+   * policies that put it in default deny and the `enable-policy: always` key. Empty: the pod is not isolated in that
+   * direction (as under Cilium's `never` and audit modes).
    */
   isolatedBy(pod: Pod, direction: 'Ingress' | 'Egress'): { key: string; source?: SourceRef }[] {
+    // Cilium in `never` or audit mode isolates no pod: nothing is dropped by policy.
+    if (this.#unenforcedBy) return [];
     const out: { key: string; source?: SourceRef }[] = this.isolating(pod, direction).map((np) => ({
       key: np.key,
       source: np.source,
     }));
     const c = this.classOf(pod);
-    if (c && this.cilium.active && !(c.hostNetwork && this.hostNetwork === 'node'))
+    if (c && this.cilium.active && !(c.hostNetwork && this.hostNetwork === 'node')) {
       for (const p of this.cilium.isolatingPolicies(c, direction)) out.push({ key: p.key, source: p.source });
+      const mode = this.cilium.modeIsolation;
+      if (mode) out.push({ key: mode.policy, ...(mode.source ? { source: mode.source } : {}) });
+    }
     return out;
   }
 
@@ -439,6 +451,20 @@ export class PolicyEngine {
     ));
   }
 
+  /**
+   * Why no policy drops a connection — the CNI does not enforce NetworkPolicy, or Cilium runs with
+   * `enable-policy: never` or in audit mode — as answers say it; undefined when policies are enforced.
+   */
+  get notEnforced(): string | undefined {
+    const by = this.#unenforcedBy;
+    if (this.enforced) return undefined;
+    if (!by)
+      return `CNI ${this.model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`;
+    return by === this.cilium.agent.audit
+      ? `${by.text}: Cilium's policy audit mode logs what policy would drop and lets every connection through`
+      : `${by.text}: Cilium enforces no policy on any endpoint (policy enforcement mode never), every connection is allowed, whatever the policies say`;
+  }
+
   /** The full verdict: both sides, the rule that admitted each, or why every rule missed. */
   explain(
     from: Party,
@@ -461,7 +487,7 @@ export class PolicyEngine {
     };
     this.#ciliumIgnored(src, dst, warnings);
     // The agent's settings matter with or without Cilium policies (enforcement mode, NetworkPolicy support).
-    if (this.cilium.active && this.enforced)
+    if (this.cilium.active && (this.enforced || this.#unenforcedBy))
       warnings.push(
         ...agentWarnings(
           this.cilium.agent,
@@ -472,17 +498,33 @@ export class PolicyEngine {
       );
     if (this.#ciliumOn && this.#hostPolicies.length)
       warnings.push(...hostPolicyWarnings(this.model, this.#hostPolicies, src, dst));
+    const unenforced = this.#unenforcedBy;
+    // Audit mode: the verdict as policy would give it, then what the datapath does with it (explanations only;
+    // without them every connection is let through at L4, as below).
+    if (unenforced && unenforced === this.cilium.agent.audit && opts.withReasons !== false) {
+      const egress = evaluateSide(ctx, 'Egress', src, dst);
+      const ingress = evaluateSide(ctx, 'Ingress', dst, src);
+      const refused = egress.reason === 'l7-denied' || ingress.reason === 'l7-denied';
+      const verdict: Verdict = {
+        allowed: egress.allowed && ingress.allowed,
+        port,
+        protocol,
+        egress,
+        ingress,
+        warnings: [...new Set(warnings)],
+        ...(refused ? { httpStatus: 403 as const } : {}),
+      };
+      return auditedVerdict(verdict, unenforced);
+    }
     if (!this.enforced) {
-      warnings.push(
-        `CNI ${this.model.profile.cni.name} does not enforce NetworkPolicy: every connection is allowed, whatever the policies say`,
-      );
+      warnings.push(this.notEnforced!);
       const side = (direction: 'Egress' | 'Ingress'): SideVerdict => ({
         direction,
         allowed: true,
         reason: 'not-enforced',
         isolatedBy: [],
         misses: [],
-        notes: [],
+        notes: unenforced ? [`${unenforced.text}: Cilium drops nothing by policy`] : [],
       });
       return { allowed: true, port, protocol, egress: side('Egress'), ingress: side('Ingress'), warnings };
     }

@@ -61,7 +61,7 @@ export function evaluateSide(
   }
   if (peer.pod === subject.pod) return { ...base, allowed: true, reason: 'self', notes: [] };
   const engine = ctx.engine;
-  const cilium = engine.cilium.active && engine.cilium.policies.length > 0;
+  const cilium = engine.cilium.enforcing;
   // Under Cilium only ingress from the pod's own node is always allowed (allow-localhost); egress to the node
   // is the `host` entity, subject to policy — a Kubernetes NetworkPolicy's too, Cilium policies or not.
   // https://docs.cilium.io/en/stable/security/policy/language/#access-to-from-local-host

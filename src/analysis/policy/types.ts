@@ -90,7 +90,9 @@ export type SideReason =
   /** A Cilium deny rule (ingressDeny / egressDeny), which overrides every allow. */
   | 'deny'
   /** Admitted at L4, but the Cilium proxy answers the HTTP request 403: no HTTP rule admits it. */
-  | 'l7-denied';
+  | 'l7-denied'
+  /** Cilium's policy audit mode: the policies would drop it (`audit.dropped` says how), the datapath lets it through. */
+  | 'audit';
 
 /** The L7 HTTP rules that apply to one side (Cilium), and the request's verdict when one was given. */
 export interface L7Verdict {
@@ -121,6 +123,12 @@ export interface SideVerdict {
    * the names one of them matches (others are refused). Undefined: no DNS rules apply.
    */
   readonly dnsRules?: readonly CiliumDnsRule[];
+  /** Reason `audit`: the ConfigMap key that turned audit mode on, and why the policies would have dropped it. */
+  readonly audit?: {
+    readonly setting: string;
+    readonly source?: SourceRef;
+    readonly dropped: SideReason;
+  };
 }
 
 export interface Verdict {

@@ -249,6 +249,13 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       const scheme =
         served && toVip && clientIP && outside ? loadBalancerSchemeDrop(served, toVip, clientIP) : undefined;
       if (scheme && 'unknown' in scheme) labelReasons.add(scheme.unknown);
+      // From outside, a Cilium LB IPAM address needs a node that announces it (see cluster/_cilium-announce.ts).
+      const announcement =
+        served && toVip && outside && served.loadBalancerIngress.includes(toVip)
+          ? served.loadBalancerAnnouncement
+          : undefined;
+      if (announcement?.state === 'unknown') labelReasons.add(announcement.reason);
+      const unannounced = announcement?.state === 'none' ? announcement.reason : undefined;
       // A Local node port from outside: kube-proxy sends only to the node's own endpoints, keeping the client address.
       const lnp = to.localNodePort;
       const notLocal =
@@ -260,6 +267,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         b.problem ??
         outOfRange ??
         (scheme && 'drop' in scheme ? scheme.drop : undefined) ??
+        unannounced ??
         notLocal ??
         (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {

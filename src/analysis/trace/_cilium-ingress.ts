@@ -259,3 +259,45 @@ function policyLeg(
     },
   };
 }
+
+/** The annotation that picks an Ingress's load-balancer mode (cilium/cilium operator/pkg/ingress/annotations). */
+const LB_MODE = 'ingress.cilium.io/loadbalancer-mode';
+const INGRESS_CONTROLLER = 'cilium.io/ingress-controller';
+
+/**
+ * The load-balancer Services of the input's Cilium Ingresses and Gateways that the input lacks. Cilium's operator
+ * creates them — `cilium-ingress-<ingress>` in the Ingress's namespace (dedicated mode), the shared `cilium-ingress`
+ * in Cilium's namespace (shared mode; the Helm value `ingressController.loadbalancerMode` or the annotation
+ * `ingress.cilium.io/loadbalancer-mode` picks), `cilium-gateway-<gateway>` beside a Gateway
+ * (https://docs.cilium.io/en/stable/network/servicemesh/ingress/) — so a manifest set never holds them, and an
+ * address kubetwin cannot place may be one of theirs. Sorted; empty when the CNI is not Cilium.
+ */
+export function missingCiliumLoadBalancers(ctx: TraceContext): string[] {
+  if (!ctx.engine.cilium.active) return [];
+  const routing = ctx.model.routing;
+  const services = ctx.model.services;
+  const has = (ns: string, name: string) => services.some((s) => s.namespace === ns && s.name === name);
+  const shared = services.some((s) => s.name === 'cilium-ingress' && s.labels[INGRESS_LABEL] !== undefined);
+  const out: string[] = [];
+  for (const ing of routing?.ingresses ?? []) {
+    const cls = resolveIngressClass(ing, routing!.ingressClasses).className;
+    const controller = routing!.ingressClasses.find((c) => c.name === cls)?.controller;
+    if (cls !== 'cilium' && controller !== INGRESS_CONTROLLER) continue;
+    const mode = ing.annotations[LB_MODE];
+    const dedicated = `Service ${ing.namespace}/cilium-ingress-${ing.name}`;
+    if (mode === 'shared' ? shared : has(ing.namespace, `cilium-ingress-${ing.name}`) || (!mode && shared))
+      continue;
+    out.push(
+      `${mode === 'shared' ? "the shared Service cilium-ingress in Cilium's namespace" : mode === 'dedicated' ? dedicated : `${dedicated} (dedicated mode) or the shared Service cilium-ingress in Cilium's namespace (shared mode)`}, which Cilium's operator creates for Ingress ${ing.namespace}/${ing.name}`,
+    );
+  }
+  for (const gw of routing?.gateways ?? []) {
+    const cls = routing!.gatewayClasses.find((c) => c.name === gw.gatewayClassName);
+    if (cls?.controllerName !== GATEWAY_CONTROLLER) continue;
+    if (services.some((s) => s.namespace === gw.namespace && s.labels[GATEWAY_LABEL] === gw.name)) continue;
+    out.push(
+      `Service ${gw.namespace}/cilium-gateway-${gw.name}, which Cilium's operator creates for Gateway ${gw.namespace}/${gw.name}`,
+    );
+  }
+  return out.sort();
+}

@@ -21,7 +21,7 @@ import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
 import type { RoutedEndpoints } from './_mesh.ts';
-import { ciliumIngressLeg, ciliumIngressService } from './_cilium-ingress.ts';
+import { ciliumIngressLeg, ciliumIngressService, missingCiliumLoadBalancers } from './_cilium-ingress.ts';
 
 export interface Leg {
   readonly hops: Hop[];
@@ -272,6 +272,29 @@ export function northSouth(
       },
     };
   }
+  // Cilium's operator makes the load balancers of its Ingresses and Gateways: absent from a manifest set, one of
+  // them may hold the address, so the answer is unknown, never a sure failure.
+  const unplaced = owner ? [] : missingCiliumLoadBalancers(ctx);
+  if (!owner && unplaced.length) {
+    const reason = `${address}:${target.port} is no address of the input, but it may be the load-balancer address of ${unplaced.join('; or ')} — not in the input`;
+    const unknown = `the load balancers Cilium's operator creates are not in the input (${unplaced.length === 1 ? unplaced[0].split(',')[0] : `${unplaced.length} Services`})`;
+    hops.push({
+      kind: 'load-balancer',
+      title: `${address}:${target.port} → a Cilium Ingress or Gateway load balancer? undetermined`,
+      verdict: 'fail',
+      details: [reason],
+      objects: [],
+      unknown: [unknown],
+      undecided: unknown,
+    });
+    return {
+      hops,
+      reason,
+      fix: {
+        summary: `give the input the Service Cilium's operator created (kubectl get services -A -l cilium.io/ingress -o yaml; -l io.cilium.gateway/owning-gateway for Gateways), or trace a cluster dump`,
+      },
+    };
+  }
   if (!owner) {
     const reason = `${address}:${target.port} is not a load balancer, external IP or node port of this cluster`;
     hops.push({
@@ -339,6 +362,26 @@ export function northSouth(
       },
     };
   }
+  // Cilium LB IPAM only allocates: an address no L2 announcement (or BGP) answers for is not reachable from outside.
+  const announcement = owner.via === 'load-balancer' ? svc.loadBalancerAnnouncement : undefined;
+  if (announcement && announcement.state !== 'announced') {
+    const unsure = announcement.state === 'unknown';
+    hops.push({
+      kind: 'load-balancer',
+      title: `${owner.via} ${address}:${target.port}: ${unsure ? 'announced outside the cluster? undetermined' : 'not announced: nothing outside the cluster reaches it'}`,
+      verdict: 'fail',
+      details: [announcement.reason],
+      objects: [{ key: svc.key, source: svc.source }],
+      ...(unsure ? { unknown: [announcement.reason], undecided: announcement.reason } : {}),
+    });
+    return {
+      hops,
+      reason: announcement.reason,
+      fix: {
+        summary: `announce ${address}: a CiliumL2AnnouncementPolicy with loadBalancerIPs: true whose serviceSelector matches Service ${svc.namespace}/${svc.name} (and enable-l2-announcements: "true" in cilium-config), or a BGP advertisement of it`,
+      },
+    };
+  }
   // Cilium Ingress: the node's Envoy takes the connection, whatever the Service's endpoints say.
   const cilium = ciliumIngressService(ctx, svc);
   if (cilium) {
@@ -363,6 +406,7 @@ export function northSouth(
           : local
             ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the health check${svc.healthCheckNodePort ? ` (healthCheckNodePort ${svc.healthCheckNodePort})` : ''}; the client address ${clientIP} is preserved`
             : `externalTrafficPolicy: Cluster — ${owner.via === 'load-balancer' && owner.node ? `node ${owner.node} accepts` : 'any node accepts'}, and kube-proxy masquerades the connection to the address of that node's interface toward the endpoint (the client address is lost)`,
+      ...(announcement ? [`Cilium L2 announcement: ${announcement.reason}`] : []),
       ...(owner.via === 'load-balancer' && owner.node
         ? [
             `k3s ServiceLB: ${address} is node ${owner.node}'s own address (the Service's status lists the nodes running its svclb pods), so the connection arrives on ${owner.node}`,
@@ -581,7 +625,7 @@ function ipTargetPolicyHop(
 }
 
 /** Ingress verdicts that do not depend on the source address. */
-const sourceFree = new Set(['not-isolated', 'host-network', 'not-enforced']);
+const sourceFree = new Set(['not-isolated', 'host-network', 'not-enforced', 'audit']);
 
 function certificateHop(c: CertificateChoice | undefined) {
   if (!c) return undefined;

@@ -237,7 +237,22 @@ export function policyHop(
     };
   if (intended && intended.lacks !== 'peer' && subject)
     return { hop, delivered, reason, fix: intendedFix(intended, subject, firstDenied.target.port, protocol) };
-  return { hop, delivered, reason, fix: policyFix(from, firstDenied.target, protocol, side) };
+  const fix = policyFix(from, firstDenied.target, protocol, side);
+  // Both sides deny it (Cilium's enable-policy always isolates the server too): one allow would not fix it.
+  const ingress = firstDenied.verdict.ingress;
+  if (side === 'egress' && !ingress.allowed && ingress.reason === 'no-rule-matched') {
+    const also = policyFix(from, firstDenied.target, protocol, 'ingress');
+    return {
+      hop,
+      delivered,
+      reason,
+      fix: {
+        summary: `${fix.summary}, and ${also.summary} (both sides deny it)`,
+        ...(fix.patch && also.patch ? { patch: `${fix.patch}\n---\n${also.patch}` } : {}),
+      },
+    };
+  }
+  return { hop, delivered, reason, fix };
 }
 
 /** The fix where the rule meant to admit the request exists: correct that rule or its policy's selector. */

@@ -201,3 +201,22 @@ test('rule cilium-gateway-envoy-takes-the-load-balancer: a Cilium Gateway is ser
   const other = gateway.replace('io.cilium/gateway-controller', 'example.com/other');
   assert.doesNotMatch(traceFrom(other, outside).hops[0].title, /Cilium/);
 });
+
+// Cilium's operator creates the Ingress's load balancer (https://docs.cilium.io/en/stable/network/servicemesh/ingress/:
+// "The ingress controller creates a service of LoadBalancer type"): a manifest set lacks it, so an address the input
+// cannot place may be that Service's, and the trace is unknown, naming it — not a sure failure.
+test('rule cilium-ingress-operator-service-missing-unknown: without the operator-made Service an address is unknown, naming the Service', () => {
+  const manifests = app.replace(
+    /---\napiVersion: v1\nkind: Service\nmetadata: \{name: cilium-ingress-web[^]*?\n---\n/,
+    '---\n',
+  );
+  assert.ok(!manifests.includes('cilium-ingress-web'));
+  const t = traceFrom(manifests, outside);
+  assert.equal(t.outcome, 'failed');
+  assert.deepEqual(t.unknown, [
+    "the load balancers Cilium's operator creates are not in the input (Service default/cilium-ingress-web (dedicated mode) or the shared Service cilium-ingress in Cilium's namespace (shared mode))",
+  ]);
+  // Another CNI: no Cilium Ingress controller, nothing listens there.
+  const calico = 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: calico}\n';
+  assert.equal(traceFrom(manifests, outside, calico).unknown, undefined);
+});

@@ -230,6 +230,34 @@ export const kubetwinFields: readonly KindFields[] = [
       spec.serviceSelector.matchLabels.* string
     `,
   },
+  {
+    kind: 'CiliumL2AnnouncementPolicy',
+    source: 'https://docs.cilium.io/en/stable/network/l2-announcements/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+      spec.externalIPs boolean
+      spec.interfaces list
+      spec.interfaces.* string
+      spec.loadBalancerIPs boolean
+      spec.nodeSelector map
+      spec.nodeSelector.matchExpressions list
+      spec.nodeSelector.matchExpressions.*.key string
+      spec.nodeSelector.matchExpressions.*.operator string
+      spec.nodeSelector.matchExpressions.*.values list
+      spec.nodeSelector.matchExpressions.*.values.* string
+      spec.nodeSelector.matchLabels map
+      spec.nodeSelector.matchLabels.* string
+      spec.serviceSelector map
+      spec.serviceSelector.matchExpressions list
+      spec.serviceSelector.matchExpressions.*.key string
+      spec.serviceSelector.matchExpressions.*.operator string
+      spec.serviceSelector.matchExpressions.*.values list
+      spec.serviceSelector.matchExpressions.*.values.* string
+      spec.serviceSelector.matchLabels map
+      spec.serviceSelector.matchLabels.* string
+    `,
+  },
   ...['L2Advertisement', 'BGPAdvertisement'].map((kind) => ({
     kind,
     source: `https://metallb.universe.tf/apis/#metallb.io/v1beta1.${kind}`,
