@@ -29,7 +29,7 @@ import { byLocality } from './_locality.ts';
 import { behindWorkloadEntries, entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
-import { istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
+import { ambientProxy, istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
@@ -121,12 +121,17 @@ export function compileMesh(model: ClusterModel): Mesh {
   return m;
 }
 
-/** One pod with an address per workload (or bare pod) whose pods carry the mesh's proxy, in model order. */
+/**
+ * One pod with an address per workload (or bare pod) whose pods carry the mesh's proxy, in model order: sidecars
+ * and gateway proxies, and under Istio ambient's own proxies (waypoints, ztunnel), which talk to istiod too.
+ */
 export function meshedWorkloadPods(model: ClusterModel): Pod[] {
   const mesh = compileMesh(model);
+  const istio = model.mesh?.name === 'istio';
   const seen = new Set<string>();
   return model.pods.filter((p) => {
-    if (!p.ip || !mesh.sidecar(p).meshed || seen.has(p.owner ?? p.key)) return false;
+    const proxied = mesh.sidecar(p).meshed || (istio && ambientProxy(p) !== undefined);
+    if (!p.ip || !proxied || seen.has(p.owner ?? p.key)) return false;
     seen.add(p.owner ?? p.key);
     return true;
   });

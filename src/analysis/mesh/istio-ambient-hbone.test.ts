@@ -15,6 +15,7 @@ import { computeMatrix } from '../matrix/index.ts';
 import { readFlowsFile } from '../flows/index.ts';
 import { parseManifests } from '../../parse/index.ts';
 import { suggestPolicies } from '../suggest/index.ts';
+import { runDoctor } from '../doctor/index.ts';
 
 const dir = 'testdata/scenarios/mesh-istio-mtls-migration/input';
 const apps = readFileSync(`${dir}/apps.yaml`, 'utf8').replace(
@@ -107,4 +108,76 @@ test('rule ambient-hbone-15008: suggest policies admits 15008 between ambient po
   assert.ok(edges.includes('bar/sleep -> foo/httpbin:80'), edges.join('\n'));
   assert.ok(edges.includes('bar/sleep -> foo/httpbin:15008'), edges.join('\n'));
   assert.equal(s.check.delivered, s.check.steps);
+});
+
+test('rule ambient-hbone-15008: doctor mesh-proxy-port-blocked names an ambient client admitted to the port but not to 15008', () => {
+  const blocked = (extra: string) =>
+    runDoctor(engineFor(extra).model).filter((f) => f.code === 'mesh-proxy-port-blocked');
+  const f = blocked(httpbinAdmits(80));
+  assert.equal(f.length, 1);
+  assert.match(f[0].message, /admit foo\/sleep to foo\/httpbin on port 80 but not on 15008/);
+  assert.match(f[0].fix ?? '', /Allow ingress to foo\/httpbin on TCP 15008/);
+  assert.deepEqual(blocked(httpbinAdmits(80, 15008)), []);
+});
+
+/** istiod, ztunnel (labels of istio/istio's charts) and a waypoint Deployment as istiod deploys it for foo. */
+const controlPlane = `apiVersion: v1
+kind: Namespace
+metadata: {name: istio-system}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: istiod, namespace: istio-system}
+spec: {selector: {app: istiod}, ports: [{name: https-dns, port: 15012}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: istio-system}
+spec:
+  selector: {matchLabels: {app: istiod}}
+  template:
+    metadata: {labels: {app: istiod}}
+    spec: {containers: [{name: discovery, image: pilot, ports: [{containerPort: 15012}]}]}
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: ztunnel, namespace: istio-system}
+spec:
+  selector: {matchLabels: {app: ztunnel}}
+  template:
+    metadata: {labels: {app: ztunnel, sidecar.istio.io/inject: "false"}}
+    spec: {serviceAccountName: ztunnel, containers: [{name: istio-proxy, image: ztunnel}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: waypoint, namespace: foo}
+spec:
+  selector: {matchLabels: {gateway.networking.k8s.io/gateway-name: waypoint}}
+  template:
+    metadata: {labels: {gateway.networking.k8s.io/gateway-name: waypoint, gateway.istio.io/managed: istio.io-mesh-controller}}
+    spec: {serviceAccountName: waypoint, containers: [{name: istio-proxy, image: proxyv2, ports: [{containerPort: 15008}]}]}
+`;
+
+test('rule ambient-proxies-need-istiod: suggest admits waypoints and ztunnel to istiod 15012, and doctor flags a default deny that cuts them off', () => {
+  const engine = engineFor(`${controlPlane}\n---\n${httpbinAdmits(80, 15008)}`);
+  const s = suggestPolicies(engine.model, []);
+  const toIstiod = s.edges
+    .filter((e) => e.port === 15012 && e.from.kind === 'pods')
+    .map((e) => (e.from.kind === 'pods' ? e.from.group : ''));
+  assert.ok(toIstiod.includes('foo/waypoint'), toIstiod.join(', '));
+  assert.ok(toIstiod.includes('istio-system/ztunnel'), toIstiod.join(', '));
+  // Ambient application pods have no proxy of their own: ztunnel talks to istiod for them.
+  assert.ok(!toIstiod.includes('foo/sleep'), toIstiod.join(', '));
+  const denyFoo = `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: default-deny, namespace: foo}
+spec: {podSelector: {}, policyTypes: [Egress]}
+`;
+  const cut = runDoctor(engineFor(`${controlPlane}\n---\n${denyFoo}`).model).filter(
+    (f) => f.code === 'mesh-control-plane-blocked',
+  );
+  assert.ok(
+    cut.some((f) => f.message.includes('foo/waypoint')),
+    cut.map((f) => f.message).join('\n'),
+  );
 });
