@@ -1,5 +1,5 @@
 import type { Pod, PolicyRule } from '../../model/types.ts';
-import { compileMesh, linkerdInboundProxyPort, meshMatrix } from '../mesh/index.ts';
+import { compileMesh, hbonePort, linkerdInboundProxyPort, meshMatrix } from '../mesh/index.ts';
 import { portMatches, type PolicyEngine } from '../policy/index.ts';
 import type { Layout } from './_layout.ts';
 import type { MatrixRow } from './index.ts';
@@ -92,5 +92,47 @@ export function linkerdPortWarnings(engine: PolicyEngine, layout: Layout): strin
   const names = [...suspect].sort();
   return [
     `unknown: connections between Linkerd-meshed pods may arrive on the proxy's inbound port ${proxy} (opaque transport), and the NetworkPolicies of ${names.length} meshed destination(s) admit their ports and ${proxy} differently, so cells towards them may be wrong (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); judge a pair with reach or trace`,
+  ];
+}
+
+/**
+ * Istio ambient's ztunnel tunnels a connection between ambient pods over HBONE to port 15008 of the server pod
+ * (and, where istiod runs with ambient enabled, between an ambient pod and a sidecar): the NetworkPolicies of both
+ * ends judge 15008, while the matrix judges the application ports (`src/analysis/mesh/istio/_hbone.ts`). `reach` and
+ * `trace` judge the port the connection carries per pair; the matrix names the groups whose isolating policies
+ * (ingress for a destination, egress for a source) admit a matrix port and 15008 differently: cells between ambient
+ * pods to or from them may be wrong. Asked once per class, as Linkerd's warning is.
+ * https://istio.io/latest/docs/ambient/usage/networkpolicy/
+ */
+export function istioAmbientPortWarnings(engine: PolicyEngine, layout: Layout): string[] {
+  if (engine.model.mesh?.name !== 'istio' || !engine.enforced) return [];
+  const mesh = compileMesh(engine.model);
+  const classes = [...layout.classPods.values()];
+  if (!classes.some((pods) => pods.some((p) => mesh.ambient(p)))) return [];
+  const admits = (rule: PolicyRule, port: number, p: Pod) =>
+    rule.ports === 'all' || rule.ports.some((pp) => portMatches(pp, port, 'TCP', p));
+  const matrixPorts = [...new Set(layout.ports.filter((x) => x.protocol === 'TCP').map((x) => x.port))];
+  const suspect = new Set<string>();
+  for (const pods of classes) {
+    const proxied = pods.filter((p) => mesh.ambient(p) || mesh.sidecar(p).meshed);
+    if (!proxied.length) continue;
+    const one = proxied[0];
+    for (const direction of ['Ingress', 'Egress'] as const) {
+      const nps = engine.isolating(one, direction);
+      const cilium = engine.isolatedBy(one, direction).length > nps.length;
+      const rules = nps.flatMap((np) => (direction === 'Ingress' ? np.ingress : np.egress));
+      const differs = (p: Pod) =>
+        cilium ||
+        (direction === 'Ingress' ? p.ports.map((c) => c.containerPort) : matrixPorts).some((port) =>
+          rules.some((r) => admits(r, port, p) !== admits(r, hbonePort, p)),
+        );
+      if (!rules.length && !cilium) continue;
+      for (const p of proxied) if (differs(p)) suspect.add(layout.groups[layout.groupOf.get(p)!].name);
+    }
+  }
+  if (!suspect.size) return [];
+  const names = [...suspect].sort();
+  return [
+    `unknown: Istio ambient's ztunnel tunnels connections between ambient pods (and, where istiod enables HBONE, between an ambient pod and a sidecar) to port ${hbonePort} (HBONE), and the NetworkPolicies of ${names.length} mesh group(s) admit their ports and ${hbonePort} differently, so cells between mesh pods to or from them may be wrong (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); judge a pair with reach or trace`,
   ];
 }

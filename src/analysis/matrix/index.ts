@@ -14,7 +14,7 @@ import { l7Warnings } from './_l7.ts';
 import { leftOutNote } from './_left-out.ts';
 import { portlessNote } from './_portless.ts';
 import { RowBuilder } from './_rows.ts';
-import { linkerdPortWarnings, meshCells } from './_mesh.ts';
+import { istioAmbientPortWarnings, linkerdPortWarnings, meshCells } from './_mesh.ts';
 import { NamespaceCells } from './_namespace-cells.ts';
 
 export { computeReachability, type Reachability } from './_reachability.ts';
@@ -180,6 +180,7 @@ export function matrixOf(
         ...l7Warnings(engine, layout),
         ...(mesh?.warnings ?? []),
         ...linkerdPortWarnings(engine, layout),
+        ...istioAmbientPortWarnings(engine, layout),
         ...namespaceLabelWarnings(model, pods),
         ...hostSourceWarnings(engine, layout, groupOf),
         ...(options.ports ? [] : portlessNote(model, pods, groupOf)),

@@ -20,7 +20,7 @@ import { clientTls, subsetTls, type ClientTls } from './istio/_client-tls.ts';
 import { opaquePort } from './_router.ts';
 import { ambientUnknowns, istioAmbient } from './istio/_ambient.ts';
 import type { Sidecar } from './types.ts';
-import { sidecarTransport } from './istio/_sidecar-route.ts';
+import { sidecarTransport, sidecarTransportToPod } from './istio/_sidecar-route.ts';
 import { sidecarScope } from './istio/_sidecar-scope.ts';
 
 export type { AuthzVerdict } from './istio/_authz.ts';
@@ -90,6 +90,10 @@ const targetsPort = (p: ServicePort, q: { server: Pod; port: number }) =>
 /** The Service port a connection to the server's container port `q.port` was addressed to (the first such). */
 const servicePortOf = (svc: Service, q: { server: Pod; port: number }) =>
   svc.ports.find((p) => targetsPort(p, q))?.port;
+
+/** What to add to a client's Sidecar so its proxy imports the Services (their `namespace/FQDN` egress hosts). */
+const sidecarImportFix = (services: readonly Service[], domain: string) =>
+  `import ${services.map((s) => `${s.namespace}/${s.name}`).join(' or ')} in the client's Sidecar (egress hosts ${services.map((s) => `${s.namespace}/${s.name}.${s.namespace}.svc.${domain}`).join(', ')})`;
 
 const strip = (id?: string) => id?.replace(/^spiffe:\/\//, '');
 
@@ -191,10 +195,39 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
       summary: `not judged: ${unknown[0]}`,
     };
   };
+  /**
+   * A server without the proxy still loses what the meshed client's own proxy refuses: a Service its Sidecar does
+   * not import, under REGISTRY_ONLY, goes to the BlackHoleCluster (the connection is reset), whatever the server.
+   */
+  const clientBlackHole = (q: InboundQuery): MeshInbound | undefined => {
+    const pod = 'pod' in q.client ? q.client.pod : undefined;
+    if (!pod || !sidecar(pod).meshed) return undefined;
+    const toPod =
+      !q.service && q.assumeService ? sidecarTransportToPod(model, pod, q.server, q.port) : undefined;
+    const scoped = q.service ? sidecarTransport(model, pod, q.service, servicePortOf(q.service, q)) : toPod;
+    if (scoped?.kind !== 'blackhole') return undefined;
+    const left = toPod?.services ?? [q.service!];
+    return {
+      mesh: 'istio',
+      mtls: {
+        transport: 'plaintext',
+        why: scoped.why,
+        mode: 'PERMISSIVE',
+        modeBy: `${q.server.namespace}/${q.server.name} has no istio proxy: no PeerAuthentication applies`,
+        refused: false,
+      },
+      allowed: false,
+      l7: false,
+      unknown: [],
+      notes: [],
+      summary: `refused by the client's own sidecar: ${scoped.why}`,
+      clientFix: sidecarImportFix(left, model.profile.clusterDomain),
+    };
+  };
   return (q) => {
     if (q.protocol !== 'TCP') return undefined;
     const server = sidecar(q.server);
-    if (!server.meshed) return ambientServer(q);
+    if (!server.meshed) return ambientServer(q) ?? clientBlackHole(q);
     const eff = effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
     const notes = [...eff.notes];
     const unknown: string[] = [];
@@ -209,7 +242,7 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     let transport: MtlsHop['transport'];
     let why: string;
     let transportWhy: string | undefined;
-    let scoped: ReturnType<typeof sidecarTransport>;
+    let scoped: ReturnType<typeof sidecarTransport> | ReturnType<typeof sidecarTransportToPod>;
     let clientFix: string | undefined;
     const clientAmbient = clientPod && !client?.meshed ? ambientOf(clientPod) : undefined;
     if (clientPod && clientAmbient) {
@@ -220,10 +253,13 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
       transport = 'plaintext';
       why = clientPod ? `the client has no istio proxy: ${client?.reason}` : 'the client is outside the mesh';
     } else if (
-      q.service &&
-      (scoped = sidecarTransport(model, clientPod, q.service, servicePortOf(q.service, q)))
+      (q.service && (scoped = sidecarTransport(model, clientPod, q.service, servicePortOf(q.service, q)))) ||
+      (!q.service && q.assumeService && (scoped = sidecarTransportToPod(model, clientPod, q.server, q.port)))
     ) {
-      // The client's Sidecar leaves the Service out: no route, no DestinationRule, no auto mTLS.
+      // The client's Sidecar leaves the Service (every Service of the server, when none is named) out: no route,
+      // no DestinationRule, no auto mTLS.
+      const left = 'services' in scoped ? scoped.services : [q.service!];
+      const fix = sidecarImportFix(left, model.profile.clusterDomain);
       if (scoped.kind === 'blackhole')
         return {
           mesh: 'istio',
@@ -240,9 +276,9 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
           unknown: [],
           notes,
           summary: `refused by the client's own sidecar: ${scoped.why}`,
-          clientFix: `import ${q.service.namespace}/${q.service.name} in the client's Sidecar (egress hosts ${q.service.namespace}/${q.service.name}.${q.service.namespace}.svc.${model.profile.clusterDomain})`,
+          clientFix: fix,
         };
-      clientFix = `import ${q.service.namespace}/${q.service.name} in the client's Sidecar (egress hosts ${q.service.namespace}/${q.service.name}.${q.service.namespace}.svc.${model.profile.clusterDomain})`;
+      clientFix = fix;
       transport = scoped.kind === 'passthrough' ? 'plaintext' : 'unknown';
       why = scoped.why;
       if (scoped.kind === 'unknown') transportWhy = scoped.why;

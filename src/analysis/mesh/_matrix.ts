@@ -10,6 +10,7 @@ import type { InboundJudge } from './_inbound.ts';
 import type { Sidecar } from './types.ts';
 import { inNetworks } from './linkerd/_authn.ts';
 import { istioAmbient } from './istio/_ambient.ts';
+import { sidecarScope } from './istio/_sidecar-scope.ts';
 
 export interface MeshMatrix {
   /** Static warnings: what the matrix assumes and which policies it cannot fully judge. */
@@ -48,7 +49,10 @@ export function meshMatrix(
 ): MeshMatrix | undefined {
   const m = model.mesh;
   if (m?.name === 'linkerd') return linkerdMatrix(model, sidecar, judge);
-  if (m?.name !== 'istio' || (!m.peerAuthentications.length && !m.authorizationPolicies.length))
+  if (
+    m?.name !== 'istio' ||
+    (!m.peerAuthentications.length && !m.authorizationPolicies.length && !m.sidecars.length)
+  )
     return undefined;
   const aps = m.authorizationPolicies;
   const byIp = aps.some((p) => uses(p, (f) => /ipblocks/i.test(f) || ipKeys.test(f)));
@@ -65,9 +69,15 @@ export function meshMatrix(
   const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
   const ambient = (p: Pod) =>
     !sidecar(p).meshed && istioAmbient(p, namespaces.get(p.namespace)) !== undefined;
+  const scoped = m.sidecars.length > 0;
   const ambientNs = [...new Set(model.pods.filter(ambient).map((p) => p.namespace))].sort();
   const warnings = [
     'mesh: cells are judged as if each client addressed the server through a Service (Istio auto mTLS; DestinationRule TLS settings not applied)',
+    ...(scoped
+      ? [
+          "mesh: a meshed client whose Sidecar imports none of the server's Services on a port sends through the PassthroughCluster (plaintext, refused by a STRICT port) or, under REGISTRY_ONLY, the BlackHoleCluster; one that imports any of them is judged through it",
+        ]
+      : []),
     ...(http.length
       ? [
           `mesh: HTTP rules of ${http.map((p) => p.key).join(', ')} apply: cells count connections that some request may pass; judge one request with reach --http-method/--http-path`,
@@ -84,11 +94,13 @@ export function meshMatrix(
         ]
       : []),
   ];
-  // An ambient client is not a plaintext one: its ztunnel may send mTLS (the judge says unknown for it).
+  // An ambient client is not a plaintext one: its ztunnel may send mTLS (the judge says unknown for it). A meshed
+  // client's Sidecar decides which Services its proxy knows (the rest leave it in plaintext), so it keys the client.
   const clientKey = (p: Pod) => {
     const s = sidecar(p);
     const kind = s.meshed ? s.identity : ambient(p) ? 'ambient' : 'plaintext';
-    return `${kind}${byIp ? `|${p.ip}` : ''}`;
+    const scope = scoped && s.meshed ? sidecarScope(model, p) : undefined;
+    return `${kind}${byIp ? `|${p.ip}` : ''}${scope ? `|${scope.sidecar?.key ?? ''}|${scope.unsure ?? ''}` : ''}`;
   };
   const serverKey = (p: Pod) =>
     `${p.namespace}|${JSON.stringify(p.labels)}|${p.annotations['sidecar.istio.io/inject'] ?? ''}|${p.annotations['linkerd.io/inject'] ?? ''}|${p.hostNetwork}${byDestIp ? `|${p.ip}` : ''}`;

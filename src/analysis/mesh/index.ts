@@ -17,6 +17,7 @@ import { serviceFqdn, serviceForHost } from './_hosts.ts';
 import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations, opaquePort } from './_router.ts';
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
+import { istioArrival } from './istio/_hbone.ts';
 import { linkerdEgress, type EgressVerdict } from './linkerd/_egress.ts';
 export type { EgressVerdict } from './linkerd/_egress.ts';
 import { istioProfile } from './istio/index.ts';
@@ -28,7 +29,7 @@ import { byLocality } from './_locality.ts';
 import { behindWorkloadEntries, entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
-import { istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
+import { ambientProxy, istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
@@ -48,6 +49,7 @@ export { clientPod, describeMirror, meshActual, meshEndpointNotes, type MeshActu
 export { istioSidecar, stringMatches } from './istio/index.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 export { linkerdInboundProxyPort } from './linkerd/_arrival.ts';
+export { hbonePort } from './istio/_hbone.ts';
 export {
   controlPlaneNamespace,
   controlPlaneTargets,
@@ -87,7 +89,8 @@ export interface Mesh {
   outboundUnknown(client: Pod, ip: string, port: number): string | undefined;
   /**
    * The port a connection from `client` to `server`'s container `port` carries on the wire, when the mesh
-   * changes it (Linkerd's opaque transport sends to the proxy's inbound port 4143), with why; `{unknown}` when
+   * changes it (Linkerd's opaque transport sends to the proxy's inbound port 4143; Istio ambient's ztunnel tunnels
+   * over HBONE to 15008), with why; `{maybe}` when
    * it may; undefined when the connection keeps `port`. NetworkPolicies are judged on the port returned.
    */
   arrival(client: Pod, server: Pod, port: number): Arrival;
@@ -118,12 +121,17 @@ export function compileMesh(model: ClusterModel): Mesh {
   return m;
 }
 
-/** One pod with an address per workload (or bare pod) whose pods carry the mesh's proxy, in model order. */
+/**
+ * One pod with an address per workload (or bare pod) whose pods carry the mesh's proxy, in model order: sidecars
+ * and gateway proxies, and under Istio ambient's own proxies (waypoints, ztunnel), which talk to istiod too.
+ */
 export function meshedWorkloadPods(model: ClusterModel): Pod[] {
   const mesh = compileMesh(model);
+  const istio = model.mesh?.name === 'istio';
   const seen = new Set<string>();
   return model.pods.filter((p) => {
-    if (!p.ip || !mesh.sidecar(p).meshed || seen.has(p.owner ?? p.key)) return false;
+    const proxied = mesh.sidecar(p).meshed || (istio && ambientProxy(p) !== undefined);
+    if (!p.ip || !proxied || seen.has(p.owner ?? p.key)) return false;
     seen.add(p.owner ?? p.key);
     return true;
   });
@@ -193,7 +201,12 @@ function build(model: ClusterModel): Mesh {
         : "Istio's outboundTrafficPolicy is REGISTRY_ONLY";
       return `${policy} and no ServiceEntry exported to ${client.namespace} declares ${ip} port ${port} in its addresses: the client's sidecar sends such a connection to the BlackHoleCluster unless a hostname ServiceEntry matches the request's Host (not judged for a connection)`;
     },
-    arrival: name === 'linkerd' ? linkerdArrival(model, sidecar) : () => undefined,
+    arrival:
+      name === 'linkerd'
+        ? linkerdArrival(model, sidecar)
+        : name === 'istio'
+          ? istioArrival(model, sidecar)
+          : () => undefined,
     egress(client, ip, port) {
       if (name === 'linkerd')
         return sidecar(client).meshed ? linkerdEgress(model, client, ip, port) : undefined;

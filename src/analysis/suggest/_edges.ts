@@ -117,7 +117,11 @@ export function flowEdges(model: ClusterModel, flows: readonly Flow[]): FlowEdge
   let ctx: ReturnType<typeof createTraceContext> | undefined;
   const context = () =>
     (ctx ??= createTraceContext(model, {
-      onJudged: (j: JudgedFlow) => add(peerOf(j.from), peerOf(j.to, 'to'), j.port, j.protocol, current),
+      // A mesh may carry the connection on another port (Linkerd's 4143, Istio ambient's HBONE 15008): both.
+      onJudged: (j: JudgedFlow) => {
+        for (const port of j.maybePort === undefined ? [j.port] : [j.port, j.maybePort])
+          add(peerOf(j.from), peerOf(j.to, 'to'), port, j.protocol, current);
+      },
     }));
   const memo: DirectMemo = { backends: new Map(), index: undefined };
   for (const f of flows)

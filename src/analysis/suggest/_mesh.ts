@@ -11,7 +11,8 @@ export interface ControlPlaneNeed {
 
 /**
  * What the mesh's proxies need beyond the application's flows (rule `mesh-proxies-need-their-control-plane`):
- * every meshed workload's proxy (an injected sidecar, or the proxy of an Istio gateway pod) connects to its control
+ * every meshed workload's proxy (an injected sidecar, the proxy of an Istio gateway pod, an Istio ambient waypoint or
+ * ztunnel) connects to its control
  * plane for configuration and certificates — Istio's istiod on 15012, Linkerd's destination, identity and policy
  * controllers (`meshControlPlane`, with its sources) — and does not become ready without it. One pod per workload
  * stands for it. A control-plane Service the input does not hold (or whose selector picks no pod in it) cannot be

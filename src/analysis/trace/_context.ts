@@ -6,7 +6,10 @@ import type { Protocol } from '../../model/types.ts';
 export interface JudgedFlow {
   readonly from: Party;
   readonly to: Party;
+  /** The port the connection carries on the wire (a mesh may change it: Linkerd's 4143, Istio ambient's 15008). */
   readonly port: number;
+  /** Another port it may carry instead, when the mesh may change it and the input does not say (judged apart). */
+  readonly maybePort?: number;
   readonly protocol: Protocol;
   readonly http?: HttpRequest;
   readonly verdict: Verdict;

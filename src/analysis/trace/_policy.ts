@@ -72,7 +72,15 @@ export function policyHop(
         : undefined;
     const wire = arrival && 'port' in arrival ? arrival.port : t.port;
     const v = ctx.engine.explain(from, to, wire, protocol, { http: options.http });
-    ctx.onJudged?.({ from, to, port: t.port, protocol, http: options.http, verdict: v });
+    ctx.onJudged?.({
+      from,
+      to,
+      port: wire,
+      ...(arrival && 'maybe' in arrival ? { maybePort: arrival.maybe } : {}),
+      protocol,
+      http: options.http,
+      verdict: v,
+    });
     for (const side of [v.egress, v.ingress]) {
       if (side.match) objects.set(side.match.policy, { key: side.match.policy, source: side.match.source });
       for (const iso of side.isolatedBy)

@@ -78,3 +78,20 @@ export function serviceWaypoint(svc: Service, ns: Namespace | undefined): string
   const nsLabel = ns?.labels[WAYPOINT];
   return nsLabel !== undefined && nsLabel !== 'none' ? `namespace label ${WAYPOINT}=${nsLabel}` : undefined;
 }
+
+/**
+ * Why a pod runs one of ambient mode's own proxies, or undefined: a waypoint (istiod deploys it for a Gateway of
+ * class `istio-waypoint` and labels its pods `gateway.istio.io/managed=istio.io-mesh-controller`, the label istiod
+ * itself tells waypoints by: istio/istio pilot/pkg/serviceregistry/kube/controller/ambient, `IsWaypointWorkload`)
+ * or ztunnel (the pods of the `ztunnel` DaemonSet, selected by `app: ztunnel` in istio/istio
+ * manifests/charts/ztunnel/templates/daemonset.yaml). Both are Istio proxies that get configuration and
+ * certificates from istiod on 15012, as sidecars do (https://istio.io/latest/docs/ambient/architecture/control-plane/).
+ * Host-network pods are left out (no NetworkPolicy peer).
+ */
+export function ambientProxy(pod: Pod): string | undefined {
+  if (pod.hostNetwork) return undefined;
+  if (pod.labels['gateway.istio.io/managed'] === 'istio.io-mesh-controller')
+    return `the pod runs an Istio waypoint proxy (label gateway.istio.io/managed=istio.io-mesh-controller)`;
+  if (pod.labels.app === 'ztunnel') return `the pod runs Istio's ztunnel (label app=ztunnel)`;
+  return undefined;
+}

@@ -7,6 +7,7 @@
  * https://istio.io/latest/docs/tasks/traffic-management/egress/egress-control/
  * istio/istio pilot/pkg/networking/core/listener.go (PassthroughCluster, BlackHoleCluster). Pure.
  */
+import { matches, selectorFromMap } from '../../../lib/labels.ts';
 import type { ClusterModel, Pod, Service } from '../../../model/types.ts';
 import { resolveMeshHost, serviceFqdn } from '../_hosts.ts';
 import type { MeshDecision } from '../types.ts';
@@ -120,5 +121,65 @@ export function sidecarTransport(
   return {
     kind: 'passthrough',
     why: `${imp.why}: the client's sidecar sends it through the PassthroughCluster (ALLOW_ANY), as plaintext`,
+  };
+}
+
+/** One Service of a server pod and what the client's Sidecar makes of it (undefined: imported, routed as usual). */
+export interface ServiceTransport {
+  readonly service: Service;
+  readonly transport: ReturnType<typeof sidecarTransport>;
+}
+
+/**
+ * How a meshed client's connection to a server pod's container port leaves its proxy when the client may address
+ * any of the server's Services (what `matrix` and doctor assume): each Service of the server's namespace whose
+ * selector picks it and whose TCP port targets `port`, judged by {@link sidecarTransport}. Undefined when no Sidecar
+ * applies to the client, the server backs no such Service, or the Sidecar imports one of them (the client reaches
+ * the server through it as usual: auto mTLS). Otherwise the kind every Service shares (`passthrough`: plaintext;
+ * `blackhole`), or `unknown` when one of them is undecided. A Sidecar that narrows egress hosts sends the rest
+ * through the PassthroughCluster without mTLS (istio/istio#41978; istio.io Sidecar reference, OutboundTrafficPolicy).
+ */
+export function sidecarTransportToPod(
+  model: ClusterModel,
+  client: Pod,
+  server: Pod,
+  port: number,
+):
+  ({ readonly services: readonly Service[] } & NonNullable<ReturnType<typeof sidecarTransport>>) | undefined {
+  if (!sidecarScope(model, client).sidecar) return undefined;
+  const each: ServiceTransport[] = [];
+  for (const svc of model.services) {
+    if (svc.namespace !== server.namespace || !svc.selector || !Object.keys(svc.selector).length) continue;
+    if (!matches(selectorFromMap(svc.selector), server.labels)) continue;
+    const sp = svc.ports.find(
+      (p) =>
+        p.protocol === 'TCP' &&
+        (typeof p.targetPort === 'number'
+          ? p.targetPort === port
+          : server.ports.some((c) => c.name === p.targetPort && c.containerPort === port)),
+    );
+    if (!sp) continue;
+    each.push({ service: svc, transport: sidecarTransport(model, client, svc, sp.port) });
+  }
+  if (!each.length || each.some((e) => !e.transport)) return undefined;
+  const services = each.map((e) => e.service);
+  const undecided = each.find((e) => e.transport!.kind === 'unknown');
+  if (undecided) return { services, kind: 'unknown', why: undecided.transport!.why };
+  const kinds = new Set(each.map((e) => e.transport!.kind));
+  const first = each[0].transport!;
+  if (kinds.size > 1)
+    return {
+      services,
+      kind: 'unknown',
+      why: `the client's Sidecar leaves out every Service of ${server.namespace}/${server.name} on port ${port} (${services.map((s) => s.key).join(', ')}), but they reach different listeners: ${each.map((e) => `${e.service.key} ${e.transport!.kind}`).join(', ')}`,
+    };
+  const names = services.map((s) => `${s.namespace}/${s.name}`).join(', ');
+  return {
+    services,
+    kind: first.kind,
+    why:
+      services.length > 1
+        ? `${first.why} (so for every Service of the server on this port: ${names})`
+        : first.why,
   };
 }
