@@ -98,8 +98,11 @@ export function buildClasses(
     const row = pairsOf[ports] ?? (pairsOf[ports] = []);
     return row[label] ?? (row[label] = pairs++);
   };
-  // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one.
+  // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one. With no
+  // boundary (no ipBlock) every IP is code 1, and the pod's IP list is not read past its length: its elements are
+  // an object of their own, one more first touch per pod (design note 0008, sixteenth session).
   const codes = inputs.segments.size + 2;
+  const noSegments = inputs.segments.size === 0;
   // One walk of the pods in their order (each pod object touched once; the engine writes slot marks on first
   // ask, `_pod-slots.ts`). Classes are numbered as they appear (`q`); ids then run namespace by namespace, in the
   // order the pods come within their namespace — the walk's order unless a namespace comes back after another
@@ -143,7 +146,8 @@ export function buildClasses(
     let sig = '';
     const byNode = inputs.hostByNode && pod.hostNetwork;
     if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
-      const code = pod.ips.length ? inputs.segments.segmentOf(pod.ips[0]) + 2 : 0;
+      const ips = pod.ips;
+      const code = ips.length === 0 ? 0 : noSegments ? 1 : inputs.segments.segmentOf(ips[0]) + 2;
       key = (pair * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
       if (key === lastKey) {
         classIdOf[at] = lastCls!.id;

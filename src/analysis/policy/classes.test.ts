@@ -261,3 +261,33 @@ test('buildClasses: pods with their own ports lists share a class while the name
     ],
   );
 });
+
+test('buildClasses: with no ipBlock, a pod with an IP and one without split, and the IP list is read for its length only', () => {
+  // The list's element throws when read: with no segment boundary every address is one code, and the element is
+  // one more object to fetch per pod (design note 0008, sixteenth session).
+  const unread = ['10.0.0.9'];
+  Object.defineProperty(unread, 0, {
+    get() {
+      throw new Error('the IP was read');
+    },
+  });
+  const pods = [
+    pod('a'),
+    { ...pod('unread'), ips: unread },
+    pod('no-ip', { ips: [] }),
+    pod('b', { ips: ['fd00::2'] }),
+  ];
+  const { classIdOf, classes } = buildClasses(pods, {
+    labelKeys: new Set(['app']),
+    portNames: [],
+    segments: new AddressSegments([]),
+  });
+  assert.deepEqual([...classIdOf], [0, 0, 1, 0]);
+  assert.equal(classes.length, 2);
+  // With a boundary the address decides the class, so it is read.
+  const cut = new AddressSegments([compileBlock('10.0.0.0/24', [])!]);
+  assert.throws(
+    () => buildClasses(pods, { labelKeys: new Set(['app']), portNames: [], segments: cut }),
+    /the IP was read/,
+  );
+});
