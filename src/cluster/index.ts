@@ -17,7 +17,7 @@ import { buildNetworkPolicies } from './_network-policies.ts';
 import { buildAdminPolicies } from './_admin-policies.ts';
 import { buildCiliumPolicies } from './_cilium-policies.ts';
 import { addonObjects } from './_addons.ts';
-import { buildRouting } from './routing/index.ts';
+import { buildRouting, resolveExtensionRefs } from './routing/index.ts';
 import { buildMesh } from './mesh-config/index.ts';
 import { readConfigMaps, readContainerSettings } from './_container-settings.ts';
 import { isK3sKubelet } from './profile-inference/index.ts';
@@ -143,7 +143,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   );
   const adminPolicies = buildAdminPolicies(envs);
   const ciliumPolicies = buildCiliumPolicies(envs);
-  const routing = buildRouting(envs, namespaces);
+  // ExtensionRef filters name kinds kubetwin may not read: they are resolved against every object of the input.
+  const routing = resolveExtensionRefs(
+    buildRouting(envs, namespaces),
+    objects,
+    options.defaultNamespace ?? 'default',
+  );
   const mesh = buildMesh(envs, profile, sink);
   const handled = new Set<string>([
     'Namespace',

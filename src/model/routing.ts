@@ -285,6 +285,15 @@ export type RouteFilter =
       readonly fraction?: { readonly numerator: number; readonly denominator: number };
     }
   | { readonly type: 'CORS'; readonly cors: CorsPolicy }
+  | {
+      /** An implementation's own filter object (`extensionRef`), in the route's namespace. */
+      readonly type: 'ExtensionRef';
+      readonly group: string;
+      readonly kind: string;
+      readonly name: string;
+      /** Whether the input holds the referent; set by the builder (`src/cluster/routing/_extension-refs.ts`). */
+      readonly resolved?: boolean;
+    }
   | { readonly type: 'Other'; readonly name: string };
 
 export interface RouteRule {

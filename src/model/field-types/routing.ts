@@ -186,6 +186,9 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
       spec.rules.*.filters.*.cors.allowOrigins.* string
       spec.rules.*.filters.*.cors.exposeHeaders list
       spec.rules.*.filters.*.cors.maxAge integer 1..2147483647
+      spec.rules.*.filters.*.extensionRef.group string
+      spec.rules.*.filters.*.extensionRef.kind string
+      spec.rules.*.filters.*.extensionRef.name string
       spec.rules.*.filters.*.requestHeaderModifier.add list
       spec.rules.*.filters.*.requestHeaderModifier.add.*.name string
       spec.rules.*.filters.*.requestHeaderModifier.add.*.value string
