@@ -291,7 +291,10 @@ export type RouteFilter =
       readonly group: string;
       readonly kind: string;
       readonly name: string;
-      /** Whether the input holds the referent; set by the builder (`src/cluster/routing/_extension-refs.ts`). */
+      /**
+       * Whether the input holds the referent, set by the builder (`src/cluster/routing/_extension-refs.ts`); unset
+       * when that is not known (a route read back from a cluster, whose input need not list the referent's kind).
+       */
       readonly resolved?: boolean;
     }
   | { readonly type: 'Other'; readonly name: string };

@@ -55,6 +55,8 @@ export function customFilterUnknowns(
     text:
       c.filter.type === 'ExtensionRef' && c.filter.resolved === false
         ? `filter ${describe(c.filter, namespace)} on this backendRef is not in the input: the requests forwarded to this backend get an HTTP error response (the spec: an unresolvable filter is not skipped); kubetwin does not split the answer by backend`
-        : `filter ${describe(c.filter, namespace)} is the implementation's own and kubetwin does not model it: it may answer for the gateway (a direct response, a redirect), refuse (401, 403, 429) or rewrite this request`,
+        : c.filter.type === 'ExtensionRef' && c.filter.resolved === undefined
+          ? `filter ${describe(c.filter, namespace)} is not in the input, which was read back from a cluster (kubetwin does not list that kind): if the cluster holds it, it may answer for the gateway, refuse or rewrite this request; if not, the request gets an HTTP error (the spec: an unresolvable filter is not skipped)`
+          : `filter ${describe(c.filter, namespace)} is the implementation's own and kubetwin does not model it: it may answer for the gateway (a direct response, a redirect), refuse (401, 403, 429) or rewrite this request`,
   }));
 }

@@ -90,3 +90,16 @@ describe('HTTPRouteFilter ExtensionRef (spec: an unresolvable custom filter MUST
     );
   });
 });
+
+describe('HTTPRouteFilter ExtensionRef read back from a cluster', () => {
+  it('a route with a creationTimestamp (a live read or a dump) whose referent the input lacks is unknown, not a sure 500', () => {
+    const readBack = route(extRef('absent')).replace(
+      'metadata: {name: r, namespace: default}',
+      'metadata: {name: r, namespace: default, creationTimestamp: "2026-01-01T00:00:00Z"}',
+    );
+    const d = routeViaGateway(readBack, 'http://any.example/').decision;
+    assert.equal(d.status, 200);
+    assert.equal(d.unknown?.length, 1);
+    assert.match(d.unknown?.[0].text ?? '', /read back from a cluster/);
+  });
+});

@@ -32,7 +32,10 @@ function presentKeys(objects: readonly RawObject[], defaultNamespace: string): S
 const hasExtensionRef = (filters: readonly RouteFilter[] | undefined) =>
   !!filters?.some((f) => f.type === 'ExtensionRef');
 
-/** `routing` with each route's ExtensionRef filters marked `resolved` or not; the same object when there are none. */
+/**
+ * `routing` with each route's ExtensionRef filters marked `resolved` (true or false; left unset for a route read back
+ * from a cluster whose referent the input lacks); the same object when there are none.
+ */
 export function resolveExtensionRefs(
   routing: RoutingModel,
   objects: readonly RawObject[],
@@ -44,20 +47,22 @@ export function resolveExtensionRefs(
     );
   if (!routing.routes.some(uses)) return routing;
   const present = presentKeys(objects, defaultNamespace);
-  const mark = (filters: readonly RouteFilter[], ns: string): RouteFilter[] =>
-    filters.map((f) =>
-      f.type === 'ExtensionRef' ? { ...f, resolved: present.has(refKey(f.group, f.kind, ns, f.name)) } : f,
-    );
+  // A route read back from a cluster (it carries a creationTimestamp: a live read or a `kubectl get` dump) comes
+  // without the filter kinds kubetwin does not list: a referent missing from such an input is left undecided.
+  const mark = (filters: readonly RouteFilter[], r: HTTPRoute): RouteFilter[] =>
+    filters.map((f) => {
+      if (f.type !== 'ExtensionRef') return f;
+      if (present.has(refKey(f.group, f.kind, r.namespace, f.name))) return { ...f, resolved: true };
+      return r.creationTimestamp ? f : { ...f, resolved: false };
+    });
   const routes = routing.routes.map((r) =>
     uses(r)
       ? {
           ...r,
           rules: r.rules.map((rule) => ({
             ...rule,
-            filters: mark(rule.filters, r.namespace),
-            backendRefs: rule.backendRefs.map((b) =>
-              b.filters ? { ...b, filters: mark(b.filters, r.namespace) } : b,
-            ),
+            filters: mark(rule.filters, r),
+            backendRefs: rule.backendRefs.map((b) => (b.filters ? { ...b, filters: mark(b.filters, r) } : b)),
           })),
         }
       : r,
