@@ -416,4 +416,22 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
       metadata.labels map
     `,
   },
+  // Kept unmodeled: an object of another router (Contour) or a policy attached by targetRefs/targetSelectors (Envoy
+  // Gateway); only their metadata is read by the reader, the rest by src/analysis/unmodeled as plain data.
+  {
+    kind: 'HTTPProxy',
+    source: 'https://projectcontour.io/docs/main/config/api/#projectcontour.io/v1.HTTPProxy',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
+  {
+    kind: 'SecurityPolicy',
+    source: 'https://gateway.envoyproxy.io/docs/api/extension_types/#securitypolicy',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
 ];
