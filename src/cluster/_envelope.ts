@@ -406,19 +406,25 @@ function looksLikePlaceholder(name: string): boolean {
 
 /**
  * A kind kubetwin does not know whose `spec` names a `targetRef` or `targetRefs` (GEP-713 policy attachment: an
- * implementation's SecurityPolicy, BackendTrafficPolicy, AuthPolicy…) is kept, namespaced, as an unmodeled object,
+ * implementation's SecurityPolicy, BackendTrafficPolicy, AuthPolicy…), or selects its targets by label with
+ * `targetSelectors` (Envoy Gateway's policies), is kept, namespaced, as an unmodeled object,
  * so the answers through the objects it targets can say it may change them (`src/analysis/unmodeled`).
  * https://gateway-api.sigs.k8s.io/geps/gep-713/
  */
 function policyAttachmentSupport(kind: string, group: string, spec: unknown): KindSupport | undefined {
   if (!spec || typeof spec !== 'object') return undefined;
   const s = spec as Record<string, unknown>;
-  if (!(s.targetRef && typeof s.targetRef === 'object') && !Array.isArray(s.targetRefs)) return undefined;
+  if (
+    !(s.targetRef && typeof s.targetRef === 'object') &&
+    !Array.isArray(s.targetRefs) &&
+    !Array.isArray(s.targetSelectors)
+  )
+    return undefined;
   return {
     group,
     kind,
     namespaced: true,
     level: 'ignored',
-    note: 'not modeled; a policy attached to the objects its spec.targetRef(s) name: answers through them are unknown',
+    note: 'not modeled; a policy attached to the objects its spec.targetRef(s) name or spec.targetSelectors select: answers through them are unknown',
   };
 }

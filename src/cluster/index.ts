@@ -20,7 +20,7 @@ import { buildCiliumPolicies } from './_cilium-policies.ts';
 import { buildRoleBindings } from './_role-bindings.ts';
 import { buildAdmissionWebhooks } from './_admission-webhooks.ts';
 import { addonObjects } from './_addons.ts';
-import { buildRouting } from './routing/index.ts';
+import { buildRouting, resolveExtensionRefs } from './routing/index.ts';
 import { buildMesh } from './mesh-config/index.ts';
 import { readConfigMaps, readContainerSettings } from './_container-settings.ts';
 import { isK3sKubelet } from './profile-inference/index.ts';
@@ -149,7 +149,12 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const ciliumPolicies = buildCiliumPolicies(envs);
   const roleBindings = buildRoleBindings(envs);
   const admissionWebhooks = buildAdmissionWebhooks(envs);
-  const routing = buildRouting(envs, namespaces);
+  // ExtensionRef filters name kinds kubetwin may not read: they are resolved against every object of the input.
+  const routing = resolveExtensionRefs(
+    buildRouting(envs, namespaces),
+    objects,
+    options.defaultNamespace ?? 'default',
+  );
   const mesh = buildMesh(envs, profile, sink);
   const handled = new Set<string>([
     'Namespace',

@@ -1287,7 +1287,7 @@ export const fields: readonly FieldSupport[] = [
       kind,
       path: 'spec.rules.*.backendRefs.*.filters',
       level: 'partial',
-      note: 'header modifiers, URLRewrite and RequestMirror of one backendRef apply to the requests sent to that backend only (shown per backend); a RequestRedirect, CORS or ExtensionRef filter at this level is named on the answer and not applied',
+      note: 'header modifiers, URLRewrite and RequestMirror of one backendRef apply to the requests sent to that backend only (shown per backend); a RequestRedirect or CORS filter at this level is named on the answer and not applied; an ExtensionRef or unknown filter type makes the answer unknown',
     },
     {
       kind,
@@ -1323,8 +1323,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'HTTPRoute',
     path: 'spec.rules.*.filters.*.extensionRef',
-    level: 'ignored',
-    note: 'an implementation-specific filter: routed as if absent, with a note on the route answer',
+    level: 'partial',
+    note: "an implementation-specific filter (Envoy Gateway's HTTPRouteFilter, a Traefik Middleware): one whose referent (group, kind, name in the route's namespace) is not in the input answers 500, as the spec's unresolvable filter does; one that is makes the answer unknown, naming it",
   },
   {
     kind: 'Gateway',

@@ -285,6 +285,18 @@ export type RouteFilter =
       readonly fraction?: { readonly numerator: number; readonly denominator: number };
     }
   | { readonly type: 'CORS'; readonly cors: CorsPolicy }
+  | {
+      /** An implementation's own filter object (`extensionRef`), in the route's namespace. */
+      readonly type: 'ExtensionRef';
+      readonly group: string;
+      readonly kind: string;
+      readonly name: string;
+      /**
+       * Whether the input holds the referent, set by the builder (`src/cluster/routing/_extension-refs.ts`); unset
+       * when that is not known (a route read back from a cluster, whose input need not list the referent's kind).
+       */
+      readonly resolved?: boolean;
+    }
   | { readonly type: 'Other'; readonly name: string };
 
 export interface RouteRule {

@@ -33,7 +33,15 @@ export interface FilterEffect {
   responseHeaders?: HeaderModifier;
   mirrors: MirrorRef[];
   cors?: CorsEffect;
+  /** The filters kubetwin does not apply (ExtensionRef, a type it does not know), by their index in the list. */
+  custom: CustomFilter[];
   notes: string[];
+}
+
+/** A filter kubetwin does not apply and its index in the rule's (or backendRef's) `filters`. */
+export interface CustomFilter {
+  readonly index: number;
+  readonly filter: Extract<RouteFilter, { type: 'ExtensionRef' | 'Other' }>;
 }
 
 /**
@@ -74,8 +82,8 @@ export function applyFilters(
   match: RouteMatch,
   req: HttpRequest,
 ): FilterEffect {
-  const out: FilterEffect = { mirrors: [], notes: [] };
-  for (const f of filters) {
+  const out: FilterEffect = { mirrors: [], custom: [], notes: [] };
+  for (const [index, f] of filters.entries()) {
     switch (f.type) {
       case 'RequestRedirect': {
         const scheme = f.scheme ?? req.scheme;
@@ -106,10 +114,11 @@ export function applyFilters(
         out.cors = applyCors(f.cors, req);
         if (out.cors) out.notes.push(out.cors.note);
         break;
-      default:
-        out.notes.push(
-          `filter ${f.name || '(unnamed)'} is not modeled; kubetwin routes as if it were absent`,
-        );
+      case 'ExtensionRef':
+      case 'Other':
+        // Never routed as if absent: the router answers the spec's error (unresolved) or says unknown.
+        out.custom.push({ index, filter: f });
+        break;
     }
   }
   return out;

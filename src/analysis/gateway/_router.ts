@@ -16,6 +16,12 @@ import type {
 } from '../../model/routing.ts';
 import type { ObjectKey } from '../../model/types.ts';
 import { applyFilters, type FilterEffect } from './_filters.ts';
+import {
+  customFilters,
+  customFilterUnknowns,
+  unresolvedExtensionRef,
+  unresolvedExtensionRefNote,
+} from './_custom-filters.ts';
 import { gatewayHostMatch, lowerHost } from './_hostnames.ts';
 import { describeMatch, matchFailure, matchRank } from './_match.ts';
 import type { GatewayAnalysis } from './_status.ts';
@@ -602,7 +608,7 @@ function ruleBackends(backends: readonly DecisionBackend[]): RuleBackends {
   return { backends, status: 200 };
 }
 
-const noEffect: FilterEffect = { mirrors: [], notes: [] };
+const noEffect: FilterEffect = { mirrors: [], custom: [], notes: [] };
 
 /** The decision for the winning match: filters applied to the request (skipped when the rule has none). */
 function decide(
@@ -617,6 +623,16 @@ function decide(
   for (const n of fx.notes) notes.push(n);
   const mirrors = fx.mirrors.length ? fx.mirrors.map((m) => ({ ...mirror(m), percent: m.percent })) : [];
   const { timeouts, retry } = e.rule;
+  const at = `rules[${e.rule.index}]`;
+  const unresolved = unresolvedExtensionRef(fx.custom);
+  if (unresolved) {
+    notes.push(unresolvedExtensionRefNote(unresolved, { namespace: e.route.namespace, at }));
+    return { status: 500, winner: e.source, backends: [], mirrors: [], lost, notes };
+  }
+  const where = { route: e.route.key, namespace: e.route.namespace };
+  // A custom filter may refuse before a redirect or a preflight answer is sent: those answers carry it too.
+  const ruleUnknown = customFilterUnknowns(fx.custom, { ...where, at });
+  const early = ruleUnknown.length ? { unknown: ruleUnknown } : {};
   if (fx.cors?.preflight)
     return {
       status: 200,
@@ -627,6 +643,7 @@ function decide(
       lost,
       notes,
       responseHeaders: { set: fx.cors.headers, add: [], remove: [] },
+      ...early,
     };
   const responseHeaders = fx.cors?.headers.length
     ? {
@@ -646,8 +663,14 @@ function decide(
       notes,
       requestHeaders: fx.requestHeaders,
       responseHeaders,
+      ...early,
     };
-  if (rb.note) notes.push(rb.note);
+  if (rb.note)
+    notes.push(
+      ruleUnknown.length && !rb.backends.length
+        ? `${rb.note}, unless a filter of the rule answers first`
+        : rb.note,
+    );
   const backends = rb.filtered
     ? rb.backends.map((b, i) => backendFilters(b, e.rule.backendRefs[i], e.match, req, mirror))
     : rb.backends;
@@ -667,8 +690,16 @@ function decide(
   // Set after the literal (not spread into it): the object keeps one shape and its keys their order.
   if (timeouts) decision.timeouts = timeouts;
   if (retry) decision.retry = retry;
-  const otherKinds = otherKindUnknowns(e.route.key, e.rule.index, backends, 'http');
-  if (otherKinds.length) decision.unknown = otherKinds;
+  const unknown = [
+    ...ruleUnknown,
+    ...e.rule.backendRefs.flatMap((ref, i) =>
+      ref.weight > 0
+        ? customFilterUnknowns(customFilters(ref.filters), { ...where, at: `${at}.backendRefs[${i}]` })
+        : [],
+    ),
+    ...otherKindUnknowns(e.route.key, e.rule.index, backends, 'http'),
+  ];
+  if (unknown.length) decision.unknown = unknown;
   return decision;
 }
 

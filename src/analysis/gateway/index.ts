@@ -19,6 +19,7 @@ export type {
 export { gatewayHostMatch, intersectHostnames } from './_hostnames.ts';
 export { pathPrefixMatch, matchFailure, describeMatch, matchRank, fullRegex } from './_match.ts';
 export { applyFilters, replacePrefix } from './_filters.ts';
+export { unresolvedExtensionRef, unresolvedExtensionRefNote } from './_custom-filters.ts';
 export { refPermitted, checkBackendRef } from './_refs.ts';
 export { caBundle, caBundleProblem } from './_ca-bundle.ts';
 export { frontendTrustAnchors, frontendValidationOf } from './_frontend.ts';

@@ -1,6 +1,14 @@
 import type { HTTPRoute, ReferenceGrant, RouteMatch, RouteRule } from '../../model/routing.ts';
 import type { Service } from '../../model/types.ts';
-import { applyFilters, checkBackendRef, describeMatch, matchFailure, matchRank } from '../gateway/index.ts';
+import {
+  applyFilters,
+  checkBackendRef,
+  describeMatch,
+  matchFailure,
+  matchRank,
+  unresolvedExtensionRef,
+  unresolvedExtensionRefNote,
+} from '../gateway/index.ts';
 import type { MeshAction, MeshRouteTable, MeshRule, MeshTarget } from './types.ts';
 
 interface Entry {
@@ -46,6 +54,23 @@ function action(
   const fx = e.rule.filters.length ? applyFilters(e.rule.filters, e.match, req) : undefined;
   const notes = [...(fx?.notes ?? [])];
   if (fx?.requestHeaders || fx?.responseHeaders) notes.push('header modifiers apply (see the HTTPRoute)');
+  // A custom filter is never skipped: unresolvable, the spec's HTTP error; resolved, the answer is unknown.
+  const custom = fx?.custom ?? [];
+  const at = `rules[${e.rule.index}]`;
+  const unresolved = unresolvedExtensionRef(custom);
+  if (unresolved)
+    return {
+      kind: 'respond',
+      status: 500,
+      why: unresolvedExtensionRefNote(unresolved, { namespace: e.route.namespace, at }),
+      notes,
+    };
+  if (custom.length)
+    return {
+      kind: 'unknown',
+      why: `${e.route.key} ${at}.filters[${custom[0].index}] is a filter kubetwin does not model (${custom[0].filter.type === 'ExtensionRef' ? `ExtensionRef ${custom[0].filter.kind} ${custom[0].filter.name}` : custom[0].filter.name}): it may answer, refuse or rewrite the request`,
+      notes,
+    };
   if (fx?.redirect) return { kind: 'redirect', ...fx.redirect, notes };
   if (!e.rule.backendRefs.length)
     return { kind: 'respond', status: 500, why: 'the rule has no backendRefs', notes };

@@ -138,3 +138,44 @@ spec:
   assert.deepEqual(meshActual(list).workloads, ['books/backend-a']);
   assert.deepEqual(meshActual(ask('/books.Catalog/Get')).workloads, ['books/backend-b']);
 });
+
+test('GAMMA: an ExtensionRef filter is never skipped (HTTPRouteFilter: unresolvable → an HTTP error; resolved → unknown)', () => {
+  const withFilter = (extra: string) =>
+    buildFromTexts(
+      [
+        {
+          file: 'in.yaml',
+          text: `${text.replace(
+            '  - matches: [{headers: [{name: x-request-id, value: alternative}]}]\n',
+            '  - matches: [{headers: [{name: x-request-id, value: alternative}]}]\n    filters: [{type: ExtensionRef, extensionRef: {group: example.com, kind: Guard, name: g}}]\n',
+          )}${extra}`,
+        },
+      ],
+      {
+        profile: {
+          file: 'k.yaml',
+          text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: linkerd}\n',
+        },
+      },
+    ).model;
+  const ask = (m: typeof model) =>
+    compileMesh(m).route(
+      {
+        scheme: 'http',
+        host: 'backend-a',
+        port: 8080,
+        path: '/',
+        query: [],
+        method: 'GET',
+        headers: { host: 'backend-a', 'x-request-id': 'alternative' },
+      },
+      clientPod(m, 'books/client') as never,
+    ) as MeshDecision;
+  const absent = ask(withFilter(''));
+  assert.equal(absent.status, 500);
+  assert.match(absent.notes.join('\n') + (absent.by ?? ''), /not in the input/);
+  const present = ask(
+    withFilter('---\napiVersion: example.com/v1\nkind: Guard\nmetadata: {name: g, namespace: books}\n'),
+  );
+  assert.ok(present.unknown?.length, JSON.stringify(present));
+});

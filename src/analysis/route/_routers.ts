@@ -4,6 +4,21 @@
  * OpenShift router when Routes exist. `route` without `--via` takes the only one, or lists them.
  */
 import type { ClusterModel } from '../../model/types.ts';
+import { unmodeledObjects } from '../unmodeled/index.ts';
+
+/**
+ * The routing objects of kinds kubetwin does not model (Contour's HTTPProxy, NGINX's VirtualServer, Kong's
+ * TCPIngress…), named when no router can be picked: they are what serves the input's hosts, and kubetwin cannot
+ * route through them.
+ */
+function unmodeledRouters(model: ClusterModel): string {
+  const list = unmodeledObjects(model)
+    .filter((o) => o.affects.includes('routing'))
+    .map((o) => `${o.kind} (${o.group}) ${o.namespace ? `${o.namespace}/` : ''}${o.name}`);
+  if (!list.length) return '';
+  const shown = list.length > 3 ? [...list.slice(0, 3), `and ${list.length - 3} more`] : list;
+  return `; it has routing objects of kinds kubetwin does not model (${shown.join(', ')}): kubetwin cannot route through them`;
+}
 
 export function routerCandidates(model: ClusterModel): string[] {
   const r = model.routing;
@@ -31,7 +46,7 @@ export function onlyRouter(model: ClusterModel): { via: string } | { error: stri
     return {
       error: classless
         ? `--via is needed: the input has ${classless} Ingress(es) but no IngressClass and no class named on them (doctor: ingress-class-unresolved); give --via ingress-class:NAME for the controller that serves them`
-        : '--via is needed: the input has no IngressClass, Gateway (Gateway API or Istio) or OpenShift Route (for east-west traffic use --via mesh --from NS/NAME)',
+        : `--via is needed: the input has no IngressClass, Gateway (Gateway API or Istio) or OpenShift Route (for east-west traffic use --via mesh --from NS/NAME)${unmodeledRouters(model)}`,
     };
   }
   return { error: `--via is needed: the input has ${all.length} routers: ${all.join(', ')}` };

@@ -38,3 +38,16 @@ test('route without --via: an Istio Gateway (networking.istio.io) is a router to
     'error' in two && /2 routers: gateway:infra\/edge, istio-gateway:shop\/frontend-gateway/.test(two.error),
   );
 });
+
+test('route without --via: with no router it can model, the routing objects of kinds kubetwin does not model are named (Contour HTTPProxy)', () => {
+  const proxy = (name: string) =>
+    `apiVersion: projectcontour.io/v1\nkind: HTTPProxy\nmetadata: {name: ${name}, namespace: default}\nspec:\n  virtualhost: {fqdn: ${name}.example}\n  routes: [{services: [{name: s1, port: 80}]}]`;
+  const none = viaOf(proxy('root'));
+  assert.ok('error' in none);
+  assert.match(
+    none.error,
+    /routing objects of kinds kubetwin does not model \(HTTPProxy \(projectcontour\.io\) default\/root\): kubetwin cannot route through them/,
+  );
+  const many = viaOf(proxy('a'), proxy('b'), proxy('c'), proxy('d'));
+  assert.ok('error' in many && /default\/c, and 1 more\)/.test(many.error));
+});

@@ -1,4 +1,5 @@
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
+import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
 import type { FlowTarget } from '../flows/index.ts';
 import { parseRequest, unknownLines, type Via } from '../route/index.ts';
 import type { Party } from '../policy/index.ts';
@@ -578,16 +579,24 @@ export function northSouth(
     : {
         hops,
         reason: `the ${result.via} router answers ${status} for ${req.host}${req.path}`,
-        fix: {
-          summary:
-            via.kind === 'router'
-              ? `add an admitted Route for ${req.host}${req.path} served on ${req.scheme.toUpperCase()} (tls.termination and insecureEdgeTerminationPolicy)`
-              : `add a rule for ${req.host}${req.path} to an Ingress of class ${via.kind === 'ingress-class' ? via.name : ''} (or an HTTPRoute)`.replace(
-                  ' of class )',
-                  ')',
-                ),
-        },
+        fix: { summary: refusalFix(via, req, d) },
       };
+}
+
+/**
+ * What to change when the router answers with an error: a rule matched (its backends, or a filter it cannot
+ * resolve, made the answer; the route hop's notes say which), or none did (a rule is missing for the host and path).
+ */
+function refusalFix(via: Via, req: HttpRequest, d: RouteDecision): string {
+  if (via.kind === 'router')
+    return `add an admitted Route for ${req.host}${req.path} served on ${req.scheme.toUpperCase()} (tls.termination and insecureEdgeTerminationPolicy)`;
+  if (d.winner)
+    return `fix ${d.winner.object} ${d.winner.at.replace(/\.matches\[\d+\]$/, '')}: it matches ${req.host}${req.path} and answers ${d.status} (the route hop's notes say why)`;
+  return via.kind === 'gateway'
+    ? `add an HTTPRoute rule for ${req.host}${req.path} attached to Gateway ${via.namespace}/${via.name}`
+    : via.kind === 'ingress-class'
+      ? `add a rule for ${req.host}${req.path} to an Ingress of class ${via.name} (or an HTTPRoute)`
+      : `add a rule for ${req.host}${req.path} to an Ingress (or an HTTPRoute)`;
 }
 
 /**

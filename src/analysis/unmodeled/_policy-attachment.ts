@@ -12,6 +12,7 @@
 import { kindSupport } from '../../model/catalogue.ts';
 import type { RouteUnknown } from '../../model/routing.ts';
 import type { ClusterModel, ObjectKey, OtherObject } from '../../model/types.ts';
+import { everything, matches, type Requirement } from '../../lib/labels.ts';
 import { describeObject, groupOf } from './_objects.ts';
 
 /** The canonical keys (`HTTPRoute/ns/name`) an object's `spec.targetRef`/`spec.targetRefs` name, in its namespace. */
@@ -29,6 +30,52 @@ export function attachmentTargets(o: OtherObject): ObjectKey[] {
     out.push(kind === 'Namespace' ? `Namespace/${name}` : `${kind}/${ns ?? ''}/${name}`);
   }
   return out;
+}
+
+const requirement = (r: unknown): Requirement | undefined => {
+  const { key, operator, values } = (r ?? {}) as Record<string, unknown>;
+  if (typeof key !== 'string' || !['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(operator as string))
+    return undefined;
+  const list = Array.isArray(values) ? values.filter((v): v is string => typeof v === 'string') : [];
+  return { key, operator: operator as Requirement['operator'], values: list.sort() };
+};
+
+/**
+ * The keys of the objects an Envoy Gateway policy's `spec.targetSelectors` select: each selector's `kind` and
+ * `group` (default `gateway.networking.k8s.io`), its `matchLabels` and `matchExpressions` ANDed as a label selector
+ * (none: every object of the kind), among the objects of the policy's namespace. A requirement kubetwin cannot read
+ * selects every object of the kind (the answer says unknown rather than miss the policy).
+ * https://gateway.envoyproxy.io/docs/api/extension_types/#targetselector (api/v1alpha1/policy_helpers.go;
+ * internal/gatewayapi/policy.go selects by `labels.Selector.Matches`)
+ */
+export function selectedTargets(o: OtherObject, others: readonly OtherObject[]): ObjectKey[] {
+  const spec = o.body.spec as Record<string, unknown> | undefined;
+  const selectors = Array.isArray(spec?.targetSelectors) ? (spec.targetSelectors as unknown[]) : [];
+  const out = new Set<ObjectKey>();
+  for (const raw of selectors) {
+    if (!raw || typeof raw !== 'object') continue;
+    const t = raw as Record<string, unknown>;
+    if (typeof t.kind !== 'string') continue;
+    const group = typeof t.group === 'string' ? t.group : 'gateway.networking.k8s.io';
+    const labels =
+      t.matchLabels && typeof t.matchLabels === 'object' ? (t.matchLabels as Record<string, unknown>) : {};
+    const requirements: Requirement[] = Object.keys(labels)
+      .sort()
+      .map((key) => ({ key, operator: 'In' as const, values: [String(labels[key])] }));
+    const expressions = Array.isArray(t.matchExpressions) ? t.matchExpressions.map(requirement) : [];
+    const selector = expressions.includes(undefined)
+      ? everything
+      : { requirements: [...requirements, ...(expressions as Requirement[])] };
+    for (const x of others)
+      if (
+        x.kind === t.kind &&
+        groupOf(x.apiVersion) === group &&
+        x.namespace === o.namespace &&
+        matches(selector, x.labels ?? {})
+      )
+        out.add(x.key);
+  }
+  return [...out].sort();
 }
 
 /** Whether kubetwin models the object's kind (catalogue level `modeled` or `partial`): then its own analysis answers. */
@@ -51,7 +98,10 @@ function attachedIn(model: ClusterModel): readonly Attached[] {
   if (!list) {
     list = model.others
       .filter((o) => !modeled(o))
-      .map((object) => ({ object, targets: attachmentTargets(object) }))
+      .map((object) => ({
+        object,
+        targets: [...attachmentTargets(object), ...selectedTargets(object, model.others)],
+      }))
       .filter((a) => a.targets.length > 0);
     attachedOf.set(model, list);
   }
@@ -81,13 +131,22 @@ export function attachedPolicyUnknowns(
   for (const { object: o, targets: named } of attached) {
     const hit = named.find((t) => wanted.has(t));
     if (!hit) continue;
+    const path = pathOf(o.body.spec as Record<string, unknown> | undefined, hit, o);
     out.push({
       object: o.key,
-      path: o.body.spec && 'targetRef' in (o.body.spec as object) ? 'spec.targetRef' : 'spec.targetRefs',
-      text: `${describeObject({ ...o, group: groupOf(o.apiVersion) })} is attached to ${hit} (Gateway API policy attachment) and kubetwin does not model it: it may deny, redirect, retry or rewrite this ${unit}`,
+      path,
+      text: `${describeObject({ ...o, group: groupOf(o.apiVersion) })} is attached to ${hit}${path === 'spec.targetSelectors' ? ' by its labels (spec.targetSelectors)' : ''} (Gateway API policy attachment) and kubetwin does not model it: it may deny, redirect, retry or rewrite this ${unit}`,
     });
   }
   return out.sort((a, b) => (a.object < b.object ? -1 : a.object > b.object ? 1 : 0));
+}
+
+/** The field that attaches `o` to `hit`: `spec.targetRef`, `spec.targetRefs`, or `spec.targetSelectors`. */
+function pathOf(spec: Record<string, unknown> | undefined, hit: ObjectKey, o: OtherObject): string {
+  if (spec && 'targetRef' in spec) return 'spec.targetRef';
+  return attachmentTargets(o).includes(hit) || !Array.isArray(spec?.targetSelectors)
+    ? 'spec.targetRefs'
+    : 'spec.targetSelectors';
 }
 
 /** The objects one answer went through, as policy targets: its Gateway, its winning route and its backend Services. */

@@ -139,3 +139,37 @@ test('rule GEP-713 policy attachment: the reader keeps an unknown kind with targ
     JSON.stringify(diagnostics),
   );
 });
+
+test('rule Envoy Gateway targetSelectors: a policy selecting the winning HTTPRoute by its labels makes the answer unknown', () => {
+  const labelled = (extra: string) =>
+    cluster(extra).replace(
+      'metadata: {name: store}\nspec:\n  parentRefs',
+      'metadata: {name: store, labels: {app: store}}\nspec:\n  parentRefs',
+    );
+  const bySelector = (selector: string) => `---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: SecurityPolicy
+metadata: {name: deny-by-label}
+spec:
+  targetSelectors: [${selector}]
+  authorization: {defaultAction: Deny}
+`;
+  const unknownOf = (selector: string) =>
+    (explainViaGateway(labelled(bySelector(selector)), 'http://store.example/').unknown ?? []).map(
+      (u) => `${u.object} ${u.path}`,
+    );
+  const hit = ['SecurityPolicy.gateway.envoyproxy.io/default/deny-by-label spec.targetSelectors'];
+  assert.deepEqual(unknownOf('{kind: HTTPRoute, matchLabels: {app: store}}'), hit);
+  assert.deepEqual(
+    unknownOf('{kind: HTTPRoute, matchExpressions: [{key: app, operator: In, values: [store]}]}'),
+    hit,
+  );
+  // No requirement selects every HTTPRoute of the namespace, as an empty label selector does.
+  assert.deepEqual(unknownOf('{kind: HTTPRoute}'), hit);
+  assert.deepEqual(unknownOf('{kind: HTTPRoute, matchLabels: {app: other}}'), []);
+  assert.deepEqual(unknownOf('{kind: Gateway, matchLabels: {app: store}}'), []);
+  assert.deepEqual(
+    unknownOf('{kind: HTTPRoute, matchExpressions: [{key: app, operator: NotIn, values: [store]}]}'),
+    [],
+  );
+});

@@ -209,6 +209,13 @@ function readFilters(f: FieldReader, at: PathSegment[]): RouteFilter[] {
       }
       case 'CORS':
         return { type, cors: readCors(f, [...p, 'cors']) };
+      case 'ExtensionRef':
+        return {
+          type,
+          group: f.str([...p, 'extensionRef', 'group']) ?? '',
+          kind: f.str([...p, 'extensionRef', 'kind']) ?? '',
+          name: f.str([...p, 'extensionRef', 'name']) ?? '',
+        };
       default:
         return { type: 'Other', name: type };
     }

@@ -17,9 +17,10 @@ import { readTraefikMiddleware, traefikGroups } from './_traefik-middlewares.ts'
 import { readTraefikIngressRoute } from './_traefik-ingressroutes.ts';
 import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
-/** Reads every routing object among `envs`; `sink` receives the diagnostics. */
 export { readRoute } from './_routes.ts';
+export { resolveExtensionRefs } from './_extension-refs.ts';
 
+/** Reads every routing object among `envs`; `sink` receives the diagnostics. */
 export function buildRouting(envs: readonly Envelope[], namespaces: readonly Namespace[] = []): RoutingModel {
   const of = (kind: string, group: string) =>
     envs.filter((e) => e.kind === kind && e.group === group && !e.f.invalid);

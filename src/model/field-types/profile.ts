@@ -55,6 +55,8 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts.uk.foo.bar.com.* string
       externalHosts.us.foo.bar.com list
       externalHosts.us.foo.bar.com.* string
+      externalHosts.www.example.com list
+      externalHosts.www.example.com.* string
       externalHosts.www.google.com list
       externalHosts.www.google.com.* string
       ingressControllers map

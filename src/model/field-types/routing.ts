@@ -186,6 +186,9 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
       spec.rules.*.filters.*.cors.allowOrigins.* string
       spec.rules.*.filters.*.cors.exposeHeaders list
       spec.rules.*.filters.*.cors.maxAge integer 1..2147483647
+      spec.rules.*.filters.*.extensionRef.group string
+      spec.rules.*.filters.*.extensionRef.kind string
+      spec.rules.*.filters.*.extensionRef.name string
       spec.rules.*.filters.*.requestHeaderModifier.add list
       spec.rules.*.filters.*.requestHeaderModifier.add.*.name string
       spec.rules.*.filters.*.requestHeaderModifier.add.*.value string
@@ -408,6 +411,24 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
   {
     kind: 'ClusterIssuer',
     source: 'https://cert-manager.io/docs/reference/api-docs/',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
+  // Kept unmodeled: an object of another router (Contour) or a policy attached by targetRefs/targetSelectors (Envoy
+  // Gateway); only their metadata is read by the reader, the rest by src/analysis/unmodeled as plain data.
+  {
+    kind: 'HTTPProxy',
+    source: 'https://projectcontour.io/docs/main/config/api/#projectcontour.io/v1.HTTPProxy',
+    fields: `
+      metadata.annotations map
+      metadata.labels map
+    `,
+  },
+  {
+    kind: 'SecurityPolicy',
+    source: 'https://gateway.envoyproxy.io/docs/api/extension_types/#securitypolicy',
     fields: `
       metadata.annotations map
       metadata.labels map

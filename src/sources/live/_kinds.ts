@@ -13,7 +13,36 @@ import { kinds, trafficKinds } from '../../model/catalogue.ts';
 const catalogue = [
   ...kinds,
   ...trafficKinds.filter((t) => !kinds.some((k) => k.group === t.group && k.kind === t.kind)),
+  ...implementationKinds(),
 ];
+
+/**
+ * Gateway API implementations' own kinds that the builder keeps without a catalogue entry: policies attached by
+ * `spec.targetRefs` or `spec.targetSelectors` (GEP-713; answers through their targets say unknown) and the objects
+ * an `ExtensionRef` filter or a backendRef names (a referent the input lacks answers 500). Listed so that a live
+ * read holds them as a manifest directory would. Envoy Gateway: https://gateway.envoyproxy.io/docs/api/extension_types/;
+ * NGINX Gateway Fabric: https://docs.nginx.com/nginx-gateway-fabric/reference/api/
+ */
+function implementationKinds(): { group: string; kind: string; namespaced: boolean }[] {
+  const of = (group: string, names: readonly string[]) =>
+    names.map((kind) => ({ group, kind, namespaced: true }));
+  return [
+    ...of('gateway.envoyproxy.io', [
+      'SecurityPolicy',
+      'BackendTrafficPolicy',
+      'ClientTrafficPolicy',
+      'EnvoyExtensionPolicy',
+      'HTTPRouteFilter',
+      'Backend',
+    ]),
+    ...of('gateway.nginx.org', [
+      'ClientSettingsPolicy',
+      'ObservabilityPolicy',
+      'UpstreamSettingsPolicy',
+      'SnippetsFilter',
+    ]),
+  ];
+}
 
 export interface LiveKind {
   readonly group: string;
@@ -118,6 +147,9 @@ const groupVersions: Record<string, readonly string[]> = {
   'split.smi-spec.io': ['v1alpha4', 'v1alpha3', 'v1alpha2', 'v1alpha1'],
   // IstioOperator (istioctl's in-cluster operator CR; only spec.meshConfig's exportTo defaults are read).
   'install.istio.io': ['v1alpha1'],
+  // Gateway API implementations' policies and filter objects (src/analysis/unmodeled, src/cluster/routing).
+  'gateway.envoyproxy.io': ['v1alpha1'],
+  'gateway.nginx.org': ['v1alpha2', 'v1alpha1'],
   // Other ingress controllers' routing APIs (kept as unmodeled routing objects).
   'projectcontour.io': ['v1', 'v1alpha1'],
   'k8s.nginx.org': ['v1', 'v1alpha1'],

@@ -50,6 +50,20 @@ test("docs/live.md's minimal ClusterRole and kube-system Role grant list and wat
   assert.deepEqual([...new Set(missing)], []);
 });
 
+test("rule GEP-713 policy attachment: a live read lists Envoy Gateway's and NGINX Gateway Fabric's policies and filter objects", () => {
+  const listed = (group: string, resource: string) =>
+    liveKinds.some((k) => k.group === group && k.resource === resource);
+  for (const r of [
+    'securitypolicies',
+    'backendtrafficpolicies',
+    'clienttrafficpolicies',
+    'httproutefilters',
+    'backends',
+  ])
+    assert.ok(listed('gateway.envoyproxy.io', r), r);
+  for (const r of ['clientsettingspolicies', 'snippetsfilters']) assert.ok(listed('gateway.nginx.org', r), r);
+});
+
 test('typed list items get kind and apiVersion; pages follow the continue token; managedFields are dropped', async () =>
   withServer(async (s) => {
     const n = pageSize * 2 + 3;
