@@ -155,7 +155,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Ingress',
     namespaced: true,
     level: 'modeled',
-    note: 'class, hosts, paths, defaultBackend, TLS; routed under spec, ingress-nginx, Traefik or AWS ALB behaviour (kubetwin route)',
+    note: "class, hosts, paths, defaultBackend, TLS; routed under spec, ingress-nginx, Traefik or AWS ALB behaviour (kubetwin route); status.loadBalancer.ingress (ip or hostname): trace from outside to that address follows the ALB of an alb-class Ingress (scheme, inbound-cidrs, listener rules of its group, instance or ip targets) and names other classes' load balancers as not followed",
   },
   {
     group: 'networking.k8s.io',
@@ -1027,11 +1027,12 @@ export const fields: readonly FieldSupport[] = [
     'alb.ingress.kubernetes.io/scheme',
     'alb.ingress.kubernetes.io/target-type',
     'alb.ingress.kubernetes.io/inbound-cidrs',
+    'alb.ingress.kubernetes.io/security-groups',
   ].map((key): FieldSupport => ({
     kind: 'Ingress',
     path: `metadata.annotations[${JSON.stringify(key)}]`,
-    level: 'ignored',
-    note: "reported on route answers as applying at the controller; the ALB's own address is not modeled (an Ingress's status.loadBalancer is not read), so trace from outside does not reach an ALB and neither its scheme (internal by default) nor inbound-cidrs filter a client",
+    level: 'partial',
+    note: "read when trace follows a request from outside to the ALB's address (the Ingress's status.loadBalancer, from a dump): scheme (internal by default; an ALB DNS name starting internal- is internal whatever the annotation says) denies public clients of an internal ALB; inbound-cidrs (default 0.0.0.0/0, ::/0) drops sources outside them; security-groups makes which sources pass unknown; target-type (the Service's annotation first; instance by default) sends to the Service's NodePort on the nodes or to the pod addresses, and the pods see the ALB's or a node's address, so a verdict at pods whose ingress policies decide by source is unknown. Without a status address the ALB is not reached, and route answers name these as applying at the controller",
   })),
   {
     kind: 'Service',

@@ -10,6 +10,7 @@ import type { PathSegment } from '../../parse/index.ts';
 import type { Envelope } from '../_envelope.ts';
 import type { FieldReader } from '../_fields.ts';
 import { metaOf, namespacedMetaOf } from '../_envelope.ts';
+import { canonicalIP } from '../../lib/ip.ts';
 
 const pathTypes: readonly IngressPathType[] = ['Exact', 'Prefix', 'ImplementationSpecific'];
 const refuse = 'The API server would refuse this Ingress; kubetwin leaves it out.';
@@ -95,7 +96,47 @@ export function readIngress(e: Envelope): Ingress {
     rules,
     tls,
     ...(typeof created === 'string' ? { creationTimestamp: created } : {}),
+    loadBalancerIngress: readLoadBalancerStatus(f),
   };
+}
+
+/**
+ * `status.loadBalancer.ingress`: each entry's `ip`, else its `hostname` (a DNS-named load balancer such as an ALB),
+ * lower-cased as DNS compares names. An `ip` that is no IP address, or a `hostname` that is one, is an invalid-field
+ * error, as the API server's validation (`ValidateIngressLoadBalancerStatus`, kubernetes pkg/apis/networking/validation)
+ * refuses it.
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressStatus
+ */
+function readLoadBalancerStatus(f: FieldReader): string[] {
+  const out: string[] = [];
+  f.list(['status', 'loadBalancer', 'ingress']).forEach((_, i) => {
+    const at = ['status', 'loadBalancer', 'ingress', i];
+    const ip = f.str([...at, 'ip']);
+    if (ip !== undefined && !canonicalIP(ip)) {
+      f.report(
+        'invalid-field',
+        'error',
+        [...at, 'ip'],
+        `status.loadBalancer.ingress[${i}].ip "${ip}" is not an IP address`,
+        'Give the address the load balancer reports (a DNS name goes in hostname); the API server refuses this status.',
+      );
+      return;
+    }
+    const hostname = f.str([...at, 'hostname']);
+    if (ip === undefined && hostname !== undefined && canonicalIP(hostname)) {
+      f.report(
+        'invalid-field',
+        'error',
+        [...at, 'hostname'],
+        `status.loadBalancer.ingress[${i}].hostname "${hostname}" is an IP address`,
+        'Put an address in ip; the API server refuses an IP as hostname.',
+      );
+      return;
+    }
+    const v = ip ?? hostname?.toLowerCase().replace(/\.$/, '');
+    if (v && !out.includes(v)) out.push(v);
+  });
+  return out;
 }
 
 function readBackend(f: FieldReader, at: PathSegment[]): IngressBackend | undefined {
