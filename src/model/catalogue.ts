@@ -34,6 +34,12 @@ export interface FieldSupport {
    * `readiness` (the kubelet's `Ready` condition).
    */
   readonly observedBy?: 'placement' | 'readiness';
+  /**
+   * The bracketed key is a pattern, `*` standing for any characters (`alb.ingress.kubernetes.io/actions.*`: one
+   * annotation per action name): every key of the map it matches holds the field. Only rows that say so are
+   * patterns (`keyPatternMatches`, src/model/catalogue-path.ts).
+   */
+  readonly keyPattern?: true;
 }
 
 export const kinds: readonly KindSupport[] = [
@@ -1019,6 +1025,7 @@ export const fields: readonly FieldSupport[] = [
     (key): FieldSupport => ({
       kind: 'Ingress',
       path: `metadata.annotations[${JSON.stringify(key)}]`,
+      keyPattern: true,
       level: 'partial',
       note: 'not modeled: an answer whose matching ALB rule has a use-annotation backend (actions: weighted forward, redirect, fixed response) or extra conditions (header, method, query, source address) names it as unknown',
     }),
