@@ -10,7 +10,7 @@
  * Other controllers' Ingress addresses (GKE, Application Gateway) are named, and their path is unknown.
  */
 import type { Ingress } from '../../model/routing.ts';
-import type { ClusterModel } from '../../model/types.ts';
+import type { ClusterModel, Service } from '../../model/types.ts';
 import { cidrContains, isPublicAddress, parseCidr, parseIP } from '../../lib/ip.ts';
 import {
   albGroupOf,
@@ -18,11 +18,11 @@ import {
   albListeners,
   albScheme,
   albTargetType,
+  type AlbTargetType,
   controllerProfileFor,
   ingressesOfClass,
   resolveIngressClass,
 } from '../ingress/index.ts';
-import { compileRouter, parseRequest, unknownLines } from '../route/index.ts';
 import type { FlowTarget } from '../flows/index.ts';
 import type { Party } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
@@ -30,6 +30,8 @@ import type { Leg } from './_north-south.ts';
 import { serviceHop } from './_service.ts';
 import { unheldSourcePolicyHop } from './_unheld-source.ts';
 import type { Hop } from './types.ts';
+import { routeOnLoadBalancer } from './_load-balancer-route.ts';
+import { gkeClass, gkeIngressLeg } from './_gke-ingress.ts';
 
 /** The Ingresses whose `status.loadBalancer.ingress` holds `address` (an IP, or a load balancer's DNS name). */
 export function ingressesAt(model: ClusterModel, address: string): Ingress[] {
@@ -49,26 +51,15 @@ export function cloudIngressLeg(
   const first = ingresses[0];
   const className = resolveIngressClass(first, routing.ingressClasses).className;
   const objects = ingresses.map((i) => ({ key: i.key, source: i.source }));
-  const stop = (title: string, why: string, fix: string, unknown: boolean): Leg => ({
-    hops: [
-      {
-        kind: 'load-balancer',
-        title,
-        verdict: 'fail',
-        details: [why],
-        objects,
-        ...(unknown ? { unknown: [why], undecided: why } : {}),
-      },
-    ],
-    reason: why,
-    fix: { summary: fix },
-  });
+  const stop = (title: string, why: string, fix: string, unknown: boolean): Leg =>
+    stopLeg(objects, { title, why, fix, unknown });
   const at = `${address}:${target.port}`;
   const profile = className ? controllerProfileFor(className, routing.ingressClasses) : undefined;
+  if (gkeClass(first)) return gkeIngressLeg(ctx, clientIP, address, target, first);
   if (!className || profile !== 'alb')
     return stop(
       `${at} → load balancer of Ingress ${first.namespace}/${first.name} (not followed)`,
-      `${address} is the load-balancer address of Ingress ${first.namespace}/${first.name} (class ${className ?? 'none'}; its status.loadBalancer), and no Service of the input carries it: kubetwin follows the load balancer of an Ingress itself only for the AWS Load Balancer Controller (alb), so where this one sends the request is unknown`,
+      `${address} is the load-balancer address of Ingress ${first.namespace}/${first.name} (class ${className ?? 'none'}; its status.loadBalancer), and no Service of the input carries it: kubetwin follows the load balancer of an Ingress itself only for the AWS Load Balancer Controller (alb) and GKE (annotation kubernetes.io/ingress.class: gce or gce-internal), so where this one sends the request is unknown`,
       className
         ? `add the Service that carries ${address} (the controller's), or ask kubetwin route --via ingress-class:${className} for the routing alone`
         : `give Ingress ${first.namespace}/${first.name} an ingressClassName`,
@@ -139,78 +130,67 @@ export function cloudIngressLeg(
     },
   ];
   const from = outside(clientIP);
-  return { ...routeThroughAlb(ctx, url, { hops, members, className, group, from }), client: from };
-}
-
-const outside = (ip: string): Extract<Party, { kind: 'ip' }> => ({ kind: 'ip', ip, label: `client ${ip}` });
-
-/** The ALB's listener rules over its group's Ingresses, then its target group: node ports or pod addresses. */
-function routeThroughAlb(
-  ctx: TraceContext,
-  url: Extract<FlowTarget, { kind: 'url' }>,
-  a: {
-    hops: Hop[];
-    members: readonly Ingress[];
-    className: string;
-    group: string;
-    from: Extract<Party, { kind: 'ip' }>;
-  },
-): Leg {
-  const { hops } = a;
   // The address names one ALB: only its group's Ingresses are its rules (another group may take the same host).
-  const model = { ...ctx.model, routing: { ...ctx.model.routing!, ingresses: [...a.members] } };
-  const router = compileRouter(model, {
-    via: { kind: 'ingress-class', name: a.className },
-    certificates: ctx.certificates,
-    now: ctx.now,
+  const leg = routeOnLoadBalancer(ctx, url, {
+    hops,
+    members,
+    className,
+    lb: `ALB of ${group}`,
+    next: (ing, svc, port) =>
+      targetGroupLeg(ctx, { hops, svc, port, from, type: albTargetType(ing, svc), lb: albPool }),
   });
-  if (typeof router === 'string') return { hops, reason: router };
-  const req = parseRequest({
-    url: `${url.scheme}://${url.host}:${url.port}${url.path}`,
-    method: url.method || 'GET',
-    headers: Object.entries(url.headers || {}).map(([k, v]) => `${k}: ${v}`),
-  });
-  if (typeof req === 'string') return { hops, reason: req };
-  const d = router.explain(req).decision;
-  const winner = d.winner ? `${d.winner.object} ${d.winner.at} (${d.winner.match})` : 'no rule';
-  const undecided = (d.unknown ?? []).map((u) => u.text);
-  const details = [`won: ${winner}`, ...d.notes, ...unknownLines(d.unknown)];
-  const objects = d.winner ? [{ key: d.winner.object }] : [];
-  const b = d.status === 200 ? (d.backends.find((x) => !x.problem) ?? d.backends[0]) : undefined;
-  if (!b) {
-    const status = d.redirect ? `${d.status} redirect to ${d.redirect.location}` : `HTTP ${d.status}`;
-    hops.push({
-      kind: 'route',
-      title: `ALB of ${a.group}: ${req.host}${req.path} → ${status}`,
-      verdict: d.redirect ? 'warn' : 'fail',
-      details,
-      objects,
-      ...(undecided.length ? { unknown: undecided } : {}),
-    });
-    return d.redirect
-      ? { hops }
-      : {
-          hops,
-          reason: `the ALB of ${a.group} answers ${status} for ${req.host}${req.path}`,
-          fix: { summary: `add a rule for ${req.host}${req.path} to the ALB of ${a.group}` },
-        };
-  }
-  hops.push({
-    kind: 'route',
-    title: `ALB of ${a.group}: ${req.host}${req.path} → Service ${b.namespace}/${b.name}:${b.port ?? '?'}`,
-    verdict: b.problem ? 'fail' : undecided.length ? 'warn' : 'ok',
-    destinations: [{ target: `service:${b.namespace}/${b.name}`, port: b.port ?? 0 }],
-    details,
-    objects,
-    ...(undecided.length ? { unknown: undecided } : {}),
-  });
-  if (b.problem) return { hops, reason: b.problem };
-  const svc = ctx.serviceNamed(b.namespace, b.name);
-  const ing = a.members.find((i) => i.key === d.winner?.object) ?? a.members[0];
-  if (!svc || b.port === undefined)
-    return { hops, reason: `backend Service ${b.namespace}/${b.name} not found` };
-  return targetGroupLeg(ctx, { hops, ing, svc, port: b.port, from: a.from });
+  return { ...leg, client: from };
 }
+
+/** How a load balancer's backend pool is named and where its connections come from. */
+export interface BackendPool {
+  /** `ALB`, `GKE load balancer`. */
+  readonly name: string;
+  /** `target group`, `backend`. */
+  readonly pool: string;
+  /** The address the pods or nodes see: `the ALB's private address in the VPC`. */
+  readonly from: string;
+  /** Why a backend that is no NodePort Service cannot be an instance target. */
+  readonly refusal: string;
+  /** How to send to the pod addresses instead. */
+  readonly toPods: string;
+}
+
+const albPool: BackendPool = {
+  name: 'ALB',
+  pool: 'target group',
+  from: "the ALB's private address in the VPC",
+  refusal:
+    'the controller refuses it ("service must be of type NodePort or LoadBalancer to use instance mode")',
+  toPods: 'set alb.ingress.kubernetes.io/target-type: ip',
+};
+
+/** A leg that ends at the load balancer: `unknown` when only missing input decides it. */
+export function stopLeg(
+  objects: Hop['objects'],
+  s: { readonly title: string; readonly why: string; readonly fix: string; readonly unknown: boolean },
+): Leg {
+  return {
+    hops: [
+      {
+        kind: 'load-balancer',
+        title: s.title,
+        verdict: 'fail',
+        details: [s.why],
+        objects,
+        ...(s.unknown ? { unknown: [s.why], undecided: s.why } : {}),
+      },
+    ],
+    reason: s.why,
+    fix: { summary: s.fix },
+  };
+}
+
+export const outside = (ip: string): Extract<Party, { kind: 'ip' }> => ({
+  kind: 'ip',
+  ip,
+  label: `client ${ip}`,
+});
 
 /**
  * The ALB's target group for one backend Service port: `instance` registers the nodes at the Service's NodePort
@@ -219,19 +199,20 @@ function routeThroughAlb(
  * out of rotation: with externalTrafficPolicy Local only nodes with a ready local endpoint pass.
  * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#target-type
  */
-function targetGroupLeg(
+export function targetGroupLeg(
   ctx: TraceContext,
   t: {
     hops: Hop[];
-    ing: Ingress;
-    svc: NonNullable<ReturnType<TraceContext['serviceNamed']>>;
+    svc: Service;
+    type: AlbTargetType;
+    lb: BackendPool;
     port: number;
     from: Extract<Party, { kind: 'ip' }>;
   },
 ): Leg {
   const { hops, svc } = t;
   const name = `Service ${svc.namespace}/${svc.name}`;
-  const type = albTargetType(t.ing, svc);
+  const { type, lb } = t;
   const sp = svc.ports.find((p) => p.port === t.port && p.protocol === 'TCP');
   const fail = (title: string, why: string, unknown: boolean, fix: string): Leg => {
     hops.push({
@@ -246,14 +227,14 @@ function targetGroupLeg(
   };
   if ('unknown' in type)
     return fail(
-      `ALB target group of ${name}: target type?`,
+      `${lb.name} ${lb.pool} of ${name}: target type?`,
       type.unknown,
       true,
       'set target-type to instance or ip',
     );
   if (!sp)
     return fail(
-      `ALB target group of ${name}: no port ${t.port}/TCP`,
+      `${lb.name} ${lb.pool} of ${name}: no port ${t.port}/TCP`,
       `${name} has no TCP port ${t.port}`,
       false,
       `add port ${t.port} to ${name}`,
@@ -263,43 +244,47 @@ function targetGroupLeg(
   if (type.type === 'instance') {
     if ((svc.type !== 'NodePort' && svc.type !== 'LoadBalancer') || !sp.nodePort)
       return fail(
-        `ALB target group of ${name} (instance): no NodePort`,
-        `target type instance (${type.by}) registers the nodes at the Service's NodePort, but ${name} is of type ${svc.type}: the controller refuses it ("service must be of type NodePort or LoadBalancer to use instance mode")`,
+        `${lb.name} ${lb.pool} of ${name} (instance): no NodePort`,
+        `target type instance (${type.by}) registers the nodes at the Service's NodePort, but ${name} is of type ${svc.type}: ${lb.refusal}`,
         false,
-        `make ${name} type NodePort, or set alb.ingress.kubernetes.io/target-type: ip`,
+        `make ${name} type NodePort, or ${lb.toPods}`,
       );
-    // The ALB spreads over the registered nodes; with Local only nodes holding a ready endpoint pass its health check.
+    // The load balancer spreads over the registered nodes; with Local only nodes holding a ready endpoint pass its health check.
     const any = serviceHop(ctx, svc, sp.port, sp.protocol, { kind: 'unspecified' });
     const nodes = [...new Set(ctx.model.nodes.map((n) => n.name))].sort();
     const node = local ? any.candidates.find((c) => c.nodeName)?.nodeName : nodes[0];
     if (!node)
       return fail(
-        `ALB target group of ${name} (instance): no healthy node`,
-        `${name} has no ready endpoint on a node: every node fails the ALB's health check`,
+        `${lb.name} ${lb.pool} of ${name} (instance): no healthy node`,
+        `${name} has no ready endpoint on a node: every node fails the ${lb.name}'s health check`,
         false,
         `run a ready pod behind ${name}`,
       );
     hops.push({
       kind: 'load-balancer',
-      title: `ALB target group (instance) → nodes at nodePort ${sp.nodePort} of ${name}`,
+      title: `${lb.name} ${lb.pool} (instance) → nodes at nodePort ${sp.nodePort} of ${name}`,
       verdict: 'ok',
       details: [
-        `${type.by}: the ALB opens a new connection from its private address in the VPC to a registered node's port ${sp.nodePort}; kube-proxy forwards it`,
+        `${type.by}: the ${lb.name} opens a new connection from ${lb.from} to a registered node's port ${sp.nodePort}; kube-proxy forwards it`,
         local
-          ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the ALB's health check (shown through ${node}); the pods see the ALB's address`
+          ? `externalTrafficPolicy: Local — only nodes with a ready local endpoint pass the ${lb.name}'s health check (shown through ${node}); the pods see the ${lb.name}'s address`
           : `externalTrafficPolicy: Cluster — any node passes the health check (shown through ${node}); kube-proxy masquerades to the node's address`,
       ],
       objects: [{ key: svc.key, source: svc.source }],
     });
-    leg = serviceHop(ctx, svc, sp.port, sp.protocol, { kind: 'external', ip: 'the ALB', via: { node } });
+    leg = serviceHop(ctx, svc, sp.port, sp.protocol, {
+      kind: 'external',
+      ip: `the ${lb.name}`,
+      via: { node },
+    });
     hops.push(...leg.hops.map((h) => (h.kind === 'service' ? { ...h, kind: 'node' as const } : h)));
   } else {
     hops.push({
       kind: 'load-balancer',
-      title: `ALB target group (ip) → pod addresses of ${name} port ${sp.port}`,
+      title: `${lb.name} ${lb.pool} (ip) → pod addresses of ${name} port ${sp.port}`,
       verdict: 'ok',
       details: [
-        `${type.by}: the ALB registers the ready pod addresses and connects to them from its private address in the VPC — no node port, no kube-proxy, externalTrafficPolicy does not apply`,
+        `${type.by}: the ${lb.name} registers the ready pod addresses and connects to them from ${lb.from} — no node port, no kube-proxy, externalTrafficPolicy does not apply`,
       ],
       objects: [{ key: svc.key, source: svc.source }],
     });
@@ -314,13 +299,13 @@ function targetGroupLeg(
     pod: c.pod,
     nodeName: c.nodeName,
   }));
-  // The pods never see the client: an ALB proxies (the client is in X-Forwarded-For only).
+  // The pods never see the client: the load balancer proxies (the client is in X-Forwarded-For only).
   const pol = unheldSourcePolicyHop(ctx, t.from, targets, sp.protocol, {
     kept: false,
     from:
       type.type === 'instance' && !local
-        ? "a node's address (kube-proxy masquerades the ALB's connection) or the ALB's private address in the VPC"
-        : "the ALB's private address in the VPC (an ALB proxies: the client's address reaches the pods only in X-Forwarded-For)",
+        ? `a node's address (kube-proxy masquerades the ${lb.name}'s connection) or ${lb.from}`
+        : `${lb.from} (the ${lb.name} proxies: the client's address reaches the pods only in X-Forwarded-For)`,
   });
   hops.push({ ...pol.hop, title: `${pol.hop.title} at the pods behind ${svc.namespace}/${svc.name}` });
   if (!pol.delivered.length) return { hops, reason: pol.reason, fix: pol.fix };
