@@ -1042,6 +1042,12 @@ export const fields: readonly FieldSupport[] = [
     note: "read when trace follows a request from outside to the ALB's address (the Ingress's status.loadBalancer, from a dump): scheme (internal by default; an ALB DNS name starting internal- is internal whatever the annotation says) denies public clients of an internal ALB; inbound-cidrs (default 0.0.0.0/0, ::/0) drops sources outside them; security-groups makes which sources pass unknown; target-type (the Service's annotation first; instance by default) sends to the Service's NodePort on the nodes or to the pod addresses, and the pods see the ALB's or a node's address, so a verdict at pods whose ingress policies decide by source is unknown. Without a status address the ALB is not reached, and route answers name these as applying at the controller",
   })),
   {
+    kind: 'IngressClass',
+    path: 'spec.parameters',
+    level: 'partial',
+    note: "read for a class of the AWS Load Balancer Controller: its IngressClassParams, which kubetwin does not read, can set the scheme, inbound CIDRs, group and target type of the class's ALBs, so trace from outside to such an ALB's address is unknown (a drop included); other controllers' parameters are not read",
+  },
+  {
     kind: 'Service',
     path: 'metadata.annotations["alb.ingress.kubernetes.io/target-type"]',
     level: 'partial',

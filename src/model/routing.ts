@@ -15,6 +15,8 @@ export interface IngressClass extends ObjectMeta {
   readonly controller: string;
   /** Annotation `ingressclass.kubernetes.io/is-default-class: "true"`. */
   readonly isDefault: boolean;
+  /** `spec.parameters`: the controller's own configuration object (the ALB controller's IngressClassParams). */
+  readonly parameters?: { readonly apiGroup?: string; readonly kind: string; readonly name: string };
 }
 
 export type IngressPathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';

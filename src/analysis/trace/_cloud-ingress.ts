@@ -51,8 +51,8 @@ export function cloudIngressLeg(
   const first = ingresses[0];
   const className = resolveIngressClass(first, routing.ingressClasses).className;
   const objects = ingresses.map((i) => ({ key: i.key, source: i.source }));
-  const stop = (title: string, why: string, fix: string, unknown: boolean): Leg =>
-    stopLeg(objects, { title, why, fix, unknown });
+  const stop = (title: string, why: string, fix: string, unknown: boolean, also?: string): Leg =>
+    stopLeg(objects, { title, why: unknown && also ? `${why}, unless ${also}` : why, fix, unknown });
   const at = `${address}:${target.port}`;
   const profile = className ? controllerProfileFor(className, routing.ingressClasses) : undefined;
   if (gkeClass(first)) return gkeIngressLeg(ctx, clientIP, address, target, first);
@@ -76,6 +76,12 @@ export function cloudIngressLeg(
       `trace http://${address}${target.port === 80 ? '' : `:${target.port}`}/ (or https://)`,
       true,
     );
+  // IngressClassParams (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/)
+  // override the scheme, inbound CIDRs, group and more of every ALB of the class: not read.
+  const params = routing.ingressClasses.find((c) => c.name === className)?.parameters;
+  const paramsUnknown = params
+    ? `IngressClass ${className} takes its parameters from ${params.kind} ${params.name}, which can set the scheme, inbound CIDRs, group and target type of its ALBs and which kubetwin does not read`
+    : undefined;
   const client = parseIP(clientIP);
   const scheme = albScheme(members, address);
   if ('unknown' in scheme && isPublicAddress(clientIP))
@@ -90,7 +96,8 @@ export function cloudIngressLeg(
       `${at}: internal ALB, not reachable from ${clientIP}`,
       `the ALB of ${group} is internal (${scheme.by}): its addresses are private to the VPC, so the internet client ${clientIP} cannot reach it`,
       `reach it from the VPC (peering, VPN), or set alb.ingress.kubernetes.io/scheme: internet-facing on the Ingresses of the ALB of ${group} if it is meant to be public`,
-      false,
+      !!paramsUnknown && !scheme.by.startsWith('its DNS name'),
+      paramsUnknown,
     );
   const listener = `${url.scheme.toUpperCase()}:${url.port}`;
   const on = members.filter((i) => {
@@ -111,13 +118,15 @@ export function cloudIngressLeg(
       `${at} → ALB of ${group}: source ${clientIP} not in inbound-cidrs`,
       `the ALB's security group admits only ${inbound.by}: the source ${clientIP} is outside them, so the connection is dropped`,
       `add ${clientIP} (or its range) to alb.ingress.kubernetes.io/inbound-cidrs of the Ingress listening on ${listener} (ALB of ${group})`,
-      false,
+      !!paramsUnknown,
+      paramsUnknown,
     );
   const hops: Hop[] = [
     {
       kind: 'load-balancer',
       title: `${at} → ALB of ${group}`,
-      verdict: 'ok',
+      verdict: paramsUnknown ? 'warn' : 'ok',
+      ...(paramsUnknown ? { unknown: [paramsUnknown] } : {}),
       details: [
         `${address} is the status.loadBalancer of ${members
           .filter((i) => ingresses.includes(i))
@@ -125,6 +134,7 @@ export function cloudIngressLeg(
           .join(', ')}: the AWS Load Balancer Controller's Application Load Balancer, one per IngressGroup`,
         `scheme: ${'scheme' in scheme ? `${scheme.scheme} (${scheme.by})` : 'not decisive for a private client'}${'scheme' in scheme && scheme.scheme === 'internal' ? `; ${clientIP} is a private address, taken to be in the VPC` : ''}`,
         `security group: ${inbound.by}`,
+        ...(paramsUnknown ? [`unknown: ${paramsUnknown}`] : []),
       ],
       objects,
     },

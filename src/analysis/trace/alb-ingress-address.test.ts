@@ -144,3 +144,34 @@ test('rule alb-target-type: instance needs a NodePort: a ClusterIP backend is re
   assert.equal(t.outcome, 'failed');
   assert.match(t.failure?.reason ?? '', /service must be of type NodePort or LoadBalancer/);
 });
+
+test('rule alb-ingressclassparams-unread: an alb IngressClass with parameters makes the ALB answers unknown, never a sure pass or drop', () => {
+  const cls = `---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: alb}
+spec: {controller: ingress.k8s.aws/alb, parameters: {apiGroup: elbv2.k8s.aws, kind: IngressClassParams, name: public}}
+`;
+  const yaml = (a: string) =>
+    app({ annotations: a })
+      .replace('kubernetes.io/ingress.class: alb', 'team: web')
+      .replace('spec:\n  rules', 'spec:\n  ingressClassName: alb\n  rules') + cls;
+  const pass = traceOn(
+    yaml('alb.ingress.kubernetes.io/scheme: internet-facing'),
+    internet,
+    `http://${host}/`,
+  );
+  assert.match(pass.unknown?.join('\n') ?? '', /IngressClassParams public/);
+  const drop = traceOn(
+    yaml(
+      'alb.ingress.kubernetes.io/scheme: internet-facing, alb.ingress.kubernetes.io/inbound-cidrs: 198.51.100.0/24',
+    ),
+    internet,
+    `http://${host}/`,
+  );
+  assert.equal(drop.outcome, 'failed');
+  assert.match(
+    drop.unknown?.join('\n') ?? '',
+    /unless IngressClass alb takes its parameters from IngressClassParams public/,
+  );
+});

@@ -16,7 +16,7 @@ const pathTypes: readonly IngressPathType[] = ['Exact', 'Prefix', 'Implementatio
 const refuse = 'The API server would refuse this Ingress; kubetwin leaves it out.';
 
 /**
- * IngressClass: `spec.controller` and the default-class annotation.
+ * IngressClass: `spec.controller`, `spec.parameters` and the default-class annotation.
  * https://kubernetes.io/docs/concepts/services-networking/ingress/#default-ingress-class
  */
 export function readIngressClass(e: Envelope): IngressClass {
@@ -24,7 +24,17 @@ export function readIngressClass(e: Envelope): IngressClass {
     ...metaOf(e),
     controller: e.f.str(['spec', 'controller']) ?? '',
     isDefault: e.annotations['ingressclass.kubernetes.io/is-default-class'] === 'true',
+    ...parametersOf(e.f),
   };
+}
+
+/** `spec.parameters` (kind and name are required when it is set; apiGroup is optional). */
+function parametersOf(f: FieldReader): { parameters?: NonNullable<IngressClass['parameters']> } {
+  const kind = f.str(['spec', 'parameters', 'kind']);
+  const name = f.str(['spec', 'parameters', 'name']);
+  if (kind === undefined || name === undefined) return {};
+  const apiGroup = f.str(['spec', 'parameters', 'apiGroup']);
+  return { parameters: { ...(apiGroup ? { apiGroup } : {}), kind, name } };
 }
 
 /**

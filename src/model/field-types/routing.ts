@@ -103,6 +103,9 @@ export const routingFields: readonly KindFields[] = [
       metadata.labels map
       metadata.labels.* string
       spec.controller string
+      spec.parameters.apiGroup string
+      spec.parameters.kind string
+      spec.parameters.name string
     `,
   },
   {
