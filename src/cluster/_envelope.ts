@@ -8,7 +8,7 @@ import {
   type KindSupport,
 } from '../model/catalogue.ts';
 import { apiVersionProblem } from '../model/api-versions.ts';
-import { catalogueSegments } from '../model/catalogue-path.ts';
+import { catalogueSegments, keyPatternMatches } from '../model/catalogue-path.ts';
 import { deprecatedAnnotations, deprecatedFields, removedVersions } from '../model/deprecations.ts';
 import { objectKey } from '../model/keys.ts';
 import {
@@ -280,7 +280,8 @@ function checkDeprecations(env: Envelope, sink: (d: Diagnostic) => void): void {
 function checkModeledFields(env: Envelope, sink: (d: Diagnostic) => void): void {
   for (const { field, segs } of modeledPathsOf(env.kind)) {
     if (field.observedBy && env.kind === 'Pod' && observed(env, field.observedBy)) continue;
-    const at = findPresent(env.raw.body, segs, 0, []);
+    // A key pattern (`keyPattern`) is its last segment: any map key it matches holds the field.
+    const at = findPresent(env.raw.body, segs, 0, [], field.keyPattern ? segs.length - 1 : -1);
     if (!at) continue;
     sink({
       code: 'field-not-modeled',
@@ -335,22 +336,34 @@ function findPresent(
   segs: readonly string[],
   i: number,
   at: (string | number)[],
+  patternAt = -1,
 ): (string | number)[] | undefined {
   if (i === segs.length) return v === undefined || v === null ? undefined : [...at];
   if (v === null || typeof v !== 'object') return undefined;
   const head = segs[i];
+  if (i === patternAt && !Array.isArray(v)) {
+    // The first matching key in sorted order: the same note, at the same line, for the same object.
+    for (const key of Object.keys(v).sort()) {
+      if (!keyPatternMatches(head, key)) continue;
+      at.push(key);
+      const hit = findPresent((v as Record<string, unknown>)[key], segs, i + 1, at, patternAt);
+      at.pop();
+      if (hit) return hit;
+    }
+    return undefined;
+  }
   if (head === '*') {
     if (!Array.isArray(v)) return undefined;
     for (let j = 0; j < v.length; j++) {
       at.push(j);
-      const hit = findPresent(v[j], segs, i + 1, at);
+      const hit = findPresent(v[j], segs, i + 1, at, patternAt);
       at.pop();
       if (hit) return hit;
     }
     return undefined;
   }
   at.push(head);
-  const hit = findPresent((v as Record<string, unknown>)[head], segs, i + 1, at);
+  const hit = findPresent((v as Record<string, unknown>)[head], segs, i + 1, at, patternAt);
   at.pop();
   return hit;
 }

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { catalogueSegments } from '../model/catalogue-path.ts';
+import { catalogueSegments, keyPatternMatches } from '../model/catalogue-path.ts';
 import { fields } from '../model/catalogue.ts';
 import { buildYaml } from './_test-helpers.ts';
 
@@ -58,4 +58,42 @@ spec: {selector: {app: web}, ports: [{port: 80}]}
     'info metadata.annotations["k3s.io/node-args"] 6',
     'info metadata.labels["service.kubernetes.io/service-proxy-name"] 14',
   ]);
+});
+
+test('rule catalogue-key-patterns: a catalogue key with * matches every annotation key of that family, and only where the row says it is a pattern', () => {
+  assert.ok(
+    keyPatternMatches('alb.ingress.kubernetes.io/actions.*', 'alb.ingress.kubernetes.io/actions.redirect'),
+  );
+  assert.ok(!keyPatternMatches('alb.ingress.kubernetes.io/actions.*', 'alb.ingress.kubernetes.io/actions'));
+  assert.ok(
+    !keyPatternMatches('alb.ingress.kubernetes.io/actions.*', 'alb.ingress.kubernetes.io/conditions.x'),
+  );
+  assert.ok(keyPatternMatches('a*b*c', 'aXbYc') && !keyPatternMatches('a*b*c', 'aXcYb'));
+  for (const f of fields) {
+    const key = catalogueSegments(f.path).at(-1) ?? '';
+    assert.equal(
+      key.includes('*') && f.path.endsWith('"]'),
+      f.keyPattern === true,
+      `${f.kind} ${f.path}: a bracketed key with * is a pattern row, and a pattern row has one`,
+    );
+  }
+  const yaml = `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    kubernetes.io/ingress.class: alb
+    alb.ingress.kubernetes.io/actions.response-503: '{"type":"fixed-response","fixedResponseConfig":{"statusCode":"503"}}'
+    alb.ingress.kubernetes.io/conditions.web: '[{"field":"http-header","httpHeaderConfig":{"httpHeaderName":"X-Canary","values":["1"]}}]'
+spec:
+  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+`;
+  assert.deepEqual(
+    unmodeled(yaml).filter((l) => l.includes('alb.ingress')),
+    [
+      'info metadata.annotations["alb.ingress.kubernetes.io/actions.response-503"] 8',
+      'info metadata.annotations["alb.ingress.kubernetes.io/conditions.web"] 9',
+    ],
+  );
 });

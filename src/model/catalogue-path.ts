@@ -32,3 +32,23 @@ export function catalogueSegments(path: string): string[] {
   }
   return segs;
 }
+
+/**
+ * Does a map key match a catalogue key pattern (a row with `keyPattern`)? `*` stands for any run of characters,
+ * everything else is literal: `alb.ingress.kubernetes.io/actions.*` matches `alb.ingress.kubernetes.io/actions.redirect`
+ * (the AWS Load Balancer Controller reads one `actions.${action-name}` annotation per action,
+ * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#actions).
+ */
+export function keyPatternMatches(pattern: string, key: string): boolean {
+  const parts = pattern.split('*');
+  if (parts.length === 1) return pattern === key;
+  if (!key.startsWith(parts[0])) return false;
+  let at = parts[0].length;
+  for (let i = 1; i < parts.length - 1; i++) {
+    const found = key.indexOf(parts[i], at);
+    if (found < 0) return false;
+    at = found + parts[i].length;
+  }
+  const last = parts[parts.length - 1];
+  return key.length - last.length >= at && key.endsWith(last);
+}

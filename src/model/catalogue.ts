@@ -34,6 +34,12 @@ export interface FieldSupport {
    * `readiness` (the kubelet's `Ready` condition).
    */
   readonly observedBy?: 'placement' | 'readiness';
+  /**
+   * The bracketed key is a pattern, `*` standing for any characters (`alb.ingress.kubernetes.io/actions.*`: one
+   * annotation per action name): every key of the map it matches holds the field. Only rows that say so are
+   * patterns (`keyPatternMatches`, src/model/catalogue-path.ts).
+   */
+  readonly keyPattern?: true;
 }
 
 export const kinds: readonly KindSupport[] = [
@@ -155,7 +161,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Ingress',
     namespaced: true,
     level: 'modeled',
-    note: 'class, hosts, paths, defaultBackend, TLS; routed under spec, ingress-nginx, Traefik or AWS ALB behaviour (kubetwin route)',
+    note: "class, hosts, paths, defaultBackend, TLS; routed under spec, ingress-nginx, Traefik or AWS ALB behaviour (kubetwin route); status.loadBalancer.ingress (ip or hostname): trace from outside to that address follows the ALB of an alb-class Ingress (scheme, inbound-cidrs, listener rules of its group, instance or ip targets) GKE's of a gce or gce-internal Ingress (its own load balancer, network endpoint groups or node ports), and names other classes' load balancers as not followed",
   },
   {
     group: 'networking.k8s.io',
@@ -1033,6 +1039,7 @@ export const fields: readonly FieldSupport[] = [
     (key): FieldSupport => ({
       kind: 'Ingress',
       path: `metadata.annotations[${JSON.stringify(key)}]`,
+      keyPattern: true,
       level: 'partial',
       note: 'not modeled: an answer whose matching ALB rule has a use-annotation backend (actions: weighted forward, redirect, fixed response) or extra conditions (header, method, query, source address) names it as unknown',
     }),
@@ -1041,12 +1048,31 @@ export const fields: readonly FieldSupport[] = [
     'alb.ingress.kubernetes.io/scheme',
     'alb.ingress.kubernetes.io/target-type',
     'alb.ingress.kubernetes.io/inbound-cidrs',
+    'alb.ingress.kubernetes.io/security-groups',
   ].map((key): FieldSupport => ({
     kind: 'Ingress',
     path: `metadata.annotations[${JSON.stringify(key)}]`,
-    level: 'ignored',
-    note: "reported on route answers as applying at the controller; the ALB's own address is not modeled (an Ingress's status.loadBalancer is not read), so trace from outside does not reach an ALB and neither its scheme (internal by default) nor inbound-cidrs filter a client",
+    level: 'partial',
+    note: "read when trace follows a request from outside to the ALB's address (the Ingress's status.loadBalancer, from a dump): scheme (internal by default; an ALB DNS name starting internal- is internal whatever the annotation says) denies public clients of an internal ALB; inbound-cidrs (default 0.0.0.0/0, ::/0) drops sources outside them; security-groups makes which sources pass unknown; target-type (the Service's annotation first; instance by default) sends to the Service's NodePort on the nodes or to the pod addresses, and the pods see the ALB's or a node's address, so a verdict at pods whose ingress policies decide by source is unknown. Without a status address the ALB is not reached, and route answers name these as applying at the controller",
   })),
+  {
+    kind: 'IngressClass',
+    path: 'spec.parameters',
+    level: 'partial',
+    note: "read for a class of the AWS Load Balancer Controller: its IngressClassParams, which kubetwin does not read, can set the scheme, inbound CIDRs, group and target type of the class's ALBs, so trace from outside to such an ALB's address is unknown (a drop included); other controllers' parameters are not read",
+  },
+  {
+    kind: 'Service',
+    path: 'metadata.annotations["alb.ingress.kubernetes.io/target-type"]',
+    level: 'partial',
+    note: "on a backend Service of an ALB Ingress it wins over the Ingress's annotation (the controller's rule): instance sends to the Service's NodePort on the nodes, ip to the pod addresses, when trace follows a request from outside to the ALB's address",
+  },
+  {
+    kind: 'Service',
+    path: 'metadata.annotations["cloud.google.com/neg"]',
+    level: 'partial',
+    note: '"ingress": true serves the Service to a GKE Ingress (class gce or gce-internal) through network endpoint groups: trace from outside to the Ingress\'s status address reaches the pod addresses directly, from the Google Front Ends or the proxy-only subnet; without it the load balancer goes through the nodes\' NodePort. exposed_ports (standalone NEGs) are not read',
+  },
   {
     kind: 'Service',
     path: 'spec.loadBalancerClass',

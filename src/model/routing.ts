@@ -15,6 +15,8 @@ export interface IngressClass extends ObjectMeta {
   readonly controller: string;
   /** Annotation `ingressclass.kubernetes.io/is-default-class: "true"`. */
   readonly isDefault: boolean;
+  /** `spec.parameters`: the controller's own configuration object (the ALB controller's IngressClassParams). */
+  readonly parameters?: { readonly apiGroup?: string; readonly kind: string; readonly name: string };
 }
 
 export type IngressPathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
@@ -53,6 +55,12 @@ export interface Ingress extends ObjectMeta {
   readonly tls: readonly IngressTLS[];
   /** `metadata.creationTimestamp` when the manifest carries one (ingress-nginx orders Ingresses by it). */
   readonly creationTimestamp?: string;
+  /**
+   * `status.loadBalancer.ingress[].ip`, else `.hostname` (lower case), as a dump shows them: the address clients dial
+   * when the load balancer itself routes (an AWS ALB, a GKE or Azure Application Gateway Ingress). Empty: none.
+   * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressStatus
+   */
+  readonly loadBalancerIngress: readonly string[];
 }
 
 /** A reference to a controller-specific parameters object (`namespace` only for a GatewayClass's ref). */

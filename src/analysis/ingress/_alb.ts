@@ -52,8 +52,8 @@ interface Group {
 
 const groupsCache = new WeakMap<readonly Entry[], readonly Group[]>();
 
-/** An Ingress's group: `group.name`, else itself alone. */
-function groupOf(ing: Ingress): string {
+/** An Ingress's group: `group.name`, else itself alone (one ALB per group). */
+export function groupOf(ing: Ingress): string {
   const name = ing.annotations[`${alb}group.name`];
   return name !== undefined
     ? `group ${name}`
@@ -140,7 +140,7 @@ export function albPathPatterns(e: Pick<Entry, 'path' | 'pathType'>): string[] |
 }
 
 /** The listeners (`HTTP:80`) of an Ingress: its `listen-ports`, else HTTP:80, or HTTPS:443 with a certificate. */
-function listenersOf(ing: Ingress): Set<string> | string {
+export function listenersOf(ing: Ingress): Set<string> | string {
   const text = ing.annotations[`${alb}listen-ports`];
   if (text === undefined) {
     const tls = ing.annotations[`${alb}certificate-arn`] !== undefined || ing.tls.length > 0;

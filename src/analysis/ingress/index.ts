@@ -26,6 +26,15 @@ export { traefikRule, traefikEntryPoints } from './_traefik.ts';
 export { parseTraefikRule, evalTraefikRule, type RuleNode, type Truth } from './_traefik-rule.ts';
 export { ingressRouteSecretFor, type CompiledIngressRoute } from './_traefik-ingressroute.ts';
 export { entriesOf, type Entry } from './_entries.ts';
+export { groupOf as albGroupOf, listenersOf as albListeners } from './_alb.ts';
+export {
+  albInbound,
+  albScheme,
+  albTargetType,
+  type AlbInbound,
+  type AlbScheme,
+  type AlbTargetType,
+} from './_alb-frontend.ts';
 export { canaryAnnotations, canaryFor, canaryPolicy, isCanary, type CanaryPolicy } from './_nginx-canary.ts';
 
 export interface IngressRouterOptions {

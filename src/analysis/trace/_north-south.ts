@@ -7,6 +7,8 @@ import type { CertificateChoice } from '../tls/index.ts';
 import { routerUnavailable, type TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
 import { policyHop } from './_policy.ts';
+import { unheldSourcePolicyHop } from './_unheld-source.ts';
+import { cloudIngressLeg, ingressesAt } from './_cloud-ingress.ts';
 import { masqueradedPolicyHop } from './_masquerade.ts';
 import {
   loadBalancerSchemeDrop,
@@ -183,6 +185,23 @@ export function northSouth(
       ],
       objects: [{ key: lbName.key, source: lbName.source }],
     });
+  } else if (
+    target.kind === 'url' &&
+    !canonicalIP(target.host.replace(/^\[|\]$/g, '')) &&
+    ingressesAt(ctx.model, target.host).length
+  ) {
+    // An Ingress's status.loadBalancer hostname (an ALB's DNS name): the name is that load balancer's.
+    address = target.host.toLowerCase().replace(/\.$/, '');
+    const named = ingressesAt(ctx.model, address);
+    hops.push({
+      kind: 'external-dns',
+      title: `${target.host} → load balancer of Ingress ${named.map((i) => `${i.namespace}/${i.name}`).join(', ')}`,
+      verdict: 'ok',
+      details: [
+        `the Ingress's status.loadBalancer.ingress[].hostname: the DNS name its load balancer answers on (its addresses are the cloud's, not in the model)`,
+      ],
+      objects: named.map((i) => ({ key: i.key, source: i.source })),
+    });
   } else if (target.kind === 'url' && !/^[\d.]+$|:/.test(target.host)) {
     const ips = ctx.model.profile.externalHosts[target.host];
     if (!ips?.length) {
@@ -220,6 +239,12 @@ export function northSouth(
     });
   }
   const owner = ownerOf(ctx, address, target.port);
+  // No Service carries the address, an Ingress's status does: the cloud's load balancer is the router itself.
+  const ingresses = owner ? [] : ingressesAt(ctx.model, address);
+  if (ingresses.length) {
+    const leg = cloudIngressLeg(ctx, clientIP, address, target, ingresses);
+    return { ...leg, hops: [...hops, ...leg.hops] };
+  }
   const mapped = owner ? undefined : hostPortLeg(ctx, clientIP, address, target);
   if (mapped) return { ...mapped, hops: [...hops, ...mapped.hops] };
   const gateway = owner ? undefined : gatewayAtAddress(ctx.model, address, target.port);
@@ -445,7 +470,10 @@ export function northSouth(
   const outside: Party = { kind: 'ip', ip: clientIP, label: `client ${clientIP}` };
   // Cluster: kube-proxy masquerades; each endpoint is judged for every source address that can give it.
   const pol = ipTargets
-    ? ipTargetPolicyHop(ctx, outside, targets, sp.protocol, ipTargets)
+    ? unheldSourcePolicyHop(ctx, outside, targets, sp.protocol, {
+        kept: ipTargets.clientAddressKept,
+        from: 'its own private address in the VPC (target type ip, client IP preservation off)',
+      })
     : local
       ? { ...policyHop(ctx, outside, targets, sp.protocol), client: outside }
       : masqueradedPolicyHop(ctx, owner.node, targets, sp.protocol, outside, {
@@ -598,43 +626,6 @@ function refusalFix(via: Via, req: HttpRequest, d: RouteDecision): string {
       ? `add a rule for ${req.host}${req.path} to an Ingress of class ${via.name} (or an HTTPRoute)`
       : `add a rule for ${req.host}${req.path} to an Ingress (or an HTTPRoute)`;
 }
-
-/**
- * The policy hop of a load balancer with ip targets (`Service.loadBalancerTargets`): it connects to each pod itself,
- * from the client's address when client IP preservation is on, else from its own private address in the VPC, which
- * the input does not hold — so where a pod's ingress policies decide by source (it is isolated), the verdict is
- * unknown; judged here with the client's address.
- * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
- */
-function ipTargetPolicyHop(
-  ctx: TraceContext,
-  outside: Extract<Party, { kind: 'ip' }>,
-  targets: Parameters<typeof policyHop>[2],
-  protocol: Service['ports'][number]['protocol'],
-  lb: NonNullable<Service['loadBalancerTargets']>,
-) {
-  const pol = policyHop(ctx, outside, targets, protocol);
-  if (lb.clientAddressKept) return { ...pol, client: outside };
-  const bySource = targets.filter((t) => {
-    if (!t.pod) return true;
-    const reason = ctx.engine.explain(outside, { kind: 'pod', pod: t.pod }, t.port, protocol).ingress.reason;
-    return !sourceFree.has(reason);
-  });
-  if (!bySource.length) return { ...pol, client: outside };
-  const why = `the load balancer connects to ${bySource.map((t) => t.label).join(', ')} from its own private address in the VPC (target type ip, client IP preservation off), which the input does not hold, and their ingress policies decide by source address`;
-  return {
-    ...pol,
-    hop: {
-      ...pol.hop,
-      unknown: [...(pol.hop.unknown ?? []), why],
-      details: [...pol.hop.details, `judged with the client's address ${outside.ip}; ${why}`],
-    },
-    client: outside,
-  };
-}
-
-/** Ingress verdicts that do not depend on the source address. */
-const sourceFree = new Set(['not-isolated', 'host-network', 'not-enforced', 'audit']);
 
 function certificateHop(c: CertificateChoice | undefined) {
   if (!c) return undefined;

@@ -10,12 +10,13 @@ import type { PathSegment } from '../../parse/index.ts';
 import type { Envelope } from '../_envelope.ts';
 import type { FieldReader } from '../_fields.ts';
 import { metaOf, namespacedMetaOf } from '../_envelope.ts';
+import { canonicalIP } from '../../lib/ip.ts';
 
 const pathTypes: readonly IngressPathType[] = ['Exact', 'Prefix', 'ImplementationSpecific'];
 const refuse = 'The API server would refuse this Ingress; kubetwin leaves it out.';
 
 /**
- * IngressClass: `spec.controller` and the default-class annotation.
+ * IngressClass: `spec.controller`, `spec.parameters` and the default-class annotation.
  * https://kubernetes.io/docs/concepts/services-networking/ingress/#default-ingress-class
  */
 export function readIngressClass(e: Envelope): IngressClass {
@@ -23,7 +24,17 @@ export function readIngressClass(e: Envelope): IngressClass {
     ...metaOf(e),
     controller: e.f.str(['spec', 'controller']) ?? '',
     isDefault: e.annotations['ingressclass.kubernetes.io/is-default-class'] === 'true',
+    ...parametersOf(e.f),
   };
+}
+
+/** `spec.parameters` (kind and name are required when it is set; apiGroup is optional). */
+function parametersOf(f: FieldReader): { parameters?: NonNullable<IngressClass['parameters']> } {
+  const kind = f.str(['spec', 'parameters', 'kind']);
+  const name = f.str(['spec', 'parameters', 'name']);
+  if (kind === undefined || name === undefined) return {};
+  const apiGroup = f.str(['spec', 'parameters', 'apiGroup']);
+  return { parameters: { ...(apiGroup ? { apiGroup } : {}), kind, name } };
 }
 
 /**
@@ -95,7 +106,47 @@ export function readIngress(e: Envelope): Ingress {
     rules,
     tls,
     ...(typeof created === 'string' ? { creationTimestamp: created } : {}),
+    loadBalancerIngress: readLoadBalancerStatus(f),
   };
+}
+
+/**
+ * `status.loadBalancer.ingress`: each entry's `ip`, else its `hostname` (a DNS-named load balancer such as an ALB),
+ * lower-cased as DNS compares names. An `ip` that is no IP address, or a `hostname` that is one, is an invalid-field
+ * error, as the API server's validation (`ValidateIngressLoadBalancerStatus`, kubernetes pkg/apis/networking/validation)
+ * refuses it.
+ * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressStatus
+ */
+function readLoadBalancerStatus(f: FieldReader): string[] {
+  const out: string[] = [];
+  f.list(['status', 'loadBalancer', 'ingress']).forEach((_, i) => {
+    const at = ['status', 'loadBalancer', 'ingress', i];
+    const ip = f.str([...at, 'ip']);
+    if (ip !== undefined && !canonicalIP(ip)) {
+      f.report(
+        'invalid-field',
+        'error',
+        [...at, 'ip'],
+        `status.loadBalancer.ingress[${i}].ip "${ip}" is not an IP address`,
+        'Give the address the load balancer reports (a DNS name goes in hostname); the API server refuses this status.',
+      );
+      return;
+    }
+    const hostname = f.str([...at, 'hostname']);
+    if (ip === undefined && hostname !== undefined && canonicalIP(hostname)) {
+      f.report(
+        'invalid-field',
+        'error',
+        [...at, 'hostname'],
+        `status.loadBalancer.ingress[${i}].hostname "${hostname}" is an IP address`,
+        'Put an address in ip; the API server refuses an IP as hostname.',
+      );
+      return;
+    }
+    const v = ip ?? hostname?.toLowerCase().replace(/\.$/, '');
+    if (v && !out.includes(v)) out.push(v);
+  });
+  return out;
 }
 
 function readBackend(f: FieldReader, at: PathSegment[]): IngressBackend | undefined {

@@ -89,6 +89,9 @@ export const routingFields: readonly KindFields[] = [
       spec.tls.*.hosts list
       spec.tls.*.hosts.* string
       spec.tls.*.secretName string
+      status.loadBalancer.ingress list
+      status.loadBalancer.ingress.*.hostname string
+      status.loadBalancer.ingress.*.ip string
     `,
   },
   {
@@ -100,6 +103,9 @@ export const routingFields: readonly KindFields[] = [
       metadata.labels map
       metadata.labels.* string
       spec.controller string
+      spec.parameters.apiGroup string
+      spec.parameters.kind string
+      spec.parameters.name string
     `,
   },
   {
