@@ -11,7 +11,8 @@
  *   inverted egress index on every core) + the rows counted on every core. reach1Ms: peerSetsMs + planMs (the
  *   plan on one thread) + the rows on one thread; reachOldMs: `computeReachability` (objects, one thread). Every
  *   count is checked equal.
- *   Compile and reach are the median of 3 rounds (a new engine each round).
+ *   Compile and reach are the median of 3 rounds (a new engine each round; the previous round's engine is dropped
+ *   before the round's collection, so each round compiles with only the model live, as a CLI run does).
  * - compileCpuMs, peerSetsCpuMs, planCpuMs, rows1CpuMs: the same phases in process CPU time (user), and
  *   total1CpuMs their sum (compile + full reachability on one thread): the figures to compare on a shared machine.
  * - peakRssMB: the process's peak resident memory (includes the model and the generator).
