@@ -11,7 +11,13 @@ import {
   ReachScratch,
   type ReachPlan,
 } from '../analysis/matrix/index.ts';
-import { buildReachPlanParallel, countRowsParallel, rowsParallel, stopReachPool } from './reach-pool.ts';
+import {
+  buildReachPlanParallel,
+  countRowsParallel,
+  heldScratch,
+  rowsParallel,
+  stopReachPool,
+} from './reach-pool.ts';
 import { e2eTopology, engineFor, np } from '../analysis/policy/_test-helpers.ts';
 import { generateCluster } from '../../bench/generate.ts';
 import { buildCluster } from '../cluster/index.ts';
@@ -137,4 +143,42 @@ test('a worker counts a plan of more than 8 port classes per pass after one of a
     assert.ok(plan.P > 8, `${plan.P} port classes`);
     assert.equal(await countRowsParallel(plan, workersOnly), countRows(plan, 0, plan.C), `chunk ${chunk}`);
   }
+});
+
+/**
+ * The calling thread keeps its row scratch between counts, as each worker does: a new one per count allocated
+ * its `PieceSources` again (17–30 MB of ArrayBuffers a count at random-label 100k/50k, which V8 counts towards
+ * starting a full collection by external memory pressure). A plan of other sizes gets a new one, and a count that throws drops
+ * it, so no later row starts on marks a failed row left.
+ */
+test('the calling thread keeps its row scratch between counts of plans it fits, and drops it after a count that throws', async () => {
+  const { objects, profile } = generateCluster({ family: 'random-labels', pods: 3000, policies: 1500 });
+  const engine = new PolicyEngine(buildCluster(objects, { profile }).model);
+  const both = { threads: 2, minClasses: 0 };
+  const plans = [{}, { bigAt: 1 }, { chunk: 1 }].map(
+    (o) => buildReachPlan(engine, { ...o, shared: true }).plan,
+  );
+  const want = countRows(plans[0], 0, plans[0].C);
+  await countRowsParallel(plans[0], both);
+  const kept = heldScratch();
+  assert.ok(kept, 'a scratch is kept after a count');
+  for (const plan of [...plans, ...plans]) {
+    assert.equal(await countRowsParallel(plan, both), want);
+    assert.equal(heldScratch(), kept, 'the same scratch for plans of the same sizes');
+  }
+  const failing = {
+    ...plans[0],
+    get inStart(): Int32Array {
+      throw new Error('a row failed');
+    },
+  };
+  await assert.rejects(countRowsParallel(failing, both), /a row failed/);
+  assert.equal(heldScratch(), undefined, 'dropped after a count that threw');
+  assert.equal(await countRowsParallel(plans[0], both), want, 'a new scratch counts as before');
+  const small = new PolicyEngine(
+    buildCluster(generateCluster({ family: 'random-labels', pods: 300, policies: 100 }).objects).model,
+  );
+  const { plan: other } = buildReachPlan(small, { shared: true });
+  assert.equal(await countRowsParallel(other, both), countRows(other, 0, other.C));
+  assert.notEqual(heldScratch(), kept, 'a plan of other sizes gets its own scratch');
 });

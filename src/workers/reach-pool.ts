@@ -110,6 +110,32 @@ export async function rowsParallel(plan: ReachPlan, options: ParallelOptions = {
   return out;
 }
 
+/**
+ * The calling thread's scratch for rows, kept between jobs while it fits the plan, as each worker keeps its own
+ * (`reach-worker.ts`). A scratch per job allocated its `PieceSources` anew, grown by doubling: 17–30 MB of
+ * ArrayBuffers a count at random-label 100k/50k. V8 counts the bytes of (non-shared) ArrayBuffers as external
+ * memory and starts marking the whole heap once they pass the level of its last full collection by 64 MB (design
+ * note 0008, sixteenth session). Like a worker's, it holds the last plan it served (its `PieceSources` knows a
+ * plan by identity) until the next job. Dropped when a job throws, so no row is ever counted on a scratch a failed row
+ * left marked.
+ */
+let mainScratch: ReachScratch | undefined;
+
+function here<T>(plan: ReachPlan, fn: (scratch: ReachScratch) => T): T {
+  if (!mainScratch?.fits(plan)) mainScratch = new ReachScratch(plan);
+  try {
+    return fn(mainScratch);
+  } catch (e) {
+    mainScratch = undefined;
+    throw e;
+  }
+}
+
+/** The calling thread's kept scratch (tests: it is kept, and dropped after a job that threw). */
+export function heldScratch(): ReachScratch | undefined {
+  return mainScratch;
+}
+
 /** One job at a time: each worker answers the job it was given, in order. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -131,12 +157,12 @@ function run(plan: ReachPlan, threads: number, options: ParallelOptions, out?: U
       part,
       out,
     }));
-    if (threads <= 1) return drain(parts[0], new ReachScratch(plan));
+    if (threads <= 1) return here(plan, (s) => drain(parts[0], s));
     return onThreads(
       parts,
       main,
       (j) => j,
-      (j) => drain(j, new ReachScratch(plan)),
+      (j) => here(plan, (s) => drain(j, s)),
     );
   });
 }
@@ -261,7 +287,7 @@ export function cellsParallel(
       jobs,
       options.mainThread ?? true,
       (j) => j,
-      (j) => (drainCells(j, new ReachScratch(plan)), 0),
+      (j) => here(plan, (s) => (drainCells(j, s), 0)),
     );
   });
 }

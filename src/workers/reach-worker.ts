@@ -97,6 +97,8 @@ parentPort?.on('message', (job: ReachJob | InvertJob | CellsJob) => {
     }
     parentPort!.postMessage({ triples: drain(job, scratch) });
   } catch (e) {
+    // A row that threw may have left marks in the scratch: the next job starts with a new one.
+    scratch = undefined;
     parentPort!.postMessage({ error: String((e as Error)?.stack ?? e) });
   }
 });

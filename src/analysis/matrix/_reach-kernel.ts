@@ -59,6 +59,9 @@ export class ReachScratch {
   }
 }
 
+/** The last stamp a row takes before the namespace marks start over (below 2^31, the marks' range). */
+export const STAMP_LIMIT = 0x7fff_fff0;
+
 /** Allowed (source class, destination class, port class) triples of the destination classes [lo, hi). */
 export function countRows(plan: ReachPlan, lo: number, hi: number, scratch = new ReachScratch(plan)): number {
   let triples = 0;
@@ -149,6 +152,12 @@ function row(plan: ReachPlan, s: ReachScratch, k: number, d: number): number {
   const { inStart, inRules, ruleAllPeers, rulePeerStart, rulePeers, setStart, openStart, openIds } = plan;
   const { nsAll, nsHead } = s;
   const host = plan.hostClass[d] === 1;
+  // Rows mark namespaces by stamp in an `Int32Array`: before the stamp could pass 2^31 (a scratch is kept from
+  // count to count, `reach-pool.ts`), the marks start over.
+  if (s.stamp >= STAMP_LIMIT) {
+    s.nsMark.fill(-1);
+    s.stamp = 0;
+  }
   const stamp = ++s.stamp;
   const nsMark = s.nsMark;
   let everyone = plan.isolated[d] === 1 ? 0 : full;

@@ -8,8 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { e2eTopology, engineFor, np } from '../policy/_test-helpers.ts';
-import type { PolicyEngine } from '../policy/index.ts';
-import { computeFlatReachability, rowBits, ReachScratch, type ReachPlan } from './index.ts';
+import { PolicyEngine } from '../policy/index.ts';
+import { buildCluster } from '../../cluster/index.ts';
+import { generateCluster } from '../../../bench/generate.ts';
+import { computeFlatReachability, countRows, rowBits, ReachScratch, type ReachPlan } from './index.ts';
 
 /**
  * Every row bit of the flat plan against `engine.allows` (first pods of the classes; a class with itself takes
@@ -258,4 +260,22 @@ test('an egress rule meets its sources on the ports a namespace is admitted whol
         pc.port === port && pc.protocol === 'TCP' && (out[p * plan.W + (za >>> 5)] >>> (za & 31)) & 1,
     );
   assert.ok(on(80) && on(81), 'z/a reaches y/a on 80 (z whole) and on 81 (its piece)');
+});
+
+/**
+ * A row marks the namespaces its peer sets hold by stamp (`nsMark`, an `Int32Array`), and a scratch is kept from
+ * count to count on every thread (`reach-pool.ts`): a stamp past 2^31 would no longer equal its stored mark, and a
+ * namespace admitted by two sets would lose the first set's ports. Before that, the marks start over.
+ */
+test('ReachScratch: a scratch whose namespace stamp nears 2^31 counts every row as a new scratch does', () => {
+  const { objects, profile } = generateCluster({ family: 'random-labels', pods: 1500, policies: 750 });
+  const engine = new PolicyEngine(buildCluster(objects, { profile }).model);
+  const { plan } = computeFlatReachability(engine);
+  const want = countRows(plan, 0, plan.C);
+  assert.ok(want > 0 && plan.C > 100, `${want} triples, ${plan.C} classes`);
+  const scratch = new ReachScratch(plan);
+  scratch.stamp = 2 ** 31 - 3;
+  assert.equal(countRows(plan, 0, plan.C, scratch), want);
+  assert.ok(scratch.stamp <= plan.C * plan.chunks, `stamp ${scratch.stamp} started over`);
+  assert.equal(countRows(plan, 0, plan.C, scratch), want, 'and again on the same scratch');
 });

@@ -1,5 +1,5 @@
 import { matches, type Selector } from '../../lib/labels.ts';
-import type { PodClass } from './_classes.ts';
+import type { ClassLabelParts, PodClass } from './_classes.ts';
 import { FEW_KEYS } from './_label-parts.ts';
 
 const EMPTY = new Int32Array(0);
@@ -15,6 +15,9 @@ export class ClassIndex {
   readonly #all = new Map<string, number>();
   /** namespace → key → value → the number of its list (nested maps: no `key=value` string per class or lookup). */
   readonly #postings = new Map<string, Map<string, Map<string, number>>>();
+  /** With the classes' label parts: namespace → pair number → the number of its list; the parts number pairs. */
+  readonly #byPair = new Map<string, Map<number, number>>();
+  readonly #pairOf?: (key: string, value: string) => number;
   /** Every list's sorted class ids, list `l` at `#ids[#start[l]..#start[l + 1]]`. */
   readonly #start: Int32Array;
   readonly #ids: Int32Array;
@@ -33,10 +36,20 @@ export class ClassIndex {
    * growth at 100k classes was an object past V8's regular size, filling the young generation, and the live ones
    * moved to the old generation at the next scavenge (fifteenth session: the index's step grew the old generation
    * by ~30 MB a random-label compile, ~0 now).
+   *
+   * With `labels` (the classes' label parts, `buildClasses`, over the same `keys`), a class's postings are its
+   * part's pair numbers: no label of a class is read again, and a list is found by (namespace, pair number) — a
+   * class's part holds exactly its (key, value) pairs of the read keys (sixteenth session).
    */
-  constructor(classes: readonly PodClass[], include: (c: PodClass) => boolean, keys?: ReadonlySet<string>) {
+  constructor(
+    classes: readonly PodClass[],
+    include: (c: PodClass) => boolean,
+    options: { readonly keys?: ReadonlySet<string>; readonly labels?: ClassLabelParts } = {},
+  ) {
+    const { keys, labels: parts } = options;
     this.#classes = classes;
     this.#keys = keys;
+    this.#pairOf = keys && parts?.parts.pairNumbers();
     const sortedKeys = keys && keys.size <= FEW_KEYS ? [...keys] : undefined;
     // Pass 1: a number per list (a namespace's every class, or one of its (key, value) pairs); per posting, in
     // class order, its list's number; per indexed class, its id and how many postings it has.
@@ -59,6 +72,9 @@ export class ClassIndex {
     let ns = '';
     let allOfNs = -1;
     let byKey = new Map<string, Map<string, number>>();
+    let byPair = new Map<number, number>();
+    const pairs = this.#pairOf && parts!.parts.partPairs();
+    const partOf = parts?.partOf;
     const post = (k: string, v: string) => {
       let byValue = byKey.get(k);
       if (!byValue) byKey.set(k, (byValue = new Map()));
@@ -74,14 +90,24 @@ export class ClassIndex {
         if (all === undefined) {
           this.#all.set(ns, (all = newList()));
           this.#postings.set(ns, new Map());
+          this.#byPair.set(ns, new Map());
         }
         allOfNs = all;
         byKey = this.#postings.get(ns)!;
+        byPair = this.#byPair.get(ns)!;
       }
       const n0 = n;
       add(allOfNs);
       const labels = c.labels;
-      if (sortedKeys) {
+      if (pairs) {
+        const part = partOf![c.id];
+        for (let i = pairs.start[part]; i < pairs.start[part + 1]; i++) {
+          const pair = pairs.items[i];
+          let list = byPair.get(pair);
+          if (list === undefined) byPair.set(pair, (list = newList()));
+          add(list);
+        }
+      } else if (sortedKeys) {
         // Few keys: read each from the labels (no walk over every label of the class).
         for (const k of sortedKeys) {
           const v = labels[k];
@@ -133,7 +159,9 @@ export class ClassIndex {
     for (let i = 0; i < reqs.length; i++) {
       const r = reqs[i];
       if (r.operator === 'In' && r.values.length === 1 && (!this.#keys || this.#keys.has(r.key))) {
-        const l = byKey?.get(r.key)?.get(r.values[0]);
+        const l = this.#pairOf
+          ? this.#byPair.get(namespace)?.get(this.#pairOf(r.key, r.values[0]))
+          : byKey?.get(r.key)?.get(r.values[0]);
         if (l === undefined) return EMPTY;
         const list = this.#list(l);
         if (!one) one = list;

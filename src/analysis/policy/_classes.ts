@@ -49,11 +49,10 @@ export interface ClassInputs {
  * Class ids run namespace by namespace, in the order the pods come within their namespace. `classIdOf[i]` is the
  * class id of `pods[i]` (an array, not a `Map<Pod, …>`: see `_pod-slots.ts`).
  */
-export function buildClasses(
-  pods: readonly Pod[],
-  inputs: ClassInputs,
-): { classes: PodClass[]; classIdOf: Int32Array } {
+export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltClasses {
   const classes: MutableClass[] = [];
+  /** Per class in the walk's order (`classes`), its label part. */
+  const partByWalk: number[] = [];
   const classIdOf = new Int32Array(pods.length);
   const labelParts = new LabelParts(inputs.labelKeys, inputs.labelHash);
   const portIds = new Map<string, number>();
@@ -173,6 +172,7 @@ export function buildClasses(
         namedPorts: namedOf[portPart],
       };
       classes.push(cls);
+      partByWalk.push(label);
       ns.classes.push(cls);
       if (sig) ns.bySignature.set(sig, cls);
       else ns.byKey.set(key, cls);
@@ -183,7 +183,22 @@ export function buildClasses(
   }
   const ordered = inOrder ? classes : renumber(byNamespace, classIdOf);
   fillPods(pods, ordered, classIdOf);
-  return { classes: ordered, classIdOf };
+  const labelPartOf = new Int32Array(classes.length);
+  for (let q = 0; q < classes.length; q++) labelPartOf[classes[q].id] = partByWalk[q];
+  return { classes: ordered, classIdOf, labels: { parts: labelParts, partOf: labelPartOf } };
+}
+
+/** The classes, each pod's class id, and each class's label part (`ClassIndex` posts by their pair numbers). */
+export interface BuiltClasses {
+  readonly classes: PodClass[];
+  readonly classIdOf: Int32Array;
+  readonly labels: ClassLabelParts;
+}
+
+/** The label parts of the classes' pods (`LabelParts`) and, per class id, its part. */
+export interface ClassLabelParts {
+  readonly parts: LabelParts;
+  readonly partOf: Int32Array;
 }
 
 /** One namespace's classes while the walk meets its pods, in the order they appear. */

@@ -149,11 +149,10 @@ export class PolicyEngine {
     this.#classIdOf = built.classIdOf;
     this.#nodeAddress = new Uint8Array(this.classes.length);
     if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
-    this.#index = new ClassIndex(
-      this.classes,
-      (c) => !(c.hostNetwork && this.hostNetwork === 'node'),
-      labelKeys,
-    );
+    this.#index = new ClassIndex(this.classes, (c) => !(c.hostNetwork && this.hostNetwork === 'node'), {
+      keys: labelKeys,
+      labels: built.labels,
+    });
     this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
     const lists = selectPolicies(targets, this.classes.length, (ns, s) => this.#index.select(ns, s));
     this.#ingressOf = lists.ingress;

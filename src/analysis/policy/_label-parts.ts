@@ -58,6 +58,34 @@ export class LabelParts {
     return this.#size;
   }
 
+  /** How many (key, value) pairs were numbered: pair numbers run from 0 to `pairs - 1`. */
+  get pairs(): number {
+    return this.#pairs;
+  }
+
+  /**
+   * The number of the pair (key, value) as the parts hold it, or -1 when no labels object met had it (or the key
+   * is not a selector key): a selector's `key = value` requirement selects exactly the parts holding that pair.
+   * A function that holds only the pair numbering (a few small maps), not the parts' table: what an index that
+   * outlives the classes' build keeps.
+   */
+  pairNumbers(): (key: string, value: string) => number {
+    const keyRank = this.#keyRank;
+    const pairOf = this.#pairOf;
+    return (key, value) => {
+      const rank = keyRank.get(key);
+      return rank === undefined ? -1 : (pairOf[rank].get(value) ?? -1);
+    };
+  }
+
+  /**
+   * Part p's pair numbers, in key order, are `items[start[p]..start[p + 1]]` of `partPairs()` (read them after
+   * every `idOf`: a new part may move them).
+   */
+  partPairs(): { readonly start: Int32Array; readonly items: Int32Array } {
+    return { start: this.#start, items: this.#items };
+  }
+
   /** The part of a labels object (a new number when no labels met before have the same values). */
   idOf(labels: Labels): number {
     let n = 0;

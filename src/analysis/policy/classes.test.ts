@@ -291,3 +291,38 @@ test('buildClasses: with no ipBlock, a pod with an IP and one without split, and
     /the IP was read/,
   );
 });
+
+/**
+ * `ClassIndex` posts a class by its label part's pair numbers (design note 0008, sixteenth session), so the part
+ * `buildClasses` gives a class must be its pods' — also when pods come with their namespaces interleaved and the
+ * walk's class numbers are renumbered namespace by namespace.
+ */
+test("buildClasses: each class's label part is the part of its pods' labels, with namespaces in any order", () => {
+  const segments = new AddressSegments([]);
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          namespace: fc.constantFrom('c', 'a', 'b'),
+          labels: fc.dictionary(fc.constantFrom('app', 'tier', 'unread'), fc.constantFrom('1', '2', '3'), {
+            maxKeys: 3,
+          }),
+        }),
+        { minLength: 1, maxLength: 30 },
+      ),
+      (specs) => {
+        const pods = specs.map((s, i) => pod(`p${i}`, s));
+        const { classes, classIdOf, labels } = buildClasses(pods, {
+          labelKeys: new Set(['app', 'tier']),
+          portNames: [],
+          segments,
+        });
+        assert.equal(labels.partOf.length, classes.length);
+        pods.forEach((p, i) =>
+          assert.equal(labels.partOf[classIdOf[i]], labels.parts.idOf(p.labels), `pod ${i}`),
+        );
+      },
+    ),
+    { numRuns: 300, seed },
+  );
+});

@@ -106,7 +106,7 @@ test('ClassIndex: counting the postings allocates nothing in the large-object sp
   const grown = least(3, () => {
     heapAfterGc();
     const before = largeObjectBytes();
-    const index = new ClassIndex(classes, () => true, keys);
+    const index = new ClassIndex(classes, () => true, { keys });
     const after = largeObjectBytes();
     assert.equal(
       index.select('b', { requirements: [{ key: 'app', operator: 'In', values: ['a1'] }] }).length,
@@ -128,7 +128,7 @@ test('ClassIndex: postings past the first size of the count scratch are laid out
     pods: [],
     namedPorts: new Int32Array(0),
   }));
-  const index = new ClassIndex(classes, () => true, new Set(['u', 'v', 'w', 'x']));
+  const index = new ClassIndex(classes, () => true, { keys: new Set(['u', 'v', 'w', 'x']) });
   const ids = (ns: string, f: (c: PodClass) => boolean) =>
     classes.filter((c) => c.namespace === ns && f(c)).map((c) => c.id);
   const eq = (key: string, value: string) => ({ key, operator: 'In' as const, values: [value] });
@@ -172,7 +172,7 @@ test('CiliumTier.bind: a tier without policies keeps no per-class array, and iso
     pods: [],
     namedPorts: new Int32Array(0),
   }));
-  const index = new ClassIndex(classes, () => true, new Set());
+  const index = new ClassIndex(classes, () => true, { keys: new Set() });
   const tiers = Array.from({ length: 16 }, () => new CiliumTier(model));
   let bound = 0;
   const kept = least(2, () => keptEach(8, () => tiers[bound++].bind(classes, index, new Map(), [])));
