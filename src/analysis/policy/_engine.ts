@@ -500,21 +500,8 @@ export class PolicyEngine {
     const unenforced = this.#unenforcedBy;
     // Audit mode: the verdict as policy would give it, then what the datapath does with it (explanations only;
     // without them every connection is let through at L4, as below).
-    if (unenforced && unenforced === this.cilium.agent.audit && opts.withReasons !== false) {
-      const egress = evaluateSide(ctx, 'Egress', src, dst);
-      const ingress = evaluateSide(ctx, 'Ingress', dst, src);
-      const refused = egress.reason === 'l7-denied' || ingress.reason === 'l7-denied';
-      const verdict: Verdict = {
-        allowed: egress.allowed && ingress.allowed,
-        port,
-        protocol,
-        egress,
-        ingress,
-        warnings: [...new Set(warnings)],
-        ...(refused ? { httpStatus: 403 as const } : {}),
-      };
-      return auditedVerdict(verdict, unenforced);
-    }
+    if (unenforced && unenforced === this.cilium.agent.audit && opts.withReasons !== false)
+      return auditedVerdict(policyVerdict(ctx, src, dst), unenforced);
     if (!this.enforced) {
       warnings.push(this.notEnforced!);
       const side = (direction: 'Egress' | 'Ingress'): SideVerdict => ({
@@ -527,18 +514,7 @@ export class PolicyEngine {
       });
       return { allowed: true, port, protocol, egress: side('Egress'), ingress: side('Ingress'), warnings };
     }
-    const egress = evaluateSide(ctx, 'Egress', src, dst);
-    const ingress = evaluateSide(ctx, 'Ingress', dst, src);
-    const refused = egress.reason === 'l7-denied' || ingress.reason === 'l7-denied';
-    return {
-      allowed: egress.allowed && ingress.allowed,
-      port,
-      protocol,
-      egress,
-      ingress,
-      warnings: [...new Set(warnings)],
-      ...(refused ? { httpStatus: 403 as const } : {}),
-    };
+    return policyVerdict(ctx, src, dst);
   }
 
   /**
@@ -659,3 +635,19 @@ export type PartyTarget = PeerTarget & {
   readonly hostPod?: Pod;
   readonly fqdn?: string;
 };
+
+/** The verdict the policies give: both sides evaluated, allowed when both allow, 403 when either refuses at L7. */
+function policyVerdict(ctx: SideContext, src: PartyTarget, dst: PartyTarget): Verdict {
+  const egress = evaluateSide(ctx, 'Egress', src, dst);
+  const ingress = evaluateSide(ctx, 'Ingress', dst, src);
+  const refused = egress.reason === 'l7-denied' || ingress.reason === 'l7-denied';
+  return {
+    allowed: egress.allowed && ingress.allowed,
+    port: ctx.port,
+    protocol: ctx.protocol,
+    egress,
+    ingress,
+    warnings: [...new Set(ctx.warnings)],
+    ...(refused ? { httpStatus: 403 as const } : {}),
+  };
+}

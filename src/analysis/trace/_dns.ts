@@ -145,7 +145,7 @@ export function dnsHops(ctx: TraceContext, pod: Pod, host: string, family: 'IPv4
       (s) =>
         `${s.name} ${family === 'IPv6' ? 'AAAA' : 'A'} → ${s.response.rcode}${s.response.answer.length ? ` ${s.response.answer.map((r) => ('address' in r.rdata ? r.rdata.address : 'target' in r.rdata ? r.rdata.target : r.rdata.type)).join(', ')}` : s.response.rcode === 'NOERROR' ? ' (no data)' : ''} — ${s.verdict}`,
     ),
-    ...(nodeSearchAssumed(res) ? [`assumed: ${nodeSearchAssumed(res)}`] : []),
+    ...[nodeSearchAssumed(res)].filter((a) => a !== undefined).map((a) => `assumed: ${a}`),
   ];
   const addresses = walk.final.answer.flatMap((r) =>
     r.rdata.type === 'A' || r.rdata.type === 'AAAA' ? [r.rdata.address] : [],
