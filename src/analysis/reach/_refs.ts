@@ -9,9 +9,13 @@ import type {
   Workload,
 } from '../../model/types.ts';
 import type { Party } from '../policy/index.ts';
-import { internetParties } from './_internet.ts';
-import { hostPortTarget } from './_host-port.ts';
-import { capturedNote, capturedService, serviceLbNode } from '../service-path/index.ts';
+import {
+  capturedNote,
+  capturedService,
+  hostPortTarget,
+  internetParties,
+  serviceLbNode,
+} from '../service-path/index.ts';
 
 /** One concrete end of a connection, with its display name and, for Service targets, the port after DNAT. */
 export interface Endpoint {

@@ -39,8 +39,6 @@ import {
 } from '../service-path/index.ts';
 
 export { resolveRef } from './_refs.ts';
-export { internetParties } from './_internet.ts';
-export { hostPortTarget } from './_host-port.ts';
 export type { Endpoint, Resolved } from './_refs.ts';
 
 export interface ReachQuery {

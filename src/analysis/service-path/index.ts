@@ -35,6 +35,8 @@ export { sourceRangeDrop } from './_source-ranges.ts';
 export { loadBalancerSchemeDrop } from './_internal-load-balancer.ts';
 export { serviceLbNode, serviceLbPods, svcNameLabel, svcNamespaceLabel } from './_servicelb.ts';
 export { hintedEndpoints } from './_hinted.ts';
+export { hostPortTarget } from './_host-port.ts';
+export { internetParties } from './_internet.ts';
 export { undeterminedLoadBalancerReason, undeterminedLoadBalancers } from './_undetermined-load-balancer.ts';
 
 /** Default `sessionAffinityConfig.clientIP.timeoutSeconds` (3 hours). */

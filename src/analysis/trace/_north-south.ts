@@ -11,12 +11,12 @@ import { unheldSourcePolicyHop } from './_unheld-source.ts';
 import { cloudIngressLeg, ingressesAt } from './_cloud-ingress.ts';
 import { masqueradedPolicyHop } from './_masquerade.ts';
 import {
+  hostPortTarget,
   loadBalancerSchemeDrop,
   serviceLbNode,
   sourceRangeDrop,
   undeterminedLoadBalancers,
 } from '../service-path/index.ts';
-import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';

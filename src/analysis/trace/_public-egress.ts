@@ -1,6 +1,5 @@
 import type { Pod, Protocol } from '../../model/types.ts';
-import { internetParties } from '../reach/index.ts';
-import { policyCidrTexts } from '../service-path/index.ts';
+import { internetParties, policyCidrTexts } from '../service-path/index.ts';
 import type { TraceContext } from './_context.ts';
 
 /**

@@ -1,11 +1,13 @@
 import { formatIP, nonPublicIPv4, parseCidr } from '../../lib/ip.ts';
-import type { Endpoint } from './_refs.ts';
+import type { Party } from '../policy/index.ts';
 
 /**
  * `internet` as a set of addresses: the public IPv4 space cut at every ipBlock boundary, one representative
  * address per piece, so a verdict about "the internet" covers every public address exactly once.
  */
-export function internetParties(cidrs: readonly string[]): Endpoint[] {
+export function internetParties(
+  cidrs: readonly string[],
+): { readonly party: Extract<Party, { kind: 'ip' }>; readonly label: string }[] {
   const cuts = new Set<bigint>([0n, 1n << 32n]);
   const add = (text: string) => {
     const c = parseCidr(text);
@@ -17,7 +19,7 @@ export function internetParties(cidrs: readonly string[]): Endpoint[] {
   nonPublicIPv4.forEach(add);
   const points = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const blocked = nonPublicIPv4.map((s) => parseCidr(s)!);
-  const out: Endpoint[] = [];
+  const out: { party: Extract<Party, { kind: 'ip' }>; label: string }[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const start = points[i];
     if (blocked.some((b) => start >= b.base && start < b.base + (1n << BigInt(32 - b.prefix)))) continue;
