@@ -5,7 +5,7 @@ import type { MeshInbound } from '../analysis/mesh/index.ts';
 
 /** Pairs that were decided the same way (same sides, rules and misses), so large workloads print once per reason. */
 function signature(p: PairResult): string {
-  if (!p.verdict) return `problem:${p.problem}`;
+  if (!p.verdict) return `problem:${p.allowed}:${p.problem}:${p.path?.join('|') ?? ''}`;
   const side = (s: SideVerdict) =>
     [
       s.allowed,
@@ -69,9 +69,10 @@ export function renderReach(r: ReachResult): string {
     const p = ps[0];
     lines.push(
       '',
-      `${p.unknownBecause ? `UNKNOWN (modeled: ${p.allowed ? 'allowed' : 'denied'})` : p.allowed ? 'allowed' : 'DENIED'}: ${p.from} -> ${p.to} port ${p.port}/${q.protocol}${ps.length > 1 ? ` (and ${ps.length - 1} more pair${ps.length > 2 ? 's' : ''} decided the same way)` : ''}`,
+      `${p.unknownBecause || p.undecided ? `UNKNOWN (modeled: ${p.allowed ? 'allowed' : 'denied'})` : p.allowed ? 'allowed' : 'DENIED'}: ${p.from} -> ${p.to} port ${p.port}/${q.protocol}${ps.length > 1 ? ` (and ${ps.length - 1} more pair${ps.length > 2 ? 's' : ''} decided the same way)` : ''}`,
     );
     if (p.problem) lines.push(`  ${p.problem}`);
+    for (const l of p.path ?? []) lines.push(`  ${l}`);
     if (p.unknownBecause && p.unknownBecause.length !== r.unknown.length) {
       const named = r.unknown.filter((o) => p.unknownBecause!.includes(o.key));
       lines.push(`  unknown: may be changed by ${named.map(describeObject).join(', ')}`);
@@ -124,10 +125,12 @@ export function reachJson(r: ReachResult): unknown {
       port: p.port,
       allowed: p.allowed,
       ...(p.unknownBecause ? { verdict: 'unknown', unknownBecause: p.unknownBecause } : {}),
+      ...(p.undecided ? { verdict: 'unknown', undecided: p.undecided } : {}),
       ...(p.problem ? { problem: p.problem } : {}),
       ...(p.verdict ? { egress: p.verdict.egress, ingress: p.verdict.ingress } : {}),
       ...(p.verdict?.httpStatus ? { httpStatus: p.verdict.httpStatus } : {}),
       ...(p.mesh ? { mesh: p.mesh } : {}),
+      ...(p.path ? { path: p.path } : {}),
     })),
     notes: r.notes,
     warnings: r.warnings,

@@ -37,6 +37,7 @@ import {
   sourceRangeDrop,
   undeterminedLoadBalancerReason,
 } from '../service-path/index.ts';
+import { createTraceContext, followFromOutside, proxyAtAddress, type TraceContext } from '../trace/index.ts';
 
 export { resolveRef } from './_refs.ts';
 export type { Endpoint, Resolved } from './_refs.ts';
@@ -62,6 +63,13 @@ export interface PairResult {
   readonly unknownBecause?: readonly string[];
   /** The server's mesh proxy verdict (mTLS, authorization), when the policies admit the connection and one judges it. */
   readonly mesh?: MeshInbound;
+  /**
+   * The hops through the load balancer or proxy that holds the destination address, followed as trace follows
+   * them (`followFromOutside`): set instead of `verdict`, whose two sides would be the client's and the proxy's.
+   */
+  readonly path?: readonly string[];
+  /** What the input does not decide on that path (then the pair is unknown); sorted. */
+  readonly undecided?: readonly string[];
 }
 
 export interface ReachResult {
@@ -146,7 +154,22 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   if (typeof from === 'string') return `--from: ${from}`;
   const to = resolveRef(model, query.to, query.port, query.protocol, cidrs);
   if (typeof to === 'string') return `--to: ${to}`;
-  const notes = [...from.notes, ...to.notes];
+  // An address a load balancer or proxy holds is no outside host: a client goes through it to the pods behind it.
+  const toAddress = query.to.startsWith('ip:')
+    ? canonicalIP(query.to.slice(3))
+    : query.to.startsWith('fqdn:')
+      ? query.to.slice(5).toLowerCase().replace(/\.$/, '')
+      : undefined;
+  const holder = toAddress
+    ? proxyAtAddress({ model, engine }, toAddress, query.port, query.protocol)
+    : undefined;
+  let traceCtx: TraceContext | undefined;
+  // A load balancer's DNS name is known: not a name judged at every public range.
+  const notes = [...from.notes, ...(holder && query.to.startsWith('fqdn:') ? [] : to.notes)];
+  if (holder && from.endpoints.some((e) => e.party.kind === 'ip'))
+    notes.push(
+      `${toAddress} is ${holder.text}: a client outside the cluster is followed through it to the pods behind it, as kubetwin trace follows it, and judged by their policies with the source address they see`,
+    );
   if (
     query.to.startsWith('service:') &&
     !query.from.startsWith('ip:') &&
@@ -225,7 +248,29 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const masqueradeHolds = new Set<string>();
   const absent = namespacesNotInInput(model);
   const labelReasons = new Set<string>();
-  for (const a of from.endpoints)
+  let followedUnknown = false;
+  for (const a of from.endpoints) {
+    if (holder && toAddress && a.party.kind === 'ip') {
+      traceCtx ??= createTraceContext(model);
+      const f = followFromOutside(traceCtx, a.party.ip, {
+        address: toAddress,
+        port: query.port,
+        protocol: query.protocol,
+        http: query.http,
+      });
+      f.unknown.forEach((u) => labelReasons.add(u));
+      if (f.needsRequest) followedUnknown = true;
+      pairs.push({
+        from: a.label,
+        to: toAddress,
+        port: query.port,
+        allowed: f.delivered,
+        ...(f.reason ? { problem: f.reason } : {}),
+        path: f.lines,
+        ...(f.unknown.length ? { undecided: f.unknown } : {}),
+      });
+      continue;
+    }
     for (const b of to.endpoints) {
       const port = b.port ?? query.port;
       // A meshed client's proxy picks the endpoint itself (kube-proxy is not involved): judged as before.
@@ -365,6 +410,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       const outMesh = out && out.verdict !== 'unknown' ? egressVerdict(out) : undefined;
       if (meshVerdict?.l7 && meshVerdict.authz) meshL7.add(meshVerdict.authz.reason);
       const allowed = verdict.allowed && (meshVerdict?.allowed ?? true) && out?.verdict !== 'denied';
+      // A pod's connection the proxy takes (not kube-proxy): where it sends it on is not followed from a pod.
+      if (allowed && holder && !holder.outsideOnly && a.party.kind === 'pod')
+        labelReasons.add(
+          `${toAddress} is ${holder.text}: it takes the connection and opens its own to the pods behind it, which kubetwin follows only from a client outside the cluster (reach --from ip:ADDRESS, or kubetwin trace)`,
+        );
       const because = judge(a, b, allowed);
       pairs.push({
         from: a.label,
@@ -376,6 +426,11 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         ...(meshVerdict ? { mesh: meshVerdict } : outMesh ? { mesh: outMesh } : {}),
       });
     }
+  }
+  if (followedUnknown)
+    notes.push(
+      `an HTTP load balancer picks the backend by the request: give one with --http-method/--http-path/--http-header 'Host: NAME' (test: http: {method, path, headers}) to follow it`,
+    );
   if (unusedPairs && proxied) notes.push(unusedPairsNote(proxied, unusedPairs));
   pairs.sort((x, y) => cmp(x.from, y.from) || cmp(x.to, y.to));
   const allowedPairs = pairs.filter((p) => p.allowed).length;
@@ -424,7 +479,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
     notes.push(
       `kube-proxy masquerades the connection (externalTrafficPolicy: Cluster of Service ${to.masquerade!.service.namespace}/${to.masquerade!.service.name}): each endpoint's ingress verdict holds for every address the masquerade can give it (${[...masqueradeHolds].sort().join(', ')})`,
     );
-  const unresolved = from.unresolvedName ?? to.unresolvedName;
+  const unresolved = from.unresolvedName ?? (holder ? undefined : to.unresolvedName);
   if (unresolved && outcome === 'partial')
     reasons.add(
       `${unresolved} has no known address and the policies admit some public ranges but not others: the answer depends on what it resolves to`,

@@ -65,7 +65,8 @@ test('kube-proxy masquerade source — Calico: the node address and the tunnel a
   );
 });
 
-test('load-balancer address: ipMode Proxy is left to the load balancer (an outside address)', () => {
+test('load-balancer address: ipMode Proxy is left to the load balancer, which connects on to the pods: unknown from a pod (rule reach-through-load-balancer)', () => {
   const r = ask(`${web('Local', 'Proxy')}\n---\n${onlyFromZ}`, 'y/a');
-  assert.deepEqual([r.verdict, r.pairs[0]?.to], ['allowed', '34.120.1.2']);
+  assert.deepEqual([r.verdict, r.pairs[0]?.to], ['unknown', '34.120.1.2']);
+  assert.match(r.unknownReasons.join('\n'), /load balancer of Service x\/web \(ipMode: Proxy\)/);
 });

@@ -272,7 +272,7 @@ const INGRESS_CONTROLLER = 'cilium.io/ingress-controller';
  * (https://docs.cilium.io/en/stable/network/servicemesh/ingress/) — so a manifest set never holds them, and an
  * address kubetwin cannot place may be one of theirs. Sorted; empty when the CNI is not Cilium.
  */
-export function missingCiliumLoadBalancers(ctx: TraceContext): string[] {
+export function missingCiliumLoadBalancers(ctx: Pick<TraceContext, 'model' | 'engine'>): string[] {
   if (!ctx.engine.cilium.active) return [];
   const routing = ctx.model.routing;
   const services = ctx.model.services;

@@ -1,0 +1,119 @@
+/**
+ * Rule `reach-through-load-balancer`: an address a load balancer or proxy holds — an Ingress's
+ * `status.loadBalancer` (https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/#IngressStatus),
+ * a Service's load-balancer hostname, an `ipMode: Proxy` address
+ * (https://kubernetes.io/docs/concepts/services-networking/service/#load-balancer-ip-mode), a Gateway's address — is
+ * no outside host: reach follows a client outside the cluster through it as trace does (GKE container-native load
+ * balancing, https://cloud.google.com/kubernetes-engine/docs/how-to/container-native-load-balancing), judges the
+ * pods' policies there, and says unknown where the proxy's routing or source address is not in the input. Before,
+ * every such pair was "not a pod, ALLOWED".
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { e2eTopology, engineFor, np } from '../policy/_test-helpers.ts';
+import { reach, type ReachQuery } from './index.ts';
+
+const web = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: x}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: c, image: i, ports: [{containerPort: 8080}]}]}`;
+const gke = (rules: boolean) => `${web}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: x, annotations: {cloud.google.com/neg: '{"ingress": true}'}}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: x, annotations: {kubernetes.io/ingress.class: gce}}
+spec:
+${rules ? '  rules: [{host: web.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]' : '  defaultBackend: {service: {name: web, port: {number: 80}}}'}
+status: {loadBalancer: {ingress: [{ip: 198.51.100.80}]}}`;
+const denyAll = np('deny', 'x', '  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Ingress]');
+const fromGfe = np(
+  'gfe',
+  'x',
+  '  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 130.211.0.0/22}}, {ipBlock: {cidr: 35.191.0.0/16}}]}]',
+);
+
+function ask(yaml: string, q: Partial<ReachQuery>) {
+  const query = { from: 'internet', to: 'ip:198.51.100.80', port: 80, protocol: 'TCP' as const, ...q };
+  const r = reach(engineFor(e2eTopology(yaml)), query);
+  assert.ok(typeof r !== 'string', String(r));
+  return r;
+}
+
+test('rule reach-through-load-balancer: an Ingress status address is followed to the pods, whose deny-all policy denies', () => {
+  const r = ask(`${gke(false)}\n---\n${denyAll}`, {});
+  assert.equal(r.verdict, 'denied', r.unknownReasons.join('\n'));
+  assert.ok(r.pairs.every((p) => p.path?.some((l) => l.includes('GKE load balancer of Ingress x/web'))));
+  assert.equal(ask(gke(false), {}).verdict, 'allowed');
+});
+
+test('rule reach-through-load-balancer: pods admitting only the Google Front Ends see the proxy, not the client: unknown', () => {
+  const r = ask(`${gke(false)}\n---\n${fromGfe}`, {});
+  assert.equal(r.verdict, 'unknown');
+  assert.match(r.unknownReasons.join('\n'), /Google Front End.*decide by source address/);
+});
+
+test('rule reach-through-load-balancer: an Ingress with rules routes by the request — unknown without one, followed with it', () => {
+  const r = ask(gke(true), {});
+  assert.equal(r.verdict, 'unknown');
+  assert.ok(r.notes.some((n) => n.includes('--http-path')));
+  const denied = ask(`${gke(true)}\n---\n${denyAll}`, {
+    http: { method: 'GET', path: '/', headers: { Host: 'web.example.com' } },
+  });
+  assert.equal(denied.verdict, 'denied', denied.unknownReasons.join('\n'));
+});
+
+test('rule reach-through-load-balancer: a pod dialing an Ingress address is unknown (the proxy connects on from its own address)', () => {
+  const r = ask(gke(false), { from: 'x/web' });
+  assert.equal(r.verdict, 'unknown');
+  assert.match(r.unknownReasons.join('\n'), /load balancer of Ingress x\/web/);
+});
+
+const nlb = `${web}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: x}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 443, targetPort: 8080}]
+  loadBalancerSourceRanges: [198.51.100.0/24]
+status: {loadBalancer: {ingress: [{hostname: web-0123.elb.us-west-2.amazonaws.com}]}}`;
+
+test("rule reach-through-load-balancer: a Service's load-balancer hostname (fqdn:) is its load balancer, not any public address", () => {
+  const to = 'fqdn:web-0123.elb.us-west-2.amazonaws.com';
+  const outside = ask(nlb, { to, port: 443, from: 'ip:203.0.113.7' });
+  assert.equal(outside.verdict, 'denied');
+  assert.match(outside.pairs[0]?.problem ?? '', /outside them/);
+  const partner = ask(`${nlb}\n---\n${denyAll}`, { to, port: 443, from: 'ip:198.51.100.9' });
+  assert.equal(partner.verdict, 'denied', partner.unknownReasons.join('\n'));
+  assert.equal(ask(nlb, { to, port: 443, from: 'ip:198.51.100.9' }).verdict, 'allowed');
+});
+
+test('rule reach-through-load-balancer: a Gateway address no Service of the input carries is unknown', () => {
+  const gw = `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: x}
+spec:
+  gatewayClassName: eg
+  addresses: [{type: IPAddress, value: 198.51.100.80}]
+  listeners: [{name: http, port: 80, protocol: HTTP}]`;
+  const r = ask(gw, {});
+  assert.equal(r.verdict, 'unknown');
+  assert.match(r.unknownReasons.join('\n'), /Gateway x\/gw/);
+});
