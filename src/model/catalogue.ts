@@ -1053,7 +1053,7 @@ export const fields: readonly FieldSupport[] = [
     kind: 'Ingress',
     path: `metadata.annotations[${JSON.stringify(key)}]`,
     level: 'partial',
-    note: "read when trace follows a request from outside to the ALB's address (the Ingress's status.loadBalancer, from a dump): scheme (internal by default; an ALB DNS name starting internal- is internal whatever the annotation says) denies public clients of an internal ALB; inbound-cidrs (default 0.0.0.0/0, ::/0) drops sources outside them; security-groups makes which sources pass unknown; target-type (the Service's annotation first; instance by default) sends to the Service's NodePort on the nodes or to the pod addresses, and the pods see the ALB's or a node's address, so a verdict at pods whose ingress policies decide by source is unknown. Without a status address the ALB is not reached, and route answers name these as applying at the controller",
+    note: "read when trace (or reach, rule reach-through-load-balancer) follows a request from outside to the ALB's address (the Ingress's status.loadBalancer, from a dump): scheme (internal by default; an ALB DNS name starting internal- is internal whatever the annotation says) denies public clients of an internal ALB; inbound-cidrs (default 0.0.0.0/0, ::/0) drops sources outside them; security-groups makes which sources pass unknown; target-type (the Service's annotation first; instance by default) sends to the Service's NodePort on the nodes or to the pod addresses, and the pods see the ALB's or a node's address, so a verdict at pods whose ingress policies decide by source is unknown. Without a status address the ALB is not reached, and route answers name these as applying at the controller",
   })),
   {
     kind: 'IngressClass',
