@@ -117,3 +117,21 @@ spec:
   assert.equal(r.verdict, 'unknown');
   assert.match(r.unknownReasons.join('\n'), /Gateway x\/gw/);
 });
+
+test('rule reach-through-load-balancer: from outside, an NLB with ip targets connects from its own address, not a node or the client', () => {
+  const ipNlb = `${web}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: x
+  annotations: {service.beta.kubernetes.io/aws-load-balancer-type: external, service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing, service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip}
+spec: {type: LoadBalancer, externalTrafficPolicy: Local, selector: {app: web}, ports: [{port: 443, targetPort: 8080}]}
+status: {loadBalancer: {ingress: [{ip: 34.120.1.2}]}}
+---
+${np('partners', 'x', '  podSelector: {matchLabels: {app: web}}\n  ingress: [{from: [{ipBlock: {cidr: 198.51.100.0/24}}]}]')}`;
+  const r = ask(ipNlb, { from: 'ip:198.51.100.9', to: 'ip:34.120.1.2', port: 443 });
+  assert.equal(r.verdict, 'unknown');
+  assert.match(r.unknownReasons.join('\n'), /own private address in the VPC/);
+});
