@@ -76,9 +76,15 @@ export function renderRoute(r: RouteResult): string {
       lines.push(...backendFilterLines(b));
     });
   } else {
-    lines.push(`=> ${d.status}`);
+    // What kubetwin cannot decide (a backendRef kind a controller may support) may change the status: never a sure one.
+    lines.push(
+      d.unknown?.length ? `=> UNKNOWN (the objects kubetwin models say ${d.status})` : `=> ${d.status}`,
+    );
     d.backends.forEach((b, i) => {
-      if (b.problem) lines.push(`   ${backendLabel(b)} — ${b.problem}`);
+      if (b.problem)
+        lines.push(
+          `   ${backendLabel(b)} — ${b.problem}${b.kind ? ` (${d.status} unless the controller supports the kind)` : ''}`,
+        );
       else if (!(r.endpoints[i] ?? []).length) lines.push(`   ${backendLabel(b)} — no ready endpoint`);
     });
   }
