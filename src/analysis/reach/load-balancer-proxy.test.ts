@@ -135,3 +135,30 @@ ${np('partners', 'x', '  podSelector: {matchLabels: {app: web}}\n  ingress: [{fr
   assert.equal(r.verdict, 'unknown');
   assert.match(r.unknownReasons.join('\n'), /own private address in the VPC/);
 });
+
+test("rule reach-through-load-balancer: under Cilium without its operator's Ingress Service, an outside address may be that load balancer: unknown, but a pod's address is the pod's", () => {
+  const cilium = `${web}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: x}
+spec: {selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: x}
+spec:
+  ingressClassName: cilium
+  defaultBackend: {service: {name: web, port: {number: 80}}}`;
+  const engine = engineFor(e2eTopology(cilium), {
+    profile: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\ncni: {name: cilium}\n',
+  });
+  const r = reach(engine, { from: 'internet', to: 'ip:198.51.100.80', port: 80, protocol: 'TCP' });
+  assert.ok(typeof r !== 'string', String(r));
+  assert.equal(r.verdict, 'unknown');
+  assert.match(r.unknownReasons.join('\n'), /load balancers Cilium's operator creates are not in the input/);
+  const pod = engine.model.pods.find((p) => p.namespace === 'x')!;
+  const toPod = reach(engine, { from: 'internet', to: `ip:${pod.ip}`, port: 8080, protocol: 'TCP' });
+  assert.ok(typeof toPod !== 'string', String(toPod));
+  assert.equal(toPod.verdict, 'allowed');
+});

@@ -16,7 +16,7 @@
 import { canonicalIP } from '../../lib/ip.ts';
 import type { Protocol, Service } from '../../model/types.ts';
 import type { FlowTarget } from '../flows/index.ts';
-import type { HttpRequest } from '../policy/index.ts';
+import { unheldPodAddress, type HttpRequest } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
 import { ingressesAt } from './_cloud-ingress.ts';
 import { gkeClass } from './_gke-ingress.ts';
@@ -46,6 +46,15 @@ export function proxyAtAddress(
   const model = ctx.model;
   const ip = canonicalIP(address);
   const name = address.toLowerCase().replace(/\.$/, '');
+  // A pod's, a cluster IP's, a node's address or one in the pod range is no load balancer's.
+  if (
+    ip &&
+    (model.pods.some((p) => p.ips.includes(ip)) ||
+      model.services.some((s) => s.clusterIPs.includes(ip)) ||
+      model.nodes.some((n) => n.internalIP === ip) ||
+      unheldPodAddress(model, { kind: 'ip', ip }))
+  )
+    return undefined;
   const serves = (s: Service) => s.ports.some((p) => p.port === port && p.protocol === protocol);
   const owner = model.services.find(
     (s) => s.type === 'LoadBalancer' && s.loadBalancerIngress.includes(ip ?? name) && serves(s),
@@ -70,7 +79,7 @@ export function proxyAtAddress(
   const gateway = ip ? gatewayAtAddress(model, ip, port) : undefined;
   if (gateway)
     return { text: `Gateway ${gateway.namespace}/${gateway.name} (${gateway.from})`, outsideOnly: false };
-  const unplaced = ip && !model.nodes.some((n) => n.internalIP === ip) ? missingCiliumLoadBalancers(ctx) : [];
+  const unplaced = ip ? missingCiliumLoadBalancers(ctx) : [];
   if (unplaced.length)
     return {
       text: `perhaps the load balancer of ${unplaced.join('; or ')} — not in the input`,
