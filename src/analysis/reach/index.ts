@@ -37,7 +37,8 @@ import {
   sourceRangeDrop,
   undeterminedLoadBalancerReason,
 } from '../service-path/index.ts';
-import { createTraceContext, followFromOutside, proxyAtAddress, type TraceContext } from '../trace/index.ts';
+import { createTraceContext, proxyAtAddress, type TraceContext } from '../trace/index.ts';
+import { followFromOutside } from './_through-proxy.ts';
 
 export { resolveRef } from './_refs.ts';
 export type { Endpoint, Resolved } from './_refs.ts';
@@ -257,18 +258,34 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         port: query.port,
         protocol: query.protocol,
         http: query.http,
+        byRequest: holder.byRequest,
       });
       f.unknown.forEach((u) => labelReasons.add(u));
       if (f.needsRequest) followedUnknown = true;
-      pairs.push({
-        from: a.label,
-        to: toAddress,
-        port: query.port,
-        allowed: f.delivered,
-        ...(f.reason ? { problem: f.reason } : {}),
-        path: f.lines,
-        ...(f.unknown.length ? { undecided: f.unknown } : {}),
-      });
+      const undecided = f.unknown.length ? { undecided: f.unknown } : {};
+      // The pods the proxy may pick disagree: one pair each, as for a Service's endpoints.
+      for (const b of f.backends ?? [])
+        pairs.push({
+          from: a.label,
+          to: `${toAddress} → ${b.pod}`,
+          port: query.port,
+          allowed: b.delivered,
+          ...(b.delivered
+            ? {}
+            : { problem: `${b.pod}'s policies do not admit the connection (the policy hop below)` }),
+          path: f.lines,
+          ...undecided,
+        });
+      if (!f.backends)
+        pairs.push({
+          from: a.label,
+          to: toAddress,
+          port: query.port,
+          allowed: f.delivered,
+          ...(f.reason ? { problem: f.reason } : {}),
+          path: f.lines,
+          ...undecided,
+        });
       continue;
     }
     for (const b of to.endpoints) {

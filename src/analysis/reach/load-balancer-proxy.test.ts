@@ -162,3 +162,27 @@ spec:
   assert.ok(typeof toPod !== 'string', String(toPod));
   assert.equal(toPod.verdict, 'allowed');
 });
+
+test('rule reach-through-load-balancer: pods behind the load balancer that disagree give one pair each (partly allowed)', () => {
+  const pods = ['a', 'b']
+    .map(
+      (n, i) => `apiVersion: v1
+kind: Pod
+metadata: {name: web-${n}, namespace: x, labels: {app: web, pod: ${n}}}
+spec: {nodeName: node-1, containers: [{name: web, image: nginx, ports: [{containerPort: 8080}]}]}
+status: {podIP: 10.244.1.${i + 5}, phase: Running}`,
+    )
+    .join('\n---\n');
+  const yaml = gke(false).replace(web, pods);
+  const r = ask(
+    `${yaml}\n---\n${np('deny-b', 'x', '  podSelector: {matchLabels: {pod: b}}\n  policyTypes: [Ingress]')}`,
+    {
+      from: 'ip:203.0.113.7',
+    },
+  );
+  assert.equal(r.verdict, 'partial', r.unknownReasons.join('\n'));
+  assert.deepEqual(
+    r.pairs.map((p) => `${p.to} ${p.allowed}`),
+    ['198.51.100.80 → x/web-a true', '198.51.100.80 → x/web-b false'],
+  );
+});

@@ -29,12 +29,7 @@ import { meshInboundHops } from './_mesh-inbound.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
 export { internetClient } from './_sources.ts';
-export {
-  followFromOutside,
-  proxyAtAddress,
-  type FollowedAddress,
-  type ProxyHolder,
-} from './_follow-address.ts';
+export { anyRequestAt, proxyAtAddress, type ProxyHolder } from './_proxy-address.ts';
 export { queriesBlocked, type QueriesBlocked } from './_dns.ts';
 import type { Delivery, Fix, FlowTrace, Hop, Trace } from './types.ts';
 

@@ -14,16 +14,13 @@
  *   operator makes for an Ingress or Gateway (not in the input): unknown.
  */
 import { canonicalIP } from '../../lib/ip.ts';
-import type { Protocol, Service } from '../../model/types.ts';
-import type { FlowTarget } from '../flows/index.ts';
+import type { ClusterModel, Protocol, Service } from '../../model/types.ts';
 import { unheldPodAddress, type HttpRequest } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
 import { ingressesAt } from './_cloud-ingress.ts';
 import { gkeClass } from './_gke-ingress.ts';
 import { gatewayAtAddress } from './_gateway-host.ts';
 import { missingCiliumLoadBalancers } from './_cilium-ingress.ts';
-import { northSouth } from './_north-south.ts';
-import type { Hop } from './types.ts';
 
 /** What holds an address: in words, and whether kube-proxy captures a pod's connection to it instead. */
 export interface ProxyHolder {
@@ -31,6 +28,8 @@ export interface ProxyHolder {
   readonly text: string;
   /** True when only a client outside the cluster goes through the proxy (a pod's connection is kube-proxy's). */
   readonly outsideOnly: boolean;
+  /** True when the proxy picks the backend by the HTTP request (an Ingress's load balancer). */
+  readonly byRequest?: boolean;
 }
 
 /**
@@ -75,6 +74,7 @@ export function proxyAtAddress(
     return {
       text: `the load balancer of Ingress ${ingresses.map((i) => `${i.namespace}/${i.name}`).join(', ')} (its status.loadBalancer)`,
       outsideOnly: false,
+      byRequest: true,
     };
   const gateway = ip ? gatewayAtAddress(model, ip, port) : undefined;
   if (gateway)
@@ -88,104 +88,13 @@ export function proxyAtAddress(
   return undefined;
 }
 
-/** One client's way through the proxy: whether it reaches pods, the hops as lines, and why when not. */
-export interface FollowedAddress {
-  /** What the modeled objects decide: the connection reaches pods behind the proxy. */
-  readonly delivered: boolean;
-  /** The hops, one line each (`[ok] load-balancer: …`), the policy hop's and a failing hop's details indented. */
-  readonly lines: readonly string[];
-  readonly reason?: string;
-  /** What the input does not decide, in words (the hops' `unknown`): non-empty makes the answer unknown. */
-  readonly unknown: readonly string[];
-  /** Unknown for want of an HTTP request: an Ingress's load balancer routes by host and path. */
-  readonly needsRequest?: boolean;
-}
-
-/**
- * Follows a connection from `clientIP` outside the cluster to `address` on `port` as trace does: the load balancer,
- * its routing (the HTTP request `http` when given: an L7 proxy needs one to pick a backend), its backends and the
- * policies at the pods with the source address they see. A hop the input cannot decide lists why in `unknown`.
- */
-export function followFromOutside(
-  ctx: TraceContext,
-  clientIP: string,
-  q: {
-    readonly address: string;
-    readonly port: number;
-    readonly protocol: Protocol;
-    readonly http?: HttpRequest;
-  },
-): FollowedAddress {
-  const request = q.http ?? everyRequestAlike(ctx, q.address);
-  const leg = northSouth(ctx, clientIP, targetOf(q, request));
-  const unknown = [...new Set(leg.hops.flatMap((h) => h.unknown ?? []))].sort();
-  const delivered = !!leg.candidates?.length || !!leg.next;
-  const lines = leg.hops.flatMap(hopLines);
-  if (!q.http && request)
-    lines.unshift(
-      `every request goes to the defaultBackend of the Ingress at ${q.address} (it has no rules): followed with ${request.method} ${request.path}`,
-    );
-  const needsRequest = !request && unknown.length > 0 && ingressesAt(ctx.model, q.address).length > 0;
-  if (delivered || leg.reason)
-    return {
-      delivered,
-      lines,
-      unknown,
-      ...(leg.reason && !delivered ? { reason: leg.reason } : {}),
-      ...(needsRequest ? { needsRequest } : {}),
-    };
-  // Answered by the load balancer itself (a redirect): no backend is reached, and reach's question has no answer.
-  const why = `${q.address} answers the request itself (${leg.hops[leg.hops.length - 1]?.title ?? 'no backend'}): no backend is reached`;
-  return { delivered, lines, reason: why, unknown: [...unknown, why] };
-}
-
 /**
  * A GKE Ingress without rules sends every request to its defaultBackend (one load balancer per Ingress), so the
  * request does not matter: `GET /` stands for any. Undefined for any other holder (its routing needs the request).
  * https://kubernetes.io/docs/concepts/services-networking/ingress/#default-backend
  */
-function everyRequestAlike(ctx: TraceContext, address: string): HttpRequest | undefined {
-  const at = ingressesAt(ctx.model, address);
+export function anyRequestAt(model: ClusterModel, address: string): HttpRequest | undefined {
+  const at = ingressesAt(model, address);
   if (at.length !== 1 || !gkeClass(at[0]) || at[0].rules.length || !at[0].defaultBackend) return undefined;
   return { method: 'GET', path: '/' };
-}
-
-function targetOf(
-  q: { readonly address: string; readonly port: number; readonly protocol: Protocol },
-  http: HttpRequest | undefined,
-): Extract<FlowTarget, { kind: 'url' } | { kind: 'ip' }> {
-  const ip = canonicalIP(q.address);
-  if (http) {
-    const headers = Object.fromEntries(
-      Object.entries(http.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v] as const),
-    );
-    return {
-      kind: 'url',
-      scheme: q.port === 443 ? 'https' : 'http',
-      host: ip?.includes(':') ? `[${ip}]` : q.address,
-      port: q.port,
-      path: http.path,
-      protocol: 'TCP',
-      method: http.method,
-      ...(Object.keys(headers).length ? { headers } : {}),
-    };
-  }
-  if (ip) return { kind: 'ip', ip, port: q.port, protocol: q.protocol };
-  return {
-    kind: 'url',
-    scheme: q.protocol === 'UDP' ? 'udp' : 'tcp',
-    host: q.address,
-    port: q.port,
-    path: '/',
-    protocol: q.protocol,
-  };
-}
-
-function hopLines(h: Hop): string[] {
-  const mark = h.verdict === 'fail' ? 'FAIL' : h.verdict === 'info' ? 'info' : h.verdict;
-  const head = `[${mark}] ${h.kind}: ${h.title}`;
-  // A hop that passes shows its title only: its details name the client, and equal answers then print once.
-  if (h.verdict === 'fail' || h.verdict === 'warn' || h.unknown?.length)
-    return [head, ...h.details.map((d) => `    ${d}`)];
-  return [head];
 }
