@@ -186,3 +186,23 @@ status: {podIP: 10.244.1.${i + 5}, phase: Running}`,
     ['198.51.100.80 → x/web-a true', '198.51.100.80 → x/web-b false'],
   );
 });
+
+test("rule reach-through-load-balancer: a name the profile's externalHosts resolves to a load-balancer address is that Service's path", () => {
+  const lb = `${web}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: x}
+spec: {type: LoadBalancer, externalTrafficPolicy: Local, selector: {app: web}, ports: [{port: 80, targetPort: 8080}]}
+status: {loadBalancer: {ingress: [{ip: 203.0.113.10}]}}`;
+  const profile =
+    'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nexternalHosts:\n  shop.example.com: [203.0.113.10]\n';
+  const q = { from: 'ip:198.51.100.9', to: 'fqdn:shop.example.com', port: 80, protocol: 'TCP' } as const;
+  const denied = reach(engineFor(e2eTopology(`${lb}\n---\n${denyAll}`), { profile }), q);
+  assert.ok(typeof denied !== 'string', String(denied));
+  assert.equal(denied.verdict, 'denied', denied.unknownReasons.join('\n'));
+  assert.match(denied.notes.join('\n'), /shop\.example\.com is at 203\.0\.113\.10 .* Service x\/web/);
+  const allowed = reach(engineFor(e2eTopology(lb), { profile }), q);
+  assert.ok(typeof allowed !== 'string', String(allowed));
+  assert.equal(allowed.verdict, 'allowed');
+});

@@ -76,6 +76,23 @@ export function proxyAtAddress(
       outsideOnly: false,
       byRequest: true,
     };
+  // A name the profile's externalHosts resolves (public DNS) to an address held in the cluster: that address's path.
+  if (!ip)
+    for (const a of model.profile.externalHosts[name] ?? []) {
+      const at = canonicalIP(a);
+      const captured =
+        at &&
+        model.services.find(
+          (s) =>
+            ((s.type === 'LoadBalancer' && s.loadBalancerIngress.includes(at)) ||
+              s.externalIPs.includes(at)) &&
+            serves(s),
+        );
+      const held = captured
+        ? `the ${captured.externalIPs.includes(at!) ? 'externalIP' : 'load-balancer address'} of Service ${captured.namespace}/${captured.name}`
+        : at && proxyAtAddress(ctx, at, port, protocol)?.text;
+      if (held) return { text: `at ${at} (the profile's externalHosts), ${held}`, outsideOnly: false };
+    }
   const gateway = ip ? gatewayAtAddress(model, ip, port) : undefined;
   if (gateway)
     return { text: `Gateway ${gateway.namespace}/${gateway.name} (${gateway.from})`, outsideOnly: false };
