@@ -109,6 +109,9 @@ export const kubetwinFields: readonly KindFields[] = [
       subjects.*.namespace string
       subjects.*.apiGroup string
       roleRef map
+      roleRef.apiGroup string
+      roleRef.kind string
+      roleRef.name string
     `,
   })),
   ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
