@@ -1,4 +1,4 @@
-import type { ClusterModel, ContainerPort, Pod } from '../../model/types.ts';
+import type { ClusterModel, ContainerPort, EndpointSlice, Pod } from '../../model/types.ts';
 import {
   monitorNamespaces,
   type PodMetricsEndpoint,
@@ -38,6 +38,7 @@ export function monitorTargets(
   const skipped: Evidence[] = [];
   if (!mon) return { targets, skipped };
   const monitors: Monitor[] = [...mon.serviceMonitors, ...mon.podMonitors];
+  const index = indexOf(model);
   const managed = mon.prometheuses.filter((p) => !p.unmanaged);
   for (const p of mon.prometheuses)
     if (p.unmanaged && monitors.length)
@@ -80,7 +81,7 @@ export function monitorTargets(
         const inNs = (ns: string) => namespaces === 'any' || namespaces.includes(ns);
         const found =
           m.kind === 'ServiceMonitor'
-            ? serviceMonitorTargets(model, m, ep as ServiceMonitorEndpoint, inNs)
+            ? serviceMonitorTargets(model, index, m, ep as ServiceMonitorEndpoint, inNs)
             : podMonitorTargets(model, m, ep as PodMetricsEndpoint, inNs);
         for (const t of found) targets.push({ ...t, evidence, servers, confidence });
       });
@@ -116,6 +117,23 @@ function picks(model: ClusterModel, p: PrometheusSelection, m: Monitor): boolean
   );
 }
 
+/** The EndpointSlices of each Service (`namespace/name`) and the pods by key, made once per discovery. */
+interface Index {
+  readonly slices: ReadonlyMap<string, readonly EndpointSlice[]>;
+  readonly pods: ReadonlyMap<string, Pod>;
+}
+
+function indexOf(model: ClusterModel): Index {
+  const slices = new Map<string, EndpointSlice[]>();
+  for (const s of model.endpointSlices) {
+    const k = `${s.namespace}/${s.serviceName}`;
+    let list = slices.get(k);
+    if (!list) slices.set(k, (list = []));
+    list.push(s);
+  }
+  return { slices, pods: new Map(model.pods.map((p) => [p.key, p])) };
+}
+
 const running = (p: Pod) => !!p.ip && p.phase !== 'Failed' && p.phase !== 'Succeeded';
 
 /** The first container port of the pod with this number: the one Prometheus' endpoints role labels the target with. */
@@ -133,18 +151,17 @@ const containerPortNumbered = (pod: Pod, n: number): ContainerPort | undefined =
  */
 function serviceMonitorTargets(
   model: ClusterModel,
+  index: Index,
   m: ServiceMonitor,
   ep: ServiceMonitorEndpoint,
   inNs: (ns: string) => boolean,
 ): { pod: Pod; port: number }[] {
   const out: { pod: Pod; port: number }[] = [];
-  const podsByKey = new Map(model.pods.map((p) => [p.key, p]));
   for (const s of model.services) {
     if (!inNs(s.namespace) || !matches(m.selector, s.labels)) continue;
-    for (const slice of model.endpointSlices) {
-      if (slice.namespace !== s.namespace || slice.serviceName !== s.name) continue;
+    for (const slice of index.slices.get(`${s.namespace}/${s.name}`) ?? []) {
       for (const e of slice.endpoints) {
-        const pod = e.targetRef ? podsByKey.get(e.targetRef) : undefined;
+        const pod = e.targetRef ? index.pods.get(e.targetRef) : undefined;
         if (!pod || !running(pod)) continue;
         const slicePorts = slice.ports.filter((p) => p.port !== undefined);
         if (ep.port) {
