@@ -62,7 +62,14 @@ export function monitorTargets(
         });
       continue;
     }
-    for (const { by, servers } of pickers)
+    for (const { by, servers } of pickers) {
+      if (!servers.length) {
+        skipped.push({
+          text: `${m.kind} ${m.namespace}/${m.name} is selected by Prometheus ${by!.namespace}/${by!.name}, but the input has none of its pods (prometheus: ${by!.name}), so its scrapes are not inferred`,
+          source: m.source,
+        });
+        continue;
+      }
       m.endpoints.forEach((ep, i) => {
         const list = m.kind === 'ServiceMonitor' ? 'endpoints' : 'podMetricsEndpoints';
         const unapplied = [
@@ -85,17 +92,22 @@ export function monitorTargets(
             : podMonitorTargets(model, m, ep as PodMetricsEndpoint, inNs);
         for (const t of found) targets.push({ ...t, evidence, servers, confidence });
       });
+    }
   }
   return { targets, skipped };
 }
 
-/** The operator's Prometheus pods of `p`: its StatefulSet's selector labels (as `_prometheus-operator.ts` builds them). */
+/**
+ * The operator's Prometheus pods of `p`: its StatefulSet's selector labels (as `_prometheus-operator.ts` builds
+ * them), `app.kubernetes.io/name: prometheus` with `operator.prometheus.io/name` or, as older operators label them
+ * (a cluster dump), `prometheus: <name>`.
+ */
 function podsOf(model: ClusterModel, p: PrometheusSelection): Pod[] {
   return model.pods.filter(
     (x) =>
       x.namespace === p.namespace &&
-      x.labels['app.kubernetes.io/name'] === 'prometheus' &&
-      x.labels['operator.prometheus.io/name'] === p.name,
+      (x.labels['app.kubernetes.io/name'] === 'prometheus' || x.labels.app === 'prometheus') &&
+      (x.labels['operator.prometheus.io/name'] === p.name || x.labels.prometheus === p.name),
   );
 }
 

@@ -156,6 +156,14 @@ test('rule prometheus-servicemonitor-selector: only a Prometheus whose serviceMo
   assert.ok(other.notes.some((n) => /ServiceMonitor apps\/m: no Prometheus in the input selects it/.test(n)));
   // serviceMonitorNamespaceSelector null: the Prometheus's own namespace (mon) only.
   assert.deepEqual(scrapes(exporter(), prometheus('serviceMonitorSelector: {}'), m).steps, []);
+  // Selected, but no pod of that Prometheus in the input (replicas: 0): said, not inferred.
+  const noPods = scrapes(
+    exporter(),
+    prometheus('serviceMonitorSelector: {}, serviceMonitorNamespaceSelector: {}, replicas: 0'),
+    m,
+  );
+  assert.deepEqual(noPods.steps, []);
+  assert.ok(noPods.notes.some((n) => /input has none of its pods/.test(n)));
   // No monitor selector at all: unmanaged, nothing inferred, and said.
   const unmanaged = scrapes(exporter(), prometheus('replicas: 1'), m);
   assert.deepEqual(unmanaged.steps, []);
