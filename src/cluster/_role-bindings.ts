@@ -1,5 +1,5 @@
 import { byNamespaceName } from '../model/keys.ts';
-import type { RoleBinding, RoleBindingSubject } from '../model/rbac.ts';
+import type { RoleBinding, RoleBindingSubject, RoleRef } from '../model/rbac.ts';
 import type { Envelope } from './_envelope.ts';
 import { metaOf } from './_envelope.ts';
 
@@ -10,7 +10,9 @@ const subjectKinds: readonly RoleBindingSubject['kind'][] = ['ServiceAccount', '
  * of the API reference (a value of another type is `invalid-field-type` at its line and the binding is left out,
  * as the API server refuses it) and checked as the API server's ValidateRoleBindingSubject checks them: a name is
  * required, the kind is ServiceAccount, User or Group, and a ClusterRoleBinding's ServiceAccount names its
- * namespace. `roleRef` is not read.
+ * namespace; and its `roleRef` as ValidateRoleBinding and ValidateClusterRoleBinding check it: apiGroup
+ * `rbac.authorization.k8s.io`, kind `Role` or `ClusterRole` (a ClusterRoleBinding's `ClusterRole` only), a name
+ * that is a valid path segment (not `.` or `..`, no `/` or `%`). The referenced role's rules are not read.
  * https://kubernetes.io/docs/reference/kubernetes-api/authorization-resources/role-binding-v1/,
  * https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/rbac/validation/validation.go
  */
@@ -76,7 +78,65 @@ function readBinding(env: Envelope, kind: RoleBinding['kind']): RoleBinding {
     kind,
     ...(kind === 'RoleBinding' ? { namespace: env.namespace ?? 'default' } : {}),
     subjects,
+    roleRef: readRoleRef(env, kind),
   };
+}
+
+const rbacGroup = 'rbac.authorization.k8s.io';
+
+/**
+ * `roleRef`, checked as the API server checks it (a wrong one is reported and, through `env.f.invalid`, leaves the
+ * binding out). The returned value is only kept when nothing was reported.
+ */
+function readRoleRef(env: Envelope, kind: RoleBinding['kind']): RoleRef {
+  const f = env.f;
+  const kinds = kind === 'ClusterRoleBinding' ? ['ClusterRole'] : ['Role', 'ClusterRole'];
+  if (absent(f.get(['roleRef']))) {
+    f.report(
+      'missing-field',
+      'error',
+      ['roleRef'],
+      `roleRef is required (apiGroup: ${rbacGroup}, kind: ${kinds.join(' or ')}, name)`,
+      'Name the role the binding grants.',
+    );
+    return { kind: 'ClusterRole', name: '' };
+  }
+  // A roleRef of another type is reported by the read.
+  if (f.map(['roleRef']) === undefined) return { kind: 'ClusterRole', name: '' };
+  const ref = f.cursor(['roleRef']);
+  const apiGroup = ref.str('apiGroup');
+  const refKind = ref.str('kind');
+  const name = ref.str('name');
+  const hint = 'Fix roleRef; the API server refuses this binding, so kubetwin leaves it out.';
+  if (apiGroup !== rbacGroup && (apiGroup !== undefined || absent(ref.get('apiGroup'))))
+    f.report(
+      absent(ref.get('apiGroup')) ? 'missing-field' : 'invalid-field',
+      'error',
+      ref.pathOf('apiGroup'),
+      apiGroup
+        ? `roleRef.apiGroup "${apiGroup}" must be ${rbacGroup}`
+        : `roleRef.apiGroup is required (${rbacGroup})`,
+      hint,
+    );
+  if (!kinds.includes(refKind ?? '') && (refKind !== undefined || absent(ref.get('kind'))))
+    f.report(
+      absent(ref.get('kind')) ? 'missing-field' : 'invalid-field',
+      'error',
+      ref.pathOf('kind'),
+      `roleRef.kind ${refKind ? `"${refKind}" must be` : 'is required:'} ${kinds.join(' or ')}${kind === 'ClusterRoleBinding' && refKind === 'Role' ? ' (a ClusterRoleBinding cannot grant a namespaced Role)' : ''}`,
+      hint,
+    );
+  if (absent(ref.get('name')))
+    f.report('missing-field', 'error', ref.pathOf('name'), 'roleRef.name is required', hint);
+  else if (name !== undefined && (name === '.' || name === '..' || /[/%]/.test(name)))
+    f.report(
+      'invalid-name',
+      'error',
+      ref.pathOf('name'),
+      `roleRef.name "${name}" is not a valid role name (it may not be "." or ".." nor contain "/" or "%")`,
+      hint,
+    );
+  return { kind: refKind === 'Role' ? 'Role' : 'ClusterRole', name: name ?? '' };
 }
 
 /** Unset, null or empty: what the API server's `len(x) == 0` calls missing (a value of another type is not). */

@@ -19,6 +19,7 @@ import { buildAdminPolicies } from './_admin-policies.ts';
 import { buildCiliumPolicies } from './_cilium-policies.ts';
 import { buildRoleBindings } from './_role-bindings.ts';
 import { buildAdmissionWebhooks } from './_admission-webhooks.ts';
+import { buildMonitoring } from './_monitors.ts';
 import { addonObjects } from './_addons.ts';
 import { buildRouting, resolveExtensionRefs } from './routing/index.ts';
 import { buildMesh } from './mesh-config/index.ts';
@@ -149,6 +150,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
   const ciliumPolicies = buildCiliumPolicies(envs);
   const roleBindings = buildRoleBindings(envs);
   const admissionWebhooks = buildAdmissionWebhooks(envs);
+  const monitoring = buildMonitoring(envs);
   // ExtensionRef filters name kinds kubetwin may not read: they are resolved against every object of the input.
   const routing = resolveExtensionRefs(
     buildRouting(envs, namespaces),
@@ -215,6 +217,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     ...(ciliumPolicies.length ? { ciliumPolicies } : {}),
     ...(roleBindings.length ? { roleBindings } : {}),
     ...(admissionWebhooks.length ? { admissionWebhooks } : {}),
+    ...(monitoring ? { monitoring } : {}),
     others,
     routing,
     mesh,

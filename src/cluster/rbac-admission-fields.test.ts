@@ -62,6 +62,49 @@ test('ValidateRoleBindingSubject: a subject needs a name and a kind of ServiceAc
   assert.deepEqual(rb.bindings, ['RoleBinding/ops/b']);
 });
 
+const withRef = (roleRef: string, kind = 'ClusterRoleBinding') =>
+  binding('b', '[{kind: ServiceAccount, name: op, namespace: ops}]', kind).replace(
+    'roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}',
+    roleRef,
+  );
+
+test('ValidateRoleBinding / ValidateClusterRoleBinding: roleRef is read typed and checked (apiGroup rbac.authorization.k8s.io, kind Role or ClusterRole — ClusterRole only in a ClusterRoleBinding — and a name); a wrong one is refused at its line', () => {
+  const rb = read(
+    withRef('roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}', 'RoleBinding'),
+  );
+  assert.deepEqual(rb.errors, []);
+  const { model } = buildYaml(
+    withRef('roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}', 'RoleBinding'),
+  );
+  assert.deepEqual(model.roleBindings?.[0].roleRef, { kind: 'Role', name: 'pod-reader' });
+  assert.deepEqual(
+    read(withRef('roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}')).errors,
+    ['invalid-field 4:48 roleRef.kind'],
+  );
+  assert.deepEqual(read(withRef('roleRef: {apiGroup: rbac, kind: ClusterRole, name: view}')).errors, [
+    'invalid-field 4:11 roleRef.apiGroup',
+  ]);
+  assert.deepEqual(read(withRef('roleRef: {kind: ClusterRole, name: view}')).errors, [
+    'missing-field 4:1 roleRef.apiGroup',
+  ]);
+  assert.deepEqual(
+    read(withRef('roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole}')).errors,
+    ['missing-field 4:1 roleRef.name'],
+  );
+  assert.deepEqual(
+    read(withRef('roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: a/b}')).errors,
+    ['invalid-name 4:67 roleRef.name'],
+  );
+  assert.deepEqual(
+    read(withRef('roleRef: {apiGroup: rbac.authorization.k8s.io, kind: 5, name: view}')).errors,
+    ['invalid-field-type 4:48 roleRef.kind'],
+  );
+  assert.deepEqual(read(withRef('roleRef: view')).errors, ['invalid-field-type 4:1 roleRef']);
+  const none = read(withRef(''));
+  assert.deepEqual(none.errors, ['missing-field 1:1 roleRef']);
+  assert.deepEqual(none.bindings, []);
+});
+
 const hookService = `apiVersion: v1
 kind: Service
 metadata: {name: hook, namespace: ops}

@@ -318,14 +318,21 @@ export const kinds: readonly KindSupport[] = [
     kind: 'ServiceMonitor',
     namespaced: true,
     level: 'partial',
-    note: 'read by doctor: its Service selector and endpoint port names; the scrape itself is not modeled',
+    note: "read by flows (and so report, trace and suggest policies) and doctor (scrape-port-not-exposed): spec.selector on Service labels, spec.namespaceSelector (any: every namespace; matchNames; neither: the monitor's own), jobLabel, and per endpoints[] port (the Service port's name, which wins), targetPort (deprecated: a container port name or number), scheme, path and interval (named in evidence); each endpoint is scraped as the operator's configuration scrapes it — the endpoints of the selected Services on the named port's target, or the pods' container port named or numbered by targetPort — by the pods of each Prometheus whose serviceMonitorSelector and serviceMonitorNamespaceSelector pick the monitor; relabelings and proxyUrl are not applied (named); TLS, authorization and limits are not read",
+  },
+  {
+    group: 'monitoring.coreos.com',
+    kind: 'PodMonitor',
+    namespaced: true,
+    level: 'partial',
+    note: "read by flows (and so report, trace and suggest policies): spec.selector on pod labels, spec.namespaceSelector (any, matchNames, else the monitor's own namespace), jobLabel, and per podMetricsEndpoints[] port (a container port name, which wins), portNumber, targetPort (deprecated), scheme, path and interval; the selected pods are scraped on the container ports the endpoint names (every declared port when it names none) by the pods of each Prometheus whose podMonitorSelector and podMonitorNamespaceSelector pick the monitor; relabelings and proxyUrl are not applied (named); TLS, authorization and limits are not read",
   },
   ...(['RoleBinding', 'ClusterRoleBinding'] as const).map((kind) => ({
     group: 'rbac.authorization.k8s.io',
     kind,
     namespaced: kind === 'RoleBinding',
     level: 'partial' as const,
-    note: "read by flows (and so report, doctor, trace and suggest policies): subjects (kind, name, namespace; a subject without name, of another kind, or a ClusterRoleBinding's ServiceAccount without namespace is refused as the API server refuses it) — a ServiceAccount subject (a RoleBinding's without namespace in its own), a User named system:serviceaccount:NAMESPACE:NAME and the groups system:serviceaccounts and system:serviceaccounts:NAMESPACE bind ServiceAccounts, whose workloads' pods call the Kubernetes API through Service default/kubernetes; roleRef and the rules it grants are not read (any grant counts), nor groups every user carries (system:authenticated)",
+    note: "read by flows (and so report, doctor, trace and suggest policies): subjects (kind, name, namespace; a subject without name, of another kind, or a ClusterRoleBinding's ServiceAccount without namespace is refused as the API server refuses it) — a ServiceAccount subject (a RoleBinding's without namespace in its own), a User named system:serviceaccount:NAMESPACE:NAME and the groups system:serviceaccounts and system:serviceaccounts:NAMESPACE bind ServiceAccounts, whose workloads' pods call the Kubernetes API through Service default/kubernetes; roleRef (apiGroup rbac.authorization.k8s.io, kind Role or ClusterRole — a ClusterRoleBinding's ClusterRole only — and a name, refused as the API server refuses another) is read and named in the evidence, but the rules of the role it names are not read (Role and ClusterRole are not read: any grant counts as API access), nor groups every user carries (system:authenticated)",
   })),
   ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
     group: 'admissionregistration.k8s.io',
@@ -339,7 +346,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'Prometheus',
     namespaced: true,
     level: 'partial',
-    note: "built as the Prometheus Operator builds it: a StatefulSet prometheus-<name> (spec.replicas pods, 1 when unset) whose pods carry spec.podMetadata.labels and the operator's labels (app.kubernetes.io/name=prometheus, app.kubernetes.io/instance, prometheus, operator.prometheus.io/name and shard) and ports spec.portName (web) 9090, reloader-web 8080 (none with spec.listenLocal), thanos-sidecar http 10902 and grpc 10901 (with spec.thanos); spec.nodeSelector, hostNetwork and serviceAccountName; and the headless governing Service prometheus-operated; unless the input holds that StatefulSet (a dump)",
+    note: "built as the Prometheus Operator builds it: a StatefulSet prometheus-<name> (spec.replicas pods, 1 when unset) whose pods carry spec.podMetadata.labels and the operator's labels (app.kubernetes.io/name=prometheus, app.kubernetes.io/instance, prometheus, operator.prometheus.io/name and shard) and ports spec.portName (web) 9090, reloader-web 8080 (none with spec.listenLocal), thanos-sidecar http 10902 and grpc 10901 (with spec.thanos); spec.nodeSelector, hostNetwork and serviceAccountName; and the headless governing Service prometheus-operated; unless the input holds that StatefulSet (a dump). Its serviceMonitorSelector, podMonitorSelector (null: none; {}: all), their namespace selectors (null: its own namespace; {}: all) and ignoreNamespaceSelectors pick the ServiceMonitors and PodMonitors its pods scrape (flows); with none of the four monitor selectors its configuration is unmanaged and its scrapes are not inferred",
   },
   {
     group: 'monitoring.coreos.com',
@@ -851,6 +858,31 @@ export function unmodeledTrafficKind(
 }
 
 export const fields: readonly FieldSupport[] = [
+  ...(
+    [
+      ['ServiceMonitor', 'spec.endpoints'],
+      ['PodMonitor', 'spec.podMetricsEndpoints'],
+    ] as const
+  ).flatMap(([kind, list]) => [
+    {
+      kind,
+      path: `${list}.*.relabelings`,
+      level: 'partial' as const,
+      note: 'action and targetLabel read, not applied: a keep, drop, keepequal, dropequal, hashmod or labelmap rule, or one writing a __ label (__address__), may change which targets Prometheus scrapes; the scrape flows kubetwin infers assume none does and say so (medium confidence)',
+    },
+    {
+      kind,
+      path: `${list}.*.proxyUrl`,
+      level: 'partial' as const,
+      note: 'read, not followed: Prometheus connects to the proxy, not to the target; the scrape flows kubetwin infers go to the target',
+    },
+  ]),
+  {
+    kind: 'Prometheus',
+    path: 'spec.additionalScrapeConfigs',
+    level: 'ignored' as const,
+    note: 'not read (a Secret holds the configuration): the targets it adds are not among the scrape flows',
+  },
   ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].flatMap((kind) => [
     {
       kind,

@@ -363,6 +363,11 @@ export interface ClusterModel {
   readonly roleBindings?: readonly import('./rbac.ts').RoleBinding[];
   /** Validating and mutating webhook configurations (also kept in `others`). Absent: none in the input. */
   readonly admissionWebhooks?: readonly import('./admission.ts').AdmissionWebhookConfiguration[];
+  /**
+   * ServiceMonitors, PodMonitors and the monitor selectors of each Prometheus (also kept in `others`). Absent: none
+   * of the three in the input.
+   */
+  readonly monitoring?: import('./monitoring.ts').MonitoringModel;
   /** Ingress, Gateway API and TLS objects read for routing (`src/cluster/routing`). */
   readonly routing?: import('./routing.ts').RoutingModel;
   /** The service mesh and its routing objects (`src/cluster/mesh-config`). */

@@ -1,115 +1,96 @@
-import type { Service } from '../../model/types.ts';
-import { matches, type Selector } from '../../lib/labels.ts';
+import { matches } from '../../lib/labels.ts';
+import { monitorNamespaces, type PodMonitor, type ServiceMonitor } from '../../model/monitoring.ts';
+import type { ClusterModel } from '../../model/types.ts';
 import type { DoctorRule, Finding } from './types.ts';
-import { isRecord } from '../../lib/record.ts';
 
-interface MonitorSpec {
-  readonly selector?: {
-    matchLabels?: Record<string, string>;
-    matchExpressions?: { key: string; operator: string; values?: string[] }[];
-  };
-  readonly namespaceSelector?: { any?: boolean; matchNames?: string[] };
-  readonly endpoints?: { port?: string; targetPort?: number | string }[];
-}
-
-const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const stringsOf = (v: unknown): string[] => listOf(v).filter((x): x is string => typeof x === 'string');
+const where = (ns: 'any' | readonly string[]) => (ns === 'any' ? 'any namespace' : ns.join(', '));
 
 /**
- * The fields this rule reads, each kept only when it has the type the CRD declares: a ServiceMonitor is not
- * checked by the builder, and a value of another type (`endpoints: {}`) means no endpoint, never a crash.
- */
-function monitorSpec(raw: unknown): MonitorSpec {
-  const spec = isRecord(raw) ? raw : {};
-  const selector = isRecord(spec.selector) ? spec.selector : {};
-  const labels = isRecord(selector.matchLabels) ? selector.matchLabels : {};
-  const ns = isRecord(spec.namespaceSelector) ? spec.namespaceSelector : undefined;
-  return {
-    selector: {
-      matchLabels: Object.fromEntries(
-        Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string'),
-      ),
-      matchExpressions: listOf(selector.matchExpressions)
-        .filter(isRecord)
-        .filter((e) => typeof e.key === 'string' && typeof e.operator === 'string')
-        .map((e) => ({ key: e.key as string, operator: e.operator as string, values: stringsOf(e.values) })),
-    },
-    namespaceSelector: ns && {
-      any: ns.any === true,
-      matchNames: Array.isArray(ns.matchNames) ? stringsOf(ns.matchNames) : undefined,
-    },
-    endpoints: listOf(spec.endpoints).map((e) => ({
-      port: isRecord(e) && typeof e.port === 'string' ? e.port : undefined,
-    })),
-  };
-}
-
-function selectorOf(spec: MonitorSpec): Selector {
-  const req = Object.entries(spec.selector?.matchLabels ?? {}).map(([key, v]) => ({
-    key,
-    operator: 'In' as const,
-    values: [v],
-  }));
-  for (const e of spec.selector?.matchExpressions ?? [])
-    if (['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator))
-      req.push({ key: e.key, operator: e.operator as 'In', values: [...(e.values ?? [])].sort() });
-  return { requirements: req };
-}
-
-/**
- * A Prometheus Operator ServiceMonitor scrapes the Services its selector picks (in its own namespace unless
- * `namespaceSelector` says otherwise), on the Service port named in `endpoints[].port`. A name no selected Service
- * has — or a selector that picks no Service — means no target is ever scraped.
- * https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor
+ * A ServiceMonitor scrapes the Services its selector picks (on Service labels, in its own namespace unless
+ * `namespaceSelector` says otherwise), on the Service port *named* in `endpoints[].port`; a PodMonitor the pods its
+ * selector picks, on the container port named in `podMetricsEndpoints[].port`. A name nothing selected has — or a
+ * selector that picks nothing — means no target is ever discovered. Read from the typed model
+ * (`src/cluster/_monitors.ts`).
+ * https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor,
+ * https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMetricsEndpoint
  */
 export const serviceMonitorMisses: DoctorRule = {
   code: 'scrape-port-not-exposed',
   fixture: 'scrape-port-not-exposed-servicemonitor',
   severity: 'warning',
   summary:
-    'a ServiceMonitor whose endpoints name a Service port that no selected Service exposes, or that selects no Service',
-  check: ({ model }) => {
-    const out: Finding[] = [];
-    for (const o of model.others) {
-      if (o.kind !== 'ServiceMonitor') continue;
-      const spec = monitorSpec(o.body.spec);
-      const sel = selectorOf(spec);
-      const inNs = (s: Service) =>
-        spec.namespaceSelector?.any
-          ? true
-          : (spec.namespaceSelector?.matchNames ?? [o.namespace ?? 'default']).includes(s.namespace);
-      const services = model.services.filter((s) => inNs(s) && matches(sel, s.labels));
-      const at = [{ key: o.key, source: o.source }];
-      if (!services.length) {
-        out.push({
-          code: 'scrape-port-not-exposed',
-          severity: 'warning',
-          message: `ServiceMonitor ${o.namespace}/${o.name} selects no Service (selector on Service labels, in ${spec.namespaceSelector?.any ? 'any namespace' : (spec.namespaceSelector?.matchNames ?? [o.namespace]).join(', ')})`,
-          objects: at,
-          breaks: 'Prometheus scrapes nothing for this monitor',
-          fix: 'Match spec.selector to the labels of the Service (not the pods), and namespaceSelector to its namespace.',
-        });
-        continue;
-      }
-      for (const [i, ep] of (spec.endpoints ?? []).entries()) {
-        if (!ep.port) continue;
-        const missing = services.filter((s) => !s.ports.some((p) => p.name === ep.port));
-        if (missing.length === services.length)
-          out.push({
-            code: 'scrape-port-not-exposed',
-            severity: 'warning',
-            message: `ServiceMonitor ${o.namespace}/${o.name} endpoints[${i}] scrapes port "${ep.port}", which ${missing
-              .map((s) => `${s.namespace}/${s.name}`)
-              .slice(0, 3)
-              .join(
-                ', ',
-              )} ${missing.length === 1 ? 'does' : 'do'} not expose (ports: ${[...new Set(missing.flatMap((s) => s.ports.map((p) => p.name ?? String(p.port))))].join(', ')})`,
-            objects: at,
-            breaks: 'Prometheus finds no target for this endpoint',
-            fix: 'Name the Service port (e.g. metrics) and use that name in endpoints[].port, or add the port to the Service.',
-          });
-      }
-    }
-    return out;
-  },
+    'a ServiceMonitor (PodMonitor) whose endpoints name a Service (container) port that nothing it selects exposes, or that selects nothing',
+  check: ({ model }) => [
+    ...(model.monitoring?.serviceMonitors ?? []).flatMap((m) => serviceMonitorFindings(model, m)),
+    ...(model.monitoring?.podMonitors ?? []).flatMap((m) => podMonitorFindings(model, m)),
+  ],
 };
+
+function serviceMonitorFindings(model: ClusterModel, m: ServiceMonitor): Finding[] {
+  const ns = monitorNamespaces(m);
+  const services = model.services.filter(
+    (s) => (ns === 'any' || ns.includes(s.namespace)) && matches(m.selector, s.labels),
+  );
+  const at = [{ key: m.key, source: m.source }];
+  if (!services.length)
+    return [
+      {
+        code: 'scrape-port-not-exposed',
+        severity: 'warning',
+        message: `ServiceMonitor ${m.namespace}/${m.name} selects no Service (selector on Service labels, in ${where(ns)})`,
+        objects: at,
+        breaks: 'Prometheus scrapes nothing for this monitor',
+        fix: 'Match spec.selector to the labels of the Service (not the pods), and namespaceSelector to its namespace.',
+      },
+    ];
+  return m.endpoints.flatMap((ep, i): Finding[] => {
+    if (!ep.port || services.some((s) => s.ports.some((p) => p.name === ep.port))) return [];
+    const ports = [...new Set(services.flatMap((s) => s.ports.map((p) => p.name ?? String(p.port))))];
+    return [
+      {
+        code: 'scrape-port-not-exposed',
+        severity: 'warning',
+        message: `ServiceMonitor ${m.namespace}/${m.name} endpoints[${i}] scrapes port "${ep.port}", which ${services
+          .map((s) => `${s.namespace}/${s.name}`)
+          .slice(0, 3)
+          .join(', ')} ${services.length === 1 ? 'does' : 'do'} not expose (ports: ${ports.join(', ')})`,
+        objects: at,
+        breaks: 'Prometheus finds no target for this endpoint',
+        fix: 'Name the Service port (e.g. metrics) and use that name in endpoints[].port, or add the port to the Service.',
+      },
+    ];
+  });
+}
+
+function podMonitorFindings(model: ClusterModel, m: PodMonitor): Finding[] {
+  const ns = monitorNamespaces(m);
+  const pods = model.pods.filter(
+    (p) => (ns === 'any' || ns.includes(p.namespace)) && matches(m.selector, p.labels),
+  );
+  const at = [{ key: m.key, source: m.source }];
+  if (!pods.length)
+    return [
+      {
+        code: 'scrape-port-not-exposed',
+        severity: 'warning',
+        message: `PodMonitor ${m.namespace}/${m.name} selects no pod (selector on pod labels, in ${where(ns)})`,
+        objects: at,
+        breaks: 'Prometheus scrapes nothing for this monitor',
+        fix: 'Match spec.selector to the labels of the pods, and namespaceSelector to their namespace.',
+      },
+    ];
+  return m.endpoints.flatMap((ep, i): Finding[] => {
+    if (!ep.port || pods.some((p) => p.ports.some((c) => c.name === ep.port))) return [];
+    const ports = [...new Set(pods.flatMap((p) => p.ports.map((c) => c.name ?? String(c.containerPort))))];
+    return [
+      {
+        code: 'scrape-port-not-exposed',
+        severity: 'warning',
+        message: `PodMonitor ${m.namespace}/${m.name} podMetricsEndpoints[${i}] scrapes port "${ep.port}", which no container of the selected pods names (ports: ${ports.join(', ') || 'none'})`,
+        objects: at,
+        breaks: 'Prometheus finds no target for this endpoint',
+        fix: 'Name the container port and use that name in podMetricsEndpoints[].port.',
+      },
+    ];
+  });
+}

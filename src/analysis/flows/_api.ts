@@ -63,7 +63,7 @@ export function callsToApi(model: ClusterModel): { calls: Call[]; skipped: Evide
     const by = granted.find((g) => g.grantees.some((x) => grants(x, pod)));
     if (!by) continue;
     seen.add(owner);
-    const text = `${owner} runs as ServiceAccount ${pod.namespace}/${pod.serviceAccountName}, bound by ${by.binding.kind} ${by.binding.namespace ? `${by.binding.namespace}/` : ''}${by.binding.name}: it calls the Kubernetes API`;
+    const text = `${owner} runs as ServiceAccount ${pod.namespace}/${pod.serviceAccountName}, bound by ${by.binding.kind} ${by.binding.namespace ? `${by.binding.namespace}/` : ''}${by.binding.name} to ${by.binding.roleRef.kind} ${by.binding.roleRef.name}: it calls the Kubernetes API`;
     if (!api || !port) {
       skipped.push({
         text: `${text}, and the input has no Service default/kubernetes`,

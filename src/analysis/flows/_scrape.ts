@@ -1,12 +1,10 @@
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import { lookup } from '../../model/lookup.ts';
-import { matches, selectorFromMap, type Selector } from '../../lib/labels.ts';
+import { matches, selectorFromMap } from '../../lib/labels.ts';
 import type { Call } from './_calls.ts';
-import type { Evidence } from './types.ts';
-import { isRecord } from '../../lib/record.ts';
+import type { Confidence, Evidence } from './types.ts';
+import { monitorTargets } from './_scrape-monitors.ts';
 import { findPort } from '../../cluster/index.ts';
-
-const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /** Prometheus servers: pods labelled `app.kubernetes.io/name=prometheus` (the Operator's and the chart's) or `app=prometheus`. */
 function prometheusPods(model: ClusterModel): Pod[] {
@@ -22,13 +20,6 @@ function prometheusPods(model: ClusterModel): Pod[] {
 
 const refOf = (p: Pod) => ({ namespace: p.namespace, name: (p.owner ?? p.key).split('/').pop()! });
 
-function matchLabels(v: unknown): Selector {
-  const labels = isRecord(v) && isRecord(v.matchLabels) ? v.matchLabels : {};
-  return selectorFromMap(
-    Object.fromEntries(Object.entries(labels).filter((e): e is [string, string] => typeof e[1] === 'string')),
-  );
-}
-
 /**
  * The container port a Service port leads to on one pod: a number, or the container port with that name and the
  * Service port's protocol (`findPort`, as the EndpointSlice controller resolves it, so the endpoint Prometheus scrapes).
@@ -41,10 +32,9 @@ function targetPort(s: Service, portName: string | undefined, pod: Pod): number 
 
 /**
  * Prometheus scrapes: pods and Services annotated `prometheus.io/scrape: "true"` (on `prometheus.io/port`, else each
- * declared container port — the example configuration's pod and endpoints roles), ServiceMonitors (the pods behind
- * the Services they select, on the named port) and PodMonitors (the pods they select, on the named container port).
- * Each Prometheus server found scrapes each target pod directly. Without one, nothing is returned and `skipped`
- * says why.
+ * declared container port — the example configuration's pod and endpoints roles), scraped by each Prometheus server
+ * found by label; and ServiceMonitors and PodMonitors (`_scrape-monitors.ts`), scraped by the Prometheus objects that
+ * select them. Each server scrapes each target pod directly. What is not inferred is said in `skipped`.
  * https://github.com/prometheus/prometheus/blob/main/documentation/examples/prometheus-kubernetes.yml
  * https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.ServiceMonitor
  */
@@ -79,62 +69,34 @@ export function callsFromScrapes(model: ClusterModel): { calls: Call[]; skipped:
           ))
         add(pod, n, ev);
   }
-  for (const o of model.others) {
-    if (o.kind !== 'ServiceMonitor' && o.kind !== 'PodMonitor') continue;
-    const spec = isRecord(o.body.spec) ? o.body.spec : {};
-    const nsSel = isRecord(spec.namespaceSelector) ? spec.namespaceSelector : {};
-    const inNs = (ns: string) =>
-      nsSel.any === true ||
-      (Array.isArray(nsSel.matchNames) ? nsSel.matchNames.includes(ns) : ns === o.namespace);
-    const sel = matchLabels(spec.selector);
-    const ev = {
-      text: `${o.key} ${o.kind === 'ServiceMonitor' ? 'endpoints' : 'podMetricsEndpoints'}`,
-      source: o.source,
-    };
-    if (o.kind === 'ServiceMonitor') {
-      for (const s of model.services.filter((x) => inNs(x.namespace) && matches(sel, x.labels) && x.selector))
-        for (const e of listOf(spec.endpoints).filter(isRecord))
-          for (const pod of model.pods.filter(
-            (p) => p.namespace === s.namespace && matches(selectorFromMap(s.selector!), p.labels),
-          ))
-            add(
-              pod,
-              typeof e.targetPort === 'number'
-                ? e.targetPort
-                : targetPort(s, typeof e.port === 'string' ? e.port : undefined, pod),
-              ev,
-            );
-    } else
-      for (const pod of model.pods.filter((p) => inNs(p.namespace) && matches(sel, p.labels)))
-        for (const e of listOf(spec.podMetricsEndpoints).filter(isRecord))
-          add(pod, pod.ports.find((cp) => cp.name === e.port)?.containerPort, ev);
-  }
   const servers = prometheusPods(model);
-  if (!servers.length)
-    return {
-      calls: [],
-      skipped: targets.length
-        ? [
-            {
-              text: `${targets.length} scrape targets, but no Prometheus (no pod labelled app.kubernetes.io/name=prometheus or app=prometheus)`,
-              source: targets[0].evidence.source,
-            },
-          ]
-        : [],
-    };
+  const monitored = monitorTargets(model, servers);
+  const skipped: Evidence[] = [...monitored.skipped];
+  const all = [
+    ...(servers.length ? targets.map((t) => ({ ...t, servers, confidence: 'high' as Confidence })) : []),
+    ...monitored.targets,
+  ];
+  if (!servers.length && targets.length)
+    skipped.push({
+      text: `${targets.length} scrape targets, but no Prometheus (no pod labelled app.kubernetes.io/name=prometheus or app=prometheus)`,
+      source: targets[0].evidence.source,
+    });
   const calls: Call[] = [];
-  for (const server of servers)
-    for (const t of targets) {
-      const to = refOf(t.pod);
-      if (l.podsOfWorkload(server.owner ?? '').includes(t.pod) || t.pod === server) continue;
+  const made = new Set<string>();
+  for (const t of all)
+    for (const server of t.servers) {
+      const from = server.owner ?? server.key;
+      const k = `${from} ${t.pod.owner ?? t.pod.key} ${t.port} ${t.evidence.text}`;
+      if (made.has(k) || l.podsOfWorkload(server.owner ?? '').includes(t.pod) || t.pod === server) continue;
+      made.add(k);
       calls.push({
         from: { kind: 'ref', ...refOf(server) },
-        owner: server.owner ?? server.key,
-        to: { kind: 'ref', ...to, port: t.port, protocol: 'TCP' },
+        owner: from,
+        to: { kind: 'ref', ...refOf(t.pod), port: t.port, protocol: 'TCP' },
         evidence: [t.evidence],
-        confidence: 'high',
+        confidence: t.confidence,
         via: 'scrape',
       });
     }
-  return { calls, skipped: [] };
+  return { calls, skipped };
 }

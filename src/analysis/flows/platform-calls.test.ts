@@ -23,7 +23,7 @@ test('rule rbac-bound-workloads-call-the-api: a workload whose ServiceAccount a 
   assert.deepEqual(steps(d, 'DNS lookups'), []);
   assert.match(
     d.flows.find((f) => f.name === 'to the Kubernetes API')!.steps[0].evidence![0].text,
-    /Pod\/ops\/ctl runs as ServiceAccount ops\/ctl, bound by RoleBinding ops\/b/,
+    /Pod\/ops\/ctl runs as ServiceAccount ops\/ctl, bound by RoleBinding ops\/b to ClusterRole view/,
   );
   // The groups every ServiceAccount token carries.
   const all = discover(

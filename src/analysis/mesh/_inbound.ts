@@ -8,6 +8,7 @@
  * https://istio.io/latest/docs/tasks/security/authentication/mtls-migration/
  */
 import { matches, selectorFromMap } from '../../lib/labels.ts';
+import { findPort } from '../../cluster/index.ts';
 import type { SourceRef } from '../../model/diagnostic.ts';
 import type { MeshName } from '../../model/mesh.ts';
 import { linkerdInboundJudge } from './linkerd/_inbound.ts';
@@ -80,12 +81,14 @@ export interface MeshInbound {
 
 export type InboundJudge = (q: InboundQuery) => MeshInbound | undefined;
 
-/** Whether a Service port sends to the server's container port `q.port` (by number or container port name). */
+/**
+ * Whether a TCP Service port sends to the server's container port `q.port`: its targetPort resolved on the pod as
+ * the EndpointSlice controller resolves it (podutil.FindPort: a number as is, a name to the container port with
+ * that name and the Service port's protocol — a UDP port of the same name is not it).
+ * https://github.com/kubernetes/kubernetes/blob/master/pkg/api/v1/pod/util.go
+ */
 const targetsPort = (p: ServicePort, q: { server: Pod; port: number }) =>
-  p.protocol === 'TCP' &&
-  (typeof p.targetPort === 'number'
-    ? p.targetPort === q.port
-    : q.server.ports.some((c) => c.name === p.targetPort && c.containerPort === q.port));
+  p.protocol === 'TCP' && findPort(q.server, p.targetPort, p.protocol) === q.port;
 
 /** The Service port a connection to the server's container port `q.port` was addressed to (the first such). */
 const servicePortOf = (svc: Service, q: { server: Pod; port: number }) =>

@@ -109,6 +109,9 @@ export const kubetwinFields: readonly KindFields[] = [
       subjects.*.namespace string
       subjects.*.apiGroup string
       roleRef map
+      roleRef.apiGroup string
+      roleRef.kind string
+      roleRef.name string
     `,
   })),
   ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].map((kind) => ({
@@ -162,6 +165,39 @@ export const kubetwinFields: readonly KindFields[] = [
     fields: `${operatorPodFields}
       spec.thanos map
       spec.version string
+      spec.ignoreNamespaceSelectors boolean
+      spec.serviceMonitorSelector map
+      spec.serviceMonitorSelector.matchExpressions list
+      spec.serviceMonitorSelector.matchExpressions.*.key string
+      spec.serviceMonitorSelector.matchExpressions.*.operator string
+      spec.serviceMonitorSelector.matchExpressions.*.values list
+      spec.serviceMonitorSelector.matchExpressions.*.values.* string
+      spec.serviceMonitorSelector.matchLabels map
+      spec.serviceMonitorSelector.matchLabels.* string
+      spec.serviceMonitorNamespaceSelector map
+      spec.serviceMonitorNamespaceSelector.matchExpressions list
+      spec.serviceMonitorNamespaceSelector.matchExpressions.*.key string
+      spec.serviceMonitorNamespaceSelector.matchExpressions.*.operator string
+      spec.serviceMonitorNamespaceSelector.matchExpressions.*.values list
+      spec.serviceMonitorNamespaceSelector.matchExpressions.*.values.* string
+      spec.serviceMonitorNamespaceSelector.matchLabels map
+      spec.serviceMonitorNamespaceSelector.matchLabels.* string
+      spec.podMonitorSelector map
+      spec.podMonitorSelector.matchExpressions list
+      spec.podMonitorSelector.matchExpressions.*.key string
+      spec.podMonitorSelector.matchExpressions.*.operator string
+      spec.podMonitorSelector.matchExpressions.*.values list
+      spec.podMonitorSelector.matchExpressions.*.values.* string
+      spec.podMonitorSelector.matchLabels map
+      spec.podMonitorSelector.matchLabels.* string
+      spec.podMonitorNamespaceSelector map
+      spec.podMonitorNamespaceSelector.matchExpressions list
+      spec.podMonitorNamespaceSelector.matchExpressions.*.key string
+      spec.podMonitorNamespaceSelector.matchExpressions.*.operator string
+      spec.podMonitorNamespaceSelector.matchExpressions.*.values list
+      spec.podMonitorNamespaceSelector.matchExpressions.*.values.* string
+      spec.podMonitorNamespaceSelector.matchLabels map
+      spec.podMonitorNamespaceSelector.matchLabels.* string
     `,
   },
   {
@@ -279,12 +315,45 @@ export const kubetwinFields: readonly KindFields[] = [
       spec.ipAddressPools.* string
     `,
   })),
-  {
-    kind: 'ServiceMonitor',
-    source: 'https://prometheus-operator.dev/docs/api-reference/api/',
+  ...(
+    [
+      ['ServiceMonitor', 'spec.endpoints', ['port string']],
+      ['PodMonitor', 'spec.podMetricsEndpoints', ['port string', 'portNumber integer port']],
+    ] as const
+  ).map(([kind, list, ports]) => ({
+    kind,
+    source: `https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.${kind}`,
     fields: `
       metadata.annotations map
+      metadata.annotations.* string
       metadata.labels map
+      metadata.labels.* string
+      spec map
+      spec.jobLabel string
+      spec.selector map
+      spec.selector.matchExpressions list
+      spec.selector.matchExpressions.*.key string
+      spec.selector.matchExpressions.*.operator string
+      spec.selector.matchExpressions.*.values list
+      spec.selector.matchExpressions.*.values.* string
+      spec.selector.matchLabels map
+      spec.selector.matchLabels.* string
+      spec.namespaceSelector map
+      spec.namespaceSelector.any boolean
+      spec.namespaceSelector.matchNames list
+      spec.namespaceSelector.matchNames.* string
+      ${list} list
+      ${list}.* map
+      ${ports.map((p) => `${list}.*.${p}`).join('\n      ')}
+      ${list}.*.targetPort integer-or-string port
+      ${list}.*.scheme string
+      ${list}.*.path string
+      ${list}.*.interval string
+      ${list}.*.relabelings list
+      ${list}.*.relabelings.* map
+      ${list}.*.relabelings.*.action string
+      ${list}.*.relabelings.*.targetLabel string
+      ${list}.*.proxyUrl string
     `,
-  },
+  })),
 ];

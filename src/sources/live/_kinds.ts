@@ -105,6 +105,7 @@ const resources: Record<string, { resource: string; versions: readonly string[];
   'metallb.io/L2Advertisement': { resource: 'l2advertisements', versions: ['v1beta1'] },
   'metallb.io/BGPAdvertisement': { resource: 'bgpadvertisements', versions: ['v1beta1'] },
   'monitoring.coreos.com/ServiceMonitor': { resource: 'servicemonitors', versions: ['v1'] },
+  'monitoring.coreos.com/PodMonitor': { resource: 'podmonitors', versions: ['v1'] },
   'monitoring.coreos.com/Prometheus': { resource: 'prometheuses', versions: ['v1'] },
   'monitoring.coreos.com/Alertmanager': { resource: 'alertmanagers', versions: ['v1'] },
   'rbac.authorization.k8s.io/RoleBinding': { resource: 'rolebindings', versions: ['v1'] },

@@ -9,6 +9,7 @@ import { boundHosts, intersectHosts, splitServerHost } from '../../../cluster/me
 import type { IstioGateway, IstioGatewayServer, VirtualService } from '../../../model/mesh.ts';
 import type { ClusterModel, Pod, Service } from '../../../model/types.ts';
 import { matches, selectorFromMap } from '../../../lib/labels.ts';
+import { findPort } from '../../../cluster/index.ts';
 import type { MeshProfile } from '../_profile.ts';
 import { destinations, evaluateTable, mirrorDestinations, sidecarOutcome } from '../_router.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable } from '../types.ts';
@@ -332,11 +333,8 @@ function frontService(
     if (!pods.some((p) => p.namespace === svc.namespace && matches(sel, p.labels))) continue;
     const sp = svc.ports.find((p) => p.port === port && p.protocol === 'TCP');
     if (!sp) continue;
-    const tp =
-      typeof sp.targetPort === 'number'
-        ? sp.targetPort
-        : pods[0].ports.find((c) => c.name === sp.targetPort)?.containerPort;
-    return { svc, targetPort: tp };
+    // Resolved as the EndpointSlice controller resolves it (podutil.FindPort: the name with the port's protocol).
+    return { svc, targetPort: findPort(pods[0], sp.targetPort, sp.protocol) };
   }
   return undefined;
 }

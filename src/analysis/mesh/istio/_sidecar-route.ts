@@ -8,6 +8,7 @@
  * istio/istio pilot/pkg/networking/core/listener.go (PassthroughCluster, BlackHoleCluster). Pure.
  */
 import { matches, selectorFromMap } from '../../../lib/labels.ts';
+import { findPort } from '../../../cluster/index.ts';
 import type { ClusterModel, Pod, Service } from '../../../model/types.ts';
 import { resolveMeshHost, serviceFqdn } from '../_hosts.ts';
 import type { MeshDecision } from '../types.ts';
@@ -151,12 +152,9 @@ export function sidecarTransportToPod(
   for (const svc of model.services) {
     if (svc.namespace !== server.namespace || !svc.selector || !Object.keys(svc.selector).length) continue;
     if (!matches(selectorFromMap(svc.selector), server.labels)) continue;
+    // The targetPort resolved as the EndpointSlice controller does (podutil.FindPort: name and protocol).
     const sp = svc.ports.find(
-      (p) =>
-        p.protocol === 'TCP' &&
-        (typeof p.targetPort === 'number'
-          ? p.targetPort === port
-          : server.ports.some((c) => c.name === p.targetPort && c.containerPort === port)),
+      (p) => p.protocol === 'TCP' && findPort(server, p.targetPort, p.protocol) === port,
     );
     if (!sp) continue;
     each.push({ service: svc, transport: sidecarTransport(model, client, svc, sp.port) });

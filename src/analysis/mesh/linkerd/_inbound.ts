@@ -43,11 +43,16 @@ export function portListed(list: string | undefined, port: number): boolean {
   });
 }
 
-/** Whether a Server's `port` (number, or a container port name) names the pod's `port`. */
+/**
+ * Whether a Server's `port` (number, or a container port name) names the pod's `port`. A name selects the pod's
+ * container ports of that name with protocol TCP only, as the policy controller's tcp_ports_by_name reads them
+ * (linkerd/linkerd2 policy-controller/k8s/index/src/inbound/pod.rs): a UDP port of the same name is not it.
+ * https://linkerd.io/2.15/reference/authorization-policy/#server
+ */
 export const serverPort = (s: LinkerdServer, pod: Pod, port: number) =>
   typeof s.port === 'number'
     ? s.port === port
-    : pod.ports.some((c) => c.name === s.port && c.containerPort === port);
+    : pod.ports.some((c) => c.name === s.port && c.protocol === 'TCP' && c.containerPort === port);
 
 interface Route {
   readonly route: HTTPRoute;
