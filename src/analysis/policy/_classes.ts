@@ -15,12 +15,84 @@ export interface PodClass {
   /** Labels of the first pod; only the keys selectors read are guaranteed shared by every member. */
   readonly labels: Labels;
   readonly hostNetwork: boolean;
-  readonly pods: Pod[];
+  /** The class's pods, in the order of the engine's pod list (never empty; do not write). */
+  readonly pods: readonly Pod[];
+  /** `pods[0]`: read it when one member stands for the class (its node, ports, address) — no list is made. */
+  readonly firstPod: Pod;
   /**
    * Per entry of the engine's `portNames`: the container port that name resolves to in this class (-1: not
    * declared; -2: declared more than once, ask the pods).
    */
   readonly namedPorts: Int32Array;
+}
+
+/**
+ * The classes' pods as one list ordered by class, and per class id where its run starts (`start[id]` to
+ * `start[id + 1]`): two objects for every class's members instead of an array per class.
+ */
+class ClassPods {
+  constructor(
+    readonly byClass: readonly Pod[],
+    readonly start: Int32Array,
+  ) {}
+}
+
+/**
+ * A class as `buildClasses` makes it: its pod list is made from the shared `ClassPods` on first ask and kept.
+ * At the random-label family's ~100k one-pod classes a list per class was ~5.6 MB of the compile's old-generation
+ * growth (an array object and its elements, 56 bytes a class), which brought V8's major collection of the model
+ * into the measured phases (design note 0008, seventeenth session); most readers want one member (`firstPod`).
+ */
+class ClassRecord implements PodClass {
+  /** The shared runs until the list is first asked for, then the class's own list. */
+  #pods: ClassPods | readonly Pod[];
+  constructor(
+    public id: number,
+    readonly namespace: string,
+    readonly labels: Labels,
+    readonly hostNetwork: boolean,
+    readonly namedPorts: Int32Array,
+  ) {
+    this.#pods = NO_PODS;
+  }
+
+  get pods(): readonly Pod[] {
+    const p = this.#pods;
+    if (!(p instanceof ClassPods)) return p;
+    return (this.#pods = p.byClass.slice(p.start[this.id], p.start[this.id + 1]));
+  }
+
+  get firstPod(): Pod {
+    const p = this.#pods;
+    return p instanceof ClassPods ? p.byClass[p.start[this.id]] : p[0];
+  }
+
+  /** Gives the class its members: its run of `runs` (ids final). */
+  setPods(runs: ClassPods): void {
+    this.#pods = runs;
+  }
+}
+
+/**
+ * A class with the given members, as `buildClasses` would make it (tests and callers that group pods
+ * themselves).
+ */
+export function podClass(
+  fields: Omit<PodClass, 'firstPod' | 'pods'> & { readonly pods: readonly Pod[] },
+): PodClass {
+  const c = new ClassRecord(
+    fields.id,
+    fields.namespace,
+    fields.labels,
+    fields.hostNetwork,
+    fields.namedPorts,
+  );
+  if (fields.pods.length) {
+    const start = new Int32Array(fields.id + 2);
+    start[fields.id + 1] = fields.pods.length;
+    c.setPods(new ClassPods(fields.pods, start));
+  }
+  return c;
 }
 
 export interface ClassInputs {
@@ -163,14 +235,7 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
       cls = ns.bySignature.get(sig);
     }
     if (!cls) {
-      cls = {
-        id: classes.length,
-        namespace: pod.namespace,
-        labels: pod.labels,
-        hostNetwork: pod.hostNetwork,
-        pods: NO_PODS,
-        namedPorts: namedOf[portPart],
-      };
+      cls = new ClassRecord(classes.length, pod.namespace, pod.labels, pod.hostNetwork, namedOf[portPart]);
       classes.push(cls);
       partByWalk.push(label);
       ns.classes.push(cls);
@@ -209,10 +274,10 @@ interface NamespaceClasses {
   readonly classes: MutableClass[];
 }
 
-type MutableClass = { -readonly [K in keyof PodClass]: PodClass[K] };
+type MutableClass = ClassRecord;
 
-/** A class's pods until `fillPods` gives it its own list (never written). */
-const NO_PODS: Pod[] = [];
+/** A class's pods until `fillPods` gives it its run (never written). */
+const NO_PODS: readonly Pod[] = [];
 
 /**
  * Gives the classes their ids namespace by namespace (names sorted; within a namespace, in the order they
@@ -234,11 +299,11 @@ function renumber(byNamespace: ReadonlyMap<string, NamespaceClasses>, classIdOf:
 }
 
 /**
- * Each class's pods, in the order of `pods`, into arrays of their exact size: ordered by class into one array
- * (counted from `classIdOf`, then filled), and each class's run copied out with `slice`, which allocates exactly
- * its length. Growing an empty array by `push`, or setting its `length`, gives it room for 16 more: at 100k
- * one-pod classes that was ~15 MB kept on the heap (design note 0008, fifteenth session). Within a class this is
- * the order the classes loop meets its pods (runs of one namespace, by position).
+ * Each class's pods, in the order of `pods`: ordered by class into one list (counted from `classIdOf`, then
+ * filled), each class given its run of it (`ClassPods`). A list per class, even at its exact length, was an
+ * array object and its elements per class — ~5.6 MB at 100k one-pod classes — made during the compile whether
+ * or not anyone read it (design note 0008, fifteenth and seventeenth sessions). Within a class this is the order
+ * the classes loop meets its pods (runs of one namespace, by position).
  */
 function fillPods(pods: readonly Pod[], classes: readonly MutableClass[], classIdOf: Int32Array): void {
   const start = new Int32Array(classes.length + 1);
@@ -247,5 +312,6 @@ function fillPods(pods: readonly Pod[], classes: readonly MutableClass[], classI
   const at = start.slice(0, classes.length);
   const byClass = pods.slice();
   for (let i = 0; i < classIdOf.length; i++) byClass[at[classIdOf[i]]++] = pods[i];
-  for (let c = 0; c < classes.length; c++) classes[c].pods = byClass.slice(start[c], start[c + 1]);
+  const runs = new ClassPods(byClass, start);
+  for (let c = 0; c < classes.length; c++) classes[c].setPods(runs);
 }
