@@ -14,11 +14,17 @@ export class ClassKeys {
   #namespaces = new Int32Array(1024);
   #keys = new Float64Array(1024);
   #size = 0;
+  readonly #hash: (namespace: number, key: number) => number;
+
+  /** `hash`: tests pass a constant one, so that only the comparison decides. */
+  constructor(hash: (namespace: number, key: number) => number = slotHash) {
+    this.#hash = hash;
+  }
 
   /** The class number stored for (namespace, key), or -1. */
   get(namespace: number, key: number): number {
     const mask = this.#slots.length - 1;
-    for (let s = slotHash(namespace, key) & mask; ; s = (s + 1) & mask) {
+    for (let s = this.#hash(namespace, key) & mask; ; s = (s + 1) & mask) {
       const v = this.#slots[s];
       if (v === 0) return -1;
       if (this.#keys[s] === key && this.#namespaces[s] === namespace) return v - 1;
@@ -33,7 +39,7 @@ export class ClassKeys {
 
   #put(namespace: number, key: number, stored: number): void {
     const mask = this.#slots.length - 1;
-    let s = slotHash(namespace, key) & mask;
+    let s = this.#hash(namespace, key) & mask;
     while (this.#slots[s] !== 0) s = (s + 1) & mask;
     this.#slots[s] = stored;
     this.#namespaces[s] = namespace;
@@ -53,7 +59,7 @@ export class ClassKeys {
 
 /** Mixes the namespace number and both 32-bit halves of the key (keys may pass 2^32). */
 function slotHash(namespace: number, key: number): number {
-  const lo = key % 4294967296 | 0;
+  const lo = (key % 4294967296) | 0;
   const hi = (key / 4294967296) | 0;
   let h = Math.imul(namespace ^ 0x9e3779b9, 0x85ebca6b) ^ lo;
   h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35) ^ hi;

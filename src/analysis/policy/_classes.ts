@@ -1,6 +1,7 @@
 import type { Labels } from '../../lib/labels.ts';
 import type { Pod } from '../../model/types.ts';
 import type { AddressSegments } from './_ip-blocks.ts';
+import { ClassKeys } from './_class-keys.ts';
 import { LabelParts, type PairsHash } from './_label-parts.ts';
 
 /**
@@ -179,6 +180,8 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
   // order the pods come within their namespace — the walk's order unless a namespace comes back after another
   // (models list pods namespace by namespace, sorted: then q is the id and nothing is renumbered).
   const byNamespace = new Map<string, NamespaceClasses>();
+  /** Per (namespace number, numeric key): the class's number in the walk (its index in `classes`). */
+  const byKey = new ClassKeys();
   let ns: NamespaceClasses | undefined;
   /** True while the namespaces met so far came in ascending order, each in one run. */
   let inOrder = true;
@@ -200,7 +203,7 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
       // A namespace met again must have been left for a later name and come back to an earlier one: the names
       // at the run changes are ascending exactly when every namespace is one run, in sorted order.
       if (ns !== undefined && name < ns.name) inOrder = false;
-      ns = seen ?? { name, byKey: new Map(), bySignature: new Map(), classes: [] };
+      ns = seen ?? { name, number: byNamespace.size, bySignature: new Map(), classes: [] };
       if (!seen) byNamespace.set(name, ns);
       lastKey = -1;
     }
@@ -224,7 +227,8 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
         classIdOf[at] = lastCls!.id;
         continue;
       }
-      cls = ns.byKey.get(key);
+      const q = byKey.get(ns.number, key);
+      cls = q < 0 ? undefined : classes[q];
     } else {
       // Several IPs (dual stack) or a service-account split: a string signature.
       sig = `${pod.hostNetwork ? 'h' : 'p'}${label},${portPart}\u0000`;
@@ -240,7 +244,7 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
       partByWalk.push(label);
       ns.classes.push(cls);
       if (sig) ns.bySignature.set(sig, cls);
-      else ns.byKey.set(key, cls);
+      else byKey.set(ns.number, key, cls.id);
     }
     classIdOf[at] = cls.id;
     lastKey = sig ? -1 : key;
@@ -269,7 +273,8 @@ export interface ClassLabelParts {
 /** One namespace's classes while the walk meets its pods, in the order they appear. */
 interface NamespaceClasses {
   readonly name: string;
-  readonly byKey: Map<number, MutableClass>;
+  /** Its number in the order namespaces were met (`ClassKeys` keys classes by it). */
+  readonly number: number;
   readonly bySignature: Map<string, MutableClass>;
   readonly classes: MutableClass[];
 }
