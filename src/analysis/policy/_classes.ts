@@ -125,7 +125,7 @@ export interface ClassInputs {
 export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltClasses {
   const classes: MutableClass[] = [];
   /** Per class in the walk's order (`classes`), its label part. */
-  const partByWalk: number[] = [];
+  let partByWalk: Int32Array = new Int32Array(1024);
   const classIdOf = new Int32Array(pods.length);
   const labelParts = new LabelParts(inputs.labelKeys, inputs.labelHash);
   const portIds = new Map<string, number>();
@@ -203,7 +203,7 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
       // A namespace met again must have been left for a later name and come back to an earlier one: the names
       // at the run changes are ascending exactly when every namespace is one run, in sorted order.
       if (ns !== undefined && name < ns.name) inOrder = false;
-      ns = seen ?? { name, number: byNamespace.size, bySignature: new Map(), classes: [] };
+      ns = seen ?? { name, number: byNamespace.size, bySignature: new Map() };
       if (!seen) byNamespace.set(name, ns);
       lastKey = -1;
     }
@@ -241,8 +241,8 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
     if (!cls) {
       cls = new ClassRecord(classes.length, pod.namespace, pod.labels, pod.hostNetwork, namedOf[portPart]);
       classes.push(cls);
-      partByWalk.push(label);
-      ns.classes.push(cls);
+      if (cls.id === partByWalk.length) partByWalk = grown(partByWalk);
+      partByWalk[cls.id] = label;
       if (sig) ns.bySignature.set(sig, cls);
       else byKey.set(ns.number, key, cls.id);
     }
@@ -250,7 +250,7 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
     lastKey = sig ? -1 : key;
     lastCls = cls;
   }
-  const ordered = inOrder ? classes : renumber(byNamespace, classIdOf);
+  const ordered = inOrder ? classes : renumber(classes, classIdOf);
   fillPods(pods, ordered, classIdOf);
   const labelPartOf = new Int32Array(classes.length);
   for (let q = 0; q < classes.length; q++) labelPartOf[classes[q].id] = partByWalk[q];
@@ -270,13 +270,12 @@ export interface ClassLabelParts {
   readonly partOf: Int32Array;
 }
 
-/** One namespace's classes while the walk meets its pods, in the order they appear. */
+/** One namespace while the walk meets its pods. */
 interface NamespaceClasses {
   readonly name: string;
   /** Its number in the order namespaces were met (`ClassKeys` keys classes by it). */
   readonly number: number;
   readonly bySignature: Map<string, MutableClass>;
-  readonly classes: MutableClass[];
 }
 
 type MutableClass = ClassRecord;
@@ -289,18 +288,31 @@ const NO_PODS: readonly Pod[] = [];
  * appeared) when the walk met the namespaces in another order, and rewrites `classIdOf` from the walk's numbers
  * to those ids. Returns the classes in id order.
  */
-function renumber(byNamespace: ReadonlyMap<string, NamespaceClasses>, classIdOf: Int32Array): MutableClass[] {
-  const names = [...byNamespace.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+function renumber(classes: readonly MutableClass[], classIdOf: Int32Array): MutableClass[] {
+  const byName = new Map<string, MutableClass[]>();
+  for (const cls of classes) {
+    const list = byName.get(cls.namespace);
+    if (list) list.push(cls);
+    else byName.set(cls.namespace, [cls]);
+  }
+  const names = [...byName.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const ordered: MutableClass[] = [];
-  const idOf: number[] = [];
+  const idOf = new Int32Array(classes.length);
   for (const name of names)
-    for (const cls of byNamespace.get(name)!.classes) {
+    for (const cls of byName.get(name)!) {
       idOf[cls.id] = ordered.length;
       ordered.push(cls);
     }
   for (const cls of ordered) cls.id = idOf[cls.id];
   for (let i = 0; i < classIdOf.length; i++) classIdOf[i] = idOf[classIdOf[i]];
   return ordered;
+}
+
+/** `a` copied into an array twice its length. */
+function grown(a: Int32Array): Int32Array {
+  const out = new Int32Array(a.length * 2);
+  out.set(a);
+  return out;
 }
 
 /**
