@@ -106,7 +106,7 @@ export const ciliumDnsUdpOnly: DoctorRule = {
     const out: Finding[] = [];
     for (const cls of e.classes) {
       if (cls.hostNetwork || !e.cilium.isolates(cls, 'Egress')) continue;
-      const from = { kind: 'pod' as const, pod: cls.pods[0] };
+      const from = { kind: 'pod' as const, pod: cls.firstPod };
       const to = { kind: 'pod' as const, pod: dns[0] };
       const udp = e.explain(from, to, 53, 'UDP', false);
       if (!udp.allowed || e.allows(from, to, 53, 'TCP')) continue;
@@ -152,7 +152,7 @@ export const ciliumFqdnWithoutDns: DoctorRule = {
           out.push({
             code: 'cilium-fqdn-without-dns-rule',
             severity: 'warning',
-            message: `${name(policy)} ${spec.path === 'spec' ? '' : `${spec.path}.`}${rule.section}[${rule.index}] uses toFQDNs, but no egress rule of ${cls.pods[0].namespace}/${cls.pods[0].name} has a DNS rule: the DNS proxy never sees its lookups`,
+            message: `${name(policy)} ${spec.path === 'spec' ? '' : `${spec.path}.`}${rule.section}[${rule.index}] uses toFQDNs, but no egress rule of ${cls.firstPod.namespace}/${cls.firstPod.name} has a DNS rule: the DNS proxy never sees its lookups`,
             objects: [{ key: policy.key, source: fq.source }],
             breaks: 'connections to those names are dropped: toFQDNs selects no address',
             fix: 'Add an egress rule to kube-dns on port 53 with rules: {dns: [{matchPattern: "*"}]}.',

@@ -55,7 +55,7 @@ function dnsTarget(engine: PolicyEngine, dns: Pod, dnsClass: PodClass): { admits
   const rules = ingress.flatMap((np) => np.ingress.filter((r) => portsMatch(r, dns)).map((r) => ({ np, r })));
   const ingressAdmits = (c: PodClass) => {
     if (!ingress.length) return true;
-    const asSource = { pod: c.pods[0], nsLabels: engine.nsLabels(c.namespace), node: c.pods[0].nodeName };
+    const asSource = { pod: c.firstPod, nsLabels: engine.nsLabels(c.namespace), node: c.firstPod.nodeName };
     return rules.some(
       ({ np, r }) => r.peers === 'all' || r.peers.some((p) => engine.peer(p, np.namespace, asSource).matched),
     );

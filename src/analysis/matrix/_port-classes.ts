@@ -35,7 +35,7 @@ export function portClasses(engine: PolicyEngine): PortClass[] {
       const port = c.namedPorts[i];
       if (port >= 0) add(protocol, port, port);
       else if (port === -2)
-        for (const cp of c.pods[0].ports)
+        for (const cp of c.firstPod.ports)
           if (cp.name === pn.name && cp.protocol === protocol)
             add(protocol, cp.containerPort, cp.containerPort);
     }
@@ -238,7 +238,7 @@ export class PortMasks {
   /** Named-port kind i at a class whose pods declare the name twice: every declaration's port class. */
   #declaredTwice(cls: PodClass, i: number): number {
     let m = 0;
-    for (const cp of cls.pods[0].ports)
+    for (const cp of cls.firstPod.ports)
       if (`${cp.protocol}/${cp.name}` === this.named[i]) m |= this.#bit(i, cp.containerPort);
     return m;
   }

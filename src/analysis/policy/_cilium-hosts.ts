@@ -20,8 +20,8 @@ export class HostPeers {
     const labels = new Map(tier.model.nodes.map((n) => [n.name, n.labels]));
     this.#hosts = hosts.map((h) => ({
       id: h.id,
-      entities: entitiesOf({}, { ip: h.pods[0].ip, node: h.pods[0].nodeName }, tier.apiserver),
-      labels: labels.get(h.pods[0].nodeName ?? ''),
+      entities: entitiesOf({}, { ip: h.firstPod.ip, node: h.firstPod.nodeName }, tier.apiserver),
+      labels: labels.get(h.firstPod.nodeName ?? ''),
     }));
   }
 

@@ -205,7 +205,7 @@ export class CiliumTier {
 
   /** Identity labels of a class (its members share every label a Cilium selector reads). */
   labelsOf(c: PodClass): Labels {
-    return identityLabels(c.pods[0], this.#nsLabels.get(c.namespace) ?? {}, this.cluster);
+    return identityLabels(c.firstPod, this.#nsLabels.get(c.namespace) ?? {}, this.cluster);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Labels } from '../../lib/labels.ts';
 import type { Pod } from '../../model/types.ts';
 import type { AddressSegments } from './_ip-blocks.ts';
+import { ClassKeys } from './_class-keys.ts';
 import { LabelParts, type PairsHash } from './_label-parts.ts';
 
 /**
@@ -15,12 +16,84 @@ export interface PodClass {
   /** Labels of the first pod; only the keys selectors read are guaranteed shared by every member. */
   readonly labels: Labels;
   readonly hostNetwork: boolean;
-  readonly pods: Pod[];
+  /** The class's pods, in the order of the engine's pod list (never empty; do not write). */
+  readonly pods: readonly Pod[];
+  /** `pods[0]`: read it when one member stands for the class (its node, ports, address) — no list is made. */
+  readonly firstPod: Pod;
   /**
    * Per entry of the engine's `portNames`: the container port that name resolves to in this class (-1: not
    * declared; -2: declared more than once, ask the pods).
    */
   readonly namedPorts: Int32Array;
+}
+
+/**
+ * The classes' pods as one list ordered by class, and per class id where its run starts (`start[id]` to
+ * `start[id + 1]`): two objects for every class's members instead of an array per class.
+ */
+class ClassPods {
+  constructor(
+    readonly byClass: readonly Pod[],
+    readonly start: Int32Array,
+  ) {}
+}
+
+/**
+ * A class as `buildClasses` makes it: its pod list is made from the shared `ClassPods` on first ask and kept.
+ * At the random-label family's ~100k one-pod classes a list per class was ~5.6 MB of the compile's old-generation
+ * growth (an array object and its elements, 56 bytes a class), which brought V8's major collection of the model
+ * into the measured phases (design note 0008, seventeenth session); most readers want one member (`firstPod`).
+ */
+class ClassRecord implements PodClass {
+  /** The shared runs until the list is first asked for, then the class's own list. */
+  #pods: ClassPods | readonly Pod[];
+  constructor(
+    public id: number,
+    readonly namespace: string,
+    readonly labels: Labels,
+    readonly hostNetwork: boolean,
+    readonly namedPorts: Int32Array,
+  ) {
+    this.#pods = NO_PODS;
+  }
+
+  get pods(): readonly Pod[] {
+    const p = this.#pods;
+    if (!(p instanceof ClassPods)) return p;
+    return (this.#pods = p.byClass.slice(p.start[this.id], p.start[this.id + 1]));
+  }
+
+  get firstPod(): Pod {
+    const p = this.#pods;
+    return p instanceof ClassPods ? p.byClass[p.start[this.id]] : p[0];
+  }
+
+  /** Gives the class its members: its run of `runs` (ids final). */
+  setPods(runs: ClassPods): void {
+    this.#pods = runs;
+  }
+}
+
+/**
+ * A class with the given members, as `buildClasses` would make it (tests and callers that group pods
+ * themselves).
+ */
+export function podClass(
+  fields: Omit<PodClass, 'firstPod' | 'pods'> & { readonly pods: readonly Pod[] },
+): PodClass {
+  const c = new ClassRecord(
+    fields.id,
+    fields.namespace,
+    fields.labels,
+    fields.hostNetwork,
+    fields.namedPorts,
+  );
+  if (fields.pods.length) {
+    const start = new Int32Array(fields.id + 2);
+    start[fields.id + 1] = fields.pods.length;
+    c.setPods(new ClassPods(fields.pods, start));
+  }
+  return c;
 }
 
 export interface ClassInputs {
@@ -52,7 +125,7 @@ export interface ClassInputs {
 export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltClasses {
   const classes: MutableClass[] = [];
   /** Per class in the walk's order (`classes`), its label part. */
-  const partByWalk: number[] = [];
+  let partByWalk: Int32Array = new Int32Array(1024);
   const classIdOf = new Int32Array(pods.length);
   const labelParts = new LabelParts(inputs.labelKeys, inputs.labelHash);
   const portIds = new Map<string, number>();
@@ -107,6 +180,8 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
   // order the pods come within their namespace — the walk's order unless a namespace comes back after another
   // (models list pods namespace by namespace, sorted: then q is the id and nothing is renumbered).
   const byNamespace = new Map<string, NamespaceClasses>();
+  /** Per (namespace number, numeric key): the class's number in the walk (its index in `classes`). */
+  const byKey = new ClassKeys();
   let ns: NamespaceClasses | undefined;
   /** True while the namespaces met so far came in ascending order, each in one run. */
   let inOrder = true;
@@ -128,7 +203,7 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
       // A namespace met again must have been left for a later name and come back to an earlier one: the names
       // at the run changes are ascending exactly when every namespace is one run, in sorted order.
       if (ns !== undefined && name < ns.name) inOrder = false;
-      ns = seen ?? { name, byKey: new Map(), bySignature: new Map(), classes: [] };
+      ns = seen ?? { name, number: byNamespace.size, bySignature: new Map() };
       if (!seen) byNamespace.set(name, ns);
       lastKey = -1;
     }
@@ -152,7 +227,8 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
         classIdOf[at] = lastCls!.id;
         continue;
       }
-      cls = ns.byKey.get(key);
+      const q = byKey.get(ns.number, key);
+      cls = q < 0 ? undefined : classes[q];
     } else {
       // Several IPs (dual stack) or a service-account split: a string signature.
       sig = `${pod.hostNetwork ? 'h' : 'p'}${label},${portPart}\u0000`;
@@ -163,25 +239,18 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
       cls = ns.bySignature.get(sig);
     }
     if (!cls) {
-      cls = {
-        id: classes.length,
-        namespace: pod.namespace,
-        labels: pod.labels,
-        hostNetwork: pod.hostNetwork,
-        pods: NO_PODS,
-        namedPorts: namedOf[portPart],
-      };
+      cls = new ClassRecord(classes.length, pod.namespace, pod.labels, pod.hostNetwork, namedOf[portPart]);
       classes.push(cls);
-      partByWalk.push(label);
-      ns.classes.push(cls);
+      if (cls.id === partByWalk.length) partByWalk = grown(partByWalk);
+      partByWalk[cls.id] = label;
       if (sig) ns.bySignature.set(sig, cls);
-      else ns.byKey.set(key, cls);
+      else byKey.set(ns.number, key, cls.id);
     }
     classIdOf[at] = cls.id;
     lastKey = sig ? -1 : key;
     lastCls = cls;
   }
-  const ordered = inOrder ? classes : renumber(byNamespace, classIdOf);
+  const ordered = inOrder ? classes : renumber(classes, classIdOf);
   fillPods(pods, ordered, classIdOf);
   const labelPartOf = new Int32Array(classes.length);
   for (let q = 0; q < classes.length; q++) labelPartOf[classes[q].id] = partByWalk[q];
@@ -201,30 +270,36 @@ export interface ClassLabelParts {
   readonly partOf: Int32Array;
 }
 
-/** One namespace's classes while the walk meets its pods, in the order they appear. */
+/** One namespace while the walk meets its pods. */
 interface NamespaceClasses {
   readonly name: string;
-  readonly byKey: Map<number, MutableClass>;
+  /** Its number in the order namespaces were met (`ClassKeys` keys classes by it). */
+  readonly number: number;
   readonly bySignature: Map<string, MutableClass>;
-  readonly classes: MutableClass[];
 }
 
-type MutableClass = { -readonly [K in keyof PodClass]: PodClass[K] };
+type MutableClass = ClassRecord;
 
-/** A class's pods until `fillPods` gives it its own list (never written). */
-const NO_PODS: Pod[] = [];
+/** A class's pods until `fillPods` gives it its run (never written). */
+const NO_PODS: readonly Pod[] = [];
 
 /**
  * Gives the classes their ids namespace by namespace (names sorted; within a namespace, in the order they
  * appeared) when the walk met the namespaces in another order, and rewrites `classIdOf` from the walk's numbers
  * to those ids. Returns the classes in id order.
  */
-function renumber(byNamespace: ReadonlyMap<string, NamespaceClasses>, classIdOf: Int32Array): MutableClass[] {
-  const names = [...byNamespace.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+function renumber(classes: readonly MutableClass[], classIdOf: Int32Array): MutableClass[] {
+  const byName = new Map<string, MutableClass[]>();
+  for (const cls of classes) {
+    const list = byName.get(cls.namespace);
+    if (list) list.push(cls);
+    else byName.set(cls.namespace, [cls]);
+  }
+  const names = [...byName.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const ordered: MutableClass[] = [];
-  const idOf: number[] = [];
+  const idOf = new Int32Array(classes.length);
   for (const name of names)
-    for (const cls of byNamespace.get(name)!.classes) {
+    for (const cls of byName.get(name)!) {
       idOf[cls.id] = ordered.length;
       ordered.push(cls);
     }
@@ -233,12 +308,19 @@ function renumber(byNamespace: ReadonlyMap<string, NamespaceClasses>, classIdOf:
   return ordered;
 }
 
+/** `a` copied into an array twice its length. */
+function grown(a: Int32Array): Int32Array {
+  const out = new Int32Array(a.length * 2);
+  out.set(a);
+  return out;
+}
+
 /**
- * Each class's pods, in the order of `pods`, into arrays of their exact size: ordered by class into one array
- * (counted from `classIdOf`, then filled), and each class's run copied out with `slice`, which allocates exactly
- * its length. Growing an empty array by `push`, or setting its `length`, gives it room for 16 more: at 100k
- * one-pod classes that was ~15 MB kept on the heap (design note 0008, fifteenth session). Within a class this is
- * the order the classes loop meets its pods (runs of one namespace, by position).
+ * Each class's pods, in the order of `pods`: ordered by class into one list (counted from `classIdOf`, then
+ * filled), each class given its run of it (`ClassPods`). A list per class, even at its exact length, was an
+ * array object and its elements per class — ~5.6 MB at 100k one-pod classes — made during the compile whether
+ * or not anyone read it (design note 0008, fifteenth and seventeenth sessions). Within a class this is the order
+ * the classes loop meets its pods (runs of one namespace, by position).
  */
 function fillPods(pods: readonly Pod[], classes: readonly MutableClass[], classIdOf: Int32Array): void {
   const start = new Int32Array(classes.length + 1);
@@ -247,5 +329,6 @@ function fillPods(pods: readonly Pod[], classes: readonly MutableClass[], classI
   const at = start.slice(0, classes.length);
   const byClass = pods.slice();
   for (let i = 0; i < classIdOf.length; i++) byClass[at[classIdOf[i]]++] = pods[i];
-  for (let c = 0; c < classes.length; c++) classes[c].pods = byClass.slice(start[c], start[c + 1]);
+  const runs = new ClassPods(byClass, start);
+  for (let c = 0; c < classes.length; c++) classes[c].setPods(runs);
 }

@@ -441,10 +441,10 @@ export class PolicyEngine {
         this.cilium.active
           ? []
           : c.hostNetwork && this.hostNetwork === 'node'
-            ? c.pods[0].ip
-              ? [c.pods[0].ip]
+            ? c.firstPod.ip
+              ? [c.firstPod.ip]
               : []
-            : c.pods[0].ips,
+            : c.firstPod.ips,
       (peer) => this.#blocks.get(peer),
       this.rules,
     ));

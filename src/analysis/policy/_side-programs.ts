@@ -135,7 +135,7 @@ export class SidePrograms {
     const n = this.#names.size;
     const table = new Int32Array(this.classes.length * n).fill(-1);
     for (const c of this.classes)
-      for (const cp of c.pods[0].ports) {
+      for (const cp of c.firstPod.ports) {
         const i = cp.name ? this.#names.get(`${cp.protocol}/${cp.name}`) : undefined;
         if (i === undefined) continue;
         const at = c.id * n + i;

@@ -81,7 +81,7 @@ export class TierPortClasses {
     }
     if (names.size)
       for (const c of podClasses)
-        for (const cp of c.pods[0].ports)
+        for (const cp of c.firstPod.ports)
           if (cp.name && names.has(cp.name))
             specs[bitOf(cp.protocol) >> 1].set(cp.containerPort * 65537 + cp.containerPort, [
               cp.containerPort,

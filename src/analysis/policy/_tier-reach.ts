@@ -75,8 +75,8 @@ export function hostAddress(engine: PolicyEngine, c: PodClass): boolean {
     c.hostNetwork &&
     engine.hostNetwork === 'node' &&
     engine.cilium.active &&
-    c.pods[0].nodeName !== undefined &&
-    !!c.pods[0].ip
+    c.firstPod.nodeName !== undefined &&
+    !!c.firstPod.ip
   );
 }
 
@@ -254,7 +254,7 @@ export function computeTierReachability(
       if (!isPod(d) || (options.destinations && !options.destinations[d])) continue;
       round++;
       touched.length = 0;
-      const destination = classes[d].pods[0];
+      const destination = classes[d].firstPod;
       // A node's address declares no port names: names match nothing there.
       const maskAt = (r: Rule) =>
         r.ports.names.length && !isHost[d]

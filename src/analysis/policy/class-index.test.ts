@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { matches, type Requirement, type Selector } from '../../lib/labels.ts';
 import { ClassIndex } from './_class-index.ts';
-import type { PodClass } from './_classes.ts';
+import { podClass, type PodClass } from './_classes.ts';
 import { LabelParts } from './_label-parts.ts';
 
 const seed = Number(process.env.KUBETWIN_PROPERTY_SEED ?? 20261204);
@@ -51,14 +51,16 @@ test('property: ClassIndex — a selector selects, sorted, exactly the indexed c
         maxLength: 20,
       }),
       (specs, keyList, queries) => {
-        const classes: PodClass[] = specs.map((s, id) => ({
-          id,
-          namespace: s.ns,
-          labels: s.labels,
-          hostNetwork: s.host,
-          pods: [],
-          namedPorts: new Int32Array(0),
-        }));
+        const classes: PodClass[] = specs.map((s, id) =>
+          podClass({
+            id,
+            namespace: s.ns,
+            labels: s.labels,
+            hostNetwork: s.host,
+            pods: [],
+            namedPorts: new Int32Array(0),
+          }),
+        );
         const include = (c: PodClass) => !c.hostNetwork;
         const keys = keyList && new Set(keyList);
         const index = new ClassIndex(classes, include, { keys });
@@ -93,14 +95,16 @@ test("property: ClassIndex over the classes' label parts selects exactly the ind
         maxLength: 20,
       }),
       (specs, keyList, queries) => {
-        const classes: PodClass[] = specs.map((s, id) => ({
-          id,
-          namespace: s.ns,
-          labels: s.labels,
-          hostNetwork: s.host,
-          pods: [],
-          namedPorts: new Int32Array(0),
-        }));
+        const classes: PodClass[] = specs.map((s, id) =>
+          podClass({
+            id,
+            namespace: s.ns,
+            labels: s.labels,
+            hostNetwork: s.host,
+            pods: [],
+            namedPorts: new Int32Array(0),
+          }),
+        );
         const include = (c: PodClass) => !c.hostNetwork;
         const keys = new Set(keyList);
         const parts = new LabelParts(keys);

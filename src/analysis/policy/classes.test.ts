@@ -326,3 +326,21 @@ test("buildClasses: each class's label part is the part of its pods' labels, wit
     { numRuns: 300, seed },
   );
 });
+
+test("buildClasses: each class's label part is its pods' part with thousands of classes, namespaces out of order", () => {
+  // Past the first size of the walk's per-class scratch (1,024 classes), so it grows while the pods are walked.
+  const pods = Array.from({ length: 3_000 }, (_, i) =>
+    pod(`p${i}`, { namespace: ['c', 'a', 'b'][i % 3], labels: { app: `a${i % 1_400}`, tier: `t${i % 3}` } }),
+  );
+  const { classes, classIdOf, labels } = buildClasses(pods, {
+    labelKeys: new Set(['app', 'tier']),
+    portNames: [],
+    segments: new AddressSegments([]),
+  });
+  assert.ok(classes.length > 2_048, `${classes.length} classes`);
+  pods.forEach((p, i) => {
+    assert.equal(labels.partOf[classIdOf[i]], labels.parts.idOf(p.labels), `pod ${i}`);
+    assert.equal(classes[classIdOf[i]].namespace, p.namespace, `pod ${i}`);
+  });
+  classes.forEach((c, id) => assert.equal(c.id, id));
+});

@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { buildYaml } from '../../cluster/_test-helpers.ts';
 import type { Pod } from '../../model/types.ts';
-import { buildClasses, type PodClass } from './_classes.ts';
+import { buildClasses, podClass, type PodClass } from './_classes.ts';
 import { ClassIndex } from './_class-index.ts';
 import { CiliumTier } from './_cilium.ts';
 import { AddressSegments } from './_ip-blocks.ts';
@@ -71,22 +71,29 @@ function onePodClasses(n: number): Pod[] {
   );
 }
 
-test('buildClasses: each class keeps its pod list at its exact length, with no spare slots', () => {
-  // An empty array grown by `push` or by setting `length` gets room for 16 more elements: 152 bytes for a
-  // one-pod class's list instead of 24, ~13 MB at the random-label family's 100k classes. A class is now its
-  // object (72 bytes), its list (32) and the list's elements (24).
+test('buildClasses: no class has a pod list of its own until one is asked for, and firstPod makes none', () => {
+  // A list per class, even at its exact length, was an array object and its elements: 56 bytes a one-pod class,
+  // ~5.6 MB of the compile's old-generation growth at the random-label family's 100k classes, which brought V8's
+  // major collection of the model into the measured phases (design note 0008, seventeenth session). A class is
+  // now its object (72 bytes) and its slots in the classes array and in one pod list shared by all classes.
   const pods = onePodClasses(20_000);
   const inputs = { labelKeys: new Set(['id']), portNames: [], segments: new AddressSegments([]) };
   buildClasses(pods, inputs);
   const perClass = least(3, () => {
     const before = heapAfterGc();
     const { classes } = buildClasses(pods, inputs);
+    for (let i = 0; i < classes.length; i++) assert.equal(classes[i].firstPod, pods[i]);
     const kept = heapAfterGc() - before;
     assert.equal(classes.length, pods.length);
-    for (let i = 0; i < classes.length; i++) assert.deepEqual(classes[i].pods, [pods[i]]);
     return kept / classes.length;
   });
-  assert.ok(perClass < 180, `${Math.round(perClass)} bytes a one-pod class`);
+  assert.ok(perClass < 100, `${Math.round(perClass)} bytes a one-pod class`);
+  // Asked for, each list holds the class's pods and is kept: the same array on the next ask.
+  const { classes } = buildClasses(pods, inputs);
+  for (let i = 0; i < classes.length; i++) {
+    assert.deepEqual(classes[i].pods, [pods[i]]);
+    assert.equal(classes[i].pods, classes[i].pods);
+  }
 });
 
 test('ClassIndex: counting the postings allocates nothing in the large-object spaces (typed scratch, not arrays grown by push)', () => {
@@ -94,14 +101,16 @@ test('ClassIndex: counting the postings allocates nothing in the large-object sp
   // passed V8's regular object size, filling the young generation by ~11 MB here, and the live ones moved to the
   // old generation at the next scavenge (the index's step grew the old generation by ~30 MB a compile on the
   // random-label family; ~0 now), bringing the major collection of the whole heap forward.
-  const classes: PodClass[] = Array.from({ length: 60_000 }, (_, id) => ({
-    id,
-    namespace: id < 30_000 ? 'a' : 'b',
-    labels: { app: `a${id % 3}`, tier: `t${id % 5}`, zone: `z${id % 2}` },
-    hostNetwork: false,
-    pods: [],
-    namedPorts: new Int32Array(0),
-  }));
+  const classes: PodClass[] = Array.from({ length: 60_000 }, (_, id) =>
+    podClass({
+      id,
+      namespace: id < 30_000 ? 'a' : 'b',
+      labels: { app: `a${id % 3}`, tier: `t${id % 5}`, zone: `z${id % 2}` },
+      hostNetwork: false,
+      pods: [],
+      namedPorts: new Int32Array(0),
+    }),
+  );
   const keys = new Set(['app', 'tier', 'zone']);
   const grown = least(3, () => {
     heapAfterGc();
@@ -120,14 +129,16 @@ test('ClassIndex: counting the postings allocates nothing in the large-object sp
 test('ClassIndex: postings past the first size of the count scratch are laid out as the selectors select them', () => {
   // 3,000 classes with four read labels each: 15,000 postings and ~9,000 lists, past the scratch's starting sizes
   // (twice the classes, and 1,024 lists), so both grow while counting.
-  const classes: PodClass[] = Array.from({ length: 3_000 }, (_, id) => ({
-    id,
-    namespace: id % 2 ? 'a' : 'b',
-    labels: { u: `u${id}`, v: `v${id % 7}`, w: `w${id >> 1}`, x: 'x' },
-    hostNetwork: false,
-    pods: [],
-    namedPorts: new Int32Array(0),
-  }));
+  const classes: PodClass[] = Array.from({ length: 3_000 }, (_, id) =>
+    podClass({
+      id,
+      namespace: id % 2 ? 'a' : 'b',
+      labels: { u: `u${id}`, v: `v${id % 7}`, w: `w${id >> 1}`, x: 'x' },
+      hostNetwork: false,
+      pods: [],
+      namedPorts: new Int32Array(0),
+    }),
+  );
   const index = new ClassIndex(classes, () => true, { keys: new Set(['u', 'v', 'w', 'x']) });
   const ids = (ns: string, f: (c: PodClass) => boolean) =>
     classes.filter((c) => c.namespace === ns && f(c)).map((c) => c.id);
@@ -164,14 +175,16 @@ test('CiliumTier.bind: a tier without policies keeps no per-class array, and iso
   // Four class-long arrays (rules and isolating policies per direction) and two flag arrays were made for every
   // engine, ~3 MB at 100k classes, though nearly every cluster has no Cilium policy.
   const { model } = buildYaml('apiVersion: v1\nkind: Namespace\nmetadata: {name: x}');
-  const classes: PodClass[] = Array.from({ length: 100_000 }, (_, id) => ({
-    id,
-    namespace: 'x',
-    labels: {},
-    hostNetwork: false,
-    pods: [],
-    namedPorts: new Int32Array(0),
-  }));
+  const classes: PodClass[] = Array.from({ length: 100_000 }, (_, id) =>
+    podClass({
+      id,
+      namespace: 'x',
+      labels: {},
+      hostNetwork: false,
+      pods: [],
+      namedPorts: new Int32Array(0),
+    }),
+  );
   const index = new ClassIndex(classes, () => true, { keys: new Set() });
   const tiers = Array.from({ length: 16 }, () => new CiliumTier(model));
   let bound = 0;

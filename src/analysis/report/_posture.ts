@@ -29,7 +29,7 @@ export function reachPosture(
     ...new Set(model.pods.filter((p) => p.ip && !p.hostNetwork).map((p) => p.namespace)),
   ].sort();
   const classesIn = new Map<string, PodClass[]>();
-  for (const c of engine.classes) if (c.pods[0]?.ip && !c.hostNetwork) add2(classesIn, c.namespace, c);
+  for (const c of engine.classes) if (c.firstPod.ip && !c.hostNetwork) add2(classesIn, c.namespace, c);
   const internet = { kind: 'ip' as const, ip: internetClient };
   const client = parseIP(internetClient)!;
   // May this ipBlock hold the client (its `except`s aside)? Each CIDR text parsed once; one that does not parse is
@@ -46,7 +46,7 @@ export function reachPosture(
   const some = (
     reps: readonly PodClass[],
     fn: (pod: Pod, port: number, protocol: (typeof ports)[0]['protocol']) => boolean,
-  ) => reps.some((c) => ports.some((p) => fn(c.pods[0], p.port, p.protocol)));
+  ) => reps.some((c) => ports.some((p) => fn(c.firstPod, p.port, p.protocol)));
   // Per policy (by index) and direction: does a rule admit the stand-in client (an open peer, or an ipBlock whose
   // CIDR may hold it)? Decided once per policy (-1: not yet), not once per class it isolates.
   const admits = {
