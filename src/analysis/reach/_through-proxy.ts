@@ -57,7 +57,9 @@ export function followFromOutside(
     ? [...new Set(judged.map((d) => d.target))].sort().map((pod) => ({ pod, delivered: reached.has(pod) }))
     : undefined;
   const delivered = t.outcome === 'delivered' && !split;
-  const reason = t.failure?.reason;
+  const reason =
+    t.failure?.reason ??
+    (t.outcome === 'partial' && !split ? 'only some of the pods behind it admit the connection' : undefined);
   if (!q.http && request)
     lines.unshift(
       `every request goes to the defaultBackend of the Ingress at ${q.address} (it has no rules): followed with ${request.method} ${request.path}`,
