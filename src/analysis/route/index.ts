@@ -473,7 +473,8 @@ function secured(
     backends: [],
     mirrors: [],
     lost: d.lost,
-    notes: [...d.notes, ...answer.notes],
+    // The RBAC filter answers before any backend is picked: what the router said of its backends no longer holds.
+    notes: [...d.notes.filter((n) => !n.startsWith('no backendRef is usable')), ...answer.notes],
     ...unknown,
   };
 }
