@@ -7,7 +7,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildFromTexts } from '../../api/index.ts';
+import { readFileSync } from 'node:fs';
 import { compileRouter, parseRequest } from '../route/index.ts';
+import { parseFlowTarget } from '../flows/index.ts';
+import { createTraceContext, internetClient, trace } from '../trace/index.ts';
 
 const base = `
 apiVersion: gateway.networking.k8s.io/v1
@@ -216,5 +219,43 @@ spec:
 
   it('security-policy-invalid-cidr-500: a clientCIDR Envoy Gateway cannot translate makes the route answer 500', () => {
     assert.equal(ask(policy('bad', onRoute, allowOnly('10.0.1.0')), '/', '10.0.1.7').status, 500);
+  });
+});
+
+/** trace from `client` to /admin of the gateway-envoy-extensions scenario, its Envoy Service under `policy`. */
+function traceAdmin(client: string, policy: 'Local' | 'Cluster') {
+  const dir = 'testdata/scenarios/gateway-envoy-extensions/input';
+  const files = [
+    'testdata/apps/envoy-gateway/quickstart.yaml',
+    `${dir}/data-plane.yaml`,
+    `${dir}/extra.yaml`,
+  ];
+  const texts = files.map((file) => ({
+    file,
+    text: readFileSync(file, 'utf8').replace(
+      '  type: LoadBalancer\n',
+      `  type: LoadBalancer\n  externalTrafficPolicy: ${policy}\n`,
+    ),
+  }));
+  const { model } = buildFromTexts(texts, {
+    profile: { file: 'kubetwin.yaml', text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') },
+  });
+  const to = parseFlowTarget('http://www.example.com:8080/admin', undefined, undefined);
+  if (typeof to === 'string') throw new Error(to);
+  const t = trace(createTraceContext(model), { kind: 'ip', ip: client }, to);
+  return t.hops.find((h) => h.kind === 'route')!;
+}
+
+describe('Envoy Gateway SecurityPolicy on a trace from outside', () => {
+  it('security-policy-trace-client-address: a client address the path keeps (externalTrafficPolicy Local) is judged', () => {
+    const denied = traceAdmin('192.0.2.50', 'Local');
+    assert.match(denied.details.join('\n'), /defaultAction Deny .* for client 192\.0\.2\.50: .*403/);
+    const allowed = traceAdmin('10.1.2.3', 'Local');
+    assert.match(allowed.details.join('\n'), /rules\[0\] \(Allow\) matches for client 10\.1\.2\.3: allowed/);
+  });
+
+  it('security-policy-trace-masqueraded-unknown: under externalTrafficPolicy Cluster, or from the internet stand-in, the address is unknown', () => {
+    assert.match(traceAdmin('192.0.2.50', 'Cluster').details.join('\n'), /client address is not known/);
+    assert.match(traceAdmin(internetClient, 'Local').details.join('\n'), /client address is not known/);
   });
 });
