@@ -45,6 +45,8 @@ export interface SecurityAt {
   readonly listener?: string;
   readonly route?: ObjectKey;
   readonly ruleName?: string;
+  /** The ListenerSet whose listener took the request, when not the Gateway's own. */
+  readonly listenerSet?: { readonly kind: string; readonly namespace: string; readonly name: string };
 }
 
 /** What the SecurityPolicy in effect makes of one request: a status when it answers itself, notes and unknowns. */
@@ -95,6 +97,36 @@ function levels(model: ClusterModel, at: SecurityAt): { label: string; policies:
     },
     { label: gateway, policies: on(gateway, (s) => s === undefined, true) },
   ];
+}
+
+/**
+ * SecurityPolicies naming this answer's Gateway or route with another group than gateway.networking.k8s.io (the CRD
+ * refuses it), or the ListenerSet whose listener took the request (not modeled): each is an unknown, never dropped.
+ */
+function strayTargets(model: ClusterModel, at: SecurityAt): RouteUnknown[] {
+  const out: RouteUnknown[] = [];
+  for (const p of model.routing?.envoySecurityPolicies ?? [])
+    for (const t of p.targets) {
+      const key = `${t.kind}/${p.namespace}/${t.name}`;
+      if (t.group !== gatewayGroup && (key === at.gateway || key === at.route))
+        out.push({
+          object: p.key,
+          path: 'spec.targetRefs',
+          text: `SecurityPolicy ${p.namespace}/${p.name} targets ${key} with group "${t.group}", not gateway.networking.k8s.io: the CRD refuses it, so whether it exists and applies is not known`,
+        });
+      else if (
+        at.listenerSet &&
+        t.kind === at.listenerSet.kind &&
+        t.name === at.listenerSet.name &&
+        p.namespace === at.listenerSet.namespace
+      )
+        out.push({
+          object: p.key,
+          path: 'spec.targetRefs',
+          text: `SecurityPolicy ${p.namespace}/${p.name} targets ${t.kind} ${p.namespace}/${t.name}, whose listener took the request: a policy on a ListenerSet is not modeled by kubetwin`,
+        });
+    }
+  return out;
 }
 
 /**
@@ -182,8 +214,9 @@ export function securityPolicyAnswer(
   req: HttpRequest,
 ): SecurityAnswer | undefined {
   if (!model.routing?.envoySecurityPolicies?.length) return undefined;
+  const stray = strayTargets(model, at);
   const found = levels(model, at).find((l) => l.policies.length);
-  if (!found) return undefined;
+  if (!found) return stray.length ? { policy: stray[0].object, notes: [], unknown: stray } : undefined;
   const [p, ...conflicted] = found.policies;
   const notes = [
     `SecurityPolicy ${p.namespace}/${p.name} applies (attached to ${found.label}; a more specific policy would override it whole)`,
@@ -192,7 +225,7 @@ export function securityPolicyAnswer(
         `SecurityPolicy ${c.namespace}/${c.name} also targets ${found.label}: Conflicted, not applied (${p.namespace}/${p.name} is older or first by name)`,
     ),
   ];
-  const unknown: RouteUnknown[] = [];
+  const unknown: RouteUnknown[] = [...stray];
   const unsure = (path: string, text: string) => unknown.push({ object: p.key, path, text });
   const credentials = p.features.filter((f) => f !== 'cors');
   if (credentials.length)

@@ -217,6 +217,11 @@ spec:
     assert.equal(ask(p, '/', '10.0.1.7').status, 403);
   });
 
+  it('security-policy-stray-target-unknown: a targetRef to the route with another group is unknown, never dropped', () => {
+    const p = policy('nogroup', '{group: "", kind: HTTPRoute, name: app}', allowOnly('10.0.0.0/8'));
+    assert.match(ask(p, '/', '192.0.2.1').unknown, /group "", not gateway\.networking\.k8s\.io/);
+  });
+
   it('security-policy-invalid-cidr-500: a clientCIDR Envoy Gateway cannot translate makes the route answer 500', () => {
     assert.equal(ask(policy('bad', onRoute, allowOnly('10.0.1.0')), '/', '10.0.1.7').status, 500);
   });

@@ -459,6 +459,7 @@ function secured(
     {
       gateway: router.gateway.key,
       listener: listener && !listener.set ? listener.name : undefined,
+      listenerSet: listener?.set,
       route: d.winner.object,
       ruleName: route?.rules[index]?.name,
     },
