@@ -222,6 +222,33 @@ spec:
     assert.match(ask(p, '/', '192.0.2.1').unknown, /group "", not gateway\.networking\.k8s\.io/);
   });
 
+  it('security-policy-tcp-connection-unknown: a policy on a TCPRoute (TCP authorization) makes its connection unknown', () => {
+    const tcp = `
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: db, namespace: default}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: pg, protocol: TCP, port: 5432}]
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: pg, namespace: default}
+spec:
+  parentRefs: [{name: db}]
+  rules: [{backendRefs: [{name: app, port: 80}]}]
+${policy('tcp', '{group: gateway.networking.k8s.io, kind: TCPRoute, name: pg}', allowOnly('10.0.0.0/8'))}`;
+    const { model } = buildFromTexts([{ file: 'in.yaml', text: base + tcp }]);
+    const router = compileRouter(model, { via: { kind: 'gateway', namespace: 'default', name: 'db' } });
+    if (typeof router === 'string') throw new Error(router);
+    const c = router.connect({ protocol: 'tcp', port: 5432 });
+    assert.match(
+      c.decision.unknown?.[0]?.text ?? '',
+      /SecurityPolicy default\/tcp .*TCP connections is not modeled/,
+    );
+  });
+
   it('security-policy-invalid-cidr-500: a clientCIDR Envoy Gateway cannot translate makes the route answer 500', () => {
     assert.equal(ask(policy('bad', onRoute, allowOnly('10.0.1.0')), '/', '10.0.1.7').status, 500);
   });
