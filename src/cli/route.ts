@@ -32,6 +32,7 @@ interface RouteOptions extends InputOptions {
   from?: string;
   sni?: string;
   clientCert?: 'valid' | 'none';
+  clientIp?: string;
 }
 
 /**
@@ -63,6 +64,10 @@ export function routeCommand(io: Io): Command {
         '--client-cert <presence>',
         'https: whether the client presents a valid client certificate (default: assumed valid where required)',
       ).choices(['valid', 'none']),
+    )
+    .option(
+      '--client-ip <address>',
+      'the client address the gateway sees as its peer (an Envoy Gateway SecurityPolicy authorizes by it; default: unknown)',
     )
     .option('-X, --request <method>', 'HTTP method', 'GET')
     .addOption(
@@ -112,6 +117,7 @@ async function routeThrough(
     listenerPort: port,
     sni: opts.sni,
     clientCertificate: opts.clientCert,
+    clientAddress: opts.clientIp,
   });
   if (typeof req === 'string') return fail(io, req);
   if (opts.sni !== undefined && req.scheme !== 'https') return fail(io, '--sni needs an https URL');

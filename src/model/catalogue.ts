@@ -208,6 +208,15 @@ export const kinds: readonly KindSupport[] = [
     level: 'partial' as const,
     note: 'applied, in order, to Ingresses of a Traefik class that name it in router.middlewares (<namespace>-<name>@kubernetescrd): redirectScheme, redirectRegex (301/302, 308/307 for other methods than GET), stripPrefix, stripPrefixRegex, addPrefix, replacePath, replacePathRegex, basicAuth (401 without an Authorization header; credentials not checked), ipAllowList/ipWhiteList (named: the client address is not part of a route request); the other middlewares are named on the answer. Also applied when the routes[].middlewares of an IngressRoute name it (a Middleware of another namespace is named unknown: it needs allowCrossNamespace on the provider)',
   })),
+  // Envoy Gateway's SecurityPolicy: IP authorization decided per request through a Gateway (route --client-ip, trace).
+  // https://gateway.envoyproxy.io/docs/api/extension_types/#securitypolicy
+  {
+    group: 'gateway.envoyproxy.io',
+    kind: 'SecurityPolicy',
+    namespaced: true,
+    level: 'partial' as const,
+    note: 'on requests through a Gateway: the one policy in effect for the route rule (targetRefs with sectionName on a rule, the route, a listener by sectionName, the Gateway; targetSelectors; the most specific wins whole, the oldest of two on one target, the other Conflicted); authorization rules tried in order, the first whose principal.clientCIDRs and operation.methods hold decides, else defaultAction (Deny by default): Deny answers 403, a clientCIDR that is not a CIDR 500; the client address is the peer (route --client-ip; trace: the external client when its address is kept), and a ClientTrafficPolicy setting clientIPDetection or the PROXY protocol makes an address-dependent answer unknown; rules with jwt, headers, geolocation, client certificate, path or CEL conditions, and basicAuth, jwt, oidc, apiKeyAuth and extAuth (credentials) are unknown, cors on a preflight is unknown; on TLS and TCP connections the policy is unknown',
+  },
   ...['traefik.io', 'traefik.containo.us'].map((group) => ({
     group,
     kind: 'IngressRoute',
@@ -473,7 +482,7 @@ export const kinds: readonly KindSupport[] = [
       [
         'EgressNetwork',
         'partial',
-        "networks (cidr with except; none: every address outside the cluster networks) and trafficPolicy for a meshed client's connection to an outside address (reach, test, trace): the client namespace's EgressNetworks first, else the global egress namespace linkerd-egress's; Deny with no HTTPRoute, GRPCRoute, TLSRoute or TCPRoute attached on the port refuses it, Allow lets it through; attached routes (hostname, SNI, path matches, Service backends) and two EgressNetworks capturing one address are unknown; route --via mesh to an outside host is not modeled",
+        "networks (cidr with except; none: every address outside the cluster networks) and trafficPolicy for a meshed client's connection to an outside address (reach, test, trace): the client namespace's EgressNetworks first, else the global egress namespace linkerd-egress's; Deny with no HTTPRoute, GRPCRoute, TLSRoute or TCPRoute attached on the port refuses it, Allow lets it through; with routes attached, trace judges a URL: one route kind is served per port (GRPCRoute, then HTTPRoute, TLSRoute, TCPRoute), an http:// request meets the HTTPRoutes (hostnames, matches, Gateway API precedence) and then the trafficPolicy default (Deny: 403), an https:// handshake meets the TLSRoutes by SNI (Deny: closed) or, under HTTPRoutes, the opaque default, a TCPRoute takes every connection; a matched rule without backendRefs or to the EgressNetwork forwards to the address, a Service backendRef, a filter or GRPCRoutes are unknown; reach (no protocol) with routes attached and two EgressNetworks capturing one address are unknown; route --via mesh to an outside host is not modeled",
       ],
       [
         'HTTPRoute',
@@ -1527,6 +1536,48 @@ export const fields: readonly FieldSupport[] = [
     path: 'spec.stripPrefix.forceSlash',
     level: 'ignored',
     note: 'an empty path left by stripPrefix is always sent as / (forceSlash true, the default); forceSlash false is not applied',
+  },
+  {
+    kind: 'SecurityPolicy',
+    path: 'spec.authorization.rules',
+    level: 'partial',
+    note: 'tried in order, the first whose conditions all hold decides; action, principal.clientCIDRs and operation.methods are judged, a rule with principal.jwt, principal.headers, principal.clientIPGeoLocations, principal.clientCert, operation.path or cel makes the answer unknown unless every outcome agrees',
+  },
+  {
+    kind: 'SecurityPolicy',
+    path: 'spec.cors',
+    level: 'partial',
+    note: 'a preflight (OPTIONS with Origin) through the policy is unknown; other requests pass it (CORS does not refuse a request)',
+  },
+  {
+    kind: 'SecurityPolicy',
+    path: 'spec.basicAuth',
+    level: 'ignored',
+    note: 'credentials are not in the input: an answer through the policy is unknown',
+  },
+  {
+    kind: 'SecurityPolicy',
+    path: 'spec.jwt',
+    level: 'ignored',
+    note: 'credentials are not in the input: an answer through the policy is unknown',
+  },
+  {
+    kind: 'SecurityPolicy',
+    path: 'spec.oidc',
+    level: 'ignored',
+    note: 'credentials are not in the input: an answer through the policy is unknown',
+  },
+  {
+    kind: 'SecurityPolicy',
+    path: 'spec.apiKeyAuth',
+    level: 'ignored',
+    note: 'credentials are not in the input: an answer through the policy is unknown',
+  },
+  {
+    kind: 'SecurityPolicy',
+    path: 'spec.extAuth',
+    level: 'ignored',
+    note: "the external authorization service's decision is not modeled: an answer through the policy is unknown",
   },
   {
     kind: 'Middleware',

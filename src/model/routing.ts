@@ -4,6 +4,7 @@
  * https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/
  * https://gateway-api.sigs.k8s.io/reference/spec/
  */
+import type { EnvoySecurityPolicy } from './envoy-security-policy.ts';
 import type { SourceRef } from './diagnostic.ts';
 import type { ObjectKey, ObjectMeta } from './types.ts';
 import type { Selector } from '../lib/labels.ts';
@@ -458,6 +459,8 @@ export interface RoutingModel {
   readonly traefikMiddlewares?: readonly TraefikMiddleware[];
   /** Traefik IngressRoutes (traefik.io and traefik.containo.us), sorted by namespace/name. */
   readonly traefikIngressRoutes?: readonly TraefikIngressRoute[];
+  /** Envoy Gateway SecurityPolicies (gateway.envoyproxy.io), sorted by namespace/name; absent when there are none. */
+  readonly envoySecurityPolicies?: readonly EnvoySecurityPolicy[];
 }
 
 /** The behaviour profile routing runs under: the spec, or a controller's documented departures from it. */
@@ -484,6 +487,11 @@ export interface HttpRequest {
    * assumed to (and said on the answer when the listener validates client certificates).
    */
   readonly clientCertificate?: 'valid' | 'none';
+  /**
+   * The addresses the gateway may see as the client's (its peer): one when known, several when a masquerade leaves
+   * it to the node the connection went through; undefined: not known (IP authorization answers unknown).
+   */
+  readonly clientAddresses?: readonly string[];
 }
 
 /** A Service a decision forwards to: `port` is the Service port; `problem` says why it cannot be used. */

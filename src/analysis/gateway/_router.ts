@@ -71,6 +71,8 @@ export interface GatewayRouter {
   route(req: HttpRequest, explain?: boolean): RouteDecision;
   /** The TLS listener (HTTPS or TLS) on `port` whose certificate a handshake naming `sni` gets, if any. */
   listenerForSni(port: number, sni: string): Listener | undefined;
+  /** The listener that takes a request for `host` on `port` (the one `route` answers through), if any. */
+  listenerForHost(port: number, host: string): Listener | undefined;
 }
 
 /** `d` with its arrays frozen, to be handed out to every caller. */
@@ -477,6 +479,7 @@ export function compileGatewayRouter(
   return {
     gateway,
     listenerForSni: (port, sni) => listenerForHost(tlsByPort.get(port), sni)?.listener,
+    listenerForHost: (port, host) => hostsByPort.get(port)?.(lowerHost(host))?.table.listener,
     route(req, explain = false) {
       const d = answer(req, explain);
       const host = lowerHost(req.host);

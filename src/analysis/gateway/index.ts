@@ -23,3 +23,8 @@ export { unresolvedExtensionRef, unresolvedExtensionRefNote } from './_custom-fi
 export { refPermitted, checkBackendRef } from './_refs.ts';
 export { caBundle, caBundleProblem } from './_ca-bundle.ts';
 export { frontendTrustAnchors, frontendValidationOf } from './_frontend.ts';
+export {
+  securityPolicyAnswer,
+  securityPolicyConnectionUnknowns,
+  type SecurityAnswer,
+} from './_security-policy.ts';

@@ -18,8 +18,8 @@ import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations, opaque
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
 import { istioArrival } from './istio/_hbone.ts';
-import { linkerdEgress, type EgressVerdict } from './linkerd/_egress.ts';
-export type { EgressVerdict } from './linkerd/_egress.ts';
+import { linkerdEgress, type EgressTraffic, type EgressVerdict } from './linkerd/_egress.ts';
+export type { EgressTraffic, EgressVerdict } from './linkerd/_egress.ts';
 import { istioProfile } from './istio/index.ts';
 import { linkerdProfile } from './linkerd/index.ts';
 import type { MeshDecision, MeshRequest, MeshRouteTable, Sidecar } from './types.ts';
@@ -98,7 +98,7 @@ export interface Mesh {
    * What a meshed Linkerd client's proxy does with a connection to an outside address `ip:port` (its EgressNetwork:
    * allowed, denied or unknown, with why), or undefined when no EgressNetwork captures it or another mesh runs.
    */
-  egress(client: Pod, ip: string, port: number): EgressVerdict | undefined;
+  egress(client: Pod, ip: string, port: number, traffic?: EgressTraffic): EgressVerdict | undefined;
   /**
    * Where the Istio ingress gateway sends a request from outside (`req.port` is the port the client connects
    * to): the Gateway server, the bound VirtualService's rule, the destinations. `gateway` (`ns/name`) names
@@ -207,11 +207,11 @@ function build(model: ClusterModel): Mesh {
         : name === 'istio'
           ? istioArrival(model, sidecar)
           : () => undefined,
-    egress(client, ip, port) {
+    egress(client, ip, port, traffic) {
       if (name === 'linkerd')
-        return sidecar(client).meshed ? linkerdEgress(model, client, ip, port) : undefined;
+        return sidecar(client).meshed ? linkerdEgress(model, client, ip, port, traffic) : undefined;
       // Another mesh runs: Linkerd's objects have no effect. None known: whether Linkerd judges it is not known.
-      const v = name ? undefined : linkerdEgress(model, client, ip, port);
+      const v = name ? undefined : linkerdEgress(model, client, ip, port, traffic);
       return v
         ? {
             verdict: 'unknown',

@@ -1,3 +1,4 @@
+import { parseIP } from '../../lib/ip.ts';
 import type { HttpRequest, L4Request } from '../../model/routing.ts';
 
 export interface RequestInput {
@@ -11,6 +12,8 @@ export interface RequestInput {
   readonly sni?: string;
   /** Whether the client presents a valid client certificate; unset: assumed to when one is required. */
   readonly clientCertificate?: 'valid' | 'none';
+  /** The client address the gateway sees as its peer (Envoy Gateway IP authorization judges it). */
+  readonly clientAddress?: string;
 }
 
 /** Turns a URL and curl-like options into the request a router sees, or an error message. */
@@ -24,6 +27,8 @@ export function parseRequest(input: RequestInput): HttpRequest | string {
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     return `only http and https URLs can be routed, not ${u.protocol}`;
   const scheme = u.protocol === 'https:' ? 'https' : 'http';
+  if (input.clientAddress !== undefined && !parseIP(input.clientAddress))
+    return `client address "${input.clientAddress}" is not an IP address`;
   const headers: Record<string, string> = {};
   for (const h of input.headers ?? []) {
     const i = h.indexOf(':');
@@ -42,6 +47,7 @@ export function parseRequest(input: RequestInput): HttpRequest | string {
     headers: { ...headers, host },
     ...(input.sni !== undefined && scheme === 'https' ? { sni: input.sni.toLowerCase() } : {}),
     ...(input.clientCertificate ? { clientCertificate: input.clientCertificate } : {}),
+    ...(input.clientAddress !== undefined ? { clientAddresses: [input.clientAddress] } : {}),
   };
 }
 

@@ -31,6 +31,8 @@ import {
   frontendTrustAnchors,
   frontendValidationOf,
   gatewayHostMatch,
+  securityPolicyAnswer,
+  securityPolicyConnectionUnknowns,
   type GatewayAnalysis,
   type GatewayRouter,
 } from '../gateway/index.ts';
@@ -256,6 +258,7 @@ export function compileRouter(
     viaNotes: readonly string[] = [],
     l4?: (req: L4Request, explain: boolean) => L4Decision,
     backendNotes: (d: RouteDecision) => readonly string[] = () => [],
+    secure: (req: HttpRequest, d: RouteDecision) => RouteDecision = (_, d) => d,
   ): Router => ({
     via: options.via,
     decideConnection: (req) => (l4 ? l4(req, false) : noL4),
@@ -269,7 +272,10 @@ export function compileRouter(
             refused:
               'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
           };
-      const attached = attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection');
+      const attached = [
+        ...attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection'),
+        ...securityPolicyConnectionUnknowns(model, answerTargets(gateway, decided)),
+      ];
       const noted = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
       const decision = attached.length
         ? { ...noted, unknown: [...(noted.unknown ?? []), ...attached] }
@@ -296,7 +302,7 @@ export function compileRouter(
     },
     decide: (r) => decide(r, false),
     explain(req) {
-      const chosen = decide(req, true);
+      const chosen = secure(req, decide(req, true));
       let decided = chosen;
       let endpoints: readonly (readonly string[])[] = decided.backends.map((b: DecisionBackend) =>
         b.problem ? [] : endpointsOf(model, b),
@@ -426,8 +432,52 @@ export function compileRouter(
     viaNotes,
     (req, e) => l4.decide(req, e),
     (d) => backendTLSNotes(d, analysed),
+    (req, d) => secured(model, router, req, d),
   );
   return { ...routerOf, clientValidation: (port, sni) => clientValidationOf(model, gw, router, port, sni) };
+}
+
+/**
+ * A Gateway answer under the Envoy Gateway SecurityPolicy in effect for its route rule (`_security-policy.ts`): a
+ * request its authorization denies is answered 403 (an untranslatable one 500) and forwarded nowhere; what the
+ * policy decides by credentials or by an address kubetwin does not know is an unknown of the answer. A request no
+ * rule matched (404) or that no listener served is not judged: the RBAC filter runs per matched route.
+ * https://gateway.envoyproxy.io/docs/tasks/security/restrict-ip-access/
+ */
+function secured(
+  model: ClusterModel,
+  router: GatewayRouter,
+  req: HttpRequest,
+  d: RouteDecision,
+): RouteDecision {
+  if (!d.winner || d.notServed || !model.routing?.envoySecurityPolicies?.length) return d;
+  const route = model.routing.routes.find((r) => r.key === d.winner!.object);
+  const index = Number(/^rules\[(\d+)\]/.exec(d.winner.at)?.[1] ?? -1);
+  const listener = router.listenerForHost(req.port, req.host);
+  const answer = securityPolicyAnswer(
+    model,
+    {
+      gateway: router.gateway.key,
+      listener: listener && !listener.set ? listener.name : undefined,
+      listenerSet: listener?.set,
+      route: d.winner.object,
+      ruleName: route?.rules[index]?.name,
+    },
+    req,
+  );
+  if (!answer) return d;
+  const unknown = answer.unknown.length ? { unknown: [...(d.unknown ?? []), ...answer.unknown] } : {};
+  if (!answer.status) return { ...d, notes: [...d.notes, ...answer.notes], ...unknown };
+  return {
+    status: answer.status,
+    winner: d.winner,
+    backends: [],
+    mirrors: [],
+    lost: d.lost,
+    // The RBAC filter answers before any backend is picked: what the router said of its backends no longer holds.
+    notes: [...d.notes.filter((n) => !n.startsWith('no backendRef is usable')), ...answer.notes],
+    ...unknown,
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { internetClient } from './_sources.ts';
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
 import type { FlowTarget } from '../flows/index.ts';
@@ -519,10 +520,14 @@ export function northSouth(
     hops.push(routerUnavailable(router));
     return { hops, reason: router };
   }
+  // The router's peer is the client when the path keeps its address (an Envoy Gateway SecurityPolicy authorizes by
+  // it); the internet stand-in address is no client's, so it is not offered.
+  const kept = ipTargets ? ipTargets.clientAddressKept : local;
   const req = parseRequest({
     url: `${target.scheme}://${target.host}:${target.port}${target.path}`,
     method: (target.kind === 'url' && target.method) || 'GET',
     headers: Object.entries((target.kind === 'url' && target.headers) || {}).map(([k, v]) => `${k}: ${v}`),
+    ...(kept && clientIP !== internetClient ? { clientAddress: clientIP } : {}),
   });
   if (typeof req === 'string') return { hops, reason: req };
   const result = router.explain(req);

@@ -10,7 +10,7 @@ import {
   unknownNamespaceLabels,
 } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
-import { compileMesh, type EgressVerdict } from '../mesh/index.ts';
+import { compileMesh, type EgressTraffic, type EgressVerdict } from '../mesh/index.ts';
 import {
   touchingConnection,
   unknownSentence,
@@ -49,7 +49,13 @@ export function policyHop(
    * The HTTP request (for Cilium L7 rules), the outside name the targets were resolved from (toFQDNs), and the
    * Service whose endpoints the targets are (a pod reaching itself through its VIP: `hairpinUnknown`).
    */
-  options: { readonly http?: HttpRequest; readonly fqdn?: string; readonly service?: Service } = {},
+  options: {
+    readonly http?: HttpRequest;
+    readonly fqdn?: string;
+    readonly service?: Service;
+    /** The SNI of an https:// target (a Linkerd EgressNetwork's TLSRoutes match it). */
+    readonly sni?: string;
+  } = {},
 ): { hop: Hop; delivered: Delivery[]; fix?: Fix; reason?: string } {
   const delivered: Delivery[] = [];
   const details: string[] = [];
@@ -131,7 +137,7 @@ export function policyHop(
     // A meshed Linkerd client's own proxy judges a connection its EgressNetwork captures.
     const out =
       v.allowed && from.kind === 'pod' && !t.pod
-        ? compileMesh(ctx.model).egress(from.pod, t.address, t.port)
+        ? compileMesh(ctx.model).egress(from.pod, t.address, t.port, egressTraffic(options, t.port))
         : undefined;
     if (out?.verdict === 'unknown') {
       details.push(`  unknown: ${out.why}`);
@@ -331,4 +337,30 @@ function policyFix(from: Party, to: Target, protocol: Protocol, side: 'egress' |
     };
   }
   return { summary: `allow ${side} for ${partyLabel(from)} → ${to.label}:${to.port}/${protocol}` };
+}
+
+/** What a trace knows of a connection to an outside address, for a Linkerd EgressNetwork's routes. */
+function egressTraffic(
+  options: { readonly http?: HttpRequest; readonly sni?: string },
+  port: number,
+): EgressTraffic | undefined {
+  if (options.http) {
+    const headers = Object.fromEntries(
+      Object.entries(options.http.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+    );
+    const host = (headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    return {
+      kind: 'http',
+      request: {
+        scheme: 'http',
+        host,
+        port,
+        path: options.http.path,
+        query: [],
+        method: options.http.method,
+        headers,
+      },
+    };
+  }
+  return options.sni ? { kind: 'tls', sni: options.sni } : undefined;
 }

@@ -78,12 +78,14 @@ function admissionHops(
     readonly fqdn?: string;
     readonly service?: Service;
     readonly routed?: RoutedEndpoints;
+    readonly sni?: string;
   } = {},
 ): { delivered: Delivery[]; reason?: string; fix?: Fix } {
   const pol = policyHop(ctx, from, targets, protocol, {
     http: options.http,
     fqdn: options.fqdn,
     service: options.service,
+    sni: options.sni,
   });
   hops.push(pol.hop);
   const mesh = meshInboundHops(ctx, from, targets, pol.delivered, protocol, {
@@ -478,7 +480,9 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     return { label: p ? `${p.namespace}/${p.name}` : ip, address: ip, port, pod: p };
   });
   const fqdn = to.kind === 'url' && !/^[\d.]+$/.test(to.host) && !to.host.includes(':') ? to.host : undefined;
-  const admitted = admissionHops(ctx, src, targets, protocol, hops, { http, fqdn });
+  // An https:// URL opens TLS with the host as its SNI (a Linkerd EgressNetwork's TLSRoutes match it).
+  const sni = to.kind === 'url' && to.scheme === 'https' ? to.host.toLowerCase() : undefined;
+  const admitted = admissionHops(ctx, src, targets, protocol, hops, { http, fqdn, sni });
   return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, targets.length);
 }
 

@@ -5,7 +5,8 @@
  * SecurityPolicy, BackendTrafficPolicy, ClientTrafficPolicy and EnvoyExtensionPolicy, Kuadrant's AuthPolicy and
  * RateLimitPolicy, NGINX Gateway Fabric's and GKE's policies all attach this way, and each can deny, redirect, retry,
  * rate-limit or rewrite what goes through its target. kubetwin models the policy kinds its catalogue lists at
- * `modeled` or `partial` (BackendTLSPolicy, Istio's AuthorizationPolicy); any other object that targets the Gateway,
+ * `modeled` or `partial` (BackendTLSPolicy, Istio's AuthorizationPolicy, Envoy Gateway's SecurityPolicy in
+ * src/analysis/gateway/_security-policy.ts); any other object that targets the Gateway,
  * the route or a backend Service of an answer makes that answer unknown. Pure.
  * https://gateway-api.sigs.k8s.io/geps/gep-713/ https://gateway-api.sigs.k8s.io/reference/spec/#localpolicytargetreference
  */

@@ -25,4 +25,9 @@ export {
   type MatrixShape,
   type MatrixUnknown,
 } from './_matrix.ts';
-export { answerTargets, attachedPolicyUnknowns, attachmentTargets } from './_policy-attachment.ts';
+export {
+  answerTargets,
+  attachedPolicyUnknowns,
+  attachmentTargets,
+  selectedTargets,
+} from './_policy-attachment.ts';

@@ -1,8 +1,8 @@
 /**
  * Gateway API policy attachment (GEP-713): an implementation's own policy names what it governs in
- * `spec.targetRef(s)`. Envoy Gateway's SecurityPolicy with `authorization.defaultAction: Deny` answers 403 to a
- * client its rules do not allow; kubetwin does not model it, so an answer through its target is unknown, never a
- * sure delivery. https://gateway-api.sigs.k8s.io/geps/gep-713/
+ * `spec.targetRef(s)`. Envoy Gateway's BackendTrafficPolicy may retry, rate-limit or answer for its target;
+ * kubetwin does not model it, so an answer through its target is unknown, never a sure delivery (SecurityPolicy is
+ * modeled: src/analysis/gateway/security-policy.test.ts). https://gateway-api.sigs.k8s.io/geps/gep-713/
  * https://gateway.envoyproxy.io/docs/tasks/security/restrict-ip-access/
  */
 import { test } from 'node:test';
@@ -59,12 +59,17 @@ spec:
 test('rule GEP-713 policy attachment: an unmodeled policy targeting the winning HTTPRoute makes the answer unknown', () => {
   assert.deepEqual(explainViaGateway(cluster(), 'http://store.example/').unknown ?? [], []);
   const d = explainViaGateway(
-    cluster(securityPolicy('{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}')),
+    cluster(
+      securityPolicy('{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}').replace(
+        'SecurityPolicy',
+        'BackendTrafficPolicy',
+      ),
+    ),
     'http://store.example/',
   );
   assert.deepEqual(
     (d.unknown ?? []).map((u) => `${u.object} ${u.path}`),
-    ['SecurityPolicy.gateway.envoyproxy.io/default/allow-office spec.targetRefs'],
+    ['BackendTrafficPolicy.gateway.envoyproxy.io/default/allow-office spec.targetRefs'],
   );
   assert.match(d.unknown![0].text, /attached to HTTPRoute\/default\/store .*may deny/);
 });
@@ -129,10 +134,15 @@ test('rule GEP-713 policy attachment: the reader keeps an unknown kind with targ
   const { model, diagnostics } = buildFromTexts([
     {
       file: 'in.yaml',
-      text: cluster(securityPolicy('{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}')),
+      text: cluster(
+        securityPolicy('{group: gateway.networking.k8s.io, kind: HTTPRoute, name: store}').replace(
+          'SecurityPolicy',
+          'BackendTrafficPolicy',
+        ),
+      ),
     },
   ]);
-  const o = model.others.find((x) => x.kind === 'SecurityPolicy')!;
+  const o = model.others.find((x) => x.kind === 'BackendTrafficPolicy')!;
   assert.deepEqual(attachmentTargets(o), ['HTTPRoute/default/store']);
   assert.ok(
     diagnostics.some((d) => d.code === 'unknown-kind' && /policy attachment/.test(d.message)),
@@ -148,17 +158,17 @@ test('rule Envoy Gateway targetSelectors: a policy selecting the winning HTTPRou
     );
   const bySelector = (selector: string) => `---
 apiVersion: gateway.envoyproxy.io/v1alpha1
-kind: SecurityPolicy
+kind: BackendTrafficPolicy
 metadata: {name: deny-by-label}
 spec:
   targetSelectors: [${selector}]
-  authorization: {defaultAction: Deny}
+  faultInjection: {abort: {httpStatus: 503}}
 `;
   const unknownOf = (selector: string) =>
     (explainViaGateway(labelled(bySelector(selector)), 'http://store.example/').unknown ?? []).map(
       (u) => `${u.object} ${u.path}`,
     );
-  const hit = ['SecurityPolicy.gateway.envoyproxy.io/default/deny-by-label spec.targetSelectors'];
+  const hit = ['BackendTrafficPolicy.gateway.envoyproxy.io/default/deny-by-label spec.targetSelectors'];
   assert.deepEqual(unknownOf('{kind: HTTPRoute, matchLabels: {app: store}}'), hit);
   assert.deepEqual(
     unknownOf('{kind: HTTPRoute, matchExpressions: [{key: app, operator: In, values: [store]}]}'),

@@ -15,6 +15,7 @@ import { readBackendTLSPolicy } from './_backend-tls.ts';
 import { openshiftRouteGroup, readOpenShiftRoute } from './_openshift-routes.ts';
 import { readTraefikMiddleware, traefikGroups } from './_traefik-middlewares.ts';
 import { readTraefikIngressRoute } from './_traefik-ingressroutes.ts';
+import { envoyGatewayGroup, readEnvoySecurityPolicy } from './_envoy-security-policies.ts';
 import { impliedCertificates, readCertificate, readTlsSecret } from './_tls.ts';
 
 export { readRoute } from './_routes.ts';
@@ -51,6 +52,9 @@ export function buildRouting(envs: readonly Envelope[], namespaces: readonly Nam
     ...declared,
     ...impliedCertificates(ingresses, gateways).filter((c) => !declaredKeys.has(c.key)),
   ].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const securityPolicies = of('SecurityPolicy', envoyGatewayGroup)
+    .flatMap((e) => keep(e, readEnvoySecurityPolicy(e)))
+    .sort(byNamespaceName);
   return {
     ingressClasses: of('IngressClass', 'networking.k8s.io').map(readIngressClass).sort(byNamespaceName),
     ingresses,
@@ -81,5 +85,7 @@ export function buildRouting(envs: readonly Envelope[], namespaces: readonly Nam
       .flatMap((g) => of('IngressRoute', g))
       .flatMap((e) => keep(e, readTraefikIngressRoute(e)))
       .sort(byNamespaceName),
+    // Present only when the input holds one, so models without Envoy Gateway policies serialise as before.
+    ...(securityPolicies.length ? { envoySecurityPolicies: securityPolicies } : {}),
   };
 }

@@ -436,8 +436,28 @@ ${listenerFields}      spec.tls.frontend.default.validation.caCertificateRefs li
     kind: 'SecurityPolicy',
     source: 'https://gateway.envoyproxy.io/docs/api/extension_types/#securitypolicy',
     fields: `
+      metadata map
       metadata.annotations map
       metadata.labels map
+      spec.authorization map
+      spec.authorization.defaultAction string
+      spec.authorization.rules list
+      spec.authorization.rules.*.action string
+      spec.authorization.rules.*.name string
+      spec.authorization.rules.*.operation.methods list
+      spec.authorization.rules.*.operation.methods.* string
+      spec.authorization.rules.*.principal.clientCIDRs list
+      spec.authorization.rules.*.principal.clientCIDRs.* string
+      spec.targetRef map
+      spec.targetRef.group string
+      spec.targetRef.kind string
+      spec.targetRef.name string
+      spec.targetRef.sectionName string
+      spec.targetRefs list
+      spec.targetRefs.*.group string
+      spec.targetRefs.*.kind string
+      spec.targetRefs.*.name string
+      spec.targetRefs.*.sectionName string
     `,
   },
 ];

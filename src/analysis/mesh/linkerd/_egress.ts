@@ -12,6 +12,9 @@ import type { LinkerdEgressNetwork } from '../../../model/mesh.ts';
 import type { ClusterModel, Pod } from '../../../model/types.ts';
 import type { BackendRef, ParentRef } from '../../../model/routing.ts';
 import { inNetworks } from './_authn.ts';
+import { egressRouteOutcome, type AttachedRoutes, type EgressTraffic } from './_egress-routes.ts';
+
+export type { EgressTraffic } from './_egress-routes.ts';
 
 /** The global egress namespace (Helm value egress.globalEgressNetworkNamespace). */
 export const globalEgressNamespace = 'linkerd-egress';
@@ -26,21 +29,31 @@ export interface EgressVerdict {
 const label = (n: LinkerdEgressNetwork) => `EgressNetwork ${n.namespace}/${n.name}`;
 const age = (n: LinkerdEgressNetwork) => [n.creationTimestamp ?? '9999', n.name].join('/');
 
-/** The routes (any kind) with a parentRef to `n` on `port` (a parentRef without port attaches on every port). */
-function attached(model: ClusterModel, n: LinkerdEgressNetwork, port: number) {
+/** The routes with a parentRef to `n` on `port` (a parentRef without port attaches on every port), by kind. */
+function attachedByKind(model: ClusterModel, n: LinkerdEgressNetwork, port: number): AttachedRoutes {
   const refers = (route: { namespace: string }, p: ParentRef) =>
     p.kind === 'EgressNetwork' &&
     p.group === 'policy.linkerd.io' &&
     p.name === n.name &&
     (p.namespace ?? route.namespace) === n.namespace &&
     (p.port === undefined || p.port === port);
-  const routes = [
-    ...(model.routing?.routes ?? []),
-    ...(model.mesh?.linkerd.httpRoutes ?? []),
-    ...(model.routing?.l4Routes ?? []),
-  ];
-  return routes
-    .filter((r) => r.parentRefs.some((p) => refers(r, p)))
+  const on = <T extends { namespace: string; parentRefs: readonly ParentRef[] }>(rs: readonly T[]) =>
+    rs.filter((r) => r.parentRefs.some((p) => refers(r, p)));
+  const http = on([...(model.routing?.routes ?? []), ...(model.mesh?.linkerd.httpRoutes ?? [])]);
+  const l4 = on(model.routing?.l4Routes ?? []);
+  return {
+    grpc: http.filter((r) => r.kind === 'GRPCRoute'),
+    http: http.filter((r) => r.kind === 'HTTPRoute'),
+    tls: l4.filter((r) => r.kind === 'TLSRoute'),
+    tcp: l4.filter((r) => r.kind === 'TCPRoute'),
+  };
+}
+
+/** The routes (any kind) with a parentRef to `n` on `port`, with their backends and whether a rule filters. */
+function attached(model: ClusterModel, n: LinkerdEgressNetwork, port: number) {
+  const a = attachedByKind(model, n, port);
+  return [...a.grpc, ...a.http, ...a.tls, ...a.tcp]
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
     .map((r) => ({
       key: r.key,
       backends: r.rules.flatMap((rule) => rule.backendRefs as readonly BackendRef[]),
@@ -57,6 +70,8 @@ export function linkerdEgress(
   client: Pod,
   ip: string,
   port: number,
+  /** What trace knows of the connection (an HTTP request, a TLS SNI); undefined: a bare connection (reach). */
+  traffic?: EgressTraffic,
 ): EgressVerdict | undefined {
   const l = model.mesh?.linkerd;
   if (!l?.egressNetworks.length) return undefined;
@@ -78,6 +93,11 @@ export function linkerdEgress(
     };
   const routes = attached(model, n, port);
   const captured = `${label(n)} (trafficPolicy ${n.trafficPolicy}) captures ${ip}`;
+  if (traffic && routes.length) {
+    const o = egressRouteOutcome(n, attachedByKind(model, n, port), traffic);
+    const verdict = o.kind === 'forward' ? 'allowed' : o.kind === 'refuse' ? 'denied' : 'unknown';
+    return { verdict, by, why: `${captured}; port ${port}: ${o.why}` };
+  }
   if (n.trafficPolicy === 'Deny') {
     if (!routes.length)
       return {
@@ -88,7 +108,7 @@ export function linkerdEgress(
     return {
       verdict: 'unknown',
       by,
-      why: `${captured}; ${routes.map((r) => r.key).join(', ')} attached on port ${port} let through only what they describe (hostname, SNI, path), which kubetwin does not judge for a connection`,
+      why: `${captured}; ${routes.map((r) => r.key).join(', ')} attached on port ${port} let through only what they describe (hostname, SNI, path), which a bare connection does not say (trace with a URL judges it)`,
     };
   }
   // Allow: what no route describes goes to the original destination; a route may send it to a Service instead.
