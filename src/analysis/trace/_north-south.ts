@@ -20,6 +20,7 @@ import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
+import { gatewaySources, istioGatewayAuthz } from './_istio-gateway-authz.ts';
 import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
@@ -493,6 +494,27 @@ export function northSouth(
     return { hops, candidates: reached, client };
   const pods = reached.map((c) => c.pod).filter((p): p is Pod => !!p);
   if (pods.length && servesIstioGateway(ctx, pods)) {
+    // The gateway's AuthorizationPolicies judge the request before its routes do.
+    const gateways = targets.filter((t) => reached.some((c) => c.address === t.address && c.port === t.port));
+    const arrival = ipTargets
+      ? ipTargets.clientAddressKept
+        ? { kind: 'client' as const, client: outside }
+        : { kind: 'unknown' as const }
+      : local
+        ? { kind: 'client' as const, client: outside }
+        : {
+            kind: 'masquerade' as const,
+            via: owner.node,
+            loadBalancer: owner.via === 'load-balancer',
+            service: svc,
+          };
+    const authz = istioGatewayAuthz(ctx, gateways, {
+      sources: gatewaySources(ctx, arrival, gateways),
+      http: { method: 'GET', path: target.path, headers: { host: target.host } },
+      ...(arrival.kind === 'masquerade' ? { masqueraded: `${svc.namespace}/${svc.name}` } : {}),
+    });
+    hops.push(...authz.hops);
+    if (authz.denied) return { hops, reason: authz.denied.reason, fix: authz.denied.fix, client };
     const leg = istioGatewayLeg(ctx, hops, pods, target);
     return { ...leg, client: leg.client ?? client };
   }
