@@ -424,7 +424,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'AuthorizationPolicy',
     namespaced: true,
     level: 'partial',
-    note: "ALLOW, DENY and AUDIT with from.source (principals, namespaces, serviceAccounts, ipBlocks, remoteIpBlocks and not forms), to.operation (hosts, ports, methods, paths) and when (source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers); CUSTOM, targetRefs, requestPrincipals, path templates and other when keys make the answer unknown. At the Istio ingress gateway (trace from outside) the policies selecting its pods judge the request before its routes (403), against the address the gateway pod sees: kube-proxy's masquerade address with externalTrafficPolicy Cluster (addresses with different verdicts: unknown), the client's with Local",
+    note: "ALLOW, DENY and AUDIT with from.source (principals, namespaces, serviceAccounts, ipBlocks, remoteIpBlocks and not forms), to.operation (hosts, ports, methods, paths) and when (source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers); CUSTOM, targetRefs, requestPrincipals, path templates and other when keys make the answer unknown. At the Istio ingress gateway and a Gateway API Gateway of class istio (trace from outside) the policies selecting its pods judge the request before its routes (403), against the address the gateway pod sees: kube-proxy's masquerade address with externalTrafficPolicy Cluster (addresses with different verdicts: unknown), the client's with Local",
   },
   {
     group: 'security.istio.io',

@@ -1,9 +1,10 @@
-import { istioPoliciesFor } from '../mesh/index.ts';
-import type { Service } from '../../model/types.ts';
+import { gatewayClassStatuses, knownClasses } from '../gateway/index.ts';
+import { istioAuthorize, istioPoliciesFor } from '../mesh/index.ts';
+import type { ClusterModel, Service } from '../../model/types.ts';
+import type { Via } from '../route/index.ts';
 import type { HttpRequest, Party } from '../policy/index.ts';
 import { masqueradeSources } from '../service-path/index.ts';
 import type { TraceContext } from './_context.ts';
-import { meshInboundHops } from './_mesh-inbound.ts';
 import type { Target } from './_policy.ts';
 import type { Fix, Hop } from './types.ts';
 
@@ -15,17 +16,20 @@ export interface GatewayAuthz {
 }
 
 const ipOf = (p: Party) => (p.kind === 'pod' ? p.pod.ip : p.ip);
-const retitle = (h: Hop) => ({ ...h, title: h.title.replace('(server sidecar)', '(Istio ingress gateway)') });
+const labelOf = (p: Party) => (p.kind === 'pod' ? `${p.pod.namespace}/${p.pod.name}` : (p.label ?? p.ip));
+const at = (s?: { file: string; line: number }) => (s ? ` (${s.file}:${s.line})` : '');
+const TITLE = 'mesh authorization (Istio ingress gateway)';
 
 /**
  * Istio authorization at the ingress gateway: the AuthorizationPolicies that select the gateway's pods (in their
  * namespace, or in the root namespace) judge each request in the gateway's Envoy, whose RBAC filter runs before its
  * router — a DENY that matches, or ALLOW policies none of which matches, answer 403 and the request goes nowhere.
- * The source address the policies read (`ipBlocks`, `remoteIpBlocks` without X-Forwarded-For, `source.ip`) is the
- * address the connection reaches the pod from: behind a load balancer with externalTrafficPolicy Cluster, the
- * address kube-proxy's masquerade gives it, not the client's (Istio's task sets externalTrafficPolicy: Local to keep
- * the client's). `sources` lists those addresses; where they get different verdicts the hop is unknown. No hops
- * when no policy selects a gateway pod.
+ * The client from outside has no mesh identity (plaintext; over HTTPS a client certificate is not modeled, so a
+ * rule on principals is unknown). The source address the policies read (`ipBlocks`, `remoteIpBlocks` without
+ * X-Forwarded-For, `source.ip`) is the address the connection reaches the pod from: behind a load balancer with
+ * externalTrafficPolicy Cluster, the address kube-proxy's masquerade gives it, not the client's (Istio's task sets
+ * externalTrafficPolicy: Local to keep the client's). `sources` lists those addresses; where they get different
+ * verdicts the hop is unknown. No hops when no policy selects a gateway pod.
  * https://istio.io/latest/docs/tasks/security/authorization/authz-ingress/
  * https://istio.io/latest/docs/reference/config/security/authorization-policy/
  */
@@ -35,23 +39,25 @@ export function istioGatewayAuthz(
   options: {
     readonly sources: readonly Party[] | undefined;
     readonly http: HttpRequest;
+    readonly scheme: string;
     /** `ns/name` of the Service whose kube-proxy masquerade gives the sources, when it does. */
     readonly masqueraded?: string;
   },
 ): GatewayAuthz {
   const mesh = ctx.model.mesh;
   if (mesh?.name !== 'istio') return { hops: [] };
-  const selected = gateways.filter(
-    (g) => g.pod && istioPoliciesFor(mesh.authorizationPolicies, mesh.rootNamespace, g.pod).length,
-  );
+  const selected = gateways.flatMap((g) => {
+    const policies = g.pod ? istioPoliciesFor(mesh.authorizationPolicies, mesh.rootNamespace, g.pod) : [];
+    return policies.length ? [{ g, policies }] : [];
+  });
   if (!selected.length) return { hops: [] };
   if (!options.sources?.length) {
-    const why = `AuthorizationPolicies select the Istio ingress gateway pods (${selected.map((g) => g.label).join(', ')}), but the address the request reaches them from is not in the input`;
+    const why = `AuthorizationPolicies select the Istio ingress gateway pods (${selected.map((x) => x.g.label).join(', ')}), but the address the request reaches them from is not in the input`;
     return {
       hops: [
         {
           kind: 'policy',
-          title: 'mesh authorization (Istio ingress gateway): unknown — the source address is not known',
+          title: `${TITLE}: unknown — the source address is not known`,
           verdict: 'warn',
           details: [why],
           objects: [],
@@ -60,57 +66,95 @@ export function istioGatewayAuthz(
       ],
     };
   }
-  const deliveries = selected.map((g) => ({
-    pod: `${g.pod!.namespace}/${g.pod!.name}`,
-    ip: g.address,
-    port: g.port,
-  }));
-  const runs = options.sources.map((party) => ({
-    party,
-    r: meshInboundHops(ctx, party, selected, deliveries, 'TCP', { http: options.http }),
-  }));
-  // The mTLS hop is about the mesh's own transport: a request from outside reaches the gateway as its Gateway
-  // server says (PeerAuthentication applies to sidecars), so only the authorization hop is kept.
-  const authzHop = (r: (typeof runs)[number]['r']) => r.hops.filter((h) => h.kind === 'policy').map(retitle);
-  const denied = runs.filter((x) => !x.r.delivered.length);
-  const first = runs[0];
-  if (denied.length === runs.length) {
-    const reason = (first.r.reason ?? 'no AuthorizationPolicy admits the request').replace(
-      'by the istio sidecar of',
-      'by the Istio gateway proxy of',
-    );
+  const judged = options.sources.flatMap((party) =>
+    selected.map(({ g, policies }) => ({
+      party,
+      g,
+      v: istioAuthorize(policies, {
+        peer: options.scheme === 'https' ? 'unknown' : 'plaintext',
+        sourceIp: ipOf(party),
+        destinationIp: g.address,
+        port: g.port,
+        tcp: false,
+        http: options.http,
+      }),
+    })),
+  );
+  const details = [
+    ...new Set(
+      judged.map(
+        ({ party, g, v }) =>
+          `${labelOf(party)} → ${g.label}:${g.port}: ${v.allowed ? 'AUTHORIZED' : 'DENIED'} — ${v.reason}${at(v.source)}`,
+      ),
+    ),
+  ];
+  const objects = [
+    ...new Map(
+      judged.flatMap(({ v }) => (v.policy ? [[v.policy, { key: v.policy, source: v.source }] as const] : [])),
+    ).values(),
+  ];
+  const unknown = [...new Set(judged.flatMap(({ v }) => v.unknown))].sort();
+  const denied = judged.filter((j) => !j.v.allowed);
+  if (denied.length === judged.length && !unknown.length) {
+    const first = denied[0];
     // A rule on the client's address cannot see it through kube-proxy's masquerade: keeping the address is the fix.
-    const byAddress = options.masqueraded && /ipBlocks|source\.ip|remote\.ip/.test(reason);
-    const fix = first.r.fix && {
-      ...first.r.fix,
-      summary: byAddress
-        ? `set externalTrafficPolicy: Local on Service ${options.masqueraded} so the gateway sees the client's own address (with Cluster, kube-proxy masquerades it), or ${first.r.fix.summary}`
-        : first.r.fix.summary,
-    };
+    const byAddress = options.masqueraded && /ipBlocks|source\.ip|remote\.ip/.test(first.v.reason);
+    const who = labelOf(first.party);
+    const change = first.v.allowsNothing
+      ? `add an ALLOW AuthorizationPolicy that selects ${first.g.label} and admits ${who} (${first.v.policy} allows nothing)`
+      : `change ${first.v.policy ?? 'the AuthorizationPolicies of the gateway'} to admit ${who}`;
     return {
-      hops: authzHop(first.r),
+      hops: [
+        {
+          kind: 'policy',
+          title: `${TITLE}: 403 — denied for every (source address, gateway pod) pair (${judged.length})`,
+          verdict: 'fail',
+          details,
+          objects,
+        },
+      ],
       denied: {
-        reason: `the Istio ingress gateway answers 403 (RBAC: access denied): ${reason}`,
-        ...(fix ? { fix } : {}),
+        reason: `the Istio ingress gateway answers 403 (RBAC: access denied) at ${first.g.label}: ${first.v.reason}`,
+        fix: {
+          summary: byAddress
+            ? `set externalTrafficPolicy: Local on Service ${options.masqueraded} so the gateway sees the client's own address (with Cluster, kube-proxy masquerades it), or ${change}`
+            : change,
+          ...(first.v.policy ? { culprit: first.v.policy } : {}),
+        },
       },
     };
   }
-  if (!denied.length) return { hops: authzHop(first.r) };
+  if (!denied.length && !unknown.length)
+    return {
+      hops: [
+        {
+          kind: 'policy',
+          title: `${TITLE}: authorized for every (source address, gateway pod) pair (${judged.length})`,
+          verdict: 'ok',
+          details,
+          objects,
+        },
+      ],
+    };
   // Some addresses the masquerade can give the connection are admitted, others refused: which one the gateway sees
-  // is not in the input.
-  const allowedIps = runs.filter((x) => x.r.delivered.length).map((x) => ipOf(x.party));
-  const deniedIps = denied.map((x) => ipOf(x.party));
-  const why = `the address the Istio ingress gateway sees decides its AuthorizationPolicy verdict: allowed from ${allowedIps.join(', ')}, denied from ${deniedIps.join(', ')} (kube-proxy masquerades the connection; externalTrafficPolicy: Local keeps the client's address)`;
-  const hops = [...authzHop(denied[0].r), ...authzHop(runs.find((x) => x.r.delivered.length)!.r)];
+  // is not in the input. Or a policy field kubetwin does not model decides.
+  const mixed = denied.length && denied.length < judged.length;
+  const allowedIps = [...new Set(judged.filter((j) => j.v.allowed).map((j) => ipOf(j.party)))];
+  const deniedIps = [...new Set(denied.map((j) => ipOf(j.party)))];
+  const why = mixed
+    ? [
+        `the address the Istio ingress gateway sees decides its AuthorizationPolicy verdict: allowed from ${allowedIps.join(', ')}, denied from ${deniedIps.join(', ')} (kube-proxy masquerades the connection; externalTrafficPolicy: Local keeps the client's address)`,
+      ]
+    : [];
   return {
     hops: [
       {
-        ...hops[0],
-        title: `mesh authorization (Istio ingress gateway): unknown — the masqueraded source address decides`,
+        kind: 'policy',
+        title: `${TITLE}: unknown — ${mixed ? 'the masqueraded source address decides' : 'what kubetwin does not model decides'}`,
         verdict: 'warn',
-        details: [...new Set(hops.flatMap((h) => h.details))],
-        objects: [...new Map(hops.flatMap((h) => h.objects).map((o) => [o.key, o])).values()],
-        unknown: [why],
+        details: [...details, ...unknown.map((u) => `unknown: ${u}`)],
+        objects,
+        unknown: [...why, ...unknown],
       },
     ],
   };
@@ -156,4 +200,19 @@ export function gatewaySources(
           s.pod ? { kind: 'pod', pod: s.pod } : { kind: 'ip', ip: s.ip, label: `masquerade ${s.ip}` },
         );
   return [...out.values()];
+}
+
+/**
+ * A Gateway API Gateway that istiod serves (its class's controllerName is istio.io/gateway-controller): its
+ * deployed proxy is an Istio gateway, and AuthorizationPolicies select it by its pods' labels
+ * (`istio.io/gateway-name`, as the authorization task does).
+ * https://istio.io/latest/docs/tasks/traffic-management/ingress/gateway-api/#automated-deployment
+ */
+export function istioClassGateway(model: ClusterModel, via: Via): boolean {
+  if (via.kind !== 'gateway') return false;
+  const g = model.routing?.gateways.find((x) => x.namespace === via.namespace && x.name === via.name);
+  if (!g) return false;
+  return gatewayClassStatuses(model).some(
+    (c) => c.name === g.gatewayClassName && c.controllerName === knownClasses.istio,
+  );
 }

@@ -20,7 +20,7 @@ import { hostPortTarget } from '../reach/index.ts';
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
-import { gatewaySources, istioGatewayAuthz } from './_istio-gateway-authz.ts';
+import { gatewaySources, istioClassGateway, istioGatewayAuthz } from './_istio-gateway-authz.ts';
 import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
@@ -493,9 +493,9 @@ export function northSouth(
   if (target.kind !== 'url' || (target.scheme !== 'http' && target.scheme !== 'https'))
     return { hops, candidates: reached, client };
   const pods = reached.map((c) => c.pod).filter((p): p is Pod => !!p);
-  if (pods.length && servesIstioGateway(ctx, pods)) {
-    // The gateway's AuthorizationPolicies judge the request before its routes do.
-    const gateways = targets.filter((t) => reached.some((c) => c.address === t.address && c.port === t.port));
+  // An Istio gateway's AuthorizationPolicies judge the request before its routes do.
+  const gateways = targets.filter((t) => reached.some((c) => c.address === t.address && c.port === t.port));
+  const judgeIstioGateway = () => {
     const arrival = ipTargets
       ? ipTargets.clientAddressKept
         ? { kind: 'client' as const, client: outside }
@@ -508,11 +508,15 @@ export function northSouth(
             loadBalancer: owner.via === 'load-balancer',
             service: svc,
           };
-    const authz = istioGatewayAuthz(ctx, gateways, {
+    return istioGatewayAuthz(ctx, gateways, {
       sources: gatewaySources(ctx, arrival, gateways),
       http: { method: 'GET', path: target.path, headers: { host: target.host } },
+      scheme: target.scheme,
       ...(arrival.kind === 'masquerade' ? { masqueraded: `${svc.namespace}/${svc.name}` } : {}),
     });
+  };
+  if (pods.length && servesIstioGateway(ctx, pods)) {
+    const authz = judgeIstioGateway();
     hops.push(...authz.hops);
     if (authz.denied) return { hops, reason: authz.denied.reason, fix: authz.denied.fix, client };
     const leg = istioGatewayLeg(ctx, hops, pods, target);
@@ -540,6 +544,11 @@ export function northSouth(
   if (typeof router === 'string') {
     hops.push(routerUnavailable(router));
     return { hops, reason: router };
+  }
+  if (istioClassGateway(ctx.model, via)) {
+    const authz = judgeIstioGateway();
+    hops.push(...authz.hops);
+    if (authz.denied) return { hops, reason: authz.denied.reason, fix: authz.denied.fix, client };
   }
   const req = parseRequest({
     url: `${target.scheme}://${target.host}:${target.port}${target.path}`,

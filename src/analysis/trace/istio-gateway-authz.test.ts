@@ -84,3 +84,26 @@ spec:
     String(t.unknown),
   );
 });
+
+test('authz-ingress-gateway-api-gateway: the proxy istiod deploys for a Gateway of class istio judges the policies selecting its pods', () => {
+  const files = (policy: boolean) => [
+    read(`${app}/namespace-foo.yaml`),
+    read(`${app}/httpbin.yaml`),
+    read(`${app}/httpbin-gateway-api.yaml`),
+    read(`${scenario}/variants/httpbin-gateway-istio-deployed.yaml`),
+    ...(policy ? [read(`${app}/ingress-policy-gateway-api-allow-list.yaml`)] : []),
+  ];
+  const run = (policy: boolean) => {
+    const { model } = buildFromTexts(files(policy), {
+      profile: read(`${scenario}/input/kubetwin.yaml`),
+      namespace: 'foo',
+    });
+    const to = parseFlowTarget('http://203.0.113.20/headers', undefined, undefined);
+    assert.ok(typeof to !== 'string', String(to));
+    return trace(createTraceContext(model), { kind: 'internet' }, to);
+  };
+  const t = run(true);
+  assert.equal(t.outcome, 'failed');
+  assert.match(t.failure?.reason ?? '', /answers 403 .*foo\/httpbin-gateway-istio/);
+  assert.equal(run(false).outcome, 'delivered');
+});
