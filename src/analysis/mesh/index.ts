@@ -49,6 +49,7 @@ export { clientPod, describeMirror, meshActual, meshEndpointNotes, type MeshActu
 export { istioSidecar, stringMatches } from './istio/index.ts';
 /** The AuthorizationPolicies that apply to a pod's Istio proxy (sidecar or gateway), and their verdict. */
 export { authorize as istioAuthorize, policiesFor as istioPoliciesFor } from './istio/_authz.ts';
+export { gatewayAuthorizationNote } from './_gateway-authz-note.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 export { linkerdInboundProxyPort } from './linkerd/_arrival.ts';
 export { hbonePort } from './istio/_hbone.ts';
