@@ -11,7 +11,7 @@ import {
 import type { ControllerProfile, HttpRequest } from '../model/routing.ts';
 import { renderRoute, routeJson } from '../render/route.ts';
 import { connectionJson, renderConnection } from '../render/route-l4.ts';
-import { clientPod, compileMesh } from '../analysis/mesh/index.ts';
+import { clientPod, compileMesh, gatewayAuthorizationNote } from '../analysis/mesh/index.ts';
 import { meshRouteJson, renderMeshRoute } from '../render/mesh-route.ts';
 import { istioGatewayRouteJson, renderIstioGatewayRoute } from '../render/istio-gateway-route.ts';
 import { parseTlsSecrets } from '../sources/x509.ts';
@@ -215,7 +215,17 @@ async function istioGatewayRoute(io: Io, url: string, opts: RouteOptions, preloa
   if (typeof asked === 'string') return fail(io, asked);
   const loaded = preloaded ?? (await loadCluster(opts, io));
   if (typeof loaded === 'number') return io.exit(loaded);
-  const answer = compileMesh(loaded.cluster.model).gatewayRoute(asked.request, gateway);
+  const routed = compileMesh(loaded.cluster.model).gatewayRoute(asked.request, gateway);
+  const authz = gatewayAuthorizationNote(loaded.cluster.model, routed.pods);
+  const answer = authz
+    ? {
+        ...routed,
+        notes: [...routed.notes, authz],
+        ...(routed.decision
+          ? { decision: { ...routed.decision, notes: [...routed.decision.notes, authz] } }
+          : {}),
+      }
+    : routed;
   const result = { ...asked, answer };
   io.stdout(
     opts.output === 'json'

@@ -433,14 +433,14 @@ export const kinds: readonly KindSupport[] = [
     kind: 'PeerAuthentication',
     namespaced: true,
     level: 'modeled',
-    note: 'mtls.mode and portLevelMtls by workload, namespace and root namespace (UNSET inherits; PERMISSIVE by default) with auto mTLS: a plaintext client to a STRICT port is refused (reach, test, trace)',
+    note: 'mtls.mode and portLevelMtls by workload, namespace and root namespace (UNSET inherits; PERMISSIVE by default) with auto mTLS: a plaintext client to a STRICT port of a sidecar is refused (reach, test, trace); a pod an Istio Gateway selects runs the gateway proxy, which PeerAuthentication does not govern (its Gateway servers set the TLS it accepts)',
   },
   {
     group: 'security.istio.io',
     kind: 'AuthorizationPolicy',
     namespaced: true,
     level: 'partial',
-    note: 'ALLOW, DENY and AUDIT with from.source (principals, namespaces, serviceAccounts, ipBlocks, remoteIpBlocks and not forms), to.operation (hosts, ports, methods, paths) and when (source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers); CUSTOM, targetRefs, requestPrincipals, path templates and other when keys make the answer unknown',
+    note: "ALLOW, DENY and AUDIT with from.source (principals, namespaces, serviceAccounts, ipBlocks, remoteIpBlocks and not forms), to.operation (hosts, ports, methods, paths) and when (source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers); CUSTOM, targetRefs, requestPrincipals, path templates and other when keys make the answer unknown. At the Istio ingress gateway and a Gateway API Gateway of class istio (trace from outside) the policies selecting its pods judge the request before its routes (403), against the address the gateway pod sees: kube-proxy's masquerade address with externalTrafficPolicy Cluster (addresses with different verdicts: unknown), the client's with Local",
   },
   {
     group: 'security.istio.io',

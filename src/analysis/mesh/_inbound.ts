@@ -141,6 +141,18 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     if (!p) applicable.set(pod.key, (p = policiesFor(mesh.authorizationPolicies, root, pod)));
     return p;
   };
+  /**
+   * A pod an Istio Gateway selects runs the gateway proxy, not a sidecar: PeerAuthentication, which "determines whether
+   * or not mTLS is allowed or required for connections to an Envoy proxy sidecar", does not apply to it; its listeners
+   * accept what the Gateway's servers say (AuthorizationPolicies still apply). Its Gateway (`ns/name`), else undefined.
+   * https://istio.io/latest/docs/reference/config/security/peer_authentication/
+   * https://istio.io/latest/docs/reference/config/networking/gateway/#ServerTLSSettings
+   */
+  const gateways = (mesh.istioGateways ?? [])
+    .filter((g) => Object.keys(g.selector).length)
+    .map((g) => ({ ref: `${g.namespace}/${g.name}`, sel: selectorFromMap(g.selector) }));
+  const gatewayOf = (pod: Pod) =>
+    pod.hostNetwork ? undefined : gateways.find((g) => matches(g.sel, pod.labels))?.ref;
   /** Istio proxies a port as TCP when the Service port naming it says so (name prefix or appProtocol). */
   const tcpMemo = new Map<string, boolean>();
   const tcpPort = (q: InboundQuery) => {
@@ -231,7 +243,15 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
     if (q.protocol !== 'TCP') return undefined;
     const server = sidecar(q.server);
     if (!server.meshed) return ambientServer(q) ?? clientBlackHole(q);
-    const eff = effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
+    const gateway = gatewayOf(q.server);
+    const eff = gateway
+      ? {
+          mode: 'PERMISSIVE' as const,
+          by: `no PeerAuthentication (${q.server.namespace}/${q.server.name} runs the gateway proxy of Gateway ${gateway}, whose servers set the TLS it accepts; PeerAuthentication applies to sidecars)`,
+          source: undefined,
+          notes: [],
+        }
+      : effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
     const notes = [...eff.notes];
     const unknown: string[] = [];
     // A Sidecar's ingress listeners replace the inbound ports istiod would build (not modeled).

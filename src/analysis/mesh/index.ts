@@ -47,6 +47,9 @@ export { readyEndpoints } from './_router.ts';
 export { plaintextToStrict, type PlaintextToStrict } from './istio/_tls-conflicts.ts';
 export { clientPod, describeMirror, meshActual, meshEndpointNotes, type MeshActual } from './_answer.ts';
 export { istioSidecar, stringMatches } from './istio/index.ts';
+/** The AuthorizationPolicies that apply to a pod's Istio proxy (sidecar or gateway), and their verdict. */
+export { authorize as istioAuthorize, policiesFor as istioPoliciesFor } from './istio/_authz.ts';
+export { gatewayAuthorizationNote } from './_gateway-authz-note.ts';
 export { linkerdSidecar } from './linkerd/index.ts';
 export { linkerdInboundProxyPort } from './linkerd/_arrival.ts';
 export { hbonePort } from './istio/_hbone.ts';

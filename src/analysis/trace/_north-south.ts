@@ -21,6 +21,7 @@ import {
 import type { Fix, Hop } from './types.ts';
 import { canonicalIP } from '../../lib/ip.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
+import { gatewaySources, istioClassGateway, istioGatewayAuthz } from './_istio-gateway-authz.ts';
 import { passthroughLeg } from './_passthrough.ts';
 import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
@@ -493,7 +494,32 @@ export function northSouth(
   if (target.kind !== 'url' || (target.scheme !== 'http' && target.scheme !== 'https'))
     return { hops, candidates: reached, client };
   const pods = reached.map((c) => c.pod).filter((p): p is Pod => !!p);
+  // An Istio gateway's AuthorizationPolicies judge the request before its routes do.
+  const gateways = targets.filter((t) => reached.some((c) => c.address === t.address && c.port === t.port));
+  const judgeIstioGateway = () => {
+    const arrival = ipTargets
+      ? ipTargets.clientAddressKept
+        ? { kind: 'client' as const, client: outside }
+        : { kind: 'unknown' as const }
+      : local
+        ? { kind: 'client' as const, client: outside }
+        : {
+            kind: 'masquerade' as const,
+            via: owner.node,
+            loadBalancer: owner.via === 'load-balancer',
+            service: svc,
+          };
+    return istioGatewayAuthz(ctx, gateways, {
+      sources: gatewaySources(ctx, arrival, gateways),
+      http: { method: 'GET', path: target.path, headers: { host: target.host } },
+      scheme: target.scheme,
+      ...(arrival.kind === 'masquerade' ? { masqueraded: `${svc.namespace}/${svc.name}` } : {}),
+    });
+  };
   if (pods.length && servesIstioGateway(ctx, pods)) {
+    const authz = judgeIstioGateway();
+    hops.push(...authz.hops);
+    if (authz.denied) return { hops, reason: authz.denied.reason, fix: authz.denied.fix, client };
     const leg = istioGatewayLeg(ctx, hops, pods, target);
     return { ...leg, client: leg.client ?? client };
   }
@@ -519,6 +545,11 @@ export function northSouth(
   if (typeof router === 'string') {
     hops.push(routerUnavailable(router));
     return { hops, reason: router };
+  }
+  if (istioClassGateway(ctx.model, via)) {
+    const authz = judgeIstioGateway();
+    hops.push(...authz.hops);
+    if (authz.denied) return { hops, reason: authz.denied.reason, fix: authz.denied.fix, client };
   }
   // The router's peer is the client when the path keeps its address (an Envoy Gateway SecurityPolicy authorizes by
   // it); the internet stand-in address is no client's, so it is not offered.

@@ -154,8 +154,12 @@ export const meshFields: readonly KindFields[] = [
       spec.requiredAuthenticationRefs.*.namespace string
       spec.rules list
       spec.rules.*.from list
+      spec.rules.*.from.*.source.ipBlocks list
+      spec.rules.*.from.*.source.ipBlocks.* string
       spec.rules.*.from.*.source.principals list
       spec.rules.*.from.*.source.principals.* string
+      spec.rules.*.from.*.source.remoteIpBlocks list
+      spec.rules.*.from.*.source.remoteIpBlocks.* string
       spec.rules.*.from.*.source.requestPrincipals list
       spec.rules.*.from.*.source.requestPrincipals.* string
       spec.rules.*.to list

@@ -257,6 +257,50 @@ export const policyFields: readonly KindFields[] = [
       spec.ingress.*.toPorts.*.rules.http.*.path string
       spec.ingressDeny list
       specs list
+      specs.*.egress list
+      specs.*.egress.*.fromCIDRSet list
+      specs.*.egress.*.toCIDRSet list
+      specs.*.egress.*.toEndpoints list
+      specs.*.egress.*.toEndpoints.* map
+      specs.*.egress.*.toEndpoints.*.matchExpressions list
+      specs.*.egress.*.toEndpoints.*.matchLabels map
+      specs.*.egress.*.toEndpoints.*.matchLabels.* string
+      specs.*.egress.*.toFQDNs list
+      specs.*.egress.*.toFQDNs.*.matchName string
+      specs.*.egress.*.toFQDNs.*.matchPattern string
+      specs.*.egress.*.toPorts list
+      specs.*.egress.*.toPorts.*.ports list
+      specs.*.egress.*.toPorts.*.ports.*.endPort integer 0..65535
+      specs.*.egress.*.toPorts.*.ports.*.protocol string
+      specs.*.egress.*.toPorts.*.rules.dns list
+      specs.*.egress.*.toPorts.*.rules.dns.*.matchName string
+      specs.*.egress.*.toPorts.*.rules.dns.*.matchPattern string
+      specs.*.egress.*.toPorts.*.rules.http list
+      specs.*.egress.*.toPorts.*.rules.http.*.headers list
+      specs.*.egress.*.toPorts.*.rules.http.*.host string
+      specs.*.egress.*.toPorts.*.rules.http.*.method string
+      specs.*.egress.*.toPorts.*.rules.http.*.path string
+      specs.*.egressDeny list
+      specs.*.enableDefaultDeny.egress boolean
+      specs.*.enableDefaultDeny.ingress boolean
+      specs.*.endpointSelector map
+      specs.*.endpointSelector.matchExpressions list
+      specs.*.endpointSelector.matchLabels map
+      specs.*.endpointSelector.matchLabels.* string
+      specs.*.ingress list
+      specs.*.ingress.*.fromCIDRSet list
+      specs.*.ingress.*.fromEndpoints list
+      specs.*.ingress.*.fromEndpoints.* map
+      specs.*.ingress.*.fromEndpoints.*.matchExpressions list
+      specs.*.ingress.*.fromEndpoints.*.matchLabels map
+      specs.*.ingress.*.fromEndpoints.*.matchLabels.* string
+      specs.*.ingress.*.toCIDRSet list
+      specs.*.ingress.*.toPorts list
+      specs.*.ingress.*.toPorts.*.ports list
+      specs.*.ingress.*.toPorts.*.ports.*.endPort integer 0..65535
+      specs.*.ingress.*.toPorts.*.ports.*.protocol string
+      specs.*.ingress.*.toPorts.*.rules.http list
+      specs.*.ingressDeny list
     `,
   },
   {

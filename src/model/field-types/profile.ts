@@ -27,6 +27,10 @@ export const kubetwinFields: readonly KindFields[] = [
       cni.name string
       dnsServiceIP string
       externalHosts map
+      externalHosts.api.github.com list
+      externalHosts.api.github.com.* string
+      externalHosts.api.twitter.com list
+      externalHosts.api.twitter.com.* string
       externalHosts.api.yourdomain.com list
       externalHosts.api.yourdomain.com.* string
       externalHosts.blog.example.com list
@@ -49,8 +53,12 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts.redirect.example.* string
       externalHosts.shop.example.com list
       externalHosts.shop.example.com.* string
+      externalHosts.support.github.com list
+      externalHosts.support.github.com.* string
       externalHosts.tcp-echo.example.com list
       externalHosts.tcp-echo.example.com.* string
+      externalHosts.twitter.com list
+      externalHosts.twitter.com.* string
       externalHosts.uk.foo.bar.com list
       externalHosts.uk.foo.bar.com.* string
       externalHosts.us.foo.bar.com list
