@@ -35,6 +35,15 @@ const CACHE_LIMIT = 1 << 22;
 const CACHE_CLASSES = 4096;
 
 /**
+ * The classes `ClassIndex` indexes: in `node` mode hostNetwork classes are their node's address, which policies
+ * never select. Module-level functions rather than a closure per engine: optimized code that inlines a closure
+ * holds it weakly, and a closure made per compile dies with its engine, so every later compile would run that
+ * code unoptimized again (design note 0008, seventeenth session).
+ */
+const everyClass = (): boolean => true;
+const notOnNodeAddress = (c: PodClass): boolean => !c.hostNetwork;
+
+/**
  * NetworkPolicies (and the admin tiers) compiled once over equivalence classes of pods. `allows` answers one
  * connection from a per-class cache; `explain` gives the full verdict with the rules, peers and lines.
  */
@@ -149,12 +158,12 @@ export class PolicyEngine {
     this.#classIdOf = built.classIdOf;
     this.#nodeAddress = new Uint8Array(this.classes.length);
     if (this.#nodeMode) for (const c of this.classes) if (c.hostNetwork) this.#nodeAddress[c.id] = 1;
-    this.#index = new ClassIndex(this.classes, (c) => !(c.hostNetwork && this.hostNetwork === 'node'), {
+    this.#index = new ClassIndex(this.classes, this.#nodeMode ? notOnNodeAddress : everyClass, {
       keys: labelKeys,
       labels: built.labels,
     });
     this.cilium.bind(this.classes, this.#index, this.#nsLabels, this.portNames);
-    const lists = selectPolicies(targets, this.classes.length, (ns, s) => this.#index.select(ns, s));
+    const lists = selectPolicies(targets, this.classes.length, this.#index);
     this.#ingressOf = lists.ingress;
     this.#egressOf = lists.egress;
   }

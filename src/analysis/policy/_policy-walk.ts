@@ -38,73 +38,18 @@ export function walkPolicies(
   options: { readonly table?: boolean } = {},
 ): PolicyWalk {
   const table = options.table ?? true;
-  const n = policies.length;
   const labelKeys = new Set<string>();
-  const readSel = (s?: { requirements: readonly { key: string }[] }) => {
-    if (s) for (let i = 0; i < s.requirements.length; i++) labelKeys.add(s.requirements[i].key);
-  };
-  const typeLists = new Array<NetworkPolicy['policyTypes']>(n);
-  const ingress = new Array<readonly PolicyRule[]>(n);
-  const egress = new Array<readonly PolicyRule[]>(n);
-  const targets = {
-    types: new Uint8Array(n),
-    namespaces: new Array<string>(n),
-    selectors: new Array<NetworkPolicy['podSelector']>(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const np = policies[i];
-    typeLists[i] = np.policyTypes;
-    targets.namespaces[i] = np.namespace;
-    targets.selectors[i] = np.podSelector;
-    ingress[i] = np.ingress;
-    egress[i] = np.egress;
-  }
-  for (let i = 0; i < n; i++) targets.types[i] = typeBits(typeLists[i]);
-  for (let i = 0; i < n; i++) readSel(targets.selectors[i]);
-  // Every rule in walk order (a policy's ingress rules, then its egress rules), into arrays of their final size:
-  // growing them by `push` left their earlier backing stores behind (design note 0008, thirteenth session).
-  const policyStart = new Int32Array(n + 1);
-  const egressStart = new Int32Array(n);
-  let R = 0;
-  for (let i = 0; i < n; i++) {
-    policyStart[i] = R;
-    egressStart[i] = R += ingress[i].length;
-    R += egress[i].length;
-  }
-  policyStart[n] = R;
-  const rules = new Array<PolicyRule>(R);
-  for (let i = 0, r = 0; i < n; i++) {
-    const ins = ingress[i];
-    for (let k = 0; k < ins.length; k++) rules[r++] = ins[k];
-    const egs = egress[i];
-    for (let k = 0; k < egs.length; k++) rules[r++] = egs[k];
-  }
-  // Per rule its peer and port lists (`all`: a flag), and each list's rule and namespace (at most one per rule).
-  const allPeers = new Uint8Array(R);
-  const allPorts = new Uint8Array(R);
-  const peerLists = new Array<readonly PolicyPeer[]>(R);
-  const peerRule = new Int32Array(R);
-  const peerNs = new Array<string>(R);
-  const portLists = new Array<readonly PolicyPort[]>(R);
-  const portRule = new Int32Array(R);
-  let peerCount = 0;
-  let portCount = 0;
-  for (let i = 0, r = 0; r < R; r++) {
-    while (policyStart[i + 1] <= r) i++;
-    const rule = rules[r];
-    if (rule.peers !== 'all') {
-      peerLists[peerCount] = rule.peers;
-      peerRule[peerCount] = r;
-      peerNs[peerCount++] = targets.namespaces[i];
-    } else allPeers[r] = 1;
-    if (rule.ports !== 'all') {
-      portLists[portCount] = rule.ports;
-      portRule[portCount++] = r;
-    } else allPorts[r] = 1;
-  }
-  peerLists.length = peerNs.length = peerCount;
-  portLists.length = portCount;
-  const peers = readPeers(peerLists, peerNs, readSel, table);
+  const { targets, ingress, egress } = policyFields(policies, labelKeys);
+  const { policyStart, egressStart, rules } = flatRules(ingress, egress);
+  const R = rules.length;
+  const { allPeers, allPorts, peerLists, peerRule, peerNs, portLists, portRule } = ruleLists(
+    rules,
+    policyStart,
+    targets.namespaces,
+  );
+  const peerCount = peerLists.length;
+  const portCount = portLists.length;
+  const peers = readPeers(peerLists, peerNs, labelKeys, table);
   const ports = readPorts(portLists, table);
   const rulesTable: RuleTable | undefined = table
     ? {
@@ -137,6 +82,103 @@ export function walkPolicies(
   };
 }
 
+/*
+ * The walk's passes are functions of their own: a function called once per compile runs its loop in unoptimized
+ * code until V8 compiles it on the side and enters the optimized code in the middle of the loop (on-stack
+ * replacement), and that code is dropped by every full collection. One long function with eight loops was one
+ * large compile job (12–27 ms on the second core) during which all its loops ran unoptimized, and its later loops,
+ * without type feedback when it was made, sent it back (deoptimized) when reached (design note 0008, seventeenth
+ * session).
+ */
+
+/** Per policy: what selection reads (`targets`), its rule lists, and its podSelector's label keys. */
+function policyFields(policies: readonly NetworkPolicy[], labelKeys: Set<string>) {
+  const n = policies.length;
+  const typeLists = new Array<NetworkPolicy['policyTypes']>(n);
+  const ingress = new Array<readonly PolicyRule[]>(n);
+  const egress = new Array<readonly PolicyRule[]>(n);
+  const targets = {
+    types: new Uint8Array(n),
+    namespaces: new Array<string>(n),
+    selectors: new Array<NetworkPolicy['podSelector']>(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const np = policies[i];
+    typeLists[i] = np.policyTypes;
+    targets.namespaces[i] = np.namespace;
+    targets.selectors[i] = np.podSelector;
+    ingress[i] = np.ingress;
+    egress[i] = np.egress;
+  }
+  for (let i = 0; i < n; i++) targets.types[i] = typeBits(typeLists[i]);
+  for (let i = 0; i < n; i++) readKeys(labelKeys, targets.selectors[i]);
+  return { targets, ingress, egress };
+}
+
+/**
+ * Every rule in walk order (a policy's ingress rules, then its egress rules), into an array of its final size
+ * (growing it by `push` left its earlier backing stores behind: design note 0008, thirteenth session), and each
+ * policy's first ingress and first egress rule.
+ */
+function flatRules(ingress: readonly (readonly PolicyRule[])[], egress: readonly (readonly PolicyRule[])[]) {
+  const n = ingress.length;
+  const policyStart = new Int32Array(n + 1);
+  const egressStart = new Int32Array(n);
+  let R = 0;
+  for (let i = 0; i < n; i++) {
+    policyStart[i] = R;
+    egressStart[i] = R += ingress[i].length;
+    R += egress[i].length;
+  }
+  policyStart[n] = R;
+  const rules = new Array<PolicyRule>(R);
+  for (let i = 0, r = 0; i < n; i++) {
+    const ins = ingress[i];
+    for (let k = 0; k < ins.length; k++) rules[r++] = ins[k];
+    const egs = egress[i];
+    for (let k = 0; k < egs.length; k++) rules[r++] = egs[k];
+  }
+  return { policyStart, egressStart, rules };
+}
+
+/**
+ * Per rule its peer and port lists (`all`: a flag), and each list's rule and namespace (at most one per rule); the
+ * lists' arrays are cut to their counts.
+ */
+function ruleLists(rules: readonly PolicyRule[], policyStart: Int32Array, namespaces: readonly string[]) {
+  const R = rules.length;
+  const allPeers = new Uint8Array(R);
+  const allPorts = new Uint8Array(R);
+  const peerLists = new Array<readonly PolicyPeer[]>(R);
+  const peerRule = new Int32Array(R);
+  const peerNs = new Array<string>(R);
+  const portLists = new Array<readonly PolicyPort[]>(R);
+  const portRule = new Int32Array(R);
+  let peerCount = 0;
+  let portCount = 0;
+  for (let i = 0, r = 0; r < R; r++) {
+    while (policyStart[i + 1] <= r) i++;
+    const rule = rules[r];
+    if (rule.peers !== 'all') {
+      peerLists[peerCount] = rule.peers;
+      peerRule[peerCount] = r;
+      peerNs[peerCount++] = namespaces[i];
+    } else allPeers[r] = 1;
+    if (rule.ports !== 'all') {
+      portLists[portCount] = rule.ports;
+      portRule[portCount++] = r;
+    } else allPorts[r] = 1;
+  }
+  peerLists.length = peerNs.length = peerCount;
+  portLists.length = portCount;
+  return { allPeers, allPorts, peerLists, peerRule, peerNs, portLists, portRule };
+}
+
+/** Adds the label keys a selector's requirements read to `labelKeys`. */
+function readKeys(labelKeys: Set<string>, s?: { requirements: readonly { key: string }[] }): void {
+  if (s) for (let i = 0; i < s.requirements.length; i++) labelKeys.add(s.requirements[i].key);
+}
+
 /** Compressed-row starts over `R` rules from the entry counts of the rules listed in `ruleOf` (others: none). */
 function starts(R: number, ruleOf: Int32Array, counts: readonly number[]): Int32Array {
   const out = new Int32Array(R + 1);
@@ -146,13 +188,13 @@ function starts(R: number, ruleOf: Int32Array, counts: readonly number[]): Int32
 }
 
 /**
- * The peers' podSelector keys (through `readSel`) and ipBlocks, compiled once per text (the object shared); each
+ * The peers' podSelector keys (into `labelKeys`) and ipBlocks, compiled once per text (the object shared); each
  * peer's content key (`PeerKeys`, the list's policy namespace `ns[l]`; only when `table`) and each list's length.
  */
 function readPeers(
   lists: readonly (readonly PolicyPeer[])[],
   ns: readonly string[],
-  readSel: (s?: { requirements: readonly { key: string }[] }) => void,
+  labelKeys: Set<string>,
   table: boolean,
 ) {
   const blocks: CompiledBlock[] = [];
@@ -172,15 +214,10 @@ function readPeers(
       // Each field read once (`peerKeyOf`): the key and the walk share the reads.
       const podSelector = peer.podSelector;
       const ipBlock = peer.ipBlock;
-      readSel(podSelector);
+      readKeys(labelKeys, podSelector);
       let b: CompiledBlock | undefined;
       if (ipBlock) {
-        const text = `${ipBlock.cidr}!${ipBlock.except.join(',')}`;
-        b = compiled.get(text);
-        if (!compiled.has(text)) {
-          compiled.set(text, (b = compileBlock(ipBlock.cidr, ipBlock.except)));
-          if (b) blocks.push(b);
-        }
+        b = blockOfText(ipBlock, compiled, blocks);
         if (b) blockOf.set(peer, b);
       }
       if (!table) continue;
@@ -193,13 +230,27 @@ function readPeers(
 }
 
 /**
+ * An ipBlock compiled once per text (`cidr!except,…`): the first peer with a text compiles it (and, when valid,
+ * appends it to `blocks`), later ones share that object. Out of `readPeers`'s loop, where most peers have none.
+ */
+function blockOfText(
+  ipBlock: NonNullable<PolicyPeer['ipBlock']>,
+  compiled: Map<string, CompiledBlock | undefined>,
+  blocks: CompiledBlock[],
+): CompiledBlock | undefined {
+  const text = `${ipBlock.cidr}!${ipBlock.except.join(',')}`;
+  if (compiled.has(text)) return compiled.get(text);
+  const b = compileBlock(ipBlock.cidr, ipBlock.except);
+  compiled.set(text, b);
+  if (b) blocks.push(b);
+  return b;
+}
+
+/**
  * The rules' named ports (with their protocols) and numeric ranges, in first-use order; each port's spec or named
  * id (`PortSpecs`) and each list's count of both (only when `table`).
  */
 function readPorts(lists: readonly (readonly PolicyPort[])[], table: boolean) {
-  const ruleNamedPorts = new Map<string, Set<Protocol>>();
-  const portNames = new Map<string, { name: string; protocol: string }>();
-  const ruleRanges: PolicyWalk['ruleRanges'] = { TCP: new Map(), UDP: new Map(), SCTP: new Map() };
   const specs = new PortSpecs();
   let total = 0;
   if (table) for (let l = 0; l < lists.length; l++) total += lists[l].length;
@@ -210,41 +261,56 @@ function readPorts(lists: readonly (readonly PolicyPort[])[], table: boolean) {
   let namedAt = 0;
   const specCounts: number[] = new Array(lists.length);
   const namedCounts: number[] = new Array(lists.length);
+  // Every port is interned (also without `table`): the named ports and ranges below are read from the interned
+  // ones, so this loop makes no map, set or literal on a port's first use (a branch first taken after V8 compiled
+  // the loop sends the compiled code back: design note 0008, seventeenth session).
   for (let l = 0; l < lists.length; l++) {
     const ports = lists[l];
     const named0 = namedAt;
     for (let k = 0; k < ports.length; k++) {
       const pp = ports[k];
       if (typeof pp.port === 'string') {
-        if (table) namedIds[namedAt++] = specs.namedId(pp);
-        // `portNames` gains a name and protocol where `ruleNamedPorts` does (first use; no key per rule).
-        let protocols = ruleNamedPorts.get(pp.port);
-        if (!protocols) ruleNamedPorts.set(pp.port, (protocols = new Set()));
-        if (!protocols.has(pp.protocol)) {
-          protocols.add(pp.protocol);
-          portNames.set(`${pp.port}/${pp.protocol}`, { name: pp.port, protocol: pp.protocol });
-        }
-        continue;
-      }
-      if (table) specIds[specAt++] = specs.specId(pp);
-      if (typeof pp.port === 'number') {
-        const ranges = ruleRanges[pp.protocol];
-        const last = pp.endPort ?? pp.port;
-        const key = pp.port * 65537 + last;
-        if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
+        const id = specs.namedId(pp);
+        if (table) namedIds[namedAt++] = id;
+      } else {
+        const id = specs.specId(pp);
+        if (table) specIds[specAt++] = id;
       }
     }
     namedCounts[l] = namedAt - named0;
     specCounts[l] = ports.length - namedCounts[l];
   }
   return {
-    ruleNamedPorts,
-    portNames,
-    ruleRanges,
+    ...portsUsed(specs),
     specs,
     specIds: specIds.slice(0, specAt),
     namedIds: namedIds.slice(0, namedAt),
     specCounts,
     namedCounts,
   };
+}
+
+/**
+ * The named ports with their protocols and the numeric ranges per protocol, in first-use order, from the interned
+ * ports: `PortSpecs` numbers each (name, protocol) and each numeric spec on first use, so a name's first pair is its
+ * first use, and a range's first spec is its first use.
+ */
+function portsUsed(specs: PortSpecs) {
+  const ruleNamedPorts = new Map<string, Set<Protocol>>();
+  const portNames = new Map<string, { name: string; protocol: string }>();
+  for (const { name, protocol } of specs.named) {
+    let protocols = ruleNamedPorts.get(name);
+    if (!protocols) ruleNamedPorts.set(name, (protocols = new Set()));
+    protocols.add(protocol);
+    portNames.set(`${name}/${protocol}`, { name, protocol });
+  }
+  const ruleRanges: PolicyWalk['ruleRanges'] = { TCP: new Map(), UDP: new Map(), SCTP: new Map() };
+  for (const pp of specs.specs) {
+    if (typeof pp.port !== 'number') continue;
+    const ranges = ruleRanges[pp.protocol];
+    const last = pp.endPort ?? pp.port;
+    const key = pp.port * 65537 + last;
+    if (!ranges.has(key)) ranges.set(key, [pp.port, last]);
+  }
+  return { ruleNamedPorts, portNames, ruleRanges };
 }

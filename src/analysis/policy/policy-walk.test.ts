@@ -88,3 +88,24 @@ test('property: the level-by-level policy walk gives the one-policy-at-a-time wa
     { numRuns: 200, seed },
   );
 });
+
+test('walkPolicies without the rule table reads the same label keys, named ports, protocols and port ranges as with it', () => {
+  fc.assert(
+    fc.property(fc.array(clusterArb, { minLength: 1, maxLength: 3 }), (clusters) => {
+      const policies = clusters.flatMap((c) => buildYaml(toYaml(c)).model.networkPolicies);
+      const full = walkPolicies(policies);
+      const bare = walkPolicies(policies, { table: false });
+      assert.equal(bare.rules, undefined);
+      assert.deepEqual([...bare.labelKeys], [...full.labelKeys]);
+      assert.deepEqual([...bare.portNames], [...full.portNames]);
+      // Each named port with its protocols in first-use order (the engine's port classes read them).
+      assert.deepEqual(
+        [...bare.ruleNamedPorts].map(([name, protocols]) => [name, [...protocols]]),
+        [...full.ruleNamedPorts].map(([name, protocols]) => [name, [...protocols]]),
+      );
+      for (const protocol of ['TCP', 'UDP', 'SCTP'] as const)
+        assert.deepEqual([...bare.ruleRanges[protocol]], [...full.ruleRanges[protocol]], protocol);
+    }),
+    { numRuns: 200, seed },
+  );
+});
