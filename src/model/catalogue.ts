@@ -417,14 +417,14 @@ export const kinds: readonly KindSupport[] = [
     kind: 'PeerAuthentication',
     namespaced: true,
     level: 'modeled',
-    note: 'mtls.mode and portLevelMtls by workload, namespace and root namespace (UNSET inherits; PERMISSIVE by default) with auto mTLS: a plaintext client to a STRICT port is refused (reach, test, trace)',
+    note: 'mtls.mode and portLevelMtls by workload, namespace and root namespace (UNSET inherits; PERMISSIVE by default) with auto mTLS: a plaintext client to a STRICT port is refused (reach, test, trace); at an Istio ambient pod ztunnel enforces it too (DISABLE is PERMISSIVE there; the port-level case istiod converts differently for ztunnel is unknown)',
   },
   {
     group: 'security.istio.io',
     kind: 'AuthorizationPolicy',
     namespaced: true,
     level: 'partial',
-    note: 'ALLOW, DENY and AUDIT with from.source (principals, namespaces, serviceAccounts, ipBlocks, remoteIpBlocks and not forms), to.operation (hosts, ports, methods, paths) and when (source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers); CUSTOM, targetRefs, requestPrincipals, path templates and other when keys make the answer unknown',
+    note: 'ALLOW, DENY and AUDIT with from.source (principals, namespaces, serviceAccounts, ipBlocks, remoteIpBlocks and not forms), to.operation (hosts, ports, methods, paths) and when (source.ip, remote.ip, source.namespace, source.principal, destination.ip, destination.port, request.headers); CUSTOM, targetRefs, requestPrincipals, path templates and other when keys make the answer unknown. At an Istio ambient pod, ztunnel enforces the ALLOW and DENY policies on L4 attributes (an ALLOW rule with HTTP attributes never matches; a DENY rule is enforced without them, unknown where that leaves a part empty)',
   },
   {
     group: 'security.istio.io',
@@ -1189,7 +1189,7 @@ export const fields: readonly FieldSupport[] = [
     kind,
     path: 'metadata.labels["istio.io/dataplane-mode"]',
     level: 'partial' as const,
-    note: `Istio ambient mode: ambient on the pod or its namespace enrolls a pod without a sidecar in ztunnel (none on the pod opts it out; a sidecar takes precedence; host-network pods are never captured). ztunnel and waypoints are not modeled: reach, trace and test to an ambient pod are unknown when a waypoint is bound to it (istio.io/use-waypoint), an AuthorizationPolicy of its namespace or the root namespace exists or its port is STRICT, and from an ambient pod to a STRICT sidecar server; otherwise ztunnel passes the connection on${kind === 'Pod' ? '' : ' (the label is read on Namespaces and Pods)'}`,
+    note: `Istio ambient mode: ambient on the pod or its namespace enrolls a pod without a sidecar in ztunnel (none on the pod opts it out; a sidecar takes precedence; host-network pods are never captured). The server's ztunnel judges connections to an ambient pod: HBONE mTLS with the client's identity from an ambient client, plaintext from a pod without a proxy; PeerAuthentication (STRICT refuses plaintext, DISABLE is PERMISSIVE) and AuthorizationPolicy on L4 attributes (an ALLOW rule with HTTP attributes never matches, a DENY rule drops them). Waypoints are not modeled: reach, trace and test to an ambient pod bound to one are unknown, as is what a sidecar client sends to an ambient pod when a rule reads its identity or the port is STRICT, and from an ambient pod to a STRICT sidecar server${kind === 'Pod' ? '' : ' (the label is read on Namespaces and Pods)'}`,
   })),
   ...(['Namespace', 'Pod', 'Service'] as const).map((kind) => ({
     kind,
@@ -1276,13 +1276,13 @@ export const fields: readonly FieldSupport[] = [
     kind: 'AuthorizationPolicy',
     path: 'spec.action',
     level: 'partial',
-    note: 'ALLOW, DENY, AUDIT (logs only); CUSTOM (external authorizer) makes answers unknown',
+    note: 'ALLOW, DENY, AUDIT (logs only); CUSTOM (external authorizer) makes answers unknown at a sidecar; ztunnel (Istio ambient) does not support CUSTOM or AUDIT: no effect there',
   },
   {
     kind: 'AuthorizationPolicy',
     path: 'spec.targetRefs',
     level: 'planned',
-    note: 'waypoint and gateway attachment is not modeled: answers for the pods it may govern say unknown',
+    note: 'waypoint and gateway attachment is not modeled: answers for the pods it may govern say unknown; ztunnel (Istio ambient) does not enforce such a policy, and a connection through a waypoint is unknown',
   },
   {
     kind: 'AuthorizationPolicy',
