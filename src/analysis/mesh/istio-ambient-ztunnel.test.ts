@@ -106,6 +106,18 @@ test('ztunnel-http-allow-rule: an ALLOW rule with HTTP attributes never matches 
     `${onHttpbin}  action: ALLOW\n  rules: [{from: [{source: {remoteIpBlocks: [10.244.0.0/16]}}]}]`,
   );
   assert.equal(run(remote, 'foo/sleep').verdict, 'denied');
+  // So is every when key but the five L4 ones: the rule is omitted, not left undecided.
+  const sni = policy(
+    'sni',
+    `${onHttpbin}  action: ALLOW\n  rules: [{when: [{key: connection.sni, values: [httpbin.foo.svc.cluster.local]}]}]`,
+  );
+  assert.equal(run(sni, 'foo/sleep').verdict, 'denied');
+  // The whole rule goes, not only its HTTP part: the port it also names does not admit the connection.
+  const portAndGet = policy(
+    'port-get',
+    `${onHttpbin}  action: ALLOW\n  rules: [{to: [{operation: {ports: ["80"], methods: [GET]}}]}]`,
+  );
+  assert.equal(run(portAndGet, 'foo/sleep', { http: get }).verdict, 'denied');
 });
 
 test('ztunnel-http-deny-rule: a DENY rule is enforced without its HTTP attributes (more restrictive)', () => {
