@@ -1195,8 +1195,26 @@ export const fields: readonly FieldSupport[] = [
     kind,
     path: 'metadata.labels["istio.io/use-waypoint"]',
     level: 'partial' as const,
-    note: 'an Istio ambient waypoint bound to the namespace, pod or a Service selecting the pod: connections to that ambient pod are unknown (waypoint L7 policy and routing are not modeled), and so is route --via mesh (and trace, test) from a sidecar-less client to a Service the label on it or its namespace binds (none opts a Service out)',
+    note: 'an Istio ambient waypoint bound to a Service (the label on it, else its namespace; none opts a Service out): from an ambient client, reach, trace and test judge the waypoint (AuthorizationPolicies whose targetRefs name its Gateway, the Service or the istio-waypoint GatewayClass, HTTP attributes included) and then the server ztunnel, which sees the waypoint identity (its pods service account); a waypoint Gateway missing from the input, a pod bound to its own waypoint, a client that is not ambient, routes bound to the Service at the waypoint and network policies on the path are unknown, and so is route --via mesh from a sidecar-less client',
   })),
+  ...(['Namespace', 'Service'] as const).map((kind) => ({
+    kind,
+    path: 'metadata.labels["istio.io/use-waypoint-namespace"]',
+    level: 'partial' as const,
+    note: 'the namespace of the waypoint istio.io/use-waypoint names (absent: the labelled object namespace), read where the waypoint is modeled (Service traffic from ambient clients)',
+  })),
+  {
+    kind: 'Gateway',
+    path: 'metadata.labels["istio.io/waypoint-for"]',
+    level: 'partial' as const,
+    note: 'which traffic an istio-waypoint Gateway takes: service (the default) and all take traffic addressed to a Service bound to it; workload and none take none of it (traffic addressed to a pod through a waypoint stays unknown)',
+  },
+  {
+    kind: 'Pod',
+    path: 'metadata.labels["gateway.networking.k8s.io/gateway-name"]',
+    level: 'partial' as const,
+    note: "the pods of an Istio ambient waypoint (with istio.io/gateway-name): the first one's service account and address are what the server ztunnel sees for connections through it; for other Gateways, see the Gateway address note",
+  },
   {
     kind: 'Gateway',
     group: 'networking.istio.io',
@@ -1281,8 +1299,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'AuthorizationPolicy',
     path: 'spec.targetRefs',
-    level: 'planned',
-    note: 'waypoint and gateway attachment is not modeled: answers for the pods it may govern say unknown; ztunnel (Istio ambient) does not enforce such a policy, and a connection through a waypoint is unknown',
+    level: 'partial',
+    note: 'Istio ambient waypoints: a policy whose targetRefs name a waypoint Gateway, a Service bound to one, or the istio-waypoint GatewayClass (root namespace) is enforced at the waypoint for an ambient client (ztunnel does not enforce it); gateway attachment (other Gateways) is not modeled: answers for the pods it may govern say unknown',
   },
   {
     kind: 'AuthorizationPolicy',

@@ -77,8 +77,11 @@ export interface MeshInbound {
   readonly summary: string;
   /** When the client's own proxy refused the connection (an Istio Sidecar's black hole): what to change there. */
   readonly clientFix?: string;
-  /** The server's proxy that judged it, when it is Istio ambient's ztunnel (absent: the server's sidecar). */
-  readonly proxy?: 'ztunnel';
+  /**
+   * The server's proxy that judged it, when not its sidecar: Istio ambient's ztunnel, or a waypoint and then the
+   * server's ztunnel.
+   */
+  readonly proxy?: 'ztunnel' | 'waypoint';
 }
 
 export type InboundJudge = (q: InboundQuery) => MeshInbound | undefined;

@@ -93,11 +93,15 @@ export function meshInboundHops(
   const authorized = judged.filter((j) => j.m.authz);
   if (authorized.length) {
     const denied = authorized.filter((j) => !j.m.allowed);
-    const ztunnel = authorized.filter((j) => j.m.proxy === 'ztunnel').length;
-    const by = !ztunnel ? 'sidecar' : ztunnel === authorized.length ? 'ztunnel, L4' : 'sidecar or ztunnel';
+    const names = {
+      ztunnel: 'server ztunnel, L4',
+      waypoint: 'waypoint, then server ztunnel',
+      sidecar: 'server sidecar',
+    };
+    const by = [...new Set(authorized.map((j) => names[j.m.proxy ?? 'sidecar']))].join(' or ');
     hops.push({
       kind: 'policy',
-      title: `mesh authorization (server ${by}): ${authorized.length - denied.length}/${authorized.length} authorized`,
+      title: `mesh authorization (${by}): ${authorized.length - denied.length}/${authorized.length} authorized`,
       verdict: denied.length === authorized.length ? 'fail' : denied.length || unknown.length ? 'warn' : 'ok',
       details: [
         ...authorized.flatMap(({ t, m }) => [

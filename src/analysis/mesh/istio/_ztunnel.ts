@@ -12,6 +12,8 @@ import { IDENTITY_NOT_KNOWN } from './_authz-match.ts';
 import { ambientUnknowns } from './_ambient.ts';
 import { ztunnelMtls } from './_ztunnel-mtls.ts';
 import { ztunnelAuthorize, ztunnelPolicies } from './_ztunnel-authz.ts';
+import { serviceWaypointOf } from './_waypoint.ts';
+import { throughWaypoint } from './_waypoint-inbound.ts';
 
 export interface ZtunnelContext {
   readonly model: ClusterModel;
@@ -59,6 +61,33 @@ export function ztunnelInbound(ctx: ZtunnelContext, q: InboundQuery, why: string
   const root = mesh.rootNamespace;
   const server = q.server;
   const mode = ztunnelMtls(mesh.peerAuthentications, root, server, q.port);
+  const client = clientTransport(ctx, q);
+  const svcWaypoint = q.service
+    ? serviceWaypointOf(
+        ctx.model,
+        q.service,
+        ctx.model.namespaces.find((n) => n.name === q.service!.namespace),
+      )
+    : undefined;
+  const serverIdentity = `spiffe://${ctx.model.profile.clusterDomain}/ns/${server.namespace}/sa/${server.serviceAccountName}`;
+  // Modeled: an ambient client to a Service bound to a waypoint whose Gateway is in the input, the pod not bound
+  // to a waypoint of its own. Anything else through a waypoint stays unknown below.
+  const podBound = server.labels['istio.io/use-waypoint'];
+  if (
+    svcWaypoint?.gateway &&
+    'pod' in q.client &&
+    client.transport === 'mtls' &&
+    client.identity &&
+    (podBound === undefined || podBound === 'none')
+  )
+    return throughWaypoint({
+      model: ctx.model,
+      q: { ...q, client: q.client, service: q.service! },
+      waypoint: svcWaypoint,
+      clientIdentity: client.identity,
+      serverIdentity,
+      mode,
+    });
   const waypoint = ambientUnknowns(
     {
       pod: server,
@@ -84,7 +113,6 @@ export function ztunnelInbound(ctx: ZtunnelContext, q: InboundQuery, why: string
       notes: [],
       summary: `not judged: ${waypoint[0]}`,
     };
-  const client = clientTransport(ctx, q);
   const notes = [...mode.notes];
   const unknown: string[] = [];
   const at = `the ztunnel of ${server.namespace}/${server.name}`;
@@ -96,12 +124,7 @@ export function ztunnelInbound(ctx: ZtunnelContext, q: InboundQuery, why: string
     unknown.push(client.why, `the server port is STRICT (${mode.by}): ztunnel refuses it unless it is mTLS`);
   const mtls: MtlsHop = {
     transport: client.transport,
-    ...(client.identity
-      ? {
-          clientIdentity: client.identity,
-          serverIdentity: `spiffe://${ctx.model.profile.clusterDomain}/ns/${server.namespace}/sa/${server.serviceAccountName}`,
-        }
-      : {}),
+    ...(client.identity ? { clientIdentity: client.identity, serverIdentity } : {}),
     why: client.why,
     mode: mode.mode,
     modeBy: mode.by,
