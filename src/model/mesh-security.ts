@@ -77,14 +77,23 @@ export interface AuthzRule {
   readonly source?: SourceRef;
 }
 
+/** A `PolicyTargetReference`: a waypoint's Gateway, a Service or ServiceEntry, or the `istio-waypoint` GatewayClass. */
+export interface AuthzTargetRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
 export type AuthzAction = 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
 
 export interface AuthorizationPolicy extends ObjectMeta {
   readonly namespace: string;
   /** `selector.matchLabels`; absent: the whole namespace (the whole mesh in the root namespace). */
   readonly selector?: Labels;
-  /** `targetRef`/`targetRefs` set (waypoints and gateways; not modeled). */
+  /** `targetRef`/`targetRefs` set (waypoints and gateways): the policy is theirs, not a sidecar's or ztunnel's. */
   readonly targetRefs: boolean;
+  /** The `targetRef` and `targetRefs` entries, in order (`group` empty for the core group). */
+  readonly targets?: readonly AuthzTargetRef[];
   readonly action: AuthzAction;
   /** Absent `rules`: an ALLOW policy matches nothing; `rules: [{}]` matches everything. */
   readonly rules: readonly AuthzRule[];

@@ -41,7 +41,7 @@ export function meshLines(m: MeshInbound): string[] {
   ];
   if (m.authz)
     lines.push(
-      `mesh authorization: ${m.authz.allowed ? (m.l7 ? 'allowed for some requests' : 'allowed') : 'DENIED'} — ${m.authz.reason}${at(m.authz.source)}`,
+      `mesh authorization${m.proxy === 'ztunnel' ? ' (ztunnel, L4)' : m.proxy === 'waypoint' ? ' (waypoint, then ztunnel)' : ''}: ${m.authz.allowed ? (m.l7 ? 'allowed for some requests' : 'allowed') : 'DENIED'} — ${m.authz.reason}${at(m.authz.source)}`,
     );
   for (const n of m.notes) lines.push(`mesh note: ${n}`);
   return lines;

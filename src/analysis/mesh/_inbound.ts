@@ -19,7 +19,8 @@ import { effectiveMtls } from './istio/_mtls.ts';
 import { destinationRuleIndex } from './istio/_subsets.ts';
 import { clientTls, subsetTls, type ClientTls } from './istio/_client-tls.ts';
 import { opaquePort } from './_router.ts';
-import { ambientUnknowns, istioAmbient } from './istio/_ambient.ts';
+import { istioAmbient } from './istio/_ambient.ts';
+import { ztunnelInbound } from './istio/_ztunnel.ts';
 import type { Sidecar } from './types.ts';
 import { sidecarTransport, sidecarTransportToPod } from './istio/_sidecar-route.ts';
 import { sidecarScope } from './istio/_sidecar-scope.ts';
@@ -77,6 +78,11 @@ export interface MeshInbound {
   readonly summary: string;
   /** When the client's own proxy refused the connection (an Istio Sidecar's black hole): what to change there. */
   readonly clientFix?: string;
+  /**
+   * The server's proxy that judged it, when not its sidecar: Istio ambient's ztunnel, or a waypoint and then the
+   * server's ztunnel.
+   */
+  readonly proxy?: 'ztunnel' | 'waypoint';
 }
 
 export type InboundJudge = (q: InboundQuery) => MeshInbound | undefined;
@@ -174,41 +180,10 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
   };
   const namespaces = new Map(model.namespaces.map((n) => [n.name, n]));
   const ambientOf = (pod: Pod) => istioAmbient(pod, namespaces.get(pod.namespace));
-  /** An ambient server (no sidecar): unknown when ztunnel or a waypoint could change the answer. */
+  /** An ambient server (no sidecar): its ztunnel judges the connection. */
   const ambientServer = (q: InboundQuery): MeshInbound | undefined => {
     const why = ambientOf(q.server);
-    if (!why) return undefined;
-    const eff = effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
-    const unknown = ambientUnknowns(
-      {
-        pod: q.server,
-        ns: namespaces.get(q.server.namespace),
-        services: model.services.filter((s) => s.namespace === q.server.namespace),
-        policies: mesh.authorizationPolicies
-          .filter((p) => p.namespace === q.server.namespace || p.namespace === root)
-          .map((p) => p.key)
-          .sort(),
-        mode: eff.mode,
-        modeBy: eff.by,
-      },
-      why,
-    );
-    if (!unknown.length) return undefined;
-    return {
-      mesh: 'istio',
-      mtls: {
-        transport: 'unknown',
-        why: 'ztunnel carries the connection (HBONE mTLS), which kubetwin does not model',
-        mode: eff.mode,
-        modeBy: eff.by,
-        refused: false,
-      },
-      allowed: true,
-      l7: false,
-      unknown,
-      notes: [],
-      summary: `not judged: ${unknown[0]}`,
-    };
+    return why ? ztunnelInbound({ model, sidecar, ambientOf }, q, why) : undefined;
   };
   /**
    * A server without the proxy still loses what the meshed client's own proxy refuses: a Service its Sidecar does
@@ -242,7 +217,7 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
   return (q) => {
     if (q.protocol !== 'TCP') return undefined;
     const server = sidecar(q.server);
-    if (!server.meshed) return ambientServer(q) ?? clientBlackHole(q);
+    if (!server.meshed) return clientBlackHole(q) ?? ambientServer(q);
     const gateway = gatewayOf(q.server);
     const eff = gateway
       ? {

@@ -90,15 +90,20 @@ export function meshMatrix(
       : []),
     ...(ambientNs.length
       ? [
-          `unknown: pods in Istio ambient mode (namespaces ${ambientNs.join(', ')}) are judged without ztunnel and waypoints, which kubetwin does not model: cells to or from them may be wrong (reach or trace one pair to see why)`,
+          `unknown: pods in Istio ambient mode (namespaces ${ambientNs.join(', ')}) are judged by ztunnel's L4 policy; waypoints, and what a sidecar client sends to an ambient pod (HBONE or not), are not modeled: cells through a waypoint, or from a sidecar to an ambient pod, may be wrong (reach or trace one pair to see why)`,
         ]
       : []),
   ];
-  // An ambient client is not a plaintext one: its ztunnel may send mTLS (the judge says unknown for it). A meshed
-  // client's Sidecar decides which Services its proxy knows (the rest leave it in plaintext), so it keys the client.
+  // An ambient client is not a plaintext one: its ztunnel sends HBONE mTLS with the client's identity, which
+  // ztunnel's L4 policy reads. A meshed client's Sidecar decides which Services its proxy knows (the rest leave it
+  // in plaintext), so it keys the client.
   const clientKey = (p: Pod) => {
     const s = sidecar(p);
-    const kind = s.meshed ? s.identity : ambient(p) ? 'ambient' : 'plaintext';
+    const kind = s.meshed
+      ? s.identity
+      : ambient(p)
+        ? `ambient|${p.namespace}/${p.serviceAccountName}`
+        : 'plaintext';
     const scope = scoped && s.meshed ? sidecarScope(model, p) : undefined;
     return `${kind}${byIp ? `|${p.ip}` : ''}${scope ? `|${scope.sidecar?.key ?? ''}|${scope.unsure ?? ''}` : ''}`;
   };

@@ -1,6 +1,6 @@
 /**
- * Istio ambient mode: kubetwin does not model ztunnel or waypoints, so a connection they could decide is unknown,
- * never allowed; one they cannot change keeps its answer.
+ * Istio ambient mode: enrollment, and waypoints (not modeled: a connection through one is unknown, never allowed).
+ * ztunnel's own L4 policy and PeerAuthentication are tested in istio-ambient-ztunnel.test.ts.
  * https://istio.io/latest/docs/ambient/usage/add-workloads/
  * https://istio.io/latest/docs/ambient/usage/l4-policy/
  * The apps are the mtls-migration task's (sleep and httpbin in foo, bar — injected — and legacy).
@@ -60,16 +60,6 @@ metadata: {name: default, namespace: foo}
 spec: {mtls: {mode: STRICT}}
 `;
 const post = { method: 'POST', path: '/post' } as HttpRequest;
-
-test('ambient-l4-policy: an AuthorizationPolicy on an ambient server is enforced by ztunnel, so reach is unknown', () => {
-  const r = run(ambientFoo, allowGet, 'bar/sleep', post);
-  assert.equal(r.verdict, 'unknown');
-  assert.match(r.pairs[0].mesh?.unknown[0] ?? '', /ambient mode.*AuthorizationPolicy\/foo\/httpbin-get/);
-});
-
-test('ambient-strict: a STRICT port of an ambient server refuses plaintext at ztunnel, so reach is unknown', () => {
-  assert.equal(run(ambientFoo, strictFoo, 'legacy/sleep').verdict, 'unknown');
-});
 
 test('ambient-use-waypoint: a waypoint bound to the namespace makes reach unknown', () => {
   const waypointed = relabel(

@@ -93,9 +93,15 @@ export function meshInboundHops(
   const authorized = judged.filter((j) => j.m.authz);
   if (authorized.length) {
     const denied = authorized.filter((j) => !j.m.allowed);
+    const names = {
+      ztunnel: 'server ztunnel, L4',
+      waypoint: 'waypoint, then server ztunnel',
+      sidecar: 'server sidecar',
+    };
+    const by = [...new Set(authorized.map((j) => names[j.m.proxy ?? 'sidecar']))].join(' or ');
     hops.push({
       kind: 'policy',
-      title: `mesh authorization (server sidecar): ${authorized.length - denied.length}/${authorized.length} authorized`,
+      title: `mesh authorization (${by}): ${authorized.length - denied.length}/${authorized.length} authorized`,
       verdict: denied.length === authorized.length ? 'fail' : denied.length || unknown.length ? 'warn' : 'ok',
       details: [
         ...authorized.flatMap(({ t, m }) => [
@@ -117,13 +123,17 @@ export function meshInboundHops(
     fix: {
       summary: first.m.clientFix
         ? first.m.clientFix
-        : first.m.mtls.refused
-          ? `inject the mesh proxy into ${who}, or set the server port's PeerAuthentication mode to PERMISSIVE`
-          : first.m.mesh === 'linkerd'
-            ? `authorize ${who} where ${first.m.authz?.policy ?? 'the server port'} decides (an AuthorizationPolicy or ServerAuthorization, or a default inbound policy that admits it)`
-            : first.m.authz?.allowsNothing
-              ? `add an ALLOW AuthorizationPolicy that selects ${first.t.label} and admits ${who} (${first.m.authz.policy} allows nothing)`
-              : `change ${first.m.authz?.policy ?? 'the AuthorizationPolicies of the server'} to admit ${who}`,
+        : first.m.authz?.fix
+          ? first.m.authz.fix
+          : first.m.mtls.refused
+            ? first.m.proxy === 'ztunnel'
+              ? `enroll ${who} in the mesh (a sidecar, or ambient mode: label istio.io/dataplane-mode=ambient), or set the server port's PeerAuthentication mode to PERMISSIVE`
+              : `inject the mesh proxy into ${who}, or set the server port's PeerAuthentication mode to PERMISSIVE`
+            : first.m.mesh === 'linkerd'
+              ? `authorize ${who} where ${first.m.authz?.policy ?? 'the server port'} decides (an AuthorizationPolicy or ServerAuthorization, or a default inbound policy that admits it)`
+              : first.m.authz?.allowsNothing
+                ? `add an ALLOW AuthorizationPolicy that selects ${first.t.label} and admits ${who} (${first.m.authz.policy} allows nothing)`
+                : `change ${first.m.authz?.policy ?? 'the AuthorizationPolicies of the server'} to admit ${who}`,
     },
   };
 }

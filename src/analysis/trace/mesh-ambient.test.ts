@@ -1,8 +1,7 @@
 /**
  * Istio ambient mode (https://istio.io/latest/docs/ambient/usage/l4-policy/): ztunnel on the server side enforces
- * AuthorizationPolicy, which kubetwin does not model, so `trace` to an ambient pod with a policy says unknown rather
- * than delivered. No sidecar judges the request, so the unknown rides on the mesh mTLS hop. On the mTLS migration
- * task's apps with foo labelled istio.io/dataplane-mode=ambient instead of istio-injection=enabled.
+ * AuthorizationPolicy at L4, so `trace` to an ambient pod shows ztunnel's verdict on its own authorization hop. On
+ * the mTLS migration task's apps with foo labelled istio.io/dataplane-mode=ambient instead of istio-injection=enabled.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,11 +37,13 @@ function traceWith(extra: string) {
   return trace(createTraceContext(model), { kind: 'ref', namespace: 'bar', name: 'sleep' }, to);
 }
 
-test('ambient-l4-policy: trace to an ambient pod an AuthorizationPolicy may select is unknown, not delivered', () => {
+test('ztunnel-http-allow-rule: trace to an ambient pod whose only ALLOW rule is HTTP fails at ztunnel, as istio.io says', () => {
   const t = traceWith(allowGet);
-  assert.match((t.unknown ?? []).join('\n'), /Istio ambient mode.*AuthorizationPolicy\/foo\/httpbin-get/);
-  const tls = t.hops.find((h) => h.kind === 'tls');
-  assert.equal(tls?.verdict, 'warn');
+  assert.equal(t.outcome, 'failed');
+  const authz = t.hops.find((h) => h.kind === 'policy' && h.title.startsWith('mesh authorization'));
+  assert.equal(authz?.title, 'mesh authorization (server ztunnel, L4): 0/1 authorized');
+  assert.equal(authz?.verdict, 'fail');
+  assert.match(authz?.details.join('\n') ?? '', /HTTP attributes, which ztunnel cannot see/);
 });
 
 test('ambient-add-workloads: trace to an ambient pod without a waypoint, policy or STRICT mode is delivered', () => {

@@ -6,6 +6,7 @@
  * https://istio.io/latest/docs/reference/config/security/authorization-policy/
  */
 import type {
+  AuthzTargetRef,
   AuthorizationPolicy,
   AuthzAction,
   AuthzCondition,
@@ -147,6 +148,12 @@ function readRule(f: FieldReader, i: number): AuthzRule {
   return { index: i, from, to, when, source: f.raw.locate(at) };
 }
 
+const targetOf = (f: FieldReader, at: PathSegment[]): AuthzTargetRef => ({
+  group: f.str([...at, 'group']) ?? '',
+  kind: f.str([...at, 'kind']) ?? '',
+  name: f.str([...at, 'name']) ?? '',
+});
+
 /** An AuthorizationPolicy: selector (or targetRefs), action (ALLOW when absent), rules. */
 export function readAuthorizationPolicy(e: Envelope): AuthorizationPolicy {
   const f = e.f;
@@ -162,6 +169,10 @@ export function readAuthorizationPolicy(e: Envelope): AuthorizationPolicy {
     ...namespacedMetaOf(e),
     ...(selectorOf(f) ? { selector: selectorOf(f) } : {}),
     targetRefs: f.get(['spec', 'targetRef']) !== undefined || f.get(['spec', 'targetRefs']) !== undefined,
+    targets: [
+      ...(f.get(['spec', 'targetRef']) !== undefined ? [targetOf(f, ['spec', 'targetRef'])] : []),
+      ...f.list(['spec', 'targetRefs']).map((_, i) => targetOf(f, ['spec', 'targetRefs', i])),
+    ],
     action: a as AuthzAction,
     rules: f.list(['spec', 'rules']).map((_, i) => readRule(f, i)),
     creationTimestamp: created(f),

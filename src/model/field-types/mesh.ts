@@ -179,6 +179,11 @@ export const meshFields: readonly KindFields[] = [
       spec.targetRef.kind string
       spec.targetRef.name string
       spec.targetRef.namespace string
+      spec.targetRefs list
+      spec.targetRefs.*.group string
+      spec.targetRefs.*.kind string
+      spec.targetRefs.*.name string
+      spec.targetRefs.*.namespace string
     `,
   },
   {

@@ -1,9 +1,9 @@
 /**
- * Istio ambient mode, as far as kubetwin knows it: which pods ztunnel captures, and what about an ambient server
- * could change a connection's fate. ztunnel (mTLS over HBONE, L4 AuthorizationPolicy, PeerAuthentication) and
- * waypoint proxies (L7 policy and routing) are not modeled, so a query they touch is unknown, never allowed.
+ * Istio ambient mode, as far as kubetwin knows it: which pods ztunnel captures, and which are bound to a waypoint.
+ * ztunnel's L4 authorization and PeerAuthentication are modeled (`_ztunnel.ts`); waypoint proxies (L7 policy and
+ * routing) are not, so a connection through one is unknown, never allowed.
  * https://istio.io/latest/docs/ambient/usage/add-workloads/
- * https://istio.io/latest/docs/ambient/usage/l4-policy/
+ * https://istio.io/latest/docs/ambient/usage/waypoint/
  */
 import type { Namespace, Pod, Service } from '../../../model/types.ts';
 import { matches, selectorFromMap, type Labels } from '../../../lib/labels.ts';
@@ -36,31 +36,24 @@ const waypoint = (where: string, labels: Labels) =>
 export interface AmbientServer {
   readonly pod: Pod;
   readonly ns: Namespace | undefined;
-  /** Services selecting the pod (a waypoint may be bound to one of them). */
+  /** Services of the pod's namespace (a waypoint may be bound to one selecting it). */
   readonly services: readonly Service[];
-  /** Keys of the AuthorizationPolicies in the pod's namespace or the root namespace, whatever they select. */
-  readonly policies: readonly string[];
-  /** The effective PeerAuthentication mode of the port and what set it. */
-  readonly mode: string;
-  readonly modeBy: string;
 }
 
 /**
- * What could change a connection to an ambient `server` that kubetwin does not model: a waypoint bound to the
- * pod, its namespace or a Service of it (L7 policy and routing happen there), an AuthorizationPolicy ztunnel or a
- * waypoint enforces (one with L7 attributes that ztunnel enforces becomes a DENY), a STRICT mode (ztunnel refuses
- * plaintext). Empty: nothing, ztunnel passes the connection on.
+ * The waypoint bound to an ambient `server`, in words, or empty: `istio.io/use-waypoint` on its namespace, the pod or
+ * a Service selecting it. Connections then pass the waypoint (its L7 policy and routing, and the server's ztunnel
+ * sees the waypoint's identity), which kubetwin does not model.
+ * https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-pod-to-use-a-waypoint
  */
 export function ambientUnknowns(s: AmbientServer, why: string): string[] {
-  const lead = `${s.pod.namespace}/${s.pod.name} is in Istio ambient mode (${why}), whose ztunnel and waypoint proxies kubetwin does not model`;
+  const lead = `${s.pod.namespace}/${s.pod.name} is in Istio ambient mode (${why}) and bound to a waypoint, which kubetwin does not model`;
   const gaps = [
     ...waypoint(`namespace ${s.pod.namespace}`, s.ns?.labels ?? {}),
     ...waypoint('the pod', s.pod.labels),
     ...s.services
       .filter((v) => v.selector && matches(selectorFromMap(v.selector), s.pod.labels))
       .flatMap((v) => waypoint(`Service ${v.namespace}/${v.name}`, v.labels)),
-    ...(s.policies.length ? [`AuthorizationPolicies ${s.policies.join(', ')} may apply there`] : []),
-    ...(s.mode === 'STRICT' ? [`the port's mTLS mode is STRICT (${s.modeBy})`] : []),
   ];
   return gaps.length ? [`${lead}: ${gaps.join('; ')}`] : [];
 }

@@ -31,6 +31,8 @@ export interface AuthzVerdict {
   readonly policies: readonly string[];
   /** Denied because the only ALLOW policies that apply have no rules: a new ALLOW policy is the fix. */
   readonly allowsNothing?: boolean;
+  /** What to change when the usual advice (admit the client in the policy) does not fit. */
+  readonly fix?: string;
 }
 
 /**
