@@ -30,7 +30,9 @@ test('bundle: ELK, undici and esbuild are left to node_modules and never loaded 
     .map((i) => i.path)
     .filter((path) => lazy.some((name) => path === name || path.startsWith(`${name}/`)));
   assert.deepEqual(staticImports, []);
-  assert.ok(output.bytes < 3_000_000, `${output.bytes} bytes`);
+  // kubetwin's own code is ~3 MB (3.01 MB after the fourteenth session of 2026-12-05); ELK's smallest build alone is
+  // 1.6 MB, so a bundled ELK still fails this bound.
+  assert.ok(output.bytes < 3_400_000, `${output.bytes} bytes`);
   // What is left out must be installed with kubetwin: ELK and undici are dependencies (esbuild is needed only
   // when running from the sources, where devDependencies are installed).
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies: Record<string, string> };
