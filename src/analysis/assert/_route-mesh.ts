@@ -1,4 +1,11 @@
-import { clientPod, compileMesh, meshActual, type MeshActual, type MeshDecision } from '../mesh/index.ts';
+import {
+  clientPod,
+  compileMesh,
+  gatewayAuthorizationNote,
+  meshActual,
+  type MeshActual,
+  type MeshDecision,
+} from '../mesh/index.ts';
 import type { HttpRequest } from '../../model/routing.ts';
 import type { EntryProblem, Outcome, AssertContext } from './types.ts';
 
@@ -153,6 +160,19 @@ export function evaluateMeshRoute(entry: MeshRouteEntry, ctx: AssertContext): Ou
         ...(a.unknown ? { unknown: true } : {}),
       };
     }
+    // Rule authz-ingress-test-route-entry: the gateway's Envoy judges each request with the AuthorizationPolicies
+    // selecting its pods before its routes (RBAC filter, 403), by attributes a route entry does not give (the
+    // address the gateway sees): the entry is unknown, never a pass on the routes alone.
+    // https://istio.io/latest/docs/tasks/security/authorization/authz-ingress/
+    const authz = gatewayAuthorizationNote(ctx.model, a.pods);
+    if (authz)
+      return {
+        passed: false,
+        unknown: true,
+        actual: meshActual(a.decision),
+        message: `unknown: ${authz}`,
+        details: [...at, ...a.decision.notes.map((n) => `note: ${n}`)],
+      };
     d = a.decision;
     extra.push(...at);
   } else {
