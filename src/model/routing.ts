@@ -630,4 +630,9 @@ export interface RouteDecision {
   readonly unknown?: readonly RouteUnknown[];
   /** Set when the answer goes through a Gateway listener that is not programmed: nothing is served. */
   readonly notServed?: ListenerNotServed;
+  /**
+   * The Envoy Gateway SecurityPolicy whose authorization answered the request itself (403, or 500 when it cannot be
+   * translated) before any backend was picked.
+   */
+  readonly refusedBy?: ObjectKey;
 }

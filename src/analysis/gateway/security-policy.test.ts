@@ -256,6 +256,10 @@ ${policy('tcp', '{group: gateway.networking.k8s.io, kind: TCPRoute, name: pg}', 
 
 /** trace from `client` to /admin of the gateway-envoy-extensions scenario, its Envoy Service under `policy`. */
 function traceAdmin(client: string, policy: 'Local' | 'Cluster') {
+  return traceAdminAll(client, policy).hops.find((h) => h.kind === 'route')!;
+}
+
+function traceAdminAll(client: string, policy: 'Local' | 'Cluster') {
   const dir = 'testdata/scenarios/gateway-envoy-extensions/input';
   const files = [
     'testdata/apps/envoy-gateway/quickstart.yaml',
@@ -274,8 +278,7 @@ function traceAdmin(client: string, policy: 'Local' | 'Cluster') {
   });
   const to = parseFlowTarget('http://www.example.com:8080/admin', undefined, undefined);
   if (typeof to === 'string') throw new Error(to);
-  const t = trace(createTraceContext(model), { kind: 'ip', ip: client }, to);
-  return t.hops.find((h) => h.kind === 'route')!;
+  return trace(createTraceContext(model), { kind: 'ip', ip: client }, to);
 }
 
 describe('Envoy Gateway SecurityPolicy on a trace from outside', () => {
@@ -284,6 +287,13 @@ describe('Envoy Gateway SecurityPolicy on a trace from outside', () => {
     assert.match(denied.details.join('\n'), /defaultAction Deny .* for client 192\.0\.2\.50: .*403/);
     const allowed = traceAdmin('10.1.2.3', 'Local');
     assert.match(allowed.details.join('\n'), /rules\[0\] \(Allow\) matches for client 10\.1\.2\.3: allowed/);
+  });
+
+  it('security-policy-trace-fix-names-the-policy: a request its authorization refuses is fixed in the SecurityPolicy, not the route', () => {
+    const t = traceAdminAll('192.0.2.50', 'Local');
+    assert.equal(t.outcome, 'failed');
+    assert.match(t.fix?.summary ?? '', /^admit the client in SecurityPolicy\/[^ ]+'s authorization/);
+    assert.match(t.fix?.culprit ?? '', /^SecurityPolicy\//);
   });
 
   it('security-policy-trace-masqueraded-unknown: under externalTrafficPolicy Cluster, or from the internet stand-in, the address is unknown', () => {

@@ -470,6 +470,7 @@ function secured(
   if (!answer.status) return { ...d, notes: [...d.notes, ...answer.notes], ...unknown };
   return {
     status: answer.status,
+    refusedBy: answer.policy,
     winner: d.winner,
     backends: [],
     mirrors: [],

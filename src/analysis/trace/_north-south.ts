@@ -643,17 +643,24 @@ export function northSouth(
     : {
         hops,
         reason: `the ${result.via} router answers ${status} for ${req.host}${req.path}`,
-        fix: { summary: refusalFix(via, req, d) },
+        fix: { summary: refusalFix(via, req, d), ...(d.refusedBy ? { culprit: d.refusedBy } : {}) },
       };
 }
 
 /**
- * What to change when the router answers with an error: a rule matched (its backends, or a filter it cannot
- * resolve, made the answer; the route hop's notes say which), or none did (a rule is missing for the host and path).
+ * What to change when the router answers with an error: a SecurityPolicy's authorization refused the request, a
+ * rule matched (its backends, or a filter it cannot resolve, made the answer; the route hop's notes say which), or
+ * none did (a rule is missing for the host and path).
  */
 function refusalFix(via: Via, req: HttpRequest, d: RouteDecision): string {
   if (via.kind === 'router')
     return `add an admitted Route for ${req.host}${req.path} served on ${req.scheme.toUpperCase()} (tls.termination and insecureEdgeTerminationPolicy)`;
+  // The SecurityPolicy's RBAC filter answered before the route's backends: the fix is in its authorization.
+  // https://gateway.envoyproxy.io/docs/tasks/security/restrict-ip-access/
+  if (d.refusedBy)
+    return d.status === 403
+      ? `admit the client in ${d.refusedBy}'s authorization (an Allow rule whose principal.clientCIDRs holds its address, or defaultAction Allow), or send the request from an address it allows`
+      : `fix ${d.refusedBy}'s authorization: Envoy Gateway cannot translate it and answers ${d.status} (the route hop's notes say why)`;
   if (d.winner)
     return `fix ${d.winner.object} ${d.winner.at.replace(/\.matches\[\d+\]$/, '')}: it matches ${req.host}${req.path} and answers ${d.status} (the route hop's notes say why)`;
   return via.kind === 'gateway'
