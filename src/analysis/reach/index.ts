@@ -252,7 +252,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   let followedUnknown = false;
   for (const a of from.endpoints) {
     if (holder && toAddress && a.party.kind === 'ip') {
-      traceCtx ??= createTraceContext(model);
+      // The pods behind it are judged as reach judges any pod: with its engine (its --host-network mode).
+      traceCtx ??= createTraceContext(model, { engine });
       const f = followFromOutside(traceCtx, a.party.ip, {
         address: toAddress,
         port: query.port,

@@ -206,3 +206,17 @@ status: {loadBalancer: {ingress: [{ip: 203.0.113.10}]}}`;
   assert.ok(typeof allowed !== 'string', String(allowed));
   assert.equal(allowed.verdict, 'allowed');
 });
+
+test("rule reach-through-load-balancer: the pods behind the load balancer are judged in reach's --host-network mode", () => {
+  // hostNetwork pods behind the NEG: as their node's address (mode node) no NetworkPolicy selects them; as pods
+  // (mode pod) the deny-all isolates them. The followed path judged them in node mode whatever reach's mode was.
+  const yaml = `${gke(false).replace('    spec: {containers:', '    spec: {hostNetwork: true, containers:')}\n---\n${denyAll}`;
+  const query = { from: 'internet', to: 'ip:198.51.100.80', port: 80, protocol: 'TCP' as const };
+  const verdict = (hostNetwork: 'node' | 'pod') => {
+    const r = reach(engineFor(e2eTopology(yaml), { hostNetwork }), query);
+    assert.ok(typeof r !== 'string', String(r));
+    return r.verdict;
+  };
+  assert.equal(verdict('node'), 'allowed');
+  assert.equal(verdict('pod'), 'denied');
+});

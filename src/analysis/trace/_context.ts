@@ -46,11 +46,16 @@ export interface TraceContextOptions {
   readonly now?: string;
   /** Receives every connection a policy hop judges (the trace itself is unchanged). */
   readonly onJudged?: (flow: JudgedFlow) => void;
+  /**
+   * The policy engine to judge with: `reach` passes its own, compiled with its `--host-network` mode, when it follows
+   * a load balancer; default one compiled for the trace (hostNetwork pods are their node's address).
+   */
+  readonly engine?: PolicyEngine;
 }
 
 export function createTraceContext(model: ClusterModel, options: TraceContextOptions = {}): TraceContext {
   // A trace judges a few connections: the rule table (read by all-pairs readers only) is laid out on first ask.
-  const engine = new PolicyEngine(model, { ruleTable: 'on-demand' });
+  const engine = options.engine ?? new PolicyEngine(model, { ruleTable: 'on-demand' });
   const dns = createDns(model);
   const routers = new Map<string, Router | string>();
   const byClusterIP = new Map<string, Service>();
