@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
 import { printable } from './printable.ts';
+import { groupInOrder } from '../lib/group-in-order.ts';
 
 /**
  * `file:line:col: severity code: message`, then the field path and the hint, indented. Every part may echo input,
@@ -31,23 +32,10 @@ export function renderDiagnostics(
 ): string {
   const rank = { error: 0, warning: 1, info: 2 };
   const shown = list.filter((d) => rank[d.severity] <= rank[minimum]);
-  const repeats = new Map<string, Diagnostic[]>();
-  const blocks: (Diagnostic | Diagnostic[])[] = [];
-  for (const d of shown) {
-    if (d.severity !== 'info') {
-      blocks.push(d);
-      continue;
-    }
-    const key = `${d.code}\u0000${d.message}\u0000${d.hint ?? ''}`;
-    const same = repeats.get(key);
-    if (same) same.push(d);
-    else {
-      const group = [d];
-      repeats.set(key, group);
-      blocks.push(group);
-    }
-  }
-  const text = blocks.map((b) => (Array.isArray(b) ? renderRepeated(b) : renderDiagnostic(b)));
+  const blocks = groupInOrder(shown, (d) =>
+    d.severity === 'info' ? `${d.code}\u0000${d.message}\u0000${d.hint ?? ''}` : undefined,
+  );
+  const text = blocks.map(renderRepeated);
   return text.length ? text.join('\n') + '\n' : '';
 }
 

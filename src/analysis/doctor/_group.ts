@@ -1,5 +1,6 @@
 import type { DoctorRule, Finding } from './types.ts';
 import { ifEnforced, unknownEnforcementPrefix } from './_if-enforced.ts';
+import { groupInOrder } from '../../lib/group-in-order.ts';
 
 /**
  * Findings as a person reads them: the findings of a rule with `summarize` that share their fix and patch (one
@@ -10,25 +11,9 @@ export function groupFindings(findings: readonly Finding[], rules: readonly Doct
   const summarizers = new Map<string, NonNullable<DoctorRule['summarize']>>();
   for (const r of rules) if (r.summarize) summarizers.set(r.code, r.summarize);
   if (!summarizers.size) return [...findings];
-  const groups = new Map<string, Finding[]>();
-  const out: (Finding | Finding[])[] = [];
-  for (const f of findings) {
-    if (!summarizers.has(f.code)) {
-      out.push(f);
-      continue;
-    }
-    const key = JSON.stringify([f.code, f.severity, f.fix, f.patch ?? null]);
-    const group = groups.get(key);
-    if (group) group.push(f);
-    else {
-      const fresh = [f];
-      groups.set(key, fresh);
-      out.push(fresh);
-    }
-  }
-  return out.map((g) =>
-    !Array.isArray(g) ? g : g.length === 1 ? g[0] : summary(g, summarizers.get(g[0].code)!),
-  );
+  return groupInOrder(findings, (f) =>
+    summarizers.has(f.code) ? JSON.stringify([f.code, f.severity, f.fix, f.patch ?? null]) : undefined,
+  ).map((g) => (g.length === 1 ? g[0]! : summary(g, summarizers.get(g[0]!.code)!)));
 }
 
 /** A group's summary, which keeps the findings' "if the CNI enforces NetworkPolicy" condition (`runDoctor`). */
