@@ -185,6 +185,8 @@ function readPrometheus(env: Envelope): PrometheusSelection {
     'probeSelector',
     'scrapeConfigSelector',
   ].some(written);
+  const extraName = f.str(['spec', 'additionalScrapeConfigs', 'name']);
+  const extraKey = f.str(['spec', 'additionalScrapeConfigs', 'key']);
   return {
     ...namespacedMetaOf(env),
     ...(serviceMonitorSelector ? { serviceMonitorSelector } : {}),
@@ -193,6 +195,9 @@ function readPrometheus(env: Envelope): PrometheusSelection {
     ...(podMonitorNamespaceSelector ? { podMonitorNamespaceSelector } : {}),
     ignoreNamespaceSelectors: f.bool(['spec', 'ignoreNamespaceSelectors']) === true,
     unmanaged,
+    ...(extraName !== undefined || extraKey !== undefined
+      ? { additionalScrapeConfigs: { name: extraName ?? '', key: extraKey ?? '' } }
+      : {}),
   };
 }
 

@@ -889,8 +889,8 @@ export const fields: readonly FieldSupport[] = [
   {
     kind: 'Prometheus',
     path: 'spec.additionalScrapeConfigs',
-    level: 'ignored' as const,
-    note: 'not read (a Secret holds the configuration): the targets it adds are not among the scrape flows',
+    level: 'partial' as const,
+    note: "read, not followed: the Secret's configuration is not read, so the targets its jobs add are not among the scrape flows, and flows discovery says so for each such Prometheus where the input holds prometheus.io/scrape annotations (the usual reason for such jobs)",
   },
   ...['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].flatMap((kind) => [
     {

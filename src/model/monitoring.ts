@@ -86,6 +86,11 @@ export interface PrometheusSelection extends ObjectMeta {
    * leaves the configuration to the user (unmanaged), so what it scrapes is not known.
    */
   readonly unmanaged: boolean;
+  /**
+   * `spec.additionalScrapeConfigs`: the Secret key whose scrape configuration the operator appends to the one it
+   * generates. kubetwin does not read the Secret, so what those jobs scrape is not known.
+   */
+  readonly additionalScrapeConfigs?: { readonly name: string; readonly key: string };
 }
 
 export interface MonitoringModel {

@@ -18,6 +18,23 @@ function prometheusPods(model: ClusterModel): Pod[] {
   });
 }
 
+/**
+ * Whether a Prometheus pod runs a configuration the Prometheus Operator generates: it carries the operator's
+ * `operator.prometheus.io/name` label, or it is a pod of a `Prometheus` object of the input. The operator's
+ * configuration scrapes its monitors (and `additionalScrapeConfigs`), never the `prometheus.io/*` annotations
+ * ("Annotations are simply ignored by the Prometheus Operator", a maintainer in
+ * https://github.com/prometheus-operator/kube-prometheus/discussions/599; the generated jobs:
+ * https://github.com/prometheus-operator/prometheus-operator/blob/main/pkg/prometheus/promcfg.go).
+ */
+function operatorManaged(model: ClusterModel, pod: Pod): boolean {
+  return (
+    pod.labels['operator.prometheus.io/name'] !== undefined ||
+    (model.monitoring?.prometheuses ?? []).some(
+      (p) => p.namespace === pod.namespace && pod.labels.prometheus === p.name,
+    )
+  );
+}
+
 const refOf = (p: Pod) => ({ namespace: p.namespace, name: (p.owner ?? p.key).split('/').pop()! });
 
 /**
@@ -72,15 +89,14 @@ export function callsFromScrapes(model: ClusterModel): { calls: Call[]; skipped:
   const servers = prometheusPods(model);
   const monitored = monitorTargets(model, servers);
   const skipped: Evidence[] = [...monitored.skipped];
+  const annotationServers = servers.filter((p) => !operatorManaged(model, p));
   const all = [
-    ...(servers.length ? targets.map((t) => ({ ...t, servers, confidence: 'high' as Confidence })) : []),
+    ...(annotationServers.length
+      ? targets.map((t) => ({ ...t, servers: annotationServers, confidence: 'high' as Confidence }))
+      : []),
     ...monitored.targets,
   ];
-  if (!servers.length && targets.length)
-    skipped.push({
-      text: `${targets.length} scrape targets, but no Prometheus (no pod labelled app.kubernetes.io/name=prometheus or app=prometheus)`,
-      source: targets[0].evidence.source,
-    });
+  if (targets.length) skipped.push(...annotationsUnscraped(model, servers, annotationServers, targets));
   const calls: Call[] = [];
   const made = new Set<string>();
   for (const t of all)
@@ -99,4 +115,36 @@ export function callsFromScrapes(model: ClusterModel): { calls: Call[]; skipped:
       });
     }
   return { calls, skipped };
+}
+
+/**
+ * What flows discovery says about annotated scrape targets it gives no server: no Prometheus at all; only
+ * operator-managed ones (which ignore the annotations); and each `Prometheus` whose `additionalScrapeConfigs` may
+ * hold an annotation job kubetwin does not read.
+ */
+function annotationsUnscraped(
+  model: ClusterModel,
+  servers: readonly Pod[],
+  annotationServers: readonly Pod[],
+  targets: readonly { evidence: Evidence }[],
+): Evidence[] {
+  const out: Evidence[] = [];
+  const count = targets.length;
+  if (!servers.length)
+    out.push({
+      text: `${count} scrape targets, but no Prometheus (no pod labelled app.kubernetes.io/name=prometheus or app=prometheus)`,
+      source: targets[0].evidence.source,
+    });
+  else if (!annotationServers.length)
+    out.push({
+      text: `${count} prometheus.io/scrape targets, but every Prometheus found is managed by the Prometheus Operator, which scrapes its ServiceMonitors and PodMonitors and ignores these annotations: no scrape flow is inferred for them`,
+      source: servers[0].source,
+    });
+  for (const p of model.monitoring?.prometheuses ?? [])
+    if (p.additionalScrapeConfigs)
+      out.push({
+        text: `Prometheus ${p.namespace}/${p.name} also runs the scrape jobs of Secret ${p.additionalScrapeConfigs.name} key ${p.additionalScrapeConfigs.key} (additionalScrapeConfigs), which kubetwin does not read: whether it scrapes the ${count} prometheus.io/scrape targets is not inferred`,
+        source: p.source,
+      });
+  return out;
 }

@@ -174,6 +174,9 @@ export const kubetwinFields: readonly KindFields[] = [
       spec.thanos map
       spec.version string
       spec.ignoreNamespaceSelectors boolean
+      spec.additionalScrapeConfigs map
+      spec.additionalScrapeConfigs.name string
+      spec.additionalScrapeConfigs.key string
       spec.serviceMonitorSelector map
       spec.serviceMonitorSelector.matchExpressions list
       spec.serviceMonitorSelector.matchExpressions.*.key string
