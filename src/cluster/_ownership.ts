@@ -14,6 +14,20 @@ export const workloadKinds: readonly WorkloadKind[] = [
   'DaemonSet',
   'Job',
   'CronJob',
+  'Rollout',
+];
+
+/** The kinds that own ReplicaSets: the Deployment controller's, and Argo Rollouts' (a ReplicaSet per revision). */
+const replicaSetOwners: readonly string[] = ['Deployment', 'Rollout'];
+
+/**
+ * The label each ReplicaSet owner puts on its pods, with the template's hash: the ReplicaSet is `<owner>-<hash>`.
+ * https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#pod-template-hash-label;
+ * Argo Rollouts' `rollouts-pod-template-hash` (DefaultRolloutUniqueLabelKey, pkg/apis/rollouts/v1alpha1/types.go).
+ */
+const hashLabels: readonly (readonly [string, string])[] = [
+  ['pod-template-hash', 'Deployment'],
+  ['rollouts-pod-template-hash', 'Rollout'],
 ];
 
 /** A workload named by ownerReferences whose own object may be absent from the input. */
@@ -49,9 +63,9 @@ interface Ref {
 /**
  * Reads the owner chain of every object as the garbage collector and `kubectl` do: the ownerReference marked
  * `controller: true` (else the first of a workload kind). A Pod owned by a ReplicaSet belongs to the ReplicaSet's
- * Deployment: the ReplicaSet's own ownerReference when it is in the input, else its name
+ * Deployment or Argo Rollout: the ReplicaSet's own ownerReference when it is in the input, else its name
  * `<deployment>-<pod-template-hash>` when the pod carries that `pod-template-hash` label (only the Deployment
- * controller sets it). A Job belongs to its CronJob the same way (`<cronjob>-<scheduled minutes>`).
+ * controller sets it), or `<rollout>-<rollouts-pod-template-hash>` (only the Argo Rollouts controller sets it). A Job belongs to its CronJob the same way (`<cronjob>-<scheduled minutes>`).
  * https://kubernetes.io/docs/concepts/overview/working-with-objects/owners-dependents/
  * https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#pod-template-hash-label
  */
@@ -64,13 +78,14 @@ export function readOwnership(envs: readonly Envelope[]): Ownership {
     if (ref.kind !== 'ReplicaSet' && ref.kind !== 'Job') return ref;
     const middle = byKey.get(objectKey(ref.kind, ns, ref.name));
     const above = middle ? controllerRef(middle) : undefined;
-    if (above && above.kind === (ref.kind === 'ReplicaSet' ? 'Deployment' : 'CronJob')) return above;
+    if (above && ownsKind(above.kind, ref.kind)) return above;
     if (middle) return ref;
     if (ref.kind === 'ReplicaSet') {
-      const hash = env.labels['pod-template-hash'];
-      return hash && ref.name.endsWith(`-${hash}`)
-        ? { kind: 'Deployment', name: ref.name.slice(0, -hash.length - 1) }
-        : ref;
+      for (const [label, kind] of hashLabels) {
+        const hash = env.labels[label];
+        if (hash && ref.name.endsWith(`-${hash}`)) return { kind, name: ref.name.slice(0, -hash.length - 1) };
+      }
+      return ref;
     }
     const cron = /^(.+)-\d+$/.exec(ref.name)?.[1];
     return cron && byKey.has(objectKey('CronJob', ns, cron)) ? { kind: 'CronJob', name: cron } : ref;
@@ -99,12 +114,16 @@ export function readOwnership(envs: readonly Envelope[]): Ownership {
   for (const env of envs) {
     if (env.kind !== 'ReplicaSet' && env.kind !== 'Job') continue;
     const above = controllerRef(env);
-    const parentKind = env.kind === 'ReplicaSet' ? 'Deployment' : 'CronJob';
-    const parent = above?.kind === parentKind ? objectKey(parentKind, env.namespace, above.name) : undefined;
+    const parent =
+      above && ownsKind(above.kind, env.kind) ? objectKey(above.kind, env.namespace, above.name) : undefined;
     if (parent && (byKey.has(parent) || observed.has(parent))) folded.set(env.key, parent);
   }
   return { ownerOf, observed, folded };
 }
+
+/** Whether `owner` is a kind that owns objects of kind `middle` (a ReplicaSet's Deployment or Rollout, a Job's CronJob). */
+const ownsKind = (owner: string, middle: string): boolean =>
+  middle === 'ReplicaSet' ? replicaSetOwners.includes(owner) : middle === 'Job' && owner === 'CronJob';
 
 /** The workload an object belongs to, when its controlling ownerReference names a workload kind. */
 export function controllerRef(env: Envelope): Ref | undefined {

@@ -118,6 +118,7 @@ export function expandWorkloads(
   const scaling: { target: string; hpa: Envelope; kind: string; name: string }[] = [];
   const hpaMin = readHpas(envs, sink, scaling);
   const ownership = readOwnership(envs);
+  const rollouts = readWorkloadRefs(envs, sink);
   const workloads: Workload[] = [];
   const pods: PodDraft[] = [];
   const budget = { maxPods: options.maxPods ?? defaultMaxPods, used: 0 };
@@ -138,7 +139,13 @@ export function expandWorkloads(
   const expand = (env: Envelope): void => {
     const observed = observedPods(env.key);
     const observedReplicas = observed && activeCount(observed);
-    const result = expandOne(env, nodes, hpaMin, { sink, budget, observedPods: observed, observedReplicas });
+    const result = expandOne(env, nodes, hpaMin, {
+      sink,
+      budget,
+      observedPods: observed,
+      observedReplicas,
+      rollouts,
+    });
     if (!result || env.f.invalid) return;
     const partial = workloadPodsNotInInput(env, result.pods.length, observed?.length ?? 0);
     if (partial) sink(partial);
@@ -201,7 +208,7 @@ function standAlone(
   expand: (env: Envelope) => void,
 ): void {
   if (built.has(owner)) return;
-  const ownerKind = env.kind === 'ReplicaSet' ? 'Deployment' : 'CronJob';
+  const ownerKind = owner.split('/')[0];
   const ownerName = owner.slice(`${ownerKind}/${env.namespace}/`.length);
   sink({
     code: 'owner-refused',
@@ -335,19 +342,26 @@ function expandOne(
     budget,
     observedPods,
     observedReplicas,
+    rollouts,
   }: {
     sink: (d: Diagnostic) => void;
     budget: PodBudget;
     observedPods: string[] | undefined;
     /** How many of `observedPods` are active (see isActivePod). */
     observedReplicas: number | undefined;
+    rollouts: WorkloadRefs;
   },
 ): Expanded | undefined {
-  const f = env.f;
   const ns = env.namespace as string;
+  // A Rollout with workloadRef runs the referenced Deployment's template (and its selector when it has none).
+  const ref = rollouts.templateOf.get(env.key);
+  if (env.kind === 'Rollout' && rollouts.refused.has(env.key)) return undefined;
+  const own = env.f;
+  const f = ref && (own.get(['spec', 'selector']) ?? null) === null ? ref.f : own;
+  const tf = ref ? ref.f : own;
   const jobPath: PathSegment[] = env.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec'] : ['spec'];
   const tmplPath: PathSegment[] = [...jobPath, 'template'];
-  const t = readPodTemplate(f, [...tmplPath, 'metadata'], [...tmplPath, 'spec']);
+  const t = readPodTemplate(tf, [...tmplPath, 'metadata'], [...tmplPath, 'spec']);
   const isBatch = env.kind === 'Job' || env.kind === 'CronJob';
   let selector: Selector | undefined;
   if (!isBatch) {
@@ -380,12 +394,15 @@ function expandOne(
         );
     }
   }
-  if (f.invalid) return undefined;
+  if (f.invalid || own.invalid) return undefined;
   let replicas: number;
   let replicasFrom: Workload['replicasFrom'];
   const hpa = hpaMin.get(env.key);
-  const specReplicas = isBatch ? undefined : f.int(['spec', 'replicas']);
-  if (env.kind === 'DaemonSet') {
+  const specReplicas = isBatch ? undefined : own.int(['spec', 'replicas']);
+  if (rollouts.scaledDown.has(env.key)) {
+    replicas = 0;
+    replicasFrom = 'rollout';
+  } else if (env.kind === 'DaemonSet') {
     replicas = 0;
     replicasFrom = 'nodes';
   } else if (isBatch) {
@@ -401,7 +418,7 @@ function expandOne(
     replicas = specReplicas ?? 1;
     replicasFrom = specReplicas === undefined ? 'default' : 'spec';
   }
-  if (f.invalid) return undefined;
+  if (own.invalid) return undefined;
   if (observedPods?.length) {
     // Its pods are in the input: they are the workload's pods, as observed; the controller is not run again.
     replicas = observedReplicas ?? observedPods.length;
@@ -440,13 +457,23 @@ function expandOne(
   const base = (name: string, spec: DraftSpec): PodDraft =>
     new PodDraft(objectKey('Pod', ns, name), name, spec);
   const pods: PodDraft[] = [];
-  const seed = JSON.stringify(f.get(tmplPath));
+  const seed = JSON.stringify(tf.get(tmplPath));
   if (observedPods?.length) {
     // no pods of its own: see podKeys below
   } else if (env.kind === 'Deployment') {
     const hash = templateHash(seed);
     const rs = `${env.name}-${hash}`;
     const spec = shared({ ...t.labels, 'pod-template-hash': hash }); // shared by every replica: the model is read-only
+    const series = fnv32a(`${rs}/`);
+    for (let i = 0; i < replicas; i++) pods.push(base(`${rs}-${stableSuffixAt(series, i)}`, spec));
+  } else if (env.kind === 'Rollout') {
+    const hash = templateHash(seed);
+    const rs = `${env.name}-${hash}`;
+    const atRest = rolloutAtRest(own, t.annotations);
+    const spec = shared(
+      { ...t.labels, ...atRest.labels, 'rollouts-pod-template-hash': hash },
+      atRest.annotations ? { annotations: atRest.annotations } : undefined,
+    );
     const series = fnv32a(`${rs}/`);
     for (let i = 0; i < replicas; i++) pods.push(base(`${rs}-${stableSuffixAt(series, i)}`, spec));
   } else if (env.kind === 'ReplicaSet') {
@@ -510,4 +537,75 @@ function fnvMinutes(seed: string): number {
   let h = 0;
   for (let i = 0; i < seed.length; i++) h = (h * 31 + seed.charCodeAt(i)) % 90000000;
   return 10000000 + h;
+}
+
+/** What Rollouts with `workloadRef` take from their Deployments. */
+interface WorkloadRefs {
+  /** Rollout key → the Deployment whose template (and, without its own, selector) it runs. */
+  readonly templateOf: ReadonlyMap<string, Envelope>;
+  /** Deployments scaled to zero by a Rollout (`scaleDown` onsuccess or progressively, once the Rollout is healthy). */
+  readonly scaledDown: ReadonlySet<string>;
+  /** Rollouts whose workloadRef names nothing it can run (said as an error): no pods, as the controller makes none. */
+  readonly refused: ReadonlySet<string>;
+}
+
+/**
+ * Argo Rollouts `spec.workloadRef`: the Rollout runs the pod template of a Deployment (apps/v1) instead of its own
+ * `spec.template`, and `scaleDown` says what becomes of the Deployment's own pods — `never` (the default) leaves
+ * them, `onsuccess` and `progressively` scale it to zero once the Rollout is healthy, which is the state kubetwin
+ * models. A reference to a Deployment the input does not hold, or to another kind, makes no pods (the controller
+ * cannot resolve the template), and is said.
+ * https://argoproj.github.io/argo-rollouts/migrating/#reference-deployment-from-rollout,
+ * https://argoproj.github.io/argo-rollouts/features/specification/
+ */
+function readWorkloadRefs(envs: readonly Envelope[], sink: (d: Diagnostic) => void): WorkloadRefs {
+  const templateOf = new Map<string, Envelope>();
+  const scaledDown = new Set<string>();
+  const refused = new Set<string>();
+  const deployments = new Map(envs.filter((e) => e.kind === 'Deployment').map((e) => [e.key, e]));
+  for (const env of envs) {
+    if (env.kind !== 'Rollout' || env.f.get(['spec', 'workloadRef']) === undefined) continue;
+    const kind = env.f.str(['spec', 'workloadRef', 'kind']);
+    const name = env.f.str(['spec', 'workloadRef', 'name']);
+    const target = name ? deployments.get(objectKey('Deployment', env.namespace, name)) : undefined;
+    if (kind !== 'Deployment' || !target) {
+      refused.add(env.key);
+      sink({
+        code: 'rollout-workload-missing',
+        severity: 'error',
+        message: `Rollout ${env.namespace}/${env.name}: spec.workloadRef names ${kind ?? '(no kind)'} ${name ?? '(no name)'}, ${kind !== 'Deployment' ? 'which is not a Deployment' : 'which the input does not hold'}; the Argo Rollouts controller has no pod template to run, so the Rollout has no pods here`,
+        source: env.raw.locate(['spec', 'workloadRef']),
+        object: env.key,
+        hint: 'Add the Deployment to the input, or fix spec.workloadRef (apiVersion: apps/v1, kind: Deployment, name: …).',
+      });
+      continue;
+    }
+    templateOf.set(env.key, target);
+    const scaleDown = env.f.str(['spec', 'workloadRef', 'scaleDown']);
+    if (scaleDown === 'onsuccess' || scaleDown === 'progressively') scaledDown.add(target.key);
+  }
+  return { templateOf, scaledDown, refused };
+}
+
+/**
+ * The metadata a fully promoted Rollout's pods carry beyond its template: `strategy.canary.stableMetadata` (the
+ * stable pods) or `strategy.blueGreen.activeMetadata` (the active pods), merged over the template's. kubetwin models a
+ * Rollout at rest — one ReplicaSet, every pod stable or active; the canary and preview pods of an update in progress
+ * exist only while it runs (a dump of the cluster holds them as pods).
+ * https://argoproj.github.io/argo-rollouts/features/specification/
+ */
+function rolloutAtRest(
+  f: Envelope['f'],
+  templateAnnotations: Record<string, string>,
+): { labels: Record<string, string>; annotations?: Record<string, string> } {
+  const at: PathSegment[] =
+    f.get(['spec', 'strategy', 'canary', 'stableMetadata']) !== undefined
+      ? ['spec', 'strategy', 'canary', 'stableMetadata']
+      : ['spec', 'strategy', 'blueGreen', 'activeMetadata'];
+  const labels = f.stringMap([...at, 'labels']);
+  const extra = f.stringMap([...at, 'annotations']);
+  return {
+    labels,
+    ...(Object.keys(extra).length ? { annotations: { ...templateAnnotations, ...extra } } : {}),
+  };
 }

@@ -94,6 +94,13 @@ export const kinds: readonly KindSupport[] = [
   },
   { group: 'batch', kind: 'Job', namespaced: true, level: 'modeled', note: 'parallelism pods' },
   {
+    group: 'argoproj.io',
+    kind: 'Rollout',
+    namespaced: true,
+    level: 'partial',
+    note: "Argo Rollouts: expanded into pods at rest (fully promoted), as its controller leaves them: one ReplicaSet <name>-<hash> of spec.replicas pods (1 when unset; an HPA's minReplicas wins) from spec.template, or from the Deployment spec.workloadRef names (scaleDown onsuccess or progressively scales that Deployment to zero), carrying the rollouts-pod-template-hash label and strategy.canary.stableMetadata or strategy.blueGreen.activeMetadata; unless its pods are in the input (a dump: then they are its pods, as observed, canary and preview pods included). The steps of an update in progress, the Services' injected hash selectors and trafficRouting's weights are not run: the input's Services, VirtualServices and routes are taken as written",
+  },
+  {
     group: 'batch',
     kind: 'CronJob',
     namespaced: true,
@@ -1668,6 +1675,7 @@ export const podSpecPaths: Readonly<Record<string, string>> = {
   DaemonSet: 'spec.template.spec',
   Job: 'spec.template.spec',
   CronJob: 'spec.jobTemplate.spec.template.spec',
+  Rollout: 'spec.template.spec',
 };
 
 export function kindSupport(kind: string, group: string): KindSupport | undefined {

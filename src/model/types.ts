@@ -64,7 +64,15 @@ export interface ContainerPort {
 }
 
 export type WorkloadKind =
-  'Pod' | 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+  | 'Pod'
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'StatefulSet'
+  | 'DaemonSet'
+  | 'Job'
+  | 'CronJob'
+  /** Argo Rollouts (argoproj.io/v1alpha1): pods through a ReplicaSet, like a Deployment. */
+  | 'Rollout';
 
 export interface Pod extends ObjectMeta {
   readonly namespace: string;
@@ -102,9 +110,11 @@ export interface Workload extends ObjectMeta {
   /**
    * Where `replicas` came from: the manifest, the default of 1, a HorizontalPodAutoscaler, one per node, the
    * Job's parallelism, or the pods the input holds (`observed`: its pods were dumped from a cluster; only the
-   * active ones count, not Succeeded, Failed or terminating pods, as the ReplicaSet controller counts them).
+   * active ones count, not Succeeded, Failed or terminating pods, as the ReplicaSet controller counts them);
+   * `rollout`: a Deployment an Argo Rollout took over (`workloadRef` with `scaleDown` onsuccess or progressively),
+   * scaled to zero once the Rollout is healthy.
    */
-  readonly replicasFrom: 'spec' | 'default' | 'hpa' | 'nodes' | 'job' | 'observed';
+  readonly replicasFrom: 'spec' | 'default' | 'hpa' | 'nodes' | 'job' | 'observed' | 'rollout';
   readonly selector?: Selector;
   readonly podKeys: readonly ObjectKey[];
 }

@@ -47,6 +47,7 @@ export const connectivityKinds = new Set([
   'DaemonSet',
   'Job',
   'CronJob',
+  'Rollout',
   'ClusterProfile',
 ]);
 

@@ -43,7 +43,7 @@ export interface Resolved {
   readonly localNodePort?: { readonly service: Service; readonly node: string };
 }
 
-const workloadOrder = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob'];
+const workloadOrder = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Rollout'];
 
 /**
  * Resolves a REF: `ns/pod`, `ns/NAME` of a workload (one endpoint per pod), `service:ns/NAME` (each ready

@@ -106,6 +106,7 @@ const reachKinds = new Set([
   'DaemonSet',
   'Job',
   'CronJob',
+  'Rollout',
   'Service',
   'EndpointSlice',
   'Endpoints',

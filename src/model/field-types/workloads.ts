@@ -18,6 +18,35 @@ export const workloadFields: readonly KindFields[] = [
     `,
   },
   {
+    kind: 'Rollout',
+    source: 'https://argoproj.github.io/argo-rollouts/features/specification/',
+    fields: `
+      metadata.annotations map
+      metadata.annotations.* string
+      metadata.labels map
+      metadata.labels.* string
+      spec.replicas integer 0..2147483647
+      spec.selector map
+      spec.selector.matchExpressions list
+      spec.selector.matchLabels map
+      spec.selector.matchLabels.* string
+      spec.workloadRef map
+      spec.workloadRef.kind string
+      spec.workloadRef.name string
+      spec.workloadRef.scaleDown string
+      spec.strategy.canary.stableMetadata map
+      spec.strategy.canary.stableMetadata.labels map
+      spec.strategy.canary.stableMetadata.labels.* string
+      spec.strategy.canary.stableMetadata.annotations map
+      spec.strategy.canary.stableMetadata.annotations.* string
+      spec.strategy.blueGreen.activeMetadata map
+      spec.strategy.blueGreen.activeMetadata.labels map
+      spec.strategy.blueGreen.activeMetadata.labels.* string
+      spec.strategy.blueGreen.activeMetadata.annotations map
+      spec.strategy.blueGreen.activeMetadata.annotations.* string
+    `,
+  },
+  {
     kind: 'ReplicaSet',
     source: 'https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/replica-set-v1/',
     fields: `

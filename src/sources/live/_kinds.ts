@@ -104,6 +104,7 @@ const resources: Record<string, { resource: string; versions: readonly string[];
   'metallb.io/IPAddressPool': { resource: 'ipaddresspools', versions: ['v1beta1'] },
   'metallb.io/L2Advertisement': { resource: 'l2advertisements', versions: ['v1beta1'] },
   'metallb.io/BGPAdvertisement': { resource: 'bgpadvertisements', versions: ['v1beta1'] },
+  'argoproj.io/Rollout': { resource: 'rollouts', versions: ['v1alpha1'] },
   'monitoring.coreos.com/ServiceMonitor': { resource: 'servicemonitors', versions: ['v1'] },
   'monitoring.coreos.com/PodMonitor': { resource: 'podmonitors', versions: ['v1'] },
   'monitoring.coreos.com/Prometheus': { resource: 'prometheuses', versions: ['v1'] },
