@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.ts';
+import { templateLabels } from './_unmodeled-workloads.ts';
 import {
   fields,
   kinds,
@@ -176,7 +177,9 @@ function readOne(
       sink({
         code: 'unknown-kind',
         severity: 'info',
-        message: `${kind} (${apiVersion}) ${name} is not a kind kubetwin models; it is ignored`,
+        message: templateLabels(body)
+          ? `${kind} (${apiVersion}) ${name} is not a kind kubetwin models; the pods its controller runs from spec.template are not built, and answers through a Service that selects them say unknown`
+          : `${kind} (${apiVersion}) ${name} is not a kind kubetwin models; it is ignored`,
         source: raw.source,
         hint: 'See docs/support.md for what kubetwin models.',
       });

@@ -8,6 +8,7 @@ import type { RawObject } from '../parse/index.ts';
 import { readEnvelopes, type Envelope } from './_envelope.ts';
 import { buildNamespaces } from './_namespaces.ts';
 import { prometheusOperatorObjects } from './_prometheus-operator.ts';
+import { unmodeledWorkloads } from './_unmodeled-workloads.ts';
 import { workloadKinds } from './_workloads.ts';
 import { buildPods } from './_pod-phases.ts';
 import { BuildMemo, type PhaseSinks } from './_reuse.ts';
@@ -92,6 +93,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     },
   };
   const read = readEnvelopes(objects, options.defaultNamespace ?? 'default', sink);
+  const unmodeled = unmodeledWorkloads(objects, options.defaultNamespace ?? 'default');
   // Kinds kept only as unmodeled traffic objects go to `others` and never to a builder (which picks by kind).
   const trafficOnly = read.filter((e) => !e.listed);
   const listed = read.filter((e) => e.listed);
@@ -219,6 +221,7 @@ export function buildCluster(objects: readonly RawObject[], options: BuildOption
     ...(admissionWebhooks.length ? { admissionWebhooks } : {}),
     ...(monitoring ? { monitoring } : {}),
     others,
+    ...(unmodeled.length ? { unmodeledWorkloads: unmodeled } : {}),
     routing,
     mesh,
     settings: readContainerSettings(userEnvs.filter((e) => !e.f.invalid)),

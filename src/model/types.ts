@@ -296,6 +296,21 @@ export interface NetworkPolicy extends ObjectMeta {
  * An object the builder recognised and keeps for the analyses that read it (Ingress, Gateway API, ConfigMap,
  * ...), in slim form: its body without `status`, `managedFields` and the last-applied annotation.
  */
+/**
+ * An object of a kind kubetwin does not model that holds a pod template (`spec.template`): its controller runs pods
+ * the model does not hold, so Services whose selector its template labels satisfy may have endpoints kubetwin does
+ * not see.
+ */
+export interface UnmodeledWorkload {
+  readonly key: string;
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly templateLabels: Readonly<Record<string, string>>;
+  readonly source?: SourceRef;
+}
+
 export interface OtherObject extends ObjectMeta {
   readonly apiVersion: string;
   readonly kind: string;
@@ -369,6 +384,8 @@ export interface ClusterModel {
   /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy (also kept in `others`). */
   readonly ciliumPolicies?: readonly import('./cilium-policy.ts').CiliumPolicy[];
   readonly others: readonly OtherObject[];
+  /** Objects of unmodeled kinds that run pods from a template of their own (absent: none). */
+  readonly unmodeledWorkloads?: readonly UnmodeledWorkload[];
   /** RoleBindings and ClusterRoleBindings: their subjects (also kept in `others`). Absent: none in the input. */
   readonly roleBindings?: readonly import('./rbac.ts').RoleBinding[];
   /** Validating and mutating webhook configurations (also kept in `others`). Absent: none in the input. */

@@ -3,7 +3,7 @@ import { findPort } from '../../cluster/index.ts';
 import { formatSelector, selectorFromMap } from '../../lib/labels.ts';
 import type { DoctorRule, Finding } from './types.ts';
 import { podsSelectedBy } from './_select.ts';
-import { isStandIn } from '../service-path/index.ts';
+import { isStandIn, unmodeledBackers } from '../service-path/index.ts';
 
 const at = (s: Service) => ({ key: s.key, source: s.source });
 
@@ -19,9 +19,14 @@ export const serviceSelectsNoPods: DoctorRule = {
     model.services
       // A stand-in kubetwin added (kube-dns beside a dump's own kube-system pods) is not the user's Service: what
       // backs it is unknown (reach, trace and endpoints say so), not a selector to fix.
+      // A selector an unmodeled workload's template satisfies has pods kubetwin does not build (reach says unknown).
       .filter(
         (s) =>
-          s.selector && s.type !== 'ExternalName' && !isStandIn(s) && podsSelectedBy(model, s).length === 0,
+          s.selector &&
+          s.type !== 'ExternalName' &&
+          !isStandIn(s) &&
+          podsSelectedBy(model, s).length === 0 &&
+          unmodeledBackers(model, s).length === 0,
       )
       .map((s) => {
         const near = nearMisses(

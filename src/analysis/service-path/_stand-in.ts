@@ -1,6 +1,7 @@
 import type { ClusterModel, Service } from '../../model/types.ts';
 import { otherServiceProxy } from './_proxy-name.ts';
 import { apiServerEndpointsUnknown } from './_apiserver.ts';
+import { unmodeledBackersReason } from './_unmodeled-backers.ts';
 
 /** Is this Service one kubetwin added itself (the `kubernetes` or `kube-dns` stand-in), not one of the input? */
 export const isStandIn = (svc: Service): boolean => svc.source?.file === '<addon>';
@@ -25,10 +26,14 @@ export function standInEndpointsUnknown(model: ClusterModel, svc: Service): stri
 /**
  * Why kube-proxy's rules over the input's endpoints are not the answer for a Service: another proxy serves it
  * (`service.kubernetes.io/service-proxy-name`), kube-apiserver writes its endpoints (`default/kubernetes` without its
- * slice), or it is a stand-in that nothing in the input backs. Undefined when they are.
+ * slice), it is a stand-in that nothing in the input backs, or a workload of a kind kubetwin does not model runs
+ * pods it selects. Undefined when they are.
  */
 export function servicePathUnknown(model: ClusterModel, svc: Service): string | undefined {
   return (
-    otherServiceProxy(svc) ?? apiServerEndpointsUnknown(model, svc) ?? standInEndpointsUnknown(model, svc)
+    otherServiceProxy(svc) ??
+    apiServerEndpointsUnknown(model, svc) ??
+    standInEndpointsUnknown(model, svc) ??
+    unmodeledBackersReason(model, svc)
   );
 }

@@ -31,6 +31,7 @@ export { hostSourceUnknown } from './_host-source.ts';
 export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
 export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
+export { unmodeledBackers } from './_unmodeled-backers.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
 export { loadBalancerSchemeDrop } from './_internal-load-balancer.ts';
 export { serviceLbNode, serviceLbPods, svcNameLabel, svcNamespaceLabel } from './_servicelb.ts';

@@ -7,7 +7,13 @@ import type { Flow, FlowSource, FlowTarget } from '../flows/index.ts';
 import type { HttpRequest, Party } from '../policy/index.ts';
 import type { Protocol } from '../../model/types.ts';
 import type { TraceContext } from './_context.ts';
-import { capturedService, hostPortTarget, sourceRangeDrop, type Client } from '../service-path/index.ts';
+import {
+  capturedService,
+  hostPortTarget,
+  sourceRangeDrop,
+  unmodeledBackers,
+  type Client,
+} from '../service-path/index.ts';
 import { capturedServiceHops } from './_captured.ts';
 import type { Pod, Service } from '../../model/types.ts';
 import { dnsHopsAnyFamily } from './_dns.ts';
@@ -175,9 +181,15 @@ function throughService(
           leg.fix ??
           (leg.reason.includes('defines no port')
             ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
-            : svc.selector
-              ? `make Service ${svcNs}/${svcName} select ready pods`
-              : `give Service ${svcNs}/${svcName} endpoints: it has no selector, so its EndpointSlices are written by hand or by a controller (kube-apiserver for default/kubernetes), and they are not in the input`),
+            : unmodeledBackers(ctx.model, svc).length
+              ? `add the pods of ${unmodeledBackers(ctx.model, svc)
+                  .map((w) => `${w.kind} ${w.namespace}/${w.name}`)
+                  .join(
+                    ', ',
+                  )} to the input (kubectl get pods -o yaml from the cluster): kubetwin does not run that kind's controller`
+              : svc.selector
+                ? `make Service ${svcNs}/${svcName} select ready pods`
+                : `give Service ${svcNs}/${svcName} endpoints: it has no selector, so its EndpointSlices are written by hand or by a controller (kube-apiserver for default/kubernetes), and they are not in the input`),
       },
     };
   const targets = leg.candidates.map(label);
