@@ -1214,6 +1214,15 @@ export const fields: readonly FieldSupport[] = [
     level: 'partial',
     note: "reach and trace: a meshed client's connection to a port listed on the server pod (or its namespace) arrives on the proxy's port 4143 (opaque transport), so NetworkPolicies are judged on 4143; a port of Linkerd's default list without the annotation is unknown there. matrix still judges the application port",
   },
+  ...[
+    'traffic.sidecar.istio.io/includeInboundPorts',
+    'traffic.sidecar.istio.io/excludeInboundPorts',
+  ].map((key): FieldSupport => ({
+    kind: 'Pod',
+    path: `metadata.annotations[${JSON.stringify(key)}]`,
+    level: 'partial',
+    note: 'Istio sidecar inbound capture, as the injector passes it to istio-iptables: includeInboundPorts (default *: every port; a comma-separated list: only those; empty: none) and excludeInboundPorts (read only under *); a port the sidecar does not capture reaches the application directly, so neither PeerAuthentication nor AuthorizationPolicy judges it (reach, trace, test, matrix), e.g. an ingress controller taking plaintext from its load balancer under mesh-wide STRICT. An entry that is not a port number makes the verdict unknown; the Helm value global.proxy.excludeInboundPorts is not in the input (taken as empty)',
+  })),
   {
     kind: 'Namespace',
     path: 'metadata.annotations["config.linkerd.io/opaque-ports"]',
