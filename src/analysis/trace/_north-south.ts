@@ -174,7 +174,8 @@ function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via |
 /**
  * From outside the cluster to the L7 router: external DNS (the profile's externalHosts), the load balancer or
  * node port, `externalTrafficPolicy` (Local: nodes with a local endpoint, client address kept; Cluster: any node,
- * masqueraded: `masqueradedPolicyHop`), the controller pods, and NetworkPolicy at them; then the route and the certificate.
+ * masqueraded: `masqueradedPolicyHop`), the controller pods, NetworkPolicy at them and the mesh proxy injected into
+ * them (`controllerInboundHops`); then the route and the certificate.
  * https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip
  */
 export function northSouth(
@@ -503,7 +504,7 @@ export function northSouth(
     targets,
     delivered: pol.delivered,
     protocol: sp.protocol,
-    via: routerFor(ctx, podsOf(targets), target.port),
+    via: ctx.model.mesh?.name ? routerFor(ctx, podsOf(targets), target.port) : undefined,
     at: `the pods behind ${svc.namespace}/${svc.name}`,
     ...(target.kind === 'url' && target.scheme === 'http'
       ? {
