@@ -1221,6 +1221,28 @@ export const fields: readonly FieldSupport[] = [
     level: 'partial',
     note: "reach and trace: a meshed client's connection to a port listed on the server pod (or its namespace) arrives on the proxy's port 4143 (opaque transport), so NetworkPolicies are judged on 4143; a port of Linkerd's default list without the annotation is unknown there. matrix still judges the application port",
   },
+  ...['traffic.sidecar.istio.io/includeInboundPorts', 'traffic.sidecar.istio.io/excludeInboundPorts'].map(
+    (key): FieldSupport => ({
+      kind: 'Pod',
+      path: `metadata.annotations[${JSON.stringify(key)}]`,
+      level: 'partial',
+      note: 'Istio sidecar inbound capture, as the injector passes it to istio-iptables: includeInboundPorts (default *: every port; a comma-separated list: only those; empty: none) and excludeInboundPorts (read only under *); a port the sidecar does not capture reaches the application directly, so neither PeerAuthentication nor AuthorizationPolicy judges it (reach, trace, test, matrix), e.g. an ingress controller taking plaintext from its load balancer under mesh-wide STRICT. An entry that is not a port number makes the verdict unknown; the Helm value global.proxy.excludeInboundPorts is not in the input (taken as empty)',
+    }),
+  ),
+  {
+    kind: 'Pod',
+    path: 'metadata.annotations["linkerd.io/inject"]',
+    level: 'partial',
+    note: "enabled and ingress inject the Linkerd proxy (disabled on the pod opts out of the namespace's); on an ingress controller, trace from outside follows what the proxy does with the request the controller sends: in the default mode it honours an endpoint address (mTLS with the controller's identity, no Service routing) and routes a ClusterIP by its Service; in ingress mode it routes by the l5d-dst-override or Host header, and a Host other than the Service's fully qualified name is unknown (the header a snippet sets is not read)",
+  },
+  ...['nginx.ingress.kubernetes.io/service-upstream', 'nginx.ingress.kubernetes.io/upstream-vhost'].map(
+    (key): FieldSupport => ({
+      kind: 'Ingress',
+      path: `metadata.annotations[${JSON.stringify(key)}]`,
+      level: 'partial',
+      note: "read by trace from outside when the ingress-nginx pods carry a mesh proxy: without service-upstream \"true\" the controller sends to the endpoints' pod addresses (no Service routing by the proxy; Istio judges the backend as addressed by pod), with it to the ClusterIP, which the proxy routes by the Service (Istio: only when the Host it sends — upstream-vhost, else the request's — names the Service; otherwise unknown). The controller's choice of backend Service is unchanged",
+    }),
+  ),
   {
     kind: 'Namespace',
     path: 'metadata.annotations["config.linkerd.io/opaque-ports"]',

@@ -69,7 +69,8 @@ export const modeledAnnotations: Readonly<Record<ControllerProfile, readonly str
 
 /**
  * Annotations not modeled yet that change where a request goes: ingress-nginx custom error pages, snippets and the
- * auth redirects; Traefik router path matcher and rule syntax.
+ * auth redirects; Traefik router path matcher and rule syntax. (service-upstream and upstream-vhost change how the
+ * controller addresses the backend and the Host it sends, not which backend: trace reads them for a meshed controller.)
  * https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
  */
 const routingAnnotations = [
@@ -77,8 +78,6 @@ const routingAnnotations = [
   `${nginx}server-snippet`,
   `${nginx}configuration-snippet`,
   `${nginx}auth-`,
-  `${nginx}upstream-vhost`,
-  `${nginx}service-upstream`,
   `${nginx}preserve-trailing-slash`,
   // Traefik: pathmatcher and rulesyntax change how the path is matched (router.middlewares is applied, see
   // _traefik-middlewares.ts). https://doc.traefik.io/traefik/reference/routing-configuration/kubernetes/ingress/

@@ -24,6 +24,7 @@ import { ztunnelInbound } from './istio/_ztunnel.ts';
 import type { Sidecar } from './types.ts';
 import { sidecarTransport, sidecarTransportToPod } from './istio/_sidecar-route.ts';
 import { sidecarScope } from './istio/_sidecar-scope.ts';
+import { inboundCapture } from './istio/_inbound-capture.ts';
 
 export type { AuthzVerdict } from './istio/_authz.ts';
 
@@ -227,8 +228,12 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
           notes: [],
         }
       : effectiveMtls(mesh.peerAuthentications, root, q.server, q.port);
+    // A port the sidecar's iptables rules do not redirect (rule istio-inbound-capture-annotations) reaches the
+    // application directly: neither PeerAuthentication nor AuthorizationPolicy sees it. A gateway proxy captures nothing.
+    const capture = gateway ? ({ captured: true } as const) : inboundCapture(q.server, q.port);
+    if (capture.captured === false) return clientBlackHole(q);
     const notes = [...eff.notes];
-    const unknown: string[] = [];
+    const unknown: string[] = capture.captured === 'unknown' ? [capture.why] : [];
     // A Sidecar's ingress listeners replace the inbound ports istiod would build (not modeled).
     const own = sidecarScope(model, q.server).sidecar;
     if (own?.ingressPorts.length)
@@ -351,7 +356,8 @@ export function inboundJudge(model: ClusterModel, sidecar: (pod: Pod) => Sidecar
         mtls,
         allowed: false,
         l7: false,
-        unknown: [],
+        // A capture list kubetwin cannot read may leave the port to the application: the refusal is not sure.
+        unknown: capture.captured === 'unknown' ? [capture.why] : [],
         notes,
         summary: `mTLS STRICT (${eff.by}) refuses plaintext from ${from} (${why})`,
         ...(clientFix ? { clientFix } : {}),

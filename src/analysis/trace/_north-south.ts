@@ -1,6 +1,6 @@
 import { internetClient } from './_sources.ts';
 import type { ClusterModel, Pod, Service } from '../../model/types.ts';
-import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
+import type { ControllerProfile, HttpRequest, RouteDecision } from '../../model/routing.ts';
 import type { FlowTarget } from '../flows/index.ts';
 import { parseRequest, unknownLines, type Via } from '../route/index.ts';
 import type { Party } from '../policy/index.ts';
@@ -27,6 +27,9 @@ import { gatewayMirrorHops } from './_mirror.ts';
 import { gatewayAtAddress, gatewaysTakingHost } from './_gateway-host.ts';
 import type { RoutedEndpoints } from './_mesh.ts';
 import { ciliumIngressLeg, ciliumIngressService, missingCiliumLoadBalancers } from './_cilium-ingress.ts';
+import { controllerInboundHops } from './_mesh-ingress.ts';
+
+const podsOf = (targets: readonly { readonly pod?: Pod }[]) => targets.flatMap((t) => (t.pod ? [t.pod] : []));
 
 export interface Leg {
   readonly hops: Hop[];
@@ -40,6 +43,13 @@ export interface Leg {
      * route sends each one's traffic through (their DestinationRule TLS mode applies).
      */
     readonly only?: ReadonlySet<string> | RoutedEndpoints;
+    /** The router's answer that chose the Service: how the controller addresses it (rule mesh-ingress-controller-upstream). */
+    readonly route?: {
+      readonly via: Via;
+      readonly profile?: ControllerProfile;
+      readonly winner?: string;
+      readonly request: { readonly host: string; readonly path: string; readonly method?: string };
+    };
   };
   /** Final destinations when no router follows (plain TCP to the controller pods). */
   readonly candidates?: Candidate[];
@@ -164,7 +174,8 @@ function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via |
 /**
  * From outside the cluster to the L7 router: external DNS (the profile's externalHosts), the load balancer or
  * node port, `externalTrafficPolicy` (Local: nodes with a local endpoint, client address kept; Cluster: any node,
- * masqueraded: `masqueradedPolicyHop`), the controller pods, and NetworkPolicy at them; then the route and the certificate.
+ * masqueraded: `masqueradedPolicyHop`), the controller pods, NetworkPolicy at them and the mesh proxy injected into
+ * them (`controllerInboundHops`); then the route and the certificate.
  * https://kubernetes.io/docs/tasks/access-application-cluster/create-external-load-balancer/#preserving-the-client-source-ip
  */
 export function northSouth(
@@ -488,8 +499,27 @@ export function northSouth(
     title: `${pol.hop.title} at the pods behind ${svc.namespace}/${svc.name}`,
   });
   if (!pol.delivered.length) return { hops, reason: pol.reason, fix: pol.fix, client };
+  // A mesh proxy injected into the pods (an ingress controller's) judges the connection next.
+  const meshIn = controllerInboundHops(ctx, client, {
+    targets,
+    delivered: pol.delivered,
+    protocol: sp.protocol,
+    via: ctx.model.mesh?.name ? routerFor(ctx, podsOf(targets), target.port) : undefined,
+    at: `the pods behind ${svc.namespace}/${svc.name}`,
+    ...(target.kind === 'url' && target.scheme === 'http'
+      ? {
+          http: {
+            method: target.method ?? 'GET',
+            path: target.path,
+            headers: { ...target.headers, host: target.host },
+          },
+        }
+      : {}),
+  });
+  hops.push(...meshIn.hops);
+  if (!meshIn.delivered.length) return { hops, reason: meshIn.reason, fix: meshIn.fix, client };
   const reached = candidates.filter((c) =>
-    pol.delivered.some((d) => d.ip === c.address && d.port === c.port),
+    meshIn.delivered.some((d) => d.ip === c.address && d.port === c.port),
   );
   if (target.kind !== 'url' || (target.scheme !== 'http' && target.scheme !== 'https'))
     return { hops, candidates: reached, client };
@@ -626,7 +656,21 @@ export function northSouth(
     const backend = ctx.serviceNamed(b.namespace, b.name);
     if (!backend || b.port === undefined)
       return { hops, reason: `backend Service ${b.namespace}/${b.name} not found` };
-    return { hops, next: { service: backend, port: b.port, from: pods[0] }, client };
+    return {
+      hops,
+      next: {
+        service: backend,
+        port: b.port,
+        from: pods[0],
+        route: {
+          via,
+          ...(result.profile ? { profile: result.profile } : {}),
+          ...(d.winner ? { winner: d.winner.object } : {}),
+          request: { host: req.host, path: req.path, method: req.method },
+        },
+      },
+      client,
+    };
   }
   const status = d.redirect ? `${d.status} redirect to ${d.redirect.location}` : `HTTP ${d.status}`;
   hops.push({

@@ -32,6 +32,7 @@ import { ciliumIngressLeg, ciliumIngressService } from './_cilium-ingress.ts';
 import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
 import { entryTargets, routedServices, type RoutedService } from './_sidecar-destinations.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
+import { controllerAddressing, controllerUpstreamLeg } from './_mesh-ingress.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
 export { internetClient } from './_sources.ts';
@@ -85,6 +86,8 @@ function admissionHops(
     readonly service?: Service;
     readonly routed?: RoutedEndpoints;
     readonly sni?: string;
+    /** The client's proxy sees a pod address (an ingress controller's own endpoint choice): the mesh judges no Service. */
+    readonly podAddressed?: boolean;
   } = {},
 ): { delivered: Delivery[]; reason?: string; fix?: Fix } {
   const pol = policyHop(ctx, from, targets, protocol, {
@@ -95,7 +98,7 @@ function admissionHops(
   });
   hops.push(pol.hop);
   const mesh = meshInboundHops(ctx, from, targets, pol.delivered, protocol, {
-    service: options.service,
+    service: options.podAddressed ? undefined : options.service,
     http: options.http,
     routed: options.routed,
   });
@@ -165,6 +168,7 @@ function throughService(
   hops: Hop[],
   only?: ReadonlySet<string> | RoutedEndpoints,
   http?: HttpRequest,
+  podAddressed?: boolean,
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix; details?: ServiceDetails } {
   const svc = ctx.serviceNamed(svcNs, svcName);
   if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
@@ -195,7 +199,12 @@ function throughService(
   const targets = leg.candidates.map(label);
   // Endpoints a client sidecar routed to carry the subsets it sends through (their TLS mode decides mTLS).
   const routed = only instanceof Map ? only : undefined;
-  const admitted = admissionHops(ctx, from, targets, protocol, hops, { service: svc, http, routed });
+  const admitted = admissionHops(ctx, from, targets, protocol, hops, {
+    service: svc,
+    http,
+    routed,
+    podAddressed,
+  });
   // Endpoints that disagree, when kubetwin does not know which of them kube-proxy uses (a mesh proxy picks itself).
   const partly = admitted.delivered.length > 0 && admitted.delivered.length < leg.candidates.length;
   if (leg.topologyUnknown && !only && partly) markUnknown(hops, leg.hops[0], leg.topologyUnknown);
@@ -512,16 +521,49 @@ function fromOutside(
   const leg = northSouth(ctx, clientIP, to);
   hops.push(...leg.hops);
   if (leg.next) {
+    const { from: controller, service, port, route } = leg.next;
+    // The controller's own mesh proxy on the way to the backend (rule mesh-ingress-controller-upstream).
+    const addressing = route && !leg.next.only ? controllerAddressing(ctx, route) : undefined;
+    const up =
+      route && addressing
+        ? controllerUpstreamLeg(ctx, controller, { service, port, addressing, request: route.request })
+        : undefined;
+    // The request as the controller sends it: its Host is upstream-vhost's when set.
+    const sent: HttpRequest | undefined =
+      up && route
+        ? {
+            method: route.request.method ?? 'GET',
+            path: route.request.path,
+            headers: {
+              host: (addressing?.kind === 'service' && addressing.hostHeader) || route.request.host,
+            },
+          }
+        : undefined;
+    if (up) {
+      hops.push(up.hop, ...(up.side?.mirrors ?? []));
+      if (up.side?.reason) return finish(from, to, hops, [], up.side.reason);
+      if (up.side?.allowed && !up.side.passthrough) {
+        const routed = new Map([...up.side.allowed].map(([ref, ips]) => [ref, { ips, port }]));
+        const r = throughSidecar(ctx, { kind: 'pod', pod: controller }, controller, routed, {
+          protocol: 'TCP',
+          hops,
+          http: sent,
+        });
+        return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+      }
+    }
     const r = throughService(
       ctx,
-      { kind: 'pod', pod: leg.next.from },
-      podClient(leg.next.from),
-      leg.next.service.namespace,
-      leg.next.service.name,
-      leg.next.port,
+      { kind: 'pod', pod: controller },
+      podClient(controller),
+      service.namespace,
+      service.name,
+      port,
       'TCP',
       hops,
       leg.next.only,
+      sent,
+      up?.podAddressed,
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }

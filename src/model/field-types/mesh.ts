@@ -235,6 +235,10 @@ export const meshFields: readonly KindFields[] = [
       spec.identities list
       spec.identities.* string
       spec.identityRefs list
+      spec.identityRefs.*.group string
+      spec.identityRefs.*.kind string
+      spec.identityRefs.*.name string
+      spec.identityRefs.*.namespace string
     `,
   },
   {
