@@ -36,6 +36,7 @@ import {
   servicePathUnknown,
   sourceRangeDrop,
   undeterminedLoadBalancerReason,
+  unservedPort,
 } from '../service-path/index.ts';
 import { createTraceContext, proxyAtAddress, type TraceContext } from '../trace/index.ts';
 import { followFromOutside } from './_through-proxy.ts';
@@ -317,6 +318,13 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
           : undefined;
       if (announcement?.state === 'unknown') labelReasons.add(announcement.reason);
       const unannounced = announcement?.state === 'none' ? announcement.reason : undefined;
+      // A load-balancer address or externalIP on a port its Service does not serve: kube-proxy does not capture it.
+      const unserved =
+        toVip && b.party.kind === 'ip' && b.party.ip === toVip
+          ? unservedPort(model, toVip, query.port, query.protocol, {
+              inCluster: !outside || model.nodes.some((n) => n.internalIP === clientIP),
+            })
+          : undefined;
       // A Local node port from outside: kube-proxy sends only to the node's own endpoints, keeping the client address.
       const lnp = to.localNodePort;
       const notLocal =
@@ -329,6 +337,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         outOfRange ??
         (scheme && 'drop' in scheme ? scheme.drop : undefined) ??
         unannounced ??
+        (unserved && 'drop' in unserved ? unserved.drop : undefined) ??
         notLocal ??
         (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {
@@ -401,6 +410,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       const lbUnknown =
         b.party.kind === 'ip' ? undeterminedLoadBalancerReason(model, b.party.ip, port) : undefined;
       if (lbUnknown) labelReasons.add(lbUnknown);
+      // Unknown only where the policies let the connection out: a denial at the client's egress stands.
+      if (verdict.allowed && unserved && 'unknown' in unserved) labelReasons.add(unserved.unknown);
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =
         verdict.allowed && b.party.kind === 'pod'

@@ -32,6 +32,7 @@ export { otherServiceProxy, serviceProxyNameLabel } from './_proxy-name.ts';
 export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
+export { unservedPort } from './_unserved-port.ts';
 export { loadBalancerSchemeDrop } from './_internal-load-balancer.ts';
 export { serviceLbNode, serviceLbPods, svcNameLabel, svcNamespaceLabel } from './_servicelb.ts';
 export { hintedEndpoints } from './_hinted.ts';

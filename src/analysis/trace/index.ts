@@ -26,6 +26,7 @@ import { ciliumIngressLeg, ciliumIngressService } from './_cilium-ingress.ts';
 import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
 import { entryTargets, routedServices, type RoutedService } from './_sidecar-destinations.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
+import { unservedPortLeg } from './_unserved-port.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
 export { internetClient } from './_sources.ts';
@@ -464,6 +465,13 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     const admitted = admissionHops(ctx, src, entry.targets, protocol, hops, { http, fqdn });
     return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, entry.targets.length);
   }
+  // A load-balancer address or externalIP on a port its Service does not serve: not captured (IPVS rejects it).
+  const unserved = addresses.length === 1 ? unservedPortLeg(ctx, addresses[0], port, protocol) : undefined;
+  if (unserved?.drop) {
+    hops.push(unserved.hop);
+    return finish(from, to, hops, [], unserved.drop.reason, unserved.drop.fix);
+  }
+  const unservedAt = unserved ? hops.push(unserved.hop) - 1 : -1;
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
   const targets: Target[] = addresses.map((ip) => {
     const p = ctx.podByIP(ip);
@@ -483,6 +491,9 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   // An https:// URL opens TLS with the host as its SNI (a Linkerd EgressNetwork's TLSRoutes match it).
   const sni = to.kind === 'url' && to.scheme === 'https' ? to.host.toLowerCase() : undefined;
   const admitted = admissionHops(ctx, src, targets, protocol, hops, { http, fqdn, sni });
+  // What answers past the load balancer matters only where the policies let the connection out.
+  if (unserved?.unknown && admitted.delivered.length)
+    hops[unservedAt] = { ...hops[unservedAt], unknown: [unserved.unknown] };
   return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, targets.length);
 }
 
