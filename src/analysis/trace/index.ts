@@ -423,7 +423,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     const r = throughService(
       ctx,
       src,
-      podClient(pod),
+      { kind: 'pod', pod: `${pod.namespace}/${pod.name}`, captured: true },
       captured.namespace,
       captured.name,
       port,
