@@ -168,6 +168,10 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   let traceCtx: TraceContext | undefined;
   // A load balancer's DNS name is known: not a name judged at every public range.
   const notes = [...from.notes, ...(holder && query.to.startsWith('fqdn:') ? [] : to.notes)];
+  if (holder?.podsFollowed && from.endpoints.some((e) => e.party.kind === 'pod'))
+    notes.push(
+      `${toAddress} is ${holder.text}: kube-proxy does not capture it, so a pod's connection leaves the cluster through the pod's egress (judged at ${toAddress} itself) and comes back in through the load balancer to the pods behind it, as kubetwin trace follows it`,
+    );
   if (holder && from.endpoints.some((e) => e.party.kind === 'ip'))
     notes.push(
       `${toAddress} is ${holder.text}: a client outside the cluster is followed through it to the pods behind it, as kubetwin trace follows it, and judged by their policies with the source address they see`,
@@ -252,10 +256,17 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const labelReasons = new Set<string>();
   let followedUnknown = false;
   for (const a of from.endpoints) {
-    if (holder && toAddress && a.party.kind === 'ip') {
+    // A pod out to a load balancer with ipMode Proxy and back in through it (rule load-balancer-address-proxy-mode).
+    const podOut = holder?.podsFollowed && a.party.kind === 'pod' && !a.problem ? a.party.pod : undefined;
+    if (holder && toAddress && (a.party.kind === 'ip' || podOut)) {
       // The pods behind it are judged as reach judges any pod: with its engine (its --host-network mode).
       traceCtx ??= createTraceContext(model, { engine });
-      const f = followFromOutside(traceCtx, a.party.ip, {
+      const client = podOut
+        ? { kind: 'ref' as const, namespace: podOut.namespace, name: podOut.name }
+        : a.party.kind === 'ip'
+          ? a.party.ip
+          : '';
+      const f = followFromOutside(traceCtx, client, {
         address: toAddress,
         port: query.port,
         protocol: query.protocol,

@@ -27,6 +27,7 @@ import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
 import { entryTargets, routedServices, type RoutedService } from './_sidecar-destinations.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
 import { unservedPortLeg } from './_unserved-port.ts';
+import { podToProxyModeLoadBalancer } from './_proxy-mode.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
 export { internetClient } from './_sources.ts';
@@ -440,6 +441,21 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       }),
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+  }
+  // A load-balancer address with ipMode Proxy: out through the pod's egress, back in through the load balancer.
+  const proxyMode =
+    addresses.length === 1 && (to.kind === 'ip' || to.kind === 'url')
+      ? podToProxyModeLoadBalancer(ctx, pod, {
+          address: addresses[0],
+          port,
+          protocol,
+          sourceJudged: (s) => sourceJudged(ctx, s),
+        })
+      : undefined;
+  if (proxyMode && (to.kind === 'ip' || to.kind === 'url')) {
+    hops.push(...proxyMode.hops);
+    if (proxyMode.reason) return finish(from, to, hops, [], proxyMode.reason, proxyMode.fix);
+    return fromOutside(ctx, from, to, proxyMode.source, hops);
   }
   // A meshed Istio client's sidecar decides an HTTP request for a host outside the Service registry: a
   // ServiceEntry host (and its VirtualService), else the outboundTrafficPolicy (502 under REGISTRY_ONLY).
