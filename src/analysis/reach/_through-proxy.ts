@@ -6,7 +6,7 @@
  */
 import { canonicalIP } from '../../lib/ip.ts';
 import type { Protocol } from '../../model/types.ts';
-import type { FlowTarget } from '../flows/index.ts';
+import type { FlowSource, FlowTarget } from '../flows/index.ts';
 import type { HttpRequest } from '../policy/index.ts';
 import { anyRequestAt, trace, type Hop, type TraceContext } from '../trace/index.ts';
 
@@ -29,13 +29,14 @@ export interface FollowedAddress {
 }
 
 /**
- * Follows a connection from `clientIP` outside the cluster to `address` on `port` as trace does: the load balancer,
+ * Follows a connection from `client` (an address outside the cluster, or a pod whose connection leaves the cluster
+ * for the load balancer: `ProxyHolder.podsFollowed`) to `address` on `port` as trace does: the load balancer,
  * its routing (the HTTP request `http` when given: an L7 proxy needs one to pick a backend), its backends and the
  * policies at the pods with the source address they see. A hop the input cannot decide lists why in `unknown`.
  */
 export function followFromOutside(
   ctx: TraceContext,
-  clientIP: string,
+  client: string | FlowSource,
   q: {
     readonly address: string;
     readonly port: number;
@@ -46,7 +47,11 @@ export function followFromOutside(
   },
 ): FollowedAddress {
   const request = q.http ?? anyRequestAt(ctx.model, q.address);
-  const t = trace(ctx, { kind: 'ip', ip: clientIP }, targetOf(q, request));
+  const t = trace(
+    ctx,
+    typeof client === 'string' ? { kind: 'ip', ip: client } : client,
+    targetOf(q, request),
+  );
   const unknown = [...(t.unknown ?? [])];
   const lines = t.hops.filter((h) => h.kind !== 'deliver').flatMap(hopLines);
   // The last policy hop judged the pods the proxy (or kube-proxy) may pick: some admitting is a partial answer.

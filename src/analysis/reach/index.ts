@@ -36,6 +36,7 @@ import {
   servicePathUnknown,
   sourceRangeDrop,
   undeterminedLoadBalancerReason,
+  unservedPort,
 } from '../service-path/index.ts';
 import { createTraceContext, proxyAtAddress, type TraceContext } from '../trace/index.ts';
 import { followFromOutside } from './_through-proxy.ts';
@@ -168,6 +169,10 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   let traceCtx: TraceContext | undefined;
   // A load balancer's DNS name is known: not a name judged at every public range.
   const notes = [...from.notes, ...(holder && query.to.startsWith('fqdn:') ? [] : to.notes)];
+  if (holder?.podsFollowed && from.endpoints.some((e) => e.party.kind === 'pod'))
+    notes.push(
+      `${toAddress} is ${holder.text}: kube-proxy does not capture it, so a pod's connection leaves the cluster through the pod's egress (judged at ${toAddress} itself) and comes back in through the load balancer to the pods behind it, as kubetwin trace follows it`,
+    );
   if (holder && from.endpoints.some((e) => e.party.kind === 'ip'))
     notes.push(
       `${toAddress} is ${holder.text}: a client outside the cluster is followed through it to the pods behind it, as kubetwin trace follows it, and judged by their policies with the source address they see`,
@@ -252,10 +257,17 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
   const labelReasons = new Set<string>();
   let followedUnknown = false;
   for (const a of from.endpoints) {
-    if (holder && toAddress && a.party.kind === 'ip') {
+    // A pod out to a load balancer with ipMode Proxy and back in through it (rule load-balancer-address-proxy-mode).
+    const podOut = holder?.podsFollowed && a.party.kind === 'pod' && !a.problem ? a.party.pod : undefined;
+    if (holder && toAddress && (a.party.kind === 'ip' || podOut)) {
       // The pods behind it are judged as reach judges any pod: with its engine (its --host-network mode).
       traceCtx ??= createTraceContext(model, { engine });
-      const f = followFromOutside(traceCtx, a.party.ip, {
+      const client = podOut
+        ? { kind: 'ref' as const, namespace: podOut.namespace, name: podOut.name }
+        : a.party.kind === 'ip'
+          ? a.party.ip
+          : '';
+      const f = followFromOutside(traceCtx, client, {
         address: toAddress,
         port: query.port,
         protocol: query.protocol,
@@ -318,6 +330,13 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
           : undefined;
       if (announcement?.state === 'unknown') labelReasons.add(announcement.reason);
       const unannounced = announcement?.state === 'none' ? announcement.reason : undefined;
+      // A load-balancer address or externalIP on a port its Service does not serve: kube-proxy does not capture it.
+      const unserved =
+        toVip && b.party.kind === 'ip' && b.party.ip === toVip
+          ? unservedPort(model, toVip, query.port, query.protocol, {
+              inCluster: !outside || model.nodes.some((n) => n.internalIP === clientIP),
+            })
+          : undefined;
       // A Local node port from outside: kube-proxy sends only to the node's own endpoints, keeping the client address.
       const lnp = to.localNodePort;
       const notLocal =
@@ -330,6 +349,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         outOfRange ??
         (scheme && 'drop' in scheme ? scheme.drop : undefined) ??
         unannounced ??
+        (unserved && 'drop' in unserved ? unserved.drop : undefined) ??
         notLocal ??
         (choice && 'dropped' in choice ? choice.dropped : undefined);
       if (problem) {
@@ -402,6 +422,8 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
       const lbUnknown =
         b.party.kind === 'ip' ? undeterminedLoadBalancerReason(model, b.party.ip, port) : undefined;
       if (lbUnknown) labelReasons.add(lbUnknown);
+      // Unknown only where the policies let the connection out: a denial at the client's egress stands.
+      if (verdict.allowed && unserved && 'unknown' in unserved) labelReasons.add(unserved.unknown);
       // The server's mesh proxy judges what the policies admit (mTLS, then authorization).
       const meshVerdict =
         verdict.allowed && b.party.kind === 'pod'

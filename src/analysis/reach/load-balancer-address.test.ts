@@ -65,8 +65,11 @@ test('kube-proxy masquerade source — Calico: the node address and the tunnel a
   );
 });
 
-test('load-balancer address: ipMode Proxy is left to the load balancer, which connects on to the pods: unknown from a pod (rule reach-through-load-balancer)', () => {
+test('load-balancer address: ipMode Proxy is left to the load balancer, followed out and back: unknown where the endpoints judge the source it gives (rule load-balancer-address-proxy-mode)', () => {
   const r = ask(`${web('Local', 'Proxy')}\n---\n${onlyFromZ}`, 'y/a');
   assert.deepEqual([r.verdict, r.pairs[0]?.to], ['unknown', '34.120.1.2']);
-  assert.match(r.unknownReasons.join('\n'), /load balancer of Service x\/web \(ipMode: Proxy\)/);
+  assert.match(
+    r.unknownReasons.join('\n'),
+    /externalTrafficPolicy Local the endpoints of Service x\/web judge the address the load balancer connects from/,
+  );
 });

@@ -33,6 +33,7 @@ export { apiServerEndpointsUnknown } from './_apiserver.ts';
 export { isStandIn, servicePathUnknown, standInEndpointsUnknown } from './_stand-in.ts';
 export { unmodeledBackers } from './_unmodeled-backers.ts';
 export { sourceRangeDrop } from './_source-ranges.ts';
+export { unservedPort } from './_unserved-port.ts';
 export { loadBalancerSchemeDrop } from './_internal-load-balancer.ts';
 export { serviceLbNode, serviceLbPods, svcNameLabel, svcNamespaceLabel } from './_servicelb.ts';
 export { hintedEndpoints } from './_hinted.ts';
@@ -88,6 +89,21 @@ function undefinedPortNote(mode: string): string {
   return 'iptables mode has no rule for it: packets are not translated and the connection times out';
 }
 
+/**
+ * A pod's connection to a Service's load-balancer address or externalIP, captured by kube-proxy on its node, goes to
+ * the Service's cluster-wide endpoints whatever either traffic policy says (rule
+ * `load-balancer-address-short-circuit`): with externalTrafficPolicy Cluster the external chain leads to them; with
+ * Local, traffic from a pod is "short-circuited" to them, "subject to neither form of traffic policy, which simulates
+ * going up-and-out to an external load-balancer and coming back in"; and a Service reachable from outside always
+ * keeps those endpoints ("we need Cluster endpoints to implement short circuiting"), so internalTrafficPolicy Local
+ * does not narrow them either (kubernetes/kubernetes pkg/proxy/nftables/proxier.go and pkg/proxy/iptables/proxier.go,
+ * the external chain's "short-circuit pod traffic" rule; pkg/proxy/serviceport.go `UsesClusterEndpoints`).
+ * https://kubernetes.io/docs/reference/networking/virtual-ips/#traffic-policies
+ */
+function shortCircuitNote(svc: Service): string {
+  return `a pod's connection to an external address of the Service (load-balancer address or externalIP) is captured by kube-proxy on the pod's node and sent to the cluster-wide endpoints: neither externalTrafficPolicy (${svc.externalTrafficPolicy}) nor internalTrafficPolicy (${svc.internalTrafficPolicy}) narrows them`;
+}
+
 export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePathResult | string {
   const [ns, name] = q.service.split('/', 2);
   const idx = lookup(model);
@@ -141,9 +157,12 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
     }
   }
   const external = entry !== 'ClusterIP';
-  const policy = external
-    ? { field: 'externalTrafficPolicy' as const, value: svc.externalTrafficPolicy }
-    : { field: 'internalTrafficPolicy' as const, value: svc.internalTrafficPolicy };
+  const shortCircuit = c.kind === 'pod' && c.captured === true;
+  if (shortCircuit) notes.push(shortCircuitNote(svc));
+  const policy =
+    external || shortCircuit
+      ? { field: 'externalTrafficPolicy' as const, value: svc.externalTrafficPolicy }
+      : { field: 'internalTrafficPolicy' as const, value: svc.internalTrafficPolicy };
   const portInfo = sp
     ? {
         ...(sp.name ? { name: sp.name } : {}),
@@ -254,7 +273,8 @@ export function servicePath(model: ClusterModel, q: ServicePathQuery): ServicePa
   // Through a load balancer or an externalIP the node is not known: a Local policy is that node's endpoints.
   const lbLocal =
     (entry === 'LoadBalancer' || entry === 'ExternalIP') && policy.value === 'Local' && !ipTargets;
-  const local = proxied && policy.value === 'Local' && !lbLocal ? { node: clientNode } : undefined;
+  const local =
+    proxied && policy.value === 'Local' && !lbLocal && !shortCircuit ? { node: clientNode } : undefined;
   if (!proxied && !ipTargets && policy.value === 'Local') notes.push(headlessLocalNote(policy.field));
   if (local && c.kind === 'unspecified')
     notes.push(

@@ -7,7 +7,15 @@ import type { Protocol } from '../../model/types.ts';
  * balancer or one of the Service's `externalIPs` (routed to some node, which kube-proxy captures it on).
  */
 export type Client =
-  | { readonly kind: 'pod'; readonly pod: string }
+  | {
+      readonly kind: 'pod';
+      readonly pod: string;
+      /**
+       * True when the pod dialed the Service's load-balancer address or an externalIP, which kube-proxy on its node
+       * captures: the connection goes to the cluster-wide endpoints, narrowed by neither traffic policy.
+       */
+      readonly captured?: boolean;
+    }
   | {
       readonly kind: 'external';
       readonly ip: string;

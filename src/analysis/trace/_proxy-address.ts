@@ -30,6 +30,11 @@ export interface ProxyHolder {
   readonly outsideOnly: boolean;
   /** True when the proxy picks the backend by the HTTP request (an Ingress's load balancer). */
   readonly byRequest?: boolean;
+  /**
+   * True when a pod's connection is followed too, out of the cluster and back in through the load balancer (ipMode
+   * Proxy: trace's `podToProxyModeLoadBalancer`).
+   */
+  readonly podsFollowed?: boolean;
 }
 
 /**
@@ -62,7 +67,7 @@ export function proxyAtAddress(
   if (owner && !ip)
     return { text: `the load balancer of ${svc} (its status.loadBalancer hostname)`, outsideOnly: false };
   if (owner && ip && owner.loadBalancerProxied?.includes(ip))
-    return { text: `the load balancer of ${svc} (ipMode: Proxy)`, outsideOnly: false };
+    return { text: `the load balancer of ${svc} (ipMode: Proxy)`, outsideOnly: false, podsFollowed: true };
   if (owner && owner.loadBalancerTargets?.type === 'ip')
     return {
       text: `the load balancer of ${svc} (target type ip: ${owner.loadBalancerTargets.by})`,

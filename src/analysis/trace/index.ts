@@ -33,6 +33,8 @@ import { gatewayOnwardHop, sidecarLeg, type RoutedEndpoints } from './_mesh.ts';
 import { entryTargets, routedServices, type RoutedService } from './_sidecar-destinations.ts';
 import { meshInboundHops } from './_mesh-inbound.ts';
 import { controllerAddressing, controllerUpstreamLeg } from './_mesh-ingress.ts';
+import { unservedPortLeg } from './_unserved-port.ts';
+import { podToProxyModeLoadBalancer } from './_proxy-mode.ts';
 import { describeSource, internetClient, podsOf } from './_sources.ts';
 
 export { internetClient } from './_sources.ts';
@@ -443,7 +445,7 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     const r = throughService(
       ctx,
       src,
-      podClient(pod),
+      { kind: 'pod', pod: `${pod.namespace}/${pod.name}`, captured: true },
       captured.namespace,
       captured.name,
       port,
@@ -460,6 +462,21 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
       }),
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
+  }
+  // A load-balancer address with ipMode Proxy: out through the pod's egress, back in through the load balancer.
+  const proxyMode =
+    addresses.length === 1 && (to.kind === 'ip' || to.kind === 'url')
+      ? podToProxyModeLoadBalancer(ctx, pod, {
+          address: addresses[0],
+          port,
+          protocol,
+          sourceJudged: (s) => sourceJudged(ctx, s),
+        })
+      : undefined;
+  if (proxyMode && (to.kind === 'ip' || to.kind === 'url')) {
+    hops.push(...proxyMode.hops);
+    if (proxyMode.reason) return finish(from, to, hops, [], proxyMode.reason, proxyMode.fix);
+    return fromOutside(ctx, from, to, proxyMode.source, hops);
   }
   // A meshed Istio client's sidecar decides an HTTP request for a host outside the Service registry: a
   // ServiceEntry host (and its VirtualService), else the outboundTrafficPolicy (502 under REGISTRY_ONLY).
@@ -485,6 +502,13 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     const admitted = admissionHops(ctx, src, entry.targets, protocol, hops, { http, fqdn });
     return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, entry.targets.length);
   }
+  // A load-balancer address or externalIP on a port its Service does not serve: not captured (IPVS rejects it).
+  const unserved = addresses.length === 1 ? unservedPortLeg(ctx, addresses[0], port, protocol) : undefined;
+  if (unserved?.drop) {
+    hops.push(unserved.hop);
+    return finish(from, to, hops, [], unserved.drop.reason, unserved.drop.fix);
+  }
+  const unservedAt = unserved ? hops.push(unserved.hop) - 1 : -1;
   // Pod IPs (a headless Service or a hostname record) or an address outside the cluster.
   const targets: Target[] = addresses.map((ip) => {
     const p = ctx.podByIP(ip);
@@ -504,6 +528,9 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
   // An https:// URL opens TLS with the host as its SNI (a Linkerd EgressNetwork's TLSRoutes match it).
   const sni = to.kind === 'url' && to.scheme === 'https' ? to.host.toLowerCase() : undefined;
   const admitted = admissionHops(ctx, src, targets, protocol, hops, { http, fqdn, sni });
+  // What answers past the load balancer matters only where the policies let the connection out.
+  if (unserved?.unknown && admitted.delivered.length)
+    hops[unservedAt] = { ...hops[unservedAt], unknown: [unserved.unknown] };
   return finish(from, to, hops, admitted.delivered, admitted.reason, admitted.fix, targets.length);
 }
 
