@@ -4,7 +4,8 @@ import type { NetworkPolicy, PolicyPeer } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 import type { ClassIndex } from './_class-index.ts';
 import { blockContains, type CompiledBlock } from './_ip-blocks.ts';
-import { peerKey, type RuleTable } from './_rule-table.ts';
+import { PeerKeys } from './_peer-keys.ts';
+import type { RuleTable } from './_rule-table.ts';
 
 /** Sets at least this large get a bitset for O(1) membership; smaller ones are searched (sorted ids). */
 const DENSE_AT = 256;
@@ -27,7 +28,6 @@ export class PeerSets {
   /** Namespace index of every class. */
   readonly nsOf: Int32Array;
   readonly namespaces: readonly string[];
-  readonly #bySelectorKey = new Map<string, number>();
   readonly #byPeer = new Map<PolicyPeer, number>();
   readonly #dense: (Uint32Array | undefined)[] = [];
   readonly #classes: readonly PodClass[];
@@ -43,6 +43,12 @@ export class PeerSets {
   /** The compile's rule table, and per peer key its set id (-1: not asked yet). */
   readonly #rules: RuleTable;
   readonly #keySet: Int32Array;
+  /**
+   * Peers asked about as objects (`setOf`) by content: the table's keys first, in order (so a table key is its own
+   * number here), then any other content, whose set is `#otherSet[key - table keys]`. Made on the first `setOf`.
+   */
+  #contents?: PeerKeys;
+  readonly #otherSet: number[] = [];
 
   constructor(
     classes: readonly PodClass[],
@@ -54,7 +60,7 @@ export class PeerSets {
     rules: RuleTable,
   ) {
     this.#rules = rules;
-    this.#keySet = new Int32Array(rules.keys.length).fill(-1);
+    this.#keySet = new Int32Array(rules.keyPeer.length).fill(-1);
     this.#classes = classes;
     this.#nsLabels = namespaces;
     this.#blockOf = blockOf;
@@ -90,12 +96,32 @@ export class PeerSets {
   }
 
   /**
-   * The set id of a peer of a policy in namespace `ns`, by content only: for readers that ask about each peer
-   * once (the reachability plans), which a per-peer memo would only cost (a hash per peer object, set and got).
+   * The set id of a peer of a policy in namespace `ns`, by content only (`PeerKeys`): a peer with the content of a
+   * rule table's key gets that key's set (`setOfKey`). For readers that ask about each peer once, which a per-peer
+   * memo would only cost (a hash per peer object, set and got).
    */
   setOf(peer: PolicyPeer, ns: string): number {
     const block = peer.ipBlock ? this.#blockOf(peer) : undefined;
-    return this.#setFor(peerKey(peer, ns, block), peer, ns, block);
+    const key = this.#contentKeys().id(peer, ns, block);
+    const K = this.#keySet.length;
+    if (key < K) return this.setOfKey(key);
+    let id = this.#otherSet[key - K];
+    if (id === undefined) this.#otherSet[key - K] = id = this.#newSet(peer, ns, block);
+    return id;
+  }
+
+  /** `#contents`, made on first use: the rule table's keys interned in order, so each gets its own number. */
+  #contentKeys(): PeerKeys {
+    if (!this.#contents) {
+      const rules = this.#rules;
+      const keys = new PeerKeys();
+      for (let k = 0; k < rules.keyPeer.length; k++) {
+        const peer = rules.keyPeer[k];
+        keys.id(peer, rules.keyNamespace[k], peer.ipBlock ? this.#blockOf(peer) : undefined);
+      }
+      this.#contents = keys;
+    }
+    return this.#contents;
   }
 
   /**
@@ -107,12 +133,7 @@ export class PeerSets {
     let id = this.#keySet[key];
     if (id === -1) {
       const peer = rules.keyPeer[key];
-      id = this.#setFor(
-        rules.keys[key],
-        peer,
-        rules.keyNamespace[key],
-        peer.ipBlock ? this.#blockOf(peer) : undefined,
-      );
+      id = this.#newSet(peer, rules.keyNamespace[key], peer.ipBlock ? this.#blockOf(peer) : undefined);
       this.#keySet[key] = id;
     }
     return id;
@@ -126,15 +147,12 @@ export class PeerSets {
     for (let key = 0; key < this.#keySet.length; key++) this.setOfKey(key);
   }
 
-  #setFor(key: string, peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
-    let id = this.#bySelectorKey.get(key);
-    if (id === undefined) {
-      id = this.sets.length;
-      const ids = this.#members(peer, ns, block);
-      this.sets.push(ids);
-      this.namespacesOf.push(namespacesIn(ids, this.nsOf));
-      this.#bySelectorKey.set(key, id);
-    }
+  /** A new set: the classes a peer of a policy in `ns` selects, and their namespaces. */
+  #newSet(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
+    const id = this.sets.length;
+    const ids = this.#members(peer, ns, block);
+    this.sets.push(ids);
+    this.namespacesOf.push(namespacesIn(ids, this.nsOf));
     return id;
   }
 
