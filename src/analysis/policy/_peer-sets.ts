@@ -4,7 +4,8 @@ import type { NetworkPolicy, PolicyPeer } from '../../model/types.ts';
 import type { PodClass } from './_classes.ts';
 import type { ClassIndex } from './_class-index.ts';
 import { blockContains, type CompiledBlock } from './_ip-blocks.ts';
-import { peerKey, type RuleTable } from './_rule-table.ts';
+import { PeerKeys } from './_peer-keys.ts';
+import type { RuleTable } from './_rule-table.ts';
 
 /** Sets at least this large get a bitset for O(1) membership; smaller ones are searched (sorted ids). */
 const DENSE_AT = 256;
@@ -22,18 +23,22 @@ const EMPTY = new Int32Array(0);
 export class PeerSets {
   /** Set id → sorted class ids. */
   readonly sets: Int32Array[] = [];
-  /** Set id → sorted indices (into `namespaces`) of the namespaces its members live in. */
+  /**
+   * Set id → sorted indices (into `namespaces`) of the namespaces its members live in. Read-only: the sets of one
+   * namespace share one array (and empty sets one empty array).
+   */
   readonly namespacesOf: Int32Array[] = [];
   /** Namespace index of every class. */
   readonly nsOf: Int32Array;
   readonly namespaces: readonly string[];
-  readonly #bySelectorKey = new Map<string, number>();
   readonly #byPeer = new Map<PolicyPeer, number>();
   readonly #dense: (Uint32Array | undefined)[] = [];
   readonly #classes: readonly PodClass[];
   readonly #index: ClassIndex;
   readonly #nsLabels: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly #nsBySelector = new Map<string, string[]>();
+  /** Per namespace index, the `namespacesOf` entry of the sets within it alone (made on the first such set). */
+  readonly #oneNamespace: (Int32Array | undefined)[] = [];
   /** Every class address, sorted by family then value, for range lookups of ipBlocks (made on the first one). */
   #sortedAddresses?: ClassAddresses;
   /** Scratch of an ipBlock's members (made on the first one). */
@@ -43,6 +48,12 @@ export class PeerSets {
   /** The compile's rule table, and per peer key its set id (-1: not asked yet). */
   readonly #rules: RuleTable;
   readonly #keySet: Int32Array;
+  /**
+   * Peers asked about as objects (`setOf`) by content: the table's keys first, in order (so a table key is its own
+   * number here), then any other content, whose set is `#otherSet[key - table keys]`. Made on the first `setOf`.
+   */
+  #contents?: PeerKeys;
+  readonly #otherSet: number[] = [];
 
   constructor(
     classes: readonly PodClass[],
@@ -54,7 +65,7 @@ export class PeerSets {
     rules: RuleTable,
   ) {
     this.#rules = rules;
-    this.#keySet = new Int32Array(rules.keys.length).fill(-1);
+    this.#keySet = new Int32Array(rules.keyPeer.length).fill(-1);
     this.#classes = classes;
     this.#nsLabels = namespaces;
     this.#blockOf = blockOf;
@@ -90,12 +101,32 @@ export class PeerSets {
   }
 
   /**
-   * The set id of a peer of a policy in namespace `ns`, by content only: for readers that ask about each peer
-   * once (the reachability plans), which a per-peer memo would only cost (a hash per peer object, set and got).
+   * The set id of a peer of a policy in namespace `ns`, by content only (`PeerKeys`): a peer with the content of a
+   * rule table's key gets that key's set (`setOfKey`). For readers that ask about each peer once, which a per-peer
+   * memo would only cost (a hash per peer object, set and got).
    */
   setOf(peer: PolicyPeer, ns: string): number {
     const block = peer.ipBlock ? this.#blockOf(peer) : undefined;
-    return this.#setFor(peerKey(peer, ns, block), peer, ns, block);
+    const key = this.#contentKeys().id(peer, ns, block);
+    const K = this.#keySet.length;
+    if (key < K) return this.setOfKey(key);
+    let id = this.#otherSet[key - K];
+    if (id === undefined) this.#otherSet[key - K] = id = this.#newSet(peer, ns, block);
+    return id;
+  }
+
+  /** `#contents`, made on first use: the rule table's keys interned in order, so each gets its own number. */
+  #contentKeys(): PeerKeys {
+    if (!this.#contents) {
+      const rules = this.#rules;
+      const keys = new PeerKeys();
+      for (let k = 0; k < rules.keyPeer.length; k++) {
+        const peer = rules.keyPeer[k];
+        keys.id(peer, rules.keyNamespace[k], peer.ipBlock ? this.#blockOf(peer) : undefined);
+      }
+      this.#contents = keys;
+    }
+    return this.#contents;
   }
 
   /**
@@ -107,12 +138,7 @@ export class PeerSets {
     let id = this.#keySet[key];
     if (id === -1) {
       const peer = rules.keyPeer[key];
-      id = this.#setFor(
-        rules.keys[key],
-        peer,
-        rules.keyNamespace[key],
-        peer.ipBlock ? this.#blockOf(peer) : undefined,
-      );
+      id = this.#newSet(peer, rules.keyNamespace[key], peer.ipBlock ? this.#blockOf(peer) : undefined);
       this.#keySet[key] = id;
     }
     return id;
@@ -126,15 +152,14 @@ export class PeerSets {
     for (let key = 0; key < this.#keySet.length; key++) this.setOfKey(key);
   }
 
-  #setFor(key: string, peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
-    let id = this.#bySelectorKey.get(key);
-    if (id === undefined) {
-      id = this.sets.length;
-      const ids = this.#members(peer, ns, block);
-      this.sets.push(ids);
-      this.namespacesOf.push(namespacesIn(ids, this.nsOf));
-      this.#bySelectorKey.set(key, id);
-    }
+  /** A new set: the classes a peer of a policy in `ns` selects, and their namespaces. */
+  #newSet(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
+    const id = this.sets.length;
+    const selected = this.#members(peer, ns, block);
+    // Empty selections share one array (an empty intersection is a view of its own).
+    const ids = selected.length ? selected : EMPTY;
+    this.sets.push(ids);
+    this.namespacesOf.push(namespacesIn(ids, this.nsOf, this.#oneNamespace));
     return id;
   }
 
@@ -271,8 +296,18 @@ export class DistinctIds {
   }
 }
 
-/** The sorted namespace indices (`nsOf`) of a sorted class list's members, counted then filled. */
-function namespacesIn(ids: Int32Array, nsOf: Int32Array): Int32Array {
+/**
+ * The sorted namespace indices (`nsOf`) of a sorted class list's members, counted then filled. No namespace and
+ * one namespace (most sets: 21,115 of 21,629 at random-label 100k/50k) are shared arrays, `EMPTY` and
+ * `oneNamespace[n]`: an `Int32Array` of its own is ~210 bytes of heap, 4.4 MB of the peer sets' 7.4 there, taken
+ * into the old generation before V8's major collection of the model could start (design note 0008, eighteenth
+ * session).
+ */
+function namespacesIn(
+  ids: Int32Array,
+  nsOf: Int32Array,
+  oneNamespace: (Int32Array | undefined)[],
+): Int32Array {
   // Class ids run namespace by namespace (buildClasses), so a sorted set meets its namespaces in runs.
   let runs = 0;
   for (let i = 0, last = -1; i < ids.length; i++)
@@ -280,6 +315,8 @@ function namespacesIn(ids: Int32Array, nsOf: Int32Array): Int32Array {
       last = nsOf[ids[i]];
       runs++;
     }
+  if (runs === 0) return EMPTY;
+  if (runs === 1) return (oneNamespace[nsOf[ids[0]]] ??= Int32Array.of(nsOf[ids[0]]));
   const out = new Int32Array(runs);
   let ascending = true;
   for (let i = 0, at = 0, last = -1; i < ids.length; i++)

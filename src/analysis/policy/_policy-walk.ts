@@ -1,7 +1,8 @@
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
 import { compileBlock, type CompiledBlock } from './_ip-blocks.ts';
 import { typeBits, type PolicyTargets } from './_policy-lists.ts';
-import { PeerKeys, PortSpecs, type RuleTable } from './_rule-table.ts';
+import { PeerKeys } from './_peer-keys.ts';
+import { PortSpecs, type RuleTable } from './_rule-table.ts';
 
 /** What the compile needs from every NetworkPolicy before the pod classes exist (`walkPolicies`). */
 export interface PolicyWalk {
@@ -63,7 +64,6 @@ export function walkPolicies(
         specIds: ports.specIds,
         namedStart: starts(R, portRule.subarray(0, portCount), ports.namedCounts),
         namedIds: ports.namedIds,
-        keys: peers.keys.keys,
         keyPeer: peers.keys.keyPeer,
         keyNamespace: peers.keys.keyNamespace,
         specs: ports.specs.specs,
@@ -211,7 +211,7 @@ function readPeers(
     counts[l] = peers.length;
     for (let k = 0; k < peers.length; k++) {
       const peer = peers[k];
-      // Each field read once (`peerKeyOf`): the key and the walk share the reads.
+      // Each field read once (`PeerKeys.idOfFields`): the key and the walk share the reads.
       const podSelector = peer.podSelector;
       const ipBlock = peer.ipBlock;
       readKeys(labelKeys, podSelector);

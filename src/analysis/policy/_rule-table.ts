@@ -1,6 +1,6 @@
-import type { Selector } from '../../lib/labels.ts';
 import type { NetworkPolicy, PolicyPeer, PolicyPort, PolicyRule, Protocol } from '../../model/types.ts';
 import type { CompiledBlock } from './_ip-blocks.ts';
+import { PeerKeys } from './_peer-keys.ts';
 
 /**
  * Every NetworkPolicy rule as flat arrays, laid out by the compile's one walk of the policies (`walkPolicies`,
@@ -10,9 +10,9 @@ import type { CompiledBlock } from './_ip-blocks.ts';
  * policy, each policy's ingress rules then its egress rules, in the model's order. Lists are compressed rows:
  * `xStart[r]..xStart[r + 1]` indexes `x`.
  *
- * Peers are recorded by content key (`peerKey`: the same selectors in the same namespace, or the same ipBlock),
- * which `PeerSets.setOfKey` turns into a set id once per key; numeric ports by (protocol, port, endPort) and
- * named ports by (name, protocol), each interned once.
+ * Peers are recorded by content key (`PeerKeys`: a number for the same selectors in the same namespace, or the
+ * same ipBlock), which `PeerSets.setOfKey` turns into a set id once per key; numeric ports by (protocol, port,
+ * endPort) and named ports by (name, protocol), each interned once.
  */
 export interface RuleTable {
   /** Per policy i: ingress rules `policyStart[i]..egressStart[i]`, egress rules `egressStart[i]..policyStart[i + 1]`. */
@@ -21,7 +21,7 @@ export interface RuleTable {
   /** Per rule: 1 when `ports` is `all` / `peers` is `all`. */
   readonly allPorts: Uint8Array;
   readonly allPeers: Uint8Array;
-  /** Per rule: its peers' content keys (indices into `keys`). */
+  /** Per rule: its peers' content keys (indices into `keyPeer`). */
   readonly peerStart: Int32Array;
   readonly peerKeys: Int32Array;
   /** Per rule: its numeric (or port-less) port specs (indices into `specs`). */
@@ -30,138 +30,13 @@ export interface RuleTable {
   /** Per rule: its named ports (indices into `named`). */
   readonly namedStart: Int32Array;
   readonly namedIds: Int32Array;
-  /** Per peer key: the key, and one peer with that content and its policy's namespace. */
-  readonly keys: readonly string[];
+  /** Per peer key (0 to `keyPeer.length - 1`): one peer with that content, and its policy's namespace. */
   readonly keyPeer: readonly PolicyPeer[];
   readonly keyNamespace: readonly string[];
   /** Per numeric spec: one port with that content (`port` a number or undefined). */
   readonly specs: readonly PolicyPort[];
   /** Per named port: its name and protocol. */
   readonly named: readonly { readonly name: string; readonly protocol: Protocol }[];
-}
-
-/**
- * A peer's content key: equal for peers with the same ipBlock (by its compiled key), or the same namespace
- * selector (or, without one, the policy's namespace) and pod selector, requirements in the same order.
- */
-export function peerKey(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): string {
-  return peerKeyOf(!!peer.ipBlock, peer.namespaceSelector, peer.podSelector, ns, block);
-}
-
-/**
- * `peerKey` from the peer's fields, read once by the caller: the compile's walk reads a peer's `podSelector` and
- * `ipBlock` anyway, and every read of a model object's field is a lookup by its shape (the walk met each field
- * two or three times per peer; design note 0008, twelfth session).
- */
-export function peerKeyOf(
-  hasBlock: boolean,
-  namespaceSelector: Selector | undefined,
-  podSelector: Selector | undefined,
-  ns: string,
-  block: CompiledBlock | undefined,
-): string {
-  if (hasBlock) return `b:${block?.key ?? ''}`;
-  return `${namespaceSelector ? `s:${selectorKey(namespaceSelector)}` : `n:${ns}`}|${podSelector ? selectorKey(podSelector) : '*'}`;
-}
-
-/**
- * A selector as a map key: equal for selectors with the same requirements in the same order (as
- * `formatSelector`, which it replaces here: one string, no intermediate array per requirement).
- */
-function selectorKey(selector: Selector): string {
-  if (selector.nothing) return '\u0000';
-  let key = '';
-  const reqs = selector.requirements;
-  for (let i = 0; i < reqs.length; i++) {
-    const r = reqs[i];
-    key += `${r.key}\u0001${r.operator}\u0001`;
-    for (let j = 0; j < r.values.length; j++) key += `${r.values[j]}\u0002`;
-    key += '\u0003';
-  }
-  return key;
-}
-
-/**
- * What a peer's key is made of (`peerKeyOf`): its ipBlock's compiled key, or its namespace selector (else the
- * policy's namespace) and pod selector. Fields a key does not read are left empty, so equal keys' fields compare
- * equal.
- */
-interface PeerFields {
-  readonly hasBlock: boolean;
-  readonly namespaceSelector: Selector | undefined;
-  readonly podSelector: Selector | undefined;
-  readonly ns: string;
-  readonly blockKey: string;
-}
-
-/** Same content: every field `peerKeyOf` reads is equal (selectors by requirements, in order), so the keys are. */
-function sameContent(
-  a: PeerFields,
-  hasBlock: boolean,
-  namespaceSelector: Selector | undefined,
-  podSelector: Selector | undefined,
-  ns: string,
-  blockKey: string,
-): boolean {
-  return (
-    a.hasBlock === hasBlock &&
-    a.ns === ns &&
-    a.blockKey === blockKey &&
-    sameSelector(a.namespaceSelector, namespaceSelector) &&
-    sameSelector(a.podSelector, podSelector)
-  );
-}
-
-/** Equal as `selectorKey` sees them: both absent, both `nothing`, or the same requirements in the same order. */
-function sameSelector(a: Selector | undefined, b: Selector | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  if (a.nothing || b.nothing) return !!a.nothing && !!b.nothing;
-  const ra = a.requirements;
-  const rb = b.requirements;
-  if (ra.length !== rb.length) return false;
-  for (let i = 0; i < ra.length; i++) {
-    const x = ra[i];
-    const y = rb[i];
-    if (x.key !== y.key || x.operator !== y.operator || x.values.length !== y.values.length) return false;
-    for (let j = 0; j < x.values.length; j++) if (x.values[j] !== y.values[j]) return false;
-  }
-  return true;
-}
-
-/** A number from every string `sameContent` compares (equal fields, equal hash), kept a small integer (Smi). */
-function hashFields(
-  hasBlock: boolean,
-  namespaceSelector: Selector | undefined,
-  podSelector: Selector | undefined,
-  ns: string,
-  blockKey: string,
-): number {
-  let h = hasBlock ? 0x2b : 0x11;
-  h = hashString(h, ns);
-  h = hashString(h, blockKey);
-  h = hashSelector(h, namespaceSelector);
-  h = hashSelector(h, podSelector);
-  return h & 0x3fffffff;
-}
-
-function hashSelector(h: number, s: Selector | undefined): number {
-  if (!s) return Math.imul(h ^ 0x5f, 0x01000193);
-  if (s.nothing) return Math.imul(h ^ 0x3d, 0x01000193);
-  const reqs = s.requirements;
-  for (let i = 0; i < reqs.length; i++) {
-    const r = reqs[i];
-    h = hashString(hashString(h, r.key), r.operator);
-    for (let j = 0; j < r.values.length; j++) h = hashString(h, r.values[j]);
-    h = Math.imul(h ^ 0x7c, 0x01000193);
-  }
-  return h;
-}
-
-/** FNV-1a over the string's UTF-16 code units, then its length (so `ab` + `c` and `a` + `bc` differ). */
-function hashString(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return Math.imul(h ^ s.length, 0x01000193);
 }
 
 const PROTOCOLS: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
@@ -182,84 +57,6 @@ function specKey(pp: PolicyPort): number | string {
   if (protocol !== undefined && (pp.port === undefined || (isPort(first) && isPort(last))))
     return (first * 65537 + last) * 3 + protocol;
   return `${pp.protocol}:${pp.port}:${pp.endPort}`;
-}
-
-/**
- * Peer keys interned in first-use order (`peerKey`): per key one peer with that content and its policy's
- * namespace, as `PeerSets.setOfKey` selects it.
- *
- * Most peers repeat a key met before (realistic 150k: 32,800 peers, 501 keys), so `idOfFields` first looks for a
- * key whose first peer has the same content — a number hashed from the strings' characters, then the fields
- * compared — and builds the key string only when none has. The strings were a quarter of the compile's
- * allocation (~330 bytes per peer in intermediate strings; design note 0008, thirteenth session).
- */
-export class PeerKeys {
-  readonly #index = new Map<string, number>();
-  /** Content hash → the ids of keys whose first peer has that hash (one id, or several on a collision). */
-  readonly #byHash = new Map<number, number | number[]>();
-  /** Per id: the fields its first peer was interned with (what `sameContent` compares). */
-  readonly #fields: PeerFields[] = [];
-  readonly keys: string[] = [];
-  readonly keyPeer: PolicyPeer[] = [];
-  readonly keyNamespace: string[] = [];
-  readonly #hash: typeof hashFields;
-
-  /** `hash`: the content hash (tests pass a constant one, so that every lookup compares fields). */
-  constructor(hash: typeof hashFields = hashFields) {
-    this.#hash = hash;
-  }
-
-  /** The key id of a peer of a policy in `ns`. */
-  id(peer: PolicyPeer, ns: string, block: CompiledBlock | undefined): number {
-    return this.idOfFields(!!peer.ipBlock, peer.namespaceSelector, peer.podSelector, ns, block, peer);
-  }
-
-  /**
-   * The key id of a peer of a policy in `ns` from its fields, read once by the caller (`peerKeyOf`'s arguments):
-   * the id of `peerKeyOf(…)`. A key whose first peer has the same content is found without building the string;
-   * same content gives the same key string, so the id is the string's either way.
-   */
-  idOfFields(
-    hasBlock: boolean,
-    namespaceSelector: Selector | undefined,
-    podSelector: Selector | undefined,
-    ns: string,
-    block: CompiledBlock | undefined,
-    peer: PolicyPeer,
-  ): number {
-    // The fields a key reads (`PeerFields`); an object is made only for a new key.
-    const nsSel = hasBlock ? undefined : namespaceSelector;
-    const podSel = hasBlock ? undefined : podSelector;
-    const nsPart = hasBlock || namespaceSelector ? '' : ns;
-    const blockKey = hasBlock ? (block?.key ?? '') : '';
-    const h = this.#hash(hasBlock, nsSel, podSel, nsPart, blockKey);
-    const found = this.#byHash.get(h);
-    if (typeof found === 'number') {
-      if (sameContent(this.#fields[found], hasBlock, nsSel, podSel, nsPart, blockKey)) return found;
-    } else if (found)
-      for (const id of found)
-        if (sameContent(this.#fields[id], hasBlock, nsSel, podSel, nsPart, blockKey)) return id;
-    const id = this.idOf(peerKeyOf(hasBlock, namespaceSelector, podSelector, ns, block), peer, ns);
-    // A new key, or (selectors whose values hold the key's separators) a string met under other content.
-    this.#fields[id] ??= { hasBlock, namespaceSelector: nsSel, podSelector: podSel, ns: nsPart, blockKey };
-    if (found === undefined) this.#byHash.set(h, id);
-    else if (typeof found === 'number') {
-      if (found !== id) this.#byHash.set(h, [found, id]);
-    } else if (!found.includes(id)) found.push(id);
-    return id;
-  }
-
-  /** The id of `key` (`peerKey` of `peer`, a peer of a policy in `ns`), interned on first use. */
-  idOf(key: string, peer: PolicyPeer, ns: string): number {
-    let id = this.#index.get(key);
-    if (id === undefined) {
-      this.#index.set(key, (id = this.keys.length));
-      this.keys.push(key);
-      this.keyPeer.push(peer);
-      this.keyNamespace.push(ns);
-    }
-    return id;
-  }
 }
 
 /** Numeric (and port-less) port specs by content (`specKey`), named ports by (name, protocol), in first-use order. */
@@ -359,7 +156,6 @@ export class RuleRecorder {
       specIds: Int32Array.from(this.#specIds),
       namedStart: Int32Array.from(this.#namedStart),
       namedIds: Int32Array.from(this.#namedIds),
-      keys: this.#keys.keys,
       keyPeer: this.#keys.keyPeer,
       keyNamespace: this.#keys.keyNamespace,
       specs: this.#ports.specs,

@@ -13,7 +13,7 @@ import { PolicyEngine } from './index.ts';
 import { buildCluster } from '../../cluster/index.ts';
 import { generateCluster } from '../../../bench/generate.ts';
 import { matches } from '../../lib/labels.ts';
-import type { ClusterModel } from '../../model/types.ts';
+import type { ClusterModel, PolicyPeer } from '../../model/types.ts';
 import { DistinctIds, sortAddresses, v4Members } from './_peer-sets.ts';
 import { blockContains, compileBlock } from './_ip-blocks.ts';
 import { parseIP } from '../../lib/ip.ts';
@@ -82,16 +82,52 @@ test("property: selectAll makes every rule peer's set up front, with the members
       eager.peerSets.selectAll();
       const made = eager.peerSets.sets.length;
       const lazy = new PolicyEngine(model);
-      for (let k = eager.rules.keys.length - 1; k >= 0; k--)
+      for (let k = eager.rules.keyPeer.length - 1; k >= 0; k--)
         assert.deepEqual(
           Array.from(eager.peerSets.sets[eager.peerSets.setOfKey(k)]),
           Array.from(lazy.peerSets.sets[lazy.peerSets.setOfKey(k)]),
-          eager.rules.keys[k],
+          `key ${k}`,
         );
       // Every set was made up front: asking again selects nothing new.
       assert.equal(eager.peerSets.sets.length, made);
     }),
     { numRuns: 200, seed: 4 },
+  );
+});
+
+test("property: a rule's peer asked about as an object (setOf) gets its rule table key's set, and a peer with new content a set of its own", () => {
+  // Sets are shared by content (NetworkPolicyPeer: what a peer selects depends on its ipBlock, or its namespace
+  // selector, else its policy's namespace, and its pod selector, nothing else); keys are numbers, so `setOf` finds
+  // a peer's key by content, without a string per key.
+  fc.assert(
+    fc.property(clusterArb, fc.boolean(), (c, tableFirst) => {
+      const { model } = buildYaml(toYaml(c));
+      const engine = new PolicyEngine(model);
+      const sets = engine.peerSets;
+      const t = engine.rules;
+      if (tableFirst) sets.selectAll();
+      engine.policies.forEach((policy, i) =>
+        [...policy.ingress, ...policy.egress].forEach((rule, k) => {
+          if (rule.peers === 'all') return;
+          const r = t.policyStart[i] + k;
+          rule.peers.forEach((peer, j) =>
+            assert.equal(
+              sets.setOf(peer, policy.namespace),
+              sets.setOfKey(t.peerKeys[t.peerStart[r] + j]),
+              `${policy.key} rule ${k} peer ${j}`,
+            ),
+          );
+        }),
+      );
+      // A content no rule has (a pod selector no rule holds) gets a new set, the same one when asked again.
+      const made = sets.sets.length;
+      const other = { podSelector: { requirements: [{ key: 'none', operator: 'Exists', values: [] }] } };
+      const id = sets.setOf(other as unknown as PolicyPeer, 'default');
+      assert.ok(id >= made, 'a set of its own');
+      const copy = JSON.parse(JSON.stringify(other)) as PolicyPeer;
+      assert.equal(sets.setOf(copy, 'default'), id, 'found again by content');
+    }),
+    { numRuns: 200, seed: 5 },
   );
 });
 
@@ -109,7 +145,7 @@ function checkSets(model: ClusterModel, engine: PolicyEngine, label: string): nu
     model.namespaces.map((n) => [n.name, n.labels]),
   );
   let members = 0;
-  for (let k = 0; k < engine.rules.keys.length; k++) {
+  for (let k = 0; k < engine.rules.keyPeer.length; k++) {
     const peer = engine.rules.keyPeer[k];
     const ns = engine.rules.keyNamespace[k];
     const block = peer.ipBlock ? compileBlock(peer.ipBlock.cidr, peer.ipBlock.except) : undefined;
@@ -128,13 +164,9 @@ function checkSets(model: ClusterModel, engine: PolicyEngine, label: string): nu
       })
       .map((c) => c.id);
     const id = sets.setOfKey(k);
-    assert.deepEqual(Array.from(sets.sets[id]), want, `${label}: ${engine.rules.keys[k]}`);
+    assert.deepEqual(Array.from(sets.sets[id]), want, `${label}: key ${k}`);
     const nss = [...new Set(want.map((c) => sets.nsOf[c]))].sort((a, b) => a - b);
-    assert.deepEqual(
-      Array.from(sets.namespacesOf[id]),
-      nss,
-      `${label}: namespaces of ${engine.rules.keys[k]}`,
-    );
+    assert.deepEqual(Array.from(sets.namespacesOf[id]), nss, `${label}: namespaces of key ${k}`);
     members += want.length;
   }
   return members;

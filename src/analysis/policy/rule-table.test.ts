@@ -15,7 +15,8 @@ import type { PolicyPeer, PolicyPort, PolicyRule } from '../../model/types.ts';
 import type { CompiledBlock } from './_ip-blocks.ts';
 import { PolicyEngine } from './_engine.ts';
 import { walkPolicies } from './_policy-walk.ts';
-import { PeerKeys, peerKeyOf, recordRules } from './_rule-table.ts';
+import { PeerKeys } from './_peer-keys.ts';
+import { recordRules } from './_rule-table.ts';
 import { clusterArb, toYaml } from './_cluster-arb.ts';
 import { e2eTopology, engineFor, np } from './_test-helpers.ts';
 
@@ -118,9 +119,9 @@ test("property: the table the compile's level-by-level walk lays out equals the 
   );
 });
 
-test('property: peerKeyOf — two peers share a key exactly when they have the same ipBlock, or the same namespace selector (else namespace) and pod selector', () => {
+test("property: the rule table's peer keys — two peers share a key exactly when they have the same ipBlock, or the same namespace selector (else namespace) and pod selector", () => {
   // What a peer selects depends on nothing else (NetworkPolicyPeer: https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#NetworkPolicySpec),
-  // so `PeerSets` selects once per key; the walk builds the key from fields it read once.
+  // so `PeerSets` selects once per key; the walk looks the key up from fields it read once.
   const sel = (s?: { requirements: readonly unknown[]; nothing?: boolean }) =>
     s ? JSON.stringify([s.requirements, !!s.nothing]) : '*';
   fc.assert(
@@ -152,9 +153,14 @@ test('property: peerKeyOf — two peers share a key exactly when they have the s
   );
 });
 
-test('property: PeerKeys — a peer found by its content hash gets the id its key string has (first-use order), also when keys collide or selectors repeat in other objects', () => {
-  // `idOfFields` builds the key string only for a content not met before; the ids must be those of interning the
-  // strings themselves (`peerKeyOf`), which `PeerSets` shares sets by.
+/** A selector as the test writes its content: its requirements in order; one that selects nothing, whatever they are. */
+const selectorText = (s?: { requirements: readonly unknown[]; nothing?: boolean }) =>
+  s ? (s.nothing ? 'nothing' : JSON.stringify(s.requirements)) : '*';
+
+test('property: PeerKeys numbers peers by content in first-use order — the same ipBlock, or the same namespace selector (else namespace) and pod selector — also when every hash collides and selectors repeat in other objects', () => {
+  // Keys are numbers, not strings of the selectors: a candidate is compared field by field with the key's first
+  // peer, so equal content must be found by value (not object identity) and unequal content told apart even when
+  // every hash is the same.
   const selArb = fc.option(
     fc.record({
       requirements: fc.array(
@@ -180,25 +186,54 @@ test('property: PeerKeys — a peer found by its content hash gets the id its ke
   });
   fc.assert(
     fc.property(fc.array(peerArb, { minLength: 10, maxLength: 40 }), fc.boolean(), (peers, collide) => {
-      // With a constant hash every lookup is a collision: the fields comparison alone tells keys apart.
       const keys = collide ? new PeerKeys(() => 0) : new PeerKeys();
       const reference = new Map<string, number>();
-      for (const p of peers) {
-        // Each peer its own objects (as the model builds them): equal content is found by value, not identity.
+      const firstNs: string[] = [];
+      peers.forEach((p, i) => {
+        // Each peer its own objects (as the model builds them).
         const copy = (s: typeof p.podSelector) => (s ? (JSON.parse(JSON.stringify(s)) as typeof s) : s);
         const block = p.block === undefined ? undefined : ({ key: p.block } as CompiledBlock);
-        const hasBlock = p.block !== undefined;
-        const args = [hasBlock, copy(p.namespaceSelector), copy(p.podSelector), p.ns, block] as const;
-        const key = peerKeyOf(...args);
-        if (!reference.has(key)) reference.set(key, reference.size);
-        const peer = { podSelector: args[2] } as PolicyPeer;
-        assert.equal(keys.idOfFields(...args, peer), reference.get(key), key);
-        assert.equal(keys.keys[reference.get(key)!], key);
-      }
-      assert.equal(keys.keys.length, reference.size);
+        const peer = (
+          block
+            ? { ipBlock: { cidr: p.block, except: [] } }
+            : { namespaceSelector: copy(p.namespaceSelector), podSelector: copy(p.podSelector) }
+        ) as PolicyPeer;
+        const content = block
+          ? `b ${block.key}`
+          : `${peer.namespaceSelector ? selectorText(peer.namespaceSelector) : `ns ${p.ns}`} ${selectorText(peer.podSelector)}`;
+        if (!reference.has(content)) {
+          reference.set(content, reference.size);
+          firstNs.push(p.ns);
+        }
+        // Half the lookups from the fields as the walk reads them, half from the peer.
+        const id =
+          i % 2
+            ? keys.idOfFields(!!peer.ipBlock, peer.namespaceSelector, peer.podSelector, p.ns, block, peer)
+            : keys.id(peer, p.ns, block);
+        assert.equal(id, reference.get(content), content);
+        assert.equal(keys.keyNamespace[id], firstNs[id], `${content}: the first peer's namespace`);
+      });
+      assert.equal(keys.size, reference.size);
     }),
     { numRuns: 500, seed },
   );
+});
+
+test('PeerKeys: thousands of keys keep their numbers while the table doubles, with a real hash and with every hash equal', () => {
+  // 3,000 keys pass the table's first size (512 keys in 1,024 slots) twice over.
+  // Values repeat across the two namespaces: the namespace alone tells those keys apart.
+  const peerOf = (i: number): PolicyPeer =>
+    ({
+      podSelector: { requirements: [{ key: 'app', operator: 'In', values: [`v${i % 1500}`] }] },
+    }) as PolicyPeer;
+  for (const keys of [new PeerKeys(), new PeerKeys(() => 7)]) {
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 3000; i++) {
+        const ns = i < 1500 ? 'a' : 'b';
+        assert.equal(keys.id(peerOf(i), ns, undefined), i, `peer ${i}, round ${round}`);
+      }
+    assert.equal(keys.size, 3000);
+  }
 });
 
 test("property: ruleTable 'on-demand' — the table recorded on first ask equals the one the compile lays out, and every peer set and verdict is the same", () => {
