@@ -1236,7 +1236,7 @@ export const fields: readonly FieldSupport[] = [
     kind,
     path: 'metadata.labels["istio.io/use-waypoint"]',
     level: 'partial' as const,
-    note: 'an Istio ambient waypoint bound to a Service (the label on it, else its namespace; none opts a Service out): from an ambient client, reach, trace and test judge the waypoint (AuthorizationPolicies whose targetRefs name its Gateway, the Service or the istio-waypoint GatewayClass, HTTP attributes included) and then the server ztunnel, which sees the waypoint identity (its pods service account); a waypoint Gateway missing from the input, a pod bound to its own waypoint, a client that is not ambient, routes bound to the Service at the waypoint and network policies on the path are unknown, and so is route --via mesh from a sidecar-less client',
+    note: 'an Istio ambient waypoint bound to a Service (the label on it, else its namespace; none opts a Service out): from an ambient client, reach, trace and test judge the waypoint (AuthorizationPolicies whose targetRefs name its Gateway, the Service or the istio-waypoint GatewayClass, HTTP attributes included) and then the server ztunnel, which sees the waypoint identity (its pods service account); a waypoint Gateway missing from the input, a pod bound to its own waypoint, a client that is not ambient, routes bound to the Service at the waypoint are unknown; network policies are judged on the two connections through it (client to a waypoint pod, the waypoint pod to the server, both on 15008), unknown when the waypoint pods are not in the input, and so is route --via mesh from a sidecar-less client',
   })),
   ...(['Namespace', 'Service'] as const).map((kind) => ({
     kind,

@@ -18,6 +18,8 @@ import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations, opaque
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
 import { istioArrival } from './istio/_hbone.ts';
+import { istioWaypointPath, type WaypointPath } from './istio/_waypoint-path.ts';
+export { judgeWaypointLegs, type WaypointLegs, type WaypointPath } from './istio/_waypoint-path.ts';
 import { linkerdEgress, type EgressTraffic, type EgressVerdict } from './linkerd/_egress.ts';
 export type { EgressTraffic, EgressVerdict } from './linkerd/_egress.ts';
 import { istioProfile } from './istio/index.ts';
@@ -97,6 +99,12 @@ export interface Mesh {
    * it may; undefined when the connection keeps `port`. NetworkPolicies are judged on the port returned.
    */
   arrival(client: Pod, server: Pod, port: number): Arrival;
+  /**
+   * The Istio ambient waypoint a connection from `client` to `server` (addressed to `service`) passes: NetworkPolicies
+   * then judge client → waypoint pod and waypoint pod → server on 15008 (`judgeWaypointLegs`), not client → server;
+   * `{unknown}` where a waypoint is on the way but kubetwin cannot lay it out; undefined when it goes straight.
+   */
+  waypointPath(client: Pod, server: Pod, service?: Service): WaypointPath | undefined;
   /**
    * What a meshed Linkerd client's proxy does with a connection to an outside address `ip:port` (its EgressNetwork:
    * allowed, denied or unknown, with why), or undefined when no EgressNetwork captures it or another mesh runs.
@@ -210,6 +218,7 @@ function build(model: ClusterModel): Mesh {
         : name === 'istio'
           ? istioArrival(model, sidecar)
           : () => undefined,
+    waypointPath: name === 'istio' ? istioWaypointPath(model, sidecar) : () => undefined,
     egress(client, ip, port, traffic) {
       if (name === 'linkerd')
         return sidecar(client).meshed ? linkerdEgress(model, client, ip, port, traffic) : undefined;
