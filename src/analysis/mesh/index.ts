@@ -32,6 +32,8 @@ import { behindWorkloadEntries, entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
 import { ambientProxy, istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
+import { serviceWaypointOf } from './istio/_waypoint.ts';
+import { waypointRoute } from './istio/_waypoint-route.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
@@ -275,12 +277,40 @@ function build(model: ClusterModel): Mesh {
             ? `client ${client.namespace}/${client.name} has no istio sidecar but is in ambient mode (${amb}): its ztunnel carries the connection at L4, so sidecar routes do not apply to it (a waypoint's would)`
             : `client ${client.namespace}/${client.name} has no ${name} proxy (${me.reason}): mesh routes do not apply to it`,
         );
+        // An ambient client's request for a Service bound to a waypoint: the waypoint routes it (GAMMA).
+        const bound =
+          amb && name === 'istio' ? serviceWaypointOf(model, svc, namespaces.get(svc.namespace)) : undefined;
+        if (bound?.gateway && !opaquePort(sp))
+          return waypointRoute({
+            model,
+            profile,
+            gamma,
+            svc,
+            waypoint: bound,
+            req,
+            client,
+            explain,
+            common,
+            notes,
+          });
         const waypoint = name === 'istio' ? serviceWaypoint(svc, namespaces.get(svc.namespace)) : undefined;
         if (waypoint)
           return {
             ...everyEndpoint('kube-proxy (client outside the mesh)'),
-            unknown: `Service ${svc.namespace}/${svc.name} has an Istio ambient waypoint (${waypoint}): requests from ambient clients go through it, and its routes and L7 policy are not modeled by kubetwin`,
+            unknown: `Service ${svc.namespace}/${svc.name} has an Istio ambient waypoint (${waypoint}): ${
+              !amb
+                ? 'requests from ambient clients go through it, and whether this client (not in ambient mode) does is not modeled by kubetwin'
+                : bound?.gateway
+                  ? `requests from ambient clients go through it, and port ${sp.port} is not HTTP to Istio (L4 routing at the waypoint is not modeled by kubetwin)`
+                  : 'requests from ambient clients go through it, and its Gateway (class istio-waypoint) is not in the input, so its routes and L7 policy are not known'
+            }`,
           };
+        // ztunnel is L4: a GAMMA route of a Service no waypoint serves does not apply to an ambient client.
+        const idle = amb && name === 'istio' ? gamma(svc, client.namespace) : undefined;
+        if (idle)
+          notes.push(
+            `${idle.by} name Service ${svc.namespace}/${svc.name}, but no waypoint serves it: ztunnel carries an ambient client's connection at L4 and does not apply HTTP routes`,
+          );
         return everyEndpoint('kube-proxy (client outside the mesh)');
       }
       const hidden =

@@ -46,7 +46,7 @@ export function throughWaypoint(t: ThroughWaypoint): MeshInbound {
   const svc = q.service;
   const server = q.server;
   const where = `the waypoint ${w.namespace}/${w.name}`;
-  const unknown: string[] = [...waypointRouteGaps(model, svc)];
+  const unknown: string[] = [...waypointRouteGaps(model, svc, { gamma: q.waypointRouted })];
   const sp = servicePortOf(svc, server, q.port);
   // The waypoint enforces only policies bound to it; `targetRefs` is what binds them, so it is no reason for doubt.
   const bound = waypointPolicies(mesh.authorizationPolicies, root, w, svc).map((p) => ({
