@@ -33,6 +33,8 @@ import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts'
 import { istioMeshL4 } from './istio/_l4-route.ts';
 import { ambientProxy, istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
 import { serviceWaypointOf } from './istio/_waypoint.ts';
+/** The Istio ambient waypoint traffic addressed to a Service goes through (see `serviceWaypointOf`), if any. */
+export { serviceWaypointOf as istioServiceWaypoint } from './istio/_waypoint.ts';
 import { waypointRoute } from './istio/_waypoint-route.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
