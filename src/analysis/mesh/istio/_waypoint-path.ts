@@ -44,6 +44,13 @@ export function istioWaypointPath(
   const namespaces = new Map<string, Namespace>(model.namespaces.map((n) => [n.name, n]));
   const ambient = (p: Pod) => (sidecar(p).meshed ? undefined : istioAmbient(p, namespaces.get(p.namespace)));
   const layers = policyLayers(model);
+  // One lookup per Service (it scans the pods for the waypoint's), not per pair.
+  const waypoints = new Map<string, ReturnType<typeof serviceWaypointOf>>();
+  const waypointOf = (svc: Service) => {
+    if (!waypoints.has(svc.key))
+      waypoints.set(svc.key, serviceWaypointOf(model, svc, namespaces.get(svc.namespace)));
+    return waypoints.get(svc.key);
+  };
   const judged = (path: WaypointPath | undefined) =>
     path && 'unknown' in path && !layers ? undefined : path;
   return (client, server, service) => judged(lay(client, server, service));
@@ -52,7 +59,7 @@ export function istioWaypointPath(
     const fromAmbient = ambient(client);
     if (!fromAmbient && !sidecar(client).meshed) return undefined;
     const serverAmbient = ambient(server);
-    const w = service ? serviceWaypointOf(model, service, namespaces.get(service.namespace)) : undefined;
+    const w = service ? waypointOf(service) : undefined;
     const own = server.labels['istio.io/use-waypoint'];
     const podBound = own !== undefined && own !== 'none';
     if (w?.gateway && fromAmbient && serverAmbient && !podBound) {
