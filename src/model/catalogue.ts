@@ -236,7 +236,7 @@ export const kinds: readonly KindSupport[] = [
     kind: 'HTTPRoute',
     namespaced: true,
     level: 'modeled',
-    note: 'attachment, matches, precedence, core filters, backendRefs with weights (a kind other than Service is implementation-specific: its share is unknown), status conditions; parentRefs naming a Service (GAMMA) route east-west mesh traffic',
+    note: 'attachment, matches, precedence, core filters, backendRefs with weights (a kind other than Service is implementation-specific: its share is unknown), status conditions; parentRefs naming a Service (GAMMA) route east-west mesh traffic: at the client sidecar, or at the Istio ambient waypoint bound to the Service (an ambient Service without a waypoint ignores them: ztunnel is L4)',
   },
   {
     group: 'gateway.networking.k8s.io',
@@ -1259,13 +1259,13 @@ export const fields: readonly FieldSupport[] = [
     kind,
     path: 'metadata.labels["istio.io/dataplane-mode"]',
     level: 'partial' as const,
-    note: `Istio ambient mode: ambient on the pod or its namespace enrolls a pod without a sidecar in ztunnel (none on the pod opts it out; a sidecar takes precedence; host-network pods are never captured). The server's ztunnel judges connections to an ambient pod: HBONE mTLS with the client's identity from an ambient client, plaintext from a pod without a proxy; PeerAuthentication (STRICT refuses plaintext, DISABLE is PERMISSIVE) and AuthorizationPolicy on L4 attributes (an ALLOW rule with HTTP attributes never matches, a DENY rule drops them). Waypoints are not modeled: reach, trace and test to an ambient pod bound to one are unknown, as is what a sidecar client sends to an ambient pod when a rule reads its identity or the port is STRICT, and from an ambient pod to a STRICT sidecar server${kind === 'Pod' ? '' : ' (the label is read on Namespaces and Pods)'}`,
+    note: `Istio ambient mode: ambient on the pod or its namespace enrolls a pod without a sidecar in ztunnel (none on the pod opts it out; a sidecar takes precedence; host-network pods are never captured). The server's ztunnel judges connections to an ambient pod: HBONE mTLS with the client's identity from an ambient client, plaintext from a pod without a proxy; PeerAuthentication (STRICT refuses plaintext, DISABLE is PERMISSIVE) and AuthorizationPolicy on L4 attributes (an ALLOW rule with HTTP attributes never matches, a DENY rule drops them). Waypoints bound to Services are modeled (see istio.io/use-waypoint); reach, trace and test to an ambient pod bound to a waypoint of its own are unknown, as is what a sidecar client sends to an ambient pod when a rule reads its identity or the port is STRICT, and from an ambient pod to a STRICT sidecar server${kind === 'Pod' ? '' : ' (the label is read on Namespaces and Pods)'}`,
   })),
   ...(['Namespace', 'Pod', 'Service'] as const).map((kind) => ({
     kind,
     path: 'metadata.labels["istio.io/use-waypoint"]',
     level: 'partial' as const,
-    note: 'an Istio ambient waypoint bound to a Service (the label on it, else its namespace; none opts a Service out): from an ambient client, reach, trace and test judge the waypoint (AuthorizationPolicies whose targetRefs name its Gateway, the Service or the istio-waypoint GatewayClass, HTTP attributes included) and then the server ztunnel, which sees the waypoint identity (its pods service account); a waypoint Gateway missing from the input, a pod bound to its own waypoint, a client that is not ambient, routes bound to the Service at the waypoint and network policies on the path are unknown, and so is route --via mesh from a sidecar-less client',
+    note: 'an Istio ambient waypoint bound to a Service (the label on it, else its namespace; none opts a Service out): from an ambient client, reach, trace and test judge the waypoint (AuthorizationPolicies whose targetRefs name its Gateway, the Service or the istio-waypoint GatewayClass, HTTP attributes included) and then the server ztunnel, which sees the waypoint identity (its pods service account); the waypoint routes the request by the GAMMA HTTPRoutes and GRPCRoutes of the Service in its namespace, after its authorization (route --via mesh and trace from an ambient client); network policies are judged on the two connections through it (client to a waypoint pod, the waypoint pod to the server, both on 15008). Unknown: a waypoint Gateway or its pods (with network policies) missing from the input, a pod bound to its own waypoint, a client that is not ambient, consumer routes, VirtualServices and L4 routes at the waypoint, and reach to a Service whose route the waypoint follows',
   })),
   ...(['Namespace', 'Service'] as const).map((kind) => ({
     kind,

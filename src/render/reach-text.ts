@@ -18,7 +18,7 @@ function signature(p: PairResult): string {
       s.misses.map((m) => `${m.policy}#${m.rule}`).join(','),
       s.notes.join('|'),
     ].join('/');
-  return `${p.verdict.allowed}|${side(p.verdict.egress)}|${side(p.verdict.ingress)}|${p.port}|${p.unknownBecause?.join(',') ?? ''}|${p.mesh ? meshLines(p.mesh).join('|') : ''}`;
+  return `${p.verdict.allowed}|${side(p.verdict.egress)}|${side(p.verdict.ingress)}|${p.waypoint?.join('|') ?? ''}|${p.port}|${p.unknownBecause?.join(',') ?? ''}|${p.mesh ? meshLines(p.mesh).join('|') : ''}`;
 }
 
 /** The server mesh proxy's verdict: the transport against the mTLS mode, then authorization. */
@@ -79,6 +79,7 @@ export function renderReach(r: ReachResult): string {
     }
     if (p.verdict) {
       for (const l of describeSide(p.verdict.egress, p.from)) lines.push(`  ${l}`);
+      for (const l of p.waypoint ?? []) lines.push(`  ${l}`);
       for (const l of describeSide(p.verdict.ingress, p.to)) lines.push(`  ${l}`);
     }
     if (p.mesh) for (const l of meshLines(p.mesh)) lines.push(`  ${l}`);
@@ -131,6 +132,7 @@ export function reachJson(r: ReachResult): unknown {
       ...(p.verdict?.httpStatus ? { httpStatus: p.verdict.httpStatus } : {}),
       ...(p.mesh ? { mesh: p.mesh } : {}),
       ...(p.path ? { path: p.path } : {}),
+      ...(p.waypoint ? { waypoint: p.waypoint } : {}),
     })),
     notes: r.notes,
     warnings: r.warnings,

@@ -38,6 +38,7 @@ import { webhookUnreachable } from './_webhooks.ts';
 import { policySelectsOnlyHostNetworkPods } from './_policy-host-network.ts';
 import { meshAuthzAdmitsNothing } from './_mesh-authz-admits-nothing.ts';
 import { meshObjectsWithoutMesh } from './_mesh-objects-without-mesh.ts';
+import { meshAmbientRouteWithoutWaypoint } from './_mesh-ambient-route-without-waypoint.ts';
 import { destinationRuleSubsetSelectsNoPods } from './_destination-rule-subset-selects-no-pods.ts';
 import { istioGatewaySelectsNoPods } from './_istio-gateway-selects-no-pods.ts';
 import { meshStrictPlaintextClients } from './_mesh-strict-plaintext-clients.ts';
@@ -108,6 +109,7 @@ export const doctorRules: readonly DoctorRule[] = [
   meshStrictPlaintextClients,
   meshDestinationRulePlaintextToStrict,
   meshPortLevelMtlsServicePort,
+  meshAmbientRouteWithoutWaypoint,
   flowBlocked,
   removedOrUnknown,
 ];

@@ -48,6 +48,8 @@ export interface InboundQuery {
   /** Judge as if through some Service of the server (auto mTLS, no DestinationRule): what `matrix` assumes. */
   readonly assumeService?: boolean;
   readonly http?: AuthzHttp;
+  /** The request was routed by the Istio waypoint of `service` (its GAMMA routes followed, as `trace` does). */
+  readonly waypointRouted?: boolean;
 }
 
 export interface MtlsHop {

@@ -18,6 +18,8 @@ import { sidecarOutcome, destinations, evaluateTable, mirrorDestinations, opaque
 import { linkerdPortProtocol } from './linkerd/_opaque.ts';
 import { linkerdArrival, type Arrival } from './linkerd/_arrival.ts';
 import { istioArrival } from './istio/_hbone.ts';
+import { istioWaypointPath, type WaypointPath } from './istio/_waypoint-path.ts';
+export { judgeWaypointLegs, type WaypointLegs, type WaypointPath } from './istio/_waypoint-path.ts';
 import { linkerdEgress, type EgressTraffic, type EgressVerdict } from './linkerd/_egress.ts';
 export type { EgressTraffic, EgressVerdict } from './linkerd/_egress.ts';
 import { istioProfile } from './istio/index.ts';
@@ -30,6 +32,10 @@ import { behindWorkloadEntries, entryFor } from './istio/_service-entries.ts';
 import { istioGatewayRoute, type IstioGatewayAnswer } from './istio/_gateway.ts';
 import { istioMeshL4 } from './istio/_l4-route.ts';
 import { ambientProxy, istioAmbient, serviceWaypoint } from './istio/_ambient.ts';
+import { serviceWaypointOf } from './istio/_waypoint.ts';
+/** The Istio ambient waypoint traffic addressed to a Service goes through (see `serviceWaypointOf`), if any. */
+export { serviceWaypointOf as istioServiceWaypoint } from './istio/_waypoint.ts';
+import { waypointRoute } from './istio/_waypoint-route.ts';
 export type { IstioGatewayAnswer } from './istio/_gateway.ts';
 export { meshSecurityGap } from './_inbound.ts';
 export { meshMatrix, type MeshMatrix } from './_matrix.ts';
@@ -97,6 +103,12 @@ export interface Mesh {
    * it may; undefined when the connection keeps `port`. NetworkPolicies are judged on the port returned.
    */
   arrival(client: Pod, server: Pod, port: number): Arrival;
+  /**
+   * The Istio ambient waypoint a connection from `client` to `server` (addressed to `service`) passes: NetworkPolicies
+   * then judge client → waypoint pod and waypoint pod → server on 15008 (`judgeWaypointLegs`), not client → server;
+   * `{unknown}` where a waypoint is on the way but kubetwin cannot lay it out; undefined when it goes straight.
+   */
+  waypointPath(client: Pod, server: Pod, service?: Service): WaypointPath | undefined;
   /**
    * What a meshed Linkerd client's proxy does with a connection to an outside address `ip:port` (its EgressNetwork:
    * allowed, denied or unknown, with why), or undefined when no EgressNetwork captures it or another mesh runs.
@@ -210,6 +222,7 @@ function build(model: ClusterModel): Mesh {
         : name === 'istio'
           ? istioArrival(model, sidecar)
           : () => undefined,
+    waypointPath: name === 'istio' ? istioWaypointPath(model, sidecar) : () => undefined,
     egress(client, ip, port, traffic) {
       if (name === 'linkerd')
         return sidecar(client).meshed ? linkerdEgress(model, client, ip, port, traffic) : undefined;
@@ -266,12 +279,40 @@ function build(model: ClusterModel): Mesh {
             ? `client ${client.namespace}/${client.name} has no istio sidecar but is in ambient mode (${amb}): its ztunnel carries the connection at L4, so sidecar routes do not apply to it (a waypoint's would)`
             : `client ${client.namespace}/${client.name} has no ${name} proxy (${me.reason}): mesh routes do not apply to it`,
         );
+        // An ambient client's request for a Service bound to a waypoint: the waypoint routes it (GAMMA).
+        const bound =
+          amb && name === 'istio' ? serviceWaypointOf(model, svc, namespaces.get(svc.namespace)) : undefined;
+        if (bound?.gateway && !opaquePort(sp))
+          return waypointRoute({
+            model,
+            profile,
+            gamma,
+            svc,
+            waypoint: bound,
+            req,
+            client,
+            explain,
+            common,
+            notes,
+          });
         const waypoint = name === 'istio' ? serviceWaypoint(svc, namespaces.get(svc.namespace)) : undefined;
         if (waypoint)
           return {
             ...everyEndpoint('kube-proxy (client outside the mesh)'),
-            unknown: `Service ${svc.namespace}/${svc.name} has an Istio ambient waypoint (${waypoint}): requests from ambient clients go through it, and its routes and L7 policy are not modeled by kubetwin`,
+            unknown: `Service ${svc.namespace}/${svc.name} has an Istio ambient waypoint (${waypoint}): ${
+              !amb
+                ? 'requests from ambient clients go through it, and whether this client (not in ambient mode) does is not modeled by kubetwin'
+                : bound?.gateway
+                  ? `requests from ambient clients go through it, and port ${sp.port} is not HTTP to Istio (L4 routing at the waypoint is not modeled by kubetwin)`
+                  : 'requests from ambient clients go through it, and its Gateway (class istio-waypoint) is not in the input, so its routes and L7 policy are not known'
+            }`,
           };
+        // ztunnel is L4: a GAMMA route of a Service no waypoint serves does not apply to an ambient client.
+        const idle = amb && name === 'istio' ? gamma(svc, client.namespace) : undefined;
+        if (idle)
+          notes.push(
+            `${idle.by} name Service ${svc.namespace}/${svc.name}, but no waypoint serves it: ztunnel carries an ambient client's connection at L4 and does not apply HTTP routes`,
+          );
         return everyEndpoint('kube-proxy (client outside the mesh)');
       }
       const hidden =

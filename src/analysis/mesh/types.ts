@@ -166,6 +166,8 @@ export interface MeshDecision {
    * Service its Sidecar does not import): kube-proxy, not the proxy, picks the endpoint behind the ClusterIP.
    */
   readonly passthrough?: boolean;
+  /** `ns/name` of the Istio ambient waypoint that routed the request (then the waypoint, not the client, decides). */
+  readonly waypoint?: string;
   /** Who picked the destinations: a VirtualService, an HTTPRoute, or the sidecar's / kube-proxy's default. */
   readonly by: string;
   readonly status: number;

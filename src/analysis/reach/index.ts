@@ -19,6 +19,7 @@ import {
 } from '../unmodeled/index.ts';
 import {
   compileMesh,
+  judgeWaypointLegs,
   meshSecurityGap,
   serviceNotExported,
   type EgressVerdict,
@@ -70,6 +71,12 @@ export interface PairResult {
    * them (`followFromOutside`): set instead of `verdict`, whose two sides would be the client's and the proxy's.
    */
   readonly path?: readonly string[];
+  /**
+   * Through an Istio ambient waypoint: the two connections NetworkPolicies judge (client → waypoint pod, waypoint
+   * pod → server, on 15008) and the waypoint pod's own sides; `verdict` then holds the client's egress and the
+   * server's ingress.
+   */
+  readonly waypoint?: readonly string[];
   /** What the input does not decide on that path (then the pair is unknown); sorted. */
   readonly undecided?: readonly string[];
 }
@@ -369,7 +376,6 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         a.party.kind === 'pod' && b.party.kind === 'pod' && query.protocol === 'TCP'
           ? mesh.arrival(a.party.pod, b.party.pod, port)
           : undefined;
-      if (arrival && 'port' in arrival && !notes.includes(arrival.why)) notes.push(arrival.why);
       const wirePort = arrival && 'port' in arrival ? arrival.port : port;
       // Masqueraded on the way: the endpoint judges the addresses the masquerade gives, not the client's.
       const masq = to.masquerade
@@ -381,8 +387,25 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         : undefined;
       if (masq?.unknown) masqueradeReasons.add(masq.unknown);
       masq?.holds?.forEach((ip) => masqueradeHolds.add(ip));
+      // Through an Istio ambient waypoint, NetworkPolicies judge client → waypoint pod and waypoint pod → server.
+      const way =
+        a.party.kind === 'pod' && b.party.kind === 'pod' && query.protocol === 'TCP' && !masq
+          ? mesh.waypointPath(a.party.pod, b.party.pod, viaService)
+          : undefined;
+      if (way && 'unknown' in way) meshReasons.add(`${b.label}: ${way.unknown}`);
+      const legs =
+        way && 'pods' in way && a.party.kind === 'pod' && b.party.kind === 'pod'
+          ? judgeWaypointLegs(way, a.party.pod, b.party.pod, (f, t, p) =>
+              engine.explain(f, t, p, query.protocol),
+            )
+          : undefined;
+      if (legs && way && 'why' in way && !notes.includes(way.why)) notes.push(way.why);
+      else if (arrival && 'port' in arrival && !notes.includes(arrival.why)) notes.push(arrival.why);
+      if (legs?.unknown) meshReasons.add(`${b.label}: ${legs.unknown}`);
       const verdict =
-        masq?.verdict ?? engine.explain(a.party, b.party, wirePort, query.protocol, { http: query.http });
+        legs?.verdict ??
+        masq?.verdict ??
+        engine.explain(a.party, b.party, wirePort, query.protocol, { http: query.http });
       if (arrival && 'maybe' in arrival) {
         const there = engine.allows(a.party, b.party, arrival.maybe, query.protocol);
         if (there !== verdict.allowed)
@@ -463,6 +486,7 @@ export function reach(engine: PolicyEngine, query: ReachQuery): ReachResult | st
         port,
         allowed,
         verdict,
+        ...(legs ? { waypoint: legs.lines } : {}),
         ...(because ? { unknownBecause: because } : {}),
         ...(meshVerdict ? { mesh: meshVerdict } : outMesh ? { mesh: outMesh } : {}),
       });

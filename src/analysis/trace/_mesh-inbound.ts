@@ -25,6 +25,7 @@ export function meshInboundHops(
     readonly service?: Service;
     readonly http?: HttpRequest;
     readonly routed?: RoutedEndpoints;
+    readonly waypointRouted?: boolean;
   } = {},
 ): { hops: Hop[]; delivered: Delivery[]; reason?: string; fix?: Fix } {
   const mesh = compileMesh(ctx.model);
@@ -41,6 +42,7 @@ export function meshInboundHops(
           service: options.service,
           http: options.http,
           routedSubsets: options.routed?.get(t.address),
+          ...(options.waypointRouted ? { waypointRouted: true } : {}),
         })
       : undefined;
     if (!m || !t) {

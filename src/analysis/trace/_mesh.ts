@@ -33,6 +33,8 @@ export interface SidecarLeg {
   readonly reason?: string;
   /** The sidecar passes the connection on to the ClusterIP (Istio PassthroughCluster): kube-proxy picks the endpoint. */
   readonly passthrough?: boolean;
+  /** `ns/name` of the Istio ambient waypoint that routed the request (then it, not the client, picked). */
+  readonly waypoint?: string;
 }
 
 const routeObjects = (ctx: TraceContext, d: MeshDecision) => {
@@ -78,7 +80,7 @@ export function sidecarLeg(
     true,
   );
   if (typeof d === 'string') return undefined;
-  if (!d.clientMeshed)
+  if (!d.clientMeshed && !d.waypoint)
     return {
       hop: {
         kind: 'sidecar',
@@ -116,11 +118,17 @@ export function sidecarLeg(
             ? 'the sidecar passes the connection on to the ClusterIP dialed: kube-proxy picks the endpoint'
             : d.service?.kind
               ? 'the sidecar, not kube-proxy, forwards the request outside the Service registry'
-              : 'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
+              : d.waypoint
+                ? 'the waypoint picks the endpoint itself and opens its own connection to it (kube-proxy is not involved)'
+                : 'the sidecar picks the endpoint itself (the ClusterIP is not dialed, kube-proxy is not involved)',
         ]
       : []),
   ];
-  const title = `${mesh.name} sidecar of ${pod.namespace}/${pod.name}`;
+  // An Istio ambient client's request for a Service with a waypoint: the waypoint routes it.
+  const title = d.waypoint
+    ? `istio waypoint ${d.waypoint} (request from ${pod.namespace}/${pod.name})`
+    : `${mesh.name} sidecar of ${pod.namespace}/${pod.name}`;
+  const proxy = d.waypoint ? 'the waypoint' : 'the sidecar';
   if (d.unknown)
     return {
       hop: {
@@ -146,12 +154,12 @@ export function sidecarLeg(
         objects: routeObjects(ctx, d),
         ...unknown,
       },
-      reason: `the sidecar closes the connection (${d.closed})`,
+      reason: `${proxy} closes the connection (${d.closed})`,
     };
   if (d.status !== 200) {
     const reason = d.redirect
-      ? `the sidecar answers ${d.redirect.status} redirect to ${d.redirect.location}`
-      : `the sidecar answers ${d.status}${d.notes.length ? ` (${d.notes[d.notes.length - 1]})` : ''}`;
+      ? `${proxy} answers ${d.redirect.status} redirect to ${d.redirect.location}`
+      : `${proxy} answers ${d.status}${d.notes.length ? ` (${d.notes[d.notes.length - 1]})` : ''}`;
     return {
       hop: {
         kind: 'sidecar',
@@ -209,6 +217,7 @@ export function sidecarLeg(
       .filter((x) => x.kind === 'ServiceEntry host' && !x.problem && x.weight > 0)
       .flatMap((x) => x.endpoints),
     ...(d.passthrough ? { passthrough: true } : {}),
+    ...(d.waypoint ? { waypoint: d.waypoint } : {}),
   };
 }
 

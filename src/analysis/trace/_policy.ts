@@ -10,7 +10,7 @@ import {
   unknownNamespaceLabels,
 } from '../policy/index.ts';
 import type { TraceContext } from './_context.ts';
-import { compileMesh, type EgressTraffic, type EgressVerdict } from '../mesh/index.ts';
+import { compileMesh, judgeWaypointLegs, type EgressTraffic, type EgressVerdict } from '../mesh/index.ts';
 import {
   touchingConnection,
   unknownSentence,
@@ -60,7 +60,8 @@ export function policyHop(
   const delivered: Delivery[] = [];
   const details: string[] = [];
   const objects = new Map<string, { key: string; source?: Hop['objects'][0]['source'] }>();
-  let firstDenied: { target: Target; verdict: Verdict } | undefined;
+  /** `from`: the party that opened the denied connection when it is not the client (a waypoint pod). */
+  let firstDenied: { from?: Party; target: Target; verdict: Verdict } | undefined;
   let egressDenied: EgressVerdict | undefined;
   const unmodeled = unmodeledObjects(ctx.model);
   const unknown = new Map<string, UnmodeledObject>();
@@ -77,17 +78,36 @@ export function policyHop(
         ? compileMesh(ctx.model).arrival(from.pod, t.pod, t.port)
         : undefined;
     const wire = arrival && 'port' in arrival ? arrival.port : t.port;
-    const v = ctx.engine.explain(from, to, wire, protocol, { http: options.http });
-    ctx.onJudged?.({
-      from,
-      to,
-      port: wire,
-      ...(arrival && 'maybe' in arrival ? { maybePort: arrival.maybe } : {}),
-      protocol,
-      http: options.http,
-      verdict: v,
-    });
-    for (const side of [v.egress, v.ingress]) {
+    // Through an Istio ambient waypoint, NetworkPolicies judge client → waypoint pod and waypoint pod → server.
+    const way =
+      from.kind === 'pod' && t.pod && protocol === 'TCP'
+        ? compileMesh(ctx.model).waypointPath(from.pod, t.pod, options.service)
+        : undefined;
+    if (way && 'unknown' in way) {
+      details.push(`  unknown: ${way.unknown}`);
+      unknownWhy.add(way.unknown);
+    }
+    const legs =
+      way && 'pods' in way && from.kind === 'pod' && t.pod
+        ? judgeWaypointLegs(way, from.pod, t.pod, (f, to2, p) => {
+            const leg = ctx.engine.explain(f, to2, p, protocol);
+            ctx.onJudged?.({ from: f, to: to2, port: p, protocol, verdict: leg });
+            return leg;
+          })
+        : undefined;
+    const v = legs?.verdict ?? ctx.engine.explain(from, to, wire, protocol, { http: options.http });
+    if (!legs)
+      ctx.onJudged?.({
+        from,
+        to,
+        port: wire,
+        ...(arrival && 'maybe' in arrival ? { maybePort: arrival.maybe } : {}),
+        protocol,
+        http: options.http,
+        verdict: v,
+      });
+    const waySides = legs?.denied ? [legs.denied.verdict.egress, legs.denied.verdict.ingress] : [];
+    for (const side of [v.egress, v.ingress, ...waySides]) {
       if (side.match) objects.set(side.match.policy, { key: side.match.policy, source: side.match.source });
       for (const iso of side.isolatedBy)
         if (!side.allowed) objects.set(iso.policy, { key: iso.policy, source: iso.source });
@@ -95,9 +115,18 @@ export function policyHop(
     details.push(
       `${partyLabel(from)} → ${t.label}:${t.port}/${protocol}: ${v.allowed ? 'ALLOWED' : 'DENIED'}`,
     );
-    for (const line of [...describeSide(v.egress, partyLabel(from)), ...describeSide(v.ingress, t.label)])
+    for (const line of [
+      ...describeSide(v.egress, partyLabel(from)),
+      ...(legs?.lines ?? []),
+      ...describeSide(v.ingress, t.label),
+    ])
       details.push(`  ${line}`);
-    if (arrival && 'port' in arrival) details.push(`  mesh: ${arrival.why}`);
+    if (way && 'why' in way) details.push(`  mesh: ${way.why}`);
+    else if (arrival && 'port' in arrival) details.push(`  mesh: ${arrival.why}`);
+    if (legs?.unknown) {
+      details.push(`  unknown: ${legs.unknown}`);
+      unknownWhy.add(legs.unknown);
+    }
     if (arrival && 'maybe' in arrival && ctx.engine.allows(from, to, arrival.maybe, protocol) !== v.allowed) {
       const why = `the NetworkPolicies ${v.allowed ? 'admit' : 'refuse'} port ${t.port} but ${v.allowed ? 'refuse' : 'admit'} ${arrival.maybe}; ${arrival.why}`;
       details.push(`  unknown: ${why}`);
@@ -151,7 +180,19 @@ export function policyHop(
         port: t.port,
       });
     // The fix and the reason name the port the connection carries (4143 for an opaque Linkerd port).
-    else firstDenied ??= { target: wire === t.port ? t : { ...t, port: wire }, verdict: v };
+    else if (legs?.denied) {
+      const d = legs.denied;
+      firstDenied ??= {
+        ...(d.to === t.pod ? { from: d.from } : {}),
+        target: {
+          label: `${d.to.namespace}/${d.to.name}`,
+          address: d.to.ip ?? '',
+          port: d.verdict.port,
+          pod: d.to,
+        },
+        verdict: d.verdict,
+      };
+    } else firstDenied ??= { target: wire === t.port ? t : { ...t, port: wire }, verdict: v };
   }
   const judged = delivered.length === targets.length ? 'ok' : delivered.length ? 'warn' : 'fail';
   // Objects kubetwin does not model may change this hop: never a plain `ok`.
@@ -184,16 +225,18 @@ export function policyHop(
       },
     };
   if (!firstDenied) return { hop, delivered };
+  // The waypoint pod opened the denied connection when it is the waypoint's own to the server.
+  const src = firstDenied.from ?? from;
   const side = firstDenied.verdict.egress.allowed ? 'ingress' : 'egress';
-  const where = side === 'egress' ? partyLabel(from) : firstDenied.target.label;
+  const where = side === 'egress' ? partyLabel(src) : firstDenied.target.label;
   const sv = side === 'egress' ? firstDenied.verdict.egress : firstDenied.verdict.ingress;
   const name = (key: string) => key.split('/').slice(-1)[0];
   // Short enough for one line: who isolates the pod, and the first reason a rule missed (the hop has them all).
   // Short enough for one line: the side, the workload, the first reason a rule missed (the hop lists them all).
   const who =
     side === 'egress'
-      ? from.kind === 'pod'
-        ? workloadLabel(from.pod)
+      ? src.kind === 'pod'
+        ? workloadLabel(src.pod)
         : where
       : firstDenied.target.pod
         ? workloadLabel(firstDenied.target.pod)
@@ -201,13 +244,13 @@ export function policyHop(
   // Without a rule meant to admit it, a rule on this port whose peers miss is the nearest; a rule for another port
   // (a monitoring port on every pod) says nothing about this connection and is not quoted.
   const miss = sv.misses.find((m) => /^(from|to)\[/.test(m.reason));
-  const subject = side === 'egress' ? (from.kind === 'pod' ? from.pod : undefined) : firstDenied.target.pod;
+  const subject = side === 'egress' ? (src.kind === 'pod' ? src.pod : undefined) : firstDenied.target.pod;
   const other: Party =
     side === 'egress'
       ? firstDenied.target.pod
         ? { kind: 'pod', pod: firstDenied.target.pod }
         : { kind: 'ip', ip: firstDenied.target.address }
-      : from;
+      : src;
   const intended =
     sv.reason === 'no-rule-matched' && subject
       ? intendedRule(
@@ -228,7 +271,7 @@ export function policyHop(
   const reason = intended
     ? `${side} denied at ${who}: the rule meant to admit it, ${intended.text}${peerMiss ? ` (${peerMiss.reason})` : ''}; isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
     : sv.reason === 'no-rule-matched'
-      ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}; ` : `no rule admits ${partyLabelOf(side === 'egress' ? other : from)} on ${firstDenied.target.port}/${protocol}; `}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
+      ? `${side} denied at ${who}: ${miss ? `${name(miss.policy)}${miss.rule >= 0 ? ` ${side}[${miss.rule}]` : ''}: ${miss.reason}; ` : `no rule admits ${partyLabelOf(side === 'egress' ? other : src)} on ${firstDenied.target.port}/${protocol}; `}isolated by ${sv.isolatedBy.map((p) => name(p.policy)).join(', ')}`
       : describeSide(sv, where)[0];
   // A Cilium deny or an L7 refusal is not fixed by one more allow: name the rule to change instead.
   if (sv.reason === 'deny' && sv.match)
@@ -251,11 +294,11 @@ export function policyHop(
     };
   if (intended && intended.lacks !== 'peer' && subject)
     return { hop, delivered, reason, fix: intendedFix(intended, subject, firstDenied.target.port, protocol) };
-  const fix = policyFix(from, firstDenied.target, protocol, side);
+  const fix = policyFix(src, firstDenied.target, protocol, side);
   // Both sides deny it (Cilium's enable-policy always isolates the server too): one allow would not fix it.
   const ingress = firstDenied.verdict.ingress;
   if (side === 'egress' && !ingress.allowed && ingress.reason === 'no-rule-matched') {
-    const also = policyFix(from, firstDenied.target, protocol, 'ingress');
+    const also = policyFix(src, firstDenied.target, protocol, 'ingress');
     return {
       hop,
       delivered,

@@ -90,6 +90,8 @@ function admissionHops(
     readonly sni?: string;
     /** The client's proxy sees a pod address (an ingress controller's own endpoint choice): the mesh judges no Service. */
     readonly podAddressed?: boolean;
+    /** `service` is the one an Istio ambient client addressed, and its waypoint routed the request. */
+    readonly waypointRouted?: boolean;
   } = {},
 ): { delivered: Delivery[]; reason?: string; fix?: Fix } {
   const pol = policyHop(ctx, from, targets, protocol, {
@@ -103,6 +105,7 @@ function admissionHops(
     service: options.podAddressed ? undefined : options.service,
     http: options.http,
     routed: options.routed,
+    ...(options.waypointRouted ? { waypointRouted: true } : {}),
   });
   hops.push(...mesh.hops);
   return { delivered: mesh.delivered, reason: pol.reason ?? mesh.reason, fix: pol.fix ?? mesh.fix };
@@ -170,7 +173,12 @@ function throughService(
   hops: Hop[],
   only?: ReadonlySet<string> | RoutedEndpoints,
   http?: HttpRequest,
-  podAddressed?: boolean,
+  extra: {
+    /** The client's proxy sees the endpoint addresses (an ingress controller's own choice), not the Service. */
+    readonly podAddressed?: boolean;
+    /** The Service an Istio ambient client addressed, when its waypoint routed the request to this one. */
+    readonly addressed?: Service;
+  } = {},
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix; details?: ServiceDetails } {
   const svc = ctx.serviceNamed(svcNs, svcName);
   if (!svc) return { delivered: [], candidates: 0, reason: `Service ${svcNs}/${svcName} does not exist` };
@@ -202,10 +210,11 @@ function throughService(
   // Endpoints a client sidecar routed to carry the subsets it sends through (their TLS mode decides mTLS).
   const routed = only instanceof Map ? only : undefined;
   const admitted = admissionHops(ctx, from, targets, protocol, hops, {
-    service: svc,
+    service: extra.addressed ?? svc,
     http,
     routed,
-    podAddressed,
+    podAddressed: extra.podAddressed,
+    ...(extra.addressed ? { waypointRouted: true } : {}),
   });
   // Endpoints that disagree, when kubetwin does not know which of them kube-proxy uses (a mesh proxy picks itself).
   const partly = admitted.delivered.length > 0 && admitted.delivered.length < leg.candidates.length;
@@ -269,7 +278,7 @@ function throughSidecar(
   src: Party,
   pod: Pod,
   routed: ReadonlyMap<string, RoutedService>,
-  opts: { protocol: Protocol; hops: Hop[]; http?: HttpRequest },
+  opts: { protocol: Protocol; hops: Hop[]; http?: HttpRequest; addressed?: Service },
 ): { delivered: Delivery[]; candidates: number; reason?: string; fix?: Fix } {
   const out = {
     delivered: [] as Delivery[],
@@ -290,6 +299,7 @@ function throughSidecar(
       opts.hops,
       ips,
       opts.http,
+      { addressed: opts.addressed },
     );
     out.delivered.push(...r.delivered);
     out.candidates += r.candidates;
@@ -406,7 +416,13 @@ export function trace(ctx: TraceContext, from: FlowSource, to: FlowTarget): Trac
     // A passthrough leaves the endpoint to kube-proxy behind the ClusterIP: the Service hop below as without a mesh.
     if (side.allowed && !side.passthrough) {
       const routed = new Map([...side.allowed].map(([ref, ips]) => [ref, { ips, port }]));
-      const r = throughSidecar(ctx, src, pod, routed, { protocol, hops, http });
+      // Through an Istio waypoint the addressed Service stays the one the policies and the waypoint judge by.
+      const r = throughSidecar(ctx, src, pod, routed, {
+        protocol,
+        hops,
+        http,
+        ...(side.waypoint && svc ? { addressed: svc } : {}),
+      });
       return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
     }
   }
@@ -590,7 +606,7 @@ function fromOutside(
       hops,
       leg.next.only,
       sent,
-      up?.podAddressed,
+      { podAddressed: up?.podAddressed },
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }

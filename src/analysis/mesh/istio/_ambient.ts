@@ -1,7 +1,8 @@
 /**
  * Istio ambient mode, as far as kubetwin knows it: which pods ztunnel captures, and which are bound to a waypoint.
- * ztunnel's L4 authorization and PeerAuthentication are modeled (`_ztunnel.ts`); waypoint proxies (L7 policy and
- * routing) are not, so a connection through one is unknown, never allowed.
+ * ztunnel's L4 authorization and PeerAuthentication are modeled (`_ztunnel.ts`), and so is a waypoint bound to a
+ * Service (`_waypoint*.ts`: authorization, GAMMA routes, NetworkPolicies along its path); a pod bound to a waypoint
+ * of its own is not, so a connection through one is unknown, never allowed.
  * https://istio.io/latest/docs/ambient/usage/add-workloads/
  * https://istio.io/latest/docs/ambient/usage/waypoint/
  */
@@ -43,7 +44,8 @@ export interface AmbientServer {
 /**
  * The waypoint bound to an ambient `server`, in words, or empty: `istio.io/use-waypoint` on its namespace, the pod or
  * a Service selecting it. Connections then pass the waypoint (its L7 policy and routing, and the server's ztunnel
- * sees the waypoint's identity), which kubetwin does not model.
+ * sees the waypoint's identity); callers use this where kubetwin does not lay that path out (`_waypoint.ts` does
+ * for Service traffic from ambient clients).
  * https://istio.io/latest/docs/ambient/usage/waypoint/#configure-a-pod-to-use-a-waypoint
  */
 export function ambientUnknowns(s: AmbientServer, why: string): string[] {

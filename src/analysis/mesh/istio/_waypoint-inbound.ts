@@ -28,13 +28,6 @@ const servicePortOf = (svc: Service, server: Pod, port: number) =>
         : server.ports.some((c) => c.name === p.targetPort && c.containerPort === port)),
   );
 
-/** Whether any NetworkPolicy-like layer could judge the hops through the waypoint differently from client→server. */
-const policyLayers = (m: ClusterModel) =>
-  m.networkPolicies.length > 0 ||
-  (m.adminPolicies?.length ?? 0) > 0 ||
-  (m.ciliumPolicies?.length ?? 0) > 0 ||
-  m.others.some((o) => /NetworkPolicy$|NetworkPolicySet$/.test(o.kind));
-
 export interface ThroughWaypoint {
   readonly model: ClusterModel;
   readonly q: InboundQuery & { readonly client: { readonly pod: Pod }; readonly service: Service };
@@ -53,11 +46,7 @@ export function throughWaypoint(t: ThroughWaypoint): MeshInbound {
   const svc = q.service;
   const server = q.server;
   const where = `the waypoint ${w.namespace}/${w.name}`;
-  const unknown: string[] = [...waypointRouteGaps(model, svc)];
-  if (policyLayers(model))
-    unknown.push(
-      `network policies are judged from the client to ${server.namespace}/${server.name}, but the connection goes client → ${where} → server, which kubetwin does not judge hop by hop`,
-    );
+  const unknown: string[] = [...waypointRouteGaps(model, svc, { gamma: q.waypointRouted })];
   const sp = servicePortOf(svc, server, q.port);
   // The waypoint enforces only policies bound to it; `targetRefs` is what binds them, so it is no reason for doubt.
   const bound = waypointPolicies(mesh.authorizationPolicies, root, w, svc).map((p) => ({

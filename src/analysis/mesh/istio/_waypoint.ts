@@ -88,9 +88,14 @@ export function waypointPolicies(
 /**
  * What the waypoint may do to the connection that kubetwin does not model: routes bound to the Service (GAMMA
  * HTTPRoutes and L4 routes with a Service parentRef, VirtualServices naming it) may send it elsewhere or change
- * it. Empty: the waypoint forwards it to the Service's endpoints.
+ * it. `gamma`: the request was routed by the Service's HTTPRoutes and GRPCRoutes (`_waypoint-route.ts`), so they
+ * are no gap. Empty: the waypoint forwards it as modeled.
  */
-export function waypointRouteGaps(model: ClusterModel, svc: Service): string[] {
+export function waypointRouteGaps(
+  model: ClusterModel,
+  svc: Service,
+  opts: { readonly gamma?: boolean } = {},
+): string[] {
   const domain = model.profile.clusterDomain;
   const names = new Set([
     svc.name,
@@ -99,7 +104,7 @@ export function waypointRouteGaps(model: ClusterModel, svc: Service): string[] {
     `${svc.name}.${svc.namespace}.svc.${domain}`,
   ]);
   const routing = model.routing;
-  const routes = [...(routing?.routes ?? []), ...(routing?.l4Routes ?? [])].filter((r) =>
+  const routes = [...(opts.gamma ? [] : (routing?.routes ?? [])), ...(routing?.l4Routes ?? [])].filter((r) =>
     r.parentRefs.some(
       (ref) =>
         ref.kind === 'Service' &&
