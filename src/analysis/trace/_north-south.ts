@@ -3,7 +3,7 @@ import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import type { HttpRequest, RouteDecision } from '../../model/routing.ts';
 import type { FlowTarget } from '../flows/index.ts';
 import { parseRequest, unknownLines, type Via } from '../route/index.ts';
-import type { Party } from '../policy/index.ts';
+import type { HttpRequest as PolicyHttpRequest, Party } from '../policy/index.ts';
 import type { CertificateChoice } from '../tls/index.ts';
 import { routerUnavailable, type TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
@@ -40,6 +40,11 @@ export interface Leg {
      * route sends each one's traffic through (their DestinationRule TLS mode applies).
      */
     readonly only?: ReadonlySet<string> | RoutedEndpoints;
+    /**
+     * The request as the router forwards it (method, path after any rewrite, host): the backend's proxy or policies
+     * judge this request, not every request the route could carry.
+     */
+    readonly http?: PolicyHttpRequest;
   };
   /** Final destinations when no router follows (plain TCP to the controller pods). */
   readonly candidates?: Candidate[];
@@ -511,7 +516,7 @@ export function northSouth(
           };
     return istioGatewayAuthz(ctx, gateways, {
       sources: gatewaySources(ctx, arrival, gateways),
-      http: { method: 'GET', path: target.path, headers: { host: target.host } },
+      http: { method: target.method || 'GET', path: target.path, headers: { host: target.host } },
       scheme: target.scheme,
       ...(arrival.kind === 'masquerade' ? { masqueraded: `${svc.namespace}/${svc.name}` } : {}),
     });
@@ -626,7 +631,12 @@ export function northSouth(
     const backend = ctx.serviceNamed(b.namespace, b.name);
     if (!backend || b.port === undefined)
       return { hops, reason: `backend Service ${b.namespace}/${b.name} not found` };
-    return { hops, next: { service: backend, port: b.port, from: pods[0] }, client };
+    const forwarded = {
+      method: req.method,
+      path: d.rewrittenPath ?? req.path,
+      headers: { host: d.rewrittenHost ?? req.host },
+    };
+    return { hops, next: { service: backend, port: b.port, from: pods[0], http: forwarded }, client };
   }
   const status = d.redirect ? `${d.status} redirect to ${d.redirect.location}` : `HTTP ${d.status}`;
   hops.push({

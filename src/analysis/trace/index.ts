@@ -510,6 +510,7 @@ function fromOutside(
       'TCP',
       hops,
       leg.next.only,
+      leg.next.http,
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);
   }
