@@ -1,0 +1,73 @@
+/**
+ * A GKE Ingress in front of an Istio ingress gateway ("from edge to mesh",
+ * https://cloud.google.com/architecture/exposing-service-mesh-apps-through-gke-ingress), as the ACM workshop deploys
+ * Bank of Anthos: the load balancer's connection ends at the gateway's Envoy, which judges the request with the
+ * AuthorizationPolicies selecting its pods (403 before any route) and routes it on by its Gateway and VirtualServices;
+ * the backend's sidecar then judges the request the gateway forwards. The trace stopped at the gateway pods and said
+ * DELIVERED, whatever the gateway's policies said and wherever the request was going.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { buildFromTexts } from '../../api/index.ts';
+import { parseFlowTarget } from '../flows/index.ts';
+import { createTraceContext, trace } from './index.ts';
+
+const scenario = 'testdata/scenarios/mesh-istio-bank-of-anthos';
+const platform = 'testdata/apps/bank-of-anthos/workshop/platform';
+const read = (path: string) => ({ file: path, text: readFileSync(path, 'utf8') });
+
+function traceLogin(opts: { gateway?: string; method?: string } = {}) {
+  const input = readdirSync(`${scenario}/input`)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kubetwin.yaml')
+    .map((f) => read(`${scenario}/input/${f}`));
+  const { model } = buildFromTexts(
+    [
+      ...input,
+      read(`${platform}/istio-system.yaml`),
+      read(`${platform}/namespace-bankofanthos.yaml`),
+      read(opts.gateway ?? `${platform}/asm-ingress.yaml`),
+    ],
+    { profile: read(`${scenario}/input/kubetwin.yaml`) },
+  );
+  const to = parseFlowTarget('http://bank.example.com/login', undefined, undefined);
+  assert.ok(typeof to !== 'string', String(to));
+  return trace(createTraceContext(model), { kind: 'internet' }, { ...to, method: opts.method ?? 'GET' });
+}
+
+test('rule cloud-load-balancer-to-istio-gateway: the gateway behind a GKE Ingress authorizes and routes the request on', () => {
+  const t = traceLogin();
+  assert.equal(t.outcome, 'delivered');
+  const gatewayAuthz = t.hops.find((h) => h.title.startsWith('mesh authorization (Istio ingress gateway)'));
+  assert.equal(gatewayAuthz?.verdict, 'ok');
+  assert.match(
+    gatewayAuthz?.details.join('\n') ?? '',
+    /Google Front End/,
+    'the gateway sees the load balancer',
+  );
+  assert.ok(
+    t.hops.some(
+      (h) => h.kind === 'route' && /Istio ingress gateway.*→ Service bankofanthos\/frontend:80/.test(h.title),
+    ),
+    'the gateway routes by the VirtualService',
+  );
+  const last = t.hops[t.hops.length - 1];
+  assert.match(
+    last.details.join('\n'),
+    /bankofanthos\/frontend-/,
+    'delivered at frontend, not at the gateway',
+  );
+});
+
+test('rule cloud-load-balancer-to-istio-gateway: only deny-all policies at the gateway answer 403', () => {
+  const t = traceLogin({ gateway: `${scenario}/variants/asm-ingress-before-allow.yaml` });
+  assert.equal(t.outcome, 'failed');
+  assert.match(t.failure?.reason ?? '', /answers 403 \(RBAC: access denied\)/);
+  assert.ok(!t.hops.some((h) => h.kind === 'route' && h.title.includes('Istio ingress gateway')));
+});
+
+test('rule router-forwards-the-request: the backend sidecar judges the method the gateway forwards', () => {
+  const t = traceLogin({ method: 'DELETE' });
+  assert.equal(t.outcome, 'failed', 'frontend admits only GET and POST');
+  assert.match(t.failure?.reason ?? '', /methods \[GET, POST\] \(the request is DELETE\)/);
+});
