@@ -31,7 +31,7 @@ function traceLogin(opts: { gateway?: string; method?: string } = {}) {
     { profile: read(`${scenario}/input/kubetwin.yaml`) },
   );
   const to = parseFlowTarget('http://bank.example.com/login', undefined, undefined);
-  assert.ok(typeof to !== 'string', String(to));
+  assert.ok(typeof to !== 'string' && to.kind === 'url', String(to));
   return trace(createTraceContext(model), { kind: 'internet' }, { ...to, method: opts.method ?? 'GET' });
 }
 

@@ -39,7 +39,7 @@ function traceMethod(method: string) {
     { profile: read(`${scenario}/input/kubetwin.yaml`), namespace: 'foo' },
   );
   const to = parseFlowTarget('http://203.0.113.10/headers', undefined, undefined);
-  assert.ok(typeof to !== 'string', String(to));
+  assert.ok(typeof to !== 'string' && to.kind === 'url', String(to));
   return trace(createTraceContext(model), { kind: 'internet' }, { ...to, method });
 }
 
