@@ -1116,6 +1116,12 @@ export const fields: readonly FieldSupport[] = [
   },
   {
     kind: 'Service',
+    path: 'metadata.annotations["cloud.google.com/app-protocols"]',
+    level: 'partial',
+    note: "the protocol a GKE Ingress's load balancer speaks to each named port (HTTP unless HTTPS or HTTP2): read when trace follows a request from outside through the load balancer to an Istio ingress gateway, whose Gateway server is matched over it (rule cloud-load-balancer-to-istio-gateway); the load balancer's TLS to other backends is not modeled",
+  },
+  {
+    kind: 'Service',
     path: 'spec.loadBalancerClass',
     level: 'partial',
     note: "with MetalLB's IPAddressPools in the input, a Service with a class is not given a MetalLB address and its address is said to be undetermined (MetalLB serves it only when run with --lb-class); otherwise a LoadBalancer is given the profile's address or stays <pending>. service.k8s.aws/nlb (the AWS Load Balancer Controller) and GKE's networking.gke.io/l4-regional-internal / -external decide whether the load balancer is internal (see the scheme annotations)",
