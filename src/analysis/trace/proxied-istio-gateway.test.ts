@@ -71,3 +71,67 @@ test('rule router-forwards-the-request: the backend sidecar judges the method th
   assert.equal(t.outcome, 'failed', 'frontend admits only GET and POST');
   assert.match(t.failure?.reason ?? '', /methods \[GET, POST\] \(the request is DELETE\)/);
 });
+
+const albHost = 'k8s-edge-gw-0123456789-1234567890.us-west-2.elb.amazonaws.com';
+const albToGateway = (policy: string) => `apiVersion: v1
+kind: Namespace
+metadata: {name: edge, labels: {istio-injection: enabled}}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: gw, namespace: edge, labels: {istio: ingressgateway}}
+spec: {containers: [{name: istio-proxy, image: auto, ports: [{containerPort: 8080}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: gw, namespace: edge}
+spec: {selector: {istio: ingressgateway}, ports: [{name: http, port: 80, targetPort: 8080}]}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: edge}
+spec:
+  selector: {istio: ingressgateway}
+  servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*"]}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: gw
+  namespace: edge
+  annotations:
+    kubernetes.io/ingress.class: alb
+    alb.ingress.kubernetes.io/scheme: internet-facing
+    alb.ingress.kubernetes.io/target-type: ip
+spec:
+  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: gw, port: {number: 80}}}}]}}]
+status: {loadBalancer: {ingress: [{hostname: ${albHost}}]}}
+---
+${policy}`;
+
+test('rule cloud-load-balancer-to-istio-gateway: behind an ALB, the gateway answers 403 when its policies allow nothing', () => {
+  const { model } = buildFromTexts(
+    [
+      {
+        file: 'alb.yaml',
+        text: albToGateway(`apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: deny-all, namespace: edge}
+spec: {}
+`),
+      },
+    ],
+    {
+      profile: {
+        file: 'kubetwin.yaml',
+        text: 'apiVersion: kubetwin.dev/v1alpha1\nkind: ClusterProfile\nmesh: {name: istio}\n',
+      },
+    },
+  );
+  const to = parseFlowTarget(`http://${albHost}/`, undefined, undefined);
+  assert.ok(typeof to !== 'string');
+  const t = trace(createTraceContext(model), { kind: 'ip', ip: '203.0.113.7' }, to);
+  assert.equal(t.outcome, 'failed');
+  assert.match(t.failure?.reason ?? '', /answers 403 \(RBAC: access denied\)/);
+  assert.match(t.hops.map((h) => h.details.join('\n')).join('\n'), /ALB's private address/);
+});
