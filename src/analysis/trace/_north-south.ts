@@ -119,7 +119,7 @@ export function loadBalancerNamed(ctx: TraceContext, host: string): Service | un
 }
 
 /** The IngressClass (or Gateway) the pods behind a Service implement, matched by controller name and labels. */
-function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via | undefined {
+export function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via | undefined {
   const routing = ctx.model.routing;
   if (!routing) return undefined;
   // The OpenShift router's pods: the ingress operator labels them with their IngressController, in openshift-ingress.

@@ -17,7 +17,7 @@ import type { FlowTarget } from '../flows/index.ts';
 import type { TraceContext } from './_context.ts';
 import { istioGatewayAuthz } from './_istio-gateway-authz.ts';
 import { istioGatewayLeg, servesIstioGateway } from './_istio-gateway.ts';
-import type { Leg } from './_north-south.ts';
+import { routerFor, type Leg } from './_north-south.ts';
 
 /** The load balancer in front of the pods: who opens the connection they see, and what protocol it speaks. */
 export interface ProxyingLoadBalancer {
@@ -44,7 +44,8 @@ export function throughProxiedIstioGateway(
 ): Leg {
   const reached = leg.candidates ?? [];
   const pods = reached.map((c) => c.pod).filter((p): p is Pod => !!p);
-  if (leg.reason || !pods.length || !servesIstioGateway(ctx, pods)) return leg;
+  if (leg.reason || !pods.length) return leg;
+  if (!servesIstioGateway(ctx, pods)) return routerNotFollowed(ctx, leg, pods, a.port);
   const hops = [...leg.hops];
   const gateways = reached.map((c) => ({
     label: c.pod ? `${c.pod.namespace}/${c.pod.name}` : c.address,
@@ -87,4 +88,35 @@ export function gkeBackendScheme(svc: Service, port: number): 'http' | 'https' {
   } catch {
     return 'http';
   }
+}
+
+/**
+ * Pods behind the load balancer that are another L7 router (an Ingress controller's, a Gateway's): the request goes
+ * on through that router's rules, which this path does not follow, so where it lands is unknown — not delivered at
+ * the router's pods.
+ */
+function routerNotFollowed(ctx: TraceContext, leg: Leg, pods: readonly Pod[], port: number): Leg {
+  const via = routerFor(ctx, pods, port);
+  if (!via) return leg;
+  const name =
+    via.kind === 'gateway'
+      ? `Gateway ${via.namespace}/${via.name}`
+      : via.kind === 'ingress-class'
+        ? `IngressClass ${via.name}`
+        : `the OpenShift router ${via.name}`;
+  const why = `the pods the load balancer reaches serve ${name}, an L7 router: the request goes on by its rules, which kubetwin does not follow behind a cloud load balancer (kubetwin route answers that hop)`;
+  return {
+    ...leg,
+    hops: [
+      ...leg.hops,
+      {
+        kind: 'route',
+        title: `${name}: not followed behind the load balancer`,
+        verdict: 'warn',
+        details: [why],
+        objects: [],
+        unknown: [why],
+      },
+    ],
+  };
 }

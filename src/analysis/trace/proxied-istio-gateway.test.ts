@@ -135,3 +135,32 @@ spec: {}
   assert.match(t.failure?.reason ?? '', /answers 403 \(RBAC: access denied\)/);
   assert.match(t.hops.map((h) => h.details.join('\n')).join('\n'), /ALB's private address/);
 });
+
+test('rule cloud-load-balancer-to-istio-gateway: another L7 router behind the load balancer is not a delivery at its pods', () => {
+  const yaml = `apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx}
+spec: {controller: k8s.io/ingress-nginx}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: nginx, labels: {app.kubernetes.io/name: ingress-nginx}}
+spec: {containers: [{name: controller, image: x, ports: [{containerPort: 80}]}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: nginx, annotations: {cloud.google.com/neg: '{"ingress": true}'}}
+spec: {selector: {app.kubernetes.io/name: ingress-nginx}, ports: [{name: http, port: 80}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: edge, annotations: {kubernetes.io/ingress.class: gce}}
+spec: {defaultBackend: {service: {name: nginx, port: {number: 80}}}}
+status: {loadBalancer: {ingress: [{ip: 34.120.0.20}]}}
+`;
+  const { model } = buildFromTexts([{ file: 'edge.yaml', text: yaml }]);
+  const to = parseFlowTarget('http://34.120.0.20/', undefined, undefined);
+  assert.ok(typeof to !== 'string');
+  const t = trace(createTraceContext(model), { kind: 'internet' }, to);
+  assert.match((t.unknown ?? []).join('\n'), /serve IngressClass nginx, an L7 router/);
+});
