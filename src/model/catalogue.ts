@@ -1121,6 +1121,18 @@ export const fields: readonly FieldSupport[] = [
     level: 'partial',
     note: '"ingress": true serves the Service to a GKE Ingress (class gce or gce-internal) through network endpoint groups: trace from outside to the Ingress\'s status address reaches the pod addresses directly, from the Google Front Ends or the proxy-only subnet; without it the load balancer goes through the nodes\' NodePort. exposed_ports (standalone NEGs) are not read',
   },
+  ...(['Ingress', 'Service'] as const).map((kind): FieldSupport => ({
+    kind,
+    path: 'metadata.annotations["alb.ingress.kubernetes.io/backend-protocol"]',
+    level: 'partial',
+    note: "the protocol an AWS ALB speaks to its targets (HTTP unless HTTPS; the Service's annotation wins over the Ingress's): read when trace follows a request from outside through the ALB to an Istio ingress gateway, whose Gateway server is matched over it (rule cloud-load-balancer-to-istio-gateway); the ALB's TLS to other targets is not modeled",
+  })),
+  {
+    kind: 'Service',
+    path: 'metadata.annotations["cloud.google.com/app-protocols"]',
+    level: 'partial',
+    note: "the protocol a GKE Ingress's load balancer speaks to each named port (HTTP unless HTTPS or HTTP2): read when trace follows a request from outside through the load balancer to an Istio ingress gateway, whose Gateway server is matched over it (rule cloud-load-balancer-to-istio-gateway); the load balancer's TLS to other backends is not modeled",
+  },
   {
     kind: 'Service',
     path: 'spec.loadBalancerClass',

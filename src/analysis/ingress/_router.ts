@@ -190,9 +190,33 @@ function specPick(
       `${[winner!, ...tied].map((e) => e.ingress.key).join(' and ')} all claim ${describeEntry(winner!)}: ${tieNote}`,
     );
   rejectOthers(entries, winner, group, kind, req, m, lost);
-  const unknown = wildcardUnknown(group, winner, req);
-  const pick = winner ? { entry: winner, notes } : fallback(ingresses, notes);
-  return unknown.length ? { ...pick, unknown } : pick;
+  const pick: IngressPick = winner ? { entry: winner, notes } : fallback(ingresses, notes);
+  const chosen = pick.entry ?? pick.defaultBackend;
+  const unknown = wildcardUnknown(group, winner, req).filter(
+    (u) => !(chosen && sameBackend(u.entry, chosen)),
+  );
+  return unknown.length ? { ...pick, unknown: unknown.map((u) => u.unknown) } : pick;
+}
+
+/**
+ * Whether a wildcard path sends the request where the spec reading already does: the same Ingress (so the same
+ * annotations) and the same Service port or resource backend — then either reading gives the same answer.
+ */
+function sameBackend(
+  e: Entry,
+  chosen: { readonly ingress: Ingress; readonly backend: IngressBackend },
+): boolean {
+  if (e.ingress !== chosen.ingress) return false;
+  const a = e.backend;
+  const b = chosen.backend;
+  if (a.service && b.service) return a.service.name === b.service.name && a.service.port === b.service.port;
+  if (a.resource && b.resource)
+    return (
+      a.resource.kind === b.resource.kind &&
+      a.resource.name === b.resource.name &&
+      (a.resource.apiGroup ?? '') === (b.resource.apiGroup ?? '')
+    );
+  return false;
 }
 
 /**
@@ -200,13 +224,15 @@ function specPick(
  * reading matches the request: "matching for ImplementationSpecific is up to the IngressClass"
  * (https://kubernetes.io/docs/concepts/services-networking/ingress/#path-types), and the cloud controllers read `*`
  * as a wildcard — GKE's (`/*`, `/foo/*`: https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#paths) and
- * the AWS ALB's path patterns. Under a controller kubetwin does not know, such a path may take the request: unknown.
+ * the AWS ALB's path patterns. Under a controller kubetwin does not know, such a path may take the request: unknown,
+ * unless it sends the request to the backend the spec reading picked (`sameBackend`: a defaultBackend and a `/*`
+ * rule of one Ingress naming the same Service port, as GKE's own guides write them).
  */
 function wildcardUnknown(
   group: readonly Entry[],
   winner: Entry | undefined,
   req: HttpRequest,
-): RouteUnknown[] {
+): { entry: Entry; unknown: RouteUnknown }[] {
   return group
     .filter(
       (e) =>
@@ -216,9 +242,12 @@ function wildcardUnknown(
         albGlob(e.path, req.path),
     )
     .map((e) => ({
-      object: e.ingress.key,
-      path: e.at,
-      text: `ImplementationSpecific path ${e.path} holds a wildcard: the spec profile reads it as a literal prefix, but its meaning is the controller's, and the cloud controllers (GKE, the AWS ALB) read * as any characters, so this request may go to ${e.backend.service?.name ?? 'its backend'} instead`,
+      entry: e,
+      unknown: {
+        object: e.ingress.key,
+        path: e.at,
+        text: `ImplementationSpecific path ${e.path} holds a wildcard: the spec profile reads it as a literal prefix, but its meaning is the controller's, and the cloud controllers (GKE, the AWS ALB) read * as any characters, so this request may go to ${e.backend.service?.name ?? 'its backend'} instead`,
+      },
     }));
 }
 

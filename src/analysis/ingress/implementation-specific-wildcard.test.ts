@@ -57,3 +57,21 @@ test('rule implementation-specific-wildcard-unknown: a wildcard path that cannot
     'a GKE URL map takes the longest path; the /* rule is named all the same',
   );
 });
+
+test('rule implementation-specific-wildcard-unknown: a /* path to the backend the spec reading already picked adds nothing', () => {
+  // GKE's own guides (and the ACM workshop's Ingress in front of its Istio gateway) give one Service as both the
+  // defaultBackend and the `/*` rule: whichever reading the controller has, the request goes to that Service port.
+  const sameBackend = gke(path('/*', 'web')).replace(
+    'spec:\n  rules:',
+    'spec:\n  defaultBackend: {service: {name: web, port: {number: 80}}}\n  rules:',
+  );
+  const r = answer(sameBackend, 'http://34.120.0.1/login');
+  assert.equal(r.decision.backends[0]?.name, 'web');
+  assert.equal(r.decision.unknown, undefined);
+  // Another backend behind the wildcard keeps the answer unknown.
+  const other = sameBackend.replace(
+    'defaultBackend: {service: {name: web',
+    'defaultBackend: {service: {name: api',
+  );
+  assert.equal(answer(other, 'http://34.120.0.1/login').decision.unknown?.length, 1);
+});

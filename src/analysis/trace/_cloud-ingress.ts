@@ -32,6 +32,7 @@ import { unheldSourcePolicyHop } from './_unheld-source.ts';
 import type { Hop } from './types.ts';
 import { routeOnLoadBalancer } from './_load-balancer-route.ts';
 import { gkeClass, gkeIngressLeg } from './_gke-ingress.ts';
+import { throughProxiedIstioGateway } from './_proxied-istio-gateway.ts';
 
 /** The Ingresses whose `status.loadBalancer.ingress` holds `address` (an IP, or a load balancer's DNS name). */
 export function ingressesAt(model: ClusterModel, address: string): Ingress[] {
@@ -147,7 +148,12 @@ export function cloudIngressLeg(
     className,
     lb: `ALB of ${group}`,
     next: (ing, svc, port) =>
-      targetGroupLeg(ctx, { hops, svc, port, from, type: albTargetType(ing, svc), lb: albPool }),
+      // The target may be an Istio ingress gateway, which authorizes and routes the request on.
+      throughProxiedIstioGateway(
+        ctx,
+        targetGroupLeg(ctx, { hops, svc, port, from, type: albTargetType(ing, svc), lb: albPool }),
+        { url, svc, port, lb: { from: albPool.from, scheme: albBackendScheme(ing, svc) } },
+      ),
   });
   return { ...leg, client: from };
 }
@@ -323,4 +329,15 @@ export function targetGroupLeg(
     pol.delivered.some((d) => d.ip === c.address && d.port === c.port),
   );
   return { hops, candidates: reached };
+}
+
+/**
+ * The protocol the ALB speaks to its targets: `alb.ingress.kubernetes.io/backend-protocol` (HTTP or HTTPS; the
+ * Service's annotation wins over the Ingress's), HTTP by default.
+ * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#backend-protocol
+ */
+export function albBackendScheme(ing: Ingress, svc: Service): 'http' | 'https' {
+  const key = 'alb.ingress.kubernetes.io/backend-protocol';
+  const v = (svc.annotations[key] ?? ing.annotations[key])?.trim().toUpperCase();
+  return v === 'HTTPS' ? 'https' : 'http';
 }

@@ -18,6 +18,7 @@ import type { Leg } from './_north-south.ts';
 import type { Hop } from './types.ts';
 import { routeOnLoadBalancer } from './_load-balancer-route.ts';
 import { outside, stopLeg, targetGroupLeg, type BackendPool } from './_cloud-ingress.ts';
+import { gkeBackendScheme, throughProxiedIstioGateway } from './_proxied-istio-gateway.ts';
 
 /** `gce` or `gce-internal` when the Ingress is GKE's by its class annotation (and names no ingressClassName). */
 export function gkeClass(ing: Ingress): 'gce' | 'gce-internal' | undefined {
@@ -107,7 +108,7 @@ export function gkeIngressLeg(
           fix: `write the annotation as JSON, e.g. cloud.google.com/neg: '{"ingress": true}'`,
           unknown: true,
         });
-      return targetGroupLeg(ctx, {
+      const leg = targetGroupLeg(ctx, {
         hops,
         svc,
         port,
@@ -116,6 +117,13 @@ export function gkeIngressLeg(
           ? { type: 'ip', by: `cloud.google.com/neg: '{"ingress": true}' on ${svc.key} (container-native)` }
           : { type: 'instance', by: `no cloud.google.com/neg "ingress" on ${svc.key}: instance groups` },
         lb: pool(neg),
+      });
+      // Edge to mesh: the backend may be an Istio ingress gateway, which authorizes and routes the request on.
+      return throughProxiedIstioGateway(ctx, leg, {
+        url,
+        svc,
+        port,
+        lb: { from: pool(neg).from, scheme: gkeBackendScheme(svc, port) },
       });
     },
   });

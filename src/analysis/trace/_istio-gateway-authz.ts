@@ -42,6 +42,11 @@ export function istioGatewayAuthz(
     readonly scheme: string;
     /** `ns/name` of the Service whose kube-proxy masquerade gives the sources, when it does. */
     readonly masqueraded?: string;
+    /**
+     * Without `sources`: the proxy whose connection the gateway sees (a cloud load balancer), named so; its address
+     * is not known, so only a rule on the source address is unknown.
+     */
+    readonly proxiedFrom?: string;
   },
 ): GatewayAuthz {
   const mesh = ctx.model.mesh;
@@ -51,7 +56,12 @@ export function istioGatewayAuthz(
     return policies.length ? [{ g, policies }] : [];
   });
   if (!selected.length) return { hops: [] };
-  if (!options.sources?.length) {
+  const parties: readonly Party[] | undefined = options.sources?.length
+    ? options.sources
+    : options.proxiedFrom
+      ? [{ kind: 'ip', ip: '', label: options.proxiedFrom }]
+      : undefined;
+  if (!parties) {
     const why = `AuthorizationPolicies select the Istio ingress gateway pods (${selected.map((x) => x.g.label).join(', ')}), but the address the request reaches them from is not in the input`;
     return {
       hops: [
@@ -66,13 +76,13 @@ export function istioGatewayAuthz(
       ],
     };
   }
-  const judged = options.sources.flatMap((party) =>
+  const judged = parties.flatMap((party) =>
     selected.map(({ g, policies }) => ({
       party,
       g,
       v: istioAuthorize(policies, {
         peer: options.scheme === 'https' ? 'unknown' : 'plaintext',
-        sourceIp: ipOf(party),
+        ...(ipOf(party) ? { sourceIp: ipOf(party) } : {}),
         destinationIp: g.address,
         port: g.port,
         tcp: false,

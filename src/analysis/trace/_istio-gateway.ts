@@ -25,15 +25,16 @@ export function istioGatewayLeg(
   ctx: TraceContext,
   hops: Hop[],
   pods: readonly Pod[],
-  req: { scheme: string; host: string; port: number; path: string },
+  req: { scheme: string; host: string; port: number; path: string; method?: string },
 ): Leg {
+  const method = req.method || 'GET';
   const answer = compileMesh(ctx.model).gatewayRoute({
     scheme: req.scheme === 'https' ? 'https' : 'http',
     host: req.host,
     port: req.port,
     path: req.path,
     query: [],
-    method: 'GET',
+    method,
     headers: { host: req.host },
   });
   const gwObj = (ctx.model.mesh?.istioGateways ?? []).find(
@@ -111,7 +112,7 @@ export function istioGatewayLeg(
   hops.push(
     ...meshMirrorHops(
       d,
-      from && { ctx, pod: from, http: { method: 'GET', path: req.path, headers: { host: req.host } } },
+      from && { ctx, pod: from, http: { method, path: req.path, headers: { host: req.host } } },
     ),
   );
   const backend = ctx.serviceNamed(pick.namespace, pick.name);
@@ -121,5 +122,7 @@ export function istioGatewayLeg(
   const only = new Map(
     pick.endpoints.map((e) => [e.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), [pick.subset]] as const),
   );
-  return { hops, next: { service: backend, port: pick.port, from, only } };
+  // The backend's sidecar judges the request as the gateway forwards it (its path after a rewrite).
+  const http = { method, path: d.rewrittenPath ?? req.path, headers: { host: req.host } };
+  return { hops, next: { service: backend, port: pick.port, from, only, http } };
 }

@@ -3,7 +3,7 @@ import type { ClusterModel, Pod, Service } from '../../model/types.ts';
 import type { ControllerProfile, HttpRequest, RouteDecision } from '../../model/routing.ts';
 import type { FlowTarget } from '../flows/index.ts';
 import { parseRequest, unknownLines, type Via } from '../route/index.ts';
-import type { Party } from '../policy/index.ts';
+import type { HttpRequest as PolicyHttpRequest, Party } from '../policy/index.ts';
 import type { CertificateChoice } from '../tls/index.ts';
 import { routerUnavailable, type TraceContext } from './_context.ts';
 import { serviceHop, type Candidate } from './_service.ts';
@@ -50,6 +50,11 @@ export interface Leg {
       readonly winner?: string;
       readonly request: { readonly host: string; readonly path: string; readonly method?: string };
     };
+    /**
+     * The request as the router forwards it (method, path after any rewrite, host): the backend's proxy or policies
+     * judge this request, not every request the route could carry.
+     */
+    readonly http?: PolicyHttpRequest;
   };
   /** Final destinations when no router follows (plain TCP to the controller pods). */
   readonly candidates?: Candidate[];
@@ -124,7 +129,7 @@ export function loadBalancerNamed(ctx: TraceContext, host: string): Service | un
 }
 
 /** The IngressClass (or Gateway) the pods behind a Service implement, matched by controller name and labels. */
-function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via | undefined {
+export function routerFor(ctx: TraceContext, pods: readonly Pod[], port: number): Via | undefined {
   const routing = ctx.model.routing;
   if (!routing) return undefined;
   // The OpenShift router's pods: the ingress operator labels them with their IngressController, in openshift-ingress.
@@ -541,7 +546,7 @@ export function northSouth(
           };
     return istioGatewayAuthz(ctx, gateways, {
       sources: gatewaySources(ctx, arrival, gateways),
-      http: { method: 'GET', path: target.path, headers: { host: target.host } },
+      http: { method: target.method || 'GET', path: target.path, headers: { host: target.host } },
       scheme: target.scheme,
       ...(arrival.kind === 'masquerade' ? { masqueraded: `${svc.namespace}/${svc.name}` } : {}),
     });
@@ -656,12 +661,18 @@ export function northSouth(
     const backend = ctx.serviceNamed(b.namespace, b.name);
     if (!backend || b.port === undefined)
       return { hops, reason: `backend Service ${b.namespace}/${b.name} not found` };
+    const forwarded = {
+      method: req.method,
+      path: d.rewrittenPath ?? req.path,
+      headers: { host: d.rewrittenHost ?? req.host },
+    };
     return {
       hops,
       next: {
         service: backend,
         port: b.port,
         from: pods[0],
+        http: forwarded,
         route: {
           via,
           ...(result.profile ? { profile: result.profile } : {}),

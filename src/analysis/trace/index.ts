@@ -571,14 +571,19 @@ function fromOutside(
       route && addressing
         ? controllerUpstreamLeg(ctx, controller, { service, port, addressing, request: route.request })
         : undefined;
-    // The request as the controller sends it: its Host is upstream-vhost's when set.
+    // The request as the controller sends it (rule router-forwards-the-request: method, the path after any
+    // rewrite); its Host is upstream-vhost's when set.
+    const forwarded = leg.next.http;
     const sent: HttpRequest | undefined =
       up && route
         ? {
-            method: route.request.method ?? 'GET',
-            path: route.request.path,
+            method: forwarded?.method ?? route.request.method ?? 'GET',
+            path: forwarded?.path ?? route.request.path,
             headers: {
-              host: (addressing?.kind === 'service' && addressing.hostHeader) || route.request.host,
+              host:
+                (addressing?.kind === 'service' && addressing.hostHeader) ||
+                forwarded?.headers?.host ||
+                route.request.host,
             },
           }
         : undefined;
@@ -605,7 +610,7 @@ function fromOutside(
       'TCP',
       hops,
       leg.next.only,
-      sent,
+      sent ?? leg.next.http,
       { podAddressed: up?.podAddressed },
     );
     return finish(from, to, hops, r.delivered, r.reason, r.fix, r.candidates);

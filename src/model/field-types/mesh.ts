@@ -167,6 +167,8 @@ export const meshFields: readonly KindFields[] = [
       spec.rules.*.to.*.operation.methods.* string
       spec.rules.*.to.*.operation.paths list
       spec.rules.*.to.*.operation.paths.* string
+      spec.rules.*.to.*.operation.ports list
+      spec.rules.*.to.*.operation.ports.* string
       spec.rules.*.when list
       spec.rules.*.when.*.key string
       spec.rules.*.when.*.notValues list

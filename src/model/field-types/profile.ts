@@ -33,6 +33,8 @@ export const kubetwinFields: readonly KindFields[] = [
       externalHosts.api.twitter.com.* string
       externalHosts.api.yourdomain.com list
       externalHosts.api.yourdomain.com.* string
+      externalHosts.bank.example.com list
+      externalHosts.bank.example.com.* string
       externalHosts.blog.example.com list
       externalHosts.blog.example.com.* string
       externalHosts.bookinfo.example.com list

@@ -35,14 +35,31 @@ const age = (s: IstioSidecar) => [s.creationTimestamp ?? '9999', s.name].join('/
 const label = (s: IstioSidecar) => `Sidecar ${s.namespace}/${s.name}`;
 
 /**
+ * The Istio Gateway whose proxy `pod` runs (its selector picks the pod, as kubetwin's mesh profile reads gateway
+ * proxies), as `namespace/name`. istiod gives a gateway proxy (type Router) the default SidecarScope, whose egress
+ * imports every host of every namespace, and never one built from a `Sidecar` resource — not its namespace's, not
+ * the root namespace's (push_context.go getSidecarScope: for a Router it returns the scope without a Sidecar;
+ * context.go SetSidecarScope: gateways get the default scope). Rule
+ * `sidecar-resource-not-for-gateways`.
+ */
+export function gatewayProxyOf(model: ClusterModel, pod: Pod): string | undefined {
+  if (pod.hostNetwork) return undefined;
+  const g = (model.mesh?.istioGateways ?? []).find(
+    (x) => Object.keys(x.selector).length > 0 && matches(selectorFromMap(x.selector), pod.labels),
+  );
+  return g && `${g.namespace}/${g.name}`;
+}
+
+/**
  * The Sidecar of a pod: among its namespace's, one whose workloadSelector picks it, else the one without a
  * selector; else the root namespace's without a selector (push_context.go getSidecarScope; a root-namespace Sidecar
- * with a selector applies only in the root namespace). istiod takes the oldest of two candidates; istio.io calls the
+ * with a selector applies only in the root namespace). None for a gateway proxy (`gatewayProxyOf`). istiod takes the oldest of two candidates; istio.io calls the
  * behaviour undefined, so `unsure` says so.
  */
 export function sidecarScope(model: ClusterModel, pod: Pod): SidecarScope {
   const mesh = model.mesh;
-  const all = mesh?.sidecars ?? [];
+  // A gateway proxy (istiod's Router) takes the default scope: no Sidecar applies to it.
+  const all = gatewayProxyOf(model, pod) ? [] : (mesh?.sidecars ?? []);
   const root = mesh?.rootNamespace ?? 'istio-system';
   const own = all.filter((s) => s.namespace === pod.namespace);
   const picked = own.filter(
