@@ -1,6 +1,7 @@
 import { matches, type Selector } from '../../lib/labels.ts';
 import type { ClassLabelParts, PodClass } from './_classes.ts';
 import { FEW_KEYS } from './_label-parts.ts';
+import { keepShapes } from './_kept-shapes.ts';
 
 const EMPTY = new Int32Array(0);
 
@@ -319,4 +320,15 @@ function sortLists(start: Int32Array, ids: Int32Array): void {
         ids.subarray(start[l], start[l + 1]).sort();
         break;
       }
+}
+
+// The index's shapes, kept for the life of the process (`_kept-shapes.ts`): a count that has posted a class, and an
+// index, made by the same code as a compile's.
+keepShapes(sampleCount(), new ClassIndex([], () => true));
+
+function sampleCount(): PostingCount {
+  const count = new PostingCount(1);
+  count.add(count.namespace(''));
+  count.close(0, 0);
+  return count;
 }

@@ -103,7 +103,7 @@ export function walkPods(pods: readonly Pod[], walk: PodWalk): void {
 }
 
 /** Makes `name` the walk's namespace (numbered on first meeting). */
-function enterNamespace(walk: PodWalk, name: string): void {
+export function enterNamespace(walk: PodWalk, name: string): void {
   const ns = walk.ns;
   const seen = walk.byNamespace.get(name);
   // A namespace met again must have been left for a later name and come back to an earlier one: the names

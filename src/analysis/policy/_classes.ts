@@ -1,7 +1,8 @@
 import type { Pod } from '../../model/types.ts';
-import type { AddressSegments } from './_ip-blocks.ts';
-import { ClassPods, type ClassRecord, type PodClass } from './_class-record.ts';
-import { PodWalk, walkPods } from './_class-walk.ts';
+import { AddressSegments } from './_ip-blocks.ts';
+import { ClassPods, ClassRecord, type PodClass } from './_class-record.ts';
+import { enterNamespace, PodWalk, walkPods } from './_class-walk.ts';
+import { keepShapes } from './_kept-shapes.ts';
 import type { LabelParts, PairsHash } from './_label-parts.ts';
 
 export { podClass, type PodClass } from './_class-record.ts';
@@ -47,7 +48,7 @@ export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltCl
   return builtOf(ordered, walk, partsById(classes, walk.partByWalk));
 }
 
-/** `buildClasses`' answer. */
+/** `buildClasses`' answer (one literal, so the kept sample below has its shape). */
 function builtOf(classes: MutableClass[], walk: PodWalk, partOf: Int32Array): BuiltClasses {
   return { classes, classIdOf: walk.classIdOf, labels: { parts: walk.labelParts, partOf } };
 }
@@ -131,4 +132,18 @@ function podsByClass(pods: readonly Pod[], classIdOf: Int32Array, start: Int32Ar
 /** Gives every class its run of `runs`. */
 function giveRuns(classes: readonly MutableClass[], runs: ClassPods): void {
   for (let c = 0; c < classes.length; c++) classes[c].setPods(runs);
+}
+
+// The walk's shapes, kept for the life of the process (`_kept-shapes.ts`): a walk that has met a namespace (its
+// label parts, class keys and segments with it), a class with its run, the answer and its label parts' pair lists,
+// made by the same code as a compile's.
+keepShapes(...sampleShapes());
+
+function sampleShapes(): object[] {
+  const walk = new PodWalk(0, { labelKeys: new Set(), portNames: [], segments: new AddressSegments([]) });
+  enterNamespace(walk, '');
+  const cls = new ClassRecord(0, '', {}, false, new Int32Array(0));
+  cls.setPods(new ClassPods([], new Int32Array(2)));
+  const built = builtOf([cls], walk, new Int32Array(1));
+  return [walk, cls, built, built.labels, walk.labelParts, walk.labelParts.partPairs()];
 }
