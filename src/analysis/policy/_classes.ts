@@ -1,100 +1,11 @@
-import type { Labels } from '../../lib/labels.ts';
 import type { Pod } from '../../model/types.ts';
-import type { AddressSegments } from './_ip-blocks.ts';
-import { ClassKeys } from './_class-keys.ts';
-import { LabelParts, type PairsHash } from './_label-parts.ts';
+import { AddressSegments } from './_ip-blocks.ts';
+import { ClassPods, ClassRecord, type PodClass } from './_class-record.ts';
+import { enterNamespace, PodWalk, walkPods } from './_class-walk.ts';
+import { keepShapes } from './_kept-shapes.ts';
+import type { LabelParts, PairsHash } from './_label-parts.ts';
 
-/**
- * Pods that no policy can tell apart: same namespace, same values of every label key some selector reads,
- * same resolution of every named port some policy uses, same ipBlock segment, same hostNetwork (and under the
- * Cilium tier, for hostNetwork pods, the same node). Verdicts are
- * computed once per class and expanded to pods on demand.
- */
-export interface PodClass {
-  readonly id: number;
-  readonly namespace: string;
-  /** Labels of the first pod; only the keys selectors read are guaranteed shared by every member. */
-  readonly labels: Labels;
-  readonly hostNetwork: boolean;
-  /** The class's pods, in the order of the engine's pod list (never empty; do not write). */
-  readonly pods: readonly Pod[];
-  /** `pods[0]`: read it when one member stands for the class (its node, ports, address) — no list is made. */
-  readonly firstPod: Pod;
-  /**
-   * Per entry of the engine's `portNames`: the container port that name resolves to in this class (-1: not
-   * declared; -2: declared more than once, ask the pods).
-   */
-  readonly namedPorts: Int32Array;
-}
-
-/**
- * The classes' pods as one list ordered by class, and per class id where its run starts (`start[id]` to
- * `start[id + 1]`): two objects for every class's members instead of an array per class.
- */
-class ClassPods {
-  constructor(
-    readonly byClass: readonly Pod[],
-    readonly start: Int32Array,
-  ) {}
-}
-
-/**
- * A class as `buildClasses` makes it: its pod list is made from the shared `ClassPods` on first ask and kept.
- * At the random-label family's ~100k one-pod classes a list per class was ~5.6 MB of the compile's old-generation
- * growth (an array object and its elements, 56 bytes a class), which brought V8's major collection of the model
- * into the measured phases (design note 0008, seventeenth session); most readers want one member (`firstPod`).
- */
-class ClassRecord implements PodClass {
-  /** The shared runs until the list is first asked for, then the class's own list. */
-  #pods: ClassPods | readonly Pod[];
-  constructor(
-    public id: number,
-    readonly namespace: string,
-    readonly labels: Labels,
-    readonly hostNetwork: boolean,
-    readonly namedPorts: Int32Array,
-  ) {
-    this.#pods = NO_PODS;
-  }
-
-  get pods(): readonly Pod[] {
-    const p = this.#pods;
-    if (!(p instanceof ClassPods)) return p;
-    return (this.#pods = p.byClass.slice(p.start[this.id], p.start[this.id + 1]));
-  }
-
-  get firstPod(): Pod {
-    const p = this.#pods;
-    return p instanceof ClassPods ? p.byClass[p.start[this.id]] : p[0];
-  }
-
-  /** Gives the class its members: its run of `runs` (ids final). */
-  setPods(runs: ClassPods): void {
-    this.#pods = runs;
-  }
-}
-
-/**
- * A class with the given members, as `buildClasses` would make it (tests and callers that group pods
- * themselves).
- */
-export function podClass(
-  fields: Omit<PodClass, 'firstPod' | 'pods'> & { readonly pods: readonly Pod[] },
-): PodClass {
-  const c = new ClassRecord(
-    fields.id,
-    fields.namespace,
-    fields.labels,
-    fields.hostNetwork,
-    fields.namedPorts,
-  );
-  if (fields.pods.length) {
-    const start = new Int32Array(fields.id + 2);
-    start[fields.id + 1] = fields.pods.length;
-    c.setPods(new ClassPods(fields.pods, start));
-  }
-  return c;
-}
+export { podClass, type PodClass } from './_class-record.ts';
 
 export interface ClassInputs {
   readonly labelKeys: ReadonlySet<string>;
@@ -121,140 +32,32 @@ export interface ClassInputs {
  * number — (label and port part, hostNetwork, ipBlock segment) — not a string.
  * Class ids run namespace by namespace, in the order the pods come within their namespace. `classIdOf[i]` is the
  * class id of `pods[i]` (an array, not a `Map<Pod, …>`: see `_pod-slots.ts`).
+ *
+ * Each pass is a function of one loop, and the walk's rare steps (a namespace met, a run of pods with new labels or
+ * ports, a class made) are functions of their own: a compile calls these once, so V8 optimizes them by on-stack
+ * replacement, and one function holding every loop was one large optimizing job per compile, sent back
+ * ("insufficient type feedback") by each later loop it reached without feedback (design note 0008, seventeenth
+ * and eighteenth sessions).
  */
 export function buildClasses(pods: readonly Pod[], inputs: ClassInputs): BuiltClasses {
-  const classes: MutableClass[] = [];
-  /** Per class in the walk's order (`classes`), its label part. */
-  let partByWalk: Int32Array = new Int32Array(1024);
-  const classIdOf = new Int32Array(pods.length);
-  const labelParts = new LabelParts(inputs.labelKeys, inputs.labelHash);
-  const portIds = new Map<string, number>();
-  /** Per interned port part: the resolution of every entry of `portNames` (see `PodClass.namedPorts`). */
-  const namedOf: Int32Array[] = [];
-  const scratch = new Int32Array(inputs.portNames.length);
-  /**
-   * The port part of a ports list: the resolution of every entry of `portNames`, interned by content. `previous`
-   * is the last pod's part: a list resolving as it did takes it without a key string (every pod of the
-   * random-label family has its own ports list, all resolving alike).
-   */
-  const portIdOf = (ports: Pod['ports'], previous: number): number => {
-    // Per name: the container port it resolves to, -1 when undeclared, -2 when declared more than once.
-    let same = previous >= 0;
-    for (let i = 0; i < scratch.length; i++) {
-      const pn = inputs.portNames[i];
-      let at = -1;
-      for (let k = 0; k < ports.length; k++) {
-        const cp = ports[k];
-        if (cp.name === pn.name && cp.protocol === pn.protocol) at = at === -1 ? cp.containerPort : -2;
-      }
-      scratch[i] = at;
-      if (same && namedOf[previous][i] !== at) same = false;
-    }
-    if (same) return previous;
-    let key = '';
-    for (let i = 0; i < scratch.length; i++) key += `${scratch[i]},`;
-    let id = portIds.get(key);
-    if (id === undefined) {
-      portIds.set(key, (id = portIds.size));
-      namedOf.push(scratch.slice());
-    }
-    return id;
-  };
-  /**
-   * Per port part, per label part: the number of the (label, port) pair. Rows by port part, which are few: a row
-   * per label part was an array per pod on the random-label family, where nearly every pod has its own label part.
-   */
-  const pairsOf: number[][] = [];
-  let pairs = 0;
-  const pairIdOf = (label: number, ports: number): number => {
-    const row = pairsOf[ports] ?? (pairsOf[ports] = []);
-    return row[label] ?? (row[label] = pairs++);
-  };
-  // Segment codes: 0 for no IP, segment + 2 (segmentOf answers -1 before the first boundary) for one. With no
-  // boundary (no ipBlock) every IP is code 1, and the pod's IP list is not read past its length: its elements are
-  // an object of their own, one more first touch per pod (design note 0008, sixteenth session).
-  const codes = inputs.segments.size + 2;
-  const noSegments = inputs.segments.size === 0;
-  // One walk of the pods in their order (each pod object touched once; the engine writes slot marks on first
-  // ask, `_pod-slots.ts`). Classes are numbered as they appear (`q`); ids then run namespace by namespace, in the
-  // order the pods come within their namespace — the walk's order unless a namespace comes back after another
-  // (models list pods namespace by namespace, sorted: then q is the id and nothing is renumbered).
-  const byNamespace = new Map<string, NamespaceClasses>();
-  /** Per (namespace number, numeric key): the class's number in the walk (its index in `classes`). */
-  const byKey = new ClassKeys();
-  let ns: NamespaceClasses | undefined;
-  /** True while the namespaces met so far came in ascending order, each in one run. */
-  let inOrder = true;
-  // Replicas of one workload come one after the other and share their labels and ports objects: the previous
-  // pod's part, and its class when the numeric key is the same, are reused without a map lookup.
-  let lastLabels: Labels | undefined;
-  let lastPorts: Pod['ports'] | undefined;
-  /** The current run's part: label part, port part and their pair number (-1 before the first pod). */
-  let label = -1;
-  let portPart = -1;
-  let pair = -1;
-  let lastKey = -1;
-  let lastCls: MutableClass | undefined;
-  for (let at = 0; at < pods.length; at++) {
-    const pod = pods[at];
-    if (ns === undefined || pod.namespace !== ns.name) {
-      const name = pod.namespace;
-      const seen = byNamespace.get(name);
-      // A namespace met again must have been left for a later name and come back to an earlier one: the names
-      // at the run changes are ascending exactly when every namespace is one run, in sorted order.
-      if (ns !== undefined && name < ns.name) inOrder = false;
-      ns = seen ?? { name, number: byNamespace.size, bySignature: new Map() };
-      if (!seen) byNamespace.set(name, ns);
-      lastKey = -1;
-    }
-    if (pod.labels !== lastLabels || pod.ports !== lastPorts || pair < 0) {
-      // Each part only when its own object changed: bare pods have their own labels but share a ports list.
-      if (pod.labels !== lastLabels || pair < 0) label = labelParts.idOf(pod.labels);
-      if (pod.ports !== lastPorts || pair < 0) portPart = portIdOf(pod.ports, portPart);
-      lastLabels = pod.labels;
-      lastPorts = pod.ports;
-      pair = pairIdOf(label, portPart);
-    }
-    let cls: MutableClass | undefined;
-    let key = 0;
-    let sig = '';
-    const byNode = inputs.hostByNode && pod.hostNetwork;
-    if (!inputs.serviceAccounts && pod.ips.length < 2 && !byNode) {
-      const ips = pod.ips;
-      const code = ips.length === 0 ? 0 : noSegments ? 1 : inputs.segments.segmentOf(ips[0]) + 2;
-      key = (pair * 2 + (pod.hostNetwork ? 1 : 0)) * codes + code;
-      if (key === lastKey) {
-        classIdOf[at] = lastCls!.id;
-        continue;
-      }
-      const q = byKey.get(ns.number, key);
-      cls = q < 0 ? undefined : classes[q];
-    } else {
-      // Several IPs (dual stack) or a service-account split: a string signature.
-      sig = `${pod.hostNetwork ? 'h' : 'p'}${label},${portPart}\u0000`;
-      if (inputs.serviceAccounts) sig += pod.serviceAccountName;
-      sig += '\u0000';
-      if (byNode) sig += `${pod.nodeName ?? ''}\u0000`;
-      for (const ip of pod.ips) sig += `${inputs.segments.segmentOf(ip)},`;
-      cls = ns.bySignature.get(sig);
-    }
-    if (!cls) {
-      cls = new ClassRecord(classes.length, pod.namespace, pod.labels, pod.hostNetwork, namedOf[portPart]);
-      classes.push(cls);
-      if (cls.id === partByWalk.length) partByWalk = grown(partByWalk);
-      partByWalk[cls.id] = label;
-      if (sig) ns.bySignature.set(sig, cls);
-      else byKey.set(ns.number, key, cls.id);
-    }
-    classIdOf[at] = cls.id;
-    lastKey = sig ? -1 : key;
-    lastCls = cls;
-  }
-  const ordered = inOrder ? classes : renumber(classes, classIdOf);
-  fillPods(pods, ordered, classIdOf);
-  const labelPartOf = new Int32Array(classes.length);
-  for (let q = 0; q < classes.length; q++) labelPartOf[classes[q].id] = partByWalk[q];
-  return { classes: ordered, classIdOf, labels: { parts: labelParts, partOf: labelPartOf } };
+  const walk = new PodWalk(pods.length, inputs);
+  walkPods(pods, walk);
+  const classes = walk.classes;
+  const ordered = walk.inOrder ? classes : renumber(classes, walk.classIdOf);
+  fillPods(pods, ordered, walk.classIdOf);
+  return builtOf(ordered, walk, partsById(classes, walk.partByWalk));
+}
+
+/** `buildClasses`' answer (one literal, so the kept sample below has its shape). */
+function builtOf(classes: MutableClass[], walk: PodWalk, partOf: Int32Array): BuiltClasses {
+  return { classes, classIdOf: walk.classIdOf, labels: { parts: walk.labelParts, partOf } };
+}
+
+/** Per class id, its label part (`partByWalk` is by walk number, `classes` by walk number with final ids). */
+function partsById(classes: readonly MutableClass[], partByWalk: Int32Array): Int32Array {
+  const partOf = new Int32Array(classes.length);
+  for (let q = 0; q < classes.length; q++) partOf[classes[q].id] = partByWalk[q];
+  return partOf;
 }
 
 /** The classes, each pod's class id, and each class's label part (`ClassIndex` posts by their pair numbers). */
@@ -270,18 +73,7 @@ export interface ClassLabelParts {
   readonly partOf: Int32Array;
 }
 
-/** One namespace while the walk meets its pods. */
-interface NamespaceClasses {
-  readonly name: string;
-  /** Its number in the order namespaces were met (`ClassKeys` keys classes by it). */
-  readonly number: number;
-  readonly bySignature: Map<string, MutableClass>;
-}
-
 type MutableClass = ClassRecord;
-
-/** A class's pods until `fillPods` gives it its run (never written). */
-const NO_PODS: readonly Pod[] = [];
 
 /**
  * Gives the classes their ids namespace by namespace (names sorted; within a namespace, in the order they
@@ -308,13 +100,6 @@ function renumber(classes: readonly MutableClass[], classIdOf: Int32Array): Muta
   return ordered;
 }
 
-/** `a` copied into an array twice its length. */
-function grown(a: Int32Array): Int32Array {
-  const out = new Int32Array(a.length * 2);
-  out.set(a);
-  return out;
-}
-
 /**
  * Each class's pods, in the order of `pods`: ordered by class into one list (counted from `classIdOf`, then
  * filled), each class given its run of it (`ClassPods`). A list per class, even at its exact length, was an
@@ -323,12 +108,42 @@ function grown(a: Int32Array): Int32Array {
  * the classes loop meets its pods (runs of one namespace, by position).
  */
 function fillPods(pods: readonly Pod[], classes: readonly MutableClass[], classIdOf: Int32Array): void {
-  const start = new Int32Array(classes.length + 1);
+  const start = runStarts(classIdOf, classes.length);
+  const runs = new ClassPods(podsByClass(pods, classIdOf, start), start);
+  giveRuns(classes, runs);
+}
+
+/** Per class id, where its run starts in the pods ordered by class (`start[id]` to `start[id + 1]`). */
+function runStarts(classIdOf: Int32Array, classes: number): Int32Array {
+  const start = new Int32Array(classes + 1);
   for (let i = 0; i < classIdOf.length; i++) start[classIdOf[i] + 1]++;
-  for (let c = 0; c < classes.length; c++) start[c + 1] += start[c];
-  const at = start.slice(0, classes.length);
+  for (let c = 0; c < classes; c++) start[c + 1] += start[c];
+  return start;
+}
+
+/** The pods ordered by class, each class's in the order of `pods`. */
+function podsByClass(pods: readonly Pod[], classIdOf: Int32Array, start: Int32Array): Pod[] {
+  const at = start.slice(0, start.length - 1);
   const byClass = pods.slice();
   for (let i = 0; i < classIdOf.length; i++) byClass[at[classIdOf[i]]++] = pods[i];
-  const runs = new ClassPods(byClass, start);
+  return byClass;
+}
+
+/** Gives every class its run of `runs`. */
+function giveRuns(classes: readonly MutableClass[], runs: ClassPods): void {
   for (let c = 0; c < classes.length; c++) classes[c].setPods(runs);
+}
+
+// The walk's shapes, kept for the life of the process (`_kept-shapes.ts`): a walk that has met a namespace (its
+// label parts, class keys and segments with it), a class with its run, the answer and its label parts' pair lists,
+// made by the same code as a compile's.
+keepShapes(...sampleShapes());
+
+function sampleShapes(): object[] {
+  const walk = new PodWalk(0, { labelKeys: new Set(), portNames: [], segments: new AddressSegments([]) });
+  enterNamespace(walk, '');
+  const cls = new ClassRecord(0, '', {}, false, new Int32Array(0));
+  cls.setPods(new ClassPods([], new Int32Array(2)));
+  const built = builtOf([cls], walk, new Int32Array(1));
+  return [walk, cls, built, built.labels, walk.labelParts, walk.labelParts.partPairs()];
 }

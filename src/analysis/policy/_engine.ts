@@ -8,6 +8,7 @@ import { buildClasses, type PodClass } from './_classes.ts';
 import { SlotWriter, slotOf } from './_pod-slots.ts';
 import { selectPolicies, type PolicyLists } from './_policy-lists.ts';
 import { walkPolicies } from './_policy-walk.ts';
+import { keepShapes } from './_kept-shapes.ts';
 import { recordRules, type RuleTable } from './_rule-table.ts';
 import { AddressSegments, type CompiledBlock } from './_ip-blocks.ts';
 import { peerMatches, type PeerTarget } from './_peers.ts';
@@ -42,6 +43,11 @@ const CACHE_CLASSES = 4096;
  */
 const everyClass = (): boolean => true;
 const notOnNodeAddress = (c: PodClass): boolean => !c.hostNetwork;
+
+// The policy walk's answer over no policy (its rule table's key maps, its targets), kept for the life of the process
+// like the classes' and the index's (`_kept-shapes.ts`): the walk's files make it, the engine keeps it.
+const walkSample = walkPolicies([], { table: true });
+keepShapes(walkSample, walkSample.targets);
 
 /**
  * NetworkPolicies (and the admin tiers) compiled once over equivalence classes of pods. `allows` answers one

@@ -1,5 +1,6 @@
 import type { Selector } from '../../lib/labels.ts';
 import type { NetworkPolicy } from '../../model/types.ts';
+import { keepShapes } from './_kept-shapes.ts';
 
 const EMPTY = new Int32Array(0);
 
@@ -135,3 +136,10 @@ function fillPerClass(
     if (t & 2) for (let k = 0; k < ids.length; k++) egIds[egAt[ids[k]]++] = i;
   }
 }
+
+// The lists' shapes, kept for the life of the process (`_kept-shapes.ts`): selection's answer over no policy and
+// no class, made by the same code as a compile's.
+const listsSample = selectPolicies({ types: new Uint8Array(0), namespaces: [], selectors: [] }, 0, {
+  select: () => EMPTY,
+});
+keepShapes(listsSample, listsSample.ingress);
