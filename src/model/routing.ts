@@ -635,4 +635,10 @@ export interface RouteDecision {
    * translated) before any backend was picked.
    */
   readonly refusedBy?: ObjectKey;
+  /**
+   * The Envoy Gateway SecurityPolicy whose answer is not known (credentials, an address kubetwin cannot judge, a
+   * target it does not model; `unknown` says why): the gateway may answer the request itself instead of forwarding it.
+   * `serve gateway` answers such a request as unknown and never forwards it.
+   */
+  readonly undecidedBy?: ObjectKey;
 }

@@ -23,6 +23,7 @@ export { unresolvedExtensionRef, unresolvedExtensionRefNote } from './_custom-fi
 export { refPermitted, checkBackendRef } from './_refs.ts';
 export { caBundle, caBundleProblem } from './_ca-bundle.ts';
 export { frontendTrustAnchors, frontendValidationOf } from './_frontend.ts';
+export { indexSecurityPolicies, type SecurityPolicyIndex } from './_security-index.ts';
 export {
   securityPolicyAnswer,
   securityPolicyConnectionUnknowns,

@@ -7,13 +7,14 @@ import type {
   ControllerProfile,
   FrontendValidation,
   Gateway,
+  HTTPRoute,
   DecisionBackend,
   HttpRequest,
   L4Decision,
   L4Request,
   RouteDecision,
 } from '../../model/routing.ts';
-import type { ClusterModel } from '../../model/types.ts';
+import type { ClusterModel, ObjectKey } from '../../model/types.ts';
 import {
   compileIngressRouter,
   ingressRouteSecretFor,
@@ -31,10 +32,12 @@ import {
   frontendTrustAnchors,
   frontendValidationOf,
   gatewayHostMatch,
+  indexSecurityPolicies,
   securityPolicyAnswer,
   securityPolicyConnectionUnknowns,
   type GatewayAnalysis,
   type GatewayRouter,
+  type SecurityPolicyIndex,
 } from '../gateway/index.ts';
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
@@ -199,7 +202,11 @@ export interface L4Result {
 export interface Router {
   readonly via: Via;
   readonly profile?: ControllerProfile;
-  /** Routing only, for the gateway server and benchmarks: no explanation, endpoints or certificate. */
+  /**
+   * Routing only, for the gateway server and benchmarks: no explanation, endpoints or certificate. Through a Gateway,
+   * the Envoy Gateway SecurityPolicy in effect applies as in `explain` (a 403 or 500 it answers, `undecidedBy` when
+   * its answer is not known).
+   */
   decide(req: HttpRequest): RouteDecision;
   /** The full answer `kubetwin route` prints. */
   explain(req: HttpRequest): RouteResult;
@@ -250,6 +257,10 @@ export function compileRouter(
   // The Gateway an answer goes through, as the objects attached to it are keyed.
   const gateway =
     options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
+  // The SecurityPolicies indexed with the routing tables, once per compiled router: a reload (serve gateway --watch)
+  // compiles a new router and so a new index; answers only look it up.
+  const security = gateway ? indexSecurityPolicies(model) : undefined;
+  const routesByKey = new Map(security ? routing.routes.map((r) => [r.key, r]) : []);
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const finish = (
     decide: (r: HttpRequest, explain: boolean) => RouteDecision,
@@ -274,7 +285,7 @@ export function compileRouter(
           };
       const attached = [
         ...attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection'),
-        ...securityPolicyConnectionUnknowns(model, answerTargets(gateway, decided)),
+        ...securityPolicyConnectionUnknowns(security, answerTargets(gateway, decided)),
       ];
       const noted = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
       const decision = attached.length
@@ -300,7 +311,7 @@ export function compileRouter(
         return [caBundle(model, policy.namespace, r.name)];
       });
     },
-    decide: (r) => decide(r, false),
+    decide: (r) => secure(r, decide(r, false)),
     explain(req) {
       const chosen = secure(req, decide(req, true));
       let decided = chosen;
@@ -432,7 +443,7 @@ export function compileRouter(
     viaNotes,
     (req, e) => l4.decide(req, e),
     (d) => backendTLSNotes(d, analysed),
-    (req, d) => secured(model, router, req, d),
+    (req, d) => secured(security, routesByKey, router, req, d),
   );
   return { ...routerOf, clientValidation: (port, sni) => clientValidationOf(model, gw, router, port, sni) };
 }
@@ -445,17 +456,18 @@ export function compileRouter(
  * https://gateway.envoyproxy.io/docs/tasks/security/restrict-ip-access/
  */
 function secured(
-  model: ClusterModel,
+  security: SecurityPolicyIndex | undefined,
+  routes: ReadonlyMap<ObjectKey, HTTPRoute>,
   router: GatewayRouter,
   req: HttpRequest,
   d: RouteDecision,
 ): RouteDecision {
-  if (!d.winner || d.notServed || !model.routing?.envoySecurityPolicies?.length) return d;
-  const route = model.routing.routes.find((r) => r.key === d.winner!.object);
+  if (!d.winner || d.notServed || !security) return d;
+  const route = routes.get(d.winner.object);
   const index = Number(/^rules\[(\d+)\]/.exec(d.winner.at)?.[1] ?? -1);
   const listener = router.listenerForHost(req.port, req.host);
   const answer = securityPolicyAnswer(
-    model,
+    security,
     {
       gateway: router.gateway.key,
       listener: listener && !listener.set ? listener.name : undefined,
@@ -467,7 +479,13 @@ function secured(
   );
   if (!answer) return d;
   const unknown = answer.unknown.length ? { unknown: [...(d.unknown ?? []), ...answer.unknown] } : {};
-  if (!answer.status) return { ...d, notes: [...d.notes, ...answer.notes], ...unknown };
+  if (!answer.status)
+    return {
+      ...d,
+      notes: [...d.notes, ...answer.notes],
+      ...unknown,
+      ...(answer.unknown.length ? { undecidedBy: answer.policy } : {}),
+    };
   return {
     status: answer.status,
     refusedBy: answer.policy,
