@@ -57,7 +57,7 @@ export interface SecurityAnswer {
 }
 
 /** The policies targeting `at`, most specific level first, each level in the provider's order (from the index). */
-function levels(
+export function levels(
   index: SecurityPolicyIndex,
   at: SecurityAt,
 ): { label: string; policies: EnvoySecurityPolicy[] }[] {
@@ -90,7 +90,7 @@ function levels(
  * SecurityPolicies naming this answer's Gateway or route with another group than gateway.networking.k8s.io (the CRD
  * refuses it), or the ListenerSet whose listener took the request (not modeled): each is an unknown, never dropped.
  */
-function strayTargets(index: SecurityPolicyIndex, at: SecurityAt): RouteUnknown[] {
+export function strayTargets(index: SecurityPolicyIndex, at: SecurityAt): RouteUnknown[] {
   const hits = [
     ...[at.gateway, at.route].flatMap((key) =>
       key === undefined ? [] : (index.refs.get(key) ?? []).filter((r) => r.group !== gatewayGroup),
@@ -115,21 +115,25 @@ function strayTargets(index: SecurityPolicyIndex, at: SecurityAt): RouteUnknown[
   });
 }
 
-type Outcome =
+export type Outcome =
   | { readonly action: 'Allow' | 'Deny'; readonly by: string }
   | { readonly action: 'unknown'; readonly why: string };
 
 const ruleName = (p: EnvoySecurityPolicy, r: SecurityAuthorizationRule) =>
   `${p.namespace}/${p.name} spec.authorization.rules[${r.index}]${r.name ? ` (${r.name})` : ''}`;
 
-/** Whether one rule's conditions hold: true, false, or undefined (`why` says what is not known). */
+/**
+ * Whether one rule's conditions hold: true, false, or undefined (`why` says what is not known). `method`: the
+ * request's; undefined for a TCP/UDP connection, which has none (a rule naming methods is then undecided).
+ */
 function ruleHolds(
   r: SecurityAuthorizationRule,
-  req: HttpRequest,
+  method: string | undefined,
   address: string | undefined,
   unsureAddress: string,
 ): { holds: boolean | undefined; why?: string } {
-  if (r.methods.length && !r.methods.includes(req.method.toUpperCase())) return { holds: false };
+  if (method !== undefined && r.methods.length && !r.methods.includes(method.toUpperCase()))
+    return { holds: false };
   let why: string | undefined;
   if (r.clientCIDRs.length) {
     const ip = address === undefined ? undefined : parseIP(address);
@@ -142,17 +146,21 @@ function ruleHolds(
     )
       return { holds: false };
   }
-  if (r.undecidable.length)
-    why = `it also requires ${r.undecidable.join(', ')}, which a route request does not carry`;
+  const undecidable = [
+    ...r.undecidable,
+    ...(method === undefined && r.methods.length ? ['operation.methods'] : []),
+  ];
+  if (undecidable.length)
+    why = `it also requires ${undecidable.join(', ')}, which a ${method === undefined ? 'connection' : 'route request'} does not carry`;
   else if (!r.clientCIDRs.length && !r.methods.length) why = 'the rule states no condition kubetwin reads';
   return why ? { holds: undefined, why } : { holds: true };
 }
 
 /** The first-match outcome from rule `i` on, for one client address (undefined: not known). */
-function evaluate(
+export function evaluate(
   p: EnvoySecurityPolicy,
   auth: SecurityAuthorization,
-  req: HttpRequest,
+  method: string | undefined,
   address: string | undefined,
   unsureAddress: string,
   i = 0,
@@ -163,9 +171,9 @@ function evaluate(
       by: `${p.namespace}/${p.name} spec.authorization.defaultAction ${auth.defaultAction}${auth.rules.length ? ' (no rule matches)' : ''}`,
     };
   const r = auth.rules[i];
-  const { holds, why } = ruleHolds(r, req, address, unsureAddress);
+  const { holds, why } = ruleHolds(r, method, address, unsureAddress);
   if (holds === true) return { action: r.action, by: `${ruleName(p, r)} (${r.action}) matches` };
-  const rest = evaluate(p, auth, req, address, unsureAddress, i + 1);
+  const rest = evaluate(p, auth, method, address, unsureAddress, i + 1);
   if (holds === false) return rest;
   // Not known whether this rule matches: the answer is sure only when both branches agree.
   if (rest.action === r.action)
@@ -235,7 +243,7 @@ export function securityPolicyAnswer(
   const unsureAddress =
     rewritten ??
     'the client address is not known (route: --client-ip ADDRESS, the address Envoy sees as its peer)';
-  const outcomes = addresses.map((a) => ({ a, o: evaluate(p, auth, req, a, unsureAddress) }));
+  const outcomes = addresses.map((a) => ({ a, o: evaluate(p, auth, req.method, a, unsureAddress) }));
   const first = outcomes[0].o;
   const same = outcomes.every((x) => x.o.action === first.action);
   if (!same || first.action === 'unknown') {
@@ -255,23 +263,4 @@ export function securityPolicyAnswer(
       unknown,
     };
   return { policy: p.key, notes: [...notes, `authorization: ${by} for ${who}: allowed`], unknown };
-}
-
-/**
- * The SecurityPolicies targeting a Layer-4 answer's Gateway or route: their TCP authorization is not modeled, so each
- * is one unknown of the connection.
- */
-export function securityPolicyConnectionUnknowns(
-  index: SecurityPolicyIndex | undefined,
-  targets: readonly (ObjectKey | undefined)[],
-): RouteUnknown[] {
-  if (!index) return [];
-  const want = targets.filter((t): t is ObjectKey => !!t);
-  return index.governs
-    .filter(({ keys }) => want.some((k) => keys.has(k)))
-    .map(({ policy: p }) => ({
-      object: p.key,
-      path: 'spec.authorization',
-      text: `SecurityPolicy ${p.namespace}/${p.name} is attached here: its authorization of TCP connections is not modeled by kubetwin`,
-    }));
 }

@@ -7,7 +7,6 @@ import type {
   ControllerProfile,
   FrontendValidation,
   Gateway,
-  HTTPRoute,
   DecisionBackend,
   HttpRequest,
   L4Decision,
@@ -33,8 +32,9 @@ import {
   frontendValidationOf,
   gatewayHostMatch,
   indexSecurityPolicies,
+  listenerLabel,
   securityPolicyAnswer,
-  securityPolicyConnectionUnknowns,
+  securityPolicyConnectionAnswer,
   type GatewayAnalysis,
   type GatewayRouter,
   type SecurityPolicyIndex,
@@ -260,7 +260,10 @@ export function compileRouter(
   // The SecurityPolicies indexed with the routing tables, once per compiled router: a reload (serve gateway --watch)
   // compiles a new router and so a new index; answers only look it up.
   const security = gateway ? indexSecurityPolicies(model) : undefined;
-  const routesByKey = new Map(security ? routing.routes.map((r) => [r.key, r]) : []);
+  const routesByKey = new Map<
+    ObjectKey,
+    { readonly kind: string; readonly rules: readonly { name?: string }[] }
+  >(security ? [...routing.routes, ...routing.l4Routes].map((r) => [r.key, r]) : []);
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const finish = (
     decide: (r: HttpRequest, explain: boolean) => RouteDecision,
@@ -283,10 +286,7 @@ export function compileRouter(
             refused:
               'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
           };
-      const attached = [
-        ...attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection'),
-        ...securityPolicyConnectionUnknowns(security, answerTargets(gateway, decided)),
-      ];
+      const attached = attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection');
       const noted = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
       const decision = attached.length
         ? { ...noted, unknown: [...(noted.unknown ?? []), ...attached] }
@@ -441,7 +441,7 @@ export function compileRouter(
     secretFor,
     undefined,
     viaNotes,
-    (req, e) => l4.decide(req, e),
+    (req, e) => securedConnection(security, routesByKey, gw, req, l4.decide(req, e)),
     (d) => backendTLSNotes(d, analysed),
     (req, d) => secured(security, routesByKey, router, req, d),
   );
@@ -457,7 +457,7 @@ export function compileRouter(
  */
 function secured(
   security: SecurityPolicyIndex | undefined,
-  routes: ReadonlyMap<ObjectKey, HTTPRoute>,
+  routes: RoutesByKey,
   router: GatewayRouter,
   req: HttpRequest,
   d: RouteDecision,
@@ -496,6 +496,54 @@ function secured(
     // The RBAC filter answers before any backend is picked: what the router said of its backends no longer holds.
     notes: [...d.notes.filter((n) => !n.startsWith('no backendRef is usable')), ...answer.notes],
     ...unknown,
+  };
+}
+
+/** The routes of the model by key, with what a SecurityPolicy's `sectionName` names (their rules' names). */
+type RoutesByKey = ReadonlyMap<
+  ObjectKey,
+  { readonly kind: string; readonly rules: readonly { readonly name?: string }[] }
+>;
+
+/**
+ * A Layer-4 answer under the Envoy Gateway SecurityPolicy authorization in effect for its connection
+ * (`_security-connection.ts`): its notes, and what kubetwin cannot decide as unknowns with `undecidedBy`. A refused
+ * connection (no route, no listener) or one through a listener that is not served is not judged.
+ * https://gateway.envoyproxy.io/docs/tasks/security/restrict-ip-access/
+ */
+function securedConnection(
+  security: SecurityPolicyIndex | undefined,
+  routes: RoutesByKey,
+  gw: Gateway,
+  req: L4Request,
+  d: L4Decision,
+): L4Decision {
+  if (!security || !d.winner || d.refused || d.notServed) return d;
+  const listener = gw.listeners.find((l) => listenerLabel(l) === d.listener);
+  const route = routes.get(d.winner.object);
+  const index = Number(/^rules\[(\d+)\]/.exec(d.winner.at)?.[1] ?? -1);
+  const answer = securityPolicyConnectionAnswer(
+    security,
+    {
+      gateway: gw.key,
+      listener: listener && !listener.set ? listener.name : undefined,
+      listenerSet: listener?.set,
+      route: d.winner.object,
+      routeKind: route?.kind,
+      ruleName: route?.rules[index]?.name,
+    },
+    req,
+  );
+  if (!answer) return d;
+  return {
+    ...d,
+    notes: [...d.notes, ...answer.notes],
+    ...(answer.unknown.length
+      ? {
+          unknown: [...(d.unknown ?? []), ...answer.unknown],
+          undecidedBy: answer.policy ?? answer.unknown[0].object,
+        }
+      : {}),
   };
 }
 

@@ -9,9 +9,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
+import { connect, createServer as createNetServer } from 'node:net';
 import { buildFromTexts } from '../../api/index.ts';
 import { compileRouter, type Router } from '../../analysis/route/index.ts';
-import { startGateway } from './index.ts';
+import { startGateway, startL4Listener } from './index.ts';
 import { listenLocal } from './_test-fixtures.ts';
 
 const base = `apiVersion: gateway.networking.k8s.io/v1
@@ -187,4 +188,70 @@ test('rule security-policy-serve-watch-reload: a SecurityPolicy edited on reload
     assert.deepEqual(await get(port, '127.0.0.1'), { status: 200, body: 'app' });
     assert.equal((await get(port, '127.0.0.2')).status, 403);
   });
+});
+
+const tcp = `apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: eg}
+spec: {controllerName: gateway.envoyproxy.io/gatewayclass-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: eg, namespace: default}
+spec:
+  gatewayClassName: eg
+  listeners: [{name: redis, protocol: TCP, port: 6379}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: redis, namespace: default}
+spec: {ports: [{port: 6379}]}
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: redis, namespace: default}
+spec: {parentRefs: [{name: eg}], rules: [{backendRefs: [{name: redis, port: 6379}]}]}
+---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: SecurityPolicy
+metadata: {name: ip, namespace: default}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: TCPRoute, name: redis}]
+${allowOnly('127.0.0.2/32')}`;
+
+/** What a TCP client bound to `from` reads after writing PING ('' when the gateway closed the connection). */
+function ping(port: number, from: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let got = '';
+    const c = connect({ port, host: '127.0.0.1', localAddress: from }, () => c.write('PING'));
+    c.on('data', (d) => ((got += String(d)), c.end()));
+    c.on('close', () => resolve(got));
+    c.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? resolve(got) : reject(e)));
+  });
+}
+
+test('rule security-policy-serve-tcp: an allowed TCP peer is forwarded; a denied one (closed only by versions that authorize TCP) is closed as unknown, never forwarded', async () => {
+  const echo = createNetServer((s) => s.on('data', (d) => s.end(`echo:${d}`)));
+  const at = await listenLocal(echo);
+  const { router } = routerOf(tcp);
+  const log: string[] = [];
+  const l4 = await startL4Listener({
+    router: () => router,
+    upstreams: new Map([['default/redis', at]]),
+    listen: { host: '127.0.0.1', port: 0 },
+    modelPort: 6379,
+    protocol: 'tcp',
+    log: (line) => log.push(line),
+  });
+  try {
+    assert.equal(await ping(l4.address.port, '127.0.0.2'), 'echo:PING');
+    assert.equal(await ping(l4.address.port, '127.0.0.1'), '');
+    assert.match(
+      log.join('\n'),
+      /closed tcp from 127\.0\.0\.1: unknown: SecurityPolicy default\/ip authorization: .* denies client 127\.0\.0\.1/,
+    );
+  } finally {
+    await l4.close();
+    echo.close();
+  }
 });
