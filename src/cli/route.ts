@@ -107,7 +107,7 @@ async function routeThrough(
   const port = opts.listenerPort === undefined ? undefined : Number(opts.listenerPort);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
     return fail(io, `--listener-port "${opts.listenerPort}" is not a port number`);
-  const conn = parseConnection(url, port);
+  const conn = parseConnection(url, port, { clientAddress: opts.clientIp });
   if (typeof via === 'string') return fail(io, via);
   if (conn !== undefined) return connectionRoute(io, conn, via, opts, preloaded);
   const req = parseRequest({

@@ -359,6 +359,11 @@ export interface L4Request {
   readonly port: number;
   /** The SNI server name (TLS only), lower case. */
   readonly sni?: string;
+  /**
+   * The addresses the gateway may see as the client's (its peer), as `HttpRequest.clientAddresses`; undefined: not
+   * known (an authorization by address answers unknown).
+   */
+  readonly clientAddresses?: readonly string[];
 }
 
 /** Where a Gateway sends one L4 connection; `refused` says why it is not forwarded. */
@@ -375,6 +380,11 @@ export interface L4Decision {
   readonly notServed?: ListenerNotServed;
   /** What kubetwin cannot decide about this connection (a backendRef kind other than Service with a share). */
   readonly unknown?: readonly RouteUnknown[];
+  /**
+   * The Envoy Gateway SecurityPolicy whose answer for this connection is not known (`unknown` says why): the gateway
+   * may close it. `serve gateway --l4-listen` closes such a connection and logs why, never forwards it.
+   */
+  readonly undecidedBy?: ObjectKey;
 }
 
 /** A `targetRefs` entry of a BackendTLSPolicy: a Service (core group), optionally one of its ports by name. */
@@ -635,4 +645,10 @@ export interface RouteDecision {
    * translated) before any backend was picked.
    */
   readonly refusedBy?: ObjectKey;
+  /**
+   * The Envoy Gateway SecurityPolicy whose answer is not known (credentials, an address kubetwin cannot judge, a
+   * target it does not model; `unknown` says why): the gateway may answer the request itself instead of forwarding it.
+   * `serve gateway` answers such a request as unknown and never forwards it.
+   */
+  readonly undecidedBy?: ObjectKey;
 }

@@ -25,6 +25,7 @@
  * `clientIPDetection` (X-Forwarded-For, a custom header) or the PROXY protocol, which kubetwin does not model: then an
  * address-dependent answer is unknown. https://gateway.envoyproxy.io/docs/api/extension_types/#clientipdetectionsettings
  * basicAuth, jwt, oidc, apiKeyAuth and extAuth decide by credentials the input does not hold: unknown, never a pass.
+ * Answers read the policies from the index built once with the router (`_security-index.ts`), never the model.
  * Pure.
  */
 import { cidrContains, parseCidr, parseIP } from '../../lib/ip.ts';
@@ -34,10 +35,8 @@ import type {
   SecurityAuthorizationRule,
 } from '../../model/envoy-security-policy.ts';
 import type { HttpRequest, RouteUnknown } from '../../model/routing.ts';
-import type { ClusterModel, ObjectKey } from '../../model/types.ts';
-import { attachmentTargets, selectedTargets } from '../unmodeled/index.ts';
-
-const gatewayGroup = 'gateway.networking.k8s.io';
+import type { ObjectKey } from '../../model/types.ts';
+import { gatewayGroup, type SecurityPolicyIndex } from './_security-index.ts';
 
 /** Where a request went: the Gateway, the listener that took it (a Gateway's own), the route and rule that won. */
 export interface SecurityAt {
@@ -57,33 +56,21 @@ export interface SecurityAnswer {
   readonly unknown: readonly RouteUnknown[];
 }
 
-const order = (p: EnvoySecurityPolicy) =>
-  `${p.creationTimestamp ?? '9999'}\u0000${p.namespace}\u0000${p.name}`;
-
-/** The policies targeting `at`, most specific level first, each level in the provider's order. */
-function levels(model: ClusterModel, at: SecurityAt): { label: string; policies: EnvoySecurityPolicy[] }[] {
-  const all = [...(model.routing?.envoySecurityPolicies ?? [])].sort((a, b) =>
-    order(a) < order(b) ? -1 : 1,
-  );
-  const others = new Map(model.others.map((o) => [o.key, o]));
-  const selected = (p: EnvoySecurityPolicy) => {
-    const o = others.get(p.key);
-    return o ? selectedTargets(o, model.others) : [];
-  };
-  const refKey = (p: EnvoySecurityPolicy, t: EnvoySecurityPolicy['targets'][number]) =>
-    t.group === gatewayGroup ? `${t.kind}/${p.namespace}/${t.name}` : undefined;
+/** The policies targeting `at`, most specific level first, each level in the provider's order (from the index). */
+export function levels(
+  index: SecurityPolicyIndex,
+  at: SecurityAt,
+): { label: string; policies: EnvoySecurityPolicy[] }[] {
   const on = (
     key: ObjectKey | undefined,
     section: (s: string | undefined) => boolean,
     bySelector: boolean,
-  ) =>
-    key === undefined
-      ? []
-      : all.filter(
-          (p) =>
-            p.targets.some((t) => refKey(p, t) === key && section(t.sectionName)) ||
-            (bySelector && selected(p).includes(key)),
-        );
+  ) => {
+    const out: EnvoySecurityPolicy[] = [];
+    for (const a of (key !== undefined && index.attached.get(key)) || [])
+      if ((a.bySelector ? bySelector : section(a.section)) && !out.includes(a.policy)) out.push(a.policy);
+    return out;
+  };
   const { route, gateway } = at;
   return [
     {
@@ -103,65 +90,50 @@ function levels(model: ClusterModel, at: SecurityAt): { label: string; policies:
  * SecurityPolicies naming this answer's Gateway or route with another group than gateway.networking.k8s.io (the CRD
  * refuses it), or the ListenerSet whose listener took the request (not modeled): each is an unknown, never dropped.
  */
-function strayTargets(model: ClusterModel, at: SecurityAt): RouteUnknown[] {
-  const out: RouteUnknown[] = [];
-  for (const p of model.routing?.envoySecurityPolicies ?? [])
-    for (const t of p.targets) {
-      const key = `${t.kind}/${p.namespace}/${t.name}`;
-      if (t.group !== gatewayGroup && (key === at.gateway || key === at.route))
-        out.push({
+export function strayTargets(index: SecurityPolicyIndex, at: SecurityAt): RouteUnknown[] {
+  const hits = [
+    ...[at.gateway, at.route].flatMap((key) =>
+      key === undefined ? [] : (index.refs.get(key) ?? []).filter((r) => r.group !== gatewayGroup),
+    ),
+    ...(at.listenerSet
+      ? (index.refs.get(`${at.listenerSet.kind}/${at.listenerSet.namespace}/${at.listenerSet.name}`) ?? [])
+      : []),
+  ].sort((a, b) => a.position - b.position);
+  return hits.map(({ policy: p, group, kind, name }) => {
+    const key = `${kind}/${p.namespace}/${name}`;
+    return key === at.gateway || key === at.route
+      ? {
           object: p.key,
           path: 'spec.targetRefs',
-          text: `SecurityPolicy ${p.namespace}/${p.name} targets ${key} with group "${t.group}", not gateway.networking.k8s.io: the CRD refuses it, so whether it exists and applies is not known`,
-        });
-      else if (
-        at.listenerSet &&
-        t.kind === at.listenerSet.kind &&
-        t.name === at.listenerSet.name &&
-        p.namespace === at.listenerSet.namespace
-      )
-        out.push({
+          text: `SecurityPolicy ${p.namespace}/${p.name} targets ${key} with group "${group}", not gateway.networking.k8s.io: the CRD refuses it, so whether it exists and applies is not known`,
+        }
+      : {
           object: p.key,
           path: 'spec.targetRefs',
-          text: `SecurityPolicy ${p.namespace}/${p.name} targets ${t.kind} ${p.namespace}/${t.name}, whose listener took the request: a policy on a ListenerSet is not modeled by kubetwin`,
-        });
-    }
-  return out;
+          text: `SecurityPolicy ${p.namespace}/${p.name} targets ${kind} ${p.namespace}/${name}, whose listener took the request: a policy on a ListenerSet is not modeled by kubetwin`,
+        };
+  });
 }
 
-/**
- * Why the client address Envoy judges is not the peer's: a ClientTrafficPolicy attached to the Gateway (or one of its
- * listeners) that sets clientIPDetection or the PROXY protocol; undefined when none does.
- */
-function addressRewrittenBy(model: ClusterModel, gateway: ObjectKey): string | undefined {
-  for (const o of model.others) {
-    if (o.kind !== 'ClientTrafficPolicy' || !o.apiVersion.startsWith('gateway.envoyproxy.io/')) continue;
-    const spec = (o.body.spec ?? {}) as Record<string, unknown>;
-    const fields = ['clientIPDetection', 'enableProxyProtocol', 'proxyProtocol'].filter(
-      (k) => spec[k] !== undefined && spec[k] !== false,
-    );
-    if (!fields.length) continue;
-    if (![...attachmentTargets(o), ...selectedTargets(o, model.others)].includes(gateway)) continue;
-    return `ClientTrafficPolicy ${o.namespace}/${o.name} sets ${fields.map((f) => `spec.${f}`).join(', ')} on ${gateway}: the client address Envoy judges comes from it (X-Forwarded-For, a custom header or the PROXY protocol), which kubetwin does not model`;
-  }
-  return undefined;
-}
-
-type Outcome =
+export type Outcome =
   | { readonly action: 'Allow' | 'Deny'; readonly by: string }
   | { readonly action: 'unknown'; readonly why: string };
 
 const ruleName = (p: EnvoySecurityPolicy, r: SecurityAuthorizationRule) =>
   `${p.namespace}/${p.name} spec.authorization.rules[${r.index}]${r.name ? ` (${r.name})` : ''}`;
 
-/** Whether one rule's conditions hold: true, false, or undefined (`why` says what is not known). */
+/**
+ * Whether one rule's conditions hold: true, false, or undefined (`why` says what is not known). `method`: the
+ * request's; undefined for a TCP/UDP connection, which has none (a rule naming methods is then undecided).
+ */
 function ruleHolds(
   r: SecurityAuthorizationRule,
-  req: HttpRequest,
+  method: string | undefined,
   address: string | undefined,
   unsureAddress: string,
 ): { holds: boolean | undefined; why?: string } {
-  if (r.methods.length && !r.methods.includes(req.method.toUpperCase())) return { holds: false };
+  if (method !== undefined && r.methods.length && !r.methods.includes(method.toUpperCase()))
+    return { holds: false };
   let why: string | undefined;
   if (r.clientCIDRs.length) {
     const ip = address === undefined ? undefined : parseIP(address);
@@ -174,17 +146,21 @@ function ruleHolds(
     )
       return { holds: false };
   }
-  if (r.undecidable.length)
-    why = `it also requires ${r.undecidable.join(', ')}, which a route request does not carry`;
+  const undecidable = [
+    ...r.undecidable,
+    ...(method === undefined && r.methods.length ? ['operation.methods'] : []),
+  ];
+  if (undecidable.length)
+    why = `it also requires ${undecidable.join(', ')}, which a ${method === undefined ? 'connection' : 'route request'} does not carry`;
   else if (!r.clientCIDRs.length && !r.methods.length) why = 'the rule states no condition kubetwin reads';
   return why ? { holds: undefined, why } : { holds: true };
 }
 
 /** The first-match outcome from rule `i` on, for one client address (undefined: not known). */
-function evaluate(
+export function evaluate(
   p: EnvoySecurityPolicy,
   auth: SecurityAuthorization,
-  req: HttpRequest,
+  method: string | undefined,
   address: string | undefined,
   unsureAddress: string,
   i = 0,
@@ -195,9 +171,9 @@ function evaluate(
       by: `${p.namespace}/${p.name} spec.authorization.defaultAction ${auth.defaultAction}${auth.rules.length ? ' (no rule matches)' : ''}`,
     };
   const r = auth.rules[i];
-  const { holds, why } = ruleHolds(r, req, address, unsureAddress);
+  const { holds, why } = ruleHolds(r, method, address, unsureAddress);
   if (holds === true) return { action: r.action, by: `${ruleName(p, r)} (${r.action}) matches` };
-  const rest = evaluate(p, auth, req, address, unsureAddress, i + 1);
+  const rest = evaluate(p, auth, method, address, unsureAddress, i + 1);
   if (holds === false) return rest;
   // Not known whether this rule matches: the answer is sure only when both branches agree.
   if (rest.action === r.action)
@@ -209,13 +185,13 @@ function evaluate(
  * What the Envoy Gateway SecurityPolicy in effect at `at` makes of `req`; undefined when none applies.
  */
 export function securityPolicyAnswer(
-  model: ClusterModel,
+  index: SecurityPolicyIndex | undefined,
   at: SecurityAt,
   req: HttpRequest,
 ): SecurityAnswer | undefined {
-  if (!model.routing?.envoySecurityPolicies?.length) return undefined;
-  const stray = strayTargets(model, at);
-  const found = levels(model, at).find((l) => l.policies.length);
+  if (!index) return undefined;
+  const stray = strayTargets(index, at);
+  const found = levels(index, at).find((l) => l.policies.length);
   if (!found) return stray.length ? { policy: stray[0].object, notes: [], unknown: stray } : undefined;
   const [p, ...conflicted] = found.policies;
   const notes = [
@@ -262,12 +238,12 @@ export function securityPolicyAnswer(
       ],
       unknown,
     };
-  const rewritten = addressRewrittenBy(model, at.gateway);
+  const rewritten = index.addressRewritten.get(at.gateway);
   const addresses = rewritten ? [undefined] : (req.clientAddresses ?? [undefined]);
   const unsureAddress =
     rewritten ??
     'the client address is not known (route: --client-ip ADDRESS, the address Envoy sees as its peer)';
-  const outcomes = addresses.map((a) => ({ a, o: evaluate(p, auth, req, a, unsureAddress) }));
+  const outcomes = addresses.map((a) => ({ a, o: evaluate(p, auth, req.method, a, unsureAddress) }));
   const first = outcomes[0].o;
   const same = outcomes.every((x) => x.o.action === first.action);
   if (!same || first.action === 'unknown') {
@@ -287,27 +263,4 @@ export function securityPolicyAnswer(
       unknown,
     };
   return { policy: p.key, notes: [...notes, `authorization: ${by} for ${who}: allowed`], unknown };
-}
-
-/**
- * The SecurityPolicies targeting a Layer-4 answer's Gateway or route: their TCP authorization is not modeled, so each
- * is one unknown of the connection.
- */
-export function securityPolicyConnectionUnknowns(
-  model: ClusterModel,
-  targets: readonly (ObjectKey | undefined)[],
-): RouteUnknown[] {
-  const want = new Set(targets.filter((t): t is ObjectKey => !!t));
-  const others = new Map(model.others.map((o) => [o.key, o]));
-  return (model.routing?.envoySecurityPolicies ?? [])
-    .filter(
-      (p) =>
-        p.targets.some((t) => t.group === gatewayGroup && want.has(`${t.kind}/${p.namespace}/${t.name}`)) ||
-        (others.has(p.key) && selectedTargets(others.get(p.key)!, model.others).some((k) => want.has(k))),
-    )
-    .map((p) => ({
-      object: p.key,
-      path: 'spec.authorization',
-      text: `SecurityPolicy ${p.namespace}/${p.name} is attached here: its authorization of TCP connections is not modeled by kubetwin`,
-    }));
 }

@@ -8,7 +8,7 @@ export { gatewayClassStatuses, knownClasses, type GatewayClassStatus } from './_
 export { gatewayAddresses, gatewayNameLabel } from './_addresses.ts';
 export { compileL4Router, type L4Router } from './_l4router.ts';
 export { compileGatewayRouter, type GatewayRouter } from './_router.ts';
-export { certificateRefNotPermitted } from './_listener.ts';
+export { certificateRefNotPermitted, listenerLabel } from './_listener.ts';
 export type {
   Condition,
   GatewayStatus,
@@ -23,8 +23,6 @@ export { unresolvedExtensionRef, unresolvedExtensionRefNote } from './_custom-fi
 export { refPermitted, checkBackendRef } from './_refs.ts';
 export { caBundle, caBundleProblem } from './_ca-bundle.ts';
 export { frontendTrustAnchors, frontendValidationOf } from './_frontend.ts';
-export {
-  securityPolicyAnswer,
-  securityPolicyConnectionUnknowns,
-  type SecurityAnswer,
-} from './_security-policy.ts';
+export { indexSecurityPolicies, type SecurityPolicyIndex } from './_security-index.ts';
+export { securityPolicyAnswer, type SecurityAnswer } from './_security-policy.ts';
+export { securityPolicyConnectionAnswer, type SecurityConnectionAnswer } from './_security-connection.ts';

@@ -222,7 +222,7 @@ spec:
     assert.match(ask(p, '/', '192.0.2.1').unknown, /group "", not gateway\.networking\.k8s\.io/);
   });
 
-  it('security-policy-tcp-connection-unknown: a policy on a TCPRoute (TCP authorization) makes its connection unknown', () => {
+  it('security-policy-tcp-connection-unknown: a policy on a TCPRoute authorizing by address makes a connection from an unknown client unknown', () => {
     const tcp = `
 ---
 apiVersion: gateway.networking.k8s.io/v1
@@ -245,7 +245,7 @@ ${policy('tcp', '{group: gateway.networking.k8s.io, kind: TCPRoute, name: pg}', 
     const c = router.connect({ protocol: 'tcp', port: 5432 });
     assert.match(
       c.decision.unknown?.[0]?.text ?? '',
-      /SecurityPolicy default\/tcp .*TCP connections is not modeled/,
+      /SecurityPolicy default\/tcp authorization: .*client address is not known/,
     );
   });
 
@@ -299,5 +299,69 @@ describe('Envoy Gateway SecurityPolicy on a trace from outside', () => {
   it('security-policy-trace-masqueraded-unknown: under externalTrafficPolicy Cluster, or from the internet stand-in, the address is unknown', () => {
     assert.match(traceAdmin('192.0.2.50', 'Cluster').details.join('\n'), /client address is not known/);
     assert.match(traceAdmin(internetClient, 'Local').details.join('\n'), /client address is not known/);
+  });
+});
+
+/** trace from `client` of an https request a TLS Passthrough listener of the same Gateway takes (externalTrafficPolicy Local). */
+function tracePassthrough(client: string) {
+  const dir = 'testdata/scenarios/gateway-envoy-extensions/input';
+  const edit: Record<string, (t: string) => string> = {
+    'testdata/apps/envoy-gateway/quickstart.yaml': (t) =>
+      t.replace(
+        '      port: 8080\n',
+        '      port: 8080\n    - name: tls\n      protocol: TLS\n      port: 8443\n      tls: {mode: Passthrough}\n',
+      ),
+    [`${dir}/data-plane.yaml`]: (t) =>
+      t
+        .replace('  type: LoadBalancer\n', '  type: LoadBalancer\n  externalTrafficPolicy: Local\n')
+        .replace(
+          '    targetPort: 10080\n',
+          '    targetPort: 10080\n  - name: tls\n    port: 8443\n    targetPort: 10443\n',
+        ),
+    [`${dir}/extra.yaml`]: (t) => t,
+  };
+  const texts = Object.entries(edit).map(([file, f]) => ({ file, text: f(readFileSync(file, 'utf8')) }));
+  texts.push({
+    file: 'passthrough.yaml',
+    text: `apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TLSRoute
+metadata: {name: secure, namespace: default}
+spec:
+  parentRefs: [{name: eg, sectionName: tls}]
+  hostnames: [www.example.com]
+  rules: [{backendRefs: [{name: httpbin, port: 80}]}]
+---
+apiVersion: gateway.envoyproxy.io/v1alpha1
+kind: SecurityPolicy
+metadata: {name: gateway-ip, namespace: default}
+spec:
+  targetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: eg, sectionName: tls}]
+  authorization:
+    defaultAction: Deny
+    rules: [{action: Allow, principal: {clientCIDRs: ["10.0.0.0/8"]}}]
+`,
+  });
+  const { model } = buildFromTexts(texts, {
+    profile: { file: 'kubetwin.yaml', text: readFileSync(`${dir}/kubetwin.yaml`, 'utf8') },
+  });
+  const to = parseFlowTarget('https://www.example.com:8443/', undefined, undefined);
+  if (typeof to === 'string') throw new Error(to);
+  const t = trace(createTraceContext(model), { kind: 'ip', ip: client }, to);
+  const hop = t.hops.find((h) => h.kind === 'route' && h.title.includes('TLS SNI'));
+  if (!hop)
+    throw new Error(
+      t.hops.map((h) => `${h.kind} ${h.verdict} ${h.title} ${h.details.join(' | ')}`).join('\n'),
+    );
+  return hop;
+}
+
+describe('Envoy Gateway SecurityPolicy on a TLS passthrough trace', () => {
+  it('security-policy-trace-passthrough-client-address: the kept client address is judged on the TLS connection; a denied one leaves the hop unknown', () => {
+    const allowed = tracePassthrough('10.1.2.3');
+    assert.equal(allowed.verdict, 'ok', allowed.details.join('\n'));
+    assert.match(allowed.details.join('\n'), /for client 10\.1\.2\.3: allowed/);
+    const denied = tracePassthrough('192.0.2.50');
+    assert.equal(denied.verdict, 'warn');
+    assert.match(denied.unknown?.join('\n') ?? '', /denies client 192\.0\.2\.50/);
   });
 });

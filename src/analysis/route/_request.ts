@@ -54,9 +54,13 @@ export function parseRequest(input: RequestInput): HttpRequest | string {
 /**
  * `tls://HOST[:PORT]` (the host is the SNI name; port 443 by default), `tcp://HOST:PORT` or `udp://HOST:PORT`
  * (the host only says where the client connects): a Layer-4 connection, or an error message. Undefined for
- * any other scheme (an HTTP request).
+ * any other scheme (an HTTP request). `options.clientAddress`: the address the gateway sees as its peer.
  */
-export function parseConnection(url: string, listenerPort?: number): L4Request | string | undefined {
+export function parseConnection(
+  url: string,
+  listenerPort?: number,
+  options: { readonly clientAddress?: string } = {},
+): L4Request | string | undefined {
   const m = /^(tls|tcp|udp):\/\/([^/:]*)(?::(\d+))?\/?$/i.exec(url);
   if (!m)
     return /^(tls|tcp|udp):/i.test(url)
@@ -66,5 +70,12 @@ export function parseConnection(url: string, listenerPort?: number): L4Request |
   const port = listenerPort ?? (m[3] ? Number(m[3]) : protocol === 'tls' ? 443 : undefined);
   if (port === undefined || !(port > 0 && port < 65536))
     return `${protocol}:// needs a port (${protocol}://HOST:PORT)`;
-  return { protocol, port, ...(protocol === 'tls' && m[2] ? { sni: m[2].toLowerCase() } : {}) };
+  const client = options.clientAddress;
+  if (client !== undefined && !parseIP(client)) return `client address "${client}" is not an IP address`;
+  return {
+    protocol,
+    port,
+    ...(protocol === 'tls' && m[2] ? { sni: m[2].toLowerCase() } : {}),
+    ...(client !== undefined ? { clientAddresses: [client] } : {}),
+  };
 }

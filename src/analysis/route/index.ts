@@ -13,7 +13,7 @@ import type {
   L4Request,
   RouteDecision,
 } from '../../model/routing.ts';
-import type { ClusterModel } from '../../model/types.ts';
+import type { ClusterModel, ObjectKey } from '../../model/types.ts';
 import {
   compileIngressRouter,
   ingressRouteSecretFor,
@@ -31,10 +31,13 @@ import {
   frontendTrustAnchors,
   frontendValidationOf,
   gatewayHostMatch,
+  indexSecurityPolicies,
+  listenerLabel,
   securityPolicyAnswer,
-  securityPolicyConnectionUnknowns,
+  securityPolicyConnectionAnswer,
   type GatewayAnalysis,
   type GatewayRouter,
+  type SecurityPolicyIndex,
 } from '../gateway/index.ts';
 import { judgeCertificate, type CertTable, type CertificateChoice } from '../tls/index.ts';
 import { endpointsOf, resolveServiceBackend } from './_backends.ts';
@@ -199,7 +202,11 @@ export interface L4Result {
 export interface Router {
   readonly via: Via;
   readonly profile?: ControllerProfile;
-  /** Routing only, for the gateway server and benchmarks: no explanation, endpoints or certificate. */
+  /**
+   * Routing only, for the gateway server and benchmarks: no explanation, endpoints or certificate. Through a Gateway,
+   * the Envoy Gateway SecurityPolicy in effect applies as in `explain` (a 403 or 500 it answers, `undecidedBy` when
+   * its answer is not known).
+   */
   decide(req: HttpRequest): RouteDecision;
   /** The full answer `kubetwin route` prints. */
   explain(req: HttpRequest): RouteResult;
@@ -250,6 +257,13 @@ export function compileRouter(
   // The Gateway an answer goes through, as the objects attached to it are keyed.
   const gateway =
     options.via.kind === 'gateway' ? `Gateway/${options.via.namespace}/${options.via.name}` : undefined;
+  // The SecurityPolicies indexed with the routing tables, once per compiled router: a reload (serve gateway --watch)
+  // compiles a new router and so a new index; answers only look it up.
+  const security = gateway ? indexSecurityPolicies(model) : undefined;
+  const routesByKey = new Map<
+    ObjectKey,
+    { readonly kind: string; readonly rules: readonly { name?: string }[] }
+  >(security ? [...routing.routes, ...routing.l4Routes].map((r) => [r.key, r]) : []);
   const services = new Map(model.services.map((s) => [`${s.namespace}/${s.name}`, s]));
   const finish = (
     decide: (r: HttpRequest, explain: boolean) => RouteDecision,
@@ -272,10 +286,7 @@ export function compileRouter(
             refused:
               'an Ingress controller routes HTTP and HTTPS only (use --via gateway:NS/NAME for TLS, TCP and UDP)',
           };
-      const attached = [
-        ...attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection'),
-        ...securityPolicyConnectionUnknowns(model, answerTargets(gateway, decided)),
-      ];
+      const attached = attachedPolicyUnknowns(model, answerTargets(gateway, decided), 'connection');
       const noted = viaNotes.length ? { ...decided, notes: [...decided.notes, ...viaNotes] } : decided;
       const decision = attached.length
         ? { ...noted, unknown: [...(noted.unknown ?? []), ...attached] }
@@ -300,7 +311,7 @@ export function compileRouter(
         return [caBundle(model, policy.namespace, r.name)];
       });
     },
-    decide: (r) => decide(r, false),
+    decide: (r) => secure(r, decide(r, false)),
     explain(req) {
       const chosen = secure(req, decide(req, true));
       let decided = chosen;
@@ -430,9 +441,9 @@ export function compileRouter(
     secretFor,
     undefined,
     viaNotes,
-    (req, e) => l4.decide(req, e),
+    (req, e) => securedConnection(security, routesByKey, gw, req, l4.decide(req, e)),
     (d) => backendTLSNotes(d, analysed),
-    (req, d) => secured(model, router, req, d),
+    (req, d) => secured(security, routesByKey, router, req, d),
   );
   return { ...routerOf, clientValidation: (port, sni) => clientValidationOf(model, gw, router, port, sni) };
 }
@@ -445,17 +456,18 @@ export function compileRouter(
  * https://gateway.envoyproxy.io/docs/tasks/security/restrict-ip-access/
  */
 function secured(
-  model: ClusterModel,
+  security: SecurityPolicyIndex | undefined,
+  routes: RoutesByKey,
   router: GatewayRouter,
   req: HttpRequest,
   d: RouteDecision,
 ): RouteDecision {
-  if (!d.winner || d.notServed || !model.routing?.envoySecurityPolicies?.length) return d;
-  const route = model.routing.routes.find((r) => r.key === d.winner!.object);
+  if (!d.winner || d.notServed || !security) return d;
+  const route = routes.get(d.winner.object);
   const index = Number(/^rules\[(\d+)\]/.exec(d.winner.at)?.[1] ?? -1);
   const listener = router.listenerForHost(req.port, req.host);
   const answer = securityPolicyAnswer(
-    model,
+    security,
     {
       gateway: router.gateway.key,
       listener: listener && !listener.set ? listener.name : undefined,
@@ -467,7 +479,13 @@ function secured(
   );
   if (!answer) return d;
   const unknown = answer.unknown.length ? { unknown: [...(d.unknown ?? []), ...answer.unknown] } : {};
-  if (!answer.status) return { ...d, notes: [...d.notes, ...answer.notes], ...unknown };
+  if (!answer.status)
+    return {
+      ...d,
+      notes: [...d.notes, ...answer.notes],
+      ...unknown,
+      ...(answer.unknown.length ? { undecidedBy: answer.policy } : {}),
+    };
   return {
     status: answer.status,
     refusedBy: answer.policy,
@@ -478,6 +496,54 @@ function secured(
     // The RBAC filter answers before any backend is picked: what the router said of its backends no longer holds.
     notes: [...d.notes.filter((n) => !n.startsWith('no backendRef is usable')), ...answer.notes],
     ...unknown,
+  };
+}
+
+/** The routes of the model by key, with what a SecurityPolicy's `sectionName` names (their rules' names). */
+type RoutesByKey = ReadonlyMap<
+  ObjectKey,
+  { readonly kind: string; readonly rules: readonly { readonly name?: string }[] }
+>;
+
+/**
+ * A Layer-4 answer under the Envoy Gateway SecurityPolicy authorization in effect for its connection
+ * (`_security-connection.ts`): its notes, and what kubetwin cannot decide as unknowns with `undecidedBy`. A refused
+ * connection (no route, no listener) or one through a listener that is not served is not judged.
+ * https://gateway.envoyproxy.io/docs/tasks/security/restrict-ip-access/
+ */
+function securedConnection(
+  security: SecurityPolicyIndex | undefined,
+  routes: RoutesByKey,
+  gw: Gateway,
+  req: L4Request,
+  d: L4Decision,
+): L4Decision {
+  if (!security || !d.winner || d.refused || d.notServed) return d;
+  const listener = gw.listeners.find((l) => listenerLabel(l) === d.listener);
+  const route = routes.get(d.winner.object);
+  const index = Number(/^rules\[(\d+)\]/.exec(d.winner.at)?.[1] ?? -1);
+  const answer = securityPolicyConnectionAnswer(
+    security,
+    {
+      gateway: gw.key,
+      listener: listener && !listener.set ? listener.name : undefined,
+      listenerSet: listener?.set,
+      route: d.winner.object,
+      routeKind: route?.kind,
+      ruleName: route?.rules[index]?.name,
+    },
+    req,
+  );
+  if (!answer) return d;
+  return {
+    ...d,
+    notes: [...d.notes, ...answer.notes],
+    ...(answer.unknown.length
+      ? {
+          unknown: [...(d.unknown ?? []), ...answer.unknown],
+          undecidedBy: answer.policy ?? answer.unknown[0].object,
+        }
+      : {}),
   };
 }
 

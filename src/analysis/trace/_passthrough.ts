@@ -7,7 +7,7 @@
  * https://gateway-api.sigs.k8s.io/reference/spec/#tlsroutespec
  */
 import type { Pod } from '../../model/types.ts';
-import type { Router, RouteResult } from '../route/index.ts';
+import { unknownLines, type Router, type RouteResult } from '../route/index.ts';
 import type { TraceContext } from './_context.ts';
 import type { Leg } from './_north-south.ts';
 import type { Hop } from './types.ts';
@@ -30,7 +30,13 @@ export function passthroughLeg(
   const req = result.request;
   if (req.scheme !== 'https' || result.certificate?.status !== 'passthrough') return undefined;
   const sni = (req.sni ?? req.host).toLowerCase();
-  const c = router.connect({ protocol: 'tls', port: req.port, sni });
+  // The client address the trace keeps (a path that preserves it) is the one an Envoy Gateway SecurityPolicy judges.
+  const c = router.connect({
+    protocol: 'tls',
+    port: req.port,
+    sni,
+    ...(req.clientAddresses ? { clientAddresses: req.clientAddresses } : {}),
+  });
   const d = c.decision;
   const winner = d.winner ? `${d.winner.object} ${d.winner.at} (${d.winner.match})` : 'no TLSRoute';
   const lost = d.lost.slice(0, 5).map((l) => `lost: ${l.object} — ${l.reason}`);
@@ -66,14 +72,17 @@ export function passthroughLeg(
         `also: ${x.namespace}/${x.name}:${x.port ?? '?'} weight ${x.weight}${x.problem ? ` — ${x.problem}` : ''}`,
     );
   const unknown = backendOwnTls(sni, backend);
+  // What the router could not decide (a SecurityPolicy's authorization, a backendRef kind) leaves the hop undecided.
+  const undecided = (d.unknown ?? []).map((u) => u.text);
   const hops: Hop[] = [
     {
       kind: 'route',
       title: `${title} → Service ${backend}`,
-      verdict: 'ok',
+      verdict: undecided.length ? 'warn' : 'ok',
       destinations: [{ target: `service:${b.namespace}/${b.name}`, port: b.port ?? 0 }],
-      details: [...details, ...others],
+      details: [...details, ...others, ...unknownLines(d.unknown)],
       objects,
+      ...(undecided.length ? { unknown: undecided } : {}),
     },
     {
       kind: 'tls',

@@ -4,7 +4,7 @@
  * `route tcp://…` / `route tls://…` routes it, then piped to the loopback upstream mapped for the chosen Service.
  */
 import { createServer, connect, type Server, type Socket, type AddressInfo } from 'node:net';
-import type { Router } from '../../analysis/route/index.ts';
+import { unknownLines, type Router } from '../../analysis/route/index.ts';
 import type { DecisionBackend } from '../../model/routing.ts';
 import { readSni } from './_sni.ts';
 
@@ -57,9 +57,21 @@ export async function startL4Listener(
     client.on('data', onData);
   });
   function forward(client: Socket, sni: string | undefined, head: Buffer) {
-    const decision = o
-      .router()
-      .decideConnection({ protocol: o.protocol, port: o.modelPort, ...(sni ? { sni } : {}) });
+    // The TCP peer is the client address an Envoy Gateway SecurityPolicy authorizes by (_proxy.ts clientAddressOf).
+    const peer = client.remoteAddress?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+    const decision = o.router().decideConnection({
+      protocol: o.protocol,
+      port: o.modelPort,
+      ...(sni ? { sni } : {}),
+      ...(peer ? { clientAddresses: [peer] } : {}),
+    });
+    // A SecurityPolicy whose answer is not known may close the connection: it is closed, never forwarded.
+    if (decision.undecidedBy) {
+      o.log?.(
+        `closed ${o.protocol}${sni ? ` SNI ${sni}` : ''} from ${peer ?? 'an unknown peer'}: ${unknownLines(decision.unknown).join('; ')}`,
+      );
+      return void client.destroy();
+    }
     const b = decision.refused ? undefined : pickBackend(decision.backends, (o.random ?? Math.random)());
     const url =
       b &&

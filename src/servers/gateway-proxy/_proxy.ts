@@ -49,7 +49,12 @@ export interface Req {
   readonly rawHeaders?: readonly string[];
   readonly httpVersion?: string;
   /** The TLS socket (node:http2's compatibility API proxies the session's): `servername` is the SNI. */
-  readonly socket?: { readonly servername?: string | false | null; destroy?(): void };
+  readonly socket?: {
+    readonly servername?: string | false | null;
+    /** The TCP peer's address: the client address a SecurityPolicy's `clientCIDRs` are judged against. */
+    readonly remoteAddress?: string;
+    destroy?(): void;
+  };
   /** True once the client has gone away (HTTP/1 socket closed, HTTP/2 stream reset). */
   readonly destroyed?: boolean;
   [Symbol.asyncIterator](): AsyncIterator<Buffer>;
@@ -100,6 +105,19 @@ function hostProblem(req: Req): string | undefined {
   if (hosts > 1) return 'more than one Host header (RFC 9112 §3.2)';
   if (hosts === 0 && req.httpVersion !== '1.0') return 'no Host header (RFC 9112 §3.2)';
   return undefined;
+}
+
+/**
+ * The client address Envoy Gateway's authorization judges (`principal.clientCIDRs`): the downstream remote address,
+ * which without a ClientTrafficPolicy's clientIPDetection is the TCP peer — X-Forwarded-For is not read (Envoy
+ * Gateway configures no trusted hops by default). An IPv4-mapped IPv6 peer (`::ffff:127.0.0.2`, a dual-stack socket)
+ * is the IPv4 client it stands for. https://gateway.envoyproxy.io/docs/tasks/security/restrict-ip-access/
+ * (envoyproxy/gateway internal/xds/translator/authorization.go buildIPPredicate: SourceIPInput)
+ */
+export function clientAddressOf(req: Req): string | undefined {
+  const a = req.socket?.remoteAddress;
+  if (!a) return undefined;
+  return /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(a) ? a.slice(7) : a;
 }
 
 let turn = 0;
@@ -162,6 +180,7 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
   // index.ts): a listener that requires a valid client certificate (GEP-91, AllowValidOnly) closes it unanswered.
   if (opts.scheme === 'https' && !sni && refusesClient(opts.router, opts.modelPort, host, false))
     return closeConnection(req);
+  const client = clientAddressOf(req);
   const hr: HttpRequest = {
     scheme: opts.scheme,
     host,
@@ -171,8 +190,15 @@ export function handle(opts: GatewayHandlerOptions, req: Req, res: Res): void {
     method,
     headers,
     ...(sni ? { sni: sni.toLowerCase() } : {}),
+    ...(client ? { clientAddresses: [client] } : {}),
   };
   const d = opts.router.decide(hr);
+  // A SecurityPolicy whose answer is not known (credentials, an address kubetwin cannot judge) may answer the request
+  // itself: the gateway says unknown rather than forward it to a backend that would answer 200.
+  if (d.undecidedBy)
+    return explain(res, 503, unknownLines(d.unknown).join('; ') || `unknown: ${d.undecidedBy}`, req, {
+      'x-kubetwin-unknown': d.undecidedBy,
+    });
   if (d.redirect) {
     res.writeHead(d.redirect.status, { location: d.redirect.location, 'content-length': '0' });
     return void res.end();
