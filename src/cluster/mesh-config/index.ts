@@ -23,6 +23,7 @@ import { readIstioExportDefaults } from './_istio-export-defaults.ts';
 import { checkGatewayBinding } from './_istio-gateway-check.ts';
 import { istioSecurityGroup, readAuthorizationPolicy, readPeerAuthentication } from './_istio-security.ts';
 import { readRoute } from '../routing/index.ts';
+import { rolloutWeightsAtRest } from './_argo-rollouts-istio.ts';
 import {
   linkerdPolicyGroup,
   readLinkerdAuthorizationPolicy,
@@ -104,9 +105,12 @@ export function buildMesh(
     written[k] = xs.filter((x) => !x.exportTo.length).length;
     return xs;
   };
-  const virtualServices = count(
-    'virtualServices',
-    of('VirtualService').flatMap((e) => keep(e, readVirtualService(e))),
+  const virtualServices = rolloutWeightsAtRest(
+    envs,
+    count(
+      'virtualServices',
+      of('VirtualService').flatMap((e) => keep(e, readVirtualService(e))),
+    ),
   )
     .map((x) => exported(x, defaults?.virtualService))
     .sort(byNamespaceName);

@@ -34,6 +34,19 @@ export const workloadFields: readonly KindFields[] = [
       spec.workloadRef.kind string
       spec.workloadRef.name string
       spec.workloadRef.scaleDown string
+      spec.strategy.canary.stableService string
+      spec.strategy.canary.canaryService string
+      spec.strategy.canary.trafficRouting.istio map
+      spec.strategy.canary.trafficRouting.istio.virtualService map
+      spec.strategy.canary.trafficRouting.istio.virtualService.name string
+      spec.strategy.canary.trafficRouting.istio.virtualService.routes list
+      spec.strategy.canary.trafficRouting.istio.virtualService.routes.* string
+      spec.strategy.canary.trafficRouting.istio.virtualServices list
+      spec.strategy.canary.trafficRouting.istio.virtualServices.*.name string
+      spec.strategy.canary.trafficRouting.istio.virtualServices.*.routes list
+      spec.strategy.canary.trafficRouting.istio.virtualServices.*.routes.* string
+      spec.strategy.canary.trafficRouting.istio.destinationRule.stableSubsetName string
+      spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName string
       spec.strategy.canary.stableMetadata map
       spec.strategy.canary.stableMetadata.labels map
       spec.strategy.canary.stableMetadata.labels.* string
