@@ -2,6 +2,7 @@
  * Raw objects → the routing model (Ingress, Gateway API, TLS Secrets, cert-manager objects). Invalid objects
  * are reported with file:line:col and marked invalid, so the builder leaves them out of `others` too.
  */
+import { gatewayApiWeightsAtRest } from './_argo-rollouts-gateway-api.ts';
 import type { RoutingModel } from '../../model/routing.ts';
 import { byNamespaceName } from '../../model/keys.ts';
 import type { Envelope } from '../_envelope.ts';
@@ -39,9 +40,12 @@ export function buildRouting(envs: readonly Envelope[], namespaces: readonly Nam
     namespaces,
   );
   const gateways = merged.gateways;
-  const routes = [...of('HTTPRoute', gatewayGroup), ...of('GRPCRoute', gatewayGroup)]
-    .flatMap((e) => keep(e, readRoute(e)))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const routes = gatewayApiWeightsAtRest(
+    envs,
+    [...of('HTTPRoute', gatewayGroup), ...of('GRPCRoute', gatewayGroup)]
+      .flatMap((e) => keep(e, readRoute(e)))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+  );
   const l4Routes = ['TLSRoute', 'TCPRoute', 'UDPRoute']
     .flatMap((k) => of(k, gatewayGroup))
     .flatMap((e) => keep(e, readL4Route(e)))

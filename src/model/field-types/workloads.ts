@@ -47,6 +47,11 @@ export const workloadFields: readonly KindFields[] = [
       spec.strategy.canary.trafficRouting.istio.virtualServices.*.routes.* string
       spec.strategy.canary.trafficRouting.istio.destinationRule.stableSubsetName string
       spec.strategy.canary.trafficRouting.istio.destinationRule.canarySubsetName string
+      spec.strategy.canary.trafficRouting.plugins.argoproj-labs/gatewayAPI map
+      spec.strategy.canary.trafficRouting.plugins.argoproj-labs/gatewayAPI.httpRoute string
+      spec.strategy.canary.trafficRouting.plugins.argoproj-labs/gatewayAPI.httpRoutes list
+      spec.strategy.canary.trafficRouting.plugins.argoproj-labs/gatewayAPI.httpRoutes.*.name string
+      spec.strategy.canary.trafficRouting.plugins.argoproj-labs/gatewayAPI.namespace string
       spec.strategy.canary.stableMetadata map
       spec.strategy.canary.stableMetadata.labels map
       spec.strategy.canary.stableMetadata.labels.* string
