@@ -190,21 +190,7 @@ function throughService(
       candidates: 0,
       reason: leg.reason,
       details: leg.details,
-      fix: {
-        summary:
-          leg.fix ??
-          (leg.reason.includes('defines no port')
-            ? `add port ${port}/${protocol} to Service ${svcNs}/${svcName}, or use one of its ports`
-            : unmodeledBackers(ctx.model, svc).length
-              ? `add the pods of ${unmodeledBackers(ctx.model, svc)
-                  .map((w) => `${w.kind} ${w.namespace}/${w.name}`)
-                  .join(
-                    ', ',
-                  )} to the input (kubectl get pods -o yaml from the cluster): kubetwin does not run that kind's controller`
-              : svc.selector
-                ? `make Service ${svcNs}/${svcName} select ready pods`
-                : `give Service ${svcNs}/${svcName} endpoints: it has no selector, so its EndpointSlices are written by hand or by a controller (kube-apiserver for default/kubernetes), and they are not in the input`),
-      },
+      fix: { summary: leg.fix ?? unservedFix(ctx, svc, port, protocol, leg.reason) },
     };
   const targets = leg.candidates.map(label);
   // Endpoints a client sidecar routed to carry the subsets it sends through (their TLS mode decides mTLS).
@@ -220,6 +206,24 @@ function throughService(
   const partly = admitted.delivered.length > 0 && admitted.delivered.length < leg.candidates.length;
   if (leg.topologyUnknown && !only && partly) markUnknown(hops, leg.hops[0], leg.topologyUnknown);
   return { ...admitted, candidates: leg.candidates.length, details: leg.details };
+}
+
+/** The fix for a Service hop that reached no endpoint, when the hop names none of its own. */
+function unservedFix(
+  ctx: TraceContext,
+  svc: Service,
+  port: number,
+  protocol: Protocol,
+  reason: string,
+): string {
+  const name = `${svc.namespace}/${svc.name}`;
+  if (reason.includes('defines no port'))
+    return `add port ${port}/${protocol} to Service ${name}, or use one of its ports`;
+  const backers = unmodeledBackers(ctx.model, svc);
+  if (backers.length)
+    return `add the pods of ${backers.map((w) => `${w.kind} ${w.namespace}/${w.name}`).join(', ')} to the input (kubectl get pods -o yaml from the cluster): kubetwin does not run that kind's controller`;
+  if (svc.selector) return `make Service ${name} select ready pods`;
+  return `give Service ${name} endpoints: it has no selector, so its EndpointSlices are written by hand or by a controller (kube-apiserver for default/kubernetes), and they are not in the input`;
 }
 
 /** Makes `hop` (one of `hops`) unknown for `why`, in place in the list. */
